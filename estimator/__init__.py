@@ -1,0 +1,20 @@
+"""Compute Cost Estimator: what does it take to train or run this model?
+
+The pure core (no file reading, no streamlit/pynvml/codecarbon imports):
+``estimate``, ``sweep``, ``Scenario``, ``profile_from_dict`` and the workload formulas.
+File loading (``datafiles``), the high-level calls shared by CLI and app (``api``),
+measurement (``measure``) and the CLI (``cli``) sit at the edges.
+"""
+
+from .errors import (BackendUnavailable, DataFileError, EstimatorError, InputError, MeasurementError,
+                     ProfileError, UnknownHardwareError, UnknownPresetError, UnknownRegionError)
+from .estimate import Estimate, Scenario, estimate, sweep
+from .profile import HardwareProfile, profile_from_dict
+from .workload import TransformerShape, dense_training_flops, generic_training_flops, transformer_count
+
+__all__ = [
+    "BackendUnavailable", "DataFileError", "Estimate", "EstimatorError", "HardwareProfile", "InputError",
+    "MeasurementError", "ProfileError", "Scenario", "TransformerShape", "UnknownHardwareError",
+    "UnknownPresetError", "UnknownRegionError", "dense_training_flops", "estimate", "generic_training_flops",
+    "profile_from_dict", "sweep", "transformer_count",
+]

@@ -1,0 +1,148 @@
+"""High-level calls shared by the CLI and the app, so both give the same numbers.
+
+Loads profiles, presets and carbon data (edge) and calls the pure core.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from typing import Mapping
+
+from .carbon import cloud_intensity, country_intensity
+from .datafiles import default_profiles, get_preset, load_carbon_data, load_published_runs
+from .errors import InputError
+from .estimate import Estimate, Scenario, estimate
+from .presets import Preset, PublishedComparison, compare_with_published
+from .profile import HardwareProfile
+
+SCENARIO_KEYS = tuple(f.name for f in fields(Scenario))
+
+
+@dataclass(frozen=True)
+class Result:
+    estimate: Estimate
+    scenario: Scenario
+    profile: HardwareProfile
+    preset: Preset | None
+    comparison: tuple[PublishedComparison, ...]
+
+
+def resolve_grid(carbon_intensity_g_per_kwh=None, region: str | None = None, cloud: str | None = None):
+    """(g/kWh, source) from a number, an ISO-3 country code or ``provider:region``."""
+    given = [x is not None and x != "" for x in (carbon_intensity_g_per_kwh, region, cloud)]
+    if sum(given) > 1:
+        raise InputError("give only one of --carbon-intensity, --region and --cloud")
+    if region:
+        g = country_intensity(load_carbon_data(), region)
+        return g.carbon_intensity_g_per_kwh, f"{g.label}: {g.source}"
+    if cloud:
+        g = cloud_intensity(load_carbon_data(), cloud)
+        return g.carbon_intensity_g_per_kwh, f"{g.label}: {g.source}"
+    if carbon_intensity_g_per_kwh is not None:
+        return carbon_intensity_g_per_kwh, "given"
+    return None, None
+
+
+def build_scenario(preset: Preset | None = None, region=None, cloud=None, **overrides) -> Scenario:
+    """A scenario from a preset (if any) with the user's overrides on top."""
+    unknown = set(overrides) - set(SCENARIO_KEYS)
+    if unknown:
+        raise InputError(f"unknown scenario input(s): {', '.join(sorted(unknown))}")
+    base = preset.scenario() if preset else Scenario()
+    given = {k: v for k, v in overrides.items() if v is not None}
+    workload_keys = {"flops", "params", "tokens", "hours", "device_hours"}
+    if preset and given.keys() & workload_keys:
+        # a new workload from the user replaces the preset's workload as a whole
+        base = replace(base, flops=None, params=None, tokens=None, hours=None, device_hours=None)
+    ci, ci_source = resolve_grid(given.pop("carbon_intensity_g_per_kwh", None), region, cloud)
+    if ci is not None:
+        given["carbon_intensity_g_per_kwh"] = ci
+        given["carbon_intensity_source"] = ci_source
+    if preset and given:
+        given.setdefault("origin", "user")
+        # preset inputs keep their preset origin only when nothing was overridden
+    return replace(base, **given)
+
+
+def run(hardware: str | None = None, preset_id: str | None = None, region=None, cloud=None, **inputs) -> Result:
+    preset = get_preset(preset_id) if preset_id else None
+    hardware = hardware or (preset.hardware if preset else None)
+    if not hardware:
+        raise InputError("give --hardware (an id from `python -m estimator profiles list`, or a profile file) or a --preset")
+    profile = default_profiles().get(hardware)
+    scenario = build_scenario(preset, region=region, cloud=cloud, **inputs)
+    est = estimate(scenario, profile)
+    comparison = compare_with_published(preset, est) if preset and hardware == preset.hardware else ()
+    return Result(est, scenario, profile, preset, comparison)
+
+
+def compare(hardware_ids, **inputs) -> list[Result]:
+    return [run(hardware=h, **inputs) for h in hardware_ids]
+
+
+@dataclass(frozen=True)
+class RunCheck:
+    run: str
+    hardware_id: str
+    source: str
+    published_device_hours: float
+    estimated_device_hours: float
+    low: float
+    high: float
+    published_energy_kwh: float | None
+    energy_kwh_from_published_hours: float | None
+    published_co2e_kg: float | None
+    co2e_kg_from_published_hours: float | None
+
+    @property
+    def device_hours_error(self) -> float:
+        return self.estimated_device_hours / self.published_device_hours - 1
+
+    @property
+    def inside_range(self) -> bool:
+        return self.low <= self.published_device_hours <= self.high
+
+
+def published_device_hours(r) -> float | None:
+    if r.accelerator_hours:
+        return r.accelerator_hours
+    if r.accelerators and r.wall_clock_days:
+        return r.accelerators * r.wall_clock_days * 24.0
+    return None
+
+
+def run_flops(r) -> float | None:
+    from .workload import dense_training_flops
+    if r.train_flops:
+        return r.train_flops
+    if r.params and r.tokens:
+        return float(dense_training_flops(r.params, r.tokens))
+    return None
+
+
+def validate_published_runs(profiles: Mapping[str, HardwareProfile] | None = None) -> list[RunCheck]:
+    """Every published run: estimate from FLOPs, hardware and devices alone vs what was published;
+    and energy and CO₂e recomputed from the published device-hours, power, PUE and intensity."""
+    profiles = profiles or default_profiles().profiles
+    checks = []
+    for r in load_published_runs():
+        dh = published_device_hours(r)
+        flops = run_flops(r)
+        if dh is None:
+            continue
+        profile = profiles[r.hardware_id]
+        devices = r.accelerators or 1
+        est_dh = low = high = float("nan")
+        if flops is not None:
+            e = estimate(Scenario(flops=flops, devices=devices), profile)
+            est_dh, (low, high) = e.device_hours, e.range["device_hours"]
+        energy = co2 = None
+        if r.power_w_per_accelerator and r.pue:
+            e2 = estimate(Scenario(device_hours=dh, devices=devices, power_w=r.power_w_per_accelerator, pue=r.pue,
+                                   carbon_intensity_g_per_kwh=(r.kgco2e_per_kwh or 0) * 1000), profile)
+            energy = e2.energy_kwh
+            co2 = e2.co2e_kg if r.kgco2e_per_kwh else None
+        checks.append(RunCheck(r.run, r.hardware_id, r.source, dh, est_dh, low, high,
+                               r.energy_mwh * 1000 if r.energy_mwh else None, energy,
+                               r.tco2e * 1000 if r.tco2e else None, co2))
+    return checks

@@ -1,0 +1,194 @@
+"""Subcommands: estimate, compare, presets, profiles, validate."""
+
+from __future__ import annotations
+
+import sys
+
+from .. import api, humanize as hz
+from ..datafiles import default_profiles, load_presets, load_profile_file, load_sources
+from ..errors import InputError
+from ..export import FORMATS, LABELS, render
+from ..estimate import RESULT_KEYS
+from ..profile import PRECISIONS
+
+SCENARIO_ARGS = ("flops", "params", "tokens", "recompute", "devices", "utilization", "precision", "hours",
+                 "device_hours", "power_w", "pue", "carbon_intensity_g_per_kwh", "price_usd_per_device_hour",
+                 "electricity_usd_per_kwh")
+
+
+def add_workload_args(p, hardware_required=False):
+    w = p.add_argument_group("workload (one of)")
+    w.add_argument("--flops", type=float, help="total training FLOPs, e.g. 3.14e23")
+    w.add_argument("--params", type=float, help="parameters N (with --tokens: 6·N·D)")
+    w.add_argument("--tokens", type=float, help="training tokens D")
+    w.add_argument("--recompute", action="store_true", default=None,
+                   help="full activation recomputation: 8·N·D instead of 6·N·D")
+    w.add_argument("--preset", help="a famous run (see `presets`)")
+    s = p.add_argument_group("scenario (defaults come from the hardware profile)")
+    s.add_argument("--devices", type=float, help="number of devices (default 1)")
+    s.add_argument("--utilization", type=float, help="fraction of peak achieved over the whole run, in (0, 1]")
+    s.add_argument("--precision", choices=PRECISIONS, help="precision whose peak is used")
+    t = s.add_mutually_exclusive_group()
+    t.add_argument("--hours", type=float, help="wall-clock hours of a known run (time is taken from it)")
+    t.add_argument("--device-hours", type=float, help="device-hours of a known run")
+    s.add_argument("--power-w", type=float, help="average power per device in W")
+    s.add_argument("--pue", type=float, help="data-centre PUE, 1 or more")
+    g = s.add_mutually_exclusive_group()
+    g.add_argument("--carbon-intensity", dest="carbon_intensity_g_per_kwh", type=float, help="grid gCO2e/kWh")
+    g.add_argument("--region", help="ISO 3166 alpha-3 country code, e.g. FRA (CodeCarbon's data)")
+    g.add_argument("--cloud", help="provider:region, e.g. gcp:europe-west1 (CodeCarbon's data)")
+    c = s.add_mutually_exclusive_group()
+    c.add_argument("--price-usd-per-hour", dest="price_usd_per_device_hour", type=float, help="USD per device-hour")
+    c.add_argument("--electricity-usd-per-kwh", type=float, help="cost from energy instead: USD per kWh")
+
+
+def scenario_kwargs(args) -> dict:
+    out = {k: getattr(args, k, None) for k in SCENARIO_ARGS}
+    if out["devices"] is not None:
+        d = out["devices"]
+        if d != d or d in (float("inf"), float("-inf")) or d < 1 or d != int(d):
+            raise InputError(f"devices must be a whole number of at least 1, got {d!r}")
+        out["devices"] = int(d)
+    return out
+
+
+def cmd_estimate(args):
+    result = api.run(hardware=args.hardware, preset_id=args.preset, region=args.region, cloud=args.cloud,
+                     **scenario_kwargs(args))
+    title = result.preset.title if result.preset else None
+    cite = [result.preset.source] if result.preset else []
+    sys.stdout.write(render(args.format, result.estimate, result.comparison, title=title,
+                            scenario={k: v for k, v in vars(args).items() if k not in ("func", "format", "command") and v is not None},
+                            cite_keys=cite + ["CC"], sources=load_sources()))
+    for other in (result.preset.compare_hardware if result.preset and args.format == "table" else ()):
+        r2 = api.run(hardware=other, preset_id=args.preset, region=args.region, cloud=args.cloud, **scenario_kwargs(args))
+        ratio = result.estimate.energy_kwh / r2.estimate.energy_kwh
+        sys.stdout.write(f"\nSame scenario on {r2.profile.name}: energy {hz.energy(r2.estimate.energy_kwh)} "
+                         f"({ratio:,.0f}× less than {result.profile.name})\n")
+
+
+def cmd_compare(args):
+    ids = args.hardware or sorted(default_profiles().profiles)
+    results = api.compare(ids, preset_id=args.preset, region=args.region, cloud=args.cloud, **scenario_kwargs(args))
+    if args.format == "json":
+        import json
+        print(json.dumps([{"hardware": r.profile.id, **{k: getattr(r.estimate, k) for k in RESULT_KEYS},
+                           "range": {k: list(r.estimate.range[k]) for k in RESULT_KEYS}} for r in results], indent=2))
+        return
+    if args.format == "csv":
+        print("hardware," + ",".join(RESULT_KEYS))
+        for r in results:
+            print(r.profile.id + "," + ",".join("" if getattr(r.estimate, k) is None else repr(getattr(r.estimate, k))
+                                                 for k in RESULT_KEYS))
+        return
+    keys = RESULT_KEYS[1:]
+    header = ["hardware"] + [LABELS[k] for k in keys]
+    table = [[r.profile.id] + [hz.human(k, getattr(r.estimate, k)) for k in keys] for r in results]
+    if args.format == "markdown":
+        print("| " + " | ".join(header) + " |")
+        print("|" + "---|" * len(header))
+        for row in table:
+            print("| " + " | ".join(row) + " |")
+        return
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *table)]
+    for row in [header] + table:
+        print("  ".join(str(x).ljust(w) for x, w in zip(row, widths)))
+
+
+def cmd_presets(args):
+    for p in load_presets().values():
+        print(f"{p.id:<20} {p.title}  [{p.source}, hardware {p.hardware}]")
+
+
+def cmd_profiles(args):
+    ps = default_profiles()
+    if args.action == "list":
+        for p in sorted(ps.profiles.values(), key=lambda p: (p.kind, p.id)):
+            peak = p.peak()
+            print(f"{p.id:<16} {p.kind:<7} {p.name:<36} {peak:.3g} FLOP/s {p.default_precision:<5} "
+                  f"{hz.power(p.power.average_w):>8}  util {p.utilization.default:.2f}")
+        for err in ps.errors:
+            print(f"warning: {err}", file=sys.stderr)
+    elif args.action == "show":
+        if not args.id:
+            raise InputError("profiles show needs a hardware id or a profile file")
+        p = ps.get(args.id)
+        print(f"{p.name} ({p.id}), {p.kind}, released {p.release_year}")
+        for prec, v in p.peak_flops_per_s.items():
+            print(f"  peak {prec:<5} {v:.4g} FLOP/s")
+        print(f"    source: {p.peak_source}")
+        print(f"  memory {p.memory_gb} GB, {p.memory_bandwidth_gb_per_s} GB/s  ({p.memory_source})")
+        print(f"  power average {p.power.average_w:g} W (range {p.power.average_range_w[0]:g}–{p.power.average_range_w[1]:g} W, "
+              f"host included: {p.power.includes_host}), TDP {p.power.tdp_w}  ({p.power.source})")
+        print(f"  utilisation {p.utilization.default} (range {p.utilization.range[0]}–{p.utilization.range[1]})  "
+              f"({p.utilization.basis}; {p.utilization.source})")
+        price = "none" if p.price.usd_per_device_hour is None else f"${p.price.usd_per_device_hour}/device-hour, {p.price.date}"
+        print(f"  price {price}  ({p.price.basis}; {p.price.source})")
+        print(f"  PUE {p.pue}  ({p.pue_source})")
+        if p.calibration:
+            print(f"  calibration: {dict(p.calibration)}")
+    else:  # validate
+        paths = args.files
+        if paths:
+            for path in paths:
+                load_profile_file(path)
+                print(f"ok: {path}")
+            return 0
+        for p in ps.profiles.values():
+            print(f"ok: {p.source_file}")
+        if ps.errors:
+            for err in ps.errors[:-1]:
+                print(f"error: {err}", file=sys.stderr)
+            raise ps.errors[-1]
+
+
+def cmd_validate(args):
+    checks = api.validate_published_runs()
+    rows = []
+    for c in checks:
+        rows.append([c.run, c.hardware_id, c.source, hz.sig(c.published_device_hours),
+                     "n/a" if c.estimated_device_hours != c.estimated_device_hours else hz.sig(c.estimated_device_hours),
+                     "" if c.estimated_device_hours != c.estimated_device_hours else f"{c.device_hours_error:+.0%}",
+                     "" if c.estimated_device_hours != c.estimated_device_hours else ("yes" if c.inside_range else "NO"),
+                     "" if c.published_energy_kwh is None or c.energy_kwh_from_published_hours is None else
+                     f"{c.energy_kwh_from_published_hours / c.published_energy_kwh - 1:+.1%}",
+                     "" if c.published_co2e_kg is None or c.co2e_kg_from_published_hours is None else
+                     f"{c.co2e_kg_from_published_hours / c.published_co2e_kg - 1:+.1%}"])
+    header = ["run", "hardware", "source", "published dev-h", "estimated dev-h", "error", "in range",
+              "energy err", "CO2e err"]
+    if args.format == "json":
+        import json
+        print(json.dumps([dict(zip(header, r)) for r in rows], indent=2))
+        return
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
+    for row in [header] + rows:
+        print("  ".join(str(x).ljust(w) for x, w in zip(row, widths)))
+    print("\nestimated dev-h: from FLOPs, hardware and devices alone (profile's default utilisation);"
+          "\nenergy/CO2e err: recomputed from the published device-hours, power, PUE and intensity.")
+
+
+def register(sub):
+    p = sub.add_parser("estimate", help="time, device-hours, energy, CO2e and cost of one scenario")
+    add_workload_args(p)
+    p.add_argument("--hardware", help="profile id (see `profiles list`) or path to a profile .toml")
+    p.add_argument("--format", choices=FORMATS, default="table")
+    p.set_defaults(func=cmd_estimate)
+
+    p = sub.add_parser("compare", help="one workload across several hardware profiles")
+    add_workload_args(p)
+    p.add_argument("--hardware", nargs="+", help="profile ids (default: all)")
+    p.add_argument("--format", choices=("table", "json", "csv", "markdown"), default="table")
+    p.set_defaults(func=cmd_compare)
+
+    p = sub.add_parser("presets", help="list the famous runs")
+    p.set_defaults(func=cmd_presets)
+
+    p = sub.add_parser("profiles", help="hardware profiles: list, show ID, validate [FILE ...]")
+    p.add_argument("action", choices=("list", "show", "validate"))
+    p.add_argument("id", nargs="?", help="with show: a profile id or file")
+    p.add_argument("files", nargs="*", help="with validate: profile files (default: all in profiles/)")
+    p.set_defaults(func=cmd_profiles)
+
+    p = sub.add_parser("validate", help="every published run: estimate vs published, with the error")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.set_defaults(func=cmd_validate)

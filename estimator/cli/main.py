@@ -1,0 +1,61 @@
+"""Argument parsing and the error contract: exit 0 on success, 2 on bad input with one
+line ``error: …`` on stderr, never a traceback."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ..errors import EstimatorError, InputError
+from . import estimate_cmds
+
+# Each module adds its subcommands with register(subparsers).
+COMMAND_MODULES = [estimate_cmds]
+
+
+def _optional_modules():
+    """Subcommands of other issues' modules, when present."""
+    import importlib
+    mods = []
+    for name in ("calibrate_cmd", "scaling_cmds"):
+        try:
+            mods.append(importlib.import_module(f"{__package__}.{name}"))
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__package__}.{name}":
+                raise
+    return mods
+
+
+class UsageError(InputError):
+    pass
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message):  # argparse would print usage and exit; we want one line
+        raise UsageError(f"{message} (see `python -m estimator {self.prog.split(' ', 1)[-1] if ' ' in self.prog else ''} --help`)".replace("  ", " "))
+
+
+def build_parser() -> Parser:
+    parser = Parser(prog="python -m estimator",
+                    description="Compute Cost Estimator: time, energy, cost and CO₂e of training and running models.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    sub.required = True
+    for module in COMMAND_MODULES + _optional_modules():
+        module.register(sub)
+    return parser
+
+
+def main(argv=None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        return int(args.func(args) or 0)
+    except EstimatorError as exc:
+        message = " ".join(str(exc).split())
+        print(f"error: {message}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0

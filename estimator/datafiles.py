@@ -1,0 +1,209 @@
+"""File loading at the edge: profiles, presets, published runs, sources, carbon data.
+
+Everything here reads files and hands plain data to the pure core. One broken profile
+never stops the others from loading: ``load_profiles`` returns the good ones and the errors.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import json
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Mapping
+
+from .carbon import CarbonData
+from .errors import DataFileError, ProfileError, UnknownHardwareError, UnknownPresetError
+from .presets import Preset, preset_from_dict
+from .profile import HardwareProfile, profile_from_dict
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DATA_DIR = PACKAGE_DIR / "data"
+PROFILES_DIR = PACKAGE_DIR.parent / "profiles"
+CALIBRATED_DIR = PROFILES_DIR / "calibrated"
+
+
+def load_profile_file(path: str | Path) -> HardwareProfile:
+    path = Path(path)
+    try:
+        with path.open("rb") as f:
+            data = tomllib.load(f)
+    except FileNotFoundError:
+        raise ProfileError(str(path), "(file)", "no such file", "check the path") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ProfileError(str(path), "(syntax)", f"not valid TOML ({exc})", "fix the line named in the message") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ProfileError(str(path), "(file)", f"cannot be read ({exc})", "check the file's permissions and encoding") from None
+    return profile_from_dict(data, _display_path(path))
+
+
+def _display_path(path: Path) -> str:
+    """Paths inside the project are shown relative to it (profiles/v100-sxm2.toml)."""
+    try:
+        return str(path.resolve().relative_to(PACKAGE_DIR.parent))
+    except ValueError:
+        return str(path)
+
+
+@dataclass(frozen=True)
+class ProfileSet:
+    profiles: Mapping[str, HardwareProfile]
+    errors: tuple[ProfileError, ...] = field(default_factory=tuple)
+
+    def get(self, hardware: str) -> HardwareProfile:
+        """A profile by id, or by path to a profile file."""
+        if hardware in self.profiles:
+            return self.profiles[hardware]
+        if hardware.endswith(".toml") or "/" in hardware:
+            return load_profile_file(hardware)
+        for err in self.errors:
+            if Path(err.source).stem == hardware:
+                raise err
+        raise UnknownHardwareError(f"unknown hardware '{hardware}'; valid ids: {', '.join(sorted(self.profiles))}")
+
+
+def load_profiles(*dirs: str | Path) -> ProfileSet:
+    dirs = dirs or (PROFILES_DIR, CALIBRATED_DIR)
+    profiles: dict[str, HardwareProfile] = {}
+    errors: list[ProfileError] = []
+    for directory in dirs:
+        directory = Path(directory)
+        if not directory.is_dir():
+            continue
+        for path in sorted(directory.glob("*.toml")):
+            try:
+                profile = load_profile_file(path)
+            except ProfileError as exc:
+                errors.append(exc)
+                continue
+            if profile.id in profiles:
+                errors.append(ProfileError(str(path), "id", f"'{profile.id}' is already used by {profiles[profile.id].source_file}",
+                                           "give each profile a unique id"))
+                continue
+            profiles[profile.id] = profile
+    return ProfileSet(profiles, tuple(errors))
+
+
+@lru_cache(maxsize=1)
+def default_profiles() -> ProfileSet:
+    return load_profiles()
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        with path.open("rb") as f:
+            return tomllib.load(f)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise DataFileError(f"{path}: cannot be read: {exc}") from None
+
+
+@lru_cache(maxsize=1)
+def load_presets() -> Mapping[str, Preset]:
+    path = DATA_DIR / "presets.toml"
+    return {pid: preset_from_dict(pid, data, str(path)) for pid, data in _read_toml(path).items()}
+
+
+def get_preset(pid: str) -> Preset:
+    presets = load_presets()
+    if pid not in presets:
+        raise UnknownPresetError(f"unknown preset '{pid}'; valid: {', '.join(presets)}")
+    return presets[pid]
+
+
+@lru_cache(maxsize=1)
+def load_sources() -> Mapping[str, Mapping[str, str]]:
+    return _read_toml(DATA_DIR / "sources.toml")
+
+
+def _num(text: str) -> float | None:
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        return None  # ranges such as "3751 to 12571" are kept as text in the row
+
+
+@dataclass(frozen=True)
+class PublishedRun:
+    run: str
+    hardware_id: str
+    source: str
+    params: float | None
+    tokens: float | None
+    train_flops: float | None
+    accelerators: float | None
+    wall_clock_days: float | None
+    accelerator_hours: float | None
+    power_w_per_accelerator: float | None
+    energy_mwh: float | None
+    pue: float | None
+    kgco2e_per_kwh: float | None
+    tco2e: float | None
+    achieved_tflops_per_accelerator: float | None
+    row: Mapping[str, str]
+
+
+@lru_cache(maxsize=1)
+def load_published_runs() -> tuple[PublishedRun, ...]:
+    path = DATA_DIR / "published_runs.csv"
+    try:
+        with path.open(newline="", encoding="utf-8") as f:
+            rows = list(csv.DictReader(f))
+    except OSError as exc:
+        raise DataFileError(f"{path}: cannot be read: {exc}") from None
+    numeric = ("params", "tokens", "train_flops", "accelerators", "wall_clock_days", "accelerator_hours",
+               "power_w_per_accelerator", "energy_mwh", "pue", "kgco2e_per_kwh", "tco2e",
+               "achieved_tflops_per_accelerator")
+    return tuple(PublishedRun(run=r["run"], hardware_id=r["hardware_id"], source=r["source"],
+                              row=dict(r), **{k: _num(r[k]) for k in numeric}) for r in rows)
+
+
+def _codecarbon_data_dir() -> Path:
+    """CodeCarbon's data folder, found without importing codecarbon (only the CodeCarbon
+    measurement backend imports it)."""
+    spec = importlib.util.find_spec("codecarbon")
+    if spec is None or not spec.submodule_search_locations:
+        raise DataFileError("CodeCarbon is not installed: `pip install -r requirements.txt` (its data gives grid intensity by region)")
+    return Path(list(spec.submodule_search_locations)[0]) / "data"
+
+
+@lru_cache(maxsize=1)
+def load_carbon_data() -> CarbonData:
+    base = _codecarbon_data_dir()
+    mix_path = base / "private_infra" / "global_energy_mix.json"
+    cloud_path = base / "cloud" / "impact.csv"
+    try:
+        mix = json.loads(mix_path.read_text(encoding="utf-8"))
+        with cloud_path.open(newline="", encoding="utf-8-sig") as f:
+            cloud_rows = list(csv.DictReader(f))
+    except (OSError, ValueError) as exc:
+        raise DataFileError(f"CodeCarbon's data cannot be read: {exc}") from None
+    countries = {}
+    for code, row in mix.items():
+        value = row.get("carbon_intensity")
+        if isinstance(value, (int, float)) and value >= 0:
+            countries[code.upper()] = (row.get("country_name", code), float(value), int(row.get("year", 0)))
+    cloud = {}
+    for row in cloud_rows:
+        try:
+            cloud[(row["provider"].strip().lower(), row["region"].strip())] = (
+                float(row["impact"]), ", ".join(x for x in (row.get("city"), row.get("country_name")) if x))
+        except (KeyError, ValueError):
+            continue  # a row without a number carries no intensity
+    version = _codecarbon_version()
+    return CarbonData(countries, cloud,
+                      country_source=f"CodeCarbon {version} global_energy_mix.json (Our World in Data / Ember)",
+                      cloud_source=f"CodeCarbon {version} cloud/impact.csv (provider's published region figures)")
+
+
+def _codecarbon_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+    try:
+        return version("codecarbon")
+    except PackageNotFoundError:
+        return "(unknown version)"

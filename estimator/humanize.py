@@ -1,0 +1,123 @@
+"""Numbers for people: `355 years`, `1.29 GWh`, `552 t CO₂e`, `$4.6M`."""
+
+from __future__ import annotations
+
+import math
+
+from .units import HOURS_PER_YEAR, S_PER_DAY, S_PER_HOUR
+
+
+def sig(x: float, digits: int = 3) -> str:
+    """x rounded to `digits` significant figures, with thousands separators: 355, 1.29, 12,300."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "n/a"
+    if x == 0:
+        return "0"
+    magnitude = math.floor(math.log10(abs(x)))
+    if abs(x) >= 1e15 or abs(x) < 1e-4:
+        return f"{x:.{digits - 1}e}"
+    decimals = digits - 1 - magnitude
+    rounded = round(x, decimals)
+    return f"{rounded:,.{max(decimals, 0)}f}"
+
+
+def count(x: float, digits: int = 3) -> str:
+    """Large counts with a suffix: 3.12M, 835k."""
+    if x is None:
+        return "n/a"
+    for factor, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if abs(x) >= factor:
+            return f"{sig(x / factor, digits)}{suffix}"
+    if float(x).is_integer():
+        return f"{int(x)}"
+    return sig(x, digits)
+
+
+def duration(seconds: float) -> str:
+    if seconds is None:
+        return "n/a"
+    if seconds < 60:
+        return f"{sig(seconds)} s"
+    if seconds < S_PER_HOUR:
+        return f"{sig(seconds / 60)} min"
+    if seconds < 2 * S_PER_DAY:
+        return f"{sig(seconds / S_PER_HOUR)} hours"
+    if seconds < HOURS_PER_YEAR * S_PER_HOUR:
+        return f"{sig(seconds / S_PER_DAY)} days"
+    return f"{sig(seconds / (HOURS_PER_YEAR * S_PER_HOUR))} years"
+
+
+def _scaled(value: float, units: list[tuple[float, str]], digits: int = 3) -> str:
+    for factor, name in units:
+        if abs(value) >= factor:
+            return f"{sig(value / factor, digits)} {name}"
+    factor, name = units[-1]
+    return f"{sig(value / factor, digits)} {name}"
+
+
+def energy(kwh: float) -> str:
+    if kwh is None:
+        return "n/a"
+    return _scaled(kwh, [(1e9, "TWh"), (1e6, "GWh"), (1e3, "MWh"), (1.0, "kWh"), (1e-3, "Wh")])
+
+
+def power(watts: float) -> str:
+    return _scaled(watts, [(1e12, "TW"), (1e9, "GW"), (1e6, "MW"), (1e3, "kW"), (1.0, "W")])
+
+
+def co2e(kg: float) -> str:
+    if kg is None:
+        return "n/a"
+    if kg < 1:
+        return f"{sig(kg * 1e3)} g CO₂e"
+    return _scaled(kg, [(1e9, "Mt"), (1e6, "kt"), (1e3, "t"), (1.0, "kg")]) + " CO₂e"
+
+
+def co2e_short(kg: float) -> str:
+    return co2e(kg).replace(" CO₂e", "")
+
+
+def money(usd: float | None) -> str:
+    """Two significant figures: an estimate is worth no more."""
+    if usd is None:
+        return "n/a"
+    for factor, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if usd >= factor:
+            return f"${sig(usd / factor, 2)}{suffix}"
+    return f"${sig(usd, 2)}"
+
+
+def flops(x: float | None) -> str:
+    return "n/a" if x is None else f"{x:.3g} FLOPs"
+
+
+def device_hours(h: float) -> str:
+    return f"{count(h)} device-hours"
+
+
+def number(x: float, digits: int = 3) -> str:
+    if x is None:
+        return "n/a"
+    if x != 0 and (abs(x) >= 1e6 or abs(x) < 1e-3):
+        return f"{x:.{digits - 1}e}"
+    return sig(x, digits)
+
+
+FORMATTERS = {
+    "flops": flops,
+    "wall_clock_s": duration,
+    "device_hours": device_hours,
+    "energy_kwh": energy,
+    "co2e_kg": co2e,
+    "cost_usd": money,
+}
+
+
+def human(key: str, value) -> str:
+    return FORMATTERS[key](value)
+
+
+def human_range(key: str, low, high) -> str:
+    if low is None or high is None:
+        return "n/a"
+    return f"{human(key, low)} – {human(key, high)}"

@@ -1,0 +1,265 @@
+"""Hardware profiles: a frozen dataclass and its validation from plain data.
+
+Pure: ``profile_from_dict`` takes the parsed contents of a profile (a dict) and the name of
+where it came from, and returns a :class:`HardwareProfile` or raises :class:`ProfileError`
+naming the source, the field and the fix. Reading files is ``estimator.profiles_io``'s job.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from .errors import ProfileError
+
+KINDS = ("gpu", "tpu", "cpu", "brain", "system")
+PRECISIONS = ("fp64", "fp32", "tf32", "bf16", "fp16", "fp8", "int8", "int4")
+
+# Plausibility bounds: outside these a number is almost surely a typo (wrong unit or
+# exponent). One device here can be a whole system (AlphaGo ≈ 1 MW), hence the wide bounds.
+PEAK_FLOPS_PER_S_BOUNDS = (1e6, 1e18)
+POWER_W_BOUNDS = (1.0, 1e8)
+MEMORY_GB_BOUNDS = (0.0, 1e7)
+BANDWIDTH_GB_PER_S_BOUNDS = (0.0, 1e7)
+PRICE_USD_PER_HOUR_BOUNDS = (0.0, 1e5)
+RELEASE_YEAR_BOUNDS = (1940, 2035)
+PUE_BOUNDS = (1.0, 3.0)
+
+
+@dataclass(frozen=True)
+class Power:
+    tdp_w: float | None
+    average_w: float
+    average_range_w: tuple[float, float]
+    includes_host: bool
+    host_share_w: float
+    source: str
+
+
+@dataclass(frozen=True)
+class Utilization:
+    default: float
+    range: tuple[float, float]
+    basis: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Price:
+    usd_per_device_hour: float | None
+    date: str
+    basis: str
+    source: str
+
+
+@dataclass(frozen=True)
+class HardwareProfile:
+    id: str
+    name: str
+    kind: str
+    release_year: int | None
+    default_precision: str
+    peak_flops_per_s: Mapping[str, float]
+    peak_range_flops_per_s: tuple[float, float] | None  # only where the peak itself is uncertain (brain)
+    peak_source: str
+    memory_gb: float | None
+    memory_bandwidth_gb_per_s: float | None
+    memory_source: str
+    power: Power
+    utilization: Utilization
+    price: Price
+    pue: float
+    pue_source: str
+    notes: str = ""
+    calibration: Mapping[str, Any] | None = None
+    source_file: str = ""
+    extra_sources: Mapping[str, str] = field(default_factory=dict)
+
+    def peak(self, precision: str | None = None) -> float:
+        precision = precision or self.default_precision
+        return self.peak_flops_per_s[precision]
+
+    def peak_range(self, precision: str | None = None) -> tuple[float, float]:
+        p = self.peak(precision)
+        if self.peak_range_flops_per_s is None or (precision or self.default_precision) != self.default_precision:
+            return (p, p)
+        return self.peak_range_flops_per_s
+
+
+TOP_LEVEL_KEYS = {
+    "id", "name", "kind", "release_year", "default_precision", "notes",
+    "peak_flops_per_s", "memory", "power", "utilization", "price", "datacenter",
+    "calibration", "sources",
+}
+
+
+class _Reader:
+    """Reads fields from one profile's data, raising ProfileError with file and field."""
+
+    def __init__(self, data: Mapping[str, Any], source: str):
+        self.data = data
+        self.source = source
+
+    def fail(self, field_name: str, problem: str, fix: str):
+        raise ProfileError(self.source, field_name, problem, fix)
+
+    def table(self, key: str, required: bool = True) -> Mapping[str, Any]:
+        value = self.data.get(key)
+        if value is None:
+            if required:
+                self.fail(key, "missing section", f"add a [{key}] table (see profiles/README.md)")
+            return {}
+        if not isinstance(value, Mapping):
+            self.fail(key, f"expected a table, got {type(value).__name__}", f"write it as [{key}]")
+        return value
+
+    def text(self, tbl: Mapping[str, Any], key: str, where: str, required: bool = True) -> str:
+        value = tbl.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                self.fail(where, "missing or empty text", f'add {key.split(".")[-1]} = "..."')
+            return ""
+        if not isinstance(value, str):
+            self.fail(where, f"expected text, got {value!r}", "put the value in quotes")
+        return value.strip()
+
+    def number(self, tbl, key, where, bounds=None, required=True, allow_zero=False) -> float | None:
+        value = tbl.get(key)
+        if value is None:
+            if required:
+                self.fail(where, "missing number", f"add {key} = <number>")
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            self.fail(where, f"expected a number, got {value!r}", "write a plain number such as 312e12, no quotes or units")
+        value = float(value)
+        if not math.isfinite(value):
+            self.fail(where, f"{value} is not a finite number", "write a finite number")
+        if value < 0 or (value == 0 and not allow_zero):
+            self.fail(where, f"{value:g} must be greater than 0", "write a positive number")
+        if bounds is not None and not (bounds[0] <= value <= bounds[1]):
+            self.fail(where, f"{value:g} is implausible (expected {bounds[0]:g} to {bounds[1]:g})",
+                      "check the unit and the exponent (FLOP/s not TFLOP/s, W not kW, GB/s)")
+        return value
+
+    def pair(self, tbl, key, where, bounds=None) -> tuple[float, float] | None:
+        value = tbl.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, (list, tuple)) or len(value) != 2:
+            self.fail(where, f"expected [low, high], got {value!r}", f"write {key} = [low, high]")
+        low = self.number({"v": value[0]}, "v", where, bounds)
+        high = self.number({"v": value[1]}, "v", where, bounds)
+        if low > high:
+            self.fail(where, f"low {low:g} is above high {high:g}", "write [low, high] with low ≤ high")
+        return (low, high)
+
+
+def profile_from_dict(data: Mapping[str, Any], source: str) -> HardwareProfile:
+    """Validate one profile's data and build a HardwareProfile.
+
+    ``source`` names where the data came from (a file path) for the error messages.
+    """
+    if not isinstance(data, Mapping):
+        raise ProfileError(source, "(file)", "not a table of fields", "write the profile as TOML key = value pairs")
+    r = _Reader(data, source)
+    unknown = sorted(set(data) - TOP_LEVEL_KEYS)
+    if unknown:
+        key = unknown[0]
+        close = difflib.get_close_matches(key, sorted(TOP_LEVEL_KEYS), n=1)
+        hint = f"did you mean '{close[0]}'?" if close else f"remove it; allowed: {', '.join(sorted(TOP_LEVEL_KEYS))}"
+        r.fail(key, "unknown field", hint)
+
+    pid = r.text(data, "id", "id")
+    if not all(c.isalnum() or c in "-_." for c in pid) or pid != pid.lower():
+        r.fail("id", f"{pid!r} has characters other than lower-case letters, digits, '-', '_' and '.'",
+               "use an id like 'a100-sxm-80gb'")
+    name = r.text(data, "name", "name")
+    kind = r.text(data, "kind", "kind")
+    if kind not in KINDS:
+        r.fail("kind", f"{kind!r} is not a known kind", f"use one of {', '.join(KINDS)}")
+    year = r.number(data, "release_year", "release_year", RELEASE_YEAR_BOUNDS, required=kind != "brain")
+    if year is not None and year != int(year):
+        r.fail("release_year", f"{year} is not a whole year", "write a year such as 2020")
+
+    peak_tbl = r.table("peak_flops_per_s")
+    peaks: dict[str, float] = {}
+    for key, value in peak_tbl.items():
+        if key in ("source", "range"):
+            continue
+        if key not in PRECISIONS:
+            r.fail(f"peak_flops_per_s.{key}", "unknown precision", f"use one of {', '.join(PRECISIONS)}")
+        peaks[key] = r.number(peak_tbl, key, f"peak_flops_per_s.{key}", PEAK_FLOPS_PER_S_BOUNDS)
+    if not peaks:
+        r.fail("peak_flops_per_s", "no precision given", "add at least one line such as fp32 = 19.5e12")
+    peak_source = r.text(peak_tbl, "source", "peak_flops_per_s.source")
+    default_precision = r.text(data, "default_precision", "default_precision")
+    if default_precision not in peaks:
+        r.fail("default_precision", f"{default_precision!r} has no peak in [peak_flops_per_s]",
+               f"use one of {', '.join(peaks)} or add its peak")
+    peak_range = r.pair(peak_tbl, "range", "peak_flops_per_s.range", PEAK_FLOPS_PER_S_BOUNDS)
+    if peak_range and not peak_range[0] <= peaks[default_precision] <= peak_range[1]:
+        r.fail("peak_flops_per_s.range", "does not contain the default precision's peak",
+               "make the range [low, high] contain the peak")
+
+    mem = r.table("memory")
+    memory_gb = r.number(mem, "capacity_gb", "memory.capacity_gb", MEMORY_GB_BOUNDS, required=False)
+    bandwidth = r.number(mem, "bandwidth_gb_per_s", "memory.bandwidth_gb_per_s", BANDWIDTH_GB_PER_S_BOUNDS, required=False)
+    memory_source = r.text(mem, "source", "memory.source")
+
+    pw = r.table("power")
+    tdp = r.number(pw, "tdp_w", "power.tdp_w", POWER_W_BOUNDS, required=False)
+    avg = r.number(pw, "average_w", "power.average_w", POWER_W_BOUNDS)
+    avg_range = r.pair(pw, "average_range_w", "power.average_range_w", POWER_W_BOUNDS) or (avg, avg)
+    if not avg_range[0] <= avg <= avg_range[1]:
+        r.fail("power.average_range_w", f"[{avg_range[0]:g}, {avg_range[1]:g}] does not contain average_w = {avg:g}",
+               "widen the range or correct average_w")
+    includes_host = pw.get("includes_host")
+    if not isinstance(includes_host, bool):
+        r.fail("power.includes_host", f"expected true or false, got {includes_host!r}",
+               "say whether average_w includes the host's share (CPU, memory, network): true or false")
+    host_share = r.number(pw, "host_share_w", "power.host_share_w", required=False, allow_zero=True) or 0.0
+    if host_share and not includes_host:
+        r.fail("power.host_share_w", "a host share is given but includes_host = false", "set includes_host = true or drop host_share_w")
+    if host_share >= avg:
+        r.fail("power.host_share_w", f"{host_share:g} W is not below average_w = {avg:g} W", "the host share is part of average_w")
+    power = Power(tdp, avg, avg_range, includes_host, host_share, r.text(pw, "source", "power.source"))
+
+    ut = r.table("utilization")
+    u_default = r.number(ut, "default", "utilization.default", (0.0, 1.0))
+    u_range = r.pair(ut, "range", "utilization.range", (0.0, 1.0)) or (u_default, u_default)
+    if not u_range[0] <= u_default <= u_range[1]:
+        r.fail("utilization.range", f"[{u_range[0]:g}, {u_range[1]:g}] does not contain default = {u_default:g}",
+               "make the range contain the default")
+    utilization = Utilization(u_default, u_range, r.text(ut, "basis", "utilization.basis"),
+                              r.text(ut, "source", "utilization.source"))
+
+    pr = r.table("price")
+    price_value = r.number(pr, "usd_per_device_hour", "price.usd_per_device_hour", PRICE_USD_PER_HOUR_BOUNDS,
+                           required=False, allow_zero=True)
+    price = Price(price_value, r.text(pr, "date", "price.date", required=price_value is not None),
+                  r.text(pr, "basis", "price.basis"), r.text(pr, "source", "price.source"))
+
+    dc = r.table("datacenter")
+    pue = r.number(dc, "pue", "datacenter.pue", PUE_BOUNDS)
+    pue_source = r.text(dc, "source", "datacenter.source")
+
+    calibration = data.get("calibration")
+    if calibration is not None and not isinstance(calibration, Mapping):
+        r.fail("calibration", "expected a table", "write it as [calibration]")
+    sources = data.get("sources") or {}
+    if not isinstance(sources, Mapping) or not all(isinstance(v, str) for v in sources.values()):
+        r.fail("sources", "expected a table of text", 'write [sources] with key = "citation" lines')
+    notes = data.get("notes", "")
+    if not isinstance(notes, str):
+        r.fail("notes", f"expected text, got {notes!r}", "put the notes in quotes")
+
+    return HardwareProfile(
+        id=pid, name=name, kind=kind, release_year=None if year is None else int(year), default_precision=default_precision,
+        peak_flops_per_s=dict(peaks), peak_range_flops_per_s=peak_range, peak_source=peak_source,
+        memory_gb=memory_gb, memory_bandwidth_gb_per_s=bandwidth, memory_source=memory_source,
+        power=power, utilization=utilization, price=price, pue=pue, pue_source=pue_source,
+        notes=notes.strip(), calibration=dict(calibration) if calibration else None,
+        source_file=source, extra_sources=dict(sources),
+    )

@@ -1,0 +1,13 @@
+"""Exact unit constants. Names carry their units."""
+
+J_PER_KWH = 3.6e6  # 1 kWh = 1000 W × 3600 s (exact)
+S_PER_HOUR = 3600.0  # exact
+S_PER_DAY = 86_400.0  # exact
+HOURS_PER_YEAR = 8766.0  # Julian year, 365.25 d × 24 h (exact); Lambda's "355 GPU-years" uses it
+S_PER_YEAR = HOURS_PER_YEAR * S_PER_HOUR
+W_PER_KW = 1e3
+KWH_PER_MWH = 1e3
+G_PER_KG = 1e3
+KG_PER_T = 1e3
+FLOPS_PER_PFLOP_S_DAY = 1e15 * S_PER_DAY  # 8.64e19; OpenAI "AI and Compute" (2018)
+BYTES_PER_GB = 1e9  # decimal GB, as vendors quote memory bandwidth (GB/s)
