@@ -22,43 +22,48 @@ def _as_array(name, value):
 
 def require_finite(name, value):
     arr = _as_array(name, value)
-    if not np.all(np.isfinite(arr)):
+    if not np.isfinite(arr).all():
         raise InputError(f"{name} must be a finite number, got {_show(value)}")
     return value
 
 
 def require_positive(name, value):
-    arr = _as_array(name, require_finite(name, value))
-    if not np.all(arr > 0):
+    arr = _as_array(name, value)
+    # one pass each: NaN fails both comparisons, +inf fails the second
+    if not ((arr > 0).all() and (arr < np.inf).all()):
+        if not np.isfinite(arr).all():
+            raise InputError(f"{name} must be a finite number, got {_show(value)}")
         raise InputError(f"{name} must be greater than 0, got {_show(value)}")
     return value
 
 
 def require_non_negative(name, value):
-    arr = _as_array(name, require_finite(name, value))
-    if not np.all(arr >= 0):
+    arr = _as_array(name, value)
+    if not ((arr >= 0).all() and (arr < np.inf).all()):
+        if not np.isfinite(arr).all():
+            raise InputError(f"{name} must be a finite number, got {_show(value)}")
         raise InputError(f"{name} must be 0 or more, got {_show(value)}")
     return value
 
 
 def require_fraction(name, value):
     """In (0, 1]: utilisation and similar shares."""
-    arr = _as_array(name, require_finite(name, value))
-    if not np.all((arr > 0) & (arr <= 1)):
+    arr = _as_array(name, value)
+    if not ((arr > 0).all() and (arr <= 1).all()):
         raise InputError(f"{name} must be in (0, 1], got {_show(value)}")
     return value
 
 
 def require_pue(value):
-    arr = _as_array("PUE", require_finite("PUE", value))
-    if not np.all(arr >= 1):
+    arr = _as_array("PUE", value)
+    if not ((arr >= 1).all() and (arr < np.inf).all()):
         raise InputError(f"PUE must be 1 or more (1 = no facility overhead), got {_show(value)}")
     return value
 
 
 def require_devices(value):
-    arr = _as_array("devices", require_finite("devices", value))
-    if not np.all(arr >= 1):
+    arr = _as_array("devices", value)
+    if not ((arr >= 1).all() and (arr < np.inf).all()):
         raise InputError(f"devices must be at least 1, got {_show(value)}")
     return value
 

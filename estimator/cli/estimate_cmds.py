@@ -128,7 +128,7 @@ def cmd_profiles(args):
         if p.calibration:
             print(f"  calibration: {dict(p.calibration)}")
     else:  # validate
-        paths = args.files
+        paths = ([args.id] if args.id else []) + list(args.files)
         if paths:
             for path in paths:
                 load_profile_file(path)

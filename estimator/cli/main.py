@@ -4,6 +4,7 @@ line ``error: …`` on stderr, never a traceback."""
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 
 from ..errors import EstimatorError, InputError
@@ -31,6 +32,13 @@ class UsageError(InputError):
 
 
 class Parser(argparse.ArgumentParser):
+    """argparse with one-line errors, and negative numbers in scientific notation
+    (``--flops -1e20``) read as values, so that the core can reject them by name."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._negative_number_matcher = re.compile(r"^-(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$|^-(inf|nan)$", re.I)
+
     def error(self, message):  # argparse would print usage and exit; we want one line
         raise UsageError(f"{message} (see `python -m estimator {self.prog.split(' ', 1)[-1] if ' ' in self.prog else ''} --help`)".replace("  ", " "))
 

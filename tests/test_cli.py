@@ -1,0 +1,148 @@
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from estimator import api
+from estimator.cli import main
+from estimator.datafiles import PROFILES_DIR
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def cli(capsys, *args):
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_lambda_preset_table(capsys):
+    code, out, err = cli(capsys, "estimate", "--preset", "lambda-gpt3-v100")
+    assert code == 0 and err == ""
+    assert "355 years" in out and "$4.6M" in out
+    assert "published 355 years" in out
+
+
+def test_estimate_json_shape_matches_api(capsys):
+    code, out, _ = cli(capsys, "estimate", "--params", "7e9", "--tokens", "1e12", "--hardware", "h100-sxm",
+                       "--devices", "64", "--region", "FRA", "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    for key in ("flops", "wall_clock_s", "device_hours", "energy_kwh", "co2e_kg", "cost_usd"):
+        assert isinstance(data[key], float)
+        low, high = data["range"][key]
+        assert low <= data[key] <= high
+    assert isinstance(data["assumptions"], dict) and isinstance(data["equivalents"], dict)
+    r = api.run(hardware="h100-sxm", params=7e9, tokens=1e12, devices=64, region="FRA")
+    assert data["co2e_kg"] == r.estimate.co2e_kg
+    assert data["flops"] == 6 * 7e9 * 1e12
+    assert data["assumptions"]["carbon_intensity_g_per_kwh"]["source"].startswith("France (FRA)")
+
+
+def test_hours_make_flops_optional(capsys):
+    code, out, _ = cli(capsys, "estimate", "--hours", "10", "--devices", "8", "--hardware", "a100-sxm-80gb",
+                       "--format", "json")
+    data = json.loads(out)
+    assert code == 0 and data["flops"] is None
+    assert data["device_hours"] == 80.0
+    assert data["energy_kwh"] == pytest.approx(80 * 0.4 * 1.1)
+
+
+@pytest.mark.parametrize("fmt, needle", [("csv", "wall_clock_s,"), ("markdown", "| Training time |"),
+                                         ("latex", "device-hours on"), ("table", "Assumptions")])
+def test_formats(capsys, fmt, needle):
+    code, out, _ = cli(capsys, "estimate", "--preset", "gpt3-175b", "--format", fmt)
+    assert code == 0 and needle in out
+
+
+def test_hardware_path(capsys):
+    code, out, _ = cli(capsys, "estimate", "--flops", "1e21", "--hardware", str(PROFILES_DIR / "tpu-v4.toml"),
+                       "--format", "json")
+    assert code == 0 and json.loads(out)["hardware"] == "tpu-v4"
+
+
+BAD = [
+    (["estimate", "--flops", "-1e20", "--hardware", "h100-sxm"], "FLOPs must be greater than 0"),
+    (["estimate", "--flops", "nan", "--hardware", "h100-sxm"], "finite"),
+    (["estimate", "--flops", "inf", "--hardware", "h100-sxm"], "finite"),
+    (["estimate", "--flops", "lots", "--hardware", "h100-sxm"], "invalid float value"),
+    (["estimate", "--flops", "1e20", "--hardware", "h100-sxm", "--devices", "0"], "devices"),
+    (["estimate", "--flops", "1e20", "--hardware", "h100-sxm", "--devices", "2.5"], "whole number"),
+    (["estimate", "--flops", "1e20", "--hardware", "h100"], "valid ids:"),
+    (["estimate", "--flops", "1e20", "--hardware", "h100-sxm", "--utilization", "1.2"], "(0, 1]"),
+    (["estimate", "--flops", "1e20", "--hardware", "h100-sxm", "--pue", "0.9"], "PUE"),
+    (["estimate", "--flops", "1e20", "--hardware", "h100-sxm", "--region", "XYZ"], "unknown region"),
+    (["estimate", "--flops", "1e20", "--hardware", "h100-sxm", "--cloud", "gcp:mars-1"], "unknown gcp region"),
+    (["estimate", "--params", "7e9", "--hardware", "h100-sxm"], "--params needs --tokens"),
+    (["estimate", "--hardware", "h100-sxm"], "give a workload"),
+    (["estimate", "--preset", "gpt5"], "unknown preset"),
+    (["estimate", "--flops", "1e20", "--hardware", "h100-sxm", "--power-w", "-3"], "power"),
+    (["frobnicate"], "invalid choice"),
+]
+
+
+@pytest.mark.parametrize("args, message", BAD)
+def test_bad_input_exit_2_one_line(capsys, args, message):
+    code, out, err = cli(capsys, *args)
+    assert code == 2
+    assert err.startswith("error: ") and err.count("\n") == 1, err
+    assert message in err
+    assert "Traceback" not in err
+
+
+def test_broken_profile_file_exit_2(capsys, tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text((PROFILES_DIR / "h100-sxm.toml").read_text().replace("pue = 1.1", "pue = 9"))
+    code, _, err = cli(capsys, "estimate", "--flops", "1e20", "--hardware", str(bad))
+    assert code == 2 and "bad.toml" in err and "datacenter.pue" in err and "fix:" in err
+    code, _, err = cli(capsys, "profiles", "validate", str(bad))
+    assert code == 2 and "datacenter.pue" in err
+
+
+def test_subprocess_error_has_no_traceback():
+    p = subprocess.run([sys.executable, "-m", "estimator", "estimate", "--flops", "abc"], cwd=ROOT,
+                       capture_output=True, text=True)
+    assert p.returncode == 2 and p.stdout == ""
+    assert p.stderr.startswith("error: ") and p.stderr.count("\n") == 1
+
+
+def test_subprocess_lambda():
+    p = subprocess.run([sys.executable, "-m", "estimator", "estimate", "--preset", "lambda-gpt3-v100"],
+                       cwd=ROOT, capture_output=True, text=True)
+    assert p.returncode == 0 and "355 years" in p.stdout and "$4.6M" in p.stdout
+
+
+def test_compare_json(capsys):
+    code, out, _ = cli(capsys, "compare", "--flops", "1e22", "--hardware", "v100-sxm2", "h100-sxm", "--format", "json")
+    rows = {r["hardware"]: r for r in json.loads(out)}
+    assert code == 0
+    assert rows["v100-sxm2"]["device_hours"] == api.run(hardware="v100-sxm2", flops=1e22).estimate.device_hours
+    assert rows["h100-sxm"]["device_hours"] < rows["v100-sxm2"]["device_hours"]
+
+
+def test_compare_table_all(capsys):
+    code, out, _ = cli(capsys, "compare", "--flops", "1e22")
+    assert code == 0 and "tpu-v5p" in out and "brain" in out
+
+
+def test_presets_profiles_validate(capsys):
+    code, out, _ = cli(capsys, "presets")
+    assert code == 0 and len(out.strip().splitlines()) == 12 and "alphago-vs-brain" in out
+    code, out, _ = cli(capsys, "profiles", "list")
+    assert code == 0 and "a100-sxm-80gb" in out
+    code, out, _ = cli(capsys, "profiles", "show", "brain")
+    assert code == 0 and "Carlsmith" in out
+    code, out, _ = cli(capsys, "profiles", "validate")
+    assert code == 0 and out.count("ok:") >= 17
+    code, out, _ = cli(capsys, "validate", "--format", "json")
+    rows = {r["run"]: r for r in json.loads(out)}
+    assert rows["gpt3-175b"]["in range"] == "yes" and rows["gpt3-175b"]["energy err"] == "+0.2%"
+
+
+def test_alphago_vs_brain(capsys):
+    code, out, _ = cli(capsys, "estimate", "--preset", "alphago-vs-brain")
+    assert code == 0
+    assert "4.00 MWh" in out  # 1 MW × 4 h
+    assert "50,000× less" in out  # 1 MW / 20 W

@@ -1,0 +1,163 @@
+import math
+
+import pytest
+
+from estimator import api
+from estimator.datafiles import default_profiles
+from estimator.errors import InputError
+from estimator.estimate import Scenario, estimate
+from estimator.humanize import duration, energy, co2e, money
+from estimator.units import HOURS_PER_YEAR, S_PER_YEAR
+
+
+@pytest.fixture(scope="module")
+def profiles():
+    return default_profiles().profiles
+
+
+def test_lambda_preset_python_api():
+    r = api.run(preset_id="lambda-gpt3-v100")
+    # 3.14e23 FLOPs / 28e12 FLOP/s = 1.1214e10 s = 355.4 Julian years (Lambda 2020)
+    assert r.estimate.wall_clock_s == pytest.approx(3.14e23 / 28e12)
+    assert r.estimate.wall_clock_s / S_PER_YEAR == pytest.approx(355.36, abs=0.01)
+    assert duration(r.estimate.wall_clock_s) == "355 years"
+    assert r.estimate.cost_usd == pytest.approx(3.14e23 / 28e12 / 3600 * 1.48)
+    assert money(r.estimate.cost_usd) == "$4.6M"
+    pub = {c.key: c for c in r.comparison}
+    assert abs(pub["wall_clock_s"].relative_error) < 0.002
+    assert abs(pub["cost_usd"].relative_error) < 0.01
+
+
+def test_gpt3_patterson_from_flops(profiles):
+    s = Scenario(flops=3.14e23, devices=10000, power_w=330, pue=1.1, carbon_intensity_g_per_kwh=429)
+    e = estimate(s, profiles["v100-sxm2"])
+    device_hours = 3.14e23 / (125e12 * 0.20) / 3600
+    assert e.device_hours == pytest.approx(device_hours)
+    assert e.wall_clock_s == pytest.approx(device_hours * 3600 / 10000)
+    assert e.energy_kwh == pytest.approx(device_hours * 0.330 * 1.1)
+    assert e.co2e_kg == pytest.approx(e.energy_kwh * 0.429)
+    assert e.cost_usd == pytest.approx(device_hours * 1.48)
+    # published: 1,287 MWh and 552 t (Patterson et al. 2021, Table 4)
+    assert e.energy_kwh == pytest.approx(1287e3, rel=0.03)
+    assert e.co2e_kg == pytest.approx(552.1e3, rel=0.03)
+    assert energy(1287e3) == "1.29 GWh" and co2e(552.1e3) == "552 t CO₂e"
+
+
+def test_range_from_profile_utilization_and_power(profiles):
+    p = profiles["a100-sxm-80gb"]
+    e = estimate(Scenario(flops=1e22, devices=64), p)
+    lo, hi = e.range["device_hours"]
+    assert lo == pytest.approx(1e22 / (312e12 * p.utilization.range[1]) / 3600)
+    assert hi == pytest.approx(1e22 / (312e12 * p.utilization.range[0]) / 3600)
+    elo, ehi = e.range["energy_kwh"]
+    assert elo == pytest.approx(lo * p.power.average_range_w[0] / 1000 * p.pue)
+    assert ehi == pytest.approx(hi * p.power.average_range_w[1] / 1000 * p.pue)
+    for key in ("wall_clock_s", "device_hours", "energy_kwh", "co2e_kg", "cost_usd"):
+        low, high = e.range[key]
+        assert low <= getattr(e, key) <= high
+
+
+def test_user_utilization_and_power_have_no_profile_range(profiles):
+    e = estimate(Scenario(flops=1e22, utilization=0.5, power_w=500), profiles["h100-sxm"])
+    assert e.range["device_hours"][0] == pytest.approx(e.range["device_hours"][1])
+    assert e.range["energy_kwh"][0] == pytest.approx(e.energy_kwh)
+
+
+def test_brain_peak_range_drives_time_range(profiles):
+    e = estimate(Scenario(flops=1e21), profiles["brain"])
+    assert e.wall_clock_s == pytest.approx(1e21 / 1e15)
+    assert e.range["wall_clock_s"] == pytest.approx((1e21 / 1e17, 1e21 / 1e13))
+    assert e.energy_kwh == pytest.approx(1e6 / 3600 * 20 / 1000)  # 20 W, PUE 1
+
+
+def test_hours_given_time_from_run(profiles):
+    e = estimate(Scenario(hours=79.2, devices=64, power_w=188.15, pue=1.58, carbon_intensity_g_per_kwh=433),
+                 profiles["v100-sxm2"])
+    assert e.wall_clock_s == pytest.approx(79.2 * 3600)
+    assert e.device_hours == pytest.approx(64 * 79.2)
+    assert e.energy_kwh == pytest.approx(1507, rel=0.01)  # Strubell et al. 2019: 1,507 kWh
+    assert e.flops is None
+
+
+def test_device_hours_given(profiles):
+    e = estimate(Scenario(device_hours=1000, devices=10), profiles["h100-sxm"])
+    assert e.wall_clock_s == pytest.approx(100 * 3600)
+    assert e.energy_kwh == pytest.approx(1000 * 0.7 * 1.1)
+
+
+def test_params_tokens_and_recompute(profiles):
+    a = estimate(Scenario(params=7e9, tokens=1e12), profiles["h100-sxm"])
+    b = estimate(Scenario(params=7e9, tokens=1e12, recompute=True), profiles["h100-sxm"])
+    assert a.flops == pytest.approx(4.2e22)
+    assert b.flops == pytest.approx(5.6e22)
+    assert b.device_hours / a.device_hours == pytest.approx(8 / 6)
+
+
+def test_electricity_price(profiles):
+    e = estimate(Scenario(flops=1e21, electricity_usd_per_kwh=0.1), profiles["h100-sxm"])
+    assert e.cost_usd == pytest.approx(e.energy_kwh * 0.1)
+
+
+def test_no_price_is_none_with_note(profiles):
+    e = estimate(Scenario(flops=1e21), profiles["brain"])
+    assert e.cost_usd is None
+    assert any("no cost" in n for n in e.notes)
+
+
+def test_default_intensity_is_world_average(profiles):
+    e = estimate(Scenario(flops=1e21), profiles["h100-sxm"])
+    assert e.co2e_kg == pytest.approx(e.energy_kwh * 0.475)
+    a = {x.name: x for x in e.assumptions}
+    assert a["carbon_intensity_g_per_kwh"].origin == "default"
+    assert a["utilization"].origin == "profile:h100-sxm"
+
+
+def test_energy_breakdown_sums(profiles):
+    e = estimate(Scenario(flops=1e22, devices=8), profiles["v100-sxm2"])
+    b = e.breakdown
+    assert b.devices_kwh + b.host_kwh + b.facility_kwh == pytest.approx(e.energy_kwh)
+    assert b.host_kwh == pytest.approx(e.energy_kwh / 1.1 * 105 / 330)
+    assert b.facility_kwh == pytest.approx(e.energy_kwh * (1 - 1 / 1.1))
+
+
+def test_equivalents_gpt3():
+    r = api.run(preset_id="gpt3-175b")
+    eq = {x.key: x.value for x in r.estimate.equivalents}
+    assert eq["brain_years"] == pytest.approx(r.estimate.energy_kwh / (20 * HOURS_PER_YEAR / 1000))
+    assert eq["car_km"] == pytest.approx(r.estimate.co2e_kg / (0.400 / 1.609344))
+    assert eq["household_years"] == pytest.approx(r.estimate.energy_kwh / 10715)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(flops=-1), "FLOPs"),
+    (dict(flops=float("nan")), "finite"),
+    (dict(flops=float("inf")), "finite"),
+    (dict(flops=1e20, devices=0), "devices"),
+    (dict(flops=1e20, utilization=1.5), r"\(0, 1\]"),
+    (dict(flops=1e20, utilization=0), r"\(0, 1\]"),
+    (dict(flops=1e20, pue=0.9), "PUE"),
+    (dict(params=1e9), "--tokens"),
+    (dict(), "workload"),
+    (dict(hours=1, device_hours=2), "either"),
+    (dict(flops=1e20, power_w=-5), "power"),
+    (dict(flops=1e20, precision="fp8"), "precision"),
+])
+def test_bad_inputs(profiles, kwargs, message):
+    with pytest.raises(InputError, match=message):
+        estimate(Scenario(**kwargs), profiles["v100-sxm2"])
+
+
+def test_unknown_hardware_lists_valid_ids():
+    with pytest.raises(InputError, match="valid ids: .*a100-sxm-80gb"):
+        api.run(hardware="a100-typo", flops=1e20)
+
+
+def test_region_and_cloud_resolution():
+    from estimator.datafiles import load_carbon_data
+    data = load_carbon_data()
+    r = api.run(hardware="h100-sxm", flops=1e21, region="fra")
+    assert r.scenario.carbon_intensity_g_per_kwh == data.countries["FRA"][1]
+    assert r.estimate.co2e_kg == pytest.approx(r.estimate.energy_kwh * data.countries["FRA"][1] / 1000)
+    r2 = api.run(hardware="h100-sxm", flops=1e21, cloud="gcp:europe-west1")
+    assert r2.scenario.carbon_intensity_g_per_kwh == data.cloud[("gcp", "europe-west1")][0]
+    assert math.isfinite(r2.estimate.co2e_kg)

@@ -1,0 +1,106 @@
+import shutil
+from pathlib import Path
+
+import pytest
+
+from estimator.datafiles import PROFILES_DIR, default_profiles, load_profile_file, load_profiles
+from estimator.errors import ProfileError, UnknownHardwareError
+
+REQUIRED = ["v100-sxm2", "v100-pcie", "a100-sxm-40gb", "a100-sxm-80gb", "a100-pcie-80gb", "h100-sxm", "h100-pcie",
+            "h200-sxm", "b200", "tpu-v2", "tpu-v3", "tpu-v4", "tpu-v5e", "tpu-v5p", "brain", "alphago-2016"]
+
+
+def test_required_profiles_load_without_errors():
+    ps = default_profiles()
+    assert not ps.errors, [str(e) for e in ps.errors]
+    assert set(REQUIRED) <= set(ps.profiles)
+    assert any(p.kind == "cpu" for p in ps.profiles.values())
+
+
+def test_every_number_has_a_source():
+    for p in default_profiles().profiles.values():
+        for text in (p.peak_source, p.memory_source, p.power.source, p.utilization.source, p.utilization.basis,
+                     p.price.source, p.price.basis, p.pue_source):
+            assert len(text) > 3, p.id
+        if p.price.usd_per_device_hour is not None:
+            assert p.price.date
+
+
+def test_datasheet_figures():
+    ps = default_profiles().profiles
+    assert ps["a100-sxm-80gb"].peak("bf16") == 312e12
+    assert ps["a100-sxm-80gb"].memory_bandwidth_gb_per_s == 2039
+    assert ps["h100-sxm"].peak("fp8") == 1979e12
+    assert ps["v100-sxm2"].peak("fp16") == 125e12
+    assert ps["tpu-v4"].peak() == 275e12
+    brain = ps["brain"]
+    assert brain.power.average_w == 20 and brain.pue == 1.0
+    assert brain.peak() == 1e15 and brain.peak_range() == (1e13, 1e17)
+    assert ps["alphago-2016"].power.average_w == 1e6
+
+
+GOOD = (PROFILES_DIR / "h100-sxm.toml").read_text()
+
+
+def _write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+@pytest.mark.parametrize("old, new, field, fix", [
+    ("bf16 = 9.89e14", "bf16 = 989", "peak_flops_per_s.bf16", "unit"),
+    ("bf16 = 9.89e14", 'bf16 = "989 TFLOPS"', "peak_flops_per_s.bf16", "plain number"),
+    ("default = 0.34", "default = 1.7", "utilization.default", "unit"),
+    ("pue = 1.1", "pue = 0.8", "datacenter.pue", ""),
+    ('kind = "gpu"', 'kind = "gpus"', "kind", "one of"),
+    ("includes_host = false", "", "power.includes_host", "host"),
+    ("average_w = 700.0", "average_w = 900.0", "power.average_range_w", "widen"),
+    ('default_precision = "bf16"', 'default_precision = "fp4"', "default_precision", "use one of"),
+    ('name = "NVIDIA H100 SXM 80GB"', 'name = "x"\npower_draw = 3', "power_draw", ""),
+])
+def test_broken_profile_names_file_field_and_fix(tmp_path, old, new, field, fix):
+    assert old in GOOD
+    path = _write(tmp_path, "broken.toml", GOOD.replace(old, new))
+    with pytest.raises(ProfileError) as info:
+        load_profile_file(path)
+    err = info.value
+    assert str(path) in str(err) and err.field == field
+    assert "fix:" in str(err) and fix in err.fix
+
+
+def test_typo_suggests_field(tmp_path):
+    path = _write(tmp_path, "typo.toml", GOOD.replace("[utilization]", "[utilisation]"))
+    with pytest.raises(ProfileError, match="did you mean 'utilization'"):
+        load_profile_file(path)
+
+
+def test_syntax_error_names_file(tmp_path):
+    path = _write(tmp_path, "bad.toml", "id = \n")
+    with pytest.raises(ProfileError, match="bad.toml.*not valid TOML"):
+        load_profile_file(path)
+
+
+def test_one_bad_file_does_not_stop_the_others(tmp_path):
+    shutil.copy(PROFILES_DIR / "a100-sxm-80gb.toml", tmp_path)
+    shutil.copy(PROFILES_DIR / "brain.toml", tmp_path)
+    _write(tmp_path, "zz-broken.toml", GOOD.replace("bf16 = 9.89e14", "bf16 = -1"))
+    ps = load_profiles(tmp_path)
+    assert set(ps.profiles) == {"a100-sxm-80gb", "brain"}
+    assert len(ps.errors) == 1 and "zz-broken.toml" in str(ps.errors[0])
+    with pytest.raises(ProfileError):  # asking for the broken one by name gives its own error
+        ps.get("zz-broken")
+
+
+def test_duplicate_id_is_an_error(tmp_path):
+    shutil.copy(PROFILES_DIR / "brain.toml", tmp_path / "a.toml")
+    shutil.copy(PROFILES_DIR / "brain.toml", tmp_path / "b.toml")
+    ps = load_profiles(tmp_path)
+    assert len(ps.profiles) == 1 and "already used" in str(ps.errors[0])
+
+
+def test_hardware_by_path(tmp_path):
+    path = _write(tmp_path, "mine.toml", GOOD.replace('id = "h100-sxm"', 'id = "my-h100"'))
+    assert default_profiles().get(str(path)).id == "my-h100"
+    with pytest.raises(UnknownHardwareError):
+        default_profiles().get("nope")

@@ -1,0 +1,82 @@
+"""Invariants of the model, held by hypothesis."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from estimator.datafiles import default_profiles
+from estimator.estimate import Scenario, estimate, sweep
+
+PROFILES = default_profiles().profiles
+IDS = sorted(i for i, p in PROFILES.items() if p.price.usd_per_device_hour is not None)
+
+flops = st.floats(1e15, 1e26)
+devices = st.integers(1, 100_000)
+util = st.floats(0.01, 1.0)
+factor = st.floats(0.1, 10.0)
+hw = st.sampled_from(IDS)
+settings.register_profile("ci", deadline=None, max_examples=60)
+settings.load_profile("ci")
+
+
+@given(hw, flops, devices, devices, util)
+def test_more_devices_never_change_device_hours(h, f, d1, d2, u):
+    a = estimate(Scenario(flops=f, devices=d1, utilization=u), PROFILES[h])
+    b = estimate(Scenario(flops=f, devices=d2, utilization=u), PROFILES[h])
+    assert a.device_hours == pytest.approx(b.device_hours, rel=1e-12)
+    assert a.wall_clock_s * d1 == pytest.approx(b.wall_clock_s * d2, rel=1e-12)
+    assert a.energy_kwh == pytest.approx(b.energy_kwh, rel=1e-12)
+
+
+@given(hw, st.floats(1, 1e7), factor, devices)
+def test_energy_proportional_to_device_hours(h, dh, k, d):
+    a = estimate(Scenario(device_hours=dh, devices=d), PROFILES[h])
+    b = estimate(Scenario(device_hours=dh * k, devices=d), PROFILES[h])
+    assert b.energy_kwh == pytest.approx(a.energy_kwh * k, rel=1e-9)
+
+
+@given(hw, flops, factor)
+def test_cost_and_co2e_scale_linearly_with_flops(h, f, k):
+    a = estimate(Scenario(flops=f), PROFILES[h])
+    b = estimate(Scenario(flops=f * k), PROFILES[h])
+    assert b.cost_usd == pytest.approx(a.cost_usd * k, rel=1e-9)
+    assert b.co2e_kg == pytest.approx(a.co2e_kg * k, rel=1e-9)
+
+
+@given(hw, flops, st.floats(1, 1000), factor)
+def test_co2e_linear_in_intensity_and_cost_linear_in_price(h, f, ci, k):
+    a = estimate(Scenario(flops=f, carbon_intensity_g_per_kwh=ci, price_usd_per_device_hour=2.0), PROFILES[h])
+    b = estimate(Scenario(flops=f, carbon_intensity_g_per_kwh=ci * k, price_usd_per_device_hour=2.0 * k), PROFILES[h])
+    assert b.co2e_kg == pytest.approx(a.co2e_kg * k, rel=1e-9)
+    assert b.cost_usd == pytest.approx(a.cost_usd * k, rel=1e-9)
+
+
+@given(st.sampled_from(sorted(PROFILES)), flops, devices, st.one_of(st.none(), util), st.one_of(st.none(), st.floats(1, 2000)))
+def test_ranges_contain_point_estimate(h, f, d, u, p):
+    e = estimate(Scenario(flops=f, devices=d, utilization=u, power_w=p), PROFILES[h])
+    for key in ("flops", "wall_clock_s", "device_hours", "energy_kwh", "co2e_kg"):
+        low, high = e.range[key]
+        assert low <= getattr(e, key) * (1 + 1e-12) and getattr(e, key) <= high * (1 + 1e-12)
+
+
+@given(st.lists(st.tuples(flops, devices, util), min_size=1, max_size=20))
+def test_sweep_equals_scalar_estimates(rows):
+    p = PROFILES["a100-sxm-80gb"]
+    f, d, u = (np.array(x, dtype=float) for x in zip(*rows))
+    out = sweep(flops=f, peak_flops_per_s=p.peak(), utilization=u, devices=d, power_w=p.power.average_w,
+                pue=p.pue, carbon_intensity_g_per_kwh=475.0, price_usd_per_device_hour=p.price.usd_per_device_hour)
+    for i, (fi, di, ui) in enumerate(rows):
+        e = estimate(Scenario(flops=fi, devices=di, utilization=ui), p)
+        assert out["co2e_kg"][i] == pytest.approx(e.co2e_kg, rel=1e-12)
+        assert out["cost_usd"][i] == pytest.approx(e.cost_usd, rel=1e-12)
+        assert out["wall_clock_s"][i] == pytest.approx(e.wall_clock_s, rel=1e-12)
+
+
+def test_sweep_rejects_bad_arrays():
+    from estimator.errors import InputError
+    with pytest.raises(InputError, match="utilization"):
+        sweep(flops=np.array([1e20]), peak_flops_per_s=1e14, utilization=np.array([1.2]), devices=1,
+              power_w=300, pue=1.1, carbon_intensity_g_per_kwh=400)
+    with pytest.raises(InputError, match="finite"):
+        sweep(flops=np.array([1e20, np.nan]), peak_flops_per_s=1e14, utilization=0.3, devices=1,
+              power_w=300, pue=1.1, carbon_intensity_g_per_kwh=400)
