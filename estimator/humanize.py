@@ -25,11 +25,11 @@ def count(x: float, digits: int = 3) -> str:
     """Large counts with a suffix: 3.12M, 835k."""
     if x is None:
         return "n/a"
+    if float(x).is_integer() and abs(x) < 1e6:
+        return f"{int(x):,}"
     for factor, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
         if abs(x) >= factor:
             return f"{sig(x / factor, digits)}{suffix}"
-    if float(x).is_integer():
-        return f"{int(x)}"
     return sig(x, digits)
 
 

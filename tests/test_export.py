@@ -1,0 +1,59 @@
+import csv
+import io
+import json
+
+import pytest
+
+from estimator import api
+from estimator.datafiles import load_sources
+from estimator.export import latex_escape, render, to_csv, to_latex, to_markdown
+from estimator.humanize import co2e, count, duration, energy, money, sig
+
+
+@pytest.fixture(scope="module")
+def gpt3():
+    return api.run(preset_id="gpt3-175b")
+
+
+def test_humanize_units():
+    assert duration(3.14e23 / 28e12) == "355 years"
+    assert duration(14.8 * 86400) == "14.8 days"
+    assert duration(13.466 * 60) == "13.5 min"
+    assert energy(1287e3) == "1.29 GWh" and energy(0.4) == "400 Wh"
+    assert co2e(552.1e3) == "552 t CO₂e" and co2e(0.65) == "650 g CO₂e"
+    assert money(4.61e6) == "$4.6M" and money(12_345) == "$12k" and money(3.4) == "$3.4"
+    assert count(3_115_079) == "3.12M" and count(64) == "64"
+    assert sig(123456) == "123,000" and sig(0.01234) == "0.0123"
+    assert count(10_000) == "10,000"
+
+
+def test_csv_has_numbers_and_published(gpt3):
+    rows = {r["quantity"]: r for r in csv.DictReader(io.StringIO(to_csv(gpt3.estimate, gpt3.comparison)))}
+    assert float(rows["energy_kwh"]["value"]) == gpt3.estimate.energy_kwh
+    assert float(rows["energy_kwh"]["published"]) == 1287e3
+    low, high = gpt3.estimate.range["co2e_kg"]
+    assert float(rows["co2e_kg"]["low"]) == low and float(rows["co2e_kg"]["high"]) == high
+
+
+def test_markdown_table_and_escaping(gpt3):
+    md = to_markdown(gpt3.estimate, gpt3.comparison, title="GPT-3 | <b>x</b>")
+    assert f"| Energy | {energy(gpt3.estimate.energy_kwh)} |" in md
+    assert "\\|" in md and "\\<b\\>" in md
+
+
+def test_json_round_trip(gpt3):
+    data = json.loads(render("json", gpt3.estimate, gpt3.comparison))
+    assert data["published"]["energy_kwh"]["published"] == 1287e3
+    assert data["energy_kwh"] == gpt3.estimate.energy_kwh
+
+
+def test_latex_statement_with_bibtex(gpt3):
+    tex = to_latex(gpt3.estimate, ["P21", "CC"], load_sources())
+    assert f"{count(gpt3.estimate.device_hours)} device-hours on 10,000" in tex
+    assert r"\cite{patterson2021carbon,codecarbon}" in tex
+    assert "@article{patterson2021carbon" in tex
+    assert energy(gpt3.estimate.energy_kwh) in tex and "CO$_2$e" in tex
+
+
+def test_latex_escape():
+    assert latex_escape("50% & $5_x") == r"50\% \& \$5\_x"
