@@ -43,6 +43,36 @@ def resolve_grid(carbon_intensity_g_per_kwh=None, region: str | None = None, clo
     return None, None
 
 
+def workload_flops(*, layers=None, d_model=None, n_ctx=None, vocab=None, tokens=None,
+                   forward_flops_per_example=None, examples=None, epochs=None):
+    """FLOPs and how they were derived, from an architecture or a generic network; (None, None)
+    when neither is given."""
+    from .workload import TransformerShape, generic_training_flops, transformer_count
+    arch = (layers, d_model, n_ctx, vocab)
+    generic = (forward_flops_per_example, examples, epochs)
+    if any(x is not None for x in arch):
+        if any(x is None for x in arch) or tokens is None:
+            raise InputError("an architecture needs --layers, --d-model, --context, --vocab and --tokens")
+        ints = []
+        for name, x in zip(("layers", "d_model", "context", "vocab"), arch):
+            if x != int(x) or x < 1:
+                raise InputError(f"{name} must be a whole number of at least 1, got {x!r}")
+            ints.append(int(x))
+        count = transformer_count(TransformerShape(*ints))
+        from .validation import require_positive
+        require_positive("tokens", tokens)
+        return count.training_flops_per_token * tokens, (
+            f"architecture: {count.params_total:.3g} parameters, 3 × (2N + 2·n_layer·n_ctx·d_model + logits) = "
+            f"{count.training_flops_per_token:.3g} FLOPs per token (Kaplan et al. 2020, Table 1) × {tokens:.3g} tokens")
+    if any(x is not None for x in generic):
+        if any(x is None for x in generic):
+            raise InputError("a generic network needs --forward-flops, --examples and --epochs")
+        return generic_training_flops(*generic), (
+            f"generic network: 3 × {forward_flops_per_example:.3g} forward FLOPs × {examples:.3g} examples × "
+            f"{epochs:g} epochs (backward ≈ 2 × forward)")
+    return None, None
+
+
 def build_scenario(preset: Preset | None = None, region=None, cloud=None, **overrides) -> Scenario:
     """A scenario from a preset (if any) with the user's overrides on top."""
     unknown = set(overrides) - set(SCENARIO_KEYS)

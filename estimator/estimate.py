@@ -32,6 +32,7 @@ class Scenario:
     """What the user asked. ``None`` means: take the profile's value or the default."""
 
     flops: float | None = None
+    flops_source: str | None = None  # how the FLOPs were derived (architecture, generic network)
     params: float | None = None
     tokens: float | None = None
     recompute: bool = False
@@ -115,7 +116,7 @@ def resolve_flops(s: Scenario) -> tuple[float | None, Assumption | None]:
     """FLOPs from the scenario: given directly, or 6·N·D (8·N·D with recomputation)."""
     if s.flops is not None:
         v.require_positive("FLOPs", s.flops)
-        return float(s.flops), Assumption("flops", float(s.flops), "FLOP", s.origin, "given")
+        return float(s.flops), Assumption("flops", float(s.flops), "FLOP", s.origin, s.flops_source or "given")
     if s.params is not None or s.tokens is not None:
         if s.params is None:
             raise InputError("--tokens needs --params (the model's parameter count)")

@@ -146,3 +146,28 @@ def test_alphago_vs_brain(capsys):
     assert code == 0
     assert "4.00 MWh" in out  # 1 MW × 4 h
     assert "50,000× less" in out  # 1 MW / 20 W
+
+
+def test_architecture_workload(capsys):
+    code, out, _ = cli(capsys, "estimate", "--layers", "96", "--d-model", "12288", "--context", "2048",
+                       "--vocab", "50257", "--tokens", "300e9", "--hardware", "v100-sxm2", "--format", "json")
+    data = json.loads(out)
+    per_token = 3 * (2 * 12 * 96 * 12288**2 + 2 * 96 * 2048 * 12288 + 2 * 12288 * 50257)
+    assert code == 0 and data["flops"] == pytest.approx(per_token * 300e9)
+    assert "Kaplan" in data["assumptions"]["flops"]["source"]
+
+
+def test_generic_network_workload(capsys):
+    code, out, _ = cli(capsys, "estimate", "--forward-flops", "7.6e9", "--examples", "1281167", "--epochs", "90",
+                       "--hardware", "a100-sxm-80gb", "--format", "json")
+    assert code == 0 and json.loads(out)["flops"] == pytest.approx(3 * 7.6e9 * 1281167 * 90)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--layers", "96", "--tokens", "1e9"], "architecture needs"),
+    (["--forward-flops", "1e9"], "generic network needs"),
+    (["--layers", "2.5", "--d-model", "64", "--context", "64", "--vocab", "100", "--tokens", "1e9"], "whole number"),
+])
+def test_bad_workload_shapes(capsys, args, message):
+    code, _, err = cli(capsys, "estimate", "--hardware", "h100-sxm", *args)
+    assert code == 2 and message in err

@@ -24,6 +24,15 @@ def add_workload_args(p, hardware_required=False):
     w.add_argument("--recompute", action="store_true", default=None,
                    help="full activation recomputation: 8·N·D instead of 6·N·D")
     w.add_argument("--preset", help="a famous run (see `presets`)")
+    a = p.add_argument_group("workload from an architecture (with --tokens) or a generic network")
+    a.add_argument("--layers", type=float, help="transformer layers")
+    a.add_argument("--d-model", type=float, help="model width")
+    a.add_argument("--context", dest="n_ctx", type=float, help="context length")
+    a.add_argument("--vocab", type=float, help="vocabulary size")
+    a.add_argument("--forward-flops", dest="forward_flops_per_example", type=float,
+                   help="forward FLOPs per example (generic network: × examples × epochs × 3)")
+    a.add_argument("--examples", type=float, help="training examples per epoch")
+    a.add_argument("--epochs", type=float, help="epochs")
     s = p.add_argument_group("scenario (defaults come from the hardware profile)")
     s.add_argument("--devices", type=float, help="number of devices (default 1)")
     s.add_argument("--utilization", type=float, help="fraction of peak achieved over the whole run, in (0, 1]")
@@ -42,8 +51,17 @@ def add_workload_args(p, hardware_required=False):
     c.add_argument("--electricity-usd-per-kwh", type=float, help="cost from energy instead: USD per kWh")
 
 
+ARCH_ARGS = ("layers", "d_model", "n_ctx", "vocab")
+GENERIC_ARGS = ("forward_flops_per_example", "examples", "epochs")
+
+
 def scenario_kwargs(args) -> dict:
     out = {k: getattr(args, k, None) for k in SCENARIO_ARGS}
+    flops, how = api.workload_flops(tokens=out["tokens"], **{k: getattr(args, k, None) for k in ARCH_ARGS + GENERIC_ARGS})
+    if flops is not None:
+        if out["flops"] is not None:
+            raise InputError("give either --flops or an architecture / generic network, not both")
+        out.update(flops=flops, flops_source=how, tokens=None)
     if out["devices"] is not None:
         d = out["devices"]
         if d != d or d in (float("inf"), float("-inf")) or d < 1 or d != int(d):
