@@ -1,0 +1,278 @@
+"""Subcommands: scaling (chinchilla, diminishing, trend), inference, contrasts.
+
+Every command calls ``estimator.limits`` (as the app does) and prints a table or JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from .. import diminishing as dm, humanize as hz, limits, scaling, trends
+from ..errors import InputError
+from ..inference import BITS, DEFAULT_TOKENS_PER_QUERY
+from ..profile import PRECISIONS
+
+
+def _dump(data) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False, default=str) + "\n")
+
+
+def _table(rows, notes=()) -> None:
+    rows = [(str(k), str(v)) for k, v in rows]
+    width = max(len(k) for k, _ in rows)
+    for k, v in rows:
+        print(f"{k.ljust(width)}  {v}")
+    for n in notes:
+        print(f"  · {n}")
+
+
+def _whole(name, x):
+    if x is None:
+        return None
+    if x != x or x in (float("inf"), float("-inf")) or x < 1 or x != int(x):
+        raise InputError(f"{name} must be a whole number of at least 1, got {x!r}")
+    return int(x)
+
+
+def add_setting_args(p, hardware_default=None, training=True):
+    """--hardware and the scenario settings every cost uses (as in `estimate`)."""
+    p.add_argument("--hardware", default=hardware_default,
+                   help="profile id or .toml file" + (f" (default {hardware_default})" if hardware_default else ""))
+    s = p.add_argument_group("setting (defaults come from the hardware profile)")
+    if training:
+        s.add_argument("--devices", type=float, help="devices (changes the time, not the energy or cost)")
+        s.add_argument("--precision", choices=PRECISIONS, help="precision whose peak is used")
+    s.add_argument("--utilization", type=float, help="fraction of peak achieved, in (0, 1]")
+    s.add_argument("--power-w", type=float, help="average power per device in W")
+    s.add_argument("--pue", type=float, help="data-centre PUE, 1 or more")
+    g = s.add_mutually_exclusive_group()
+    g.add_argument("--carbon-intensity", dest="carbon_intensity_g_per_kwh", type=float, help="grid gCO2e/kWh")
+    g.add_argument("--region", help="ISO 3166 alpha-3 country code (CodeCarbon's data)")
+    g.add_argument("--cloud", help="provider:region (CodeCarbon's data)")
+    c = s.add_mutually_exclusive_group()
+    c.add_argument("--price-usd-per-hour", dest="price_usd_per_device_hour", type=float, help="USD per device-hour")
+    c.add_argument("--electricity-usd-per-kwh", type=float, help="cost from energy: USD per kWh")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+
+
+def setting(args) -> dict:
+    out = {k: getattr(args, k, None) for k in limits.RUN_KEYS + ("region", "cloud")}
+    out["devices"] = _whole("devices", out.get("devices"))
+    return out
+
+
+def _est_dict(e) -> dict:
+    return {"hardware": e.hardware_id, "flops": e.flops, "wall_clock_s": e.wall_clock_s,
+            "device_hours": e.device_hours, "energy_kwh": e.energy_kwh, "co2e_kg": e.co2e_kg, "cost_usd": e.cost_usd}
+
+
+def _est_rows(e, prefix=""):
+    return [(f"{prefix}time", hz.duration(e.wall_clock_s) + f" on {e.devices:g} × {e.hardware_id}"),
+            (f"{prefix}energy", hz.energy(e.energy_kwh)), (f"{prefix}CO₂e", hz.co2e(e.co2e_kg)),
+            (f"{prefix}cost", hz.money(e.cost_usd))]
+
+
+# ---------------------------------------------------------------------------------------- scaling
+
+
+BUDGETS = (("budget_usd", "usd"), ("budget_kwh", "kwh"), ("budget_tco2e", "tco2e"))
+
+
+def cmd_chinchilla(args):
+    budget = [(kind, getattr(args, a)) for a, kind in BUDGETS if getattr(args, a) is not None]
+    est = None
+    if budget:
+        kind, value = budget[0]
+        if not args.hardware:
+            raise InputError("a budget needs --hardware (what the budget is spent on)")
+        res, est = limits.budget_model(kind, value, args.hardware, setting(args), args.method, args.tokens_per_param)
+        model, out = res.model, res.to_dict()
+    else:
+        if args.flops is None:
+            raise InputError("give --flops or a budget (--budget-usd, --budget-kwh or --budget-tco2e)")
+        model = scaling.chinchilla(args.flops, args.method, args.tokens_per_param)
+        out = model.to_dict()
+        if args.hardware:
+            est = limits.estimate_flops(model.flops, args.hardware, setting(args))
+    if est is not None:
+        out["estimate"] = _est_dict(est)
+    if args.format == "json":
+        return _dump(out)
+    rows = []
+    if budget:
+        rows.append(("budget", f"{budget[0][1]:,.4g} {scaling.BUDGET_KINDS[budget[0][0]][2]} on {args.hardware}"))
+    rows += [("training FLOPs", hz.flops(model.flops)), ("parameters", hz.count(model.params_opt)),
+             ("tokens", hz.count(model.tokens_opt)), ("tokens per parameter", hz.sig(model.tokens_per_param)),
+             ("predicted loss", f"{model.loss_opt:.4f}")]
+    if est is not None:
+        rows += _est_rows(est)
+    _table(rows, [model.source, scaling.SOURCE_LOSS])
+
+
+def cmd_diminishing(args):
+    rep = limits.diminishing_report(args.current_error, args.target_error, args.exponent, base_flops=args.base_flops,
+                                    base_preset=args.base_preset, hardware=args.hardware, setting=setting(args))
+    r = rep.result
+    if args.format == "json":
+        return _dump({**r.to_dict(), "base_source": rep.base_source, "base": _est_dict(rep.base),
+                      "target": _est_dict(rep.target)})
+    _table([("error", f"{r.current_error:g} → {r.target_error:g}  (error ∝ compute^−{r.exponent:.4g})"),
+            ("compute multiplier", f"{r.compute_multiplier:.3g}×"),
+            ("to halve the error", f"{r.halving_multiplier:.3g}× compute"),
+            ("base workload", hz.flops(r.base_flops)), *_est_rows(rep.base, "  base "),
+            ("target workload", hz.flops(r.target_flops)), *_est_rows(rep.target, "  target ")],
+           [dm.SOURCE, f"base: {rep.base_source}",
+            f"the lecture's claim (10⁵× for 5% ImageNet error from ≈11.5%) implies k = {dm.CLAIM_EXPONENT:.3f}"])
+
+
+def cmd_trend(args):
+    years = _whole("years", args.years)
+    start = None if args.start_year is None else _whole("start year", args.start_year)
+    rep = limits.trend_report(args.flops, args.hardware, years, start, args.doubling_years, setting(args))
+    s, t = rep.summary, rep.table
+    if args.format == "json":
+        return _dump({"base": _est_dict(rep.base), "start_year": rep.start_year, "summary": s.to_dict(),
+                      "rows": t.rows()})
+    print(f"A fixed workload: {hz.flops(rep.base.flops)} on {rep.base.hardware_id}, {hz.money(rep.base.cost_usd)} "
+          f"in {rep.start_year}; FLOP/s per $ doubles every {s.price_perf_doubling_years:g} years.\n")
+    header = ("year", "cost", "range", "+ algorithms", "frontier compute ×", "peak FLOP/s ×", "DRAM BW ×")
+    rows = [(f"{y:.0f}", hz.money(c), f"{hz.money(lo)}–{hz.money(hi)}", hz.money(a), f"{g:.3g}", f"{p:.3g}", f"{b:.3g}")
+            for y, c, lo, hi, a, g, p, b in zip(t.year, t.workload_cost_usd, t.workload_cost_low_usd,
+                                                 t.workload_cost_high_usd, t.workload_cost_with_algorithms_usd,
+                                                 t.training_compute_growth, t.peak_flops_growth, t.dram_bandwidth_growth)]
+    widths = [max(len(r[i]) for r in rows + [header]) for i in range(len(header))]
+    for r in [header] + rows:
+        print("  ".join(x.rjust(w) for x, w in zip(r, widths)))
+    print()
+    _table([("price-performance", f"×{s.price_perf_per_year:.3g} per year; 10× cheaper every {s.years_to_10x_cheaper:.3g} years"),
+            ("frontier training compute", f"×{s.training_compute_per_year:.3g} per year (3.4-month doubling)"),
+            ("frontier spend, if both held", f"×{s.frontier_spend_per_year:.3g} per year"),
+            ("memory wall", f"peak FLOP/s ×3.0 vs DRAM bandwidth ×1.6 per 2 years: gap ×{s.memory_wall_gap_20y:.3g} in 20 years")],
+           [trends.PRICE_PERF_SOURCE, trends.TRAINING_COMPUTE_SOURCE,
+            "+ algorithms: also compute for the same accuracy halving every 16 months (" + trends.ALGORITHMIC_SOURCE + ")",
+            trends.MEMORY_WALL_SOURCE])
+
+
+# ---------------------------------------------------------------------------------------- inference
+
+
+def cmd_inference(args):
+    if args.hardware is None:
+        raise InputError("give --hardware (an id from `python -m estimator profiles list`)")
+    inputs = {k: getattr(args, k) for k in ("utilization", "power_w", "pue", "carbon_intensity_g_per_kwh",
+                                            "price_usd_per_device_hour", "electricity_usd_per_kwh", "sparsity",
+                                            "student_params", "tokens_per_query")}
+    rep = limits.inference_report(
+        hardware=args.hardware, params=args.params, tokens=args.tokens, region=args.region, cloud=args.cloud,
+        train_flops=args.train_flops, train_tokens=args.train_tokens, bits=args.bits,
+        batch_size=_whole("batch size", args.batch_size), devices=_whole("devices", args.devices),
+        sparse_kernels=not args.dense_kernels, illustrate=False, **inputs)
+    if args.format == "json":
+        return _dump(rep.to_dict())
+    r = rep.result
+    rows = [("model served", f"{hz.count(r.params_served)} parameters at {r.bits} bits on {r.devices} × {r.hardware_id}"),
+            ("memory (weights)", f"{hz.sig(r.memory_gb)} GB"),
+            ("time per token", f"{hz.sig(r.seconds_per_token * 1e3)} ms ({r.bound}-bound; batch {r.batch_size}: "
+                               f"{hz.sig(r.latency_s_per_token * 1e3)} ms per step)"),
+            ("throughput", f"{hz.sig(1 / r.seconds_per_token)} tokens/s"),
+            ("per query", f"{hz.count(r.tokens_per_query)} tokens: {hz.energy(r.per_query('energy_kwh'))}, "
+                          f"{hz.co2e(r.per_query('co2e_kg'))}, {hz.money(r.per_query('cost_usd'))}"),
+            (f"total ({hz.count(r.tokens)} tokens)", f"{hz.duration(r.estimate.wall_clock_s)}, {hz.energy(r.energy_kwh)}, "
+                                                    f"{hz.co2e(r.co2e_kg)}, {hz.money(r.cost_usd)}")]
+    for t in rep.techniques[1:]:
+        e, c = t.saving("energy_kwh"), t.to_dict()["saved_per_query"]["cost_usd"]
+        rows.append((f"saves: {t.label}", f"{e:.0%} of energy and cost per token; {hz.money(c)} per query"))
+    be = rep.break_even
+    rows.append(("training (for break-even)", f"{hz.flops(rep.training.flops)}: {hz.energy(rep.training.energy_kwh)}, "
+                                              f"{hz.money(rep.training.cost_usd)}"))
+    rows.append(("serving outgrows training", "after " + (f"{hz.count(be.queries['energy_kwh'])} queries "
+                                                          f"({hz.count(be.tokens['energy_kwh'])} tokens)"
+                                                          if be.queries["energy_kwh"] else "n/a")))
+    _table(rows, list(r.notes) + [f"training: {rep.training_source}"])
+
+
+# ---------------------------------------------------------------------------------------- contrasts
+
+
+def _contrast_value(c):
+    if c.unit == "W":
+        return hz.power(c.value)
+    if c.unit == "kWh":
+        return hz.energy(c.value)
+    if c.unit == "fraction":
+        return f"{c.value:.3g}"
+    return f"{hz.number(c.value)} {c.unit}"
+
+
+def cmd_contrasts(args):
+    items = limits.contrast_report()
+    if args.format == "json":
+        return _dump({c.key: c.to_dict() for c in items})
+    _table([(c.label, f"{_contrast_value(c)}   [{c.detail}]") for c in items],
+           ["world electricity: the lecture says ≈25 TW; the sourced figure is ≈30,000 TWh a year ≈ 3.4 TW average"])
+
+
+def register(sub):
+    p = sub.add_parser("scaling", help="scaling laws, diminishing returns and trends")
+    ssub = p.add_subparsers(dest="scaling_command", metavar="SUBCOMMAND", parser_class=type(p))
+    ssub.required = True
+
+    q = ssub.add_parser("chinchilla", help="compute-optimal parameters, tokens and loss for FLOPs or a budget")
+    w = q.add_mutually_exclusive_group()
+    w.add_argument("--flops", type=float, help="training FLOP budget C")
+    w.add_argument("--budget-usd", type=float, help="budget in US dollars (needs --hardware)")
+    w.add_argument("--budget-kwh", type=float, help="budget in kWh (needs --hardware)")
+    w.add_argument("--budget-tco2e", type=float, help="budget in tonnes CO2e (needs --hardware)")
+    q.add_argument("--method", choices=scaling.METHODS, default="tokens-per-param",
+                   help="tokens-per-param: D = 20·N; fit: minimum of Hoffmann et al.'s L(N, D)")
+    q.add_argument("--tokens-per-param", type=float, default=scaling.CHINCHILLA_TOKENS_PER_PARAM,
+                   help="with tokens-per-param (default 20, Hoffmann et al. 2022 Table 3)")
+    add_setting_args(q)
+    q.set_defaults(func=cmd_chinchilla)
+
+    q = ssub.add_parser("diminishing", help="compute multiplier for a lower error, with error ∝ compute^(−k)")
+    q.add_argument("--current-error", type=float, default=dm.CLAIM_CURRENT_ERROR_PCT,
+                   help=f"error now, any unit (default {dm.CLAIM_CURRENT_ERROR_PCT:g}: ImageNet top-1 %% in 2020)")
+    q.add_argument("--target-error", type=float, default=dm.CLAIM_TARGET_ERROR_PCT,
+                   help=f"error wanted, same unit (default {dm.CLAIM_TARGET_ERROR_PCT:g})")
+    q.add_argument("--exponent", type=float, default=round(dm.CLAIM_EXPONENT, 4),
+                   help=f"k in error ∝ compute^(−k) (default {dm.CLAIM_EXPONENT:.4f}, implied by the 10⁵× claim)")
+    b = q.add_mutually_exclusive_group()
+    b.add_argument("--base-flops", type=float, help="FLOPs that reach the current error (default: ResNet-50 on ImageNet)")
+    b.add_argument("--base-preset", help="a preset with FLOPs as the base workload")
+    add_setting_args(q)
+    q.set_defaults(func=cmd_diminishing)
+
+    q = ssub.add_parser("trend", help="a fixed workload's cost over the years vs frontier compute and the memory wall")
+    q.add_argument("--flops", type=float, default=limits.TREND_FLOPS, help="the fixed workload (default GPT-3, 3.14e23)")
+    q.add_argument("--years", type=float, default=limits.TREND_YEARS, help="years to project (default 10)")
+    q.add_argument("--start-year", type=float, help="year of the base cost (default: the hardware's release year)")
+    q.add_argument("--doubling-years", type=float, default=trends.PRICE_PERF_DOUBLING_YEARS,
+                   help="FLOP/s per $ doubling time (default 2.46, Hobbhahn & Besiroglu 2022; 2.07 for ML GPUs)")
+    add_setting_args(q, hardware_default=limits.TREND_HARDWARE)
+    q.set_defaults(func=cmd_trend)
+
+    p = sub.add_parser("inference", help="serving cost per token and in total; quantisation, pruning, distillation")
+    p.add_argument("--params", type=float, required=True, help="model parameters N")
+    p.add_argument("--tokens", type=float, required=True, help="tokens to generate in total")
+    p.add_argument("--bits", type=int, choices=BITS, default=16, help="bits per weight (quantisation)")
+    p.add_argument("--sparsity", type=float, default=0.0, help="fraction of weights pruned, in [0, 1)")
+    p.add_argument("--dense-kernels", action="store_true",
+                   help="pruned weights are still read and multiplied (unstructured sparsity on dense hardware)")
+    p.add_argument("--batch-size", type=float, default=1, help="sequences decoded together (default 1)")
+    p.add_argument("--student-params", type=float, help="distillation: serve a student of this many parameters")
+    p.add_argument("--tokens-per-query", type=float, default=DEFAULT_TOKENS_PER_QUERY,
+                   help=f"tokens in one answer (default {DEFAULT_TOKENS_PER_QUERY:g}, an assumption)")
+    p.add_argument("--devices", type=float, help="devices holding the weights (default: as many as they need)")
+    t = p.add_mutually_exclusive_group()
+    t.add_argument("--train-flops", type=float, help="training FLOPs for the break-even (default 6·N·20N)")
+    t.add_argument("--train-tokens", type=float, help="training tokens D for the break-even (6·N·D)")
+    add_setting_args(p, training=False)
+    p.set_defaults(func=cmd_inference)
+
+    p = sub.add_parser("contrasts", help="GPT-3 and AlphaGo against a 20 W brain; world electricity")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.set_defaults(func=cmd_contrasts)
+
+

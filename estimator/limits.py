@@ -1,0 +1,173 @@
+"""High-level calls for the limits of scale and for inference, shared by the CLI and the app.
+
+Edge, like ``estimator.api``: loads profiles and presets, resolves the grid, and calls the pure
+core (``scaling``, ``diminishing``, ``trends``, ``inference``, ``compression``, ``contrasts``).
+Costs come from ``api.run`` / ``estimate`` so they match every other estimate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from . import api, compression, contrasts as ct, diminishing as dm, scaling, trends
+from .datafiles import default_profiles, get_preset
+from .errors import InputError
+from .estimate import Estimate
+from .inference import InferenceResult, InferenceScenario, inference
+
+# Hardware for a cost when none is given: NVIDIA H100 SXM, the most used training GPU of
+# 2023-2024 (profiles/h100-sxm.toml); the app's default too (app_pages/inputs.py).
+DEFAULT_HARDWARE = "h100-sxm"
+# The trend's default fixed workload: GPT-3's 3.14e23 training FLOPs (Brown et al. 2020, Table D.1)
+# on the V100 (2017) it was trained on (Patterson et al. 2021, Table 4).
+TREND_FLOPS = 3.14e23
+TREND_HARDWARE = "v100-sxm2"
+TREND_YEARS = 10
+# Any FLOP count works as the reference for a budget: the estimate is linear in FLOPs.
+BUDGET_REFERENCE_FLOPS = 1e24
+# The famous runs the contrasts use (estimator/data/presets.toml).
+GPT3_PRESET = "gpt3-175b"
+ALPHAGO_PRESET = "alphago-vs-brain"
+
+RUN_KEYS = ("devices", "utilization", "precision", "power_w", "pue", "carbon_intensity_g_per_kwh",
+            "price_usd_per_device_hour", "electricity_usd_per_kwh")
+
+
+def _run_kwargs(setting: dict[str, Any] | None) -> dict[str, Any]:
+    setting = {k: v for k, v in (setting or {}).items() if v is not None}
+    unknown = set(setting) - set(RUN_KEYS) - {"region", "cloud"}
+    if unknown:
+        raise InputError(f"unknown setting(s): {', '.join(sorted(unknown))}")
+    return setting
+
+
+def estimate_flops(flops: float, hardware: str, setting: dict | None = None) -> Estimate:
+    """The estimator's time, energy, CO₂e and cost for ``flops`` on ``hardware`` (``api.run``)."""
+    return api.run(hardware=hardware, flops=flops, **_run_kwargs(setting)).estimate
+
+
+def budget_model(kind: str, budget: float, hardware: str, setting: dict | None = None,
+                 method: str = "tokens-per-param",
+                 tokens_per_param: float = scaling.CHINCHILLA_TOKENS_PER_PARAM) -> tuple[scaling.BudgetResult, Estimate]:
+    """The compute-optimal model a budget buys, and the estimate of training it (which spends the budget)."""
+    if kind not in scaling.BUDGET_KINDS:
+        raise InputError(f"budget kind must be one of {', '.join(scaling.BUDGET_KINDS)}, got {kind!r}")
+    ref = estimate_flops(BUDGET_REFERENCE_FLOPS, hardware, setting)
+    result = scaling.model_for_budget(ref, kind, budget, method, tokens_per_param)
+    return result, estimate_flops(result.flops, hardware, setting)
+
+
+@dataclass(frozen=True)
+class DiminishingReport:
+    result: dm.Diminishing
+    base_source: str
+    base: Estimate
+    target: Estimate
+
+
+def diminishing_report(current_error: float, target_error: float, exponent: float, *, base_flops: float | None = None,
+                       base_preset: str | None = None, hardware: str | None = None,
+                       setting: dict | None = None) -> DiminishingReport:
+    """The compute multiplier and what the base and the multiplied workloads cost on ``hardware``."""
+    if base_flops is not None and base_preset:
+        raise InputError("give either --base-flops or --base-preset, not both")
+    source = "given"
+    if base_preset:
+        preset = get_preset(base_preset)
+        r = api.run(preset_id=base_preset, hardware=hardware)
+        if r.estimate.flops is None:
+            raise InputError(f"preset '{base_preset}' gives a time, not FLOPs; pick one with FLOPs or give --base-flops")
+        base_flops, source = r.estimate.flops, f"preset {base_preset}: {preset.title}"
+        hardware = hardware or preset.hardware
+    elif base_flops is None:
+        base_flops, source = dm.RESNET50_IMAGENET_FLOPS, dm.RESNET50_SOURCE
+    hardware = hardware or DEFAULT_HARDWARE
+    result = dm.diminishing(current_error, target_error, exponent, base_flops)
+    return DiminishingReport(result, source, estimate_flops(result.base_flops, hardware, setting),
+                             estimate_flops(result.target_flops, hardware, setting))
+
+
+@dataclass(frozen=True)
+class TrendReport:
+    base: Estimate
+    start_year: int
+    table: trends.TrendTable
+    summary: trends.TrendSummary
+
+
+def trend_report(flops: float = TREND_FLOPS, hardware: str = TREND_HARDWARE, years: int = TREND_YEARS,
+                 start_year: int | None = None, doubling_years: float = trends.PRICE_PERF_DOUBLING_YEARS,
+                 setting: dict | None = None) -> TrendReport:
+    """Cost of ``flops`` on ``hardware`` in its release year (or ``start_year``) and over the years after."""
+    base = estimate_flops(flops, hardware, setting)
+    if base.cost_usd is None:
+        raise InputError(f"{hardware} has no price: give a price per device-hour or per kWh")
+    profile = default_profiles().get(hardware)
+    year = start_year if start_year is not None else profile.release_year
+    if year is None:
+        raise InputError(f"{hardware} has no release year: give --start-year")
+    return TrendReport(base, int(year), trends.trend_table(int(year), years, base.cost_usd, doubling_years),
+                       trends.summary(doubling_years))
+
+
+@dataclass(frozen=True)
+class InferenceReport:
+    result: InferenceResult
+    techniques: list
+    training: Estimate
+    training_source: str
+    break_even: compression.BreakEven
+
+    def to_dict(self) -> dict:
+        return {**self.result.to_dict(), "techniques": [t.to_dict() for t in self.techniques],
+                "training": {"flops": self.training.flops, "source": self.training_source,
+                             "energy_kwh": self.training.energy_kwh, "co2e_kg": self.training.co2e_kg,
+                             "cost_usd": self.training.cost_usd},
+                "break_even": self.break_even.to_dict()}
+
+
+def inference_report(*, hardware: str, params: float, tokens: float, region: str | None = None,
+                     cloud: str | None = None, train_flops: float | None = None, train_tokens: float | None = None,
+                     illustrate: bool = True, **inputs) -> InferenceReport:
+    """Serving ``tokens`` tokens of a ``params``-parameter model on ``hardware``, each compression
+    technique's saving, and the queries after which serving outgrows training (on the same hardware,
+    grid and price; training FLOPs = 6·N·D, with D = 20·N unless given)."""
+    compression.check_train_inputs(train_flops, train_tokens)
+    profile = default_profiles().get(hardware)
+    ci, ci_source = api.resolve_grid(inputs.pop("carbon_intensity_g_per_kwh", None), region, cloud)
+    s = InferenceScenario(params=params, tokens=tokens, carbon_intensity_g_per_kwh=ci, carbon_intensity_source=ci_source,
+                          **{k: v for k, v in inputs.items() if v is not None})
+    result = inference(s, profile)
+    if train_flops is None:
+        d = train_tokens if train_tokens is not None else compression.training_tokens_default(
+            params, scaling.CHINCHILLA_TOKENS_PER_PARAM)
+        train_flops = scaling.FLOPS_PER_PARAM_TOKEN * params * d
+        how = (f"6·N·D with D = {d:.3g} tokens" + ("" if train_tokens is not None else
+                                                  " (20 tokens per parameter, Hoffmann et al. 2022)"))
+    else:
+        how = "given"
+    setting = {k: getattr(s, k) for k in ("power_w", "pue", "price_usd_per_device_hour", "electricity_usd_per_kwh")}
+    training = estimate_flops(train_flops, hardware, {**setting, "carbon_intensity_g_per_kwh": ci})
+    return InferenceReport(result, compression.techniques(s, profile, illustrate), training,
+                           f"{how}, on {hardware} (profile's utilisation)",
+                           compression.break_even(training, result))
+
+
+def contrast_inputs() -> ct.ContrastInputs:
+    """GPT-3's estimated and published training energy, AlphaGo's power and game length, from the
+    presets and profiles the rest of the tool uses."""
+    gpt3 = api.run(preset_id=GPT3_PRESET)
+    alphago = api.run(preset_id=ALPHAGO_PRESET)
+    return ct.ContrastInputs(
+        gpt3_energy_kwh=gpt3.estimate.energy_kwh,
+        gpt3_energy_source=f"estimate of preset {GPT3_PRESET} ({gpt3.preset.title})",
+        gpt3_published_energy_kwh=gpt3.preset.published.get("energy_kwh"),
+        alphago_power_w=alphago.profile.power.average_w,
+        alphago_power_source=f"profile {alphago.profile.id}: {alphago.profile.power.source}",
+        alphago_game_hours=alphago.scenario.hours,
+    )
+
+
+def contrast_report() -> tuple[ct.Contrast, ...]:
+    return ct.contrasts(contrast_inputs())

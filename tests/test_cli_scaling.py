@@ -1,0 +1,128 @@
+"""CLI: scaling chinchilla / diminishing / trend, inference, contrasts; JSON keys and errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from estimator import diminishing as dm, limits, scaling
+from estimator.cli.main import main
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_json(capsys, *argv):
+    assert main([*argv, "--format", "json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_chinchilla_json(capsys):
+    out = run_json(capsys, "scaling", "chinchilla", "--flops", "5.76e23")
+    assert out["params_opt"] == pytest.approx(69.3e9, rel=0.01)
+    assert out["tokens_opt"] == pytest.approx(1.4e12, rel=0.02)
+    assert out["loss_opt"] == pytest.approx(scaling.chinchilla(5.76e23).loss_opt)
+    fit = run_json(capsys, "scaling", "chinchilla", "--flops", "5.76e23", "--method", "fit")
+    assert fit["params_opt"] == pytest.approx(scaling.chinchilla(5.76e23, "fit").params_opt)
+    with_hw = run_json(capsys, "scaling", "chinchilla", "--flops", "1e22", "--hardware", "h100-sxm")
+    assert with_hw["estimate"]["cost_usd"] == pytest.approx(limits.estimate_flops(1e22, "h100-sxm").cost_usd)
+
+
+def test_chinchilla_budget(capsys):
+    out = run_json(capsys, "scaling", "chinchilla", "--budget-usd", "1e6", "--hardware", "h100-sxm")
+    assert out["estimate"]["cost_usd"] == pytest.approx(1e6)
+    res, _ = limits.budget_model("usd", 1e6, "h100-sxm")
+    assert out["params_opt"] == pytest.approx(res.model.params_opt)
+    out = run_json(capsys, "scaling", "chinchilla", "--budget-tco2e", "10", "--hardware", "a100-sxm-80gb",
+                   "--region", "FRA")
+    assert out["estimate"]["co2e_kg"] == pytest.approx(10_000)
+    out = run_json(capsys, "scaling", "chinchilla", "--budget-kwh", "1e4", "--hardware", "v100-sxm2", "--pue", "1.5")
+    assert out["estimate"]["energy_kwh"] == pytest.approx(1e4)
+
+
+def test_diminishing_json(capsys):
+    out = run_json(capsys, "scaling", "diminishing", "--current-error", "11.5", "--target-error", "5",
+                   "--exponent", "0.072", "--hardware", "a100-sxm-80gb")
+    assert out["compute_multiplier"] == pytest.approx(dm.compute_multiplier(11.5, 5, 0.072))
+    assert out["compute_multiplier"] == pytest.approx(1e5, rel=0.1)
+    assert out["target"]["cost_usd"] == pytest.approx(out["base"]["cost_usd"] * out["compute_multiplier"])
+    default = run_json(capsys, "scaling", "diminishing")
+    assert default["compute_multiplier"] == pytest.approx(1e5, rel=0.01)
+    assert default["base"]["hardware"] == "h100-sxm"
+
+
+def test_trend_json(capsys):
+    out = run_json(capsys, "scaling", "trend", "--years", "5")
+    assert len(out["rows"]) == 6 and out["start_year"] == 2017
+    assert out["rows"][0]["workload_cost_usd"] == pytest.approx(out["base"]["cost_usd"])
+    assert out["summary"]["training_compute_per_year"] == pytest.approx(2 ** (12 / 3.4))
+
+
+def test_inference_json(capsys):
+    out = run_json(capsys, "inference", "--params", "7e9", "--hardware", "a100-sxm-80gb", "--tokens", "1e6")
+    assert out["seconds_per_token"] >= 14e9 / 2039e9 * (1 - 1e-12)
+    assert out["memory_gb"] == pytest.approx(14.0)
+    for key in ("energy_kwh", "co2e_kg", "cost_usd"):
+        assert out[key] > 0 and out["per_token"][key] == pytest.approx(out[key] / 1e6)
+    q8 = run_json(capsys, "inference", "--params", "7e9", "--hardware", "a100-sxm-80gb", "--tokens", "1e6", "--bits", "8")
+    assert q8["seconds_per_token"] == pytest.approx(out["seconds_per_token"] / 2)
+    names = [t["technique"] for t in q8["techniques"]]
+    assert names == ["baseline", "quantization-8bit"]
+    assert q8["techniques"][1]["saving_fraction"]["energy_kwh"] == pytest.approx(0.5)
+    assert q8["break_even"]["queries"]["cost_usd"] == pytest.approx(
+        q8["training"]["cost_usd"] / q8["per_query"]["cost_usd"])
+
+
+def test_contrasts_json(capsys):
+    out = run_json(capsys, "contrasts")
+    assert out["world_power_w"]["value"] == pytest.approx(3.42e12, rel=0.01)
+    assert out["alphago_brain_power_ratio"]["value"] == pytest.approx(50_000)
+
+
+@pytest.mark.parametrize("argv", [
+    ["scaling", "chinchilla", "--flops", "5.76e23"],
+    ["scaling", "chinchilla", "--budget-usd", "1e6", "--hardware", "h100-sxm"],
+    ["scaling", "diminishing"],
+    ["scaling", "trend"],
+    ["inference", "--params", "70e9", "--hardware", "h100-sxm", "--tokens", "1e9", "--bits", "4", "--sparsity", "0.5",
+     "--student-params", "7e9", "--batch-size", "16"],
+    ["contrasts"],
+])
+def test_tables_print(capsys, argv):
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert len(out.splitlines()) >= 5
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["scaling", "chinchilla"], "give --flops or a budget"),
+    (["scaling", "chinchilla", "--flops", "-1e20"], "FLOPs"),
+    (["scaling", "chinchilla", "--budget-usd", "100"], "needs --hardware"),
+    (["scaling", "chinchilla", "--budget-usd", "100", "--hardware", "brain"], "no price"),
+    (["scaling", "chinchilla", "--flops", "1e20", "--budget-usd", "5"], "not allowed with"),
+    (["scaling", "diminishing", "--target-error", "20"], "below the current error"),
+    (["scaling", "diminishing", "--exponent", "0"], "exponent"),
+    (["scaling", "diminishing", "--hardware", "nope"], "nope"),
+    (["scaling", "trend", "--years", "2.5"], "whole number"),
+    (["inference", "--params", "7e9", "--hardware", "a100-sxm-80gb", "--tokens", "nan"], "tokens"),
+    (["inference", "--params", "7e9", "--hardware", "a100-sxm-80gb", "--tokens", "1e6", "--sparsity", "1"], "sparsity"),
+    (["inference", "--params", "7e9", "--hardware", "a100-sxm-80gb", "--tokens", "1e6", "--bits", "3"], "invalid choice"),
+    (["inference", "--params", "7e9", "--tokens", "1e6"], "--hardware"),
+    (["inference", "--params", "7e9", "--hardware", "a100-sxm-80gb", "--tokens", "1e6", "--batch-size", "0.5"], "batch"),
+    (["scaling"], "required"),
+])
+def test_bad_input_is_one_error_line_and_exit_2(capsys, argv, message):
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("error: ")
+    assert message in err[0]
+
+
+def test_module_entry_point():
+    p = subprocess.run([sys.executable, "-m", "estimator", "scaling", "chinchilla", "--flops", "5.76e23",
+                        "--format", "json"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0, p.stderr
+    assert json.loads(p.stdout)["params_opt"] == pytest.approx(69.3e9, rel=0.01)
