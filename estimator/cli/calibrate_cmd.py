@@ -1,0 +1,183 @@
+"""Subcommand: calibrate (measure throughput and power here; write a calibrated profile).
+
+    python -m estimator calibrate [--backend auto|nvml|cpu] [--seconds S] [--out PATH.toml]
+                                  [--base PROFILE] [--format table|json]
+    python -m estimator calibrate --flops F [--backend …] -- python train.py …
+    python -m estimator calibrate --from-codecarbon emissions.csv --flops F --base PROFILE
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from .. import humanize as hz
+from ..calibration_io import read_codecarbon_csv, select_run, write_profile
+from ..datafiles import CALIBRATED_DIR, PROFILES_DIR, default_profiles
+from ..errors import InputError
+from ..profile import PRECISIONS
+
+PROGRESS_AFTER_S = 3.0  # runs longer than this get a progress line on stderr
+
+
+class ProgressLine:
+    """A one-line progress bar on stderr, redrawn at most 10 times a second."""
+
+    def __init__(self, total_s: float | None, stream=sys.stderr, width: int = 30):
+        self.total_s, self.stream, self.width = total_s, stream, width
+        self.t0: float | None = None  # set at the first update: start-up time is not workload time
+        self.last = 0.0
+        self.shown = False
+
+    def __call__(self, value: float) -> None:
+        now = time.monotonic()
+        if self.t0 is None:
+            self.t0 = now
+        if now - self.last < 0.1:
+            return
+        self.last = now
+        elapsed = now - self.t0
+        if self.total_s is None:  # a user command: time elapsed, no known end
+            if elapsed < PROGRESS_AFTER_S:
+                return
+            line = f"measuring… {elapsed:5.0f} s"
+        else:
+            frac = max(0.0, min(1.0, value))
+            done = int(frac * self.width)
+            line = f"calibrating [{'#' * done}{'.' * (self.width - done)}] {frac:4.0%} {elapsed:4.0f}/{self.total_s:.0f} s"
+        self.stream.write("\r" + line)
+        self.stream.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            self.stream.write("\n")
+            self.stream.flush()
+            self.shown = False
+
+
+def _out_path(args, profile_id: str) -> Path:
+    """Where to write; in a profiles folder the id must not belong to another file there."""
+    if args.out:
+        out = Path(args.out)
+        if out.suffix != ".toml":
+            raise InputError(f"--out must name a .toml file, got {args.out!r}")
+    else:
+        out = CALIBRATED_DIR / f"{profile_id}.toml"
+    if out.parent.resolve() in (PROFILES_DIR.resolve(), CALIBRATED_DIR.resolve()):
+        other = default_profiles().profiles.get(profile_id)
+        if other is not None and Path(other.source_file).resolve() != out.resolve() \
+                and Path(other.source_file).name != out.name:
+            raise InputError(f"profile id '{profile_id}' is already used by {other.source_file}; "
+                             f"give another --id, or --out {other.source_file} to replace it")
+    return out
+
+
+def _base(args, kind: str, device_name: str):
+    from ..calibrate import guess_base_profile
+    return default_profiles().get(args.base or guess_base_profile(device_name, kind))
+
+
+def cmd_calibrate(args):
+    from .. import calibration_run as cr
+    cmd = list(args.cmd or [])
+    if cmd and cmd[0] == "--":
+        cmd = cmd[1:]
+    if args.seconds is not None and not args.seconds > 0:
+        raise InputError(f"--seconds must be greater than 0, got {args.seconds!r}")
+    if args.from_codecarbon:
+        if cmd:
+            raise InputError("give either --from-codecarbon or a command after `--`, not both")
+        if args.flops is None or args.base is None:
+            raise InputError("--from-codecarbon needs --flops (the run's FLOPs) and --base (the profile of its hardware)")
+        run = select_run(read_codecarbon_csv(args.from_codecarbon), args.run_id)
+        result = cr.calibrate_from_codecarbon(run, default_profiles().get(args.base), args.flops,
+                                              precision=args.precision, profile_id=args.id)
+    else:
+        if cmd and args.flops is None:
+            raise InputError("measuring a command needs --flops (the FLOPs the command performs)")
+        if args.flops is not None and not cmd:
+            raise InputError("--flops needs the command to measure after `--` (or --from-codecarbon FILE)")
+        from ..measure import open_backend
+        backend = open_backend(args.backend, country_iso_code=args.region, device_index=args.device)
+        fallback = getattr(backend, "fallback_reason", None)
+        if fallback and args.format == "table":
+            print(f"note: {fallback}; measuring the CPU instead", file=sys.stderr)
+        try:
+            base = _base(args, backend.kind, backend.device_name)
+            from ..calibrate import default_profile_id
+            _out_path(args, args.id or default_profile_id(base.id, cr.host_name()))  # fail before measuring
+        except BaseException:
+            backend.close()
+            raise
+        if cmd:
+            bar = ProgressLine(None)
+            try:
+                result = cr.calibrate_command(backend, base, cmd, args.flops, precision=args.precision,
+                                              progress=bar, profile_id=args.id)
+            finally:
+                bar.close()
+        else:
+            seconds = args.seconds if args.seconds is not None else 10.0
+            bar = ProgressLine(seconds) if seconds > PROGRESS_AFTER_S else None
+            try:
+                result = cr.calibrate_builtin(backend, base, seconds, bar, profile_id=args.id)
+            finally:
+                if bar:
+                    bar.close()
+    out = _out_path(args, result.profile.id)
+    write_profile(result.data, out)
+    summary = {**result.summary(), "profile_path": str(out)}
+    if args.format == "json":
+        print(json.dumps(summary, indent=2))
+    else:
+        _print_table(result, out)
+    return 0
+
+
+def _print_table(result, out: Path) -> None:
+    s = result.summary()
+    m = result.measurement
+    print(f"device        {s['device_name']}  ({s['backend']} backend)")
+    print(f"throughput    {s['achieved_flops_per_s'] / 1e12:.4g} TFLOP/s at {s['precision']} "
+          f"= {s['utilization']:.1%} of the base profile's peak ({s['base_profile']})")
+    for t in result.points:
+        if t.size is not None:
+            print(f"  size {t.size:6.0f} {t.precision:<5} {t.flops_per_s / 1e9:10.1f} GFLOP/s")
+    if m.mean_power_w is not None:
+        est = " (estimate)" if m.power_is_estimate else ""
+        print(f"power         {hz.power(m.mean_power_w)} mean, {m.energy_j:.4g} J over {m.duration_s:.2f} s "
+              f"[{m.power_source}]{est}")
+    else:
+        print(f"power         not measured [{m.power_source}]; the base profile's power is kept")
+    for note in result.notes:
+        print(f"note          {note}")
+    print(f"profile       {out}  (id {result.profile.id}; use --hardware {result.profile.id} or --hardware {out})")
+    print("prediction check (calibrated profile vs measured wall time):")
+    for c in result.checks:
+        print(f"  {c.label}: predicted {c.predicted_s:.3g} s, measured {c.measured_s:.3g} s, error {c.error:+.0%}"
+              f"  [{c.how}]")
+
+
+def register(sub):
+    p = sub.add_parser("calibrate", help="measure throughput and power on this machine; write a calibrated profile",
+                       description="Measure achieved FLOP/s and power here (built-in matmuls, your own command "
+                                   "after `--`, or a CodeCarbon log) and write a calibrated profile.")
+    p.add_argument("--backend", choices=("auto", "nvml", "cpu"), default="auto",
+                   help="auto: the NVIDIA GPU through NVML when available, else the CPU through CodeCarbon")
+    p.add_argument("--seconds", type=float, help="built-in workload: seconds to run (default 10)")
+    p.add_argument("--out", help="where to write the profile (.toml; default profiles/calibrated/<id>.toml)")
+    p.add_argument("--base", help="profile id or file the calibrated profile starts from (default: matched to the device)")
+    p.add_argument("--id", help="id of the calibrated profile (default: <base>-cal-<host>)")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.add_argument("--flops", type=float, help="FLOPs of the command after `--` or of the imported run")
+    p.add_argument("--precision", choices=PRECISIONS, help="precision of the command or imported run (default: the base's)")
+    p.add_argument("--from-codecarbon", metavar="CSV", help="import a CodeCarbon emissions.csv (needs --flops and --base)")
+    p.add_argument("--run-id", help="with --from-codecarbon: the run (id or prefix); default the file's last run")
+    p.add_argument("--region", help="ISO 3166 alpha-3 country for CodeCarbon, e.g. FRA (its CO2 figure only)")
+    p.add_argument("--device", type=int, default=0, help="GPU index for NVML (default 0)")
+    p.add_argument("cmd", nargs=argparse.REMAINDER, help="-- COMMAND …: measure your own run")
+    p.set_defaults(func=cmd_calibrate)

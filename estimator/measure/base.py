@@ -1,0 +1,144 @@
+"""The measurement interface: begin a window, end it, get duration, energy and mean power.
+
+Backends (``nvml``, ``codecarbon_backend``, ``cpu``) implement :class:`Backend`. Only
+``nvml.py`` imports ``pynvml`` and only ``codecarbon_backend.py`` imports ``codecarbon``;
+this module imports neither.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping, Sequence
+
+from ..errors import BackendUnavailable, MeasurementError
+
+# power_source labels: how a window's energy was obtained.
+NVML_ENERGY_COUNTER = "nvml-energy-counter"        # nvmlDeviceGetTotalEnergyConsumption deltas (Volta and newer)
+NVML_POWER_POLLING = "nvml-power-polling"          # nvmlDeviceGetPowerUsage sampled, integrated over time
+CODECARBON_RAPL = "codecarbon-rapl"                # CodeCarbon read Intel RAPL energy counters
+CODECARBON_CPU_LOAD_ESTIMATE = "codecarbon-cpu-load-estimate"  # TDP × CPU-load model, no RAPL access
+CODECARBON_CONSTANT_ESTIMATE = "codecarbon-constant-tdp-estimate"  # a fixed share of a (generic) TDP
+NOT_MEASURED = "not-measured"                      # time only: no power meter on this machine
+
+ESTIMATED_SOURCES = frozenset({CODECARBON_CPU_LOAD_ESTIMATE, CODECARBON_CONSTANT_ESTIMATE})
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """One measurement window on one device."""
+
+    duration_s: float
+    energy_j: float | None        # None only when no power meter exists (power_source == not-measured)
+    mean_power_w: float | None
+    power_source: str             # one of the labels above
+    power_is_estimate: bool       # True when the power is modelled, not read from a meter
+    device_name: str
+    backend: str                  # nvml | codecarbon | timer
+    details: Mapping[str, Any] = field(default_factory=dict)  # power limit, clocks, utilisation, tracking mode…
+
+    def summary(self) -> dict:
+        return {"duration_s": self.duration_s, "energy_j": self.energy_j, "mean_power_w": self.mean_power_w,
+                "power_source": self.power_source, "power_is_estimate": self.power_is_estimate,
+                "device_name": self.device_name, "backend": self.backend}
+
+
+class Backend:
+    """begin_window() … end_window() -> Measurement; close() releases the device.
+
+    Use as a context manager so that an interrupt or an error always releases what the
+    backend holds (a polling thread, CodeCarbon's scheduler).
+    """
+
+    name = "base"
+    kind = "cpu"          # the device family the backend measures: "gpu" or "cpu"
+    device_name = ""
+
+    def begin_window(self) -> None:
+        raise NotImplementedError
+
+    def end_window(self) -> Measurement:
+        raise NotImplementedError
+
+    def abort_window(self) -> None:
+        """Stop a window without a result (interrupt, failed workload)."""
+
+    def close(self) -> None:
+        """Release the device; safe to call twice."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is not None:
+            self.abort_window()
+        self.close()
+        return False
+
+
+class TimerBackend(Backend):
+    """Wall time only, for a machine where no power meter can be read.
+
+    The profile then keeps its base power and says that power was not measured.
+    """
+
+    name = "timer"
+
+    def __init__(self, device_name: str, why: str, clock: Callable[[], float] = time.perf_counter):
+        self.device_name = device_name
+        self.why = why
+        self._clock = clock
+        self._t0: float | None = None
+
+    def begin_window(self) -> None:
+        self._t0 = self._clock()
+
+    def end_window(self) -> Measurement:
+        if self._t0 is None:
+            raise MeasurementError("end_window() without begin_window()")
+        duration = self._clock() - self._t0
+        self._t0 = None
+        return Measurement(duration, None, None, NOT_MEASURED, False, self.device_name, self.name,
+                           {"why_no_power": self.why})
+
+    def abort_window(self) -> None:
+        self._t0 = None
+
+
+class UnavailableBackend(Backend):
+    """Stands in for a backend that cannot run here; every use raises BackendUnavailable
+    with the reason (what is missing)."""
+
+    name = "unavailable"
+
+    def __init__(self, reason: str):
+        self.reason = reason
+
+    def begin_window(self) -> None:
+        raise BackendUnavailable(self.reason)
+
+    def end_window(self) -> Measurement:
+        raise BackendUnavailable(self.reason)
+
+
+def integrate_power_w(samples: Sequence[tuple[float, float]]) -> float:
+    """Energy in J from (time_s, power_w) samples by the trapezoid rule.
+
+    One sample (or all at the same instant) carries no duration: the caller multiplies
+    its power by the window instead, so a short window is never reported as 0 J.
+    """
+    if len(samples) < 2:
+        return 0.0
+    energy_j = 0.0
+    for (t0, p0), (t1, p1) in zip(samples, samples[1:]):
+        if t1 < t0:
+            raise MeasurementError("power samples are not in time order")
+        energy_j += 0.5 * (p0 + p1) * (t1 - t0)
+    return energy_j
+
+
+def mean_power_w(energy_j: float, duration_s: float) -> float:
+    if not (duration_s > 0 and math.isfinite(duration_s)):
+        raise MeasurementError(f"the measurement window lasted {duration_s!r} s; nothing to average over")
+    return energy_j / duration_s

@@ -1,0 +1,205 @@
+"""NVIDIA GPU energy through NVML (``nvidia-ml-py``, imported as ``pynvml``).
+
+The only module that imports pynvml. The backend takes the pynvml-like module as a
+constructor argument, so tests inject a fake one.
+
+- GPUs with an energy counter (Volta and newer, ``nvmlDeviceGetTotalEnergyConsumption``,
+  mJ since the driver loaded): energy = the counter's deltas. A counter that goes back
+  (driver reload, reset) is bridged with the integrated power samples of that interval.
+- Older GPUs: ``nvmlDeviceGetPowerUsage`` (mW) sampled every ``poll_interval_s`` ≤ 0.1 s
+  and integrated over time (trapezoid rule).
+- A window shorter than the counter's update interval (delta 0) falls back to the power
+  samples: a sample is always taken at the start and at the end, so it is never 0 J.
+Device name, enforced power limit, SM clocks and GPU utilisation are recorded.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any, Callable, Sequence
+
+from ..errors import BackendUnavailable, InputError, MeasurementError
+from .base import NVML_ENERGY_COUNTER, NVML_POWER_POLLING, Backend, Measurement, integrate_power_w
+
+MAX_POLL_INTERVAL_S = 0.1
+
+
+def _import_pynvml():
+    try:
+        import pynvml  # from nvidia-ml-py
+    except ImportError:
+        raise BackendUnavailable("NVML is not available: the Python package nvidia-ml-py is not installed "
+                                 "(`pip install nvidia-ml-py`)") from None
+    return pynvml
+
+
+@dataclass(frozen=True)
+class Sample:
+    t_s: float
+    power_w: float
+    counter_mj: float | None
+    utilization_percent: float | None
+    sm_clock_mhz: float | None
+
+
+def energy_from_samples(samples: Sequence[Sample], has_counter: bool) -> tuple[float, str, dict]:
+    """(energy_j, power_source, notes) for one window's samples (pure)."""
+    if len(samples) < 2:
+        raise MeasurementError("a measurement window needs a sample at its start and at its end")
+    polled_j = integrate_power_w([(s.t_s, s.power_w) for s in samples])
+    if not has_counter:
+        return polled_j, NVML_POWER_POLLING, {}
+    counter_j = 0.0
+    resets = 0
+    for a, b in zip(samples, samples[1:]):
+        delta_mj = b.counter_mj - a.counter_mj
+        if delta_mj >= 0:
+            counter_j += delta_mj / 1000.0
+        else:  # the counter went back: bridge this interval with the power samples
+            resets += 1
+            counter_j += 0.5 * (a.power_w + b.power_w) * (b.t_s - a.t_s)
+    notes: dict[str, Any] = {"counter_resets": resets}
+    if counter_j == 0.0 and polled_j > 0.0:
+        notes["fallback"] = "window shorter than the energy counter's update interval: power samples integrated"
+        return polled_j, NVML_POWER_POLLING, notes
+    notes["power_polling_energy_j"] = polled_j  # a cross-check of the counter
+    return counter_j, NVML_ENERGY_COUNTER, notes
+
+
+class NvmlBackend(Backend):
+    name = "nvml"
+    kind = "gpu"
+
+    def __init__(self, nvml=None, device_index: int = 0, poll_interval_s: float = MAX_POLL_INTERVAL_S,
+                 clock: Callable[[], float] = time.monotonic):
+        if not 0 < poll_interval_s <= MAX_POLL_INTERVAL_S:
+            raise InputError(f"the power polling interval must be in (0, {MAX_POLL_INTERVAL_S}] s, got {poll_interval_s!r}")
+        self.nvml = nvml if nvml is not None else _import_pynvml()
+        self.poll_interval_s = poll_interval_s
+        self._clock = clock
+        self._started = False
+        self._thread: threading.Thread | None = None
+        self._stop = threading.Event()
+        self._samples: list[Sample] = []
+        self._error: BaseException | None = None
+        self._error_at_s: float | None = None
+        n = self.nvml
+        try:
+            n.nvmlInit()
+        except n.NVMLError as exc:
+            raise BackendUnavailable(f"NVML is not available: {exc} (no NVIDIA GPU or driver: libnvidia-ml.so "
+                                     "could not be used); the CPU backend still works: --backend cpu") from None
+        self._initialised = True
+        try:
+            count = n.nvmlDeviceGetCount()
+            if count == 0:
+                raise BackendUnavailable("NVML is running but finds no NVIDIA GPU; use --backend cpu")
+            if not 0 <= device_index < count:
+                raise BackendUnavailable(f"GPU index {device_index} does not exist: NVML sees {count} GPU(s)")
+            self.device_index = device_index
+            self.handle = n.nvmlDeviceGetHandleByIndex(device_index)
+            name = n.nvmlDeviceGetName(self.handle)
+            self.device_name = name.decode() if isinstance(name, bytes) else str(name)
+            self.has_counter, self.counter_note = self._probe_counter()
+            self.power_limit_w = self._optional(lambda: n.nvmlDeviceGetEnforcedPowerLimit(self.handle) / 1000.0)
+            self.max_sm_clock_mhz = self._optional(lambda: n.nvmlDeviceGetMaxClockInfo(self.handle, n.NVML_CLOCK_SM))
+        except n.NVMLError as exc:
+            self.close()
+            raise BackendUnavailable(f"NVML cannot read GPU {device_index}: {exc}") from None
+        except BackendUnavailable:
+            self.close()
+            raise
+
+    def _probe_counter(self) -> tuple[bool, str]:
+        n = self.nvml
+        try:
+            n.nvmlDeviceGetTotalEnergyConsumption(self.handle)
+        except n.NVMLError as exc:
+            return False, f"no energy counter ({exc}; it needs a Volta or newer GPU): power polled every " \
+                          f"{self.poll_interval_s:g} s"
+        return True, "energy counter (nvmlDeviceGetTotalEnergyConsumption)"
+
+    def _optional(self, read):
+        try:
+            return float(read())
+        except self.nvml.NVMLError:
+            return None  # not every GPU reports every figure; the detail is then left out
+
+    def _sample(self) -> Sample:
+        n, h = self.nvml, self.handle
+        t = self._clock()
+        power_w = n.nvmlDeviceGetPowerUsage(h) / 1000.0
+        counter = float(n.nvmlDeviceGetTotalEnergyConsumption(h)) if self.has_counter else None
+        util = self._optional(lambda: n.nvmlDeviceGetUtilizationRates(h).gpu)
+        clock = self._optional(lambda: n.nvmlDeviceGetClockInfo(h, n.NVML_CLOCK_SM))
+        return Sample(t, power_w, counter, util, clock)
+
+    def _poll(self) -> None:
+        while not self._stop.wait(self.poll_interval_s):
+            try:
+                self._samples.append(self._sample())
+            except self.nvml.NVMLError as exc:
+                self._error, self._error_at_s = exc, self._clock()
+                return
+
+    def begin_window(self) -> None:
+        if self._thread is not None:
+            raise MeasurementError("a measurement window is already open")
+        self._samples, self._error, self._error_at_s = [], None, None
+        try:
+            self._samples.append(self._sample())
+        except self.nvml.NVMLError as exc:
+            raise MeasurementError(f"NVML failed at the start of the measurement on {self.device_name}: {exc}") from None
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._poll, name="nvml-power-poll", daemon=True)
+        self._thread.start()
+
+    def _join(self) -> None:
+        if self._thread is not None:
+            self._stop.set()
+            self._thread.join()
+            self._thread = None
+
+    def end_window(self) -> Measurement:
+        if self._thread is None:
+            raise MeasurementError("end_window() without begin_window()")
+        self._join()
+        t0 = self._samples[0].t_s
+        if self._error is None:
+            try:
+                self._samples.append(self._sample())
+            except self.nvml.NVMLError as exc:
+                self._error, self._error_at_s = exc, self._clock()
+        if self._error is not None:
+            raise MeasurementError(f"NVML failed {self._error_at_s - t0:.1f} s into the measurement on "
+                                   f"{self.device_name}: {self._error}; the measurement is incomplete")
+        samples = self._samples
+        energy_j, source, notes = energy_from_samples(samples, self.has_counter)
+        duration = samples[-1].t_s - t0
+        if duration <= 0:
+            raise MeasurementError("the measurement window lasted no measurable time")
+        utils = [s.utilization_percent for s in samples if s.utilization_percent is not None]
+        clocks = [s.sm_clock_mhz for s in samples if s.sm_clock_mhz is not None]
+        details = {"device_index": self.device_index, "power_limit_w": self.power_limit_w,
+                   "max_sm_clock_mhz": self.max_sm_clock_mhz,
+                   "mean_sm_clock_mhz": sum(clocks) / len(clocks) if clocks else None,
+                   "mean_gpu_utilization_percent": sum(utils) / len(utils) if utils else None,
+                   "samples": len(samples), "poll_interval_s": self.poll_interval_s,
+                   "method": self.counter_note, **notes}
+        return Measurement(duration, energy_j, energy_j / duration, source, False, self.device_name, self.name,
+                           {k: v for k, v in details.items() if v is not None})
+
+    def abort_window(self) -> None:
+        self._join()
+        self._samples = []
+
+    def close(self) -> None:
+        self._join()
+        if getattr(self, "_initialised", False):
+            self._initialised = False
+            try:
+                self.nvml.nvmlShutdown()
+            except self.nvml.NVMLError:
+                pass  # the driver is already gone; nothing is left to release

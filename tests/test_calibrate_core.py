@@ -1,0 +1,136 @@
+"""Pure calibration arithmetic: achieved FLOP/s, calibrated profile data, nearest-size lookup."""
+
+import math
+from dataclasses import replace
+
+import pytest
+
+from estimator.calibrate import (Throughput, achieved_flops_per_s, calibrated_profile_data, choose_precision,
+                                 guess_base_profile, predict_wall_time, prediction_check, profile_to_dict,
+                                 utilization_for)
+from estimator.datafiles import default_profiles
+from estimator.errors import InputError, MeasurementError
+from estimator.measure.base import Measurement
+from estimator.profile import profile_from_dict
+
+CPU = default_profiles().get("cpu-server-2s-epyc")  # fp32 peak 7.0656e12, fp64 3.5328e12
+H100 = default_profiles().get("h100-sxm")
+
+
+def meas(power=120.0, estimate=False, source="codecarbon-rapl", details=None):
+    return Measurement(10.0, None if power is None else power * 10.0, power, source, estimate, "Test CPU", "codecarbon",
+                       details or {})
+
+
+POINTS = [Throughput("fp32", 1.0e11, 256.0, (256, 256, 256), 100, 1.0),
+          Throughput("fp32", 2.0e11, 1024.0, (1024, 1024, 1024), 10, 1.0),
+          Throughput("fp64", 1.0e11, 1024.0, (1024, 1024, 1024), 5, 1.0)]
+
+
+def build(points=POINTS, m=None, base=CPU, **kw):
+    return calibrated_profile_data(base, points, m or meas(), host="box", measured_at="2026-01-02T03:04:05Z",
+                                   method="test workload", **kw)
+
+
+def test_achieved_flops_per_s():
+    assert achieved_flops_per_s(6e12, 2.0) == 3e12
+    assert achieved_flops_per_s(6e12, 2.0, devices=3) == 1e12
+    with pytest.raises(MeasurementError):
+        achieved_flops_per_s(1e12, 0.0)
+    with pytest.raises(InputError):
+        achieved_flops_per_s(-1.0, 1.0)
+
+
+@pytest.mark.parametrize("pid", sorted(default_profiles().profiles))
+def test_profile_to_dict_round_trips(pid):
+    p = default_profiles().profiles[pid]
+    assert profile_from_dict(profile_to_dict(p), p.source_file) == p
+
+
+def test_calibrated_profile_numbers_and_sources():
+    data, notes = build()
+    p = profile_from_dict(data, "x")
+    # fp32 combined: (1e11·1 + 2e11·1) FLOP over 2 s = 1.5e11 FLOP/s
+    assert data["calibration"]["achieved_flops_per_s"] == pytest.approx(1.5e11)
+    assert p.default_precision == "fp32" and p.peak("fp32") == 7.0656e12
+    assert p.utilization.default == pytest.approx(1.5e11 / 7.0656e12)
+    assert p.utilization.range == pytest.approx((1e11 / 7.0656e12, 2e11 / 7.0656e12))
+    assert p.power.average_w == 120.0 and p.power.includes_host is False
+    assert p.id == "cpu-server-2s-epyc-cal-box"
+    for text in (p.power.source, p.utilization.source):
+        assert "measured on box at 2026-01-02T03:04:05Z by test workload" in text
+    assert p.calibration["power_source"] == "codecarbon-rapl" and p.calibration["base_profile"] == CPU.id
+    assert [pt["utilization"] for pt in p.calibration["points"]][2] == pytest.approx(1e11 / 3.5328e12)
+    assert notes == []
+    # memory, price, PUE stay the base's
+    assert (p.memory_gb, p.price.usd_per_device_hour, p.pue) == (CPU.memory_gb, CPU.price.usd_per_device_hour, CPU.pue)
+
+
+def test_throughput_above_peak_raises_the_peak_and_says_so():
+    data, notes = build([Throughput("fp32", 1.0e13, 512.0, (512, 512, 512), 3, 1.0)])
+    p = profile_from_dict(data, "x")
+    assert p.peak("fp32") == 1.0e13 and p.utilization.default == 1.0
+    assert data["calibration"]["peak_raised"] is True
+    assert "raised" in notes[0] and "raised to the measured value" in p.peak_source
+
+
+def test_estimated_power_is_labelled():
+    data, notes = build(m=meas(source="codecarbon-cpu-load-estimate", estimate=True,
+                               details={"estimate_note": "CodeCarbon's cpu_load estimate"}))
+    assert "an estimate, not a meter reading" in data["power"]["source"]
+    assert data["calibration"]["power_is_estimate"] is True and "estimate" in notes[0]
+
+
+def test_unmeasured_power_keeps_the_base_power():
+    data, notes = build(m=meas(power=None, source="not-measured", details={"why_no_power": "no CodeCarbon"}))
+    assert data["power"]["average_w"] == CPU.power.average_w and "not measured: no CodeCarbon" in data["power"]["source"]
+    assert "power was not measured" in notes[0]
+
+
+def test_implausible_power_writes_nothing():
+    with pytest.raises(MeasurementError, match="0.2 W, is outside what a profile accepts .* idle"):
+        build(m=meas(power=0.2))
+
+
+def test_nvml_power_limit_becomes_tdp():
+    m = replace(meas(power=500.0), details={"power_limit_w": 650.0})
+    data, _ = build([Throughput("bf16", 4e14, None, seconds=60.0)], m=m, base=H100)
+    assert data["power"]["tdp_w"] == 650.0 and "enforced power limit" in data["power"]["source"]
+    assert data["utilization"]["default"] == pytest.approx(4e14 / 9.89e14)
+
+
+def test_choose_precision():
+    assert choose_precision(CPU, ["fp64", "fp32"]) == "fp32"       # the base's default
+    assert choose_precision(H100, ["fp32", "fp64"]) == "fp32"      # else the highest peak
+    with pytest.raises(InputError, match="has a peak in cpu-server-2s-epyc"):
+        choose_precision(CPU, ["bf16"])
+
+
+def test_nearest_size_and_prediction():
+    p = profile_from_dict(build()[0], "x")
+    u, how = utilization_for(p, "fp32", 2000.0)
+    assert u == pytest.approx(2e11 / 7.0656e12) and "size 1024 (nearest" in how
+    u, how = utilization_for(p, "fp32", 100.0)
+    assert u == pytest.approx(1e11 / 7.0656e12) and "size 256 (nearest" in how
+    u, how = utilization_for(p, "fp32", 512.0)  # halfway between 256 and 1024 in log(size)
+    assert u == pytest.approx(1.5e11 / 7.0656e12) and "interpolated between sizes 256 and 1024" in how
+    assert utilization_for(p, "fp32", None) == (p.utilization.default, "profile default")
+    seconds, _ = predict_wall_time(p, 4e11, "fp32", 1024.0)
+    assert seconds == pytest.approx(2.0)  # 4e11 FLOP at the measured 2e11 FLOP/s
+    check = prediction_check(p, "w", 4e11, 2.5, precision="fp32", size=1024.0, fitted=False)
+    assert check.error == pytest.approx(2.0 / 2.5 - 1)
+    assert utilization_for(CPU, "fp32", 500.0) == (CPU.utilization.default, "profile default")
+
+
+def test_guess_base_profile():
+    assert guess_base_profile("NVIDIA H100 80GB HBM3", "gpu") == "h100-sxm"
+    assert guess_base_profile("NVIDIA H100 PCIe", "gpu") == "h100-pcie"
+    assert guess_base_profile("NVIDIA A100-SXM4-40GB", "gpu") == "a100-sxm-40gb"
+    assert guess_base_profile("Tesla V100-SXM2-16GB", "gpu") == "v100-sxm2"
+    assert guess_base_profile("anything", "cpu") == "cpu-server-2s-epyc"
+    with pytest.raises(InputError, match="--base"):
+        guess_base_profile("NVIDIA GeForce RTX 4090", "gpu")
+    assert all(pid in default_profiles().profiles for pid in
+               ("h100-sxm", "h100-pcie", "a100-sxm-40gb", "a100-sxm-80gb", "a100-pcie-80gb", "v100-sxm2", "v100-pcie",
+                "h200-sxm", "b200", "gtx-580"))
+    assert math.isfinite(CPU.peak())

@@ -1,0 +1,158 @@
+"""Atomic profile writing and the CodeCarbon CSV import.
+
+tests/data/codecarbon/ holds files from real CodeCarbon runs on the project's 2-core CI VM
+(country FRA, log_level "error", a float32 512×512 numpy matmul loop; FLOPs = 2·512³ × reps):
+- emissions_codecarbon_3.3.2.csv: CodeCarbon 3.3.2, 38 columns, two runs appended
+  (cce-new-a: 1,732 products = 464,930,209,792 FLOP; cce-new-b: 2,683 = 720,212,328,448 FLOP);
+- emissions_codecarbon_2.2.7.csv: CodeCarbon 2.2.7 (pip-installed in a separate venv), 31 columns,
+  one run (2,698 products = 724,238,860,288 FLOP).
+"""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from estimator import api
+from estimator.calibrate import profile_to_dict
+from estimator.calibration_io import (MAX_CSV_BYTES, decode_csv_bytes, measurement_from_codecarbon,
+                                      parse_codecarbon_csv, read_codecarbon_csv, select_run, write_profile)
+from estimator.cli import main
+from estimator.datafiles import default_profiles, load_profile_file
+from estimator.errors import InputError, ProfileError
+
+DATA = Path(__file__).parent / "data" / "codecarbon"
+NEW = DATA / "emissions_codecarbon_3.3.2.csv"
+OLD = DATA / "emissions_codecarbon_2.2.7.csv"
+FLOPS_NEW_B = 2683 * 2 * 512 ** 3
+FLOPS_OLD = 2698 * 2 * 512 ** 3
+CPU = default_profiles().get("cpu-server-2s-epyc")
+
+
+# --- atomic write -------------------------------------------------------------------------
+
+def test_write_then_overwrite(tmp_path):
+    out = tmp_path / "p.toml"
+    write_profile(profile_to_dict(CPU), out)
+    assert load_profile_file(out).id == CPU.id
+    data = profile_to_dict(CPU)
+    data["id"] = "cpu-two"
+    write_profile(data, out)
+    assert load_profile_file(out).id == "cpu-two"
+    assert sorted(x.name for x in tmp_path.iterdir()) == ["p.toml"]
+    umask = os.umask(0)
+    os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~umask  # an ordinary file, not mkstemp's 0600
+
+
+def test_interrupt_during_replace_keeps_the_old_file_and_no_temp(tmp_path, monkeypatch):
+    out = tmp_path / "p.toml"
+    write_profile(profile_to_dict(CPU), out)
+    before = out.read_bytes()
+
+    def interrupted(src, dst):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(os, "replace", interrupted)
+    data = profile_to_dict(CPU)
+    data["id"] = "other"
+    with pytest.raises(KeyboardInterrupt):
+        write_profile(data, out)
+    assert out.read_bytes() == before and [x.name for x in tmp_path.iterdir()] == ["p.toml"]
+
+
+def test_invalid_profile_is_refused_before_the_file_is_touched(tmp_path):
+    data = profile_to_dict(CPU)
+    data["power"]["average_w"] = -5
+    with pytest.raises(ProfileError, match="power.average_w"):
+        write_profile(data, tmp_path / "p.toml")
+    assert list(tmp_path.iterdir()) == []
+
+
+# --- CodeCarbon CSV -------------------------------------------------------------------------
+
+def test_new_38_column_file():
+    runs = read_codecarbon_csv(NEW)
+    assert [r.project_name for r in runs] == ["cce-new-a", "cce-new-b"] and runs[0].columns == 38
+    last = select_run(runs)
+    assert last.project_name == "cce-new-b" and select_run(runs, "a9798c66").project_name == "cce-new-a"
+    assert last.duration_s == 3.010322530999474
+    assert last.cpu_energy_j == pytest.approx(6.677293976184782e-06 * 3.6e6)
+    assert (last.gpu_count, last.codecarbon_version, last.tracking_mode) == (0, "3.3.2", "machine")
+
+
+def test_old_31_column_file_with_blank_gpu_count():
+    (run,) = read_codecarbon_csv(OLD)
+    assert run.columns == 31 and run.codecarbon_version == "2.2.7" and run.gpu_count == 0
+    assert run.cpu_energy_j == pytest.approx(3.547299653291702e-05 * 3.6e6)
+    m, devices = measurement_from_codecarbon(run, "cpu")
+    assert devices == 1 and m.mean_power_w == pytest.approx(run.cpu_energy_j / run.duration_s)
+    assert m.power_source == "codecarbon-csv-cpu-method-not-recorded" and m.power_is_estimate
+
+
+def test_gpu_rows_share_energy_per_device():
+    text = NEW.read_text()
+    header, row = text.splitlines()[0], text.splitlines()[2]
+    cols = header.split(",")
+    values = row.split(",")
+    values[cols.index("gpu_count")] = "2"
+    values[cols.index("gpu_energy")] = "0.001"  # kWh
+    values[cols.index("gpu_model")] = "2 x NVIDIA A100-SXM4-80GB"
+    (run,) = parse_codecarbon_csv(header + "\n" + ",".join(values) + "\n")
+    m, devices = measurement_from_codecarbon(run, "gpu")
+    assert devices == 2 and m.energy_j == pytest.approx(3600.0)
+    assert m.mean_power_w == pytest.approx(3600.0 / run.duration_s / 2) and not m.power_is_estimate
+    with pytest.raises(InputError, match="no GPU energy"):
+        measurement_from_codecarbon(read_codecarbon_csv(OLD)[0], "gpu")
+
+
+@pytest.mark.parametrize("text, match", [
+    ("", "is empty"),
+    ("a,b,c\n1,2,3\n", "not a CodeCarbon emissions.csv: no column"),
+    (NEW.read_text().splitlines()[0] + "\n", "no runs"),
+    (NEW.read_text().replace("3.010322530999474", "three"), "'duration' is not a number"),
+    (NEW.read_text().replace("3.010322530999474", "-3"), "finite number ≥ 0"),
+    (NEW.read_text().splitlines()[0] + "\n" + NEW.read_text().splitlines()[1] + ",extra,extra\n", "more values"),
+])
+def test_bad_files_get_clear_messages(text, match):
+    with pytest.raises(InputError, match=match):
+        parse_codecarbon_csv(text, "upload.csv")
+
+
+def test_size_limit_and_binary():
+    with pytest.raises(InputError, match="limit is 5 MB"):
+        decode_csv_bytes(b"x" * (MAX_CSV_BYTES + 1), "big.csv")
+    with pytest.raises(InputError, match="not a text"):
+        decode_csv_bytes(b"\xff\xfe\x00\x81binary", "b.csv")
+    with pytest.raises(InputError, match="no such file"):
+        read_codecarbon_csv("/nonexistent/emissions.csv")
+
+
+def test_unknown_run_id():
+    with pytest.raises(InputError, match="no run .* matches run id 'zzz'"):
+        select_run(read_codecarbon_csv(NEW), "zzz")
+
+
+@pytest.mark.parametrize("path, flops", [(NEW, FLOPS_NEW_B), (OLD, FLOPS_OLD)])
+def test_cli_import_writes_a_usable_profile(path, flops, tmp_path, capsys):
+    out = tmp_path / "imported.toml"
+    code = main(["calibrate", "--from-codecarbon", str(path), "--flops", str(flops), "--base", "cpu-server-2s-epyc",
+                 "--out", str(out), "--format", "json"])
+    assert code == 0, capsys.readouterr().err
+    s = json.loads(capsys.readouterr().out)
+    run = read_codecarbon_csv(path)[-1]
+    assert s["achieved_flops_per_s"] == pytest.approx(flops / run.duration_s)
+    assert s["duration_s"] == run.duration_s and s["energy_j"] == pytest.approx(run.cpu_energy_j)
+    assert s["mean_power_w"] == pytest.approx(run.cpu_energy_j / run.duration_s)
+    assert s["power_source"] == "codecarbon-csv-cpu-method-not-recorded"
+    p = load_profile_file(out)
+    assert p.calibration["details"]["csv_columns"] == (38 if path == NEW else 31)
+    # the estimator takes it like any profile, and reproduces the imported run's time
+    r = api.run(hardware=str(out), flops=flops, precision="fp32")
+    assert r.estimate.wall_clock_s == pytest.approx(run.duration_s)
+    assert s["prediction_checks"][0]["error"] == pytest.approx(0.0, abs=1e-9)
+
+
+def test_cli_import_needs_flops_and_base(capsys):
+    assert main(["calibrate", "--from-codecarbon", str(NEW)]) == 2
+    assert "needs --flops" in capsys.readouterr().err

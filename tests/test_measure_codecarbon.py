@@ -1,0 +1,132 @@
+"""The CodeCarbon CPU backend: labels (RAPL vs estimate), a fake tracker, and one real run."""
+
+import os
+import time
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from estimator.errors import BackendUnavailable, MeasurementError
+from estimator.measure import open_backend
+from estimator.measure.base import (CODECARBON_CONSTANT_ESTIMATE, CODECARBON_CPU_LOAD_ESTIMATE, CODECARBON_RAPL,
+                                    TimerBackend, UnavailableBackend)
+from estimator.measure.codecarbon_backend import CodeCarbonBackend, cpu_power_source
+
+
+class CPU:  # CodeCarbon's hardware classes are recognised by name
+    def __init__(self, mode):
+        self._mode = mode
+
+
+class RAM:
+    pass
+
+
+class FakeTracker:
+    def __init__(self, mode="intel_rapl", **kwargs):
+        self.kwargs = kwargs
+        self._hardware = [RAM(), CPU(mode)]
+        self.started = self.stopped = False
+        self.final_emissions_data = None
+
+    def __enter__(self):
+        self.started = True
+        return self
+
+    def __exit__(self, *exc):
+        self.stopped = True
+        self.final_emissions_data = SimpleNamespace(
+            duration=2.0, cpu_energy=50.0 / 3.6e6, cpu_power=25.0, ram_energy=10.0 / 3.6e6, ram_power=5.0,
+            cpu_model="AMD EPYC 7R13", cpu_count=8, tracking_mode="machine", codecarbon_version="3.3.2",
+            cpu_utilization_percent=99.0)
+
+
+@pytest.mark.parametrize("mode, source, estimate", [
+    ("intel_rapl", CODECARBON_RAPL, False),
+    ("cpu_load", CODECARBON_CPU_LOAD_ESTIMATE, True),
+    ("constant", CODECARBON_CONSTANT_ESTIMATE, True),
+    ("windows_emi", "codecarbon-windows-emi", False),
+    ("something_new", "codecarbon-something-new", True),
+])
+def test_cpu_mode_labels(mode, source, estimate):
+    assert cpu_power_source(SimpleNamespace(_hardware=[RAM(), CPU(mode)])) == (source, estimate, mode)
+
+
+def test_no_cpu_entry_is_an_unknown_estimate():
+    assert cpu_power_source(SimpleNamespace(_hardware=[RAM()]))[1:] == (True, "unknown")
+
+
+def test_fake_rapl_tracker_gives_exact_figures():
+    made = []
+    backend = CodeCarbonBackend("fra", tracker_factory=lambda **kw: made.append(FakeTracker(**kw)) or made[-1])
+    with backend:
+        backend.begin_window()
+        m = backend.end_window()
+    t = made[0]
+    assert t.started and t.stopped
+    assert t.kwargs["country_iso_code"] == "FRA" and t.kwargs["save_to_file"] is False
+    assert t.kwargs["log_level"] == "error"
+    assert m.energy_j == pytest.approx(50.0) and m.mean_power_w == pytest.approx(25.0) and m.duration_s == 2.0
+    assert m.power_source == CODECARBON_RAPL and not m.power_is_estimate
+    assert m.device_name == "AMD EPYC 7R13 (8 CPUs)"
+    assert m.details["ram_energy_j"] == pytest.approx(10.0) and "estimate_note" not in m.details
+
+
+def test_cpu_load_tracker_is_labelled_an_estimate():
+    backend = CodeCarbonBackend(tracker_factory=lambda **kw: FakeTracker("cpu_load", **kw))
+    backend.begin_window()
+    m = backend.end_window()
+    assert m.power_source == CODECARBON_CPU_LOAD_ESTIMATE and m.power_is_estimate
+    assert "not a measurement" in m.details["estimate_note"]
+
+
+def test_interrupt_stops_the_tracker_without_a_result():
+    made = []
+    backend = CodeCarbonBackend(tracker_factory=lambda **kw: made.append(FakeTracker(**kw)) or made[-1])
+    with pytest.raises(KeyboardInterrupt):
+        with backend:
+            backend.begin_window()
+            raise KeyboardInterrupt
+    assert made[0].stopped
+    with pytest.raises(MeasurementError, match="without begin_window"):
+        backend.end_window()
+
+
+def test_real_codecarbon_run_on_this_cpu(tmp_path, monkeypatch):
+    """CodeCarbon for real around a short numpy workload: no file written, the power labelled
+    by how CodeCarbon got it (this CI machine has no readable RAPL: an estimate)."""
+    monkeypatch.chdir(tmp_path)
+    backend = open_backend("cpu", country_iso_code="FRA")
+    assert isinstance(backend, CodeCarbonBackend)
+    a = np.ones((256, 256))
+    with backend:
+        backend.begin_window()
+        t0 = time.monotonic()
+        while time.monotonic() - t0 < 0.5:
+            a @ a
+        m = backend.end_window()
+    assert m.duration_s >= 0.5 and m.energy_j > 0
+    assert m.mean_power_w == pytest.approx(m.energy_j / m.duration_s)
+    rapl_readable = os.access("/sys/class/powercap/intel-rapl:0/energy_uj", os.R_OK)
+    if rapl_readable:
+        assert m.power_source == CODECARBON_RAPL and not m.power_is_estimate
+    else:
+        assert m.power_source in (CODECARBON_CPU_LOAD_ESTIMATE, CODECARBON_CONSTANT_ESTIMATE) and m.power_is_estimate
+    assert m.details["tracking_mode"] == "machine"
+    assert list(tmp_path.iterdir()) == []  # CodeCarbon wrote no emissions.csv
+
+
+def test_timer_backend_measures_time_only():
+    ticks = iter([10.0, 12.5])
+    b = TimerBackend("CPU", "CodeCarbon is not installed", clock=lambda: next(ticks))
+    b.begin_window()
+    m = b.end_window()
+    assert (m.duration_s, m.energy_j, m.mean_power_w, m.power_source) == (2.5, None, None, "not-measured")
+    assert "not installed" in m.details["why_no_power"]
+
+
+def test_unavailable_backend_says_what_is_missing():
+    b = UnavailableBackend("no NVIDIA driver (libnvidia-ml.so)")
+    with pytest.raises(BackendUnavailable, match="libnvidia-ml.so"):
+        b.begin_window()
