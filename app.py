@@ -1,0 +1,70 @@
+"""Compute Cost Estimator: the Streamlit app. Run with ``streamlit run app.py``.
+
+Pages live in ``app_pages/`` (one module per page, each with ``render()``). Optional pages
+(calibration, limits of scale, inference) are registered only when their module exists.
+Every input is bound to the URL, so a page's address is a shareable scenario:
+``?preset=lambda-gpt3-v100`` opens the lecture scenario; ``?lecture=1`` shows the headline
+numbers large; ``?embed=true`` is Streamlit's own embed mode for slides.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+
+import streamlit as st
+
+from app_pages import common, inputs
+
+# (module, title, url_path, icon); the first is the landing page.
+PAGES = (
+    ("estimate", "Estimate", "estimate", ":material/calculate:"),
+    ("compare", "Compare hardware", "compare", ":material/bar_chart:"),
+    ("profiles", "Profiles & sources", "profiles", ":material/memory:"),
+)
+# url paths of the pages that use the sidebar's scenario ("" is the landing page)
+SCENARIO_PAGES = {"", "estimate", "compare"}
+OPTIONAL_PAGES = (
+    ("calibrate", "Calibrate", "calibrate", ":material/tune:"),
+    ("limits", "Limits of scale", "limits", ":material/trending_up:"),
+    ("inference", "Inference & compression", "inference", ":material/bolt:"),
+)
+
+
+def _page_function(module: str):
+    """A page callable that imports ``app_pages.<module>`` when the page is opened."""
+    def page():
+        importlib.import_module(f"app_pages.{module}").render()
+    page.__name__ = page.__qualname__ = f"page_{module}"
+    return page
+
+
+def pages() -> list:
+    out = []
+    for i, (module, title, path, icon) in enumerate(PAGES):
+        out.append(st.Page(_page_function(module), title=title, url_path=path, icon=icon, default=i == 0))
+    for module, title, path, icon in OPTIONAL_PAGES:
+        if importlib.util.find_spec(f"app_pages.{module}") is not None:
+            out.append(st.Page(_page_function(module), title=title, url_path=path, icon=icon))
+    return out
+
+
+def main() -> None:
+    lecture = common.is_lecture()
+    embedded = common.is_embedded()
+    st.set_page_config(page_title="Compute Cost Estimator", page_icon=":material/bolt:", layout="wide",
+                       initial_sidebar_state="collapsed" if (lecture or embedded) else "auto")
+    all_pages = pages()
+    page = st.navigation(all_pages, position="hidden" if (lecture or embedded) else "sidebar")
+    if page.url_path in SCENARIO_PAGES:
+        # the scenario widgets are drawn here, not in the page, so they stay the same widgets
+        # (with the same values) when the user moves between these pages
+        controls = st.container(horizontal=True) if lecture else None
+        with inputs.shared_inputs(main=controls):
+            page.run()
+    else:
+        page.run()
+
+
+if __name__ == "__main__":  # `streamlit run app.py` (and AppTest) run this file as __main__
+    main()

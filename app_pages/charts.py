@@ -1,0 +1,175 @@
+"""Altair charts for the pages. Data in, ``alt.Chart`` out; the numbers come from the core.
+
+Specs are built without schema validation at render time (``render_chart``) so that a
+rerun stays fast; tests build them with validation on.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import replace
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from estimator.errors import EstimatorError
+from estimator.estimate import estimate
+from estimator.units import S_PER_DAY
+
+# Compute-optimal tokens per parameter, D ≈ 20·N (Hoffmann et al. 2022, "Training Compute-Optimal
+# Large Language Models", arXiv:2203.15556, Table 3), for a scenario that gives FLOPs only.
+CHINCHILLA_TOKENS_PER_PARAM = 20.0
+LOG = alt.Scale(type="log")
+
+
+def render_chart(chart: alt.TopLevelMixin, where=st) -> None:
+    """Draw a chart at the container's width."""
+    where.altair_chart(chart, width="stretch")
+
+
+def _decades(lo: float, hi: float) -> list[float]:
+    """Powers of ten covering [lo, hi]: the tick values of a log axis."""
+    a, b = int(np.floor(np.log10(lo))), int(np.ceil(np.log10(hi)))
+    return [10.0 ** k for k in range(a, b + 1)]
+
+
+def comparison_chart(df: pd.DataFrame, column: str, title: str) -> alt.Chart:
+    """Bars of one quantity across hardware, log scale, sorted by value (bars start at the
+    decade below the smallest value, since a log scale has no zero)."""
+    data = df[["hardware", "name", column]].dropna()
+    data = data[data[column] > 0]
+    ticks = _decades(data[column].min(), data[column].max())
+    return alt.Chart(data).mark_bar().encode(
+        x=alt.X(f"{column}:Q", scale=alt.Scale(type="log", domain=[ticks[0], ticks[-1]]), title=title,
+                axis=alt.Axis(values=ticks, format="~s")),
+        x2=alt.X2(datum=ticks[0]),
+        y=alt.Y("hardware:N", sort="x", title=None, axis=alt.Axis(labelOverlap=False)),
+        tooltip=["hardware", "name", alt.Tooltip(f"{column}:Q", format=".3~s")],
+    ).properties(height=alt.Step(24))
+
+
+def model_size_sweep(result, n_points: int = 41) -> tuple[pd.DataFrame, float] | None:
+    """Time, cost and CO₂e as the model grows (same hardware, devices and prices), with the
+    low–high band over two decades of model size around the scenario; tokens = the scenario's D/N (or 20·N).
+    Returns the long table and the scenario's (equivalent) parameter count, or None
+    when the scenario has no FLOPs (a known run's time only)."""
+    s, est = result.scenario, result.estimate
+    if est.flops is None:
+        return None
+    per_token = 8.0 if s.recompute else 6.0  # 6·N·D (Kaplan et al. 2020); 8·N·D with recomputation
+    ratio = s.tokens / s.params if (s.params and s.tokens) else CHINCHILLA_TOKENS_PER_PARAM
+    n_scenario = s.params if s.params else float(np.sqrt(est.flops / (per_token * ratio)))
+    # two decades either side of the scenario (within 1e5 … 1e14 parameters)
+    lo, hi = max(1e5, n_scenario / 1e2), min(1e14, n_scenario * 1e2)
+    sizes = np.logspace(np.log10(lo), np.log10(hi), n_points)
+    rows = []
+    for n in sizes:
+        try:
+            e = estimate(replace(s, flops=float(per_token * n * n * ratio), params=None, tokens=None,
+                                 hours=None, device_hours=None), result.profile)
+        except EstimatorError:
+            continue
+        rows += _rows(n, e, "sweep")
+    rows += _rows(n_scenario, est, "scenario")
+    return pd.DataFrame(rows), n_scenario
+
+
+def _rows(n, e, kind):
+    out = []
+    for quantity, key, scale in (("Training time (days)", "wall_clock_s", 1 / S_PER_DAY),
+                                 ("Cost (USD)", "cost_usd", 1.0), ("CO₂e (t)", "co2e_kg", 1e-3)):
+        value = getattr(e, key)
+        if value is None:
+            continue
+        low, high = e.range[key]
+        out.append({"params": n, "quantity": quantity, "kind": kind, "value": value * scale,
+                    "low": (low if low is not None else value) * scale,
+                    "high": (high if high is not None else value) * scale})
+    return out
+
+
+# Parameter counts as people say them: 1M, 1B, 1T.
+PARAMS_LABEL = ("datum.value >= 1e12 ? format(datum.value / 1e12, '~g') + 'T' : datum.value >= 1e9 ? "
+                "format(datum.value / 1e9, '~g') + 'B' : format(datum.value / 1e6, '~g') + 'M'")
+
+
+SCALING_COLUMNS = ("params", "quantity", "kind", "value", "low", "high")
+
+
+def scaling_chart(df: pd.DataFrame) -> alt.FacetChart:
+    """Log–log lines with the uncertainty band; the chosen scenario is the red point."""
+    base = alt.Chart().encode(x=alt.X("params:Q", scale=LOG, title="Parameters N", axis=alt.Axis(
+        values=_decades(1e5, 1e14), labelExpr=PARAMS_LABEL, grid=False)))
+    y_axis = alt.Axis(format=".0e", tickCount=6)
+    band = base.transform_filter("datum.kind == 'sweep'").mark_area(opacity=0.3).encode(
+        y=alt.Y("low:Q", scale=LOG, title=None, axis=y_axis), y2="high:Q")
+    line = base.transform_filter("datum.kind == 'sweep'").mark_line().encode(
+        y=alt.Y("value:Q", scale=LOG, title=None, axis=y_axis),
+        tooltip=[alt.Tooltip("params:Q", format=".3~s"), alt.Tooltip("value:Q", format=".3~s")])
+    point = base.transform_filter("datum.kind == 'scenario'").mark_point(
+        filled=True, size=120, color="#d62728").encode(
+        y=alt.Y("value:Q", scale=LOG),
+        tooltip=[alt.Tooltip("params:Q", format=".3~s", title="parameters"),
+                 alt.Tooltip("value:Q", format=".3~s", title="this scenario")])
+    return alt.layer(band, line, point, data=df).properties(width=260, height=240).facet(
+        column=alt.Column("quantity:N", title=None, sort=["Training time (days)", "Cost (USD)", "CO₂e (t)"])
+    ).resolve_scale(y="independent")
+
+
+@st.cache_resource(show_spinner=False)
+def _scaling_template() -> dict:
+    """The scaling chart's Vega-Lite spec without data, built once per process: the data changes
+    on every rerun, the spec never does (building and serialising it costs ~50 ms)."""
+    spec = scaling_chart(pd.DataFrame(columns=list(SCALING_COLUMNS))).to_dict(validate=False)
+    spec.pop("data", None)
+    spec.pop("datasets", None)
+    return spec
+
+
+def render_scaling_chart(df: pd.DataFrame, where=st) -> None:
+    """Draw ``scaling_chart(df)`` from the cached spec; the same picture as ``render_chart``."""
+    where.vega_lite_chart(df, copy.deepcopy(_scaling_template()), width="stretch")
+
+
+def energy_breakdown_chart(est) -> alt.Chart:
+    """Where the energy goes: the devices, the host's share, the facility overhead (PUE − 1)."""
+    b = est.breakdown
+    parts = ["devices", "host share", "facility (PUE − 1)"]
+    df = pd.DataFrame({"part": parts, "energy_kwh": [b.devices_kwh, b.host_kwh, b.facility_kwh]})
+    df["share"] = df["energy_kwh"] / max(df["energy_kwh"].sum(), 1e-300)
+    return alt.Chart(df).mark_bar().encode(
+        x=alt.X("energy_kwh:Q", title="Energy (kWh)", axis=alt.Axis(format="~s")),
+        y=alt.Y("part:N", title=None, sort=parts),
+        color=alt.Color("part:N", sort=parts, legend=None),
+        tooltip=["part", alt.Tooltip("energy_kwh:Q", format=",.4~r", title="kWh"),
+                 alt.Tooltip("share:Q", format=".1%")],
+    ).properties(height=alt.Step(32))
+
+
+def roofline_chart(profile) -> alt.LayerChart | None:
+    """Attainable FLOP/s = min(peak, bandwidth × arithmetic intensity) for each precision
+    (Williams, Waterman & Patterson 2009, "Roofline", CACM 52(4))."""
+    bw = profile.memory_bandwidth_gb_per_s
+    if not bw:
+        return None
+    bw_bytes = bw * 1e9  # GB/s → bytes/s (decimal GB, as datasheets quote it)
+    ai = np.logspace(-2, 4, 61)
+    rows = []
+    for precision, peak in profile.peak_flops_per_s.items():
+        for x in ai:
+            rows.append({"intensity": x, "flops_per_s": min(peak, bw_bytes * x), "precision": precision})
+    df = pd.DataFrame(rows)
+    ridge = pd.DataFrame([{"intensity": peak / bw_bytes, "flops_per_s": peak, "precision": p}
+                          for p, peak in profile.peak_flops_per_s.items()])
+    lines = alt.Chart(df).mark_line().encode(
+        x=alt.X("intensity:Q", scale=LOG, title="Arithmetic intensity (FLOP per byte)",
+                axis=alt.Axis(values=_decades(ai[0], ai[-1]), format="~g", grid=False)),
+        y=alt.Y("flops_per_s:Q", scale=LOG, title="Attainable FLOP/s", axis=alt.Axis(format="~s", tickCount=6)),
+        color=alt.Color("precision:N"))
+    points = alt.Chart(ridge).mark_point(filled=True, size=60).encode(
+        x="intensity:Q", y="flops_per_s:Q", color="precision:N",
+        tooltip=["precision", alt.Tooltip("intensity:Q", format=".3~r", title="ridge FLOP/byte"),
+                 alt.Tooltip("flops_per_s:Q", format=".3~s", title="peak FLOP/s")])
+    return (lines + points).properties(height=320)

@@ -1,0 +1,289 @@
+"""Shared helpers for the Streamlit pages: cached data, URL-bound widgets, safe messages.
+
+Every page module in ``app_pages/`` exposes ``render()`` and builds on these helpers:
+
+- **Cached loaders** (``profiles()``, ``presets()``, ``carbon_data()``, ``sources()``,
+  ``published_runs()``): the bundled data files are read once per server process
+  (``st.cache_resource``; the objects are frozen dataclasses and mappings: treat them as
+  read-only). After writing a calibrated profile call ``clear_profile_cache()``.
+- **URL-bound widgets** (``url_number``, ``url_select``, ``url_radio``, ``url_toggle``): each
+  input lives in the page's query string (``bind="query-params"``, the key is the parameter
+  name), so the URL is a shareable scenario. On the session's first run the raw URL value is
+  checked (text for numbers, NaN/inf, negatives or values outside [min, max], unknown ids);
+  a bad value is removed from the URL, the widget falls back to its default and a visible
+  ``st.warning`` names the parameter. Pick keys that no other page uses for something else.
+- **Messages** (``show_error``, ``md_escape``): library errors (``EstimatorError``) are shown
+  with ``st.error``; user text is escaped, never rendered as HTML.
+- **Modes**: ``is_embedded()`` (``?embed=true``, Streamlit's own embed mode) and
+  ``is_lecture()`` (``?lecture=1``).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any, Callable, Mapping, Sequence
+
+import streamlit as st
+from streamlit.errors import StreamlitAPIException
+
+from estimator import datafiles
+from estimator.errors import EstimatorError
+
+# --------------------------------------------------------------------------------------
+# Cached loaders: the files do not change while the server runs.
+
+
+@st.cache_resource(show_spinner=False)
+def profiles() -> datafiles.ProfileSet:
+    """All hardware profiles (profiles/*.toml and profiles/calibrated/*.toml) and load errors."""
+    return datafiles.default_profiles()
+
+
+@st.cache_resource(show_spinner=False)
+def presets():
+    """Preset id → ``estimator.presets.Preset`` (famous runs with published figures)."""
+    return datafiles.load_presets()
+
+
+@st.cache_resource(show_spinner=False)
+def carbon_data():
+    """CodeCarbon's grid-intensity tables (``estimator.carbon.CarbonData``)."""
+    return datafiles.load_carbon_data()
+
+
+@st.cache_resource(show_spinner=False)
+def sources() -> Mapping[str, Mapping[str, str]]:
+    """Source key → {cite, bibtex} (estimator/data/sources.toml)."""
+    return datafiles.load_sources()
+
+
+@st.cache_resource(show_spinner=False)
+def published_runs():
+    """Published training runs (estimator/data/published_runs.csv)."""
+    return datafiles.load_published_runs()
+
+
+def clear_profile_cache() -> None:
+    """Forget loaded profiles, e.g. after a calibrated profile was written to profiles/calibrated/."""
+    datafiles.default_profiles.cache_clear()
+    profiles.clear()
+
+
+def hardware_ids() -> list[str]:
+    """Profile ids sorted by kind, then id (stable order for selectboxes)."""
+    ps = profiles().profiles
+    return sorted(ps, key=lambda i: (ps[i].kind, i))
+
+
+# --------------------------------------------------------------------------------------
+# Safe text
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def md_escape(text: Any, limit: int = 200) -> str:
+    """Text safe to put inside Streamlit markdown: special characters escaped, newlines
+    flattened, cut to ``limit`` characters. Streamlit never renders raw HTML unless asked
+    (``unsafe_allow_html``, which this app never uses for user text); escaping also stops
+    links, images and formatting in user-supplied text."""
+    s = str(text).replace("\r", " ").replace("\n", " ")
+    if len(s) > limit:
+        s = s[:limit] + "…"
+    return _MD_SPECIAL.sub(r"\\\1", s)
+
+
+def show_error(exc: EstimatorError, where: Any = st) -> None:
+    """Show a library error as a red box (its message is written for people); never a traceback."""
+    where.error(md_escape(str(exc), limit=1000), icon=":material/error:")
+
+
+# --------------------------------------------------------------------------------------
+# Modes
+
+
+def is_embedded() -> bool:
+    """True under ``?embed=true`` (Streamlit's own embed mode; read from ``st.context``)."""
+    try:
+        return bool(st.context.is_embedded)
+    except (AttributeError, RuntimeError):
+        return False
+
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def is_lecture() -> bool:
+    """True under ``?lecture=1`` (also true/yes/on). Any other value warns once and means off."""
+    raw = st.query_params.get("lecture")
+    if raw is None:
+        return False
+    if raw.strip().lower() in _TRUE:
+        return True
+    if raw.strip().lower() not in _FALSE:
+        _warn_once("lecture", raw, "expected 1 or 0")
+    return False
+
+
+# --------------------------------------------------------------------------------------
+# URL-bound widgets with validation of tampered query parameters
+
+WARNINGS_KEY = "_url_warnings"
+
+
+def _warn_once(key: str, raw: Any, problem: str) -> None:
+    """Record a warning about a bad URL parameter (kept for the session; ``show_url_warnings`` shows it)."""
+    shown = st.session_state.setdefault(WARNINGS_KEY, {})
+    shown[key] = (f"Ignored URL parameter `{key[:40].replace('`', '')}` = "
+                  f"`{str(raw)[:40].replace('`', '').replace(chr(10), ' ')}`: {problem}. Using the default instead.")
+
+
+def show_url_warnings(where: Any = st) -> None:
+    """Show the warnings collected about bad URL parameters this session. Call it once per page,
+    after drawing the page's URL-bound widgets (a bad value is found while its widget is drawn)."""
+    for text in st.session_state.get(WARNINGS_KEY, {}).values():
+        where.warning(text, icon=":material/link_off:")
+
+
+def _first_run_raw(key: str) -> str | None:
+    """The URL's raw value for ``key`` when the widget has not been created yet this session
+    (the only time Streamlit seeds a widget from the URL); otherwise None."""
+    if key in st.session_state:
+        return None
+    try:
+        raw = st.query_params.get(key)
+    except (AttributeError, RuntimeError):
+        return None
+    return raw
+
+
+FIX_KEY = "_url_fix"
+
+
+def _drop(key: str, raw: str, problem: str) -> None:
+    """Warn about a bad URL value and remember to reset the widget if Streamlit seeds it anyway
+    (it rounds ``?devices=2.5`` to 2, for example; see ``_enforce``)."""
+    _warn_once(key, raw, problem)
+    st.session_state.setdefault(FIX_KEY, {})[key] = None  # None: flagged, not yet checked
+    try:
+        del st.query_params[key]  # not bound yet on the first run, so this is allowed
+    except (KeyError, StreamlitAPIException):
+        pass  # the widget is bound already; _enforce resets it
+
+
+def _apply_fix(key: str) -> None:
+    """Before a widget is drawn: apply a reset scheduled by ``_enforce`` on the previous run."""
+    fixes = st.session_state.get(FIX_KEY)
+    if fixes and fixes.get(key) is not None:
+        st.session_state[key] = fixes.pop(key)[0]
+
+
+def _enforce(key: str, value: Any, default: Any) -> Any:
+    """After a widget is drawn: if its URL value was flagged bad but Streamlit seeded it anyway,
+    reset it to ``default`` on an immediate rerun (the URL follows)."""
+    fixes = st.session_state.get(FIX_KEY)
+    if not fixes or key not in fixes:
+        return value
+    if fixes[key] is None and value != default:
+        fixes[key] = (default,)
+        st.rerun()
+    fixes.pop(key, None)
+    return value
+
+
+def check_number(raw: str, *, min_value: float, max_value: float, integer: bool) -> str | None:
+    """Why ``raw`` is not acceptable for a number widget, or None when it is.
+
+    Rejects text, NaN/inf, values outside [min_value, max_value] (negatives, huge values)
+    and, for ``integer`` widgets, non-whole numbers."""
+    if raw is None or raw.strip() == "":
+        return None
+    try:
+        x = float(raw)
+    except ValueError:
+        return "not a number"
+    if not math.isfinite(x):
+        return "not a finite number"
+    if x < min_value:
+        return f"below the minimum {min_value:g}"
+    if x > max_value:
+        return f"above the maximum {max_value:g}"
+    if integer and x != int(x):
+        return "not a whole number"
+    return None
+
+
+def url_number(label: str, key: str, *, min_value: float, max_value: float, default: float | int | None = None,
+               integer: bool = False, step: float | int | None = None, fmt: str | None = None,
+               placeholder: str | None = None, help: str | None = None, where: Any = st.sidebar) -> float | int | None:
+    """A number input bound to the query parameter ``key``.
+
+    ``default=None`` gives an empty field (the caller then uses its own default, e.g. the
+    preset's or the profile's value; say which in ``placeholder``). ``integer=True`` returns
+    an int. A bad URL value (text, NaN/inf, outside [min_value, max_value], a fraction for an
+    integer) is dropped with a warning. ``where`` is the container (default: the sidebar)."""
+    raw = _first_run_raw(key)
+    if raw is not None:
+        problem = check_number(raw, min_value=min_value, max_value=max_value, integer=integer)
+        if problem:
+            _drop(key, raw, problem)
+    if integer:
+        min_value, max_value = int(min_value), int(max_value)
+        default = None if default is None else int(default)
+        step = int(step or 1)
+    _apply_fix(key)
+    value = where.number_input(label, min_value=min_value, max_value=max_value, value=default, step=step,
+                               format=fmt, placeholder=placeholder, help=help, key=key,
+                               bind="query-params", persist_state="session")
+    return _enforce(key, value, default)
+
+
+def check_option(key: str, options: Sequence[str]) -> None:
+    """Drop the URL value of ``key`` with a warning when it is not one of ``options`` (for
+    bound widgets not made by these helpers, e.g. ``st.tabs(..., bind="query-params")``)."""
+    raw = _first_run_raw(key)
+    if raw is not None and raw not in options:
+        shown = ", ".join(options[:8]) + (", …" if len(options) > 8 else "")
+        _drop(key, raw, f"unknown value; valid: {shown}")
+
+
+def url_select(label: str, key: str, options: Sequence[str], *, default: str | None = None,
+               placeholder: str | None = None, help: str | None = None,
+               format_func: Callable[[str], str] | None = None, on_change: Callable[[], None] | None = None,
+               where: Any = st.sidebar) -> str | None:
+    """A selectbox of ids bound to the query parameter ``key``; the URL holds the id itself
+    (``?hardware=h100-sxm``). ``default=None`` starts empty (returns None). An unknown id in
+    the URL is dropped with a warning. ``format_func`` must return the id unchanged or with
+    extra text *after* it, since the URL stores the displayed text. ``on_change`` runs before
+    the rerun when the user picks another option."""
+    options = list(options)
+    check_option(key, [format_func(o) for o in options] if format_func else options)
+    index = options.index(default) if default is not None else None
+    kwargs = {"format_func": format_func} if format_func else {}
+    _apply_fix(key)
+    value = where.selectbox(label, options, index=index, placeholder=placeholder, help=help, key=key,
+                            on_change=on_change, bind="query-params", persist_state="session", **kwargs)
+    return _enforce(key, value, default)
+
+
+def url_radio(label: str, key: str, options: Sequence[str], *, default: str, help: str | None = None,
+              horizontal: bool = True, where: Any = st.sidebar) -> str:
+    """Radio buttons bound to the query parameter ``key`` (the URL holds the option text)."""
+    options = list(options)
+    check_option(key, options)
+    _apply_fix(key)
+    value = where.radio(label, options, index=options.index(default), horizontal=horizontal, help=help, key=key,
+                        bind="query-params", persist_state="session")
+    return _enforce(key, value, default)
+
+
+def url_toggle(label: str, key: str, *, default: bool = False, help: str | None = None, where: Any = st.sidebar) -> bool:
+    """A toggle bound to the query parameter ``key`` (``?key=true`` / ``false``)."""
+    raw = _first_run_raw(key)
+    if raw is not None and raw.strip().lower() not in ("true", "false"):
+        _drop(key, raw, "expected true or false")
+    _apply_fix(key)
+    value = where.toggle(label, value=default, help=help, key=key, bind="query-params", persist_state="session")
+    return _enforce(key, value, default)

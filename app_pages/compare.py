@@ -1,0 +1,63 @@
+"""Compare hardware: the same workload on every profile (time, energy, cost, CO₂e)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from estimator import api
+from estimator.errors import EstimatorError
+from estimator.units import S_PER_DAY
+
+from . import charts, common as c
+from .inputs import scenario_inputs
+
+# Table columns: (column, title, from an Estimate, format shown).
+COLUMNS = (
+    ("time_days", "Training time (days)", lambda e: e.wall_clock_s / S_PER_DAY, "%.4g"),
+    ("device_hours", "Device-hours", lambda e: e.device_hours, "%.4g"),
+    ("energy_mwh", "Energy (MWh)", lambda e: e.energy_kwh / 1e3, "%.4g"),
+    ("co2e_t", "CO₂e (t)", lambda e: e.co2e_kg / 1e3, "%.4g"),
+    ("cost_usd", "Cost (USD)", lambda e: e.cost_usd, "$%.4g"),
+)
+CHART_QUANTITIES = {"time": "time_days", "energy": "energy_mwh", "cost": "cost_usd", "co2e": "co2e_t"}
+
+
+def comparison_table(run_kwargs: dict, hardware_ids: list[str]) -> tuple[pd.DataFrame, list[str]]:
+    """One row per profile (numbers from ``estimator.api.run``) and the errors of profiles that
+    cannot run this scenario (e.g. a precision they lack)."""
+    rows, errors = [], []
+    for hw in hardware_ids:
+        try:
+            r = api.run(**{**run_kwargs, "hardware": hw})
+        except EstimatorError as exc:
+            errors.append(f"{hw}: {exc}")
+            continue
+        e = r.estimate
+        row = {"hardware": hw, "name": r.profile.name, "kind": r.profile.kind}
+        for key, _, get, _ in COLUMNS:
+            value = get(e) if key != "cost_usd" or e.cost_usd is not None else None
+            row[key] = None if value is None else float(value)
+        rows.append(row)
+    return pd.DataFrame(rows), errors
+
+
+def render() -> None:
+    inputs = scenario_inputs()
+    c.show_url_warnings()
+    st.title("Compare hardware", anchor=False)
+    st.caption("The sidebar's workload and settings on every hardware profile. Inputs you left empty take each "
+               "profile's own utilisation, power, PUE and price; a preset's inputs apply to every profile.")
+    df, errors = comparison_table(inputs.run_kwargs, c.hardware_ids())
+    for err in errors:
+        st.warning(c.md_escape(err, limit=300))
+    if df.empty:
+        return
+    config = {"hardware": st.column_config.TextColumn("Hardware"), "name": "Name", "kind": "Kind"}
+    config.update({key: st.column_config.NumberColumn(title, format=fmt) for key, title, _, fmt in COLUMNS})
+    st.dataframe(df.sort_values("time_days"), hide_index=True, column_config=config, width="stretch",
+                 height=35 * (len(df) + 1) + 3)  # every profile visible; click a header to sort
+    quantity = c.url_radio("Chart", "cmp", list(CHART_QUANTITIES), default="time", where=st)
+    column = CHART_QUANTITIES[quantity]
+    title = next(t for k, t, _, _ in COLUMNS if k == column)
+    charts.render_chart(charts.comparison_chart(df, column, f"{title}, log scale"))

@@ -1,0 +1,149 @@
+"""The Estimate page (the landing page): headline numbers, how they were computed, charts, exports."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from estimator import humanize as hz
+from estimator.export import LABELS
+
+from . import charts, common as c, exports, explain
+from .inputs import ScenarioInputs, run_or_error, scenario_inputs
+
+# Headline metrics: (label, result key, formatter); the labels are the issue's and the CLI's.
+HEADLINE = (
+    ("Training time", "wall_clock_s", hz.duration),
+    ("Energy", "energy_kwh", hz.energy),
+    ("CO₂e", "co2e_kg", hz.co2e_short),
+    ("Cost", "cost_usd", hz.money),
+)
+TABS = ("How this was computed", "Growth with model size", "Where the energy goes", "Export & share")
+# Static CSS for lecture mode (no user text): large headline numbers for a projector.
+LECTURE_CSS = """<style>
+[data-testid="stMetricValue"] { font-size: 4.2rem; line-height: 1.1; }
+[data-testid="stMetricLabel"] p { font-size: 1.5rem; }
+</style>"""
+
+
+def headline_values(est) -> dict[str, str]:
+    """Metric label → the text shown (used by the page and the tests)."""
+    return {label: fmt(getattr(est, key)) for label, key, fmt in HEADLINE}
+
+
+def headline(est, lecture: bool = False) -> None:
+    cols = st.columns(4)
+    for col, (label, key, fmt) in zip(cols, HEADLINE):
+        low, high = est.range[key]
+        value = getattr(est, key)
+        rng = None if value is None or low is None or low == high else f"range {fmt(low)} – {fmt(high)}"
+        col.metric(label, fmt(value), delta=rng, delta_color="off", delta_arrow="off", border=not lecture,
+                   help=None if lecture else f"{LABELS[key]}: central estimate; the range combines the "
+                                             "profile's utilisation and power ranges")
+
+
+def secondary(result) -> None:
+    est = result.estimate
+    cols = st.columns(4)
+    cols[0].metric("Device-hours", hz.count(est.device_hours))
+    cols[1].metric("Training FLOPs", "n/a" if est.flops is None else f"{est.flops:.3g}")
+    cols[2].metric(f"Devices ({result.profile.id})", hz.count(est.devices), help=result.profile.name)
+    achieved = est.achieved_flops_per_s
+    cols[3].metric("Achieved per device", "n/a" if achieved is None else f"{achieved / 1e12:.3g} TFLOP/s")
+    eq = {e.key: e for e in est.equivalents}
+    cols = st.columns(3)
+    for col, key, label in zip(cols, ("brain_years", "car_km", "household_years"),
+                               ("Years of a 20 W brain", "Car-km", "US household-years")):
+        e = eq[key]
+        col.metric(label, hz.count(e.value), help=f"{e.label} ({e.source})")
+
+
+def published(result) -> None:
+    if not result.comparison:
+        return
+    rows = [{"Quantity": LABELS[cmp.key], "Published": hz.human(cmp.key, cmp.published),
+             "Estimated": hz.human(cmp.key, cmp.estimated),
+             "Difference": "" if cmp.relative_error is None else f"{cmp.relative_error:+.0%}"}
+            for cmp in result.comparison]
+    st.subheader("Published and estimated")
+    src = c.sources().get(result.preset.source, {}).get("cite", result.preset.source)
+    st.caption(c.md_escape(f"Published figures: {src}", limit=400))
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="content")
+
+
+def how_computed(est) -> None:
+    for step in explain.steps(est):
+        st.markdown(f"**{c.md_escape(step.title)}**")
+        st.code(f"{step.formula}\n{step.numbers}", language=None, wrap_lines=True)
+        for name, origin, source in step.sources:
+            st.caption(c.md_escape(f"{name} — {origin}: {source}", limit=600))
+    for note in est.notes:
+        st.info(c.md_escape(note, limit=600))
+
+
+def growth(result) -> None:
+    sweep = charts.model_size_sweep(result)
+    if sweep is None:
+        st.info("This scenario's time is taken from a known run (no FLOPs), so there is no model-size sweep.")
+        return
+    df, n = sweep
+    st.caption(f"Same hardware, devices, power and prices; tokens grow with the model at the scenario's D/N "
+               f"(or 20 tokens per parameter, Hoffmann et al. 2022). The red point is this scenario "
+               f"(N ≈ {n:.3g}); the band is the low–high range.")
+    charts.render_scaling_chart(df)
+
+
+def energy_parts(est) -> None:
+    b = est.breakdown
+    st.caption(f"Devices {hz.energy(b.devices_kwh)}, host share {hz.energy(b.host_kwh)}, "
+               f"facility overhead {hz.energy(b.facility_kwh)} (PUE − 1).")
+    charts.render_chart(charts.energy_breakdown_chart(est))
+
+
+def export_and_share(result, inputs: ScenarioInputs) -> None:
+    cols = st.columns(4)
+    for col, d in zip(cols, exports.downloads(result, inputs.run_kwargs, c.sources())):
+        col.download_button(d.label, d.text, file_name=d.file_name, mime=d.mime, on_click="ignore",
+                            key=f"download_{d.label}", icon=":material/download:")
+    base = (getattr(st.context, "url", None) or "http://localhost:8501/").split("?")[0]
+    query = inputs.query_string()
+    link = base + (f"?{query}" if query else "")
+    sep = "&" if query else "?"
+    st.markdown("**Link to this scenario** (the address bar holds the same inputs)")
+    st.code(link, language=None)
+    st.markdown("**For a lecture**: large headline numbers, few controls")
+    st.code(f"{link}{sep}lecture=1", language=None)
+    st.markdown("**For slides** (Streamlit's embed mode, e.g. in an iframe)")
+    st.code(f"{link}{sep}embed=true", language=None)
+
+
+def render() -> None:
+    lecture = c.is_lecture()
+    c.check_option("tab", TABS)  # st.tabs below is bound to ?tab=
+    if lecture:
+        st.html(LECTURE_CSS)
+    controls = st.container(horizontal=True) if lecture else None
+    inputs = scenario_inputs(main=controls)
+    c.show_url_warnings()
+    result = run_or_error(inputs)
+    if result is None:
+        return
+    est = result.estimate
+    title = result.preset.title if result.preset else f"Custom workload on {result.profile.name}"
+    if not c.is_embedded() or lecture:
+        st.title(c.md_escape(title, limit=120), anchor=False)
+    if result.preset and not lecture:
+        st.caption(c.md_escape(result.preset.description, limit=400))
+    headline(est, lecture)
+    if lecture:
+        eq = {e.key: e for e in est.equivalents}
+        st.markdown(f"### ≈ {hz.count(eq['brain_years'].value)} years of a 20 W human brain's energy")
+        return
+    secondary(result)
+    published(result)
+    tabs = st.tabs(TABS, key="tab", on_change="rerun", bind="query-params")
+    for tab, draw in zip(tabs, (lambda: how_computed(est), lambda: growth(result), lambda: energy_parts(est),
+                                lambda: export_and_share(result, inputs))):
+        if tab.open is not False:
+            with tab:
+                draw()

@@ -1,0 +1,46 @@
+"""The downloads: the same text as ``python -m estimator estimate --format …`` (estimator.export)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from estimator import api
+from estimator.export import render
+
+# Cited in every compute statement: the grid data comes from CodeCarbon (estimator/data/sources.toml [CC]).
+ALWAYS_CITED = ("CC",)
+
+
+@dataclass(frozen=True)
+class Download:
+    label: str
+    file_name: str
+    mime: str
+    text: str
+
+
+def scenario_dict(run_kwargs: Mapping[str, Any]) -> dict[str, Any]:
+    """The inputs as the CLI records them (``--preset`` is ``preset``; unset inputs left out)."""
+    out = {}
+    for key, value in run_kwargs.items():
+        if value is None:
+            continue
+        out["preset" if key == "preset_id" else key] = value
+    return out
+
+
+def downloads(result: api.Result, run_kwargs: Mapping[str, Any], sources: Mapping[str, Mapping[str, str]]) -> list[Download]:
+    """JSON, CSV, Markdown and LaTeX (with BibTeX) for one result, as the CLI renders them."""
+    preset = result.preset
+    title = preset.title if preset else None
+    cite = ([preset.source] if preset else []) + list(ALWAYS_CITED)
+    stem = preset.id if preset else f"scenario-{result.profile.id}"
+    common = dict(est=result.estimate, comparison=result.comparison, title=title,
+                  scenario=scenario_dict(run_kwargs), cite_keys=cite, sources=sources)
+    return [
+        Download("JSON", f"{stem}.json", "application/json", render("json", **common)),
+        Download("CSV", f"{stem}.csv", "text/csv", render("csv", **common)),
+        Download("Markdown", f"{stem}.md", "text/markdown", render("markdown", **common)),
+        Download("LaTeX + BibTeX", f"{stem}.tex", "application/x-tex", render("latex", **common)),
+    ]

@@ -1,0 +1,243 @@
+"""The scenario inputs (sidebar), every one bound to the URL, and the call into the core.
+
+``scenario_inputs()`` draws the widgets and returns a :class:`ScenarioInputs`; its
+``run_kwargs`` go to ``estimator.api.run`` exactly as the CLI's flags do, so the app and
+``python -m estimator estimate`` give the same numbers for the same inputs. An empty field
+means "the preset's or the profile's value", as an omitted CLI flag does; the placeholder
+says which value that is.
+"""
+
+from __future__ import annotations
+
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from estimator import api
+from estimator.errors import EstimatorError
+from estimator.estimate import DEFAULT_CARBON_INTENSITY_G_PER_KWH
+
+from . import common as c
+
+# The landing page's preset: GPT-3 175B as estimated by Patterson et al. 2021 (arXiv:2104.10350,
+# Table 4), the run with the most complete published figures (time, energy, CO2e).
+DEFAULT_PRESET = "gpt3-175b"
+# Hardware for a workload without a preset: NVIDIA H100 SXM, the most used training GPU of
+# 2023-2024 (profiles/h100-sxm.toml).
+DEFAULT_HARDWARE = "h100-sxm"
+# Default workload for "params": Llama 2 7B, 7e9 parameters on 2e12 tokens (Touvron et al.
+# 2023, arXiv:2307.09288, Table 1); for "flops": GPT-3's 3.14e23 FLOPs (Brown et al. 2020, Table D.1).
+DEFAULT_PARAMS = 7e9
+DEFAULT_TOKENS = 2e12
+DEFAULT_FLOPS = 3.14e23
+
+WORKLOADS = ("preset", "params", "flops")
+GRID_BY = ("default", "country", "cloud", "g/kWh")
+# Bounds for typed values; outside them a number is a typo or a tampered URL.
+MAX_DEVICES = 10_000_000        # 10 million devices: beyond any cluster built so far
+MAX_FLOPS = 1e32                # ~1e6 × the largest training runs to date (≈5e25 FLOPs, Epoch AI 2024)
+MAX_PARAMS = 1e16
+MAX_TOKENS = 1e17
+MAX_GRID_G_PER_KWH = 2000.0     # coal plants emit ≈ 1,000 g/kWh (IPCC AR5 WG3 Annex III, Table A.III.2)
+MAX_PRICE_USD_PER_DEVICE_HOUR = 1e5  # profile plausibility bound (estimator/profile.py)
+MAX_ELECTRICITY_USD_PER_KWH = 10.0
+MAX_POWER_W = 1e8               # profile plausibility bound (estimator/profile.py)
+
+
+
+# Inputs that describe how a run was done; a new preset brings its own, so picking one clears them.
+# Grid and price inputs describe the user's own setting and stay.
+PRESET_SCOPED_KEYS = ("hardware", "devices", "utilization", "precision", "power_w", "pue")
+
+
+def _clear_preset_scoped() -> None:
+    """on_change of the preset selectbox: the new preset's own inputs apply."""
+    for key in PRESET_SCOPED_KEYS:
+        if st.session_state.get(key) is not None:
+            st.session_state[key] = None
+
+
+@dataclass(frozen=True)
+class ScenarioInputs:
+    """What the user chose, and the arguments for ``estimator.api.run``."""
+
+    workload: str
+    preset_id: str | None
+    hardware: str
+    run_kwargs: dict[str, Any]
+    url_params: dict[str, str] = field(default_factory=dict)  # inputs that differ from the defaults
+
+    def run(self) -> api.Result:
+        """The estimate for these inputs (raises EstimatorError on inconsistent inputs)."""
+        return api.run(**self.run_kwargs)
+
+    def with_hardware(self, hardware: str) -> dict[str, Any]:
+        """``run_kwargs`` with another hardware (used by the comparison across profiles)."""
+        return {**self.run_kwargs, "hardware": hardware}
+
+    def query_string(self) -> str:
+        return urlencode(self.url_params)
+
+
+def _sig(x: float | None) -> str:
+    if x is None:
+        return "none"
+    return f"{x:,.0f}" if float(x).is_integer() and abs(x) < 1e7 else f"{x:.4g}"
+
+
+def hardware_select(preset_hardware: str | None, where: Any = st.sidebar) -> str | None:
+    """The hardware selectbox (URL key ``hardware``); None means the preset's or the default."""
+    ids = c.hardware_ids()
+    fallback = preset_hardware or DEFAULT_HARDWARE
+    return c.url_select("Hardware profile", "hardware", ids, placeholder=f"{fallback} ({'preset' if preset_hardware else 'default'})",
+                        help="Profile ids; see the Profiles & sources page. Empty: the preset's hardware.", where=where)
+
+
+_drawn = threading.local()  # inputs drawn by app.py for the page now running (one script run per thread)
+
+
+@contextmanager
+def shared_inputs(main: Any = None):
+    """app.py draws the scenario widgets once, before the page runs, so that they are the same
+    widgets on every scenario page (their values follow the user from page to page); the
+    page's ``scenario_inputs()`` then returns these."""
+    _drawn.inputs = draw_inputs(main)
+    try:
+        yield _drawn.inputs
+    finally:
+        _drawn.inputs = None
+
+
+def scenario_inputs(main: Any = None) -> ScenarioInputs:
+    """The scenario inputs: the ones app.py drew for this run, or drawn now (a page run on
+    its own, as in the tests)."""
+    drawn = getattr(_drawn, "inputs", None)
+    return drawn if drawn is not None else draw_inputs(main)
+
+
+def draw_inputs(main: Any = None) -> ScenarioInputs:
+    """Draw the scenario widgets and return the inputs.
+
+    ``main``: a container for the few controls shown in lecture mode (preset, hardware,
+    devices); the other inputs stay in the sidebar."""
+    side = st.sidebar
+    top = main if main is not None else side
+    presets = c.presets()
+    if "workload" not in st.session_state and "workload" not in st.query_params:
+        # A link with ?flops=… or ?params=… but no ?workload= means that workload.
+        if "flops" in st.query_params:
+            st.session_state["workload"] = "flops"
+        elif "params" in st.query_params or "tokens" in st.query_params:
+            st.session_state["workload"] = "params"
+    if main is None:
+        side.header("Scenario")
+    workload = c.url_radio("Workload", "workload", WORKLOADS, default="preset", where=side,
+                           help="preset: a famous run; params: parameters × tokens (6·N·D); flops: total training FLOPs")
+    preset_id = None
+    kwargs: dict[str, Any] = {}
+    if workload == "preset":
+        preset_id = c.url_select("Preset", "preset", list(presets), default=DEFAULT_PRESET, where=top,
+                                 on_change=_clear_preset_scoped,
+                                 help="Famous runs with published figures (estimator/data/presets.toml). "
+                                      "Picking one clears hardware, devices, utilisation, precision, power and PUE.")
+        preset = presets[preset_id]
+        if main is None:
+            top.caption(c.md_escape(preset.title))
+    else:
+        preset = None
+        if workload == "params":
+            kwargs["params"] = c.url_number("Parameters N", "params", min_value=1.0, max_value=MAX_PARAMS,
+                                            default=DEFAULT_PARAMS, fmt="%.4g", where=side,
+                                            help="Model parameters; FLOPs = 6·N·D (Kaplan et al. 2020)")
+            kwargs["tokens"] = c.url_number("Training tokens D", "tokens", min_value=1.0, max_value=MAX_TOKENS,
+                                            default=DEFAULT_TOKENS, fmt="%.4g", where=side)
+            if c.url_toggle("Activation recomputation (8·N·D)", "recompute", where=side):
+                kwargs["recompute"] = True
+        else:
+            kwargs["flops"] = c.url_number("Training FLOPs", "flops", min_value=1.0, max_value=MAX_FLOPS,
+                                           default=DEFAULT_FLOPS, fmt="%.4g", where=side)
+    hardware = hardware_select(preset.hardware if preset else None, where=top) or (
+        preset.hardware if preset else DEFAULT_HARDWARE)
+    profile = c.profiles().profiles.get(hardware)
+    p_in = preset.inputs if preset else {}
+
+    def ph(key, profile_value=None, unit=""):
+        if key in p_in:
+            return f"{_sig(p_in[key])}{unit} (preset)"
+        if profile_value is not None:
+            return f"{_sig(profile_value)}{unit} (profile)"
+        return "default"
+
+    kwargs["devices"] = c.url_number("Devices", "devices", min_value=1, max_value=MAX_DEVICES, integer=True,
+                                     placeholder=ph("devices") if "devices" in p_in else "1 (default)", where=top,
+                                     help="Number of accelerators (or systems) working in parallel")
+    side.subheader("Hardware use")
+    kwargs["utilization"] = c.url_number(
+        "Utilisation (fraction of peak)", "utilization", min_value=0.001, max_value=1.0, fmt="%.3f", step=0.01,
+        placeholder=ph("utilization", profile.utilization.default if profile else None), where=side,
+        help="Model-FLOPs utilisation over the whole run; empty: the preset's or the profile's value")
+    kwargs["precision"] = c.url_select(
+        "Precision", "precision", list(profile.peak_flops_per_s) if profile else [], where=side,
+        placeholder=f"{p_in.get('precision') or (profile.default_precision if profile else '')} (default)")
+    kwargs["power_w"] = c.url_number("Power per device (W)", "power_w", min_value=1.0, max_value=MAX_POWER_W,
+                                     fmt="%.4g", placeholder=ph("power_w", profile.power.average_w if profile else None),
+                                     where=side, help="Average draw per device over the run")
+    kwargs["pue"] = c.url_number("PUE", "pue", min_value=1.0, max_value=3.0, fmt="%.2f", step=0.01,
+                                 placeholder=ph("pue", profile.pue if profile else None), where=side,
+                                 help="Data-centre power usage effectiveness (facility energy ÷ IT energy)")
+    side.subheader("Grid and price")
+    region = cloud = None
+    grid_by = c.url_radio("Grid carbon intensity from", "grid_by", GRID_BY, default="default", where=side)
+    if grid_by == "country":
+        data = c.carbon_data()
+        region = c.url_select("Country (ISO 3166 alpha-3)", "region", sorted(data.countries), where=side,
+                              placeholder="e.g. FRA", help="CodeCarbon's per-country grid intensity")
+        if region:
+            side.caption(c.md_escape(f"{data.countries[region][0]}: {data.countries[region][1]:g} gCO2e/kWh"))
+    elif grid_by == "cloud":
+        data = c.carbon_data()
+        options = [f"{p}:{r}" for p, r in sorted(data.cloud)]
+        cloud = c.url_select("Cloud region", "cloud", options, placeholder="e.g. gcp:europe-west1", where=side)
+    elif grid_by == "g/kWh":
+        kwargs["carbon_intensity_g_per_kwh"] = c.url_number(
+            "Grid intensity (gCO2e/kWh)", "grid", min_value=0.0, max_value=MAX_GRID_G_PER_KWH, fmt="%.4g",
+            placeholder=ph("carbon_intensity_g_per_kwh", DEFAULT_CARBON_INTENSITY_G_PER_KWH), where=side)
+    kwargs["price_usd_per_device_hour"] = c.url_number(
+        "Price (USD per device-hour)", "price", min_value=0.0, max_value=MAX_PRICE_USD_PER_DEVICE_HOUR, fmt="%.4g",
+        placeholder=ph("price_usd_per_device_hour", profile.price.usd_per_device_hour if profile else None), where=side)
+    kwargs["electricity_usd_per_kwh"] = c.url_number(
+        "Or electricity price (USD/kWh)", "elec", min_value=0.0, max_value=MAX_ELECTRICITY_USD_PER_KWH, fmt="%.4g",
+        placeholder="none", where=side, help="Cost from energy instead of a price per device-hour")
+
+    run_kwargs = {"hardware": hardware, "preset_id": preset_id, "region": region, "cloud": cloud}
+    run_kwargs.update({k: v for k, v in kwargs.items() if v is not None})
+    keys = ["workload"] + {"preset": ["preset"], "params": ["params", "tokens", "recompute"]}.get(workload, ["flops"])
+    keys += ["hardware", "devices", "utilization", "precision", "power_w", "pue", "grid_by"]
+    keys += {"country": ["region"], "cloud": ["cloud"], "g/kWh": ["grid"]}.get(grid_by, []) + ["price", "elec"]
+    return ScenarioInputs(workload, preset_id, hardware, run_kwargs, _url_params(keys))
+
+
+def _url_params(keys) -> dict[str, str]:
+    """The scenario's non-default inputs as URL parameters (what Streamlit keeps in the URL)."""
+    out = {}
+    defaults = {"workload": "preset", "preset": DEFAULT_PRESET, "params": DEFAULT_PARAMS, "tokens": DEFAULT_TOKENS,
+                "flops": DEFAULT_FLOPS, "grid_by": "default", "recompute": False}
+    for key in keys:
+        value = st.session_state.get(key)
+        if value is None or value == defaults.get(key):
+            continue
+        out[key] = "true" if value is True else f"{value:.6g}" if isinstance(value, float) else str(value)
+    return out
+
+
+def run_or_error(inputs: ScenarioInputs) -> api.Result | None:
+    """``inputs.run()``, or None after showing the error (never a traceback)."""
+    try:
+        return inputs.run()
+    except EstimatorError as exc:
+        c.show_error(exc)
+        return None

@@ -1,0 +1,250 @@
+"""Limits of scale: compute-optimal models, diminishing returns, trends and the lecture's contrasts.
+
+Every number comes from ``estimator.limits`` (the CLI's ``scaling`` and ``contrasts`` commands
+call the same functions); every input is bound to the URL.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from estimator import diminishing as dm, humanize as hz, limits, scaling, trends
+from estimator.errors import EstimatorError
+
+from . import common as c
+
+# Defaults, each with its source:
+DEFAULT_FLOPS = 5.76e23          # Chinchilla's budget (Hoffmann et al. 2022, Table 3, 67B row)
+DEFAULT_BUDGETS = {"USD": 1e6, "kWh": 1e6, "t CO₂e": 100.0}  # illustrative round numbers
+BUDGET_KIND = {"USD": "usd", "kWh": "kwh", "t CO₂e": "tco2e"}
+MAX_FLOPS = 1e32                 # as the Estimate page (app_pages/inputs.py)
+MAX_BUDGET = 1e15
+LOG = alt.Scale(type="log")
+
+
+def _metrics(pairs) -> None:
+    for col, (label, value, help_) in zip(st.columns(len(pairs)), pairs):
+        col.metric(label, value, help=help_, border=True)
+
+
+def _priced_hardware() -> list[str]:
+    ps = c.profiles().profiles
+    return [i for i in c.hardware_ids() if ps[i].price.usd_per_device_hour is not None]
+
+
+# ----------------------------------------------------------------------------- scaling laws
+
+
+def loss_chart(method: str, flops: float, loss_opt: float) -> alt.LayerChart:
+    """Predicted loss of the compute-optimal model vs training FLOPs, both methods, log x."""
+    grid = np.logspace(18, 28, 81)
+    df = pd.concat([pd.DataFrame({"flops": grid, "loss": scaling.loss_curve(grid, m), "method": m})
+                    for m in scaling.METHODS])
+    lines = alt.Chart(df).mark_line().encode(
+        x=alt.X("flops:Q", scale=LOG, title="Training FLOPs (log)", axis=alt.Axis(format="~e")),
+        y=alt.Y("loss:Q", scale=alt.Scale(zero=False), title="Predicted loss (Chinchilla fit)"),
+        color=alt.Color("method:N", title="Split"), tooltip=["method", alt.Tooltip("flops:Q", format=".3~e"),
+                                                              alt.Tooltip("loss:Q", format=".4f")])
+    point = alt.Chart(pd.DataFrame({"flops": [flops], "loss": [loss_opt], "method": [method]})).mark_point(
+        size=120, filled=True, color="black").encode(x="flops:Q", y="loss:Q", tooltip=["method", "flops", "loss"])
+    return alt.layer(lines, point)
+
+
+def scaling_section(hardware: str) -> None:
+    st.header("Scaling laws: the best model a budget buys", anchor=False)
+    left, right = st.columns([1, 2])
+    kind = c.url_radio("Budget in", "lim_budget", ["FLOPs", *DEFAULT_BUDGETS], default="FLOPs", where=left,
+                       help="A FLOP budget, or money, energy or CO₂e spent on the hardware below")
+    method = c.url_radio("Split between N and D", "lim_method", list(scaling.METHODS), default="tokens-per-param",
+                         where=left, help="tokens-per-param: D = 20·N (Hoffmann et al. 2022, Table 3); "
+                                          "fit: the minimum of L(N, D) = E + A/N^α + B/D^β (§3.3, App. D.2)")
+    try:
+        if kind == "FLOPs":
+            flops = c.url_number("Training FLOPs", "lim_flops", min_value=1e10, max_value=MAX_FLOPS,
+                                 default=DEFAULT_FLOPS, fmt="%.4g", where=left)
+            model, est = scaling.chinchilla(flops, method), limits.estimate_flops(flops, hardware)
+        else:
+            key = "lim_" + BUDGET_KIND[kind]
+            amount = c.url_number(f"Budget ({kind})", key, min_value=1e-3, max_value=MAX_BUDGET,
+                                  default=DEFAULT_BUDGETS[kind], fmt="%.4g", where=left)
+            res, est = limits.budget_model(BUDGET_KIND[kind], amount, hardware, method=method)
+            model = res.model
+    except EstimatorError as exc:
+        c.show_error(exc, right)
+        return
+    with right:
+        _metrics([("Parameters", hz.count(model.params_opt), model.source),
+                  ("Tokens", hz.count(model.tokens_opt), f"{model.tokens_per_param:.3g} tokens per parameter"),
+                  ("Predicted loss", f"{model.loss_opt:.3f}", scaling.SOURCE_LOSS)])
+        _metrics([("FLOPs", f"{model.flops:.3g}", None),
+                  ("Time (1 device)", hz.duration(est.wall_clock_s), f"on one {est.hardware_name}"),
+                  ("Energy", hz.energy(est.energy_kwh), None), ("CO₂e", hz.co2e_short(est.co2e_kg), None),
+                  ("Cost", hz.money(est.cost_usd), None)])
+        st.altair_chart(loss_chart(method, model.flops, model.loss_opt), width="stretch")
+    st.caption("Chinchilla's rule gives ≈69B parameters and ≈1.4T tokens for 5.76e23 FLOPs (Hoffmann et al. 2022, "
+               "arXiv:2203.15556). The fit's own minimum favours smaller models trained on more tokens. Time, energy, "
+               "CO₂e and cost come from the estimator on the chosen hardware with its profile's defaults.")
+
+
+# ----------------------------------------------------------------------------- diminishing returns
+
+
+def multiplier_chart(current: float, k: float, target: float) -> alt.LayerChart:
+    """Compute multiplier vs target error, log y, for the chosen k and the claim's k."""
+    frames = []
+    for label, kk in ((f"k = {k:.3g} (chosen)", k), (f"k = {dm.CLAIM_EXPONENT:.3f} (10⁵× claim)", dm.CLAIM_EXPONENT)):
+        targets, ms = dm.multiplier_curve(current, kk)
+        frames.append(pd.DataFrame({"target": targets, "multiplier": ms, "k": label}))
+    df = pd.concat(frames)
+    df = df[np.isfinite(df["multiplier"]) & (df["multiplier"] < 1e300)]
+    lines = alt.Chart(df).mark_line().encode(
+        x=alt.X("target:Q", title="Target error"),
+        y=alt.Y("multiplier:Q", scale=LOG, title="Compute multiplier (log)", axis=alt.Axis(format="~e")),
+        color=alt.Color("k:N", title=None), tooltip=["k", alt.Tooltip("target:Q", format=".3g"),
+                                                      alt.Tooltip("multiplier:Q", format=".3~e")])
+    m = float(dm.compute_multiplier(current, target, k))
+    if not np.isfinite(m):
+        return alt.layer(lines)
+    point = alt.Chart(pd.DataFrame({"target": [target], "multiplier": [m]})).mark_point(
+        size=120, filled=True, color="black").encode(x="target:Q", y="multiplier:Q")
+    return alt.layer(lines, point)
+
+
+def diminishing_section(hardware: str) -> None:
+    st.header("Diminishing returns", anchor=False)
+    st.markdown("Thompson et al. (2020) fit error ∝ compute^(−k). Their ImageNet projection: **10⁵× more compute "
+                "for 5% error**. From ≈11.5% that implies k ≈ 0.072, and halving any error then takes "
+                f"2^(1/k) ≈ {dm.halving_multiplier(dm.CLAIM_EXPONENT):,.0f}× the compute. Move k to see how sensitive "
+                "the claim is.")
+    left, right = st.columns([1, 2])
+    now = c.url_number("Current error (%)", "dr_now", min_value=0.001, max_value=100.0,
+                       default=dm.CLAIM_CURRENT_ERROR_PCT, fmt="%.3g", where=left)
+    target = c.url_number("Target error (%)", "dr_target", min_value=0.001, max_value=100.0,
+                          default=dm.CLAIM_TARGET_ERROR_PCT, fmt="%.3g", where=left)
+    k = c.url_number("Exponent k", "dr_k", min_value=0.001, max_value=5.0, default=round(dm.CLAIM_EXPONENT, 3),
+                     step=0.005, fmt="%.3f", where=left, help="error ∝ compute^(−k)")
+    base = c.url_number("Compute that reaches the current error (FLOPs)", "dr_base", min_value=1.0, max_value=MAX_FLOPS,
+                        default=dm.RESNET50_IMAGENET_FLOPS, fmt="%.4g", where=left, help=dm.RESNET50_SOURCE)
+    try:
+        rep = limits.diminishing_report(now, target, k, base_flops=base, hardware=hardware)
+    except EstimatorError as exc:
+        c.show_error(exc, right)
+        return
+    r, t = rep.result, rep.target
+    with right:
+        _metrics([("Compute multiplier", f"{r.compute_multiplier:.3g}×", dm.SOURCE),
+                  ("To halve the error", f"{r.halving_multiplier:.3g}×", "2^(1/k)"),
+                  ("Target compute", f"{r.target_flops:.3g} FLOPs", None)])
+        _metrics([("Time (1 device)", hz.duration(t.wall_clock_s), f"on one {t.hardware_name}"),
+                  ("Energy", hz.energy(t.energy_kwh), None), ("CO₂e", hz.co2e_short(t.co2e_kg), None),
+                  ("Cost", hz.money(t.cost_usd), f"base workload: {hz.money(rep.base.cost_usd)}")])
+        st.altair_chart(multiplier_chart(now, k, target), width="stretch")
+    st.caption(f"Base workload: {c.md_escape(rep.base_source, 300)}. The ≈11.5% starting error is an assumption "
+               "(the best ImageNet top-1 results of 2020); Thompson et al.'s fitted coefficients were not checked here.")
+
+
+# ----------------------------------------------------------------------------- trends
+
+
+def cost_chart(table: trends.TrendTable) -> alt.LayerChart:
+    df = pd.DataFrame(table.rows())
+    band = alt.Chart(df).mark_area(opacity=0.25).encode(
+        x=alt.X("year:Q", axis=alt.Axis(format="d"), title="Year"),
+        y=alt.Y("workload_cost_low_usd:Q", scale=LOG, title="Cost of the fixed workload (USD, log)"),
+        y2="workload_cost_high_usd:Q")
+    long = df.melt(id_vars="year", value_vars=["workload_cost_usd", "workload_cost_with_algorithms_usd"],
+                   var_name="series", value_name="usd")
+    long["series"] = long["series"].map({"workload_cost_usd": "hardware price-performance only",
+                                         "workload_cost_with_algorithms_usd": "+ algorithmic efficiency"})
+    lines = alt.Chart(long).mark_line(point=True).encode(
+        x="year:Q", y=alt.Y("usd:Q", scale=LOG), color=alt.Color("series:N", title=None),
+        tooltip=["year", "series", alt.Tooltip("usd:Q", format="$,.3~s")])
+    return alt.layer(band, lines)
+
+
+def growth_chart(table: trends.TrendTable) -> alt.Chart:
+    df = pd.DataFrame(table.rows())
+    names = {"training_compute_growth": "frontier training compute (3.4-month doubling)",
+             "peak_flops_growth": "peak FLOP/s (3.0× / 2 years)",
+             "dram_bandwidth_growth": "DRAM bandwidth (1.6× / 2 years)",
+             "interconnect_growth": "interconnect bandwidth (1.4× / 2 years)"}
+    long = df.melt(id_vars="year", value_vars=list(names), var_name="series", value_name="growth")
+    long["series"] = long["series"].map(names)
+    return alt.Chart(long).mark_line().encode(
+        x=alt.X("year:Q", axis=alt.Axis(format="d"), title="Year"),
+        y=alt.Y("growth:Q", scale=LOG, title="Growth since the first year (×, log)", axis=alt.Axis(format="~e")),
+        color=alt.Color("series:N", title=None), tooltip=["year", "series", alt.Tooltip("growth:Q", format=".3~e")])
+
+
+def trend_section() -> None:
+    st.header("Trends: hardware gets cheaper, demand grows faster", anchor=False)
+    left, right = st.columns([1, 2])
+    options = [i for i in _priced_hardware() if c.profiles().profiles[i].release_year]
+    hw = c.url_select("Hardware of the base year", "tr_hw", options, default=limits.TREND_HARDWARE, where=left)
+    flops = c.url_number("Fixed workload (FLOPs)", "tr_flops", min_value=1.0, max_value=MAX_FLOPS,
+                         default=limits.TREND_FLOPS, fmt="%.4g", where=left, help="Default: GPT-3, 3.14e23 FLOPs")
+    years = c.url_number("Years", "tr_years", min_value=1, max_value=trends.MAX_YEARS, default=limits.TREND_YEARS,
+                         integer=True, where=left)
+    doubling = c.url_number("FLOP/s per $ doubling time (years)", "tr_doubling", min_value=0.1, max_value=50.0,
+                            default=trends.PRICE_PERF_DOUBLING_YEARS, fmt="%.3g", step=0.1, where=left,
+                            help=f"{trends.PRICE_PERF_SOURCE}: 2.46 years for all GPUs, 2.07 for ML GPUs")
+    try:
+        rep = limits.trend_report(flops, hw, years, doubling_years=doubling)
+    except EstimatorError as exc:
+        c.show_error(exc, right)
+        return
+    s = rep.summary
+    with right:
+        _metrics([(f"Cost in {rep.start_year}", hz.money(rep.base.cost_usd), f"on {rep.base.hardware_name}"),
+                  (f"Cost in {int(rep.table.year[-1])}", hz.money(rep.table.workload_cost_usd[-1]), trends.PRICE_PERF_SOURCE),
+                  ("Frontier compute per year", f"×{s.training_compute_per_year:.3g}", trends.TRAINING_COMPUTE_SOURCE),
+                  ("Memory wall in 20 years", f"×{s.memory_wall_gap_20y:.3g}", trends.MEMORY_WALL_SOURCE)])
+        st.altair_chart(cost_chart(rep.table), width="stretch")
+        st.altair_chart(growth_chart(rep.table), width="stretch")
+    st.caption(f"A fixed workload gets {s.price_perf_per_year:.2f}× cheaper a year (10× every "
+               f"{s.years_to_10x_cheaper:.3g} years); the largest training runs grew {s.training_compute_per_year:.3g}× "
+               f"a year (Amodei & Hernandez 2018), so their cost grew ≈{s.frontier_spend_per_year:.3g}× a year while "
+               "that trend held. Peak FLOP/s outgrows DRAM bandwidth by 3.0/1.6 every two years (Gholami et al. 2024). "
+               "'+ algorithmic efficiency' also halves the compute for the same accuracy every 16 months "
+               "(Hernandez & Brown 2020). The shaded band is the 95% interval of the doubling time.")
+
+
+# ----------------------------------------------------------------------------- contrasts
+
+
+def contrasts_section() -> None:
+    st.header("Machines against a 20 W brain", anchor=False)
+    try:
+        items = limits.contrast_report()
+    except EstimatorError as exc:
+        c.show_error(exc)
+        return
+    by = {x.key: x for x in items}
+    _metrics([("GPT-3 training, in brain-years", hz.count(by["gpt3_brain_years"].value), by["gpt3_brain_years"].detail),
+              ("AlphaGo ÷ brain (power)", f"{by['alphago_brain_power_ratio'].value:,.0f}×",
+               by["alphago_brain_power_ratio"].source),
+              ("World electricity (average)", hz.power(by["world_power_w"].value), by["world_power_w"].source)])
+    st.warning(f"The lecture says the world uses ≈25 TW of electricity. The sourced figure is ≈30,000 TWh a year, "
+               f"an average of ≈{by['world_power_w'].value / 1e12:.1f} TW: the lecture's number is "
+               f"≈{by['lecture_world_power_ratio'].value:.0f}× too high.", icon=":material/fact_check:")
+    df = pd.DataFrame([{"contrast": x.label, "value": x.value, "unit": x.unit, "how": x.detail, "source": x.source}
+                       for x in items])
+    st.dataframe(df, hide_index=True, width="stretch",
+                 column_config={"value": st.column_config.NumberColumn("value", format="%.4g")})
+
+
+def render() -> None:
+    warn_box = st.container()
+    st.title("Limits of scale", anchor=False)
+    st.caption("Compute that grows faster than hardware, returns that diminish, and a 20 W brain against megawatt "
+               "systems. Same numbers as `python -m estimator scaling …` and `contrasts`.")
+    hardware = c.url_select("Hardware for costs", "lim_hw", _priced_hardware(), default=limits.DEFAULT_HARDWARE,
+                            where=st.sidebar, help="Time, energy, CO₂e and cost use this profile's defaults")
+    scaling_section(hardware)
+    diminishing_section(hardware)
+    trend_section()
+    contrasts_section()
+    c.show_url_warnings(warn_box)

@@ -1,0 +1,252 @@
+"""The Streamlit app under AppTest: the numbers are the core's, bad URLs warn, downloads match.
+
+Every test drives the real app.py (or one page's render()) in-process; values are compared
+with ``estimator.api.run`` for the same inputs.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("streamlit")
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage  # noqa: E402
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+from app_pages import estimate as estimate_page  # noqa: E402
+from app_pages import exports  # noqa: E402
+from estimator import api  # noqa: E402
+from estimator.cli import main as cli_main  # noqa: E402
+from estimator.datafiles import load_sources  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "app.py")
+TIMEOUT = 60  # generous: a cold first run imports pandas and altair
+LECTURE = {"preset": "lambda-gpt3-v100"}
+
+
+def open_app(params: dict | None = None, **context) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for k, v in (params or {}).items():
+        at.query_params[k] = v
+    for k, v in context.items():
+        at.context[k] = v
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def headline(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric if m.label in ("Training time", "Energy", "CO₂e", "Cost")}
+
+
+def expected(**run_kwargs) -> dict[str, str]:
+    return estimate_page.headline_values(api.run(**run_kwargs).estimate)
+
+
+def warnings(at: AppTest) -> list[str]:
+    return [w.value for w in at.warning]
+
+
+# --- the lecture link and the landing page ---------------------------------------------
+
+
+def test_lecture_link_shows_355_years_and_4_6m():
+    at = open_app(LECTURE)
+    shown = headline(at)
+    assert shown["Training time"] == "355 years"
+    assert shown["Cost"] == "$4.6M"
+    assert shown == expected(preset_id="lambda-gpt3-v100")
+    assert not warnings(at)
+    # published and estimated side by side
+    table = at.dataframe[0].value
+    assert list(table["Published"]) == ["355 years", "3.11M device-hours", "$4.6M"]
+
+
+def test_landing_page_is_gpt3_with_the_core_numbers():
+    at = open_app()
+    assert headline(at) == expected(preset_id="gpt3-175b")
+    assert at.title[0].value.replace("\\", "") == "GPT-3 175B (Patterson et al. 2021)"  # shown escaped
+    # the "how this was computed" tab is open by default: one step per stage, with sources
+    code = "\n".join(c.value for c in at.code)
+    for formula in ("C = given\nC = 3.14e+23 FLOPs", "device-seconds = C ÷ (peak × utilisation)", "energy = device-hours",
+                    "CO₂e (kg) = energy", "cost = device-hours × price"):
+        assert formula in code
+    assert any("Patterson et al. 2021" in c.value.replace("\\", "") for c in at.caption)
+
+
+# --- inputs change the numbers exactly as the core says ---------------------------------
+
+
+def test_changing_devices_changes_numbers_as_core_says():
+    at = open_app(LECTURE)
+    at.number_input(key="devices").set_value(4).run()
+    assert not at.exception
+    shown = headline(at)
+    assert shown == expected(preset_id="lambda-gpt3-v100", devices=4)
+    assert shown["Training time"] == "88.8 years"  # 355.07 / 4
+    assert shown["Cost"] == "$4.6M"  # same device-hours, same price
+
+
+def test_changing_hardware_changes_numbers_as_core_says():
+    at = open_app(LECTURE)
+    at.selectbox(key="hardware").set_value("h100-sxm").run()
+    assert not at.exception
+    shown = headline(at)
+    assert shown == expected(preset_id="lambda-gpt3-v100", hardware="h100-sxm")
+    assert shown["Training time"] != "355 years"
+
+
+@pytest.mark.parametrize("params, kwargs", [
+    ({"params": "7e10", "tokens": "1.4e12", "hardware": "a100-sxm-80gb", "devices": "512"},
+     dict(hardware="a100-sxm-80gb", params=7e10, tokens=1.4e12, devices=512)),
+    ({"flops": "1e24", "hardware": "tpu-v4", "grid_by": "country", "region": "FRA", "pue": "1.2"},
+     dict(hardware="tpu-v4", flops=1e24, region="FRA", pue=1.2)),
+    ({"preset": "llama-65b", "utilization": "0.5", "elec": "0.1"},
+     dict(preset_id="llama-65b", utilization=0.5, electricity_usd_per_kwh=0.1)),
+    ({"workload": "params", "recompute": "true", "grid_by": "g/kWh", "grid": "100", "price": "2"},
+     dict(hardware="h100-sxm", params=7e9, tokens=2e12, recompute=True, carbon_intensity_g_per_kwh=100,
+          price_usd_per_device_hour=2)),
+])
+def test_url_scenarios_match_the_core(params, kwargs):
+    at = open_app(params)
+    assert not warnings(at)
+    assert headline(at) == expected(**kwargs)
+
+
+def test_inconsistent_inputs_show_an_error_not_an_exception():
+    at = open_app({**LECTURE, "elec": "0.1"})  # the preset's price per device-hour and a price per kWh
+    assert not at.exception
+    assert any("not both" in e.value for e in at.error)
+    assert not headline(at)
+
+
+# --- tampered query parameters ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("key, value", [
+    ("devices", "abc"), ("devices", "-3"), ("devices", "1e12"), ("devices", "2.5"),
+    ("utilization", "nan"), ("utilization", "inf"), ("utilization", "7"), ("pue", "0.5"),
+    ("hardware", "tpu-v99"), ("preset", "../../etc/passwd"), ("workload", "<script>alert(1)</script>"),
+    ("price", "-1"), ("power_w", "1e400"), ("lecture", "maybe"), ("tab", "nope"),
+])
+def test_tampered_param_warns_and_falls_back(key, value):
+    at = open_app({**LECTURE, key: value})
+    assert any(f"Ignored URL parameter `{key}`" in w for w in warnings(at)), warnings(at)
+    if key != "preset":
+        assert headline(at) == expected(preset_id="lambda-gpt3-v100")
+    else:
+        assert headline(at) == expected(preset_id="gpt3-175b")
+    assert not at.get("html") or key == "lecture"  # no user text as HTML
+
+
+def test_many_tampered_params_at_once():
+    at = open_app({"devices": "0", "hardware": "<b>x</b>", "pue": "abc", "grid_by": "country", "region": "XXX",
+                   "flops": "1e999"})
+    assert len(warnings(at)) == 5  # ?flops= selects the FLOPs workload; its bad value falls back to the default
+    assert headline(at) == expected(hardware="h100-sxm", flops=3.14e23)
+
+
+# --- modes ------------------------------------------------------------------------------
+
+
+def test_lecture_mode_big_numbers_few_controls():
+    at = open_app({**LECTURE, "lecture": "1"})
+    assert headline(at)["Training time"] == "355 years"
+    assert len(at.main.number_input) == 1 and at.main.number_input[0].key == "devices"
+    assert {s.key for s in at.main.selectbox} == {"preset", "hardware"}
+    assert not at.tabs
+    at.number_input(key="devices").set_value(2).run()
+    assert headline(at) == expected(preset_id="lambda-gpt3-v100", devices=2)
+
+
+def test_embed_mode_runs_without_title():
+    at = open_app(LECTURE, is_embedded=True)
+    assert headline(at)["Cost"] == "$4.6M"
+    assert not at.title
+
+
+# --- downloads --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def captured_downloads(monkeypatch):
+    """The bytes given to st.download_button (AppTest exposes only a media URL)."""
+    files = {}
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def spy(self, path_or_data, mimetype, kind, filename=None):
+        file_id = original(self, path_or_data, mimetype, kind, filename)
+        files[filename] = path_or_data.decode() if isinstance(path_or_data, bytes) else path_or_data
+        return file_id
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", spy)
+    return files
+
+
+def cli_output(capsys, *args) -> str:
+    assert cli_main(list(args)) == 0
+    return capsys.readouterr().out
+
+
+def test_downloads_contain_the_numbers_shown(captured_downloads, capsys):
+    at = open_app({**LECTURE, "tab": "Export & share"})
+    assert {b.label for b in at.get("download_button")} == {"JSON", "CSV", "Markdown", "LaTeX + BibTeX"}
+    files = captured_downloads
+    assert set(files) == {"lambda-gpt3-v100.json", "lambda-gpt3-v100.csv", "lambda-gpt3-v100.md", "lambda-gpt3-v100.tex"}
+    shown = headline(at)
+    est = api.run(preset_id="lambda-gpt3-v100").estimate
+    data = json.loads(files["lambda-gpt3-v100.json"])
+    assert data["wall_clock_s"] == est.wall_clock_s and data["cost_usd"] == est.cost_usd
+    assert data["scenario"] == {"hardware": "v100-sxm2", "preset": "lambda-gpt3-v100"}
+    assert f"cost_usd,{est.cost_usd!r}" in files["lambda-gpt3-v100.csv"]
+    md = files["lambda-gpt3-v100.md"]
+    for text in shown.values():
+        assert text in md
+    tex = files["lambda-gpt3-v100.tex"]
+    assert "355 years" in tex and "@misc{lambda2020gpt3" in tex and "@software{codecarbon" in tex
+    # the same text as the CLI's
+    for fmt, name in (("csv", "csv"), ("markdown", "md"), ("latex", "tex")):
+        assert files[f"lambda-gpt3-v100.{name}"] == cli_output(capsys, "estimate", "--preset", "lambda-gpt3-v100",
+                                                               "--format", fmt)
+
+
+def test_downloads_follow_the_inputs(capsys):
+    result = api.run(preset_id="lambda-gpt3-v100", devices=8)
+    kwargs = {"hardware": "v100-sxm2", "preset_id": "lambda-gpt3-v100", "devices": 8}
+    d = {x.label: x.text for x in exports.downloads(result, kwargs, load_sources())}
+    assert d["CSV"] == cli_output(capsys, "estimate", "--preset", "lambda-gpt3-v100", "--devices", "8", "--format", "csv")
+    assert "44.4 years" in d["Markdown"]
+
+
+def test_share_link_holds_the_changed_inputs():
+    at = open_app({**LECTURE, "tab": "Export & share"})
+    at.number_input(key="devices").set_value(16).run()
+    link = at.code[0].value
+    assert link.endswith("?preset=lambda-gpt3-v100&devices=16")
+
+
+@pytest.mark.parametrize("tab", ["Growth with model size", "Where the energy goes"])
+def test_chart_tabs_draw_a_chart(tab):
+    at = open_app({**LECTURE, "tab": tab})
+    assert at.get("vega_lite_chart"), f"no chart on {tab}"
+    assert headline(at) == expected(preset_id="lambda-gpt3-v100")
+
+
+def test_how_this_was_computed_shows_the_numbers():
+    at = open_app(LECTURE)
+    code = "\n".join(c.value for c in at.code)
+    assert "3.14e+23 ÷ (1.25e+14 FLOP/s × 0.224)" in code
+    assert "× $1.48 = $4.6M" in code
+    at = open_app({"workload": "params", "params": "1e9", "tokens": "2e10"})
+    assert "C = 6·N·D (dense transformer)\nC = 1.2e+20 FLOPs" in "\n".join(c.value for c in at.code)
+
+
+def test_picking_another_preset_clears_its_run_inputs():
+    at = open_app({**LECTURE, "devices": "4", "hardware": "h100-sxm", "grid_by": "country", "region": "FRA"})
+    at.selectbox(key="preset").set_value("llama-65b").run()
+    assert not at.exception
+    assert at.number_input(key="devices").value is None and at.selectbox(key="hardware").value is None
+    assert headline(at) == expected(preset_id="llama-65b", region="FRA")  # the grid choice stays

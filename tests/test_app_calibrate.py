@@ -1,0 +1,117 @@
+"""The Calibrate page under AppTest: listing, CodeCarbon upload → preview/download, CPU run."""
+
+from __future__ import annotations
+
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("streamlit")
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+from app_pages.calibrate import calibrated_table  # noqa: E402
+from estimator.datafiles import default_profiles  # noqa: E402
+from estimator.profile import profile_from_dict  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+NEW = ROOT / "tests" / "data" / "codecarbon" / "emissions_codecarbon_3.3.2.csv"
+OLD = ROOT / "tests" / "data" / "codecarbon" / "emissions_codecarbon_2.2.7.csv"
+TIMEOUT = 60
+
+
+def page_script():
+    from app_pages import calibrate
+    calibrate.render()
+
+
+def open_page(params=None) -> AppTest:
+    at = AppTest.from_function(page_script, default_timeout=TIMEOUT)
+    for k, v in (params or {}).items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def plain(text: str) -> str:
+    """Error text as the user reads it (the page escapes markdown)."""
+    return text.replace("\\", "")
+
+
+def downloaded_profile(at: AppTest) -> dict:
+    code = [el.value for el in at.code if el.language == "toml"]
+    assert code, "no profile preview"
+    return tomllib.loads(code[0])
+
+
+def test_page_renders_with_sections():
+    at = open_page()
+    subheaders = [s.value for s in at.subheader]
+    assert subheaders == ["Calibrated profiles", "Import a CodeCarbon log", "Short CPU calibration on this server"]
+    assert len(at.file_uploader) == 1 and at.file_uploader[0].allowed_type == [".csv"]
+
+
+def test_calibrated_table_lists_measurement_details():
+    from estimator.calibrate import Throughput, calibrated_profile_data
+    from estimator.measure.base import Measurement
+    base = default_profiles().get("cpu-server-2s-epyc")
+    m = Measurement(2.0, 40.0, 20.0, "codecarbon-rapl", False, "Test CPU", "codecarbon", {})
+    data, _ = calibrated_profile_data(base, [Throughput("fp32", 1e11, 512.0, (512, 512, 512), 3, 1.0)], m,
+                                      host="box", measured_at="2026-01-01T00:00:00Z", method="test")
+    table = calibrated_table([base, profile_from_dict(data, "x.toml")])
+    assert list(table["id"]) == ["cpu-server-2s-epyc-cal-box"]  # uncalibrated profiles are not listed
+    row = table.iloc[0]
+    assert (row["host"], row["power_source"], row["achieved_tflops"]) == ("box", "codecarbon-rapl", 0.1)
+
+
+@pytest.mark.parametrize("path, flops", [(NEW, 2683 * 2 * 512 ** 3), (OLD, 2698 * 2 * 512 ** 3)])
+def test_upload_preview_and_download(path, flops):
+    at = open_page({"cal_flops": str(flops)})
+    at.file_uploader(key="cal_upload").set_value((path.name, path.read_bytes(), "text/csv"))
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    data = downloaded_profile(at)
+    duration = float(path.read_text().splitlines()[-1].split(",")[3 if path == OLD else 4])
+    assert data["calibration"]["achieved_flops_per_s"] == pytest.approx(flops / duration)
+    assert data["calibration"]["base_profile"] == "cpu-server-2s-epyc"
+    assert len(at.get("download_button")) == 1
+    if path == NEW:  # two runs in the file: a run selector, the last run chosen
+        assert at.selectbox(key="cal_run").value.startswith("be849a9d")
+
+
+def test_upload_errors_are_clear():
+    at = open_page({"cal_flops": "1e12"})
+    at.file_uploader(key="cal_upload").set_value(("notes.csv", b"a,b\n1,2\n", "text/csv"))
+    at.run()
+    assert not at.exception
+    assert "notes.csv is not a CodeCarbon emissions.csv: no column(s) duration" in plain(at.error[0].value)
+    at.file_uploader(key="cal_upload").set_value(("big.csv", b"x" * 5_000_001, "text/csv"))
+    at.run()
+    assert "big.csv is 5.0 MB; the limit is 5 MB" in plain(at.error[0].value)
+    # a GPU base profile for a CPU-only run
+    at.file_uploader(key="cal_upload").set_value((OLD.name, OLD.read_bytes(), "text/csv"))
+    at.selectbox(key="cal_base").set_value("h100-sxm")
+    at.run()
+    assert "has no GPU energy" in plain(at.error[0].value)
+
+
+def test_upload_without_flops_asks_for_them():
+    at = open_page()
+    at.file_uploader(key="cal_upload").set_value((OLD.name, OLD.read_bytes(), "text/csv"))
+    at.run()
+    assert any("Give the run's FLOPs" in i.value for i in at.info)
+
+
+def test_short_cpu_calibration_with_progress_bar():
+    at = open_page({"cal_seconds": "1"})
+    at.button(key="cal_run_cpu").click()
+    at.run(timeout=120)
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert len(at.get("progress")) == 1
+    data = downloaded_profile(at)
+    assert data["calibration"]["method"].startswith("built-in matmul workload (numpy")
+    assert data["calibration"]["achieved_flops_per_s"] > 1e8
+    assert data["utilization"]["default"] == pytest.approx(data["calibration"]["achieved_flops_per_s"] / 7.0656e12)

@@ -1,0 +1,136 @@
+"""Every page of the app runs without exception; Compare and Profiles show the core's numbers.
+
+AppTest's switch_page takes file paths only, so function pages are run through small
+scripts (AppTest.from_function) that call the page's render().
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import altair as alt
+import pytest
+
+pytest.importorskip("streamlit")
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+from app_pages import charts  # noqa: E402
+from estimator import api  # noqa: E402
+from estimator.units import S_PER_DAY  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+import app as app_module  # noqa: E402  (app.py defines PAGES; importing it outside streamlit is harmless)
+
+TIMEOUT = 60
+
+
+def page_script(module: str) -> None:  # run by AppTest as its own script
+    import importlib
+
+    import streamlit as st
+
+    name = st.session_state.get("_test_page_module") or "estimate"
+    importlib.import_module(f"app_pages.{name}").render()
+
+
+def run_page(module: str, params: dict | None = None) -> AppTest:
+    at = AppTest.from_function(page_script, args=(module,), default_timeout=TIMEOUT)
+    at.session_state["_test_page_module"] = module
+    for k, v in (params or {}).items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+ALL_PAGES = [p[0] for p in app_module.PAGES] + [
+    p[0] for p in app_module.OPTIONAL_PAGES if importlib.util.find_spec(f"app_pages.{p[0]}") is not None]
+
+
+@pytest.mark.parametrize("module", ALL_PAGES)
+def test_every_page_runs(module):
+    run_page(module)
+
+
+@pytest.mark.parametrize("module", ALL_PAGES)
+def test_every_page_survives_tampered_params(module):
+    at = run_page(module, {"hardware": "nope", "devices": "NaN", "preset": "<img src=x>", "pue": "-1"})
+    assert not at.exception
+
+
+def test_app_registers_the_pages():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    assert not at.exception
+    if not hasattr(at, "_registered_pages"):  # AppTest internals (Streamlit 1.67); no public accessor
+        pytest.skip("this Streamlit's AppTest does not expose the registered pages")
+    titles = {p["page_name"] for p in at._registered_pages.values()}
+    assert {"Estimate", "Compare hardware", "Profiles & sources"} <= titles
+    optional = {title for module, title, _, _ in app_module.OPTIONAL_PAGES
+                if importlib.util.find_spec(f"app_pages.{module}") is not None}
+    assert optional <= titles
+
+
+def test_compare_page_numbers_are_the_cores():
+    at = run_page("compare", {"preset": "lambda-gpt3-v100"})
+    df = at.dataframe[0].value.set_index("hardware")
+    assert len(df) >= 15
+    for hw in ("v100-sxm2", "h100-sxm", "tpu-v4", "brain"):
+        est = api.run(hardware=hw, preset_id="lambda-gpt3-v100").estimate
+        assert df.loc[hw, "time_days"] == pytest.approx(est.wall_clock_s / S_PER_DAY, rel=1e-12)
+        assert df.loc[hw, "energy_mwh"] == pytest.approx(est.energy_kwh / 1e3, rel=1e-12)
+        assert df.loc[hw, "co2e_t"] == pytest.approx(est.co2e_kg / 1e3, rel=1e-12)
+    assert list(df["time_days"]) == sorted(df["time_days"])  # sorted by time
+    # a chart is drawn for every quantity
+    for q in ("energy", "cost", "co2e"):
+        at.radio(key="cmp").set_value(q).run()
+        assert not at.exception
+        assert at.get("vega_lite_chart")
+
+
+def test_compare_follows_the_sidebar_inputs():
+    at = run_page("compare", {"workload": "params", "params": "1e9", "tokens": "2e10", "devices": "8"})
+    df = at.dataframe[0].value.set_index("hardware")
+    est = api.run(hardware="a100-sxm-80gb", params=1e9, tokens=2e10, devices=8).estimate
+    assert df.loc["a100-sxm-80gb", "time_days"] == pytest.approx(est.wall_clock_s / S_PER_DAY, rel=1e-12)
+
+
+def test_profiles_page_shows_the_chosen_device_and_its_roofline():
+    at = run_page("profiles", {"hardware": "a100-sxm-80gb"})
+    assert any("NVIDIA A100 SXM 80GB" in s.value.replace("\\", "") for s in at.subheader)
+    assert at.get("vega_lite_chart"), "roofline chart missing"
+    table = at.dataframe[0].value
+    assert set(table["id"]) >= {"v100-sxm2", "h100-sxm", "tpu-v4", "brain"}
+    at.selectbox(key="hardware").set_value("tpu-v4").run()
+    assert any("TPU v4" in s.value.replace("\\", "") for s in at.subheader)
+
+
+# --- the chart specs are valid Vega-Lite (validated here, not at render time) ----------
+
+
+def test_chart_specs_validate():
+    result = api.run(preset_id="gpt3-175b")
+    df, n = charts.model_size_sweep(result)
+    assert n == pytest.approx((3.14e23 / (6 * 20)) ** 0.5)
+    scenario = df[(df["kind"] == "scenario") & (df["quantity"] == "CO₂e (t)")]
+    assert scenario["value"].iloc[0] == pytest.approx(result.estimate.co2e_kg / 1e3)
+    sweep = df[df["kind"] == "sweep"]
+    assert (sweep["low"] <= sweep["value"]).all() and (sweep["value"] <= sweep["high"]).all()
+    for chart in (charts.scaling_chart(df), charts.energy_breakdown_chart(result.estimate),
+                  charts.roofline_chart(result.profile)):
+        assert isinstance(chart.to_dict(validate=True), dict)
+    from app_pages.compare import comparison_table
+    table, errors = comparison_table({"preset_id": "gpt3-175b"}, ["v100-sxm2", "h100-sxm"])
+    assert not errors
+    spec = charts.comparison_chart(table, "energy_mwh", "Energy").to_dict(validate=True)
+    assert spec["encoding"]["x"]["scale"]["type"] == "log"
+    assert alt.__version__
+
+
+def test_energy_breakdown_adds_up():
+    est = api.run(hardware="v100-sxm2", flops=1e21).estimate  # profile power includes a host share
+    b = est.breakdown
+    assert b.host_kwh > 0 and b.facility_kwh > 0
+    assert b.devices_kwh + b.host_kwh + b.facility_kwh == pytest.approx(est.energy_kwh)

@@ -1,0 +1,148 @@
+"""A real browser: `streamlit run app.py` on 127.0.0.1, Playwright driving Debian's Chromium.
+
+Opens the lecture link, reads the metrics, changes the number of devices, checks the URL and
+the new numbers against the core, and saves a screenshot. Needs /usr/bin/chromium (`apt-get
+install chromium`; never `playwright install`). Without it the test is skipped, except under
+CI=true, where it fails. UPDATE_SCREENSHOT=1 also writes docs/estimate-page.png.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from app_pages.estimate import headline_values
+from estimator import api
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+LABELS = ("Training time", "Energy", "CO₂e", "Cost")
+TIMEOUT_MS = 60_000
+
+
+def _unavailable(reason: str):
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{reason} (CI=true: the browser test must run)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not os.access(CHROMIUM, os.X_OK):
+        _unavailable(f"{CHROMIUM} not found: install Debian's Chromium with `apt-get install chromium`")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("playwright (python) is not installed: pip install -r requirements.txt")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    port = _free_port()
+    log = tmp_path_factory.mktemp("streamlit") / "server.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
+             "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
+             "--server.fileWatcherType", "none"],
+            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not start:\n{log.read_text(errors='replace')[-3000:]}")
+            time.sleep(0.25)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def read_metrics(page) -> dict[str, str]:
+    out = {}
+    for m in page.get_by_test_id("stMetric").all():
+        label = m.get_by_test_id("stMetricLabel").inner_text().strip()
+        if label in LABELS:
+            out[label] = m.get_by_test_id("stMetricValue").inner_text().strip()
+    return out
+
+
+def wait_for_metric(page, label: str, value: str) -> None:
+    page.get_by_test_id("stMetric").filter(has_text=label).get_by_test_id("stMetricValue").filter(
+        has_text=value).first.wait_for(timeout=TIMEOUT_MS)
+
+
+def test_lecture_link_in_a_real_browser(browser, server, tmp_path):
+    page = browser.new_page(viewport={"width": 1440, "height": 1000})
+    page.set_default_timeout(TIMEOUT_MS)
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(f"{server}/?preset=lambda-gpt3-v100")
+    wait_for_metric(page, "Cost", "$4.6M")
+    shown = read_metrics(page)
+    assert shown == headline_values(api.run(preset_id="lambda-gpt3-v100").estimate)
+    assert shown["Training time"] == "355 years" and shown["Cost"] == "$4.6M"
+    assert page.get_by_test_id("stException").count() == 0
+    page.wait_for_timeout(500)  # let charts settle before the picture
+    shot = tmp_path / "estimate-page.png"
+    page.screenshot(path=str(shot))
+    if os.environ.get("UPDATE_SCREENSHOT") == "1":
+        shutil.copyfile(shot, ROOT / "docs" / "estimate-page.png")
+
+    devices = page.get_by_role("spinbutton", name="Devices", exact=True)
+    devices.fill("4")
+    devices.press("Enter")
+    want = headline_values(api.run(preset_id="lambda-gpt3-v100", devices=4).estimate)
+    wait_for_metric(page, "Training time", want["Training time"])
+    assert read_metrics(page) == want
+    page.wait_for_function("() => window.location.search.includes('devices=4')", timeout=TIMEOUT_MS)
+    assert "preset=lambda-gpt3-v100" in page.url and "devices=4" in page.url
+    shared_url = page.url
+    page.screenshot(path=str(tmp_path / "estimate-page-4-devices.png"))
+
+    # the inputs follow the user to the Compare page (same widgets, same URL parameters)
+    page.get_by_role("link", name="Compare hardware").click()
+    page.get_by_test_id("stDataFrame").first.wait_for(timeout=TIMEOUT_MS)
+    page.wait_for_function("() => window.location.pathname.endsWith('/compare')", timeout=TIMEOUT_MS)
+    assert page.get_by_role("spinbutton", name="Devices", exact=True).input_value() == "4"
+    page.go_back()
+    wait_for_metric(page, "Training time", want["Training time"])
+
+    # the changed URL is a shareable scenario: a fresh page opens it with the same numbers
+    other = browser.new_page(viewport={"width": 1440, "height": 1000})
+    other.goto(shared_url)
+    wait_for_metric(other, "Training time", want["Training time"])
+    assert read_metrics(other) == want
+    assert not errors, errors
