@@ -133,3 +133,34 @@ def test_ctrl_c_leaves_the_old_profile_and_no_stray_files(tmp_path):
     assert proc.returncode != 0 and b"error: interrupted" in err
     assert out.read_text() == "# the old profile\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["x.toml"]
+
+
+class _Stream:
+    def __init__(self, tty: bool):
+        self.tty, self.text = tty, ""
+
+    def isatty(self) -> bool:
+        return self.tty
+
+    def write(self, s: str) -> None:
+        self.text += s
+
+    def flush(self) -> None:
+        pass
+
+
+def test_progress_redraws_on_a_terminal_and_writes_sparse_lines_to_a_log(monkeypatch):
+    from estimator.cli import calibrate_cmd
+
+    clock = iter([0.0 + 0.05 * i for i in range(200)])  # 10 s in 50 ms steps
+    monkeypatch.setattr(calibrate_cmd.time, "monotonic", lambda: next(clock))
+    term, log = _Stream(True), _Stream(False)
+    bar_t, bar_l = calibrate_cmd.ProgressLine(5.0, stream=term), calibrate_cmd.ProgressLine(5.0, stream=log)
+    for i in range(100):
+        bar_t(i / 100)
+        bar_l(i / 100)
+    bar_t.close()
+    bar_l.close()
+    assert term.text.count("\r") >= 20 and term.text.endswith("\n")
+    assert "\r" not in log.text
+    assert 1 <= log.text.count("\n") <= 4  # a line every 2 s of a 5 s run, not one per update

@@ -24,10 +24,13 @@ PROGRESS_AFTER_S = 3.0  # runs longer than this get a progress line on stderr
 
 
 class ProgressLine:
-    """A one-line progress bar on stderr, redrawn at most 10 times a second."""
+    """A one-line progress bar on stderr, redrawn at most 10 times a second on a terminal;
+    in a log file (not a terminal) one plain line every few seconds instead of a redraw."""
 
     def __init__(self, total_s: float | None, stream=sys.stderr, width: int = 30):
         self.total_s, self.stream, self.width = total_s, stream, width
+        self.tty = bool(getattr(stream, "isatty", lambda: False)())
+        self.interval_s = 0.1 if self.tty else 2.0
         self.t0: float | None = None  # set at the first update: start-up time is not workload time
         self.last = 0.0
         self.shown = False
@@ -36,7 +39,7 @@ class ProgressLine:
         now = time.monotonic()
         if self.t0 is None:
             self.t0 = now
-        if now - self.last < 0.1:
+        if now - self.last < self.interval_s:
             return
         self.last = now
         elapsed = now - self.t0
@@ -48,9 +51,9 @@ class ProgressLine:
             frac = max(0.0, min(1.0, value))
             done = int(frac * self.width)
             line = f"calibrating [{'#' * done}{'.' * (self.width - done)}] {frac:4.0%} {elapsed:4.0f}/{self.total_s:.0f} s"
-        self.stream.write("\r" + line)
+        self.stream.write("\r" + line if self.tty else line + "\n")
         self.stream.flush()
-        self.shown = True
+        self.shown = self.tty
 
     def close(self) -> None:
         if self.shown:
