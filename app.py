@@ -1,7 +1,6 @@
 """Compute Cost Estimator: the Streamlit app. Run with ``streamlit run app.py``.
 
-Pages live in ``app_pages/`` (one module per page, each with ``render()``). Optional pages
-(calibration, limits of scale, inference) are registered only when their module exists.
+Pages live in ``app_pages/`` (one module per page, each with ``render()``), imported when opened.
 Every input is bound to the URL, so a page's address is a shareable scenario:
 ``?preset=lambda-gpt3-v100`` opens the lecture scenario; ``?lecture=1`` shows the headline
 numbers large; ``?embed=true`` is Streamlit's own embed mode for slides.
@@ -10,7 +9,6 @@ numbers large; ``?embed=true`` is Streamlit's own embed mode for slides.
 from __future__ import annotations
 
 import importlib
-import importlib.util
 
 import streamlit as st
 
@@ -21,14 +19,12 @@ PAGES = (
     ("estimate", "Estimate", "estimate", ":material/calculate:"),
     ("compare", "Compare hardware", "compare", ":material/bar_chart:"),
     ("profiles", "Profiles & sources", "profiles", ":material/memory:"),
-)
-# url paths of the pages that use the sidebar's scenario ("" is the landing page)
-SCENARIO_PAGES = {"", "estimate", "compare"}
-OPTIONAL_PAGES = (
     ("calibrate", "Calibrate", "calibrate", ":material/tune:"),
     ("limits", "Limits of scale", "limits", ":material/trending_up:"),
     ("inference", "Inference & compression", "inference", ":material/bolt:"),
 )
+# url paths of the pages that use the sidebar's scenario ("" is the landing page)
+SCENARIO_PAGES = {"", "estimate", "compare"}
 
 
 def _page_function(module: str):
@@ -40,13 +36,8 @@ def _page_function(module: str):
 
 
 def pages() -> list:
-    out = []
-    for i, (module, title, path, icon) in enumerate(PAGES):
-        out.append(st.Page(_page_function(module), title=title, url_path=path, icon=icon, default=i == 0))
-    for module, title, path, icon in OPTIONAL_PAGES:
-        if importlib.util.find_spec(f"app_pages.{module}") is not None:
-            out.append(st.Page(_page_function(module), title=title, url_path=path, icon=icon))
-    return out
+    return [st.Page(_page_function(module), title=title, url_path=path, icon=icon, default=i == 0)
+            for i, (module, title, path, icon) in enumerate(PAGES)]
 
 
 def main() -> None:

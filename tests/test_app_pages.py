@@ -6,7 +6,6 @@ scripts (AppTest.from_function) that call the page's render().
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from pathlib import Path
 
@@ -46,8 +45,7 @@ def run_page(module: str, params: dict | None = None) -> AppTest:
     return at
 
 
-ALL_PAGES = [p[0] for p in app_module.PAGES] + [
-    p[0] for p in app_module.OPTIONAL_PAGES if importlib.util.find_spec(f"app_pages.{p[0]}") is not None]
+ALL_PAGES = [p[0] for p in app_module.PAGES]
 
 
 @pytest.mark.parametrize("module", ALL_PAGES)
@@ -67,10 +65,8 @@ def test_app_registers_the_pages():
     if not hasattr(at, "_registered_pages"):  # AppTest internals (Streamlit 1.67); no public accessor
         pytest.skip("this Streamlit's AppTest does not expose the registered pages")
     titles = {p["page_name"] for p in at._registered_pages.values()}
-    assert {"Estimate", "Compare hardware", "Profiles & sources"} <= titles
-    optional = {title for module, title, _, _ in app_module.OPTIONAL_PAGES
-                if importlib.util.find_spec(f"app_pages.{module}") is not None}
-    assert optional <= titles
+    assert titles == {"Estimate", "Compare hardware", "Profiles & sources", "Calibrate", "Limits of scale",
+                      "Inference & compression"}
 
 
 def test_compare_page_numbers_are_the_cores():
