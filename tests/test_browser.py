@@ -115,7 +115,9 @@ def test_lecture_link_in_a_real_browser(browser, server, tmp_path):
     assert shown == headline_values(api.run(preset_id="lambda-gpt3-v100").estimate)
     assert shown["Training time"] == "355 years" and shown["Cost"] == "$4.6M"
     assert page.get_by_test_id("stException").count() == 0
-    page.wait_for_timeout(500)  # let charts settle before the picture
+    # the picture only after the page below the metrics has drawn (the formula steps, the table)
+    page.get_by_text("C = 3.14e+23 FLOPs").first.wait_for(timeout=TIMEOUT_MS)
+    page.wait_for_timeout(2000)
     shot = tmp_path / "estimate-page.png"
     page.screenshot(path=str(shot))
     if os.environ.get("UPDATE_SCREENSHOT") == "1":
