@@ -36,7 +36,8 @@ def calibrated_table(profiles) -> pd.DataFrame:
             "id": p.id, "device": cal.get("device_name", ""), "base": cal.get("base_profile", ""),
             "measured_at": cal.get("measured_at", ""), "host": cal.get("host", ""),
             "power_source": cal.get("power_source", ""), "power_is_estimate": cal.get("power_is_estimate"),
-            "achieved_tflops": (cal.get("achieved_flops_per_s") or 0) / 1e12,
+            "achieved_tflops": (cal["achieved_flops_per_s"] / 1e12  # missing stays missing, not 0
+                                if cal.get("achieved_flops_per_s") else None),
             "precision": cal.get("precision", ""), "utilization": p.utilization.default,
             "mean_power_w": cal.get("mean_power_w"), "method": cal.get("method", ""), "file": p.source_file,
         })
