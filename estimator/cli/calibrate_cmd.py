@@ -27,9 +27,10 @@ class ProgressLine:
     """A one-line progress bar on stderr, redrawn at most 10 times a second on a terminal;
     in a log file (not a terminal) one plain line every few seconds instead of a redraw."""
 
-    def __init__(self, total_s: float | None, stream=sys.stderr, width: int = 30):
-        self.total_s, self.stream, self.width = total_s, stream, width
-        self.tty = bool(getattr(stream, "isatty", lambda: False)())
+    def __init__(self, total_s: float | None, stream=None, width: int = 30):
+        self.total_s, self.width = total_s, width
+        self.stream = sys.stderr if stream is None else stream  # looked up now: sys.stderr may be replaced
+        self.tty = self.stream.isatty()
         self.interval_s = 0.1 if self.tty else 2.0
         self.t0: float | None = None  # set at the first update: start-up time is not workload time
         self.last = 0.0
