@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("streamlit")
+from apptest_pages import run_page  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from app_pages.calibrate import calibrated_table  # noqa: E402
@@ -19,21 +20,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 NEW = ROOT / "tests" / "data" / "codecarbon" / "emissions_codecarbon_3.3.2.csv"
 OLD = ROOT / "tests" / "data" / "codecarbon" / "emissions_codecarbon_2.2.7.csv"
-TIMEOUT = 60
-
-
-def page_script():
-    from app_pages import calibrate
-    calibrate.render()
 
 
 def open_page(params=None) -> AppTest:
-    at = AppTest.from_function(page_script, default_timeout=TIMEOUT)
-    for k, v in (params or {}).items():
-        at.query_params[k] = v
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return run_page("calibrate", params)
 
 
 def plain(text: str) -> str:

@@ -6,32 +6,12 @@ from __future__ import annotations
 import pytest
 
 pytest.importorskip("streamlit")
+from apptest_pages import run_page  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from app_pages import inference as inference_page  # noqa: E402
 from app_pages import limits as limits_page  # noqa: E402
 from estimator import diminishing as dm, humanize as hz, limits, scaling  # noqa: E402
-
-TIMEOUT = 60
-
-
-def page_script() -> None:  # run by AppTest as its own script
-    import importlib
-
-    import streamlit as st
-
-    importlib.import_module(f"app_pages.{st.session_state['_test_page_module']}").render()
-
-
-def run_page(module: str, params: dict | None = None) -> AppTest:
-    at = AppTest.from_function(page_script, default_timeout=TIMEOUT)
-    at.session_state["_test_page_module"] = module
-    for k, v in (params or {}).items():
-        at.query_params[k] = v
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
 
 def metrics(at: AppTest) -> dict[str, str]:
     out = {}

@@ -1,7 +1,6 @@
 """Every page of the app runs without exception; Compare and Profiles show the core's numbers.
 
-AppTest's switch_page takes file paths only, so function pages are run through small
-scripts (AppTest.from_function) that call the page's render().
+Pages run through ``apptest_pages.run_page`` (AppTest's switch_page takes file paths only).
 """
 
 from __future__ import annotations
@@ -13,6 +12,7 @@ import altair as alt
 import pytest
 
 pytest.importorskip("streamlit")
+from apptest_pages import TIMEOUT_S as TIMEOUT, run_page  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from app_pages import charts  # noqa: E402
@@ -22,28 +22,6 @@ from estimator.units import S_PER_DAY  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 import app as app_module  # noqa: E402  (app.py defines PAGES; importing it outside streamlit is harmless)
-
-TIMEOUT = 60
-
-
-def page_script(module: str) -> None:  # run by AppTest as its own script
-    import importlib
-
-    import streamlit as st
-
-    name = st.session_state.get("_test_page_module") or "estimate"
-    importlib.import_module(f"app_pages.{name}").render()
-
-
-def run_page(module: str, params: dict | None = None) -> AppTest:
-    at = AppTest.from_function(page_script, args=(module,), default_timeout=TIMEOUT)
-    at.session_state["_test_page_module"] = module
-    for k, v in (params or {}).items():
-        at.query_params[k] = v
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
 
 ALL_PAGES = [p[0] for p in app_module.PAGES]
 

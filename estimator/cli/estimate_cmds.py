@@ -40,6 +40,11 @@ def add_workload_args(p, hardware_required=False):
     t = s.add_mutually_exclusive_group()
     t.add_argument("--hours", type=float, help="wall-clock hours of a known run (time is taken from it)")
     t.add_argument("--device-hours", type=float, help="device-hours of a known run")
+    add_site_args(s)
+
+
+def add_site_args(s) -> None:
+    """Power, PUE, grid intensity and price: the arguments every priced command shares."""
     s.add_argument("--power-w", type=float, help="average power per device in W")
     s.add_argument("--pue", type=float, help="data-centre PUE, 1 or more")
     g = s.add_mutually_exclusive_group()

@@ -12,6 +12,7 @@ from .. import diminishing as dm, humanize as hz, limits, scaling, trends
 from ..errors import InputError
 from ..inference import BITS, DEFAULT_TOKENS_PER_QUERY
 from ..profile import PRECISIONS
+from .estimate_cmds import add_site_args
 
 
 def _dump(data) -> None:
@@ -44,15 +45,7 @@ def add_setting_args(p, hardware_default=None, training=True):
         s.add_argument("--devices", type=float, help="devices (changes the time, not the energy or cost)")
         s.add_argument("--precision", choices=PRECISIONS, help="precision whose peak is used")
     s.add_argument("--utilization", type=float, help="fraction of peak achieved, in (0, 1]")
-    s.add_argument("--power-w", type=float, help="average power per device in W")
-    s.add_argument("--pue", type=float, help="data-centre PUE, 1 or more")
-    g = s.add_mutually_exclusive_group()
-    g.add_argument("--carbon-intensity", dest="carbon_intensity_g_per_kwh", type=float, help="grid gCO2e/kWh")
-    g.add_argument("--region", help="ISO 3166 alpha-3 country code (CodeCarbon's data)")
-    g.add_argument("--cloud", help="provider:region (CodeCarbon's data)")
-    c = s.add_mutually_exclusive_group()
-    c.add_argument("--price-usd-per-hour", dest="price_usd_per_device_hour", type=float, help="USD per device-hour")
-    c.add_argument("--electricity-usd-per-kwh", type=float, help="cost from energy: USD per kWh")
+    add_site_args(s)
     p.add_argument("--format", choices=("table", "json"), default="table")
 
 

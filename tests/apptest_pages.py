@@ -1,0 +1,27 @@
+"""Run one page of the app under AppTest. AppTest's switch_page takes file paths only, so a
+page (a function page under st.navigation) runs through a small script that calls its render()."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+TIMEOUT_S = 60  # generous: the first run imports pandas, altair and the profiles
+
+
+def page_script() -> None:  # run by AppTest as its own script
+    import importlib
+
+    import streamlit as st
+
+    importlib.import_module(f"app_pages.{st.session_state['_test_page_module']}").render()
+
+
+def run_page(module: str, params: dict | None = None) -> AppTest:
+    """Open ``app_pages.<module>`` with these query parameters; fail on any exception shown."""
+    at = AppTest.from_function(page_script, default_timeout=TIMEOUT_S)
+    at.session_state["_test_page_module"] = module
+    for k, v in (params or {}).items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
