@@ -76,7 +76,9 @@ def technique_table(techniques) -> pd.DataFrame:
     for t in techniques:
         r = t.result
         rows.append({"technique": t.name, "setting": t.label + ("" if t.chosen else " (illustrative)"),
-                     "ms_per_token": r.seconds_per_token * 1e3, "memory_gb": r.memory_gb, "bound": r.bound,
+                     "ms_per_token": r.seconds_per_token * 1e3, "devices": r.devices,
+                     "device_ms_per_token": r.seconds_per_token * r.devices * 1e3,
+                     "memory_gb": r.memory_gb, "bound": r.bound,
                      "wh_per_query": r.per_query("energy_kwh") * 1e3,
                      "g_co2e_per_query": r.per_query("co2e_kg") * 1e3,
                      "usd_per_query": r.per_query("cost_usd"),
@@ -148,7 +150,11 @@ def render() -> None:
     df = technique_table(report.techniques)
     st.dataframe(df, hide_index=True, width="stretch", column_config={
         "technique": "Technique", "setting": "Setting", "bound": "Bound",
-        "ms_per_token": st.column_config.NumberColumn("ms / token", format="%.4g"),
+        "ms_per_token": st.column_config.NumberColumn("ms / token", format="%.4g",
+                                                      help="wall time per token with all the devices serving"),
+        "devices": st.column_config.NumberColumn("Devices", format="%d", help="as many as the weights need"),
+        "device_ms_per_token": st.column_config.NumberColumn("Device-ms / token", format="%.4g",
+                                                             help="ms / token × devices: what energy and cost scale with"),
         "memory_gb": st.column_config.NumberColumn("Memory (GB)", format="%.4g"),
         "wh_per_query": st.column_config.NumberColumn("Wh / query", format="%.4g"),
         "g_co2e_per_query": st.column_config.NumberColumn("g CO₂e / query", format="%.4g"),

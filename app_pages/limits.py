@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from estimator import diminishing as dm, humanize as hz, limits, scaling, trends
+from estimator import contrasts, diminishing as dm, humanize as hz, limits, scaling, trends
 from estimator.errors import EstimatorError
 
 from . import common as c
@@ -124,7 +124,7 @@ def diminishing_section(hardware: str) -> None:
                        default=dm.CLAIM_CURRENT_ERROR_PCT, fmt="%.3g", where=left)
     target = c.url_number("Target error (%)", "dr_target", min_value=0.001, max_value=100.0,
                           default=dm.CLAIM_TARGET_ERROR_PCT, fmt="%.3g", where=left)
-    k = c.url_number("Exponent k", "dr_k", min_value=0.001, max_value=5.0, default=round(dm.CLAIM_EXPONENT, 3),
+    k = c.url_number("Exponent k", "dr_k", min_value=0.001, max_value=5.0, default=dm.DEFAULT_EXPONENT,
                      step=0.005, fmt="%.3f", where=left, help="error ∝ compute^(−k)")
     base = c.url_number("Compute that reaches the current error (FLOPs)", "dr_base", min_value=1.0, max_value=MAX_FLOPS,
                         default=dm.RESNET50_IMAGENET_FLOPS, fmt="%.4g", where=left, help=dm.RESNET50_SOURCE)
@@ -167,10 +167,10 @@ def cost_chart(table: trends.TrendTable) -> alt.LayerChart:
 
 def growth_chart(table: trends.TrendTable) -> alt.Chart:
     df = pd.DataFrame(table.rows())
-    names = {"training_compute_growth": "frontier training compute (3.4-month doubling)",
-             "peak_flops_growth": "peak FLOP/s (3.0× / 2 years)",
-             "dram_bandwidth_growth": "DRAM bandwidth (1.6× / 2 years)",
-             "interconnect_growth": "interconnect bandwidth (1.4× / 2 years)"}
+    names = {"training_compute_growth": trends.TRAINING_COMPUTE_LABEL,
+             "peak_flops_growth": trends.PEAK_FLOPS_LABEL,
+             "dram_bandwidth_growth": trends.DRAM_BANDWIDTH_LABEL,
+             "interconnect_growth": trends.INTERCONNECT_LABEL}
     long = df.melt(id_vars="year", value_vars=list(names), var_name="series", value_name="growth")
     long["series"] = long["series"].map(names)
     return alt.Chart(long).mark_line().encode(
@@ -207,8 +207,9 @@ def trend_section() -> None:
     st.caption(f"A fixed workload gets {s.price_perf_per_year:.2f}× cheaper a year (10× every "
                f"{s.years_to_10x_cheaper:.3g} years); the largest training runs grew {s.training_compute_per_year:.3g}× "
                f"a year (Amodei & Hernandez 2018), so their cost grew ≈{s.frontier_spend_per_year:.3g}× a year while "
-               "that trend held. Peak FLOP/s outgrows DRAM bandwidth by 3.0/1.6 every two years (Gholami et al. 2024). "
-               "'+ algorithmic efficiency' also halves the compute for the same accuracy every 16 months "
+               "that trend held (it was measured for 2012–18; the chart carries it forward as a what-if). "
+               f"Memory wall: {trends.MEMORY_WALL_LABEL} (Gholami et al. 2024). "
+               f"'+ algorithmic efficiency': {trends.ALGORITHMIC_LABEL} "
                "(Hernandez & Brown 2020). The shaded band is the 95% interval of the doubling time.")
 
 
@@ -227,7 +228,8 @@ def contrasts_section() -> None:
               ("AlphaGo ÷ brain (power)", f"{by['alphago_brain_power_ratio'].value:,.0f}×",
                by["alphago_brain_power_ratio"].source),
               ("World electricity (average)", hz.power(by["world_power_w"].value), by["world_power_w"].source)])
-    st.warning(f"The lecture says the world uses ≈25 TW of electricity. The sourced figure is ≈30,000 TWh a year, "
+    st.warning(f"The lecture says the world uses ≈{contrasts.LECTURE_WORLD_POWER_W / 1e12:g} TW of electricity. "
+               f"The sourced figure is ≈{contrasts.WORLD_ELECTRICITY_TWH_PER_YEAR:,.0f} TWh a year, "
                f"an average of ≈{by['world_power_w'].value / 1e12:.1f} TW: the lecture's number is "
                f"≈{by['lecture_world_power_ratio'].value:.0f}× too high.", icon=":material/fact_check:")
     df = pd.DataFrame([{"contrast": x.label, "value": x.value, "unit": x.unit, "how": x.detail, "source": x.source}

@@ -20,6 +20,12 @@ from .errors import InputError, MeasurementError
 from .estimate import Scenario, estimate
 from .profile import POWER_W_BOUNDS, HardwareProfile, profile_from_dict
 
+# How far a measurement may exceed the base profile's datasheet peak before it is taken for a
+# mistake (wrong --flops, or a base profile of other hardware) rather than a device a little
+# faster than its base (a higher-clocked part, a datasheet peak quoted at base clock): 1.5×.
+# A design choice, not a measured figure.
+MAX_OVER_PEAK = 1.5
+
 
 def achieved_flops_per_s(flops: float, seconds: float, devices: int = 1) -> float:
     if not (flops > 0 and math.isfinite(flops)):
@@ -131,6 +137,11 @@ def calibrated_profile_data(base: HardwareProfile, points: Sequence[Throughput],
         if prec not in peaks:
             continue
         fastest = max(t.flops_per_s for t in points if t.precision == prec)
+        if fastest > MAX_OVER_PEAK * peaks[prec]:
+            raise InputError(
+                f"measured {fastest:.3g} FLOP/s at {prec} is {fastest / peaks[prec]:.3g}× the peak of {base.id} "
+                f"({peaks[prec]:.3g} FLOP/s): check the FLOPs given (--flops) or choose a --base profile that "
+                f"matches the measured device")
         if fastest > peaks[prec]:
             raised.append(f"{prec} {peaks[prec]:.3g} → {fastest:.3g}")
             peaks[prec] = fastest

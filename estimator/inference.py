@@ -6,7 +6,8 @@ Pure. Per decode step (one token for each of the B sequences in a batch):
 - memory time  = weight bytes ÷ (memory bandwidth × devices)       [every step reads all weights once]
 - step time = the slower of the two (a roofline bound: at small batch decoding is memory-bound)
 
-``seconds_per_token`` is device-time per generated token, step ÷ B (what costs scale with);
+``seconds_per_token`` is wall time per generated token with all the devices serving, step ÷ B
+(the inverse of throughput); device time per token, what costs scale with, is that × devices.
 ``latency_s_per_token`` is the step time, what one user waits per token. Energy, CO₂e and cost
 come from ``estimate`` with the device-hours the tokens take, so they use the same power, PUE,
 grid and price rules as every other estimate. Quantisation, pruning and distillation change

@@ -72,15 +72,19 @@ def diminishing_report(current_error: float, target_error: float, exponent: floa
     """The compute multiplier and what the base and the multiplied workloads cost on ``hardware``."""
     if base_flops is not None and base_preset:
         raise InputError("give either --base-flops or --base-preset, not both")
-    source = "given"
     if base_preset:
+        # the preset's whole scenario (devices, utilisation, power, grid, price) with the user's
+        # setting on top, as `estimate --preset`; only the FLOPs are multiplied
         preset = get_preset(base_preset)
-        r = api.run(preset_id=base_preset, hardware=hardware)
-        if r.estimate.flops is None:
+        kwargs = _run_kwargs(setting)
+        base = api.run(preset_id=base_preset, hardware=hardware, **kwargs).estimate
+        if base.flops is None:
             raise InputError(f"preset '{base_preset}' gives a time, not FLOPs; pick one with FLOPs or give --base-flops")
-        base_flops, source = r.estimate.flops, f"preset {base_preset}: {preset.title}"
-        hardware = hardware or preset.hardware
-    elif base_flops is None:
+        result = dm.diminishing(current_error, target_error, exponent, base.flops)
+        target = api.run(preset_id=base_preset, hardware=hardware, **{**kwargs, "flops": result.target_flops}).estimate
+        return DiminishingReport(result, f"preset {base_preset}: {preset.title}", base, target)
+    source = "given"
+    if base_flops is None:
         base_flops, source = dm.RESNET50_IMAGENET_FLOPS, dm.RESNET50_SOURCE
     hardware = hardware or DEFAULT_HARDWARE
     result = dm.diminishing(current_error, target_error, exponent, base_flops)

@@ -19,12 +19,19 @@ import numpy as np
 
 from .errors import BackendUnavailable, InputError
 
+# Sizes are a design choice, not measured figures: square products from cache-resident to
+# memory-resident on a CPU (a 1024² fp64 operand is 8 MiB, beyond a typical per-core L2),
+# and on a GPU from launch-overhead-bound (1024²) to the size where large tensor-core GEMMs
+# approach their peak (8192², cf. NVIDIA's "Matrix Multiplication Background" user guide).
 CPU_SIZES = (256, 512, 1024)
 CPU_PRECISIONS = ("fp64", "fp32")
 GPU_SIZES = (1024, 2048, 4096, 8192)
 GPU_PRECISIONS = ("fp32", "tf32", "bf16", "fp16")
 NUMPY_DTYPES = {"fp64": np.float64, "fp32": np.float32}
-MIN_REPS = 3
+MIN_REPS = 3  # at least three timed products per point, so the median is not a single sample
+# An hour is far beyond what a stable throughput needs (seconds); longer runs are the user's
+# own command (`calibrate --flops F -- …`), which has no limit.
+MAX_SECONDS = 3600.0
 # A shape none of the sizes above has (rectangular, between 512 and 1024): the workload the
 # calibrated profile was not fitted on, for the prediction check.
 HOLDOUT_SHAPE = (640, 1536, 896)
@@ -87,8 +94,8 @@ def _run_point(run_once: Callable[[], None], budget_s: float, clock, tick: Calla
 def _check(points, seconds):
     if not points:
         raise InputError("no matrix sizes to run")
-    if not seconds > 0:
-        raise InputError(f"--seconds must be greater than 0, got {seconds!r}")
+    if not 0 < seconds <= MAX_SECONDS:  # also rejects NaN and inf
+        raise InputError(f"--seconds must be greater than 0 and at most {MAX_SECONDS:g}, got {seconds!r}")
 
 
 def run_numpy(points, seconds: float, progress: Progress | None = None, clock=time.perf_counter,

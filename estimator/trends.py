@@ -41,11 +41,28 @@ MEMORY_WALL_SOURCE = "Gholami et al. 2024, \"AI and Memory Wall\", arXiv:2403.14
 MONTHS_PER_YEAR = 12.0
 MAX_YEARS = 100
 
+# Labels built from the figures above, so that text and numbers cannot drift apart. The
+# training-compute trend was measured for 2012–2018 only: projections carry it forward as a
+# what-if, and say so.
+TRAINING_COMPUTE_LABEL = (f"frontier training compute ({TRAINING_COMPUTE_DOUBLING_MONTHS:g}-month doubling, "
+                          "if the 2012–18 trend held)")
+PEAK_FLOPS_LABEL = f"peak FLOP/s ({PEAK_FLOPS_GROWTH_PER_2Y:g}× / 2 years)"
+DRAM_BANDWIDTH_LABEL = f"DRAM bandwidth ({DRAM_BANDWIDTH_GROWTH_PER_2Y:g}× / 2 years)"
+INTERCONNECT_LABEL = f"interconnect bandwidth ({INTERCONNECT_GROWTH_PER_2Y:g}× / 2 years)"
+MEMORY_WALL_LABEL = (f"peak FLOP/s ×{PEAK_FLOPS_GROWTH_PER_2Y:g} vs DRAM bandwidth ×{DRAM_BANDWIDTH_GROWTH_PER_2Y:g} "
+                     "per 2 years")
+ALGORITHMIC_LABEL = f"compute for the same accuracy halving every {ALGORITHMIC_HALVING_MONTHS:g} months"
+
 
 def growth(years, doubling_years):
     """2^(years / doubling time): the factor an exponential trend grows by (floats or arrays)."""
     v.require_positive("doubling time (years)", doubling_years)
-    return np.power(2.0, np.asarray(years, dtype=float) / doubling_years)
+    with np.errstate(over="ignore"):
+        out = np.power(2.0, np.asarray(years, dtype=float) / doubling_years)
+    if not np.all(np.isfinite(out)):
+        raise InputError(f"a doubling time of {doubling_years!r} years grows past any float over "
+                         f"{float(np.max(np.abs(years))):g} years: give a longer doubling time")
+    return out
 
 
 def per_2y_growth(years, factor_per_2y):

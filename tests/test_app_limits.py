@@ -33,7 +33,7 @@ def test_limits_defaults_show_chinchilla_and_the_claim():
     model = scaling.chinchilla(5.76e23)
     assert m["Parameters"] == hz.count(model.params_opt) == "69.3B"
     assert m["Tokens"] == hz.count(model.tokens_opt)
-    assert m["Compute multiplier"] == f"{dm.compute_multiplier(11.5, 5.0, round(dm.CLAIM_EXPONENT, 3)):.3g}×"
+    assert m["Compute multiplier"] == f"{dm.compute_multiplier(11.5, 5.0, dm.DEFAULT_EXPONENT):.3g}×" == "1.06e+05×"
     assert m["World electricity (average)"] == "3.42 TW"
     assert any("25 TW" in w.value for w in at.warning)
     assert len(at.get("vega_lite_chart")) == 4  # loss, multiplier, cost over years, growth
@@ -73,7 +73,7 @@ def test_limits_tampered_query_params_warn_and_fall_back():
     assert "<script>" not in " ".join(md.value for md in at.markdown)
     m = metrics(at)
     assert m["Parameters"] == "69.3B"  # the defaults
-    assert m["Compute multiplier"] == f"{dm.compute_multiplier(11.5, 5.0, round(dm.CLAIM_EXPONENT, 3)):.3g}×"
+    assert m["Compute multiplier"] == f"{dm.compute_multiplier(11.5, 5.0, dm.DEFAULT_EXPONENT):.3g}×" == "1.06e+05×"
     assert m["Cost in 2017"] == hz.money(limits.trend_report().base.cost_usd)
 
 
@@ -99,6 +99,18 @@ def test_inference_defaults_7b_on_a100():
     assert df.loc["quantization-8bit", "ms_per_token"] == pytest.approx(df.loc["baseline", "ms_per_token"] / 2)
     assert df.loc["quantization-8bit", "saved_pct"] == pytest.approx(50)
     assert len(at.get("vega_lite_chart")) == 2
+
+
+def test_inference_table_shows_device_time_when_quantisation_frees_a_device():
+    """70B at 16 bits needs two H100s (140 GB); at 8 bits one. Wall time per token is the same,
+    device time per token (what energy and cost follow) halves."""
+    at = run_page("inference", {"inf_params": "70e9", "inf_hw": "h100-sxm"})
+    df = at.dataframe[0].value.set_index("technique")
+    base, q8 = df.loc["baseline"], df.loc["quantization-8bit"]
+    assert (base["devices"], q8["devices"]) == (2, 1)
+    assert q8["ms_per_token"] == pytest.approx(base["ms_per_token"])
+    assert q8["device_ms_per_token"] == pytest.approx(base["device_ms_per_token"] / 2)
+    assert q8["saved_pct"] == pytest.approx(50)
 
 
 def test_inference_8bit_from_the_url_halves_the_time():

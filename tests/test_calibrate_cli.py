@@ -109,6 +109,9 @@ def test_failing_command_writes_nothing(tmp_path, capsys):
     (["--out", "x.json"], "must name a .toml file"),
     (["--flops", "1e9"], "needs the command to measure"),
     (["--seconds", "0"], "--seconds must be greater than 0"),
+    (["--seconds", "inf"], "at most 3600"),
+    (["--seconds", "1e9"], "at most 3600"),
+    (["--region", "XXX"], "XXX"),
     (["--base", "no-such-profile"], "unknown hardware"),
 ])
 def test_bad_arguments(args, match, capsys):
@@ -164,3 +167,15 @@ def test_progress_redraws_on_a_terminal_and_writes_sparse_lines_to_a_log(monkeyp
     assert term.text.count("\r") >= 20 and term.text.endswith("\n")
     assert "\r" not in log.text
     assert 1 <= log.text.count("\n") <= 4  # a line every 2 s of a 5 s run, not one per update
+
+
+def test_import_far_above_the_peak_is_refused_not_written(tmp_path, capsys):
+    """1e15 FLOPs in a CodeCarbon run of a few seconds is 47× a 2-socket EPYC's peak: a wrong
+    --flops or a wrong base, so no profile is written."""
+    csv = ROOT / "tests" / "data" / "codecarbon" / "emissions_codecarbon_3.3.2.csv"
+    out = tmp_path / "x.toml"
+    code = main(["calibrate", "--from-codecarbon", str(csv), "--base", "cpu-server-2s-epyc", "--flops", "1e15",
+                 "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and "the peak of cpu-server-2s-epyc" in err
+    assert not out.exists()

@@ -50,7 +50,9 @@ def test_diminishing_json(capsys):
     assert out["compute_multiplier"] == pytest.approx(1e5, rel=0.1)
     assert out["target"]["cost_usd"] == pytest.approx(out["base"]["cost_usd"] * out["compute_multiplier"])
     default = run_json(capsys, "scaling", "diminishing")
-    assert default["compute_multiplier"] == pytest.approx(1e5, rel=0.01)
+    # the CLI's default k is the app's (same numbers for the same inputs): 0.072, 1.06e5×
+    assert default["exponent"] == dm.DEFAULT_EXPONENT == 0.072
+    assert default["compute_multiplier"] == pytest.approx(1.057e5, rel=1e-3)
     assert default["base"]["hardware"] == "h100-sxm"
 
 
@@ -82,19 +84,20 @@ def test_contrasts_json(capsys):
     assert out["alphago_brain_power_ratio"]["value"] == pytest.approx(50_000)
 
 
-@pytest.mark.parametrize("argv", [
-    ["scaling", "chinchilla", "--flops", "5.76e23"],
-    ["scaling", "chinchilla", "--budget-usd", "1e6", "--hardware", "h100-sxm"],
-    ["scaling", "diminishing"],
-    ["scaling", "trend"],
-    ["inference", "--params", "70e9", "--hardware", "h100-sxm", "--tokens", "1e9", "--bits", "4", "--sparsity", "0.5",
-     "--student-params", "7e9", "--batch-size", "16"],
-    ["contrasts"],
+@pytest.mark.parametrize("argv, shown", [
+    (["scaling", "chinchilla", "--flops", "5.76e23"], ["69.3B", "1.39T"]),
+    (["scaling", "chinchilla", "--budget-usd", "1e6", "--hardware", "h100-sxm"], ["38.3B", "766B"]),
+    (["scaling", "diminishing"], ["1.06e+05×"]),
+    (["scaling", "trend"], ["$5.2M", "2027"]),
+    (["inference", "--params", "70e9", "--hardware", "h100-sxm", "--tokens", "1e9", "--bits", "4", "--sparsity", "0.5",
+      "--student-params", "7e9", "--batch-size", "16"], ["3.50B parameters at 4 bits", "1.75 GB"]),
+    (["contrasts"], ["3.42 TW", "50,000 ×"]),
 ])
-def test_tables_print(capsys, argv):
+def test_tables_print(capsys, argv, shown):
     assert main(argv) == 0
     out = capsys.readouterr().out
-    assert len(out.splitlines()) >= 5
+    for text in shown:
+        assert text in out
 
 
 @pytest.mark.parametrize("argv, message", [
@@ -107,6 +110,8 @@ def test_tables_print(capsys, argv):
     (["scaling", "diminishing", "--exponent", "0"], "exponent"),
     (["scaling", "diminishing", "--hardware", "nope"], "nope"),
     (["scaling", "trend", "--years", "2.5"], "whole number"),
+    (["scaling", "trend", "--doubling-years", "1e-4", "--format", "json"], "longer doubling time"),
+    (["scaling", "diminishing", "--current-error", "1.001", "--target-error", "1", "--exponent", "5e-4"], "raise k"),
     (["inference", "--params", "7e9", "--hardware", "a100-sxm-80gb", "--tokens", "nan"], "tokens"),
     (["inference", "--params", "7e9", "--hardware", "a100-sxm-80gb", "--tokens", "1e6", "--sparsity", "1"], "sparsity"),
     (["inference", "--params", "7e9", "--hardware", "a100-sxm-80gb", "--tokens", "1e6", "--bits", "3"], "invalid choice"),
@@ -126,3 +131,13 @@ def test_module_entry_point():
                         "--format", "json"], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert p.returncode == 0, p.stderr
     assert json.loads(p.stdout)["params_opt"] == pytest.approx(69.3e9, rel=0.01)
+
+
+def test_diminishing_base_preset_keeps_the_presets_scenario(capsys):
+    """--base-preset prices the base exactly as `estimate --preset` does (10,000 V100s, the
+    preset's grid and power); only the FLOPs are multiplied."""
+    out = run_json(capsys, "scaling", "diminishing", "--base-preset", "gpt3-175b")
+    est = run_json(capsys, "estimate", "--preset", "gpt3-175b")
+    for key in ("co2e_kg", "energy_kwh", "wall_clock_s", "cost_usd"):
+        assert out["base"][key] == pytest.approx(est[key])
+        assert out["target"][key] == pytest.approx(est[key] * out["compute_multiplier"])

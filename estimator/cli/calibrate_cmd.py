@@ -18,6 +18,7 @@ from .. import humanize as hz
 from ..calibration_io import read_codecarbon_csv, select_run, write_profile
 from ..datafiles import CALIBRATED_DIR, PROFILES_DIR, default_profiles
 from ..errors import InputError
+from ..matmul_bench import MAX_SECONDS
 from ..profile import PRECISIONS
 
 PROGRESS_AFTER_S = 3.0  # runs longer than this get a progress line on stderr
@@ -90,8 +91,8 @@ def cmd_calibrate(args):
     cmd = list(args.cmd or [])
     if cmd and cmd[0] == "--":
         cmd = cmd[1:]
-    if args.seconds is not None and not args.seconds > 0:
-        raise InputError(f"--seconds must be greater than 0, got {args.seconds!r}")
+    if args.seconds is not None and not 0 < args.seconds <= MAX_SECONDS:  # also rejects NaN and inf
+        raise InputError(f"--seconds must be greater than 0 and at most {MAX_SECONDS:g}, got {args.seconds!r}")
     if args.from_codecarbon:
         if cmd:
             raise InputError("give either --from-codecarbon or a command after `--`, not both")
@@ -105,6 +106,9 @@ def cmd_calibrate(args):
             raise InputError("measuring a command needs --flops (the FLOPs the command performs)")
         if args.flops is not None and not cmd:
             raise InputError("--flops needs the command to measure after `--` (or --from-codecarbon FILE)")
+        if args.region:  # CodeCarbon only logs an unknown country and goes on: check it first
+            from ..api import resolve_grid
+            resolve_grid(region=args.region)
         from ..measure import open_backend
         backend = open_backend(args.backend, country_iso_code=args.region, device_index=args.device)
         fallback = getattr(backend, "fallback_reason", None)

@@ -8,23 +8,10 @@ import re
 import sys
 
 from ..errors import EstimatorError, InputError
-from . import estimate_cmds
+from . import calibrate_cmd, estimate_cmds, scaling_cmds
 
 # Each module adds its subcommands with register(subparsers).
-COMMAND_MODULES = [estimate_cmds]
-
-
-def _optional_modules():
-    """Subcommands of other issues' modules, when present."""
-    import importlib
-    mods = []
-    for name in ("calibrate_cmd", "scaling_cmds"):
-        try:
-            mods.append(importlib.import_module(f"{__package__}.{name}"))
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{__package__}.{name}":
-                raise
-    return mods
+COMMAND_MODULES = [estimate_cmds, calibrate_cmd, scaling_cmds]
 
 
 class UsageError(InputError):
@@ -40,7 +27,8 @@ class Parser(argparse.ArgumentParser):
         self._negative_number_matcher = re.compile(r"^-(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$|^-(inf|nan)$", re.I)
 
     def error(self, message):  # argparse would print usage and exit; we want one line
-        raise UsageError(f"{message} (see `python -m estimator {self.prog.split(' ', 1)[-1] if ' ' in self.prog else ''} --help`)".replace("  ", " "))
+        # self.prog is "python -m estimator" or "python -m estimator <command> [<subcommand>]"
+        raise UsageError(f"{message} (see `{self.prog} --help`)")
 
 
 def build_parser() -> Parser:
@@ -48,7 +36,7 @@ def build_parser() -> Parser:
                     description="Compute Cost Estimator: time, energy, cost and CO₂e of training and running models.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     sub.required = True
-    for module in COMMAND_MODULES + _optional_modules():
+    for module in COMMAND_MODULES:
         module.register(sub)
     return parser
 

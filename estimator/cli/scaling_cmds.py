@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import sys
 
-from .. import diminishing as dm, humanize as hz, limits, scaling, trends
+from .. import contrasts, diminishing as dm, humanize as hz, limits, scaling, trends
 from ..errors import InputError
 from ..inference import BITS, DEFAULT_TOKENS_PER_QUERY
 from ..profile import PRECISIONS
@@ -129,7 +129,7 @@ def cmd_trend(args):
                       "rows": t.rows()})
     print(f"A fixed workload: {hz.flops(rep.base.flops)} on {rep.base.hardware_id}, {hz.money(rep.base.cost_usd)} "
           f"in {rep.start_year}; FLOP/s per $ doubles every {s.price_perf_doubling_years:g} years.\n")
-    header = ("year", "cost", "range", "+ algorithms", "frontier compute ×", "peak FLOP/s ×", "DRAM BW ×")
+    header = ("year", "cost", "range", "+ algorithms", "frontier compute × (what-if)", "peak FLOP/s ×", "DRAM BW ×")
     rows = [(f"{y:.0f}", hz.money(c), f"{hz.money(lo)}–{hz.money(hi)}", hz.money(a), f"{g:.3g}", f"{p:.3g}", f"{b:.3g}")
             for y, c, lo, hi, a, g, p, b in zip(t.year, t.workload_cost_usd, t.workload_cost_low_usd,
                                                  t.workload_cost_high_usd, t.workload_cost_with_algorithms_usd,
@@ -139,11 +139,14 @@ def cmd_trend(args):
         print("  ".join(x.rjust(w) for x, w in zip(r, widths)))
     print()
     _table([("price-performance", f"×{s.price_perf_per_year:.3g} per year; 10× cheaper every {s.years_to_10x_cheaper:.3g} years"),
-            ("frontier training compute", f"×{s.training_compute_per_year:.3g} per year (3.4-month doubling)"),
+            ("frontier training compute", f"×{s.training_compute_per_year:.3g} per year "
+                                          f"({trends.TRAINING_COMPUTE_DOUBLING_MONTHS:g}-month doubling, 2012–18)"),
             ("frontier spend, if both held", f"×{s.frontier_spend_per_year:.3g} per year"),
-            ("memory wall", f"peak FLOP/s ×3.0 vs DRAM bandwidth ×1.6 per 2 years: gap ×{s.memory_wall_gap_20y:.3g} in 20 years")],
+            ("memory wall", f"{trends.MEMORY_WALL_LABEL}: gap ×{s.memory_wall_gap_20y:.3g} in 20 years")],
            [trends.PRICE_PERF_SOURCE, trends.TRAINING_COMPUTE_SOURCE,
-            "+ algorithms: also compute for the same accuracy halving every 16 months (" + trends.ALGORITHMIC_SOURCE + ")",
+            f"+ algorithms: also {trends.ALGORITHMIC_LABEL} ({trends.ALGORITHMIC_SOURCE})",
+            f"frontier compute × (what-if): the {trends.TRAINING_COMPUTE_DOUBLING_MONTHS:g}-month doubling measured for "
+            "2012–18, carried forward",
             trends.MEMORY_WALL_SOURCE])
 
 
@@ -203,7 +206,7 @@ def cmd_contrasts(args):
     if args.format == "json":
         return _dump({c.key: c.to_dict() for c in items})
     _table([(c.label, f"{_contrast_value(c)}   [{c.detail}]") for c in items],
-           ["world electricity: the lecture says ≈25 TW; the sourced figure is ≈30,000 TWh a year ≈ 3.4 TW average"])
+           [contrasts.world_electricity_note()])
 
 
 def register(sub):
@@ -229,8 +232,8 @@ def register(sub):
                    help=f"error now, any unit (default {dm.CLAIM_CURRENT_ERROR_PCT:g}: ImageNet top-1 %% in 2020)")
     q.add_argument("--target-error", type=float, default=dm.CLAIM_TARGET_ERROR_PCT,
                    help=f"error wanted, same unit (default {dm.CLAIM_TARGET_ERROR_PCT:g})")
-    q.add_argument("--exponent", type=float, default=round(dm.CLAIM_EXPONENT, 4),
-                   help=f"k in error ∝ compute^(−k) (default {dm.CLAIM_EXPONENT:.4f}, implied by the 10⁵× claim)")
+    q.add_argument("--exponent", type=float, default=dm.DEFAULT_EXPONENT,
+                   help=f"k in error ∝ compute^(−k) (default {dm.DEFAULT_EXPONENT:g}: the 10⁵× claim implies {dm.CLAIM_EXPONENT:.4f})")
     b = q.add_mutually_exclusive_group()
     b.add_argument("--base-flops", type=float, help="FLOPs that reach the current error (default: ResNet-50 on ImageNet)")
     b.add_argument("--base-preset", help="a preset with FLOPs as the base workload")
