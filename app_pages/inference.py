@@ -12,21 +12,21 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from estimator import compression, humanize as hz, limits
+from estimator import compression, humanize as hz, inference as inference_core, limits
 from estimator.errors import EstimatorError
+from estimator.estimate import DEFAULT_CARBON_INTENSITY_G_PER_KWH
 from estimator.inference import DEFAULT_TOKENS_PER_QUERY
 
-from . import common as c
+from . import common as c, inputs
 
 # Defaults, each with its source:
 DEFAULT_HARDWARE = "a100-sxm-80gb"  # the worked example: 7B at 16 bits on an A100 80GB
 DEFAULT_PARAMS = 7e9                # Llama 2 7B (Touvron et al. 2023, arXiv:2307.09288, Table 1)
 DEFAULT_TOKENS = 1e9                # illustrative: a billion generated tokens (2 million 500-token answers)
-MAX_PARAMS = 1e14
-MAX_TOKENS = 1e18
-MAX_BATCH = 1_000_000
-MAX_GRID_G_PER_KWH = 2000.0         # as the Estimate page (app_pages/inputs.py)
-MAX_PRICE = 1e5
+# bounds for typed values: the Estimate page's (app_pages/inputs.py) and the core's batch limit
+MAX_PARAMS, MAX_TOKENS = inputs.MAX_PARAMS, inputs.MAX_TOKENS
+MAX_BATCH = inference_core.MAX_BATCH
+MAX_GRID_G_PER_KWH, MAX_PRICE = inputs.MAX_GRID_G_PER_KWH, inputs.MAX_PRICE_USD_PER_DEVICE_HOUR
 BITS = ("16", "8", "4")
 LOG = alt.Scale(type="log")
 
@@ -63,7 +63,7 @@ def inputs() -> dict:
     side.subheader("Grid, price, training")
     kw["carbon_intensity_g_per_kwh"] = c.url_number("Grid intensity (gCO2e/kWh)", "inf_grid", min_value=0.0,
                                                     max_value=MAX_GRID_G_PER_KWH, fmt="%.4g",
-                                                    placeholder="475 (world average)", where=side)
+                                                    placeholder=f"{DEFAULT_CARBON_INTENSITY_G_PER_KWH:g} (world average)", where=side)
     kw["price_usd_per_device_hour"] = c.url_number("Price (USD per device-hour)", "inf_price", min_value=0.0,
                                                    max_value=MAX_PRICE, fmt="%.4g", placeholder="profile's", where=side)
     kw["train_tokens"] = c.url_number("Training tokens (break-even)", "inf_train", min_value=1.0, max_value=MAX_TOKENS,

@@ -40,11 +40,11 @@ GRID_BY = ("default", "country", "cloud", "g/kWh")
 # Bounds for typed values; outside them a number is a typo or a tampered URL.
 MAX_DEVICES = 10_000_000        # 10 million devices: beyond any cluster built so far
 MAX_FLOPS = 1e32                # ~1e6 × the largest training runs to date (≈5e25 FLOPs, Epoch AI 2024)
-MAX_PARAMS = 1e16
-MAX_TOKENS = 1e17
+MAX_PARAMS = 1e16               # ~1e4 × the largest dense models published (≈1e12 parameters)
+MAX_TOKENS = 1e17               # ~1e4 × the largest training sets to date (≈1.5e13 tokens, Llama 3, 2024)
 MAX_GRID_G_PER_KWH = 2000.0     # coal plants emit ≈ 1,000 g/kWh (IPCC AR5 WG3 Annex III, Table A.III.2)
 MAX_PRICE_USD_PER_DEVICE_HOUR = 1e5  # profile plausibility bound (estimator/profile.py)
-MAX_ELECTRICITY_USD_PER_KWH = 10.0
+MAX_ELECTRICITY_USD_PER_KWH = 10.0  # ~25 × the dearest retail tariffs in Europe (≈0.4 USD/kWh, Eurostat 2023)
 MAX_POWER_W = 1e8               # profile plausibility bound (estimator/profile.py)
 
 

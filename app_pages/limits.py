@@ -21,7 +21,7 @@ DEFAULT_FLOPS = 5.76e23          # Chinchilla's budget (Hoffmann et al. 2022, Ta
 DEFAULT_BUDGETS = {"USD": 1e6, "kWh": 1e6, "t CO₂e": 100.0}  # illustrative round numbers
 BUDGET_KIND = {"USD": "usd", "kWh": "kwh", "t CO₂e": "tco2e"}
 MAX_FLOPS = 1e32                 # as the Estimate page (app_pages/inputs.py)
-MAX_BUDGET = 1e15
+MAX_BUDGET = 1e15                # USD, kWh or t: ~1e4 × world GDP in USD; a typo or a tampered URL beyond
 LOG = alt.Scale(type="log")
 
 

@@ -36,7 +36,7 @@ class Technique:
     def saving(self, key: str) -> float | None:
         """Fraction saved per token vs the baseline (0.5 = half); for ``memory_gb`` and
         ``seconds_per_token`` too."""
-        base, new = _get(self.baseline, key), _get(self.result, key)
+        base, new = getattr(self.baseline, key), getattr(self.result, key)
         if base is None or new is None or base == 0:
             return None
         return 1.0 - new / base
@@ -51,10 +51,6 @@ class Technique:
             "saved_total": {k: _diff(getattr(b, k), getattr(r, k)) for k in KEYS},
             "saving_fraction": {k: self.saving(k) for k in KEYS + ("seconds_per_token", "memory_gb")},
         }
-
-
-def _get(r: InferenceResult, key: str):
-    return getattr(r, key)
 
 
 def _diff(a, b):

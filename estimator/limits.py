@@ -15,6 +15,7 @@ from .datafiles import default_profiles, get_preset
 from .errors import InputError
 from .estimate import Estimate
 from .inference import InferenceResult, InferenceScenario, inference
+from .workload import dense_training_flops
 
 # Hardware for a cost when none is given: NVIDIA H100 SXM, the most used training GPU of
 # 2023-2024 (profiles/h100-sxm.toml); the app's default too (app_pages/inputs.py).
@@ -146,7 +147,7 @@ def inference_report(*, hardware: str, params: float, tokens: float, region: str
     if train_flops is None:
         d = train_tokens if train_tokens is not None else compression.training_tokens_default(
             params, scaling.CHINCHILLA_TOKENS_PER_PARAM)
-        train_flops = scaling.FLOPS_PER_PARAM_TOKEN * params * d
+        train_flops = float(dense_training_flops(params, d))
         how = (f"6·N·D with D = {d:.3g} tokens" + ("" if train_tokens is not None else
                                                   " (20 tokens per parameter, Hoffmann et al. 2022)"))
     else:

@@ -126,13 +126,18 @@ def torch_available() -> bool:
     return importlib.util.find_spec("torch") is not None
 
 
+def require_torch() -> None:
+    """Raise BackendUnavailable, naming the way out, when PyTorch is not installed."""
+    if not torch_available():
+        raise BackendUnavailable("the built-in GPU workload needs PyTorch, which is not installed; measure your own "
+                                 "run instead: calibrate --backend nvml --flops F -- python train.py")
+
+
 def run_torch(points, seconds: float, progress: Progress | None = None, device_index: int = 0,
               clock=time.perf_counter) -> list[MatmulPoint]:
     """The GPU workload (needs torch with CUDA). fp32 runs with TF32 off, tf32 with it on."""
     _check(points, seconds)
-    if not torch_available():
-        raise BackendUnavailable("the built-in GPU workload needs PyTorch, which is not installed; measure your own "
-                                 "run instead: calibrate --backend nvml --flops F -- python train.py")
+    require_torch()
     import torch
     if not torch.cuda.is_available():
         raise BackendUnavailable("PyTorch is installed but sees no CUDA GPU")

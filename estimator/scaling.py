@@ -21,10 +21,11 @@ import numpy as np
 from . import validation as v
 from .errors import InputError
 from .estimate import Estimate
+from .workload import FLOPS_PER_PARAM_TOKEN_TRAIN
 
-# Training FLOPs of a dense transformer ≈ 6·N·D (Kaplan et al. 2020, arXiv:2001.08361, §2.1;
-# Hoffmann et al. 2022 use the same approximation, §3.3).
-FLOPS_PER_PARAM_TOKEN = 6.0
+# Training FLOPs of a dense transformer ≈ 6·N·D (Kaplan et al. 2020, §2.1; Hoffmann et al. 2022
+# use the same approximation, §3.3): the one constant of estimator.workload.
+FLOPS_PER_PARAM_TOKEN = FLOPS_PER_PARAM_TOKEN_TRAIN
 
 # ≈20 training tokens per parameter: Hoffmann et al. 2022, arXiv:2203.15556, Table 3
 # (Approach 1: 1B → 20.2B tokens, 10B → 205.1B, 67B → 1.5T, 175B → 3.7T).

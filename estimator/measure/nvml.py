@@ -23,6 +23,11 @@ from typing import Any, Callable, Sequence
 from ..errors import BackendUnavailable, InputError, MeasurementError
 from .base import NVML_ENERGY_COUNTER, NVML_POWER_POLLING, Backend, Measurement, integrate_power_w
 
+# Power polling every ≤ 100 ms (used only where the energy counter is missing). The reading
+# is coarse whatever the rate: nvmlDeviceGetPowerUsage averages over 1 s on Ampere (not GA100)
+# and newer (NVML API reference), and on A100/H100 the sensor samples only ~25% of the time
+# (Yang et al. 2023, "Part-time Power Measurements", arXiv:2312.02741). 100 ms keeps several
+# samples inside a short window without loading the CPU.
 MAX_POLL_INTERVAL_S = 0.1
 
 
