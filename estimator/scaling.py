@@ -97,11 +97,23 @@ def _check_method(method: str) -> None:
         raise InputError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
 
 
+# Where the laws are used at all: Hoffmann et al. fit over 400 models of 70M–16B parameters
+# trained on 5–500B tokens (abstract); far outside that range the numbers mean nothing, so
+# budgets many orders of magnitude away are refused rather than answered.
+MIN_FLOPS = 1e12          # N ≈ 9e4 parameters at 20 tokens each
+MAX_FLOPS = 1e35          # ~1e9 × the largest runs to date
+MAX_TOKENS_PER_PARAM = 1e5
+
+
 def optimal_params_tokens(flops, method: str = "tokens-per-param",
                           tokens_per_param: float = CHINCHILLA_TOKENS_PER_PARAM):
     """(N_opt, D_opt) for a FLOP budget; floats or numpy arrays."""
     _check_method(method)
     v.require_positive("FLOPs", flops)
+    if np.any(np.asarray(flops) < MIN_FLOPS) or np.any(np.asarray(flops) > MAX_FLOPS):
+        raise InputError(f"FLOPs for a scaling law must be from {MIN_FLOPS:g} to {MAX_FLOPS:g}, got {flops!r}")
+    if not tokens_per_param <= MAX_TOKENS_PER_PARAM:
+        raise InputError(f"tokens per parameter must be at most {MAX_TOKENS_PER_PARAM:g}, got {tokens_per_param!r}")
     if method == "fit":
         g, a, b = fit_exponents()
         c6 = np.asarray(flops, dtype=float) / FLOPS_PER_PARAM_TOKEN

@@ -40,6 +40,7 @@ MEMORY_WALL_SOURCE = "Gholami et al. 2024, \"AI and Memory Wall\", arXiv:2403.14
 
 MONTHS_PER_YEAR = 12.0
 MAX_YEARS = 100
+MIN_YEAR, MAX_YEAR = 1940, 2200  # from the first programmable computers; beyond is a typo
 
 # Labels built from the figures above, so that text and numbers cannot drift apart. The
 # training-compute trend was measured for 2012–2018 only: projections carry it forward as a
@@ -133,8 +134,8 @@ def trend_table(start_year: int, years: int, base_cost_usd: float,
     v.require_positive("years", years)
     if years != int(years) or years > MAX_YEARS:
         raise InputError(f"years must be a whole number from 1 to {MAX_YEARS}, got {years!r}")
-    if start_year != int(start_year):
-        raise InputError(f"start year must be a whole year, got {start_year!r}")
+    if not (MIN_YEAR <= start_year <= MAX_YEAR and start_year == int(start_year)):
+        raise InputError(f"start year must be a whole year from {MIN_YEAR} to {MAX_YEAR}, got {start_year:.6g}")
     t = np.arange(int(years) + 1, dtype=float)
     lo, hi = PRICE_PERF_DOUBLING_RANGE_YEARS
     # the range scales with the chosen doubling time (the CI relative to the central 2.46 years)

@@ -141,3 +141,14 @@ def test_diminishing_base_preset_keeps_the_presets_scenario(capsys):
     for key in ("co2e_kg", "energy_kwh", "wall_clock_s", "cost_usd"):
         assert out["base"][key] == pytest.approx(est[key])
         assert out["target"][key] == pytest.approx(est[key] * out["compute_multiplier"])
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["scaling", "chinchilla", "--flops", "1e-300"], "from 1e+12"),
+    (["scaling", "chinchilla", "--flops", "1e20", "--tokens-per-param", "1e300"], "at most 100000"),
+    (["scaling", "trend", "--start-year", "1e300"], "from 1940 to 2200"),
+])
+def test_implausible_inputs_are_refused(capsys, argv, message):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and message in err and err.count("\n") == 1
