@@ -27,6 +27,8 @@ def count(x: float, digits: int = 3) -> str:
         return "n/a"
     if float(x).is_integer() and abs(x) < 1e6:
         return f"{int(x):,}"
+    if abs(x) >= 1e15:  # past "1000T" a suffix stops helping
+        return f"{x:.{digits - 1}e}"
     for factor, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
         if abs(x) >= factor:
             return f"{sig(x / factor, digits)}{suffix}"
@@ -81,6 +83,8 @@ def money(usd: float | None) -> str:
     """Two significant figures: an estimate is worth no more."""
     if usd is None:
         return "n/a"
+    if usd >= 1e15:  # past "$1000T" a suffix stops helping
+        return f"${usd:.1e}"
     for factor, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
         if usd >= factor:
             return f"${sig(usd / factor, 2)}{suffix}"

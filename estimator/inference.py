@@ -150,7 +150,7 @@ def _check(s: InferenceScenario, profile: HardwareProfile) -> None:
             continue
         v.require_positive(name, x)
         if x != int(x) or x > MAX_BATCH:
-            raise InputError(f"{name} must be a whole number from 1 to {MAX_BATCH:,}, got {x!r}")
+            raise InputError(f"{name} must be a whole number from 1 to {MAX_BATCH:,}, got {x:.6g}")
     if s.student_params is not None:
         v.require_positive("student parameters", s.student_params)
         if s.student_params >= s.params:

@@ -25,6 +25,8 @@ def test_humanize_units():
     assert count(3_115_079) == "3.12M" and count(64) == "64"
     assert sig(123456) == "123,000" and sig(0.01234) == "0.0123"
     assert count(10_000) == "10,000"
+    assert count(2.5e14) == "250T" and count(1e300) == "1.00e+300"  # no "1.00e+288T"
+    assert money(9.9e14) == "$990T" and money(6.5e302) == "$6.5e+302"
 
 
 def test_csv_has_numbers_and_published(gpt3):
