@@ -205,15 +205,15 @@ def measurement_from_codecarbon(run: CodeCarbonRun, device_kind: str) -> tuple[M
             raise InputError(f"{run.source}: run {run.run_id[:8]} has no GPU energy (gpu_count "
                              f"{run.gpu_count}); use a CPU profile as --base for a CPU-only run")
         devices = run.gpu_count
-        power = run.gpu_energy_j / run.duration_s / devices
-        m = Measurement(run.duration_s, run.gpu_energy_j, power, "codecarbon-csv-gpu-nvml", False,
+        power_w = run.gpu_energy_j / run.duration_s / devices
+        m = Measurement(run.duration_s, run.gpu_energy_j, power_w, "codecarbon-csv-gpu-nvml", False,
                         run.gpu_model or "GPU", "codecarbon-csv", {**details, "gpus": devices})
         return m, devices
     if run.cpu_energy_j <= 0:
         raise InputError(f"{run.source}: run {run.run_id[:8]} has no CPU energy")
-    power = run.cpu_energy_j / run.duration_s
+    power_w = run.cpu_energy_j / run.duration_s
     details["estimate_note"] = ("the CSV does not record whether CodeCarbon read RAPL or estimated CPU power "
                                 "from the TDP; treated as an estimate")
-    m = Measurement(run.duration_s, run.cpu_energy_j, power, "codecarbon-csv-cpu-method-not-recorded", True,
+    m = Measurement(run.duration_s, run.cpu_energy_j, power_w, "codecarbon-csv-cpu-method-not-recorded", True,
                     run.cpu_model or "CPU", "codecarbon-csv", details)
     return m, 1

@@ -97,9 +97,9 @@ class TimerBackend(Backend):
     def end_window(self) -> Measurement:
         if self._t0 is None:
             raise MeasurementError("end_window() without begin_window()")
-        duration = self._clock() - self._t0
+        duration_s = self._clock() - self._t0
         self._t0 = None
-        return Measurement(duration, None, None, NOT_MEASURED, False, self.device_name, self.name,
+        return Measurement(duration_s, None, None, NOT_MEASURED, False, self.device_name, self.name,
                            {"why_no_power": self.why})
 
     def abort_window(self) -> None:

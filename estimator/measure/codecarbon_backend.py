@@ -108,10 +108,10 @@ class CodeCarbonBackend(Backend):
         data = getattr(tracker, "final_emissions_data", None)
         if data is None:
             raise MeasurementError("CodeCarbon stopped without emissions data; the measurement is incomplete")
-        duration = float(data.duration)
+        duration_s = float(data.duration)
         cpu_energy_j = float(data.cpu_energy) * J_PER_KWH
-        if not (duration > 0 and math.isfinite(cpu_energy_j)):
-            raise MeasurementError(f"CodeCarbon reported {duration!r} s and {cpu_energy_j!r} J; nothing to use")
+        if not (duration_s > 0 and math.isfinite(cpu_energy_j)):
+            raise MeasurementError(f"CodeCarbon reported {duration_s!r} s and {cpu_energy_j!r} J; nothing to use")
         source, estimate, mode = cpu_power_source(tracker)
         cpu_model = getattr(data, "cpu_model", "") or "CPU"
         cpu_count = getattr(data, "cpu_count", None)
@@ -129,7 +129,7 @@ class CodeCarbonBackend(Backend):
         if estimate:
             details["estimate_note"] = (f"CPU power is CodeCarbon's {mode} estimate (no RAPL energy counter readable "
                                         "on this machine), not a measurement")
-        return Measurement(duration, cpu_energy_j, cpu_energy_j / duration, source, estimate, self.device_name,
+        return Measurement(duration_s, cpu_energy_j, cpu_energy_j / duration_s, source, estimate, self.device_name,
                            self.name, {k: v for k, v in details.items() if v is not None})
 
     def abort_window(self) -> None:

@@ -182,8 +182,8 @@ class NvmlBackend(Backend):
                                    f"{self.device_name}: {self._error}; the measurement is incomplete")
         samples = self._samples
         energy_j, source, notes = energy_from_samples(samples, self.has_counter)
-        duration = samples[-1].t_s - t0
-        if duration <= 0:
+        duration_s = samples[-1].t_s - t0
+        if duration_s <= 0:
             raise MeasurementError("the measurement window lasted no measurable time")
         utils = [s.utilization_percent for s in samples if s.utilization_percent is not None]
         clocks = [s.sm_clock_mhz for s in samples if s.sm_clock_mhz is not None]
@@ -193,7 +193,7 @@ class NvmlBackend(Backend):
                    "mean_gpu_utilization_percent": sum(utils) / len(utils) if utils else None,
                    "samples": len(samples), "poll_interval_s": self.poll_interval_s,
                    "method": self.counter_note, **notes}
-        return Measurement(duration, energy_j, energy_j / duration, source, False, self.device_name, self.name,
+        return Measurement(duration_s, energy_j, energy_j / duration_s, source, False, self.device_name, self.name,
                            {k: v for k, v in details.items() if v is not None})
 
     def abort_window(self) -> None:
