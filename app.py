@@ -22,6 +22,7 @@ PAGES = (
     ("calibrate", "Calibrate", "calibrate", ":material/tune:"),
     ("limits", "Limits of scale", "limits", ":material/trending_up:"),
     ("inference", "Inference & compression", "inference", ":material/bolt:"),
+    ("accuracy", "Accuracy", "accuracy", ":material/verified:"),
 )
 # url paths of the pages that use the sidebar's scenario ("" is the landing page)
 SCENARIO_PAGES = {"", "estimate", "compare"}

@@ -173,3 +173,55 @@ def roofline_chart(profile) -> alt.LayerChart | None:
         tooltip=["precision", alt.Tooltip("intensity:Q", format=".3~r", title="ridge FLOP/byte"),
                  alt.Tooltip("flops_per_s:Q", format=".3~s", title="peak FLOP/s")])
     return (lines + points).properties(height=320)
+
+
+ACCURACY_PANELS = ("Fitted utilisation, 80% interval", "Flat 30% of dense peak")
+
+
+def accuracy_frame(doc: dict) -> pd.DataFrame:
+    """Long table for the accuracy chart: one row per run and predictor (the fit, the 30% rule),
+    plus, per panel, the two ends of the diagonal (kind "diagonal") for the y = x line and 2× band."""
+    rows = []
+    for r in doc["runs"]:
+        lo, hi = r["interval_device_hours"]
+        common = {"kind": "run", "run": r["run"], "family": r["family"], "published": r["published_device_hours"]}
+        rows.append({**common, "panel": ACCURACY_PANELS[0], "predicted": r["predicted_device_hours"],
+                     "low": lo, "high": hi, "factor": r["factor"]})
+        rows.append({**common, "panel": ACCURACY_PANELS[1], "predicted": r["baseline_device_hours"],
+                     "low": r["baseline_device_hours"], "high": r["baseline_device_hours"],
+                     "factor": r["baseline_factor"]})
+    df = pd.DataFrame(rows)
+    ticks = _decades(float(min(df["published"].min(), df["low"].min())),
+                     float(max(df["published"].max(), df["high"].max())))
+    for panel in ACCURACY_PANELS:
+        for end in (ticks[0], ticks[-1]):
+            rows.append({"kind": "diagonal", "panel": panel, "published": end, "predicted": end,
+                         "low": end / 2, "high": end * 2})
+    return pd.DataFrame(rows)
+
+
+def accuracy_chart(df: pd.DataFrame, font_px: int = 12) -> alt.FacetChart:
+    """Predicted against published device-hours, log–log, one panel per predictor: points
+    coloured by hardware family, interval bars for the fit, the diagonal and the 2× band (grey)."""
+    diag = df[df["kind"] == "diagonal"]
+    ticks = _decades(float(diag["published"].min()), float(diag["published"].max()))
+    scale = alt.Scale(type="log", domain=[ticks[0], ticks[-1]])
+    axis = alt.Axis(values=ticks, format="~s", labelFontSize=font_px, titleFontSize=font_px)
+    x = alt.X("published:Q", scale=scale, title="Published device-hours", axis=axis)
+    y = alt.Y("predicted:Q", scale=scale, title="Predicted device-hours", axis=axis)
+    base = alt.Chart()
+    band = base.transform_filter("datum.kind == 'diagonal'").mark_area(opacity=0.12, color="gray").encode(
+        x=x, y=alt.Y("low:Q", scale=scale, axis=axis, title="Predicted device-hours"), y2="high:Q")
+    line = base.transform_filter("datum.kind == 'diagonal'").mark_line(color="gray", strokeDash=[4, 4]).encode(x=x, y=y)
+    color = alt.Color("family:N", title="Hardware family",
+                      legend=alt.Legend(labelFontSize=font_px, titleFontSize=font_px, labelLimit=0, titleLimit=0))
+    runs = base.transform_filter("datum.kind == 'run'")
+    bars = runs.mark_rule(opacity=0.6).encode(x=x, y=alt.Y("low:Q", scale=scale), y2="high:Q", color=color)
+    points = runs.mark_point(filled=True, size=60).encode(
+        x=x, y=y, color=color,
+        tooltip=["run", "family", alt.Tooltip("published:Q", format=".3~s"), alt.Tooltip("predicted:Q", format=".3~s"),
+                 alt.Tooltip("low:Q", format=".3~s"), alt.Tooltip("high:Q", format=".3~s"),
+                 alt.Tooltip("factor:Q", format=".2f", title="factor off")])
+    panel = alt.layer(band, line, bars, points, data=df).properties(width=320, height=320)
+    return panel.facet(column=alt.Column("panel:N", title=None, sort=list(ACCURACY_PANELS),
+                                         header=alt.Header(labelFontSize=font_px, labelLimit=0)))

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from estimator import humanize as hz
+from estimator.estimate import RANGE_MEANING
 from estimator.export import LABELS
 
 from . import charts, common as c, exports, explain
@@ -33,13 +34,23 @@ def headline_values(est) -> dict[str, str]:
 
 def headline(est, lecture: bool = False) -> None:
     cols = st.columns(4)
+    level = f"{est.level:.0%}"
     for col, (label, key, fmt) in zip(cols, HEADLINE):
         low, high = est.range[key]
         value = getattr(est, key)
-        rng = None if value is None or low is None or low == high else f"range {fmt(low)} – {fmt(high)}"
+        rng = None if value is None or low is None or low == high else f"{level} range {fmt(low)} – {fmt(high)}"
         col.metric(label, fmt(value), delta=rng, delta_color="off", delta_arrow="off", border=not lecture,
-                   help=None if lecture else f"{LABELS[key]}: central estimate; the range combines the "
-                                             "profile's utilisation and power ranges")
+                   help=None if lecture else f"{LABELS[key]}: the centre of a {level} prediction interval")
+    if not lecture:
+        st.caption(c.md_escape(RANGE_MEANING.format(level=est.level).capitalize() + ".", limit=400))
+
+
+def provenance(est) -> None:
+    """Where the utilisation came from: the fit (with its runs and interval), the preset or the user."""
+    if est.utilization is None:
+        return
+    st.markdown(c.md_escape(f"Utilisation {est.utilization.summary}", limit=400)
+                + " ([how far can I trust this?](/accuracy))")
 
 
 def secondary(result) -> None:
@@ -135,6 +146,8 @@ def render() -> None:
     if result.preset and not lecture:
         st.caption(c.md_escape(result.preset.description, limit=400))
     headline(est, lecture)
+    if not lecture:
+        provenance(est)
     if lecture:
         eq = {e.key: e for e in est.equivalents}
         st.markdown(f"### ≈ {hz.count(eq['brain_years'].value)} years of a 20 W human brain's energy")

@@ -20,6 +20,7 @@ import streamlit as st
 from estimator import api
 from estimator.errors import EstimatorError
 from estimator.estimate import DEFAULT_CARBON_INTENSITY_G_PER_KWH
+from estimator.validation import YEAR_BOUNDS
 
 from . import common as c
 
@@ -51,7 +52,7 @@ MAX_POWER_W = 1e8               # profile plausibility bound (estimator/profile.
 
 # Inputs that describe how a run was done; a new preset brings its own, so picking one clears them.
 # Grid and price inputs describe the user's own setting and stay.
-PRESET_SCOPED_KEYS = ("hardware", "devices", "utilization", "precision", "power_w", "pue")
+PRESET_SCOPED_KEYS = ("hardware", "devices", "utilization", "year", "precision", "power_w", "pue")
 
 
 def _clear_preset_scoped() -> None:
@@ -180,6 +181,11 @@ def draw_inputs(main: Any = None) -> ScenarioInputs:
         "Utilisation (fraction of peak)", "utilization", min_value=0.001, max_value=1.0, fmt="%.3f", step=0.01,
         placeholder=ph("utilization", profile.utilization.default if profile else None), where=side,
         help="Model-FLOPs utilisation over the whole run; empty: the preset's or the profile's value")
+    kwargs["year"] = c.url_number(
+        "Year of the run", "year", min_value=YEAR_BOUNDS[0], max_value=YEAR_BOUNDS[1], integer=True,
+        placeholder=f"{p_in['year']} (preset)" if "year" in p_in else "unknown (averaged over the fitted runs)",
+        where=side, help="The utilisation fit uses the years since the device's release: software matures after a "
+                         "device ships. Empty: the preset's year, or averaged over the fitted runs (a wider range).")
     kwargs["precision"] = c.url_select(
         "Precision", "precision", list(profile.peak_flops_per_s) if profile else [], where=side,
         placeholder=f"{p_in.get('precision') or (profile.default_precision if profile else '')} (default)")
@@ -216,7 +222,7 @@ def draw_inputs(main: Any = None) -> ScenarioInputs:
     run_kwargs = {"hardware": hardware, "preset_id": preset_id, "region": region, "cloud": cloud}
     run_kwargs.update({k: v for k, v in kwargs.items() if v is not None})
     keys = ["workload"] + {"preset": ["preset"], "params": ["params", "tokens", "recompute"]}.get(workload, ["flops"])
-    keys += ["hardware", "devices", "utilization", "precision", "power_w", "pue", "grid_by"]
+    keys += ["hardware", "devices", "utilization", "year", "precision", "power_w", "pue", "grid_by"]
     keys += {"country": ["region"], "cloud": ["cloud"], "g/kWh": ["grid"]}.get(grid_by, []) + ["price", "elec"]
     return ScenarioInputs(workload, preset_id, hardware, run_kwargs, _url_params(keys))
 

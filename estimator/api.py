@@ -14,6 +14,7 @@ from .errors import InputError
 from .estimate import Estimate, Scenario, estimate
 from .presets import Preset, PublishedComparison, compare_with_published
 from .profile import HardwareProfile
+from .units import G_PER_KG, HOURS_PER_DAY, KG_PER_T, KWH_PER_MWH
 
 SCENARIO_KEYS = tuple(f.name for f in fields(Scenario))
 
@@ -88,10 +89,9 @@ def build_scenario(preset: Preset | None = None, region=None, cloud=None, **over
     if ci is not None:
         given["carbon_intensity_g_per_kwh"] = ci
         given["carbon_intensity_source"] = ci_source
-    if preset and given:
-        given.setdefault("origin", "user")
-        # preset inputs keep their preset origin only when nothing was overridden
-    return replace(base, **given)
+    # the fields the user set are the user's; every other field keeps the preset's origin
+    origins = tuple((k, o) for k, o in base.origins if k not in given and getattr(base, k) is not None)
+    return replace(base, **given, origins=origins)
 
 
 def run(hardware: str | None = None, preset_id: str | None = None, region=None, cloud=None, **inputs) -> Result:
@@ -111,68 +111,35 @@ def compare(hardware_ids, **inputs) -> list[Result]:
 
 
 @dataclass(frozen=True)
-class RunCheck:
+class EnergyCheck:
+    """A published run's energy and CO₂e recomputed from its published device-hours, power,
+    PUE and grid intensity: a check of the arithmetic, not of a prediction."""
     run: str
-    hardware_id: str
     source: str
-    published_device_hours: float
-    estimated_device_hours: float
-    low: float
-    high: float
     published_energy_kwh: float | None
-    energy_kwh_from_published_hours: float | None
+    energy_kwh_from_published_hours: float
     published_co2e_kg: float | None
     co2e_kg_from_published_hours: float | None
-
-    @property
-    def device_hours_error(self) -> float:
-        return self.estimated_device_hours / self.published_device_hours - 1
-
-    @property
-    def inside_range(self) -> bool:
-        return self.low <= self.published_device_hours <= self.high
 
 
 def published_device_hours(r) -> float | None:
     if r.accelerator_hours:
         return r.accelerator_hours
     if r.accelerators and r.wall_clock_days:
-        return r.accelerators * r.wall_clock_days * 24.0
+        return r.accelerators * r.wall_clock_days * HOURS_PER_DAY
     return None
 
 
-def run_flops(r) -> float | None:
-    from .workload import dense_training_flops
-    if r.train_flops:
-        return r.train_flops
-    if r.params and r.tokens:
-        return float(dense_training_flops(r.params, r.tokens))
-    return None
-
-
-def validate_published_runs(profiles: Mapping[str, HardwareProfile] | None = None) -> list[RunCheck]:
-    """Every published run: estimate from FLOPs, hardware and devices alone vs what was published;
-    and energy and CO₂e recomputed from the published device-hours, power, PUE and intensity."""
+def energy_checks(profiles: Mapping[str, HardwareProfile] | None = None) -> list[EnergyCheck]:
+    """Every published run with device-hours, power and PUE."""
     profiles = profiles or default_profiles().profiles
-    checks = []
+    out = []
     for r in load_published_runs():
         dh = published_device_hours(r)
-        flops = run_flops(r)
-        if dh is None:
+        if dh is None or not (r.power_w_per_accelerator and r.pue):
             continue
-        profile = profiles[r.hardware_id]
-        devices = r.accelerators or 1
-        est_dh = low = high = float("nan")
-        if flops is not None:
-            e = estimate(Scenario(flops=flops, devices=devices), profile)
-            est_dh, (low, high) = e.device_hours, e.range["device_hours"]
-        energy = co2 = None
-        if r.power_w_per_accelerator and r.pue:
-            e2 = estimate(Scenario(device_hours=dh, devices=devices, power_w=r.power_w_per_accelerator, pue=r.pue,
-                                   carbon_intensity_g_per_kwh=(r.kgco2e_per_kwh or 0) * 1000), profile)
-            energy = e2.energy_kwh
-            co2 = e2.co2e_kg if r.kgco2e_per_kwh else None
-        checks.append(RunCheck(r.run, r.hardware_id, r.source, dh, est_dh, low, high,
-                               r.energy_mwh * 1000 if r.energy_mwh else None, energy,
-                               r.tco2e * 1000 if r.tco2e else None, co2))
-    return checks
+        e = estimate(Scenario(device_hours=dh, devices=r.accelerators or 1, power_w=r.power_w_per_accelerator, pue=r.pue,
+                              carbon_intensity_g_per_kwh=(r.kgco2e_per_kwh or 0) * G_PER_KG), profiles[r.hardware_id])
+        out.append(EnergyCheck(r.run, r.source, r.energy_mwh * KWH_PER_MWH if r.energy_mwh else None, e.energy_kwh,
+                               r.tco2e * KG_PER_T if r.tco2e else None, e.co2e_kg if r.kgco2e_per_kwh else None))
+    return out

@@ -18,7 +18,7 @@ from typing import Any, Mapping, Sequence
 
 from .errors import InputError, MeasurementError
 from .estimate import Scenario, estimate
-from .profile import POWER_W_BOUNDS, HardwareProfile, profile_from_dict
+from .profile import FITTED_BASIS, POWER_W_BOUNDS, HardwareProfile, profile_from_dict
 
 # How far a measurement may exceed the base profile's datasheet peak before it is taken for a
 # mistake (wrong --flops, or a base profile of other hardware) rather than a device a little
@@ -49,24 +49,36 @@ class Throughput:
     seconds: float | None = None
 
 
-def profile_to_dict(p: HardwareProfile) -> dict:
-    """The TOML data of a profile (the inverse of ``profile_from_dict``, less ``source_file``)."""
+def profile_to_dict(p: HardwareProfile, snapshot: bool = False) -> dict:
+    """The TOML data of a profile (the inverse of ``profile_from_dict``, less ``source_file``).
+
+    ``snapshot=True`` writes fitted utilisation and power as the numbers they give now, so the
+    data stands alone (a calibrated profile): no reference to the fits."""
     peaks: dict[str, Any] = dict(p.peak_flops_per_s)
     if p.peak_range_flops_per_s is not None:
         peaks["range"] = list(p.peak_range_flops_per_s)
     peaks["source"] = p.peak_source
-    power = {"tdp_w": p.power.tdp_w, "average_w": p.power.average_w, "average_range_w": list(p.power.average_range_w),
-             "includes_host": p.power.includes_host, "source": p.power.source}
-    if p.power.host_share_w:
-        power["host_share_w"] = p.power.host_share_w
+    if p.power.fit_group and not snapshot:
+        power = {"tdp_w": p.power.tdp_w, "fit": p.power.fit_group, "source": p.power.tdp_source}
+    else:
+        power = {"tdp_w": p.power.tdp_w, "average_w": p.power.average_w, "average_range_w": list(p.power.average_range_w),
+                 "includes_host": p.power.includes_host, "source": p.power.source}
+        if p.power.host_share_w:
+            power["host_share_w"] = p.power.host_share_w
+    u = p.utilization
+    if u.fitted and not snapshot:
+        utilization = {("prior_from" if u.borrowed else "family"): u.family,
+                       "basis": None if u.basis == FITTED_BASIS else u.basis}
+    else:
+        utilization = {"default": u.default, "range": list(u.range), "basis": u.basis or "fitted utilisation at 1e22 FLOPs",
+                       "source": u.source}
     data = {
         "id": p.id, "name": p.name, "kind": p.kind, "release_year": p.release_year,
         "default_precision": p.default_precision, "notes": p.notes or None,
         "peak_flops_per_s": peaks,
         "memory": {"capacity_gb": p.memory_gb, "bandwidth_gb_per_s": p.memory_bandwidth_gb_per_s, "source": p.memory_source},
         "power": power,
-        "utilization": {"default": p.utilization.default, "range": list(p.utilization.range),
-                        "basis": p.utilization.basis, "source": p.utilization.source},
+        "utilization": utilization,
         "price": {"usd_per_device_hour": p.price.usd_per_device_hour, "date": p.price.date or None,
                   "basis": p.price.basis, "source": p.price.source},
         "datacenter": {"pue": p.pue, "source": p.pue_source},
@@ -127,7 +139,7 @@ def calibrated_profile_data(base: HardwareProfile, points: Sequence[Throughput],
         raise MeasurementError("no throughput was measured")
     precision = choose_precision(base, sorted({t.precision for t in points}))
     how = f"measured on {host} at {measured_at} by {method}"
-    data = profile_to_dict(base)
+    data = profile_to_dict(base, snapshot=True)
     data.pop("calibration", None)
     notes: list[str] = []
 

@@ -65,19 +65,33 @@ def compute(
     }
 
 
-def compute_with_range(*, utilization_range=None, power_range_w=None, peak_range_flops_per_s=None, **point):
-    """Point estimate plus low and high cases.
+# Which uncertain inputs each output depends on (their log half-widths combine in quadrature,
+# estimator/interval.py). Time depends on utilisation and peak only when it comes from FLOPs.
+TIME_FACTORS = ("utilization", "peak")
+OUTPUT_FACTORS = {
+    "wall_clock_s": TIME_FACTORS,
+    "device_hours": TIME_FACTORS,
+    "energy_kwh": TIME_FACTORS + ("power", "pue"),
+    "co2e_kg": TIME_FACTORS + ("power", "pue", "carbon_intensity"),
+}
 
-    Low: highest utilisation and peak (shortest time) with the lowest power; high: the
-    opposite. Inputs the user fixed (a known run's hours) carry no range of their own.
+
+def compute_interval(half_widths, **point):
+    """Point estimate plus the stated interval of each output.
+
+    ``half_widths`` maps an uncertain input (utilisation, peak, power, pue, carbon_intensity,
+    price) to its log half-width at the stated level; an input not named is exact. Returns
+    (mid, low, high) dicts. Cost follows device-hours (a price per device-hour) or energy
+    (an electricity price).
     """
+    from .interval import around, combine
     mid = compute(**point)
-    low_kw = dict(point)
-    high_kw = dict(point)
-    if utilization_range is not None and point.get("utilization") is not None:
-        low_kw["utilization"], high_kw["utilization"] = utilization_range[1], utilization_range[0]
-    if peak_range_flops_per_s is not None and point.get("peak_flops_per_s") is not None:
-        low_kw["peak_flops_per_s"], high_kw["peak_flops_per_s"] = peak_range_flops_per_s[1], peak_range_flops_per_s[0]
-    if power_range_w is not None:
-        low_kw["power_w"], high_kw["power_w"] = power_range_w
-    return mid, compute(**low_kw), compute(**high_kw)
+    time_known = point.get("hours") is not None or point.get("device_hours") is not None
+    h = {k: (0.0 if (time_known and k in TIME_FACTORS) else v) for k, v in half_widths.items()}
+    factors = dict(OUTPUT_FACTORS)
+    factors["cost_usd"] = (TIME_FACTORS + ("price",) if point.get("price_usd_per_device_hour") is not None
+                           else OUTPUT_FACTORS["energy_kwh"] + ("price",))
+    low, high = {}, {}
+    for key, names in factors.items():
+        low[key], high[key] = around(mid[key], combine(*(h.get(n, 0.0) for n in names)))
+    return mid, low, high

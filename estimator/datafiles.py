@@ -19,6 +19,8 @@ from .carbon import CarbonData
 from .errors import DataFileError, ProfileError, UnknownHardwareError, UnknownPresetError
 from .presets import Preset, preset_from_dict
 from .profile import HardwareProfile, profile_from_dict
+from .power_fit import PowerMeasurement, RatioFit, fit_groups
+from .utilization_fit import UtilizationModel
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = PACKAGE_DIR / "data"
@@ -26,7 +28,54 @@ PROFILES_DIR = PACKAGE_DIR.parent / "profiles"
 CALIBRATED_DIR = PROFILES_DIR / "calibrated"
 
 
-def load_profile_file(path: str | Path) -> HardwareProfile:
+UTILIZATION_FIT_PATH = DATA_DIR / "utilization_fit.json"
+EPOCH_RUNS_PATH = DATA_DIR / "epoch_training_runs.csv"
+_FIT = object()  # "the shipped utilisation fit" (the default of the loaders below)
+
+
+@lru_cache(maxsize=1)
+def load_utilization_model() -> UtilizationModel:
+    """The fitted utilisation model written by ``python -m estimator fit-utilization``."""
+    try:
+        data = json.loads(UTILIZATION_FIT_PATH.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DataFileError(f"{UTILIZATION_FIT_PATH}: missing; create it with `python -m estimator fit-utilization`") from None
+    except (OSError, ValueError) as exc:
+        raise DataFileError(f"{UTILIZATION_FIT_PATH}: cannot be read ({exc}); "
+                            "re-create it with `python -m estimator fit-utilization`") from None
+    if not isinstance(data, dict) or not isinstance(data.get("model"), dict):
+        raise DataFileError(f"{UTILIZATION_FIT_PATH}: no 'model' table; re-create it with `python -m estimator fit-utilization`")
+    return UtilizationModel.from_dict(data["model"], str(UTILIZATION_FIT_PATH))
+
+
+def _model(utilization_model):
+    return load_utilization_model() if utilization_model is _FIT else utilization_model
+
+
+MEASURED_POWER_PATH = DATA_DIR / "measured_power.csv"
+
+
+@lru_cache(maxsize=1)
+def load_power_measurements() -> tuple[PowerMeasurement, ...]:
+    """Measured average power per accelerator in training (estimator/data/measured_power.csv)."""
+    try:
+        with MEASURED_POWER_PATH.open(newline="", encoding="utf-8") as f:
+            rows = list(csv.DictReader(f))
+        return tuple(PowerMeasurement(r["id"], r["device"], r["group"], float(r["tdp_w"]), float(r["measured_w"]),
+                                      r["workload"], r["source"]) for r in rows)
+    except (OSError, KeyError, ValueError) as exc:
+        raise DataFileError(f"{MEASURED_POWER_PATH}: cannot be read ({exc!r})") from None
+
+
+@lru_cache(maxsize=1)
+def load_power_fits() -> Mapping[str, RatioFit]:
+    """The average-draw fit of each measured-power group (cheap: fitted when loaded)."""
+    return fit_groups(load_power_measurements())
+
+
+def load_profile_file(path: str | Path, utilization_model=_FIT) -> HardwareProfile:
+    """One profile file. ``utilization_model=None`` loads it without the utilisation fit
+    (the fit itself needs the profiles' families and peaks)."""
     path = Path(path)
     try:
         with path.open("rb") as f:
@@ -37,7 +86,7 @@ def load_profile_file(path: str | Path) -> HardwareProfile:
         raise ProfileError(str(path), "(syntax)", f"not valid TOML ({exc})", "fix the line named in the message") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ProfileError(str(path), "(file)", f"cannot be read ({exc})", "check the file's permissions and encoding") from None
-    return profile_from_dict(data, _display_path(path))
+    return profile_from_dict(data, _display_path(path), _model(utilization_model), load_power_fits())
 
 
 def _display_path(path: Path) -> str:
@@ -65,8 +114,9 @@ class ProfileSet:
         raise UnknownHardwareError(f"unknown hardware '{hardware}'; valid ids: {', '.join(sorted(self.profiles))}")
 
 
-def load_profiles(*dirs: str | Path) -> ProfileSet:
+def load_profiles(*dirs: str | Path, utilization_model=_FIT) -> ProfileSet:
     dirs = dirs or (PROFILES_DIR, CALIBRATED_DIR)
+    model = _model(utilization_model)
     profiles: dict[str, HardwareProfile] = {}
     errors: list[ProfileError] = []
     for directory in dirs:
@@ -75,7 +125,7 @@ def load_profiles(*dirs: str | Path) -> ProfileSet:
             continue
         for path in sorted(directory.glob("*.toml")):
             try:
-                profile = load_profile_file(path)
+                profile = load_profile_file(path, model)
             except ProfileError as exc:
                 errors.append(exc)
                 continue

@@ -12,10 +12,13 @@ from typing import Mapping
 import numpy as np
 
 from . import validation as v
-from .compute import compute, compute_with_range
+from .compute import compute, compute_interval
 from .equivalents import Equivalent, equivalents
 from .errors import InputError
+from .interval import LEVEL, half_width
 from .profile import HardwareProfile
+from .utilization_fit import POOLED
+from .units import S_PER_HOUR
 from .workload import dense_training_flops
 
 # World-average grid intensity when none is given: 475 gCO2e/kWh (IEA, Global Energy & CO2
@@ -24,6 +27,10 @@ from .workload import dense_training_flops
 DEFAULT_CARBON_INTENSITY_G_PER_KWH = 475.0
 DEFAULT_CARBON_INTENSITY_SOURCE = "world average, IEA Global Energy & CO2 Status Report 2019 (as shipped by CodeCarbon)"
 
+# What every range means, in one sentence (shown by the CLI, the app and the exports).
+RANGE_MEANING = ("ranges are {level:.0%} prediction intervals: about {level:.0%} of real runs like this one land inside "
+                 "(coverage measured by `python -m estimator validate`); inputs you give are taken as exact, "
+                 "except utilisation, which keeps the fitted run-to-run spread")
 RESULT_KEYS = ("flops", "wall_clock_s", "device_hours", "energy_kwh", "co2e_kg", "cost_usd")
 
 
@@ -47,7 +54,13 @@ class Scenario:
     carbon_intensity_source: str | None = None
     price_usd_per_device_hour: float | None = None
     electricity_usd_per_kwh: float | None = None
-    origin: str = "user"  # who set the non-None fields: "user" or "preset:<id>"
+    year: int | None = None  # when the run happens: a covariate of the utilisation fit (None: unknown)
+    # who set each field: (field, "preset:<id>") pairs; a field not listed was set by the user
+    origins: tuple[tuple[str, str], ...] = ()
+
+    def origin(self, name: str) -> str:
+        """Who set ``name``: "user" or "preset:<id>"."""
+        return dict(self.origins).get(name, "user")
 
 
 @dataclass(frozen=True)
@@ -89,6 +102,11 @@ class Estimate:
     breakdown: EnergyBreakdown
     achieved_flops_per_s: float | None = None  # per device, when FLOPs are known
     notes: tuple[str, ...] = field(default_factory=tuple)
+    level: float = LEVEL  # every range is a stated prediction interval at this level
+    utilization: "UtilizationInfo | None" = None  # None when the time was given (a known run)
+
+    def assumption(self, name: str) -> Assumption | None:
+        return next((a for a in self.assumptions if a.name == name), None)
 
     def to_dict(self) -> dict:
         """The JSON shape of ``estimate --format json``."""
@@ -99,6 +117,9 @@ class Estimate:
             "precision": self.precision,
             **{k: getattr(self, k) for k in RESULT_KEYS},
             "range": {k: list(self.range[k]) for k in RESULT_KEYS},
+            "range_level": self.level,
+            "range_meaning": RANGE_MEANING.format(level=self.level),
+            "utilization": None if self.utilization is None else self.utilization.to_dict(),
             "achieved_flops_per_s_per_device": self.achieved_flops_per_s,
             "energy_breakdown_kwh": {
                 "devices": self.breakdown.devices_kwh,
@@ -116,7 +137,7 @@ def resolve_flops(s: Scenario) -> tuple[float | None, Assumption | None]:
     """FLOPs from the scenario: given directly, or 6·N·D (8·N·D with recomputation)."""
     if s.flops is not None:
         v.require_positive("FLOPs", s.flops)
-        return float(s.flops), Assumption("flops", float(s.flops), "FLOP", s.origin, s.flops_source or "given")
+        return float(s.flops), Assumption("flops", float(s.flops), "FLOP", s.origin("flops"), s.flops_source or "given")
     if s.params is not None or s.tokens is not None:
         if s.params is None:
             raise InputError("--tokens needs --params (the model's parameter count)")
@@ -129,10 +150,71 @@ def resolve_flops(s: Scenario) -> tuple[float | None, Assumption | None]:
     return None, None
 
 
-def _pick(value, user_origin, profile_value, profile: HardwareProfile, profile_source):
+def _pick(s: Scenario, name: str, profile_value, profile: HardwareProfile, profile_source):
+    value = getattr(s, name)
     if value is not None:
-        return value, user_origin, "given"
+        return value, s.origin(name), "given"
     return profile_value, f"profile:{profile.id}", profile_source
+
+
+@dataclass(frozen=True)
+class UtilizationInfo:
+    """Where the utilisation came from, for people: the value, who set it, one line saying so,
+    and the fit's own interval at this scale (for comparison when the user or a preset set it)."""
+    value: float
+    origin: str                      # fit:<family>, profile:<id>, preset:<id>, user
+    summary: str                     # "0.28, fitted on 14 A100 runs, 80% interval 0.18–0.43"
+    fit_interval: tuple[float, float]
+    family: str | None
+    n_runs: int
+
+    def to_dict(self) -> dict:
+        return {"value": self.value, "origin": self.origin, "summary": self.summary,
+                "fit_interval": list(self.fit_interval), "family": self.family, "fit_runs": self.n_runs}
+
+
+def _utilization(s: Scenario, profile: HardwareProfile, flops: float | None):
+    """(utilisation, its log half-width at the stated level, origin, source, note or None, info).
+
+    A utilisation from the user or a preset is a centre, not a certainty: the family's fitted
+    run-to-run spread applies around it, as around the fit's own centre."""
+    pred = profile.utilization.predict(flops, s.year)
+    half = half_width(pred.center, pred.low, pred.high)
+    u = profile.utilization
+    if u.fitted:
+        fam = pred.family.upper() if pred.family != POOLED else "all"
+        fitted = (f"fitted on {pred.n_runs} {fam} runs" if not pred.borrowed else
+                  f"no runs on {profile.name}: the {'pooled' if pred.family == POOLED else fam + ' family'} fit "
+                  f"({pred.n_runs} runs), widened by the between-family spread")
+        at = ", ".join(x for x in (f"{flops:.3g} FLOPs" if flops is not None else "",
+                                    f"in {s.year}" if s.year is not None else "") if x)
+        desc = (f"{fitted}: {pred.center:.2f}{' at ' + at if at else ''}, {pred.level:.0%} interval "
+                f"{pred.low:.2f}–{pred.high:.2f} (estimator/data/utilization_fit.json; profiles/README.md)")
+        if "maturity_years" in pred.unknown:
+            desc += "; no year given: averaged over the fitted runs' years (give the year for a narrower interval)"
+        if u.borrowed and u.basis:
+            desc += f"; {u.basis}"
+        origin = f"fit:{pred.family}"
+    else:
+        desc = f"{u.basis}; {u.source}; stated range {pred.low:.3g}–{pred.high:.3g}"
+        origin = f"profile:{profile.id}"
+    short_fit = (f"{fitted}, {pred.level:.0%} interval {pred.low:.2f}–{pred.high:.2f}" if u.fitted
+                 else f"stated range {pred.low:.3g}–{pred.high:.3g}")
+    if s.utilization is None:
+        return pred.center, half, origin, desc, None, UtilizationInfo(
+            pred.center, origin, f"{pred.center:.3g}, {short_fit}" if u.fitted else f"{pred.center:.3g} from the profile, {short_fit}",
+            (pred.low, pred.high), pred.family if u.fitted else None, pred.n_runs)
+    given = float(s.utilization)
+    who = s.origin("utilization")
+    by = f"the preset {who.removeprefix('preset:')}" if who.startswith("preset:") else "the user"
+    info = UtilizationInfo(given, who, f"{given:.3g} from {by}; for comparison {pred.center:.2f}, {short_fit}",
+                           (pred.low, pred.high), pred.family if u.fitted else None, pred.n_runs)
+    note = None
+    if u.fitted and not pred.low <= given <= pred.high:
+        note = (f"the utilisation {given:.3g} ({s.origin('utilization')}) is outside the fitted {pred.level:.0%} "
+                f"interval {pred.low:.2f}–{pred.high:.2f} for this hardware and scale ({fitted}); "
+                f"at the fit's {pred.center:.2f} the run would take {given / pred.center:.2g}× as long")
+    return given, half, who, f"given; range: the run-to-run spread around it, from the profile ({desc})", note, info
 
 
 def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
@@ -153,6 +235,8 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
         raise InputError("give either a price per device-hour or an electricity price, not both")
     if s.utilization is not None:
         v.require_fraction("utilization", s.utilization)
+    if s.year is not None:
+        v.require_year(s.year)
     if s.pue is not None:
         v.require_pue(s.pue)
 
@@ -165,22 +249,25 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
     if precision not in profile.peak_flops_per_s:
         raise InputError(f"{profile.id} has no peak for precision '{precision}'; it has: {', '.join(profile.peak_flops_per_s)}")
     peak = profile.peak(precision)
-    util, util_origin, util_src = _pick(s.utilization, s.origin, profile.utilization.default, profile,
-                                        f"{profile.utilization.basis}; {profile.utilization.source}")
-    power_w, power_origin, power_src = _pick(s.power_w, s.origin, profile.power.average_w, profile, profile.power.source)
-    pue, pue_origin, pue_src = _pick(s.pue, s.origin, profile.pue, profile, profile.pue_source)
+    util = half_util = util_note = util_info = None
+    if not time_given:
+        util, half_util, util_origin, util_src, util_note, util_info = _utilization(s, profile, flops)
+    power_w, power_origin, power_src = _pick(s, "power_w", profile.power.average_w, profile, profile.power.source)
+    pue, pue_origin, pue_src = _pick(s, "pue", profile.pue, profile, profile.pue_source)
     if s.carbon_intensity_g_per_kwh is not None:
-        ci, ci_origin, ci_src = s.carbon_intensity_g_per_kwh, s.origin, s.carbon_intensity_source or "given"
+        ci, ci_origin, ci_src = (s.carbon_intensity_g_per_kwh, s.origin("carbon_intensity_g_per_kwh"),
+                                 s.carbon_intensity_source or "given")
     else:
         ci, ci_origin, ci_src = DEFAULT_CARBON_INTENSITY_G_PER_KWH, "default", DEFAULT_CARBON_INTENSITY_SOURCE
 
     price_dh = elec = None
     if s.electricity_usd_per_kwh is not None:
         elec = s.electricity_usd_per_kwh
-        price_assumption = Assumption("electricity_usd_per_kwh", elec, "USD/kWh", s.origin, "given")
+        price_assumption = Assumption("electricity_usd_per_kwh", elec, "USD/kWh", s.origin("electricity_usd_per_kwh"), "given")
     elif s.price_usd_per_device_hour is not None:
         price_dh = s.price_usd_per_device_hour
-        price_assumption = Assumption("price_usd_per_device_hour", price_dh, "USD/device-hour", s.origin, "given")
+        price_assumption = Assumption("price_usd_per_device_hour", price_dh, "USD/device-hour",
+                                      s.origin("price_usd_per_device_hour"), "given")
     else:
         price_dh = profile.price.usd_per_device_hour
         price_assumption = Assumption(
@@ -188,7 +275,6 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
             f"{profile.price.basis}, {profile.price.date}; {profile.price.source}" if price_dh is not None
             else f"no price in the profile ({profile.price.basis}); give --price-usd-per-hour or --electricity-usd-per-kwh")
 
-    user_util = s.utilization is not None
     point = dict(devices=s.devices, power_w=power_w, pue=pue, carbon_intensity_g_per_kwh=ci,
                  price_usd_per_device_hour=price_dh, electricity_usd_per_kwh=elec)
     if s.hours is not None:
@@ -197,24 +283,35 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
         point["device_hours"] = s.device_hours
     else:
         point.update(flops=flops, peak_flops_per_s=peak, utilization=util)
-    power_range = None if s.power_w is not None else profile.power.average_range_w
-    mid, low, high = compute_with_range(
-        utilization_range=None if user_util else profile.utilization.range,
-        peak_range_flops_per_s=profile.peak_range(precision),
-        power_range_w=power_range, **point)
+    peak_low, peak_high = profile.peak_range(precision)
+    half_widths = {
+        "utilization": half_util or 0.0,
+        "peak": half_width(peak, peak_low, peak_high),
+        "power": 0.0 if s.power_w is not None else half_width(power_w, *profile.power.average_range_w),
+    }
+    mid, low, high = compute_interval(half_widths, **point)
+    if not time_given:
+        # no run beats 100% of the device's highest peak: the time interval stops there
+        floor = compute(**{**point, "utilization": 1.0, "peak_flops_per_s": peak_high})
+        for key in ("wall_clock_s", "device_hours"):
+            low[key] = max(low[key], floor[key])
+        if price_dh is not None:
+            low["cost_usd"] = max(low["cost_usd"], floor["cost_usd"])
 
     assumptions = []
     if flops_assumption is not None:
         assumptions.append(flops_assumption)
     assumptions.append(Assumption("hardware", profile.name, "", f"profile:{profile.id}", profile.source_file or profile.id))
-    assumptions.append(Assumption("devices", s.devices, "devices", s.origin if s.devices != 1 else "default",
-                                  "given" if s.devices != 1 else "1 device unless given"))
+    devices_set = s.devices != 1 or "devices" in dict(s.origins)
+    assumptions.append(Assumption("devices", s.devices, "devices", s.origin("devices") if devices_set else "default",
+                                  "given" if devices_set else "1 device unless given"))
     if s.hours is not None:
-        assumptions.append(Assumption("hours", s.hours, "h (wall clock)", s.origin, "given: time taken from the known run"))
+        assumptions.append(Assumption("hours", s.hours, "h (wall clock)", s.origin("hours"), "given: time taken from the known run"))
     elif s.device_hours is not None:
-        assumptions.append(Assumption("device_hours", s.device_hours, "device-h", s.origin, "given: time taken from the known run"))
+        assumptions.append(Assumption("device_hours", s.device_hours, "device-h", s.origin("device_hours"),
+                                      "given: time taken from the known run"))
     else:
-        assumptions.append(Assumption("precision", precision, "", s.origin if s.precision else f"profile:{profile.id}",
+        assumptions.append(Assumption("precision", precision, "", s.origin("precision") if s.precision else f"profile:{profile.id}",
                                       "given" if s.precision else "profile's default precision"))
         assumptions.append(Assumption("peak_flops_per_s", peak, "FLOP/s per device", f"profile:{profile.id}", profile.peak_source))
         assumptions.append(Assumption("utilization", util, "fraction of peak", util_origin, util_src))
@@ -225,11 +322,8 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
     assumptions.append(Assumption("carbon_intensity_g_per_kwh", ci, "gCO2e/kWh", ci_origin, ci_src))
     assumptions.append(price_assumption)
 
-    def rng(key):
-        a, b = low[key], high[key]
-        return (min(a, mid[key]), max(b, mid[key])) if a is not None else (None, None)
-
-    ranges = {k: rng(k) for k in ("wall_clock_s", "device_hours", "energy_kwh", "co2e_kg", "cost_usd")}
+    ranges = {k: (None, None) if low[k] is None else (float(low[k]), float(high[k]))
+              for k in ("wall_clock_s", "device_hours", "energy_kwh", "co2e_kg", "cost_usd")}
     ranges["flops"] = (flops, flops)
 
     host_share = 0.0
@@ -241,10 +335,12 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
     notes = []
     achieved = None
     if flops is not None:
-        achieved = flops / (mid["device_hours"] * 3600.0)
+        achieved = flops / (mid["device_hours"] * S_PER_HOUR)
         if time_given:
             notes.append(f"time taken from the known run; achieved {achieved:.3g} FLOP/s per device = "
                          f"{achieved / peak:.1%} of the {precision} peak")
+    if util_note:
+        notes.append(util_note)
     if not profile.power.includes_host and s.power_w is None:
         notes.append("power excludes the host's share (CPU, memory, network); real draw is higher")
     if mid["cost_usd"] is None:
@@ -257,7 +353,8 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
         cost_usd=None if mid["cost_usd"] is None else float(mid["cost_usd"]),
         range=ranges, assumptions=tuple(assumptions),
         equivalents=equivalents(float(mid["energy_kwh"]), float(mid["co2e_kg"])),
-        breakdown=breakdown, achieved_flops_per_s=achieved, notes=tuple(notes),
+        breakdown=breakdown, achieved_flops_per_s=achieved, notes=tuple(notes), level=LEVEL,
+        utilization=util_info,
     )
 
 

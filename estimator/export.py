@@ -9,7 +9,7 @@ import re
 from typing import Iterable, Mapping
 
 from . import humanize as hz
-from .estimate import RESULT_KEYS, Estimate
+from .estimate import RANGE_MEANING, RESULT_KEYS, Estimate
 from .presets import PublishedComparison
 
 LABELS = {
@@ -125,6 +125,9 @@ def to_table(est: Estimate, comparison=(), title: str | None = None) -> str:
     if title:
         out += [title, "=" * len(title)]
     out.append(f"{est.hardware_name} × {hz.count(est.devices)} ({est.precision})")
+    if est.utilization is not None:
+        out.append(f"Utilisation {est.utilization.summary}")
+    out.append(RANGE_MEANING.format(level=est.level).capitalize() + ".")
     width = max(len(v) for v in LABELS.values()) + 2
     for key, value, low, high in rows(est):
         line = f"{LABELS[key]:<{width}}{hz.human(key, value):<26}"

@@ -54,8 +54,8 @@ def budget_model(kind: str, budget: float, hardware: str, setting: dict | None =
     """The compute-optimal model a budget buys, and the estimate of training it (which spends the budget)."""
     if kind not in scaling.BUDGET_KINDS:
         raise InputError(f"budget kind must be one of {', '.join(scaling.BUDGET_KINDS)}, got {kind!r}")
-    ref = estimate_flops(BUDGET_REFERENCE_FLOPS, hardware, setting)
-    result = scaling.model_for_budget(ref, kind, budget, method, tokens_per_param)
+    result = scaling.model_for_budget(lambda f: estimate_flops(f, hardware, setting), kind, budget,
+                                      BUDGET_REFERENCE_FLOPS, method, tokens_per_param)
     return result, estimate_flops(result.flops, hardware, setting)
 
 

@@ -11,7 +11,7 @@ from .estimate import RESULT_KEYS, Estimate, Scenario
 
 SCENARIO_FIELDS = ("flops", "params", "tokens", "devices", "utilization", "precision", "hours", "device_hours",
                    "power_w", "pue", "carbon_intensity_g_per_kwh", "price_usd_per_device_hour",
-                   "electricity_usd_per_kwh")
+                   "electricity_usd_per_kwh", "year")
 PUBLISHED_FIELDS = RESULT_KEYS + ("cost_usd_low", "cost_usd_high")
 
 
@@ -31,7 +31,8 @@ class Preset:
         kwargs = dict(self.inputs)
         if "carbon_intensity_g_per_kwh" in kwargs:
             kwargs["carbon_intensity_source"] = self.why.get("carbon_intensity_g_per_kwh", self.source)
-        return Scenario(origin=f"preset:{self.id}", **kwargs)
+        origin = f"preset:{self.id}"
+        return Scenario(origins=tuple((k, origin) for k in kwargs if k != "carbon_intensity_source"), **kwargs)
 
 
 def preset_from_dict(pid: str, data: Mapping[str, Any], source: str) -> Preset:

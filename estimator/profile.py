@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from .errors import ProfileError
+from .power_fit import GROUPS, RatioFit
+from .utilization_fit import DEFAULT_LEVEL, POOLED, Prediction, UtilizationModel
 
 KINDS = ("gpu", "tpu", "cpu", "brain", "system")
 PRECISIONS = ("fp64", "fp32", "tf32", "bf16", "fp16", "fp8", "int8", "int4")
@@ -32,18 +34,45 @@ PUE_BOUNDS = (1.0, 3.0)
 class Power:
     tdp_w: float | None
     average_w: float
-    average_range_w: tuple[float, float]
+    average_range_w: tuple[float, float]   # the stated interval of the average draw
     includes_host: bool
     host_share_w: float
     source: str
+    fit_group: str | None = None           # the measured-draw fit it comes from (power_fit.GROUPS)
+    tdp_source: str = ""                   # with fit_group: the TDP's own source
 
 
 @dataclass(frozen=True)
 class Utilization:
-    default: float
-    range: tuple[float, float]
+    """Whole-run utilisation of a device: fitted on its family's published runs
+    (``family``), borrowed from the nearest family with a wider spread (``prior_from``), or
+    stated in the profile (``default`` and ``range``: the brain, calibrated profiles)."""
+
     basis: str
     source: str
+    default: float | None = None            # explicit value; or the fit's centre at 1e22 FLOPs
+    range: tuple[float, float] | None = None  # explicit interval; or the fit's interval at 1e22 FLOPs
+    family: str | None = None               # the fitted family used ("pooled": all families)
+    borrowed: bool = False                  # True: no runs on this device, a neighbour's fit is used
+    model: UtilizationModel | None = None   # the fit (None: explicit, or the fit was not loaded)
+    release_year: int | None = None         # the device's (a covariate of the fit)
+
+    @property
+    def fitted(self) -> bool:
+        return self.family is not None
+
+    def predict(self, flops: float | None = None, year: int | None = None) -> Prediction:
+        """Centre and stated interval for a run of ``flops`` FLOPs in ``year`` (None: unknown,
+        averaged over the fitted runs)."""
+        if self.family is None:
+            lo, hi = self.range
+            half = max(math.log(self.default / lo), math.log(hi / self.default))
+            return Prediction(self.default, lo, hi, DEFAULT_LEVEL, half, "explicit", 0, False)
+        if self.model is None:
+            raise ProfileError(self.source, "utilization.family", "the utilisation fit is not loaded",
+                               "load profiles with the fit (estimator/data/utilization_fit.json)")
+        return self.model.predict(None if self.family == POOLED else self.family, flops, year=year,
+                                  release_year=self.release_year, borrowed=self.borrowed)
 
 
 @dataclass(frozen=True)
@@ -156,10 +185,104 @@ class _Reader:
         return (low, high)
 
 
-def profile_from_dict(data: Mapping[str, Any], source: str) -> HardwareProfile:
+UTILIZATION_KEYS = {"family", "prior_from", "default", "range", "basis", "source"}
+FIT_FILE = "estimator/data/utilization_fit.json"
+FITTED_BASIS = "whole-run model-FLOPs goodput fitted on this family's published runs (profiles/README.md)"
+
+
+POWER_KEYS = {"tdp_w", "fit", "average_w", "average_range_w", "includes_host", "host_share_w", "source"}
+POWER_FIT_FILE = "estimator/data/measured_power.csv"
+
+
+def _power(r: "_Reader", pw: Mapping[str, Any], fits: Mapping[str, RatioFit] | None) -> Power:
+    """[power]: ``fit = "<group>"`` with ``tdp_w`` (average and range from the measured-draw fit),
+    or an explicit ``average_w`` with ``average_range_w`` and ``includes_host``."""
+    tdp = r.number(pw, "tdp_w", "power.tdp_w", POWER_W_BOUNDS, required=False)
+    if "fit" in pw:
+        group = r.text(pw, "fit", "power.fit")
+        if group not in GROUPS:
+            r.fail("power.fit", f"'{group}' is not a measured-power group", f"use one of {', '.join(GROUPS)}")
+        for key in ("average_w", "average_range_w", "includes_host", "host_share_w"):
+            if key in pw:
+                r.fail(f"power.{key}", "given together with power.fit", f"drop {key}: the fit sets it, or drop fit")
+        if tdp is None:
+            r.fail("power.tdp_w", "power.fit needs the device's TDP", "add tdp_w = <W> from the datasheet")
+        src = r.text(pw, "source", "power.source")
+        if fits is None or group not in fits:
+            r.fail("power.fit", f"no fit for group '{group}' is loaded", f"load profiles with the fits of {POWER_FIT_FILE}")
+        f = fits[group]
+        chip = fits.get("gpu-chip")
+        includes_host = group.endswith("-system")
+        # the host's part of a system-level draw: the system fit's centre less the chip-only fit's
+        host = (f.center - chip.center) * tdp if (group == "gpu-system" and chip is not None and chip.center < f.center) else 0.0
+        return Power(tdp, f.center * tdp, (f.low * tdp, f.high * tdp), includes_host, host,
+                     f"average {f.describe()}; TDP: {src}"
+                     + (f"; host share {host:.0f} W = (system − chip-only fit centre) × TDP" if host else ""), group, src)
+    avg = r.number(pw, "average_w", "power.average_w", POWER_W_BOUNDS)
+    avg_range = r.pair(pw, "average_range_w", "power.average_range_w", POWER_W_BOUNDS) or (avg, avg)
+    if not avg_range[0] <= avg <= avg_range[1]:
+        r.fail("power.average_range_w", f"[{avg_range[0]:g}, {avg_range[1]:g}] does not contain average_w = {avg:g}",
+               "widen the range or correct average_w")
+    includes_host = pw.get("includes_host")
+    if not isinstance(includes_host, bool):
+        r.fail("power.includes_host", f"expected true or false, got {includes_host!r}",
+               "say whether average_w includes the host's share (CPU, memory, network): true or false")
+    host_share = r.number(pw, "host_share_w", "power.host_share_w", required=False, allow_zero=True) or 0.0
+    if host_share and not includes_host:
+        r.fail("power.host_share_w", "a host share is given but includes_host = false", "set includes_host = true or drop host_share_w")
+    if host_share >= avg:
+        r.fail("power.host_share_w", f"{host_share:g} W is not below average_w = {avg:g} W", "the host share is part of average_w")
+    return Power(tdp, avg, avg_range, includes_host, host_share, r.text(pw, "source", "power.source"))
+
+
+# The fit's centre shown for a device (profiles list, placeholders): at 1e22 FLOPs, year unknown.
+DISPLAY_FLOPS = 1e22
+
+
+def _utilization(r: "_Reader", ut: Mapping[str, Any], model: UtilizationModel | None,
+                 release_year: int | None) -> Utilization:
+    """[utilization]: ``family`` (fitted), ``prior_from`` (a neighbour's fit, widened) or an
+    explicit ``default`` with its ``range``."""
+    forms = [k for k in ("family", "prior_from", "default") if k in ut]
+    if len(forms) != 1:
+        r.fail("utilization", f"give exactly one of family, prior_from or default (got {', '.join(forms) or 'none'})",
+               f"write family = \"a100\" for a device with runs in {FIT_FILE}, prior_from = \"h100\" for one "
+               "without, or default = 0.3 with range = [low, high] for a stated value")
+    if "default" in ut:
+        u_default = r.number(ut, "default", "utilization.default", (0.0, 1.0))
+        u_range = r.pair(ut, "range", "utilization.range", (0.0, 1.0)) or (u_default, u_default)
+        if not u_range[0] <= u_default <= u_range[1]:
+            r.fail("utilization.range", f"[{u_range[0]:g}, {u_range[1]:g}] does not contain default = {u_default:g}",
+                   "make the range contain the default")
+        return Utilization(r.text(ut, "basis", "utilization.basis"), r.text(ut, "source", "utilization.source"),
+                           default=u_default, range=u_range)
+    key = forms[0]
+    family = r.text(ut, key, f"utilization.{key}")
+    borrowed = key == "prior_from"
+    if model is not None:
+        known = sorted(model.families) + ([POOLED] if borrowed else [])
+        if family not in known:
+            r.fail(f"utilization.{key}", f"'{family}' is not a fitted family",
+                   f"use one of {', '.join(known)} (families with runs in {FIT_FILE})")
+    # a borrowed fit must say why that neighbour; a fitted family may add a note
+    basis = r.text(ut, "basis", "utilization.basis", required=borrowed) or FITTED_BASIS
+    u = Utilization(basis, FIT_FILE, family=family, borrowed=borrowed, model=model, release_year=release_year)
+    if model is None:
+        return u
+    at_ref = u.predict(DISPLAY_FLOPS)
+    return Utilization(basis, FIT_FILE, default=at_ref.center, range=(at_ref.low, at_ref.high),
+                       family=family, borrowed=borrowed, model=model, release_year=release_year)
+
+
+def profile_from_dict(data: Mapping[str, Any], source: str,
+                      utilization_model: UtilizationModel | None = None,
+                      power_fits: Mapping[str, RatioFit] | None = None) -> HardwareProfile:
     """Validate one profile's data and build a HardwareProfile.
 
     ``source`` names where the data came from (a file path) for the error messages.
+    ``utilization_model`` is the fit that ``[utilization] family`` refers to; without it a
+    fitted profile loads, but cannot predict its utilisation (used by the fit itself).
+    ``power_fits`` are the measured-draw fits that ``[power] fit`` refers to.
     """
     if not isinstance(data, Mapping):
         raise ProfileError(source, "(file)", "not a table of fields", "write the profile as TOML key = value pairs")
@@ -208,32 +331,9 @@ def profile_from_dict(data: Mapping[str, Any], source: str) -> HardwareProfile:
     bandwidth = r.number(mem, "bandwidth_gb_per_s", "memory.bandwidth_gb_per_s", BANDWIDTH_GB_PER_S_BOUNDS, required=False)
     memory_source = r.text(mem, "source", "memory.source")
 
-    pw = r.table("power")
-    tdp = r.number(pw, "tdp_w", "power.tdp_w", POWER_W_BOUNDS, required=False)
-    avg = r.number(pw, "average_w", "power.average_w", POWER_W_BOUNDS)
-    avg_range = r.pair(pw, "average_range_w", "power.average_range_w", POWER_W_BOUNDS) or (avg, avg)
-    if not avg_range[0] <= avg <= avg_range[1]:
-        r.fail("power.average_range_w", f"[{avg_range[0]:g}, {avg_range[1]:g}] does not contain average_w = {avg:g}",
-               "widen the range or correct average_w")
-    includes_host = pw.get("includes_host")
-    if not isinstance(includes_host, bool):
-        r.fail("power.includes_host", f"expected true or false, got {includes_host!r}",
-               "say whether average_w includes the host's share (CPU, memory, network): true or false")
-    host_share = r.number(pw, "host_share_w", "power.host_share_w", required=False, allow_zero=True) or 0.0
-    if host_share and not includes_host:
-        r.fail("power.host_share_w", "a host share is given but includes_host = false", "set includes_host = true or drop host_share_w")
-    if host_share >= avg:
-        r.fail("power.host_share_w", f"{host_share:g} W is not below average_w = {avg:g} W", "the host share is part of average_w")
-    power = Power(tdp, avg, avg_range, includes_host, host_share, r.text(pw, "source", "power.source"))
+    power = _power(r, r.table("power"), power_fits)
 
-    ut = r.table("utilization")
-    u_default = r.number(ut, "default", "utilization.default", (0.0, 1.0))
-    u_range = r.pair(ut, "range", "utilization.range", (0.0, 1.0)) or (u_default, u_default)
-    if not u_range[0] <= u_default <= u_range[1]:
-        r.fail("utilization.range", f"[{u_range[0]:g}, {u_range[1]:g}] does not contain default = {u_default:g}",
-               "make the range contain the default")
-    utilization = Utilization(u_default, u_range, r.text(ut, "basis", "utilization.basis"),
-                              r.text(ut, "source", "utilization.source"))
+    utilization = _utilization(r, r.table("utilization"), utilization_model, None if year is None else int(year))
 
     pr = r.table("price")
     price_value = r.number(pr, "usd_per_device_hour", "price.usd_per_device_hour", PRICE_USD_PER_HOUR_BOUNDS,

@@ -14,7 +14,9 @@ Either way the predicted loss is the fitted L(N, D) at the chosen point.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 
@@ -167,17 +169,10 @@ class BudgetResult:
                 "per_flop": self.per_flop, **self.model.to_dict(), "flops": self.flops}
 
 
-def flops_for_budget(reference: Estimate, kind: str, budget: float) -> tuple[float, float]:
-    """(FLOPs, budget units per FLOP) from an estimate of any FLOP count on the chosen hardware.
-
-    The estimator is linear in FLOPs when time comes from FLOPs (time, energy, CO₂e and cost
-    all scale with FLOPs ÷ (peak × utilisation)), so the budget buys budget ÷ (units per FLOP)."""
-    if kind not in BUDGET_KINDS:
-        raise InputError(f"budget kind must be one of {', '.join(BUDGET_KINDS)}, got {kind!r}")
-    v.require_positive(f"budget ({BUDGET_KINDS[kind][2]})", budget)
+def _per_flop(reference: Estimate, kind: str) -> float:
+    key, scale, unit = BUDGET_KINDS[kind]
     if not reference.flops:
         raise InputError("the reference estimate needs a FLOP count (not a known run's hours)")
-    key, scale, unit = BUDGET_KINDS[kind]
     spent = getattr(reference, key)
     if spent is None:
         raise InputError(f"{reference.hardware_id} has no price: give a price per device-hour or per kWh "
@@ -185,13 +180,44 @@ def flops_for_budget(reference: Estimate, kind: str, budget: float) -> tuple[flo
     if spent <= 0:
         raise InputError(f"on {reference.hardware_id} with this setting a FLOP costs no {unit} "
                          "(zero carbon intensity or price): every budget buys unlimited compute")
-    per_flop = spent * scale / reference.flops
-    return budget / per_flop, per_flop
+    return spent * scale / reference.flops
 
 
-def model_for_budget(reference: Estimate, kind: str, budget: float, method: str = "tokens-per-param",
+# The budget solver stops when the FLOPs change by less than this fraction (far below the
+# 3 significant figures shown); the map contracts (see flops_for_budget), so it converges fast.
+BUDGET_REL_TOL = 1e-9
+BUDGET_MAX_STEPS = 100
+
+
+def flops_for_budget(estimate_at: Callable[[float], Estimate], kind: str, budget: float,
+                     start_flops: float) -> tuple[float, float]:
+    """(FLOPs, budget units per FLOP at those FLOPs): the FLOP count whose estimate spends
+    exactly ``budget`` on the chosen hardware. ``estimate_at(flops)`` is the estimate of a run of
+    that many FLOPs.
+
+    Cost, energy and CO₂e are FLOPs ÷ (peak × utilisation) × fixed factors; the fitted
+    utilisation grows slowly with FLOPs (profiles/README.md), so the spend grows a little less
+    than linearly. Fixed-point iteration F ← budget ÷ (units per FLOP at F) converges because a
+    change of F moves the units per FLOP by a power of F well below 1."""
+    if kind not in BUDGET_KINDS:
+        raise InputError(f"budget kind must be one of {', '.join(BUDGET_KINDS)}, got {kind!r}")
+    v.require_positive(f"budget ({BUDGET_KINDS[kind][2]})", budget)
+    flops = float(start_flops)
+    for _ in range(BUDGET_MAX_STEPS):
+        per_flop = _per_flop(estimate_at(flops), kind)
+        new = budget / per_flop
+        if not math.isfinite(new) or new <= 0:
+            raise InputError(f"a budget of {budget:g} {BUDGET_KINDS[kind][2]} gives no finite FLOP count")
+        if abs(new / flops - 1) < BUDGET_REL_TOL:
+            return new, per_flop
+        flops = new
+    raise InputError(f"the FLOPs for a budget of {budget:g} {BUDGET_KINDS[kind][2]} did not settle")
+
+
+def model_for_budget(estimate_at: Callable[[float], Estimate], kind: str, budget: float, start_flops: float,
+                     method: str = "tokens-per-param",
                      tokens_per_param: float = CHINCHILLA_TOKENS_PER_PARAM) -> BudgetResult:
-    """The compute-optimal model a budget in USD, kWh or t CO₂e buys on the reference's hardware."""
-    flops, per_flop = flops_for_budget(reference, kind, budget)
+    """The compute-optimal model a budget in USD, kWh or t CO₂e buys (see flops_for_budget)."""
+    flops, per_flop = flops_for_budget(estimate_at, kind, budget, start_flops)
     return BudgetResult(kind, float(budget), BUDGET_KINDS[kind][2], per_flop, flops,
-                        chinchilla(flops, method, tokens_per_param), reference.hardware_id)
+                        chinchilla(flops, method, tokens_per_param), estimate_at(flops).hardware_id)

@@ -3,6 +3,7 @@
 J_PER_KWH = 3.6e6  # 1 kWh = 1000 W × 3600 s (exact)
 S_PER_HOUR = 3600.0  # exact
 S_PER_DAY = 86_400.0  # exact
+HOURS_PER_DAY = 24.0  # exact
 HOURS_PER_YEAR = 8766.0  # Julian year, 365.25 d × 24 h (exact); Lambda's "355 GPU-years" uses it
 S_PER_YEAR = HOURS_PER_YEAR * S_PER_HOUR
 W_PER_KW = 1e3

@@ -76,3 +76,14 @@ def _show(value):
             return repr(value)
         return repr(v) if not math.isnan(v) else "NaN"
     return "an array with out-of-range values"
+
+
+# A run's year: from the first electronic computers to well past any plan (a typo guard).
+YEAR_BOUNDS = (1940, 2100)
+
+
+def require_year(value) -> int:
+    arr = _as_array("year", value)
+    if arr.ndim != 0 or not np.isfinite(arr) or float(arr) != int(arr) or not YEAR_BOUNDS[0] <= float(arr) <= YEAR_BOUNDS[1]:
+        raise InputError(f"year must be a whole year between {YEAR_BOUNDS[0]} and {YEAR_BOUNDS[1]}, got {_show(value)}")
+    return int(arr)

@@ -44,7 +44,7 @@ def test_app_registers_the_pages():
         pytest.skip("this Streamlit's AppTest does not expose the registered pages")
     titles = {p["page_name"] for p in at._registered_pages.values()}
     assert titles == {"Estimate", "Compare hardware", "Profiles & sources", "Calibrate", "Limits of scale",
-                      "Inference & compression"}
+                      "Inference & compression", "Accuracy"}
 
 
 def test_compare_page_numbers_are_the_cores():

@@ -11,6 +11,7 @@ from estimator.calibrate import (Throughput, achieved_flops_per_s, calibrated_pr
 from estimator.datafiles import default_profiles
 from estimator.errors import InputError, MeasurementError
 from estimator.measure.base import Measurement
+from estimator.datafiles import load_power_fits, load_utilization_model
 from estimator.profile import profile_from_dict
 
 CPU = default_profiles().get("cpu-server-2s-epyc")  # fp32 peak 7.0656e12, fp64 3.5328e12
@@ -44,7 +45,11 @@ def test_achieved_flops_per_s():
 @pytest.mark.parametrize("pid", sorted(default_profiles().profiles))
 def test_profile_to_dict_round_trips(pid):
     p = default_profiles().profiles[pid]
-    assert profile_from_dict(profile_to_dict(p), p.source_file) == p
+    assert profile_from_dict(profile_to_dict(p), p.source_file, load_utilization_model(), load_power_fits()) == p
+    # a snapshot stands alone: it loads without the fits and gives the same numbers
+    snap = profile_from_dict(profile_to_dict(p, snapshot=True), p.source_file)
+    assert snap.power.average_w == p.power.average_w and snap.power.average_range_w == p.power.average_range_w
+    assert snap.utilization.default == p.utilization.default
 
 
 def test_calibrated_profile_numbers_and_sources():

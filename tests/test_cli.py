@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from estimator.datafiles import default_profiles
+
 from estimator import api
 from estimator.cli import main
 from estimator.datafiles import PROFILES_DIR
@@ -47,7 +49,9 @@ def test_hours_make_flops_optional(capsys):
     data = json.loads(out)
     assert code == 0 and data["flops"] is None
     assert data["device_hours"] == 80.0
-    assert data["energy_kwh"] == pytest.approx(80 * 0.4 * 1.1)
+    a100 = default_profiles().get("a100-sxm-80gb")
+    assert data["energy_kwh"] == pytest.approx(80 * a100.power.average_w / 1000 * 1.1)
+    assert data["utilization"] is None  # the time was given: no utilisation is used
 
 
 @pytest.mark.parametrize("fmt, needle", [("csv", "wall_clock_s,"), ("markdown", "| Training time |"),
@@ -137,8 +141,13 @@ def test_presets_profiles_validate(capsys):
     code, out, _ = cli(capsys, "profiles", "validate")
     assert code == 0 and out.count("ok:") >= 17
     code, out, _ = cli(capsys, "validate", "--format", "json")
-    rows = {r["run"]: r for r in json.loads(out)}
-    assert rows["gpt3-175b"]["in range"] == "yes" and rows["gpt3-175b"]["energy err"] == "+0.2%"
+    doc = json.loads(out)
+    checks = {r["run"]: r for r in doc["energy_checks"]}
+    gpt3 = checks["gpt3-175b"]
+    # 3.552e6 GPU-h × 330 W × PUE 1.1 = 1,289 MWh against the published 1,287 MWh (+0.2%)
+    assert gpt3["energy_kwh_from_published_hours"] / gpt3["published_energy_kwh"] - 1 == pytest.approx(0.0018, abs=5e-4)
+    runs = {r["run"]: r for r in doc["runs"]}
+    assert runs["gpt3-175b"]["published_device_hours"] == pytest.approx(3.552e6)
 
 
 def test_alphago_vs_brain(capsys):

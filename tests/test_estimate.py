@@ -29,38 +29,49 @@ def test_lambda_preset_python_api():
 
 
 def test_gpt3_patterson_from_flops(profiles):
-    s = Scenario(flops=3.14e23, devices=10000, power_w=330, pue=1.1, carbon_intensity_g_per_kwh=429)
-    e = estimate(s, profiles["v100-sxm2"])
-    device_hours = 3.14e23 / (125e12 * 0.20) / 3600
+    s = Scenario(flops=3.14e23, devices=10000, power_w=330, pue=1.1, carbon_intensity_g_per_kwh=429, year=2020)
+    p = profiles["v100-sxm2"]
+    e = estimate(s, p)
+    util = p.utilization.predict(3.14e23, 2020).center
+    device_hours = 3.14e23 / (125e12 * util) / 3600
     assert e.device_hours == pytest.approx(device_hours)
     assert e.wall_clock_s == pytest.approx(device_hours * 3600 / 10000)
     assert e.energy_kwh == pytest.approx(device_hours * 0.330 * 1.1)
     assert e.co2e_kg == pytest.approx(e.energy_kwh * 0.429)
-    assert e.cost_usd == pytest.approx(device_hours * 1.48)
-    # published: 1,287 MWh and 552 t (Patterson et al. 2021, Table 4)
-    assert e.energy_kwh == pytest.approx(1287e3, rel=0.03)
-    assert e.co2e_kg == pytest.approx(552.1e3, rel=0.03)
+    assert e.cost_usd == pytest.approx(device_hours * p.price.usd_per_device_hour)
+    # published: 1,287 MWh and 552 t (Patterson et al. 2021, Table 4), inside the stated ranges
+    assert e.range["energy_kwh"][0] <= 1287e3 <= e.range["energy_kwh"][1]
+    assert e.range["co2e_kg"][0] <= 552.1e3 <= e.range["co2e_kg"][1]
     assert energy(1287e3) == "1.29 GWh" and co2e(552.1e3) == "552 t CO₂e"
 
 
-def test_range_from_profile_utilization_and_power(profiles):
+def test_range_is_the_utilisation_interval_and_power_in_quadrature(profiles):
     p = profiles["a100-sxm-80gb"]
     e = estimate(Scenario(flops=1e22, devices=64), p)
+    u = p.utilization.predict(1e22)
     lo, hi = e.range["device_hours"]
-    assert lo == pytest.approx(1e22 / (312e12 * p.utilization.range[1]) / 3600)
-    assert hi == pytest.approx(1e22 / (312e12 * p.utilization.range[0]) / 3600)
+    assert lo == pytest.approx(1e22 / (312e12 * u.high) / 3600)
+    assert hi == pytest.approx(1e22 / (312e12 * u.low) / 3600)
+    h_u = math.log(u.high / u.center)
+    h_p = math.log(p.power.average_range_w[1] / p.power.average_w)
     elo, ehi = e.range["energy_kwh"]
-    assert elo == pytest.approx(lo * p.power.average_range_w[0] / 1000 * p.pue)
-    assert ehi == pytest.approx(hi * p.power.average_range_w[1] / 1000 * p.pue)
+    assert (elo, ehi) == pytest.approx((e.energy_kwh / math.exp(math.hypot(h_u, h_p)),
+                                        e.energy_kwh * math.exp(math.hypot(h_u, h_p))))
     for key in ("wall_clock_s", "device_hours", "energy_kwh", "co2e_kg", "cost_usd"):
         low, high = e.range[key]
-        assert low <= getattr(e, key) <= high
+        assert low < getattr(e, key) < high
+        assert math.sqrt(low * high) == pytest.approx(getattr(e, key))  # the point is the interval's middle
 
 
-def test_user_utilization_and_power_have_no_profile_range(profiles):
-    e = estimate(Scenario(flops=1e22, utilization=0.5, power_w=500), profiles["h100-sxm"])
-    assert e.range["device_hours"][0] == pytest.approx(e.range["device_hours"][1])
-    assert e.range["energy_kwh"][0] == pytest.approx(e.energy_kwh)
+def test_user_power_is_exact_and_user_utilisation_keeps_the_fitted_spread(profiles):
+    p = profiles["h100-sxm"]
+    e = estimate(Scenario(flops=1e22, utilization=0.5, power_w=500), p)
+    u = p.utilization.predict(1e22)
+    h_u = math.log(u.high / u.center)
+    assert e.device_hours == pytest.approx(1e22 / (989e12 * 0.5) / 3600)
+    assert math.log(e.range["device_hours"][1] / e.device_hours) == pytest.approx(h_u)
+    # power given: the energy interval is the utilisation's alone
+    assert math.log(e.range["energy_kwh"][1] / e.energy_kwh) == pytest.approx(h_u)
 
 
 def test_brain_peak_range_drives_time_range(profiles):
@@ -80,14 +91,16 @@ def test_hours_given_time_from_run(profiles):
 
 
 def test_device_hours_given(profiles):
-    e = estimate(Scenario(device_hours=1000, devices=10), profiles["h100-sxm"])
+    p = profiles["h100-sxm"]
+    e = estimate(Scenario(device_hours=1000, devices=10), p)
     assert e.wall_clock_s == pytest.approx(100 * 3600)
-    assert e.energy_kwh == pytest.approx(1000 * 0.7 * 1.1)
+    assert e.energy_kwh == pytest.approx(1000 * p.power.average_w / 1000 * 1.1)
+    assert e.range["device_hours"] == pytest.approx((1000, 1000))  # a known run's time is exact
 
 
 def test_params_tokens_and_recompute(profiles):
-    a = estimate(Scenario(params=7e9, tokens=1e12), profiles["h100-sxm"])
-    b = estimate(Scenario(params=7e9, tokens=1e12, recompute=True), profiles["h100-sxm"])
+    a = estimate(Scenario(params=7e9, tokens=1e12, utilization=0.4), profiles["h100-sxm"])
+    b = estimate(Scenario(params=7e9, tokens=1e12, recompute=True, utilization=0.4), profiles["h100-sxm"])
     assert a.flops == pytest.approx(4.2e22)
     assert b.flops == pytest.approx(5.6e22)
     assert b.device_hours / a.device_hours == pytest.approx(8 / 6)
@@ -109,14 +122,16 @@ def test_default_intensity_is_world_average(profiles):
     assert e.co2e_kg == pytest.approx(e.energy_kwh * 0.475)
     a = {x.name: x for x in e.assumptions}
     assert a["carbon_intensity_g_per_kwh"].origin == "default"
-    assert a["utilization"].origin == "profile:h100-sxm"
+    assert a["utilization"].origin == "fit:h100"
 
 
 def test_energy_breakdown_sums(profiles):
     e = estimate(Scenario(flops=1e22, devices=8), profiles["v100-sxm2"])
     b = e.breakdown
     assert b.devices_kwh + b.host_kwh + b.facility_kwh == pytest.approx(e.energy_kwh)
-    assert b.host_kwh == pytest.approx(e.energy_kwh / 1.1 * 105 / 330)
+    p = profiles["v100-sxm2"]
+    assert b.host_kwh == pytest.approx(e.energy_kwh / 1.1 * p.power.host_share_w / p.power.average_w)
+    assert 0 < b.host_kwh < b.devices_kwh
     assert b.facility_kwh == pytest.approx(e.energy_kwh * (1 - 1 / 1.1))
 
 

@@ -60,7 +60,7 @@ def test_energy_cost_co2e_follow_the_estimator():
     r = inference(BASE, A100)
     device_hours = 1e6 * 14e9 / 2039e9 / 3600
     assert r.estimate.device_hours == pytest.approx(device_hours)
-    assert r.energy_kwh == pytest.approx(device_hours * 400 * 1.1 / 1000)   # A100 400 W, PUE 1.1
+    assert r.energy_kwh == pytest.approx(device_hours * A100.power.average_w * 1.1 / 1000)   # A100, PUE 1.1
     assert r.co2e_kg == pytest.approx(r.energy_kwh * 0.475)                 # world-average 475 g/kWh
     assert r.cost_usd == pytest.approx(device_hours * 3.43)                 # AWS p4de per GPU-hour
     assert r.per_token("energy_kwh") == pytest.approx(r.energy_kwh / 1e6)

@@ -51,11 +51,13 @@ def _write(tmp_path: Path, name: str, text: str) -> Path:
 @pytest.mark.parametrize("old, new, field, fix", [
     ("bf16 = 9.89e14", "bf16 = 989", "peak_flops_per_s.bf16", "unit"),
     ("bf16 = 9.89e14", 'bf16 = "989 TFLOPS"', "peak_flops_per_s.bf16", "plain number"),
-    ("default = 0.34", "default = 1.7", "utilization.default", "unit"),
+    ('family = "h100"', 'family = "h999"', "utilization.family", "use one of"),
+    ('family = "h100"', 'family = "h100"\ndefault = 0.3', "utilization", "write family"),
     ("pue = 1.1", "pue = 0.8", "datacenter.pue", ""),
     ('kind = "gpu"', 'kind = "gpus"', "kind", "one of"),
-    ("includes_host = false", "", "power.includes_host", "host"),
-    ("average_w = 700.0", "average_w = 900.0", "power.average_range_w", "widen"),
+    ('fit = "gpu-system"', 'fit = "gpu-sys"', "power.fit", "use one of"),
+    ('fit = "gpu-system"', 'fit = "gpu-system"\naverage_w = 900.0', "power.average_w", "drop"),
+    ("tdp_w = 700.0", "", "power.tdp_w", "datasheet"),
     ('default_precision = "bf16"', 'default_precision = "fp4"', "default_precision", "use one of"),
     ('name = "NVIDIA H100 SXM 80GB"', 'name = "x"\npower_draw = 3', "power_draw", ""),
 ])

@@ -36,9 +36,9 @@ def test_energy_proportional_to_device_hours(h, dh, k, d):
 
 
 @given(hw, flops, factor)
-def test_cost_and_co2e_scale_linearly_with_flops(h, f, k):
-    a = estimate(Scenario(flops=f), PROFILES[h])
-    b = estimate(Scenario(flops=f * k), PROFILES[h])
+def test_cost_and_co2e_scale_linearly_with_flops_at_a_given_utilisation(h, f, k):
+    a = estimate(Scenario(flops=f, utilization=0.3), PROFILES[h])
+    b = estimate(Scenario(flops=f * k, utilization=0.3), PROFILES[h])
     assert b.cost_usd == pytest.approx(a.cost_usd * k, rel=1e-9)
     assert b.co2e_kg == pytest.approx(a.co2e_kg * k, rel=1e-9)
 
@@ -80,3 +80,12 @@ def test_sweep_rejects_bad_arrays():
     with pytest.raises(InputError, match="finite"):
         sweep(flops=np.array([1e20, np.nan]), peak_flops_per_s=1e14, utilization=0.3, devices=1,
               power_w=300, pue=1.1, carbon_intensity_g_per_kwh=400)
+
+
+@given(st.sampled_from(sorted(p for p in PROFILES if PROFILES[p].utilization.fitted)), flops, st.floats(1.01, 10.0))
+def test_fitted_cost_grows_with_flops_but_never_faster(h, f, k):
+    """The fitted utilisation rises (or stays) with FLOPs: cost per FLOP never rises."""
+    a = estimate(Scenario(flops=f), PROFILES[h])
+    b = estimate(Scenario(flops=f * k), PROFILES[h])
+    assert a.cost_usd is None or a.cost_usd < b.cost_usd <= a.cost_usd * k * (1 + 1e-9)
+    assert a.co2e_kg < b.co2e_kg <= a.co2e_kg * k * (1 + 1e-9)

@@ -81,10 +81,14 @@ def test_budget_buys_what_it_pays_for(kind, budget, key, scale):
 
 
 def test_budget_in_dollars_uses_the_profile_price():
-    res, _ = limits.budget_model("usd", 6.88, "h100-sxm")  # one H100-hour at $6.88
-    h100 = limits.estimate_flops(1e20, "h100-sxm")
-    flops_per_hour = 1e20 / h100.device_hours
-    assert res.flops == pytest.approx(flops_per_hour, rel=1e-9)
+    res, est = limits.budget_model("usd", 6.88, "h100-sxm")  # one H100-hour at $6.88
+    assert est.device_hours == pytest.approx(1.0, rel=1e-9)
+    assert res.flops == pytest.approx(est.flops, rel=1e-9)
+    # the fitted utilisation grows with FLOPs (inside the fitted range, 1e19–4e25 FLOPs):
+    # a 10× budget buys more than 10× the FLOPs
+    big, _ = limits.budget_model("usd", 1e6, "h100-sxm")
+    big10, _ = limits.budget_model("usd", 1e7, "h100-sxm")
+    assert 10 < big10.flops / big.flops < 10 ** 1.2
 
 
 def test_budget_errors():
@@ -132,8 +136,11 @@ def test_diminishing_cost_scales_with_the_multiplier():
     m = rep.result.compute_multiplier
     assert rep.result.base_flops == pytest.approx(dm.RESNET50_IMAGENET_FLOPS)
     assert dm.RESNET50_IMAGENET_FLOPS == pytest.approx(2.63e18, rel=0.01)
+    u_base, u_target = rep.base.utilization.value, rep.target.utilization.value
     for key in ("wall_clock_s", "energy_kwh", "co2e_kg", "cost_usd"):
-        assert getattr(rep.target, key) == pytest.approx(m * getattr(rep.base, key), rel=1e-9)
+        assert getattr(rep.target, key) == pytest.approx(m * getattr(rep.base, key) * u_base / u_target, rel=1e-9)
+    fixed = limits.diminishing_report(11.5, 5.0, 0.072, hardware="a100-sxm-80gb", setting={"utilization": 0.3})
+    assert fixed.target.cost_usd == pytest.approx(m * fixed.base.cost_usd, rel=1e-9)
     preset = limits.diminishing_report(11.5, 5.0, 0.072, base_preset="gpt3-175b")
     assert preset.result.base_flops == 3.14e23 and preset.base.hardware_id == "v100-sxm2"
     with pytest.raises(InputError, match="FLOPs"):

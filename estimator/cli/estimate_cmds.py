@@ -10,10 +10,11 @@ from ..errors import InputError
 from ..export import FORMATS, LABELS, render
 from ..estimate import RESULT_KEYS
 from ..profile import PRECISIONS
+from ..validation import require_year
 
 SCENARIO_ARGS = ("flops", "params", "tokens", "recompute", "devices", "utilization", "precision", "hours",
                  "device_hours", "power_w", "pue", "carbon_intensity_g_per_kwh", "price_usd_per_device_hour",
-                 "electricity_usd_per_kwh")
+                 "electricity_usd_per_kwh", "year")
 
 
 def add_workload_args(p, hardware_required=False):
@@ -37,6 +38,8 @@ def add_workload_args(p, hardware_required=False):
     s.add_argument("--devices", type=float, help="number of devices (default 1)")
     s.add_argument("--utilization", type=float, help="fraction of peak achieved over the whole run, in (0, 1]")
     s.add_argument("--precision", choices=PRECISIONS, help="precision whose peak is used")
+    s.add_argument("--year", type=float, help="year of the run: the utilisation fit uses the years since the "
+                                              "device's release (default: unknown, averaged over the fitted runs)")
     t = s.add_mutually_exclusive_group()
     t.add_argument("--hours", type=float, help="wall-clock hours of a known run (time is taken from it)")
     t.add_argument("--device-hours", type=float, help="device-hours of a known run")
@@ -67,6 +70,8 @@ def scenario_kwargs(args) -> dict:
         if out["flops"] is not None:
             raise InputError("give either --flops or an architecture / generic network, not both")
         out.update(flops=flops, flops_source=how, tokens=None)
+    if out["year"] is not None:
+        out["year"] = require_year(out["year"])
     if out["devices"] is not None:
         d = out["devices"]
         if d != d or d in (float("inf"), float("-inf")) or d < 1 or d != int(d):
@@ -165,31 +170,6 @@ def cmd_profiles(args):
             raise ps.errors[-1]
 
 
-def cmd_validate(args):
-    checks = api.validate_published_runs()
-    rows = []
-    for c in checks:
-        rows.append([c.run, c.hardware_id, c.source, hz.sig(c.published_device_hours),
-                     "n/a" if c.estimated_device_hours != c.estimated_device_hours else hz.sig(c.estimated_device_hours),
-                     "" if c.estimated_device_hours != c.estimated_device_hours else f"{c.device_hours_error:+.0%}",
-                     "" if c.estimated_device_hours != c.estimated_device_hours else ("yes" if c.inside_range else "NO"),
-                     "" if c.published_energy_kwh is None or c.energy_kwh_from_published_hours is None else
-                     f"{c.energy_kwh_from_published_hours / c.published_energy_kwh - 1:+.1%}",
-                     "" if c.published_co2e_kg is None or c.co2e_kg_from_published_hours is None else
-                     f"{c.co2e_kg_from_published_hours / c.published_co2e_kg - 1:+.1%}"])
-    header = ["run", "hardware", "source", "published dev-h", "estimated dev-h", "error", "in range",
-              "energy err", "CO2e err"]
-    if args.format == "json":
-        import json
-        print(json.dumps([dict(zip(header, r)) for r in rows], indent=2))
-        return
-    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
-    for row in [header] + rows:
-        print("  ".join(str(x).ljust(w) for x, w in zip(row, widths)))
-    print("\nestimated dev-h: from FLOPs, hardware and devices alone (profile's default utilisation);"
-          "\nenergy/CO2e err: recomputed from the published device-hours, power, PUE and intensity.")
-
-
 def register(sub):
     p = sub.add_parser("estimate", help="time, device-hours, energy, CO2e and cost of one scenario")
     add_workload_args(p)
@@ -211,7 +191,3 @@ def register(sub):
     p.add_argument("id", nargs="?", help="with show: a profile id or file")
     p.add_argument("files", nargs="*", help="with validate: profile files (default: all in profiles/)")
     p.set_defaults(func=cmd_profiles)
-
-    p = sub.add_parser("validate", help="every published run: estimate vs published, with the error")
-    p.add_argument("--format", choices=("table", "json"), default="table")
-    p.set_defaults(func=cmd_validate)

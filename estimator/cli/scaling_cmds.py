@@ -57,7 +57,9 @@ def setting(args) -> dict:
 
 def _est_dict(e) -> dict:
     return {"hardware": e.hardware_id, "flops": e.flops, "wall_clock_s": e.wall_clock_s,
-            "device_hours": e.device_hours, "energy_kwh": e.energy_kwh, "co2e_kg": e.co2e_kg, "cost_usd": e.cost_usd}
+            "device_hours": e.device_hours, "energy_kwh": e.energy_kwh, "co2e_kg": e.co2e_kg, "cost_usd": e.cost_usd,
+            "range": {k: list(v) for k, v in e.range.items() if k != "flops"}, "range_level": e.level,
+            "utilization": None if e.utilization is None else e.utilization.to_dict()}
 
 
 def _est_rows(e, prefix=""):

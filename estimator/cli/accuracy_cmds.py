@@ -1,0 +1,103 @@
+"""Subcommands: validate (out-of-sample accuracy) and fit-utilization (re-run the fit)."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from .. import accuracy, humanize as hz
+from ..datafiles import UTILIZATION_FIT_PATH
+from ..errors import DataFileError
+from ..profile import DISPLAY_FLOPS
+from ..accuracy import MISS_FACTOR
+from ..utilization_fit import COVARIATES, FACTOR_BANDS
+
+
+def _table(header, rows) -> str:
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
+    return "\n".join("  ".join(str(x).ljust(w) for x, w in zip(row, widths)) for row in [header] + rows)
+
+
+def cmd_validate(args):
+    doc = accuracy.validation_document()
+    if args.format == "json":
+        print(json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False))
+        return
+    level = f"{doc['interval_level']:.0%}"
+    print(f"Device-hours from FLOPs, hardware and devices alone, out of sample: {doc['method']}.")
+    print(f"Model: the fitted utilisation (profiles/README.md). Baseline: {doc['baseline']}.\n")
+    header = ["family", "runs", "median factor", f"{doc['baseline']}", *(f"within {b:g}×" for b in FACTOR_BANDS),
+              f"{level} coverage", "mean width"]
+    rows = []
+    for fam, s in doc["summary"].items():
+        m, b = s["model"], s["baseline"]
+        rows.append([fam, m["n_runs"], f"{m['median_factor']:.2f}×", f"{b['median_factor']:.2f}×",
+                     *(f"{m[f'share_within_{x:g}x']:.0%} ({b[f'share_within_{x:g}x']:.0%})" for x in FACTOR_BANDS),
+                     f"{m['interval_coverage']:.0%}", f"×{m['interval_mean_width_factor']:.2f}"])
+    print(_table(header, rows))
+    print(f"\nmedian factor of the model ÷ the baseline's: {doc['ratio_to_baseline']:.2f} (below 1: the model is better); "
+          f"'within' columns: model (baseline); mean width: geometric mean of the interval's high ÷ low.")
+    ny = doc["without_year"]
+    print(f"Without the run's year (how `estimate` predicts when no --year is given): median factor "
+          f"{ny['median_factor']:.2f}× (ratio {ny['ratio_to_baseline']:.2f}), within 2× {ny['share_within_2x']:.0%}, "
+          f"{level} coverage {ny['interval_coverage']:.0%}, mean width ×{ny['interval_mean_width_factor']:.2f}.")
+    misses = [r for r in doc["runs"] if r["factor"] > MISS_FACTOR]
+    if misses:
+        print(f"\nRuns missed by more than {MISS_FACTOR:g}×:")
+        for r in misses:
+            print(f"  {r['run']} ({r['hardware']}, {r['source']}): predicted {hz.sig(r['predicted_device_hours'])} "
+                  f"device-h, published {hz.sig(r['published_device_hours'])} ({r['factor']:.1f}×) — {r['likely_reason']}")
+    if doc["excluded"]:
+        print("\nLeft out:")
+        for e in doc["excluded"]:
+            print(f"  {e['run']} ({e['source']}): {e['reason']}")
+    print(f"\nAverage power per device, leave-one-out over the measured training runs of each group "
+          f"(estimator/data/measured_power.csv), beside the TDP convention:")
+    rows = [[g, s["n"], f"{s['median_factor']:.2f}×", f"{s['tdp_median_factor']:.2f}×", f"{s['interval_coverage']:.0%}"]
+            for g, s in doc["power_summary"].items()]
+    print(_table(["group", "runs", "median factor", "TDP", f"{level} coverage"], rows))
+    print("\nEnergy and CO2e recomputed from the published device-hours, power, PUE and intensity (arithmetic check):")
+    rows = []
+    for c in doc["energy_checks"]:
+        rows.append([c["run"], c["source"],
+                     "" if c["published_energy_kwh"] is None else
+                     f"{c['energy_kwh_from_published_hours'] / c['published_energy_kwh'] - 1:+.1%}",
+                     "" if c["published_co2e_kg"] is None or c["co2e_kg_from_published_hours"] is None else
+                     f"{c['co2e_kg_from_published_hours'] / c['published_co2e_kg'] - 1:+.1%}"])
+    print(_table(["run", "source", "energy err", "CO2e err"], rows))
+
+
+def cmd_fit(args):
+    runs, model = accuracy.refit()
+    doc = accuracy.fit_document(runs, model)
+    if args.check:
+        try:
+            shipped = json.loads(UTILIZATION_FIT_PATH.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise DataFileError(f"{UTILIZATION_FIT_PATH}: cannot be read ({exc})") from None
+        stale = accuracy.stale_fields(doc, shipped)
+        if stale:
+            raise DataFileError(f"{UTILIZATION_FIT_PATH} differs from a fresh fit in {', '.join(stale[:5])}"
+                                f"{' …' if len(stale) > 5 else ''}; run `{accuracy.FIT_COMMAND}` and commit the file")
+        print(f"ok: {UTILIZATION_FIT_PATH.name} matches a fresh fit of {len(runs.runs)} runs")
+        return
+    accuracy.write_fit(doc)
+    print(f"wrote {UTILIZATION_FIT_PATH} from {len(runs.runs)} runs ({len(runs.excluded)} left out)")
+    slopes = ", ".join(f"{c.slope:+.3f} per unit of {COVARIATES[c.name]}" for c in model.covariates) or "no covariate"
+    print(f"chosen by leave-one-out: {model.spec.label()}; centre ln g = {model.center_log:.3f}; slopes {slopes}; "
+          f"scale {model.scale_log:.3f}, τ {model.tau_log:.3f}")
+    for fam, f in sorted(model.families.items()):
+        p = model.predict(fam, DISPLAY_FLOPS)
+        print(f"  {fam:<8} {f.n_runs:>3} runs  at 1e22 FLOPs, year unknown: {p.center:.3f} ({p.level:.0%} interval "
+              f"{p.low:.3f}–{p.high:.3f})")
+    sys.stdout.flush()
+
+
+def register(sub):
+    p = sub.add_parser("validate", help="out-of-sample accuracy over every run the project holds, beside the 30%% rule")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("fit-utilization", help="re-fit utilisation to the training runs and write estimator/data/utilization_fit.json")
+    p.add_argument("--check", action="store_true", help="only check that the shipped fit matches a fresh one (exit 2 if not)")
+    p.set_defaults(func=cmd_fit)
