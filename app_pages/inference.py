@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from estimator import compression, humanize as hz, inference as inference_core, limits
+from estimator import bounds as B
 from estimator.errors import EstimatorError
 from estimator.estimate import DEFAULT_CARBON_INTENSITY_G_PER_KWH
 from estimator.inference import DEFAULT_TOKENS_PER_QUERY
@@ -24,9 +25,9 @@ DEFAULT_HARDWARE = "a100-sxm-80gb"  # the issue's worked example: 7B at 16 bits 
 DEFAULT_PARAMS = 7e9                # Llama 2 7B (Touvron et al. 2023, arXiv:2307.09288, Table 1)
 DEFAULT_TOKENS = 1e9                # illustrative: a billion generated tokens (2 million 500-token answers)
 # bounds for typed values: the Estimate page's (app_pages/inputs.py) and the core's batch limit
-MAX_PARAMS, MAX_TOKENS = inputs.MAX_PARAMS, inputs.MAX_TOKENS
+MAX_PARAMS, MAX_TOKENS = B.PARAMS.high, B.TOKENS.high
 MAX_BATCH = inference_core.MAX_BATCH
-MAX_GRID_G_PER_KWH, MAX_PRICE = inputs.MAX_GRID_G_PER_KWH, inputs.MAX_PRICE_USD_PER_DEVICE_HOUR
+MAX_GRID_G_PER_KWH, MAX_PRICE = B.CARBON_INTENSITY_G_PER_KWH.high, B.PRICE_USD_PER_DEVICE_HOUR.high
 BITS = ("16", "8", "4")
 LOG = alt.Scale(type="log")
 

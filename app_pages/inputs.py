@@ -20,7 +20,7 @@ import streamlit as st
 from estimator import api
 from estimator.errors import EstimatorError
 from estimator.estimate import DEFAULT_CARBON_INTENSITY_G_PER_KWH
-from estimator.validation import YEAR_BOUNDS
+from estimator import bounds as B
 
 from . import common as c
 
@@ -38,15 +38,7 @@ DEFAULT_FLOPS = 3.14e23
 
 WORKLOADS = ("preset", "params", "flops")
 GRID_BY = ("default", "country", "cloud", "g/kWh")
-# Bounds for typed values; outside them a number is a typo or a tampered URL.
-MAX_DEVICES = 10_000_000        # 10 million devices: beyond any cluster built so far
-MAX_FLOPS = 1e32                # ~1e6 × the largest training runs to date (≈5e25 FLOPs, Epoch AI 2024)
-MAX_PARAMS = 1e16               # ~1e4 × the largest dense models published (≈1e12 parameters)
-MAX_TOKENS = 1e17               # ~1e4 × the largest training sets to date (≈1.5e13 tokens, Llama 3, 2024)
-MAX_GRID_G_PER_KWH = 2000.0     # coal plants emit ≈ 1,000 g/kWh (IPCC AR5 WG3 Annex III, Table A.III.2)
-MAX_PRICE_USD_PER_DEVICE_HOUR = 1e5  # profile plausibility bound (estimator/profile.py)
-MAX_ELECTRICITY_USD_PER_KWH = 10.0  # ~25 × the dearest retail tariffs in Europe (≈0.4 USD/kWh, Eurostat 2023)
-MAX_POWER_W = 1e8               # profile plausibility bound (estimator/profile.py)
+# Bounds for typed values come from estimator/bounds.py (the core refuses the same values).
 
 
 
@@ -151,15 +143,15 @@ def draw_inputs(main: Any = None) -> ScenarioInputs:
     else:
         preset = None
         if workload == "params":
-            kwargs["params"] = c.url_number("Parameters N", "params", min_value=1.0, max_value=MAX_PARAMS,
+            kwargs["params"] = c.url_number("Parameters N", "params", min_value=B.PARAMS.low, max_value=B.PARAMS.high,
                                             default=DEFAULT_PARAMS, fmt="%.4g", where=side,
                                             help="Model parameters; FLOPs = 6·N·D (Kaplan et al. 2020)")
-            kwargs["tokens"] = c.url_number("Training tokens D", "tokens", min_value=1.0, max_value=MAX_TOKENS,
+            kwargs["tokens"] = c.url_number("Training tokens D", "tokens", min_value=B.TOKENS.low, max_value=B.TOKENS.high,
                                             default=DEFAULT_TOKENS, fmt="%.4g", where=side)
             if c.url_toggle("Activation recomputation (8·N·D)", "recompute", where=side):
                 kwargs["recompute"] = True
         else:
-            kwargs["flops"] = c.url_number("Training FLOPs", "flops", min_value=1.0, max_value=MAX_FLOPS,
+            kwargs["flops"] = c.url_number("Training FLOPs", "flops", min_value=B.FLOPS.low, max_value=B.FLOPS.high,
                                            default=DEFAULT_FLOPS, fmt="%.4g", where=side)
     hardware = hardware_select(preset.hardware if preset else None, where=top) or (
         preset.hardware if preset else DEFAULT_HARDWARE)
@@ -173,26 +165,26 @@ def draw_inputs(main: Any = None) -> ScenarioInputs:
             return f"{_sig(profile_value)}{unit} (profile)"
         return "default"
 
-    kwargs["devices"] = c.url_number("Devices", "devices", min_value=1, max_value=MAX_DEVICES, integer=True,
+    kwargs["devices"] = c.url_number("Devices", "devices", min_value=B.DEVICES.low, max_value=B.DEVICES.high, integer=True,
                                      placeholder=ph("devices") if "devices" in p_in else "1 (default)", where=top,
                                      help="Number of accelerators (or systems) working in parallel")
     side.subheader("Hardware use")
     kwargs["utilization"] = c.url_number(
-        "Utilisation (fraction of peak)", "utilization", min_value=0.001, max_value=1.0, fmt="%.3f", step=0.01,
+        "Utilisation (fraction of peak)", "utilization", min_value=B.UTILIZATION.low, max_value=B.UTILIZATION.high, fmt="%.3f", step=0.01,
         placeholder=ph("utilization", profile.utilization.default if profile else None), where=side,
         help="Model-FLOPs utilisation over the whole run; empty: the preset's or the profile's value")
     kwargs["year"] = c.url_number(
-        "Year of the run", "year", min_value=YEAR_BOUNDS[0], max_value=YEAR_BOUNDS[1], integer=True,
+        "Year of the run", "year", min_value=B.YEAR.low, max_value=B.YEAR.high, integer=True,
         placeholder=f"{p_in['year']} (preset)" if "year" in p_in else "unknown (averaged over the fitted runs)",
         where=side, help="The utilisation fit uses the years since the device's release: software matures after a "
                          "device ships. Empty: the preset's year, or averaged over the fitted runs (a wider range).")
     kwargs["precision"] = c.url_select(
         "Precision", "precision", list(profile.peak_flops_per_s) if profile else [], where=side,
         placeholder=f"{p_in.get('precision') or (profile.default_precision if profile else '')} (default)")
-    kwargs["power_w"] = c.url_number("Power per device (W)", "power_w", min_value=1.0, max_value=MAX_POWER_W,
+    kwargs["power_w"] = c.url_number("Power per device (W)", "power_w", min_value=B.POWER_W.low, max_value=B.POWER_W.high,
                                      fmt="%.4g", placeholder=ph("power_w", profile.power.average_w if profile else None),
                                      where=side, help="Average draw per device over the run")
-    kwargs["pue"] = c.url_number("PUE", "pue", min_value=1.0, max_value=3.0, fmt="%.2f", step=0.01,
+    kwargs["pue"] = c.url_number("PUE", "pue", min_value=B.PUE.low, max_value=B.PUE.high, fmt="%.2f", step=0.01,
                                  placeholder=ph("pue", profile.pue if profile else None), where=side,
                                  help="Data-centre power usage effectiveness (facility energy ÷ IT energy)")
     side.subheader("Grid and price")
@@ -210,13 +202,13 @@ def draw_inputs(main: Any = None) -> ScenarioInputs:
         cloud = c.url_select("Cloud region", "cloud", options, placeholder="e.g. gcp:europe-west1", where=side)
     elif grid_by == "g/kWh":
         kwargs["carbon_intensity_g_per_kwh"] = c.url_number(
-            "Grid intensity (gCO2e/kWh)", "grid", min_value=0.0, max_value=MAX_GRID_G_PER_KWH, fmt="%.4g",
+            "Grid intensity (gCO2e/kWh)", "grid", min_value=B.CARBON_INTENSITY_G_PER_KWH.low, max_value=B.CARBON_INTENSITY_G_PER_KWH.high, fmt="%.4g",
             placeholder=ph("carbon_intensity_g_per_kwh", DEFAULT_CARBON_INTENSITY_G_PER_KWH), where=side)
     kwargs["price_usd_per_device_hour"] = c.url_number(
-        "Price (USD per device-hour)", "price", min_value=0.0, max_value=MAX_PRICE_USD_PER_DEVICE_HOUR, fmt="%.4g",
+        "Price (USD per device-hour)", "price", min_value=B.PRICE_USD_PER_DEVICE_HOUR.low, max_value=B.PRICE_USD_PER_DEVICE_HOUR.high, fmt="%.4g",
         placeholder=ph("price_usd_per_device_hour", profile.price.usd_per_device_hour if profile else None), where=side)
     kwargs["electricity_usd_per_kwh"] = c.url_number(
-        "Or electricity price (USD/kWh)", "elec", min_value=0.0, max_value=MAX_ELECTRICITY_USD_PER_KWH, fmt="%.4g",
+        "Or electricity price (USD/kWh)", "elec", min_value=B.ELECTRICITY_USD_PER_KWH.low, max_value=B.ELECTRICITY_USD_PER_KWH.high, fmt="%.4g",
         placeholder="none", where=side, help="Cost from energy instead of a price per device-hour")
 
     run_kwargs = {"hardware": hardware, "preset_id": preset_id, "region": region, "cloud": cloud}

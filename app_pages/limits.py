@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from estimator import contrasts, diminishing as dm, humanize as hz, limits, scaling, trends
+from estimator import bounds as B, contrasts, diminishing as dm, humanize as hz, limits, scaling, trends
 from estimator.errors import EstimatorError
 
 from . import common as c
@@ -20,8 +20,7 @@ from . import common as c
 DEFAULT_FLOPS = 5.76e23          # Chinchilla's budget (Hoffmann et al. 2022, Table 3, 67B row)
 DEFAULT_BUDGETS = {"USD": 1e6, "kWh": 1e6, "t CO₂e": 100.0}  # illustrative round numbers
 BUDGET_KIND = {"USD": "usd", "kWh": "kwh", "t CO₂e": "tco2e"}
-MAX_FLOPS = 1e32                 # as the Estimate page (app_pages/inputs.py)
-MAX_BUDGET = 1e15                # USD, kWh or t: ~1e4 × world GDP in USD; a typo or a tampered URL beyond
+MAX_FLOPS = B.FLOPS.high        # estimator/bounds.py, as the Estimate page
 LOG = alt.Scale(type="log")
 
 
@@ -68,7 +67,7 @@ def scaling_section(hardware: str) -> None:
             model, est = scaling.chinchilla(flops, method), limits.estimate_flops(flops, hardware)
         else:
             key = "lim_" + BUDGET_KIND[kind]
-            amount = c.url_number(f"Budget ({kind})", key, min_value=1e-3, max_value=MAX_BUDGET,
+            amount = c.url_number(f"Budget ({kind})", key, min_value=1e-3, max_value=B.BUDGET[BUDGET_KIND[kind]].high,
                                   default=DEFAULT_BUDGETS[kind], fmt="%.4g", where=left)
             res, est = limits.budget_model(BUDGET_KIND[kind], amount, hardware, method=method)
             model = res.model

@@ -10,6 +10,7 @@ from typing import Mapping
 
 from .carbon import cloud_intensity, country_intensity
 from .datafiles import default_profiles, get_preset, load_carbon_data, load_published_runs
+from . import bounds as B
 from .errors import InputError
 from .estimate import Estimate, Scenario, estimate
 from .presets import Preset, PublishedComparison, compare_with_published
@@ -48,29 +49,35 @@ def workload_flops(*, layers=None, d_model=None, n_ctx=None, vocab=None, tokens=
                    forward_flops_per_example=None, examples=None, epochs=None):
     """FLOPs and how they were derived, from an architecture or a generic network; (None, None)
     when neither is given."""
+    from .validation import require_number_in
     from .workload import TransformerShape, generic_training_flops, transformer_count
-    arch = (layers, d_model, n_ctx, vocab)
-    generic = (forward_flops_per_example, examples, epochs)
-    if any(x is not None for x in arch):
-        if any(x is None for x in arch) or tokens is None:
-            raise InputError("an architecture needs --layers, --d-model, --context, --vocab and --tokens")
-        ints = []
-        for name, x in zip(("layers", "d_model", "context", "vocab"), arch):
-            if x != int(x) or x < 1:
-                raise InputError(f"{name} must be a whole number of at least 1, got {x!r}")
-            ints.append(int(x))
+    arch = {"layers": (layers, B.LAYERS), "d_model": (d_model, B.D_MODEL), "context": (n_ctx, B.CONTEXT),
+            "vocab": (vocab, B.VOCAB)}
+    generic = {"forward FLOPs per example": (forward_flops_per_example, B.FORWARD_FLOPS_PER_EXAMPLE),
+               "examples": (examples, B.EXAMPLES), "epochs": (epochs, B.EPOCHS)}
+    has_arch = any(x is not None for x, _ in arch.values())
+    has_generic = any(x is not None for x, _ in generic.values())
+    if has_arch and has_generic:
+        raise InputError("give either an architecture or a generic network (forward FLOPs × examples × epochs), not both")
+    if has_arch:
+        if any(x is None for x, _ in arch.values()) or tokens is None:
+            raise InputError("an architecture needs layers, d_model, context, vocab and tokens")
+        ints = [int(require_number_in(name, x, bound)) for name, (x, bound) in arch.items()]
+        tokens = require_number_in("tokens", tokens, B.TOKENS)
         count = transformer_count(TransformerShape(*ints))
-        from .validation import require_positive
-        require_positive("tokens", tokens)
-        return count.training_flops_per_token * tokens, (
+        flops = count.training_flops_per_token * tokens
+        require_number_in("FLOPs from the architecture", flops, B.FLOPS)
+        return flops, (
             f"architecture: {count.params_total:.3g} parameters, 3 × (2N + 2·n_layer·n_ctx·d_model + logits) = "
             f"{count.training_flops_per_token:.3g} FLOPs per token (Kaplan et al. 2020, Table 1) × {tokens:.3g} tokens")
-    if any(x is not None for x in generic):
-        if any(x is None for x in generic):
-            raise InputError("a generic network needs --forward-flops, --examples and --epochs")
-        return generic_training_flops(*generic), (
-            f"generic network: 3 × {forward_flops_per_example:.3g} forward FLOPs × {examples:.3g} examples × "
-            f"{epochs:g} epochs (backward ≈ 2 × forward)")
+    if has_generic:
+        if any(x is None for x, _ in generic.values()):
+            raise InputError("a generic network needs forward FLOPs per example, examples and epochs")
+        f, n, e = (require_number_in(name, x, bound) for name, (x, bound) in generic.items())
+        flops = float(generic_training_flops(f, n, e))
+        require_number_in("FLOPs of the generic network", flops, B.FLOPS)
+        return flops, (f"generic network: 3 × {f:.3g} forward FLOPs × {n:.3g} examples × {e:g} epochs "
+                       "(backward ≈ 2 × forward)")
     return None, None
 
 
@@ -94,7 +101,14 @@ def build_scenario(preset: Preset | None = None, region=None, cloud=None, **over
     return replace(base, **given, origins=origins)
 
 
+def _text_or_none(name: str, value) -> None:
+    if value is not None and not isinstance(value, str):
+        raise InputError(f"{name} must be text (an id), got {repr(value)[:40]}")
+
+
 def run(hardware: str | None = None, preset_id: str | None = None, region=None, cloud=None, **inputs) -> Result:
+    for name, value in (("hardware", hardware), ("preset", preset_id), ("region", region), ("cloud", cloud)):
+        _text_or_none(name, value)
     preset = get_preset(preset_id) if preset_id else None
     hardware = hardware or (preset.hardware if preset else None)
     if not hardware:

@@ -23,10 +23,13 @@ from typing import Mapping
 
 import tomli_w
 
+from . import safe_read
+from .bounds import GPU_COUNT
 from .errors import DataFileError, InputError
 from .measure.base import Measurement
 from .profile import profile_from_dict
 from .units import J_PER_KWH
+from .validation import require_number_in
 
 MAX_CSV_BYTES = 5_000_000  # an emissions.csv gains ~0.4 kB per run: 5 MB is ~10,000 runs
 
@@ -95,6 +98,11 @@ class CodeCarbonRun:
     country_iso_code: str
 
 
+# A CodeCarbon run's numbers: up to ~30 years of duration and 1 TWh of energy per component.
+MAX_DURATION_S = 1e9
+MAX_ENERGY_KWH = 1e9
+
+
 def _float(row, key, where, required=True) -> float:
     text = (row.get(key) or "").strip()
     if not text:
@@ -105,8 +113,9 @@ def _float(row, key, where, required=True) -> float:
         value = float(text)
     except ValueError:
         raise InputError(f"{where}: column '{key}' is not a number: {text[:40]!r}") from None
-    if not math.isfinite(value) or value < 0:
-        raise InputError(f"{where}: column '{key}' must be a finite number ≥ 0, got {text[:40]!r}")
+    high = MAX_DURATION_S if key == "duration" else MAX_ENERGY_KWH
+    if not math.isfinite(value) or value < 0 or value > high:
+        raise InputError(f"{where}: column '{key}' must be a number from 0 to {high:g}, got {text[:40]!r}")
     return value
 
 
@@ -132,9 +141,10 @@ def parse_codecarbon_csv(text: str, source: str = "emissions.csv") -> list[CodeC
         where = f"{source} line {i}"
         gpu_count_text = (row.get("gpu_count") or "").strip()
         try:
-            gpu_count = int(float(gpu_count_text)) if gpu_count_text else 0
+            gpu_count = float(gpu_count_text) if gpu_count_text else 0.0
         except ValueError:
             raise InputError(f"{where}: column 'gpu_count' is not a number: {gpu_count_text[:40]!r}") from None
+        gpu_count = int(require_number_in(f"{where}: column 'gpu_count'", gpu_count, GPU_COUNT))
         runs.append(CodeCarbonRun(
             source=source, columns=len(columns), run_id=(row.get("run_id") or "").strip(),
             project_name=(row.get("project_name") or "").strip(), timestamp=(row.get("timestamp") or "").strip(),
@@ -163,15 +173,10 @@ def decode_csv_bytes(data: bytes, source: str) -> str:
 
 def read_codecarbon_csv(path: str | Path) -> list[CodeCarbonRun]:
     path = Path(path)
-    try:
-        if path.stat().st_size > MAX_CSV_BYTES:
-            raise InputError(f"{path} is {path.stat().st_size / 1e6:.1f} MB; the limit is "
-                             f"{MAX_CSV_BYTES / 1e6:.0f} MB (keep only the runs you need)")
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise InputError(f"{path} cannot be read: {exc}") from None
+
+    def fail(problem, fix):
+        raise InputError(f"{path}: {problem}; {fix}")
+    data = safe_read.read_bytes(path, MAX_CSV_BYTES, fail)
     return parse_codecarbon_csv(decode_csv_bytes(data, str(path)), str(path))
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from . import validation as v
+from . import bounds as B, validation as v
 from .errors import InputError
 from .estimate import Estimate
 from .inference import InferenceResult, InferenceScenario, inference
@@ -131,4 +131,8 @@ def training_tokens_default(params: float, tokens_per_param: float) -> float:
 
 def check_train_inputs(train_flops: float | None, train_tokens: float | None) -> None:
     if train_flops is not None and train_tokens is not None:
-        raise InputError("give either --train-flops or --train-tokens, not both")
+        raise InputError("give either the training FLOPs or the training tokens, not both")
+    if train_flops is not None:
+        v.require_number_in("training FLOPs", train_flops, B.FLOPS)
+    if train_tokens is not None:
+        v.require_number_in("training tokens", train_tokens, B.TOKENS)

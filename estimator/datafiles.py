@@ -9,12 +9,12 @@ from __future__ import annotations
 import csv
 import importlib.util
 import json
-import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Mapping
 
+from . import safe_read
 from .carbon import CarbonData
 from .errors import DataFileError, ProfileError, UnknownHardwareError, UnknownPresetError
 from .presets import Preset, preset_from_dict
@@ -77,16 +77,12 @@ def load_profile_file(path: str | Path, utilization_model=_FIT) -> HardwareProfi
     """One profile file. ``utilization_model=None`` loads it without the utilisation fit
     (the fit itself needs the profiles' families and peaks)."""
     path = Path(path)
-    try:
-        with path.open("rb") as f:
-            data = tomllib.load(f)
-    except FileNotFoundError:
-        raise ProfileError(str(path), "(file)", "no such file", "check the path") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ProfileError(str(path), "(syntax)", f"not valid TOML ({exc})", "fix the line named in the message") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ProfileError(str(path), "(file)", f"cannot be read ({exc})", "check the file's permissions and encoding") from None
-    return profile_from_dict(data, _display_path(path), _model(utilization_model), load_power_fits())
+    shown = _display_path(path)
+
+    def fail(problem, fix):
+        raise ProfileError(shown, "(file)", problem, fix)
+    data = safe_read.read_toml(path, safe_read.MAX_PROFILE_BYTES, fail)
+    return profile_from_dict(data, shown, _model(utilization_model), load_power_fits())
 
 
 def _display_path(path: Path) -> str:
@@ -104,8 +100,13 @@ class ProfileSet:
 
     def get(self, hardware: str) -> HardwareProfile:
         """A profile by id, or by path to a profile file."""
+        if not isinstance(hardware, str) or not hardware.strip():
+            raise UnknownHardwareError(f"hardware must be a profile id or a profile file, got {repr(hardware)[:40]}")
         if hardware in self.profiles:
             return self.profiles[hardware]
+        for err in self.errors:
+            if err.field == "id" and f"'{hardware}' is defined by" in err.problem:
+                raise err
         if hardware.endswith(".toml") or "/" in hardware:
             return load_profile_file(hardware)
         for err in self.errors:
@@ -115,9 +116,12 @@ class ProfileSet:
 
 
 def load_profiles(*dirs: str | Path, utilization_model=_FIT) -> ProfileSet:
+    """Every profile in ``dirs`` (default: profiles/ and profiles/calibrated/). A file that fails
+    to load is an error beside the others; an id defined by more than one file is an error and
+    none of those files is used, so which one "wins" never depends on file names."""
     dirs = dirs or (PROFILES_DIR, CALIBRATED_DIR)
     model = _model(utilization_model)
-    profiles: dict[str, HardwareProfile] = {}
+    loaded: dict[str, list[HardwareProfile]] = {}
     errors: list[ProfileError] = []
     for directory in dirs:
         directory = Path(directory)
@@ -129,11 +133,15 @@ def load_profiles(*dirs: str | Path, utilization_model=_FIT) -> ProfileSet:
             except ProfileError as exc:
                 errors.append(exc)
                 continue
-            if profile.id in profiles:
-                errors.append(ProfileError(str(path), "id", f"'{profile.id}' is already used by {profiles[profile.id].source_file}",
-                                           "give each profile a unique id"))
-                continue
-            profiles[profile.id] = profile
+            loaded.setdefault(profile.id, []).append(profile)
+    profiles = {}
+    for pid, found in loaded.items():
+        if len(found) == 1:
+            profiles[pid] = found[0]
+        else:
+            files = ", ".join(p.source_file for p in found)
+            errors.append(ProfileError(files, "id", f"'{pid}' is defined by {len(found)} files ({files}), so none is used",
+                                       "give each profile a unique id, or remove the copy"))
     return ProfileSet(profiles, tuple(errors))
 
 
@@ -143,11 +151,9 @@ def default_profiles() -> ProfileSet:
 
 
 def _read_toml(path: Path) -> dict:
-    try:
-        with path.open("rb") as f:
-            return tomllib.load(f)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise DataFileError(f"{path}: cannot be read: {exc}") from None
+    def fail(problem, fix):
+        raise DataFileError(f"{path}: {problem}; {fix}")
+    return safe_read.read_toml(path, safe_read.MAX_PROFILE_BYTES, fail)
 
 
 @lru_cache(maxsize=1)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import validation as v
+from . import bounds as B, validation as v
 from .errors import InputError
 
 # The lecture's claim, quoted from Thompson et al. 2020 (arXiv:2007.05558): "an additional 10⁵×
@@ -102,7 +102,7 @@ def diminishing(current_error: float, target_error: float, exponent: float,
         raise InputError(f"the compute multiplier overflows (({current_error:g}/{target_error:g})^(1/{exponent:g})): "
                          "raise k or narrow the gap")
     if base_flops is not None:
-        v.require_positive("base FLOPs", base_flops)
+        v.require_number_in("base FLOPs", base_flops, B.FLOPS)
     target = None if base_flops is None else base_flops * m
     if target is not None and not np.isfinite(target):
         raise InputError(f"the target compute overflows: {base_flops:g} FLOPs × {m:.3g}; lower the gap or raise k")

@@ -11,7 +11,7 @@ from typing import Mapping
 
 import numpy as np
 
-from . import validation as v
+from . import bounds as B, validation as v
 from .compute import compute, compute_interval
 from .equivalents import Equivalent, equivalents
 from .errors import InputError
@@ -133,16 +133,58 @@ class Estimate:
         }
 
 
+# Each numeric Scenario field, how people call it, and its plausible bound (estimator/bounds.py):
+# the CLI, the app and the Python API refuse the same inputs.
+SCENARIO_BOUNDS = {
+    "flops": ("FLOPs", B.FLOPS), "params": ("parameters", B.PARAMS), "tokens": ("tokens", B.TOKENS),
+    "devices": ("devices", B.DEVICES), "utilization": ("utilisation", B.UTILIZATION),
+    "hours": ("hours", B.HOURS), "device_hours": ("device-hours", B.DEVICE_HOURS),
+    "power_w": ("power per device (W)", B.POWER_W), "pue": ("PUE", B.PUE),
+    "carbon_intensity_g_per_kwh": ("grid carbon intensity (g/kWh)", B.CARBON_INTENSITY_G_PER_KWH),
+    "price_usd_per_device_hour": ("price per device-hour (USD)", B.PRICE_USD_PER_DEVICE_HOUR),
+    "electricity_usd_per_kwh": ("electricity price (USD/kWh)", B.ELECTRICITY_USD_PER_KWH),
+    "year": ("year", B.YEAR),
+}
+TEXT_FIELDS = ("flops_source", "precision", "carbon_intensity_source")
+
+
+def validate_scenario(s: Scenario) -> None:
+    """Every input a number of the right kind inside its bound, and no two that contradict."""
+    if not isinstance(s, Scenario):
+        raise InputError(f"expected a Scenario, got {type(s).__name__}")
+    for name, (label, bound) in SCENARIO_BOUNDS.items():
+        value = getattr(s, name)
+        if value is not None:
+            v.require_number_in(label, value, bound)
+    for name in TEXT_FIELDS:
+        value = getattr(s, name)
+        if value is not None and not isinstance(value, str):
+            raise InputError(f"{name} must be text, got {repr(value)[:40]}")
+    if not isinstance(s.recompute, bool):
+        raise InputError(f"recompute must be true or false, got {s.recompute!r}")
+    if not isinstance(s.origins, tuple) or not all(isinstance(o, tuple) and len(o) == 2 and
+                                                    all(isinstance(x, str) for x in o) for o in s.origins):
+        raise InputError("origins must be (field, origin) pairs of text")
+    if s.hours is not None and s.device_hours is not None:
+        raise InputError("give either the hours or the device-hours of a known run, not both")
+    if s.price_usd_per_device_hour is not None and s.electricity_usd_per_kwh is not None:
+        raise InputError("give either a price per device-hour or an electricity price, not both")
+    if s.flops is not None and (s.params is not None or s.tokens is not None):
+        raise InputError("give either the FLOPs or the parameters and tokens (6·N·D), not both")
+    if s.recompute and s.params is None:
+        raise InputError("activation recomputation (8·N·D) applies to parameters and tokens; "
+                         "FLOPs given directly are used as they are")
+
+
 def resolve_flops(s: Scenario) -> tuple[float | None, Assumption | None]:
     """FLOPs from the scenario: given directly, or 6·N·D (8·N·D with recomputation)."""
     if s.flops is not None:
-        v.require_positive("FLOPs", s.flops)
         return float(s.flops), Assumption("flops", float(s.flops), "FLOP", s.origin("flops"), s.flops_source or "given")
     if s.params is not None or s.tokens is not None:
         if s.params is None:
-            raise InputError("--tokens needs --params (the model's parameter count)")
+            raise InputError("tokens need a parameter count (6·N·D needs both N and D)")
         if s.tokens is None:
-            raise InputError("--params needs --tokens (the number of training tokens)")
+            raise InputError("a parameter count needs the number of training tokens (6·N·D needs both N and D)")
         flops = float(dense_training_flops(s.params, s.tokens, s.recompute))
         rule = "8·N·D, full activation recomputation (Narayanan et al. 2021)" if s.recompute else \
             "6·N·D, dense transformer training (Kaplan et al. 2020, §2.1)"
@@ -220,26 +262,7 @@ def _utilization(s: Scenario, profile: HardwareProfile, flops: float | None):
 def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
     """Estimate time, device-hours, energy, CO₂e and cost of a scenario on a profile."""
     s = scenario
-    v.require_devices(s.devices)
-    for name, value in (("hours", s.hours), ("device-hours", s.device_hours), ("power (W)", s.power_w),
-                        ("carbon intensity (g/kWh)", s.carbon_intensity_g_per_kwh)):
-        if value is not None:
-            v.require_positive(name, value) if name != "carbon intensity (g/kWh)" else v.require_non_negative(name, value)
-    for name, value in (("price per device-hour (USD)", s.price_usd_per_device_hour),
-                        ("electricity price (USD/kWh)", s.electricity_usd_per_kwh)):
-        if value is not None:
-            v.require_non_negative(name, value)
-    if s.hours is not None and s.device_hours is not None:
-        raise InputError("give either --hours or --device-hours, not both")
-    if s.price_usd_per_device_hour is not None and s.electricity_usd_per_kwh is not None:
-        raise InputError("give either a price per device-hour or an electricity price, not both")
-    if s.utilization is not None:
-        v.require_fraction("utilization", s.utilization)
-    if s.year is not None:
-        v.require_year(s.year)
-    if s.pue is not None:
-        v.require_pue(s.pue)
-
+    validate_scenario(s)
     flops, flops_assumption = resolve_flops(s)
     time_given = s.hours is not None or s.device_hours is not None
     if flops is None and not time_given:
@@ -298,6 +321,16 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
         if price_dh is not None:
             low["cost_usd"] = max(low["cost_usd"], floor["cost_usd"])
 
+    for key in ("wall_clock_s", "device_hours", "energy_kwh", "co2e_kg", "cost_usd"):
+        for d in (mid, low, high):
+            v.require_finite_result(key.rsplit("_", 1)[0].replace("_", " "), d[key])
+    if flops is not None and time_given:
+        implied = flops / (mid["device_hours"] * S_PER_HOUR * peak_high)
+        if implied > 1:
+            raise InputError(f"the known run's time with {flops:.3g} FLOPs means {implied:.3g}× the {precision} peak "
+                             f"of {profile.name}: more than the peak is impossible; check the FLOPs, the time and "
+                             "the devices")
+
     assumptions = []
     if flops_assumption is not None:
         assumptions.append(flops_assumption)
@@ -347,7 +380,7 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
         notes.append("no cost: the profile has no price; give a price per device-hour or per kWh")
 
     return Estimate(
-        hardware_id=profile.id, hardware_name=profile.name, devices=s.devices, precision=precision,
+        hardware_id=profile.id, hardware_name=profile.name, devices=int(s.devices), precision=precision,
         flops=flops, wall_clock_s=float(mid["wall_clock_s"]), device_hours=float(mid["device_hours"]),
         energy_kwh=float(mid["energy_kwh"]), co2e_kg=float(mid["co2e_kg"]),
         cost_usd=None if mid["cost_usd"] is None else float(mid["cost_usd"]),
@@ -364,13 +397,19 @@ def sweep(*, flops, peak_flops_per_s, utilization, devices, power_w, pue,
 
     Same arithmetic as ``estimate`` (both call ``compute``); inputs are checked once, as arrays.
     """
-    v.require_positive("FLOPs", flops)
-    v.require_positive("peak FLOP/s", peak_flops_per_s)
-    v.require_fraction("utilization", utilization)
-    v.require_devices(devices)
-    v.require_positive("power (W)", power_w)
-    v.require_pue(pue)
-    v.require_non_negative("carbon intensity (g/kWh)", carbon_intensity_g_per_kwh)
+    v.require_in("FLOPs", flops, B.FLOPS)
+    v.require_in("peak FLOP/s", peak_flops_per_s, B.PEAK_FLOPS_PER_S)
+    v.require_in("utilisation", utilization, B.UTILIZATION)
+    v.require_in("devices", devices, B.DEVICES)
+    v.require_in("power per device (W)", power_w, B.POWER_W)
+    v.require_in("PUE", pue, B.PUE)
+    v.require_in("grid carbon intensity (g/kWh)", carbon_intensity_g_per_kwh, B.CARBON_INTENSITY_G_PER_KWH)
+    if price_usd_per_device_hour is not None and electricity_usd_per_kwh is not None:
+        raise InputError("give either a price per device-hour or an electricity price, not both")
+    if price_usd_per_device_hour is not None:
+        v.require_in("price per device-hour (USD)", price_usd_per_device_hour, B.PRICE_USD_PER_DEVICE_HOUR)
+    if electricity_usd_per_kwh is not None:
+        v.require_in("electricity price (USD/kWh)", electricity_usd_per_kwh, B.ELECTRICITY_USD_PER_KWH)
     arrays = {k: np.asarray(x, dtype=float) for k, x in dict(
         flops=flops, peak_flops_per_s=peak_flops_per_s, utilization=utilization, devices=devices,
         power_w=power_w, pue=pue, carbon_intensity_g_per_kwh=carbon_intensity_g_per_kwh).items()}
@@ -378,4 +417,7 @@ def sweep(*, flops, peak_flops_per_s, utilization, devices, power_w, pue,
         arrays["price_usd_per_device_hour"] = np.asarray(price_usd_per_device_hour, dtype=float)
     if electricity_usd_per_kwh is not None:
         arrays["electricity_usd_per_kwh"] = np.asarray(electricity_usd_per_kwh, dtype=float)
-    return compute(**arrays)
+    out = compute(**arrays)
+    for key, value in out.items():
+        v.require_finite_result(key, value)
+    return out

@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 
-from . import validation as v
+from . import bounds as B, validation as v
 from .errors import InputError
 from .estimate import Assumption, Estimate, Scenario, estimate
 from .profile import HardwareProfile
@@ -36,7 +36,7 @@ PRECISIONS_FOR_BITS = {16: ("bf16", "fp16"), 8: ("fp8", "int8"), 4: ("int4",)}
 # An illustrative length of one query's answer, in generated tokens: an assumption, not a
 # measurement (set --tokens-per-query to your own).
 DEFAULT_TOKENS_PER_QUERY = 500.0
-MAX_BATCH = 1_000_000
+MAX_BATCH = int(B.BATCH.high)
 
 
 @dataclass(frozen=True)
@@ -139,25 +139,22 @@ def peak_for_bits(profile: HardwareProfile, bits: int) -> tuple[str, float, str 
 
 
 def _check(s: InferenceScenario, profile: HardwareProfile) -> None:
-    v.require_positive("parameters", s.params)
-    v.require_positive("tokens", s.tokens)
-    v.require_positive("tokens per query", s.tokens_per_query)
-    v.require_non_negative("sparsity", s.sparsity)
+    v.require_number_in("parameters", s.params, B.PARAMS)
+    v.require_number_in("tokens", s.tokens, B.TOKENS)
+    v.require_number_in("tokens per query", s.tokens_per_query, B.TOKENS_PER_QUERY)
+    v.require_non_negative("sparsity", v.as_number("sparsity", s.sparsity))
     if not s.sparsity < 1:
         raise InputError(f"sparsity must be in [0, 1) (the fraction of weights removed), got {s.sparsity!r}")
-    for name, x in (("batch size", s.batch_size), ("devices", s.devices)):
-        if x is None and name == "devices":
-            continue
-        v.require_positive(name, x)
-        if x != int(x) or x > MAX_BATCH:
-            raise InputError(f"{name} must be a whole number from 1 to {MAX_BATCH:,}, got {x:.6g}")
+    v.require_number_in("batch size", s.batch_size, B.BATCH)
+    if s.devices is not None:
+        v.require_number_in("devices", s.devices, B.DEVICES)
     if s.student_params is not None:
-        v.require_positive("student parameters", s.student_params)
+        v.require_number_in("student parameters", s.student_params, B.PARAMS)
         if s.student_params >= s.params:
             raise InputError(f"the student ({s.student_params:.3g} parameters) must be smaller than the model "
                              f"({s.params:.3g})")
     if s.utilization is not None:
-        v.require_fraction("utilization", s.utilization)
+        v.require_number_in("utilisation", s.utilization, B.UTILIZATION)
     if not profile.memory_bandwidth_gb_per_s or not profile.memory_gb:
         raise InputError(f"{profile.id} has no memory capacity or bandwidth in its profile; inference needs both")
 

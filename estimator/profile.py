@@ -117,6 +117,23 @@ class HardwareProfile:
         return self.peak_range_flops_per_s
 
 
+# The keys each table may hold (profiles/README.md documents them). [sources] is free text.
+CALIBRATION_KEYS = {
+    "measured_at", "host", "method", "base_profile", "backend", "power_source", "power_is_estimate",
+    "device_name", "precision", "achieved_flops_per_s", "utilization", "mean_power_w", "energy_j",
+    "duration_s", "peak_raised", "workload_flops", "command", "devices", "imported_at", "details", "points",
+}
+CALIBRATION_POINT_KEYS = {"precision", "size", "shape", "reps", "seconds", "flops_per_s", "utilization"}
+TABLE_KEYS = {
+    "peak_flops_per_s": set(PRECISIONS) | {"source", "range"},
+    "power": {"tdp_w", "fit", "average_w", "average_range_w", "includes_host", "host_share_w", "source"},
+    "utilization": {"family", "prior_from", "default", "range", "basis", "source"},
+    "memory": {"capacity_gb", "bandwidth_gb_per_s", "source"},
+    "price": {"usd_per_device_hour", "date", "basis", "source"},
+    "datacenter": {"pue", "source"},
+    "calibration": CALIBRATION_KEYS,
+}
+
 TOP_LEVEL_KEYS = {
     "id", "name", "kind", "release_year", "default_precision", "notes",
     "peak_flops_per_s", "memory", "power", "utilization", "price", "datacenter",
@@ -142,7 +159,18 @@ class _Reader:
             return {}
         if not isinstance(value, Mapping):
             self.fail(key, f"expected a table, got {type(value).__name__}", f"write it as [{key}]")
+        allowed = TABLE_KEYS.get(key)
+        if allowed is not None:
+            self.known_keys(value, allowed, key)
         return value
+
+    def known_keys(self, tbl: Mapping[str, Any], allowed, where: str) -> None:
+        """Every key of ``tbl`` is one of ``allowed`` (a typo is an error, never silently ignored)."""
+        for key in tbl:
+            if key not in allowed:
+                close = difflib.get_close_matches(key, sorted(allowed), n=1)
+                hint = f"did you mean '{close[0]}'?" if close else f"remove it; allowed: {', '.join(sorted(allowed))}"
+                self.fail(f"{where}.{key}", "unknown field", hint)
 
     def text(self, tbl: Mapping[str, Any], key: str, where: str, required: bool = True) -> str:
         value = tbl.get(key)
@@ -185,12 +213,10 @@ class _Reader:
         return (low, high)
 
 
-UTILIZATION_KEYS = {"family", "prior_from", "default", "range", "basis", "source"}
 FIT_FILE = "estimator/data/utilization_fit.json"
 FITTED_BASIS = "whole-run model-FLOPs goodput fitted on this family's published runs (profiles/README.md)"
 
 
-POWER_KEYS = {"tdp_w", "fit", "average_w", "average_range_w", "includes_host", "host_share_w", "source"}
 POWER_FIT_FILE = "estimator/data/measured_power.csv"
 
 
@@ -345,9 +371,11 @@ def profile_from_dict(data: Mapping[str, Any], source: str,
     pue = r.number(dc, "pue", "datacenter.pue", PUE_BOUNDS)
     pue_source = r.text(dc, "source", "datacenter.source")
 
-    calibration = data.get("calibration")
-    if calibration is not None and not isinstance(calibration, Mapping):
-        r.fail("calibration", "expected a table", "write it as [calibration]")
+    calibration = r.table("calibration", required=False) or None
+    for i, point in enumerate((calibration or {}).get("points", ())):
+        if not isinstance(point, Mapping):
+            r.fail(f"calibration.points[{i}]", "expected a table", "write each point as [[calibration.points]]")
+        r.known_keys(point, CALIBRATION_POINT_KEYS, f"calibration.points[{i}]")
     sources = data.get("sources") or {}
     if not isinstance(sources, Mapping) or not all(isinstance(v, str) for v in sources.values()):
         r.fail("sources", "expected a table of text", 'write [sources] with key = "citation" lines')

@@ -20,7 +20,7 @@ from typing import Callable
 
 import numpy as np
 
-from . import validation as v
+from . import bounds as B, validation as v
 from .errors import InputError
 from .estimate import Estimate
 from .workload import FLOPS_PER_PARAM_TOKEN_TRAIN
@@ -102,25 +102,19 @@ def _check_method(method: str) -> None:
 # Where the laws are used at all: Hoffmann et al. fit over 400 models of 70M–16B parameters
 # trained on 5–500B tokens (abstract); far outside that range the numbers mean nothing, so
 # budgets many orders of magnitude away are refused rather than answered.
-MIN_FLOPS = 1e12          # N ≈ 9e4 parameters at 20 tokens each
-MAX_FLOPS = 1e35          # ~1e9 × the largest runs to date
-MAX_TOKENS_PER_PARAM = 1e5
+MIN_FLOPS, MAX_FLOPS = B.SCALING_FLOPS.low, B.SCALING_FLOPS.high  # estimator/bounds.py
 
 
 def optimal_params_tokens(flops, method: str = "tokens-per-param",
                           tokens_per_param: float = CHINCHILLA_TOKENS_PER_PARAM):
     """(N_opt, D_opt) for a FLOP budget; floats or numpy arrays."""
     _check_method(method)
-    v.require_positive("FLOPs", flops)
-    if np.any(np.asarray(flops) < MIN_FLOPS) or np.any(np.asarray(flops) > MAX_FLOPS):
-        raise InputError(f"FLOPs for a scaling law must be from {MIN_FLOPS:g} to {MAX_FLOPS:g}, got {flops!r}")
-    if not tokens_per_param <= MAX_TOKENS_PER_PARAM:
-        raise InputError(f"tokens per parameter must be at most {MAX_TOKENS_PER_PARAM:g}, got {tokens_per_param!r}")
+    v.require_in("FLOPs for a scaling law", flops, B.SCALING_FLOPS)
+    v.require_number_in("tokens per parameter", tokens_per_param, B.TOKENS_PER_PARAM)
     if method == "fit":
         g, a, b = fit_exponents()
         c6 = np.asarray(flops, dtype=float) / FLOPS_PER_PARAM_TOKEN
         return g * np.power(c6, a), np.power(c6, b) / g
-    v.require_positive("tokens per parameter", tokens_per_param)
     n = np.sqrt(np.asarray(flops, dtype=float) / (FLOPS_PER_PARAM_TOKEN * tokens_per_param))
     return n, tokens_per_param * n
 
@@ -201,7 +195,7 @@ def flops_for_budget(estimate_at: Callable[[float], Estimate], kind: str, budget
     change of F moves the units per FLOP by a power of F well below 1."""
     if kind not in BUDGET_KINDS:
         raise InputError(f"budget kind must be one of {', '.join(BUDGET_KINDS)}, got {kind!r}")
-    v.require_positive(f"budget ({BUDGET_KINDS[kind][2]})", budget)
+    v.require_number_in(f"budget ({BUDGET_KINDS[kind][2]})", budget, B.BUDGET[kind])
     flops = float(start_flops)
     for _ in range(BUDGET_MAX_STEPS):
         per_flop = _per_flop(estimate_at(flops), kind)

@@ -68,18 +68,18 @@ def test_hardware_path(capsys):
 
 
 BAD = [
-    (["estimate", "--flops", "-1e20", "--hardware", "h100-sxm"], "FLOPs must be greater than 0"),
+    (["estimate", "--flops", "-1e20", "--hardware", "h100-sxm"], "FLOPs must be at least 1"),
     (["estimate", "--flops", "nan", "--hardware", "h100-sxm"], "finite"),
     (["estimate", "--flops", "inf", "--hardware", "h100-sxm"], "finite"),
     (["estimate", "--flops", "lots", "--hardware", "h100-sxm"], "invalid float value"),
     (["estimate", "--flops", "1e20", "--hardware", "h100-sxm", "--devices", "0"], "devices"),
     (["estimate", "--flops", "1e20", "--hardware", "h100-sxm", "--devices", "2.5"], "whole number"),
     (["estimate", "--flops", "1e20", "--hardware", "h100"], "valid ids:"),
-    (["estimate", "--flops", "1e20", "--hardware", "h100-sxm", "--utilization", "1.2"], "(0, 1]"),
+    (["estimate", "--flops", "1e20", "--hardware", "h100-sxm", "--utilization", "1.2"], "utilisation must be at least 1e-06 and at most 1"),
     (["estimate", "--flops", "1e20", "--hardware", "h100-sxm", "--pue", "0.9"], "PUE"),
     (["estimate", "--flops", "1e20", "--hardware", "h100-sxm", "--region", "XYZ"], "unknown region"),
     (["estimate", "--flops", "1e20", "--hardware", "h100-sxm", "--cloud", "gcp:mars-1"], "unknown gcp region"),
-    (["estimate", "--params", "7e9", "--hardware", "h100-sxm"], "--params needs --tokens"),
+    (["estimate", "--params", "7e9", "--hardware", "h100-sxm"], "needs the number of training tokens"),
     (["estimate", "--hardware", "h100-sxm"], "give a workload"),
     (["estimate", "--preset", "gpt5"], "unknown preset"),
     (["estimate", "--flops", "1e20", "--hardware", "h100-sxm", "--power-w", "-3"], "power"),

@@ -98,7 +98,11 @@ def test_duplicate_id_is_an_error(tmp_path):
     shutil.copy(PROFILES_DIR / "brain.toml", tmp_path / "a.toml")
     shutil.copy(PROFILES_DIR / "brain.toml", tmp_path / "b.toml")
     ps = load_profiles(tmp_path)
-    assert len(ps.profiles) == 1 and "already used" in str(ps.errors[0])
+    # neither file wins: which one would depend on file names
+    assert ps.profiles == {} and "defined by 2 files" in str(ps.errors[0])
+    assert "a.toml" in str(ps.errors[0]) and "b.toml" in str(ps.errors[0])
+    with pytest.raises(ProfileError, match="defined by 2 files"):
+        ps.get("brain")
 
 
 def test_hardware_by_path(tmp_path):

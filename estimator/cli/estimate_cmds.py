@@ -10,7 +10,6 @@ from ..errors import InputError
 from ..export import FORMATS, LABELS, render
 from ..estimate import RESULT_KEYS
 from ..profile import PRECISIONS
-from ..validation import require_year
 
 SCENARIO_ARGS = ("flops", "params", "tokens", "recompute", "devices", "utilization", "precision", "hours",
                  "device_hours", "power_w", "pue", "carbon_intensity_g_per_kwh", "price_usd_per_device_hour",
@@ -67,16 +66,13 @@ def scenario_kwargs(args) -> dict:
     out = {k: getattr(args, k, None) for k in SCENARIO_ARGS}
     flops, how = api.workload_flops(tokens=out["tokens"], **{k: getattr(args, k, None) for k in ARCH_ARGS + GENERIC_ARGS})
     if flops is not None:
-        if out["flops"] is not None:
-            raise InputError("give either --flops or an architecture / generic network, not both")
+        given = [f"--{k}" for k in ("flops", "params") if out[k] is not None]
+        if given:
+            raise InputError(f"give either {' or '.join(given)} or an architecture / generic network, not both")
+        if out["recompute"]:
+            raise InputError("--recompute applies to --params with --tokens (8·N·D); an architecture or a generic "
+                             "network gives its own FLOPs")
         out.update(flops=flops, flops_source=how, tokens=None)
-    if out["year"] is not None:
-        out["year"] = require_year(out["year"])
-    if out["devices"] is not None:
-        d = out["devices"]
-        if d != d or d in (float("inf"), float("-inf")) or d < 1 or d != int(d):
-            raise InputError(f"devices must be a whole number of at least 1, got {d!r}")
-        out["devices"] = int(d)
     return out
 
 
