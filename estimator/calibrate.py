@@ -18,6 +18,7 @@ from typing import Any, Mapping, Sequence
 
 from .errors import InputError, MeasurementError
 from .estimate import Scenario, estimate
+from .bounds import ACHIEVED_FLOPS_PER_S
 from .profile import FITTED_BASIS, POWER_W_BOUNDS, HardwareProfile, profile_from_dict
 
 # How far a measurement may exceed the base profile's datasheet peak before it is taken for a
@@ -170,6 +171,9 @@ def calibrated_profile_data(base: HardwareProfile, points: Sequence[Throughput],
     data["peak_flops_per_s"] = peak_tbl
 
     achieved = combined_flops_per_s(points, precision)
+    if not ACHIEVED_FLOPS_PER_S.low <= achieved <= ACHIEVED_FLOPS_PER_S.high:
+        raise InputError(f"the measured throughput, {achieved:.3g} FLOP/s, is not plausible for a device "
+                         f"({ACHIEVED_FLOPS_PER_S.source}): check the FLOPs given; no profile written")
     peak = peaks[precision]
     util = _clamp_fraction(achieved / peak)
     per_size = [_clamp_fraction(t.flops_per_s / peak) for t in points if t.precision == precision]

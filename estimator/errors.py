@@ -6,7 +6,11 @@ the user. Every message is written to be shown to a person as it is.
 
 
 class EstimatorError(Exception):
-    """Base class: anything the user can fix by changing an input or a file."""
+    """Base class: anything the user can fix by changing an input or a file.
+
+    ``InputError``, ``ProfileError`` and ``DataFileError`` are also ``ValueError``s (a wrong
+    value, in an argument or in a file), so ``except ValueError`` catches them as Python code
+    expects; a measurement that fails mid-run or a missing backend is not a wrong value."""
 
 
 class InputError(EstimatorError, ValueError):
@@ -25,7 +29,7 @@ class UnknownRegionError(InputError):
     """A country code or cloud region that the carbon data does not have."""
 
 
-class ProfileError(EstimatorError):
+class ProfileError(EstimatorError, ValueError):
     """A hardware profile file is broken or implausible.
 
     The message names the file, the field and the fix.
@@ -39,7 +43,7 @@ class ProfileError(EstimatorError):
         super().__init__(f"{source}: field '{field}': {problem}; fix: {fix}")
 
 
-class DataFileError(EstimatorError):
+class DataFileError(EstimatorError, ValueError):
     """A bundled data file (published runs, presets, carbon data) cannot be read."""
 
 

@@ -146,6 +146,7 @@ SCENARIO_BOUNDS = {
     "year": ("year", B.YEAR),
 }
 TEXT_FIELDS = ("flops_source", "precision", "carbon_intensity_source")
+REQUIRED_FIELDS = ("devices",)  # never None: 1 unless given
 
 
 def validate_scenario(s: Scenario) -> None:
@@ -154,7 +155,7 @@ def validate_scenario(s: Scenario) -> None:
         raise InputError(f"expected a Scenario, got {type(s).__name__}")
     for name, (label, bound) in SCENARIO_BOUNDS.items():
         value = getattr(s, name)
-        if value is not None:
+        if value is not None or name in REQUIRED_FIELDS:
             v.require_number_in(label, value, bound)
     for name in TEXT_FIELDS:
         value = getattr(s, name)

@@ -57,7 +57,9 @@ def _raw(x):
 
 
 def _md_escape(text: str) -> str:
-    return re.sub(r"([|\\`*_<>\[\]])", r"\\\1", str(text))
+    """Text safe inside a Markdown table cell: one line, special characters escaped."""
+    one_line = " ".join(str(text).split())
+    return re.sub(r"([|\\`*_<>\[\]])", r"\\\1", one_line)
 
 
 def to_markdown(est: Estimate, comparison=(), title: str | None = None) -> str:

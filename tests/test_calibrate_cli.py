@@ -125,7 +125,8 @@ def test_ctrl_c_leaves_the_old_profile_and_no_stray_files(tmp_path):
     out.write_text("# the old profile\n")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen([sys.executable, "-m", "estimator", "calibrate", "--backend", "cpu", "--seconds", "10",
-                             "--out", str(out)], cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             "--out", str(out), "--force"], cwd=tmp_path, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE,
                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     # wait for the progress bar (the workload is running), then Ctrl-C
     first = proc.stderr.read(len("calibrating"))  # stderr is a pipe: plain lines, no redraws

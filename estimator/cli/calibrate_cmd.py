@@ -16,8 +16,8 @@ from pathlib import Path
 
 from .. import humanize as hz
 from ..calibration_io import read_codecarbon_csv, select_run, write_profile
-from ..datafiles import CALIBRATED_DIR, PROFILES_DIR, default_profiles
-from ..errors import InputError
+from ..datafiles import CALIBRATED_DIR, PROFILES_DIR, default_profiles, load_profile_file
+from ..errors import EstimatorError, InputError
 from ..matmul_bench import MAX_SECONDS
 from ..profile import PRECISIONS
 
@@ -65,17 +65,38 @@ class ProgressLine:
 
 
 def _out_path(args, profile_id: str) -> Path:
-    """Where to write; in a profiles folder the id must not belong to another file there."""
-    if args.out:
+    """Where to write, refusing anything that would destroy a profile:
+
+    - never a file in the bundled profiles/ folder (calibrated profiles go to profiles/calibrated/);
+    - an existing file only if it holds a profile with the same id (a re-calibration), or with --force;
+    - in profiles/calibrated/, not a second file with an id another file there already has.
+    """
+    if args.out is not None:
+        if not args.out.strip():
+            raise InputError("--out is empty: give a .toml path, or leave --out out for profiles/calibrated/<id>.toml")
         out = Path(args.out)
         if out.suffix != ".toml":
             raise InputError(f"--out must name a .toml file, got {args.out!r}")
     else:
         out = CALIBRATED_DIR / f"{profile_id}.toml"
-    if out.parent.resolve() in (PROFILES_DIR.resolve(), CALIBRATED_DIR.resolve()):
+    resolved = out.resolve()
+    if resolved.parent == PROFILES_DIR.resolve():
+        raise InputError(f"{out} is in the bundled profiles/ folder, which calibrate never writes: "
+                         f"use --out {CALIBRATED_DIR.relative_to(PROFILES_DIR.parent) / out.name} or another folder")
+    if out.is_dir():
+        raise InputError(f"--out {out} is a folder; give a .toml file name")
+    if out.exists() and not args.force:
+        try:
+            existing = load_profile_file(out).id
+        except EstimatorError:
+            existing = None
+        if existing != profile_id:
+            held = f"the profile '{existing}'" if existing else "something that is not a valid profile"
+            raise InputError(f"{out} already holds {held}; writing would replace it: choose another --out, "
+                             f"or add --force to replace it")
+    if resolved.parent == CALIBRATED_DIR.resolve():
         other = default_profiles().profiles.get(profile_id)
-        if other is not None and Path(other.source_file).resolve() != out.resolve() \
-                and Path(other.source_file).name != out.name:
+        if other is not None and Path(other.source_file).resolve() != resolved:
             raise InputError(f"profile id '{profile_id}' is already used by {other.source_file}; "
                              f"give another --id, or --out {other.source_file} to replace it")
     return out
@@ -177,7 +198,9 @@ def register(sub):
     p.add_argument("--backend", choices=("auto", "nvml", "cpu"), default="auto",
                    help="auto: the NVIDIA GPU through NVML when available, else the CPU through CodeCarbon")
     p.add_argument("--seconds", type=float, help="built-in workload: seconds to run (default 10)")
-    p.add_argument("--out", help="where to write the profile (.toml; default profiles/calibrated/<id>.toml)")
+    p.add_argument("--out", help="where to write the profile (.toml; default profiles/calibrated/<id>.toml); "
+                                 "never in the bundled profiles/ folder")
+    p.add_argument("--force", action="store_true", help="replace an existing --out file that holds another profile")
     p.add_argument("--base", help="profile id or file the calibrated profile starts from (default: matched to the device)")
     p.add_argument("--id", help="id of the calibrated profile (default: <base>-cal-<host>)")
     p.add_argument("--format", choices=("table", "json"), default="table")

@@ -6,10 +6,10 @@ import sys
 
 from .. import api, humanize as hz
 from ..datafiles import default_profiles, load_presets, load_profile_file, load_sources
-from ..errors import InputError
+from ..errors import InputError, ProfileError
 from ..export import FORMATS, LABELS, render
 from ..estimate import RESULT_KEYS
-from ..profile import PRECISIONS
+from ..profile import DISPLAY_FLOPS, PRECISIONS
 
 SCENARIO_ARGS = ("flops", "params", "tokens", "recompute", "devices", "utilization", "precision", "hours",
                  "device_hours", "power_w", "pue", "carbon_intensity_g_per_kwh", "price_usd_per_device_hour",
@@ -126,7 +126,10 @@ def cmd_presets(args):
 
 def cmd_profiles(args):
     ps = default_profiles()
+    extra = ([args.id] if args.id is not None else []) + list(args.files)
     if args.action == "list":
+        if extra:
+            raise InputError(f"profiles list takes no arguments, got {' '.join(map(repr, extra))[:80]}")
         for p in sorted(ps.profiles.values(), key=lambda p: (p.kind, p.id)):
             peak = p.peak()
             print(f"{p.id:<16} {p.kind:<7} {p.name:<36} {peak:.3g} FLOP/s {p.default_precision:<5} "
@@ -134,36 +137,54 @@ def cmd_profiles(args):
         for err in ps.errors:
             print(f"warning: {err}", file=sys.stderr)
     elif args.action == "show":
-        if not args.id:
-            raise InputError("profiles show needs a hardware id or a profile file")
-        p = ps.get(args.id)
-        print(f"{p.name} ({p.id}), {p.kind}, released {p.release_year}")
-        for prec, v in p.peak_flops_per_s.items():
-            print(f"  peak {prec:<5} {v:.4g} FLOP/s")
-        print(f"    source: {p.peak_source}")
-        print(f"  memory {p.memory_gb} GB, {p.memory_bandwidth_gb_per_s} GB/s  ({p.memory_source})")
-        print(f"  power average {p.power.average_w:g} W (range {p.power.average_range_w[0]:g}–{p.power.average_range_w[1]:g} W, "
-              f"host included: {p.power.includes_host}), TDP {p.power.tdp_w}  ({p.power.source})")
-        print(f"  utilisation {p.utilization.default} (range {p.utilization.range[0]}–{p.utilization.range[1]})  "
-              f"({p.utilization.basis}; {p.utilization.source})")
-        price = "none" if p.price.usd_per_device_hour is None else f"${p.price.usd_per_device_hour}/device-hour, {p.price.date}"
-        print(f"  price {price}  ({p.price.basis}; {p.price.source})")
-        print(f"  PUE {p.pue}  ({p.pue_source})")
-        if p.calibration:
-            print(f"  calibration: {dict(p.calibration)}")
+        if len(extra) != 1 or not extra[0].strip():
+            raise InputError(f"profiles show takes exactly one hardware id or profile file, got {len(extra)}")
+        _show_profile(ps.get(args.id))
     else:  # validate
-        paths = ([args.id] if args.id else []) + list(args.files)
-        if paths:
-            for path in paths:
-                load_profile_file(path)
-                print(f"ok: {path}")
-            return 0
-        for p in ps.profiles.values():
-            print(f"ok: {p.source_file}")
-        if ps.errors:
-            for err in ps.errors[:-1]:
-                print(f"error: {err}", file=sys.stderr)
-            raise ps.errors[-1]
+        if any(not x.strip() for x in extra):
+            raise InputError("profiles validate got an empty path; give profile files, or none to check them all")
+        if extra:
+            broken = 0
+            for path in extra:
+                try:
+                    load_profile_file(path)
+                    print(f"ok: {path}")
+                except ProfileError as exc:
+                    broken += 1
+                    print(f"broken: {exc}")
+            total = len(extra)
+        else:
+            for p in ps.profiles.values():
+                print(f"ok: {p.source_file}")
+            for err in ps.errors:
+                print(f"broken: {err}")
+            broken, total = len(ps.errors), len(ps.profiles) + len(ps.errors)
+        if broken:
+            raise InputError(f"{broken} of {total} profile file(s) are broken; the lines starting 'broken:' above "
+                             "name each file, field and fix")
+
+
+def _show_profile(p) -> None:
+    print(f"{p.name} ({p.id}), {p.kind}, released {p.release_year}")
+    for prec, v in p.peak_flops_per_s.items():
+        print(f"  peak {prec:<5} {v:.4g} FLOP/s")
+    print(f"    source: {p.peak_source}")
+    print(f"  memory {p.memory_gb} GB, {p.memory_bandwidth_gb_per_s} GB/s  ({p.memory_source})")
+    print(f"  power average {p.power.average_w:.4g} W (range {p.power.average_range_w[0]:.4g}–{p.power.average_range_w[1]:.4g} W, "
+          f"host included: {p.power.includes_host}), TDP {p.power.tdp_w}  ({p.power.source})")
+    u = p.utilization
+    if u.fitted:
+        at = u.predict(DISPLAY_FLOPS)
+        how = (f"{'borrowed from' if u.borrowed else 'fitted on'} the {u.family} family ({at.n_runs} runs); "
+               f"at {DISPLAY_FLOPS:g} FLOPs, year unknown: {at.center:.3f}, {at.level:.0%} interval {at.low:.3f}–{at.high:.3f}")
+        print(f"  utilisation {how}  ({u.basis}; {u.source})")
+    else:
+        print(f"  utilisation {u.default:g} (range {u.range[0]:g}–{u.range[1]:g})  ({u.basis}; {u.source})")
+    price = "none" if p.price.usd_per_device_hour is None else f"${p.price.usd_per_device_hour}/device-hour, {p.price.date}"
+    print(f"  price {price}  ({p.price.basis}; {p.price.source})")
+    print(f"  PUE {p.pue}  ({p.pue_source})")
+    if p.calibration:
+        print(f"  calibration: {dict(p.calibration)}")
 
 
 def register(sub):
