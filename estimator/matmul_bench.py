@@ -17,6 +17,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from .bounds import CALIBRATION_SECONDS
 from .errors import BackendUnavailable, InputError
 
 # Sizes are a design choice, not measured figures: square products from cache-resident to
@@ -31,7 +32,7 @@ NUMPY_DTYPES = {"fp64": np.float64, "fp32": np.float32}
 MIN_REPS = 3  # at least three timed products per point, so the median is not a single sample
 # An hour is far beyond what a stable throughput needs (seconds); longer runs are the user's
 # own command (`calibrate --flops F -- …`), which has no limit.
-MAX_SECONDS = 3600.0
+MAX_SECONDS = CALIBRATION_SECONDS.high  # estimator/bounds.py
 # A shape none of the sizes above has (rectangular, between 512 and 1024): the workload the
 # calibrated profile was not fitted on, for the prediction check.
 HOLDOUT_SHAPE = (640, 1536, 896)

@@ -351,3 +351,12 @@ def test_json_output_never_holds_a_non_finite_number(capsys):
     code, out, _ = run(capsys, "estimate", "--flops", "1e32", "--hardware", "brain", "--format", "json")
     assert code == 0
     json.loads(out, parse_constant=lambda c: pytest.fail(f"non-finite {c} in JSON"))
+
+
+def test_readme_states_every_bound_as_bounds_py_has_it():
+    from estimator import bounds as B
+    readme = (ROOT / "README.md").read_text()
+    all_bounds = [b for b in vars(B).values() if isinstance(b, B.Bound)] + list(B.BUDGET.values())
+    for b in all_bounds:
+        low = f"{'> ' if b.low_open else ''}{b.low:.6g}"
+        assert f"| {low} | {b.high:g} | {'yes' if b.whole else ''} | {b.source} |" in readme, b
