@@ -16,7 +16,7 @@ from .errors import ProfileError
 from .power_fit import GROUPS, RatioFit
 from .utilization_fit import DEFAULT_LEVEL, POOLED, Prediction, UtilizationModel
 
-KINDS = ("gpu", "tpu", "cpu", "brain", "system")
+KINDS = ("gpu", "tpu", "accelerator", "cpu", "brain", "system")  # accelerator: Gaudi, Trainium…
 PRECISIONS = ("fp64", "fp32", "tf32", "bf16", "fp16", "fp8", "int8", "int4")
 
 # Plausibility bounds: outside these a number is almost surely a typo (wrong unit or
