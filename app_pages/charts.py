@@ -59,8 +59,15 @@ def model_size_sweep(result, n_points: int = 41) -> tuple[pd.DataFrame, float] |
     if est.flops is None:
         return None
     per_token = 8.0 if s.recompute else 6.0  # 6·N·D (Kaplan et al. 2020); 8·N·D with recomputation
-    ratio = s.tokens / s.params if (s.params and s.tokens) else CHINCHILLA_TOKENS_PER_PARAM
-    n_scenario = s.params if s.params else float(np.sqrt(est.flops / (per_token * ratio)))
+    known_n = s.params or (result.preset.model_params if result.preset and s.flops and "flops" not in result.changed
+                           else None)
+    if s.params and s.tokens:
+        ratio = s.tokens / s.params
+    elif known_n:  # a FLOPs-only preset with a known model size (GPT-3: 175B, not √(C/120))
+        ratio = est.flops / (per_token * known_n * known_n)
+    else:
+        ratio = CHINCHILLA_TOKENS_PER_PARAM
+    n_scenario = known_n or float(np.sqrt(est.flops / (per_token * ratio)))
     # two decades either side of the scenario (within 1e5 … 1e14 parameters)
     lo, hi = max(1e5, n_scenario / 1e2), min(1e14, n_scenario * 1e2)
     sizes = np.logspace(np.log10(lo), np.log10(hi), n_points)

@@ -112,10 +112,18 @@ def energy_parts(est) -> None:
 
 
 def export_and_share(result, inputs: ScenarioInputs) -> None:
-    cols = st.columns(4)
-    for col, d in zip(cols, exports.downloads(result, inputs.run_kwargs, c.sources())):
+    files = exports.downloads(result, inputs.run_kwargs, c.sources())
+    cols = st.columns(len(files))
+    for col, d in zip(cols, files):
         col.download_button(d.label, d.text, file_name=d.file_name, mime=d.mime, on_click="ignore",
                             key=f"download_{d.label}", icon=":material/download:")
+    by = {d.label: d for d in files}
+    tex, bib = by["LaTeX paragraph"], by["BibTeX"]
+    st.markdown(f"**For a paper**: `\\input{{{tex.file_name.removesuffix('.tex')}}}` in your text and "
+                f"`\\bibliography{{{bib.file_name.removesuffix('.bib')}}}` with the BibTeX file beside it. Preview:")
+    st.code(tex.text, language="latex", wrap_lines=True)
+    with st.expander("BibTeX"):
+        st.code(bib.text, language="bibtex", wrap_lines=True)
     base = (getattr(st.context, "url", None) or "http://localhost:8501/").split("?")[0]
     query = inputs.query_string()
     link = base + (f"?{query}" if query else "")
@@ -140,7 +148,7 @@ def render() -> None:
     if result is None:
         return
     est = result.estimate
-    title = result.preset.title if result.preset else f"Custom workload on {result.profile.name}"
+    title = result.title or f"Custom workload on {result.profile.name}"
     if not c.is_embedded() or lecture:
         st.title(c.md_escape(title, limit=120), anchor=False)
     if result.preset and not lecture:

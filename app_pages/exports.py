@@ -8,10 +8,6 @@ from typing import Any, Mapping
 from estimator import api
 from estimator.export import render
 
-# Cited in every compute statement: the grid data comes from CodeCarbon (estimator/data/sources.toml [CC]).
-ALWAYS_CITED = ("CC",)
-
-
 @dataclass(frozen=True)
 class Download:
     label: str
@@ -31,10 +27,11 @@ def scenario_dict(run_kwargs: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def downloads(result: api.Result, run_kwargs: Mapping[str, Any], sources: Mapping[str, Mapping[str, str]]) -> list[Download]:
-    """JSON, CSV, Markdown and LaTeX (with BibTeX) for one result, as the CLI renders them."""
+    """JSON, CSV, Markdown, and the paper statement as a .tex paragraph with its .bib, as the CLI
+    renders them (`--format json|csv|markdown|latex|bibtex`)."""
     preset = result.preset
-    title = preset.title if preset else None
-    cite = ([preset.source] if preset else []) + list(ALWAYS_CITED)
+    title = result.title
+    cite = [preset.source] if preset else []
     stem = preset.id if preset else f"scenario-{result.profile.id}"
     common = dict(est=result.estimate, comparison=result.comparison, title=title,
                   scenario=scenario_dict(run_kwargs), cite_keys=cite, sources=sources)
@@ -42,5 +39,6 @@ def downloads(result: api.Result, run_kwargs: Mapping[str, Any], sources: Mappin
         Download("JSON", f"{stem}.json", "application/json", render("json", **common)),
         Download("CSV", f"{stem}.csv", "text/csv", render("csv", **common)),
         Download("Markdown", f"{stem}.md", "text/markdown", render("markdown", **common)),
-        Download("LaTeX + BibTeX", f"{stem}.tex", "application/x-tex", render("latex", **common)),
+        Download("LaTeX paragraph", f"{stem}.tex", "application/x-tex", render("latex", **common)),
+        Download("BibTeX", f"{stem}.bib", "application/x-bibtex", render("bibtex", **common)),
     ]

@@ -6,6 +6,8 @@ File loading (``datafiles``), the high-level calls shared by CLI and app (``api`
 measurement (``measure``) and the CLI (``cli``) sit at the edges.
 """
 
+__version__ = "0.10.0"  # the one place the version lives (pyproject.toml reads it)
+
 from .errors import (BackendUnavailable, DataFileError, EstimatorError, InputError, MeasurementError,
                      ProfileError, UnknownHardwareError, UnknownPresetError, UnknownRegionError)
 from .estimate import Estimate, Scenario, estimate, sweep

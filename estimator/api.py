@@ -13,7 +13,7 @@ from .datafiles import default_profiles, get_preset, load_carbon_data, load_publ
 from . import bounds as B
 from .errors import InputError
 from .estimate import Estimate, Scenario, estimate
-from .presets import Preset, PublishedComparison, compare_with_published
+from .presets import DEVICE_FIELDS, Preset, PublishedComparison, compare_with_published
 from .profile import HardwareProfile
 from .units import G_PER_KG, HOURS_PER_DAY, KG_PER_T, KWH_PER_MWH
 
@@ -27,6 +27,14 @@ class Result:
     profile: HardwareProfile
     preset: Preset | None
     comparison: tuple[PublishedComparison, ...]
+    changed: frozenset[str] = frozenset()  # inputs that differ from the preset's own run
+
+    @property
+    def title(self) -> str | None:
+        """The preset's title, or "Based on …" once the scenario is no longer the preset's run."""
+        if self.preset is None:
+            return None
+        return self.preset.title if not self.changed else f"Based on {self.preset.title}"
 
 
 def resolve_grid(carbon_intensity_g_per_kwh=None, region: str | None = None, cloud: str | None = None):
@@ -81,8 +89,11 @@ def workload_flops(*, layers=None, d_model=None, n_ctx=None, vocab=None, tokens=
     return None, None
 
 
-def build_scenario(preset: Preset | None = None, region=None, cloud=None, **overrides) -> Scenario:
-    """A scenario from a preset (if any) with the user's overrides on top."""
+def build_scenario(preset: Preset | None = None, region=None, cloud=None, *, other_hardware: bool = False,
+                   **overrides) -> Scenario:
+    """A scenario from a preset (if any) with the user's overrides on top. On hardware other than
+    the preset's (``other_hardware``), the preset's device-specific inputs are dropped
+    (``presets.DEVICE_FIELDS``): that hardware's own profile values apply."""
     unknown = set(overrides) - set(SCENARIO_KEYS)
     if unknown:
         raise InputError(f"unknown scenario input(s): {', '.join(sorted(unknown))}")
@@ -92,6 +103,8 @@ def build_scenario(preset: Preset | None = None, region=None, cloud=None, **over
     if preset and given.keys() & workload_keys:
         # a new workload from the user replaces the preset's workload as a whole
         base = replace(base, flops=None, params=None, tokens=None, hours=None, device_hours=None)
+    if preset and other_hardware:
+        base = replace(base, **{k: None for k in DEVICE_FIELDS})
     ci, ci_source = resolve_grid(given.pop("carbon_intensity_g_per_kwh", None), region, cloud)
     if ci is not None:
         given["carbon_intensity_g_per_kwh"] = ci
@@ -99,6 +112,17 @@ def build_scenario(preset: Preset | None = None, region=None, cloud=None, **over
     # the fields the user set are the user's; every other field keeps the preset's origin
     origins = tuple((k, o) for k, o in base.origins if k not in given and getattr(base, k) is not None)
     return replace(base, **given, origins=origins)
+
+
+def changed_from_preset(preset: Preset, hardware: str, scenario: Scenario) -> frozenset[str]:
+    """The inputs in which ``scenario`` on ``hardware`` differs from the preset's own run."""
+    own = preset.scenario()
+    changed = {f.name for f in fields(Scenario)
+               if f.name not in ("origins", "flops_source", "carbon_intensity_source")
+               and getattr(scenario, f.name) != getattr(own, f.name)}
+    if hardware != preset.hardware:
+        changed.add("hardware")
+    return frozenset(changed)
 
 
 def _text_or_none(name: str, value) -> None:
@@ -114,10 +138,12 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
     if not hardware:
         raise InputError("give --hardware (an id from `python -m estimator profiles list`, or a profile file) or a --preset")
     profile = default_profiles().get(hardware)
-    scenario = build_scenario(preset, region=region, cloud=cloud, **inputs)
+    other = bool(preset) and hardware != preset.hardware
+    scenario = build_scenario(preset, region=region, cloud=cloud, other_hardware=other, **inputs)
     est = estimate(scenario, profile)
-    comparison = compare_with_published(preset, est) if preset and hardware == preset.hardware else ()
-    return Result(est, scenario, profile, preset, comparison)
+    changed = changed_from_preset(preset, hardware, scenario) if preset else frozenset()
+    comparison = compare_with_published(preset, est, changed) if preset else ()
+    return Result(est, scenario, profile, preset, comparison, changed)
 
 
 def compare(hardware_ids, **inputs) -> list[Result]:

@@ -7,32 +7,67 @@ import math
 from .units import HOURS_PER_YEAR, S_PER_DAY, S_PER_HOUR
 
 
+SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+# Number words for people, up to where they stop helping (then powers of ten).
+WORDS = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"))
+WORDS_UP_TO = 1e15
+
+
+def sci(x: float, digits: int = 3) -> str:
+    """3.14 × 10²³: powers of ten as people write them (not 3.14e+23)."""
+    if x is None:
+        return "n/a"
+    if x == 0 or not math.isfinite(x):
+        return f"{x:g}"
+    exp = math.floor(math.log10(abs(x)))
+    mant = round(x / 10 ** exp, digits - 1)
+    if abs(mant) >= 10:  # 9.995 rounds up to 10.0
+        mant, exp = mant / 10, exp + 1
+    m = f"{mant:.{digits - 1}f}".rstrip("0").rstrip(".")
+    power = f"10{str(exp).translate(SUPERSCRIPT)}"
+    return power if m == "1" else f"{m} × {power}"
+
+
+def magnitude(x: float) -> str:
+    """The nearest power of ten, for a headline: 1.06e5 → 10⁵."""
+    return f"10{str(round(math.log10(abs(x)))).translate(SUPERSCRIPT)}"
+
+
 def sig(x: float, digits: int = 3) -> str:
     """x rounded to `digits` significant figures, with thousands separators: 355, 1.29, 12,300."""
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "n/a"
     if x == 0:
         return "0"
-    magnitude = math.floor(math.log10(abs(x)))
+    magnitude_ = math.floor(math.log10(abs(x)))
     if abs(x) >= 1e15 or abs(x) < 1e-4:
-        return f"{x:.{digits - 1}e}"
-    decimals = digits - 1 - magnitude
+        return sci(x, digits)
+    decimals = digits - 1 - magnitude_
     rounded = round(x, decimals)
     return f"{rounded:,.{max(decimals, 0)}f}"
 
 
 def count(x: float, digits: int = 3) -> str:
-    """Large counts with a suffix: 3.12M, 835k."""
+    """Counts for people: 6,450; 3.12 million; 6.07 trillion; then 1.2 × 10¹⁸."""
     if x is None:
         return "n/a"
-    if float(x).is_integer() and abs(x) < 1e6:
-        return f"{int(x):,}"
-    if abs(x) >= 1e15:  # past "1000T" a suffix stops helping
-        return f"{x:.{digits - 1}e}"
-    for factor, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
+    if abs(x) < 1e6:
+        if float(x).is_integer():
+            return f"{int(x):,}"
+        return sig(x, digits) if abs(x) < 1e3 else f"{round(x, digits - 1 - math.floor(math.log10(abs(x)))):,.0f}"
+    if abs(x) >= WORDS_UP_TO:
+        return sci(x, digits)
+    for factor, word in WORDS:
         if abs(x) >= factor:
-            return f"{sig(x / factor, digits)}{suffix}"
+            return f"{sig(x / factor, digits)} {word}"
     return sig(x, digits)
+
+
+def times(x: float, digits: int = 3) -> str:
+    """A multiplier: 15,000×, 1.06 × 10⁵×."""
+    if x is None:
+        return "n/a"
+    return f"{sci(x, digits)}×" if abs(x) >= 1e5 else f"{count(x, digits)}×"
 
 
 def duration(seconds: float) -> str:
@@ -46,7 +81,7 @@ def duration(seconds: float) -> str:
         return f"{sig(seconds / S_PER_HOUR)} hours"
     if seconds < HOURS_PER_YEAR * S_PER_HOUR:
         return f"{sig(seconds / S_PER_DAY)} days"
-    return f"{sig(seconds / (HOURS_PER_YEAR * S_PER_HOUR))} years"
+    return f"{count(seconds / (HOURS_PER_YEAR * S_PER_HOUR))} years"
 
 
 def _scaled(value: float, units: list[tuple[float, str]], digits: int = 3) -> str:
@@ -84,7 +119,7 @@ def money(usd: float | None) -> str:
     if usd is None:
         return "n/a"
     if usd >= 1e15:  # past "$1000T" a suffix stops helping
-        return f"${usd:.1e}"
+        return f"${sci(usd, 2)}"
     for factor, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
         if usd >= factor:
             return f"${sig(usd / factor, 2)}{suffix}"
@@ -92,7 +127,7 @@ def money(usd: float | None) -> str:
 
 
 def flops(x: float | None) -> str:
-    return "n/a" if x is None else f"{x:.3g} FLOPs"
+    return "n/a" if x is None else f"{sci(x) if x >= 1e6 else sig(x)} FLOPs"
 
 
 def device_hours(h: float) -> str:
@@ -103,7 +138,7 @@ def number(x: float, digits: int = 3) -> str:
     if x is None:
         return "n/a"
     if x != 0 and (abs(x) >= 1e6 or abs(x) < 1e-3):
-        return f"{x:.{digits - 1}e}"
+        return count(x, digits) if 1e6 <= abs(x) < WORDS_UP_TO else sci(x, digits)
     return sig(x, digits)
 
 

@@ -14,6 +14,25 @@ SCENARIO_FIELDS = ("flops", "params", "tokens", "devices", "utilization", "preci
                    "electricity_usd_per_kwh", "year")
 PUBLISHED_FIELDS = RESULT_KEYS + ("cost_usd_low", "cost_usd_high")
 
+# A preset's inputs that belong to its own device: on other hardware they do not apply (a V100's
+# utilisation, power and price say nothing about a B200; a known run's hours were on its device).
+# Its workload (FLOPs, parameters, tokens, year), scale (devices) and site (PUE, grid,
+# electricity price) carry over.
+DEVICE_FIELDS = ("utilization", "power_w", "price_usd_per_device_hour", "precision", "hours", "device_hours")
+
+# What each published figure depends on: once one of these differs from the preset, the
+# published figure no longer describes the scenario and is not compared.
+_TIME = frozenset({"hardware", "flops", "params", "tokens", "recompute", "utilization", "precision", "hours",
+                   "device_hours", "year"})
+PUBLISHED_DEPENDS = {
+    "flops": frozenset({"flops", "params", "tokens", "recompute"}),
+    "wall_clock_s": _TIME | {"devices"},
+    "device_hours": _TIME,
+    "energy_kwh": _TIME | {"power_w", "pue"},
+    "co2e_kg": _TIME | {"power_w", "pue", "carbon_intensity_g_per_kwh"},
+    "cost_usd": _TIME | {"price_usd_per_device_hour", "electricity_usd_per_kwh", "power_w", "pue"},
+}
+
 
 @dataclass(frozen=True)
 class Preset:
@@ -26,6 +45,7 @@ class Preset:
     why: Mapping[str, str]
     published: Mapping[str, float]
     compare_hardware: tuple[str, ...] = field(default_factory=tuple)
+    model_params: float | None = None  # the model's size, for charts of a FLOPs-only preset (why["model_params"])
 
     def scenario(self) -> Scenario:
         kwargs = dict(self.inputs)
@@ -41,7 +61,8 @@ def preset_from_dict(pid: str, data: Mapping[str, Any], source: str) -> Preset:
 
     if not isinstance(data, Mapping):
         fail("expected a table")
-    allowed = set(SCENARIO_FIELDS) | {"title", "description", "source", "hardware", "why", "published", "compare_hardware"}
+    allowed = set(SCENARIO_FIELDS) | {"title", "description", "source", "hardware", "why", "published", "compare_hardware",
+                                      "model_params"}
     unknown = sorted(set(data) - allowed)
     if unknown:
         fail(f"unknown field '{unknown[0]}'")
@@ -72,10 +93,16 @@ def preset_from_dict(pid: str, data: Mapping[str, Any], source: str) -> Preset:
     compare = data.get("compare_hardware", [])
     if not isinstance(compare, list) or not all(isinstance(x, str) for x in compare):
         fail("'compare_hardware' must be a list of hardware ids")
+    model_params = data.get("model_params")
+    if model_params is not None:
+        if isinstance(model_params, bool) or not isinstance(model_params, (int, float)) or not model_params > 0:
+            fail("'model_params' must be a positive number")
+        if "model_params" not in why:
+            fail("'model_params' needs its source in why.model_params")
     return Preset(id=pid, title=data["title"].strip(), description=data["description"].strip(),
                   source=data["source"].strip(), hardware=data["hardware"].strip(), inputs=inputs,
                   why=dict(why), published={k: float(v) for k, v in published.items()},
-                  compare_hardware=tuple(compare))
+                  compare_hardware=tuple(compare), model_params=None if model_params is None else float(model_params))
 
 
 @dataclass(frozen=True)
@@ -86,16 +113,20 @@ class PublishedComparison:
     relative_error: float | None  # (estimated − published) / published
 
 
-def compare_with_published(preset: Preset, est: Estimate) -> tuple[PublishedComparison, ...]:
+def compare_with_published(preset: Preset, est: Estimate, changed=frozenset()) -> tuple[PublishedComparison, ...]:
+    """The preset's published figures beside the estimate, leaving out every figure that depends
+    on an input in ``changed`` (the scenario no longer is the published run for that figure)."""
+    def comparable(key):
+        return not (PUBLISHED_DEPENDS[key] & set(changed))
     rows = []
     for key in RESULT_KEYS:
-        if key not in preset.published:
+        if key not in preset.published or not comparable(key):
             continue
         pub = preset.published[key]
         value = getattr(est, key)
         err = None if value is None else (value - pub) / pub
         rows.append(PublishedComparison(key, pub, value, err))
-    if "cost_usd_low" in preset.published and est.cost_usd is not None:
+    if "cost_usd_low" in preset.published and est.cost_usd is not None and comparable("cost_usd"):
         lo, hi = preset.published["cost_usd_low"], preset.published["cost_usd_high"]
         mid = math.sqrt(lo * hi)
         rows.append(PublishedComparison("cost_usd", mid, est.cost_usd, (est.cost_usd - mid) / mid))

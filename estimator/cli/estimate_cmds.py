@@ -79,11 +79,11 @@ def scenario_kwargs(args) -> dict:
 def cmd_estimate(args):
     result = api.run(hardware=args.hardware, preset_id=args.preset, region=args.region, cloud=args.cloud,
                      **scenario_kwargs(args))
-    title = result.preset.title if result.preset else None
+    title = result.title
     cite = [result.preset.source] if result.preset else []
     sys.stdout.write(render(args.format, result.estimate, result.comparison, title=title,
                             scenario={k: v for k, v in vars(args).items() if k not in ("func", "format", "command") and v is not None},
-                            cite_keys=cite + ["CC"], sources=load_sources()))
+                            cite_keys=cite, sources=load_sources()))
     for other in (result.preset.compare_hardware if result.preset and args.format == "table" else ()):
         r2 = api.run(hardware=other, preset_id=args.preset, region=args.region, cloud=args.cloud, **scenario_kwargs(args))
         ratio = result.estimate.energy_kwh / r2.estimate.energy_kwh
