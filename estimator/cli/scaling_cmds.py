@@ -113,8 +113,8 @@ def cmd_diminishing(args):
         return _dump({**r.to_dict(), "base_source": rep.base_source, "base": _est_dict(rep.base),
                       "target": _est_dict(rep.target)})
     _table([("error", f"{r.current_error:g} → {r.target_error:g}  (error ∝ compute^−{r.exponent:.4g})"),
-            ("compute multiplier", f"{r.compute_multiplier:.3g}×"),
-            ("to halve the error", f"{r.halving_multiplier:.3g}× compute"),
+            ("compute multiplier", hz.times(r.compute_multiplier)),
+            ("to halve the error", f"{hz.times(r.halving_multiplier)} compute"),
             ("base workload", hz.flops(r.base_flops)), *_est_rows(rep.base, "  base "),
             ("target workload", hz.flops(r.target_flops)), *_est_rows(rep.target, "  target ")],
            [dm.SOURCE, f"base: {rep.base_source}",
