@@ -91,7 +91,7 @@ def test_contrasts_json(capsys):
     (["scaling", "diminishing"], ["1.06 × 10⁵×"]),
     (["scaling", "trend"], ["$5.1M", "2027"]),
     (["inference", "--params", "70e9", "--hardware", "h100-sxm", "--tokens", "1e9", "--bits", "4", "--sparsity", "0.5",
-      "--student-params", "7e9", "--batch-size", "16"], ["3.50B parameters at 4 bits", "1.75 GB"]),
+      "--student-params", "7e9", "--batch-size", "16"], ["3.50 billion parameters at 4 bits", "1.75 GB"]),
     (["contrasts"], ["3.42 TW", "50,000 ×"]),
 ])
 def test_tables_print(capsys, argv, shown):
