@@ -9,10 +9,14 @@ numbers large; ``?embed=true`` is Streamlit's own embed mode for slides.
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
 
 import streamlit as st
 
-from app_pages import common, inputs
+from app_pages import common, inputs, style
+
+# The browser tab's icon, a local file: a Material icon would be fetched from Google's font host.
+ICON = Path(__file__).resolve().parent / "app_pages" / "static" / "icon.png"
 
 # (module, title, url_path, icon); the first is the landing page.
 PAGES = (
@@ -23,6 +27,7 @@ PAGES = (
     ("limits", "Limits of scale", "limits", ":material/trending_up:"),
     ("inference", "Inference & compression", "inference", ":material/bolt:"),
     ("accuracy", "Accuracy", "accuracy", ":material/verified:"),
+    ("lecture", "Lecture", "lecture", ":material/co_present:"),
 )
 # url paths of the pages that use the sidebar's scenario ("" is the landing page)
 SCENARIO_PAGES = {"", "estimate", "compare"}
@@ -44,10 +49,12 @@ def pages() -> list:
 def main() -> None:
     lecture = common.is_lecture()
     embedded = common.is_embedded()
-    st.set_page_config(page_title="Compute Cost Estimator", page_icon=":material/bolt:", layout="wide",
+    st.set_page_config(page_title="Compute Cost Estimator", page_icon=str(ICON), layout="wide",
                        initial_sidebar_state="collapsed" if (lecture or embedded) else "auto")
     all_pages = pages()
     page = st.navigation(all_pages, position="hidden" if (lecture or embedded) else "sidebar")
+    if lecture:
+        style.apply_lecture_css()
     if page.url_path in SCENARIO_PAGES:
         # the scenario widgets are drawn here, not in the page, so they stay the same widgets
         # (with the same values) when the user moves between these pages

@@ -49,7 +49,7 @@ def headline(doc: dict, lecture: bool) -> None:
                    delta_color="off", delta_arrow="off")
     if not lecture:
         st.caption(f"Model ÷ rule median factor: {doc['ratio_to_baseline']:.2f} (below 1: the fit is better). "
-                   f"{doc['method'].capitalize()}. Reproduce: `{VALIDATE_COMMAND}`.")
+                   f"{doc['method'][0].upper() + doc['method'][1:]}. Reproduce: `{VALIDATE_COMMAND}`.")
 
 
 def misses(doc: dict) -> None:

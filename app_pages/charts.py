@@ -23,9 +23,40 @@ from estimator.units import S_PER_DAY
 CHINCHILLA_TOKENS_PER_PARAM = 20.0
 LOG = alt.Scale(type="log")
 
+# Axis labels for people: 0.5, 10, 1,000, 2.5M, 3B, 1T (never d3's SI "100m" for 0.1 or "1G"),
+# with an optional unit before ("$") or after; beyond a thousand trillion, powers of ten.
+_SUPER = [("0", "⁰"), ("1", "¹"), ("2", "²"), ("3", "³"), ("4", "⁴"), ("5", "⁵"), ("6", "⁶"), ("7", "⁷"),
+          ("8", "⁸"), ("9", "⁹"), ("-", "⁻")]
+
+
+def _superscript(expr: str) -> str:
+    for digit, sup in _SUPER:
+        expr = f"replace({expr}, '{digit}', '{sup}')"
+    return expr
+
+
+POW10 = "'10' + " + _superscript("format(round(log(abs(datum.value)) / LN10), 'd')")
+
+
+def human_labels(prefix: str = "", suffix: str = "") -> str:
+    """A Vega labelExpr: numbers as people read them, with ``prefix`` and ``suffix`` ("$", " days")."""
+    v = "abs(datum.value)"
+    body = (f"{v} >= 1e15 ? {POW10} : {v} >= 1e12 ? format(datum.value / 1e12, '~g') + 'T' : "
+            f"{v} >= 1e9 ? format(datum.value / 1e9, '~g') + 'B' : {v} >= 1e6 ? format(datum.value / 1e6, '~g') + 'M' : "
+            f"{v} >= 1 || {v} == 0 ? format(datum.value, ',~g') : {v} >= 1e-3 ? format(datum.value, '~g') : {POW10}")
+    return f"'{prefix}' + ({body}) + '{suffix}'"
+
+
+def pow10_labels() -> str:
+    """A Vega labelExpr for log axes spanning many decades: 10⁵, 10²³."""
+    return POW10
+
 
 def render_chart(chart: alt.TopLevelMixin, where=st) -> None:
-    """Draw a chart at the container's width."""
+    """Draw a chart at the container's width; in lecture mode with projector-size text."""
+    from . import common, style
+    if common.is_lecture():
+        chart = style.chart_fonts(chart, lecture=True)
     where.altair_chart(chart, width="stretch")
 
 
@@ -33,6 +64,21 @@ def _decades(lo: float, hi: float) -> list[float]:
     """Powers of ten covering [lo, hi]: the tick values of a log axis."""
     a, b = int(np.floor(np.log10(lo))), int(np.ceil(np.log10(hi)))
     return [10.0 ** k for k in range(a, b + 1)]
+
+
+def log_bar_chart(df: pd.DataFrame, value: str, label: str, title: str, *, prefix: str = "", suffix: str = "",
+                  sort=None, step: int = 48) -> alt.Chart:
+    """Horizontal bars on a log scale: they start at the decade below the smallest value (a log
+    scale has no zero, and bars without a start are not drawn) with a tick at each decade."""
+    data = df[df[value] > 0]
+    ticks = _decades(float(data[value].min()), float(data[value].max()))
+    return alt.Chart(data).mark_bar().encode(
+        x=alt.X(f"{value}:Q", scale=alt.Scale(type="log", domain=[ticks[0], ticks[-1]]), title=title,
+                axis=alt.Axis(values=ticks, labelExpr=human_labels(prefix, suffix))),
+        x2=alt.X2(datum=ticks[0]),
+        y=alt.Y(f"{label}:N", sort=sort, title=None, axis=alt.Axis(labelLimit=0)),
+        tooltip=[label, alt.Tooltip(f"{value}:Q", format=",.3~r")],
+    ).properties(height=alt.Step(step))
 
 
 def comparison_chart(df: pd.DataFrame, column: str, title: str) -> alt.Chart:
@@ -43,7 +89,7 @@ def comparison_chart(df: pd.DataFrame, column: str, title: str) -> alt.Chart:
     ticks = _decades(data[column].min(), data[column].max())
     return alt.Chart(data).mark_bar().encode(
         x=alt.X(f"{column}:Q", scale=alt.Scale(type="log", domain=[ticks[0], ticks[-1]]), title=title,
-                axis=alt.Axis(values=ticks, format="~s")),
+                axis=alt.Axis(values=ticks, labelExpr=human_labels("$" if column == "cost_usd" else ""))),
         x2=alt.X2(datum=ticks[0]),
         y=alt.Y("hardware:N", sort="x", title=None, axis=alt.Axis(labelOverlap=False)),
         tooltip=["hardware", "name", alt.Tooltip(f"{column}:Q", format=".3~s")],
@@ -109,7 +155,7 @@ def scaling_chart(df: pd.DataFrame) -> alt.FacetChart:
     """Log–log lines with the uncertainty band; the chosen scenario is the red point."""
     base = alt.Chart().encode(x=alt.X("params:Q", scale=LOG, title="Parameters N", axis=alt.Axis(
         values=_decades(1e5, 1e14), labelExpr=PARAMS_LABEL, grid=False)))
-    y_axis = alt.Axis(format=".0e", tickCount=6)
+    y_axis = alt.Axis(labelExpr=human_labels(), tickCount=6)
     band = base.transform_filter("datum.kind == 'sweep'").mark_area(opacity=0.3).encode(
         y=alt.Y("low:Q", scale=LOG, title=None, axis=y_axis), y2="high:Q")
     line = base.transform_filter("datum.kind == 'sweep'").mark_line().encode(
@@ -137,7 +183,14 @@ def _scaling_template() -> dict:
 
 def render_scaling_chart(df: pd.DataFrame, where=st) -> None:
     """Draw ``scaling_chart(df)`` from the cached spec; the same picture as ``render_chart``."""
-    where.vega_lite_chart(df, copy.deepcopy(_scaling_template()), width="stretch")
+    spec = copy.deepcopy(_scaling_template())
+    from . import common, style
+    if common.is_lecture():
+        px = style.LECTURE_CHART_FONT_PX
+        spec["config"] = {**spec.get("config", {}),
+                          "axis": {"labelFontSize": px, "titleFontSize": px, "labelLimit": 0},
+                          "header": {"labelFontSize": px, "labelLimit": 0}, "legend": {"labelFontSize": px, "labelLimit": 0}}
+    where.vega_lite_chart(df, spec, width="stretch")
 
 
 def energy_breakdown_chart(est) -> alt.Chart:
@@ -147,7 +200,7 @@ def energy_breakdown_chart(est) -> alt.Chart:
     df = pd.DataFrame({"part": parts, "energy_kwh": [b.devices_kwh, b.host_kwh, b.facility_kwh]})
     df["share"] = df["energy_kwh"] / max(df["energy_kwh"].sum(), 1e-300)
     return alt.Chart(df).mark_bar().encode(
-        x=alt.X("energy_kwh:Q", title="Energy (kWh)", axis=alt.Axis(format="~s")),
+        x=alt.X("energy_kwh:Q", title="Energy (kWh)", axis=alt.Axis(labelExpr=human_labels())),
         y=alt.Y("part:N", title=None, sort=parts),
         color=alt.Color("part:N", sort=parts, legend=None),
         tooltip=["part", alt.Tooltip("energy_kwh:Q", format=",.4~r", title="kWh"),
@@ -173,7 +226,7 @@ def roofline_chart(profile) -> alt.LayerChart | None:
     lines = alt.Chart(df).mark_line().encode(
         x=alt.X("intensity:Q", scale=LOG, title="Arithmetic intensity (FLOP per byte)",
                 axis=alt.Axis(values=_decades(ai[0], ai[-1]), format="~g", grid=False)),
-        y=alt.Y("flops_per_s:Q", scale=LOG, title="Attainable FLOP/s", axis=alt.Axis(format="~s", tickCount=6)),
+        y=alt.Y("flops_per_s:Q", scale=LOG, title="Attainable FLOP/s", axis=alt.Axis(labelExpr=human_labels(), tickCount=6)),
         color=alt.Color("precision:N"))
     points = alt.Chart(ridge).mark_point(filled=True, size=60).encode(
         x="intensity:Q", y="flops_per_s:Q", color="precision:N",
@@ -213,7 +266,7 @@ def accuracy_chart(df: pd.DataFrame, font_px: int = 12) -> alt.FacetChart:
     diag = df[df["kind"] == "diagonal"]
     ticks = _decades(float(diag["published"].min()), float(diag["published"].max()))
     scale = alt.Scale(type="log", domain=[ticks[0], ticks[-1]])
-    axis = alt.Axis(values=ticks, format="~s", labelFontSize=font_px, titleFontSize=font_px)
+    axis = alt.Axis(values=ticks, labelExpr=human_labels(), labelFontSize=font_px, titleFontSize=font_px)
     x = alt.X("published:Q", scale=scale, title="Published device-hours", axis=axis)
     y = alt.Y("predicted:Q", scale=scale, title="Predicted device-hours", axis=axis)
     base = alt.Chart()

@@ -116,7 +116,10 @@ _FALSE = {"0", "false", "no", "off", ""}
 
 
 def is_lecture() -> bool:
-    """True under ``?lecture=1`` (also true/yes/on). Any other value warns once and means off."""
+    """True under ``?lecture=1`` (also true/yes/on), or on a lecture claim's link (``?claim=…``).
+    Any other value of ``lecture`` warns once and means off."""
+    if st.query_params.get("claim"):
+        return True
     raw = st.query_params.get("lecture")
     if raw is None:
         return False
@@ -230,14 +233,20 @@ def url_number(label: str, key: str, *, min_value: float, max_value: float, defa
         if problem:
             _drop(key, raw, problem)
     if integer:
-        min_value, max_value = int(min_value), int(max_value)
-        default = None if default is None else int(default)
-        step = int(step or 1)
+        # A whole-number field is a float widget shown without decimals: Streamlit parses a bound
+        # URL value for an int widget with int(), and int(float("inf")) raises OverflowError before
+        # any check can run (/?devices=inf); its float parser resets a non-finite value instead.
+        min_value, max_value = float(int(min_value)), float(int(max_value))
+        default = None if default is None else float(int(default))
+        step, fmt = float(step or 1), fmt or "%.0f"
     _apply_fix(key)
     value = where.number_input(label, min_value=min_value, max_value=max_value, value=default, step=step,
                                format=fmt, placeholder=placeholder, help=help, key=key,
                                bind="query-params", persist_state="session")
-    return _enforce(key, value, default)
+    value = _enforce(key, value, default)
+    if integer and value is not None:
+        return int(round(value))
+    return value
 
 
 def check_option(key: str, options: Sequence[str]) -> None:

@@ -34,7 +34,12 @@ def comparison_table(run_kwargs: dict, hardware_ids: list[str]) -> tuple[pd.Data
             errors.append(f"{hw}: {exc}")
             continue
         e = r.estimate
-        row = {"hardware": hw, "name": r.profile.name, "kind": r.profile.kind}
+        p = r.profile
+        row = {"hardware": hw, "name": p.name, "kind": p.kind,
+               "reference": "reference point" if p.reference_point else "",
+               "price_basis": p.price.kind if e.assumption("price_usd_per_device_hour") and
+               e.assumption("price_usd_per_device_hour").origin.startswith("profile") else "given",
+               "host_in_power": "yes" if p.power.includes_host else "no"}
         for key, _, get, _ in COLUMNS:
             value = get(e) if key != "cost_usd" or e.cost_usd is not None else None
             row[key] = None if value is None else float(value)
@@ -48,12 +53,19 @@ def render() -> None:
     st.title("Compare hardware", anchor=False)
     st.caption("The sidebar's workload and settings on every hardware profile. Inputs you left empty take each "
                "profile's own utilisation, power, PUE and price; a preset's inputs apply to every profile.")
-    df, errors = comparison_table(inputs.run_kwargs, c.hardware_ids())
+    with_refs = c.url_toggle("Include reference points (the brain, AlphaGo)", "cmp_ref", where=st,
+                             help="They are not hardware to buy: a brain and a whole 2016 system, shown for contrast")
+    ids = [h for h in c.hardware_ids() if with_refs or not c.profiles().profiles[h].reference_point]
+    df, errors = comparison_table(inputs.run_kwargs, ids)
     for err in errors:
         st.warning(c.md_escape(err, limit=300))
     if df.empty:
         return
-    config = {"hardware": st.column_config.TextColumn("Hardware"), "name": "Name", "kind": "Kind"}
+    config = {"hardware": st.column_config.TextColumn("Hardware"), "name": "Name", "kind": "Kind",
+              "reference": "Reference point", "price_basis": st.column_config.TextColumn(
+                  "Price basis", help="on-demand, reserved or spot cloud price, or none (no hourly price)"),
+              "host_in_power": st.column_config.TextColumn("Power incl. host", help="does the power include the "
+                                                           "host's share (CPU, memory, network)?")}
     config.update({key: st.column_config.NumberColumn(title, format=fmt) for key, title, _, fmt in COLUMNS})
     st.dataframe(df.sort_values("time_days"), hide_index=True, column_config=config, width="stretch",
                  height=35 * (len(df) + 1) + 3)  # every profile visible; click a header to sort

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from estimator import humanize as hz
-from estimator.estimate import RANGE_MEANING
+from estimator import api, humanize as hz
+from estimator.estimate import range_meaning
 from estimator.export import LABELS
 
-from . import charts, common as c, exports, explain
+from . import charts, common as c, exports, explain, style
 from .inputs import ScenarioInputs, run_or_error, scenario_inputs
 
 # Headline metrics: (label, result key, formatter); the labels are the issue's and the CLI's.
@@ -20,11 +20,6 @@ HEADLINE = (
     ("Cost", "cost_usd", hz.money),
 )
 TABS = ("How this was computed", "Growth with model size", "Where the energy goes", "Export & share")
-# Static CSS for lecture mode (no user text): large headline numbers for a projector.
-LECTURE_CSS = """<style>
-[data-testid="stMetricValue"] { font-size: 4.2rem; line-height: 1.1; }
-[data-testid="stMetricLabel"] p { font-size: 1.5rem; }
-</style>"""
 
 
 def headline_values(est) -> dict[str, str]:
@@ -32,17 +27,40 @@ def headline_values(est) -> dict[str, str]:
     return {label: fmt(getattr(est, key)) for label, key, fmt in HEADLINE}
 
 
-def headline(est, lecture: bool = False) -> None:
+def headline(est, lecture: bool = False, time_label: str = "Training time") -> None:
+    """The four headline numbers, each with its stated range as a bar beside it (low ▬●▬ high:
+    the estimate is the interval's middle); what the range means is said once below."""
     cols = st.columns(4)
     level = f"{est.level:.0%}"
+    meaning = range_meaning(est.level)
     for col, (label, key, fmt) in zip(cols, HEADLINE):
         low, high = est.range[key]
         value = getattr(est, key)
-        rng = None if value is None or low is None or low == high else f"{level} range {fmt(low)} – {fmt(high)}"
-        col.metric(label, fmt(value), delta=rng, delta_color="off", delta_arrow="off", border=not lecture,
+        shown = time_label if key == "wall_clock_s" else label
+        col.metric(shown, fmt(value), border=not lecture,
                    help=None if lecture else f"{LABELS[key]}: the centre of a {level} prediction interval")
-    if not lecture:
-        st.caption(c.md_escape(RANGE_MEANING.format(level=est.level).capitalize() + ".", limit=400))
+        if value is not None and low is not None and low != high:
+            style.range_bar(col, fmt(low), fmt(high), meaning)
+        elif value is not None:
+            col.caption("exact: from the known run" if key in ("wall_clock_s", "device_hours") else "exact")
+    st.caption(c.md_escape(f"Bars: {meaning}", limit=800))
+
+
+def companions(result) -> None:
+    """The preset's companions side by side (AlphaGo and the brain, one game each)."""
+    others = api.companions(result)
+    if not others:
+        return
+    cols = st.columns(1 + len(others))
+    for col, r in zip(cols, [result, *others]):
+        e = r.estimate
+        col.subheader(c.md_escape(r.profile.name), anchor=False)
+        col.metric("Power", hz.power(e.assumption("power_w").value))
+        col.metric("Energy", hz.energy(e.energy_kwh))
+        col.metric("CO₂e", hz.co2e_short(e.co2e_kg))
+    ratio = result.estimate.energy_kwh / others[0].estimate.energy_kwh
+    st.caption(c.md_escape(f"Same {hz.duration(result.estimate.wall_clock_s)}: {result.profile.name} uses "
+                           f"{hz.times(ratio)} the energy of {others[0].profile.name}.", limit=300))
 
 
 def provenance(est) -> None:
@@ -57,7 +75,7 @@ def secondary(result) -> None:
     est = result.estimate
     cols = st.columns(4)
     cols[0].metric("Device-hours", hz.count(est.device_hours))
-    cols[1].metric("Training FLOPs", "n/a" if est.flops is None else f"{est.flops:.3g}")
+    cols[1].metric("Training FLOPs", "n/a" if est.flops is None else hz.sci(est.flops))
     cols[2].metric(f"Devices ({result.profile.id})", hz.count(est.devices), help=result.profile.name)
     achieved = est.achieved_flops_per_s
     cols[3].metric("Achieved per device", "n/a" if achieved is None else f"{achieved / 1e12:.3g} TFLOP/s")
@@ -100,7 +118,7 @@ def growth(result) -> None:
     df, n = sweep
     st.caption(f"Same hardware, devices, power and prices; tokens grow with the model at the scenario's D/N "
                f"(or 20 tokens per parameter, Hoffmann et al. 2022). The red point is this scenario "
-               f"(N ≈ {n:.3g}); the band is the low–high range.")
+               f"(N ≈ {hz.count(n)}); the band is the 80% range.")
     charts.render_scaling_chart(df)
 
 
@@ -139,8 +157,6 @@ def export_and_share(result, inputs: ScenarioInputs) -> None:
 def render() -> None:
     lecture = c.is_lecture()
     c.check_option("tab", TABS)  # st.tabs below is bound to ?tab=
-    if lecture:
-        st.html(LECTURE_CSS)
     controls = st.container(horizontal=True) if lecture else None
     inputs = scenario_inputs(main=controls)
     c.show_url_warnings()
@@ -153,7 +169,8 @@ def render() -> None:
         st.title(c.md_escape(title, limit=120), anchor=False)
     if result.preset and not lecture:
         st.caption(c.md_escape(result.preset.description, limit=400))
-    headline(est, lecture)
+    headline(est, lecture, result.preset.time_label if result.preset else "Training time")
+    companions(result)
     if not lecture:
         provenance(est)
     if lecture:

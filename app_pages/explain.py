@@ -40,40 +40,40 @@ def steps(est) -> list[Step]:
         formula = ("C = 8·N·D (with activation recomputation)" if "8·N·D" in flops.source else
                    "C = 6·N·D (dense transformer)" if flops.origin == "derived" else "C = given")
         out.append(Step("1. Training FLOPs C", formula,
-                        f"C = {est.flops:.4g} FLOPs", _src(est, "flops")))
+                        f"C = {hz.sci(est.flops, 4)} FLOPs", _src(est, "flops")))
     if hours is None and dev_hours is None:
         peak = _a(est, "peak_flops_per_s").value
         util = _a(est, "utilization").value
         device_s = est.flops / (peak * util)
         out.append(Step("2. Time", "device-seconds = C ÷ (peak × utilisation);  wall clock = device-seconds ÷ devices",
-                        f"{est.flops:.4g} ÷ ({peak:.4g} FLOP/s × {util:.4g}) = {device_s:.4g} device-s "
+                        f"{hz.sci(est.flops, 4)} ÷ ({hz.sci(peak, 4)} FLOP/s × {util:.4g}) = {hz.sci(device_s, 4)} device-s "
                         f"= {est.device_hours:,.0f} device-hours;  ÷ {hz.count(est.devices)} devices = "
                         f"{hz.duration(est.wall_clock_s)}",
                         _src(est, "hardware", "precision", "peak_flops_per_s", "utilization", "devices")))
     else:
         given = hours if hours is not None else dev_hours
         out.append(Step("2. Time (from the known run)", "wall clock = hours given (device-hours = hours × devices)",
-                        f"{given.value:g} {given.unit};  {est.device_hours:,.4g} device-hours, "
+                        f"{given.value:g} {given.unit};  {hz.sig(est.device_hours, 4)} device-hours, "
                         f"{hz.duration(est.wall_clock_s)} wall clock", _src(est, given.name, "devices")))
     power = _a(est, "power_w").value
     pue = _a(est, "pue").value
     it_kwh = est.device_hours * power / W_PER_KW
     out.append(Step("3. Energy", "energy = device-hours × power per device × PUE ÷ 1000",
-                    f"{est.device_hours:,.4g} h × {power:g} W × {pue:g} ÷ 1000 = {it_kwh * pue:,.4g} kWh "
+                    f"{hz.sig(est.device_hours, 4)} h × {power:g} W × {pue:g} ÷ 1000 = {hz.sig(it_kwh * pue, 4)} kWh "
                     f"= {hz.energy(est.energy_kwh)}", _src(est, "power_w", "pue")))
     ci = _a(est, "carbon_intensity_g_per_kwh").value
     out.append(Step("4. CO₂e", "CO₂e (kg) = energy (kWh) × grid intensity (g/kWh) ÷ 1000",
-                    f"{est.energy_kwh:,.4g} kWh × {ci:g} g/kWh ÷ {G_PER_KG:g} = {est.co2e_kg:,.4g} kg "
+                    f"{hz.sig(est.energy_kwh, 4)} kWh × {ci:g} g/kWh ÷ {G_PER_KG:g} = {hz.sig(est.co2e_kg, 4)} kg "
                     f"= {hz.co2e(est.co2e_kg)}", _src(est, "carbon_intensity_g_per_kwh")))
     price = _a(est, "price_usd_per_device_hour")
     elec = _a(est, "electricity_usd_per_kwh")
     if elec is not None:
         out.append(Step("5. Cost", "cost = energy × electricity price",
-                        f"{est.energy_kwh:,.4g} kWh × ${elec.value:g}/kWh = {hz.money(est.cost_usd)}",
+                        f"{hz.sig(est.energy_kwh, 4)} kWh × ${elec.value:g}/kWh = {hz.money(est.cost_usd)}",
                         _src(est, "electricity_usd_per_kwh")))
     elif price is not None and price.value is not None:
         out.append(Step("5. Cost", "cost = device-hours × price per device-hour",
-                        f"{est.device_hours:,.4g} h × ${price.value:g} = {hz.money(est.cost_usd)}",
+                        f"{hz.sig(est.device_hours, 4)} h × ${price.value:g} = {hz.money(est.cost_usd)}",
                         _src(est, "price_usd_per_device_hour")))
     else:
         out.append(Step("5. Cost", "cost = device-hours × price per device-hour", "no price: give one in the sidebar",

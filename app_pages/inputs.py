@@ -211,6 +211,11 @@ def draw_inputs(main: Any = None) -> ScenarioInputs:
         "Or electricity price (USD/kWh)", "elec", min_value=B.ELECTRICITY_USD_PER_KWH.low, max_value=B.ELECTRICITY_USD_PER_KWH.high, fmt="%.4g",
         placeholder="none", where=side, help="Cost from energy instead of a price per device-hour")
 
+    if kwargs.get("price_usd_per_device_hour") is not None and kwargs.get("electricity_usd_per_kwh") is not None:
+        # two prices would make the estimate refuse the scenario: say which one counts and keep the page
+        side.warning("Both prices are set: the price per device-hour is used. Clear it to cost by electricity.",
+                     icon=":material/info:")
+        kwargs["electricity_usd_per_kwh"] = None
     run_kwargs = {"hardware": hardware, "preset_id": preset_id, "region": region, "cloud": cloud}
     run_kwargs.update({k: v for k, v in kwargs.items() if v is not None})
     keys = ["workload"] + {"preset": ["preset"], "params": ["params", "tokens", "recompute"]}.get(workload, ["flops"])

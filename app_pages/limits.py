@@ -14,7 +14,7 @@ import streamlit as st
 from estimator import bounds as B, contrasts, diminishing as dm, humanize as hz, limits, scaling, trends
 from estimator.errors import EstimatorError
 
-from . import common as c
+from . import charts, common as c
 
 # Defaults, each with its source:
 DEFAULT_FLOPS = 5.76e23          # Chinchilla's budget (Hoffmann et al. 2022, Table 3, 67B row)
@@ -22,6 +22,14 @@ DEFAULT_BUDGETS = {"USD": 1e6, "kWh": 1e6, "t CO₂e": 100.0}  # illustrative ro
 BUDGET_KIND = {"USD": "usd", "kWh": "kwh", "t CO₂e": "tco2e"}
 MAX_FLOPS = B.FLOPS.high        # estimator/bounds.py, as the Estimate page
 LOG = alt.Scale(type="log")
+
+
+def _layout():
+    """(inputs, numbers): side by side, or in lecture mode the numbers at full width below the
+    inputs, which fold away (big numbers, few controls, on any projector)."""
+    if c.is_lecture():
+        return st.expander("Inputs"), st.container()
+    return st.columns([1, 2])
 
 
 def _metrics(pairs) -> None:
@@ -43,7 +51,7 @@ def loss_chart(method: str, flops: float, loss_opt: float) -> alt.LayerChart:
     df = pd.concat([pd.DataFrame({"flops": grid, "loss": scaling.loss_curve(grid, m), "method": m})
                     for m in scaling.METHODS])
     lines = alt.Chart(df).mark_line().encode(
-        x=alt.X("flops:Q", scale=LOG, title="Training FLOPs (log)", axis=alt.Axis(format="~e")),
+        x=alt.X("flops:Q", scale=LOG, title="Training FLOPs (log)", axis=alt.Axis(labelExpr=charts.pow10_labels())),
         y=alt.Y("loss:Q", scale=alt.Scale(zero=False), title="Predicted loss (Chinchilla fit)"),
         color=alt.Color("method:N", title="Split"), tooltip=["method", alt.Tooltip("flops:Q", format=".3~e"),
                                                               alt.Tooltip("loss:Q", format=".4f")])
@@ -54,7 +62,7 @@ def loss_chart(method: str, flops: float, loss_opt: float) -> alt.LayerChart:
 
 def scaling_section(hardware: str) -> None:
     st.header("Scaling laws: the best model a budget buys", anchor=False)
-    left, right = st.columns([1, 2])
+    left, right = _layout()
     kind = c.url_radio("Budget in", "lim_budget", ["FLOPs", *DEFAULT_BUDGETS], default="FLOPs", where=left,
                        help="A FLOP budget, or money, energy or CO₂e spent on the hardware below")
     method = c.url_radio("Split between N and D", "lim_method", list(scaling.METHODS), default="tokens-per-param",
@@ -78,11 +86,11 @@ def scaling_section(hardware: str) -> None:
         _metrics([("Parameters", hz.count(model.params_opt), model.source),
                   ("Tokens", hz.count(model.tokens_opt), f"{model.tokens_per_param:.3g} tokens per parameter"),
                   ("Predicted loss", f"{model.loss_opt:.3f}", scaling.SOURCE_LOSS)])
-        _metrics([("FLOPs", f"{model.flops:.3g}", None),
+        _metrics([("FLOPs", hz.sci(model.flops), None),
                   ("Time (1 device)", hz.duration(est.wall_clock_s), f"on one {est.hardware_name}"),
                   ("Energy", hz.energy(est.energy_kwh), None), ("CO₂e", hz.co2e_short(est.co2e_kg), None),
                   ("Cost", hz.money(est.cost_usd), None)])
-        st.altair_chart(loss_chart(method, model.flops, model.loss_opt), width="stretch")
+        charts.render_chart(loss_chart(method, model.flops, model.loss_opt))
     st.caption("Chinchilla's rule gives ≈69B parameters and ≈1.4T tokens for 5.76e23 FLOPs (Hoffmann et al. 2022, "
                "arXiv:2203.15556). The fit's own minimum favours smaller models trained on more tokens. Time, energy, "
                "CO₂e and cost come from the estimator on the chosen hardware with its profile's defaults.")
@@ -101,7 +109,7 @@ def multiplier_chart(current: float, k: float, target: float) -> alt.LayerChart:
     df = df[np.isfinite(df["multiplier"]) & (df["multiplier"] < 1e300)]
     lines = alt.Chart(df).mark_line().encode(
         x=alt.X("target:Q", title="Target error"),
-        y=alt.Y("multiplier:Q", scale=LOG, title="Compute multiplier (log)", axis=alt.Axis(format="~e")),
+        y=alt.Y("multiplier:Q", scale=LOG, title="Compute multiplier (log)", axis=alt.Axis(labelExpr=charts.pow10_labels())),
         color=alt.Color("k:N", title=None), tooltip=["k", alt.Tooltip("target:Q", format=".3g"),
                                                       alt.Tooltip("multiplier:Q", format=".3~e")])
     m = float(dm.compute_multiplier(current, target, k))
@@ -118,7 +126,7 @@ def diminishing_section(hardware: str) -> None:
                 "for 5% error**. From ≈11.5% that implies k ≈ 0.072, and halving any error then takes "
                 f"2^(1/k) ≈ {dm.halving_multiplier(dm.CLAIM_EXPONENT):,.0f}× the compute. Move k to see how sensitive "
                 "the claim is.")
-    left, right = st.columns([1, 2])
+    left, right = _layout()
     now = c.url_number("Current error (%)", "dr_now", min_value=0.001, max_value=100.0,
                        default=dm.CLAIM_CURRENT_ERROR_PCT, fmt="%.3g", where=left)
     target = c.url_number("Target error (%)", "dr_target", min_value=0.001, max_value=100.0,
@@ -134,13 +142,13 @@ def diminishing_section(hardware: str) -> None:
         return
     r, t = rep.result, rep.target
     with right:
-        _metrics([("Compute multiplier", f"{r.compute_multiplier:.3g}×", dm.SOURCE),
-                  ("To halve the error", f"{r.halving_multiplier:.3g}×", "2^(1/k)"),
-                  ("Target compute", f"{r.target_flops:.3g} FLOPs", None)])
+        _metrics([("Compute multiplier", hz.times(r.compute_multiplier), dm.SOURCE),
+                  ("To halve the error", hz.times(r.halving_multiplier), "2^(1/k)"),
+                  ("Target compute", hz.flops(r.target_flops), None)])
         _metrics([("Time (1 device)", hz.duration(t.wall_clock_s), f"on one {t.hardware_name}"),
                   ("Energy", hz.energy(t.energy_kwh), None), ("CO₂e", hz.co2e_short(t.co2e_kg), None),
                   ("Cost", hz.money(t.cost_usd), f"base workload: {hz.money(rep.base.cost_usd)}")])
-        st.altair_chart(multiplier_chart(now, k, target), width="stretch")
+        charts.render_chart(multiplier_chart(now, k, target))
     st.caption(f"Base workload: {c.md_escape(rep.base_source, 300)}. The ≈11.5% starting error is an assumption "
                "(the best ImageNet top-1 results of 2020); Thompson et al.'s fitted coefficients were not checked here.")
 
@@ -174,13 +182,13 @@ def growth_chart(table: trends.TrendTable) -> alt.Chart:
     long["series"] = long["series"].map(names)
     return alt.Chart(long).mark_line().encode(
         x=alt.X("year:Q", axis=alt.Axis(format="d"), title="Year"),
-        y=alt.Y("growth:Q", scale=LOG, title="Growth since the first year (×, log)", axis=alt.Axis(format="~e")),
+        y=alt.Y("growth:Q", scale=LOG, title="Growth since the first year (×, log)", axis=alt.Axis(labelExpr=charts.pow10_labels())),
         color=alt.Color("series:N", title=None), tooltip=["year", "series", alt.Tooltip("growth:Q", format=".3~e")])
 
 
 def trend_section() -> None:
     st.header("Trends: hardware gets cheaper, demand grows faster", anchor=False)
-    left, right = st.columns([1, 2])
+    left, right = _layout()
     options = [i for i in _priced_hardware() if c.profiles().profiles[i].release_year]
     hw = c.url_select("Hardware of the base year", "tr_hw", options, default=limits.TREND_HARDWARE, where=left)
     flops = c.url_number("Fixed workload (FLOPs)", "tr_flops", min_value=1.0, max_value=MAX_FLOPS,
@@ -201,8 +209,8 @@ def trend_section() -> None:
                   (f"Cost in {int(rep.table.year[-1])}", hz.money(rep.table.workload_cost_usd[-1]), trends.PRICE_PERF_SOURCE),
                   ("Frontier compute per year", f"×{s.training_compute_per_year:.3g}", trends.TRAINING_COMPUTE_SOURCE),
                   ("Memory wall in 20 years", f"×{s.memory_wall_gap_20y:.3g}", trends.MEMORY_WALL_SOURCE)])
-        st.altair_chart(cost_chart(rep.table), width="stretch")
-        st.altair_chart(growth_chart(rep.table), width="stretch")
+        charts.render_chart(cost_chart(rep.table))
+        charts.render_chart(growth_chart(rep.table))
     st.caption(f"A fixed workload gets {s.price_perf_per_year:.2f}× cheaper a year (10× every "
                f"{s.years_to_10x_cheaper:.3g} years); the largest training runs grew {s.training_compute_per_year:.3g}× "
                f"a year (Amodei & Hernandez 2018), so their cost grew ≈{s.frontier_spend_per_year:.3g}× a year while "
@@ -244,8 +252,20 @@ def render() -> None:
                "systems. Same numbers as `python -m estimator scaling …` and `contrasts`.")
     hardware = c.url_select("Hardware for costs", "lim_hw", _priced_hardware(), default=limits.DEFAULT_HARDWARE,
                             where=st.sidebar, help="Time, energy, CO₂e and cost use this profile's defaults")
-    scaling_section(hardware)
-    diminishing_section(hardware)
-    trend_section()
-    contrasts_section()
+    # One section at a time, each with its own link (?lim=…): a link lands on its section
+    # whatever the sections above it draw, and only the open one is computed.
+    c.check_option("lim", list(SECTIONS))
+    tabs = st.tabs(list(SECTIONS), key="lim", on_change="rerun", bind="query-params")
+    for tab, draw in zip(tabs, SECTIONS.values()):
+        if tab.open is not False:
+            with tab:
+                draw(hardware)
     c.show_url_warnings(warn_box)
+
+
+SECTIONS = {
+    "Scaling laws": scaling_section,
+    "Diminishing returns": diminishing_section,
+    "Trends": lambda hardware: trend_section(),
+    "Contrasts": lambda hardware: contrasts_section(),
+}

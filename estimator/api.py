@@ -146,6 +146,17 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
     return Result(est, scenario, profile, preset, comparison, changed)
 
 
+def companions(result: Result) -> list[Result]:
+    """The preset's companion devices (``compare_hardware``: the brain beside AlphaGo) in the same
+    scenario, the known time included: the game lasts as long for both players."""
+    p = result.preset
+    if p is None:
+        return []
+    same = {k: getattr(result.scenario, k) for k in ("hours", "device_hours", "flops", "devices")
+            if getattr(result.scenario, k) is not None}
+    return [run(hardware=h, preset_id=p.id, **same) for h in p.compare_hardware]
+
+
 def compare(hardware_ids, **inputs) -> list[Result]:
     return [run(hardware=h, **inputs) for h in hardware_ids]
 

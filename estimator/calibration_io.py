@@ -119,6 +119,18 @@ def _float(row, key, where, required=True) -> float:
     return value
 
 
+# A cell that starts with one of these is a formula to a spreadsheet (OWASP, "CSV Injection"):
+# text imported from a CSV is neutralised with a leading apostrophe before it reaches a profile
+# field and, from there, any CSV the user downloads.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text: str) -> str:
+    """``text`` safe to put in a spreadsheet cell: a leading formula character is quoted."""
+    text = text.strip()
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def parse_codecarbon_csv(text: str, source: str = "emissions.csv") -> list[CodeCarbonRun]:
     """Every run (row) of a CodeCarbon emissions.csv, oldest first."""
     if not text.strip():
@@ -146,16 +158,16 @@ def parse_codecarbon_csv(text: str, source: str = "emissions.csv") -> list[CodeC
             raise InputError(f"{where}: column 'gpu_count' is not a number: {gpu_count_text[:40]!r}") from None
         gpu_count = int(require_number_in(f"{where}: column 'gpu_count'", gpu_count, GPU_COUNT))
         runs.append(CodeCarbonRun(
-            source=source, columns=len(columns), run_id=(row.get("run_id") or "").strip(),
-            project_name=(row.get("project_name") or "").strip(), timestamp=(row.get("timestamp") or "").strip(),
+            source=source, columns=len(columns), run_id=neutralise(row.get("run_id") or ""),
+            project_name=neutralise(row.get("project_name") or ""), timestamp=neutralise(row.get("timestamp") or ""),
             duration_s=_float(row, "duration", where), cpu_energy_j=_float(row, "cpu_energy", where) * J_PER_KWH,
             gpu_energy_j=_float(row, "gpu_energy", where, required=False) * J_PER_KWH,
             ram_energy_j=_float(row, "ram_energy", where, required=False) * J_PER_KWH,
-            gpu_count=gpu_count, cpu_model=(row.get("cpu_model") or "").strip(),
-            gpu_model=(row.get("gpu_model") or "").strip(),
-            codecarbon_version=(row.get("codecarbon_version") or "").strip(),
-            tracking_mode=(row.get("tracking_mode") or "").strip(),
-            country_iso_code=(row.get("country_iso_code") or "").strip()))
+            gpu_count=gpu_count, cpu_model=neutralise(row.get("cpu_model") or ""),
+            gpu_model=neutralise(row.get("gpu_model") or ""),
+            codecarbon_version=neutralise(row.get("codecarbon_version") or ""),
+            tracking_mode=neutralise(row.get("tracking_mode") or ""),
+            country_iso_code=neutralise(row.get("country_iso_code") or "")))
     if not runs:
         raise InputError(f"{source} has a header but no runs")
     return runs

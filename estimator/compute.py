@@ -65,9 +65,11 @@ def compute(
     }
 
 
-# Which uncertain inputs each output depends on (their log half-widths combine in quadrature,
-# estimator/interval.py). Time depends on utilisation and peak only when it comes from FLOPs.
+# Which uncertain inputs each output depends on (their log distances combine in quadrature, each
+# side separately, estimator/interval.py). Time depends on utilisation and peak only when it comes
+# from FLOPs; they divide (more utilisation, less time), every other input multiplies.
 TIME_FACTORS = ("utilization", "peak")
+DIVIDING = frozenset(TIME_FACTORS)
 OUTPUT_FACTORS = {
     "wall_clock_s": TIME_FACTORS,
     "device_hours": TIME_FACTORS,
@@ -76,22 +78,29 @@ OUTPUT_FACTORS = {
 }
 
 
-def compute_interval(half_widths, **point):
+def compute_interval(sides, **point):
     """Point estimate plus the stated interval of each output.
 
-    ``half_widths`` maps an uncertain input (utilisation, peak, power, pue, carbon_intensity,
-    price) to its log half-width at the stated level; an input not named is exact. Returns
-    (mid, low, high) dicts. Cost follows device-hours (a price per device-hour) or energy
-    (an electricity price).
+    ``sides`` maps an uncertain input (utilisation, peak, power, pue, carbon_intensity, price)
+    to its log distances (down, up) to the ends of its stated interval; an input not named is
+    exact. Returns (mid, low, high) dicts. Cost follows device-hours (a price per device-hour)
+    or energy (an electricity price).
     """
     from .interval import around, combine
     mid = compute(**point)
     time_known = point.get("hours") is not None or point.get("device_hours") is not None
-    h = {k: (0.0 if (time_known and k in TIME_FACTORS) else v) for k, v in half_widths.items()}
     factors = dict(OUTPUT_FACTORS)
     factors["cost_usd"] = (TIME_FACTORS + ("price",) if point.get("price_usd_per_device_hour") is not None
                            else OUTPUT_FACTORS["energy_kwh"] + ("price",))
     low, high = {}, {}
     for key, names in factors.items():
-        low[key], high[key] = around(mid[key], combine(*(h.get(n, 0.0) for n in names)))
+        down, up = [], []
+        for n in names:
+            if n not in sides or (time_known and n in TIME_FACTORS):
+                continue
+            d, u = sides[n]
+            # a dividing input lowers the output when it goes up
+            down.append(u if n in DIVIDING else d)
+            up.append(d if n in DIVIDING else u)
+        low[key], high[key] = around(mid[key], combine(*down), combine(*up))
     return mid, low, high

@@ -15,7 +15,7 @@ from . import bounds as B, validation as v
 from .compute import compute, compute_interval
 from .equivalents import Equivalent, equivalents
 from .errors import InputError
-from .interval import LEVEL, half_width
+from .interval import LEVEL, sides
 from .profile import HardwareProfile
 from .utilization_fit import POOLED
 from .units import S_PER_HOUR
@@ -30,7 +30,16 @@ DEFAULT_CARBON_INTENSITY_SOURCE = "world average, IEA Global Energy & CO2 Status
 # What every range means, in one sentence (shown by the CLI, the app and the exports).
 RANGE_MEANING = ("ranges are {level:.0%} prediction intervals: about {level:.0%} of real runs like this one land inside "
                  "(coverage measured by `python -m estimator validate`); inputs you give are taken as exact, "
-                 "except utilisation, which keeps the fitted run-to-run spread")
+                 "except utilisation, which keeps the fitted run-to-run spread; PUE and grid intensity are taken "
+                 "as exact (annual averages)")
+
+
+def range_meaning(level: float) -> str:
+    """What every range means, as a sentence (capital first letter, full stop)."""
+    text = RANGE_MEANING.format(level=level)
+    return text[0].upper() + text[1:] + "."
+
+
 RESULT_KEYS = ("flops", "wall_clock_s", "device_hours", "energy_kwh", "co2e_kg", "cost_usd")
 
 
@@ -222,7 +231,7 @@ def _utilization(s: Scenario, profile: HardwareProfile, flops: float | None):
     A utilisation from the user or a preset is a centre, not a certainty: the family's fitted
     run-to-run spread applies around it, as around the fit's own centre."""
     pred = profile.utilization.predict(flops, s.year)
-    half = half_width(pred.center, pred.low, pred.high)
+    half = sides(pred.center, pred.low, pred.high)
     u = profile.utilization
     if u.fitted:
         fam = pred.family.upper() if pred.family != POOLED else "all"
@@ -308,12 +317,12 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
     else:
         point.update(flops=flops, peak_flops_per_s=peak, utilization=util)
     peak_low, peak_high = profile.peak_range(precision)
-    half_widths = {
-        "utilization": half_util or 0.0,
-        "peak": half_width(peak, peak_low, peak_high),
-        "power": 0.0 if s.power_w is not None else half_width(power_w, *profile.power.average_range_w),
+    input_sides = {
+        "utilization": half_util or (0.0, 0.0),
+        "peak": sides(peak, peak_low, peak_high),
+        "power": (0.0, 0.0) if s.power_w is not None else sides(power_w, *profile.power.average_range_w),
     }
-    mid, low, high = compute_interval(half_widths, **point)
+    mid, low, high = compute_interval(input_sides, **point)
     if not time_given:
         # no run beats 100% of the device's highest peak: the time interval stops there
         floor = compute(**{**point, "utilization": 1.0, "peak_flops_per_s": peak_high})

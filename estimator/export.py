@@ -9,7 +9,7 @@ import re
 from typing import Iterable, Mapping
 
 from . import humanize as hz
-from .estimate import RANGE_MEANING, RESULT_KEYS, Estimate
+from .estimate import RESULT_KEYS, Estimate, range_meaning
 from .presets import PublishedComparison
 from .statement import statement
 
@@ -63,7 +63,11 @@ def _md_escape(text: str) -> str:
     return re.sub(r"([|\\`*_<>\[\]])", r"\\\1", one_line)
 
 
-def to_markdown(est: Estimate, comparison=(), title: str | None = None) -> str:
+def _label(key: str, time_label: str | None) -> str:
+    return time_label if (key == "wall_clock_s" and time_label) else LABELS[key]
+
+
+def to_markdown(est: Estimate, comparison=(), title: str | None = None, time_label: str | None = None) -> str:
     published = {c.key: c for c in comparison}
     lines = []
     if title:
@@ -73,7 +77,7 @@ def to_markdown(est: Estimate, comparison=(), title: str | None = None) -> str:
     for key, value, low, high in rows(est):
         pub = published.get(key)
         pub_text = hz.human(key, pub.published) if pub else ""
-        lines.append(f"| {LABELS[key]} | {hz.human(key, value)} | {hz.human_range(key, low, high)} | {pub_text} |")
+        lines.append(f"| {_label(key, time_label)} | {hz.human(key, value)} | {hz.human_range(key, low, high)} | {pub_text} |")
     lines += ["", "| Equivalent | Value | Source |", "|---|---|---|"]
     for e in est.equivalents:
         lines.append(f"| {e.label} | {hz.number(e.value)} | {_md_escape(e.source)} |")
@@ -86,7 +90,7 @@ def to_markdown(est: Estimate, comparison=(), title: str | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def to_table(est: Estimate, comparison=(), title: str | None = None) -> str:
+def to_table(est: Estimate, comparison=(), title: str | None = None, time_label: str | None = None) -> str:
     published = {c.key: c for c in comparison}
     out = []
     if title:
@@ -94,10 +98,10 @@ def to_table(est: Estimate, comparison=(), title: str | None = None) -> str:
     out.append(f"{est.hardware_name} × {hz.count(est.devices)} ({est.precision})")
     if est.utilization is not None:
         out.append(f"Utilisation {est.utilization.summary}")
-    out.append(RANGE_MEANING.format(level=est.level).capitalize() + ".")
+    out.append(range_meaning(est.level))
     width = max(len(v) for v in LABELS.values()) + 2
     for key, value, low, high in rows(est):
-        line = f"{LABELS[key]:<{width}}{hz.human(key, value):<26}"
+        line = f"{_label(key, time_label):<{width}}{hz.human(key, value):<26}"
         if low is not None and low != high:
             line += f"range {hz.human_range(key, low, high)}"
         pub = published.get(key)
@@ -119,7 +123,8 @@ def to_table(est: Estimate, comparison=(), title: str | None = None) -> str:
     return "\n".join(out) + "\n"
 
 
-def render(fmt: str, est: Estimate, comparison=(), title=None, scenario=None, cite_keys=(), sources=None) -> str:
+def render(fmt: str, est: Estimate, comparison=(), title=None, scenario=None, cite_keys=(), sources=None,
+           time_label=None) -> str:
     """One format of the estimate. ``latex`` is the paper statement's paragraph and ``bibtex``
     the .bib file it cites (estimator/statement.py)."""
     if fmt == "json":
@@ -127,9 +132,9 @@ def render(fmt: str, est: Estimate, comparison=(), title=None, scenario=None, ci
     if fmt == "csv":
         return to_csv(est, comparison)
     if fmt == "markdown":
-        return to_markdown(est, comparison, title)
+        return to_markdown(est, comparison, title, time_label)
     if fmt in ("latex", "bibtex"):
         from . import __version__
         st = statement(est, sources or {}, version=__version__, extra_keys=tuple(cite_keys))
         return st.tex if fmt == "latex" else st.bib
-    return to_table(est, comparison, title)
+    return to_table(est, comparison, title, time_label)

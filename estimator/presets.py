@@ -15,10 +15,10 @@ SCENARIO_FIELDS = ("flops", "params", "tokens", "devices", "utilization", "preci
 PUBLISHED_FIELDS = RESULT_KEYS + ("cost_usd_low", "cost_usd_high")
 
 # A preset's inputs that belong to its own device: on other hardware they do not apply (a V100's
-# utilisation, power and price say nothing about a B200; a known run's hours were on its device).
-# Its workload (FLOPs, parameters, tokens, year), scale (devices) and site (PUE, grid,
-# electricity price) carry over.
-DEVICE_FIELDS = ("utilization", "power_w", "price_usd_per_device_hour", "precision", "hours", "device_hours")
+# utilisation, power and price say nothing about a B200; a known run's hours were on its device,
+# and its year too: GPT-3 was not trained on a B200 in 2020). Its workload (FLOPs, parameters,
+# tokens), scale (devices) and site (PUE, grid, electricity price) carry over.
+DEVICE_FIELDS = ("utilization", "power_w", "price_usd_per_device_hour", "precision", "hours", "device_hours", "year")
 
 # What each published figure depends on: once one of these differs from the preset, the
 # published figure no longer describes the scenario and is not compared.
@@ -46,6 +46,7 @@ class Preset:
     published: Mapping[str, float]
     compare_hardware: tuple[str, ...] = field(default_factory=tuple)
     model_params: float | None = None  # the model's size, for charts of a FLOPs-only preset (why["model_params"])
+    time_label: str = "Training time"  # what the time is (AlphaGo's preset: one game, not training)
 
     def scenario(self) -> Scenario:
         kwargs = dict(self.inputs)
@@ -55,6 +56,13 @@ class Preset:
         return Scenario(origins=tuple((k, origin) for k in kwargs if k != "carbon_intensity_source"), **kwargs)
 
 
+def _text(data, key, default, fail) -> str:
+    value = data.get(key, default)
+    if not isinstance(value, str) or not value.strip():
+        fail(f"'{key}' must be non-empty text")
+    return value.strip()
+
+
 def preset_from_dict(pid: str, data: Mapping[str, Any], source: str) -> Preset:
     def fail(what):
         raise DataFileError(f"{source}: preset '{pid}': {what}")
@@ -62,7 +70,7 @@ def preset_from_dict(pid: str, data: Mapping[str, Any], source: str) -> Preset:
     if not isinstance(data, Mapping):
         fail("expected a table")
     allowed = set(SCENARIO_FIELDS) | {"title", "description", "source", "hardware", "why", "published", "compare_hardware",
-                                      "model_params"}
+                                      "model_params", "time_label"}
     unknown = sorted(set(data) - allowed)
     if unknown:
         fail(f"unknown field '{unknown[0]}'")
@@ -102,7 +110,8 @@ def preset_from_dict(pid: str, data: Mapping[str, Any], source: str) -> Preset:
     return Preset(id=pid, title=data["title"].strip(), description=data["description"].strip(),
                   source=data["source"].strip(), hardware=data["hardware"].strip(), inputs=inputs,
                   why=dict(why), published={k: float(v) for k, v in published.items()},
-                  compare_hardware=tuple(compare), model_params=None if model_params is None else float(model_params))
+                  compare_hardware=tuple(compare), model_params=None if model_params is None else float(model_params),
+                  time_label=_text(data, "time_label", "Training time", fail))
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from .power_fit import GROUPS, RatioFit
 from .utilization_fit import DEFAULT_LEVEL, POOLED, Prediction, UtilizationModel
 
 KINDS = ("gpu", "tpu", "accelerator", "cpu", "brain", "system")  # accelerator: Gaudi, Trainium…
+REFERENCE_KINDS = ("brain", "system")  # reference points (the brain, AlphaGo), not hardware to buy
 PRECISIONS = ("fp64", "fp32", "tf32", "bf16", "fp16", "fp8", "int8", "int4")
 
 # Plausibility bounds: outside these a number is almost surely a typo (wrong unit or
@@ -82,6 +83,17 @@ class Price:
     basis: str
     source: str
 
+    @property
+    def kind(self) -> str:
+        """The price's basis in one word, from its basis text: on-demand, reserved, spot, other or none."""
+        if self.usd_per_device_hour is None:
+            return "none"
+        text = self.basis.lower()
+        for word in ("reserved", "spot", "on-demand"):
+            if word in text:
+                return word
+        return "other"
+
 
 @dataclass(frozen=True)
 class HardwareProfile:
@@ -105,6 +117,11 @@ class HardwareProfile:
     calibration: Mapping[str, Any] | None = None
     source_file: str = ""
     extra_sources: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def reference_point(self) -> bool:
+        """A brain or a whole historical system: shown beside hardware, not compared as hardware."""
+        return self.kind in REFERENCE_KINDS
 
     def peak(self, precision: str | None = None) -> float:
         precision = precision or self.default_precision

@@ -27,17 +27,31 @@ def url_warnings(at: AppTest) -> list[str]:
 # --- Limits of scale -------------------------------------------------------------------------
 
 
+DIM, TRENDS, CONTRASTS = "Diminishing returns", "Trends", "Contrasts"
+
+
 def test_limits_defaults_show_chinchilla_and_the_claim():
     at = run_page("limits")
     m = metrics(at)
     model = scaling.chinchilla(5.76e23)
-    assert m["Parameters"] == hz.count(model.params_opt) == "69.3B"
+    assert m["Parameters"] == hz.count(model.params_opt) == "69.3 billion"
     assert m["Tokens"] == hz.count(model.tokens_opt)
-    assert m["Compute multiplier"] == f"{dm.compute_multiplier(11.5, 5.0, dm.DEFAULT_EXPONENT):.3g}×" == "1.06e+05×"
-    assert m["World electricity (average)"] == "3.42 TW"
+    assert len(at.get("vega_lite_chart")) == 1  # only the open section is drawn: the loss curve
+    m = metrics(run_page("limits", {"lim": DIM}))
+    assert m["Compute multiplier"] == hz.times(dm.compute_multiplier(11.5, 5.0, dm.DEFAULT_EXPONENT)) == "1.06 × 10⁵×"
+    at = run_page("limits", {"lim": CONTRASTS})
+    assert metrics(at)["World electricity (average)"] == "3.42 TW"
     assert any("25 TW" in w.value for w in at.warning)
-    assert len(at.get("vega_lite_chart")) == 4  # loss, multiplier, cost over years, growth
+    at = run_page("limits", {"lim": TRENDS})
+    assert len(at.get("vega_lite_chart")) == 2  # cost over years, growth
     assert not url_warnings(at)
+
+
+def test_each_section_has_its_own_link_and_draws_alone():
+    for section, label in ((DIM, "Compute multiplier"), (TRENDS, "Frontier compute per year"),
+                           (CONTRASTS, "AlphaGo ÷ brain (power)")):
+        m = metrics(run_page("limits", {"lim": section}))
+        assert label in m and "Parameters" not in m
 
 
 def test_limits_budget_from_the_url():
@@ -49,38 +63,46 @@ def test_limits_budget_from_the_url():
 
 
 def test_limits_widgets_move_the_numbers():
-    at = run_page("limits")
+    at = run_page("limits", {"lim": DIM})
     at.number_input(key="dr_k").set_value(0.1).run()
     assert not at.exception
-    assert metrics(at)["Compute multiplier"] == f"{dm.compute_multiplier(11.5, 5.0, 0.1):.3g}×"
+    assert metrics(at)["Compute multiplier"] == hz.times(dm.compute_multiplier(11.5, 5.0, 0.1))
+    at = run_page("limits")
     at.radio(key="lim_method").set_value("fit").run()
     assert metrics(at)["Parameters"] == hz.count(scaling.chinchilla(5.76e23, "fit").params_opt)
+    at = run_page("limits", {"lim": TRENDS})
     at.number_input(key="tr_years").set_value(5).run()
     rep = limits.trend_report(years=5)
     assert metrics(at)["Cost in 2022"] == hz.money(rep.table.workload_cost_usd[-1])
 
 
-TAMPERED_LIMITS = {"lim_hw": "<script>x</script>", "lim_budget": "EUR", "lim_flops": "NaN", "lim_method": "kaplan",
-                   "dr_now": "-1", "dr_target": "abc", "dr_k": "1e9", "dr_base": "inf", "tr_hw": "brain",
-                   "tr_years": "2.5", "tr_doubling": "0"}
+TAMPERED = {
+    None: {"lim_hw": "<script>x</script>", "lim_budget": "EUR", "lim_flops": "NaN", "lim_method": "kaplan"},
+    DIM: {"dr_now": "-1", "dr_target": "abc", "dr_k": "1e9", "dr_base": "inf"},
+    TRENDS: {"tr_hw": "brain", "tr_years": "2.5", "tr_doubling": "0"},
+}
 
 
-def test_limits_tampered_query_params_warn_and_fall_back():
-    at = run_page("limits", TAMPERED_LIMITS)
+@pytest.mark.parametrize("section", list(TAMPERED))
+def test_limits_tampered_query_params_warn_and_fall_back(section):
+    params = {**TAMPERED[section], **({"lim": section} if section else {})}
+    at = run_page("limits", params)
     warned = " ".join(url_warnings(at))
-    for key in TAMPERED_LIMITS:
+    for key in TAMPERED[section]:
         assert f"`{key}`" in warned, key
     assert "<script>" not in " ".join(md.value for md in at.markdown)
     m = metrics(at)
-    assert m["Parameters"] == "69.3B"  # the defaults
-    assert m["Compute multiplier"] == f"{dm.compute_multiplier(11.5, 5.0, dm.DEFAULT_EXPONENT):.3g}×" == "1.06e+05×"
-    assert m["Cost in 2017"] == hz.money(limits.trend_report().base.cost_usd)
+    if section is None:
+        assert m["Parameters"] == "69.3 billion"  # the defaults
+    elif section == DIM:
+        assert m["Compute multiplier"] == "1.06 × 10⁵×"
+    else:
+        assert m["Cost in 2017"] == hz.money(limits.trend_report().base.cost_usd)
 
 
 def test_limits_inconsistent_inputs_show_an_error_box():
-    at = run_page("limits", {"dr_now": "5", "dr_target": "10"})
+    at = run_page("limits", {"lim": DIM, "dr_now": "5", "dr_target": "10"})
     assert any("below the current error" in e.value for e in at.error)
-    assert metrics(at)["Parameters"] == "69.3B"  # the other sections still work
 
 
 # --- Inference & compression ------------------------------------------------------------------

@@ -44,13 +44,18 @@ def test_app_registers_the_pages():
         pytest.skip("this Streamlit's AppTest does not expose the registered pages")
     titles = {p["page_name"] for p in at._registered_pages.values()}
     assert titles == {"Estimate", "Compare hardware", "Profiles & sources", "Calibrate", "Limits of scale",
-                      "Inference & compression", "Accuracy"}
+                      "Inference & compression", "Accuracy", "Lecture"}
 
 
 def test_compare_page_numbers_are_the_cores():
     at = run_page("compare", {"preset": "lambda-gpt3-v100"})
     df = at.dataframe[0].value.set_index("hardware")
-    assert len(df) >= 15
+    assert len(df) >= 15 and "brain" not in df.index  # reference points only when asked for
+    assert df.loc["v100-sxm2", "price_basis"] == "given" and df.loc["h100-sxm", "price_basis"] == "on-demand"
+    assert df.loc["h100-sxm", "host_in_power"] == "yes"
+    at = run_page("compare", {"preset": "lambda-gpt3-v100", "cmp_ref": "true"})
+    df = at.dataframe[0].value.set_index("hardware")
+    assert df.loc["brain", "reference"] == "reference point" and df.loc["h100-sxm", "reference"] == ""
     for hw in ("v100-sxm2", "h100-sxm", "tpu-v4", "brain"):
         est = api.run(hardware=hw, preset_id="lambda-gpt3-v100").estimate
         assert df.loc[hw, "time_days"] == pytest.approx(est.wall_clock_s / S_PER_DAY, rel=1e-12)
@@ -87,7 +92,7 @@ def test_profiles_page_shows_the_chosen_device_and_its_roofline():
 def test_chart_specs_validate():
     result = api.run(preset_id="gpt3-175b")
     df, n = charts.model_size_sweep(result)
-    assert n == pytest.approx((3.14e23 / (6 * 20)) ** 0.5)
+    assert n == 175e9  # GPT-3's own size (the preset's model_params), not √(C / (6 × 20)) ≈ 51B
     scenario = df[(df["kind"] == "scenario") & (df["quantity"] == "CO₂e (t)")]
     assert scenario["value"].iloc[0] == pytest.approx(result.estimate.co2e_kg / 1e3)
     sweep = df[df["kind"] == "sweep"]

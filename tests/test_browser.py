@@ -116,7 +116,7 @@ def test_lecture_link_in_a_real_browser(browser, server, tmp_path):
     assert shown["Training time"] == "355 years" and shown["Cost"] == "$4.6M"
     assert page.get_by_test_id("stException").count() == 0
     # the picture only after the page below the metrics has drawn (the formula steps, the table)
-    page.get_by_text("C = 3.14e+23 FLOPs").first.wait_for(timeout=TIMEOUT_MS)
+    page.get_by_text("C = 3.14 × 10²³ FLOPs").first.wait_for(timeout=TIMEOUT_MS)
     page.wait_for_timeout(2000)
     shot = tmp_path / "estimate-page.png"
     page.screenshot(path=str(shot))
@@ -148,3 +148,59 @@ def test_lecture_link_in_a_real_browser(browser, server, tmp_path):
     wait_for_metric(other, "Training time", want["Training time"])
     assert read_metrics(other) == want
     assert not errors, errors
+
+
+# --- lecture mode on a projector (issue 11) ---------------------------------------------------
+
+from app_pages.lecture import CLAIMS  # noqa: E402
+
+LECTURE_LINKS = [f"/lecture?claim={c.id}" for c in CLAIMS] + [
+    "/?preset=lambda-gpt3-v100&lecture=1", "/?preset=alphago-vs-brain&lecture=1",
+    "/limits?lecture=1", "/limits?lecture=1&lim=Diminishing+returns", "/limits?lecture=1&lim=Trends",
+    "/limits?lecture=1&lim=Contrasts", "/inference?lecture=1", "/accuracy?lecture=1"]
+
+# Every metric value and label, and everything inside them: is any text cut (its content wider
+# or taller than its box, or past the window's right edge)?
+CUT_TEXT = """() => {
+  const out = [];
+  for (const el of document.querySelectorAll('[data-testid="stMetricValue"], [data-testid="stMetricLabel"]')) {
+    for (const e of [el, ...el.querySelectorAll('*')]) {
+      const r = e.getBoundingClientRect();
+      if (e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 2 || r.right > window.innerWidth + 1)
+        out.push({text: el.innerText, tag: e.tagName, sw: e.scrollWidth, cw: e.clientWidth,
+                  sh: e.scrollHeight, ch: e.clientHeight, right: r.right});
+    }
+  }
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("width, height", [(1024, 768), (1920, 1080)])
+def test_lecture_links_never_cut_a_number_or_a_unit(browser, server, tmp_path, width, height):
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.set_default_timeout(TIMEOUT_MS)
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    for link in LECTURE_LINKS:
+        page.goto(server + link)
+        page.get_by_test_id("stMetricValue").first.wait_for(timeout=TIMEOUT_MS)
+        page.wait_for_timeout(800)  # fonts and the lecture CSS settle
+        assert page.get_by_test_id("stException").count() == 0, link
+        values = [v.inner_text() for v in page.get_by_test_id("stMetricValue").all()]
+        assert values and all(v.strip() for v in values), link
+        cut = page.evaluate(CUT_TEXT)
+        if cut:
+            page.screenshot(path=str(tmp_path / "cut.png"), full_page=True)
+        assert not cut, (link, width, cut[:3])
+    assert not errors, errors
+
+
+def test_lecture_index_lists_every_claim_in_order(browser, server):
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(f"{server}/lecture")
+    page.get_by_role("link", name=CLAIMS[0].title).wait_for(timeout=TIMEOUT_MS)
+    links = page.locator("ol.cce-links a").all()
+    assert [a.inner_text() for a in links] == [c.title for c in CLAIMS]
+    links[0].click()
+    wait_for_metric(page, "Training time", "355 years")
+    assert "claim=gpt3-v100" in page.url

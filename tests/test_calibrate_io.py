@@ -156,3 +156,13 @@ def test_cli_import_writes_a_usable_profile(path, flops, tmp_path, capsys):
 def test_cli_import_needs_flops_and_base(capsys):
     assert main(["calibrate", "--from-codecarbon", str(NEW)]) == 2
     assert "needs --flops" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("evil", ["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)"])
+def test_imported_text_cannot_become_a_spreadsheet_formula(tmp_path, evil):
+    from estimator.calibration_io import parse_codecarbon_csv
+    header = "timestamp,project_name,run_id,duration,cpu_energy,gpu_energy,cpu_model,gpu_model,gpu_count"
+    row = f"2026-01-01T00:00:00,{evil},{evil},10,0.001,0,{evil},{evil},0"
+    run = parse_codecarbon_csv(header + "\n" + row + "\n", "x.csv")[0]
+    for text in (run.project_name, run.run_id, run.cpu_model, run.gpu_model):
+        assert text == "'" + evil and not text.startswith(("=", "+", "-", "@"))

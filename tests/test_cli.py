@@ -55,7 +55,7 @@ def test_hours_make_flops_optional(capsys):
 
 
 @pytest.mark.parametrize("fmt, needle", [("csv", "wall_clock_s,"), ("markdown", "| Training time |"),
-                                         ("latex", "device-hours on"), ("table", "Assumptions")])
+                                         ("latex", "device-hours"), ("table", "Assumptions")])
 def test_formats(capsys, fmt, needle):
     code, out, _ = cli(capsys, "estimate", "--preset", "gpt3-175b", "--format", fmt)
     assert code == 0 and needle in out
@@ -128,7 +128,9 @@ def test_compare_json(capsys):
 
 def test_compare_table_all(capsys):
     code, out, _ = cli(capsys, "compare", "--flops", "1e22")
-    assert code == 0 and "tpu-v5p" in out and "brain" in out
+    assert code == 0 and "tpu-v5p" in out and "brain" not in out  # reference points only when named
+    code, out, _ = cli(capsys, "compare", "--flops", "1e22", "--hardware", "h100-sxm", "brain")
+    assert code == 0 and "brain (reference)" in out and "on-demand" in out
 
 
 def test_presets_profiles_validate(capsys):

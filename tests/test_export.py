@@ -6,8 +6,9 @@ import pytest
 
 from estimator import api
 from estimator.datafiles import load_sources
-from estimator.export import latex_escape, render, to_csv, to_latex, to_markdown
-from estimator.humanize import co2e, count, duration, energy, money, sig
+from estimator.export import render, to_csv, to_markdown
+from estimator.statement import latex_escape
+from estimator.humanize import co2e, count, duration, energy, magnitude, money, sci, sig, times
 
 
 @pytest.fixture(scope="module")
@@ -22,11 +23,13 @@ def test_humanize_units():
     assert energy(1287e3) == "1.29 GWh" and energy(0.4) == "400 Wh"
     assert co2e(552.1e3) == "552 t CO₂e" and co2e(0.65) == "650 g CO₂e"
     assert money(4.61e6) == "$4.6M" and money(12_345) == "$12k" and money(3.4) == "$3.4"
-    assert count(3_115_079) == "3.12M" and count(64) == "64"
+    assert count(3_115_079) == "3.12 million" and count(64) == "64"
     assert sig(123456) == "123,000" and sig(0.01234) == "0.0123"
-    assert count(10_000) == "10,000"
-    assert count(2.5e14) == "250T" and count(1e300) == "1.00e+300"  # no "1.00e+288T"
-    assert money(9.9e14) == "$990T" and money(6.5e302) == "$6.5e+302"
+    assert count(10_000) == "10,000" and count(6450.3) == "6,450"  # not "6.45k"
+    assert count(2.5e14) == "250 trillion" and count(1e300) == "10³⁰⁰"  # no "1.00e+288T"
+    assert duration(6.07e12 * 8766 * 3600) == "6.07 trillion years"  # not "6,070,000,000,000 years"
+    assert money(9.9e14) == "$990T" and money(6.5e302) == "$6.5 × 10³⁰²"
+    assert sci(3.14e23) == "3.14 × 10²³" and times(1.057e5) == "1.06 × 10⁵×" and magnitude(1.057e5) == "10⁵"
 
 
 def test_csv_has_numbers_and_published(gpt3):
@@ -49,11 +52,12 @@ def test_json_round_trip(gpt3):
     assert data["energy_kwh"] == gpt3.estimate.energy_kwh
 
 
-def test_latex_statement_with_bibtex(gpt3):
-    tex = to_latex(gpt3.estimate, ["P21", "CC"], load_sources())
-    assert f"{count(gpt3.estimate.device_hours)} device-hours on 10,000" in tex
-    assert r"\cite{patterson2021carbon,codecarbon}" in tex
-    assert "@article{patterson2021carbon" in tex
+def test_latex_statement_and_its_bibtex(gpt3):
+    tex = render("latex", gpt3.estimate, cite_keys=["P21"], sources=load_sources())
+    bib = render("bibtex", gpt3.estimate, cite_keys=["P21"], sources=load_sources())
+    assert f"or {count(gpt3.estimate.device_hours)} device-hours" in tex and "10,000" in tex
+    assert r"\cite{patterson2021carbon}" in tex and r"\cite{codecarbon}" in tex
+    assert "@article{patterson2021carbon" in bib and "@" not in tex
     assert energy(gpt3.estimate.energy_kwh) in tex and "CO$_2$e" in tex
 
 

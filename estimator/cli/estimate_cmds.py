@@ -83,21 +83,32 @@ def cmd_estimate(args):
     cite = [result.preset.source] if result.preset else []
     sys.stdout.write(render(args.format, result.estimate, result.comparison, title=title,
                             scenario={k: v for k, v in vars(args).items() if k not in ("func", "format", "command") and v is not None},
-                            cite_keys=cite, sources=load_sources()))
-    for other in (result.preset.compare_hardware if result.preset and args.format == "table" else ()):
-        r2 = api.run(hardware=other, preset_id=args.preset, region=args.region, cloud=args.cloud, **scenario_kwargs(args))
-        ratio = result.estimate.energy_kwh / r2.estimate.energy_kwh
-        sys.stdout.write(f"\nSame scenario on {r2.profile.name}: energy {hz.energy(r2.estimate.energy_kwh)} "
-                         f"({ratio:,.0f}× less than {result.profile.name})\n")
+                            cite_keys=cite, sources=load_sources(),
+                            time_label=result.preset.time_label if result.preset else None))
+    if args.format == "table":
+        for r2 in api.companions(result):
+            ratio = result.estimate.energy_kwh / r2.estimate.energy_kwh
+            sys.stdout.write(f"\nSame scenario on {r2.profile.name}: energy {hz.energy(r2.estimate.energy_kwh)} "
+                             f"({hz.times(ratio)} less than {result.profile.name})\n")
 
 
 def cmd_compare(args):
-    ids = args.hardware or sorted(default_profiles().profiles)
+    # by default every hardware profile; reference points (the brain, AlphaGo) only when named
+    ids = args.hardware or sorted(i for i, p in default_profiles().profiles.items() if not p.reference_point)
     results = api.compare(ids, preset_id=args.preset, region=args.region, cloud=args.cloud, **scenario_kwargs(args))
     if args.format == "json":
         import json
-        print(json.dumps([{"hardware": r.profile.id, **{k: getattr(r.estimate, k) for k in RESULT_KEYS},
-                           "range": {k: list(r.estimate.range[k]) for k in RESULT_KEYS}} for r in results], indent=2))
+        rows = []
+        for r in results:
+            e, p = r.estimate, r.profile
+            used = {k: e.assumption(k).to_dict() if e.assumption(k) else None
+                    for k in ("power_w", "price_usd_per_device_hour", "pue", "carbon_intensity_g_per_kwh")}
+            rows.append({"hardware": p.id, **{k: getattr(e, k) for k in RESULT_KEYS},
+                         "range": {k: list(e.range[k]) for k in RESULT_KEYS}, "range_level": e.level,
+                         "utilization": None if e.utilization is None else e.utilization.to_dict(), **used,
+                         "price_basis": p.price.kind, "power_includes_host": p.power.includes_host,
+                         "reference_point": p.reference_point})
+        print(json.dumps(rows, indent=2))
         return
     if args.format == "csv":
         print("hardware," + ",".join(RESULT_KEYS))
@@ -106,8 +117,10 @@ def cmd_compare(args):
                                                  for k in RESULT_KEYS))
         return
     keys = RESULT_KEYS[1:]
-    header = ["hardware"] + [LABELS[k] for k in keys]
-    table = [[r.profile.id] + [hz.human(k, getattr(r.estimate, k)) for k in keys] for r in results]
+    header = ["hardware"] + [LABELS[k] for k in keys] + ["price basis", "power incl. host"]
+    table = [[r.profile.id + (" (reference)" if r.profile.reference_point else "")]
+             + [hz.human(k, getattr(r.estimate, k)) for k in keys]
+             + [r.profile.price.kind, "yes" if r.profile.power.includes_host else "no"] for r in results]
     if args.format == "markdown":
         print("| " + " | ".join(header) + " |")
         print("|" + "---|" * len(header))

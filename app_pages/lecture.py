@@ -1,0 +1,214 @@
+"""Lecture: each claim of the seed lecture on its own link (``/lecture?claim=…``), in the lecture's
+order: big numbers, one chart and a one-line source, for a projector. Without ``?claim=`` the
+page lists the claims, so a lecturer can step through them.
+
+The numbers come from the same calls as the other pages and the CLI (``estimator.api``,
+``estimator.limits``); a claim only arranges them for a slide.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from estimator import api, contrasts, diminishing as dm, humanize as hz, limits, trends
+from estimator.errors import EstimatorError
+from estimator.units import S_PER_YEAR
+
+from . import charts, common as c, style
+from .limits import growth_chart, multiplier_chart
+
+LECTURE_HW = ("v100-sxm2", "a100-sxm-80gb", "h100-sxm", "b200")  # the GPU generations since GPT-3
+COMPRESSION_MODEL = dict(hardware="h100-sxm", params=70e9, tokens=1e9)  # a 70B model served on H100s
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: str
+    title: str
+    render: Callable[[], None]
+
+
+def _metrics(items) -> None:
+    """Big numbers: (label, value, caption or None)."""
+    cols = st.columns(len(items))
+    for col, (label, value, caption) in zip(cols, items):
+        col.metric(label, value)
+        if caption:
+            col.caption(c.md_escape(caption, limit=200))
+
+
+def _chart(chart) -> None:
+    charts.render_chart(chart)  # a claim is lecture mode: projector-size chart text
+
+
+# ------------------------------------------------------------------------------------------ claims
+
+
+def gpt3_v100() -> None:
+    r = api.run(preset_id="lambda-gpt3-v100")
+    e = r.estimate
+    eq = {x.key: x for x in e.equivalents}
+    lo, hi = e.range["wall_clock_s"]
+    _metrics([("Training time", hz.duration(e.wall_clock_s), f"80% range {hz.duration(lo)} – {hz.duration(hi)}"),
+              ("Cost", hz.money(e.cost_usd), "at $1.48 per GPU-hour"),
+              ("Energy", hz.energy(e.energy_kwh), None),
+              ("A 20 W brain's energy for", f"{hz.count(eq['brain_years'].value)} years", None)])
+    rows = []
+    for hw in LECTURE_HW:
+        est = api.run(preset_id="lambda-gpt3-v100", hardware=hw).estimate
+        rows.append({"hardware": hw, "years": est.wall_clock_s / S_PER_YEAR})
+    df = pd.DataFrame(rows)
+    _chart(charts.log_bar_chart(df, "years", "hardware", "Years on one device (log scale)", suffix=" y",
+                                sort=list(LECTURE_HW)))
+    style.source_line("Lambda Labs 2020, \"OpenAI's GPT-3 Language Model: A Technical Overview\": 3.14e23 FLOPs "
+                      "at a theoretical 28 TFLOPS; newer GPUs use their fitted utilisation (profiles/README.md).")
+
+
+def brain_vs_alphago() -> None:
+    r = api.run(preset_id="alphago-vs-brain")
+    brain = api.companions(r)[0]
+    a, b = r.estimate, brain.estimate
+    left, right = st.columns(2)
+    with left:
+        st.subheader(c.md_escape(r.profile.name), anchor=False)
+        st.metric("Power", hz.power(r.profile.power.average_w))
+        st.metric("Energy for one 4-hour game", hz.energy(a.energy_kwh))
+    with right:
+        st.subheader("Lee Sedol's brain", anchor=False)
+        st.metric("Power", hz.power(brain.profile.power.average_w))
+        st.metric("Energy for the same game", hz.energy(b.energy_kwh))
+    st.metric("AlphaGo ÷ brain", hz.times(a.energy_kwh / b.energy_kwh))
+    df = pd.DataFrame({"player": [r.profile.name, "Human brain"],
+                       "watts": [r.profile.power.average_w, brain.profile.power.average_w]})
+    _chart(charts.log_bar_chart(df, "watts", "player", "Power (log scale)", suffix=" W", step=64))
+    style.source_line("Silver et al. 2016 (1,202 CPUs and 176 GPUs; ≈1 MW is a quoted estimate); "
+                      "a human brain ≈20 W (Raichle & Gusnard 2002, PNAS 99(16)).")
+
+
+def imagenet_compute() -> None:
+    rep = limits.diminishing_report(dm.CLAIM_CURRENT_ERROR_PCT, dm.CLAIM_TARGET_ERROR_PCT, dm.CLAIM_EXPONENT)
+    r, t = rep.result, rep.target
+    _metrics([("Compute for 5% ImageNet error", f"≈{hz.magnitude(r.compute_multiplier)}×",
+               f"{hz.times(r.compute_multiplier)} from {dm.CLAIM_CURRENT_ERROR_PCT:g}%"),
+              ("To halve any error", hz.times(r.halving_multiplier), "2^(1/k) with k = 0.072"),
+              ("Cost on one device", hz.money(t.cost_usd), f"{hz.duration(t.wall_clock_s)} on one {t.hardware_name}")])
+    _chart(multiplier_chart(dm.CLAIM_CURRENT_ERROR_PCT, dm.CLAIM_EXPONENT, dm.CLAIM_TARGET_ERROR_PCT))
+    style.source_line("Thompson et al. 2020, \"The Computational Limits of Deep Learning\", arXiv:2007.05558: "
+                      "error ∝ compute^(−k); 10⁵× more compute for 5% ImageNet error.")
+
+
+def compute_growth() -> None:
+    rep = limits.trend_report()
+    s = rep.summary
+    _metrics([("Frontier training compute", f"×{hz.sig(s.training_compute_per_year)} a year",
+               "doubling every 3.4 months (2012–18)"),
+              ("Hardware FLOP/s per $", f"×{hz.sig(s.price_perf_per_year)} a year",
+               f"10× cheaper every {hz.sig(s.years_to_10x_cheaper)} years"),
+              ("Frontier spend, if both held", f"×{hz.sig(s.frontier_spend_per_year)} a year", None)])
+    _chart(growth_chart(rep.table))
+    style.source_line(f"{trends.TRAINING_COMPUTE_SOURCE}; {trends.PRICE_PERF_SOURCE}. The compute trend was "
+                      "measured for 2012–18 and is carried forward as a what-if.")
+
+
+def memory_wall() -> None:
+    rep = limits.trend_report()
+    s = rep.summary
+    _metrics([("Peak FLOP/s", f"×{trends.PEAK_FLOPS_GROWTH_PER_2Y:g} every 2 years", None),
+              ("DRAM bandwidth", f"×{trends.DRAM_BANDWIDTH_GROWTH_PER_2Y:g} every 2 years", None),
+              ("The gap in 20 years", hz.times(s.memory_wall_gap_20y), "compute outruns memory")])
+    years = np.arange(0, 21, 2)
+    df = pd.concat([pd.DataFrame({"years": years, "growth": trends.per_2y_growth(years, g), "series": name})
+                    for name, g in ((trends.PEAK_FLOPS_LABEL, trends.PEAK_FLOPS_GROWTH_PER_2Y),
+                                    (trends.DRAM_BANDWIDTH_LABEL, trends.DRAM_BANDWIDTH_GROWTH_PER_2Y),
+                                    (trends.INTERCONNECT_LABEL, trends.INTERCONNECT_GROWTH_PER_2Y))])
+    _chart(alt.Chart(df).mark_line(point=True).encode(
+        x=alt.X("years:Q", title="Years"),
+        y=alt.Y("growth:Q", scale=alt.Scale(type="log"), title="Growth (×, log)",
+                axis=alt.Axis(labelExpr=charts.human_labels(suffix="×"))),
+        color=alt.Color("series:N", title=None)))
+    style.source_line(trends.MEMORY_WALL_SOURCE + ": over 20 years peak FLOPS grew 3.0× every 2 years, "
+                      "DRAM bandwidth 1.6×, interconnect 1.4×.")
+
+
+def compression_savings() -> None:
+    rep = limits.inference_report(**COMPRESSION_MODEL)
+    rows = [t for t in rep.techniques if t.name != "baseline"]
+    base = rep.result
+    items = [("Serving 1B tokens, 70B model", hz.energy(base.energy_kwh), f"on {COMPRESSION_MODEL['hardware']}")]
+    for name, label in (("quantization-4bit", "Quantisation (4-bit)"), ("pruning", "Pruning (half the weights)"),
+                        ("distillation", "Distillation")):
+        t = next((t for t in rows if t.name == name), None)
+        if t is not None and t.saving("energy_kwh") is not None:
+            items.append((label, f"−{t.saving('energy_kwh'):.0%} energy", t.label))
+    _metrics(items)
+    df = pd.DataFrame([{"technique": "no compression", "kwh": base.energy_kwh}] +
+                      [{"technique": t.label, "kwh": t.result.energy_kwh} for t in rows])
+    _chart(alt.Chart(df).mark_bar().encode(
+        x=alt.X("kwh:Q", title="Energy to serve 1B tokens (kWh)", axis=alt.Axis(labelExpr=charts.human_labels())),
+        y=alt.Y("technique:N", sort="-x", title=None)).properties(height=alt.Step(48)))
+    style.source_line("Quantisation (Frantar et al. 2022, GPTQ), pruning and distillation applied to the same "
+                      "serving model (Inference & compression page).")
+
+
+def world_electricity() -> None:
+    by = {x.key: x for x in limits.contrast_report()}
+    _metrics([("World electricity, average", hz.power(by["world_power_w"].value), "≈30,000 TWh a year"),
+              ("The lecture says", hz.power(contrasts.LECTURE_WORLD_POWER_W),
+               f"≈{by['lecture_world_power_ratio'].value:.0f}× too high"),
+              ("GPT-3's training", f"{hz.sig(by['gpt3_world_seconds'].value)} s", "of the world's electricity")])
+    df = pd.DataFrame({"what": ["a human brain", "AlphaGo", "world electricity", "the lecture's figure"],
+                       "watts": [20.0, 1e6, by["world_power_w"].value, contrasts.LECTURE_WORLD_POWER_W]})
+    _chart(charts.log_bar_chart(df, "watts", "what", "Power (log scale)", suffix=" W", sort=list(df["what"])))
+    style.source_line(by["world_power_w"].source)
+
+
+# The seed lecture's order.
+CLAIMS = (
+    Claim("gpt3-v100", "GPT-3 on one V100", gpt3_v100),
+    Claim("brain-alphago", "A 20 W brain against AlphaGo", brain_vs_alphago),
+    Claim("imagenet-compute", "10⁵× the compute for 5% ImageNet error", imagenet_compute),
+    Claim("compute-growth", "Training compute grows faster than hardware", compute_growth),
+    Claim("memory-wall", "The memory wall", memory_wall),
+    Claim("compression", "Quantisation, pruning and distillation", compression_savings),
+    Claim("world-electricity", "World electricity", world_electricity),
+)
+BY_ID = {cl.id: cl for cl in CLAIMS}
+
+
+def claim_link(claim_id: str) -> str:
+    return f"/lecture?claim={claim_id}"
+
+
+def index() -> None:
+    st.title("Lecture: the limits of deep learning, claim by claim", anchor=False)
+    st.caption("Each claim on its own link, large enough for a projector. Step through them in order.")
+    style.link_list([(cl.title, claim_link(cl.id)) for cl in CLAIMS])
+
+
+def render() -> None:
+    c.check_option("claim", list(BY_ID))
+    claim_id = st.query_params.get("claim")
+    c.show_url_warnings()
+    if not claim_id or claim_id not in BY_ID:
+        index()
+        return
+    i = [cl.id for cl in CLAIMS].index(claim_id)
+    cl = CLAIMS[i]
+    st.title(c.md_escape(cl.title), anchor=False)
+    try:
+        cl.render()
+    except EstimatorError as exc:
+        c.show_error(exc)
+    nav = []
+    if i > 0:
+        nav.append((f"← {CLAIMS[i - 1].title}", claim_link(CLAIMS[i - 1].id)))
+    nav.append(("all claims", "/lecture"))
+    if i + 1 < len(CLAIMS):
+        nav.append((f"{CLAIMS[i + 1].title} →", claim_link(CLAIMS[i + 1].id)))
+    style.links(nav)

@@ -1,0 +1,79 @@
+"""Presentation shared by the pages: lecture mode for a projector, the range bar, chart fonts.
+
+Static CSS and markup only: every text put into HTML here is escaped (``html.escape``); no user
+text is ever rendered unescaped.
+"""
+
+from __future__ import annotations
+
+import html
+
+import altair as alt
+import streamlit as st
+
+# Lecture mode: numbers large enough for the back of a room, and never cut. Streamlit's metric
+# value is one line with an ellipsis; here it may wrap between words (never inside a number) and
+# its font shrinks with the window (clamp), so "355 years" fits a 1024-pixel projector in 4
+# columns and grows on a 1920-pixel one.
+LECTURE_CSS = """<style>
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+  overflow-wrap: normal !important; word-break: keep-all !important;
+}
+[data-testid="stMetric"] { container-type: inline-size; }
+[data-testid="stMetricValue"] { font-size: clamp(1.1rem, 17cqi, 4.2rem) !important; line-height: 1.3 !important; }
+[data-testid="stMetricLabel"] p { font-size: clamp(1.05rem, 0.6rem + 0.9vw, 1.5rem) !important; white-space: normal !important; }
+[data-testid="stMetricLabel"] * { overflow: visible !important; text-overflow: clip !important; }
+[data-testid="stMetricDelta"] * { white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
+.cce-source { font-size: 1.05rem; }
+</style>"""
+# Chart text in lecture mode (issue: at least 16 px on a projector); legends never cut.
+LECTURE_CHART_FONT_PX = 18
+NORMAL_CHART_FONT_PX = 12
+
+RANGE_CSS = """<style>
+.cce-range { display: flex; align-items: center; gap: 0.4rem; font-size: 0.8rem; color: #555; margin-top: -0.4rem; }
+.cce-range .bar { flex: 1 1 auto; min-width: 2rem; height: 0.35rem; border-radius: 0.2rem; background: #c9d6ea; position: relative; }
+.cce-range .dot { position: absolute; left: 50%; top: 50%; width: 0.6rem; height: 0.6rem; margin: -0.3rem 0 0 -0.3rem;
+  border-radius: 50%; background: #1f5fbf; }
+.cce-range .lo, .cce-range .hi { white-space: nowrap; }
+</style>"""
+
+
+def apply_lecture_css() -> None:
+    st.html(LECTURE_CSS)
+
+
+def range_bar(where, low_text: str, high_text: str, meaning: str) -> None:
+    """low ▬●▬ high under a number: the stated interval, the point in its middle (the estimate is
+    the interval's geometric centre). ``meaning`` is the tooltip."""
+    where.html(RANGE_CSS + f'<div class="cce-range" title="{html.escape(meaning)}">'
+                           f'<span class="lo">{html.escape(low_text)}</span><span class="bar"><span class="dot"></span>'
+                           f'</span><span class="hi">{html.escape(high_text)}</span></div>')
+
+
+def chart_fonts(chart: alt.TopLevelMixin, lecture: bool) -> alt.TopLevelMixin:
+    """Axis, legend and header text at lecture size (or the normal size); legends never truncated."""
+    px = LECTURE_CHART_FONT_PX if lecture else NORMAL_CHART_FONT_PX
+    return (chart.configure_axis(labelFontSize=px, titleFontSize=px, labelLimit=0, titleLimit=0)
+            .configure_legend(labelFontSize=px, titleFontSize=px, labelLimit=0, titleLimit=0, orient="bottom")
+            .configure_header(labelFontSize=px, titleFontSize=px, labelLimit=0)
+            .configure_title(fontSize=px + 2))
+
+
+def links(items) -> None:
+    """Links that open in the same tab (Markdown links open a new one): (label, href) pairs,
+    escaped; the hrefs are the app's own paths."""
+    parts = [f'<a href="{html.escape(href)}" target="_self">{html.escape(label)}</a>' for label, href in items]
+    st.html('<div class="cce-links">' + " · ".join(parts) + "</div>")
+
+
+def link_list(items) -> None:
+    """A numbered list of same-tab links."""
+    rows = "".join(f'<li><a href="{html.escape(href)}" target="_self">{html.escape(label)}</a></li>' for label, href in items)
+    st.html(f'<ol class="cce-links" style="font-size: 1.2rem; line-height: 1.9">{rows}</ol>')
+
+
+def source_line(text: str) -> None:
+    """The one-line source under a lecture claim."""
+    st.html(f'<div class="cce-source">Source: {html.escape(text)}</div>')

@@ -1,0 +1,195 @@
+"""Issue 11 in the app: presets safe to edit, lecture claims, numbers for people, the range bar,
+the Compare page's bases, and the smaller defects. (Lecture mode in a real browser at 1024×768
+and 1920×1080: tests/test_browser.py.)"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("streamlit")
+from apptest_pages import TIMEOUT_S, run_page  # noqa: E402
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+from app_pages import style  # noqa: E402
+from app_pages.lecture import CLAIMS  # noqa: E402
+from estimator import api, humanize as hz  # noqa: E402
+from estimator.cli.main import main  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def open_app(params):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT_S)
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def metrics(at):
+    return {m.label: m.value for m in at.metric}
+
+
+# --- a preset's device settings stay with its device -----------------------------------------
+
+
+def test_compare_cli_uses_each_devices_own_power_utilisation_and_price(capsys):
+    assert main(["compare", "--preset", "lambda-gpt3-v100", "--hardware", "b200", "v100-sxm2", "--format", "json"]) == 0
+    rows = {r["hardware"]: r for r in json.loads(capsys.readouterr().out)}
+    b200, v100 = rows["b200"], rows["v100-sxm2"]
+    assert b200["flops"] == v100["flops"] == 3.14e23  # the preset's workload carries over
+    assert b200["utilization"]["origin"] == "fit:h100" and b200["utilization"]["value"] != 0.224
+    assert b200["power_w"]["origin"] == "profile:b200" and b200["price_usd_per_device_hour"]["origin"] == "profile:b200"
+    assert b200["price_usd_per_device_hour"]["value"] != 1.48
+    assert v100["utilization"]["value"] == 0.224 and v100["price_usd_per_device_hour"]["value"] == 1.48
+
+
+def test_other_hardware_in_the_app_is_priced_as_itself():
+    at = open_app({"preset": "lambda-gpt3-v100", "hardware": "h100-sxm", "devices": "1024"})
+    est = api.run(preset_id="lambda-gpt3-v100", hardware="h100-sxm", devices=1024).estimate
+    assert est.assumption("price_usd_per_device_hour").origin == "profile:h100-sxm"
+    assert metrics(at)["Cost"] == hz.money(est.cost_usd)
+    assert at.title[0].value.startswith("Based on GPT")
+
+
+def test_a_changed_scenario_is_not_compared_with_the_published_run():
+    at = open_app({"preset": "lambda-gpt3-v100", "devices": "1024"})
+    assert at.title[0].value == "Based on GPT\\-3 on one V100 \\(Lambda 2020\\)"
+    table = at.dataframe[0].value
+    # the time depends on the devices: no longer compared; device-hours and cost do not: still compared
+    assert list(table["Quantity"]) == ["Device-hours", "Cost"]
+    at = open_app({"preset": "lambda-gpt3-v100", "hardware": "h100-sxm"})
+    assert not at.dataframe or "Published" not in at.dataframe[0].value.columns
+
+
+def test_the_unchanged_preset_keeps_its_title_and_comparison():
+    at = open_app({"preset": "lambda-gpt3-v100"})
+    assert at.title[0].value.startswith("GPT\\-3 on one V100")
+    assert list(at.dataframe[0].value["Quantity"]) == ["Training time", "Device-hours", "Cost"]
+
+
+# --- AlphaGo and the brain side by side --------------------------------------------------------
+
+
+def test_alphago_preset_shows_one_game_beside_the_brain():
+    at = open_app({"preset": "alphago-vs-brain"})
+    m = [(x.label, x.value) for x in at.metric]
+    assert ("One game", "4.00 hours") in m and not any(label == "Training time" for label, _ in m)
+    assert ("Power", "1.00 MW") in m and ("Power", "20.0 W") in m
+    assert ("Energy", "4.00 MWh") in m and ("Energy", "80.0 Wh") in m
+    assert any("50,000×" in c.value for c in at.caption)
+
+
+# --- lecture claims ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("claim", [c.id for c in CLAIMS])
+def test_every_claim_has_big_numbers_one_chart_and_a_source(claim):
+    at = run_page("lecture", {"claim": claim})
+    assert len(at.metric) >= 3
+    charts = at.get("vega_lite_chart")
+    assert len(charts) == 1
+    assert any("Source:" in h.proto.body for h in at.get("html"))
+
+
+def test_claim_numbers_are_the_cores():
+    m = metrics(run_page("lecture", {"claim": "gpt3-v100"}))
+    est = api.run(preset_id="lambda-gpt3-v100").estimate
+    assert m["Training time"] == "355 years" == hz.duration(est.wall_clock_s)
+    assert m["Cost"] == "$4.6M"
+    m = metrics(run_page("lecture", {"claim": "imagenet-compute"}))
+    assert m["Compute for 5% ImageNet error"] == "≈10⁵×"
+    m = metrics(run_page("lecture", {"claim": "world-electricity"}))
+    assert m["World electricity, average"] == "3.42 TW" and m["The lecture says"] == "25.0 TW"
+
+
+def test_lecture_index_lists_the_claims_in_the_lectures_order():
+    at = run_page("lecture")
+    body = " ".join(h.proto.body for h in at.get("html"))
+    positions = [body.index(f"claim={c.id}") for c in CLAIMS]
+    assert positions == sorted(positions) and 'target="_self"' in body
+
+
+def test_unknown_claim_falls_back_to_the_index_with_a_warning():
+    at = run_page("lecture", {"claim": "<script>"})
+    assert any("`claim`" in w.value for w in at.warning)
+    assert "<script>" not in " ".join(h.proto.body for h in at.get("html"))
+
+
+def test_lecture_charts_use_projector_fonts_and_whole_legends():
+    at = run_page("lecture", {"claim": "memory-wall"})
+    spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    cfg = spec["config"]
+    assert cfg["axis"]["labelFontSize"] >= 16 and cfg["legend"]["labelFontSize"] >= 16
+    assert cfg["legend"]["labelLimit"] == 0
+
+
+def test_limits_sections_in_lecture_mode_put_the_numbers_at_full_width():
+    at = run_page("limits", {"lecture": "1", "lim": "Diminishing returns"})
+    assert at.expander and at.expander[0].label == "Inputs"
+    assert metrics(at)["Compute multiplier"] == "1.06 × 10⁵×"
+
+
+# --- numbers for people, the range bar ---------------------------------------------------------
+
+
+def test_the_range_is_a_bar_beside_the_number_with_its_meaning():
+    at = open_app({"preset": "gpt3-175b"})
+    est = api.run(preset_id="gpt3-175b").estimate
+    bars = [h.proto.body for h in at.get("html") if "cce-range" in h.proto.body and "<span" in h.proto.body]
+    assert len(bars) == 4
+    lo, hi = est.range["wall_clock_s"]
+    assert hz.duration(lo) in bars[0] and hz.duration(hi) in bars[0]
+    assert any("PUE and grid intensity are taken as exact" in c.value for c in at.caption)
+
+
+# --- smaller defects -------------------------------------------------------------------------------
+
+
+def test_both_prices_keep_the_page_and_say_which_wins():
+    at = open_app({"preset": "lambda-gpt3-v100", "price": "2", "elec": "0.1"})
+    assert any("price per device-hour is used" in w.value for w in at.warning)
+    est = api.run(preset_id="lambda-gpt3-v100", price_usd_per_device_hour=2.0).estimate
+    assert metrics(at)["Cost"] == hz.money(est.cost_usd)
+
+
+@pytest.mark.parametrize("key", ["devices", "year"])
+@pytest.mark.parametrize("value", ["inf", "-inf", "1e400"])
+def test_non_finite_whole_numbers_in_the_url_warn_not_crash(key, value):
+    at = open_app({"preset": "lambda-gpt3-v100", key: value})
+    assert any(f"`{key}`" in w.value and "finite" in w.value for w in at.warning)
+    assert metrics(at)["Training time"] == "355 years"
+
+
+def test_the_server_listens_on_localhost_and_the_icon_is_local():
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["address"] == "localhost"
+    import app as app_module
+    assert app_module.ICON.is_file() and app_module.ICON.suffix == ".png"
+    assert "material" not in app_module.ICON.name
+
+
+def test_test_only_packages_stay_out_of_the_apps_requirements():
+    app_req = (ROOT / "requirements.txt").read_text()
+    dev_req = (ROOT / "requirements-dev.txt").read_text()
+    for pkg in ("pytest", "hypothesis", "playwright"):
+        assert pkg not in app_req and pkg in dev_req
+    assert "-r requirements.txt" in dev_req
+    readme = (ROOT / "README.md").read_text()
+    assert "Python 3.11 or newer" in readme and "pip install -r requirements-dev.txt" in readme
+
+
+def test_range_bar_escapes_its_text():
+    class Sink:
+        body = ""
+
+        def html(self, text):
+            self.body = text
+    s = Sink()
+    style.range_bar(s, "<b>1</b>", "2", "\"quoted\"")
+    assert "<b>1</b>" not in s.body and "&lt;b&gt;" in s.body and "&quot;quoted&quot;" in s.body
