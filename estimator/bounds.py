@@ -90,3 +90,5 @@ BUDGET = {
 # -- inference ----------------------------------------------------------------------------------
 TOKENS_PER_QUERY = Bound(1, 1e7, "tokens", "one token up to ~10 × the longest context windows (~1e6 tokens)")
 BATCH = Bound(1, 1e6, "sequences", "one sequence up to a million decoded together", whole=True)
+# A prompt, like an answer: one token up to ~10 × the longest context windows (~1e6 tokens, Gemini 1.5).
+PROMPT_TOKENS = Bound(1, 1e7, "tokens", "one token up to ~10 × the longest context windows (~1e6 tokens)")
