@@ -1,7 +1,12 @@
 """What quantisation, pruning and distillation save, and when serving outgrows training.
 
 Pure: each technique is the same ``InferenceScenario`` with one thing changed, run through
-``inference``; savings are relative to the uncompressed model (16-bit, dense, no student).
+``inference`` (the serving model of ``estimator.serving``), so the savings come out of the same
+physics: quantised weights shrink the bytes read and may use a faster peak, a quantised KV cache
+shrinks the cache read each step, pruning and a distilled student shrink N (a student also its
+layers); the engine's fitted costs per layer and per sequence stay, so no technique saves its
+whole share. Savings are relative to the uncompressed model (16-bit weights and KV cache, dense,
+no student).
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from .errors import InputError
 from .estimate import Estimate
 from .inference import InferenceResult, InferenceScenario, inference
 from .profile import HardwareProfile
+from .serving import ServingFit
 
 # Illustrative settings shown when the user chose none, each from a paper:
 # - pruning: 50% unstructured sparsity, what SparseGPT reaches in one shot on OPT/BLOOM-scale
@@ -34,8 +40,8 @@ class Technique:
     baseline: InferenceResult
 
     def saving(self, key: str) -> float | None:
-        """Fraction saved per token vs the baseline (0.5 = half); for ``memory_gb`` and
-        ``seconds_per_token`` too."""
+        """Fraction saved per token vs the baseline (0.5 = half); for ``memory_gb``,
+        ``seconds_per_token`` and ``joules_per_output_token`` too."""
         base, new = getattr(self.baseline, key), getattr(self.result, key)
         if base is None or new is None or base == 0:
             return None
@@ -45,11 +51,17 @@ class Technique:
         r, b = self.result, self.baseline
         return {
             "technique": self.name, "label": self.label, "chosen": self.chosen,
-            "seconds_per_token": r.seconds_per_token, "memory_gb": r.memory_gb, "bound": r.bound,
+            "seconds_per_token": r.seconds_per_token, "seconds_per_output_token": r.seconds_per_output_token,
+            "joules_per_output_token": r.joules_per_output_token, "devices": r.devices,
+            "memory_gb": {"weights": r.weights_gb, "kv_cache": r.kv_cache_gb, "total": r.memory_gb}, "bound": r.bound,
             "per_query": {k: r.per_query(k) for k in KEYS},
+            "range": {"joules_per_output_token": list(r.range["joules_per_output_token"]),
+                      "seconds_per_output_token": list(r.range["seconds_per_output_token"]),
+                      "per_query": {k: None if v is None else list(v) for k, v in r.range["per_query"].items()}},
             "saved_per_query": {k: _diff(b.per_query(k), r.per_query(k)) for k in KEYS},
             "saved_total": {k: _diff(getattr(b, k), getattr(r, k)) for k in KEYS},
-            "saving_fraction": {k: self.saving(k) for k in KEYS + ("seconds_per_token", "memory_gb")},
+            "saving_fraction": {k: self.saving(k) for k in KEYS + ("seconds_per_token", "joules_per_output_token",
+                                                                   "memory_gb")},
         }
 
 
@@ -58,37 +70,43 @@ def _diff(a, b):
 
 
 def baseline_of(s: InferenceScenario) -> InferenceScenario:
-    """The uncompressed model: 16-bit weights, dense, no student."""
-    return replace(s, bits=16, sparsity=0.0, student_params=None)
+    """The uncompressed model: 16-bit weights and KV cache, dense, no student."""
+    return replace(s, bits=16, kv_bits=16, sparsity=0.0, student_params=None)
 
 
-def techniques(s: InferenceScenario, profile: HardwareProfile, illustrate: bool = True) -> list[Technique]:
+def techniques(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit,
+               illustrate: bool = True) -> list[Technique]:
     """The baseline, each technique alone (the user's setting, or an illustrative one when
     ``illustrate``), and all the chosen ones together."""
     base_s = baseline_of(s)
-    base = inference(base_s, profile)
+    base = inference(base_s, profile, fit)
     out = [Technique("baseline", "16-bit, dense, full model", True, base, base)]
     chosen = []
     for bits in (8, 4):
         if s.bits == bits or illustrate:
             out.append(Technique(f"quantization-{bits}bit", f"{bits}-bit weights", s.bits == bits,
-                                 inference(replace(base_s, bits=bits), profile), base))
+                                 inference(replace(base_s, bits=bits), profile, fit), base))
             if s.bits == bits:
                 chosen.append(out[-1])
+    if s.kv_bits == 8 or illustrate:
+        out.append(Technique("kv-cache-8bit", "8-bit KV cache", s.kv_bits == 8,
+                             inference(replace(base_s, kv_bits=8), profile, fit), base))
+        if s.kv_bits == 8:
+            chosen.append(out[-1])
     if s.sparsity > 0 or illustrate:
         sp = s.sparsity if s.sparsity > 0 else ILLUSTRATIVE_SPARSITY
         out.append(Technique("pruning", f"{sp:.0%} of weights pruned" + ("" if s.sparse_kernels else " (dense kernels)"),
-                             s.sparsity > 0, inference(replace(base_s, sparsity=sp), profile), base))
+                             s.sparsity > 0, inference(replace(base_s, sparsity=sp), profile, fit), base))
         if s.sparsity > 0:
             chosen.append(out[-1])
     if s.student_params is not None or illustrate:
         m = s.student_params if s.student_params is not None else ILLUSTRATIVE_STUDENT_FRACTION * s.params
         out.append(Technique("distillation", f"student of {m:.3g} parameters", s.student_params is not None,
-                             inference(replace(base_s, student_params=m), profile), base))
+                             inference(replace(base_s, student_params=m), profile, fit), base))
         if s.student_params is not None:
             chosen.append(out[-1])
     if len(chosen) > 1:
-        out.append(Technique("combined", " + ".join(t.label for t in chosen), True, inference(s, profile), base))
+        out.append(Technique("combined", " + ".join(t.label for t in chosen), True, inference(s, profile, fit), base))
     return out
 
 
@@ -101,25 +119,34 @@ class BreakEven:
     per_query: dict        # key → serving per query
     queries: dict          # key → queries to break even (None when a side has no value)
     tokens: dict
+    queries_range: dict | None = None  # key → (low, high): training's range ÷ serving's per-query range
 
     def to_dict(self) -> dict:
         return {"train_flops": self.train_flops, "train": self.train, "per_query": self.per_query,
-                "queries": self.queries, "tokens": self.tokens}
+                "queries": self.queries, "tokens": self.tokens,
+                "queries_range": {k: None if v is None else list(v) for k, v in (self.queries_range or {}).items()}}
 
 
 def break_even(training: Estimate, serving: InferenceResult) -> BreakEven:
-    """Queries after which serving's energy, CO₂e and cost exceed the training run's."""
+    """Queries after which serving's energy, CO₂e and cost exceed the training run's, with the
+    range that the two ranges give: (training low ÷ serving high, training high ÷ serving low).
+    The two are not independent (same hardware, power rules and grid), so this range is wider
+    than an exact one would be."""
     train = {k: getattr(training, k) for k in KEYS}
     per_query = {k: serving.per_query(k) for k in KEYS}
-    queries, tokens = {}, {}
+    serve_range = serving.range.get("per_query", {})
+    queries, tokens, queries_range = {}, {}, {}
     for k in KEYS:
         t, q = train[k], per_query[k]
         if t is None or q is None or q <= 0:
-            queries[k] = tokens[k] = None
+            queries[k] = tokens[k] = queries_range[k] = None
             continue
         queries[k] = t / q
         tokens[k] = queries[k] * serving.tokens_per_query
-    return BreakEven(training.flops, train, per_query, queries, tokens)
+        t_lo, t_hi = training.range.get(k, (t, t))
+        s_lo, s_hi = serve_range.get(k) or (q, q)
+        queries_range[k] = (t_lo / s_hi, t_hi / s_lo) if None not in (t_lo, t_hi) and s_lo > 0 else None
+    return BreakEven(training.flops, train, per_query, queries, tokens, queries_range)
 
 
 def training_tokens_default(params: float, tokens_per_param: float) -> float:

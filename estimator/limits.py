@@ -7,14 +7,17 @@ Costs come from ``api.run`` / ``estimate`` so they match every other estimate.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, replace
 from typing import Any
 
-from . import api, compression, contrasts as ct, diminishing as dm, scaling, trends
+from . import api, bounds as B, compression, contrasts as ct, diminishing as dm, scaling, serving_data, trends
+from . import validation as v
 from .datafiles import default_profiles, get_preset
 from .errors import InputError
 from .estimate import Estimate
 from .inference import InferenceResult, InferenceScenario, inference
+from .serving import Architecture
 from .workload import dense_training_flops
 
 # Hardware for a cost when none is given: NVIDIA H100 SXM, the most used training GPU of
@@ -123,27 +126,89 @@ class InferenceReport:
     training: Estimate
     training_source: str
     break_even: compression.BreakEven
+    architecture_source: str = ""
 
     def to_dict(self) -> dict:
-        return {**self.result.to_dict(), "techniques": [t.to_dict() for t in self.techniques],
-                "training": {"flops": self.training.flops, "source": self.training_source,
-                             "energy_kwh": self.training.energy_kwh, "co2e_kg": self.training.co2e_kg,
-                             "cost_usd": self.training.cost_usd},
+        t = self.training
+        return {**self.result.to_dict(), "architecture_source": self.architecture_source,
+                "techniques": [x.to_dict() for x in self.techniques],
+                "training": {"flops": t.flops, "source": self.training_source, "energy_kwh": t.energy_kwh,
+                             "co2e_kg": t.co2e_kg, "cost_usd": t.cost_usd,
+                             "range": {k: list(t.range[k]) for k in ("energy_kwh", "co2e_kg", "cost_usd")}},
                 "break_even": self.break_even.to_dict()}
 
 
-def inference_report(*, hardware: str, params: float, tokens: float, region: str | None = None,
-                     cloud: str | None = None, train_flops: float | None = None, train_tokens: float | None = None,
-                     illustrate: bool = True, **inputs) -> InferenceReport:
-    """Serving ``tokens`` tokens of a ``params``-parameter model on ``hardware``, each compression
-    technique's saving, and the queries after which serving outgrows training (on the same hardware,
-    grid and price; training FLOPs = 6·N·D, with D = 20·N unless given)."""
+# When only a parameter count is given, the architecture is the catalog's dense model nearest in
+# parameter count (estimator/data/open_models.toml); when a shape is given without heads, the
+# heads are d_model ÷ 128 (the head size of Llama 2/3, Mistral, Qwen2 and Code Llama in the
+# catalog), and without KV heads, as many as the heads (multi-head attention).
+DEFAULT_HEAD_DIM = 128
+
+
+def resolve_architecture(*, params: float | None = None, model: str | None = None, layers=None, d_model=None,
+                         heads=None, kv_heads=None, vocab=None) -> tuple[float, Architecture, str]:
+    """(parameters, architecture, how they were chosen) from a catalog id, a shape, or a
+    parameter count alone."""
+    shape = {"layers": layers, "d_model": d_model, "heads": heads, "kv_heads": kv_heads, "vocab": vocab}
+    given = [k for k, x in shape.items() if x is not None]
+    if model is not None:
+        if params is not None or given:
+            raise InputError("give either a catalog model or the parameters and architecture, not both")
+        m = serving_data.catalog_model(model)
+        return m.params, m.arch, f"{m.name}: {m.source} (estimator/data/open_models.toml)"
+    if given:
+        if layers is None or d_model is None:
+            raise InputError("an architecture needs at least the layers and d_model (and ideally heads and KV heads)")
+        lay = int(v.require_number_in("layers", layers, B.LAYERS))
+        dm = int(v.require_number_in("d_model", d_model, B.D_MODEL))
+        how = []
+        if heads is None:
+            heads = max(1, round(dm / DEFAULT_HEAD_DIM))
+            how.append(f"heads = d_model ÷ {DEFAULT_HEAD_DIM} = {heads} (assumed: Llama's head size)")
+        if kv_heads is None:
+            kv_heads = heads
+            how.append("KV heads = heads (assumed: multi-head attention; give --kv-heads for grouped-query)")
+        for label, x in (("attention heads", heads), ("KV heads", kv_heads)):
+            x = v.as_number(label, x)
+            if not (math.isfinite(x) and x == math.floor(x) and x >= 1):
+                raise InputError(f"{label} must be a whole number of at least 1, got {x!r}")
+        voc = None if vocab is None else int(v.require_number_in("vocabulary", vocab, B.VOCAB))
+        if params is None:
+            params = 12.0 * lay * dm ** 2 + (voc * dm if voc else 0.0)
+            how.append(f"parameters = 12·layers·d_model²{' + vocab·d_model' if voc else ''} = {params:.3g} "
+                       "(Kaplan et al. 2020: d_ff = 4·d_model; give --params for gated MLPs)")
+        arch = Architecture(lay, dm, int(heads), int(kv_heads), None, voc, None, "", "given")
+        return float(params), arch, "given" + ("; " + "; ".join(how) if how else "")
+    if params is None:
+        raise InputError("give --params, --model ID (a catalog model) or the architecture (--layers, --d-model, …)")
+    v.require_number_in("parameters", params, B.PARAMS)
+    m = serving_data.nearest_model(float(params))
+    arch = replace(m.arch, source=f"assumed: the shape of {m.name}, the catalog's model nearest in parameter count "
+                                  f"({m.source}); give --model or --layers/--d-model/--heads/--kv-heads to set it")
+    return float(params), arch, (f"{float(params):.3g} parameters with the shape of {m.id} (layers {m.arch.layers}, "
+                                 f"d_model {m.arch.d_model}, heads {m.arch.heads}, KV heads {m.arch.kv_heads}): "
+                                 "assumed, the catalog's model nearest in parameter count")
+
+
+def inference_report(*, hardware: str, tokens: float, params: float | None = None, model: str | None = None,
+                     layers=None, d_model=None, heads=None, kv_heads=None, vocab=None,
+                     region: str | None = None, cloud: str | None = None, train_flops: float | None = None,
+                     train_tokens: float | None = None, illustrate: bool = True, **inputs) -> InferenceReport:
+    """Serving ``tokens`` tokens of a model on ``hardware``: the serving model's figures with their
+    ranges, each compression technique's saving, and the queries after which serving outgrows
+    training (on the same hardware, grid and price; training FLOPs = 6·N·D, with D = 20·N unless
+    given). The model: a catalog id (``model``), an architecture, or ``params`` alone (the
+    catalog's nearest shape, stated in the notes)."""
     compression.check_train_inputs(train_flops, train_tokens)
+    params, arch, arch_how = resolve_architecture(params=params, model=model, layers=layers, d_model=d_model,
+                                                  heads=heads, kv_heads=kv_heads, vocab=vocab)
     profile = default_profiles().get(hardware)
+    fit = serving_data.load_serving_fit()
     ci, ci_source = api.resolve_grid(inputs.pop("carbon_intensity_g_per_kwh", None), region, cloud)
-    s = InferenceScenario(params=params, tokens=tokens, carbon_intensity_g_per_kwh=ci, carbon_intensity_source=ci_source,
-                          **{k: v for k, v in inputs.items() if v is not None})
-    result = inference(s, profile)
+    s = InferenceScenario(params=params, tokens=tokens, architecture=arch, carbon_intensity_g_per_kwh=ci,
+                          carbon_intensity_source=ci_source, **{k: x for k, x in inputs.items() if x is not None})
+    result = inference(s, profile, fit)
+    result = replace(result, notes=(f"architecture: {arch_how}",) + result.notes)
     if train_flops is None:
         d = train_tokens if train_tokens is not None else compression.training_tokens_default(
             params, scaling.CHINCHILLA_TOKENS_PER_PARAM)
@@ -153,10 +218,12 @@ def inference_report(*, hardware: str, params: float, tokens: float, region: str
     else:
         how = "given"
     setting = {k: getattr(s, k) for k in ("power_w", "pue", "price_usd_per_device_hour", "electricity_usd_per_kwh")}
+    # training draws the profile's average training power, not the serving power given for serving
+    setting["power_w"] = None
     training = estimate_flops(train_flops, hardware, {**setting, "carbon_intensity_g_per_kwh": ci})
-    return InferenceReport(result, compression.techniques(s, profile, illustrate), training,
-                           f"{how}, on {hardware} (profile's utilisation)",
-                           compression.break_even(training, result))
+    return InferenceReport(result, compression.techniques(s, profile, fit, illustrate), training,
+                           f"{how}, on {hardware} (profile's utilisation and training power)",
+                           compression.break_even(training, result), arch_how)
 
 
 def contrast_inputs() -> ct.ContrastInputs:

@@ -1,4 +1,6 @@
-"""Inference: the roofline per token, quantisation, pruning, distillation, break-even."""
+"""Inference: the decode step (weights + KV cache, prefill, tensor parallelism, engine costs),
+power by load, memory and the largest batch, ranges; quantisation, pruning, distillation,
+break-even."""
 
 from __future__ import annotations
 
@@ -7,145 +9,258 @@ from dataclasses import replace
 
 import pytest
 
-from estimator import compression, limits
+from estimator import compression, limits, serving_data
 from estimator.datafiles import default_profiles
 from estimator.errors import InputError
 from estimator.inference import InferenceScenario, inference
+from estimator.serving import (BANDWIDTH_FRACTION, COMPUTE_FRACTION, DECODE_POWER_FRACTION, IDLE_POWER_FRACTION,
+                               USABLE_MEMORY_FRACTION)
 
 A100 = default_profiles().get("a100-sxm-80gb")
 H100 = default_profiles().get("h100-sxm")
 V100 = default_profiles().get("v100-sxm2")
-BASE = InferenceScenario(params=7e9, tokens=1e6)
+FIT = serving_data.load_serving_fit()
+LLAMA2_7B = serving_data.catalog_model("llama-2-7b")     # 32 layers, d_model 4096, 32 heads, 32 KV heads
+LLAMA3_8B = serving_data.catalog_model("llama-3-8b")     # same width, 8 KV heads (grouped-query)
+BASE = InferenceScenario(params=LLAMA2_7B.params, tokens=1e6, architecture=LLAMA2_7B.arch)
+BW_A100 = 2039e9 * BANDWIDTH_FRACTION                    # achievable bytes/s
+KV_PER_TOKEN = 2 * 32 * 32 * 128 * 2                     # 512 KiB: 2 · layers · KV heads · d_head · 2 bytes
+CONTEXT = 161 + 338 / 2                                  # prompt + half the answer, on average while decoding
 
 
-def test_7b_16bit_a100_batch1_is_no_faster_than_weights_over_bandwidth():
-    r = inference(BASE, A100)
-    bound = 14e9 / 2039e9  # 14 GB of 16-bit weights ÷ 2039 GB/s ≈ 6.87 ms
-    assert r.memory_gb == pytest.approx(14.0)
-    assert r.seconds_per_token >= bound * (1 - 1e-12)
-    assert r.seconds_per_token == pytest.approx(bound)  # memory-bound at batch 1
+def run(s=BASE, profile=A100):
+    return inference(s, profile, FIT)
+
+
+def test_7b_at_batch_1_is_memory_bound_at_weight_bytes_over_achievable_bandwidth():
+    r = run()
+    weight_bytes = 2 * LLAMA2_7B.params                  # 13.5 GB at 16 bits
     assert r.bound == "memory" and r.devices == 1 and r.precision == "bf16"
-    assert r.flops_per_token == pytest.approx(1.4e10)
-    assert r.compute_s_per_step == pytest.approx(1.4e10 / (312e12 * A100.utilization.default))
+    assert r.weights_gb == pytest.approx(weight_bytes / 1e9)
+    # the GPU part of the step: weight bytes ÷ achievable bandwidth (the KV cache adds 1.3%)
+    assert r.memory_s_per_step == pytest.approx(weight_bytes / BW_A100, rel=0.015)
+    assert r.memory_s_per_step == pytest.approx((weight_bytes + CONTEXT * KV_PER_TOKEN) / BW_A100)
+    assert r.compute_s_per_step < 0.02 * r.memory_s_per_step
+    assert r.compute_s_per_step == pytest.approx(r.flops_per_token / (312e12 * COMPUTE_FRACTION))
+    # TPOT = that + the prompt's prefill share + the engine's fitted costs (no tensor parallelism)
+    assert r.tensor_parallel_s_per_step == 0
+    assert r.engine_s_per_step == pytest.approx(32 * FIT.engine_s_per_layer + FIT.engine_s_per_sequence)
+    assert r.seconds_per_output_token == pytest.approx(
+        r.memory_s_per_step + r.prefill_s_per_step + r.engine_s_per_step)
+    assert r.seconds_per_token == r.seconds_per_output_token and r.tokens_per_s == pytest.approx(1 / r.seconds_per_token)
 
 
-def test_8bit_halves_time_and_memory():
-    r16, r8 = inference(BASE, A100), inference(replace(BASE, bits=8), A100)
-    assert r8.seconds_per_token == pytest.approx(r16.seconds_per_token / 2)
-    assert r8.memory_gb == pytest.approx(7.0)
-    assert r8.energy_kwh == pytest.approx(r16.energy_kwh / 2)
-    assert r8.precision == "int8" and r8.peak_flops_per_s == 624e12   # A100 INT8 dense
-    assert inference(replace(BASE, bits=8), H100).precision == "fp8"  # H100 FP8
+def test_larger_batches_raise_the_step_time_through_the_kv_cache():
+    one, b32 = run(), run(replace(BASE, batch_size=32))
+    kv_read = 31 * CONTEXT * KV_PER_TOKEN / BW_A100          # 31 more sequences' caches read each step
+    assert b32.memory_s_per_step - one.memory_s_per_step == pytest.approx(kv_read)
+    assert b32.bound == "memory" and b32.memory_s_per_step > 1.3 * one.memory_s_per_step
+    assert b32.seconds_per_output_token > one.seconds_per_output_token + kv_read
+    assert b32.seconds_per_token < one.seconds_per_token / 10   # but each step serves 32 sequences
+    # an 8-bit KV cache halves that rise; grouped-query attention (8 of 32 KV heads) quarters it
+    kv8 = run(replace(BASE, batch_size=32, kv_bits=8))
+    assert kv8.memory_s_per_step - run(replace(BASE, kv_bits=8)).memory_s_per_step == pytest.approx(kv_read / 2)
+    gqa = [run(InferenceScenario(params=LLAMA3_8B.params, tokens=1e6, architecture=LLAMA3_8B.arch, batch_size=b))
+           for b in (1, 32)]
+    assert gqa[1].memory_s_per_step - gqa[0].memory_s_per_step == pytest.approx(kv_read / 4)
 
 
-def test_missing_low_precision_falls_back_to_16bit_peak_and_says_so():
-    r = inference(replace(BASE, bits=8), V100)
-    assert r.precision == "fp16" and r.peak_flops_per_s == V100.peak("fp16")
-    assert any("no 8-bit peak" in n for n in r.notes)
-    r4 = inference(replace(BASE, bits=4), A100)
-    assert r4.memory_gb == pytest.approx(3.5) and r4.precision == "bf16"
-    assert any("no 4-bit peak" in n for n in r4.notes)
+def test_very_large_batches_become_compute_bound():
+    r = run(replace(BASE, batch_size=200, prompt_tokens=16, tokens_per_query=16))
+    assert r.bound == "compute" and r.compute_s_per_step > r.memory_s_per_step
 
 
-def test_large_batch_becomes_compute_bound():
-    r = inference(replace(BASE, batch_size=4096), A100)
-    assert r.bound == "compute"
-    assert r.seconds_per_token == pytest.approx(1.4e10 / (312e12 * A100.utilization.default))
-    assert r.latency_s_per_token == pytest.approx(4096 * r.seconds_per_token)
-    small = inference(replace(BASE, batch_size=8), A100)
-    assert small.bound == "memory" and small.seconds_per_token == pytest.approx(14e9 / 2039e9 / 8)
+def test_memory_is_weights_plus_kv_cache_and_gives_the_largest_batch():
+    r = run(replace(BASE, batch_size=100))
+    per_seq_gb = (161 + 338) * KV_PER_TOKEN / 1e9
+    assert r.kv_cache_gb == pytest.approx(100 * per_seq_gb)
+    assert r.memory_gb == pytest.approx(r.weights_gb + r.kv_cache_gb)
+    usable = 80 * USABLE_MEMORY_FRACTION
+    assert r.max_batch_size == math.floor((usable - r.weights_gb) / per_seq_gb) == 223
+    run(replace(BASE, batch_size=223, devices=1))
+    with pytest.raises(InputError, match="largest batch that fits is 223"):
+        run(replace(BASE, batch_size=224, devices=1))
+    # without --devices: the fewest devices (a power of two) that hold weights and KV cache
+    assert run(replace(BASE, batch_size=224)).devices == 2
+    assert run(replace(BASE, batch_size=1000)).devices == 4
+
+
+def test_weights_that_do_not_fit_use_more_devices_with_tensor_parallel_costs():
+    m = serving_data.catalog_model("llama-2-70b")
+    s = InferenceScenario(params=m.params, tokens=1e6, architecture=m.arch)
+    r = run(s)                                           # 138 GB of 16-bit weights
+    assert r.devices == 2
+    assert r.memory_s_per_step == pytest.approx((2 * m.params + CONTEXT * 2 * 80 * 8 * 128 * 2) / (2 * BW_A100))
+    link = 300e9                                         # NVLink, per direction (A100 datasheet)
+    assert r.tensor_parallel_s_per_step == pytest.approx(2 * 80 * (FIT.tp_s_per_allreduce + 1 * 8192 * 2 / link))
+    assert r.estimate.device_hours == pytest.approx(1e6 * r.seconds_per_token * 2 / 3600)
+    with pytest.raises(InputError, match="use more devices"):
+        run(replace(s, devices=1))
+
+
+def test_power_lies_between_idle_and_tdp_and_energy_follows_it():
+    for b in (1, 32, 200):
+        r = run(replace(BASE, batch_size=b))
+        assert IDLE_POWER_FRACTION * 400 < r.power_w_per_device <= 400
+        assert r.joules_per_output_token == pytest.approx(r.power_w_per_device * r.seconds_per_output_token / b)
+    assert run(replace(BASE, batch_size=32)).power_w_per_device > run().power_w_per_device  # more load, more draw
+    busy = FIT.busy_per_roofline_s * run().memory_s_per_step / run().seconds_per_output_token
+    assert run().power_w_per_device == pytest.approx(
+        400 * (IDLE_POWER_FRACTION + (DECODE_POWER_FRACTION - IDLE_POWER_FRACTION) * busy
+               + (1 - IDLE_POWER_FRACTION) * FIT.busy_per_roofline_s * run().prefill_s_per_step
+               / run().seconds_per_output_token))
 
 
 def test_energy_cost_co2e_follow_the_estimator():
-    r = inference(BASE, A100)
-    device_hours = 1e6 * 14e9 / 2039e9 / 3600
+    r = run()
+    device_hours = 1e6 * r.seconds_per_token / 3600
     assert r.estimate.device_hours == pytest.approx(device_hours)
-    assert r.energy_kwh == pytest.approx(device_hours * A100.power.average_w * 1.1 / 1000)   # A100, PUE 1.1
+    assert r.energy_kwh == pytest.approx(1e6 * r.joules_per_output_token * 1.1 / 3.6e6)   # A100 profile: PUE 1.1
     assert r.co2e_kg == pytest.approx(r.energy_kwh * 0.475)                 # world-average 475 g/kWh
     assert r.cost_usd == pytest.approx(device_hours * 3.43)                 # AWS p4de per GPU-hour
     assert r.per_token("energy_kwh") == pytest.approx(r.energy_kwh / 1e6)
-    assert r.per_query("cost_usd") == pytest.approx(r.cost_usd / 1e6 * 500)
+    assert r.per_query("cost_usd") == pytest.approx(r.cost_usd / 1e6 * 338)
     d = r.to_dict()
-    for key in ("seconds_per_token", "memory_gb", "energy_kwh", "co2e_kg", "cost_usd"):
+    for key in ("seconds_per_output_token", "joules_per_output_token", "tokens_per_s", "energy_kwh", "co2e_kg",
+                "cost_usd"):
         assert d[key] == pytest.approx(getattr(r, key))
+    assert d["memory_gb"] == {"weights": r.weights_gb, "kv_cache": r.kv_cache_gb, "total": r.memory_gb}
     assert d["assumptions"]["device_hours"]["origin"] == "derived"
+    assert d["assumptions"]["power_w"]["origin"] == "model"
+
+
+def test_every_figure_has_its_stated_range():
+    r = run(replace(BASE, batch_size=16))
+    kt, ke = math.exp(FIT.tpot_log_half_width), math.exp(FIT.energy_log_half_width)
+    for key, k in (("seconds_per_output_token", kt), ("tokens_per_s", kt), ("wall_clock_s", kt),
+                   ("device_hours", kt), ("cost_usd", kt), ("joules_per_output_token", ke), ("energy_kwh", ke),
+                   ("co2e_kg", ke)):
+        x = getattr(r.estimate, key) if key in ("wall_clock_s", "device_hours") else getattr(r, key)
+        lo, hi = r.range[key]
+        assert lo == pytest.approx(x / k) and hi == pytest.approx(x * k), key
+    lo, hi = r.range["per_query"]["energy_kwh"]
+    assert lo == pytest.approx(r.per_query("energy_kwh") / ke) and hi == pytest.approx(r.per_query("energy_kwh") * ke)
+    assert r.range["memory_gb"] == (r.memory_gb, r.memory_gb)
+    assert r.level == 0.8 and "leave-one-model-out" in r.range_meaning
+    # a price per kWh follows the energy's range; a given power leaves only the time's
+    e = run(replace(BASE, electricity_usd_per_kwh=0.1))
+    assert e.range["cost_usd"][1] / e.cost_usd == pytest.approx(ke)
+    p = run(replace(BASE, power_w=250.0))
+    assert p.range["joules_per_output_token"][1] / p.joules_per_output_token == pytest.approx(kt)
 
 
 def test_user_settings_apply():
-    r = inference(replace(BASE, power_w=250.0, pue=1.5, carbon_intensity_g_per_kwh=100.0,
-                          electricity_usd_per_kwh=0.1), A100)
-    dh = r.estimate.device_hours
-    assert r.energy_kwh == pytest.approx(dh * 0.25 * 1.5)
+    r = run(replace(BASE, power_w=250.0, pue=1.5, carbon_intensity_g_per_kwh=100.0, electricity_usd_per_kwh=0.1))
+    assert r.power_w_per_device == 250.0
+    assert r.joules_per_output_token == pytest.approx(250.0 * r.seconds_per_output_token)
+    assert r.energy_kwh == pytest.approx(r.estimate.device_hours * 0.25 * 1.5)
     assert r.co2e_kg == pytest.approx(r.energy_kwh * 0.1)
     assert r.cost_usd == pytest.approx(r.energy_kwh * 0.1)
+    u = run(replace(BASE, utilization=0.3))
+    assert u.compute_s_per_step == pytest.approx(2 * run().compute_s_per_step)
+
+
+def test_quantisation_shrinks_bytes_and_uses_the_faster_peak():
+    r16, r8 = run(), run(replace(BASE, bits=8))
+    assert r8.weights_gb == pytest.approx(r16.weights_gb / 2)
+    assert r16.memory_s_per_step - r8.memory_s_per_step == pytest.approx(LLAMA2_7B.params / BW_A100)
+    assert r8.precision == "int8" and r8.peak_flops_per_s == 624e12   # A100 INT8 dense
+    assert inference(replace(BASE, bits=8), H100, FIT).precision == "fp8"
+    saving = 1 - r8.energy_kwh / r16.energy_kwh
+    assert 0 < saving < 0.5          # the engine's costs and the KV cache stay: less than half is saved
+
+
+def test_missing_low_precision_falls_back_to_16bit_peak_and_says_so():
+    r = run(replace(BASE, bits=8), V100)
+    assert r.precision == "fp16" and r.peak_flops_per_s == V100.peak("fp16")
+    assert any("no 8-bit peak" in n for n in r.notes)
+    r4 = run(replace(BASE, bits=4))
+    assert r4.weights_gb == pytest.approx(LLAMA2_7B.params / 2 / 1e9) and r4.precision == "bf16"
+    assert any("no 4-bit peak" in n for n in r4.notes)
 
 
 def test_pruning_ideal_and_dense_kernels():
-    pruned = inference(replace(BASE, sparsity=0.5), A100)
-    assert pruned.memory_gb == pytest.approx(7.0) and pruned.flops_per_token == pytest.approx(7e9)
-    dense = inference(replace(BASE, sparsity=0.5, sparse_kernels=False), A100)
-    assert dense.seconds_per_token == pytest.approx(inference(BASE, A100).seconds_per_token)
+    pruned = run(replace(BASE, sparsity=0.5))
+    assert pruned.weights_gb == pytest.approx(LLAMA2_7B.params / 1e9)
+    assert pruned.kv_cache_gb == pytest.approx(run().kv_cache_gb)      # the cache keeps its shape
+    dense = run(replace(BASE, sparsity=0.5, sparse_kernels=False))
+    assert dense.seconds_per_output_token == pytest.approx(run().seconds_per_output_token)
     assert any("no saving" in n for n in dense.notes)
     assert any("rarely speeds up dense hardware" in n for n in pruned.notes)
 
 
-def test_distillation_serves_the_student():
-    r = inference(replace(BASE, student_params=3.5e9), A100)
-    assert r.params_served == 3.5e9 and r.memory_gb == pytest.approx(7.0)
+def test_distillation_serves_a_student_with_fewer_layers():
+    r = run(replace(BASE, student_params=3.5e9))
+    assert r.params_served == 3.5e9 and r.weights_gb == pytest.approx(7.0)
+    assert r.architecture.layers == round(32 * 3.5e9 / LLAMA2_7B.params) == 17
+    assert r.architecture.d_model == 4096
+    assert r.engine_s_per_step == pytest.approx(17 * FIT.engine_s_per_layer + FIT.engine_s_per_sequence)
     with pytest.raises(InputError, match="smaller"):
-        inference(replace(BASE, student_params=7e9), A100)
+        run(replace(BASE, student_params=LLAMA2_7B.params))
 
 
-def test_weights_that_do_not_fit_use_more_devices():
-    r = inference(InferenceScenario(params=70e9, tokens=1e6), A100)    # 140 GB of 16-bit weights
-    assert r.devices == 2
-    assert r.seconds_per_token == pytest.approx(140e9 / (2 * 2039e9))
-    assert r.estimate.device_hours == pytest.approx(1e6 * r.seconds_per_token * 2 / 3600)
-    with pytest.raises(InputError, match="at least 2 devices"):
-        inference(InferenceScenario(params=70e9, tokens=1e6, devices=1), A100)
+def test_mixture_of_experts_reads_all_weights_and_computes_with_the_active_ones():
+    m = serving_data.catalog_model("mixtral-8x7b")
+    r = inference(InferenceScenario(params=m.params, tokens=1e6, architecture=m.arch), H100, FIT)
+    assert r.weights_gb == pytest.approx(2 * 46.703)
+    assert r.flops_per_token == pytest.approx(2 * 12.880e9 + 4 * 32 * CONTEXT * 4096)
+    assert any("mixture of experts" in n for n in r.notes)
 
 
-@pytest.mark.parametrize("change", [dict(params=-1), dict(tokens=0), dict(bits=3), dict(sparsity=1.0),
+@pytest.mark.parametrize("change", [dict(params=-1), dict(tokens=0), dict(bits=3), dict(kv_bits=4), dict(sparsity=1.0),
                                     dict(sparsity=-0.1), dict(batch_size=0), dict(batch_size=2.5),
-                                    dict(utilization=1.5), dict(tokens=float("nan")), dict(tokens_per_query=0)])
+                                    dict(utilization=1.5), dict(tokens=float("nan")), dict(tokens_per_query=0),
+                                    dict(prompt_tokens=0), dict(architecture=None), dict(power_w=0.0),
+                                    dict(tokens=1.0), dict(bits=True)])
 def test_bad_inputs(change):
     with pytest.raises(InputError):
-        inference(replace(BASE, **change), A100)
+        run(replace(BASE, **change))
+
+
+@pytest.mark.parametrize("arch", [dict(kv_heads=64), dict(heads=0), dict(heads=5000), dict(layers=0.5),
+                                  dict(d_model=float("inf"))])
+def test_bad_architectures(arch):
+    with pytest.raises(InputError):
+        run(replace(BASE, architecture=replace(LLAMA2_7B.arch, **arch)))
 
 
 def test_profiles_without_memory_are_refused():
     with pytest.raises(InputError, match="bandwidth"):
-        inference(BASE, default_profiles().get("brain"))
+        run(BASE, default_profiles().get("brain"))
 
 
-def test_techniques_savings():
-    s = replace(BASE, bits=8, sparsity=0.5, student_params=3.5e9)
-    ts = {t.name: t for t in compression.techniques(s, A100, illustrate=False)}
-    assert set(ts) == {"baseline", "quantization-8bit", "pruning", "distillation", "combined"}
-    assert ts["quantization-8bit"].saving("energy_kwh") == pytest.approx(0.5)
-    assert ts["pruning"].saving("memory_gb") == pytest.approx(0.5)
-    assert ts["distillation"].saving("cost_usd") == pytest.approx(0.5)
-    assert ts["combined"].saving("energy_kwh") == pytest.approx(1 - 0.5 * 0.5 * 0.5)   # 3.5e9 × 0.5 × 1 byte
-    d = ts["quantization-8bit"].to_dict()
+def test_techniques_savings_come_from_the_same_model():
+    s = replace(BASE, bits=8, kv_bits=8, sparsity=0.5, student_params=3.5e9)
+    ts = {t.name: t for t in compression.techniques(s, A100, FIT, illustrate=False)}
+    assert set(ts) == {"baseline", "quantization-8bit", "kv-cache-8bit", "pruning", "distillation", "combined"}
     base = ts["baseline"].result
-    assert d["saved_per_query"]["energy_kwh"] == pytest.approx(base.per_query("energy_kwh") / 2)
-    assert d["saved_total"]["cost_usd"] == pytest.approx(base.cost_usd / 2)
-    shown = {t.name: t for t in compression.techniques(BASE, A100, illustrate=True)}
-    assert not shown["pruning"].chosen and shown["pruning"].result.memory_gb == pytest.approx(7.0)
-    assert shown["distillation"].result.params_served == pytest.approx(0.6 * 7e9)
-    assert shown["quantization-4bit"].saving("seconds_per_token") == pytest.approx(0.75)
+    for name in ("quantization-8bit", "kv-cache-8bit", "pruning", "distillation"):
+        assert 0 < ts[name].saving("energy_kwh") < 0.5, name       # fixed engine costs stay
+    assert ts["quantization-8bit"].saving("energy_kwh") == pytest.approx(
+        1 - ts["quantization-8bit"].result.joules_per_output_token / base.joules_per_output_token)
+    assert ts["kv-cache-8bit"].result.kv_cache_gb == pytest.approx(base.kv_cache_gb / 2)
+    assert ts["combined"].saving("energy_kwh") > max(ts[n].saving("energy_kwh") for n in ts if n != "combined")
+    d = ts["quantization-8bit"].to_dict()
+    assert d["saved_per_query"]["energy_kwh"] == pytest.approx(
+        base.per_query("energy_kwh") - ts["quantization-8bit"].result.per_query("energy_kwh"))
+    assert d["range"]["per_query"]["energy_kwh"][0] < d["per_query"]["energy_kwh"] < d["range"]["per_query"]["energy_kwh"][1]
+    shown = {t.name: t for t in compression.techniques(BASE, A100, FIT, illustrate=True)}
+    assert not shown["pruning"].chosen and shown["pruning"].result.weights_gb == pytest.approx(LLAMA2_7B.params / 1e9)
+    assert shown["distillation"].result.params_served == pytest.approx(0.6 * LLAMA2_7B.params)
+    assert 0 < shown["quantization-4bit"].saving("seconds_per_token") < 0.75
 
 
-def test_break_even():
+def test_break_even_with_its_range():
     rep = limits.inference_report(hardware="a100-sxm-80gb", params=7e9, tokens=1e9)
     assert rep.training.flops == pytest.approx(6 * 7e9 * 140e9)   # D = 20·N
     be = rep.break_even
     per_query = rep.result.per_query("cost_usd")
     assert be.queries["cost_usd"] == pytest.approx(rep.training.cost_usd / per_query)
-    assert be.tokens["energy_kwh"] == pytest.approx(be.queries["energy_kwh"] * 500)
-    # same hardware, power and PUE: energy break-even = training device-hours ÷ serving device-hours per query
-    assert be.queries["energy_kwh"] == pytest.approx(
-        rep.training.device_hours / (rep.result.estimate.device_hours / 1e9 * 500))
+    assert be.tokens["energy_kwh"] == pytest.approx(be.queries["energy_kwh"] * 338)
+    lo, hi = be.queries_range["energy_kwh"]
+    t_lo, t_hi = rep.training.range["energy_kwh"]
+    s_lo, s_hi = rep.result.range["per_query"]["energy_kwh"]
+    assert lo == pytest.approx(t_lo / s_hi) and hi == pytest.approx(t_hi / s_lo) and lo < be.queries["energy_kwh"] < hi
     given = limits.inference_report(hardware="a100-sxm-80gb", params=7e9, tokens=1e9, train_tokens=2e12)
     assert given.training.flops == pytest.approx(6 * 7e9 * 2e12)
     with pytest.raises(InputError):
@@ -158,3 +273,22 @@ def test_report_resolves_the_grid_by_region():
     assert rep.result.co2e_kg < world.result.co2e_kg
     assert rep.training.co2e_kg / rep.training.energy_kwh == pytest.approx(rep.result.co2e_kg / rep.result.energy_kwh)
     assert math.isclose(rep.result.energy_kwh, world.result.energy_kwh)
+
+
+def test_report_architecture_from_a_model_a_shape_or_params_alone():
+    alone = limits.inference_report(hardware="h100-sxm", params=7e9, tokens=1e6)
+    assert alone.result.architecture.name == "mistral-7b"      # nearest in parameter count (7.24e9)
+    assert "assumed" in alone.result.notes[0] and "mistral-7b" in alone.architecture_source
+    cat = limits.inference_report(hardware="h100-sxm", model="llama-3.1-8b", tokens=1e6)
+    assert cat.result.params_served == 8.030e9 and cat.result.architecture.kv_heads == 8
+    shape = limits.inference_report(hardware="h100-sxm", layers=32, d_model=4096, tokens=1e6)
+    assert shape.result.params_served == pytest.approx(12 * 32 * 4096 ** 2)
+    assert shape.result.architecture.heads == 32 and shape.result.architecture.kv_heads == 32
+    with pytest.raises(InputError, match="not both"):
+        limits.inference_report(hardware="h100-sxm", model="llama-3.1-8b", params=8e9, tokens=1e6)
+    with pytest.raises(InputError, match="unknown model"):
+        limits.inference_report(hardware="h100-sxm", model="gpt-5", tokens=1e6)
+    with pytest.raises(InputError, match="layers and d_model"):
+        limits.inference_report(hardware="h100-sxm", layers=32, tokens=1e6)
+    with pytest.raises(InputError, match="give --params"):
+        limits.inference_report(hardware="h100-sxm", tokens=1e6)
