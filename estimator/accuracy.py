@@ -295,5 +295,13 @@ def stale_fields(document: Mapping[str, Any], shipped: Mapping[str, Any], rel_to
     return sorted(out)
 
 
+def inference_validation_document() -> dict:
+    """What `validate --inference` reports: the serving model judged leave-one-model-out on every
+    measured serving configuration the project holds (``estimator.serving_data``; cached)."""
+    from .serving_data import validation_document as serving_validation
+    return serving_validation()
+
+
 __all__ = ["BASELINE_GOODPUT", "FACTOR_BANDS", "ExcludedRun", "RunSet", "build_runs", "fit_document",
-           "likely_reason", "refit", "stale_fields", "training_runs", "validation", "validation_document", "write_fit"]
+           "inference_validation_document", "likely_reason", "refit", "stale_fields", "training_runs", "validation",
+           "validation_document", "write_fit"]

@@ -1,8 +1,10 @@
-"""Subcommands: validate (out-of-sample accuracy) and fit-utilization (re-run the fit)."""
+"""Subcommands: validate (out-of-sample accuracy; ``--inference``: the serving model) and
+fit-utilization (re-run the fit)."""
 
 from __future__ import annotations
 
 import json
+import math
 import sys
 
 from .. import accuracy, humanize as hz
@@ -10,6 +12,7 @@ from ..datafiles import UTILIZATION_FIT_PATH
 from ..errors import DataFileError
 from ..profile import DISPLAY_FLOPS
 from ..accuracy import MISS_FACTOR
+from ..serving_fit import FACTOR_BANDS as SERVING_BANDS
 from ..utilization_fit import COVARIATES, FACTOR_BANDS
 
 
@@ -18,7 +21,64 @@ def _table(header, rows) -> str:
     return "\n".join("  ".join(str(x).ljust(w) for x, w in zip(row, widths)) for row in [header] + rows)
 
 
+SERVING_FIGURES = (("joules_per_output_token", "J per output token"), ("seconds_per_output_token", "TPOT"))
+SERVING_BASELINES = (("previous", "previous model"), ("per_parameter_per_gpu", "per parameter, per GPU"),
+                     ("flat_per_gpu", "flat per GPU"))
+
+
+def validate_inference(args) -> None:
+    doc = accuracy.inference_validation_document()
+    if args.format == "json":
+        print(json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False))
+        return
+    level = f"{doc['interval_level']:.0%}"
+    print(f"Serving, out of sample: {doc['method']}.")
+    print(f"Data: {doc['data']}. Model: estimator/serving.py with estimator/data/serving_fit.json.")
+    print("Baselines, in the same run: " + "; ".join(f"{label}: {doc['baselines'][k]}" for k, label in SERVING_BASELINES)
+          + ".\n")
+    header = ["figure", "configs", "median factor", *(label for _, label in SERVING_BASELINES),
+              *(f"within {b:g}×" for b in SERVING_BANDS), "predicted ÷ measured", f"{level} coverage", "mean width"]
+    rows = []
+    for key, label in SERVING_FIGURES:
+        m = doc[key]["model"]
+        rows.append([label, m["n"], f"{m['median_factor']:.2f}×",
+                     *(f"{doc[key][b]['median_factor']:.2f}×" for b, _ in SERVING_BASELINES),
+                     *(f"{m[f'share_within_{x:g}x']:.0%}" for x in SERVING_BANDS),
+                     f"{m['geometric_mean_ratio']:.2f} (geo. mean)", f"{m['interval_coverage']:.0%}",
+                     f"×{m['interval_mean_width_factor']:.2f}"])
+    print(_table(header, rows))
+    print(f"\nmedian factor: median of max(predicted/measured, measured/predicted); {level} coverage: {doc['interval_method']}; "
+          "mean width: geometric mean of the interval's high ÷ low.\n")
+    rows = []
+    for c in doc["configs"]:
+        rows.append([c["model"].split("/")[-1], c["hardware"], c["tensor_parallel"], f"{c['batch']:g}",
+                     f"{c['measured_j_per_output_token']:.3g}", f"{c['predicted_j_per_output_token']:.3g}",
+                     f"{c['interval_j_per_output_token'][0]:.3g}–{c['interval_j_per_output_token'][1]:.3g}",
+                     "yes" if c["inside_j"] else "no",
+                     f"{c['measured_tpot_s'] * 1e3:.3g}", f"{c['predicted_tpot_s'] * 1e3:.3g}",
+                     f"{c['interval_tpot_s'][0] * 1e3:.3g}–{c['interval_tpot_s'][1] * 1e3:.3g}",
+                     "yes" if c["inside_tpot"] else "no",
+                     f"{c['previous_j_per_output_token']:.3g}", f"{c['per_parameter_j_per_output_token']:.3g}"])
+    print(_table(["model", "hardware", "TP", "batch", "J/token", "predicted", f"{level} interval", "in",
+                  "TPOT ms", "predicted", f"{level} interval", "in", "J previous", "J per-param"], rows))
+    share = [c["batch_avg"] / c["batch"] for c in doc["configs"]]
+    print(f"\nbatch: the configured maximum, the input a user gives (the realised average was "
+          f"{min(share):.0%}–{max(share):.0%} of it); prompt tokens: a documented mean per task "
+          "(estimator/serving_data.py), not in the measurements.")
+    f = doc["fit"]
+    print(f"\nShipped fit (all configurations): engine {f['engine_s_per_layer'] * 1e3:.3g} ms per layer and "
+          f"{f['engine_s_per_sequence'] * 1e3:.3g} ms per sequence per step, {f['tp_s_per_allreduce'] * 1e3:.3g} ms per "
+          f"all-reduce, GPU busy {f['busy_per_roofline_s']:.3g} × the roofline time; {level} interval ×/÷ "
+          f"{math.exp(f['energy_log_half_width']):.3g} (J per output token), ×/÷ {math.exp(f['tpot_log_half_width']):.3g} (TPOT).")
+    print("Each fitted number beside what it can be held against:")
+    for k, m in doc["fit_meaning"].items():
+        print(f"  {k} = {f[k]:.3g}: {m['what']}; {m['beside']}")
+    print("Sourced, not fitted: " + "; ".join(doc["sourced"].values()) + ".")
+
+
 def cmd_validate(args):
+    if getattr(args, "inference", False):
+        return validate_inference(args)
     doc = accuracy.validation_document()
     if args.format == "json":
         print(json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False))
@@ -95,6 +155,9 @@ def cmd_fit(args):
 
 def register(sub):
     p = sub.add_parser("validate", help="out-of-sample accuracy over every run the project holds, beside the 30%% rule")
+    p.add_argument("--inference", action="store_true",
+                   help="the serving model instead: J per output token and TPOT, leave-one-model-out over the "
+                        "measured serving configurations")
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.set_defaults(func=cmd_validate)
 

@@ -8,10 +8,10 @@ import re
 import sys
 
 from ..errors import EstimatorError, InputError
-from . import accuracy_cmds, calibrate_cmd, estimate_cmds, scaling_cmds
+from . import accuracy_cmds, calibrate_cmd, estimate_cmds, inference_cmd, scaling_cmds
 
 # Each module adds its subcommands with register(subparsers).
-COMMAND_MODULES = [estimate_cmds, accuracy_cmds, calibrate_cmd, scaling_cmds]
+COMMAND_MODULES = [estimate_cmds, accuracy_cmds, calibrate_cmd, scaling_cmds, inference_cmd]
 
 
 class UsageError(InputError):

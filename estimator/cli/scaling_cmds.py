@@ -1,4 +1,4 @@
-"""Subcommands: scaling (chinchilla, diminishing, trend), inference, contrasts.
+"""Subcommands: scaling (chinchilla, diminishing, trend), contrasts (inference: ``inference_cmd``).
 
 Every command calls ``estimator.limits`` (as the app does) and prints a table or JSON.
 """
@@ -10,7 +10,6 @@ import sys
 
 from .. import contrasts, diminishing as dm, humanize as hz, limits, scaling, trends
 from ..errors import InputError
-from ..inference import BITS, DEFAULT_TOKENS_PER_QUERY
 from ..profile import PRECISIONS
 from .estimate_cmds import add_site_args
 
@@ -152,44 +151,6 @@ def cmd_trend(args):
             trends.MEMORY_WALL_SOURCE])
 
 
-# ---------------------------------------------------------------------------------------- inference
-
-
-def cmd_inference(args):
-    if args.hardware is None:
-        raise InputError("give --hardware (an id from `python -m estimator profiles list`)")
-    inputs = {k: getattr(args, k) for k in ("utilization", "power_w", "pue", "carbon_intensity_g_per_kwh",
-                                            "price_usd_per_device_hour", "electricity_usd_per_kwh", "sparsity",
-                                            "student_params", "tokens_per_query")}
-    rep = limits.inference_report(
-        hardware=args.hardware, params=args.params, tokens=args.tokens, region=args.region, cloud=args.cloud,
-        train_flops=args.train_flops, train_tokens=args.train_tokens, bits=args.bits,
-        batch_size=_whole("batch size", args.batch_size), devices=_whole("devices", args.devices),
-        sparse_kernels=not args.dense_kernels, illustrate=False, **inputs)
-    if args.format == "json":
-        return _dump(rep.to_dict())
-    r = rep.result
-    rows = [("model served", f"{hz.count(r.params_served)} parameters at {r.bits} bits on {r.devices} × {r.hardware_id}"),
-            ("memory (weights)", f"{hz.sig(r.memory_gb)} GB"),
-            ("time per token", f"{hz.sig(r.seconds_per_token * 1e3)} ms ({r.bound}-bound; batch {r.batch_size}: "
-                               f"{hz.sig(r.latency_s_per_token * 1e3)} ms per step)"),
-            ("throughput", f"{hz.sig(1 / r.seconds_per_token)} tokens/s"),
-            ("per query", f"{hz.count(r.tokens_per_query)} tokens: {hz.energy(r.per_query('energy_kwh'))}, "
-                          f"{hz.co2e(r.per_query('co2e_kg'))}, {hz.money(r.per_query('cost_usd'))}"),
-            (f"total ({hz.count(r.tokens)} tokens)", f"{hz.duration(r.estimate.wall_clock_s)}, {hz.energy(r.energy_kwh)}, "
-                                                    f"{hz.co2e(r.co2e_kg)}, {hz.money(r.cost_usd)}")]
-    for t in rep.techniques[1:]:
-        e, c = t.saving("energy_kwh"), t.to_dict()["saved_per_query"]["cost_usd"]
-        rows.append((f"saves: {t.label}", f"{e:.0%} of energy and cost per token; {hz.money(c)} per query"))
-    be = rep.break_even
-    rows.append(("training (for break-even)", f"{hz.flops(rep.training.flops)}: {hz.energy(rep.training.energy_kwh)}, "
-                                              f"{hz.money(rep.training.cost_usd)}"))
-    rows.append(("serving outgrows training", "after " + (f"{hz.count(be.queries['energy_kwh'])} queries "
-                                                          f"({hz.count(be.tokens['energy_kwh'])} tokens)"
-                                                          if be.queries["energy_kwh"] else "n/a")))
-    _table(rows, list(r.notes) + [f"training: {rep.training_source}"])
-
-
 # ---------------------------------------------------------------------------------------- contrasts
 
 
@@ -250,24 +211,6 @@ def register(sub):
                    help="FLOP/s per $ doubling time (default 2.46, Hobbhahn & Besiroglu 2022; 2.07 for ML GPUs)")
     add_setting_args(q, hardware_default=limits.TREND_HARDWARE)
     q.set_defaults(func=cmd_trend)
-
-    p = sub.add_parser("inference", help="serving cost per token and in total; quantisation, pruning, distillation")
-    p.add_argument("--params", type=float, required=True, help="model parameters N")
-    p.add_argument("--tokens", type=float, required=True, help="tokens to generate in total")
-    p.add_argument("--bits", type=int, choices=BITS, default=16, help="bits per weight (quantisation)")
-    p.add_argument("--sparsity", type=float, default=0.0, help="fraction of weights pruned, in [0, 1)")
-    p.add_argument("--dense-kernels", action="store_true",
-                   help="pruned weights are still read and multiplied (unstructured sparsity on dense hardware)")
-    p.add_argument("--batch-size", type=float, default=1, help="sequences decoded together (default 1)")
-    p.add_argument("--student-params", type=float, help="distillation: serve a student of this many parameters")
-    p.add_argument("--tokens-per-query", type=float, default=DEFAULT_TOKENS_PER_QUERY,
-                   help=f"tokens in one answer (default {DEFAULT_TOKENS_PER_QUERY:g}, an assumption)")
-    p.add_argument("--devices", type=float, help="devices holding the weights (default: as many as they need)")
-    t = p.add_mutually_exclusive_group()
-    t.add_argument("--train-flops", type=float, help="training FLOPs for the break-even (default 6·N·20N)")
-    t.add_argument("--train-tokens", type=float, help="training tokens D for the break-even (6·N·D)")
-    add_setting_args(p, training=False)
-    p.set_defaults(func=cmd_inference)
 
     p = sub.add_parser("contrasts", help="GPT-3 and AlphaGo against a 20 W brain; world electricity")
     p.add_argument("--format", choices=("table", "json"), default="table")

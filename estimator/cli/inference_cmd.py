@@ -1,0 +1,158 @@
+"""Subcommands: inference (serving cost per output token and in total, with ranges; what
+compression saves; the break-even with training) and fit-serving (re-fit the serving model).
+
+``inference`` calls ``estimator.limits.inference_report`` (as the app does) and prints a table
+or JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+from .. import humanize as hz, limits, serving_data
+from ..errors import DataFileError, InputError
+from ..inference import BITS, DEFAULT_PROMPT_TOKENS, DEFAULT_TOKENS_PER_QUERY, KV_BITS
+from ..serving import BANDWIDTH_FRACTION, COMPUTE_FRACTION
+from ..serving_fit import fit as fit_serving
+from .scaling_cmds import _dump, _table, _whole, add_setting_args
+
+INPUT_KEYS = ("utilization", "power_w", "pue", "carbon_intensity_g_per_kwh", "price_usd_per_device_hour",
+              "electricity_usd_per_kwh", "sparsity", "student_params", "tokens_per_query", "prompt_tokens")
+
+
+def _rng(fmt, pair) -> str:
+    if pair is None or None in pair:
+        return ""
+    lo, hi = pair
+    return f" ({fmt(lo)} – {fmt(hi)})"
+
+
+def _ms(s: float) -> str:
+    return f"{hz.sig(s * 1e3)} ms"
+
+
+def _joules(j: float) -> str:
+    return f"{hz.sig(j)} J"
+
+
+def cmd_inference(args):
+    if args.hardware is None:
+        raise InputError("give --hardware (an id from `python -m estimator profiles list`)")
+    inputs = {k: getattr(args, k) for k in INPUT_KEYS}
+    rep = limits.inference_report(
+        hardware=args.hardware, params=args.params, tokens=args.tokens, model=args.model,
+        layers=args.layers, d_model=args.d_model, heads=args.heads, kv_heads=args.kv_heads, vocab=args.vocab,
+        region=args.region, cloud=args.cloud, train_flops=args.train_flops, train_tokens=args.train_tokens,
+        bits=args.bits, kv_bits=args.kv_bits, batch_size=_whole("batch size", args.batch_size),
+        devices=_whole("devices", args.devices), sparse_kernels=not args.dense_kernels, illustrate=False, **inputs)
+    if args.format == "json":
+        return _dump(rep.to_dict())
+    r, rg = rep.result, rep.result.range
+    a = r.architecture
+    rows = [
+        ("model served", f"{hz.count(r.params_served)} parameters at {r.bits} bits (KV cache {r.kv_bits} bits) on "
+                         f"{r.devices} × {r.hardware_id}"),
+        ("architecture", f"{a.layers} layers, d_model {a.d_model}, {a.heads} heads, {a.kv_heads} KV heads"
+                         + (f" ({a.name})" if a.name else "")),
+        ("memory", f"{hz.sig(r.memory_gb)} GB = weights {hz.sig(r.weights_gb)} GB + KV cache {hz.sig(r.kv_cache_gb)} GB "
+                   f"(batch {r.batch_size}; largest that fits: {hz.count(r.max_batch_size)})"),
+        ("query", f"{hz.count(r.prompt_tokens)} prompt + {hz.count(r.tokens_per_query)} output tokens"),
+        ("time per output token", f"{_ms(r.seconds_per_output_token)}{_rng(_ms, rg['seconds_per_output_token'])}: "
+                                  f"one step of batch {r.batch_size}, GPU part {r.bound}-bound"),
+        ("throughput", f"{hz.sig(r.tokens_per_s)} tokens/s{_rng(hz.sig, rg['tokens_per_s'])}"),
+        ("energy per output token", f"{_joules(r.joules_per_output_token)}"
+                                    f"{_rng(_joules, rg['joules_per_output_token'])} on the devices "
+                                    f"({hz.power(r.power_w_per_device)} each), before PUE"),
+        ("per query", f"{hz.energy(r.per_query('energy_kwh'))}{_rng(hz.energy, rg['per_query']['energy_kwh'])}, "
+                       f"{hz.co2e(r.per_query('co2e_kg'))}{_rng(hz.co2e, rg['per_query']['co2e_kg'])}, "
+                       f"{hz.money(r.per_query('cost_usd'))}{_rng(hz.money, rg['per_query']['cost_usd'])}"),
+        (f"total ({hz.count(r.tokens)} tokens)",
+         f"{hz.duration(r.estimate.wall_clock_s)}{_rng(hz.duration, rg['wall_clock_s'])}, "
+         f"{hz.energy(r.energy_kwh)}{_rng(hz.energy, rg['energy_kwh'])}, "
+         f"{hz.co2e(r.co2e_kg)}{_rng(hz.co2e, rg['co2e_kg'])}, {hz.money(r.cost_usd)}{_rng(hz.money, rg['cost_usd'])}"),
+    ]
+    for t in rep.techniques[1:]:
+        e, c = t.saving("energy_kwh"), t.to_dict()["saved_per_query"]["cost_usd"]
+        rows.append((f"saves: {t.label}", f"{e:.0%} of energy per token, {t.saving('seconds_per_token'):.0%} of "
+                                          f"time; {hz.money(c)} per query"))
+    be = rep.break_even
+    rows.append(("training (for break-even)", f"{hz.flops(rep.training.flops)}: {hz.energy(rep.training.energy_kwh)}, "
+                                              f"{hz.money(rep.training.cost_usd)}"))
+    q = be.queries["energy_kwh"]
+    rows.append(("serving outgrows training", "n/a" if not q else
+                 f"after {hz.count(q)} queries{_rng(hz.count, be.queries_range['energy_kwh'])} "
+                 f"({hz.count(be.tokens['energy_kwh'])} tokens), by energy"))
+    _table(rows, [f"ranges: {r.range_meaning}"] + list(r.notes) +
+           [f"training: {rep.training_source}"])
+
+
+def cmd_fit_serving(args):
+    doc = serving_data.fit_document(fit_serving(serving_data.load_measurements()))
+    path = serving_data.SERVING_FIT_PATH
+    if args.check:
+        try:
+            shipped = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise DataFileError(f"{path}: cannot be read ({exc})") from None
+        stale = serving_data.stale_fields(doc, shipped)
+        if stale:
+            raise DataFileError(f"{path} differs from a fresh fit in {', '.join(stale[:5])}"
+                                f"{' …' if len(stale) > 5 else ''}; run `{serving_data.FIT_COMMAND}` and commit the file")
+        print(f"ok: {path.name} matches a fresh fit of {doc['data']['n_configs']} configurations")
+        return
+    serving_data.write_fit(doc)
+    f = doc["fit"]
+    print(f"wrote {path} from {doc['data']['n_configs']} configurations of {len(doc['data']['models'])} models")
+    print(f"engine {f['engine_s_per_layer'] * 1e3:.3g} ms per layer and {f['engine_s_per_sequence'] * 1e3:.3g} ms per "
+          f"sequence per step; {f['tp_s_per_allreduce'] * 1e3:.3g} ms per all-reduce; GPU busy "
+          f"{f['busy_per_roofline_s']:.3g} × the roofline time; {f['level']:.0%} interval ×/÷ "
+          f"{math.exp(f['tpot_log_half_width']):.3g} (TPOT), "
+          f"×/÷ {math.exp(f['energy_log_half_width']):.3g} (J per output token)")
+    for k, m in doc["meaning"].items():
+        print(f"  {k} = {f[k]:.3g}: {m['what']}; beside: {m['beside']}")
+
+
+def register(sub):
+    p = sub.add_parser("inference", help="serving cost per output token and in total, with ranges; quantisation, "
+                                         "pruning, distillation; break-even with training")
+    m = p.add_argument_group("model (one of: --model, an architecture, --params alone)")
+    m.add_argument("--model", help="a catalog model, e.g. llama-3.1-8b (estimator/data/open_models.toml)")
+    m.add_argument("--params", type=float, help="model parameters N (alone: the catalog's nearest shape is assumed)")
+    m.add_argument("--layers", type=float, help="transformer layers")
+    m.add_argument("--d-model", type=float, help="hidden size")
+    m.add_argument("--heads", type=float, help="attention heads (default d_model ÷ 128)")
+    m.add_argument("--kv-heads", type=float, help="key/value heads (default: as many as heads)")
+    m.add_argument("--vocab", type=float, help="vocabulary (with an architecture and no --params: N adds vocab·d_model)")
+    w = p.add_argument_group("workload and serving")
+    w.add_argument("--tokens", type=float, required=True, help="output tokens to generate in total")
+    w.add_argument("--prompt-tokens", type=float, default=DEFAULT_PROMPT_TOKENS,
+                   help=f"prompt tokens per query (default {DEFAULT_PROMPT_TOKENS:g}: ShareGPT's mean, vLLM paper)")
+    w.add_argument("--tokens-per-query", type=float, default=DEFAULT_TOKENS_PER_QUERY,
+                   help=f"output tokens per query (default {DEFAULT_TOKENS_PER_QUERY:g}: ShareGPT's mean, vLLM paper)")
+    w.add_argument("--batch-size", type=float, default=1, help="sequences decoded together (default 1)")
+    w.add_argument("--devices", type=float,
+                   help="devices in tensor parallelism (default: the fewest, a power of two, that hold weights and KV cache)")
+    c = p.add_argument_group("compression")
+    c.add_argument("--bits", type=int, choices=BITS, default=16, help="bits per weight (quantisation)")
+    c.add_argument("--kv-bits", type=int, choices=KV_BITS, default=16, help="bits per KV-cache entry")
+    c.add_argument("--sparsity", type=float, default=0.0, help="fraction of weights pruned, in [0, 1)")
+    c.add_argument("--dense-kernels", action="store_true",
+                   help="pruned weights are still read and multiplied (unstructured sparsity on dense hardware)")
+    c.add_argument("--student-params", type=float, help="distillation: serve a student of this many parameters")
+    t = p.add_mutually_exclusive_group()
+    t.add_argument("--train-flops", type=float, help="training FLOPs for the break-even (default 6·N·20N)")
+    t.add_argument("--train-tokens", type=float, help="training tokens D for the break-even (6·N·D)")
+    add_setting_args(p, training=False)
+    for action in p._actions:
+        if action.dest == "utilization":
+            action.help = (f"fraction of peak in compute-bound phases (default {COMPUTE_FRACTION:g}; memory reads at "
+                           f"{BANDWIDTH_FRACTION:g} of the bandwidth)")
+        if action.dest == "power_w":
+            action.help = "average serving power per device in W (default: modelled from load)"
+    p.set_defaults(func=cmd_inference)
+
+    p = sub.add_parser("fit-serving", help="re-fit the serving model to the measured configurations and write "
+                                           "estimator/data/serving_fit.json")
+    p.add_argument("--check", action="store_true", help="only check that the shipped fit matches a fresh one (exit 2 if not)")
+    p.set_defaults(func=cmd_fit_serving)
