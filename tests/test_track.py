@@ -1,0 +1,501 @@
+"""estimator.track: the whole run predicted from its first steps.
+
+The statistics on exact series (a fake clock), the range's coverage in simulation, energy from
+a fake meter and from the fake NVML, measurement failures that never stop the training, the
+files (report, markers, profile), and a real numpy training loop run as a subprocess.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from benchmarks.bench_track import coverage
+from estimator import track_report as tr
+from estimator.datafiles import load_profile_file
+from estimator.errors import InputError, MeasurementError, UnknownRegionError
+from estimator.measure.base import Backend, Measurement
+from estimator.measure.nvml import NvmlBackend
+from estimator.track import ENV_TRACK_FILE, Run, read_track_file, track
+from estimator.units import J_PER_KWH, S_PER_HOUR
+
+ROOT = Path(__file__).resolve().parents[1]
+TRACK = sys.modules["estimator.track"]  # the module (estimator.track may name the function once re-exported)
+
+
+class Clock:
+    """A clock the test moves: step() reads it, the test advances it."""
+
+    def __init__(self, t: float = 1000.0):
+        self.t = t
+
+    def __call__(self) -> float:
+        return self.t
+
+
+class FakeMeter(Backend):
+    """A power meter at a constant power on the fake clock; ``read_cost_s`` moves the clock
+    while a window is read (a slow meter); ``fail_on_end`` makes that end_window fail."""
+
+    name, kind = "fake", "cpu"
+
+    def __init__(self, clock: Clock, power_w: float = 100.0, read_cost_s: float = 0.0, fail_on_end: int | None = None,
+                 error=MeasurementError("the fake meter is unplugged")):
+        self.clock, self.power_w, self.read_cost_s = clock, power_w, read_cost_s
+        self.fail_on_end, self.error = fail_on_end, error
+        self.device_name = "Fake CPU"
+        self.begins = self.ends = self.closes = 0
+        self._t0 = None
+
+    def begin_window(self):
+        self.begins += 1
+        self._t0 = self.clock()
+
+    def end_window(self):
+        self.ends += 1
+        if self.fail_on_end == self.ends:
+            raise self.error
+        self.clock.t += self.read_cost_s
+        d = self.clock() - self._t0
+        return Measurement(d, self.power_w * d, self.power_w, "fake-meter", False, "Fake CPU", "fake", {})
+
+    def close(self):
+        self.closes += 1
+
+
+def run_steps(run: Run, clock: Clock, durations) -> None:
+    for d in durations:
+        clock.t += d
+        run.step()
+
+
+WARMUP = [0.5, 0.5, 0.5]
+ALTERNATING = [0.010, 0.014] * 50  # mean 12 ms; every batch of 10 has the same mean: no spread
+
+
+# --- the statistics ------------------------------------------------------------------------
+
+def test_mser_cuts_slow_leading_steps_and_nothing_from_a_steady_series():
+    assert tr.mser_truncation(WARMUP + ALTERNATING) == 3
+    assert tr.mser_truncation([0.3, 0.2, 0.15, 0.012] + [0.012] * 40) == 3
+    assert tr.mser_truncation(ALTERNATING) == 0
+    assert tr.mser_truncation([0.1, 0.01]) == 0  # too short to judge
+
+
+def test_steady_mean_batches_and_range_formula():
+    rng = np.random.default_rng(1)
+    x = 0.02 + 0.004 * rng.standard_normal(400)
+    st = tr.step_times(x, warmup_steps=0)
+    assert (st.steps, st.batches, st.batch_steps, st.warmup_how) == (400, 20, 20, "configured")
+    means = x.reshape(20, 20).mean(axis=1)
+    assert st.mean_s == pytest.approx(x.mean()) and st.batch_sd_s == pytest.approx(means.std(ddof=1))
+    assert st.t == pytest.approx(stats.t.ppf(0.9, 19))
+    mid, low, high = st.remaining_s(3600)
+    half = st.t * st.batch_sd_s * math.sqrt(3600 * 20 + 3600 ** 2 / 20)
+    assert (mid, low, high) == pytest.approx((3600 * x.mean(), 3600 * x.mean() - half, 3600 * x.mean() + half))
+    assert st.slope_s_per_step is None
+    assert st.remaining_s(0) == (0.0, 0.0, 0.0)
+
+
+def test_batch_count_is_capped_at_30_for_long_runs():
+    st = tr.step_times(np.full(10_000, 0.01), warmup_steps=0)
+    assert st.batch_steps == 334 and st.batches == 29  # ⌈10,000 / 30⌉ steps a batch: never more than 30
+
+
+def test_too_few_steady_steps_is_not_a_prediction():
+    assert tr.step_times([0.01] * 9, warmup_steps=0) is None
+    assert tr.step_times([0.01] * 12, warmup_steps=3) is None  # 9 left after the warm-up
+    assert tr.step_times([0.01] * 13, warmup_steps=3).steps == 10
+
+
+def test_drift_widens_the_range_to_cover_the_trend_going_on():
+    rng = np.random.default_rng(3)
+    i = np.arange(1000)
+    x = 0.01 * (1 + 0.5 * i / 1000) * (1 + 0.005 * rng.standard_normal(1000))  # +50% over the run
+    st = tr.step_times(x[:100], warmup_steps=0)
+    assert st.slope_s_per_step == pytest.approx(0.01 * 0.5 / 1000, rel=0.1)
+    assert st.level_end_s == pytest.approx(0.01 * 1.05, rel=0.01)
+    mid, low, high = st.remaining_s(900)
+    half = st.t * st.batch_sd_s * math.sqrt(900 * st.batch_steps + 900 ** 2 / st.batches)
+    go_on = 900 * st.level_end_s + st.slope_s_per_step * 900 * 901 / 2
+    assert mid == pytest.approx(900 * x[:100].mean())            # the point stays the steady mean
+    assert low == pytest.approx(min(mid - half, 900 * st.level_end_s - half))  # "the drift stops now"
+    assert high == pytest.approx(go_on + half)                    # "it goes on linearly"
+    assert low <= x[100:].sum() <= high                           # and here it does
+    assert st.drift_fraction() == pytest.approx(0.05, rel=0.1)
+
+
+def test_a_falling_drift_never_predicts_steps_faster_than_the_fastest_seen():
+    x = np.linspace(0.02, 0.01, 50)  # halves across the window, no noise
+    st = tr.step_times(x, warmup_steps=0)
+    assert st.slope_s_per_step < 0
+    mid, low, high = st.remaining_s(10_000)
+    half = st.t * st.batch_sd_s * math.sqrt(10_000 * st.batch_steps + 10_000 ** 2 / st.batches)
+    go_on = tr._linear_sum(st.level_end_s, st.slope_s_per_step, 10_000, st.min_s)
+    assert go_on == pytest.approx(10_000 * x.min(), rel=0.01)  # not 10,000 × a negative step time
+    assert low == pytest.approx(min(10_000 * st.level_end_s, go_on) - half) and low > 0
+
+
+@pytest.mark.parametrize("name, n, fraction", [
+    ("steady", 300, 0.1), ("batch-sizes", 300, 0.1), ("lognormal", 3000, 0.1), ("batch-sizes", 3000, 0.3),
+])
+def test_the_80_percent_range_holds_the_total_80_percent_of_the_time(name, n, fraction):
+    """Stationary step times (Gaussian, skewed by batch sizes, log-normal): the stated 80% range
+    holds the true total in 72–88% of 300 simulated runs (binomial 95% band around 80% is ±4.5%)."""
+    r = coverage(name, n, fraction, runs=300, seed=11)
+    assert 0.72 <= r["coverage"] <= 0.88, r
+
+
+def test_drifting_step_times_are_not_covered_as_well_and_the_docs_say_so():
+    """Drift the window cannot see is not covered: this pins the numbers the README states."""
+    assert coverage("drift+20%", 3000, 0.1, runs=200, seed=11)["coverage"] < 0.5
+    assert coverage("thermal", 3000, 0.1, runs=200, seed=11)["coverage"] >= 0.9  # seen, and widened
+
+
+def test_power_comes_from_the_windows_after_the_warm_up():
+    windows = [tr.Window(0, 5, 0.0, 1.0, 1.0, 300.0),      # warm-up: 300 W
+               tr.Window(5, 105, 1.0, 3.0, 2.0, 200.0),    # 100 W
+               tr.Window(105, 305, 3.0, 7.0, 4.0, 480.0)]  # 120 W
+    p = tr.power_from_windows(windows, warmup_steps=5)
+    assert p.steady and p.windows == 2 and p.mean_w == pytest.approx(680.0 / 6.0)
+    assert p.sd_w == pytest.approx(np.std([100.0, 120.0], ddof=1))
+    assert p.energy_done_j == 980.0 and p.measured_until_s == 7.0
+    assert p.per_step_j == pytest.approx(680.0 / 300) and p.per_step_sd_j == pytest.approx(np.std([2.0, 2.4], ddof=1))
+    early = tr.power_from_windows(windows[:1], warmup_steps=5)
+    assert not early.steady and early.mean_w == 300.0 and early.sd_w is None
+    assert tr.power_from_windows([], 0) is None
+
+
+def settings(**kw) -> tr.Settings:
+    base = dict(total_steps=1000, devices=1, carbon_intensity_g_per_kwh=400.0, carbon_intensity_source="given",
+                price_usd_per_device_hour=2.0, price_source="given", pue=1.5, energy_window_s=10.0)
+    return tr.Settings(**{**base, **kw})
+
+
+def test_prediction_numbers_energy_co2e_and_cost():
+    st = tr.step_times([0.01, 0.03] * 50, warmup_steps=0)   # mean 20 ms, no batch spread
+    power = tr.Power(mean_w=250.0, windows=3, sd_w=0.0, steady=True, energy_done_j=500.0, measured_until_s=1.8,
+                     per_step_j=5.0, per_step_sd_j=0.0)
+    p = tr.predict(settings(devices=4, flops_per_step=8e9, peak_flops_per_s=1e12), st, power, 100, 2.0)
+    wall = 2.0 + 900 * 0.02
+    assert p.ready and p.wall_clock_s == pytest.approx(wall) and p.range["wall_clock_s"] == pytest.approx((wall, wall))
+    device_j = 500.0 + 250.0 * (wall - 1.8)
+    assert p.energy_kwh == pytest.approx(device_j * 4 * 1.5 / J_PER_KWH)
+    assert p.co2e_kg == pytest.approx(p.energy_kwh * 0.4)
+    assert p.cost_usd == pytest.approx(2.0 * 4 * wall / S_PER_HOUR)
+    assert p.device_hours == pytest.approx(4 * wall / S_PER_HOUR)
+    assert p.achieved_flops_per_s == pytest.approx(8e9 / 0.02 / 4) and p.utilization == pytest.approx(0.1)
+    d = p.to_dict()
+    assert d["range"]["energy_kwh"] == pytest.approx([p.energy_kwh, p.energy_kwh]) and d["range_level"] == 0.8
+
+
+def test_energy_range_adds_the_spread_of_power_in_quadrature():
+    rng = np.random.default_rng(5)
+    st = tr.step_times(0.02 + 0.002 * rng.standard_normal(100), warmup_steps=0)
+    power = tr.Power(mean_w=200.0, windows=4, sd_w=20.0, steady=True, energy_done_j=400.0, measured_until_s=2.0,
+                     per_step_j=4.0, per_step_sd_j=0.4)
+    s = settings(pue=1.0)
+    p = tr.predict(s, st, power, 100, 2.0)
+    mid, low, high = st.remaining_s(900)
+    after = mid  # measured until 2.0 s = elapsed
+    r_p = tr.t_quantile(3) * 20.0 * math.sqrt(1 / 4 + 1 / (after / 10.0)) / 200.0
+    hi_j = 400.0 + 200.0 * after * (1 + math.hypot((high - mid) / after, r_p))
+    assert p.range["energy_kwh"][1] == pytest.approx(hi_j / J_PER_KWH)
+    assert p.range["energy_kwh"][0] < p.energy_kwh < p.range["energy_kwh"][1]
+
+
+def test_without_power_or_price_the_prediction_says_what_is_missing():
+    st = tr.step_times([0.01] * 20, warmup_steps=0)
+    p = tr.predict(settings(price_usd_per_device_hour=None, no_power_why="no power meter: test"), st, None, 20, 0.2)
+    assert p.wall_clock_s == pytest.approx(0.2 + 980 * 0.01)
+    assert (p.energy_kwh, p.co2e_kg, p.cost_usd) == (None, None, None)
+    assert any("no power meter: test" in n for n in p.notes) and any(n.startswith("no cost") for n in p.notes)
+    early = tr.predict(settings(), None, None, 5, 0.05)
+    assert not early.ready and early.wall_clock_s is None and "not enough steps" in early.notes[0]
+    open_ended = tr.predict(settings(total_steps=None), st, None, 20, 0.2)
+    assert open_ended.wall_clock_s is None and open_ended.step_s == pytest.approx(0.01)
+
+
+# --- the run, on a fake clock --------------------------------------------------------------
+
+def test_run_predicts_the_whole_run_from_its_first_steps():
+    clock = Clock()
+    with track(total_steps=1000, backend="none", clock=clock, print_report=False) as run:
+        run_steps(run, clock, WARMUP + ALTERNATING)
+        p = run.predict()
+        assert p.warmup_steps == 3 and p.warmup_how == "detected by MSER" and p.steady_steps == 100
+        assert p.step_s == pytest.approx(0.012)
+        wall = 1.5 + 100 * 0.012 + 897 * 0.012
+        assert p.wall_clock_s == pytest.approx(wall) and p.range["wall_clock_s"] == pytest.approx((wall, wall))
+        assert p.energy_kwh is None and any("backend='none'" in n for n in p.notes)
+        run_steps(run, clock, [0.012] * 897)
+    final = run.predict()
+    assert final.done and final.wall_clock_s == pytest.approx(wall) and final.elapsed_s == pytest.approx(wall)
+
+
+def test_configured_warm_up_overrides_detection():
+    clock = Clock()
+    with track(total_steps=200, backend="none", warmup_steps=10, clock=clock, print_report=False) as run:
+        run_steps(run, clock, WARMUP + ALTERNATING)
+        p = run.predict()
+    assert (p.warmup_steps, p.warmup_how, p.steady_steps) == (10, "configured", 93)
+
+
+STEP = 1 / 64  # exact in binary: the fake clock's sums are exact
+
+
+def test_energy_windows_grow_and_the_meter_reads_are_left_out_of_the_step_times():
+    clock = Clock()
+    meter = FakeMeter(clock, power_w=100.0, read_cost_s=0.25)
+    with track(total_steps=3000, backend=meter, clock=clock, print_report=False) as run:
+        run_steps(run, clock, [STEP] * 2000)  # 31.25 s of steps
+        p = run.predict()
+        windows = list(run._windows)
+    ends = [w.last_step for w in windows]
+    assert ends == [64, 192, 448, 960, 1600]  # windows of 1, 2, 4, 8 s of steps, then 10 s
+    assert p.step_s == pytest.approx(STEP)  # 0.25 s meter reads are not step time…
+    assert p.elapsed_s == pytest.approx(2000 * STEP + 5 * 0.25)  # …but they are wall time
+    assert p.mean_power_w == pytest.approx(100.0)
+    assert p.wall_clock_s == pytest.approx(2000 * STEP + 5 * 0.25 + 1000 * STEP)
+    assert p.energy_kwh == pytest.approx(100.0 * p.wall_clock_s / J_PER_KWH)
+    assert p.co2e_kg == pytest.approx(p.energy_kwh * 0.475)
+    assert meter.closes >= 1 and meter.begins == meter.ends  # the last window closed at the end
+    assert meter.ends == 5 + 1 + 1  # the windows, the throw-away first one, the last
+
+
+def test_a_report_at_a_chosen_step_is_printed_and_its_time_left_out(capsys):
+    clock = Clock()
+
+    class SlowStream:
+        def write(self, s):
+            clock.t += 0.1  # printing takes 0.1 s of wall time
+            sys.stderr.write(s)
+
+        def flush(self):
+            pass
+
+    with track(total_steps=500, backend="none", report_at=[50, 100], stream=SlowStream(), clock=clock,
+               hardware="cpu-server-2s-epyc") as run:
+        run_steps(run, clock, [0.02] * 120)
+        p = run.predict()
+    err = capsys.readouterr().err
+    assert err.count("estimator.track: step ") == 2 and "step 50 of 500 (10%)" in err and "step 100 of 500" in err
+    assert "whole run   " in err and "cost        $" in err and "finished, step 120 of 500" in err
+    assert p.step_s == pytest.approx(0.02) and p.elapsed_s > 120 * 0.02
+    assert p.cost_usd == pytest.approx(7.344 * p.wall_clock_s / S_PER_HOUR)
+
+
+def test_measurement_failure_never_stops_the_training(capsys):
+    clock = Clock()
+    meter = FakeMeter(clock, power_w=80.0, fail_on_end=3)
+    with track(total_steps=1000, backend=meter, clock=clock) as run:
+        run_steps(run, clock, [0.01] * 1000)  # the 3rd window fails at 7 s
+    p = run.predict()
+    assert p.done and p.steady_steps > 0
+    assert run.failures == ["reading the energy window: MeasurementError: the fake meter is unplugged"]
+    assert p.mean_power_w == pytest.approx(80.0)  # from the two windows before the failure
+    assert p.energy_kwh == pytest.approx(80.0 * p.wall_clock_s / J_PER_KWH)  # the rest predicted from them
+    err = capsys.readouterr().err
+    assert "measurement failed, the training goes on with time only" in err and "unplugged" in err
+    assert any("energy measurement failed" in n for n in p.notes)
+
+
+def test_an_unexpected_os_error_from_the_meter_is_caught_too():
+    clock = Clock()
+    meter = FakeMeter(clock, fail_on_end=1, error=OSError(5, "Input/output error"))
+    with track(total_steps=100, backend=meter, clock=clock, print_report=False) as run:
+        run_steps(run, clock, [0.01] * 100)
+    p = run.predict()
+    assert p.done and p.energy_kwh is None and "OSError" in run.failures[0]
+
+
+def test_the_users_exception_goes_on_up_and_the_report_says_so(tmp_path):
+    clock = Clock()
+    out = tmp_path / "r.json"
+    with pytest.raises(ZeroDivisionError):
+        with track(total_steps=100, backend="none", clock=clock, report_path=out, print_report=False) as run:
+            run_steps(run, clock, [0.01] * 20)
+            1 / 0
+    rep = tr.parse_report(out.read_bytes(), "r.json")
+    assert rep.status == "failed (ZeroDivisionError)" and not rep.finished and rep.steps_done == 20
+
+
+def test_misuse_and_bad_arguments_are_input_errors():
+    run = track(total_steps=10, backend="none", print_report=False)
+    with pytest.raises(InputError, match="before the run started"):
+        run.step()
+    with run:
+        run.step()
+    with pytest.raises(InputError, match="after the run stopped"):
+        run.step()
+    with pytest.raises(InputError, match="already started"):
+        run.start()
+    for kwargs, match in [({"total_steps": 0}, "total_steps"), ({"total_steps": 2.5}, "whole"),
+                          ({"flops_per_step": -1}, "flops_per_step"), ({"devices": 0}, "devices"),
+                          ({"report_at": "x"}, "report_at"), ({"backend": "gpu"}, "backend"),
+                          ({"region": "FRA", "carbon_intensity_g_per_kwh": 50}, "not both"),
+                          ({"hardware": "no-such-gpu"}, "unknown hardware"), ({"energy_window_s": 0.1}, "energy_window_s"),
+                          ({"hardware": "cpu-server-2s-epyc", "precision": "fp8"}, "no peak")]:
+        with pytest.raises(InputError, match=match):
+            track(**{"total_steps": 10, **kwargs})
+    with pytest.raises(UnknownRegionError):
+        track(total_steps=10, region="XXX")
+
+
+def test_region_sets_the_grid_intensity():
+    run = track(total_steps=10, region="FRA", backend="none")
+    assert run.settings.carbon_intensity_g_per_kwh < 100 and "FRA" in run.settings.carbon_intensity_source
+
+
+def test_a_long_run_keeps_its_step_times_at_a_coarser_grain(monkeypatch):
+    monkeypatch.setattr(TRACK, "MAX_KEPT", 64)
+    clock = Clock()
+    with track(total_steps=1000, backend="none", clock=clock, print_report=False) as run:
+        run_steps(run, clock, WARMUP + [0.01] * 497)
+        p = run.predict()
+        stride = run._stride
+    assert stride == 8 and len(run._times) <= 64 + 1  # 500 steps in at most 64 + 1 timestamps
+    assert p.step_s == pytest.approx(0.01, rel=0.02) and p.wall_clock_s == pytest.approx(1.5 + 497 * 0.01 + 500 * 0.01,
+                                                                                          rel=0.01)
+
+
+# --- energy from the fake NVML, and the GPU detected -------------------------------------------
+
+def test_nvml_backend_measures_energy_and_the_gpu_is_detected():
+    from test_measure_nvml import FakeNvml
+    import time
+    backend = NvmlBackend(FakeNvml(power_w=300.0), poll_interval_s=0.05)
+    with track(total_steps=400, backend=backend, print_report=False) as run:
+        for _ in range(150):
+            time.sleep(0.01)
+            run.step()
+        p = run.predict()
+    assert run.settings.hardware_id == "h100-sxm" and run.settings.hardware_how.startswith("detected")
+    assert run.settings.power_source == "nvml-energy-counter"
+    assert p.mean_power_w == pytest.approx(300.0, rel=0.05)
+    assert p.energy_kwh == pytest.approx(300.0 * p.wall_clock_s * run.settings.pue / J_PER_KWH, rel=0.05)
+    assert p.cost_usd == pytest.approx(run.settings.price_usd_per_device_hour * p.wall_clock_s / S_PER_HOUR)
+    assert not run.failures
+
+
+def test_nvml_lost_mid_run_is_reported_and_the_training_goes_on():
+    from test_measure_nvml import FakeNvml
+    import time
+    backend = NvmlBackend(FakeNvml(power_w=300.0, fail_after_s=0.5), poll_interval_s=0.05)
+    with track(total_steps=150, backend=backend, print_report=False) as run:
+        for _ in range(150):
+            time.sleep(0.01)
+            run.step()
+    assert run.predict().done and run._n == 150
+    assert run.failures and "GPU is lost" in run.failures[0]
+
+
+# --- files: the report, the markers, a calibrated profile -----------------------------------
+
+def test_saved_report_round_trips_and_bad_reports_are_refused(tmp_path):
+    clock = Clock()
+    out = tmp_path / "track.json"
+    with track(total_steps=2000, backend=FakeMeter(clock), clock=clock, report_path=out, print_report=False) as run:
+        run_steps(run, clock, WARMUP + [STEP] * 1497)
+    rep = tr.parse_report(out.read_bytes(), "track.json")
+    assert rep.status == "stopped" and not rep.finished and rep.steps_done == 1500 and rep.total_steps == 2000
+    assert rep.prediction["wall_clock_s"] == pytest.approx(1.5 + 1497 * STEP + 500 * STEP)
+    assert [h["elapsed_s"] for h in rep.history][:4] == [1.0, 3.0, 7.0, 15.0]  # a snapshot a window
+    assert [h["step"] for h in rep.history][:3] == [2, 3 + 1.5 * 64, 3 + 5.5 * 64]
+    assert rep.history[-1]["step"] == 1500
+    doc = json.loads(out.read_text())
+    assert doc["step_time"]["warmup_steps"] == 3 and doc["energy"]["mean_power_w"] == pytest.approx(100.0)
+    assert not list(tmp_path.glob(".*.tmp"))  # written atomically, no temporary file left
+    for data, match in [(b"{", "not a JSON file"), (b"[]", "not a track report"),
+                        (json.dumps({**doc, "version": 99}).encode(), "version '99' is not one"),
+                        (json.dumps({**doc, "prediction": {**doc["prediction"], "elapsed_s": -1}}).encode(), "elapsed_s"),
+                        (b"x" * (tr.MAX_REPORT_BYTES + 1), "at most 2 MB")]:
+        with pytest.raises(InputError, match=match):
+            tr.parse_report(data, "bad.json")
+    bad_nan = out.read_text().replace('"elapsed_s": ', '"elapsed_s": NaN, "x": ', 1)
+    with pytest.raises(InputError):
+        tr.parse_report(bad_nan.encode(), "nan.json")
+
+
+def test_markers_for_calibrate(tmp_path, monkeypatch):
+    marker = tmp_path / "m.jsonl"
+    monkeypatch.setenv(ENV_TRACK_FILE, str(marker))
+    clock = Clock()
+    with track(total_steps=300, backend="none", clock=clock, print_report=False) as run:
+        run_steps(run, clock, WARMUP + [0.01] * 297)
+    events = [json.loads(line)["event"] for line in marker.read_text().splitlines()]
+    assert events[0] == "start" and events[-1] == "end" and events.count("steps") == 4  # at 1, 2, 3, 4 s
+    report, markers = read_track_file(marker)
+    assert markers == 4 and report["step_time"]["steady_steps"] == 297 and report["step_time"]["warmup_steps"] == 3
+    assert read_track_file(tmp_path / "none.jsonl") == (None, 0)
+
+
+def test_write_a_calibrated_profile(tmp_path):
+    clock = Clock()
+    meter = FakeMeter(clock, power_w=150.0)
+    with track(total_steps=500, flops_per_step=2e9, hardware="cpu-server-2s-epyc", backend=meter, clock=clock,
+               print_report=False, profile_path=tmp_path / "mine.toml") as run:
+        run_steps(run, clock, WARMUP + [0.02] * 497)
+    prof = load_profile_file(tmp_path / "mine.toml")
+    assert prof.calibration["achieved_flops_per_s"] == pytest.approx(2e9 / 0.02)
+    assert prof.utilization.default == pytest.approx(1e11 / 7.0656e12)
+    assert prof.power.average_w == pytest.approx(150.0) and prof.calibration["details"]["steady_steps"] == 497
+    assert prof.calibration["method"].startswith("estimator.track in the user's training loop")
+    other = tmp_path / "other.toml"
+    other.write_text("# someone's notes\n")
+    with pytest.raises(InputError, match="already holds"):
+        run.write_profile(other)
+    assert other.read_text() == "# someone's notes\n"
+    no_flops = track(total_steps=10, backend="none", hardware="cpu-server-2s-epyc")
+    with pytest.raises(InputError, match="flops_per_step"):
+        no_flops.write_profile(tmp_path / "x.toml")
+
+
+def test_profile_path_failure_at_the_end_is_reported_not_raised(tmp_path, capsys):
+    clock = Clock()
+    with track(total_steps=50, flops_per_step=1e9, backend="none", clock=clock,
+               profile_path=tmp_path / "p.toml") as run:  # no hardware: no base profile
+        run_steps(run, clock, [0.01] * 50)
+    assert not (tmp_path / "p.toml").exists()
+    assert "writing the profile" in run.failures[0] and "base hardware profile" in run.failures[0]
+    assert "needs a base hardware profile" in capsys.readouterr().err
+
+
+# --- a real numpy training loop ------------------------------------------------------------
+
+ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
+def test_numpy_example_predicts_its_total_from_the_first_10_percent(tmp_path):
+    """The example's real numpy MLP, 300 steps whose times vary (batch sizes 64–192 and a
+    simulated data-loading wait of 0–20 ms), the CPU measured through CodeCarbon. The prediction
+    made at step 30 lands within 20% of the measured total and its 80% range holds it.
+
+    One draw of an 80% range: seed 3 fixes the batch sizes and waits (and its first 30 steps are
+    typical of the rest: 10.45 ms of wait on average against 10.39 ms), so runs differ only by the
+    machine's noise. On the 2-core development machine, under other tests' load, the range was
+    ±7.5% and the measured total landed at +0.3 to +0.8 of its half-width from its centre
+    (errors of the point −2% to −6%)."""
+    out = tmp_path / "track.json"
+    proc = subprocess.run([sys.executable, str(ROOT / "examples" / "train_numpy.py"), "--steps", "300", "--width", "32",
+                           "--data-ms", "10", "--seed", "3", "--backend", "cpu", "--report", str(out)],
+                          env={**os.environ, **ONE_THREAD}, capture_output=True, text=True, timeout=180)
+    assert proc.returncode == 0, proc.stderr
+    assert "final loss" in proc.stdout and "estimator.track: step 30 of 300 (10%)" in proc.stderr
+    rep = tr.parse_report(out.read_bytes(), out.name)
+    assert rep.finished and rep.steps_done == 300
+    at_10 = next(h for h in rep.history if h["step"] == 30)
+    total = rep.elapsed_s
+    assert at_10["wall_clock_s"] == pytest.approx(total, rel=0.20)
+    assert at_10["low_s"] <= total <= at_10["high_s"], (at_10, total)
+    if rep.settings["backend"] == "codecarbon":  # CodeCarbon is in requirements.txt
+        assert rep.prediction["energy_kwh"] > 0 and rep.prediction["mean_power_w"] > 0
+        assert rep.settings["power_source"].startswith("codecarbon")
