@@ -8,18 +8,23 @@ file: the caller writes ``result.data`` with ``calibration_io.write_profile``.
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
+import sys
+import tempfile
+import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
-from typing import Callable, Sequence
+from pathlib import Path
+from typing import Callable, Mapping, Sequence
 
 from . import matmul_bench as mb
 from .calibrate import (PredictionCheck, Throughput, achieved_flops_per_s, calibrated_profile_data, choose_precision,
                         prediction_check)
 from .calibration_io import CodeCarbonRun, measurement_from_codecarbon
-from .errors import InputError, MeasurementError
+from .errors import EstimatorError, InputError, MeasurementError
 from .measure.base import Backend, Measurement
 from .profile import HardwareProfile, profile_from_dict
 
@@ -39,6 +44,7 @@ class CalibrationResult:
     checks: tuple[PredictionCheck, ...]
     notes: tuple[str, ...] = field(default_factory=tuple)
     fallback_reason: str | None = None
+    window: str | None = None  # a user command: "whole command" or "steady state (estimator.track)"
 
     def summary(self) -> dict:
         cal = self.data["calibration"]
@@ -50,6 +56,7 @@ class CalibrationResult:
             "precision": cal["precision"], "utilization": cal["utilization"], "profile_id": self.profile.id,
             "base_profile": cal["base_profile"], "measured_at": cal["measured_at"], "host": cal["host"],
             "method": cal["method"], "fallback_reason": self.fallback_reason, "notes": list(self.notes),
+            "window": self.window,
             "points": [{"precision": t.precision, "size": t.size, "flops_per_s": t.flops_per_s} for t in self.points],
             "prediction_checks": [c.to_dict() for c in self.checks],
         }
@@ -127,12 +134,72 @@ def calibrate_builtin(backend: Backend, base: HardwareProfile, seconds: float, p
                              getattr(backend, "fallback_reason", None))
 
 
-def run_command(cmd: Sequence[str], progress: Progress | None = None, poll_s: float = 0.1) -> int:
-    """Run the user's command to completion; on an interrupt stop it too."""
+def checked_out_path(out: str | None, profile_id: str, force: bool = False) -> Path:
+    """Where to write a calibrated profile, refusing anything that would destroy a profile:
+
+    - never a file in the bundled profiles/ folder (calibrated profiles go to profiles/calibrated/);
+    - an existing file only if it holds a profile with the same id (a re-calibration), or with force;
+    - in profiles/calibrated/, not a second file with an id another file there already has.
+    ``out`` None: profiles/calibrated/<id>.toml. Shared by ``calibrate``, ``track`` and the app.
+    """
+    from .datafiles import CALIBRATED_DIR, PROFILES_DIR, default_profiles, load_profile_file
+    if out is not None:
+        if not out.strip():
+            raise InputError("--out is empty: give a .toml path, or leave --out out for profiles/calibrated/<id>.toml")
+        path = Path(out)
+        if path.suffix != ".toml":
+            raise InputError(f"--out must name a .toml file, got {out!r}")
+    else:
+        path = CALIBRATED_DIR / f"{profile_id}.toml"
+    resolved = path.resolve()
+    if resolved.parent == PROFILES_DIR.resolve():
+        raise InputError(f"{path} is in the bundled profiles/ folder, which calibrate never writes: "
+                         f"use --out {CALIBRATED_DIR.relative_to(PROFILES_DIR.parent) / path.name} or another folder")
+    if path.is_dir():
+        raise InputError(f"--out {path} is a folder; give a .toml file name")
+    if path.exists() and not force:
+        try:
+            existing = load_profile_file(path).id
+        except EstimatorError:
+            existing = None
+        if existing != profile_id:
+            held = f"the profile '{existing}'" if existing else "something that is not a valid profile"
+            raise InputError(f"{path} already holds {held}; writing would replace it: choose another --out, "
+                             f"or add --force to replace it")
+    if resolved.parent == CALIBRATED_DIR.resolve():
+        other = default_profiles().profiles.get(profile_id)
+        if other is not None and Path(other.source_file).resolve() != resolved:
+            raise InputError(f"profile id '{profile_id}' is already used by {other.source_file}; "
+                             f"give another --id, or --out {other.source_file} to replace it")
+    return path
+
+
+def _forward(stream, sink) -> None:
+    """Copy the child's output to ``sink`` line by line (a thread)."""
+    for line in iter(stream.readline, b""):
+        try:
+            sink.write(line.decode("utf-8", errors="replace"))
+            sink.flush()
+        except (OSError, ValueError):  # the sink closed (the parent is exiting): keep draining the pipe,
+            sink = open(os.devnull, "w")  # so that the child never blocks on a full one
+    stream.close()
+
+
+def run_command(cmd: Sequence[str], progress: Progress | None = None, poll_s: float = 0.1, *,
+                env: Mapping[str, str] | None = None, stdout_to_stderr: bool = False) -> int:
+    """Run the user's command to completion; on an interrupt stop it too.
+
+    ``stdout_to_stderr``: the child's stdout goes to our stderr, so that our stdout holds only
+    what we print (``calibrate --format json``)."""
     try:
-        proc = subprocess.Popen(list(cmd))
+        proc = subprocess.Popen(list(cmd), env=None if env is None else dict(env),
+                                stdout=subprocess.PIPE if stdout_to_stderr else None)
     except OSError as exc:
         raise InputError(f"cannot run {cmd[0]!r}: {exc}") from None
+    pump = None
+    if stdout_to_stderr:
+        pump = threading.Thread(target=_forward, args=(proc.stdout, sys.stderr), name="child-stdout", daemon=True)
+        pump.start()
     t0 = time.monotonic()
     try:
         while proc.poll() is None:
@@ -147,13 +214,30 @@ def run_command(cmd: Sequence[str], progress: Progress | None = None, poll_s: fl
             proc.kill()
             proc.wait()
         raise
+    finally:
+        if pump is not None:
+            pump.join(timeout=5)
     return proc.returncode
+
+
+# What the prediction check of a command says when the command did not use estimator.track.
+WHOLE_COMMAND_NOTE = ("the measured window is the whole command, start-up included (interpreter, imports, data "
+                      "loading, warm-up): use estimator.track in the training loop (examples/train_numpy.py) to "
+                      "measure only its steady state")
 
 
 def calibrate_command(backend: Backend, base: HardwareProfile, cmd: Sequence[str], flops: float, *,
                       precision: str | None = None, progress: Progress | None = None,
-                      profile_id: str | None = None, holdout_s: float = HOLDOUT_S) -> CalibrationResult:
-    """Measure the user's own run (its FLOPs given): achieved FLOP/s and power."""
+                      profile_id: str | None = None, holdout_s: float = HOLDOUT_S,
+                      stdout_to_stderr: bool = False) -> CalibrationResult:
+    """Measure the user's own run (its FLOPs given): achieved FLOP/s and power.
+
+    The command runs with ``ESTIMATOR_TRACK_FILE`` set: if it tracks its loop with
+    ``estimator.track``, the profile is made from the steady-state steps it reports (FLOPs
+    shared equally among the steps it ran; its own measured power); otherwise from the whole
+    command, start-up included, and a note says so.
+    """
+    from .track import ENV_TRACK_BACKEND, ENV_TRACK_DEVICE, ENV_TRACK_FILE, read_track_file
     if not cmd:
         raise InputError("give the command to measure after `--`, e.g. calibrate --flops 1e15 -- python train.py")
     precision = precision or base.default_precision
@@ -161,26 +245,89 @@ def calibrate_command(backend: Backend, base: HardwareProfile, cmd: Sequence[str
         raise InputError(f"{base.id} has no peak for precision '{precision}'; it has: {', '.join(base.peak_flops_per_s)}")
     achieved_flops_per_s(flops, 1.0)  # check the FLOPs before running anything
     measured_at = now_iso()
-    with backend:
-        backend.begin_window()
-        rc = run_command(cmd, progress)
-        if rc != 0:
-            raise MeasurementError(f"the command exited with status {rc}; no profile written")
-        m = backend.end_window()
-    achieved = achieved_flops_per_s(flops, m.duration_s)
-    points = (Throughput(precision, achieved, seconds=m.duration_s),)
+    with tempfile.TemporaryDirectory(prefix="estimator-track-") as tmp:
+        marker = Path(tmp) / "track.jsonl"
+        env = {**os.environ, ENV_TRACK_FILE: str(marker),
+               ENV_TRACK_BACKEND: "nvml" if backend.kind == "gpu" else ("cpu" if backend.name == "codecarbon" else "none"),
+               ENV_TRACK_DEVICE: str(getattr(backend, "device_index", 0))}
+        with backend:
+            backend.begin_window()
+            rc = run_command(cmd, progress, env=env, stdout_to_stderr=stdout_to_stderr)
+            if rc != 0:
+                raise MeasurementError(f"the command exited with status {rc}; no profile written")
+            whole = backend.end_window()
+        child, markers = read_track_file(marker)
     shown = " ".join(cmd)
-    method = f"user command `{shown[:200]}` ({flops:.4g} FLOP given, {backend.name} backend)"
+    steady = _steady_window(child, whole, flops) if child else None
+    notes_pre: list[str] = []
+    if steady is None:
+        m = replace(whole, details={**whole.details, "window": "the whole command, start-up included",
+                                    "step_markers": markers})
+        window_flops = flops
+        window = "whole command"
+        notes_pre.append(WHOLE_COMMAND_NOTE if not child else
+                         "the command's estimator.track run reported no steady state (too few steps); " + WHOLE_COMMAND_NOTE)
+    else:
+        m, window_flops, window_note = steady
+        window = "steady state (estimator.track)"
+        notes_pre.append(window_note)
+    achieved = achieved_flops_per_s(window_flops, m.duration_s)
+    points = (Throughput(precision, achieved, seconds=m.duration_s),)
+    method = (f"user command `{shown[:200]}` ({flops:.4g} FLOP given, {backend.name} backend, window: {window})")
     data, notes, profile = _finish(base, points, m, host=host_name(), measured_at=measured_at, method=method,
-                                   profile_id=profile_id, extra={"workload_flops": flops, "command": shown[:500]})
-    checks = [prediction_check(profile, "calibration run (the command)", flops, m.duration_s, precision=precision,
-                               fitted=True)]
+                                   profile_id=profile_id, extra={"workload_flops": window_flops, "command": shown[:500]})
+    if steady is None:
+        checks = [prediction_check(profile, "calibration run (the whole command)", flops, m.duration_s,
+                                   precision=precision, fitted=True)]
+    else:
+        checks = [prediction_check(profile, "calibration run (the command's steady-state steps)", window_flops,
+                                   m.duration_s, precision=precision, fitted=True),
+                  prediction_check(profile, "the whole command, start-up included", flops, whole.duration_s,
+                                   precision=precision, fitted=False)]
     if backend.kind == "cpu" and holdout_s > 0 and mb.HOLDOUT_PRECISION in profile.peak_flops_per_s:
         h = mb.run_holdout_numpy(holdout_s)
         checks.append(prediction_check(profile, f"not fitted: {h.reps} × {h.label()} products", h.flops, h.total_s,
                                        precision=h.precision, size=h.size, fitted=False))
-    return CalibrationResult(data, profile, m, points, tuple(checks), tuple(notes),
-                             getattr(backend, "fallback_reason", None))
+    return CalibrationResult(data, profile, m, points, tuple(checks), tuple(notes_pre + notes),
+                             getattr(backend, "fallback_reason", None), window)
+
+
+def _steady_window(child: Mapping, whole: Measurement, flops: float):
+    """(measurement, FLOPs, note) of the steady-state steps a tracked command reported; None
+    when it reported none. The command's --flops are shared equally among the steps it ran."""
+    st, pred, energy = child.get("step_time"), child.get("prediction") or {}, child.get("energy")
+    try:
+        steps_done = int(pred["steps_done"])
+        steady_steps, steady_s = int(st["steady_steps"]), float(st["steady_s"])
+        warmup = int(st["warmup_steps"])
+    except (TypeError, KeyError, ValueError):
+        return None
+    if not (0 < steady_steps <= steps_done and steady_s > 0):
+        return None
+    settings = child.get("settings") or {}
+    window_flops = flops * steady_steps / steps_done
+    details = {"window": "the steady-state steps estimator.track reported", "steps_done": steps_done,
+               "warmup_steps": warmup, "steady_steps": steady_steps, "whole_command_s": whole.duration_s}
+    power_w = energy.get("mean_power_w") if isinstance(energy, Mapping) else None
+    if isinstance(power_w, (int, float)) and power_w > 0:
+        source = str(settings.get("power_source") or "estimator.track")
+        m = Measurement(steady_s, power_w * steady_s, float(power_w), source, bool(settings.get("power_is_estimate")),
+                        str(settings.get("device_name") or whole.device_name), f"track:{settings.get('backend', '?')}",
+                        {**whole.details, **details, "power_from": "the command's own measurement of its steady steps"})
+        power_note = "power from the command's own measurement of those steps"
+    elif whole.mean_power_w is not None:
+        m = Measurement(steady_s, whole.mean_power_w * steady_s, whole.mean_power_w, whole.power_source,
+                        whole.power_is_estimate, whole.device_name, whole.backend,
+                        {**whole.details, **details, "power_from": "the whole command's mean power"})
+        power_note = "power: the whole command's mean (start-up included), as the command measured none"
+    else:
+        m = Measurement(steady_s, None, None, whole.power_source, False, whole.device_name, whole.backend,
+                        {**whole.details, **details})
+        power_note = "power not measured"
+    note = (f"measured the steady state only: {steady_steps:,} steps after {warmup:,} warm-up steps, "
+            f"{steady_s:.3g} s of the command's {whole.duration_s:.3g} s, as its estimator.track run reported; "
+            f"{flops:.4g} FLOP shared equally among its {steps_done:,} steps; {power_note}")
+    return m, window_flops, note
 
 
 def calibrate_from_codecarbon(run: CodeCarbonRun, base: HardwareProfile, flops: float, *, precision: str | None = None,

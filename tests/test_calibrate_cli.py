@@ -180,3 +180,65 @@ def test_import_far_above_the_peak_is_refused_not_written(tmp_path, capsys):
     err = capsys.readouterr().err
     assert code == 2 and err.count("\n") == 1 and "the peak of cpu-server-2s-epyc" in err
     assert not out.exists()
+
+
+# --- a user command: JSON kept clean, and the steady state of a tracked loop -------------------
+
+CHATTY = ("print('hello from the child'); import time; t = time.perf_counter()\n"
+          "while time.perf_counter() - t < 0.3: pass")
+
+
+def test_json_output_holds_only_the_json_the_child_prints_to_stderr(tmp_path, capsys):
+    code = main(["calibrate", "--backend", "cpu", "--flops", "2e9", "--out", str(tmp_path / "c.toml"),
+                 "--format", "json", "--", sys.executable, "-c", CHATTY])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    s = json.loads(out)  # the child's line is not in front of the JSON any more
+    assert "hello from the child\n" in err and out.startswith("{")
+    assert s["window"] == "whole command" and "start-up included" in s["notes"][0]
+    assert s["achieved_flops_per_s"] == pytest.approx(2e9 / s["duration_s"])
+
+
+def test_json_output_parses_when_run_as_a_process(tmp_path):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run([sys.executable, "-m", "estimator", "calibrate", "--backend", "cpu", "--flops", "2e9",
+                           "--out", str(tmp_path / "c.toml"), "--format", "json", "--", sys.executable, "-c", CHATTY],
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["window"] == "whole command"
+    assert "hello from the child" in proc.stderr
+
+
+def test_table_output_says_the_window_includes_start_up(tmp_path, capsys):
+    code = main(["calibrate", "--backend", "cpu", "--flops", "2e9", "--out", str(tmp_path / "c.toml"),
+                 "--", sys.executable, "-c", CHATTY])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert "note          the measured window is the whole command, start-up included" in out
+    assert "estimator.track" in out
+
+
+def test_a_tracked_command_is_measured_over_its_steady_steps_only(tmp_path, capsys):
+    """examples/train_numpy.py uses estimator.track: the profile comes from its steady steps (its
+    own measured power), not from the whole command with the interpreter's start-up."""
+    flops = 3e10
+    code = main(["calibrate", "--backend", "cpu", "--flops", str(flops), "--out", str(tmp_path / "t.toml"),
+                 "--format", "json", "--", sys.executable, str(ROOT / "examples" / "train_numpy.py"),
+                 "--steps", "200", "--width", "32", "--data-ms", "4"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    s = json.loads(out)
+    assert "final loss" in err  # the child's stdout, sent to stderr
+    assert s["window"] == "steady state (estimator.track)"
+    details = load_profile_file(tmp_path / "t.toml").calibration["details"]
+    steady, done = details["steady_steps"], details["steps_done"]
+    assert done == 200 and 100 <= steady <= 200
+    assert s["achieved_flops_per_s"] == pytest.approx(flops * steady / done / s["duration_s"])
+    assert s["duration_s"] < details["whole_command_s"] - 0.5  # start-up (imports, CodeCarbon) left out
+    fitted, whole = s["prediction_checks"][:2]
+    assert fitted["fitted_on"] and fitted["error"] == pytest.approx(0.0, abs=1e-9)
+    assert not whole["fitted_on"] and whole["measured_s"] == pytest.approx(details["whole_command_s"])
+    assert whole["error"] < -0.1  # the steady-state profile does not see the start-up: it predicts less
+    assert s["notes"][0].startswith("measured the steady state only")
+    if s["mean_power_w"] is not None:
+        assert "command's own measurement" in s["notes"][0]

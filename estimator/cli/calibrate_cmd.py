@@ -16,8 +16,8 @@ from pathlib import Path
 
 from .. import humanize as hz
 from ..calibration_io import read_codecarbon_csv, select_run, write_profile
-from ..datafiles import CALIBRATED_DIR, PROFILES_DIR, default_profiles, load_profile_file
-from ..errors import EstimatorError, InputError
+from ..datafiles import default_profiles
+from ..errors import InputError
 from ..matmul_bench import MAX_SECONDS
 from ..profile import PRECISIONS
 
@@ -65,41 +65,9 @@ class ProgressLine:
 
 
 def _out_path(args, profile_id: str) -> Path:
-    """Where to write, refusing anything that would destroy a profile:
-
-    - never a file in the bundled profiles/ folder (calibrated profiles go to profiles/calibrated/);
-    - an existing file only if it holds a profile with the same id (a re-calibration), or with --force;
-    - in profiles/calibrated/, not a second file with an id another file there already has.
-    """
-    if args.out is not None:
-        if not args.out.strip():
-            raise InputError("--out is empty: give a .toml path, or leave --out out for profiles/calibrated/<id>.toml")
-        out = Path(args.out)
-        if out.suffix != ".toml":
-            raise InputError(f"--out must name a .toml file, got {args.out!r}")
-    else:
-        out = CALIBRATED_DIR / f"{profile_id}.toml"
-    resolved = out.resolve()
-    if resolved.parent == PROFILES_DIR.resolve():
-        raise InputError(f"{out} is in the bundled profiles/ folder, which calibrate never writes: "
-                         f"use --out {CALIBRATED_DIR.relative_to(PROFILES_DIR.parent) / out.name} or another folder")
-    if out.is_dir():
-        raise InputError(f"--out {out} is a folder; give a .toml file name")
-    if out.exists() and not args.force:
-        try:
-            existing = load_profile_file(out).id
-        except EstimatorError:
-            existing = None
-        if existing != profile_id:
-            held = f"the profile '{existing}'" if existing else "something that is not a valid profile"
-            raise InputError(f"{out} already holds {held}; writing would replace it: choose another --out, "
-                             f"or add --force to replace it")
-    if resolved.parent == CALIBRATED_DIR.resolve():
-        other = default_profiles().profiles.get(profile_id)
-        if other is not None and Path(other.source_file).resolve() != resolved:
-            raise InputError(f"profile id '{profile_id}' is already used by {other.source_file}; "
-                             f"give another --id, or --out {other.source_file} to replace it")
-    return out
+    """Where to write: see :func:`estimator.calibration_run.checked_out_path`."""
+    from ..calibration_run import checked_out_path
+    return checked_out_path(args.out, profile_id, args.force)
 
 
 def _base(args, kind: str, device_name: str):
@@ -146,7 +114,8 @@ def cmd_calibrate(args):
             bar = ProgressLine(None)
             try:
                 result = cr.calibrate_command(backend, base, cmd, args.flops, precision=args.precision,
-                                              progress=bar, profile_id=args.id)
+                                              progress=bar, profile_id=args.id,
+                                              stdout_to_stderr=args.format == "json")
             finally:
                 bar.close()
         else:
