@@ -1,25 +1,33 @@
 """Calibrate: calibrated profiles with their measurement details; a CodeCarbon log import
-(preview and download the calibrated profile); a short CPU calibration with a progress bar.
+(preview, download or save the calibrated profile); a short CPU calibration with a progress
+bar; a saved ``estimator.track`` report (the whole run predicted from its first steps, against
+the time elapsed).
 
-The page never writes into profiles/: results are offered as downloads; `python -m
-estimator calibrate` writes them (atomically) where the estimator finds them.
+The page writes only when asked ("Save to profiles/calibrated/"), atomically and with the
+CLI's rules (never the bundled profiles/, never over another profile), then forgets the cached
+profiles so the new one is listed at once. Profiles that `python -m estimator calibrate` writes
+while the server runs are picked up too: the listing reloads when profiles/calibrated/ changes.
 """
 
 from __future__ import annotations
 
 import time
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
 from estimator import calibration_run as cr
+from estimator import datafiles
 from estimator import humanize as hz
 from estimator.calibration_io import (MAX_CSV_BYTES, decode_csv_bytes, parse_codecarbon_csv, profile_toml,
-                                      select_run)
+                                      select_run, write_profile)
 from estimator.errors import EstimatorError
 from estimator.profile import PRECISIONS
+from estimator.track_report import MAX_REPORT_BYTES, LoadedReport, parse_report
 
 from . import common as c
+from .charts import render_chart
 
 CPU_BASE = "cpu-server-2s-epyc"
 MAX_APP_SECONDS = 10  # a page run blocks its session: keep the in-app calibration short
@@ -52,6 +60,38 @@ def import_codecarbon(data: bytes, name: str, flops: float, base_id: str, run_id
     return cr.calibrate_from_codecarbon(select_run(runs, run_id), base, flops, precision=precision)
 
 
+def calibrated_dir_signature() -> tuple:
+    """(name, mtime, size) of every file in profiles/calibrated/: changes when a profile is written."""
+    try:
+        return tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size)
+                            for p in datafiles.CALIBRATED_DIR.glob("*.toml")))
+    except OSError:
+        return ()  # the folder is not there (yet) or not readable: nothing to reload
+
+
+_SEEN = {"signature": None}  # for this server process: what the profile cache was last checked against
+
+
+def refresh_profiles_if_changed() -> bool:
+    """Forget the cached profiles when profiles/calibrated/ changed (e.g. the CLI wrote one)."""
+    sig = calibrated_dir_signature()
+    if sig == _SEEN["signature"]:
+        return False
+    _SEEN["signature"] = sig
+    c.clear_profile_cache()
+    return True
+
+
+def save_profile(result: cr.CalibrationResult):
+    """Write the calibrated profile to profiles/calibrated/<id>.toml (the CLI's rules), then
+    forget the cached profiles so that it is listed and usable at once."""
+    out = cr.checked_out_path(None, result.profile.id)
+    write_profile(result.data, out)
+    c.clear_profile_cache()
+    _SEEN["signature"] = calibrated_dir_signature()
+    return out
+
+
 def show_result(result: cr.CalibrationResult, key: str) -> None:
     s = result.summary()
     a, b, d = st.columns(3)
@@ -68,8 +108,18 @@ def show_result(result: cr.CalibrationResult, key: str) -> None:
     st.markdown("**How well the calibrated profile predicts**")
     st.dataframe(checks, hide_index=True)
     text = profile_toml(result.data)
-    st.download_button("Download the calibrated profile (.toml)", text, file_name=f"{result.profile.id}.toml",
-                       mime="application/toml", key=f"{key}_download", icon=":material/download:")
+    left, right = st.columns(2)
+    left.download_button("Download the calibrated profile (.toml)", text, file_name=f"{result.profile.id}.toml",
+                         mime="application/toml", key=f"{key}_download", icon=":material/download:")
+    if right.button(f"Save to profiles/calibrated/{result.profile.id}.toml", key=f"{key}_save",
+                    icon=":material/save:"):
+        try:
+            out = save_profile(result)
+        except EstimatorError as exc:
+            c.show_error(exc)
+        else:
+            st.session_state["cal_saved"] = str(out)
+            st.rerun()  # the listing above shows the new profile
     with st.expander("Preview the profile"):
         st.code(text, language="toml")
     st.caption(c.md_escape(f"Save it as profiles/calibrated/{result.profile.id}.toml, or use it directly: "
@@ -78,6 +128,10 @@ def show_result(result: cr.CalibrationResult, key: str) -> None:
 
 def _listing() -> None:
     st.subheader("Calibrated profiles", anchor=False)
+    refresh_profiles_if_changed()
+    saved = st.session_state.pop("cal_saved", None)
+    if saved:
+        st.success(c.md_escape(f"Saved {saved}: use it with --hardware {saved}", 400), icon=":material/check:")
     table = calibrated_table(c.profiles().profiles.values())
     if table.empty:
         st.info("No calibrated profiles yet. Run `python -m estimator calibrate` (CPU or NVIDIA GPU) or "
@@ -163,6 +217,84 @@ def _cpu_section() -> None:
         show_result(result, "cal_cpu")
 
 
+def track_frame(rep: LoadedReport) -> pd.DataFrame:
+    """One row per snapshot: elapsed, predicted whole run and its range, in seconds, by step."""
+    rows = [r for r in rep.history if r.get("step") is not None and r.get("elapsed_s") is not None]
+    return pd.DataFrame(rows, columns=["step", "elapsed_s", "wall_clock_s", "low_s", "high_s", "energy_kwh"])
+
+
+def track_chart(rep: LoadedReport) -> alt.LayerChart:
+    """Predicted whole-run time (with its 80% range) against the time elapsed, by step."""
+    df = track_frame(rep)
+    x = alt.X("step:Q", title="step")
+    band = alt.Chart(df.dropna(subset=["low_s", "high_s"])).mark_area(opacity=0.25).encode(
+        x=x, y=alt.Y("low_s:Q", title="seconds"), y2="high_s:Q",
+        tooltip=[alt.Tooltip("step:Q", format=","), alt.Tooltip("low_s:Q", format=".4g", title="low (s)"),
+                 alt.Tooltip("high_s:Q", format=".4g", title="high (s)")])
+    long = df.melt(id_vars=["step"], value_vars=["wall_clock_s", "elapsed_s"], var_name="series",
+                   value_name="seconds").dropna()
+    long["series"] = long["series"].map({"wall_clock_s": "predicted whole run", "elapsed_s": "elapsed"})
+    lines = alt.Chart(long).mark_line(point=True).encode(
+        x=x, y=alt.Y("seconds:Q", title="seconds"), color=alt.Color("series:N", title=None),
+        tooltip=[alt.Tooltip("step:Q", format=","), "series:N", alt.Tooltip("seconds:Q", format=".4g")])
+    layers = [band, lines]
+    if rep.finished:
+        final = pd.DataFrame({"seconds": [rep.elapsed_s], "label": ["measured whole run"]})
+        layers.append(alt.Chart(final).mark_rule(strokeDash=[4, 3]).encode(
+            y="seconds:Q", tooltip=["label:N", alt.Tooltip("seconds:Q", format=".4g")]))
+    return alt.layer(*layers).properties(title="Predicted whole run vs elapsed", height=280)
+
+
+def _range_text(pred, key: str, fmt) -> str:
+    low, high = (pred.get("range") or {}).get(key, [None, None])
+    return f"{pred.get('range_level', 0.8):.0%} range {fmt(low)} – {fmt(high)}" if low is not None else ""
+
+
+def show_track_report(rep: LoadedReport) -> None:
+    p, s = rep.prediction, rep.settings
+    a, b, d = st.columns(3)
+    total = f" of {rep.total_steps:,}" if rep.total_steps else ""
+    a.metric("Steps", f"{rep.steps_done:,}{total}", help="finished" if rep.finished else f"status: {rep.status}")
+    b.metric("Elapsed", hz.duration(rep.elapsed_s))
+    if p.get("wall_clock_s") is not None:
+        d.metric("Predicted whole run", hz.duration(p["wall_clock_s"]), help=_range_text(p, "wall_clock_s", hz.duration))
+    e, f, g = st.columns(3)
+    if p.get("energy_kwh") is not None:
+        e.metric("Energy", hz.energy(p["energy_kwh"]), help=_range_text(p, "energy_kwh", hz.energy))
+        f.metric("CO₂e", hz.co2e(p["co2e_kg"]), help=_range_text(p, "co2e_kg", hz.co2e))
+    if p.get("cost_usd") is not None:
+        g.metric("Cost", hz.money(p["cost_usd"]), help=_range_text(p, "cost_usd", hz.money))
+    if rep.history:
+        render_chart(track_chart(rep))
+    step_s = p.get("step_s")
+    source = f"{s.get('device_name', '?')} ({s.get('backend', '?')} backend), power: {s.get('power_source') or 'not measured'}"
+    if step_s is not None:
+        source = (f"{p.get('steady_steps', 0):,} steady steps of {step_s * 1e3:.4g} ms after {p.get('warmup_steps', 0):,} "
+                  f"warm-up steps ({p.get('warmup_how', '')}); " + source)
+    st.caption(c.md_escape(f"{rep.source}, written {rep.written_at}: {source}", 600))
+    for note in p.get("notes") or []:
+        st.info(c.md_escape(note, 600), icon=":material/info:")
+    for failure in rep.failures:
+        st.warning(c.md_escape(f"measurement failed: {failure}", 600), icon=":material/warning:")
+
+
+def _track_section() -> None:
+    st.subheader("Load a track report", anchor=False)
+    st.caption("The JSON report that estimator.track writes from inside a training loop "
+               "(track(..., report_path=\"track.json\"), or run.save_report(path); examples/train_numpy.py "
+               "--report track.json): the whole run predicted from its first steps, against the time elapsed.")
+    upload = st.file_uploader("track report (.json)", type=["json"], key="cal_track_upload",
+                              max_upload_size=max(int(MAX_REPORT_BYTES / 1e6), 1))
+    if upload is None:
+        return
+    try:
+        rep = parse_report(upload.getvalue(), upload.name)
+    except EstimatorError as exc:
+        c.show_error(exc)
+        return
+    show_track_report(rep)
+
+
 def render() -> None:
     st.title("Calibrate", anchor=False)
     st.caption("Estimates are only as good as their throughput and power figures. Calibration measures them and "
@@ -170,4 +302,5 @@ def render() -> None:
     _listing()
     _import_section()
     _cpu_section()
+    _track_section()
     c.show_url_warnings(st)

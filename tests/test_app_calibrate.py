@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 import tomllib
 from pathlib import Path
@@ -40,8 +41,9 @@ def downloaded_profile(at: AppTest) -> dict:
 def test_page_renders_with_sections():
     at = open_page()
     subheaders = [s.value for s in at.subheader]
-    assert subheaders == ["Calibrated profiles", "Import a CodeCarbon log", "Short CPU calibration on this server"]
-    assert len(at.file_uploader) == 1 and at.file_uploader[0].allowed_type == [".csv"]
+    assert subheaders == ["Calibrated profiles", "Import a CodeCarbon log", "Short CPU calibration on this server",
+                          "Load a track report"]
+    assert [u.allowed_type for u in at.file_uploader] == [[".csv"], [".json"]]
 
 
 def test_calibrated_table_lists_measurement_details():
@@ -105,3 +107,108 @@ def test_short_cpu_calibration_with_progress_bar():
     assert data["calibration"]["method"].startswith("built-in matmul workload (numpy")
     assert data["calibration"]["achieved_flops_per_s"] > 1e8
     assert data["utilization"]["default"] == pytest.approx(data["calibration"]["achieved_flops_per_s"] / 7.0656e12)
+
+
+# --- saving a calibrated profile, and profiles written while the server runs -----------------
+
+@pytest.fixture
+def calibrated_dir(tmp_path, monkeypatch):
+    """profiles/calibrated/ moved to a temporary folder; the profile cache forgotten before and after."""
+    from app_pages import calibrate as page
+    from app_pages.common import clear_profile_cache
+    from estimator import datafiles
+    folder = tmp_path / "calibrated"
+    folder.mkdir()
+    monkeypatch.setattr(datafiles, "CALIBRATED_DIR", folder)
+    clear_profile_cache()
+    page._SEEN["signature"] = None
+    yield folder
+    monkeypatch.undo()
+    clear_profile_cache()
+    page._SEEN["signature"] = None
+
+
+def listed_ids(at: AppTest) -> list[str]:
+    tables = [df.value for df in at.dataframe if "id" in df.value.columns and "host" in df.value.columns]
+    return list(tables[0]["id"]) if tables else []
+
+
+def test_saving_a_profile_writes_it_and_the_listing_shows_it_at_once(calibrated_dir):
+    at = open_page({"cal_flops": str(2683 * 2 * 512 ** 3)})
+    assert listed_ids(at) == []
+    at.file_uploader(key="cal_upload").set_value((NEW.name, NEW.read_bytes(), "text/csv"))
+    at.run()
+    save = at.button(key="cal_import_save")
+    assert save.label.startswith("Save to profiles/calibrated/cpu-server-2s-epyc-cal-codecarbon-run-")
+    save.click()
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    files = list(calibrated_dir.glob("*.toml"))
+    assert len(files) == 1 and tomllib.loads(files[0].read_text())["calibration"]["base_profile"] == "cpu-server-2s-epyc"
+    assert listed_ids(at) == [files[0].stem]  # no server restart: the cache was refreshed
+    assert any("Saved" in el.value for el in at.success)
+    at.button(key="cal_import_save").click()  # saving again replaces the same profile (a re-calibration)
+    at.run()
+    assert not at.error and len(list(calibrated_dir.glob("*.toml"))) == 1
+
+
+def test_a_profile_written_by_the_cli_while_the_server_runs_is_listed(calibrated_dir):
+    from estimator.calibrate import Throughput, calibrated_profile_data
+    from estimator.calibration_io import write_profile
+    from estimator.measure.base import Measurement
+    at = open_page()
+    assert listed_ids(at) == []
+    base = default_profiles().get("cpu-server-2s-epyc")
+    m = Measurement(2.0, 40.0, 20.0, "codecarbon-rapl", False, "Test CPU", "codecarbon", {})
+    data, _ = calibrated_profile_data(base, [Throughput("fp32", 1e11, seconds=1.0)], m, host="cli-box",
+                                      measured_at="2026-01-01T00:00:00Z", method="test")
+    write_profile(data, calibrated_dir / f"{data['id']}.toml")
+    at.run()
+    assert listed_ids(at) == ["cpu-server-2s-epyc-cal-cli-box"]
+
+
+# --- a saved estimator.track report --------------------------------------------------------
+
+def track_report_bytes(tmp_path, finished=True) -> tuple[bytes, dict]:
+    from estimator.track import track
+    t = [0.0]
+    out = tmp_path / "track.json"
+    with track(total_steps=1000 if finished else 4000, backend="none", hardware="cpu-server-2s-epyc",
+               clock=lambda: t[0], report_path=out, print_report=False) as run:
+        for i in range(1000):
+            t[0] += 0.5 if i < 3 else 0.02 + 0.01 * (i % 3)
+            run.step()
+    return out.read_bytes(), json.loads(out.read_text())
+
+
+def test_track_report_shows_predicted_against_elapsed(tmp_path):
+    import json as _json
+    from estimator import humanize as hz
+    data, doc = track_report_bytes(tmp_path, finished=False)
+    at = open_page()
+    at.file_uploader(key="cal_track_upload").set_value(("track.json", data, "application/json"))
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    metrics = {m.label: m.value for m in at.metric}
+    p = doc["prediction"]
+    assert metrics["Steps"] == "1,000 of 4,000" and metrics["Elapsed"] == hz.duration(p["elapsed_s"])
+    assert metrics["Predicted whole run"] == hz.duration(p["wall_clock_s"])
+    assert metrics["Cost"] == hz.money(p["cost_usd"])
+    charts = at.get("vega_lite_chart")
+    assert len(charts) == 1
+    spec = _json.loads(charts[0].proto.spec)
+    assert "Predicted whole run vs elapsed" in _json.dumps(spec)
+    assert any("no energy" in i.value for i in at.info)
+
+
+def test_finished_track_report_and_bad_files(tmp_path):
+    data, doc = track_report_bytes(tmp_path, finished=True)
+    at = open_page()
+    at.file_uploader(key="cal_track_upload").set_value(("track.json", data, "application/json"))
+    at.run()
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Steps"] == "1,000 of 1,000" and not at.error
+    for payload, message in [(b"{not json", "is not a JSON file"), (b'{"format": "other"}', "is not a track report")]:
+        at.file_uploader(key="cal_track_upload").set_value(("x.json", payload, "application/json"))
+        at.run()
+        assert not at.exception and message in plain(at.error[0].value)
