@@ -499,3 +499,20 @@ def test_numpy_example_predicts_its_total_from_the_first_10_percent(tmp_path):
     if rep.settings["backend"] == "codecarbon":  # CodeCarbon is in requirements.txt
         assert rep.prediction["energy_kwh"] > 0 and rep.prediction["mean_power_w"] > 0
         assert rep.settings["power_source"].startswith("codecarbon")
+
+
+def test_torch_example_runs_or_says_torch_is_missing(tmp_path):
+    """With PyTorch the example trains and reports like the numpy one; without it, one line and status 2."""
+    import importlib.util
+    out = tmp_path / "torch.json"
+    proc = subprocess.run([sys.executable, str(ROOT / "examples" / "train_torch.py"), "--steps", "60", "--width", "32",
+                           "--backend", "none", "--report", str(out)],
+                          env={**os.environ, **ONE_THREAD}, capture_output=True, text=True, timeout=300)
+    if importlib.util.find_spec("torch") is None:
+        assert proc.returncode == 2 and proc.stderr.count("\n") == 1
+        assert proc.stderr.startswith("error: this example needs PyTorch")
+        return
+    assert proc.returncode == 0, proc.stderr
+    rep = tr.parse_report(out.read_bytes(), out.name)
+    assert rep.finished and rep.steps_done == 60 and rep.prediction["step_s"] > 0
+    assert "estimator.track: step 6 of 60 (10%)" in proc.stderr

@@ -1,0 +1,90 @@
+"""The numpy example in PyTorch: a small MLP trained with estimator.track, CPU or CUDA GPU.
+
+    .venv/bin/python examples/train_torch.py --steps 300
+    .venv/bin/python examples/train_torch.py --steps 5000 --report-at 500 --report track.json   # on a GPU: NVML
+    .venv/bin/python -m estimator calibrate --flops 1.23e11 -- .venv/bin/python examples/train_torch.py --steps 300
+
+Needs PyTorch, which the project does not install (CPU wheels: `pip install torch --index-url
+https://download.pytorch.org/whl/cpu`); without it the script says so and exits with status 2.
+Same model, data, batch sizes and options as examples/train_numpy.py. On a GPU the work is
+asynchronous: each step ends with ``loss.item()``, which waits for the GPU, before
+``run.step()``, otherwise the step times would measure the launch queue, not the work. On a
+GPU, ``track`` reads its energy through NVML and matches a bundled profile (price, peak).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+try:
+    from estimator.track import track
+except ImportError:  # run from a checkout without installing: the package is one folder up
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from estimator.track import track
+
+BATCH_SIZES = (64, 96, 128, 160, 192)
+D_IN, D_OUT = 512, 10
+
+
+def flops_per_step(width: int) -> float:
+    """6 FLOPs per weight per example (2 forward, 4 backward; Kaplan et al. 2020, §2.1) × the mean batch."""
+    return 6.0 * (D_IN * width + width * D_OUT) * sum(BATCH_SIZES) / len(BATCH_SIZES)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--steps", type=int, default=300, help="training steps (default 300)")
+    ap.add_argument("--report-at", type=int, help="print the report at this step (default: 10%% of the steps)")
+    ap.add_argument("--report", help="save the JSON report here")
+    ap.add_argument("--hardware", help="a profile id or file (default: detected for a GPU, none for a CPU)")
+    ap.add_argument("--backend", choices=("auto", "nvml", "cpu", "none"), help="energy backend (default auto)")
+    ap.add_argument("--device", default=None, help="torch device (default: cuda if available, else cpu)")
+    ap.add_argument("--width", type=int, default=1024, help="hidden units (default 1024)")
+    ap.add_argument("--data-ms", type=float, default=0.0, help="simulated data-loading wait per step, in ms")
+    ap.add_argument("--seed", type=int, default=0)
+    args = ap.parse_args(argv)
+    if args.steps < 1 or args.width < 1 or not args.data_ms >= 0:
+        print("error: --steps and --width must be at least 1, --data-ms 0 or more", file=sys.stderr)
+        return 2
+    try:
+        import torch
+    except ImportError:
+        print("error: this example needs PyTorch, which is not installed (CPU wheels: pip install torch "
+              "--index-url https://download.pytorch.org/whl/cpu); examples/train_numpy.py needs nothing extra",
+              file=sys.stderr)
+        return 2
+
+    device = torch.device(args.device or ("cuda" if torch.cuda.is_available() else "cpu"))
+    gen = torch.Generator().manual_seed(args.seed)
+    centres = torch.randn(D_OUT, D_IN, generator=gen)
+    model = torch.nn.Sequential(torch.nn.Linear(D_IN, args.width), torch.nn.ReLU(),
+                                torch.nn.Linear(args.width, D_OUT)).to(device)
+    opt = torch.optim.SGD(model.parameters(), lr=0.05)
+    loss_fn = torch.nn.CrossEntropyLoss()
+    sizes = torch.tensor(BATCH_SIZES)
+
+    report_at = args.report_at if args.report_at is not None else max(args.steps // 10, 1)
+    with track(total_steps=args.steps, flops_per_step=flops_per_step(args.width), hardware=args.hardware,
+               backend=args.backend, report_at=report_at, report_path=args.report) as run:
+        for step in range(args.steps):
+            if args.data_ms > 0:
+                time.sleep(args.data_ms / 1e3 * 2 * torch.rand(1, generator=gen).item())
+            n = int(sizes[torch.randint(len(BATCH_SIZES), (1,), generator=gen)].item())
+            y = torch.randint(D_OUT, (n,), generator=gen)
+            x = centres[y] + torch.randn(n, D_IN, generator=gen)
+            x, y = x.to(device, non_blocking=True), y.to(device, non_blocking=True)
+            opt.zero_grad(set_to_none=True)
+            loss = loss_fn(model(x), y)
+            loss.backward()
+            opt.step()
+            last = loss.item()  # waits for the device: the step's work is done
+            run.step()
+    print(f"final loss {last:.4f} after {args.steps} steps on {device}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
