@@ -134,29 +134,32 @@ def calibrate_builtin(backend: Backend, base: HardwareProfile, seconds: float, p
                              getattr(backend, "fallback_reason", None))
 
 
-def checked_out_path(out: str | None, profile_id: str, force: bool = False) -> Path:
+def checked_out_path(out: str | None, profile_id: str, force: bool = False, *, out_name: str = "--out",
+                     force_name: str = "--force", id_name: str = "--id") -> Path:
     """Where to write a calibrated profile, refusing anything that would destroy a profile:
 
     - never a file in the bundled profiles/ folder (calibrated profiles go to profiles/calibrated/);
     - an existing file only if it holds a profile with the same id (a re-calibration), or with force;
     - in profiles/calibrated/, not a second file with an id another file there already has.
-    ``out`` None: profiles/calibrated/<id>.toml. Shared by ``calibrate``, ``track`` and the app.
+    ``out`` None: profiles/calibrated/<id>.toml. Shared by ``calibrate``, ``track`` and the app;
+    ``out_name``, ``force_name`` and ``id_name`` are how the caller's user spells them in the messages.
     """
     from .datafiles import CALIBRATED_DIR, PROFILES_DIR, default_profiles, load_profile_file
     if out is not None:
         if not out.strip():
-            raise InputError("--out is empty: give a .toml path, or leave --out out for profiles/calibrated/<id>.toml")
+            raise InputError(f"{out_name} is empty: give a .toml path, or leave {out_name} out for "
+                             "profiles/calibrated/<id>.toml")
         path = Path(out)
         if path.suffix != ".toml":
-            raise InputError(f"--out must name a .toml file, got {out!r}")
+            raise InputError(f"{out_name} must name a .toml file, got {out!r}")
     else:
         path = CALIBRATED_DIR / f"{profile_id}.toml"
     resolved = path.resolve()
     if resolved.parent == PROFILES_DIR.resolve():
         raise InputError(f"{path} is in the bundled profiles/ folder, which calibrate never writes: "
-                         f"use --out {CALIBRATED_DIR.relative_to(PROFILES_DIR.parent) / path.name} or another folder")
+                         f"use {out_name} {CALIBRATED_DIR.relative_to(PROFILES_DIR.parent) / path.name} or another folder")
     if path.is_dir():
-        raise InputError(f"--out {path} is a folder; give a .toml file name")
+        raise InputError(f"{out_name} {path} is a folder; give a .toml file name")
     if path.exists() and not force:
         try:
             existing = load_profile_file(path).id
@@ -164,13 +167,13 @@ def checked_out_path(out: str | None, profile_id: str, force: bool = False) -> P
             existing = None
         if existing != profile_id:
             held = f"the profile '{existing}'" if existing else "something that is not a valid profile"
-            raise InputError(f"{path} already holds {held}; writing would replace it: choose another --out, "
-                             f"or add --force to replace it")
+            raise InputError(f"{path} already holds {held}; writing would replace it: choose another {out_name}, "
+                             f"or add {force_name} to replace it")
     if resolved.parent == CALIBRATED_DIR.resolve():
         other = default_profiles().profiles.get(profile_id)
         if other is not None and Path(other.source_file).resolve() != resolved:
             raise InputError(f"profile id '{profile_id}' is already used by {other.source_file}; "
-                             f"give another --id, or --out {other.source_file} to replace it")
+                             f"give another {id_name}, or {out_name} {other.source_file} to replace it")
     return path
 
 

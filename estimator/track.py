@@ -258,7 +258,7 @@ class Run:
         base. Like ``calibrate``, it never writes into the bundled profiles/ folder and replaces
         an existing file only if it holds the same profile id, or with ``force``.
         """
-        from .calibrate import Throughput, calibrated_profile_data, default_profile_id
+        from .calibrate import Throughput, calibrated_profile_data
         from .calibration_io import write_profile
         from .calibration_run import checked_out_path, host_name
         if self.flops_per_step is None:
@@ -291,8 +291,8 @@ class Run:
             self.profile, [Throughput(precision, achieved, seconds=times.steady_s)], m, host=host,
             measured_at=_now_iso(), method=method, profile_id=profile_id,
             extra={"workload_flops": self.flops_per_step * times.steps})
-        pid = data["id"] if profile_id else default_profile_id(self.profile.id, host)
-        out = checked_out_path(None if path is None else str(path), pid, force)
+        out = checked_out_path(None if path is None else str(path), data["id"], force, out_name="path",
+                               force_name="force=True", id_name="profile_id")
         return write_profile(data, out)
 
     def stop(self, exc: BaseException | None = None) -> None:
@@ -569,7 +569,7 @@ def track(total_steps: int | None = None, **options: Any) -> Run:
       (every device taken to draw what the measured one draws);
     - ``warmup_steps``: steps to skip (default: detected with MSER);
     - ``backend``: "auto" (NVML, else CodeCarbon on the CPU, else time only), "nvml", "cpu", "none"
-      or a Backend; ``device_index``;
+      or a Backend (the run closes it at the end); ``device_index``;
     - ``region`` (ISO 3166 alpha-3) or ``carbon_intensity_g_per_kwh``; ``price_usd_per_device_hour``; ``pue``;
     - ``report_at``: step(s) at which to print the short report; ``report_path``: the JSON report,
       rewritten every energy window and at the end; ``profile_path``: write a calibrated profile
