@@ -99,10 +99,27 @@ def test_steady_mean_batches_and_range_formula():
     assert st.mean_s == pytest.approx(x.mean()) and st.batch_sd_s == pytest.approx(means.std(ddof=1))
     assert st.t == pytest.approx(stats.t.ppf(0.9, 19))
     mid, low, high = st.remaining_s(3600)
-    half = st.t * st.batch_sd_s * math.sqrt(3600 * 20 + 3600 ** 2 / 20)
+    d = means - means.mean()
+    rho = (d[1:] * d[:-1]).sum() / (d * d).sum()
+    assert st.batch_lag1 == pytest.approx(rho)
+    assert st.variance_factor == (pytest.approx((1 + rho) / (1 - rho)) if rho > 0 else 1.0)
+    half = st.t * means.std(ddof=1) * math.sqrt(st.variance_factor) * math.sqrt(3600 * 20 + 3600 ** 2 / 20)
     assert (mid, low, high) == pytest.approx((3600 * x.mean(), 3600 * x.mean() - half, 3600 * x.mean() + half))
     assert st.slope_s_per_step is None
     assert st.remaining_s(0) == (0.0, 0.0, 0.0)
+
+
+def test_correlated_batch_means_widen_the_range():
+    """Step times with a long memory (a slow wave of 200 steps) in batches of 20: successive batch
+    means move together, so their spread is scaled by (1 + ρ)/(1 − ρ)."""
+    i = np.arange(400)
+    x = 0.02 * (1 + 0.1 * np.sin(2 * np.pi * i / 200))
+    st = tr.step_times(x, warmup_steps=0)
+    assert st.batch_lag1 > 0.5
+    assert st.variance_factor == pytest.approx((1 + st.batch_lag1) / (1 - st.batch_lag1))
+    assert st.spread_s == pytest.approx(st.batch_sd_s * math.sqrt(st.variance_factor))
+    steady = tr.step_times(np.tile([0.01, 0.03], 200), warmup_steps=0)  # no spread between batches at all
+    assert steady.variance_factor == 1.0 and steady.batch_lag1 is None
 
 
 def test_batch_count_is_capped_at_30_for_long_runs():
@@ -124,7 +141,7 @@ def test_drift_widens_the_range_to_cover_the_trend_going_on():
     assert st.slope_s_per_step == pytest.approx(0.01 * 0.5 / 1000, rel=0.1)
     assert st.level_end_s == pytest.approx(0.01 * 1.05, rel=0.01)
     mid, low, high = st.remaining_s(900)
-    half = st.t * st.batch_sd_s * math.sqrt(900 * st.batch_steps + 900 ** 2 / st.batches)
+    half = st.t * st.spread_s * math.sqrt(900 * st.batch_steps + 900 ** 2 / st.batches)
     go_on = 900 * st.level_end_s + st.slope_s_per_step * 900 * 901 / 2
     assert mid == pytest.approx(900 * x[:100].mean())            # the point stays the steady mean
     assert low == pytest.approx(min(mid - half, 900 * st.level_end_s - half))  # "the drift stops now"
@@ -138,7 +155,7 @@ def test_a_falling_drift_never_predicts_steps_faster_than_the_fastest_seen():
     st = tr.step_times(x, warmup_steps=0)
     assert st.slope_s_per_step < 0
     mid, low, high = st.remaining_s(10_000)
-    half = st.t * st.batch_sd_s * math.sqrt(10_000 * st.batch_steps + 10_000 ** 2 / st.batches)
+    half = st.t * st.spread_s * math.sqrt(10_000 * st.batch_steps + 10_000 ** 2 / st.batches)
     go_on = tr._linear_sum(st.level_end_s, st.slope_s_per_step, 10_000, st.min_s)
     assert go_on == pytest.approx(10_000 * x.min(), rel=0.01)  # not 10,000 × a negative step time
     assert low == pytest.approx(min(10_000 * st.level_end_s, go_on) - half) and low > 0
