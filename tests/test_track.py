@@ -499,8 +499,8 @@ def test_numpy_example_predicts_its_total_from_the_first_10_percent(tmp_path):
     One draw of an 80% range: seed 3 fixes the batch sizes and waits (and its first 30 steps are
     typical of the rest: 10.45 ms of wait on average against 10.39 ms), so runs differ only by the
     machine's noise. On the 2-core development machine, under other tests' load, the range was
-    ±7.5% and the measured total landed at +0.3 to +0.8 of its half-width from its centre
-    (errors of the point −2% to −6%)."""
+    ±7–8% and in 9 runs the measured total landed between −0.5 and +0.8 of its half-width from
+    its centre (errors of the point −6% to +3%)."""
     out = tmp_path / "track.json"
     proc = subprocess.run([sys.executable, str(ROOT / "examples" / "train_numpy.py"), "--steps", "300", "--width", "32",
                            "--data-ms", "10", "--seed", "3", "--backend", "cpu", "--report", str(out)],
