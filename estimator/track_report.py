@@ -397,7 +397,7 @@ def predict(settings: Settings, times: StepTimes | None, power: Power | None, st
         se = times.t * times.mean_se_s
         step_range = (max(step_s - se, 0.0), step_s + se)
         drift = times.drift_fraction()
-        if drift is not None:
+        if drift is not None and not finished:
             notes.append(f"the step time drifts ({drift:+.0%} across the steady steps): the range spans the drift "
                          "stopping now and going on linearly to the end")
         if s.flops_per_step is not None:
