@@ -3,6 +3,8 @@
     python -m estimator calibrate [--backend auto|nvml|cpu] [--seconds S] [--out PATH.toml]
                                   [--base PROFILE] [--format table|json]
     python -m estimator calibrate --flops F [--backend …] -- python train.py …
+        (a command that uses estimator.track is measured over its steady-state steps only; with
+        --format json its own stdout goes to stderr, so stdout holds only the JSON)
     python -m estimator calibrate --from-codecarbon emissions.csv --flops F --base PROFILE
 """
 
@@ -179,5 +181,6 @@ def register(sub):
     p.add_argument("--run-id", help="with --from-codecarbon: the run (id or prefix); default the file's last run")
     p.add_argument("--region", help="ISO 3166 alpha-3 country for CodeCarbon, e.g. FRA (its CO2 figure only)")
     p.add_argument("--device", type=int, default=0, help="GPU index for NVML (default 0)")
-    p.add_argument("cmd", nargs=argparse.REMAINDER, help="-- COMMAND …: measure your own run")
+    p.add_argument("cmd", nargs=argparse.REMAINDER,
+                   help="-- COMMAND …: measure your own run (only its steady-state steps if it uses estimator.track)")
     p.set_defaults(func=cmd_calibrate)
