@@ -13,7 +13,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from app_pages import common, inputs, style
+from app_pages import common, gc_tuning, inputs, style
 
 # The browser tab's icon, a local file: a Material icon would be fetched from Google's font host.
 ICON = Path(__file__).resolve().parent / "app_pages" / "static" / "icon.png"
@@ -63,6 +63,7 @@ def main() -> None:
             page.run()
     else:
         page.run()
+    gc_tuning.freeze_new_imports()
 
 
 if __name__ == "__main__":  # `streamlit run app.py` (and AppTest) run this file as __main__
