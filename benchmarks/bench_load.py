@@ -18,6 +18,7 @@ scenario (each session asks for a different device count).
     .venv/bin/python -m benchmarks.bench_load                       # 1, 25 and 100 sessions
     .venv/bin/python -m benchmarks.bench_load --sessions 100        # one size
     .venv/bin/python -m benchmarks.bench_load --url http://127.0.0.1:8080 --no-baseline   # an app already running
+    .venv/bin/python -m benchmarks.bench_load --proxy 2 --sessions 100   # 2 processes behind nginx (deploy/)
 
 The server is started here (``streamlit run``) unless ``--url`` names one (e.g. the nginx proxy of
 ``deploy/``). The load generator shares the machine with the server: on 2 cores it competes with it.
@@ -31,13 +32,13 @@ import ipaddress
 import json
 import socket
 import statistics
-import subprocess
 import sys
 import time
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from deploy.cluster import Cluster, StreamlitProcess as Server
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"
@@ -192,38 +193,6 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-class Server:
-    """``streamlit run APP`` on 127.0.0.1 in a subprocess, for the duration of a ``with``."""
-
-    def __init__(self, app: Path, port: int | None = None):
-        self.app, self.port = app, port or free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-
-    def __enter__(self):
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(self.app), "--server.address", "127.0.0.1",
-             "--server.port", str(self.port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none"],
-            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        return self
-            except OSError:
-                time.sleep(0.25)
-        self.proc.kill()
-        raise SystemExit(f"{self.app.name} did not start on {self.url}")
-
-    def __exit__(self, *exc):
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-
-
 def warm(url: str) -> None:
     """One session first, so that imports and caches are not counted as load."""
     asyncio.run(run_load(url, 1))
@@ -248,13 +217,19 @@ def main(argv=None) -> int:
     ap.add_argument("--sessions", type=int, nargs="+", default=[1, 25, 100])
     ap.add_argument("--url", help="an app already running (loopback only); default: start app.py here")
     ap.add_argument("--no-baseline", action="store_true", help="skip the one-metric app")
+    ap.add_argument("--proxy", type=int, metavar="N",
+                    help="start N app processes behind nginx (deploy/nginx.conf) and load them through it")
     ap.add_argument("--json", help="also write the figures to this file")
     args = ap.parse_args(argv)
     out = {"sessions": args.sessions}
     if args.url:
         app_reports = measure(args.url, args.sessions)
+    elif args.proxy:
+        with Cluster(args.proxy, listen=f"127.0.0.1:{free_port()}",
+                     ports=[free_port() for _ in range(args.proxy)]) as cluster:
+            app_reports = measure(cluster.url, args.sessions)
     else:
-        with Server(APP) as server:
+        with Server(APP, free_port()) as server:
             app_reports = measure(server.url, args.sessions)
     print(table("app.py (Estimate page, lecture link, then a change of devices)", app_reports))
     out["app"] = [r.to_dict() for r in app_reports]
@@ -262,7 +237,7 @@ def main(argv=None) -> int:
     mixups = [m for r in app_reports for m in own_scenario_mix_ups(r, expected)]
     out["mix_ups"] = mixups
     if not args.no_baseline:
-        with Server(BASELINE_APP) as server:
+        with Server(BASELINE_APP, free_port()) as server:
             base_reports = measure(server.url, args.sessions)
         print()
         print(table("one_metric_app.py (the same two runs of a one-metric page)", base_reports))
