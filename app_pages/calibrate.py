@@ -17,6 +17,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from estimator import bounds as B
 from estimator import calibration_run as cr
 from estimator import datafiles
 from estimator import humanize as hz
@@ -154,8 +155,8 @@ def _import_section() -> None:
                               max_upload_size=int(MAX_CSV_BYTES / 1e6))
     col1, col2, col3 = st.columns(3)
     with col1:
-        flops = c.url_number("FLOPs of the run", "cal_flops", min_value=1.0, max_value=1e30, default=None,
-                             fmt="%.4e", placeholder="e.g. 7.2e11", where=st)
+        flops = c.url_number("FLOPs of the run", "cal_flops", min_value=B.FLOPS.low, max_value=B.FLOPS.high,
+                             default=None, fmt="%.4g", placeholder="e.g. 7.2e11", where=st)
     with col2:
         base_id = c.url_select("Base profile (the run's hardware)", "cal_base", c.hardware_ids(), default=CPU_BASE,
                                where=st)
