@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+from .embodied import BASES as EMBODIED_BASES, DeviceEmbodied
 from .errors import ProfileError
 from .power_fit import GROUPS, RatioFit
 from .utilization_fit import DEFAULT_LEVEL, POOLED, Prediction, UtilizationModel
@@ -29,6 +30,9 @@ BANDWIDTH_GB_PER_S_BOUNDS = (0.0, 1e7)
 PRICE_USD_PER_HOUR_BOUNDS = (0.0, 1e5)
 RELEASE_YEAR_BOUNDS = (1940, 2035)
 PUE_BOUNDS = (1.0, 3.0)
+# A device's cradle-to-gate footprint: from a phone SoC's few kg up to 10 t (an HGX B200 board of
+# 8 GPUs is 2,274 kg, NVIDIA's PCF summary); a whole system (AlphaGo) is not given one.
+EMBODIED_KG_BOUNDS = (0.1, 1e4)
 
 
 @dataclass(frozen=True)
@@ -117,6 +121,7 @@ class HardwareProfile:
     calibration: Mapping[str, Any] | None = None
     source_file: str = ""
     extra_sources: Mapping[str, str] = field(default_factory=dict)
+    embodied: DeviceEmbodied | None = None  # [embodied]: manufacturing footprint per device (None: not stated)
 
     @property
     def reference_point(self) -> bool:
@@ -148,13 +153,14 @@ TABLE_KEYS = {
     "memory": {"capacity_gb", "bandwidth_gb_per_s", "source"},
     "price": {"usd_per_device_hour", "date", "basis", "source"},
     "datacenter": {"pue", "source"},
+    "embodied": {"kg_co2e", "range_kg_co2e", "basis", "scope", "source"},
     "calibration": CALIBRATION_KEYS,
 }
 
 TOP_LEVEL_KEYS = {
     "id", "name", "kind", "release_year", "default_precision", "notes",
     "peak_flops_per_s", "memory", "power", "utilization", "price", "datacenter",
-    "calibration", "sources",
+    "calibration", "sources", "embodied",
 }
 
 
@@ -278,6 +284,22 @@ def _power(r: "_Reader", pw: Mapping[str, Any], fits: Mapping[str, RatioFit] | N
     return Power(tdp, avg, avg_range, includes_host, host_share, r.text(pw, "source", "power.source"))
 
 
+def _embodied(r: "_Reader", em: Mapping[str, Any]) -> DeviceEmbodied | None:
+    """[embodied]: kg CO2e per device (cradle-to-gate), its basis, what it covers and its source."""
+    if not em:
+        return None
+    kg = r.number(em, "kg_co2e", "embodied.kg_co2e", EMBODIED_KG_BOUNDS)
+    basis = r.text(em, "basis", "embodied.basis")
+    if basis not in EMBODIED_BASES:
+        r.fail("embodied.basis", f"'{basis}' is not a known basis",
+               f"use one of {', '.join(EMBODIED_BASES)} (leave the table out when there is no figure)")
+    rng = r.pair(em, "range_kg_co2e", "embodied.range_kg_co2e", EMBODIED_KG_BOUNDS)
+    if rng and not rng[0] <= kg <= rng[1]:
+        r.fail("embodied.range_kg_co2e", f"[{rng[0]:g}, {rng[1]:g}] does not contain kg_co2e = {kg:g}",
+               "widen the range or correct kg_co2e")
+    return DeviceEmbodied(kg, basis, r.text(em, "scope", "embodied.scope"), r.text(em, "source", "embodied.source"), rng)
+
+
 # The fit's centre shown for a device (profiles list, placeholders): at 1e22 FLOPs, year unknown.
 DISPLAY_FLOPS = 1e22
 
@@ -388,6 +410,8 @@ def profile_from_dict(data: Mapping[str, Any], source: str,
     pue = r.number(dc, "pue", "datacenter.pue", PUE_BOUNDS)
     pue_source = r.text(dc, "source", "datacenter.source")
 
+    embodied = _embodied(r, r.table("embodied", required=False))
+
     calibration = r.table("calibration", required=False) or None
     for i, point in enumerate((calibration or {}).get("points", ())):
         if not isinstance(point, Mapping):
@@ -406,5 +430,5 @@ def profile_from_dict(data: Mapping[str, Any], source: str,
         memory_gb=memory_gb, memory_bandwidth_gb_per_s=bandwidth, memory_source=memory_source,
         power=power, utilization=utilization, price=price, pue=pue, pue_source=pue_source,
         notes=notes.strip(), calibration=dict(calibration) if calibration else None,
-        source_file=source, extra_sources=dict(sources),
+        source_file=source, extra_sources=dict(sources), embodied=embodied,
     )
