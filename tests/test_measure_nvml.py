@@ -1,10 +1,13 @@
 """The NVML backend with a fake pynvml module: counters, resets, polling, errors, no GPU."""
 
+import functools
 import json
 import sys
-import time
+import threading
 
+import pynvml
 import pytest
+from fake_nvml import FakeClock, FakeGpu, api_mismatches
 
 from estimator.cli import main
 from estimator.errors import BackendUnavailable, InputError, MeasurementError
@@ -14,109 +17,21 @@ from estimator.measure.base import NVML_ENERGY_COUNTER, NVML_POWER_POLLING, inte
 from estimator.measure.nvml import NvmlBackend, Sample, energy_from_samples
 
 
-# --- a fake pynvml module ----------------------------------------------------------------
-# Power follows power_w(t); the energy counter (mJ) is its integral, optionally reset to 0 at
-# reset_at_s; fail_after_s makes every read fail after that time (an NVML error mid-run).
+# The fake (tests/fake_nvml.py) is held to the real pynvml API and runs on a FakeClock: each
+# window below is driven step by step (poll_in_thread=False), so every number is exact.
+
+POLL_S = 0.1
 
 
-class NVMLError(Exception):
-    def __init__(self, value=999, text="Unknown Error"):
-        self.value = value
-        super().__init__(text)
-
-
-class NVMLError_NotSupported(NVMLError):
-    def __init__(self):
-        super().__init__(3, "Not Supported")
-
-
-class Utilization:
-    def __init__(self, gpu):
-        self.gpu = gpu
-
-
-class FakeNvml:
-    NVMLError = NVMLError
-    NVML_CLOCK_SM = 1
-
-    def __init__(self, power_w=250.0, has_counter=True, reset_at_s=None, fail_after_s=None, init_error=None,
-                 count=1, name="NVIDIA H100 80GB HBM3", counter_start_mj=5e9, counter_step_s=0.0):
-        self.t0 = time.monotonic()
-        self.power_w = power_w if callable(power_w) else (lambda t, p=power_w: p)
-        self.has_counter = has_counter
-        self.reset_at_s = reset_at_s
-        self.fail_after_s = fail_after_s
-        self.init_error = init_error
-        self.count = count
-        self.name = name
-        self.counter_start_mj = counter_start_mj
-        self.counter_step_s = counter_step_s  # the counter only moves every step (0: continuously)
-        self.shutdowns = 0
-        self.power_reads = 0
-
-    def now(self):
-        return time.monotonic() - self.t0
-
-    def _check(self):
-        if self.fail_after_s is not None and self.now() > self.fail_after_s:
-            raise NVMLError(15, "GPU is lost")
-
-    def _energy_j(self, a, b, steps=2000):
-        h = (b - a) / steps
-        return sum(self.power_w(a + (i + 0.5) * h) for i in range(steps)) * h if b > a else 0.0
-
-    # --- the pynvml API used by the backend ---
-    def nvmlInit(self):
-        if self.init_error is not None:
-            raise self.init_error
-
-    def nvmlShutdown(self):
-        self.shutdowns += 1
-
-    def nvmlDeviceGetCount(self):
-        return self.count
-
-    def nvmlDeviceGetHandleByIndex(self, i):
-        return ("handle", i)
-
-    def nvmlDeviceGetName(self, h):
-        return self.name.encode()  # old nvidia-ml-py versions return bytes
-
-    def nvmlDeviceGetTotalEnergyConsumption(self, h):
-        if not self.has_counter:
-            raise NVMLError_NotSupported()
-        self._check()
-        t = self.now()
-        if self.counter_step_s:
-            t = int(t / self.counter_step_s) * self.counter_step_s
-        if self.reset_at_s is not None and t >= self.reset_at_s:
-            return int(self._energy_j(self.reset_at_s, t) * 1000)
-        return int(self.counter_start_mj + self._energy_j(0.0, t) * 1000)
-
-    def nvmlDeviceGetPowerUsage(self, h):
-        self._check()
-        self.power_reads += 1
-        return int(self.power_w(self.now()) * 1000)
-
-    def nvmlDeviceGetEnforcedPowerLimit(self, h):
-        return 700_000
-
-    def nvmlDeviceGetMaxClockInfo(self, h, kind):
-        return 1980
-
-    def nvmlDeviceGetClockInfo(self, h, kind):
-        self._check()
-        return 1755
-
-    def nvmlDeviceGetUtilizationRates(self, h):
-        self._check()
-        return Utilization(97)
-
-
-def window(backend, seconds):
-    with backend:
+def window(gpu, clock, seconds, poll_s=POLL_S, **kw):
+    """One window of ``seconds`` on the fake clock, polled every ``poll_s``."""
+    with NvmlBackend(gpu.module(), clock=clock, poll_in_thread=False, **kw) as backend:
         backend.begin_window()
-        time.sleep(seconds)
+        n = round(seconds / poll_s)
+        for _ in range(n - 1):
+            clock.advance(poll_s)
+            backend.poll()
+        clock.advance(seconds - (n - 1) * poll_s)
         return backend.end_window()
 
 
@@ -150,87 +65,194 @@ def test_counter_that_did_not_move_falls_back_to_polling():
     assert source == NVML_POWER_POLLING and energy == pytest.approx(5.0) and "shorter" in notes["fallback"]
 
 
+# --- the fake is held to pynvml ---------------------------------------------------------------
+
+def test_fake_nvml_matches_the_real_pynvml_api():
+    fake = FakeGpu(FakeClock()).module()  # module() refuses a fake that strays
+    assert api_mismatches(fake) == []
+    assert {n for n in vars(fake) if n.startswith("nvml")} == set(FakeGpu.NVML_NAMES)
+    assert fake.NVMLError is pynvml.NVMLError
+
+
+def test_the_check_refuses_a_call_nvml_does_not_have():
+    gpu = FakeGpu(FakeClock())
+    made_up = {"nvmlDeviceGetMagicEnergy": lambda handle: 1}
+    assert [p.split(":")[0] for p in api_mismatches(gpu.module(made_up, check=False))] == ["nvmlDeviceGetMagicEnergy"]
+    with pytest.raises(AssertionError, match="nvmlDeviceGetMagicEnergy: not in pynvml"):
+        gpu.module(made_up)
+    # a real name with other parameters, and a constant or a class that is not pynvml's
+    with pytest.raises(AssertionError, match=r"nvmlDeviceGetPowerUsage\(handle, scale\): pynvml has "
+                                             r"nvmlDeviceGetPowerUsage\(handle\)"):
+        gpu.module({"nvmlDeviceGetPowerUsage": lambda handle, scale: 1})
+    with pytest.raises(AssertionError, match="NVML_CLOCK_SM"):
+        gpu.module({"NVML_CLOCK_SM": 7})
+    with pytest.raises(AssertionError, match="NVMLError"):
+        gpu.module({"NVMLError": RuntimeError})
+
+
 # --- the backend on a fake NVML -----------------------------------------------------------
 
 def test_energy_counter_window_records_device_details():
-    fake = FakeNvml(power_w=250.0)
-    m = window(NvmlBackend(fake), 0.4)
+    clock = FakeClock()
+    gpu = FakeGpu(clock, power_w=250.0)
+    m = window(gpu, clock, 0.4)
     assert m.power_source == NVML_ENERGY_COUNTER and not m.power_is_estimate
     assert m.device_name == "NVIDIA H100 80GB HBM3"  # bytes from old nvidia-ml-py decoded
-    assert m.energy_j == pytest.approx(250.0 * m.duration_s, rel=0.05)
-    assert m.mean_power_w == pytest.approx(250.0, rel=0.05)
+    assert m.duration_s == pytest.approx(0.4)
+    assert m.energy_j == pytest.approx(100.0, abs=1e-3)  # the counter's mJ, rounded down per read
+    assert m.mean_power_w == pytest.approx(250.0, rel=1e-5)
     d = m.details
     assert d["power_limit_w"] == 700.0 and d["max_sm_clock_mhz"] == 1980.0 and d["mean_sm_clock_mhz"] == 1755.0
-    assert d["mean_gpu_utilization_percent"] == 97.0 and d["samples"] >= 4 and d["counter_resets"] == 0
-    assert fake.shutdowns == 1
+    assert d["mean_gpu_utilization_percent"] == 97.0 and d["samples"] == 5 and d["counter_resets"] == 0
+    assert d["power_polling_energy_j"] == pytest.approx(100.0)
+    assert gpu.shutdowns == 1
 
 
 def test_power_polling_without_counter_integrates_a_ramp():
-    fake = FakeNvml(power_w=lambda t: 100.0 + 400.0 * t, has_counter=False)
-    backend = NvmlBackend(fake, poll_interval_s=0.05)
-    assert not backend.has_counter and "Volta" in backend.counter_note
-    t_start = fake.now()
-    m = window(backend, 0.5)
-    t_end = t_start + m.duration_s
-    exact = 100.0 * m.duration_s + 200.0 * (t_end ** 2 - t_start ** 2)
+    clock = FakeClock()
+    gpu = FakeGpu(clock, power_w=lambda t: 100.0 + 400.0 * t, has_counter=False)
+    m = window(gpu, clock, 0.5, poll_s=0.05, poll_interval_s=0.05)
+    assert "Volta" in m.details["method"]
     assert m.power_source == NVML_POWER_POLLING
-    assert m.energy_j == pytest.approx(exact, rel=0.03)
-    assert m.details["samples"] >= m.duration_s / 0.1  # polled at ≤ 100 ms
+    assert m.energy_j == pytest.approx(100.0 * 0.5 + 200.0 * 0.5 ** 2, rel=1e-6)  # trapezoid: exact on a ramp
+    assert m.details["samples"] == 11 and gpu.power_reads == 11
 
 
 def test_counter_reset_mid_window_is_not_lost():
-    fake = FakeNvml(power_w=300.0, reset_at_s=0.25)
-    m = window(NvmlBackend(fake), 0.5)
+    clock = FakeClock()
+    gpu = FakeGpu(clock, power_w=300.0, reset_at_s=0.25)
+    m = window(gpu, clock, 0.5)
     assert m.details["counter_resets"] == 1
-    assert m.energy_j == pytest.approx(300.0 * m.duration_s, rel=0.05)
+    # the interval with the reset (0.2–0.3 s) is bridged by the power samples: nothing lost
+    assert m.energy_j == pytest.approx(300.0 * 0.5, abs=1e-3)
 
 
 def test_window_shorter_than_counter_update_is_not_zero():
-    fake = FakeNvml(power_w=250.0, counter_step_s=5.0)  # the counter moves every 5 s
-    m = window(NvmlBackend(fake), 0.03)
-    assert m.power_source == NVML_POWER_POLLING and m.energy_j > 0
-    assert m.mean_power_w == pytest.approx(250.0, rel=1e-6)
+    clock = FakeClock()
+    gpu = FakeGpu(clock, power_w=250.0, counter_step_s=5.0)  # the counter moves every 5 s
+    m = window(gpu, clock, 0.03, poll_s=0.03)
+    assert m.power_source == NVML_POWER_POLLING and "shorter" in m.details["fallback"]
+    assert m.energy_j == pytest.approx(250.0 * 0.03) and m.mean_power_w == pytest.approx(250.0, rel=1e-9)
 
 
 def test_nvml_error_in_the_middle_is_a_clear_measurement_error():
-    fake = FakeNvml(fail_after_s=0.15)
-    backend = NvmlBackend(fake)
+    clock = FakeClock()
+    gpu = FakeGpu(clock, fail_after_s=0.15)
+    backend = NvmlBackend(gpu.module(), clock=clock, poll_in_thread=False)
     backend.begin_window()
-    time.sleep(0.4)
-    with pytest.raises(MeasurementError, match=r"NVML failed .* s into the measurement .*GPU is lost"):
+    for _ in range(4):
+        clock.advance(0.1)
+        backend.poll()  # fails at 0.2 s; later polls read nothing more
+    reads = gpu.power_reads
+    with pytest.raises(MeasurementError, match=r"NVML failed 0\.2 s into the measurement .*GPU is lost"):
+        backend.end_window()
+    assert gpu.power_reads == reads  # no read after the error
+    backend.close()
+    assert gpu.shutdowns == 1
+
+
+def test_poll_outside_a_window_and_a_second_window_are_refused():
+    clock = FakeClock()
+    backend = NvmlBackend(FakeGpu(clock).module(), clock=clock, poll_in_thread=False)
+    with pytest.raises(MeasurementError, match="outside a measurement window"):
+        backend.poll()
+    backend.begin_window()
+    with pytest.raises(MeasurementError, match="already open"):
+        backend.begin_window()
+    backend.abort_window()
+    with pytest.raises(MeasurementError, match="without begin_window"):
         backend.end_window()
     backend.close()
-    assert fake.shutdowns == 1
+
+
+def test_the_polling_thread_samples_until_the_window_ends():
+    """The background thread on the fake clock: each NVML power read takes 10 ms of fake time.
+    The test waits for the thread's third read (an event, not a duration) and checks the
+    window, not how fast the thread ran."""
+    clock = FakeClock(tick=0.01)
+    gpu = FakeGpu(clock, power_w=320.0)
+    three = threading.Event()
+    read = gpu.nvmlDeviceGetPowerUsage
+
+    def counted(handle):
+        value = read(handle)
+        if gpu.power_reads >= 4:  # the window's first sample, then three by the thread
+            three.set()
+        return value
+
+    gpu.nvmlDeviceGetPowerUsage = counted
+    backend = NvmlBackend(gpu.module(), clock=clock, poll_interval_s=0.001)
+    with backend:
+        backend.begin_window()
+        assert three.wait(timeout=30), "the polling thread never sampled"
+        m = backend.end_window()
+        assert backend._thread is None
+    assert m.details["samples"] >= 5 and m.mean_power_w == pytest.approx(320.0, rel=1e-3)
+    assert not any(t.name == "nvml-power-poll" for t in threading.enumerate())
 
 
 def test_unavailable_nvml_names_what_is_missing():
+    clock = FakeClock()
     with pytest.raises(BackendUnavailable, match="NVML Shared Library Not Found.*--backend cpu"):
-        NvmlBackend(FakeNvml(init_error=NVMLError(12, "NVML Shared Library Not Found")))
+        NvmlBackend(FakeGpu(clock, init_error=pynvml.NVML_ERROR_LIBRARY_NOT_FOUND).module(), clock=clock)
     with pytest.raises(BackendUnavailable, match="finds no NVIDIA GPU"):
-        NvmlBackend(FakeNvml(count=0))
+        NvmlBackend(FakeGpu(clock, count=0).module(), clock=clock)
     with pytest.raises(BackendUnavailable, match="GPU index 3 does not exist"):
-        NvmlBackend(FakeNvml(count=1), device_index=3)
+        NvmlBackend(FakeGpu(clock, count=1).module(), clock=clock, device_index=3)
     with pytest.raises(InputError, match="polling interval"):
-        NvmlBackend(FakeNvml(), poll_interval_s=0.5)
+        NvmlBackend(FakeGpu(clock).module(), clock=clock, poll_interval_s=0.5)
 
 
 def test_auto_falls_back_to_the_cpu_and_says_why():
-    fake = FakeNvml(init_error=NVMLError(9, "Driver Not Loaded"))
+    fake = FakeGpu(FakeClock(), init_error=pynvml.NVML_ERROR_DRIVER_NOT_LOADED).module()
     backend = open_backend("auto", nvml_module=fake)
     assert backend.kind == "cpu" and "Driver Not Loaded" in backend.fallback_reason
     with pytest.raises(BackendUnavailable, match="Driver Not Loaded"):
         open_backend("nvml", nvml_module=fake)
 
 
-def _has_real_gpu():
+# --- a real GPU: these run where NVML finds one, and say why they skip where it does not ------
+
+def _real_nvml() -> tuple[bool, str]:
+    """(True, "") when the real NVML opens GPU 0 here, else (False, what is missing)."""
     try:
         NvmlBackend().close()
-        return True
-    except BackendUnavailable:
-        return False
+    except BackendUnavailable as exc:
+        return False, str(exc)
+    return True, ""
 
 
-@pytest.mark.skipif(_has_real_gpu(), reason="this machine has an NVIDIA GPU")
+HAS_GPU, NO_GPU_WHY = _real_nvml()
+needs_gpu = pytest.mark.skipif(not HAS_GPU, reason=f"needs an NVIDIA GPU with its driver: {NO_GPU_WHY}")
+
+
+@needs_gpu
+def test_real_gpu_window_reads_energy_and_the_device():
+    import time
+    with NvmlBackend() as backend:
+        backend.begin_window()
+        time.sleep(0.5)  # a real device needs real time to pass; nothing below depends on how much
+        m = backend.end_window()
+    assert m.backend == "nvml" and m.device_name and not m.power_is_estimate
+    assert m.power_source in (NVML_ENERGY_COUNTER, NVML_POWER_POLLING)
+    assert m.duration_s > 0 and m.energy_j > 0 and m.details["samples"] >= 2
+    limit = m.details.get("power_limit_w")
+    assert 1.0 < m.mean_power_w and (limit is None or m.mean_power_w < 1.5 * limit), m.details
+
+
+@needs_gpu
+def test_real_gpu_cli_calibrates_a_command(tmp_path, capsys):
+    out = tmp_path / "gpu.toml"
+    code = main(["calibrate", "--backend", "nvml", "--flops", "1e12", "--out", str(out), "--format", "json",
+                 "--", sys.executable, "-c", "pass"])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    s = json.loads(captured.out)
+    assert s["backend"] == "nvml" and s["power_source"] in (NVML_ENERGY_COUNTER, NVML_POWER_POLLING)
+    assert out.exists()
+
+
+@pytest.mark.skipif(HAS_GPU, reason="this machine has an NVIDIA GPU: the no-GPU error cannot be shown here")
 def test_real_nvml_without_gpu_is_a_one_line_error(capsys):
     code = main(["calibrate", "--backend", "nvml", "--seconds", "1"])
     err = capsys.readouterr().err
@@ -238,33 +260,46 @@ def test_real_nvml_without_gpu_is_a_one_line_error(capsys):
 
 
 # --- the command through the CLI, on the fake -----------------------------------------------
+# The CLI builds its own backend: it gets the fake module and a ticking FakeClock (each read by
+# the backend is one second later), so the window's numbers follow from the samples, whatever
+# the number of samples the polling thread took while the command ran.
 
-SLEEP = [sys.executable, "-c", "import time; time.sleep(0.6)"]
+QUICK = [sys.executable, "-c", "pass"]
+
+
+def fake_gpu_for_the_cli(monkeypatch, **kw):
+    clock = FakeClock(tick=1.0)
+    gpu = FakeGpu(clock, **kw)
+    monkeypatch.setattr(nvml_mod, "_import_pynvml", gpu.module)
+    monkeypatch.setattr(nvml_mod, "NvmlBackend", functools.partial(NvmlBackend, clock=clock))
+    return gpu
 
 
 def test_cli_measures_a_command_on_the_fake_gpu(monkeypatch, tmp_path, capsys):
-    monkeypatch.setattr(nvml_mod, "_import_pynvml", lambda: FakeNvml(power_w=400.0))
+    gpu = fake_gpu_for_the_cli(monkeypatch, power_w=400.0)
     out = tmp_path / "h100.toml"
     code = main(["calibrate", "--backend", "nvml", "--flops", "1e14", "--out", str(out), "--format", "json",
-                 "--", *SLEEP])
+                 "--", *QUICK])
     assert code == 0, capsys.readouterr().err
     s = json.loads(capsys.readouterr().out)
     assert s["power_source"] == NVML_ENERGY_COUNTER and s["device_name"] == "NVIDIA H100 80GB HBM3"
     assert s["base_profile"] == "h100-sxm" and s["precision"] == "bf16"
-    assert s["mean_power_w"] == pytest.approx(400.0, rel=0.05)
+    assert s["mean_power_w"] == pytest.approx(400.0, rel=1e-9)
+    assert s["duration_s"] >= 1.0 and s["duration_s"] == int(s["duration_s"])  # whole ticks of the fake clock
     assert s["achieved_flops_per_s"] == pytest.approx(1e14 / s["duration_s"])
-    assert s["energy_j"] == pytest.approx(s["mean_power_w"] * s["duration_s"])
+    assert s["energy_j"] == pytest.approx(400.0 * s["duration_s"])
     from estimator.datafiles import load_profile_file
     p = load_profile_file(out)
     assert p.power.average_w == pytest.approx(s["mean_power_w"]) and p.power.tdp_w == 700.0
     assert p.utilization.default == pytest.approx(s["achieved_flops_per_s"] / 9.89e14)
     assert p.calibration["details"]["power_limit_w"] == 700.0
+    assert gpu.shutdowns == 1
 
 
 def test_cli_nvml_error_mid_run_writes_no_profile(monkeypatch, tmp_path, capsys):
-    monkeypatch.setattr(nvml_mod, "_import_pynvml", lambda: FakeNvml(fail_after_s=0.2))
+    fake_gpu_for_the_cli(monkeypatch, fail_after_s=1.5)  # the window's first sample reads at 1 s, the next at 2 s
     out = tmp_path / "x.toml"
-    code = main(["calibrate", "--backend", "nvml", "--flops", "1e14", "--out", str(out), "--", *SLEEP])
+    code = main(["calibrate", "--backend", "nvml", "--flops", "1e14", "--out", str(out), "--", *QUICK])
     err = capsys.readouterr().err
-    assert code == 2 and err.startswith("error: NVML failed") and "GPU is lost" in err and err.count("\n") == 1
-    assert list(tmp_path.iterdir()) == []
+    assert code == 2 and err.startswith("error: NVML failed 2.0 s into the measurement") and "GPU is lost" in err
+    assert err.count("\n") == 1 and list(tmp_path.iterdir()) == []

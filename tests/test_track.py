@@ -387,29 +387,34 @@ def test_a_long_run_keeps_its_step_times_at_a_coarser_grain(monkeypatch):
 # --- energy from the fake NVML, and the GPU detected -------------------------------------------
 
 def test_nvml_backend_measures_energy_and_the_gpu_is_detected():
-    from test_measure_nvml import FakeNvml
-    import time
-    backend = NvmlBackend(FakeNvml(power_w=300.0), poll_interval_s=0.05)
-    with track(total_steps=400, backend=backend, print_report=False) as run:
+    from fake_nvml import FakeClock, FakeGpu  # the fake held to pynvml's API, on the injected clock
+    clock = FakeClock(tick=1e-6)  # every read moves it on by 1 µs, as a real clock would
+    backend = NvmlBackend(FakeGpu(clock, power_w=300.0).module(), clock=clock, poll_in_thread=False)
+    with track(total_steps=400, backend=backend, clock=clock, print_report=False) as run:
         for _ in range(150):
-            time.sleep(0.01)
+            clock.advance(0.01)
+            if backend._open:
+                backend.poll()
             run.step()
         p = run.predict()
     assert run.settings.hardware_id == "h100-sxm" and run.settings.hardware_how.startswith("detected")
     assert run.settings.power_source == "nvml-energy-counter"
-    assert p.mean_power_w == pytest.approx(300.0, rel=0.05)
-    assert p.energy_kwh == pytest.approx(300.0 * p.wall_clock_s * run.settings.pue / J_PER_KWH, rel=0.05)
+    assert p.mean_power_w == pytest.approx(300.0, rel=1e-4)
+    assert p.energy_kwh == pytest.approx(300.0 * p.wall_clock_s * run.settings.pue / J_PER_KWH, rel=1e-4)
     assert p.cost_usd == pytest.approx(run.settings.price_usd_per_device_hour * p.wall_clock_s / S_PER_HOUR)
     assert not run.failures
 
 
 def test_nvml_lost_mid_run_is_reported_and_the_training_goes_on():
-    from test_measure_nvml import FakeNvml
-    import time
-    backend = NvmlBackend(FakeNvml(power_w=300.0, fail_after_s=0.5), poll_interval_s=0.05)
-    with track(total_steps=150, backend=backend, print_report=False) as run:
+    from fake_nvml import FakeClock, FakeGpu
+    clock = FakeClock(tick=1e-6)
+    backend = NvmlBackend(FakeGpu(clock, power_w=300.0, fail_after_s=0.5).module(), clock=clock,
+                          poll_in_thread=False)
+    with track(total_steps=150, backend=backend, clock=clock, print_report=False) as run:
         for _ in range(150):
-            time.sleep(0.01)
+            clock.advance(0.01)
+            if backend._open:
+                backend.poll()
             run.step()
     assert run.predict().done and run._n == 150
     assert run.failures and "GPU is lost" in run.failures[0]

@@ -1,7 +1,10 @@
 """NVIDIA GPU energy through NVML (``nvidia-ml-py``, imported as ``pynvml``).
 
-The only module that imports pynvml. The backend takes the pynvml-like module as a
-constructor argument, so tests inject a fake one.
+The only module that imports pynvml. The backend takes the pynvml-like module and the clock
+as constructor arguments, so tests inject a fake NVML (held to the real module's API,
+``tests/fake_nvml.py``) and a fake clock. A background thread calls :meth:`NvmlBackend.poll`
+every ``poll_interval_s``; with ``poll_in_thread=False`` the caller calls it instead (a test
+that drives the clock, a loop that samples at its own steps).
 
 - GPUs with an energy counter (Volta and newer, ``nvmlDeviceGetTotalEnergyConsumption``,
   mJ since the driver loaded): energy = the counter's deltas. A counter that goes back
@@ -78,13 +81,14 @@ class NvmlBackend(Backend):
     kind = "gpu"
 
     def __init__(self, nvml=None, device_index: int = 0, poll_interval_s: float = MAX_POLL_INTERVAL_S,
-                 clock: Callable[[], float] = time.monotonic):
+                 clock: Callable[[], float] = time.monotonic, poll_in_thread: bool = True):
         if not 0 < poll_interval_s <= MAX_POLL_INTERVAL_S:
             raise InputError(f"the power polling interval must be in (0, {MAX_POLL_INTERVAL_S}] s, got {poll_interval_s!r}")
         self.nvml = nvml if nvml is not None else _import_pynvml()
         self.poll_interval_s = poll_interval_s
         self._clock = clock
-        self._started = False
+        self.poll_in_thread = poll_in_thread
+        self._open = False
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
         self._samples: list[Sample] = []
@@ -141,25 +145,36 @@ class NvmlBackend(Backend):
         clock = self._optional(lambda: n.nvmlDeviceGetClockInfo(h, n.NVML_CLOCK_SM))
         return Sample(t, power_w, counter, util, clock)
 
-    def _poll(self) -> None:
-        while not self._stop.wait(self.poll_interval_s):
-            try:
-                self._samples.append(self._sample())
-            except self.nvml.NVMLError as exc:
-                self._error, self._error_at_s = exc, self._clock()
-                return
+    def poll(self) -> None:
+        """Take one power sample now (inside a window). The polling thread calls this every
+        ``poll_interval_s``; with ``poll_in_thread=False`` the caller does. After an NVML error
+        the window is spoilt: the error is kept for :meth:`end_window` and nothing more is read."""
+        if not self._open:
+            raise MeasurementError("poll() outside a measurement window")
+        if self._error is not None:
+            return
+        try:
+            self._samples.append(self._sample())
+        except self.nvml.NVMLError as exc:
+            self._error, self._error_at_s = exc, self._clock()
+
+    def _poll_loop(self) -> None:
+        while self._error is None and not self._stop.wait(self.poll_interval_s):
+            self.poll()
 
     def begin_window(self) -> None:
-        if self._thread is not None:
+        if self._open:
             raise MeasurementError("a measurement window is already open")
         self._samples, self._error, self._error_at_s = [], None, None
         try:
             self._samples.append(self._sample())
         except self.nvml.NVMLError as exc:
             raise MeasurementError(f"NVML failed at the start of the measurement on {self.device_name}: {exc}") from None
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._poll, name="nvml-power-poll", daemon=True)
-        self._thread.start()
+        self._open = True
+        if self.poll_in_thread:
+            self._stop.clear()
+            self._thread = threading.Thread(target=self._poll_loop, name="nvml-power-poll", daemon=True)
+            self._thread.start()
 
     def _join(self) -> None:
         if self._thread is not None:
@@ -168,9 +183,10 @@ class NvmlBackend(Backend):
             self._thread = None
 
     def end_window(self) -> Measurement:
-        if self._thread is None:
+        if not self._open:
             raise MeasurementError("end_window() without begin_window()")
         self._join()
+        self._open = False
         t0 = self._samples[0].t_s
         if self._error is None:
             try:
@@ -198,6 +214,7 @@ class NvmlBackend(Backend):
 
     def abort_window(self) -> None:
         self._join()
+        self._open = False
         self._samples = []
 
     def close(self) -> None:
