@@ -1,8 +1,11 @@
-"""Inference & compression: cost per token, what quantisation, pruning and distillation save,
-and when serving outgrows training.
+"""Inference & compression: time and energy per output token with their ranges, what
+quantisation, pruning and distillation save, and when serving outgrows training.
 
 Every number comes from ``estimator.limits.inference_report`` (the CLI's ``inference`` command
-calls it too); every input is bound to the URL.
+calls it too): the serving model of ``estimator.serving`` (weights and the batch's KV cache read
+each decode step, prefill, tensor parallelism, the engine's fitted costs, power by load), fitted
+to and judged on measured serving (``validate --inference``; the Accuracy page). Every input is
+bound to the URL.
 """
 
 from __future__ import annotations
@@ -12,24 +15,35 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from estimator import compression, humanize as hz, inference as inference_core, limits
+from estimator import compression, humanize as hz, inference as inference_core, limits, serving_data
 from estimator import bounds as B
 from estimator.errors import EstimatorError
 from estimator.estimate import DEFAULT_CARBON_INTENSITY_G_PER_KWH
-from estimator.inference import DEFAULT_TOKENS_PER_QUERY
+from estimator.inference import DEFAULT_PROMPT_TOKENS, DEFAULT_TOKENS_PER_QUERY, QUERY_SOURCE
+from estimator.units import G_PER_KG, MS_PER_S, WH_PER_KWH
 
-from . import common as c, inputs
+from . import charts, common as c, style
 
 # Defaults, each with its source:
 DEFAULT_HARDWARE = "a100-sxm-80gb"  # the issue's worked example: 7B at 16 bits on an A100 80GB
-DEFAULT_PARAMS = 7e9                # Llama 2 7B (Touvron et al. 2023, arXiv:2307.09288, Table 1)
-DEFAULT_TOKENS = 1e9                # illustrative: a billion generated tokens (2 million 500-token answers)
-# bounds for typed values: the Estimate page's (app_pages/inputs.py) and the core's batch limit
-MAX_PARAMS, MAX_TOKENS = B.PARAMS.high, B.TOKENS.high
+CUSTOM = "custom"                   # the model picker's "give the parameters (and shape) yourself"
+DEFAULT_MODEL = CUSTOM              # so that links with only `inf_params` (before the picker) keep working
+DEFAULT_PARAMS = 7e9                # a 7B model (Llama 2 7B, Touvron et al. 2023, arXiv:2307.09288, Table 1;
+#                                     Mistral 7B): the shape is the catalog's nearest, stated under the numbers
+DEFAULT_TOKENS = 1e9                # illustrative: a billion generated tokens (about 3 million 338-token answers)
+# bounds for typed values: the core's (estimator/bounds.py)
+MAX_PARAMS, MAX_TOKENS = float(B.PARAMS.high), float(B.TOKENS.high)
 MAX_BATCH = inference_core.MAX_BATCH
 MAX_GRID_G_PER_KWH, MAX_PRICE = B.CARBON_INTENSITY_G_PER_KWH.high, B.PRICE_USD_PER_DEVICE_HOUR.high
-BITS = ("16", "8", "4")
+BITS = tuple(str(b) for b in inference_core.BITS)
+KV_BITS = tuple(str(b) for b in inference_core.KV_BITS)
 LOG = alt.Scale(type="log")
+# the components of one decode step: TPOT = max(memory, compute) + prefill + tensor parallel + engine
+STEP_PARTS = (("memory", "memory_s_per_step", "weights + KV cache read"),
+              ("compute", "compute_s_per_step", "decode FLOPs"),
+              ("prefill", "prefill_s_per_step", "prompts started, per step"),
+              ("tensor parallel", "tensor_parallel_s_per_step", "all-reduces between devices"),
+              ("engine", "engine_s_per_step", "fitted per layer and per sequence"))
 
 
 def _hardware_options() -> list[str]:
@@ -38,66 +52,142 @@ def _hardware_options() -> list[str]:
     return [i for i in c.hardware_ids() if ps[i].memory_gb and ps[i].memory_bandwidth_gb_per_s]
 
 
+@st.cache_resource(show_spinner=False)
+def catalog():
+    """Catalog id → ``serving_data.CatalogModel`` (estimator/data/open_models.toml)."""
+    return serving_data.load_catalog()
+
+
+def model_inputs(side, kw: dict) -> None:
+    """A catalog model, or the parameters with an optional shape (else the catalog's nearest)."""
+    cat = catalog()
+    model = c.url_select("Model", "inf_model", [CUSTOM, *cat], default=DEFAULT_MODEL, where=side,
+                         help="An open model from the catalog (its published config), or `custom`: give the "
+                              "parameters and, optionally, the shape")
+    if model != CUSTOM:
+        m = cat[model]
+        side.caption(c.md_escape(f"{m.name}: {hz.count(m.params)} parameters, {m.arch.layers} layers, d_model "
+                                 f"{m.arch.d_model}, {m.arch.heads} heads, {m.arch.kv_heads} KV heads", 300))
+        kw["model"] = model
+        return
+    kw["params"] = c.url_number("Parameters N", "inf_params", min_value=float(B.PARAMS.low), max_value=MAX_PARAMS,
+                                default=DEFAULT_PARAMS, fmt="%.4g", where=side)
+    shape = side.expander("Architecture (optional)")
+    kw["layers"] = c.url_number("Layers", "inf_layers", min_value=B.LAYERS.low, max_value=B.LAYERS.high, integer=True,
+                                placeholder="catalog's nearest", where=shape)
+    kw["d_model"] = c.url_number("d_model", "inf_dmodel", min_value=B.D_MODEL.low, max_value=B.D_MODEL.high,
+                                 integer=True, placeholder="catalog's nearest", where=shape)
+    kw["heads"] = c.url_number("Attention heads", "inf_heads", min_value=1, max_value=B.D_MODEL.high, integer=True,
+                               placeholder=f"d_model ÷ {limits.DEFAULT_HEAD_DIM}", where=shape)
+    kw["kv_heads"] = c.url_number("KV heads", "inf_kvheads", min_value=1, max_value=B.D_MODEL.high, integer=True,
+                                  placeholder="= heads", where=shape,
+                                  help="Fewer than the heads: grouped-query attention, a smaller KV cache")
+
+
 def inputs() -> dict:
     side = st.sidebar
     side.header("Serving")
     kw = {}
     kw["hardware"] = c.url_select("Hardware", "inf_hw", _hardware_options(), default=DEFAULT_HARDWARE, where=side)
-    kw["params"] = c.url_number("Parameters N", "inf_params", min_value=1e3, max_value=MAX_PARAMS,
-                                default=DEFAULT_PARAMS, fmt="%.4g", where=side)
-    kw["tokens"] = c.url_number("Tokens generated in total", "inf_tokens", min_value=1.0, max_value=MAX_TOKENS,
-                                default=DEFAULT_TOKENS, fmt="%.4g", where=side)
-    kw["tokens_per_query"] = c.url_number("Tokens per query", "inf_tpq", min_value=1.0, max_value=1e7,
-                                          default=DEFAULT_TOKENS_PER_QUERY, fmt="%.4g", where=side,
-                                          help="Length of one answer: an assumption, set your own")
+    model_inputs(side, kw)
+    kw["tokens"] = c.url_number("Tokens generated in total", "inf_tokens", min_value=float(B.TOKENS.low),
+                                max_value=MAX_TOKENS, default=DEFAULT_TOKENS, fmt="%.4g", where=side)
+    kw["prompt_tokens"] = c.url_number("Prompt tokens per query", "inf_prompt", min_value=float(B.PROMPT_TOKENS.low),
+                                       max_value=float(B.PROMPT_TOKENS.high), default=DEFAULT_PROMPT_TOKENS, fmt="%.4g",
+                                       where=side, help=f"Default: {QUERY_SOURCE}")
+    kw["tokens_per_query"] = c.url_number("Output tokens per query", "inf_tpq", min_value=float(B.TOKENS_PER_QUERY.low),
+                                          max_value=float(B.TOKENS_PER_QUERY.high), default=DEFAULT_TOKENS_PER_QUERY,
+                                          fmt="%.4g", where=side, help=f"Default: {QUERY_SOURCE}")
     kw["batch_size"] = c.url_number("Batch size", "inf_batch", min_value=1, max_value=MAX_BATCH, default=1,
-                                    integer=True, where=side, help="Sequences decoded together share each weight read")
+                                    integer=True, where=side,
+                                    help="Sequences decoded together: they share each weight read, each adds its KV cache")
+    kw["devices"] = c.url_number("Devices (tensor parallel)", "inf_devices", min_value=B.DEVICES.low,
+                                 max_value=B.DEVICES.high, integer=True, placeholder="as many as memory needs",
+                                 where=side)
     side.subheader("Compression")
     kw["bits"] = int(c.url_radio("Bits per weight", "inf_bits", BITS, default="16", where=side,
                                  help="Quantisation: 8-bit uses the FP8/INT8 peak where the hardware has one"))
+    kw["kv_bits"] = int(c.url_radio("Bits per KV-cache entry", "inf_kvbits", KV_BITS, default="16", where=side,
+                                    help="A quantised KV cache: fewer bytes read per step at large batch or context"))
     kw["sparsity"] = c.url_number("Pruned fraction of weights", "inf_sparsity", min_value=0.0, max_value=0.99,
                                   default=0.0, step=0.05, fmt="%.2f", where=side)
     kw["sparse_kernels"] = not c.url_toggle("Dense kernels (pruning saves nothing)", "inf_dense", where=side,
                                             help="Unstructured sparsity rarely speeds up dense hardware")
-    kw["student_params"] = c.url_number("Distilled student (parameters)", "inf_student", min_value=1e3,
+    kw["student_params"] = c.url_number("Distilled student (parameters)", "inf_student", min_value=float(B.PARAMS.low),
                                         max_value=MAX_PARAMS, fmt="%.4g", placeholder="none", where=side)
-    side.subheader("Grid, price, training")
+    side.subheader("Power, grid, price, training")
+    kw["power_w"] = c.url_number("Power per device (W)", "inf_power", min_value=float(B.POWER_W.low),
+                                 max_value=float(B.POWER_W.high), fmt="%.4g",
+                                 placeholder="by load (fitted to measured draw)", where=side)
+    kw["pue"] = c.url_number("PUE", "inf_pue", min_value=float(B.PUE.low), max_value=float(B.PUE.high), fmt="%.3g",
+                             placeholder="profile's", where=side,
+                             help="Multiplies the devices' energy (the J per output token shown is before PUE)")
     kw["carbon_intensity_g_per_kwh"] = c.url_number("Grid intensity (gCO2e/kWh)", "inf_grid", min_value=0.0,
                                                     max_value=MAX_GRID_G_PER_KWH, fmt="%.4g",
                                                     placeholder=f"{DEFAULT_CARBON_INTENSITY_G_PER_KWH:g} (world average)", where=side)
     kw["price_usd_per_device_hour"] = c.url_number("Price (USD per device-hour)", "inf_price", min_value=0.0,
                                                    max_value=MAX_PRICE, fmt="%.4g", placeholder="profile's", where=side)
-    kw["train_tokens"] = c.url_number("Training tokens (break-even)", "inf_train", min_value=1.0, max_value=MAX_TOKENS,
-                                      fmt="%.4g", placeholder="20 × N (Chinchilla)", where=side)
+    kw["train_tokens"] = c.url_number("Training tokens (break-even)", "inf_train", min_value=float(B.TOKENS.low),
+                                      max_value=MAX_TOKENS, fmt="%.4g", placeholder="20 × N (Chinchilla)", where=side)
     return {k: v for k, v in kw.items() if v is not None}
 
 
+def _pair(rng, scale: float = 1.0) -> tuple[float | None, float | None]:
+    return (None, None) if rng is None else (rng[0] * scale, rng[1] * scale)
+
+
 def technique_table(techniques) -> pd.DataFrame:
+    """One row per technique, each figure with the low and high ends of its stated range."""
     rows = []
     for t in techniques:
         r = t.result
+        tpot_lo, tpot_hi = _pair(r.range["seconds_per_output_token"], MS_PER_S)
+        j_lo, j_hi = _pair(r.range["joules_per_output_token"])
+        wh_lo, wh_hi = _pair(r.range["per_query"]["energy_kwh"], WH_PER_KWH)
         rows.append({"technique": t.name, "setting": t.label + ("" if t.chosen else " (illustrative)"),
-                     "ms_per_token": r.seconds_per_token * 1e3, "devices": r.devices,
-                     "device_ms_per_token": r.seconds_per_token * r.devices * 1e3,
-                     "memory_gb": r.memory_gb, "bound": r.bound,
-                     "wh_per_query": r.per_query("energy_kwh") * 1e3,
-                     "g_co2e_per_query": r.per_query("co2e_kg") * 1e3,
+                     "tpot_ms": r.seconds_per_output_token * MS_PER_S, "tpot_ms_low": tpot_lo, "tpot_ms_high": tpot_hi,
+                     "devices": r.devices, "device_ms_per_token": r.seconds_per_token * r.devices * MS_PER_S,
+                     "j_per_token": r.joules_per_output_token, "j_per_token_low": j_lo, "j_per_token_high": j_hi,
+                     "weights_gb": r.weights_gb, "kv_cache_gb": r.kv_cache_gb, "bound": r.bound,
+                     "wh_per_query": r.per_query("energy_kwh") * WH_PER_KWH, "wh_per_query_low": wh_lo,
+                     "wh_per_query_high": wh_hi,
+                     "g_co2e_per_query": r.per_query("co2e_kg") * G_PER_KG,
                      "usd_per_query": r.per_query("cost_usd"),
                      "saved_pct": None if t.saving("energy_kwh") is None else 100 * t.saving("energy_kwh"),
                      "cost_total_usd": r.cost_usd})
     return pd.DataFrame(rows)
 
 
-def savings_chart(df: pd.DataFrame) -> alt.Chart:
-    return alt.Chart(df).mark_bar().encode(
-        x=alt.X("wh_per_query:Q", title="Energy per query (Wh)"),
-        y=alt.Y("setting:N", sort=None, title=None, axis=alt.Axis(labelLimit=320)),
+def savings_chart(df: pd.DataFrame) -> alt.LayerChart:
+    """Energy per query of each technique, with its stated range as a bar."""
+    y = alt.Y("setting:N", sort=None, title=None, axis=alt.Axis(labelLimit=320))
+    bars = alt.Chart(df).mark_bar().encode(
+        x=alt.X("wh_per_query:Q", title="Energy per query (Wh), with its range"), y=y,
         color=alt.Color("technique:N", legend=None),
-        tooltip=["setting", alt.Tooltip("wh_per_query:Q", format=".3g"), alt.Tooltip("saved_pct:Q", format=".0f")])
+        tooltip=["setting", alt.Tooltip("wh_per_query:Q", format=".3g"), alt.Tooltip("wh_per_query_low:Q", format=".3g"),
+                 alt.Tooltip("wh_per_query_high:Q", format=".3g"), alt.Tooltip("saved_pct:Q", format=".0f")])
+    ranges = alt.Chart(df).mark_rule(color="black").encode(x="wh_per_query_low:Q", x2="wh_per_query_high:Q", y=y)
+    return alt.layer(bars, ranges)
+
+
+def step_frame(r) -> pd.DataFrame:
+    return pd.DataFrame([{"part": name, "what": what, "ms": getattr(r, attr) * MS_PER_S,
+                          "counted": name not in ("memory", "compute") or name == r.bound}
+                         for name, attr, what in STEP_PARTS])
+
+
+def step_chart(df: pd.DataFrame) -> alt.Chart:
+    """Milliseconds per decode step of each part; the GPU part that is not the bound is pale."""
+    return alt.Chart(df).mark_bar().encode(
+        x=alt.X("ms:Q", title="ms per decode step"),
+        y=alt.Y("part:N", sort=None, title=None, axis=alt.Axis(labelLimit=200)),
+        opacity=alt.condition("datum.counted", alt.value(1.0), alt.value(0.3)),
+        tooltip=["part", "what", alt.Tooltip("ms:Q", format=".3g"), "counted"])
 
 
 def break_even_chart(report) -> alt.LayerChart | None:
-    """Cumulative serving cost vs queries (log-log) against the training cost."""
+    """Cumulative serving cost vs queries (log-log) against the training cost, with the break-even
+    point and its range."""
     be = report.break_even
     key = "cost_usd" if be.per_query["cost_usd"] else "energy_kwh"
     unit = "USD" if key == "cost_usd" else "kWh"
@@ -107,20 +197,87 @@ def break_even_chart(report) -> alt.LayerChart | None:
     queries = np.logspace(np.log10(q) - 3, np.log10(q) + 2, 60)
     df = pd.DataFrame({"queries": queries, "value": queries * be.per_query[key], "what": "serving (cumulative)"})
     df = pd.concat([df, pd.DataFrame({"queries": queries, "value": train, "what": "training (once)"})])
+    axis = alt.Axis(labelExpr=charts.human_labels("$" if key == "cost_usd" else ""))
     lines = alt.Chart(df).mark_line().encode(
-        x=alt.X("queries:Q", scale=LOG, title="Queries served (log)", axis=alt.Axis(format="~e")),
-        y=alt.Y("value:Q", scale=LOG, title=f"{unit} (log)", axis=alt.Axis(format="~e")),
-        color=alt.Color("what:N", title=None), tooltip=["what", alt.Tooltip("queries:Q", format=".3~e"),
-                                                         alt.Tooltip("value:Q", format=".3~e")])
-    rule = alt.Chart(pd.DataFrame({"queries": [q]})).mark_rule(strokeDash=[4, 4]).encode(x="queries:Q")
-    return alt.layer(lines, rule)
+        x=alt.X("queries:Q", scale=LOG, title="Queries served (log)", axis=alt.Axis(labelExpr=charts.human_labels())),
+        y=alt.Y("value:Q", scale=LOG, title=f"{unit} (log)", axis=axis),
+        color=alt.Color("what:N", title=None), tooltip=["what", alt.Tooltip("queries:Q", format=".3~s"),
+                                                         alt.Tooltip("value:Q", format=".3~s")])
+    layers = [lines]
+    rng = (be.queries_range or {}).get(key)
+    if rng:
+        band = pd.DataFrame({"low": [rng[0]], "high": [rng[1]]})
+        layers.insert(0, alt.Chart(band).mark_rect(opacity=0.12, color="gray").encode(x="low:Q", x2="high:Q"))
+    layers.append(alt.Chart(pd.DataFrame({"queries": [q]})).mark_rule(strokeDash=[4, 4]).encode(x="queries:Q"))
+    return alt.layer(*layers)
+
+
+def _ms(s: float) -> str:
+    return f"{hz.sig(s * MS_PER_S)} ms"
+
+
+def _joules(j: float) -> str:
+    return f"{hz.sig(j)} J"
+
+
+def _rate(x: float) -> str:
+    return f"{hz.sig(x)} tokens/s"
+
+
+def _metric_with_range(col, label: str, value: float, rng, fmt, meaning: str, help: str | None = None) -> None:
+    col.metric(label, fmt(value), border=True, help=help)
+    if rng is not None and rng[0] is not None and rng[0] != rng[1]:
+        style.range_bar(col, fmt(rng[0]), fmt(rng[1]), meaning)
+
+
+def headline(r) -> None:
+    meaning = r.range_meaning
+    cols = st.columns(4)
+    _metric_with_range(cols[0], "Time per output token", r.seconds_per_output_token, r.range["seconds_per_output_token"],
+                       _ms, meaning, help=f"TPOT: one decode step, what each user waits per token (batch {r.batch_size})")
+    _metric_with_range(cols[1], "Throughput", r.tokens_per_s, r.range["tokens_per_s"], _rate, meaning,
+                       help=f"batch {r.batch_size} ÷ TPOT, all {r.devices} device(s) together")
+    _metric_with_range(cols[2], "Energy per output token", r.joules_per_output_token, r.range["joules_per_output_token"],
+                       _joules, meaning, help="power × devices × TPOT ÷ batch: the devices' energy, prefill included, "
+                                              "before PUE (what ML.ENERGY measures)")
+    cols[3].metric("Power per device", hz.power(r.power_w_per_device), border=True,
+                   help=c.md_escape(r.estimate.assumption("power_w").source, 600))
+    cols = st.columns(4)
+    cols[0].metric("Memory", f"{hz.sig(r.memory_gb)} GB", border=True,
+                   help=f"weights {hz.sig(r.weights_gb)} GB + KV cache {hz.sig(r.kv_cache_gb)} GB "
+                        f"(batch {r.batch_size}, {r.bits}-bit weights, {r.kv_bits}-bit KV cache)")
+    cols[0].caption(f"weights {hz.sig(r.weights_gb)} GB + KV cache {hz.sig(r.kv_cache_gb)} GB")
+    cols[1].metric("Devices", f"{r.devices}", border=True, help=f"{r.devices} × {r.hardware_id}")
+    cols[2].metric("Largest batch that fits", hz.count(r.max_batch_size), border=True,
+                   help="the KV cache of this many sequences fits beside the weights")
+    cols[3].metric("Bound by", "memory bandwidth" if r.bound == "memory" else "compute", border=True,
+                   help=f"GPU part of the step: memory {_ms(r.memory_s_per_step)} vs compute "
+                        f"{_ms(r.compute_s_per_step)} ({r.precision} peak)")
+    cols = st.columns(4)
+    per_q = r.range["per_query"]
+    _metric_with_range(cols[0], f"Energy per query ({hz.count(r.tokens_per_query)} tokens)", r.per_query("energy_kwh"),
+                       per_q["energy_kwh"], hz.energy, meaning, help="PUE included")
+    _metric_with_range(cols[1], "CO₂e per query", r.per_query("co2e_kg"), per_q["co2e_kg"], hz.co2e, meaning)
+    _metric_with_range(cols[2], "Cost per query", r.per_query("cost_usd"), per_q["cost_usd"], hz.money, meaning)
+    cols[3].metric(f"Total ({hz.count(r.tokens)} tokens)", hz.money(r.cost_usd), border=True,
+                   help=f"{hz.energy(r.energy_kwh)}, {hz.co2e(r.co2e_kg)}, {hz.duration(r.estimate.wall_clock_s)}")
+    st.caption(c.md_escape(f"Bars: {meaning}.", 800))
+
+
+def step_section(r) -> None:
+    st.subheader("One decode step", anchor=False)
+    st.caption(f"Time per output token {_ms(r.seconds_per_output_token)} = the slower of memory and compute "
+               f"({r.bound}-bound) + prefill + tensor parallel + engine. Pale: the GPU part that is not the bound.")
+    st.altair_chart(step_chart(step_frame(r)), width="stretch")
 
 
 def render() -> None:
     warn_box = st.container()
     st.title("Inference & compression", anchor=False)
-    st.caption("Decoding reads every weight once per step: at small batch the time per token is bounded by weight "
-               "bytes ÷ memory bandwidth, not by FLOP/s. Same numbers as `python -m estimator inference …`.")
+    st.caption("Each decode step reads the weights and the batch's KV cache, does 2·N FLOPs per token plus attention, "
+               "and pays the serving engine's per-layer and per-sequence costs (fitted to measured vLLM serving); "
+               "power lies between idle and the decode draw by load, not at the TDP. "
+               "Same numbers as `python -m estimator inference …`; its accuracy is on the Accuracy page.")
     kw = inputs()
     try:
         report = limits.inference_report(**kw)
@@ -129,54 +286,54 @@ def render() -> None:
         c.show_url_warnings(warn_box)
         return
     r = report.result
-    cols = st.columns(4)
-    cols[0].metric("Time per token", f"{hz.sig(r.seconds_per_token * 1e3)} ms", border=True,
-                   help=f"{r.bound}-bound; one step (batch {r.batch_size}) takes {hz.sig(r.latency_s_per_token * 1e3)} ms")
-    cols[1].metric("Throughput", f"{hz.sig(1 / r.seconds_per_token)} tokens/s", border=True)
-    cols[2].metric("Memory (weights)", f"{hz.sig(r.memory_gb)} GB", border=True,
-                   help=f"{r.devices} × {r.hardware_id}; KV cache and activations not included")
-    cols[3].metric("Bound by", "memory bandwidth" if r.bound == "memory" else "compute", border=True,
-                   help=f"compute {hz.sig(r.compute_s_per_step * 1e3)} ms vs memory {hz.sig(r.memory_s_per_step * 1e3)} "
-                        f"ms per step ({r.precision} peak)")
-    cols = st.columns(4)
-    cols[0].metric(f"Per query ({hz.count(r.tokens_per_query)} tokens)", hz.energy(r.per_query("energy_kwh")), border=True)
-    cols[1].metric("CO₂e per query", hz.co2e(r.per_query("co2e_kg")), border=True)
-    cols[2].metric("Cost per query", hz.money(r.per_query("cost_usd")), border=True)
-    cols[3].metric(f"Total ({hz.count(r.tokens)} tokens)", hz.money(r.cost_usd), border=True,
-                   help=f"{hz.energy(r.energy_kwh)}, {hz.co2e(r.co2e_kg)}, {hz.duration(r.estimate.wall_clock_s)}")
-    for note in r.notes:
-        st.caption(c.md_escape(note, 400))
+    headline(r)
+    step_section(r)
+    with st.expander("Notes and assumptions"):
+        for note in r.notes:
+            st.caption(c.md_escape(note, 600))
 
     st.header("What each technique saves", anchor=False)
     df = technique_table(report.techniques)
+    num = st.column_config.NumberColumn
     st.dataframe(df, hide_index=True, width="stretch", column_config={
         "technique": "Technique", "setting": "Setting", "bound": "Bound",
-        "ms_per_token": st.column_config.NumberColumn("ms / token", format="%.4g",
-                                                      help="wall time per token with all the devices serving"),
-        "devices": st.column_config.NumberColumn("Devices", format="%d", help="as many as the weights need"),
-        "device_ms_per_token": st.column_config.NumberColumn("Device-ms / token", format="%.4g",
-                                                             help="ms / token × devices: what energy and cost scale with"),
-        "memory_gb": st.column_config.NumberColumn("Memory (GB)", format="%.4g"),
-        "wh_per_query": st.column_config.NumberColumn("Wh / query", format="%.4g"),
-        "g_co2e_per_query": st.column_config.NumberColumn("g CO₂e / query", format="%.4g"),
-        "usd_per_query": st.column_config.NumberColumn("USD / query", format="%.4g"),
-        "saved_pct": st.column_config.NumberColumn("Saved (%)", format="%.0f"),
-        "cost_total_usd": st.column_config.NumberColumn("Total cost (USD)", format="%.4g")})
+        "tpot_ms": num("TPOT (ms)", format="%.3g", help="time per output token: one decode step"),
+        "tpot_ms_low": num("TPOT low", format="%.3g"), "tpot_ms_high": num("TPOT high", format="%.3g"),
+        "devices": num("Devices", format="%d", help="as many as the weights and KV cache need"),
+        "device_ms_per_token": num("Device-ms / token", format="%.3g",
+                                   help="TPOT ÷ batch × devices: what energy and cost scale with"),
+        "j_per_token": num("J / output token", format="%.3g"),
+        "j_per_token_low": num("J low", format="%.3g"), "j_per_token_high": num("J high", format="%.3g"),
+        "weights_gb": num("Weights (GB)", format="%.3g"), "kv_cache_gb": num("KV cache (GB)", format="%.3g"),
+        "wh_per_query": num("Wh / query", format="%.3g"),
+        "wh_per_query_low": num("Wh low", format="%.3g"), "wh_per_query_high": num("Wh high", format="%.3g"),
+        "g_co2e_per_query": num("g CO₂e / query", format="%.3g"),
+        "usd_per_query": num("USD / query", format="%.3g"),
+        "saved_pct": num("Energy saved (%)", format="%.0f"),
+        "cost_total_usd": num("Total cost (USD)", format="%.4g")})
     st.altair_chart(savings_chart(df), width="stretch")
-    st.caption(f"Rows marked illustrative use settings from papers: {compression.ILLUSTRATIVE_SPARSITY:.0%} pruning "
-               "(SparseGPT, Frantar & Alistarh 2023) and a student of "
-               f"{compression.ILLUSTRATIVE_STUDENT_FRACTION:g} × N (DistilBERT, Sanh et al. 2019). Quality is not modelled.")
+    st.caption(f"Low and high: the {r.level:.0%} range. Rows marked illustrative use settings from papers: "
+               f"{compression.ILLUSTRATIVE_SPARSITY:.0%} pruning (SparseGPT, Frantar & Alistarh 2023) and a student of "
+               f"{compression.ILLUSTRATIVE_STUDENT_FRACTION:g} × N (DistilBERT, Sanh et al. 2019). The engine's fitted "
+               "per-layer and per-sequence costs stay, so no technique saves its whole share. Quality is not modelled.")
 
     st.header("Training vs serving: the break-even", anchor=False)
     be, t = report.break_even, report.training
+    key = "cost_usd" if be.queries["cost_usd"] else "energy_kwh"
     cols = st.columns(3)
-    cols[0].metric("Training", hz.money(t.cost_usd), border=True,
+    cols[0].metric("Training", hz.money(t.cost_usd) if key == "cost_usd" else hz.energy(t.energy_kwh), border=True,
                    help=f"{t.flops:.3g} FLOPs: {hz.energy(t.energy_kwh)}, {hz.co2e(t.co2e_kg)}; {report.training_source}")
-    q = be.queries["cost_usd"] or be.queries["energy_kwh"]
-    cols[1].metric("Serving costs more after", "n/a" if not q else f"{hz.count(q)} queries", border=True)
-    tok = be.tokens["cost_usd"] or be.tokens["energy_kwh"]
+    q = be.queries[key]
+    q_rng = (be.queries_range or {}).get(key)
+    cols[1].metric("Serving costs more after", "n/a" if not q else f"{hz.count(q)} queries", border=True,
+                   help=f"by {'cost' if key == 'cost_usd' else 'energy'}")
+    if q and q_rng:
+        style.range_bar(cols[1], hz.count(q_rng[0]), hz.count(q_rng[1]),
+                        "training's range ÷ serving's per-query range (wider than an exact joint range)")
+    tok = be.tokens[key]
     cols[2].metric("… i.e. tokens", "n/a" if not tok else hz.count(tok), border=True)
     chart = break_even_chart(report)
     if chart is not None:
         st.altair_chart(chart, width="stretch")
+        st.caption("Grey band: the break-even's range.")
     c.show_url_warnings(warn_box)

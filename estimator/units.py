@@ -14,3 +14,5 @@ G_PER_KG = 1e3
 KG_PER_T = 1e3
 FLOPS_PER_PFLOP_S_DAY = 1e15 * S_PER_DAY  # 8.64e19; OpenAI "AI and Compute" (2018)
 BYTES_PER_GB = 1e9  # decimal GB, as vendors quote memory bandwidth (GB/s)
+MS_PER_S = 1e3  # exact
+WH_PER_KWH = 1e3  # exact

@@ -3,6 +3,8 @@ widgets move them, tampered query parameters warn and fall back to the defaults.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 pytest.importorskip("streamlit")
@@ -10,8 +12,12 @@ from apptest_pages import run_page  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from app_pages import inference as inference_page  # noqa: E402
+from app_pages.common import md_escape  # noqa: E402
 from app_pages import limits as limits_page  # noqa: E402
-from estimator import diminishing as dm, humanize as hz, limits, scaling  # noqa: E402
+from estimator import diminishing as dm, humanize as hz, inference as inference_core, limits, scaling  # noqa: E402
+from estimator import serving, serving_data  # noqa: E402
+from estimator.datafiles import default_profiles  # noqa: E402
+from estimator.units import BYTES_PER_GB, MS_PER_S  # noqa: E402
 
 def metrics(at: AppTest) -> dict[str, str]:
     out = {}
@@ -108,51 +114,150 @@ def test_limits_inconsistent_inputs_show_an_error_box():
 # --- Inference & compression ------------------------------------------------------------------
 
 
+# The figures below are checked against the documented formulas (estimator/serving.py):
+# weights = N × bits ÷ 8 bytes; KV cache per token = 2 (K, V) × layers × KV heads × d_head × bytes;
+# a decode step reads the weights and the batch's KV cache (at the average context, prompt + half
+# the answer) at 0.9 of the bandwidth; TPOT = max(memory, compute) + prefill + tensor parallel + engine.
+
+
+def default_report(**kw):
+    return limits.inference_report(**{"hardware": "a100-sxm-80gb", "params": 7e9, "tokens": 1e9, **kw})
+
+
+def kv_bytes_per_token(arch, kv_bits=16) -> float:
+    return 2 * arch.layers * arch.kv_heads * (arch.d_model / arch.heads) * kv_bits / 8
+
+
+def shown_ms(seconds: float) -> str:
+    return f"{hz.sig(seconds * MS_PER_S)} ms"
+
+
+def captions(at: AppTest) -> str:
+    return " ".join(x.value for x in at.caption)
+
+
 def test_inference_defaults_7b_on_a100():
     at = run_page("inference")
     m = metrics(at)
-    assert m["Time per token"] == f"{hz.sig(14e9 / 2039e9 * 1e3)} ms" == "6.87 ms"
-    assert m["Memory (weights)"] == "14.0 GB"
+    rep = default_report()
+    r = rep.result
+    # 7B at 2 bytes: 14.0 GB of weights; the shape is the catalog's nearest (Mistral 7B: 32 layers, 8 KV heads)
+    assert r.weights_gb == 7e9 * 2 / BYTES_PER_GB == 14.0
+    arch = serving_data.nearest_model(7e9).arch
+    p, t = inference_core.DEFAULT_PROMPT_TOKENS, inference_core.DEFAULT_TOKENS_PER_QUERY
+    kv_gb = (p + t) * kv_bytes_per_token(arch) / BYTES_PER_GB
+    assert r.kv_cache_gb == pytest.approx(kv_gb)
+    assert m["Memory"] == f"{hz.sig(14.0 + kv_gb)} GB" == "14.1 GB"
+    assert f"weights 14.0 GB + KV cache {hz.sig(kv_gb)} GB" in captions(at)
+    # batch 1: memory-bound at ≈ (weights + KV cache) ÷ 0.9 of 2039 GB/s; TPOT adds the engine's fitted cost
+    bandwidth = default_profiles().get("a100-sxm-80gb").memory_bandwidth_gb_per_s * BYTES_PER_GB
+    memory_s = (14e9 + (p + t / 2) * kv_bytes_per_token(arch)) / (serving.BANDWIDTH_FRACTION * bandwidth)
+    assert r.memory_s_per_step == pytest.approx(memory_s)
     assert m["Bound by"] == "memory bandwidth"
-    rep = limits.inference_report(hardware="a100-sxm-80gb", params=7e9, tokens=1e9)
-    assert m["Cost per query"] == hz.money(rep.result.per_query("cost_usd"))
+    assert r.seconds_per_output_token == pytest.approx(
+        max(r.memory_s_per_step, r.compute_s_per_step) + r.prefill_s_per_step + r.tensor_parallel_s_per_step
+        + r.engine_s_per_step)
+    assert m["Time per output token"] == shown_ms(r.seconds_per_output_token) == "29.3 ms"
+    assert m["Throughput"] == f"{hz.sig(1 / r.seconds_per_output_token)} tokens/s"
+    # J per output token = power per device × devices × TPOT ÷ batch (before PUE)
+    assert m["Power per device"] == hz.power(r.power_w_per_device)
+    assert m["Energy per output token"] == f"{hz.sig(r.power_w_per_device * r.seconds_per_output_token)} J"
+    assert (m["Devices"], m["Largest batch that fits"]) == ("1", hz.count(r.max_batch_size))
+    assert m["Cost per query"] == hz.money(r.per_query("cost_usd"))
     assert m["Serving costs more after"] == f"{hz.count(rep.break_even.queries['cost_usd'])} queries"
+    assert md_escape(r.range_meaning, 800) in captions(at)
     df = at.dataframe[0].value.set_index("technique")
-    assert df.loc["quantization-8bit", "ms_per_token"] == pytest.approx(df.loc["baseline", "ms_per_token"] / 2)
-    assert df.loc["quantization-8bit", "saved_pct"] == pytest.approx(50)
-    assert len(at.get("vega_lite_chart")) == 2
+    # 8-bit weights: half the weight bytes; the time falls by less (the KV cache and the engine stay)
+    assert df.loc["quantization-8bit", "weights_gb"] == df.loc["baseline", "weights_gb"] / 2 == 7.0
+    assert df.loc["baseline", "tpot_ms"] / 2 < df.loc["quantization-8bit", "tpot_ms"] < df.loc["baseline", "tpot_ms"]
+    for name, row in df.iterrows():
+        assert row["tpot_ms_low"] < row["tpot_ms"] < row["tpot_ms_high"], name
+        assert row["j_per_token_low"] < row["j_per_token"] < row["j_per_token_high"], name
+        assert row["saved_pct"] == pytest.approx(100 * (1 - row["wh_per_query"] / df.loc["baseline", "wh_per_query"]))
+    assert len(at.get("vega_lite_chart")) == 3  # decode step, savings, break-even
+    assert not url_warnings(at) and not at.error
 
 
 def test_inference_table_shows_device_time_when_quantisation_frees_a_device():
-    """70B at 16 bits needs two H100s (140 GB); at 8 bits one. Wall time per token is the same,
-    device time per token (what energy and cost follow) halves."""
+    """70B at 16 bits (140 GB) exceeds one H100's usable 0.9 × 80 GB = 72 GB, so two; at 8 bits
+    (70 GB + a small KV cache) one fits. Device time per token, what energy and cost follow, falls
+    by more than the wall time."""
     at = run_page("inference", {"inf_params": "70e9", "inf_hw": "h100-sxm"})
+    usable_gb = serving.USABLE_MEMORY_FRACTION * default_profiles().get("h100-sxm").memory_gb
+    assert 70e9 * 2 / BYTES_PER_GB > usable_gb > 70e9 * 1 / BYTES_PER_GB + 1
     df = at.dataframe[0].value.set_index("technique")
     base, q8 = df.loc["baseline"], df.loc["quantization-8bit"]
     assert (base["devices"], q8["devices"]) == (2, 1)
-    assert q8["ms_per_token"] == pytest.approx(base["ms_per_token"])
-    assert q8["device_ms_per_token"] == pytest.approx(base["device_ms_per_token"] / 2)
-    assert q8["saved_pct"] == pytest.approx(50)
+    assert metrics(at)["Devices"] == "2"
+    for row in (base, q8):
+        assert row["device_ms_per_token"] == pytest.approx(row["tpot_ms"] * row["devices"])
+    assert q8["device_ms_per_token"] < base["device_ms_per_token"]
+    assert q8["saved_pct"] == pytest.approx(100 * (1 - q8["wh_per_query"] / base["wh_per_query"]))
+    rep = default_report(params=70e9, hardware="h100-sxm")
+    assert base["tpot_ms"] == pytest.approx(rep.result.seconds_per_output_token * MS_PER_S)
 
 
-def test_inference_8bit_from_the_url_halves_the_time():
+def test_inference_8bit_from_the_url_halves_the_weight_bytes():
     at = run_page("inference", {"inf_bits": "8"})
-    assert metrics(at)["Time per token"] == f"{hz.sig(14e9 / 2039e9 / 2 * 1e3)} ms"
+    r = default_report(bits=8).result
+    assert r.weights_gb == 7e9 * 1 / BYTES_PER_GB
+    assert metrics(at)["Time per output token"] == shown_ms(r.seconds_per_output_token)
+    assert "weights 7.00 GB" in captions(at)
+    r16 = default_report().result
+    # the weight part of the memory step halves; the KV cache part stays
+    kv_s = r16.memory_s_per_step - r16.weights_gb * BYTES_PER_GB / (
+        serving.BANDWIDTH_FRACTION * default_profiles().get("a100-sxm-80gb").memory_bandwidth_gb_per_s * BYTES_PER_GB)
+    assert r.memory_s_per_step == pytest.approx((r16.memory_s_per_step - kv_s) / 2 + kv_s)
     at.radio(key="inf_bits").set_value("4").run()
-    assert metrics(at)["Memory (weights)"] == "3.50 GB"
+    assert "weights 3.50 GB" in captions(at)
+    at.radio(key="inf_kvbits").set_value("8").run()
+    r4 = default_report(bits=4, kv_bits=8).result
+    assert r4.kv_cache_gb == pytest.approx(r16.kv_cache_gb / 2)
+    assert metrics(at)["Memory"] == f"{hz.sig(3.5 + r16.kv_cache_gb / 2)} GB"
 
 
 def test_inference_chosen_techniques_and_combined_row():
     at = run_page("inference", {"inf_bits": "8", "inf_sparsity": "0.5", "inf_student": "3.5e9", "inf_hw": "h100-sxm"})
     df = at.dataframe[0].value.set_index("technique")
     assert "combined" in df.index
-    assert df.loc["combined", "saved_pct"] == pytest.approx(100 * (1 - 0.125))
     assert "(illustrative)" not in df.loc["pruning", "setting"]
+    # the combined model: a 3.5B student, half of it pruned, at 1 byte per weight
+    assert df.loc["combined", "weights_gb"] == pytest.approx(3.5e9 * 0.5 * 1 / BYTES_PER_GB)
+    base_wh = df.loc["baseline", "wh_per_query"]
+    assert df.loc["combined", "saved_pct"] == pytest.approx(100 * (1 - df.loc["combined", "wh_per_query"] / base_wh))
+    alone = [df.loc[t, "saved_pct"] for t in ("quantization-8bit", "pruning", "distillation")]
+    # together they save more than any alone, never everything: the engine's per-layer and
+    # per-sequence costs stay
+    assert max(alone) < df.loc["combined", "saved_pct"] < 100
+    rep = limits.inference_report(hardware="h100-sxm", params=7e9, tokens=1e9, bits=8, sparsity=0.5,
+                                  student_params=3.5e9)
+    assert metrics(at)["Time per output token"] == shown_ms(rep.result.seconds_per_output_token)
+    combined = next(t for t in rep.techniques if t.name == "combined")
+    assert df.loc["combined", "saved_pct"] == pytest.approx(100 * combined.saving("energy_kwh"))
+
+
+def test_inference_catalog_model_and_shape_from_the_url():
+    at = run_page("inference", {"inf_model": "llama-3-70b", "inf_hw": "h100-sxm", "inf_batch": "64"})
+    rep = limits.inference_report(hardware="h100-sxm", model="llama-3-70b", tokens=1e9, batch_size=64)
+    m = metrics(at)
+    assert m["Time per output token"] == shown_ms(rep.result.seconds_per_output_token)
+    assert m["Energy per output token"] == f"{hz.sig(rep.result.joules_per_output_token)} J"
+    assert m["Devices"] == str(rep.result.devices)
+    at = run_page("inference", {"inf_params": "7e9", "inf_layers": "32", "inf_dmodel": "4096", "inf_kvheads": "32"})
+    r = limits.inference_report(hardware="a100-sxm-80gb", params=7e9, layers=32, d_model=4096, kv_heads=32,
+                                tokens=1e9).result
+    # multi-head attention: 4 × the KV cache of the default's 8 KV heads
+    assert r.kv_cache_gb == pytest.approx(4 * default_report().result.kv_cache_gb)
+    assert metrics(at)["Memory"] == f"{hz.sig(r.memory_gb)} GB"
+    at = run_page("inference", {"inf_batch": "5000", "inf_devices": "1"})
+    assert at.error and "does not fit" in at.error[0].value
 
 
 TAMPERED_INFERENCE = {"inf_hw": "brain", "inf_params": "-5", "inf_tokens": "NaN", "inf_bits": "3", "inf_batch": "0.5",
                       "inf_sparsity": "1.5", "inf_dense": "maybe", "inf_student": "inf", "inf_grid": "1e9",
-                      "inf_price": "-1", "inf_tpq": "text", "inf_train": "0"}
+                      "inf_price": "-1", "inf_tpq": "text", "inf_train": "0", "inf_model": "<b>gpt-9</b>",
+                      "inf_prompt": "-1", "inf_kvbits": "4", "inf_devices": "0.5", "inf_power": "nan",
+                      "inf_pue": "0.5", "inf_layers": "1.5"}
 
 
 def test_inference_tampered_query_params_warn_and_fall_back():
@@ -160,7 +265,10 @@ def test_inference_tampered_query_params_warn_and_fall_back():
     warned = " ".join(url_warnings(at))
     for key in TAMPERED_INFERENCE:
         assert f"`{key}`" in warned, key
-    assert metrics(at)["Time per token"] == "6.87 ms"  # the defaults
+    assert "<b>" not in " ".join(md.value for md in at.markdown)
+    shown, defaults = metrics(at), metrics(run_page("inference"))
+    assert shown == defaults  # every figure falls back to the defaults'
+    assert shown["Time per output token"] == shown_ms(default_report().result.seconds_per_output_token)
 
 
 def test_inference_inconsistent_inputs_show_an_error():
@@ -176,6 +284,10 @@ def test_chart_specs_validate():
               limits_page.multiplier_chart(11.5, 0.001, 5.0),  # overflowing multipliers are dropped
               limits_page.cost_chart(rep.table), limits_page.growth_chart(rep.table),
               inference_page.savings_chart(inference_page.technique_table(inf.techniques)),
+              inference_page.step_chart(inference_page.step_frame(inf.result)),
               inference_page.break_even_chart(inf)]
     for chart in charts:
         assert isinstance(chart.to_dict(validate=True), dict)
+    # log axes label with the app's human labels, not d3's "~e" (which Vega renders as 1e+6)
+    spec = json.dumps(inference_page.break_even_chart(inf).to_dict())
+    assert '"~e"' not in spec and "labelExpr" in spec
