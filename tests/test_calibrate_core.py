@@ -1,11 +1,10 @@
 """Pure calibration arithmetic: achieved FLOP/s, calibrated profile data, nearest-size lookup."""
 
-import math
 from dataclasses import replace
 
 import pytest
 
-from estimator.calibrate import (Throughput, achieved_flops_per_s, calibrated_profile_data, choose_precision,
+from estimator.calibrate import (GPU_NAME_TO_PROFILE, Throughput, achieved_flops_per_s, calibrated_profile_data, choose_precision,
                                  guess_base_profile, predict_wall_time, prediction_check, profile_to_dict,
                                  utilization_for)
 from estimator.datafiles import default_profiles
@@ -135,7 +134,9 @@ def test_guess_base_profile():
     assert guess_base_profile("anything", "cpu") == "cpu-server-2s-epyc"
     with pytest.raises(InputError, match="--base"):
         guess_base_profile("NVIDIA GeForce RTX 4090", "gpu")
-    assert all(pid in default_profiles().profiles for pid in
-               ("h100-sxm", "h100-pcie", "a100-sxm-40gb", "a100-sxm-80gb", "a100-pcie-80gb", "v100-sxm2", "v100-pcie",
-                "h200-sxm", "b200", "gtx-580"))
-    assert math.isfinite(CPU.peak())
+    # every name the table knows leads to a bundled GPU profile whose own name has the same words
+    profiles = default_profiles().profiles
+    for words, pid in GPU_NAME_TO_PROFILE:
+        name = "NVIDIA " + " ".join(w.upper() for w in words)
+        assert guess_base_profile(name, "gpu") == pid, name
+        assert profiles[pid].kind == "gpu" and all(w in profiles[pid].name.lower() for w in words), pid
