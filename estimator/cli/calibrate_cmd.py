@@ -156,7 +156,8 @@ def _print_table(result, out: Path) -> None:
     for note in result.notes:
         print(f"note          {note}")
     print(f"profile       {out}  (id {result.profile.id}; use --hardware {result.profile.id} or --hardware {out})")
-    print("prediction check (calibrated profile vs measured wall time):")
+    if result.checks:
+        print("prediction check (calibrated profile vs measured wall time, each on a workload it was not fitted on):")
     for c in result.checks:
         print(f"  {c.label}: predicted {c.predicted_s:.3g} s, measured {c.measured_s:.3g} s, error {c.error:+.0%}"
               f"  [{c.how}]")
