@@ -1,24 +1,46 @@
 """Accuracy: how far can an estimate be trusted? Out-of-sample figures over every run the
-project holds, beside the flat 30%-of-peak rule (the numbers of `python -m estimator validate`)."""
+project holds, beside the flat 30%-of-peak rule (the numbers of `python -m estimator validate`),
+and the serving model's over every measured serving configuration, beside its baselines (the
+numbers of `python -m estimator validate --inference`)."""
 
 from __future__ import annotations
 
+import altair as alt
+import numpy as np
 import pandas as pd
 import streamlit as st
 
 from estimator import accuracy, humanize as hz
+from estimator.serving_fit import FACTOR_BANDS as SERVING_FACTOR_BANDS
+from estimator.units import MS_PER_S
 from estimator.utilization_fit import FACTOR_BANDS
 
 from . import charts, common as c
 
 LECTURE_CHART_FONT_PX = 18  # lecture mode: readable from the back of a room
 VALIDATE_COMMAND = "python -m estimator validate"
+VALIDATE_INFERENCE_COMMAND = "python -m estimator validate --inference"
+# The serving figures judged (keys of the validation document), how they are shown, and the
+# configuration fields that hold them: (document key, label, unit, scale to the unit, config suffix)
+INFERENCE_QUANTITIES = (
+    ("seconds_per_output_token", "Time per output token (TPOT)", "ms", MS_PER_S, "tpot_s"),
+    ("joules_per_output_token", "Energy per output token", "J", 1.0, "j_per_output_token"),
+)
+# The predictors scored, in the order shown: the serving model and the validation's baselines.
+INFERENCE_PREDICTORS = (("model", "serving model"), ("previous", "previous model"),
+                        ("per_parameter_per_gpu", "per parameter per GPU"), ("flat_per_gpu", "flat per GPU"))
 
 
 @st.cache_resource(show_spinner="Cross-validating the utilisation fit on every run…")
 def document() -> dict:
     """The validation figures, computed once per server process (a few seconds)."""
     return accuracy.validation_document()
+
+
+@st.cache_resource(show_spinner="Cross-validating the serving model on every measured configuration…")
+def inference_document() -> dict:
+    """What `validate --inference` reports, computed once per server process (a few seconds)."""
+    return accuracy.inference_validation_document()
 
 
 def summary_table(doc: dict) -> pd.DataFrame:
@@ -64,6 +86,128 @@ def misses(doc: dict) -> None:
             f"{r['likely_reason']}", limit=700))
 
 
+# --- serving (issue 13) -----------------------------------------------------------------------
+
+
+def _decades(lo: float, hi: float) -> list[float]:
+    a, b = int(np.floor(np.log10(lo))), int(np.ceil(np.log10(hi)))
+    return [10.0 ** k for k in range(a, b + 1)]
+
+
+def inference_frame(doc: dict, key: str) -> pd.DataFrame:
+    """One row per measured configuration and predictor (the serving model with its interval, the
+    previous model), plus the two ends of the diagonal (kind "diagonal"), in the quantity's unit."""
+    _, _, unit, scale, suffix = next(q for q in INFERENCE_QUANTITIES if q[0] == key)
+    rows = []
+    for r in doc["configs"]:
+        common = {"kind": "config", "model": r["model"], "hardware": r["hardware"], "batch": r["batch"],
+                  "tensor_parallel": r["tensor_parallel"], "measured": r[f"measured_{suffix}"] * scale}
+        lo, hi = r[f"interval_{suffix}"]
+        rows.append({**common, "predictor": INFERENCE_PREDICTORS[0][1], "predicted": r[f"predicted_{suffix}"] * scale,
+                     "low": lo * scale, "high": hi * scale,
+                     "inside": bool(r["inside_tpot" if suffix == "tpot_s" else "inside_j"])})
+        prev = r[f"previous_{suffix}"] * scale
+        rows.append({**common, "predictor": INFERENCE_PREDICTORS[1][1], "predicted": prev, "low": prev, "high": prev,
+                     "inside": None})
+    df = pd.DataFrame(rows)
+    ticks = _decades(float(min(df["measured"].min(), df["low"].min())), float(max(df["measured"].max(), df["high"].max())))
+    ends = pd.DataFrame([{"kind": "diagonal", "measured": end, "predicted": end, "low": end, "high": end}
+                         for end in (ticks[0], ticks[-1])])
+    return pd.concat([df, ends], ignore_index=True)
+
+
+def inference_chart(df: pd.DataFrame, key: str, font_px: int = 12) -> alt.LayerChart:
+    """Predicted against measured, log–log: the y = x line (grey), the serving model's
+    leave-one-model-out predictions with their interval as bars, the previous model's (hollow)."""
+    _, label, unit, _, _ = next(q for q in INFERENCE_QUANTITIES if q[0] == key)
+    diag = df[df["kind"] == "diagonal"]
+    ticks = _decades(float(diag["measured"].min()), float(diag["measured"].max()))
+    scale = alt.Scale(type="log", domain=[ticks[0], ticks[-1]])
+    axis = alt.Axis(values=ticks, labelExpr=charts.human_labels(suffix=f" {unit}"), labelFontSize=font_px,
+                    titleFontSize=font_px)
+    x = alt.X("measured:Q", scale=scale, axis=axis, title=f"Measured ({unit})")
+    y = alt.Y("predicted:Q", scale=scale, axis=axis, title=f"Predicted ({unit})")
+    base = alt.Chart(df)
+    line = base.transform_filter("datum.kind == 'diagonal'").mark_line(color="gray", strokeDash=[4, 4]).encode(x=x, y=y)
+    configs = base.transform_filter("datum.kind == 'config'")
+    color = alt.Color("predictor:N", title=None, sort=[p for _, p in INFERENCE_PREDICTORS],
+                      legend=alt.Legend(orient="bottom", labelFontSize=font_px, labelLimit=0))
+    ours = configs.transform_filter(f"datum.predictor == '{INFERENCE_PREDICTORS[0][1]}'")
+    previous = configs.transform_filter(f"datum.predictor != '{INFERENCE_PREDICTORS[0][1]}'")
+    bars = ours.mark_rule(opacity=0.6).encode(x=x, y=alt.Y("low:Q", scale=scale), y2="high:Q", color=color)
+    tooltip = ["model", "hardware", alt.Tooltip("batch:Q", format="d"), alt.Tooltip("tensor_parallel:Q", format="d"),
+               "predictor", alt.Tooltip("measured:Q", format=".3~g"), alt.Tooltip("predicted:Q", format=".3~g"),
+               alt.Tooltip("low:Q", format=".3~g"), alt.Tooltip("high:Q", format=".3~g"), "inside:N"]
+    points = alt.layer(ours.mark_point(filled=True, size=50).encode(x=x, y=y, color=color, tooltip=tooltip),
+                       previous.mark_point(filled=False, size=50).encode(x=x, y=y, color=color, tooltip=tooltip))
+    return alt.layer(line, bars, points).properties(width=320, height=320, title=label)
+
+
+def inference_summary_table(doc: dict) -> pd.DataFrame:
+    """Each predictor's figures for each quantity, side by side (all from the validation document)."""
+    rows = []
+    for key, label, *_ in INFERENCE_QUANTITIES:
+        for pred, name in INFERENCE_PREDICTORS:
+            m = doc[key][pred]
+            row = {"Figure": label, "Predictor": name, "Configurations": m["n"], "Median factor": m["median_factor"]}
+            for band in SERVING_FACTOR_BANDS:
+                row[f"Within {band:g}×"] = m[f"share_within_{band:g}x"]
+            row[f"{doc['interval_level']:.0%} coverage"] = m["interval_coverage"]
+            row["Mean width (high ÷ low)"] = m["interval_mean_width_factor"]
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def inference_headline(doc: dict) -> None:
+    level = f"{doc['interval_level']:.0%}"
+    j, t = doc["joules_per_output_token"], doc["seconds_per_output_token"]
+    cols = st.columns(4)
+    cols[0].metric("J per token: typical miss", f"{j['model']['median_factor']:.2f}×",
+                   delta=f"previous model: {j['previous']['median_factor']:.2f}×", delta_color="off", delta_arrow="off",
+                   help="Median over configurations of max(predicted ÷ measured, measured ÷ predicted), each "
+                        "predicted by a fit that never saw its model")
+    cols[1].metric(f"J per token: inside the {level} range", f"{j['model']['interval_coverage']:.0%}",
+                   delta=f"width ×{j['model']['interval_mean_width_factor']:.2f}", delta_color="off", delta_arrow="off",
+                   help=f"Share of the {j['model']['n']} configurations whose measured J per output token falls "
+                        "inside the stated range; width: high ÷ low")
+    cols[2].metric("TPOT: typical miss", f"{t['model']['median_factor']:.2f}×",
+                   delta=f"previous model: {t['previous']['median_factor']:.2f}×", delta_color="off", delta_arrow="off")
+    cols[3].metric(f"TPOT: inside the {level} range", f"{t['model']['interval_coverage']:.0%}",
+                   delta=f"width ×{t['model']['interval_mean_width_factor']:.2f}", delta_color="off", delta_arrow="off")
+
+
+def inference_section(lecture: bool) -> None:
+    doc = inference_document()
+    st.header("Serving: time and energy per output token", anchor=False)
+    if not lecture:
+        st.markdown(c.md_escape(
+            f"Each measured serving configuration ({doc['data']}) is predicted by the serving model with the "
+            f"constants fitted without its model: {doc['method']}. The previous model and two baselines built from "
+            "the other models' measurements are scored on the same configurations.", limit=900))
+    inference_headline(doc)
+    font = LECTURE_CHART_FONT_PX if lecture else 12
+    chart = alt.hconcat(*(inference_chart(inference_frame(doc, key), key, font_px=font)
+                          for key, *_ in INFERENCE_QUANTITIES)).resolve_scale(color="shared")
+    charts.render_chart(chart)
+    st.caption(f"Grey dashes: y = x (perfect). Filled points: the serving model, bars its {doc['interval_level']:.0%} "
+               f"range; hollow: the previous model. Reproduce: `{VALIDATE_INFERENCE_COMMAND}`.")
+    if lecture:
+        return
+    pct = st.column_config.NumberColumn(format="percent")
+    factor = st.column_config.NumberColumn(format="%.2f×")
+    config = {"Median factor": factor, f"{doc['interval_level']:.0%} coverage": pct,
+              "Mean width (high ÷ low)": st.column_config.NumberColumn(format="×%.2f")}
+    config.update({f"Within {b:g}×": pct for b in SERVING_FACTOR_BANDS})
+    st.dataframe(inference_summary_table(doc), hide_index=True, column_config=config, width="stretch")
+    for pred, name in INFERENCE_PREDICTORS[1:]:
+        st.caption(c.md_escape(f"{name}: {doc['baselines'][pred]}", limit=600))
+    with st.expander(f"Every configuration ({len(doc['configs'])})"):
+        st.dataframe(pd.DataFrame(doc["configs"])[[
+            "model", "hardware", "tensor_parallel", "batch", "task", "measured_tpot_s", "predicted_tpot_s",
+            "inside_tpot", "measured_j_per_output_token", "predicted_j_per_output_token", "inside_j", "source"]],
+            hide_index=True, width="stretch")
+
+
 def render() -> None:
     lecture = c.is_lecture()
     st.title("How far can I trust this?", anchor=False)
@@ -79,6 +223,7 @@ def render() -> None:
     if lecture:
         st.caption(f"Sources: Epoch AI, Notable AI Models (CC BY 4.0) and the papers in estimator/data/published_runs.csv. "
                    f"`{VALIDATE_COMMAND}`")
+        inference_section(lecture)
         return
     st.caption("Grey: the diagonal (perfect) and the band within 2×. Bars: the stated interval of each prediction.")
     st.subheader("Cross-validated figures", anchor=False)
@@ -99,3 +244,4 @@ def render() -> None:
                                           "predicted_device_hours", "factor", "inside_interval",
                                           "baseline_device_hours", "baseline_factor", "source"]]
         st.dataframe(runs, hide_index=True, width="stretch")
+    inference_section(lecture)

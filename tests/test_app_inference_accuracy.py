@@ -1,0 +1,101 @@
+"""AppTest of the Accuracy page's serving section (issue 13): predicted vs measured TPOT and J per
+output token, leave-one-model-out, with the 80% range and the baselines side by side; every figure
+is the validation document's (`python -m estimator validate --inference`), none typed in."""
+
+from __future__ import annotations
+
+import json
+
+import altair as alt
+import pytest
+
+pytest.importorskip("streamlit")
+from apptest_pages import run_page  # noqa: E402
+
+from app_pages import accuracy as accuracy_page  # noqa: E402
+from estimator import accuracy  # noqa: E402
+from estimator.serving_fit import FACTOR_BANDS  # noqa: E402
+from estimator.units import MS_PER_S  # noqa: E402
+
+TPOT, JOULES = "seconds_per_output_token", "joules_per_output_token"
+
+
+@pytest.fixture(scope="module")
+def doc() -> dict:
+    return accuracy.inference_validation_document()
+
+
+@pytest.fixture(scope="module")
+def page():
+    return run_page("accuracy")
+
+
+def metrics(at) -> dict[str, tuple[str, str]]:
+    return {m.label: (m.value, m.delta) for m in at.metric}
+
+
+def test_serving_headline_is_the_validation_documents(page, doc):
+    m = metrics(page)
+    j, t = doc[JOULES], doc[TPOT]
+    assert m["J per token: typical miss"] == (f"{j['model']['median_factor']:.2f}×",
+                                              f"previous model: {j['previous']['median_factor']:.2f}×")
+    assert m["J per token: inside the 80% range"] == (f"{j['model']['interval_coverage']:.0%}",
+                                                      f"width ×{j['model']['interval_mean_width_factor']:.2f}")
+    assert m["TPOT: typical miss"][0] == f"{t['model']['median_factor']:.2f}×"
+    assert m["TPOT: inside the 80% range"][0] == f"{t['model']['interval_coverage']:.0%}"
+    # the issue's bars, through the page: J/token ≤ 1.35×, TPOT ≤ 1.5×, J/token range covers ≥ 70%
+    assert float(m["J per token: typical miss"][0].rstrip("×")) <= 1.35
+    assert float(m["TPOT: typical miss"][0].rstrip("×")) <= 1.5
+    assert int(m["J per token: inside the 80% range"][0].rstrip("%")) >= 70
+    assert any(h.value.startswith("Serving") for h in page.header)
+
+
+def test_serving_table_puts_the_baselines_beside_the_model(page, doc):
+    tables = [d.value for d in page.dataframe if "Predictor" in d.value.columns]
+    assert len(tables) == 1
+    df = tables[0].set_index(["Figure", "Predictor"])
+    for key, label, *_ in accuracy_page.INFERENCE_QUANTITIES:
+        for pred, name in accuracy_page.INFERENCE_PREDICTORS:
+            row, want = df.loc[(label, name)], doc[key][pred]
+            assert row["Median factor"] == pytest.approx(want["median_factor"])
+            assert row["Configurations"] == want["n"] == len(doc["configs"])
+            for band in FACTOR_BANDS:
+                assert row[f"Within {band:g}×"] == pytest.approx(want[f"share_within_{band:g}x"])
+        # the fitted model beats every baseline on its median factor
+        model = df.loc[(label, "serving model"), "Median factor"]
+        assert all(model < df.loc[(label, name), "Median factor"] for _, name in accuracy_page.INFERENCE_PREDICTORS[1:])
+    charts = [json.dumps(c.proto.spec) for c in page.get("vega_lite_chart")]
+    assert any("Measured (ms)" in s and "Measured (J)" in s for s in charts)
+
+
+@pytest.mark.parametrize("key, scale, suffix", [(TPOT, MS_PER_S, "tpot_s"), (JOULES, 1.0, "j_per_output_token")])
+def test_frame_holds_every_configuration_and_its_interval(doc, key, scale, suffix):
+    df = accuracy_page.inference_frame(doc, key)
+    configs = df[df["kind"] == "config"]
+    ours = configs[configs["predictor"] == "serving model"]
+    assert len(ours) == len(doc["configs"]) == len(configs) / 2
+    assert list(ours["measured"]) == pytest.approx([r[f"measured_{suffix}"] * scale for r in doc["configs"]])
+    assert ((ours["low"] < ours["predicted"]) & (ours["predicted"] < ours["high"])).all()
+    # coverage recomputed from the drawn bars: the share of measured values inside them
+    inside = ((ours["low"] <= ours["measured"]) & (ours["measured"] <= ours["high"])).mean()
+    assert inside == pytest.approx(doc[key]["model"]["interval_coverage"])
+    assert list(ours["inside"]) == list(((ours["low"] <= ours["measured"]) & (ours["measured"] <= ours["high"])))
+    # the diagonal spans every point and every bar
+    diag = df[df["kind"] == "diagonal"]
+    assert diag["measured"].min() <= min(configs["measured"].min(), configs["low"].min())
+    assert diag["measured"].max() >= max(configs["measured"].max(), configs["high"].max())
+
+
+def test_inference_accuracy_chart_specs_validate(doc):
+    charts = [accuracy_page.inference_chart(accuracy_page.inference_frame(doc, key), key)
+              for key, *_ in accuracy_page.INFERENCE_QUANTITIES]
+    for chart in [*charts, alt.hconcat(*charts)]:
+        spec = chart.to_dict(validate=True)
+        assert '"~e"' not in json.dumps(spec)
+
+
+def test_lecture_mode_shows_the_serving_headline_and_chart_without_tables():
+    at = run_page("accuracy", {"lecture": "1"})
+    assert "J per token: typical miss" in metrics(at)
+    assert not [d for d in at.dataframe if "Predictor" in d.value.columns]
+    assert any("Measured (J)" in json.dumps(c.proto.spec) for c in at.get("vega_lite_chart"))
