@@ -208,6 +208,27 @@ def energy_breakdown_chart(est) -> alt.Chart:
     ).properties(height=alt.Step(32))
 
 
+MEMORY_PARTS = ("weights", "gradients", "optimizer", "activations")
+
+
+def memory_chart(memory) -> alt.LayerChart:
+    """Training memory per device as one stacked bar (weights, gradients, optimizer states,
+    activations) against the device's memory (the red rule)."""
+    b = memory.per_device.to_dict()
+    df = pd.DataFrame({"part": list(MEMORY_PARTS), "gb": [b[k] for k in MEMORY_PARTS], "row": "per device",
+                       "order": range(len(MEMORY_PARTS))})
+    bars = alt.Chart(df).mark_bar().encode(
+        x=alt.X("sum(gb):Q", title="GB per device"),
+        y=alt.Y("row:N", title=None),
+        color=alt.Color("part:N", sort=list(MEMORY_PARTS), title=None, legend=alt.Legend(orient="bottom")),
+        order=alt.Order("order:Q"),
+        tooltip=["part", alt.Tooltip("gb:Q", format=",.4~r", title="GB")],
+    )
+    cap = pd.DataFrame({"gb": [memory.capacity_gb], "label": [f"device memory {memory.capacity_gb:g} GB"]})
+    rule = alt.Chart(cap).mark_rule(color="red", strokeWidth=2).encode(x="gb:Q", tooltip=["label"])
+    return alt.layer(bars, rule).properties(height=80)
+
+
 def roofline_chart(profile) -> alt.LayerChart | None:
     """Attainable FLOP/s = min(peak, bandwidth × arithmetic intensity) for each precision
     (Williams, Waterman & Patterson 2009, "Roofline", CACM 52(4))."""

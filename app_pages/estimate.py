@@ -7,6 +7,7 @@ import streamlit as st
 
 from estimator import api, humanize as hz
 from estimator.estimate import range_meaning
+from estimator import export
 from estimator.export import LABELS
 
 from . import charts, common as c, exports, explain, style
@@ -85,6 +86,28 @@ def secondary(result) -> None:
                                ("Years of a 20 W brain", "Car-km", "US household-years")):
         e = eq[key]
         col.metric(label, hz.count(e.value), help=f"{e.label} ({e.source})")
+
+
+def footprint(est) -> None:
+    """Beside the operational CO₂e: the devices' embodied CO₂e and the run's water, each with its
+    range; and whether the model fits in the devices' memory, as a stacked bar."""
+    meaning = range_meaning(est.level)
+    cols = st.columns(2)
+    for col, key, label, fmt, help_ in (
+            (cols[0], "embodied_co2e_kg", "Embodied CO₂e", hz.co2e_short,
+             "The devices' manufacturing footprint, shared over their service life (not in the CO₂e above)"),
+            (cols[1], "water_l", "Water", hz.water, "On site (cooling) and off site (electricity), Li et al. 2023")):
+        value = getattr(est, key)
+        col.metric(label, "off" if value is None else fmt(value), border=True, help=help_)
+        low, high = est.range.get(key, (None, None))
+        if value is not None and low is not None and low != high:
+            col.caption(c.md_escape(f"{est.level:.0%} range {fmt(low)} – {fmt(high)}", limit=200), help=meaning)
+    m = est.memory
+    if m is not None:
+        st.markdown(f"**Training memory**: {c.md_escape(export.memory_line(est), limit=400)}")
+        charts.render_chart(charts.memory_chart(m))
+        if not m.fits:
+            st.info(c.md_escape(m.note(), limit=600), icon=":material/memory:")
 
 
 def published(result) -> None:
@@ -178,6 +201,7 @@ def render() -> None:
         st.markdown(f"### ≈ {hz.count(eq['brain_years'].value)} years of a 20 W human brain's energy")
         return
     secondary(result)
+    footprint(est)
     published(result)
     tabs = st.tabs(TABS, key="tab", on_change="rerun", bind="query-params")
     for tab, draw in zip(tabs, (lambda: how_computed(est), lambda: growth(result), lambda: energy_parts(est),

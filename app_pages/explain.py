@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from estimator import humanize as hz
-from estimator.units import G_PER_KG, W_PER_KW
+from estimator.units import G_PER_KG, HOURS_PER_YEAR, W_PER_KW
 
 
 @dataclass(frozen=True)
@@ -78,5 +78,22 @@ def steps(est) -> list[Step]:
     else:
         out.append(Step("5. Cost", "cost = device-hours × price per device-hour", "no price: give one in the sidebar",
                         _src(est, "price_usd_per_device_hour")))
+    kg = _a(est, "embodied_kg_co2e_per_device")
+    if est.embodied_co2e_kg is not None and kg is not None:
+        years = _a(est, "lifetime_years").value
+        out.append(Step("6. Embodied CO₂e (manufacturing, beside the operational CO₂e)",
+                        "embodied = device-hours × kg CO₂e per device ÷ (lifetime hours × 1.0 utilisation)",
+                        f"{hz.sig(est.device_hours, 4)} h × {kg.value:.4g} kg ÷ ({years:g} years × "
+                        f"{HOURS_PER_YEAR:g} h) = {hz.co2e(est.embodied_co2e_kg)}",
+                        _src(est, "embodied_kg_co2e_per_device", "lifetime_years")))
+    else:
+        out.append(Step("6. Embodied CO₂e", "embodied = device-hours × kg per device ÷ lifetime hours",
+                        "left out (switched off, or no figure for this device)", ()))
+    if est.water_l is not None:
+        wue, ewif = _a(est, "wue_l_per_kwh").value, _a(est, "ewif_l_per_kwh").value
+        out.append(Step("7. Water (Li et al. 2023)", "water = energy ÷ PUE × on-site WUE + energy × off-site EWIF",
+                        f"{hz.sig(est.energy_kwh, 4)} kWh ÷ {pue:g} × {wue:g} L/kWh + {hz.sig(est.energy_kwh, 4)} kWh × "
+                        f"{ewif:g} L/kWh = {hz.sig(est.water_l, 4)} L = {hz.water(est.water_l)}",
+                        _src(est, "wue_l_per_kwh", "ewif_l_per_kwh")))
     return out
 

@@ -22,6 +22,9 @@ def scenario_dict(run_kwargs: Mapping[str, Any]) -> dict[str, Any]:
     for key, value in run_kwargs.items():
         if value is None:
             continue
+        if key == "memory":
+            out.update(value)  # the training-memory inputs, as the CLI's flags record them
+            continue
         out["preset" if key == "preset_id" else key] = value
     return out
 

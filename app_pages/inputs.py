@@ -21,6 +21,8 @@ from estimator import api
 from estimator.errors import EstimatorError
 from estimator.estimate import DEFAULT_CARBON_INTENSITY_G_PER_KWH
 from estimator import bounds as B
+from estimator.memory import RECOMPUTE
+from estimator.water import COOLING, DEFAULT_COOLING
 
 from . import common as c
 
@@ -211,6 +213,30 @@ def draw_inputs(main: Any = None) -> ScenarioInputs:
         "Or electricity price (USD/kWh)", "elec", min_value=B.ELECTRICITY_USD_PER_KWH.low, max_value=B.ELECTRICITY_USD_PER_KWH.high, fmt="%.4g",
         placeholder="none", where=side, help="Cost from energy instead of a price per device-hour")
 
+    side.subheader("Embodied carbon and water")
+    if not c.url_toggle("Embodied (manufacturing) CO₂e", "embodied", default=True, where=side,
+                        help="The devices' manufacturing footprint, shared over a 5-year life (4–6)"):
+        kwargs["embodied"] = False
+    kwargs["cooling"] = c.url_select("Data-centre cooling (on-site water)", "cooling", list(COOLING), where=side,
+                                     placeholder=f"{DEFAULT_COOLING} (default)",
+                                     help="On-site water per kWh by kind of data centre (Li et al. 2023 and "
+                                          "operators' reports); off-site water: the U.S. average 3.142 L/kWh")
+    side.subheader("Training memory")
+    memory = {
+        "micro_batch": c.url_number("Micro-batch (sequences per device)", "micro_batch", min_value=B.MICRO_BATCH.low,
+                                    max_value=B.MICRO_BATCH.high, integer=True, placeholder="1 (default)", where=side),
+        "seq_len": c.url_number("Sequence length (tokens)", "seq_len", min_value=B.CONTEXT.low, max_value=B.CONTEXT.high,
+                                integer=True, placeholder="2048 (default)", where=side),
+        "zero": c.url_select("ZeRO stage (3 = FSDP)", "zero", ["0", "1", "2", "3"], placeholder="0 (default)",
+                             where=side),
+        "activation_recompute": c.url_select("Activation recomputation (memory)", "act_recompute", list(RECOMPUTE),
+                                             placeholder="none (default)", where=side),
+        "tp": c.url_number("Tensor parallel", "tp", min_value=B.TENSOR_PARALLEL.low, max_value=B.TENSOR_PARALLEL.high,
+                           integer=True, placeholder="1 (default)", where=side),
+        "pp": c.url_number("Pipeline stages", "pp", min_value=B.PIPELINE_PARALLEL.low,
+                           max_value=B.PIPELINE_PARALLEL.high, integer=True, placeholder="1 (default)", where=side),
+    }
+
     if kwargs.get("price_usd_per_device_hour") is not None and kwargs.get("electricity_usd_per_kwh") is not None:
         # two prices would make the estimate refuse the scenario: say which one counts and keep the page
         side.warning("Both prices are set: the price per device-hour is used. Clear it to cost by electricity.",
@@ -218,9 +244,13 @@ def draw_inputs(main: Any = None) -> ScenarioInputs:
         kwargs["electricity_usd_per_kwh"] = None
     run_kwargs = {"hardware": hardware, "preset_id": preset_id, "region": region, "cloud": cloud}
     run_kwargs.update({k: v for k, v in kwargs.items() if v is not None})
+    memory = {k: v for k, v in memory.items() if v is not None}
+    if memory:
+        run_kwargs["memory"] = memory
     keys = ["workload"] + {"preset": ["preset"], "params": ["params", "tokens", "recompute"]}.get(workload, ["flops"])
     keys += ["hardware", "devices", "utilization", "year", "precision", "power_w", "pue", "grid_by"]
     keys += {"country": ["region"], "cloud": ["cloud"], "g/kWh": ["grid"]}.get(grid_by, []) + ["price", "elec"]
+    keys += ["embodied", "cooling", "micro_batch", "seq_len", "zero", "act_recompute", "tp", "pp"]
     return ScenarioInputs(workload, preset_id, hardware, run_kwargs, _url_params(keys))
 
 
@@ -228,7 +258,8 @@ def _url_params(keys) -> dict[str, str]:
     """The scenario's non-default inputs as URL parameters (what Streamlit keeps in the URL)."""
     out = {}
     defaults = {"workload": "preset", "preset": DEFAULT_PRESET, "params": DEFAULT_PARAMS, "tokens": DEFAULT_TOKENS,
-                "flops": DEFAULT_FLOPS, "grid_by": "default", "recompute": False}
+                "flops": DEFAULT_FLOPS, "grid_by": "default", "recompute": False,
+                "embodied": True}
     for key in keys:
         value = st.session_state.get(key)
         if value is None or value == defaults.get(key):

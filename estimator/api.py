@@ -10,7 +10,7 @@ from typing import Mapping
 
 from .carbon import cloud_intensity, country_intensity
 from .datafiles import default_profiles, get_preset, load_carbon_data, load_published_runs
-from . import bounds as B
+from . import bounds as B, validation as v
 from .errors import InputError
 from .estimate import Estimate, Scenario, estimate
 from .presets import DEVICE_FIELDS, Preset, PublishedComparison, compare_with_published
@@ -18,6 +18,9 @@ from .profile import HardwareProfile
 from .units import G_PER_KG, HOURS_PER_DAY, KG_PER_T, KWH_PER_MWH
 
 SCENARIO_KEYS = tuple(f.name for f in fields(Scenario))
+# Inputs that change only the embodied carbon and the water: a preset's published time, energy,
+# CO2e and cost are still its own when they are set.
+FOOTPRINT_FIELDS = ("embodied", "lifetime_years", "cooling", "wue_l_per_kwh", "ewif_l_per_kwh")
 
 
 @dataclass(frozen=True)
@@ -118,7 +121,7 @@ def changed_from_preset(preset: Preset, hardware: str, scenario: Scenario) -> fr
     """The inputs in which ``scenario`` on ``hardware`` differs from the preset's own run."""
     own = preset.scenario()
     changed = {f.name for f in fields(Scenario)
-               if f.name not in ("origins", "flops_source", "carbon_intensity_source")
+               if f.name not in ("origins", "flops_source", "carbon_intensity_source") + FOOTPRINT_FIELDS
                and getattr(scenario, f.name) != getattr(own, f.name)}
     if hardware != preset.hardware:
         changed.add("hardware")
@@ -130,7 +133,53 @@ def _text_or_none(name: str, value) -> None:
         raise InputError(f"{name} must be text (an id), got {repr(value)[:40]}")
 
 
-def run(hardware: str | None = None, preset_id: str | None = None, region=None, cloud=None, **inputs) -> Result:
+# The inputs of the training-memory model (estimator/memory.py): not part of the Scenario, since
+# they change neither the time nor the energy; the model's shape comes from a catalog id or an
+# architecture, else from the parameter count (the catalog's nearest shape, stated).
+MEMORY_KEYS = ("micro_batch", "seq_len", "zero", "activation_recompute", "tp", "pp", "model", "layers", "d_model",
+               "heads", "vocab")
+
+
+def training_memory(scenario: Scenario, profile: HardwareProfile, preset: Preset | None, precision: str,
+                    **options):
+    """Memory per device and the fewest devices that hold it, or None when the model's size is
+    unknown (FLOPs alone) or the device states no memory."""
+    from . import memory as mem
+    from .limits import resolve_architecture  # limits imports this module: import when needed
+    unknown = set(options) - set(MEMORY_KEYS)
+    if unknown:
+        raise InputError(f"unknown memory input(s): {', '.join(sorted(unknown))}")
+    o = {k: x for k, x in options.items() if x is not None}
+    shape_keys = {k: o.pop(k) for k in ("model", "layers", "d_model", "heads", "vocab") if k in o}
+    params = scenario.params if scenario.params is not None else (preset.model_params if preset and not
+                                                                   shape_keys.get("model") else None)
+    if params is None and not shape_keys:
+        if o:
+            raise InputError("training memory needs the model: give the parameters, a catalog model or the architecture")
+        return None
+    if not profile.memory_gb or profile.reference_point:
+        return None
+    n, arch, how = resolve_architecture(params=params if "model" not in shape_keys else None, **shape_keys)
+    if "model" in shape_keys and scenario.params is not None and abs(scenario.params / n - 1) > 0.01:
+        raise InputError(f"the parameters {scenario.params:.4g} are not the catalog model's {n:.4g}: give one of them")
+    zero = o.get("zero", 0)
+    if isinstance(zero, str):
+        zero = 3 if zero.lower() == "fsdp" else zero
+    try:
+        zero = int(zero) if not isinstance(zero, bool) and float(zero) == int(float(zero)) else zero
+    except (TypeError, ValueError):
+        raise InputError(f"ZeRO stage must be 0, 1, 2, 3 or fsdp, got {str(zero)[:20]!r}") from None
+    recompute = o.get("activation_recompute") or ("full" if scenario.recompute else "none")
+    tp, pp = (int(v.require_number_in(label, o.get(k, 1), bound)) for k, label, bound in
+              (("tp", "tensor-parallel degree", B.TENSOR_PARALLEL), ("pp", "pipeline stages", B.PIPELINE_PARALLEL)))
+    shape = mem.Shape(n, arch.layers, arch.d_model, arch.heads, how)
+    return mem.training_memory(shape, mem.Strategy(zero, recompute, tp, pp), int(scenario.devices), profile.memory_gb,
+                               profile.name, precision, o.get("seq_len"), o.get("micro_batch"), how)
+
+
+def run(hardware: str | None = None, preset_id: str | None = None, region=None, cloud=None, memory=None,
+        **inputs) -> Result:
+    """One scenario on one device; ``memory``: the training-memory inputs (``MEMORY_KEYS``)."""
     for name, value in (("hardware", hardware), ("preset", preset_id), ("region", region), ("cloud", cloud)):
         _text_or_none(name, value)
     preset = get_preset(preset_id) if preset_id else None
@@ -141,6 +190,11 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
     other = bool(preset) and hardware != preset.hardware
     scenario = build_scenario(preset, region=region, cloud=cloud, other_hardware=other, **inputs)
     est = estimate(scenario, profile)
+    if memory is not None and not isinstance(memory, dict):
+        raise InputError("memory inputs must be a mapping of names to values")
+    tm = training_memory(scenario, profile, preset, est.precision, **(memory or {}))
+    if tm is not None:
+        est = replace(est, memory=tm, notes=est.notes + (tm.note(),))
     changed = changed_from_preset(preset, hardware, scenario) if preset else frozenset()
     comparison = compare_with_published(preset, est, changed) if preset else ()
     return Result(est, scenario, profile, preset, comparison, changed)

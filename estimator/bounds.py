@@ -92,3 +92,24 @@ TOKENS_PER_QUERY = Bound(1, 1e7, "tokens", "one token up to ~10 × the longest c
 BATCH = Bound(1, 1e6, "sequences", "one sequence up to a million decoded together", whole=True)
 # A prompt, like an answer: one token up to ~10 × the longest context windows (~1e6 tokens, Gemini 1.5).
 PROMPT_TOKENS = Bound(1, 1e7, "tokens", "one token up to ~10 × the longest context windows (~1e6 tokens)")
+
+# -- training memory, embodied carbon and water (issue 14) --------------------------------------
+MICRO_BATCH = Bound(1, 1e6, "sequences", "one sequence up to a million per device per step", whole=True)
+# Tensor parallelism past a few hundred ranks has not been reported; Megatron-LM runs use ≤ 8 per
+# server (Narayanan et al. 2021, arXiv:2104.04473, §3.3) and the bound leaves room far above.
+TENSOR_PARALLEL = Bound(1, 1024, "devices", "1 up to 128 × the 8 GPUs of one server (Narayanan et al. 2021)",
+                        whole=True)
+PIPELINE_PARALLEL = Bound(1, 1e4, "stages", "1 up to the layer bound: one stage per layer at most", whole=True)
+MEMORY_GB = Bound(1e-3, 1e7, "GB", "a profile's memory bounds (estimator/profile.py): 1 MB up to 10 PB")
+# Servers' useful life as hyperscalers book it is 4–6 years (Microsoft and Alphabet raised it from
+# 4 to 6 years in 2022–2023; Amazon books 5–6), as reported in their annual reports.
+LIFETIME_YEARS = Bound(0.1, 30.0, "years", "about a month up to 5 × the 6-year useful life hyperscalers book for "
+                                           "servers (annual reports of Microsoft and Alphabet, 2022–2023)")
+# On-site water: 1–9 L/kWh on site, 9 L/kWh an Arizona data centre in summer (Li et al. 2023,
+# "Making AI Less Thirsty", arXiv:2304.03271, §2.2).
+WUE_L_PER_KWH = Bound(0.0, 20.0, "L/kWh", "0 up to ~2 × the 9 L/kWh of an Arizona data centre in summer "
+                                          "(Li et al. 2023, arXiv:2304.03271, §2.2)")
+# Off-site water per kWh of electricity: WRI's withdrawal factor including hydro is 386 L/kWh
+# (Li et al. 2023, appendix), the largest figure they quote.
+EWIF_L_PER_KWH = Bound(0.0, 400.0, "L/kWh", "0 up to WRI's 386 L/kWh withdrawal factor including hydro "
+                                            "(Li et al. 2023, arXiv:2304.03271, appendix)")

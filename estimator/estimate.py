@@ -14,6 +14,7 @@ import numpy as np
 from . import bounds as B, validation as v
 from .compute import compute, compute_interval
 from .equivalents import Equivalent, equivalents
+from .footprint import footprint
 from .errors import InputError
 from .interval import LEVEL, sides
 from .profile import HardwareProfile
@@ -41,6 +42,9 @@ def range_meaning(level: float) -> str:
 
 
 RESULT_KEYS = ("flops", "wall_clock_s", "device_hours", "energy_kwh", "co2e_kg", "cost_usd")
+# Beside the operational figures: the devices' manufacturing share (None when switched off or
+# unknown) and the water, each with its own range (estimator/footprint.py).
+FOOTPRINT_KEYS = ("embodied_co2e_kg", "water_l")
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,11 @@ class Scenario:
     price_usd_per_device_hour: float | None = None
     electricity_usd_per_kwh: float | None = None
     year: int | None = None  # when the run happens: a covariate of the utilisation fit (None: unknown)
+    embodied: bool = True               # add the devices' embodied (manufacturing) CO2e
+    lifetime_years: float | None = None  # devices' service life for the embodied share (None: 5, range 4–6)
+    cooling: str | None = None          # kind of data centre for on-site water (estimator/water.py)
+    wue_l_per_kwh: float | None = None  # on-site water per kWh of IT energy
+    ewif_l_per_kwh: float | None = None  # off-site water per kWh of electricity
     # who set each field: (field, "preset:<id>") pairs; a field not listed was set by the user
     origins: tuple[tuple[str, str], ...] = ()
 
@@ -113,6 +122,9 @@ class Estimate:
     notes: tuple[str, ...] = field(default_factory=tuple)
     level: float = LEVEL  # every range is a stated prediction interval at this level
     utilization: "UtilizationInfo | None" = None  # None when the time was given (a known run)
+    embodied_co2e_kg: float | None = None  # the devices' manufacturing share (None: switched off or unknown)
+    water_l: float | None = None           # on-site + off-site water consumed
+    memory: object | None = None           # estimator.memory.TrainingMemory, when the model's shape is known
 
     def assumption(self, name: str) -> Assumption | None:
         return next((a for a in self.assumptions if a.name == name), None)
@@ -125,7 +137,8 @@ class Estimate:
             "devices": self.devices,
             "precision": self.precision,
             **{k: getattr(self, k) for k in RESULT_KEYS},
-            "range": {k: list(self.range[k]) for k in RESULT_KEYS},
+            **{k: getattr(self, k) for k in FOOTPRINT_KEYS},
+            "range": {k: list(self.range[k]) for k in RESULT_KEYS + FOOTPRINT_KEYS if k in self.range},
             "range_level": self.level,
             "range_meaning": RANGE_MEANING.format(level=self.level),
             "utilization": None if self.utilization is None else self.utilization.to_dict(),
@@ -138,6 +151,7 @@ class Estimate:
             "assumptions": {a.name: a.to_dict() for a in self.assumptions},
             "equivalents": {e.key: {"value": e.value, "unit": e.unit, "label": e.label, "source": e.source}
                             for e in self.equivalents},
+            "memory": None if self.memory is None else self.memory.to_dict(),
             "notes": list(self.notes),
         }
 
@@ -153,8 +167,11 @@ SCENARIO_BOUNDS = {
     "price_usd_per_device_hour": ("price per device-hour (USD)", B.PRICE_USD_PER_DEVICE_HOUR),
     "electricity_usd_per_kwh": ("electricity price (USD/kWh)", B.ELECTRICITY_USD_PER_KWH),
     "year": ("year", B.YEAR),
+    "lifetime_years": ("device lifetime (years)", B.LIFETIME_YEARS),
+    "wue_l_per_kwh": ("on-site water (L/kWh)", B.WUE_L_PER_KWH),
+    "ewif_l_per_kwh": ("off-site water of electricity (L/kWh)", B.EWIF_L_PER_KWH),
 }
-TEXT_FIELDS = ("flops_source", "precision", "carbon_intensity_source")
+TEXT_FIELDS = ("flops_source", "precision", "carbon_intensity_source", "cooling")
 REQUIRED_FIELDS = ("devices",)  # never None: 1 unless given
 
 
@@ -172,6 +189,8 @@ def validate_scenario(s: Scenario) -> None:
             raise InputError(f"{name} must be text, got {repr(value)[:40]}")
     if not isinstance(s.recompute, bool):
         raise InputError(f"recompute must be true or false, got {s.recompute!r}")
+    if not isinstance(s.embodied, bool):
+        raise InputError(f"embodied must be true or false, got {s.embodied!r}")
     if not isinstance(s.origins, tuple) or not all(isinstance(o, tuple) and len(o) == 2 and
                                                     all(isinstance(x, str) for x in o) for o in s.origins):
         raise InputError("origins must be (field, origin) pairs of text")
@@ -368,6 +387,13 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
     ranges = {k: (None, None) if low[k] is None else (float(low[k]), float(high[k]))
               for k in ("wall_clock_s", "device_hours", "energy_kwh", "co2e_kg", "cost_usd")}
     ranges["flops"] = (flops, flops)
+    fp = footprint(profile, device_hours=float(mid["device_hours"]), device_hours_range=ranges["device_hours"],
+                   energy_kwh=float(mid["energy_kwh"]), energy_range=ranges["energy_kwh"], pue=pue,
+                   include_embodied=s.embodied, lifetime_years=s.lifetime_years, cooling=s.cooling,
+                   wue=s.wue_l_per_kwh, ewif=s.ewif_l_per_kwh, origin=s.origin)
+    ranges["embodied_co2e_kg"] = fp.embodied_range
+    ranges["water_l"] = fp.water_range
+    assumptions.extend(Assumption(*a) for a in fp.assumptions)
 
     host_share = 0.0
     if s.power_w is None and profile.power.includes_host:
@@ -388,6 +414,7 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
         notes.append("power excludes the host's share (CPU, memory, network); real draw is higher")
     if mid["cost_usd"] is None:
         notes.append("no cost: the profile has no price; give a price per device-hour or per kWh")
+    notes.extend(fp.notes)
 
     return Estimate(
         hardware_id=profile.id, hardware_name=profile.name, devices=int(s.devices), precision=precision,
@@ -397,7 +424,7 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
         range=ranges, assumptions=tuple(assumptions),
         equivalents=equivalents(float(mid["energy_kwh"]), float(mid["co2e_kg"])),
         breakdown=breakdown, achieved_flops_per_s=achieved, notes=tuple(notes), level=LEVEL,
-        utilization=util_info,
+        utilization=util_info, embodied_co2e_kg=fp.embodied_co2e_kg, water_l=fp.water_l,
     )
 
 

@@ -9,7 +9,7 @@ import re
 from typing import Iterable, Mapping
 
 from . import humanize as hz
-from .estimate import RESULT_KEYS, Estimate, range_meaning
+from .estimate import FOOTPRINT_KEYS, RESULT_KEYS, Estimate, range_meaning
 from .presets import PublishedComparison
 from .statement import statement
 
@@ -20,6 +20,8 @@ LABELS = {
     "energy_kwh": "Energy",
     "co2e_kg": "CO₂e",
     "cost_usd": "Cost",
+    "embodied_co2e_kg": "Embodied CO₂e",
+    "water_l": "Water",
 }
 FORMATS = ("table", "json", "csv", "markdown", "latex", "bibtex")
 
@@ -40,7 +42,21 @@ def to_json(est: Estimate, comparison=(), scenario=None) -> str:
 
 
 def rows(est: Estimate) -> list[tuple[str, float | None, float | None, float | None]]:
-    return [(k, getattr(est, k), *est.range[k]) for k in RESULT_KEYS]
+    """Every quantity with its range: the operational figures, then embodied CO₂e (when on) and water."""
+    extra = [k for k in FOOTPRINT_KEYS if getattr(est, k, None) is not None]
+    return [(k, getattr(est, k), *est.range[k]) for k in RESULT_KEYS + tuple(extra)]
+
+
+def memory_line(est: Estimate) -> str | None:
+    """One line on training memory per device (None when the model's shape is unknown)."""
+    m = est.memory
+    if m is None:
+        return None
+    from .memory import gb
+    b = m.per_device
+    return (f"{gb(b.total_gb)} GB per device of {m.capacity_gb:g} GB (weights {gb(b.weights_gb)}, gradients "
+            f"{gb(b.gradients_gb)}, optimizer {gb(b.optimizer_gb)}, activations {gb(b.activations_gb)}; "
+            f"{m.strategy.describe()}): {'fits' if m.fits else 'does not fit'}")
 
 
 def to_csv(est: Estimate, comparison=()) -> str:
@@ -78,6 +94,8 @@ def to_markdown(est: Estimate, comparison=(), title: str | None = None, time_lab
         pub = published.get(key)
         pub_text = hz.human(key, pub.published) if pub else ""
         lines.append(f"| {_label(key, time_label)} | {hz.human(key, value)} | {hz.human_range(key, low, high)} | {pub_text} |")
+    if est.memory is not None:
+        lines += ["", f"Training memory: {_md_escape(memory_line(est))}"]
     lines += ["", "| Equivalent | Value | Source |", "|---|---|---|"]
     for e in est.equivalents:
         lines.append(f"| {e.label} | {hz.number(e.value)} | {_md_escape(e.source)} |")
@@ -109,6 +127,8 @@ def to_table(est: Estimate, comparison=(), title: str | None = None, time_label:
             err = "" if pub.relative_error is None else f" ({pub.relative_error:+.0%})"
             line += f"   published {hz.human(key, pub.published)}{err}"
         out.append(line)
+    if est.memory is not None:
+        out.append(f"{'Memory':<{width}}{memory_line(est)}")
     out.append("")
     out.append("Equivalents")
     for e in est.equivalents:

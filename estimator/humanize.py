@@ -126,6 +126,13 @@ def money(usd: float | None) -> str:
     return f"${sig(usd, 2)}"
 
 
+def water(litres: float | None) -> str:
+    """Litres, as m³ (1,000 L) and beyond once large: 1.2 million L reads 1,200 m³."""
+    if litres is None:
+        return "n/a"
+    return _scaled(litres, [(1e9, "million m³"), (1e6, "thousand m³"), (1e3, "m³"), (1.0, "L"), (1e-3, "mL")])
+
+
 def flops(x: float | None) -> str:
     return "n/a" if x is None else f"{sci(x) if x >= 1e6 else sig(x)} FLOPs"
 
@@ -149,6 +156,8 @@ FORMATTERS = {
     "energy_kwh": energy,
     "co2e_kg": co2e,
     "cost_usd": money,
+    "embodied_co2e_kg": co2e,
+    "water_l": water,
 }
 
 

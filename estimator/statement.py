@@ -24,6 +24,8 @@ from .estimate import Estimate
 # (biblatex's @software, @online) makes BibTeX warn "entry type … isn't style-file defined".
 STANDARD_TYPES = ("article", "book", "inproceedings", "incollection", "misc", "techreport", "phdthesis")
 TOOL_KEY, EPOCH_KEY, GRID_KEY = "TOOL", "EPOCH", "CC"
+# training memory, embodied carbon and water (estimator/memory.py, embodied.py, water.py)
+ZERO_KEY, ACT_MEM_KEY, LLMC_KEY, ACT_KEY, PCF_KEY, WATER_KEY = "ZERO20", "KOR22", "LLMC24", "ACT22", "NVPCF", "WATER23"
 
 _LATEX_SPECIAL = {"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{", "}": r"\}",
                   "~": r"\textasciitilde{}", "^": r"\textasciicircum{}", "\\": r"\textbackslash{}",
@@ -79,7 +81,7 @@ def _range(fmt, est: Estimate, key: str) -> str:
     low, high = est.range[key]
     if low is None or low == high:
         return ""
-    return f" ({_pct(est.level)} range {latex_escape(fmt(low))}--{latex_escape(fmt(high))})"
+    return f" ({_pct(est.level)} range {latex_escape(fmt(low))}--{latex_escape(fmt(high))})".replace("m3", "m$^3$")
 
 
 def _pct(x: float) -> str:
@@ -97,6 +99,47 @@ def hardware_entry(est: Estimate) -> str | None:
             f"title={{{{{latex_escape(est.hardware_name)}: specifications}}}}, note={{{latex_escape(peak.source)}}}}}")
 
 
+def _water(litres: float) -> str:
+    return hz.water(litres).replace("m³", "m3")
+
+
+def _water_tex(litres: float) -> str:
+    """Litres or cubic metres for LaTeX: m$^3$ (latex_escape drops a bare superscript digit)."""
+    return latex_escape(_water(litres)).replace("m3", "m$^3$")
+
+
+def _beyond(est: Estimate, a, cite, emb, basis: str) -> str:
+    """Sentences on embodied carbon, water and training memory, when the estimate has them."""
+    text = ""
+    if emb:
+        years = a["lifetime_years"].value
+        how = {"vendor-pcf": "the vendor's product carbon footprint"
+                             + (cite.get(PCF_KEY, "") if est.hardware_id == "h100-sxm" else ""),
+               "lca": "a published life-cycle assessment",
+               "die-area-model": "a die-area and memory model" + cite.get(ACT_KEY, "") + " scaled to board level"
+                                 + cite.get(PCF_KEY, ""),
+               "fallback": "a fallback scaled from NVIDIA's HGX H100 footprint" + cite.get(PCF_KEY, "")}.get(basis, basis)
+        text += (f" Manufacturing the devices adds {latex_escape(hz.co2e(est.embodied_co2e_kg))}"
+                 f"{_range(hz.co2e, est, 'embodied_co2e_kg')} of embodied CO$_2$e, the run's share of "
+                 f"{latex_escape(hz.sig(emb.value))}~kg per device ({how}) over a {years:g}-year "
+                 f"life{cite.get(LLMC_KEY, '')}, not part of the CO$_2$e above.")
+    if est.water_l is not None:
+        text += (f" The run consumes about {_water_tex(est.water_l)}{_range(_water, est, 'water_l')} of "
+                 f"water, on site at {latex_escape(hz.sig(a['wue_l_per_kwh'].value))}~L/kWh and off site for the "
+                 f"electricity at {latex_escape(hz.sig(a['ewif_l_per_kwh'].value))}~L/kWh{cite.get(WATER_KEY, '')}.")
+    m = est.memory
+    if m is not None:
+        need, how = ((m.min_devices, m.strategy) if m.min_devices is not None else (m.best_devices, m.best_strategy))
+        fit = ("which fits" if m.fits else
+               f"which does not fit with {latex_escape(m.strategy.describe())}; the fewest devices that hold it are "
+               f"{latex_escape(hz.count(need))} with {latex_escape(how.describe())}" if need is not None else
+               "which does not fit on any number of them")
+        text += (f" Training needs {latex_escape(hz.sig(m.per_device.total_gb))}~GB per device for weights, "
+                 f"gradients, Adam states{cite.get(ZERO_KEY, '')} and activations{cite.get(ACT_MEM_KEY, '')} against "
+                 f"{latex_escape(hz.sig(m.capacity_gb))}~GB of device memory, {fit}.")
+    return text
+
+
 def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, version: str, title: str | None = None,
               extra_keys: tuple[str, ...] = ()) -> Statement:
     """The .tex paragraph and its .bib for ``est``.
@@ -108,6 +151,15 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
     measured = "hours" in a or "device_hours" in a
     fitted = est.utilization is not None and est.utilization.origin.startswith("fit:")
     keys = [TOOL_KEY] + ([EPOCH_KEY] if fitted else []) + [GRID_KEY] + [k for k in extra_keys if k in sources]
+    emb = a.get("embodied_kg_co2e_per_device") if est.embodied_co2e_kg is not None else None
+    basis = emb.source.split(",", 1)[0] if emb else ""
+    if est.memory is not None:
+        keys += [ZERO_KEY, ACT_MEM_KEY]
+    if emb:
+        keys += [LLMC_KEY] + ([ACT_KEY] if basis == "die-area-model" else []) + (
+            [PCF_KEY] if basis in ("die-area-model", "fallback") or est.hardware_id == "h100-sxm" else [])
+    if est.water_l is not None:
+        keys.append(WATER_KEY)
     entries = {}
     for k in dict.fromkeys(keys):
         if k in sources:
@@ -138,6 +190,7 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
                 f"would use {energy}, and emit {co2}.")
         text += (f" The ranges are {_pct(est.level)} prediction intervals: about {_pct(est.level)} of comparable "
                  "published runs fall inside them; the PUE and grid intensity are taken as exact.")
+    text += _beyond(est, a, cite, emb, basis)
     presets = [cite[k] for k in extra_keys if k in cite]
     if presets:
         text += f" The scenario follows the published run{'s' if len(presets) > 1 else ''}{''.join(presets)}."

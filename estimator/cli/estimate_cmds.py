@@ -9,11 +9,14 @@ from ..datafiles import default_profiles, load_presets, load_profile_file, load_
 from ..errors import InputError, ProfileError
 from ..export import FORMATS, LABELS, render
 from ..estimate import RESULT_KEYS
+from ..memory import RECOMPUTE
 from ..profile import DISPLAY_FLOPS, PRECISIONS
+from ..water import COOLING
 
 SCENARIO_ARGS = ("flops", "params", "tokens", "recompute", "devices", "utilization", "precision", "hours",
                  "device_hours", "power_w", "pue", "carbon_intensity_g_per_kwh", "price_usd_per_device_hour",
-                 "electricity_usd_per_kwh", "year")
+                 "electricity_usd_per_kwh", "year", "embodied", "lifetime_years", "cooling", "wue_l_per_kwh",
+                 "ewif_l_per_kwh")
 
 
 def add_workload_args(p, hardware_required=False):
@@ -43,6 +46,37 @@ def add_workload_args(p, hardware_required=False):
     t.add_argument("--hours", type=float, help="wall-clock hours of a known run (time is taken from it)")
     t.add_argument("--device-hours", type=float, help="device-hours of a known run")
     add_site_args(s)
+    f = p.add_argument_group("embodied carbon and water")
+    f.add_argument("--no-embodied", dest="embodied", action="store_false", default=None,
+                   help="leave out the devices' embodied (manufacturing) CO2e")
+    f.add_argument("--lifetime-years", type=float,
+                   help="devices' service life over which their manufacturing is shared (default 5, range 4–6)")
+    f.add_argument("--cooling", choices=tuple(COOLING),
+                   help="kind of data centre for on-site water (default average: 1.0 L/kWh)")
+    f.add_argument("--wue", dest="wue_l_per_kwh", type=float, help="on-site water, L per kWh of IT energy")
+    f.add_argument("--ewif", dest="ewif_l_per_kwh", type=float,
+                   help="off-site water of the electricity, L per kWh (default 3.142, U.S. average)")
+
+
+def add_memory_args(p) -> None:
+    m = p.add_argument_group("training memory (with --params, --preset, --model or an architecture)")
+    m.add_argument("--model", help="a catalog model for the shape (see `inference --help`), e.g. llama-2-7b")
+    m.add_argument("--heads", type=float, help="attention heads (default d_model ÷ 128)")
+    m.add_argument("--micro-batch", type=float, help="sequences per device per step (default 1)")
+    m.add_argument("--seq-len", type=float, help="sequence length in tokens (default 2048)")
+    m.add_argument("--zero", choices=("0", "1", "2", "3", "fsdp"),
+                   help="ZeRO stage: 1 shards optimizer states, 2 also gradients, 3 (= fsdp) also weights (default 0)")
+    m.add_argument("--activation-recompute", choices=RECOMPUTE,
+                   help="activation recomputation (default none; full with --recompute)")
+    m.add_argument("--tp", type=float, help="tensor-parallel degree (default 1)")
+    m.add_argument("--pp", type=float, help="pipeline stages (default 1)")
+
+
+def memory_kwargs(args) -> dict:
+    """The training-memory inputs (api.MEMORY_KEYS) from the arguments."""
+    return {"micro_batch": args.micro_batch, "seq_len": args.seq_len, "zero": args.zero,
+            "activation_recompute": args.activation_recompute, "tp": args.tp, "pp": args.pp, "model": args.model,
+            "layers": args.layers, "d_model": args.d_model, "heads": args.heads, "vocab": args.vocab}
 
 
 def add_site_args(s) -> None:
@@ -77,8 +111,11 @@ def scenario_kwargs(args) -> dict:
 
 
 def cmd_estimate(args):
+    if args.model and args.params is None and args.flops is None and args.tokens is not None and args.layers is None:
+        from ..serving_data import catalog_model
+        args.params = catalog_model(args.model).params  # 6·N·D with the catalog model's N
     result = api.run(hardware=args.hardware, preset_id=args.preset, region=args.region, cloud=args.cloud,
-                     **scenario_kwargs(args))
+                     memory=memory_kwargs(args), **scenario_kwargs(args))
     title = result.title
     cite = [result.preset.source] if result.preset else []
     sys.stdout.write(render(args.format, result.estimate, result.comparison, title=title,
@@ -203,6 +240,7 @@ def _show_profile(p) -> None:
 def register(sub):
     p = sub.add_parser("estimate", help="time, device-hours, energy, CO2e and cost of one scenario")
     add_workload_args(p)
+    add_memory_args(p)
     p.add_argument("--hardware", help="profile id (see `profiles list`) or path to a profile .toml")
     p.add_argument("--format", choices=FORMATS, default="table")
     p.set_defaults(func=cmd_estimate)
