@@ -197,19 +197,29 @@ def break_even_chart(report) -> alt.LayerChart | None:
     queries = np.logspace(np.log10(q) - 3, np.log10(q) + 2, 60)
     df = pd.DataFrame({"queries": queries, "value": queries * be.per_query[key], "what": "serving (cumulative)"})
     df = pd.concat([df, pd.DataFrame({"queries": queries, "value": train, "what": "training (once)"})])
-    axis = alt.Axis(labelExpr=charts.human_labels("$" if key == "cost_usd" else ""))
+    x_ticks = _decades(float(queries[0]), float(queries[-1]))
+    y_ticks = _decades(float(df["value"].min()), float(df["value"].max()))
+    x_axis = alt.Axis(values=x_ticks, labelExpr=charts.human_labels())
+    y_axis = alt.Axis(values=y_ticks, labelExpr=charts.human_labels("$" if key == "cost_usd" else ""))
     lines = alt.Chart(df).mark_line().encode(
-        x=alt.X("queries:Q", scale=LOG, title="Queries served (log)", axis=alt.Axis(labelExpr=charts.human_labels())),
-        y=alt.Y("value:Q", scale=LOG, title=f"{unit} (log)", axis=axis),
+        x=alt.X("queries:Q", scale=alt.Scale(type="log", domain=[x_ticks[0], x_ticks[-1]]), title="Queries served (log)",
+                axis=x_axis),
+        y=alt.Y("value:Q", scale=alt.Scale(type="log", domain=[y_ticks[0], y_ticks[-1]]), title=f"{unit} (log)",
+                axis=y_axis),
         color=alt.Color("what:N", title=None), tooltip=["what", alt.Tooltip("queries:Q", format=".3~s"),
                                                          alt.Tooltip("value:Q", format=".3~s")])
     layers = [lines]
     rng = (be.queries_range or {}).get(key)
     if rng:
         band = pd.DataFrame({"low": [rng[0]], "high": [rng[1]]})
-        layers.insert(0, alt.Chart(band).mark_rect(opacity=0.12, color="gray").encode(x="low:Q", x2="high:Q"))
+        layers.insert(0, alt.Chart(band).mark_rect(opacity=0.12, color="gray", clip=True).encode(x="low:Q", x2="high:Q"))
     layers.append(alt.Chart(pd.DataFrame({"queries": [q]})).mark_rule(strokeDash=[4, 4]).encode(x="queries:Q"))
     return alt.layer(*layers)
+
+
+def _decades(lo: float, hi: float) -> list[float]:
+    """Powers of ten covering [lo, hi]: the ticks of a log axis."""
+    return [10.0 ** k for k in range(int(np.floor(np.log10(lo))), int(np.ceil(np.log10(hi))) + 1)]
 
 
 def _ms(s: float) -> str:
@@ -250,8 +260,8 @@ def headline(r) -> None:
     cols[1].metric("Devices", f"{r.devices}", border=True, help=f"{r.devices} × {r.hardware_id}")
     cols[2].metric("Largest batch that fits", hz.count(r.max_batch_size), border=True,
                    help="the KV cache of this many sequences fits beside the weights")
-    cols[3].metric("Bound by", "memory bandwidth" if r.bound == "memory" else "compute", border=True,
-                   help=f"GPU part of the step: memory {_ms(r.memory_s_per_step)} vs compute "
+    cols[3].metric("Bound by", r.bound, border=True,
+                   help=f"GPU part of the step: memory (bandwidth) {_ms(r.memory_s_per_step)} vs compute "
                         f"{_ms(r.compute_s_per_step)} ({r.precision} peak)")
     cols = st.columns(4)
     per_q = r.range["per_query"]

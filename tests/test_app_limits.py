@@ -153,7 +153,7 @@ def test_inference_defaults_7b_on_a100():
     bandwidth = default_profiles().get("a100-sxm-80gb").memory_bandwidth_gb_per_s * BYTES_PER_GB
     memory_s = (14e9 + (p + t / 2) * kv_bytes_per_token(arch)) / (serving.BANDWIDTH_FRACTION * bandwidth)
     assert r.memory_s_per_step == pytest.approx(memory_s)
-    assert m["Bound by"] == "memory bandwidth"
+    assert m["Bound by"] == r.bound == "memory"
     assert r.seconds_per_output_token == pytest.approx(
         max(r.memory_s_per_step, r.compute_s_per_step) + r.prefill_s_per_step + r.tensor_parallel_s_per_step
         + r.engine_s_per_step)
