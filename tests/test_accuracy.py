@@ -52,6 +52,7 @@ def test_every_family_is_reported_with_its_own_figures():
         assert 0 <= m["interval_coverage"] <= 1 and m["median_factor"] >= 1
 
 
+@pytest.mark.slow
 def test_validation_never_sees_the_held_out_run():
     """Changing a run's published device-hours must not change its own out-of-sample prediction."""
     runs = list(accuracy.training_runs().runs)[:25]

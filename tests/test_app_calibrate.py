@@ -97,6 +97,7 @@ def test_upload_without_flops_asks_for_them():
     assert any("Give the run's FLOPs" in i.value for i in at.info)
 
 
+@pytest.mark.slow
 def test_short_cpu_calibration_with_progress_bar():
     at = open_page({"cal_seconds": "1"})
     at.button(key="cal_run_cpu").click()
@@ -111,21 +112,7 @@ def test_short_cpu_calibration_with_progress_bar():
 
 # --- saving a calibrated profile, and profiles written while the server runs -----------------
 
-@pytest.fixture
-def calibrated_dir(tmp_path, monkeypatch):
-    """profiles/calibrated/ moved to a temporary folder; the profile cache forgotten before and after."""
-    from app_pages import calibrate as page
-    from app_pages.common import clear_profile_cache
-    from estimator import datafiles
-    folder = tmp_path / "calibrated"
-    folder.mkdir()
-    monkeypatch.setattr(datafiles, "CALIBRATED_DIR", folder)
-    clear_profile_cache()
-    page._SEEN["signature"] = None
-    yield folder
-    monkeypatch.undo()
-    clear_profile_cache()
-    page._SEEN["signature"] = None
+# calibrated_dir: tests/conftest.py
 
 
 def listed_ids(at: AppTest) -> list[str]:

@@ -22,7 +22,7 @@ import pytest
 from app_pages.estimate import headline_values
 from estimator import api
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"

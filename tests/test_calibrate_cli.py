@@ -78,14 +78,13 @@ def test_builtin_calibration_is_checked_only_on_workloads_it_was_not_fitted_on(m
     assert "interpolated between sizes 512 and 1024" in holdout.how
 
 
-def test_cpu_calibration_writes_a_profile_and_checks_it_out_of_sample(tmp_path):
+@pytest.mark.slow
+def test_cpu_calibration_writes_a_profile_and_checks_it_out_of_sample(tmp_path, cli_process):
     """The real CLI on this CPU, briefly: a consistent profile and only out-of-sample checks
     (how close they come is machine load; that is benchmarks/bench_calibrate.py)."""
     out = tmp_path / "cpu.toml"
-    env = {**os.environ, **ONE_THREAD, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.run([sys.executable, "-m", "estimator", "calibrate", "--backend", "cpu", "--seconds", "0.6",
-                           "--out", str(out), "--format", "json", "--region", "FRA"],
-                          env=env, capture_output=True, text=True, timeout=120)
+    proc = cli_process("calibrate", "--backend", "cpu", "--seconds", "0.6", "--out", out, "--format", "json",
+                       "--region", "FRA", env=ONE_THREAD)
     assert proc.returncode == 0, proc.stderr
     summary = json.loads(proc.stdout)
     profile = load_profile_file(out)
@@ -108,12 +107,12 @@ def test_cpu_calibration_writes_a_profile_and_checks_it_out_of_sample(tmp_path):
 BUSY = "import time; t = time.perf_counter()\nwhile time.perf_counter() - t < 0.5: pass"  # one busy core
 
 
-def test_user_command_mode(tmp_path, capsys):
+def test_user_command_mode(tmp_path, cli):
     out = tmp_path / "cmd.toml"
-    code = main(["calibrate", "--backend", "cpu", "--flops", "3e9", "--out", str(out), "--format", "json",
-                 "--", sys.executable, "-c", BUSY])
-    assert code == 0, capsys.readouterr().err
-    s = json.loads(capsys.readouterr().out)
+    r = cli("calibrate", "--backend", "cpu", "--flops", "3e9", "--out", out, "--format", "json",
+            "--", sys.executable, "-c", BUSY)
+    assert r.code == 0, r.err
+    s = json.loads(r.out)
     assert s["duration_s"] >= 0.5 and s["achieved_flops_per_s"] == pytest.approx(3e9 / s["duration_s"])
     # one window: no check on the command itself (it would be 0% by construction), only a workload it was not
     # fitted on, and a note that says so
@@ -123,10 +122,9 @@ def test_user_command_mode(tmp_path, capsys):
     assert "perf_counter" in load_profile_file(out).calibration["command"]
 
 
-def test_failing_command_writes_nothing(tmp_path, capsys):
-    code = main(["calibrate", "--backend", "cpu", "--flops", "1e9", "--out", str(tmp_path / "x.toml"),
-                 "--", sys.executable, "-c", "raise SystemExit(3)"])
-    err = capsys.readouterr().err
+def test_failing_command_writes_nothing(tmp_path, cli):
+    code, _, err = cli("calibrate", "--backend", "cpu", "--flops", "1e9", "--out", tmp_path / "x.toml",
+                       "--", sys.executable, "-c", "raise SystemExit(3)")
     assert code == 2 and "exited with status 3" in err and list(tmp_path.iterdir()) == []
 
 
@@ -139,12 +137,12 @@ def test_failing_command_writes_nothing(tmp_path, capsys):
     (["--region", "XXX"], "XXX"),
     (["--base", "no-such-profile"], "unknown hardware"),
 ])
-def test_bad_arguments(args, match, capsys):
-    assert main(["calibrate", "--backend", "cpu", *args]) == 2
-    err = capsys.readouterr().err
-    assert match in err and err.count("\n") == 1
+def test_bad_arguments(args, match, cli):
+    code, _, err = cli("calibrate", "--backend", "cpu", *args)
+    assert code == 2 and match in err and err.count("\n") == 1
 
 
+@pytest.mark.slow
 def test_ctrl_c_leaves_the_old_profile_and_no_stray_files(tmp_path):
     out = tmp_path / "x.toml"
     out.write_text("# the old profile\n")
@@ -224,11 +222,10 @@ def test_json_output_holds_only_the_json_the_child_prints_to_stderr(tmp_path, ca
     assert s["achieved_flops_per_s"] == pytest.approx(2e9 / s["duration_s"])
 
 
-def test_json_output_parses_when_run_as_a_process(tmp_path):
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.run([sys.executable, "-m", "estimator", "calibrate", "--backend", "cpu", "--flops", "2e9",
-                           "--out", str(tmp_path / "c.toml"), "--format", "json", "--", sys.executable, "-c", CHATTY],
-                          env=env, capture_output=True, text=True, timeout=120)
+@pytest.mark.slow
+def test_json_output_parses_when_run_as_a_process(tmp_path, cli_process):
+    proc = cli_process("calibrate", "--backend", "cpu", "--flops", "2e9", "--out", tmp_path / "c.toml",
+                       "--format", "json", "--", sys.executable, "-c", CHATTY)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["window"] == "whole command"
     assert "hello from the child" in proc.stderr
@@ -243,6 +240,7 @@ def test_table_output_says_the_window_includes_start_up(tmp_path, capsys):
     assert "estimator.track" in out
 
 
+@pytest.mark.slow
 def test_a_tracked_command_is_measured_over_its_steady_steps_only(tmp_path, capsys):
     """examples/train_numpy.py uses estimator.track: the profile comes from its steady steps (its
     own measured power), not from the whole command with the interpreter's start-up."""

@@ -105,6 +105,7 @@ def test_broken_profile_file_exit_2(capsys, tmp_path):
     assert code == 2 and "datacenter.pue" in out and err.startswith("error: 1 of 1 profile file(s) are broken")
 
 
+@pytest.mark.slow
 def test_subprocess_error_has_no_traceback():
     p = subprocess.run([sys.executable, "-m", "estimator", "estimate", "--flops", "abc"], cwd=ROOT,
                        capture_output=True, text=True)
@@ -112,6 +113,7 @@ def test_subprocess_error_has_no_traceback():
     assert p.stderr.startswith("error: ") and p.stderr.count("\n") == 1
 
 
+@pytest.mark.slow
 def test_subprocess_lambda():
     p = subprocess.run([sys.executable, "-m", "estimator", "estimate", "--preset", "lambda-gpt3-v100"],
                        cwd=ROOT, capture_output=True, text=True)

@@ -132,6 +132,7 @@ def test_bad_input_is_one_error_line_and_exit_2(capsys, argv, message):
     assert message in err[0]
 
 
+@pytest.mark.slow
 def test_module_entry_point():
     p = subprocess.run([sys.executable, "-m", "estimator", "scaling", "chinchilla", "--flops", "5.76e23",
                         "--format", "json"], cwd=ROOT, capture_output=True, text=True, timeout=60)

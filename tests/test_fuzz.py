@@ -13,6 +13,8 @@ import io
 import json
 import math
 
+import pytest
+
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from estimator import api
@@ -72,6 +74,7 @@ def assert_sane_estimate(d):
     assert d["wall_clock_s"] > 0 and d["device_hours"] > 0
 
 
+@pytest.mark.slow
 @FUZZ
 @given(options=st.lists(st.tuples(st.sampled_from(ESTIMATE_OPTIONS), NUMBER_TEXT), min_size=1, max_size=6),
        hardware=HARDWARE, extra=st.sampled_from([[], ["--recompute"], ["--preset", "lambda-gpt3-v100"],
@@ -101,6 +104,7 @@ OTHER_COMMANDS = st.sampled_from([
 ])
 
 
+@pytest.mark.slow
 @FUZZ
 @given(prefix=OTHER_COMMANDS, value=NUMBER_TEXT)
 def test_other_commands_contract(prefix, value):

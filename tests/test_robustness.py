@@ -231,6 +231,7 @@ def test_10_deeply_nested_profile_is_a_profile_error_and_others_still_load(tmp_p
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
+@pytest.mark.slow
 def test_11_a_fifo_never_hangs_a_command(tmp_path):
     fifo = tmp_path / "pipe.toml"
     os.mkfifo(fifo)
@@ -248,6 +249,7 @@ def test_11_a_fifo_never_hangs_a_command(tmp_path):
     ["estimate", "--flops", "1e20", "--hardware", "/dev/zero"],
     ["calibrate", "--from-codecarbon", "/dev/zero", "--flops", "1e13", "--base", "cpu-server-2s-epyc"],
 ])
+@pytest.mark.slow
 def test_12_devices_are_not_read_into_memory(argv):
     p = cli_subprocess(*argv)
     assert p.returncode == 2 and "a device, not a regular file" in p.stderr and p.stderr.count("\n") == 1

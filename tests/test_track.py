@@ -496,6 +496,7 @@ def test_profile_path_failure_at_the_end_is_reported_not_raised(tmp_path, capsys
 ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
+@pytest.mark.slow
 def test_numpy_example_predicts_its_total_from_the_first_10_percent(tmp_path):
     """The example's real numpy MLP, 300 steps whose times vary (batch sizes 64–192 and a
     simulated data-loading wait of 0–20 ms), the CPU measured through CodeCarbon. The prediction

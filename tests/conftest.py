@@ -1,0 +1,82 @@
+"""Fixtures shared by the test files.
+
+- ``root``: the repository's folder.
+- ``cli``: the command line in this process: ``cli("estimate", "--preset", "gpt3-175b")`` gives
+  ``(code, out, err)``.
+- ``cli_process``: the command line as a user runs it, ``python -m estimator …`` in a fresh
+  process (``env`` adds variables, e.g. one BLAS thread): a ``CompletedProcess`` with text.
+- ``fake_clock``: a :class:`fake_nvml.FakeClock` at t = 1000 s that moves only when told.
+- ``calibrated_dir``: ``profiles/calibrated/`` moved to a temporary folder, the app's profile
+  cache forgotten before and after (a test that writes a calibrated profile leaves no trace).
+
+Helpers that are imported rather than injected stay in their modules: ``apptest_pages.run_page``
+(one app page under AppTest) and ``fake_nvml`` (the fake NVML and its clock).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import NamedTuple
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+class CliResult(NamedTuple):
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    return ROOT
+
+
+@pytest.fixture
+def cli(capsys):
+    from estimator.cli import main
+
+    def run(*argv: str) -> CliResult:
+        code = main([str(a) for a in argv])
+        out, err = capsys.readouterr()
+        return CliResult(code, out, err)
+
+    return run
+
+
+@pytest.fixture
+def cli_process():
+    def run(*argv: str, env: dict | None = None, timeout: float = 120, cwd: Path | None = None):
+        full_env = {**os.environ, **(env or {}), "PYTHONPATH": str(ROOT)}
+        return subprocess.run([sys.executable, "-m", "estimator", *map(str, argv)], env=full_env, cwd=cwd or ROOT,
+                              capture_output=True, text=True, timeout=timeout)
+
+    return run
+
+
+@pytest.fixture
+def fake_clock():
+    from fake_nvml import FakeClock
+    return FakeClock()
+
+
+@pytest.fixture
+def calibrated_dir(tmp_path, monkeypatch):
+    """profiles/calibrated/ moved to a temporary folder; the profile cache forgotten before and after."""
+    from app_pages import calibrate as page
+    from app_pages.common import clear_profile_cache
+    from estimator import datafiles
+    folder = tmp_path / "calibrated"
+    folder.mkdir()
+    monkeypatch.setattr(datafiles, "CALIBRATED_DIR", folder)
+    clear_profile_cache()
+    page._SEEN["signature"] = None
+    yield folder
+    monkeypatch.undo()
+    clear_profile_cache()
+    page._SEEN["signature"] = None
