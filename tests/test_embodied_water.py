@@ -1,0 +1,159 @@
+"""Embodied carbon and water against hand computations from the cited figures."""
+
+import csv
+import io
+import json
+import math
+
+import pytest
+
+from estimator import api, embodied as em, water as wt
+from estimator.cli import main
+from estimator.datafiles import default_profiles
+from estimator.errors import ProfileError
+from estimator.export import render
+from estimator.profile import profile_from_dict
+
+HOURS_PER_YEAR = 8766.0  # Julian year (estimator/units.py)
+
+
+def cli(capsys, *args):
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_h100_embodied_is_the_pcf_share_of_five_years():
+    """NVIDIA HGX H100 PCF: 1,312 kg per 8-GPU board = 164 kg per GPU. A known run of 10,000
+    device-hours carries 10,000 × 164 ÷ (5 × 8766) = 37.4 kg; with the lifetime's 4–6 years the
+    range is 164·10⁴/(6·8766) to 164·10⁴/(4·8766) (the device-hours are given, so exact)."""
+    e = api.run(hardware="h100-sxm", device_hours=1e4).estimate
+    assert e.embodied_co2e_kg == pytest.approx(1e4 * 1312 / 8 / (5 * HOURS_PER_YEAR))
+    lo, hi = e.range["embodied_co2e_kg"]
+    assert lo == pytest.approx(1e4 * 164 / (6 * HOURS_PER_YEAR))
+    assert hi == pytest.approx(1e4 * 164 / (4 * HOURS_PER_YEAR))
+    # a lifetime given is exact
+    e6 = api.run(hardware="h100-sxm", device_hours=1e4, lifetime_years=6).estimate
+    assert e6.range["embodied_co2e_kg"] == pytest.approx((e6.embodied_co2e_kg,) * 2)
+    assert e6.embodied_co2e_kg == pytest.approx(lo)
+
+
+def test_die_area_model_is_a_floor_with_the_pcf_ratio_as_its_top():
+    """V100: ACT gives 15.2 kg for die and memory (profiles/v100-sxm2.toml). The H100's PCF is
+    164 ÷ 28.7 = 5.71 × its own ACT figure: the range is 15.2–86.9 kg, the centre √(15.2 × 86.9)."""
+    p = default_profiles().get("v100-sxm2")
+    f = em.device_figure(p.embodied, p.kind, p.memory_gb)
+    ratio = 164 / 28.7
+    assert (f.low, f.high) == pytest.approx((15.2, 15.2 * ratio))
+    assert f.kg_co2e == pytest.approx(math.sqrt(15.2 * 15.2 * ratio))
+    # the A100 40GB's LCA agrees with the ratio: 127.6 ÷ its ACT figure 22.3 = 5.72
+    assert 127.6 / 22.3 == pytest.approx(ratio, rel=0.01)
+
+
+def test_fallback_scales_the_h100_footprint_by_memory():
+    """MI300X has no published figure: 164 × (0.58 + 0.42 × 192/80) = 260.4 kg, range ÷2 to ×2."""
+    p = default_profiles().get("mi300x")
+    assert p.embodied is None
+    f = em.device_figure(None, p.kind, p.memory_gb)
+    assert f.kg_co2e == pytest.approx(164 * (0.58 + 0.42 * 192 / 80))
+    assert (f.low, f.high) == pytest.approx((f.kg_co2e / 2, f.kg_co2e * 2))
+    e = api.run(hardware="mi300x", device_hours=100.0).estimate
+    assert any("fallback" in n for n in e.notes)
+    # reference points get none
+    assert api.run(hardware="brain", hours=1.0).estimate.embodied_co2e_kg is None
+
+
+def test_water_reproduces_li_et_al_gpt3_us_average():
+    """Li et al. 2023, Table 1, "U.S. Average": GPT-3's 1,287 MWh of server energy at PUE 1.17,
+    on-site WUE 0.55 and off-site EWIF 3.142 L/kWh: 1287e3 × (0.55 + 1.17 × 3.142) = 5.439 million L."""
+    f = wt.factors(wue=0.55, ewif=3.142)
+    w, lo, hi = wt.water(1287e3 * 1.17, (1287e3 * 1.17,) * 2, 1.17, f)
+    assert w == pytest.approx(5.439e6, rel=1e-3)
+    assert lo == pytest.approx(w) and hi == pytest.approx(w)
+
+
+def test_water_default_and_its_range():
+    """Default: on-site 1.0 L/kWh of IT energy (range 0.30–1.8), off-site 3.142 L/kWh (2.233–4.959).
+    A known run's energy is exact, so the range is the factors' alone."""
+    e = api.run(hardware="h100-sxm", device_hours=1000.0, power_w=700.0, pue=1.2).estimate
+    energy = 1000 * 700 / 1000 * 1.2
+    assert e.energy_kwh == pytest.approx(energy)
+    assert e.water_l == pytest.approx(energy / 1.2 * 1.0 + energy * 3.142)
+    lo, hi = e.range["water_l"]
+    assert lo == pytest.approx(energy / 1.2 * 0.30 + energy * 2.233)
+    assert hi == pytest.approx(energy / 1.2 * 1.8 + energy * 4.959)
+
+
+def test_json_has_embodied_and_water_with_ranges(capsys):
+    code, out, _ = cli(capsys, "estimate", "--params", "7e9", "--tokens", "2e12", "--hardware", "h100-sxm",
+                       "--devices", "256", "--format", "json")
+    d = json.loads(out)
+    assert code == 0
+    dh = d["device_hours"]
+    assert d["embodied_co2e_kg"] == pytest.approx(dh * 164 / (5 * HOURS_PER_YEAR))
+    assert d["water_l"] == pytest.approx(d["energy_kwh"] * (1.0 / 1.1 + 3.142))
+    for key in ("embodied_co2e_kg", "water_l"):
+        low, high = d["range"][key]
+        assert low < d[key] < high
+    assert d["assumptions"]["embodied_kg_co2e_per_device"]["value"] == 164.0
+    assert d["assumptions"]["lifetime_years"]["value"] == 5.0
+
+
+def test_embodied_can_be_switched_off(capsys):
+    code, out, _ = cli(capsys, "estimate", "--preset", "gpt3-175b", "--no-embodied", "--format", "json")
+    d = json.loads(out)
+    assert d["embodied_co2e_kg"] is None and d["range"]["embodied_co2e_kg"] == [None, None]
+    assert "published" in d  # switching it off keeps the preset's published comparison
+    code, out, _ = cli(capsys, "estimate", "--preset", "gpt3-175b", "--no-embodied")
+    assert "Embodied CO₂e" not in out and "Water" in out
+
+
+def test_every_format_has_the_separate_lines(capsys):
+    r = api.run(preset_id="gpt3-175b")
+    e = r.estimate
+    rows = {row["quantity"]: row for row in csv.DictReader(io.StringIO(render("csv", e)))}
+    assert float(rows["embodied_co2e_kg"]["value"]) == e.embodied_co2e_kg
+    assert float(rows["water_l"]["low"]) == e.range["water_l"][0]
+    md = render("markdown", e)
+    assert "| Embodied CO₂e |" in md and "| Water |" in md and "Training memory:" in md
+    table = render("table", e)
+    assert "Embodied CO₂e" in table and "Water" in table and "Memory" in table
+    tex = render("latex", e, sources={}, cite_keys=())
+    assert "embodied CO$_2$e" in tex and "of water" in tex and "GB per device" in tex
+
+
+def test_cooling_kind_and_bad_values(capsys):
+    code, out, _ = cli(capsys, "estimate", "--flops", "1e22", "--hardware", "h100-sxm", "--cooling", "dry",
+                       "--format", "json")
+    d = json.loads(out)
+    assert d["assumptions"]["wue_l_per_kwh"]["value"] == 0.01
+    for args in (("--wue", "-1"), ("--ewif", "nan"), ("--lifetime-years", "0"), ("--cooling", "ocean")):
+        code, _, err = cli(capsys, "estimate", "--flops", "1e22", "--hardware", "h100-sxm", *args)
+        assert code == 2 and err.startswith("error:") or "usage" in err
+
+
+def _profile(**embodied):
+    data = {"id": "x", "name": "X", "kind": "gpu", "release_year": 2020, "default_precision": "fp16",
+            "peak_flops_per_s": {"fp16": 1e14, "source": "s"}, "memory": {"capacity_gb": 16.0, "source": "s"},
+            "power": {"average_w": 300.0, "includes_host": False, "source": "s"},
+            "utilization": {"default": 0.3, "range": [0.2, 0.4], "basis": "b", "source": "s"},
+            "price": {"basis": "none", "source": "none"}, "datacenter": {"pue": 1.1, "source": "s"},
+            "embodied": embodied}
+    return profile_from_dict(data, "x.toml")
+
+
+def test_embodied_table_is_validated_with_file_field_and_fix():
+    ok = _profile(kg_co2e=100.0, basis="vendor-pcf", scope="board", source="s")
+    assert ok.embodied.kg_co2e == 100.0
+    cases = [
+        (dict(kg_co2e=100.0, basis="guess", scope="b", source="s"), "embodied.basis"),
+        (dict(kg_co2e=-1.0, basis="lca", scope="b", source="s"), "embodied.kg_co2e"),
+        (dict(kg_co2e=1e7, basis="lca", scope="b", source="s"), "embodied.kg_co2e"),
+        (dict(kg_co2e=100.0, basis="lca", scope="b"), "embodied.source"),
+        (dict(kg_co2e=100.0, basis="lca", scope="b", source="s", range_kg_co2e=[1.0, 50.0]), "embodied.range_kg_co2e"),
+        (dict(kg_co2e=100.0, basis="lca", scope="b", source="s", kg_co2=1), "embodied.kg_co2"),
+    ]
+    for fields, where in cases:
+        with pytest.raises(ProfileError) as exc:
+            _profile(**fields)
+        assert exc.value.field == where and "x.toml" in str(exc.value) and "fix:" in str(exc.value)

@@ -1,0 +1,62 @@
+"""The 17 profiles added for issue 14: they load, every figure has its source, and the
+embodied figures are those of the research table (vendor PCF, LCA or the ACT model)."""
+
+import pytest
+
+from estimator import api
+from estimator.datafiles import PROFILES_DIR, default_profiles, load_profile_file
+
+NEW = ("p100", "k80", "gtx-1080-ti", "rtx-3090", "rtx-4090", "titan-v", "t4", "l4", "l40s", "a10g", "a800", "h800",
+       "mi250x", "mi300x", "gaudi2", "gaudi3", "tpu-v6e")
+# kg CO2e per device and basis (research notes, embodied.csv); None: no published figure (fallback)
+EMBODIED = {"p100": (10.8, "die-area-model"), "gtx-1080-ti": (8.3, "die-area-model"),
+            "rtx-3090": (13.3, "die-area-model"), "rtx-4090": (18.8, "die-area-model"),
+            "titan-v": (13.7, "die-area-model"), "t4": (9.8, "die-area-model"), "l4": (10.1, "die-area-model"),
+            "l40s": (20.6, "die-area-model"), "a10g": (13.3, "die-area-model"), "a800": (25.2, "die-area-model"),
+            "h800": (28.7, "die-area-model"), "tpu-v6e": (692.0, "lca"), "k80": None, "mi250x": None,
+            "mi300x": None, "gaudi2": None, "gaudi3": None,
+            # existing profiles with a figure
+            "h100-sxm": (164.0, "vendor-pcf"), "b200": (284.25, "vendor-pcf"), "a100-sxm-40gb": (127.6, "lca"),
+            "v100-sxm2": (15.2, "die-area-model"), "tpu-v3": (13.6, "die-area-model")}
+
+
+@pytest.mark.parametrize("pid", NEW)
+def test_new_profile_loads_with_every_figure_sourced(pid):
+    p = load_profile_file(PROFILES_DIR / f"{pid}.toml")
+    assert p.id == pid and p.release_year and p.kind in ("gpu", "tpu", "accelerator")
+    assert p.peak_source and p.memory_source and p.power.source and p.price.basis and p.price.source
+    assert p.memory_gb and p.memory_bandwidth_gb_per_s
+    assert p.utilization.fitted  # the fitted model or a neighbour's fit (profiles/README.md)
+    if p.price.usd_per_device_hour is not None:
+        assert p.price.date
+
+
+@pytest.mark.parametrize("pid, expected", sorted(EMBODIED.items()))
+def test_embodied_figures_are_the_research_tables(pid, expected):
+    p = default_profiles().get(pid)
+    if expected is None:
+        assert p.embodied is None
+    else:
+        assert (p.embodied.kg_co2e, p.embodied.basis) == expected
+        assert p.embodied.source and p.embodied.scope
+
+
+def test_a800_and_h800_are_fitted_in_their_chips_families():
+    """The H800 is the H100's chip: DeepSeek's H800 runs now count in the H100 family's fit."""
+    ps = default_profiles()
+    assert ps.get("h800").utilization.family == "h100" and not ps.get("h800").utilization.borrowed
+    assert ps.get("a800").utilization.family == "a100"
+    model = ps.get("h100-sxm").utilization.model
+    assert model.families["h100"].n_runs == 22
+
+
+def test_every_new_device_estimates(capsys):
+    for pid in NEW:
+        e = api.run(hardware=pid, params=1e9, tokens=2e10, devices=8, price_usd_per_device_hour=1.0).estimate
+        assert e.wall_clock_s > 0 and e.embodied_co2e_kg > 0 and e.water_l > 0 and e.memory is not None
+
+
+def test_h800_figures_are_the_h100s_with_the_interconnect_cut():
+    h800, h100 = default_profiles().get("h800"), default_profiles().get("h100-sxm")
+    assert h800.peak("bf16") == h100.peak("bf16") == 9.89e14
+    assert h800.memory_gb == 80.0 and h800.power.tdp_w == 700.0
