@@ -235,9 +235,12 @@ class TrainingMemory:
         chosen = f"the chosen {self.devices:,} device{'s' if self.devices != 1 else ''} cannot hold it ({total}; {how})"
         if self.min_devices is not None:
             return f"memory: needs ≥ {self.min_devices:,} × {name} with {self.strategy.describe()}: {chosen}"
-        if self.best_strategy is not None:
+        if self.best_strategy is not None and self.best_devices > self.devices:
             return (f"memory: needs ≥ {self.best_devices:,} × {name} with {self.best_strategy.describe()}: {chosen}; "
-                    f"with {self.strategy.describe()} no number of devices can")
+                    f"with {self.strategy.describe()}, no number of devices can")
+        if self.best_strategy is not None:
+            return (f"memory: with {self.strategy.describe()}, no number of devices holds it ({total}; {how}); "
+                    f"{self.best_devices:,} × {name} would with {self.best_strategy.describe()}")
         return f"memory: no strategy considered fits it on {name}: {chosen}"
 
     def to_dict(self) -> dict:

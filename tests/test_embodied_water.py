@@ -157,3 +157,22 @@ def test_embodied_table_is_validated_with_file_field_and_fix():
         with pytest.raises(ProfileError) as exc:
             _profile(**fields)
         assert exc.value.field == where and "x.toml" in str(exc.value) and "fix:" in str(exc.value)
+
+
+def test_estimate_page_shows_embodied_water_and_the_memory_bar():
+    import json as _json
+    import sys
+    from pathlib import Path
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from apptest_pages import run_page
+    at = run_page("estimate", {"preset": "lambda-gpt3-v100"})
+    shown = {m.label: m.value for m in at.metric}
+    e = api.run(preset_id="lambda-gpt3-v100").estimate
+    from estimator import humanize as hz
+    assert shown["Embodied CO₂e"] == hz.co2e_short(e.embodied_co2e_kg)
+    assert shown["Water"] == hz.water(e.water_l)
+    specs = [_json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    assert any("GB per device" in _json.dumps(s, ensure_ascii=False) for s in specs)
+    assert any("needs ≥ 119" in i.value for i in at.info)
+    off = run_page("estimate", {"preset": "lambda-gpt3-v100", "embodied": "false"})
+    assert {m.label: m.value for m in off.metric}["Embodied CO₂e"] == "off"
