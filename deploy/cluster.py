@@ -118,8 +118,9 @@ class Cluster:
             (run / "tmp").mkdir()
             conf = run / "nginx.conf"
             conf.write_text(nginx_config(NGINX_CONF.read_text(), self.listen, self.ports))
-            self.proc = subprocess.Popen([self.nginx, "-p", str(run), "-c", str(conf), "-e", str(run / "error.log"),
-                                          "-g", "daemon off;"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            self.error_log = run / "error.log"
+            self.proc = subprocess.Popen([self.nginx, "-p", str(run), "-c", str(conf), "-e", str(self.error_log),
+                                          "-g", "daemon off;"], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
             _wait_healthy(self.url, self.proc, "nginx")
         except BaseException:
             self.__exit__()
@@ -146,7 +147,8 @@ def main(argv=None) -> int:
             signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
             while cluster.proc.poll() is None:
                 time.sleep(1)
-            print(f"error: nginx exited: {cluster.proc.stderr.read().decode(errors='replace').strip()}", file=sys.stderr)
+            log = cluster.error_log.read_text(errors="replace").strip().splitlines()
+            print(f"error: nginx exited: {log[-1] if log else 'no message'}", file=sys.stderr)
             return 1
     except (RuntimeError, ValueError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
