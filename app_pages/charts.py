@@ -7,7 +7,9 @@ rerun stays fast; tests build them with validation on.
 from __future__ import annotations
 
 import copy
+import functools
 from dataclasses import replace
+from typing import Callable
 
 import altair as alt
 import numpy as np
@@ -171,19 +173,21 @@ def scaling_chart(df: pd.DataFrame) -> alt.FacetChart:
     ).resolve_scale(y="independent")
 
 
-@st.cache_resource(show_spinner=False)
-def _scaling_template() -> dict:
-    """The scaling chart's Vega-Lite spec without data, built once per process: the data changes
-    on every rerun, the spec never does (building and serialising it costs ~50 ms)."""
-    spec = scaling_chart(pd.DataFrame(columns=list(SCALING_COLUMNS))).to_dict(validate=False)
+@functools.lru_cache(maxsize=None)
+def _template(builder: Callable[[pd.DataFrame], alt.TopLevelMixin], columns: tuple[str, ...]) -> dict:
+    """``builder``'s Vega-Lite spec without data, built once per process: the data changes on
+    every rerun, the spec never does (building and validating a spec costs 15–50 ms a chart,
+    measured; most of a rerun's time under load was spent there)."""
+    spec = builder(pd.DataFrame(columns=list(columns))).to_dict(validate=False)
     spec.pop("data", None)
     spec.pop("datasets", None)
     return spec
 
 
-def render_scaling_chart(df: pd.DataFrame, where=st) -> None:
-    """Draw ``scaling_chart(df)`` from the cached spec; the same picture as ``render_chart``."""
-    spec = copy.deepcopy(_scaling_template())
+def render_templated(builder: Callable[[pd.DataFrame], alt.TopLevelMixin], df: pd.DataFrame, where=st) -> None:
+    """Draw ``builder(df)`` from its cached spec: the same picture as ``render_chart(builder(df))``.
+    ``builder`` must take all its data from ``df`` (one data source, no values computed from it)."""
+    spec = copy.deepcopy(_template(builder, tuple(df.columns)))
     from . import common, style
     if common.is_lecture():
         px = style.LECTURE_CHART_FONT_PX
@@ -193,40 +197,71 @@ def render_scaling_chart(df: pd.DataFrame, where=st) -> None:
     where.vega_lite_chart(df, spec, width="stretch")
 
 
-def energy_breakdown_chart(est) -> alt.Chart:
+def render_scaling_chart(df: pd.DataFrame, where=st) -> None:
+    """Draw ``scaling_chart(df)`` from the cached spec; the same picture as ``render_chart``."""
+    render_templated(scaling_chart, df, where)
+
+
+ENERGY_PARTS = ("devices", "host share", "facility (PUE − 1)")
+
+
+def energy_frame(est) -> pd.DataFrame:
     """Where the energy goes: the devices, the host's share, the facility overhead (PUE − 1)."""
     b = est.breakdown
-    parts = ["devices", "host share", "facility (PUE − 1)"]
-    df = pd.DataFrame({"part": parts, "energy_kwh": [b.devices_kwh, b.host_kwh, b.facility_kwh]})
+    df = pd.DataFrame({"part": list(ENERGY_PARTS), "energy_kwh": [b.devices_kwh, b.host_kwh, b.facility_kwh]})
     df["share"] = df["energy_kwh"] / max(df["energy_kwh"].sum(), 1e-300)
+    return df
+
+
+def energy_chart(df: pd.DataFrame) -> alt.Chart:
+    parts = list(ENERGY_PARTS)
     return alt.Chart(df).mark_bar().encode(
         x=alt.X("energy_kwh:Q", title="Energy (kWh)", axis=alt.Axis(labelExpr=human_labels())),
         y=alt.Y("part:N", title=None, sort=parts),
         color=alt.Color("part:N", sort=parts, legend=None),
-        tooltip=["part", alt.Tooltip("energy_kwh:Q", format=",.4~r", title="kWh"),
+        tooltip=["part:N", alt.Tooltip("energy_kwh:Q", format=",.4~r", title="kWh"),
                  alt.Tooltip("share:Q", format=".1%")],
     ).properties(height=alt.Step(32))
+
+
+def energy_breakdown_chart(est) -> alt.Chart:
+    """Where the energy goes, as bars (``energy_frame`` drawn by ``energy_chart``)."""
+    return energy_chart(energy_frame(est))
 
 
 MEMORY_PARTS = ("weights", "gradients", "optimizer", "activations")
 
 
-def memory_chart(memory) -> alt.LayerChart:
-    """Training memory per device as one stacked bar (weights, gradients, optimizer states,
-    activations) against the device's memory (the red rule)."""
+def memory_frame(memory) -> pd.DataFrame:
+    """The parts of the training memory per device (kind "part") and the device's memory (kind
+    "capacity"), in one table."""
     b = memory.per_device.to_dict()
-    df = pd.DataFrame({"part": list(MEMORY_PARTS), "gb": [b[k] for k in MEMORY_PARTS], "row": "per device",
-                       "order": range(len(MEMORY_PARTS))})
-    bars = alt.Chart(df).mark_bar().encode(
+    n = len(MEMORY_PARTS)
+    return pd.DataFrame({"kind": ["part"] * n + ["capacity"], "part": [*MEMORY_PARTS, None],
+                         "gb": [*(b[k] for k in MEMORY_PARTS), memory.capacity_gb], "row": "per device",
+                         "order": range(n + 1),
+                         "label": [*MEMORY_PARTS, f"device memory {memory.capacity_gb:g} GB"]})
+
+
+def memory_layers(df: pd.DataFrame) -> alt.LayerChart:
+    """One stacked bar (weights, gradients, optimizer states, activations) against the device's
+    memory (the red rule)."""
+    base = alt.Chart()
+    bars = base.transform_filter("datum.kind == 'part'").mark_bar().encode(
         x=alt.X("sum(gb):Q", title="GB per device"),
         y=alt.Y("row:N", title=None),
         color=alt.Color("part:N", sort=list(MEMORY_PARTS), title=None, legend=alt.Legend(orient="bottom")),
         order=alt.Order("order:Q"),
-        tooltip=["part", alt.Tooltip("gb:Q", format=",.4~r", title="GB")],
+        tooltip=["part:N", alt.Tooltip("gb:Q", format=",.4~r", title="GB")],
     )
-    cap = pd.DataFrame({"gb": [memory.capacity_gb], "label": [f"device memory {memory.capacity_gb:g} GB"]})
-    rule = alt.Chart(cap).mark_rule(color="red", strokeWidth=2).encode(x="gb:Q", tooltip=["label"])
-    return alt.layer(bars, rule).properties(height=80)
+    rule = base.transform_filter("datum.kind == 'capacity'").mark_rule(color="red", strokeWidth=2).encode(
+        x="gb:Q", tooltip=["label:N"])
+    return alt.layer(bars, rule, data=df).properties(height=80)
+
+
+def memory_chart(memory) -> alt.LayerChart:
+    """Training memory per device against the device's memory (``memory_frame`` drawn by ``memory_layers``)."""
+    return memory_layers(memory_frame(memory))
 
 
 def roofline_chart(profile) -> alt.LayerChart | None:

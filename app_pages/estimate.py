@@ -105,7 +105,7 @@ def footprint(est) -> None:
     m = est.memory
     if m is not None:
         st.markdown(f"**Training memory**: {c.md_escape(export.memory_line(est), limit=400)}")
-        charts.render_chart(charts.memory_chart(m))
+        charts.render_templated(charts.memory_layers, charts.memory_frame(m))
         if not m.fits:
             st.info(c.md_escape(m.note(), limit=600), icon=":material/memory:")
 
@@ -127,8 +127,9 @@ def how_computed(est) -> None:
     for step in explain.steps(est):
         st.markdown(f"**{c.md_escape(step.title)}**")
         st.code(f"{step.formula}\n{step.numbers}", language=None, wrap_lines=True)
-        for name, origin, source in step.sources:
-            st.caption(c.md_escape(f"{name} — {origin}: {source}", limit=600))
+        if step.sources:  # one element per step, a line per source
+            st.caption("  \n".join(c.md_escape(f"{name} — {origin}: {source}", limit=600)
+                                    for name, origin, source in step.sources))
     for note in est.notes:
         st.info(c.md_escape(note, limit=600))
 
@@ -149,7 +150,7 @@ def energy_parts(est) -> None:
     b = est.breakdown
     st.caption(f"Devices {hz.energy(b.devices_kwh)}, host share {hz.energy(b.host_kwh)}, "
                f"facility overhead {hz.energy(b.facility_kwh)} (PUE − 1).")
-    charts.render_chart(charts.energy_breakdown_chart(est))
+    charts.render_templated(charts.energy_chart, charts.energy_frame(est))
 
 
 def export_and_share(result, inputs: ScenarioInputs) -> None:
