@@ -10,12 +10,14 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from estimator import accuracy, humanize as hz
-from estimator.serving_fit import FACTOR_BANDS as SERVING_FACTOR_BANDS
-from estimator.units import MS_PER_S
-from estimator.utilization_fit import FACTOR_BANDS
+from estimator.core.units import MS_PER_S
+from estimator.fit.serving_fit import FACTOR_BANDS as SERVING_FACTOR_BANDS
+from estimator.fit.utilization_fit import FACTOR_BANDS
+from estimator.report import humanize as hz
+from estimator.services import accuracy
 
-from . import charts, common as c
+from . import charts
+from . import common as c
 
 LECTURE_CHART_FONT_PX = 18  # lecture mode: readable from the back of a room
 VALIDATE_COMMAND = "python -m estimator validate"

@@ -1,6 +1,6 @@
 """Calibrate: calibrated profiles with their measurement details; a CodeCarbon log import
 (preview, download or save the calibrated profile); a short CPU calibration with a progress
-bar; a saved ``estimator.track`` report (the whole run predicted from its first steps, against
+bar; a saved ``estimator.measure.track`` report (the whole run predicted from its first steps, against
 the time elapsed).
 
 The page writes only when asked ("Save to profiles/calibrated/"), atomically and with the
@@ -17,15 +17,21 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from estimator import bounds as B
-from estimator import calibration_run as cr
-from estimator import datafiles
-from estimator import humanize as hz
-from estimator.calibration_io import (MAX_CSV_BYTES, decode_csv_bytes, parse_codecarbon_csv, profile_toml,
-                                      select_run, write_profile)
-from estimator.errors import EstimatorError
-from estimator.profile import PRECISIONS
-from estimator.track_report import MAX_REPORT_BYTES, LoadedReport, parse_report
+from estimator.core import bounds as B
+from estimator.core.errors import EstimatorError
+from estimator.core.profile import PRECISIONS
+from estimator.core.track_report import MAX_REPORT_BYTES, LoadedReport, parse_report
+from estimator.io import datafiles
+from estimator.io.calibration_io import (
+    MAX_CSV_BYTES,
+    decode_csv_bytes,
+    parse_codecarbon_csv,
+    profile_toml,
+    select_run,
+    write_profile,
+)
+from estimator.measure import calibration_run as cr
+from estimator.report import humanize as hz
 
 from . import common as c
 from .charts import render_chart
@@ -281,7 +287,7 @@ def show_track_report(rep: LoadedReport) -> None:
 
 def _track_section() -> None:
     st.subheader("Load a track report", anchor=False)
-    st.caption("The JSON report that estimator.track writes from inside a training loop "
+    st.caption("The JSON report that estimator.measure.track writes from inside a training loop "
                "(track(..., report_path=\"track.json\"), or run.save_report(path); examples/train_numpy.py "
                "--report track.json): the whole run predicted from its first steps, against the time elapsed.")
     upload = st.file_uploader("track report (.json)", type=["json"], key="cal_track_upload",

@@ -8,17 +8,17 @@ from __future__ import annotations
 
 import copy
 import functools
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Callable
 
 import altair as alt
 import numpy as np
 import pandas as pd
 import streamlit as st
 
-from estimator.errors import EstimatorError
-from estimator.estimate import estimate
-from estimator.units import S_PER_DAY
+from estimator.core.errors import EstimatorError
+from estimator.core.estimate import estimate
+from estimator.core.units import S_PER_DAY
 
 # Compute-optimal tokens per parameter, D ≈ 20·N (Hoffmann et al. 2022, "Training Compute-Optimal
 # Large Language Models", arXiv:2203.15556, Table 3), for a scenario that gives FLOPs only.
@@ -173,7 +173,7 @@ def scaling_chart(df: pd.DataFrame) -> alt.FacetChart:
     ).resolve_scale(y="independent")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _template(builder: Callable[[pd.DataFrame], alt.TopLevelMixin], columns: tuple[str, ...]) -> dict:
     """``builder``'s Vega-Lite spec without data, built once per process: the data changes on
     every rerun, the spec never does (building and validating a spec costs 15–50 ms a chart,

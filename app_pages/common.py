@@ -22,13 +22,14 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from estimator import datafiles
-from estimator.errors import EstimatorError
+from estimator.core.errors import EstimatorError
+from estimator.io import datafiles
 
 # --------------------------------------------------------------------------------------
 # Cached loaders: the files do not change while the server runs.
@@ -42,13 +43,13 @@ def profiles() -> datafiles.ProfileSet:
 
 @st.cache_resource(show_spinner=False)
 def presets():
-    """Preset id → ``estimator.presets.Preset`` (famous runs with published figures)."""
+    """Preset id → ``estimator.core.presets.Preset`` (famous runs with published figures)."""
     return datafiles.load_presets()
 
 
 @st.cache_resource(show_spinner=False)
 def carbon_data():
-    """CodeCarbon's grid-intensity tables (``estimator.carbon.CarbonData``)."""
+    """CodeCarbon's grid-intensity tables (``estimator.core.carbon.CarbonData``)."""
     return datafiles.load_carbon_data()
 
 

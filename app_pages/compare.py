@@ -5,11 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from estimator import api
-from estimator.errors import EstimatorError
-from estimator.units import S_PER_DAY
+from estimator.core.errors import EstimatorError
+from estimator.core.units import S_PER_DAY
+from estimator.services import api
 
-from . import charts, common as c
+from . import charts
+from . import common as c
 from .inputs import scenario_inputs
 
 # Table columns: (column, title, from an Estimate, format shown).
@@ -24,7 +25,7 @@ CHART_QUANTITIES = {"time": "time_days", "energy": "energy_mwh", "cost": "cost_u
 
 
 def comparison_table(run_kwargs: dict, hardware_ids: list[str]) -> tuple[pd.DataFrame, list[str]]:
-    """One row per profile (numbers from ``estimator.api.run``) and the errors of profiles that
+    """One row per profile (numbers from ``estimator.services.api.run``) and the errors of profiles that
     cannot run this scenario (e.g. a precision they lack)."""
     rows, errors = [], []
     for hw in hardware_ids:

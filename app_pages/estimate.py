@@ -5,12 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from estimator import api, humanize as hz
-from estimator.estimate import range_meaning
-from estimator import export
-from estimator.export import LABELS
+from estimator.core.estimate import range_meaning
+from estimator.report import export
+from estimator.report import humanize as hz
+from estimator.report.export import LABELS
+from estimator.services import api
 
-from . import charts, common as c, exports, explain, style
+from . import charts, explain, exports, style
+from . import common as c
 from .inputs import ScenarioInputs, run_or_error, scenario_inputs
 
 # Headline metrics: (label, result key, formatter); the labels are the and the CLI's.

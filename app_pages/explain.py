@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from estimator import humanize as hz
-from estimator.units import G_PER_KG, HOURS_PER_YEAR, W_PER_KW
+from estimator.core.units import G_PER_KG, HOURS_PER_YEAR, W_PER_KW
+from estimator.report import humanize as hz
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,14 @@
-"""The downloads: the same text as ``python -m estimator estimate --format …`` (estimator.export)."""
+"""The downloads: the same text as ``python -m estimator estimate --format …`` (estimator.report.export)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
-from estimator import api
-from estimator.export import render
+from estimator.report.export import render
+from estimator.services import api
+
 
 @dataclass(frozen=True)
 class Download:

@@ -1,8 +1,8 @@
 """Inference & compression: time and energy per output token with their ranges, what
 quantisation, pruning and distillation save, and when serving outgrows training.
 
-Every number comes from ``estimator.limits.inference_report`` (the CLI's ``inference`` command
-calls it too): the serving model of ``estimator.serving`` (weights and the batch's KV cache read
+Every number comes from ``estimator.services.limits.inference_report`` (the CLI's ``inference`` command
+calls it too): the serving model of ``estimator.core.serving`` (weights and the batch's KV cache read
 each decode step, prefill, tensor parallelism, the engine's fitted costs, power by load), fitted
 to and judged on measured serving (``validate --inference``; the Accuracy page). Every input is
 bound to the URL.
@@ -15,14 +15,19 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from estimator import compression, humanize as hz, inference as inference_core, limits, serving_data
-from estimator import bounds as B
-from estimator.errors import EstimatorError
-from estimator.estimate import DEFAULT_CARBON_INTENSITY_G_PER_KWH
-from estimator.inference import DEFAULT_PROMPT_TOKENS, DEFAULT_TOKENS_PER_QUERY, QUERY_SOURCE
-from estimator.units import G_PER_KG, MS_PER_S, WH_PER_KWH
+from estimator.core import bounds as B
+from estimator.core import compression
+from estimator.core import inference as inference_core
+from estimator.core.errors import EstimatorError
+from estimator.core.estimate import DEFAULT_CARBON_INTENSITY_G_PER_KWH
+from estimator.core.inference import DEFAULT_PROMPT_TOKENS, DEFAULT_TOKENS_PER_QUERY, QUERY_SOURCE
+from estimator.core.units import G_PER_KG, MS_PER_S, WH_PER_KWH
+from estimator.io import serving_data
+from estimator.report import humanize as hz
+from estimator.services import limits
 
-from . import charts, common as c, style
+from . import charts, style
+from . import common as c
 
 # Defaults, each with its source:
 DEFAULT_HARDWARE = "a100-sxm-80gb"  # the issue's worked example: 7B at 16 bits on an A100 80GB
@@ -31,7 +36,7 @@ DEFAULT_MODEL = CUSTOM              # so that links with only `inf_params` (befo
 DEFAULT_PARAMS = 7e9                # a 7B model (Llama 2 7B, Touvron et al. 2023, arXiv:2307.09288, Table 1;
 #                                     Mistral 7B): the shape is the catalog's nearest, stated under the numbers
 DEFAULT_TOKENS = 1e9                # illustrative: a billion generated tokens (about 3 million 338-token answers)
-# bounds for typed values: the core's (estimator/bounds.py)
+# bounds for typed values: the core's (estimator/core/bounds.py)
 MAX_PARAMS, MAX_TOKENS = float(B.PARAMS.high), float(B.TOKENS.high)
 MAX_BATCH = inference_core.MAX_BATCH
 MAX_GRID_G_PER_KWH, MAX_PRICE = B.CARBON_INTENSITY_G_PER_KWH.high, B.PRICE_USD_PER_DEVICE_HOUR.high

@@ -1,7 +1,7 @@
 """The scenario inputs (sidebar), every one bound to the URL, and the call into the core.
 
 ``scenario_inputs()`` draws the widgets and returns a :class:`ScenarioInputs`; its
-``run_kwargs`` go to ``estimator.api.run`` exactly as the CLI's flags do, so the app and
+``run_kwargs`` go to ``estimator.services.api.run`` exactly as the CLI's flags do, so the app and
 ``python -m estimator estimate`` give the same numbers for the same inputs. An empty field
 means "the preset's or the profile's value", as an omitted CLI flag does; the placeholder
 says which value that is.
@@ -17,12 +17,12 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from estimator import api
-from estimator.errors import EstimatorError
-from estimator.estimate import DEFAULT_CARBON_INTENSITY_G_PER_KWH
-from estimator import bounds as B
-from estimator.memory import RECOMPUTE
-from estimator.water import COOLING, DEFAULT_COOLING
+from estimator.core import bounds as B
+from estimator.core.errors import EstimatorError
+from estimator.core.estimate import DEFAULT_CARBON_INTENSITY_G_PER_KWH
+from estimator.core.memory import RECOMPUTE
+from estimator.core.water import COOLING, DEFAULT_COOLING
+from estimator.services import api
 
 from . import common as c
 
@@ -40,7 +40,7 @@ DEFAULT_FLOPS = 3.14e23
 
 WORKLOADS = ("preset", "params", "flops")
 GRID_BY = ("default", "country", "cloud", "g/kWh")
-# Bounds for typed values come from estimator/bounds.py (the core refuses the same values).
+# Bounds for typed values come from estimator/core/bounds.py (the core refuses the same values).
 
 
 
@@ -58,7 +58,7 @@ def _clear_preset_scoped() -> None:
 
 @dataclass(frozen=True)
 class ScenarioInputs:
-    """What the user chose, and the arguments for ``estimator.api.run``."""
+    """What the user chose, and the arguments for ``estimator.services.api.run``."""
 
     workload: str
     preset_id: str | None

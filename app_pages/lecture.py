@@ -2,25 +2,29 @@
 order: big numbers, one chart and a one-line source, for a projector. Without ``?claim=`` the
 page lists the claims, so a lecturer can step through them.
 
-The numbers come from the same calls as the other pages and the CLI (``estimator.api``,
-``estimator.limits``); a claim only arranges them for a slide.
+The numbers come from the same calls as the other pages and the CLI (``estimator.services.api``,
+``estimator.services.limits``); a claim only arranges them for a slide.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import altair as alt
 import numpy as np
 import pandas as pd
 import streamlit as st
 
-from estimator import api, contrasts, diminishing as dm, humanize as hz, limits, trends
-from estimator.errors import EstimatorError
-from estimator.units import S_PER_YEAR
+from estimator.core.errors import EstimatorError
+from estimator.core.units import S_PER_YEAR
+from estimator.laws import contrasts, trends
+from estimator.laws import diminishing as dm
+from estimator.report import humanize as hz
+from estimator.services import api, limits
 
-from . import charts, common as c, style
+from . import charts, style
+from . import common as c
 from .limits import growth_chart, multiplier_chart
 
 LECTURE_HW = ("v100-sxm2", "a100-sxm-80gb", "h100-sxm", "b200")  # the GPU generations since GPT-3

@@ -1,6 +1,6 @@
 """Limits of scale: compute-optimal models, diminishing returns, trends and the lecture's contrasts.
 
-Every number comes from ``estimator.limits`` (the CLI's ``scaling`` and ``contrasts`` commands
+Every number comes from ``estimator.services.limits`` (the CLI's ``scaling`` and ``contrasts`` commands
 call the same functions); every input is bound to the URL.
 """
 
@@ -11,16 +11,21 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from estimator import bounds as B, contrasts, diminishing as dm, humanize as hz, limits, scaling, trends
-from estimator.errors import EstimatorError
+from estimator.core import bounds as B
+from estimator.core.errors import EstimatorError
+from estimator.laws import contrasts, scaling, trends
+from estimator.laws import diminishing as dm
+from estimator.report import humanize as hz
+from estimator.services import limits
 
-from . import charts, common as c
+from . import charts
+from . import common as c
 
 # Defaults, each with its source:
 DEFAULT_FLOPS = 5.76e23          # Chinchilla's budget (Hoffmann et al. 2022, Table 3, 67B row)
 DEFAULT_BUDGETS = {"USD": 1e6, "kWh": 1e6, "t CO₂e": 100.0}  # illustrative round numbers
 BUDGET_KIND = {"USD": "usd", "kWh": "kwh", "t CO₂e": "tco2e"}
-MAX_FLOPS = B.FLOPS.high        # estimator/bounds.py, as the Estimate page
+MAX_FLOPS = B.FLOPS.high        # estimator/core/bounds.py, as the Estimate page
 LOG = alt.Scale(type="log")
 
 

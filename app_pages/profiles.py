@@ -6,9 +6,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from estimator import humanize as hz
+from estimator.report import humanize as hz
 
-from . import charts, common as c
+from . import charts
+from . import common as c
 from .inputs import DEFAULT_HARDWARE, hardware_select
 
 

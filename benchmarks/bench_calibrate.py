@@ -48,8 +48,8 @@ print(statistics.median(times))
 
 
 def one_repeat(seconds: float, env: dict) -> tuple[float, float, str]:
-    from estimator.calibrate import predict_wall_time
-    from estimator.datafiles import load_profile_file
+    from estimator.core.calibrate import predict_wall_time
+    from estimator.io.datafiles import load_profile_file
 
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "cpu.toml"

@@ -31,14 +31,14 @@ import asyncio
 import ipaddress
 import json
 import socket
-import statistics
 import sys
 import time
 import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from deploy.cluster import Cluster, StreamlitProcess as Server
+from deploy.cluster import Cluster
+from deploy.cluster import StreamlitProcess as Server
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"
@@ -110,7 +110,7 @@ async def one_session(base_url: str, devices: int, start: asyncio.Event) -> Sess
             res.errors += errs
             res.update_s, errs, res.metrics = await _run_once(ws, f"{LECTURE_QUERY}&devices={devices}", history=True)
             res.errors += errs
-    except (OSError, asyncio.TimeoutError, websockets.WebSocketException) as exc:
+    except (TimeoutError, OSError, websockets.WebSocketException) as exc:
         res.errors.append(f"{type(exc).__name__}: {exc}")
     return res
 
@@ -179,7 +179,8 @@ def own_scenario_mix_ups(report: LoadReport, expected: dict[int, str]) -> list[s
 
 def expected_metrics(sessions: int) -> dict[int, str]:
     sys.path.insert(0, str(ROOT))
-    from estimator import api, humanize as hz
+    from estimator.report import humanize as hz
+    from estimator.services import api
     out = {}
     for i in range(min(sessions, 64)):
         d = 1 + i

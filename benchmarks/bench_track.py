@@ -22,7 +22,7 @@ import time
 
 import numpy as np
 
-from estimator import track_report as tr
+from estimator.core import track_report as tr
 
 SCENARIOS = ("steady", "batch-sizes", "lognormal", "autocorrelated", "rare-slow-steps", "drift+20%", "thermal",
              "random-walk")
@@ -76,7 +76,7 @@ def coverage(name: str, n: int, fraction: float, runs: int, seed: int = 0) -> di
 
 
 def overhead(step_ms: float, steps: int, backend: str) -> None:
-    from estimator.track import track
+    from estimator.measure.track import track
 
     def work():
         t = time.perf_counter() + step_ms / 1e3

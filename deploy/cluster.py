@@ -62,7 +62,7 @@ class StreamlitProcess:
         self.app, self.port, self.host = app, port, host
         self.url = f"http://{host}:{port}"
 
-    def __enter__(self) -> "StreamlitProcess":
+    def __enter__(self) -> StreamlitProcess:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(self.app), "--server.address", self.host,
              "--server.port", str(self.port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
@@ -108,7 +108,7 @@ class Cluster:
         host, _, port = listen.rpartition(":")
         self.url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '') else host}:{port}"
 
-    def __enter__(self) -> "Cluster":
+    def __enter__(self) -> Cluster:
         self._apps: list[StreamlitProcess] = []
         self._dir = tempfile.TemporaryDirectory(prefix="cce-nginx-")
         try:

@@ -8,11 +8,20 @@ measurement (``measure``) and the CLI (``cli``) sit at the edges.
 
 __version__ = "0.10.0"  # the one place the version lives (pyproject.toml reads it)
 
-from .errors import (BackendUnavailable, DataFileError, EstimatorError, InputError, MeasurementError,
-                     ProfileError, UnknownHardwareError, UnknownPresetError, UnknownRegionError)
-from .estimate import Estimate, Scenario, estimate, sweep
-from .profile import HardwareProfile, profile_from_dict
-from .workload import TransformerShape, dense_training_flops, generic_training_flops, transformer_count
+from estimator.core.errors import (
+                                   BackendUnavailable,
+                                   DataFileError,
+                                   EstimatorError,
+                                   InputError,
+                                   MeasurementError,
+                                   ProfileError,
+                                   UnknownHardwareError,
+                                   UnknownPresetError,
+                                   UnknownRegionError,
+)
+from estimator.core.estimate import Estimate, Scenario, estimate, sweep
+from estimator.core.profile import HardwareProfile, profile_from_dict
+from estimator.core.workload import TransformerShape, dense_training_flops, generic_training_flops, transformer_count
 
 __all__ = [
     "BackendUnavailable", "DataFileError", "Estimate", "EstimatorError", "HardwareProfile", "InputError",

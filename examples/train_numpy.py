@@ -1,4 +1,4 @@
-"""A small numpy MLP trained with estimator.track: the whole run predicted from its first steps.
+"""A small numpy MLP trained with estimator.measure.track: the whole run predicted from its first steps.
 
     .venv/bin/python examples/train_numpy.py --steps 300
     .venv/bin/python examples/train_numpy.py --steps 3000 --report-at 300 --report track.json --hardware cpu-server-2s-epyc
@@ -22,10 +22,10 @@ from pathlib import Path
 import numpy as np
 
 try:
-    from estimator.track import track
+    from estimator.measure.track import track
 except ImportError:  # run from a checkout without installing: the package is one folder up
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from estimator.track import track
+    from estimator.measure.track import track
 
 BATCH_SIZES = (64, 96, 128, 160, 192)
 D_IN, D_OUT = 512, 10
@@ -70,7 +70,7 @@ def main(argv=None) -> int:
     report_at = args.report_at if args.report_at is not None else max(args.steps // 10, 1)
     with track(total_steps=args.steps, flops_per_step=flops_per_step(args.width), hardware=args.hardware, backend=args.backend,
                report_at=report_at, report_path=args.report) as run:
-        for step in range(args.steps):
+        for _ in range(args.steps):
             if args.data_ms > 0:
                 time.sleep(args.data_ms / 1e3 * rng.uniform(0.0, 2.0))
             x, y = batch(int(rng.choice(BATCH_SIZES)))

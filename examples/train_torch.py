@@ -1,4 +1,4 @@
-"""The numpy example in PyTorch: a small MLP trained with estimator.track, CPU or CUDA GPU.
+"""The numpy example in PyTorch: a small MLP trained with estimator.measure.track, CPU or CUDA GPU.
 
     .venv/bin/python examples/train_torch.py --steps 300
     .venv/bin/python examples/train_torch.py --steps 5000 --report-at 500 --report track.json   # on a GPU: NVML
@@ -20,10 +20,10 @@ import time
 from pathlib import Path
 
 try:
-    from estimator.track import track
+    from estimator.measure.track import track
 except ImportError:  # run from a checkout without installing: the package is one folder up
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from estimator.track import track
+    from estimator.measure.track import track
 
 BATCH_SIZES = (64, 96, 128, 160, 192)
 D_IN, D_OUT = 512, 10
@@ -69,7 +69,7 @@ def main(argv=None) -> int:
     report_at = args.report_at if args.report_at is not None else max(args.steps // 10, 1)
     with track(total_steps=args.steps, flops_per_step=flops_per_step(args.width), hardware=args.hardware,
                backend=args.backend, report_at=report_at, report_path=args.report) as run:
-        for step in range(args.steps):
+        for _ in range(args.steps):
             if args.data_ms > 0:
                 time.sleep(args.data_ms / 1e3 * 2 * torch.rand(1, generator=gen).item())
             n = int(sizes[torch.randint(len(BATCH_SIZES), (1,), generator=gen)].item())

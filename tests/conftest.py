@@ -70,7 +70,7 @@ def calibrated_dir(tmp_path, monkeypatch):
     """profiles/calibrated/ moved to a temporary folder; the profile cache forgotten before and after."""
     from app_pages import calibrate as page
     from app_pages.common import clear_profile_cache
-    from estimator import datafiles
+    from estimator.io import datafiles
     folder = tmp_path / "calibrated"
     folder.mkdir()
     monkeypatch.setattr(datafiles, "CALIBRATED_DIR", folder)

@@ -11,11 +11,10 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from estimator import accuracy, api
-from estimator.datafiles import DATA_DIR, default_profiles, load_power_measurements, load_utilization_model
-from estimator.power_fit import PowerMeasurement, fit_ratio, leave_one_out
-from estimator.utilization_fit import (BASELINE_GOODPUT, TrainingRun, conformal_multiplier, cross_validate,
-                                       fit, Spec)
+from estimator.fit.power_fit import PowerMeasurement, fit_ratio, leave_one_out
+from estimator.fit.utilization_fit import BASELINE_GOODPUT, Spec, TrainingRun, conformal_multiplier, cross_validate, fit
+from estimator.io.datafiles import DATA_DIR, default_profiles, load_power_measurements, load_utilization_model
+from estimator.services import accuracy, api
 
 DOC = accuracy.validation_document()
 
@@ -199,7 +198,7 @@ def test_estimate_says_where_the_utilisation_came_from():
 
 
 def test_lambda_lecture_preset_keeps_its_published_numbers_with_an_honest_range():
-    from estimator import humanize as hz
+    from estimator.report import humanize as hz
     est = api.run(preset_id="lambda-gpt3-v100").estimate
     assert hz.duration(est.wall_clock_s) == "355 years"
     assert hz.money(est.cost_usd) == "$4.6M"

@@ -1,7 +1,7 @@
 """The Streamlit app under AppTest: the numbers are the core's, bad URLs warn, downloads match.
 
 Every test drives the real app.py (or one page's render()) in-process; values are compared
-with ``estimator.api.run`` for the same inputs.
+with ``estimator.services.api.run`` for the same inputs.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from app_pages import estimate as estimate_page  # noqa: E402
 from app_pages import exports  # noqa: E402
-from estimator import api  # noqa: E402
 from estimator.cli import main as cli_main  # noqa: E402
-from estimator.datafiles import load_sources  # noqa: E402
+from estimator.io.datafiles import load_sources  # noqa: E402
+from estimator.services import api  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")

@@ -14,8 +14,8 @@ from apptest_pages import run_page  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from app_pages.calibrate import calibrated_table  # noqa: E402
-from estimator.datafiles import default_profiles  # noqa: E402
-from estimator.profile import profile_from_dict  # noqa: E402
+from estimator.core.profile import profile_from_dict  # noqa: E402
+from estimator.io.datafiles import default_profiles  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -47,7 +47,7 @@ def test_page_renders_with_sections():
 
 
 def test_calibrated_table_lists_measurement_details():
-    from estimator.calibrate import Throughput, calibrated_profile_data
+    from estimator.core.calibrate import Throughput, calibrated_profile_data
     from estimator.measure.base import Measurement
     base = default_profiles().get("cpu-server-2s-epyc")
     m = Measurement(2.0, 40.0, 20.0, "codecarbon-rapl", False, "Test CPU", "codecarbon", {})
@@ -140,8 +140,8 @@ def test_saving_a_profile_writes_it_and_the_listing_shows_it_at_once(calibrated_
 
 
 def test_a_profile_written_by_the_cli_while_the_server_runs_is_listed(calibrated_dir):
-    from estimator.calibrate import Throughput, calibrated_profile_data
-    from estimator.calibration_io import write_profile
+    from estimator.core.calibrate import Throughput, calibrated_profile_data
+    from estimator.io.calibration_io import write_profile
     from estimator.measure.base import Measurement
     at = open_page()
     assert listed_ids(at) == []
@@ -154,10 +154,10 @@ def test_a_profile_written_by_the_cli_while_the_server_runs_is_listed(calibrated
     assert listed_ids(at) == ["cpu-server-2s-epyc-cal-cli-box"]
 
 
-# --- a saved estimator.track report --------------------------------------------------------
+# --- a saved estimator.measure.track report --------------------------------------------------------
 
 def track_report_bytes(tmp_path, finished=True) -> tuple[bytes, dict]:
-    from estimator.track import track
+    from estimator.measure.track import track
     t = [0.0]
     out = tmp_path / "track.json"
     with track(total_steps=1000 if finished else 4000, backend="none", hardware="cpu-server-2s-epyc",
@@ -170,7 +170,8 @@ def track_report_bytes(tmp_path, finished=True) -> tuple[bytes, dict]:
 
 def test_track_report_shows_predicted_against_elapsed(tmp_path):
     import json as _json
-    from estimator import humanize as hz
+
+    from estimator.report import humanize as hz
     data, doc = track_report_bytes(tmp_path, finished=False)
     at = open_page()
     at.file_uploader(key="cal_track_upload").set_value(("track.json", data, "application/json"))

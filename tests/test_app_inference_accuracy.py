@@ -13,9 +13,9 @@ pytest.importorskip("streamlit")
 from apptest_pages import run_page  # noqa: E402
 
 from app_pages import accuracy as accuracy_page  # noqa: E402
-from estimator import accuracy  # noqa: E402
-from estimator.serving_fit import FACTOR_BANDS  # noqa: E402
-from estimator.units import MS_PER_S  # noqa: E402
+from estimator.core.units import MS_PER_S  # noqa: E402
+from estimator.fit.serving_fit import FACTOR_BANDS  # noqa: E402
+from estimator.services import accuracy  # noqa: E402
 
 TPOT, JOULES = "seconds_per_output_token", "joules_per_output_token"
 
@@ -79,7 +79,7 @@ def test_frame_holds_every_configuration_and_its_interval(doc, key, scale, suffi
     # coverage recomputed from the drawn bars: the share of measured values inside them
     inside = ((ours["low"] <= ours["measured"]) & (ours["measured"] <= ours["high"])).mean()
     assert inside == pytest.approx(doc[key]["model"]["interval_coverage"])
-    assert list(ours["inside"]) == list(((ours["low"] <= ours["measured"]) & (ours["measured"] <= ours["high"])))
+    assert list(ours["inside"]) == list((ours["low"] <= ours["measured"]) & (ours["measured"] <= ours["high"]))
     # the diagonal spans every point and every bar
     diag = df[df["kind"] == "diagonal"]
     assert diag["measured"].min() <= min(configs["measured"].min(), configs["low"].min())

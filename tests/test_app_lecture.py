@@ -16,8 +16,9 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from app_pages import style  # noqa: E402
 from app_pages.lecture import CLAIMS  # noqa: E402
-from estimator import api, humanize as hz  # noqa: E402
 from estimator.cli.main import main  # noqa: E402
+from estimator.report import humanize as hz  # noqa: E402
+from estimator.services import api
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -11,12 +11,13 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("streamlit")
-from apptest_pages import TIMEOUT_S as TIMEOUT, run_page  # noqa: E402
+from apptest_pages import TIMEOUT_S as TIMEOUT  # noqa: E402
+from apptest_pages import run_page
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from app_pages import charts  # noqa: E402
-from estimator import api  # noqa: E402
-from estimator.units import S_PER_DAY  # noqa: E402
+from estimator.core.units import S_PER_DAY  # noqa: E402
+from estimator.services import api  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))

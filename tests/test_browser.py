@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from app_pages.estimate import headline_values
-from estimator import api
+from estimator.services import api
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -4,14 +4,22 @@ from dataclasses import replace
 
 import pytest
 
-from estimator.calibrate import (GPU_NAME_TO_PROFILE, Throughput, achieved_flops_per_s, calibrated_profile_data, choose_precision,
-                                 guess_base_profile, predict_wall_time, prediction_check, profile_to_dict,
-                                 utilization_for)
-from estimator.datafiles import default_profiles
-from estimator.errors import InputError, MeasurementError
+from estimator.core.calibrate import (
+    GPU_NAME_TO_PROFILE,
+    Throughput,
+    achieved_flops_per_s,
+    calibrated_profile_data,
+    choose_precision,
+    guess_base_profile,
+    predict_wall_time,
+    prediction_check,
+    profile_to_dict,
+    utilization_for,
+)
+from estimator.core.errors import InputError, MeasurementError
+from estimator.core.profile import profile_from_dict
+from estimator.io.datafiles import default_profiles, load_power_fits, load_utilization_model
 from estimator.measure.base import Measurement
-from estimator.datafiles import load_power_fits, load_utilization_model
-from estimator.profile import profile_from_dict
 
 CPU = default_profiles().get("cpu-server-2s-epyc")  # fp32 peak 7.0656e12, fp64 3.5328e12
 H100 = default_profiles().get("h100-sxm")

@@ -14,13 +14,20 @@ from pathlib import Path
 
 import pytest
 
-from estimator import api
-from estimator.calibrate import profile_to_dict
-from estimator.calibration_io import (MAX_CSV_BYTES, decode_csv_bytes, measurement_from_codecarbon,
-                                      parse_codecarbon_csv, read_codecarbon_csv, select_run, write_profile)
 from estimator.cli import main
-from estimator.datafiles import default_profiles, load_profile_file
-from estimator.errors import InputError, ProfileError
+from estimator.core.calibrate import profile_to_dict
+from estimator.core.errors import InputError, ProfileError
+from estimator.io.calibration_io import (
+    MAX_CSV_BYTES,
+    decode_csv_bytes,
+    measurement_from_codecarbon,
+    parse_codecarbon_csv,
+    read_codecarbon_csv,
+    select_run,
+    write_profile,
+)
+from estimator.io.datafiles import default_profiles, load_profile_file
+from estimator.services import api
 
 DATA = Path(__file__).parent / "data" / "codecarbon"
 NEW = DATA / "emissions_codecarbon_3.3.2.csv"
@@ -161,7 +168,7 @@ def test_cli_import_needs_flops_and_base(capsys):
 
 @pytest.mark.parametrize("evil", ["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)"])
 def test_imported_text_cannot_become_a_spreadsheet_formula(tmp_path, evil):
-    from estimator.calibration_io import parse_codecarbon_csv
+    from estimator.io.calibration_io import parse_codecarbon_csv
     header = "timestamp,project_name,run_id,duration,cpu_energy,gpu_energy,cpu_model,gpu_model,gpu_count"
     row = f"2026-01-01T00:00:00,{evil},{evil},10,0.001,0,{evil},{evil},0"
     run = parse_codecarbon_csv(header + "\n" + row + "\n", "x.csv")[0]

@@ -5,11 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from estimator.datafiles import default_profiles
-
-from estimator import api
 from estimator.cli import main
-from estimator.datafiles import PROFILES_DIR
+from estimator.io.datafiles import PROFILES_DIR, default_profiles
+from estimator.services import api
 
 ROOT = Path(__file__).resolve().parents[1]
 

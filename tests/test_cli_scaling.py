@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from estimator import diminishing as dm, limits, scaling
 from estimator.cli.main import main
+from estimator.laws import diminishing as dm
+from estimator.laws import scaling
+from estimator.services import limits
 
 ROOT = Path(__file__).resolve().parents[1]
 

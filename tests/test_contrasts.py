@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from estimator import api, contrasts as ct, limits
-from estimator.equivalents import BRAIN_KWH_PER_YEAR
-from estimator.errors import InputError
+from estimator.core.equivalents import BRAIN_KWH_PER_YEAR
+from estimator.core.errors import InputError
+from estimator.laws import contrasts as ct
+from estimator.services import api, limits
 
 
 def by_key():

@@ -7,14 +7,16 @@ import math
 
 import pytest
 
-from estimator import api, embodied as em, water as wt
 from estimator.cli import main
-from estimator.datafiles import default_profiles
-from estimator.errors import ProfileError
-from estimator.export import render
-from estimator.profile import profile_from_dict
+from estimator.core import embodied as em
+from estimator.core import water as wt
+from estimator.core.errors import ProfileError
+from estimator.core.profile import profile_from_dict
+from estimator.io.datafiles import default_profiles
+from estimator.report.export import render
+from estimator.services import api
 
-HOURS_PER_YEAR = 8766.0  # Julian year (estimator/units.py)
+HOURS_PER_YEAR = 8766.0  # Julian year (estimator/core/units.py)
 
 
 def cli(capsys, *args):
@@ -168,7 +170,7 @@ def test_estimate_page_shows_embodied_water_and_the_memory_bar():
     at = run_page("estimate", {"preset": "lambda-gpt3-v100"})
     shown = {m.label: m.value for m in at.metric}
     e = api.run(preset_id="lambda-gpt3-v100").estimate
-    from estimator import humanize as hz
+    from estimator.report import humanize as hz
     assert shown["Embodied CO₂e"] == hz.co2e_short(e.embodied_co2e_kg)
     assert shown["Water"] == hz.water(e.water_l)
     specs = [_json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]

@@ -2,12 +2,12 @@ import math
 
 import pytest
 
-from estimator import api
-from estimator.datafiles import default_profiles
-from estimator.errors import InputError
-from estimator.estimate import Scenario, estimate
-from estimator.humanize import duration, energy, co2e, money
-from estimator.units import HOURS_PER_YEAR, S_PER_YEAR
+from estimator.core.errors import InputError
+from estimator.core.estimate import Scenario, estimate
+from estimator.core.units import HOURS_PER_YEAR, S_PER_YEAR
+from estimator.io.datafiles import default_profiles
+from estimator.report.humanize import co2e, duration, energy, money
+from estimator.services import api
 
 
 @pytest.fixture(scope="module")
@@ -168,7 +168,7 @@ def test_unknown_hardware_lists_valid_ids():
 
 
 def test_region_and_cloud_resolution():
-    from estimator.datafiles import load_carbon_data
+    from estimator.io.datafiles import load_carbon_data
     data = load_carbon_data()
     r = api.run(hardware="h100-sxm", flops=1e21, region="fra")
     assert r.scenario.carbon_intensity_g_per_kwh == data.countries["FRA"][1]

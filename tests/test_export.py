@@ -4,11 +4,11 @@ import json
 
 import pytest
 
-from estimator import api
-from estimator.datafiles import load_sources
-from estimator.export import render, to_csv, to_markdown
-from estimator.statement import latex_escape
-from estimator.humanize import co2e, count, duration, energy, magnitude, money, sci, sig, times
+from estimator.io.datafiles import load_sources
+from estimator.report.export import render, to_csv, to_markdown
+from estimator.report.humanize import co2e, count, duration, energy, magnitude, money, sci, sig, times
+from estimator.report.statement import latex_escape
+from estimator.services import api
 
 
 @pytest.fixture(scope="module")

@@ -14,14 +14,14 @@ import json
 import math
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from hypothesis import HealthCheck, given, settings, strategies as st
-
-from estimator import api
 from estimator.cli.main import main
-from estimator.datafiles import default_profiles
-from estimator.errors import EstimatorError
-from estimator.estimate import RESULT_KEYS, Scenario, estimate
+from estimator.core.errors import EstimatorError
+from estimator.core.estimate import RESULT_KEYS, Scenario, estimate
+from estimator.io.datafiles import default_profiles
+from estimator.services import api
 
 FUZZ = settings(max_examples=150, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.too_slow])

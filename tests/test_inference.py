@@ -9,12 +9,19 @@ from dataclasses import replace
 
 import pytest
 
-from estimator import compression, limits, serving_data
-from estimator.datafiles import default_profiles
-from estimator.errors import InputError
-from estimator.inference import InferenceScenario, inference
-from estimator.serving import (BANDWIDTH_FRACTION, COMPUTE_FRACTION, DECODE_POWER_FRACTION, IDLE_POWER_FRACTION,
-                               USABLE_MEMORY_FRACTION)
+from estimator.core import compression
+from estimator.core.errors import InputError
+from estimator.core.inference import InferenceScenario, inference
+from estimator.core.serving import (
+    BANDWIDTH_FRACTION,
+    COMPUTE_FRACTION,
+    DECODE_POWER_FRACTION,
+    IDLE_POWER_FRACTION,
+    USABLE_MEMORY_FRACTION,
+)
+from estimator.io import serving_data
+from estimator.io.datafiles import default_profiles
+from estimator.services import limits
 
 A100 = default_profiles().get("a100-sxm-80gb")
 H100 = default_profiles().get("h100-sxm")

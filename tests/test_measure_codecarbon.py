@@ -7,10 +7,15 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from estimator.errors import BackendUnavailable, MeasurementError
+from estimator.core.errors import BackendUnavailable, MeasurementError
 from estimator.measure import open_backend
-from estimator.measure.base import (CODECARBON_CONSTANT_ESTIMATE, CODECARBON_CPU_LOAD_ESTIMATE, CODECARBON_RAPL,
-                                    TimerBackend, UnavailableBackend)
+from estimator.measure.base import (
+    CODECARBON_CONSTANT_ESTIMATE,
+    CODECARBON_CPU_LOAD_ESTIMATE,
+    CODECARBON_RAPL,
+    TimerBackend,
+    UnavailableBackend,
+)
 from estimator.measure.codecarbon_backend import CodeCarbonBackend, cpu_power_source
 
 

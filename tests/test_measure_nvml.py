@@ -10,12 +10,11 @@ import pytest
 from fake_nvml import FakeClock, FakeGpu, api_mismatches
 
 from estimator.cli import main
-from estimator.errors import BackendUnavailable, InputError, MeasurementError
+from estimator.core.errors import BackendUnavailable, InputError, MeasurementError
 from estimator.measure import nvml as nvml_mod
 from estimator.measure import open_backend
 from estimator.measure.base import NVML_ENERGY_COUNTER, NVML_POWER_POLLING, integrate_power_w
 from estimator.measure.nvml import NvmlBackend, Sample, energy_from_samples
-
 
 # The fake (tests/fake_nvml.py) is held to the real pynvml API and runs on a FakeClock: each
 # window below is driven step by step (poll_in_thread=False), so every number is exact.
@@ -288,7 +287,7 @@ def test_cli_measures_a_command_on_the_fake_gpu(monkeypatch, tmp_path, capsys):
     assert s["duration_s"] >= 1.0 and s["duration_s"] == int(s["duration_s"])  # whole ticks of the fake clock
     assert s["achieved_flops_per_s"] == pytest.approx(1e14 / s["duration_s"])
     assert s["energy_j"] == pytest.approx(400.0 * s["duration_s"])
-    from estimator.datafiles import load_profile_file
+    from estimator.io.datafiles import load_profile_file
     p = load_profile_file(out)
     assert p.power.average_w == pytest.approx(s["mean_power_w"]) and p.power.tdp_w == 700.0
     assert p.utilization.default == pytest.approx(s["achieved_flops_per_s"] / 9.89e14)

@@ -1,4 +1,4 @@
-"""Training memory per device (estimator/memory.py) against hand computations from the cited
+"""Training memory per device (estimator/core/memory.py) against hand computations from the cited
 formulas: Rajbhandari et al. 2020 (ZeRO) for the model states, Korthikanti et al. 2022 for the
 activations."""
 
@@ -7,9 +7,10 @@ import math
 
 import pytest
 
-from estimator import api, memory as mem
 from estimator.cli import main
-from estimator.errors import InputError
+from estimator.core import memory as mem
+from estimator.core.errors import InputError
+from estimator.services import api
 
 GB = 1e9
 GIB = 2 ** 30

@@ -3,8 +3,8 @@ embodied figures are those of the research table (vendor PCF, LCA or the ACT mod
 
 import pytest
 
-from estimator import api
-from estimator.datafiles import PROFILES_DIR, default_profiles, load_profile_file
+from estimator.io.datafiles import PROFILES_DIR, default_profiles, load_profile_file
+from estimator.services import api
 
 NEW = ("p100", "k80", "gtx-1080-ti", "rtx-3090", "rtx-4090", "titan-v", "t4", "l4", "l40s", "a10g", "a800", "h800",
        "mi250x", "mi300x", "gaudi2", "gaudi3", "tpu-v6e")

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from estimator.datafiles import PROFILES_DIR, default_profiles, load_profile_file, load_profiles
-from estimator.errors import ProfileError, UnknownHardwareError
+from estimator.core.errors import ProfileError, UnknownHardwareError
+from estimator.io.datafiles import PROFILES_DIR, default_profiles, load_profile_file, load_profiles
 
 REQUIRED = ["v100-sxm2", "v100-pcie", "a100-sxm-40gb", "a100-sxm-80gb", "a100-pcie-80gb", "h100-sxm", "h100-pcie",
             "h200-sxm", "b200", "tpu-v2", "tpu-v3", "tpu-v4", "tpu-v5e", "tpu-v5p", "brain", "alphago-2016"]

@@ -2,10 +2,11 @@
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from estimator.datafiles import default_profiles
-from estimator.estimate import Scenario, estimate, sweep
+from estimator.core.estimate import Scenario, estimate, sweep
+from estimator.io.datafiles import default_profiles
 
 PROFILES = default_profiles().profiles
 IDS = sorted(i for i, p in PROFILES.items() if p.price.usd_per_device_hour is not None)
@@ -73,7 +74,7 @@ def test_sweep_equals_scalar_estimates(rows):
 
 
 def test_sweep_rejects_bad_arrays():
-    from estimator.errors import InputError
+    from estimator.core.errors import InputError
     with pytest.raises(InputError, match="utilisation"):
         sweep(flops=np.array([1e20]), peak_flops_per_s=1e14, utilization=np.array([1.2]), devices=1,
               power_w=300, pue=1.1, carbon_intensity_g_per_kwh=400)

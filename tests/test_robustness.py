@@ -14,12 +14,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from estimator import api
 from estimator.cli.main import main
-from estimator.datafiles import PROFILES_DIR, default_profiles, load_profile_file, load_profiles
-from estimator.errors import DataFileError, EstimatorError, InputError, ProfileError
-from estimator.estimate import Scenario, estimate, sweep
-from estimator.export import to_markdown
+from estimator.core.errors import DataFileError, EstimatorError, InputError, ProfileError
+from estimator.core.estimate import Scenario, estimate, sweep
+from estimator.io.datafiles import PROFILES_DIR, default_profiles, load_profile_file, load_profiles
+from estimator.report.export import to_markdown
+from estimator.services import api
 
 ROOT = Path(__file__).resolve().parents[1]
 CSV = ROOT / "tests" / "data" / "codecarbon" / "emissions_codecarbon_3.3.2.csv"
@@ -256,7 +256,7 @@ def test_12_devices_are_not_read_into_memory(argv):
 
 
 def test_12_size_is_checked_while_reading(tmp_path):
-    from estimator import safe_read
+    from estimator.io import safe_read
 
     def fail(problem, fix):
         raise InputError(problem)
@@ -356,7 +356,7 @@ def test_json_output_never_holds_a_non_finite_number(capsys):
 
 
 def test_readme_states_every_bound_as_bounds_py_has_it():
-    from estimator import bounds as B
+    from estimator.core import bounds as B
     readme = (ROOT / "README.md").read_text()
     all_bounds = [b for b in vars(B).values() if isinstance(b, B.Bound)] + list(B.BUDGET.values())
     for b in all_bounds:

@@ -7,9 +7,10 @@ import math
 import numpy as np
 import pytest
 
-from estimator import diminishing as dm, limits, scaling, trends
-from estimator.errors import InputError
-
+from estimator.core.errors import InputError
+from estimator.laws import diminishing as dm
+from estimator.laws import scaling, trends
+from estimator.services import limits
 
 # --- Chinchilla ---------------------------------------------------------------------------
 

@@ -8,10 +8,10 @@ import json
 
 import pytest
 
-from estimator import serving_data
 from estimator.cli.main import main
-from estimator.errors import InputError
-from estimator.serving_fit import cross_validate, fit, fit_params
+from estimator.core.errors import InputError
+from estimator.fit.serving_fit import cross_validate, fit, fit_params
+from estimator.io import serving_data
 
 
 def run_json(capsys, *argv):

@@ -12,10 +12,11 @@ import subprocess
 
 import pytest
 
-from estimator import __version__, api
-from estimator.datafiles import load_sources
-from estimator.export import render
-from estimator.statement import STANDARD_TYPES, latex_escape, normalize_bibtex, statement
+from estimator import __version__
+from estimator.io.datafiles import load_sources
+from estimator.report.export import render
+from estimator.report.statement import STANDARD_TYPES, latex_escape, normalize_bibtex, statement
+from estimator.services import api
 
 SOURCES = load_sources()
 
@@ -104,7 +105,7 @@ def test_statement_compiles_with_pdflatex_and_bibtex_without_warnings(tmp_path, 
     blg = (tmp_path / "main.blg").read_text()
     assert "Warning--" not in blg and "error" not in blg.lower(), blg
     log = (tmp_path / "main.log").read_text(errors="replace")
-    assert "undefined" not in log.lower(), [l for l in log.splitlines() if "undefined" in l.lower()]
+    assert "undefined" not in log.lower(), [ln for ln in log.splitlines() if "undefined" in ln.lower()]
     assert "Missing character" not in log
     bbl = (tmp_path / "main.bbl").read_text()
     assert bbl.count("\\bibitem") == len(re.findall(r"\\cite\{", st.tex))  # every entry cited is listed

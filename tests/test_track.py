@@ -1,4 +1,4 @@
-"""estimator.track: the whole run predicted from its first steps.
+"""estimator.measure.track: the whole run predicted from its first steps.
 
 The statistics on exact series (a fake clock), the range's coverage in simulation, energy from
 a fake meter and from the fake NVML, measurement failures that never stop the training, the
@@ -19,16 +19,16 @@ import pytest
 from scipy import stats
 
 from benchmarks.bench_track import coverage
-from estimator import track_report as tr
-from estimator.datafiles import load_profile_file
-from estimator.errors import InputError, MeasurementError, UnknownRegionError
+from estimator.core import track_report as tr
+from estimator.core.errors import InputError, MeasurementError, UnknownRegionError
+from estimator.core.units import J_PER_KWH, S_PER_HOUR
+from estimator.io.datafiles import load_profile_file
 from estimator.measure.base import Backend, Measurement
 from estimator.measure.nvml import NvmlBackend
-from estimator.track import ENV_TRACK_FILE, Run, read_track_file, track
-from estimator.units import J_PER_KWH, S_PER_HOUR
+from estimator.measure.track import ENV_TRACK_FILE, Run, read_track_file, track
 
 ROOT = Path(__file__).resolve().parents[1]
-TRACK = sys.modules["estimator.track"]  # the module (estimator.track may name the function once re-exported)
+TRACK = sys.modules["estimator.measure.track"]  # the module (estimator.measure.track may name the function once re-exported)
 
 
 class Clock:
@@ -48,9 +48,10 @@ class FakeMeter(Backend):
     name, kind = "fake", "cpu"
 
     def __init__(self, clock: Clock, power_w: float = 100.0, read_cost_s: float = 0.0, fail_on_end: int | None = None,
-                 error=MeasurementError("the fake meter is unplugged")):
+                 error: MeasurementError | None = None):
         self.clock, self.power_w, self.read_cost_s = clock, power_w, read_cost_s
-        self.fail_on_end, self.error = fail_on_end, error
+        self.fail_on_end = fail_on_end
+        self.error = error or MeasurementError("the fake meter is unplugged")
         self.device_name = "Fake CPU"
         self.begins = self.ends = self.closes = 0
         self._t0 = None
@@ -304,7 +305,7 @@ def test_a_report_at_a_chosen_step_is_printed_and_its_time_left_out(capsys):
         run_steps(run, clock, [0.02] * 120)
         p = run.predict()
     err = capsys.readouterr().err
-    assert err.count("estimator.track: step ") == 2 and "step 50 of 500 (10%)" in err and "step 100 of 500" in err
+    assert err.count("estimator.measure.track: step ") == 2 and "step 50 of 500 (10%)" in err and "step 100 of 500" in err
     assert "whole run   " in err and "cost        $" in err and "finished, step 120 of 500" in err
     assert p.step_s == pytest.approx(0.02) and p.elapsed_s > 120 * 0.02
     assert p.cost_usd == pytest.approx(7.344 * p.wall_clock_s / S_PER_HOUR)
@@ -340,7 +341,7 @@ def test_the_users_exception_goes_on_up_and_the_report_says_so(tmp_path):
     with pytest.raises(ZeroDivisionError):
         with track(total_steps=100, backend="none", clock=clock, report_path=out, print_report=False) as run:
             run_steps(run, clock, [0.01] * 20)
-            1 / 0
+            raise ZeroDivisionError("division by zero")
     rep = tr.parse_report(out.read_bytes(), "r.json")
     assert rep.status == "failed (ZeroDivisionError)" and not rep.finished and rep.steps_done == 20
 
@@ -470,7 +471,7 @@ def test_write_a_calibrated_profile(tmp_path):
     assert prof.calibration["achieved_flops_per_s"] == pytest.approx(2e9 / 0.02)
     assert prof.utilization.default == pytest.approx(1e11 / 7.0656e12)
     assert prof.power.average_w == pytest.approx(150.0) and prof.calibration["details"]["steady_steps"] == 497
-    assert prof.calibration["method"].startswith("estimator.track in the user's training loop")
+    assert prof.calibration["method"].startswith("estimator.measure.track in the user's training loop")
     other = tmp_path / "other.toml"
     other.write_text("# someone's notes\n")
     with pytest.raises(InputError, match="already holds"):
@@ -512,7 +513,7 @@ def test_numpy_example_predicts_its_total_from_the_first_10_percent(tmp_path):
                            "--data-ms", "10", "--seed", "3", "--backend", "cpu", "--report", str(out)],
                           env={**os.environ, **ONE_THREAD}, capture_output=True, text=True, timeout=180)
     assert proc.returncode == 0, proc.stderr
-    assert "final loss" in proc.stdout and "estimator.track: step 30 of 300 (10%)" in proc.stderr
+    assert "final loss" in proc.stdout and "estimator.measure.track: step 30 of 300 (10%)" in proc.stderr
     rep = tr.parse_report(out.read_bytes(), out.name)
     assert rep.finished and rep.steps_done == 300
     at_10 = next(h for h in rep.history if h["step"] == 30)
@@ -538,4 +539,4 @@ def test_torch_example_runs_or_says_torch_is_missing(tmp_path):
     assert proc.returncode == 0, proc.stderr
     rep = tr.parse_report(out.read_bytes(), out.name)
     assert rep.finished and rep.steps_done == 60 and rep.prediction["step_s"] > 0
-    assert "estimator.track: step 6 of 60 (10%)" in proc.stderr
+    assert "estimator.measure.track: step 6 of 60 (10%)" in proc.stderr

@@ -1,8 +1,13 @@
 import pytest
 
-from estimator.errors import InputError
-from estimator.workload import (TransformerShape, dense_training_flops, generic_training_flops,
-                                transformer_count, transformer_training_flops)
+from estimator.core.errors import InputError
+from estimator.core.workload import (
+    TransformerShape,
+    dense_training_flops,
+    generic_training_flops,
+    transformer_count,
+    transformer_training_flops,
+)
 
 
 def test_dense_6nd_gpt3():

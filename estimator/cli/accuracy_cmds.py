@@ -7,13 +7,14 @@ import json
 import math
 import sys
 
-from .. import accuracy, humanize as hz
-from ..datafiles import UTILIZATION_FIT_PATH
-from ..errors import DataFileError
-from ..profile import DISPLAY_FLOPS
-from ..accuracy import MISS_FACTOR
-from ..serving_fit import FACTOR_BANDS as SERVING_BANDS
-from ..utilization_fit import COVARIATES, FACTOR_BANDS
+from estimator.core.errors import DataFileError
+from estimator.core.profile import DISPLAY_FLOPS
+from estimator.fit.serving_fit import FACTOR_BANDS as SERVING_BANDS
+from estimator.fit.utilization_fit import COVARIATES, FACTOR_BANDS
+from estimator.io.datafiles import UTILIZATION_FIT_PATH
+from estimator.report import humanize as hz
+from estimator.services import accuracy
+from estimator.services.accuracy import MISS_FACTOR
 
 
 def _table(header, rows) -> str:
@@ -33,7 +34,7 @@ def validate_inference(args) -> None:
         return
     level = f"{doc['interval_level']:.0%}"
     print(f"Serving, out of sample: {doc['method']}.")
-    print(f"Data: {doc['data']}. Model: estimator/serving.py with estimator/data/serving_fit.json.")
+    print(f"Data: {doc['data']}. Model: estimator/core/serving.py with estimator/data/serving_fit.json.")
     print("Baselines, in the same run: " + "; ".join(f"{label}: {doc['baselines'][k]}" for k, label in SERVING_BASELINES)
           + ".\n")
     header = ["figure", "configs", "median factor", *(label for _, label in SERVING_BASELINES),
@@ -64,7 +65,7 @@ def validate_inference(args) -> None:
     share = [c["batch_avg"] / c["batch"] for c in doc["configs"]]
     print(f"\nbatch: the configured maximum, the input a user gives (the realised average was "
           f"{min(share):.0%}–{max(share):.0%} of it); prompt tokens: a documented mean per task "
-          "(estimator/serving_data.py), not in the measurements.")
+          "(estimator/io/serving_data.py), not in the measurements.")
     f = doc["fit"]
     print(f"\nShipped fit (all configurations): engine {f['engine_s_per_layer'] * 1e3:.3g} ms per layer and "
           f"{f['engine_s_per_sequence'] * 1e3:.3g} ms per sequence per step, {f['tp_s_per_allreduce'] * 1e3:.3g} ms per "
@@ -111,8 +112,8 @@ def cmd_validate(args):
         print("\nLeft out:")
         for e in doc["excluded"]:
             print(f"  {e['run']} ({e['source']}): {e['reason']}")
-    print(f"\nAverage power per device, leave-one-out over the measured training runs of each group "
-          f"(estimator/data/measured_power.csv), beside the TDP convention:")
+    print("\nAverage power per device, leave-one-out over the measured training runs of each group "
+          "(estimator/data/measured_power.csv), beside the TDP convention:")
     rows = [[g, s["n"], f"{s['median_factor']:.2f}×", f"{s['tdp_median_factor']:.2f}×", f"{s['interval_coverage']:.0%}"]
             for g, s in doc["power_summary"].items()]
     print(_table(["group", "runs", "median factor", "TDP", f"{level} coverage"], rows))

@@ -3,7 +3,7 @@
     python -m estimator calibrate [--backend auto|nvml|cpu] [--seconds S] [--out PATH.toml]
                                   [--base PROFILE] [--format table|json]
     python -m estimator calibrate --flops F [--backend …] -- python train.py …
-        (a command that uses estimator.track is measured over its steady-state steps only; with
+        (a command that uses estimator.measure.track is measured over its steady-state steps only; with
         --format json its own stdout goes to stderr, so stdout holds only the JSON)
     python -m estimator calibrate --from-codecarbon emissions.csv --flops F --base PROFILE
 """
@@ -16,12 +16,12 @@ import sys
 import time
 from pathlib import Path
 
-from .. import humanize as hz
-from ..calibration_io import read_codecarbon_csv, select_run, write_profile
-from ..datafiles import default_profiles
-from ..errors import InputError
-from ..matmul_bench import MAX_SECONDS
-from ..profile import PRECISIONS
+from estimator.core.errors import InputError
+from estimator.core.profile import PRECISIONS
+from estimator.io.calibration_io import read_codecarbon_csv, select_run, write_profile
+from estimator.io.datafiles import default_profiles
+from estimator.measure.matmul_bench import MAX_SECONDS
+from estimator.report import humanize as hz
 
 PROGRESS_AFTER_S = 3.0  # runs longer than this get a progress line on stderr
 
@@ -67,18 +67,18 @@ class ProgressLine:
 
 
 def _out_path(args, profile_id: str) -> Path:
-    """Where to write: see :func:`estimator.calibration_run.checked_out_path`."""
-    from ..calibration_run import checked_out_path
+    """Where to write: see :func:`estimator.measure.calibration_run.checked_out_path`."""
+    from estimator.measure.calibration_run import checked_out_path
     return checked_out_path(args.out, profile_id, args.force)
 
 
 def _base(args, kind: str, device_name: str):
-    from ..calibrate import guess_base_profile
+    from estimator.core.calibrate import guess_base_profile
     return default_profiles().get(args.base or guess_base_profile(device_name, kind))
 
 
 def cmd_calibrate(args):
-    from .. import calibration_run as cr
+    from estimator.measure import calibration_run as cr
     cmd = list(args.cmd or [])
     if cmd and cmd[0] == "--":
         cmd = cmd[1:]
@@ -98,16 +98,16 @@ def cmd_calibrate(args):
         if args.flops is not None and not cmd:
             raise InputError("--flops needs the command to measure after `--` (or --from-codecarbon FILE)")
         if args.region:  # CodeCarbon only logs an unknown country and goes on: check it first
-            from ..api import resolve_grid
+            from estimator.services.api import resolve_grid
             resolve_grid(region=args.region)
-        from ..measure import open_backend
+        from estimator.measure import open_backend
         backend = open_backend(args.backend, country_iso_code=args.region, device_index=args.device)
         fallback = getattr(backend, "fallback_reason", None)
         if fallback and args.format == "table":
             print(f"note: {fallback}; measuring the CPU instead", file=sys.stderr)
         try:
             base = _base(args, backend.kind, backend.device_name)
-            from ..calibrate import default_profile_id
+            from estimator.core.calibrate import default_profile_id
             _out_path(args, args.id or default_profile_id(base.id, cr.host_name()))  # fail before measuring
         except BaseException:
             backend.close()
@@ -183,5 +183,5 @@ def register(sub):
     p.add_argument("--region", help="ISO 3166 alpha-3 country for CodeCarbon, e.g. FRA (its CO2 figure only)")
     p.add_argument("--device", type=int, default=0, help="GPU index for NVML (default 0)")
     p.add_argument("cmd", nargs=argparse.REMAINDER,
-                   help="-- COMMAND …: measure your own run (only its steady-state steps if it uses estimator.track)")
+                   help="-- COMMAND …: measure your own run (only its steady-state steps if it uses estimator.measure.track)")
     p.set_defaults(func=cmd_calibrate)

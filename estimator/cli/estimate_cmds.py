@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import sys
 
-from .. import api, humanize as hz
-from ..datafiles import default_profiles, load_presets, load_profile_file, load_sources
-from ..errors import InputError, ProfileError
-from ..export import FORMATS, LABELS, render
-from ..estimate import RESULT_KEYS
-from ..memory import RECOMPUTE
-from ..profile import DISPLAY_FLOPS, PRECISIONS
-from ..water import COOLING
+from estimator.core.errors import InputError, ProfileError
+from estimator.core.estimate import RESULT_KEYS
+from estimator.core.memory import RECOMPUTE
+from estimator.core.profile import DISPLAY_FLOPS, PRECISIONS
+from estimator.core.water import COOLING
+from estimator.io.datafiles import default_profiles, load_presets, load_profile_file, load_sources
+from estimator.report import humanize as hz
+from estimator.report.export import FORMATS, LABELS, render
+from estimator.services import api
 
 SCENARIO_ARGS = ("flops", "params", "tokens", "recompute", "devices", "utilization", "precision", "hours",
                  "device_hours", "power_w", "pue", "carbon_intensity_g_per_kwh", "price_usd_per_device_hour",
@@ -112,7 +113,7 @@ def scenario_kwargs(args) -> dict:
 
 def cmd_estimate(args):
     if args.model and args.params is None and args.flops is None and args.tokens is not None and args.layers is None:
-        from ..serving_data import catalog_model
+        from estimator.io.serving_data import catalog_model
         args.params = catalog_model(args.model).params  # 6·N·D with the catalog model's N
     result = api.run(hardware=args.hardware, preset_id=args.preset, region=args.region, cloud=args.cloud,
                      memory=memory_kwargs(args), **scenario_kwargs(args))

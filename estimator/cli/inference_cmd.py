@@ -1,7 +1,7 @@
 """Subcommands: inference (serving cost per output token and in total, with ranges; what
 compression saves; the break-even with training) and fit-serving (re-fit the serving model).
 
-``inference`` calls ``estimator.limits.inference_report`` (as the app does) and prints a table
+``inference`` calls ``estimator.services.limits.inference_report`` (as the app does) and prints a table
 or JSON.
 """
 
@@ -10,12 +10,14 @@ from __future__ import annotations
 import json
 import math
 
-from .. import humanize as hz, limits, serving_data
-from ..errors import DataFileError, InputError
-from ..inference import BITS, DEFAULT_PROMPT_TOKENS, DEFAULT_TOKENS_PER_QUERY, KV_BITS
-from ..serving import BANDWIDTH_FRACTION, COMPUTE_FRACTION
-from ..serving_fit import fit as fit_serving
-from .scaling_cmds import _dump, _table, _whole, add_setting_args
+from estimator.cli.scaling_cmds import _dump, _table, _whole, add_setting_args
+from estimator.core.errors import DataFileError, InputError
+from estimator.core.inference import BITS, DEFAULT_PROMPT_TOKENS, DEFAULT_TOKENS_PER_QUERY, KV_BITS
+from estimator.core.serving import BANDWIDTH_FRACTION, COMPUTE_FRACTION
+from estimator.fit.serving_fit import fit as fit_serving
+from estimator.io import serving_data
+from estimator.report import humanize as hz
+from estimator.services import limits
 
 INPUT_KEYS = ("utilization", "power_w", "pue", "carbon_intensity_g_per_kwh", "price_usd_per_device_hour",
               "electricity_usd_per_kwh", "sparsity", "student_params", "tokens_per_query", "prompt_tokens")

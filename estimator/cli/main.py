@@ -7,8 +7,8 @@ import argparse
 import re
 import sys
 
-from ..errors import EstimatorError, InputError
-from . import accuracy_cmds, calibrate_cmd, estimate_cmds, inference_cmd, scaling_cmds
+from estimator.cli import accuracy_cmds, calibrate_cmd, estimate_cmds, inference_cmd, scaling_cmds
+from estimator.core.errors import EstimatorError, InputError
 
 # Each module adds its subcommands with register(subparsers).
 COMMAND_MODULES = [estimate_cmds, accuracy_cmds, calibrate_cmd, scaling_cmds, inference_cmd]

@@ -1,6 +1,6 @@
 """Subcommands: scaling (chinchilla, diminishing, trend), contrasts (inference: ``inference_cmd``).
 
-Every command calls ``estimator.limits`` (as the app does) and prints a table or JSON.
+Every command calls ``estimator.services.limits`` (as the app does) and prints a table or JSON.
 """
 
 from __future__ import annotations
@@ -8,10 +8,13 @@ from __future__ import annotations
 import json
 import sys
 
-from .. import contrasts, diminishing as dm, humanize as hz, limits, scaling, trends
-from ..errors import InputError
-from ..profile import PRECISIONS
-from .estimate_cmds import add_site_args
+from estimator.cli.estimate_cmds import add_site_args
+from estimator.core.errors import InputError
+from estimator.core.profile import PRECISIONS
+from estimator.laws import contrasts, scaling, trends
+from estimator.laws import diminishing as dm
+from estimator.report import humanize as hz
+from estimator.services import limits
 
 
 def _dump(data) -> None:

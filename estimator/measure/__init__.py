@@ -7,8 +7,8 @@ machine without a GPU or driver raises BackendUnavailable naming what is missing
 
 from __future__ import annotations
 
-from ..errors import BackendUnavailable, InputError
-from .base import Backend, Measurement, TimerBackend, UnavailableBackend
+from estimator.core.errors import BackendUnavailable, InputError
+from estimator.measure.base import Backend, Measurement, TimerBackend, UnavailableBackend
 
 __all__ = ["BACKENDS", "Backend", "Measurement", "TimerBackend", "UnavailableBackend", "open_backend"]
 
@@ -19,10 +19,10 @@ def open_backend(kind: str = "auto", *, country_iso_code: str | None = None, dev
                  nvml_module=None) -> Backend:
     if kind not in BACKENDS:
         raise InputError(f"unknown backend {kind!r}; use one of {', '.join(BACKENDS)}")
-    from .cpu import cpu_backend
+    from estimator.measure.cpu import cpu_backend
     if kind == "cpu":
         return cpu_backend(country_iso_code)
-    from .nvml import NvmlBackend
+    from estimator.measure.nvml import NvmlBackend
     try:
         return NvmlBackend(nvml_module, device_index=device_index)
     except BackendUnavailable as exc:

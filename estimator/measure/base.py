@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any
 
-from ..errors import BackendUnavailable, MeasurementError
+from estimator.core.errors import BackendUnavailable, MeasurementError
 
 # power_source labels: how a window's energy was obtained.
 NVML_ENERGY_COUNTER = "nvml-energy-counter"        # nvmlDeviceGetTotalEnergyConsumption deltas (Volta and newer)

@@ -17,12 +17,18 @@ import contextlib
 import inspect
 import logging
 import math
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
-from ..errors import BackendUnavailable, MeasurementError
-from ..units import J_PER_KWH
-from .base import (CODECARBON_CONSTANT_ESTIMATE, CODECARBON_CPU_LOAD_ESTIMATE, CODECARBON_RAPL, Backend,
-                   Measurement)
+from estimator.core.errors import BackendUnavailable, MeasurementError
+from estimator.core.units import J_PER_KWH
+from estimator.measure.base import (
+    CODECARBON_CONSTANT_ESTIMATE,
+    CODECARBON_CPU_LOAD_ESTIMATE,
+    CODECARBON_RAPL,
+    Backend,
+    Measurement,
+)
 
 # CodeCarbon needs a country for its CO2 figure; the calibration uses only its energy, so the
 # country only changes CodeCarbon's own emissions number (the CLI passes the user's --region).

@@ -6,11 +6,11 @@ base profile's power and its [calibration] table says that power was not measure
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import platform
 
-from .base import Backend, TimerBackend
+from estimator.io.paths import codecarbon_available
+from estimator.measure.base import Backend, TimerBackend
 
 
 def cpu_model_name() -> str:
@@ -30,8 +30,8 @@ def cpu_device_name() -> str:
 
 
 def cpu_backend(country_iso_code: str | None = None) -> Backend:
-    if importlib.util.find_spec("codecarbon") is None:
+    if not codecarbon_available():
         return TimerBackend(cpu_device_name(), "CodeCarbon is not installed (`pip install codecarbon`): "
                                                "CPU power was not measured")
-    from .codecarbon_backend import CodeCarbonBackend
+    from estimator.measure.codecarbon_backend import CodeCarbonBackend
     return CodeCarbonBackend(country_iso_code)

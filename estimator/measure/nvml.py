@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Sequence
+from typing import Any
 
-from ..errors import BackendUnavailable, InputError, MeasurementError
-from .base import NVML_ENERGY_COUNTER, NVML_POWER_POLLING, Backend, Measurement, integrate_power_w
+from estimator.core.errors import BackendUnavailable, InputError, MeasurementError
+from estimator.measure.base import NVML_ENERGY_COUNTER, NVML_POWER_POLLING, Backend, Measurement, integrate_power_w
 
 # Power polling every ≤ 100 ms (used only where the energy counter is missing). The reading
 # is coarse whatever the rate: nvmlDeviceGetPowerUsage averages over 1 s on Ampere (not GA100)

@@ -1,0 +1,115 @@
+"""Plausible bounds for every number a user can give, each with its source: one home.
+
+Outside these a number is a typo (wrong unit or exponent), a tampered URL, or a thought
+experiment too far from anything built to mean something; the core refuses it with an
+``InputError`` naming the input and the bound (``estimator.core.validation.require_in``). The CLI,
+the app and the Python API share them, so they accept and refuse the same inputs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Bound:
+    low: float
+    high: float
+    unit: str
+    source: str
+    low_open: bool = False   # True: the low end itself is refused (a strict lower bound)
+    whole: bool = False      # True: only whole numbers
+
+    def describe(self) -> str:
+        lo = f"more than {self.low:g}" if self.low_open else f"at least {self.low:g}"
+        return f"{lo} and at most {self.high:g}{' ' + self.unit if self.unit else ''}"
+
+
+# -- workloads --------------------------------------------------------------------------
+# The largest training run with a published FLOP count: Llama 3.1 405B, 3.8e25 FLOPs (Llama
+# Team 2024, arXiv:2407.21783, §1). The bounds leave room for thought experiments far beyond it.
+FLOPS = Bound(1.0, 1e32, "FLOPs", "1 FLOP up to ~2.6e6 × Llama 3.1 405B's 3.8e25 FLOPs (arXiv:2407.21783)")
+PARAMS = Bound(1.0, 1e16, "parameters",
+               "up to ~1e4 × the largest published models (≈1e12 parameters, e.g. PaLM 540B, arXiv:2204.02311)")
+TOKENS = Bound(1.0, 1e17, "tokens",
+               "up to ~6e3 × the largest published training sets (15.6T tokens, Llama 3.1 405B, arXiv:2407.21783)")
+LAYERS = Bound(1, 1e4, "layers", "up to ~80 × the deepest published LLM (126 layers, Llama 3.1 405B)", whole=True)
+D_MODEL = Bound(1, 1e6, "", "up to ~60 × the widest published LLM (d_model 16,384, Llama 3.1 405B)", whole=True)
+CONTEXT = Bound(1, 1e8, "tokens", "up to 100 × the longest published context windows (~1e6 tokens, Gemini 1.5)",
+                whole=True)
+VOCAB = Bound(1, 1e8, "tokens", "up to ~400 × the largest published vocabularies (256,000, Gemma)", whole=True)
+FORWARD_FLOPS_PER_EXAMPLE = Bound(1.0, 1e18, "FLOPs",
+                                  "up to ~1e6 × a 175B model's forward pass over a 2,048-token example (≈7e14)")
+EXAMPLES = Bound(1.0, 1e15, "examples", "up to ~1e5 × the largest image datasets (LAION-5B, 5.85e9 pairs)")
+EPOCHS = Bound(0.0, 1e6, "epochs", "any positive count up to a million passes", low_open=True)
+
+# A device's dense peak, as the profiles bound it (estimator/core/profile.py): 1 MFLOP/s to 1 EFLOP/s.
+PEAK_FLOPS_PER_S = Bound(1e6, 1e18, "FLOP/s", "1 MFLOP/s (a 1980s PC) up to 1 EFLOP/s per device")
+
+# -- hardware use ---------------------------------------------------------------------------
+DEVICES = Bound(1, 1e7, "devices",
+                "whole devices, up to ~600 × the largest published training cluster (16,384 H100s, arXiv:2407.21783)",
+                whole=True)
+# Below one part in a million of peak no training run has been reported: the worst in the
+# project's data reach ≈1e-2 (estimator/data, `python -m estimator validate`).
+UTILIZATION = Bound(1e-6, 1.0, "of peak", "one millionth of peak up to the peak itself")
+YEAR = Bound(1940, 2100, "", "from the first electronic computers to well past any plan", whole=True)
+HOURS = Bound(1 / 3600, 1e8, "h", "one second up to ~11,000 years of wall clock")
+DEVICE_HOURS = Bound(1 / 3600, 1e14, "device-h", "one device-second up to 1e7 devices × 1e7 hours")
+
+# -- site and prices ----------------------------------------------------------------------------
+POWER_W = Bound(1.0, 1e8, "W", "1 W (a phone SoC) up to 100 MW per device (AlphaGo's whole system is ≈1 MW)")
+PUE = Bound(1.0, 3.0, "", "1.0 (no overhead) up to 3.0; the industry average is 1.58 and few sites exceed 2.5 "
+                          "(Uptime Institute Global Data Center Survey 2023)")
+CARBON_INTENSITY_G_PER_KWH = Bound(0.0, 2000.0, "gCO2e/kWh",
+                                   "0 up to ~2 × coal's life-cycle 820 g/kWh (IPCC AR5 WG3 Annex III, Table A.III.2)")
+PRICE_USD_PER_DEVICE_HOUR = Bound(0.0, 1e5, "USD/device-h",
+                                  "0 up to ~10,000 × an H100's on-demand price ($6.88, AWS p5, 2026-11)")
+ELECTRICITY_USD_PER_KWH = Bound(0.0, 10.0, "USD/kWh",
+                                "0 up to ~25 × the dearest retail tariffs in Europe (≈0.4 USD/kWh, Eurostat 2023)")
+
+# -- calibration -------------------------------------------------------------------------------
+CALIBRATION_SECONDS = Bound(0.0, 3600.0, "s", "a measurement of up to an hour", low_open=True)
+# A calibrated profile's achieved throughput: a device slower than 1 MFLOP/s (a 1980s PC) is a
+# wrong --flops, not a measurement (the profiles' peak bounds, estimator/core/profile.py).
+ACHIEVED_FLOPS_PER_S = Bound(1e6, 1e18, "FLOP/s", "the profiles' peak bounds (1 MFLOP/s to 1 EFLOP/s per device)")
+GPU_COUNT = Bound(0, 1e6, "GPUs", "a CodeCarbon run's GPUs: up to a million", whole=True)
+
+# -- limits of scale ----------------------------------------------------------------------------
+# Hoffmann et al. fit 400 models of 70M–16B parameters on 5–500B tokens (arXiv:2203.15556,
+# abstract); far outside that range a scaling law means nothing.
+SCALING_FLOPS = Bound(1e12, 1e35, "FLOPs", "N ≈ 9e4 parameters at 20 tokens each, up to ~1e9 × the largest runs")
+TOKENS_PER_PARAM = Bound(1e-3, 1e5, "tokens per parameter",
+                         "a thousandth of a token up to 5,000 × Chinchilla's 20 (Hoffmann et al. 2022)")
+BUDGET = {
+    "usd": Bound(0.0, 1e15, "USD", "up to ~10 × world GDP (≈1e14 USD, World Bank 2023)", low_open=True),
+    "kwh": Bound(0.0, 1e15, "kWh", "up to ~30 × world electricity (≈3e13 kWh a year, Ember 2024)", low_open=True),
+    "tco2e": Bound(0.0, 1e12, "t CO2e", "up to ~20 × world emissions (≈5e10 t CO2e a year, UNEP 2023)", low_open=True),
+}
+
+# -- inference ----------------------------------------------------------------------------------
+TOKENS_PER_QUERY = Bound(1, 1e7, "tokens", "one token up to ~10 × the longest context windows (~1e6 tokens)")
+BATCH = Bound(1, 1e6, "sequences", "one sequence up to a million decoded together", whole=True)
+# A prompt, like an answer: one token up to ~10 × the longest context windows (~1e6 tokens, Gemini 1.5).
+PROMPT_TOKENS = Bound(1, 1e7, "tokens", "one token up to ~10 × the longest context windows (~1e6 tokens)")
+
+# -- training memory, embodied carbon and water (issue 14) --------------------------------------
+MICRO_BATCH = Bound(1, 1e6, "sequences", "one sequence up to a million per device per step", whole=True)
+# Tensor parallelism past a few hundred ranks has not been reported; Megatron-LM runs use ≤ 8 per
+# server (Narayanan et al. 2021, arXiv:2104.04473, §3.3) and the bound leaves room far above.
+TENSOR_PARALLEL = Bound(1, 1024, "devices", "1 up to 128 × the 8 GPUs of one server (Narayanan et al. 2021)",
+                        whole=True)
+PIPELINE_PARALLEL = Bound(1, 1e4, "stages", "1 up to the layer bound: one stage per layer at most", whole=True)
+MEMORY_GB = Bound(1e-3, 1e7, "GB", "a profile's memory bounds (estimator/core/profile.py): 1 MB up to 10 PB")
+# Servers' useful life as hyperscalers book it is 4–6 years (Microsoft and Alphabet raised it from
+# 4 to 6 years in 2022–2023; Amazon books 5–6), as reported in their annual reports.
+LIFETIME_YEARS = Bound(0.1, 30.0, "years", "about a month up to 5 × the 6-year useful life hyperscalers book for "
+                                           "servers (annual reports of Microsoft and Alphabet, 2022–2023)")
+# On-site water: 1–9 L/kWh on site, 9 L/kWh an Arizona data centre in summer (Li et al. 2023,
+# "Making AI Less Thirsty", arXiv:2304.03271, §2.2).
+WUE_L_PER_KWH = Bound(0.0, 20.0, "L/kWh", "0 up to ~2 × the 9 L/kWh of an Arizona data centre in summer "
+                                          "(Li et al. 2023, arXiv:2304.03271, §2.2)")
+# Off-site water per kWh of electricity: WRI's withdrawal factor including hydro is 386 L/kWh
+# (Li et al. 2023, appendix), the largest figure they quote.
+EWIF_L_PER_KWH = Bound(0.0, 400.0, "L/kWh", "0 up to WRI's 386 L/kWh withdrawal factor including hydro "
+                                            "(Li et al. 2023, arXiv:2304.03271, appendix)")

@@ -1,0 +1,339 @@
+"""Calibration arithmetic (pure): measured throughput and power → a calibrated profile's data.
+
+- achieved FLOP/s = FLOPs ÷ (seconds × devices);
+- utilisation = achieved ÷ the base profile's peak for the measured precision, kept in
+  (0, 1]: a measurement above the peak raises the peak to the measured value (and says so);
+- power.average_w = measured mean power;
+- [calibration] records when, where and how, the throughput per problem size, and the
+  backend's details. ``utilization_for`` picks the throughput of the nearest size.
+No file I/O here: ``calibration_io`` writes the data, the CLI and the app measure.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from estimator.core.bounds import ACHIEVED_FLOPS_PER_S
+from estimator.core.errors import InputError, MeasurementError
+from estimator.core.estimate import Scenario, estimate
+from estimator.core.profile import FITTED_BASIS, POWER_W_BOUNDS, HardwareProfile, profile_from_dict
+
+# How far a measurement may exceed the base profile's datasheet peak before it is taken for a
+# mistake (wrong --flops, or a base profile of other hardware) rather than a device a little
+# faster than its base (a higher-clocked part, a datasheet peak quoted at base clock): 1.5×.
+# A design choice, not a measured figure.
+MAX_OVER_PEAK = 1.5
+
+
+def achieved_flops_per_s(flops: float, seconds: float, devices: int = 1) -> float:
+    if not (flops > 0 and math.isfinite(flops)):
+        raise InputError(f"FLOPs must be a positive number, got {flops!r}")
+    if not (seconds > 0 and math.isfinite(seconds)):
+        raise MeasurementError(f"the measured run lasted {seconds!r} s; no throughput can be derived")
+    if devices < 1:
+        raise InputError(f"devices must be at least 1, got {devices!r}")
+    return flops / (seconds * devices)
+
+
+@dataclass(frozen=True)
+class Throughput:
+    """Measured throughput of one problem size and precision (one device)."""
+
+    precision: str
+    flops_per_s: float
+    size: float | None = None      # (m·k·n)^(1/3); None for a whole user run
+    shape: tuple[int, int, int] | None = None
+    reps: int | None = None
+    seconds: float | None = None
+
+
+def profile_to_dict(p: HardwareProfile, snapshot: bool = False) -> dict:
+    """The TOML data of a profile (the inverse of ``profile_from_dict``, less ``source_file``).
+
+    ``snapshot=True`` writes fitted utilisation and power as the numbers they give now, so the
+    data stands alone (a calibrated profile): no reference to the fits."""
+    peaks: dict[str, Any] = dict(p.peak_flops_per_s)
+    if p.peak_range_flops_per_s is not None:
+        peaks["range"] = list(p.peak_range_flops_per_s)
+    peaks["source"] = p.peak_source
+    if p.power.fit_group and not snapshot:
+        power = {"tdp_w": p.power.tdp_w, "fit": p.power.fit_group, "source": p.power.tdp_source}
+    else:
+        power = {"tdp_w": p.power.tdp_w, "average_w": p.power.average_w, "average_range_w": list(p.power.average_range_w),
+                 "includes_host": p.power.includes_host, "source": p.power.source}
+        if p.power.host_share_w:
+            power["host_share_w"] = p.power.host_share_w
+    u = p.utilization
+    if u.fitted and not snapshot:
+        utilization = {("prior_from" if u.borrowed else "family"): u.family,
+                       "basis": None if u.basis == FITTED_BASIS else u.basis}
+    else:
+        utilization = {"default": u.default, "range": list(u.range), "basis": u.basis or "fitted utilisation at 1e22 FLOPs",
+                       "source": u.source}
+    data = {
+        "id": p.id, "name": p.name, "kind": p.kind, "release_year": p.release_year,
+        "default_precision": p.default_precision, "notes": p.notes or None,
+        "peak_flops_per_s": peaks,
+        "memory": {"capacity_gb": p.memory_gb, "bandwidth_gb_per_s": p.memory_bandwidth_gb_per_s, "source": p.memory_source},
+        "power": power,
+        "utilization": utilization,
+        "price": {"usd_per_device_hour": p.price.usd_per_device_hour, "date": p.price.date or None,
+                  "basis": p.price.basis, "source": p.price.source},
+        "datacenter": {"pue": p.pue, "source": p.pue_source},
+        # the base device's manufacturing footprint carries over: calibration measures speed and power
+        "embodied": None if p.embodied is None else {
+            "kg_co2e": p.embodied.kg_co2e, "basis": p.embodied.basis, "scope": p.embodied.scope,
+            "source": p.embodied.source,
+            "range_kg_co2e": None if p.embodied.range_kg_co2e is None else list(p.embodied.range_kg_co2e)},
+        "calibration": dict(p.calibration) if p.calibration else None,
+        "sources": dict(p.extra_sources) or None,
+    }
+    return drop_none(data)
+
+
+def drop_none(value):
+    """TOML has no null: leave unset fields out (recursively)."""
+    if isinstance(value, Mapping):
+        return {k: drop_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, (list, tuple)):
+        return [drop_none(v) for v in value if v is not None]
+    return value
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9._-]+", "-", text.lower()).strip("-.") or "host"
+
+
+def default_profile_id(base_id: str, host: str) -> str:
+    return slug(f"{base_id}-cal-{host}")
+
+
+def choose_precision(base: HardwareProfile, measured: Sequence[str]) -> str:
+    """The base's default precision if it was measured, else the measured one with the highest peak."""
+    usable = [p for p in measured if p in base.peak_flops_per_s]
+    if not usable:
+        raise InputError(f"none of the measured precisions ({', '.join(measured)}) has a peak in {base.id}; "
+                         f"it has: {', '.join(base.peak_flops_per_s)}")
+    if base.default_precision in usable:
+        return base.default_precision
+    return max(usable, key=base.peak)
+
+
+def combined_flops_per_s(points: Sequence[Throughput], precision: str) -> float:
+    """One figure for a precision: all its FLOPs ÷ all its (median-based) time."""
+    pts = [t for t in points if t.precision == precision]
+    if not pts:
+        raise InputError(f"no measurement at {precision}")
+    if any(t.reps is None for t in pts):
+        return pts[0].flops_per_s
+    flops = sum(t.flops_per_s * t.seconds for t in pts)
+    return flops / sum(t.seconds for t in pts)
+
+
+def calibrated_profile_data(base: HardwareProfile, points: Sequence[Throughput], measurement, *, host: str,
+                            measured_at: str, method: str, profile_id: str | None = None,
+                            extra: Mapping[str, Any] | None = None) -> tuple[dict, list[str]]:
+    """(profile data, notes for the user): the base profile with measured throughput and power.
+
+    ``measurement`` is a :class:`estimator.measure.base.Measurement` (or anything with its fields).
+    ``points`` have ``seconds`` = the robust time of their FLOPs (median per product × reps).
+    """
+    if not points:
+        raise MeasurementError("no throughput was measured")
+    precision = choose_precision(base, sorted({t.precision for t in points}))
+    how = f"measured on {host} at {measured_at} by {method}"
+    data = profile_to_dict(base, snapshot=True)
+    data.pop("calibration", None)
+    notes: list[str] = []
+
+    peaks = dict(base.peak_flops_per_s)
+    raised = []
+    for prec in sorted({t.precision for t in points}):
+        if prec not in peaks:
+            continue
+        fastest = max(t.flops_per_s for t in points if t.precision == prec)
+        if fastest > MAX_OVER_PEAK * peaks[prec]:
+            raise InputError(
+                f"measured {fastest:.3g} FLOP/s at {prec} is {fastest / peaks[prec]:.3g}× the peak of {base.id} "
+                f"({peaks[prec]:.3g} FLOP/s): check the FLOPs given (--flops) or choose a --base profile that "
+                f"matches the measured device")
+        if fastest > peaks[prec]:
+            raised.append(f"{prec} {peaks[prec]:.3g} → {fastest:.3g}")
+            peaks[prec] = fastest
+    peak_tbl = {k: v for k, v in peaks.items()}
+    peak_tbl["source"] = base.peak_source
+    if base.peak_range_flops_per_s is not None and base.peak_range_flops_per_s[0] <= peaks[base.default_precision] \
+            <= base.peak_range_flops_per_s[1]:
+        peak_tbl["range"] = list(base.peak_range_flops_per_s)
+    if raised:
+        msg = (f"the measured throughput exceeded the base profile's peak, so the peak was raised to the measured "
+               f"value ({'; '.join(raised)} FLOP/s)")
+        peak_tbl["source"] = f"{base.peak_source}; {msg}, {how}"
+        notes.append(msg)
+    data["peak_flops_per_s"] = peak_tbl
+
+    achieved = combined_flops_per_s(points, precision)
+    if not ACHIEVED_FLOPS_PER_S.low <= achieved <= ACHIEVED_FLOPS_PER_S.high:
+        raise InputError(f"the measured throughput, {achieved:.3g} FLOP/s, is not plausible for a device "
+                         f"({ACHIEVED_FLOPS_PER_S.source}): check the FLOPs given; no profile written")
+    peak = peaks[precision]
+    util = _clamp_fraction(achieved / peak)
+    per_size = [_clamp_fraction(t.flops_per_s / peak) for t in points if t.precision == precision]
+    u_low, u_high = min(per_size + [util]), max(per_size + [util])
+    data["default_precision"] = precision
+    data["utilization"] = {
+        "default": util, "range": [u_low, u_high],
+        "basis": (f"measured throughput ÷ {precision} peak ({peak:.4g} FLOP/s); range = slowest and fastest measured "
+                  f"problem size; per-size figures in [calibration.points]"),
+        "source": how,
+    }
+
+    if measurement.mean_power_w is not None:
+        p_w = float(measurement.mean_power_w)
+        if not POWER_W_BOUNDS[0] <= p_w <= POWER_W_BOUNDS[1]:
+            raise MeasurementError(f"the measured mean power, {p_w:.3g} W, is outside what a profile accepts "
+                                   f"({POWER_W_BOUNDS[0]:g} to {POWER_W_BOUNDS[1]:g} W): was the device idle during "
+                                   f"the run? ({measurement.power_source}); no profile written")
+        estimate_word = " (an estimate, not a meter reading)" if measurement.power_is_estimate else ""
+        tdp = (measurement.details or {}).get("power_limit_w") or base.power.tdp_w
+        data["power"] = drop_none({
+            "tdp_w": tdp, "average_w": p_w, "average_range_w": [p_w, p_w], "includes_host": False,
+            "source": f"{measurement.power_source}{estimate_word}, {how}; the device only, host not included; "
+                      f"one measurement, so no range; tdp_w = " + ("NVML's enforced power limit"
+                                                                    if (measurement.details or {}).get("power_limit_w")
+                                                                    else f"the base profile's ({base.id})"),
+        })
+        if measurement.power_is_estimate:
+            notes.append(f"power is an estimate ({measurement.power_source}): "
+                         + str((measurement.details or {}).get("estimate_note", "not read from a meter")))
+    else:
+        data["power"]["source"] = f"{base.power.source} (base profile's; power not measured: " \
+                                  f"{(measurement.details or {}).get('why_no_power', 'no power meter')})"
+        notes.append("power was not measured; the base profile's power is kept")
+
+    pid = profile_id or default_profile_id(base.id, host)
+    data["id"] = pid
+    data["name"] = f"{measurement.device_name or base.name} (calibrated on {host}, base {base.id})"
+    data["notes"] = (f"Calibrated profile: throughput and power {how}. Memory, price and PUE are the base profile's "
+                     f"({base.id}). {base.notes}").strip()
+    calibration = {
+        "measured_at": measured_at, "host": host, "method": method, "base_profile": base.id,
+        "backend": measurement.backend, "power_source": measurement.power_source,
+        "power_is_estimate": bool(measurement.power_is_estimate), "device_name": measurement.device_name,
+        "precision": precision, "achieved_flops_per_s": achieved, "utilization": util,
+        "mean_power_w": measurement.mean_power_w, "energy_j": measurement.energy_j,
+        "duration_s": measurement.duration_s, "peak_raised": bool(raised),
+        **(dict(extra) if extra else {}),
+        "details": _plain(measurement.details or {}),
+        "points": [drop_none({"precision": t.precision, "size": t.size,
+                              "shape": list(t.shape) if t.shape else None, "reps": t.reps,
+                              "seconds": t.seconds, "flops_per_s": t.flops_per_s,
+                              "utilization": t.flops_per_s / peaks[t.precision] if t.precision in peaks else None})
+                   for t in points],
+    }
+    data["calibration"] = drop_none(calibration)
+    profile_from_dict(data, f"calibrated profile {pid}")  # never hand out data the loader would refuse
+    return data, notes
+
+
+def _clamp_fraction(x: float) -> float:
+    if not (x > 0 and math.isfinite(x)):
+        raise MeasurementError(f"measured utilisation {x!r} is not a positive number")
+    return min(x, 1.0)
+
+
+def _plain(details: Mapping[str, Any]) -> dict:
+    """Details as TOML-writable values (numbers, text, booleans)."""
+    out = {}
+    for k, v in details.items():
+        if isinstance(v, bool) or isinstance(v, (int, str)):
+            out[k] = v
+        elif isinstance(v, float) and math.isfinite(v):
+            out[k] = v
+        elif v is not None:
+            out[k] = str(v)
+    return out
+
+
+def utilization_for(profile: HardwareProfile, precision: str | None = None,
+                    size: float | None = None) -> tuple[float, str]:
+    """(utilisation, how it was chosen) for a problem of this size (geometric-mean dimension).
+
+    From the calibrated throughput at this precision: between two measured sizes,
+    interpolated linearly in log(size); outside them, the nearest size's. ÷ the profile's
+    peak. Without calibration points for the precision: the profile's default.
+    """
+    precision = precision or profile.default_precision
+    points = sorted((float(pt["size"]), float(pt["flops_per_s"])) for pt in (profile.calibration or {}).get("points", ())
+                     if isinstance(pt, Mapping) and pt.get("precision") == precision and pt.get("size")
+                     and pt.get("flops_per_s"))
+    if size is None or not points or precision not in profile.peak_flops_per_s:
+        return profile.utilization.default, "profile default"
+    peak = profile.peak(precision)
+    if size <= points[0][0] or size >= points[-1][0]:
+        s, f = points[0] if size <= points[0][0] else points[-1]
+        return _clamp_fraction(f / peak), f"calibrated {precision} throughput at size {s:.0f} (nearest to {size:.0f})"
+    for (s0, f0), (s1, f1) in zip(points, points[1:]):
+        if s0 <= size <= s1:
+            w = math.log(size / s0) / math.log(s1 / s0) if s1 > s0 else 0.0
+            f = f0 + w * (f1 - f0)
+            return _clamp_fraction(f / peak), (f"calibrated {precision} throughput interpolated between sizes "
+                                               f"{s0:.0f} and {s1:.0f} (at {size:.0f})")
+    raise AssertionError("unreachable: size lies inside the measured range")
+
+
+@dataclass(frozen=True)
+class PredictionCheck:
+    label: str
+    predicted_s: float
+    measured_s: float
+    how: str
+    fitted: bool   # True: the profile was fitted on this run
+
+    @property
+    def error(self) -> float:
+        return self.predicted_s / self.measured_s - 1.0
+
+    def to_dict(self) -> dict:
+        return {"workload": self.label, "predicted_s": self.predicted_s, "measured_s": self.measured_s,
+                "error": self.error, "utilization_from": self.how, "fitted_on": self.fitted}
+
+
+def predict_wall_time(profile: HardwareProfile, flops: float, precision: str | None = None,
+                      size: float | None = None) -> tuple[float, str]:
+    """Wall time of ``flops`` on one device of ``profile`` through the estimator itself."""
+    util, how = utilization_for(profile, precision, size)
+    est = estimate(Scenario(flops=flops, precision=precision, utilization=util), profile)
+    return est.wall_clock_s, how
+
+
+def prediction_check(profile: HardwareProfile, label: str, flops: float, measured_s: float, *,
+                     precision: str | None = None, size: float | None = None, fitted: bool) -> PredictionCheck:
+    predicted, how = predict_wall_time(profile, flops, precision, size)
+    return PredictionCheck(label, predicted, measured_s, how, fitted)
+
+
+# Device names as NVML reports them → bundled profile ids (first match wins).
+GPU_NAME_TO_PROFILE = (
+    (("h200",), "h200-sxm"), (("b200",), "b200"),
+    (("h100", "pcie"), "h100-pcie"), (("h100",), "h100-sxm"),
+    (("a100", "pcie"), "a100-pcie-80gb"), (("a100", "40gb"), "a100-sxm-40gb"), (("a100",), "a100-sxm-80gb"),
+    (("v100", "pcie"), "v100-pcie"), (("v100",), "v100-sxm2"),
+    (("gtx 580",), "gtx-580"),
+)
+
+
+def guess_base_profile(device_name: str, kind: str) -> str:
+    """The bundled profile matching a device name; the CPU server profile for CPUs."""
+    if kind == "cpu":
+        return "cpu-server-2s-epyc"
+    name = device_name.lower()
+    for words, pid in GPU_NAME_TO_PROFILE:
+        if all(w in name for w in words):
+            return pid
+    raise InputError(f"no bundled profile matches the GPU '{device_name}'; give --base with the closest profile id "
+                     "(see `python -m estimator profiles list`)")

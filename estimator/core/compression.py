@@ -1,0 +1,166 @@
+"""What quantisation, pruning and distillation save, and when serving outgrows training.
+
+Pure: each technique is the same ``InferenceScenario`` with one thing changed, run through
+``inference`` (the serving model of ``estimator.core.serving``), so the savings come out of the same
+physics: quantised weights shrink the bytes read and may use a faster peak, a quantised KV cache
+shrinks the cache read each step, pruning and a distilled student shrink N (a student also its
+layers); the engine's fitted costs per layer and per sequence stay, so no technique saves its
+whole share. Savings are relative to the uncompressed model (16-bit weights and KV cache, dense,
+no student).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from estimator.core import bounds as B
+from estimator.core import validation as v
+from estimator.core.errors import InputError
+from estimator.core.estimate import Estimate
+from estimator.core.inference import InferenceResult, InferenceScenario, inference
+from estimator.core.profile import HardwareProfile
+from estimator.core.serving import ServingFit
+
+# Illustrative settings shown when the user chose none, each from a paper:
+# - pruning: 50% unstructured sparsity, what SparseGPT reaches in one shot on OPT/BLOOM-scale
+#   models with a small perplexity increase (Frantar & Alistarh 2023, arXiv:2301.00774).
+ILLUSTRATIVE_SPARSITY = 0.5
+# - distillation: DistilBERT keeps 97% of BERT-base's GLUE score with 40% fewer parameters
+#   (66M vs 110M; Sanh et al. 2019, arXiv:1910.01108), i.e. a student of 0.6 × the teacher.
+ILLUSTRATIVE_STUDENT_FRACTION = 0.6
+
+KEYS = ("energy_kwh", "co2e_kg", "cost_usd")
+
+
+@dataclass(frozen=True)
+class Technique:
+    name: str
+    label: str
+    chosen: bool                  # set by the user (False: an illustrative setting)
+    result: InferenceResult
+    baseline: InferenceResult
+
+    def saving(self, key: str) -> float | None:
+        """Fraction saved per token vs the baseline (0.5 = half); for ``memory_gb``,
+        ``seconds_per_token`` and ``joules_per_output_token`` too."""
+        base, new = getattr(self.baseline, key), getattr(self.result, key)
+        if base is None or new is None or base == 0:
+            return None
+        return 1.0 - new / base
+
+    def to_dict(self) -> dict:
+        r, b = self.result, self.baseline
+        return {
+            "technique": self.name, "label": self.label, "chosen": self.chosen,
+            "seconds_per_token": r.seconds_per_token, "seconds_per_output_token": r.seconds_per_output_token,
+            "joules_per_output_token": r.joules_per_output_token, "devices": r.devices,
+            "memory_gb": {"weights": r.weights_gb, "kv_cache": r.kv_cache_gb, "total": r.memory_gb}, "bound": r.bound,
+            "per_query": {k: r.per_query(k) for k in KEYS},
+            "range": {"joules_per_output_token": list(r.range["joules_per_output_token"]),
+                      "seconds_per_output_token": list(r.range["seconds_per_output_token"]),
+                      "per_query": {k: None if v is None else list(v) for k, v in r.range["per_query"].items()}},
+            "saved_per_query": {k: _diff(b.per_query(k), r.per_query(k)) for k in KEYS},
+            "saved_total": {k: _diff(getattr(b, k), getattr(r, k)) for k in KEYS},
+            "saving_fraction": {k: self.saving(k) for k in KEYS + ("seconds_per_token", "joules_per_output_token",
+                                                                   "memory_gb")},
+        }
+
+
+def _diff(a, b):
+    return None if a is None or b is None else a - b
+
+
+def baseline_of(s: InferenceScenario) -> InferenceScenario:
+    """The uncompressed model: 16-bit weights and KV cache, dense, no student."""
+    return replace(s, bits=16, kv_bits=16, sparsity=0.0, student_params=None)
+
+
+def techniques(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit,
+               illustrate: bool = True) -> list[Technique]:
+    """The baseline, each technique alone (the user's setting, or an illustrative one when
+    ``illustrate``), and all the chosen ones together."""
+    base_s = baseline_of(s)
+    base = inference(base_s, profile, fit)
+    out = [Technique("baseline", "16-bit, dense, full model", True, base, base)]
+    chosen = []
+    for bits in (8, 4):
+        if s.bits == bits or illustrate:
+            out.append(Technique(f"quantization-{bits}bit", f"{bits}-bit weights", s.bits == bits,
+                                 inference(replace(base_s, bits=bits), profile, fit), base))
+            if s.bits == bits:
+                chosen.append(out[-1])
+    if s.kv_bits == 8 or illustrate:
+        out.append(Technique("kv-cache-8bit", "8-bit KV cache", s.kv_bits == 8,
+                             inference(replace(base_s, kv_bits=8), profile, fit), base))
+        if s.kv_bits == 8:
+            chosen.append(out[-1])
+    if s.sparsity > 0 or illustrate:
+        sp = s.sparsity if s.sparsity > 0 else ILLUSTRATIVE_SPARSITY
+        out.append(Technique("pruning", f"{sp:.0%} of weights pruned" + ("" if s.sparse_kernels else " (dense kernels)"),
+                             s.sparsity > 0, inference(replace(base_s, sparsity=sp), profile, fit), base))
+        if s.sparsity > 0:
+            chosen.append(out[-1])
+    if s.student_params is not None or illustrate:
+        m = s.student_params if s.student_params is not None else ILLUSTRATIVE_STUDENT_FRACTION * s.params
+        out.append(Technique("distillation", f"student of {m:.3g} parameters", s.student_params is not None,
+                             inference(replace(base_s, student_params=m), profile, fit), base))
+        if s.student_params is not None:
+            chosen.append(out[-1])
+    if len(chosen) > 1:
+        out.append(Technique("combined", " + ".join(t.label for t in chosen), True, inference(s, profile, fit), base))
+    return out
+
+
+@dataclass(frozen=True)
+class BreakEven:
+    """After how many queries (and tokens) serving has used as much as training did."""
+
+    train_flops: float | None
+    train: dict            # key → training total (energy_kwh, co2e_kg, cost_usd)
+    per_query: dict        # key → serving per query
+    queries: dict          # key → queries to break even (None when a side has no value)
+    tokens: dict
+    queries_range: dict | None = None  # key → (low, high): training's range ÷ serving's per-query range
+
+    def to_dict(self) -> dict:
+        return {"train_flops": self.train_flops, "train": self.train, "per_query": self.per_query,
+                "queries": self.queries, "tokens": self.tokens,
+                "queries_range": {k: None if v is None else list(v) for k, v in (self.queries_range or {}).items()}}
+
+
+def break_even(training: Estimate, serving: InferenceResult) -> BreakEven:
+    """Queries after which serving's energy, CO₂e and cost exceed the training run's, with the
+    range that the two ranges give: (training low ÷ serving high, training high ÷ serving low).
+    The two are not independent (same hardware, power rules and grid), so this range is wider
+    than an exact one would be."""
+    train = {k: getattr(training, k) for k in KEYS}
+    per_query = {k: serving.per_query(k) for k in KEYS}
+    serve_range = serving.range.get("per_query", {})
+    queries, tokens, queries_range = {}, {}, {}
+    for k in KEYS:
+        t, q = train[k], per_query[k]
+        if t is None or q is None or q <= 0:
+            queries[k] = tokens[k] = queries_range[k] = None
+            continue
+        queries[k] = t / q
+        tokens[k] = queries[k] * serving.tokens_per_query
+        t_lo, t_hi = training.range.get(k, (t, t))
+        s_lo, s_hi = serve_range.get(k) or (q, q)
+        queries_range[k] = (t_lo / s_hi, t_hi / s_lo) if None not in (t_lo, t_hi) and s_lo > 0 else None
+    return BreakEven(training.flops, train, per_query, queries, tokens, queries_range)
+
+
+def training_tokens_default(params: float, tokens_per_param: float) -> float:
+    """Training tokens when none are given: the compute-optimal D = 20·N (see ``scaling``)."""
+    v.require_positive("parameters", params)
+    v.require_positive("tokens per parameter", tokens_per_param)
+    return params * tokens_per_param
+
+
+def check_train_inputs(train_flops: float | None, train_tokens: float | None) -> None:
+    if train_flops is not None and train_tokens is not None:
+        raise InputError("give either the training FLOPs or the training tokens, not both")
+    if train_flops is not None:
+        v.require_number_in("training FLOPs", train_flops, B.FLOPS)
+    if train_tokens is not None:
+        v.require_number_in("training tokens", train_tokens, B.TOKENS)

@@ -1,0 +1,119 @@
+"""Embodied (manufacturing) carbon of the devices a run uses, amortised over their lifetime.
+
+Pure. A device's cradle-to-gate footprint (a profile's ``[embodied]`` table, or the fallback
+below) is shared over the hours of its service life, as ACT does (Gupta et al., ISCA 2022:
+CF = OP_CF + (T/LT)·E_CF) and LLMCarbon (Faiz et al., ICLR 2024: Σ tᵢ·CO2eq_chipᵢ/lifetimeᵢ):
+
+    embodied_co2e_kg = device-hours × kg CO₂e per device ÷ (lifetime hours × lifetime utilisation)
+
+Its range combines, in quadrature on the log scale (estimator/core/interval.py), the range of the
+per-device figure (its basis below), the lifetime's 4–6 years, and the run's device-hours.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from estimator.core.interval import around, combine, sides
+from estimator.core.units import HOURS_PER_YEAR
+
+BASES = ("vendor-pcf", "lca", "die-area-model")
+BASIS_TEXT = {
+    "vendor-pcf": "the vendor's product carbon footprint (cradle-to-gate)",
+    "lca": "a published life-cycle assessment",
+    "die-area-model": "a die-area and memory model (ACT)",
+    "fallback": "no figure for this device: the HGX H100 footprint scaled by memory",
+}
+
+# Lifetime: 5 years, LLMCarbon's (Faiz et al. 2024; the authors' repository sets lifespan = 5 × 365
+# days), in the middle of the 4–6 years of useful life that hyperscalers book for servers
+# (Microsoft and Alphabet raised it from 4 to 6 years in 2022–2023; Amazon books 5–6), as
+# reported in their annual reports.
+LIFETIME_YEARS = 5.0
+LIFETIME_RANGE_YEARS = (4.0, 6.0)
+LIFETIME_SOURCE = ("5 years (LLMCarbon, Faiz et al. 2024), range 4–6 years: the useful life hyperscalers book for "
+                   "servers (Microsoft, Alphabet: 6 years since 2022–2023, 4 before; Amazon 5–6; annual reports)")
+# Busy all its life: ACT's T/LT and LLMCarbon's t/lifetime share the footprint by time alone.
+# A device idle half its life would put twice the share on each run.
+LIFETIME_UTILIZATION = 1.0
+LIFETIME_UTILIZATION_SOURCE = ("the device is in use all its life, as ACT (T/LT) and LLMCarbon (t/lifetime) "
+                               "allocate; an idle device would put a larger share on each run")
+
+# NVIDIA "HGX H100 PCF Summary": 1,312 kg CO₂e cradle-to-gate for one HGX H100 baseboard of 8 GPUs,
+# 164 kg per GPU; memory ≈ 42% of it. The ACT model of the same GPU (die 814 mm² at 5 nm, 80 GB)
+# gives 28.7 kg (research notes hardware.md §2.3): a die-and-memory model leaves out the board,
+# power delivery, thermal parts and assembly. The A100 SXM 40GB agrees: 127.6 kg (Falk et al. 2025,
+# arXiv:2509.00093, a teardown LCA) against 22.3 kg from ACT, ×5.7 again.
+H100_PCF_KG_PER_GPU = 164.0
+H100_ACT_MODEL_KG = 28.7
+BOARD_TO_DIE_MODEL = H100_PCF_KG_PER_GPU / H100_ACT_MODEL_KG  # 5.71
+DIE_MODEL_SOURCE = ("a die-and-memory model counts only die and memory: its figure is the floor; the board-level "
+                    f"footprint of the HGX H100 (NVIDIA PCF, 164 kg per GPU) is ×{BOARD_TO_DIE_MODEL:.2f} the same "
+                    "model's H100 figure (28.7 kg), as the A100 SXM 40GB's LCA is of its own (127.6 vs 22.3 kg); "
+                    "range: the model's figure to that ×, centre their geometric middle")
+# Fallback for a device with no figure: the HGX H100 footprint per GPU, its memory part (42%,
+# NVIDIA's PCF summary) scaled by the device's memory against the H100's 80 GB; stated range ÷2 to ×2.
+MEMORY_SHARE = 0.42
+H100_MEMORY_GB = 80.0
+FALLBACK_FACTOR = 2.0
+FALLBACK_SOURCE = ("no published figure for this device: NVIDIA's HGX H100 PCF per GPU (164 kg, cradle-to-gate), "
+                   "its memory part (42%) scaled by this device's memory against the H100's 80 GB; "
+                   "assumed range ÷2 to ×2")
+FALLBACK_KINDS = ("gpu", "tpu", "accelerator")
+
+
+@dataclass(frozen=True)
+class DeviceEmbodied:
+    """One device's manufacturing footprint as its profile states it."""
+    kg_co2e: float
+    basis: str                                     # vendor-pcf | lca | die-area-model
+    scope: str
+    source: str
+    range_kg_co2e: tuple[float, float] | None = None
+
+
+@dataclass(frozen=True)
+class DeviceFigure:
+    """The per-device figure an estimate uses: centre, range, and how it was reached."""
+    kg_co2e: float
+    low: float
+    high: float
+    basis: str
+    source: str
+
+
+def device_figure(stated: DeviceEmbodied | None, kind: str, memory_gb: float | None) -> DeviceFigure | None:
+    """The per-device figure from the profile's ``[embodied]``, or the fallback (None: a reference
+    point or a device without memory, for which no figure is made)."""
+    if stated is not None:
+        kg = stated.kg_co2e
+        if stated.basis == "die-area-model":
+            low, high = (stated.range_kg_co2e or (kg, kg * BOARD_TO_DIE_MODEL))
+            center = math.sqrt(low * high)
+            return DeviceFigure(center, low, high, stated.basis,
+                                f"{kg:g} kg die and memory ({stated.source}); {DIE_MODEL_SOURCE}")
+        low, high = stated.range_kg_co2e or (kg, kg)
+        return DeviceFigure(kg, low, high, stated.basis, f"{BASIS_TEXT[stated.basis]}: {stated.scope}; {stated.source}")
+    if kind not in FALLBACK_KINDS or not memory_gb:
+        return None
+    kg = H100_PCF_KG_PER_GPU * ((1 - MEMORY_SHARE) + MEMORY_SHARE * memory_gb / H100_MEMORY_GB)
+    return DeviceFigure(kg, kg / FALLBACK_FACTOR, kg * FALLBACK_FACTOR, "fallback", FALLBACK_SOURCE)
+
+
+def run_embodied(figure: DeviceFigure, device_hours: float, device_hours_range: tuple[float, float],
+                 lifetime_years: float | None = None,
+                 lifetime_utilization: float = LIFETIME_UTILIZATION) -> tuple[float, float, float]:
+    """(centre, low, high) kg CO₂e of the run's share of its devices' manufacturing. A lifetime
+    given is exact; otherwise 5 years with the 4–6-year range."""
+    years = LIFETIME_YEARS if lifetime_years is None else float(lifetime_years)
+    center = device_hours * figure.kg_co2e / (years * HOURS_PER_YEAR * lifetime_utilization)
+    f_down, f_up = sides(figure.kg_co2e, figure.low, figure.high)
+    if lifetime_years is None:
+        # a longer life spreads the footprint thinner: the low end is at the longest lifetime
+        l_down, l_up = math.log(LIFETIME_RANGE_YEARS[1] / years), math.log(years / LIFETIME_RANGE_YEARS[0])
+    else:
+        l_down = l_up = 0.0
+    h_down, h_up = sides(device_hours, *device_hours_range)
+    low, high = around(center, combine(f_down, l_down, h_down), combine(f_up, l_up, h_up))
+    return center, float(low), float(high)

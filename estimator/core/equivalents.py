@@ -1,0 +1,44 @@
+"""Equivalents a lecture would use, each constant with its source."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from estimator.core.units import HOURS_PER_YEAR, W_PER_KW
+
+# Human brain ≈ 20 W: the standard figure (e.g. Raichle & Gusnard 2002, PNAS 99(16),
+# "Appraising the brain's energy budget": ≈20% of a ≈100 W resting body).
+BRAIN_POWER_W = 20.0
+BRAIN_KWH_PER_YEAR = BRAIN_POWER_W * HOURS_PER_YEAR / W_PER_KW  # 175.32 kWh
+
+# Typical passenger vehicle: about 400 g CO2 per mile (US EPA, "Greenhouse Gas Emissions
+# from a Typical Passenger Vehicle", EPA-420-F-23-014, June 2023). 1 mile = 1.609344 km (exact).
+KM_PER_MILE = 1.609344
+CAR_KG_CO2_PER_KM = 0.400 / KM_PER_MILE  # ≈ 0.2485 kg/km
+
+# Average US residential electricity customer: 10,715 kWh in 2020 (US EIA, FAQ "How much
+# electricity does an American home use?").
+HOUSEHOLD_KWH_PER_YEAR = 10_715.0
+
+
+@dataclass(frozen=True)
+class Equivalent:
+    key: str
+    value: float
+    unit: str
+    label: str
+    source: str
+
+
+def equivalents(energy_kwh: float, co2e_kg: float) -> tuple[Equivalent, ...]:
+    return (
+        Equivalent("brain_years", energy_kwh / BRAIN_KWH_PER_YEAR, "years",
+                   "years of a 20 W human brain's energy",
+                   "20 W brain (Raichle & Gusnard 2002); Julian year 8766 h"),
+        Equivalent("car_km", co2e_kg / CAR_KG_CO2_PER_KM, "km",
+                   "km driven by a typical passenger car",
+                   "US EPA 2023: 400 g CO2 per mile (EPA-420-F-23-014)"),
+        Equivalent("household_years", energy_kwh / HOUSEHOLD_KWH_PER_YEAR, "years",
+                   "years of a US household's electricity",
+                   "US EIA: 10,715 kWh per residential customer in 2020"),
+    )

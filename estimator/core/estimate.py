@@ -1,0 +1,461 @@
+"""Scenario + hardware profile → Estimate: the estimator's public entry point.
+
+Pure: frozen dataclasses in, a frozen dataclass out. The CLI and the app both call
+``estimate`` so they give the same numbers for the same inputs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from estimator.core import bounds as B
+from estimator.core import validation as v
+from estimator.core.compute import compute, compute_interval
+from estimator.core.equivalents import Equivalent, equivalents
+from estimator.core.errors import InputError
+from estimator.core.footprint import footprint
+from estimator.core.interval import LEVEL, sides
+from estimator.core.profile import HardwareProfile
+from estimator.core.units import S_PER_HOUR
+from estimator.core.workload import dense_training_flops
+from estimator.fit.utilization_fit import POOLED
+
+# World-average grid intensity when none is given: 475 gCO2e/kWh (IEA, Global Energy & CO2
+# Status Report 2019), the figure CodeCarbon ships as "world_average" in
+# codecarbon/data/private_infra/carbon_intensity_per_source.json.
+DEFAULT_CARBON_INTENSITY_G_PER_KWH = 475.0
+DEFAULT_CARBON_INTENSITY_SOURCE = "world average, IEA Global Energy & CO2 Status Report 2019 (as shipped by CodeCarbon)"
+
+# What every range means, in one sentence (shown by the CLI, the app and the exports).
+RANGE_MEANING = ("ranges are {level:.0%} prediction intervals: about {level:.0%} of real runs like this one land inside "
+                 "(coverage measured by `python -m estimator validate`); inputs you give are taken as exact, "
+                 "except utilisation, which keeps the fitted run-to-run spread; PUE and grid intensity are taken "
+                 "as exact (annual averages)")
+
+
+def range_meaning(level: float) -> str:
+    """What every range means, as a sentence (capital first letter, full stop)."""
+    text = RANGE_MEANING.format(level=level)
+    return text[0].upper() + text[1:] + "."
+
+
+RESULT_KEYS = ("flops", "wall_clock_s", "device_hours", "energy_kwh", "co2e_kg", "cost_usd")
+# Beside the operational figures: the devices' manufacturing share (None when switched off or
+# unknown) and the water, each with its own range (estimator/core/footprint.py).
+FOOTPRINT_KEYS = ("embodied_co2e_kg", "water_l")
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """What the user asked. ``None`` means: take the profile's value or the default."""
+
+    flops: float | None = None
+    flops_source: str | None = None  # how the FLOPs were derived (architecture, generic network)
+    params: float | None = None
+    tokens: float | None = None
+    recompute: bool = False
+    devices: int = 1
+    utilization: float | None = None
+    precision: str | None = None
+    hours: float | None = None
+    device_hours: float | None = None
+    power_w: float | None = None
+    pue: float | None = None
+    carbon_intensity_g_per_kwh: float | None = None
+    carbon_intensity_source: str | None = None
+    price_usd_per_device_hour: float | None = None
+    electricity_usd_per_kwh: float | None = None
+    year: int | None = None  # when the run happens: a covariate of the utilisation fit (None: unknown)
+    embodied: bool = True               # add the devices' embodied (manufacturing) CO2e
+    lifetime_years: float | None = None  # devices' service life for the embodied share (None: 5, range 4–6)
+    cooling: str | None = None          # kind of data centre for on-site water (estimator/core/water.py)
+    wue_l_per_kwh: float | None = None  # on-site water per kWh of IT energy
+    ewif_l_per_kwh: float | None = None  # off-site water per kWh of electricity
+    # who set each field: (field, "preset:<id>") pairs; a field not listed was set by the user
+    origins: tuple[tuple[str, str], ...] = ()
+
+    def origin(self, name: str) -> str:
+        """Who set ``name``: "user" or "preset:<id>"."""
+        return dict(self.origins).get(name, "user")
+
+
+@dataclass(frozen=True)
+class Assumption:
+    name: str
+    value: object
+    unit: str
+    origin: str  # user, preset:<id>, profile:<id>, default, derived
+    source: str
+
+    def to_dict(self) -> dict:
+        return {"value": self.value, "unit": self.unit, "origin": self.origin, "source": self.source}
+
+
+@dataclass(frozen=True)
+class EnergyBreakdown:
+    """Where the energy goes: the devices, the host's share, the facility (PUE − 1)."""
+
+    devices_kwh: float
+    host_kwh: float
+    facility_kwh: float
+
+
+@dataclass(frozen=True)
+class Estimate:
+    hardware_id: str
+    hardware_name: str
+    devices: float
+    precision: str
+    flops: float | None
+    wall_clock_s: float
+    device_hours: float
+    energy_kwh: float
+    co2e_kg: float
+    cost_usd: float | None
+    range: Mapping[str, tuple]
+    assumptions: tuple[Assumption, ...]
+    equivalents: tuple[Equivalent, ...]
+    breakdown: EnergyBreakdown
+    achieved_flops_per_s: float | None = None  # per device, when FLOPs are known
+    notes: tuple[str, ...] = field(default_factory=tuple)
+    level: float = LEVEL  # every range is a stated prediction interval at this level
+    utilization: UtilizationInfo | None = None  # None when the time was given (a known run)
+    embodied_co2e_kg: float | None = None  # the devices' manufacturing share (None: switched off or unknown)
+    water_l: float | None = None           # on-site + off-site water consumed
+    memory: object | None = None           # estimator.core.memory.TrainingMemory, when the model's shape is known
+
+    def assumption(self, name: str) -> Assumption | None:
+        return next((a for a in self.assumptions if a.name == name), None)
+
+    def to_dict(self) -> dict:
+        """The JSON shape of ``estimate --format json``."""
+        return {
+            "hardware": self.hardware_id,
+            "hardware_name": self.hardware_name,
+            "devices": self.devices,
+            "precision": self.precision,
+            **{k: getattr(self, k) for k in RESULT_KEYS},
+            **{k: getattr(self, k) for k in FOOTPRINT_KEYS},
+            "range": {k: list(self.range[k]) for k in RESULT_KEYS + FOOTPRINT_KEYS if k in self.range},
+            "range_level": self.level,
+            "range_meaning": RANGE_MEANING.format(level=self.level),
+            "utilization": None if self.utilization is None else self.utilization.to_dict(),
+            "achieved_flops_per_s_per_device": self.achieved_flops_per_s,
+            "energy_breakdown_kwh": {
+                "devices": self.breakdown.devices_kwh,
+                "host": self.breakdown.host_kwh,
+                "facility": self.breakdown.facility_kwh,
+            },
+            "assumptions": {a.name: a.to_dict() for a in self.assumptions},
+            "equivalents": {e.key: {"value": e.value, "unit": e.unit, "label": e.label, "source": e.source}
+                            for e in self.equivalents},
+            "memory": None if self.memory is None else self.memory.to_dict(),
+            "notes": list(self.notes),
+        }
+
+
+# Each numeric Scenario field, how people call it, and its plausible bound (estimator/core/bounds.py):
+# the CLI, the app and the Python API refuse the same inputs.
+SCENARIO_BOUNDS = {
+    "flops": ("FLOPs", B.FLOPS), "params": ("parameters", B.PARAMS), "tokens": ("tokens", B.TOKENS),
+    "devices": ("devices", B.DEVICES), "utilization": ("utilisation", B.UTILIZATION),
+    "hours": ("hours", B.HOURS), "device_hours": ("device-hours", B.DEVICE_HOURS),
+    "power_w": ("power per device (W)", B.POWER_W), "pue": ("PUE", B.PUE),
+    "carbon_intensity_g_per_kwh": ("grid carbon intensity (g/kWh)", B.CARBON_INTENSITY_G_PER_KWH),
+    "price_usd_per_device_hour": ("price per device-hour (USD)", B.PRICE_USD_PER_DEVICE_HOUR),
+    "electricity_usd_per_kwh": ("electricity price (USD/kWh)", B.ELECTRICITY_USD_PER_KWH),
+    "year": ("year", B.YEAR),
+    "lifetime_years": ("device lifetime (years)", B.LIFETIME_YEARS),
+    "wue_l_per_kwh": ("on-site water (L/kWh)", B.WUE_L_PER_KWH),
+    "ewif_l_per_kwh": ("off-site water of electricity (L/kWh)", B.EWIF_L_PER_KWH),
+}
+TEXT_FIELDS = ("flops_source", "precision", "carbon_intensity_source", "cooling")
+REQUIRED_FIELDS = ("devices",)  # never None: 1 unless given
+
+
+def validate_scenario(s: Scenario) -> None:
+    """Every input a number of the right kind inside its bound, and no two that contradict."""
+    if not isinstance(s, Scenario):
+        raise InputError(f"expected a Scenario, got {type(s).__name__}")
+    for name, (label, bound) in SCENARIO_BOUNDS.items():
+        value = getattr(s, name)
+        if value is not None or name in REQUIRED_FIELDS:
+            v.require_number_in(label, value, bound)
+    for name in TEXT_FIELDS:
+        value = getattr(s, name)
+        if value is not None and not isinstance(value, str):
+            raise InputError(f"{name} must be text, got {repr(value)[:40]}")
+    if not isinstance(s.recompute, bool):
+        raise InputError(f"recompute must be true or false, got {s.recompute!r}")
+    if not isinstance(s.embodied, bool):
+        raise InputError(f"embodied must be true or false, got {s.embodied!r}")
+    if not isinstance(s.origins, tuple) or not all(isinstance(o, tuple) and len(o) == 2 and
+                                                    all(isinstance(x, str) for x in o) for o in s.origins):
+        raise InputError("origins must be (field, origin) pairs of text")
+    if s.hours is not None and s.device_hours is not None:
+        raise InputError("give either the hours or the device-hours of a known run, not both")
+    if s.price_usd_per_device_hour is not None and s.electricity_usd_per_kwh is not None:
+        raise InputError("give either a price per device-hour or an electricity price, not both")
+    if s.flops is not None and (s.params is not None or s.tokens is not None):
+        raise InputError("give either the FLOPs or the parameters and tokens (6·N·D), not both")
+    if s.recompute and s.params is None:
+        raise InputError("activation recomputation (8·N·D) applies to parameters and tokens; "
+                         "FLOPs given directly are used as they are")
+
+
+def resolve_flops(s: Scenario) -> tuple[float | None, Assumption | None]:
+    """FLOPs from the scenario: given directly, or 6·N·D (8·N·D with recomputation)."""
+    if s.flops is not None:
+        return float(s.flops), Assumption("flops", float(s.flops), "FLOP", s.origin("flops"), s.flops_source or "given")
+    if s.params is not None or s.tokens is not None:
+        if s.params is None:
+            raise InputError("tokens need a parameter count (6·N·D needs both N and D)")
+        if s.tokens is None:
+            raise InputError("a parameter count needs the number of training tokens (6·N·D needs both N and D)")
+        flops = float(dense_training_flops(s.params, s.tokens, s.recompute))
+        rule = "8·N·D, full activation recomputation (Narayanan et al. 2021)" if s.recompute else \
+            "6·N·D, dense transformer training (Kaplan et al. 2020, §2.1)"
+        return flops, Assumption("flops", flops, "FLOP", "derived", f"{rule} with N = {s.params:.4g}, D = {s.tokens:.4g}")
+    return None, None
+
+
+def _pick(s: Scenario, name: str, profile_value, profile: HardwareProfile, profile_source):
+    value = getattr(s, name)
+    if value is not None:
+        return value, s.origin(name), "given"
+    return profile_value, f"profile:{profile.id}", profile_source
+
+
+@dataclass(frozen=True)
+class UtilizationInfo:
+    """Where the utilisation came from, for people: the value, who set it, one line saying so,
+    and the fit's own interval at this scale (for comparison when the user or a preset set it)."""
+    value: float
+    origin: str                      # fit:<family>, profile:<id>, preset:<id>, user
+    summary: str                     # "0.28, fitted on 14 A100 runs, 80% interval 0.18–0.43"
+    fit_interval: tuple[float, float]
+    family: str | None
+    n_runs: int
+
+    def to_dict(self) -> dict:
+        return {"value": self.value, "origin": self.origin, "summary": self.summary,
+                "fit_interval": list(self.fit_interval), "family": self.family, "fit_runs": self.n_runs}
+
+
+def _utilization(s: Scenario, profile: HardwareProfile, flops: float | None):
+    """(utilisation, its log half-width at the stated level, origin, source, note or None, info).
+
+    A utilisation from the user or a preset is a centre, not a certainty: the family's fitted
+    run-to-run spread applies around it, as around the fit's own centre."""
+    pred = profile.utilization.predict(flops, s.year)
+    half = sides(pred.center, pred.low, pred.high)
+    u = profile.utilization
+    if u.fitted:
+        fam = pred.family.upper() if pred.family != POOLED else "all"
+        fitted = (f"fitted on {pred.n_runs} {fam} runs" if not pred.borrowed else
+                  f"no runs on {profile.name}: the {'pooled' if pred.family == POOLED else fam + ' family'} fit "
+                  f"({pred.n_runs} runs), widened by the between-family spread")
+        at = ", ".join(x for x in (f"{flops:.3g} FLOPs" if flops is not None else "",
+                                    f"in {s.year}" if s.year is not None else "") if x)
+        desc = (f"{fitted}: {pred.center:.2f}{' at ' + at if at else ''}, {pred.level:.0%} interval "
+                f"{pred.low:.2f}–{pred.high:.2f} (estimator/data/utilization_fit.json; profiles/README.md)")
+        if "maturity_years" in pred.unknown:
+            desc += "; no year given: averaged over the fitted runs' years (give the year for a narrower interval)"
+        if u.borrowed and u.basis:
+            desc += f"; {u.basis}"
+        origin = f"fit:{pred.family}"
+    else:
+        desc = f"{u.basis}; {u.source}; stated range {pred.low:.3g}–{pred.high:.3g}"
+        origin = f"profile:{profile.id}"
+    short_fit = (f"{fitted}, {pred.level:.0%} interval {pred.low:.2f}–{pred.high:.2f}" if u.fitted
+                 else f"stated range {pred.low:.3g}–{pred.high:.3g}")
+    if s.utilization is None:
+        return pred.center, half, origin, desc, None, UtilizationInfo(
+            pred.center, origin, f"{pred.center:.3g}, {short_fit}" if u.fitted else f"{pred.center:.3g} from the profile, {short_fit}",
+            (pred.low, pred.high), pred.family if u.fitted else None, pred.n_runs)
+    given = float(s.utilization)
+    who = s.origin("utilization")
+    by = f"the preset {who.removeprefix('preset:')}" if who.startswith("preset:") else "the user"
+    info = UtilizationInfo(given, who, f"{given:.3g} from {by}; for comparison {pred.center:.2f}, {short_fit}",
+                           (pred.low, pred.high), pred.family if u.fitted else None, pred.n_runs)
+    note = None
+    if u.fitted and not pred.low <= given <= pred.high:
+        note = (f"the utilisation {given:.3g} ({s.origin('utilization')}) is outside the fitted {pred.level:.0%} "
+                f"interval {pred.low:.2f}–{pred.high:.2f} for this hardware and scale ({fitted}); "
+                f"at the fit's {pred.center:.2f} the run would take {given / pred.center:.2g}× as long")
+    return given, half, who, f"given; range: the run-to-run spread around it, from the profile ({desc})", note, info
+
+
+def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
+    """Estimate time, device-hours, energy, CO₂e and cost of a scenario on a profile."""
+    s = scenario
+    validate_scenario(s)
+    flops, flops_assumption = resolve_flops(s)
+    time_given = s.hours is not None or s.device_hours is not None
+    if flops is None and not time_given:
+        raise InputError("give a workload: --flops, --params with --tokens, a preset, or a known run's --hours/--device-hours")
+
+    precision = s.precision or profile.default_precision
+    if precision not in profile.peak_flops_per_s:
+        raise InputError(f"{profile.id} has no peak for precision '{precision}'; it has: {', '.join(profile.peak_flops_per_s)}")
+    peak = profile.peak(precision)
+    util = half_util = util_note = util_info = None
+    if not time_given:
+        util, half_util, util_origin, util_src, util_note, util_info = _utilization(s, profile, flops)
+    power_w, power_origin, power_src = _pick(s, "power_w", profile.power.average_w, profile, profile.power.source)
+    pue, pue_origin, pue_src = _pick(s, "pue", profile.pue, profile, profile.pue_source)
+    if s.carbon_intensity_g_per_kwh is not None:
+        ci, ci_origin, ci_src = (s.carbon_intensity_g_per_kwh, s.origin("carbon_intensity_g_per_kwh"),
+                                 s.carbon_intensity_source or "given")
+    else:
+        ci, ci_origin, ci_src = DEFAULT_CARBON_INTENSITY_G_PER_KWH, "default", DEFAULT_CARBON_INTENSITY_SOURCE
+
+    price_dh = elec = None
+    if s.electricity_usd_per_kwh is not None:
+        elec = s.electricity_usd_per_kwh
+        price_assumption = Assumption("electricity_usd_per_kwh", elec, "USD/kWh", s.origin("electricity_usd_per_kwh"), "given")
+    elif s.price_usd_per_device_hour is not None:
+        price_dh = s.price_usd_per_device_hour
+        price_assumption = Assumption("price_usd_per_device_hour", price_dh, "USD/device-hour",
+                                      s.origin("price_usd_per_device_hour"), "given")
+    else:
+        price_dh = profile.price.usd_per_device_hour
+        price_assumption = Assumption(
+            "price_usd_per_device_hour", price_dh, "USD/device-hour", f"profile:{profile.id}",
+            f"{profile.price.basis}, {profile.price.date}; {profile.price.source}" if price_dh is not None
+            else f"no price in the profile ({profile.price.basis}); give --price-usd-per-hour or --electricity-usd-per-kwh")
+
+    point = dict(devices=s.devices, power_w=power_w, pue=pue, carbon_intensity_g_per_kwh=ci,
+                 price_usd_per_device_hour=price_dh, electricity_usd_per_kwh=elec)
+    if s.hours is not None:
+        point["hours"] = s.hours
+    elif s.device_hours is not None:
+        point["device_hours"] = s.device_hours
+    else:
+        point.update(flops=flops, peak_flops_per_s=peak, utilization=util)
+    peak_low, peak_high = profile.peak_range(precision)
+    input_sides = {
+        "utilization": half_util or (0.0, 0.0),
+        "peak": sides(peak, peak_low, peak_high),
+        "power": (0.0, 0.0) if s.power_w is not None else sides(power_w, *profile.power.average_range_w),
+    }
+    mid, low, high = compute_interval(input_sides, **point)
+    if not time_given:
+        # no run beats 100% of the device's highest peak: the time interval stops there
+        floor = compute(**{**point, "utilization": 1.0, "peak_flops_per_s": peak_high})
+        for key in ("wall_clock_s", "device_hours"):
+            low[key] = max(low[key], floor[key])
+        if price_dh is not None:
+            low["cost_usd"] = max(low["cost_usd"], floor["cost_usd"])
+
+    for key in ("wall_clock_s", "device_hours", "energy_kwh", "co2e_kg", "cost_usd"):
+        for d in (mid, low, high):
+            v.require_finite_result(key.rsplit("_", 1)[0].replace("_", " "), d[key])
+    if flops is not None and time_given:
+        implied = flops / (mid["device_hours"] * S_PER_HOUR * peak_high)
+        if implied > 1:
+            raise InputError(f"the known run's time with {flops:.3g} FLOPs means {implied:.3g}× the {precision} peak "
+                             f"of {profile.name}: more than the peak is impossible; check the FLOPs, the time and "
+                             "the devices")
+
+    assumptions = []
+    if flops_assumption is not None:
+        assumptions.append(flops_assumption)
+    assumptions.append(Assumption("hardware", profile.name, "", f"profile:{profile.id}", profile.source_file or profile.id))
+    devices_set = s.devices != 1 or "devices" in dict(s.origins)
+    assumptions.append(Assumption("devices", s.devices, "devices", s.origin("devices") if devices_set else "default",
+                                  "given" if devices_set else "1 device unless given"))
+    if s.hours is not None:
+        assumptions.append(Assumption("hours", s.hours, "h (wall clock)", s.origin("hours"), "given: time taken from the known run"))
+    elif s.device_hours is not None:
+        assumptions.append(Assumption("device_hours", s.device_hours, "device-h", s.origin("device_hours"),
+                                      "given: time taken from the known run"))
+    else:
+        assumptions.append(Assumption("precision", precision, "", s.origin("precision") if s.precision else f"profile:{profile.id}",
+                                      "given" if s.precision else "profile's default precision"))
+        assumptions.append(Assumption("peak_flops_per_s", peak, "FLOP/s per device", f"profile:{profile.id}", profile.peak_source))
+        assumptions.append(Assumption("utilization", util, "fraction of peak", util_origin, util_src))
+    assumptions.append(Assumption("power_w", power_w, "W per device", power_origin,
+                                  power_src + ("" if s.power_w is not None else
+                                               f" (includes host share: {'yes' if profile.power.includes_host else 'no'})")))
+    assumptions.append(Assumption("pue", pue, "", pue_origin, pue_src))
+    assumptions.append(Assumption("carbon_intensity_g_per_kwh", ci, "gCO2e/kWh", ci_origin, ci_src))
+    assumptions.append(price_assumption)
+
+    ranges = {k: (None, None) if low[k] is None else (float(low[k]), float(high[k]))
+              for k in ("wall_clock_s", "device_hours", "energy_kwh", "co2e_kg", "cost_usd")}
+    ranges["flops"] = (flops, flops)
+    fp = footprint(profile, device_hours=float(mid["device_hours"]), device_hours_range=ranges["device_hours"],
+                   energy_kwh=float(mid["energy_kwh"]), energy_range=ranges["energy_kwh"], pue=pue,
+                   include_embodied=s.embodied, lifetime_years=s.lifetime_years, cooling=s.cooling,
+                   wue=s.wue_l_per_kwh, ewif=s.ewif_l_per_kwh, origin=s.origin)
+    ranges["embodied_co2e_kg"] = fp.embodied_range
+    ranges["water_l"] = fp.water_range
+    assumptions.extend(Assumption(*a) for a in fp.assumptions)
+
+    host_share = 0.0
+    if s.power_w is None and profile.power.includes_host:
+        host_share = profile.power.host_share_w / profile.power.average_w
+    it = mid["it_energy_kwh"]
+    breakdown = EnergyBreakdown(devices_kwh=it * (1 - host_share), host_kwh=it * host_share,
+                                facility_kwh=mid["energy_kwh"] - it)
+    notes = []
+    achieved = None
+    if flops is not None:
+        achieved = flops / (mid["device_hours"] * S_PER_HOUR)
+        if time_given:
+            notes.append(f"time taken from the known run; achieved {achieved:.3g} FLOP/s per device = "
+                         f"{achieved / peak:.1%} of the {precision} peak")
+    if util_note:
+        notes.append(util_note)
+    if not profile.power.includes_host and s.power_w is None:
+        notes.append("power excludes the host's share (CPU, memory, network); real draw is higher")
+    if mid["cost_usd"] is None:
+        notes.append("no cost: the profile has no price; give a price per device-hour or per kWh")
+    notes.extend(fp.notes)
+
+    return Estimate(
+        hardware_id=profile.id, hardware_name=profile.name, devices=int(s.devices), precision=precision,
+        flops=flops, wall_clock_s=float(mid["wall_clock_s"]), device_hours=float(mid["device_hours"]),
+        energy_kwh=float(mid["energy_kwh"]), co2e_kg=float(mid["co2e_kg"]),
+        cost_usd=None if mid["cost_usd"] is None else float(mid["cost_usd"]),
+        range=ranges, assumptions=tuple(assumptions),
+        equivalents=equivalents(float(mid["energy_kwh"]), float(mid["co2e_kg"])),
+        breakdown=breakdown, achieved_flops_per_s=achieved, notes=tuple(notes), level=LEVEL,
+        utilization=util_info, embodied_co2e_kg=fp.embodied_co2e_kg, water_l=fp.water_l,
+    )
+
+
+def sweep(*, flops, peak_flops_per_s, utilization, devices, power_w, pue,
+          carbon_intensity_g_per_kwh, price_usd_per_device_hour=None, electricity_usd_per_kwh=None):
+    """Vectorised estimate over numpy arrays (broadcast): one call for a million scenarios.
+
+    Same arithmetic as ``estimate`` (both call ``compute``); inputs are checked once, as arrays.
+    """
+    v.require_in("FLOPs", flops, B.FLOPS)
+    v.require_in("peak FLOP/s", peak_flops_per_s, B.PEAK_FLOPS_PER_S)
+    v.require_in("utilisation", utilization, B.UTILIZATION)
+    v.require_in("devices", devices, B.DEVICES)
+    v.require_in("power per device (W)", power_w, B.POWER_W)
+    v.require_in("PUE", pue, B.PUE)
+    v.require_in("grid carbon intensity (g/kWh)", carbon_intensity_g_per_kwh, B.CARBON_INTENSITY_G_PER_KWH)
+    if price_usd_per_device_hour is not None and electricity_usd_per_kwh is not None:
+        raise InputError("give either a price per device-hour or an electricity price, not both")
+    if price_usd_per_device_hour is not None:
+        v.require_in("price per device-hour (USD)", price_usd_per_device_hour, B.PRICE_USD_PER_DEVICE_HOUR)
+    if electricity_usd_per_kwh is not None:
+        v.require_in("electricity price (USD/kWh)", electricity_usd_per_kwh, B.ELECTRICITY_USD_PER_KWH)
+    arrays = {k: np.asarray(x, dtype=float) for k, x in dict(
+        flops=flops, peak_flops_per_s=peak_flops_per_s, utilization=utilization, devices=devices,
+        power_w=power_w, pue=pue, carbon_intensity_g_per_kwh=carbon_intensity_g_per_kwh).items()}
+    if price_usd_per_device_hour is not None:
+        arrays["price_usd_per_device_hour"] = np.asarray(price_usd_per_device_hour, dtype=float)
+    if electricity_usd_per_kwh is not None:
+        arrays["electricity_usd_per_kwh"] = np.asarray(electricity_usd_per_kwh, dtype=float)
+    out = compute(**arrays)
+    for key, value in out.items():
+        v.require_finite_result(key, value)
+    return out

@@ -1,0 +1,57 @@
+"""Beyond the electricity's CO₂e: the devices' embodied carbon and the run's water.
+
+Pure: glue between ``estimate`` and the two models (``embodied``, ``water``). Each result is a
+centre, an 80% range and the assumptions it rests on, each with its source.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from estimator.core import embodied as em
+from estimator.core import water as wt
+
+
+@dataclass(frozen=True)
+class Footprint:
+    embodied_co2e_kg: float | None
+    embodied_range: tuple[float | None, float | None]
+    water_l: float
+    water_range: tuple[float, float]
+    assumptions: tuple[tuple[str, object, str, str, str], ...]  # (name, value, unit, origin, source)
+    notes: tuple[str, ...]
+
+
+def footprint(profile, *, device_hours: float, device_hours_range: tuple[float, float], energy_kwh: float,
+              energy_range: tuple[float, float], pue: float, include_embodied: bool = True,
+              lifetime_years: float | None = None, cooling: str | None = None, wue: float | None = None,
+              ewif: float | None = None, origin=lambda name: "user") -> Footprint:
+    """Embodied CO₂e of the run's devices (unless switched off) and the run's water."""
+    assumptions, notes = [], []
+    emb, emb_range = None, (None, None)
+    if include_embodied:
+        fig = em.device_figure(profile.embodied, profile.kind, profile.memory_gb)
+        if fig is None:
+            notes.append(f"no embodied carbon: {profile.name} is a reference point or has no device memory to "
+                         "scale a footprint by")
+        else:
+            c, lo, hi = em.run_embodied(fig, device_hours, device_hours_range, lifetime_years)
+            emb, emb_range = c, (lo, hi)
+            who = f"profile:{profile.id}" if fig.basis != "fallback" else "default"
+            assumptions.append(("embodied_kg_co2e_per_device", fig.kg_co2e, "kg CO2e per device", who,
+                                f"{fig.basis}, range {fig.low:.3g}–{fig.high:.3g} kg: {fig.source}"))
+            assumptions.append(("lifetime_years", em.LIFETIME_YEARS if lifetime_years is None else lifetime_years,
+                                "years", "default" if lifetime_years is None else origin("lifetime_years"),
+                                em.LIFETIME_SOURCE if lifetime_years is None else "given"))
+            if fig.basis == "fallback":
+                notes.append(f"embodied carbon of {profile.name} is a fallback (no published figure): "
+                             f"{fig.kg_co2e:.0f} kg per device, range {fig.low:.0f}–{fig.high:.0f} kg")
+    f = wt.factors(cooling, wue, ewif)
+    w, wlo, whi = wt.water(energy_kwh, energy_range, pue, f)
+    assumptions.append(("wue_l_per_kwh", f.wue_l_per_kwh, "L/kWh of IT energy (on site)",
+                        "default" if wue is None and cooling is None else origin("wue_l_per_kwh" if wue is not None
+                                                                                  else "cooling"),
+                        f.wue_source if wue is not None else f"{cooling or wt.DEFAULT_COOLING} cooling: {f.wue_source}"))
+    assumptions.append(("ewif_l_per_kwh", f.ewif_l_per_kwh, "L/kWh of electricity (off site)",
+                        "default" if ewif is None else origin("ewif_l_per_kwh"), f.ewif_source))
+    return Footprint(emb, emb_range, w, (wlo, whi), tuple(assumptions), tuple(notes))

@@ -1,0 +1,413 @@
+"""Serving a model: time, memory, energy, CO₂e and cost per output token and in total, with ranges.
+
+Pure. The physics of one decode step (weights and the batch's KV cache read at an achievable
+fraction of the bandwidth, 2·N plus attention FLOPs at an achievable fraction of the peak,
+prefill of the prompts, tensor-parallel all-reduces, the engine's fitted per-layer and
+per-sequence costs, power between idle and the decode/prefill draw by load) is in
+``estimator.core.serving``; its fitted constants come in as a ``ServingFit`` (the edge loads the
+shipped one: ``estimator.io.serving_data.load_serving_fit``).
+
+- ``seconds_per_output_token`` (TPOT) is one step: what one user waits per token.
+- ``seconds_per_token`` is wall time per token with the whole batch served, TPOT ÷ batch
+  (the inverse of ``tokens_per_s``); device time per token, what costs scale with, is that × devices.
+- ``joules_per_output_token`` = power per device × devices × TPOT ÷ batch: the devices' energy,
+  prefill included, before PUE (what ML.ENERGY measures with Zeus).
+
+Energy, CO₂e and cost come from ``estimate`` with the device-hours the tokens take at the
+modelled power, so they use the same PUE, grid and price rules as every other estimate. Every
+figure has an 80% range: ×/÷ the fit's conformal half-width for TPOT (time, throughput,
+device-hours, a price per device-hour) and for J per output token (energy, CO₂e, a price per kWh).
+Quantisation (weights, KV cache), pruning and distillation change N, the bytes per weight and
+per KV entry, the peak used and the layers; ``compression.py`` compares them.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+
+from estimator.core import bounds as B
+from estimator.core import validation as v
+from estimator.core.errors import InputError
+from estimator.core.estimate import Assumption, Estimate, Scenario, estimate
+from estimator.core.interval import LEVEL
+from estimator.core.profile import HardwareProfile
+from estimator.core.serving import (
+    BANDWIDTH_FRACTION,
+    BANDWIDTH_FRACTION_SOURCE,
+    COMPUTE_FRACTION,
+    COMPUTE_FRACTION_SOURCE,
+    FLOPS_PER_PARAM_PER_TOKEN,
+    KV_BITS,
+    POWER_SOURCE,
+    USABLE_MEMORY_SOURCE,
+    WEIGHT_BITS,
+    Architecture,
+    Device,
+    ServingFit,
+    check_architecture,
+    devices_needed,
+    footprint,
+    link_for,
+    step,
+    student_architecture,
+)
+from estimator.core.units import S_PER_HOUR
+
+BITS = WEIGHT_BITS
+# Peak used for each weight width, first match wins. 8-bit: FP8 (H100 and later) or INT8 (A100)
+# tensor peaks; 4-bit: an INT4 peak where a profile has one. Otherwise the 16-bit peak: the
+# weights are dequantised to 16 bits for the matrix multiply (weight-only quantisation, as in
+# GPTQ, Frantar et al. 2022, arXiv:2210.17323), so only the bytes read shrink.
+PRECISIONS_FOR_BITS = {16: ("bf16", "fp16"), 8: ("fp8", "int8"), 4: ("int4",)}
+# A query when none is given: ShareGPT's mean conversation turn, 161 prompt tokens and 338 output
+# tokens (means 161.31 and 337.99: vLLM paper, Kwon et al. 2023, arXiv:2309.06180, Fig. 11).
+DEFAULT_PROMPT_TOKENS = 161.0
+DEFAULT_TOKENS_PER_QUERY = 338.0
+QUERY_SOURCE = "ShareGPT means, 161 prompt and 338 output tokens (vLLM paper, arXiv:2309.06180, Fig. 11)"
+MAX_BATCH = int(B.BATCH.high)
+# The figures that get a range, and which of the two fitted half-widths each follows.
+TIME_KEYS = ("seconds_per_output_token", "latency_s_per_token", "seconds_per_token", "wall_clock_s", "device_hours")
+RANGE_MEANING = ("{level:.0%} intervals from the leave-one-model-out residuals of {n} measured configurations "
+                 "({models} models, A100 and H100, vLLM 2024 and FastChat; `python -m estimator validate --inference` "
+                 "reports their coverage); memory is exact arithmetic; outside those devices and engines the "
+                 "intervals are likely too narrow")
+
+
+@dataclass(frozen=True)
+class InferenceScenario:
+    """What to serve. ``None``: the profile's value or the default, as in ``Scenario``."""
+
+    params: float
+    tokens: float
+    architecture: Architecture | None = None   # required by ``inference``; the edge fills it in
+    bits: int = 16
+    kv_bits: int = 16
+    sparsity: float = 0.0
+    sparse_kernels: bool = True   # do kernels skip pruned weights? (unstructured sparsity rarely does)
+    batch_size: int = 1
+    student_params: float | None = None
+    tokens_per_query: float = DEFAULT_TOKENS_PER_QUERY
+    prompt_tokens: float = DEFAULT_PROMPT_TOKENS
+    devices: int | None = None    # None: the smallest power of two that holds weights and KV cache
+    utilization: float | None = None   # fraction of peak in compute-bound phases (default 0.6)
+    power_w: float | None = None
+    pue: float | None = None
+    carbon_intensity_g_per_kwh: float | None = None
+    carbon_intensity_source: str | None = None
+    price_usd_per_device_hour: float | None = None
+    electricity_usd_per_kwh: float | None = None
+
+
+@dataclass(frozen=True)
+class InferenceResult:
+    hardware_id: str
+    params_served: float          # after distillation and pruning
+    architecture: Architecture    # served (a student has fewer layers)
+    bits: int
+    kv_bits: int
+    precision: str                # whose peak bounds the compute-bound phases
+    peak_flops_per_s: float
+    utilization: float            # fraction of that peak achieved in compute-bound phases
+    flops_per_token: float        # decode, at the average context
+    weights_gb: float
+    kv_cache_gb: float            # the batch's KV cache at full length (prompt + answer)
+    devices: int
+    batch_size: int
+    max_batch_size: int           # the largest batch whose KV cache fits beside the weights
+    compute_s_per_step: float
+    memory_s_per_step: float
+    prefill_s_per_step: float
+    tensor_parallel_s_per_step: float
+    engine_s_per_step: float
+    bound: str                    # of the GPU part: "memory" or "compute"
+    seconds_per_output_token: float   # TPOT: one step
+    power_w_per_device: float
+    joules_per_output_token: float    # devices only, before PUE
+    tokens: float
+    tokens_per_query: float
+    prompt_tokens: float
+    estimate: Estimate            # totals for all tokens
+    range: dict                   # key → (low, high); "per_query" and "per_token" → key → (low, high)
+    level: float = LEVEL
+    range_meaning: str = ""
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def memory_gb(self) -> float:
+        """Weights plus the batch's KV cache."""
+        return self.weights_gb + self.kv_cache_gb
+
+    @property
+    def latency_s_per_token(self) -> float:
+        return self.seconds_per_output_token
+
+    @property
+    def seconds_per_token(self) -> float:
+        return self.seconds_per_output_token / self.batch_size
+
+    @property
+    def tokens_per_s(self) -> float:
+        return self.batch_size / self.seconds_per_output_token
+
+    @property
+    def energy_kwh(self) -> float:
+        return self.estimate.energy_kwh
+
+    @property
+    def co2e_kg(self) -> float:
+        return self.estimate.co2e_kg
+
+    @property
+    def cost_usd(self) -> float | None:
+        return self.estimate.cost_usd
+
+    def per_token(self, key: str) -> float | None:
+        total = getattr(self, key)
+        return None if total is None else total / self.tokens
+
+    def per_query(self, key: str) -> float | None:
+        x = self.per_token(key)
+        return None if x is None else x * self.tokens_per_query
+
+    def to_dict(self) -> dict:
+        keys = ("energy_kwh", "co2e_kg", "cost_usd")
+        rng = {k: (None if v is None else list(v)) if not isinstance(v, dict) else
+               {kk: None if vv is None else list(vv) for kk, vv in v.items()} for k, v in self.range.items()}
+        return {
+            "hardware": self.hardware_id, "params_served": self.params_served,
+            "architecture": self.architecture.to_dict(), "bits": self.bits, "kv_bits": self.kv_bits,
+            "precision": self.precision, "peak_flops_per_s": self.peak_flops_per_s, "utilization": self.utilization,
+            "flops_per_token": self.flops_per_token, "devices": self.devices, "batch_size": self.batch_size,
+            "max_batch_size": self.max_batch_size, "prompt_tokens": self.prompt_tokens,
+            "memory_gb": {"weights": self.weights_gb, "kv_cache": self.kv_cache_gb, "total": self.memory_gb},
+            "bound": self.bound,
+            "step_s": {"memory": self.memory_s_per_step, "compute": self.compute_s_per_step,
+                       "prefill": self.prefill_s_per_step, "tensor_parallel": self.tensor_parallel_s_per_step,
+                       "engine": self.engine_s_per_step},
+            "compute_s_per_step": self.compute_s_per_step, "memory_s_per_step": self.memory_s_per_step,
+            "seconds_per_output_token": self.seconds_per_output_token, "latency_s_per_token": self.latency_s_per_token,
+            "seconds_per_token": self.seconds_per_token, "tokens_per_s": self.tokens_per_s,
+            "power_w_per_device": self.power_w_per_device, "joules_per_output_token": self.joules_per_output_token,
+            "tokens": self.tokens, "wall_clock_s": self.estimate.wall_clock_s, "device_hours": self.estimate.device_hours,
+            **{k: getattr(self, k) for k in keys},
+            "per_token": {k: self.per_token(k) for k in keys},
+            "tokens_per_query": self.tokens_per_query,
+            "per_query": {k: self.per_query(k) for k in keys},
+            "range": rng, "range_level": self.level, "range_meaning": self.range_meaning,
+            "assumptions": {a.name: a.to_dict() for a in self.estimate.assumptions},
+            "notes": list(self.notes),
+        }
+
+
+def peak_for_bits(profile: HardwareProfile, bits: int) -> tuple[str, float, str | None]:
+    """(precision, peak FLOP/s, note) for weights of ``bits`` bits on ``profile``."""
+    if bits not in BITS:
+        raise InputError(f"bits must be one of {', '.join(map(str, BITS))}, got {bits!r}")
+    for p in PRECISIONS_FOR_BITS[bits]:
+        if p in profile.peak_flops_per_s:
+            return p, profile.peak(p), None
+    sixteen = next((p for p in PRECISIONS_FOR_BITS[16] if p in profile.peak_flops_per_s), profile.default_precision)
+    if bits == 16:
+        return sixteen, profile.peak(sixteen), f"{profile.id} has no 16-bit peak; using its {sixteen} peak"
+    return sixteen, profile.peak(sixteen), (
+        f"{profile.id} has no {bits}-bit peak ({'/'.join(PRECISIONS_FOR_BITS[bits])}): compute runs at its "
+        f"{sixteen} peak (weights dequantised, weight-only quantisation); only the bytes read shrink")
+
+
+def _check(s: InferenceScenario, profile: HardwareProfile) -> None:
+    if not isinstance(s, InferenceScenario):
+        raise InputError(f"expected an InferenceScenario, got {type(s).__name__}")
+    v.require_number_in("parameters", s.params, B.PARAMS)
+    v.require_number_in("tokens", s.tokens, B.TOKENS)
+    v.require_number_in("tokens per query", s.tokens_per_query, B.TOKENS_PER_QUERY)
+    v.require_number_in("prompt tokens", s.prompt_tokens, B.PROMPT_TOKENS)
+    v.require_non_negative("sparsity", v.as_number("sparsity", s.sparsity))
+    if not s.sparsity < 1:
+        raise InputError(f"sparsity must be in [0, 1) (the fraction of weights removed), got {s.sparsity!r}")
+    v.require_number_in("batch size", s.batch_size, B.BATCH)
+    if s.bits not in BITS or isinstance(s.bits, bool):
+        raise InputError(f"bits must be one of {', '.join(map(str, BITS))}, got {s.bits!r}")
+    if s.kv_bits not in KV_BITS or isinstance(s.kv_bits, bool):
+        raise InputError(f"KV-cache bits must be one of {', '.join(map(str, KV_BITS))}, got {s.kv_bits!r}")
+    if s.devices is not None:
+        v.require_number_in("devices", s.devices, B.DEVICES)
+    if s.student_params is not None:
+        v.require_number_in("student parameters", s.student_params, B.PARAMS)
+        if s.student_params >= s.params:
+            raise InputError(f"the student ({s.student_params:.3g} parameters) must be smaller than the model "
+                             f"({s.params:.3g})")
+    if s.utilization is not None:
+        v.require_number_in("utilisation", s.utilization, B.UTILIZATION)
+    if s.power_w is not None:
+        v.require_number_in("power per device (W)", s.power_w, B.POWER_W)
+    if s.architecture is None:
+        raise InputError("give the architecture (layers, d_model, heads, KV heads) or a catalog model; "
+                         "estimator.services.limits.inference_report assumes the catalog's nearest model for a parameter count")
+    check_architecture(s.architecture)
+    if s.architecture.active_params is not None and s.architecture.active_params > s.params:
+        raise InputError(f"active parameters ({s.architecture.active_params:.3g}) cannot exceed the parameters "
+                         f"({s.params:.3g})")
+    if not profile.memory_bandwidth_gb_per_s or not profile.memory_gb:
+        raise InputError(f"{profile.id} has no memory capacity or bandwidth in its profile; inference needs both")
+
+
+def device_of(profile: HardwareProfile, peak: float) -> Device:
+    tdp = profile.power.tdp_w or profile.power.average_w
+    link, link_source = link_for(profile.id)
+    return Device(profile.id, profile.memory_gb, profile.memory_bandwidth_gb_per_s, peak, tdp, link, link_source)
+
+
+def _arch_origin(s: InferenceScenario) -> str:
+    if s.student_params is not None:
+        return "derived"
+    if s.architecture.source.startswith("assumed"):
+        return "default"
+    return "catalog" if s.architecture.name else "user"
+
+
+def _fmt_ms(x: float) -> str:
+    return f"{x * 1e3:.3g} ms"
+
+
+def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -> InferenceResult:
+    """Per-token and total time, memory, energy, CO₂e and cost of generating ``s.tokens`` tokens."""
+    _check(s, profile)
+    if not isinstance(fit, ServingFit):
+        raise InputError("inference needs the serving fit (estimator.io.serving_data.load_serving_fit())")
+    notes = []
+    arch = s.architecture
+    n = float(s.params)
+    if s.student_params is not None:
+        arch = student_architecture(arch, n, float(s.student_params))
+        n = float(s.student_params)
+        notes.append(f"distillation: serving a {n:.3g}-parameter student with {arch.layers} layers (the model's width, "
+                     "layers in proportion, as DistilBERT); its quality is not modelled")
+    kept = 1.0 - s.sparsity
+    if s.sparsity > 0 and s.sparse_kernels:
+        n *= kept
+        if arch.active_params:
+            arch = replace(arch, active_params=arch.active_params * kept)
+        notes.append(f"pruning: {s.sparsity:.0%} of weights removed; assumed that storage and kernels skip them, so "
+                     "weight bytes and FLOPs scale by the kept fraction (ideal: index overhead ignored; unstructured "
+                     "sparsity rarely speeds up dense hardware, 2:4 structured sparsity on NVIDIA tensor cores is the "
+                     "exception); the KV cache and the engine's costs stay")
+    elif s.sparsity > 0:
+        notes.append(f"pruning: {s.sparsity:.0%} of weights are zero but the dense hardware still reads and "
+                     "multiplies them: no saving (the usual case for unstructured sparsity)")
+    bits, kv_bits, b = int(s.bits), int(s.kv_bits), int(s.batch_size)
+    p_tok, t_tok = float(s.prompt_tokens), float(s.tokens_per_query)
+    precision, peak, note = peak_for_bits(profile, bits)
+    if note:
+        notes.append(note)
+    util = float(s.utilization) if s.utilization is not None else COMPUTE_FRACTION
+    device = device_of(profile, peak)
+    mem = dict(params=n, arch=arch, memory_gb_per_device=profile.memory_gb, batch=b, prompt_tokens=p_tok,
+               output_tokens=t_tok, weight_bits=bits, kv_bits=kv_bits)
+    if s.devices is None:
+        devices = devices_needed(**mem)
+        how = "the smallest power of two whose usable memory holds the weights and the batch's KV cache"
+    else:
+        devices = int(s.devices)
+        how = "given"
+    fp = footprint(devices=devices, **mem)
+    if not fp.fits:
+        if fp.max_batch == 0:
+            raise InputError(f"the weights need {fp.weights_gb:.3g} GB; {devices} × {profile.memory_gb:g} GB of "
+                             f"{profile.id} offer {fp.usable_gb:.3g} GB ({USABLE_MEMORY_SOURCE}): use more devices")
+        raise InputError(f"batch {b} does not fit: its KV cache needs {fp.kv_cache_gb:.3g} GB "
+                         f"({fp.kv_gb_per_sequence * 1e3:.3g} MB per sequence of {p_tok:g} + {t_tok:g} tokens) beside "
+                         f"{fp.weights_gb:.3g} GB of weights in {fp.usable_gb:.3g} GB usable on {devices} × {profile.id} "
+                         f"({USABLE_MEMORY_SOURCE}); the largest batch that fits is {fp.max_batch}")
+    st = step(params=n, arch=arch, device=device, fit=fit, batch=b, prompt_tokens=p_tok, output_tokens=t_tok,
+              tp=devices, weight_bits=bits, kv_bits=kv_bits, compute_fraction=util, power_w=s.power_w)
+    for name, x in (("time per output token", st.tpot_s), ("energy per output token", st.joules_per_output_token)):
+        v.require_finite_result(name, x)
+    per_token_device_s = st.tpot_s / b * devices
+    device_hours = float(s.tokens) * per_token_device_s / S_PER_HOUR
+    if device_hours < B.DEVICE_HOURS.low:
+        raise InputError(f"{s.tokens:g} tokens take {device_hours * S_PER_HOUR:.3g} device-seconds: less than one "
+                         "device-second, too little to price; give more tokens")
+    if device_hours > B.DEVICE_HOURS.high:
+        raise InputError(f"{s.tokens:.3g} tokens would take {device_hours:.3g} device-hours, beyond "
+                         f"{B.DEVICE_HOURS.high:g}: give fewer tokens")
+    est = estimate(Scenario(device_hours=device_hours, devices=devices, power_w=st.power_w, pue=s.pue,
+                            carbon_intensity_g_per_kwh=s.carbon_intensity_g_per_kwh,
+                            carbon_intensity_source=s.carbon_intensity_source,
+                            price_usd_per_device_hour=s.price_usd_per_device_hour,
+                            electricity_usd_per_kwh=s.electricity_usd_per_kwh), profile)
+    power_src = "given" if s.power_w is not None else (
+        f"{st.power_fraction:.2f} × TDP {device.tdp_w:g} W: {POWER_SOURCE}; GPU-busy time "
+        f"{fit.busy_per_roofline_s:.2f} × the roofline time (fitted, estimator/data/serving_fit.json)")
+    est = replace(est, assumptions=tuple(
+        Assumption(a.name, a.value, a.unit, "derived",
+                   f"tokens × TPOT {_fmt_ms(st.tpot_s)} ÷ batch {b} × {devices} device(s)")
+        if a.name == "device_hours" else
+        Assumption(a.name, a.value, a.unit, "user" if s.power_w is not None else "model", power_src)
+        if a.name == "power_w" else a for a in est.assumptions) + (
+        Assumption("bandwidth_fraction", BANDWIDTH_FRACTION, "of peak bandwidth", "default", BANDWIDTH_FRACTION_SOURCE),
+        Assumption("compute_fraction", util, "of peak FLOP/s", "user" if s.utilization is not None else "default",
+                   "given" if s.utilization is not None else COMPUTE_FRACTION_SOURCE),
+        Assumption("prompt_tokens", p_tok, "tokens", "user" if p_tok != DEFAULT_PROMPT_TOKENS else "default",
+                   "given" if p_tok != DEFAULT_PROMPT_TOKENS else QUERY_SOURCE),
+        Assumption("tokens_per_query", t_tok, "tokens", "user" if t_tok != DEFAULT_TOKENS_PER_QUERY else "default",
+                   "given" if t_tok != DEFAULT_TOKENS_PER_QUERY else QUERY_SOURCE),
+        Assumption("devices_rule", devices, "devices", "user" if s.devices is not None else "derived", how),
+        Assumption("architecture", arch.name or "given", "", _arch_origin(s), arch.source or "given")))
+
+    # ranges: ×/÷ the fitted half-widths (time; energy, or time when the power is given)
+    ht = fit.tpot_log_half_width
+    he = fit.energy_log_half_width if s.power_w is None else ht
+    cost_h = he if est.assumption("electricity_usd_per_kwh") is not None else ht
+
+    def around(x, h):
+        return None if x is None else (x / math.exp(h), x * math.exp(h))
+    half = {"wall_clock_s": ht, "device_hours": ht, "energy_kwh": he, "co2e_kg": he, "cost_usd": cost_h}
+    rng = {"seconds_per_output_token": around(st.tpot_s, ht), "latency_s_per_token": around(st.tpot_s, ht),
+           "seconds_per_token": around(st.tpot_s / b, ht),
+           "tokens_per_s": around(b / st.tpot_s, ht), "joules_per_output_token": around(st.joules_per_output_token, he),
+           "memory_gb": (fp.total_gb, fp.total_gb),
+           **{k: around(getattr(est, k), h) for k, h in half.items()}}
+    for scope, scale in (("per_token", 1.0 / float(s.tokens)), ("per_query", t_tok / float(s.tokens))):
+        rng[scope] = {k: around(None if getattr(est, k) is None else getattr(est, k) * scale, half[k])
+                      for k in ("energy_kwh", "co2e_kg", "cost_usd")}
+
+    notes.append(f"time per output token {_fmt_ms(st.tpot_s)} = GPU {_fmt_ms(st.gpu_s)} ({st.bound}-bound: weights and "
+                 f"KV cache at {BANDWIDTH_FRACTION:g} of the bandwidth, FLOPs at {util:g} of the {precision} peak) + "
+                 f"prefill {_fmt_ms(st.prefill_s)} + tensor parallel {_fmt_ms(st.tp_s)} + engine {_fmt_ms(st.engine_s)} "
+                 f"({fit.engine_s_per_layer * 1e3:.2g} ms per layer and {fit.engine_s_per_sequence * 1e3:.2g} ms per "
+                 "sequence, fitted to vLLM (2024) and FastChat measurements; newer engines with CUDA graphs and "
+                 "asynchronous scheduling have less)")
+    if s.power_w is None:
+        notes.append(f"power {st.power_w:.3g} W per device ({st.power_fraction:.2f} × TDP), from idle towards the "
+                     "decode and prefill draw by load (fitted to measured draw, not the TDP); energy counts the "
+                     "devices only, as measured (Zeus), not the host; PUE multiplies it")
+    if arch.active_params:
+        notes.append(f"mixture of experts: all {n:.3g} parameters are read each step (true from small batches on), "
+                     f"FLOPs use the {arch.active_params:.3g} active ones")
+    if b > 1:
+        notes.append(f"batch {b}: the engine's maximum; continuous batching keeps it nearly full while requests "
+                     "queue (in the measurements the realised average was 96–100% of it), less under light load")
+    if devices > 1:
+        notes.append(f"{devices} devices in tensor parallelism: each holds 1/{devices} of every layer; two all-reduces "
+                     f"per layer per step over {device.link_gb_per_s:g} GB/s ({device.link_source})")
+    if devices > 8:
+        notes.append("tensor parallelism beyond 8 devices (one NVLink domain) is rarely used; serving usually adds "
+                     "replicas or pipeline stages instead, not modelled")
+    notes.append(f"memory: weights {fp.weights_gb:.3g} GB + KV cache {fp.kv_cache_gb:.3g} GB (batch {b} × "
+                 f"{p_tok:g} + {t_tok:g} tokens at {kv_bits} bits); the largest batch that fits on {devices} × "
+                 f"{profile.id} is {fp.max_batch} ({USABLE_MEMORY_SOURCE})")
+    return InferenceResult(
+        hardware_id=profile.id, params_served=n, architecture=arch, bits=bits, kv_bits=kv_bits, precision=precision,
+        peak_flops_per_s=peak, utilization=util, flops_per_token=st.flops_per_token, weights_gb=fp.weights_gb,
+        kv_cache_gb=fp.kv_cache_gb, devices=devices, batch_size=b, max_batch_size=fp.max_batch,
+        compute_s_per_step=st.compute_s, memory_s_per_step=st.memory_s, prefill_s_per_step=st.prefill_s,
+        tensor_parallel_s_per_step=st.tp_s, engine_s_per_step=st.engine_s, bound=st.bound,
+        seconds_per_output_token=st.tpot_s, power_w_per_device=st.power_w,
+        joules_per_output_token=st.joules_per_output_token, tokens=float(s.tokens), tokens_per_query=t_tok,
+        prompt_tokens=p_tok, estimate=est, range=rng, level=fit.level,
+        range_meaning=RANGE_MEANING.format(level=fit.level, n=fit.n_configs, models=fit.n_models), notes=tuple(notes))
+
+
+__all__ = ["BITS", "DEFAULT_PROMPT_TOKENS", "DEFAULT_TOKENS_PER_QUERY", "FLOPS_PER_PARAM_PER_TOKEN", "KV_BITS",
+           "MAX_BATCH", "InferenceResult", "InferenceScenario", "inference", "peak_for_bits"]

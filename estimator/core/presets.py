@@ -1,0 +1,143 @@
+"""Presets: famous runs as scenarios, with their published figures. Pure validation."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from estimator.core.errors import DataFileError
+from estimator.core.estimate import RESULT_KEYS, Estimate, Scenario
+
+SCENARIO_FIELDS = ("flops", "params", "tokens", "devices", "utilization", "precision", "hours", "device_hours",
+                   "power_w", "pue", "carbon_intensity_g_per_kwh", "price_usd_per_device_hour",
+                   "electricity_usd_per_kwh", "year")
+PUBLISHED_FIELDS = RESULT_KEYS + ("cost_usd_low", "cost_usd_high")
+
+# A preset's inputs that belong to its own device: on other hardware they do not apply (a V100's
+# utilisation, power and price say nothing about a B200; a known run's hours were on its device,
+# and its year too: GPT-3 was not trained on a B200 in 2020). Its workload (FLOPs, parameters,
+# tokens), scale (devices) and site (PUE, grid, electricity price) carry over.
+DEVICE_FIELDS = ("utilization", "power_w", "price_usd_per_device_hour", "precision", "hours", "device_hours", "year")
+
+# What each published figure depends on: once one of these differs from the preset, the
+# published figure no longer describes the scenario and is not compared.
+_TIME = frozenset({"hardware", "flops", "params", "tokens", "recompute", "utilization", "precision", "hours",
+                   "device_hours", "year"})
+PUBLISHED_DEPENDS = {
+    "flops": frozenset({"flops", "params", "tokens", "recompute"}),
+    "wall_clock_s": _TIME | {"devices"},
+    "device_hours": _TIME,
+    "energy_kwh": _TIME | {"power_w", "pue"},
+    "co2e_kg": _TIME | {"power_w", "pue", "carbon_intensity_g_per_kwh"},
+    "cost_usd": _TIME | {"price_usd_per_device_hour", "electricity_usd_per_kwh", "power_w", "pue"},
+}
+
+
+@dataclass(frozen=True)
+class Preset:
+    id: str
+    title: str
+    description: str
+    source: str
+    hardware: str
+    inputs: Mapping[str, Any]
+    why: Mapping[str, str]
+    published: Mapping[str, float]
+    compare_hardware: tuple[str, ...] = field(default_factory=tuple)
+    model_params: float | None = None  # the model's size, for charts of a FLOPs-only preset (why["model_params"])
+    time_label: str = "Training time"  # what the time is (AlphaGo's preset: one game, not training)
+
+    def scenario(self) -> Scenario:
+        kwargs = dict(self.inputs)
+        if "carbon_intensity_g_per_kwh" in kwargs:
+            kwargs["carbon_intensity_source"] = self.why.get("carbon_intensity_g_per_kwh", self.source)
+        origin = f"preset:{self.id}"
+        return Scenario(origins=tuple((k, origin) for k in kwargs if k != "carbon_intensity_source"), **kwargs)
+
+
+def _text(data, key, default, fail) -> str:
+    value = data.get(key, default)
+    if not isinstance(value, str) or not value.strip():
+        fail(f"'{key}' must be non-empty text")
+    return value.strip()
+
+
+def preset_from_dict(pid: str, data: Mapping[str, Any], source: str) -> Preset:
+    def fail(what):
+        raise DataFileError(f"{source}: preset '{pid}': {what}")
+
+    if not isinstance(data, Mapping):
+        fail("expected a table")
+    allowed = set(SCENARIO_FIELDS) | {"title", "description", "source", "hardware", "why", "published", "compare_hardware",
+                                      "model_params", "time_label"}
+    unknown = sorted(set(data) - allowed)
+    if unknown:
+        fail(f"unknown field '{unknown[0]}'")
+    for key in ("title", "description", "source", "hardware"):
+        if not isinstance(data.get(key), str) or not data[key].strip():
+            fail(f"'{key}' must be non-empty text")
+    inputs = {}
+    for key in SCENARIO_FIELDS:
+        if key in data:
+            value = data[key]
+            if key == "precision":
+                if not isinstance(value, str):
+                    fail("'precision' must be text")
+            elif isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
+                fail(f"'{key}' must be a positive number, got {value!r}")
+            inputs[key] = value
+    published = data.get("published", {})
+    if not isinstance(published, Mapping):
+        fail("'published' must be a table")
+    for key, value in published.items():
+        if key not in PUBLISHED_FIELDS:
+            fail(f"published figure '{key}' is not one of {', '.join(PUBLISHED_FIELDS)}")
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+            fail(f"published '{key}' must be a positive number")
+    why = data.get("why", {})
+    if not isinstance(why, Mapping):
+        fail("'why' must be a table of text")
+    compare = data.get("compare_hardware", [])
+    if not isinstance(compare, list) or not all(isinstance(x, str) for x in compare):
+        fail("'compare_hardware' must be a list of hardware ids")
+    model_params = data.get("model_params")
+    if model_params is not None:
+        if isinstance(model_params, bool) or not isinstance(model_params, (int, float)) or not model_params > 0:
+            fail("'model_params' must be a positive number")
+        if "model_params" not in why:
+            fail("'model_params' needs its source in why.model_params")
+    return Preset(id=pid, title=data["title"].strip(), description=data["description"].strip(),
+                  source=data["source"].strip(), hardware=data["hardware"].strip(), inputs=inputs,
+                  why=dict(why), published={k: float(v) for k, v in published.items()},
+                  compare_hardware=tuple(compare), model_params=None if model_params is None else float(model_params),
+                  time_label=_text(data, "time_label", "Training time", fail))
+
+
+@dataclass(frozen=True)
+class PublishedComparison:
+    key: str
+    published: float
+    estimated: float | None
+    relative_error: float | None  # (estimated − published) / published
+
+
+def compare_with_published(preset: Preset, est: Estimate, changed=frozenset()) -> tuple[PublishedComparison, ...]:
+    """The preset's published figures beside the estimate, leaving out every figure that depends
+    on an input in ``changed`` (the scenario no longer is the published run for that figure)."""
+    def comparable(key):
+        return not (PUBLISHED_DEPENDS[key] & set(changed))
+    rows = []
+    for key in RESULT_KEYS:
+        if key not in preset.published or not comparable(key):
+            continue
+        pub = preset.published[key]
+        value = getattr(est, key)
+        err = None if value is None else (value - pub) / pub
+        rows.append(PublishedComparison(key, pub, value, err))
+    if "cost_usd_low" in preset.published and est.cost_usd is not None and comparable("cost_usd"):
+        lo, hi = preset.published["cost_usd_low"], preset.published["cost_usd_high"]
+        mid = math.sqrt(lo * hi)
+        rows.append(PublishedComparison("cost_usd", mid, est.cost_usd, (est.cost_usd - mid) / mid))
+    return tuple(rows)

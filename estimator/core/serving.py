@@ -1,0 +1,356 @@
+"""Serving a transformer: one decode step, the KV cache, prefill, tensor parallelism and power.
+
+Pure: frozen dataclasses in, frozen dataclasses out; the fitted constants come in as a
+``ServingFit`` (written by ``python -m estimator fit-serving`` from the measured configurations
+in ``estimator/data/mlenergy_inference.csv``; loaded at the edge by ``estimator.io.serving_data``).
+
+One decode step produces one token for each of the B sequences in a batch, on ``tp`` devices
+that split every layer (tensor parallelism). Its time, per device:
+
+- memory   = (weight bytes + B × context × KV bytes per token) ÷ (tp × η_bw × bandwidth)
+- compute  = B × (2·N_active + 4·L·context·H·d_head) ÷ (tp × η_c × peak)
+- GPU time = the slower of the two (roofline; at small batch decoding is memory-bound, and
+  larger batches raise it through the KV cache they read)
+- prefill  = the prompts of the B/T requests that start per step (T = output tokens per
+  request): (B/T) × (2·N_active·P + 2·L·P²·H·d_head) ÷ (tp × η_c × peak), compute-bound
+- tensor parallelism = 2 all-reduces per layer (Megatron-LM), each a fitted fixed cost plus
+  its bytes over the device's link
+- engine = a fitted cost per layer and per sequence (kernel launches, scheduling, sampling:
+  the CPU side of a serving engine)
+
+TPOT (time per output token, what one user waits per token) is their sum; throughput is
+B ÷ TPOT. Power per device rises with load from idle towards the decode and prefill draws
+(Splitwise's power model), with one fitted factor for how long the GPU is really busy per
+unit of roofline time. Energy per output token = power × devices × TPOT ÷ B, prefill included.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from estimator.core import bounds as B
+from estimator.core import validation as v
+from estimator.core.errors import InputError
+from estimator.core.units import BYTES_PER_GB
+
+# -- sourced constants (research notes: /work/research/models.md Part B, sources named here) ----
+# Forward pass ≈ 2·N FLOPs per token for a dense model (Kaplan et al. 2020, arXiv:2001.08361, §2.1).
+FLOPS_PER_PARAM_PER_TOKEN = 2.0
+# Attention per decoded token: QKᵀ and AV, 2 FLOPs per multiply-add each, over the context:
+# 4·L·context·(H·d_head) (Kaplan et al. 2020, Table 1 counts 2·L·n_ctx·d_attn per token forward
+# for one of the two products). Prefill over P prompt tokens: causal, half of 4·L·P²·H·d_head.
+ATTENTION_FLOPS_PER_CONTEXT_TOKEN = 4.0
+# Achievable fraction of peak HBM bandwidth for streaming kernels: 0.90 (kipply, "Transformer
+# Inference Arithmetic", 2022, profiling FasterTransformer 13B on A100; llm-analysis
+# HBM_MEMORY_EFFICIENCY = 0.9). Whole-step overheads are the fitted engine costs, not this.
+BANDWIDTH_FRACTION = 0.9
+BANDWIDTH_FRACTION_SOURCE = ("0.9 of peak HBM bandwidth: kipply, 'Transformer Inference Arithmetic' (2022), "
+                             "FasterTransformer 13B on A100; llm-analysis HBM_MEMORY_EFFICIENCY")
+# Achievable fraction of the tensor peak in compute-bound phases (prefill, large batches): 0.6.
+# Prefill MFU measured on A100 at 16 bits: 0.61–0.67 (TensorRT-LLM v0.5 performance.md, first-token
+# latency of LLaMA 7B/70B at 2048 input tokens; Splitwise perf_model.csv, Llama-2-70B TP2); kipply
+# fits 0.7 on A100; H100 reaches 0.46–0.78 of its BF16 peak in the same sources.
+COMPUTE_FRACTION = 0.6
+COMPUTE_FRACTION_SOURCE = ("0.6 of the tensor peak: prefill MFU 0.61–0.67 on A100 (TensorRT-LLM v0.5 "
+                           "docs/source/performance.md; Splitwise data/perf_model.csv), 0.46–0.78 of BF16 on H100")
+# Tensor parallelism: two all-reduces per layer in the forward pass (Shoeybi et al. 2019,
+# Megatron-LM, arXiv:1909.08053, §3); a ring all-reduce moves 2(tp−1)/tp of the message over
+# each link (NCCL tests, doc/PERFORMANCE.md: busbw = algbw · 2(n−1)/n).
+ALLREDUCES_PER_LAYER = 2
+ACTIVATION_BYTES = 2  # 16-bit activations in the all-reduced messages
+# Link bandwidth per direction, GB/s, for the all-reduce bytes (vendor datasheets; half the
+# quoted bidirectional total).
+LINK_GB_PER_S = {
+    "v100-sxm2": (150.0, "NVIDIA V100 datasheet: NVLink 300 GB/s total"),
+    "a100-sxm-40gb": (300.0, "NVIDIA A100 datasheet: NVLink 600 GB/s total"),
+    "a100-sxm-80gb": (300.0, "NVIDIA A100 datasheet: NVLink 600 GB/s total"),
+    "a100-pcie-80gb": (300.0, "NVIDIA A100 datasheet: NVLink bridge, 600 GB/s total for 2 GPUs"),
+    "h100-sxm": (450.0, "NVIDIA H100 datasheet: NVLink 900 GB/s total"),
+    "h100-pcie": (300.0, "NVIDIA H100 PCIe product brief: NVLink bridge, 600 GB/s total"),
+    "h200-sxm": (450.0, "NVIDIA H200 datasheet: NVLink 900 GB/s total"),
+    "b200": (900.0, "NVIDIA B200 (DGX B200) datasheet: NVLink 1.8 TB/s total"),
+}
+# Any other device: PCIe 4.0 ×16, ≈31.5 GB/s per direction (PCI-SIG, PCIe 4.0: 16 GT/s × 16 lanes).
+FALLBACK_LINK_GB_PER_S = 31.5
+FALLBACK_LINK_SOURCE = "PCIe 4.0 x16, about 31.5 GB/s per direction (PCI-SIG): no faster link is known for this device"
+# Memory a serving engine may use for weights and KV cache: 0.9 of capacity (vLLM's default
+# --gpu-memory-utilization; the rest holds activations, CUDA graphs and the allocator's slack).
+USABLE_MEMORY_FRACTION = 0.9
+USABLE_MEMORY_SOURCE = "0.9 of device memory: vLLM's default --gpu-memory-utilization"
+# Power per device as a fraction of TDP (Splitwise, Patel et al. 2024, arXiv:2311.18677, simulator
+# power model configs/power_model/constant.yaml: A100-80GB idle 63 / decode 250 / prefill 400 W of
+# 400 W; H100 75 / 380 / 700 W of 700 W). Idle 0.2: POLCA (Patel et al., arXiv:2308.12908), A100
+# idle ≈ 20% of TDP (a loaded process keeps clocks up; Splitwise's bare idle is 0.11–0.16).
+# Decode 0.58: the mean of Splitwise's 0.625 (A100) and 0.54 (H100). Prefill: TDP.
+IDLE_POWER_FRACTION = 0.2
+DECODE_POWER_FRACTION = 0.58
+PREFILL_POWER_FRACTION = 1.0
+POWER_SOURCE = ("power between idle 0.2 × TDP (POLCA, arXiv:2308.12908) and decode 0.58 × TDP / prefill 1.0 × TDP "
+                "(Splitwise power model, arXiv:2311.18677: A100 250/400 W, H100 380/700 W), by load")
+
+# What each fitted number means, and the sourced figure it can be held against.
+FITTED = {
+    "engine_s_per_layer": (
+        "engine cost per layer and decode step (kernel launches, framework)",
+        "vLLM v0.6.0 release blog (2024-09-05): vLLM v0.5.3 serving Llama 3 8B on one H100 spent 33% of the time in "
+        "the HTTP API server and 29% in scheduling, i.e. the GPU waited about 62% of the time"),
+    "engine_s_per_sequence": (
+        "engine cost per sequence and decode step (scheduling, sampling, detokenisation)",
+        "fitted only: the same blog gives scheduling 29% of the time but no per-sequence figure"),
+    "tp_s_per_allreduce": (
+        "fixed cost of one tensor-parallel all-reduce (2 per layer), synchronisation included",
+        "no citable small-message NVLink all-reduce latency was found (research notes, models.md B.4): fitted only"),
+    "busy_per_roofline_s": (
+        "GPU-busy seconds per second of roofline time (kernels run below the roofline): sets the power's load",
+        "Splitwise's power model draws the decode power through the whole step (factor 1)"),
+}
+
+WEIGHT_BITS = (16, 8, 4)
+KV_BITS = (16, 8)
+
+
+@dataclass(frozen=True)
+class Architecture:
+    """The shape of a decoder-only transformer, as its published config gives it."""
+
+    layers: int
+    d_model: int
+    heads: int
+    kv_heads: int
+    head_dim: float | None = None        # None: d_model / heads
+    vocab: int | None = None
+    active_params: float | None = None   # mixture of experts: parameters used per token (None: all)
+    name: str = ""                       # a catalog id, or "" when given by the user
+    source: str = ""                     # where the shape comes from
+
+    @property
+    def head_size(self) -> float:
+        return float(self.head_dim) if self.head_dim else self.d_model / self.heads
+
+    @property
+    def attention_width(self) -> float:
+        """H·d_head, the width of the attention products (= d_model unless the config sets head_dim)."""
+        return self.heads * self.head_size
+
+    def kv_bytes_per_token(self, kv_bits: int) -> float:
+        """2 (K and V) × layers × KV heads × d_head × bytes (vLLM paper, Kwon et al. 2023, §3)."""
+        return 2.0 * self.layers * self.kv_heads * self.head_size * kv_bits / 8.0
+
+    def to_dict(self) -> dict:
+        return {"layers": self.layers, "d_model": self.d_model, "heads": self.heads, "kv_heads": self.kv_heads,
+                "head_dim": self.head_size, "vocab": self.vocab, "active_params": self.active_params,
+                "name": self.name, "source": self.source}
+
+
+def check_architecture(a: Architecture) -> None:
+    if not isinstance(a, Architecture):
+        raise InputError(f"expected an Architecture, got {type(a).__name__}")
+    v.require_number_in("layers", a.layers, B.LAYERS)
+    v.require_number_in("d_model", a.d_model, B.D_MODEL)
+    # heads: whole, at least one, and no more than d_model (a head has at least one dimension);
+    # KV heads: no more than the attention heads (grouped-query attention shares them)
+    for label, x, top in (("attention heads", a.heads, a.d_model), ("KV heads", a.kv_heads, a.heads)):
+        x = v.as_number(label, x)
+        if not (math.isfinite(x) and x == math.floor(x) and 1 <= x <= top):
+            raise InputError(f"{label} must be a whole number from 1 to {top:g}, got {x!r}")
+    if a.head_dim is not None:
+        v.require_number_in("head dimension", a.head_dim, B.D_MODEL)
+    if a.vocab is not None:
+        v.require_number_in("vocabulary", a.vocab, B.VOCAB)
+    if a.active_params is not None:
+        v.require_number_in("active parameters", a.active_params, B.PARAMS)
+
+
+@dataclass(frozen=True)
+class Device:
+    """What the step needs to know about one device (from a hardware profile)."""
+
+    id: str
+    memory_gb: float
+    bandwidth_gb_per_s: float
+    peak_flops_per_s: float       # the tensor peak the compute-bound phases use
+    tdp_w: float
+    link_gb_per_s: float
+    link_source: str = ""
+
+
+def link_for(device_id: str) -> tuple[float, str]:
+    return LINK_GB_PER_S.get(device_id, (FALLBACK_LINK_GB_PER_S, FALLBACK_LINK_SOURCE))
+
+
+@dataclass(frozen=True)
+class ServingFit:
+    """The fitted constants of the serving model and the interval around its predictions."""
+
+    engine_s_per_layer: float        # per decode step and layer
+    engine_s_per_sequence: float     # per decode step and sequence in the batch
+    tp_s_per_allreduce: float        # fixed cost of one all-reduce (with tensor parallelism)
+    busy_per_roofline_s: float       # GPU-busy seconds per second of roofline time (power)
+    tpot_log_half_width: float       # 80% interval of TPOT: ×/÷ exp(this)
+    energy_log_half_width: float     # 80% interval of J per output token
+    level: float
+    n_configs: int
+    n_models: int
+    source: str = ""
+
+    PARAMS = ("engine_s_per_layer", "engine_s_per_sequence", "tp_s_per_allreduce", "busy_per_roofline_s")
+
+    def params(self) -> tuple[float, ...]:
+        return tuple(getattr(self, k) for k in self.PARAMS)
+
+    def to_dict(self) -> dict:
+        return {k: getattr(self, k) for k in (*self.PARAMS, "tpot_log_half_width", "energy_log_half_width",
+                                                "level", "n_configs", "n_models")}
+
+    @classmethod
+    def from_dict(cls, d: dict, source: str = "") -> ServingFit:
+        keys = (*cls.PARAMS, "tpot_log_half_width", "energy_log_half_width", "level", "n_configs", "n_models")
+        missing = [k for k in keys if k not in d]
+        if missing:
+            raise InputError(f"serving fit: missing {', '.join(missing)}")
+        vals = {}
+        for k in keys:
+            x = d[k]
+            if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x) or x < 0:
+                raise InputError(f"serving fit: {k} must be a finite number of at least 0, got {x!r}")
+            vals[k] = x
+        return cls(**vals, source=source)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One decode step of a batch, per device, and what follows from it."""
+
+    weights_gb: float             # all devices together
+    kv_cache_gb: float            # the batch's KV cache at full length (prompt + output), all devices
+    memory_s: float               # weights + KV read at the achievable bandwidth
+    compute_s: float              # decode FLOPs at the achievable peak
+    gpu_s: float                  # the roofline: the slower of the two
+    prefill_s: float              # prompts that start per step, compute-bound
+    tp_s: float                   # tensor-parallel all-reduces
+    engine_s: float               # fitted per-layer and per-sequence costs
+    tpot_s: float                 # the sum: time per output token of one sequence
+    power_w: float                # average per device
+    power_fraction: float         # power ÷ TDP
+    joules_per_output_token: float
+    bound: str                    # "memory" or "compute" (the GPU part)
+    flops_per_token: float        # decode, at the average context
+
+
+def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, batch: float, prompt_tokens: float,
+         output_tokens: float, tp: int, weight_bits: int = 16, kv_bits: int = 16,
+         bandwidth_fraction: float = BANDWIDTH_FRACTION, compute_fraction: float = COMPUTE_FRACTION,
+         power_w: float | None = None) -> Step:
+    """The decode step (see the module docstring). ``params`` counts every weight stored (total
+    for a mixture of experts); ``arch.active_params`` the ones used per token."""
+    n_total = float(params)
+    n_active = float(arch.active_params) if arch.active_params else n_total
+    n_active = min(n_active, n_total)
+    b, p, t = float(batch), float(prompt_tokens), float(output_tokens)
+    context = p + t / 2.0                       # average context while an answer is decoded
+    width = arch.attention_width
+    bw = device.bandwidth_gb_per_s * BYTES_PER_GB * bandwidth_fraction
+    flops_s = device.peak_flops_per_s * compute_fraction
+    weight_bytes = n_total * weight_bits / 8.0
+    kv_tok = arch.kv_bytes_per_token(kv_bits)
+    memory_s = (weight_bytes + b * context * kv_tok) / (tp * bw)
+    flops_per_token = FLOPS_PER_PARAM_PER_TOKEN * n_active + ATTENTION_FLOPS_PER_CONTEXT_TOKEN * arch.layers * context * width
+    compute_s = b * flops_per_token / (tp * flops_s)
+    gpu_s = max(memory_s, compute_s)
+    prompt_flops = FLOPS_PER_PARAM_PER_TOKEN * n_active * p + ATTENTION_FLOPS_PER_CONTEXT_TOKEN / 2 * arch.layers * p * p * width
+    prefill_s = (b / t) * prompt_flops / (tp * flops_s)
+    tp_s = 0.0
+    if tp > 1:
+        message = b * arch.d_model * ACTIVATION_BYTES
+        per_allreduce = fit.tp_s_per_allreduce + 2.0 * (tp - 1) / tp * message / (device.link_gb_per_s * BYTES_PER_GB)
+        tp_s = ALLREDUCES_PER_LAYER * arch.layers * per_allreduce
+    engine_s = fit.engine_s_per_layer * arch.layers + fit.engine_s_per_sequence * b
+    tpot = gpu_s + prefill_s + tp_s + engine_s
+    if power_w is None:
+        k = fit.busy_per_roofline_s
+        u_dec, u_pre = min(1.0, k * gpu_s / tpot), min(1.0, k * prefill_s / tpot)
+        frac = min(1.0, IDLE_POWER_FRACTION + (DECODE_POWER_FRACTION - IDLE_POWER_FRACTION) * u_dec
+                   + (PREFILL_POWER_FRACTION - IDLE_POWER_FRACTION) * u_pre)
+        watts = frac * device.tdp_w
+    else:
+        watts = float(power_w)
+        frac = watts / device.tdp_w if device.tdp_w else 0.0
+    return Step(weights_gb=weight_bytes / BYTES_PER_GB, kv_cache_gb=b * (p + t) * kv_tok / BYTES_PER_GB,
+                memory_s=memory_s, compute_s=compute_s, gpu_s=gpu_s, prefill_s=prefill_s, tp_s=tp_s, engine_s=engine_s,
+                tpot_s=tpot, power_w=watts, power_fraction=frac, joules_per_output_token=watts * tp * tpot / b,
+                bound="memory" if memory_s >= compute_s else "compute", flops_per_token=flops_per_token)
+
+
+@dataclass(frozen=True)
+class Footprint:
+    """Memory: the weights and the KV cache of a batch, against what the devices offer."""
+
+    weights_gb: float
+    kv_cache_gb: float
+    kv_gb_per_sequence: float
+    usable_gb: float              # devices × capacity × the usable fraction
+    max_batch: int                # the largest batch whose KV cache fits beside the weights (0: weights do not fit)
+
+    @property
+    def total_gb(self) -> float:
+        return self.weights_gb + self.kv_cache_gb
+
+    @property
+    def fits(self) -> bool:
+        return self.total_gb <= self.usable_gb * (1 + 1e-12)
+
+
+def footprint(*, params: float, arch: Architecture, memory_gb_per_device: float, devices: int, batch: float,
+              prompt_tokens: float, output_tokens: float, weight_bits: int = 16, kv_bits: int = 16) -> Footprint:
+    weights = params * weight_bits / 8.0 / BYTES_PER_GB
+    per_seq = (prompt_tokens + output_tokens) * arch.kv_bytes_per_token(kv_bits) / BYTES_PER_GB
+    usable = devices * memory_gb_per_device * USABLE_MEMORY_FRACTION
+    room = usable - weights
+    max_batch = 0 if room <= 0 else int(min(math.floor(room / per_seq), B.BATCH.high))
+    return Footprint(weights, batch * per_seq, per_seq, usable, max_batch)
+
+
+def devices_needed(*, params: float, arch: Architecture, memory_gb_per_device: float, batch: float,
+                   prompt_tokens: float, output_tokens: float, weight_bits: int, kv_bits: int) -> int:
+    """The smallest power of two of devices whose usable memory holds the weights and the batch's
+    KV cache (tensor parallelism splits heads, so engines take powers of two)."""
+    need = footprint(params=params, arch=arch, memory_gb_per_device=memory_gb_per_device, devices=1, batch=batch,
+                     prompt_tokens=prompt_tokens, output_tokens=output_tokens, weight_bits=weight_bits, kv_bits=kv_bits)
+    per_device = memory_gb_per_device * USABLE_MEMORY_FRACTION
+    n = max(1, math.ceil(need.total_gb / per_device - 1e-12))
+    devices = 1 << (n - 1).bit_length()
+    if devices > B.DEVICES.high:
+        raise InputError(f"the weights and KV cache need {need.total_gb:.3g} GB: more than {B.DEVICES.high:g} devices hold")
+    return devices
+
+
+def student_architecture(arch: Architecture, params: float, student_params: float) -> Architecture:
+    """A distilled student keeps the width and has fewer layers, in proportion to its parameters
+    (DistilBERT halves BERT's layers and keeps its hidden size: Sanh et al. 2019, arXiv:1910.01108)."""
+    layers = max(1, round(arch.layers * student_params / params))
+    active = None if arch.active_params is None else arch.active_params * student_params / params
+    return Architecture(layers, arch.d_model, arch.heads, arch.kv_heads, arch.head_dim, arch.vocab, active,
+                        f"student of {arch.name or 'the model'}",
+                        "the model's width with layers × student ÷ model parameters (DistilBERT, Sanh et al. 2019)")
+
+
+@dataclass(frozen=True)
+class Previous:
+    """The model before issue 13, kept as a baseline: the slower of weight bytes ÷ bandwidth and
+    2·N FLOPs at the training utilisation, at a constant (training) power."""
+
+    tpot_s: float
+    joules_per_output_token: float
+
+
+def previous_model(*, params: float, device: Device, batch: float, tp: int, utilization: float, power_w: float,
+                   weight_bits: int = 16) -> Previous:
+    compute = batch * FLOPS_PER_PARAM_PER_TOKEN * params / (device.peak_flops_per_s * utilization * tp)
+    memory = params * weight_bits / 8.0 / (device.bandwidth_gb_per_s * BYTES_PER_GB * tp)
+    s = max(compute, memory)
+    return Previous(s, power_w * tp * s / batch)
+
+
+__all__ = ["Architecture", "Device", "Footprint", "Previous", "ServingFit", "Step", "check_architecture",
+           "devices_needed", "footprint", "link_for", "previous_model", "step", "student_architecture"]

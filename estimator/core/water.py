@@ -1,0 +1,103 @@
+"""Water consumed by a run: on site (cooling) and off site (the electricity's generation).
+
+Pure. Li, Yang, Islam and Ren, "Making AI Less 'Thirsty'" (arXiv:2304.03271), §3.1: operational
+water = e × (WUE_on-site + PUE × EWIF), with e the servers' (IT) energy, WUE the data centre's
+on-site water usage effectiveness and EWIF the electricity's water intensity (off site), both in
+litres of water consumed per kWh. With the estimate's facility energy E = e × PUE:
+
+    water_l = (E ÷ PUE) × WUE + E × EWIF
+
+The range combines, in quadrature on the log scale, the range of the water per kWh (the WUE's
+and EWIF's ranges, their low ends together and their high ends together) and the energy's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from estimator.core.errors import InputError
+from estimator.core.interval import around, combine, sides
+
+LI_2023 = "Li et al. 2023, 'Making AI Less Thirsty', arXiv:2304.03271"
+
+
+@dataclass(frozen=True)
+class Cooling:
+    """On-site water of a kind of data centre: WUE centre and stated range, L/kWh of IT energy."""
+    wue_l_per_kwh: float
+    low: float
+    high: float
+    source: str
+
+
+# Kinds of data centre by cooling, each figure water consumed per kWh of IT energy.
+COOLING = {
+    # Google's annualised global on-site figure and Li et al.'s own assumption for AI data
+    # centres (Google and Equinix reports, appendix); range: Microsoft's fleet FY2023 (0.30) up to
+    # the ≈1.8 L/kWh industry average of the LBNL 2016 report (research notes hardware.md §3.2).
+    "average": Cooling(1.0, 0.30, 1.8, f"1.0 L/kWh on site, Google's annualised global figure, as {LI_2023} "
+                                       "assume for AI data centres (appendix); range 0.30 (Microsoft fleet, FY2023) "
+                                       "to 1.8 (industry average, LBNL 2016)"),
+    # Hyperscale fleets that report low water use: Microsoft 0.30 (FY2023); AWS 0.15 (2024) to
+    # Microsoft's U.S. sites 0.55 (Li et al. Table 1, "U.S. Average" row).
+    "efficient": Cooling(0.30, 0.15, 0.55, "0.30 L/kWh, Microsoft's fleet (FY2023); range 0.15 (AWS, 2024) to 0.55 "
+                                           f"(Microsoft's U.S. sites, {LI_2023}, Table 1)"),
+    # Outside-air or dry cooling in cool climates: Microsoft's Nordic sites 0.01 (Li et al. Table 1:
+    # Denmark, Finland), up to Ireland's 0.02 and the Netherlands' 0.06.
+    "dry": Cooling(0.01, 0.0, 0.06, f"0.01 L/kWh, Microsoft's Danish and Finnish sites ({LI_2023}, Table 1); range 0 "
+                                    "(India) to 0.06 (the Netherlands)"),
+    # Evaporative cooling in a hot, dry climate: Arizona 1.63 (Li et al. Table 1), up to 9 L/kWh
+    # in summer (§2.2).
+    "evaporative-hot": Cooling(1.63, 0.74, 9.0, f"1.63 L/kWh, Microsoft's Arizona sites ({LI_2023}, Table 1); range "
+                                                "0.74 (Illinois) to 9 (Arizona in summer, §2.2)"),
+}
+DEFAULT_COOLING = "average"
+
+# Off-site: the U.S. average water consumption of electricity generation, 3.142 L/kWh (WRI, Reig et
+# al. 2020), as Li et al. 2023 use (Table 1, "U.S. Average"; §3.3). Range: the second lowest and
+# second highest of the eight U.S. states in their Table 1 (Illinois 2.233, Arizona 4.959), about
+# 80% of the locations; LBNL 2024 gives 4.35 for U.S. data centres, inside it.
+EWIF_L_PER_KWH = 3.142
+EWIF_RANGE = (2.233, 4.959)
+EWIF_SOURCE = (f"3.142 L/kWh, U.S. average consumption for electricity (WRI, Reig et al. 2020), as {LI_2023}, "
+               "Table 1; range 2.233–4.959 (the 2nd lowest and 2nd highest of the eight U.S. states there)")
+
+
+def cooling(kind: str | None) -> Cooling:
+    kind = DEFAULT_COOLING if kind is None else kind
+    if kind not in COOLING:
+        raise InputError(f"unknown kind of cooling {str(kind)[:40]!r}; use one of {', '.join(COOLING)}")
+    return COOLING[kind]
+
+
+@dataclass(frozen=True)
+class WaterFactors:
+    wue_l_per_kwh: float
+    wue_range: tuple[float, float]
+    wue_source: str
+    ewif_l_per_kwh: float
+    ewif_range: tuple[float, float]
+    ewif_source: str
+
+
+def factors(kind: str | None = None, wue: float | None = None, ewif: float | None = None) -> WaterFactors:
+    """The on-site and off-site factors: given ones exact, the others from the cooling kind and the U.S. average."""
+    c = cooling(kind)
+    w = (wue, (wue, wue), "given") if wue is not None else (c.wue_l_per_kwh, (c.low, c.high), c.source)
+    e = (ewif, (ewif, ewif), "given") if ewif is not None else (EWIF_L_PER_KWH, EWIF_RANGE, EWIF_SOURCE)
+    return WaterFactors(w[0], w[1], w[2], e[0], e[1], e[2])
+
+
+def water(energy_kwh: float, energy_range: tuple[float, float], pue: float,
+          f: WaterFactors) -> tuple[float, float, float]:
+    """(centre, low, high) litres for a run that used ``energy_kwh`` at the facility (PUE included)."""
+    per_kwh = f.wue_l_per_kwh / pue + f.ewif_l_per_kwh
+    center = energy_kwh * per_kwh
+    if center <= 0:
+        return 0.0, 0.0, 0.0
+    low_k = f.wue_range[0] / pue + f.ewif_range[0]
+    high_k = f.wue_range[1] / pue + f.ewif_range[1]
+    k_down, k_up = sides(per_kwh, low_k, high_k) if low_k > 0 else (float("inf"), sides(per_kwh, per_kwh, high_k)[1])
+    e_down, e_up = sides(energy_kwh, *energy_range)
+    low, high = around(center, combine(k_down, e_down), combine(k_up, e_up))
+    return center, float(low), float(high)

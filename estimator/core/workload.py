@@ -1,0 +1,81 @@
+"""Workload → training FLOPs. Pure functions; every formula carries its source."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from estimator.core.errors import InputError
+from estimator.core.validation import require_positive
+
+# Dense transformer training: ≈ 6 FLOPs per parameter per token (forward 2N, backward 4N).
+# Kaplan et al. 2020, "Scaling Laws for Neural Language Models", arXiv:2001.08361, §2.1.
+FLOPS_PER_PARAM_TOKEN_TRAIN = 6.0
+# Full activation recomputation adds a second forward pass: ≈ 8·N·D.
+# Narayanan et al. 2021, arXiv:2104.04473, §5.1 ("8TP" with recomputation).
+FLOPS_PER_PARAM_TOKEN_TRAIN_RECOMPUTE = 8.0
+# Generic network: backward ≈ 2× forward, so training ≈ 3 × forward FLOPs per example
+# (Epoch AI's compute calculator: 2 × connections × 3 × examples × epochs).
+TRAIN_TO_FORWARD_RATIO = 3.0
+
+
+def dense_training_flops(params, tokens, recompute: bool = False):
+    """Training FLOPs of a dense transformer: 6·N·D, or 8·N·D with full recomputation."""
+    require_positive("params", params)
+    require_positive("tokens", tokens)
+    factor = FLOPS_PER_PARAM_TOKEN_TRAIN_RECOMPUTE if recompute else FLOPS_PER_PARAM_TOKEN_TRAIN
+    return factor * params * tokens
+
+
+def generic_training_flops(forward_flops_per_example, examples, epochs):
+    """Training FLOPs of any network: 3 × forward FLOPs per example × examples × epochs."""
+    require_positive("forward FLOPs per example", forward_flops_per_example)
+    require_positive("examples", examples)
+    require_positive("epochs", epochs)
+    return TRAIN_TO_FORWARD_RATIO * forward_flops_per_example * examples * epochs
+
+
+@dataclass(frozen=True)
+class TransformerShape:
+    """Decoder-only transformer with d_attn = d_model and d_ff = 4·d_model (Kaplan Table 1)."""
+
+    n_layer: int
+    d_model: int
+    n_ctx: int
+    vocab_size: int
+
+
+@dataclass(frozen=True)
+class TransformerCount:
+    params_non_embedding: float
+    params_total: float
+    forward_flops_per_token: float
+    training_flops_per_token: float
+
+
+def transformer_count(shape: TransformerShape) -> TransformerCount:
+    """Parameters and FLOPs per token from the architecture.
+
+    Kaplan et al. 2020, Table 1: N = 12·n_layer·d_model² (non-embedding, d_attn = d_model,
+    d_ff = 4·d_model); forward C = 2N + 2·n_layer·n_ctx·d_model (the attention term).
+    We add the output logits, 2·d_model·vocab per token forward (Hoffmann et al. 2022,
+    arXiv:2203.15556, App. F counts them too). Training = 3 × forward.
+    """
+    for name in ("n_layer", "d_model", "n_ctx", "vocab_size"):
+        value = getattr(shape, name)
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            raise InputError(f"{name} must be a positive whole number, got {value!r}")
+    n_non_emb = 12.0 * shape.n_layer * shape.d_model**2
+    n_embed = float(shape.vocab_size * shape.d_model + shape.n_ctx * shape.d_model)
+    forward = 2.0 * n_non_emb + 2.0 * shape.n_layer * shape.n_ctx * shape.d_model
+    forward += 2.0 * shape.d_model * shape.vocab_size
+    return TransformerCount(
+        params_non_embedding=n_non_emb,
+        params_total=n_non_emb + n_embed,
+        forward_flops_per_token=forward,
+        training_flops_per_token=TRAIN_TO_FORWARD_RATIO * forward,
+    )
+
+
+def transformer_training_flops(shape: TransformerShape, tokens) -> float:
+    require_positive("tokens", tokens)
+    return transformer_count(shape).training_flops_per_token * tokens

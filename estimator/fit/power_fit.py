@@ -1,0 +1,120 @@
+"""Average power during training, fitted to measured draws, with a stated interval.
+
+Pure: measurements (frozen dataclasses) in, a :class:`RatioFit` out. The measurements are in
+``estimator/data/measured_power.csv`` (each with its source); the profiles name the group whose
+fit gives their average power and range (``[power] fit = "gpu-system"``).
+
+Model, per group of like measurements: ln(measured ÷ TDP) ~ Normal(μ, σ²). The centre is
+exp(μ̂) × TDP and the stated interval is the textbook normal prediction interval for one new
+run, exp(μ̂ ± t_{n−1, (1+level)/2} · s · √(1 + 1/n)) × TDP. Leave-one-out coverage over the
+group's own measurements is reported by ``python -m estimator validate``.
+
+Groups (never mixed: they measure different things):
+- ``gpu-system``: a GPU's share of its whole server (GPU, host CPU, memory, fans), the
+  quantity PUE multiplies; it exceeds the GPU's TDP for large jobs (GPT-3 on V100: 330 W of 300 W).
+- ``gpu-chip``: the GPU board alone (NVML / a cloud's GPU meter); small jobs draw a third of TDP.
+- ``tpu-system``: a TPU chip's share of its system, against Google's stated chip TDP.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+
+from estimator.core.errors import InputError
+from estimator.core.interval import LEVEL
+
+GROUPS = {
+    "gpu-system": "GPU share of the whole server (host included)",
+    "gpu-chip": "GPU board only",
+    "tpu-system": "TPU chip share of its system (host included)",
+}
+
+
+@dataclass(frozen=True)
+class PowerMeasurement:
+    id: str
+    device: str
+    group: str
+    tdp_w: float
+    measured_w: float
+    workload: str
+    source: str
+
+    @property
+    def ratio(self) -> float:
+        return self.measured_w / self.tdp_w
+
+
+@dataclass(frozen=True)
+class RatioFit:
+    """Average draw ÷ TDP for one group: the centre and the stated interval."""
+
+    group: str
+    n: int
+    center: float
+    low: float
+    high: float
+    level: float
+    sigma_log: float
+
+    def describe(self) -> str:
+        return (f"{self.center:.2f} × TDP, {self.level:.0%} interval {self.low:.2f}–{self.high:.2f} × TDP, "
+                f"fitted on {self.n} measured runs ({GROUPS[self.group]}; estimator/data/measured_power.csv)")
+
+
+def fit_ratio(points: Sequence[PowerMeasurement], level: float = LEVEL) -> RatioFit:
+    """The normal prediction interval of ln(measured ÷ TDP) for one new run."""
+    groups = {p.group for p in points}
+    if len(groups) != 1:
+        raise InputError(f"a power fit takes one group of measurements, got {sorted(groups)}")
+    if len(points) < 2:
+        raise InputError("a power fit needs at least 2 measurements")
+    for p in points:
+        if not (math.isfinite(p.tdp_w) and math.isfinite(p.measured_w) and p.tdp_w > 0 and p.measured_w > 0):
+            raise InputError(f"measurement '{p.id}': TDP and measured power must be positive finite numbers")
+    logs = np.log([p.ratio for p in points])
+    n = len(logs)
+    mu, s = float(logs.mean()), float(logs.std(ddof=1))
+    half = float(stats.t.ppf(0.5 + level / 2, n - 1)) * s * math.sqrt(1 + 1 / n)
+    return RatioFit(groups.pop(), n, math.exp(mu), math.exp(mu - half), math.exp(mu + half), level, s)
+
+
+def fit_groups(points: Sequence[PowerMeasurement], level: float = LEVEL) -> Mapping[str, RatioFit]:
+    by: dict[str, list[PowerMeasurement]] = {}
+    for p in points:
+        if p.group not in GROUPS:
+            raise InputError(f"measurement '{p.id}': unknown group '{p.group}'; use one of {', '.join(GROUPS)}")
+        by.setdefault(p.group, []).append(p)
+    return {g: fit_ratio(ps, level) for g, ps in by.items() if len(ps) >= 2}
+
+
+@dataclass(frozen=True)
+class PowerCheck:
+    point: PowerMeasurement
+    fit: RatioFit  # fitted without this point
+
+    @property
+    def inside(self) -> bool:
+        return self.fit.low <= self.point.ratio <= self.fit.high
+
+    @property
+    def factor(self) -> float:
+        r = self.point.ratio / self.fit.center
+        return max(r, 1 / r)
+
+
+def leave_one_out(points: Sequence[PowerMeasurement], level: float = LEVEL) -> list[PowerCheck]:
+    """Each measurement against the fit of the others in its group (groups of 3 or more)."""
+    out = []
+    for g in GROUPS:
+        members = [p for p in points if p.group == g]
+        if len(members) < 3:
+            continue
+        for i, p in enumerate(members):
+            out.append(PowerCheck(p, fit_ratio(members[:i] + members[i + 1:], level)))
+    return out

@@ -1,0 +1,236 @@
+"""Calibration files at the edge: write a calibrated profile atomically; read CodeCarbon logs.
+
+Profiles are written with ``tomli-w`` (the TOML writer from the author of ``tomli``, which
+became the standard library's ``tomllib``): it escapes text and writes nested tables and
+arrays of tables correctly, which a hand-written serializer would have to re-implement.
+The text is parsed back and validated before the file is touched, then written to a
+temporary file in the same folder and moved over the target with ``os.replace``
+(atomic on POSIX and Windows): an interrupt leaves the old file intact and no temporary file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import math
+import os
+import tempfile
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import tomli_w
+
+from estimator.core.bounds import GPU_COUNT
+from estimator.core.errors import DataFileError, InputError
+from estimator.core.profile import profile_from_dict
+from estimator.core.units import J_PER_KWH
+from estimator.core.validation import require_number_in
+from estimator.io import safe_read
+from estimator.measure.base import Measurement
+
+MAX_CSV_BYTES = 5_000_000  # an emissions.csv gains ~0.4 kB per run: 5 MB is ~10,000 runs
+
+HEADER = ("# Calibrated hardware profile written by `python -m estimator calibrate`.\n"
+          "# Base profile's fields with measured throughput and power; see [calibration] for when, where and how.\n")
+
+
+def profile_toml(data: Mapping) -> str:
+    """The profile's TOML text, checked: it parses back and the profile validator accepts it."""
+    text = HEADER + tomli_w.dumps(dict(data))
+    profile_from_dict(tomllib.loads(text), f"calibrated profile {data.get('id', '')}")
+    return text
+
+
+def write_text_atomic(path: str | Path, text: str) -> Path:
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise DataFileError(f"cannot write {path}: {exc}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; a profile is an ordinary file
+        os.replace(tmp, path)
+    except BaseException as exc:  # KeyboardInterrupt included: never leave the temporary file
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise DataFileError(f"cannot write {path}: {exc}") from None
+        raise
+    return path
+
+
+def write_profile(data: Mapping, path: str | Path) -> Path:
+    return write_text_atomic(path, profile_toml(data))
+
+
+# --- CodeCarbon emissions.csv -------------------------------------------------------------
+# Columns read by name: CodeCarbon 2.2–2.3 write 31 columns, 3.x 38 (experiment_id, water and
+# utilisation columns added); both have these. Energies are in kWh, duration in seconds.
+REQUIRED_COLUMNS = ("duration", "cpu_energy", "gpu_energy")
+
+
+@dataclass(frozen=True)
+class CodeCarbonRun:
+    source: str
+    columns: int
+    run_id: str
+    project_name: str
+    timestamp: str
+    duration_s: float
+    cpu_energy_j: float
+    gpu_energy_j: float
+    ram_energy_j: float
+    gpu_count: int
+    cpu_model: str
+    gpu_model: str
+    codecarbon_version: str
+    tracking_mode: str
+    country_iso_code: str
+
+
+# A CodeCarbon run's numbers: up to ~30 years of duration and 1 TWh of energy per component.
+MAX_DURATION_S = 1e9
+MAX_ENERGY_KWH = 1e9
+
+
+def _float(row, key, where, required=True) -> float:
+    text = (row.get(key) or "").strip()
+    if not text:
+        if required:
+            raise InputError(f"{where}: column '{key}' is empty")
+        return 0.0
+    try:
+        value = float(text)
+    except ValueError:
+        raise InputError(f"{where}: column '{key}' is not a number: {text[:40]!r}") from None
+    high = MAX_DURATION_S if key == "duration" else MAX_ENERGY_KWH
+    if not math.isfinite(value) or value < 0 or value > high:
+        raise InputError(f"{where}: column '{key}' must be a number from 0 to {high:g}, got {text[:40]!r}")
+    return value
+
+
+# A cell that starts with one of these is a formula to a spreadsheet (OWASP, "CSV Injection"):
+# text imported from a CSV is neutralised with a leading apostrophe before it reaches a profile
+# field and, from there, any CSV the user downloads.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text: str) -> str:
+    """``text`` safe to put in a spreadsheet cell: a leading formula character is quoted."""
+    text = text.strip()
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def parse_codecarbon_csv(text: str, source: str = "emissions.csv") -> list[CodeCarbonRun]:
+    """Every run (row) of a CodeCarbon emissions.csv, oldest first."""
+    if not text.strip():
+        raise InputError(f"{source} is empty; expected CodeCarbon's emissions.csv")
+    reader = csv.DictReader(io.StringIO(text))
+    columns = [c.strip() for c in (reader.fieldnames or [])]
+    reader.fieldnames = columns
+    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    if missing:
+        raise InputError(f"{source} is not a CodeCarbon emissions.csv: no column(s) {', '.join(missing)} "
+                         f"(found: {', '.join(columns[:8]) or 'none'}{'…' if len(columns) > 8 else ''})")
+    runs = []
+    try:
+        rows = list(reader)
+    except csv.Error as exc:
+        raise InputError(f"{source} is not valid CSV: {exc}") from None
+    for i, row in enumerate(rows, start=2):
+        if None in row:
+            raise InputError(f"{source} line {i}: more values than columns; is the file complete?")
+        where = f"{source} line {i}"
+        gpu_count_text = (row.get("gpu_count") or "").strip()
+        try:
+            gpu_count = float(gpu_count_text) if gpu_count_text else 0.0
+        except ValueError:
+            raise InputError(f"{where}: column 'gpu_count' is not a number: {gpu_count_text[:40]!r}") from None
+        gpu_count = int(require_number_in(f"{where}: column 'gpu_count'", gpu_count, GPU_COUNT))
+        runs.append(CodeCarbonRun(
+            source=source, columns=len(columns), run_id=neutralise(row.get("run_id") or ""),
+            project_name=neutralise(row.get("project_name") or ""), timestamp=neutralise(row.get("timestamp") or ""),
+            duration_s=_float(row, "duration", where), cpu_energy_j=_float(row, "cpu_energy", where) * J_PER_KWH,
+            gpu_energy_j=_float(row, "gpu_energy", where, required=False) * J_PER_KWH,
+            ram_energy_j=_float(row, "ram_energy", where, required=False) * J_PER_KWH,
+            gpu_count=gpu_count, cpu_model=neutralise(row.get("cpu_model") or ""),
+            gpu_model=neutralise(row.get("gpu_model") or ""),
+            codecarbon_version=neutralise(row.get("codecarbon_version") or ""),
+            tracking_mode=neutralise(row.get("tracking_mode") or ""),
+            country_iso_code=neutralise(row.get("country_iso_code") or "")))
+    if not runs:
+        raise InputError(f"{source} has a header but no runs")
+    return runs
+
+
+def decode_csv_bytes(data: bytes, source: str) -> str:
+    if len(data) > MAX_CSV_BYTES:
+        raise InputError(f"{source} is {len(data) / 1e6:.1f} MB; the limit is {MAX_CSV_BYTES / 1e6:.0f} MB "
+                         "(keep only the runs you need)")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(f"{source} is not a text (UTF-8) CSV file") from None
+
+
+def read_codecarbon_csv(path: str | Path) -> list[CodeCarbonRun]:
+    path = Path(path)
+
+    def fail(problem, fix):
+        raise InputError(f"{path}: {problem}; {fix}")
+    data = safe_read.read_bytes(path, MAX_CSV_BYTES, fail)
+    return parse_codecarbon_csv(decode_csv_bytes(data, str(path)), str(path))
+
+
+def select_run(runs: list[CodeCarbonRun], run_id: str | None = None) -> CodeCarbonRun:
+    """The run with this id (or id prefix), else the last (newest) run of the file."""
+    if not run_id:
+        return runs[-1]
+    found = [r for r in runs if r.run_id.startswith(run_id)]
+    if len(found) != 1:
+        ids = ", ".join(r.run_id[:8] for r in runs)
+        raise InputError(f"{'no' if not found else 'more than one'} run in {runs[0].source} matches run id "
+                         f"{run_id!r}; runs: {ids}")
+    return found[0]
+
+
+def measurement_from_codecarbon(run: CodeCarbonRun, device_kind: str) -> tuple[Measurement, int]:
+    """(measurement of one device, number of devices) from a CodeCarbon run.
+
+    GPU: CodeCarbon reads GPU energy through NVML; the run's GPUs share it equally.
+    CPU: the CSV does not record whether CPU power came from RAPL or from CodeCarbon's
+    TDP-based model, so it is labelled a possible estimate.
+    """
+    if run.duration_s <= 0:
+        raise InputError(f"{run.source}: run {run.run_id[:8]} lasted {run.duration_s} s; nothing to derive")
+    details = {"codecarbon_version": run.codecarbon_version, "tracking_mode": run.tracking_mode,
+               "csv_columns": run.columns, "run_id": run.run_id, "project_name": run.project_name,
+               "run_timestamp": run.timestamp, "ram_energy_j": run.ram_energy_j,
+               "country_iso_code": run.country_iso_code}
+    if device_kind in ("gpu", "tpu", "system"):
+        if run.gpu_energy_j <= 0 or run.gpu_count < 1:
+            raise InputError(f"{run.source}: run {run.run_id[:8]} has no GPU energy (gpu_count "
+                             f"{run.gpu_count}); use a CPU profile as --base for a CPU-only run")
+        devices = run.gpu_count
+        power_w = run.gpu_energy_j / run.duration_s / devices
+        m = Measurement(run.duration_s, run.gpu_energy_j, power_w, "codecarbon-csv-gpu-nvml", False,
+                        run.gpu_model or "GPU", "codecarbon-csv", {**details, "gpus": devices})
+        return m, devices
+    if run.cpu_energy_j <= 0:
+        raise InputError(f"{run.source}: run {run.run_id[:8]} has no CPU energy")
+    power_w = run.cpu_energy_j / run.duration_s
+    details["estimate_note"] = ("the CSV does not record whether CodeCarbon read RAPL or estimated CPU power "
+                                "from the TDP; treated as an estimate")
+    m = Measurement(run.duration_s, run.cpu_energy_j, power_w, "codecarbon-csv-cpu-method-not-recorded", True,
+                    run.cpu_model or "CPU", "codecarbon-csv", details)
+    return m, 1

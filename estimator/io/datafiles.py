@@ -1,0 +1,242 @@
+"""File loading at the edge: profiles, presets, published runs, sources, carbon data.
+
+Everything here reads files and hands plain data to the pure core. One broken profile
+never stops the others from loading: ``load_profiles`` returns the good ones and the errors.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from estimator.core.carbon import CarbonData
+from estimator.core.errors import DataFileError, ProfileError, UnknownHardwareError, UnknownPresetError
+from estimator.core.presets import Preset, preset_from_dict
+from estimator.core.profile import HardwareProfile, profile_from_dict
+from estimator.fit.power_fit import PowerMeasurement, RatioFit, fit_groups
+from estimator.fit.utilization_fit import UtilizationModel
+from estimator.io import safe_read
+from estimator.io.paths import CALIBRATED_DIR, DATA_DIR, PROFILES_DIR, codecarbon_data_dir, codecarbon_version
+
+UTILIZATION_FIT_PATH = DATA_DIR / "utilization_fit.json"
+EPOCH_RUNS_PATH = DATA_DIR / "epoch_training_runs.csv"
+_FIT = object()  # "the shipped utilisation fit" (the default of the loaders below)
+
+
+@lru_cache(maxsize=1)
+def load_utilization_model() -> UtilizationModel:
+    """The fitted utilisation model written by ``python -m estimator fit-utilization``."""
+    try:
+        data = json.loads(UTILIZATION_FIT_PATH.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DataFileError(f"{UTILIZATION_FIT_PATH}: missing; create it with `python -m estimator fit-utilization`") from None
+    except (OSError, ValueError) as exc:
+        raise DataFileError(f"{UTILIZATION_FIT_PATH}: cannot be read ({exc}); "
+                            "re-create it with `python -m estimator fit-utilization`") from None
+    if not isinstance(data, dict) or not isinstance(data.get("model"), dict):
+        raise DataFileError(f"{UTILIZATION_FIT_PATH}: no 'model' table; re-create it with `python -m estimator fit-utilization`")
+    return UtilizationModel.from_dict(data["model"], str(UTILIZATION_FIT_PATH))
+
+
+def _model(utilization_model):
+    return load_utilization_model() if utilization_model is _FIT else utilization_model
+
+
+MEASURED_POWER_PATH = DATA_DIR / "measured_power.csv"
+
+
+@lru_cache(maxsize=1)
+def load_power_measurements() -> tuple[PowerMeasurement, ...]:
+    """Measured average power per accelerator in training (estimator/data/measured_power.csv)."""
+    try:
+        with MEASURED_POWER_PATH.open(newline="", encoding="utf-8") as f:
+            rows = list(csv.DictReader(f))
+        return tuple(PowerMeasurement(r["id"], r["device"], r["group"], float(r["tdp_w"]), float(r["measured_w"]),
+                                      r["workload"], r["source"]) for r in rows)
+    except (OSError, KeyError, ValueError) as exc:
+        raise DataFileError(f"{MEASURED_POWER_PATH}: cannot be read ({exc!r})") from None
+
+
+@lru_cache(maxsize=1)
+def load_power_fits() -> Mapping[str, RatioFit]:
+    """The average-draw fit of each measured-power group (cheap: fitted when loaded)."""
+    return fit_groups(load_power_measurements())
+
+
+def load_profile_file(path: str | Path, utilization_model=_FIT) -> HardwareProfile:
+    """One profile file. ``utilization_model=None`` loads it without the utilisation fit
+    (the fit itself needs the profiles' families and peaks)."""
+    path = Path(path)
+    shown = _display_path(path)
+
+    def fail(problem, fix):
+        raise ProfileError(shown, "(file)", problem, fix)
+    data = safe_read.read_toml(path, safe_read.MAX_PROFILE_BYTES, fail)
+    return profile_from_dict(data, shown, _model(utilization_model), load_power_fits())
+
+
+def _display_path(path: Path) -> str:
+    """Paths inside the project are shown relative to it (profiles/v100-sxm2.toml)."""
+    try:
+        return str(path.resolve().relative_to(PROFILES_DIR.parent))
+    except ValueError:
+        return str(path)
+
+
+@dataclass(frozen=True)
+class ProfileSet:
+    profiles: Mapping[str, HardwareProfile]
+    errors: tuple[ProfileError, ...] = field(default_factory=tuple)
+
+    def get(self, hardware: str) -> HardwareProfile:
+        """A profile by id, or by path to a profile file."""
+        if not isinstance(hardware, str) or not hardware.strip():
+            raise UnknownHardwareError(f"hardware must be a profile id or a profile file, got {repr(hardware)[:40]}")
+        if hardware in self.profiles:
+            return self.profiles[hardware]
+        for err in self.errors:
+            if err.field == "id" and f"'{hardware}' is defined by" in err.problem:
+                raise err
+        if hardware.endswith(".toml") or "/" in hardware:
+            return load_profile_file(hardware)
+        for err in self.errors:
+            if Path(err.source).stem == hardware:
+                raise err
+        raise UnknownHardwareError(f"unknown hardware '{hardware}'; valid ids: {', '.join(sorted(self.profiles))}")
+
+
+def load_profiles(*dirs: str | Path, utilization_model=_FIT) -> ProfileSet:
+    """Every profile in ``dirs`` (default: profiles/ and profiles/calibrated/). A file that fails
+    to load is an error beside the others; an id defined by more than one file is an error and
+    none of those files is used, so which one "wins" never depends on file names."""
+    dirs = dirs or (PROFILES_DIR, CALIBRATED_DIR)
+    model = _model(utilization_model)
+    loaded: dict[str, list[HardwareProfile]] = {}
+    errors: list[ProfileError] = []
+    for directory in dirs:
+        directory = Path(directory)
+        if not directory.is_dir():
+            continue
+        for path in sorted(directory.glob("*.toml")):
+            try:
+                profile = load_profile_file(path, model)
+            except ProfileError as exc:
+                errors.append(exc)
+                continue
+            loaded.setdefault(profile.id, []).append(profile)
+    profiles = {}
+    for pid, found in loaded.items():
+        if len(found) == 1:
+            profiles[pid] = found[0]
+        else:
+            files = ", ".join(p.source_file for p in found)
+            errors.append(ProfileError(files, "id", f"'{pid}' is defined by {len(found)} files ({files}), so none is used",
+                                       "give each profile a unique id, or remove the copy"))
+    return ProfileSet(profiles, tuple(errors))
+
+
+@lru_cache(maxsize=1)
+def default_profiles() -> ProfileSet:
+    return load_profiles()
+
+
+def _read_toml(path: Path) -> dict:
+    def fail(problem, fix):
+        raise DataFileError(f"{path}: {problem}; {fix}")
+    return safe_read.read_toml(path, safe_read.MAX_PROFILE_BYTES, fail)
+
+
+@lru_cache(maxsize=1)
+def load_presets() -> Mapping[str, Preset]:
+    path = DATA_DIR / "presets.toml"
+    return {pid: preset_from_dict(pid, data, str(path)) for pid, data in _read_toml(path).items()}
+
+
+def get_preset(pid: str) -> Preset:
+    presets = load_presets()
+    if pid not in presets:
+        raise UnknownPresetError(f"unknown preset '{pid}'; valid: {', '.join(presets)}")
+    return presets[pid]
+
+
+@lru_cache(maxsize=1)
+def load_sources() -> Mapping[str, Mapping[str, str]]:
+    return _read_toml(DATA_DIR / "sources.toml")
+
+
+def _num(text: str) -> float | None:
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        return None  # ranges such as "3751 to 12571" are kept as text in the row
+
+
+@dataclass(frozen=True)
+class PublishedRun:
+    run: str
+    hardware_id: str
+    source: str
+    params: float | None
+    tokens: float | None
+    train_flops: float | None
+    accelerators: float | None
+    wall_clock_days: float | None
+    accelerator_hours: float | None
+    power_w_per_accelerator: float | None
+    energy_mwh: float | None
+    pue: float | None
+    kgco2e_per_kwh: float | None
+    tco2e: float | None
+    achieved_tflops_per_accelerator: float | None
+    row: Mapping[str, str]
+
+
+@lru_cache(maxsize=1)
+def load_published_runs() -> tuple[PublishedRun, ...]:
+    path = DATA_DIR / "published_runs.csv"
+    try:
+        with path.open(newline="", encoding="utf-8") as f:
+            rows = list(csv.DictReader(f))
+    except OSError as exc:
+        raise DataFileError(f"{path}: cannot be read: {exc}") from None
+    numeric = ("params", "tokens", "train_flops", "accelerators", "wall_clock_days", "accelerator_hours",
+               "power_w_per_accelerator", "energy_mwh", "pue", "kgco2e_per_kwh", "tco2e",
+               "achieved_tflops_per_accelerator")
+    return tuple(PublishedRun(run=r["run"], hardware_id=r["hardware_id"], source=r["source"],
+                              row=dict(r), **{k: _num(r[k]) for k in numeric}) for r in rows)
+
+
+@lru_cache(maxsize=1)
+def load_carbon_data() -> CarbonData:
+    base = codecarbon_data_dir()
+    mix_path = base / "private_infra" / "global_energy_mix.json"
+    cloud_path = base / "cloud" / "impact.csv"
+    try:
+        mix = json.loads(mix_path.read_text(encoding="utf-8"))
+        with cloud_path.open(newline="", encoding="utf-8-sig") as f:
+            cloud_rows = list(csv.DictReader(f))
+    except (OSError, ValueError) as exc:
+        raise DataFileError(f"CodeCarbon's data cannot be read: {exc}") from None
+    countries = {}
+    for code, row in mix.items():
+        value = row.get("carbon_intensity")
+        if isinstance(value, (int, float)) and value >= 0:
+            countries[code.upper()] = (row.get("country_name", code), float(value), int(row.get("year", 0)))
+    cloud = {}
+    for row in cloud_rows:
+        try:
+            cloud[(row["provider"].strip().lower(), row["region"].strip())] = (
+                float(row["impact"]), ", ".join(x for x in (row.get("city"), row.get("country_name")) if x))
+        except (KeyError, ValueError):
+            continue  # a row without a number carries no intensity
+    version = codecarbon_version()
+    return CarbonData(countries, cloud,
+                      country_source=f"CodeCarbon {version} global_energy_mix.json (Our World in Data / Ember)",
+                      cloud_source=f"CodeCarbon {version} cloud/impact.csv (provider's published region figures)")

@@ -1,0 +1,54 @@
+"""Where the project's files are: the bundled data, the hardware profiles, calibrated profiles,
+and CodeCarbon's grid data. The one module that knows.
+
+Data files are package data, found with ``importlib.resources`` (so an installed package,
+``pip install .``, reads its own copy). The hardware profiles live at the top of a checkout
+(``profiles/``); an installed package carries them as ``estimator/bundled_profiles/``
+(pyproject.toml maps the folder). Calibrated profiles go to ``profiles/calibrated/`` in a
+checkout and to the user's data folder (``$XDG_DATA_HOME/compute-cost/calibrated``, default
+``~/.local/share/…``) when installed, since site-packages is not the user's to write.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from importlib.metadata import PackageNotFoundError, version
+from importlib.resources import files
+from pathlib import Path
+
+from estimator.core.errors import DataFileError
+
+PACKAGE = "estimator"
+
+
+def _package_path(*parts: str) -> Path:
+    return Path(str(files(PACKAGE).joinpath(*parts)))
+
+
+DATA_DIR = _package_path("data")
+_CHECKOUT_PROFILES = _package_path().parent / "profiles"
+INSTALLED = not _CHECKOUT_PROFILES.is_dir()
+PROFILES_DIR = _package_path("bundled_profiles") if INSTALLED else _CHECKOUT_PROFILES
+CALIBRATED_DIR = (Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "compute-cost"
+                  / "calibrated") if INSTALLED else PROFILES_DIR / "calibrated"
+
+
+def codecarbon_available() -> bool:
+    """Whether CodeCarbon is installed, without importing it (importing it is slow and only the
+    CodeCarbon measurement backend needs it)."""
+    return importlib.util.find_spec("codecarbon") is not None
+
+
+def codecarbon_data_dir() -> Path:
+    """CodeCarbon's data folder (its grid intensities by country and cloud region)."""
+    if not codecarbon_available():
+        raise DataFileError("CodeCarbon is not installed; its data gives the grid intensity by region")
+    return Path(str(files("codecarbon").joinpath("data")))
+
+
+def codecarbon_version() -> str:
+    try:
+        return version("codecarbon")
+    except PackageNotFoundError:
+        return "(unknown version)"

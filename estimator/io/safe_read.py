@@ -1,0 +1,82 @@
+"""The one guarded way user-supplied files are read: profiles, imports, data files.
+
+- regular files only: a FIFO, a device (``/dev/zero``) or a directory is refused before it is
+  opened, and the file is opened non-blocking, so nothing can hang the reader;
+- the size is checked while reading (at most ``max_bytes`` + 1 bytes are read), so a file that
+  lies about its size, or grows, cannot exhaust memory;
+- text must be UTF-8; TOML that fails to parse, or nests deeper than Python can follow, is an
+  error naming the file, never a traceback.
+
+Errors are raised through the caller's ``fail(problem, fix)``, so a profile gets a
+``ProfileError`` and an import an ``InputError``.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import tomllib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NoReturn
+
+Fail = Callable[[str, str], NoReturn]
+
+MAX_PROFILE_BYTES = 1_000_000  # the largest bundled profile is ~3 kB; a calibrated one ~10 kB
+
+
+def read_bytes(path: str | Path, max_bytes: int, fail: Fail) -> bytes:
+    """The bytes of a regular file of at most ``max_bytes``."""
+    path = Path(path)
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        fail("no such file", "check the path")
+    except OSError as exc:
+        fail(f"cannot be read ({exc.strerror or exc})", "check the path and its permissions")
+    if not stat.S_ISREG(st.st_mode):
+        kind = ("a directory" if stat.S_ISDIR(st.st_mode) else "a named pipe (FIFO)" if stat.S_ISFIFO(st.st_mode)
+                else "a device" if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) else "not a regular file")
+        fail(f"is {kind}, not a regular file", "give the path of an ordinary file")
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        fail(f"cannot be opened ({exc.strerror or exc})", "check the file's permissions")
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):  # replaced between the check and the open
+            fail("is not a regular file", "give the path of an ordinary file")
+        chunks, size = [], 0
+        while size <= max_bytes:
+            chunk = os.read(fd, min(1 << 16, max_bytes + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as exc:
+        fail(f"cannot be read ({exc.strerror or exc})", "check the file")
+    finally:
+        os.close(fd)
+    if size > max_bytes:
+        fail(f"is larger than {max_bytes / 1e6:g} MB", "give a smaller file (keep only what is needed)")
+    return b"".join(chunks)
+
+
+def read_text(path: str | Path, max_bytes: int, fail: Fail) -> str:
+    data = read_bytes(path, max_bytes, fail)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        fail("is not UTF-8 text", "save the file as UTF-8")
+
+
+def parse_toml(text: str, fail: Fail) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        fail(f"not valid TOML ({exc})", "fix the line named in the message")
+    except RecursionError:
+        fail("nests tables or arrays too deeply to read", "write the file with flat tables, as profiles/README.md shows")
+
+
+def read_toml(path: str | Path, max_bytes: int, fail: Fail) -> dict[str, Any]:
+    return parse_toml(read_text(path, max_bytes, fail), fail)

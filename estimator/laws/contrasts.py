@@ -1,0 +1,112 @@
+"""The lecture's contrasts: machines against a 20 W brain and against the world's electricity.
+
+Pure: energies and powers in (the edge takes them from the estimator's presets and profiles),
+a tuple of ``Contrast`` out, each with its arithmetic and sources spelled out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from estimator.core import validation as v
+from estimator.core.equivalents import BRAIN_KWH_PER_YEAR, BRAIN_POWER_W
+from estimator.core.units import DAYS_PER_YEAR, HOURS_PER_YEAR, KWH_PER_MWH, KWH_PER_TWH, S_PER_YEAR, W_PER_KW
+
+# World electricity ≈ 30,000 TWh a year: Ember, "Global Electricity Review 2024", reports a record
+# 29,471 TWh in 2023 (IEA, "Electricity 2024", is close); rounded to 30,000 TWh.
+WORLD_ELECTRICITY_TWH_PER_YEAR = 30_000.0
+WORLD_ELECTRICITY_SOURCE = "≈30,000 TWh a year (Ember, Global Electricity Review 2024: 29,471 TWh in 2023; IEA, Electricity 2024)"
+# The seed lecture says the world uses "around 25 TW" of electricity; shown beside the sourced figure.
+LECTURE_WORLD_POWER_W = 25e12
+
+
+def world_average_power_w(twh_per_year: float = WORLD_ELECTRICITY_TWH_PER_YEAR) -> float:
+    """Average power of a yearly energy: TWh/yr × 1e9 kWh/TWh × 1000 W/kW ÷ 8766 h/yr (Julian year)."""
+    v.require_positive("world electricity (TWh/yr)", twh_per_year)
+    return twh_per_year * KWH_PER_TWH * W_PER_KW / HOURS_PER_YEAR
+
+
+def world_electricity_note(twh_per_year: float = WORLD_ELECTRICITY_TWH_PER_YEAR) -> str:
+    """The lecture's figure beside the sourced one, in words."""
+    return (f"world electricity: the lecture says ≈{LECTURE_WORLD_POWER_W / 1e12:g} TW; the sourced figure is "
+            f"≈{twh_per_year:,.0f} TWh a year ≈ {world_average_power_w(twh_per_year) / 1e12:.2g} TW average")
+
+
+@dataclass(frozen=True)
+class Contrast:
+    key: str
+    label: str
+    value: float
+    unit: str
+    detail: str   # the arithmetic
+    source: str
+
+    def to_dict(self) -> dict:
+        return {"label": self.label, "value": self.value, "unit": self.unit, "detail": self.detail,
+                "source": self.source}
+
+
+@dataclass(frozen=True)
+class ContrastInputs:
+    gpt3_energy_kwh: float            # estimated training energy
+    gpt3_energy_source: str
+    gpt3_published_energy_kwh: float | None
+    alphago_power_w: float
+    alphago_power_source: str
+    alphago_game_hours: float
+    brain_power_w: float = BRAIN_POWER_W
+    world_twh_per_year: float = WORLD_ELECTRICITY_TWH_PER_YEAR
+
+
+def contrasts(c: ContrastInputs) -> tuple[Contrast, ...]:
+    for name, x in (("GPT-3 energy (kWh)", c.gpt3_energy_kwh), ("AlphaGo power (W)", c.alphago_power_w),
+                    ("game length (h)", c.alphago_game_hours), ("brain power (W)", c.brain_power_w)):
+        v.require_positive(name, x)
+    brain_kwh_year = c.brain_power_w * HOURS_PER_YEAR / W_PER_KW
+    brain_kwh_day = brain_kwh_year / DAYS_PER_YEAR
+    brain = f"{c.brain_power_w:g} W brain"
+    brain_src = f"{brain} (Raichle & Gusnard 2002) × {HOURS_PER_YEAR:g} h = {brain_kwh_year:.4g} kWh a year"
+    world_w = world_average_power_w(c.world_twh_per_year)
+    world_kwh = c.world_twh_per_year * KWH_PER_TWH
+    out = [
+        Contrast("gpt3_brain_years", f"GPT-3's training energy in years of a {brain}'s energy",
+                 c.gpt3_energy_kwh / brain_kwh_year, "years",
+                 f"{c.gpt3_energy_kwh:.4g} kWh ÷ {brain_kwh_year:.4g} kWh per brain-year",
+                 f"{c.gpt3_energy_source}; {brain_src}"),
+    ]
+    if c.gpt3_published_energy_kwh:
+        out.append(Contrast("gpt3_published_brain_years", f"the same with the published {c.gpt3_published_energy_kwh / KWH_PER_MWH:,.0f} MWh",
+                            c.gpt3_published_energy_kwh / brain_kwh_year, "years",
+                            f"{c.gpt3_published_energy_kwh:.4g} kWh ÷ {brain_kwh_year:.4g} kWh",
+                            f"Patterson et al. 2021, arXiv:2104.10350, Table 4; {brain_src}"))
+    game_kwh = c.alphago_power_w * c.alphago_game_hours / W_PER_KW
+    brain_game_kwh = c.brain_power_w * c.alphago_game_hours / W_PER_KW
+    out += [
+        Contrast("alphago_brain_power_ratio", "AlphaGo's power ÷ a human brain's", c.alphago_power_w / c.brain_power_w,
+                 "×", f"{c.alphago_power_w:.4g} W ÷ {c.brain_power_w:g} W",
+                 f"{c.alphago_power_source}; {brain} (Raichle & Gusnard 2002)"),
+        Contrast("alphago_game_kwh", f"AlphaGo's energy for one {c.alphago_game_hours:g}-hour game", game_kwh, "kWh",
+                 f"{c.alphago_power_w:.4g} W × {c.alphago_game_hours:g} h; the brain: {brain_game_kwh:.3g} kWh",
+                 c.alphago_power_source),
+        Contrast("alphago_game_brain_days", "… in days of a brain's energy", game_kwh / brain_kwh_day,
+                 "days", f"{game_kwh:.4g} kWh ÷ {brain_kwh_day:.4g} kWh per brain-day", brain_src),
+        Contrast("world_power_w", "World electricity, average power", world_w, "W",
+                 f"{c.world_twh_per_year:,.0f} TWh/yr ÷ {HOURS_PER_YEAR:g} h/yr", WORLD_ELECTRICITY_SOURCE),
+        Contrast("lecture_world_power_ratio", f"the lecture's '≈{LECTURE_WORLD_POWER_W / 1e12:g} TW' ÷ the sourced average",
+                 LECTURE_WORLD_POWER_W / world_w, "×",
+                 f"{LECTURE_WORLD_POWER_W / 1e12:g} TW ÷ {world_w / 1e12:.3g} TW: the lecture's figure is too high by this factor",
+                 f"seed lecture; {WORLD_ELECTRICITY_SOURCE}"),
+        Contrast("world_in_brains", f"World electricity ÷ {brain}s", world_w / c.brain_power_w, "brains",
+                 f"{world_w:.3g} W ÷ {c.brain_power_w:g} W", f"{WORLD_ELECTRICITY_SOURCE}; {brain_src}"),
+        Contrast("gpt3_share_of_world", "GPT-3's training energy as a share of a year's world electricity",
+                 c.gpt3_energy_kwh / world_kwh, "fraction", f"{c.gpt3_energy_kwh:.4g} kWh ÷ {world_kwh:.3g} kWh",
+                 f"{c.gpt3_energy_source}; {WORLD_ELECTRICITY_SOURCE}"),
+        Contrast("gpt3_world_seconds", "… i.e. seconds of the world's electricity", c.gpt3_energy_kwh / world_kwh
+                 * S_PER_YEAR, "s", "share × seconds in a year", WORLD_ELECTRICITY_SOURCE),
+    ]
+    return tuple(out)
+
+
+__all__ = ["BRAIN_KWH_PER_YEAR", "Contrast", "ContrastInputs", "LECTURE_WORLD_POWER_W",
+           "WORLD_ELECTRICITY_TWH_PER_YEAR", "contrasts", "world_average_power_w",
+           "world_electricity_note"]

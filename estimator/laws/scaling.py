@@ -1,0 +1,218 @@
+"""Compute-optimal training (Chinchilla) and the reverse: what a budget buys.
+
+Pure: numbers and frozen dataclasses in and out. Two ways to split a FLOP budget C ≈ 6·N·D
+between parameters N and tokens D:
+
+- ``tokens-per-param``: D = 20·N, the rule of thumb read off Hoffmann et al. 2022, Table 3,
+  so N = sqrt(C / (6·20)).
+- ``fit``: minimise the parametric loss L(N, D) = E + A/N^α + B/D^β under 6·N·D = C, which
+  has the closed form N = G·(C/6)^a, D = (C/6)^b / G (Hoffmann et al. 2022, §3.3, eq. 4 and
+  App. D.2).
+
+Either way the predicted loss is the fitted L(N, D) at the chosen point.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from estimator.core import bounds as B
+from estimator.core import validation as v
+from estimator.core.errors import InputError
+from estimator.core.estimate import Estimate
+from estimator.core.workload import FLOPS_PER_PARAM_TOKEN_TRAIN
+
+# Training FLOPs of a dense transformer ≈ 6·N·D (Kaplan et al. 2020, §2.1; Hoffmann et al. 2022
+# use the same approximation, §3.3): the one constant of estimator.core.workload.
+FLOPS_PER_PARAM_TOKEN = FLOPS_PER_PARAM_TOKEN_TRAIN
+
+# ≈20 training tokens per parameter: Hoffmann et al. 2022, arXiv:2203.15556, Table 3
+# (Approach 1: 1B → 20.2B tokens, 10B → 205.1B, 67B → 1.5T, 175B → 3.7T).
+CHINCHILLA_TOKENS_PER_PARAM = 20.0
+
+# Parametric loss fit L(N, D) = E + A/N^α + B/D^β (Hoffmann et al. 2022, §3.3 eq. 10 and
+# App. D.2): E = 1.69, A = 406.4, B = 410.7, α = 0.34, β = 0.28.
+FIT_E = 1.69
+FIT_A = 406.4
+FIT_B = 410.7
+FIT_ALPHA = 0.34
+FIT_BETA = 0.28
+
+# Hoffmann et al. 2022, Table 3 (Approach 1 projections): (parameters, FLOPs, tokens).
+# The table has no 70B row; Chinchilla itself was 70B on 1.4T tokens (§4).
+CHINCHILLA_TABLE3 = (
+    (400e6, 1.92e19, 8.0e9),
+    (1e9, 1.21e20, 20.2e9),
+    (10e9, 1.23e22, 205.1e9),
+    (67e9, 5.76e23, 1.5e12),
+    (175e9, 3.85e24, 3.7e12),
+    (280e9, 9.90e24, 5.9e12),
+    (520e9, 3.43e25, 11.0e12),
+    (1e12, 1.27e26, 21.2e12),
+    (10e12, 1.30e28, 216.2e12),
+)
+
+METHODS = ("tokens-per-param", "fit")
+SOURCE_RULE = "D ≈ 20·N (Hoffmann et al. 2022, arXiv:2203.15556, Table 3) with C = 6·N·D"
+SOURCE_FIT = ("closed-form minimum of L(N, D) = 1.69 + 406.4/N^0.34 + 410.7/D^0.28 under C = 6·N·D "
+              "(Hoffmann et al. 2022, arXiv:2203.15556, §3.3 and App. D.2)")
+SOURCE_LOSS = "predicted loss from the parametric fit L(N, D) (Hoffmann et al. 2022, §3.3, eq. 10)"
+
+
+def loss(params, tokens):
+    """Predicted pre-training loss (nats per token on MassiveText) from the Chinchilla fit.
+
+    Works on floats and numpy arrays."""
+    return FIT_E + FIT_A / np.power(params, FIT_ALPHA) + FIT_B / np.power(tokens, FIT_BETA)
+
+
+def fit_exponents() -> tuple[float, float, float]:
+    """(G, a, b) of the closed form N_opt = G·(C/6)^a, D_opt = G⁻¹·(C/6)^b (Hoffmann et al. 2022, App. D.2)."""
+    s = FIT_ALPHA + FIT_BETA
+    g = (FIT_ALPHA * FIT_A / (FIT_BETA * FIT_B)) ** (1.0 / s)
+    return g, FIT_BETA / s, FIT_ALPHA / s
+
+
+@dataclass(frozen=True)
+class ComputeOptimal:
+    """A compute-optimal model for a FLOP budget."""
+
+    flops: float
+    method: str
+    params_opt: float
+    tokens_opt: float
+    loss_opt: float
+    tokens_per_param: float
+    source: str
+
+    def to_dict(self) -> dict:
+        return {"flops": self.flops, "method": self.method, "params_opt": self.params_opt,
+                "tokens_opt": self.tokens_opt, "loss_opt": self.loss_opt,
+                "tokens_per_param": self.tokens_per_param, "source": self.source, "loss_source": SOURCE_LOSS}
+
+
+def _check_method(method: str) -> None:
+    if method not in METHODS:
+        raise InputError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
+
+
+# Where the laws are used at all: Hoffmann et al. fit over 400 models of 70M–16B parameters
+# trained on 5–500B tokens (abstract); far outside that range the numbers mean nothing, so
+# budgets many orders of magnitude away are refused rather than answered.
+MIN_FLOPS, MAX_FLOPS = B.SCALING_FLOPS.low, B.SCALING_FLOPS.high  # estimator/core/bounds.py
+
+
+def optimal_params_tokens(flops, method: str = "tokens-per-param",
+                          tokens_per_param: float = CHINCHILLA_TOKENS_PER_PARAM):
+    """(N_opt, D_opt) for a FLOP budget; floats or numpy arrays."""
+    _check_method(method)
+    v.require_in("FLOPs for a scaling law", flops, B.SCALING_FLOPS)
+    v.require_number_in("tokens per parameter", tokens_per_param, B.TOKENS_PER_PARAM)
+    if method == "fit":
+        g, a, b = fit_exponents()
+        c6 = np.asarray(flops, dtype=float) / FLOPS_PER_PARAM_TOKEN
+        return g * np.power(c6, a), np.power(c6, b) / g
+    n = np.sqrt(np.asarray(flops, dtype=float) / (FLOPS_PER_PARAM_TOKEN * tokens_per_param))
+    return n, tokens_per_param * n
+
+
+def chinchilla(flops: float, method: str = "tokens-per-param",
+               tokens_per_param: float = CHINCHILLA_TOKENS_PER_PARAM) -> ComputeOptimal:
+    """Compute-optimal parameters, tokens and predicted loss for ``flops`` training FLOPs."""
+    n, d = optimal_params_tokens(flops, method, tokens_per_param)
+    n, d = float(n), float(d)
+    source = SOURCE_FIT if method == "fit" else (
+        SOURCE_RULE if tokens_per_param == CHINCHILLA_TOKENS_PER_PARAM
+        else f"D = {tokens_per_param:g}·N (given) with C = 6·N·D")
+    return ComputeOptimal(float(flops), method, n, d, float(loss(n, d)), d / n, source)
+
+
+def loss_curve(flops, method: str = "tokens-per-param"):
+    """Predicted loss at the compute-optimal point for each budget in ``flops`` (array)."""
+    n, d = optimal_params_tokens(np.asarray(flops, dtype=float), method)
+    return loss(n, d)
+
+
+# --------------------------------------------------------------------------------------
+# Budget → FLOPs → model
+
+BUDGET_KINDS = {
+    "usd": ("cost_usd", 1.0, "USD"),
+    "kwh": ("energy_kwh", 1.0, "kWh"),
+    "tco2e": ("co2e_kg", 1e-3, "t CO₂e"),  # the estimate is in kg; the budget in tonnes
+}
+
+
+@dataclass(frozen=True)
+class BudgetResult:
+    """What a budget buys on one hardware: the FLOPs it pays for and the best model for them."""
+
+    kind: str
+    budget: float
+    unit: str
+    per_flop: float  # budget units per training FLOP on this hardware and setting
+    flops: float
+    model: ComputeOptimal
+    hardware_id: str
+
+    def to_dict(self) -> dict:
+        return {"budget": self.budget, "budget_unit": self.unit, "hardware": self.hardware_id,
+                "per_flop": self.per_flop, **self.model.to_dict(), "flops": self.flops}
+
+
+def _per_flop(reference: Estimate, kind: str) -> float:
+    key, scale, unit = BUDGET_KINDS[kind]
+    if not reference.flops:
+        raise InputError("the reference estimate needs a FLOP count (not a known run's hours)")
+    spent = getattr(reference, key)
+    if spent is None:
+        raise InputError(f"{reference.hardware_id} has no price: give a price per device-hour or per kWh "
+                         "for a budget in dollars")
+    if spent <= 0:
+        raise InputError(f"on {reference.hardware_id} with this setting a FLOP costs no {unit} "
+                         "(zero carbon intensity or price): every budget buys unlimited compute")
+    return spent * scale / reference.flops
+
+
+# The budget solver stops when the FLOPs change by less than this fraction (far below the
+# 3 significant figures shown); the map contracts (see flops_for_budget), so it converges fast.
+BUDGET_REL_TOL = 1e-9
+BUDGET_MAX_STEPS = 100
+
+
+def flops_for_budget(estimate_at: Callable[[float], Estimate], kind: str, budget: float,
+                     start_flops: float) -> tuple[float, float]:
+    """(FLOPs, budget units per FLOP at those FLOPs): the FLOP count whose estimate spends
+    exactly ``budget`` on the chosen hardware. ``estimate_at(flops)`` is the estimate of a run of
+    that many FLOPs.
+
+    Cost, energy and CO₂e are FLOPs ÷ (peak × utilisation) × fixed factors; the fitted
+    utilisation grows slowly with FLOPs (profiles/README.md), so the spend grows a little less
+    than linearly. Fixed-point iteration F ← budget ÷ (units per FLOP at F) converges because a
+    change of F moves the units per FLOP by a power of F well below 1."""
+    if kind not in BUDGET_KINDS:
+        raise InputError(f"budget kind must be one of {', '.join(BUDGET_KINDS)}, got {kind!r}")
+    v.require_number_in(f"budget ({BUDGET_KINDS[kind][2]})", budget, B.BUDGET[kind])
+    flops = float(start_flops)
+    for _ in range(BUDGET_MAX_STEPS):
+        per_flop = _per_flop(estimate_at(flops), kind)
+        new = budget / per_flop
+        if not math.isfinite(new) or new <= 0:
+            raise InputError(f"a budget of {budget:g} {BUDGET_KINDS[kind][2]} gives no finite FLOP count")
+        if abs(new / flops - 1) < BUDGET_REL_TOL:
+            return new, per_flop
+        flops = new
+    raise InputError(f"the FLOPs for a budget of {budget:g} {BUDGET_KINDS[kind][2]} did not settle")
+
+
+def model_for_budget(estimate_at: Callable[[float], Estimate], kind: str, budget: float, start_flops: float,
+                     method: str = "tokens-per-param",
+                     tokens_per_param: float = CHINCHILLA_TOKENS_PER_PARAM) -> BudgetResult:
+    """The compute-optimal model a budget in USD, kWh or t CO₂e buys (see flops_for_budget)."""
+    flops, per_flop = flops_for_budget(estimate_at, kind, budget, start_flops)
+    return BudgetResult(kind, float(budget), BUDGET_KINDS[kind][2], per_flop, flops,
+                        chinchilla(flops, method, tokens_per_param), estimate_at(flops).hardware_id)

@@ -1,0 +1,155 @@
+"""Trends: a fixed workload gets cheaper, frontier compute grows much faster, memory lags.
+
+Pure: growth rates (each with its source) and the arithmetic of exponential trends. The base
+cost of a workload comes from ``estimator.core.estimate`` at the edge.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from estimator.core import validation as v
+from estimator.core.errors import InputError
+
+# FLOP/s per dollar of GPUs doubles every 2.46 years (95% CI 2.24–2.72), 470 GPUs released
+# 2006–2021; 2.07 years (1.54–3.13) for the GPUs used in ML research (Hobbhahn & Besiroglu 2022,
+# Epoch AI, "Trends in GPU Price-Performance", Table 1).
+PRICE_PERF_DOUBLING_YEARS = 2.46
+PRICE_PERF_DOUBLING_RANGE_YEARS = (2.24, 2.72)
+PRICE_PERF_ML_GPU_DOUBLING_YEARS = 2.07
+PRICE_PERF_SOURCE = "Hobbhahn & Besiroglu 2022, Epoch AI, \"Trends in GPU Price-Performance\", Table 1"
+
+# Compute of the largest training runs doubled every 3.4 months from 2012 to 2018
+# (Amodei & Hernandez 2018, OpenAI, "AI and Compute"); about 2 years before 2012.
+TRAINING_COMPUTE_DOUBLING_MONTHS = 3.4
+TRAINING_COMPUTE_SOURCE = "Amodei & Hernandez 2018, OpenAI, \"AI and Compute\""
+
+# Compute needed to reach AlexNet-level ImageNet accuracy halved every 16 months, 2012–2019
+# (Hernandez & Brown 2020, "Measuring the Algorithmic Efficiency of Neural Networks", arXiv:2005.04305).
+ALGORITHMIC_HALVING_MONTHS = 16.0
+ALGORITHMIC_SOURCE = "Hernandez & Brown 2020, arXiv:2005.04305"
+
+# The memory wall: over 20 years peak server FLOP/s grew 3.0× every 2 years, DRAM bandwidth
+# 1.6× and interconnect bandwidth 1.4× (Gholami et al. 2024, "AI and Memory Wall", arXiv:2403.14123).
+PEAK_FLOPS_GROWTH_PER_2Y = 3.0
+DRAM_BANDWIDTH_GROWTH_PER_2Y = 1.6
+INTERCONNECT_GROWTH_PER_2Y = 1.4
+MEMORY_WALL_SOURCE = "Gholami et al. 2024, \"AI and Memory Wall\", arXiv:2403.14123"
+
+MONTHS_PER_YEAR = 12.0
+MAX_YEARS = 100
+MIN_YEAR, MAX_YEAR = 1940, 2200  # from the first programmable computers; beyond is a typo
+
+# Labels built from the figures above, so that text and numbers cannot drift apart. The
+# training-compute trend was measured for 2012–2018 only: projections carry it forward as a
+# what-if, and say so.
+TRAINING_COMPUTE_LABEL = (f"frontier training compute ({TRAINING_COMPUTE_DOUBLING_MONTHS:g}-month doubling, "
+                          "if the 2012–18 trend held)")
+PEAK_FLOPS_LABEL = f"peak FLOP/s ({PEAK_FLOPS_GROWTH_PER_2Y:g}× / 2 years)"
+DRAM_BANDWIDTH_LABEL = f"DRAM bandwidth ({DRAM_BANDWIDTH_GROWTH_PER_2Y:g}× / 2 years)"
+INTERCONNECT_LABEL = f"interconnect bandwidth ({INTERCONNECT_GROWTH_PER_2Y:g}× / 2 years)"
+MEMORY_WALL_LABEL = (f"peak FLOP/s ×{PEAK_FLOPS_GROWTH_PER_2Y:g} vs DRAM bandwidth ×{DRAM_BANDWIDTH_GROWTH_PER_2Y:g} "
+                     "per 2 years")
+ALGORITHMIC_LABEL = f"compute for the same accuracy halving every {ALGORITHMIC_HALVING_MONTHS:g} months"
+
+
+def growth(years, doubling_years):
+    """2^(years / doubling time): the factor an exponential trend grows by (floats or arrays)."""
+    v.require_positive("doubling time (years)", doubling_years)
+    with np.errstate(over="ignore"):
+        out = np.power(2.0, np.asarray(years, dtype=float) / doubling_years)
+    if not np.all(np.isfinite(out)):
+        raise InputError(f"a doubling time of {doubling_years!r} years grows past any float over "
+                         f"{float(np.max(np.abs(years))):g} years: give a longer doubling time")
+    return out
+
+
+def per_2y_growth(years, factor_per_2y):
+    """factor^(years / 2): a trend quoted as a factor per two years."""
+    return np.power(factor_per_2y, np.asarray(years, dtype=float) / 2.0)
+
+
+def fixed_workload_cost(base_cost_usd, years, doubling_years: float = PRICE_PERF_DOUBLING_YEARS):
+    """Cost of the same FLOPs ``years`` later when FLOP/s per dollar doubles every ``doubling_years``."""
+    v.require_non_negative("base cost (USD)", base_cost_usd)
+    return np.asarray(base_cost_usd, dtype=float) / growth(years, doubling_years)
+
+
+@dataclass(frozen=True)
+class TrendSummary:
+    """Per-year factors and what they imply."""
+
+    price_perf_doubling_years: float
+    price_perf_per_year: float            # × FLOP/s per dollar each year
+    training_compute_per_year: float      # × frontier training compute each year
+    frontier_spend_per_year: float        # × cost of the frontier run each year, if both trends held
+    years_to_10x_cheaper: float           # for a fixed workload
+    algorithmic_per_year: float           # × less compute for a fixed accuracy each year
+    memory_wall_gap_per_2y: float         # peak FLOP/s growth ÷ DRAM bandwidth growth, per 2 years
+    memory_wall_gap_20y: float
+
+    def to_dict(self) -> dict:
+        return {**self.__dict__, "sources": {
+            "price_performance": PRICE_PERF_SOURCE, "training_compute": TRAINING_COMPUTE_SOURCE,
+            "algorithmic_efficiency": ALGORITHMIC_SOURCE, "memory_wall": MEMORY_WALL_SOURCE}}
+
+
+def summary(price_perf_doubling_years: float = PRICE_PERF_DOUBLING_YEARS) -> TrendSummary:
+    pp = float(growth(1.0, price_perf_doubling_years))
+    tc = float(growth(1.0, TRAINING_COMPUTE_DOUBLING_MONTHS / MONTHS_PER_YEAR))
+    gap = PEAK_FLOPS_GROWTH_PER_2Y / DRAM_BANDWIDTH_GROWTH_PER_2Y
+    return TrendSummary(
+        price_perf_doubling_years=price_perf_doubling_years, price_perf_per_year=pp,
+        training_compute_per_year=tc, frontier_spend_per_year=tc / pp,
+        years_to_10x_cheaper=float(price_perf_doubling_years * np.log2(10.0)),
+        algorithmic_per_year=float(growth(1.0, ALGORITHMIC_HALVING_MONTHS / MONTHS_PER_YEAR)),
+        memory_wall_gap_per_2y=gap, memory_wall_gap_20y=float(gap ** 10))
+
+
+@dataclass(frozen=True)
+class TrendTable:
+    """Year-by-year columns (numpy arrays of equal length)."""
+
+    year: np.ndarray
+    workload_cost_usd: np.ndarray
+    workload_cost_low_usd: np.ndarray    # faster price-performance (shorter doubling time)
+    workload_cost_high_usd: np.ndarray
+    workload_cost_with_algorithms_usd: np.ndarray  # same capability, also algorithmic progress
+    training_compute_growth: np.ndarray  # × relative to the first year
+    peak_flops_growth: np.ndarray
+    dram_bandwidth_growth: np.ndarray
+    interconnect_growth: np.ndarray
+
+    def rows(self) -> list[dict]:
+        names = list(self.__dataclass_fields__)
+        return [{n: float(getattr(self, n)[i]) for n in names} for i in range(len(self.year))]
+
+
+def trend_table(start_year: int, years: int, base_cost_usd: float,
+                price_perf_doubling_years: float = PRICE_PERF_DOUBLING_YEARS) -> TrendTable:
+    """Columns from ``start_year`` for ``years`` years: the cost of a fixed workload that cost
+    ``base_cost_usd`` in ``start_year``, and the growth of frontier compute, peak FLOP/s and memory."""
+    v.require_positive("years", years)
+    if years != int(years) or years > MAX_YEARS:
+        raise InputError(f"years must be a whole number from 1 to {MAX_YEARS}, got {years!r}")
+    if not (MIN_YEAR <= start_year <= MAX_YEAR and start_year == int(start_year)):
+        raise InputError(f"start year must be a whole year from {MIN_YEAR} to {MAX_YEAR}, got {start_year:.6g}")
+    t = np.arange(int(years) + 1, dtype=float)
+    lo, hi = PRICE_PERF_DOUBLING_RANGE_YEARS
+    # the range scales with the chosen doubling time (the CI relative to the central 2.46 years)
+    lo, hi = price_perf_doubling_years * lo / PRICE_PERF_DOUBLING_YEARS, price_perf_doubling_years * hi / PRICE_PERF_DOUBLING_YEARS
+    cost = fixed_workload_cost(base_cost_usd, t, price_perf_doubling_years)
+    with np.errstate(over="ignore"):
+        return TrendTable(
+            year=int(start_year) + t,
+            workload_cost_usd=cost,
+            workload_cost_low_usd=fixed_workload_cost(base_cost_usd, t, lo),
+            workload_cost_high_usd=fixed_workload_cost(base_cost_usd, t, hi),
+            workload_cost_with_algorithms_usd=cost / growth(t, ALGORITHMIC_HALVING_MONTHS / MONTHS_PER_YEAR),
+            training_compute_growth=growth(t, TRAINING_COMPUTE_DOUBLING_MONTHS / MONTHS_PER_YEAR),
+            peak_flops_growth=per_2y_growth(t, PEAK_FLOPS_GROWTH_PER_2Y),
+            dram_bandwidth_growth=per_2y_growth(t, DRAM_BANDWIDTH_GROWTH_PER_2Y),
+            interconnect_growth=per_2y_growth(t, INTERCONNECT_GROWTH_PER_2Y),
+        )

@@ -1,0 +1,175 @@
+"""The built-in calibration workload: matrix multiplications at several sizes and precisions.
+
+numpy on the CPU; torch on a GPU when torch is installed. Each (shape, precision) point
+gets an equal share of the time budget; its throughput is FLOPs per product ÷ the
+*median* time per product, so a burst of interference from other processes on a busy
+machine moves it little. FLOPs of an (m×k)·(k×n) product: 2·m·k·n (one multiply and one
+add per term; the usual GEMM count, e.g. NVIDIA's cuBLAS and MLPerf conventions).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import statistics
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from estimator.core.bounds import CALIBRATION_SECONDS
+from estimator.core.errors import BackendUnavailable, InputError
+
+# Sizes are a design choice, not measured figures: square products from cache-resident to
+# memory-resident on a CPU (a 1024² fp64 operand is 8 MiB, beyond a typical per-core L2),
+# and on a GPU from launch-overhead-bound (1024²) to the size where large tensor-core GEMMs
+# approach their peak (8192², cf. NVIDIA's "Matrix Multiplication Background" user guide).
+CPU_SIZES = (256, 512, 1024)
+CPU_PRECISIONS = ("fp64", "fp32")
+GPU_SIZES = (1024, 2048, 4096, 8192)
+GPU_PRECISIONS = ("fp32", "tf32", "bf16", "fp16")
+NUMPY_DTYPES = {"fp64": np.float64, "fp32": np.float32}
+MIN_REPS = 3  # at least three timed products per point, so the median is not a single sample
+# An hour is far beyond what a stable throughput needs (seconds); longer runs are the user's
+# own command (`calibrate --flops F -- …`), which has no limit.
+MAX_SECONDS = CALIBRATION_SECONDS.high  # estimator/core/bounds.py
+# A shape none of the sizes above has (rectangular, between 512 and 1024): the workload the
+# calibrated profile was not fitted on, for the prediction check.
+HOLDOUT_SHAPE = (640, 1536, 896)
+HOLDOUT_PRECISION = "fp32"
+
+Progress = Callable[[float], None]
+
+
+@dataclass(frozen=True)
+class MatmulPoint:
+    m: int
+    k: int
+    n: int
+    precision: str
+    reps: int
+    median_s: float   # per product
+    total_s: float    # all reps, warm-up excluded
+
+    @property
+    def flops_per_rep(self) -> float:
+        return 2.0 * self.m * self.k * self.n
+
+    @property
+    def flops(self) -> float:
+        return self.flops_per_rep * self.reps
+
+    @property
+    def size(self) -> float:
+        """Geometric-mean dimension (m·k·n)^(1/3): n for a square n×n product."""
+        return float(self.m * self.k * self.n) ** (1.0 / 3.0)
+
+    @property
+    def achieved_flops_per_s(self) -> float:
+        return self.flops_per_rep / self.median_s
+
+    def label(self) -> str:
+        shape = f"{self.m}" if self.m == self.k == self.n else f"{self.m}×{self.k}·{self.k}×{self.n}"
+        return f"{shape} {self.precision}"
+
+
+def square_points(sizes: Sequence[int], precisions: Sequence[str]) -> list[tuple[int, int, int, str]]:
+    return [(n, n, n, p) for p in precisions for n in sizes]
+
+
+def _run_point(run_once: Callable[[], None], budget_s: float, clock, tick: Callable[[float], None]):
+    run_once()  # warm-up: first-call allocation and thread start-up are not the steady state
+    times = []
+    start = clock()
+    while True:
+        t0 = clock()
+        run_once()
+        t1 = clock()
+        times.append(t1 - t0)
+        tick(min(1.0, (t1 - start) / budget_s))
+        if len(times) >= MIN_REPS and t1 - start >= budget_s:
+            break
+    return len(times), statistics.median(times), sum(times)
+
+
+def _check(points, seconds):
+    if not points:
+        raise InputError("no matrix sizes to run")
+    if not 0 < seconds <= MAX_SECONDS:  # also rejects NaN and inf
+        raise InputError(f"--seconds must be greater than 0 and at most {MAX_SECONDS:g}, got {seconds!r}")
+
+
+def run_numpy(points, seconds: float, progress: Progress | None = None, clock=time.perf_counter,
+              seed: int = 0) -> list[MatmulPoint]:
+    """Run each (m, k, n, precision) point for seconds / len(points) on the CPU."""
+    _check(points, seconds)
+    rng = np.random.default_rng(seed)
+    budget = seconds / len(points)
+    out = []
+    for i, (m, k, n, precision) in enumerate(points):
+        if precision not in NUMPY_DTYPES:
+            raise InputError(f"numpy has no {precision} matrix product; use {', '.join(NUMPY_DTYPES)}")
+        dtype = NUMPY_DTYPES[precision]
+        a = rng.standard_normal((m, k)).astype(dtype)
+        b = rng.standard_normal((k, n)).astype(dtype)
+        c = np.empty((m, n), dtype=dtype)
+
+        def tick(frac, i=i):
+            if progress:
+                progress((i + frac) / len(points))
+
+        reps, median, total = _run_point(lambda a=a, b=b, c=c: np.matmul(a, b, out=c), budget, clock, tick)
+        out.append(MatmulPoint(m, k, n, precision, reps, median, total))
+    return out
+
+
+def torch_available() -> bool:
+    return importlib.util.find_spec("torch") is not None
+
+
+def require_torch() -> None:
+    """Raise BackendUnavailable, naming the way out, when PyTorch is not installed."""
+    if not torch_available():
+        raise BackendUnavailable("the built-in GPU workload needs PyTorch, which is not installed; measure your own "
+                                 "run instead: calibrate --backend nvml --flops F -- python train.py")
+
+
+def run_torch(points, seconds: float, progress: Progress | None = None, device_index: int = 0,
+              clock=time.perf_counter) -> list[MatmulPoint]:
+    """The GPU workload (needs torch with CUDA). fp32 runs with TF32 off, tf32 with it on."""
+    _check(points, seconds)
+    require_torch()
+    import torch
+    if not torch.cuda.is_available():
+        raise BackendUnavailable("PyTorch is installed but sees no CUDA GPU")
+    dev = torch.device("cuda", device_index)
+    dtypes = {"fp32": torch.float32, "tf32": torch.float32, "bf16": torch.bfloat16, "fp16": torch.float16}
+    budget = seconds / len(points)
+    out = []
+    old_tf32 = torch.backends.cuda.matmul.allow_tf32
+    try:
+        for i, (m, k, n, precision) in enumerate(points):
+            torch.backends.cuda.matmul.allow_tf32 = precision == "tf32"
+            a = torch.randn((m, k), device=dev, dtype=dtypes[precision])
+            b = torch.randn((k, n), device=dev, dtype=dtypes[precision])
+            c = torch.empty((m, n), device=dev, dtype=dtypes[precision])
+
+            def once(a=a, b=b, c=c):
+                torch.matmul(a, b, out=c)
+                torch.cuda.synchronize(dev)
+
+            def tick(frac, i=i):
+                if progress:
+                    progress((i + frac) / len(points))
+
+            reps, median, total = _run_point(once, budget, clock, tick)
+            out.append(MatmulPoint(m, k, n, precision, reps, median, total))
+    finally:
+        torch.backends.cuda.matmul.allow_tf32 = old_tf32
+    return out
+
+
+def run_holdout_numpy(seconds: float = 0.6, clock=time.perf_counter) -> MatmulPoint:
+    """The workload the calibration was not fitted on (HOLDOUT_SHAPE, fp32, numpy)."""
+    m, k, n = HOLDOUT_SHAPE
+    return run_numpy([(m, k, n, HOLDOUT_PRECISION)], seconds, clock=clock, seed=1)[0]

@@ -1,0 +1,609 @@
+"""Track a training run from inside its loop and predict the whole run from its first steps (edge).
+
+    from estimator.measure.track import track      # `from estimator import track` once re-exported
+
+    with track(total_steps=10_000, flops_per_step=F, hardware="a100-sxm-80gb") as run:
+        for batch in data:
+            train_step(batch)
+            run.step()
+            if ...: print(run.predict().wall_clock_s)
+
+``run.step()`` only reads the clock and appends to an array; everything else (cutting the
+energy window, a report, a marker for ``calibrate -- CMD``) happens at most every second or
+so, and the time it takes is left out of the step times. The statistics are in
+:mod:`estimator.core.track_report` (pure); this module owns the clock, the backend, the files.
+
+Energy comes from the project's measurement backends (NVML for an NVIDIA GPU, CodeCarbon for
+the CPU, time only where neither can be read), in windows cut at step boundaries: the first
+after 1 s, then each twice as long up to ``energy_window_s`` (10 s), so a short run still has a
+window after its warm-up and a long one pays for a cut (~7 ms with CodeCarbon, measured) only
+every 10 s.
+
+Measurement never stops the training: a backend that fails is recorded (``run.failures``),
+reported, and the run goes on with time only. Wrong arguments to ``track()`` raise InputError
+before the training starts.
+
+``calibrate -- CMD`` sets ``ESTIMATOR_TRACK_FILE``: a run inside the command then appends JSON
+lines to that file (start, a step marker every second, and its final report), from which the
+parent takes the steady-state window.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import sys
+import time
+from array import array
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from pathlib import Path
+from typing import IO, Any
+
+from estimator.core import bounds as B
+from estimator.core import track_report as tr
+from estimator.core.errors import BackendUnavailable, EstimatorError, InputError, MeasurementError
+from estimator.core.estimate import DEFAULT_CARBON_INTENSITY_G_PER_KWH, DEFAULT_CARBON_INTENSITY_SOURCE
+from estimator.core.profile import HardwareProfile
+from estimator.core.track_report import Prediction, Settings
+from estimator.core.validation import require_number_in
+from estimator.measure.base import NOT_MEASURED, Backend, Measurement, TimerBackend
+
+__all__ = ["ENV_TRACK_BACKEND", "ENV_TRACK_DEVICE", "ENV_TRACK_FILE", "Run", "read_track_file", "track"]
+
+ENV_TRACK_FILE = "ESTIMATOR_TRACK_FILE"        # set by `calibrate -- CMD`: where the markers go
+ENV_TRACK_BACKEND = "ESTIMATOR_TRACK_BACKEND"  # set by `calibrate -- CMD`: the parent's --backend
+ENV_TRACK_DEVICE = "ESTIMATOR_TRACK_DEVICE"    # set by `calibrate -- CMD`: the parent's --device
+
+# Energy windows: the first closes after 1 s (CodeCarbon samples power every 1 s, MEASURE_POWER_SECS,
+# so a shorter window holds little more than its start and stop readings), each next one twice as
+# long, up to ENERGY_WINDOW_S. A cut costs ~7 ms with CodeCarbon and ~1 ms with NVML (measured on
+# the development machine and with the fake NVML): every 10 s that is < 0.1% of the run.
+FIRST_WINDOW_S = 1.0
+ENERGY_WINDOW_S = 10.0
+MARKER_EVERY_S = 1.0     # a step marker for the parent at most once a second: ~60 B/s of file
+# The step times of a long run are kept at a coarser grain once 2^20 values (8 MB) are held:
+# then every other timestamp is dropped and each value is the mean of 2, 4, … steps.
+MAX_KEPT = 1 << 20
+MAX_HISTORY = 1000       # prediction snapshots kept for the report (thinned by half when full)
+MARKER_TAIL_BYTES = 8_000_000  # the parent reads the last 8 MB of the marker file: the end event is there
+
+# What a backend may raise that stops the measurement but never the training: the project's own
+# errors (the backends wrap NVML and CodeCarbon failures in MeasurementError/BackendUnavailable),
+# OS and driver errors (OSError), and what CodeCarbon and its scheduler thread raise from their
+# internals when the machine does not look as they expect (RuntimeError, ValueError, LookupError,
+# AttributeError, ImportError, ArithmeticError). Anything else is a bug and surfaces.
+MEASUREMENT_FAILURES = (EstimatorError, OSError, RuntimeError, ValueError, LookupError, AttributeError, ImportError,
+                        ArithmeticError)
+
+BACKEND_CHOICES = ("auto", "nvml", "cpu", "none")
+
+
+def _now_iso() -> str:
+    from estimator.measure.calibration_run import now_iso
+    return now_iso()
+
+
+def _resolve_profile(hardware) -> HardwareProfile:
+    if isinstance(hardware, HardwareProfile):
+        return hardware
+    from estimator.io.datafiles import default_profiles
+    return default_profiles().get(hardware)
+
+
+def _whole(name: str, value, bound: B.Bound) -> int:
+    return int(require_number_in(name, value, bound))
+
+
+class Run:
+    """One tracked training run. Create it with :func:`track`."""
+
+    def __init__(self, total_steps: int | None = None, *, flops_per_step: float | None = None, hardware=None,
+                 precision: str | None = None, devices: int = 1, warmup_steps: int | None = None,
+                 backend: str | Backend | None = None, device_index: int | None = None, region: str | None = None,
+                 carbon_intensity_g_per_kwh: float | None = None, price_usd_per_device_hour: float | None = None,
+                 pue: float | None = None, report_at: int | Iterable[int] | None = None,
+                 report_path: str | os.PathLike | None = None, profile_path: str | os.PathLike | None = None,
+                 print_report: bool = True, stream: IO[str] | None = None,
+                 energy_window_s: float = ENERGY_WINDOW_S, clock: Callable[[], float] = time.perf_counter):
+        self.total_steps = None if total_steps is None else _whole("total_steps", total_steps, tr.TOTAL_STEPS)
+        self.flops_per_step = None if flops_per_step is None else require_number_in("flops_per_step", flops_per_step,
+                                                                                    B.FLOPS)
+        self.devices = _whole("devices", devices, B.DEVICES)
+        self.warmup_steps = None if warmup_steps is None else _whole("warmup_steps", warmup_steps, tr.WARMUP_STEPS)
+        if report_at is None:
+            report_at = ()
+        elif isinstance(report_at, (int, float)) and not isinstance(report_at, bool):
+            report_at = (report_at,)
+        try:
+            self._report_steps = sorted({_whole("report_at", s, tr.TOTAL_STEPS) for s in report_at})
+        except TypeError:
+            raise InputError(f"report_at must be a step number or a list of them, got {report_at!r}"[:120]) from None
+        if not (isinstance(energy_window_s, (int, float)) and FIRST_WINDOW_S <= energy_window_s <= 3600):
+            raise InputError(f"energy_window_s must be from {FIRST_WINDOW_S:g} to 3600 s, got {energy_window_s!r}")
+        self.energy_window_s = float(energy_window_s)
+        if backend is None:
+            backend = os.environ.get(ENV_TRACK_BACKEND) or "auto"
+        if isinstance(backend, str) and backend not in BACKEND_CHOICES:
+            raise InputError(f"backend must be one of {', '.join(BACKEND_CHOICES)} or a Backend, got {backend!r}")
+        self._backend_choice = backend
+        if device_index is None:
+            env_dev = os.environ.get(ENV_TRACK_DEVICE, "0")
+            device_index = int(env_dev) if env_dev.isdigit() else 0
+        self.device_index = device_index
+        # the grid and the price, checked now: a typo fails before the training starts
+        if carbon_intensity_g_per_kwh is not None and region is not None:
+            raise InputError("give region or carbon_intensity_g_per_kwh, not both")
+        if region is not None:
+            from estimator.services.api import resolve_grid
+            ci, ci_src = resolve_grid(region=region)
+        elif carbon_intensity_g_per_kwh is not None:
+            ci = require_number_in("carbon_intensity_g_per_kwh", carbon_intensity_g_per_kwh,
+                                   B.CARBON_INTENSITY_G_PER_KWH)
+            ci_src = "given"
+        else:
+            ci, ci_src = DEFAULT_CARBON_INTENSITY_G_PER_KWH, DEFAULT_CARBON_INTENSITY_SOURCE
+        self._price_given = None if price_usd_per_device_hour is None else require_number_in(
+            "price_usd_per_device_hour", price_usd_per_device_hour, B.PRICE_USD_PER_DEVICE_HOUR)
+        self._pue_given = None if pue is None else require_number_in("pue", pue, B.PUE)
+        self.profile: HardwareProfile | None = None if hardware is None else _resolve_profile(hardware)
+        self._hardware_how = "given" if hardware is not None else ""
+        if precision is not None and self.profile is not None and precision not in self.profile.peak_flops_per_s:
+            raise InputError(f"{self.profile.id} has no peak for precision '{precision}'; it has: "
+                             f"{', '.join(self.profile.peak_flops_per_s)}")
+        self.precision = precision
+        self.settings = Settings(total_steps=self.total_steps, flops_per_step=self.flops_per_step, devices=self.devices,
+                                 carbon_intensity_g_per_kwh=float(ci), carbon_intensity_source=ci_src,
+                                 energy_window_s=self.energy_window_s)
+        self.report_path = None if report_path is None else Path(report_path)
+        self.profile_path = None if profile_path is None else Path(profile_path)
+        self.print_report = bool(print_report)
+        self._stream = stream
+        self._clock = clock
+        self.failures: list[str] = []
+        self.notes: list[str] = []
+        self._history: list[dict] = []
+        self._windows: list[tr.Window] = []
+        self._backend: Backend | None = None
+        self._energy_on = False
+        self._marker: IO[str] | None = None
+        self._status = "not started"
+        self._n = 0
+        self._in_event = False
+        self.step = self._step_not_started  # replaced by the fast method at start()
+
+    # --- the user's calls ------------------------------------------------------------------
+    def __enter__(self) -> Run:
+        self.start()
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        self.stop(exc)
+        return False  # the training's own exception goes on up
+
+    def start(self) -> Run:
+        if self._status != "not started":
+            raise InputError("this run has already started; create a new one with track(...)")
+        self._open_marker()
+        self._open_backend()
+        self._settle_settings()
+        from estimator.measure import calibration_run  # noqa: F401  imported now, not at the first report
+        if self._energy_on:
+            # a first window, thrown away, before the clock starts: CodeCarbon's first start and stop
+            # take ~1.9 s and ~0.1 s, the later ones ~7 ms and ~1 ms (measured)
+            if self._guard("starting the energy measurement", self._backend.begin_window)[0]:
+                self._guard("starting the energy measurement", self._backend.end_window)
+        if self._energy_on:
+            self._guard("starting the energy measurement", self._backend.begin_window)
+        self._status = "running"
+        self._t0 = self._clock()
+        self._base = self._t0            # the run's clock: wall time less the time spent in our own work
+        self._last_now = self._t0
+        self._times = array("d", [0.0])  # the run's clock at steps 0, stride, 2·stride, …
+        self._stride = 1
+        self._keep_at = 1
+        self._win_first_step, self._win_start_s = 0, 0.0
+        self._win_len_s = FIRST_WINDOW_S
+        self._next_tick = FIRST_WINDOW_S
+        self._next_marker = MARKER_EVERY_S if self._marker is not None else math.inf
+        self._next_event_t = min(self._next_tick, self._next_marker)
+        self._next_report = self._report_steps[0] if self._report_steps else -1
+        self._marker_write({"event": "start", "version": tr.REPORT_VERSION, "pid": os.getpid(),
+                            "total_steps": self.total_steps, "flops_per_step": self.flops_per_step,
+                            "backend": self.settings.backend, "device_name": self.settings.device_name})
+        del self.step  # the class's fast step() from now on
+        return self
+
+    def step(self) -> None:
+        """Mark the end of one training step (call it once per step, after the step's work)."""
+        now = self._clock()
+        t = now - self._base
+        n = self._n = self._n + 1
+        if n == self._keep_at:
+            self._times.append(t)
+            self._keep_at += self._stride
+            if len(self._times) > MAX_KEPT:
+                self._compact()
+        self._last_now = now
+        if t >= self._next_event_t or n == self._next_report:
+            self._event(now)
+
+    def predict(self) -> Prediction:
+        """The whole run predicted from the steps so far (see :class:`estimator.core.track_report.Prediction`)."""
+        return self._excluding(self._predict_now)
+
+    def report(self, stream: IO[str] | None = None) -> str:
+        """Print the short report now (to ``stream``, default stderr) and return its text."""
+        return self._excluding(lambda: self._report_now(stream))
+
+    def save_report(self, path: str | os.PathLike) -> Path:
+        """Write the JSON report atomically (the Calibrate page of the app loads it)."""
+        from estimator.io.calibration_io import write_text_atomic
+        return write_text_atomic(path, json.dumps(self.report_dict(), indent=1, allow_nan=False) + "\n")
+
+    def report_dict(self, prediction: Prediction | None = None) -> dict:
+        """The JSON report's content (see :func:`estimator.core.track_report.report_dict`)."""
+        from estimator.measure.calibration_run import host_name
+        p = prediction or self._prediction()
+        times = self._step_times()
+        return tr.report_dict(p, self.settings, times=times, power=self._power(times), history=self._history,
+                              failures=self.failures, finished=p.done and self._status == "stopped",
+                              status=self._status, written_at=_now_iso(), host=host_name())
+
+    def write_profile(self, path: str | os.PathLike | None = None, *, profile_id: str | None = None,
+                      force: bool = False) -> Path:
+        """Write a calibrated profile (achieved FLOP/s from flops_per_step, measured power) atomically.
+
+        Needs flops_per_step and a hardware profile (given, or detected for a known GPU) as its
+        base. Like ``calibrate``, it never writes into the bundled profiles/ folder and replaces
+        an existing file only if it holds the same profile id, or with ``force``.
+        """
+        from estimator.core.calibrate import Throughput, calibrated_profile_data
+        from estimator.io.calibration_io import write_profile
+        from estimator.measure.calibration_run import checked_out_path, host_name
+        if self.flops_per_step is None:
+            raise InputError("a calibrated profile needs flops_per_step (the FLOPs of one step)")
+        if self.profile is None:
+            raise InputError(f"a calibrated profile needs a base hardware profile: give track(hardware=...) "
+                             f"({self._hardware_how or 'none detected'})")
+        times = self._step_times()
+        if times is None:
+            raise MeasurementError(f"not enough steps to calibrate: {tr.MIN_STEADY_STEPS} steps after the warm-up "
+                                   f"are needed ({self._n} steps done)")
+        power = self._power(times)
+        s = self.settings
+        details = {"window": "steady-state steps of the training loop (estimator.measure.track)", "steady_steps": times.steps,
+                   "warmup_steps": times.warmup_steps, "mean_step_s": times.mean_s, "step_sd_s": times.sd_s}
+        if power is not None:
+            m = Measurement(times.steady_s, power.mean_w * times.steady_s, power.mean_w, s.power_source,
+                            s.power_is_estimate, s.device_name, s.backend,
+                            {**details, "power_windows": power.windows, "power_from_steady_windows": power.steady})
+        else:
+            m = Measurement(times.steady_s, None, None, NOT_MEASURED, False, s.device_name, s.backend,
+                            {**details, "why_no_power": s.no_power_why or "no power meter"})
+        precision = self.precision or self.profile.default_precision
+        host = host_name()
+        achieved = self.flops_per_step / times.mean_s / self.devices
+        method = (f"estimator.measure.track in the user's training loop: {times.steps} steady steps after "
+                  f"{times.warmup_steps} warm-up steps ({times.warmup_how}), {self.flops_per_step:.4g} FLOP a step, "
+                  f"{s.backend} backend")
+        data, _ = calibrated_profile_data(
+            self.profile, [Throughput(precision, achieved, seconds=times.steady_s)], m, host=host,
+            measured_at=_now_iso(), method=method, profile_id=profile_id,
+            extra={"workload_flops": self.flops_per_step * times.steps})
+        out = checked_out_path(None if path is None else str(path), data["id"], force, out_name="path",
+                               force_name="force=True", id_name="profile_id")
+        return write_profile(data, out)
+
+    def stop(self, exc: BaseException | None = None) -> None:
+        """End the run: close the energy window, write the report and markers, print the final report."""
+        if self._status != "running":
+            return
+        if exc is None and self._energy_on:
+            self._cut(reopen=False)
+        elif self._energy_on and self._backend is not None:
+            self._guard("stopping the energy measurement", self._backend.abort_window)
+        if self._backend is not None:
+            self._guard("closing the measurement backend", self._backend.close)
+        self._energy_on = False
+        self._status = "stopped" if exc is None else (
+            "interrupted" if isinstance(exc, KeyboardInterrupt) else f"failed ({type(exc).__name__})")
+        self.step = self._step_after_stop
+        p = self._prediction()
+        self._add_history(p)
+        doc = self.report_dict(p)
+        self._marker_write({"event": "end", "status": self._status, "report": doc})
+        if self._marker is not None:
+            self._guard_file("closing the marker file", self._marker.close)
+            self._marker = None
+        if self.report_path is not None:
+            self._guard_file(f"writing the report {self.report_path}", lambda: self.save_report(self.report_path))
+        if self.profile_path is not None and exc is None:
+            self._guard_file(f"writing the profile {self.profile_path}",
+                             lambda: self.write_profile(self.profile_path))
+        if self.print_report:
+            text = tr.format_report(p, self.settings, failures=self.failures, final=exc is None)
+            if exc is not None:
+                text += f"\n  the training stopped: {self._status}"
+            print(text, file=self._stream or sys.stderr, flush=True)
+
+    # --- internals ------------------------------------------------------------------------
+    def _step_not_started(self) -> None:
+        raise InputError("run.step() before the run started: use `with track(...) as run:` or call run.start()")
+
+    def _step_after_stop(self) -> None:
+        raise InputError("run.step() after the run stopped: the `with track(...)` block has ended")
+
+    def _compact(self) -> None:
+        self._times = self._times[::2]
+        self._stride *= 2
+        self._keep_at = len(self._times) * self._stride
+
+    def _excluding(self, fn):
+        """Run ``fn`` and leave its time out of the step times (our own work is not the training's)."""
+        if self._status != "running" or self._in_event:
+            return fn()
+        t_in = self._clock()
+        try:
+            return fn()
+        finally:
+            self._base += self._clock() - t_in
+
+    def _predict_now(self) -> Prediction:
+        if self._status == "running" and self._energy_on and not self._windows and self._n > self._win_first_step:
+            self._cut()  # no window has closed yet: close this one so that power is known
+        return self._prediction()
+
+    def _report_now(self, stream: IO[str] | None) -> str:
+        p = self._predict_now()
+        text = tr.format_report(p, self.settings, failures=self.failures, final=self._status == "stopped")
+        print(text, file=stream or self._stream or sys.stderr, flush=True)
+        self._add_history(p)
+        return text
+
+    def _values(self):
+        import numpy as np
+        t = np.frombuffer(self._times, dtype=float)
+        return np.diff(t) / self._stride
+
+    def _step_times(self) -> tr.StepTimes | None:
+        if self._status == "not started":
+            return None
+        return tr.step_times(self._values(), self._stride, self.warmup_steps)
+
+    def _power(self, times: tr.StepTimes | None) -> tr.Power | None:
+        warm = times.warmup_steps if times is not None else self._n
+        return tr.power_from_windows(self._windows, warm)
+
+    def _elapsed_s(self) -> float:
+        return 0.0 if self._status == "not started" else self._last_now - self._t0
+
+    def _prediction(self) -> Prediction:
+        if self._status == "not started":
+            return tr.predict(self.settings, None, None, 0, 0.0, extra_notes=["the run has not started"])
+        times = self._step_times()
+        notes = list(self.notes)
+        if self._stride > 1:
+            notes.append(f"a long run: step times kept as means of {self._stride} steps")
+        return tr.predict(self.settings, times, self._power(times), self._n, self._elapsed_s(), extra_notes=notes)
+
+    def _add_history(self, p: Prediction) -> None:
+        self._history.append(tr.history_row(p))
+        if len(self._history) > MAX_HISTORY:
+            self._history = self._history[::2]
+
+    def _event(self, now: float) -> None:
+        """The slow path of step(): a report, a tick (energy window, snapshot, report file), a marker."""
+        t = now - self._base
+        self._in_event = True
+        try:
+            if self._n == self._next_report:
+                later = [s for s in self._report_steps if s > self._n]
+                self._next_report = later[0] if later else -1
+                self._report_now(None)
+            if t >= self._next_tick:
+                self._tick(t)
+            if t >= self._next_marker:
+                self._marker_write({"event": "steps", "step": self._n, "elapsed_s": self._elapsed_s()})
+                self._next_marker = t + MARKER_EVERY_S
+            self._next_event_t = min(self._next_tick, self._next_marker)
+        finally:
+            self._in_event = False
+            self._base += self._clock() - now  # the event's time is left out of the next step
+
+    def _tick(self, t: float) -> None:
+        if self._energy_on and self._n > self._win_first_step:
+            self._cut()
+        self._win_len_s = min(self._win_len_s * 2, self.energy_window_s)
+        self._next_tick = t + self._win_len_s
+        self._add_history(self._prediction())
+        if self.report_path is not None:
+            self._guard_file(f"writing the report {self.report_path}", lambda: self.save_report(self.report_path))
+
+    def _cut(self, reopen: bool = True) -> None:
+        """Close the energy window at this step boundary (and open the next)."""
+        backend = self._backend
+        ok, m = self._guard("reading the energy window", backend.end_window)
+        end_s = self._clock() - self._t0
+        if not ok:
+            return
+        if not self._windows:
+            self.settings = replace(self.settings, power_source=m.power_source, power_is_estimate=m.power_is_estimate,
+                                    device_name=m.device_name or self.settings.device_name)
+        self._windows.append(tr.Window(self._win_first_step, self._n, self._win_start_s, end_s, m.duration_s,
+                                       m.energy_j))
+        if reopen and self._guard("reopening the energy window", backend.begin_window)[0]:
+            self._win_first_step, self._win_start_s = self._n, self._clock() - self._t0
+
+    def _guard(self, what: str, fn) -> tuple[bool, Any]:
+        """(ok, result) of a measurement call; a failure stops the measurement, never the training."""
+        try:
+            return True, fn()
+        except MEASUREMENT_FAILURES as exc:
+            self._measurement_failed(what, exc)
+            return False, None
+
+    def _measurement_failed(self, what: str, exc: BaseException) -> None:
+        text = f"{what}: {type(exc).__name__}: {exc}"
+        self.failures.append(text)
+        if self._energy_on:
+            self._energy_on = False
+            why = (f"the energy measurement failed ({what}) after {len(self._windows)} window(s); "
+                   + ("energy after it is predicted from the power measured before it"
+                      if self._windows else "no energy was measured"))
+            if not self._windows:
+                self.settings = replace(self.settings, no_power_why=f"the energy measurement failed ({text})")
+            self.notes.append(why)
+            if self._backend is not None:
+                try:
+                    self._backend.close()
+                except MEASUREMENT_FAILURES as exc2:
+                    self.failures.append(f"closing the backend after the failure: {type(exc2).__name__}: {exc2}")
+        print(f"estimator.measure.track: measurement failed, the training goes on with time only: {text}",
+              file=self._stream or sys.stderr, flush=True)
+
+    def _guard_file(self, what: str, fn) -> None:
+        try:
+            fn()
+        except (OSError, EstimatorError) as exc:
+            text = f"{what}: {exc}"
+            self.failures.append(text)
+            print(f"estimator.measure.track: {text}", file=self._stream or sys.stderr, flush=True)
+
+    def _open_backend(self) -> None:
+        choice = self._backend_choice
+        s = self.settings
+        if isinstance(choice, Backend):
+            backend = choice
+        elif choice == "none":
+            self.settings = replace(s, backend="none", no_power_why="energy measurement turned off (backend='none')")
+            self._detect_cpu()
+            return
+        else:
+            from estimator.measure import open_backend
+            try:
+                backend = open_backend(choice, device_index=self.device_index)
+            except (BackendUnavailable, MeasurementError) as exc:
+                self.failures.append(f"opening the {choice} backend: {exc}")
+                self.settings = replace(s, backend="none", no_power_why=str(exc))
+                self._detect_cpu()
+                return
+            fallback = getattr(backend, "fallback_reason", None)
+            if fallback:
+                self.notes.append(f"{fallback}; measuring the CPU instead")
+        self._backend = backend
+        device = backend.device_name or ""
+        if not device and backend.kind == "cpu":
+            from estimator.measure.cpu import cpu_device_name
+            device = cpu_device_name()
+        if isinstance(backend, TimerBackend):
+            self.settings = replace(s, backend=backend.name, device_name=device, power_source=NOT_MEASURED,
+                                    no_power_why=f"no power meter: {backend.why}")
+        else:
+            self._energy_on = True
+            self.settings = replace(s, backend=backend.name, device_name=device)
+        if self.profile is None and backend.kind == "gpu":
+            from estimator.core.calibrate import guess_base_profile
+            try:
+                self.profile = _resolve_profile(guess_base_profile(device, "gpu"))
+                self._hardware_how = f"detected: {device}"
+            except EstimatorError as exc:
+                self._hardware_how = f"not detected: {exc}"
+        elif self.profile is None:
+            self._hardware_how = "no profile is matched to a CPU; give hardware= for a peak and a price"
+
+    def _detect_cpu(self) -> None:
+        from estimator.measure.cpu import cpu_device_name
+        self.settings = replace(self.settings, device_name=cpu_device_name())
+        if self.profile is None:
+            self._hardware_how = "no profile is matched to a CPU; give hardware= for a peak and a price"
+
+    def _settle_settings(self) -> None:
+        """The profile's figures (peak, price, PUE) now that the hardware is known."""
+        p = self.profile
+        s = self.settings
+        precision = self.precision or (p.default_precision if p else None)
+        price, price_src = self._price_given, "given"
+        if price is None and p is not None and p.price.usd_per_device_hour is not None:
+            price = p.price.usd_per_device_hour
+            price_src = f"profile {p.id}: {p.price.basis}, {p.price.date}"
+        if self._pue_given is not None:
+            pue, pue_src = self._pue_given, "given"
+        elif p is not None:
+            pue, pue_src = p.pue, f"profile {p.id}: {p.pue_source}"
+        else:
+            pue, pue_src = 1.0, "1.0: the measured device only, no facility overhead (give pue= or hardware=)"
+        self.settings = replace(
+            s, hardware_id=p.id if p else None, hardware_name=p.name if p else None, hardware_how=self._hardware_how,
+            precision=precision, peak_flops_per_s=p.peak(precision) if p and precision in p.peak_flops_per_s else None,
+            price_usd_per_device_hour=price, price_source=price_src if price is not None else "", pue=pue,
+            pue_source=pue_src)
+
+    def _open_marker(self) -> None:
+        path = os.environ.get(ENV_TRACK_FILE)
+        if not path:
+            return
+        try:
+            self._marker = open(path, "a", encoding="utf-8", buffering=1)
+        except OSError as exc:
+            self.failures.append(f"opening the marker file {path} ({ENV_TRACK_FILE}): {exc}")
+
+    def _marker_write(self, event: dict) -> None:
+        if self._marker is None:
+            return
+        try:
+            self._marker.write(json.dumps(event, allow_nan=False) + "\n")
+        except (OSError, ValueError) as exc:
+            self.failures.append(f"writing the marker file: {exc}")
+            self._marker = None
+
+
+def track(total_steps: int | None = None, **options: Any) -> Run:
+    """A run to use as ``with track(total_steps=N, flops_per_step=F, hardware="a100-sxm-80gb") as run:``.
+
+    Options (all optional):
+
+    - ``flops_per_step``: FLOPs of one step over all devices → achieved FLOP/s and a calibrated profile;
+    - ``hardware``: a profile id, a profile file or a HardwareProfile (default: detected for a known
+      NVIDIA GPU, none for a CPU) → peak, price per device-hour, PUE; ``precision``; ``devices``
+      (every device taken to draw what the measured one draws);
+    - ``warmup_steps``: steps to skip (default: detected with MSER);
+    - ``backend``: "auto" (NVML, else CodeCarbon on the CPU, else time only), "nvml", "cpu", "none"
+      or a Backend (the run closes it at the end); ``device_index``;
+    - ``region`` (ISO 3166 alpha-3) or ``carbon_intensity_g_per_kwh``; ``price_usd_per_device_hour``; ``pue``;
+    - ``report_at``: step(s) at which to print the short report; ``report_path``: the JSON report,
+      rewritten every energy window and at the end; ``profile_path``: write a calibrated profile
+      at the end; ``print_report`` (the final report, default True), ``stream`` (default stderr);
+    - ``energy_window_s`` (default 10 s); ``clock`` (tests).
+    """
+    return Run(total_steps, **options)
+
+
+def read_track_file(path: str | os.PathLike) -> tuple[dict | None, int]:
+    """(the last run's final report, the number of step markers) from a marker file; (None, n) when
+    the command never ended a tracked run."""
+    path = Path(path)
+    try:
+        with open(path, "rb") as f:
+            f.seek(0, os.SEEK_END)
+            size = f.tell()
+            f.seek(max(size - MARKER_TAIL_BYTES, 0))
+            data = f.read()
+    except FileNotFoundError:
+        return None, 0
+    except OSError as exc:
+        raise MeasurementError(f"cannot read the step markers {path}: {exc}") from None
+    report, markers = None, 0
+    for line in data.decode("utf-8", errors="replace").splitlines():
+        try:
+            event = json.loads(line)
+        except json.JSONDecodeError:
+            continue  # a line cut by the tail read, or by a child killed mid-write
+        if not isinstance(event, dict):
+            continue
+        if event.get("event") == "steps":
+            markers += 1
+        elif event.get("event") == "end" and isinstance(event.get("report"), dict):
+            report = event["report"]
+    return report, markers

@@ -1,0 +1,160 @@
+"""Render an Estimate as table, JSON, CSV, Markdown or LaTeX. Pure: text in, text out."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterable, Mapping
+
+from estimator.core.estimate import FOOTPRINT_KEYS, RESULT_KEYS, Estimate, range_meaning
+from estimator.core.presets import PublishedComparison
+from estimator.report import humanize as hz
+from estimator.report.statement import statement
+
+LABELS = {
+    "flops": "FLOPs",
+    "wall_clock_s": "Training time",
+    "device_hours": "Device-hours",
+    "energy_kwh": "Energy",
+    "co2e_kg": "CO₂e",
+    "cost_usd": "Cost",
+    "embodied_co2e_kg": "Embodied CO₂e",
+    "water_l": "Water",
+}
+FORMATS = ("table", "json", "csv", "markdown", "latex", "bibtex")
+
+
+def to_json_dict(est: Estimate, comparison: Iterable[PublishedComparison] = (), scenario: Mapping | None = None) -> dict:
+    out = est.to_dict()
+    if scenario is not None:
+        out = {"scenario": dict(scenario), **out}
+    comparison = list(comparison)
+    if comparison:
+        out["published"] = {c.key: {"published": c.published, "estimated": c.estimated,
+                                    "relative_error": c.relative_error} for c in comparison}
+    return out
+
+
+def to_json(est: Estimate, comparison=(), scenario=None) -> str:
+    return json.dumps(to_json_dict(est, comparison, scenario), indent=2, ensure_ascii=False, allow_nan=False, default=str)
+
+
+def rows(est: Estimate) -> list[tuple[str, float | None, float | None, float | None]]:
+    """Every quantity with its range: the operational figures, then embodied CO₂e (when on) and water."""
+    extra = [k for k in FOOTPRINT_KEYS if getattr(est, k, None) is not None]
+    return [(k, getattr(est, k), *est.range[k]) for k in RESULT_KEYS + tuple(extra)]
+
+
+def memory_line(est: Estimate) -> str | None:
+    """One line on training memory per device (None when the model's shape is unknown)."""
+    m = est.memory
+    if m is None:
+        return None
+    from estimator.core.memory import gb
+    b = m.per_device
+    return (f"{gb(b.total_gb)} GB per device of {m.capacity_gb:g} GB (weights {gb(b.weights_gb)}, gradients "
+            f"{gb(b.gradients_gb)}, optimizer {gb(b.optimizer_gb)}, activations {gb(b.activations_gb)}; "
+            f"{m.strategy.describe()}): {'fits' if m.fits else 'does not fit'}")
+
+
+def to_csv(est: Estimate, comparison=()) -> str:
+    published = {c.key: c.published for c in comparison}
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["quantity", "value", "low", "high", "published", "hardware", "devices"])
+    for key, value, low, high in rows(est):
+        w.writerow([key, _raw(value), _raw(low), _raw(high), _raw(published.get(key)), est.hardware_id, est.devices])
+    return buf.getvalue()
+
+
+def _raw(x):
+    return "" if x is None else repr(float(x))
+
+
+def _md_escape(text: str) -> str:
+    """Text safe inside a Markdown table cell: one line, special characters escaped."""
+    one_line = " ".join(str(text).split())
+    return re.sub(r"([|\\`*_<>\[\]])", r"\\\1", one_line)
+
+
+def _label(key: str, time_label: str | None) -> str:
+    return time_label if (key == "wall_clock_s" and time_label) else LABELS[key]
+
+
+def to_markdown(est: Estimate, comparison=(), title: str | None = None, time_label: str | None = None) -> str:
+    published = {c.key: c for c in comparison}
+    lines = []
+    if title:
+        lines += [f"## {_md_escape(title)}", ""]
+    lines += [f"Hardware: {_md_escape(est.hardware_name)} × {hz.count(est.devices)}, precision {est.precision}", "",
+              "| Quantity | Estimate | Range | Published |", "|---|---|---|---|"]
+    for key, value, low, high in rows(est):
+        pub = published.get(key)
+        pub_text = hz.human(key, pub.published) if pub else ""
+        lines.append(f"| {_label(key, time_label)} | {hz.human(key, value)} | {hz.human_range(key, low, high)} | {pub_text} |")
+    if est.memory is not None:
+        lines += ["", f"Training memory: {_md_escape(memory_line(est))}"]
+    lines += ["", "| Equivalent | Value | Source |", "|---|---|---|"]
+    for e in est.equivalents:
+        lines.append(f"| {e.label} | {hz.number(e.value)} | {_md_escape(e.source)} |")
+    lines += ["", "| Assumption | Value | From | Source |", "|---|---|---|---|"]
+    for a in est.assumptions:
+        value = a.value if isinstance(a.value, str) else hz.number(a.value, 4) if a.value is not None else "none"
+        lines.append(f"| {a.name} | {_md_escape(value)} {_md_escape(a.unit)} | {a.origin} | {_md_escape(a.source)} |")
+    if est.notes:
+        lines += [""] + [f"- {_md_escape(n)}" for n in est.notes]
+    return "\n".join(lines) + "\n"
+
+
+def to_table(est: Estimate, comparison=(), title: str | None = None, time_label: str | None = None) -> str:
+    published = {c.key: c for c in comparison}
+    out = []
+    if title:
+        out += [title, "=" * len(title)]
+    out.append(f"{est.hardware_name} × {hz.count(est.devices)} ({est.precision})")
+    if est.utilization is not None:
+        out.append(f"Utilisation {est.utilization.summary}")
+    out.append(range_meaning(est.level))
+    width = max(len(v) for v in LABELS.values()) + 2
+    for key, value, low, high in rows(est):
+        line = f"{_label(key, time_label):<{width}}{hz.human(key, value):<26}"
+        if low is not None and low != high:
+            line += f"range {hz.human_range(key, low, high)}"
+        pub = published.get(key)
+        if pub:
+            err = "" if pub.relative_error is None else f" ({pub.relative_error:+.0%})"
+            line += f"   published {hz.human(key, pub.published)}{err}"
+        out.append(line)
+    if est.memory is not None:
+        out.append(f"{'Memory':<{width}}{memory_line(est)}")
+    out.append("")
+    out.append("Equivalents")
+    for e in est.equivalents:
+        out.append(f"  {hz.number(e.value)} {e.label}  [{e.source}]")
+    out.append("")
+    out.append("Assumptions")
+    for a in est.assumptions:
+        value = a.value if isinstance(a.value, str) else hz.number(a.value, 4) if a.value is not None else "none"
+        out.append(f"  {a.name} = {value} {a.unit}  ({a.origin}; {a.source})")
+    for n in est.notes:
+        out.append(f"note: {n}")
+    return "\n".join(out) + "\n"
+
+
+def render(fmt: str, est: Estimate, comparison=(), title=None, scenario=None, cite_keys=(), sources=None,
+           time_label=None) -> str:
+    """One format of the estimate. ``latex`` is the paper statement's paragraph and ``bibtex``
+    the .bib file it cites (estimator/report/statement.py)."""
+    if fmt == "json":
+        return to_json(est, comparison, scenario) + "\n"
+    if fmt == "csv":
+        return to_csv(est, comparison)
+    if fmt == "markdown":
+        return to_markdown(est, comparison, title, time_label)
+    if fmt in ("latex", "bibtex"):
+        from estimator import __version__
+        st = statement(est, sources or {}, version=__version__, extra_keys=tuple(cite_keys))
+        return st.tex if fmt == "latex" else st.bib
+    return to_table(est, comparison, title, time_label)

@@ -1,0 +1,203 @@
+r"""A compute and carbon statement a researcher can paste into a paper: a ``.tex`` paragraph and
+the ``.bib`` file it cites. Pure: an Estimate and the citations in, two texts out.
+
+The paragraph is worded as an estimate ("We estimate that training … would take …") unless the
+run's time was given (a measured run: "Training took …"). It says what the ranges mean in one
+sentence, and cites the tool with its version, the utilisation fit and its data (Epoch AI) when
+the fit was used, the hardware's datasheet, and the grid data (CodeCarbon and its source).
+
+BibTeX: only entry types that standard BibTeX styles define (article, inproceedings, misc),
+every title in double braces so that a style's lower-casing keeps "GPT-3" and "NVIDIA" as they
+are, and web addresses as plain text (a \\url command would need a package the paper may not load).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from estimator.core.estimate import Estimate
+from estimator.report import humanize as hz
+
+# BibTeX entry types every standard style (plain, unsrt, alpha, abbrv) defines: anything else
+# (biblatex's @software, @online) makes BibTeX warn "entry type … isn't style-file defined".
+STANDARD_TYPES = ("article", "book", "inproceedings", "incollection", "misc", "techreport", "phdthesis")
+TOOL_KEY, EPOCH_KEY, GRID_KEY = "TOOL", "EPOCH", "CC"
+# training memory, embodied carbon and water (estimator/core/memory.py, embodied.py, water.py)
+ZERO_KEY, ACT_MEM_KEY, LLMC_KEY, ACT_KEY, PCF_KEY, WATER_KEY = "ZERO20", "KOR22", "LLMC24", "ACT22", "NVPCF", "WATER23"
+
+_LATEX_SPECIAL = {"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{", "}": r"\}",
+                  "~": r"\textasciitilde{}", "^": r"\textasciicircum{}", "\\": r"\textbackslash{}",
+                  "₂": r"$_2$", "×": r"$\times$", "–": "--", "≈": r"$\approx$", "·": r"$\cdot$", "÷": r"$\div$",
+                  "⁰": "", "¹": "", "²": "", "³": "", "⁴": "", "⁵": "", "⁶": "", "⁷": "", "⁸": "", "⁹": "", "⁻": ""}
+_SUPER = {"⁰": "0", "¹": "1", "²": "2", "³": "3", "⁴": "4", "⁵": "5", "⁶": "6", "⁷": "7", "⁸": "8", "⁹": "9", "⁻": "-"}
+
+
+def latex_escape(text: str) -> str:
+    """Plain text for LaTeX: special characters escaped, '× 10²³' as $\\times 10^{23}$."""
+    text = re.sub(r"× 10([⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+)", lambda m: "×10^{" + "".join(_SUPER[c] for c in m.group(1)) + "}", str(text))
+    out = []
+    for part in re.split(r"(×10\^\{-?\d+\})", text):
+        if part.startswith("×10^{"):
+            out.append(r"$\times 10" + part[3:] + "$")
+        else:
+            out.append("".join(_LATEX_SPECIAL.get(ch, ch) for ch in part))
+    return "".join(out)
+
+
+def bib_key(bibtex: str) -> str:
+    return bibtex.split("{", 1)[1].split(",", 1)[0].strip()
+
+
+def normalize_bibtex(bibtex: str) -> str:
+    """One entry, with a standard type (an unknown type becomes misc) and its title protected."""
+    m = re.match(r"\s*@(\w+)\s*\{", bibtex)
+    if not m:
+        raise ValueError(f"not a BibTeX entry: {bibtex[:40]!r}")
+    kind = m.group(1).lower()
+    entry = bibtex if kind in STANDARD_TYPES else "@misc{" + bibtex[m.end():]
+    # \url needs the url package, which the paper may not load: write addresses as plain text
+    entry = re.sub(r"\\url\{([^{}]*)\}", lambda u: latex_escape(u.group(1)), entry)
+
+    def protect(t):
+        value = t.group(2)
+        if value.startswith("{") and value.endswith("}"):
+            return t.group(0)
+        return f"{t.group(1)}{{{{{value}}}}}"
+    # title={...}: wrap the value in one more pair of braces (nested braces allowed one level deep)
+    entry = re.sub(r"(\btitle\s*=\s*)\{((?:[^{}]|\{[^{}]*\})*)\}", protect, entry, count=1)
+    return entry.strip()
+
+
+@dataclass(frozen=True)
+class Statement:
+    tex: str
+    bib: str
+    keys: tuple[str, ...]
+
+
+def _range(fmt, est: Estimate, key: str) -> str:
+    low, high = est.range[key]
+    if low is None or low == high:
+        return ""
+    return f" ({_pct(est.level)} range {latex_escape(fmt(low))}--{latex_escape(fmt(high))})".replace("m3", "m$^3$")
+
+
+def _pct(x: float) -> str:
+    return latex_escape(f"{x:.0%}")
+
+
+def hardware_entry(est: Estimate) -> str | None:
+    """A misc entry for the hardware's figures, from the profile's own source text."""
+    peak = next((x for x in est.assumptions if x.name == "peak_flops_per_s"), None)
+    if peak is None:
+        return None
+    key = "hw-" + re.sub(r"[^a-z0-9]+", "-", est.hardware_id.lower()).strip("-")
+    vendor = est.hardware_name.split()[0] if est.hardware_name.strip() else "Vendor"  # NVIDIA, Google, AMD, Intel
+    return (f"@misc{{{key}, author={{{{{latex_escape(vendor)}}}}}, "
+            f"title={{{{{latex_escape(est.hardware_name)}: specifications}}}}, note={{{latex_escape(peak.source)}}}}}")
+
+
+def _water(litres: float) -> str:
+    return hz.water(litres).replace("m³", "m3")
+
+
+def _water_tex(litres: float) -> str:
+    """Litres or cubic metres for LaTeX: m$^3$ (latex_escape drops a bare superscript digit)."""
+    return latex_escape(_water(litres)).replace("m3", "m$^3$")
+
+
+def _beyond(est: Estimate, a, cite, emb, basis: str) -> str:
+    """Sentences on embodied carbon, water and training memory, when the estimate has them."""
+    text = ""
+    if emb:
+        years = a["lifetime_years"].value
+        how = {"vendor-pcf": "the vendor's product carbon footprint"
+                             + (cite.get(PCF_KEY, "") if est.hardware_id == "h100-sxm" else ""),
+               "lca": "a published life-cycle assessment",
+               "die-area-model": "a die-area and memory model" + cite.get(ACT_KEY, "") + " scaled to board level"
+                                 + cite.get(PCF_KEY, ""),
+               "fallback": "a fallback scaled from NVIDIA's HGX H100 footprint" + cite.get(PCF_KEY, "")}.get(basis, basis)
+        text += (f" Manufacturing the devices adds {latex_escape(hz.co2e(est.embodied_co2e_kg))}"
+                 f"{_range(hz.co2e, est, 'embodied_co2e_kg')} of embodied CO$_2$e, the run's share of "
+                 f"{latex_escape(hz.sig(emb.value))}~kg per device ({how}) over a {years:g}-year "
+                 f"life{cite.get(LLMC_KEY, '')}, not part of the CO$_2$e above.")
+    if est.water_l is not None:
+        text += (f" The run consumes about {_water_tex(est.water_l)}{_range(_water, est, 'water_l')} of "
+                 f"water, on site at {latex_escape(hz.sig(a['wue_l_per_kwh'].value))}~L/kWh and off site for the "
+                 f"electricity at {latex_escape(hz.sig(a['ewif_l_per_kwh'].value))}~L/kWh{cite.get(WATER_KEY, '')}.")
+    m = est.memory
+    if m is not None:
+        need, how = ((m.min_devices, m.strategy) if m.min_devices is not None else (m.best_devices, m.best_strategy))
+        fit = ("which fits" if m.fits else
+               f"which does not fit with {latex_escape(m.strategy.describe())}; the fewest devices that hold it are "
+               f"{latex_escape(hz.count(need))} with {latex_escape(how.describe())}" if need is not None else
+               "which does not fit on any number of them")
+        text += (f" Training needs {latex_escape(hz.sig(m.per_device.total_gb))}~GB per device for weights, "
+                 f"gradients, Adam states{cite.get(ZERO_KEY, '')} and activations{cite.get(ACT_MEM_KEY, '')} against "
+                 f"{latex_escape(hz.sig(m.capacity_gb))}~GB of device memory, {fit}.")
+    return text
+
+
+def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, version: str, title: str | None = None,
+              extra_keys: tuple[str, ...] = ()) -> Statement:
+    """The .tex paragraph and its .bib for ``est``.
+
+    ``sources``: key → {cite, bibtex} (estimator/data/sources.toml); ``extra_keys``: more source
+    keys to cite (a preset's). The hardware's entry is built from the profile's peak source."""
+    hardware_bibtex = hardware_entry(est)
+    a = {x.name: x for x in est.assumptions}
+    measured = "hours" in a or "device_hours" in a
+    fitted = est.utilization is not None and est.utilization.origin.startswith("fit:")
+    keys = [TOOL_KEY] + ([EPOCH_KEY] if fitted else []) + [GRID_KEY] + [k for k in extra_keys if k in sources]
+    emb = a.get("embodied_kg_co2e_per_device") if est.embodied_co2e_kg is not None else None
+    basis = emb.source.split(",", 1)[0] if emb else ""
+    if est.memory is not None:
+        keys += [ZERO_KEY, ACT_MEM_KEY]
+    if emb:
+        keys += [LLMC_KEY] + ([ACT_KEY] if basis == "die-area-model" else []) + (
+            [PCF_KEY] if basis in ("die-area-model", "fallback") or est.hardware_id == "h100-sxm" else [])
+    if est.water_l is not None:
+        keys.append(WATER_KEY)
+    entries = {}
+    for k in dict.fromkeys(keys):
+        if k in sources:
+            entries[k] = normalize_bibtex(sources[k]["bibtex"].replace("{version}", version))
+    if hardware_bibtex:
+        entries["HW"] = normalize_bibtex(hardware_bibtex)
+    cite = {k: r"~\cite{" + bib_key(v) + "}" for k, v in entries.items()}
+    tool = latex_escape(f"Compute Cost Estimator {version}")
+    what = "the model" if not title else latex_escape(title)
+    devices = f"{latex_escape(hz.count(est.devices))}~$\\times$~{latex_escape(est.hardware_name)}{cite.get('HW', '')}"
+    flops = f" ({latex_escape(hz.sci(est.flops))} FLOPs)" if est.flops else ""
+    energy = (f"{latex_escape(hz.energy(est.energy_kwh))}{_range(hz.energy, est, 'energy_kwh')} of electricity "
+              f"at a PUE of {latex_escape(hz.sig(a['pue'].value))}")
+    co2 = (f"{latex_escape(hz.co2e(est.co2e_kg))}{_range(hz.co2e, est, 'co2e_kg')} at a grid carbon intensity of "
+           f"{latex_escape(hz.sig(a['carbon_intensity_g_per_kwh'].value))}~g\\,CO$_2$e/kWh{cite.get(GRID_KEY, '')}")
+    power = f"an average of {latex_escape(hz.sig(a['power_w'].value))}~W per device"
+    if measured:
+        text = (f"Training {what}{flops} took {latex_escape(hz.duration(est.wall_clock_s))} on {devices}, "
+                f"{latex_escape(hz.count(est.device_hours))} device-hours. At {power}, this corresponds to "
+                f"{energy}, and to {co2}.")
+    else:
+        u = est.utilization
+        util = (f"a whole-run utilisation of {latex_escape(hz.sig(u.value))} of peak"
+                + (f", fitted on {u.n_runs} published training runs{cite.get(EPOCH_KEY, '')}" if fitted else ""))
+        text = (f"We estimate that training {what}{flops} on {devices} would take "
+                f"{latex_escape(hz.duration(est.wall_clock_s))}{_range(hz.duration, est, 'wall_clock_s')}, "
+                f"or {latex_escape(hz.count(est.device_hours))} device-hours, assuming {util}. At {power}, this "
+                f"would use {energy}, and emit {co2}.")
+        text += (f" The ranges are {_pct(est.level)} prediction intervals: about {_pct(est.level)} of comparable "
+                 "published runs fall inside them; the PUE and grid intensity are taken as exact.")
+    text += _beyond(est, a, cite, emb, basis)
+    presets = [cite[k] for k in extra_keys if k in cite]
+    if presets:
+        text += f" The scenario follows the published run{'s' if len(presets) > 1 else ''}{''.join(presets)}."
+    if est.cost_usd is not None:
+        text += f" At the assumed prices this costs about {latex_escape(hz.money(est.cost_usd))}."
+    text += f" Figures from {tool}{cite.get(TOOL_KEY, '')}."
+    tex = ("% Compute and carbon statement generated by Compute Cost Estimator " + version + ".\n"
+           "% \\input this file; cite with the .bib file beside it (\\bibliography{<its name>}).\n" + text + "\n")
+    bib = "\n\n".join(entries.values()) + "\n"
+    return Statement(tex, bib, tuple(bib_key(v) for v in entries.values()))

@@ -1,0 +1,322 @@
+"""How far can an estimate be trusted? The training runs, the utilisation fit and its
+out-of-sample validation, shared by ``validate``, ``fit-utilization`` and the app.
+
+Edge module: reads the run files (``estimator/data/epoch_training_runs.csv``,
+``estimator/data/published_runs.csv``) and writes the fit (``utilization_fit.json``); the
+statistics are in the pure ``estimator.fit.utilization_fit``.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from estimator.core.errors import DataFileError
+from estimator.core.profile import HardwareProfile
+from estimator.core.workload import dense_training_flops
+from estimator.fit.power_fit import leave_one_out
+from estimator.fit.utilization_fit import (
+    BASELINE_GOODPUT,
+    FACTOR_BANDS,
+    CrossValidation,
+    RunResult,
+    TrainingRun,
+    UtilizationModel,
+    cross_validate,
+    metrics,
+    select_and_fit,
+)
+from estimator.io.datafiles import (
+    EPOCH_RUNS_PATH,
+    UTILIZATION_FIT_PATH,
+    load_power_measurements,
+    load_profiles,
+    load_published_runs,
+)
+from estimator.services.api import energy_checks
+
+EPOCH_SOURCE = ("Epoch AI, 'Notable AI Models' database, CC BY 4.0 (https://epoch.ai/data/notable-ai-models); "
+                "rows selected and mapped to hardware profiles by this project")
+FIT_COMMAND = "python -m estimator fit-utilization"
+MISS_FACTOR = 2.0  # runs missed by more than this factor are named with a likely reason
+
+
+@dataclass(frozen=True)
+class ExcludedRun:
+    name: str
+    source: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class RunSet:
+    runs: tuple[TrainingRun, ...]
+    excluded: tuple[ExcludedRun, ...]
+
+
+def _num(text: str | None) -> float | None:
+    try:
+        return float(text) if text not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def _notes(text: str) -> dict[str, str]:
+    out = {}
+    for part in (text or "").split("; "):
+        key, sep, value = part.partition("=")
+        if sep:
+            out[key.strip()] = value.strip()
+    return out
+
+
+def _profiles_without_fit() -> Mapping[str, HardwareProfile]:
+    # the fit needs only each profile's family and peak, not a previous fit
+    return load_profiles(utilization_model=None).profiles
+
+
+def _family(profile: HardwareProfile) -> str | None:
+    u = profile.utilization
+    return u.family if (u.family and not u.borrowed) else None
+
+
+def build_runs(epoch_rows, published, profiles: Mapping[str, HardwareProfile]) -> RunSet:
+    """Training runs from both data files; every row left out is listed with its reason."""
+    runs: list[TrainingRun] = []
+    excluded: list[ExcludedRun] = []
+
+    def add(name, hardware_id, flops, device_hours, source, devices, year, dataset, notes, basis):
+        profile = profiles.get(hardware_id)
+        if profile is None:
+            excluded.append(ExcludedRun(name, source, f"no hardware profile '{hardware_id}'"))
+            return
+        family = _family(profile)
+        if family is None:
+            excluded.append(ExcludedRun(name, source, f"{hardware_id} is not a fitted family"))
+            return
+        runs.append(TrainingRun(name, hardware_id, family, flops, device_hours, profile.peak(), source,
+                                devices, year, dataset, notes, basis, profile.release_year))
+
+    for row in epoch_rows:
+        notes = _notes(row.get("notes", ""))
+        src = f"Epoch AI ({row.get('source', '').split('; primary: ')[-1]})"
+        if row.get("flagged", "").strip().lower() == "yes":
+            reason = "; ".join(v for k, v in notes.items() if k.startswith(("data_flag", "data_note", "chip_hours_mismatch")))
+            excluded.append(ExcludedRun(row["run"], src, f"flagged in the data: {reason or row.get('notes', '')}"))
+            continue
+        flops, dh = _num(row.get("train_flops")), _num(row.get("chip_hours"))
+        if not flops or not dh:
+            excluded.append(ExcludedRun(row["run"], src, "no FLOPs or chip-hours"))
+            continue
+        year = _num(row.get("year"))
+        add(row["run"], row["hardware_id"], flops, dh, src, _num(row.get("accelerators")),
+            int(year) if year else None, "epoch", notes.get("data_note", ""), row.get("flops_basis", ""))
+
+    for r in published:
+        fit = r.row.get("fit", "").strip()
+        if not fit.startswith("yes"):
+            excluded.append(ExcludedRun(r.run, r.source, fit.removeprefix("no: ") or "not marked for the fit"))
+            continue
+        dh = r.accelerator_hours or ((r.accelerators or 0) * (r.wall_clock_days or 0) * 24.0) or None
+        flops = r.train_flops or (float(dense_training_flops(r.params, r.tokens)) if r.params and r.tokens else None)
+        if not flops or not dh:
+            excluded.append(ExcludedRun(r.run, r.source, "no FLOPs or device-hours"))
+            continue
+        year = _num(r.row.get("year"))
+        add(r.run, r.hardware_id, flops, dh, r.source, r.accelerators, int(year) if year else None, "published",
+            r.row.get("notes", ""), "reported" if r.train_flops else "6ND")
+
+    names = [re.sub(r"[^a-z0-9]", "", r.name.lower()) for r in runs]
+    dupes = {n for n in names if names.count(n) > 1}
+    if dupes:
+        raise DataFileError(f"training runs listed twice: {', '.join(sorted(dupes))}")
+    return RunSet(tuple(runs), tuple(excluded))
+
+
+def read_epoch_rows(path: Path = EPOCH_RUNS_PATH) -> list[dict[str, str]]:
+    try:
+        with path.open(newline="", encoding="utf-8") as f:
+            return list(csv.DictReader(f))
+    except OSError as exc:
+        raise DataFileError(f"{path}: cannot be read: {exc}") from None
+
+
+@lru_cache(maxsize=1)
+def training_runs() -> RunSet:
+    """Every run the project holds that can test a utilisation, and those left out with why."""
+    return build_runs(read_epoch_rows(), load_published_runs(), _profiles_without_fit())
+
+
+@lru_cache(maxsize=1)
+def validation() -> CrossValidation:
+    """Nested leave-one-out over every run the project holds (a few seconds; cached)."""
+    return cross_validate(training_runs().runs)
+
+
+# ----------------------------------------------------------------------------------------
+# Reasons for large misses: from the row's own notes, else from what the run looks like
+
+
+def likely_reason(result: RunResult) -> str:
+    run = result.run
+    actual, predicted = run.goodput, result.predicted_goodput
+    parts = []
+    if run.notes:
+        parts.append(run.notes)
+    if run.devices is not None and run.devices <= 8:
+        parts.append(f"a small run on {run.devices:g} devices: research code is rarely tuned for throughput")
+    if actual < predicted:
+        parts.append(f"achieved {actual:.1%} of peak against a predicted {predicted:.1%}: the hours may include "
+                     "evaluation, restarts or other experiments, or the FLOP count may leave out work"
+                     + (" (FLOPs from an operation count)" if "operation" in run.flops_basis else ""))
+    else:
+        parts.append(f"achieved {actual:.1%} of peak against a predicted {predicted:.1%}: a throughput-optimised "
+                     "system, or hours that leave out part of the run")
+    return "; ".join(parts)
+
+
+@lru_cache(maxsize=1)
+def validation_document() -> dict:
+    """Everything `validate` reports, as plain numbers (the JSON shape of `validate --format json`;
+    the app's accuracy page draws from the same). Treat it as read-only: it is cached."""
+    cv = validation()
+    runs = training_runs()
+    summary = cv.summary()
+    no_year = metrics(cv.model_without_year)
+    doc = {
+        "method": f"{cv.method} over every run the project holds (the candidate model is chosen and fitted "
+                  "without the held-out run)",
+        "interval_level": cv.level,
+        "baseline": f"flat {BASELINE_GOODPUT:.0%} of dense peak",
+        "ratio_to_baseline": cv.ratio_to_baseline,
+        "without_year": {**no_year.to_dict(),
+                         "ratio_to_baseline": no_year.median_factor / summary["all"][1].median_factor},
+        "summary": {fam: {"model": m.to_dict(), "baseline": b.to_dict()} for fam, (m, b) in summary.items()},
+        "runs": [],
+        "excluded": [{"run": e.name, "source": e.source, "reason": e.reason} for e in runs.excluded],
+        "power": [],
+        "energy_checks": [],
+    }
+    for r, b in zip(cv.model, cv.baseline):
+        lo, hi = r.device_hours_interval
+        doc["runs"].append({
+            "run": r.run.name, "family": r.run.family, "hardware": r.run.hardware_id, "source": r.run.source,
+            "published_device_hours": r.run.device_hours, "predicted_device_hours": r.predicted_device_hours,
+            "interval_device_hours": [lo, hi], "inside_interval": r.inside, "factor": r.factor,
+            "published_utilization": r.run.goodput, "predicted_utilization": r.predicted_goodput,
+            "baseline_device_hours": b.predicted_device_hours, "baseline_factor": b.factor,
+            "likely_reason": likely_reason(r) if r.factor > MISS_FACTOR else None,
+        })
+    for chk in leave_one_out(load_power_measurements()):
+        doc["power"].append({
+            "id": chk.point.id, "group": chk.point.group, "device": chk.point.device, "source": chk.point.source,
+            "tdp_w": chk.point.tdp_w, "measured_w": chk.point.measured_w,
+            "predicted_w": chk.fit.center * chk.point.tdp_w,
+            "interval_w": [chk.fit.low * chk.point.tdp_w, chk.fit.high * chk.point.tdp_w],
+            "inside_interval": chk.inside, "factor": chk.factor,
+            "tdp_factor": max(chk.point.ratio, 1 / chk.point.ratio),
+        })
+    doc["power_summary"] = _power_summary(doc["power"], cv.level)
+    for c in energy_checks():
+        doc["energy_checks"].append({
+            "run": c.run, "source": c.source, "published_energy_kwh": c.published_energy_kwh,
+            "energy_kwh_from_published_hours": c.energy_kwh_from_published_hours,
+            "published_co2e_kg": c.published_co2e_kg, "co2e_kg_from_published_hours": c.co2e_kg_from_published_hours,
+        })
+    return doc
+
+
+def _power_summary(rows: list[dict], level: float) -> dict:
+    """Per measured-power group: leave-one-out median factor and coverage, beside the 'TDP' convention."""
+    out = {}
+    for group in sorted({r["group"] for r in rows}):
+        g = [r for r in rows if r["group"] == group]
+        out[group] = {"n": len(g), "median_factor": float(np.median([r["factor"] for r in g])),
+                      "tdp_median_factor": float(np.median([r["tdp_factor"] for r in g])),
+                      "interval_coverage": float(np.mean([r["inside_interval"] for r in g])), "level": level}
+    return out
+
+
+# ----------------------------------------------------------------------------------------
+# The fit file
+
+
+def fit_document(runs: RunSet, model: UtilizationModel) -> dict[str, Any]:
+    return {
+        "about": ("Whole-run utilisation (model-FLOPs goodput) fitted to published training runs. "
+                  f"Written by `{FIT_COMMAND}`; do not edit by hand. Method: estimator/fit/utilization_fit.py "
+                  "and profiles/README.md."),
+        "data": {"runs": [r.name for r in runs.runs], "n_runs": len(runs.runs),
+                 "files": ["estimator/data/epoch_training_runs.csv", "estimator/data/published_runs.csv"],
+                 "attribution": EPOCH_SOURCE},
+        "model": model.to_dict(),
+    }
+
+
+def refit() -> tuple[RunSet, UtilizationModel]:
+    runs = build_runs(read_epoch_rows(), load_published_runs(), _profiles_without_fit())
+    return runs, select_and_fit(runs.runs)
+
+
+def write_fit(document: Mapping[str, Any], path: Path = UTILIZATION_FIT_PATH) -> None:
+    """Write the fit atomically (a temporary file in the same folder, then a rename)."""
+    text = json.dumps(document, indent=1, sort_keys=False) + "\n"
+    fd, tmp = tempfile.mkstemp(prefix=".utilization_fit.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def stale_fields(document: Mapping[str, Any], shipped: Mapping[str, Any], rel_tol: float = 1e-6) -> list[str]:
+    """Where a fresh fit differs from the shipped file (empty: the shipped fit is current)."""
+    out: list[str] = []
+
+    def walk(a, b, where):
+        if isinstance(a, Mapping) and isinstance(b, Mapping):
+            for k in set(a) | set(b):
+                if k == "about":
+                    continue
+                if k not in a or k not in b:
+                    out.append(f"{where}{k}")
+                else:
+                    walk(a[k], b[k], f"{where}{k}.")
+        elif isinstance(a, list) and isinstance(b, list):
+            if len(a) != len(b):
+                out.append(where.rstrip("."))
+            else:
+                for i, (x, y) in enumerate(zip(a, b)):
+                    walk(x, y, f"{where}{i}.")
+        elif isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool):
+            if abs(a - b) > rel_tol * max(1.0, abs(a), abs(b)):
+                out.append(where.rstrip("."))
+        elif a != b:
+            out.append(where.rstrip("."))
+
+    walk(document, shipped, "")
+    return sorted(out)
+
+
+def inference_validation_document() -> dict:
+    """What `validate --inference` reports: the serving model judged leave-one-model-out on every
+    measured serving configuration the project holds (``estimator.io.serving_data``; cached)."""
+    from estimator.io.serving_data import validation_document as serving_validation
+    return serving_validation()
+
+
+__all__ = ["BASELINE_GOODPUT", "FACTOR_BANDS", "ExcludedRun", "RunSet", "build_runs", "fit_document",
+           "inference_validation_document", "likely_reason", "refit", "stale_fields", "training_runs", "validation",
+           "validation_document", "write_fit"]

@@ -1,0 +1,251 @@
+"""High-level calls shared by the CLI and the app, so both give the same numbers.
+
+Loads profiles, presets and carbon data (edge) and calls the pure core.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+
+from estimator.core import bounds as B
+from estimator.core import validation as v
+from estimator.core.carbon import cloud_intensity, country_intensity
+from estimator.core.errors import InputError
+from estimator.core.estimate import Estimate, Scenario, estimate
+from estimator.core.presets import DEVICE_FIELDS, Preset, PublishedComparison, compare_with_published
+from estimator.core.profile import HardwareProfile
+from estimator.core.units import G_PER_KG, HOURS_PER_DAY, KG_PER_T, KWH_PER_MWH
+from estimator.io.datafiles import default_profiles, get_preset, load_carbon_data, load_published_runs
+
+SCENARIO_KEYS = tuple(f.name for f in fields(Scenario))
+# Inputs that change only the embodied carbon and the water: a preset's published time, energy,
+# CO2e and cost are still its own when they are set.
+FOOTPRINT_FIELDS = ("embodied", "lifetime_years", "cooling", "wue_l_per_kwh", "ewif_l_per_kwh")
+
+
+@dataclass(frozen=True)
+class Result:
+    estimate: Estimate
+    scenario: Scenario
+    profile: HardwareProfile
+    preset: Preset | None
+    comparison: tuple[PublishedComparison, ...]
+    changed: frozenset[str] = frozenset()  # inputs that differ from the preset's own run
+
+    @property
+    def title(self) -> str | None:
+        """The preset's title, or "Based on …" once the scenario is no longer the preset's run."""
+        if self.preset is None:
+            return None
+        return self.preset.title if not self.changed else f"Based on {self.preset.title}"
+
+
+def resolve_grid(carbon_intensity_g_per_kwh=None, region: str | None = None, cloud: str | None = None):
+    """(g/kWh, source) from a number, an ISO-3 country code or ``provider:region``."""
+    given = [x is not None and x != "" for x in (carbon_intensity_g_per_kwh, region, cloud)]
+    if sum(given) > 1:
+        raise InputError("give only one of --carbon-intensity, --region and --cloud")
+    if region:
+        g = country_intensity(load_carbon_data(), region)
+        return g.carbon_intensity_g_per_kwh, f"{g.label}: {g.source}"
+    if cloud:
+        g = cloud_intensity(load_carbon_data(), cloud)
+        return g.carbon_intensity_g_per_kwh, f"{g.label}: {g.source}"
+    if carbon_intensity_g_per_kwh is not None:
+        return carbon_intensity_g_per_kwh, "given"
+    return None, None
+
+
+def workload_flops(*, layers=None, d_model=None, n_ctx=None, vocab=None, tokens=None,
+                   forward_flops_per_example=None, examples=None, epochs=None):
+    """FLOPs and how they were derived, from an architecture or a generic network; (None, None)
+    when neither is given."""
+    from estimator.core.validation import require_number_in
+    from estimator.core.workload import TransformerShape, generic_training_flops, transformer_count
+    arch = {"layers": (layers, B.LAYERS), "d_model": (d_model, B.D_MODEL), "context": (n_ctx, B.CONTEXT),
+            "vocab": (vocab, B.VOCAB)}
+    generic = {"forward FLOPs per example": (forward_flops_per_example, B.FORWARD_FLOPS_PER_EXAMPLE),
+               "examples": (examples, B.EXAMPLES), "epochs": (epochs, B.EPOCHS)}
+    has_arch = any(x is not None for x, _ in arch.values())
+    has_generic = any(x is not None for x, _ in generic.values())
+    if has_arch and has_generic:
+        raise InputError("give either an architecture or a generic network (forward FLOPs × examples × epochs), not both")
+    if has_arch:
+        if any(x is None for x, _ in arch.values()) or tokens is None:
+            raise InputError("an architecture needs layers, d_model, context, vocab and tokens")
+        ints = [int(require_number_in(name, x, bound)) for name, (x, bound) in arch.items()]
+        tokens = require_number_in("tokens", tokens, B.TOKENS)
+        count = transformer_count(TransformerShape(*ints))
+        flops = count.training_flops_per_token * tokens
+        require_number_in("FLOPs from the architecture", flops, B.FLOPS)
+        return flops, (
+            f"architecture: {count.params_total:.3g} parameters, 3 × (2N + 2·n_layer·n_ctx·d_model + logits) = "
+            f"{count.training_flops_per_token:.3g} FLOPs per token (Kaplan et al. 2020, Table 1) × {tokens:.3g} tokens")
+    if has_generic:
+        if any(x is None for x, _ in generic.values()):
+            raise InputError("a generic network needs forward FLOPs per example, examples and epochs")
+        f, n, e = (require_number_in(name, x, bound) for name, (x, bound) in generic.items())
+        flops = float(generic_training_flops(f, n, e))
+        require_number_in("FLOPs of the generic network", flops, B.FLOPS)
+        return flops, (f"generic network: 3 × {f:.3g} forward FLOPs × {n:.3g} examples × {e:g} epochs "
+                       "(backward ≈ 2 × forward)")
+    return None, None
+
+
+def build_scenario(preset: Preset | None = None, region=None, cloud=None, *, other_hardware: bool = False,
+                   **overrides) -> Scenario:
+    """A scenario from a preset (if any) with the user's overrides on top. On hardware other than
+    the preset's (``other_hardware``), the preset's device-specific inputs are dropped
+    (``presets.DEVICE_FIELDS``): that hardware's own profile values apply."""
+    unknown = set(overrides) - set(SCENARIO_KEYS)
+    if unknown:
+        raise InputError(f"unknown scenario input(s): {', '.join(sorted(unknown))}")
+    base = preset.scenario() if preset else Scenario()
+    given = {k: v for k, v in overrides.items() if v is not None}
+    workload_keys = {"flops", "params", "tokens", "hours", "device_hours"}
+    if preset and given.keys() & workload_keys:
+        # a new workload from the user replaces the preset's workload as a whole
+        base = replace(base, flops=None, params=None, tokens=None, hours=None, device_hours=None)
+    if preset and other_hardware:
+        base = replace(base, **{k: None for k in DEVICE_FIELDS})
+    ci, ci_source = resolve_grid(given.pop("carbon_intensity_g_per_kwh", None), region, cloud)
+    if ci is not None:
+        given["carbon_intensity_g_per_kwh"] = ci
+        given["carbon_intensity_source"] = ci_source
+    # the fields the user set are the user's; every other field keeps the preset's origin
+    origins = tuple((k, o) for k, o in base.origins if k not in given and getattr(base, k) is not None)
+    return replace(base, **given, origins=origins)
+
+
+def changed_from_preset(preset: Preset, hardware: str, scenario: Scenario) -> frozenset[str]:
+    """The inputs in which ``scenario`` on ``hardware`` differs from the preset's own run."""
+    own = preset.scenario()
+    changed = {f.name for f in fields(Scenario)
+               if f.name not in ("origins", "flops_source", "carbon_intensity_source") + FOOTPRINT_FIELDS
+               and getattr(scenario, f.name) != getattr(own, f.name)}
+    if hardware != preset.hardware:
+        changed.add("hardware")
+    return frozenset(changed)
+
+
+def _text_or_none(name: str, value) -> None:
+    if value is not None and not isinstance(value, str):
+        raise InputError(f"{name} must be text (an id), got {repr(value)[:40]}")
+
+
+# The inputs of the training-memory model (estimator/core/memory.py): not part of the Scenario, since
+# they change neither the time nor the energy; the model's shape comes from a catalog id or an
+# architecture, else from the parameter count (the catalog's nearest shape, stated).
+MEMORY_KEYS = ("micro_batch", "seq_len", "zero", "activation_recompute", "tp", "pp", "model", "layers", "d_model",
+               "heads", "vocab")
+
+
+def training_memory(scenario: Scenario, profile: HardwareProfile, preset: Preset | None, precision: str,
+                    **options):
+    """Memory per device and the fewest devices that hold it, or None when the model's size is
+    unknown (FLOPs alone) or the device states no memory."""
+    from estimator.core import memory as mem
+    from estimator.services.limits import resolve_architecture  # limits imports this module: import when needed
+    unknown = set(options) - set(MEMORY_KEYS)
+    if unknown:
+        raise InputError(f"unknown memory input(s): {', '.join(sorted(unknown))}")
+    o = {k: x for k, x in options.items() if x is not None}
+    shape_keys = {k: o.pop(k) for k in ("model", "layers", "d_model", "heads", "vocab") if k in o}
+    params = scenario.params if scenario.params is not None else (preset.model_params if preset and not
+                                                                   shape_keys.get("model") else None)
+    if params is None and not shape_keys:
+        if o:
+            raise InputError("training memory needs the model: give the parameters, a catalog model or the architecture")
+        return None
+    if not profile.memory_gb or profile.reference_point:
+        return None
+    n, arch, how = resolve_architecture(params=params if "model" not in shape_keys else None, **shape_keys)
+    if "model" in shape_keys and scenario.params is not None and abs(scenario.params / n - 1) > 0.01:
+        raise InputError(f"the parameters {scenario.params:.4g} are not the catalog model's {n:.4g}: give one of them")
+    zero = o.get("zero", 0)
+    if isinstance(zero, str):
+        zero = 3 if zero.lower() == "fsdp" else zero
+    try:
+        zero = int(zero) if not isinstance(zero, bool) and float(zero) == int(float(zero)) else zero
+    except (TypeError, ValueError):
+        raise InputError(f"ZeRO stage must be 0, 1, 2, 3 or fsdp, got {str(zero)[:20]!r}") from None
+    recompute = o.get("activation_recompute") or ("full" if scenario.recompute else "none")
+    tp, pp = (int(v.require_number_in(label, o.get(k, 1), bound)) for k, label, bound in
+              (("tp", "tensor-parallel degree", B.TENSOR_PARALLEL), ("pp", "pipeline stages", B.PIPELINE_PARALLEL)))
+    shape = mem.Shape(n, arch.layers, arch.d_model, arch.heads, how)
+    return mem.training_memory(shape, mem.Strategy(zero, recompute, tp, pp), int(scenario.devices), profile.memory_gb,
+                               profile.name, precision, o.get("seq_len"), o.get("micro_batch"), how)
+
+
+def run(hardware: str | None = None, preset_id: str | None = None, region=None, cloud=None, memory=None,
+        **inputs) -> Result:
+    """One scenario on one device; ``memory``: the training-memory inputs (``MEMORY_KEYS``)."""
+    for name, value in (("hardware", hardware), ("preset", preset_id), ("region", region), ("cloud", cloud)):
+        _text_or_none(name, value)
+    preset = get_preset(preset_id) if preset_id else None
+    hardware = hardware or (preset.hardware if preset else None)
+    if not hardware:
+        raise InputError("give --hardware (an id from `python -m estimator profiles list`, or a profile file) or a --preset")
+    profile = default_profiles().get(hardware)
+    other = bool(preset) and hardware != preset.hardware
+    scenario = build_scenario(preset, region=region, cloud=cloud, other_hardware=other, **inputs)
+    est = estimate(scenario, profile)
+    if memory is not None and not isinstance(memory, dict):
+        raise InputError("memory inputs must be a mapping of names to values")
+    tm = training_memory(scenario, profile, preset, est.precision, **(memory or {}))
+    if tm is not None:
+        est = replace(est, memory=tm, notes=est.notes + (tm.note(),))
+    changed = changed_from_preset(preset, hardware, scenario) if preset else frozenset()
+    comparison = compare_with_published(preset, est, changed) if preset else ()
+    return Result(est, scenario, profile, preset, comparison, changed)
+
+
+def companions(result: Result) -> list[Result]:
+    """The preset's companion devices (``compare_hardware``: the brain beside AlphaGo) in the same
+    scenario, the known time included: the game lasts as long for both players."""
+    p = result.preset
+    if p is None:
+        return []
+    same = {k: getattr(result.scenario, k) for k in ("hours", "device_hours", "flops", "devices")
+            if getattr(result.scenario, k) is not None}
+    return [run(hardware=h, preset_id=p.id, **same) for h in p.compare_hardware]
+
+
+def compare(hardware_ids, **inputs) -> list[Result]:
+    return [run(hardware=h, **inputs) for h in hardware_ids]
+
+
+@dataclass(frozen=True)
+class EnergyCheck:
+    """A published run's energy and CO₂e recomputed from its published device-hours, power,
+    PUE and grid intensity: a check of the arithmetic, not of a prediction."""
+    run: str
+    source: str
+    published_energy_kwh: float | None
+    energy_kwh_from_published_hours: float
+    published_co2e_kg: float | None
+    co2e_kg_from_published_hours: float | None
+
+
+def published_device_hours(r) -> float | None:
+    if r.accelerator_hours:
+        return r.accelerator_hours
+    if r.accelerators and r.wall_clock_days:
+        return r.accelerators * r.wall_clock_days * HOURS_PER_DAY
+    return None
+
+
+def energy_checks(profiles: Mapping[str, HardwareProfile] | None = None) -> list[EnergyCheck]:
+    """Every published run with device-hours, power and PUE."""
+    profiles = profiles or default_profiles().profiles
+    out = []
+    for r in load_published_runs():
+        dh = published_device_hours(r)
+        if dh is None or not (r.power_w_per_accelerator and r.pue):
+            continue
+        e = estimate(Scenario(device_hours=dh, devices=r.accelerators or 1, power_w=r.power_w_per_accelerator, pue=r.pue,
+                              carbon_intensity_g_per_kwh=(r.kgco2e_per_kwh or 0) * G_PER_KG), profiles[r.hardware_id])
+        out.append(EnergyCheck(r.run, r.source, r.energy_mwh * KWH_PER_MWH if r.energy_mwh else None, e.energy_kwh,
+                               r.tco2e * KG_PER_T if r.tco2e else None, e.co2e_kg if r.kgco2e_per_kwh else None))
+    return out

@@ -1,0 +1,251 @@
+"""High-level calls for the limits of scale and for inference, shared by the CLI and the app.
+
+Edge, like ``estimator.services.api``: loads profiles and presets, resolves the grid, and calls the pure
+core (``scaling``, ``diminishing``, ``trends``, ``inference``, ``compression``, ``contrasts``).
+Costs come from ``api.run`` / ``estimate`` so they match every other estimate.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from typing import Any
+
+from estimator.core import bounds as B
+from estimator.core import compression
+from estimator.core import validation as v
+from estimator.core.errors import InputError
+from estimator.core.estimate import Estimate
+from estimator.core.inference import InferenceResult, InferenceScenario, inference
+from estimator.core.serving import Architecture
+from estimator.core.workload import dense_training_flops
+from estimator.io import serving_data
+from estimator.io.datafiles import default_profiles, get_preset
+from estimator.laws import contrasts as ct
+from estimator.laws import diminishing as dm
+from estimator.laws import scaling, trends
+from estimator.services import api
+
+# Hardware for a cost when none is given: NVIDIA H100 SXM, the most used training GPU of
+# 2023-2024 (profiles/h100-sxm.toml); the app's default too (app_pages/inputs.py).
+DEFAULT_HARDWARE = "h100-sxm"
+# The trend's default fixed workload: GPT-3's 3.14e23 training FLOPs (Brown et al. 2020, Table D.1)
+# on the V100 (2017) it was trained on (Patterson et al. 2021, Table 4).
+TREND_FLOPS = 3.14e23
+TREND_HARDWARE = "v100-sxm2"
+TREND_YEARS = 10
+# Any FLOP count works as the reference for a budget: the estimate is linear in FLOPs.
+BUDGET_REFERENCE_FLOPS = 1e24
+# The famous runs the contrasts use (estimator/data/presets.toml).
+GPT3_PRESET = "gpt3-175b"
+ALPHAGO_PRESET = "alphago-vs-brain"
+
+RUN_KEYS = ("devices", "utilization", "precision", "power_w", "pue", "carbon_intensity_g_per_kwh",
+            "price_usd_per_device_hour", "electricity_usd_per_kwh")
+
+
+def _run_kwargs(setting: dict[str, Any] | None) -> dict[str, Any]:
+    setting = {k: v for k, v in (setting or {}).items() if v is not None}
+    unknown = set(setting) - set(RUN_KEYS) - {"region", "cloud"}
+    if unknown:
+        raise InputError(f"unknown setting(s): {', '.join(sorted(unknown))}")
+    return setting
+
+
+def estimate_flops(flops: float, hardware: str, setting: dict | None = None) -> Estimate:
+    """The estimator's time, energy, CO₂e and cost for ``flops`` on ``hardware`` (``api.run``)."""
+    return api.run(hardware=hardware, flops=flops, **_run_kwargs(setting)).estimate
+
+
+def budget_model(kind: str, budget: float, hardware: str, setting: dict | None = None,
+                 method: str = "tokens-per-param",
+                 tokens_per_param: float = scaling.CHINCHILLA_TOKENS_PER_PARAM) -> tuple[scaling.BudgetResult, Estimate]:
+    """The compute-optimal model a budget buys, and the estimate of training it (which spends the budget)."""
+    if kind not in scaling.BUDGET_KINDS:
+        raise InputError(f"budget kind must be one of {', '.join(scaling.BUDGET_KINDS)}, got {kind!r}")
+    result = scaling.model_for_budget(lambda f: estimate_flops(f, hardware, setting), kind, budget,
+                                      BUDGET_REFERENCE_FLOPS, method, tokens_per_param)
+    return result, estimate_flops(result.flops, hardware, setting)
+
+
+@dataclass(frozen=True)
+class DiminishingReport:
+    result: dm.Diminishing
+    base_source: str
+    base: Estimate
+    target: Estimate
+
+
+def diminishing_report(current_error: float, target_error: float, exponent: float, *, base_flops: float | None = None,
+                       base_preset: str | None = None, hardware: str | None = None,
+                       setting: dict | None = None) -> DiminishingReport:
+    """The compute multiplier and what the base and the multiplied workloads cost on ``hardware``."""
+    if base_flops is not None and base_preset:
+        raise InputError("give either --base-flops or --base-preset, not both")
+    if base_preset:
+        # the preset's whole scenario (devices, utilisation, power, grid, price) with the user's
+        # setting on top, as `estimate --preset`; only the FLOPs are multiplied
+        preset = get_preset(base_preset)
+        kwargs = _run_kwargs(setting)
+        base = api.run(preset_id=base_preset, hardware=hardware, **kwargs).estimate
+        if base.flops is None:
+            raise InputError(f"preset '{base_preset}' gives a time, not FLOPs; pick one with FLOPs or give --base-flops")
+        result = dm.diminishing(current_error, target_error, exponent, base.flops)
+        target = api.run(preset_id=base_preset, hardware=hardware, **{**kwargs, "flops": result.target_flops}).estimate
+        return DiminishingReport(result, f"preset {base_preset}: {preset.title}", base, target)
+    source = "given"
+    if base_flops is None:
+        base_flops, source = dm.RESNET50_IMAGENET_FLOPS, dm.RESNET50_SOURCE
+    hardware = hardware or DEFAULT_HARDWARE
+    result = dm.diminishing(current_error, target_error, exponent, base_flops)
+    return DiminishingReport(result, source, estimate_flops(result.base_flops, hardware, setting),
+                             estimate_flops(result.target_flops, hardware, setting))
+
+
+@dataclass(frozen=True)
+class TrendReport:
+    base: Estimate
+    start_year: int
+    table: trends.TrendTable
+    summary: trends.TrendSummary
+
+
+def trend_report(flops: float = TREND_FLOPS, hardware: str = TREND_HARDWARE, years: int = TREND_YEARS,
+                 start_year: int | None = None, doubling_years: float = trends.PRICE_PERF_DOUBLING_YEARS,
+                 setting: dict | None = None) -> TrendReport:
+    """Cost of ``flops`` on ``hardware`` in its release year (or ``start_year``) and over the years after."""
+    base = estimate_flops(flops, hardware, setting)
+    if base.cost_usd is None:
+        raise InputError(f"{hardware} has no price: give a price per device-hour or per kWh")
+    profile = default_profiles().get(hardware)
+    year = start_year if start_year is not None else profile.release_year
+    if year is None:
+        raise InputError(f"{hardware} has no release year: give --start-year")
+    return TrendReport(base, int(year), trends.trend_table(int(year), years, base.cost_usd, doubling_years),
+                       trends.summary(doubling_years))
+
+
+@dataclass(frozen=True)
+class InferenceReport:
+    result: InferenceResult
+    techniques: list
+    training: Estimate
+    training_source: str
+    break_even: compression.BreakEven
+    architecture_source: str = ""
+
+    def to_dict(self) -> dict:
+        t = self.training
+        return {**self.result.to_dict(), "architecture_source": self.architecture_source,
+                "techniques": [x.to_dict() for x in self.techniques],
+                "training": {"flops": t.flops, "source": self.training_source, "energy_kwh": t.energy_kwh,
+                             "co2e_kg": t.co2e_kg, "cost_usd": t.cost_usd,
+                             "range": {k: list(t.range[k]) for k in ("energy_kwh", "co2e_kg", "cost_usd")}},
+                "break_even": self.break_even.to_dict()}
+
+
+# When only a parameter count is given, the architecture is the catalog's dense model nearest in
+# parameter count (estimator/data/open_models.toml); when a shape is given without heads, the
+# heads are d_model ÷ 128 (the head size of Llama 2/3, Mistral, Qwen2 and Code Llama in the
+# catalog), and without KV heads, as many as the heads (multi-head attention).
+DEFAULT_HEAD_DIM = 128
+
+
+def resolve_architecture(*, params: float | None = None, model: str | None = None, layers=None, d_model=None,
+                         heads=None, kv_heads=None, vocab=None) -> tuple[float, Architecture, str]:
+    """(parameters, architecture, how they were chosen) from a catalog id, a shape, or a
+    parameter count alone."""
+    shape = {"layers": layers, "d_model": d_model, "heads": heads, "kv_heads": kv_heads, "vocab": vocab}
+    given = [k for k, x in shape.items() if x is not None]
+    if model is not None:
+        if params is not None or given:
+            raise InputError("give either a catalog model or the parameters and architecture, not both")
+        m = serving_data.catalog_model(model)
+        return m.params, m.arch, f"{m.name}: {m.source} (estimator/data/open_models.toml)"
+    if given:
+        if layers is None or d_model is None:
+            raise InputError("an architecture needs at least the layers and d_model (and ideally heads and KV heads)")
+        lay = int(v.require_number_in("layers", layers, B.LAYERS))
+        dm = int(v.require_number_in("d_model", d_model, B.D_MODEL))
+        how = []
+        if heads is None:
+            heads = max(1, round(dm / DEFAULT_HEAD_DIM))
+            how.append(f"heads = d_model ÷ {DEFAULT_HEAD_DIM} = {heads} (assumed: Llama's head size)")
+        if kv_heads is None:
+            kv_heads = heads
+            how.append("KV heads = heads (assumed: multi-head attention; give --kv-heads for grouped-query)")
+        for label, x in (("attention heads", heads), ("KV heads", kv_heads)):
+            x = v.as_number(label, x)
+            if not (math.isfinite(x) and x == math.floor(x) and x >= 1):
+                raise InputError(f"{label} must be a whole number of at least 1, got {x!r}")
+        voc = None if vocab is None else int(v.require_number_in("vocabulary", vocab, B.VOCAB))
+        if params is None:
+            params = 12.0 * lay * dm ** 2 + (voc * dm if voc else 0.0)
+            how.append(f"parameters = 12·layers·d_model²{' + vocab·d_model' if voc else ''} = {params:.3g} "
+                       "(Kaplan et al. 2020: d_ff = 4·d_model; give --params for gated MLPs)")
+        arch = Architecture(lay, dm, int(heads), int(kv_heads), None, voc, None, "", "given")
+        return float(params), arch, "given" + ("; " + "; ".join(how) if how else "")
+    if params is None:
+        raise InputError("give --params, --model ID (a catalog model) or the architecture (--layers, --d-model, …)")
+    v.require_number_in("parameters", params, B.PARAMS)
+    m = serving_data.nearest_model(float(params))
+    arch = replace(m.arch, source=f"assumed: the shape of {m.name}, the catalog's model nearest in parameter count "
+                                  f"({m.source}); give --model or --layers/--d-model/--heads/--kv-heads to set it")
+    return float(params), arch, (f"{float(params):.3g} parameters with the shape of {m.id} (layers {m.arch.layers}, "
+                                 f"d_model {m.arch.d_model}, heads {m.arch.heads}, KV heads {m.arch.kv_heads}): "
+                                 "assumed, the catalog's model nearest in parameter count")
+
+
+def inference_report(*, hardware: str, tokens: float, params: float | None = None, model: str | None = None,
+                     layers=None, d_model=None, heads=None, kv_heads=None, vocab=None,
+                     region: str | None = None, cloud: str | None = None, train_flops: float | None = None,
+                     train_tokens: float | None = None, illustrate: bool = True, **inputs) -> InferenceReport:
+    """Serving ``tokens`` tokens of a model on ``hardware``: the serving model's figures with their
+    ranges, each compression technique's saving, and the queries after which serving outgrows
+    training (on the same hardware, grid and price; training FLOPs = 6·N·D, with D = 20·N unless
+    given). The model: a catalog id (``model``), an architecture, or ``params`` alone (the
+    catalog's nearest shape, stated in the notes)."""
+    compression.check_train_inputs(train_flops, train_tokens)
+    params, arch, arch_how = resolve_architecture(params=params, model=model, layers=layers, d_model=d_model,
+                                                  heads=heads, kv_heads=kv_heads, vocab=vocab)
+    profile = default_profiles().get(hardware)
+    fit = serving_data.load_serving_fit()
+    ci, ci_source = api.resolve_grid(inputs.pop("carbon_intensity_g_per_kwh", None), region, cloud)
+    s = InferenceScenario(params=params, tokens=tokens, architecture=arch, carbon_intensity_g_per_kwh=ci,
+                          carbon_intensity_source=ci_source, **{k: x for k, x in inputs.items() if x is not None})
+    result = inference(s, profile, fit)
+    result = replace(result, notes=(f"architecture: {arch_how}",) + result.notes)
+    if train_flops is None:
+        d = train_tokens if train_tokens is not None else compression.training_tokens_default(
+            params, scaling.CHINCHILLA_TOKENS_PER_PARAM)
+        train_flops = float(dense_training_flops(params, d))
+        how = (f"6·N·D with D = {d:.3g} tokens" + ("" if train_tokens is not None else
+                                                  " (20 tokens per parameter, Hoffmann et al. 2022)"))
+    else:
+        how = "given"
+    setting = {k: getattr(s, k) for k in ("power_w", "pue", "price_usd_per_device_hour", "electricity_usd_per_kwh")}
+    # training draws the profile's average training power, not the serving power given for serving
+    setting["power_w"] = None
+    training = estimate_flops(train_flops, hardware, {**setting, "carbon_intensity_g_per_kwh": ci})
+    return InferenceReport(result, compression.techniques(s, profile, fit, illustrate), training,
+                           f"{how}, on {hardware} (profile's utilisation and training power)",
+                           compression.break_even(training, result), arch_how)
+
+
+def contrast_inputs() -> ct.ContrastInputs:
+    """GPT-3's estimated and published training energy, AlphaGo's power and game length, from the
+    presets and profiles the rest of the tool uses."""
+    gpt3 = api.run(preset_id=GPT3_PRESET)
+    alphago = api.run(preset_id=ALPHAGO_PRESET)
+    return ct.ContrastInputs(
+        gpt3_energy_kwh=gpt3.estimate.energy_kwh,
+        gpt3_energy_source=f"estimate of preset {GPT3_PRESET} ({gpt3.preset.title})",
+        gpt3_published_energy_kwh=gpt3.preset.published.get("energy_kwh"),
+        alphago_power_w=alphago.profile.power.average_w,
+        alphago_power_source=f"profile {alphago.profile.id}: {alphago.profile.power.source}",
+        alphago_game_hours=alphago.scenario.hours,
+    )
+
+
+def contrast_report() -> tuple[ct.Contrast, ...]:
+    return ct.contrasts(contrast_inputs())
