@@ -5,7 +5,6 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from estimator.core.errors import EstimatorError
 from estimator.core.units import S_PER_DAY
 from estimator.services import api
 
@@ -25,27 +24,20 @@ CHART_QUANTITIES = {"time": "time_days", "energy": "energy_mwh", "cost": "cost_u
 
 
 def comparison_table(run_kwargs: dict, hardware_ids: list[str]) -> tuple[pd.DataFrame, list[str]]:
-    """One row per profile (numbers from ``estimator.services.api.run``) and the errors of profiles that
-    cannot run this scenario (e.g. a precision they lack)."""
-    rows, errors = [], []
-    for hw in hardware_ids:
-        try:
-            r = api.run(**{**run_kwargs, "hardware": hw})
-        except EstimatorError as exc:
-            errors.append(f"{hw}: {exc}")
-            continue
-        e = r.estimate
-        p = r.profile
-        row = {"hardware": hw, "name": p.name, "kind": p.kind,
+    """One row per profile (numbers from ``estimator.services.api.compare``, as the CLI's ``compare``)
+    and the errors of profiles that cannot run this scenario (e.g. a precision they lack)."""
+    rep = api.compare(hardware_ids, **{k: v for k, v in run_kwargs.items() if k != "hardware"})
+    rows = []
+    for r in rep.results:
+        e, p = r.estimate, r.profile
+        row = {"hardware": p.id, "name": p.name, "kind": p.kind,
                "reference": "reference point" if p.reference_point else "",
-               "price_basis": p.price.kind if e.assumption("price_usd_per_device_hour") and
-               e.assumption("price_usd_per_device_hour").origin.startswith("profile") else "given",
-               "host_in_power": "yes" if p.power.includes_host else "no"}
+               "price_basis": api.price_basis(r), "host_in_power": "yes" if p.power.includes_host else "no"}
         for key, _, get, _ in COLUMNS:
             value = get(e) if key != "cost_usd" or e.cost_usd is not None else None
             row[key] = None if value is None else float(value)
         rows.append(row)
-    return pd.DataFrame(rows), errors
+    return pd.DataFrame(rows), [f"{hw}: {msg}" for hw, msg in rep.failures]
 
 
 def render() -> None:

@@ -194,7 +194,7 @@ def break_even_chart(report) -> alt.LayerChart | None:
     """Cumulative serving cost vs queries (log-log) against the training cost, with the break-even
     point and its range."""
     be = report.break_even
-    key = "cost_usd" if be.per_query["cost_usd"] else "energy_kwh"
+    key = be.basis
     unit = "USD" if key == "cost_usd" else "kWh"
     q, train = be.queries[key], be.train[key]
     if not q:
@@ -327,21 +327,18 @@ def render() -> None:
         "saved_pct": num("Energy saved (%)", format="%.0f"),
         "cost_total_usd": num("Total cost (USD)", format="%.4g")})
     st.altair_chart(savings_chart(df), width="stretch")
-    st.caption(f"Low and high: the {r.level:.0%} range. Rows marked illustrative use settings from papers: "
-               f"{compression.ILLUSTRATIVE_SPARSITY:.0%} pruning (SparseGPT, Frantar & Alistarh 2023) and a student of "
-               f"{compression.ILLUSTRATIVE_STUDENT_FRACTION:g} × N (DistilBERT, Sanh et al. 2019). The engine's fitted "
-               "per-layer and per-sequence costs stay, so no technique saves its whole share. Quality is not modelled.")
+    st.caption(f"Low and high: the {r.level:.0%} range. {compression.ILLUSTRATIVE_NOTE}")
 
     st.header("Training vs serving: the break-even", anchor=False)
     be, t = report.break_even, report.training
-    key = "cost_usd" if be.queries["cost_usd"] else "energy_kwh"
+    key = be.basis
     cols = st.columns(3)
     cols[0].metric("Training", hz.money(t.cost_usd) if key == "cost_usd" else hz.energy(t.energy_kwh), border=True,
                    help=f"{t.flops:.3g} FLOPs: {hz.energy(t.energy_kwh)}, {hz.co2e(t.co2e_kg)}; {report.training_source}")
     q = be.queries[key]
     q_rng = (be.queries_range or {}).get(key)
     cols[1].metric("Serving costs more after", "n/a" if not q else f"{hz.count(q)} queries", border=True,
-                   help=f"by {'cost' if key == 'cost_usd' else 'energy'}")
+                   help=f"by {be.basis_word}")
     if q and q_rng:
         style.range_bar(cols[1], hz.count(q_rng[0]), hz.count(q_rng[1]),
                         "training's range ÷ serving's per-query range (wider than an exact joint range)")

@@ -12,6 +12,7 @@ from estimator.core.profile import DISPLAY_FLOPS
 from estimator.fit.serving_fit import FACTOR_BANDS as SERVING_BANDS
 from estimator.fit.utilization_fit import COVARIATES, FACTOR_BANDS
 from estimator.io.datafiles import UTILIZATION_FIT_PATH
+from estimator.report import export
 from estimator.report import humanize as hz
 from estimator.services import accuracy
 from estimator.services.accuracy import MISS_FACTOR
@@ -30,7 +31,7 @@ SERVING_BASELINES = (("previous", "previous model"), ("per_parameter_per_gpu", "
 def validate_inference(args) -> None:
     doc = accuracy.inference_validation_document()
     if args.format == "json":
-        print(json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False))
+        print(export.dump_json(doc))
         return
     level = f"{doc['interval_level']:.0%}"
     print(f"Serving, out of sample: {doc['method']}.")
@@ -82,7 +83,7 @@ def cmd_validate(args):
         return validate_inference(args)
     doc = accuracy.validation_document()
     if args.format == "json":
-        print(json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False))
+        print(export.dump_json(doc))
         return
     level = f"{doc['interval_level']:.0%}"
     print(f"Device-hours from FLOPs, hardware and devices alone, out of sample: {doc['method']}.")

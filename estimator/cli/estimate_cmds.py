@@ -11,7 +11,7 @@ from estimator.core.profile import DISPLAY_FLOPS, PRECISIONS
 from estimator.core.water import COOLING
 from estimator.io.datafiles import default_profiles, load_presets, load_profile_file, load_sources
 from estimator.report import humanize as hz
-from estimator.report.export import FORMATS, LABELS, render
+from estimator.report.export import FORMATS, LABELS, dump_json, render
 from estimator.services import api
 
 SCENARIO_ARGS = ("flops", "params", "tokens", "recompute", "devices", "utilization", "precision", "hours",
@@ -133,9 +133,20 @@ def cmd_estimate(args):
 def cmd_compare(args):
     # by default every hardware profile; reference points (the brain, AlphaGo) only when named
     ids = args.hardware or sorted(i for i, p in default_profiles().profiles.items() if not p.reference_point)
-    results = api.compare(ids, preset_id=args.preset, region=args.region, cloud=args.cloud, **scenario_kwargs(args))
+    rep = api.compare(ids, preset_id=args.preset, region=args.region, cloud=args.cloud, **scenario_kwargs(args))
+    if not rep.results:
+        # every profile failed: the first reason is the error (exit 2), the others notes
+        hw, msg = rep.failures[0]
+        for h, m in rep.failures[1:]:
+            print(f"note: {h}: {m}", file=sys.stderr)
+        raise InputError(f"{hw}: {msg}" if len(rep.failures) > 1 else msg)
+    _compare_output(args, rep.results)
+    for hw, msg in rep.failures:
+        print(f"note: {hw}: {msg}", file=sys.stderr)
+
+
+def _compare_output(args, results) -> None:
     if args.format == "json":
-        import json
         rows = []
         for r in results:
             e, p = r.estimate, r.profile
@@ -144,9 +155,9 @@ def cmd_compare(args):
             rows.append({"hardware": p.id, **{k: getattr(e, k) for k in RESULT_KEYS},
                          "range": {k: list(e.range[k]) for k in RESULT_KEYS}, "range_level": e.level,
                          "utilization": None if e.utilization is None else e.utilization.to_dict(), **used,
-                         "price_basis": p.price.kind, "power_includes_host": p.power.includes_host,
+                         "price_basis": api.price_basis(r), "power_includes_host": p.power.includes_host,
                          "reference_point": p.reference_point})
-        print(json.dumps(rows, indent=2))
+        print(dump_json(rows))
         return
     if args.format == "csv":
         print("hardware," + ",".join(RESULT_KEYS))
@@ -158,7 +169,7 @@ def cmd_compare(args):
     header = ["hardware"] + [LABELS[k] for k in keys] + ["price basis", "power incl. host"]
     table = [[r.profile.id + (" (reference)" if r.profile.reference_point else "")]
              + [hz.human(k, getattr(r.estimate, k)) for k in keys]
-             + [r.profile.price.kind, "yes" if r.profile.power.includes_host else "no"] for r in results]
+             + [api.price_basis(r), "yes" if r.profile.power.includes_host else "no"] for r in results]
     if args.format == "markdown":
         print("| " + " | ".join(header) + " |")
         print("|" + "---|" * len(header))

@@ -11,6 +11,7 @@ import json
 import math
 
 from estimator.cli.scaling_cmds import _dump, _table, _whole, add_setting_args
+from estimator.core import compression
 from estimator.core.errors import DataFileError, InputError
 from estimator.core.inference import BITS, DEFAULT_PROMPT_TOKENS, DEFAULT_TOKENS_PER_QUERY, KV_BITS
 from estimator.core.serving import BANDWIDTH_FRACTION, COMPUTE_FRACTION
@@ -47,7 +48,7 @@ def cmd_inference(args):
         layers=args.layers, d_model=args.d_model, heads=args.heads, kv_heads=args.kv_heads, vocab=args.vocab,
         region=args.region, cloud=args.cloud, train_flops=args.train_flops, train_tokens=args.train_tokens,
         bits=args.bits, kv_bits=args.kv_bits, batch_size=_whole("batch size", args.batch_size),
-        devices=_whole("devices", args.devices), sparse_kernels=not args.dense_kernels, illustrate=False, **inputs)
+        devices=_whole("devices", args.devices), sparse_kernels=not args.dense_kernels, **inputs)
     if args.format == "json":
         return _dump(rep.to_dict())
     r, rg = rep.result, rep.result.range
@@ -76,17 +77,21 @@ def cmd_inference(args):
     ]
     for t in rep.techniques[1:]:
         e, c = t.saving("energy_kwh"), t.to_dict()["saved_per_query"]["cost_usd"]
-        rows.append((f"saves: {t.label}", f"{e:.0%} of energy per token, {t.saving('seconds_per_token'):.0%} of "
+        label = t.label + ("" if t.chosen else " (illustrative)")
+        rows.append((f"saves: {label}", f"{e:.0%} of energy per token, {t.saving('seconds_per_token'):.0%} of "
                                           f"time; {hz.money(c)} per query"))
     be = rep.break_even
     rows.append(("training (for break-even)", f"{hz.flops(rep.training.flops)}: {hz.energy(rep.training.energy_kwh)}, "
                                               f"{hz.money(rep.training.cost_usd)}"))
-    q = be.queries["energy_kwh"]
+    key = be.basis
+    q = be.queries[key]
     rows.append(("serving outgrows training", "n/a" if not q else
-                 f"after {hz.count(q)} queries{_rng(hz.count, be.queries_range['energy_kwh'])} "
-                 f"({hz.count(be.tokens['energy_kwh'])} tokens), by energy"))
-    _table(rows, [f"ranges: {r.range_meaning}"] + list(r.notes) +
-           [f"training: {rep.training_source}"])
+                 f"after {hz.count(q)} queries{_rng(hz.count, (be.queries_range or {}).get(key))} "
+                 f"({hz.count(be.tokens[key])} tokens), by {be.basis_word}"))
+    notes = [f"ranges: {r.range_meaning}"] + list(r.notes)
+    if any(not t.chosen for t in rep.techniques):
+        notes.append(compression.ILLUSTRATIVE_NOTE)
+    _table(rows, notes + [f"training: {rep.training_source}"])
 
 
 def cmd_fit_serving(args):

@@ -111,6 +111,15 @@ def techniques(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit,
     return out
 
 
+BASIS_WORDS = {"cost_usd": "cost", "energy_kwh": "energy"}
+
+ILLUSTRATIVE_NOTE = (
+    f"Rows marked illustrative use settings from papers: {ILLUSTRATIVE_SPARSITY:.0%} pruning (SparseGPT, Frantar & "
+    f"Alistarh 2023) and a student of {ILLUSTRATIVE_STUDENT_FRACTION:g} × N (DistilBERT, Sanh et al. 2019). The "
+    "engine's fitted per-layer and per-sequence costs stay, so no technique saves its whole share. Quality is not "
+    "modelled.")
+
+
 @dataclass(frozen=True)
 class BreakEven:
     """After how many queries (and tokens) serving has used as much as training did."""
@@ -122,9 +131,20 @@ class BreakEven:
     tokens: dict
     queries_range: dict | None = None  # key → (low, high): training's range ÷ serving's per-query range
 
+    @property
+    def basis(self) -> str:
+        """The key that the break-even is stated by: ``cost_usd`` when both training and serving
+        are priced, else ``energy_kwh`` (always known). The CLI and the app both read this."""
+        return "cost_usd" if self.queries.get("cost_usd") else "energy_kwh"
+
+    @property
+    def basis_word(self) -> str:
+        """``basis`` in words: "cost" or "energy"."""
+        return BASIS_WORDS[self.basis]
+
     def to_dict(self) -> dict:
         return {"train_flops": self.train_flops, "train": self.train, "per_query": self.per_query,
-                "queries": self.queries, "tokens": self.tokens,
+                "basis": self.basis, "queries": self.queries, "tokens": self.tokens,
                 "queries_range": {k: None if v is None else list(v) for k, v in (self.queries_range or {}).items()}}
 
 

@@ -37,8 +37,14 @@ def to_json_dict(est: Estimate, comparison: Iterable[PublishedComparison] = (), 
     return out
 
 
+def dump_json(obj) -> str:
+    """The one JSON writer of every ``--format json`` (and the app's downloads): indented, UTF-8
+    text as is, and no NaN or infinity (``ValueError``): a missing value is ``null``."""
+    return json.dumps(obj, indent=2, ensure_ascii=False, allow_nan=False, default=str)
+
+
 def to_json(est: Estimate, comparison=(), scenario=None) -> str:
-    return json.dumps(to_json_dict(est, comparison, scenario), indent=2, ensure_ascii=False, allow_nan=False, default=str)
+    return dump_json(to_json_dict(est, comparison, scenario))
 
 
 def rows(est: Estimate) -> list[tuple[str, float | None, float | None, float | None]]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, fields, replace
 from estimator.core import bounds as B
 from estimator.core import validation as v
 from estimator.core.carbon import cloud_intensity, country_intensity
-from estimator.core.errors import InputError
+from estimator.core.errors import EstimatorError, InputError
 from estimator.core.estimate import Estimate, Scenario, estimate
 from estimator.core.presets import DEVICE_FIELDS, Preset, PublishedComparison, compare_with_published
 from estimator.core.profile import HardwareProfile
@@ -212,8 +212,32 @@ def companions(result: Result) -> list[Result]:
     return [run(hardware=h, preset_id=p.id, **same) for h in p.compare_hardware]
 
 
-def compare(hardware_ids, **inputs) -> list[Result]:
-    return [run(hardware=h, **inputs) for h in hardware_ids]
+@dataclass(frozen=True)
+class CompareReport:
+    """The same scenario on several profiles: the results of those that can run it, and for each
+    that cannot (e.g. a precision it lacks) its id and the reason. The CLI and the app both show
+    the results and report the failures beside them."""
+    results: tuple[Result, ...]
+    failures: tuple[tuple[str, str], ...]  # (hardware id, message)
+
+
+def compare(hardware_ids, **inputs) -> CompareReport:
+    """``run`` on each profile in ``hardware_ids``; a profile that cannot run the scenario is
+    recorded in ``failures`` instead of failing the whole comparison."""
+    results, failures = [], []
+    for h in hardware_ids:
+        try:
+            results.append(run(hardware=h, **inputs))
+        except EstimatorError as exc:
+            failures.append((h, str(exc)))
+    return CompareReport(tuple(results), tuple(failures))
+
+
+def price_basis(result: Result) -> str:
+    """How a result's price was set: the profile's price kind (on-demand, reserved, spot, none),
+    or "given" when the user gave the price."""
+    a = result.estimate.assumption("price_usd_per_device_hour")
+    return result.profile.price.kind if a is None or a.origin.startswith("profile") else "given"
 
 
 @dataclass(frozen=True)

@@ -199,9 +199,10 @@ def resolve_architecture(*, params: float | None = None, model: str | None = Non
 def inference_report(*, hardware: str, tokens: float, params: float | None = None, model: str | None = None,
                      layers=None, d_model=None, heads=None, kv_heads=None, vocab=None,
                      region: str | None = None, cloud: str | None = None, train_flops: float | None = None,
-                     train_tokens: float | None = None, illustrate: bool = True, **inputs) -> InferenceReport:
+                     train_tokens: float | None = None, **inputs) -> InferenceReport:
     """Serving ``tokens`` tokens of a model on ``hardware``: the serving model's figures with their
-    ranges, each compression technique's saving, and the queries after which serving outgrows
+    ranges, each compression technique's saving (illustrative settings for those not chosen, as
+    both the CLI and the app show them), and the queries after which serving outgrows
     training (on the same hardware, grid and price; training FLOPs = 6·N·D, with D = 20·N unless
     given). The model: a catalog id (``model``), an architecture, or ``params`` alone (the
     catalog's nearest shape, stated in the notes)."""
@@ -227,7 +228,7 @@ def inference_report(*, hardware: str, tokens: float, params: float | None = Non
     # training draws the profile's average training power, not the serving power given for serving
     setting["power_w"] = None
     training = estimate_flops(train_flops, hardware, {**setting, "carbon_intensity_g_per_kwh": ci})
-    return InferenceReport(result, compression.techniques(s, profile, fit, illustrate), training,
+    return InferenceReport(result, compression.techniques(s, profile, fit), training,
                            f"{how}, on {hardware} (profile's utilisation and training power)",
                            compression.break_even(training, result), arch_how)
 

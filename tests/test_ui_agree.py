@@ -1,0 +1,119 @@
+"""The CLI and the app make the same presentation choices, made once in the core or service layer
+(issue 12, audit §4): the break-even basis, the illustrative compression rows, the per-profile
+failures of a comparison, and one JSON writer."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from estimator.cli import main
+from estimator.core import compression
+from estimator.io.datafiles import default_profiles
+from estimator.report import export
+from estimator.services import api, limits
+
+SERVE = {"hardware": "a100-sxm-80gb", "params": 7e9, "tokens": 1e9}
+SERVE_ARGS = ("inference", "--hardware", "a100-sxm-80gb", "--params", "7e9", "--tokens", "1e9")
+
+
+def cli(capsys, *args):
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize("price, basis", [(None, "cost_usd"), (0.0, "energy_kwh")])
+def test_break_even_basis_is_decided_once(price, basis):
+    rep = limits.inference_report(**SERVE, price_usd_per_device_hour=price)
+    assert rep.break_even.basis == basis
+    assert rep.break_even.to_dict()["basis"] == basis
+
+
+@pytest.mark.parametrize("price, word", [(None, "cost"), (0.0, "energy")])
+def test_cli_and_app_name_the_same_break_even_basis(capsys, price, word):
+    pytest.importorskip("streamlit")
+    from apptest_pages import run_page
+
+    extra = () if price is None else ("--price-usd-per-hour", f"{price:g}")
+    code, out, _ = cli(capsys, *SERVE_ARGS, *extra)
+    assert code in (0, None)
+    line = next(x for x in out.splitlines() if x.startswith("serving outgrows training"))
+    assert line.rstrip().endswith(f"by {word}")
+    params = {"inf_hw": "a100-sxm-80gb", "inf_params": "7e9", "inf_tokens": "1e9"}
+    if price is not None:
+        params["inf_price"] = f"{price:g}"
+    at = run_page("inference", params)
+    metric = next(m for m in at.metric if m.label == "Serving costs more after")
+    assert metric.proto.help == f"by {word}"
+
+
+def test_cli_shows_the_illustrative_rows_and_note(capsys):
+    code, out, _ = cli(capsys, *SERVE_ARGS)
+    assert code in (0, None)
+    rep = limits.inference_report(**SERVE)
+    illustrative = [t for t in rep.techniques if not t.chosen]
+    assert illustrative, "the service returns the illustrative rows"
+    for t in illustrative:
+        assert f"saves: {t.label} (illustrative)" in out
+    assert " ".join(compression.ILLUSTRATIVE_NOTE.split()) in " ".join(out.split())
+    # JSON carries the same rows, each with its "chosen" flag
+    code, out, _ = cli(capsys, *SERVE_ARGS, "--format", "json")
+    doc = json.loads(out)
+    assert len(doc["techniques"]) == len(rep.techniques)
+
+
+def test_app_shows_the_same_illustrative_note():
+    pytest.importorskip("streamlit")
+    from apptest_pages import run_page
+
+    at = run_page("inference", {"inf_hw": "a100-sxm-80gb", "inf_params": "7e9", "inf_tokens": "1e9"})
+    assert any(compression.ILLUSTRATIVE_NOTE in c.value for c in at.caption)
+
+
+def test_compare_reports_unusable_profiles_and_goes_on(capsys):
+    code, out, err = cli(capsys, "compare", "--flops", "1e23", "--precision", "fp8")
+    assert code in (0, None)
+    rep = api.compare(sorted(h for h, p in default_profiles().profiles.items() if not p.reference_point),
+                      flops=1e23, precision="fp8")
+    assert rep.results and rep.failures, "some profiles have fp8 and some do not"
+    notes = [x for x in err.splitlines() if x.startswith("note: ")]
+    assert notes == [f"note: {hw}: {msg}" for hw, msg in rep.failures]
+    for r in rep.results:
+        assert any(line.startswith(r.profile.id + " ") for line in out.splitlines())
+    for hw, _ in rep.failures:
+        assert not any(line.startswith(hw + " ") for line in out.splitlines())
+
+
+def test_compare_fails_only_when_every_profile_fails(capsys):
+    code, out, err = cli(capsys, "compare", "--flops", "1e23", "--precision", "fp8", "--hardware", "a100-sxm-80gb")
+    assert code == 2 and out == ""
+    assert err.startswith("error: ") and "fp8" in err
+
+
+def test_app_compare_warns_with_the_service_failures():
+    pytest.importorskip("streamlit")
+    from app_pages.compare import comparison_table
+
+    ids = ["h100-sxm", "a100-sxm-80gb"]
+    df, errors = comparison_table({"flops": 1e23, "precision": "fp8"}, ids)
+    rep = api.compare(ids, flops=1e23, precision="fp8")
+    assert list(df["hardware"]) == [r.profile.id for r in rep.results] == ["h100-sxm"]
+    assert errors == [f"{hw}: {msg}" for hw, msg in rep.failures]
+
+
+def test_every_json_output_uses_one_writer(capsys):
+    assert export.dump_json({"a": "CO₂e", "b": None}) == '{\n  "a": "CO₂e",\n  "b": null\n}'
+    with pytest.raises(ValueError):
+        export.dump_json({"x": float("nan")})
+    for args in (("compare", "--flops", "1e23", "--hardware", "h100-sxm", "--format", "json"),
+                 (*SERVE_ARGS, "--format", "json")):
+        code, out, _ = cli(capsys, *args)
+        assert code in (0, None)
+        assert out.strip() == export.dump_json(json.loads(out))
+    # no json.dumps left in the CLI: every --format json goes through export.dump_json
+    from pathlib import Path
+    cli_dir = Path(main.__code__.co_filename).parent
+    for f in cli_dir.glob("*.py"):
+        assert "json.dumps(" not in f.read_text(encoding="utf-8"), f
