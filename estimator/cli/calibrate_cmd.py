@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
@@ -21,6 +20,7 @@ from estimator.core.profile import PRECISIONS
 from estimator.io.calibration_io import read_codecarbon_csv, select_run, write_profile
 from estimator.io.datafiles import default_profiles
 from estimator.measure.matmul_bench import MAX_SECONDS
+from estimator.report import export
 from estimator.report import humanize as hz
 
 PROGRESS_AFTER_S = 3.0  # runs longer than this get a progress line on stderr
@@ -132,7 +132,7 @@ def cmd_calibrate(args):
     write_profile(result.data, out)
     summary = {**result.summary(), "profile_path": str(out)}
     if args.format == "json":
-        print(json.dumps(summary, indent=2))
+        print(export.dump_json(summary))
     else:
         _print_table(result, out)
     return 0

@@ -5,7 +5,6 @@ Every command calls ``estimator.services.limits`` (as the app does) and prints a
 
 from __future__ import annotations
 
-import json
 import sys
 
 from estimator.cli.estimate_cmds import add_site_args
@@ -13,12 +12,13 @@ from estimator.core.errors import InputError
 from estimator.core.profile import PRECISIONS
 from estimator.laws import contrasts, scaling, trends
 from estimator.laws import diminishing as dm
+from estimator.report import export
 from estimator.report import humanize as hz
 from estimator.services import limits
 
 
 def _dump(data) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False, default=str) + "\n")
+    sys.stdout.write(export.dump_json(data) + "\n")
 
 
 def _table(rows, notes=()) -> None:
