@@ -19,10 +19,9 @@ import streamlit as st
 from estimator.core.errors import EstimatorError
 from estimator.core.estimate import estimate
 from estimator.core.units import S_PER_DAY
+from estimator.core.workload import FLOPS_PER_PARAM_TOKEN_TRAIN, FLOPS_PER_PARAM_TOKEN_TRAIN_RECOMPUTE
+from estimator.laws.scaling import CHINCHILLA_TOKENS_PER_PARAM  # D ≈ 20·N for a scenario that gives FLOPs only
 
-# Compute-optimal tokens per parameter, D ≈ 20·N (Hoffmann et al. 2022, "Training Compute-Optimal
-# Large Language Models", arXiv:2203.15556, Table 3), for a scenario that gives FLOPs only.
-CHINCHILLA_TOKENS_PER_PARAM = 20.0
 LOG = alt.Scale(type="log")
 
 # Axis labels for people: 0.5, 10, 1,000, 2.5M, 3B, 1T (never d3's SI "100m" for 0.1 or "1G"),
@@ -106,7 +105,7 @@ def model_size_sweep(result, n_points: int = 41) -> tuple[pd.DataFrame, float] |
     s, est = result.scenario, result.estimate
     if est.flops is None:
         return None
-    per_token = 8.0 if s.recompute else 6.0  # 6·N·D (Kaplan et al. 2020); 8·N·D with recomputation
+    per_token = FLOPS_PER_PARAM_TOKEN_TRAIN_RECOMPUTE if s.recompute else FLOPS_PER_PARAM_TOKEN_TRAIN
     known_n = s.params or (result.preset.model_params if result.preset and s.flops and "flops" not in result.changed
                            else None)
     if s.params and s.tokens:

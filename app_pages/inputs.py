@@ -22,16 +22,15 @@ from estimator.core.errors import EstimatorError
 from estimator.core.estimate import DEFAULT_CARBON_INTENSITY_G_PER_KWH
 from estimator.core.memory import RECOMPUTE
 from estimator.core.water import COOLING, DEFAULT_COOLING
-from estimator.services import api
+from estimator.services import api, limits
 
 from . import common as c
 
 # The landing page's preset: GPT-3 175B as estimated by Patterson et al. 2021 (arXiv:2104.10350,
 # Table 4), the run with the most complete published figures (time, energy, CO2e).
 DEFAULT_PRESET = "gpt3-175b"
-# Hardware for a workload without a preset: NVIDIA H100 SXM, the most used training GPU of
-# 2023-2024 (profiles/h100-sxm.toml).
-DEFAULT_HARDWARE = "h100-sxm"
+# Hardware for a workload without a preset: the service layer's default (estimator/services/limits.py).
+DEFAULT_HARDWARE = limits.DEFAULT_HARDWARE
 # Default workload for "params": Llama 2 7B, 7e9 parameters on 2e12 tokens (Touvron et al.
 # 2023, arXiv:2307.09288, Table 1); for "flops": GPT-3's 3.14e23 FLOPs (Brown et al. 2020, Table D.1).
 DEFAULT_PARAMS = 7e9

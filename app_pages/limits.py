@@ -75,7 +75,7 @@ def scaling_section(hardware: str) -> None:
                                           "fit: the minimum of L(N, D) = E + A/N^α + B/D^β (§3.3, App. D.2)")
     try:
         if kind == "FLOPs":
-            flops = c.url_number("Training FLOPs", "lim_flops", min_value=scaling.MIN_FLOPS, max_value=MAX_FLOPS,
+            flops = c.url_number("Training FLOPs", "lim_flops", min_value=B.SCALING_FLOPS.low, max_value=B.SCALING_FLOPS.high,
                                  default=DEFAULT_FLOPS, fmt="%.4g", where=left)
             model, est = scaling.chinchilla(flops, method), limits.estimate_flops(flops, hardware)
         else:

@@ -15,6 +15,7 @@ import sys
 import time
 from pathlib import Path
 
+from estimator.core import bounds as B
 from estimator.core.errors import InputError
 from estimator.core.profile import PRECISIONS
 from estimator.io.calibration_io import read_codecarbon_csv, select_run, write_profile
@@ -121,7 +122,7 @@ def cmd_calibrate(args):
             finally:
                 bar.close()
         else:
-            seconds = args.seconds if args.seconds is not None else 10.0
+            seconds = args.seconds if args.seconds is not None else B.DEFAULT_CALIBRATION_SECONDS
             bar = ProgressLine(seconds) if seconds > PROGRESS_AFTER_S else None
             try:
                 result = cr.calibrate_builtin(backend, base, seconds, bar, profile_id=args.id)
@@ -169,7 +170,7 @@ def register(sub):
                                    "after `--`, or a CodeCarbon log) and write a calibrated profile.")
     p.add_argument("--backend", choices=("auto", "nvml", "cpu"), default="auto",
                    help="auto: the NVIDIA GPU through NVML when available, else the CPU through CodeCarbon")
-    p.add_argument("--seconds", type=float, help="built-in workload: seconds to run (default 10)")
+    p.add_argument("--seconds", type=float, help=f"built-in workload: seconds to run (default {B.DEFAULT_CALIBRATION_SECONDS:g})")
     p.add_argument("--out", help="where to write the profile (.toml; default profiles/calibrated/<id>.toml); "
                                  "never in the bundled profiles/ folder")
     p.add_argument("--force", action="store_true", help="replace an existing --out file that holds another profile")

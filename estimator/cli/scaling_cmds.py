@@ -208,10 +208,10 @@ def register(sub):
 
     q = ssub.add_parser("trend", help="a fixed workload's cost over the years vs frontier compute and the memory wall")
     q.add_argument("--flops", type=float, default=limits.TREND_FLOPS, help="the fixed workload (default GPT-3, 3.14e23)")
-    q.add_argument("--years", type=float, default=limits.TREND_YEARS, help="years to project (default 10)")
+    q.add_argument("--years", type=float, default=limits.TREND_YEARS, help="years to project (default %(default)g)")
     q.add_argument("--start-year", type=float, help="year of the base cost (default: the hardware's release year)")
     q.add_argument("--doubling-years", type=float, default=trends.PRICE_PERF_DOUBLING_YEARS,
-                   help="FLOP/s per $ doubling time (default 2.46, Hobbhahn & Besiroglu 2022; 2.07 for ML GPUs)")
+                   help=f"FLOP/s per $ doubling time (default %(default)g, {trends.PRICE_PERF_SOURCE}; {trends.PRICE_PERF_ML_GPU_DOUBLING_YEARS:g} for ML GPUs)")
     add_setting_args(q, hardware_default=limits.TREND_HARDWARE)
     q.set_defaults(func=cmd_trend)
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from estimator.core.units import S_PER_HOUR
+
 
 @dataclass(frozen=True)
 class Bound:
@@ -54,8 +56,8 @@ DEVICES = Bound(1, 1e7, "devices",
 # project's data reach ≈1e-2 (estimator/data, `python -m estimator validate`).
 UTILIZATION = Bound(1e-6, 1.0, "of peak", "one millionth of peak up to the peak itself")
 YEAR = Bound(1940, 2100, "", "from the first electronic computers to well past any plan", whole=True)
-HOURS = Bound(1 / 3600, 1e8, "h", "one second up to ~11,000 years of wall clock")
-DEVICE_HOURS = Bound(1 / 3600, 1e14, "device-h", "one device-second up to 1e7 devices × 1e7 hours")
+HOURS = Bound(1 / S_PER_HOUR, 1e8, "h", "one second up to ~11,000 years of wall clock")
+DEVICE_HOURS = Bound(1 / S_PER_HOUR, 1e14, "device-h", "one device-second up to 1e7 devices × 1e7 hours")
 
 # -- site and prices ----------------------------------------------------------------------------
 POWER_W = Bound(1.0, 1e8, "W", "1 W (a phone SoC) up to 100 MW per device (AlphaGo's whole system is ≈1 MW)")
@@ -69,7 +71,11 @@ ELECTRICITY_USD_PER_KWH = Bound(0.0, 10.0, "USD/kWh",
                                 "0 up to ~25 × the dearest retail tariffs in Europe (≈0.4 USD/kWh, Eurostat 2023)")
 
 # -- calibration -------------------------------------------------------------------------------
-CALIBRATION_SECONDS = Bound(0.0, 3600.0, "s", "a measurement of up to an hour", low_open=True)
+CALIBRATION_SECONDS = Bound(0.0, S_PER_HOUR, "s", "a measurement of up to an hour", low_open=True)
+# The built-in calibration's length when none is given: long enough for every matrix size to reach
+# its minimum repetitions at a CPU's ~0.1–0.2 TFLOP/s (measured here), short enough to wait for.
+# A design choice, not a figure from a paper.
+DEFAULT_CALIBRATION_SECONDS = 10.0
 # A calibrated profile's achieved throughput: a device slower than 1 MFLOP/s (a 1980s PC) is a
 # wrong --flops, not a measurement (the profiles' peak bounds, estimator/core/profile.py).
 ACHIEVED_FLOPS_PER_S = Bound(1e6, 1e18, "FLOP/s", "the profiles' peak bounds (1 MFLOP/s to 1 EFLOP/s per device)")

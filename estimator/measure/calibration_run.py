@@ -35,10 +35,7 @@ from estimator.measure import matmul_bench as mb
 from estimator.measure.base import Backend, Measurement
 
 Progress = Callable[[float], None]  # fraction done in [0, 1]; for a user command: seconds elapsed
-# Time for the not-fitted workload of the prediction check: at the CPU's ~0.1–0.2 TFLOP/s
-# (measured here) one 640×1536·1536×896 product takes ~10 ms, so 0.6 s gives dozens of reps
-# for a stable median while adding little to the run. A design choice, not a figure from a paper.
-HOLDOUT_S = 0.6
+HOLDOUT_S = mb.HOLDOUT_S  # estimator/measure/matmul_bench.py
 
 
 @dataclass(frozen=True)
