@@ -95,9 +95,26 @@ def md_escape(text: Any, limit: int = 200) -> str:
     return _MD_SPECIAL.sub(r"\\\1", s)
 
 
+# The sidebar widgets that set each input (``InputError.field``: the dataclass field or API
+# argument), for the hint that follows a library error; the library's messages name no widget.
+FIELD_LABELS = {
+    "hardware": "Hardware", "preset": "Preset", "flops": "Training FLOPs", "params": "Parameters N",
+    "tokens": "Training tokens D", "devices": "Devices", "power_w": "Power per device (W)", "pue": "PUE",
+    "region": "Country", "cloud": "Cloud region", "carbon_intensity_g_per_kwh": "Grid intensity",
+    "price_usd_per_device_hour": "Price (USD per device-hour)", "electricity_usd_per_kwh": "Electricity price",
+    "model": "Model", "layers": "Layers", "start_year": "Start year", "base_flops": "Base FLOPs",
+}
+
+
+def error_text(exc: EstimatorError) -> str:
+    """The library's message, plus the widgets that set the inputs it names (``exc.field``)."""
+    labels = [FIELD_LABELS[f] for f in getattr(exc, "fields", ()) if f in FIELD_LABELS]
+    return f"{exc} (set: {', '.join(labels)})" if labels else str(exc)
+
+
 def show_error(exc: EstimatorError, where: Any = st) -> None:
     """Show a library error as a red box (its message is written for people); never a traceback."""
-    where.error(md_escape(str(exc), limit=1000), icon=":material/error:")
+    where.error(md_escape(error_text(exc), limit=1000), icon=":material/error:")
 
 
 # --------------------------------------------------------------------------------------

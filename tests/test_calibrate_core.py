@@ -140,8 +140,9 @@ def test_guess_base_profile():
     assert guess_base_profile("NVIDIA A100-SXM4-40GB", "gpu") == "a100-sxm-40gb"
     assert guess_base_profile("Tesla V100-SXM2-16GB", "gpu") == "v100-sxm2"
     assert guess_base_profile("anything", "cpu") == "cpu-server-2s-epyc"
-    with pytest.raises(InputError, match="--base"):
+    with pytest.raises(InputError, match="choose the closest base profile") as e:
         guess_base_profile("NVIDIA GeForce RTX 4090", "gpu")
+    assert e.value.field == "base"  # the CLI adds --base, the app its widget
     # every name the table knows leads to a bundled GPU profile whose own name has the same words
     profiles = default_profiles().profiles
     for words, pid in GPU_NAME_TO_PROFILE:

@@ -78,7 +78,7 @@ BAD = [
     (["estimate", "--flops", "1e20", "--hardware", "h100-sxm", "--region", "XYZ"], "unknown region"),
     (["estimate", "--flops", "1e20", "--hardware", "h100-sxm", "--cloud", "gcp:mars-1"], "unknown gcp region"),
     (["estimate", "--params", "7e9", "--hardware", "h100-sxm"], "needs the number of training tokens"),
-    (["estimate", "--hardware", "h100-sxm"], "give a workload"),
+    (["estimate", "--hardware", "h100-sxm"], "no workload"),
     (["estimate", "--preset", "gpt5"], "unknown preset"),
     (["estimate", "--flops", "1e20", "--hardware", "h100-sxm", "--power-w", "-3"], "power"),
     (["frobnicate"], "invalid choice"),

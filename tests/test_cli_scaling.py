@@ -77,8 +77,13 @@ def test_inference_json(capsys):
     q8 = run_json(capsys, "inference", "--params", "7e9", "--hardware", "a100-sxm-80gb", "--tokens", "1e6", "--bits", "8")
     assert q8["memory_gb"]["weights"] == pytest.approx(7.0)
     assert out["memory_s_per_step"] - q8["memory_s_per_step"] == pytest.approx(7e9 / (0.9 * 2039e9))
-    names = [t["technique"] for t in q8["techniques"]]
-    assert names == ["baseline", "quantization-8bit"]
+    # the chosen techniques, then the illustrative ones (as the app shows them), each flagged
+    chosen = [t["technique"] for t in q8["techniques"] if t["chosen"]]
+    assert chosen == ["baseline", "quantization-8bit"]
+    assert [t["technique"] for t in q8["techniques"][:2]] == chosen
+    assert {t["technique"] for t in q8["techniques"] if not t["chosen"]} == {
+        "quantization-4bit", "kv-cache-8bit", "pruning", "distillation"}
+    assert q8["break_even"]["basis"] == "cost_usd"
     assert 0 < q8["techniques"][1]["saving_fraction"]["energy_kwh"] < 0.5
     assert q8["break_even"]["queries"]["cost_usd"] == pytest.approx(
         q8["training"]["cost_usd"] / q8["per_query"]["cost_usd"])

@@ -297,5 +297,5 @@ def test_report_architecture_from_a_model_a_shape_or_params_alone():
         limits.inference_report(hardware="h100-sxm", model="gpt-5", tokens=1e6)
     with pytest.raises(InputError, match="layers and d_model"):
         limits.inference_report(hardware="h100-sxm", layers=32, tokens=1e6)
-    with pytest.raises(InputError, match="give --params"):
+    with pytest.raises(InputError, match="no model: give the parameters"):
         limits.inference_report(hardware="h100-sxm", tokens=1e6)

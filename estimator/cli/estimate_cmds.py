@@ -135,11 +135,8 @@ def cmd_compare(args):
     ids = args.hardware or sorted(i for i, p in default_profiles().profiles.items() if not p.reference_point)
     rep = api.compare(ids, preset_id=args.preset, region=args.region, cloud=args.cloud, **scenario_kwargs(args))
     if not rep.results:
-        # every profile failed: the first reason is the error (exit 2), the others notes
-        hw, msg = rep.failures[0]
-        for h, m in rep.failures[1:]:
-            print(f"note: {h}: {m}", file=sys.stderr)
-        raise InputError(f"{hw}: {msg}" if len(rep.failures) > 1 else msg)
+        # every profile failed: most often the input itself; its error, as raised, is the one line (exit 2)
+        raise rep.errors[0]
     _compare_output(args, rep.results)
     for hw, msg in rep.failures:
         print(f"note: {hw}: {msg}", file=sys.stderr)

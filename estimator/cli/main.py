@@ -8,7 +8,7 @@ import re
 import sys
 
 from estimator.cli import accuracy_cmds, calibrate_cmd, estimate_cmds, inference_cmd, scaling_cmds
-from estimator.core.errors import EstimatorError, InputError
+from estimator.core.errors import EstimatorError, InputError, UnknownHardwareError
 
 # Each module adds its subcommands with register(subparsers).
 COMMAND_MODULES = [estimate_cmds, accuracy_cmds, calibrate_cmd, scaling_cmds, inference_cmd]
@@ -41,14 +41,44 @@ def build_parser() -> Parser:
     return parser
 
 
+PROFILES_HINT = "see `python -m estimator profiles list`"
+
+
+def flag_map(parser: argparse.ArgumentParser) -> dict[str, str]:
+    """Each argument's dest → its first option string (``price_usd_per_device_hour`` →
+    ``--price-usd-per-hour``), over the parser and every subcommand's, from argparse itself."""
+    out: dict[str, str] = {}
+    todo = [parser]
+    while todo:
+        p = todo.pop(0)
+        for action in p._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                todo.extend(action.choices.values())
+            elif action.option_strings and action.dest not in ("help", argparse.SUPPRESS):
+                out.setdefault(action.dest, action.option_strings[-1] if action.option_strings[-1].startswith("--")
+                               else action.option_strings[0])
+    return out
+
+
+def with_hint(exc: EstimatorError, flags: dict[str, str]) -> str:
+    """The library's message (neutral words) with the CLI's flags for the inputs it names
+    (``InputError.field``), on one line: "… (--price-usd-per-hour, --electricity-usd-per-kwh)"."""
+    message = " ".join(str(exc).split())
+    names = [flags[f] for f in getattr(exc, "fields", ()) if f in flags]
+    names = [n for n in dict.fromkeys(names) if n not in message]
+    hints = ([", ".join(names)] if names else []) + ([PROFILES_HINT] if isinstance(exc, UnknownHardwareError)
+                                                      or "hardware" in getattr(exc, "fields", ()) else [])
+    hints = [h for h in hints if h not in message]
+    return f"{message} ({'; '.join(hints)})" if hints else message
+
+
 def main(argv=None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
         return int(args.func(args) or 0)
     except EstimatorError as exc:
-        message = " ".join(str(exc).split())
-        print(f"error: {message}", file=sys.stderr)
+        print(f"error: {with_hint(exc, flag_map(parser))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)

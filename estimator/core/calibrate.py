@@ -159,8 +159,8 @@ def calibrated_profile_data(base: HardwareProfile, points: Sequence[Throughput],
         if fastest > MAX_OVER_PEAK * peaks[prec]:
             raise InputError(
                 f"measured {fastest:.3g} FLOP/s at {prec} is {fastest / peaks[prec]:.3g}× the peak of {base.id} "
-                f"({peaks[prec]:.3g} FLOP/s): check the FLOPs given (--flops) or choose a --base profile that "
-                f"matches the measured device")
+                f"({peaks[prec]:.3g} FLOP/s): check the FLOPs given, or choose a base profile that "
+                f"matches the measured device", field=("flops", "base"))
         if fastest > peaks[prec]:
             raised.append(f"{prec} {peaks[prec]:.3g} → {fastest:.3g}")
             peaks[prec] = fastest
@@ -335,5 +335,5 @@ def guess_base_profile(device_name: str, kind: str) -> str:
     for words, pid in GPU_NAME_TO_PROFILE:
         if all(w in name for w in words):
             return pid
-    raise InputError(f"no bundled profile matches the GPU '{device_name}'; give --base with the closest profile id "
-                     "(see `python -m estimator profiles list`)")
+    raise InputError(f"no bundled profile matches the GPU '{device_name}': choose the closest base profile "
+                     "(see `python -m estimator profiles list`)", field="base")

@@ -14,19 +14,43 @@ class EstimatorError(Exception):
 
 
 class InputError(EstimatorError, ValueError):
-    """A user input is missing, not a number, out of range or inconsistent."""
+    """A user input is missing, not a number, out of range or inconsistent.
+
+    The message names the input in neutral words ("the price per device-hour"), never a CLI flag
+    or a widget: the library serves both. ``field`` names the input(s) by their keyword, the
+    dataclass field or API argument (e.g. ``"price_usd_per_device_hour"``, or a tuple when any
+    of several would do), so that the CLI can add its flag and the app its widget label."""
+
+    default_field: str | None = None
+
+    def __init__(self, message: str = "", field: str | tuple[str, ...] | None = None):
+        super().__init__(message)
+        self.field = field if field is not None else self.default_field
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """``field`` as a tuple (empty when none)."""
+        if self.field is None:
+            return ()
+        return (self.field,) if isinstance(self.field, str) else tuple(self.field)
 
 
 class UnknownHardwareError(InputError):
     """A hardware id that no loaded profile has."""
 
+    default_field = "hardware"
+
 
 class UnknownPresetError(InputError):
     """A preset id that is not defined."""
 
+    default_field = "preset"
+
 
 class UnknownRegionError(InputError):
     """A country code or cloud region that the carbon data does not have."""
+
+    default_field = "region"
 
 
 class ProfileError(EstimatorError, ValueError):

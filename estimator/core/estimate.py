@@ -183,7 +183,12 @@ def validate_scenario(s: Scenario) -> None:
     for name, (label, bound) in SCENARIO_BOUNDS.items():
         value = getattr(s, name)
         if value is not None or name in REQUIRED_FIELDS:
-            v.require_number_in(label, value, bound)
+            try:
+                v.require_number_in(label, value, bound)
+            except InputError as exc:
+                if exc.field is None:
+                    exc.field = name  # the dataclass field: the CLI's flag, the app's widget
+                raise
     for name in TEXT_FIELDS:
         value = getattr(s, name)
         if value is not None and not isinstance(value, str):
@@ -198,7 +203,8 @@ def validate_scenario(s: Scenario) -> None:
     if s.hours is not None and s.device_hours is not None:
         raise InputError("give either the hours or the device-hours of a known run, not both")
     if s.price_usd_per_device_hour is not None and s.electricity_usd_per_kwh is not None:
-        raise InputError("give either a price per device-hour or an electricity price, not both")
+        raise InputError("give either a price per device-hour or an electricity price, not both",
+                         field=("price_usd_per_device_hour", "electricity_usd_per_kwh"))
     if s.flops is not None and (s.params is not None or s.tokens is not None):
         raise InputError("give either the FLOPs or the parameters and tokens (6·N·D), not both")
     if s.recompute and s.params is None:
@@ -296,7 +302,8 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
     flops, flops_assumption = resolve_flops(s)
     time_given = s.hours is not None or s.device_hours is not None
     if flops is None and not time_given:
-        raise InputError("give a workload: --flops, --params with --tokens, a preset, or a known run's --hours/--device-hours")
+        raise InputError("no workload: give the FLOPs, the parameters and tokens, a preset, or a known run's hours or "
+                         "device-hours", field=("flops", "params", "preset", "hours", "device_hours"))
 
     precision = s.precision or profile.default_precision
     if precision not in profile.peak_flops_per_s:
@@ -326,7 +333,7 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
         price_assumption = Assumption(
             "price_usd_per_device_hour", price_dh, "USD/device-hour", f"profile:{profile.id}",
             f"{profile.price.basis}, {profile.price.date}; {profile.price.source}" if price_dh is not None
-            else f"no price in the profile ({profile.price.basis}); give --price-usd-per-hour or --electricity-usd-per-kwh")
+            else f"no price in the profile ({profile.price.basis}): no price per device-hour or electricity price")
 
     point = dict(devices=s.devices, power_w=power_w, pue=pue, carbon_intensity_g_per_kwh=ci,
                  price_usd_per_device_hour=price_dh, electricity_usd_per_kwh=elec)
@@ -443,7 +450,8 @@ def sweep(*, flops, peak_flops_per_s, utilization, devices, power_w, pue,
     v.require_in("PUE", pue, B.PUE)
     v.require_in("grid carbon intensity (g/kWh)", carbon_intensity_g_per_kwh, B.CARBON_INTENSITY_G_PER_KWH)
     if price_usd_per_device_hour is not None and electricity_usd_per_kwh is not None:
-        raise InputError("give either a price per device-hour or an electricity price, not both")
+        raise InputError("give either a price per device-hour or an electricity price, not both",
+                         field=("price_usd_per_device_hour", "electricity_usd_per_kwh"))
     if price_usd_per_device_hour is not None:
         v.require_in("price per device-hour (USD)", price_usd_per_device_hour, B.PRICE_USD_PER_DEVICE_HOUR)
     if electricity_usd_per_kwh is not None:

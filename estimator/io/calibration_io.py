@@ -220,7 +220,7 @@ def measurement_from_codecarbon(run: CodeCarbonRun, device_kind: str) -> tuple[M
     if device_kind in ("gpu", "tpu", "system"):
         if run.gpu_energy_j <= 0 or run.gpu_count < 1:
             raise InputError(f"{run.source}: run {run.run_id[:8]} has no GPU energy (gpu_count "
-                             f"{run.gpu_count}); use a CPU profile as --base for a CPU-only run")
+                             f"{run.gpu_count}); use a CPU profile as the base for a CPU-only run", field="base")
         devices = run.gpu_count
         power_w = run.gpu_energy_j / run.duration_s / devices
         m = Measurement(run.duration_s, run.gpu_energy_j, power_w, "codecarbon-csv-gpu-nvml", False,

@@ -6,7 +6,7 @@ Loads profiles, presets and carbon data (edge) and calls the pure core.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 
 from estimator.core import bounds as B
 from estimator.core import validation as v
@@ -45,7 +45,8 @@ def resolve_grid(carbon_intensity_g_per_kwh=None, region: str | None = None, clo
     """(g/kWh, source) from a number, an ISO-3 country code or ``provider:region``."""
     given = [x is not None and x != "" for x in (carbon_intensity_g_per_kwh, region, cloud)]
     if sum(given) > 1:
-        raise InputError("give only one of --carbon-intensity, --region and --cloud")
+        raise InputError("grid intensity given more than once (intensity, country, cloud region): give one",
+                         field=("carbon_intensity_g_per_kwh", "region", "cloud"))
     if region:
         g = country_intensity(load_carbon_data(), region)
         return g.carbon_intensity_g_per_kwh, f"{g.label}: {g.source}"
@@ -186,7 +187,8 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
     preset = get_preset(preset_id) if preset_id else None
     hardware = hardware or (preset.hardware if preset else None)
     if not hardware:
-        raise InputError("give --hardware (an id from `python -m estimator profiles list`, or a profile file) or a --preset")
+        raise InputError("hardware id missing: give a hardware id or profile file, or a preset",
+                         field=("hardware", "preset"))
     profile = default_profiles().get(hardware)
     other = bool(preset) and hardware != preset.hardware
     scenario = build_scenario(preset, region=region, cloud=cloud, other_hardware=other, **inputs)
@@ -219,18 +221,20 @@ class CompareReport:
     the results and report the failures beside them."""
     results: tuple[Result, ...]
     failures: tuple[tuple[str, str], ...]  # (hardware id, message)
+    errors: tuple[EstimatorError, ...] = field(default=(), repr=False, compare=False)  # as raised, per failure
 
 
 def compare(hardware_ids, **inputs) -> CompareReport:
     """``run`` on each profile in ``hardware_ids``; a profile that cannot run the scenario is
     recorded in ``failures`` instead of failing the whole comparison."""
-    results, failures = [], []
+    results, failures, errors = [], [], []
     for h in hardware_ids:
         try:
             results.append(run(hardware=h, **inputs))
         except EstimatorError as exc:
             failures.append((h, str(exc)))
-    return CompareReport(tuple(results), tuple(failures))
+            errors.append(exc)
+    return CompareReport(tuple(results), tuple(failures), tuple(errors))
 
 
 def price_basis(result: Result) -> str:

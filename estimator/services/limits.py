@@ -81,7 +81,7 @@ def diminishing_report(current_error: float, target_error: float, exponent: floa
                        setting: dict | None = None) -> DiminishingReport:
     """The compute multiplier and what the base and the multiplied workloads cost on ``hardware``."""
     if base_flops is not None and base_preset:
-        raise InputError("give either --base-flops or --base-preset, not both")
+        raise InputError("give the base FLOPs or a base preset, not both", field=("base_flops", "base_preset"))
     if base_preset:
         # the preset's whole scenario (devices, utilisation, power, grid, price) with the user's
         # setting on top, as `estimate --preset`; only the FLOPs are multiplied
@@ -89,7 +89,8 @@ def diminishing_report(current_error: float, target_error: float, exponent: floa
         kwargs = _run_kwargs(setting)
         base = api.run(preset_id=base_preset, hardware=hardware, **kwargs).estimate
         if base.flops is None:
-            raise InputError(f"preset '{base_preset}' gives a time, not FLOPs; pick one with FLOPs or give --base-flops")
+            raise InputError(f"preset '{base_preset}' gives a time, not FLOPs: choose a preset with FLOPs, or give the "
+                             "base FLOPs", field=("base_preset", "base_flops"))
         result = dm.diminishing(current_error, target_error, exponent, base.flops)
         target = api.run(preset_id=base_preset, hardware=hardware, **{**kwargs, "flops": result.target_flops}).estimate
         return DiminishingReport(result, f"preset {base_preset}: {preset.title}", base, target)
@@ -116,11 +117,12 @@ def trend_report(flops: float = TREND_FLOPS, hardware: str = TREND_HARDWARE, yea
     """Cost of ``flops`` on ``hardware`` in its release year (or ``start_year``) and over the years after."""
     base = estimate_flops(flops, hardware, setting)
     if base.cost_usd is None:
-        raise InputError(f"{hardware} has no price: give a price per device-hour or per kWh")
+        raise InputError(f"{hardware} has no price: give a price per device-hour or per kWh",
+                         field=("price_usd_per_device_hour", "electricity_usd_per_kwh"))
     profile = default_profiles().get(hardware)
     year = start_year if start_year is not None else profile.release_year
     if year is None:
-        raise InputError(f"{hardware} has no release year: give --start-year")
+        raise InputError(f"{hardware} has no release year: give the start year", field="start_year")
     return TrendReport(base, int(year), trends.trend_table(int(year), years, base.cost_usd, doubling_years),
                        trends.summary(doubling_years))
 
@@ -173,7 +175,7 @@ def resolve_architecture(*, params: float | None = None, model: str | None = Non
             how.append(f"heads = d_model ÷ {DEFAULT_HEAD_DIM} = {heads} (assumed: Llama's head size)")
         if kv_heads is None:
             kv_heads = heads
-            how.append("KV heads = heads (assumed: multi-head attention; give --kv-heads for grouped-query)")
+            how.append("KV heads = heads (assumed: multi-head attention; set the KV heads for grouped-query)")
         for label, x in (("attention heads", heads), ("KV heads", kv_heads)):
             x = v.as_number(label, x)
             if not (math.isfinite(x) and x == math.floor(x) and x >= 1):
@@ -182,15 +184,16 @@ def resolve_architecture(*, params: float | None = None, model: str | None = Non
         if params is None:
             params = 12.0 * lay * dm ** 2 + (voc * dm if voc else 0.0)
             how.append(f"parameters = 12·layers·d_model²{' + vocab·d_model' if voc else ''} = {params:.3g} "
-                       "(Kaplan et al. 2020: d_ff = 4·d_model; give --params for gated MLPs)")
+                       "(Kaplan et al. 2020: d_ff = 4·d_model; give the parameter count for gated MLPs)")
         arch = Architecture(lay, dm, int(heads), int(kv_heads), None, voc, None, "", "given")
         return float(params), arch, "given" + ("; " + "; ".join(how) if how else "")
     if params is None:
-        raise InputError("give --params, --model ID (a catalog model) or the architecture (--layers, --d-model, …)")
+        raise InputError("no model: give the parameters, a catalog model or the architecture (layers, d_model, …)",
+                         field=("params", "model", "layers"))
     v.require_number_in("parameters", params, B.PARAMS)
     m = serving_data.nearest_model(float(params))
     arch = replace(m.arch, source=f"assumed: the shape of {m.name}, the catalog's model nearest in parameter count "
-                                  f"({m.source}); give --model or --layers/--d-model/--heads/--kv-heads to set it")
+                                  f"({m.source}); give a catalog model or the architecture to set it")
     return float(params), arch, (f"{float(params):.3g} parameters with the shape of {m.id} (layers {m.arch.layers}, "
                                  f"d_model {m.arch.d_model}, heads {m.arch.heads}, KV heads {m.arch.kv_heads}): "
                                  "assumed, the catalog's model nearest in parameter count")
