@@ -206,8 +206,10 @@ def test_import_far_above_the_peak_is_refused_not_written(tmp_path, capsys):
 
 # --- a user command: JSON kept clean, and the steady state of a tracked loop -------------------
 
+# Busy for 1.5 s: CodeCarbon samples CPU load every second (MEASURE_POWER_SECS = 1), so a shorter
+# command may hold no busy sample and read as an idle CPU under 1 W, which calibrate refuses.
 CHATTY = ("print('hello from the child'); import time; t = time.perf_counter()\n"
-          "while time.perf_counter() - t < 0.3: pass")
+          "while time.perf_counter() - t < 1.5: pass")
 
 
 def test_json_output_holds_only_the_json_the_child_prints_to_stderr(tmp_path, capsys):
