@@ -255,7 +255,7 @@ def memory_layers(df: pd.DataFrame) -> alt.LayerChart:
     )
     rule = base.transform_filter("datum.kind == 'capacity'").mark_rule(color="red", strokeWidth=2).encode(
         x="gb:Q", tooltip=["label:N"])
-    return alt.layer(bars, rule, data=df).properties(height=80)
+    return alt.layer(bars, rule, data=df).properties(height=alt.Step(48))
 
 
 def memory_chart(memory) -> alt.LayerChart:
