@@ -12,8 +12,6 @@ import csv
 import io
 import json
 import math
-import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -36,6 +34,7 @@ from estimator.core.serving import (
 )
 from estimator.fit.serving_fit import Measurement, ServingCV, cross_validate, fit
 from estimator.io import safe_read
+from estimator.io.calibration_io import write_text_atomic
 from estimator.io.datafiles import DATA_DIR, default_profiles
 
 MEASUREMENTS_PATH = DATA_DIR / "mlenergy_inference.csv"
@@ -201,16 +200,8 @@ def refit() -> dict[str, Any]:
 
 
 def write_fit(document: Mapping[str, Any], path: Path = SERVING_FIT_PATH) -> None:
-    """Write the fit atomically (a temporary file in the same folder, then a rename)."""
-    text = json.dumps(document, indent=1) + "\n"
-    fd, tmp = tempfile.mkstemp(prefix=".serving_fit.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write the fit atomically (estimator/io/calibration_io.py's writer)."""
+    write_text_atomic(path, json.dumps(document, indent=1) + "\n")
 
 
 def stale_fields(document: Mapping[str, Any], shipped: Mapping[str, Any]) -> list[str]:

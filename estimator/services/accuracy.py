@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import re
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -36,6 +34,7 @@ from estimator.fit.utilization_fit import (
     metrics,
     select_and_fit,
 )
+from estimator.io.calibration_io import write_text_atomic
 from estimator.io.datafiles import (
     EPOCH_RUNS_PATH,
     UTILIZATION_FIT_PATH,
@@ -269,16 +268,8 @@ def refit() -> tuple[RunSet, UtilizationModel]:
 
 
 def write_fit(document: Mapping[str, Any], path: Path = UTILIZATION_FIT_PATH) -> None:
-    """Write the fit atomically (a temporary file in the same folder, then a rename)."""
-    text = json.dumps(document, indent=1, sort_keys=False) + "\n"
-    fd, tmp = tempfile.mkstemp(prefix=".utilization_fit.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write the fit atomically (estimator/io/calibration_io.py's writer)."""
+    write_text_atomic(path, json.dumps(document, indent=1) + "\n")
 
 
 def stale_fields(document: Mapping[str, Any], shipped: Mapping[str, Any], rel_tol: float = 1e-6) -> list[str]:
