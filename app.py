@@ -49,7 +49,7 @@ def pages() -> list:
 def main() -> None:
     lecture = common.is_lecture()
     embedded = common.is_embedded()
-    st.set_page_config(page_title="Compute Cost Estimator", page_icon=str(ICON), layout="wide",
+    st.set_page_config(page_title="Compute Cost Estimator", page_icon=style.data_url(ICON), layout="wide",
                        initial_sidebar_state="collapsed" if (lecture or embedded) else "auto")
     all_pages = pages()
     page = st.navigation(all_pages, position="hidden" if (lecture or embedded) else "sidebar")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from estimator.core.estimate import range_meaning
@@ -22,7 +22,8 @@ HEADLINE = (
     ("CO₂e", "co2e_kg", hz.co2e_short),
     ("Cost", "cost_usd", hz.money),
 )
-TABS = ("How this was computed", "Growth with model size", "Where the energy goes", "Export & share")
+TABS = ("How this was computed", "Growth with model size", "Where the energy goes", "Training memory",
+        "Export & share")
 
 
 def headline_values(est) -> dict[str, str]:
@@ -75,63 +76,89 @@ def provenance(est) -> None:
 
 
 def secondary(result) -> None:
+    """The run's size in one row, and its energy in everyday terms in one line (one element each,
+    not a grid of columns: every element is a message to each student's browser, issue 16)."""
     est = result.estimate
-    cols = st.columns(4)
-    cols[0].metric("Device-hours", hz.count(est.device_hours))
-    cols[1].metric("Training FLOPs", "n/a" if est.flops is None else hz.sci(est.flops))
-    cols[2].metric(f"Devices ({result.profile.id})", hz.count(est.devices), help=result.profile.name)
+    row = st.container(horizontal=True)
+    row.metric("Device-hours", hz.count(est.device_hours))
+    row.metric("Training FLOPs", "n/a" if est.flops is None else hz.sci(est.flops))
+    row.metric(f"Devices ({result.profile.id})", hz.count(est.devices), help=result.profile.name)
     achieved = est.achieved_flops_per_s
-    cols[3].metric("Achieved per device", "n/a" if achieved is None else f"{achieved / 1e12:.3g} TFLOP/s")
+    row.metric("Achieved per device", "n/a" if achieved is None else f"{achieved / 1e12:.3g} TFLOP/s")
+    st.markdown(c.md_escape(equivalents_line(est), limit=400),
+                help="  \n".join(c.md_escape(f"{e.label} ({e.source})", limit=300) for e in est.equivalents))
+
+
+# The everyday equivalents shown beside the estimate: (key, text after the number).
+EQUIVALENTS = (("brain_years", "years of a 20 W brain"), ("car_km", "car-km"),
+               ("household_years", "US household-years"))
+
+
+def equivalents_line(est) -> str:
+    """'Energy equal to ≈ 1.2 k years of a 20 W brain · …' (sources in the line's tooltip)."""
     eq = {e.key: e for e in est.equivalents}
-    cols = st.columns(3)
-    for col, key, label in zip(cols, ("brain_years", "car_km", "household_years"),
-                               ("Years of a 20 W brain", "Car-km", "US household-years")):
-        e = eq[key]
-        col.metric(label, hz.count(e.value), help=f"{e.label} ({e.source})")
+    return "Energy equal to ≈ " + " · ".join(f"{hz.count(eq[key].value)} {text}" for key, text in EQUIVALENTS)
 
 
 def footprint(est) -> None:
-    """Beside the operational CO₂e: the devices' embodied CO₂e and the run's water, each with its
-    range; and whether the model fits in the devices' memory, as a stacked bar."""
+    """Beside the operational CO₂e: the devices' embodied CO₂e and the run's water, with their
+    ranges in one caption; and whether the model fits in the devices' memory (the stacked bar
+    is in the 'Training memory' tab, drawn only when open)."""
     meaning = range_meaning(est.level)
-    cols = st.columns(2)
-    for col, key, label, fmt, help_ in (
-            (cols[0], "embodied_co2e_kg", "Embodied CO₂e", hz.co2e_short,
+    row = st.container(horizontal=True)
+    ranges = []
+    for key, label, fmt, help_ in (
+            ("embodied_co2e_kg", "Embodied CO₂e", hz.co2e_short,
              "The devices' manufacturing footprint, shared over their service life (not in the CO₂e above)"),
-            (cols[1], "water_l", "Water", hz.water, "On site (cooling) and off site (electricity), Li et al. 2023")):
+            ("water_l", "Water", hz.water, "On site (cooling) and off site (electricity), Li et al. 2023")):
         value = getattr(est, key)
-        col.metric(label, "off" if value is None else fmt(value), border=True, help=help_)
+        row.metric(label, "off" if value is None else fmt(value), border=True, help=help_)
         low, high = est.range.get(key, (None, None))
         if value is not None and low is not None and low != high:
-            col.caption(c.md_escape(f"{est.level:.0%} range {fmt(low)} – {fmt(high)}", limit=200), help=meaning)
+            ranges.append(f"{label} {fmt(low)} – {fmt(high)}")
+    if ranges:
+        st.caption(c.md_escape(f"{est.level:.0%} ranges: " + "; ".join(ranges), limit=300), help=meaning)
     m = est.memory
     if m is not None:
         st.markdown(f"**Training memory**: {c.md_escape(export.memory_line(est), limit=400)}")
-        charts.render_templated(charts.memory_layers, charts.memory_frame(m))
         if not m.fits:
             st.info(c.md_escape(m.note(), limit=600), icon=":material/memory:")
+
+
+def memory_chart(est) -> None:
+    m = est.memory
+    if m is None:
+        st.info("No training-memory figure for this scenario (it needs the model's parameters).")
+        return
+    st.caption(c.md_escape(export.memory_line(est), limit=400))
+    charts.render_templated(charts.memory_layers, charts.memory_frame(m))
 
 
 def published(result) -> None:
     if not result.comparison:
         return
-    rows = [{"Quantity": LABELS[cmp.key], "Published": hz.human(cmp.key, cmp.published),
-             "Estimated": hz.human(cmp.key, cmp.estimated),
-             "Difference": "" if cmp.relative_error is None else f"{cmp.relative_error:+.0%}"}
-            for cmp in result.comparison]
+    columns = {"Quantity": [LABELS[cmp.key] for cmp in result.comparison],
+               "Published": [hz.human(cmp.key, cmp.published) for cmp in result.comparison],
+               "Estimated": [hz.human(cmp.key, cmp.estimated) for cmp in result.comparison],
+               "Difference": ["" if cmp.relative_error is None else f"{cmp.relative_error:+.0%}"
+                              for cmp in result.comparison]}
     st.subheader("Published and estimated")
     src = c.sources().get(result.preset.source, {}).get("cite", result.preset.source)
     st.caption(c.md_escape(f"Published figures: {src}", limit=400))
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="content")
+    # an Arrow table, not a pandas frame: Streamlit sends Arrow, so this skips a conversion per run
+    st.dataframe(pa.table(columns), hide_index=True, width="content")
 
 
 def how_computed(est) -> None:
-    for step in explain.steps(est):
-        st.markdown(f"**{c.md_escape(step.title)}**")
-        st.code(f"{step.formula}\n{step.numbers}", language=None, wrap_lines=True)
-        if step.sources:  # one element per step, a line per source
-            st.caption("  \n".join(c.md_escape(f"{name} — {origin}: {source}", limit=600)
-                                    for name, origin, source in step.sources))
+    """Every step's formula and numbers in one code block, every source in one caption (two
+    elements, not three per step)."""
+    steps = explain.steps(est)
+    st.code("\n\n".join(f"── {step.title}\n{step.formula}\n{step.numbers}" for step in steps),
+            language=None, wrap_lines=True)
+    lines = [f"{step.title.split(' ', 1)[0]} {name} — {origin}: {source}"
+             for step in steps for name, origin, source in step.sources]
+    if lines:
+        st.caption("  \n".join(c.md_escape(line, limit=600) for line in lines))
     for note in est.notes:
         st.info(c.md_escape(note, limit=600))
 
@@ -208,7 +235,7 @@ def render() -> None:
     published(result)
     tabs = st.tabs(TABS, key="tab", on_change="rerun", bind="query-params")
     for tab, draw in zip(tabs, (lambda: how_computed(est), lambda: growth(result), lambda: energy_parts(est),
-                                lambda: export_and_share(result, inputs))):
+                                lambda: memory_chart(est), lambda: export_and_share(result, inputs))):
         if tab.open is not False:
             with tab:
                 draw()

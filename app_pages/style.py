@@ -6,7 +6,10 @@ text is ever rendered unescaped.
 
 from __future__ import annotations
 
+import base64
+import functools
 import html
+from pathlib import Path
 
 import altair as alt
 import streamlit as st
@@ -38,6 +41,14 @@ RANGE_CSS = """<style>
   border-radius: 50%; background: #1f5fbf; }
 .cce-range .lo, .cce-range .hi { white-space: nowrap; }
 </style>"""
+
+
+@functools.cache
+def data_url(png: Path) -> str:
+    """A small PNG as a ``data:`` URL, read once per process. Given a file path, Streamlit's
+    ``set_page_config(page_icon=…)`` reads and registers the file on every script run; a data URL
+    is passed through as it is (issue 16: per-run cost)."""
+    return "data:image/png;base64," + base64.b64encode(png.read_bytes()).decode("ascii")
 
 
 def apply_lecture_css() -> None:
