@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from estimator.core.errors import InputError, ProfileError
-from estimator.core.estimate import RESULT_KEYS
+from estimator.core.estimate import INPUT_FIELDS, RESULT_KEYS
 from estimator.core.memory import RECOMPUTE
 from estimator.core.profile import DISPLAY_FLOPS, PRECISIONS
 from estimator.core.water import COOLING
@@ -14,10 +14,14 @@ from estimator.report import humanize as hz
 from estimator.report.export import FORMATS, LABELS, dump_json, render
 from estimator.services import api
 
-SCENARIO_ARGS = ("flops", "params", "tokens", "recompute", "devices", "utilization", "precision", "hours",
-                 "device_hours", "power_w", "pue", "carbon_intensity_g_per_kwh", "price_usd_per_device_hour",
-                 "electricity_usd_per_kwh", "year", "embodied", "lifetime_years", "cooling", "wue_l_per_kwh",
-                 "ewif_l_per_kwh")
+SCENARIO_ARGS = INPUT_FIELDS  # each is an argument of the same dest
+
+
+def count(text: str) -> int | float:
+    """An argument that counts (devices, years): a whole number as an int, so that ``--devices 8``
+    reads 8, not 8.0, in the JSON; anything else as a float, for the core to refuse by name."""
+    x = float(text)
+    return int(x) if x.is_integer() else x
 
 
 def add_workload_args(p, hardware_required=False):
@@ -38,10 +42,10 @@ def add_workload_args(p, hardware_required=False):
     a.add_argument("--examples", type=float, help="training examples per epoch")
     a.add_argument("--epochs", type=float, help="epochs")
     s = p.add_argument_group("scenario (defaults come from the hardware profile)")
-    s.add_argument("--devices", type=float, help="number of devices (default 1)")
+    s.add_argument("--devices", type=count, help="number of devices (default 1)")
     s.add_argument("--utilization", type=float, help="fraction of peak achieved over the whole run, in (0, 1]")
     s.add_argument("--precision", choices=PRECISIONS, help="precision whose peak is used")
-    s.add_argument("--year", type=float, help="year of the run: the utilisation fit uses the years since the "
+    s.add_argument("--year", type=count, help="year of the run: the utilisation fit uses the years since the "
                                               "device's release (default: unknown, averaged over the fitted runs)")
     t = s.add_mutually_exclusive_group()
     t.add_argument("--hours", type=float, help="wall-clock hours of a known run (time is taken from it)")

@@ -10,9 +10,11 @@ from __future__ import annotations
 import json
 import math
 
-from estimator.cli.scaling_cmds import _dump, _table, _whole, add_setting_args
+from estimator.cli.estimate_cmds import count
+from estimator.cli.scaling_cmds import _dump, _table, add_setting_args
 from estimator.core import compression
 from estimator.core.errors import DataFileError, InputError
+from estimator.core.estimate import SITE_INPUTS
 from estimator.core.inference import BITS, DEFAULT_PROMPT_TOKENS, DEFAULT_TOKENS_PER_QUERY, KV_BITS
 from estimator.core.serving import BANDWIDTH_FRACTION, COMPUTE_FRACTION
 from estimator.fit.serving_fit import fit as fit_serving
@@ -20,8 +22,7 @@ from estimator.io import serving_data
 from estimator.report import humanize as hz
 from estimator.services import limits
 
-INPUT_KEYS = ("utilization", "power_w", "pue", "carbon_intensity_g_per_kwh", "price_usd_per_device_hour",
-              "electricity_usd_per_kwh", "sparsity", "student_params", "tokens_per_query", "prompt_tokens")
+INPUT_KEYS = ("utilization",) + SITE_INPUTS + ("sparsity", "student_params", "tokens_per_query", "prompt_tokens")
 
 
 def _rng(fmt, pair) -> str:
@@ -47,8 +48,8 @@ def cmd_inference(args):
         hardware=args.hardware, params=args.params, tokens=args.tokens, model=args.model,
         layers=args.layers, d_model=args.d_model, heads=args.heads, kv_heads=args.kv_heads, vocab=args.vocab,
         region=args.region, cloud=args.cloud, train_flops=args.train_flops, train_tokens=args.train_tokens,
-        bits=args.bits, kv_bits=args.kv_bits, batch_size=_whole("batch size", args.batch_size),
-        devices=_whole("devices", args.devices), sparse_kernels=not args.dense_kernels, **inputs)
+        bits=args.bits, kv_bits=args.kv_bits, batch_size=args.batch_size,
+        devices=args.devices, sparse_kernels=not args.dense_kernels, **inputs)
     if args.format == "json":
         return _dump(rep.to_dict())
     r, rg = rep.result, rep.result.range
@@ -137,8 +138,8 @@ def register(sub):
                    help=f"prompt tokens per query (default {DEFAULT_PROMPT_TOKENS:g}: ShareGPT's mean, vLLM paper)")
     w.add_argument("--tokens-per-query", type=float, default=DEFAULT_TOKENS_PER_QUERY,
                    help=f"output tokens per query (default {DEFAULT_TOKENS_PER_QUERY:g}: ShareGPT's mean, vLLM paper)")
-    w.add_argument("--batch-size", type=float, default=1, help="sequences decoded together (default 1)")
-    w.add_argument("--devices", type=float,
+    w.add_argument("--batch-size", type=count, default=1, help="sequences decoded together (default 1)")
+    w.add_argument("--devices", type=count,
                    help="devices in tensor parallelism (default: the fewest, a power of two, that hold weights and KV cache)")
     c = p.add_argument_group("compression")
     c.add_argument("--bits", type=int, choices=BITS, default=16, help="bits per weight (quantisation)")

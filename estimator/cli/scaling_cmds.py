@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 
-from estimator.cli.estimate_cmds import add_site_args
+from estimator.cli.estimate_cmds import add_site_args, count
 from estimator.core.errors import InputError
 from estimator.core.profile import PRECISIONS
 from estimator.laws import contrasts, scaling, trends
@@ -30,21 +30,13 @@ def _table(rows, notes=()) -> None:
         print(f"  · {n}")
 
 
-def _whole(name, x):
-    if x is None:
-        return None
-    if x != x or x in (float("inf"), float("-inf")) or x < 1 or x != int(x):
-        raise InputError(f"{name} must be a whole number of at least 1, got {x!r}")
-    return int(x)
-
-
 def add_setting_args(p, hardware_default=None, training=True):
     """--hardware and the scenario settings every cost uses (as in `estimate`)."""
     p.add_argument("--hardware", default=hardware_default,
                    help="profile id or .toml file" + (f" (default {hardware_default})" if hardware_default else ""))
     s = p.add_argument_group("setting (defaults come from the hardware profile)")
     if training:
-        s.add_argument("--devices", type=float, help="devices (changes the time, not the energy or cost)")
+        s.add_argument("--devices", type=count, help="devices (changes the time, not the energy or cost)")
         s.add_argument("--precision", choices=PRECISIONS, help="precision whose peak is used")
     s.add_argument("--utilization", type=float, help="fraction of peak achieved, in (0, 1]")
     add_site_args(s)
@@ -52,9 +44,7 @@ def add_setting_args(p, hardware_default=None, training=True):
 
 
 def setting(args) -> dict:
-    out = {k: getattr(args, k, None) for k in limits.RUN_KEYS + ("region", "cloud")}
-    out["devices"] = _whole("devices", out.get("devices"))
-    return out
+    return {k: getattr(args, k, None) for k in limits.RUN_KEYS + ("region", "cloud")}
 
 
 def _est_dict(e) -> dict:
@@ -124,9 +114,7 @@ def cmd_diminishing(args):
 
 
 def cmd_trend(args):
-    years = _whole("years", args.years)
-    start = None if args.start_year is None else _whole("start year", args.start_year)
-    rep = limits.trend_report(args.flops, args.hardware, years, start, args.doubling_years, setting(args))
+    rep = limits.trend_report(args.flops, args.hardware, args.years, args.start_year, args.doubling_years, setting(args))
     s, t = rep.summary, rep.table
     if args.format == "json":
         return _dump({"base": _est_dict(rep.base), "start_year": rep.start_year, "summary": s.to_dict(),
@@ -208,8 +196,8 @@ def register(sub):
 
     q = ssub.add_parser("trend", help="a fixed workload's cost over the years vs frontier compute and the memory wall")
     q.add_argument("--flops", type=float, default=limits.TREND_FLOPS, help="the fixed workload (default GPT-3, 3.14e23)")
-    q.add_argument("--years", type=float, default=limits.TREND_YEARS, help="years to project (default %(default)g)")
-    q.add_argument("--start-year", type=float, help="year of the base cost (default: the hardware's release year)")
+    q.add_argument("--years", type=count, default=limits.TREND_YEARS, help="years to project (default %(default)g)")
+    q.add_argument("--start-year", type=count, help="year of the base cost (default: the hardware's release year)")
     q.add_argument("--doubling-years", type=float, default=trends.PRICE_PERF_DOUBLING_YEARS,
                    help=f"FLOP/s per $ doubling time (default %(default)g, {trends.PRICE_PERF_SOURCE}; {trends.PRICE_PERF_ML_GPU_DOUBLING_YEARS:g} for ML GPUs)")
     add_setting_args(q, hardware_default=limits.TREND_HARDWARE)

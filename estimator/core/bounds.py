@@ -39,6 +39,8 @@ LAYERS = Bound(1, 1e4, "layers", "up to ~80 × the deepest published LLM (126 la
 D_MODEL = Bound(1, 1e6, "", "up to ~60 × the widest published LLM (d_model 16,384, Llama 3.1 405B)", whole=True)
 CONTEXT = Bound(1, 1e8, "tokens", "up to 100 × the longest published context windows (~1e6 tokens, Gemini 1.5)",
                 whole=True)
+HEADS = Bound(1, 1e6, "heads", "whole, at least one; a head has at least one dimension, so at most d_model "
+               "(checked against it)", whole=True)
 VOCAB = Bound(1, 1e8, "tokens", "up to ~400 × the largest published vocabularies (256,000, Gemma)", whole=True)
 FORWARD_FLOPS_PER_EXAMPLE = Bound(1.0, 1e18, "FLOPs",
                                   "up to ~1e6 × a 175B model's forward pass over a 2,048-token example (≈7e14)")
@@ -56,6 +58,10 @@ DEVICES = Bound(1, 1e7, "devices",
 # project's data reach ≈1e-2 (estimator/data, `python -m estimator validate`).
 UTILIZATION = Bound(1e-6, 1.0, "of peak", "one millionth of peak up to the peak itself")
 YEAR = Bound(1940, 2100, "", "from the first electronic computers to well past any plan", whole=True)
+# A trend table (estimator/laws/trends.py): up to a century of years, from the first programmable
+# computers; beyond is a typo.
+TREND_YEARS = Bound(1, 100, "years", "one year up to a century of extrapolation", whole=True)
+TREND_START_YEAR = Bound(1940, 2200, "", "from the first programmable computers; beyond is a typo", whole=True)
 HOURS = Bound(1 / S_PER_HOUR, 1e8, "h", "one second up to ~11,000 years of wall clock")
 DEVICE_HOURS = Bound(1 / S_PER_HOUR, 1e14, "device-h", "one device-second up to 1e7 devices × 1e7 hours")
 

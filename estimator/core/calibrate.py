@@ -17,6 +17,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from estimator.core import bounds as B
+from estimator.core import validation as val
 from estimator.core.bounds import ACHIEVED_FLOPS_PER_S
 from estimator.core.errors import InputError, MeasurementError
 from estimator.core.estimate import Scenario, estimate
@@ -30,13 +32,12 @@ MAX_OVER_PEAK = 1.5
 
 
 def achieved_flops_per_s(flops: float, seconds: float, devices: int = 1) -> float:
-    if not (flops > 0 and math.isfinite(flops)):
-        raise InputError(f"FLOPs must be a positive number, got {flops!r}")
+    """FLOP/s per device of ``flops`` done in ``seconds`` on ``devices`` whole devices."""
+    val.require_number_in("FLOPs", flops, B.FLOPS, field="flops")
+    n = val.require_whole("devices", devices, B.DEVICES)
     if not (seconds > 0 and math.isfinite(seconds)):
         raise MeasurementError(f"the measured run lasted {seconds!r} s; no throughput can be derived")
-    if devices < 1:
-        raise InputError(f"devices must be at least 1, got {devices!r}")
-    return flops / (seconds * devices)
+    return flops / (seconds * n)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ Pure: frozen dataclasses in, a frozen dataclass out. The CLI and the app both ca
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 
@@ -48,9 +48,31 @@ RESULT_KEYS = ("flops", "wall_clock_s", "device_hours", "energy_kwh", "co2e_kg",
 FOOTPRINT_KEYS = ("embodied_co2e_kg", "water_l")
 
 
+@dataclass(frozen=True, kw_only=True)
+class Site:
+    """Where the devices run and what they cost: the inputs every priced scenario shares (training
+    ``Scenario`` and serving ``InferenceScenario``). ``None``: the profile's value or the default.
+    Keyword-only, so that a scenario's own positional fields come first. ``per_device``: a value
+    that belongs to the device (on other hardware it does not apply, ``presets.DEVICE_FIELDS``)."""
+
+    power_w: float | None = field(default=None, metadata={"per_device": True})
+    pue: float | None = None
+    carbon_intensity_g_per_kwh: float | None = None
+    carbon_intensity_source: str | None = None  # where the intensity comes from (a region, a cloud, "given")
+    price_usd_per_device_hour: float | None = field(default=None, metadata={"per_device": True})
+    electricity_usd_per_kwh: float | None = None
+
+
+SITE_FIELDS = tuple(f.name for f in fields(Site))
+DEVICE_SITE_FIELDS = tuple(f.name for f in fields(Site) if f.metadata.get("per_device"))
+
+
 @dataclass(frozen=True)
-class Scenario:
-    """What the user asked. ``None`` means: take the profile's value or the default."""
+class Scenario(Site):
+    """What the user asked. ``None`` means: take the profile's value or the default.
+
+    The site fields (power, PUE, grid, price) come from ``Site``. Fields marked ``footprint``
+    change only the embodied carbon and the water, not the time, energy, CO₂e or cost."""
 
     flops: float | None = None
     flops_source: str | None = None  # how the FLOPs were derived (architecture, generic network)
@@ -62,24 +84,37 @@ class Scenario:
     precision: str | None = None
     hours: float | None = None
     device_hours: float | None = None
-    power_w: float | None = None
-    pue: float | None = None
-    carbon_intensity_g_per_kwh: float | None = None
-    carbon_intensity_source: str | None = None
-    price_usd_per_device_hour: float | None = None
-    electricity_usd_per_kwh: float | None = None
     year: int | None = None  # when the run happens: a covariate of the utilisation fit (None: unknown)
-    embodied: bool = True               # add the devices' embodied (manufacturing) CO2e
-    lifetime_years: float | None = None  # devices' service life for the embodied share (None: 5, range 4–6)
-    cooling: str | None = None          # kind of data centre for on-site water (estimator/core/water.py)
-    wue_l_per_kwh: float | None = None  # on-site water per kWh of IT energy
-    ewif_l_per_kwh: float | None = None  # off-site water per kWh of electricity
+    # the devices' embodied (manufacturing) CO2e, their service life for it (None: 5, range 4–6),
+    # the kind of data centre for on-site water (estimator/core/water.py), on-site water per kWh of
+    # IT energy, off-site water per kWh of electricity
+    embodied: bool = field(default=True, metadata={"footprint": True})
+    lifetime_years: float | None = field(default=None, metadata={"footprint": True})
+    cooling: str | None = field(default=None, metadata={"footprint": True})
+    wue_l_per_kwh: float | None = field(default=None, metadata={"footprint": True})
+    ewif_l_per_kwh: float | None = field(default=None, metadata={"footprint": True})
     # who set each field: (field, "preset:<id>") pairs; a field not listed was set by the user
-    origins: tuple[tuple[str, str], ...] = ()
+    origins: tuple[tuple[str, str], ...] = field(default=(), metadata={"record": True})
+    # where each preset-set field comes from: (field, citation) pairs; a field not listed: "given"
+    sources: tuple[tuple[str, str], ...] = field(default=(), metadata={"record": True})
 
     def origin(self, name: str) -> str:
         """Who set ``name``: "user" or "preset:<id>"."""
         return dict(self.origins).get(name, "user")
+
+    def source(self, name: str) -> str:
+        """Where the value of ``name`` comes from: the preset's citation, or "given"."""
+        return dict(self.sources).get(name, "given")
+
+
+# Inputs that change only the embodied carbon and the water: a preset's published time, energy,
+# CO2e and cost are still its own when they are set.
+FOOTPRINT_FIELDS = tuple(f.name for f in fields(Scenario) if f.metadata.get("footprint"))
+# What a user gives (the CLI's and the API's inputs): every field but the records of who set them and
+# how the FLOPs or the grid intensity were found.
+DERIVED_TEXT_FIELDS = ("flops_source", "carbon_intensity_source")
+INPUT_FIELDS = tuple(f.name for f in fields(Scenario)
+                     if not f.metadata.get("record") and f.name not in DERIVED_TEXT_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -107,7 +142,7 @@ class EnergyBreakdown:
 class Estimate:
     hardware_id: str
     hardware_name: str
-    devices: float
+    devices: int
     precision: str
     flops: float | None
     wall_clock_s: float
@@ -173,38 +208,64 @@ SCENARIO_BOUNDS = {
     "ewif_l_per_kwh": ("off-site water of electricity (L/kWh)", B.EWIF_L_PER_KWH),
 }
 TEXT_FIELDS = ("flops_source", "precision", "carbon_intensity_source", "cooling")
+# The site's numbers a user gives (the intensity's source comes with the intensity).
+SITE_INPUTS = tuple(n for n in SITE_FIELDS if n in SCENARIO_BOUNDS)
 REQUIRED_FIELDS = ("devices",)  # never None: 1 unless given
+
+
+def _check_bounds(s, names) -> None:
+    for name in names:
+        label, bound = SCENARIO_BOUNDS[name]
+        value = getattr(s, name)
+        if value is not None or name in REQUIRED_FIELDS:
+            # field: the dataclass field, for the CLI's flag and the app's widget
+            v.require_number_in(label, value, bound, field=name)
+
+
+def _check_text(s, names) -> None:
+    for name in names:
+        value = getattr(s, name)
+        if value is not None and not isinstance(value, str):
+            raise InputError(f"{name} must be text, got {repr(value)[:40]}", field=name)
+
+
+def _check_one_price(price_usd_per_device_hour, electricity_usd_per_kwh) -> None:
+    if price_usd_per_device_hour is not None and electricity_usd_per_kwh is not None:
+        raise InputError("give either a price per device-hour or an electricity price, not both",
+                         field=("price_usd_per_device_hour", "electricity_usd_per_kwh"))
+
+
+def validate_site(s: Site) -> None:
+    """The site's numbers inside their bounds, its text text, and at most one price."""
+    if not isinstance(s, Site):
+        raise InputError(f"expected a scenario with a site, got {type(s).__name__}")
+    _check_bounds(s, [n for n in SITE_FIELDS if n in SCENARIO_BOUNDS])
+    _check_text(s, [n for n in SITE_FIELDS if n in TEXT_FIELDS])
+    _check_one_price(s.price_usd_per_device_hour, s.electricity_usd_per_kwh)
+
+
+def _pairs_of_text(value) -> bool:
+    return isinstance(value, tuple) and all(isinstance(o, tuple) and len(o) == 2 and all(isinstance(x, str) for x in o)
+                                            for o in value)
 
 
 def validate_scenario(s: Scenario) -> None:
     """Every input a number of the right kind inside its bound, and no two that contradict."""
     if not isinstance(s, Scenario):
         raise InputError(f"expected a Scenario, got {type(s).__name__}")
-    for name, (label, bound) in SCENARIO_BOUNDS.items():
-        value = getattr(s, name)
-        if value is not None or name in REQUIRED_FIELDS:
-            try:
-                v.require_number_in(label, value, bound)
-            except InputError as exc:
-                if exc.field is None:
-                    exc.field = name  # the dataclass field: the CLI's flag, the app's widget
-                raise
-    for name in TEXT_FIELDS:
-        value = getattr(s, name)
-        if value is not None and not isinstance(value, str):
-            raise InputError(f"{name} must be text, got {repr(value)[:40]}")
+    _check_bounds(s, SCENARIO_BOUNDS)
+    _check_text(s, TEXT_FIELDS)
     if not isinstance(s.recompute, bool):
         raise InputError(f"recompute must be true or false, got {s.recompute!r}")
     if not isinstance(s.embodied, bool):
         raise InputError(f"embodied must be true or false, got {s.embodied!r}")
-    if not isinstance(s.origins, tuple) or not all(isinstance(o, tuple) and len(o) == 2 and
-                                                    all(isinstance(x, str) for x in o) for o in s.origins):
+    if not _pairs_of_text(s.origins):
         raise InputError("origins must be (field, origin) pairs of text")
+    if not _pairs_of_text(s.sources):
+        raise InputError("sources must be (field, source) pairs of text")
     if s.hours is not None and s.device_hours is not None:
         raise InputError("give either the hours or the device-hours of a known run, not both")
-    if s.price_usd_per_device_hour is not None and s.electricity_usd_per_kwh is not None:
-        raise InputError("give either a price per device-hour or an electricity price, not both",
-                         field=("price_usd_per_device_hour", "electricity_usd_per_kwh"))
+    _check_one_price(s.price_usd_per_device_hour, s.electricity_usd_per_kwh)
     if s.flops is not None and (s.params is not None or s.tokens is not None):
         raise InputError("give either the FLOPs or the parameters and tokens (6·N·D), not both")
     if s.recompute and s.params is None:
@@ -215,7 +276,8 @@ def validate_scenario(s: Scenario) -> None:
 def resolve_flops(s: Scenario) -> tuple[float | None, Assumption | None]:
     """FLOPs from the scenario: given directly, or 6·N·D (8·N·D with recomputation)."""
     if s.flops is not None:
-        return float(s.flops), Assumption("flops", float(s.flops), "FLOP", s.origin("flops"), s.flops_source or "given")
+        return float(s.flops), Assumption("flops", float(s.flops), "FLOP", s.origin("flops"),
+                                          s.flops_source or s.source("flops"))
     if s.params is not None or s.tokens is not None:
         if s.params is None:
             raise InputError("tokens need a parameter count (6·N·D needs both N and D)")
@@ -231,7 +293,7 @@ def resolve_flops(s: Scenario) -> tuple[float | None, Assumption | None]:
 def _pick(s: Scenario, name: str, profile_value, profile: HardwareProfile, profile_source):
     value = getattr(s, name)
     if value is not None:
-        return value, s.origin(name), "given"
+        return value, s.origin(name), s.source(name)
     return profile_value, f"profile:{profile.id}", profile_source
 
 
@@ -292,13 +354,14 @@ def _utilization(s: Scenario, profile: HardwareProfile, flops: float | None):
         note = (f"the utilisation {given:.3g} ({s.origin('utilization')}) is outside the fitted {pred.level:.0%} "
                 f"interval {pred.low:.2f}–{pred.high:.2f} for this hardware and scale ({fitted}); "
                 f"at the fit's {pred.center:.2f} the run would take {given / pred.center:.2g}× as long")
-    return given, half, who, f"given; range: the run-to-run spread around it, from the profile ({desc})", note, info
+    return given, half, who, f"{s.source('utilization')}; range: the run-to-run spread around it, from the profile ({desc})", note, info
 
 
 def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
     """Estimate time, device-hours, energy, CO₂e and cost of a scenario on a profile."""
     s = scenario
     validate_scenario(s)
+    devices = int(s.devices)  # a whole number (checked): 8, never 8.0, in the assumptions and the JSON
     flops, flops_assumption = resolve_flops(s)
     time_given = s.hours is not None or s.device_hours is not None
     if flops is None and not time_given:
@@ -316,18 +379,19 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
     pue, pue_origin, pue_src = _pick(s, "pue", profile.pue, profile, profile.pue_source)
     if s.carbon_intensity_g_per_kwh is not None:
         ci, ci_origin, ci_src = (s.carbon_intensity_g_per_kwh, s.origin("carbon_intensity_g_per_kwh"),
-                                 s.carbon_intensity_source or "given")
+                                 s.carbon_intensity_source or s.source("carbon_intensity_g_per_kwh"))
     else:
         ci, ci_origin, ci_src = DEFAULT_CARBON_INTENSITY_G_PER_KWH, "default", DEFAULT_CARBON_INTENSITY_SOURCE
 
     price_dh = elec = None
     if s.electricity_usd_per_kwh is not None:
         elec = s.electricity_usd_per_kwh
-        price_assumption = Assumption("electricity_usd_per_kwh", elec, "USD/kWh", s.origin("electricity_usd_per_kwh"), "given")
+        price_assumption = Assumption("electricity_usd_per_kwh", elec, "USD/kWh", s.origin("electricity_usd_per_kwh"),
+                                       s.source("electricity_usd_per_kwh"))
     elif s.price_usd_per_device_hour is not None:
         price_dh = s.price_usd_per_device_hour
         price_assumption = Assumption("price_usd_per_device_hour", price_dh, "USD/device-hour",
-                                      s.origin("price_usd_per_device_hour"), "given")
+                                      s.origin("price_usd_per_device_hour"), s.source("price_usd_per_device_hour"))
     else:
         price_dh = profile.price.usd_per_device_hour
         price_assumption = Assumption(
@@ -335,7 +399,7 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
             f"{profile.price.basis}, {profile.price.date}; {profile.price.source}" if price_dh is not None
             else f"no price in the profile ({profile.price.basis}): no price per device-hour or electricity price")
 
-    point = dict(devices=s.devices, power_w=power_w, pue=pue, carbon_intensity_g_per_kwh=ci,
+    point = dict(devices=devices, power_w=power_w, pue=pue, carbon_intensity_g_per_kwh=ci,
                  price_usd_per_device_hour=price_dh, electricity_usd_per_kwh=elec)
     if s.hours is not None:
         point["hours"] = s.hours
@@ -373,16 +437,17 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
         assumptions.append(flops_assumption)
     assumptions.append(Assumption("hardware", profile.name, "", f"profile:{profile.id}", profile.source_file or profile.id))
     devices_set = s.devices != 1 or "devices" in dict(s.origins)
-    assumptions.append(Assumption("devices", s.devices, "devices", s.origin("devices") if devices_set else "default",
-                                  "given" if devices_set else "1 device unless given"))
+    assumptions.append(Assumption("devices", devices, "devices", s.origin("devices") if devices_set else "default",
+                                  s.source("devices") if devices_set else "1 device unless given"))
     if s.hours is not None:
-        assumptions.append(Assumption("hours", s.hours, "h (wall clock)", s.origin("hours"), "given: time taken from the known run"))
+        assumptions.append(Assumption("hours", s.hours, "h (wall clock)", s.origin("hours"),
+                                      f"{s.source('hours')}: time taken from the known run"))
     elif s.device_hours is not None:
         assumptions.append(Assumption("device_hours", s.device_hours, "device-h", s.origin("device_hours"),
-                                      "given: time taken from the known run"))
+                                      f"{s.source('device_hours')}: time taken from the known run"))
     else:
         assumptions.append(Assumption("precision", precision, "", s.origin("precision") if s.precision else f"profile:{profile.id}",
-                                      "given" if s.precision else "profile's default precision"))
+                                      s.source("precision") if s.precision else "profile's default precision"))
         assumptions.append(Assumption("peak_flops_per_s", peak, "FLOP/s per device", f"profile:{profile.id}", profile.peak_source))
         assumptions.append(Assumption("utilization", util, "fraction of peak", util_origin, util_src))
     assumptions.append(Assumption("power_w", power_w, "W per device", power_origin,
@@ -425,7 +490,7 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
     notes.extend(fp.notes)
 
     return Estimate(
-        hardware_id=profile.id, hardware_name=profile.name, devices=int(s.devices), precision=precision,
+        hardware_id=profile.id, hardware_name=profile.name, devices=devices, precision=precision,
         flops=flops, wall_clock_s=float(mid["wall_clock_s"]), device_hours=float(mid["device_hours"]),
         energy_kwh=float(mid["energy_kwh"]), co2e_kg=float(mid["co2e_kg"]),
         cost_usd=None if mid["cost_usd"] is None else float(mid["cost_usd"]),
@@ -449,9 +514,7 @@ def sweep(*, flops, peak_flops_per_s, utilization, devices, power_w, pue,
     v.require_in("power per device (W)", power_w, B.POWER_W)
     v.require_in("PUE", pue, B.PUE)
     v.require_in("grid carbon intensity (g/kWh)", carbon_intensity_g_per_kwh, B.CARBON_INTENSITY_G_PER_KWH)
-    if price_usd_per_device_hour is not None and electricity_usd_per_kwh is not None:
-        raise InputError("give either a price per device-hour or an electricity price, not both",
-                         field=("price_usd_per_device_hour", "electricity_usd_per_kwh"))
+    _check_one_price(price_usd_per_device_hour, electricity_usd_per_kwh)
     if price_usd_per_device_hour is not None:
         v.require_in("price per device-hour (USD)", price_usd_per_device_hour, B.PRICE_USD_PER_DEVICE_HOUR)
     if electricity_usd_per_kwh is not None:

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field, replace
 from estimator.core import bounds as B
 from estimator.core import validation as v
 from estimator.core.errors import InputError
-from estimator.core.estimate import Assumption, Estimate, Scenario, estimate
+from estimator.core.estimate import SITE_FIELDS, Assumption, Estimate, Scenario, Site, estimate, validate_site
 from estimator.core.interval import LEVEL
 from estimator.core.profile import HardwareProfile
 from estimator.core.serving import (
@@ -75,8 +75,9 @@ RANGE_MEANING = ("{level:.0%} intervals from the leave-one-model-out residuals o
 
 
 @dataclass(frozen=True)
-class InferenceScenario:
-    """What to serve. ``None``: the profile's value or the default, as in ``Scenario``."""
+class InferenceScenario(Site):
+    """What to serve. ``None``: the profile's value or the default, as in ``Scenario``; the site
+    fields (power, PUE, grid, price) come from ``Site``."""
 
     params: float
     tokens: float
@@ -90,13 +91,7 @@ class InferenceScenario:
     tokens_per_query: float = DEFAULT_TOKENS_PER_QUERY
     prompt_tokens: float = DEFAULT_PROMPT_TOKENS
     devices: int | None = None    # None: the smallest power of two that holds weights and KV cache
-    utilization: float | None = None   # fraction of peak in compute-bound phases (default 0.6)
-    power_w: float | None = None
-    pue: float | None = None
-    carbon_intensity_g_per_kwh: float | None = None
-    carbon_intensity_source: str | None = None
-    price_usd_per_device_hour: float | None = None
-    electricity_usd_per_kwh: float | None = None
+    utilization: float | None = None   # fraction of peak in compute-bound phases (serving.COMPUTE_FRACTION)
 
 
 @dataclass(frozen=True)
@@ -239,8 +234,7 @@ def _check(s: InferenceScenario, profile: HardwareProfile) -> None:
                              f"({s.params:.3g})")
     if s.utilization is not None:
         v.require_number_in("utilisation", s.utilization, B.UTILIZATION)
-    if s.power_w is not None:
-        v.require_number_in("power per device (W)", s.power_w, B.POWER_W)
+    validate_site(s)
     if s.architecture is None:
         raise InputError("give the architecture (layers, d_model, heads, KV heads) or a catalog model; "
                          "estimator.services.limits.inference_report assumes the catalog's nearest model for a parameter count")
@@ -331,11 +325,8 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
     if device_hours > B.DEVICE_HOURS.high:
         raise InputError(f"{s.tokens:.3g} tokens would take {device_hours:.3g} device-hours, beyond "
                          f"{B.DEVICE_HOURS.high:g}: give fewer tokens")
-    est = estimate(Scenario(device_hours=device_hours, devices=devices, power_w=st.power_w, pue=s.pue,
-                            carbon_intensity_g_per_kwh=s.carbon_intensity_g_per_kwh,
-                            carbon_intensity_source=s.carbon_intensity_source,
-                            price_usd_per_device_hour=s.price_usd_per_device_hour,
-                            electricity_usd_per_kwh=s.electricity_usd_per_kwh), profile)
+    site = {k: getattr(s, k) for k in SITE_FIELDS} | {"power_w": st.power_w}
+    est = estimate(Scenario(device_hours=device_hours, devices=devices, **site), profile)
     power_src = "given" if s.power_w is not None else (
         f"{st.power_fraction:.2f} × TDP {device.tdp_w:g} W: {POWER_SOURCE}; GPU-busy time "
         f"{fit.busy_per_roofline_s:.2f} × the roofline time (fitted, estimator/data/serving_fit.json)")

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from estimator.core.errors import DataFileError
-from estimator.core.estimate import RESULT_KEYS, Estimate, Scenario
+from estimator.core.estimate import DEVICE_SITE_FIELDS, RESULT_KEYS, Estimate, Scenario
 
 SCENARIO_FIELDS = ("flops", "params", "tokens", "devices", "utilization", "precision", "hours", "device_hours",
                    "power_w", "pue", "carbon_intensity_g_per_kwh", "price_usd_per_device_hour",
@@ -18,8 +18,9 @@ PUBLISHED_FIELDS = RESULT_KEYS + ("cost_usd_low", "cost_usd_high")
 # A preset's inputs that belong to its own device: on other hardware they do not apply (a V100's
 # utilisation, power and price say nothing about a B200; a known run's hours were on its device,
 # and its year too: GPT-3 was not trained on a B200 in 2020). Its workload (FLOPs, parameters,
-# tokens), scale (devices) and site (PUE, grid, electricity price) carry over.
-DEVICE_FIELDS = ("utilization", "power_w", "price_usd_per_device_hour", "precision", "hours", "device_hours", "year")
+# tokens), scale (devices) and site (PUE, grid, electricity price) carry over; of the site, the
+# device's own values are marked ``per_device`` in ``estimate.Site``.
+DEVICE_FIELDS = ("utilization", "precision", "hours", "device_hours", "year") + DEVICE_SITE_FIELDS
 
 # What each published figure depends on: once one of these differs from the preset, the
 # published figure no longer describes the scenario and is not compared.
@@ -54,7 +55,10 @@ class Preset:
         if "carbon_intensity_g_per_kwh" in kwargs:
             kwargs["carbon_intensity_source"] = self.why.get("carbon_intensity_g_per_kwh", self.source)
         origin = f"preset:{self.id}"
-        return Scenario(origins=tuple((k, origin) for k in kwargs if k != "carbon_intensity_source"), **kwargs)
+        own = [k for k in kwargs if k != "carbon_intensity_source"]
+        # each value's source: the preset's note on it (``why``), else the preset's citation key
+        return Scenario(origins=tuple((k, origin) for k in own),
+                        sources=tuple((k, self.why.get(k) or self.source) for k in own), **kwargs)
 
 
 def _text(data, key, default, fail) -> str:

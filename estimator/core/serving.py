@@ -151,8 +151,7 @@ def check_architecture(a: Architecture) -> None:
     # heads: whole, at least one, and no more than d_model (a head has at least one dimension);
     # KV heads: no more than the attention heads (grouped-query attention shares them)
     for label, x, top in (("attention heads", a.heads, a.d_model), ("KV heads", a.kv_heads, a.heads)):
-        x = v.as_number(label, x)
-        if not (math.isfinite(x) and x == math.floor(x) and 1 <= x <= top):
+        if v.require_whole(label, x, B.HEADS) > top:
             raise InputError(f"{label} must be a whole number from 1 to {top:g}, got {x!r}")
     if a.head_dim is not None:
         v.require_number_in("head dimension", a.head_dim, B.D_MODEL)

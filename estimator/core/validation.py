@@ -4,10 +4,15 @@ One place decides what a number may be: a real number (not text, a bool, None or
 one number belongs), finite, inside its sourced plausible bound (``estimator.core.bounds``), and
 whole where only whole numbers make sense (devices, years, layers). Results are checked too:
 a non-finite result is refused, never printed.
+
+Every check's ``InputError`` carries ``field``, the input's keyword, so that the CLI can add its
+flag and the app its widget label: the ``field=`` given, else the name itself when it is one
+(``"devices"``, ``"year"``), else none (a label such as ``"power per device (W)"``).
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 
@@ -15,6 +20,19 @@ import numpy as np
 
 from estimator.core.bounds import YEAR, Bound
 from estimator.core.errors import InputError
+
+
+def _names_field(check):
+    """``check`` with a keyword-only ``field``: the keyword its InputError names (see the module's doc)."""
+    @functools.wraps(check)
+    def checked(name, value, *args, field: str | None = None, **kwargs):
+        try:
+            return check(name, value, *args, **kwargs)
+        except InputError as exc:
+            if exc.field is None:
+                exc.field = field if field is not None else (name if str(name).isidentifier() else None)
+            raise
+    return checked
 
 
 def _show(value) -> str:
@@ -40,6 +58,7 @@ def _as_array(name, value) -> np.ndarray:
     return arr
 
 
+@_names_field
 def as_number(name, value) -> float:
     """One real number (an int, float or numpy scalar), as a float; InputError otherwise."""
     if isinstance(value, bool) or not isinstance(value, (numbers.Real, np.number)):
@@ -50,6 +69,7 @@ def as_number(name, value) -> float:
         raise InputError(f"{name} must be a finite number, got {repr(value)[:40]}") from None
 
 
+@_names_field
 def require_finite(name, value):
     arr = _as_array(name, value)
     if not np.isfinite(arr).all():
@@ -57,6 +77,7 @@ def require_finite(name, value):
     return value
 
 
+@_names_field
 def require_positive(name, value):
     arr = _as_array(name, value)
     # one pass each: NaN fails both comparisons, +inf fails the second
@@ -67,6 +88,7 @@ def require_positive(name, value):
     return value
 
 
+@_names_field
 def require_non_negative(name, value):
     arr = _as_array(name, value)
     if not ((arr >= 0).all() and (arr < np.inf).all()):
@@ -76,6 +98,7 @@ def require_non_negative(name, value):
     return value
 
 
+@_names_field
 def require_fraction(name, value):
     """In (0, 1]: utilisation and similar shares."""
     arr = _as_array(name, value)
@@ -84,6 +107,7 @@ def require_fraction(name, value):
     return value
 
 
+@_names_field
 def require_in(name: str, value, bound: Bound):
     """``value`` (a number or an array) is finite, inside ``bound`` and whole if it must be."""
     arr = _as_array(name, value)
@@ -97,11 +121,22 @@ def require_in(name: str, value, bound: Bound):
     return value
 
 
+@_names_field
 def require_number_in(name: str, value, bound: Bound) -> float:
-    """One number inside ``bound``, as a float (int for whole-number bounds is up to the caller)."""
-    x = as_number(name, value)
-    require_in(name, x, bound)
+    """One number inside ``bound``, as a float (``require_whole`` gives the int of a whole-number bound)."""
+    x = as_number.__wrapped__(name, value)  # the undecorated checks: the outer one names the field
+    require_in.__wrapped__(name, x, bound)
     return x
+
+
+@_names_field
+def require_whole(name: str, value, bound: Bound) -> int:
+    """One whole number inside ``bound``, as an int: the one check of devices, years, batch sizes,
+    layers and the like (a bool, 2.5 or 1e400 is refused)."""
+    x = require_number_in.__wrapped__(name, value, bound)
+    if x != math.floor(x):
+        raise InputError(f"{name} must be a whole number, got {_show(x)}")
+    return int(x)
 
 
 def require_pue(value):
@@ -115,7 +150,7 @@ def require_devices(value):
 
 
 def require_year(value) -> int:
-    return int(require_number_in("year", value, YEAR))
+    return require_whole("year", value, YEAR)
 
 
 def require_finite_result(name: str, value) -> None:

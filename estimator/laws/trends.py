@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from estimator.core import bounds as B
 from estimator.core import validation as v
 from estimator.core.errors import InputError
 
@@ -39,8 +40,9 @@ INTERCONNECT_GROWTH_PER_2Y = 1.4
 MEMORY_WALL_SOURCE = "Gholami et al. 2024, \"AI and Memory Wall\", arXiv:2403.14123"
 
 MONTHS_PER_YEAR = 12.0
-MAX_YEARS = 100
-MIN_YEAR, MAX_YEAR = 1940, 2200  # from the first programmable computers; beyond is a typo
+# How far a trend table reaches, and from when (estimator/core/bounds.py: TREND_YEARS, TREND_START_YEAR).
+MAX_YEARS = int(B.TREND_YEARS.high)
+MIN_YEAR, MAX_YEAR = int(B.TREND_START_YEAR.low), int(B.TREND_START_YEAR.high)
 
 # Labels built from the figures above, so that text and numbers cannot drift apart. The
 # training-compute trend was measured for 2012–2018 only: projections carry it forward as a
@@ -131,12 +133,9 @@ def trend_table(start_year: int, years: int, base_cost_usd: float,
                 price_perf_doubling_years: float = PRICE_PERF_DOUBLING_YEARS) -> TrendTable:
     """Columns from ``start_year`` for ``years`` years: the cost of a fixed workload that cost
     ``base_cost_usd`` in ``start_year``, and the growth of frontier compute, peak FLOP/s and memory."""
-    v.require_positive("years", years)
-    if years != int(years) or years > MAX_YEARS:
-        raise InputError(f"years must be a whole number from 1 to {MAX_YEARS}, got {years!r}")
-    if not (MIN_YEAR <= start_year <= MAX_YEAR and start_year == int(start_year)):
-        raise InputError(f"start year must be a whole year from {MIN_YEAR} to {MAX_YEAR}, got {start_year:.6g}")
-    t = np.arange(int(years) + 1, dtype=float)
+    years = v.require_whole("years", years, B.TREND_YEARS)
+    v.require_whole("start year", start_year, B.TREND_START_YEAR, field="start_year")
+    t = np.arange(years + 1, dtype=float)
     lo, hi = PRICE_PERF_DOUBLING_RANGE_YEARS
     # the range scales with the chosen doubling time (the CI relative to the central 2.46 years)
     lo, hi = price_perf_doubling_years * lo / PRICE_PERF_DOUBLING_YEARS, price_perf_doubling_years * hi / PRICE_PERF_DOUBLING_YEARS

@@ -48,6 +48,7 @@ from estimator.core.estimate import DEFAULT_CARBON_INTENSITY_G_PER_KWH, DEFAULT_
 from estimator.core.profile import HardwareProfile
 from estimator.core.track_report import Prediction, Settings
 from estimator.core.validation import require_number_in
+from estimator.core.validation import require_whole as _whole
 from estimator.measure.base import NOT_MEASURED, Backend, Measurement, TimerBackend
 
 __all__ = ["ENV_TRACK_BACKEND", "ENV_TRACK_DEVICE", "ENV_TRACK_FILE", "Run", "read_track_file", "track"]
@@ -90,10 +91,6 @@ def _resolve_profile(hardware) -> HardwareProfile:
         return hardware
     from estimator.io.datafiles import default_profiles
     return default_profiles().get(hardware)
-
-
-def _whole(name: str, value, bound: B.Bound) -> int:
-    return int(require_number_in(name, value, bound))
 
 
 class Run:

@@ -12,16 +12,13 @@ from estimator.core import bounds as B
 from estimator.core import validation as v
 from estimator.core.carbon import cloud_intensity, country_intensity
 from estimator.core.errors import EstimatorError, InputError
-from estimator.core.estimate import Estimate, Scenario, estimate
+from estimator.core.estimate import FOOTPRINT_FIELDS, INPUT_FIELDS, Estimate, Scenario, estimate
 from estimator.core.presets import DEVICE_FIELDS, Preset, PublishedComparison, compare_with_published
 from estimator.core.profile import HardwareProfile
 from estimator.core.units import G_PER_KG, HOURS_PER_DAY, KG_PER_T, KWH_PER_MWH
 from estimator.io.datafiles import default_profiles, get_preset, load_carbon_data, load_published_runs
 
 SCENARIO_KEYS = tuple(f.name for f in fields(Scenario))
-# Inputs that change only the embodied carbon and the water: a preset's published time, energy,
-# CO2e and cost are still its own when they are set.
-FOOTPRINT_FIELDS = ("embodied", "lifetime_years", "cooling", "wue_l_per_kwh", "ewif_l_per_kwh")
 
 
 @dataclass(frozen=True)
@@ -114,17 +111,17 @@ def build_scenario(preset: Preset | None = None, region=None, cloud=None, *, oth
     if ci is not None:
         given["carbon_intensity_g_per_kwh"] = ci
         given["carbon_intensity_source"] = ci_source
-    # the fields the user set are the user's; every other field keeps the preset's origin
-    origins = tuple((k, o) for k, o in base.origins if k not in given and getattr(base, k) is not None)
-    return replace(base, **given, origins=origins)
+    # the fields the user set are the user's; every other field keeps the preset's origin and source
+    def kept(pairs):
+        return tuple((k, o) for k, o in pairs if k not in given and getattr(base, k) is not None)
+    return replace(base, **given, origins=kept(base.origins), sources=kept(base.sources))
 
 
 def changed_from_preset(preset: Preset, hardware: str, scenario: Scenario) -> frozenset[str]:
     """The inputs in which ``scenario`` on ``hardware`` differs from the preset's own run."""
     own = preset.scenario()
-    changed = {f.name for f in fields(Scenario)
-               if f.name not in ("origins", "flops_source", "carbon_intensity_source") + FOOTPRINT_FIELDS
-               and getattr(scenario, f.name) != getattr(own, f.name)}
+    changed = {name for name in INPUT_FIELDS
+               if name not in FOOTPRINT_FIELDS and getattr(scenario, name) != getattr(own, name)}
     if hardware != preset.hardware:
         changed.add("hardware")
     return frozenset(changed)

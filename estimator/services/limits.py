@@ -7,7 +7,6 @@ Costs come from ``api.run`` / ``estimate`` so they match every other estimate.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -15,7 +14,7 @@ from estimator.core import bounds as B
 from estimator.core import compression
 from estimator.core import validation as v
 from estimator.core.errors import InputError
-from estimator.core.estimate import Estimate
+from estimator.core.estimate import SITE_INPUTS, Estimate
 from estimator.core.inference import InferenceResult, InferenceScenario, inference
 from estimator.core.serving import Architecture
 from estimator.core.workload import dense_training_flops
@@ -40,8 +39,7 @@ BUDGET_REFERENCE_FLOPS = 1e24
 GPT3_PRESET = "gpt3-175b"
 ALPHAGO_PRESET = "alphago-vs-brain"
 
-RUN_KEYS = ("devices", "utilization", "precision", "power_w", "pue", "carbon_intensity_g_per_kwh",
-            "price_usd_per_device_hour", "electricity_usd_per_kwh")
+RUN_KEYS = ("devices", "utilization", "precision") + SITE_INPUTS
 
 
 def _run_kwargs(setting: dict[str, Any] | None) -> dict[str, Any]:
@@ -123,7 +121,8 @@ def trend_report(flops: float = TREND_FLOPS, hardware: str = TREND_HARDWARE, yea
     year = start_year if start_year is not None else profile.release_year
     if year is None:
         raise InputError(f"{hardware} has no release year: give the start year", field="start_year")
-    return TrendReport(base, int(year), trends.trend_table(int(year), years, base.cost_usd, doubling_years),
+    year = v.require_whole("start year", year, B.TREND_START_YEAR, field="start_year")
+    return TrendReport(base, year, trends.trend_table(year, years, base.cost_usd, doubling_years),
                        trends.summary(doubling_years))
 
 
@@ -167,8 +166,8 @@ def resolve_architecture(*, params: float | None = None, model: str | None = Non
     if given:
         if layers is None or d_model is None:
             raise InputError("an architecture needs at least the layers and d_model (and ideally heads and KV heads)")
-        lay = int(v.require_number_in("layers", layers, B.LAYERS))
-        dm = int(v.require_number_in("d_model", d_model, B.D_MODEL))
+        lay = v.require_whole("layers", layers, B.LAYERS)
+        dm = v.require_whole("d_model", d_model, B.D_MODEL)
         how = []
         if heads is None:
             heads = max(1, round(dm / DEFAULT_HEAD_DIM))
@@ -177,10 +176,8 @@ def resolve_architecture(*, params: float | None = None, model: str | None = Non
             kv_heads = heads
             how.append("KV heads = heads (assumed: multi-head attention; set the KV heads for grouped-query)")
         for label, x in (("attention heads", heads), ("KV heads", kv_heads)):
-            x = v.as_number(label, x)
-            if not (math.isfinite(x) and x == math.floor(x) and x >= 1):
-                raise InputError(f"{label} must be a whole number of at least 1, got {x!r}")
-        voc = None if vocab is None else int(v.require_number_in("vocabulary", vocab, B.VOCAB))
+            v.require_whole(label, x, B.HEADS)
+        voc = None if vocab is None else v.require_whole("vocabulary", vocab, B.VOCAB, field="vocab")
         if params is None:
             params = 12.0 * lay * dm ** 2 + (voc * dm if voc else 0.0)
             how.append(f"parameters = 12·layers·d_model²{' + vocab·d_model' if voc else ''} = {params:.3g} "
@@ -227,10 +224,9 @@ def inference_report(*, hardware: str, tokens: float, params: float | None = Non
                                                   " (20 tokens per parameter, Hoffmann et al. 2022)"))
     else:
         how = "given"
-    setting = {k: getattr(s, k) for k in ("power_w", "pue", "price_usd_per_device_hour", "electricity_usd_per_kwh")}
-    # training draws the profile's average training power, not the serving power given for serving
-    setting["power_w"] = None
-    training = estimate_flops(train_flops, hardware, {**setting, "carbon_intensity_g_per_kwh": ci})
+    # the same site; training draws the profile's average training power, not the serving power given for serving
+    setting = {k: getattr(s, k) for k in SITE_INPUTS} | {"power_w": None}
+    training = estimate_flops(train_flops, hardware, setting)
     return InferenceReport(result, compression.techniques(s, profile, fit), training,
                            f"{how}, on {hardware} (profile's utilisation and training power)",
                            compression.break_even(training, result), arch_how)

@@ -1,0 +1,155 @@
+"""One home for each fact (issue 12): the site fields live once (``estimate.Site``) and every list
+of them is derived; whole numbers have one check (``validation.require_whole``); a preset's values
+keep their origin and their source when the user overrides another field; devices are whole
+numbers everywhere, JSON included."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import fields
+
+import pytest
+
+from estimator.cli import main
+from estimator.cli.estimate_cmds import SCENARIO_ARGS
+from estimator.core import bounds as B
+from estimator.core import validation as v
+from estimator.core.calibrate import achieved_flops_per_s
+from estimator.core.errors import InputError
+from estimator.core.estimate import (
+    FOOTPRINT_FIELDS,
+    INPUT_FIELDS,
+    SITE_FIELDS,
+    SITE_INPUTS,
+    Scenario,
+    Site,
+)
+from estimator.core.inference import InferenceScenario, inference
+from estimator.core.presets import DEVICE_FIELDS
+from estimator.io import serving_data
+from estimator.io.datafiles import default_profiles, get_preset
+from estimator.services import api, limits
+
+SITE = ("power_w", "pue", "carbon_intensity_g_per_kwh", "carbon_intensity_source", "price_usd_per_device_hour",
+        "electricity_usd_per_kwh")
+
+
+def test_the_site_fields_are_written_once_and_shared():
+    assert SITE_FIELDS == SITE
+    for cls in (Scenario, InferenceScenario):
+        assert issubclass(cls, Site)
+        assert {f.name for f in fields(cls)} >= set(SITE)
+    assert SITE_INPUTS == tuple(n for n in SITE if n != "carbon_intensity_source")
+
+
+def test_the_hand_lists_are_derived_from_the_dataclasses():
+    assert limits.RUN_KEYS == ("devices", "utilization", "precision") + SITE_INPUTS
+    assert set(SCENARIO_ARGS) == set(INPUT_FIELDS)
+    assert set(INPUT_FIELDS) == {f.name for f in fields(Scenario)} - {"origins", "sources", "flops_source",
+                                                                      "carbon_intensity_source"}
+    assert api.FOOTPRINT_FIELDS == FOOTPRINT_FIELDS == ("embodied", "lifetime_years", "cooling", "wue_l_per_kwh",
+                                                        "ewif_l_per_kwh")
+    assert set(DEVICE_FIELDS) == {"utilization", "precision", "hours", "device_hours", "year", "power_w",
+                                  "price_usd_per_device_hour"}
+
+
+def test_scenarios_keep_their_keyword_api():
+    s = InferenceScenario(1e9, 1e6, pue=1.2)  # params and tokens stay positional; the site is by keyword
+    assert (s.params, s.tokens, s.pue) == (1e9, 1e6, 1.2)
+    assert Scenario(flops=1e20, pue=1.1).pue == 1.1
+
+
+@pytest.mark.parametrize("site, field", [({"pue": 10.0}, "pue"), ({"carbon_intensity_g_per_kwh": -5.0},
+                                                                   "carbon_intensity_g_per_kwh"),
+                                         ({"price_usd_per_device_hour": 1.0, "electricity_usd_per_kwh": 0.1},
+                                          ("price_usd_per_device_hour", "electricity_usd_per_kwh"))])
+def test_the_serving_site_is_checked_as_the_training_one(site, field):
+    m = serving_data.catalog_model("llama-2-7b")
+    s = InferenceScenario(params=m.params, tokens=1e6, architecture=m.arch, **site)
+    with pytest.raises(InputError) as serving:
+        inference(s, default_profiles().get("a100-sxm-80gb"), serving_data.load_serving_fit())
+    with pytest.raises(InputError) as training:
+        api.run(hardware="a100-sxm-80gb", flops=1e20, **site)
+    assert str(serving.value) == str(training.value)
+    assert serving.value.field == training.value.field == field
+
+
+def test_require_whole_is_the_one_whole_number_check():
+    assert v.require_whole("devices", 8.0, B.DEVICES) == 8 and isinstance(v.require_whole("devices", 8.0, B.DEVICES), int)
+    for bad in (2.5, True, math.nan, math.inf, 0, "8", None):
+        with pytest.raises(InputError) as e:
+            v.require_whole("devices", bad, B.DEVICES)
+        assert e.value.field == "devices"
+    with pytest.raises(InputError, match="must be a whole number") as e:
+        v.require_whole("micro-batch", 1.5, B.BATCH, field="micro_batch")
+    assert e.value.field == "micro_batch"  # a label is not a keyword: the caller names the field
+
+
+def test_the_checks_name_their_field():
+    with pytest.raises(InputError) as e:
+        v.require_number_in("year", 1e9, B.YEAR)
+    assert e.value.field == "year"
+    with pytest.raises(InputError) as e:
+        v.require_in("power per device (W)", -1.0, B.POWER_W)
+    assert e.value.field is None  # a label, not a keyword
+    with pytest.raises(InputError) as e:
+        v.require_positive("power per device (W)", -1.0, field="power_w")
+    assert e.value.field == "power_w"
+
+
+def test_achieved_flops_per_s_takes_whole_devices_only():
+    assert achieved_flops_per_s(1e15, 10.0, 2) == 1e15 / (10.0 * 2)
+    for devices in (2.5, True, 0):
+        with pytest.raises(InputError, match="devices") as e:
+            achieved_flops_per_s(1e15, 10.0, devices)
+        assert e.value.field == "devices"
+    with pytest.raises(InputError, match="FLOPs"):
+        achieved_flops_per_s(-1.0, 10.0, 1)
+
+
+def _cli_json(capsys, *argv) -> dict:
+    assert main(list(argv)) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_devices_are_whole_numbers_in_the_json(capsys):
+    d = _cli_json(capsys, "estimate", "--flops", "1e21", "--hardware", "h100-sxm", "--devices", "8", "--format", "json")
+    for value in (d["devices"], d["scenario"]["devices"], d["assumptions"]["devices"]["value"]):
+        assert value == 8 and type(value) is int
+    e = api.run(hardware="h100-sxm", flops=1e21, devices=8.0).estimate
+    assert type(e.devices) is int and type(e.assumption("devices").value) is int
+
+
+def test_a_cli_count_that_is_not_whole_is_refused_by_the_core(capsys):
+    assert main(["estimate", "--flops", "1e21", "--hardware", "h100-sxm", "--devices", "2.5"]) == 2
+    err = capsys.readouterr().err
+    assert "devices must be a whole number, got 2.5" in err and "(--devices)" in err
+
+
+PRESET = "gpt3-175b"  # sets devices, power, PUE and grid intensity, each with its own note (why)
+
+
+@pytest.mark.parametrize("override", [{"devices": 8}, {"pue": 1.2}, {"region": "FRA"}])
+def test_a_preset_with_one_override_keeps_the_other_fields_origin_and_source(override):
+    preset = get_preset(PRESET)
+    a = {x.name: x for x in api.run(preset_id=PRESET, **override).estimate.assumptions}
+    overridden = "carbon_intensity_g_per_kwh" if "region" in override else next(iter(override))
+    assert a[overridden].origin == "user"
+    for name in ("flops", "devices", "power_w", "pue", "carbon_intensity_g_per_kwh"):
+        if name == overridden:
+            continue
+        assert a[name].origin == f"preset:{PRESET}", name
+        assert a[name].source == preset.why.get(name, preset.source), name
+    assert a["flops"].source == preset.source  # no note on the FLOPs: the preset's citation
+    assert a[overridden].source != preset.why.get(overridden)
+
+
+def test_the_cli_json_shows_the_presets_sources_after_an_override(capsys):
+    preset = get_preset("lambda-gpt3-v100")
+    d = _cli_json(capsys, "estimate", "--preset", "lambda-gpt3-v100", "--devices", "8", "--format", "json")["assumptions"]
+    assert d["devices"]["origin"] == "user" and d["devices"]["source"] == "given"
+    assert d["price_usd_per_device_hour"]["origin"] == "preset:lambda-gpt3-v100"
+    assert d["price_usd_per_device_hour"]["source"] == preset.why["price_usd_per_device_hour"]
+    assert d["utilization"]["source"].startswith(preset.why["utilization"] + "; range:")
+    assert d["flops"]["source"] == preset.why["flops"]
