@@ -30,7 +30,7 @@ STOP_TIMEOUT_S = 10.0
 POLL_S = 0.25
 
 
-def _wait_healthy(url: str, proc: subprocess.Popen, what: str) -> None:
+def wait_healthy(url: str, proc: subprocess.Popen, what: str) -> None:
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -44,7 +44,7 @@ def _wait_healthy(url: str, proc: subprocess.Popen, what: str) -> None:
     raise RuntimeError(f"{what} did not answer {url}/_stcore/health within {START_TIMEOUT_S:g} s")
 
 
-def _stop(proc: subprocess.Popen) -> None:
+def stop_process(proc: subprocess.Popen) -> None:
     if proc.poll() is None:
         proc.terminate()
         try:
@@ -69,14 +69,14 @@ class StreamlitProcess:
              "--server.fileWatcherType", "none"],
             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
-            _wait_healthy(self.url, self.proc, f"streamlit run {self.app.name}")
+            wait_healthy(self.url, self.proc, f"streamlit run {self.app.name}")
         except RuntimeError:
-            _stop(self.proc)
+            stop_process(self.proc)
             raise
         return self
 
     def __exit__(self, *exc) -> None:
-        _stop(self.proc)
+        stop_process(self.proc)
 
 
 def nginx_config(template: str, listen: str, upstream_ports: list[int], upstream_host: str = "127.0.0.1") -> str:
@@ -121,7 +121,7 @@ class Cluster:
             self.error_log = run / "error.log"
             self.proc = subprocess.Popen([self.nginx, "-p", str(run), "-c", str(conf), "-e", str(self.error_log),
                                           "-g", "daemon off;"], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-            _wait_healthy(self.url, self.proc, "nginx")
+            wait_healthy(self.url, self.proc, "nginx")
         except BaseException:
             self.__exit__()
             raise
@@ -129,7 +129,7 @@ class Cluster:
 
     def __exit__(self, *exc) -> None:
         if hasattr(self, "proc"):
-            _stop(self.proc)
+            stop_process(self.proc)
         for a in reversed(self._apps):
             a.__exit__()
         self._dir.cleanup()

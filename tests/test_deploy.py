@@ -7,16 +7,21 @@ The live tests start 2 app processes and nginx on loopback; they need Debian's n
 from __future__ import annotations
 
 import asyncio
+import fnmatch
 import http.cookiejar
+import json
 import os
 import shutil
+import subprocess
+import sys
 import urllib.request
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
 from benchmarks import bench_load
-from deploy.cluster import NGINX_CONF, Cluster, nginx_config
+from deploy.cluster import NGINX_CONF, ROOT, Cluster, nginx_config, stop_process, wait_healthy
 
 TEMPLATE = NGINX_CONF.read_text()
 
@@ -79,3 +84,93 @@ def test_load_through_the_proxy_has_no_errors_and_no_mix_ups(cluster):
     assert report.errors == []
     assert all(r.load_s is not None and r.update_s is not None for r in report.results)
     assert bench_load.own_scenario_mix_ups(report, bench_load.expected_metrics(sessions)) == []
+
+
+# --- the container recipe (deploy/Dockerfile) ---------------------------------------------
+# Docker's daemon is not available where this project is developed and tested, so the image is
+# never built here. These tests hold the recipe to the repository instead: what it copies
+# exists and is not excluded, it runs as a non-root user, and its command and health check,
+# replayed on a copy of exactly the files it copies, serve the lecture link's numbers.
+
+DOCKERFILE = ROOT / "deploy" / "Dockerfile"
+
+
+def dockerfile_instructions() -> list[tuple[str, str]]:
+    """(INSTRUCTION, arguments) in order, continuation lines joined, comments dropped."""
+    lines, joined = [], ""
+    for raw in DOCKERFILE.read_text().splitlines():
+        if not joined and (not raw.strip() or raw.lstrip().startswith("#")):
+            continue
+        joined += raw.rstrip().removesuffix("\\") + " " if raw.rstrip().endswith("\\") else raw.strip()
+        if not raw.rstrip().endswith("\\"):
+            lines.append(joined)
+            joined = ""
+    return [(ln.split(None, 1)[0].upper(), ln.split(None, 1)[1].strip()) for ln in lines]
+
+
+def _copies() -> list[str]:
+    return [args.split()[0] for op, args in dockerfile_instructions() if op == "COPY"]
+
+
+def _exec_form(op: str) -> list[str]:
+    args = dict(dockerfile_instructions())[op]
+    return json.loads(args[args.index("["):])
+
+
+def test_dockerfile_pins_its_base_and_runs_as_a_user():
+    ops = dockerfile_instructions()
+    assert ops[0][0] == "FROM" and ":" in ops[0][1] and not ops[0][1].endswith(":latest")
+    assert ops[0][1].split(":")[1].startswith(f"{sys.version_info.major}.{sys.version_info.minor}")
+    users = [args for op, args in ops if op == "USER"]
+    assert users and users[-1] not in ("root", "0")
+    assert ("RUN", "pip install -r requirements.txt") in ops  # the app's own requirements, not the tests'
+
+
+def _dockerignored(rel: str) -> bool:
+    """Whether .dockerignore keeps ``rel`` (a path relative to the repository) out of the build."""
+    patterns = [ln.strip() for ln in (ROOT / ".dockerignore").read_text().splitlines()
+                if ln.strip() and not ln.startswith("#")]
+    parts = rel.split("/")
+    return any(fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(parts[-1], p.removeprefix("**/"))
+               or any(fnmatch.fnmatch("/".join(parts[:i]), p) for i in range(1, len(parts)))
+               for p in patterns)
+
+
+def test_dockerfile_copies_what_exists_and_is_not_ignored():
+    for src in _copies():
+        assert (ROOT / src).exists(), src
+        assert not _dockerignored(src), src
+    assert {"app.py", "app_pages", "estimator", "profiles", ".streamlit"} <= set(_copies())
+    assert _dockerignored(".venv/bin/python") and _dockerignored("estimator/__pycache__/x.pyc")
+
+
+@pytest.mark.slow
+def test_dockerfile_command_serves_the_lecture_link_from_the_copied_files_only(tmp_path):
+    app_dir = tmp_path / "app"
+    app_dir.mkdir()
+    def ignore(folder, names):  # the build context: what .dockerignore leaves
+        rel = Path(folder).relative_to(ROOT).as_posix()
+        return [n for n in names if _dockerignored(f"{rel}/{n}")]
+
+    for src in _copies():
+        if (ROOT / src).is_dir():
+            shutil.copytree(ROOT / src, app_dir / src, ignore=ignore)
+        else:
+            shutil.copyfile(ROOT / src, app_dir / src)
+    port = bench_load.free_port()
+    cmd = [sys.executable if a == "python" else a for a in _exec_form("CMD")]
+    cmd[cmd.index("--server.port") + 1] = str(port)
+    cmd[cmd.index("--server.address") + 1] = "127.0.0.1"  # the container's 0.0.0.0, on loopback here
+    env = {**os.environ, "HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / "data")}
+    proc = subprocess.Popen(cmd, cwd=app_dir, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_healthy(url, proc, "the Dockerfile's CMD")
+        health = [sys.executable if a == "python" else a for a in _exec_form("HEALTHCHECK")]
+        health[-1] = health[-1].replace("8501", str(port))
+        assert subprocess.run(health, cwd=app_dir, timeout=30).returncode == 0
+        report = asyncio.run(bench_load.run_load(url, 1))
+        assert report.errors == []
+        assert report.results[0].metrics["Training time"] == "355 years"  # 1 device: the lecture's figure
+    finally:
+        stop_process(proc)
