@@ -21,13 +21,8 @@ ALLOWED = (
     re.compile(r"python -m estimator [a-z-]+( --[a-z-]+)*"),   # a command to run, e.g. `validate --inference`
     re.compile(r"vLLM's default --gpu-memory-utilization"),    # vLLM's flag, not ours
 )
-# estimator/measure/ is edited elsewhere; its flag-naming messages are listed here until moved
-# to neutral words with the hint added by the CLI (audit §3: matmul_bench, nvml, calibration_run).
-KNOWN_LEFT = {
-    "measure/matmul_bench.py": {"--seconds", "--backend", "--flops"},
-    "measure/nvml.py": {"--backend"},
-    "measure/calibration_run.py": {"--base", "--out", "--force", "--id", "--flops"},
-}
+# Files allowed to name some flags: none (estimator/measure/ speaks in neutral words too).
+KNOWN_LEFT: dict[str, set[str]] = {}
 
 
 def _docstrings(tree) -> set[int]:
@@ -134,3 +129,23 @@ def test_app_hint_names_the_widget():
     text = error_text(InputError("no price", field=("price_usd_per_device_hour",)))
     assert text == "no price (set: Price (USD per device-hour))"
     assert not FLAG.search(text)
+
+
+def test_the_measurement_messages_are_neutral_and_the_cli_adds_its_flags(tmp_path):
+    from estimator.cli.main import with_hint
+    from estimator.core.errors import BackendUnavailable
+    from estimator.measure import calibration_run as cr
+    from estimator.measure.matmul_bench import check_seconds
+
+    flags = flag_map(build_parser())
+    with pytest.raises(InputError) as e:
+        check_seconds(0.0)
+    assert not FLAG.search(str(e.value)) and with_hint(e.value, flags).endswith("(--seconds)")
+    missing = BackendUnavailable("NVML finds no GPU; the CPU backend still works", field="backend")
+    assert with_hint(missing, flags) == "NVML finds no GPU; the CPU backend still works (--backend)"
+    with pytest.raises(InputError) as e:
+        cr.checked_out_path(str(tmp_path / "x.json"), "some-id")
+    assert "the output file must name a .toml file" in str(e.value)
+    with pytest.raises(InputError) as e:
+        cr.checked_out_path(str(tmp_path / "x.json"), "some-id", out_name="--out")
+    assert str(e.value).startswith("--out must name a .toml file")

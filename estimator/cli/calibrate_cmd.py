@@ -20,7 +20,7 @@ from estimator.core.errors import InputError
 from estimator.core.profile import PRECISIONS
 from estimator.io.calibration_io import read_codecarbon_csv, select_run, write_profile
 from estimator.io.datafiles import default_profiles
-from estimator.measure.matmul_bench import MAX_SECONDS
+from estimator.measure.matmul_bench import check_seconds
 from estimator.report import export
 from estimator.report import humanize as hz
 
@@ -70,7 +70,7 @@ class ProgressLine:
 def _out_path(args, profile_id: str) -> Path:
     """Where to write: see :func:`estimator.measure.calibration_run.checked_out_path`."""
     from estimator.measure.calibration_run import checked_out_path
-    return checked_out_path(args.out, profile_id, args.force)
+    return checked_out_path(args.out, profile_id, args.force, out_name="--out", force_name="--force", id_name="--id")
 
 
 def _base(args, kind: str, device_name: str):
@@ -83,8 +83,8 @@ def cmd_calibrate(args):
     cmd = list(args.cmd or [])
     if cmd and cmd[0] == "--":
         cmd = cmd[1:]
-    if args.seconds is not None and not 0 < args.seconds <= MAX_SECONDS:  # also rejects NaN and inf
-        raise InputError(f"--seconds must be greater than 0 and at most {MAX_SECONDS:g}, got {args.seconds!r}")
+    if args.seconds is not None:
+        check_seconds(args.seconds)  # before opening a backend
     if args.from_codecarbon:
         if cmd:
             raise InputError("give either --from-codecarbon or a command after `--`, not both")

@@ -13,13 +13,11 @@ class EstimatorError(Exception):
     expects; a measurement that fails mid-run or a missing backend is not a wrong value."""
 
 
-class InputError(EstimatorError, ValueError):
-    """A user input is missing, not a number, out of range or inconsistent.
-
-    The message names the input in neutral words ("the price per device-hour"), never a CLI flag
-    or a widget: the library serves both. ``field`` names the input(s) by their keyword, the
-    dataclass field or API argument (e.g. ``"price_usd_per_device_hour"``, or a tuple when any
-    of several would do), so that the CLI can add its flag and the app its widget label."""
+class NamesInputs:
+    """An error that names the input(s) to change: ``field``, their keyword, the dataclass field or
+    API argument (e.g. ``"price_usd_per_device_hour"``, or a tuple when any of several would do),
+    so that the CLI can add its flag and the app its widget label. The message itself is in
+    neutral words, never a CLI flag or a widget: the library serves both."""
 
     default_field: str | None = None
 
@@ -33,6 +31,11 @@ class InputError(EstimatorError, ValueError):
         if self.field is None:
             return ()
         return (self.field,) if isinstance(self.field, str) else tuple(self.field)
+
+
+class InputError(NamesInputs, EstimatorError, ValueError):
+    """A user input is missing, not a number, out of range or inconsistent (``NamesInputs``: the
+    message in neutral words, ``field`` the input's keyword)."""
 
 
 class UnknownHardwareError(InputError):
@@ -75,5 +78,6 @@ class MeasurementError(EstimatorError):
     """A measurement backend failed during a window (e.g. an NVML error mid-run)."""
 
 
-class BackendUnavailable(EstimatorError):
-    """A measurement backend cannot run on this machine; the message says what is missing."""
+class BackendUnavailable(NamesInputs, EstimatorError):
+    """A measurement backend cannot run on this machine; the message says what is missing, and
+    ``field`` names the input that offers a way out (e.g. ``"backend"``: another backend)."""

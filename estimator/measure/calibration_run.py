@@ -90,7 +90,7 @@ def builtin_points(base: HardwareProfile, kind: str, precisions: Sequence[str] |
     precs = [p for p in (precisions or all_prec) if p in base.peak_flops_per_s]
     if not precs:
         raise InputError(f"{base.id} has no peak for the workload's precisions ({', '.join(precisions or all_prec)}); "
-                         f"choose a --base with one of them")
+                         "choose a base profile with one of them", field="base")
     return mb.square_points(sizes or all_sizes, precs)
 
 
@@ -188,15 +188,16 @@ def split_half_check(base: HardwareProfile, child: Mapping, flops: float, precis
                             precision=precision, fitted=False)
 
 
-def checked_out_path(out: str | None, profile_id: str, force: bool = False, *, out_name: str = "--out",
-                     force_name: str = "--force", id_name: str = "--id") -> Path:
+def checked_out_path(out: str | None, profile_id: str, force: bool = False, *, out_name: str = "the output file",
+                     force_name: str = "the force option", id_name: str = "the profile id") -> Path:
     """Where to write a calibrated profile, refusing anything that would destroy a profile:
 
     - never a file in the bundled profiles/ folder (calibrated profiles go to profiles/calibrated/);
     - an existing file only if it holds a profile with the same id (a re-calibration), or with force;
     - in profiles/calibrated/, not a second file with an id another file there already has.
     ``out`` None: profiles/calibrated/<id>.toml. Shared by ``calibrate``, ``track`` and the app;
-    ``out_name``, ``force_name`` and ``id_name`` are how the caller's user spells them in the messages.
+    ``out_name``, ``force_name`` and ``id_name`` are how the caller's user spells them in the messages
+    (the CLI: its flags; ``track``: its arguments; by default neutral words).
     """
     from estimator.io.datafiles import CALIBRATED_DIR, PROFILES_DIR, default_profiles, load_profile_file
     if out is not None:
@@ -211,7 +212,7 @@ def checked_out_path(out: str | None, profile_id: str, force: bool = False, *, o
     resolved = path.resolve()
     if resolved.parent == PROFILES_DIR.resolve():
         raise InputError(f"{path} is in the bundled profiles/ folder, which calibrate never writes: "
-                         f"use {out_name} {CALIBRATED_DIR.relative_to(PROFILES_DIR.parent) / path.name} or another folder")
+                         f"set {out_name} to {CALIBRATED_DIR.relative_to(PROFILES_DIR.parent) / path.name} or another folder")
     if path.is_dir():
         raise InputError(f"{out_name} {path} is a folder; give a .toml file name")
     if path.exists() and not force:
@@ -221,13 +222,13 @@ def checked_out_path(out: str | None, profile_id: str, force: bool = False, *, o
             existing = None
         if existing != profile_id:
             held = f"the profile '{existing}'" if existing else "something that is not a valid profile"
-            raise InputError(f"{path} already holds {held}; writing would replace it: choose another {out_name}, "
-                             f"or add {force_name} to replace it")
+            raise InputError(f"{path} already holds {held}; writing would replace it: choose another path for "
+                             f"{out_name}, or use {force_name} to replace it")
     if resolved.parent == CALIBRATED_DIR.resolve():
         other = default_profiles().profiles.get(profile_id)
         if other is not None and Path(other.source_file).resolve() != resolved:
             raise InputError(f"profile id '{profile_id}' is already used by {other.source_file}; "
-                             f"give another {id_name}, or {out_name} {other.source_file} to replace it")
+                             f"give another {id_name}, or set {out_name} to {other.source_file} to replace it")
     return path
 
 
@@ -296,7 +297,7 @@ def calibrate_command(backend: Backend, base: HardwareProfile, cmd: Sequence[str
     """
     from estimator.measure.track import ENV_TRACK_BACKEND, ENV_TRACK_DEVICE, ENV_TRACK_FILE, read_track_file
     if not cmd:
-        raise InputError("give the command to measure after `--`, e.g. calibrate --flops 1e15 -- python train.py")
+        raise InputError("no command to measure: give the command, with the FLOPs it performs", field=("cmd", "flops"))
     precision = precision or base.default_precision
     if precision not in base.peak_flops_per_s:
         raise InputError(f"{base.id} has no peak for precision '{precision}'; it has: {', '.join(base.peak_flops_per_s)}")

@@ -19,6 +19,7 @@ import numpy as np
 
 from estimator.core.bounds import CALIBRATION_SECONDS
 from estimator.core.errors import BackendUnavailable, InputError
+from estimator.core.validation import require_number_in
 
 # Sizes are a design choice, not measured figures: square products from cache-resident to
 # memory-resident on a CPU (a 1024² fp64 operand is 8 MiB, beyond a typical per-core L2),
@@ -99,8 +100,12 @@ def _run_point(run_once: Callable[[], None], budget_s: float, clock, tick: Calla
 def _check(points, seconds):
     if not points:
         raise InputError("no matrix sizes to run")
-    if not 0 < seconds <= MAX_SECONDS:  # also rejects NaN and inf
-        raise InputError(f"--seconds must be greater than 0 and at most {MAX_SECONDS:g}, got {seconds!r}")
+    check_seconds(seconds)
+
+
+def check_seconds(seconds) -> float:
+    """The built-in workload's length: a number of seconds inside ``bounds.CALIBRATION_SECONDS``."""
+    return require_number_in("calibration seconds", seconds, CALIBRATION_SECONDS, field="seconds")
 
 
 def run_numpy(points, seconds: float, progress: Progress | None = None, clock=time.perf_counter,
@@ -135,7 +140,8 @@ def require_torch() -> None:
     """Raise BackendUnavailable, naming the way out, when PyTorch is not installed."""
     if not torch_available():
         raise BackendUnavailable("the built-in GPU workload needs PyTorch, which is not installed; measure your own "
-                                 "run instead: calibrate --backend nvml --flops F -- python train.py")
+                                 "run instead, with the NVML backend and the run's FLOPs",
+                                 field=("backend", "flops", "cmd"))
 
 
 def run_torch(points, seconds: float, progress: Progress | None = None, device_index: int = 0,

@@ -100,12 +100,13 @@ class NvmlBackend(Backend):
             n.nvmlInit()
         except n.NVMLError as exc:
             raise BackendUnavailable(f"NVML is not available: {exc} (no NVIDIA GPU or driver: libnvidia-ml.so "
-                                     "could not be used); the CPU backend still works: --backend cpu") from None
+                                     "could not be used); the CPU backend still works", field="backend") from None
         self._initialised = True
         try:
             count = n.nvmlDeviceGetCount()
             if count == 0:
-                raise BackendUnavailable("NVML is running but finds no NVIDIA GPU; use --backend cpu")
+                raise BackendUnavailable("NVML is running but finds no NVIDIA GPU; the CPU backend still works",
+                                         field="backend")
             if not 0 <= device_index < count:
                 raise BackendUnavailable(f"GPU index {device_index} does not exist: NVML sees {count} GPU(s)")
             self.device_index = device_index
