@@ -3,6 +3,7 @@ embodied figures are those of the research table (vendor PCF, LCA or the ACT mod
 
 import pytest
 
+from estimator.core.units import S_PER_HOUR, W_PER_KW
 from estimator.io.datafiles import PROFILES_DIR, default_profiles, load_profile_file
 from estimator.services import api
 
@@ -50,10 +51,19 @@ def test_a800_and_h800_are_fitted_in_their_chips_families():
     assert model.families["h100"].n_runs == 22
 
 
-def test_every_new_device_estimates(capsys):
-    for pid in NEW:
-        e = api.run(hardware=pid, params=1e9, tokens=2e10, devices=8, price_usd_per_device_hour=1.0).estimate
-        assert e.wall_clock_s > 0 and e.embodied_co2e_kg > 0 and e.water_l > 0 and e.memory is not None
+@pytest.mark.parametrize("pid", NEW)
+def test_every_new_device_estimates_from_its_own_profile(pid):
+    """Time = 6·N·D ÷ (the profile's peak × the fitted utilisation × devices); device-hours, energy
+    and cost follow from it with the profile's power and PUE (the arithmetic of estimator/core/compute.py)."""
+    p = default_profiles().get(pid)
+    e = api.run(hardware=pid, params=1e9, tokens=2e10, devices=8, price_usd_per_device_hour=1.0).estimate
+    flops = 6 * 1e9 * 2e10
+    assert e.precision == p.default_precision and e.utilization.value == p.utilization.predict(flops, None).center
+    assert e.wall_clock_s == pytest.approx(flops / (p.peak(e.precision) * e.utilization.value * 8), rel=1e-9)
+    assert e.device_hours == pytest.approx(e.wall_clock_s * 8 / S_PER_HOUR, rel=1e-9)
+    assert e.cost_usd == pytest.approx(e.device_hours * 1.0, rel=1e-9)
+    assert e.energy_kwh == pytest.approx(e.device_hours * p.power.average_w / W_PER_KW * p.pue, rel=1e-9)
+    assert e.embodied_co2e_kg > 0 and e.water_l > 0 and e.memory is not None
 
 
 def test_h800_figures_are_the_h100s_with_the_interconnect_cut():
