@@ -26,15 +26,52 @@ import app as app_module  # noqa: E402  (app.py defines PAGES; importing it outs
 ALL_PAGES = [p[0] for p in app_module.PAGES]
 
 
+# Each page's title, and the metrics it must show with no parameters: a stub page fails here.
+PAGE_TITLES = {
+    "estimate": ("GPT-3 175B (Patterson et al. 2021)", {"Training time", "Energy", "CO₂e", "Cost"}),
+    "compare": ("Compare hardware", set()),
+    "profiles": ("Profiles & sources", set()),
+    "calibrate": ("Calibrate", set()),
+    "limits": ("Limits of scale", {"Parameters", "Tokens", "Predicted loss", "FLOPs"}),
+    "inference": ("Inference & compression", {"Time per output token", "Energy per output token"}),
+    "accuracy": ("How far can I trust this?", {"Typical miss (median factor)", "Inside the 80% interval"}),
+    "lecture": ("Lecture: the limits of deep learning, claim by claim", set()),
+}
+# Pages that read the scenario parameters below (the others ignore them, silently).
+SCENARIO_PARAM_PAGES = {"estimate", "compare", "profiles"}
+TAMPERED = {"hardware": "nope", "devices": "NaN", "preset": "<img src=x>", "pue": "-1"}
+
+
+def test_the_title_table_names_every_page():
+    assert set(PAGE_TITLES) == set(ALL_PAGES)
+
+
 @pytest.mark.parametrize("module", ALL_PAGES)
 def test_every_page_runs(module):
-    run_page(module)
+    at = run_page(module)
+    title, metrics = PAGE_TITLES[module]
+    assert [t.value.replace("\\", "") for t in at.title] == [title]
+    assert metrics <= {m.label for m in at.metric}
+    assert not at.warning and not at.error
 
 
 @pytest.mark.parametrize("module", ALL_PAGES)
 def test_every_page_survives_tampered_params(module):
-    at = run_page(module, {"hardware": "nope", "devices": "NaN", "preset": "<img src=x>", "pue": "-1"})
-    assert not at.exception
+    at = run_page(module, TAMPERED)
+    assert [t.value.replace("\\", "") for t in at.title][:1] == [PAGE_TITLES[module][0]]
+    warned = {key for key in TAMPERED for w in at.warning if f"Ignored URL parameter `{key}`" in w.value}
+    if module in ("estimate", "compare"):
+        assert warned == set(TAMPERED)
+    elif module == "profiles":
+        assert warned == {"hardware"}
+    else:
+        assert not warned
+    # the tampered markup is never rendered as HTML
+    assert all("<img" not in h.proto.body for h in at.get("html"))
+    if module == "estimate":  # every bad value falls back: the default preset on its own hardware
+        from app_pages.estimate import headline_values
+        want = headline_values(api.run(preset_id="gpt3-175b").estimate)
+        assert {m.label: m.value for m in at.metric if m.label in want} == want
 
 
 def test_app_registers_the_pages():
