@@ -21,6 +21,7 @@ from estimator.core import bounds as B
 from estimator.core.errors import EstimatorError
 from estimator.core.profile import PRECISIONS
 from estimator.core.track_report import MAX_REPORT_BYTES, LoadedReport, parse_report
+from estimator.core.units import BYTES_PER_MB, FLOPS_PER_TFLOP, MS_PER_S
 from estimator.io import datafiles
 from estimator.io.calibration_io import (
     MAX_CSV_BYTES,
@@ -55,7 +56,7 @@ def calibrated_table(profiles) -> pd.DataFrame:
             "id": p.id, "device": cal.get("device_name", ""), "base": cal.get("base_profile", ""),
             "measured_at": cal.get("measured_at", ""), "host": cal.get("host", ""),
             "power_source": cal.get("power_source", ""), "power_is_estimate": cal.get("power_is_estimate"),
-            "achieved_tflops": (cal["achieved_flops_per_s"] / 1e12  # missing stays missing, not 0
+            "achieved_tflops": (cal["achieved_flops_per_s"] / FLOPS_PER_TFLOP  # missing stays missing, not 0
                                 if cal.get("achieved_flops_per_s") else None),
             "precision": cal.get("precision", ""), "utilization": p.utilization.default,
             "mean_power_w": cal.get("mean_power_w"), "method": cal.get("method", ""), "file": p.source_file,
@@ -106,7 +107,7 @@ def save_profile(result: cr.CalibrationResult):
 def show_result(result: cr.CalibrationResult, key: str) -> None:
     s = result.summary()
     a, b, d = st.columns(3)
-    a.metric("Achieved", f"{s['achieved_flops_per_s'] / 1e12:.4g} TFLOP/s",
+    a.metric("Achieved", f"{s['achieved_flops_per_s'] / FLOPS_PER_TFLOP:.4g} TFLOP/s",
              help=f"{s['precision']}, {s['utilization']:.1%} of the base profile's peak")
     if s["mean_power_w"] is not None:
         b.metric("Mean power", hz.power(s["mean_power_w"]) + (" (estimate)" if s["power_is_estimate"] else ""))
@@ -160,9 +161,9 @@ def _listing() -> None:
 def _import_section() -> None:
     st.subheader("Import a CodeCarbon log", anchor=False)
     st.caption("CodeCarbon's emissions.csv (31-column files of CodeCarbon 2.x and 38-column files of 3.x, read by "
-               f"column name; at most {MAX_CSV_BYTES / 1e6:.0f} MB) plus the FLOPs of the run.")
+               f"column name; at most {MAX_CSV_BYTES / BYTES_PER_MB:.0f} MB) plus the FLOPs of the run.")
     upload = st.file_uploader("emissions.csv", type=["csv"], key="cal_upload",
-                              max_upload_size=int(MAX_CSV_BYTES / 1e6))
+                              max_upload_size=int(MAX_CSV_BYTES / BYTES_PER_MB))
     col1, col2, col3 = st.columns(3)
     with col1:
         flops = c.url_number("FLOPs of the run", "cal_flops", min_value=B.FLOPS.low, max_value=B.FLOPS.high,
@@ -280,7 +281,7 @@ def show_track_report(rep: LoadedReport) -> None:
     step_s = p.get("step_s")
     source = f"{s.get('device_name', '?')} ({s.get('backend', '?')} backend), power: {s.get('power_source') or 'not measured'}"
     if step_s is not None:
-        source = (f"{p.get('steady_steps', 0):,} steady steps of {step_s * 1e3:.4g} ms after {p.get('warmup_steps', 0):,} "
+        source = (f"{p.get('steady_steps', 0):,} steady steps of {step_s * MS_PER_S:.4g} ms after {p.get('warmup_steps', 0):,} "
                   f"warm-up steps ({p.get('warmup_how', '')}); " + source)
     st.caption(c.md_escape(f"{rep.source}, written {rep.written_at}: {source}", 600))
     for note in p.get("notes") or []:
@@ -295,7 +296,7 @@ def _track_section() -> None:
                "(track(..., report_path=\"track.json\"), or run.save_report(path); examples/train_numpy.py "
                "--report track.json): the whole run predicted from its first steps, against the time elapsed.")
     upload = st.file_uploader("track report (.json)", type=["json"], key="cal_track_upload",
-                              max_upload_size=max(int(MAX_REPORT_BYTES / 1e6), 1))
+                              max_upload_size=max(int(MAX_REPORT_BYTES / BYTES_PER_MB), 1))
     if upload is None:
         return
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from estimator.core.units import S_PER_DAY
+from estimator.core.units import KG_PER_T, KWH_PER_MWH, S_PER_DAY
 from estimator.services import api
 
 from . import charts
@@ -16,8 +16,8 @@ from .inputs import scenario_inputs
 COLUMNS = (
     ("time_days", "Training time (days)", lambda e: e.wall_clock_s / S_PER_DAY, "%.4g"),
     ("device_hours", "Device-hours", lambda e: e.device_hours, "%.4g"),
-    ("energy_mwh", "Energy (MWh)", lambda e: e.energy_kwh / 1e3, "%.4g"),
-    ("co2e_t", "CO₂e (t)", lambda e: e.co2e_kg / 1e3, "%.4g"),
+    ("energy_mwh", "Energy (MWh)", lambda e: e.energy_kwh / KWH_PER_MWH, "%.4g"),
+    ("co2e_t", "CO₂e (t)", lambda e: e.co2e_kg / KG_PER_T, "%.4g"),
     ("cost_usd", "Cost (USD)", lambda e: e.cost_usd, "$%.4g"),
 )
 CHART_QUANTITIES = {"time": "time_days", "energy": "energy_mwh", "cost": "cost_usd", "co2e": "co2e_t"}

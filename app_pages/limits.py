@@ -13,6 +13,7 @@ import streamlit as st
 
 from estimator.core import bounds as B
 from estimator.core.errors import EstimatorError
+from estimator.core.units import W_PER_TW
 from estimator.laws import contrasts, scaling, trends
 from estimator.laws import diminishing as dm
 from estimator.report import humanize as hz
@@ -240,9 +241,9 @@ def contrasts_section() -> None:
               ("AlphaGo ÷ brain (power)", f"{by['alphago_brain_power_ratio'].value:,.0f}×",
                by["alphago_brain_power_ratio"].source),
               ("World electricity (average)", hz.power(by["world_power_w"].value), by["world_power_w"].source)])
-    st.warning(f"The lecture says the world uses ≈{contrasts.LECTURE_WORLD_POWER_W / 1e12:g} TW of electricity. "
+    st.warning(f"The lecture says the world uses ≈{contrasts.LECTURE_WORLD_POWER_W / W_PER_TW:g} TW of electricity. "
                f"The sourced figure is ≈{contrasts.WORLD_ELECTRICITY_TWH_PER_YEAR:,.0f} TWh a year, "
-               f"an average of ≈{by['world_power_w'].value / 1e12:.1f} TW: the lecture's number is "
+               f"an average of ≈{by['world_power_w'].value / W_PER_TW:.1f} TW: the lecture's number is "
                f"≈{by['lecture_world_power_ratio'].value:.0f}× too high.", icon=":material/fact_check:")
     df = pd.DataFrame([{"contrast": x.label, "value": x.value, "unit": x.unit, "how": x.detail, "source": x.source}
                        for x in items])

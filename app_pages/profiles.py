@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from estimator.core.units import BYTES_PER_GB, FLOPS_PER_TFLOP
 from estimator.report import humanize as hz
 
 from . import charts
@@ -18,7 +19,7 @@ def profile_table(profiles) -> pd.DataFrame:
     for p in profiles:
         rows.append({
             "id": p.id, "name": p.name, "kind": p.kind, "year": p.release_year,
-            "precision": p.default_precision, "peak_tflops": p.peak() / 1e12,
+            "precision": p.default_precision, "peak_tflops": p.peak() / FLOPS_PER_TFLOP,
             "memory_gb": p.memory_gb, "bandwidth_gb_s": p.memory_bandwidth_gb_per_s,
             "power_w": p.power.average_w, "utilization": p.utilization.default,
             "price_usd_h": p.price.usd_per_device_hour, "pue": p.pue,
@@ -32,7 +33,7 @@ def details(p) -> None:
     e = c.md_escape
     price = "none" if p.price.usd_per_device_hour is None else f"${p.price.usd_per_device_hour:g} per device-hour ({p.price.date})"
     rows = [
-        ("Peak", ", ".join(f"{k} {v / 1e12:g} TFLOP/s" for k, v in p.peak_flops_per_s.items()), p.peak_source),
+        ("Peak", ", ".join(f"{k} {v / FLOPS_PER_TFLOP:g} TFLOP/s" for k, v in p.peak_flops_per_s.items()), p.peak_source),
         ("Memory", f"{p.memory_gb or 'n/a'} GB, {p.memory_bandwidth_gb_per_s or 'n/a'} GB/s", p.memory_source),
         ("Power", f"average {hz.power(p.power.average_w)} (range {hz.power(p.power.average_range_w[0])} – "
                   f"{hz.power(p.power.average_range_w[1])}), host included: {'yes' if p.power.includes_host else 'no'}"
@@ -79,7 +80,7 @@ def render() -> None:
         if chart is None:
             st.info("No memory bandwidth in this profile, so no roofline.")
         else:
-            ridge = p.peak() / (p.memory_bandwidth_gb_per_s * 1e9)
+            ridge = p.peak() / (p.memory_bandwidth_gb_per_s * BYTES_PER_GB)
             st.caption(f"Roofline: attainable FLOP/s = min(peak, bandwidth × FLOP per byte). Below "
                        f"{ridge:.3g} FLOP/byte ({p.default_precision}) the device waits on memory.")
             charts.render_chart(chart)

@@ -9,6 +9,7 @@ import sys
 
 from estimator.core.errors import DataFileError
 from estimator.core.profile import DISPLAY_FLOPS
+from estimator.core.units import MS_PER_S
 from estimator.fit.serving_fit import FACTOR_BANDS as SERVING_BANDS
 from estimator.fit.utilization_fit import COVARIATES, FACTOR_BANDS
 from estimator.io.datafiles import UTILIZATION_FIT_PATH
@@ -57,8 +58,8 @@ def validate_inference(args) -> None:
                      f"{c['measured_j_per_output_token']:.3g}", f"{c['predicted_j_per_output_token']:.3g}",
                      f"{c['interval_j_per_output_token'][0]:.3g}–{c['interval_j_per_output_token'][1]:.3g}",
                      "yes" if c["inside_j"] else "no",
-                     f"{c['measured_tpot_s'] * 1e3:.3g}", f"{c['predicted_tpot_s'] * 1e3:.3g}",
-                     f"{c['interval_tpot_s'][0] * 1e3:.3g}–{c['interval_tpot_s'][1] * 1e3:.3g}",
+                     f"{c['measured_tpot_s'] * MS_PER_S:.3g}", f"{c['predicted_tpot_s'] * MS_PER_S:.3g}",
+                     f"{c['interval_tpot_s'][0] * MS_PER_S:.3g}–{c['interval_tpot_s'][1] * MS_PER_S:.3g}",
                      "yes" if c["inside_tpot"] else "no",
                      f"{c['previous_j_per_output_token']:.3g}", f"{c['per_parameter_j_per_output_token']:.3g}"])
     print(_table(["model", "hardware", "TP", "batch", "J/token", "predicted", f"{level} interval", "in",
@@ -68,8 +69,8 @@ def validate_inference(args) -> None:
           f"{min(share):.0%}–{max(share):.0%} of it); prompt tokens: a documented mean per task "
           "(estimator/io/serving_data.py), not in the measurements.")
     f = doc["fit"]
-    print(f"\nShipped fit (all configurations): engine {f['engine_s_per_layer'] * 1e3:.3g} ms per layer and "
-          f"{f['engine_s_per_sequence'] * 1e3:.3g} ms per sequence per step, {f['tp_s_per_allreduce'] * 1e3:.3g} ms per "
+    print(f"\nShipped fit (all configurations): engine {f['engine_s_per_layer'] * MS_PER_S:.3g} ms per layer and "
+          f"{f['engine_s_per_sequence'] * MS_PER_S:.3g} ms per sequence per step, {f['tp_s_per_allreduce'] * MS_PER_S:.3g} ms per "
           f"all-reduce, GPU busy {f['busy_per_roofline_s']:.3g} × the roofline time; {level} interval ×/÷ "
           f"{math.exp(f['energy_log_half_width']):.3g} (J per output token), ×/÷ {math.exp(f['tpot_log_half_width']):.3g} (TPOT).")
     print("Each fitted number beside what it can be held against:")

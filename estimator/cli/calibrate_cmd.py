@@ -18,6 +18,7 @@ from pathlib import Path
 from estimator.core import bounds as B
 from estimator.core.errors import InputError
 from estimator.core.profile import PRECISIONS
+from estimator.core.units import FLOPS_PER_GFLOP, FLOPS_PER_TFLOP
 from estimator.io.calibration_io import read_codecarbon_csv, select_run, write_profile
 from estimator.io.datafiles import default_profiles
 from estimator.measure.matmul_bench import check_seconds
@@ -143,11 +144,11 @@ def _print_table(result, out: Path) -> None:
     s = result.summary()
     m = result.measurement
     print(f"device        {s['device_name']}  ({s['backend']} backend)")
-    print(f"throughput    {s['achieved_flops_per_s'] / 1e12:.4g} TFLOP/s at {s['precision']} "
+    print(f"throughput    {s['achieved_flops_per_s'] / FLOPS_PER_TFLOP:.4g} TFLOP/s at {s['precision']} "
           f"= {s['utilization']:.1%} of the base profile's peak ({s['base_profile']})")
     for t in result.points:
         if t.size is not None:
-            print(f"  size {t.size:6.0f} {t.precision:<5} {t.flops_per_s / 1e9:10.1f} GFLOP/s")
+            print(f"  size {t.size:6.0f} {t.precision:<5} {t.flops_per_s / FLOPS_PER_GFLOP:10.1f} GFLOP/s")
     if m.mean_power_w is not None:
         est = " (estimate)" if m.power_is_estimate else ""
         print(f"power         {hz.power(m.mean_power_w)} mean, {m.energy_j:.4g} J over {m.duration_s:.2f} s "

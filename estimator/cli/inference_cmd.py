@@ -17,6 +17,7 @@ from estimator.core.errors import DataFileError, InputError
 from estimator.core.estimate import SITE_INPUTS
 from estimator.core.inference import BITS, DEFAULT_PROMPT_TOKENS, DEFAULT_TOKENS_PER_QUERY, KV_BITS
 from estimator.core.serving import BANDWIDTH_FRACTION, COMPUTE_FRACTION
+from estimator.core.units import MS_PER_S
 from estimator.fit.serving_fit import fit as fit_serving
 from estimator.io import serving_data
 from estimator.report import humanize as hz
@@ -33,7 +34,7 @@ def _rng(fmt, pair) -> str:
 
 
 def _ms(s: float) -> str:
-    return f"{hz.sig(s * 1e3)} ms"
+    return f"{hz.sig(s * MS_PER_S)} ms"
 
 
 def _joules(j: float) -> str:
@@ -112,8 +113,8 @@ def cmd_fit_serving(args):
     serving_data.write_fit(doc)
     f = doc["fit"]
     print(f"wrote {path} from {doc['data']['n_configs']} configurations of {len(doc['data']['models'])} models")
-    print(f"engine {f['engine_s_per_layer'] * 1e3:.3g} ms per layer and {f['engine_s_per_sequence'] * 1e3:.3g} ms per "
-          f"sequence per step; {f['tp_s_per_allreduce'] * 1e3:.3g} ms per all-reduce; GPU busy "
+    print(f"engine {f['engine_s_per_layer'] * MS_PER_S:.3g} ms per layer and {f['engine_s_per_sequence'] * MS_PER_S:.3g} ms per "
+          f"sequence per step; {f['tp_s_per_allreduce'] * MS_PER_S:.3g} ms per all-reduce; GPU busy "
           f"{f['busy_per_roofline_s']:.3g} × the roofline time; {f['level']:.0%} interval ×/÷ "
           f"{math.exp(f['tpot_log_half_width']):.3g} (TPOT), "
           f"×/÷ {math.exp(f['energy_log_half_width']):.3g} (J per output token)")

@@ -52,7 +52,7 @@ from estimator.core.serving import (
     step,
     student_architecture,
 )
-from estimator.core.units import S_PER_HOUR
+from estimator.core.units import MB_PER_GB, MS_PER_S, S_PER_HOUR
 
 BITS = WEIGHT_BITS
 # Peak used for each weight width, first match wins. 8-bit: FP8 (H100 and later) or INT8 (A100)
@@ -261,7 +261,7 @@ def _arch_origin(s: InferenceScenario) -> str:
 
 
 def _fmt_ms(x: float) -> str:
-    return f"{x * 1e3:.3g} ms"
+    return f"{x * MS_PER_S:.3g} ms"
 
 
 def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -> InferenceResult:
@@ -310,7 +310,7 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
             raise InputError(f"the weights need {fp.weights_gb:.3g} GB; {devices} × {profile.memory_gb:g} GB of "
                              f"{profile.id} offer {fp.usable_gb:.3g} GB ({USABLE_MEMORY_SOURCE}): use more devices")
         raise InputError(f"batch {b} does not fit: its KV cache needs {fp.kv_cache_gb:.3g} GB "
-                         f"({fp.kv_gb_per_sequence * 1e3:.3g} MB per sequence of {p_tok:g} + {t_tok:g} tokens) beside "
+                         f"({fp.kv_gb_per_sequence * MB_PER_GB:.3g} MB per sequence of {p_tok:g} + {t_tok:g} tokens) beside "
                          f"{fp.weights_gb:.3g} GB of weights in {fp.usable_gb:.3g} GB usable on {devices} × {profile.id} "
                          f"({USABLE_MEMORY_SOURCE}); the largest batch that fits is {fp.max_batch}")
     st = step(params=n, arch=arch, device=device, fit=fit, batch=b, prompt_tokens=p_tok, output_tokens=t_tok,
@@ -366,7 +366,7 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
     notes.append(f"time per output token {_fmt_ms(st.tpot_s)} = GPU {_fmt_ms(st.gpu_s)} ({st.bound}-bound: weights and "
                  f"KV cache at {BANDWIDTH_FRACTION:g} of the bandwidth, FLOPs at {util:g} of the {precision} peak) + "
                  f"prefill {_fmt_ms(st.prefill_s)} + tensor parallel {_fmt_ms(st.tp_s)} + engine {_fmt_ms(st.engine_s)} "
-                 f"({fit.engine_s_per_layer * 1e3:.2g} ms per layer and {fit.engine_s_per_sequence * 1e3:.2g} ms per "
+                 f"({fit.engine_s_per_layer * MS_PER_S:.2g} ms per layer and {fit.engine_s_per_sequence * MS_PER_S:.2g} ms per "
                  "sequence, fitted to vLLM (2024) and FastChat measurements; newer engines with CUDA graphs and "
                  "asynchronous scheduling have less)")
     if s.power_w is None:

@@ -60,7 +60,7 @@ from scipy import stats
 from estimator.core.bounds import Bound
 from estimator.core.errors import InputError
 from estimator.core.interval import LEVEL
-from estimator.core.units import G_PER_KG, J_PER_KWH, S_PER_HOUR
+from estimator.core.units import BYTES_PER_MB, G_PER_KG, J_PER_KWH, MS_PER_S, S_PER_HOUR
 from estimator.report import humanize as hz
 
 REPORT_FORMAT = "estimator-track-report"
@@ -95,6 +95,9 @@ DRIFT_ALPHA = 0.10
 MAX_BATCHES = 30
 TOTAL_STEPS = Bound(1, 1e12, "steps", "up to 1e12 steps (~300 years at 10 ms a step)", whole=True)
 WARMUP_STEPS = Bound(0, 1e12, "steps", "0 up to the largest step count", whole=True)
+# A tracked run's energy window (estimator/measure/track.py): from its first window, one second, up to
+# an hour; longer windows would blur the steady state the windows are there to find.
+ENERGY_WINDOW = Bound(1.0, S_PER_HOUR, "s", "one second (the first window) up to an hour")
 
 RANGE_MEANING = ("{level:.0%} prediction interval for the whole run: the remaining steps' time from the observed "
                  "step-time variance (batch means, Student t), energy adding the spread of power between "
@@ -468,7 +471,7 @@ def predict(settings: Settings, times: StepTimes | None, power: Power | None, st
 # --- the short text report -------------------------------------------------------------
 
 def _ms(seconds: float) -> str:
-    return f"{hz.sig(seconds * 1e3)} ms" if seconds < 1 else hz.duration(seconds)
+    return f"{hz.sig(seconds * MS_PER_S)} ms" if seconds < 1 else hz.duration(seconds)
 
 
 def format_report(p: Prediction, s: Settings, *, failures: Sequence[str] = (), final: bool = False) -> str:
@@ -573,8 +576,8 @@ def _num(where: str, value, *, allow_none: bool = True) -> float | None:
 def parse_report(data: bytes, source: str = "track report") -> LoadedReport:
     """A saved track report from its bytes (InputError naming the file when it is not one)."""
     if len(data) > MAX_REPORT_BYTES:
-        raise InputError(f"{source} is {len(data) / 1e6:.1f} MB; a track report is at most "
-                         f"{MAX_REPORT_BYTES / 1e6:.0f} MB")
+        raise InputError(f"{source} is {len(data) / BYTES_PER_MB:.1f} MB; a track report is at most "
+                         f"{MAX_REPORT_BYTES / BYTES_PER_MB:.0f} MB")
     try:
         doc = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:

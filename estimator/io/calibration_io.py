@@ -26,7 +26,7 @@ import tomli_w
 from estimator.core.bounds import GPU_COUNT
 from estimator.core.errors import DataFileError, InputError
 from estimator.core.profile import profile_from_dict
-from estimator.core.units import J_PER_KWH
+from estimator.core.units import BYTES_PER_MB, J_PER_KWH
 from estimator.core.validation import require_number_in
 from estimator.io import safe_read
 from estimator.measure.base import Measurement
@@ -175,7 +175,7 @@ def parse_codecarbon_csv(text: str, source: str = "emissions.csv") -> list[CodeC
 
 def decode_csv_bytes(data: bytes, source: str) -> str:
     if len(data) > MAX_CSV_BYTES:
-        raise InputError(f"{source} is {len(data) / 1e6:.1f} MB; the limit is {MAX_CSV_BYTES / 1e6:.0f} MB "
+        raise InputError(f"{source} is {len(data) / BYTES_PER_MB:.1f} MB; the limit is {MAX_CSV_BYTES / BYTES_PER_MB:.0f} MB "
                          "(keep only the runs you need)")
     try:
         return data.decode("utf-8-sig")

@@ -20,6 +20,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
 
+from estimator.core.units import BYTES_PER_MB
+
 Fail = Callable[[str, str], NoReturn]
 
 MAX_PROFILE_BYTES = 1_000_000  # the largest bundled profile is ~3 kB; a calibrated one ~10 kB
@@ -57,7 +59,7 @@ def read_bytes(path: str | Path, max_bytes: int, fail: Fail) -> bytes:
     finally:
         os.close(fd)
     if size > max_bytes:
-        fail(f"is larger than {max_bytes / 1e6:g} MB", "give a smaller file (keep only what is needed)")
+        fail(f"is larger than {max_bytes / BYTES_PER_MB:g} MB", "give a smaller file (keep only what is needed)")
     return b"".join(chunks)
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from estimator.core import validation as v
 from estimator.core.equivalents import BRAIN_KWH_PER_YEAR, BRAIN_POWER_W
-from estimator.core.units import DAYS_PER_YEAR, HOURS_PER_YEAR, KWH_PER_MWH, KWH_PER_TWH, S_PER_YEAR, W_PER_KW
+from estimator.core.units import DAYS_PER_YEAR, HOURS_PER_YEAR, KWH_PER_MWH, KWH_PER_TWH, S_PER_YEAR, W_PER_KW, W_PER_TW
 
 # World electricity ≈ 30,000 TWh a year: Ember, "Global Electricity Review 2024", reports a record
 # 29,471 TWh in 2023 (IEA, "Electricity 2024", is close); rounded to 30,000 TWh.
@@ -28,8 +28,8 @@ def world_average_power_w(twh_per_year: float = WORLD_ELECTRICITY_TWH_PER_YEAR) 
 
 def world_electricity_note(twh_per_year: float = WORLD_ELECTRICITY_TWH_PER_YEAR) -> str:
     """The lecture's figure beside the sourced one, in words."""
-    return (f"world electricity: the lecture says ≈{LECTURE_WORLD_POWER_W / 1e12:g} TW; the sourced figure is "
-            f"≈{twh_per_year:,.0f} TWh a year ≈ {world_average_power_w(twh_per_year) / 1e12:.2g} TW average")
+    return (f"world electricity: the lecture says ≈{LECTURE_WORLD_POWER_W / W_PER_TW:g} TW; the sourced figure is "
+            f"≈{twh_per_year:,.0f} TWh a year ≈ {world_average_power_w(twh_per_year) / W_PER_TW:.2g} TW average")
 
 
 @dataclass(frozen=True)
@@ -92,9 +92,9 @@ def contrasts(c: ContrastInputs) -> tuple[Contrast, ...]:
                  "days", f"{game_kwh:.4g} kWh ÷ {brain_kwh_day:.4g} kWh per brain-day", brain_src),
         Contrast("world_power_w", "World electricity, average power", world_w, "W",
                  f"{c.world_twh_per_year:,.0f} TWh/yr ÷ {HOURS_PER_YEAR:g} h/yr", WORLD_ELECTRICITY_SOURCE),
-        Contrast("lecture_world_power_ratio", f"the lecture's '≈{LECTURE_WORLD_POWER_W / 1e12:g} TW' ÷ the sourced average",
+        Contrast("lecture_world_power_ratio", f"the lecture's '≈{LECTURE_WORLD_POWER_W / W_PER_TW:g} TW' ÷ the sourced average",
                  LECTURE_WORLD_POWER_W / world_w, "×",
-                 f"{LECTURE_WORLD_POWER_W / 1e12:g} TW ÷ {world_w / 1e12:.3g} TW: the lecture's figure is too high by this factor",
+                 f"{LECTURE_WORLD_POWER_W / W_PER_TW:g} TW ÷ {world_w / W_PER_TW:.3g} TW: the lecture's figure is too high by this factor",
                  f"seed lecture; {WORLD_ELECTRICITY_SOURCE}"),
         Contrast("world_in_brains", f"World electricity ÷ {brain}s", world_w / c.brain_power_w, "brains",
                  f"{world_w:.3g} W ÷ {c.brain_power_w:g} W", f"{WORLD_ELECTRICITY_SOURCE}; {brain_src}"),

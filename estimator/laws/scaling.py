@@ -24,6 +24,7 @@ from estimator.core import bounds as B
 from estimator.core import validation as v
 from estimator.core.errors import InputError
 from estimator.core.estimate import Estimate
+from estimator.core.units import KG_PER_T
 from estimator.core.workload import FLOPS_PER_PARAM_TOKEN_TRAIN
 
 # Training FLOPs of a dense transformer ≈ 6·N·D (Kaplan et al. 2020, §2.1; Hoffmann et al. 2022
@@ -143,7 +144,7 @@ def loss_curve(flops, method: str = "tokens-per-param"):
 BUDGET_KINDS = {
     "usd": ("cost_usd", 1.0, "USD"),
     "kwh": ("energy_kwh", 1.0, "kWh"),
-    "tco2e": ("co2e_kg", 1e-3, "t CO₂e"),  # the estimate is in kg; the budget in tonnes
+    "tco2e": ("co2e_kg", 1 / KG_PER_T, "t CO₂e"),  # the estimate is in kg; the budget in tonnes
 }
 
 

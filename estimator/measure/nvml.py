@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from estimator.core.errors import BackendUnavailable, InputError, MeasurementError
+from estimator.core.units import MILLIJOULES_PER_J, MILLIWATTS_PER_W
 from estimator.measure.base import NVML_ENERGY_COUNTER, NVML_POWER_POLLING, Backend, Measurement, integrate_power_w
 
 # Power polling every ≤ 100 ms (used only where the energy counter is missing). The reading
@@ -65,7 +66,7 @@ def energy_from_samples(samples: Sequence[Sample], has_counter: bool) -> tuple[f
     for a, b in zip(samples, samples[1:]):
         delta_mj = b.counter_mj - a.counter_mj
         if delta_mj >= 0:
-            counter_j += delta_mj / 1000.0
+            counter_j += delta_mj / MILLIJOULES_PER_J
         else:  # the counter went back: bridge this interval with the power samples
             resets += 1
             counter_j += 0.5 * (a.power_w + b.power_w) * (b.t_s - a.t_s)
@@ -114,7 +115,7 @@ class NvmlBackend(Backend):
             name = n.nvmlDeviceGetName(self.handle)
             self.device_name = name.decode() if isinstance(name, bytes) else str(name)
             self.has_counter, self.counter_note = self._probe_counter()
-            self.power_limit_w = self._optional(lambda: n.nvmlDeviceGetEnforcedPowerLimit(self.handle) / 1000.0)
+            self.power_limit_w = self._optional(lambda: n.nvmlDeviceGetEnforcedPowerLimit(self.handle) / MILLIWATTS_PER_W)
             self.max_sm_clock_mhz = self._optional(lambda: n.nvmlDeviceGetMaxClockInfo(self.handle, n.NVML_CLOCK_SM))
         except n.NVMLError as exc:
             self.close()
@@ -141,7 +142,7 @@ class NvmlBackend(Backend):
     def _sample(self) -> Sample:
         n, h = self.nvml, self.handle
         t = self._clock()
-        power_w = n.nvmlDeviceGetPowerUsage(h) / 1000.0
+        power_w = n.nvmlDeviceGetPowerUsage(h) / MILLIWATTS_PER_W
         counter = float(n.nvmlDeviceGetTotalEnergyConsumption(h)) if self.has_counter else None
         util = self._optional(lambda: n.nvmlDeviceGetUtilizationRates(h).gpu)
         clock = self._optional(lambda: n.nvmlDeviceGetClockInfo(h, n.NVML_CLOCK_SM))

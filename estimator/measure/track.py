@@ -117,9 +117,7 @@ class Run:
             self._report_steps = sorted({_whole("report_at", s, tr.TOTAL_STEPS) for s in report_at})
         except TypeError:
             raise InputError(f"report_at must be a step number or a list of them, got {report_at!r}"[:120]) from None
-        if not (isinstance(energy_window_s, (int, float)) and FIRST_WINDOW_S <= energy_window_s <= 3600):
-            raise InputError(f"energy_window_s must be from {FIRST_WINDOW_S:g} to 3600 s, got {energy_window_s!r}")
-        self.energy_window_s = float(energy_window_s)
+        self.energy_window_s = require_number_in("energy_window_s", energy_window_s, tr.ENERGY_WINDOW)
         if backend is None:
             backend = os.environ.get(ENV_TRACK_BACKEND) or "auto"
         if isinstance(backend, str) and backend not in BACKEND_CHOICES:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from estimator.core.units import HOURS_PER_YEAR, S_PER_DAY, S_PER_HOUR
+from estimator.core.units import S_PER_DAY, S_PER_HOUR, S_PER_MINUTE, S_PER_YEAR
 
 SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 # Number words for people, up to where they stop helping (then powers of ten).
@@ -72,15 +72,15 @@ def times(x: float, digits: int = 3) -> str:
 def duration(seconds: float) -> str:
     if seconds is None:
         return "n/a"
-    if seconds < 60:
+    if seconds < S_PER_MINUTE:
         return f"{sig(seconds)} s"
     if seconds < S_PER_HOUR:
-        return f"{sig(seconds / 60)} min"
+        return f"{sig(seconds / S_PER_MINUTE)} min"
     if seconds < 2 * S_PER_DAY:
         return f"{sig(seconds / S_PER_HOUR)} hours"
-    if seconds < HOURS_PER_YEAR * S_PER_HOUR:
+    if seconds < S_PER_YEAR:
         return f"{sig(seconds / S_PER_DAY)} days"
-    return f"{count(seconds / (HOURS_PER_YEAR * S_PER_HOUR))} years"
+    return f"{count(seconds / S_PER_YEAR)} years"
 
 
 def _scaled(value: float, units: list[tuple[float, str]], digits: int = 3) -> str:
