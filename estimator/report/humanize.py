@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from estimator.core.units import S_PER_DAY, S_PER_HOUR, S_PER_MINUTE, S_PER_YEAR
+from estimator.core.units import G_PER_KG, S_PER_DAY, S_PER_HOUR, S_PER_MINUTE, S_PER_YEAR
 
 SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 # Number words for people, up to where they stop helping (then powers of ten).
@@ -83,6 +83,7 @@ def duration(seconds: float) -> str:
     return f"{count(seconds / S_PER_YEAR)} years"
 
 
+# The suffix tables below (1e3 … 1e12) are SI display prefixes (k, M, G, T), not unit conversions.
 def _scaled(value: float, units: list[tuple[float, str]], digits: int = 3) -> str:
     for factor, name in units:
         if abs(value) >= factor:
@@ -105,7 +106,7 @@ def co2e(kg: float) -> str:
     if kg is None:
         return "n/a"
     if kg < 1:
-        return f"{sig(kg * 1e3)} g CO₂e"
+        return f"{sig(kg * G_PER_KG)} g CO₂e"
     return _scaled(kg, [(1e9, "Mt"), (1e6, "kt"), (1e3, "t"), (1.0, "kg")]) + " CO₂e"
 
 
