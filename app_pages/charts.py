@@ -18,7 +18,7 @@ import streamlit as st
 
 from estimator.core.errors import EstimatorError
 from estimator.core.estimate import estimate
-from estimator.core.units import S_PER_DAY
+from estimator.core.units import BYTES_PER_GB, S_PER_DAY
 from estimator.core.workload import FLOPS_PER_PARAM_TOKEN_TRAIN, FLOPS_PER_PARAM_TOKEN_TRAIN_RECOMPUTE
 from estimator.laws.scaling import CHINCHILLA_TOKENS_PER_PARAM  # D ≈ 20·N for a scenario that gives FLOPs only
 
@@ -269,7 +269,7 @@ def roofline_chart(profile) -> alt.LayerChart | None:
     bw = profile.memory_bandwidth_gb_per_s
     if not bw:
         return None
-    bw_bytes = bw * 1e9  # GB/s → bytes/s (decimal GB, as datasheets quote it)
+    bw_bytes = bw * BYTES_PER_GB  # GB/s → bytes/s (decimal GB, as datasheets quote it)
     ai = np.logspace(-2, 4, 61)
     rows = []
     for precision, peak in profile.peak_flops_per_s.items():

@@ -6,6 +6,7 @@ import pyarrow as pa
 import streamlit as st
 
 from estimator.core.estimate import range_meaning
+from estimator.core.units import FLOPS_PER_TFLOP
 from estimator.report import export
 from estimator.report import humanize as hz
 from estimator.report.export import LABELS
@@ -84,7 +85,7 @@ def secondary(result) -> None:
     row.metric("Training FLOPs", "n/a" if est.flops is None else hz.sci(est.flops))
     row.metric(f"Devices ({result.profile.id})", hz.count(est.devices), help=result.profile.name)
     achieved = est.achieved_flops_per_s
-    row.metric("Achieved per device", "n/a" if achieved is None else f"{achieved / 1e12:.3g} TFLOP/s")
+    row.metric("Achieved per device", "n/a" if achieved is None else f"{achieved / FLOPS_PER_TFLOP:.3g} TFLOP/s")
     st.markdown(c.md_escape(equivalents_line(est), limit=400),
                 help="  \n".join(c.md_escape(f"{e.label} ({e.source})", limit=300) for e in est.equivalents))
 
