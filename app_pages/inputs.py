@@ -18,10 +18,11 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from estimator.core import bounds as B
+from estimator.core import embodied
 from estimator.core.errors import EstimatorError
-from estimator.core.estimate import DEFAULT_CARBON_INTENSITY_G_PER_KWH
-from estimator.core.memory import RECOMPUTE
-from estimator.core.water import COOLING, DEFAULT_COOLING
+from estimator.core.estimate import DEFAULT_CARBON_INTENSITY_G_PER_KWH, Scenario
+from estimator.core.memory import DEFAULT_MICRO_BATCH, DEFAULT_SEQ_LEN, RECOMPUTE, ZERO_STAGES, Strategy
+from estimator.core.water import COOLING, DEFAULT_COOLING, EWIF_L_PER_KWH
 from estimator.services import api, limits
 
 from . import common as c
@@ -36,6 +37,9 @@ DEFAULT_HARDWARE = limits.DEFAULT_HARDWARE
 DEFAULT_PARAMS = 7e9
 DEFAULT_TOKENS = 2e12
 DEFAULT_FLOPS = 3.14e23
+
+# The memory inputs' defaults: the core's own (no sharding, no parallelism, no recomputation).
+_NO_STRATEGY = Strategy()
 
 WORKLOADS = ("preset", "params", "flops")
 GRID_BY = ("default", "country", "cloud", "g/kWh")
@@ -167,7 +171,7 @@ def draw_inputs(main: Any = None) -> ScenarioInputs:
         return "default"
 
     kwargs["devices"] = c.url_number("Devices", "devices", min_value=B.DEVICES.low, max_value=B.DEVICES.high, integer=True,
-                                     placeholder=ph("devices") if "devices" in p_in else "1 (default)", where=top,
+                                     placeholder=ph("devices") if "devices" in p_in else f"{Scenario.devices} (default)", where=top,
                                      help="Number of accelerators (or systems) working in parallel")
     side.subheader("Hardware use")
     kwargs["utilization"] = c.url_number(
@@ -214,26 +218,28 @@ def draw_inputs(main: Any = None) -> ScenarioInputs:
 
     side.subheader("Embodied carbon and water")
     if not c.url_toggle("Embodied (manufacturing) CO₂e", "embodied", default=True, where=side,
-                        help="The devices' manufacturing footprint, shared over a 5-year life (4–6)"):
+                        help=f"The devices' manufacturing footprint, shared over a {embodied.LIFETIME_YEARS:g}-year life "
+                             f"({embodied.LIFETIME_RANGE_YEARS[0]:g}–{embodied.LIFETIME_RANGE_YEARS[1]:g})"):
         kwargs["embodied"] = False
     kwargs["cooling"] = c.url_select("Data-centre cooling (on-site water)", "cooling", list(COOLING), where=side,
                                      placeholder=f"{DEFAULT_COOLING} (default)",
                                      help="On-site water per kWh by kind of data centre (Li et al. 2023 and "
-                                          "operators' reports); off-site water: the U.S. average 3.142 L/kWh")
+                                          f"operators' reports); off-site water: the U.S. average {EWIF_L_PER_KWH:g} L/kWh")
     side.subheader("Training memory")
     memory = {
         "micro_batch": c.url_number("Micro-batch (sequences per device)", "micro_batch", min_value=B.MICRO_BATCH.low,
-                                    max_value=B.MICRO_BATCH.high, integer=True, placeholder="1 (default)", where=side),
+                                    max_value=B.MICRO_BATCH.high, integer=True, placeholder=f"{DEFAULT_MICRO_BATCH} (default)", where=side),
         "seq_len": c.url_number("Sequence length (tokens)", "seq_len", min_value=B.CONTEXT.low, max_value=B.CONTEXT.high,
-                                integer=True, placeholder="2048 (default)", where=side),
-        "zero": c.url_select("ZeRO stage (3 = FSDP)", "zero", ["0", "1", "2", "3"], placeholder="0 (default)",
+                                integer=True, placeholder=f"{DEFAULT_SEQ_LEN} (default)", where=side),
+        "zero": c.url_select("ZeRO stage (3 = FSDP)", "zero", [str(z) for z in ZERO_STAGES],
+                             placeholder=f"{_NO_STRATEGY.zero} (default)",
                              where=side),
         "activation_recompute": c.url_select("Activation recomputation (memory)", "act_recompute", list(RECOMPUTE),
-                                             placeholder="none (default)", where=side),
+                                             placeholder=f"{_NO_STRATEGY.recompute} (default)", where=side),
         "tp": c.url_number("Tensor parallel", "tp", min_value=B.TENSOR_PARALLEL.low, max_value=B.TENSOR_PARALLEL.high,
-                           integer=True, placeholder="1 (default)", where=side),
+                           integer=True, placeholder=f"{_NO_STRATEGY.tp} (default)", where=side),
         "pp": c.url_number("Pipeline stages", "pp", min_value=B.PIPELINE_PARALLEL.low,
-                           max_value=B.PIPELINE_PARALLEL.high, integer=True, placeholder="1 (default)", where=side),
+                           max_value=B.PIPELINE_PARALLEL.high, integer=True, placeholder=f"{_NO_STRATEGY.pp} (default)", where=side),
     }
 
     if kwargs.get("price_usd_per_device_hour") is not None and kwargs.get("electricity_usd_per_kwh") is not None:
