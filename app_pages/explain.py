@@ -58,11 +58,11 @@ def steps(est) -> list[Step]:
     power = _a(est, "power_w").value
     pue = _a(est, "pue").value
     it_kwh = est.device_hours * power / W_PER_KW
-    out.append(Step("3. Energy", "energy = device-hours × power per device × PUE ÷ 1000",
-                    f"{hz.sig(est.device_hours, 4)} h × {power:g} W × {pue:g} ÷ 1000 = {hz.sig(it_kwh * pue, 4)} kWh "
+    out.append(Step("3. Energy", f"energy = device-hours × power per device × PUE ÷ {W_PER_KW:g}",
+                    f"{hz.sig(est.device_hours, 4)} h × {power:g} W × {pue:g} ÷ {W_PER_KW:g} = {hz.sig(it_kwh * pue, 4)} kWh "
                     f"= {hz.energy(est.energy_kwh)}", _src(est, "power_w", "pue")))
     ci = _a(est, "carbon_intensity_g_per_kwh").value
-    out.append(Step("4. CO₂e", "CO₂e (kg) = energy (kWh) × grid intensity (g/kWh) ÷ 1000",
+    out.append(Step("4. CO₂e", f"CO₂e (kg) = energy (kWh) × grid intensity (g/kWh) ÷ {G_PER_KG:g}",
                     f"{hz.sig(est.energy_kwh, 4)} kWh × {ci:g} g/kWh ÷ {G_PER_KG:g} = {hz.sig(est.co2e_kg, 4)} kg "
                     f"= {hz.co2e(est.co2e_kg)}", _src(est, "carbon_intensity_g_per_kwh")))
     price = _a(est, "price_usd_per_device_hour")

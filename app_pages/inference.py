@@ -30,7 +30,7 @@ from . import charts, style
 from . import common as c
 
 # Defaults, each with its source:
-DEFAULT_HARDWARE = "a100-sxm-80gb"  # the worked example: 7B at 16 bits on an A100 80GB
+DEFAULT_HARDWARE = limits.INFERENCE_DEFAULT_HARDWARE  # the CLI's default too (estimator/services/limits.py)
 CUSTOM = "custom"                   # the model picker's "give the parameters (and shape) yourself"
 DEFAULT_MODEL = CUSTOM              # so that links with only `inf_params` (before the picker) keep working
 DEFAULT_PARAMS = 7e9                # a 7B model (Llama 2 7B, Touvron et al. 2023, arXiv:2307.09288, Table 1;

@@ -111,7 +111,7 @@ def compute_growth() -> None:
     rep = limits.trend_report()
     s = rep.summary
     _metrics([("Frontier training compute", f"×{hz.sig(s.training_compute_per_year)} a year",
-               "doubling every 3.4 months (2012–18)"),
+               f"doubling every {trends.TRAINING_COMPUTE_DOUBLING_MONTHS:g} months (2012–18)"),
               ("Hardware FLOP/s per $", f"×{hz.sig(s.price_perf_per_year)} a year",
                f"10× cheaper every {hz.sig(s.years_to_10x_cheaper)} years"),
               ("Frontier spend, if both held", f"×{hz.sig(s.frontier_spend_per_year)} a year", None)])
@@ -136,8 +136,9 @@ def memory_wall() -> None:
         y=alt.Y("growth:Q", scale=alt.Scale(type="log"), title="Growth (×, log)",
                 axis=alt.Axis(labelExpr=charts.human_labels(suffix="×"))),
         color=alt.Color("series:N", title=None)))
-    style.source_line(trends.MEMORY_WALL_SOURCE + ": over 20 years peak FLOPS grew 3.0× every 2 years, "
-                      "DRAM bandwidth 1.6×, interconnect 1.4×.")
+    style.source_line(f"{trends.MEMORY_WALL_SOURCE}: over 20 years peak FLOPS grew {trends.PEAK_FLOPS_GROWTH_PER_2Y:g}× "
+                      f"every 2 years, DRAM bandwidth {trends.DRAM_BANDWIDTH_GROWTH_PER_2Y:g}×, interconnect "
+                      f"{trends.INTERCONNECT_GROWTH_PER_2Y:g}×.")
 
 
 def compression_savings() -> None:
@@ -161,13 +162,16 @@ def compression_savings() -> None:
 
 
 def world_electricity() -> None:
-    by = {x.key: x for x in limits.contrast_report()}
-    _metrics([("World electricity, average", hz.power(by["world_power_w"].value), "≈30,000 TWh a year"),
+    inputs = limits.contrast_inputs()
+    by = {x.key: x for x in contrasts.contrasts(inputs)}
+    _metrics([("World electricity, average", hz.power(by["world_power_w"].value),
+               f"≈{contrasts.WORLD_ELECTRICITY_TWH_PER_YEAR:,.0f} TWh a year"),
               ("The lecture says", hz.power(contrasts.LECTURE_WORLD_POWER_W),
                f"≈{by['lecture_world_power_ratio'].value:.0f}× too high"),
               ("GPT-3's training", f"{hz.sig(by['gpt3_world_seconds'].value)} s", "of the world's electricity")])
     df = pd.DataFrame({"what": ["a human brain", "AlphaGo", "world electricity", "the lecture's figure"],
-                       "watts": [20.0, 1e6, by["world_power_w"].value, contrasts.LECTURE_WORLD_POWER_W]})
+                       "watts": [inputs.brain_power_w, inputs.alphago_power_w, by["world_power_w"].value,
+                                 contrasts.LECTURE_WORLD_POWER_W]})
     _chart(charts.log_bar_chart(df, "watts", "what", "Power (log scale)", suffix=" W", sort=list(df["what"])))
     style.source_line(by["world_power_w"].source)
 

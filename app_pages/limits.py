@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from estimator.core import bounds as B
+from estimator.core.equivalents import BRAIN_POWER_W
 from estimator.core.errors import EstimatorError
 from estimator.core.units import W_PER_TW
 from estimator.laws import contrasts, scaling, trends
@@ -230,7 +231,7 @@ def trend_section() -> None:
 
 
 def contrasts_section() -> None:
-    st.header("Machines against a 20 W brain", anchor=False)
+    st.header(f"Machines against a {BRAIN_POWER_W:g} W brain", anchor=False)
     try:
         items = limits.contrast_report()
     except EstimatorError as exc:
@@ -254,8 +255,8 @@ def contrasts_section() -> None:
 def render() -> None:
     warn_box = st.container()
     st.title("Limits of scale", anchor=False)
-    st.caption("Compute that grows faster than hardware, returns that diminish, and a 20 W brain against megawatt "
-               "systems. Same numbers as `python -m estimator scaling …` and `contrasts`.")
+    st.caption(f"Compute that grows faster than hardware, returns that diminish, and a {BRAIN_POWER_W:g} W brain against "
+               "megawatt systems. Same numbers as `python -m estimator scaling …` and `contrasts`.")
     hardware = c.url_select("Hardware for costs", "lim_hw", _priced_hardware(), default=limits.DEFAULT_HARDWARE,
                             where=st.sidebar, help="Time, energy, CO₂e and cost use this profile's defaults")
     # One section at a time, each with its own link (?lim=…): a link lands on its section

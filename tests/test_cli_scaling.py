@@ -128,7 +128,7 @@ def test_tables_print(capsys, argv, shown):
     (["inference", "--params", "7e9", "--hardware", "a100-sxm-80gb", "--tokens", "nan"], "tokens"),
     (["inference", "--params", "7e9", "--hardware", "a100-sxm-80gb", "--tokens", "1e6", "--sparsity", "1"], "sparsity"),
     (["inference", "--params", "7e9", "--hardware", "a100-sxm-80gb", "--tokens", "1e6", "--bits", "3"], "invalid choice"),
-    (["inference", "--params", "7e9", "--tokens", "1e6"], "--hardware"),
+    (["inference", "--params", "7e9", "--tokens", "1e6", "--hardware", "no-such-gpu"], "--hardware"),
     (["inference", "--params", "7e9", "--hardware", "a100-sxm-80gb", "--tokens", "1e6", "--batch-size", "0.5"], "batch"),
     (["scaling"], "required"),
 ])

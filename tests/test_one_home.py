@@ -153,3 +153,25 @@ def test_the_cli_json_shows_the_presets_sources_after_an_override(capsys):
     assert d["price_usd_per_device_hour"]["source"] == preset.why["price_usd_per_device_hour"]
     assert d["utilization"]["source"].startswith(preset.why["utilization"] + "; range:")
     assert d["flops"]["source"] == preset.why["flops"]
+
+
+def test_inference_has_one_default_hardware_for_the_cli_and_the_app(capsys):
+    pytest.importorskip("streamlit")
+    from app_pages import inference as page
+    assert page.DEFAULT_HARDWARE == limits.INFERENCE_DEFAULT_HARDWARE
+    d = _cli_json(capsys, "inference", "--model", "llama-2-7b", "--tokens", "1e6", "--format", "json")
+    assert d["hardware"] == limits.INFERENCE_DEFAULT_HARDWARE == "a100-sxm-80gb"
+
+
+def test_help_text_is_built_from_the_constants(capsys):
+    from estimator.core import embodied, memory, water
+    from estimator.laws import scaling
+    for argv in (["estimate", "--help"], ["inference", "--help"], ["scaling", "chinchilla", "--help"]):
+        with pytest.raises(SystemExit):
+            main(argv)
+    text = " ".join(capsys.readouterr().out.split())
+    for piece in (f"default {embodied.LIFETIME_YEARS:g}, range {embodied.LIFETIME_RANGE_YEARS[0]:g}–",
+                  f"default {water.EWIF_L_PER_KWH:g}, U.S. average", f"default {memory.DEFAULT_SEQ_LEN}",
+                  f"d_model ÷ {limits.DEFAULT_HEAD_DIM}", f"6·N·{scaling.CHINCHILLA_TOKENS_PER_PARAM:g}N",
+                  f"D = {scaling.CHINCHILLA_TOKENS_PER_PARAM:g}·N", f"(default {limits.INFERENCE_DEFAULT_HARDWARE})"):
+        assert piece in text, piece

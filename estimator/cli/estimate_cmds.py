@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import sys
 
+from estimator.core import embodied
 from estimator.core.errors import InputError, ProfileError
 from estimator.core.estimate import INPUT_FIELDS, RESULT_KEYS
-from estimator.core.memory import RECOMPUTE
+from estimator.core.memory import DEFAULT_MICRO_BATCH, DEFAULT_SEQ_LEN, RECOMPUTE
 from estimator.core.profile import DISPLAY_FLOPS, PRECISIONS
-from estimator.core.water import COOLING
+from estimator.core.water import COOLING, DEFAULT_COOLING, EWIF_L_PER_KWH
 from estimator.io.datafiles import default_profiles, load_presets, load_profile_file, load_sources
 from estimator.report import humanize as hz
 from estimator.report.export import FORMATS, LABELS, dump_json, render
 from estimator.services import api
+from estimator.services.limits import DEFAULT_HEAD_DIM
 
 SCENARIO_ARGS = INPUT_FIELDS  # each is an argument of the same dest
 
@@ -55,20 +57,23 @@ def add_workload_args(p, hardware_required=False):
     f.add_argument("--no-embodied", dest="embodied", action="store_false", default=None,
                    help="leave out the devices' embodied (manufacturing) CO2e")
     f.add_argument("--lifetime-years", type=float,
-                   help="devices' service life over which their manufacturing is shared (default 5, range 4–6)")
+                   help="devices' service life over which their manufacturing is shared (default "
+                        f"{embodied.LIFETIME_YEARS:g}, range {embodied.LIFETIME_RANGE_YEARS[0]:g}–"
+                        f"{embodied.LIFETIME_RANGE_YEARS[1]:g})")
     f.add_argument("--cooling", choices=tuple(COOLING),
-                   help="kind of data centre for on-site water (default average: 1.0 L/kWh)")
+                   help=f"kind of data centre for on-site water (default {DEFAULT_COOLING}: "
+                        f"{COOLING[DEFAULT_COOLING].wue_l_per_kwh:g} L/kWh)")
     f.add_argument("--wue", dest="wue_l_per_kwh", type=float, help="on-site water, L per kWh of IT energy")
     f.add_argument("--ewif", dest="ewif_l_per_kwh", type=float,
-                   help="off-site water of the electricity, L per kWh (default 3.142, U.S. average)")
+                   help=f"off-site water of the electricity, L per kWh (default {EWIF_L_PER_KWH:g}, U.S. average)")
 
 
 def add_memory_args(p) -> None:
     m = p.add_argument_group("training memory (with --params, --preset, --model or an architecture)")
     m.add_argument("--model", help="a catalog model for the shape (see `inference --help`), e.g. llama-2-7b")
-    m.add_argument("--heads", type=float, help="attention heads (default d_model ÷ 128)")
-    m.add_argument("--micro-batch", type=float, help="sequences per device per step (default 1)")
-    m.add_argument("--seq-len", type=float, help="sequence length in tokens (default 2048)")
+    m.add_argument("--heads", type=float, help=f"attention heads (default d_model ÷ {DEFAULT_HEAD_DIM})")
+    m.add_argument("--micro-batch", type=float, help=f"sequences per device per step (default {DEFAULT_MICRO_BATCH})")
+    m.add_argument("--seq-len", type=float, help=f"sequence length in tokens (default {DEFAULT_SEQ_LEN})")
     m.add_argument("--zero", choices=("0", "1", "2", "3", "fsdp"),
                    help="ZeRO stage: 1 shards optimizer states, 2 also gradients, 3 (= fsdp) also weights (default 0)")
     m.add_argument("--activation-recompute", choices=RECOMPUTE,

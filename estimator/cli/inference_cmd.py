@@ -13,13 +13,14 @@ import math
 from estimator.cli.estimate_cmds import count
 from estimator.cli.scaling_cmds import _dump, _table, add_setting_args
 from estimator.core import compression
-from estimator.core.errors import DataFileError, InputError
+from estimator.core.errors import DataFileError
 from estimator.core.estimate import SITE_INPUTS
 from estimator.core.inference import BITS, DEFAULT_PROMPT_TOKENS, DEFAULT_TOKENS_PER_QUERY, KV_BITS
 from estimator.core.serving import BANDWIDTH_FRACTION, COMPUTE_FRACTION
 from estimator.core.units import MS_PER_S
 from estimator.fit.serving_fit import fit as fit_serving
 from estimator.io import serving_data
+from estimator.laws import scaling
 from estimator.report import humanize as hz
 from estimator.services import limits
 
@@ -42,8 +43,6 @@ def _joules(j: float) -> str:
 
 
 def cmd_inference(args):
-    if args.hardware is None:
-        raise InputError("give --hardware (an id from `python -m estimator profiles list`)")
     inputs = {k: getattr(args, k) for k in INPUT_KEYS}
     rep = limits.inference_report(
         hardware=args.hardware, params=args.params, tokens=args.tokens, model=args.model,
@@ -130,7 +129,7 @@ def register(sub):
     m.add_argument("--params", type=float, help="model parameters N (alone: the catalog's nearest shape is assumed)")
     m.add_argument("--layers", type=float, help="transformer layers")
     m.add_argument("--d-model", type=float, help="hidden size")
-    m.add_argument("--heads", type=float, help="attention heads (default d_model ÷ 128)")
+    m.add_argument("--heads", type=float, help=f"attention heads (default d_model ÷ {limits.DEFAULT_HEAD_DIM})")
     m.add_argument("--kv-heads", type=float, help="key/value heads (default: as many as heads)")
     m.add_argument("--vocab", type=float, help="vocabulary (with an architecture and no --params: N adds vocab·d_model)")
     w = p.add_argument_group("workload and serving")
@@ -139,7 +138,7 @@ def register(sub):
                    help=f"prompt tokens per query (default {DEFAULT_PROMPT_TOKENS:g}: ShareGPT's mean, vLLM paper)")
     w.add_argument("--tokens-per-query", type=float, default=DEFAULT_TOKENS_PER_QUERY,
                    help=f"output tokens per query (default {DEFAULT_TOKENS_PER_QUERY:g}: ShareGPT's mean, vLLM paper)")
-    w.add_argument("--batch-size", type=count, default=1, help="sequences decoded together (default 1)")
+    w.add_argument("--batch-size", type=count, default=1, help="sequences decoded together (default %(default)g)")
     w.add_argument("--devices", type=count,
                    help="devices in tensor parallelism (default: the fewest, a power of two, that hold weights and KV cache)")
     c = p.add_argument_group("compression")
@@ -150,9 +149,9 @@ def register(sub):
                    help="pruned weights are still read and multiplied (unstructured sparsity on dense hardware)")
     c.add_argument("--student-params", type=float, help="distillation: serve a student of this many parameters")
     t = p.add_mutually_exclusive_group()
-    t.add_argument("--train-flops", type=float, help="training FLOPs for the break-even (default 6·N·20N)")
+    t.add_argument("--train-flops", type=float, help=f"training FLOPs for the break-even (default 6·N·{scaling.CHINCHILLA_TOKENS_PER_PARAM:g}N)")
     t.add_argument("--train-tokens", type=float, help="training tokens D for the break-even (6·N·D)")
-    add_setting_args(p, training=False)
+    add_setting_args(p, hardware_default=limits.INFERENCE_DEFAULT_HARDWARE, training=False)
     for action in p._actions:
         if action.dest == "utilization":
             action.help = (f"fraction of peak in compute-bound phases (default {COMPUTE_FRACTION:g}; memory reads at "

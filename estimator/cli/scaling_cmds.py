@@ -175,9 +175,10 @@ def register(sub):
     w.add_argument("--budget-kwh", type=float, help="budget in kWh (needs --hardware)")
     w.add_argument("--budget-tco2e", type=float, help="budget in tonnes CO2e (needs --hardware)")
     q.add_argument("--method", choices=scaling.METHODS, default="tokens-per-param",
-                   help="tokens-per-param: D = 20·N; fit: minimum of Hoffmann et al.'s L(N, D)")
+                   help=f"tokens-per-param: D = {scaling.CHINCHILLA_TOKENS_PER_PARAM:g}·N; fit: minimum of Hoffmann et "
+                        "al.'s L(N, D)")
     q.add_argument("--tokens-per-param", type=float, default=scaling.CHINCHILLA_TOKENS_PER_PARAM,
-                   help="with tokens-per-param (default 20, Hoffmann et al. 2022 Table 3)")
+                   help="with tokens-per-param (default %(default)g, Hoffmann et al. 2022 Table 3)")
     add_setting_args(q)
     q.set_defaults(func=cmd_chinchilla)
 

@@ -28,6 +28,10 @@ from estimator.services import api
 # Hardware for a cost when none is given: NVIDIA H100 SXM, the most used training GPU of
 # 2023-2024 (profiles/h100-sxm.toml); the app's default too (app_pages/inputs.py).
 DEFAULT_HARDWARE = "h100-sxm"
+# Hardware for serving when none is given (the CLI's `inference` and the app's Inference page): the
+# NVIDIA A100 SXM 80GB of issue 13's worked example (7B at 16 bits), one of the two devices the
+# serving fit is measured on (ML.ENERGY, estimator/data/mlenergy_inference.csv).
+INFERENCE_DEFAULT_HARDWARE = "a100-sxm-80gb"
 # The trend's default fixed workload: GPT-3's 3.14e23 training FLOPs (Brown et al. 2020, Table D.1)
 # on the V100 (2017) it was trained on (Patterson et al. 2021, Table 4).
 TREND_FLOPS = 3.14e23
