@@ -175,3 +175,35 @@ def test_help_text_is_built_from_the_constants(capsys):
                   f"d_model ÷ {limits.DEFAULT_HEAD_DIM}", f"6·N·{scaling.CHINCHILLA_TOKENS_PER_PARAM:g}N",
                   f"D = {scaling.CHINCHILLA_TOKENS_PER_PARAM:g}·N", f"(default {limits.INFERENCE_DEFAULT_HARDWARE})"):
         assert piece in text, piece
+
+
+def test_every_data_file_goes_through_the_guarded_reader(monkeypatch):
+    """Profiles, data files and CodeCarbon's data are read by one guarded reader (safe_read):
+    regular files only, a size limit, errors that name the file."""
+    from estimator.io import datafiles, safe_read
+    read = []
+    real = safe_read.read_bytes
+    monkeypatch.setattr(safe_read, "read_bytes", lambda path, *a: read.append(str(path)) or real(path, *a))
+    loaders = (datafiles.load_utilization_model, datafiles.load_power_measurements, datafiles.load_published_runs,
+               datafiles.load_carbon_data)
+    for load in loaders:
+        load.cache_clear()
+        monkeypatch.setattr(datafiles, load.__name__, load)  # the real one, its cache emptied
+    try:
+        for load in loaders:
+            load()
+    finally:
+        for load in loaders:
+            load.cache_clear()
+    names = {p.rsplit("/", 1)[-1] for p in read}
+    assert {"utilization_fit.json", "measured_power.csv", "published_runs.csv", "global_energy_mix.json",
+            "impact.csv"} <= names
+
+
+def test_a_data_file_that_is_too_large_is_refused_by_name(tmp_path):
+    from estimator.core.errors import DataFileError
+    from estimator.io import safe_read
+    big = tmp_path / "big.csv"
+    big.write_bytes(b"x" * 2_000)
+    with pytest.raises(DataFileError, match="big.csv: is larger than 0.001 MB; restore it"):
+        safe_read.read_data_text(big, "restore it", max_bytes=1_000)

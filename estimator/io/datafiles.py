@@ -7,6 +7,7 @@ never stops the others from loading: ``load_profiles`` returns the good ones and
 from __future__ import annotations
 
 import csv
+import io
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -30,11 +31,10 @@ _FIT = object()  # "the shipped utilisation fit" (the default of the loaders bel
 @lru_cache(maxsize=1)
 def load_utilization_model() -> UtilizationModel:
     """The fitted utilisation model written by ``python -m estimator fit-utilization``."""
+    text = safe_read.read_data_text(UTILIZATION_FIT_PATH, "re-create it with `python -m estimator fit-utilization`")
     try:
-        data = json.loads(UTILIZATION_FIT_PATH.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DataFileError(f"{UTILIZATION_FIT_PATH}: missing; create it with `python -m estimator fit-utilization`") from None
-    except (OSError, ValueError) as exc:
+        data = json.loads(text)
+    except (ValueError, RecursionError) as exc:
         raise DataFileError(f"{UTILIZATION_FIT_PATH}: cannot be read ({exc}); "
                             "re-create it with `python -m estimator fit-utilization`") from None
     if not isinstance(data, dict) or not isinstance(data.get("model"), dict):
@@ -52,12 +52,11 @@ MEASURED_POWER_PATH = DATA_DIR / "measured_power.csv"
 @lru_cache(maxsize=1)
 def load_power_measurements() -> tuple[PowerMeasurement, ...]:
     """Measured average power per accelerator in training (estimator/data/measured_power.csv)."""
+    rows = list(csv.DictReader(io.StringIO(safe_read.read_data_text(MEASURED_POWER_PATH), newline="")))
     try:
-        with MEASURED_POWER_PATH.open(newline="", encoding="utf-8") as f:
-            rows = list(csv.DictReader(f))
         return tuple(PowerMeasurement(r["id"], r["device"], r["group"], float(r["tdp_w"]), float(r["measured_w"]),
                                       r["workload"], r["source"]) for r in rows)
-    except (OSError, KeyError, ValueError) as exc:
+    except (KeyError, ValueError, TypeError) as exc:
         raise DataFileError(f"{MEASURED_POWER_PATH}: cannot be read ({exc!r})") from None
 
 
@@ -201,11 +200,7 @@ class PublishedRun:
 @lru_cache(maxsize=1)
 def load_published_runs() -> tuple[PublishedRun, ...]:
     path = DATA_DIR / "published_runs.csv"
-    try:
-        with path.open(newline="", encoding="utf-8") as f:
-            rows = list(csv.DictReader(f))
-    except OSError as exc:
-        raise DataFileError(f"{path}: cannot be read: {exc}") from None
+    rows = list(csv.DictReader(io.StringIO(safe_read.read_data_text(path), newline="")))
     numeric = ("params", "tokens", "train_flops", "accelerators", "wall_clock_days", "accelerator_hours",
                "power_w_per_accelerator", "energy_mwh", "pue", "kgco2e_per_kwh", "tco2e",
                "achieved_tflops_per_accelerator")
@@ -218,12 +213,13 @@ def load_carbon_data() -> CarbonData:
     base = codecarbon_data_dir()
     mix_path = base / "private_infra" / "global_energy_mix.json"
     cloud_path = base / "cloud" / "impact.csv"
+    fix = "reinstall CodeCarbon (`pip install --force-reinstall codecarbon`)"
+    mix_text = safe_read.read_data_text(mix_path, fix)
     try:
-        mix = json.loads(mix_path.read_text(encoding="utf-8"))
-        with cloud_path.open(newline="", encoding="utf-8-sig") as f:
-            cloud_rows = list(csv.DictReader(f))
-    except (OSError, ValueError) as exc:
+        mix = json.loads(mix_text)
+    except (ValueError, RecursionError) as exc:
         raise DataFileError(f"CodeCarbon's data cannot be read: {exc}") from None
+    cloud_rows = list(csv.DictReader(io.StringIO(safe_read.read_data_text(cloud_path, fix), newline="")))
     countries = {}
     for code, row in mix.items():
         value = row.get("carbon_intensity")

@@ -25,6 +25,9 @@ from estimator.core.units import BYTES_PER_MB
 Fail = Callable[[str, str], NoReturn]
 
 MAX_PROFILE_BYTES = 1_000_000  # the largest bundled profile is ~3 kB; a calibrated one ~10 kB
+# A data file (estimator/data/, CodeCarbon's data): the largest bundled one is ~22 kB
+# (published_runs.csv), CodeCarbon's global_energy_mix.json ~130 kB.
+MAX_DATA_BYTES = 1_000_000
 
 
 def read_bytes(path: str | Path, max_bytes: int, fail: Fail) -> bytes:
@@ -69,6 +72,16 @@ def read_text(path: str | Path, max_bytes: int, fail: Fail) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         fail("is not UTF-8 text", "save the file as UTF-8")
+
+
+def read_data_text(path: str | Path, fix: str = "reinstall the package or restore the file from the repository",
+                   max_bytes: int = MAX_DATA_BYTES) -> str:
+    """The text of a data file; a DataFileError naming the file, the problem and ``fix`` otherwise."""
+    from estimator.core.errors import DataFileError
+
+    def fail(problem, default_fix):
+        raise DataFileError(f"{path}: {problem}; {fix or default_fix}")
+    return read_text(path, max_bytes, fail)
 
 
 def parse_toml(text: str, fail: Fail) -> dict[str, Any]:

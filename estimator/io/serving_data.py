@@ -41,7 +41,7 @@ MEASUREMENTS_PATH = DATA_DIR / "mlenergy_inference.csv"
 CATALOG_PATH = DATA_DIR / "open_models.toml"
 SERVING_FIT_PATH = DATA_DIR / "serving_fit.json"
 FIT_COMMAND = "python -m estimator fit-serving"
-MAX_DATA_BYTES = 1_000_000
+MAX_DATA_BYTES = safe_read.MAX_DATA_BYTES
 
 # The measured prompts' lengths are not in the file; each task gets a documented mean:
 # - chat (ShareGPT): mean input 161.31 tokens (vLLM paper, Kwon et al. 2023, arXiv:2309.06180,
@@ -57,9 +57,7 @@ MEASURED_WEIGHT_PRECISION = "fp16"   # the leaderboard served 16-bit weights
 
 
 def _read_text(path: Path) -> str:
-    def fail(problem, fix):
-        raise DataFileError(f"{path}: {problem}; {fix}")
-    return safe_read.read_text(path, MAX_DATA_BYTES, fail)
+    return safe_read.read_data_text(path, fix="", max_bytes=MAX_DATA_BYTES)
 
 
 # ------------------------------------------------------------------------------------ catalog
