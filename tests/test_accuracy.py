@@ -27,7 +27,7 @@ def test_cross_validated_fit_beats_the_30_percent_rule_on_every_run_the_project_
     factors = [max(r.goodput / BASELINE_GOODPUT, BASELINE_GOODPUT / r.goodput) for r in accuracy.training_runs().runs]
     assert base["median_factor"] == pytest.approx(float(np.median(factors)))
     assert DOC["ratio_to_baseline"] == pytest.approx(model["median_factor"] / base["median_factor"])
-    # measured: 1.17× against 1.31× (ratio 0.90); the target of 0.85 is not reached
+    # measured: 1.15× against 1.30× (ratio 0.89) over 68 runs; the target of 0.85 is not reached
     assert DOC["ratio_to_baseline"] <= 0.93
     assert model["share_within_2x"] >= base["share_within_2x"]
 
@@ -265,3 +265,16 @@ def test_profiles_readme_quotes_the_fit_and_the_validation():
     assert quoted in text
     assert f"interval covers {m['interval_coverage']:.0%} of runs, mean width ×{m['interval_mean_width_factor']:.2f}" in text
     assert re.search(rf"\| runs \| {model.n_runs} \|", text)
+
+
+def test_the_t_degrees_of_freedom_are_a_cross_validated_choice_and_round_trip():
+    from estimator.fit.utilization_fit import CANDIDATE_SPECS, T_DOF_CHOICES, UtilizationModel
+    assert {s.dof for s in CANDIDATE_SPECS} == set(T_DOF_CHOICES) and len(CANDIDATE_SPECS) == 36
+    model = load_utilization_model()
+    assert model.spec in CANDIDATE_SPECS
+    again = UtilizationModel.from_dict(model.to_dict())
+    assert again.spec == model.spec and f"ν = {model.spec.dof:g}" in model.spec.label()
+    # ν changes the fit: a far outlier pulls a Gaussian-like (ν = 8) centre more than a heavy-tailed (ν = 2) one
+    runs = _runs([0.28, 0.30, 0.32, 0.29, 0.31, 0.30, 0.27, 0.33, 0.01])
+    heavy, light = fit(runs, Spec((), 8.0, 2.0)), fit(runs, Spec((), 8.0, 8.0))
+    assert math.exp(light.center_log) < math.exp(heavy.center_log) <= 0.31

@@ -9,16 +9,17 @@ Utilisation here is whole-run model-FLOPs goodput, g = FLOPs ÷ (device-seconds 
 
 Model, for run i on hardware family f (``profiles/README.md`` has the derivation and numbers):
 
-    ln g_i = μ + a_f + β·x_i + s_f·ε_i,      ε_i ~ Student-t with ν = 4 degrees of freedom
+    ln g_i = μ + a_f + β·x_i + s_f·ε_i,      ε_i ~ Student-t with ν degrees of freedom (2, 4 or 8)
     x_i    = log10(FLOPs_i) − 22             (only if cross-validation keeps the covariate;
                                               clipped to the fitted range when predicting)
     a_f    ~ Normal(0, τ²)                   (family offsets shrunk toward the pooled centre)
 
 - Heavy tails: a few runs sit far below the rest (a 2-GPU academic run at 3% of peak), and a
-  Gaussian fit would let them drag every centre down. The t likelihood with ν = 4 is the
-  standard robust choice (Lange, Little & Taylor 1989, "Robust statistical modeling using the t
-  distribution", JASA 84(408)); it is fitted by iteratively reweighted least squares (their EM
-  algorithm).
+  Gaussian fit would let them drag every centre down. The t likelihood is the standard robust
+  choice (Lange, Little & Taylor 1989, "Robust statistical modeling using the t distribution",
+  JASA 84(408), who suggest ν = 4 as a default); it is fitted by iteratively reweighted least
+  squares (their EM algorithm). ν itself is one of the choices the cross-validation makes
+  (heavier tails, ν = 2; their default, 4; lighter, 8), like the covariates and λ.
 - Shrinkage: the family offsets are a ridge penalty λ·a_f²/s² (a random effect with
   τ² = s²/λ), so a family with one run is pulled toward the pooled centre.
 - Spread per family: s_f² = (ν₀·s² + Σ_f w·r²) / (ν₀ + n_f), the pooled scale s shrunk with the
@@ -30,7 +31,7 @@ Model, for run i on hardware family f (``profiles/README.md`` has the derivation
   one) and adds τ² to the variance: a new device may differ from its neighbour as much as
   families differ from each other.
 
-Which covariates and which λ: :func:`select_and_fit` tries the candidates in
+Which covariates, which λ and which ν: :func:`select_and_fit` tries the candidates in
 :data:`CANDIDATE_SPECS` and keeps the one with the smallest leave-one-out median factor.
 :func:`cross_validate` repeats that choice inside every fold (nested leave-one-out), so the
 reported accuracy includes the optimism of choosing. The flat "30% of dense peak" rule is
@@ -49,8 +50,10 @@ import numpy as np
 from estimator.core.errors import DataFileError, InputError
 from estimator.core.units import S_PER_HOUR
 
-# Student-t degrees of freedom: ν = 4 (Lange, Little & Taylor 1989 recommend it as a default).
+# Student-t degrees of freedom: ν = 4 is Lange, Little & Taylor's (1989) default; the candidates
+# also try heavier (2) and lighter (8) tails, chosen inside the cross-validation like the rest.
 T_DOF = 4.0
+T_DOF_CHOICES = (2.0, 4.0, 8.0)
 # The stated interval: an 80% prediction interval.
 DEFAULT_LEVEL = 0.8
 # Prior weight, in runs, of the pooled scale in each family's spread (see the module docstring).
@@ -74,21 +77,24 @@ COVARIATES = {
 
 @dataclass(frozen=True)
 class Spec:
-    """One candidate model: which covariates, and how hard family offsets are shrunk."""
+    """One candidate model: which covariates, how hard family offsets are shrunk, and how heavy
+    the residuals' tails are."""
 
     covariates: tuple[str, ...]
     shrinkage: float  # λ: ridge on the family offsets, in units of s² (τ² = s²/λ)
+    dof: float = T_DOF  # ν: the Student-t degrees of freedom of the residuals
 
     def label(self) -> str:
         names = " + ".join(COVARIATES[c] for c in self.covariates) or "no covariate"
-        return f"{names}, λ = {self.shrinkage:g}"
+        return f"{names}, λ = {self.shrinkage:g}, ν = {self.dof:g}"
 
 
-# The candidates, declared before looking at any accuracy figure: each subset of the covariates,
-# with weak / medium / strong shrinkage of the family offsets toward the pooled centre.
-CANDIDATE_SPECS = tuple(Spec(covs, lam) for covs in ((), ("log10_flops",), ("maturity_years",),
-                                                      ("log10_flops", "maturity_years"))
-                        for lam in (0.5, 2.0, 8.0))
+# The candidates: each subset of the covariates, with weak / medium / strong shrinkage of the
+# family offsets toward the pooled centre, and heavy / default / lighter t tails (36 in all).
+# Other covariates were tried the same way and lost (profiles/README.md, "Candidates tried").
+CANDIDATE_SPECS = tuple(Spec(covs, lam, dof) for covs in ((), ("log10_flops",), ("maturity_years",),
+                                                           ("log10_flops", "maturity_years"))
+                        for lam in (0.5, 2.0, 8.0) for dof in T_DOF_CHOICES)
 
 
 @dataclass(frozen=True)
@@ -225,7 +231,7 @@ class UtilizationModel:
     def to_dict(self) -> dict[str, Any]:
         return {
             "spec": {"covariates": list(self.spec.covariates), "shrinkage": self.spec.shrinkage,
-                     "label": self.spec.label()},
+                     "dof": self.spec.dof, "label": self.spec.label()},
             "center_log": self.center_log,
             "covariates": {c.name: {"slope": c.slope, "range": list(c.range), "mean": c.mean, "var": c.var}
                            for c in self.covariates},
@@ -256,7 +262,7 @@ class UtilizationModel:
             unknown = [c for c in names_cov if c not in COVARIATES]
             if unknown:
                 raise DataFileError(f"{source}: unknown covariate '{unknown[0]}'; {fix}")
-            spec = Spec(names_cov, num(spec_d, "shrinkage", "spec."))
+            spec = Spec(names_cov, num(spec_d, "shrinkage", "spec."), num(spec_d, "dof", "spec."))
             covs = []
             for name in names_cov:
                 c = data["covariates"][name]
@@ -283,8 +289,9 @@ class UtilizationModel:
                     scale_log=num(data, "scale_log"), tau_log=num(data, "tau_log"), families=fams,
                     param_names=names, param_cov=cov, n_runs=int(num(data, "n_runs")), level=num(data, "level"),
                     interval_multiplier=num(data, "interval_multiplier"))
-        if not (0 < model.level < 1 and model.interval_multiplier > 0 and model.scale_log > 0 and model.tau_log >= 0):
-            raise DataFileError(f"{source}: level, interval multiplier, scale or tau out of range; {fix}")
+        if not (0 < model.level < 1 and model.interval_multiplier > 0 and model.scale_log > 0 and model.tau_log >= 0
+                and spec.dof > 0):
+            raise DataFileError(f"{source}: level, interval multiplier, scale, tau or ν out of range; {fix}")
         return model
 
 
@@ -345,7 +352,7 @@ def _irls(X: np.ndarray, y: np.ndarray, masks: np.ndarray, n_fixed: int, shrinka
 def _fit_batch(runs: Sequence[TrainingRun], masks: np.ndarray, spec: Spec, families: Sequence[str]):
     X, names = _design(runs, families, spec.covariates)
     y = np.log([r.goodput for r in runs])
-    beta, s2, w, A, resid = _irls(X, y, masks, 1 + len(spec.covariates), spec.shrinkage)
+    beta, s2, w, A, resid = _irls(X, y, masks, 1 + len(spec.covariates), spec.shrinkage, dof=spec.dof)
     return X, y, names, beta, s2, w, A, resid
 
 
