@@ -3,11 +3,9 @@ fit-utilization (re-run the fit)."""
 
 from __future__ import annotations
 
-import json
 import math
 import sys
 
-from estimator.core.errors import DataFileError
 from estimator.core.profile import DISPLAY_FLOPS
 from estimator.core.units import MS_PER_S
 from estimator.fit.serving_fit import FACTOR_BANDS as SERVING_BANDS
@@ -17,6 +15,7 @@ from estimator.report import export
 from estimator.report import humanize as hz
 from estimator.services import accuracy
 from estimator.services.accuracy import MISS_FACTOR
+from estimator.services.fit_check import check_fit
 
 
 def _table(header, rows) -> str:
@@ -29,12 +28,18 @@ SERVING_BASELINES = (("previous", "previous model"), ("per_parameter_per_gpu", "
                      ("flat_per_gpu", "flat per GPU"))
 
 
-def validate_inference(args) -> None:
-    doc = accuracy.inference_validation_document()
+def _json_or_level(args, doc) -> str | None:
+    """``--format json``: print the document (None); otherwise its interval level, e.g. "80%"."""
     if args.format == "json":
         print(export.dump_json(doc))
+        return None
+    return f"{doc['interval_level']:.0%}"
+
+
+def validate_inference(args) -> None:
+    doc = accuracy.inference_validation_document()
+    if (level := _json_or_level(args, doc)) is None:
         return
-    level = f"{doc['interval_level']:.0%}"
     print(f"Serving, out of sample: {doc['method']}.")
     print(f"Data: {doc['data']}. Model: estimator/core/serving.py with estimator/data/serving_fit.json.")
     print("Baselines, in the same run: " + "; ".join(f"{label}: {doc['baselines'][k]}" for k, label in SERVING_BASELINES)
@@ -83,10 +88,8 @@ def cmd_validate(args):
     if getattr(args, "inference", False):
         return validate_inference(args)
     doc = accuracy.validation_document()
-    if args.format == "json":
-        print(export.dump_json(doc))
+    if (level := _json_or_level(args, doc)) is None:
         return
-    level = f"{doc['interval_level']:.0%}"
     print(f"Device-hours from FLOPs, hardware and devices alone, out of sample: {doc['method']}.")
     print(f"Model: the fitted utilisation (profiles/README.md). Baseline: {doc['baseline']}.\n")
     header = ["family", "runs", "median factor", f"{doc['baseline']}", *(f"within {b:g}×" for b in FACTOR_BANDS),
@@ -134,14 +137,7 @@ def cmd_fit(args):
     runs, model = accuracy.refit()
     doc = accuracy.fit_document(runs, model)
     if args.check:
-        try:
-            shipped = json.loads(UTILIZATION_FIT_PATH.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise DataFileError(f"{UTILIZATION_FIT_PATH}: cannot be read ({exc})") from None
-        stale = accuracy.stale_fields(doc, shipped)
-        if stale:
-            raise DataFileError(f"{UTILIZATION_FIT_PATH} differs from a fresh fit in {', '.join(stale[:5])}"
-                                f"{' …' if len(stale) > 5 else ''}; run `{accuracy.FIT_COMMAND}` and commit the file")
+        check_fit(UTILIZATION_FIT_PATH, doc, accuracy.FIT_COMMAND)
         print(f"ok: {UTILIZATION_FIT_PATH.name} matches a fresh fit of {len(runs.runs)} runs")
         return
     accuracy.write_fit(doc)

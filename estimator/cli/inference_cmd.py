@@ -7,13 +7,11 @@ or JSON.
 
 from __future__ import annotations
 
-import json
 import math
 
 from estimator.cli.estimate_cmds import count
 from estimator.cli.scaling_cmds import _dump, _table, add_setting_args
 from estimator.core import compression
-from estimator.core.errors import DataFileError
 from estimator.core.estimate import SITE_INPUTS
 from estimator.core.inference import BITS, DEFAULT_PROMPT_TOKENS, DEFAULT_TOKENS_PER_QUERY, KV_BITS
 from estimator.core.serving import BANDWIDTH_FRACTION, COMPUTE_FRACTION
@@ -23,6 +21,7 @@ from estimator.io import serving_data
 from estimator.laws import scaling
 from estimator.report import humanize as hz
 from estimator.services import limits
+from estimator.services.fit_check import check_fit
 
 INPUT_KEYS = ("utilization",) + SITE_INPUTS + ("sparsity", "student_params", "tokens_per_query", "prompt_tokens")
 
@@ -99,14 +98,7 @@ def cmd_fit_serving(args):
     doc = serving_data.fit_document(fit_serving(serving_data.load_measurements()))
     path = serving_data.SERVING_FIT_PATH
     if args.check:
-        try:
-            shipped = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise DataFileError(f"{path}: cannot be read ({exc})") from None
-        stale = serving_data.stale_fields(doc, shipped)
-        if stale:
-            raise DataFileError(f"{path} differs from a fresh fit in {', '.join(stale[:5])}"
-                                f"{' …' if len(stale) > 5 else ''}; run `{serving_data.FIT_COMMAND}` and commit the file")
+        check_fit(path, doc, serving_data.FIT_COMMAND)
         print(f"ok: {path.name} matches a fresh fit of {doc['data']['n_configs']} configurations")
         return
     serving_data.write_fit(doc)

@@ -77,25 +77,24 @@ def require_finite(name, value):
     return value
 
 
-@_names_field
-def require_positive(name, value):
+def _require_finite_from_zero(name, value, zero_ok: bool):
     arr = _as_array(name, value)
     # one pass each: NaN fails both comparisons, +inf fails the second
-    if not ((arr > 0).all() and (arr < np.inf).all()):
+    if not (((arr >= 0) if zero_ok else (arr > 0)).all() and (arr < np.inf).all()):
         if not np.isfinite(arr).all():
             raise InputError(f"{name} must be a finite number, got {_show(value)}")
-        raise InputError(f"{name} must be greater than 0, got {_show(value)}")
+        raise InputError(f"{name} must be {'0 or more' if zero_ok else 'greater than 0'}, got {_show(value)}")
     return value
+
+
+@_names_field
+def require_positive(name, value):
+    return _require_finite_from_zero(name, value, zero_ok=False)
 
 
 @_names_field
 def require_non_negative(name, value):
-    arr = _as_array(name, value)
-    if not ((arr >= 0).all() and (arr < np.inf).all()):
-        if not np.isfinite(arr).all():
-            raise InputError(f"{name} must be a finite number, got {_show(value)}")
-        raise InputError(f"{name} must be 0 or more, got {_show(value)}")
-    return value
+    return _require_finite_from_zero(name, value, zero_ok=True)
 
 
 @_names_field

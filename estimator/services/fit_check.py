@@ -1,0 +1,30 @@
+"""``fit-utilization --check`` and ``fit-serving --check``: is the shipped fit what a fresh fit
+of the data writes? One check for both fits, so that they read and compare the same way."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from estimator.core.errors import DataFileError
+from estimator.io import safe_read
+from estimator.services.accuracy import stale_fields
+
+SHOWN_FIELDS = 5  # the differing fields named in the message; "…" says there are more
+
+
+def check_fit(path: Path, fresh: Mapping[str, Any], fit_command: str) -> None:
+    """Nothing when the shipped fit at ``path`` matches ``fresh`` (``accuracy.stale_fields``);
+    a DataFileError naming the file, the fields that differ and the command that re-creates it."""
+    text = safe_read.read_data_text(path, f"re-create it with `{fit_command}`")
+    try:
+        shipped = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise DataFileError(f"{path}: cannot be read ({exc}); re-create it with `{fit_command}`") from None
+    stale = stale_fields(fresh, shipped)
+    if stale:
+        more = " …" if len(stale) > SHOWN_FIELDS else ""
+        raise DataFileError(f"{path} differs from a fresh fit in {', '.join(stale[:SHOWN_FIELDS])}{more}; "
+                            f"run `{fit_command}` and commit the file")
