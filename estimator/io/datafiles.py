@@ -213,7 +213,7 @@ def load_carbon_data() -> CarbonData:
     base = codecarbon_data_dir()
     mix_path = base / "private_infra" / "global_energy_mix.json"
     cloud_path = base / "cloud" / "impact.csv"
-    fix = "reinstall CodeCarbon (`pip install --force-reinstall codecarbon`)"
+    fix = "reinstall CodeCarbon (`pip install codecarbon`)"
     mix_text = safe_read.read_data_text(mix_path, fix)
     try:
         mix = json.loads(mix_text)
