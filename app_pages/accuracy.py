@@ -13,6 +13,7 @@ import streamlit as st
 from estimator.core.units import MS_PER_S
 from estimator.fit.serving_fit import FACTOR_BANDS as SERVING_FACTOR_BANDS
 from estimator.fit.utilization_fit import FACTOR_BANDS
+from estimator.io.datafiles import UTILIZATION_VALIDATION_PATH, load_validation_document
 from estimator.report import humanize as hz
 from estimator.services import accuracy
 
@@ -33,10 +34,12 @@ INFERENCE_PREDICTORS = (("model", "serving model"), ("previous", "previous model
                         ("per_parameter_per_gpu", "per parameter per GPU"), ("flat_per_gpu", "flat per GPU"))
 
 
-@st.cache_resource(show_spinner="Cross-validating the utilisation fit on every run…")
+@st.cache_resource(show_spinner=False)
 def document() -> dict:
-    """The validation figures, computed once per server process (a few seconds)."""
-    return accuracy.validation_document()
+    """The validation figures: the shipped file that `fit-utilization` writes beside the fit (the
+    nested cross-validation takes about 20 s, too long for a page; the tests check the file
+    against a fresh run). Read once per server process."""
+    return load_validation_document()
 
 
 @st.cache_resource(show_spinner="Cross-validating the serving model on every measured configuration…")
@@ -73,7 +76,9 @@ def headline(doc: dict, lecture: bool) -> None:
                    delta_color="off", delta_arrow="off")
     if not lecture:
         st.caption(f"Model ÷ rule median factor: {doc['ratio_to_baseline']:.2f} (below 1: the fit is better). "
-                   f"{doc['method'][0].upper() + doc['method'][1:]}. Reproduce: `{VALIDATE_COMMAND}`.")
+                   f"{doc['method'][0].upper() + doc['method'][1:]}. Reproduce: `{VALIDATE_COMMAND}` "
+                   f"(the page shows `{UTILIZATION_VALIDATION_PATH.name}`, written by "
+                   f"`{accuracy.FIT_COMMAND}` and checked against a fresh run by the tests).")
 
 
 def misses(doc: dict) -> None:

@@ -107,6 +107,26 @@ def test_the_shipped_fit_is_what_the_fitting_code_writes():
     assert accuracy.stale_fields(accuracy.fit_document(runs, model), tampered) == ["model.center_log"]
 
 
+def test_the_shipped_cross_validation_is_a_fresh_one_and_the_app_reads_it():
+    from estimator.io.datafiles import UTILIZATION_VALIDATION_PATH, load_validation_document
+    shipped = json.loads(UTILIZATION_VALIDATION_PATH.read_text())
+    assert accuracy.stale_fields(accuracy.validation_file_document(), shipped) == []
+    assert load_validation_document() == shipped["validation"]
+    assert "NaN" not in UTILIZATION_VALIDATION_PATH.read_text()
+    import app_pages.accuracy as page
+    assert page.document.__wrapped__() == shipped["validation"]  # not recomputed per server process
+
+
+def test_a_missing_or_broken_validation_file_names_the_command(tmp_path):
+    from estimator.core.errors import DataFileError
+    from estimator.io.datafiles import load_validation_document
+    with pytest.raises(DataFileError, match="fit-utilization"):
+        load_validation_document(tmp_path / "absent.json")
+    (tmp_path / "x.json").write_text('{"about": "no validation here"}')
+    with pytest.raises(DataFileError, match="no 'validation' table"):
+        load_validation_document(tmp_path / "x.json")
+
+
 def test_flagged_and_non_runs_are_left_out_with_their_reason():
     excluded = {e.name: e.reason for e in accuracy.training_runs().excluded}
     assert "StyleGAN" in excluded and "flagged" in excluded["StyleGAN"]

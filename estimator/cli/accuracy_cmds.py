@@ -10,7 +10,7 @@ from estimator.core.profile import DISPLAY_FLOPS
 from estimator.core.units import MS_PER_S
 from estimator.fit.serving_fit import FACTOR_BANDS as SERVING_BANDS
 from estimator.fit.utilization_fit import COVARIATES, FACTOR_BANDS
-from estimator.io.datafiles import UTILIZATION_FIT_PATH
+from estimator.io.datafiles import UTILIZATION_FIT_PATH, UTILIZATION_VALIDATION_PATH
 from estimator.report import export
 from estimator.report import humanize as hz
 from estimator.services import accuracy
@@ -138,10 +138,14 @@ def cmd_fit(args):
     doc = accuracy.fit_document(runs, model)
     if args.check:
         check_fit(UTILIZATION_FIT_PATH, doc, accuracy.FIT_COMMAND)
-        print(f"ok: {UTILIZATION_FIT_PATH.name} matches a fresh fit of {len(runs.runs)} runs")
+        check_fit(UTILIZATION_VALIDATION_PATH, accuracy.validation_file_document(), accuracy.FIT_COMMAND)
+        print(f"ok: {UTILIZATION_FIT_PATH.name} and {UTILIZATION_VALIDATION_PATH.name} match a fresh fit and "
+              f"cross-validation of {len(runs.runs)} runs")
         return
     accuracy.write_fit(doc)
     print(f"wrote {UTILIZATION_FIT_PATH} from {len(runs.runs)} runs ({len(runs.excluded)} left out)")
+    accuracy.write_validation(accuracy.validation_file_document())
+    print(f"wrote {UTILIZATION_VALIDATION_PATH} (nested leave-one-out, what `validate` prints)")
     slopes = ", ".join(f"{c.slope:+.3f} per unit of {COVARIATES[c.name]}" for c in model.covariates) or "no covariate"
     print(f"chosen by leave-one-out: {model.spec.label()}; centre ln g = {model.center_log:.3f}; slopes {slopes}; "
           f"scale {model.scale_log:.3f}, τ {model.tau_log:.3f}")
@@ -160,6 +164,7 @@ def register(sub):
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.set_defaults(func=cmd_validate)
 
-    p = sub.add_parser("fit-utilization", help="re-fit utilisation to the training runs and write estimator/data/utilization_fit.json")
-    p.add_argument("--check", action="store_true", help="only check that the shipped fit matches a fresh one (exit 2 if not)")
+    p = sub.add_parser("fit-utilization", help="re-fit utilisation to the training runs; write estimator/data/utilization_fit.json and its "
+                                               "cross-validation, utilization_validation.json")
+    p.add_argument("--check", action="store_true", help="only check that the shipped fit and its cross-validation match fresh ones (exit 2 if not)")
     p.set_defaults(func=cmd_fit)

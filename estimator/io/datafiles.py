@@ -24,6 +24,9 @@ from estimator.io import safe_read
 from estimator.io.paths import CALIBRATED_DIR, DATA_DIR, PROFILES_DIR, codecarbon_data_dir, codecarbon_version
 
 UTILIZATION_FIT_PATH = DATA_DIR / "utilization_fit.json"
+# The fit's nested cross-validation (what `validate` prints), written beside the fit by the same
+# command: computing it takes about 20 s, too long for the first student to open the Accuracy page.
+UTILIZATION_VALIDATION_PATH = DATA_DIR / "utilization_validation.json"
 EPOCH_RUNS_PATH = DATA_DIR / "epoch_training_runs.csv"
 _FIT = object()  # "the shipped utilisation fit" (the default of the loaders below)
 
@@ -40,6 +43,20 @@ def load_utilization_model() -> UtilizationModel:
     if not isinstance(data, dict) or not isinstance(data.get("model"), dict):
         raise DataFileError(f"{UTILIZATION_FIT_PATH}: no 'model' table; re-create it with `python -m estimator fit-utilization`")
     return UtilizationModel.from_dict(data["model"], str(UTILIZATION_FIT_PATH))
+
+
+def load_validation_document(path: Path = UTILIZATION_VALIDATION_PATH) -> dict:
+    """The shipped cross-validation of the utilisation fit (the JSON of `validate --format json`),
+    written by ``python -m estimator fit-utilization``; the test suite checks it against a fresh run."""
+    fix = "re-create it with `python -m estimator fit-utilization`"
+    text = safe_read.read_data_text(path, fix)
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise DataFileError(f"{path}: cannot be read ({exc}); {fix}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("validation"), dict):
+        raise DataFileError(f"{path}: no 'validation' table; {fix}")
+    return data["validation"]
 
 
 def _model(utilization_model):

@@ -38,6 +38,7 @@ from estimator.io.calibration_io import write_text_atomic
 from estimator.io.datafiles import (
     EPOCH_RUNS_PATH,
     UTILIZATION_FIT_PATH,
+    UTILIZATION_VALIDATION_PATH,
     load_power_measurements,
     load_profiles,
     load_published_runs,
@@ -272,6 +273,19 @@ def write_fit(document: Mapping[str, Any], path: Path = UTILIZATION_FIT_PATH) ->
     write_text_atomic(path, json.dumps(document, indent=1) + "\n")
 
 
+def validation_file_document() -> dict[str, Any]:
+    """What ``fit-utilization`` writes beside the fit: the nested cross-validation, for the app."""
+    return {"about": ("The utilisation fit's nested leave-one-out validation, as `python -m estimator validate "
+                      f"--format json` prints it. Written by `{FIT_COMMAND}`; do not edit by hand. The app's "
+                      "Accuracy page reads it; the test suite checks it against a fresh run."),
+            "validation": validation_document()}
+
+
+def write_validation(document: Mapping[str, Any], path: Path = UTILIZATION_VALIDATION_PATH) -> None:
+    """Write the validation document atomically (no NaN: missing values are null)."""
+    write_text_atomic(path, json.dumps(document, indent=1, allow_nan=False) + "\n")
+
+
 def stale_fields(document: Mapping[str, Any], shipped: Mapping[str, Any], rel_tol: float = 1e-6) -> list[str]:
     """Where a fresh fit differs from the shipped file (empty: the shipped fit is current)."""
     out: list[str] = []
@@ -310,4 +324,4 @@ def inference_validation_document() -> dict:
 
 __all__ = ["BASELINE_GOODPUT", "FACTOR_BANDS", "ExcludedRun", "RunSet", "build_runs", "fit_document",
            "inference_validation_document", "likely_reason", "refit", "stale_fields", "training_runs", "validation",
-           "validation_document", "write_fit"]
+           "validation_document", "validation_file_document", "write_fit", "write_validation"]
