@@ -9,6 +9,7 @@ statistics are in the pure ``estimator.fit.utilization_fit``.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
 from collections.abc import Mapping
@@ -34,6 +35,7 @@ from estimator.fit.utilization_fit import (
     metrics,
     select_and_fit,
 )
+from estimator.io import safe_read
 from estimator.io.calibration_io import write_text_atomic
 from estimator.io.datafiles import (
     EPOCH_RUNS_PATH,
@@ -43,7 +45,7 @@ from estimator.io.datafiles import (
     load_profiles,
     load_published_runs,
 )
-from estimator.services.api import energy_checks
+from estimator.services.api import energy_checks, published_device_hours
 
 EPOCH_SOURCE = ("Epoch AI, 'Notable AI Models' database, CC BY 4.0 (https://epoch.ai/data/notable-ai-models); "
                 "rows selected and mapped to hardware profiles by this project")
@@ -127,7 +129,7 @@ def build_runs(epoch_rows, published, profiles: Mapping[str, HardwareProfile]) -
         if not fit.startswith("yes"):
             excluded.append(ExcludedRun(r.run, r.source, fit.removeprefix("no: ") or "not marked for the fit"))
             continue
-        dh = r.accelerator_hours or ((r.accelerators or 0) * (r.wall_clock_days or 0) * 24.0) or None
+        dh = published_device_hours(r)
         flops = r.train_flops or (float(dense_training_flops(r.params, r.tokens)) if r.params and r.tokens else None)
         if not flops or not dh:
             excluded.append(ExcludedRun(r.run, r.source, "no FLOPs or device-hours"))
@@ -144,11 +146,7 @@ def build_runs(epoch_rows, published, profiles: Mapping[str, HardwareProfile]) -
 
 
 def read_epoch_rows(path: Path = EPOCH_RUNS_PATH) -> list[dict[str, str]]:
-    try:
-        with path.open(newline="", encoding="utf-8") as f:
-            return list(csv.DictReader(f))
-    except OSError as exc:
-        raise DataFileError(f"{path}: cannot be read: {exc}") from None
+    return list(csv.DictReader(io.StringIO(safe_read.read_data_text(path), newline="")))
 
 
 @lru_cache(maxsize=1)
