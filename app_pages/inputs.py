@@ -41,6 +41,10 @@ DEFAULT_FLOPS = 3.14e23
 # The memory inputs' defaults: the core's own (no sharding, no parallelism, no recomputation).
 _NO_STRATEGY = Strategy()
 
+# The memory inputs' URL keys, drawn behind the "Training memory" toggle.
+MEMORY_KEYS = ("micro_batch", "seq_len", "zero", "act_recompute", "tp", "pp")
+MEMORY_DEFAULT_KEY = "_memory_inputs_default"  # the toggle's default: on when the first URL set one
+
 WORKLOADS = ("preset", "params", "flops")
 GRID_BY = ("default", "country", "cloud", "g/kWh")
 # Bounds for typed values come from estimator/core/bounds.py (the core refuses the same values).
@@ -225,8 +229,14 @@ def draw_inputs(main: Any = None) -> ScenarioInputs:
                                      placeholder=f"{DEFAULT_COOLING} (default)",
                                      help="On-site water per kWh by kind of data centre (Li et al. 2023 and "
                                           f"operators' reports); off-site water: the U.S. average {EWIF_L_PER_KWH:g} L/kWh")
-    side.subheader("Training memory")
-    memory = {
+    # The memory inputs are drawn only when asked for (or when the link sets one): six widgets
+    # on every run for a choice most users never make cost each student's run (issue 16).
+    st.session_state.setdefault(MEMORY_DEFAULT_KEY, any(k in st.query_params for k in MEMORY_KEYS))
+    show_memory = c.url_toggle("Training memory: parallelism and sequence", "memory_inputs",
+                               default=st.session_state[MEMORY_DEFAULT_KEY], where=side,
+                               help="Off: the core's defaults (micro-batch "
+                                    f"{DEFAULT_MICRO_BATCH}, {DEFAULT_SEQ_LEN} tokens, {_NO_STRATEGY.describe()})")
+    memory = {} if not show_memory else {
         "micro_batch": c.url_number("Micro-batch (sequences per device)", "micro_batch", min_value=B.MICRO_BATCH.low,
                                     max_value=B.MICRO_BATCH.high, integer=True, placeholder=f"{DEFAULT_MICRO_BATCH} (default)", where=side),
         "seq_len": c.url_number("Sequence length (tokens)", "seq_len", min_value=B.CONTEXT.low, max_value=B.CONTEXT.high,
@@ -255,7 +265,7 @@ def draw_inputs(main: Any = None) -> ScenarioInputs:
     keys = ["workload"] + {"preset": ["preset"], "params": ["params", "tokens", "recompute"]}.get(workload, ["flops"])
     keys += ["hardware", "devices", "utilization", "year", "precision", "power_w", "pue", "grid_by"]
     keys += {"country": ["region"], "cloud": ["cloud"], "g/kWh": ["grid"]}.get(grid_by, []) + ["price", "elec"]
-    keys += ["embodied", "cooling", "micro_batch", "seq_len", "zero", "act_recompute", "tp", "pp"]
+    keys += ["embodied", "cooling", "memory_inputs"] + (list(MEMORY_KEYS) if show_memory else [])
     return ScenarioInputs(workload, preset_id, hardware, run_kwargs, _url_params(keys))
 
 
@@ -264,7 +274,7 @@ def _url_params(keys) -> dict[str, str]:
     out = {}
     defaults = {"workload": "preset", "preset": DEFAULT_PRESET, "params": DEFAULT_PARAMS, "tokens": DEFAULT_TOKENS,
                 "flops": DEFAULT_FLOPS, "grid_by": "default", "recompute": False,
-                "embodied": True}
+                "embodied": True, "memory_inputs": st.session_state.get(MEMORY_DEFAULT_KEY, False)}
     for key in keys:
         value = st.session_state.get(key)
         if value is None or value == defaults.get(key):

@@ -255,3 +255,46 @@ def test_picking_another_preset_clears_its_run_inputs():
     assert not at.exception
     assert at.number_input(key="devices").value is None and at.selectbox(key="hardware").value is None
     assert headline(at) == expected(preset_id="llama-65b", region="FRA")  # the grid choice stays
+
+
+# --- the memory inputs are drawn only when asked for (issue 16: fewer widgets per run) -------
+
+MEMORY_WIDGETS = {"micro_batch", "seq_len", "tp", "pp"}
+SMALL = {"workload": "params", "params": "7e9", "tokens": "2e12"}
+
+
+def _memory_text(at: AppTest) -> str:
+    return next(m.value for m in at.markdown if m.value.startswith("**Training memory**"))
+
+
+def _memory_expected(**memory) -> str:
+    from app_pages.common import md_escape
+    from estimator.report.export import memory_line
+    est = api.run(hardware="h100-sxm", params=7e9, tokens=2e12, **({"memory": memory} if memory else {})).estimate
+    return f"**Training memory**: {md_escape(memory_line(est), limit=400)}"
+
+
+def test_memory_inputs_hidden_by_default_and_defaults_used():
+    at = open_app(SMALL)
+    assert not MEMORY_WIDGETS & {n.key for n in at.number_input}
+    assert at.toggle(key="memory_inputs").value is False
+    assert _memory_text(at) == _memory_expected()
+
+
+def test_a_link_with_a_memory_input_opens_them_and_uses_it():
+    at = open_app({**SMALL, "seq_len": "8192", "zero": "3"})
+    assert MEMORY_WIDGETS <= {n.key for n in at.number_input}
+    assert at.toggle(key="memory_inputs").value is True
+    assert at.number_input(key="seq_len").value == 8192
+    assert _memory_text(at) == _memory_expected(seq_len=8192, zero=3) != _memory_expected()
+
+
+def test_switching_the_memory_inputs_on_draws_them_and_off_restores_the_defaults():
+    at = open_app(SMALL)
+    at.toggle(key="memory_inputs").set_value(True).run()
+    assert MEMORY_WIDGETS <= {n.key for n in at.number_input}
+    at.number_input(key="seq_len").set_value(16384).run()
+    assert _memory_text(at) == _memory_expected(seq_len=16384)
+    at.toggle(key="memory_inputs").set_value(False).run()
+    assert not MEMORY_WIDGETS & {n.key for n in at.number_input}
+    assert _memory_text(at) == _memory_expected()
