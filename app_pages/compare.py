@@ -29,10 +29,10 @@ def comparison_table(run_kwargs: dict, hardware_ids: list[str]) -> tuple[pd.Data
     rep = api.compare(hardware_ids, **{k: v for k, v in run_kwargs.items() if k != "hardware"})
     rows = []
     for r in rep.results:
-        e, p = r.estimate, r.profile
-        row = {"hardware": p.id, "name": p.name, "kind": p.kind,
-               "reference": "reference point" if p.reference_point else "",
-               "price_basis": api.price_basis(r), "host_in_power": "yes" if p.power.includes_host else "no"}
+        e, shared = r.estimate, api.compare_row(r)  # the CLI's row: same price basis, same numbers
+        row = {"hardware": shared["hardware"], "name": shared["name"], "kind": shared["kind"],
+               "reference": "reference point" if shared["reference_point"] else "",
+               "price_basis": shared["price_basis"], "host_in_power": "yes" if shared["power_includes_host"] else "no"}
         for key, _, get, _ in COLUMNS:
             value = get(e) if key != "cost_usd" or e.cost_usd is not None else None
             row[key] = None if value is None else float(value)

@@ -117,3 +117,22 @@ def test_every_json_output_uses_one_writer(capsys):
     cli_dir = Path(main.__code__.co_filename).parent
     for f in cli_dir.glob("*.py"):
         assert "json.dumps(" not in f.read_text(encoding="utf-8"), f
+
+
+def test_compare_rows_are_one_shape_for_the_cli_and_the_app(capsys):
+    """The CLI's JSON rows are api.compare_row; the app's table takes hardware, price basis and
+    host from the same rows (a price the user gives reads "given" in both)."""
+    from app_pages.compare import comparison_table
+    from estimator.cli.main import main
+    assert main(["compare", "--flops", "1e22", "--hardware", "h100-sxm", "a100-sxm-80gb", "--price-usd-per-hour", "2",
+                 "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    rep = api.compare(["h100-sxm", "a100-sxm-80gb"], flops=1e22, price_usd_per_device_hour=2.0)
+    assert rows == [json.loads(json.dumps(api.compare_row(r))) for r in rep.results]
+    assert {r["price_basis"] for r in rows} == {"given"}
+    df, errors = comparison_table({"flops": 1e22, "price_usd_per_device_hour": 2.0, "hardware": "h100-sxm"},
+                                  ["h100-sxm", "a100-sxm-80gb"])
+    assert not errors and list(df["hardware"]) == [r["hardware"] for r in rows]
+    assert list(df["price_basis"]) == [r["price_basis"] for r in rows]
+    # the scaling command embeds the same summary shape
+    assert set(api.summary_dict(rep.results[0].estimate)) <= set(rows[0])

@@ -153,17 +153,7 @@ def cmd_compare(args):
 
 def _compare_output(args, results) -> None:
     if args.format == "json":
-        rows = []
-        for r in results:
-            e, p = r.estimate, r.profile
-            used = {k: e.assumption(k).to_dict() if e.assumption(k) else None
-                    for k in ("power_w", "price_usd_per_device_hour", "pue", "carbon_intensity_g_per_kwh")}
-            rows.append({"hardware": p.id, **{k: getattr(e, k) for k in RESULT_KEYS},
-                         "range": {k: list(e.range[k]) for k in RESULT_KEYS}, "range_level": e.level,
-                         "utilization": None if e.utilization is None else e.utilization.to_dict(), **used,
-                         "price_basis": api.price_basis(r), "power_includes_host": p.power.includes_host,
-                         "reference_point": p.reference_point})
-        print(dump_json(rows))
+        print(dump_json([api.compare_row(r) for r in results]))
         return
     if args.format == "csv":
         print("hardware," + ",".join(RESULT_KEYS))

@@ -14,7 +14,7 @@ from estimator.laws import contrasts, scaling, trends
 from estimator.laws import diminishing as dm
 from estimator.report import export
 from estimator.report import humanize as hz
-from estimator.services import limits
+from estimator.services import api, limits
 
 
 def _dump(data) -> None:
@@ -47,13 +47,6 @@ def setting(args) -> dict:
     return {k: getattr(args, k, None) for k in limits.RUN_KEYS + ("region", "cloud")}
 
 
-def _est_dict(e) -> dict:
-    return {"hardware": e.hardware_id, "flops": e.flops, "wall_clock_s": e.wall_clock_s,
-            "device_hours": e.device_hours, "energy_kwh": e.energy_kwh, "co2e_kg": e.co2e_kg, "cost_usd": e.cost_usd,
-            "range": {k: list(v) for k, v in e.range.items() if k != "flops"}, "range_level": e.level,
-            "utilization": None if e.utilization is None else e.utilization.to_dict()}
-
-
 def _est_rows(e, prefix=""):
     return [(f"{prefix}time", hz.duration(e.wall_clock_s) + f" on {e.devices:g} × {e.hardware_id}"),
             (f"{prefix}energy", hz.energy(e.energy_kwh)), (f"{prefix}CO₂e", hz.co2e(e.co2e_kg)),
@@ -83,7 +76,7 @@ def cmd_chinchilla(args):
         if args.hardware:
             est = limits.estimate_flops(model.flops, args.hardware, setting(args))
     if est is not None:
-        out["estimate"] = _est_dict(est)
+        out["estimate"] = api.summary_dict(est)
     if args.format == "json":
         return _dump(out)
     rows = []
@@ -102,8 +95,8 @@ def cmd_diminishing(args):
                                     base_preset=args.base_preset, hardware=args.hardware, setting=setting(args))
     r = rep.result
     if args.format == "json":
-        return _dump({**r.to_dict(), "base_source": rep.base_source, "base": _est_dict(rep.base),
-                      "target": _est_dict(rep.target)})
+        return _dump({**r.to_dict(), "base_source": rep.base_source, "base": api.summary_dict(rep.base),
+                      "target": api.summary_dict(rep.target)})
     _table([("error", f"{r.current_error:g} → {r.target_error:g}  (error ∝ compute^−{r.exponent:.4g})"),
             ("compute multiplier", hz.times(r.compute_multiplier)),
             ("to halve the error", f"{hz.times(r.halving_multiplier)} compute"),
@@ -117,7 +110,7 @@ def cmd_trend(args):
     rep = limits.trend_report(args.flops, args.hardware, args.years, args.start_year, args.doubling_years, setting(args))
     s, t = rep.summary, rep.table
     if args.format == "json":
-        return _dump({"base": _est_dict(rep.base), "start_year": rep.start_year, "summary": s.to_dict(),
+        return _dump({"base": api.summary_dict(rep.base), "start_year": rep.start_year, "summary": s.to_dict(),
                       "rows": t.rows()})
     print(f"A fixed workload: {hz.flops(rep.base.flops)} on {rep.base.hardware_id}, {hz.money(rep.base.cost_usd)} "
           f"in {rep.start_year}; FLOP/s per $ doubles every {s.price_perf_doubling_years:g} years.\n")

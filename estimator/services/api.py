@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
+from typing import Any
 
 from estimator.core import bounds as B
 from estimator.core import validation as v
 from estimator.core.carbon import cloud_intensity, country_intensity
 from estimator.core.errors import EstimatorError, InputError
-from estimator.core.estimate import FOOTPRINT_FIELDS, INPUT_FIELDS, Estimate, Scenario, estimate
+from estimator.core.estimate import FOOTPRINT_FIELDS, INPUT_FIELDS, RESULT_KEYS, Estimate, Scenario, estimate
 from estimator.core.presets import DEVICE_FIELDS, Preset, PublishedComparison, compare_with_published
 from estimator.core.profile import HardwareProfile
 from estimator.core.units import G_PER_KG, HOURS_PER_DAY, KG_PER_T, KWH_PER_MWH
@@ -239,6 +240,27 @@ def price_basis(result: Result) -> str:
     or "given" when the user gave the price."""
     a = result.estimate.assumption("price_usd_per_device_hour")
     return result.profile.price.kind if a is None or a.origin.startswith("profile") else "given"
+
+
+# The assumptions a compare row reports, so that a reader sees what each profile was run with.
+COMPARE_ASSUMPTIONS = ("power_w", "price_usd_per_device_hour", "pue", "carbon_intensity_g_per_kwh")
+
+
+def summary_dict(est) -> dict[str, Any]:
+    """An estimate's headline numbers as plain data (JSON-ready): the one shape that `scaling`
+    embeds and that every `compare` row starts from."""
+    return {"hardware": est.hardware_id, **{k: getattr(est, k) for k in RESULT_KEYS},
+            "range": {k: list(v) for k, v in est.range.items() if k != "flops"}, "range_level": est.level,
+            "utilization": None if est.utilization is None else est.utilization.to_dict()}
+
+
+def compare_row(result: Result) -> dict[str, Any]:
+    """One profile's row of a comparison, as plain data: the CLI's JSON row, and what the app's
+    table is built from (so the two report the same price basis and the same numbers)."""
+    e, p = result.estimate, result.profile
+    used = {k: e.assumption(k).to_dict() if e.assumption(k) else None for k in COMPARE_ASSUMPTIONS}
+    return {**summary_dict(e), "name": p.name, "kind": p.kind, **used, "price_basis": price_basis(result),
+            "power_includes_host": p.power.includes_host, "reference_point": p.reference_point}
 
 
 @dataclass(frozen=True)
