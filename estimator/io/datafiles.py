@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -34,12 +33,7 @@ _FIT = object()  # "the shipped utilisation fit" (the default of the loaders bel
 @lru_cache(maxsize=1)
 def load_utilization_model() -> UtilizationModel:
     """The fitted utilisation model written by ``python -m estimator fit-utilization``."""
-    text = safe_read.read_data_text(UTILIZATION_FIT_PATH, "re-create it with `python -m estimator fit-utilization`")
-    try:
-        data = json.loads(text)
-    except (ValueError, RecursionError) as exc:
-        raise DataFileError(f"{UTILIZATION_FIT_PATH}: cannot be read ({exc}); "
-                            "re-create it with `python -m estimator fit-utilization`") from None
+    data = safe_read.read_data_json(UTILIZATION_FIT_PATH, "re-create it with `python -m estimator fit-utilization`")
     if not isinstance(data, dict) or not isinstance(data.get("model"), dict):
         raise DataFileError(f"{UTILIZATION_FIT_PATH}: no 'model' table; re-create it with `python -m estimator fit-utilization`")
     return UtilizationModel.from_dict(data["model"], str(UTILIZATION_FIT_PATH))
@@ -49,11 +43,7 @@ def load_validation_document(path: Path = UTILIZATION_VALIDATION_PATH) -> dict:
     """The shipped cross-validation of the utilisation fit (the JSON of `validate --format json`),
     written by ``python -m estimator fit-utilization``; the test suite checks it against a fresh run."""
     fix = "re-create it with `python -m estimator fit-utilization`"
-    text = safe_read.read_data_text(path, fix)
-    try:
-        data = json.loads(text)
-    except (ValueError, RecursionError) as exc:
-        raise DataFileError(f"{path}: cannot be read ({exc}); {fix}") from None
+    data = safe_read.read_data_json(path, fix)
     if not isinstance(data, dict) or not isinstance(data.get("validation"), dict):
         raise DataFileError(f"{path}: no 'validation' table; {fix}")
     return data["validation"]
@@ -231,11 +221,7 @@ def load_carbon_data() -> CarbonData:
     mix_path = base / "private_infra" / "global_energy_mix.json"
     cloud_path = base / "cloud" / "impact.csv"
     fix = "reinstall CodeCarbon (`pip install codecarbon`)"
-    mix_text = safe_read.read_data_text(mix_path, fix)
-    try:
-        mix = json.loads(mix_text)
-    except (ValueError, RecursionError) as exc:
-        raise DataFileError(f"CodeCarbon's data cannot be read: {exc}") from None
+    mix = safe_read.read_data_json(mix_path, fix)
     cloud_rows = list(csv.DictReader(io.StringIO(safe_read.read_data_text(cloud_path, fix), newline="")))
     countries = {}
     for code, row in mix.items():

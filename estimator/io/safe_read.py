@@ -84,6 +84,19 @@ def read_data_text(path: str | Path, fix: str = "reinstall the package or restor
     return read_text(path, max_bytes, fail)
 
 
+def read_data_json(path: str | Path, fix: str = "reinstall the package or restore the file from the repository",
+                   max_bytes: int = MAX_DATA_BYTES) -> Any:
+    """A JSON data file, parsed; a DataFileError naming the file, the problem and ``fix`` otherwise."""
+    import json
+
+    from estimator.core.errors import DataFileError
+    text = read_data_text(path, fix, max_bytes)
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise DataFileError(f"{path}: cannot be read ({exc}); {fix}") from None
+
+
 def parse_toml(text: str, fail: Fail) -> dict[str, Any]:
     try:
         return tomllib.loads(text)

@@ -3,7 +3,6 @@ of the data writes? One check for both fits, so that they read and compare the s
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -18,11 +17,7 @@ SHOWN_FIELDS = 5  # the differing fields named in the message; "…" says there 
 def check_fit(path: Path, fresh: Mapping[str, Any], fit_command: str) -> None:
     """Nothing when the shipped fit at ``path`` matches ``fresh`` (``accuracy.stale_fields``);
     a DataFileError naming the file, the fields that differ and the command that re-creates it."""
-    text = safe_read.read_data_text(path, f"re-create it with `{fit_command}`")
-    try:
-        shipped = json.loads(text)
-    except (ValueError, RecursionError) as exc:
-        raise DataFileError(f"{path}: cannot be read ({exc}); re-create it with `{fit_command}`") from None
+    shipped = safe_read.read_data_json(path, f"re-create it with `{fit_command}`")
     stale = stale_fields(fresh, shipped)
     if stale:
         more = " …" if len(stale) > SHOWN_FIELDS else ""
