@@ -142,6 +142,10 @@ def test_presets_profiles_validate(capsys):
     assert code == 0 and "Carlsmith" in out
     code, out, _ = cli(capsys, "profiles", "validate")
     assert code == 0 and out.count("ok:") >= 17
+
+
+@pytest.mark.slow  # a fresh nested leave-one-out (about 20 s)
+def test_validate_json_energy_checks(capsys):
     code, out, _ = cli(capsys, "validate", "--format", "json")
     doc = json.loads(out)
     checks = {r["run"]: r for r in doc["energy_checks"]}

@@ -53,6 +53,7 @@ def test_validate_inference_table(capsys):
         assert text in out
 
 
+@pytest.mark.slow  # a fresh nested leave-one-out of the training runs (about 20 s)
 def test_training_validation_is_unchanged_without_the_flag(capsys):
     doc = run_json(capsys, "validate")
     assert "runs" in doc and "configs" not in doc
