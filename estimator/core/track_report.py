@@ -55,8 +55,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
+from estimator.core import student_t
 from estimator.core.bounds import Bound
 from estimator.core.errors import InputError
 from estimator.core.interval import LEVEL
@@ -107,7 +107,7 @@ RESULT_KEYS = ("wall_clock_s", "device_hours", "energy_kwh", "co2e_kg", "cost_us
 
 def t_quantile(dof: int, level: float = LEVEL) -> float:
     """Two-sided Student-t quantile: mean ± t·se holds ``level`` of the mass."""
-    return float(stats.t.ppf(0.5 + level / 2, dof))
+    return float(student_t.quantile(0.5 + level / 2, dof))
 
 
 def mser_truncation(x: Sequence[float], max_fraction: float = WARMUP_MAX_FRACTION) -> int:
@@ -235,7 +235,7 @@ def step_times(values_s: Sequence[float], steps_per_value: int = 1,
         sxx = float(((centres - centres.mean()) ** 2).sum())
         se = math.sqrt(float((resid ** 2).sum()) / (b - 2) / sxx) if b > 2 else math.inf
         tt = abs(fit_slope) / se if se > 0 else math.inf
-        if tt > float(stats.t.ppf(1 - DRIFT_ALPHA / 2, b - 2)):
+        if tt > float(student_t.quantile(1 - DRIFT_ALPHA / 2, b - 2)):
             slope, slope_t = float(fit_slope), float(tt)
             level_end = float(fit_icpt + fit_slope * m_steps)
     return StepTimes(

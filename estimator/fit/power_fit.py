@@ -23,8 +23,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
+from estimator.core import student_t
 from estimator.core.errors import InputError
 from estimator.core.interval import LEVEL
 
@@ -80,7 +80,7 @@ def fit_ratio(points: Sequence[PowerMeasurement], level: float = LEVEL) -> Ratio
     logs = np.log([p.ratio for p in points])
     n = len(logs)
     mu, s = float(logs.mean()), float(logs.std(ddof=1))
-    half = float(stats.t.ppf(0.5 + level / 2, n - 1)) * s * math.sqrt(1 + 1 / n)
+    half = float(student_t.quantile(0.5 + level / 2, n - 1)) * s * math.sqrt(1 + 1 / n)
     return RatioFit(groups.pop(), n, math.exp(mu), math.exp(mu - half), math.exp(mu + half), level, s)
 
 

@@ -25,7 +25,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
-from scipy.optimize import least_squares
 
 from estimator.core.errors import InputError
 from estimator.core.interval import LEVEL
@@ -99,6 +98,8 @@ def _solve(names, residuals, base: dict) -> dict:
 
     def fun(x):
         return residuals({**base, **dict(zip(names, np.exp(x)))})
+    from scipy.optimize import least_squares  # here, not at import: SciPy's optimiser takes ~0.5 s to import
+
     r = least_squares(fun, x0, bounds=(lo, hi), method="trf", x_scale=1.0)
     return {**base, **dict(zip(names, (float(x) for x in np.exp(r.x))))}
 
