@@ -123,6 +123,9 @@ def test_dockerfile_pins_its_base_and_runs_as_a_user():
     assert ops[0][1].split(":")[1].startswith(f"{sys.version_info.major}.{sys.version_info.minor}")
     users = [args for op, args in ops if op == "USER"]
     assert users and users[-1] not in ("root", "0")
+    # the user can read what was copied, whatever the modes on the build machine
+    last_copy = max(i for i, (op, _) in enumerate(ops) if op == "COPY")
+    assert any(op == "RUN" and "chmod -R a+rX /app" in args for op, args in ops[last_copy:])
     assert ("RUN", "pip install -r requirements.txt") in ops  # the app's own requirements, not the tests'
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from estimator.cli import main
 from estimator.core import compression
+from estimator.core.estimate import RESULT_KEYS
 from estimator.io.datafiles import default_profiles
 from estimator.report import export
 from estimator.services import api, limits
@@ -134,5 +135,9 @@ def test_compare_rows_are_one_shape_for_the_cli_and_the_app(capsys):
                                   ["h100-sxm", "a100-sxm-80gb"])
     assert not errors and list(df["hardware"]) == [r["hardware"] for r in rows]
     assert list(df["price_basis"]) == [r["price_basis"] for r in rows]
-    # the scaling command embeds the same summary shape
-    assert set(api.summary_dict(rep.results[0].estimate)) <= set(rows[0])
+    # the row's shape: each number with its range (README's JSON contract), the assumptions used
+    assert set(rows[0]) == {"hardware", "name", "kind", *RESULT_KEYS, "range", "range_level", "utilization",
+                            *api.COMPARE_ASSUMPTIONS, "price_basis", "power_includes_host", "reference_point"}
+    assert set(rows[0]["range"]) == set(RESULT_KEYS)
+    lo, hi = rows[0]["range"]["wall_clock_s"]
+    assert lo < rows[0]["wall_clock_s"] < hi and rows[0]["power_w"]["value"] > 0

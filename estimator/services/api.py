@@ -259,8 +259,10 @@ def compare_row(result: Result) -> dict[str, Any]:
     table is built from (so the two report the same price basis and the same numbers)."""
     e, p = result.estimate, result.profile
     used = {k: e.assumption(k).to_dict() if e.assumption(k) else None for k in COMPARE_ASSUMPTIONS}
-    return {**summary_dict(e), "name": p.name, "kind": p.kind, **used, "price_basis": price_basis(result),
-            "power_includes_host": p.power.includes_host, "reference_point": p.reference_point}
+    # `range` maps each number of the row to its interval (README: the JSON contract), FLOPs included
+    return {**summary_dict(e), "range": {k: list(e.range[k]) for k in RESULT_KEYS}, "name": p.name, "kind": p.kind,
+            **used, "price_basis": price_basis(result), "power_includes_host": p.power.includes_host,
+            "reference_point": p.reference_point}
 
 
 @dataclass(frozen=True)
