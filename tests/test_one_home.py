@@ -45,7 +45,12 @@ def test_the_site_fields_are_written_once_and_shared():
 
 def test_the_hand_lists_are_derived_from_the_dataclasses():
     assert limits.RUN_KEYS == ("devices", "utilization", "precision") + SITE_INPUTS
-    assert set(SCENARIO_ARGS) == set(INPUT_FIELDS)
+    # every scenario input is a flag of `estimate` and `compare` (argparse dests), none missing or extra
+    from estimator.cli.main import build_parser
+    subs = next(a for a in build_parser()._actions if a.__class__.__name__ == "_SubParsersAction").choices
+    for command in ("estimate", "compare"):
+        dests = {a.dest for a in subs[command]._actions}
+        assert set(SCENARIO_ARGS) <= dests, (command, set(SCENARIO_ARGS) - dests)
     assert set(INPUT_FIELDS) == {f.name for f in fields(Scenario)} - {"origins", "sources", "flops_source",
                                                                       "carbon_intensity_source"}
     assert api.FOOTPRINT_FIELDS == FOOTPRINT_FIELDS == ("embodied", "lifetime_years", "cooling", "wue_l_per_kwh",
@@ -187,8 +192,7 @@ def test_every_data_file_goes_through_the_guarded_reader(monkeypatch):
     loaders = (datafiles.load_utilization_model, datafiles.load_power_measurements, datafiles.load_published_runs,
                datafiles.load_carbon_data)
     for load in loaders:
-        load.cache_clear()
-        monkeypatch.setattr(datafiles, load.__name__, load)  # the real one, its cache emptied
+        load.cache_clear()  # so that each really reads its file here
     try:
         for load in loaders:
             load()
@@ -207,3 +211,18 @@ def test_a_data_file_that_is_too_large_is_refused_by_name(tmp_path):
     big.write_bytes(b"x" * 2_000)
     with pytest.raises(DataFileError, match="big.csv: is larger than 0.001 MB; restore it"):
         safe_read.read_data_text(big, "restore it", max_bytes=1_000)
+
+
+def test_labelled_checks_name_their_input_field():
+    """A check whose label is prose ("PUE", "utilisation") still names the scenario field, so the CLI
+    can add its flag and the app its widget."""
+    from estimator.core import validation
+    from estimator.core.errors import InputError
+    from estimator.core.estimate import sweep
+    with pytest.raises(InputError) as exc:
+        validation.require_pue(0.5)
+    assert exc.value.field == "pue"
+    with pytest.raises(InputError) as exc:
+        sweep(flops=1e20, peak_flops_per_s=1e14, utilization=2.0, devices=1, power_w=300, pue=1.1,
+              carbon_intensity_g_per_kwh=400)
+    assert exc.value.field == "utilization"

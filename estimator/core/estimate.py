@@ -509,10 +509,10 @@ def sweep(*, flops, peak_flops_per_s, utilization, devices, power_w, pue,
     """
     v.require_in("FLOPs", flops, B.FLOPS)
     v.require_in("peak FLOP/s", peak_flops_per_s, B.PEAK_FLOPS_PER_S)
-    v.require_in("utilisation", utilization, B.UTILIZATION)
+    v.require_in("utilisation", utilization, B.UTILIZATION, field="utilization")
     v.require_in("devices", devices, B.DEVICES)
     v.require_in("power per device (W)", power_w, B.POWER_W)
-    v.require_in("PUE", pue, B.PUE)
+    v.require_in("PUE", pue, B.PUE, field="pue")
     v.require_in("grid carbon intensity (g/kWh)", carbon_intensity_g_per_kwh, B.CARBON_INTENSITY_G_PER_KWH)
     _check_one_price(price_usd_per_device_hour, electricity_usd_per_kwh)
     if price_usd_per_device_hour is not None:

@@ -233,7 +233,7 @@ def _check(s: InferenceScenario, profile: HardwareProfile) -> None:
             raise InputError(f"the student ({s.student_params:.3g} parameters) must be smaller than the model "
                              f"({s.params:.3g})")
     if s.utilization is not None:
-        v.require_number_in("utilisation", s.utilization, B.UTILIZATION)
+        v.require_number_in("utilisation", s.utilization, B.UTILIZATION, field="utilization")
     validate_site(s)
     if s.architecture is None:
         raise InputError("give the architecture (layers, d_model, heads, KV heads) or a catalog model; "

@@ -140,7 +140,7 @@ def require_whole(name: str, value, bound: Bound) -> int:
 
 def require_pue(value):
     from estimator.core.bounds import PUE
-    return require_in("PUE", value, PUE)
+    return require_in("PUE", value, PUE, field="pue")
 
 
 def require_devices(value):

@@ -58,7 +58,7 @@ CHINCHILLA_TABLE3 = (
 )
 
 METHODS = ("tokens-per-param", "fit")
-SOURCE_RULE = "D ≈ 20·N (Hoffmann et al. 2022, arXiv:2203.15556, Table 3) with C = 6·N·D"
+SOURCE_RULE = f"D ≈ {CHINCHILLA_TOKENS_PER_PARAM:g}·N (Hoffmann et al. 2022, arXiv:2203.15556, Table 3) with C = 6·N·D"
 SOURCE_FIT = ("closed-form minimum of L(N, D) = 1.69 + 406.4/N^0.34 + 410.7/D^0.28 under C = 6·N·D "
               "(Hoffmann et al. 2022, arXiv:2203.15556, §3.3 and App. D.2)")
 SOURCE_LOSS = "predicted loss from the parametric fit L(N, D) (Hoffmann et al. 2022, §3.3, eq. 10)"

@@ -225,7 +225,7 @@ def inference_report(*, hardware: str, tokens: float, params: float | None = Non
             params, scaling.CHINCHILLA_TOKENS_PER_PARAM)
         train_flops = float(dense_training_flops(params, d))
         how = (f"6·N·D with D = {d:.3g} tokens" + ("" if train_tokens is not None else
-                                                  " (20 tokens per parameter, Hoffmann et al. 2022)"))
+                                                  f" ({scaling.CHINCHILLA_TOKENS_PER_PARAM:g} tokens per parameter, Hoffmann et al. 2022)"))
     else:
         how = "given"
     # the same site; training draws the profile's average training power, not the serving power given for serving
