@@ -57,11 +57,10 @@ ENV_TRACK_FILE = "ESTIMATOR_TRACK_FILE"        # set by `calibrate -- CMD`: wher
 ENV_TRACK_BACKEND = "ESTIMATOR_TRACK_BACKEND"  # set by `calibrate -- CMD`: the parent's --backend
 ENV_TRACK_DEVICE = "ESTIMATOR_TRACK_DEVICE"    # set by `calibrate -- CMD`: the parent's --device
 
-# Energy windows: the first closes after 1 s (CodeCarbon samples power every 1 s, MEASURE_POWER_SECS,
-# so a shorter window holds little more than its start and stop readings), each next one twice as
-# long, up to ENERGY_WINDOW_S. A cut costs ~7 ms with CodeCarbon and ~1 ms with NVML (measured on
+# Energy windows: the first closes after FIRST_WINDOW_S (estimator/core/track_report.py, with its
+# reason), each next one twice as long, up to ENERGY_WINDOW_S. A cut costs ~7 ms with CodeCarbon and ~1 ms with NVML (measured on
 # the development machine and with the fake NVML): every 10 s that is < 0.1% of the run.
-FIRST_WINDOW_S = 1.0
+FIRST_WINDOW_S = tr.FIRST_WINDOW_S
 ENERGY_WINDOW_S = 10.0
 MARKER_EVERY_S = 1.0     # a step marker for the parent at most once a second: ~60 B/s of file
 # The step times of a long run are kept at a coarser grain once 2^20 values (8 MB) are held:
