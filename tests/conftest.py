@@ -8,6 +8,8 @@
 - ``fake_clock``: a :class:`fake_nvml.FakeClock` at t = 1000 s that moves only when told.
 - ``calibrated_dir``: ``profiles/calibrated/`` moved to a temporary folder, the app's profile
   cache forgotten before and after (a test that writes a calibrated profile leaves no trace).
+- (automatic) Streamlit's scan of the installed packages for components runs once per test
+  session instead of once per ``AppTest`` (see ``_scan_streamlit_components_once``).
 
 Helpers that are imported rather than injected stay in their modules: ``apptest_pages.run_page``
 (one app page under AppTest) and ``fake_nvml`` (the fake NVML and its clock).
@@ -35,6 +37,30 @@ class CliResult(NamedTuple):
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _scan_streamlit_components_once():
+    """Every new ``AppTest`` makes Streamlit scan the metadata of every installed package for
+    custom components (``manifest_scanner.scan_component_manifests``): 0.2 s each time in this
+    project's venv, more than most page runs, and a suite opens about 150 of them. The installed
+    packages cannot change during a test session, so the first scan's answer is reused.
+    ``tests/test_apptest_harness.py`` holds the reused answer to a fresh scan."""
+    if "streamlit" not in sys.modules:  # this session has no app tests
+        yield
+        return
+    from streamlit.components.v2 import manifest_scanner
+
+    real = manifest_scanner.scan_component_manifests
+    first = real()
+
+    def scan_once(max_workers: int | None = None) -> list:
+        return list(first)
+
+    scan_once.real = real  # for the test that holds the shortcut to a fresh scan
+    manifest_scanner.scan_component_manifests = scan_once
+    yield
+    manifest_scanner.scan_component_manifests = real
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import importlib.util
 import os
-from importlib.metadata import PackageNotFoundError, version
 from importlib.resources import files
 from pathlib import Path
 
@@ -48,6 +47,9 @@ def codecarbon_data_dir() -> Path:
 
 
 def codecarbon_version() -> str:
+    # importlib.metadata costs 35 ms to import, a tenth of the CLI's start-up: only here
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
         return version("codecarbon")
     except PackageNotFoundError:
