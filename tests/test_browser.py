@@ -99,6 +99,19 @@ def read_metrics(page) -> dict[str, str]:
     return out
 
 
+# Streamlit's root element carries the script's state (`data-test-script-state`: initial, running,
+# notRunning, ...). A page is drawn when its script is no longer running, its metrics are in the
+# page and the fonts have loaded; two animation frames later the layout has caught up.
+SCRIPT_DONE = """() => document.querySelector('[data-testid="stApp"]')?.getAttribute('data-test-script-state')
+  === 'notRunning' && document.querySelectorAll('[data-testid="stMetricValue"]').length > 0"""
+LAID_OUT = "() => document.fonts.ready.then(() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r))))"
+
+
+def wait_until_drawn(page) -> None:
+    page.wait_for_function(SCRIPT_DONE, timeout=TIMEOUT_MS)
+    page.evaluate(LAID_OUT)
+
+
 def wait_for_metric(page, label: str, value: str) -> None:
     page.get_by_test_id("stMetric").filter(has_text=label).get_by_test_id("stMetricValue").filter(
         has_text=value).first.wait_for(timeout=TIMEOUT_MS)
@@ -117,7 +130,7 @@ def test_lecture_link_in_a_real_browser(browser, server, tmp_path):
     assert page.get_by_test_id("stException").count() == 0
     # the picture only after the page below the metrics has drawn (the formula steps, the table)
     page.get_by_text("C = 3.14 × 10²³ FLOPs").first.wait_for(timeout=TIMEOUT_MS)
-    page.wait_for_timeout(2000)
+    wait_until_drawn(page)
     shot = tmp_path / "estimate-page.png"
     page.screenshot(path=str(shot))
     if os.environ.get("UPDATE_SCREENSHOT") == "1":
@@ -183,8 +196,7 @@ def test_lecture_links_never_cut_a_number_or_a_unit(browser, server, tmp_path, w
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     for link in LECTURE_LINKS:
         page.goto(server + link)
-        page.get_by_test_id("stMetricValue").first.wait_for(timeout=TIMEOUT_MS)
-        page.wait_for_timeout(800)  # fonts and the lecture CSS settle
+        wait_until_drawn(page)
         assert page.get_by_test_id("stException").count() == 0, link
         values = [v.inner_text() for v in page.get_by_test_id("stMetricValue").all()]
         assert values and all(v.strip() for v in values), link
