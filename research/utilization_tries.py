@@ -1,0 +1,96 @@
+"""Re-run the utilisation-model tries that were not kept ("Later tries" in profiles/README.md).
+
+    python -m research.utilization_tries
+
+Prints, on the runs the project holds, with the flat 30%-of-peak rule's median factor beside
+them (computed here, on the same runs):
+- the chosen covariates at other shrinkages λ (plain leave-one-out);
+- averaging the candidates' predictions instead of choosing one (nested leave-one-out: the
+  weights come from each fold's inner leave-one-out scores, never from the held-out run);
+- how the chosen model's leave-one-out residuals correlate with model size, on the runs whose
+  parameter count the project holds.
+
+Exploration only: nothing here feeds the shipped fit (`python -m estimator fit-utilization`).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from estimator.fit import utilization_fit as U
+from estimator.io.datafiles import load_published_runs
+from estimator.services.accuracy import training_runs
+
+CHOSEN_COVARIATES = ("log10_flops", "maturity_years")
+LAMBDAS = (0.01, 0.05, 0.1, 0.25, 0.5, 1.0)
+SOFT_TEMPERATURE = 0.01  # ln units of the inner median |residual|
+
+
+def _factor(log_residuals: np.ndarray) -> float:
+    return math.exp(float(np.median(np.abs(log_residuals))))
+
+
+def shrinkage_sweep(runs, families, actual_log) -> list[tuple[float, float]]:
+    out = []
+    for lam in LAMBDAS:
+        a, c, _ = U._loo(runs, np.ones(len(runs), dtype=bool), U.Spec(CHOSEN_COVARIATES, lam, U.T_DOF), families)
+        out.append((lam, _factor(a - c)))
+    return out
+
+
+def averaging(runs, families, actual_log) -> dict[str, float]:
+    n = len(runs)
+    inner_i, inner_j = np.nonzero(~np.eye(n, dtype=bool))
+    masks_inner = np.ones((len(inner_i), n))
+    masks_inner[np.arange(len(inner_i)), inner_i] = 0.0
+    masks_inner[np.arange(len(inner_i)), inner_j] = 0.0
+    scores, outer = [], []
+    for spec in U.CANDIDATE_SPECS:
+        a, [(c, _)] = U._predict_held_out(runs, inner_j, masks_inner, spec, families)
+        _, [(c_out, _)] = U._predict_held_out(runs, np.arange(n), 1.0 - np.eye(n), spec, families)
+        scores.append(np.median(np.abs(a - c).reshape(n, n - 1), axis=1))
+        outer.append(c_out)
+    scores, outer = np.array(scores), np.array(outer)  # (candidates, runs)
+    best = np.argmin(scores, axis=0)
+    top3 = np.argsort(scores, axis=0)[:3]
+    weights = np.exp(-(scores - scores.min(axis=0)) / SOFT_TEMPERATURE)
+    preds = {
+        "choose the best (shipped)": outer[best, np.arange(n)],
+        "equal weights": outer.mean(axis=0),
+        "the three best": np.take_along_axis(outer, top3, axis=0).mean(axis=0),
+        f"weights exp(-score/{SOFT_TEMPERATURE})": (weights * outer).sum(axis=0) / weights.sum(axis=0),
+    }
+    return {k: _factor(actual_log - v) for k, v in preds.items()}
+
+
+def model_size(runs, families) -> tuple[int, float, float]:
+    spec = U.Spec(CHOSEN_COVARIATES, 0.5, U.T_DOF)
+    a, c, _ = U._loo(runs, np.ones(len(runs), dtype=bool), spec, families)
+    sizes = {p.run: (p.params, p.tokens) for p in load_published_runs() if p.params and p.tokens}
+    keep = [(math.log10(sizes[r.name][0]), math.log10(sizes[r.name][1] / sizes[r.name][0]), res)
+            for r, res in zip(runs, a - c) if r.name in sizes]
+    x = np.array(keep)
+    return len(keep), float(np.corrcoef(x[:, 0], x[:, 2])[0, 1]), float(np.corrcoef(x[:, 1], x[:, 2])[0, 1])
+
+
+def main() -> None:
+    runs = list(training_runs().runs)
+    families = sorted({r.family for r in runs})
+    actual_log = np.log([r.goodput for r in runs])
+    rule = _factor(actual_log - math.log(U.BASELINE_GOODPUT))
+    print(f"{len(runs)} runs; flat {U.BASELINE_GOODPUT:.0%} rule: median factor {rule:.3f}x")
+    print("shrinkage (plain leave-one-out), log10 FLOPs + maturity:")
+    for lam, f in shrinkage_sweep(runs, families, actual_log):
+        print(f"  lambda {lam:<5} {f:.3f}x  ratio {f / rule:.3f}")
+    print("averaging the candidates (nested leave-one-out):")
+    for name, f in averaging(runs, families, actual_log).items():
+        print(f"  {name:32s} {f:.3f}x  ratio {f / rule:.3f}")
+    n, r_params, r_tpp = model_size(runs, families)
+    print(f"model size, {n} runs with a parameter count: corr(residual, log10 params) {r_params:+.2f}, "
+          f"corr(residual, log10 tokens per param) {r_tpp:+.2f}")
+
+
+if __name__ == "__main__":
+    main()
