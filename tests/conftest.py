@@ -43,7 +43,7 @@ def root() -> Path:
 def _scan_streamlit_components_once():
     """Every new ``AppTest`` makes Streamlit scan the metadata of every installed package for
     custom components (``manifest_scanner.scan_component_manifests``): 0.2 s each time in this
-    project's venv, more than most page runs, and a suite opens about 150 of them. The installed
+    project's venv, more than most page runs, and the suite opens about 130 of them. The installed
     packages cannot change during a test session, so the first scan's answer is reused.
     ``tests/test_apptest_harness.py`` holds the reused answer to a fresh scan."""
     if "streamlit" not in sys.modules:  # this session has no app tests
