@@ -185,8 +185,8 @@ def draw_inputs(main: Any = None) -> ScenarioInputs:
     kwargs["year"] = c.url_number(
         "Year of the run", "year", min_value=B.YEAR.low, max_value=B.YEAR.high, integer=True,
         placeholder=f"{p_in['year']} (preset)" if "year" in p_in else "unknown (averaged over the fitted runs)",
-        where=side, help="The utilisation fit uses the years since the device's release: software matures after a "
-                         "device ships. Empty: the preset's year, or averaged over the fitted runs (a wider range).")
+        where=side, help="The utilisation fit uses the years since the chip's release: software matures after a "
+                         "chip ships. Empty: the preset's year, or averaged over the fitted runs (a wider range).")
     kwargs["precision"] = c.url_select(
         "Precision", "precision", list(profile.peak_flops_per_s) if profile else [], where=side,
         placeholder=f"{p_in.get('precision') or (profile.default_precision if profile else '')} (default)")

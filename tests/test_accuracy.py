@@ -35,7 +35,7 @@ def test_cross_validated_fit_beats_the_30_percent_rule_on_every_run_the_project_
     factors = [max(r.goodput / BASELINE_GOODPUT, BASELINE_GOODPUT / r.goodput) for r in accuracy.training_runs().runs]
     assert base["median_factor"] == pytest.approx(float(np.median(factors)))
     assert DOC["ratio_to_baseline"] == pytest.approx(model["median_factor"] / base["median_factor"])
-    # measured: 1.16× against 1.30× (ratio 0.89) over 68 runs; the issue's target of 0.85 is not reached
+    # measured: 1.18× against 1.30× (ratio 0.90) over 68 runs; the issue's target of 0.85 is not reached
     assert DOC["ratio_to_baseline"] <= 0.93
     assert model["share_within_2x"] >= base["share_within_2x"]
 
@@ -64,12 +64,17 @@ def test_validation_never_sees_the_held_out_run():
     """Changing a run's published device-hours must not change its own out-of-sample prediction."""
     runs = list(accuracy.training_runs().runs)[:25]
     before = cross_validate(runs)
-    for i in (0, 7, 19):
+    # one run alone in its family (held out, its family has no run left: the pooled fit)
+    alone = [i for i, r in enumerate(runs) if sum(o.family == r.family for o in runs) == 1]
+    assert alone
+    for i in (0, 7, 19, alone[0]):
         changed = list(runs)
         changed[i] = replace(runs[i], device_hours=runs[i].device_hours * 3.0)
         after = cross_validate(changed)
-        assert after.model[i].predicted_goodput == pytest.approx(before.model[i].predicted_goodput, rel=1e-9)
-        assert after.model[i].low_goodput == pytest.approx(before.model[i].low_goodput, rel=1e-9)
+        for a, b in ((after.model[i], before.model[i]), (after.model_without_year[i], before.model_without_year[i])):
+            assert (a.predicted_goodput, a.low_goodput, a.high_goodput) == pytest.approx(
+                (b.predicted_goodput, b.low_goodput, b.high_goodput), rel=1e-9)
+            assert a.spec == b.spec  # the candidate chosen for it
         # and the change does reach the other runs' predictions (the test can fail)
         assert any(abs(a.predicted_goodput - b.predicted_goodput) > 1e-6
                    for j, (a, b) in enumerate(zip(after.model, before.model)) if j != i)
@@ -309,3 +314,56 @@ def test_the_t_degrees_of_freedom_are_a_cross_validated_choice_and_round_trip():
     runs = _runs([0.28, 0.30, 0.32, 0.29, 0.31, 0.30, 0.27, 0.33, 0.01])
     heavy, light = fit(runs, Spec((), 8.0, 2.0)), fit(runs, Spec((), 8.0, 8.0))
     assert math.exp(light.center_log) < math.exp(heavy.center_log) <= 0.31
+
+
+# -- which devices are fitted, and from when their software matures ---------------------------
+
+
+def test_every_family_member_has_runs_and_devices_without_runs_borrow():
+    """A profile that says ``family = …`` is fitted on its own runs; one without runs must borrow
+    (``prior_from``), so its interval carries the between-family spread τ²."""
+    runs = accuracy.training_runs().runs
+    with_runs = {r.hardware_id for r in runs}
+    profiles = default_profiles().profiles
+    for pid, p in profiles.items():
+        u = p.utilization
+        if u.family and u.family != "pooled" and not u.borrowed:
+            assert pid in with_runs, f"{pid} is a member of '{u.family}' but has no run in the fit"
+    borrowed = {pid for pid, p in profiles.items() if p.utilization.borrowed}
+    assert {"a800", "a100-pcie-80gb", "h100-pcie", "v100-pcie"} <= borrowed
+    h100, pcie = profiles["h100-sxm"].utilization, profiles["h100-pcie"].utilization
+    assert pcie.predict(1e23, 2024).sigma_log > h100.predict(1e23, 2024).sigma_log  # τ² added
+
+
+def test_family_members_count_their_years_from_the_family_chip():
+    profiles = default_profiles().profiles
+    first = accuracy.family_release_years(profiles)
+    assert first["h100"] == profiles["h100-sxm"].release_year == 2022 < profiles["h800"].release_year
+    assert first["a100"] == 2020
+    assert all(r.release_year == first[r.family] for r in accuracy.training_runs().runs)
+    model = load_utilization_model()
+    assert model.families["h100"].release_year == 2022
+    # same chip, same family, same run: the same prediction whichever board name is chosen
+    h800, h100 = profiles["h800"].utilization.predict(1e24, 2024), profiles["h100-sxm"].utilization.predict(1e24, 2024)
+    assert (h800.center, h800.low, h800.high) == (h100.center, h100.low, h100.high)
+    # a device without runs keeps its own release year: a B200 run in 2025 is one year after release
+    b200 = profiles["b200"].utilization.predict(1e24, 2025)
+    same_year_h100 = model.predict("h100", 1e24, year=2025, release_year=2024, borrowed=True)
+    assert b200.center == pytest.approx(same_year_h100.center)
+
+
+def test_a_family_with_no_run_in_the_fold_is_predicted_like_the_pooled_fit():
+    """The cross-validation's family-less case equals what `predict` gives a device of an unknown
+    family (the pooled fit, τ² added once)."""
+    from estimator.fit import utilization_fit as U
+    runs = list(accuracy.training_runs().runs)[:25]
+    i = next(k for k, r in enumerate(runs) if sum(o.family == r.family for o in runs) == 1)
+    spec = Spec(("log10_flops", "maturity_years"), 0.5)
+    families = sorted({r.family for r in runs})
+    mask = np.ones((1, len(runs)))
+    mask[0, i] = 0.0
+    _, [(centre, sigma)] = U._predict_held_out(runs, np.array([i]), mask, spec, families)
+    others = runs[:i] + runs[i + 1:]
+    pooled = fit(others, spec).predict(None, runs[i].flops, year=runs[i].year, release_year=runs[i].release_year)
+    assert math.exp(centre[0]) == pytest.approx(pooled.center, rel=1e-6)
+    assert sigma[0] == pytest.approx(pooled.sigma_log, rel=1e-6)

@@ -48,7 +48,7 @@ def add_workload_args(p, hardware_required=False):
     s.add_argument("--utilization", type=float, help="fraction of peak achieved over the whole run, in (0, 1]")
     s.add_argument("--precision", choices=PRECISIONS, help="precision whose peak is used")
     s.add_argument("--year", type=count, help="year of the run: the utilisation fit uses the years since the "
-                                              "device's release (default: unknown, averaged over the fitted runs)")
+                                              "chip's release (default: unknown, averaged over the fitted runs)")
     t = s.add_mutually_exclusive_group()
     t.add_argument("--hours", type=float, help="wall-clock hours of a known run (time is taken from it)")
     t.add_argument("--device-hours", type=float, help="device-hours of a known run")

@@ -63,7 +63,7 @@ DEFAULT_LEVEL = 0.8
 # Prior weight, in runs, of the pooled scale in each family's spread (see the module docstring).
 FAMILY_SCALE_PRIOR_RUNS = 4.0
 # Covariate reference points (where the intercept sits): 1e22 FLOPs, near the middle (log scale)
-# of the fitted runs; 2 years between the device's release and the run.
+# of the fitted runs; 2 years between the chip's release and the run.
 LOG10_FLOPS_REF = 22.0
 MATURITY_REF_YEARS = 2.0
 # The naive baseline every accuracy figure is shown beside: 30% of dense peak over the whole run.
@@ -75,7 +75,7 @@ POOLED = "pooled"
 # The covariates a candidate may use, each with a label for people.
 COVARIATES = {
     "log10_flops": "log10 FLOPs",                    # bigger runs are better tuned
-    "maturity_years": "years since the device's release",  # software matures after a device ships
+    "maturity_years": "years since the chip's release",  # software matures after a chip ships
 }
 
 
@@ -117,7 +117,7 @@ class TrainingRun:
     dataset: str = ""        # "epoch" or "published"
     notes: str = ""          # the data's own note on the row, if any
     flops_basis: str = ""    # how the FLOPs were counted (reported, 6ND, operation count, ...)
-    release_year: int | None = None  # the hardware's
+    release_year: int | None = None  # the hardware family's first release (the maturity covariate)
 
     @property
     def goodput(self) -> float:
@@ -156,6 +156,7 @@ class FamilyFit:
     scale_log: float         # s_f
     n_runs: int
     runs: tuple[str, ...]
+    release_year: int | None = None  # the family's first release: its members' maturity counts from it
 
 
 @dataclass(frozen=True)
@@ -193,8 +194,10 @@ class UtilizationModel:
     def predict(self, family: str | None, flops: float | None = None, *, year: float | None = None,
                 release_year: float | None = None, borrowed: bool = False) -> Prediction:
         """Utilisation for a run of ``flops`` in ``year`` on a device of ``family`` released in
-        ``release_year``. ``borrowed`` adds τ² (a device with no runs of its own using its
-        nearest family's fit); ``family=None`` is the pooled fit. A covariate the run does not
+        ``release_year``. A member of the family (not ``borrowed``) counts its years from the
+        family's first release instead, as its runs did in the fit. ``borrowed`` adds τ² (a
+        device with no runs of its own using its nearest family's fit, with its own release
+        year); ``family=None`` is the pooled fit. A covariate the run does not
         give (no year, say) is averaged over the fitted runs: its mean, and its variance times
         the slope² added to the prediction's."""
         vec = np.zeros(len(self.param_names))
@@ -202,6 +205,8 @@ class UtilizationModel:
         center_log = self.center_log
         extra_var = 0.0
         unknown = []
+        if family is not None and not borrowed and family in self.families:
+            release_year = self.families[family].release_year or release_year
         for c in self.covariates:
             x = covariate_value(c.name, flops, year, release_year)
             if x is None:
@@ -242,7 +247,8 @@ class UtilizationModel:
             "scale_log": self.scale_log,
             "tau_log": self.tau_log,
             "families": {f: {"offset_log": x.offset_log, "scale_log": x.scale_log, "n_runs": x.n_runs,
-                             "runs": list(x.runs)} for f, x in sorted(self.families.items())},
+                             "runs": list(x.runs), "release_year": x.release_year}
+                         for f, x in sorted(self.families.items())},
             "param_names": list(self.param_names),
             "param_cov": [list(r) for r in self.param_cov],
             "n_runs": self.n_runs,
@@ -275,9 +281,11 @@ class UtilizationModel:
                                       num(c, "mean", f"covariates.{name}."), num(c, "var", f"covariates.{name}.")))
             fams = {}
             for name, f in data["families"].items():
+                year = f.get("release_year")
                 fams[name] = FamilyFit(name, num(f, "offset_log", f"families.{name}."),
                                        num(f, "scale_log", f"families.{name}."), int(num(f, "n_runs", f"families.{name}.")),
-                                       tuple(str(r) for r in f.get("runs", ())))
+                                       tuple(str(r) for r in f.get("runs", ())),
+                                       None if year is None else int(num(f, "release_year", f"families.{name}.")))
             names = tuple(str(n) for n in data["param_names"])
             cov = tuple(tuple(float(v) for v in row) for row in data["param_cov"])
         except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
@@ -390,8 +398,10 @@ def _predict_held_out(runs, idx, masks, spec, families, unknown_sets: Sequence[S
     leaves out. Returns ln(actual) and, for each set of covariates treated as unknown (averaged
     over the fold's runs, as :meth:`UtilizationModel.predict` does), the centres and the
     predictive scales σ (ln units). σ² = the family's spread² + the fit's own variance at that
-    point, + τ² when the family has no other run in the fold (then it is a device without
-    runs, and its offset is shrunk to 0 by the penalty: the pooled fit)."""
+    point. When the family has no other run in the fold it is a device without runs: its offset
+    is shrunk to 0 by the penalty (the pooled fit), its spread is the pooled scale, and the fit's
+    own variance at that point already holds τ² (the penalty is a prior of variance τ² on the
+    offset that no run updates), so τ² is not added again."""
     X, y, names, beta, s2, w, A, resid = _fit_batch(runs, masks, spec, families)
     fam_scale = _family_scales(runs, families, masks, w, resid, s2)
     fam_ids = np.array([families.index(r.family) for r in runs])
@@ -399,8 +409,7 @@ def _predict_held_out(runs, idx, masks, spec, families, unknown_sets: Sequence[S
     in_fam = (fam_ids[None, :] == fam_of[:, None]) * masks
     has_family = in_fam.sum(axis=1) > 0
     cov = np.linalg.inv(A) * s2[:, None, None]
-    base_var = (np.where(has_family, fam_scale[np.arange(len(idx)), fam_of] ** 2, s2)
-                + np.where(has_family, 0.0, s2 / spec.shrinkage))
+    base_var = np.where(has_family, fam_scale[np.arange(len(idx)), fam_of] ** 2, s2)
     out = []
     for unknown in unknown_sets:
         Xr = _clip_rows(X[idx], X, masks, spec)
@@ -478,7 +487,9 @@ def fit(runs: Sequence[TrainingRun], spec: Spec, level: float = DEFAULT_LEVEL) -
     fam_fits = {}
     for j, f in enumerate(families):
         members = tuple(r.name for r in runs if r.family == f)
-        fam_fits[f] = FamilyFit(f, float(beta[0, n_fixed + j]), float(fam_scale[j]), len(members), members)
+        years = [r.release_year for r in runs if r.family == f and r.release_year is not None]
+        fam_fits[f] = FamilyFit(f, float(beta[0, n_fixed + j]), float(fam_scale[j]), len(members), members,
+                                min(years) if years else None)
     return UtilizationModel(
         spec=spec, center_log=float(beta[0, 0]), covariates=covs, scale_log=float(math.sqrt(s2[0])),
         tau_log=float(math.sqrt(s2[0] / spec.shrinkage)), families=fam_fits, param_names=tuple(names),

@@ -92,10 +92,23 @@ def _family(profile: HardwareProfile) -> str | None:
     return u.family if (u.family and not u.borrowed) else None
 
 
+def family_release_years(profiles: Mapping[str, HardwareProfile]) -> dict[str, int]:
+    """Each fitted family's first release: the earliest ``release_year`` of the profiles that are
+    its members. Software matures with the chip, not the board: the H800 (2023) runs the H100's
+    (2022) kernels and libraries, so a member's "years since release" count from the family's."""
+    out: dict[str, int] = {}
+    for p in profiles.values():
+        f = _family(p)
+        if f is not None and p.release_year is not None:
+            out[f] = min(out.get(f, p.release_year), p.release_year)
+    return out
+
+
 def build_runs(epoch_rows, published, profiles: Mapping[str, HardwareProfile]) -> RunSet:
     """Training runs from both data files; every row left out is listed with its reason."""
     runs: list[TrainingRun] = []
     excluded: list[ExcludedRun] = []
+    first_release = family_release_years(profiles)
 
     def add(name, hardware_id, flops, device_hours, source, devices, year, dataset, notes, basis):
         profile = profiles.get(hardware_id)
@@ -107,7 +120,7 @@ def build_runs(epoch_rows, published, profiles: Mapping[str, HardwareProfile]) -
             excluded.append(ExcludedRun(name, source, f"{hardware_id} is not a fitted family"))
             return
         runs.append(TrainingRun(name, hardware_id, family, flops, device_hours, profile.peak(), source,
-                                devices, year, dataset, notes, basis, profile.release_year))
+                                devices, year, dataset, notes, basis, first_release.get(family)))
 
     for row in epoch_rows:
         notes = _notes(row.get("notes", ""))
