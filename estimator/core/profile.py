@@ -62,7 +62,7 @@ class Utilization:
     family: str | None = None               # the fitted family used ("pooled": all families)
     borrowed: bool = False                  # True: no runs on this device, a neighbour's fit is used
     model: UtilizationModel | None = None   # the fit (None: explicit, or the fit was not loaded)
-    release_year: int | None = None         # the device's (a covariate of the fit)
+    release_year: int | None = None         # the device's; a family member counts from its family's first release (the fit file)
 
     @property
     def fitted(self) -> bool:
