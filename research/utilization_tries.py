@@ -10,7 +10,11 @@ them (computed here, on the same runs):
 - how the chosen model's leave-one-out residuals correlate with model size, on the runs whose
   parameter count the project holds;
 - the nested cross-validation held out by paper (every run of one source document left out
-  together; `validate` reports the stricter hold-out by developer).
+  together; `validate` reports the stricter hold-out by developer);
+- an in-sample bound on the issue-9 target: the smallest median factor found for linear models
+  in the covariates the data holds, fitted to and scored on the same runs with the median
+  factor itself minimised (least trimmed squares, Rousseeuw 1984). In-sample figures are not
+  accuracy claims: no model of that form can be expected to do better on runs it has not seen.
 
 Exploration only: nothing here feeds the shipped fit (`python -m estimator fit-utilization`).
 """
@@ -28,6 +32,10 @@ from estimator.services.accuracy import training_runs
 CHOSEN_COVARIATES = ("log10_flops", "maturity_years")
 LAMBDAS = (0.01, 0.05, 0.1, 0.25, 0.5, 1.0)
 SOFT_TEMPERATURE = 0.01  # ln units of the inner median |residual|
+TARGET_RATIO = 0.85  # issue 9's "done when": median factor at least 15% better than the 30% rule
+LTS_STARTS = 2000    # random starts for the trimmed fit; 10000 give the same figure for the shipped
+                     # form and lower the richer forms by up to 0.02 in the ratio (a best found)
+LTS_SEED = 9
 
 
 def _factor(log_residuals: np.ndarray) -> float:
@@ -77,6 +85,53 @@ def model_size(runs, families) -> tuple[int, float, float]:
     return len(keep), float(np.corrcoef(x[:, 0], x[:, 2])[0, 1]), float(np.corrcoef(x[:, 1], x[:, 2])[0, 1])
 
 
+def _least_trimmed(X: np.ndarray, y: np.ndarray, rng: np.random.Generator) -> float:
+    """The smallest median |residual| found for y ≈ X·b: least trimmed squares over half the
+    runs plus one (Rousseeuw 1984), from random (p + 2)-run starts refined by concentration
+    steps (Rousseeuw & Van Driessen 2006, FAST-LTS). A best found, so an upper bound on the
+    true minimum; each start only lowers it."""
+    n, p = X.shape
+    h = n // 2 + 1
+    best = math.inf
+    for _ in range(LTS_STARTS):
+        start = rng.choice(n, p + 2, replace=False)
+        b, *_ = np.linalg.lstsq(X[start], y[start], rcond=None)
+        for _ in range(50):
+            keep = np.argsort(np.abs(y - X @ b))[:h]
+            b_next, *_ = np.linalg.lstsq(X[keep], y[keep], rcond=None)
+            if np.allclose(b_next, b):
+                break
+            b = b_next
+        best = min(best, float(np.median(np.abs(y - X @ b))))
+    return math.exp(best)
+
+
+def in_sample_bound(runs, families, actual_log) -> list[tuple[str, int, float]]:
+    """(model, parameters, best in-sample median factor found) for growing linear models."""
+    spec = U.Spec(CHOSEN_COVARIATES, 0.5, U.T_DOF)
+    *_, resid = U._fit_batch(runs, np.ones((1, len(runs))), spec, families)
+    fam = np.array([r.family for r in runs])
+    log_flops = np.array([U._run_covariate(r, "log10_flops") for r in runs])
+    maturity = np.array([U._run_covariate(r, "maturity_years") for r in runs])
+    onehot = [(fam == f).astype(float) for f in families]
+    log_dev = np.array([math.log10(r.devices) if r.devices else math.nan for r in runs])
+    not_reported = np.isnan(log_dev)
+    log_dev = np.where(not_reported, np.nanmean(log_dev), log_dev)
+    developer = np.array([r.developer for r in runs])
+    labs = [(developer == d).astype(float) for d in sorted(set(developer))[1:]]
+    shared = np.column_stack([log_flops, maturity, *onehot])
+    per_family = np.column_stack([m * c for m in onehot for c in (np.ones(len(runs)), log_flops, maturity)])
+    with_devices = np.column_stack([per_family, log_dev, not_reported.astype(float)])
+    rng = np.random.default_rng(LTS_SEED)
+    rows = [("the shipped fit (Student-t, shrunk offsets), in sample", shared.shape[1], _factor(resid[0]))]
+    for name, X in (("shared slopes + family offsets (the shipped form)", shared),
+                    ("slopes by family", per_family),
+                    ("slopes by family + log10 devices (+ not reported)", with_devices),
+                    ("shared slopes + family + developer offsets", np.column_stack([shared, *labs]))):
+        rows.append((name, X.shape[1], _least_trimmed(X, actual_log, rng)))
+    return rows
+
+
 # Sources that report the same runs as another source: one paper for the hold-out by paper.
 SAME_PAPER = {"L31": "L3",  # the Llama 3.1 card re-reports the Llama 3 pre-training
               "Epoch AI (https://arxiv.org/abs/2404.14219)": "PHI3"}  # phi-3.5 rows: the Phi-3 report
@@ -104,6 +159,9 @@ def main() -> None:
     n, r_params, r_tpp = model_size(runs, families)
     print(f"model size, {n} runs with a parameter count: corr(residual, log10 params) {r_params:+.2f}, "
           f"corr(residual, log10 tokens per param) {r_tpp:+.2f}")
+    print(f"in-sample bound (fitted and scored on the same runs; target {TARGET_RATIO * rule:.3f}x):")
+    for name, p, f in in_sample_bound(runs, families, actual_log):
+        print(f"  {name:52s} {p:2d} parameters  {f:.3f}x  ratio {f / rule:.3f}")
     n_papers, f, ratio, coverage = by_paper(runs)
     print(f"held out by paper ({n_papers} sources, nested): {f:.3f}x  ratio {ratio:.3f}  80% coverage {coverage:.0%}")
 

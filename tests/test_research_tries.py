@@ -1,0 +1,26 @@
+"""The in-sample bound of ``research.utilization_tries`` (profiles/README.md, "Later tries"):
+its trimmed fit finds the line that half the runs lie on, whatever the others do, where least
+squares is pulled away."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from research import utilization_tries as T
+
+
+def test_least_trimmed_recovers_the_line_half_the_points_lie_on(monkeypatch):
+    monkeypatch.setattr(T, "LTS_STARTS", 300)
+    rng = np.random.default_rng(0)
+    x = rng.uniform(-2, 2, 60)
+    y = 0.5 - 0.8 * x
+    y[:25] += rng.uniform(1.0, 3.0, 25)  # 25 of 60 far off the line, all on one side
+    X = np.column_stack([np.ones_like(x), x])
+    found = T._least_trimmed(X, y, np.random.default_rng(1))
+    assert found == pytest.approx(1.0, abs=1e-9)  # median |residual| 0: the 35 exact points
+    ols, *_ = np.linalg.lstsq(X, y, rcond=None)
+    assert math.exp(np.median(np.abs(y - X @ ols))) > 1.2  # least squares is pulled off it
+
