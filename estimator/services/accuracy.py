@@ -201,7 +201,8 @@ def likely_reason(result: RunResult) -> str:
     if run.notes:
         parts.append(run.notes)
     if run.devices is not None and run.devices <= 8:
-        parts.append(f"a small run on {run.devices:g} devices: research code is rarely tuned for throughput")
+        noun = "device" if run.devices == 1 else "devices"
+        parts.append(f"a small run on {run.devices:g} {noun}: research code is rarely tuned for throughput")
     if actual < predicted:
         parts.append(f"achieved {actual:.1%} of peak against a predicted {predicted:.1%}: the hours may include "
                      "evaluation, restarts or other experiments, or the FLOP count may leave out work"
