@@ -393,7 +393,7 @@ def test_every_family_member_has_runs_and_devices_without_runs_borrow():
         if u.family and u.family != "pooled" and not u.borrowed:
             assert pid in with_runs, f"{pid} is a member of '{u.family}' but has no run in the fit"
     borrowed = {pid for pid, p in profiles.items() if p.utilization.borrowed}
-    assert {"a800", "a100-pcie-80gb", "h100-pcie", "v100-pcie"} <= borrowed
+    assert {"a100-pcie-80gb", "h100-pcie", "v100-pcie"} <= borrowed
     h100, pcie = profiles["h100-sxm"].utilization, profiles["h100-pcie"].utilization
     assert pcie.predict(1e23, 2024).sigma_log > h100.predict(1e23, 2024).sigma_log  # τ² added
 
@@ -416,17 +416,29 @@ def test_family_members_count_their_years_from_the_family_chip():
 
 
 def test_a_borrowing_board_of_the_family_chip_counts_from_the_family_release():
-    """The A800 (released 2022) is the A100's chip: centred like an A100 of the same year, but
-    wider (no runs of its own, so τ² is added). A device of its own chip (B200) is not."""
+    """A board of the A100's chip without runs of its own, released 2022 (the A800 before its runs
+    entered the fit): centred like an A100 of the same year, but wider (τ² is added). A device of
+    its own chip (B200) is not same_chip."""
+    import tomllib
+
+    from estimator.core.profile import profile_from_dict
+    from estimator.io.datafiles import load_power_fits
+    from estimator.io.paths import PROFILES_DIR
+    text = (PROFILES_DIR / "a800.toml").read_text()
+    start, end = text.index("[utilization]"), text.index("[price]")
+    data = tomllib.loads(text[:start] + '[utilization]\nprior_from = "a100"\nbasis = "x"\nsame_chip = true\n\n'
+                         + text[end:])
+    board = profile_from_dict(data, "a800.toml", load_utilization_model(), load_power_fits())
     profiles = default_profiles().profiles
-    a800, a100 = profiles["a800"].utilization, profiles["a100-sxm-80gb"].utilization
-    assert a800.same_chip and a800.borrowed and profiles["a800"].release_year == 2022
-    p_800, p_100 = a800.predict(1e23, 2023), a100.predict(1e23, 2023)
-    assert p_800.center == pytest.approx(p_100.center)
-    assert p_800.sigma_log > p_100.sigma_log
+    u, a100 = board.utilization, profiles["a100-sxm-80gb"].utilization
+    assert u.same_chip and u.borrowed and board.release_year == 2022
+    p_board, p_100 = u.predict(1e23, 2023), a100.predict(1e23, 2023)
+    assert p_board.center == pytest.approx(p_100.center)
+    assert p_board.sigma_log > p_100.sigma_log
     own_year = load_utilization_model().predict("a100", 1e23, year=2023, release_year=2022, borrowed=True)
-    assert own_year.center != pytest.approx(p_800.center)  # the covariate does move it
+    assert own_year.center != pytest.approx(p_board.center)  # the covariate does move it
     assert not profiles["b200"].utilization.same_chip
+    assert all(profiles[pid].utilization.same_chip for pid in ("a100-pcie-80gb", "h100-pcie", "v100-pcie"))
 
 
 @pytest.mark.parametrize("utilization, problem", [

@@ -99,9 +99,9 @@ def test_contrasts_json(capsys):
 
 @pytest.mark.parametrize("argv, shown", [
     (["scaling", "chinchilla", "--flops", "5.76e23"], ["69.3 billion", "1.39 trillion", "5.76 × 10²³ FLOPs"]),
-    (["scaling", "chinchilla", "--budget-usd", "1e6", "--hardware", "h100-sxm"], ["30.5 billion", "610 billion"]),
+    (["scaling", "chinchilla", "--budget-usd", "1e6", "--hardware", "h100-sxm"], ["30.2 billion", "604 billion"]),
     (["scaling", "diminishing"], ["1.06 × 10⁵×"]),
-    (["scaling", "trend"], ["$5.0M", "2027"]),
+    (["scaling", "trend"], ["$5.6M", "2027"]),
     (["inference", "--params", "70e9", "--hardware", "h100-sxm", "--tokens", "1e9", "--bits", "4", "--sparsity", "0.5",
       "--student-params", "7e9", "--batch-size", "16"], ["3.50 billion parameters at 4 bits", "1.75 GB"]),
     (["contrasts"], ["3.42 TW", "50,000 ×"]),
