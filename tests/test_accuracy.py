@@ -415,10 +415,8 @@ def test_family_members_count_their_years_from_the_family_chip():
     assert b200.center == pytest.approx(same_year_h100.center)
 
 
-def test_a_borrowing_board_of_the_family_chip_counts_from_the_family_release():
-    """A board of the A100's chip without runs of its own, released 2022 (the A800 before its runs
-    entered the fit): centred like an A100 of the same year, but wider (τ² is added). A device of
-    its own chip (B200) is not same_chip."""
+def _a800_with_utilization(utilization: str):
+    """The A800's profile with its ``[utilization]`` table replaced, loaded as the app loads it."""
     import tomllib
 
     from estimator.core.profile import profile_from_dict
@@ -426,9 +424,15 @@ def test_a_borrowing_board_of_the_family_chip_counts_from_the_family_release():
     from estimator.io.paths import PROFILES_DIR
     text = (PROFILES_DIR / "a800.toml").read_text()
     start, end = text.index("[utilization]"), text.index("[price]")
-    data = tomllib.loads(text[:start] + '[utilization]\nprior_from = "a100"\nbasis = "x"\nsame_chip = true\n\n'
-                         + text[end:])
-    board = profile_from_dict(data, "a800.toml", load_utilization_model(), load_power_fits())
+    data = tomllib.loads(text[:start] + "[utilization]\n" + utilization + "\n\n" + text[end:])
+    return profile_from_dict(data, "a800.toml", load_utilization_model(), load_power_fits())
+
+
+def test_a_borrowing_board_of_the_family_chip_counts_from_the_family_release():
+    """A board of the A100's chip without runs of its own, released 2022 (the A800 before its runs
+    entered the fit): centred like an A100 of the same year, but wider (τ² is added). A device of
+    its own chip (B200) is not same_chip."""
+    board = _a800_with_utilization('prior_from = "a100"\nbasis = "x"\nsame_chip = true')
     profiles = default_profiles().profiles
     u, a100 = board.utilization, profiles["a100-sxm-80gb"].utilization
     assert u.same_chip and u.borrowed and board.release_year == 2022
@@ -446,19 +450,10 @@ def test_a_borrowing_board_of_the_family_chip_counts_from_the_family_release():
     ('prior_from = "pooled"\nbasis = "x"\nsame_chip = true', "pooled fit has no chip"),
     ('prior_from = "a100"\nbasis = "x"\nsame_chip = "yes"', "is not true or false"),
 ])
-def test_same_chip_is_refused_where_it_means_nothing(tmp_path, utilization, problem):
-    import tomllib
-
+def test_same_chip_is_refused_where_it_means_nothing(utilization, problem):
     from estimator.core.errors import ProfileError
-    from estimator.core.profile import profile_from_dict
-    from estimator.io.datafiles import load_power_fits
-    from estimator.io.paths import PROFILES_DIR
-    text = (PROFILES_DIR / "a800.toml").read_text()
-    start = text.index("[utilization]")
-    end = text.index("[price]")
-    data = tomllib.loads(text[:start] + "[utilization]\n" + utilization + "\n\n" + text[end:])
     with pytest.raises(ProfileError, match=problem) as e:
-        profile_from_dict(data, "a800.toml", load_utilization_model(), load_power_fits())
+        _a800_with_utilization(utilization)
     assert "utilization.same_chip" in str(e.value)
 
 
