@@ -26,7 +26,7 @@ import math
 import numpy as np
 
 from estimator.fit import utilization_fit as U
-from estimator.io.datafiles import load_published_runs
+from estimator.io.datafiles import load_published_runs, load_utilization_model
 from estimator.services.accuracy import training_runs
 
 CHOSEN_COVARIATES = ("log10_flops", "maturity_years")
@@ -76,7 +76,7 @@ def averaging(runs, families, actual_log) -> dict[str, float]:
 
 
 def model_size(runs, families) -> tuple[int, float, float]:
-    spec = U.Spec(CHOSEN_COVARIATES, 0.5, U.T_DOF)
+    spec = load_utilization_model().spec  # the shipped candidate, whichever λ it chose
     a, c, _ = U._loo(runs, np.ones(len(runs), dtype=bool), spec, families)
     sizes = {p.run: (p.params, p.tokens) for p in load_published_runs() if p.params and p.tokens}
     keep = [(math.log10(sizes[r.name][0]), math.log10(sizes[r.name][1] / sizes[r.name][0]), res)
@@ -108,7 +108,7 @@ def _least_trimmed(X: np.ndarray, y: np.ndarray, rng: np.random.Generator) -> fl
 
 def in_sample_bound(runs, families, actual_log) -> list[tuple[str, int, float]]:
     """(model, parameters, best in-sample median factor found) for growing linear models."""
-    spec = U.Spec(CHOSEN_COVARIATES, 0.5, U.T_DOF)
+    spec = load_utilization_model().spec  # the shipped candidate, whichever λ it chose
     *_, resid = U._fit_batch(runs, np.ones((1, len(runs))), spec, families)
     fam = np.array([r.family for r in runs])
     log_flops = np.array([U._run_covariate(r, "log10_flops") for r in runs])

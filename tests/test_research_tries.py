@@ -23,4 +23,3 @@ def test_least_trimmed_recovers_the_line_half_the_points_lie_on(monkeypatch):
     assert found == pytest.approx(1.0, abs=1e-9)  # median |residual| 0: the 35 exact points
     ols, *_ = np.linalg.lstsq(X, y, rcond=None)
     assert math.exp(np.median(np.abs(y - X @ ols))) > 1.2  # least squares is pulled off it
-
