@@ -12,7 +12,7 @@ import streamlit as st
 
 from estimator.core.units import MS_PER_S
 from estimator.fit.serving_fit import FACTOR_BANDS as SERVING_FACTOR_BANDS
-from estimator.fit.utilization_fit import FACTOR_BANDS
+from estimator.fit.utilization_cv import FACTOR_BANDS
 from estimator.io.datafiles import UTILIZATION_VALIDATION_PATH, load_validation_document
 from estimator.report import humanize as hz
 from estimator.services import accuracy

@@ -20,7 +20,6 @@ import streamlit as st
 from estimator.core import bounds as B
 from estimator.core.errors import EstimatorError
 from estimator.core.profile import PRECISIONS
-from estimator.core.track_report import MAX_REPORT_BYTES, LoadedReport, parse_report
 from estimator.core.units import BYTES_PER_MB, FLOPS_PER_TFLOP, MS_PER_S
 from estimator.io import datafiles
 from estimator.io.calibration_io import (
@@ -33,6 +32,7 @@ from estimator.io.calibration_io import (
 )
 from estimator.measure import calibration_run as cr
 from estimator.report import humanize as hz
+from estimator.report.track_report import MAX_REPORT_BYTES, LoadedReport, parse_report
 
 from . import common as c
 from .charts import render_chart

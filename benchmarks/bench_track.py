@@ -22,7 +22,7 @@ import time
 
 import numpy as np
 
-from estimator.core import track_report as tr
+from estimator.core import step_times as steps_mod
 
 SCENARIOS = ("steady", "batch-sizes", "lognormal", "autocorrelated", "rare-slow-steps", "drift+20%", "thermal",
              "random-walk")
@@ -66,7 +66,7 @@ def coverage(name: str, n: int, fraction: float, runs: int, seed: int = 0) -> di
     for _ in range(runs):
         x = series(name, n, rng)
         k = int(n * fraction)
-        st = tr.step_times(x[:k])
+        st = steps_mod.step_times(x[:k])
         mid, low, high = st.remaining_s(n - k)
         done, total = x[:k].sum(), x.sum()
         inside += done + low <= total <= done + high

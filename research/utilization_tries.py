@@ -25,6 +25,8 @@ import math
 
 import numpy as np
 
+from estimator.core.utilization_model import T_DOF, Spec
+from estimator.fit import utilization_cv as CV
 from estimator.fit import utilization_fit as U
 from estimator.io.datafiles import load_published_runs, load_utilization_model
 from estimator.services.accuracy import training_runs
@@ -45,7 +47,7 @@ def _factor(log_residuals: np.ndarray) -> float:
 def shrinkage_sweep(runs, families, actual_log) -> list[tuple[float, float]]:
     out = []
     for lam in LAMBDAS:
-        a, c, _ = U._loo(runs, np.ones(len(runs), dtype=bool), U.Spec(CHOSEN_COVARIATES, lam, U.T_DOF), families)
+        a, c, _ = U._loo(runs, np.ones(len(runs), dtype=bool), Spec(CHOSEN_COVARIATES, lam, T_DOF), families)
         out.append((lam, _factor(a - c)))
     return out
 
@@ -58,8 +60,8 @@ def averaging(runs, families, actual_log) -> dict[str, float]:
     masks_inner[np.arange(len(inner_i)), inner_j] = 0.0
     scores, outer = [], []
     for spec in U.CANDIDATE_SPECS:
-        a, [(c, _)] = U._predict_held_out(runs, inner_j, masks_inner, spec, families)
-        _, [(c_out, _)] = U._predict_held_out(runs, np.arange(n), 1.0 - np.eye(n), spec, families)
+        a, [(c, _)] = U.predict_held_out(runs, inner_j, masks_inner, spec, families)
+        _, [(c_out, _)] = U.predict_held_out(runs, np.arange(n), 1.0 - np.eye(n), spec, families)
         scores.append(np.median(np.abs(a - c).reshape(n, n - 1), axis=1))
         outer.append(c_out)
     scores, outer = np.array(scores), np.array(outer)  # (candidates, runs)
@@ -139,7 +141,7 @@ SAME_PAPER = {"L31": "L3",  # the Llama 3.1 card re-reports the Llama 3 pre-trai
 
 def by_paper(runs) -> tuple[int, float, float, float]:
     groups = [SAME_PAPER.get(r.source, r.source) for r in runs]
-    cv = U.cross_validate(runs, groups=groups)
+    cv = CV.cross_validate(runs, groups=groups)
     m, _ = cv.summary()["all"]
     return len(set(groups)), m.median_factor, cv.ratio_to_baseline, m.coverage
 
@@ -148,8 +150,8 @@ def main() -> None:
     runs = list(training_runs().runs)
     families = sorted({r.family for r in runs})
     actual_log = np.log([r.goodput for r in runs])
-    rule = _factor(actual_log - math.log(U.BASELINE_GOODPUT))
-    print(f"{len(runs)} runs; flat {U.BASELINE_GOODPUT:.0%} rule: median factor {rule:.3f}x")
+    rule = _factor(actual_log - math.log(CV.BASELINE_GOODPUT))
+    print(f"{len(runs)} runs; flat {CV.BASELINE_GOODPUT:.0%} rule: median factor {rule:.3f}x")
     print("shrinkage (plain leave-one-out), log10 FLOPs + maturity:")
     for lam, f in shrinkage_sweep(runs, families, actual_log):
         print(f"  lambda {lam:<5} {f:.3f}x  ratio {f / rule:.3f}")

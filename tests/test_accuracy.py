@@ -11,8 +11,10 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from estimator.core.utilization_model import Spec
 from estimator.fit.power_fit import PowerMeasurement, fit_ratio, leave_one_out
-from estimator.fit.utilization_fit import BASELINE_GOODPUT, Spec, TrainingRun, conformal_multiplier, cross_validate, fit
+from estimator.fit.utilization_cv import BASELINE_GOODPUT, cross_validate
+from estimator.fit.utilization_fit import TrainingRun, conformal_multiplier, fit
 from estimator.io.datafiles import (
     DATA_DIR,
     default_profiles,
@@ -367,7 +369,8 @@ def test_profiles_readme_quotes_the_fit_and_the_validation():
 
 
 def test_the_t_degrees_of_freedom_are_a_cross_validated_choice_and_round_trip():
-    from estimator.fit.utilization_fit import CANDIDATE_SPECS, T_DOF_CHOICES, UtilizationModel
+    from estimator.core.utilization_model import UtilizationModel
+    from estimator.fit.utilization_fit import CANDIDATE_SPECS, T_DOF_CHOICES
     assert {s.dof for s in CANDIDATE_SPECS} == set(T_DOF_CHOICES) == {4.0} and len(CANDIDATE_SPECS) == 12
     model = load_utilization_model()
     assert model.spec in CANDIDATE_SPECS
@@ -467,7 +470,7 @@ def test_a_family_with_no_run_in_the_fold_is_predicted_like_the_pooled_fit():
     families = sorted({r.family for r in runs})
     mask = np.ones((1, len(runs)))
     mask[0, i] = 0.0
-    _, [(centre, sigma)] = U._predict_held_out(runs, np.array([i]), mask, spec, families)
+    _, [(centre, sigma)] = U.predict_held_out(runs, np.array([i]), mask, spec, families)
     others = runs[:i] + runs[i + 1:]
     pooled = fit(others, spec).predict(None, runs[i].flops, year=runs[i].year, release_year=runs[i].release_year)
     assert math.exp(centre[0]) == pytest.approx(pooled.center, rel=1e-6)
@@ -476,7 +479,7 @@ def test_a_family_with_no_run_in_the_fold_is_predicted_like_the_pooled_fit():
 
 @pytest.mark.parametrize("devices, says", [(1, "a small run on 1 device:"), (4, "a small run on 4 devices:")])
 def test_a_miss_on_few_devices_names_their_number(devices, says):
-    from estimator.fit.utilization_fit import RunResult
+    from estimator.fit.utilization_cv import RunResult
     run = TrainingRun("r", "v100-sxm2", "v100", 1e18, 100.0, 125e12, "S", devices=devices, developer="D")
     reason = accuracy.likely_reason(RunResult(run, 0.1, 0.05, 0.2, None))
     assert says in reason

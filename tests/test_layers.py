@@ -63,6 +63,26 @@ def test_pure_modules_do_not_reach_the_edges(path):
     assert forbidden(path) == []
 
 
+CORE_FILES = sorted((PACKAGE / "core").glob("*.py"))
+
+
+@pytest.mark.parametrize("path", CORE_FILES, ids=lambda p: p.name)
+def test_the_core_is_the_bottom_layer(path):
+    """core imports only core: the fits, laws and reports build on it, never the other way."""
+    others = [m for m in imports_of(path) if m.startswith("estimator.") and not m.startswith("estimator.core")]
+    assert others == []
+
+
+def test_the_core_check_sees_an_upward_import(tmp_path):
+    pkg = tmp_path / "core"
+    pkg.mkdir()
+    f = pkg / "bad.py"
+    f.write_text("from ..fit.utilization_fit import fit\nfrom estimator.report import humanize\n")
+    assert [m for m in imports_of(f) if not m.startswith("estimator.core")] == [
+        "estimator.fit.utilization_fit", "estimator.fit.utilization_fit.fit", "estimator.report",
+        "estimator.report.humanize"]
+
+
 @pytest.mark.parametrize("source, expected", [
     ("from estimator.io import datafiles\n", "imports estimator.io"),
     ("from ..services.api import run\n", "imports estimator.services.api"),

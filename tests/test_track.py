@@ -19,13 +19,15 @@ import pytest
 from scipy import stats
 
 from benchmarks.bench_track import coverage
-from estimator.core import track_report as tr
+from estimator.core import step_times as steps_mod
+from estimator.core import track_predict as tp
 from estimator.core.errors import InputError, MeasurementError, UnknownRegionError
 from estimator.core.units import J_PER_KWH, S_PER_HOUR
 from estimator.io.datafiles import load_profile_file
 from estimator.measure.base import Backend, Measurement
 from estimator.measure.nvml import NvmlBackend
 from estimator.measure.track import ENV_TRACK_FILE, Run, read_track_file, track
+from estimator.report import track_report as track_rep
 
 ROOT = Path(__file__).resolve().parents[1]
 TRACK = sys.modules["estimator.measure.track"]  # the module (estimator.measure.track may name the function once re-exported)
@@ -85,16 +87,16 @@ ALTERNATING = [0.010, 0.014] * 50  # mean 12 ms; every batch of 10 has the same 
 # --- the statistics ------------------------------------------------------------------------
 
 def test_mser_cuts_slow_leading_steps_and_nothing_from_a_steady_series():
-    assert tr.mser_truncation(WARMUP + ALTERNATING) == 3
-    assert tr.mser_truncation([0.3, 0.2, 0.15, 0.012] + [0.012] * 40) == 3
-    assert tr.mser_truncation(ALTERNATING) == 0
-    assert tr.mser_truncation([0.1, 0.01]) == 0  # too short to judge
+    assert steps_mod.mser_truncation(WARMUP + ALTERNATING) == 3
+    assert steps_mod.mser_truncation([0.3, 0.2, 0.15, 0.012] + [0.012] * 40) == 3
+    assert steps_mod.mser_truncation(ALTERNATING) == 0
+    assert steps_mod.mser_truncation([0.1, 0.01]) == 0  # too short to judge
 
 
 def test_steady_mean_batches_and_range_formula():
     rng = np.random.default_rng(1)
     x = 0.02 + 0.004 * rng.standard_normal(400)
-    st = tr.step_times(x, warmup_steps=0)
+    st = steps_mod.step_times(x, warmup_steps=0)
     assert (st.steps, st.batches, st.batch_steps, st.warmup_how) == (400, 20, 20, "configured")
     means = x.reshape(20, 20).mean(axis=1)
     assert st.mean_s == pytest.approx(x.mean()) and st.batch_sd_s == pytest.approx(means.std(ddof=1))
@@ -115,30 +117,30 @@ def test_correlated_batch_means_widen_the_range():
     means move together, so their spread is scaled by (1 + ρ)/(1 − ρ)."""
     i = np.arange(400)
     x = 0.02 * (1 + 0.1 * np.sin(2 * np.pi * i / 200))
-    st = tr.step_times(x, warmup_steps=0)
+    st = steps_mod.step_times(x, warmup_steps=0)
     assert st.batch_lag1 > 0.5
     assert st.variance_factor == pytest.approx((1 + st.batch_lag1) / (1 - st.batch_lag1))
     assert st.spread_s == pytest.approx(st.batch_sd_s * math.sqrt(st.variance_factor))
-    steady = tr.step_times(np.tile([0.01, 0.03], 200), warmup_steps=0)  # no spread between batches at all
+    steady = steps_mod.step_times(np.tile([0.01, 0.03], 200), warmup_steps=0)  # no spread between batches at all
     assert steady.variance_factor == 1.0 and steady.batch_lag1 is None
 
 
 def test_batch_count_is_capped_at_30_for_long_runs():
-    st = tr.step_times(np.full(10_000, 0.01), warmup_steps=0)
+    st = steps_mod.step_times(np.full(10_000, 0.01), warmup_steps=0)
     assert st.batch_steps == 334 and st.batches == 29  # ⌈10,000 / 30⌉ steps a batch: never more than 30
 
 
 def test_too_few_steady_steps_is_not_a_prediction():
-    assert tr.step_times([0.01] * 9, warmup_steps=0) is None
-    assert tr.step_times([0.01] * 12, warmup_steps=3) is None  # 9 left after the warm-up
-    assert tr.step_times([0.01] * 13, warmup_steps=3).steps == 10
+    assert steps_mod.step_times([0.01] * 9, warmup_steps=0) is None
+    assert steps_mod.step_times([0.01] * 12, warmup_steps=3) is None  # 9 left after the warm-up
+    assert steps_mod.step_times([0.01] * 13, warmup_steps=3).steps == 10
 
 
 def test_drift_widens_the_range_to_cover_the_trend_going_on():
     rng = np.random.default_rng(3)
     i = np.arange(1000)
     x = 0.01 * (1 + 0.5 * i / 1000) * (1 + 0.005 * rng.standard_normal(1000))  # +50% over the run
-    st = tr.step_times(x[:100], warmup_steps=0)
+    st = steps_mod.step_times(x[:100], warmup_steps=0)
     assert st.slope_s_per_step == pytest.approx(0.01 * 0.5 / 1000, rel=0.1)
     assert st.level_end_s == pytest.approx(0.01 * 1.05, rel=0.01)
     mid, low, high = st.remaining_s(900)
@@ -153,11 +155,11 @@ def test_drift_widens_the_range_to_cover_the_trend_going_on():
 
 def test_a_falling_drift_never_predicts_steps_faster_than_the_fastest_seen():
     x = np.linspace(0.02, 0.01, 50)  # halves across the window, no noise
-    st = tr.step_times(x, warmup_steps=0)
+    st = steps_mod.step_times(x, warmup_steps=0)
     assert st.slope_s_per_step < 0
     mid, low, high = st.remaining_s(10_000)
     half = st.t * st.spread_s * math.sqrt(10_000 * st.batch_steps + 10_000 ** 2 / st.batches)
-    go_on = tr._linear_sum(st.level_end_s, st.slope_s_per_step, 10_000, st.min_s)
+    go_on = steps_mod._linear_sum(st.level_end_s, st.slope_s_per_step, 10_000, st.min_s)
     assert go_on == pytest.approx(10_000 * x.min(), rel=0.01)  # not 10,000 × a negative step time
     assert low == pytest.approx(min(10_000 * st.level_end_s, go_on) - half) and low > 0
 
@@ -179,30 +181,30 @@ def test_drifting_step_times_are_not_covered_as_well_and_the_docs_say_so():
 
 
 def test_power_comes_from_the_windows_after_the_warm_up():
-    windows = [tr.Window(0, 5, 0.0, 1.0, 1.0, 300.0),      # warm-up: 300 W
-               tr.Window(5, 105, 1.0, 3.0, 2.0, 200.0),    # 100 W
-               tr.Window(105, 305, 3.0, 7.0, 4.0, 480.0)]  # 120 W
-    p = tr.power_from_windows(windows, warmup_steps=5)
+    windows = [tp.Window(0, 5, 0.0, 1.0, 1.0, 300.0),      # warm-up: 300 W
+               tp.Window(5, 105, 1.0, 3.0, 2.0, 200.0),    # 100 W
+               tp.Window(105, 305, 3.0, 7.0, 4.0, 480.0)]  # 120 W
+    p = tp.power_from_windows(windows, warmup_steps=5)
     assert p.steady and p.windows == 2 and p.mean_w == pytest.approx(680.0 / 6.0)
     assert p.sd_w == pytest.approx(np.std([100.0, 120.0], ddof=1))
     assert p.energy_done_j == 980.0 and p.measured_until_s == 7.0
     assert p.per_step_j == pytest.approx(680.0 / 300) and p.per_step_sd_j == pytest.approx(np.std([2.0, 2.4], ddof=1))
-    early = tr.power_from_windows(windows[:1], warmup_steps=5)
+    early = tp.power_from_windows(windows[:1], warmup_steps=5)
     assert not early.steady and early.mean_w == 300.0 and early.sd_w is None
-    assert tr.power_from_windows([], 0) is None
+    assert tp.power_from_windows([], 0) is None
 
 
-def settings(**kw) -> tr.Settings:
+def settings(**kw) -> tp.Settings:
     base = dict(total_steps=1000, devices=1, carbon_intensity_g_per_kwh=400.0, carbon_intensity_source="given",
                 price_usd_per_device_hour=2.0, price_source="given", pue=1.5, energy_window_s=10.0)
-    return tr.Settings(**{**base, **kw})
+    return tp.Settings(**{**base, **kw})
 
 
 def test_prediction_numbers_energy_co2e_and_cost():
-    st = tr.step_times([0.01, 0.03] * 50, warmup_steps=0)   # mean 20 ms, no batch spread
-    power = tr.Power(mean_w=250.0, windows=3, sd_w=0.0, steady=True, energy_done_j=500.0, measured_until_s=1.8,
+    st = steps_mod.step_times([0.01, 0.03] * 50, warmup_steps=0)   # mean 20 ms, no batch spread
+    power = tp.Power(mean_w=250.0, windows=3, sd_w=0.0, steady=True, energy_done_j=500.0, measured_until_s=1.8,
                      per_step_j=5.0, per_step_sd_j=0.0)
-    p = tr.predict(settings(devices=4, flops_per_step=8e9, peak_flops_per_s=1e12), st, power, 100, 2.0)
+    p = tp.predict(settings(devices=4, flops_per_step=8e9, peak_flops_per_s=1e12), st, power, 100, 2.0)
     wall = 2.0 + 900 * 0.02
     assert p.ready and p.wall_clock_s == pytest.approx(wall) and p.range["wall_clock_s"] == pytest.approx((wall, wall))
     device_j = 500.0 + 250.0 * (wall - 1.8)
@@ -217,28 +219,28 @@ def test_prediction_numbers_energy_co2e_and_cost():
 
 def test_energy_range_adds_the_spread_of_power_in_quadrature():
     rng = np.random.default_rng(5)
-    st = tr.step_times(0.02 + 0.002 * rng.standard_normal(100), warmup_steps=0)
-    power = tr.Power(mean_w=200.0, windows=4, sd_w=20.0, steady=True, energy_done_j=400.0, measured_until_s=2.0,
+    st = steps_mod.step_times(0.02 + 0.002 * rng.standard_normal(100), warmup_steps=0)
+    power = tp.Power(mean_w=200.0, windows=4, sd_w=20.0, steady=True, energy_done_j=400.0, measured_until_s=2.0,
                      per_step_j=4.0, per_step_sd_j=0.4)
     s = settings(pue=1.0)
-    p = tr.predict(s, st, power, 100, 2.0)
+    p = tp.predict(s, st, power, 100, 2.0)
     mid, low, high = st.remaining_s(900)
     after = mid  # measured until 2.0 s = elapsed
-    r_p = tr.t_quantile(3) * 20.0 * math.sqrt(1 / 4 + 1 / (after / 10.0)) / 200.0
+    r_p = steps_mod.t_quantile(3) * 20.0 * math.sqrt(1 / 4 + 1 / (after / 10.0)) / 200.0
     hi_j = 400.0 + 200.0 * after * (1 + math.hypot((high - mid) / after, r_p))
     assert p.range["energy_kwh"][1] == pytest.approx(hi_j / J_PER_KWH)
     assert p.range["energy_kwh"][0] < p.energy_kwh < p.range["energy_kwh"][1]
 
 
 def test_without_power_or_price_the_prediction_says_what_is_missing():
-    st = tr.step_times([0.01] * 20, warmup_steps=0)
-    p = tr.predict(settings(price_usd_per_device_hour=None, no_power_why="no power meter: test"), st, None, 20, 0.2)
+    st = steps_mod.step_times([0.01] * 20, warmup_steps=0)
+    p = tp.predict(settings(price_usd_per_device_hour=None, no_power_why="no power meter: test"), st, None, 20, 0.2)
     assert p.wall_clock_s == pytest.approx(0.2 + 980 * 0.01)
     assert (p.energy_kwh, p.co2e_kg, p.cost_usd) == (None, None, None)
     assert any("no power meter: test" in n for n in p.notes) and any(n.startswith("no cost") for n in p.notes)
-    early = tr.predict(settings(), None, None, 5, 0.05)
+    early = tp.predict(settings(), None, None, 5, 0.05)
     assert not early.ready and early.wall_clock_s is None and "not enough steps" in early.notes[0]
-    open_ended = tr.predict(settings(total_steps=None), st, None, 20, 0.2)
+    open_ended = tp.predict(settings(total_steps=None), st, None, 20, 0.2)
     assert open_ended.wall_clock_s is None and open_ended.step_s == pytest.approx(0.01)
 
 
@@ -342,7 +344,7 @@ def test_the_users_exception_goes_on_up_and_the_report_says_so(tmp_path):
         with track(total_steps=100, backend="none", clock=clock, report_path=out, print_report=False) as run:
             run_steps(run, clock, [0.01] * 20)
             raise ZeroDivisionError("division by zero")
-    rep = tr.parse_report(out.read_bytes(), "r.json")
+    rep = track_rep.parse_report(out.read_bytes(), "r.json")
     assert rep.status == "failed (ZeroDivisionError)" and not rep.finished and rep.steps_done == 20
 
 
@@ -428,7 +430,7 @@ def test_saved_report_round_trips_and_bad_reports_are_refused(tmp_path):
     out = tmp_path / "track.json"
     with track(total_steps=2000, backend=FakeMeter(clock), clock=clock, report_path=out, print_report=False) as run:
         run_steps(run, clock, WARMUP + [STEP] * 1497)
-    rep = tr.parse_report(out.read_bytes(), "track.json")
+    rep = track_rep.parse_report(out.read_bytes(), "track.json")
     assert rep.status == "stopped" and not rep.finished and rep.steps_done == 1500 and rep.total_steps == 2000
     assert rep.prediction["wall_clock_s"] == pytest.approx(1.5 + 1497 * STEP + 500 * STEP)
     assert [h["elapsed_s"] for h in rep.history][:4] == [1.0, 3.0, 7.0, 15.0]  # a snapshot a window
@@ -440,12 +442,12 @@ def test_saved_report_round_trips_and_bad_reports_are_refused(tmp_path):
     for data, match in [(b"{", "not a JSON file"), (b"[]", "not a track report"),
                         (json.dumps({**doc, "version": 99}).encode(), "version '99' is not one"),
                         (json.dumps({**doc, "prediction": {**doc["prediction"], "elapsed_s": -1}}).encode(), "elapsed_s"),
-                        (b"x" * (tr.MAX_REPORT_BYTES + 1), "at most 2 MB")]:
+                        (b"x" * (track_rep.MAX_REPORT_BYTES + 1), "at most 2 MB")]:
         with pytest.raises(InputError, match=match):
-            tr.parse_report(data, "bad.json")
+            track_rep.parse_report(data, "bad.json")
     bad_nan = out.read_text().replace('"elapsed_s": ', '"elapsed_s": NaN, "x": ', 1)
     with pytest.raises(InputError):
-        tr.parse_report(bad_nan.encode(), "nan.json")
+        track_rep.parse_report(bad_nan.encode(), "nan.json")
 
 
 def test_markers_for_calibrate(tmp_path, monkeypatch):
@@ -514,7 +516,7 @@ def test_numpy_example_predicts_its_total_from_the_first_10_percent(tmp_path):
                           env={**os.environ, **ONE_THREAD}, capture_output=True, text=True, timeout=180)
     assert proc.returncode == 0, proc.stderr
     assert "final loss" in proc.stdout and "estimator.measure.track: step 30 of 300 (10%)" in proc.stderr
-    rep = tr.parse_report(out.read_bytes(), out.name)
+    rep = track_rep.parse_report(out.read_bytes(), out.name)
     assert rep.finished and rep.steps_done == 300
     at_10 = next(h for h in rep.history if h["step"] == 30)
     total = rep.elapsed_s
@@ -537,6 +539,6 @@ def test_torch_example_runs_or_says_torch_is_missing(tmp_path):
         assert proc.stderr.startswith("error: this example needs PyTorch")
         return
     assert proc.returncode == 0, proc.stderr
-    rep = tr.parse_report(out.read_bytes(), out.name)
+    rep = track_rep.parse_report(out.read_bytes(), out.name)
     assert rep.finished and rep.steps_done == 60 and rep.prediction["step_s"] > 0
     assert "estimator.measure.track: step 6 of 60 (10%)" in proc.stderr

@@ -8,8 +8,9 @@ import sys
 
 from estimator.core.profile import DISPLAY_FLOPS
 from estimator.core.units import MS_PER_S
+from estimator.core.utilization_model import COVARIATES
 from estimator.fit.serving_fit import FACTOR_BANDS as SERVING_BANDS
-from estimator.fit.utilization_fit import COVARIATES, FACTOR_BANDS
+from estimator.fit.utilization_cv import FACTOR_BANDS
 from estimator.io.datafiles import UTILIZATION_FIT_PATH, UTILIZATION_VALIDATION_PATH
 from estimator.report import export
 from estimator.report import humanize as hz

@@ -20,8 +20,8 @@ from estimator.core.footprint import footprint
 from estimator.core.interval import LEVEL, sides
 from estimator.core.profile import HardwareProfile
 from estimator.core.units import S_PER_HOUR
+from estimator.core.utilization_model import POOLED
 from estimator.core.workload import dense_training_flops
-from estimator.fit.utilization_fit import POOLED
 
 # World-average grid intensity when none is given: 475 gCO2e/kWh (IEA, Global Energy & CO2
 # Status Report 2019), the figure CodeCarbon ships as "world_average" in

@@ -16,8 +16,9 @@ from typing import Any
 from estimator.core.embodied import BASES as EMBODIED_BASES
 from estimator.core.embodied import DeviceEmbodied
 from estimator.core.errors import ProfileError
-from estimator.fit.power_fit import GROUPS, RatioFit
-from estimator.fit.utilization_fit import DEFAULT_LEVEL, POOLED, Prediction, UtilizationModel
+from estimator.core.interval import LEVEL
+from estimator.core.power_ratio import GROUPS, RatioFit
+from estimator.core.utilization_model import POOLED, Prediction, UtilizationModel
 
 KINDS = ("gpu", "tpu", "accelerator", "cpu", "brain", "system")  # accelerator: Gaudi, Trainium…
 REFERENCE_KINDS = ("brain", "system")  # reference points (the brain, AlphaGo), not hardware to buy
@@ -45,7 +46,7 @@ class Power:
     includes_host: bool
     host_share_w: float
     source: str
-    fit_group: str | None = None           # the measured-draw fit it comes from (power_fit.GROUPS)
+    fit_group: str | None = None           # the measured-draw fit it comes from (power_ratio.GROUPS)
     tdp_source: str = ""                   # with fit_group: the TDP's own source
 
 
@@ -75,7 +76,7 @@ class Utilization:
         if self.family is None:
             lo, hi = self.range
             half = max(math.log(self.default / lo), math.log(hi / self.default))
-            return Prediction(self.default, lo, hi, DEFAULT_LEVEL, half, "explicit", 0, False)
+            return Prediction(self.default, lo, hi, LEVEL, half, "explicit", 0, False)
         if self.model is None:
             raise ProfileError(self.source, "utilization.family", "the utilisation fit is not loaded",
                                "load profiles with the fit (estimator/data/utilization_fit.json)")

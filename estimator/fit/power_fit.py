@@ -27,12 +27,7 @@ import numpy as np
 from estimator.core import student_t
 from estimator.core.errors import InputError
 from estimator.core.interval import LEVEL
-
-GROUPS = {
-    "gpu-system": "GPU share of the whole server (host included)",
-    "gpu-chip": "GPU board only",
-    "tpu-system": "TPU chip share of its system (host included)",
-}
+from estimator.core.power_ratio import GROUPS, RatioFit
 
 
 @dataclass(frozen=True)
@@ -48,23 +43,6 @@ class PowerMeasurement:
     @property
     def ratio(self) -> float:
         return self.measured_w / self.tdp_w
-
-
-@dataclass(frozen=True)
-class RatioFit:
-    """Average draw ÷ TDP for one group: the centre and the stated interval."""
-
-    group: str
-    n: int
-    center: float
-    low: float
-    high: float
-    level: float
-    sigma_log: float
-
-    def describe(self) -> str:
-        return (f"{self.center:.2f} × TDP, {self.level:.0%} interval {self.low:.2f}–{self.high:.2f} × TDP, "
-                f"fitted on {self.n} measured runs ({GROUPS[self.group]}; estimator/data/measured_power.csv)")
 
 
 def fit_ratio(points: Sequence[PowerMeasurement], level: float = LEVEL) -> RatioFit:

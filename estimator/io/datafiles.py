@@ -15,10 +15,11 @@ from pathlib import Path
 
 from estimator.core.carbon import CarbonData
 from estimator.core.errors import DataFileError, ProfileError, UnknownHardwareError, UnknownPresetError
+from estimator.core.power_ratio import RatioFit
 from estimator.core.presets import Preset, preset_from_dict
 from estimator.core.profile import HardwareProfile, profile_from_dict
-from estimator.fit.power_fit import PowerMeasurement, RatioFit, fit_groups
-from estimator.fit.utilization_fit import UtilizationModel
+from estimator.core.utilization_model import UtilizationModel
+from estimator.fit.power_fit import PowerMeasurement, fit_groups
 from estimator.io import safe_read
 from estimator.io.paths import CALIBRATED_DIR, DATA_DIR, PROFILES_DIR, codecarbon_data_dir, codecarbon_version
 

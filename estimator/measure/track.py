@@ -11,7 +11,8 @@
 ``run.step()`` only reads the clock and appends to an array; everything else (cutting the
 energy window, a report, a marker for ``calibrate -- CMD``) happens at most every second or
 so, and the time it takes is left out of the step times. The statistics are in
-:mod:`estimator.core.track_report` (pure); this module owns the clock, the backend, the files.
+:mod:`estimator.core.step_times` and :mod:`estimator.core.track_predict` (pure), the reports in
+:mod:`estimator.report.track_report` (pure); this module owns the clock, the backend, the files.
 
 Energy comes from the project's measurement backends (NVML for an NVIDIA GPU, CodeCarbon for
 the CPU, time only where neither can be read), in windows cut at step boundaries: the first
@@ -42,14 +43,16 @@ from pathlib import Path
 from typing import IO, Any
 
 from estimator.core import bounds as B
-from estimator.core import track_report as tr
+from estimator.core import step_times as steps_mod
+from estimator.core import track_predict as tp
 from estimator.core.errors import BackendUnavailable, EstimatorError, InputError, MeasurementError
 from estimator.core.estimate import DEFAULT_CARBON_INTENSITY_G_PER_KWH, DEFAULT_CARBON_INTENSITY_SOURCE
 from estimator.core.profile import HardwareProfile
-from estimator.core.track_report import Prediction, Settings
+from estimator.core.track_predict import Prediction, Settings
 from estimator.core.validation import require_number_in
 from estimator.core.validation import require_whole as _whole
 from estimator.measure.base import NOT_MEASURED, Backend, Measurement, TimerBackend
+from estimator.report import track_report as track_rep
 
 __all__ = ["ENV_TRACK_BACKEND", "ENV_TRACK_DEVICE", "ENV_TRACK_FILE", "Run", "read_track_file", "track"]
 
@@ -57,10 +60,10 @@ ENV_TRACK_FILE = "ESTIMATOR_TRACK_FILE"        # set by `calibrate -- CMD`: wher
 ENV_TRACK_BACKEND = "ESTIMATOR_TRACK_BACKEND"  # set by `calibrate -- CMD`: the parent's --backend
 ENV_TRACK_DEVICE = "ESTIMATOR_TRACK_DEVICE"    # set by `calibrate -- CMD`: the parent's --device
 
-# Energy windows: the first closes after FIRST_WINDOW_S (estimator/core/track_report.py, with its
+# Energy windows: the first closes after FIRST_WINDOW_S (estimator/core/track_predict.py, with its
 # reason), each next one twice as long, up to ENERGY_WINDOW_S. A cut costs ~7 ms with CodeCarbon and ~1 ms with NVML (measured on
 # the development machine and with the fake NVML): every 10 s that is < 0.1% of the run.
-FIRST_WINDOW_S = tr.FIRST_WINDOW_S
+FIRST_WINDOW_S = tp.FIRST_WINDOW_S
 ENERGY_WINDOW_S = 10.0
 MARKER_EVERY_S = 1.0     # a step marker for the parent at most once a second: ~60 B/s of file
 # The step times of a long run are kept at a coarser grain once 2^20 values (8 MB) are held:
@@ -103,20 +106,20 @@ class Run:
                  report_path: str | os.PathLike | None = None, profile_path: str | os.PathLike | None = None,
                  print_report: bool = True, stream: IO[str] | None = None,
                  energy_window_s: float = ENERGY_WINDOW_S, clock: Callable[[], float] = time.perf_counter):
-        self.total_steps = None if total_steps is None else _whole("total_steps", total_steps, tr.TOTAL_STEPS)
+        self.total_steps = None if total_steps is None else _whole("total_steps", total_steps, tp.TOTAL_STEPS)
         self.flops_per_step = None if flops_per_step is None else require_number_in("flops_per_step", flops_per_step,
                                                                                     B.FLOPS)
         self.devices = _whole("devices", devices, B.DEVICES)
-        self.warmup_steps = None if warmup_steps is None else _whole("warmup_steps", warmup_steps, tr.WARMUP_STEPS)
+        self.warmup_steps = None if warmup_steps is None else _whole("warmup_steps", warmup_steps, tp.WARMUP_STEPS)
         if report_at is None:
             report_at = ()
         elif isinstance(report_at, (int, float)) and not isinstance(report_at, bool):
             report_at = (report_at,)
         try:
-            self._report_steps = sorted({_whole("report_at", s, tr.TOTAL_STEPS) for s in report_at})
+            self._report_steps = sorted({_whole("report_at", s, tp.TOTAL_STEPS) for s in report_at})
         except TypeError:
             raise InputError(f"report_at must be a step number or a list of them, got {report_at!r}"[:120]) from None
-        self.energy_window_s = require_number_in("energy_window_s", energy_window_s, tr.ENERGY_WINDOW)
+        self.energy_window_s = require_number_in("energy_window_s", energy_window_s, tp.ENERGY_WINDOW)
         if backend is None:
             backend = os.environ.get(ENV_TRACK_BACKEND) or "auto"
         if isinstance(backend, str) and backend not in BACKEND_CHOICES:
@@ -158,7 +161,7 @@ class Run:
         self.failures: list[str] = []
         self.notes: list[str] = []
         self._history: list[dict] = []
-        self._windows: list[tr.Window] = []
+        self._windows: list[tp.Window] = []
         self._backend: Backend | None = None
         self._energy_on = False
         self._marker: IO[str] | None = None
@@ -203,7 +206,7 @@ class Run:
         self._next_marker = MARKER_EVERY_S if self._marker is not None else math.inf
         self._next_event_t = min(self._next_tick, self._next_marker)
         self._next_report = self._report_steps[0] if self._report_steps else -1
-        self._marker_write({"event": "start", "version": tr.REPORT_VERSION, "pid": os.getpid(),
+        self._marker_write({"event": "start", "version": track_rep.REPORT_VERSION, "pid": os.getpid(),
                             "total_steps": self.total_steps, "flops_per_step": self.flops_per_step,
                             "backend": self.settings.backend, "device_name": self.settings.device_name})
         del self.step  # the class's fast step() from now on
@@ -224,7 +227,7 @@ class Run:
             self._event(now)
 
     def predict(self) -> Prediction:
-        """The whole run predicted from the steps so far (see :class:`estimator.core.track_report.Prediction`)."""
+        """The whole run predicted from the steps so far (see :class:`estimator.core.track_predict.Prediction`)."""
         return self._excluding(self._predict_now)
 
     def report(self, stream: IO[str] | None = None) -> str:
@@ -237,11 +240,11 @@ class Run:
         return write_text_atomic(path, json.dumps(self.report_dict(), indent=1, allow_nan=False) + "\n")
 
     def report_dict(self, prediction: Prediction | None = None) -> dict:
-        """The JSON report's content (see :func:`estimator.core.track_report.report_dict`)."""
+        """The JSON report's content (see :func:`estimator.report.track_report.report_dict`)."""
         from estimator.measure.calibration_run import host_name
         p = prediction or self._prediction()
         times = self._step_times()
-        return tr.report_dict(p, self.settings, times=times, power=self._power(times), history=self._history,
+        return track_rep.report_dict(p, self.settings, times=times, power=self._power(times), history=self._history,
                               failures=self.failures, finished=p.done and self._status == "stopped",
                               status=self._status, written_at=_now_iso(), host=host_name())
 
@@ -263,7 +266,7 @@ class Run:
                              f"({self._hardware_how or 'none detected'})")
         times = self._step_times()
         if times is None:
-            raise MeasurementError(f"not enough steps to calibrate: {tr.MIN_STEADY_STEPS} steps after the warm-up "
+            raise MeasurementError(f"not enough steps to calibrate: {steps_mod.MIN_STEADY_STEPS} steps after the warm-up "
                                    f"are needed ({self._n} steps done)")
         power = self._power(times)
         s = self.settings
@@ -317,7 +320,7 @@ class Run:
             self._guard_file(f"writing the profile {self.profile_path}",
                              lambda: self.write_profile(self.profile_path))
         if self.print_report:
-            text = tr.format_report(p, self.settings, failures=self.failures, final=exc is None)
+            text = track_rep.format_report(p, self.settings, failures=self.failures, final=exc is None)
             if exc is not None:
                 text += f"\n  the training stopped: {self._status}"
             print(text, file=self._stream or sys.stderr, flush=True)
@@ -351,7 +354,7 @@ class Run:
 
     def _report_now(self, stream: IO[str] | None) -> str:
         p = self._predict_now()
-        text = tr.format_report(p, self.settings, failures=self.failures, final=self._status == "stopped")
+        text = track_rep.format_report(p, self.settings, failures=self.failures, final=self._status == "stopped")
         print(text, file=stream or self._stream or sys.stderr, flush=True)
         self._add_history(p)
         return text
@@ -361,29 +364,29 @@ class Run:
         t = np.frombuffer(self._times, dtype=float)
         return np.diff(t) / self._stride
 
-    def _step_times(self) -> tr.StepTimes | None:
+    def _step_times(self) -> steps_mod.StepTimes | None:
         if self._status == "not started":
             return None
-        return tr.step_times(self._values(), self._stride, self.warmup_steps)
+        return steps_mod.step_times(self._values(), self._stride, self.warmup_steps)
 
-    def _power(self, times: tr.StepTimes | None) -> tr.Power | None:
+    def _power(self, times: steps_mod.StepTimes | None) -> tp.Power | None:
         warm = times.warmup_steps if times is not None else self._n
-        return tr.power_from_windows(self._windows, warm)
+        return tp.power_from_windows(self._windows, warm)
 
     def _elapsed_s(self) -> float:
         return 0.0 if self._status == "not started" else self._last_now - self._t0
 
     def _prediction(self) -> Prediction:
         if self._status == "not started":
-            return tr.predict(self.settings, None, None, 0, 0.0, extra_notes=["the run has not started"])
+            return tp.predict(self.settings, None, None, 0, 0.0, extra_notes=["the run has not started"])
         times = self._step_times()
         notes = list(self.notes)
         if self._stride > 1:
             notes.append(f"a long run: step times kept as means of {self._stride} steps")
-        return tr.predict(self.settings, times, self._power(times), self._n, self._elapsed_s(), extra_notes=notes)
+        return tp.predict(self.settings, times, self._power(times), self._n, self._elapsed_s(), extra_notes=notes)
 
     def _add_history(self, p: Prediction) -> None:
-        self._history.append(tr.history_row(p))
+        self._history.append(track_rep.history_row(p))
         if len(self._history) > MAX_HISTORY:
             self._history = self._history[::2]
 
@@ -425,7 +428,7 @@ class Run:
         if not self._windows:
             self.settings = replace(self.settings, power_source=m.power_source, power_is_estimate=m.power_is_estimate,
                                     device_name=m.device_name or self.settings.device_name)
-        self._windows.append(tr.Window(self._win_first_step, self._n, self._win_start_s, end_s, m.duration_s,
+        self._windows.append(tp.Window(self._win_first_step, self._n, self._win_start_s, end_s, m.duration_s,
                                        m.energy_j))
         if reopen and self._guard("reopening the energy window", backend.begin_window)[0]:
             self._win_first_step, self._win_start_s = self._n, self._clock() - self._t0

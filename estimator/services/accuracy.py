@@ -3,7 +3,8 @@ out-of-sample validation, shared by ``validate``, ``fit-utilization`` and the ap
 
 Edge module: reads the run files (``estimator/data/epoch_training_runs.csv``,
 ``estimator/data/published_runs.csv``) and writes the fit (``utilization_fit.json``); the
-statistics are in the pure ``estimator.fit.utilization_fit``.
+statistics are in the pure ``estimator.fit.utilization_fit`` (the fit) and
+``estimator.fit.utilization_cv`` (its validation).
 """
 
 from __future__ import annotations
@@ -22,19 +23,18 @@ import numpy as np
 
 from estimator.core.errors import DataFileError
 from estimator.core.profile import HardwareProfile
+from estimator.core.utilization_model import UtilizationModel
 from estimator.core.workload import dense_training_flops
 from estimator.fit.power_fit import leave_one_out
-from estimator.fit.utilization_fit import (
+from estimator.fit.utilization_cv import (
     BASELINE_GOODPUT,
     FACTOR_BANDS,
     CrossValidation,
     RunResult,
-    TrainingRun,
-    UtilizationModel,
     cross_validate,
     metrics,
-    select_and_fit,
 )
+from estimator.fit.utilization_fit import TrainingRun, select_and_fit
 from estimator.io import safe_read
 from estimator.io.calibration_io import write_text_atomic
 from estimator.io.datafiles import (

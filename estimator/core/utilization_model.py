@@ -1,0 +1,231 @@
+"""The fitted whole-run utilisation model: what the profiles and the estimate read.
+
+Pure: a :class:`UtilizationModel` (rebuilt from ``estimator/data/utilization_fit.json`` by
+:meth:`UtilizationModel.from_dict`, the file read at the edge) predicts a run's utilisation,
+its centre and its stated interval (:class:`Prediction`). How it is fitted, and the model's
+derivation, are in ``estimator/fit/utilization_fit.py``; its validation in
+``estimator/fit/utilization_cv.py``; the fitted numbers in ``profiles/README.md``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from estimator.core.errors import DataFileError, InputError
+from estimator.core.interval import LEVEL
+
+# Student-t degrees of freedom of the residuals: ν = 4 is Lange, Little & Taylor's (1989)
+# default (other ν were tried: estimator/fit/utilization_fit.py, T_DOF_CHOICES).
+T_DOF = 4.0
+# Covariate reference points (where the intercept sits): 1e22 FLOPs, near the middle (log scale)
+# of the fitted runs; 2 years between the chip's release and the run.
+LOG10_FLOPS_REF = 22.0
+MATURITY_REF_YEARS = 2.0
+# The family label of a prediction from the pooled fit (a device with no fitted family).
+POOLED = "pooled"
+
+# The covariates a candidate may use, each with a label for people.
+COVARIATES = {
+    "log10_flops": "log10 FLOPs",                    # bigger runs are better tuned
+    "maturity_years": "years since the chip's release",  # software matures after a chip ships
+}
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One candidate model: which covariates, how hard family offsets are shrunk, and how heavy
+    the residuals' tails are."""
+
+    covariates: tuple[str, ...]
+    shrinkage: float  # λ: ridge on the family offsets, in units of s² (τ² = s²/λ)
+    dof: float = T_DOF  # ν: the Student-t degrees of freedom of the residuals
+
+    def label(self) -> str:
+        names = " + ".join(COVARIATES[c] for c in self.covariates) or "no covariate"
+        return f"{names}, λ = {self.shrinkage:g}, ν = {self.dof:g}"
+
+
+
+def covariate_value(name: str, flops: float | None = None, year: float | None = None,
+                    release_year: float | None = None) -> float | None:
+    """A covariate's value relative to its reference point, or None when it is unknown."""
+    if name == "log10_flops":
+        return None if flops is None else math.log10(flops) - LOG10_FLOPS_REF
+    if name == "maturity_years":
+        if year is None or release_year is None:
+            return None
+        return year - release_year - MATURITY_REF_YEARS
+    raise InputError(f"unknown covariate '{name}'")
+
+
+@dataclass(frozen=True)
+class Covariate:
+    name: str
+    slope: float                   # per unit (per decade of FLOPs, per year)
+    range: tuple[float, float]     # fitted min and max; predictions are clipped to it
+    mean: float                    # used, with its variance, when a prediction lacks the value
+    var: float
+
+
+@dataclass(frozen=True)
+class FamilyFit:
+    family: str
+    offset_log: float        # a_f
+    scale_log: float         # s_f
+    n_runs: int
+    runs: tuple[str, ...]
+    release_year: int | None = None  # the family's first release: its members' maturity counts from it
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """Predicted whole-run utilisation: the centre (median) and the stated interval."""
+
+    center: float
+    low: float
+    high: float
+    level: float
+    sigma_log: float         # the predictive scale in ln units; the interval is centre ± multiplier·σ
+    family: str              # the family whose fit was used ("pooled" for none)
+    n_runs: int              # runs of that family in the fit
+    borrowed: bool           # True when the device has no runs and takes a neighbour's fit
+    unknown: tuple[str, ...] = ()  # covariates averaged over because the run did not give them
+
+
+@dataclass(frozen=True)
+class UtilizationModel:
+    spec: Spec
+    center_log: float                     # μ
+    covariates: tuple[Covariate, ...]
+    scale_log: float                      # pooled s
+    tau_log: float                        # between-family spread τ
+    families: Mapping[str, FamilyFit]
+    param_names: tuple[str, ...]
+    param_cov: tuple[tuple[float, ...], ...]
+    n_runs: int
+    level: float = LEVEL
+    interval_multiplier: float = 1.0      # centre ± multiplier·σ is the stated interval (conformal)
+
+    def covariate(self, name: str) -> Covariate | None:
+        return next((c for c in self.covariates if c.name == name), None)
+
+    def predict(self, family: str | None, flops: float | None = None, *, year: float | None = None,
+                release_year: float | None = None, borrowed: bool = False) -> Prediction:
+        """Utilisation for a run of ``flops`` in ``year`` on a device of ``family`` released in
+        ``release_year``. A member of the family (not ``borrowed``) counts its years from the
+        family's first release instead, as its runs did in the fit. ``borrowed`` adds τ² (a
+        device with no runs of its own using its nearest family's fit, with its own release
+        year); ``family=None`` is the pooled fit. A covariate the run does not
+        give (no year, say) is averaged over the fitted runs: its mean, and its variance times
+        the slope² added to the prediction's."""
+        vec = np.zeros(len(self.param_names))
+        vec[0] = 1.0
+        center_log = self.center_log
+        extra_var = 0.0
+        unknown = []
+        if family is not None and not borrowed and family in self.families:
+            release_year = self.families[family].release_year or release_year
+        for c in self.covariates:
+            x = covariate_value(c.name, flops, year, release_year)
+            if x is None:
+                x = c.mean
+                extra_var += c.slope ** 2 * c.var
+                unknown.append(c.name)
+            x = float(np.clip(x, *c.range))
+            vec[self.param_names.index(c.name)] = x
+            center_log += c.slope * x
+        if family is not None:
+            if family not in self.families:
+                raise InputError(f"no fitted utilisation for hardware family '{family}'; "
+                                 f"fitted families: {', '.join(sorted(self.families))}")
+            fam = self.families[family]
+            vec[self.param_names.index(f"family:{family}")] = 1.0
+            center_log += fam.offset_log
+            scale, n_runs = fam.scale_log, fam.n_runs
+        else:
+            scale, n_runs = self.scale_log, self.n_runs
+            borrowed = True
+        cov = np.asarray(self.param_cov)
+        var = scale ** 2 + float(vec @ cov @ vec) + (self.tau_log ** 2 if borrowed else 0.0) + extra_var
+        sigma = math.sqrt(var)
+        q = self.interval_multiplier
+        return Prediction(center=min(math.exp(center_log), 1.0), low=math.exp(center_log - q * sigma),
+                          high=min(math.exp(center_log + q * sigma), 1.0), level=self.level, sigma_log=sigma,
+                          family=family or POOLED, n_runs=n_runs, borrowed=borrowed, unknown=tuple(unknown))
+
+    # -- the data file ----------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "spec": {"covariates": list(self.spec.covariates), "shrinkage": self.spec.shrinkage,
+                     "dof": self.spec.dof, "label": self.spec.label()},
+            "center_log": self.center_log,
+            "covariates": {c.name: {"slope": c.slope, "range": list(c.range), "mean": c.mean, "var": c.var}
+                           for c in self.covariates},
+            "scale_log": self.scale_log,
+            "tau_log": self.tau_log,
+            "families": {f: {"offset_log": x.offset_log, "scale_log": x.scale_log, "n_runs": x.n_runs,
+                             "runs": list(x.runs), "release_year": x.release_year}
+                         for f, x in sorted(self.families.items())},
+            "param_names": list(self.param_names),
+            "param_cov": [list(r) for r in self.param_cov],
+            "n_runs": self.n_runs,
+            "level": self.level,
+            "interval_multiplier": self.interval_multiplier,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], source: str = "utilization fit") -> UtilizationModel:
+        """Rebuild a model from ``to_dict`` output, checking every field (DataFileError names it)."""
+        fix = "re-run `python -m estimator fit-utilization`"
+
+        def num(d, key, where=""):
+            v = d.get(key) if isinstance(d, Mapping) else None
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+                raise DataFileError(f"{source}: '{where}{key}' must be a finite number, got {v!r}; {fix}")
+            return float(v)
+        try:
+            spec_d = data["spec"]
+            names_cov = tuple(str(c) for c in spec_d["covariates"])
+            unknown = [c for c in names_cov if c not in COVARIATES]
+            if unknown:
+                raise DataFileError(f"{source}: unknown covariate '{unknown[0]}'; {fix}")
+            spec = Spec(names_cov, num(spec_d, "shrinkage", "spec."), num(spec_d, "dof", "spec."))
+            covs = []
+            for name in names_cov:
+                c = data["covariates"][name]
+                rng = tuple(float(v) for v in c["range"])
+                covs.append(Covariate(name, num(c, "slope", f"covariates.{name}."), (rng[0], rng[1]),
+                                      num(c, "mean", f"covariates.{name}."), num(c, "var", f"covariates.{name}.")))
+            fams = {}
+            for name, f in data["families"].items():
+                year = f.get("release_year")
+                fams[name] = FamilyFit(name, num(f, "offset_log", f"families.{name}."),
+                                       num(f, "scale_log", f"families.{name}."), int(num(f, "n_runs", f"families.{name}.")),
+                                       tuple(str(r) for r in f.get("runs", ())),
+                                       None if year is None else int(num(f, "release_year", f"families.{name}.")))
+            names = tuple(str(n) for n in data["param_names"])
+            cov = tuple(tuple(float(v) for v in row) for row in data["param_cov"])
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+            raise DataFileError(f"{source}: malformed utilisation fit ({exc!r}); {fix}") from None
+        if len(cov) != len(names) or any(len(r) != len(names) for r in cov):
+            raise DataFileError(f"{source}: parameter covariance does not match the parameter names; {fix}")
+        if not all(math.isfinite(v) for r in cov for v in r):
+            raise DataFileError(f"{source}: parameter covariance has non-finite values; {fix}")
+        expected = ("intercept",) + names_cov + tuple(f"family:{f}" for f in fams)
+        if names != expected:
+            raise DataFileError(f"{source}: parameter names {names} do not match the covariates and families; {fix}")
+        model = cls(spec=spec, center_log=num(data, "center_log"), covariates=tuple(covs),
+                    scale_log=num(data, "scale_log"), tau_log=num(data, "tau_log"), families=fams,
+                    param_names=names, param_cov=cov, n_runs=int(num(data, "n_runs")), level=num(data, "level"),
+                    interval_multiplier=num(data, "interval_multiplier"))
+        if not (0 < model.level < 1 and model.interval_multiplier > 0 and model.scale_log > 0 and model.tau_log >= 0
+                and spec.dof > 0):
+            raise DataFileError(f"{source}: level, interval multiplier, scale, tau or ν out of range; {fix}")
+        return model
+
