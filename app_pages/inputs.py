@@ -20,8 +20,9 @@ import streamlit as st
 from estimator.core import bounds as B
 from estimator.core import embodied
 from estimator.core.errors import EstimatorError
-from estimator.core.estimate import DEFAULT_CARBON_INTENSITY_G_PER_KWH, Scenario
+from estimator.core.estimate import DEFAULT_CARBON_INTENSITY_G_PER_KWH
 from estimator.core.memory import DEFAULT_MICRO_BATCH, DEFAULT_SEQ_LEN, RECOMPUTE, ZERO_STAGES, Strategy
+from estimator.core.scenario import Scenario
 from estimator.core.water import COOLING, DEFAULT_COOLING, EWIF_L_PER_KWH
 from estimator.services import api, limits
 

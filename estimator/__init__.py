@@ -19,8 +19,10 @@ from estimator.core.errors import (
                                    UnknownPresetError,
                                    UnknownRegionError,
 )
-from estimator.core.estimate import Estimate, Scenario, estimate, sweep
-from estimator.core.profile import HardwareProfile, profile_from_dict
+from estimator.core.estimate import Estimate, estimate, sweep
+from estimator.core.profile import HardwareProfile
+from estimator.core.profile_reader import profile_from_dict
+from estimator.core.scenario import Scenario
 from estimator.core.workload import TransformerShape, dense_training_flops, generic_training_flops, transformer_count
 
 __all__ = [

@@ -422,7 +422,7 @@ def _a800_with_utilization(utilization: str):
     """The A800's profile with its ``[utilization]`` table replaced, loaded as the app loads it."""
     import tomllib
 
-    from estimator.core.profile import profile_from_dict
+    from estimator.core.profile_reader import profile_from_dict
     from estimator.io.datafiles import load_power_fits
     from estimator.io.paths import PROFILES_DIR
     text = (PROFILES_DIR / "a800.toml").read_text()

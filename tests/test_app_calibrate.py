@@ -14,7 +14,7 @@ from apptest_pages import run_page  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from app_pages.calibrate import calibrated_table  # noqa: E402
-from estimator.core.profile import profile_from_dict  # noqa: E402
+from estimator.core.profile_reader import profile_from_dict  # noqa: E402
 from estimator.io.datafiles import default_profiles  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]

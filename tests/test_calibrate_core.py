@@ -17,7 +17,7 @@ from estimator.core.calibrate import (
     utilization_for,
 )
 from estimator.core.errors import InputError, MeasurementError
-from estimator.core.profile import profile_from_dict
+from estimator.core.profile_reader import profile_from_dict
 from estimator.io.datafiles import default_profiles, load_power_fits, load_utilization_model
 from estimator.measure.base import Measurement
 

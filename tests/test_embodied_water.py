@@ -11,7 +11,7 @@ from estimator.cli import main
 from estimator.core import embodied as em
 from estimator.core import water as wt
 from estimator.core.errors import ProfileError
-from estimator.core.profile import profile_from_dict
+from estimator.core.profile_reader import profile_from_dict
 from estimator.io.datafiles import default_profiles
 from estimator.report.export import render
 from estimator.services import api

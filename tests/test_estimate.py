@@ -3,7 +3,8 @@ import math
 import pytest
 
 from estimator.core.errors import InputError
-from estimator.core.estimate import Scenario, estimate
+from estimator.core.estimate import estimate
+from estimator.core.scenario import Scenario
 from estimator.core.units import HOURS_PER_YEAR, S_PER_YEAR
 from estimator.io.datafiles import default_profiles
 from estimator.report.humanize import co2e, duration, energy, money

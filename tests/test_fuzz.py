@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 
 from estimator.cli.main import main
 from estimator.core.errors import EstimatorError
-from estimator.core.estimate import RESULT_KEYS, Scenario, estimate
+from estimator.core.estimate import RESULT_KEYS, estimate
+from estimator.core.scenario import Scenario
 from estimator.io.datafiles import default_profiles
 from estimator.services import api
 

@@ -17,16 +17,9 @@ from estimator.core import bounds as B
 from estimator.core import validation as v
 from estimator.core.calibrate import achieved_flops_per_s
 from estimator.core.errors import InputError
-from estimator.core.estimate import (
-    FOOTPRINT_FIELDS,
-    INPUT_FIELDS,
-    SITE_FIELDS,
-    SITE_INPUTS,
-    Scenario,
-    Site,
-)
 from estimator.core.inference import InferenceScenario, inference
 from estimator.core.presets import DEVICE_FIELDS
+from estimator.core.scenario import FOOTPRINT_FIELDS, INPUT_FIELDS, SITE_FIELDS, SITE_INPUTS, Scenario, Site
 from estimator.io import serving_data
 from estimator.io.datafiles import default_profiles, get_preset
 from estimator.services import api, limits

@@ -5,7 +5,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from estimator.core.estimate import Scenario, estimate, sweep
+from estimator.core.estimate import estimate, sweep
+from estimator.core.scenario import Scenario
 from estimator.io.datafiles import default_profiles
 
 PROFILES = default_profiles().profiles

@@ -6,9 +6,10 @@ import sys
 
 from estimator.core import embodied
 from estimator.core.errors import InputError, ProfileError
-from estimator.core.estimate import INPUT_FIELDS, RESULT_KEYS
+from estimator.core.estimate import RESULT_KEYS
 from estimator.core.memory import DEFAULT_MICRO_BATCH, DEFAULT_SEQ_LEN, RECOMPUTE
 from estimator.core.profile import DISPLAY_FLOPS, PRECISIONS
+from estimator.core.scenario import INPUT_FIELDS
 from estimator.core.water import COOLING, DEFAULT_COOLING, EWIF_L_PER_KWH
 from estimator.io.datafiles import default_profiles, load_presets, load_profile_file, load_sources
 from estimator.report import humanize as hz

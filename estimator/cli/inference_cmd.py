@@ -12,8 +12,8 @@ import math
 from estimator.cli.estimate_cmds import count
 from estimator.cli.scaling_cmds import _dump, _table, add_setting_args
 from estimator.core import compression
-from estimator.core.estimate import SITE_INPUTS
 from estimator.core.inference import BITS, DEFAULT_PROMPT_TOKENS, DEFAULT_TOKENS_PER_QUERY, KV_BITS
+from estimator.core.scenario import SITE_INPUTS
 from estimator.core.serving import BANDWIDTH_FRACTION, COMPUTE_FRACTION
 from estimator.core.units import MS_PER_S
 from estimator.fit.serving_fit import fit as fit_serving

@@ -47,7 +47,7 @@ FORWARD_FLOPS_PER_EXAMPLE = Bound(1.0, 1e18, "FLOPs",
 EXAMPLES = Bound(1.0, 1e15, "examples", "up to ~1e5 × the largest image datasets (LAION-5B, 5.85e9 pairs)")
 EPOCHS = Bound(0.0, 1e6, "epochs", "any positive count up to a million passes", low_open=True)
 
-# A device's dense peak, as the profiles bound it (estimator/core/profile.py): 1 MFLOP/s to 1 EFLOP/s.
+# A device's dense peak, as the profiles bound it (estimator/core/profile_reader.py): 1 MFLOP/s to 1 EFLOP/s.
 PEAK_FLOPS_PER_S = Bound(1e6, 1e18, "FLOP/s", "1 MFLOP/s (a 1980s PC) up to 1 EFLOP/s per device")
 
 # -- hardware use ---------------------------------------------------------------------------
@@ -83,7 +83,7 @@ CALIBRATION_SECONDS = Bound(0.0, S_PER_HOUR, "s", "a measurement of up to an hou
 # A design choice, not a figure from a paper.
 DEFAULT_CALIBRATION_SECONDS = 10.0
 # A calibrated profile's achieved throughput: a device slower than 1 MFLOP/s (a 1980s PC) is a
-# wrong --flops, not a measurement (the profiles' peak bounds, estimator/core/profile.py).
+# wrong --flops, not a measurement (the profiles' peak bounds, estimator/core/profile_reader.py).
 ACHIEVED_FLOPS_PER_S = Bound(1e6, 1e18, "FLOP/s", "the profiles' peak bounds (1 MFLOP/s to 1 EFLOP/s per device)")
 GPU_COUNT = Bound(0, 1e6, "GPUs", "a CodeCarbon run's GPUs: up to a million", whole=True)
 
@@ -112,7 +112,7 @@ MICRO_BATCH = Bound(1, 1e6, "sequences", "one sequence up to a million per devic
 TENSOR_PARALLEL = Bound(1, 1024, "devices", "1 up to 128 × the 8 GPUs of one server (Narayanan et al. 2021)",
                         whole=True)
 PIPELINE_PARALLEL = Bound(1, 1e4, "stages", "1 up to the layer bound: one stage per layer at most", whole=True)
-MEMORY_GB = Bound(1e-3, 1e7, "GB", "a profile's memory bounds (estimator/core/profile.py): 1 MB up to 10 PB")
+MEMORY_GB = Bound(1e-3, 1e7, "GB", "a profile's memory bounds (estimator/core/profile_reader.py): 1 MB up to 10 PB")
 # Servers' useful life as hyperscalers book it is 4–6 years (Microsoft and Alphabet raised it from
 # 4 to 6 years in 2022–2023; Amazon books 5–6), as reported in their annual reports.
 LIFETIME_YEARS = Bound(0.1, 30.0, "years", "about a month up to 5 × the 6-year useful life hyperscalers book for "

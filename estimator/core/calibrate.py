@@ -21,8 +21,10 @@ from estimator.core import bounds as B
 from estimator.core import validation as val
 from estimator.core.bounds import ACHIEVED_FLOPS_PER_S
 from estimator.core.errors import InputError, MeasurementError
-from estimator.core.estimate import Scenario, estimate
-from estimator.core.profile import FITTED_BASIS, POWER_W_BOUNDS, HardwareProfile, profile_from_dict
+from estimator.core.estimate import estimate
+from estimator.core.profile import FITTED_BASIS, HardwareProfile
+from estimator.core.profile_reader import POWER_W_BOUNDS, profile_from_dict
+from estimator.core.scenario import Scenario
 
 # How far a measurement may exceed the base profile's datasheet peak before it is taken for a
 # mistake (wrong --flops, or a base profile of other hardware) rather than a device a little

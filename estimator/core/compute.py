@@ -2,8 +2,8 @@
 
 ``compute`` uses only arithmetic operators, so the same function runs on Python floats
 (one scenario) and on numpy arrays (a sweep of a million scenarios in one call), with
-numpy broadcasting. Input checking happens in ``estimate.py`` and ``sweep``; this module
-trusts its inputs.
+numpy broadcasting. Input checking happens in ``scenario.validate_scenario`` and
+``estimate.sweep``; this module trusts its inputs.
 """
 
 from __future__ import annotations

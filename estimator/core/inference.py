@@ -29,9 +29,10 @@ from dataclasses import dataclass, field, replace
 from estimator.core import bounds as B
 from estimator.core import validation as v
 from estimator.core.errors import InputError
-from estimator.core.estimate import SITE_FIELDS, Assumption, Estimate, Scenario, Site, estimate, validate_site
+from estimator.core.estimate import Assumption, Estimate, estimate
 from estimator.core.interval import LEVEL
 from estimator.core.profile import HardwareProfile
+from estimator.core.scenario import SITE_FIELDS, Scenario, Site, validate_site
 from estimator.core.serving import (
     BANDWIDTH_FRACTION,
     BANDWIDTH_FRACTION_SOURCE,

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from estimator.core.errors import DataFileError
-from estimator.core.estimate import DEVICE_SITE_FIELDS, RESULT_KEYS, Estimate, Scenario
+from estimator.core.estimate import RESULT_KEYS, Estimate
+from estimator.core.scenario import DEVICE_SITE_FIELDS, Scenario
 
 SCENARIO_FIELDS = ("flops", "params", "tokens", "devices", "utilization", "precision", "hours", "device_hours",
                    "power_w", "pue", "carbon_intensity_g_per_kwh", "price_usd_per_device_hour",

@@ -1,41 +1,31 @@
-"""Hardware profiles: a frozen dataclass and its validation from plain data.
+"""Hardware profiles (pure): the frozen dataclasses a profile becomes.
 
-Pure: ``profile_from_dict`` takes the parsed contents of a profile (a dict) and the name of
-where it came from, and returns a :class:`HardwareProfile` or raises :class:`ProfileError`
-naming the source, the field and the fix. Reading files is ``estimator.profiles_io``'s job.
+``estimator.core.profile_reader.profile_from_dict`` builds a :class:`HardwareProfile` from a
+profile's parsed contents, checking every field; reading the files is ``estimator.io.datafiles``'s
+job.
 """
 
 from __future__ import annotations
 
-import difflib
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from estimator.core.embodied import BASES as EMBODIED_BASES
 from estimator.core.embodied import DeviceEmbodied
 from estimator.core.errors import ProfileError
 from estimator.core.interval import LEVEL
-from estimator.core.power_ratio import GROUPS, RatioFit
 from estimator.core.utilization_model import POOLED, Prediction, UtilizationModel
 
 KINDS = ("gpu", "tpu", "accelerator", "cpu", "brain", "system")  # accelerator: Gaudi, Trainium…
 REFERENCE_KINDS = ("brain", "system")  # reference points (the brain, AlphaGo), not hardware to buy
 PRECISIONS = ("fp64", "fp32", "tf32", "bf16", "fp16", "fp8", "int8", "int4")
 
-# Plausibility bounds: outside these a number is almost surely a typo (wrong unit or
-# exponent). One device here can be a whole system (AlphaGo ≈ 1 MW), hence the wide bounds.
-PEAK_FLOPS_PER_S_BOUNDS = (1e6, 1e18)
-POWER_W_BOUNDS = (1.0, 1e8)
-MEMORY_GB_BOUNDS = (0.0, 1e7)
-BANDWIDTH_GB_PER_S_BOUNDS = (0.0, 1e7)
-PRICE_USD_PER_HOUR_BOUNDS = (0.0, 1e5)
-RELEASE_YEAR_BOUNDS = (1940, 2035)
-PUE_BOUNDS = (1.0, 3.0)
-# A device's cradle-to-gate footprint: from a phone SoC's few kg up to 10 t (an HGX B200 board of
-# 8 GPUs is 2,274 kg, NVIDIA's PCF summary); a whole system (AlphaGo) is not given one.
-EMBODIED_KG_BOUNDS = (0.1, 1e4)
+# The basis of a fitted utilisation when the profile states none (calibrate.py leaves it out when it copies one).
+FITTED_BASIS = "whole-run model-FLOPs goodput fitted on this family's published runs (profiles/README.md)"
+
+# The fit's centre shown for a device (profiles list, placeholders): at 1e22 FLOPs, year unknown.
+DISPLAY_FLOPS = 1e22
 
 
 @dataclass(frozen=True)
@@ -144,308 +134,3 @@ class HardwareProfile:
         if self.peak_range_flops_per_s is None or (precision or self.default_precision) != self.default_precision:
             return (p, p)
         return self.peak_range_flops_per_s
-
-
-# The keys each table may hold (profiles/README.md documents them). [sources] is free text.
-CALIBRATION_KEYS = {
-    "measured_at", "host", "method", "base_profile", "backend", "power_source", "power_is_estimate",
-    "device_name", "precision", "achieved_flops_per_s", "utilization", "mean_power_w", "energy_j",
-    "duration_s", "peak_raised", "workload_flops", "command", "devices", "imported_at", "details", "points",
-}
-CALIBRATION_POINT_KEYS = {"precision", "size", "shape", "reps", "seconds", "flops_per_s", "utilization"}
-TABLE_KEYS = {
-    "peak_flops_per_s": set(PRECISIONS) | {"source", "range"},
-    "power": {"tdp_w", "fit", "average_w", "average_range_w", "includes_host", "host_share_w", "source"},
-    "utilization": {"family", "prior_from", "default", "range", "basis", "source", "same_chip"},
-    "memory": {"capacity_gb", "bandwidth_gb_per_s", "source"},
-    "price": {"usd_per_device_hour", "date", "basis", "source"},
-    "datacenter": {"pue", "source"},
-    "embodied": {"kg_co2e", "range_kg_co2e", "basis", "scope", "source"},
-    "calibration": CALIBRATION_KEYS,
-}
-
-TOP_LEVEL_KEYS = {
-    "id", "name", "kind", "release_year", "default_precision", "notes",
-    "peak_flops_per_s", "memory", "power", "utilization", "price", "datacenter",
-    "calibration", "sources", "embodied",
-}
-
-
-class _Reader:
-    """Reads fields from one profile's data, raising ProfileError with file and field."""
-
-    def __init__(self, data: Mapping[str, Any], source: str):
-        self.data = data
-        self.source = source
-
-    def fail(self, field_name: str, problem: str, fix: str):
-        raise ProfileError(self.source, field_name, problem, fix)
-
-    def table(self, key: str, required: bool = True) -> Mapping[str, Any]:
-        value = self.data.get(key)
-        if value is None:
-            if required:
-                self.fail(key, "missing section", f"add a [{key}] table (see profiles/README.md)")
-            return {}
-        if not isinstance(value, Mapping):
-            self.fail(key, f"expected a table, got {type(value).__name__}", f"write it as [{key}]")
-        allowed = TABLE_KEYS.get(key)
-        if allowed is not None:
-            self.known_keys(value, allowed, key)
-        return value
-
-    def known_keys(self, tbl: Mapping[str, Any], allowed, where: str) -> None:
-        """Every key of ``tbl`` is one of ``allowed`` (a typo is an error, never silently ignored)."""
-        for key in tbl:
-            if key not in allowed:
-                close = difflib.get_close_matches(key, sorted(allowed), n=1)
-                hint = f"did you mean '{close[0]}'?" if close else f"remove it; allowed: {', '.join(sorted(allowed))}"
-                self.fail(f"{where}.{key}", "unknown field", hint)
-
-    def text(self, tbl: Mapping[str, Any], key: str, where: str, required: bool = True) -> str:
-        value = tbl.get(key)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            if required:
-                self.fail(where, "missing or empty text", f'add {key.split(".")[-1]} = "..."')
-            return ""
-        if not isinstance(value, str):
-            self.fail(where, f"expected text, got {value!r}", "put the value in quotes")
-        return value.strip()
-
-    def number(self, tbl, key, where, bounds=None, required=True, allow_zero=False) -> float | None:
-        value = tbl.get(key)
-        if value is None:
-            if required:
-                self.fail(where, "missing number", f"add {key} = <number>")
-            return None
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            self.fail(where, f"expected a number, got {value!r}", "write a plain number such as 312e12, no quotes or units")
-        value = float(value)
-        if not math.isfinite(value):
-            self.fail(where, f"{value} is not a finite number", "write a finite number")
-        if value < 0 or (value == 0 and not allow_zero):
-            self.fail(where, f"{value:g} must be greater than 0", "write a positive number")
-        if bounds is not None and not (bounds[0] <= value <= bounds[1]):
-            self.fail(where, f"{value:g} is implausible (expected {bounds[0]:g} to {bounds[1]:g})",
-                      "check the unit and the exponent (FLOP/s not TFLOP/s, W not kW, GB/s)")
-        return value
-
-    def pair(self, tbl, key, where, bounds=None) -> tuple[float, float] | None:
-        value = tbl.get(key)
-        if value is None:
-            return None
-        if not isinstance(value, (list, tuple)) or len(value) != 2:
-            self.fail(where, f"expected [low, high], got {value!r}", f"write {key} = [low, high]")
-        low = self.number({"v": value[0]}, "v", where, bounds)
-        high = self.number({"v": value[1]}, "v", where, bounds)
-        if low > high:
-            self.fail(where, f"low {low:g} is above high {high:g}", "write [low, high] with low ≤ high")
-        return (low, high)
-
-
-FIT_FILE = "estimator/data/utilization_fit.json"
-FITTED_BASIS = "whole-run model-FLOPs goodput fitted on this family's published runs (profiles/README.md)"
-
-
-POWER_FIT_FILE = "estimator/data/measured_power.csv"
-
-
-def _power(r: _Reader, pw: Mapping[str, Any], fits: Mapping[str, RatioFit] | None) -> Power:
-    """[power]: ``fit = "<group>"`` with ``tdp_w`` (average and range from the measured-draw fit),
-    or an explicit ``average_w`` with ``average_range_w`` and ``includes_host``."""
-    tdp = r.number(pw, "tdp_w", "power.tdp_w", POWER_W_BOUNDS, required=False)
-    if "fit" in pw:
-        group = r.text(pw, "fit", "power.fit")
-        if group not in GROUPS:
-            r.fail("power.fit", f"'{group}' is not a measured-power group", f"use one of {', '.join(GROUPS)}")
-        for key in ("average_w", "average_range_w", "includes_host", "host_share_w"):
-            if key in pw:
-                r.fail(f"power.{key}", "given together with power.fit", f"drop {key}: the fit sets it, or drop fit")
-        if tdp is None:
-            r.fail("power.tdp_w", "power.fit needs the device's TDP", "add tdp_w = <W> from the datasheet")
-        src = r.text(pw, "source", "power.source")
-        if fits is None or group not in fits:
-            r.fail("power.fit", f"no fit for group '{group}' is loaded", f"load profiles with the fits of {POWER_FIT_FILE}")
-        f = fits[group]
-        chip = fits.get("gpu-chip")
-        includes_host = group.endswith("-system")
-        # the host's part of a system-level draw: the system fit's centre less the chip-only fit's
-        host = (f.center - chip.center) * tdp if (group == "gpu-system" and chip is not None and chip.center < f.center) else 0.0
-        return Power(tdp, f.center * tdp, (f.low * tdp, f.high * tdp), includes_host, host,
-                     f"average {f.describe()}; TDP: {src}"
-                     + (f"; host share {host:.0f} W = (system − chip-only fit centre) × TDP" if host else ""), group, src)
-    avg = r.number(pw, "average_w", "power.average_w", POWER_W_BOUNDS)
-    avg_range = r.pair(pw, "average_range_w", "power.average_range_w", POWER_W_BOUNDS) or (avg, avg)
-    if not avg_range[0] <= avg <= avg_range[1]:
-        r.fail("power.average_range_w", f"[{avg_range[0]:g}, {avg_range[1]:g}] does not contain average_w = {avg:g}",
-               "widen the range or correct average_w")
-    includes_host = pw.get("includes_host")
-    if not isinstance(includes_host, bool):
-        r.fail("power.includes_host", f"expected true or false, got {includes_host!r}",
-               "say whether average_w includes the host's share (CPU, memory, network): true or false")
-    host_share = r.number(pw, "host_share_w", "power.host_share_w", required=False, allow_zero=True) or 0.0
-    if host_share and not includes_host:
-        r.fail("power.host_share_w", "a host share is given but includes_host = false", "set includes_host = true or drop host_share_w")
-    if host_share >= avg:
-        r.fail("power.host_share_w", f"{host_share:g} W is not below average_w = {avg:g} W", "the host share is part of average_w")
-    return Power(tdp, avg, avg_range, includes_host, host_share, r.text(pw, "source", "power.source"))
-
-
-def _embodied(r: _Reader, em: Mapping[str, Any]) -> DeviceEmbodied | None:
-    """[embodied]: kg CO2e per device (cradle-to-gate), its basis, what it covers and its source."""
-    if not em:
-        return None
-    kg = r.number(em, "kg_co2e", "embodied.kg_co2e", EMBODIED_KG_BOUNDS)
-    basis = r.text(em, "basis", "embodied.basis")
-    if basis not in EMBODIED_BASES:
-        r.fail("embodied.basis", f"'{basis}' is not a known basis",
-               f"use one of {', '.join(EMBODIED_BASES)} (leave the table out when there is no figure)")
-    rng = r.pair(em, "range_kg_co2e", "embodied.range_kg_co2e", EMBODIED_KG_BOUNDS)
-    if rng and not rng[0] <= kg <= rng[1]:
-        r.fail("embodied.range_kg_co2e", f"[{rng[0]:g}, {rng[1]:g}] does not contain kg_co2e = {kg:g}",
-               "widen the range or correct kg_co2e")
-    return DeviceEmbodied(kg, basis, r.text(em, "scope", "embodied.scope"), r.text(em, "source", "embodied.source"), rng)
-
-
-# The fit's centre shown for a device (profiles list, placeholders): at 1e22 FLOPs, year unknown.
-DISPLAY_FLOPS = 1e22
-
-
-def _utilization(r: _Reader, ut: Mapping[str, Any], model: UtilizationModel | None,
-                 release_year: int | None) -> Utilization:
-    """[utilization]: ``family`` (fitted), ``prior_from`` (a neighbour's fit, widened) or an
-    explicit ``default`` with its ``range``."""
-    forms = [k for k in ("family", "prior_from", "default") if k in ut]
-    same_chip = ut.get("same_chip", False)
-    if not isinstance(same_chip, bool):
-        r.fail("utilization.same_chip", f"{same_chip!r} is not true or false", "write same_chip = true or leave it out")
-    if same_chip and "prior_from" not in ut:
-        r.fail("utilization.same_chip", "same_chip only applies to a device that borrows its family's fit",
-               "give prior_from = \"<family>\" with it, or leave same_chip out")
-    if len(forms) != 1:
-        r.fail("utilization", f"give exactly one of family, prior_from or default (got {', '.join(forms) or 'none'})",
-               f"write family = \"a100\" for a device with runs in {FIT_FILE}, prior_from = \"h100\" for one "
-               "without, or default = 0.3 with range = [low, high] for a stated value")
-    if "default" in ut:
-        u_default = r.number(ut, "default", "utilization.default", (0.0, 1.0))
-        u_range = r.pair(ut, "range", "utilization.range", (0.0, 1.0)) or (u_default, u_default)
-        if not u_range[0] <= u_default <= u_range[1]:
-            r.fail("utilization.range", f"[{u_range[0]:g}, {u_range[1]:g}] does not contain default = {u_default:g}",
-                   "make the range contain the default")
-        return Utilization(r.text(ut, "basis", "utilization.basis"), r.text(ut, "source", "utilization.source"),
-                           default=u_default, range=u_range)
-    key = forms[0]
-    family = r.text(ut, key, f"utilization.{key}")
-    borrowed = key == "prior_from"
-    if model is not None:
-        known = sorted(model.families) + ([POOLED] if borrowed else [])
-        if family not in known:
-            r.fail(f"utilization.{key}", f"'{family}' is not a fitted family",
-                   f"use one of {', '.join(known)} (families with runs in {FIT_FILE})")
-    # a borrowed fit must say why that neighbour; a fitted family may add a note
-    basis = r.text(ut, "basis", "utilization.basis", required=borrowed) or FITTED_BASIS
-    if same_chip and family == POOLED:
-        r.fail("utilization.same_chip", "the pooled fit has no chip of its own", "leave same_chip out")
-    u = Utilization(basis, FIT_FILE, family=family, borrowed=borrowed, model=model, release_year=release_year,
-                    same_chip=same_chip)
-    if model is None:
-        return u
-    at_ref = u.predict(DISPLAY_FLOPS)
-    return Utilization(basis, FIT_FILE, default=at_ref.center, range=(at_ref.low, at_ref.high),
-                       family=family, borrowed=borrowed, model=model, release_year=release_year,
-                       same_chip=same_chip)
-
-
-def profile_from_dict(data: Mapping[str, Any], source: str,
-                      utilization_model: UtilizationModel | None = None,
-                      power_fits: Mapping[str, RatioFit] | None = None) -> HardwareProfile:
-    """Validate one profile's data and build a HardwareProfile.
-
-    ``source`` names where the data came from (a file path) for the error messages.
-    ``utilization_model`` is the fit that ``[utilization] family`` refers to; without it a
-    fitted profile loads, but cannot predict its utilisation (used by the fit itself).
-    ``power_fits`` are the measured-draw fits that ``[power] fit`` refers to.
-    """
-    if not isinstance(data, Mapping):
-        raise ProfileError(source, "(file)", "not a table of fields", "write the profile as TOML key = value pairs")
-    r = _Reader(data, source)
-    unknown = sorted(set(data) - TOP_LEVEL_KEYS)
-    if unknown:
-        key = unknown[0]
-        close = difflib.get_close_matches(key, sorted(TOP_LEVEL_KEYS), n=1)
-        hint = f"did you mean '{close[0]}'?" if close else f"remove it; allowed: {', '.join(sorted(TOP_LEVEL_KEYS))}"
-        r.fail(key, "unknown field", hint)
-
-    pid = r.text(data, "id", "id")
-    if not all(c.isalnum() or c in "-_." for c in pid) or pid != pid.lower():
-        r.fail("id", f"{pid!r} has characters other than lower-case letters, digits, '-', '_' and '.'",
-               "use an id like 'a100-sxm-80gb'")
-    name = r.text(data, "name", "name")
-    kind = r.text(data, "kind", "kind")
-    if kind not in KINDS:
-        r.fail("kind", f"{kind!r} is not a known kind", f"use one of {', '.join(KINDS)}")
-    year = r.number(data, "release_year", "release_year", RELEASE_YEAR_BOUNDS, required=kind != "brain")
-    if year is not None and year != int(year):
-        r.fail("release_year", f"{year} is not a whole year", "write a year such as 2020")
-
-    peak_tbl = r.table("peak_flops_per_s")
-    peaks: dict[str, float] = {}
-    for key in peak_tbl:
-        if key in ("source", "range"):
-            continue
-        if key not in PRECISIONS:
-            r.fail(f"peak_flops_per_s.{key}", "unknown precision", f"use one of {', '.join(PRECISIONS)}")
-        peaks[key] = r.number(peak_tbl, key, f"peak_flops_per_s.{key}", PEAK_FLOPS_PER_S_BOUNDS)
-    if not peaks:
-        r.fail("peak_flops_per_s", "no precision given", "add at least one line such as fp32 = 19.5e12")
-    peak_source = r.text(peak_tbl, "source", "peak_flops_per_s.source")
-    default_precision = r.text(data, "default_precision", "default_precision")
-    if default_precision not in peaks:
-        r.fail("default_precision", f"{default_precision!r} has no peak in [peak_flops_per_s]",
-               f"use one of {', '.join(peaks)} or add its peak")
-    peak_range = r.pair(peak_tbl, "range", "peak_flops_per_s.range", PEAK_FLOPS_PER_S_BOUNDS)
-    if peak_range and not peak_range[0] <= peaks[default_precision] <= peak_range[1]:
-        r.fail("peak_flops_per_s.range", "does not contain the default precision's peak",
-               "make the range [low, high] contain the peak")
-
-    mem = r.table("memory")
-    memory_gb = r.number(mem, "capacity_gb", "memory.capacity_gb", MEMORY_GB_BOUNDS, required=False)
-    bandwidth = r.number(mem, "bandwidth_gb_per_s", "memory.bandwidth_gb_per_s", BANDWIDTH_GB_PER_S_BOUNDS, required=False)
-    memory_source = r.text(mem, "source", "memory.source")
-
-    power = _power(r, r.table("power"), power_fits)
-
-    utilization = _utilization(r, r.table("utilization"), utilization_model, None if year is None else int(year))
-
-    pr = r.table("price")
-    price_value = r.number(pr, "usd_per_device_hour", "price.usd_per_device_hour", PRICE_USD_PER_HOUR_BOUNDS,
-                           required=False, allow_zero=True)
-    price = Price(price_value, r.text(pr, "date", "price.date", required=price_value is not None),
-                  r.text(pr, "basis", "price.basis"), r.text(pr, "source", "price.source"))
-
-    dc = r.table("datacenter")
-    pue = r.number(dc, "pue", "datacenter.pue", PUE_BOUNDS)
-    pue_source = r.text(dc, "source", "datacenter.source")
-
-    embodied = _embodied(r, r.table("embodied", required=False))
-
-    calibration = r.table("calibration", required=False) or None
-    for i, point in enumerate((calibration or {}).get("points", ())):
-        if not isinstance(point, Mapping):
-            r.fail(f"calibration.points[{i}]", "expected a table", "write each point as [[calibration.points]]")
-        r.known_keys(point, CALIBRATION_POINT_KEYS, f"calibration.points[{i}]")
-    sources = data.get("sources") or {}
-    if not isinstance(sources, Mapping) or not all(isinstance(v, str) for v in sources.values()):
-        r.fail("sources", "expected a table of text", 'write [sources] with key = "citation" lines')
-    notes = data.get("notes", "")
-    if not isinstance(notes, str):
-        r.fail("notes", f"expected text, got {notes!r}", "put the notes in quotes")
-
-    return HardwareProfile(
-        id=pid, name=name, kind=kind, release_year=None if year is None else int(year), default_precision=default_precision,
-        peak_flops_per_s=dict(peaks), peak_range_flops_per_s=peak_range, peak_source=peak_source,
-        memory_gb=memory_gb, memory_bandwidth_gb_per_s=bandwidth, memory_source=memory_source,
-        power=power, utilization=utilization, price=price, pue=pue, pue_source=pue_source,
-        notes=notes.strip(), calibration=dict(calibration) if calibration else None,
-        source_file=source, extra_sources=dict(sources), embodied=embodied,
-    )

@@ -25,7 +25,7 @@ import tomli_w
 
 from estimator.core.bounds import GPU_COUNT
 from estimator.core.errors import DataFileError, InputError
-from estimator.core.profile import profile_from_dict
+from estimator.core.profile_reader import profile_from_dict
 from estimator.core.units import BYTES_PER_MB, J_PER_KWH
 from estimator.core.validation import require_number_in
 from estimator.io import safe_read

@@ -17,7 +17,8 @@ from estimator.core.carbon import CarbonData
 from estimator.core.errors import DataFileError, ProfileError, UnknownHardwareError, UnknownPresetError
 from estimator.core.power_ratio import RatioFit
 from estimator.core.presets import Preset, preset_from_dict
-from estimator.core.profile import HardwareProfile, profile_from_dict
+from estimator.core.profile import HardwareProfile
+from estimator.core.profile_reader import profile_from_dict
 from estimator.core.utilization_model import UtilizationModel
 from estimator.fit.power_fit import PowerMeasurement, fit_groups
 from estimator.io import safe_read

@@ -29,7 +29,8 @@ from estimator.core.calibrate import (
     prediction_check,
 )
 from estimator.core.errors import EstimatorError, InputError, MeasurementError
-from estimator.core.profile import HardwareProfile, profile_from_dict
+from estimator.core.profile import HardwareProfile
+from estimator.core.profile_reader import profile_from_dict
 from estimator.io.calibration_io import CodeCarbonRun, measurement_from_codecarbon
 from estimator.measure import matmul_bench as mb
 from estimator.measure.base import Backend, Measurement

@@ -13,9 +13,10 @@ from estimator.core import bounds as B
 from estimator.core import validation as v
 from estimator.core.carbon import cloud_intensity, country_intensity
 from estimator.core.errors import EstimatorError, InputError
-from estimator.core.estimate import FOOTPRINT_FIELDS, INPUT_FIELDS, RESULT_KEYS, Estimate, Scenario, estimate
+from estimator.core.estimate import RESULT_KEYS, Estimate, estimate
 from estimator.core.presets import DEVICE_FIELDS, Preset, PublishedComparison, compare_with_published
 from estimator.core.profile import HardwareProfile
+from estimator.core.scenario import FOOTPRINT_FIELDS, INPUT_FIELDS, Scenario
 from estimator.core.units import G_PER_KG, HOURS_PER_DAY, KG_PER_T, KWH_PER_MWH
 from estimator.io.datafiles import default_profiles, get_preset, load_carbon_data, load_published_runs
 

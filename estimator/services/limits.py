@@ -14,8 +14,9 @@ from estimator.core import bounds as B
 from estimator.core import compression
 from estimator.core import validation as v
 from estimator.core.errors import InputError
-from estimator.core.estimate import SITE_INPUTS, Estimate
+from estimator.core.estimate import Estimate
 from estimator.core.inference import InferenceResult, InferenceScenario, inference
+from estimator.core.scenario import SITE_INPUTS
 from estimator.core.serving import Architecture
 from estimator.core.workload import dense_training_flops
 from estimator.io import serving_data
