@@ -26,7 +26,8 @@ from estimator.core.units import J_PER_KWH, S_PER_HOUR
 from estimator.io.datafiles import load_profile_file
 from estimator.measure.base import Backend, Measurement
 from estimator.measure.nvml import NvmlBackend
-from estimator.measure.track import ENV_TRACK_FILE, Run, read_track_file, track
+from estimator.measure.track import Run, track
+from estimator.measure.track_markers import ENV_TRACK_FILE, read_track_file
 from estimator.report import track_report as track_rep
 
 ROOT = Path(__file__).resolve().parents[1]

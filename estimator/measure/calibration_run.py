@@ -296,7 +296,7 @@ def calibrate_command(backend: Backend, base: HardwareProfile, cmd: Sequence[str
     shared equally among the steps it ran; its own measured power); otherwise from the whole
     command, start-up included, and a note says so.
     """
-    from estimator.measure.track import ENV_TRACK_BACKEND, ENV_TRACK_DEVICE, ENV_TRACK_FILE, read_track_file
+    from estimator.measure.track_markers import ENV_TRACK_BACKEND, ENV_TRACK_DEVICE, ENV_TRACK_FILE, read_track_file
     if not cmd:
         raise InputError("no command to measure: give the command, with the FLOPs it performs", field=("cmd", "flops"))
     precision = precision or base.default_precision

@@ -26,7 +26,7 @@ before the training starts.
 
 ``calibrate -- CMD`` sets ``ESTIMATOR_TRACK_FILE``: a run inside the command then appends JSON
 lines to that file (start, a step marker every second, and its final report), from which the
-parent takes the steady-state window.
+parent takes the steady-state window (``estimator.measure.track_markers``).
 """
 
 from __future__ import annotations
@@ -52,25 +52,27 @@ from estimator.core.track_predict import Prediction, Settings
 from estimator.core.validation import require_number_in
 from estimator.core.validation import require_whole as _whole
 from estimator.measure.base import NOT_MEASURED, Backend, Measurement, TimerBackend
+from estimator.measure.track_markers import (
+    ENV_TRACK_BACKEND,
+    ENV_TRACK_DEVICE,
+    MARKER_EVERY_S,
+    open_marker,
+    write_marker,
+)
 from estimator.report import track_report as track_rep
 
-__all__ = ["ENV_TRACK_BACKEND", "ENV_TRACK_DEVICE", "ENV_TRACK_FILE", "Run", "read_track_file", "track"]
+__all__ = ["Run", "track"]
 
-ENV_TRACK_FILE = "ESTIMATOR_TRACK_FILE"        # set by `calibrate -- CMD`: where the markers go
-ENV_TRACK_BACKEND = "ESTIMATOR_TRACK_BACKEND"  # set by `calibrate -- CMD`: the parent's --backend
-ENV_TRACK_DEVICE = "ESTIMATOR_TRACK_DEVICE"    # set by `calibrate -- CMD`: the parent's --device
 
 # Energy windows: the first closes after FIRST_WINDOW_S (estimator/core/track_predict.py, with its
 # reason), each next one twice as long, up to ENERGY_WINDOW_S. A cut costs ~7 ms with CodeCarbon and ~1 ms with NVML (measured on
 # the development machine and with the fake NVML): every 10 s that is < 0.1% of the run.
 FIRST_WINDOW_S = tp.FIRST_WINDOW_S
 ENERGY_WINDOW_S = 10.0
-MARKER_EVERY_S = 1.0     # a step marker for the parent at most once a second: ~60 B/s of file
 # The step times of a long run are kept at a coarser grain once 2^20 values (8 MB) are held:
 # then every other timestamp is dropped and each value is the mean of 2, 4, … steps.
 MAX_KEPT = 1 << 20
 MAX_HISTORY = 1000       # prediction snapshots kept for the report (thinned by half when full)
-MARKER_TAIL_BYTES = 8_000_000  # the parent reads the last 8 MB of the marker file: the end event is there
 
 # What a backend may raise that stops the measurement but never the training: the project's own
 # errors (the backends wrap NVML and CodeCarbon failures in MeasurementError/BackendUnavailable),
@@ -538,22 +540,10 @@ class Run:
             pue_source=pue_src)
 
     def _open_marker(self) -> None:
-        path = os.environ.get(ENV_TRACK_FILE)
-        if not path:
-            return
-        try:
-            self._marker = open(path, "a", encoding="utf-8", buffering=1)
-        except OSError as exc:
-            self.failures.append(f"opening the marker file {path} ({ENV_TRACK_FILE}): {exc}")
+        self._marker = open_marker(self.failures)
 
     def _marker_write(self, event: dict) -> None:
-        if self._marker is None:
-            return
-        try:
-            self._marker.write(json.dumps(event, allow_nan=False) + "\n")
-        except (OSError, ValueError) as exc:
-            self.failures.append(f"writing the marker file: {exc}")
-            self._marker = None
+        self._marker = write_marker(self._marker, event, self.failures)
 
 
 def track(total_steps: int | None = None, **options: Any) -> Run:
@@ -575,32 +565,3 @@ def track(total_steps: int | None = None, **options: Any) -> Run:
     - ``energy_window_s`` (default 10 s); ``clock`` (tests).
     """
     return Run(total_steps, **options)
-
-
-def read_track_file(path: str | os.PathLike) -> tuple[dict | None, int]:
-    """(the last run's final report, the number of step markers) from a marker file; (None, n) when
-    the command never ended a tracked run."""
-    path = Path(path)
-    try:
-        with open(path, "rb") as f:
-            f.seek(0, os.SEEK_END)
-            size = f.tell()
-            f.seek(max(size - MARKER_TAIL_BYTES, 0))
-            data = f.read()
-    except FileNotFoundError:
-        return None, 0
-    except OSError as exc:
-        raise MeasurementError(f"cannot read the step markers {path}: {exc}") from None
-    report, markers = None, 0
-    for line in data.decode("utf-8", errors="replace").splitlines():
-        try:
-            event = json.loads(line)
-        except json.JSONDecodeError:
-            continue  # a line cut by the tail read, or by a child killed mid-write
-        if not isinstance(event, dict):
-            continue
-        if event.get("event") == "steps":
-            markers += 1
-        elif event.get("event") == "end" and isinstance(event.get("report"), dict):
-            report = event["report"]
-    return report, markers
