@@ -201,8 +201,6 @@ def _embodied(r: _Reader, em: Mapping[str, Any]) -> DeviceEmbodied | None:
     return DeviceEmbodied(kg, basis, r.text(em, "scope", "embodied.scope"), r.text(em, "source", "embodied.source"), rng)
 
 
-
-
 def _utilization(r: _Reader, ut: Mapping[str, Any], model: UtilizationModel | None,
                  release_year: int | None) -> Utilization:
     """[utilization]: ``family`` (fitted), ``prior_from`` (a neighbour's fit, widened) or an

@@ -67,6 +67,7 @@ DRIFT_ALPHA = 0.10
 # analysis of simulation output", Oper. Res. 30(3):556–568: 10 to 30 batches).
 MAX_BATCHES = 30
 
+
 def t_quantile(dof: int, level: float = LEVEL) -> float:
     """Two-sided Student-t quantile: mean ± t·se holds ``level`` of the mass."""
     return float(student_t.quantile(0.5 + level / 2, dof))

@@ -50,7 +50,6 @@ class Spec:
         return f"{names}, λ = {self.shrinkage:g}, ν = {self.dof:g}"
 
 
-
 def covariate_value(name: str, flops: float | None = None, year: float | None = None,
                     release_year: float | None = None) -> float | None:
     """A covariate's value relative to its reference point, or None when it is unknown."""
@@ -228,4 +227,3 @@ class UtilizationModel:
                 and spec.dof > 0):
             raise DataFileError(f"{source}: level, interval multiplier, scale, tau or ν out of range; {fix}")
         return model
-

@@ -32,7 +32,6 @@ BASELINE_GOODPUT = 0.30
 FACTOR_BANDS = (1.35, 2.0)
 
 
-
 @dataclass(frozen=True)
 class RunResult:
     run: TrainingRun
