@@ -1,4 +1,4 @@
-"""One home for each fact (issue 12): the site fields live once (``estimate.Site``) and every list
+"""One home for each fact (issue 12): the site fields live once (``scenario.Site``) and every list
 of them is derived; whole numbers have one check (``validation.require_whole``); a preset's values
 keep their origin and their source when the user overrides another field; devices are whole
 numbers everywhere, JSON included."""

@@ -20,7 +20,7 @@ PUBLISHED_FIELDS = RESULT_KEYS + ("cost_usd_low", "cost_usd_high")
 # utilisation, power and price say nothing about a B200; a known run's hours were on its device,
 # and its year too: GPT-3 was not trained on a B200 in 2020). Its workload (FLOPs, parameters,
 # tokens), scale (devices) and site (PUE, grid, electricity price) carry over; of the site, the
-# device's own values are marked ``per_device`` in ``estimate.Site``.
+# device's own values are marked ``per_device`` in ``scenario.Site``.
 DEVICE_FIELDS = ("utilization", "precision", "hours", "device_hours", "year") + DEVICE_SITE_FIELDS
 
 # What each published figure depends on: once one of these differs from the preset, the

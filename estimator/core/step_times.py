@@ -25,7 +25,7 @@ the remaining steps' time and drift, from the step times a tracked run has seen.
   batch means are positively correlated (lag-1 ρ > 0), s_b² is scaled by (1 + ρ)/(1 − ρ).
 - **Drift**: the batch means are regressed on their position; a slope significant at
   ``DRIFT_ALPHA`` widens the range to cover both "the drift stops now" and "it goes on linearly
-  to the end" (the point stays the steady mean, a note says so). A trend smaller than the
+  to the end" (the point stays the steady mean; ``track_predict`` adds a note saying so). A trend smaller than the
   window's noise cannot be seen; the range then assumes the step time stays at the level seen.
 """
 

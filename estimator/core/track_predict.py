@@ -1,5 +1,5 @@
-"""A whole training run predicted from its first steps (pure): warm-up, steady-state step
-time, power between measurement windows, and the prediction with its 80% range.
+"""A whole training run predicted from its first steps (pure): from the steady step time
+(``step_times``) and the power between measurement windows, the prediction with its 80% range.
 
 ``estimator.measure.track`` (the edge) times the user's steps and reads the power meter; this module
 turns those numbers into a :class:`Prediction` in the shape of an estimate (``wall_clock_s``,

@@ -115,7 +115,7 @@ def cross_validate(runs: Sequence[TrainingRun], level: float = LEVEL,
                    groups: Sequence[str] | None = None) -> CrossValidation:
     """Nested leave-one-out: for each run i, choose the candidate (by leave-one-out over the
     other runs), fit it and calibrate its interval on the other runs only, then predict run i.
-    The same choice :func:`select_and_fit` makes on all runs. Baseline: 30% of dense peak.
+    The same choice ``utilization_fit.select_and_fit`` makes on all runs. Baseline: 30% of dense peak.
 
     ``groups`` (one label per run; None: every run its own) makes it leave-one-group-out: run i
     is predicted by a fit without any run of its group (the same paper's other sizes, say), and

@@ -1,4 +1,4 @@
-"""Whole-run utilisation fitted to published training runs, and its honest validation.
+"""Whole-run utilisation fitted to published training runs (its validation: ``utilization_cv``).
 
 Pure: training runs (frozen dataclasses) in, a :class:`UtilizationModel`
 (``estimator/core/utilization_model.py``) out. No files are read here; ``python -m estimator fit-utilization``

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from estimator.core.errors import InputError
-from estimator.core.track_predict import RESULT_KEYS, Power, Prediction, Settings, StepTimes
+from estimator.core.step_times import StepTimes
+from estimator.core.track_predict import RESULT_KEYS, Power, Prediction, Settings
 from estimator.core.units import BYTES_PER_MB, MS_PER_S
 from estimator.report import humanize as hz
 
