@@ -91,6 +91,9 @@ def server(tmp_path_factory):
 
 
 def read_metrics(page) -> dict[str, str]:
+    """The headline metrics once the script has finished: read mid-run, a metric Streamlit is
+    redrawing can be missing (a CI run read three of the four while the script still ran)."""
+    page.wait_for_function(SCRIPT_DONE, timeout=TIMEOUT_MS)
     out = {}
     for m in page.get_by_test_id("stMetric").all():
         label = m.get_by_test_id("stMetricLabel").inner_text().strip()
