@@ -12,7 +12,10 @@
 energy window, a report, a marker for ``calibrate -- CMD``) happens at most every second or
 so, and the time it takes is left out of the step times. The statistics are in
 :mod:`estimator.core.step_times` and :mod:`estimator.core.track_predict` (pure), the reports in
-:mod:`estimator.report.track_report` (pure); this module owns the clock, the backend, the files.
+:mod:`estimator.report.track_report` (pure); this module owns the clock, the energy windows and
+the report files. The checks and the backend's opening before the run are in
+:mod:`estimator.measure.track_setup`, the calibrated profile it writes in
+:mod:`estimator.measure.track_profile`.
 
 Energy comes from the project's measurement backends (NVML for an NVIDIA GPU, CodeCarbon for
 the CPU, time only where neither can be read), in windows cut at step boundaries: the first
@@ -45,20 +48,14 @@ from typing import IO, Any
 from estimator.core import bounds as B
 from estimator.core import step_times as steps_mod
 from estimator.core import track_predict as tp
-from estimator.core.errors import BackendUnavailable, EstimatorError, InputError, MeasurementError
-from estimator.core.estimate import DEFAULT_CARBON_INTENSITY_G_PER_KWH, DEFAULT_CARBON_INTENSITY_SOURCE
+from estimator.core.errors import EstimatorError, InputError
 from estimator.core.profile import HardwareProfile
 from estimator.core.track_predict import Prediction, Settings
 from estimator.core.validation import require_number_in
 from estimator.core.validation import require_whole as _whole
-from estimator.measure.base import NOT_MEASURED, Backend, Measurement, TimerBackend
-from estimator.measure.track_markers import (
-    ENV_TRACK_BACKEND,
-    ENV_TRACK_DEVICE,
-    MARKER_EVERY_S,
-    open_marker,
-    write_marker,
-)
+from estimator.measure import track_setup as setup
+from estimator.measure.base import Backend
+from estimator.measure.track_markers import MARKER_EVERY_S, open_marker, write_marker
 from estimator.report import track_report as track_rep
 
 __all__ = ["Run", "track"]
@@ -82,19 +79,9 @@ MAX_HISTORY = 1000       # prediction snapshots kept for the report (thinned by 
 MEASUREMENT_FAILURES = (EstimatorError, OSError, RuntimeError, ValueError, LookupError, AttributeError, ImportError,
                         ArithmeticError)
 
-BACKEND_CHOICES = ("auto", "nvml", "cpu", "none")
-
-
 def _now_iso() -> str:
     from estimator.measure.calibration_run import now_iso
     return now_iso()
-
-
-def _resolve_profile(hardware) -> HardwareProfile:
-    if isinstance(hardware, HardwareProfile):
-        return hardware
-    from estimator.io.datafiles import default_profiles
-    return default_profiles().get(hardware)
 
 
 class Run:
@@ -113,47 +100,23 @@ class Run:
                                                                                     B.FLOPS)
         self.devices = _whole("devices", devices, B.DEVICES)
         self.warmup_steps = None if warmup_steps is None else _whole("warmup_steps", warmup_steps, tp.WARMUP_STEPS)
-        if report_at is None:
-            report_at = ()
-        elif isinstance(report_at, (int, float)) and not isinstance(report_at, bool):
-            report_at = (report_at,)
-        try:
-            self._report_steps = sorted({_whole("report_at", s, tp.TOTAL_STEPS) for s in report_at})
-        except TypeError:
-            raise InputError(f"report_at must be a step number or a list of them, got {report_at!r}"[:120]) from None
+        self._report_steps = setup.report_steps(report_at)
         self.energy_window_s = require_number_in("energy_window_s", energy_window_s, tp.ENERGY_WINDOW)
-        if backend is None:
-            backend = os.environ.get(ENV_TRACK_BACKEND) or "auto"
-        if isinstance(backend, str) and backend not in BACKEND_CHOICES:
-            raise InputError(f"backend must be one of {', '.join(BACKEND_CHOICES)} or a Backend, got {backend!r}")
-        self._backend_choice = backend
-        if device_index is None:
-            env_dev = os.environ.get(ENV_TRACK_DEVICE, "0")
-            device_index = int(env_dev) if env_dev.isdigit() else 0
-        self.device_index = device_index
+        self._backend_choice = setup.backend_choice(backend)
+        self.device_index = setup.device_index(device_index)
         # the grid and the price, checked now: a typo fails before the training starts
-        if carbon_intensity_g_per_kwh is not None and region is not None:
-            raise InputError("give region or carbon_intensity_g_per_kwh, not both")
-        if region is not None:
-            from estimator.services.api import resolve_grid
-            ci, ci_src = resolve_grid(region=region)
-        elif carbon_intensity_g_per_kwh is not None:
-            ci = require_number_in("carbon_intensity_g_per_kwh", carbon_intensity_g_per_kwh,
-                                   B.CARBON_INTENSITY_G_PER_KWH)
-            ci_src = "given"
-        else:
-            ci, ci_src = DEFAULT_CARBON_INTENSITY_G_PER_KWH, DEFAULT_CARBON_INTENSITY_SOURCE
+        ci, ci_src = setup.grid(region, carbon_intensity_g_per_kwh)
         self._price_given = None if price_usd_per_device_hour is None else require_number_in(
             "price_usd_per_device_hour", price_usd_per_device_hour, B.PRICE_USD_PER_DEVICE_HOUR)
         self._pue_given = None if pue is None else require_number_in("pue", pue, B.PUE)
-        self.profile: HardwareProfile | None = None if hardware is None else _resolve_profile(hardware)
+        self.profile: HardwareProfile | None = None if hardware is None else setup.resolve_profile(hardware)
         self._hardware_how = "given" if hardware is not None else ""
         if precision is not None and self.profile is not None and precision not in self.profile.peak_flops_per_s:
             raise InputError(f"{self.profile.id} has no peak for precision '{precision}'; it has: "
                              f"{', '.join(self.profile.peak_flops_per_s)}")
         self.precision = precision
         self.settings = Settings(total_steps=self.total_steps, flops_per_step=self.flops_per_step, devices=self.devices,
-                                 carbon_intensity_g_per_kwh=float(ci), carbon_intensity_source=ci_src,
+                                 carbon_intensity_g_per_kwh=ci, carbon_intensity_source=ci_src,
                                  energy_window_s=self.energy_window_s)
         self.report_path = None if report_path is None else Path(report_path)
         self.profile_path = None if profile_path is None else Path(profile_path)
@@ -185,8 +148,12 @@ class Run:
         if self._status != "not started":
             raise InputError("this run has already started; create a new one with track(...)")
         self._open_marker()
-        self._open_backend()
-        self._settle_settings()
+        opened = setup.open_measurement(self._backend_choice, self.device_index, self.settings, self.profile,
+                                        self._hardware_how, self.failures, self.notes)
+        self._backend, self._energy_on, self.profile = opened.backend, opened.energy_on, opened.profile
+        self._hardware_how = opened.hardware_how
+        self.settings = setup.settled(opened.settings, self.profile, self.precision, self._price_given,
+                                      self._pue_given, self._hardware_how)
         from estimator.measure import calibration_run  # noqa: F401  imported now, not at the first report
         if self._energy_on:
             # a first window, thrown away, before the clock starts: CodeCarbon's first start and stop
@@ -258,42 +225,12 @@ class Run:
         base. Like ``calibrate``, it never writes into the bundled profiles/ folder and replaces
         an existing file only if it holds the same profile id, or with ``force``.
         """
-        from estimator.core.calibrate import Throughput, calibrated_profile_data
-        from estimator.io.calibration_io import write_profile
-        from estimator.measure.calibration_run import checked_out_path, host_name
-        if self.flops_per_step is None:
-            raise InputError("a calibrated profile needs flops_per_step (the FLOPs of one step)")
-        if self.profile is None:
-            raise InputError(f"a calibrated profile needs a base hardware profile: give track(hardware=...) "
-                             f"({self._hardware_how or 'none detected'})")
+        from estimator.measure.track_profile import write_calibrated_profile
         times = self._step_times()
-        if times is None:
-            raise MeasurementError(f"not enough steps to calibrate: {steps_mod.MIN_STEADY_STEPS} steps after the warm-up "
-                                   f"are needed ({self._n} steps done)")
-        power = self._power(times)
-        s = self.settings
-        details = {"window": "steady-state steps of the training loop (estimator.measure.track)", "steady_steps": times.steps,
-                   "warmup_steps": times.warmup_steps, "mean_step_s": times.mean_s, "step_sd_s": times.sd_s}
-        if power is not None:
-            m = Measurement(times.steady_s, power.mean_w * times.steady_s, power.mean_w, s.power_source,
-                            s.power_is_estimate, s.device_name, s.backend,
-                            {**details, "power_windows": power.windows, "power_from_steady_windows": power.steady})
-        else:
-            m = Measurement(times.steady_s, None, None, NOT_MEASURED, False, s.device_name, s.backend,
-                            {**details, "why_no_power": s.no_power_why or "no power meter"})
-        precision = self.precision or self.profile.default_precision
-        host = host_name()
-        achieved = self.flops_per_step / times.mean_s / self.devices
-        method = (f"estimator.measure.track in the user's training loop: {times.steps} steady steps after "
-                  f"{times.warmup_steps} warm-up steps ({times.warmup_how}), {self.flops_per_step:.4g} FLOP a step, "
-                  f"{s.backend} backend")
-        data, _ = calibrated_profile_data(
-            self.profile, [Throughput(precision, achieved, seconds=times.steady_s)], m, host=host,
-            measured_at=_now_iso(), method=method, profile_id=profile_id,
-            extra={"workload_flops": self.flops_per_step * times.steps})
-        out = checked_out_path(None if path is None else str(path), data["id"], force, out_name="path",
-                               force_name="force=True", id_name="profile_id")
-        return write_profile(data, out)
+        return write_calibrated_profile(
+            path, profile=self.profile, hardware_how=self._hardware_how, settings=self.settings, times=times,
+            power=self._power(times), steps_done=self._n, flops_per_step=self.flops_per_step, devices=self.devices,
+            precision=self.precision, profile_id=profile_id, force=force)
 
     def stop(self, exc: BaseException | None = None) -> None:
         """End the run: close the energy window, write the report and markers, print the final report."""
@@ -469,75 +406,6 @@ class Run:
             text = f"{what}: {exc}"
             self.failures.append(text)
             print(f"estimator.measure.track: {text}", file=self._stream or sys.stderr, flush=True)
-
-    def _open_backend(self) -> None:
-        choice = self._backend_choice
-        s = self.settings
-        if isinstance(choice, Backend):
-            backend = choice
-        elif choice == "none":
-            self.settings = replace(s, backend="none", no_power_why="energy measurement turned off (backend='none')")
-            self._detect_cpu()
-            return
-        else:
-            from estimator.measure import open_backend
-            try:
-                backend = open_backend(choice, device_index=self.device_index)
-            except (BackendUnavailable, MeasurementError) as exc:
-                self.failures.append(f"opening the {choice} backend: {exc}")
-                self.settings = replace(s, backend="none", no_power_why=str(exc))
-                self._detect_cpu()
-                return
-            fallback = getattr(backend, "fallback_reason", None)
-            if fallback:
-                self.notes.append(f"{fallback}; measuring the CPU instead")
-        self._backend = backend
-        device = backend.device_name or ""
-        if not device and backend.kind == "cpu":
-            from estimator.measure.cpu import cpu_device_name
-            device = cpu_device_name()
-        if isinstance(backend, TimerBackend):
-            self.settings = replace(s, backend=backend.name, device_name=device, power_source=NOT_MEASURED,
-                                    no_power_why=f"no power meter: {backend.why}")
-        else:
-            self._energy_on = True
-            self.settings = replace(s, backend=backend.name, device_name=device)
-        if self.profile is None and backend.kind == "gpu":
-            from estimator.core.calibrate import guess_base_profile
-            try:
-                self.profile = _resolve_profile(guess_base_profile(device, "gpu"))
-                self._hardware_how = f"detected: {device}"
-            except EstimatorError as exc:
-                self._hardware_how = f"not detected: {exc}"
-        elif self.profile is None:
-            self._hardware_how = "no profile is matched to a CPU; give hardware= for a peak and a price"
-
-    def _detect_cpu(self) -> None:
-        from estimator.measure.cpu import cpu_device_name
-        self.settings = replace(self.settings, device_name=cpu_device_name())
-        if self.profile is None:
-            self._hardware_how = "no profile is matched to a CPU; give hardware= for a peak and a price"
-
-    def _settle_settings(self) -> None:
-        """The profile's figures (peak, price, PUE) now that the hardware is known."""
-        p = self.profile
-        s = self.settings
-        precision = self.precision or (p.default_precision if p else None)
-        price, price_src = self._price_given, "given"
-        if price is None and p is not None and p.price.usd_per_device_hour is not None:
-            price = p.price.usd_per_device_hour
-            price_src = f"profile {p.id}: {p.price.basis}, {p.price.date}"
-        if self._pue_given is not None:
-            pue, pue_src = self._pue_given, "given"
-        elif p is not None:
-            pue, pue_src = p.pue, f"profile {p.id}: {p.pue_source}"
-        else:
-            pue, pue_src = 1.0, "1.0: the measured device only, no facility overhead (give pue= or hardware=)"
-        self.settings = replace(
-            s, hardware_id=p.id if p else None, hardware_name=p.name if p else None, hardware_how=self._hardware_how,
-            precision=precision, peak_flops_per_s=p.peak(precision) if p and precision in p.peak_flops_per_s else None,
-            price_usd_per_device_hour=price, price_source=price_src if price is not None else "", pue=pue,
-            pue_source=pue_src)
 
     def _open_marker(self) -> None:
         self._marker = open_marker(self.failures)

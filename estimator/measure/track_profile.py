@@ -1,0 +1,59 @@
+"""A calibrated profile from a tracked run's steady steps (edge: writes the profile file).
+
+``run.write_profile()`` and ``track(profile_path=...)`` end here: the achieved FLOP/s of the
+steady-state steps and the power measured over them, on the base profile, written atomically
+with the same refusals as ``calibrate`` (never into the bundled profiles/ folder, never over
+another profile's file).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from estimator.core import step_times as steps_mod
+from estimator.core import track_predict as tp
+from estimator.core.calibrate import Throughput, calibrated_profile_data
+from estimator.core.errors import InputError, MeasurementError
+from estimator.core.profile import HardwareProfile
+from estimator.core.track_predict import Settings
+from estimator.io.calibration_io import write_profile
+from estimator.measure.base import NOT_MEASURED, Measurement
+from estimator.measure.calibration_run import checked_out_path, host_name, now_iso
+
+
+def write_calibrated_profile(path: str | os.PathLike | None, *, profile: HardwareProfile | None,
+                             hardware_how: str, settings: Settings, times: steps_mod.StepTimes | None,
+                             power: tp.Power | None, steps_done: int, flops_per_step: float | None, devices: int,
+                             precision: str | None, profile_id: str | None = None, force: bool = False) -> Path:
+    """Write the profile; ``path`` None: profiles/calibrated/<id>.toml. Returns where it was written."""
+    if flops_per_step is None:
+        raise InputError("a calibrated profile needs flops_per_step (the FLOPs of one step)")
+    if profile is None:
+        raise InputError(f"a calibrated profile needs a base hardware profile: give track(hardware=...) "
+                         f"({hardware_how or 'none detected'})")
+    if times is None:
+        raise MeasurementError(f"not enough steps to calibrate: {steps_mod.MIN_STEADY_STEPS} steps after the warm-up "
+                               f"are needed ({steps_done} steps done)")
+    s = settings
+    details = {"window": "steady-state steps of the training loop (estimator.measure.track)", "steady_steps": times.steps,
+               "warmup_steps": times.warmup_steps, "mean_step_s": times.mean_s, "step_sd_s": times.sd_s}
+    if power is not None:
+        m = Measurement(times.steady_s, power.mean_w * times.steady_s, power.mean_w, s.power_source,
+                        s.power_is_estimate, s.device_name, s.backend,
+                        {**details, "power_windows": power.windows, "power_from_steady_windows": power.steady})
+    else:
+        m = Measurement(times.steady_s, None, None, NOT_MEASURED, False, s.device_name, s.backend,
+                        {**details, "why_no_power": s.no_power_why or "no power meter"})
+    precision = precision or profile.default_precision
+    achieved = flops_per_step / times.mean_s / devices
+    method = (f"estimator.measure.track in the user's training loop: {times.steps} steady steps after "
+              f"{times.warmup_steps} warm-up steps ({times.warmup_how}), {flops_per_step:.4g} FLOP a step, "
+              f"{s.backend} backend")
+    data, _ = calibrated_profile_data(
+        profile, [Throughput(precision, achieved, seconds=times.steady_s)], m, host=host_name(),
+        measured_at=now_iso(), method=method, profile_id=profile_id,
+        extra={"workload_flops": flops_per_step * times.steps})
+    out = checked_out_path(None if path is None else str(path), data["id"], force, out_name="path",
+                           force_name="force=True", id_name="profile_id")
+    return write_profile(data, out)

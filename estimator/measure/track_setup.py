@@ -1,0 +1,159 @@
+"""Setting up a tracked run (edge): its arguments checked, its backend opened, its settings settled.
+
+:class:`estimator.measure.track.Run` calls these once, before the training starts, so that a
+typo fails at once and never in the middle of a run. Opening a backend touches the hardware
+(NVML, CodeCarbon); the rest reads no file and no device.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+from estimator.core import bounds as B
+from estimator.core import track_predict as tp
+from estimator.core.errors import BackendUnavailable, EstimatorError, InputError, MeasurementError
+from estimator.core.estimate import DEFAULT_CARBON_INTENSITY_G_PER_KWH, DEFAULT_CARBON_INTENSITY_SOURCE
+from estimator.core.profile import HardwareProfile
+from estimator.core.track_predict import Settings
+from estimator.core.validation import require_number_in
+from estimator.core.validation import require_whole as _whole
+from estimator.measure.base import NOT_MEASURED, Backend, TimerBackend
+from estimator.measure.track_markers import ENV_TRACK_BACKEND, ENV_TRACK_DEVICE
+
+BACKEND_CHOICES = ("auto", "nvml", "cpu", "none")
+NO_CPU_PROFILE = "no profile is matched to a CPU; give hardware= for a peak and a price"
+
+
+def resolve_profile(hardware) -> HardwareProfile:
+    """A HardwareProfile as given, or the bundled profile with that id (or from that file)."""
+    if isinstance(hardware, HardwareProfile):
+        return hardware
+    from estimator.io.datafiles import default_profiles
+    return default_profiles().get(hardware)
+
+
+def report_steps(report_at: int | Iterable[int] | None) -> list[int]:
+    """The steps at which to print the short report, sorted, each checked."""
+    if report_at is None:
+        return []
+    if isinstance(report_at, (int, float)) and not isinstance(report_at, bool):
+        report_at = (report_at,)
+    try:
+        return sorted({_whole("report_at", s, tp.TOTAL_STEPS) for s in report_at})
+    except TypeError:
+        raise InputError(f"report_at must be a step number or a list of them, got {report_at!r}"[:120]) from None
+
+
+def backend_choice(backend: str | Backend | None) -> str | Backend:
+    """The backend asked for: the argument, else ``calibrate -- CMD``'s environment, else "auto"."""
+    if backend is None:
+        backend = os.environ.get(ENV_TRACK_BACKEND) or "auto"
+    if isinstance(backend, str) and backend not in BACKEND_CHOICES:
+        raise InputError(f"backend must be one of {', '.join(BACKEND_CHOICES)} or a Backend, got {backend!r}")
+    return backend
+
+
+def device_index(given: int | None) -> int:
+    """The GPU to measure: the argument, else ``calibrate -- CMD``'s environment, else 0."""
+    if given is not None:
+        return given
+    env_dev = os.environ.get(ENV_TRACK_DEVICE, "0")
+    return int(env_dev) if env_dev.isdigit() else 0
+
+
+def grid(region: str | None, carbon_intensity_g_per_kwh: float | None) -> tuple[float, str]:
+    """(grid carbon intensity in g/kWh, its source) from a region or a given intensity."""
+    if carbon_intensity_g_per_kwh is not None and region is not None:
+        raise InputError("give region or carbon_intensity_g_per_kwh, not both")
+    if region is not None:
+        from estimator.services.api import resolve_grid
+        ci, src = resolve_grid(region=region)
+        return float(ci), src
+    if carbon_intensity_g_per_kwh is not None:
+        return float(require_number_in("carbon_intensity_g_per_kwh", carbon_intensity_g_per_kwh,
+                                       B.CARBON_INTENSITY_G_PER_KWH)), "given"
+    return float(DEFAULT_CARBON_INTENSITY_G_PER_KWH), DEFAULT_CARBON_INTENSITY_SOURCE
+
+
+@dataclass(frozen=True)
+class Opened:
+    """What opening the measurement found."""
+
+    backend: Backend | None       # None: time only
+    energy_on: bool               # the backend reads energy (not a timer)
+    settings: Settings
+    profile: HardwareProfile | None
+    hardware_how: str
+
+
+def open_measurement(choice: str | Backend, device_index: int, settings: Settings, profile: HardwareProfile | None,
+                     hardware_how: str, failures: list[str], notes: list[str]) -> Opened:
+    """Open the backend asked for; a backend that cannot open leaves time only (recorded in ``failures``).
+
+    For a known NVIDIA GPU and no profile given, the profile is detected from the device's name.
+    """
+    if isinstance(choice, Backend):
+        backend = choice
+    elif choice == "none":
+        return _time_only(replace(settings, no_power_why="energy measurement turned off (backend='none')"),
+                          profile, hardware_how)
+    else:
+        from estimator.measure import open_backend
+        try:
+            backend = open_backend(choice, device_index=device_index)
+        except (BackendUnavailable, MeasurementError) as exc:
+            failures.append(f"opening the {choice} backend: {exc}")
+            return _time_only(replace(settings, no_power_why=str(exc)), profile, hardware_how)
+        fallback = getattr(backend, "fallback_reason", None)
+        if fallback:
+            notes.append(f"{fallback}; measuring the CPU instead")
+    device = backend.device_name or ""
+    if not device and backend.kind == "cpu":
+        from estimator.measure.cpu import cpu_device_name
+        device = cpu_device_name()
+    energy_on = not isinstance(backend, TimerBackend)
+    if energy_on:
+        settings = replace(settings, backend=backend.name, device_name=device)
+    else:
+        settings = replace(settings, backend=backend.name, device_name=device, power_source=NOT_MEASURED,
+                           no_power_why=f"no power meter: {backend.why}")
+    if profile is None and backend.kind == "gpu":
+        from estimator.core.calibrate import guess_base_profile
+        try:
+            profile = resolve_profile(guess_base_profile(device, "gpu"))
+            hardware_how = f"detected: {device}"
+        except EstimatorError as exc:
+            hardware_how = f"not detected: {exc}"
+    elif profile is None:
+        hardware_how = NO_CPU_PROFILE
+    return Opened(backend, energy_on, settings, profile, hardware_how)
+
+
+def _time_only(settings: Settings, profile: HardwareProfile | None, hardware_how: str) -> Opened:
+    from estimator.measure.cpu import cpu_device_name
+    return Opened(None, False, replace(settings, backend="none", device_name=cpu_device_name()), profile,
+                  hardware_how if profile is not None else NO_CPU_PROFILE)
+
+
+def settled(settings: Settings, profile: HardwareProfile | None, precision: str | None, price_given: float | None,
+            pue_given: float | None, hardware_how: str) -> Settings:
+    """The profile's figures (peak, price, PUE) in the settings, now that the hardware is known."""
+    p = profile
+    precision = precision or (p.default_precision if p else None)
+    price, price_src = price_given, "given"
+    if price is None and p is not None and p.price.usd_per_device_hour is not None:
+        price = p.price.usd_per_device_hour
+        price_src = f"profile {p.id}: {p.price.basis}, {p.price.date}"
+    if pue_given is not None:
+        pue, pue_src = pue_given, "given"
+    elif p is not None:
+        pue, pue_src = p.pue, f"profile {p.id}: {p.pue_source}"
+    else:
+        pue, pue_src = 1.0, "1.0: the measured device only, no facility overhead (give pue= or hardware=)"
+    return replace(
+        settings, hardware_id=p.id if p else None, hardware_name=p.name if p else None, hardware_how=hardware_how,
+        precision=precision, peak_flops_per_s=p.peak(precision) if p and precision in p.peak_flops_per_s else None,
+        price_usd_per_device_hour=price, price_source=price_src if price is not None else "", pue=pue,
+        pue_source=pue_src)
