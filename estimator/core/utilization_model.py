@@ -79,6 +79,9 @@ class FamilyFit:
     n_runs: int
     runs: tuple[str, ...]
     release_year: int | None = None  # the family's first release: its members' maturity counts from it
+    # the family's own interval multiplier (conformal over its own runs' leave-one-out residuals;
+    # estimator/fit/utilization_fit.py, family_multipliers); None: too few runs, the pooled one is used
+    interval_multiplier: float | None = None
 
 
 @dataclass(frozen=True)
@@ -108,7 +111,8 @@ class UtilizationModel:
     param_cov: tuple[tuple[float, ...], ...]
     n_runs: int
     level: float = LEVEL
-    interval_multiplier: float = 1.0      # centre ± multiplier·σ is the stated interval (conformal)
+    interval_multiplier: float = 1.0      # centre ± multiplier·σ is the stated interval (conformal, pooled);
+                                          # a family with its own multiplier uses that one instead
 
     def covariate(self, name: str) -> Covariate | None:
         return next((c for c in self.covariates if c.name == name), None)
@@ -146,13 +150,14 @@ class UtilizationModel:
             vec[self.param_names.index(f"family:{family}")] = 1.0
             center_log += fam.offset_log
             scale, n_runs = fam.scale_log, fam.n_runs
+            q = self.interval_multiplier if fam.interval_multiplier is None else fam.interval_multiplier
         else:
             scale, n_runs = self.scale_log, self.n_runs
             borrowed = True
+            q = self.interval_multiplier
         cov = np.asarray(self.param_cov)
         var = scale ** 2 + float(vec @ cov @ vec) + (self.tau_log ** 2 if borrowed else 0.0) + extra_var
         sigma = math.sqrt(var)
-        q = self.interval_multiplier
         return Prediction(center=min(math.exp(center_log), 1.0), low=math.exp(center_log - q * sigma),
                           high=min(math.exp(center_log + q * sigma), 1.0), level=self.level, sigma_log=sigma,
                           family=family or POOLED, n_runs=n_runs, borrowed=borrowed, unknown=tuple(unknown))
@@ -169,7 +174,8 @@ class UtilizationModel:
             "scale_log": self.scale_log,
             "tau_log": self.tau_log,
             "families": {f: {"offset_log": x.offset_log, "scale_log": x.scale_log, "n_runs": x.n_runs,
-                             "runs": list(x.runs), "release_year": x.release_year}
+                             "runs": list(x.runs), "release_year": x.release_year,
+                             "interval_multiplier": x.interval_multiplier}
                          for f, x in sorted(self.families.items())},
             "param_names": list(self.param_names),
             "param_cov": [list(r) for r in self.param_cov],
@@ -204,10 +210,15 @@ class UtilizationModel:
             fams = {}
             for name, f in data["families"].items():
                 year = f.get("release_year")
+                own_q = f.get("interval_multiplier")
+                if own_q is not None and num(f, "interval_multiplier", f"families.{name}.") <= 0:
+                    raise DataFileError(f"{source}: 'families.{name}.interval_multiplier' must be above 0, "
+                                        f"got {own_q!r}; {fix}")
                 fams[name] = FamilyFit(name, num(f, "offset_log", f"families.{name}."),
                                        num(f, "scale_log", f"families.{name}."), int(num(f, "n_runs", f"families.{name}.")),
                                        tuple(str(r) for r in f.get("runs", ())),
-                                       None if year is None else int(num(f, "release_year", f"families.{name}.")))
+                                       None if year is None else int(num(f, "release_year", f"families.{name}.")),
+                                       None if own_q is None else float(own_q))
             names = tuple(str(n) for n in data["param_names"])
             cov = tuple(tuple(float(v) for v in row) for row in data["param_cov"])
         except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:

@@ -27,9 +27,15 @@ Model, for run i on hardware family f (``profiles/README.md`` has the derivation
 - Prediction interval (level, default 80%): centre ± m × σ, σ² = s_f² + xᵀ·C·x (C: the
   parameters' covariance), where the multiplier m is the conformal quantile of the fit's own
   leave-one-out standardised residuals (:func:`conformal_multiplier`), so the stated level is
-  what the interval covers, not what a t table promises. A device with no runs takes the nearest family's fit (or the pooled
-  one) and adds τ² to the variance: a new device may differ from its neighbour as much as
-  families differ from each other.
+  what the interval covers, not what a t table promises. The quantile is taken per family
+  (Mondrian conformal prediction: Vovk, Lindsay, Nouretdinov & Gammerman 2003, "Mondrian
+  confidence machine"; Vovk, Gammerman & Shafer 2005, §4.5) where the family has enough runs
+  for its own quantile not to be its largest residual (:func:`min_family_runs`: 9 at 80%), and
+  over all runs otherwise: one multiplier for all would cover 80% on average while a family
+  whose runs scatter more than the others' is missed more often (V100 runs: 55% in nested
+  leave-one-out with the pooled multiplier). A device with no runs takes the nearest family's fit (or the pooled
+  one), its multiplier, and adds τ² to the variance: a new device may differ from its neighbour
+  as much as families differ from each other.
 
 Which covariates and which λ (and ν, if ``T_DOF_CHOICES`` offers more than one): :func:`select_and_fit` tries the candidates in
 :data:`CANDIDATE_SPECS` and keeps the one with the smallest leave-one-out median factor.
@@ -176,8 +182,14 @@ def _clip_rows(X_rows, X, masks, spec):
 
 
 def usable(spec: Spec, runs: Sequence[TrainingRun]) -> bool:
-    """A candidate needs every run's covariates."""
-    return all(_run_covariate(r, c) is not None for r in runs for c in spec.covariates)
+    """A candidate needs every run's covariates, each taking at least 3 distinct values: a value
+    shared by all the runs of a fold (which leaves out up to two) is the intercept again, and
+    cannot be fitted."""
+    for c in spec.covariates:
+        values = [_run_covariate(r, c) for r in runs]
+        if any(v is None for v in values) or len(set(values)) < 3:
+            return False
+    return True
 
 
 def predict_held_out(runs, idx, masks, spec, families, unknown_sets: Sequence[Sequence[str]] = ((),)):
@@ -231,6 +243,30 @@ def conformal_multiplier(actual_log, predicted_log, sigma_log, level: float = LE
     return float(z[k - 1])
 
 
+def min_family_runs(level: float = LEVEL) -> int:
+    """The fewest leave-one-out residuals for a family's own multiplier: the smallest n whose
+    ⌈level·(n+1)⌉-th smallest residual is not the largest (9 at 80%). With fewer, the family's
+    quantile would be its single worst run, and the pooled multiplier is used instead."""
+    n = 2
+    while math.ceil(level * (n + 1)) > n - 1:
+        n += 1
+    return n
+
+
+def family_multipliers(actual_log, predicted_log, sigma_log, run_families: Sequence[str],
+                       level: float = LEVEL) -> dict[str, float]:
+    """Each family's own multiplier (Mondrian conformal; the module docstring), for the families
+    with at least :func:`min_family_runs` residuals; the others use the pooled one."""
+    fams = np.asarray(run_families)
+    a, c, s = np.asarray(actual_log), np.asarray(predicted_log), np.asarray(sigma_log)
+    out = {}
+    for f in sorted(set(fams.tolist())):
+        own = fams == f
+        if int(own.sum()) >= min_family_runs(level):
+            out[f] = conformal_multiplier(a[own], c[own], s[own], level)
+    return out
+
+
 def _choose(runs, subset, families):
     """The candidate with the smallest leave-one-out median |ln(actual/predicted)| on ``subset``,
     with its leave-one-out (actual, predicted, σ)."""
@@ -258,8 +294,8 @@ def check_runs(runs: Sequence[TrainingRun]) -> None:
 
 
 def fit(runs: Sequence[TrainingRun], spec: Spec, level: float = LEVEL) -> UtilizationModel:
-    """Fit one candidate model to all ``runs``; the interval's multiplier comes from its own
-    leave-one-out residuals (:func:`conformal_multiplier`)."""
+    """Fit one candidate model to all ``runs``; the interval's multipliers come from its own
+    leave-one-out residuals (:func:`conformal_multiplier`, per family :func:`family_multipliers`)."""
     check_runs(runs)
     if not usable(spec, runs):
         raise InputError(f"candidate '{spec.label()}' needs every run's covariates")
@@ -267,6 +303,8 @@ def fit(runs: Sequence[TrainingRun], spec: Spec, level: float = LEVEL) -> Utiliz
     mask = np.ones((1, len(runs)))
     X, y, names, beta, s2, w, A, resid = _fit_batch(runs, mask, spec, families)
     fam_scale = _family_scales(runs, families, mask, w, resid, s2)[0]
+    loo = _loo(runs, np.ones(len(runs), dtype=bool), spec, families)
+    own_q = family_multipliers(*loo, [r.family for r in runs], level)
     n_fixed = 1 + len(spec.covariates)
     cov = np.linalg.inv(A[0]) * s2[0]
     covs = tuple(Covariate(c, float(beta[0, 1 + k]), (float(X[:, 1 + k].min()), float(X[:, 1 + k].max())),
@@ -277,12 +315,12 @@ def fit(runs: Sequence[TrainingRun], spec: Spec, level: float = LEVEL) -> Utiliz
         members = tuple(r.name for r in runs if r.family == f)
         years = [r.release_year for r in runs if r.family == f and r.release_year is not None]
         fam_fits[f] = FamilyFit(f, float(beta[0, n_fixed + j]), float(fam_scale[j]), len(members), members,
-                                min(years) if years else None)
+                                min(years) if years else None, own_q.get(f))
     return UtilizationModel(
         spec=spec, center_log=float(beta[0, 0]), covariates=covs, scale_log=float(math.sqrt(s2[0])),
         tau_log=float(math.sqrt(s2[0] / spec.shrinkage)), families=fam_fits, param_names=tuple(names),
         param_cov=tuple(tuple(float(v) for v in row) for row in cov), n_runs=len(runs), level=level,
-        interval_multiplier=conformal_multiplier(*_loo(runs, np.ones(len(runs), dtype=bool), spec, families), level))
+        interval_multiplier=conformal_multiplier(*loo, level))
 
 
 def select_and_fit(runs: Sequence[TrainingRun], level: float = LEVEL) -> UtilizationModel:
