@@ -29,7 +29,9 @@ Model, for run i on hardware family f (``profiles/README.md`` has the derivation
   leave-one-out standardised residuals (:func:`conformal_multiplier`), so the stated level is
   what the interval covers, not what a t table promises. The quantile is taken per family
   (Mondrian conformal prediction: Vovk, Lindsay, Nouretdinov & Gammerman 2003, "Mondrian
-  confidence machine"; Vovk, Gammerman & Shafer 2005, §4.5) where the family has enough runs
+  confidence machine", RHUL tech. report; Vovk, Gammerman & Shafer 2005, "Algorithmic Learning
+  in a Random World", §4.5; for regression, Boström & Johansson 2020, "Mondrian conformal
+  regressors", PMLR 128) where the family has enough runs
   for its own quantile not to be its largest residual (:func:`min_family_runs`: 9 at 80%), and
   over all runs otherwise: one multiplier for all would cover 80% on average while a family
   whose runs scatter more than the others' is missed more often (V100 runs: 55% in nested
