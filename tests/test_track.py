@@ -1,26 +1,20 @@
 """estimator.measure.track: the whole run predicted from its first steps.
 
-The statistics on exact series (a fake clock), the range's coverage in simulation, energy from
-a fake meter and from the fake NVML, measurement failures that never stop the training, the
-files (report, markers, profile), and a real numpy training loop run as a subprocess.
+The run on a fake clock, energy from a fake meter and from the fake NVML, measurement failures
+that never stop the training, the files (report, markers, profile), and a real numpy training
+loop run as a subprocess. The statistics (pure) are in tests/test_step_times.py.
 """
 
 from __future__ import annotations
 
 import json
-import math
 import os
 import subprocess
 import sys
 from pathlib import Path
 
-import numpy as np
 import pytest
-from scipy import stats
 
-from benchmarks.bench_track import coverage
-from estimator.core import step_times as steps_mod
-from estimator.core import track_predict as tp
 from estimator.core.errors import InputError, MeasurementError, UnknownRegionError
 from estimator.core.units import J_PER_KWH, S_PER_HOUR
 from estimator.io.datafiles import load_profile_file
@@ -83,166 +77,6 @@ def run_steps(run: Run, clock: Clock, durations) -> None:
 
 WARMUP = [0.5, 0.5, 0.5]
 ALTERNATING = [0.010, 0.014] * 50  # mean 12 ms; every batch of 10 has the same mean: no spread
-
-
-# --- the statistics ------------------------------------------------------------------------
-
-def test_mser_cuts_slow_leading_steps_and_nothing_from_a_steady_series():
-    assert steps_mod.mser_truncation(WARMUP + ALTERNATING) == 3
-    assert steps_mod.mser_truncation([0.3, 0.2, 0.15, 0.012] + [0.012] * 40) == 3
-    assert steps_mod.mser_truncation(ALTERNATING) == 0
-    assert steps_mod.mser_truncation([0.1, 0.01]) == 0  # too short to judge
-
-
-def test_steady_mean_batches_and_range_formula():
-    rng = np.random.default_rng(1)
-    x = 0.02 + 0.004 * rng.standard_normal(400)
-    st = steps_mod.step_times(x, warmup_steps=0)
-    assert (st.steps, st.batches, st.batch_steps, st.warmup_how) == (400, 20, 20, "configured")
-    means = x.reshape(20, 20).mean(axis=1)
-    assert st.mean_s == pytest.approx(x.mean()) and st.batch_sd_s == pytest.approx(means.std(ddof=1))
-    assert st.t == pytest.approx(stats.t.ppf(0.9, 19))
-    mid, low, high = st.remaining_s(3600)
-    d = means - means.mean()
-    rho = (d[1:] * d[:-1]).sum() / (d * d).sum()
-    assert st.batch_lag1 == pytest.approx(rho)
-    assert st.variance_factor == (pytest.approx((1 + rho) / (1 - rho)) if rho > 0 else 1.0)
-    half = st.t * means.std(ddof=1) * math.sqrt(st.variance_factor) * math.sqrt(3600 * 20 + 3600 ** 2 / 20)
-    assert (mid, low, high) == pytest.approx((3600 * x.mean(), 3600 * x.mean() - half, 3600 * x.mean() + half))
-    assert st.slope_s_per_step is None
-    assert st.remaining_s(0) == (0.0, 0.0, 0.0)
-
-
-def test_correlated_batch_means_widen_the_range():
-    """Step times with a long memory (a slow wave of 200 steps) in batches of 20: successive batch
-    means move together, so their spread is scaled by (1 + ρ)/(1 − ρ)."""
-    i = np.arange(400)
-    x = 0.02 * (1 + 0.1 * np.sin(2 * np.pi * i / 200))
-    st = steps_mod.step_times(x, warmup_steps=0)
-    assert st.batch_lag1 > 0.5
-    assert st.variance_factor == pytest.approx((1 + st.batch_lag1) / (1 - st.batch_lag1))
-    assert st.spread_s == pytest.approx(st.batch_sd_s * math.sqrt(st.variance_factor))
-    steady = steps_mod.step_times(np.tile([0.01, 0.03], 200), warmup_steps=0)  # no spread between batches at all
-    assert steady.variance_factor == 1.0 and steady.batch_lag1 is None
-
-
-def test_batch_count_is_capped_at_30_for_long_runs():
-    st = steps_mod.step_times(np.full(10_000, 0.01), warmup_steps=0)
-    assert st.batch_steps == 334 and st.batches == 29  # ⌈10,000 / 30⌉ steps a batch: never more than 30
-
-
-def test_too_few_steady_steps_is_not_a_prediction():
-    assert steps_mod.step_times([0.01] * 9, warmup_steps=0) is None
-    assert steps_mod.step_times([0.01] * 12, warmup_steps=3) is None  # 9 left after the warm-up
-    assert steps_mod.step_times([0.01] * 13, warmup_steps=3).steps == 10
-
-
-def test_drift_widens_the_range_to_cover_the_trend_going_on():
-    rng = np.random.default_rng(3)
-    i = np.arange(1000)
-    x = 0.01 * (1 + 0.5 * i / 1000) * (1 + 0.005 * rng.standard_normal(1000))  # +50% over the run
-    st = steps_mod.step_times(x[:100], warmup_steps=0)
-    assert st.slope_s_per_step == pytest.approx(0.01 * 0.5 / 1000, rel=0.1)
-    assert st.level_end_s == pytest.approx(0.01 * 1.05, rel=0.01)
-    mid, low, high = st.remaining_s(900)
-    half = st.t * st.spread_s * math.sqrt(900 * st.batch_steps + 900 ** 2 / st.batches)
-    go_on = 900 * st.level_end_s + st.slope_s_per_step * 900 * 901 / 2
-    assert mid == pytest.approx(900 * x[:100].mean())            # the point stays the steady mean
-    assert low == pytest.approx(min(mid - half, 900 * st.level_end_s - half))  # "the drift stops now"
-    assert high == pytest.approx(go_on + half)                    # "it goes on linearly"
-    assert low <= x[100:].sum() <= high                           # and here it does
-    assert st.drift_fraction() == pytest.approx(0.05, rel=0.1)
-
-
-def test_a_falling_drift_never_predicts_steps_faster_than_the_fastest_seen():
-    x = np.linspace(0.02, 0.01, 50)  # halves across the window, no noise
-    st = steps_mod.step_times(x, warmup_steps=0)
-    assert st.slope_s_per_step < 0
-    mid, low, high = st.remaining_s(10_000)
-    half = st.t * st.spread_s * math.sqrt(10_000 * st.batch_steps + 10_000 ** 2 / st.batches)
-    go_on = steps_mod._linear_sum(st.level_end_s, st.slope_s_per_step, 10_000, st.min_s)
-    assert go_on == pytest.approx(10_000 * x.min(), rel=0.01)  # not 10,000 × a negative step time
-    assert low == pytest.approx(min(10_000 * st.level_end_s, go_on) - half) and low > 0
-
-
-@pytest.mark.parametrize("name, n, fraction", [
-    ("steady", 300, 0.1), ("batch-sizes", 300, 0.1), ("lognormal", 3000, 0.1), ("batch-sizes", 3000, 0.3),
-])
-def test_the_80_percent_range_holds_the_total_80_percent_of_the_time(name, n, fraction):
-    """Stationary step times (Gaussian, skewed by batch sizes, log-normal): the stated 80% range
-    holds the true total in 72–88% of 300 simulated runs (binomial 95% band around 80% is ±4.5%)."""
-    r = coverage(name, n, fraction, runs=300, seed=11)
-    assert 0.72 <= r["coverage"] <= 0.88, r
-
-
-def test_drifting_step_times_are_not_covered_as_well_and_the_docs_say_so():
-    """Drift the window cannot see is not covered: this pins the numbers the README states."""
-    assert coverage("drift+20%", 3000, 0.1, runs=200, seed=11)["coverage"] < 0.5
-    assert coverage("thermal", 3000, 0.1, runs=200, seed=11)["coverage"] >= 0.9  # seen, and widened
-
-
-def test_power_comes_from_the_windows_after_the_warm_up():
-    windows = [tp.Window(0, 5, 0.0, 1.0, 1.0, 300.0),      # warm-up: 300 W
-               tp.Window(5, 105, 1.0, 3.0, 2.0, 200.0),    # 100 W
-               tp.Window(105, 305, 3.0, 7.0, 4.0, 480.0)]  # 120 W
-    p = tp.power_from_windows(windows, warmup_steps=5)
-    assert p.steady and p.windows == 2 and p.mean_w == pytest.approx(680.0 / 6.0)
-    assert p.sd_w == pytest.approx(np.std([100.0, 120.0], ddof=1))
-    assert p.energy_done_j == 980.0 and p.measured_until_s == 7.0
-    assert p.per_step_j == pytest.approx(680.0 / 300) and p.per_step_sd_j == pytest.approx(np.std([2.0, 2.4], ddof=1))
-    early = tp.power_from_windows(windows[:1], warmup_steps=5)
-    assert not early.steady and early.mean_w == 300.0 and early.sd_w is None
-    assert tp.power_from_windows([], 0) is None
-
-
-def settings(**kw) -> tp.Settings:
-    base = dict(total_steps=1000, devices=1, carbon_intensity_g_per_kwh=400.0, carbon_intensity_source="given",
-                price_usd_per_device_hour=2.0, price_source="given", pue=1.5, energy_window_s=10.0)
-    return tp.Settings(**{**base, **kw})
-
-
-def test_prediction_numbers_energy_co2e_and_cost():
-    st = steps_mod.step_times([0.01, 0.03] * 50, warmup_steps=0)   # mean 20 ms, no batch spread
-    power = tp.Power(mean_w=250.0, windows=3, sd_w=0.0, steady=True, energy_done_j=500.0, measured_until_s=1.8,
-                     per_step_j=5.0, per_step_sd_j=0.0)
-    p = tp.predict(settings(devices=4, flops_per_step=8e9, peak_flops_per_s=1e12), st, power, 100, 2.0)
-    wall = 2.0 + 900 * 0.02
-    assert p.ready and p.wall_clock_s == pytest.approx(wall) and p.range["wall_clock_s"] == pytest.approx((wall, wall))
-    device_j = 500.0 + 250.0 * (wall - 1.8)
-    assert p.energy_kwh == pytest.approx(device_j * 4 * 1.5 / J_PER_KWH)
-    assert p.co2e_kg == pytest.approx(p.energy_kwh * 0.4)
-    assert p.cost_usd == pytest.approx(2.0 * 4 * wall / S_PER_HOUR)
-    assert p.device_hours == pytest.approx(4 * wall / S_PER_HOUR)
-    assert p.achieved_flops_per_s == pytest.approx(8e9 / 0.02 / 4) and p.utilization == pytest.approx(0.1)
-    d = p.to_dict()
-    assert d["range"]["energy_kwh"] == pytest.approx([p.energy_kwh, p.energy_kwh]) and d["range_level"] == 0.8
-
-
-def test_energy_range_adds_the_spread_of_power_in_quadrature():
-    rng = np.random.default_rng(5)
-    st = steps_mod.step_times(0.02 + 0.002 * rng.standard_normal(100), warmup_steps=0)
-    power = tp.Power(mean_w=200.0, windows=4, sd_w=20.0, steady=True, energy_done_j=400.0, measured_until_s=2.0,
-                     per_step_j=4.0, per_step_sd_j=0.4)
-    s = settings(pue=1.0)
-    p = tp.predict(s, st, power, 100, 2.0)
-    mid, low, high = st.remaining_s(900)
-    after = mid  # measured until 2.0 s = elapsed
-    r_p = steps_mod.t_quantile(3) * 20.0 * math.sqrt(1 / 4 + 1 / (after / 10.0)) / 200.0
-    hi_j = 400.0 + 200.0 * after * (1 + math.hypot((high - mid) / after, r_p))
-    assert p.range["energy_kwh"][1] == pytest.approx(hi_j / J_PER_KWH)
-    assert p.range["energy_kwh"][0] < p.energy_kwh < p.range["energy_kwh"][1]
-
-
-def test_without_power_or_price_the_prediction_says_what_is_missing():
-    st = steps_mod.step_times([0.01] * 20, warmup_steps=0)
-    p = tp.predict(settings(price_usd_per_device_hour=None, no_power_why="no power meter: test"), st, None, 20, 0.2)
-    assert p.wall_clock_s == pytest.approx(0.2 + 980 * 0.01)
-    assert (p.energy_kwh, p.co2e_kg, p.cost_usd) == (None, None, None)
-    assert any("no power meter: test" in n for n in p.notes) and any(n.startswith("no cost") for n in p.notes)
-    early = tp.predict(settings(), None, None, 5, 0.05)
-    assert not early.ready and early.wall_clock_s is None and "not enough steps" in early.notes[0]
-    open_ended = tp.predict(settings(total_steps=None), st, None, 20, 0.2)
-    assert open_ended.wall_clock_s is None and open_ended.step_s == pytest.approx(0.01)
 
 
 # --- the run, on a fake clock --------------------------------------------------------------
