@@ -10,7 +10,7 @@ import math
 import numpy as np
 import pytest
 
-from estimator.core.errors import DataFileError
+from estimator.core.errors import DataFileError, InputError
 from estimator.core.utilization_model import Spec, UtilizationModel
 from estimator.fit.utilization_cv import cross_validate
 from estimator.fit.utilization_fit import (
@@ -119,4 +119,6 @@ def test_a_covariate_the_runs_all_share_is_not_a_candidate_instead_of_a_singular
     assert usable(Spec(("log10_flops",), 2.0), runs)
     model = select_and_fit(runs)
     assert "maturity_years" not in model.spec.covariates
+    with pytest.raises(InputError, match="at least 3 distinct values"):
+        fit(runs, Spec(("maturity_years",), 2.0))
     assert {r.run.name for r in cross_validate(runs).model} == {r.name for r in runs}

@@ -300,7 +300,8 @@ def fit(runs: Sequence[TrainingRun], spec: Spec, level: float = LEVEL) -> Utiliz
     leave-one-out residuals (:func:`conformal_multiplier`, per family :func:`family_multipliers`)."""
     check_runs(runs)
     if not usable(spec, runs):
-        raise InputError(f"candidate '{spec.label()}' needs every run's covariates")
+        raise InputError(f"candidate '{spec.label()}' needs every run's covariates, each with at least 3 "
+                         "distinct values over the runs")
     families = sorted({r.family for r in runs})
     mask = np.ones((1, len(runs)))
     X, y, names, beta, s2, w, A, resid = _fit_batch(runs, mask, spec, families)
