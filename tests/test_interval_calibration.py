@@ -80,6 +80,9 @@ def test_shipped_fit_uses_each_familys_own_multiplier_where_it_has_the_runs():
     # a device that borrows a family's fit borrows its multiplier too; the pooled fit uses the pooled one
     t4 = default_profiles().get("t4").utilization
     assert t4.family == "v100" and t4.borrowed
+    p_t4 = t4.predict(1e22, 2022)
+    assert math.log(p_t4.center / p_t4.low) == pytest.approx(model.families["v100"].interval_multiplier
+                                                              * p_t4.sigma_log)
     pooled = model.predict(None, 1e22)
     assert math.log(pooled.center / pooled.low) == pytest.approx(model.interval_multiplier * pooled.sigma_log)
 
