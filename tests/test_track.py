@@ -338,13 +338,17 @@ ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THRE
 def test_numpy_example_predicts_its_total_from_the_first_10_percent(tmp_path):
     """The example's real numpy MLP, 300 steps whose times vary (batch sizes 64–192 and a
     simulated data-loading wait of 0–20 ms), the CPU measured through CodeCarbon. The prediction
-    made at step 30 lands within 20% of the measured total and its 80% range holds it.
+    made at step 30 lands within 20% of the measured total, and its 80% range is neither empty
+    nor vague, and misses the total, if at all, by less than its own half-width again.
 
-    One draw of an 80% range: seed 3 fixes the batch sizes and waits (and its first 30 steps are
-    typical of the rest: 10.45 ms of wait on average against 10.39 ms), so runs differ only by the
-    machine's noise. On the 2-core development machine, under other tests' load, the range was
-    ±7–8% and in 9 runs the measured total landed between −0.5 and +0.8 of its half-width from
-    its centre (errors of the point −6% to +3%)."""
+    One draw of an 80% range misses one time in five by design, so this test cannot ask the range
+    to hold the total: it did fail that way once in CI, by 0.3 ms in 4.2 s (1.001 half-widths).
+    The range's coverage itself is measured in simulation (test_step_times.py,
+    `test_the_80_percent_range_holds_the_total_80_percent_of_the_time`). Seed 3 fixes the batch sizes and waits (its first
+    30 steps are typical of the rest: 10.45 ms of wait on average against 10.39 ms), so runs differ
+    only by the machine's noise. On the 2-core development machine, under other tests' load, the
+    range was ±7–8% and in 9 runs the measured total landed between −0.5 and +0.8 of its
+    half-width from its centre (errors of the point −6% to +3%)."""
     out = tmp_path / "track.json"
     proc = subprocess.run([sys.executable, str(ROOT / "examples" / "train_numpy.py"), "--steps", "300", "--width", "32",
                            "--data-ms", "10", "--seed", "3", "--backend", "cpu", "--report", str(out)],
@@ -356,7 +360,9 @@ def test_numpy_example_predicts_its_total_from_the_first_10_percent(tmp_path):
     at_10 = next(h for h in rep.history if h["step"] == 30)
     total = rep.elapsed_s
     assert at_10["wall_clock_s"] == pytest.approx(total, rel=0.20)
-    assert at_10["low_s"] <= total <= at_10["high_s"], (at_10, total)
+    centre_s, half_s = (at_10["high_s"] + at_10["low_s"]) / 2, (at_10["high_s"] - at_10["low_s"]) / 2
+    assert 0.01 * centre_s < half_s < 0.30 * centre_s, at_10
+    assert abs(total - centre_s) < 2 * half_s, (at_10, total)
     if rep.settings["backend"] == "codecarbon":  # CodeCarbon is in requirements.txt
         assert rep.prediction["energy_kwh"] > 0 and rep.prediction["mean_power_w"] > 0
         assert rep.settings["power_source"].startswith("codecarbon")
