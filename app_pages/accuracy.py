@@ -87,6 +87,15 @@ def headline(doc: dict, lecture: bool) -> None:
         f"{dm['interval_coverage']:.0%} of runs fall inside the {doc['interval_level']:.0%} interval"
         + (": the centre is no better than the rule there; read the estimate as its range."
            if bd["ratio_to_baseline"] > NO_BETTER_RATIO else "."), limit=400))
+    nf = doc["new_family"]
+    nm, nb = nf["summary"]["all"]["model"], nf["summary"]["all"]["baseline"]
+    st.markdown(c.md_escape(
+        f"For hardware with no runs in the data (B200, TPU v5p, ...), estimated from the nearest family's fit: "
+        f"with each of the {nf['n_families']} families held out whole and predicted that way, the typical miss is "
+        f"{nm['median_factor']:.2f}× against {nb['median_factor']:.2f}× for the 30% rule, and "
+        f"{nm['interval_coverage']:.0%} of runs fall inside the {doc['interval_level']:.0%} interval"
+        + (": the centre is no better than the rule there; read the estimate as its range."
+           if nf["ratio_to_baseline"] > NO_BETTER_RATIO else "."), limit=400))
     if not lecture:
         st.caption(f"Model ÷ rule median factor: {doc['ratio_to_baseline']:.2f} (below 1: the fit is better). "
                    f"{doc['method'][0].upper() + doc['method'][1:]}. Reproduce: `{VALIDATE_COMMAND}` "

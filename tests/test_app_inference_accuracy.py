@@ -112,3 +112,18 @@ def test_training_section_says_how_it_does_for_a_lab_the_data_does_not_hold(page
     assert f"{m['median_factor']:.2f}× against {b['median_factor']:.2f}× for the 30% rule" in text
     assert f"{m['interval_coverage']:.0%} of runs fall inside" in text
     assert ("read the estimate as its range" in text) == (bd["ratio_to_baseline"] > accuracy_page.NO_BETTER_RATIO)
+
+
+def test_training_section_says_how_it_does_for_hardware_without_runs(page):
+    """The leave-one-family-out figures: the borrowed centre is worse than the rule, and the page
+    says to read the estimate as its range."""
+    from estimator.io.datafiles import load_validation_document
+    nf = load_validation_document()["new_family"]
+    m, b = nf["summary"]["all"]["model"], nf["summary"]["all"]["baseline"]
+    text = " ".join(md.value for md in page.markdown).replace("\\", "")
+    assert f"each of the {nf['n_families']} families held out whole" in text
+    said = (f"the typical miss is {m['median_factor']:.2f}× against {b['median_factor']:.2f}× for the 30% rule, "
+            f"and {m['interval_coverage']:.0%} of runs fall inside the 80% interval")
+    assert said in text
+    assert nf["ratio_to_baseline"] > accuracy_page.NO_BETTER_RATIO
+    assert said + ": the centre is no better than the rule there; read the estimate as its range." in text

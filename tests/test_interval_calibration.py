@@ -77,14 +77,16 @@ def test_shipped_fit_uses_each_familys_own_multiplier_where_it_has_the_runs():
         p = model.predict(name, 1e22, year=2022)
         q = model.interval_multiplier if fam.interval_multiplier is None else fam.interval_multiplier
         assert math.log(p.center / p.low) == pytest.approx(q * p.sigma_log)
-    # a device that borrows a family's fit borrows its multiplier too; the pooled fit uses the pooled one
+    # a device without runs, borrowing a family's fit or the pooled one, takes the multiplier calibrated
+    # on families held out whole (not its family's: test_new_family.py)
+    q_new = model.new_family_multiplier
+    assert q_new is not None and q_new != model.families["v100"].interval_multiplier
     t4 = default_profiles().get("t4").utilization
     assert t4.family == "v100" and t4.borrowed
     p_t4 = t4.predict(1e22, 2022)
-    assert math.log(p_t4.center / p_t4.low) == pytest.approx(model.families["v100"].interval_multiplier
-                                                              * p_t4.sigma_log)
+    assert math.log(p_t4.center / p_t4.low) == pytest.approx(q_new * p_t4.sigma_log)
     pooled = model.predict(None, 1e22)
-    assert math.log(pooled.center / pooled.low) == pytest.approx(model.interval_multiplier * pooled.sigma_log)
+    assert math.log(pooled.center / pooled.low) == pytest.approx(q_new * pooled.sigma_log)
 
 
 def test_every_family_with_its_own_multiplier_is_covered_near_80_percent_out_of_sample():

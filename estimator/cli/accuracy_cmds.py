@@ -114,6 +114,16 @@ def cmd_validate(args):
           f"together): median factor {m['median_factor']:.2f}× against {b['median_factor']:.2f}× for the baseline "
           f"(ratio {bd['ratio_to_baseline']:.2f}), within 2× {m['share_within_2x']:.0%} ({b['share_within_2x']:.0%}), "
           f"{level} coverage {m['interval_coverage']:.0%}, mean width ×{m['interval_mean_width_factor']:.2f}.")
+    nf = doc["new_family"]
+    m, b = nf["summary"]["all"]["model"], nf["summary"]["all"]["baseline"]
+    per = ", ".join(f"{f} from {nf['nearest'][f]} {s['model']['interval_coverage']:.0%}"
+                    for f, s in nf["summary"].items() if f != "all")
+    print(f"A device without runs (each of the {nf['n_families']} families held out whole and predicted from its "
+          f"nearest family): median factor {m['median_factor']:.2f}× against {b['median_factor']:.2f}× for the "
+          f"baseline (ratio {nf['ratio_to_baseline']:.2f}), within 2× {m['share_within_2x']:.0%} "
+          f"({b['share_within_2x']:.0%}), {level} coverage {m['interval_coverage']:.0%} of runs "
+          f"({nf['family_mean_coverage']:.0%} averaged over families: {per}), mean width "
+          f"×{m['interval_mean_width_factor']:.2f}.")
     misses = [r for r in doc["runs"] if r["factor"] > MISS_FACTOR]
     if misses:
         print(f"\nRuns missed by more than {MISS_FACTOR:g}×:")
@@ -155,7 +165,9 @@ def cmd_fit(args):
     print(f"wrote {UTILIZATION_VALIDATION_PATH} (nested leave-one-out, what `validate` prints)")
     slopes = ", ".join(f"{c.slope:+.3f} per unit of {COVARIATES[c.name]}" for c in model.covariates) or "no covariate"
     print(f"chosen by leave-one-out: {model.spec.label()}; centre ln g = {model.center_log:.3f}; slopes {slopes}; "
-          f"scale {model.scale_log:.3f}, τ {model.tau_log:.3f}")
+          f"scale {model.scale_log:.3f}, τ {model.tau_log:.3f}; interval multiplier {model.interval_multiplier:.3f} "
+          "(pooled), " + ("none" if model.new_family_multiplier is None else f"{model.new_family_multiplier:.3f}")
+          + " for devices without runs")
     for fam, f in sorted(model.families.items()):
         p = model.predict(fam, DISPLAY_FLOPS)
         print(f"  {fam:<8} {f.n_runs:>3} runs  at 1e22 FLOPs, year unknown: {p.center:.3f} ({p.level:.0%} interval "

@@ -113,6 +113,9 @@ class UtilizationModel:
     level: float = LEVEL
     interval_multiplier: float = 1.0      # centre ± multiplier·σ is the stated interval (conformal, pooled);
                                           # a family with its own multiplier uses that one instead
+    # a device without runs (borrowing a family's fit, or the pooled one): the multiplier calibrated
+    # on families held out whole (estimator/fit/new_family.py); None: too few families, the pooled one
+    new_family_multiplier: float | None = None
 
     def covariate(self, name: str) -> Covariate | None:
         return next((c for c in self.covariates if c.name == name), None)
@@ -123,7 +126,8 @@ class UtilizationModel:
         ``release_year``. A member of the family (not ``borrowed``) counts its years from the
         family's first release instead, as its runs did in the fit. ``borrowed`` adds τ² (a
         device with no runs of its own using its nearest family's fit, with its own release
-        year); ``family=None`` is the pooled fit. A covariate the run does not
+        year) and takes the multiplier for devices without runs; ``family=None`` is the pooled
+        fit, borrowed the same way. A covariate the run does not
         give (no year, say) is averaged over the fitted runs: its mean, and its variance times
         the slope² added to the prediction's."""
         vec = np.zeros(len(self.param_names))
@@ -155,6 +159,8 @@ class UtilizationModel:
             scale, n_runs = self.scale_log, self.n_runs
             borrowed = True
             q = self.interval_multiplier
+        if borrowed and self.new_family_multiplier is not None:
+            q = self.new_family_multiplier
         cov = np.asarray(self.param_cov)
         var = scale ** 2 + float(vec @ cov @ vec) + (self.tau_log ** 2 if borrowed else 0.0) + extra_var
         sigma = math.sqrt(var)
@@ -182,6 +188,7 @@ class UtilizationModel:
             "n_runs": self.n_runs,
             "level": self.level,
             "interval_multiplier": self.interval_multiplier,
+            "new_family_multiplier": self.new_family_multiplier,
         }
 
     @classmethod
@@ -233,8 +240,10 @@ class UtilizationModel:
         model = cls(spec=spec, center_log=num(data, "center_log"), covariates=tuple(covs),
                     scale_log=num(data, "scale_log"), tau_log=num(data, "tau_log"), families=fams,
                     param_names=names, param_cov=cov, n_runs=int(num(data, "n_runs")), level=num(data, "level"),
-                    interval_multiplier=num(data, "interval_multiplier"))
+                    interval_multiplier=num(data, "interval_multiplier"),
+                    new_family_multiplier=None if data.get("new_family_multiplier") is None
+                    else num(data, "new_family_multiplier"))
         if not (0 < model.level < 1 and model.interval_multiplier > 0 and model.scale_log > 0 and model.tau_log >= 0
-                and spec.dof > 0):
-            raise DataFileError(f"{source}: level, interval multiplier, scale, tau or ν out of range; {fix}")
+                and spec.dof > 0 and (model.new_family_multiplier is None or model.new_family_multiplier > 0)):
+            raise DataFileError(f"{source}: level, interval multipliers, scale, tau or ν out of range; {fix}")
         return model

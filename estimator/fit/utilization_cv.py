@@ -17,13 +17,16 @@ from estimator.core.errors import InputError
 from estimator.core.interval import LEVEL
 from estimator.core.units import S_PER_HOUR
 from estimator.core.utilization_model import Spec
+from estimator.fit.new_family import family_traits, nearest_family
 from estimator.fit.utilization_fit import (
     CANDIDATE_SPECS,
+    MIN_FIT_RUNS,
     TrainingRun,
     check_runs,
     conformal_multiplier,
     family_multipliers,
     predict_held_out,
+    select_and_fit,
     usable,
 )
 
@@ -93,6 +96,8 @@ class CrossValidation:
     method: str = "nested leave-one-out"
     # the same folds, predicted as for a user who gives no year (maturity averaged over)
     model_without_year: tuple[RunResult, ...] = ()
+    # leave-one-family-out: each held-out family and the family whose fit predicted it (None: pooled)
+    borrowed_from: tuple[tuple[str, str | None], ...] = ()
 
     def families(self) -> list[str]:
         return sorted({r.run.family for r in self.model})
@@ -168,6 +173,36 @@ def cross_validate(runs: Sequence[TrainingRun], level: float = LEVEL,
     baseline = tuple(RunResult(r, BASELINE_GOODPUT, BASELINE_GOODPUT, BASELINE_GOODPUT, None) for r in runs)
     method = "nested leave-one-out" if len(label) == n else "nested leave-one-group-out"
     return CrossValidation(level, tuple(results), baseline, method=method, model_without_year=tuple(without_year))
+
+
+def cross_validate_new_family(runs: Sequence[TrainingRun], level: float = LEVEL) -> CrossValidation:
+    """Nested leave-one-family-out: each family's runs predicted as a device without runs would be,
+    from its nearest family among the others (``estimator/fit/new_family.py``), by a fit that
+    never saw the family: the candidate chosen, and both the family multipliers and the multiplier
+    for devices without runs calibrated, on the other families' runs only
+    (:func:`select_and_fit`). Baseline: 30% of dense peak, on the same runs."""
+    check_runs(runs)
+    traits = family_traits(runs)
+    results: list[RunResult] = []
+    held: list[TrainingRun] = []
+    borrowed_from: list[tuple[str, str | None]] = []
+    for family in sorted(traits):
+        others = [r for r in runs if r.family != family]
+        if len(others) < MIN_FIT_RUNS:
+            continue
+        model = select_and_fit(others, level)
+        near = nearest_family(family, traits, sorted(model.families))
+        borrowed_from.append((family, near))
+        for r in runs:
+            if r.family == family:
+                p = model.predict(near, r.flops, year=r.year, release_year=r.release_year, borrowed=True)
+                results.append(RunResult(r, p.center, p.low, p.high, model.spec))
+                held.append(r)
+    if not results:
+        raise InputError("leave-one-family-out needs a family whose removal leaves enough runs to fit")
+    baseline = tuple(RunResult(r, BASELINE_GOODPUT, BASELINE_GOODPUT, BASELINE_GOODPUT, None) for r in held)
+    return CrossValidation(level, tuple(results), baseline, method="nested leave-one-family-out",
+                           borrowed_from=tuple(borrowed_from))
 
 
 def runs_by_family(runs: Iterable[TrainingRun]) -> dict[str, list[TrainingRun]]:

@@ -35,9 +35,10 @@ Model, for run i on hardware family f (``profiles/README.md`` has the derivation
   for its own quantile not to be its largest residual (:func:`min_family_runs`: 9 at 80%), and
   over all runs otherwise: one multiplier for all would cover 80% on average while a family
   whose runs scatter more than the others' is missed more often (V100 runs: 55% in nested
-  leave-one-out with the pooled multiplier). A device with no runs takes the nearest family's fit (or the pooled
-  one), its multiplier, and adds τ² to the variance: a new device may differ from its neighbour
-  as much as families differ from each other.
+  leave-one-out with the pooled multiplier). A device with no runs takes the nearest family's fit (or the
+  pooled one) and adds τ² to the variance: a new device may differ from its neighbour as much as
+  families differ from each other. Its multiplier is calibrated on each family held out whole and
+  predicted that way (``estimator/fit/new_family.py``).
 
 Which covariates and which λ (and ν, if ``T_DOF_CHOICES`` offers more than one): :func:`select_and_fit` tries the candidates in
 :data:`CANDIDATE_SPECS` and keeps the one with the smallest leave-one-out median factor.
@@ -58,6 +59,7 @@ from estimator.core.errors import InputError
 from estimator.core.interval import LEVEL
 from estimator.core.units import S_PER_HOUR
 from estimator.core.utilization_model import T_DOF, Covariate, FamilyFit, Spec, UtilizationModel, covariate_value
+from estimator.fit.new_family import leave_family_out, new_family_multiplier
 
 # The ν the candidates use. ν ∈ {2, 4, 8} was tried as an in-fold choice (profiles/README.md,
 # "Candidates tried"): the ratio to the 30% rule moved 0.891 → 0.885, a tie within the optimism
@@ -66,6 +68,8 @@ from estimator.core.utilization_model import T_DOF, Covariate, FamilyFit, Spec, 
 T_DOF_CHOICES = (T_DOF,)
 # Prior weight, in runs, of the pooled scale in each family's spread (see the module docstring).
 FAMILY_SCALE_PRIOR_RUNS = 4.0
+# The fewest runs a fit accepts (a floor against fitting noise, not a statistical threshold).
+MIN_FIT_RUNS = 5
 
 # The candidates: each subset of the covariates, with weak / medium / strong shrinkage of the
 # family offsets toward the pooled centre, at each ν of T_DOF_CHOICES (12 candidates).
@@ -93,6 +97,7 @@ class TrainingRun:
     flops_basis: str = ""    # how the FLOPs were counted (reported, 6ND, operation count, ...)
     release_year: int | None = None  # the hardware family's first release (the maturity covariate)
     developer: str = ""      # who trained it (the grouped cross-validation leaves a developer's runs out together)
+    kind: str = ""           # the hardware's kind (gpu, tpu): a held-out family's nearest family is of its kind
 
     @property
     def goodput(self) -> float:
@@ -284,8 +289,8 @@ def _choose(runs, subset, families):
 
 
 def check_runs(runs: Sequence[TrainingRun]) -> None:
-    if len(runs) < 5:
-        raise InputError(f"a utilisation fit needs at least 5 runs, got {len(runs)}")
+    if len(runs) < MIN_FIT_RUNS:
+        raise InputError(f"a utilisation fit needs at least {MIN_FIT_RUNS} runs, got {len(runs)}")
     for r in runs:
         for name, v in (("FLOPs", r.flops), ("device-hours", r.device_hours), ("peak", r.peak_flops_per_s)):
             if not (isinstance(v, (int, float)) and math.isfinite(v) and v > 0):
@@ -295,9 +300,12 @@ def check_runs(runs: Sequence[TrainingRun]) -> None:
                              "check its FLOPs, device-hours and hardware")
 
 
-def fit(runs: Sequence[TrainingRun], spec: Spec, level: float = LEVEL) -> UtilizationModel:
+def fit(runs: Sequence[TrainingRun], spec: Spec, level: float = LEVEL, *,
+        new_family: bool = True) -> UtilizationModel:
     """Fit one candidate model to all ``runs``; the interval's multipliers come from its own
-    leave-one-out residuals (:func:`conformal_multiplier`, per family :func:`family_multipliers`)."""
+    leave-one-out residuals (:func:`conformal_multiplier`, per family :func:`family_multipliers`),
+    and, with ``new_family``, the multiplier for devices without runs from each family held out
+    whole (``estimator/fit/new_family.py``; its fits do not repeat that step)."""
     check_runs(runs)
     if not usable(spec, runs):
         raise InputError(f"candidate '{spec.label()}' needs every run's covariates, each with at least 3 "
@@ -323,7 +331,16 @@ def fit(runs: Sequence[TrainingRun], spec: Spec, level: float = LEVEL) -> Utiliz
         spec=spec, center_log=float(beta[0, 0]), covariates=covs, scale_log=float(math.sqrt(s2[0])),
         tau_log=float(math.sqrt(s2[0] / spec.shrinkage)), families=fam_fits, param_names=tuple(names),
         param_cov=tuple(tuple(float(v) for v in row) for row in cov), n_runs=len(runs), level=level,
-        interval_multiplier=conformal_multiplier(*loo, level))
+        interval_multiplier=conformal_multiplier(*loo, level),
+        new_family_multiplier=_new_family_multiplier(runs, spec, level) if new_family else None)
+
+
+def _new_family_multiplier(runs: Sequence[TrainingRun], spec: Spec, level: float) -> float | None:
+    def fit_without(others: Sequence[TrainingRun]) -> UtilizationModel | None:
+        if len(others) < MIN_FIT_RUNS or not usable(spec, others):
+            return None
+        return fit(others, spec, level, new_family=False)
+    return new_family_multiplier(leave_family_out(runs, fit_without), level)
 
 
 def select_and_fit(runs: Sequence[TrainingRun], level: float = LEVEL) -> UtilizationModel:

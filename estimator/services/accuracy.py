@@ -32,6 +32,7 @@ from estimator.fit.utilization_cv import (
     CrossValidation,
     RunResult,
     cross_validate,
+    cross_validate_new_family,
     metrics,
 )
 from estimator.fit.utilization_fit import TrainingRun, select_and_fit
@@ -127,7 +128,8 @@ def build_runs(epoch_rows, published, profiles: Mapping[str, HardwareProfile]) -
             excluded.append(ExcludedRun(name, source, f"{hardware_id} is not a fitted family"))
             return
         runs.append(TrainingRun(name, hardware_id, family, flops, device_hours, profile.peak(), source,
-                                devices, year, dataset, notes, basis, first_release.get(family), developer))
+                                devices, year, dataset, notes, basis, first_release.get(family), developer,
+                                profile.kind))
 
     for row in epoch_rows:
         notes = _notes(row.get("notes", ""))
@@ -183,6 +185,13 @@ def validation() -> CrossValidation:
 
 
 @lru_cache(maxsize=1)
+def validation_new_family() -> CrossValidation:
+    """Nested leave-one-family-out: each family predicted as a device without runs, the case of a
+    user on hardware the data does not hold (B200, TPU v5p; a few seconds; cached)."""
+    return cross_validate_new_family(training_runs().runs)
+
+
+@lru_cache(maxsize=1)
 def validation_by_developer() -> CrossValidation:
     """Nested leave-one-developer-out: each run predicted by a fit on other developers' runs only,
     the case of a user from a lab the data does not hold (a few seconds; cached)."""
@@ -231,6 +240,7 @@ def validation_document() -> dict:
                          "ratio_to_baseline": no_year.median_factor / summary["all"][1].median_factor},
         "summary": {fam: {"model": m.to_dict(), "baseline": b.to_dict()} for fam, (m, b) in summary.items()},
         "by_developer": _by_developer(),
+        "new_family": _new_family(),
         "runs": [],
         "excluded": [{"run": e.name, "source": e.source, "reason": e.reason} for e in runs.excluded],
         "power": [],
@@ -273,6 +283,20 @@ def _by_developer() -> dict[str, Any]:
     developers = {r.run.developer for r in cv.model}
     return {"method": f"{cv.method}, the groups being the {len(developers)} developers who trained the runs",
             "n_developers": len(developers), "ratio_to_baseline": cv.ratio_to_baseline,
+            "summary": {fam: {"model": m.to_dict(), "baseline": b.to_dict()} for fam, (m, b) in summary.items()}}
+
+
+def _new_family() -> dict[str, Any]:
+    """The same figures with each family held out whole and predicted from its nearest family: how
+    a device without runs (B200, TPU v5p) is estimated. The families are the unit here."""
+    cv = validation_new_family()
+    summary = cv.summary()
+    families = [f for f in summary if f != "all"]
+    return {"method": f"{cv.method}, each of the {len(families)} families predicted from its nearest family "
+                      "(same kind, nearest release; estimator/fit/new_family.py) as a device without runs",
+            "n_families": len(families), "ratio_to_baseline": cv.ratio_to_baseline,
+            "family_mean_coverage": float(np.mean([summary[f][0].coverage for f in families])),
+            "nearest": {f: near or "pooled" for f, near in cv.borrowed_from},
             "summary": {fam: {"model": m.to_dict(), "baseline": b.to_dict()} for fam, (m, b) in summary.items()}}
 
 

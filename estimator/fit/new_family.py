@@ -1,0 +1,114 @@
+"""The interval of a device without runs, calibrated on families held out whole.
+
+Pure. A device with no runs of its own (B200, TPU v5p, the CPU server) is predicted from its
+nearest family's fit with τ² added (``estimator/core/utilization_model.py``). Whether that
+interval holds "80%" cannot be read off the families' own leave-one-out residuals: those come
+from runs whose family the fit has seen. So each family with runs is held out whole, fitted
+without, and predicted as a device without runs would be, from its own nearest family; the
+interval's multiplier for devices without runs is the conformal quantile of those standardised
+residuals, each family's counting equally (CDF pooling: Dunn, Wasserman & Ramdas 2023,
+"Distribution-free prediction sets for two-layer hierarchical models", JASA 118(541)). A family
+is the unit that is new here, not a run: A100's 43 runs must not outvote TPU v4's 2.
+
+A held-out family has no profile entry naming its neighbour, so its nearest family is chosen
+by a fixed rule: the family of the same kind (GPU, TPU) whose chip was released nearest in time,
+the newer on a tie; with none of the same kind, the pooled fit. The profiles' ``prior_from`` is
+chosen per device, with its reason in the profile's ``basis``; the rule gives the same family
+for 18 of the 26 devices that borrow (the others: Gaudi, the MI250X and the A10G, and the older
+GPUs that take the pooled fit; ``tests/test_new_family.py`` counts them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from estimator.core.errors import InputError
+from estimator.core.interval import LEVEL
+
+# The fewest families for a multiplier of devices without runs: with two, each family's residuals
+# would be judged by the other's fit alone, and the quantile by one family's.
+MIN_FAMILIES = 3
+
+
+@dataclass(frozen=True)
+class HeldOutFamily:
+    """One run of a family held out whole: its ln(actual) and the prediction's ln centre and σ."""
+
+    family: str
+    nearest: str | None      # the family whose fit predicted it (None: the pooled fit)
+    actual_log: float
+    center_log: float
+    sigma_log: float
+
+    @property
+    def score(self) -> float:
+        return abs(self.actual_log - self.center_log) / self.sigma_log
+
+
+def family_traits(runs: Sequence[Any]) -> dict[str, tuple[str, int | None]]:
+    """Each family's (kind, first release) from its runs (``TrainingRun.kind``, ``release_year``)."""
+    out: dict[str, tuple[str, int | None]] = {}
+    for r in runs:
+        kind, year = out.get(r.family, (r.kind, r.release_year))
+        years = [y for y in (year, r.release_year) if y is not None]
+        out[r.family] = (kind, min(years) if years else None)
+    return out
+
+
+def nearest_family(family: str, traits: dict[str, tuple[str, int | None]], among: Sequence[str]) -> str | None:
+    """The family in ``among`` of ``family``'s kind released nearest in time (the newer on a tie),
+    or None (the pooled fit) when there is none of that kind or a release year is unknown."""
+    kind, year = traits[family]
+    if year is None:
+        return None
+    same = [f for f in among if f != family and traits[f][0] == kind and traits[f][1] is not None]
+    if not same:
+        return None
+    return min(same, key=lambda f: (abs(traits[f][1] - year), -traits[f][1]))
+
+
+def leave_family_out(runs: Sequence[Any], fit_without: Callable[[Sequence[Any]], Any]) -> list[HeldOutFamily]:
+    """Each family held out whole: ``fit_without(other runs)`` (a :class:`UtilizationModel`)
+    predicts its runs as a device without runs, from its nearest family among the others.
+    A family whose removal leaves too few runs to fit (``fit_without`` returns None) is not held out."""
+    traits = family_traits(runs)
+    out: list[HeldOutFamily] = []
+    for family in sorted(traits):
+        model = fit_without([r for r in runs if r.family != family])
+        if model is None:
+            continue
+        near = nearest_family(family, traits, sorted(model.families))
+        for r in runs:
+            if r.family == family:
+                p = model.predict(near, r.flops, year=r.year, release_year=r.release_year, borrowed=True)
+                out.append(HeldOutFamily(family, near, float(np.log(r.goodput)), float(np.log(p.center)),
+                                         p.sigma_log))
+    return out
+
+
+def pooled_cdf_quantile(scores: Sequence[float], groups: Sequence[str], level: float = LEVEL) -> float:
+    """The smallest score at which the average of the groups' empirical CDFs reaches ``level``
+    (CDF pooling, Dunn, Wasserman & Ramdas 2023, §3: each group weighs the same)."""
+    z = np.asarray(scores, dtype=float)
+    g = np.asarray(groups)
+    if len(z) == 0 or len(z) != len(g):
+        raise InputError(f"a pooled quantile needs one group per score, and at least one score "
+                         f"(got {len(z)} scores, {len(g)} groups)")
+    labels, inverse, counts = np.unique(g, return_inverse=True, return_counts=True)
+    weight = 1.0 / (counts[inverse] * len(labels))
+    order = np.argsort(z, kind="stable")
+    reached = np.cumsum(weight[order])
+    k = min(int(np.searchsorted(reached, level - 1e-12)), len(z) - 1)
+    return float(z[order][k])
+
+
+def new_family_multiplier(held_out: Sequence[HeldOutFamily], level: float = LEVEL) -> float | None:
+    """The multiplier for devices without runs, or None when fewer than :data:`MIN_FAMILIES`
+    families could be held out."""
+    if len({h.family for h in held_out}) < MIN_FAMILIES:
+        return None
+    return pooled_cdf_quantile([h.score for h in held_out], [h.family for h in held_out], level)

@@ -1,0 +1,193 @@
+"""A device without runs: its interval's multiplier calibrated on families held out whole, and the
+nested leave-one-family-out figures `validate` reports. Every figure comes from the shipped files
+or the project's code."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from estimator.core.errors import InputError
+from estimator.core.utilization_model import Spec
+from estimator.fit import utilization_cv
+from estimator.fit.new_family import (
+    MIN_FAMILIES,
+    family_traits,
+    leave_family_out,
+    nearest_family,
+    new_family_multiplier,
+    pooled_cdf_quantile,
+)
+from estimator.fit.utilization_cv import cross_validate_new_family
+from estimator.fit.utilization_fit import TrainingRun, fit
+from estimator.io.datafiles import default_profiles, load_utilization_model, load_validation_document
+from estimator.services import accuracy
+
+ROOT = Path(__file__).resolve().parents[1]
+DOC = load_validation_document()
+
+
+def test_each_group_weighs_the_same_in_the_pooled_quantile():
+    """Four scores of one family (1/8 each) against one score of another (1/2): at 80% the pooled
+    CDF reaches the lone family's score; counted by runs, the 80% quantile would be the 4th."""
+    scores, groups = [1.0, 2.0, 3.0, 4.0, 10.0], ["a"] * 4 + ["b"]
+    assert pooled_cdf_quantile(scores, groups, 0.8) == 10.0
+    assert pooled_cdf_quantile(scores, groups, 0.5) == 4.0    # a's CDF is 1 at 4: the pooled one is 0.5
+    assert pooled_cdf_quantile(scores, groups, 0.4) == 4.0    # 0.375 at 3 is short of 0.4
+    assert pooled_cdf_quantile(scores, ["a"] * 5, 0.8) == 4.0  # one group: the plain empirical quantile
+    with pytest.raises(InputError, match="one group per score.*got 2 scores, 1 groups"):
+        pooled_cdf_quantile([1.0, 2.0], ["a"], 0.8)
+    with pytest.raises(InputError, match="at least one score.*got 0 scores"):
+        pooled_cdf_quantile([], [], 0.8)
+
+
+def test_nearest_family_is_of_the_same_kind_and_released_nearest_the_newer_on_a_tie():
+    traits = {"old": ("gpu", 2017), "mid": ("gpu", 2020), "new": ("gpu", 2022), "tpu": ("tpu", 2021),
+              "x": ("gpu", 2021), "lone": ("cpu", 2021), "undated": ("gpu", None)}
+    assert nearest_family("x", traits, ["old", "mid", "new", "tpu"]) == "new"   # 1 year each way: the newer
+    assert nearest_family("old", traits, ["mid", "new", "tpu"]) == "mid"
+    assert nearest_family("tpu", traits, ["old", "mid", "new"]) is None          # no TPU left: pooled
+    assert nearest_family("lone", traits, list(traits)) is None
+    assert nearest_family("undated", traits, ["old", "mid"]) is None
+    runs = accuracy.training_runs().runs
+    shipped = family_traits(runs)
+    assert {f: nearest_family(f, shipped, sorted(shipped)) for f in shipped} == {
+        "a100": "h100", "h100": "a100", "v100": "a100", "tpu-v3": "tpu-v4", "tpu-v4": "tpu-v3"}
+
+
+def test_the_rule_agrees_with_the_profiles_choice_for_the_devices_the_docstring_says():
+    """``estimator/fit/new_family.py`` states 18 of the 26 devices that borrow."""
+    traits = family_traits(accuracy.training_runs().runs)
+    borrowing = [p for p in default_profiles().profiles.values() if p.utilization.borrowed]
+    agree = 0
+    for p in borrowing:
+        t = {**traits, "?": (p.kind, p.release_year)}
+        agree += (nearest_family("?", t, sorted(traits)) or "pooled") == p.utilization.family
+    text = (ROOT / "estimator" / "fit" / "new_family.py").read_text()
+    assert f"for {agree} of the {len(borrowing)} devices that borrow" in text
+
+
+def _families(rng, n_families=8, runs_each=6, tau=0.5, sigma=0.2):
+    """Families whose offsets are drawn like the model says new devices' are: N(0, τ²)."""
+    out = []
+    for k in range(n_families):
+        offset = tau * rng.standard_normal()
+        for i in range(runs_each):
+            g = min(0.9, math.exp(math.log(0.25) + offset + sigma * rng.standard_normal()))
+            flops = 1e21 * (1 + i)
+            out.append(TrainingRun(f"f{k}r{i}", "x", f"f{k}", flops, flops / (g * 3600 * 1e14), 1e14, "s",
+                                   year=2022, release_year=2014 + k, kind="gpu"))
+    return out
+
+
+def test_the_fit_calibrates_the_multiplier_on_families_held_out_whole():
+    runs = _families(np.random.default_rng(5))
+    spec = Spec((), 2.0)
+    model = fit(runs, spec)
+    held = leave_family_out(runs, lambda others: fit(others, spec, new_family=False))
+    assert len({h.family for h in held}) == 8 and len(held) == len(runs)
+    assert model.new_family_multiplier == pytest.approx(new_family_multiplier(held, model.level))
+    # a held-out family is predicted from its nearest family by release (f3 from f4, the newer on a tie)
+    assert {h.family: h.nearest for h in held}["f3"] == "f4"
+    # a device without runs uses it, whether it borrows a family's fit or the pooled one
+    p = model.predict("f2", 1e22, year=2023, release_year=2023, borrowed=True)
+    assert math.log(p.center / p.low) == pytest.approx(model.new_family_multiplier * p.sigma_log)
+    member = model.predict("f2", 1e22)
+    assert math.log(member.center / member.low) != pytest.approx(model.new_family_multiplier * member.sigma_log)
+    # too few families to hold out: none, and devices without runs take the pooled multiplier
+    few = fit([r for r in runs if r.family in ("f0", "f1")], spec)
+    assert MIN_FAMILIES == 3 and few.new_family_multiplier is None
+    p = few.predict(None, 1e22)
+    assert math.log(p.center / p.low) == pytest.approx(few.interval_multiplier * p.sigma_log)
+
+
+@pytest.mark.slow  # ten nested leave-one-family-out validations (about 20 s)
+def test_new_families_are_covered_near_the_stated_level_out_of_sample():
+    """Synthetic families drawn as the model assumes: over ten draws of eight families each, the
+    nested leave-one-family-out "80%" interval holds 73% of runs on average (draws 67–83%). CDF
+    pooling is valid as the number of families grows, and with 7 of them per fold it falls a little
+    short; its finite-sample form (the ⌈0.8·(K+1)⌉-th of K families) takes the largest family's
+    score with 4 families and gave the shipped runs a ×40 interval. The families, not the runs,
+    are the independent draws, so one draw's coverage moves a lot; the mean of ten does not."""
+    covered = []
+    for seed in range(10):
+        cv = cross_validate_new_family(_families(np.random.default_rng(seed)))
+        covered.append(np.mean([r.low_goodput <= r.run.goodput <= r.high_goodput for r in cv.model]))
+    assert 0.68 <= np.mean(covered) <= 0.85, covered
+
+
+def test_the_nested_validation_never_sees_the_held_out_family(monkeypatch):
+    runs = _families(np.random.default_rng(1), n_families=5)
+    seen = []
+    real = utilization_cv.select_and_fit
+
+    def spy(others, level):
+        seen.append({r.family for r in others})
+        return real(others, level)
+    monkeypatch.setattr(utilization_cv, "select_and_fit", spy)
+    cv = cross_validate_new_family(runs)
+    assert len(seen) == 5 and all(len(s) == 4 for s in seen)
+    for fams, (held, _near) in zip(seen, cv.borrowed_from):
+        assert held not in fams
+    assert len(cv.model) == len(cv.baseline) == len(runs)
+    assert all(b.predicted_goodput == utilization_cv.BASELINE_GOODPUT for b in cv.baseline)
+
+
+def test_the_shipped_figures_are_reported_with_the_rule_beside_them():
+    nf = DOC["new_family"]
+    model = load_utilization_model()
+    assert nf["n_families"] == len(model.families) == len(nf["nearest"])
+    m, b = nf["summary"]["all"]["model"], nf["summary"]["all"]["baseline"]
+    assert m["n_runs"] == b["n_runs"] == model.n_runs
+    assert nf["ratio_to_baseline"] == pytest.approx(m["median_factor"] / b["median_factor"])
+    # the rule's figures are the same runs' as in the plain leave-one-out: it does not depend on the fit
+    assert b["median_factor"] == pytest.approx(DOC["summary"]["all"]["baseline"]["median_factor"])
+    per_family = [nf["summary"][f]["model"]["interval_coverage"] for f in model.families]
+    assert nf["family_mean_coverage"] == pytest.approx(np.mean(per_family))
+    assert 0 < m["interval_coverage"] <= 1 and m["interval_mean_width_factor"] > 1
+    # the shipped multiplier is what holding out the shipped families gives
+    runs = accuracy.training_runs().runs
+    held = leave_family_out(runs, lambda others: fit(others, model.spec, new_family=False))
+    assert model.new_family_multiplier == pytest.approx(new_family_multiplier(held, model.level))
+
+
+def test_a_bad_multiplier_in_the_file_is_refused():
+    from estimator.core.errors import DataFileError
+    from estimator.core.utilization_model import UtilizationModel
+    data = load_utilization_model().to_dict()
+    for bad in (-1.0, 0.0, float("nan"), "2"):
+        with pytest.raises(DataFileError, match="new_family_multiplier|interval multipliers"):
+            UtilizationModel.from_dict({**data, "new_family_multiplier": bad})
+    assert UtilizationModel.from_dict({**data, "new_family_multiplier": None}).new_family_multiplier is None
+
+
+def _name(family: str) -> str:
+    return family.upper().replace("TPU-V", "TPU v")
+
+
+def test_the_docs_quote_the_shipped_figures():
+    """profiles/README.md and README.md quote `validate`'s leave-one-family-out figures and the
+    fitted multipliers, to the digits shown (whitespace aside: the text is wrapped)."""
+    nf = DOC["new_family"]
+    m, b = nf["summary"]["all"]["model"], nf["summary"]["all"]["baseline"]
+    model = load_utilization_model()
+    method = " ".join((ROOT / "profiles" / "README.md").read_text().split())
+    readme = " ".join((ROOT / "README.md").read_text().split())
+    head = f"{m['median_factor']:.2f}× against the rule's {b['median_factor']:.2f}× (ratio {nf['ratio_to_baseline']:.2f})"
+    assert f"median factor {head}, within 2×: {m['share_within_2x']:.0%} against {b['share_within_2x']:.0%}" in method
+    assert (f"the 80% interval covers {m['interval_coverage']:.0%} of runs ({nf['family_mean_coverage']:.0%} "
+            "averaged over families") in method
+    assert f"mean width ×{m['interval_mean_width_factor']:.2f}" in method
+    for fam, near in nf["nearest"].items():
+        cov = nf["summary"][fam]["model"]["interval_coverage"]
+        n = nf["summary"][fam]["model"]["n_runs"]
+        said = f"{cov * n:.0f} of {n}" if n < 5 else f"{cov:.0%}"
+        assert f"{_name(fam)} from {_name(near)} {said}" in method, fam
+    assert (f"The fitted multiplier is {model.new_family_multiplier:.2f} (the pooled one "
+            f"{model.interval_multiplier:.2f})") in method
+    assert (f"the borrowed centre is worse than the rule, {m['median_factor']:.2f}× against {b['median_factor']:.2f}× "
+            f"(ratio {nf['ratio_to_baseline']:.2f}), and its interval holds {m['interval_coverage']:.0%} of runs "
+            f"(width ×{m['interval_mean_width_factor']:.2f})") in readme
