@@ -11,6 +11,8 @@ them (computed here, on the same runs):
   parameter count the project holds;
 - the nested cross-validation held out by paper (every run of one source document left out
   together; `validate` reports the stricter hold-out by developer);
+- a device without runs (each family held out whole): the shipped interval beside the one it
+  replaced (the neighbour family's own multiplier), and the pooled fit's centre and the rule's;
 - an in-sample bound on the issue-9 target: the smallest median factor found for linear models
   in the covariates the data holds, fitted to and scored on the same runs with the median
   factor itself minimised (least trimmed squares, Rousseeuw 1984). In-sample figures are not
@@ -28,6 +30,7 @@ import numpy as np
 from estimator.core.utilization_model import T_DOF, Spec
 from estimator.fit import utilization_cv as CV
 from estimator.fit import utilization_fit as U
+from estimator.fit.new_family import family_traits, nearest_family
 from estimator.io.datafiles import load_published_runs, load_utilization_model
 from estimator.services.accuracy import training_runs
 
@@ -146,6 +149,42 @@ def by_paper(runs) -> tuple[int, float, float, float]:
     return len(set(groups)), m.median_factor, cv.ratio_to_baseline, m.coverage
 
 
+def new_family_alternatives(runs) -> dict[str, tuple[float, float | None, float | None]]:
+    """Each family held out whole (nested, as `validate` does): the shipped device-without-runs
+    prediction beside what came before it (the neighbour family's own multiplier) and other
+    centres (the pooled fit; the 30% rule). Name → (median factor, 80% coverage, mean width)."""
+    traits = family_traits(runs)
+    rows: dict[str, list[tuple[float, float, float]]] = {}  # name → (ln actual, ln centre, ln half-width)
+    for family in sorted(traits):
+        model = U.select_and_fit([r for r in runs if r.family != family])
+        near = nearest_family(family, traits, sorted(model.families))
+        fam = model.families.get(near) if near else None
+        q_old = model.interval_multiplier if fam is None or fam.interval_multiplier is None else fam.interval_multiplier
+        for r in runs:
+            if r.family != family:
+                continue
+            kw = dict(year=r.year, release_year=r.release_year)
+            p = model.predict(near, r.flops, borrowed=True, **kw)
+            pooled = model.predict(None, r.flops, **kw)
+            a = math.log(r.goodput)
+            for name, centre, half in (
+                    ("nearest family's fit, multiplier from held-out families (shipped)", p.center,
+                     math.log(p.center / p.low)),
+                    ("nearest family's fit, that family's own multiplier (before)", p.center, q_old * p.sigma_log),
+                    ("pooled fit, multiplier from held-out families", pooled.center, math.log(pooled.center / pooled.low)),
+                    (f"flat {CV.BASELINE_GOODPUT:.0%} rule", CV.BASELINE_GOODPUT, None)):
+                rows.setdefault(name, []).append((a, math.log(centre), half))
+    out = {}
+    for name, xs in rows.items():
+        err = np.array([abs(a - c) for a, c, _ in xs])
+        if xs[0][2] is None:
+            out[name] = (_factor(err), None, None)
+        else:
+            half = np.array([h for *_, h in xs])
+            out[name] = (_factor(err), float(np.mean(err <= half)), float(np.exp(np.mean(2 * half))))
+    return out
+
+
 def main() -> None:
     runs = list(training_runs().runs)
     families = sorted({r.family for r in runs})
@@ -166,6 +205,10 @@ def main() -> None:
         print(f"  {name:52s} {p:2d} parameters  {f:.3f}x  ratio {f / rule:.3f}")
     n_papers, f, ratio, coverage = by_paper(runs)
     print(f"held out by paper ({n_papers} sources, nested): {f:.3f}x  ratio {ratio:.3f}  80% coverage {coverage:.0%}")
+    print("a device without runs (each family held out whole, nested):")
+    for name, (f, coverage, width) in new_family_alternatives(runs).items():
+        interval = "" if coverage is None else f"  80% coverage {coverage:.0%}  mean width x{width:.2f}"
+        print(f"  {name:66s} {f:.3f}x{interval}")
 
 
 if __name__ == "__main__":
