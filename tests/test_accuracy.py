@@ -12,17 +12,15 @@ import numpy as np
 import pytest
 
 from estimator.core.utilization_model import Spec
-from estimator.fit.power_fit import PowerMeasurement, fit_ratio, leave_one_out
 from estimator.fit.utilization_cv import BASELINE_GOODPUT, cross_validate
 from estimator.fit.utilization_fit import TrainingRun, conformal_multiplier, fit
 from estimator.io.datafiles import (
     DATA_DIR,
     default_profiles,
-    load_power_measurements,
     load_utilization_model,
     load_validation_document,
 )
-from estimator.services import accuracy, api
+from estimator.services import accuracy
 
 # The shipped cross-validation (what the app shows). The slow tests below check that it is what a
 # fresh nested leave-one-out of the shipped data gives (20 s), so these figures are the code's own.
@@ -275,81 +273,6 @@ def test_device_without_runs_borrows_its_neighbour_with_a_wider_interval():
     assert cpu.family == "pooled" and cpu.predict(1e20).borrowed
 
 
-# -- provenance and stated ranges in estimates -----------------------------------------
-
-
-def test_preset_with_one_override_keeps_its_other_fields_origins():
-    r = api.run(preset_id="lambda-gpt3-v100", devices=8)
-    origins = {a.name: a.origin for a in r.estimate.assumptions}
-    assert origins["devices"] == "user"
-    assert origins["utilization"] == origins["flops"] == origins["price_usd_per_device_hour"] == "preset:lambda-gpt3-v100"
-    plain = {a.name: a.origin for a in api.run(preset_id="lambda-gpt3-v100").estimate.assumptions}
-    assert plain["devices"] == "preset:lambda-gpt3-v100"
-
-
-def test_estimate_says_where_the_utilisation_came_from():
-    fitted = api.run(hardware="a100-sxm-80gb", flops=1e23, devices=512, year=2023).estimate
-    n_a100 = load_utilization_model().families["a100"].n_runs
-    assert fitted.utilization.origin == "fit:a100"
-    assert fitted.utilization.summary.startswith(f"{fitted.utilization.value:.3g}, fitted on {n_a100} A100 runs, 80% interval")
-    user = api.run(hardware="a100-sxm-80gb", flops=1e23, utilization=0.5).estimate
-    assert user.utilization.origin == "user" and "from the user" in user.utilization.summary
-    d = fitted.to_dict()
-    assert d["utilization"]["origin"] == "fit:a100" and d["range_level"] == 0.8
-
-
-def test_lambda_lecture_preset_keeps_its_published_numbers_with_an_honest_range():
-    from estimator.report import humanize as hz
-    est = api.run(preset_id="lambda-gpt3-v100").estimate
-    assert hz.duration(est.wall_clock_s) == "355 years"
-    assert hz.money(est.cost_usd) == "$4.6M"
-    lo, hi = est.range["wall_clock_s"]
-    assert lo < est.wall_clock_s < hi
-    # the centre is the interval's geometric middle, and the width is the V100 fit's spread
-    assert math.sqrt(lo * hi) == pytest.approx(est.wall_clock_s, rel=1e-9)
-    pred = default_profiles().get("v100-sxm2").utilization.predict(3.14e23, 2020)
-    assert math.log(hi / est.wall_clock_s) == pytest.approx(math.log(pred.high / pred.center), rel=1e-6)
-
-
-def test_energy_interval_combines_utilisation_and_power_in_quadrature():
-    est = api.run(hardware="h100-sxm", flops=1e24, devices=1024, year=2024).estimate
-    p = default_profiles().get("h100-sxm")
-    u = p.utilization.predict(1e24, 2024)
-    h_u = math.log(u.high / u.center)
-    h_p = math.log(p.power.average_range_w[1] / p.power.average_w)
-    lo, hi = est.range["energy_kwh"]
-    assert math.log(hi / est.energy_kwh) == pytest.approx(math.hypot(h_u, h_p), rel=1e-6)
-    assert math.sqrt(lo * hi) == pytest.approx(est.energy_kwh, rel=1e-9)
-
-
-# -- power -------------------------------------------------------------------------------
-
-
-def test_power_ratio_interval_is_the_normal_prediction_interval():
-    pts = [PowerMeasurement(str(i), "d", "gpu-system", 100.0, w, "w", "s") for i, w in enumerate((90.0, 100.0, 110.0, 121.0))]
-    f = fit_ratio(pts, 0.8)
-    logs = np.log([0.9, 1.0, 1.1, 1.21])
-    from scipy import stats
-    half = stats.t.ppf(0.9, 3) * logs.std(ddof=1) * math.sqrt(1 + 1 / 4)
-    assert f.center == pytest.approx(math.exp(logs.mean()))
-    assert (f.low, f.high) == pytest.approx((math.exp(logs.mean() - half), math.exp(logs.mean() + half)))
-
-
-def test_gpu_power_comes_from_measured_draw_and_covers_it():
-    p = default_profiles().get("a100-sxm-80gb").power
-    fit_sys = fit_ratio([m for m in load_power_measurements() if m.group == "gpu-system"])
-    assert p.fit_group == "gpu-system" and p.includes_host
-    assert p.average_w == pytest.approx(fit_sys.center * 400.0)
-    assert p.average_range_w == pytest.approx((fit_sys.low * 400.0, fit_sys.high * 400.0))
-    # every measured GPU system-level draw lies inside its device's stated range, TDP scaled
-    for m in load_power_measurements():
-        if m.group == "gpu-system":
-            assert fit_sys.low <= m.ratio <= fit_sys.high or m.id.startswith("mlperf40-llama2-lora-1node")
-    checks = leave_one_out(load_power_measurements())
-    assert {c.point.group for c in checks} == {"gpu-system", "gpu-chip", "tpu-system"}
-    assert DOC["power_summary"]["tpu-system"]["median_factor"] < DOC["power_summary"]["tpu-system"]["tdp_median_factor"]
-
-
 def test_profiles_readme_quotes_the_fit_and_the_validation():
     """The method page's numbers are the fit file's and `validate`'s, to the digits shown."""
     import re
@@ -380,101 +303,6 @@ def test_the_t_degrees_of_freedom_are_a_cross_validated_choice_and_round_trip():
     runs = _runs([0.28, 0.30, 0.32, 0.29, 0.31, 0.30, 0.27, 0.33, 0.01])
     heavy, light = fit(runs, Spec((), 8.0, 2.0)), fit(runs, Spec((), 8.0, 8.0))
     assert math.exp(light.center_log) < math.exp(heavy.center_log) <= 0.31
-
-
-# -- which devices are fitted, and from when their software matures ---------------------------
-
-
-def test_every_family_member_has_runs_and_devices_without_runs_borrow():
-    """A profile that says ``family = …`` is fitted on its own runs; one without runs must borrow
-    (``prior_from``), so its interval carries the between-family spread τ²."""
-    runs = accuracy.training_runs().runs
-    with_runs = {r.hardware_id for r in runs}
-    profiles = default_profiles().profiles
-    for pid, p in profiles.items():
-        u = p.utilization
-        if u.family and u.family != "pooled" and not u.borrowed:
-            assert pid in with_runs, f"{pid} is a member of '{u.family}' but has no run in the fit"
-    borrowed = {pid for pid, p in profiles.items() if p.utilization.borrowed}
-    assert {"a100-pcie-80gb", "h100-pcie", "v100-pcie"} <= borrowed
-    h100, pcie = profiles["h100-sxm"].utilization, profiles["h100-pcie"].utilization
-    assert pcie.predict(1e23, 2024).sigma_log > h100.predict(1e23, 2024).sigma_log  # τ² added
-
-
-def test_family_members_count_their_years_from_the_family_chip():
-    profiles = default_profiles().profiles
-    first = accuracy.family_release_years(profiles)
-    assert first["h100"] == profiles["h100-sxm"].release_year == 2022 < profiles["h800"].release_year
-    assert first["a100"] == 2020
-    assert all(r.release_year == first[r.family] for r in accuracy.training_runs().runs)
-    model = load_utilization_model()
-    assert model.families["h100"].release_year == 2022
-    # same chip, same family, same run: the same prediction whichever board name is chosen
-    h800, h100 = profiles["h800"].utilization.predict(1e24, 2024), profiles["h100-sxm"].utilization.predict(1e24, 2024)
-    assert (h800.center, h800.low, h800.high) == (h100.center, h100.low, h100.high)
-    # a device without runs keeps its own release year: a B200 run in 2025 is one year after release
-    b200 = profiles["b200"].utilization.predict(1e24, 2025)
-    same_year_h100 = model.predict("h100", 1e24, year=2025, release_year=2024, borrowed=True)
-    assert b200.center == pytest.approx(same_year_h100.center)
-
-
-def _a800_with_utilization(utilization: str):
-    """The A800's profile with its ``[utilization]`` table replaced, loaded as the app loads it."""
-    import tomllib
-
-    from estimator.core.profile_reader import profile_from_dict
-    from estimator.io.datafiles import load_power_fits
-    from estimator.io.paths import PROFILES_DIR
-    text = (PROFILES_DIR / "a800.toml").read_text()
-    start, end = text.index("[utilization]"), text.index("[price]")
-    data = tomllib.loads(text[:start] + "[utilization]\n" + utilization + "\n\n" + text[end:])
-    return profile_from_dict(data, "a800.toml", load_utilization_model(), load_power_fits())
-
-
-def test_a_borrowing_board_of_the_family_chip_counts_from_the_family_release():
-    """A board of the A100's chip without runs of its own, released 2022 (the A800 before its runs
-    entered the fit): centred like an A100 of the same year, but wider (τ² is added). A device of
-    its own chip (B200) is not same_chip."""
-    board = _a800_with_utilization('prior_from = "a100"\nbasis = "x"\nsame_chip = true')
-    profiles = default_profiles().profiles
-    u, a100 = board.utilization, profiles["a100-sxm-80gb"].utilization
-    assert u.same_chip and u.borrowed and board.release_year == 2022
-    p_board, p_100 = u.predict(1e23, 2023), a100.predict(1e23, 2023)
-    assert p_board.center == pytest.approx(p_100.center)
-    assert p_board.sigma_log > p_100.sigma_log
-    own_year = load_utilization_model().predict("a100", 1e23, year=2023, release_year=2022, borrowed=True)
-    assert own_year.center != pytest.approx(p_board.center)  # the covariate does move it
-    assert not profiles["b200"].utilization.same_chip
-    assert all(profiles[pid].utilization.same_chip for pid in ("a100-pcie-80gb", "h100-pcie", "v100-pcie"))
-
-
-@pytest.mark.parametrize("utilization, problem", [
-    ('family = "a100"\nsame_chip = true', "only applies to a device that borrows"),
-    ('prior_from = "pooled"\nbasis = "x"\nsame_chip = true', "pooled fit has no chip"),
-    ('prior_from = "a100"\nbasis = "x"\nsame_chip = "yes"', "is not true or false"),
-])
-def test_same_chip_is_refused_where_it_means_nothing(utilization, problem):
-    from estimator.core.errors import ProfileError
-    with pytest.raises(ProfileError, match=problem) as e:
-        _a800_with_utilization(utilization)
-    assert "utilization.same_chip" in str(e.value)
-
-
-def test_a_family_with_no_run_in_the_fold_is_predicted_like_the_pooled_fit():
-    """The cross-validation's family-less case equals what `predict` gives a device of an unknown
-    family (the pooled fit, τ² added once)."""
-    from estimator.fit import utilization_fit as U
-    runs = list(accuracy.training_runs().runs)[:25]
-    i = next(k for k, r in enumerate(runs) if sum(o.family == r.family for o in runs) == 1)
-    spec = Spec(("log10_flops", "maturity_years"), 0.5)
-    families = sorted({r.family for r in runs})
-    mask = np.ones((1, len(runs)))
-    mask[0, i] = 0.0
-    _, [(centre, sigma)] = U.predict_held_out(runs, np.array([i]), mask, spec, families)
-    others = runs[:i] + runs[i + 1:]
-    pooled = fit(others, spec).predict(None, runs[i].flops, year=runs[i].year, release_year=runs[i].release_year)
-    assert math.exp(centre[0]) == pytest.approx(pooled.center, rel=1e-6)
-    assert sigma[0] == pytest.approx(pooled.sigma_log, rel=1e-6)
 
 
 @pytest.mark.parametrize("devices, says", [(1, "a small run on 1 device:"), (4, "a small run on 4 devices:")])

