@@ -80,6 +80,7 @@ def _base(args, kind: str, device_name: str):
 
 
 def cmd_calibrate(args):
+    from estimator.measure import calibration_command
     from estimator.measure import calibration_run as cr
     cmd = list(args.cmd or [])
     if cmd and cmd[0] == "--":
@@ -117,7 +118,7 @@ def cmd_calibrate(args):
         if cmd:
             bar = ProgressLine(None)
             try:
-                result = cr.calibrate_command(backend, base, cmd, args.flops, precision=args.precision,
+                result = calibration_command.calibrate_command(backend, base, cmd, args.flops, precision=args.precision,
                                               progress=bar, profile_id=args.id,
                                               stdout_to_stderr=args.format == "json")
             finally:
