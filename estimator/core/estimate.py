@@ -176,8 +176,9 @@ def _utilization(s: Scenario, profile: HardwareProfile, flops: float | None):
         fam = pred.family.upper() if pred.family != POOLED else "all"
         fitted = (f"fitted on {pred.n_runs} {fam} runs" if not pred.borrowed else
                   f"no runs on {profile.name}: the {'pooled' if pred.family == POOLED else fam + ' family'} fit "
-                  f"({pred.n_runs} runs), widened by the between-family spread, its interval calibrated on families "
-                  "held out whole")
+                  f"({pred.n_runs} runs), widened by the between-family spread"
+                  + (", its interval calibrated on families held out whole"
+                     if pred.interval_from == "held-out families" else ""))
         at = ", ".join(x for x in (f"{flops:.3g} FLOPs" if flops is not None else "",
                                     f"in {s.year}" if s.year is not None else "") if x)
         desc = (f"{fitted}: {pred.center:.2f}{' at ' + at if at else ''}, {pred.level:.0%} interval "

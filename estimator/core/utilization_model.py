@@ -97,6 +97,9 @@ class Prediction:
     n_runs: int              # runs of that family in the fit
     borrowed: bool           # True when the device has no runs and takes a neighbour's fit
     unknown: tuple[str, ...] = ()  # covariates averaged over because the run did not give them
+    # whose residuals calibrated the multiplier: "family" (its own runs), "all runs" (pooled) or
+    # "held-out families" (a device without runs: estimator/fit/new_family.py)
+    interval_from: str = "all runs"
 
 
 @dataclass(frozen=True)
@@ -114,7 +117,8 @@ class UtilizationModel:
     interval_multiplier: float = 1.0      # centre ± multiplier·σ is the stated interval (conformal, pooled);
                                           # a family with its own multiplier uses that one instead
     # a device without runs (borrowing a family's fit, or the pooled one): the multiplier calibrated
-    # on families held out whole (estimator/fit/new_family.py); None: too few families, the pooled one
+    # on families held out whole (estimator/fit/new_family.py); None (too few families to hold out):
+    # such a device takes the multiplier of the family it borrows, or the pooled one
     new_family_multiplier: float | None = None
 
     def covariate(self, name: str) -> Covariate | None:
@@ -154,19 +158,21 @@ class UtilizationModel:
             vec[self.param_names.index(f"family:{family}")] = 1.0
             center_log += fam.offset_log
             scale, n_runs = fam.scale_log, fam.n_runs
-            q = self.interval_multiplier if fam.interval_multiplier is None else fam.interval_multiplier
+            q, interval_from = ((self.interval_multiplier, "all runs") if fam.interval_multiplier is None
+                                else (fam.interval_multiplier, "family"))
         else:
             scale, n_runs = self.scale_log, self.n_runs
             borrowed = True
-            q = self.interval_multiplier
+            q, interval_from = self.interval_multiplier, "all runs"
         if borrowed and self.new_family_multiplier is not None:
-            q = self.new_family_multiplier
+            q, interval_from = self.new_family_multiplier, "held-out families"
         cov = np.asarray(self.param_cov)
         var = scale ** 2 + float(vec @ cov @ vec) + (self.tau_log ** 2 if borrowed else 0.0) + extra_var
         sigma = math.sqrt(var)
         return Prediction(center=min(math.exp(center_log), 1.0), low=math.exp(center_log - q * sigma),
                           high=min(math.exp(center_log + q * sigma), 1.0), level=self.level, sigma_log=sigma,
-                          family=family or POOLED, n_runs=n_runs, borrowed=borrowed, unknown=tuple(unknown))
+                          family=family or POOLED, n_runs=n_runs, borrowed=borrowed, unknown=tuple(unknown),
+                          interval_from=interval_from)
 
     # -- the data file ----------------------------------------------------------------
 

@@ -5,10 +5,12 @@ nearest family's fit with τ² added (``estimator/core/utilization_model.py``). 
 interval holds "80%" cannot be read off the families' own leave-one-out residuals: those come
 from runs whose family the fit has seen. So each family with runs is held out whole, fitted
 without, and predicted as a device without runs would be, from its own nearest family; the
-interval's multiplier for devices without runs is the conformal quantile of those standardised
-residuals, each family's counting equally (CDF pooling: Dunn, Wasserman & Ramdas 2023,
+interval's multiplier for devices without runs is the 80% point of those standardised residuals,
+each family's counting equally (CDF pooling: Dunn, Wasserman & Ramdas 2023,
 "Distribution-free prediction sets for two-layer hierarchical models", JASA 118(541)). A family
-is the unit that is new here, not a run: A100's 43 runs must not outvote TPU v4's 2.
+is the unit that is new here, not a run: A100's 43 runs must not outvote TPU v4's 2. CDF pooling
+is valid as the number of families grows and has no finite-sample correction (unlike
+``conformal_multiplier``): with few families it falls a little short (profiles/README.md).
 
 A held-out family has no profile entry naming its neighbour, so its nearest family is chosen
 by a fixed rule: the family of the same kind (GPU, TPU) whose chip was released nearest in time,
