@@ -264,6 +264,13 @@ def render() -> None:
     config.update({f"Within {b:g}×": pct for b in FACTOR_BANDS})
     config.update({f"Within {b:g}× (30% rule)": pct for b in FACTOR_BANDS})
     st.dataframe(summary_table(doc), hide_index=True, column_config=config, width="stretch")
+    nf = doc["new_family"]
+    st.markdown(c.md_escape(
+        f"Hardware without runs: each of the {nf['n_families']} families held out whole and predicted from its "
+        "nearest family, as a device without runs is (" + ", ".join(f"{f} from {n}" for f, n in nf["nearest"].items())
+        + ").", limit=400))
+    st.dataframe(summary_table({"summary": nf["summary"], "interval_level": doc["interval_level"]}),
+                 hide_index=True, column_config=config, width="stretch")
     misses(doc)
     with st.expander(f"Runs left out ({len(doc['excluded'])}) and why"):
         for e in doc["excluded"]:

@@ -127,3 +127,17 @@ def test_training_section_says_how_it_does_for_hardware_without_runs(page):
     assert said in text
     assert nf["ratio_to_baseline"] > accuracy_page.NO_BETTER_RATIO
     assert said + ": the centre is no better than the rule there; read the estimate as its range." in text
+
+
+def test_the_held_out_family_figures_are_a_table_beside_the_rule(page):
+    from estimator.io.datafiles import load_validation_document
+    nf = load_validation_document()["new_family"]
+    tables = [d.value for d in page.dataframe if "Family" in d.value.columns]
+    assert len(tables) == 2  # every run held out alone, then each family held out whole
+    held = tables[1].set_index("Family")
+    for fam, s in nf["summary"].items():
+        assert held.loc[fam, "Median factor"] == pytest.approx(s["model"]["median_factor"])
+        assert held.loc[fam, "30% rule"] == pytest.approx(s["baseline"]["median_factor"])
+        assert held.loc[fam, "80% coverage"] == pytest.approx(s["model"]["interval_coverage"])
+    text = " ".join(md.value for md in page.markdown).replace("\\", "")
+    assert all(f"{f} from {n}" in text for f, n in nf["nearest"].items())
