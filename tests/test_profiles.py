@@ -39,16 +39,6 @@ SOURCE_PATTERNS = {
 }
 ABSENT = r"^(none|not published|not applicable|not for sale)\b"
 
-# Figures whose source names no checkable document today (profiles/ is edited elsewhere). Each is a
-# strict xfail below: once its profile cites a document, the xfail passes, fails the suite, and the
-# entry must be removed from this list.
-KNOWN_UNSOURCED = {
-    ("alphago-2016", "power"): "'a widely quoted estimate' with no document named",
-    ("b200", "peak"): "'NVIDIA HGX B200 figures' names no document (datasheet? product page?)",
-    ("b200", "memory"): "'NVIDIA HGX B200' names no document",
-    ("cpu-server-2s-epyc", "memory"): "a derivation from the instance type; the DDR4 and instance figures cite nothing",
-}
-
 
 def source_kinds(text: str) -> list[str]:
     """The kinds of source the text cites ([] when it cites none)."""
@@ -82,8 +72,6 @@ def test_the_source_check_refuses_text_that_cites_nothing():
 def test_every_number_has_a_source():
     for p in default_profiles().profiles.values():
         for field, (text, present) in sourced_figures(p).items():
-            if (p.id, field) in KNOWN_UNSOURCED:
-                continue
             if field == "pue" and not present:
                 assert len(text.split()) >= 3, f"{p.id}: a PUE of 1.0 says why, in words: {text!r}"
             elif present or not re.search(ABSENT, text.strip(), re.IGNORECASE):
@@ -94,11 +82,6 @@ def test_every_number_has_a_source():
             assert re.fullmatch(r"20\d\d(-\d\d(-\d\d)?)?", str(p.price.date)), (p.id, p.price.date)
 
 
-@pytest.mark.parametrize("pid, field", sorted(KNOWN_UNSOURCED))
-@pytest.mark.xfail(strict=True, reason="a known unsourced figure (KNOWN_UNSOURCED): cite a document, then remove it")
-def test_known_unsourced_figures(pid, field):
-    text, _ = sourced_figures(default_profiles().get(pid))[field]
-    assert source_kinds(text), KNOWN_UNSOURCED[(pid, field)]
 
 
 def test_datasheet_figures():
