@@ -79,28 +79,28 @@ def headline(doc: dict, lecture: bool) -> None:
                    help="Share of runs whose published device-hours fall inside the stated interval")
     cols[2].metric("Within 2×", f"{m['share_within_2x']:.0%}", delta=f"30% rule: {b['share_within_2x']:.0%}",
                    delta_color="off", delta_arrow="off")
-    bd = doc["by_developer"]
-    dm, db = bd["summary"]["all"]["model"], bd["summary"]["all"]["baseline"]
-    st.markdown(c.md_escape(
-        f"For a lab the data does not hold (each developer's runs left out together), the typical miss is "
-        f"{dm['median_factor']:.2f}× against {db['median_factor']:.2f}× for the 30% rule, and "
-        f"{dm['interval_coverage']:.0%} of runs fall inside the {doc['interval_level']:.0%} interval"
-        + (": the centre is no better than the rule there; read the estimate as its range."
-           if bd["ratio_to_baseline"] > NO_BETTER_RATIO else "."), limit=400))
+    _held_out_sentence(doc, doc["by_developer"],
+                       "For a lab the data does not hold (each developer's runs left out together)")
     nf = doc["new_family"]
-    nm, nb = nf["summary"]["all"]["model"], nf["summary"]["all"]["baseline"]
-    st.markdown(c.md_escape(
-        f"For hardware with no runs in the data (B200, TPU v5p, ...), estimated from the nearest family's fit: "
-        f"with each of the {nf['n_families']} families held out whole and predicted that way, the typical miss is "
-        f"{nm['median_factor']:.2f}× against {nb['median_factor']:.2f}× for the 30% rule, and "
-        f"{nm['interval_coverage']:.0%} of runs fall inside the {doc['interval_level']:.0%} interval"
-        + (": the centre is no better than the rule there; read the estimate as its range."
-           if nf["ratio_to_baseline"] > NO_BETTER_RATIO else "."), limit=400))
+    _held_out_sentence(doc, nf, f"For hardware with no runs in the data (B200, TPU v5p, ...), estimated from the "
+                                f"nearest family's fit: with each of the {nf['n_families']} families held out whole "
+                                "and predicted that way")
     if not lecture:
         st.caption(f"Model ÷ rule median factor: {doc['ratio_to_baseline']:.2f} (below 1: the fit is better). "
                    f"{doc['method'][0].upper() + doc['method'][1:]}. Reproduce: `{VALIDATE_COMMAND}` "
                    f"(the page shows `{UTILIZATION_VALIDATION_PATH.name}`, written by "
                    f"`{accuracy.FIT_COMMAND}` and checked against a fresh run by the tests).")
+
+
+def _held_out_sentence(doc: dict, held: dict, who: str) -> None:
+    """One line for a stricter hold-out (``by_developer``, ``new_family``): its typical miss beside
+    the rule's and its coverage, with the plain reading when the centre is no better than the rule."""
+    m, b = held["summary"]["all"]["model"], held["summary"]["all"]["baseline"]
+    st.markdown(c.md_escape(
+        f"{who}, the typical miss is {m['median_factor']:.2f}× against {b['median_factor']:.2f}× for the 30% rule, "
+        f"and {m['interval_coverage']:.0%} of runs fall inside the {doc['interval_level']:.0%} interval"
+        + (": the centre is no better than the rule there; read the estimate as its range."
+           if held["ratio_to_baseline"] > NO_BETTER_RATIO else "."), limit=400))
 
 
 def misses(doc: dict) -> None:
