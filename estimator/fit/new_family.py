@@ -22,6 +22,7 @@ GPUs that take the pooled fit; ``tests/test_new_family.py`` counts them).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +31,7 @@ import numpy as np
 
 from estimator.core.errors import InputError
 from estimator.core.interval import LEVEL
+from estimator.core.utilization_model import Prediction, Spec
 
 # The fewest families for a multiplier of devices without runs: with two, each family's residuals
 # would be judged by the other's fit alone, and the quantile by one family's.
@@ -38,17 +40,18 @@ MIN_FAMILIES = 3
 
 @dataclass(frozen=True)
 class HeldOutFamily:
-    """One run of a family held out whole: its ln(actual) and the prediction's ln centre and σ."""
+    """One run of a family held out whole, and its prediction as a device without runs."""
 
     family: str
     nearest: str | None      # the family whose fit predicted it (None: the pooled fit)
-    actual_log: float
-    center_log: float
-    sigma_log: float
+    run: Any                 # the TrainingRun
+    prediction: Prediction   # from the fit without the family
+    spec: Spec               # that fit's candidate
 
     @property
     def score(self) -> float:
-        return abs(self.actual_log - self.center_log) / self.sigma_log
+        """|ln actual − ln centre| ÷ σ: the standardised residual the multiplier is a quantile of."""
+        return abs(math.log(self.run.goodput) - math.log(self.prediction.center)) / self.prediction.sigma_log
 
 
 def family_traits(runs: Sequence[Any]) -> dict[str, tuple[str, int | None]]:
@@ -84,11 +87,10 @@ def leave_family_out(runs: Sequence[Any], fit_without: Callable[[Sequence[Any]],
         if model is None:
             continue
         near = nearest_family(family, traits, sorted(model.families))
-        for r in runs:
-            if r.family == family:
-                p = model.predict(near, r.flops, year=r.year, release_year=r.release_year, borrowed=True)
-                out.append(HeldOutFamily(family, near, float(np.log(r.goodput)), float(np.log(p.center)),
-                                         p.sigma_log))
+        out.extend(HeldOutFamily(family, near, r, model.predict(near, r.flops, year=r.year,
+                                                                 release_year=r.release_year, borrowed=True),
+                                 model.spec)
+                   for r in runs if r.family == family)
     return out
 
 

@@ -17,7 +17,7 @@ from estimator.core.errors import InputError
 from estimator.core.interval import LEVEL
 from estimator.core.units import S_PER_HOUR
 from estimator.core.utilization_model import Spec
-from estimator.fit.new_family import family_traits, nearest_family
+from estimator.fit.new_family import leave_family_out
 from estimator.fit.utilization_fit import (
     CANDIDATE_SPECS,
     MIN_FIT_RUNS,
@@ -182,27 +182,14 @@ def cross_validate_new_family(runs: Sequence[TrainingRun], level: float = LEVEL)
     for devices without runs calibrated, on the other families' runs only
     (:func:`select_and_fit`). Baseline: 30% of dense peak, on the same runs."""
     check_runs(runs)
-    traits = family_traits(runs)
-    results: list[RunResult] = []
-    held: list[TrainingRun] = []
-    borrowed_from: list[tuple[str, str | None]] = []
-    for family in sorted(traits):
-        others = [r for r in runs if r.family != family]
-        if len(others) < MIN_FIT_RUNS:
-            continue
-        model = select_and_fit(others, level)
-        near = nearest_family(family, traits, sorted(model.families))
-        borrowed_from.append((family, near))
-        for r in runs:
-            if r.family == family:
-                p = model.predict(near, r.flops, year=r.year, release_year=r.release_year, borrowed=True)
-                results.append(RunResult(r, p.center, p.low, p.high, model.spec))
-                held.append(r)
-    if not results:
+    held = leave_family_out(runs, lambda others: select_and_fit(others, level) if len(others) >= MIN_FIT_RUNS
+                            else None)
+    if not held:
         raise InputError("leave-one-family-out needs a family whose removal leaves enough runs to fit")
-    baseline = tuple(RunResult(r, BASELINE_GOODPUT, BASELINE_GOODPUT, BASELINE_GOODPUT, None) for r in held)
-    return CrossValidation(level, tuple(results), baseline, method="nested leave-one-family-out",
-                           borrowed_from=tuple(borrowed_from))
+    results = tuple(RunResult(h.run, h.prediction.center, h.prediction.low, h.prediction.high, h.spec) for h in held)
+    baseline = tuple(RunResult(h.run, BASELINE_GOODPUT, BASELINE_GOODPUT, BASELINE_GOODPUT, None) for h in held)
+    borrowed_from = tuple(dict.fromkeys((h.family, h.nearest) for h in held))
+    return CrossValidation(level, results, baseline, method="nested leave-one-family-out", borrowed_from=borrowed_from)
 
 
 def runs_by_family(runs: Iterable[TrainingRun]) -> dict[str, list[TrainingRun]]:
