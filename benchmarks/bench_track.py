@@ -104,7 +104,7 @@ def overhead(step_ms: float, steps: int, backend: str) -> None:
           f"max {inside.max() * 1e3:.2f} ms ({int((inside > 1e-3).sum())} calls over 1 ms: window cuts, snapshots)")
     print(f"loop: {plain_s:.3f} s without tracking, {tracked_s:.3f} s with ({tracked_s / plain_s - 1:+.2%}; "
           "busy waits of fixed length, so this shows the calls' own time)")
-    print(f"energy windows closed: {len(run._windows)}; measured step time {p.step_s * 1e3:.3f} ms")
+    print(f"energy windows closed: {len(run._energy.windows)}; measured step time {p.step_s * 1e3:.3f} ms")
 
 
 def main() -> None:

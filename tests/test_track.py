@@ -113,7 +113,7 @@ def test_energy_windows_grow_and_the_meter_reads_are_left_out_of_the_step_times(
     with track(total_steps=3000, backend=meter, clock=clock, print_report=False) as run:
         run_steps(run, clock, [STEP] * 2000)  # 31.25 s of steps
         p = run.predict()
-        windows = list(run._windows)
+        windows = list(run._energy.windows)
     ends = [w.last_step for w in windows]
     assert ends == [64, 192, 448, 960, 1600]  # windows of 1, 2, 4, 8 s of steps, then 10 s
     assert p.step_s == pytest.approx(STEP)  # 0.25 s meter reads are not step time…

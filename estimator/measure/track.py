@@ -14,7 +14,8 @@ so, and the time it takes is left out of the step times. The statistics are in
 :mod:`estimator.core.step_times` and :mod:`estimator.core.track_predict` (pure), the reports in
 :mod:`estimator.report.track_report` (pure); this module owns the clock, the energy windows and
 the report files. The checks and the backend's opening before the run are in
-:mod:`estimator.measure.track_setup`, the calibrated profile it writes in
+:mod:`estimator.measure.track_setup`, the energy windows and the guard around the meter in
+:mod:`estimator.measure.track_energy`, the calibrated profile it writes in
 :mod:`estimator.measure.track_profile`.
 
 Energy comes from the project's measurement backends (NVML for an NVIDIA GPU, CodeCarbon for
@@ -55,6 +56,7 @@ from estimator.core.validation import require_number_in
 from estimator.core.validation import require_whole as _whole
 from estimator.measure import track_setup as setup
 from estimator.measure.base import Backend
+from estimator.measure.track_energy import EnergyWindows
 from estimator.measure.track_markers import MARKER_EVERY_S, open_marker, write_marker
 from estimator.report import track_report as track_rep
 
@@ -70,14 +72,6 @@ ENERGY_WINDOW_S = 10.0
 # then every other timestamp is dropped and each value is the mean of 2, 4, … steps.
 MAX_KEPT = 1 << 20
 MAX_HISTORY = 1000       # prediction snapshots kept for the report (thinned by half when full)
-
-# What a backend may raise that stops the measurement but never the training: the project's own
-# errors (the backends wrap NVML and CodeCarbon failures in MeasurementError/BackendUnavailable),
-# OS and driver errors (OSError), and what CodeCarbon and its scheduler thread raise from their
-# internals when the machine does not look as they expect (RuntimeError, ValueError, LookupError,
-# AttributeError, ImportError, ArithmeticError). Anything else is a bug and surfaces.
-MEASUREMENT_FAILURES = (EstimatorError, OSError, RuntimeError, ValueError, LookupError, AttributeError, ImportError,
-                        ArithmeticError)
 
 def _now_iso() -> str:
     from estimator.measure.calibration_run import now_iso
@@ -126,9 +120,8 @@ class Run:
         self.failures: list[str] = []
         self.notes: list[str] = []
         self._history: list[dict] = []
-        self._windows: list[tp.Window] = []
-        self._backend: Backend | None = None
-        self._energy_on = False
+        self._energy = EnergyWindows(None, False, failures=self.failures, notes=self.notes, elapsed_s=self._since_start_s,
+                                     changed=self._settings_changed, say=self._say)
         self._marker: IO[str] | None = None
         self._status = "not started"
         self._n = 0
@@ -150,18 +143,14 @@ class Run:
         self._open_marker()
         opened = setup.open_measurement(self._backend_choice, self.device_index, self.settings, self.profile,
                                         self._hardware_how, self.failures, self.notes)
-        self._backend, self._energy_on, self.profile = opened.backend, opened.energy_on, opened.profile
+        self._energy = EnergyWindows(opened.backend, opened.energy_on, failures=self.failures, notes=self.notes,
+                                     elapsed_s=self._since_start_s, changed=self._settings_changed, say=self._say)
+        self.profile = opened.profile
         self._hardware_how = opened.hardware_how
         self.settings = setup.settled(opened.settings, self.profile, self.precision, self._price_given,
                                       self._pue_given, self._hardware_how)
         from estimator.measure import calibration_run  # noqa: F401  imported now, not at the first report
-        if self._energy_on:
-            # a first window, thrown away, before the clock starts: CodeCarbon's first start and stop
-            # take ~1.9 s and ~0.1 s, the later ones ~7 ms and ~1 ms (measured)
-            if self._guard("starting the energy measurement", self._backend.begin_window)[0]:
-                self._guard("starting the energy measurement", self._backend.end_window)
-        if self._energy_on:
-            self._guard("starting the energy measurement", self._backend.begin_window)
+        self._energy.open()  # before the clock starts
         self._status = "running"
         self._t0 = self._clock()
         self._base = self._t0            # the run's clock: wall time less the time spent in our own work
@@ -169,7 +158,6 @@ class Run:
         self._times = array("d", [0.0])  # the run's clock at steps 0, stride, 2·stride, …
         self._stride = 1
         self._keep_at = 1
-        self._win_first_step, self._win_start_s = 0, 0.0
         self._win_len_s = FIRST_WINDOW_S
         self._next_tick = FIRST_WINDOW_S
         self._next_marker = MARKER_EVERY_S if self._marker is not None else math.inf
@@ -236,13 +224,7 @@ class Run:
         """End the run: close the energy window, write the report and markers, print the final report."""
         if self._status != "running":
             return
-        if exc is None and self._energy_on:
-            self._cut(reopen=False)
-        elif self._energy_on and self._backend is not None:
-            self._guard("stopping the energy measurement", self._backend.abort_window)
-        if self._backend is not None:
-            self._guard("closing the measurement backend", self._backend.close)
-        self._energy_on = False
+        self._energy.close(self._n, finished=exc is None)
         self._status = "stopped" if exc is None else (
             "interrupted" if isinstance(exc, KeyboardInterrupt) else f"failed ({type(exc).__name__})")
         self.step = self._step_after_stop
@@ -287,8 +269,8 @@ class Run:
             self._base += self._clock() - t_in
 
     def _predict_now(self) -> Prediction:
-        if self._status == "running" and self._energy_on and not self._windows and self._n > self._win_first_step:
-            self._cut()  # no window has closed yet: close this one so that power is known
+        if self._status == "running" and not self._energy.windows and self._energy.can_cut(self._n):
+            self._energy.cut(self._n)  # no window has closed yet: close this one so that power is known
         return self._prediction()
 
     def _report_now(self, stream: IO[str] | None) -> str:
@@ -310,7 +292,7 @@ class Run:
 
     def _power(self, times: steps_mod.StepTimes | None) -> tp.Power | None:
         warm = times.warmup_steps if times is not None else self._n
-        return tp.power_from_windows(self._windows, warm)
+        return tp.power_from_windows(self._energy.windows, warm)
 
     def _elapsed_s(self) -> float:
         return 0.0 if self._status == "not started" else self._last_now - self._t0
@@ -349,55 +331,23 @@ class Run:
             self._base += self._clock() - now  # the event's time is left out of the next step
 
     def _tick(self, t: float) -> None:
-        if self._energy_on and self._n > self._win_first_step:
-            self._cut()
+        if self._energy.can_cut(self._n):
+            self._energy.cut(self._n)
         self._win_len_s = min(self._win_len_s * 2, self.energy_window_s)
         self._next_tick = t + self._win_len_s
         self._add_history(self._prediction())
         if self.report_path is not None:
             self._guard_file(f"writing the report {self.report_path}", lambda: self.save_report(self.report_path))
 
-    def _cut(self, reopen: bool = True) -> None:
-        """Close the energy window at this step boundary (and open the next)."""
-        backend = self._backend
-        ok, m = self._guard("reading the energy window", backend.end_window)
-        end_s = self._clock() - self._t0
-        if not ok:
-            return
-        if not self._windows:
-            self.settings = replace(self.settings, power_source=m.power_source, power_is_estimate=m.power_is_estimate,
-                                    device_name=m.device_name or self.settings.device_name)
-        self._windows.append(tp.Window(self._win_first_step, self._n, self._win_start_s, end_s, m.duration_s,
-                                       m.energy_j))
-        if reopen and self._guard("reopening the energy window", backend.begin_window)[0]:
-            self._win_first_step, self._win_start_s = self._n, self._clock() - self._t0
+    def _since_start_s(self) -> float:
+        """Now on the clock, in seconds since the run started (the energy windows' time base)."""
+        return self._clock() - self._t0
 
-    def _guard(self, what: str, fn) -> tuple[bool, Any]:
-        """(ok, result) of a measurement call; a failure stops the measurement, never the training."""
-        try:
-            return True, fn()
-        except MEASUREMENT_FAILURES as exc:
-            self._measurement_failed(what, exc)
-            return False, None
+    def _settings_changed(self, **fields) -> None:
+        self.settings = replace(self.settings, **fields)
 
-    def _measurement_failed(self, what: str, exc: BaseException) -> None:
-        text = f"{what}: {type(exc).__name__}: {exc}"
-        self.failures.append(text)
-        if self._energy_on:
-            self._energy_on = False
-            why = (f"the energy measurement failed ({what}) after {len(self._windows)} window(s); "
-                   + ("energy after it is predicted from the power measured before it"
-                      if self._windows else "no energy was measured"))
-            if not self._windows:
-                self.settings = replace(self.settings, no_power_why=f"the energy measurement failed ({text})")
-            self.notes.append(why)
-            if self._backend is not None:
-                try:
-                    self._backend.close()
-                except MEASUREMENT_FAILURES as exc2:
-                    self.failures.append(f"closing the backend after the failure: {type(exc2).__name__}: {exc2}")
-        print(f"estimator.measure.track: measurement failed, the training goes on with time only: {text}",
-              file=self._stream or sys.stderr, flush=True)
+    def _say(self, text: str) -> None:
+        print(text, file=self._stream or sys.stderr, flush=True)
 
     def _guard_file(self, what: str, fn) -> None:
         try:
@@ -405,7 +355,7 @@ class Run:
         except (OSError, EstimatorError) as exc:
             text = f"{what}: {exc}"
             self.failures.append(text)
-            print(f"estimator.measure.track: {text}", file=self._stream or sys.stderr, flush=True)
+            self._say(f"estimator.measure.track: {text}")
 
     def _open_marker(self) -> None:
         self._marker = open_marker(self.failures)
