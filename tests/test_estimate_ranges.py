@@ -10,7 +10,7 @@ import math
 import numpy as np
 import pytest
 
-from estimator.fit.power_fit import PowerMeasurement, fit_ratio, leave_one_out
+from estimator.fit.power_fit import PowerMeasurement, fit_groups, fit_ratio, leave_one_device_out, leave_one_out
 from estimator.io.datafiles import (
     default_profiles,
     load_power_measurements,
@@ -87,10 +87,49 @@ def test_gpu_power_comes_from_measured_draw_and_covers_it():
     assert p.fit_group == "gpu-system" and p.includes_host
     assert p.average_w == pytest.approx(fit_sys.center * 400.0)
     assert p.average_range_w == pytest.approx((fit_sys.low * 400.0, fit_sys.high * 400.0))
-    # every measured GPU system-level draw lies inside its device's stated range, TDP scaled
-    for m in load_power_measurements():
-        if m.group == "gpu-system":
-            assert fit_sys.low <= m.ratio <= fit_sys.high or m.id.startswith("mlperf40-llama2-lora-1node")
+    # the stated 80% range holds at least 80% of the measured GPU system-level draws, TDP scaled
+    ratios = [m.ratio for m in load_power_measurements() if m.group == "gpu-system"]
+    assert np.mean([fit_sys.low <= r <= fit_sys.high for r in ratios]) >= 0.8
     checks = leave_one_out(load_power_measurements())
     assert {c.point.group for c in checks} == {"gpu-system", "gpu-chip", "tpu-system"}
     assert DOC["power_summary"]["tpu-system"]["median_factor"] < DOC["power_summary"]["tpu-system"]["tdp_median_factor"]
+
+
+def test_power_held_out_by_device_uses_only_the_other_devices():
+    pts = [PowerMeasurement(f"{d}{i}", d, "gpu-system", 100.0, w, "w", "s")
+           for d, ws in (("a", (90.0, 95.0)), ("b", (120.0,)), ("c", (100.0, 110.0))) for i, w in enumerate(ws)]
+    checks = leave_one_device_out(pts)
+    assert [c.point.id for c in checks] == ["a0", "a1", "b0", "c0", "c1"]
+    for c in checks:
+        others = [p for p in pts if p.device != c.point.device]
+        assert c.fit == fit_ratio(others)
+    # a device whose removal leaves fewer than 2 measurements is not held out
+    assert [c.point.id for c in leave_one_device_out(pts[:3])] == ["b0"]  # without a: 1 left
+
+
+def test_validate_reports_power_with_each_device_held_out():
+    checks = leave_one_device_out(load_power_measurements())
+    for group, s in DOC["power_summary"].items():
+        g = [c for c in checks if c.point.group == group]
+        held = s["device_held_out"]
+        assert held["n"] == len(g) and held["n_devices"] == len({c.point.device for c in g}) >= 2
+        assert held["median_factor"] == pytest.approx(float(np.median([c.factor for c in g])))
+        assert held["interval_coverage"] == pytest.approx(float(np.mean([c.inside for c in g])))
+    # the GPU profiles without a measurement of their own (A100, B200, …) take the gpu-system fit:
+    # its devices held out one at a time are what vouches for them
+    assert DOC["power_summary"]["gpu-system"]["device_held_out"]["n_devices"] >= 3
+
+
+def test_profiles_readme_quotes_the_power_fits_and_their_validation():
+    """The power table in profiles/README.md is the fits' and `validate`'s, to the digits shown."""
+    from pathlib import Path
+    text = (Path(__file__).resolve().parents[1] / "profiles" / "README.md").read_text()
+    fits = fit_groups(load_power_measurements())
+    for group, f in fits.items():
+        s = DOC["power_summary"][group]
+        held = s["device_held_out"]
+        row = (f"| {f.n} | {f.center:.2f} | {f.low:.2f}–{f.high:.2f} | {s['interval_coverage']:.0%} | "
+               f"{held['interval_coverage']:.0%} ({held['n_devices']} devices) |")
+        assert f"| `{group}` |" in text and row in text, row
+    gs = DOC["power_summary"]["gpu-system"]["device_held_out"]
+    assert f"it held all {gs['n']} runs, median factor {gs['median_factor']:.2f}×" in " ".join(text.split())

@@ -135,10 +135,16 @@ def cmd_validate(args):
         for e in doc["excluded"]:
             print(f"  {e['run']} ({e['source']}): {e['reason']}")
     print("\nAverage power per device, leave-one-out over the measured training runs of each group "
-          "(estimator/data/measured_power.csv), beside the TDP convention:")
-    rows = [[g, s["n"], f"{s['median_factor']:.2f}×", f"{s['tdp_median_factor']:.2f}×", f"{s['interval_coverage']:.0%}"]
-            for g, s in doc["power_summary"].items()]
-    print(_table(["group", "runs", "median factor", "TDP", f"{level} coverage"], rows))
+          "(estimator/data/measured_power.csv), beside the TDP convention; then each device's runs held out "
+          "together (a device the group has not measured, as most profiles are):")
+    rows = []
+    for g, s in doc["power_summary"].items():
+        d = s.get("device_held_out")
+        rows.append([g, s["n"], f"{s['median_factor']:.2f}×", f"{s['tdp_median_factor']:.2f}×",
+                     f"{s['interval_coverage']:.0%}", "" if d is None else d["n_devices"],
+                     "" if d is None else f"{d['median_factor']:.2f}×", "" if d is None else f"{d['interval_coverage']:.0%}"])
+    print(_table(["group", "runs", "median factor", "TDP", f"{level} coverage",
+                  "devices", "device held out: factor", "coverage"], rows))
     print("\nEnergy and CO2e recomputed from the published device-hours, power, PUE and intensity (arithmetic check):")
     rows = []
     for c in doc["energy_checks"]:

@@ -7,7 +7,8 @@ fit gives their average power and range (``[power] fit = "gpu-system"``).
 Model, per group of like measurements: ln(measured ÷ TDP) ~ Normal(μ, σ²). The centre is
 exp(μ̂) × TDP and the stated interval is the textbook normal prediction interval for one new
 run, exp(μ̂ ± t_{n−1, (1+level)/2} · s · √(1 + 1/n)) × TDP. Leave-one-out coverage over the
-group's own measurements is reported by ``python -m estimator validate``.
+group's own measurements is reported by ``python -m estimator validate``, and beside it the
+coverage with each device's measurements held out together (a device the group has not measured).
 
 Groups (never mixed: they measure different things):
 - ``gpu-system``: a GPU's share of its whole server (GPU, host CPU, memory, fans), the
@@ -95,4 +96,21 @@ def leave_one_out(points: Sequence[PowerMeasurement], level: float = LEVEL) -> l
             continue
         for i, p in enumerate(members):
             out.append(PowerCheck(p, fit_ratio(members[:i] + members[i + 1:], level)))
+    return out
+
+
+def leave_one_device_out(points: Sequence[PowerMeasurement], level: float = LEVEL) -> list[PowerCheck]:
+    """Each measurement against the fit of the other devices' measurements in its group: how the
+    group's fit does for a device it holds no measurement of, which is how most profiles use it
+    (the A100 and the B200 take the `gpu-system` fit, measured on P100, V100 and H100). A device
+    is held out when the other devices leave at least 2 measurements."""
+    out = []
+    for g in GROUPS:
+        members = [p for p in points if p.group == g]
+        for device in dict.fromkeys(p.device for p in members):
+            others = [p for p in members if p.device != device]
+            if len(others) < 2:
+                continue
+            fit = fit_ratio(others, level)
+            out.extend(PowerCheck(p, fit) for p in members if p.device == device)
     return out

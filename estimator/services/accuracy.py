@@ -25,7 +25,7 @@ from estimator.core.errors import DataFileError
 from estimator.core.profile import HardwareProfile
 from estimator.core.utilization_model import UtilizationModel
 from estimator.core.workload import dense_training_flops
-from estimator.fit.power_fit import leave_one_out
+from estimator.fit.power_fit import leave_one_device_out, leave_one_out
 from estimator.fit.utilization_cv import (
     BASELINE_GOODPUT,
     FACTOR_BANDS,
@@ -266,6 +266,8 @@ def validation_document() -> dict:
             "tdp_factor": max(chk.point.ratio, 1 / chk.point.ratio),
         })
     doc["power_summary"] = _power_summary(doc["power"], cv.level)
+    for group, held in _power_device_held_out(cv.level).items():
+        doc["power_summary"][group]["device_held_out"] = held
     for c in energy_checks():
         doc["energy_checks"].append({
             "run": c.run, "source": c.source, "published_energy_kwh": c.published_energy_kwh,
@@ -308,6 +310,19 @@ def _power_summary(rows: list[dict], level: float) -> dict:
         out[group] = {"n": len(g), "median_factor": float(np.median([r["factor"] for r in g])),
                       "tdp_median_factor": float(np.median([r["tdp_factor"] for r in g])),
                       "interval_coverage": float(np.mean([r["inside_interval"] for r in g])), "level": level}
+    return out
+
+
+def _power_device_held_out(level: float) -> dict[str, dict]:
+    """Per group: each device's measurements predicted by the other devices' fit (a device the
+    group has not measured, as most profiles are)."""
+    checks = leave_one_device_out(load_power_measurements(), level)
+    out = {}
+    for group in sorted({c.point.group for c in checks}):
+        g = [c for c in checks if c.point.group == group]
+        out[group] = {"n": len(g), "n_devices": len({c.point.device for c in g}),
+                      "median_factor": float(np.median([c.factor for c in g])),
+                      "interval_coverage": float(np.mean([c.inside for c in g]))}
     return out
 
 
