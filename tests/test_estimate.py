@@ -118,6 +118,24 @@ def test_no_price_is_none_with_note(profiles):
     assert any("no cost" in n for n in e.notes)
 
 
+def test_more_devices_than_any_fitted_run_says_scaling_is_assumed(profiles):
+    from estimator.io.datafiles import load_utilization_model
+    from estimator.services.accuracy import training_runs
+    most = load_utilization_model().max_devices
+    assert most == max(r.devices for r in training_runs().runs if r.devices is not None and math.isfinite(r.devices))
+    said = "is more than any run the utilisation fit holds"
+    beyond = estimate(Scenario(flops=1e25, devices=most + 1), profiles["b200"])
+    assert any(n.startswith(f"{most + 1:,} devices {said} (at most {most:,})") for n in beyond.notes)
+    assert not any(said in n for n in estimate(Scenario(flops=1e25, devices=most), profiles["b200"]).notes)
+    # a known run's hours say how it scaled, and a stated utilisation has no fit to exceed
+    assert not any(said in n for n in estimate(Scenario(flops=1e25, devices=most + 1, hours=100.0),
+                                               profiles["b200"]).notes)
+    assert not any(said in n for n in estimate(Scenario(flops=1e21, devices=10 ** 6), profiles["brain"]).notes)
+    # time still falls as 1/devices: the note says so, it does not change the number
+    assert beyond.wall_clock_s * (most + 1) == pytest.approx(
+        estimate(Scenario(flops=1e25, devices=1), profiles["b200"]).wall_clock_s)
+
+
 def test_default_intensity_is_world_average(profiles):
     e = estimate(Scenario(flops=1e21), profiles["h100-sxm"])
     assert e.co2e_kg == pytest.approx(e.energy_kwh * 0.475)

@@ -141,3 +141,15 @@ def test_compare_rows_are_one_shape_for_the_cli_and_the_app(capsys):
     assert set(rows[0]["range"]) == set(RESULT_KEYS)
     lo, hi = rows[0]["range"]["wall_clock_s"]
     assert lo < rows[0]["wall_clock_s"] < hi and rows[0]["power_w"]["value"] > 0
+
+
+def test_cli_and_app_both_say_when_devices_outgrow_the_fitted_runs(capsys):
+    pytest.importorskip("streamlit")
+    from apptest_pages import run_page
+
+    code, out, _ = cli(capsys, "estimate", "--preset", "gpt3-175b", "--hardware", "b200", "--devices", "1000000")
+    assert code in (0, None)
+    note = next(x for x in out.splitlines() if "is more than any run the utilisation fit holds" in x)
+    at = run_page("estimate", {"preset": "gpt3-175b", "hardware": "b200", "devices": "1000000"})
+    shown = " ".join(el.value.replace("\\", "") for el in [*at.info, *at.caption, *at.markdown, *at.warning])
+    assert note.removeprefix("note: ") in shown

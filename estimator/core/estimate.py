@@ -210,6 +210,18 @@ def _utilization(s: Scenario, profile: HardwareProfile, flops: float | None):
     return given, half, who, f"{s.source('utilization')}; range: the run-to-run spread around it, from the profile ({desc})", note, info
 
 
+def _beyond_fitted_scale(devices: int, profile: HardwareProfile) -> str | None:
+    """A note when the run uses more devices than any run the utilisation fit holds: time is taken
+    to fall as 1/devices, which nothing in the data vouches for beyond that size."""
+    model = profile.utilization.model
+    most = model.max_devices if model is not None and profile.utilization.fitted else None
+    if most is None or devices <= most:
+        return None
+    return (f"{devices:,} devices is more than any run the utilisation fit holds (at most {most:,}): the time "
+            "assumes it falls in proportion to the devices, which nothing measured vouches for at this size "
+            "(batch size, communication and failures all grow with it)")
+
+
 def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
     """Estimate time, device-hours, energy, CO₂e and cost of a scenario on a profile."""
     s = scenario
@@ -336,6 +348,9 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
                          f"{achieved / peak:.1%} of the {precision} peak")
     if util_note:
         notes.append(util_note)
+    scale_note = _beyond_fitted_scale(devices, profile) if not time_given else None
+    if scale_note:
+        notes.append(scale_note)
     if not profile.power.includes_host and s.power_w is None:
         notes.append("power excludes the host's share (CPU, memory, network); real draw is higher")
     if mid["cost_usd"] is None:

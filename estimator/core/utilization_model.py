@@ -120,6 +120,7 @@ class UtilizationModel:
     # on families held out whole (estimator/fit/new_family.py); None (too few families to hold out):
     # such a device takes the multiplier of the family it borrows, or the pooled one
     new_family_multiplier: float | None = None
+    max_devices: int | None = None        # the most devices any fitted run used (None: not recorded)
 
     def covariate(self, name: str) -> Covariate | None:
         return next((c for c in self.covariates if c.name == name), None)
@@ -195,6 +196,7 @@ class UtilizationModel:
             "level": self.level,
             "interval_multiplier": self.interval_multiplier,
             "new_family_multiplier": self.new_family_multiplier,
+            "max_devices": self.max_devices,
         }
 
     @classmethod
@@ -248,8 +250,10 @@ class UtilizationModel:
                     param_names=names, param_cov=cov, n_runs=int(num(data, "n_runs")), level=num(data, "level"),
                     interval_multiplier=num(data, "interval_multiplier"),
                     new_family_multiplier=None if data.get("new_family_multiplier") is None
-                    else num(data, "new_family_multiplier"))
+                    else num(data, "new_family_multiplier"),
+                    max_devices=None if data.get("max_devices") is None else int(num(data, "max_devices")))
         if not (0 < model.level < 1 and model.interval_multiplier > 0 and model.scale_log > 0 and model.tau_log >= 0
-                and spec.dof > 0 and (model.new_family_multiplier is None or model.new_family_multiplier > 0)):
-            raise DataFileError(f"{source}: level, interval multipliers, scale, tau or ν out of range; {fix}")
+                and spec.dof > 0 and (model.new_family_multiplier is None or model.new_family_multiplier > 0)
+                and (model.max_devices is None or model.max_devices >= 1)):
+            raise DataFileError(f"{source}: level, interval multipliers, scale, tau, ν or max_devices out of range; {fix}")
         return model

@@ -332,7 +332,13 @@ def fit(runs: Sequence[TrainingRun], spec: Spec, level: float = LEVEL, *,
         tau_log=float(math.sqrt(s2[0] / spec.shrinkage)), families=fam_fits, param_names=tuple(names),
         param_cov=tuple(tuple(float(v) for v in row) for row in cov), n_runs=len(runs), level=level,
         interval_multiplier=conformal_multiplier(*loo, level),
-        new_family_multiplier=_new_family_multiplier(runs, spec, level) if new_family else None)
+        new_family_multiplier=_new_family_multiplier(runs, spec, level) if new_family else None,
+        max_devices=_max_devices(runs))
+
+
+def _max_devices(runs: Sequence[TrainingRun]) -> int | None:
+    counts = [r.devices for r in runs if r.devices is not None and math.isfinite(r.devices)]
+    return int(max(counts)) if counts else None
 
 
 def _new_family_multiplier(runs: Sequence[TrainingRun], spec: Spec, level: float) -> float | None:
