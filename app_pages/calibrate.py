@@ -138,6 +138,17 @@ def show_result(result: cr.CalibrationResult, key: str) -> None:
                            f"python -m estimator estimate --hardware {result.profile.id}.toml …", 400))
 
 
+def _meters() -> None:
+    """Which meters the server running this app has (`calibrate --backends` says the same)."""
+    from estimator.measure import backend_status
+    for s in backend_status():
+        text = c.md_escape(s.line, 600)
+        if s.available:
+            st.caption(text)
+        else:
+            st.info(text, icon=":material/block:")
+
+
 def _listing() -> None:
     st.subheader("Calibrated profiles", anchor=False)
     refresh_profiles_if_changed()
@@ -311,6 +322,7 @@ def render() -> None:
     st.title("Calibrate", anchor=False)
     st.caption("Estimates are only as good as their throughput and power figures. Calibration measures them and "
                "feeds them back into a profile (its [calibration] table says when, where and how).")
+    _meters()
     _listing()
     _import_section()
     _cpu_section()

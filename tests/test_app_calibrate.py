@@ -44,6 +44,11 @@ def test_page_renders_with_sections():
     assert subheaders == ["Calibrated profiles", "Import a CodeCarbon log", "Short CPU calibration on this server",
                           "Load a track report"]
     assert [u.allowed_type for u in at.file_uploader] == [[".csv"], [".json"]]
+    # the meters on this server, as `calibrate --backends` says: NVML's absence is stated, never a crash
+    from estimator.measure import backend_status
+    shown = " ".join(plain(el.value) for el in [*at.info, *at.caption])
+    for s in backend_status():
+        assert s.line in shown
 
 
 def test_calibrated_table_lists_measurement_details():

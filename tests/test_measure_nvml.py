@@ -212,6 +212,35 @@ def test_auto_falls_back_to_the_cpu_and_says_why():
         open_backend("nvml", nvml_module=fake)
 
 
+def test_backend_status_says_which_meters_this_machine_has():
+    from estimator.measure import backend_status
+    gpu = FakeGpu(FakeClock(), count=2)
+    nvml, cpu = backend_status(gpu.module())
+    assert nvml.available and nvml.detail.startswith("NVIDIA H100 80GB HBM3 (GPU 0 of 2): energy counter")
+    assert nvml.line.startswith("NVIDIA GPU (NVML): available: NVIDIA H100")
+    assert gpu.shutdowns == 1  # opened to look, and closed again
+    assert cpu.backend == "cpu" and cpu.line.startswith("CPU (CodeCarbon): ")
+    missing = FakeGpu(FakeClock(), init_error=pynvml.NVML_ERROR_LIBRARY_NOT_FOUND).module()
+    nvml, _ = backend_status(missing)
+    assert not nvml.available
+    assert nvml.line.startswith("NVIDIA GPU (NVML): NVML is not available: NVML Shared Library Not Found")
+    nvml, _ = backend_status(FakeGpu(FakeClock(), count=0).module())
+    assert not nvml.available and "finds no NVIDIA GPU" in nvml.detail
+
+
+def test_calibrate_backends_lists_them_and_takes_nothing_else(capsys):
+    from estimator.measure import backend_status
+    assert main(["calibrate", "--backends", "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    real = backend_status()  # this machine's own answer: NVML is absent on CI, present on a GPU machine
+    assert [(b["backend"], b["available"]) for b in doc["backends"]] == [(s.backend, s.available) for s in real]
+    assert main(["calibrate", "--backends"]) == 0
+    assert capsys.readouterr().out.splitlines() == [s.line for s in real]
+    assert main(["calibrate", "--backends", "--", "true"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: --backends only lists the meters") and len(err.strip().splitlines()) == 1
+
+
 # --- a real GPU: these run where NVML finds one, and say why they skip where it does not ------
 
 def _real_nvml() -> tuple[bool, str]:

@@ -6,6 +6,7 @@
         (a command that uses estimator.measure.track is measured over its steady-state steps only; with
         --format json its own stdout goes to stderr, so stdout holds only the JSON)
     python -m estimator calibrate --from-codecarbon emissions.csv --flops F --base PROFILE
+    python -m estimator calibrate --backends [--format json]
 """
 
 from __future__ import annotations
@@ -79,12 +80,29 @@ def _base(args, kind: str, device_name: str):
     return default_profiles().get(args.base or guess_base_profile(device_name, kind))
 
 
+def cmd_backends(args) -> int:
+    """`calibrate --backends`: which meters this machine has (the Calibrate page shows the same)."""
+    from estimator.measure import backend_status
+    status = backend_status()
+    if args.format == "json":
+        print(export.dump_json({"backends": [{"backend": s.backend, "available": s.available, "detail": s.detail}
+                                              for s in status]}))
+    else:
+        for s in status:
+            print(s.line)
+    return 0
+
+
 def cmd_calibrate(args):
     from estimator.measure import calibration_command
     from estimator.measure import calibration_run as cr
     cmd = list(args.cmd or [])
     if cmd and cmd[0] == "--":
         cmd = cmd[1:]
+    if args.backends:
+        if cmd or args.from_codecarbon:
+            raise InputError("--backends only lists the meters; give it alone")
+        return cmd_backends(args)
     if args.seconds is not None:
         check_seconds(args.seconds)  # before opening a backend
     if args.from_codecarbon:
@@ -185,6 +203,8 @@ def register(sub):
     p.add_argument("--run-id", help="with --from-codecarbon: the run (id or prefix); default the file's last run")
     p.add_argument("--region", help="ISO 3166 alpha-3 country for CodeCarbon, e.g. FRA (its CO2 figure only)")
     p.add_argument("--device", type=int, default=0, help="GPU index for NVML (default 0)")
+    p.add_argument("--backends", action="store_true",
+                   help="only say which meters this machine has (NVML, CodeCarbon/RAPL) and why one is missing")
     p.add_argument("cmd", nargs=argparse.REMAINDER,
                    help="-- COMMAND …: measure your own run (only its steady-state steps if it uses estimator.measure.track)")
     p.set_defaults(func=cmd_calibrate)
