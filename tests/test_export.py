@@ -46,6 +46,12 @@ def test_markdown_table_and_escaping(gpt3):
     assert "\\|" in md and "\\<b\\>" in md
 
 
+def test_counts_in_the_assumptions_are_whole_numbers():
+    r = api.run(params=7e9, tokens=2e12, hardware="h100-sxm", devices=256)
+    assert "| devices | 256 devices | user |" in to_markdown(r.estimate)
+    assert "  devices = 256 devices  (user;" in render("table", r.estimate)
+
+
 def test_json_round_trip(gpt3):
     data = json.loads(render("json", gpt3.estimate, gpt3.comparison))
     assert data["published"]["energy_kwh"]["published"] == 1287e3

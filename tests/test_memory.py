@@ -148,6 +148,15 @@ def test_chosen_strategy_that_fits(capsys):
     assert m["per_device_gb"]["optimizer"] == pytest.approx(12 * 6.738e9 / 64 / GB)
 
 
+def test_a_model_that_no_data_parallel_count_holds_says_what_would():
+    r = api.run(params=7e9, tokens=2e12, hardware="h100-sxm", devices=256)
+    note = next(n for n in r.estimate.notes if n.startswith("memory:"))
+    assert note.startswith("memory: 2 × NVIDIA H100 SXM 80GB would hold it with no ZeRO sharding, no activation "
+                           "recomputation, tensor parallel 2; with no ZeRO sharding, no activation recomputation, "
+                           "more devices (data parallel) do not shrink what each one holds (143 GB per device "
+                           "against 80 GB;")
+
+
 @pytest.mark.parametrize("args, message", [
     (("--zero", "5"), "invalid choice"),
     (("--tp", "3"), "must divide the 32 attention heads"),

@@ -240,8 +240,9 @@ class TrainingMemory:
             return (f"memory: needs ≥ {self.best_devices:,} × {name} with {self.best_strategy.describe()}: {chosen}; "
                     f"with {self.strategy.describe()}, no number of devices can")
         if self.best_strategy is not None:
-            return (f"memory: with {self.strategy.describe()}, no number of devices holds it ({total}; {how}); "
-                    f"{self.best_devices:,} × {name} would with {self.best_strategy.describe()}")
+            return (f"memory: {self.best_devices:,} × {name} would hold it with {self.best_strategy.describe()}; "
+                    f"with {self.strategy.describe()}, more devices (data parallel) do not shrink what each one holds "
+                    f"({total}; {how})")
         return f"memory: no strategy considered fits it on {name}: {chosen}"
 
     def to_dict(self) -> dict:

@@ -89,6 +89,18 @@ def _label(key: str, time_label: str | None) -> str:
     return time_label if (key == "wall_clock_s" and time_label) else LABELS[key]
 
 
+def _assumption_value(value) -> str:
+    """An assumption's value for a table: text as it is, a count as a whole number (256 devices,
+    not 256.0), any other number to 4 significant digits."""
+    if value is None:
+        return "none"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return hz.number(value, 4)
+
+
 def to_markdown(est: Estimate, comparison=(), title: str | None = None, time_label: str | None = None) -> str:
     published = {c.key: c for c in comparison}
     lines = []
@@ -107,7 +119,7 @@ def to_markdown(est: Estimate, comparison=(), title: str | None = None, time_lab
         lines.append(f"| {e.label} | {hz.number(e.value)} | {_md_escape(e.source)} |")
     lines += ["", "| Assumption | Value | From | Source |", "|---|---|---|---|"]
     for a in est.assumptions:
-        value = a.value if isinstance(a.value, str) else hz.number(a.value, 4) if a.value is not None else "none"
+        value = _assumption_value(a.value)
         lines.append(f"| {a.name} | {_md_escape(value)} {_md_escape(a.unit)} | {a.origin} | {_md_escape(a.source)} |")
     if est.notes:
         lines += [""] + [f"- {_md_escape(n)}" for n in est.notes]
@@ -142,8 +154,7 @@ def to_table(est: Estimate, comparison=(), title: str | None = None, time_label:
     out.append("")
     out.append("Assumptions")
     for a in est.assumptions:
-        value = a.value if isinstance(a.value, str) else hz.number(a.value, 4) if a.value is not None else "none"
-        out.append(f"  {a.name} = {value} {a.unit}  ({a.origin}; {a.source})")
+        out.append(f"  {a.name} = {_assumption_value(a.value)} {a.unit}  ({a.origin}; {a.source})")
     for n in est.notes:
         out.append(f"note: {n}")
     return "\n".join(out) + "\n"
