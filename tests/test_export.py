@@ -69,3 +69,12 @@ def test_latex_statement_and_its_bibtex(gpt3):
 
 def test_latex_escape():
     assert latex_escape("50% & $5_x") == r"50\% \& \$5\_x"
+    # an exact power of ten is written bare by humanize ("10²⁰ FLOPs"); it was printed as "10 FLOPs"
+    assert latex_escape("10²⁰ FLOPs") == r"$10^{20}$ FLOPs"
+    assert latex_escape("2 × 10²¹ FLOPs, 10⁻⁶ of peak") == r"2 $\times 10^{21}$ FLOPs, $10^{-6}$ of peak"
+    assert latex_escape("in 2010, 110 W") == "in 2010, 110 W"
+
+
+def test_latex_statement_keeps_an_exact_power_of_ten():
+    r = api.run(flops=1e20, hardware="a100-sxm-80gb")
+    assert "training the model ($10^{20}$ FLOPs)" in render("latex", r.estimate)

@@ -141,6 +141,17 @@ def test_syntax_error_names_file(tmp_path):
         load_profile_file(path)
 
 
+def test_a_symlink_loop_is_a_profile_error_not_a_crash(tmp_path, capsys):
+    from estimator.cli import main
+    loop = tmp_path / "loop.toml"
+    loop.symlink_to(loop)
+    with pytest.raises(ProfileError, match="cannot be read"):
+        load_profile_file(loop)
+    assert main(["estimate", "--flops", "1e20", "--hardware", str(loop)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {loop}: field '(file)': cannot be read") and len(err.strip().splitlines()) == 1
+
+
 def test_one_bad_file_does_not_stop_the_others(tmp_path):
     shutil.copy(PROFILES_DIR / "a100-sxm-80gb.toml", tmp_path)
     shutil.copy(PROFILES_DIR / "brain.toml", tmp_path)

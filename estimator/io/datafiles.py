@@ -91,7 +91,9 @@ def _display_path(path: Path) -> str:
     """Paths inside the project are shown relative to it (profiles/v100-sxm2.toml)."""
     try:
         return str(path.resolve().relative_to(PROFILES_DIR.parent))
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):
+        # outside the project (ValueError), or a path that cannot be resolved: a symlink loop raises
+        # RuntimeError before Python 3.13 and OSError after; reading it then says what is wrong
         return str(path)
 
 

@@ -35,12 +35,17 @@ _SUPER = {"⁰": "0", "¹": "1", "²": "2", "³": "3", "⁴": "4", "⁵": "5", "
 
 
 def latex_escape(text: str) -> str:
-    """Plain text for LaTeX: special characters escaped, '× 10²³' as $\\times 10^{23}$."""
-    text = re.sub(r"× 10([⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+)", lambda m: "×10^{" + "".join(_SUPER[c] for c in m.group(1)) + "}", str(text))
+    """Plain text for LaTeX: special characters escaped, '× 10²³' as $\\times 10^{23}$ and a bare
+    power of ten ('10²⁰ FLOPs', as humanize writes an exact power) as $10^{20}$."""
+    text = re.sub(r"(× |(?<![\d.]))10([⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+)",
+                  lambda m: ("×" if m.group(1) else "") + "10^{" + "".join(_SUPER[c] for c in m.group(2)) + "}",
+                  str(text))
     out = []
-    for part in re.split(r"(×10\^\{-?\d+\})", text):
+    for part in re.split(r"(×?10\^\{-?\d+\})", text):
         if part.startswith("×10^{"):
             out.append(r"$\times 10" + part[3:] + "$")
+        elif part.startswith("10^{"):
+            out.append(f"${part}$")
         else:
             out.append("".join(_LATEX_SPECIAL.get(ch, ch) for ch in part))
     return "".join(out)
