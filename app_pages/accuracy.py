@@ -169,7 +169,7 @@ def inference_chart(df: pd.DataFrame, key: str, font_px: int = 12) -> alt.LayerC
                alt.Tooltip("low:Q", format=".3~g"), alt.Tooltip("high:Q", format=".3~g"), "inside:N"]
     points = alt.layer(ours.mark_point(filled=True, size=50).encode(x=x, y=y, color=color, tooltip=tooltip),
                        previous.mark_point(filled=False, size=50).encode(x=x, y=y, color=color, tooltip=tooltip))
-    return alt.layer(line, bars, points).properties(width=320, height=320, title=label)
+    return alt.layer(line, bars, points).properties(width=300, height=300, title=label)  # two fit 820 px
 
 
 def inference_summary_table(doc: dict) -> pd.DataFrame:
@@ -248,7 +248,9 @@ def render() -> None:
             "the run reported. The flat *30% of dense peak* rule is scored on the same runs.")
     headline(doc, lecture)
     df = charts.accuracy_frame(doc)
-    charts.render_chart(charts.accuracy_chart(df, font_px=LECTURE_CHART_FONT_PX if lecture else 12))
+    font = LECTURE_CHART_FONT_PX if lecture else 12
+    for col, panel in zip(st.columns(len(charts.ACCURACY_PANELS)), charts.ACCURACY_PANELS):
+        charts.render_chart(charts.accuracy_panel(df, panel, font_px=font), where=col)  # stacked on a phone
     if lecture:
         st.caption(f"Sources: Epoch AI, Notable AI Models (CC BY 4.0) and the papers in estimator/data/published_runs.csv. "
                    f"`{VALIDATE_COMMAND}`")

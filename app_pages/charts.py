@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import copy
 import functools
+import json
+import textwrap
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -31,8 +33,10 @@ _SUPER = [("0", "⁰"), ("1", "¹"), ("2", "²"), ("3", "³"), ("4", "⁴"), ("5
 
 
 def _superscript(expr: str) -> str:
+    """Every digit of ``expr`` as a superscript (a global regular expression: Vega's ``replace``
+    with a string pattern replaces the first match only, which drew 10¹¹ as "10¹1")."""
     for digit, sup in _SUPER:
-        expr = f"replace({expr}, '{digit}', '{sup}')"
+        expr = f"replace({expr}, /{digit}/g, '{sup}')"
     return expr
 
 
@@ -53,15 +57,54 @@ def pow10_labels() -> str:
     return POW10
 
 
+# A legend label longer than this many characters is drawn on several lines, so that a legend
+# below the plot fits a phone (390 px) even at lecture size (18 px, ≈8 px a character), where the
+# legend starts under the plot, right of the y axis (measured: 30 characters ran past the edge).
+LEGEND_LINE_CHARS = 24
+# Width fits the container; the height grows with the legend and the axis titles instead of
+# squeezing the plot (Streamlit's default, "fit", shrank it to ~150 px under a 4-entry legend).
+FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
+
+
+def _label_lines(label: str) -> list[str]:
+    return textwrap.wrap(label, LEGEND_LINE_CHARS, break_long_words=False) or [label]
+
+
+def wrapped_labels(labels) -> str:
+    """A Vega labelExpr that draws each of ``labels`` on lines of at most ``LEGEND_LINE_CHARS``
+    characters (Vega draws an array of strings as lines); any other label as it is."""
+    expr = "datum.label"
+    for label in labels:
+        lines = _label_lines(label)
+        if len(lines) > 1:
+            expr = f"datum.label === {json.dumps(label)} ? {json.dumps(lines)} : ({expr})"
+    return expr
+
+
+def series_legend(labels, title: str | None = None) -> alt.Legend:
+    """A legend below the plot, one entry per line, long labels wrapped: every series named in full
+    on any screen (a legend on one row ran past the chart and dropped its last entries)."""
+    return alt.Legend(title=title, orient="bottom", direction="vertical", labelLimit=0,
+                      labelExpr=wrapped_labels(labels))
+
+
+def fit_width(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """Single and layered charts fit the container's width at a fixed plot height (facets and
+    concatenations cannot fit: draw their panels in ``st.columns`` instead)."""
+    if isinstance(chart, alt.Chart | alt.LayerChart):
+        return chart.properties(autosize=FIT_WIDTH)
+    return chart
+
+
 def render_chart(chart: alt.TopLevelMixin, where=st) -> None:
-    """Draw a chart at the container's width; in lecture mode with projector-size text."""
+    """Draw a chart at the container's width, legends below the plot and never cut; in lecture
+    mode with projector-size text."""
     from . import common, style
-    if common.is_lecture():
-        chart = style.chart_fonts(chart, lecture=True)
+    chart = style.chart_fonts(fit_width(chart), lecture=common.is_lecture())
     where.altair_chart(chart, width="stretch")
 
 
-def _decades(lo: float, hi: float) -> list[float]:
+def decades(lo: float, hi: float) -> list[float]:
     """Powers of ten covering [lo, hi]: the tick values of a log axis."""
     a, b = int(np.floor(np.log10(lo))), int(np.ceil(np.log10(hi)))
     return [10.0 ** k for k in range(a, b + 1)]
@@ -72,7 +115,7 @@ def log_bar_chart(df: pd.DataFrame, value: str, label: str, title: str, *, prefi
     """Horizontal bars on a log scale: they start at the decade below the smallest value (a log
     scale has no zero, and bars without a start are not drawn) with a tick at each decade."""
     data = df[df[value] > 0]
-    ticks = _decades(float(data[value].min()), float(data[value].max()))
+    ticks = decades(float(data[value].min()), float(data[value].max()))
     return alt.Chart(data).mark_bar().encode(
         x=alt.X(f"{value}:Q", scale=alt.Scale(type="log", domain=[ticks[0], ticks[-1]]), title=title,
                 axis=alt.Axis(values=ticks, labelExpr=human_labels(prefix, suffix))),
@@ -87,7 +130,7 @@ def comparison_chart(df: pd.DataFrame, column: str, title: str) -> alt.Chart:
     decade below the smallest value, since a log scale has no zero)."""
     data = df[["hardware", "name", column]].dropna()
     data = data[data[column] > 0]
-    ticks = _decades(data[column].min(), data[column].max())
+    ticks = decades(data[column].min(), data[column].max())
     return alt.Chart(data).mark_bar().encode(
         x=alt.X(f"{column}:Q", scale=alt.Scale(type="log", domain=[ticks[0], ticks[-1]]), title=title,
                 axis=alt.Axis(values=ticks, labelExpr=human_labels("$" if column == "cost_usd" else ""))),
@@ -155,7 +198,7 @@ SCALING_COLUMNS = ("params", "quantity", "kind", "value", "low", "high")
 def scaling_chart(df: pd.DataFrame) -> alt.FacetChart:
     """Log–log lines with the uncertainty band; the chosen scenario is the red point."""
     base = alt.Chart().encode(x=alt.X("params:Q", scale=LOG, title="Parameters N", axis=alt.Axis(
-        values=_decades(1e5, 1e14), labelExpr=PARAMS_LABEL, grid=False)))
+        values=decades(1e5, 1e14), labelExpr=PARAMS_LABEL, grid=False)))
     y_axis = alt.Axis(labelExpr=human_labels(), tickCount=6)
     band = base.transform_filter("datum.kind == 'sweep'").mark_area(opacity=0.3).encode(
         y=alt.Y("low:Q", scale=LOG, title=None, axis=y_axis), y2="high:Q")
@@ -280,7 +323,7 @@ def roofline_chart(profile) -> alt.LayerChart | None:
                           for p, peak in profile.peak_flops_per_s.items()])
     lines = alt.Chart(df).mark_line().encode(
         x=alt.X("intensity:Q", scale=LOG, title="Arithmetic intensity (FLOP per byte)",
-                axis=alt.Axis(values=_decades(ai[0], ai[-1]), format="~g", grid=False)),
+                axis=alt.Axis(values=decades(ai[0], ai[-1]), format="~g", grid=False)),
         y=alt.Y("flops_per_s:Q", scale=LOG, title="Attainable FLOP/s", axis=alt.Axis(labelExpr=human_labels(), tickCount=6)),
         color=alt.Color("precision:N"))
     points = alt.Chart(ridge).mark_point(filled=True, size=60).encode(
@@ -306,7 +349,7 @@ def accuracy_frame(doc: dict) -> pd.DataFrame:
                      "low": r["baseline_device_hours"], "high": r["baseline_device_hours"],
                      "factor": r["baseline_factor"]})
     df = pd.DataFrame(rows)
-    ticks = _decades(float(min(df["published"].min(), df["low"].min())),
+    ticks = decades(float(min(df["published"].min(), df["low"].min())),
                      float(max(df["published"].max(), df["high"].max())))
     for panel in ACCURACY_PANELS:
         for end in (ticks[0], ticks[-1]):
@@ -315,20 +358,23 @@ def accuracy_frame(doc: dict) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def accuracy_chart(df: pd.DataFrame, font_px: int = 12) -> alt.FacetChart:
-    """Predicted against published device-hours, log–log, one panel per predictor: points
-    coloured by hardware family, interval bars for the fit, the diagonal and the 2× band (grey)."""
+def accuracy_panel(df: pd.DataFrame, panel: str, font_px: int = 12) -> alt.LayerChart:
+    """Predicted against published device-hours, log–log, for one predictor (``panel``, one of
+    ``ACCURACY_PANELS``): points coloured by hardware family, interval bars for the fit, the
+    diagonal and the 2× band (grey). One chart per panel, so that the page can put them side by
+    side on a wide screen and one under the other on a phone (a facet has a fixed width)."""
     diag = df[df["kind"] == "diagonal"]
-    ticks = _decades(float(diag["published"].min()), float(diag["published"].max()))
+    ticks = decades(float(diag["published"].min()), float(diag["published"].max()))
     scale = alt.Scale(type="log", domain=[ticks[0], ticks[-1]])
     axis = alt.Axis(values=ticks, labelExpr=human_labels(), labelFontSize=font_px, titleFontSize=font_px)
     x = alt.X("published:Q", scale=scale, title="Published device-hours", axis=axis)
     y = alt.Y("predicted:Q", scale=scale, title="Predicted device-hours", axis=axis)
-    base = alt.Chart()
+    base = alt.Chart(df[df["panel"] == panel])
     band = base.transform_filter("datum.kind == 'diagonal'").mark_area(opacity=0.12, color="gray").encode(
         x=x, y=alt.Y("low:Q", scale=scale, axis=axis, title="Predicted device-hours"), y2="high:Q")
     line = base.transform_filter("datum.kind == 'diagonal'").mark_line(color="gray", strokeDash=[4, 4]).encode(x=x, y=y)
-    color = alt.Color("family:N", title="Hardware family",
+    families = sorted(df.loc[df["kind"] == "run", "family"].dropna().unique())  # same colours in every panel
+    color = alt.Color("family:N", title="Hardware family", scale=alt.Scale(domain=families),
                       legend=alt.Legend(labelFontSize=font_px, titleFontSize=font_px, labelLimit=0, titleLimit=0))
     runs = base.transform_filter("datum.kind == 'run'")
     bars = runs.mark_rule(opacity=0.6).encode(x=x, y=alt.Y("low:Q", scale=scale), y2="high:Q", color=color)
@@ -337,6 +383,5 @@ def accuracy_chart(df: pd.DataFrame, font_px: int = 12) -> alt.FacetChart:
         tooltip=["run", "family", alt.Tooltip("published:Q", format=".3~s"), alt.Tooltip("predicted:Q", format=".3~s"),
                  alt.Tooltip("low:Q", format=".3~s"), alt.Tooltip("high:Q", format=".3~s"),
                  alt.Tooltip("factor:Q", format=".2f", title="factor off")])
-    panel = alt.layer(band, line, bars, points, data=df).properties(width=320, height=320)
-    return panel.facet(column=alt.Column("panel:N", title=None, sort=list(ACCURACY_PANELS),
-                                         header=alt.Header(labelFontSize=font_px, labelLimit=0)))
+    title = alt.TitleParams(panel, fontSize=font_px, limit=0)
+    return alt.layer(band, line, bars, points).properties(height=320, title=title)

@@ -118,6 +118,27 @@ def show_error(exc: EstimatorError, where: Any = st) -> None:
 
 
 # --------------------------------------------------------------------------------------
+# Tables of numbers
+
+NO_VALUE = "n/a"  # a missing figure (no price, no release year), as the Estimate page says it
+
+
+def _or_no_value(show: Callable[[float], str]) -> Callable[[float], str]:
+    return lambda x: show(x) if math.isfinite(x) else NO_VALUE
+
+
+def number_table(df: Any, formats: Mapping[str, Callable[[float], str]]) -> Any:
+    """``df`` for ``st.dataframe`` with the numbers of ``formats``' columns written by its functions
+    ("$2.4M", "43.3 years") and a missing one as ``NO_VALUE``. The cells keep the numbers, so a
+    click on a header sorts by value. Streamlit draws a missing number as "None" whatever the
+    styling says, so a missing one is stored as +inf, shown as ``NO_VALUE``, and sorts last."""
+    filled = df.copy()
+    for key in formats:
+        filled[key] = filled[key].astype(float).fillna(math.inf)
+    return filled.style.format({key: _or_no_value(show) for key, show in formats.items()})
+
+
+# --------------------------------------------------------------------------------------
 # Modes
 
 

@@ -6,20 +6,29 @@ import pandas as pd
 import streamlit as st
 
 from estimator.core.units import KG_PER_T, KWH_PER_MWH, S_PER_DAY
+from estimator.report import humanize as hz
 from estimator.services import api
 
 from . import charts
 from . import common as c
 from .inputs import scenario_inputs
 
-# Table columns: (column, title, from an Estimate, format shown).
+# Table columns: (column, chart title, from an Estimate, table title, shown as). The table shows
+# each number as the Estimate page does (43.3 years, $2.4M, n/a without a price) and sorts by the
+# number itself.
 COLUMNS = (
-    ("time_days", "Training time (days)", lambda e: e.wall_clock_s / S_PER_DAY, "%.4g"),
-    ("device_hours", "Device-hours", lambda e: e.device_hours, "%.4g"),
-    ("energy_mwh", "Energy (MWh)", lambda e: e.energy_kwh / KWH_PER_MWH, "%.4g"),
-    ("co2e_t", "CO₂e (t)", lambda e: e.co2e_kg / KG_PER_T, "%.4g"),
-    ("cost_usd", "Cost (USD)", lambda e: e.cost_usd, "$%.4g"),
+    ("time_days", "Training time (days)", lambda e: e.wall_clock_s / S_PER_DAY, "Training time",
+     lambda days: hz.duration(days * S_PER_DAY)),
+    ("device_hours", "Device-hours", lambda e: e.device_hours, "Device-hours", hz.count),
+    ("energy_mwh", "Energy (MWh)", lambda e: e.energy_kwh / KWH_PER_MWH, "Energy",
+     lambda mwh: hz.energy(mwh * KWH_PER_MWH)),
+    ("co2e_t", "CO₂e (t)", lambda e: e.co2e_kg / KG_PER_T, "CO₂e", lambda t: hz.co2e_short(t * KG_PER_T)),
+    ("cost_usd", "Cost (USD)", lambda e: e.cost_usd, "Cost", hz.money),
 )
+# The table's columns after the hardware and its numbers; the name last, where a long one may run
+# past a 1280-pixel window with the sidebar open. The kind is left out (the name says it: "Google TPU v4").
+TEXT_COLUMNS = ("price_basis", "host_in_power", "name")
+HARDWARE_PX = 130  # the longest profile id, "a100-pcie-80gb", whole
 CHART_QUANTITIES = {"time": "time_days", "energy": "energy_mwh", "cost": "cost_usd", "co2e": "co2e_t"}
 
 
@@ -33,11 +42,33 @@ def comparison_table(run_kwargs: dict, hardware_ids: list[str]) -> tuple[pd.Data
         row = {"hardware": shared["hardware"], "name": shared["name"], "kind": shared["kind"],
                "reference": "reference point" if shared["reference_point"] else "",
                "price_basis": shared["price_basis"], "host_in_power": "yes" if shared["power_includes_host"] else "no"}
-        for key, _, get, _ in COLUMNS:
+        for key, _, get, _, _ in COLUMNS:
             value = get(e) if key != "cost_usd" or e.cost_usd is not None else None
             row[key] = None if value is None else float(value)
         rows.append(row)
     return pd.DataFrame(rows), [f"{hw}: {msg}" for hw, msg in rep.failures]
+
+
+def table_view(df: pd.DataFrame):
+    """The table with its numbers written as on the Estimate page (``COLUMNS``) and "n/a" for a
+    cost without a price (``common.number_table``: the cells keep the numbers for sorting)."""
+    return c.number_table(df, {key: show for key, _, _, _, show in COLUMNS})
+
+
+def column_order(with_refs: bool) -> list[str]:
+    """Hardware, its results, then what describes it; the reference-point column only when shown."""
+    *describe, name = TEXT_COLUMNS
+    return ["hardware", *(key for key, *_ in COLUMNS), *describe, *(["reference"] if with_refs else []), name]
+
+
+def table_config() -> dict:
+    text = st.column_config.TextColumn
+    config = {"hardware": text("Hardware", width=HARDWARE_PX, pinned=True), "name": "Name", "reference": "Reference",
+              "price_basis": text("Price basis", help="on-demand, reserved or spot cloud price, or none (no hourly price)"),
+              "host_in_power": text("Host", width="small", help="does the power include the host's share "
+                                                                         "(CPU, memory, network)?")}
+    config.update({key: st.column_config.NumberColumn(title) for key, _, _, title, _ in COLUMNS})
+    return config
 
 
 def render() -> None:
@@ -54,15 +85,10 @@ def render() -> None:
         st.warning(c.md_escape(err, limit=300))
     if df.empty:
         return
-    config = {"hardware": st.column_config.TextColumn("Hardware"), "name": "Name", "kind": "Kind",
-              "reference": "Reference point", "price_basis": st.column_config.TextColumn(
-                  "Price basis", help="on-demand, reserved or spot cloud price, or none (no hourly price)"),
-              "host_in_power": st.column_config.TextColumn("Power incl. host", help="does the power include the "
-                                                           "host's share (CPU, memory, network)?")}
-    config.update({key: st.column_config.NumberColumn(title, format=fmt) for key, title, _, fmt in COLUMNS})
-    st.dataframe(df.sort_values("time_days"), hide_index=True, column_config=config, width="stretch",
+    st.dataframe(table_view(df.sort_values("time_days")), hide_index=True, column_config=table_config(),
+                 column_order=column_order(with_refs), width="stretch",
                  height=35 * (len(df) + 1) + 3)  # every profile visible; click a header to sort
     quantity = c.url_radio("Chart", "cmp", list(CHART_QUANTITIES), default="time", where=st)
     column = CHART_QUANTITIES[quantity]
-    title = next(t for k, t, _, _ in COLUMNS if k == column)
+    title = next(t for k, t, _, _, _ in COLUMNS if k == column)
     charts.render_chart(charts.comparison_chart(df, column, f"{title}, log scale"))

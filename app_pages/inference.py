@@ -247,7 +247,8 @@ def _metric_with_range(col, label: str, value: float, rng, fmt, meaning: str, he
 
 def headline(r) -> None:
     meaning = r.range_meaning
-    cols = st.columns(4)
+    lecture = c.is_lecture()
+    cols = style.metric_cells(4, "inf_speed", lecture)
     _metric_with_range(cols[0], "Time per output token", r.seconds_per_output_token, r.range["seconds_per_output_token"],
                        _ms, meaning, help=f"TPOT: one decode step, what each user waits per token (batch {r.batch_size})")
     _metric_with_range(cols[1], "Throughput", r.tokens_per_s, r.range["tokens_per_s"], _rate, meaning,
@@ -257,7 +258,7 @@ def headline(r) -> None:
                                               "before PUE (what ML.ENERGY measures)")
     cols[3].metric("Power per device", hz.power(r.power_w_per_device), border=True,
                    help=c.md_escape(r.estimate.assumption("power_w").source, 600))
-    cols = st.columns(4)
+    cols = style.metric_cells(4, "inf_memory", lecture)
     cols[0].metric("Memory", f"{hz.sig(r.memory_gb)} GB", border=True,
                    help=f"weights {hz.sig(r.weights_gb)} GB + KV cache {hz.sig(r.kv_cache_gb)} GB "
                         f"(batch {r.batch_size}, {r.bits}-bit weights, {r.kv_bits}-bit KV cache)")
@@ -268,7 +269,7 @@ def headline(r) -> None:
     cols[3].metric("Bound by", r.bound, border=True,
                    help=f"GPU part of the step: memory (bandwidth) {_ms(r.memory_s_per_step)} vs compute "
                         f"{_ms(r.compute_s_per_step)} ({r.precision} peak)")
-    cols = st.columns(4)
+    cols = style.metric_cells(4, "inf_query", lecture)
     per_q = r.range["per_query"]
     _metric_with_range(cols[0], f"Energy per query ({hz.count(r.tokens_per_query)} tokens)", r.per_query("energy_kwh"),
                        per_q["energy_kwh"], hz.energy, meaning, help="PUE included")
@@ -283,7 +284,7 @@ def step_section(r) -> None:
     st.subheader("One decode step", anchor=False)
     st.caption(f"Time per output token {_ms(r.seconds_per_output_token)} = the slower of memory and compute "
                f"({r.bound}-bound) + prefill + tensor parallel + engine. Pale: the GPU part that is not the bound.")
-    st.altair_chart(step_chart(step_frame(r)), width="stretch")
+    charts.render_chart(step_chart(step_frame(r)))
 
 
 def render() -> None:
@@ -326,13 +327,13 @@ def render() -> None:
         "usd_per_query": num("USD / query", format="%.3g"),
         "saved_pct": num("Energy saved (%)", format="%.0f"),
         "cost_total_usd": num("Total cost (USD)", format="%.4g")})
-    st.altair_chart(savings_chart(df), width="stretch")
+    charts.render_chart(savings_chart(df))
     st.caption(f"Low and high: the {r.level:.0%} range. {compression.ILLUSTRATIVE_NOTE}")
 
     st.header("Training vs serving: the break-even", anchor=False)
     be, t = report.break_even, report.training
     key = be.basis
-    cols = st.columns(3)
+    cols = style.metric_cells(3, "inf_break_even", c.is_lecture())
     cols[0].metric("Training", hz.money(t.cost_usd) if key == "cost_usd" else hz.energy(t.energy_kwh), border=True,
                    help=f"{t.flops:.3g} FLOPs: {hz.energy(t.energy_kwh)}, {hz.co2e(t.co2e_kg)}; {report.training_source}")
     q = be.queries[key]
@@ -346,6 +347,6 @@ def render() -> None:
     cols[2].metric("… i.e. tokens", "n/a" if not tok else hz.count(tok), border=True)
     chart = break_even_chart(report)
     if chart is not None:
-        st.altair_chart(chart, width="stretch")
+        charts.render_chart(chart)
         st.caption("Grey band: the break-even's range.")
     c.show_url_warnings(warn_box)

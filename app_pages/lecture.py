@@ -126,19 +126,30 @@ def memory_wall() -> None:
     _metrics([("Peak FLOP/s", f"×{trends.PEAK_FLOPS_GROWTH_PER_2Y:g} every 2 years", None),
               ("DRAM bandwidth", f"×{trends.DRAM_BANDWIDTH_GROWTH_PER_2Y:g} every 2 years", None),
               ("The gap in 20 years", hz.times(s.memory_wall_gap_20y), "compute outruns memory")])
-    years = np.arange(0, 21, 2)
-    df = pd.concat([pd.DataFrame({"years": years, "growth": trends.per_2y_growth(years, g), "series": name})
-                    for name, g in ((trends.PEAK_FLOPS_LABEL, trends.PEAK_FLOPS_GROWTH_PER_2Y),
-                                    (trends.DRAM_BANDWIDTH_LABEL, trends.DRAM_BANDWIDTH_GROWTH_PER_2Y),
-                                    (trends.INTERCONNECT_LABEL, trends.INTERCONNECT_GROWTH_PER_2Y))])
-    _chart(alt.Chart(df).mark_line(point=True).encode(
-        x=alt.X("years:Q", title="Years"),
-        y=alt.Y("growth:Q", scale=alt.Scale(type="log"), title="Growth (×, log)",
-                axis=alt.Axis(labelExpr=charts.human_labels(suffix="×"))),
-        color=alt.Color("series:N", title=None)))
+    _chart(memory_wall_chart())
     style.source_line(f"{trends.MEMORY_WALL_SOURCE}: over 20 years peak FLOPS grew {trends.PEAK_FLOPS_GROWTH_PER_2Y:g}× "
                       f"every 2 years, DRAM bandwidth {trends.DRAM_BANDWIDTH_GROWTH_PER_2Y:g}×, interconnect "
                       f"{trends.INTERCONNECT_GROWTH_PER_2Y:g}×.")
+
+
+MEMORY_WALL_SERIES = ((trends.PEAK_FLOPS_LABEL, trends.PEAK_FLOPS_GROWTH_PER_2Y),
+                      (trends.DRAM_BANDWIDTH_LABEL, trends.DRAM_BANDWIDTH_GROWTH_PER_2Y),
+                      (trends.INTERCONNECT_LABEL, trends.INTERCONNECT_GROWTH_PER_2Y))
+MEMORY_WALL_YEARS = 20
+
+
+def memory_wall_chart() -> alt.Chart:
+    """Growth of peak FLOP/s, DRAM and interconnect bandwidth over 20 years, log y with a tick at
+    each power of ten; every series named in the legend below."""
+    years = np.arange(0, MEMORY_WALL_YEARS + 1, 2)
+    df = pd.concat([pd.DataFrame({"years": years, "growth": trends.per_2y_growth(years, g), "series": name})
+                    for name, g in MEMORY_WALL_SERIES])
+    ticks = charts.decades(float(df["growth"].min()), float(df["growth"].max()))
+    return alt.Chart(df).mark_line(point=True).encode(
+        x=alt.X("years:Q", title="Years", scale=alt.Scale(domain=[0, MEMORY_WALL_YEARS])),
+        y=alt.Y("growth:Q", scale=alt.Scale(type="log", domain=[ticks[0], ticks[-1]]), title="Growth (×, log)",
+                axis=alt.Axis(values=ticks, labelExpr=charts.pow10_labels())),  # 10⁵: narrow, so the legend fits
+        color=alt.Color("series:N", legend=charts.series_legend([name for name, _ in MEMORY_WALL_SERIES])))
 
 
 def compression_savings() -> None:

@@ -20,7 +20,7 @@ from estimator.laws import diminishing as dm
 from estimator.report import humanize as hz
 from estimator.services import limits
 
-from . import charts
+from . import charts, style
 from . import common as c
 
 # Defaults, each with its source:
@@ -39,9 +39,10 @@ def _layout():
     return st.columns([1, 2])
 
 
-def _metrics(pairs) -> None:
-    for col, (label, value, help_) in zip(st.columns(len(pairs)), pairs):
-        col.metric(label, value, help=help_, border=True)
+def _metrics(key: str, pairs) -> None:
+    """(label, value, help) as bordered metrics in a row that wraps (``style.metric_cells``)."""
+    for cell, (label, value, help_) in zip(style.metric_cells(len(pairs), key, c.is_lecture()), pairs):
+        cell.metric(label, value, help=help_, border=True)
 
 
 def _priced_hardware() -> list[str]:
@@ -90,10 +91,10 @@ def scaling_section(hardware: str) -> None:
         c.show_error(exc, right)
         return
     with right:
-        _metrics([("Parameters", hz.count(model.params_opt), model.source),
+        _metrics("scaling_model", [("Parameters", hz.count(model.params_opt), model.source),
                   ("Tokens", hz.count(model.tokens_opt), f"{model.tokens_per_param:.3g} tokens per parameter"),
                   ("Predicted loss", f"{model.loss_opt:.3f}", scaling.SOURCE_LOSS)])
-        _metrics([("FLOPs", hz.sci(model.flops), None),
+        _metrics("scaling_cost", [("FLOPs", hz.sci(model.flops), None),
                   ("Time (1 device)", hz.duration(est.wall_clock_s), f"on one {est.hardware_name}"),
                   ("Energy", hz.energy(est.energy_kwh), None), ("CO₂e", hz.co2e_short(est.co2e_kg), None),
                   ("Cost", hz.money(est.cost_usd), None)])
@@ -149,10 +150,10 @@ def diminishing_section(hardware: str) -> None:
         return
     r, t = rep.result, rep.target
     with right:
-        _metrics([("Compute multiplier", hz.times(r.compute_multiplier), dm.SOURCE),
+        _metrics("dr_multiplier", [("Compute multiplier", hz.times(r.compute_multiplier), dm.SOURCE),
                   ("To halve the error", hz.times(r.halving_multiplier), "2^(1/k)"),
                   ("Target compute", hz.flops(r.target_flops), None)])
-        _metrics([("Time (1 device)", hz.duration(t.wall_clock_s), f"on one {t.hardware_name}"),
+        _metrics("dr_cost", [("Time (1 device)", hz.duration(t.wall_clock_s), f"on one {t.hardware_name}"),
                   ("Energy", hz.energy(t.energy_kwh), None), ("CO₂e", hz.co2e_short(t.co2e_kg), None),
                   ("Cost", hz.money(t.cost_usd), f"base workload: {hz.money(rep.base.cost_usd)}")])
         charts.render_chart(multiplier_chart(now, k, target))
@@ -190,7 +191,8 @@ def growth_chart(table: trends.TrendTable) -> alt.Chart:
     return alt.Chart(long).mark_line().encode(
         x=alt.X("year:Q", axis=alt.Axis(format="d"), title="Year"),
         y=alt.Y("growth:Q", scale=LOG, title="Growth since the first year (×, log)", axis=alt.Axis(labelExpr=charts.pow10_labels())),
-        color=alt.Color("series:N", title=None), tooltip=["year", "series", alt.Tooltip("growth:Q", format=".3~e")])
+        color=alt.Color("series:N", legend=charts.series_legend(names.values())),
+        tooltip=["year", "series", alt.Tooltip("growth:Q", format=".3~e")])
 
 
 def trend_section() -> None:
@@ -212,7 +214,7 @@ def trend_section() -> None:
         return
     s = rep.summary
     with right:
-        _metrics([(f"Cost in {rep.start_year}", hz.money(rep.base.cost_usd), f"on {rep.base.hardware_name}"),
+        _metrics("trends", [(f"Cost in {rep.start_year}", hz.money(rep.base.cost_usd), f"on {rep.base.hardware_name}"),
                   (f"Cost in {int(rep.table.year[-1])}", hz.money(rep.table.workload_cost_usd[-1]), trends.PRICE_PERF_SOURCE),
                   ("Frontier compute per year", f"×{s.training_compute_per_year:.3g}", trends.TRAINING_COMPUTE_SOURCE),
                   ("Memory wall in 20 years", f"×{s.memory_wall_gap_20y:.3g}", trends.MEMORY_WALL_SOURCE)])
@@ -238,7 +240,7 @@ def contrasts_section() -> None:
         c.show_error(exc)
         return
     by = {x.key: x for x in items}
-    _metrics([("GPT-3 training, in brain-years", hz.count(by["gpt3_brain_years"].value), by["gpt3_brain_years"].detail),
+    _metrics("contrasts", [("GPT-3 training, in brain-years", hz.count(by["gpt3_brain_years"].value), by["gpt3_brain_years"].detail),
               ("AlphaGo ÷ brain (power)", f"{by['alphago_brain_power_ratio'].value:,.0f}×",
                by["alphago_brain_power_ratio"].source),
               ("World electricity (average)", hz.power(by["world_power_w"].value), by["world_power_w"].source)])

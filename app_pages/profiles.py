@@ -28,6 +28,32 @@ def profile_table(profiles) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _figure(x: float) -> str:
+    """4 significant figures with thousands separators, no trailing zeros: 7,700; 1.581; 1,000,000."""
+    text = hz.sig(x, 4)
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _price(usd_per_hour: float) -> str:
+    return f"${usd_per_hour:.3g}"
+
+
+# Number columns: title and how a value is written. A missing figure (the brain has no release
+# year, memory or bandwidth; many devices have no hourly price) reads "n/a", never "None".
+NUMBER_COLUMNS = {
+    "year": ("year", "{:.0f}".format), "peak_tflops": ("Peak (TFLOP/s)", _figure),
+    "memory_gb": ("Memory (GB)", _figure), "bandwidth_gb_s": ("Bandwidth (GB/s)", _figure),
+    "power_w": ("Power (W)", _figure), "utilization": ("utilization", "{:.3g}".format),
+    "price_usd_h": ("Price (USD/h)", _price), "pue": ("pue", "{:.3g}".format),
+}
+
+
+def table_view(df: pd.DataFrame):
+    """The profile table with its numbers written for people (``NUMBER_COLUMNS``) and "n/a" for a
+    missing one (``common.number_table``: the cells keep the numbers for sorting)."""
+    return c.number_table(df, {key: show for key, (_, show) in NUMBER_COLUMNS.items()})
+
+
 def details(p) -> None:
     """One profile's figures, each with its source (text from the profile file, escaped)."""
     e = c.md_escape
@@ -64,12 +90,10 @@ def render() -> None:
         st.warning(c.md_escape(f"A profile failed to load: {err}", limit=500))
     ids = c.hardware_ids()
     df = profile_table(ps.profiles[i] for i in ids)
-    config = {"peak_tflops": st.column_config.NumberColumn("Peak (TFLOP/s)", format="%.4g"),
-              "bandwidth_gb_s": st.column_config.NumberColumn("Bandwidth (GB/s)", format="%.4g"),
-              "power_w": st.column_config.NumberColumn("Power (W)", format="%.4g"),
-              "price_usd_h": st.column_config.NumberColumn("Price (USD/h)", format="$%.3g"),
-              "memory_gb": st.column_config.NumberColumn("Memory (GB)", format="%.4g")}
-    st.dataframe(df, hide_index=True, column_config=config, width="stretch", height=35 * (len(df) + 1) + 3)
+    config = {"id": st.column_config.TextColumn("id", pinned=True),  # stays in view while the table scrolls
+              **{key: st.column_config.NumberColumn(title) for key, (title, _) in NUMBER_COLUMNS.items()}}
+    st.dataframe(table_view(df), hide_index=True, column_config=config, width="stretch",
+                 height=35 * (len(df) + 1) + 3)
     chosen = hardware_select(None, where=st) or DEFAULT_HARDWARE
     c.show_url_warnings()
     p = ps.profiles[chosen]

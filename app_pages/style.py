@@ -34,6 +34,13 @@ LECTURE_CSS = """<style>
 LECTURE_CHART_FONT_PX = 18
 NORMAL_CHART_FONT_PX = 12
 
+# Metrics side by side that wrap onto another row rather than cut a number ("69.3 bi…"): each cell
+# of a wrapping horizontal container is at least as wide as its label and value (Streamlit lets a
+# cell shrink to 16 px and the metric ends its value with an ellipsis).
+METRIC_ROW_KEY = "cce_metrics_"
+METRIC_ROW_CSS = (f'<style>[class*="st-key-{METRIC_ROW_KEY}"] > [data-testid="stLayoutWrapper"] '
+                  "{ min-width: fit-content; }</style>")
+
 RANGE_CSS = """<style>
 .cce-range { display: flex; align-items: center; gap: 0.4rem; font-size: 0.8rem; color: #555; margin-top: -0.4rem; }
 .cce-range .bar { flex: 1 1 auto; min-width: 2rem; height: 0.35rem; border-radius: 0.2rem; background: #c9d6ea; position: relative; }
@@ -55,6 +62,18 @@ def apply_lecture_css() -> None:
     st.html(LECTURE_CSS)
 
 
+def metric_cells(n: int, key: str, lecture: bool = False, where=st) -> list:
+    """``n`` cells for metrics side by side, like ``st.columns(n)``, but a row that wraps: a cell is
+    never narrower than its number and label, so a narrow window gets fewer metrics per row, never
+    a cut value. ``key`` names the row (unique on the page). In lecture mode, plain columns: the
+    lecture's CSS shrinks the numbers to their column instead."""
+    if lecture:
+        return where.columns(n)
+    where.html(METRIC_ROW_CSS)
+    row = where.container(horizontal=True, key=METRIC_ROW_KEY + key)
+    return [row.container() for _ in range(n)]
+
+
 def range_bar(where, low_text: str, high_text: str, meaning: str) -> None:
     """low ▬●▬ high under a number: the stated interval, the point in its middle (the estimate is
     the interval's geometric centre). ``meaning`` is the tooltip."""
@@ -64,10 +83,12 @@ def range_bar(where, low_text: str, high_text: str, meaning: str) -> None:
 
 
 def chart_fonts(chart: alt.TopLevelMixin, lecture: bool) -> alt.TopLevelMixin:
-    """Axis, legend and header text at lecture size (or the normal size); legends never truncated."""
+    """Axis, legend and header text at lecture size (or the normal size); legends below the plot,
+    one entry per line (a row of entries runs past a narrow chart), never truncated."""
     px = LECTURE_CHART_FONT_PX if lecture else NORMAL_CHART_FONT_PX
     return (chart.configure_axis(labelFontSize=px, titleFontSize=px, labelLimit=0, titleLimit=0)
-            .configure_legend(labelFontSize=px, titleFontSize=px, labelLimit=0, titleLimit=0, orient="bottom")
+            .configure_legend(labelFontSize=px, titleFontSize=px, labelLimit=0, titleLimit=0, orient="bottom",
+                              direction="vertical")
             .configure_header(labelFontSize=px, titleFontSize=px, labelLimit=0)
             .configure_title(fontSize=px + 2))
 

@@ -219,3 +219,56 @@ def test_lecture_index_lists_every_claim_in_order(browser, server):
     links[0].click()
     wait_for_metric(page, "Training time", "355 years")
     assert "claim=gpt3-v100" in page.url
+
+
+# --- the pages with the sidebar open and on a phone: no cut number, every series named -----------
+
+PAGE_LINKS = ["/limits", "/limits?lim=Diminishing+returns", "/limits?lim=Trends", "/limits?lim=Contrasts",
+              "/inference"]
+
+
+@pytest.mark.parametrize("width, height", [(1280, 720), (390, 844)])
+def test_pages_never_cut_a_number_beside_the_sidebar_or_on_a_phone(browser, server, tmp_path, width, height):
+    """Five metrics in st.columns beside the inputs got 95 px each at 1280 px ("69.3 bi…", "$…");
+    the metric rows now wrap (style.metric_cells)."""
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.set_default_timeout(TIMEOUT_MS)
+    for link in PAGE_LINKS:
+        page.goto(server + link)
+        wait_until_drawn(page)
+        assert page.get_by_test_id("stException").count() == 0, link
+        cut = page.evaluate(CUT_TEXT)
+        if cut:
+            page.screenshot(path=str(tmp_path / "cut.png"))
+        assert not cut, (link, width, cut[:3])
+
+
+# Each chart's legend labels: how many, and whether any runs past the chart's box.
+LEGENDS = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')].map(chart => {
+  const box = chart.getBoundingClientRect();
+  const labels = [...chart.querySelectorAll('.role-legend-label text')];
+  const svg = chart.querySelector('svg');
+  return {labels: labels.length, svgWidth: svg ? svg.getBoundingClientRect().width : 0, width: box.width,
+          outside: labels.filter(t => { const r = t.getBoundingClientRect();
+                                        return r.right > box.right + 1 || r.left < box.left - 1; })
+                         .map(t => t.textContent)};
+})"""
+# link → the legend entries of its first charts (the Accuracy page's serving charts are left out)
+CHART_LEGENDS = {"/lecture?claim=compute-growth": [4], "/lecture?claim=memory-wall": [3],
+                 "/limits?lim=Trends": [2, 4], "/accuracy": [5, 5]}
+
+
+@pytest.mark.parametrize("width, height", [(1280, 720), (390, 844)])
+def test_charts_fit_and_name_every_series(browser, server, width, height):
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.set_default_timeout(TIMEOUT_MS)
+    for link, entries in CHART_LEGENDS.items():
+        page.goto(server + link)
+        page.wait_for_function(SCRIPT_DONE.replace("stMetricValue", "stVegaLiteChart"), timeout=TIMEOUT_MS)
+        page.evaluate(LAID_OUT)
+        page.wait_for_function(f"() => document.querySelectorAll('.role-legend-label text').length >= {sum(entries)}",
+                               timeout=TIMEOUT_MS)
+        charts = page.evaluate(LEGENDS)[:len(entries)]
+        assert [c["labels"] for c in charts] == entries, (link, width, charts)
+        for c in charts:
+            assert c["svgWidth"] <= c["width"] + 1 and not c["outside"], (link, width, c)

@@ -10,6 +10,11 @@ SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 # Number words for people, up to where they stop helping (then powers of ten).
 WORDS = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"))
 WORDS_UP_TO = 1e15
+# sci() writes numbers from 1 up to 10**PLAIN_UP_TO_EXP plainly (1, not 10⁰).
+PLAIN_UP_TO_EXP = 3
+# Past this many of a table's largest unit (the next SI prefix), _scaled() writes powers of ten:
+# 3.66 × 10⁶ TWh, never "3,660,000 TWh".
+NEXT_PREFIX = 1e3
 
 
 def sci(x: float, digits: int = 3) -> str:
@@ -22,9 +27,16 @@ def sci(x: float, digits: int = 3) -> str:
     mant = round(x / 10 ** exp, digits - 1)
     if abs(mant) >= 10:  # 9.995 rounds up to 10.0
         mant, exp = mant / 10, exp + 1
-    m = f"{mant:.{digits - 1}f}".rstrip("0").rstrip(".")
+    if 0 <= exp < PLAIN_UP_TO_EXP:  # 1, 50, 123: a power of ten would only hide a small number
+        return _trim(f"{mant * 10 ** exp:.{max(digits - 1 - exp, 0)}f}")
+    m = _trim(f"{mant:.{digits - 1}f}")
     power = f"10{str(exp).translate(SUPERSCRIPT)}"
     return power if m == "1" else f"{m} × {power}"
+
+
+def _trim(text: str) -> str:
+    """1.50 → 1.5, 2.00 → 2: no trailing zeros after a decimal point."""
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def magnitude(x: float) -> str:
@@ -84,7 +96,14 @@ def duration(seconds: float) -> str:
 
 
 # The suffix tables below (1e3 … 1e12) are SI display prefixes (k, M, G, T), not unit conversions.
-def _scaled(value: float, units: list[tuple[float, str]], digits: int = 3) -> str:
+def _scaled(value: float, units: list[tuple[float, str]], digits: int = 3,
+            beyond: tuple[float, str] | None = None) -> str:
+    """``value`` in the largest unit it reaches; past ``NEXT_PREFIX`` of the largest unit, in
+    powers of ten of ``beyond`` (default: the largest unit)."""
+    top_factor, _ = units[0]
+    if abs(value / top_factor) >= NEXT_PREFIX:
+        factor, name = beyond or units[0]
+        return f"{sci(value / factor, digits)} {name}"
     for factor, name in units:
         if abs(value) >= factor:
             return f"{sig(value / factor, digits)} {name}"
@@ -127,10 +146,12 @@ def money(usd: float | None) -> str:
 
 
 def water(litres: float | None) -> str:
-    """Litres, as m³ (1,000 L) and beyond once large: 1.2 million L reads 1,200 m³."""
+    """Litres, as m³ (1,000 L) and beyond once large: 1.2 million L reads 1,200 m³; past a
+    thousand million m³, powers of ten of m³ (1.48 × 10¹³ m³)."""
     if litres is None:
         return "n/a"
-    return _scaled(litres, [(1e9, "million m³"), (1e6, "thousand m³"), (1e3, "m³"), (1.0, "L"), (1e-3, "mL")])
+    m3 = (1e3, "m³")
+    return _scaled(litres, [(1e9, "million m³"), (1e6, "thousand m³"), m3, (1.0, "L"), (1e-3, "mL")], beyond=m3)
 
 
 def flops(x: float | None) -> str:
