@@ -284,7 +284,11 @@ def url_number(label: str, key: str, *, min_value: float, max_value: float, defa
                                bind="query-params", persist_state="session")
     value = _enforce(key, value, default)
     if integer and value is not None:
-        return int(round(value))
+        whole = float(math.floor(value + 0.5))  # half up, as the field shows a typed 2.5 ("3")
+        if whole != value:  # a typed fraction: the field, the numbers and the URL take the whole number
+            st.session_state.setdefault(FIX_KEY, {})[key] = (whole,)
+            st.rerun()
+        return int(whole)
     return value
 
 

@@ -80,6 +80,22 @@ def test_landing_page_is_gpt3_with_the_core_numbers():
 # --- inputs change the numbers exactly as the core says ---------------------------------
 
 
+@pytest.mark.parametrize("typed, whole", [(2.5, 3), (2.4, 2), (7.5, 8)])
+def test_a_typed_fraction_of_devices_becomes_one_whole_number_everywhere(typed, whole):
+    """The field, the numbers and the shareable link agree on one whole number (a typed 2.5 showed
+    3, computed with 2 and wrote devices=2.5 to the link, which then failed to load)."""
+    at = open_app(LECTURE)
+    at.number_input(key="devices").set_value(typed).run()
+    assert not at.exception
+    assert at.number_input(key="devices").value == whole
+    link = at.query_params["devices"]
+    link = link if isinstance(link, str) else link[0]
+    assert float(link) == whole
+    assert headline(at) == expected(preset_id="lambda-gpt3-v100", devices=whole)
+    again = open_app({**LECTURE, "devices": link})  # the shared link opens with the same number
+    assert not again.warning and headline(again) == headline(at)
+
+
 def test_changing_devices_changes_numbers_as_core_says():
     at = open_app(LECTURE)
     at.number_input(key="devices").set_value(4).run()
