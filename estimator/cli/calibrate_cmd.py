@@ -70,8 +70,21 @@ class ProgressLine:
 
 
 def _out_path(args, profile_id: str) -> Path:
-    """Where to write: see :func:`estimator.measure.calibration_run.checked_out_path`."""
+    """Where to write: see :func:`estimator.measure.calibration_run.checked_out_path`. An id that a
+    bundled profile has is refused first with a way out that works: that profile's file can never be
+    replaced, so the hint to write over it would only lead to the next refusal."""
+    from estimator.io.datafiles import CALIBRATED_DIR, PROFILES_DIR
     from estimator.measure.calibration_run import checked_out_path
+    if args.out is None or args.out.endswith(".toml"):
+        target = Path(args.out) if args.out is not None else CALIBRATED_DIR / f"{profile_id}.toml"
+        other = default_profiles().profiles.get(profile_id)
+        if (other is not None and other.source_file and target.resolve().parent == CALIBRATED_DIR.resolve()
+                and Path(other.source_file).resolve().parent == PROFILES_DIR.resolve()):
+            free = next(f"{profile_id}-cal{n or ''}" for n in range(100)
+                        if f"{profile_id}-cal{n or ''}" not in default_profiles().profiles)
+            raise InputError(f"profile id '{profile_id}' is the bundled profile {other.source_file}, which calibrate "
+                             f"never replaces: give another --id (e.g. --id {free}), or set --out to a file outside "
+                             f"profiles/ (e.g. --out ./{profile_id}.toml)")
     return checked_out_path(args.out, profile_id, args.force, out_name="--out", force_name="--force", id_name="--id")
 
 
@@ -103,11 +116,20 @@ def cmd_calibrate(args):
         if cmd or args.from_codecarbon:
             raise InputError("--backends only lists the meters; give it alone")
         return cmd_backends(args)
-    if args.seconds is not None:
+    if args.seconds is not None and not args.from_codecarbon:
+        if cmd:
+            raise InputError("--seconds sets the built-in workload's duration; a command after `--` runs as long as it "
+                             "runs: give one of them")
         check_seconds(args.seconds)  # before opening a backend
     if args.from_codecarbon:
         if cmd:
             raise InputError("give either --from-codecarbon or a command after `--`, not both")
+        # these set a measurement made here; an imported log has its own duration and country
+        for given, flag, what in ((args.seconds is not None, "--seconds", "the built-in workload's duration"),
+                                  (args.region is not None, "--region", "the country of a measurement made here")):
+            if given:
+                raise InputError(f"{flag} sets {what}; the imported CodeCarbon log has its own: give --from-codecarbon "
+                                 f"or {flag}, not both")
         if args.flops is None or args.base is None:
             raise InputError("--from-codecarbon needs --flops (the run's FLOPs) and --base (the profile of its hardware)")
         run = select_run(read_codecarbon_csv(args.from_codecarbon), args.run_id)

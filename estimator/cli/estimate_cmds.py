@@ -196,7 +196,9 @@ def cmd_profiles(args):
         for err in ps.errors:
             print(f"warning: {err}", file=sys.stderr)
     elif args.action == "show":
-        if len(extra) != 1 or not extra[0].strip():
+        if len(extra) == 1 and not extra[0].strip():
+            raise InputError("profiles show got an empty id; give a hardware id or profile file")
+        if len(extra) != 1:
             raise InputError(f"profiles show takes exactly one hardware id or profile file, got {len(extra)}")
         _show_profile(ps.get(args.id))
     else:  # validate
@@ -223,14 +225,55 @@ def cmd_profiles(args):
                              "name each file, field and fix")
 
 
+NOT_STATED = "not stated"
+
+
+def _stated(value, fmt="{:g}", unit="") -> str:
+    """A profile's figure for people: "not stated" where the profile has none (the brain's memory)."""
+    if value is None:
+        return NOT_STATED
+    return fmt.format(value) + (f" {unit}" if unit else "")
+
+
+def _plain(value) -> str:
+    """One value of a calibration record: yes/no, 4 significant figures, lists joined."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    if isinstance(value, (list, tuple)) and not any(isinstance(x, (dict, list, tuple)) for x in value):
+        return ", ".join(_plain(x) for x in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {_plain(x)}" for k, x in value.items())
+    return str(value)
+
+
+def _record_lines(record, indent: str = "    ") -> list[str]:
+    """A calibration record as readable ``key: value`` lines (a table nested one level deeper,
+    a list of tables one line each), never a raw dict."""
+    lines = []
+    for key, value in record.items():
+        if isinstance(value, dict):
+            lines.append(f"{indent}{key}:")
+            lines += _record_lines(value, indent + "  ")
+        elif isinstance(value, (list, tuple)) and any(isinstance(x, dict) for x in value):
+            lines.append(f"{indent}{key}:")
+            lines += [f"{indent}  - {_plain(x)}" for x in value]
+        else:
+            lines.append(f"{indent}{key}: {_plain(value)}")
+    return lines
+
+
 def _show_profile(p) -> None:
-    print(f"{p.name} ({p.id}), {p.kind}, released {p.release_year}")
+    print(f"{p.name} ({p.id}), {p.kind}, released {_stated(p.release_year, '{}')}")
     for prec, v in p.peak_flops_per_s.items():
         print(f"  peak {prec:<5} {v:.4g} FLOP/s")
     print(f"    source: {p.peak_source}")
-    print(f"  memory {p.memory_gb} GB, {p.memory_bandwidth_gb_per_s} GB/s  ({p.memory_source})")
+    print(f"  memory {_stated(p.memory_gb, unit='GB')}, bandwidth {_stated(p.memory_bandwidth_gb_per_s, unit='GB/s')}"
+          f"  ({p.memory_source})")
     print(f"  power average {p.power.average_w:.4g} W (range {p.power.average_range_w[0]:.4g}–{p.power.average_range_w[1]:.4g} W, "
-          f"host included: {p.power.includes_host}), TDP {p.power.tdp_w}  ({p.power.source})")
+          f"host included: {'yes' if p.power.includes_host else 'no'}), TDP {_stated(p.power.tdp_w, '{:.4g}', 'W')}"
+          f"  ({p.power.source})")
     u = p.utilization
     if u.fitted:
         at = u.predict(DISPLAY_FLOPS)
@@ -239,11 +282,14 @@ def _show_profile(p) -> None:
         print(f"  utilisation {how}  ({u.basis}; {u.source})")
     else:
         print(f"  utilisation {u.default:g} (range {u.range[0]:g}–{u.range[1]:g})  ({u.basis}; {u.source})")
-    price = "none" if p.price.usd_per_device_hour is None else f"${p.price.usd_per_device_hour}/device-hour, {p.price.date}"
-    print(f"  price {price}  ({p.price.basis}; {p.price.source})")
-    print(f"  PUE {p.pue}  ({p.pue_source})")
+    price = (NOT_STATED if p.price.usd_per_device_hour is None
+             else f"${p.price.usd_per_device_hour}/device-hour" + (f", {p.price.date}" if p.price.date else ""))
+    print(f"  price {price}  ({'; '.join(x for x in (p.price.basis, p.price.source) if x and x != 'none')})")
+    print(f"  PUE {p.pue:g}  ({p.pue_source})")
     if p.calibration:
-        print(f"  calibration: {dict(p.calibration)}")
+        print("  calibration:")
+        for line in _record_lines(dict(p.calibration)):
+            print(line)
 
 
 def register(sub):

@@ -132,7 +132,8 @@ def register(sub):
                    help=f"output tokens per query (default {DEFAULT_TOKENS_PER_QUERY:g}: ShareGPT's mean, vLLM paper)")
     w.add_argument("--batch-size", type=count, default=1, help="sequences decoded together (default %(default)g)")
     w.add_argument("--devices", type=count,
-                   help="devices in tensor parallelism (default: the fewest, a power of two, that hold weights and KV cache)")
+                   help="devices in tensor parallelism, a divisor of the attention heads (default: the fewest, a power of "
+                        "two where it divides the heads, that hold weights and KV cache)")
     c = p.add_argument_group("compression")
     c.add_argument("--bits", type=int, choices=BITS, default=16, help="bits per weight (quantisation)")
     c.add_argument("--kv-bits", type=int, choices=KV_BITS, default=16, help="bits per KV-cache entry")

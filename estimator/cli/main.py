@@ -4,6 +4,7 @@ line ``error: …`` on stderr, never a traceback."""
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 
@@ -72,16 +73,89 @@ def with_hint(exc: EstimatorError, flags: dict[str, str]) -> str:
     return f"{message} ({'; '.join(hints)})" if hints else message
 
 
+# Arguments whose text is passed on as it is (the command to measure after `--`): may be empty.
+VERBATIM_ARGS = ("cmd",)
+
+
+def command_parser(parser: argparse.ArgumentParser, args: argparse.Namespace) -> argparse.ArgumentParser:
+    """The (sub)parser of the command that was run (``scaling chinchilla``: the chinchilla parser)."""
+    p = parser
+    while True:
+        sub = next((a for a in p._actions if isinstance(a, argparse._SubParsersAction)), None)
+        name = getattr(args, sub.dest, None) if sub else None
+        if name not in (sub.choices if sub else {}):
+            return p
+        p = sub.choices[name]
+
+
+def refuse_empty_text(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """An option given as empty text (``--region ''``) is refused by name, never read as "not
+    given" (which would silently fall back to a default)."""
+    for action in command_parser(parser, args)._actions:
+        # positional arguments (`profiles show ID`) are checked by their command, which knows what they mean
+        if not action.option_strings or action.dest in VERBATIM_ARGS or action.dest in ("help", argparse.SUPPRESS):
+            continue
+        value = getattr(args, action.dest, None)
+        values = value if isinstance(value, list) else [value]
+        if any(isinstance(x, str) and not x.strip() for x in values):
+            name = next((o for o in action.option_strings if o.startswith("--")), action.option_strings[0])
+            raise UsageError(f"{name} is empty: give a value, or leave {name} out")
+
+
+# Exit status when the output itself cannot be written (stdout closed, a full disk, an encoding
+# that cannot hold the text): 1, not 2, since the input was fine and the failure is the
+# environment's; a reader that stops reading (`| head`) is not a failure (0, as before).
+OUTPUT_FAILED = 1
+
+
+def _stdout_to_devnull() -> None:
+    """After stdout failed, point its file descriptor at /dev/null so that the interpreter's own
+    flush at exit does not fail a second time (the Python docs' advice for SIGPIPE)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, AttributeError, ValueError):
+        pass
+
+
+def _output_error(message: str) -> int:
+    if sys.stderr is not None:
+        try:
+            print(f"error: {message}", file=sys.stderr)
+        except (OSError, ValueError):
+            pass
+    return OUTPUT_FAILED
+
+
 def main(argv=None) -> int:
     parser = build_parser()
+    args = None
     try:
         args = parser.parse_args(argv)
-        return int(args.func(args) or 0)
+        refuse_empty_text(parser, args)
+        if sys.stdout is None:  # started with stdout closed (`>&-`): nothing could be shown
+            return _output_error("standard output is closed: nothing can be written (redirect it to a file instead)")
+        code = int(args.func(args) or 0)
+        sys.stdout.flush()  # a write error surfaces here, not in the interpreter's flush at exit
+        return code
     except EstimatorError as exc:
-        print(f"error: {with_hint(exc, flag_map(parser))}", file=sys.stderr)
+        # the flags of the command that ran (another command's flag of the same name would mislead)
+        flags = flag_map(command_parser(parser, args) if args is not None else parser)
+        print(f"error: {with_hint(exc, flags)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
+        _stdout_to_devnull()
         return 0
+    except UnicodeEncodeError as exc:
+        encoding = getattr(sys.stdout, "encoding", None) or exc.encoding
+        return _output_error(f"the output holds characters that the output encoding '{encoding}' cannot write; "
+                             "set PYTHONIOENCODING=utf-8")
+    except OSError as exc:
+        if exc.filename is not None:  # a file the command opened, not the output
+            raise
+        _stdout_to_devnull()
+        return _output_error(f"cannot write the output: {exc.strerror or exc}")

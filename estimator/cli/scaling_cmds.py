@@ -56,6 +56,11 @@ def _est_rows(e, prefix=""):
 # ---------------------------------------------------------------------------------------- scaling
 
 
+# The setting's arguments (dest, flag): each needs the hardware it describes.
+SETTING_FLAGS = (("devices", "--devices"), ("precision", "--precision"), ("utilization", "--utilization"),
+                 ("power_w", "--power-w"), ("pue", "--pue"), ("carbon_intensity_g_per_kwh", "--carbon-intensity"),
+                 ("region", "--region"), ("cloud", "--cloud"), ("price_usd_per_device_hour", "--price-usd-per-hour"),
+                 ("electricity_usd_per_kwh", "--electricity-usd-per-kwh"))
 BUDGETS = (("budget_usd", "usd"), ("budget_kwh", "kwh"), ("budget_tco2e", "tco2e"))
 
 
@@ -71,6 +76,13 @@ def cmd_chinchilla(args):
     else:
         if args.flops is None:
             raise InputError("give --flops or a budget (--budget-usd, --budget-kwh or --budget-tco2e)")
+        if not args.hardware:
+            # without hardware nothing is priced: a setting would be silently ignored
+            unused = [flag for dest, flag in SETTING_FLAGS if getattr(args, dest, None) is not None]
+            if unused:
+                raise InputError(f"{', '.join(unused)} set{'s' if len(unused) == 1 else ''} how the run is priced: "
+                                 "give --hardware too (what the FLOPs run on), or leave "
+                                 f"{'it' if len(unused) == 1 else 'them'} out")
         model = scaling.chinchilla(args.flops, args.method, args.tokens_per_param)
         out = model.to_dict()
         if args.hardware:

@@ -128,10 +128,10 @@ def _check(s: InferenceScenario, profile: HardwareProfile) -> None:
     if s.devices is not None:
         v.require_number_in("devices", s.devices, B.DEVICES)
     if s.student_params is not None:
-        v.require_number_in("student parameters", s.student_params, B.PARAMS)
+        v.require_number_in("student parameters", s.student_params, B.PARAMS, field="student_params")
         if s.student_params >= s.params:
             raise InputError(f"the student ({s.student_params:.3g} parameters) must be smaller than the model "
-                             f"({s.params:.3g})")
+                             f"({s.params:.3g})", field="student_params")
     if s.utilization is not None:
         v.require_number_in("utilisation", s.utilization, B.UTILIZATION, field="utilization")
     validate_site(s)
@@ -144,6 +144,30 @@ def _check(s: InferenceScenario, profile: HardwareProfile) -> None:
                          f"({s.params:.3g})")
     if not profile.memory_bandwidth_gb_per_s or not profile.memory_gb:
         raise InputError(f"{profile.id} has no memory capacity or bandwidth in its profile; inference needs both")
+
+
+def check_tensor_parallel(devices: int, heads: int) -> None:
+    """Tensor parallelism splits the attention heads: the degree must divide them (the same rule
+    as training memory, ``estimator.core.memory.check_strategy``)."""
+    if devices > heads or heads % devices:
+        raise InputError(f"the tensor-parallel degree {devices} must divide the {heads} attention heads",
+                         field="devices")
+
+
+def _devices_for_heads(needed: int, heads: int, profile: HardwareProfile, mem: dict) -> tuple[int, str]:
+    """The fewest devices, at least ``needed`` (a power of two that holds weights and KV cache),
+    that divide the attention heads; refused when even one device per head is too few."""
+    how = "the smallest power of two whose usable memory holds the weights and the batch's KV cache"
+    if heads % needed == 0:
+        return needed, how
+    fitting = [d for d in range(needed, heads + 1) if heads % d == 0]
+    if not fitting:
+        need = footprint(devices=1, **mem)
+        raise InputError(f"the weights and KV cache need {need.total_gb:.3g} GB: {needed} × {profile.memory_gb:g} GB of "
+                         f"{profile.id}, more devices than the {heads} attention heads that tensor parallelism splits "
+                         f"({USABLE_MEMORY_SOURCE}); use a smaller batch, fewer bits or a device with more memory")
+    return fitting[0], (f"the fewest devices that divide the {heads} attention heads and whose usable memory holds the "
+                        "weights and the batch's KV cache")
 
 
 def device_of(profile: HardwareProfile, peak: float) -> Device:
@@ -199,10 +223,10 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
     mem = dict(params=n, arch=arch, memory_gb_per_device=profile.memory_gb, batch=b, prompt_tokens=p_tok,
                output_tokens=t_tok, weight_bits=bits, kv_bits=kv_bits)
     if s.devices is None:
-        devices = devices_needed(**mem)
-        how = "the smallest power of two whose usable memory holds the weights and the batch's KV cache"
+        devices, how = _devices_for_heads(devices_needed(**mem), arch.heads, profile, mem)
     else:
         devices = int(s.devices)
+        check_tensor_parallel(devices, arch.heads)
         how = "given"
     fp = footprint(devices=devices, **mem)
     if not fp.fits:

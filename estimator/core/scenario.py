@@ -158,6 +158,12 @@ def validate_scenario(s: Scenario) -> None:
     check_one_price(s.price_usd_per_device_hour, s.electricity_usd_per_kwh)
     if s.flops is not None and (s.params is not None or s.tokens is not None):
         raise InputError("give either the FLOPs or the parameters and tokens (6·N·D), not both")
+    if s.cooling is not None and s.wue_l_per_kwh is not None:
+        raise InputError("give either the kind of cooling or the on-site water per kWh, not both (the cooling "
+                         "only sets the on-site water)", field=("cooling", "wue_l_per_kwh"))
+    if not s.embodied and s.lifetime_years is not None:
+        raise InputError("the devices' lifetime only shares out their embodied CO2e, which is left out here: give "
+                         "one of them", field=("embodied", "lifetime_years"))
     if s.recompute and s.params is None:
         raise InputError("activation recomputation (8·N·D) applies to parameters and tokens; "
                          "FLOPs given directly are used as they are")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
 from typing import Any
 
 from estimator.core import bounds as B
@@ -42,7 +43,9 @@ class Result:
 
 def resolve_grid(carbon_intensity_g_per_kwh=None, region: str | None = None, cloud: str | None = None):
     """(g/kWh, source) from a number, an ISO-3 country code or ``provider:region``."""
-    given = [x is not None and x != "" for x in (carbon_intensity_g_per_kwh, region, cloud)]
+    _text_or_none("region", region)
+    _text_or_none("cloud", cloud)
+    given = [x is not None for x in (carbon_intensity_g_per_kwh, region, cloud)]
     if sum(given) > 1:
         raise InputError("grid intensity given more than once (intensity, country, cloud region): give one",
                          field=("carbon_intensity_g_per_kwh", "region", "cloud"))
@@ -78,16 +81,27 @@ def workload_flops(*, layers=None, d_model=None, n_ctx=None, vocab=None, tokens=
         tokens = require_number_in("tokens", tokens, B.TOKENS)
         count = transformer_count(TransformerShape(*ints))
         flops = count.training_flops_per_token * tokens
-        require_number_in("FLOPs from the architecture", flops, B.FLOPS)
+        if not (B.FLOPS.low <= flops <= B.FLOPS.high):
+            raise InputError(f"the architecture's FLOPs, {count.training_flops_per_token:.3g} per token × {tokens:.3g} "
+                             f"tokens = {flops:.3g}, must be {B.FLOPS.describe()}: change the architecture or the tokens",
+                             field=("tokens", "layers", "d_model"))
         return flops, (
             f"architecture: {count.params_total:.3g} parameters, 3 × (2N + 2·n_layer·n_ctx·d_model + logits) = "
             f"{count.training_flops_per_token:.3g} FLOPs per token (Kaplan et al. 2020, Table 1) × {tokens:.3g} tokens")
     if has_generic:
+        if tokens is not None:
+            raise InputError("a generic network counts examples and epochs, not tokens: give either tokens (with the "
+                             "parameters or an architecture) or a generic network, not both",
+                             field=("tokens", "forward_flops_per_example"))
         if any(x is None for x, _ in generic.values()):
             raise InputError("a generic network needs forward FLOPs per example, examples and epochs")
         f, n, e = (require_number_in(name, x, bound) for name, (x, bound) in generic.items())
         flops = float(generic_training_flops(f, n, e))
-        require_number_in("FLOPs of the generic network", flops, B.FLOPS)
+        if not (B.FLOPS.low <= flops <= B.FLOPS.high):
+            # each input is inside its own bound; their product is not: name the three, not a FLOPs input
+            raise InputError(f"the generic network's FLOPs, 3 × {f:.3g} forward FLOPs × {n:.3g} examples × {e:.3g} "
+                             f"epochs = {flops:.3g}, must be {B.FLOPS.describe()}: change the forward FLOPs, "
+                             "examples or epochs", field=("forward_flops_per_example", "examples", "epochs"))
         return flops, (f"generic network: 3 × {f:.3g} forward FLOPs × {n:.3g} examples × {e:g} epochs "
                        "(backward ≈ 2 × forward)")
     return None, None
@@ -103,10 +117,14 @@ def build_scenario(preset: Preset | None = None, region=None, cloud=None, *, oth
         raise InputError(f"unknown scenario input(s): {', '.join(sorted(unknown))}")
     base = preset.scenario() if preset else Scenario()
     given = {k: v for k, v in overrides.items() if v is not None}
-    workload_keys = {"flops", "params", "tokens", "hours", "device_hours"}
-    if preset and given.keys() & workload_keys:
+    size_keys, time_keys = {"flops", "params", "tokens"}, {"hours", "device_hours"}
+    if preset and given.keys() & size_keys:
         # a new workload from the user replaces the preset's workload as a whole
         base = replace(base, flops=None, params=None, tokens=None, hours=None, device_hours=None)
+    elif preset and given.keys() & time_keys:
+        # a known time for the preset's own workload: the preset's FLOPs stay, so that the time is
+        # still checked against the device's peak; only the preset's own time is replaced
+        base = replace(base, hours=None, device_hours=None)
     if preset and other_hardware:
         base = replace(base, **{k: None for k in DEVICE_FIELDS})
     ci, ci_source = resolve_grid(given.pop("carbon_intensity_g_per_kwh", None), region, cloud)
@@ -130,8 +148,11 @@ def changed_from_preset(preset: Preset, hardware: str, scenario: Scenario) -> fr
 
 
 def _text_or_none(name: str, value) -> None:
+    """None (not given) or non-empty text: empty text is refused, never read as "not given"."""
     if value is not None and not isinstance(value, str):
-        raise InputError(f"{name} must be text (an id), got {repr(value)[:40]}")
+        raise InputError(f"{name} must be text (an id), got {repr(value)[:40]}", field=name)
+    if value is not None and not value.strip():
+        raise InputError(f"{name} must not be empty text: give an id or leave it out", field=name)
 
 
 # The inputs of the training-memory model (estimator/core/memory.py): not part of the Scenario, since
@@ -151,6 +172,10 @@ def training_memory(scenario: Scenario, profile: HardwareProfile, preset: Preset
     if unknown:
         raise InputError(f"unknown memory input(s): {', '.join(sorted(unknown))}")
     o = {k: x for k, x in options.items() if x is not None}
+    if scenario.recompute and o.get("activation_recompute") not in (None, "full"):
+        # 8·N·D counts full recomputation: memory under another recomputation would contradict it
+        raise InputError(f"recomputation for the FLOPs (8·N·D) is full, but the activation recomputation for memory "
+                         f"is '{o['activation_recompute']}': give one of them", field=("recompute", "activation_recompute"))
     shape_keys = {k: o.pop(k) for k in ("model", "layers", "d_model", "heads", "vocab") if k in o}
     params = scenario.params if scenario.params is not None else (preset.model_params if preset and not
                                                                    shape_keys.get("model") else None)
@@ -178,6 +203,15 @@ def training_memory(scenario: Scenario, profile: HardwareProfile, preset: Preset
                                profile.name, precision, o.get("seq_len"), o.get("micro_batch"), how)
 
 
+def check_year_after_release(scenario: Scenario, profile: HardwareProfile) -> None:
+    """A run cannot happen before its hardware existed: a year before the profile's release year
+    is refused (a profile without a release year accepts any year inside the bounds)."""
+    year, released = scenario.year, profile.release_year
+    if year is not None and released is not None and year < released:
+        raise InputError(f"the run's year {int(year)} is before {profile.name} was released ({released}): give a year "
+                         f"from {released} on, or leave the year out", field="year")
+
+
 def run(hardware: str | None = None, preset_id: str | None = None, region=None, cloud=None, memory=None,
         **inputs) -> Result:
     """One scenario on one device; ``memory``: the training-memory inputs (``MEMORY_KEYS``)."""
@@ -191,7 +225,8 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
     profile = default_profiles().get(hardware)
     other = bool(preset) and hardware != preset.hardware
     scenario = build_scenario(preset, region=region, cloud=cloud, other_hardware=other, **inputs)
-    est = estimate(scenario, profile)
+    est = estimate(scenario, profile)  # validates the scenario first (the year a whole number in its bound)
+    check_year_after_release(scenario, profile)
     if memory is not None and not isinstance(memory, dict):
         raise InputError("memory inputs must be a mapping of names to values")
     tm = training_memory(scenario, profile, preset, est.precision, **(memory or {}))
@@ -224,14 +259,33 @@ class CompareReport:
 
 
 def compare(hardware_ids, **inputs) -> CompareReport:
-    """``run`` on each profile in ``hardware_ids``; a profile that cannot run the scenario is
-    recorded in ``failures`` instead of failing the whole comparison."""
-    results, failures, errors = [], [], []
+    """``run`` on each profile in ``hardware_ids``; a profile that cannot run the scenario (e.g. a
+    precision it lacks) is recorded in ``failures`` instead of failing the whole comparison. An
+    unknown id or a broken profile file is bad input and raised; a profile named twice (the same
+    id, or an id and its own file) is run once."""
+    if isinstance(hardware_ids, str) or not all(isinstance(h, str) for h in hardware_ids):
+        raise InputError(f"hardware must be a list of profile ids or files, got {repr(hardware_ids)[:40]}",
+                         field="hardware")
+    seen: dict[str, tuple[str, str]] = {}  # profile id -> (as named, its file)
+    unique = []
     for h in hardware_ids:
+        profile = default_profiles().get(h)  # UnknownHardwareError / ProfileError: the input is wrong
+        where = str(Path(profile.source_file).resolve()) if profile.source_file else h
+        if profile.id in seen:
+            if seen[profile.id][1] != where:
+                raise InputError(f"'{seen[profile.id][0]}' and '{h}' are two different profiles with the same id "
+                                 f"'{profile.id}': give one of them, or give the file another id", field="hardware")
+            continue
+        seen[profile.id] = (h, where)
+        unique.append(h)
+    results, failures, errors = [], [], []
+    for h in unique:
         try:
             results.append(run(hardware=h, **inputs))
         except EstimatorError as exc:
-            failures.append((h, str(exc)))
+            # the failure is shown after the profile's name ("h: msg"): a message that starts with it names it once
+            msg = str(exc)
+            failures.append((h, msg[len(h):].lstrip(" :") if msg.startswith(h) and msg[len(h):].strip() else msg))
             errors.append(exc)
     return CompareReport(tuple(results), tuple(failures), tuple(errors))
 

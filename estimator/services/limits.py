@@ -60,14 +60,30 @@ def estimate_flops(flops: float, hardware: str, setting: dict | None = None) -> 
     return api.run(hardware=hardware, flops=flops, **_run_kwargs(setting)).estimate
 
 
+def _flops_in_bounds(what: str, flops: float, fields, fix: str) -> None:
+    """FLOPs derived from other inputs (a budget, an error target) inside the estimator's bounds,
+    else an error naming those inputs (``fields``) rather than a FLOPs input the user never gave."""
+    if flops is not None and not (B.FLOPS.low <= flops <= B.FLOPS.high):
+        raise InputError(f"{what} {flops:.3g} FLOPs, but an estimate covers {B.FLOPS.describe()}: {fix}", field=fields)
+
+
 def budget_model(kind: str, budget: float, hardware: str, setting: dict | None = None,
                  method: str = "tokens-per-param",
                  tokens_per_param: float = scaling.CHINCHILLA_TOKENS_PER_PARAM) -> tuple[scaling.BudgetResult, Estimate]:
     """The compute-optimal model a budget buys, and the estimate of training it (which spends the budget)."""
     if kind not in scaling.BUDGET_KINDS:
         raise InputError(f"budget kind must be one of {', '.join(scaling.BUDGET_KINDS)}, got {kind!r}")
-    result = scaling.model_for_budget(lambda f: estimate_flops(f, hardware, setting), kind, budget,
-                                      BUDGET_REFERENCE_FLOPS, method, tokens_per_param)
+    def at(flops):
+        # the budget sets the FLOPs: one outside the estimator's bounds is the budget's doing, not a FLOPs input
+        _flops_in_bounds(f"the budget of {budget:.4g} {scaling.BUDGET_KINDS[kind][2]} buys", flops,
+                         f"budget_{kind}", f"give a {'larger' if flops < B.FLOPS.low else 'smaller'} budget")
+        return estimate_flops(flops, hardware, setting)
+    flops, _ = scaling.flops_for_budget(at, kind, budget, BUDGET_REFERENCE_FLOPS)
+    if not B.SCALING_FLOPS.low <= flops <= B.SCALING_FLOPS.high:
+        raise InputError(f"the budget of {budget:.4g} {scaling.BUDGET_KINDS[kind][2]} buys {flops:.3g} FLOPs on {hardware}, "
+                         f"but the scaling law covers {B.SCALING_FLOPS.describe()} ({B.SCALING_FLOPS.source}): give a "
+                         f"{'larger' if flops < B.SCALING_FLOPS.low else 'smaller'} budget", field=f"budget_{kind}")
+    result = scaling.model_for_budget(at, kind, budget, BUDGET_REFERENCE_FLOPS, method, tokens_per_param)
     return result, estimate_flops(result.flops, hardware, setting)
 
 
@@ -83,9 +99,11 @@ def diminishing_report(current_error: float, target_error: float, exponent: floa
                        base_preset: str | None = None, hardware: str | None = None,
                        setting: dict | None = None) -> DiminishingReport:
     """The compute multiplier and what the base and the multiplied workloads cost on ``hardware``."""
-    if base_flops is not None and base_preset:
+    if base_preset is not None and (not isinstance(base_preset, str) or not base_preset.strip()):
+        raise InputError(f"the base preset must be a preset id, got {repr(base_preset)[:40]}", field="base_preset")
+    if base_flops is not None and base_preset is not None:
         raise InputError("give the base FLOPs or a base preset, not both", field=("base_flops", "base_preset"))
-    if base_preset:
+    if base_preset is not None:
         # the preset's whole scenario (devices, utilisation, power, grid, price) with the user's
         # setting on top, as `estimate --preset`; only the FLOPs are multiplied
         preset = get_preset(base_preset)
@@ -95,6 +113,9 @@ def diminishing_report(current_error: float, target_error: float, exponent: floa
             raise InputError(f"preset '{base_preset}' gives a time, not FLOPs: choose a preset with FLOPs, or give the "
                              "base FLOPs", field=("base_preset", "base_flops"))
         result = dm.diminishing(current_error, target_error, exponent, base.flops)
+        _flops_in_bounds(f"the target error needs {result.compute_multiplier:.3g} × the base's FLOPs,",
+                         result.target_flops, ("base_preset", "target_error", "exponent"),
+                         "aim at a nearer target error, give a larger exponent or a smaller base")
         target = api.run(preset_id=base_preset, hardware=hardware, **{**kwargs, "flops": result.target_flops}).estimate
         return DiminishingReport(result, f"preset {base_preset}: {preset.title}", base, target)
     source = "given"
@@ -102,6 +123,9 @@ def diminishing_report(current_error: float, target_error: float, exponent: floa
         base_flops, source = dm.RESNET50_IMAGENET_FLOPS, dm.RESNET50_SOURCE
     hardware = hardware or DEFAULT_HARDWARE
     result = dm.diminishing(current_error, target_error, exponent, base_flops)
+    _flops_in_bounds(f"the target error needs {result.compute_multiplier:.3g} × the base's {result.base_flops:.3g} FLOPs,",
+                     result.target_flops, ("base_flops", "target_error", "exponent"),
+                     "aim at a nearer target error, give a larger exponent or smaller base FLOPs")
     return DiminishingReport(result, source, estimate_flops(result.base_flops, hardware, setting),
                              estimate_flops(result.target_flops, hardware, setting))
 
@@ -157,6 +181,25 @@ class InferenceReport:
 DEFAULT_HEAD_DIM = 128
 
 
+def default_heads(d_model: int) -> int:
+    """Heads for a given width without heads: d_model ÷ ``DEFAULT_HEAD_DIM``, or, when that does
+    not divide d_model, the divisor of d_model nearest it (a head's dimension is whole)."""
+    target = max(1.0, d_model / DEFAULT_HEAD_DIM)
+    divisors = [h for h in range(1, min(d_model, 4 * round(target) + 1) + 1) if d_model % h == 0]
+    return min(divisors, key=lambda h: (abs(h - target), -h))
+
+
+def check_head_split(d_model: int, heads: int, kv_heads: int) -> None:
+    """The attention heads split the width into whole heads, and the KV heads split the heads
+    into whole groups (grouped-query attention): refused otherwise, for training and serving alike."""
+    if heads > d_model or d_model % heads:
+        raise InputError(f"the {heads} attention heads must divide d_model {d_model} (each head has d_model ÷ heads "
+                         "dimensions)", field="heads")
+    if kv_heads > heads or heads % kv_heads:
+        raise InputError(f"the {kv_heads} KV heads must divide the {heads} attention heads (each KV head serves a "
+                         "whole group of heads)", field="kv_heads")
+
+
 def resolve_architecture(*, params: float | None = None, model: str | None = None, layers=None, d_model=None,
                          heads=None, kv_heads=None, vocab=None) -> tuple[float, Architecture, str]:
     """(parameters, architecture, how they were chosen) from a catalog id, a shape, or a
@@ -175,13 +218,16 @@ def resolve_architecture(*, params: float | None = None, model: str | None = Non
         dm = v.require_whole("d_model", d_model, B.D_MODEL)
         how = []
         if heads is None:
-            heads = max(1, round(dm / DEFAULT_HEAD_DIM))
-            how.append(f"heads = d_model ÷ {DEFAULT_HEAD_DIM} = {heads} (assumed: Llama's head size)")
+            heads = default_heads(dm)
+            exact = dm / DEFAULT_HEAD_DIM == heads
+            how.append(f"heads = {'' if exact else 'the divisor of d_model nearest '}d_model ÷ {DEFAULT_HEAD_DIM}"
+                       f" = {heads} (assumed: Llama's head size)")
         if kv_heads is None:
             kv_heads = heads
             how.append("KV heads = heads (assumed: multi-head attention; set the KV heads for grouped-query)")
         for label, x in (("attention heads", heads), ("KV heads", kv_heads)):
-            v.require_whole(label, x, B.HEADS)
+            v.require_whole(label, x, B.HEADS, field="heads" if label == "attention heads" else "kv_heads")
+        check_head_split(dm, int(heads), int(kv_heads))
         voc = None if vocab is None else v.require_whole("vocabulary", vocab, B.VOCAB, field="vocab")
         if params is None:
             params = 12.0 * lay * dm ** 2 + (voc * dm if voc else 0.0)
@@ -199,6 +245,40 @@ def resolve_architecture(*, params: float | None = None, model: str | None = Non
     return float(params), arch, (f"{float(params):.3g} parameters with the shape of {m.id} (layers {m.arch.layers}, "
                                  f"d_model {m.arch.d_model}, heads {m.arch.heads}, KV heads {m.arch.kv_heads}): "
                                  "assumed, the catalog's model nearest in parameter count")
+
+
+# The illustrative settings, in the order ``compression.techniques`` lists them.
+_ILLUSTRATIVE = (("quantization-8bit", "bits", lambda s: 8), ("quantization-4bit", "bits", lambda s: 4),
+                 ("kv-cache-8bit", "kv_bits", lambda s: 8),
+                 ("pruning", "sparsity", lambda s: compression.ILLUSTRATIVE_SPARSITY),
+                 ("distillation", "student_params", lambda s: compression.ILLUSTRATIVE_STUDENT_FRACTION * s.params))
+
+
+def _techniques(s: InferenceScenario, profile, fit) -> tuple[list, tuple[str, ...]]:
+    """``compression.techniques`` with its illustrative rows; an illustrative row that this model
+    cannot take (e.g. a student of 0.6 × N below one parameter) is left out with a note instead of
+    failing the whole report: the user did not ask for it. The user's own settings still fail as
+    the user's error."""
+    try:
+        return compression.techniques(s, profile, fit), ()
+    except InputError:
+        pass
+    own = compression.techniques(s, profile, fit, illustrate=False)
+    chosen = {t.name: t for t in own[1:]}
+    base_s = compression.baseline_of(s)
+    rows, notes = [own[0]], []
+    for name, key, value in _ILLUSTRATIVE:
+        if name in chosen:
+            rows.append(chosen[name])
+            continue
+        try:
+            alone = compression.techniques(replace(base_s, **{key: value(s)}), profile, fit, illustrate=False)
+        except InputError as exc:
+            notes.append(f"illustrative {name} left out: {exc}")
+            continue
+        rows.extend(replace(t, chosen=False) for t in alone[1:] if t.name == name)
+    rows.extend(t for t in own if t.name == "combined")
+    return rows, tuple(notes)
 
 
 def inference_report(*, hardware: str, tokens: float, params: float | None = None, model: str | None = None,
@@ -232,7 +312,10 @@ def inference_report(*, hardware: str, tokens: float, params: float | None = Non
     # the same site; training draws the profile's average training power, not the serving power given for serving
     setting = {k: getattr(s, k) for k in SITE_INPUTS} | {"power_w": None}
     training = estimate_flops(train_flops, hardware, setting)
-    return InferenceReport(result, compression.techniques(s, profile, fit), training,
+    techniques, left_out = _techniques(s, profile, fit)
+    if left_out:
+        result = replace(result, notes=result.notes + left_out)
+    return InferenceReport(result, techniques, training,
                            f"{how}, on {hardware} (profile's utilisation and training power)",
                            compression.break_even(training, result), arch_how)
 
