@@ -52,6 +52,16 @@ def test_counts_in_the_assumptions_are_whole_numbers():
     assert "  devices = 256 devices  (user;" in render("table", r.estimate)
 
 
+def test_a_long_value_never_runs_into_its_range_and_a_missing_one_reads_n_a():
+    r = api.run(flops=1e32, hardware="b200", devices=10 ** 7)
+    table = render("table", r.estimate)
+    line = next(x for x in table.splitlines() if x.startswith("Device-hours"))
+    value = line.split("range")[0]
+    assert value.endswith("device-hours  ")  # two spaces before the range, whatever the value's length
+    brain = render("table", api.run(flops=1e20, hardware="brain").estimate)
+    assert "  price_usd_per_device_hour = n/a  (" in brain and "none" not in brain
+
+
 def test_json_round_trip(gpt3):
     data = json.loads(render("json", gpt3.estimate, gpt3.comparison))
     assert data["published"]["energy_kwh"]["published"] == 1287e3

@@ -89,11 +89,18 @@ def _label(key: str, time_label: str | None) -> str:
     return time_label if (key == "wall_clock_s" and time_label) else LABELS[key]
 
 
-def _assumption_value(value) -> str:
-    """An assumption's value for a table: text as it is, a count as a whole number (256 devices,
-    not 256.0), any other number to 4 significant digits."""
+VALUE_WIDTH = 26  # characters of the table's value column ("355 years" and its padding)
+
+
+def _assumption_value(value, unit: str = "") -> str:
+    """An assumption's value and unit for a table: text as it is, a count as a whole number (256
+    devices, not 256.0), any other number to 4 significant digits; a missing one "n/a", unitless."""
     if value is None:
-        return "none"
+        return "n/a"
+    return f"{_assumption_number(value)} {unit}".rstrip()
+
+
+def _assumption_number(value) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, int) and not isinstance(value, bool):
@@ -119,8 +126,7 @@ def to_markdown(est: Estimate, comparison=(), title: str | None = None, time_lab
         lines.append(f"| {e.label} | {hz.number(e.value)} | {_md_escape(e.source)} |")
     lines += ["", "| Assumption | Value | From | Source |", "|---|---|---|---|"]
     for a in est.assumptions:
-        value = _assumption_value(a.value)
-        lines.append(f"| {a.name} | {_md_escape(value)} {_md_escape(a.unit)} | {a.origin} | {_md_escape(a.source)} |")
+        lines.append(f"| {a.name} | {_md_escape(_assumption_value(a.value, a.unit))} | {a.origin} | {_md_escape(a.source)} |")
     if est.notes:
         lines += [""] + [f"- {_md_escape(n)}" for n in est.notes]
     return "\n".join(lines) + "\n"
@@ -136,8 +142,12 @@ def to_table(est: Estimate, comparison=(), title: str | None = None, time_label:
         out.append(f"Utilisation {est.utilization.summary}")
     out.append(range_meaning(est.level))
     width = max(len(v) for v in LABELS.values()) + 2
-    for key, value, low, high in rows(est):
-        line = f"{_label(key, time_label):<{width}}{hz.human(key, value):<26}"
+    table = list(rows(est))
+    # the value column: at least VALUE_WIDTH, and wider when a value is long ("34.6 trillion
+    # device-hours"), so that a value never runs into its range
+    value_width = max([VALUE_WIDTH] + [len(hz.human(key, value)) + 2 for key, value, _, _ in table])
+    for key, value, low, high in table:
+        line = f"{_label(key, time_label):<{width}}{hz.human(key, value):<{value_width}}"
         if low is not None and low != high:
             line += f"range {hz.human_range(key, low, high)}"
         pub = published.get(key)
@@ -154,7 +164,7 @@ def to_table(est: Estimate, comparison=(), title: str | None = None, time_label:
     out.append("")
     out.append("Assumptions")
     for a in est.assumptions:
-        out.append(f"  {a.name} = {_assumption_value(a.value)} {a.unit}  ({a.origin}; {a.source})")
+        out.append(f"  {a.name} = {_assumption_value(a.value, a.unit)}  ({a.origin}; {a.source})")
     for n in est.notes:
         out.append(f"note: {n}")
     return "\n".join(out) + "\n"
