@@ -116,7 +116,7 @@ def _stdout_to_devnull() -> None:
         os.dup2(devnull, sys.stdout.fileno())
         os.close(devnull)
     except (OSError, AttributeError, ValueError):
-        pass
+        pass  # no file descriptor to redirect (stdout replaced or closed): the exit flush has nothing to fail on
 
 
 def _output_error(message: str) -> int:
@@ -124,7 +124,7 @@ def _output_error(message: str) -> int:
         try:
             print(f"error: {message}", file=sys.stderr)
         except (OSError, ValueError):
-            pass
+            pass  # stderr cannot be written either: the exit status (OUTPUT_FAILED) is all that can say it
     return OUTPUT_FAILED
 
 
