@@ -138,6 +138,13 @@ def number_table(df: Any, formats: Mapping[str, Callable[[float], str]]) -> Any:
     return filled.style.format({key: _or_no_value(show) for key, show in formats.items()})
 
 
+def table_csv(df: Any) -> str:
+    """A table's download: its numbers unformatted and a missing one left empty. The table's own
+    toolbar export is off (``client.disableDataExport`` in .streamlit/config.toml): it would write
+    the cells ``number_table`` keeps, +inf where a number is missing."""
+    return df.to_csv(index=False, lineterminator="\n")
+
+
 # --------------------------------------------------------------------------------------
 # Modes
 

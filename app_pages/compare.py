@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from estimator.core.units import KG_PER_T, KWH_PER_MWH, S_PER_DAY
+from estimator.report import export
 from estimator.report import humanize as hz
 from estimator.services import api
 
@@ -32,10 +33,18 @@ HARDWARE_PX = 130  # the longest profile id, "a100-pcie-80gb", whole
 CHART_QUANTITIES = {"time": "time_days", "energy": "energy_mwh", "cost": "cost_usd", "co2e": "co2e_t"}
 
 
+def run_comparison(run_kwargs: dict, hardware_ids: list[str]) -> api.CompareReport:
+    """``estimator.services.api.compare`` on the sidebar's inputs, as the CLI's ``compare``."""
+    return api.compare(hardware_ids, **{k: v for k, v in run_kwargs.items() if k != "hardware"})
+
+
 def comparison_table(run_kwargs: dict, hardware_ids: list[str]) -> tuple[pd.DataFrame, list[str]]:
-    """One row per profile (numbers from ``estimator.services.api.compare``, as the CLI's ``compare``)
-    and the errors of profiles that cannot run this scenario (e.g. a precision they lack)."""
-    rep = api.compare(hardware_ids, **{k: v for k, v in run_kwargs.items() if k != "hardware"})
+    """One row per profile (numbers from ``run_comparison``) and the errors of profiles that cannot
+    run this scenario (e.g. a precision they lack)."""
+    return table_of(run_comparison(run_kwargs, hardware_ids))
+
+
+def table_of(rep: api.CompareReport) -> tuple[pd.DataFrame, list[str]]:
     rows = []
     for r in rep.results:
         e, shared = r.estimate, api.compare_row(r)  # the CLI's row: same price basis, same numbers
@@ -80,7 +89,8 @@ def render() -> None:
     with_refs = c.url_toggle("Include reference points (the brain, AlphaGo)", "cmp_ref", where=st,
                              help="They are not hardware to buy: a brain and a whole 2016 system, shown for contrast")
     ids = [h for h in c.hardware_ids() if with_refs or not c.profiles().profiles[h].reference_point]
-    df, errors = comparison_table(inputs.run_kwargs, ids)
+    rep = run_comparison(inputs.run_kwargs, ids)
+    df, errors = table_of(rep)
     for err in errors:
         st.warning(c.md_escape(err, limit=300))
     if df.empty:
@@ -88,6 +98,10 @@ def render() -> None:
     st.dataframe(table_view(df.sort_values("time_days")), hide_index=True, column_config=table_config(),
                  column_order=column_order(with_refs), width="stretch",
                  height=35 * (len(df) + 1) + 3)  # every profile visible; click a header to sort
+    st.download_button("CSV", export.compare_csv(r.estimate for r in rep.results), file_name="compare.csv",
+                       mime="text/csv", on_click="ignore", icon=":material/download:",
+                       help="The numbers unformatted in SI units (seconds, kWh, kg, USD), a missing cost "
+                            "left empty: the same file as `python -m estimator compare --format csv`.")
     quantity = c.url_radio("Chart", "cmp", list(CHART_QUANTITIES), default="time", where=st)
     column = CHART_QUANTITIES[quantity]
     title = next(t for k, t, _, _, _ in COLUMNS if k == column)

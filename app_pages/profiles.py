@@ -94,6 +94,9 @@ def render() -> None:
               **{key: st.column_config.NumberColumn(title) for key, (title, _) in NUMBER_COLUMNS.items()}}
     st.dataframe(table_view(df), hide_index=True, column_config=config, width="stretch",
                  height=35 * (len(df) + 1) + 3)
+    st.download_button("CSV", c.table_csv(df), file_name="profiles.csv", mime="text/csv", on_click="ignore",
+                       icon=":material/download:", help="The table's numbers unformatted, a missing one left empty; "
+                                                        "each figure's source is in the profile's file.")
     chosen = hardware_select(None, where=st) or DEFAULT_HARDWARE
     c.show_url_warnings()
     p = ps.profiles[chosen]

@@ -6,6 +6,7 @@
 - ``cli_process``: the command line as a user runs it, ``python -m estimator …`` in a fresh
   process (``env`` adds variables, e.g. one BLAS thread): a ``CompletedProcess`` with text.
 - ``fake_clock``: a :class:`fake_nvml.FakeClock` at t = 1000 s that moves only when told.
+- ``captured_downloads``: the files the app gives to ``st.download_button``, by file name (text).
 - ``calibrated_dir``: ``profiles/calibrated/`` moved to a temporary folder, the app's profile
   cache forgotten before and after (a test that writes a calibrated profile leaves no trace).
 - (automatic) Streamlit's scan of the installed packages for components runs once per test
@@ -106,3 +107,20 @@ def calibrated_dir(tmp_path, monkeypatch):
     monkeypatch.undo()
     clear_profile_cache()
     page._SEEN["signature"] = None
+
+
+@pytest.fixture
+def captured_downloads(monkeypatch):
+    """The bytes given to st.download_button (AppTest exposes only a media URL), by file name."""
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    files = {}
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def spy(self, path_or_data, mimetype, kind, filename=None):
+        file_id = original(self, path_or_data, mimetype, kind, filename)
+        files[filename] = path_or_data.decode() if isinstance(path_or_data, bytes) else path_or_data
+        return file_id
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", spy)
+    return files

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("streamlit")
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from app_pages import estimate as estimate_page  # noqa: E402
@@ -187,21 +186,6 @@ def test_embed_mode_runs_without_title():
 
 
 # --- downloads --------------------------------------------------------------------------
-
-
-@pytest.fixture
-def captured_downloads(monkeypatch):
-    """The bytes given to st.download_button (AppTest exposes only a media URL)."""
-    files = {}
-    original = MemoryMediaFileStorage.load_and_get_id
-
-    def spy(self, path_or_data, mimetype, kind, filename=None):
-        file_id = original(self, path_or_data, mimetype, kind, filename)
-        files[filename] = path_or_data.decode() if isinstance(path_or_data, bytes) else path_or_data
-        return file_id
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", spy)
-    return files
 
 
 def cli_output(capsys, *args) -> str:

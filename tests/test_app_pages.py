@@ -121,6 +121,44 @@ def test_profiles_page_shows_the_chosen_device_and_its_roofline():
     assert any("TPU v4" in s.value.replace("\\", "") for s in at.subheader)
 
 
+# --- downloads: clean numbers, never the +inf a table keeps for "n/a" ---------------------
+
+
+def test_compare_download_is_the_clis_csv(captured_downloads, cli):
+    """The Compare page's CSV is the file `compare --format csv` writes for the same scenario,
+    a missing cost (no price: the brain) left empty."""
+    run_page("compare", {"preset": "lambda-gpt3-v100", "cmp_ref": "true"})
+    text = captured_downloads["compare.csv"]
+    code, out, _ = cli("compare", "--preset", "lambda-gpt3-v100", "--format", "csv")
+    assert code == 0
+    rows = {line.split(",")[0]: line for line in text.splitlines()[1:]}
+    cli_rows = {line.split(",")[0]: line for line in out.splitlines()[1:]}
+    assert text.splitlines()[0] == out.splitlines()[0] == "hardware,flops,wall_clock_s,device_hours,energy_kwh,co2e_kg,cost_usd"
+    assert {k: v for k, v in rows.items() if k in cli_rows} == cli_rows  # the CLI leaves reference points out
+    assert rows["brain"].endswith(",") and "inf" not in text.lower() and "none" not in text.lower()
+    est = api.run(hardware="h100-sxm", preset_id="lambda-gpt3-v100").estimate
+    assert float(rows["h100-sxm"].split(",")[2]) == est.wall_clock_s
+
+
+def test_profiles_download_leaves_a_missing_number_empty(captured_downloads):
+    run_page("profiles")
+    import io
+
+    import pandas as pd
+    table = pd.read_csv(io.StringIO(captured_downloads["profiles.csv"]), keep_default_na=False).set_index("id")
+    assert table.loc["brain", "price_usd_h"] == "" and table.loc["brain", "memory_gb"] == ""
+    assert float(table.loc["h100-sxm", "peak_tflops"]) == pytest.approx(989.4, rel=1e-3)
+    assert "inf" not in captured_downloads["profiles.csv"].lower()
+
+
+def test_table_toolbars_export_nothing(root):
+    """A table that shows "n/a" keeps +inf in the cell so it sorts; the toolbar's own CSV export
+    would write it, so the app turns that export off (the pages offer their own CSV)."""
+    import tomllib
+    config = tomllib.loads((root / ".streamlit" / "config.toml").read_text())
+    assert config["client"]["disableDataExport"] is True
+
+
 # --- the chart specs are valid Vega-Lite (validated here, not at render time) ----------
 
 

@@ -13,7 +13,7 @@ from estimator.core.scenario import INPUT_FIELDS
 from estimator.core.water import COOLING, DEFAULT_COOLING, EWIF_L_PER_KWH
 from estimator.io.datafiles import default_profiles, load_presets, load_profile_file, load_sources
 from estimator.report import humanize as hz
-from estimator.report.export import FORMATS, LABELS, dump_json, render
+from estimator.report.export import FORMATS, LABELS, compare_csv, dump_json, render
 from estimator.services import api
 from estimator.services.limits import DEFAULT_HEAD_DIM
 
@@ -157,10 +157,7 @@ def _compare_output(args, results) -> None:
         print(dump_json([api.compare_row(r) for r in results]))
         return
     if args.format == "csv":
-        print("hardware," + ",".join(RESULT_KEYS))
-        for r in results:
-            print(r.profile.id + "," + ",".join("" if getattr(r.estimate, k) is None else repr(getattr(r.estimate, k))
-                                                 for k in RESULT_KEYS))
+        print(compare_csv(r.estimate for r in results), end="")
         return
     keys = RESULT_KEYS[1:]
     header = ["hardware"] + [LABELS[k] for k in keys] + ["price basis", "power incl. host"]

@@ -75,6 +75,17 @@ def to_csv(est: Estimate, comparison=()) -> str:
     return buf.getvalue()
 
 
+def compare_csv(estimates: Iterable[Estimate]) -> str:
+    """One row per hardware of a comparison: the id and the result keys, unformatted (a missing
+    cost left empty). The CLI's ``compare --format csv`` and the Compare page's download."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["hardware", *RESULT_KEYS])
+    for est in estimates:
+        w.writerow([est.hardware_id, *(_raw(getattr(est, k)) for k in RESULT_KEYS)])
+    return buf.getvalue()
+
+
 def _raw(x):
     return "" if x is None else repr(float(x))
 
