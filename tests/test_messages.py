@@ -149,3 +149,20 @@ def test_the_measurement_messages_are_neutral_and_the_cli_adds_its_flags(tmp_pat
     with pytest.raises(InputError) as e:
         cr.checked_out_path(str(tmp_path / "x.json"), "some-id", out_name="--out")
     assert str(e.value).startswith("--out must name a .toml file")
+
+
+def test_a_bundled_id_gets_a_way_out_that_works_in_every_caller():
+    """The app, ``track`` and the CLI share ``checked_out_path``: an id a bundled profile has is
+    refused with another id and a file outside profiles/, never "set the output to the bundled file"
+    (which is refused next)."""
+    from estimator.measure import calibration_run as cr
+    with pytest.raises(InputError) as e:
+        cr.checked_out_path(None, "h100-sxm")  # the app: neutral words
+    msg = str(e.value)
+    assert "never replaces" in msg and "another the profile id (e.g. h100-sxm-cal)" in msg
+    assert "(e.g. ./h100-sxm.toml)" in msg and "to replace it" not in msg
+    with pytest.raises(InputError) as e:
+        cr.checked_out_path(None, "h100-sxm", id_name="profile_id", out_name="path",
+                            id_example=lambda v: f"e.g. profile_id={v!r}", out_example=lambda v: f"e.g. path={v!r}")
+    assert "profile_id='h100-sxm-cal'" in str(e.value) and "path='./h100-sxm.toml'" in str(e.value)
+    assert cr.checked_out_path(None, "h100-sxm-cal").name == "h100-sxm-cal.toml"  # the suggested id is free

@@ -70,22 +70,11 @@ class ProgressLine:
 
 
 def _out_path(args, profile_id: str) -> Path:
-    """Where to write: see :func:`estimator.measure.calibration_run.checked_out_path`. An id that a
-    bundled profile has is refused first with a way out that works: that profile's file can never be
-    replaced, so the hint to write over it would only lead to the next refusal."""
-    from estimator.io.datafiles import CALIBRATED_DIR, PROFILES_DIR
+    """Where to write: see :func:`estimator.measure.calibration_run.checked_out_path`, its messages
+    in this command's flags."""
     from estimator.measure.calibration_run import checked_out_path
-    if args.out is None or args.out.endswith(".toml"):
-        target = Path(args.out) if args.out is not None else CALIBRATED_DIR / f"{profile_id}.toml"
-        other = default_profiles().profiles.get(profile_id)
-        if (other is not None and other.source_file and target.resolve().parent == CALIBRATED_DIR.resolve()
-                and Path(other.source_file).resolve().parent == PROFILES_DIR.resolve()):
-            free = next(f"{profile_id}-cal{n or ''}" for n in range(100)
-                        if f"{profile_id}-cal{n or ''}" not in default_profiles().profiles)
-            raise InputError(f"profile id '{profile_id}' is the bundled profile {other.source_file}, which calibrate "
-                             f"never replaces: give another --id (e.g. --id {free}), or set --out to a file outside "
-                             f"profiles/ (e.g. --out ./{profile_id}.toml)")
-    return checked_out_path(args.out, profile_id, args.force, out_name="--out", force_name="--force", id_name="--id")
+    return checked_out_path(args.out, profile_id, args.force, out_name="--out", force_name="--force", id_name="--id",
+                            id_example=lambda v: f"e.g. --id {v}", out_example=lambda v: f"e.g. --out {v}")
 
 
 def _base(args, kind: str, device_name: str):

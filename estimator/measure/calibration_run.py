@@ -160,7 +160,8 @@ def held_out_size_checks(base: HardwareProfile, points: Sequence[Throughput], m:
 
 
 def checked_out_path(out: str | None, profile_id: str, force: bool = False, *, out_name: str = "the output file",
-                     force_name: str = "the force option", id_name: str = "the profile id") -> Path:
+                     force_name: str = "the force option", id_name: str = "the profile id",
+                     id_example=lambda v: f"e.g. {v}", out_example=lambda v: f"e.g. {v}") -> Path:
     """Where to write a calibrated profile, refusing anything that would destroy a profile:
 
     - never a file in the bundled profiles/ folder (calibrated profiles go to profiles/calibrated/);
@@ -168,7 +169,8 @@ def checked_out_path(out: str | None, profile_id: str, force: bool = False, *, o
     - in profiles/calibrated/, not a second file with an id another file there already has.
     ``out`` None: profiles/calibrated/<id>.toml. Shared by ``calibrate``, ``track`` and the app;
     ``out_name``, ``force_name`` and ``id_name`` are how the caller's user spells them in the messages
-    (the CLI: its flags; ``track``: its arguments; by default neutral words).
+    (the CLI: its flags; ``track``: its arguments; by default neutral words), and ``id_example`` and
+    ``out_example`` write an example value the way that user would give it ("--id h100-sxm-cal").
     """
     from estimator.io.datafiles import CALIBRATED_DIR, PROFILES_DIR, default_profiles, load_profile_file
     if out is not None:
@@ -196,7 +198,15 @@ def checked_out_path(out: str | None, profile_id: str, force: bool = False, *, o
             raise InputError(f"{path} already holds {held}; writing would replace it: choose another path for "
                              f"{out_name}, or use {force_name} to replace it")
     if resolved.parent == CALIBRATED_DIR.resolve():
-        other = default_profiles().profiles.get(profile_id)
+        profiles = default_profiles().profiles
+        other = profiles.get(profile_id)
+        if other is not None and Path(other.source_file).resolve().parent == PROFILES_DIR.resolve():
+            # a bundled profile's file is never replaced, so pointing there would only be the next refusal
+            free = next(f"{profile_id}-cal{n or ''}" for n in range(len(profiles) + 1)
+                        if f"{profile_id}-cal{n or ''}" not in profiles)
+            raise InputError(f"profile id '{profile_id}' is the bundled profile {other.source_file}, which calibrate "
+                             f"never replaces: give another {id_name} ({id_example(free)}), or set {out_name} to a "
+                             f"file outside profiles/ ({out_example(f'./{profile_id}.toml')})")
         if other is not None and Path(other.source_file).resolve() != resolved:
             raise InputError(f"profile id '{profile_id}' is already used by {other.source_file}; "
                              f"give another {id_name}, or set {out_name} to {other.source_file} to replace it")

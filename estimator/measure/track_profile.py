@@ -55,5 +55,6 @@ def write_calibrated_profile(path: str | os.PathLike | None, *, profile: Hardwar
         measured_at=now_iso(), method=method, profile_id=profile_id,
         extra={"workload_flops": flops_per_step * times.steps})
     out = checked_out_path(None if path is None else str(path), data["id"], force, out_name="path",
-                           force_name="force=True", id_name="profile_id")
+                           force_name="force=True", id_name="profile_id",
+                           id_example=lambda v: f"e.g. profile_id={v!r}", out_example=lambda v: f"e.g. path={v!r}")
     return write_profile(data, out)
