@@ -50,6 +50,8 @@ def test_counts_in_the_assumptions_are_whole_numbers():
     r = api.run(params=7e9, tokens=2e12, hardware="h100-sxm", devices=256)
     assert "| devices | 256 devices | user |" in to_markdown(r.estimate)
     assert "  devices = 256 devices  (user;" in render("table", r.estimate)
+    one = api.run(flops=1e20, hardware="h100-sxm").estimate
+    assert "  devices = 1 device  (default;" in render("table", one) and "| devices | 1 device |" in to_markdown(one)
 
 
 def test_a_long_value_never_runs_into_its_range_and_a_missing_one_reads_n_a():

@@ -108,7 +108,12 @@ def _assumption_value(value, unit: str = "") -> str:
     devices, not 256.0), any other number to 4 significant digits; a missing one "n/a", unitless."""
     if value is None:
         return "n/a"
+    if value == 1 and isinstance(value, int) and unit in SINGULAR:
+        unit = SINGULAR[unit]
     return f"{_assumption_number(value)} {unit}".rstrip()
+
+
+SINGULAR = {"devices": "device"}  # a count of one reads "1 device", not "1 devices"
 
 
 def _assumption_number(value) -> str:
