@@ -309,3 +309,12 @@ def test_i_the_hint_for_a_bundled_id_is_not_circular(capsys, tmp_path):
     assert code == 0
     code, _, _ = run(capsys, *import_argv("--id", "a100-sxm-80gb", "--out", str(tmp_path / "b.toml")))
     assert code == 0
+
+
+# J: a result has no bound of its own (README, the contract) -----------------------------------------
+
+
+def test_j_a_huge_but_finite_answer_is_printed_not_refused(capsys):
+    code, out, err = run(capsys, "estimate", "--flops", "1e32", "--hardware", "gtx-580")
+    assert code == 0 and err == ""
+    assert "Training time  4.42 trillion years" in out  # the README's example, as printed
