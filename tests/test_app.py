@@ -298,3 +298,11 @@ def test_switching_the_memory_inputs_on_draws_them_and_off_restores_the_defaults
     at.toggle(key="memory_inputs").set_value(False).run()
     assert not MEMORY_WIDGETS & {n.key for n in at.number_input}
     assert _memory_text(at) == _memory_expected()
+
+
+def test_a_presets_time_label_reaches_every_download():
+    """AlphaGo's preset is one game, not a training run: the app's Markdown and LaTeX say so, as the CLI's do."""
+    result = api.run(preset_id="alphago-vs-brain")
+    files = {d.label: d.text for d in exports.downloads(result, {"preset_id": "alphago-vs-brain"}, load_sources())}
+    assert "| One game | 4.00 hours |" in files["Markdown"] and "Training time" not in files["Markdown"]
+    assert "One game took 4.00 hours" in files["LaTeX paragraph"]

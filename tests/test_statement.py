@@ -31,7 +31,7 @@ def test_an_estimate_is_worded_as_one_with_its_range_and_citations():
     r, st = _statement(preset_id="gpt3-175b")
     assert st.tex.count("We estimate that training") == 1 and "would take" in st.tex
     assert "80\\% prediction intervals" in st.tex and "80\\% range" in st.tex
-    for key in ("computecostestimator", "epoch2024notable", "codecarbon", "patterson2021carbon", "hw-v100-sxm2"):
+    for key in ("computecostestimator", "epoch2024notable", "patterson2021carbon", "hw-v100-sxm2"):
         assert f"\\cite{{{key}}}" in st.tex, key
         assert f"{{{key}," in st.bib, key
     assert __version__ in st.tex and f"Version {__version__}" in st.bib
@@ -43,6 +43,28 @@ def test_a_measured_run_is_worded_as_measured():
     _, st = _statement(preset_id="bert-base")
     assert st.tex.count("Training the model") == 1 and "took 3.30 days" in st.tex
     assert "We estimate" not in st.tex and "epoch2024notable" not in st.tex
+
+
+def test_the_grid_intensity_cites_where_it_came_from():
+    """CodeCarbon's data for a country, a cloud region or the default; a preset's paper for its own
+    figure; nothing ("given") for a number the user typed. CodeCarbon is cited only for its data."""
+    def grid_clause(**run):
+        tex = _statement(**run)[1].tex
+        return tex[tex.index("grid carbon intensity"):].split(". ")[0].split(", ")[0]
+    assert grid_clause(preset_id="bert-base").endswith("433~g\\,CO$_2$e/kWh~\\cite{strubell2019energy}")
+    assert "\\cite{codecarbon}" not in _statement(preset_id="bert-base")[1].tex
+    assert grid_clause(preset_id="llama2-70b").endswith("\\cite{touvron2023llama2}")
+    assert grid_clause(preset_id="gpt3-175b").endswith("\\cite{patterson2021carbon}")
+    for run in ({"region": "FRA"}, {"cloud": "gcp:europe-west1"}, {}):
+        assert grid_clause(flops=1e22, hardware="h100-sxm", **run).endswith("~\\cite{codecarbon}"), run
+    given = _statement(flops=1e22, hardware="h100-sxm", carbon_intensity_g_per_kwh=300)[1]
+    assert "300~g\\,CO$_2$e/kWh (given)" in given.tex and "codecarbon" not in given.bib
+
+
+def test_a_game_is_not_called_training():
+    r = api.run(preset_id="alphago-vs-brain")
+    tex = render("latex", r.estimate, cite_keys=(r.preset.source,), sources=SOURCES, time_label=r.preset.time_label)
+    assert "One game took 4.00 hours" in tex and "Training" not in tex
 
 
 def test_bibtex_entries_use_standard_types_and_protect_titles():
@@ -108,5 +130,5 @@ def test_statement_compiles_with_pdflatex_and_bibtex_without_warnings(tmp_path, 
     assert "undefined" not in log.lower(), [ln for ln in log.splitlines() if "undefined" in ln.lower()]
     assert "Missing character" not in log
     bbl = (tmp_path / "main.bbl").read_text()
-    assert bbl.count("\\bibitem") == len(re.findall(r"\\cite\{", st.tex))  # every entry cited is listed
+    assert bbl.count("\\bibitem") == len(set(re.findall(r"\\cite\{([^}]*)\}", st.tex)))  # every entry cited is listed
     assert (tmp_path / "main.pdf").stat().st_size > 1000

@@ -198,6 +198,6 @@ def render(fmt: str, est: Estimate, comparison=(), title=None, scenario=None, ci
         return to_markdown(est, comparison, title, time_label)
     if fmt in ("latex", "bibtex"):
         from estimator import __version__
-        st = statement(est, sources or {}, version=__version__, extra_keys=tuple(cite_keys))
+        st = statement(est, sources or {}, version=__version__, extra_keys=tuple(cite_keys), time_label=time_label)
         return st.tex if fmt == "latex" else st.bib
     return to_table(est, comparison, title, time_label)

@@ -4,7 +4,8 @@ the ``.bib`` file it cites. Pure: an Estimate and the citations in, two texts ou
 The paragraph is worded as an estimate ("We estimate that training … would take …") unless the
 run's time was given (a measured run: "Training took …"). It says what the ranges mean in one
 sentence, and cites the tool with its version, the utilisation fit and its data (Epoch AI) when
-the fit was used, the hardware's datasheet, and the grid data (CodeCarbon and its source).
+the fit was used, the hardware's datasheet, and where the grid intensity came from (the data
+CodeCarbon ships, a preset's paper, or "given").
 
 BibTeX: only entry types that standard BibTeX styles define (article, inproceedings, misc),
 every title in double braces so that a style's lower-casing keeps "GPT-3" and "NVIDIA" as they
@@ -145,17 +146,28 @@ def _beyond(est: Estimate, a, cite, emb, basis: str) -> str:
     return text
 
 
+def grid_keys(source: str, sources: Mapping[str, object]) -> list[str]:
+    """The source keys the grid intensity comes from, read from its assumption's source text: the
+    data CodeCarbon ships (a country, a cloud region, the world average), a preset's paper ("S19:
+    0.954 lb/kWh …", "implied by T23b: …"), or none (a figure the user gave)."""
+    if "CodeCarbon" in source:
+        return [GRID_KEY]
+    return [k for k in sources if k not in (GRID_KEY, TOOL_KEY) and re.search(rf"(?<![\w-]){re.escape(k)}(?![\w-])", source)]
+
+
 def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, version: str, title: str | None = None,
-              extra_keys: tuple[str, ...] = ()) -> Statement:
+              extra_keys: tuple[str, ...] = (), time_label: str | None = None) -> Statement:
     """The .tex paragraph and its .bib for ``est``.
 
     ``sources``: key → {cite, bibtex} (estimator/data/sources.toml); ``extra_keys``: more source
-    keys to cite (a preset's). The hardware's entry is built from the profile's peak source."""
+    keys to cite (a preset's). The hardware's entry is built from the profile's peak source.
+    ``time_label``: what the time is when it is not training (a preset's, "One game")."""
     hardware_bibtex = hardware_entry(est)
     a = {x.name: x for x in est.assumptions}
     measured = "hours" in a or "device_hours" in a
     fitted = est.utilization is not None and est.utilization.origin.startswith("fit:")
-    keys = [TOOL_KEY] + ([EPOCH_KEY] if fitted else []) + [GRID_KEY] + [k for k in extra_keys if k in sources]
+    grid = grid_keys(a["carbon_intensity_g_per_kwh"].source, sources)
+    keys = [TOOL_KEY] + ([EPOCH_KEY] if fitted else []) + grid + [k for k in extra_keys if k in sources]
     emb = a.get("embodied_kg_co2e_per_device") if est.embodied_co2e_kg is not None else None
     basis = emb.source.split(",", 1)[0] if emb else ""
     if est.memory is not None:
@@ -179,17 +191,20 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
     energy = (f"{latex_escape(hz.energy(est.energy_kwh))}{_range(hz.energy, est, 'energy_kwh')} of electricity "
               f"at a PUE of {latex_escape(hz.sig(a['pue'].value))}")
     co2 = (f"{latex_escape(hz.co2e(est.co2e_kg))}{_range(hz.co2e, est, 'co2e_kg')} at a grid carbon intensity of "
-           f"{latex_escape(hz.sig(a['carbon_intensity_g_per_kwh'].value))}~g\\,CO$_2$e/kWh{cite.get(GRID_KEY, '')}")
+           f"{latex_escape(hz.sig(a['carbon_intensity_g_per_kwh'].value))}~g\\,CO$_2$e/kWh"
+           + ("".join(cite.get(k, "") for k in grid) if grid else " (given)"))
     power = f"an average of {latex_escape(hz.sig(a['power_w'].value))}~W per device"
+    doing = (f"training {what}" if not time_label or time_label.lower() == "training time"
+             else latex_escape(time_label[:1].lower() + time_label[1:]))
     if measured:
-        text = (f"Training {what}{flops} took {latex_escape(hz.duration(est.wall_clock_s))} on {devices}, "
+        text = (f"{doing[:1].upper() + doing[1:]}{flops} took {latex_escape(hz.duration(est.wall_clock_s))} on {devices}, "
                 f"{latex_escape(hz.count(est.device_hours))} device-hours. At {power}, this corresponds to "
                 f"{energy}, and to {co2}.")
     else:
         u = est.utilization
         util = (f"a whole-run utilisation of {latex_escape(hz.sig(u.value))} of peak"
                 + (f", fitted on {u.n_runs} published training runs{cite.get(EPOCH_KEY, '')}" if fitted else ""))
-        text = (f"We estimate that training {what}{flops} on {devices} would take "
+        text = (f"We estimate that {doing}{flops} on {devices} would take "
                 f"{latex_escape(hz.duration(est.wall_clock_s))}{_range(hz.duration, est, 'wall_clock_s')}, "
                 f"or {latex_escape(hz.count(est.device_hours))} device-hours, assuming {util}. At {power}, this "
                 f"would use {energy}, and emit {co2}.")
