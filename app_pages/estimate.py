@@ -9,7 +9,7 @@ from estimator.core.estimate import range_meaning
 from estimator.core.units import FLOPS_PER_TFLOP
 from estimator.report import export
 from estimator.report import humanize as hz
-from estimator.report.export import LABELS
+from estimator.report.export import LABELS, published_cells
 from estimator.services import api
 
 from . import charts, explain, exports, style
@@ -139,10 +139,9 @@ def published(result) -> None:
     if not result.comparison:
         return
     columns = {"Quantity": [LABELS[cmp.key] for cmp in result.comparison],
-               "Published": [hz.human(cmp.key, cmp.published) for cmp in result.comparison],
+               "Published": [published_cells(cmp)[0] for cmp in result.comparison],
                "Estimated": [hz.human(cmp.key, cmp.estimated) for cmp in result.comparison],
-               "Difference": ["" if cmp.relative_error is None else f"{cmp.relative_error:+.0%}"
-                              for cmp in result.comparison]}
+               "Difference": [published_cells(cmp)[1] for cmp in result.comparison]}
     st.subheader("Published and estimated")
     src = c.sources().get(result.preset.source, {}).get("cite", result.preset.source)
     st.caption(c.md_escape(f"Published figures: {src}", limit=400))

@@ -29,6 +29,30 @@ def test_lambda_preset_python_api():
     assert abs(pub["cost_usd"].relative_error) < 0.01
 
 
+def test_a_cost_published_as_a_range_is_compared_with_the_range():
+    """Strubell et al. (2019, Table 3) published BERT-base's cloud cost as $3,751–$12,571, never a
+    single figure: the comparison keeps both ends and says whether the estimate is inside."""
+    from estimator.report.export import published_cells, render
+    r = api.run(preset_id="bert-base")
+    cost = {c.key: c for c in r.comparison}["cost_usd"]
+    assert cost.published is None and cost.published_range == (3751.0, 12571.0)
+    assert 3751 <= r.estimate.cost_usd <= 12571 and cost.relative_error == 0
+    assert published_cells(cost) == ("$3.8k – $13k", "inside")
+    assert "published $3.8k – $13k (inside)" in render("table", r.estimate, r.comparison)
+    from estimator.core.presets import PublishedComparison
+    assert published_cells(PublishedComparison("cost_usd", None, 1875.5, -0.5, (3751.0, 12571.0)))[1] == "-50% below"
+    assert published_cells(PublishedComparison("cost_usd", None, 15085.2, 0.2, (3751.0, 12571.0)))[1] == "+20% above"
+
+
+def test_devices_changed_on_a_run_of_known_hours_drops_what_hours_times_devices_gives():
+    """BERT-base's published time is hours on 64 V100s: on 32 devices its device-hours, energy,
+    CO₂e and cost are no longer the published run's, so none of them is compared."""
+    assert {c.key for c in api.run(preset_id="bert-base").comparison} >= {"device_hours", "energy_kwh", "co2e_kg"}
+    assert api.run(preset_id="bert-base", devices=32).comparison == ()
+    # a preset given by FLOPs: device-hours do not depend on the count of devices and stay compared
+    assert "energy_kwh" in {c.key for c in api.run(preset_id="gpt3-175b", devices=5000).comparison}
+
+
 def test_gpt3_patterson_from_flops(profiles):
     s = Scenario(flops=3.14e23, devices=10000, power_w=330, pue=1.1, carbon_intensity_g_per_kwh=429, year=2020)
     p = profiles["v100-sxm2"]

@@ -122,17 +122,25 @@ def preset_from_dict(pid: str, data: Mapping[str, Any], source: str) -> Preset:
 
 @dataclass(frozen=True)
 class PublishedComparison:
+    """A published figure beside the estimate. A figure published as a range (Strubell et al.'s
+    cost, $3,751–$12,571) keeps its two ends: ``published`` is None, and ``relative_error`` is how
+    far the estimate lies outside the range, from its nearer end (0 inside)."""
+
     key: str
-    published: float
+    published: float | None
     estimated: float | None
     relative_error: float | None  # (estimated − published) / published
+    published_range: tuple[float, float] | None = None
 
 
 def compare_with_published(preset: Preset, est: Estimate, changed=frozenset()) -> tuple[PublishedComparison, ...]:
     """The preset's published figures beside the estimate, leaving out every figure that depends
     on an input in ``changed`` (the scenario no longer is the published run for that figure)."""
+    # a known run's time makes device-hours (and what follows from them) hours × devices
+    per_device = {"devices"} if "hours" in preset.inputs else set()
+
     def comparable(key):
-        return not (PUBLISHED_DEPENDS[key] & set(changed))
+        return not ((PUBLISHED_DEPENDS[key] | (per_device if key != "flops" else set())) & set(changed))
     rows = []
     for key in RESULT_KEYS:
         if key not in preset.published or not comparable(key):
@@ -143,6 +151,7 @@ def compare_with_published(preset: Preset, est: Estimate, changed=frozenset()) -
         rows.append(PublishedComparison(key, pub, value, err))
     if "cost_usd_low" in preset.published and est.cost_usd is not None and comparable("cost_usd"):
         lo, hi = preset.published["cost_usd_low"], preset.published["cost_usd_high"]
-        mid = math.sqrt(lo * hi)
-        rows.append(PublishedComparison("cost_usd", mid, est.cost_usd, (est.cost_usd - mid) / mid))
+        v = est.cost_usd
+        err = (v - lo) / lo if v < lo else (v - hi) / hi if v > hi else 0.0
+        rows.append(PublishedComparison("cost_usd", None, v, err, (lo, hi)))
     return tuple(rows)

@@ -33,7 +33,9 @@ def to_json_dict(est: Estimate, comparison: Iterable[PublishedComparison] = (), 
     comparison = list(comparison)
     if comparison:
         out["published"] = {c.key: {"published": c.published, "estimated": c.estimated,
-                                    "relative_error": c.relative_error} for c in comparison}
+                                    "relative_error": c.relative_error,
+                                    **({"published_range": list(c.published_range)} if c.published_range else {})}
+                            for c in comparison}
     return out
 
 
@@ -66,13 +68,31 @@ def memory_line(est: Estimate) -> str | None:
 
 
 def to_csv(est: Estimate, comparison=()) -> str:
-    published = {c.key: c.published for c in comparison}
+    """One row per quantity; a figure published as a range has its ends in the last two columns."""
+    published = {c.key: c for c in comparison}
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["quantity", "value", "low", "high", "published", "hardware", "devices"])
+    w.writerow(["quantity", "value", "low", "high", "published", "hardware", "devices", "published_low",
+                "published_high"])
     for key, value, low, high in rows(est):
-        w.writerow([key, _raw(value), _raw(low), _raw(high), _raw(published.get(key)), est.hardware_id, est.devices])
+        c = published.get(key)
+        ends = c.published_range if c and c.published_range else (None, None)
+        w.writerow([key, _raw(value), _raw(low), _raw(high), _raw(c and c.published), est.hardware_id, est.devices,
+                    *map(_raw, ends)])
     return buf.getvalue()
+
+
+def published_cells(c: PublishedComparison) -> tuple[str, str]:
+    """A published figure and the estimate's difference from it, for people: "$4.6M" and "+0%",
+    or for a range "$3.8k – $13k" and "inside" (or "+20% above", "-30% below")."""
+    if c.published_range:
+        text = hz.human_range(c.key, *c.published_range)
+        if c.relative_error is None:
+            return text, ""
+        if c.relative_error == 0:
+            return text, "inside"
+        return text, f"{c.relative_error:+.0%} {'above' if c.relative_error > 0 else 'below'}"
+    return hz.human(c.key, c.published), "" if c.relative_error is None else f"{c.relative_error:+.0%}"
 
 
 def compare_csv(estimates: Iterable[Estimate]) -> str:
@@ -133,7 +153,7 @@ def to_markdown(est: Estimate, comparison=(), title: str | None = None, time_lab
               "| Quantity | Estimate | Range | Published |", "|---|---|---|---|"]
     for key, value, low, high in rows(est):
         pub = published.get(key)
-        pub_text = hz.human(key, pub.published) if pub else ""
+        pub_text = " ".join(x for x in published_cells(pub) if x) if pub else ""
         lines.append(f"| {_label(key, time_label)} | {hz.human(key, value)} | {hz.human_range(key, low, high)} | {pub_text} |")
     if est.memory is not None:
         lines += ["", f"Training memory: {_md_escape(memory_line(est))}"]
@@ -168,8 +188,8 @@ def to_table(est: Estimate, comparison=(), title: str | None = None, time_label:
             line += f"range {hz.human_range(key, low, high)}"
         pub = published.get(key)
         if pub:
-            err = "" if pub.relative_error is None else f" ({pub.relative_error:+.0%})"
-            line += f"   published {hz.human(key, pub.published)}{err}"
+            text, diff = published_cells(pub)
+            line += f"   published {text}" + (f" ({diff})" if diff else "")
         out.append(line)
     if est.memory is not None:
         out.append(f"{'Memory':<{width}}{memory_line(est)}")
