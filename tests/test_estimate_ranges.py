@@ -68,6 +68,24 @@ def test_energy_interval_combines_utilisation_and_power_in_quadrature():
     assert math.sqrt(lo * hi) == pytest.approx(est.energy_kwh, rel=1e-9)
 
 
+def test_no_range_end_implies_a_run_faster_than_the_peak():
+    """A utilisation near the peak: the time interval stops at 100% of the highest peak, and the
+    energy, CO₂e and cost intervals stop where that time, at the lowest power in the range, puts them."""
+    r = api.run(hardware="h100-sxm", flops=1e22, devices=64, utilization=0.9)
+    est, p = r.estimate, r.profile
+    dh_floor = 1e22 / p.peak_range(est.precision)[1] / 3600
+    power_low = p.power.average_range_w[0]
+    pue = next(a.value for a in est.assumptions if a.name == "pue")
+    assert est.range["device_hours"][0] == pytest.approx(dh_floor, rel=1e-12)
+    assert est.range["energy_kwh"][0] == pytest.approx(dh_floor * power_low / 1e3 * pue, rel=1e-12)
+    ci = next(a.value for a in est.assumptions if a.name == "carbon_intensity_g_per_kwh")
+    assert est.range["co2e_kg"][0] == pytest.approx(est.range["energy_kwh"][0] * ci / 1e3, rel=1e-12)
+    price = next(a.value for a in est.assumptions if a.name == "price_usd_per_device_hour")
+    assert est.range["cost_usd"][0] == pytest.approx(dh_floor * price, rel=1e-12)
+    elec = api.run(hardware="h100-sxm", flops=1e22, devices=64, utilization=0.9, electricity_usd_per_kwh=0.2).estimate
+    assert elec.range["cost_usd"][0] == pytest.approx(elec.range["energy_kwh"][0] * 0.2, rel=1e-12)
+
+
 # -- power -------------------------------------------------------------------------------
 
 

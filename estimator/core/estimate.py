@@ -280,11 +280,13 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
     }
     mid, low, high = compute_interval(input_sides, **point)
     if not time_given:
-        # no run beats 100% of the device's highest peak: the time interval stops there
-        floor = compute(**{**point, "utilization": 1.0, "peak_flops_per_s": peak_high})
-        for key in ("wall_clock_s", "device_hours"):
+        # no run beats 100% of the device's highest peak: the time interval stops there, and so do
+        # what follows from the time (energy, CO₂e and cost at the lowest power in the range)
+        power_low = power_w if s.power_w is not None else min(power_w, profile.power.average_range_w[0])
+        floor = compute(**{**point, "utilization": 1.0, "peak_flops_per_s": peak_high, "power_w": power_low})
+        for key in ("wall_clock_s", "device_hours", "energy_kwh", "co2e_kg"):
             low[key] = max(low[key], floor[key])
-        if price_dh is not None:
+        if low["cost_usd"] is not None:
             low["cost_usd"] = max(low["cost_usd"], floor["cost_usd"])
 
     for key in ("wall_clock_s", "device_hours", "energy_kwh", "co2e_kg", "cost_usd"):
