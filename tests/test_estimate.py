@@ -53,6 +53,24 @@ def test_devices_changed_on_a_run_of_known_hours_drops_what_hours_times_devices_
     assert "energy_kwh" in {c.key for c in api.run(preset_id="gpt3-175b", devices=5000).comparison}
 
 
+def test_recomputation_does_not_count_twice_with_the_fitted_utilisation():
+    """The fitted utilisation is model-FLOPs goodput (its runs count 6·N·D, recomputation or not):
+    --recompute reports the 8·N·D the devices execute but times 6·N·D; a utilisation the user gives
+    applies to the 8·N·D, and no range end goes below 8·N·D at 100% of the peak."""
+    kw = dict(params=7e9, tokens=2e12, hardware="h100-sxm", devices=256)
+    plain, rec = api.run(**kw).estimate, api.run(**kw, recompute=True).estimate
+    assert rec.flops == 8 * 7e9 * 2e12 and plain.flops == 6 * 7e9 * 2e12
+    assert rec.wall_clock_s == pytest.approx(plain.wall_clock_s, rel=1e-12)
+    assert any("time comes from 6·N·D" in n for n in rec.notes)
+    given = api.run(**kw, recompute=True, utilization=0.4).estimate
+    peak = given.assumption("peak_flops_per_s").value
+    assert given.device_hours == pytest.approx(8 * 7e9 * 2e12 / (0.4 * peak) / 3600, rel=1e-12)
+    assert not any("6·N·D" in n for n in given.notes)
+    near_peak = api.run(**kw, recompute=True, utilization=0.99).estimate
+    high_peak = api.run(**kw).profile.peak_range(near_peak.precision)[1]
+    assert near_peak.range["device_hours"][0] >= 8 * 7e9 * 2e12 / high_peak / 3600 * (1 - 1e-12)
+
+
 def test_gpt3_patterson_from_flops(profiles):
     s = Scenario(flops=3.14e23, devices=10000, power_w=330, pue=1.1, carbon_intensity_g_per_kwh=429, year=2020)
     p = profiles["v100-sxm2"]

@@ -33,7 +33,8 @@ def add_workload_args(p, hardware_required=False):
     w.add_argument("--params", type=float, help="parameters N (with --tokens: 6·N·D)")
     w.add_argument("--tokens", type=float, help="training tokens D")
     w.add_argument("--recompute", action="store_true", default=None,
-                   help="full activation recomputation: 8·N·D instead of 6·N·D")
+                   help="full activation recomputation: the devices execute 8·N·D, not 6·N·D (a fitted utilisation, which counts "
+                        "model FLOPs, still times 6·N·D; one you give applies to 8·N·D)")
     w.add_argument("--preset", help="a famous run (see `presets`)")
     a = p.add_argument_group("workload from an architecture (with --tokens) or a generic network")
     a.add_argument("--layers", type=float, help="transformer layers")

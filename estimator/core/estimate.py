@@ -22,7 +22,7 @@ from estimator.core.profile import HardwareProfile
 from estimator.core.scenario import Scenario, check_one_price, validate_scenario
 from estimator.core.units import S_PER_HOUR
 from estimator.core.utilization_model import POOLED
-from estimator.core.workload import dense_training_flops
+from estimator.core.workload import RECOMPUTE_TO_MODEL_FLOPS, dense_training_flops
 
 # World-average grid intensity when none is given: 475 gCO2e/kWh (IEA, Global Energy & CO2
 # Status Report 2019), the figure CodeCarbon ships as "world_average" in
@@ -237,9 +237,18 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
     if precision not in profile.peak_flops_per_s:
         raise InputError(f"{profile.id} has no peak for precision '{precision}'; it has: {', '.join(profile.peak_flops_per_s)}")
     peak = profile.peak(precision)
-    util = half_util = util_note = util_info = None
+    util = half_util = util_note = util_info = recompute_note = None
+    time_flops = flops
     if not time_given:
-        util, half_util, util_origin, util_src, util_note, util_info = _utilization(s, profile, flops)
+        # the fitted utilisation is model-FLOPs goodput over runs that count 6·N·D (profiles/README.md),
+        # recomputation or not: with it, time comes from 6·N·D, not the 8·N·D the devices execute
+        model_flops = flops * RECOMPUTE_TO_MODEL_FLOPS if s.recompute else flops
+        util, half_util, util_origin, util_src, util_note, util_info = _utilization(s, profile, model_flops)
+        if s.recompute and util_origin.startswith("fit:"):
+            time_flops = model_flops
+            recompute_note = (f"full recomputation: the devices execute 8·N·D = {flops:.3g} FLOPs, but the fitted "
+                              f"utilisation counts model FLOPs (6·N·D = {model_flops:.3g}) and already includes "
+                              "recomputation where its runs used it, so the time comes from 6·N·D")
     power_w, power_origin, power_src = _pick(s, "power_w", profile.power.average_w, profile, profile.power.source)
     pue, pue_origin, pue_src = _pick(s, "pue", profile.pue, profile, profile.pue_source)
     if s.carbon_intensity_g_per_kwh is not None:
@@ -271,7 +280,7 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
     elif s.device_hours is not None:
         point["device_hours"] = s.device_hours
     else:
-        point.update(flops=flops, peak_flops_per_s=peak, utilization=util)
+        point.update(flops=time_flops, peak_flops_per_s=peak, utilization=util)
     peak_low, peak_high = profile.peak_range(precision)
     input_sides = {
         "utilization": half_util or (0.0, 0.0),
@@ -283,7 +292,8 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
         # no run beats 100% of the device's highest peak: the time interval stops there, and so do
         # what follows from the time (energy, CO₂e and cost at the lowest power in the range)
         power_low = power_w if s.power_w is not None else min(power_w, profile.power.average_range_w[0])
-        floor = compute(**{**point, "utilization": 1.0, "peak_flops_per_s": peak_high, "power_w": power_low})
+        floor = compute(**{**point, "flops": flops, "utilization": 1.0, "peak_flops_per_s": peak_high,
+                           "power_w": power_low})  # the FLOPs the devices execute, recomputation included
         for key in ("wall_clock_s", "device_hours", "energy_kwh", "co2e_kg"):
             low[key] = max(low[key], floor[key])
         if low["cost_usd"] is not None:
@@ -350,6 +360,8 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
                          f"{achieved / peak:.1%} of the {precision} peak")
     if util_note:
         notes.append(util_note)
+    if recompute_note:
+        notes.append(recompute_note)
     scale_note = _beyond_fitted_scale(devices, profile) if not time_given else None
     if scale_note:
         notes.append(scale_note)

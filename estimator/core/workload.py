@@ -13,6 +13,8 @@ FLOPS_PER_PARAM_TOKEN_TRAIN = 6.0
 # Full activation recomputation adds a second forward pass: ≈ 8·N·D.
 # Narayanan et al. 2021, arXiv:2104.04473, §5.1 ("8TP" with recomputation).
 FLOPS_PER_PARAM_TOKEN_TRAIN_RECOMPUTE = 8.0
+# Model FLOPs (6·N·D) per FLOP the devices execute with full recomputation (8·N·D).
+RECOMPUTE_TO_MODEL_FLOPS = FLOPS_PER_PARAM_TOKEN_TRAIN / FLOPS_PER_PARAM_TOKEN_TRAIN_RECOMPUTE
 # Generic network: backward ≈ 2× forward, so training ≈ 3 × forward FLOPs per example
 # (Epoch AI's compute calculator: 2 × connections × 3 × examples × epochs).
 TRAIN_TO_FORWARD_RATIO = 3.0
