@@ -40,16 +40,21 @@ def test_h100_embodied_is_the_pcf_share_of_five_years():
     assert e6.embodied_co2e_kg == pytest.approx(lo)
 
 
-def test_die_area_model_is_a_floor_with_the_pcf_ratio_as_its_top():
+def test_die_area_model_is_scaled_to_board_level_by_the_pcf_ratio():
     """V100: ACT gives 15.2 kg for die and memory (profiles/v100-sxm2.toml). The H100's PCF is
-    164 ÷ 28.7 = 5.71 × its own ACT figure: the range is 15.2–86.9 kg, the centre √(15.2 × 86.9)."""
+    164 ÷ 28.7 = 5.71 × its own ACT figure, and the A100 40GB's LCA the same of its own: the centre
+    is 15.2 × 5.71 = 86.9 kg, range ÷2 to ×2 (the fallback's), never below the model's 15.2 kg."""
     p = default_profiles().get("v100-sxm2")
     f = em.device_figure(p.embodied, p.kind, p.memory_gb)
     ratio = 164 / 28.7
-    assert (f.low, f.high) == pytest.approx((15.2, 15.2 * ratio))
-    assert f.kg_co2e == pytest.approx(math.sqrt(15.2 * 15.2 * ratio))
+    assert f.kg_co2e == pytest.approx(15.2 * ratio)
+    assert (f.low, f.high) == pytest.approx((15.2 * ratio / 2, 15.2 * ratio * 2))
     # the A100 40GB's LCA agrees with the ratio: 127.6 ÷ its ACT figure 22.3 = 5.72
     assert 127.6 / 22.3 == pytest.approx(ratio, rel=0.01)
+    # the same board modelled alike gets the same figure: the H800 is an H100 chip (28.7 kg in ACT)
+    figures = {h: em.device_figure(q.embodied, q.kind, q.memory_gb).kg_co2e
+               for h in ("h100-sxm", "h800") for q in [default_profiles().get(h)]}
+    assert figures["h800"] == pytest.approx(figures["h100-sxm"], rel=1e-9)
 
 
 def test_fallback_scales_the_h100_footprint_by_memory():

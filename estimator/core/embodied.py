@@ -48,10 +48,11 @@ LIFETIME_UTILIZATION_SOURCE = ("the device is in use all its life, as ACT (T/LT)
 H100_PCF_KG_PER_GPU = 164.0
 H100_ACT_MODEL_KG = 28.7
 BOARD_TO_DIE_MODEL = H100_PCF_KG_PER_GPU / H100_ACT_MODEL_KG  # 5.71
-DIE_MODEL_SOURCE = ("a die-and-memory model counts only die and memory: its figure is the floor; the board-level "
-                    f"footprint of the HGX H100 (NVIDIA PCF, 164 kg per GPU) is ×{BOARD_TO_DIE_MODEL:.2f} the same "
-                    "model's H100 figure (28.7 kg), as the A100 SXM 40GB's LCA is of its own (127.6 vs 22.3 kg); "
-                    "range: the model's figure to that ×, centre their geometric middle")
+DIE_MODEL_SOURCE = ("a die-and-memory model counts only die and memory; the board-level footprint of the HGX H100 "
+                    f"(NVIDIA PCF, 164 kg per GPU) is ×{BOARD_TO_DIE_MODEL:.2f} the same model's H100 figure (28.7 kg), "
+                    "as the A100 SXM 40GB's LCA is of its own (127.6 vs 22.3 kg): centre the model's figure × "
+                    f"{BOARD_TO_DIE_MODEL:.2f}, assumed range ÷2 to ×2 as for a device with no figure, never below "
+                    "the model's own figure")
 # Fallback for a device with no figure: the HGX H100 footprint per GPU, its memory part (42%,
 # NVIDIA's PCF summary) scaled by the device's memory against the H100's 80 GB; stated range ÷2 to ×2.
 MEMORY_SHARE = 0.42
@@ -89,8 +90,10 @@ def device_figure(stated: DeviceEmbodied | None, kind: str, memory_gb: float | N
     if stated is not None:
         kg = stated.kg_co2e
         if stated.basis == "die-area-model":
-            low, high = (stated.range_kg_co2e or (kg, kg * BOARD_TO_DIE_MODEL))
-            center = math.sqrt(low * high)
+            # the same board-to-model ratio both measured devices show (H100, A100 40GB), so a board
+            # modelled alike (the H800 is an H100) gets the same figure
+            center = kg * BOARD_TO_DIE_MODEL
+            low, high = stated.range_kg_co2e or (max(kg, center / FALLBACK_FACTOR), center * FALLBACK_FACTOR)
             return DeviceFigure(center, low, high, stated.basis,
                                 f"{kg:g} kg die and memory ({stated.source}); {DIE_MODEL_SOURCE}")
         low, high = stated.range_kg_co2e or (kg, kg)
