@@ -116,7 +116,7 @@ def show_result(result: cr.CalibrationResult, key: str) -> None:
     for note in result.notes:
         st.info(c.md_escape(note, 600), icon=":material/info:")
     checks = pd.DataFrame([{"workload": ch.label, "predicted_s": ch.predicted_s, "measured_s": ch.measured_s,
-                            "error": f"{ch.error:+.0%}", "fitted on it": ch.fitted} for ch in result.checks])
+                            "error": hz.signed_percent(ch.error), "fitted on it": ch.fitted} for ch in result.checks])
     st.markdown("**How well the calibrated profile predicts**")
     st.dataframe(checks, hide_index=True)
     text = profile_toml(result.data)

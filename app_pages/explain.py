@@ -47,7 +47,7 @@ def steps(est) -> list[Step]:
         device_s = est.flops / (peak * util)
         out.append(Step("2. Time", "device-seconds = C ÷ (peak × utilisation);  wall clock = device-seconds ÷ devices",
                         f"{hz.sci(est.flops, 4)} ÷ ({hz.sci(peak, 4)} FLOP/s × {util:.4g}) = {hz.sci(device_s, 4)} device-s "
-                        f"= {est.device_hours:,.0f} device-hours;  ÷ {hz.count(est.devices)} devices = "
+                        f"= {est.device_hours:,.0f} device-hours;  ÷ {hz.noun(hz.count(est.devices), 'device')} = "
                         f"{hz.duration(est.wall_clock_s)}",
                         _src(est, "hardware", "precision", "peak_flops_per_s", "utilization", "devices")))
     else:

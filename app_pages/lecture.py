@@ -161,7 +161,7 @@ def compression_savings() -> None:
                         ("distillation", "Distillation")):
         t = next((t for t in rows if t.name == name), None)
         if t is not None and t.saving("energy_kwh") is not None:
-            items.append((label, f"−{t.saving('energy_kwh'):.0%} energy", t.label))
+            items.append((label, f"{hz.signed_percent(-t.saving('energy_kwh'))} energy", t.label))
     _metrics(items)
     df = pd.DataFrame([{"technique": "no compression", "kwh": base.energy_kwh}] +
                       [{"technique": t.label, "kwh": t.result.energy_kwh} for t in rows])

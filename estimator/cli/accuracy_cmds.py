@@ -146,14 +146,20 @@ def cmd_validate(args):
     print(_table(["group", "runs", "median factor", "TDP", f"{level} coverage",
                   "devices", "device held out: factor", "coverage"], rows))
     print("\nEnergy and CO2e recomputed from the published device-hours, power, PUE and intensity (arithmetic check):")
+    print(_table(["run", "source", "energy err", "CO2e err"], energy_check_rows(doc["energy_checks"])))
+
+
+def energy_check_rows(checks) -> list[list[str]]:
+    """validate's arithmetic check, one row per run: the recomputed energy and CO2e against the
+    published ones, "+0.4%", "-1.2%", and "0.0%" (never "-0.0%") for a difference that rounds to zero."""
     rows = []
-    for c in doc["energy_checks"]:
+    for c in checks:
         rows.append([c["run"], c["source"],
                      "" if c["published_energy_kwh"] is None else
-                     f"{c['energy_kwh_from_published_hours'] / c['published_energy_kwh'] - 1:+.1%}",
+                     hz.signed_percent(c["energy_kwh_from_published_hours"] / c["published_energy_kwh"] - 1, 1),
                      "" if c["published_co2e_kg"] is None or c["co2e_kg_from_published_hours"] is None else
-                     f"{c['co2e_kg_from_published_hours'] / c['published_co2e_kg'] - 1:+.1%}"])
-    print(_table(["run", "source", "energy err", "CO2e err"], rows))
+                     hz.signed_percent(c["co2e_kg_from_published_hours"] / c["published_co2e_kg"] - 1, 1)])
+    return rows
 
 
 def cmd_fit(args):

@@ -191,7 +191,7 @@ def _print_table(result, out: Path) -> None:
     if result.checks:
         print("prediction check (calibrated profile vs measured wall time, each on a workload it was not fitted on):")
     for c in result.checks:
-        print(f"  {c.label}: predicted {c.predicted_s:.3g} s, measured {c.measured_s:.3g} s, error {c.error:+.0%}"
+        print(f"  {c.label}: predicted {c.predicted_s:.3g} s, measured {c.measured_s:.3g} s, error {hz.signed_percent(c.error)}"
               f"  [{c.how}]")
 
 

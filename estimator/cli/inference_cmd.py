@@ -54,7 +54,7 @@ def cmd_inference(args):
     r, rg = rep.result, rep.result.range
     a = r.architecture
     rows = [
-        ("model served", f"{hz.count(r.params_served)} parameters at {r.bits} bits (KV cache {r.kv_bits} bits) on "
+        ("model served", f"{hz.noun(hz.count(r.params_served), 'parameter')} at {r.bits} bits (KV cache {r.kv_bits} bits) on "
                          f"{r.devices} × {r.hardware_id}"),
         ("architecture", f"{a.layers} layers, d_model {a.d_model}, {a.heads} heads, {a.kv_heads} KV heads"
                          + (f" ({a.name})" if a.name else "")),
@@ -70,7 +70,7 @@ def cmd_inference(args):
         ("per query", f"{hz.energy(r.per_query('energy_kwh'))}{_rng(hz.energy, rg['per_query']['energy_kwh'])}, "
                        f"{hz.co2e(r.per_query('co2e_kg'))}{_rng(hz.co2e, rg['per_query']['co2e_kg'])}, "
                        f"{hz.money(r.per_query('cost_usd'))}{_rng(hz.money, rg['per_query']['cost_usd'])}"),
-        (f"total ({hz.count(r.tokens)} tokens)",
+        (f"total ({hz.noun(hz.count(r.tokens), 'token')})",
          f"{hz.duration(r.estimate.wall_clock_s)}{_rng(hz.duration, rg['wall_clock_s'])}, "
          f"{hz.energy(r.energy_kwh)}{_rng(hz.energy, rg['energy_kwh'])}, "
          f"{hz.co2e(r.co2e_kg)}{_rng(hz.co2e, rg['co2e_kg'])}, {hz.money(r.cost_usd)}{_rng(hz.money, rg['cost_usd'])}"),
@@ -78,16 +78,16 @@ def cmd_inference(args):
     for t in rep.techniques[1:]:
         e, c = t.saving("energy_kwh"), t.to_dict()["saved_per_query"]["cost_usd"]
         label = t.label + ("" if t.chosen else " (illustrative)")
-        rows.append((f"saves: {label}", f"{e:.0%} of energy per token, {t.saving('seconds_per_token'):.0%} of "
-                                          f"time; {hz.money(c)} per query"))
+        rows.append((f"saves: {label}", f"{hz.percent(e)} of energy per token, "
+                                          f"{hz.percent(t.saving('seconds_per_token'))} of time; {hz.money(c)} per query"))
     be = rep.break_even
     rows.append(("training (for break-even)", f"{hz.flops(rep.training.flops)}: {hz.energy(rep.training.energy_kwh)}, "
                                               f"{hz.money(rep.training.cost_usd)}"))
     key = be.basis
     q = be.queries[key]
     rows.append(("serving outgrows training", "n/a" if not q else
-                 f"after {hz.count(q)} queries{_rng(hz.count, (be.queries_range or {}).get(key))} "
-                 f"({hz.count(be.tokens[key])} tokens), by {be.basis_word}"))
+                 f"after {hz.noun(hz.count(q), 'query', 'queries')}{_rng(hz.count, (be.queries_range or {}).get(key))} "
+                 f"({hz.noun(hz.count(be.tokens[key]), 'token')}), by {be.basis_word}"))
     notes = [f"ranges: {r.range_meaning}"] + list(r.notes)
     if any(not t.chosen for t in rep.techniques):
         notes.append(compression.ILLUSTRATIVE_NOTE)

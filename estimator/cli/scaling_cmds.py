@@ -48,7 +48,7 @@ def setting(args) -> dict:
 
 
 def _est_rows(e, prefix=""):
-    return [(f"{prefix}time", hz.duration(e.wall_clock_s) + f" on {e.devices:g} × {e.hardware_id}"),
+    return [(f"{prefix}time", f"{hz.duration(e.wall_clock_s)} on {hz.count(e.devices)} × {e.hardware_id}"),
             (f"{prefix}energy", hz.energy(e.energy_kwh)), (f"{prefix}CO₂e", hz.co2e(e.co2e_kg)),
             (f"{prefix}cost", hz.money(e.cost_usd))]
 
@@ -93,7 +93,8 @@ def cmd_chinchilla(args):
         return _dump(out)
     rows = []
     if budget:
-        rows.append(("budget", f"{budget[0][1]:,.4g} {scaling.BUDGET_KINDS[budget[0][0]][2]} on {args.hardware}"))
+        key, scale, _ = scaling.BUDGET_KINDS[kind]  # the budget in the estimate's unit, shown as its result is
+        rows.append(("budget", f"{hz.human(key, value / scale)} on {args.hardware}"))
     rows += [("training FLOPs", hz.flops(model.flops)), ("parameters", hz.count(model.params_opt)),
              ("tokens", hz.count(model.tokens_opt)), ("tokens per parameter", hz.sig(model.tokens_per_param)),
              ("predicted loss", f"{model.loss_opt:.4f}")]
@@ -127,7 +128,7 @@ def cmd_trend(args):
     print(f"A fixed workload: {hz.flops(rep.base.flops)} on {rep.base.hardware_id}, {hz.money(rep.base.cost_usd)} "
           f"in {rep.start_year}; FLOP/s per $ doubles every {s.price_perf_doubling_years:g} years.\n")
     header = ("year", "cost", "range", "+ algorithms", "frontier compute × (what-if)", "peak FLOP/s ×", "DRAM BW ×")
-    rows = [(f"{y:.0f}", hz.money(c), f"{hz.money(lo)}–{hz.money(hi)}", hz.money(a), f"{g:.3g}", f"{p:.3g}", f"{b:.3g}")
+    rows = [(f"{y:.0f}", hz.money(c), f"{hz.money(lo)}–{hz.money(hi)}", hz.money(a), hz.sci(g), hz.sci(p), hz.sci(b))
             for y, c, lo, hi, a, g, p, b in zip(t.year, t.workload_cost_usd, t.workload_cost_low_usd,
                                                  t.workload_cost_high_usd, t.workload_cost_with_algorithms_usd,
                                                  t.training_compute_growth, t.peak_flops_growth, t.dram_bandwidth_growth)]

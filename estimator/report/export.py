@@ -91,8 +91,8 @@ def published_cells(c: PublishedComparison) -> tuple[str, str]:
             return text, ""
         if c.relative_error == 0:
             return text, "inside"
-        return text, f"{c.relative_error:+.0%} {'above' if c.relative_error > 0 else 'below'}"
-    return hz.human(c.key, c.published), "" if c.relative_error is None else f"{c.relative_error:+.0%}"
+        return text, f"{hz.signed_percent(c.relative_error)} {'above' if c.relative_error > 0 else 'below'}"
+    return hz.human(c.key, c.published), "" if c.relative_error is None else hz.signed_percent(c.relative_error)
 
 
 def compare_csv(estimates: Iterable[Estimate]) -> str:

@@ -17,8 +17,9 @@ PLAIN_UP_TO_EXP = 3
 NEXT_PREFIX = 1e3
 
 
-def sci(x: float, digits: int = 3) -> str:
-    """3.14 × 10²³: powers of ten as people write them (not 3.14e+23)."""
+def sci(x: float, digits: int = 3, trim: bool = True) -> str:
+    """3.14 × 10²³: powers of ten as people write them (not 3.14e+23). ``trim=False`` keeps the
+    trailing zeros of the mantissa (4.0 × 10⁻⁷, 1.0 × 10⁻⁶), as money does."""
     if x is None:
         return "n/a"
     if x == 0 or not math.isfinite(x):
@@ -29,9 +30,19 @@ def sci(x: float, digits: int = 3) -> str:
         mant, exp = mant / 10, exp + 1
     if 0 <= exp < PLAIN_UP_TO_EXP:  # 1, 50, 123: a power of ten would only hide a small number
         return _trim(f"{mant * 10 ** exp:.{max(digits - 1 - exp, 0)}f}")
-    m = _trim(f"{mant:.{digits - 1}f}")
+    m = f"{mant:.{digits - 1}f}"
+    m = _trim(m) if trim else m
     power = f"10{str(exp).translate(SUPERSCRIPT)}"
     return power if m == "1" else f"{m} × {power}"
+
+
+def rounded(x: float, digits: int = 3) -> float:
+    """``x`` as it prints at ``digits`` significant figures (0.99999 → 1.0): every formatter picks its
+    unit, word or notation from this, never from the raw value, so a rounding that reaches the next
+    unit moves to it ("1.00 kWh", never "1,000 Wh")."""
+    if x == 0 or not math.isfinite(x):
+        return x
+    return round(x, digits - 1 - math.floor(math.log10(abs(x))))
 
 
 def _trim(text: str) -> str:
@@ -50,49 +61,72 @@ def sig(x: float, digits: int = 3) -> str:
         return "n/a"
     if x == 0:
         return "0"
-    magnitude_ = math.floor(math.log10(abs(x)))
-    if abs(x) >= 1e15 or abs(x) < 1e-4:
+    r = rounded(x, digits)
+    if not math.isfinite(r) or abs(r) >= 1e15 or abs(r) < 1e-4:
         return sci(x, digits)
-    decimals = digits - 1 - magnitude_
-    rounded = round(x, decimals)
-    return f"{rounded:,.{max(decimals, 0)}f}"
+    # the decimals follow the rounded value: 0.99999 → "1.00", not "1.000"; 9.9996 → "10.0"
+    decimals = digits - 1 - math.floor(math.log10(abs(r)))
+    return f"{round(x, decimals):,.{max(decimals, 0)}f}"
 
 
 def count(x: float, digits: int = 3) -> str:
     """Counts for people: 6,450; 3.12 million; 6.07 trillion; then 1.2 × 10¹⁸."""
     if x is None:
         return "n/a"
-    if abs(x) < 1e6:
+    r = rounded(x, digits)
+    if abs(x) < 1e6 and (float(x).is_integer() or abs(r) < 1e6):  # 999,999.7 rounds to "1.00 million"
         if float(x).is_integer():
             return f"{int(x):,}"
-        return sig(x, digits) if abs(x) < 1e3 else f"{round(x, digits - 1 - math.floor(math.log10(abs(x)))):,.0f}"
-    if abs(x) >= WORDS_UP_TO:
+        return sig(x, digits) if abs(r) < 1e3 else f"{r:,.0f}"
+    if abs(r) >= WORDS_UP_TO:
         return sci(x, digits)
     for factor, word in WORDS:
-        if abs(x) >= factor:
+        if abs(rounded(x / factor, digits)) >= 1:
             return f"{sig(x / factor, digits)} {word}"
     return sig(x, digits)
+
+
+def noun(number_text: str, singular: str, plural: str | None = None) -> str:
+    """A printed number and its noun, which is singular only when the number reads exactly "1":
+    "1 year", "1 device-hour"; "1.5 years", "1.00 hours", "0 devices"."""
+    return f"{number_text} {singular if number_text == '1' else (plural or singular + 's')}"
+
+
+def percent(x: float, decimals: int = 0, signed: bool = False) -> str:
+    """A fraction as a percentage, "-18%", and with ``signed`` a "+" on gains, "+4%". A value that
+    rounds to zero prints "0%" (or "0.0%"), never "-0%" nor "+0%": zero has no sign."""
+    if x is None or math.isnan(x):
+        return "n/a"
+    text = f"{x:{'+' if signed else ''}.{decimals}%}"
+    zero = f"{0:.{decimals}%}"
+    return zero if text.lstrip("+-") == zero else text  # -0.004 → "0%": "-0%" and "+0%" read as a direction
+
+
+def signed_percent(x: float, decimals: int = 0) -> str:
+    """A relative difference: "+12%", "-3%", and "0%" for one that rounds to zero (never "-0%")."""
+    return percent(x, decimals, signed=True)
 
 
 def times(x: float, digits: int = 3) -> str:
     """A multiplier: 15,000×, 1.06 × 10⁵×."""
     if x is None:
         return "n/a"
-    return f"{sci(x, digits)}×" if abs(x) >= 1e5 else f"{count(x, digits)}×"
+    return f"{sci(x, digits)}×" if abs(rounded(x, digits)) >= 1e5 else f"{count(x, digits)}×"
+
+
+# (unit in seconds, name, shown below this many seconds); the last unit has no limit. Each unit is
+# kept while the value *as printed* stays below the limit: 59.9996 s reads "1.00 min", not "60.0 s".
+DURATION_UNITS = ((1.0, "s", S_PER_MINUTE), (S_PER_MINUTE, "min", S_PER_HOUR), (S_PER_HOUR, "hours", 2 * S_PER_DAY),
+                  (S_PER_DAY, "days", S_PER_YEAR))
 
 
 def duration(seconds: float) -> str:
     if seconds is None:
         return "n/a"
-    if seconds < S_PER_MINUTE:
-        return f"{sig(seconds)} s"
-    if seconds < S_PER_HOUR:
-        return f"{sig(seconds / S_PER_MINUTE)} min"
-    if seconds < 2 * S_PER_DAY:
-        return f"{sig(seconds / S_PER_HOUR)} hours"
-    if seconds < S_PER_YEAR:
-        return f"{sig(seconds / S_PER_DAY)} days"
-    return f"{count(seconds / S_PER_YEAR)} years"
+    for unit, name, below in DURATION_UNITS:
+        if seconds < below and rounded(seconds / unit) < below / unit:
+            return f"{sig(seconds / unit)} {name}"
+    return noun(count(seconds / S_PER_YEAR), "year")
 
 
 # The suffix tables below (1e3 … 1e12) are SI display prefixes (k, M, G, T), not unit conversions.
@@ -101,11 +135,11 @@ def _scaled(value: float, units: list[tuple[float, str]], digits: int = 3,
     """``value`` in the largest unit it reaches; past ``NEXT_PREFIX`` of the largest unit, in
     powers of ten of ``beyond`` (default: the largest unit)."""
     top_factor, _ = units[0]
-    if abs(value / top_factor) >= NEXT_PREFIX:
+    if abs(rounded(value / top_factor, digits)) >= NEXT_PREFIX:
         factor, name = beyond or units[0]
         return f"{sci(value / factor, digits)} {name}"
-    for factor, name in units:
-        if abs(value) >= factor:
+    for factor, name in units:  # the unit the value reaches once rounded: 999.99 Wh is "1.00 kWh"
+        if abs(rounded(value / factor, digits)) >= 1:
             return f"{sig(value / factor, digits)} {name}"
     factor, name = units[-1]
     return f"{sig(value / factor, digits)} {name}"
@@ -124,7 +158,7 @@ def power(watts: float) -> str:
 def co2e(kg: float) -> str:
     if kg is None:
         return "n/a"
-    if kg < 1:
+    if rounded(kg) < 1:
         return f"{sig(kg * G_PER_KG)} g CO₂e"
     return _scaled(kg, [(1e9, "Mt"), (1e6, "kt"), (1e3, "t"), (1.0, "kg")]) + " CO₂e"
 
@@ -133,16 +167,22 @@ def co2e_short(kg: float) -> str:
     return co2e(kg).replace(" CO₂e", "")
 
 
+MONEY_DIGITS = 2
+
+
 def money(usd: float | None) -> str:
-    """Two significant figures: an estimate is worth no more."""
+    """Two significant figures: an estimate is worth no more. Both are kept in powers of ten too
+    ("$4.0 × 10⁻⁷" beside "$8.7 × 10⁻⁷"), and the suffix follows the rounded value ("$10k" for 9,999)."""
     if usd is None:
         return "n/a"
-    if usd >= 1e15:  # past "$1000T" a suffix stops helping
-        return f"${sci(usd, 2)}"
+    d = MONEY_DIGITS
+    r = rounded(usd, d)
+    if r >= 1e15 or 0 < abs(r) < 1e-4:  # past "$1000T" a suffix stops helping; tiny sums as sig() writes them
+        return f"${sci(usd, d, trim=False)}"
     for factor, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if usd >= factor:
-            return f"${sig(usd / factor, 2)}{suffix}"
-    return f"${sig(usd, 2)}"
+        if rounded(usd / factor, d) >= 1:
+            return f"${sig(usd / factor, d)}{suffix}"
+    return f"${sig(usd, d)}"
 
 
 def water(litres: float | None) -> str:
@@ -155,18 +195,19 @@ def water(litres: float | None) -> str:
 
 
 def flops(x: float | None) -> str:
-    return "n/a" if x is None else f"{sci(x) if x >= 1e6 else sig(x)} FLOPs"
+    return "n/a" if x is None else f"{sci(x) if rounded(x) >= 1e6 else sig(x)} FLOPs"
 
 
 def device_hours(h: float) -> str:
-    return f"{count(h)} device-hours"
+    return noun(count(h), "device-hour")
 
 
 def number(x: float, digits: int = 3) -> str:
     if x is None:
         return "n/a"
-    if x != 0 and (abs(x) >= 1e6 or abs(x) < 1e-3):
-        return count(x, digits) if 1e6 <= abs(x) < WORDS_UP_TO else sci(x, digits)
+    r = rounded(x, digits)
+    if r != 0 and (abs(r) >= 1e6 or abs(r) < 1e-3):
+        return count(x, digits) if 1e6 <= abs(r) < WORDS_UP_TO else sci(x, digits)
     return sig(x, digits)
 
 

@@ -198,7 +198,7 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
              else latex_escape(time_label[:1].lower() + time_label[1:]))
     if measured:
         text = (f"{doing[:1].upper() + doing[1:]}{flops} took {latex_escape(hz.duration(est.wall_clock_s))} on {devices}, "
-                f"{latex_escape(hz.count(est.device_hours))} device-hours. At {power}, this corresponds to "
+                f"{latex_escape(hz.device_hours(est.device_hours))}. At {power}, this corresponds to "
                 f"{energy}, and to {co2}.")
     else:
         u = est.utilization
@@ -206,7 +206,7 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
                 + (f", fitted on {u.n_runs} published training runs{cite.get(EPOCH_KEY, '')}" if fitted else ""))
         text = (f"We estimate that {doing}{flops} on {devices} would take "
                 f"{latex_escape(hz.duration(est.wall_clock_s))}{_range(hz.duration, est, 'wall_clock_s')}, "
-                f"or {latex_escape(hz.count(est.device_hours))} device-hours, assuming {util}. At {power}, this "
+                f"or {latex_escape(hz.device_hours(est.device_hours))}, assuming {util}. At {power}, this "
                 f"would use {energy}, and emit {co2}.")
         text += (f" The ranges are {_pct(est.level)} prediction intervals: about {_pct(est.level)} of comparable "
                  "published runs fall inside them; the PUE and grid intensity are taken as exact.")

@@ -1,0 +1,186 @@
+"""Printed numbers read as people write them: a count of exactly one is singular ("1 year", not
+"1 years"); a rounding that reaches the next unit moves to it ("1.00 kWh", not "1,000 Wh"); money
+keeps its two significant figures ("$10k", "$4.0 × 10⁻⁷"); zero has no sign ("0%", not "-0%");
+the scaling table writes its budget and device count as every other number ("$100k", "1,024 ×").
+
+Each case names the text printed before the fix in a comment."""
+
+from __future__ import annotations
+
+import pytest
+
+from estimator.cli.accuracy_cmds import energy_check_rows
+from estimator.core.units import S_PER_DAY, S_PER_HOUR, S_PER_YEAR
+from estimator.report import humanize as hz
+
+
+def line(out: str, start: str) -> str:
+    return next(x for x in out.splitlines() if x.startswith(start)).rstrip()
+
+
+# --- 1. one is singular ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, singular, plural, expected", [
+    ("1", "year", None, "1 year"),
+    ("1.5", "year", None, "1.5 years"),
+    ("1.00", "hour", None, "1.00 hours"),  # only exactly "1" as printed is singular
+    ("0", "device", None, "0 devices"),
+    ("1", "query", "queries", "1 query"),
+    ("2", "query", "queries", "2 queries"),
+])
+def test_noun_is_singular_only_for_exactly_one(text, singular, plural, expected):
+    assert hz.noun(text, singular, plural) == expected
+
+
+def test_one_device_hour_and_one_year():
+    assert hz.device_hours(1) == "1 device-hour"  # was "1 device-hours"
+    assert hz.device_hours(0) == "0 device-hours" and hz.device_hours(2) == "2 device-hours"
+    assert hz.device_hours(1.5) == "1.50 device-hours"
+    assert hz.duration(S_PER_YEAR) == "1 year"  # was "1 years"
+    assert hz.duration(1.5 * S_PER_YEAR) == "1.50 years" and hz.duration(2 * S_PER_YEAR) == "2 years"
+    assert hz.duration(S_PER_HOUR) == "1.00 hours"
+
+
+def test_the_cli_prints_one_device_hour_and_one_year(cli):
+    out = cli("estimate", "--device-hours", "1", "--hardware", "h100-sxm").out
+    assert line(out, "Device-hours") == "Device-hours   1 device-hour"  # was "1 device-hours"
+    out = cli("estimate", "--hours", "8766", "--hardware", "h100-sxm").out
+    assert line(out, "Training time") == "Training time  1 year"  # was "1 years"
+
+
+def test_one_token_takes(cli):
+    r = cli("inference", "--model", "llama-3.1-8b", "--tokens", "1", "--tokens-per-query", "1", "--prompt-tokens", "1")
+    assert r.code != 0
+    assert "error: 1 token takes 0.0304 device-seconds: less than one device-second" in r.err  # was "1 tokens take"
+    r = cli("inference", "--model", "llama-3.1-8b", "--tokens", "2", "--tokens-per-query", "1", "--prompt-tokens", "1")
+    assert "error: 2 tokens take 0.0609 device-seconds" in r.err
+
+
+# --- 2. the unit follows the rounded value ------------------------------------------------------
+
+
+@pytest.mark.parametrize("show, x, expected, before", [
+    (hz.duration, 0.99999 * S_PER_HOUR, "1.00 hours", "60.0 min"),
+    (hz.duration, 59.9996, "1.00 min", "60.0 s"),
+    (hz.duration, 47.9999 * S_PER_HOUR, "2.00 days", "48.0 hours"),
+    (hz.device_hours, 0.99999, "1.00 device-hours", "1.000 device-hours"),
+    (hz.energy, 0.99999, "1.00 kWh", "1,000 Wh"),
+    (hz.energy, 999_999.7, "1.00 GWh", "1,000 MWh"),
+    (hz.energy, 999.9996e9, "10³ TWh", "1,000 TWh"),
+    (hz.power, 999.9996, "1.00 kW", "1,000 W"),
+    (hz.co2e, 0.99999, "1.00 kg CO₂e", "1,000 g CO₂e"),
+    (hz.co2e, 999_999.7, "1.00 kt CO₂e", "1,000 t CO₂e"),
+    (hz.water, 999.9996, "1.00 m³", "1,000 L"),
+    (hz.sig, 0.99999, "1.00", "1.000"),
+    (hz.sig, 9.9996, "10.0", "10.00"),
+    (hz.sig, 999.99e12, "10¹⁵", "1,000,000,000,000,000"),
+    (hz.count, 999_999.7, "1.00 million", "1,000,000"),
+    (hz.count, 999_999_999.0, "1.00 billion", "1,000 million"),
+    (hz.number, 999_999.9, "1.00 million", "1,000,000"),
+    (hz.flops, 999_999.9, "10⁶ FLOPs", "1,000,000 FLOPs"),
+    (hz.times, 99_999.7, "10⁵×", "100,000×"),
+    (hz.money, 999.99, "$1.0k", "$1,000"),
+    (hz.money, 999_999, "$1.0M", "$1,000k"),
+])
+def test_a_rounding_that_reaches_the_next_unit_moves_to_it(show, x, expected, before):
+    assert show(x) == expected, before
+
+
+@pytest.mark.parametrize("show, x, expected", [
+    (hz.duration, 59.4, "59.4 s"), (hz.duration, 59.9 * 60, "59.9 min"), (hz.duration, 365.2 * S_PER_DAY, "365 days"),
+    (hz.duration, 365.3 * S_PER_DAY, "1.00 years"),  # past a year stays in years, though 365.3 days reads "365"
+    (hz.energy, 0.4, "400 Wh"), (hz.energy, 0.9994, "999 Wh"), (hz.co2e, 0.65, "650 g CO₂e"),
+    (hz.sig, 0.9994, "0.999"), (hz.count, 999_999, "999,999"), (hz.count, 6450.3, "6,450"),
+    (hz.money, 994, "$990"), (hz.money, 12_345, "$12k"),
+])
+def test_values_that_stay_below_the_next_unit_keep_theirs(show, x, expected):
+    assert show(x) == expected
+
+
+def test_the_cli_moves_to_the_next_unit(cli):
+    out = cli("estimate", "--hours", "0.99999", "--power-w", "999.99", "--pue", "1", "--hardware", "h100-sxm").out
+    assert line(out, "Training time") == "Training time  1.00 hours"  # was "60.0 min"
+    assert line(out, "Device-hours") == "Device-hours   1.00 device-hours"  # was "1.000 device-hours"
+    assert line(out, "Energy") == "Energy         1.00 kWh"  # was "1,000 Wh"
+
+
+# --- 3. money: two significant figures, in every notation ---------------------------------------
+
+
+def test_money_keeps_two_significant_figures():
+    assert hz.money(9999) == "$10k"  # was "$10.0k"
+    assert hz.money(9.96e6) == "$10M"  # was "$10.0M"
+    assert hz.money(4e-7) == "$4.0 × 10⁻⁷"  # was "$4 × 10⁻⁷" beside "$8.7 × 10⁻⁷"
+    assert hz.money(8.7e-7) == "$8.7 × 10⁻⁷"
+    assert hz.money(1e-6) == "$1.0 × 10⁻⁶"  # was "$10⁻⁶"
+    assert hz.money(2e18) == "$2.0 × 10¹⁸"  # was "$2 × 10¹⁸"
+    assert hz.money(6.5e302) == "$6.5 × 10³⁰²" and hz.money(9.9e14) == "$990T"  # unchanged
+    assert hz.money(0) == "$0" and hz.money(0.00013) == "$0.00013" and hz.money(3.4) == "$3.4"
+    # the other numbers in powers of ten keep their style: no trailing zeros
+    assert hz.sci(4e-7) == "4 × 10⁻⁷" and hz.sig(1e-6) == "10⁻⁶"
+
+
+def test_the_cli_prints_money_with_two_figures(cli):
+    out = cli("estimate", "--device-hours", "9999", "--price-usd-per-hour", "1", "--hardware", "h100-sxm").out
+    assert line(out, "Cost") == "Cost           $10k"  # was "$10.0k"
+    out = cli("inference", "--model", "llama-3.1-8b", "--tokens", "1e8", "--batch-size", "256").out
+    assert line(out, "saves: 50% of weights pruned").endswith("; $2.0 × 10⁻⁵ per query")  # was "$2 × 10⁻⁵"
+
+
+# --- 4. zero has no sign --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("x, decimals, signed, unsigned", [
+    (-0.004, 0, "0%", "0%"),  # was "-0%"
+    (0.004, 0, "0%", "0%"),  # was "+0%"
+    (0.0, 0, "0%", "0%"),
+    (-0.0, 0, "0%", "0%"),
+    (-0.0004, 1, "0.0%", "0.0%"),  # was "-0.0%"
+    (-0.18, 0, "-18%", "-18%"),
+    (0.12, 0, "+12%", "12%"),
+    (0.004, 1, "+0.4%", "0.4%"),
+    (-0.006, 0, "-1%", "-1%"),
+])
+def test_a_percentage_that_rounds_to_zero_has_no_sign(x, decimals, signed, unsigned):
+    assert hz.signed_percent(x, decimals) == signed
+    assert hz.percent(x, decimals) == unsigned
+    assert hz.signed_percent(None) == "n/a" and hz.percent(float("nan")) == "n/a"
+
+
+def test_inference_savings_never_read_minus_zero(cli):
+    out = cli("inference", "--model", "llama-3.1-70b", "--tokens", "1e8", "--batch-size", "32").out
+    row = line(out, "saves: 8-bit weights")
+    assert row.endswith("49% of energy per token, 0% of time; $0.0024 per query")  # was "-0% of time"
+    assert "-0%" not in out
+    assert "-18% of time" in line(out, "saves: 8-bit KV cache")  # a real negative keeps its sign
+
+
+def test_validate_energy_check_never_reads_minus_zero():
+    checks = [{"run": "a", "source": "S", "published_energy_kwh": 100.0, "energy_kwh_from_published_hours": 99.99,
+               "published_co2e_kg": 10.0, "co2e_kg_from_published_hours": 10.04},
+              {"run": "b", "source": "S", "published_energy_kwh": 100.0, "energy_kwh_from_published_hours": 99.6,
+               "published_co2e_kg": None, "co2e_kg_from_published_hours": None}]
+    assert energy_check_rows(checks) == [["a", "S", "0.0%", "+0.4%"],  # was "-0.0%"
+                                         ["b", "S", "-0.4%", ""]]
+
+
+# --- 5. the scaling table writes its numbers as every other ------------------------------------
+
+
+def test_chinchilla_budget_and_devices_read_as_numbers(cli):
+    out = cli("scaling", "chinchilla", "--budget-usd", "1e5", "--hardware", "a100-sxm-80gb", "--devices", "1024").out
+    assert line(out, "budget") == "budget                $100k on a100-sxm-80gb"  # was "1e+05 USD"
+    assert line(out, "time") == "time                  28.5 hours on 1,024 × a100-sxm-80gb"  # was "1024 ×"
+    assert line(out, "cost") == "cost                  $100k"
+    out = cli("scaling", "chinchilla", "--budget-kwh", "1e6", "--hardware", "h100-sxm").out
+    assert line(out, "budget") == "budget                1.00 GWh on h100-sxm"  # was "1e+06 kWh"
+    assert line(out, "energy") == "energy                1.00 GWh"  # was "1,000 MWh"
+    out = cli("scaling", "chinchilla", "--budget-tco2e", "12.345", "--hardware", "h100-sxm").out
+    assert line(out, "budget") == "budget                12.3 t CO₂e on h100-sxm"  # was "12.35 t CO₂e"
+
+
+def test_trend_growth_columns_use_powers_of_ten(cli):
+    out = cli("scaling", "trend").out
+    assert "1.54 × 10³" in line(out, "2020") and "4.21 × 10¹⁰" in line(out, "2027")  # was "1.54e+03", "4.21e+10"
+    assert "e+" not in out
