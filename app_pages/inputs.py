@@ -236,12 +236,12 @@ def draw_inputs(main: Any = None) -> ScenarioInputs:
     show_memory = c.url_toggle("Training memory: parallelism and sequence", "memory_inputs",
                                default=st.session_state[MEMORY_DEFAULT_KEY], where=side,
                                help="Off: the core's defaults (micro-batch "
-                                    f"{DEFAULT_MICRO_BATCH}, {DEFAULT_SEQ_LEN} tokens, {_NO_STRATEGY.describe()})")
+                                    f"{DEFAULT_MICRO_BATCH}, {DEFAULT_SEQ_LEN} tokens or a preset's own, {_NO_STRATEGY.describe()})")
     memory = {} if not show_memory else {
         "micro_batch": c.url_number("Micro-batch (sequences per device)", "micro_batch", min_value=B.MICRO_BATCH.low,
                                     max_value=B.MICRO_BATCH.high, integer=True, placeholder=f"{DEFAULT_MICRO_BATCH} (default)", where=side),
         "seq_len": c.url_number("Sequence length (tokens)", "seq_len", min_value=B.CONTEXT.low, max_value=B.CONTEXT.high,
-                                integer=True, placeholder=f"{DEFAULT_SEQ_LEN} (default)", where=side),
+                                integer=True, placeholder=f"{DEFAULT_SEQ_LEN} or the preset's (default)", where=side),
         "zero": c.url_select("ZeRO stage (3 = FSDP)", "zero", [str(z) for z in ZERO_STAGES],
                              placeholder=f"{_NO_STRATEGY.zero} (default)",
                              where=side),

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from estimator.core import bounds as B
 from estimator.core.errors import DataFileError
 from estimator.core.estimate import RESULT_KEYS, Estimate
 from estimator.core.scenario import DEVICE_SITE_FIELDS, Scenario
@@ -15,6 +16,12 @@ SCENARIO_FIELDS = ("flops", "params", "tokens", "devices", "utilization", "preci
                    "power_w", "pue", "carbon_intensity_g_per_kwh", "price_usd_per_device_hour",
                    "electricity_usd_per_kwh", "year")
 PUBLISHED_FIELDS = RESULT_KEYS + ("cost_usd_low", "cost_usd_high")
+# A preset's model shape (``shape = { layers = …, d_model = …, heads = … }``, its source in
+# why.shape), for the training memory: the published shape instead of the catalog's model nearest
+# in parameter count. KV heads (grouped-query attention) where they differ from the heads; the
+# sequence length the model was trained at, used unless the user gives one.
+SHAPE_FIELDS = {"layers": B.LAYERS, "d_model": B.D_MODEL, "heads": B.HEADS, "kv_heads": B.HEADS, "seq_len": B.CONTEXT}
+SHAPE_REQUIRED = ("layers", "d_model", "heads")
 
 # A preset's inputs that belong to its own device: on other hardware they do not apply (a V100's
 # utilisation, power and price say nothing about a B200; a known run's hours were on its device,
@@ -50,6 +57,16 @@ class Preset:
     compare_hardware: tuple[str, ...] = field(default_factory=tuple)
     model_params: float | None = None  # the model's size, for charts of a FLOPs-only preset (why["model_params"])
     time_label: str = "Training time"  # what the time is (AlphaGo's preset: one game, not training)
+    shape: Mapping[str, int] | None = None  # the model's published shape (SHAPE_FIELDS; why["shape"])
+
+    def describe_shape(self, params: float, seq_len_used: bool) -> str:
+        """Where the memory's shape came from: the preset's model and its source (why.shape),
+        with the shape itself; the sequence length only when it is the one used."""
+        s = self.shape or {}
+        kv = s.get("kv_heads", s.get("heads"))
+        seq = f", sequence {s['seq_len']}" if seq_len_used and "seq_len" in s else ""
+        return (f"{params:.3g} parameters with the shape of {self.why['shape']}: layers {s.get('layers')}, "
+                f"d_model {s.get('d_model')}, heads {s.get('heads')}, KV heads {kv}{seq}")
 
     def scenario(self) -> Scenario:
         kwargs = dict(self.inputs)
@@ -76,7 +93,7 @@ def preset_from_dict(pid: str, data: Mapping[str, Any], source: str) -> Preset:
     if not isinstance(data, Mapping):
         fail("expected a table")
     allowed = set(SCENARIO_FIELDS) | {"title", "description", "source", "hardware", "why", "published", "compare_hardware",
-                                      "model_params", "time_label"}
+                                      "model_params", "time_label", "shape"}
     unknown = sorted(set(data) - allowed)
     if unknown:
         fail(f"unknown field '{unknown[0]}'")
@@ -113,11 +130,41 @@ def preset_from_dict(pid: str, data: Mapping[str, Any], source: str) -> Preset:
             fail("'model_params' must be a positive number")
         if "model_params" not in why:
             fail("'model_params' needs its source in why.model_params")
+    shape = _shape(data.get("shape"), why, fail)
     return Preset(id=pid, title=data["title"].strip(), description=data["description"].strip(),
                   source=data["source"].strip(), hardware=data["hardware"].strip(), inputs=inputs,
                   why=dict(why), published={k: float(v) for k, v in published.items()},
                   compare_hardware=tuple(compare), model_params=None if model_params is None else float(model_params),
-                  time_label=_text(data, "time_label", "Training time", fail))
+                  time_label=_text(data, "time_label", "Training time", fail), shape=shape)
+
+
+def _shape(shape, why, fail) -> dict[str, int] | None:
+    """A preset's model shape: whole positive numbers inside their bounds, the heads dividing
+    d_model and the KV heads dividing the heads, with its source in why.shape."""
+    if shape is None:
+        return None
+    if not isinstance(shape, Mapping):
+        fail("'shape' must be a table (layers, d_model, heads, kv_heads, seq_len)")
+    unknown = sorted(set(shape) - set(SHAPE_FIELDS))
+    if unknown:
+        fail(f"unknown field 'shape.{unknown[0]}' (one of {', '.join(SHAPE_FIELDS)})")
+    missing = [k for k in SHAPE_REQUIRED if k not in shape]
+    if missing:
+        fail(f"'shape.{missing[0]}' missing: a shape needs {', '.join(SHAPE_REQUIRED)}")
+    out = {}
+    for key, value in shape.items():
+        bound = SHAPE_FIELDS[key]
+        if (isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value)
+                or value != int(value) or not bound.low <= value <= bound.high):
+            fail(f"'shape.{key}' must be a whole number from {bound.low:g} to {bound.high:g}, got {value!r}")
+        out[key] = int(value)
+    if out["d_model"] % out["heads"]:
+        fail(f"'shape.heads' {out['heads']} must divide shape.d_model {out['d_model']}")
+    if out["heads"] % out.get("kv_heads", out["heads"]):
+        fail(f"'shape.kv_heads' {out['kv_heads']} must divide shape.heads {out['heads']}")
+    if not isinstance(why.get("shape"), str) or not why["shape"].strip():
+        fail("'shape' needs its source in why.shape")
+    return out
 
 
 @dataclass(frozen=True)

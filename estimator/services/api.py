@@ -157,7 +157,8 @@ def _text_or_none(name: str, value) -> None:
 
 # The inputs of the training-memory model (estimator/core/memory.py): not part of the Scenario, since
 # they change neither the time nor the energy; the model's shape comes from a catalog id or an
-# architecture, else from the parameter count (the catalog's nearest shape, stated).
+# architecture, else from the preset's published shape (while the parameters are the preset's), else
+# from the parameter count (the catalog's nearest shape, stated).
 MEMORY_KEYS = ("micro_batch", "seq_len", "zero", "activation_recompute", "tp", "pp", "model", "layers", "d_model",
                "heads", "vocab")
 
@@ -185,7 +186,16 @@ def training_memory(scenario: Scenario, profile: HardwareProfile, preset: Preset
         return None
     if not profile.memory_gb or profile.reference_point:
         return None
-    n, arch, how = resolve_architecture(params=params if "model" not in shape_keys else None, **shape_keys)
+    own = preset.shape if preset and preset.shape and not shape_keys and params is not None else None
+    if own and abs(params / (preset.inputs.get("params") or preset.model_params or params) - 1) > 1e-9:
+        own = None  # another model's size than the preset's: the preset's shape no longer describes it
+    if own:  # the preset's published shape, and its sequence length unless the user gives one
+        n, arch, _ = resolve_architecture(params=params, **{k: own.get(k) for k in ("layers", "d_model", "heads",
+                                                                                    "kv_heads")})
+        how = preset.describe_shape(n, "seq_len" not in o)
+        o.setdefault("seq_len", own.get("seq_len"))
+    else:
+        n, arch, how = resolve_architecture(params=params if "model" not in shape_keys else None, **shape_keys)
     if "model" in shape_keys and scenario.params is not None and abs(scenario.params / n - 1) > 0.01:
         raise InputError(f"the parameters {scenario.params:.4g} are not the catalog model's {n:.4g}: give one of them")
     zero = o.get("zero", 0)
