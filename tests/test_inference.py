@@ -299,3 +299,12 @@ def test_report_architecture_from_a_model_a_shape_or_params_alone():
         limits.inference_report(hardware="h100-sxm", layers=32, tokens=1e6)
     with pytest.raises(InputError, match="no model: give the parameters"):
         limits.inference_report(hardware="h100-sxm", tokens=1e6)
+
+
+def test_a_technique_that_needs_fewer_devices_says_so(cli):
+    """8-bit weights fit Llama 3.1 70B on 2 A100s instead of 4: the CLI's "saves" row says its time
+    is on 2 devices, so "0% of time" is not read as the same devices doing the same work."""
+    code, out, _ = cli("inference", "--model", "llama-3.1-70b", "--tokens", "1e8", "--batch-size", "32")
+    assert code == 0
+    row = next(line for line in out.splitlines() if line.startswith("saves: 8-bit weights"))
+    assert "of time on 2 devices (not 4);" in row

@@ -78,8 +78,12 @@ def cmd_inference(args):
     for t in rep.techniques[1:]:
         e, c = t.saving("energy_kwh"), t.to_dict()["saved_per_query"]["cost_usd"]
         label = t.label + ("" if t.chosen else " (illustrative)")
+        # a technique that needs fewer devices (smaller weights) says so: its time is on those
+        fewer = (f" on {hz.noun(hz.count(t.result.devices), 'device')} (not {hz.count(t.baseline.devices)})"
+                 if t.result.devices != t.baseline.devices else "")
         rows.append((f"saves: {label}", f"{hz.percent(e)} of energy per token, "
-                                          f"{hz.percent(t.saving('seconds_per_token'))} of time; {hz.money(c)} per query"))
+                                          f"{hz.percent(t.saving('seconds_per_token'))} of time{fewer}; "
+                                          f"{hz.money(c)} per query"))
     be = rep.break_even
     rows.append(("training (for break-even)", f"{hz.flops(rep.training.flops)}: {hz.energy(rep.training.energy_kwh)}, "
                                               f"{hz.money(rep.training.cost_usd)}"))
