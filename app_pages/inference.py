@@ -334,8 +334,11 @@ def render() -> None:
     be, t = report.break_even, report.training
     key = be.basis
     cols = style.metric_cells(3, "inf_break_even", c.is_lecture())
-    cols[0].metric("Training", hz.money(t.cost_usd) if key == "cost_usd" else hz.energy(t.energy_kwh), border=True,
-                   help=f"{t.flops:.3g} FLOPs: {hz.energy(t.energy_kwh)}, {hz.co2e(t.co2e_kg)}; {report.training_source}")
+    devices_only = (f" Compared on the devices' {hz.percent(be.train_device_share)} of its energy, as serving "
+                    "counts it (without the host)." if be.train_device_share < 1 else "")
+    cols[0].metric("Training", hz.money(be.train[key]) if key == "cost_usd" else hz.energy(be.train[key]), border=True,
+                   help=f"{t.flops:.3g} FLOPs: {hz.energy(t.energy_kwh)}, {hz.co2e(t.co2e_kg)}; {report.training_source}."
+                        + devices_only)
     q = be.queries[key]
     q_rng = (be.queries_range or {}).get(key)
     cols[1].metric("Serving costs more after", "n/a" if not q else f"{hz.count(q)} queries", border=True,

@@ -264,10 +264,19 @@ def test_break_even_with_its_range():
     per_query = rep.result.per_query("cost_usd")
     assert be.queries["cost_usd"] == pytest.approx(rep.training.cost_usd / per_query)
     assert be.tokens["energy_kwh"] == pytest.approx(be.queries["energy_kwh"] * 338)
+    # energy like with like: serving counts the devices only, so training counts the devices' share
+    b = rep.training.breakdown
+    share = b.devices_kwh / (b.devices_kwh + b.host_kwh)
+    assert 0.3 < share < 1 and be.train_device_share == pytest.approx(share)
+    assert be.queries["energy_kwh"] == pytest.approx(rep.training.energy_kwh * share / rep.result.per_query("energy_kwh"))
     lo, hi = be.queries_range["energy_kwh"]
     t_lo, t_hi = rep.training.range["energy_kwh"]
     s_lo, s_hi = rep.result.range["per_query"]["energy_kwh"]
-    assert lo == pytest.approx(t_lo / s_hi) and hi == pytest.approx(t_hi / s_lo) and lo < be.queries["energy_kwh"] < hi
+    assert lo == pytest.approx(t_lo * share / s_hi) and hi == pytest.approx(t_hi * share / s_lo)
+    assert lo < be.queries["energy_kwh"] < hi
+    # a cost per kWh follows the energy; a cost per device-hour is compared whole (above)
+    kwh = limits.inference_report(hardware="a100-sxm-80gb", params=7e9, tokens=1e9, electricity_usd_per_kwh=0.2)
+    assert kwh.break_even.train["cost_usd"] == pytest.approx(kwh.training.cost_usd * share)
     given = limits.inference_report(hardware="a100-sxm-80gb", params=7e9, tokens=1e9, train_tokens=2e12)
     assert given.training.flops == pytest.approx(6 * 7e9 * 2e12)
     with pytest.raises(InputError):

@@ -85,8 +85,11 @@ def cmd_inference(args):
                                           f"{hz.percent(t.saving('seconds_per_token'))} of time{fewer}; "
                                           f"{hz.money(c)} per query"))
     be = rep.break_even
-    rows.append(("training (for break-even)", f"{hz.flops(rep.training.flops)}: {hz.energy(rep.training.energy_kwh)}, "
-                                              f"{hz.money(rep.training.cost_usd)}"))
+    # training's energy as serving counts it: the devices' share, without the host (compression.break_even)
+    devices_only = (f" (the devices' {hz.percent(be.train_device_share)} of {hz.energy(rep.training.energy_kwh)}, "
+                    "as serving counts)" if be.train_device_share < 1 else "")
+    rows.append(("training (for break-even)", f"{hz.flops(rep.training.flops)}: {hz.energy(be.train['energy_kwh'])}"
+                                              f"{devices_only}, {hz.money(be.train['cost_usd'])}"))
     key = be.basis
     q = be.queries[key]
     rows.append(("serving outgrows training", "n/a" if not q else

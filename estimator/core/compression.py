@@ -130,6 +130,7 @@ class BreakEven:
     queries: dict          # key → queries to break even (None when a side has no value)
     tokens: dict
     queries_range: dict | None = None  # key → (low, high): training's range ÷ serving's per-query range
+    train_device_share: float = 1.0    # the devices' share of training's IT energy that ``train`` counts
 
     @property
     def basis(self) -> str:
@@ -145,6 +146,7 @@ class BreakEven:
     def to_dict(self) -> dict:
         return {"train_flops": self.train_flops, "train": self.train, "per_query": self.per_query,
                 "basis": self.basis, "queries": self.queries, "tokens": self.tokens,
+                "train_device_share": self.train_device_share,
                 "queries_range": {k: None if v is None else list(v) for k, v in (self.queries_range or {}).items()}}
 
 
@@ -152,8 +154,17 @@ def break_even(training: Estimate, serving: InferenceResult) -> BreakEven:
     """Queries after which serving's energy, CO₂e and cost exceed the training run's, with the
     range that the two ranges give: (training low ÷ serving high, training high ÷ serving low).
     The two are not independent (same hardware, power rules and grid), so this range is wider
-    than an exact one would be."""
-    train = {k: getattr(training, k) for k in KEYS}
+    than an exact one would be.
+
+    Like is compared with like: serving's energy counts the devices only (as measured, before
+    PUE), so training's energy, CO₂e and an electricity-priced cost count only the devices' share
+    of its IT energy too (``train_device_share``); a cost per device-hour is compared whole."""
+    b = training.breakdown
+    it_kwh = b.devices_kwh + b.host_kwh
+    share = b.devices_kwh / it_kwh if it_kwh > 0 else 1.0
+    by_energy = training.assumption("electricity_usd_per_kwh") is not None
+    scale = {"energy_kwh": share, "co2e_kg": share, "cost_usd": share if by_energy else 1.0}
+    train = {k: None if getattr(training, k) is None else getattr(training, k) * scale[k] for k in KEYS}
     per_query = {k: serving.per_query(k) for k in KEYS}
     serve_range = serving.range.get("per_query", {})
     queries, tokens, queries_range = {}, {}, {}
@@ -164,10 +175,10 @@ def break_even(training: Estimate, serving: InferenceResult) -> BreakEven:
             continue
         queries[k] = t / q
         tokens[k] = queries[k] * serving.tokens_per_query
-        t_lo, t_hi = training.range.get(k, (t, t))
+        t_lo, t_hi = (None if x is None else x * scale[k] for x in training.range[k])
         s_lo, s_hi = serve_range.get(k) or (q, q)
         queries_range[k] = (t_lo / s_hi, t_hi / s_lo) if None not in (t_lo, t_hi) and s_lo > 0 else None
-    return BreakEven(training.flops, train, per_query, queries, tokens, queries_range)
+    return BreakEven(training.flops, train, per_query, queries, tokens, queries_range, share)
 
 
 def training_tokens_default(params: float, tokens_per_param: float) -> float:
