@@ -167,3 +167,22 @@ def test_implausible_inputs_are_refused(capsys, argv, message):
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: ") and message in err and err.count("\n") == 1
+
+
+def test_a_budget_is_exact_and_what_it_buys_has_the_range():
+    """A fixed budget has no range of its own: the uncertainty (utilisation, power) is in the FLOPs,
+    parameters and tokens it buys. Dollars at a price per device-hour buy exact device-hours."""
+    from estimator.services import limits
+    res, est = limits.budget_model("usd", 1e5, "a100-sxm-80gb", {"devices": 8})
+    assert est.cost_usd == pytest.approx(1e5, rel=1e-6)
+    assert est.range["cost_usd"] == pytest.approx((est.cost_usd, est.cost_usd))
+    assert est.range["device_hours"] == pytest.approx((est.device_hours, est.device_hours))
+    assert est.range["energy_kwh"][0] < est.energy_kwh < est.range["energy_kwh"][1]  # power's range
+    central = limits.estimate_flops(res.flops, "a100-sxm-80gb", {"devices": 8})
+    lo_cost, hi_cost = central.range["cost_usd"]
+    assert res.low.flops == pytest.approx(res.flops * 1e5 / hi_cost) and res.high.flops == pytest.approx(res.flops * 1e5 / lo_cost)
+    assert res.low.params_opt < res.model.params_opt < res.high.params_opt
+    doc = res.to_dict()["range"]
+    assert doc["loss_opt"][0] < res.model.loss_opt < doc["loss_opt"][1]
+    _, kwh = limits.budget_model("kwh", 1e4, "a100-sxm-80gb", {"devices": 8})
+    assert kwh.range["energy_kwh"] == pytest.approx((1e4, 1e4), rel=1e-6)

@@ -9,6 +9,7 @@ import sys
 
 from estimator.cli.estimate_cmds import add_site_args, count
 from estimator.core.errors import InputError
+from estimator.core.interval import LEVEL
 from estimator.core.profile import PRECISIONS
 from estimator.laws import contrasts, scaling, trends
 from estimator.laws import diminishing as dm
@@ -95,12 +96,24 @@ def cmd_chinchilla(args):
     if budget:
         key, scale, _ = scaling.BUDGET_KINDS[kind]  # the budget in the estimate's unit, shown as its result is
         rows.append(("budget", f"{hz.human(key, value / scale)} on {args.hardware}"))
-    rows += [("training FLOPs", hz.flops(model.flops)), ("parameters", hz.count(model.params_opt)),
-             ("tokens", hz.count(model.tokens_opt)), ("tokens per parameter", hz.sig(model.tokens_per_param)),
+    def bought(fmt, name):
+        # a budget's FLOPs, parameters and tokens with the range of what it buys (laws.scaling.BudgetResult)
+        value = fmt(getattr(model, name))
+        if not budget or res.low is None or res.high is None:
+            return value
+        return f"{value} (range {fmt(getattr(res.low, name))} – {fmt(getattr(res.high, name))})"
+    rows += [("training FLOPs", bought(hz.flops, "flops")), ("parameters", bought(hz.count, "params_opt")),
+             ("tokens", bought(hz.count, "tokens_opt")), ("tokens per parameter", hz.sig(model.tokens_per_param)),
              ("predicted loss", f"{model.loss_opt:.4f}")]
     if est is not None:
         rows += _est_rows(est)
-    _table(rows, [model.source, scaling.SOURCE_LOSS])
+    notes = [model.source, scaling.SOURCE_LOSS]
+    if budget:
+        hours_bought = kind == "usd" and est.assumption("electricity_usd_per_kwh") is None
+        notes.append(f"the budget is fixed; the ranges are {LEVEL:.0%} ranges of what it buys, from the utilisation's "
+                     + ("range (the time and cost are those of the device-hours it pays for)" if hours_bought
+                        else "and power's ranges"))
+    _table(rows, notes)
 
 
 def cmd_diminishing(args):

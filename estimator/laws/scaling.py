@@ -159,10 +159,18 @@ class BudgetResult:
     flops: float
     model: ComputeOptimal
     hardware_id: str
+    # what the budget buys at the ends of the estimate's range of spend per FLOP (the budget is
+    # fixed; utilisation and power are not): the compute-optimal models at the low and high FLOPs
+    low: ComputeOptimal | None = None
+    high: ComputeOptimal | None = None
 
     def to_dict(self) -> dict:
-        return {"budget": self.budget, "budget_unit": self.unit, "hardware": self.hardware_id,
-                "per_flop": self.per_flop, **self.model.to_dict(), "flops": self.flops}
+        out = {"budget": self.budget, "budget_unit": self.unit, "hardware": self.hardware_id,
+               "per_flop": self.per_flop, **self.model.to_dict(), "flops": self.flops}
+        if self.low is not None and self.high is not None:
+            out["range"] = {k: [getattr(self.low, k), getattr(self.high, k)] for k in ("flops", "params_opt", "tokens_opt")}
+            out["range"]["loss_opt"] = sorted([self.low.loss_opt, self.high.loss_opt])  # more FLOPs, lower loss
+        return out
 
 
 def _per_flop(reference: Estimate, kind: str) -> float:
@@ -215,5 +223,12 @@ def model_for_budget(estimate_at: Callable[[float], Estimate], kind: str, budget
                      tokens_per_param: float = CHINCHILLA_TOKENS_PER_PARAM) -> BudgetResult:
     """The compute-optimal model a budget in USD, kWh or t CO₂e buys (see flops_for_budget)."""
     flops, per_flop = flops_for_budget(estimate_at, kind, budget, start_flops)
+    at = estimate_at(flops)
+    key, scale, _ = BUDGET_KINDS[kind]
+    spent_low, spent_high = (x * scale for x in at.range[key])
+    # spend is proportional to FLOPs at fixed utilisation and power: at the range's dearest end the
+    # budget buys budget ÷ (dearest spend per FLOP), at its cheapest end budget ÷ (cheapest)
+    low = chinchilla(flops * budget / spent_high, method, tokens_per_param) if spent_high > 0 else None
+    high = chinchilla(flops * budget / spent_low, method, tokens_per_param) if spent_low > 0 else None
     return BudgetResult(kind, float(budget), BUDGET_KINDS[kind][2], per_flop, flops,
-                        chinchilla(flops, method, tokens_per_param), estimate_at(flops).hardware_id)
+                        chinchilla(flops, method, tokens_per_param), at.hardware_id, low, high)

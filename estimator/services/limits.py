@@ -84,7 +84,16 @@ def budget_model(kind: str, budget: float, hardware: str, setting: dict | None =
                          f"but the scaling law covers {B.SCALING_FLOPS.describe()} ({B.SCALING_FLOPS.source}): give a "
                          f"{'larger' if flops < B.SCALING_FLOPS.low else 'smaller'} budget", field=f"budget_{kind}")
     result = scaling.model_for_budget(at, kind, budget, BUDGET_REFERENCE_FLOPS, method, tokens_per_param)
-    return result, estimate_flops(result.flops, hardware, setting)
+    est = estimate_flops(result.flops, hardware, setting)
+    if kind == "usd" and est.assumption("electricity_usd_per_kwh") is None:
+        # dollars at a price per device-hour fix the device-hours: the run is a known run of those
+        # hours (exact time and cost; energy and CO₂e keep power's range), and what is uncertain
+        # is the FLOPs they buy (``result.low``/``high``)
+        return result, api.run(hardware=hardware, flops=result.flops, device_hours=est.device_hours,
+                               **_run_kwargs(setting)).estimate
+    # energy or CO₂e fixed: the budget itself is exact; the other ranges are those of the central run
+    key = scaling.BUDGET_KINDS[kind][0]
+    return result, replace(est, range={**est.range, key: (getattr(est, key), getattr(est, key))})
 
 
 @dataclass(frozen=True)
