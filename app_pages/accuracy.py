@@ -17,7 +17,7 @@ from estimator.io.datafiles import UTILIZATION_VALIDATION_PATH, load_validation_
 from estimator.report import humanize as hz
 from estimator.services import accuracy
 
-from . import charts
+from . import charts, style
 from . import common as c
 
 LECTURE_CHART_FONT_PX = 18  # lecture mode: readable from the back of a room
@@ -70,7 +70,7 @@ NO_BETTER_RATIO = 0.95
 
 def headline(doc: dict, lecture: bool) -> None:
     m, b = doc["summary"]["all"]["model"], doc["summary"]["all"]["baseline"]
-    cols = st.columns(3)
+    cols = style.metric_cells(3, "acc_training", lecture)
     cols[0].metric("Typical miss (median factor)", f"{m['median_factor']:.2f}×",
                    delta=f"30% rule: {b['median_factor']:.2f}×", delta_color="off", delta_arrow="off",
                    help="Median over runs of max(predicted ÷ published, published ÷ predicted) device-hours")
@@ -147,7 +147,9 @@ def inference_frame(doc: dict, key: str) -> pd.DataFrame:
 
 def inference_chart(df: pd.DataFrame, key: str, font_px: int = 12) -> alt.LayerChart:
     """Predicted against measured, log–log: the y = x line (grey), the serving model's
-    leave-one-model-out predictions with their interval as bars, the previous model's (hollow)."""
+    leave-one-model-out predictions with their interval as bars, the previous model's (hollow).
+    One chart per quantity, as wide as its column (``charts.render_chart``): side by side on a wide
+    screen, one under the other on a phone (two 300-pixel panels side by side were 793 px wide)."""
     _, label, unit, _, _ = next(q for q in INFERENCE_QUANTITIES if q[0] == key)
     diag = df[df["kind"] == "diagonal"]
     ticks = _decades(float(diag["measured"].min()), float(diag["measured"].max()))
@@ -169,7 +171,7 @@ def inference_chart(df: pd.DataFrame, key: str, font_px: int = 12) -> alt.LayerC
                alt.Tooltip("low:Q", format=".3~g"), alt.Tooltip("high:Q", format=".3~g"), "inside:N"]
     points = alt.layer(ours.mark_point(filled=True, size=50).encode(x=x, y=y, color=color, tooltip=tooltip),
                        previous.mark_point(filled=False, size=50).encode(x=x, y=y, color=color, tooltip=tooltip))
-    return alt.layer(line, bars, points).properties(width=300, height=300, title=label)  # two fit 820 px
+    return alt.layer(line, bars, points).properties(height=300, title=alt.TitleParams(label, limit=0))
 
 
 def inference_summary_table(doc: dict) -> pd.DataFrame:
@@ -187,10 +189,12 @@ def inference_summary_table(doc: dict) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def inference_headline(doc: dict) -> None:
+def inference_headline(doc: dict, lecture: bool) -> None:
+    """Four metrics in a row that wraps (``style.metric_cells``): in st.columns(4) beside the
+    sidebar at 1280 px a cell was 171 px, and "J per token: inside the 80% range" (193 px) was cut."""
     level = f"{doc['interval_level']:.0%}"
     j, t = doc["joules_per_output_token"], doc["seconds_per_output_token"]
-    cols = st.columns(4)
+    cols = style.metric_cells(4, "acc_serving", lecture)
     cols[0].metric("J per token: typical miss", f"{j['model']['median_factor']:.2f}×",
                    delta=f"previous model: {j['previous']['median_factor']:.2f}×", delta_color="off", delta_arrow="off",
                    help="Median over configurations of max(predicted ÷ measured, measured ÷ predicted), each "
@@ -213,11 +217,11 @@ def inference_section(lecture: bool) -> None:
             f"Each measured serving configuration ({doc['data']}) is predicted by the serving model with the "
             f"constants fitted without its model: {doc['method']}. The previous model and two baselines built from "
             "the other models' measurements are scored on the same configurations.", limit=900))
-    inference_headline(doc)
-    font = LECTURE_CHART_FONT_PX if lecture else 12
-    chart = alt.hconcat(*(inference_chart(inference_frame(doc, key), key, font_px=font)
-                          for key, *_ in INFERENCE_QUANTITIES)).resolve_scale(color="shared")
-    charts.render_chart(chart)
+    inference_headline(doc, lecture)
+    font = LECTURE_CHART_FONT_PX if lecture else style.NORMAL_CHART_FONT_PX
+    for col, (key, *_) in zip(st.columns(len(INFERENCE_QUANTITIES)), INFERENCE_QUANTITIES):
+        # the same predictors, in the same order, in both: the same colours without a shared scale
+        charts.render_chart(inference_chart(inference_frame(doc, key), key, font_px=font), where=col)  # stacked on a phone
     st.caption(f"Grey dashes: y = x (perfect). Filled points: the serving model, bars its {doc['interval_level']:.0%} "
                f"range; hollow: the previous model. Reproduce: `{VALIDATE_INFERENCE_COMMAND}`.")
     if lecture:
@@ -248,7 +252,7 @@ def render() -> None:
             "the run reported. The flat *30% of dense peak* rule is scored on the same runs.")
     headline(doc, lecture)
     df = charts.accuracy_frame(doc)
-    font = LECTURE_CHART_FONT_PX if lecture else 12
+    font = LECTURE_CHART_FONT_PX if lecture else style.NORMAL_CHART_FONT_PX
     for col, panel in zip(st.columns(len(charts.ACCURACY_PANELS)), charts.ACCURACY_PANELS):
         charts.render_chart(charts.accuracy_panel(df, panel, font_px=font), where=col)  # stacked on a phone
     if lecture:

@@ -173,10 +173,15 @@ def model_size_sweep(result, n_points: int = 41) -> tuple[pd.DataFrame, float] |
     return pd.DataFrame(rows), n_scenario
 
 
+# The sweep's quantities, in the order drawn: (name, estimate field, scale to the unit in the name)
+SWEEP_QUANTITIES = (("Training time (days)", "wall_clock_s", 1 / S_PER_DAY), ("Cost (USD)", "cost_usd", 1.0),
+                    ("CO₂e (t)", "co2e_kg", 1e-3))  # kg → t
+SCALING_QUANTITIES = tuple(q for q, _, _ in SWEEP_QUANTITIES)
+
+
 def _rows(n, e, kind):
     out = []
-    for quantity, key, scale in (("Training time (days)", "wall_clock_s", 1 / S_PER_DAY),
-                                 ("Cost (USD)", "cost_usd", 1.0), ("CO₂e (t)", "co2e_kg", 1e-3)):
+    for quantity, key, scale in SWEEP_QUANTITIES:
         value = getattr(e, key)
         if value is None:
             continue
@@ -195,8 +200,10 @@ PARAMS_LABEL = ("datum.value >= 1e12 ? format(datum.value / 1e12, '~g') + 'T' : 
 SCALING_COLUMNS = ("params", "quantity", "kind", "value", "low", "high")
 
 
-def scaling_chart(df: pd.DataFrame) -> alt.FacetChart:
-    """Log–log lines with the uncertainty band; the chosen scenario is the red point."""
+def scaling_chart(df: pd.DataFrame, quantity: str = SCALING_QUANTITIES[0]) -> alt.LayerChart:
+    """One of ``SCALING_QUANTITIES`` against the model size, log–log, with its uncertainty band;
+    the chosen scenario is the red point. One chart per quantity, as wide as its column (a facet of
+    three 260-pixel panels was 968 px: past the page beside the sidebar at 1280 px and on a phone)."""
     base = alt.Chart().encode(x=alt.X("params:Q", scale=LOG, title="Parameters N", axis=alt.Axis(
         values=decades(1e5, 1e14), labelExpr=PARAMS_LABEL, grid=False)))
     y_axis = alt.Axis(labelExpr=human_labels(), tickCount=6)
@@ -210,9 +217,8 @@ def scaling_chart(df: pd.DataFrame) -> alt.FacetChart:
         y=alt.Y("value:Q", scale=LOG),
         tooltip=[alt.Tooltip("params:Q", format=".3~s", title="parameters"),
                  alt.Tooltip("value:Q", format=".3~s", title="this scenario")])
-    return alt.layer(band, line, point, data=df).properties(width=260, height=240).facet(
-        column=alt.Column("quantity:N", title=None, sort=["Training time (days)", "Cost (USD)", "CO₂e (t)"])
-    ).resolve_scale(y="independent")
+    return alt.layer(band, line, point, data=df).transform_filter(alt.datum.quantity == quantity).properties(
+        height=240, title=alt.TitleParams(quantity, limit=0), autosize=FIT_WIDTH)
 
 
 @functools.cache
@@ -239,9 +245,16 @@ def render_templated(builder: Callable[[pd.DataFrame], alt.TopLevelMixin], df: p
     where.vega_lite_chart(df, spec, width="stretch")
 
 
+# One builder per quantity, made once: ``_template`` caches a spec per builder.
+_SCALING_BUILDERS = {q: functools.partial(scaling_chart, quantity=q) for q in SCALING_QUANTITIES}
+
+
 def render_scaling_chart(df: pd.DataFrame, where=st) -> None:
-    """Draw ``scaling_chart(df)`` from the cached spec; the same picture as ``render_chart``."""
-    render_templated(scaling_chart, df, where)
+    """Draw ``scaling_chart(df, quantity)`` for each quantity the sweep has (no price: no cost), each
+    from its cached spec, in columns: side by side on a wide screen, stacked on a phone."""
+    drawn = [q for q in SCALING_QUANTITIES if (df["quantity"] == q).any()]
+    for col, q in zip(where.columns(len(drawn)), drawn):
+        render_templated(_SCALING_BUILDERS[q], df[df["quantity"] == q].reset_index(drop=True), col)
 
 
 ENERGY_PARTS = ("devices", "host share", "facility (PUE − 1)")

@@ -14,6 +14,7 @@ pytest.importorskip("streamlit")
 from apptest_pages import run_page  # noqa: E402
 from streamlit import dataframe_util  # noqa: E402
 
+from app_pages import accuracy as accuracy_page  # noqa: E402
 from app_pages import charts, lecture, style  # noqa: E402
 from app_pages import limits as limits_page  # noqa: E402
 from app_pages.compare import comparison_table, table_view  # noqa: E402
@@ -79,10 +80,11 @@ def _metric_rows(at) -> list[tuple[str, str]]:
 
 @pytest.mark.parametrize("page, params", [
     ("limits", {}), ("limits", {"lim": "Diminishing returns"}), ("limits", {"lim": "Trends"}),
-    ("limits", {"lim": "Contrasts"}), ("inference", {})])
+    ("limits", {"lim": "Contrasts"}), ("inference", {}), ("accuracy", {})])
 def test_headline_metrics_sit_in_rows_that_wrap(page, params):
     """At 1280 px with the sidebar open, five metrics in st.columns got 95 px each ("69.3 bi…",
-    "$…"): every metric is now in a wrapping row whose cells are at least as wide as their text."""
+    "$…"), and "J per token: inside the 80% range" 171 px of its 193: every metric is now in a
+    wrapping row whose cells are at least as wide as their text."""
     at = run_page(page, params)
     rows = _metric_rows(at)
     assert rows and all(row for _, row in rows), [label for label, row in rows if not row]
@@ -156,6 +158,48 @@ def test_accuracy_scatter_is_one_chart_per_panel():
     for spec in specs[:2]:
         assert "facet" not in spec and spec["autosize"]["type"] == "fit-x"
         assert "Hardware family" in json.dumps(spec)
+
+
+def _fits_its_column(spec: dict) -> bool:
+    """A single or layered chart as wide as its container: no fixed width, no concatenation or
+    facet (those take their panels' fixed widths: 793 and 968 px, past a phone's 358)."""
+    return (spec["autosize"]["type"] == "fit-x" and "width" not in spec
+            and not {"facet", "hconcat", "vconcat", "concat"} & set(spec))
+
+
+def test_accuracy_serving_charts_are_one_chart_per_quantity_that_fits_its_column():
+    at = run_page("accuracy")
+    specs = {s.get("title", {}).get("text"): s for s in (json.loads(c.proto.spec) for c in at.get("vega_lite_chart"))}
+    labels = [label for _, label, *_ in accuracy_page.INFERENCE_QUANTITIES]
+    assert set(labels) <= set(specs), list(specs)
+    for label in labels:  # (each names its two series in its own legend: tests/test_browser.py)
+        assert _fits_its_column(specs[label]), label
+
+
+@pytest.mark.parametrize("params, drawn", [
+    ({"preset": "lambda-gpt3-v100"}, ("Training time (days)", "Cost (USD)", "CO₂e (t)")),
+    ({"workload": "params", "params": "7e9", "tokens": "2e12", "hardware": "h800"},  # no price: no cost chart
+     ("Training time (days)", "CO₂e (t)"))])
+def test_growth_charts_are_one_chart_per_quantity_that_fits_its_column(params, drawn):
+    """Three 260-pixel panels in one facet were 968 px wide: past the 820-pixel page beside the
+    sidebar at 1280 px and a phone's 358. One chart per quantity now, each with its own rows."""
+    at = run_page("estimate", {**params, "tab": "Growth with model size"})
+    drawn_charts = at.get("vega_lite_chart")
+    specs = [json.loads(c.proto.spec) for c in drawn_charts]
+    assert [s["title"]["text"] for s in specs] == list(drawn)
+    for chart, spec, quantity in zip(drawn_charts, specs, drawn):
+        assert _fits_its_column(spec), quantity
+        rows = dataframe_util.convert_arrow_bytes_to_pandas_df(chart.proto.data.data)
+        assert len(rows) and set(rows["quantity"]) == {quantity}
+
+
+def test_each_growth_chart_draws_its_own_quantity():
+    from estimator.services import api
+    df, _ = charts.model_size_sweep(api.run(preset_id="gpt3-175b"))
+    for quantity in charts.SCALING_QUANTITIES:
+        spec = charts.scaling_chart(df, quantity).to_dict(validate=True)
+        assert spec["title"]["text"] == quantity and spec["title"]["limit"] == 0
+        assert {"filter": f"(datum.quantity === '{quantity}')"} in spec["transform"]
 
 
 # --- tables: "n/a", never "None"; numbers as the Estimate page writes them ---------------------

@@ -65,7 +65,7 @@ def test_serving_table_puts_the_baselines_beside_the_model(page, doc):
         model = df.loc[(label, "serving model"), "Median factor"]
         assert all(model < df.loc[(label, name), "Median factor"] for _, name in accuracy_page.INFERENCE_PREDICTORS[1:])
     charts = [json.dumps(c.proto.spec) for c in page.get("vega_lite_chart")]
-    assert any("Measured (ms)" in s and "Measured (J)" in s for s in charts)
+    assert any("Measured (ms)" in s for s in charts) and any("Measured (J)" in s for s in charts)  # one chart each
 
 
 @pytest.mark.parametrize("key, scale, suffix", [(TPOT, MS_PER_S, "tpot_s"), (JOULES, 1.0, "j_per_output_token")])
