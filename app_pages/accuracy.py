@@ -14,6 +14,7 @@ from estimator.core.units import MS_PER_S
 from estimator.fit.serving_fit import FACTOR_BANDS as SERVING_FACTOR_BANDS
 from estimator.fit.utilization_cv import FACTOR_BANDS
 from estimator.io.datafiles import UTILIZATION_VALIDATION_PATH, load_validation_document
+from estimator.report import export
 from estimator.report import humanize as hz
 from estimator.services import accuracy
 
@@ -239,6 +240,10 @@ def inference_section(lecture: bool) -> None:
             "model", "hardware", "tensor_parallel", "batch", "task", "measured_tpot_s", "predicted_tpot_s",
             "inside_tpot", "measured_j_per_output_token", "predicted_j_per_output_token", "inside_j", "source"]],
             hide_index=True, width="stretch")
+    st.download_button("Every figure (JSON)", export.dump_json(doc), file_name="validate-inference.json",
+                       mime="application/json", on_click="ignore", icon=":material/download:", key="inference_json",
+                       help=f"The serving figures and every configuration, as `{VALIDATE_INFERENCE_COMMAND} --format json` "
+                            "writes them.")
 
 
 def render() -> None:
@@ -286,4 +291,7 @@ def render() -> None:
                                           "predicted_device_hours", "factor", "inside_interval",
                                           "baseline_device_hours", "baseline_factor", "source"]]
         st.dataframe(runs, hide_index=True, width="stretch")
+    st.download_button("Every figure (JSON)", export.dump_json(doc), file_name="validate.json", mime="application/json",
+                       on_click="ignore", icon=":material/download:",
+                       help=f"The figures above and every run, as `{VALIDATE_COMMAND} --format json` writes them.")
     inference_section(lecture)

@@ -141,3 +141,14 @@ def test_the_held_out_family_figures_are_a_table_beside_the_rule(page):
         assert held.loc[fam, "80% coverage"] == pytest.approx(s["model"]["interval_coverage"])
     text = " ".join(md.value for md in page.markdown).replace("\\", "")
     assert all(f"{f} from {n}" in text for f, n in nf["nearest"].items())
+
+
+def test_every_figure_downloads_as_the_clis_json(captured_downloads, doc, cli):
+    """The tables' own toolbar export is off (.streamlit/config.toml): the page offers the documents
+    behind it instead, the same JSON as `validate --format json` and `validate --inference --format json`."""
+    from estimator.io.datafiles import load_validation_document
+    run_page("accuracy")
+    assert json.loads(captured_downloads["validate.json"]) == json.loads(json.dumps(load_validation_document()))
+    code, out, _ = cli("validate", "--inference", "--format", "json")
+    assert code == 0 and captured_downloads["validate-inference.json"].strip() == out.strip()
+    assert json.loads(out) == json.loads(json.dumps(doc))
