@@ -151,7 +151,7 @@ def test_a_percentage_that_rounds_to_zero_has_no_sign(x, decimals, signed, unsig
 def test_inference_savings_never_read_minus_zero(cli):
     out = cli("inference", "--model", "llama-3.1-70b", "--tokens", "1e8", "--batch-size", "32").out
     row = line(out, "saves: 8-bit weights")
-    assert row.endswith("49% of energy per token, 0% of time; $0.0024 per query")  # was "-0% of time"
+    assert row.endswith("49% of energy per token, 0% of time on 2 devices (not 4); $0.0024 per query")  # was "-0% of time"
     assert "-0%" not in out
     assert "-18% of time" in line(out, "saves: 8-bit KV cache")  # a real negative keeps its sign
 
