@@ -139,9 +139,10 @@ def number_table(df: Any, formats: Mapping[str, Callable[[float], str]]) -> Any:
 
 
 def table_csv(df: Any) -> str:
-    """A table's download: its numbers unformatted and a missing one left empty. The table's own
-    toolbar export is off (``client.disableDataExport`` in .streamlit/config.toml): it would write
-    the cells ``number_table`` keeps, +inf where a number is missing."""
+    """A table's download: its numbers unformatted and a missing one left empty. The tables' own
+    toolbar export is off app-wide (``client.disableDataExport`` in .streamlit/config.toml): it would
+    write the cells ``number_table`` keeps, +inf where a number is missing, and Streamlit has no
+    switch per table, so the tables worth taking away offer this CSV instead."""
     return df.to_csv(index=False, lineterminator="\n")
 
 

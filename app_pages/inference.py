@@ -327,6 +327,9 @@ def render() -> None:
         "usd_per_query": num("USD / query", format="%.3g"),
         "saved_pct": num("Energy saved (%)", format="%.0f"),
         "cost_total_usd": num("Total cost (USD)", format="%.4g")})
+    st.download_button("CSV", c.table_csv(df), file_name="compression.csv", mime="text/csv", on_click="ignore",
+                       icon=":material/download:", key="techniques_csv",
+                       help="The table's numbers unformatted, each with the low and high ends of its range.")
     charts.render_chart(savings_chart(df))
     st.caption(f"Low and high: the {r.level:.0%} range. {compression.ILLUSTRATIVE_NOTE}")
 

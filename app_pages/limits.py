@@ -252,6 +252,9 @@ def contrasts_section() -> None:
                        for x in items])
     st.dataframe(df, hide_index=True, width="stretch",
                  column_config={"value": st.column_config.NumberColumn("value", format="%.4g")})
+    st.download_button("CSV", c.table_csv(df), file_name="contrasts.csv", mime="text/csv", on_click="ignore",
+                       icon=":material/download:", key="contrasts_csv",
+                       help="Every contrast with its value, unit, how it was computed and its source.")
 
 
 def render() -> None:

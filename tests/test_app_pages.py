@@ -188,3 +188,21 @@ def test_energy_breakdown_adds_up():
     b = est.breakdown
     assert b.host_kwh > 0 and b.facility_kwh > 0
     assert b.devices_kwh + b.host_kwh + b.facility_kwh == pytest.approx(est.energy_kwh)
+
+
+def test_contrasts_and_compression_tables_download_as_csv(captured_downloads):
+    """With the toolbar export off, the Limits page's contrasts and the Inference page's technique
+    table each offer a CSV of their own numbers (unformatted)."""
+    import io
+
+    import pandas as pd
+    at = run_page("limits", {"lim": "Contrasts"})
+    table = at.dataframe[0].value
+    csv_table = pd.read_csv(io.StringIO(captured_downloads["contrasts.csv"]))
+    assert list(csv_table["contrast"]) == list(table["contrast"])
+    assert csv_table["value"].tolist() == pytest.approx(table["value"].tolist(), rel=1e-12)
+    at = run_page("inference")
+    techniques = pd.read_csv(io.StringIO(captured_downloads["compression.csv"]))
+    shown = next(d.value for d in at.dataframe if "technique" in d.value.columns)
+    assert list(techniques["technique"]) == list(shown["technique"])
+    assert techniques["j_per_token"].tolist() == pytest.approx(shown["j_per_token"].tolist(), rel=1e-12)
