@@ -184,3 +184,10 @@ def test_trend_growth_columns_use_powers_of_ten(cli):
     out = cli("scaling", "trend").out
     assert "1.54 × 10³" in line(out, "2020") and "4.21 × 10¹⁰" in line(out, "2027")  # was "1.54e+03", "4.21e+10"
     assert "e+" not in out
+
+
+def test_a_students_size_reads_as_a_model_card_gives_it(cli):
+    out = cli("inference", "--model", "llama-3.1-70b", "--tokens", "1e8", "--batch-size", "32").out
+    assert "saves: student of 42.3 billion parameters (illustrative)" in out and "e+10" not in out
+    small = cli("inference", "--params", "110e6", "--tokens", "1e6", "--hardware", "t4").out
+    assert "student of 66 million parameters" in small

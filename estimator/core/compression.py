@@ -20,6 +20,7 @@ from estimator.core.estimate import Estimate
 from estimator.core.inference import InferenceResult, InferenceScenario, inference
 from estimator.core.profile import HardwareProfile
 from estimator.core.serving import ServingFit
+from estimator.core.units import PARAMS_PER_BILLION, PARAMS_PER_MILLION
 
 # Illustrative settings shown when the user chose none, each from a paper:
 # - pruning: 50% unstructured sparsity, what SparseGPT reaches in one shot on OPT/BLOOM-scale
@@ -102,7 +103,7 @@ def techniques(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit,
             chosen.append(out[-1])
     if s.student_params is not None or illustrate:
         m = s.student_params if s.student_params is not None else ILLUSTRATIVE_STUDENT_FRACTION * s.params
-        out.append(Technique("distillation", f"student of {m:.3g} parameters", s.student_params is not None,
+        out.append(Technique("distillation", f"student of {_param_words(m)} parameters", s.student_params is not None,
                              inference(replace(base_s, student_params=m), profile, fit), base))
         if s.student_params is not None:
             chosen.append(out[-1])
@@ -148,6 +149,15 @@ class BreakEven:
                 "basis": self.basis, "queries": self.queries, "tokens": self.tokens,
                 "train_device_share": self.train_device_share,
                 "queries_range": {k: None if v is None else list(v) for k, v in (self.queries_range or {}).items()}}
+
+
+def _param_words(n: float) -> str:
+    """A parameter count as a model card words it: "42.3 billion", "66 million", "5,000"."""
+    if n >= PARAMS_PER_BILLION:
+        return f"{n / PARAMS_PER_BILLION:.3g} billion"
+    if n >= PARAMS_PER_MILLION:
+        return f"{n / PARAMS_PER_MILLION:.3g} million"
+    return f"{n:,.0f}"
 
 
 def break_even(training: Estimate, serving: InferenceResult) -> BreakEven:
