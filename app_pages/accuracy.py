@@ -185,6 +185,7 @@ def inference_summary_table(doc: dict) -> pd.DataFrame:
             for band in SERVING_FACTOR_BANDS:
                 row[f"Within {band:g}×"] = m[f"share_within_{band:g}x"]
             row[f"{doc['interval_level']:.0%} coverage"] = m["interval_coverage"]
+            row["Coverage, each model once"] = m["interval_coverage_by_model"]
             row["Mean width (high ÷ low)"] = m["interval_mean_width_factor"]
             rows.append(row)
     return pd.DataFrame(rows)
@@ -229,10 +230,11 @@ def inference_section(lecture: bool) -> None:
         return
     pct = st.column_config.NumberColumn(format="percent")
     factor = st.column_config.NumberColumn(format="%.2f×")
-    config = {"Median factor": factor, f"{doc['interval_level']:.0%} coverage": pct,
+    config = {"Median factor": factor, f"{doc['interval_level']:.0%} coverage": pct, "Coverage, each model once": pct,
               "Mean width (high ÷ low)": st.column_config.NumberColumn(format="×%.2f")}
     config.update({f"Within {b:g}×": pct for b in SERVING_FACTOR_BANDS})
     st.dataframe(inference_summary_table(doc), hide_index=True, column_config=config, width="stretch")
+    st.caption(c.md_escape(f"Ranges: {doc['interval_method']}.", limit=600))
     for pred, name in INFERENCE_PREDICTORS[1:]:
         st.caption(c.md_escape(f"{name}: {doc['baselines'][pred]}", limit=600))
     with st.expander(f"Every configuration ({len(doc['configs'])})"):

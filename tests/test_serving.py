@@ -25,11 +25,16 @@ def test_issue_13_acceptance_from_the_cli(capsys):
     assert j["model"]["n"] == t["model"]["n"] == 32
     assert j["model"]["median_factor"] <= 1.35
     assert t["model"]["median_factor"] <= 1.5
-    assert j["model"]["interval_coverage"] >= 0.70
+    # the stated 80% ranges hold 75–90% of the configurations out of sample, and of the models
+    # each counted once (grouped conformal: plain conformal held TPOT 66%)
+    for q in (j, t):
+        assert 0.75 <= q["model"]["interval_coverage"] <= 0.90
+        assert 0.75 <= q["model"]["interval_coverage_by_model"] <= 0.90
     # the figures as they stand (re-run `python -m estimator validate --inference` to see them)
     assert j["model"]["median_factor"] == pytest.approx(1.16, abs=0.01)
     assert t["model"]["median_factor"] == pytest.approx(1.26, abs=0.01)
-    assert j["model"]["interval_coverage"] == pytest.approx(25 / 32)
+    assert j["model"]["interval_coverage"] == pytest.approx(27 / 32)
+    assert t["model"]["interval_coverage"] == pytest.approx(26 / 32)
     # beside the baselines computed in the same run
     # (the previous model uses the training utilisation fit, so it moves when that is refitted:
     # J 2.60 and TPOT 4.46 after the H800/A800 refit; 2.64 and 4.50 after the 68-run refit;
@@ -45,6 +50,11 @@ def test_issue_13_acceptance_from_the_cli(capsys):
         serving_data.fit_document(serving_data.load_serving_fit())["data"]["models"])
     inside = [c["inside_j"] for c in doc["configs"]]
     assert sum(inside) / len(inside) == j["model"]["interval_coverage"]
+    by_model = {}
+    for c in doc["configs"]:
+        by_model.setdefault(c["model"], []).append(c["inside_tpot"])
+    assert t["model"]["interval_coverage_by_model"] == pytest.approx(
+        sum(sum(v) / len(v) for v in by_model.values()) / len(by_model))
 
 
 def test_validate_inference_table(capsys):

@@ -46,7 +46,7 @@ def validate_inference(args) -> None:
     print("Baselines, in the same run: " + "; ".join(f"{label}: {doc['baselines'][k]}" for k, label in SERVING_BASELINES)
           + ".\n")
     header = ["figure", "configs", "median factor", *(label for _, label in SERVING_BASELINES),
-              *(f"within {b:g}×" for b in SERVING_BANDS), "predicted ÷ measured", f"{level} coverage", "mean width"]
+              *(f"within {b:g}×" for b in SERVING_BANDS), "predicted ÷ measured", f"{level} coverage", "by model", "mean width"]
     rows = []
     for key, label in SERVING_FIGURES:
         m = doc[key]["model"]
@@ -54,7 +54,7 @@ def validate_inference(args) -> None:
                      *(f"{doc[key][b]['median_factor']:.2f}×" for b, _ in SERVING_BASELINES),
                      *(f"{m[f'share_within_{x:g}x']:.0%}" for x in SERVING_BANDS),
                      f"{m['geometric_mean_ratio']:.2f} (geo. mean)", f"{m['interval_coverage']:.0%}",
-                     f"×{m['interval_mean_width_factor']:.2f}"])
+                     f"{m['interval_coverage_by_model']:.0%}", f"×{m['interval_mean_width_factor']:.2f}"])
     print(_table(header, rows))
     print(f"\nmedian factor: median of max(predicted/measured, measured/predicted); {level} coverage: {doc['interval_method']}; "
           "mean width: geometric mean of the interval's high ÷ low.\n")

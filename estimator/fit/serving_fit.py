@@ -11,11 +11,11 @@ start, deterministic):
 2. power: the GPU-busy time per unit of roofline time, so that the predicted energy per output
    token matches the measured one, the time model held fixed.
 
-Every other constant is sourced (``estimator.core.serving``). The stated interval is conformal: the
-⌈0.8·(n+1)⌉-th smallest |ln measured − ln predicted| over the leave-one-model-out predictions
-(``utilization_fit.conformal_multiplier``; CV+, Barber et al. 2021). Its coverage is measured
-model by model: each held-out model's configurations against the interval made from the other
-models' out-of-sample residuals.
+Every other constant is sourced (``estimator.core.serving``). The stated interval is conformal over
+the leave-one-model-out residuals |ln measured − ln predicted|, with each model's configurations
+weighted together as one (``grouped_conformal``: a model's configurations share its errors, so they
+are not exchangeable one by one). Its coverage is measured model by model: each held-out model's
+configurations against the interval made from the other models' out-of-sample residuals.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ import numpy as np
 from estimator.core.errors import InputError
 from estimator.core.interval import LEVEL
 from estimator.core.serving import Architecture, Device, Previous, ServingFit, previous_model, step
-from estimator.fit.utilization_fit import conformal_multiplier
+from estimator.fit.grouped_conformal import grouped_conformal_multiplier
 
 # Start and bounds of the fitted numbers (seconds; the power factor is a ratio). The bounds only
 # keep the optimiser in a physical range: from a nanosecond to a second per layer, sequence or
@@ -179,13 +179,20 @@ def leave_one_model_out(ms: Sequence[Measurement]) -> list[Held]:
     return [held[i] for i in range(len(ms))]
 
 
+def _halves(held: Sequence[Held], level: float) -> tuple[float, float]:
+    """The interval's half-widths in log (TPOT, J per output token) from out-of-sample residuals,
+    each model's configurations weighted as one (grouped conformal)."""
+    groups = [h.m.model for h in held]
+    return (grouped_conformal_multiplier([h.tpot_log_error for h in held], groups, level),
+            grouped_conformal_multiplier([h.energy_log_error for h in held], groups, level))
+
+
 def fit(ms: Sequence[Measurement], level: float = LEVEL) -> ServingFit:
     """The fitted numbers on every measurement, and the interval from their leave-one-model-out
-    residuals (conformal)."""
+    residuals (grouped conformal)."""
     params = fit_params(ms)
     held = leave_one_model_out(ms)
-    q_t = conformal_multiplier([h.tpot_log_error for h in held], [0.0] * len(held), [1.0] * len(held), level)
-    q_e = conformal_multiplier([h.energy_log_error for h in held], [0.0] * len(held), [1.0] * len(held), level)
+    q_t, q_e = _halves(held, level)
     return ServingFit(**params, tpot_log_half_width=q_t, energy_log_half_width=q_e, level=level, n_configs=len(ms),
                       n_models=len({m.model for m in ms}))
 
@@ -196,26 +203,32 @@ class Metrics:
     median_factor: float
     geometric_mean_ratio: float     # predicted ÷ measured
     share_within: dict              # band → share
-    interval_coverage: float | None = None
+    interval_coverage: float | None = None              # share of configurations inside
     interval_mean_width_factor: float | None = None
+    interval_coverage_by_model: float | None = None     # each model's share inside, averaged over models
 
     def to_dict(self) -> dict:
         return {"n": self.n, "median_factor": self.median_factor, "geometric_mean_ratio": self.geometric_mean_ratio,
                 **{f"share_within_{b:g}x": s for b, s in self.share_within.items()},
                 "interval_coverage": self.interval_coverage,
-                "interval_mean_width_factor": self.interval_mean_width_factor}
+                "interval_mean_width_factor": self.interval_mean_width_factor,
+                "interval_coverage_by_model": self.interval_coverage_by_model}
 
 
-def metrics(log_errors, halves=None) -> Metrics:
+def metrics(log_errors, halves=None, models=None) -> Metrics:
     e = np.asarray(log_errors, dtype=float)
     f = np.exp(np.abs(e))
-    cov = width = None
+    cov = width = by_model = None
     if halves is not None:
         h = np.asarray(halves, dtype=float)
-        cov = float(np.mean(np.abs(e) <= h))
+        inside = np.abs(e) <= h
+        cov = float(np.mean(inside))
         width = float(np.exp(np.mean(2 * h)))
+        if models is not None:
+            names = np.asarray(models)
+            by_model = float(np.mean([np.mean(inside[names == n]) for n in sorted(set(models))]))
     return Metrics(len(e), float(np.median(f)), float(np.exp(np.mean(e))), {b: float(np.mean(f <= b)) for b in FACTOR_BANDS},
-                   cov, width)
+                   cov, width, by_model)
 
 
 @dataclass(frozen=True)
@@ -237,19 +250,14 @@ def cross_validate(ms: Sequence[Measurement], level: float = LEVEL) -> ServingCV
     model and two naive baselines (flat per GPU; per parameter per GPU), and the measured coverage of the stated interval (each
     model's interval from the other models' out-of-sample residuals)."""
     held = leave_one_model_out(ms)
-    out = []
-    for h in held:
-        others = [x for x in held if x.m.model != h.m.model]
-        ones = [1.0] * len(others)
-        zeros = [0.0] * len(others)
-        q_t = conformal_multiplier([x.tpot_log_error for x in others], zeros, ones, level)
-        q_e = conformal_multiplier([x.energy_log_error for x in others], zeros, ones, level)
-        out.append(replace(h, tpot_half=q_t, energy_half=q_e))
+    halves = {name: _halves([x for x in held if x.m.model != name], level) for name in {h.m.model for h in held}}
+    out = [replace(h, tpot_half=halves[h.m.model][0], energy_half=halves[h.m.model][1]) for h in held]
     log = math.log
+    models = [h.m.model for h in out]
     return ServingCV(
         tuple(out), level,
-        metrics([h.tpot_log_error for h in out], [h.tpot_half for h in out]),
-        metrics([h.energy_log_error for h in out], [h.energy_half for h in out]),
+        metrics([h.tpot_log_error for h in out], [h.tpot_half for h in out], models),
+        metrics([h.energy_log_error for h in out], [h.energy_half for h in out], models),
         metrics([log(h.previous.tpot_s / h.m.tpot_s) for h in out]),
         metrics([log(h.previous.joules_per_output_token / h.m.joules_per_output_token) for h in out]),
         metrics([log(h.flat_tpot_s / h.m.tpot_s) for h in out]),

@@ -239,8 +239,10 @@ def validation_document() -> dict:
                    "each model's configurations are predicted by a fit made without any of them"),
         "data": "estimator/data/mlenergy_inference.csv (ML.ENERGY leaderboard; GPU energy only, PUE 1)",
         "interval_level": cv.level,
-        "interval_method": ("conformal: each model's interval is ×/÷ the ⌈level·(n+1)⌉-th smallest |log error| of the "
-                            "other models' out-of-sample predictions; coverage = share of configurations inside"),
+        "interval_method": ("conformal, each model counted once: each model's interval is ×/÷ the level quantile of the "
+                            "other models' out-of-sample |log errors|, each model's configurations weighted 1 ÷ their "
+                            "number (CDF pooling, Dunn, Wasserman & Ramdas 2023); coverage = share of configurations "
+                            "inside; by model = each model's share inside, averaged over the models"),
         "joules_per_output_token": {"model": _metrics(cv.energy), "previous": _metrics(cv.previous_energy),
                                     "per_parameter_per_gpu": _metrics(cv.scaled_energy),
                                     "flat_per_gpu": _metrics(cv.flat_energy)},
