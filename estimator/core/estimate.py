@@ -200,13 +200,17 @@ def _utilization(s: Scenario, profile: HardwareProfile, flops: float | None):
     given = float(s.utilization)
     who = s.origin("utilization")
     by = f"the preset {who.removeprefix('preset:')}" if who.startswith("preset:") else "the user"
-    info = UtilizationInfo(given, who, f"{given:.3g} from {by}; for comparison {pred.center:.2f}, {short_fit}",
+    # with full recomputation a given utilisation applies to the 8·N·D the devices execute; the fit
+    # counts model FLOPs (6·N·D), so the comparison uses the given figure × 6/8
+    as_model = given * RECOMPUTE_TO_MODEL_FLOPS if s.recompute else given
+    in_model = f"; {as_model:.3g} in model FLOPs, 6·N·D" if s.recompute else ""
+    info = UtilizationInfo(given, who, f"{given:.3g} from {by}{in_model.replace(';', ',')}; for comparison {pred.center:.2f}, {short_fit}",
                            (pred.low, pred.high), pred.family if u.fitted else None, pred.n_runs)
     note = None
-    if u.fitted and not pred.low <= given <= pred.high:
-        note = (f"the utilisation {given:.3g} ({s.origin('utilization')}) is outside the fitted {pred.level:.0%} "
-                f"interval {pred.low:.2f}–{pred.high:.2f} for this hardware and scale ({fitted}); "
-                f"at the fit's {pred.center:.2f} the run would take {given / pred.center:.2g}× as long")
+    if u.fitted and not pred.low <= as_model <= pred.high:
+        note = (f"the utilisation {given:.3g} ({s.origin('utilization')}{in_model}) is outside the fitted "
+                f"{pred.level:.0%} interval {pred.low:.2f}–{pred.high:.2f} for this hardware and scale ({fitted}); "
+                f"at the fit's {pred.center:.2f} the run would take {as_model / pred.center:.2g}× as long")
     return given, half, who, f"{s.source('utilization')}; range: the run-to-run spread around it, from the profile ({desc})", note, info
 
 
