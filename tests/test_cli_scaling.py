@@ -186,3 +186,52 @@ def test_a_budget_is_exact_and_what_it_buys_has_the_range():
     assert doc["loss_opt"][0] < res.model.loss_opt < doc["loss_opt"][1]
     _, kwh = limits.budget_model("kwh", 1e4, "a100-sxm-80gb", {"devices": 8})
     assert kwh.range["energy_kwh"] == pytest.approx((1e4, 1e4), rel=1e-6)
+
+
+@pytest.mark.parametrize("kind, budget, setting", [
+    ("kwh", 1e4, {"devices": 8}),
+    ("tco2e", 5.0, {"devices": 8}),
+    ("usd", 1e5, {"devices": 8, "electricity_usd_per_kwh": 0.1}),
+])
+def test_a_fixed_energy_moves_the_power_range_into_the_time(kind, budget, setting):
+    """kWh, t CO₂e, or dollars at an electricity price fix the energy: energy, CO₂e and such a cost
+    are exact, and device-hours = energy ÷ (power × PUE) take the power's range, inverted."""
+    from estimator.services import api, limits
+    res, est = limits.budget_model(kind, budget, "a100-sxm-80gb", setting)
+    for key in ("energy_kwh", "co2e_kg"):
+        assert est.range[key] == pytest.approx((getattr(est, key),) * 2)
+    profile = api.run(hardware="a100-sxm-80gb", flops=1e20).profile
+    power = est.assumption("power_w").value
+    low_w, high_w = profile.power.average_range_w
+    for key in ("device_hours", "wall_clock_s"):
+        x = getattr(est, key)
+        assert est.range[key] == pytest.approx((x * power / high_w, x * power / low_w))
+    cost = est.range["cost_usd"]
+    if "electricity_usd_per_kwh" in setting:
+        assert cost == pytest.approx((est.cost_usd, est.cost_usd))
+        assert est.cost_usd == pytest.approx(budget, rel=1e-6)
+    else:
+        assert cost == pytest.approx((est.cost_usd * power / high_w, est.cost_usd * power / low_w))
+    # the device-hours' range is the energy's at a fixed time, turned over: a run at the range's
+    # highest power uses the fewest device-hours for the same energy
+    assert est.range["device_hours"][0] * high_w == pytest.approx(est.device_hours * power)
+    # the FLOPs it buys still take the utilisation's and power's ranges
+    assert res.low.flops < res.flops < res.high.flops
+    assert any("the energy is fixed" in n for n in est.notes)
+
+
+def test_a_fixed_energy_at_a_given_power_has_exact_device_hours():
+    from estimator.services import limits
+    _, est = limits.budget_model("kwh", 1e4, "a100-sxm-80gb", {"devices": 8, "power_w": 400})
+    assert est.range["device_hours"] == pytest.approx((est.device_hours, est.device_hours))
+    assert est.device_hours == pytest.approx(1e4 * 1000 / (400 * est.assumption("pue").value))
+
+
+def test_budget_rows_show_each_range_or_exact(capsys):
+    assert main(["scaling", "chinchilla", "--budget-kwh", "1e5", "--hardware", "a100-sxm-80gb", "--devices", "8"]) == 0
+    out = capsys.readouterr().out
+    assert "100 MWh (exact)" in out and "47.5 t CO₂e (exact)" in out
+    assert "time                  3.09 years (range 2.59 years – 3.68 years)" in out
+    assert main(["scaling", "chinchilla", "--budget-usd", "1e5", "--hardware", "a100-sxm-80gb", "--devices", "8"]) == 0
+    out = capsys.readouterr().out
+    assert "$100k (exact)" in out and "152 days (exact)" in out

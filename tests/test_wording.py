@@ -171,11 +171,11 @@ def test_validate_energy_check_never_reads_minus_zero():
 def test_chinchilla_budget_and_devices_read_as_numbers(cli):
     out = cli("scaling", "chinchilla", "--budget-usd", "1e5", "--hardware", "a100-sxm-80gb", "--devices", "1024").out
     assert line(out, "budget") == "budget                $100k on a100-sxm-80gb"  # was "1e+05 USD"
-    assert line(out, "time") == "time                  28.5 hours on 1,024 × a100-sxm-80gb"  # was "1024 ×"
-    assert line(out, "cost") == "cost                  $100k"
+    assert line(out, "time") == "time                  28.5 hours (exact) on 1,024 × a100-sxm-80gb"  # was "1024 ×"
+    assert line(out, "cost") == "cost                  $100k (exact)"
     out = cli("scaling", "chinchilla", "--budget-kwh", "1e6", "--hardware", "h100-sxm").out
     assert line(out, "budget") == "budget                1.00 GWh on h100-sxm"  # was "1e+06 kWh"
-    assert line(out, "energy") == "energy                1.00 GWh"  # was "1,000 MWh"
+    assert line(out, "energy") == "energy                1.00 GWh (exact)"  # was "1,000 MWh"
     out = cli("scaling", "chinchilla", "--budget-tco2e", "12.345", "--hardware", "h100-sxm").out
     assert line(out, "budget") == "budget                12.3 t CO₂e on h100-sxm"  # was "12.35 t CO₂e"
 

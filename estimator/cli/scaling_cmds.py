@@ -48,10 +48,21 @@ def setting(args) -> dict:
     return {k: getattr(args, k, None) for k in limits.RUN_KEYS + ("region", "cloud")}
 
 
+def _ranged(e, key, fmt) -> str:
+    """The value, and its range where it has one ("exact" where the range is a point)."""
+    value = getattr(e, key)
+    low, high = e.range.get(key, (None, None))
+    if value is None or low is None or high is None:
+        return fmt(value)
+    if fmt(low) == fmt(high):
+        return f"{fmt(value)} (exact)"
+    return f"{fmt(value)} (range {fmt(low)} – {fmt(high)})"
+
+
 def _est_rows(e, prefix=""):
-    return [(f"{prefix}time", f"{hz.duration(e.wall_clock_s)} on {hz.count(e.devices)} × {e.hardware_id}"),
-            (f"{prefix}energy", hz.energy(e.energy_kwh)), (f"{prefix}CO₂e", hz.co2e(e.co2e_kg)),
-            (f"{prefix}cost", hz.money(e.cost_usd))]
+    return [(f"{prefix}time", f"{_ranged(e, 'wall_clock_s', hz.duration)} on {hz.count(e.devices)} × {e.hardware_id}"),
+            (f"{prefix}energy", _ranged(e, "energy_kwh", hz.energy)), (f"{prefix}CO₂e", _ranged(e, "co2e_kg", hz.co2e)),
+            (f"{prefix}cost", _ranged(e, "cost_usd", hz.money))]
 
 
 # ---------------------------------------------------------------------------------------- scaling
@@ -110,9 +121,12 @@ def cmd_chinchilla(args):
     notes = [model.source, scaling.SOURCE_LOSS]
     if budget:
         hours_bought = kind == "usd" and est.assumption("electricity_usd_per_kwh") is None
-        notes.append(f"the budget is fixed; the ranges are {LEVEL:.0%} ranges of what it buys, from the utilisation's "
-                     + ("range (the time and cost are those of the device-hours it pays for)" if hours_bought
-                        else "and power's ranges"))
+        notes.append(f"the budget is fixed; the ranges are {LEVEL:.0%} ranges: the FLOPs, parameters and tokens it buys "
+                     + ("take the utilisation's range; the time and cost are those of the device-hours it pays for, "
+                        "energy and CO₂e take the power's range" if hours_bought
+                        else "take the utilisation's and power's ranges; the energy, the operational CO₂e and a cost "
+                             "at an electricity price are exact, and the time and a cost per device-hour take the "
+                             "power's range (device-hours = energy ÷ (power × PUE))"))
     _table(rows, notes)
 
 

@@ -15,6 +15,7 @@ from estimator.core import compression
 from estimator.core import validation as v
 from estimator.core.errors import InputError
 from estimator.core.estimate import Estimate
+from estimator.core.fixed_energy import with_energy_fixed
 from estimator.core.inference import InferenceResult, InferenceScenario, inference
 from estimator.core.scenario import SITE_INPUTS
 from estimator.core.serving import Architecture
@@ -91,9 +92,10 @@ def budget_model(kind: str, budget: float, hardware: str, setting: dict | None =
         # is the FLOPs they buy (``result.low``/``high``)
         return result, api.run(hardware=hardware, flops=result.flops, device_hours=est.device_hours,
                                **_run_kwargs(setting)).estimate
-    # energy or CO₂e fixed: the budget itself is exact; the other ranges are those of the central run
-    key = scaling.BUDGET_KINDS[kind][0]
-    return result, replace(est, range={**est.range, key: (getattr(est, key), getattr(est, key))})
+    # energy fixed (in kWh, or in t CO₂e at a grid intensity without a range; in dollars at an
+    # electricity price): energy, CO₂e and that cost are exact, the power's range goes into the time
+    run = api.run(hardware=hardware, flops=result.flops, **_run_kwargs(setting))
+    return result, with_energy_fixed(run.estimate, run.scenario, run.profile)
 
 
 @dataclass(frozen=True)

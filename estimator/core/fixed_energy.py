@@ -1,0 +1,59 @@
+"""A run whose energy is fixed (a budget in kWh or in t CO₂e), not its FLOPs.
+
+Pure: an estimate, its scenario and profile in; the same estimate with its ranges re-derived out.
+
+An estimate of a number of FLOPs puts the uncertainty of utilisation, peak and power into the
+time and everything that follows from it. When the energy is what is fixed, it is not uncertain:
+neither is the operational CO₂e (energy × grid intensity) nor an electricity-priced cost. What the
+fixed energy buys is uncertain instead: its FLOPs (``laws.scaling.BudgetResult``) and its
+device-hours. Energy = device-hours × power × PUE (``core.compute``), so device-hours =
+energy ÷ (power × PUE): the power's range, inverted, is the range of the device-hours, the time and
+a cost priced per device-hour. Utilisation and peak no longer enter them (they set the FLOPs).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from estimator.core.estimate import Estimate
+from estimator.core.footprint import footprint
+from estimator.core.profile import HardwareProfile
+from estimator.core.scenario import Scenario
+
+BY_TIME = ("wall_clock_s", "device_hours")
+EXACT = ("energy_kwh", "co2e_kg")
+
+
+def with_energy_fixed(e: Estimate, scenario: Scenario, profile: HardwareProfile) -> Estimate:
+    """``e`` (the estimate of the run the energy buys, at its central FLOPs) with the ranges of a
+    run of fixed energy (the module docstring)."""
+    power = e.assumption("power_w").value
+    if scenario.power_w is not None:
+        fewest, most = 1.0, 1.0          # a power the user gives has no range
+    else:
+        low_w, high_w = profile.power.average_range_w
+        fewest, most = min(1.0, power / high_w), max(1.0, power / low_w)
+    ranges = dict(e.range)
+    for key in BY_TIME:
+        x = getattr(e, key)
+        ranges[key] = (x * fewest, x * most)
+    for key in EXACT:
+        ranges[key] = (getattr(e, key), getattr(e, key))
+    by_hours = e.cost_usd is not None and e.assumption("electricity_usd_per_kwh") is None
+    if e.cost_usd is not None:
+        ranges["cost_usd"] = (e.cost_usd * fewest, e.cost_usd * most) if by_hours else (e.cost_usd, e.cost_usd)
+    fp = footprint(profile, device_hours=e.device_hours, device_hours_range=ranges["device_hours"],
+                   energy_kwh=e.energy_kwh, energy_range=ranges["energy_kwh"], pue=e.assumption("pue").value,
+                   include_embodied=scenario.embodied, lifetime_years=scenario.lifetime_years,
+                   cooling=scenario.cooling, wue=scenario.wue_l_per_kwh, ewif=scenario.ewif_l_per_kwh,
+                   origin=scenario.origin)
+    ranges["embodied_co2e_kg"] = fp.embodied_range
+    ranges["water_l"] = fp.water_range
+    note = ("the energy is fixed: it, the operational CO₂e" + ("" if e.cost_usd is None or by_hours
+                                                               else " and the cost at the electricity price")
+            + " are exact; device-hours = energy ÷ (power × PUE), so the time" + (" and the cost" if by_hours else "")
+            + " take the power's range, and the utilisation's range goes into the FLOPs it buys")
+    return replace(e, range=ranges, notes=(*e.notes, note))
+
+
+__all__ = ["with_energy_fixed"]
