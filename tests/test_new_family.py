@@ -13,13 +13,13 @@ import pytest
 from estimator.core.errors import InputError
 from estimator.core.utilization_model import Spec
 from estimator.fit import utilization_cv
+from estimator.fit.grouped_conformal import pooled_cdf_quantile
 from estimator.fit.new_family import (
     MIN_FAMILIES,
     family_traits,
     leave_family_out,
     nearest_family,
     new_family_multiplier,
-    pooled_cdf_quantile,
 )
 from estimator.fit.utilization_cv import cross_validate_new_family
 from estimator.fit.utilization_fit import TrainingRun, fit

@@ -27,11 +27,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
-from estimator.core.errors import InputError
 from estimator.core.interval import LEVEL
 from estimator.core.utilization_model import Prediction, Spec
+from estimator.fit.grouped_conformal import pooled_cdf_quantile
 
 # The fewest families for a multiplier of devices without runs: with two, each family's residuals
 # would be judged by the other's fit alone, and the quantile by one family's.
@@ -92,22 +90,6 @@ def leave_family_out(runs: Sequence[Any], fit_without: Callable[[Sequence[Any]],
                                  model.spec)
                    for r in runs if r.family == family)
     return out
-
-
-def pooled_cdf_quantile(scores: Sequence[float], groups: Sequence[str], level: float = LEVEL) -> float:
-    """The smallest score at which the average of the groups' empirical CDFs reaches ``level``
-    (CDF pooling, Dunn, Wasserman & Ramdas 2023, §3: each group weighs the same)."""
-    z = np.asarray(scores, dtype=float)
-    g = np.asarray(groups)
-    if len(z) == 0 or len(z) != len(g):
-        raise InputError(f"a pooled quantile needs one group per score, and at least one score "
-                         f"(got {len(z)} scores, {len(g)} groups)")
-    labels, inverse, counts = np.unique(g, return_inverse=True, return_counts=True)
-    weight = 1.0 / (counts[inverse] * len(labels))
-    order = np.argsort(z, kind="stable")
-    reached = np.cumsum(weight[order])
-    k = min(int(np.searchsorted(reached, level - 1e-12)), len(z) - 1)
-    return float(z[order][k])
 
 
 def new_family_multiplier(held_out: Sequence[HeldOutFamily], level: float = LEVEL) -> float | None:

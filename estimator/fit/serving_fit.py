@@ -29,7 +29,7 @@ import numpy as np
 from estimator.core.errors import InputError
 from estimator.core.interval import LEVEL
 from estimator.core.serving import Architecture, Device, Previous, ServingFit, previous_model, step
-from estimator.fit.grouped_conformal import grouped_conformal_multiplier
+from estimator.fit.grouped_conformal import pooled_cdf_quantile
 
 # Start and bounds of the fitted numbers (seconds; the power factor is a ratio). The bounds only
 # keep the optimiser in a physical range: from a nanosecond to a second per layer, sequence or
@@ -183,8 +183,8 @@ def _halves(held: Sequence[Held], level: float) -> tuple[float, float]:
     """The interval's half-widths in log (TPOT, J per output token) from out-of-sample residuals,
     each model's configurations weighted as one (grouped conformal)."""
     groups = [h.m.model for h in held]
-    return (grouped_conformal_multiplier([h.tpot_log_error for h in held], groups, level),
-            grouped_conformal_multiplier([h.energy_log_error for h in held], groups, level))
+    return (pooled_cdf_quantile([abs(h.tpot_log_error) for h in held], groups, level),
+            pooled_cdf_quantile([abs(h.energy_log_error) for h in held], groups, level))
 
 
 def fit(ms: Sequence[Measurement], level: float = LEVEL) -> ServingFit:
