@@ -69,7 +69,7 @@ QUERY_SOURCE = "ShareGPT means, 161 prompt and 338 output tokens (vLLM paper, ar
 MAX_BATCH = int(B.BATCH.high)
 # The figures that get a range, and which of the two fitted half-widths each follows.
 TIME_KEYS = ("seconds_per_output_token", "latency_s_per_token", "seconds_per_token", "wall_clock_s", "device_hours")
-RANGE_MEANING = ("{level:.0%} intervals from the leave-one-model-out residuals of {n} measured configurations "
+RANGE_MEANING = ("{level:.0%} intervals from the leave-one-model-out residuals of {n} measured configurations, each model counted once "
                  "({models} models, A100 and H100, vLLM 2024 and FastChat; `python -m estimator validate --inference` "
                  "reports their coverage); memory is exact arithmetic; outside those devices and engines the "
                  "intervals are likely too narrow")
