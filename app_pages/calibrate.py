@@ -116,9 +116,17 @@ def show_result(result: cr.CalibrationResult, key: str) -> None:
     for note in result.notes:
         st.info(c.md_escape(note, 600), icon=":material/info:")
     checks = pd.DataFrame([{"workload": ch.label, "predicted_s": ch.predicted_s, "measured_s": ch.measured_s,
-                            "error": hz.signed_percent(ch.error), "fitted on it": ch.fitted} for ch in result.checks])
+                            "error": ch.error, "fitted on it": ch.fitted} for ch in result.checks],
+                          columns=["workload", "predicted_s", "measured_s", "error", "fitted on it"])
     st.markdown("**How well the calibrated profile predicts**")
-    st.dataframe(checks, hide_index=True)
+    if checks.empty:
+        st.caption("No check: one measured run, and the profile is fitted on it.")
+    else:
+        st.dataframe(checks.assign(error=[hz.signed_percent(x) for x in checks["error"]]), hide_index=True)
+        # the checks' numbers unformatted: the error as a fraction (predicted ÷ measured − 1)
+        st.download_button("The checks (CSV)", c.table_csv(checks.rename(columns={"error": "error_fraction"})),
+                           file_name=f"{result.profile.id}-checks.csv", mime="text/csv", on_click="ignore",
+                           key=f"{key}_checks_csv", icon=":material/download:")
     text = profile_toml(result.data)
     left, right = st.columns(2)
     left.download_button("Download the calibrated profile (.toml)", text, file_name=f"{result.profile.id}.toml",
@@ -164,6 +172,8 @@ def _listing() -> None:
         "achieved_tflops": st.column_config.NumberColumn("achieved TFLOP/s", format="%.4g"),
         "utilization": st.column_config.NumberColumn(format="%.3f"),
         "mean_power_w": st.column_config.NumberColumn("mean power (W)", format="%.1f")})
+    st.download_button("CSV", c.table_csv(table), file_name="calibrated-profiles.csv", mime="text/csv",
+                       on_click="ignore", key="cal_listing_csv", icon=":material/download:")
     for pid in table["id"]:
         with st.expander(f"Measurement details: {pid}"):
             st.json(dict(c.profiles().profiles[pid].calibration), expanded=False)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import sys
 import tomllib
@@ -16,6 +18,7 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 from app_pages.calibrate import calibrated_table  # noqa: E402
 from estimator.core.profile_reader import profile_from_dict  # noqa: E402
 from estimator.io.datafiles import default_profiles  # noqa: E402
+from estimator.report.humanize import signed_percent  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -74,7 +77,8 @@ def test_upload_preview_and_download(path, flops):
     duration = float(path.read_text().splitlines()[-1].split(",")[3 if path == OLD else 4])
     assert data["calibration"]["achieved_flops_per_s"] == pytest.approx(flops / duration)
     assert data["calibration"]["base_profile"] == "cpu-server-2s-epyc"
-    assert len(at.get("download_button")) == 1
+    assert len(at.get("download_button")) == 1   # the profile; one run has no check to download
+    assert "No check: one measured run, and the profile is fitted on it." in [el.value for el in at.caption]
     if path == NEW:  # two runs in the file: a run selector, the last run chosen
         assert at.selectbox(key="cal_run").value.startswith("be849a9d")
 
@@ -103,7 +107,7 @@ def test_upload_without_flops_asks_for_them():
 
 
 @pytest.mark.slow
-def test_short_cpu_calibration_with_progress_bar():
+def test_short_cpu_calibration_with_progress_bar(captured_downloads):
     at = open_page({"cal_seconds": "1"})
     at.button(key="cal_run_cpu").click()
     at.run(timeout=120)
@@ -113,6 +117,15 @@ def test_short_cpu_calibration_with_progress_bar():
     assert data["calibration"]["method"].startswith("built-in matmul workload (numpy")
     assert data["calibration"]["achieved_flops_per_s"] > 1e8
     assert data["utilization"]["default"] == pytest.approx(data["calibration"]["achieved_flops_per_s"] / 7.0656e12)
+    # the checks as numbers: the error a fraction (predicted ÷ measured − 1), the table's signed percent
+    (name,) = [n for n in captured_downloads if n.endswith("-checks.csv")]
+    rows = list(csv.DictReader(io.StringIO(captured_downloads[name])))
+    shown = next(df.value for df in at.dataframe if "predicted_s" in df.value.columns)
+    assert len(rows) == len(shown) >= 1
+    for row, (_, cell) in zip(rows, shown.iterrows()):
+        err = float(row["error_fraction"])
+        assert err == pytest.approx(float(row["predicted_s"]) / float(row["measured_s"]) - 1)
+        assert cell["error"] == signed_percent(err)
 
 
 # --- saving a calibrated profile, and profiles written while the server runs -----------------
@@ -157,6 +170,21 @@ def test_a_profile_written_by_the_cli_while_the_server_runs_is_listed(calibrated
     write_profile(data, calibrated_dir / f"{data['id']}.toml")
     at.run()
     assert listed_ids(at) == ["cpu-server-2s-epyc-cal-cli-box"]
+
+
+def test_the_listing_downloads_as_csv(calibrated_dir, captured_downloads):
+    from estimator.core.calibrate import Throughput, calibrated_profile_data
+    from estimator.io.calibration_io import write_profile
+    from estimator.measure.base import Measurement
+    base = default_profiles().get("cpu-server-2s-epyc")
+    m = Measurement(2.0, 40.0, 20.0, "codecarbon-rapl", False, "Test CPU", "codecarbon", {})
+    data, _ = calibrated_profile_data(base, [Throughput("fp32", 1e11, seconds=1.0)], m, host="csv-box",
+                                      measured_at="2026-01-01T00:00:00Z", method="test")
+    write_profile(data, calibrated_dir / f"{data['id']}.toml")
+    open_page()
+    (row,) = csv.DictReader(io.StringIO(captured_downloads["calibrated-profiles.csv"]))
+    assert row["id"] == "cpu-server-2s-epyc-cal-csv-box" and row["host"] == "csv-box"
+    assert float(row["achieved_tflops"]) == pytest.approx(0.1)
 
 
 # --- a saved estimator.measure.track report --------------------------------------------------------
