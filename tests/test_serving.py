@@ -175,3 +175,22 @@ def test_inference_table_shows_ranges(capsys):
     for text in ("time per output token", "energy per output token", "throughput", "KV cache", " – ",
                  "saves: 8-bit weights", "80% intervals", "serving outgrows training", "Llama 3.1 70B"):
         assert text in out
+
+
+def test_the_readme_quotes_the_serving_validation(capsys):
+    """The README's serving figures are those `validate --inference` prints (no hand-typed drift)."""
+    import re
+    from pathlib import Path
+    text = " ".join((Path(__file__).resolve().parents[1] / "README.md").read_text().split())
+    doc = run_json(capsys, "validate", "--inference")
+    j, t = doc["joules_per_output_token"], doc["seconds_per_output_token"]
+    pct = "{:.0%}".format
+    assert (f"J per output token is off by a median **{j['model']['median_factor']:.2f}×** (the previous "
+            f"roofline-only model {j['previous']['median_factor']:.2f}×") in text
+    assert (f"its 80% range holds {pct(j['model']['interval_coverage'])} of the configurations "
+            f"({pct(j['model']['interval_coverage_by_model'])} with each model counted once; width "
+            f"×{j['model']['interval_mean_width_factor']:.2f})") in text
+    assert re.search(rf"TPOT {t['model']['median_factor']:.2f}× \({t['previous']['median_factor']:.2f}×, "
+                     rf"{t['per_parameter_per_gpu']['median_factor']:.2f}×, {t['flat_per_gpu']['median_factor']:.2f}×\), "
+                     rf"range holds {pct(t['model']['interval_coverage'])} \({pct(t['model']['interval_coverage_by_model'])}; "
+                     rf"width ×{t['model']['interval_mean_width_factor']:.2f}\)", text)
