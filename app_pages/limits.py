@@ -214,7 +214,8 @@ def trend_section() -> None:
         return
     s = rep.summary
     with right:
-        _metrics("trends", [(f"Cost in {rep.start_year}", hz.money(rep.base.cost_usd), f"on {rep.base.hardware_name}"),
+        _metrics("trends", [(f"Cost in {rep.start_year}", hz.money(rep.base.cost_usd),
+                             f"on {rep.base.hardware_name}; {rep.start_year}: {rep.start_year_basis}"),
                   (f"Cost in {int(rep.table.year[-1])}", hz.money(rep.table.workload_cost_usd[-1]), trends.PRICE_PERF_SOURCE),
                   ("Frontier compute per year", f"×{s.training_compute_per_year:.3g}", trends.TRAINING_COMPUTE_SOURCE),
                   ("Memory wall in 20 years", f"×{s.memory_wall_gap_20y:.3g}", trends.MEMORY_WALL_SOURCE)])

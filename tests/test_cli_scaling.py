@@ -61,7 +61,9 @@ def test_diminishing_json(capsys):
 
 def test_trend_json(capsys):
     out = run_json(capsys, "scaling", "trend", "--years", "5")
-    assert len(out["rows"]) == 6 and out["start_year"] == 2017
+    # the base year is the year of the profile's price (V100: Lambda's 2020-06 price), not the release year
+    assert len(out["rows"]) == 6 and out["start_year"] == 2020
+    assert out["start_year_basis"].startswith("the year of the profile's price (2020-06")
     assert out["rows"][0]["workload_cost_usd"] == pytest.approx(out["base"]["cost_usd"])
     assert out["summary"]["training_compute_per_year"] == pytest.approx(2 ** (12 / 3.4))
 
@@ -235,3 +237,20 @@ def test_budget_rows_show_each_range_or_exact(capsys):
     assert main(["scaling", "chinchilla", "--budget-usd", "1e5", "--hardware", "a100-sxm-80gb", "--devices", "8"]) == 0
     out = capsys.readouterr().out
     assert "$100k (exact)" in out and "152 days (exact)" in out
+
+
+def test_trend_base_year_follows_the_price(capsys):
+    """A price the user gives has no date: it is taken as of the release year, and says so; a
+    start year given wins."""
+    out = run_json(capsys, "scaling", "trend", "--price-usd-per-hour", "2", "--years", "2")
+    assert out["start_year"] == 2017 and "release year" in out["start_year_basis"]
+    out = run_json(capsys, "scaling", "trend", "--start-year", "2023", "--years", "2")
+    assert out["start_year"] == 2023 and out["start_year_basis"] == "given"
+
+
+def test_trend_overflow_names_the_doubling_time_given(capsys):
+    assert main(["scaling", "trend", "--doubling-years", "0.1", "--years", "100"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: a doubling time of 0.1 years over 100 years: the low end of its 95% interval "
+                          "(0.0911 years) grows past any float") and err.count("\n") == 1
+    assert "0.0910569" not in err

@@ -179,7 +179,7 @@ def test_summary_rates():
 def test_trend_report_starts_at_the_estimate():
     rep = limits.trend_report()
     t = rep.table
-    assert rep.start_year == 2017 and t.year[0] == 2017 and len(t.year) == 11
+    assert rep.start_year == 2020 and t.year[0] == 2020 and len(t.year) == 11  # the V100 price's year
     assert t.workload_cost_usd[0] == pytest.approx(rep.base.cost_usd)
     assert rep.base.cost_usd == pytest.approx(limits.estimate_flops(3.14e23, "v100-sxm2").cost_usd)
     assert np.all(t.workload_cost_low_usd <= t.workload_cost_usd) and np.all(t.workload_cost_usd <= t.workload_cost_high_usd)

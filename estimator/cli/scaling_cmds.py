@@ -150,10 +150,11 @@ def cmd_trend(args):
     rep = limits.trend_report(args.flops, args.hardware, args.years, args.start_year, args.doubling_years, setting(args))
     s, t = rep.summary, rep.table
     if args.format == "json":
-        return _dump({"base": api.summary_dict(rep.base), "start_year": rep.start_year, "summary": s.to_dict(),
-                      "rows": t.rows()})
+        return _dump({"base": api.summary_dict(rep.base), "start_year": rep.start_year,
+                      "start_year_basis": rep.start_year_basis, "summary": s.to_dict(), "rows": t.rows()})
     print(f"A fixed workload: {hz.flops(rep.base.flops)} on {rep.base.hardware_id}, {hz.money(rep.base.cost_usd)} "
-          f"in {rep.start_year}; FLOP/s per $ doubles every {s.price_perf_doubling_years:g} years.\n")
+          f"in {rep.start_year} ({rep.start_year_basis}); FLOP/s per $ doubles every {s.price_perf_doubling_years:g} "
+          "years.\n")
     header = ("year", "cost", "range", "+ algorithms", "frontier compute × (what-if)", "peak FLOP/s ×", "DRAM BW ×")
     rows = [(f"{y:.0f}", hz.money(c), f"{hz.money(lo)}–{hz.money(hi)}", hz.money(a), hz.sci(g), hz.sci(p), hz.sci(b))
             for y, c, lo, hi, a, g, p, b in zip(t.year, t.workload_cost_usd, t.workload_cost_low_usd,

@@ -63,8 +63,9 @@ def growth(years, doubling_years):
     with np.errstate(over="ignore"):
         out = np.power(2.0, np.asarray(years, dtype=float) / doubling_years)
     if not np.all(np.isfinite(out)):
-        raise InputError(f"a doubling time of {doubling_years!r} years grows past any float over "
-                         f"{float(np.max(np.abs(years))):g} years: give a longer doubling time")
+        raise InputError(f"a doubling time of {doubling_years:.3g} years grows past any float over "
+                         f"{float(np.max(np.abs(years))):g} years: give a longer doubling time",
+                         field="doubling_years")
     return out
 
 
@@ -140,11 +141,17 @@ def trend_table(start_year: int, years: int, base_cost_usd: float,
     # the range scales with the chosen doubling time (the CI relative to the central 2.46 years)
     lo, hi = price_perf_doubling_years * lo / PRICE_PERF_DOUBLING_YEARS, price_perf_doubling_years * hi / PRICE_PERF_DOUBLING_YEARS
     cost = fixed_workload_cost(base_cost_usd, t, price_perf_doubling_years)
+    try:
+        cost_low = fixed_workload_cost(base_cost_usd, t, lo)
+    except InputError as exc:
+        raise InputError(f"a doubling time of {price_perf_doubling_years:.3g} years over {years} years: the low end of "
+                         f"its 95% interval ({lo:.3g} years) grows past any float; give a longer doubling time or "
+                         "fewer years", field=("doubling_years", "years")) from exc
     with np.errstate(over="ignore"):
         return TrendTable(
             year=int(start_year) + t,
             workload_cost_usd=cost,
-            workload_cost_low_usd=fixed_workload_cost(base_cost_usd, t, lo),
+            workload_cost_low_usd=cost_low,
             workload_cost_high_usd=fixed_workload_cost(base_cost_usd, t, hi),
             workload_cost_with_algorithms_usd=cost / growth(t, ALGORITHMIC_HALVING_MONTHS / MONTHS_PER_YEAR),
             training_compute_growth=growth(t, TRAINING_COMPUTE_DOUBLING_MONTHS / MONTHS_PER_YEAR),

@@ -147,23 +147,40 @@ class TrendReport:
     start_year: int
     table: trends.TrendTable
     summary: trends.TrendSummary
+    start_year_basis: str = ""     # why the base cost is of that year
 
 
 def trend_report(flops: float = TREND_FLOPS, hardware: str = TREND_HARDWARE, years: int = TREND_YEARS,
                  start_year: int | None = None, doubling_years: float = trends.PRICE_PERF_DOUBLING_YEARS,
                  setting: dict | None = None) -> TrendReport:
-    """Cost of ``flops`` on ``hardware`` in its release year (or ``start_year``) and over the years after."""
+    """Cost of ``flops`` on ``hardware`` in the year of its price (or ``start_year``) and over the
+    years after. The profile's price is of its date (V100: Lambda's 2020 price), so that is the base
+    year; a price the user gives is taken as of the hardware's release year unless a start year is
+    given."""
     base = estimate_flops(flops, hardware, setting)
     if base.cost_usd is None:
         raise InputError(f"{hardware} has no price: give a price per device-hour or per kWh",
                          field=("price_usd_per_device_hour", "electricity_usd_per_kwh"))
     profile = default_profiles().get(hardware)
-    year = start_year if start_year is not None else profile.release_year
-    if year is None:
+    priced = next(a for a in base.assumptions if a.name in ("price_usd_per_device_hour", "electricity_usd_per_kwh"))
+    if start_year is not None:
+        year, basis = start_year, "given"
+    elif priced.origin == f"profile:{profile.id}" and price_year(profile.price.date) is not None:
+        year = price_year(profile.price.date)
+        basis = f"the year of the profile's price ({profile.price.date}: {profile.price.basis})"
+    elif profile.release_year is not None:
+        year, basis = profile.release_year, f"{profile.name}'s release year (the price given is taken as of then)"
+    else:
         raise InputError(f"{hardware} has no release year: give the start year", field="start_year")
     year = v.require_whole("start year", year, B.TREND_START_YEAR, field="start_year")
     return TrendReport(base, year, trends.trend_table(year, years, base.cost_usd, doubling_years),
-                       trends.summary(doubling_years))
+                       trends.summary(doubling_years), basis)
+
+
+def price_year(date: str) -> int | None:
+    """The year of a profile's price date ("2020-06" → 2020), or None when it has none."""
+    head = str(date).strip()[:4]
+    return int(head) if head.isdigit() else None
 
 
 @dataclass(frozen=True)
