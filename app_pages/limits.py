@@ -131,20 +131,23 @@ def multiplier_chart(current: float, k: float, target: float) -> alt.LayerChart:
 def diminishing_section(hardware: str) -> None:
     st.header("Diminishing returns", anchor=False)
     st.markdown("Thompson et al. (2020) fit error ∝ compute^(−k). Their ImageNet projection: **10⁵× more compute "
-                "for 5% error**. From ≈11.5% that implies k ≈ 0.072, and halving any error then takes "
-                f"2^(1/k) ≈ {dm.halving_multiplier(dm.CLAIM_EXPONENT):,.0f}× the compute. Move k to see how sensitive "
+                f"for 5% error**. From ≈11.5% that implies k ≈ {dm.DEFAULT_EXPONENT:g}, and halving any error then takes "
+                f"2^(1/k) ≈ {hz.times(dm.halving_multiplier(dm.DEFAULT_EXPONENT))} the compute. Move k to see how sensitive "
                 "the claim is.")
     left, right = _layout()
     now = c.url_number("Current error (%)", "dr_now", min_value=0.001, max_value=100.0,
                        default=dm.CLAIM_CURRENT_ERROR_PCT, fmt="%.3g", where=left)
     target = c.url_number("Target error (%)", "dr_target", min_value=0.001, max_value=100.0,
                           default=dm.CLAIM_TARGET_ERROR_PCT, fmt="%.3g", where=left)
-    k = c.url_number("Exponent k", "dr_k", min_value=0.001, max_value=5.0, default=dm.DEFAULT_EXPONENT,
+    k = c.url_number("Exponent k", "dr_k", min_value=B.DIMINISHING_EXPONENT.low, max_value=B.DIMINISHING_EXPONENT.high,
+                     default=dm.DEFAULT_EXPONENT,
                      step=0.005, fmt="%.3f", where=left, help="error ∝ compute^(−k)")
     base = c.url_number("Compute that reaches the current error (FLOPs)", "dr_base", min_value=1.0, max_value=MAX_FLOPS,
                         default=dm.RESNET50_IMAGENET_FLOPS, fmt="%.4g", where=left, help=dm.RESNET50_SOURCE)
     try:
-        rep = limits.diminishing_report(now, target, k, base_flops=base, hardware=hardware)
+        # the default base is the illustrative ResNet-50 workload: None lets the report name its source
+        given = None if base == dm.RESNET50_IMAGENET_FLOPS else base
+        rep = limits.diminishing_report(now, target, k, base_flops=given, hardware=hardware)
     except EstimatorError as exc:
         c.show_error(exc, right)
         return
@@ -158,7 +161,8 @@ def diminishing_section(hardware: str) -> None:
                   ("Cost", hz.money(t.cost_usd), f"base workload: {hz.money(rep.base.cost_usd)}")])
         charts.render_chart(multiplier_chart(now, k, target))
     st.caption(f"Base workload: {c.md_escape(rep.base_source, 300)}. The ≈11.5% starting error is an assumption "
-               "(the best ImageNet top-1 results of 2020); Thompson et al.'s fitted coefficients were not checked here.")
+               "(the best ImageNet top-1 results of 2020); Thompson et al.'s fitted coefficients were not checked here."
+               + (f" Note: {c.md_escape(rep.cost_note, 400)}." if rep.cost_note else ""))
 
 
 # ----------------------------------------------------------------------------- trends

@@ -297,3 +297,18 @@ def test_chart_specs_validate():
     # log axes label with the app's human labels, not d3's "~e" (which Vega renders as 1e+6)
     spec = json.dumps(inference_page.break_even_chart(inf).to_dict())
     assert '"~e"' not in spec and "labelExpr" in spec
+
+
+def test_diminishing_section_agrees_with_its_metric_and_names_the_base():
+    """The intro's halving figure is the metric's (the default k), the default base names its
+    source, and the caption says why the target's cost is not base × multiplier."""
+    at = run_page("limits", {"lim": DIM})
+    assert not at.exception
+    halving = metrics(at)["To halve the error"]
+    assert halving == hz.times(dm.halving_multiplier(dm.DEFAULT_EXPONENT)) == "15,200×"
+    intro = " ".join(md.value for md in at.markdown)
+    assert f"2^(1/k) ≈ {halving} the compute" in intro
+    caption = " ".join(c.value for c in at.caption)
+    assert f"Base workload: {md_escape(dm.RESNET50_SOURCE, 300)}" in caption
+    plain = caption.replace("\\", "")   # the page escapes Markdown
+    assert "Note: the target costs" in plain and "not 1.06 × 10⁵×: the fitted utilisation is" in plain

@@ -12,6 +12,7 @@ import pytest
 from estimator.cli.main import main
 from estimator.laws import diminishing as dm
 from estimator.laws import scaling
+from estimator.report import humanize as hz
 from estimator.services import limits
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -126,7 +127,13 @@ def test_tables_print(capsys, argv, shown):
     (["scaling", "diminishing", "--hardware", "nope"], "nope"),
     (["scaling", "trend", "--years", "2.5"], "whole number"),
     (["scaling", "trend", "--doubling-years", "1e-4", "--format", "json"], "longer doubling time"),
-    (["scaling", "diminishing", "--current-error", "1.001", "--target-error", "1", "--exponent", "5e-4"], "raise k"),
+    (["scaling", "diminishing", "--current-error", "1.001", "--target-error", "1", "--exponent", "5e-4"],
+     "exponent k must be at least 0.001 and at most 5"),
+    (["scaling", "diminishing", "--exponent", "1e300"], "exponent k must be at least 0.001 and at most 5"),
+    (["scaling", "chinchilla", "--flops", "1e23", "--method", "fit", "--tokens-per-param", "5"],
+     "--tokens-per-param sets D = k·N for --method tokens-per-param"),
+    (["scaling", "chinchilla", "--budget-usd", "1e-3", "--hardware", "h100-sxm"],
+     "buys 0.523 device-seconds on h100-sxm, less than one: give a larger budget (--budget-usd)"),
     (["inference", "--params", "7e9", "--hardware", "a100-sxm-80gb", "--tokens", "nan"], "tokens"),
     (["inference", "--params", "7e9", "--hardware", "a100-sxm-80gb", "--tokens", "1e6", "--sparsity", "1"], "sparsity"),
     (["inference", "--params", "7e9", "--hardware", "a100-sxm-80gb", "--tokens", "1e6", "--bits", "3"], "invalid choice"),
@@ -174,7 +181,7 @@ def test_implausible_inputs_are_refused(capsys, argv, message):
 def test_a_budget_is_exact_and_what_it_buys_has_the_range():
     """A fixed budget has no range of its own: the uncertainty (utilisation, power) is in the FLOPs,
     parameters and tokens it buys. Dollars at a price per device-hour buy exact device-hours."""
-    from estimator.services import limits
+
     res, est = limits.budget_model("usd", 1e5, "a100-sxm-80gb", {"devices": 8})
     assert est.cost_usd == pytest.approx(1e5, rel=1e-6)
     assert est.range["cost_usd"] == pytest.approx((est.cost_usd, est.cost_usd))
@@ -223,7 +230,7 @@ def test_a_fixed_energy_moves_the_power_range_into_the_time(kind, budget, settin
 
 
 def test_a_fixed_energy_at_a_given_power_has_exact_device_hours():
-    from estimator.services import limits
+
     _, est = limits.budget_model("kwh", 1e4, "a100-sxm-80gb", {"devices": 8, "power_w": 400})
     assert est.range["device_hours"] == pytest.approx((est.device_hours, est.device_hours))
     assert est.device_hours == pytest.approx(1e4 * 1000 / (400 * est.assumption("pue").value))
@@ -254,3 +261,30 @@ def test_trend_overflow_names_the_doubling_time_given(capsys):
     assert err.startswith("error: a doubling time of 0.1 years over 100 years: the low end of its 95% interval "
                           "(0.0911 years) grows past any float") and err.count("\n") == 1
     assert "0.0910569" not in err
+
+
+def test_diminishing_says_why_the_cost_is_not_the_multiplier(capsys):
+    """The fitted utilisation grows with a run's size, so the target's cost is less than the base's ×
+    the compute multiplier; the note gives both factors and both utilisations."""
+
+    rep = limits.diminishing_report(11.5, 5.0, 0.072)
+    ratio = rep.target.cost_usd / rep.base.cost_usd
+    ub, ut = rep.base.assumption("utilization").value, rep.target.assumption("utilization").value
+    assert ratio == pytest.approx(rep.result.compute_multiplier * ub / ut, rel=1e-9)
+    assert rep.cost_note.startswith(f"the target costs {hz.times(ratio)} the base, not 1.06 × 10⁵×")
+    assert f"{ut:.2f} at the target's size against {ub:.2f}" in rep.cost_note
+    assert main(["scaling", "diminishing"]) == 0
+    assert rep.cost_note in capsys.readouterr().out
+
+
+def test_diminishing_prints_errors_that_differ(capsys):
+    assert main(["scaling", "diminishing", "--current-error", "100", "--target-error", "99.999999", "--exponent", "5"]) == 0
+    assert "error               100 → 99.999999 " in capsys.readouterr().out
+
+
+def test_budget_loss_has_its_range_in_text(capsys):
+
+    res, _ = limits.budget_model("usd", 1e5, "a100-sxm-80gb", {"devices": 8})
+    lo, hi = res.to_dict()["range"]["loss_opt"]
+    assert main(["scaling", "chinchilla", "--budget-usd", "1e5", "--hardware", "a100-sxm-80gb", "--devices", "8"]) == 0
+    assert f"predicted loss        {res.model.loss_opt:.4f} (range {lo:.4f} – {hi:.4f})" in capsys.readouterr().out

@@ -150,7 +150,7 @@ def test_diminishing_cost_scales_with_the_multiplier():
 
 def test_overflow_is_an_input_error():
     with pytest.raises(InputError, match="overflows"):
-        dm.diminishing(11.5, 5.0, 0.0001)
+        dm.diminishing(11.5, 5.0, 0.001)   # 2.3^1000: past any float
 
 
 def test_multiplier_curve():

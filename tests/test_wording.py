@@ -182,7 +182,7 @@ def test_chinchilla_budget_and_devices_read_as_numbers(cli):
 
 def test_trend_growth_columns_use_powers_of_ten(cli):
     out = cli("scaling", "trend").out
-    assert "1.54 × 10³" in line(out, "2020") and "4.21 × 10¹⁰" in line(out, "2027")  # was "1.54e+03", "4.21e+10"
+    assert "1.54 × 10³" in line(out, "2023") and "4.21 × 10¹⁰" in line(out, "2030")  # was "1.54e+03", "4.21e+10"
     assert "e+" not in out
 
 

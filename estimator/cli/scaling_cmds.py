@@ -79,6 +79,11 @@ BUDGETS = (("budget_usd", "usd"), ("budget_kwh", "kwh"), ("budget_tco2e", "tco2e
 def cmd_chinchilla(args):
     budget = [(kind, getattr(args, a)) for a, kind in BUDGETS if getattr(args, a) is not None]
     est = None
+    if args.tokens_per_param is not None and args.method == "fit":
+        raise InputError("--tokens-per-param sets D = k·N for --method tokens-per-param; the fit's minimum sets its own "
+                         "tokens per parameter: leave one of them out")
+    if args.tokens_per_param is None:
+        args.tokens_per_param = scaling.CHINCHILLA_TOKENS_PER_PARAM
     if budget:
         kind, value = budget[0]
         if not args.hardware:
@@ -115,18 +120,21 @@ def cmd_chinchilla(args):
         return f"{value} (range {fmt(getattr(res.low, name))} – {fmt(getattr(res.high, name))})"
     rows += [("training FLOPs", bought(hz.flops, "flops")), ("parameters", bought(hz.count, "params_opt")),
              ("tokens", bought(hz.count, "tokens_opt")), ("tokens per parameter", hz.sig(model.tokens_per_param)),
-             ("predicted loss", f"{model.loss_opt:.4f}")]
+             ("predicted loss", f"{model.loss_opt:.4f}" + (
+                 f" (range {min(res.low.loss_opt, res.high.loss_opt):.4f} – {max(res.low.loss_opt, res.high.loss_opt):.4f})"
+                 if budget and res.low is not None and res.high is not None else ""))]
     if est is not None:
         rows += _est_rows(est)
     notes = [model.source, scaling.SOURCE_LOSS]
     if budget:
         hours_bought = kind == "usd" and est.assumption("electricity_usd_per_kwh") is None
-        notes.append(f"the budget is fixed; the ranges are {LEVEL:.0%} ranges: the FLOPs, parameters and tokens it buys "
-                     + ("take the utilisation's range; the time and cost are those of the device-hours it pays for, "
-                        "energy and CO₂e take the power's range" if hours_bought
-                        else "take the utilisation's and power's ranges; the energy, the operational CO₂e and a cost "
-                             "at an electricity price are exact, and the time and a cost per device-hour take the "
-                             "power's range (device-hours = energy ÷ (power × PUE))"))
+        power_given = est.assumption("power_w").origin == "user"
+        varies = "the utilisation" if hours_bought or power_given else "the utilisation and the power"
+        notes.append(f"the budget is fixed; the ranges are {LEVEL:.0%} ranges: what it buys (FLOPs, parameters, tokens, "
+                     f"loss) varies with {varies}; "
+                     + ("it pays for exact device-hours" if hours_bought else
+                        "it fixes the energy, and device-hours = energy ÷ (power × PUE)")
+                     + ", and each row says whether it is exact")
     _table(rows, notes)
 
 
@@ -137,13 +145,15 @@ def cmd_diminishing(args):
     if args.format == "json":
         return _dump({**r.to_dict(), "base_source": rep.base_source, "base": api.summary_dict(rep.base),
                       "target": api.summary_dict(rep.target)})
-    _table([("error", f"{r.current_error:g} → {r.target_error:g}  (error ∝ compute^−{r.exponent:.4g})"),
+    digits = next(d for d in range(6, 18) if f"{r.current_error:.{d}g}" != f"{r.target_error:.{d}g}")
+    _table([("error", f"{r.current_error:.{digits}g} → {r.target_error:.{digits}g}  (error ∝ compute^−{r.exponent:.4g})"),
             ("compute multiplier", hz.times(r.compute_multiplier)),
             ("to halve the error", f"{hz.times(r.halving_multiplier)} compute"),
             ("base workload", hz.flops(r.base_flops)), *_est_rows(rep.base, "  base "),
             ("target workload", hz.flops(r.target_flops)), *_est_rows(rep.target, "  target ")],
            [dm.SOURCE, f"base: {rep.base_source}",
-            f"the lecture's claim (10⁵× for 5% ImageNet error from ≈11.5%) implies k = {dm.CLAIM_EXPONENT:.3f}"])
+            f"the lecture's claim (10⁵× for 5% ImageNet error from ≈11.5%) implies k = {dm.CLAIM_EXPONENT:.3f}",
+            *([rep.cost_note] if rep.cost_note else [])])
 
 
 def cmd_trend(args):
@@ -211,8 +221,9 @@ def register(sub):
     q.add_argument("--method", choices=scaling.METHODS, default="tokens-per-param",
                    help=f"tokens-per-param: D = {scaling.CHINCHILLA_TOKENS_PER_PARAM:g}·N; fit: minimum of Hoffmann et "
                         "al.'s L(N, D)")
-    q.add_argument("--tokens-per-param", type=float, default=scaling.CHINCHILLA_TOKENS_PER_PARAM,
-                   help="with tokens-per-param (default %(default)g, Hoffmann et al. 2022 Table 3)")
+    q.add_argument("--tokens-per-param", type=float,
+                   help=f"with --method tokens-per-param only (default {scaling.CHINCHILLA_TOKENS_PER_PARAM:g}, "
+                        "Hoffmann et al. 2022 Table 3)")
     add_setting_args(q)
     q.set_defaults(func=cmd_chinchilla)
 
@@ -232,7 +243,8 @@ def register(sub):
     q = ssub.add_parser("trend", help="a fixed workload's cost over the years vs frontier compute and the memory wall")
     q.add_argument("--flops", type=float, default=limits.TREND_FLOPS, help="the fixed workload (default GPT-3, 3.14e23)")
     q.add_argument("--years", type=count, default=limits.TREND_YEARS, help="years to project (default %(default)g)")
-    q.add_argument("--start-year", type=count, help="year of the base cost (default: the hardware's release year)")
+    q.add_argument("--start-year", type=count, help="year of the base cost (default: the year of the profile's price; "
+                   "with a price you give, the hardware's release year)")
     q.add_argument("--doubling-years", type=float, default=trends.PRICE_PERF_DOUBLING_YEARS,
                    help=f"FLOP/s per $ doubling time (default %(default)g, {trends.PRICE_PERF_SOURCE}; {trends.PRICE_PERF_ML_GPU_DOUBLING_YEARS:g} for ML GPUs)")
     add_setting_args(q, hardware_default=limits.TREND_HARDWARE)

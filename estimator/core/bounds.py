@@ -93,6 +93,11 @@ GPU_COUNT = Bound(0, 1e6, "GPUs", "a CodeCarbon run's GPUs: up to a million", wh
 SCALING_FLOPS = Bound(1e12, 1e35, "FLOPs", "N ≈ 9e4 parameters at 20 tokens each, up to ~1e9 × the largest runs")
 TOKENS_PER_PARAM = Bound(1e-3, 1e5, "tokens per parameter",
                          "a thousandth of a token up to 5,000 × Chinchilla's 20 (Hoffmann et al. 2022)")
+# k in error ∝ compute^(−k) (Thompson et al. 2020): fitted scaling exponents of loss against compute
+# are about 0.05 (Kaplan et al. 2020, arXiv:2001.08361, α_C ≈ 0.050) and the lecture's claim implies
+# 0.072; k = 5 would mean 1% more compute cuts the error by 5%.
+DIMINISHING_EXPONENT = Bound(0.001, 5.0, "", "a thousandth up to 100 × the exponents fitted to loss against compute "
+                                             "(Kaplan et al. 2020, α_C ≈ 0.05)")
 BUDGET = {
     "usd": Bound(0.0, 1e15, "USD", "up to ~10 × world GDP (≈1e14 USD, World Bank 2023)", low_open=True),
     "kwh": Bound(0.0, 1e15, "kWh", "up to ~30 × world electricity (≈3e13 kWh a year, Ember 2024)", low_open=True),

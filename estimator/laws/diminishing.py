@@ -46,7 +46,10 @@ SOURCE = "error ∝ compute^(−k) (Thompson et al. 2020, arXiv:2007.05558)"
 def _check(current_error, target_error, exponent):
     v.require_positive("current error", current_error)
     v.require_positive("target error", target_error)
-    v.require_positive("exponent k", exponent)
+    if np.ndim(exponent) == 0:
+        v.require_number_in("exponent k", exponent, B.DIMINISHING_EXPONENT)
+    else:
+        v.require_positive("exponent k", exponent)
     if np.any(np.asarray(target_error) >= np.asarray(current_error)):
         raise InputError(f"target error must be below the current error ({current_error!r}); "
                          f"got {target_error!r}")
@@ -71,7 +74,10 @@ def exponent_for(current_error: float, target_error: float, multiplier: float) -
 
 def halving_multiplier(exponent) -> float:
     """Compute multiplier to halve the error: 2^(1/k)."""
-    v.require_positive("exponent k", exponent)
+    if np.ndim(exponent) == 0:
+        v.require_number_in("exponent k", exponent, B.DIMINISHING_EXPONENT)
+    else:
+        v.require_positive("exponent k", exponent)
     with np.errstate(over="ignore"):
         m = float(np.power(2.0, 1.0 / exponent))
     if not np.isfinite(m):

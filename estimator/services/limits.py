@@ -19,12 +19,14 @@ from estimator.core.fixed_energy import with_energy_fixed
 from estimator.core.inference import InferenceResult, InferenceScenario, inference
 from estimator.core.scenario import SITE_INPUTS
 from estimator.core.serving import Architecture
+from estimator.core.units import S_PER_HOUR
 from estimator.core.workload import dense_training_flops
 from estimator.io import serving_data
 from estimator.io.datafiles import default_profiles, get_preset
 from estimator.laws import contrasts as ct
 from estimator.laws import diminishing as dm
 from estimator.laws import scaling, trends
+from estimator.report import humanize as hz
 from estimator.services import api
 
 # Hardware for a cost when none is given: NVIDIA H100 SXM, the most used training GPU of
@@ -87,6 +89,9 @@ def budget_model(kind: str, budget: float, hardware: str, setting: dict | None =
     result = scaling.model_for_budget(at, kind, budget, BUDGET_REFERENCE_FLOPS, method, tokens_per_param)
     est = estimate_flops(result.flops, hardware, setting)
     if kind == "usd" and est.assumption("electricity_usd_per_kwh") is None:
+        if est.device_hours < B.DEVICE_HOURS.low:
+            raise InputError(f"the budget of ${budget:.4g} buys {est.device_hours * S_PER_HOUR:.3g} device-seconds on "
+                             f"{hardware}, less than one: give a larger budget", field="budget_usd")
         # dollars at a price per device-hour fix the device-hours: the run is a known run of those
         # hours (exact time and cost; energy and CO₂e keep power's range), and what is uncertain
         # is the FLOPs they buy (``result.low``/``high``)
@@ -104,6 +109,21 @@ class DiminishingReport:
     base_source: str
     base: Estimate
     target: Estimate
+
+    @property
+    def cost_note(self) -> str | None:
+        """Why the target's cost is not the base's × the compute multiplier, when it is not: the
+        fitted utilisation changes with a run's size (profiles/README.md)."""
+        b, t = self.base, self.target
+        ub, ut = b.assumption("utilization"), t.assumption("utilization")
+        if not (b.cost_usd and t.cost_usd and ub and ut) or ub.value == ut.value:
+            return None
+        ratio = t.cost_usd / b.cost_usd
+        if abs(ratio / self.result.compute_multiplier - 1) < 0.05:
+            return None
+        return (f"the target costs {hz.times(ratio)} the base, not {hz.times(self.result.compute_multiplier)}: the fitted "
+                f"utilisation is {ut.value:.2f} at the target's size against {ub.value:.2f} at the base's "
+                "(larger runs reach more of the peak); time, energy and cost follow the utilisation")
 
 
 def diminishing_report(current_error: float, target_error: float, exponent: float, *, base_flops: float | None = None,
