@@ -14,7 +14,7 @@ import pytest
 
 from estimator.cli.main import main
 from estimator.core.errors import InputError
-from estimator.io.datafiles import PROFILES_DIR
+from estimator.io.datafiles import PROFILES_DIR, default_profiles
 from estimator.services import api, limits
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -59,7 +59,7 @@ def test_a_preset_keeps_its_flops_with_a_known_time(capsys):
     (["inference", "--model", "llama-2-7b", "--tokens", "1e6", "--devices", "64"],
      "the tensor-parallel degree 64 must divide the 32 attention heads"),
     (["inference", "--model", "llama-3.1-405b", "--tokens", "1e6", "--hardware", "gtx-580", "--batch-size", "1e6"],
-     "more devices than the 128 attention heads"),
+     "no tensor-parallel split of the 128 attention heads"),
     (["inference", "--layers", "32", "--d-model", "4096", "--heads", "32", "--kv-heads", "3", "--tokens", "1e6"],
      "the 3 KV heads must divide the 32 attention heads"),
     (["inference", "--layers", "32", "--d-model", "4096", "--heads", "3", "--tokens", "1e6"],
@@ -75,13 +75,25 @@ def test_b_heads_and_tensor_parallelism_are_checked_alike(capsys, argv, needle):
     refused(capsys, *argv, needle=needle)
 
 
-def test_b_the_automatic_device_count_divides_the_heads():
-    # llama-2-13b has 40 heads: where 16 devices would be needed, 20 (a divisor of 40) are chosen
-    from estimator.core.inference import _devices_for_heads
-    assert _devices_for_heads(8, 40, None, {})[0] == 8
-    assert _devices_for_heads(16, 40, None, {})[0] == 20
-    rep = limits.inference_report(hardware="a100-sxm-80gb", model="llama-2-13b", tokens=1e6, devices=None)
-    assert 40 % rep.result.devices == 0
+@pytest.mark.parametrize("model, hardware, batch", [
+    ("llama-2-13b", "a100-sxm-80gb", 1),      # 40 heads: one device holds it
+    ("llama-2-13b", "t4", 200),               # 40 heads on 16 GB devices: 8 (a power of two that splits 40)
+    ("qwen2-7b", "t4", 600),                  # 28 heads, 4 KV heads: 7 would split the heads, not the KV heads
+    ("llama-3.1-405b", "a100-sxm-80gb", 64),  # 8 KV heads on 16 devices: each KV head held twice
+])
+def test_b_the_automatic_device_count_is_the_fewest_that_splits_and_holds(model, hardware, batch):
+    from estimator.core.inference import tensor_parallel_problem
+    from estimator.core.serving import footprint
+    rep = limits.inference_report(hardware=hardware, model=model, tokens=1e6, devices=None, batch_size=batch)
+    r, arch = rep.result, limits.resolve_architecture(model=model)[1]
+    assert not tensor_parallel_problem(r.devices, arch.heads, arch.kv_heads)
+    mem = dict(params=r.params_served, arch=arch, memory_gb_per_device=default_profiles().get(hardware).memory_gb,
+               batch=batch, prompt_tokens=r.prompt_tokens, output_tokens=r.tokens_per_query, weight_bits=16, kv_bits=16)
+    assert footprint(devices=r.devices, **mem).fits
+    power_of_two = 1 << (r.devices - 1).bit_length()
+    if r.devices != power_of_two:   # not the power-of-two rule: no fewer devices split the heads and hold the model
+        assert all(tensor_parallel_problem(d, arch.heads, arch.kv_heads) or not footprint(devices=d, **mem).fits
+                   for d in range(1, r.devices))
 
 
 def test_b_default_heads_divide_d_model():
@@ -318,3 +330,20 @@ def test_j_a_huge_but_finite_answer_is_printed_not_refused(capsys):
     code, out, err = run(capsys, "estimate", "--flops", "1e32", "--hardware", "gtx-580")
     assert code == 0 and err == ""
     assert "Training time  4.42 trillion years" in out  # the README's example, as printed
+
+
+def test_b_kv_heads_are_copied_when_devices_outnumber_them(capsys):
+    """7B with mistral-7b's shape (32 heads, 8 KV heads) on 32 devices: each KV head is held 4 times,
+    so the largest batch is (usable − weights) ÷ (4 × KV per sequence), not ÷ KV per sequence."""
+    from estimator.core.serving import footprint, kv_replication
+    rep = limits.inference_report(hardware="a100-sxm-80gb", params=7e9, tokens=1e6, devices=32)
+    r, arch = rep.result, rep.result.architecture
+    assert (arch.heads, arch.kv_heads) == (32, 8) and kv_replication(arch, 32) == 4
+    per_seq = (r.prompt_tokens + r.tokens_per_query) * arch.kv_bytes_per_token(16) / 1e9
+    usable = 32 * 80 * 0.9
+    assert r.max_batch_size == int((usable - 14.0) // (4 * per_seq)) == 8753
+    fp = footprint(params=7e9, arch=arch, memory_gb_per_device=80, devices=8, batch=1, prompt_tokens=r.prompt_tokens,
+                   output_tokens=r.tokens_per_query, weight_bits=16, kv_bits=16)
+    assert fp.kv_gb_per_sequence == pytest.approx(per_seq)   # 8 devices, 8 KV heads: no copy
+    refused(capsys, "inference", "--model", "qwen2-7b", "--hardware", "a100-sxm-80gb", "--tokens", "1e6", "--devices", "7",
+            needle="the tensor-parallel degree 7 and the 4 KV heads must divide one another")

@@ -146,28 +146,43 @@ def _check(s: InferenceScenario, profile: HardwareProfile) -> None:
         raise InputError(f"{profile.id} has no memory capacity or bandwidth in its profile; inference needs both")
 
 
-def check_tensor_parallel(devices: int, heads: int) -> None:
-    """Tensor parallelism splits the attention heads: the degree must divide them (the same rule
-    as training memory, ``estimator.core.memory.check_strategy``)."""
+def tensor_parallel_problem(devices: int, heads: int, kv_heads: int | None = None) -> str | None:
+    """Why ``devices`` cannot split the model, or None. Tensor parallelism splits the attention
+    heads: the degree must divide them (the same rule as training memory,
+    ``estimator.core.memory.check_strategy``); and the KV heads must divide the degree or the degree
+    them (vLLM's rule for grouped-query attention: a KV head is never split, only copied)."""
     if devices > heads or heads % devices:
-        raise InputError(f"the tensor-parallel degree {devices} must divide the {heads} attention heads",
-                         field="devices")
+        return f"the tensor-parallel degree {devices} must divide the {heads} attention heads"
+    if kv_heads and (devices % kv_heads if devices > kv_heads else kv_heads % devices):
+        return (f"the tensor-parallel degree {devices} and the {kv_heads} KV heads must divide one another "
+                "(a KV head is copied across devices, never split)")
+    return None
 
 
-def _devices_for_heads(needed: int, heads: int, profile: HardwareProfile, mem: dict) -> tuple[int, str]:
-    """The fewest devices, at least ``needed`` (a power of two that holds weights and KV cache),
-    that divide the attention heads; refused when even one device per head is too few."""
+def check_tensor_parallel(devices: int, heads: int, kv_heads: int | None = None) -> None:
+    problem = tensor_parallel_problem(devices, heads, kv_heads)
+    if problem:
+        raise InputError(problem, field="devices")
+
+
+def _devices_for_heads(needed: int, arch: Architecture, profile: HardwareProfile, mem: dict) -> tuple[int, str]:
+    """``needed`` (the smallest power of two that holds weights and KV cache) when it splits the
+    heads and still holds them with the KV heads copied; else the fewest devices that split the
+    heads and hold the weights and the KV cache; refused when even one device per head is too few."""
+    heads = arch.heads
     how = "the smallest power of two whose usable memory holds the weights and the batch's KV cache"
-    if heads % needed == 0:
+    if not tensor_parallel_problem(needed, heads, arch.kv_heads) and footprint(devices=needed, **mem).fits:
         return needed, how
-    fitting = [d for d in range(needed, heads + 1) if heads % d == 0]
+    fitting = [d for d in range(1, heads + 1)
+               if not tensor_parallel_problem(d, heads, arch.kv_heads) and footprint(devices=d, **mem).fits]
     if not fitting:
         need = footprint(devices=1, **mem)
-        raise InputError(f"the weights and KV cache need {need.total_gb:.3g} GB: {needed} × {profile.memory_gb:g} GB of "
-                         f"{profile.id}, more devices than the {heads} attention heads that tensor parallelism splits "
-                         f"({USABLE_MEMORY_SOURCE}); use a smaller batch, fewer bits or a device with more memory")
-    return fitting[0], (f"the fewest devices that divide the {heads} attention heads and whose usable memory holds the "
-                        "weights and the batch's KV cache")
+        raise InputError(f"the weights and KV cache need {need.total_gb:.3g} GB, and no tensor-parallel split of the "
+                         f"{heads} attention heads ({arch.kv_heads} KV heads, copied when devices outnumber them) holds "
+                         f"them on {profile.memory_gb:g} GB devices ({profile.id}; {USABLE_MEMORY_SOURCE}); use a "
+                         "smaller batch, fewer bits or a device with more memory")
+    return fitting[0], (f"the fewest devices that split the {heads} attention heads and {arch.kv_heads} KV heads and "
+                        "whose usable memory holds the weights and the batch's KV cache")
 
 
 def device_of(profile: HardwareProfile, peak: float) -> Device:
@@ -223,10 +238,10 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
     mem = dict(params=n, arch=arch, memory_gb_per_device=profile.memory_gb, batch=b, prompt_tokens=p_tok,
                output_tokens=t_tok, weight_bits=bits, kv_bits=kv_bits)
     if s.devices is None:
-        devices, how = _devices_for_heads(devices_needed(**mem), arch.heads, profile, mem)
+        devices, how = _devices_for_heads(devices_needed(**mem), arch, profile, mem)
     else:
         devices = int(s.devices)
-        check_tensor_parallel(devices, arch.heads)
+        check_tensor_parallel(devices, arch.heads, arch.kv_heads)
         how = "given"
     fp = footprint(devices=devices, **mem)
     if not fp.fits:

@@ -253,7 +253,7 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
     flops_s = device.peak_flops_per_s * compute_fraction
     weight_bytes = n_total * weight_bits / 8.0
     kv_tok = arch.kv_bytes_per_token(kv_bits)
-    memory_s = (weight_bytes + b * context * kv_tok) / (tp * bw)
+    memory_s = (weight_bytes + b * context * kv_tok * kv_replication(arch, tp)) / (tp * bw)
     flops_per_token = FLOPS_PER_PARAM_PER_TOKEN * n_active + ATTENTION_FLOPS_PER_CONTEXT_TOKEN * arch.layers * context * width
     compute_s = b * flops_per_token / (tp * flops_s)
     gpu_s = max(memory_s, compute_s)
@@ -275,10 +275,18 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
     else:
         watts = float(power_w)
         frac = watts / device.tdp_w if device.tdp_w else 0.0
-    return Step(weights_gb=weight_bytes / BYTES_PER_GB, kv_cache_gb=b * (p + t) * kv_tok / BYTES_PER_GB,
+    return Step(weights_gb=weight_bytes / BYTES_PER_GB,
+                kv_cache_gb=b * (p + t) * kv_tok * kv_replication(arch, tp) / BYTES_PER_GB,
                 memory_s=memory_s, compute_s=compute_s, gpu_s=gpu_s, prefill_s=prefill_s, tp_s=tp_s, engine_s=engine_s,
                 tpot_s=tpot, power_w=watts, power_fraction=frac, joules_per_output_token=watts * tp * tpot / b,
                 bound="memory" if memory_s >= compute_s else "compute", flops_per_token=flops_per_token)
+
+
+def kv_replication(arch: Architecture, tp: int) -> float:
+    """How many copies of each KV head the devices hold: with more tensor-parallel devices than KV
+    heads, each device keeps a copy of the head its query heads use, so the cache is held tp ÷ KV
+    heads times over (vLLM's rule for grouped-query attention: tp a multiple of the KV heads)."""
+    return max(1.0, tp / arch.kv_heads)
 
 
 @dataclass(frozen=True)
@@ -303,7 +311,8 @@ class Footprint:
 def footprint(*, params: float, arch: Architecture, memory_gb_per_device: float, devices: int, batch: float,
               prompt_tokens: float, output_tokens: float, weight_bits: int = 16, kv_bits: int = 16) -> Footprint:
     weights = params * weight_bits / 8.0 / BYTES_PER_GB
-    per_seq = (prompt_tokens + output_tokens) * arch.kv_bytes_per_token(kv_bits) / BYTES_PER_GB
+    per_seq = ((prompt_tokens + output_tokens) * arch.kv_bytes_per_token(kv_bits) * kv_replication(arch, devices)
+               / BYTES_PER_GB)
     usable = devices * memory_gb_per_device * USABLE_MEMORY_FRACTION
     room = usable - weights
     max_batch = 0 if room <= 0 else int(min(math.floor(room / per_seq), B.BATCH.high))
@@ -352,4 +361,4 @@ def previous_model(*, params: float, device: Device, batch: float, tp: int, util
 
 
 __all__ = ["Architecture", "Device", "Footprint", "Previous", "ServingFit", "Step", "check_architecture",
-           "devices_needed", "footprint", "link_for", "previous_model", "step", "student_architecture"]
+           "devices_needed", "footprint", "kv_replication", "link_for", "previous_model", "step", "student_architecture"]

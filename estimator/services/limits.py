@@ -352,8 +352,12 @@ def inference_report(*, hardware: str, tokens: float, params: float | None = Non
     if train_flops is None:
         d = train_tokens if train_tokens is not None else compression.training_tokens_default(
             params, scaling.CHINCHILLA_TOKENS_PER_PARAM)
-        train_flops = float(dense_training_flops(params, d))
-        how = (f"6·N·D with D = {d:.3g} tokens" + ("" if train_tokens is not None else
+        # a mixture of experts trains its active parameters per token: 6·N_active·D (Kaplan et al.'s
+        # 6·N counts the parameters a token passes through; Fedus et al. 2022, arXiv:2101.03961, §2)
+        active = min(float(arch.active_params), params) if arch.active_params else params
+        train_flops = float(dense_training_flops(active, d))
+        n_label = "N" if active == params else f"N_active ({active:.3g} of {params:.3g} parameters)"
+        how = (f"6·{n_label}·D with D = {d:.3g} tokens" + ("" if train_tokens is not None else
                                                   f" ({scaling.CHINCHILLA_TOKENS_PER_PARAM:g} tokens per parameter, Hoffmann et al. 2022)"))
     else:
         how = "given"
