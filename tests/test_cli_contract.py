@@ -347,3 +347,30 @@ def test_b_kv_heads_are_copied_when_devices_outnumber_them(capsys):
     assert fp.kv_gb_per_sequence == pytest.approx(per_seq)   # 8 devices, 8 KV heads: no copy
     refused(capsys, "inference", "--model", "qwen2-7b", "--hardware", "a100-sxm-80gb", "--tokens", "1e6", "--devices", "7",
             needle="the tensor-parallel degree 7 and the 4 KV heads must divide one another")
+
+
+def test_b_a_compressed_model_that_fits_the_devices_given_is_not_refused_for_its_baseline():
+    """4-bit Llama 3.1 70B fits one H100 (35 GB); its 16-bit baseline does not: the baseline row
+    runs on the fewest devices that hold it, and the report is not refused."""
+    rep = limits.inference_report(hardware="h100-sxm", model="llama-3.1-70b", tokens=1e6, devices=1, bits=4)
+    assert rep.result.devices == 1
+    rows = {t.name: t for t in rep.techniques}
+    assert rows["baseline"].result.devices == 2 and rows["quantization-4bit"].result.devices == 1
+    refused_before = limits.inference_report(hardware="a100-sxm-80gb", params=7e9, tokens=1e6, devices=1, kv_bits=8,
+                                             batch_size=1000)
+    assert refused_before.result.devices == 1
+
+
+def test_b_a_derived_device_count_is_not_labelled_as_given():
+    auto = limits.inference_report(hardware="h100-sxm", model="llama-3.1-70b", tokens=1e7, batch_size=64)
+    a = auto.result.estimate.assumption("devices")
+    assert (a.value, a.origin) == (4, "derived") and "power of two" in a.source
+    given = limits.inference_report(hardware="h100-sxm", model="llama-3.1-70b", tokens=1e7, batch_size=64, devices=8)
+    assert given.result.estimate.assumption("devices").origin == "user"
+
+
+def test_b_chip_words_follow_the_device_kind(capsys):
+    for hardware, chip in (("tpu-v4", "TPU"), ("cpu-server-2s-epyc", "CPU"), ("a100-sxm-80gb", "GPU")):
+        rep = limits.inference_report(hardware=hardware, params=1e9, tokens=1e6)
+        assert rep.result.chip == chip
+        assert any(n.startswith("time per output token") and f"= {chip} " in n for n in rep.result.notes)

@@ -41,6 +41,16 @@ def _joules(j: float) -> str:
     return f"{hz.sig(j)} J"
 
 
+def _share(saved: float | None, what: str) -> str:
+    """"34% of time" saved, or "14% more time" where a technique on fewer devices takes longer per
+    token (its cost, which follows device time, can still fall): never a negative saving."""
+    if saved is None:
+        return f"n/a of {what}"
+    if hz.percent(saved).startswith(("-", "−")):
+        return f"{hz.percent(-saved)} more {what}"
+    return f"{hz.percent(saved)} of {what}"
+
+
 def cmd_inference(args):
     inputs = {k: getattr(args, k) for k in INPUT_KEYS}
     rep = limits.inference_report(
@@ -56,18 +66,19 @@ def cmd_inference(args):
     rows = [
         ("model served", f"{hz.noun(hz.count(r.params_served), 'parameter')} at {r.bits} bits (KV cache {r.kv_bits} bits) on "
                          f"{r.devices} × {r.hardware_id}"),
-        ("architecture", f"{a.layers} layers, d_model {a.d_model}, {a.heads} heads, {a.kv_heads} KV heads"
+        ("architecture", f"{hz.noun(str(a.layers), 'layer')}, d_model {a.d_model}, {hz.noun(str(a.heads), 'head')}, "
+                         f"{hz.noun(str(a.kv_heads), 'KV head')}"
                          + (f" ({a.name})" if a.name else "")),
         ("memory", f"{hz.sig(r.memory_gb)} GB = weights {hz.sig(r.weights_gb)} GB + KV cache {hz.sig(r.kv_cache_gb)} GB "
                    f"(batch {r.batch_size}; largest that fits: {hz.count(r.max_batch_size)})"),
         ("query", f"{hz.count(r.prompt_tokens)} prompt + {hz.count(r.tokens_per_query)} output tokens"),
         ("time per output token", f"{_ms(r.seconds_per_output_token)}{_rng(_ms, rg['seconds_per_output_token'])}: "
-                                  f"one step of batch {r.batch_size}, GPU part {r.bound}-bound"),
+                                  f"one step of batch {r.batch_size}, {r.chip} part {r.bound}-bound"),
         ("throughput", f"{hz.sig(r.tokens_per_s)} tokens/s{_rng(hz.sig, rg['tokens_per_s'])}"),
         ("energy per output token", f"{_joules(r.joules_per_output_token)}"
                                     f"{_rng(_joules, rg['joules_per_output_token'])} on the devices "
                                     f"({hz.power(r.power_w_per_device)} each), before PUE"),
-        ("per query", f"{hz.energy(r.per_query('energy_kwh'))}{_rng(hz.energy, rg['per_query']['energy_kwh'])}, "
+        ("per query (PUE included)", f"{hz.energy(r.per_query('energy_kwh'))}{_rng(hz.energy, rg['per_query']['energy_kwh'])}, "
                        f"{hz.co2e(r.per_query('co2e_kg'))}{_rng(hz.co2e, rg['per_query']['co2e_kg'])}, "
                        f"{hz.money(r.per_query('cost_usd'))}{_rng(hz.money, rg['per_query']['cost_usd'])}"),
         (f"total ({hz.noun(hz.count(r.tokens), 'token')})",
@@ -81,8 +92,8 @@ def cmd_inference(args):
         # a technique that needs fewer devices (smaller weights) says so: its time is on those
         fewer = (f" on {hz.noun(hz.count(t.result.devices), 'device')} (not {hz.count(t.baseline.devices)})"
                  if t.result.devices != t.baseline.devices else "")
-        rows.append((f"saves: {label}", f"{hz.percent(e)} of energy per token, "
-                                          f"{hz.percent(t.saving('seconds_per_token'))} of time{fewer}; "
+        rows.append((f"saves: {label}", f"{_share(e, 'energy per token')}, "
+                                          f"{_share(t.saving('seconds_per_token'), 'time')}{fewer}; "
                                           f"{hz.money(c)} per query"))
     be = rep.break_even
     # training's energy as serving counts it: the devices' share, without the host (compression.break_even)

@@ -81,30 +81,41 @@ def techniques(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit,
     """The baseline, each technique alone (the user's setting, or an illustrative one when
     ``illustrate``), and all the chosen ones together."""
     base_s = baseline_of(s)
-    base = inference(base_s, profile, fit)
+
+    def run(scn: InferenceScenario):
+        # a row other than the user's own on the user's devices, or, when it does not fit there
+        # (16 bits where the user's 4 bits fit), on the fewest devices that hold it: its row says so
+        try:
+            return inference(scn, profile, fit)
+        except InputError:
+            if scn.devices is None:
+                raise
+            return inference(replace(scn, devices=None), profile, fit)
+
+    base = run(base_s)
     out = [Technique("baseline", "16-bit, dense, full model", True, base, base)]
     chosen = []
     for bits in (8, 4):
         if s.bits == bits or illustrate:
             out.append(Technique(f"quantization-{bits}bit", f"{bits}-bit weights", s.bits == bits,
-                                 inference(replace(base_s, bits=bits), profile, fit), base))
+                                 run(replace(base_s, bits=bits)), base))
             if s.bits == bits:
                 chosen.append(out[-1])
     if s.kv_bits == 8 or illustrate:
         out.append(Technique("kv-cache-8bit", "8-bit KV cache", s.kv_bits == 8,
-                             inference(replace(base_s, kv_bits=8), profile, fit), base))
+                             run(replace(base_s, kv_bits=8)), base))
         if s.kv_bits == 8:
             chosen.append(out[-1])
     if s.sparsity > 0 or illustrate:
         sp = s.sparsity if s.sparsity > 0 else ILLUSTRATIVE_SPARSITY
         out.append(Technique("pruning", f"{sp:.0%} of weights pruned" + ("" if s.sparse_kernels else " (dense kernels)"),
-                             s.sparsity > 0, inference(replace(base_s, sparsity=sp), profile, fit), base))
+                             s.sparsity > 0, run(replace(base_s, sparsity=sp)), base))
         if s.sparsity > 0:
             chosen.append(out[-1])
     if s.student_params is not None or illustrate:
         m = s.student_params if s.student_params is not None else ILLUSTRATIVE_STUDENT_FRACTION * s.params
         out.append(Technique("distillation", f"student of {_param_words(m)} parameters", s.student_params is not None,
-                             inference(replace(base_s, student_params=m), profile, fit), base))
+                             run(replace(base_s, student_params=m)), base))
         if s.student_params is not None:
             chosen.append(out[-1])
     if len(chosen) > 1:

@@ -116,6 +116,10 @@ def _check(s: InferenceScenario, profile: HardwareProfile) -> None:
     v.require_number_in("parameters", s.params, B.PARAMS)
     v.require_number_in("tokens", s.tokens, B.TOKENS)
     v.require_number_in("tokens per query", s.tokens_per_query, B.TOKENS_PER_QUERY)
+    if isinstance(s.tokens, (int, float)) and s.tokens < s.tokens_per_query:
+        # per-query figures above the totals, and a break-even at a fraction of a query, mean nothing
+        raise InputError(f"{s.tokens:g} tokens in all are fewer than one query's {s.tokens_per_query:g} output tokens: "
+                         "give more tokens or fewer tokens per query", field=("tokens", "tokens_per_query"))
     v.require_number_in("prompt tokens", s.prompt_tokens, B.PROMPT_TOKENS)
     v.require_non_negative("sparsity", v.as_number("sparsity", s.sparsity))
     if not s.sparsity < 1:
@@ -144,6 +148,10 @@ def _check(s: InferenceScenario, profile: HardwareProfile) -> None:
                          f"({s.params:.3g})")
     if not profile.memory_bandwidth_gb_per_s or not profile.memory_gb:
         raise InputError(f"{profile.id} has no memory capacity or bandwidth in its profile; inference needs both")
+
+
+# What the roofline part of a step runs on, by profile kind, in the words the results use.
+CHIP_WORDS = {"gpu": "GPU", "tpu": "TPU", "cpu": "CPU"}
 
 
 def tensor_parallel_problem(devices: int, heads: int, kv_heads: int | None = None) -> str | None:
@@ -274,6 +282,8 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
         Assumption(a.name, a.value, a.unit, "derived",
                    f"tokens × TPOT {_fmt_ms(st.tpot_s)} ÷ batch {b} × {devices} device(s)")
         if a.name == "device_hours" else
+        Assumption(a.name, a.value, a.unit, "user" if s.devices is not None else "derived", how)
+        if a.name == "devices" else
         Assumption(a.name, a.value, a.unit, "user" if s.power_w is not None else "model", power_src)
         if a.name == "power_w" else a for a in est.assumptions) + (
         Assumption("bandwidth_fraction", BANDWIDTH_FRACTION, "of peak bandwidth", "default", BANDWIDTH_FRACTION_SOURCE),
@@ -303,7 +313,8 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
         rng[scope] = {k: around(None if getattr(est, k) is None else getattr(est, k) * scale, half[k])
                       for k in ("energy_kwh", "co2e_kg", "cost_usd")}
 
-    notes.append(f"time per output token {_fmt_ms(st.tpot_s)} = GPU {_fmt_ms(st.gpu_s)} ({st.bound}-bound: weights and "
+    notes.append(f"time per output token {_fmt_ms(st.tpot_s)} = {CHIP_WORDS.get(profile.kind, 'device')} "
+                 f"{_fmt_ms(st.gpu_s)} ({st.bound}-bound: weights and "
                  f"KV cache at {BANDWIDTH_FRACTION:g} of the bandwidth, FLOPs at {util:g} of the {precision} peak) + "
                  f"prefill {_fmt_ms(st.prefill_s)} + tensor parallel {_fmt_ms(st.tp_s)} + engine {_fmt_ms(st.engine_s)} "
                  f"({fit.engine_s_per_layer * MS_PER_S:.2g} ms per layer and {fit.engine_s_per_sequence * MS_PER_S:.2g} ms per "
@@ -329,6 +340,7 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
                  f"{p_tok:g} + {t_tok:g} tokens at {kv_bits} bits); the largest batch that fits on {devices} × "
                  f"{profile.id} is {fp.max_batch} ({USABLE_MEMORY_SOURCE})")
     return InferenceResult(
+        chip=CHIP_WORDS.get(profile.kind, "device"),
         hardware_id=profile.id, params_served=n, architecture=arch, bits=bits, kv_bits=kv_bits, precision=precision,
         peak_flops_per_s=peak, utilization=util, flops_per_token=st.flops_per_token, weights_gb=fp.weights_gb,
         kv_cache_gb=fp.kv_cache_gb, devices=devices, batch_size=b, max_batch_size=fp.max_batch,

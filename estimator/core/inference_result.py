@@ -47,6 +47,7 @@ class InferenceResult:
     level: float = LEVEL
     range_meaning: str = ""
     notes: tuple[str, ...] = field(default_factory=tuple)
+    chip: str = "GPU"             # what the roofline part runs on, in words: GPU, TPU, CPU or device
 
     @property
     def memory_gb(self) -> float:
