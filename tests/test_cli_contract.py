@@ -374,3 +374,9 @@ def test_b_chip_words_follow_the_device_kind(capsys):
         rep = limits.inference_report(hardware=hardware, params=1e9, tokens=1e6)
         assert rep.result.chip == chip
         assert any(n.startswith("time per output token") and f"= {chip} " in n for n in rep.result.notes)
+
+
+def test_b_links_of_capped_and_pcie3_devices():
+    from estimator.core.serving import FALLBACK_LINK_GB_PER_S, link_for
+    assert link_for("h800")[0] == link_for("a800")[0] == 200.0      # 400 GB/s total, half each way
+    assert link_for("t4")[0] == 15.75 < FALLBACK_LINK_GB_PER_S       # PCIe 3.0, slower than the PCIe 4.0 fallback

@@ -70,6 +70,11 @@ LINK_GB_PER_S = {
     "h100-pcie": (300.0, "NVIDIA H100 PCIe product brief: NVLink bridge, 600 GB/s total"),
     "h200-sxm": (450.0, "NVIDIA H200 datasheet: NVLink 900 GB/s total"),
     "b200": (900.0, "NVIDIA B200 (DGX B200) datasheet: NVLink 1.8 TB/s total"),
+    # the China-market parts: NVLink capped at 400 GB/s total (profiles/h800.toml, a800.toml: secondary sources)
+    "h800": (200.0, "NVLink capped at 400 GB/s total (profiles/h800.toml notes; secondary sources)"),
+    "a800": (200.0, "NVLink capped at 400 GB/s total (profiles/a800.toml notes; secondary sources)"),
+    # no NVLink: PCIe 3.0 ×16, ≈15.75 GB/s per direction (PCI-SIG: 8 GT/s × 16 lanes, 128b/130b)
+    "t4": (15.75, "NVIDIA T4 datasheet: PCIe Gen3 x16, about 15.75 GB/s per direction (PCI-SIG)"),
 }
 # Any other device: PCIe 4.0 ×16, ≈31.5 GB/s per direction (PCI-SIG, PCIe 4.0: 16 GT/s × 16 lanes).
 FALLBACK_LINK_GB_PER_S = 31.5
