@@ -380,3 +380,9 @@ def test_b_links_of_capped_and_pcie3_devices():
     from estimator.core.serving import FALLBACK_LINK_GB_PER_S, link_for
     assert link_for("h800")[0] == link_for("a800")[0] == 200.0      # 400 GB/s total, half each way
     assert link_for("t4")[0] == 15.75 < FALLBACK_LINK_GB_PER_S       # PCIe 3.0, slower than the PCIe 4.0 fallback
+
+
+def test_b_savings_without_a_price_give_energy_per_query(capsys):
+    assert main(["inference", "--params", "7e9", "--hardware", "mi300x", "--tokens", "1e6"]) == 0
+    rows = [r for r in capsys.readouterr().out.splitlines() if r.startswith("saves:")]
+    assert rows and all(r.endswith("Wh per query") and "n/a" not in r for r in rows)

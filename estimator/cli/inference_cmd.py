@@ -87,14 +87,17 @@ def cmd_inference(args):
          f"{hz.co2e(r.co2e_kg)}{_rng(hz.co2e, rg['co2e_kg'])}, {hz.money(r.cost_usd)}{_rng(hz.money, rg['cost_usd'])}"),
     ]
     for t in rep.techniques[1:]:
-        e, c = t.saving("energy_kwh"), t.to_dict()["saved_per_query"]["cost_usd"]
+        saved = t.to_dict()["saved_per_query"]
+        e, c = t.saving("energy_kwh"), saved["cost_usd"]
+        # without a price, the energy saved per query (PUE included), not "n/a per query"
+        per_query = f"{hz.money(c)} per query" if c is not None else f"{hz.energy(saved['energy_kwh'])} per query"
         label = t.label + ("" if t.chosen else " (illustrative)")
         # a technique that needs fewer devices (smaller weights) says so: its time is on those
         fewer = (f" on {hz.noun(hz.count(t.result.devices), 'device')} (not {hz.count(t.baseline.devices)})"
                  if t.result.devices != t.baseline.devices else "")
         rows.append((f"saves: {label}", f"{_share(e, 'energy per token')}, "
                                           f"{_share(t.saving('seconds_per_token'), 'time')}{fewer}; "
-                                          f"{hz.money(c)} per query"))
+                                          f"{per_query}"))
     be = rep.break_even
     # training's energy as serving counts it: the devices' share, without the host (compression.break_even)
     devices_only = (f" (the devices' {hz.percent(be.train_device_share)} of {hz.energy(rep.training.energy_kwh)}, "
