@@ -267,7 +267,7 @@ def headline(r) -> None:
     cols[2].metric("Largest batch that fits", hz.count(r.max_batch_size), border=True,
                    help="the KV cache of this many sequences fits beside the weights")
     cols[3].metric("Bound by", r.bound, border=True,
-                   help=f"GPU part of the step: memory (bandwidth) {_ms(r.memory_s_per_step)} vs compute "
+                   help=f"{r.chip} part of the step: memory (bandwidth) {_ms(r.memory_s_per_step)} vs compute "
                         f"{_ms(r.compute_s_per_step)} ({r.precision} peak)")
     cols = style.metric_cells(4, "inf_query", lecture)
     per_q = r.range["per_query"]
@@ -283,7 +283,7 @@ def headline(r) -> None:
 def step_section(r) -> None:
     st.subheader("One decode step", anchor=False)
     st.caption(f"Time per output token {_ms(r.seconds_per_output_token)} = the slower of memory and compute "
-               f"({r.bound}-bound) + prefill + tensor parallel + engine. Pale: the GPU part that is not the bound.")
+               f"({r.bound}-bound) + prefill + tensor parallel + engine. Pale: the {r.chip} part that is not the bound.")
     charts.render_chart(step_chart(step_frame(r)))
 
 
