@@ -87,7 +87,8 @@ def budget_model(kind: str, budget: float, hardware: str, setting: dict | None =
                          f"but the scaling law covers {B.SCALING_FLOPS.describe()} ({B.SCALING_FLOPS.source}): give a "
                          f"{'larger' if flops < B.SCALING_FLOPS.low else 'smaller'} budget", field=f"budget_{kind}")
     result = scaling.model_for_budget(at, kind, budget, BUDGET_REFERENCE_FLOPS, method, tokens_per_param)
-    est = estimate_flops(result.flops, hardware, setting)
+    run = api.run(hardware=hardware, flops=result.flops, **_run_kwargs(setting))   # estimate_flops, with its scenario
+    est = run.estimate
     if kind == "usd" and est.assumption("electricity_usd_per_kwh") is None:
         if est.device_hours < B.DEVICE_HOURS.low:
             raise InputError(f"the budget of ${budget:.4g} buys {est.device_hours * S_PER_HOUR:.3g} device-seconds on "
@@ -99,8 +100,7 @@ def budget_model(kind: str, budget: float, hardware: str, setting: dict | None =
                                **_run_kwargs(setting)).estimate
     # energy fixed (in kWh, or in t CO₂e at a grid intensity without a range; in dollars at an
     # electricity price): energy, CO₂e and that cost are exact, the power's range goes into the time
-    run = api.run(hardware=hardware, flops=result.flops, **_run_kwargs(setting))
-    return result, with_energy_fixed(run.estimate, run.scenario, run.profile)
+    return result, with_energy_fixed(est, run.scenario, run.profile)
 
 
 @dataclass(frozen=True)
