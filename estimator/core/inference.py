@@ -313,7 +313,8 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
         rng[scope] = {k: around(None if getattr(est, k) is None else getattr(est, k) * scale, half[k])
                       for k in ("energy_kwh", "co2e_kg", "cost_usd")}
 
-    notes.append(f"time per output token {_fmt_ms(st.tpot_s)} = {CHIP_WORDS.get(profile.kind, 'device')} "
+    chip = CHIP_WORDS.get(profile.kind, "device")
+    notes.append(f"time per output token {_fmt_ms(st.tpot_s)} = {chip} "
                  f"{_fmt_ms(st.gpu_s)} ({st.bound}-bound: weights and "
                  f"KV cache at {BANDWIDTH_FRACTION:g} of the bandwidth, FLOPs at {util:g} of the {precision} peak) + "
                  f"prefill {_fmt_ms(st.prefill_s)} + tensor parallel {_fmt_ms(st.tp_s)} + engine {_fmt_ms(st.engine_s)} "
@@ -340,7 +341,7 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
                  f"{p_tok:g} + {t_tok:g} tokens at {kv_bits} bits); the largest batch that fits on {devices} × "
                  f"{profile.id} is {fp.max_batch} ({USABLE_MEMORY_SOURCE})")
     return InferenceResult(
-        chip=CHIP_WORDS.get(profile.kind, "device"),
+        chip=chip,
         hardware_id=profile.id, params_served=n, architecture=arch, bits=bits, kv_bits=kv_bits, precision=precision,
         peak_flops_per_s=peak, utilization=util, flops_per_token=st.flops_per_token, weights_gb=fp.weights_gb,
         kv_cache_gb=fp.kv_cache_gb, devices=devices, batch_size=b, max_batch_size=fp.max_batch,
