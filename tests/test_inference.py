@@ -18,6 +18,8 @@ from estimator.core.serving import (
     DECODE_POWER_FRACTION,
     IDLE_POWER_FRACTION,
     USABLE_MEMORY_FRACTION,
+    check_architecture,
+    weights_read_fraction,
 )
 from estimator.io import serving_data
 from estimator.io.datafiles import default_profiles
@@ -206,12 +208,48 @@ def test_distillation_serves_a_student_with_fewer_layers():
         run(replace(BASE, student_params=LLAMA2_7B.params))
 
 
-def test_mixture_of_experts_reads_all_weights_and_computes_with_the_active_ones():
+def test_mixture_of_experts_holds_all_weights_reads_the_routed_experts_and_computes_with_the_active_ones():
+    m = serving_data.catalog_model("mixtral-8x7b")        # 46.7 B stored, 12.9 B active, top-2 of 8 experts
+    bw_h100 = H100.memory_bandwidth_gb_per_s * 1e9 * BANDWIDTH_FRACTION
+    kv = 2 * 32 * 8 * 128 * 2                              # bytes per token: 8 KV heads
+    expert_params = (46.703e9 - 12.880e9) / (1 - 2 / 8)    # 45.1 B in the experts, 1.6 B shared
+
+    def at(batch):
+        return inference(InferenceScenario(params=m.params, tokens=1e6, architecture=m.arch, batch_size=batch), H100, FIT)
+
+    one, four, many = at(1), at(4), at(64)
+    for r in (one, four, many):                           # memory holds every expert; FLOPs use the active weights
+        assert r.weights_gb == pytest.approx(2 * 46.703)
+        assert r.flops_per_token == pytest.approx(2 * 12.880e9 + 4 * 32 * CONTEXT * 4096)
+    # batch 1 reads the shared weights and its 2 experts: the active parameters
+    assert one.devices == four.devices == 2               # 93 GB of weights: two H100s, each reads half
+    assert one.memory_s_per_step == pytest.approx((2 * 12.880e9 + CONTEXT * kv) / (2 * bw_h100))
+    # batch 4 reads 8 · (1 − 0.75⁴) = 5.47 experts per layer on average
+    read_4 = 46.703e9 - expert_params + expert_params * (1 - 0.75 ** 4)
+    assert four.memory_s_per_step == pytest.approx((2 * read_4 + 4 * CONTEXT * kv) / (2 * bw_h100))
+    # from batch 64 on every expert is read: all 46.7 B
+    assert many.memory_s_per_step == pytest.approx((2 * 46.703e9 + 64 * CONTEXT * kv) / (many.devices * bw_h100),
+                                                   rel=1e-6)
+    note = next(n for n in one.notes if "mixture of experts" in n)
+    assert "2 of 8 experts per token" in note and "12.9 B of the 46.7 B parameters" in note
+
+
+def test_weights_read_fraction_of_dense_models_and_mixtures():
     m = serving_data.catalog_model("mixtral-8x7b")
-    r = inference(InferenceScenario(params=m.params, tokens=1e6, architecture=m.arch), H100, FIT)
-    assert r.weights_gb == pytest.approx(2 * 46.703)
-    assert r.flops_per_token == pytest.approx(2 * 12.880e9 + 4 * 32 * CONTEXT * 4096)
-    assert any("mixture of experts" in n for n in r.notes)
+    assert weights_read_fraction(LLAMA2_7B.arch, LLAMA2_7B.params, 1) == 1.0
+    assert weights_read_fraction(m.arch, m.params, 1) == pytest.approx(12.880 / 46.703)
+    fractions = [weights_read_fraction(m.arch, m.params, b) for b in (1, 2, 8, 32, 256)]
+    assert fractions == sorted(fractions) and fractions[-1] == pytest.approx(1.0)
+    # active parameters without the routing: every weight is read, as before
+    assert weights_read_fraction(replace(m.arch, experts=None, experts_per_token=None), m.params, 1) == 1.0
+
+
+@pytest.mark.parametrize("arch", [dict(experts=8, experts_per_token=None), dict(experts=8, experts_per_token=8),
+                                  dict(experts=8, experts_per_token=0), dict(experts=2.5, experts_per_token=1),
+                                  dict(experts=8, experts_per_token=2, active_params=None)])
+def test_bad_mixtures_of_experts(arch):
+    with pytest.raises(InputError):
+        check_architecture(replace(serving_data.catalog_model("mixtral-8x7b").arch, **arch))
 
 
 @pytest.mark.parametrize("change", [dict(params=-1), dict(tokens=0), dict(bits=3), dict(kv_bits=4), dict(sparsity=1.0),

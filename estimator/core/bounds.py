@@ -41,6 +41,8 @@ CONTEXT = Bound(1, 1e8, "tokens", "up to 100 × the longest published context wi
                 whole=True)
 HEADS = Bound(1, 1e6, "heads", "whole, at least one; a head has at least one dimension, so at most d_model "
                "(checked against it)", whole=True)
+EXPERTS = Bound(1, 1e5, "experts", "per layer, up to ~400 × the most published (256 routed experts, DeepSeek-V3, "
+                 "arXiv:2412.19437)", whole=True)
 VOCAB = Bound(1, 1e8, "tokens", "up to ~400 × the largest published vocabularies (256,000, Gemma)", whole=True)
 FORWARD_FLOPS_PER_EXAMPLE = Bound(1.0, 1e18, "FLOPs",
                                   "up to ~1e6 × a 175B model's forward pass over a 2,048-token example (≈7e14)")

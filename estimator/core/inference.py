@@ -52,8 +52,9 @@ from estimator.core.serving import (
     link_for,
     step,
     student_architecture,
+    weights_read_fraction,
 )
-from estimator.core.units import MB_PER_GB, MS_PER_S, S_PER_HOUR
+from estimator.core.units import MB_PER_GB, MS_PER_S, PARAMS_PER_BILLION, S_PER_HOUR
 
 BITS = WEIGHT_BITS
 # Peak used for each weight width, first match wins. 8-bit: FP8 (H100 and later) or INT8 (A100)
@@ -211,6 +212,20 @@ def _fmt_ms(x: float) -> str:
     return f"{x * MS_PER_S:.3g} ms"
 
 
+def moe_note(arch: Architecture, params: float, batch: int) -> str:
+    """What a mixture of experts reads per decode step, in words."""
+    def billions(x: float) -> str:
+        return f"{x / PARAMS_PER_BILLION:.3g} B"
+    flops = f"FLOPs use the {billions(arch.active_params)} active parameters"
+    if arch.experts is None:
+        return f"mixture of experts: all {billions(params)} parameters are read each step (routing not given); {flops}"
+    read = weights_read_fraction(arch, params, batch)
+    touched = arch.experts * (1.0 - (1.0 - arch.experts_per_token / arch.experts) ** batch)
+    return (f"mixture of experts: {arch.experts_per_token} of {arch.experts} experts per token; a step of {batch} "
+            f"token{'s' if batch != 1 else ''} reads {touched:.3g} experts per layer on average (if routing is even: "
+            f"an upper bound), {billions(read * params)} of the {billions(params)} parameters; {flops}")
+
+
 def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -> InferenceResult:
     """Per-token and total time, memory, energy, CO₂e and cost of generating ``s.tokens`` tokens."""
     _check(s, profile)
@@ -326,8 +341,7 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
                      "decode and prefill draw by load (fitted to measured draw, not the TDP); energy counts the "
                      "devices only, as measured (Zeus), not the host; PUE multiplies it")
     if arch.active_params:
-        notes.append(f"mixture of experts: all {n:.3g} parameters are read each step (true from small batches on), "
-                     f"FLOPs use the {arch.active_params:.3g} active ones")
+        notes.append(moe_note(arch, n, b))
     if b > 1:
         notes.append(f"batch {b}: the engine's maximum; continuous batching keeps it nearly full while requests "
                      "queue (in the measurements the realised average was 96–100% of it), less under light load")

@@ -7,7 +7,9 @@ in ``estimator/data/mlenergy_inference.csv``; loaded at the edge by ``estimator.
 One decode step produces one token for each of the B sequences in a batch, on ``tp`` devices
 that split every layer (tensor parallelism). Its time, per device:
 
-- memory   = (weight bytes + B × context × KV bytes per token) ÷ (tp × η_bw × bandwidth)
+- memory   = (weight bytes read + B × context × KV bytes per token) ÷ (tp × η_bw × bandwidth);
+  a dense model reads all its weights, a mixture of experts its shared weights and the experts
+  its B tokens are routed to (``weights_read_fraction``)
 - compute  = B × (2·N_active + 4·L·context·H·d_head) ÷ (tp × η_c × peak)
 - GPU time = the slower of the two (roofline; at small batch decoding is memory-bound, and
   larger batches raise it through the KV cache they read)
@@ -27,7 +29,7 @@ unit of roofline time. Energy per output token = power × devices × TPOT ÷ B, 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from estimator.core import bounds as B
 from estimator.core import validation as v
@@ -128,6 +130,8 @@ class Architecture:
     active_params: float | None = None   # mixture of experts: parameters used per token (None: all)
     name: str = ""                       # a catalog id, or "" when given by the user
     source: str = ""                     # where the shape comes from
+    experts: int | None = None           # mixture of experts: experts per layer (None: dense)
+    experts_per_token: int | None = None  # mixture of experts: experts each token is routed to (top-k)
 
     @property
     def head_size(self) -> float:
@@ -145,6 +149,7 @@ class Architecture:
     def to_dict(self) -> dict:
         return {"layers": self.layers, "d_model": self.d_model, "heads": self.heads, "kv_heads": self.kv_heads,
                 "head_dim": self.head_size, "vocab": self.vocab, "active_params": self.active_params,
+                "experts": self.experts, "experts_per_token": self.experts_per_token,
                 "name": self.name, "source": self.source}
 
 
@@ -164,6 +169,15 @@ def check_architecture(a: Architecture) -> None:
         v.require_number_in("vocabulary", a.vocab, B.VOCAB)
     if a.active_params is not None:
         v.require_number_in("active parameters", a.active_params, B.PARAMS)
+    if (a.experts is None) != (a.experts_per_token is None):
+        raise InputError("give both the number of experts and the experts per token, or neither")
+    if a.experts is not None:
+        if a.active_params is None:
+            raise InputError("a mixture of experts needs its active parameters (the weights one token uses)")
+        experts = v.require_whole("experts", a.experts, B.EXPERTS)
+        if not 1 <= v.require_whole("experts per token", a.experts_per_token, B.EXPERTS) < experts:
+            raise InputError(f"experts per token must be a whole number from 1 to {experts - 1:g}, "
+                             f"got {a.experts_per_token!r}")
 
 
 @dataclass(frozen=True)
@@ -258,7 +272,7 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
     flops_s = device.peak_flops_per_s * compute_fraction
     weight_bytes = n_total * weight_bits / 8.0
     kv_tok = arch.kv_bytes_per_token(kv_bits)
-    memory_s = (weight_bytes + b * context * kv_tok * kv_replication(arch, tp)) / (tp * bw)
+    memory_s = (weight_bytes * weights_read_fraction(arch, n_total, b) + b * context * kv_tok * kv_replication(arch, tp)) / (tp * bw)
     flops_per_token = FLOPS_PER_PARAM_PER_TOKEN * n_active + ATTENTION_FLOPS_PER_CONTEXT_TOKEN * arch.layers * context * width
     compute_s = b * flops_per_token / (tp * flops_s)
     gpu_s = max(memory_s, compute_s)
@@ -285,6 +299,25 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
                 memory_s=memory_s, compute_s=compute_s, gpu_s=gpu_s, prefill_s=prefill_s, tp_s=tp_s, engine_s=engine_s,
                 tpot_s=tpot, power_w=watts, power_fraction=frac, joules_per_output_token=watts * tp * tpot / b,
                 bound="memory" if memory_s >= compute_s else "compute", flops_per_token=flops_per_token)
+
+
+def weights_read_fraction(arch: Architecture, params: float, batch: float) -> float:
+    """The share of the stored weights one decode step reads. Dense: all of them. A mixture of
+    experts reads its shared weights (attention, embeddings, router) and only the experts its B
+    tokens are routed to: with E experts per layer and top-k routing, a given expert is missed by
+    all B tokens with probability (1 − k/E)^B if tokens choose experts independently and evenly,
+    so a layer reads E·(1 − (1 − k/E)^B) experts on average (the expected number of distinct
+    experts; Mixtral 8x7B: 2 of 8 at batch 1, 7.2 at 8, all 8 from about 16 on; Jiang et al. 2024,
+    arXiv:2401.04088, §2.1 and §5 on the routing). Real routing is uneven, so fewer distinct
+    experts are read at a given batch and this is an upper bound on the bytes. The expert weights
+    follow from the totals: N_experts = (N − N_active) ÷ (1 − k/E), N_shared = N − N_experts."""
+    if arch.experts is None or not arch.active_params:
+        return 1.0
+    share = arch.experts_per_token / arch.experts
+    n_active = min(float(arch.active_params), float(params))
+    expert_params = min(float(params), (float(params) - n_active) / (1.0 - share))
+    touched = 1.0 - (1.0 - share) ** max(1.0, float(batch))
+    return (float(params) - expert_params + expert_params * touched) / float(params)
 
 
 def kv_replication(arch: Architecture, tp: int) -> float:
@@ -343,9 +376,8 @@ def student_architecture(arch: Architecture, params: float, student_params: floa
     (DistilBERT halves BERT's layers and keeps its hidden size: Sanh et al. 2019, arXiv:1910.01108)."""
     layers = max(1, round(arch.layers * student_params / params))
     active = None if arch.active_params is None else arch.active_params * student_params / params
-    return Architecture(layers, arch.d_model, arch.heads, arch.kv_heads, arch.head_dim, arch.vocab, active,
-                        f"student of {arch.name or 'the model'}",
-                        "the model's width with layers × student ÷ model parameters (DistilBERT, Sanh et al. 2019)")
+    return replace(arch, layers=layers, active_params=active, name=f"student of {arch.name or 'the model'}",
+                   source="the model's width with layers × student ÷ model parameters (DistilBERT, Sanh et al. 2019)")
 
 
 @dataclass(frozen=True)

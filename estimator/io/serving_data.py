@@ -73,7 +73,7 @@ class CatalogModel:
     source: str
 
 
-CATALOG_KEYS = {"name", "params", "active_params", "layers", "d_model", "heads", "kv_heads", "head_dim", "vocab",
+CATALOG_KEYS = {"name", "params", "active_params", "experts", "experts_per_token", "layers", "d_model", "heads", "kv_heads", "head_dim", "vocab",
                 "context", "source"}
 
 
@@ -92,7 +92,8 @@ def load_catalog() -> Mapping[str, CatalogModel]:
             fail(f"'{mid}' has unknown keys {sorted(unknown)}", f"use only {sorted(CATALOG_KEYS)}")
         try:
             arch = Architecture(int(row["layers"]), int(row["d_model"]), int(row["heads"]), int(row["kv_heads"]),
-                                row.get("head_dim"), row.get("vocab"), row.get("active_params"), mid, row["source"])
+                                row.get("head_dim"), row.get("vocab"), row.get("active_params"), mid, row["source"],
+                                row.get("experts"), row.get("experts_per_token"))
             check_architecture(arch)
             out[mid] = CatalogModel(mid, row["name"], float(row["params"]), arch, row.get("context"), row["source"])
         except (KeyError, TypeError, ValueError) as exc:
