@@ -378,8 +378,14 @@ def test_b_chip_words_follow_the_device_kind(capsys):
 
 def test_b_links_of_capped_and_pcie3_devices():
     from estimator.core.serving import FALLBACK_LINK_GB_PER_S, link_for
-    assert link_for("h800")[0] == link_for("a800")[0] == 200.0      # 400 GB/s total, half each way
-    assert link_for("t4")[0] == 15.75 < FALLBACK_LINK_GB_PER_S       # PCIe 3.0, slower than the PCIe 4.0 fallback
+    from estimator.io.datafiles import default_profiles
+    p = default_profiles()
+    assert link_for(p.get("h800"))[0] == link_for(p.get("a800"))[0] == 200.0  # 400 GB/s total, half each way
+    for pcie3 in ("t4", "v100-pcie", "k80"):                                 # slower than the PCIe 4.0 fallback
+        assert link_for(p.get(pcie3))[0] == 15.75 < FALLBACK_LINK_GB_PER_S
+    assert link_for(p.get("tpu-v5p")) == (600.0, p.get("tpu-v5p").link_source)  # 1,200 GB/s ICI, half each way
+    link, source = link_for(p.get("mi300x"))                               # no [interconnect]: the fallback, said so
+    assert link == FALLBACK_LINK_GB_PER_S and "states no link" in source
 
 
 def test_b_savings_without_a_price_give_energy_per_query(capsys):

@@ -55,7 +55,9 @@ def sourced_figures(p):
             "power": (p.power.source, True),
             "utilization": (p.utilization.source, True),
             "price": (p.price.source, p.price.usd_per_device_hour is not None),
-            "pue": (p.pue_source, p.pue != 1.0)}
+            "pue": (p.pue_source, p.pue != 1.0),
+            # [interconnect] is optional: where it is left out the serving model says it uses PCIe 4.0
+            **({"interconnect": (p.link_source, True)} if p.link_gb_per_s is not None else {})}
 
 
 def test_the_source_check_refuses_text_that_cites_nothing():
@@ -118,6 +120,9 @@ def _write(tmp_path: Path, name: str, text: str) -> Path:
     ("tdp_w = 700.0", "", "power.tdp_w", "datasheet"),
     ('default_precision = "bf16"', 'default_precision = "fp4"', "default_precision", "use one of"),
     ('name = "NVIDIA H100 SXM 80GB"', 'name = "x"\npower_draw = 3', "power_draw", ""),
+    ("link_gb_per_s = 450.0", "link_gb_per_s = 450e9", "interconnect.link_gb_per_s", "unit"),
+    ("link_gb_per_s = 450.0", "link_gbps = 450.0", "interconnect.link_gbps", "did you mean 'link_gb_per_s'"),
+    ('source = "NVIDIA H100 datasheet: NVLink 900 GB/s total, half each way"', "", "interconnect.source", "source"),
 ])
 def test_broken_profile_names_file_field_and_fix(tmp_path, old, new, field, fix):
     assert old in GOOD

@@ -196,7 +196,7 @@ def _devices_for_heads(needed: int, arch: Architecture, profile: HardwareProfile
 
 def device_of(profile: HardwareProfile, peak: float) -> Device:
     tdp = profile.power.tdp_w or profile.power.average_w
-    link, link_source = link_for(profile.id)
+    link, link_source = link_for(profile)
     return Device(profile.id, profile.memory_gb, profile.memory_bandwidth_gb_per_s, peak, tdp, link, link_source)
 
 

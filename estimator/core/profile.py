@@ -119,6 +119,8 @@ class HardwareProfile:
     source_file: str = ""
     extra_sources: Mapping[str, str] = field(default_factory=dict)
     embodied: DeviceEmbodied | None = None  # [embodied]: manufacturing footprint per device (None: not stated)
+    link_gb_per_s: float | None = None     # [interconnect]: device-to-device bandwidth per direction (None: not stated)
+    link_source: str = ""
 
     @property
     def reference_point(self) -> bool:

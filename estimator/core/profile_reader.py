@@ -35,6 +35,8 @@ PEAK_FLOPS_PER_S_BOUNDS = (1e6, 1e18)
 POWER_W_BOUNDS = (1.0, 1e8)
 MEMORY_GB_BOUNDS = (0.0, 1e7)
 BANDWIDTH_GB_PER_S_BOUNDS = (0.0, 1e7)
+# Device-to-device link per direction: from PCIe 2.0 ×16 (8 GB/s) to well above NVLink 5 (900 GB/s).
+LINK_GB_PER_S_BOUNDS = (1.0, 1e5)
 PRICE_USD_PER_HOUR_BOUNDS = (0.0, 1e5)
 RELEASE_YEAR_BOUNDS = (1940, 2035)
 PUE_BOUNDS = (1.0, 3.0)
@@ -55,6 +57,7 @@ TABLE_KEYS = {
     "power": {"tdp_w", "fit", "average_w", "average_range_w", "includes_host", "host_share_w", "source"},
     "utilization": {"family", "prior_from", "default", "range", "basis", "source", "same_chip"},
     "memory": {"capacity_gb", "bandwidth_gb_per_s", "source"},
+    "interconnect": {"link_gb_per_s", "source"},
     "price": {"usd_per_device_hour", "date", "basis", "source"},
     "datacenter": {"pue", "source"},
     "embodied": {"kg_co2e", "range_kg_co2e", "basis", "scope", "source"},
@@ -64,7 +67,7 @@ TABLE_KEYS = {
 TOP_LEVEL_KEYS = {
     "id", "name", "kind", "release_year", "default_precision", "notes",
     "peak_flops_per_s", "memory", "power", "utilization", "price", "datacenter",
-    "calibration", "sources", "embodied",
+    "calibration", "sources", "embodied", "interconnect",
 }
 
 
@@ -303,6 +306,10 @@ def profile_from_dict(data: Mapping[str, Any], source: str,
     bandwidth = r.number(mem, "bandwidth_gb_per_s", "memory.bandwidth_gb_per_s", BANDWIDTH_GB_PER_S_BOUNDS, required=False)
     memory_source = r.text(mem, "source", "memory.source")
 
+    link_tbl = r.table("interconnect", required=False)
+    link = r.number(link_tbl, "link_gb_per_s", "interconnect.link_gb_per_s", LINK_GB_PER_S_BOUNDS, required=False)
+    link_source = r.text(link_tbl, "source", "interconnect.source", required=link is not None)
+
     power = _power(r, r.table("power"), power_fits)
 
     utilization = _utilization(r, r.table("utilization"), utilization_model, None if year is None else int(year))
@@ -338,4 +345,5 @@ def profile_from_dict(data: Mapping[str, Any], source: str,
         power=power, utilization=utilization, price=price, pue=pue, pue_source=pue_source,
         notes=notes.strip(), calibration=dict(calibration) if calibration else None,
         source_file=source, extra_sources=dict(sources), embodied=embodied,
+        link_gb_per_s=link, link_source=link_source,
     )

@@ -34,6 +34,7 @@ from dataclasses import dataclass, replace
 from estimator.core import bounds as B
 from estimator.core import validation as v
 from estimator.core.errors import InputError
+from estimator.core.profile import HardwareProfile
 from estimator.core.units import BYTES_PER_GB
 
 # -- sourced constants (research notes: /work/research/models.md Part B, sources named here) ----
@@ -61,26 +62,12 @@ COMPUTE_FRACTION_SOURCE = ("0.6 of the tensor peak: prefill MFU 0.61–0.67 on A
 # each link (NCCL tests, doc/PERFORMANCE.md: busbw = algbw · 2(n−1)/n).
 ALLREDUCES_PER_LAYER = 2
 ACTIVATION_BYTES = 2  # 16-bit activations in the all-reduced messages
-# Link bandwidth per direction, GB/s, for the all-reduce bytes (vendor datasheets; half the
-# quoted bidirectional total).
-LINK_GB_PER_S = {
-    "v100-sxm2": (150.0, "NVIDIA V100 datasheet: NVLink 300 GB/s total"),
-    "a100-sxm-40gb": (300.0, "NVIDIA A100 datasheet: NVLink 600 GB/s total"),
-    "a100-sxm-80gb": (300.0, "NVIDIA A100 datasheet: NVLink 600 GB/s total"),
-    "a100-pcie-80gb": (300.0, "NVIDIA A100 datasheet: NVLink bridge, 600 GB/s total for 2 GPUs"),
-    "h100-sxm": (450.0, "NVIDIA H100 datasheet: NVLink 900 GB/s total"),
-    "h100-pcie": (300.0, "NVIDIA H100 PCIe product brief: NVLink bridge, 600 GB/s total"),
-    "h200-sxm": (450.0, "NVIDIA H200 datasheet: NVLink 900 GB/s total"),
-    "b200": (900.0, "NVIDIA B200 (DGX B200) datasheet: NVLink 1.8 TB/s total"),
-    # the China-market parts: NVLink capped at 400 GB/s total (profiles/h800.toml, a800.toml: secondary sources)
-    "h800": (200.0, "NVLink capped at 400 GB/s total (profiles/h800.toml notes; secondary sources)"),
-    "a800": (200.0, "NVLink capped at 400 GB/s total (profiles/a800.toml notes; secondary sources)"),
-    # no NVLink: PCIe 3.0 ×16, ≈15.75 GB/s per direction (PCI-SIG: 8 GT/s × 16 lanes, 128b/130b)
-    "t4": (15.75, "NVIDIA T4 datasheet: PCIe Gen3 x16, about 15.75 GB/s per direction (PCI-SIG)"),
-}
-# Any other device: PCIe 4.0 ×16, ≈31.5 GB/s per direction (PCI-SIG, PCIe 4.0: 16 GT/s × 16 lanes).
+# Link bandwidth per direction for the all-reduce bytes: each profile's [interconnect] table
+# (profiles/*.toml, with its datasheet), or this fallback where a profile states none: PCIe 4.0
+# ×16, ≈31.5 GB/s per direction (PCI-SIG, PCIe 4.0: 16 GT/s × 16 lanes, 128b/130b).
 FALLBACK_LINK_GB_PER_S = 31.5
-FALLBACK_LINK_SOURCE = "PCIe 4.0 x16, about 31.5 GB/s per direction (PCI-SIG): no faster link is known for this device"
+FALLBACK_LINK_SOURCE = ("PCIe 4.0 x16, about 31.5 GB/s per direction (PCI-SIG): the profile states no link "
+                        "([interconnect])")
 # Memory a serving engine may use for weights and KV cache: 0.9 of capacity (vLLM's default
 # --gpu-memory-utilization; the rest holds activations, CUDA graphs and the allocator's slack).
 USABLE_MEMORY_FRACTION = 0.9
@@ -193,8 +180,11 @@ class Device:
     link_source: str = ""
 
 
-def link_for(device_id: str) -> tuple[float, str]:
-    return LINK_GB_PER_S.get(device_id, (FALLBACK_LINK_GB_PER_S, FALLBACK_LINK_SOURCE))
+def link_for(profile: HardwareProfile) -> tuple[float, str]:
+    """The device's link per direction (GB/s) and its source: the profile's, or the PCIe 4.0 fallback."""
+    if profile.link_gb_per_s:
+        return profile.link_gb_per_s, profile.link_source
+    return FALLBACK_LINK_GB_PER_S, FALLBACK_LINK_SOURCE
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from estimator.core.errors import DataFileError, InputError
+from estimator.core.inference import device_of
 from estimator.core.profile import HardwareProfile
 from estimator.core.serving import (
     BANDWIDTH_FRACTION_SOURCE,
@@ -30,7 +31,6 @@ from estimator.core.serving import (
     Device,
     ServingFit,
     check_architecture,
-    link_for,
 )
 from estimator.fit.serving_fit import Measurement, ServingCV, cross_validate, fit
 from estimator.io import safe_read
@@ -121,10 +121,7 @@ def device_for(profile: HardwareProfile, precision: str | None = None) -> Device
     """The serving model's view of a profile (``precision``: whose peak the compute-bound phases use)."""
     if not profile.memory_bandwidth_gb_per_s or not profile.memory_gb:
         raise InputError(f"{profile.id} has no memory capacity or bandwidth in its profile; inference needs both")
-    tdp = profile.power.tdp_w or profile.power.average_w
-    link, link_source = link_for(profile.id)
-    return Device(profile.id, profile.memory_gb, profile.memory_bandwidth_gb_per_s, profile.peak(precision), tdp, link,
-                  link_source)
+    return device_of(profile, profile.peak(precision))
 
 
 # ------------------------------------------------------------------------------------ measurements
