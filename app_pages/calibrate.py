@@ -188,7 +188,7 @@ def _import_section() -> None:
     col1, col2, col3 = st.columns(3)
     with col1:
         flops = c.url_number("FLOPs of the run", "cal_flops", min_value=B.FLOPS.low, max_value=B.FLOPS.high,
-                             default=None, fmt="%.4g", placeholder="e.g. 7.2e11", where=st)
+                             default=None, fmt=c.LARGE_NUMBER_FORMAT, placeholder="e.g. 7.2e11", where=st)
     with col2:
         base_id = c.url_select("Base profile (the run's hardware)", "cal_base", c.hardware_ids(), default=CPU_BASE,
                                where=st)

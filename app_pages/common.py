@@ -86,13 +86,18 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 def md_escape(text: Any, limit: int = 200) -> str:
     """Text safe to put inside Streamlit markdown: special characters escaped, newlines
-    flattened, cut to ``limit`` characters. Streamlit never renders raw HTML unless asked
-    (``unsafe_allow_html``, which this app never uses for user text); escaping also stops
-    links, images and formatting in user-supplied text."""
+    flattened, cut to ``limit`` characters; paired backticks stay code spans (a command).
+    Streamlit never renders raw HTML unless asked (``unsafe_allow_html``, which this app never
+    uses for user text); escaping also stops links, images and formatting in user-supplied text."""
     s = str(text).replace("\r", " ").replace("\n", " ")
     if len(s) > limit:
         s = s[:limit] + "…"
-    return _MD_SPECIAL.sub(r"\\\1", s)
+    parts = s.split("`")
+    if len(parts) % 2 == 0 or not all(parts[1::2]):  # an unpaired backtick or an empty span: escape everything
+        return _MD_SPECIAL.sub(r"\\\1", s)
+    # `command` spans stay code (rendered literally, so nothing inside them needs escaping); the
+    # text between them is escaped
+    return "".join(f"`{p}`" if i % 2 else _MD_SPECIAL.sub(r"\\\1", p) for i, p in enumerate(parts))
 
 
 # The sidebar widgets that set each input (``InputError.field``: the dataclass field or API
@@ -119,6 +124,11 @@ def show_error(exc: EstimatorError, where: Any = st) -> None:
 
 # --------------------------------------------------------------------------------------
 # Tables of numbers
+
+# Number fields for counts that run to 10²⁵ (parameters, tokens, FLOPs): scientific notation.
+# Streamlit formats a field with sprintf-js, whose %g prints every digit below 1e21
+# ("70000000000"); %e gives "7.000e+10", readable on a projector.
+LARGE_NUMBER_FORMAT = "%.3e"
 
 NO_VALUE = "n/a"  # a missing figure (no price, no release year), as the Estimate page says it
 

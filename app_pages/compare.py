@@ -85,7 +85,8 @@ def render() -> None:
     c.show_url_warnings()
     st.title("Compare hardware", anchor=False)
     st.caption("The sidebar's workload and settings on every hardware profile. Inputs you left empty take each "
-               "profile's own utilisation, power, PUE and price; a preset's inputs apply to every profile.")
+               "profile's own utilisation, power and price; a preset's workload, devices and site apply to every "
+               "profile, its device figures (utilisation, power, precision, year, known hours) only to its own hardware.")
     with_refs = c.url_toggle("Include reference points (the brain, AlphaGo)", "cmp_ref", where=st,
                              help="They are not hardware to buy: a brain and a whole 2016 system, shown for contrast")
     ids = [h for h in c.hardware_ids() if with_refs or not c.profiles().profiles[h].reference_point]

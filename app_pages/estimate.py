@@ -33,9 +33,9 @@ def headline_values(est) -> dict[str, str]:
 
 
 def headline(est, lecture: bool = False, time_label: str = "Training time") -> None:
-    """The four headline numbers, each with its stated range as a bar beside it (low ▬●▬ high:
-    the estimate is the interval's middle); what the range means is said once below."""
-    cols = st.columns(4)
+    """The four headline numbers, each with its stated range as a bar beside it (low ▬●▬ high,
+    the dot where the estimate lies in it); what the range means is said once below."""
+    cols = style.metric_cells(4, "headline", lecture)
     level = f"{est.level:.0%}"
     meaning = range_meaning(est.level)
     for col, (label, key, fmt) in zip(cols, HEADLINE):
@@ -45,7 +45,7 @@ def headline(est, lecture: bool = False, time_label: str = "Training time") -> N
         col.metric(shown, fmt(value), border=not lecture,
                    help=None if lecture else f"{LABELS[key]}: the centre of a {level} prediction interval")
         if value is not None and low is not None and low != high:
-            style.range_bar(col, fmt(low), fmt(high), meaning)
+            style.range_bar(col, fmt(low), fmt(high), meaning, style.log_position(value, low, high))
         elif value is not None:
             col.caption("exact: from the known run" if key in ("wall_clock_s", "device_hours") else "exact")
     st.caption(c.md_escape(f"Bars: {meaning}", limit=800))

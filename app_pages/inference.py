@@ -76,7 +76,7 @@ def model_inputs(side, kw: dict) -> None:
         kw["model"] = model
         return
     kw["params"] = c.url_number("Parameters N", "inf_params", min_value=float(B.PARAMS.low), max_value=MAX_PARAMS,
-                                default=DEFAULT_PARAMS, fmt="%.4g", where=side)
+                                default=DEFAULT_PARAMS, fmt=c.LARGE_NUMBER_FORMAT, where=side)
     shape = side.expander("Architecture (optional)")
     kw["layers"] = c.url_number("Layers", "inf_layers", min_value=B.LAYERS.low, max_value=B.LAYERS.high, integer=True,
                                 placeholder="catalog's nearest", where=shape)
@@ -96,7 +96,7 @@ def inputs() -> dict:
     kw["hardware"] = c.url_select("Hardware", "inf_hw", _hardware_options(), default=DEFAULT_HARDWARE, where=side)
     model_inputs(side, kw)
     kw["tokens"] = c.url_number("Tokens generated in total", "inf_tokens", min_value=float(B.TOKENS.low),
-                                max_value=MAX_TOKENS, default=DEFAULT_TOKENS, fmt="%.4g", where=side)
+                                max_value=MAX_TOKENS, default=DEFAULT_TOKENS, fmt=c.LARGE_NUMBER_FORMAT, where=side)
     kw["prompt_tokens"] = c.url_number("Prompt tokens per query", "inf_prompt", min_value=float(B.PROMPT_TOKENS.low),
                                        max_value=float(B.PROMPT_TOKENS.high), default=DEFAULT_PROMPT_TOKENS, fmt="%.4g",
                                        where=side, help=f"Default: {QUERY_SOURCE}")
@@ -119,7 +119,7 @@ def inputs() -> dict:
     kw["sparse_kernels"] = not c.url_toggle("Dense kernels (pruning saves nothing)", "inf_dense", where=side,
                                             help="Unstructured sparsity rarely speeds up dense hardware")
     kw["student_params"] = c.url_number("Distilled student (parameters)", "inf_student", min_value=float(B.PARAMS.low),
-                                        max_value=MAX_PARAMS, fmt="%.4g", placeholder="none", where=side)
+                                        max_value=MAX_PARAMS, fmt=c.LARGE_NUMBER_FORMAT, placeholder="none", where=side)
     side.subheader("Power, grid, price, training")
     kw["power_w"] = c.url_number("Power per device (W)", "inf_power", min_value=float(B.POWER_W.low),
                                  max_value=float(B.POWER_W.high), fmt="%.4g",
@@ -133,7 +133,7 @@ def inputs() -> dict:
     kw["price_usd_per_device_hour"] = c.url_number("Price (USD per device-hour)", "inf_price", min_value=0.0,
                                                    max_value=MAX_PRICE, fmt="%.4g", placeholder="profile's", where=side)
     kw["train_tokens"] = c.url_number("Training tokens (break-even)", "inf_train", min_value=float(B.TOKENS.low),
-                                      max_value=MAX_TOKENS, fmt="%.4g", placeholder="20 × N (Chinchilla)", where=side)
+                                      max_value=MAX_TOKENS, fmt=c.LARGE_NUMBER_FORMAT, placeholder="20 × N (Chinchilla)", where=side)
     return {k: v for k, v in kw.items() if v is not None}
 
 
@@ -242,7 +242,7 @@ def _rate(x: float) -> str:
 def _metric_with_range(col, label: str, value: float, rng, fmt, meaning: str, help: str | None = None) -> None:
     col.metric(label, fmt(value), border=True, help=help)
     if rng is not None and rng[0] is not None and rng[0] != rng[1]:
-        style.range_bar(col, fmt(rng[0]), fmt(rng[1]), meaning)
+        style.range_bar(col, fmt(rng[0]), fmt(rng[1]), meaning, style.log_position(value, rng[0], rng[1]))
 
 
 def headline(r) -> None:
@@ -294,8 +294,8 @@ def render() -> None:
                "and pays the serving engine's per-layer and per-sequence costs (fitted to measured vLLM serving); "
                "power lies between idle and the decode draw by load, not at the TDP. "
                "Same numbers as `python -m estimator inference …`; its accuracy is on the Accuracy page.")
-    kw = inputs()
     try:
+        kw = inputs()  # reads the model catalog: a broken data file is an error box, not a traceback
         report = limits.inference_report(**kw)
     except EstimatorError as exc:
         c.show_error(exc)
@@ -348,7 +348,8 @@ def render() -> None:
                    help=f"by {be.basis_word}")
     if q and q_rng:
         style.range_bar(cols[1], hz.count(q_rng[0]), hz.count(q_rng[1]),
-                        "training's range ÷ serving's per-query range (wider than an exact joint range)")
+                        "training's range ÷ serving's per-query range (wider than an exact joint range)",
+                        style.log_position(q, q_rng[0], q_rng[1]))
     tok = be.tokens[key]
     cols[2].metric("… i.e. tokens", "n/a" if not tok else hz.count(tok), border=True)
     chart = break_even_chart(report)

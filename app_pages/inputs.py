@@ -92,6 +92,17 @@ def _sig(x: float | None) -> str:
     return f"{x:,.0f}" if float(x).is_integer() and abs(x) < 1e7 else f"{x:.4g}"
 
 
+def utilization_placeholder(p_in, profile, ph) -> str:
+    """What an empty utilisation field means: the preset's value, the fit for this run (its value
+    depends on the run's FLOPs and year, so it is shown with the result, not here), or the
+    profile's stated value."""
+    if "utilization" in p_in or profile is None:
+        return ph("utilization")
+    if profile.utilization.fitted:
+        return "fitted for this run"
+    return ph("utilization", profile.utilization.default)
+
+
 def hardware_select(preset_hardware: str | None, where: Any = st.sidebar) -> str | None:
     """The hardware selectbox (URL key ``hardware``); None means the preset's or the default."""
     ids = c.hardware_ids()
@@ -154,15 +165,15 @@ def draw_inputs(main: Any = None) -> ScenarioInputs:
         preset = None
         if workload == "params":
             kwargs["params"] = c.url_number("Parameters N", "params", min_value=B.PARAMS.low, max_value=B.PARAMS.high,
-                                            default=DEFAULT_PARAMS, fmt="%.4g", where=side,
+                                            default=DEFAULT_PARAMS, fmt=c.LARGE_NUMBER_FORMAT, where=side,
                                             help="Model parameters; FLOPs = 6·N·D (Kaplan et al. 2020)")
             kwargs["tokens"] = c.url_number("Training tokens D", "tokens", min_value=B.TOKENS.low, max_value=B.TOKENS.high,
-                                            default=DEFAULT_TOKENS, fmt="%.4g", where=side)
+                                            default=DEFAULT_TOKENS, fmt=c.LARGE_NUMBER_FORMAT, where=side)
             if c.url_toggle("Activation recomputation (8·N·D)", "recompute", where=side):
                 kwargs["recompute"] = True
         else:
             kwargs["flops"] = c.url_number("Training FLOPs", "flops", min_value=B.FLOPS.low, max_value=B.FLOPS.high,
-                                           default=DEFAULT_FLOPS, fmt="%.4g", where=side)
+                                           default=DEFAULT_FLOPS, fmt=c.LARGE_NUMBER_FORMAT, where=side)
     hardware = hardware_select(preset.hardware if preset else None, where=top) or (
         preset.hardware if preset else DEFAULT_HARDWARE)
     profile = c.profiles().profiles.get(hardware)
@@ -181,8 +192,9 @@ def draw_inputs(main: Any = None) -> ScenarioInputs:
     side.subheader("Hardware use")
     kwargs["utilization"] = c.url_number(
         "Utilisation (fraction of peak)", "utilization", min_value=B.UTILIZATION.low, max_value=B.UTILIZATION.high, fmt="%.3f", step=0.01,
-        placeholder=ph("utilization", profile.utilization.default if profile else None), where=side,
-        help="Model-FLOPs utilisation over the whole run; empty: the preset's or the profile's value")
+        placeholder=utilization_placeholder(p_in, profile, ph), where=side,
+        help="Model-FLOPs utilisation over the whole run; empty: the preset's value, or the profile's fit "
+             "for this run's FLOPs and year (shown with the result)")
     kwargs["year"] = c.url_number(
         "Year of the run", "year", min_value=B.YEAR.low, max_value=B.YEAR.high, integer=True,
         placeholder=f"{p_in['year']} (preset)" if "year" in p_in else "unknown (averaged over the fitted runs)",

@@ -6,12 +6,25 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from estimator.core.interval import LEVEL
+from estimator.core.profile import DISPLAY_FLOPS
 from estimator.core.units import BYTES_PER_GB, FLOPS_PER_TFLOP
 from estimator.report import humanize as hz
 
 from . import charts
 from . import common as c
 from .inputs import DEFAULT_HARDWARE, hardware_select
+
+
+def utilization_text(u) -> str:
+    """A profile's utilisation for people: a fitted one is a curve in the run's FLOPs and year, so
+    its figure is named as the fit's value for a reference run."""
+    lo, hi = u.range
+    figure = f"{hz.sig(u.default)} ({LEVEL:.0%} interval {hz.sig(lo)} – {hz.sig(hi)})"
+    if not u.fitted:
+        return figure
+    return (f"{figure} for a {hz.sci(DISPLAY_FLOPS)} FLOP run of unknown year; the estimate uses the fit at the run's own "
+            "FLOPs and year")
 
 
 def profile_table(profiles) -> pd.DataFrame:
@@ -64,8 +77,7 @@ def details(p) -> None:
         ("Power", f"average {hz.power(p.power.average_w)} (range {hz.power(p.power.average_range_w[0])} – "
                   f"{hz.power(p.power.average_range_w[1])}), host included: {'yes' if p.power.includes_host else 'no'}"
                   + (f", TDP {hz.power(p.power.tdp_w)}" if p.power.tdp_w else ""), p.power.source),
-        ("Utilisation", f"{p.utilization.default:g} (range {p.utilization.range[0]:g} – {p.utilization.range[1]:g})",
-         f"{p.utilization.basis}; {p.utilization.source}"),
+        ("Utilisation", utilization_text(p.utilization), f"{p.utilization.basis}; {p.utilization.source}"),
         ("Price", price, f"{p.price.basis}; {p.price.source}"),
         ("PUE", f"{p.pue:g}", p.pue_source),
     ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import functools
 import html
+import math
 from pathlib import Path
 
 import altair as alt
@@ -74,11 +75,25 @@ def metric_cells(n: int, key: str, lecture: bool = False, where=st) -> list:
     return [row.container() for _ in range(n)]
 
 
-def range_bar(where, low_text: str, high_text: str, meaning: str) -> None:
-    """low ▬●▬ high under a number: the stated interval, the point in its middle (the estimate is
-    the interval's geometric centre). ``meaning`` is the tooltip."""
+def log_position(value, low, high) -> float:
+    """Where ``value`` lies between ``low`` and ``high`` on a log scale, 0 to 1 (the middle when the
+    numbers cannot be placed: a zero, a missing end or an empty interval)."""
+    try:
+        if not 0 < low < high or value is None or value <= 0:
+            return 0.5
+        return min(1.0, max(0.0, math.log(value / low) / math.log(high / low)))
+    except TypeError:
+        return 0.5
+
+
+def range_bar(where, low_text: str, high_text: str, meaning: str, position: float = 0.5) -> None:
+    """low ▬●▬ high under a number: the stated interval, the point where the estimate lies in it
+    (``position`` 0–1, from ``log_position``: the centre of a symmetric log interval is 0.5, a
+    figure fixed at one end of its range sits there). ``meaning`` is the tooltip."""
+    left = f"{100.0 * min(1.0, max(0.0, float(position))):.1f}%"
     where.html(RANGE_CSS + f'<div class="cce-range" title="{html.escape(meaning)}">'
-                           f'<span class="lo">{html.escape(low_text)}</span><span class="bar"><span class="dot"></span>'
+                           f'<span class="lo">{html.escape(low_text)}</span><span class="bar">'
+                           f'<span class="dot" style="left: {left}"></span>'
                            f'</span><span class="hi">{html.escape(high_text)}</span></div>')
 
 

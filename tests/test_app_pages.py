@@ -206,3 +206,64 @@ def test_contrasts_and_compression_tables_download_as_csv(captured_downloads):
     shown = next(d.value for d in at.dataframe if "technique" in d.value.columns)
     assert list(techniques["technique"]) == list(shown["technique"])
     assert techniques["j_per_token"].tolist() == pytest.approx(shown["j_per_token"].tolist(), rel=1e-12)
+
+
+def test_the_range_bar_puts_the_dot_where_the_estimate_lies():
+    from app_pages import style
+    assert style.log_position(10.0, 1.0, 100.0) == pytest.approx(0.5)       # the centre of a log interval
+    assert style.log_position(100.0, 1.0, 100.0) == 1.0
+    assert style.log_position(1.0, 1.0, 100.0) == 0.0
+    for unplaced in ((5.0, 0.0, 10.0), (5.0, 3.0, 3.0), (None, 1.0, 2.0), (5.0, None, 2.0)):
+        assert style.log_position(*unplaced) == 0.5
+    # AlphaGo's energy is the top of its range (400 kWh–4.00 MWh): its dot sits at the right end,
+    # while GPT-3's symmetric ranges keep theirs in the middle
+    est = api.run(preset_id="alphago-vs-brain").estimate
+    assert est.energy_kwh == est.range["energy_kwh"][1] > est.range["energy_kwh"][0]
+    bars = [h.proto.body for h in run_page("estimate", {"preset": "alphago-vs-brain"}).get("html")
+            if "cce-range" in h.proto.body and "<span" in h.proto.body]
+    assert bars and all('style="left: 100.0%"' in b for b in bars)
+    bars = [h.proto.body for h in run_page("estimate", {"preset": "gpt3-175b"}).get("html")
+            if "cce-range" in h.proto.body and "<span" in h.proto.body]
+    assert len(bars) == 4 and all('style="left: 50.0%"' in b for b in bars)
+
+
+def test_an_empty_utilisation_field_says_the_fit_for_this_run_not_a_reference_value():
+    from app_pages.profiles import utilization_text
+    at = run_page("estimate")
+    field = next(w for w in at.number_input if w.label == "Utilisation (fraction of peak)")
+    assert field.proto.placeholder == "fitted for this run"
+    # the figure used is the one the page states, with its fit
+    est = api.run(preset_id="gpt3-175b").estimate
+    assert any(f"Utilisation {est.utilization.summary}" in m.value.replace("\\", "") for m in at.markdown)
+    # a preset's own value is still named as the preset's
+    at = run_page("estimate", {"preset": "lambda-gpt3-v100"})
+    field = next(w for w in at.number_input if w.label == "Utilisation (fraction of peak)")
+    assert field.proto.placeholder.endswith("(preset)")
+    # the Profiles page names its fitted figure as the fit's value for a reference run, in 3 digits
+    from estimator.io.datafiles import default_profiles
+    text = utilization_text(default_profiles().get("h100-sxm").utilization)
+    assert text.startswith("0.171 (80% interval 0.117 – 0.249) for a 10²² FLOP run of unknown year")
+
+
+def test_a_broken_model_catalog_is_an_error_box_on_the_inference_page(monkeypatch):
+    from estimator.core.errors import DataFileError
+    from estimator.io import serving_data
+
+    def broken():
+        raise DataFileError("open_models.toml: 'x' has unknown keys ['y']; use only the documented keys")
+    monkeypatch.setattr(serving_data, "load_catalog", broken)
+    at = run_page("inference")                      # run_page fails on any exception shown
+    assert [e.value for e in at.error] and "unknown keys" in at.error[0].value
+    assert not at.metric
+
+
+def test_md_escape_keeps_commands_as_code_and_escapes_the_rest():
+    from app_pages.common import md_escape
+    assert md_escape("measured by `python -m estimator validate` (80%)") == \
+        "measured by `python -m estimator validate` \\(80%\\)"
+    assert md_escape("[x](http://e.org) `<img src=x>`") == "\\[x\\]\\(http\\://e\\.org\\) `<img src=x>`"
+    for unpaired in ("odd ` here", "empty `` span"):                  # no code span to keep: all escaped
+        assert "\\`" in md_escape(unpaired)
+    # the Estimate page's caption shows the command as code, not as literal backticks
+    captions = [c.value for c in run_page("estimate").caption]
+    assert any("`python -m estimator validate`" in c and "\\`" not in c for c in captions)
