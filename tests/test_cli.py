@@ -186,3 +186,20 @@ def test_generic_network_workload(capsys):
 def test_bad_workload_shapes(capsys, args, message):
     code, _, err = cli(capsys, "estimate", "--hardware", "h100-sxm", *args)
     assert code == 2 and message in err
+
+
+def test_validate_names_a_broken_profile_instead_of_crashing(monkeypatch, capsys):
+    """A shipped profile that fails to load (a bad edit) stops `validate` with its file, field and fix
+    (exit 2, one line), as `estimate` does: no KeyError traceback."""
+    from estimator.core.errors import ProfileError
+    from estimator.io.datafiles import ProfileSet
+    ps = default_profiles()
+    err = ProfileError(str(PROFILES_DIR / "v100-sxm2.toml"), "power.tdp_w", "expected a number, got 'oops'",
+                       "write a plain number")
+    broken = ProfileSet({k: v for k, v in ps.profiles.items() if k != "v100-sxm2"}, (err,))
+    monkeypatch.setattr(api, "default_profiles", lambda: broken)
+    with pytest.raises(ProfileError, match="power.tdp_w"):
+        api.energy_checks()
+    assert main(["validate"]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and "v100-sxm2.toml" in lines[0]

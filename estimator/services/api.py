@@ -351,15 +351,16 @@ def published_device_hours(r) -> float | None:
 
 
 def energy_checks(profiles: Mapping[str, HardwareProfile] | None = None) -> list[EnergyCheck]:
-    """Every published run with device-hours, power and PUE."""
-    profiles = profiles or default_profiles().profiles
+    """Every published run with device-hours, power and PUE. A run's profile that failed to load
+    raises its ProfileError (file, field, fix), as any command that needs that profile does."""
+    lookup = profiles.__getitem__ if profiles else default_profiles().get
     out = []
     for r in load_published_runs():
         dh = published_device_hours(r)
         if dh is None or not (r.power_w_per_accelerator and r.pue):
             continue
         e = estimate(Scenario(device_hours=dh, devices=r.accelerators or 1, power_w=r.power_w_per_accelerator, pue=r.pue,
-                              carbon_intensity_g_per_kwh=(r.kgco2e_per_kwh or 0) * G_PER_KG), profiles[r.hardware_id])
+                              carbon_intensity_g_per_kwh=(r.kgco2e_per_kwh or 0) * G_PER_KG), lookup(r.hardware_id))
         out.append(EnergyCheck(r.run, r.source, r.energy_mwh * KWH_PER_MWH if r.energy_mwh else None, e.energy_kwh,
                                r.tco2e * KG_PER_T if r.tco2e else None, e.co2e_kg if r.kgco2e_per_kwh else None))
     return out
