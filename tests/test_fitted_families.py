@@ -108,3 +108,22 @@ def test_a_family_with_no_run_in_the_fold_is_predicted_like_the_pooled_fit():
     pooled = fit(others, spec).predict(None, runs[i].flops, year=runs[i].year, release_year=runs[i].release_year)
     assert math.exp(centre[0]) == pytest.approx(pooled.center, rel=1e-6)
     assert sigma[0] == pytest.approx(pooled.sigma_log, rel=1e-6)
+
+
+def test_a_run_beyond_the_fitted_runs_is_held_at_the_edge_and_says_so():
+    from estimator.core.estimate import estimate
+    from estimator.core.scenario import Scenario
+    h100 = default_profiles().get("h100-sxm")
+    model = h100.utilization.model
+    lo, hi = model.covariate("log10_flops").range
+    top = 10 ** (hi + 22.0)                                       # the largest fitted run, 3.8e25 FLOPs
+    at_top, beyond = h100.utilization.predict(top), h100.utilization.predict(top * 1e4)
+    assert beyond.center == pytest.approx(at_top.center) and beyond.held_at_edge == ("log10_flops",)
+    assert at_top.held_at_edge == () and h100.utilization.predict(1e21).held_at_edge == ()
+    note = next(n for n in estimate(Scenario(flops=1e30, devices=8), h100).notes if "beyond the utilisation fit" in n)
+    assert "1e+30 FLOPs lie outside the fitted runs' 1.4e+18–3.8e+25" in note and "not extrapolated" in note
+    note = next(n for n in estimate(Scenario(flops=1e21, year=2035), h100).notes if "beyond the utilisation fit" in n)
+    assert "2035 lies outside the fitted runs' 0–6 years after their chip's release" in note
+    assert not any("beyond the utilisation fit" in n for n in estimate(Scenario(flops=1e21, year=2024), h100).notes)
+    # a utilisation the user gives is the user's: no such note
+    assert not any("beyond" in n for n in estimate(Scenario(flops=1e30, utilization=0.3), h100).notes)

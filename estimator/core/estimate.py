@@ -21,7 +21,7 @@ from estimator.core.interval import LEVEL, sides
 from estimator.core.profile import HardwareProfile
 from estimator.core.scenario import Scenario, check_one_price, validate_scenario
 from estimator.core.units import S_PER_HOUR
-from estimator.core.utilization_model import POOLED
+from estimator.core.utilization_model import LOG10_FLOPS_REF, MATURITY_REF_YEARS, POOLED
 from estimator.core.workload import RECOMPUTE_TO_MODEL_FLOPS, dense_training_flops
 
 # World-average grid intensity when none is given: 475 gCO2e/kWh (IEA, Global Energy & CO2
@@ -164,6 +164,24 @@ class UtilizationInfo:
                 "fit_interval": list(self.fit_interval), "family": self.family, "fit_runs": self.n_runs}
 
 
+def _held_at_edge(model, pred, flops: float | None, year: int | None) -> str | None:
+    """A note when the run lies outside the fitted runs (its FLOPs, or its years since the chip's
+    release): the fit is held at the edge of its data there, and no run checks it."""
+    if model is None or not pred.held_at_edge:
+        return None
+    parts = []
+    for name in pred.held_at_edge:
+        lo, hi = model.covariate(name).range
+        if name == "log10_flops":
+            parts.append(f"its {flops:.3g} FLOPs lie outside the fitted runs' {10 ** (lo + LOG10_FLOPS_REF):.2g}–"
+                         f"{10 ** (hi + LOG10_FLOPS_REF):.2g}")
+        else:
+            parts.append(f"{year} lies outside the fitted runs' {lo + MATURITY_REF_YEARS:g}–{hi + MATURITY_REF_YEARS:g} "
+                         "years after their chip's release")
+    return (f"the run is beyond the utilisation fit's data ({'; '.join(parts)}): the fit is held at its edge there, "
+            f"not extrapolated, and no published run checks the figure")
+
+
 def _utilization(s: Scenario, profile: HardwareProfile, flops: float | None):
     """(utilisation, its log half-width at the stated level, origin, source, note or None, info).
 
@@ -172,6 +190,7 @@ def _utilization(s: Scenario, profile: HardwareProfile, flops: float | None):
     pred = profile.utilization.predict(flops, s.year)
     half = sides(pred.center, pred.low, pred.high)
     u = profile.utilization
+    edge = None
     if u.fitted:
         fam = pred.family.upper() if pred.family != POOLED else "all"
         fitted = (f"fitted on {pred.n_runs} {fam} runs" if not pred.borrowed else
@@ -185,6 +204,7 @@ def _utilization(s: Scenario, profile: HardwareProfile, flops: float | None):
                 f"{pred.low:.2f}–{pred.high:.2f} (estimator/data/utilization_fit.json; profiles/README.md)")
         if "maturity_years" in pred.unknown:
             desc += "; no year given: averaged over the fitted runs' years (give the year for a narrower interval)"
+        edge = _held_at_edge(u.model, pred, flops, s.year)
         if u.borrowed and u.basis:
             desc += f"; {u.basis}"
         origin = f"fit:{pred.family}"
@@ -194,7 +214,7 @@ def _utilization(s: Scenario, profile: HardwareProfile, flops: float | None):
     short_fit = (f"{fitted}, {pred.level:.0%} interval {pred.low:.2f}–{pred.high:.2f}" if u.fitted
                  else f"stated range {pred.low:.3g}–{pred.high:.3g}")
     if s.utilization is None:
-        return pred.center, half, origin, desc, None, UtilizationInfo(
+        return pred.center, half, origin, desc, edge, UtilizationInfo(
             pred.center, origin, f"{pred.center:.3g}, {short_fit}" if u.fitted else f"{pred.center:.3g} from the profile, {short_fit}",
             (pred.low, pred.high), pred.family if u.fitted else None, pred.n_runs)
     given = float(s.utilization)

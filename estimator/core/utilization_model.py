@@ -100,6 +100,9 @@ class Prediction:
     # whose residuals calibrated the multiplier: "family" (its own runs), "all runs" (pooled) or
     # "held-out families" (a device without runs: estimator/fit/new_family.py)
     interval_from: str = "all runs"
+    # covariates the run gives outside the fitted runs' range: the fit is held at the range's edge
+    # there, not extrapolated (``UtilizationModel.predict``)
+    held_at_edge: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -139,7 +142,7 @@ class UtilizationModel:
         vec[0] = 1.0
         center_log = self.center_log
         extra_var = 0.0
-        unknown = []
+        unknown, held = [], []
         if family is not None and not borrowed and family in self.families:
             release_year = self.families[family].release_year or release_year
         for c in self.covariates:
@@ -148,6 +151,8 @@ class UtilizationModel:
                 x = c.mean
                 extra_var += c.slope ** 2 * c.var
                 unknown.append(c.name)
+            elif not c.range[0] <= x <= c.range[1]:
+                held.append(c.name)
             x = float(np.clip(x, *c.range))
             vec[self.param_names.index(c.name)] = x
             center_log += c.slope * x
@@ -173,7 +178,7 @@ class UtilizationModel:
         return Prediction(center=min(math.exp(center_log), 1.0), low=math.exp(center_log - q * sigma),
                           high=min(math.exp(center_log + q * sigma), 1.0), level=self.level, sigma_log=sigma,
                           family=family or POOLED, n_runs=n_runs, borrowed=borrowed, unknown=tuple(unknown),
-                          interval_from=interval_from)
+                          interval_from=interval_from, held_at_edge=tuple(held))
 
     # -- the data file ----------------------------------------------------------------
 
