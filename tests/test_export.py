@@ -38,12 +38,18 @@ def test_csv_has_numbers_and_published(gpt3):
     assert float(rows["energy_kwh"]["published"]) == 1287e3
     low, high = gpt3.estimate.range["co2e_kg"]
     assert float(rows["co2e_kg"]["low"]) == low and float(rows["co2e_kg"]["high"]) == high
+    # the interval's level is in the file: a CSV read alone still says what low–high are
+    assert {float(r["range_level"]) for r in rows.values()} == {gpt3.estimate.level} == {0.8}
 
 
 def test_markdown_table_and_escaping(gpt3):
     md = to_markdown(gpt3.estimate, gpt3.comparison, title="GPT-3 | <b>x</b>")
     assert f"| Energy | {energy(gpt3.estimate.energy_kwh)} |" in md
     assert "\\|" in md and "\\<b\\>" in md
+    # the ranges say what they are: the column names the level, and the meaning follows the table
+    from estimator.core.estimate import range_meaning
+    assert "| Quantity | Estimate | 80% range | Published |" in md
+    assert f"\n{range_meaning(0.8)}\n" in md and "`python -m estimator validate`" in md
 
 
 def test_counts_in_the_assumptions_are_whole_numbers():

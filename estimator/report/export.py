@@ -68,17 +68,19 @@ def memory_line(est: Estimate) -> str | None:
 
 
 def to_csv(est: Estimate, comparison=()) -> str:
-    """One row per quantity; a figure published as a range has its ends in the last two columns."""
+    """One row per quantity; ``low``–``high`` is the prediction interval at ``range_level`` (0.8:
+    80%; an exact figure has low = high); a figure published as a range has its ends in the
+    ``published_low``/``published_high`` columns."""
     published = {c.key: c for c in comparison}
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["quantity", "value", "low", "high", "published", "hardware", "devices", "published_low",
-                "published_high"])
+                "published_high", "range_level"])
     for key, value, low, high in rows(est):
         c = published.get(key)
         ends = c.published_range if c and c.published_range else (None, None)
         w.writerow([key, _raw(value), _raw(low), _raw(high), _raw(c and c.published), est.hardware_id, est.devices,
-                    *map(_raw, ends)])
+                    *map(_raw, ends), _raw(est.level)])
     return buf.getvalue()
 
 
@@ -150,11 +152,12 @@ def to_markdown(est: Estimate, comparison=(), title: str | None = None, time_lab
     if title:
         lines += [f"## {_md_escape(title)}", ""]
     lines += [f"Hardware: {_md_escape(est.hardware_name)} × {hz.count(est.devices)}, precision {est.precision}", "",
-              "| Quantity | Estimate | Range | Published |", "|---|---|---|---|"]
+              f"| Quantity | Estimate | {est.level:.0%} range | Published |", "|---|---|---|---|"]
     for key, value, low, high in rows(est):
         pub = published.get(key)
         pub_text = " ".join(x for x in published_cells(pub) if x) if pub else ""
         lines.append(f"| {_label(key, time_label)} | {hz.human(key, value)} | {hz.human_range(key, low, high)} | {pub_text} |")
+    lines += ["", range_meaning(est.level)]  # the project's own text, its command a code span
     if est.memory is not None:
         lines += ["", f"Training memory: {_md_escape(memory_line(est))}"]
     lines += ["", "| Equivalent | Value | Source |", "|---|---|---|"]
