@@ -203,3 +203,21 @@ def test_validate_names_a_broken_profile_instead_of_crashing(monkeypatch, capsys
     assert main(["validate"]) == 2
     lines = capsys.readouterr().err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: ") and "v100-sxm2.toml" in lines[0]
+
+
+def test_version_abbreviated_flags_and_near_miss_hardware(capsys):
+    import estimator
+    with pytest.raises(SystemExit) as info:
+        main(["--version"])
+    assert info.value.code == 0 and capsys.readouterr().out.strip() == f"python -m estimator {estimator.__version__}"
+    # a shortened flag is refused, never read as the flag it begins
+    assert main(["estimate", "--flop", "1e21", "--hardware", "h100-sxm"]) == 2
+    assert "unrecognized arguments: --flop" in capsys.readouterr().err
+    # an unknown id suggests the ids it begins, or close spellings
+    for given, hint in (("h100", "did you mean h100-pcie or h100-sxm?"), ("H100-SXM", "did you mean h100-sxm?"),
+                        ("tpuv4", "did you mean tpu-v4")):
+        assert main(["estimate", "--flops", "1e21", "--hardware", given]) == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and hint in err[0] and "valid ids:" in err[0]
+    assert main(["estimate", "--flops", "1e21", "--hardware", "zzz"]) == 2
+    assert "did you mean" not in capsys.readouterr().err

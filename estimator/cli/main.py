@@ -8,6 +8,7 @@ import os
 import re
 import sys
 
+from estimator import __version__
 from estimator.cli import accuracy_cmds, calibrate_cmd, estimate_cmds, inference_cmd, scaling_cmds
 from estimator.core.errors import EstimatorError, InputError, UnknownHardwareError
 
@@ -24,6 +25,8 @@ class Parser(argparse.ArgumentParser):
     (``--flops -1e20``) read as values, so that the core can reject them by name."""
 
     def __init__(self, *args, **kwargs):
+        # a misspelt or shortened flag is an error, never read as the flag it begins (--flop)
+        kwargs.setdefault("allow_abbrev", False)
         super().__init__(*args, **kwargs)
         self._negative_number_matcher = re.compile(r"^-(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$|^-(inf|nan)$", re.I)
 
@@ -35,6 +38,7 @@ class Parser(argparse.ArgumentParser):
 def build_parser() -> Parser:
     parser = Parser(prog="python -m estimator",
                     description="Compute Cost Estimator: time, energy, cost and CO₂e of training and running models.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     sub.required = True
     for module in COMMAND_MODULES:

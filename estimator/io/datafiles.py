@@ -7,6 +7,7 @@ never stops the others from loading: ``load_profiles`` returns the good ones and
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -97,6 +98,14 @@ def _display_path(path: Path) -> str:
         return str(path)
 
 
+def _did_you_mean(given: str, ids) -> str:
+    """'did you mean h100-sxm or h100-pcie? ' for a near miss (ids it begins, or close spellings,
+    case ignored), else ''."""
+    key = given.strip().lower()
+    near = [i for i in sorted(ids) if i.startswith(key)] or difflib.get_close_matches(key, sorted(ids), n=3, cutoff=0.6)
+    return f"did you mean {' or '.join(near[:3])}? " if near else ""
+
+
 @dataclass(frozen=True)
 class ProfileSet:
     profiles: Mapping[str, HardwareProfile]
@@ -116,7 +125,8 @@ class ProfileSet:
         for err in self.errors:
             if Path(err.source).stem == hardware:
                 raise err
-        raise UnknownHardwareError(f"unknown hardware '{hardware}'; valid ids: {', '.join(sorted(self.profiles))}")
+        raise UnknownHardwareError(f"unknown hardware '{hardware}'; {_did_you_mean(hardware, self.profiles)}"
+                                   f"valid ids: {', '.join(sorted(self.profiles))}")
 
 
 def load_profiles(*dirs: str | Path, utilization_model=_FIT) -> ProfileSet:
