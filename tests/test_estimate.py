@@ -248,3 +248,14 @@ def test_region_and_cloud_resolution():
     r2 = api.run(hardware="h100-sxm", flops=1e21, cloud="gcp:europe-west1")
     assert r2.scenario.carbon_intensity_g_per_kwh == data.cloud[("gcp", "europe-west1")][0]
     assert math.isfinite(r2.estimate.co2e_kg)
+
+
+def test_a_zero_grid_intensity_says_what_zero_means():
+    from estimator.core.estimate import estimate
+    from estimator.core.scenario import Scenario
+    from estimator.io.datafiles import default_profiles
+    h100 = default_profiles().get("h100-sxm")
+    e = estimate(Scenario(flops=1e21, carbon_intensity_g_per_kwh=0.0), h100)
+    assert e.co2e_kg == 0.0 and any(n.startswith("grid intensity 0 g CO2e/kWh: the operational CO2e is zero")
+                                     for n in e.notes)
+    assert not any("grid intensity 0" in n for n in estimate(Scenario(flops=1e21), h100).notes)

@@ -393,6 +393,9 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
         notes.append("power excludes the host's share (CPU, memory, network); real draw is higher")
     if mid["cost_usd"] is None:
         notes.append("no cost: the profile has no price; give a price per device-hour or per kWh")
+    if ci == 0:
+        notes.append("grid intensity 0 g CO2e/kWh: the operational CO2e is zero (a grid's life-cycle intensity, "
+                     "building its plants, never quite is); the devices' manufacturing share is reported apart")
     notes.extend(fp.notes)
 
     return Estimate(
