@@ -221,3 +221,10 @@ def test_version_abbreviated_flags_and_near_miss_hardware(capsys):
         assert len(err) == 1 and hint in err[0] and "valid ids:" in err[0]
     assert main(["estimate", "--flops", "1e21", "--hardware", "zzz"]) == 2
     assert "did you mean" not in capsys.readouterr().err
+
+
+def test_an_incomplete_architecture_names_what_is_missing(capsys):
+    assert main(["estimate", "--tokens", "1e12", "--layers", "32", "--d-model", "4096", "--hardware", "h100-sxm"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == ("error: an architecture needs layers, d_model, context, vocab and tokens; missing: context, vocab "
+                   "(--context, --vocab)")

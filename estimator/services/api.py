@@ -75,8 +75,11 @@ def workload_flops(*, layers=None, d_model=None, n_ctx=None, vocab=None, tokens=
     if has_arch and has_generic:
         raise InputError("give either an architecture or a generic network (forward FLOPs × examples × epochs), not both")
     if has_arch:
-        if any(x is None for x, _ in arch.values()) or tokens is None:
-            raise InputError("an architecture needs layers, d_model, context, vocab and tokens")
+        missing = [name for name, (x, _) in arch.items() if x is None] + (["tokens"] if tokens is None else [])
+        if missing:
+            # the fields by their API names (n_ctx, not "context"), so the CLI and the app name their inputs
+            raise InputError(f"an architecture needs layers, d_model, context, vocab and tokens; missing: "
+                             f"{', '.join(missing)}", field=tuple("n_ctx" if m == "context" else m for m in missing))
         ints = [int(require_number_in(name, x, bound)) for name, (x, bound) in arch.items()]
         tokens = require_number_in("tokens", tokens, B.TOKENS)
         count = transformer_count(TransformerShape(*ints))
