@@ -5,6 +5,7 @@ except under CI=true, where it fails."""
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import shutil
@@ -13,9 +14,11 @@ import subprocess
 import pytest
 
 from estimator import __version__
-from estimator.io.datafiles import load_sources
-from estimator.report.export import render
-from estimator.report.statement import STANDARD_TYPES, latex_escape, normalize_bibtex, statement
+from estimator.core.units import S_PER_HOUR
+from estimator.io.datafiles import default_profiles, load_sources
+from estimator.report import humanize as hz
+from estimator.report.export import memory_line, render
+from estimator.report.statement import STANDARD_TYPES, cited_keys, grid_basis, latex_escape, normalize_bibtex, statement
 from estimator.services import api
 
 SOURCES = load_sources()
@@ -45,20 +48,169 @@ def test_a_measured_run_is_worded_as_measured():
     assert "We estimate" not in st.tex and "epoch2024notable" not in st.tex
 
 
+def _grid_clause(**run):
+    """The paragraph from "grid carbon intensity" to the end of its sentence."""
+    tex = _statement(**run)[1].tex
+    return tex[tex.index("grid carbon intensity"):].split(". The ranges")[0]
+
+
 def test_the_grid_intensity_cites_where_it_came_from():
     """CodeCarbon's data for a country, a cloud region or the default; a preset's paper for its own
     figure; nothing ("given") for a number the user typed. CodeCarbon is cited only for its data."""
-    def grid_clause(**run):
-        tex = _statement(**run)[1].tex
-        return tex[tex.index("grid carbon intensity"):].split(". ")[0].split(", ")[0]
-    assert grid_clause(preset_id="bert-base").endswith("433~g\\,CO$_2$e/kWh~\\cite{strubell2019energy}")
+    assert _grid_clause(preset_id="bert-base").endswith("433~g\\,CO$_2$e/kWh~\\cite{strubell2019energy}")
     assert "\\cite{codecarbon}" not in _statement(preset_id="bert-base")[1].tex
-    assert grid_clause(preset_id="llama2-70b").endswith("\\cite{touvron2023llama2}")
-    assert grid_clause(preset_id="gpt3-175b").endswith("\\cite{patterson2021carbon}")
+    assert _grid_clause(preset_id="llama2-70b").endswith("\\cite{touvron2023llama2}")
+    assert _grid_clause(preset_id="gpt3-175b").endswith("\\cite{patterson2021carbon}")
     for run in ({"region": "FRA"}, {"cloud": "gcp:europe-west1"}, {}):
-        assert grid_clause(flops=1e22, hardware="h100-sxm", **run).endswith("~\\cite{codecarbon}"), run
+        assert _grid_clause(flops=1e22, hardware="h100-sxm", **run).endswith("~\\cite{codecarbon})"), run
     given = _statement(flops=1e22, hardware="h100-sxm", carbon_intensity_g_per_kwh=300)[1]
     assert "300~g\\,CO$_2$e/kWh (given)" in given.tex and "codecarbon" not in given.bib
+
+
+def test_the_grid_is_named_with_its_data_and_year():
+    """Audit: "475 g CO2e/kWh~\\cite{codecarbon}" did not say it is the world average, nor --region FRA
+    that it is France's grid in 2023. The statement names the basis the estimate's assumption gives."""
+    world = _statement(flops=1e22, hardware="h100-sxm")
+    assert world[0].estimate.assumption("carbon_intensity_g_per_kwh").value == 475
+    assert _grid_clause(flops=1e22, hardware="h100-sxm") == (
+        "grid carbon intensity of 475~g\\,CO$_2$e/kWh (the world average; IEA Global Energy \\& CO2 Status Report "
+        "2019, as shipped by CodeCarbon~\\cite{codecarbon})")
+    r, st = _statement(flops=1e22, hardware="h100-sxm", region="FRA")
+    ci = r.estimate.assumption("carbon_intensity_g_per_kwh")
+    version = re.search(r"CodeCarbon (\S+) ", ci.source).group(1)
+    assert ci.source.endswith(", 2023") and 0 < ci.value < 475  # France's 2023 grid, low-carbon
+    assert _grid_clause(flops=1e22, hardware="h100-sxm", region="FRA") == (
+        f"grid carbon intensity of {hz.sig(ci.value)}~g\\,CO$_2$e/kWh (the 2023 average for France (FRA); Our World "
+        f"in Data / Ember, as shipped with CodeCarbon {version}~\\cite{{codecarbon}})")
+    cloud = _grid_clause(flops=1e22, hardware="h100-sxm", cloud="gcp:europe-west1")
+    assert "(the cloud region gcp:europe-west1 (St. Ghislain, Belgium); provider's published region figures, " \
+           f"as shipped with CodeCarbon {version}~\\cite{{codecarbon}})" in cloud
+    # the text as it is when it has another form
+    assert grid_basis("Germany (DEU): CodeCarbon 9.9 global_energy_mix.json (Ember), 2024") == \
+        "the 2024 average for Germany (DEU); Ember, as shipped with CodeCarbon 9.9"
+    assert grid_basis("a figure from our provider's invoice") == "a figure from our provider's invoice"
+
+
+def test_with_recomputation_the_utilisation_counts_model_flops():
+    """Audit: "training the model (5.6 × 10²² FLOPs) … 60,800 device-hours, assuming a whole-run
+    utilisation of 0.194" gave a reader 5.6e22 ÷ (989e12 × 0.194) ÷ 3600 ≈ 81,000 device-hours: the
+    60,800 come from the 6·N·D = 4.2e22 model FLOPs the utilisation counts, which it now says."""
+    r, st = _statement(params=7e9, tokens=1e12, hardware="h100-sxm", recompute=True, devices=8)
+    est = r.estimate
+    assert est.flops == pytest.approx(5.6e22) and est.assumption("peak_flops_per_s").value == pytest.approx(989e12)
+    u = est.utilization.value
+    assert "(5.6 $\\times 10^{22}$ FLOPs executed, with full activation recomputation)" in st.tex
+    assert (f"or 60,800 device-hours, assuming a whole-run utilisation of {hz.sig(u)} of peak counted in model FLOPs "
+            "(6$\\cdot$N$\\cdot$D = 4.2 $\\times 10^{22}$, without the recomputation, as the fitted runs count it), "
+            "fitted on") in st.tex
+    # the sentence's own numbers agree: 4.2e22 ÷ (989e12 × u) is the device-hours it states
+    assert 4.2e22 / (989e12 * u) / S_PER_HOUR == pytest.approx(est.device_hours, rel=1e-9)
+    assert hz.device_hours(est.device_hours) == "60,800 device-hours"
+    assert not math.isclose(5.6e22 / (989e12 * u) / S_PER_HOUR, est.device_hours, rel_tol=0.1)
+    # without recomputation, or with a utilisation given (it applies to the FLOPs executed): no such clause
+    for run in (dict(params=7e9, tokens=1e12, hardware="h100-sxm", devices=8),
+                dict(params=7e9, tokens=1e12, hardware="h100-sxm", devices=8, recompute=True, utilization=0.3)):
+        tex = _statement(**run)[1].tex
+        assert "model FLOPs" not in tex and "executed" not in tex, run
+    given = _statement(params=7e9, tokens=1e12, hardware="h100-sxm", devices=8, recompute=True, utilization=0.3)[0]
+    assert 5.6e22 / (989e12 * 0.3) / S_PER_HOUR == pytest.approx(given.estimate.device_hours)
+
+
+def test_a_borrowed_utilisation_fit_says_so():
+    """Audit: on an L4 (no runs of its own) the statement said "fitted on 25 published training runs"
+    where the table says "no runs on NVIDIA L4 …: the H100 family fit (25 runs), widened by the
+    between-family spread". The statement follows the prediction's borrowed flag."""
+    r, st = _statement(flops=1e21, hardware="l4")
+    u = r.estimate.utilization
+    assert u.family == "h100" and f"no runs on {r.estimate.hardware_name}: the H100 family fit ({u.n_runs} runs), " \
+        "widened by the between-family spread" in u.summary
+    assert (f"assuming a whole-run utilisation of {hz.sig(u.value)} of peak, from a neighbouring family's fit: no "
+            "published runs on NVIDIA L4 (24GB, 72 W) are in the data, so it is the H100 family's fit on "
+            f"{u.n_runs} published training runs~\\cite{{epoch2024notable}}, widened by the between-family spread. ") in st.tex
+    assert "fitted on" not in st.tex
+    # no family near: the pooled fit, borrowed the same way
+    r, st = _statement(flops=1e20, hardware="p100")
+    u = r.estimate.utilization
+    assert u.family == "pooled" and "the pooled fit" in u.summary
+    assert ("from the fit pooled over all families: no published runs on NVIDIA Tesla P100 SXM2 16GB are in the "
+            f"data, so it is the fit on all {u.n_runs} published training runs~\\cite{{epoch2024notable}}, widened by "
+            "the between-family spread") in st.tex
+    # a device with runs of its own keeps its wording
+    r, st = _statement(flops=1e21, hardware="h100-sxm")
+    assert f"of peak, fitted on {r.estimate.utilization.n_runs} published training runs~\\cite{{epoch2024notable}}. " in st.tex
+    assert "neighbouring" not in st.tex
+
+
+def test_every_embodied_figure_is_cited():
+    """Audit: the B200's 284 kg ("the vendor's product carbon footprint") and the TPU v6e's and A100
+    40GB's life-cycle assessments had no \\cite. Each cites what its profile names; the TPU v6e's
+    caveat on its secondary figure stays visible, as a footnote."""
+    _, b200 = _statement(flops=1e21, hardware="b200")
+    assert ("the run's share of 284~kg per device (the vendor's product carbon footprint"
+            "~\\cite{nvidiahgxb200pcf,nvidiahgxb200blog}) over a 5-year life") in b200.tex
+    assert "{nvidiahgxb200pcf," in b200.bib and "HGX B200} {PCF} Summary" in b200.bib
+    assert "NVIDIA HGX B200} Reduces Embodied Carbon Emissions Intensity" in b200.bib
+    _, a100 = _statement(flops=1e21, hardware="a100-sxm-40gb")
+    assert "128~kg per device (a published life-cycle assessment~\\cite{falk2025morethancarbon})" in a100.tex
+    assert "arXiv:2509.00093" in a100.bib
+    _, tpu = _statement(flops=1e21, hardware="tpu-v6e")
+    assert ("692~kg per device (a published life-cycle assessment~\\cite{schneider2025lifecycle})\\footnote{The "
+            "692~kg per device is as transcribed in two public repositories (secondary; the paper's table itself was "
+            "not read, check before citing).} over a 5-year life") in tpu.tex
+    assert "arXiv:2502.01671" in tpu.bib
+    _, h100 = _statement(flops=1e21, hardware="h100-sxm")
+    assert "164~kg per device (the vendor's product carbon footprint~\\cite{nvidia2024hgxpcf})" in h100.tex
+    assert "footnote" not in h100.tex + b200.tex + a100.tex
+
+
+def test_every_shipped_embodied_source_has_a_bibliography_entry():
+    """A vendor's footprint or a life-cycle assessment in a profile is cited from sources.toml; a
+    source that none names (a user's profile) is cited by an entry made from its own text."""
+    profiles = default_profiles().profiles
+    stated = {pid: p.embodied for pid, p in profiles.items()
+              if p.embodied is not None and p.embodied.basis in ("vendor-pcf", "lca")}
+    assert {"b200", "h100-sxm", "tpu-v6e", "a100-sxm-40gb"} <= set(stated)
+    for pid, emb in stated.items():
+        assert cited_keys(emb.source, SOURCES), pid
+    r = api.run(flops=1e21, hardware="b200")
+    st = statement(r.estimate, {k: v for k, v in SOURCES.items() if k not in ("NVPCFB200", "NVB200BLOG")},
+                   version=__version__)
+    assert "(the vendor's product carbon footprint~\\cite{emb-b200})" in st.tex
+    assert "@misc{emb-b200, key={NVIDIA B200 (HGX, 1000 W)}" in st.bib and "HGX B200 PCF Summary" in st.bib
+
+
+def test_an_electricity_only_cost_says_so():
+    """Audit: with a price per kWh "At the assumed prices this costs about \\$98" did not say that
+    is the electricity alone, no device rental."""
+    r, st = _statement(flops=1e21, hardware="a800", electricity_usd_per_kwh=0.1)
+    est = r.estimate
+    assert est.cost_usd == pytest.approx(est.energy_kwh * 0.1)
+    assert (f"At the assumed electricity price of \\$0.10/kWh the electricity alone costs about "
+            f"{latex_escape(hz.money(est.cost_usd))} (no device rental or purchase).") in st.tex
+    assert "At the assumed prices" not in st.tex
+    r, st = _statement(flops=1e21, hardware="a800", price_usd_per_device_hour=2.0)
+    assert r.estimate.cost_usd == pytest.approx(r.estimate.device_hours * 2.0)
+    assert f"At the assumed prices this costs about {latex_escape(hz.money(r.estimate.cost_usd))}." in st.tex
+    assert "electricity alone" not in st.tex
+
+
+def test_a_known_run_says_what_its_ranges_mean():
+    """Audit: a known run printed "(80\\% range 543 kWh--770 kWh)" and never said what a range is."""
+    _, st = _statement(hardware="h100-sxm", hours=100, devices=8)
+    assert "647 kWh (80\\% range 543 kWh--770 kWh) of electricity" in st.tex
+    assert ("The ranges are 80\\% prediction intervals: about 80\\% of comparable published runs fall inside them; "
+            "the time given, the PUE and grid intensity are taken as exact.") in st.tex
+    # nothing uncertain left (power, water factors given, no embodied): no range, no sentence on them
+    _, exact = _statement(hardware="h100-sxm", hours=100, devices=8, power_w=700, embodied=False,
+                          wue_l_per_kwh=1.0, ewif_l_per_kwh=3.0)
+    assert "range" not in exact.tex
+
+
+def test_training_memory_is_rounded_as_the_table():
+    """Audit: the table printed "3,075 GB per device" and the statement "3,080~GB"."""
+    r, st = _statement(preset_id="gpt3-175b")
+    assert memory_line(r.estimate).startswith("3,075 GB per device of 32 GB")
+    assert "Training needs 3,075~GB per device for weights" in st.tex and "against 32~GB of device memory" in st.tex
 
 
 def test_a_game_is_not_called_training():
@@ -108,7 +260,11 @@ MAIN = r"""\documentclass{article}
 
 @pytest.mark.parametrize("run", [dict(preset_id="gpt3-175b"), dict(preset_id="lambda-gpt3-v100"),
                                  dict(preset_id="bert-base"), dict(hardware="b200", flops=1e24, devices=512,
-                                                                   region="FRA")])
+                                                                   region="FRA"),
+                                 dict(hardware="tpu-v6e", flops=1e22, devices=8),
+                                 dict(hardware="a100-sxm-40gb", params=7e9, tokens=1e12, recompute=True, devices=64,
+                                      cloud="gcp:europe-west1"),
+                                 dict(hardware="l4", flops=1e21, electricity_usd_per_kwh=0.1)])
 def test_statement_compiles_with_pdflatex_and_bibtex_without_warnings(tmp_path, run):
     _tex_available()
     r, st = _statement(**run)
@@ -130,5 +286,7 @@ def test_statement_compiles_with_pdflatex_and_bibtex_without_warnings(tmp_path, 
     assert "undefined" not in log.lower(), [ln for ln in log.splitlines() if "undefined" in ln.lower()]
     assert "Missing character" not in log
     bbl = (tmp_path / "main.bbl").read_text()
-    assert bbl.count("\\bibitem") == len(set(re.findall(r"\\cite\{([^}]*)\}", st.tex)))  # every entry cited is listed
+    cited = {k for group in re.findall(r"\\cite\{([^}]*)\}", st.tex) for k in group.split(",")}
+    assert cited == set(st.keys)  # every entry in the .bib is cited, and every citation has its entry
+    assert bbl.count("\\bibitem") == len(cited)  # every entry cited is listed
     assert (tmp_path / "main.pdf").stat().st_size > 1000

@@ -158,10 +158,12 @@ class UtilizationInfo:
     fit_interval: tuple[float, float]
     family: str | None
     n_runs: int
+    borrowed: bool = False           # the device has no runs: a neighbouring family's fit (or the pooled one)
 
     def to_dict(self) -> dict:
         return {"value": self.value, "origin": self.origin, "summary": self.summary,
-                "fit_interval": list(self.fit_interval), "family": self.family, "fit_runs": self.n_runs}
+                "fit_interval": list(self.fit_interval), "family": self.family, "fit_runs": self.n_runs,
+                "borrowed": self.borrowed}
 
 
 def _held_at_edge(model, pred, flops: float | None, year: int | None) -> str | None:
@@ -216,7 +218,7 @@ def _utilization(s: Scenario, profile: HardwareProfile, flops: float | None):
     if s.utilization is None:
         return pred.center, half, origin, desc, edge, UtilizationInfo(
             pred.center, origin, f"{pred.center:.3g}, {short_fit}" if u.fitted else f"{pred.center:.3g} from the profile, {short_fit}",
-            (pred.low, pred.high), pred.family if u.fitted else None, pred.n_runs)
+            (pred.low, pred.high), pred.family if u.fitted else None, pred.n_runs, u.fitted and pred.borrowed)
     given = float(s.utilization)
     who = s.origin("utilization")
     by = f"the preset {who.removeprefix('preset:')}" if who.startswith("preset:") else "the user"
@@ -225,7 +227,8 @@ def _utilization(s: Scenario, profile: HardwareProfile, flops: float | None):
     as_model = given * RECOMPUTE_TO_MODEL_FLOPS if s.recompute else given
     in_model = f"; {as_model:.3g} in model FLOPs, 6·N·D" if s.recompute else ""
     info = UtilizationInfo(given, who, f"{given:.3g} from {by}{in_model.replace(';', ',')}; for comparison {pred.center:.2f}, {short_fit}",
-                           (pred.low, pred.high), pred.family if u.fitted else None, pred.n_runs)
+                           (pred.low, pred.high), pred.family if u.fitted else None, pred.n_runs,
+                           u.fitted and pred.borrowed)
     note = None
     if u.fitted and not pred.low <= as_model <= pred.high:
         note = (f"the utilisation {given:.3g} ({s.origin('utilization')}{in_model}) is outside the fitted "

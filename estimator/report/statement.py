@@ -4,8 +4,11 @@ the ``.bib`` file it cites. Pure: an Estimate and the citations in, two texts ou
 The paragraph is worded as an estimate ("We estimate that training … would take …") unless the
 run's time was given (a measured run: "Training took …"). It says what the ranges mean in one
 sentence, and cites the tool with its version, the utilisation fit and its data (Epoch AI) when
-the fit was used, the hardware's datasheet, and where the grid intensity came from (the data
-CodeCarbon ships, a preset's paper, or "given").
+the fit was used (and says when a device without runs borrows a neighbouring family's fit), the
+hardware's datasheet, the sources of the embodied-carbon figure, and where the grid intensity came
+from (the data CodeCarbon ships, named: the world average, a country and its data year, a cloud
+region; a preset's paper; or "given"). With full recomputation it says that the utilisation counts
+model FLOPs (6·N·D), so that FLOPs ÷ (peak × utilisation) gives the device-hours it states.
 
 BibTeX: only entry types that standard BibTeX styles define (article, inproceedings, misc),
 every title in double braces so that a style's lower-casing keeps "GPT-3" and "NVIDIA" as they
@@ -14,11 +17,16 @@ are, and web addresses as plain text (a \\url command would need a package the p
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from estimator.core.estimate import Estimate
+from estimator.core.estimate import DEFAULT_CARBON_INTENSITY_SOURCE, Estimate
+from estimator.core.memory import gb
+from estimator.core.units import S_PER_HOUR
+from estimator.core.utilization_model import POOLED
+from estimator.core.workload import RECOMPUTE_TO_MODEL_FLOPS
 from estimator.report import humanize as hz
 
 # BibTeX entry types every standard style (plain, unsrt, alpha, abbrv) defines: anything else
@@ -114,20 +122,80 @@ def _water_tex(litres: float) -> str:
     return latex_escape(_water(litres)).replace("m3", "m$^3$")
 
 
-def _beyond(est: Estimate, a, cite, emb, basis: str) -> str:
-    """Sentences on embodied carbon, water and training memory, when the estimate has them."""
+def _cite(bibkeys: Mapping[str, str], keys) -> str:
+    """One \\cite of the entries of ``keys`` (source key → BibTeX key in ``bibkeys``): "~\\cite{a,b}";
+    "" for none."""
+    names = [bibkeys[k] for k in dict.fromkeys(keys) if k in bibkeys]
+    return r"~\cite{" + ",".join(names) + "}" if names else ""
+
+
+# The ranges the paragraph prints (_range), when they are not exact: the ranges sentence goes with them.
+SHOWN_RANGES = ("wall_clock_s", "energy_kwh", "co2e_kg", "embodied_co2e_kg", "water_l")
+# Relative tolerance for "the same number" between figures the estimate computed by different
+# routes (floating-point rounding only: 6/8 of the FLOPs is exactly 0.75 of them).
+RATIO_TOLERANCE = 1e-6
+
+# Identifiers a profile's source text shares with a sources.toml entry's ``cite``: a title it quotes
+# ("…") of at least this many characters (shorter ones, "AI and Compute", could match by chance), or
+# an arXiv number.
+MIN_TITLE_CHARS = 15
+
+
+def cited_keys(source: str, sources: Mapping[str, Mapping[str, str]]) -> list[str]:
+    """The source keys a profile's source text cites: those whose ``cite`` quotes a title, or gives
+    an arXiv number, that the text names too (case-insensitive). The embodied figures' sources
+    ("NVIDIA 'HGX B200 PCF Summary'", "Falk et al., '…', arXiv:2509.00093")."""
+    text = source.lower()
+    found = []
+    for key, entry in sources.items():
+        cite = str(entry.get("cite", ""))
+        ids = [t for t in re.findall(r'"([^"]+)"', cite) if len(t) >= MIN_TITLE_CHARS]
+        ids += re.findall(r"arXiv:\d{4}\.\d{4,5}", cite)
+        if any(i.lower() in text for i in ids):
+            found.append(key)
+    return found
+
+
+def embodied_entry(est: Estimate, source: str) -> str:
+    """A misc entry for an embodied figure whose source is in no sources.toml entry (a user's
+    profile): the profile's own source text, as ``hardware_entry`` does for the datasheet."""
+    key = "emb-" + re.sub(r"[^a-z0-9]+", "-", est.hardware_id.lower()).strip("-")
+    # no author to name: ``key`` is what BibTeX styles sort such an entry by
+    return (f"@misc{{{key}, key={{{latex_escape(est.hardware_name)}}}, "
+            f"title={{{{{latex_escape(est.hardware_name)}: embodied carbon}}}}, note={{{latex_escape(source)}}}}}")
+
+
+# A caveat a profile's source puts on its figure ("(secondary; the paper's table itself was not read,
+# check before citing)"), with the phrase before it ("as transcribed in two public repositories"):
+# the statement keeps it visible, as a footnote.
+_CAVEAT = re.compile(r"(as (?:transcribed|quoted) in [^(),;]*?)?\s*\(([^()]*check before citing[^()]*)\)")
+
+
+def embodied_caveat(source: str, kg_text: str) -> str:
+    """A \\footnote carrying the source's caveat on the figure, or "" when it has none."""
+    m = _CAVEAT.search(source)
+    if not m:
+        return ""
+    said = f"is {m.group(1).strip()} ({m.group(2).strip()})" if m.group(1) else f"carries its source's caveat: {m.group(2).strip()}"
+    return r"\footnote{" + f"The {kg_text}~kg per device {latex_escape(said)}." + "}"
+
+
+def _beyond(est: Estimate, a, cite, emb, basis: str, emb_cite: str) -> str:
+    """Sentences on embodied carbon, water and training memory, when the estimate has them.
+    ``emb_cite``: the citation of a vendor's or a life-cycle assessment's embodied figure."""
     text = ""
     if emb:
         years = a["lifetime_years"].value
-        how = {"vendor-pcf": "the vendor's product carbon footprint"
-                             + (cite.get(PCF_KEY, "") if est.hardware_id == "h100-sxm" else ""),
-               "lca": "a published life-cycle assessment",
+        kg = latex_escape(hz.sig(emb.value))
+        how = {"vendor-pcf": "the vendor's product carbon footprint" + emb_cite,
+               "lca": "a published life-cycle assessment" + emb_cite,
                "die-area-model": "a die-area and memory model" + cite.get(ACT_KEY, "") + " scaled to board level"
                                  + cite.get(PCF_KEY, ""),
-               "fallback": "a fallback scaled from NVIDIA's HGX H100 footprint" + cite.get(PCF_KEY, "")}.get(basis, basis)
+               "fallback": "a fallback scaled from NVIDIA's HGX H100 footprint" + cite.get(PCF_KEY, "")}.get(
+            basis, latex_escape(basis) + emb_cite)
         text += (f" Manufacturing the devices adds {latex_escape(hz.co2e(est.embodied_co2e_kg))}"
                  f"{_range(hz.co2e, est, 'embodied_co2e_kg')} of embodied CO$_2$e, the run's share of "
-                 f"{latex_escape(hz.sig(emb.value))}~kg per device ({how}) over a {years:g}-year "
+                 f"{kg}~kg per device ({how}){embodied_caveat(emb.source, kg)} over a {years:g}-year "
                  f"life{cite.get(LLMC_KEY, '')}, not part of the CO$_2$e above.")
     if est.water_l is not None:
         text += (f" The run consumes about {_water_tex(est.water_l)}{_range(_water, est, 'water_l')} of "
@@ -140,9 +208,10 @@ def _beyond(est: Estimate, a, cite, emb, basis: str) -> str:
                f"which does not fit with {latex_escape(m.strategy.describe())}; the fewest devices that hold it are "
                f"{latex_escape(hz.count(need))} with {latex_escape(how.describe())}" if need is not None else
                "which does not fit on any number of them")
-        text += (f" Training needs {latex_escape(hz.sig(m.per_device.total_gb))}~GB per device for weights, "
+        # rounded as the table's memory line (export.memory_line: memory.gb)
+        text += (f" Training needs {latex_escape(gb(m.per_device.total_gb))}~GB per device for weights, "
                  f"gradients, Adam states{cite.get(ZERO_KEY, '')} and activations{cite.get(ACT_MEM_KEY, '')} against "
-                 f"{latex_escape(hz.sig(m.capacity_gb))}~GB of device memory, {fit}.")
+                 f"{latex_escape(gb(m.capacity_gb))}~GB of device memory, {fit}.")
     return text
 
 
@@ -153,6 +222,62 @@ def grid_keys(source: str, sources: Mapping[str, object]) -> list[str]:
     if "CodeCarbon" in source:
         return [GRID_KEY]
     return [k for k in sources if k not in (GRID_KEY, TOOL_KEY) and re.search(rf"(?<![\w-]){re.escape(k)}(?![\w-])", source)]
+
+
+# A grid intensity from CodeCarbon's data, as estimator/services/api.py labels it: "France (FRA):
+# CodeCarbon 3.3.2 global_energy_mix.json (Our World in Data / Ember), 2023" or "gcp:europe-west1
+# (St. Ghislain, Belgium): CodeCarbon 3.3.2 cloud/impact.csv (provider's published region figures)".
+_CODECARBON_GRID = re.compile(r"(?P<label>.+?): CodeCarbon (?P<version>\S+) (?P<file>\S+) \((?P<origin>[^()]*)\)"
+                              r"(?:, (?P<year>\d{4}))?")
+
+
+def grid_basis(source: str) -> str:
+    """What the grid intensity is, for the statement, from its assumption's source text: the world
+    average (and its report's year), a country and its data year, or a cloud region, with the data
+    behind it; the text as it is when it has another form."""
+    if source == DEFAULT_CARBON_INTENSITY_SOURCE:
+        label, rest = source.split(", ", 1)  # "world average", "IEA … 2019 (as shipped by CodeCarbon)"
+        return f"the {label}; " + re.sub(r" \((as shipped by CodeCarbon)\)$", r", \1", rest)
+    m = _CODECARBON_GRID.fullmatch(source)
+    if not m:
+        return source
+    if m["file"].startswith("cloud/"):
+        what = f"the cloud region {m['label']}"
+    else:
+        what = f"the {m['year']} average for {m['label']}" if m["year"] else f"the average for {m['label']}"
+    return f"{what}; {m['origin']}, as shipped with CodeCarbon {m['version']}"
+
+
+def _borrowed(est: Estimate) -> bool:
+    """Whether the fitted utilisation is a neighbouring family's fit (or the pooled one) because
+    the device has no runs of its own."""
+    return est.utilization.borrowed
+
+
+def _fit_text(est: Estimate, cite: str) -> str:
+    """Where the fitted utilisation comes from: its family's runs, or, for a device without runs,
+    a neighbouring family's fit (or all runs pooled), widened by the between-family spread."""
+    u = est.utilization
+    runs = f"{u.n_runs} published training runs{cite}"
+    if not _borrowed(est):
+        return f", fitted on {runs}"
+    # as the table's utilisation line: "no runs on <device>: the H100 family fit (25 runs), widened by …"
+    whose, fit = (("the fit pooled over all families", "the fit on all") if u.family == POOLED else
+                  ("a neighbouring family's fit", f"the {latex_escape(u.family.upper())} family's fit on"))
+    return (f", from {whose}: no published runs on {latex_escape(est.hardware_name)} are in the data, so it is "
+            f"{fit} {runs}, widened by the between-family spread")
+
+
+def _model_flops(est: Estimate) -> float | None:
+    """The FLOPs the utilisation is counted on when they are not the FLOPs the devices execute:
+    with full recomputation the fitted utilisation counts model FLOPs, 6·N·D (estimate.py: the time
+    comes from 6·N·D = 8·N·D × 6/8). Read from the estimate's own figures, device-hours × peak ×
+    utilisation, so that the sentence's numbers agree with each other; None when they are the FLOPs."""
+    peak, u = est.assumption("peak_flops_per_s"), est.utilization
+    if est.flops is None or peak is None or u is None:
+        return None
+    counted = est.device_hours * S_PER_HOUR * peak.value * u.value
+    return counted if math.isclose(counted, est.flops * RECOMPUTE_TO_MODEL_FLOPS, rel_tol=RATIO_TOLERANCE) else None
 
 
 def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, version: str, title: str | None = None,
@@ -172,9 +297,12 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
     basis = emb.source.split(",", 1)[0] if emb else ""
     if est.memory is not None:
         keys += [ZERO_KEY, ACT_MEM_KEY]
+    # a vendor's footprint or a life-cycle assessment: cited as its profile's source text names it
+    stated = bool(emb) and basis not in ("die-area-model", "fallback")
+    emb_keys = cited_keys(emb.source, sources) if stated else []
     if emb:
         keys += [LLMC_KEY] + ([ACT_KEY] if basis == "die-area-model" else []) + (
-            [PCF_KEY] if basis in ("die-area-model", "fallback") or est.hardware_id == "h100-sxm" else [])
+            [PCF_KEY] if basis in ("die-area-model", "fallback") else []) + emb_keys
     if est.water_l is not None:
         keys.append(WATER_KEY)
     entries = {}
@@ -183,16 +311,24 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
             entries[k] = normalize_bibtex(sources[k]["bibtex"].replace("{version}", version))
     if hardware_bibtex:
         entries["HW"] = normalize_bibtex(hardware_bibtex)
-    cite = {k: r"~\cite{" + bib_key(v) + "}" for k, v in entries.items()}
+    if stated and not emb_keys:
+        # a figure every statement cites: its profile's source text when no sources.toml entry names it
+        entries["EMB"] = normalize_bibtex(embodied_entry(est, emb.source))
+        emb_keys = ["EMB"]
+    bibkeys = {k: bib_key(v) for k, v in entries.items()}
+    cite = {k: _cite(bibkeys, [k]) for k in bibkeys}
     tool = latex_escape(f"Compute Cost Estimator {version}")
     what = "the model" if not title else latex_escape(title)
     devices = f"{latex_escape(hz.count(est.devices))}~$\\times$~{latex_escape(est.hardware_name)}{cite.get('HW', '')}"
     flops = f" ({latex_escape(hz.sci(est.flops))} FLOPs)" if est.flops else ""
     energy = (f"{latex_escape(hz.energy(est.energy_kwh))}{_range(hz.energy, est, 'energy_kwh')} of electricity "
               f"at a PUE of {latex_escape(hz.sig(a['pue'].value))}")
+    ci = a["carbon_intensity_g_per_kwh"]
+    # named: the world average, a country and its year, a cloud region (CodeCarbon's data), with its citation
+    where = (f" ({latex_escape(grid_basis(ci.source))}{_cite(bibkeys, grid)})" if GRID_KEY in grid
+             else "".join(cite.get(k, "") for k in grid) if grid else " (given)")
     co2 = (f"{latex_escape(hz.co2e(est.co2e_kg))}{_range(hz.co2e, est, 'co2e_kg')} at a grid carbon intensity of "
-           f"{latex_escape(hz.sig(a['carbon_intensity_g_per_kwh'].value))}~g\\,CO$_2$e/kWh"
-           + ("".join(cite.get(k, "") for k in grid) if grid else " (given)"))
+           f"{latex_escape(hz.sig(ci.value))}~g\\,CO$_2$e/kWh{where}")
     power = f"an average of {latex_escape(hz.sig(a['power_w'].value))}~W per device"
     doing = (f"training {what}" if not time_label or time_label.lower() == "training time"
              else latex_escape(time_label[:1].lower() + time_label[1:]))
@@ -202,20 +338,33 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
                 f"{energy}, and to {co2}.")
     else:
         u = est.utilization
+        model_flops = _model_flops(est)
+        if model_flops is not None:
+            # with full recomputation: the FLOPs executed, and the model FLOPs the utilisation counts
+            flops = f" ({latex_escape(hz.sci(est.flops))} FLOPs executed, with full activation recomputation)"
         util = (f"a whole-run utilisation of {latex_escape(hz.sig(u.value))} of peak"
-                + (f", fitted on {u.n_runs} published training runs{cite.get(EPOCH_KEY, '')}" if fitted else ""))
+                + (f" counted in model FLOPs ({latex_escape('6·N·D = ' + hz.sci(model_flops))}, without the "
+                   "recomputation, as the fitted runs count it)" if model_flops is not None else "")
+                + (_fit_text(est, cite.get(EPOCH_KEY, "")) if fitted else ""))
         text = (f"We estimate that {doing}{flops} on {devices} would take "
                 f"{latex_escape(hz.duration(est.wall_clock_s))}{_range(hz.duration, est, 'wall_clock_s')}, "
                 f"or {latex_escape(hz.device_hours(est.device_hours))}, assuming {util}. At {power}, this "
                 f"would use {energy}, and emit {co2}.")
+    if any(lo is not None and lo != hi for lo, hi in (est.range.get(k, (None, None)) for k in SHOWN_RANGES)):
+        exact = "the time given, the PUE" if measured else "the PUE"
         text += (f" The ranges are {_pct(est.level)} prediction intervals: about {_pct(est.level)} of comparable "
-                 "published runs fall inside them; the PUE and grid intensity are taken as exact.")
-    text += _beyond(est, a, cite, emb, basis)
+                 f"published runs fall inside them; {exact} and grid intensity are taken as exact.")
+    text += _beyond(est, a, cite, emb, basis, _cite(bibkeys, emb_keys))
     presets = [cite[k] for k in extra_keys if k in cite]
     if presets:
         text += f" The scenario follows the published run{'s' if len(presets) > 1 else ''}{''.join(presets)}."
     if est.cost_usd is not None:
-        text += f" At the assumed prices this costs about {latex_escape(hz.money(est.cost_usd))}."
+        elec = a.get("electricity_usd_per_kwh")
+        if elec is not None:  # the cost is the electricity alone: nothing for renting or buying the devices
+            text += (f" At the assumed electricity price of {latex_escape(hz.money(elec.value))}/kWh the electricity "
+                     f"alone costs about {latex_escape(hz.money(est.cost_usd))} (no device rental or purchase).")
+        else:
+            text += f" At the assumed prices this costs about {latex_escape(hz.money(est.cost_usd))}."
     text += f" Figures from {tool}{cite.get(TOOL_KEY, '')}."
     tex = ("% Compute and carbon statement generated by Compute Cost Estimator " + version + ".\n"
            "% \\input this file; cite with the .bib file beside it (\\bibliography{<its name>}).\n" + text + "\n")
