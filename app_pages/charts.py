@@ -23,6 +23,7 @@ from estimator.core.estimate import estimate
 from estimator.core.units import BYTES_PER_GB, S_PER_DAY
 from estimator.core.workload import FLOPS_PER_PARAM_TOKEN_TRAIN, FLOPS_PER_PARAM_TOKEN_TRAIN_RECOMPUTE
 from estimator.laws.scaling import CHINCHILLA_TOKENS_PER_PARAM  # D ≈ 20·N for a scenario that gives FLOPs only
+from estimator.report import humanize as hz
 
 LOG = alt.Scale(type="log")
 
@@ -40,7 +41,12 @@ def _superscript(expr: str) -> str:
     return expr
 
 
-POW10 = "'10' + " + _superscript("format(round(log(abs(datum.value)) / LN10), 'd')")
+def _pow10(value: str) -> str:
+    """A Vega expression: ``value`` (an expression) as its nearest power of ten, 10⁵."""
+    return "'10' + " + _superscript(f"format(round(log(abs({value})) / LN10), 'd')")
+
+
+POW10 = _pow10("datum.value")
 
 
 def human_labels(prefix: str = "", suffix: str = "") -> str:
@@ -50,6 +56,30 @@ def human_labels(prefix: str = "", suffix: str = "") -> str:
             f"{v} >= 1e9 ? format(datum.value / 1e9, '~g') + 'B' : {v} >= 1e6 ? format(datum.value / 1e6, '~g') + 'M' : "
             f"{v} >= 1 || {v} == 0 ? format(datum.value, ',~g') : {v} >= 1e-3 ? format(datum.value, '~g') : {POW10}")
     return f"'{prefix}' + ({body}) + '{suffix}'"
+
+
+# SI prefixes for axis labels in a unit: display prefixes, as the tables of estimator/report/humanize.py
+# (1 kW, 1 MW, 1 GW: never "1M W" nor "1B W").
+SI_PREFIXES = ((1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k"))
+FLOPS_PREFIXES = ((1e15, "P"), *SI_PREFIXES)  # FLOP/s reach PFLOP/s: a 2024 GPU's low-precision peak
+
+
+def si_labels(unit: str, prefixes=SI_PREFIXES) -> str:
+    """A Vega labelExpr in one style across the axis: ``unit`` with SI prefixes, "1 W", "10 kW", "1 MW",
+    "100 TW"; from a thousand of the largest prefix up, powers of ten of it ("10³ TW", as
+    ``humanize`` writes such numbers); below 1, decimals ("0.5 W") down to 10⁻³, then powers of ten."""
+    v = "abs(datum.value)"
+    expr = (f"{v} >= 1 || {v} == 0 ? format(datum.value, '~g') + ' ' : "
+            f"{v} >= 1e-3 ? format(datum.value, '~g') + ' ' : {POW10} + ' '")
+    for factor, name in reversed(prefixes):
+        expr = f"{v} >= {factor:g} ? format(datum.value / {factor:g}, '~g') + ' {name}' : {expr}"
+    top, name = prefixes[0]
+    expr = f"{v} >= {top * hz.NEXT_PREFIX:g} ? {_pow10(f'datum.value / {top:g}')} + ' {name}' : {expr}"
+    return f"({expr}) + '{unit}'"
+
+
+POWER_LABELS = si_labels("W")
+FLOPS_PER_S_LABELS = si_labels("FLOP/s", FLOPS_PREFIXES)
 
 
 def pow10_labels() -> str:
@@ -111,14 +141,15 @@ def decades(lo: float, hi: float) -> list[float]:
 
 
 def log_bar_chart(df: pd.DataFrame, value: str, label: str, title: str, *, prefix: str = "", suffix: str = "",
-                  sort=None, step: int = 48) -> alt.Chart:
+                  labels: str | None = None, sort=None, step: int = 48) -> alt.Chart:
     """Horizontal bars on a log scale: they start at the decade below the smallest value (a log
-    scale has no zero, and bars without a start are not drawn) with a tick at each decade."""
+    scale has no zero, and bars without a start are not drawn) with a tick at each decade, labelled
+    by ``labels`` (a labelExpr, e.g. ``POWER_LABELS``) or else ``human_labels(prefix, suffix)``."""
     data = df[df[value] > 0]
     ticks = decades(float(data[value].min()), float(data[value].max()))
     return alt.Chart(data).mark_bar().encode(
         x=alt.X(f"{value}:Q", scale=alt.Scale(type="log", domain=[ticks[0], ticks[-1]]), title=title,
-                axis=alt.Axis(values=ticks, labelExpr=human_labels(prefix, suffix))),
+                axis=alt.Axis(values=ticks, labelExpr=labels or human_labels(prefix, suffix))),
         x2=alt.X2(datum=ticks[0]),
         y=alt.Y(f"{label}:N", sort=sort, title=None, axis=alt.Axis(labelLimit=0)),
         tooltip=[label, alt.Tooltip(f"{value}:Q", format=",.3~r")],
@@ -337,7 +368,7 @@ def roofline_chart(profile) -> alt.LayerChart | None:
     lines = alt.Chart(df).mark_line().encode(
         x=alt.X("intensity:Q", scale=LOG, title="Arithmetic intensity (FLOP per byte)",
                 axis=alt.Axis(values=decades(ai[0], ai[-1]), format="~g", grid=False)),
-        y=alt.Y("flops_per_s:Q", scale=LOG, title="Attainable FLOP/s", axis=alt.Axis(labelExpr=human_labels(), tickCount=6)),
+        y=alt.Y("flops_per_s:Q", scale=LOG, title="Attainable FLOP/s", axis=alt.Axis(labelExpr=FLOPS_PER_S_LABELS, tickCount=6)),
         color=alt.Color("precision:N"))
     points = alt.Chart(ridge).mark_point(filled=True, size=60).encode(
         x="intensity:Q", y="flops_per_s:Q", color="precision:N",

@@ -25,7 +25,7 @@ from estimator.services import api, limits
 
 from . import charts, style
 from . import common as c
-from .limits import growth_chart, multiplier_chart
+from .limits import cost_note, growth_chart, multiplier_chart
 
 LECTURE_HW = ("v100-sxm2", "a100-sxm-80gb", "h100-sxm", "b200")  # the GPU generations since GPT-3
 COMPRESSION_MODEL = dict(hardware="h100-sxm", params=70e9, tokens=1e9)  # a 70B model served on H100s
@@ -90,19 +90,24 @@ def brain_vs_alphago() -> None:
     st.metric("AlphaGo ÷ brain", hz.times(a.energy_kwh / b.energy_kwh))
     df = pd.DataFrame({"player": [r.profile.name, "Human brain"],
                        "watts": [r.profile.power.average_w, brain.profile.power.average_w]})
-    _chart(charts.log_bar_chart(df, "watts", "player", "Power (log scale)", suffix=" W", step=64))
+    _chart(charts.log_bar_chart(df, "watts", "player", "Power (log scale)", labels=charts.POWER_LABELS, step=64))
     style.source_line("Silver et al. 2016 (1,202 CPUs and 176 GPUs; ≈1 MW is a quoted estimate); "
                       "a human brain ≈20 W (Raichle & Gusnard 2002, PNAS 99(16)).")
 
 
 def imagenet_compute() -> None:
-    rep = limits.diminishing_report(dm.CLAIM_CURRENT_ERROR_PCT, dm.CLAIM_TARGET_ERROR_PCT, dm.CLAIM_EXPONENT)
-    r, t = rep.result, rep.target
+    k = dm.DEFAULT_EXPONENT  # the claim's k as the Limits page and the CLI use and print it
+    rep = limits.diminishing_report(dm.CLAIM_CURRENT_ERROR_PCT, dm.CLAIM_TARGET_ERROR_PCT, k)
+    r, b, t = rep.result, rep.base, rep.target
     _metrics([("Compute for 5% ImageNet error", f"≈{hz.magnitude(r.compute_multiplier)}×",
                f"{hz.times(r.compute_multiplier)} from {dm.CLAIM_CURRENT_ERROR_PCT:g}%"),
-              ("To halve any error", hz.times(r.halving_multiplier), "2^(1/k) with k = 0.072"),
-              ("Cost on one device", hz.money(t.cost_usd), f"{hz.duration(t.wall_clock_s)} on one {t.hardware_name}")])
-    _chart(multiplier_chart(dm.CLAIM_CURRENT_ERROR_PCT, dm.CLAIM_EXPONENT, dm.CLAIM_TARGET_ERROR_PCT))
+              ("To halve any error", hz.times(r.halving_multiplier), f"2^(1/k) with k = {k:g}"),
+              ("Cost of that compute", hz.money(t.cost_usd),
+               f"ResNet-50's ImageNet training ({hz.money(b.cost_usd)}) at {hz.times(r.compute_multiplier)} the compute: "
+               f"{hz.duration(t.wall_clock_s)} on one {t.hardware_name}")])
+    if rep.cost_note:
+        st.caption(cost_note(rep))
+    _chart(multiplier_chart(dm.CLAIM_CURRENT_ERROR_PCT, k, dm.CLAIM_TARGET_ERROR_PCT))
     style.source_line("Thompson et al. 2020, \"The Computational Limits of Deep Learning\", arXiv:2007.05558: "
                       "error ∝ compute^(−k); 10⁵× more compute for 5% ImageNet error.")
 
@@ -146,7 +151,8 @@ def memory_wall_chart() -> alt.Chart:
                     for name, g in MEMORY_WALL_SERIES])
     ticks = charts.decades(float(df["growth"].min()), float(df["growth"].max()))
     return alt.Chart(df).mark_line(point=True).encode(
-        x=alt.X("years:Q", title="Years", scale=alt.Scale(domain=[0, MEMORY_WALL_YEARS])),
+        x=alt.X("years:Q", title="Years", scale=alt.Scale(domain=[0, MEMORY_WALL_YEARS]),
+                axis=alt.Axis(values=[int(y) for y in years], format="d")),  # whole years, not "2.0"
         y=alt.Y("growth:Q", scale=alt.Scale(type="log", domain=[ticks[0], ticks[-1]]), title="Growth (×, log)",
                 axis=alt.Axis(values=ticks, labelExpr=charts.pow10_labels())),  # 10⁵: narrow, so the legend fits
         color=alt.Color("series:N", legend=charts.series_legend([name for name, _ in MEMORY_WALL_SERIES])))
@@ -183,7 +189,7 @@ def world_electricity() -> None:
     df = pd.DataFrame({"what": ["a human brain", "AlphaGo", "world electricity", "the lecture's figure"],
                        "watts": [inputs.brain_power_w, inputs.alphago_power_w, by["world_power_w"].value,
                                  contrasts.LECTURE_WORLD_POWER_W]})
-    _chart(charts.log_bar_chart(df, "watts", "what", "Power (log scale)", suffix=" W", sort=list(df["what"])))
+    _chart(charts.log_bar_chart(df, "watts", "what", "Power (log scale)", labels=charts.POWER_LABELS, sort=list(df["what"])))
     style.source_line(by["world_power_w"].source)
 
 

@@ -107,25 +107,49 @@ def scaling_section(hardware: str) -> None:
 # ----------------------------------------------------------------------------- diminishing returns
 
 
+def _digits_apart(a: float, b: float) -> int:
+    """The fewest significant digits, at least 3, that print ``a`` and ``b`` differently."""
+    return next(d for d in range(3, 18) if f"{a:.{d}g}" != f"{b:.{d}g}")
+
+
+def k_series(k: float) -> list[tuple[str, float]]:
+    """(legend label, k) for each curve: the chosen k and the 10⁵× claim's (``dm.DEFAULT_EXPONENT``).
+    One curve when they are the same k; else labels with enough digits to tell them apart."""
+    claim = dm.DEFAULT_EXPONENT
+    if k == claim:
+        return [(f"k = {claim:g} (10⁵× claim)", claim)]
+    d = _digits_apart(k, claim)
+    return [(f"k = {k:.{d}g} (chosen)", k), (f"k = {claim:.{d}g} (10⁵× claim)", claim)]
+
+
 def multiplier_chart(current: float, k: float, target: float) -> alt.LayerChart:
-    """Compute multiplier vs target error, log y, for the chosen k and the claim's k."""
+    """Compute multiplier vs target error (%), log y, for the chosen k and the claim's (``k_series``)."""
+    series = k_series(k)
     frames = []
-    for label, kk in ((f"k = {k:.3g} (chosen)", k), (f"k = {dm.CLAIM_EXPONENT:.3f} (10⁵× claim)", dm.CLAIM_EXPONENT)):
+    for label, kk in series:
         targets, ms = dm.multiplier_curve(current, kk)
         frames.append(pd.DataFrame({"target": targets, "multiplier": ms, "k": label}))
     df = pd.concat(frames)
     df = df[np.isfinite(df["multiplier"]) & (df["multiplier"] < 1e300)]
     lines = alt.Chart(df).mark_line().encode(
-        x=alt.X("target:Q", title="Target error"),
+        x=alt.X("target:Q", title="Target error", axis=alt.Axis(labelExpr=charts.human_labels(suffix="%"))),
         y=alt.Y("multiplier:Q", scale=LOG, title="Compute multiplier (log)", axis=alt.Axis(labelExpr=charts.pow10_labels())),
-        color=alt.Color("k:N", title=None), tooltip=["k", alt.Tooltip("target:Q", format=".3g"),
-                                                      alt.Tooltip("multiplier:Q", format=".3~e")])
+        color=alt.Color("k:N", sort=[label for label, _ in series],
+                        legend=charts.series_legend([label for label, _ in series])),
+        tooltip=["k", alt.Tooltip("target:Q", format=".3g", title="target error (%)"),
+                 alt.Tooltip("multiplier:Q", format=".3~e")])
     m = float(dm.compute_multiplier(current, target, k))
     if not np.isfinite(m):
         return alt.layer(lines)
     point = alt.Chart(pd.DataFrame({"target": [target], "multiplier": [m]})).mark_point(
         size=120, filled=True, color="black").encode(x="target:Q", y="multiplier:Q")
     return alt.layer(lines, point)
+
+
+def cost_note(rep: limits.DiminishingReport) -> str:
+    """Why the target's cost is not the base's × the multiplier (``rep.cost_note``), as a sentence for
+    a caption, or "" when it is."""
+    return f"Note: {c.md_escape(rep.cost_note, 400)}." if rep.cost_note else ""
 
 
 def diminishing_section(hardware: str) -> None:
@@ -141,7 +165,7 @@ def diminishing_section(hardware: str) -> None:
                           default=dm.CLAIM_TARGET_ERROR_PCT, fmt="%.3g", where=left)
     k = c.url_number("Exponent k", "dr_k", min_value=B.DIMINISHING_EXPONENT.low, max_value=B.DIMINISHING_EXPONENT.high,
                      default=dm.DEFAULT_EXPONENT,
-                     step=0.005, fmt="%.3f", where=left, help="error ∝ compute^(−k)")
+                     step=0.005, fmt="%.4g", where=left, help="error ∝ compute^(−k)")
     base = c.url_number("Compute that reaches the current error (FLOPs)", "dr_base", min_value=1.0, max_value=MAX_FLOPS,
                         default=dm.RESNET50_IMAGENET_FLOPS, fmt="%.4g", where=left, help=dm.RESNET50_SOURCE)
     try:
@@ -154,7 +178,7 @@ def diminishing_section(hardware: str) -> None:
     r, t = rep.result, rep.target
     with right:
         _metrics("dr_multiplier", [("Compute multiplier", hz.times(r.compute_multiplier), dm.SOURCE),
-                  ("To halve the error", hz.times(r.halving_multiplier), "2^(1/k)"),
+                  ("To halve the error", hz.times(r.halving_multiplier), f"2^(1/k) with k = {k:g}"),
                   ("Target compute", hz.flops(r.target_flops), None)])
         _metrics("dr_cost", [("Time (1 device)", hz.duration(t.wall_clock_s), f"on one {t.hardware_name}"),
                   ("Energy", hz.energy(t.energy_kwh), None), ("CO₂e", hz.co2e_short(t.co2e_kg), None),
@@ -162,7 +186,7 @@ def diminishing_section(hardware: str) -> None:
         charts.render_chart(multiplier_chart(now, k, target))
     st.caption(f"Base workload: {c.md_escape(rep.base_source, 300)}. The ≈11.5% starting error is an assumption "
                "(the best ImageNet top-1 results of 2020); Thompson et al.'s fitted coefficients were not checked here."
-               + (f" Note: {c.md_escape(rep.cost_note, 400)}." if rep.cost_note else ""))
+               + (f" {cost_note(rep)}" if rep.cost_note else ""))
 
 
 # ----------------------------------------------------------------------------- trends

@@ -12,13 +12,15 @@ import pytest
 
 pytest.importorskip("streamlit")
 from apptest_pages import TIMEOUT_S, run_page  # noqa: E402
+from streamlit import dataframe_util  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from app_pages import style  # noqa: E402
 from app_pages.lecture import CLAIMS  # noqa: E402
 from estimator.cli.main import main  # noqa: E402
+from estimator.laws import diminishing as dm  # noqa: E402
 from estimator.report import humanize as hz  # noqa: E402
-from estimator.services import api
+from estimator.services import api, limits  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -107,6 +109,52 @@ def test_claim_numbers_are_the_cores():
     assert m["Compute for 5% ImageNet error"] == "≈10⁵×"
     m = metrics(run_page("lecture", {"claim": "world-electricity"}))
     assert m["World electricity, average"] == "3.42 TW" and m["The lecture says"] == "25.0 TW"
+
+
+def _chart_series(at: AppTest, column: str) -> list[str]:
+    """The distinct values of ``column`` in the page's first chart's data, in order."""
+    out = []
+    for d in at.get("vega_lite_chart")[0].proto.datasets:
+        df = dataframe_util.convert_arrow_bytes_to_pandas_df(d.data.data)
+        out += list(df[column]) if column in df else []
+    return list(dict.fromkeys(out))
+
+
+def test_imagenet_slide_and_limits_page_show_one_k_and_one_multiplier():
+    """The slide said "To halve any error 14,500×" (the unrounded k) beside "k = 0.072", the Limits
+    page 15,200×, and their costs differed ($2.2M in 36.8 years against $2.3M in 38.7). One k now,
+    ``dm.DEFAULT_EXPONENT``, printed as used: 2^(1/k) from the printed k is the printed multiplier."""
+    slide, page = run_page("lecture", {"claim": "imagenet-compute"}), run_page("limits", {"lim": "Diminishing returns"})
+    s, p = metrics(slide), metrics(page)
+    shown_k = f"{dm.DEFAULT_EXPONENT:g}"
+    assert shown_k == "0.072" and hz.times(2 ** (1 / float(shown_k))) == "15,200×"
+    assert s["To halve any error"] == p["To halve the error"] == "15,200×"
+    slide_captions = [x.value.replace("\\", "") for x in slide.caption]  # the page escapes Markdown
+    assert f"2^(1/k) with k = {shown_k}" in slide_captions
+    halving_help = next(m.proto.help for m in page.metric if m.label == "To halve the error")
+    assert halving_help == f"2^(1/k) with k = {shown_k}"
+    intro = " ".join(md.value for md in page.markdown)
+    assert f"k ≈ {shown_k}, and halving any error then takes 2^(1/k) ≈ 15,200×" in intro
+    # the multiplier and the costs are the Limits page's defaults
+    assert "1.06 × 10⁵× from 11.5%" in slide_captions and p["Compute multiplier"] == "1.06 × 10⁵×"
+    assert s["Cost of that compute"] == p["Cost"] == "$2.3M" and p["Time (1 device)"] == "38.7 years"
+
+
+def test_imagenet_slide_says_what_it_costs_and_why_not_base_times_multiplier():
+    at = run_page("lecture", {"claim": "imagenet-compute"})
+    rep = limits.diminishing_report(11.5, 5.0, dm.DEFAULT_EXPONENT)
+    captions = [x.value.replace("\\", "") for x in at.caption]
+    base, multiplier = hz.money(rep.base.cost_usd), hz.times(rep.result.compute_multiplier)
+    assert (f"ResNet-50's ImageNet training ({base}) at {multiplier} the compute: 38.7 years on one "
+            f"{rep.target.hardware_name}") in captions
+    assert f"Note: {rep.cost_note}." in captions   # the Limits page's note, word for word
+    assert rep.cost_note.startswith("the target costs 37,500× the base, not 1.06 × 10⁵×")
+
+
+def test_imagenet_slide_draws_the_claims_curve_once():
+    """Its legend listed "k = 0.072 (10⁵× claim)" and "k = 0.0723 (chosen)": one curve, two names."""
+    at = run_page("lecture", {"claim": "imagenet-compute"})
+    assert _chart_series(at, "k") == ["k = 0.072 (10⁵× claim)"]
 
 
 def test_lecture_index_lists_the_claims_in_the_lectures_order():

@@ -312,3 +312,25 @@ def test_diminishing_section_agrees_with_its_metric_and_names_the_base():
     assert f"Base workload: {md_escape(dm.RESNET50_SOURCE, 300)}" in caption
     plain = caption.replace("\\", "")   # the page escapes Markdown
     assert "Note: the target costs" in plain and "not 1.06 × 10⁵×: the fitted utilisation is" in plain
+
+
+def test_the_multiplier_chart_draws_each_k_once_under_its_own_label():
+    """The page showed two "k = 0.072" labels (0.072 and 0.07235): the claim's curve is the default k's
+    now, drawn once when k is the default, and labels that differ when k differs, however slightly."""
+    assert limits_page.k_series(dm.DEFAULT_EXPONENT) == [("k = 0.072 (10⁵× claim)", 0.072)]
+    assert limits_page.k_series(0.1) == [("k = 0.1 (chosen)", 0.1), ("k = 0.072 (10⁵× claim)", 0.072)]
+    assert [label for label, _ in limits_page.k_series(0.0723)] == ["k = 0.0723 (chosen)", "k = 0.072 (10⁵× claim)"]
+    assert [label for label, _ in limits_page.k_series(0.072001)] == ["k = 0.072001 (chosen)",
+                                                                      "k = 0.072 (10⁵× claim)"]
+    spec = limits_page.multiplier_chart(11.5, 0.1, 5.0).to_dict(validate=True)
+    rows = [r for values in spec["datasets"].values() for r in values if "k" in r]
+    assert sorted({r["k"] for r in rows}) == ["k = 0.072 (10⁵× claim)", "k = 0.1 (chosen)"]
+    assert spec["layer"][0]["encoding"]["color"]["legend"]["orient"] == "bottom"
+
+
+def test_a_k_from_the_url_shows_with_its_digits():
+    at = run_page("limits", {"lim": DIM, "dr_k": "0.0723"})
+    assert at.number_input(key="dr_k").value == 0.0723 and at.number_input(key="dr_k").format == "%.4g"
+    help_ = next(m.proto.help for m in at.metric if m.label == "To halve the error")
+    assert help_ == "2^(1/k) with k = 0.0723"
+    assert metrics(at)["To halve the error"] == hz.times(2 ** (1 / 0.0723)) == "14,600×"

@@ -10,6 +10,7 @@ import pytest
 from estimator.core.errors import InputError
 from estimator.laws import diminishing as dm
 from estimator.laws import scaling, trends
+from estimator.report import humanize as hz
 from estimator.services import limits
 
 # --- Chinchilla ---------------------------------------------------------------------------
@@ -117,6 +118,16 @@ def test_claim_implies_k():
     assert dm.compute_multiplier(11.5, 5.0, dm.CLAIM_EXPONENT) == pytest.approx(1e5)
     assert dm.halving_multiplier(dm.CLAIM_EXPONENT) == pytest.approx(2 ** (1 / 0.07235), rel=1e-3)
     assert 1.4e4 < dm.halving_multiplier(dm.CLAIM_EXPONENT) < 1.6e4
+
+
+def test_the_claims_k_prints_as_it_is_and_gives_the_figures_shown():
+    """One k for the claim on every page: it prints exactly, so the halving multiplier computed from
+    the printed k is the one shown (the unrounded k gave 14,500× beside a printed 0.072)."""
+    printed = f"{dm.DEFAULT_EXPONENT:g}"
+    assert printed == "0.072" and float(printed) == dm.DEFAULT_EXPONENT == round(dm.CLAIM_EXPONENT, 3)
+    assert hz.times(dm.halving_multiplier(dm.DEFAULT_EXPONENT)) == hz.times(2 ** (1 / float(printed))) == "15,200×"
+    assert hz.times(dm.compute_multiplier(11.5, 5.0, float(printed))) == "1.06 × 10⁵×"
+    assert hz.times(dm.halving_multiplier(dm.CLAIM_EXPONENT)) == "14,500×"  # the figure no page shows now
 
 
 def test_multiplier_is_unit_free_and_grows_as_k_falls():
