@@ -91,7 +91,8 @@ def range_bar(where, low_text: str, high_text: str, meaning: str, position: floa
     (``position`` 0–1, from ``log_position``: the centre of a symmetric log interval is 0.5, a
     figure fixed at one end of its range sits there). ``meaning`` is the tooltip."""
     left = f"{100.0 * min(1.0, max(0.0, float(position))):.1f}%"
-    where.html(RANGE_CSS + f'<div class="cce-range" title="{html.escape(meaning)}">'
+    tooltip = meaning.replace("`", "")  # a tooltip is plain text: a command's backticks would show
+    where.html(RANGE_CSS + f'<div class="cce-range" title="{html.escape(tooltip)}">'
                            f'<span class="lo">{html.escape(low_text)}</span><span class="bar">'
                            f'<span class="dot" style="left: {left}"></span>'
                            f'</span><span class="hi">{html.escape(high_text)}</span></div>')
