@@ -1,0 +1,114 @@
+"""Which utilisation an estimate uses and why (pure): the fit's prediction for the run, or a
+preset's or user's figure beside it; the notes when the run lies beyond the fitted runs (their
+FLOPs, years or device counts), and one line for people saying where the figure came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from estimator.core.interval import sides
+from estimator.core.profile import HardwareProfile
+from estimator.core.scenario import Scenario
+from estimator.core.utilization_model import LOG10_FLOPS_REF, MATURITY_REF_YEARS, POOLED
+from estimator.core.workload import RECOMPUTE_TO_MODEL_FLOPS
+
+
+@dataclass(frozen=True)
+class UtilizationInfo:
+    """Where the utilisation came from, for people: the value, who set it, one line saying so,
+    and the fit's own interval at this scale (for comparison when the user or a preset set it)."""
+    value: float
+    origin: str                      # fit:<family>, profile:<id>, preset:<id>, user
+    summary: str                     # "0.28, fitted on 14 A100 runs, 80% interval 0.18–0.43"
+    fit_interval: tuple[float, float]
+    family: str | None
+    n_runs: int
+    borrowed: bool = False           # the device has no runs: a neighbouring family's fit (or the pooled one)
+
+    def to_dict(self) -> dict:
+        return {"value": self.value, "origin": self.origin, "summary": self.summary,
+                "fit_interval": list(self.fit_interval), "family": self.family, "fit_runs": self.n_runs,
+                "borrowed": self.borrowed}
+
+
+def held_at_edge(model, pred, flops: float | None, year: int | None) -> str | None:
+    """A note when the run lies outside the fitted runs (its FLOPs, or its years since the chip's
+    release): the fit is held at the edge of its data there, and no run checks it."""
+    if model is None or not pred.held_at_edge:
+        return None
+    parts = []
+    for name in pred.held_at_edge:
+        lo, hi = model.covariate(name).range
+        if name == "log10_flops":
+            parts.append(f"its {flops:.3g} FLOPs lie outside the fitted runs' {10 ** (lo + LOG10_FLOPS_REF):.2g}–"
+                         f"{10 ** (hi + LOG10_FLOPS_REF):.2g}")
+        else:
+            parts.append(f"{year} lies outside the fitted runs' {lo + MATURITY_REF_YEARS:g}–{hi + MATURITY_REF_YEARS:g} "
+                         "years after their chip's release")
+    return (f"the run is beyond the utilisation fit's data ({'; '.join(parts)}): the fit is held at its edge there, "
+            f"not extrapolated, and no published run checks the figure")
+
+
+def utilization_for(s: Scenario, profile: HardwareProfile, flops: float | None):
+    """(utilisation, its log half-width at the stated level, origin, source, note or None, info).
+
+    A utilisation from the user or a preset is a centre, not a certainty: the family's fitted
+    run-to-run spread applies around it, as around the fit's own centre."""
+    pred = profile.utilization.predict(flops, s.year)
+    half = sides(pred.center, pred.low, pred.high)
+    u = profile.utilization
+    edge = None
+    if u.fitted:
+        fam = pred.family.upper() if pred.family != POOLED else "all"
+        fitted = (f"fitted on {pred.n_runs} {fam} runs" if not pred.borrowed else
+                  f"no runs on {profile.name}: the {'pooled' if pred.family == POOLED else fam + ' family'} fit "
+                  f"({pred.n_runs} runs), widened by the between-family spread"
+                  + (", its interval calibrated on families held out whole"
+                     if pred.interval_from == "held-out families" else ""))
+        at = ", ".join(x for x in (f"{flops:.3g} FLOPs" if flops is not None else "",
+                                    f"in {s.year}" if s.year is not None else "") if x)
+        desc = (f"{fitted}: {pred.center:.2f}{' at ' + at if at else ''}, {pred.level:.0%} interval "
+                f"{pred.low:.2f}–{pred.high:.2f} (estimator/data/utilization_fit.json; profiles/README.md)")
+        if "maturity_years" in pred.unknown:
+            desc += "; no year given: averaged over the fitted runs' years (give the year for a narrower interval)"
+        edge = held_at_edge(u.model, pred, flops, s.year)
+        if u.borrowed and u.basis:
+            desc += f"; {u.basis}"
+        origin = f"fit:{pred.family}"
+    else:
+        desc = f"{u.basis}; {u.source}; stated range {pred.low:.3g}–{pred.high:.3g}"
+        origin = f"profile:{profile.id}"
+    short_fit = (f"{fitted}, {pred.level:.0%} interval {pred.low:.2f}–{pred.high:.2f}" if u.fitted
+                 else f"stated range {pred.low:.3g}–{pred.high:.3g}")
+    if s.utilization is None:
+        return pred.center, half, origin, desc, edge, UtilizationInfo(
+            pred.center, origin, f"{pred.center:.3g}, {short_fit}" if u.fitted else f"{pred.center:.3g} from the profile, {short_fit}",
+            (pred.low, pred.high), pred.family if u.fitted else None, pred.n_runs, u.fitted and pred.borrowed)
+    given = float(s.utilization)
+    who = s.origin("utilization")
+    by = f"the preset {who.removeprefix('preset:')}" if who.startswith("preset:") else "the user"
+    # with full recomputation a given utilisation applies to the 8·N·D the devices execute; the fit
+    # counts model FLOPs (6·N·D), so the comparison uses the given figure × 6/8
+    as_model = given * RECOMPUTE_TO_MODEL_FLOPS if s.recompute else given
+    in_model = f"; {as_model:.3g} in model FLOPs, 6·N·D" if s.recompute else ""
+    info = UtilizationInfo(given, who, f"{given:.3g} from {by}{in_model.replace(';', ',')}; for comparison {pred.center:.2f}, {short_fit}",
+                           (pred.low, pred.high), pred.family if u.fitted else None, pred.n_runs,
+                           u.fitted and pred.borrowed)
+    note = None
+    if u.fitted and not pred.low <= as_model <= pred.high:
+        note = (f"the utilisation {given:.3g} ({s.origin('utilization')}{in_model}) is outside the fitted "
+                f"{pred.level:.0%} interval {pred.low:.2f}–{pred.high:.2f} for this hardware and scale ({fitted}); "
+                f"at the fit's {pred.center:.2f} the run would take {as_model / pred.center:.2g}× as long")
+    return given, half, who, f"{s.source('utilization')}; range: the run-to-run spread around it, from the profile ({desc})", note, info
+
+
+def beyond_fitted_scale(devices: int, profile: HardwareProfile) -> str | None:
+    """A note when the run uses more devices than any run the utilisation fit holds: time is taken
+    to fall as 1/devices, which nothing in the data vouches for beyond that size."""
+    model = profile.utilization.model
+    most = model.max_devices if model is not None and profile.utilization.fitted else None
+    if most is None or devices <= most:
+        return None
+    return (f"{devices:,} devices is more than any run the utilisation fit holds (at most {most:,}): the time "
+            "assumes it falls in proportion to the devices, which nothing measured vouches for at this size "
+            "(batch size, communication and failures all grow with it)")
