@@ -242,3 +242,6 @@ def test_range_bar_escapes_its_text():
     s = Sink()
     style.range_bar(s, "<b>1</b>", "2", "\"quoted\"")
     assert "<b>1</b>" not in s.body and "&lt;b&gt;" in s.body and "&quot;quoted&quot;" in s.body
+    # the tooltip is plain text: a command's backticks are dropped, not shown
+    style.range_bar(s, "1", "2", "coverage measured by `python -m estimator validate`")
+    assert 'title="coverage measured by python -m estimator validate"' in s.body

@@ -267,16 +267,3 @@ def test_md_escape_keeps_commands_as_code_and_escapes_the_rest():
     # the Estimate page's caption shows the command as code, not as literal backticks
     captions = [c.value for c in run_page("estimate").caption]
     assert any("`python -m estimator validate`" in c and "\\`" not in c for c in captions)
-
-
-def test_the_range_bar_tooltip_is_plain_text():
-    from app_pages import style
-
-    class Sink:
-        body = ""
-
-        def html(self, text):
-            self.body = text
-    s = Sink()
-    style.range_bar(s, "1", "2", "coverage measured by `python -m estimator validate`")
-    assert 'title="coverage measured by python -m estimator validate"' in s.body
