@@ -228,12 +228,13 @@ def inference_section(lecture: bool) -> None:
                f"range; hollow: the previous model. Reproduce: `{VALIDATE_INFERENCE_COMMAND}`.")
     if lecture:
         return
-    pct = st.column_config.NumberColumn(format="percent")
-    factor = st.column_config.NumberColumn(format="%.2f×")
-    config = {"Median factor": factor, f"{doc['interval_level']:.0%} coverage": pct, "Coverage, each model once": pct,
-              "Mean width (high ÷ low)": st.column_config.NumberColumn(format="×%.2f")}
-    config.update({f"Within {b:g}×": pct for b in SERVING_FACTOR_BANDS})
-    st.dataframe(inference_summary_table(doc), hide_index=True, column_config=config, width="stretch")
+    # the baselines have no interval: their coverage and width cells read "n/a" (c.number_table), not "None"
+    def pct(x):
+        return f"{x:.0%}"
+    formats = {"Median factor": lambda x: f"{x:.2f}×", f"{doc['interval_level']:.0%} coverage": pct,
+               "Coverage, each model once": pct, "Mean width (high ÷ low)": lambda x: f"×{x:.2f}"}
+    formats.update({f"Within {b:g}×": pct for b in SERVING_FACTOR_BANDS})
+    st.dataframe(c.number_table(inference_summary_table(doc), formats), hide_index=True, width="stretch")
     st.caption(c.md_escape(f"Ranges: {doc['interval_method']}.", limit=600))
     for pred, name in INFERENCE_PREDICTORS[1:]:
         st.caption(c.md_escape(f"{name}: {doc['baselines'][pred]}", limit=600))

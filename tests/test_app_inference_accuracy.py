@@ -5,6 +5,7 @@ is the validation document's (`python -m estimator validate --inference`), none 
 from __future__ import annotations
 
 import json
+import math
 
 import altair as alt
 import pytest
@@ -61,6 +62,9 @@ def test_serving_table_puts_the_baselines_beside_the_model(page, doc):
             assert row["Configurations"] == want["n"] == len(doc["configs"])
             for band in FACTOR_BANDS:
                 assert row[f"Within {band:g}×"] == pytest.approx(want[f"share_within_{band:g}x"])
+        # a baseline has no interval: its coverage is missing, stored as +inf so that it shows "n/a", never "None"
+        for _, name in accuracy_page.INFERENCE_PREDICTORS[1:]:
+            assert df.loc[(label, name), f"{doc['interval_level']:.0%} coverage"] == math.inf
         # the fitted model beats every baseline on its median factor
         model = df.loc[(label, "serving model"), "Median factor"]
         assert all(model < df.loc[(label, name), "Median factor"] for _, name in accuracy_page.INFERENCE_PREDICTORS[1:])

@@ -181,3 +181,12 @@ def test_api_refuses_a_strategy_that_does_not_divide_the_heads():
 
 def test_flops_alone_give_no_memory():
     assert api.run(hardware="a100-sxm-80gb", flops=1e21).estimate.memory is None
+
+
+def test_a_setup_that_never_fits_names_itself_in_full():
+    note = next(n for n in api.run(params=7e9, tokens=1.4e12, hardware="h100-sxm").estimate.notes
+                if n.startswith("memory:"))
+    assert note.startswith("memory: needs ≥ 2 × NVIDIA H100 SXM 80GB with no ZeRO sharding, no activation "
+                           "recomputation, tensor parallel 2: the chosen 1 device cannot hold it")
+    assert note.endswith("with the chosen setup (no ZeRO sharding, no activation recomputation, no tensor "
+                         "parallelism), no number of devices can hold it")

@@ -237,8 +237,9 @@ class TrainingMemory:
         if self.min_devices is not None:
             return f"memory: needs ≥ {self.min_devices:,} × {name} with {self.strategy.describe()}: {chosen}"
         if self.best_strategy is not None and self.best_devices > self.devices:
+            tp = "" if self.strategy.tp > 1 else ", no tensor parallelism"
             return (f"memory: needs ≥ {self.best_devices:,} × {name} with {self.best_strategy.describe()}: {chosen}; "
-                    f"with {self.strategy.describe()}, no number of devices can")
+                    f"with the chosen setup ({self.strategy.describe()}{tp}), no number of devices can hold it")
         if self.best_strategy is not None:
             return (f"memory: {self.best_devices:,} × {name} would hold it with {self.best_strategy.describe()}; "
                     f"with {self.strategy.describe()}, more devices (data parallel) do not shrink what each one holds "
