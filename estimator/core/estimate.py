@@ -93,6 +93,9 @@ class Estimate:
     embodied_co2e_kg: float | None = None  # the devices' manufacturing share (None: switched off or unknown)
     water_l: float | None = None           # on-site + off-site water consumed
     memory: object | None = None           # estimator.core.memory.TrainingMemory, when the model's shape is known
+    # the FLOPs the time was computed from, where they are not ``flops``: with full recomputation the
+    # fitted utilisation counts model FLOPs, 6·N·D, not the 8·N·D the devices execute
+    time_flops: float | None = None
 
     def assumption(self, name: str) -> Assumption | None:
         return next((a for a in self.assumptions if a.name == name), None)
@@ -308,6 +311,7 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
         range=ranges, assumptions=tuple(assumptions),
         equivalents=equivalents(float(mid["energy_kwh"]), float(mid["co2e_kg"])),
         breakdown=breakdown, achieved_flops_per_s=achieved, notes=tuple(notes), level=LEVEL,
+        time_flops=time_flops if time_flops != flops else None,
         utilization=util_info, embodied_co2e_kg=fp.embodied_co2e_kg, water_l=fp.water_l,
     )
 

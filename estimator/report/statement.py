@@ -17,16 +17,13 @@ are, and web addresses as plain text (a \\url command would need a package the p
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from estimator.core.estimate import DEFAULT_CARBON_INTENSITY_SOURCE, Estimate
 from estimator.core.memory import gb
-from estimator.core.units import S_PER_HOUR
 from estimator.core.utilization_model import POOLED
-from estimator.core.workload import RECOMPUTE_TO_MODEL_FLOPS
 from estimator.report import humanize as hz
 
 # BibTeX entry types every standard style (plain, unsrt, alpha, abbrv) defines: anything else
@@ -131,9 +128,6 @@ def _cite(bibkeys: Mapping[str, str], keys) -> str:
 
 # The ranges the paragraph prints (_range), when they are not exact: the ranges sentence goes with them.
 SHOWN_RANGES = ("wall_clock_s", "energy_kwh", "co2e_kg", "embodied_co2e_kg", "water_l")
-# Relative tolerance for "the same number" between figures the estimate computed by different
-# routes (floating-point rounding only: 6/8 of the FLOPs is exactly 0.75 of them).
-RATIO_TOLERANCE = 1e-6
 
 # Identifiers a profile's source text shares with a sources.toml entry's ``cite``: a title it quotes
 # ("…") of at least this many characters (shorter ones, "AI and Compute", could match by chance), or
@@ -268,18 +262,6 @@ def _fit_text(est: Estimate, cite: str) -> str:
             f"{fit} {runs}, widened by the between-family spread")
 
 
-def _model_flops(est: Estimate) -> float | None:
-    """The FLOPs the utilisation is counted on when they are not the FLOPs the devices execute:
-    with full recomputation the fitted utilisation counts model FLOPs, 6·N·D (estimate.py: the time
-    comes from 6·N·D = 8·N·D × 6/8). Read from the estimate's own figures, device-hours × peak ×
-    utilisation, so that the sentence's numbers agree with each other; None when they are the FLOPs."""
-    peak, u = est.assumption("peak_flops_per_s"), est.utilization
-    if est.flops is None or peak is None or u is None:
-        return None
-    counted = est.device_hours * S_PER_HOUR * peak.value * u.value
-    return counted if math.isclose(counted, est.flops * RECOMPUTE_TO_MODEL_FLOPS, rel_tol=RATIO_TOLERANCE) else None
-
-
 def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, version: str, title: str | None = None,
               extra_keys: tuple[str, ...] = (), time_label: str | None = None) -> Statement:
     """The .tex paragraph and its .bib for ``est``.
@@ -338,7 +320,7 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
                 f"{energy}, and to {co2}.")
     else:
         u = est.utilization
-        model_flops = _model_flops(est)
+        model_flops = est.time_flops  # with full recomputation: 6·N·D, what the utilisation counts
         if model_flops is not None:
             # with full recomputation: the FLOPs executed, and the model FLOPs the utilisation counts
             flops = f" ({latex_escape(hz.sci(est.flops))} FLOPs executed, with full activation recomputation)"
