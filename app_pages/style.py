@@ -78,12 +78,9 @@ def metric_cells(n: int, key: str, lecture: bool = False, where=st) -> list:
 def log_position(value, low, high) -> float:
     """Where ``value`` lies between ``low`` and ``high`` on a log scale, 0 to 1 (the middle when the
     numbers cannot be placed: a zero, a missing end or an empty interval)."""
-    try:
-        if not 0 < low < high or value is None or value <= 0:
-            return 0.5
-        return min(1.0, max(0.0, math.log(value / low) / math.log(high / low)))
-    except TypeError:
+    if value is None or low is None or high is None or not 0 < low < high or value <= 0:
         return 0.5
+    return min(1.0, max(0.0, math.log(value / low) / math.log(high / low)))
 
 
 def range_bar(where, low_text: str, high_text: str, meaning: str, position: float = 0.5) -> None:
