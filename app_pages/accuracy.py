@@ -84,8 +84,8 @@ def headline(doc: dict, lecture: bool) -> None:
                        "For a lab the data does not hold (each developer's runs left out together)")
     nf = doc["new_family"]
     _held_out_sentence(doc, nf, f"For hardware with no runs in the data (B200, TPU v5p, ...), estimated from the "
-                                f"nearest family's fit: with each of the {nf['n_families']} families held out whole "
-                                "and predicted that way")
+                                f"pooled fit or the nearest family's as chosen on held-out families: with each of "
+                                f"the {nf['n_families']} families held out whole and predicted that way")
     if not lecture:
         st.caption(f"Model ÷ rule median factor: {doc['ratio_to_baseline']:.2f} (below 1: the fit is better). "
                    f"{doc['method'][0].upper() + doc['method'][1:]}. Reproduce: `{VALIDATE_COMMAND}` "
@@ -101,7 +101,7 @@ def _held_out_sentence(doc: dict, held: dict, who: str) -> None:
         f"{who}, the typical miss is {m['median_factor']:.2f}× against {b['median_factor']:.2f}× for the 30% rule, "
         f"and {m['interval_coverage']:.0%} of runs fall inside the {doc['interval_level']:.0%} interval"
         + (": the centre is no better than the rule there; read the estimate as its range."
-           if held["ratio_to_baseline"] > NO_BETTER_RATIO else "."), limit=400))
+           if held["ratio_to_baseline"] > NO_BETTER_RATIO else "."), limit=500))
 
 
 def misses(doc: dict) -> None:
@@ -280,9 +280,9 @@ def render() -> None:
     st.dataframe(summary_table(doc), hide_index=True, column_config=config, width="stretch")
     nf = doc["new_family"]
     st.markdown(c.md_escape(
-        f"Hardware without runs: each of the {nf['n_families']} families held out whole and predicted from its "
-        "nearest family, as a device without runs is (" + ", ".join(f"{f} from {n}" for f, n in nf["nearest"].items())
-        + ").", limit=400))
+        f"Hardware without runs: each of the {nf['n_families']} families held out whole and predicted as a device "
+        "without runs is, from the pooled fit or its nearest family's as the fit on the other families chose ("
+        + ", ".join(f"{f} from {n}" for f, n in nf["nearest"].items()) + ").", limit=400))
     st.dataframe(summary_table({"summary": nf["summary"], "interval_level": doc["interval_level"]}),
                  hide_index=True, column_config=config, width="stretch")
     misses(doc)

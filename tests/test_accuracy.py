@@ -262,15 +262,36 @@ def test_unknown_year_averages_maturity_and_widens_the_interval():
     assert math.log(later.center / known.center) == pytest.approx(slope, rel=1e-6)
 
 
-def test_device_without_runs_borrows_its_neighbour_with_a_wider_interval():
+def test_the_same_chip_on_another_board_borrows_its_family_with_a_wider_interval():
     ps = default_profiles()
-    h100, b200 = ps.get("h100-sxm").utilization, ps.get("b200").utilization
-    assert b200.borrowed and b200.family == "h100"
-    p_h, p_b = h100.predict(1e24, 2024), b200.predict(1e24, 2026)  # both 2 years after release
+    h100, pcie = ps.get("h100-sxm").utilization, ps.get("h100-pcie").utilization
+    assert pcie.borrowed and pcie.same_chip and pcie.fit_family == "h100"
+    p_h, p_pcie = h100.predict(1e24, 2024), pcie.predict(1e24, 2024)  # one chip: years from one release
     model = load_utilization_model()
-    assert p_b.sigma_log == pytest.approx(math.sqrt(p_h.sigma_log ** 2 + model.tau_log ** 2))
+    assert p_pcie.center == pytest.approx(p_h.center)
+    assert p_pcie.sigma_log == pytest.approx(math.sqrt(p_h.sigma_log ** 2 + model.tau_log ** 2))
     cpu = ps.get("cpu-server-2s-epyc").utilization
     assert cpu.family == "pooled" and cpu.predict(1e20).borrowed
+
+
+def test_another_chip_without_runs_takes_the_centre_the_fit_chose():
+    """B200's nearest family is H100's; which fit it uses is the fit's choice on families held out
+    whole (new_device_centre), not the profile's."""
+    import dataclasses
+
+    from estimator.core.utilization_model import NEAREST, POOLED
+    model = load_utilization_model()
+    b200 = default_profiles().get("b200").utilization
+    assert b200.borrowed and b200.family == "h100" and not b200.same_chip
+    assert model.new_device_centre == POOLED  # as the shipped fit chose (profiles/README.md)
+    assert b200.fit_family == POOLED
+    got = b200.predict(1e24, 2026)
+    want = model.predict(None, 1e24, year=2026, release_year=2024, borrowed=True)
+    assert (got.center, got.low, got.high, got.family) == pytest.approx((want.center, want.low, want.high, POOLED))
+    nearest = dataclasses.replace(b200, model=dataclasses.replace(model, new_device_centre=NEAREST))
+    assert nearest.fit_family == "h100"
+    assert nearest.predict(1e24, 2026).center == pytest.approx(
+        model.predict("h100", 1e24, year=2026, release_year=2024, borrowed=True).center)
 
 
 def test_profiles_readme_quotes_the_fit_and_the_validation():

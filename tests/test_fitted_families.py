@@ -47,8 +47,12 @@ def test_family_members_count_their_years_from_the_family_chip():
     assert (h800.center, h800.low, h800.high) == (h100.center, h100.low, h100.high)
     # a device without runs keeps its own release year: a B200 run in 2025 is one year after release
     b200 = profiles["b200"].utilization.predict(1e24, 2025)
-    same_year_h100 = model.predict("h100", 1e24, year=2025, release_year=2024, borrowed=True)
-    assert b200.center == pytest.approx(same_year_h100.center)
+    used = profiles["b200"].utilization.fit_family
+    same_year = model.predict(None if used == "pooled" else used, 1e24, year=2025, release_year=2024, borrowed=True)
+    assert b200.center == pytest.approx(same_year.center)
+    # the same chip on another board counts from its family's release: an H200 run in 2025 is three years on
+    h200 = profiles["h200-sxm"].utilization.predict(1e24, 2025)
+    assert h200.center == pytest.approx(model.predict("h100", 1e24, year=2025, release_year=2022, borrowed=True).center)
 
 
 def _a800_with_utilization(utilization: str):
@@ -78,7 +82,8 @@ def test_a_borrowing_board_of_the_family_chip_counts_from_the_family_release():
     own_year = load_utilization_model().predict("a100", 1e23, year=2023, release_year=2022, borrowed=True)
     assert own_year.center != pytest.approx(p_board.center)  # the covariate does move it
     assert not profiles["b200"].utilization.same_chip
-    assert all(profiles[pid].utilization.same_chip for pid in ("a100-pcie-80gb", "h100-pcie", "v100-pcie"))
+    assert all(profiles[pid].utilization.same_chip
+               for pid in ("a100-pcie-80gb", "h100-pcie", "v100-pcie", "h200-sxm", "titan-v"))
 
 
 @pytest.mark.parametrize("utilization, problem", [

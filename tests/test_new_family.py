@@ -11,11 +11,13 @@ import numpy as np
 import pytest
 
 from estimator.core.errors import InputError
-from estimator.core.utilization_model import Spec
+from estimator.core.utilization_model import NEAREST, NEW_DEVICE_CENTRES, POOLED, Spec
 from estimator.fit import utilization_cv
 from estimator.fit.grouped_conformal import pooled_cdf_quantile
 from estimator.fit.new_family import (
     MIN_FAMILIES,
+    choose_centre,
+    family_error,
     family_traits,
     leave_family_out,
     nearest_family,
@@ -83,15 +85,68 @@ def _families(rng, n_families=8, runs_each=6, tau=0.5, sigma=0.2):
     return out
 
 
+def _trend(offsets, runs_each=6, sigma=0.05, seed=0):
+    """One family per offset, released a year apart: ln g = ln 0.25 + offset + noise."""
+    rng = np.random.default_rng(seed)
+    out = []
+    for k, offset in enumerate(offsets):
+        for i in range(runs_each):
+            g = math.exp(math.log(0.25) + offset + sigma * rng.standard_normal())
+            flops = 1e21 * (1 + i)
+            out.append(TrainingRun(f"f{k}r{i}", "x", f"f{k}", flops, flops / (g * 3600 * 1e14), 1e14, "s",
+                                   year=2022, release_year=2014 + k, kind="gpu"))
+    return out
+
+
+@pytest.mark.parametrize("offsets, centre", [
+    ((-0.6, -0.4, -0.2, 0.0, 0.2, 0.4, 0.6), NEAREST),   # neighbours alike: the nearest family is the better guess
+    ((-0.6, 0.6, -0.6, 0.6, -0.6, 0.6, -0.6), POOLED),   # neighbours opposite: the pooled centre is
+])
+def test_devices_without_runs_take_the_centre_that_predicted_held_out_families_better(offsets, centre):
+    spec = Spec((), 2.0)
+    runs = _trend(offsets)
+    both = leave_family_out(runs, lambda others: fit(others, spec, new_family=False), NEW_DEVICE_CENTRES)
+    other = POOLED if centre == NEAREST else NEAREST
+    assert family_error(both[centre]) < family_error(both[other])
+    model = fit(runs, spec)
+    assert model.new_device_centre == centre
+    assert model.borrowed_family("f3") == ("f3" if centre == NEAREST else None)
+    assert model.borrowed_family("f3", same_chip=True) == "f3"  # the same chip keeps its family's fit
+    assert model.borrowed_family(POOLED) is None
+
+
+def test_too_few_families_or_a_tie_keep_the_nearest_family():
+    spec = Spec((), 2.0)
+    few = _trend((-0.6, 0.6))
+    assert fit(few, spec).new_device_centre == NEAREST  # fewer than MIN_FAMILIES to hold out
+    runs = _trend((-0.6, 0.6, -0.6, 0.6))
+    held = leave_family_out(runs, lambda others: fit(others, spec, new_family=False), NEW_DEVICE_CENTRES)
+    assert choose_centre({NEAREST: held[NEAREST], POOLED: held[NEAREST]}) == NEAREST
+
+
+def test_the_centre_in_the_file_is_checked():
+    from estimator.core.errors import DataFileError
+    from estimator.core.utilization_model import UtilizationModel
+    data = load_utilization_model().to_dict()
+    assert data["new_device_centre"] in NEW_DEVICE_CENTRES
+    with pytest.raises(DataFileError, match="new_device_centre"):
+        UtilizationModel.from_dict({**data, "new_device_centre": "nearby"})
+    older = {k: v for k, v in data.items() if k != "new_device_centre"}  # a file written before the key
+    assert UtilizationModel.from_dict(older).new_device_centre == NEAREST
+
+
 def test_the_fit_calibrates_the_multiplier_on_families_held_out_whole():
     runs = _families(np.random.default_rng(5))
     spec = Spec((), 2.0)
     model = fit(runs, spec)
-    held = leave_family_out(runs, lambda others: fit(others, spec, new_family=False))
+    both = leave_family_out(runs, lambda others: fit(others, spec, new_family=False), NEW_DEVICE_CENTRES)
+    held = both[model.new_device_centre]
+    assert model.new_device_centre == choose_centre(both)
     assert len({h.family for h in held}) == 8 and len(held) == len(runs)
     assert model.new_family_multiplier == pytest.approx(new_family_multiplier(held, model.level))
     # a held-out family is predicted from its nearest family by release (f3 from f4, the newer on a tie)
-    assert {h.family: h.nearest for h in held}["f3"] == "f4"
+    assert {h.family: h.nearest for h in both[NEAREST]}["f3"] == "f4"
+    assert all(h.nearest is None and h.centre == POOLED for h in both[POOLED])
     # a device without runs uses it, whether it borrows a family's fit or the pooled one, and says so
     for p in (model.predict("f2", 1e22, year=2023, release_year=2023, borrowed=True), model.predict(None, 1e22)):
         assert p.borrowed and p.interval_from == "held-out families"
@@ -155,8 +210,11 @@ def test_the_shipped_figures_are_reported_with_the_rule_beside_them():
     assert 0 < m["interval_coverage"] <= 1 and m["interval_mean_width_factor"] > 1
     # the shipped multiplier is what holding out the shipped families gives
     runs = accuracy.training_runs().runs
-    held = leave_family_out(runs, lambda others: fit(others, model.spec, new_family=False))
-    assert model.new_family_multiplier == pytest.approx(new_family_multiplier(held, model.level))
+    both = leave_family_out(runs, lambda others: fit(others, model.spec, new_family=False), NEW_DEVICE_CENTRES)
+    assert model.new_device_centre == choose_centre(both) == POOLED
+    assert model.new_family_multiplier == pytest.approx(new_family_multiplier(both[POOLED], model.level))
+    # the choice: each family's median miss, averaged over families, is smaller for the pooled fit
+    assert family_error(both[POOLED]) < family_error(both[NEAREST])
 
 
 def test_a_bad_multiplier_in_the_file_is_refused():
@@ -180,7 +238,7 @@ def test_the_estimate_says_how_a_borrowed_interval_was_calibrated():
 
 
 def _name(family: str) -> str:
-    return family.upper().replace("TPU-V", "TPU v")
+    return "pooled" if family == "pooled" else family.upper().replace("TPU-V", "TPU v")
 
 
 def test_the_docs_quote_the_shipped_figures():
@@ -209,7 +267,10 @@ def test_the_docs_quote_the_shipped_figures():
             f"(width ×{m['interval_mean_width_factor']:.2f})") in readme
     from research.utilization_tries import new_family_alternatives
     alt = new_family_alternatives(list(accuracy.training_runs().runs))
+    shipped = next(v for k, v in alt.items() if k.startswith("as shipped"))
     before = next(v for k, v in alt.items() if "(before)" in k)
-    pooled = next(v for k, v in alt.items() if k.startswith("pooled fit"))
+    pooled = next(v for k, v in alt.items() if k.startswith("the pooled fit"))
+    assert shipped == pytest.approx((m["median_factor"], m["interval_coverage"], m["interval_mean_width_factor"]))
     assert f"covered {before[1]:.0%} of the time (mean width ×{before[2]:.2f};" in method
-    assert f"than the nearest family's ({pooled[0]:.2f}×," in method
+    assert (f"Taken every time, the nearest family's fit gives {before[0]:.2f}× and the pooled fit "
+            f"{pooled[0]:.2f}×") in method

@@ -8,7 +8,7 @@ import sys
 
 from estimator.core.profile import DISPLAY_FLOPS
 from estimator.core.units import MS_PER_S
-from estimator.core.utilization_model import COVARIATES
+from estimator.core.utilization_model import COVARIATES, POOLED
 from estimator.fit.serving_fit import FACTOR_BANDS as SERVING_BANDS
 from estimator.fit.utilization_cv import FACTOR_BANDS
 from estimator.io.datafiles import UTILIZATION_FIT_PATH, UTILIZATION_VALIDATION_PATH
@@ -118,8 +118,8 @@ def cmd_validate(args):
     m, b = nf["summary"]["all"]["model"], nf["summary"]["all"]["baseline"]
     per = ", ".join(f"{f} from {nf['nearest'][f]} {s['model']['interval_coverage']:.0%}"
                     for f, s in nf["summary"].items() if f != "all")
-    print(f"A device without runs (each of the {nf['n_families']} families held out whole and predicted from its "
-          f"nearest family): median factor {m['median_factor']:.2f}× against {b['median_factor']:.2f}× for the "
+    print(f"A device without runs (each of the {nf['n_families']} families held out whole and predicted as such a "
+          f"device is, from the pooled fit or its nearest family's as the other families chose): median factor {m['median_factor']:.2f}× against {b['median_factor']:.2f}× for the "
           f"baseline (ratio {nf['ratio_to_baseline']:.2f}), within 2× {m['share_within_2x']:.0%} "
           f"({b['share_within_2x']:.0%}), {level} coverage {m['interval_coverage']:.0%} of runs "
           f"({nf['family_mean_coverage']:.0%} averaged over families: {per}), mean width "
@@ -179,7 +179,8 @@ def cmd_fit(args):
     print(f"chosen by leave-one-out: {model.spec.label()}; centre ln g = {model.center_log:.3f}; slopes {slopes}; "
           f"scale {model.scale_log:.3f}, τ {model.tau_log:.3f}; interval multiplier {model.interval_multiplier:.3f} "
           "(pooled), " + ("none" if model.new_family_multiplier is None else f"{model.new_family_multiplier:.3f}")
-          + " for devices without runs")
+          + f" for devices without runs, centred on the {'pooled fit' if model.new_device_centre == POOLED else 'nearest family'}"
+          " (chosen on families held out whole)")
     for fam, f in sorted(model.families.items()):
         p = model.predict(fam, DISPLAY_FLOPS)
         print(f"  {fam:<8} {f.n_runs:>3} runs  at 1e22 FLOPs, year unknown: {p.center:.3f} ({p.level:.0%} interval "

@@ -43,15 +43,15 @@ class Power:
 @dataclass(frozen=True)
 class Utilization:
     """Whole-run utilisation of a device: fitted on its family's published runs
-    (``family``), borrowed from the nearest family with a wider spread (``prior_from``), or
-    stated in the profile (``default`` and ``range``: the brain, calibrated profiles)."""
+    (``family``); for a device without runs, its nearest family's fit or the pooled one as the
+    fit chose (``prior_from``: :attr:`fit_family`), widened; or stated in the profile (``default`` and ``range``: the brain, calibrated profiles)."""
 
     basis: str
     source: str
     default: float | None = None            # explicit value; or the fit's centre at 1e22 FLOPs
     range: tuple[float, float] | None = None  # explicit interval; or the fit's interval at 1e22 FLOPs
-    family: str | None = None               # the fitted family used ("pooled": all families)
-    borrowed: bool = False                  # True: no runs on this device, a neighbour's fit is used
+    family: str | None = None               # the fitted family ("pooled": all families); borrowed: the nearest
+    borrowed: bool = False                  # True: no runs on this device: see fit_family
     model: UtilizationModel | None = None   # the fit (None: explicit, or the fit was not loaded)
     release_year: int | None = None         # the device's; a family member counts from its family's first release (the fit file)
     same_chip: bool = False                 # borrowed, but the family's own chip: its years count from the family's release
@@ -73,8 +73,19 @@ class Utilization:
         release_year = self.release_year
         if self.same_chip:
             release_year = self.model.families[self.family].release_year or release_year
-        return self.model.predict(None if self.family == POOLED else self.family, flops, year=year,
+        used = self.fit_family
+        return self.model.predict(None if used == POOLED else used, flops, year=year,
                                   release_year=release_year, borrowed=self.borrowed)
+
+    @property
+    def fit_family(self) -> str | None:
+        """The fit the predictions use: the device's family; for a device without runs, its
+        nearest family (``family``) or the pooled fit, as the fit chose on families held out
+        whole (``UtilizationModel.new_device_centre``), the same chip on another board keeping
+        its family's."""
+        if not self.borrowed or self.model is None or self.family is None:
+            return self.family
+        return self.model.borrowed_family(self.family, self.same_chip) or POOLED
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,14 @@ class UtilizationInfo:
                 "borrowed": self.borrowed}
 
 
+def passed_over(u) -> str | None:
+    """Why a device without runs takes the pooled fit rather than its nearest family's, or None."""
+    if not (u.borrowed and u.family not in (None, POOLED) and u.fit_family == POOLED):
+        return None
+    return (f"the pooled fit, not the {u.family.upper()} family's: on families held out whole, a nearest family's fit "
+            "predicted their runs less well than the pooled fit (profiles/README.md)")
+
+
 def held_at_edge(model, pred, flops: float | None, year: int | None) -> str | None:
     """A note when the run lies outside the fitted runs (its FLOPs, or its years since the chip's
     release): the fit is held at the edge of its data there, and no run checks it."""
@@ -74,6 +82,9 @@ def utilization_for(s: Scenario, profile: HardwareProfile, flops: float | None):
         edge = held_at_edge(u.model, pred, flops, s.year)
         if u.borrowed and u.basis:
             desc += f"; {u.basis}"
+        not_nearest = passed_over(u)
+        if not_nearest:
+            desc += f"; {not_nearest}"
         origin = f"fit:{pred.family}"
     else:
         desc = f"{u.basis}; {u.source}; stated range {pred.low:.3g}–{pred.high:.3g}"

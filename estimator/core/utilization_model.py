@@ -28,6 +28,11 @@ LOG10_FLOPS_REF = 22.0
 MATURITY_REF_YEARS = 2.0
 # The family label of a prediction from the pooled fit (a device with no fitted family).
 POOLED = "pooled"
+# How a device without runs of its own chip is centred (``UtilizationModel.new_device_centre``):
+# its nearest family's fit, or the pooled fit. The fit chooses by holding families out whole
+# (estimator/fit/new_family.py, choose_centre); the first wins a tie.
+NEAREST = "nearest"
+NEW_DEVICE_CENTRES = (NEAREST, POOLED)
 
 # The covariates a candidate may use, each with a label for people.
 COVARIATES = {
@@ -124,6 +129,17 @@ class UtilizationModel:
     # such a device takes the multiplier of the family it borrows, or the pooled one
     new_family_multiplier: float | None = None
     max_devices: int | None = None        # the most devices any fitted run used (None: not recorded)
+    # a device without runs of its own chip: centred on its nearest family's fit ("nearest") or on
+    # the pooled fit ("pooled"), whichever predicted families held out whole better
+    # (estimator/fit/new_family.py, choose_centre). The same chip on another board (the profile's
+    # same_chip) always takes its family's fit.
+    new_device_centre: str = NEAREST
+
+    def borrowed_family(self, nearest: str, same_chip: bool = False) -> str | None:
+        """The fit a device without runs uses, given its nearest family (None: the pooled fit)."""
+        if nearest == POOLED or (self.new_device_centre == POOLED and not same_chip):
+            return None
+        return nearest
 
     def covariate(self, name: str) -> Covariate | None:
         return next((c for c in self.covariates if c.name == name), None)
@@ -202,6 +218,7 @@ class UtilizationModel:
             "interval_multiplier": self.interval_multiplier,
             "new_family_multiplier": self.new_family_multiplier,
             "max_devices": self.max_devices,
+            "new_device_centre": self.new_device_centre,
         }
 
     @classmethod
@@ -243,6 +260,10 @@ class UtilizationModel:
             cov = tuple(tuple(float(v) for v in row) for row in data["param_cov"])
         except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
             raise DataFileError(f"{source}: malformed utilisation fit ({exc!r}); {fix}") from None
+        centre = data.get("new_device_centre", NEAREST)
+        if centre not in NEW_DEVICE_CENTRES:
+            raise DataFileError(f"{source}: 'new_device_centre' must be one of {', '.join(NEW_DEVICE_CENTRES)}, "
+                                f"got {centre!r}; {fix}")
         if len(cov) != len(names) or any(len(r) != len(names) for r in cov):
             raise DataFileError(f"{source}: parameter covariance does not match the parameter names; {fix}")
         if not all(math.isfinite(v) for r in cov for v in r):
@@ -256,7 +277,8 @@ class UtilizationModel:
                     interval_multiplier=num(data, "interval_multiplier"),
                     new_family_multiplier=None if data.get("new_family_multiplier") is None
                     else num(data, "new_family_multiplier"),
-                    max_devices=None if data.get("max_devices") is None else int(num(data, "max_devices")))
+                    max_devices=None if data.get("max_devices") is None else int(num(data, "max_devices")),
+                    new_device_centre=centre)
         if not (0 < model.level < 1 and model.interval_multiplier > 0 and model.scale_log > 0 and model.tau_log >= 0
                 and spec.dof > 0 and (model.new_family_multiplier is None or model.new_family_multiplier > 0)
                 and (model.max_devices is None or model.max_devices >= 1)):

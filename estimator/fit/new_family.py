@@ -12,6 +12,14 @@ is the unit that is new here, not a run: A100's 43 runs must not outvote TPU v4'
 is valid as the number of families grows and has no finite-sample correction (unlike
 ``conformal_multiplier``): with few families it falls a little short (profiles/README.md).
 
+Which centre such a device takes is chosen the same way (:func:`choose_centre`): its nearest
+family's fit, or the pooled fit over all families, whichever predicted the held-out families
+better, each family weighing the same. The nearest family is the natural prior, but five
+families held out whole said otherwise: H100's fit puts A100 runs too low, A100's puts V100 runs
+too high (profiles/README.md, "A device without runs"). The same chip on another board (the
+profiles' ``same_chip``: the PCIe cards, the H200, the Titan V) is not a new device in this
+sense and always takes its family's fit.
+
 A held-out family has no profile entry naming its neighbour, so its nearest family is chosen
 by a fixed rule: the family of the same kind (GPU, TPU) whose chip was released nearest in time,
 the newer on a tie; with none of the same kind, the pooled fit. The profiles' ``prior_from`` is
@@ -23,12 +31,13 @@ GPUs that take the pooled fit; ``tests/test_new_family.py`` counts them).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+import statistics
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from estimator.core.interval import LEVEL
-from estimator.core.utilization_model import Prediction, Spec
+from estimator.core.utilization_model import NEAREST, NEW_DEVICE_CENTRES, POOLED, Prediction, Spec
 from estimator.fit.grouped_conformal import pooled_cdf_quantile
 
 # The fewest families for a multiplier of devices without runs: with two, each family's residuals
@@ -42,6 +51,7 @@ class HeldOutFamily:
 
     family: str
     nearest: str | None      # the family whose fit predicted it (None: the pooled fit)
+    centre: str              # how it was centred: NEAREST (its nearest family's fit, if any) or POOLED
     run: Any                 # the TrainingRun
     prediction: Prediction   # from the fit without the family
     spec: Spec               # that fit's candidate
@@ -74,22 +84,51 @@ def nearest_family(family: str, traits: dict[str, tuple[str, int | None]], among
     return min(same, key=lambda f: (abs(traits[f][1] - year), -traits[f][1]))
 
 
-def leave_family_out(runs: Sequence[Any], fit_without: Callable[[Sequence[Any]], Any]) -> list[HeldOutFamily]:
+def leave_family_out(runs: Sequence[Any], fit_without: Callable[[Sequence[Any]], Any],
+                     centres: Sequence[str | None] = (None,)) -> dict[str | None, list[HeldOutFamily]]:
     """Each family held out whole: ``fit_without(other runs)`` (a :class:`UtilizationModel`)
-    predicts its runs as a device without runs, from its nearest family among the others.
-    A family whose removal leaves too few runs to fit (``fit_without`` returns None) is not held out."""
+    predicts its runs as a device without runs, centred each way in ``centres`` (NEAREST: from
+    its nearest family among the others; POOLED: the pooled fit; None: as that model's own
+    ``new_device_centre`` says). Centre → held-out runs. A family whose removal leaves too few
+    runs to fit (``fit_without`` returns None) is not held out."""
     traits = family_traits(runs)
-    out: list[HeldOutFamily] = []
+    out: dict[str | None, list[HeldOutFamily]] = {c: [] for c in centres}
     for family in sorted(traits):
         model = fit_without([r for r in runs if r.family != family])
         if model is None:
             continue
         near = nearest_family(family, traits, sorted(model.families))
-        out.extend(HeldOutFamily(family, near, r, model.predict(near, r.flops, year=r.year,
-                                                                 release_year=r.release_year, borrowed=True),
-                                 model.spec)
-                   for r in runs if r.family == family)
+        for centre in centres:
+            how = model.new_device_centre if centre is None else centre
+            used = model.borrowed_family(near or POOLED) if centre is None else (near if centre == NEAREST else None)
+            out[centre].extend(HeldOutFamily(family, used, how, r,
+                                             model.predict(used, r.flops, year=r.year, release_year=r.release_year,
+                                                           borrowed=True), model.spec)
+                               for r in runs if r.family == family)
     return out
+
+
+def family_error(held_out: Sequence[HeldOutFamily]) -> float:
+    """The mean over families of each family's median |ln actual − ln centre|: every family
+    weighs the same, as in :func:`new_family_multiplier`."""
+    by_family: dict[str, list[float]] = {}
+    for h in held_out:
+        by_family.setdefault(h.family, []).append(abs(math.log(h.run.goodput) - math.log(h.prediction.center)))
+    return sum(statistics.median(v) for v in by_family.values()) / len(by_family)
+
+
+def choose_centre(held: Mapping[str, Sequence[HeldOutFamily]]) -> str:
+    """The centre for devices without runs (:data:`NEW_DEVICE_CENTRES`) whose held-out families
+    were predicted best (:func:`family_error`); the first in that order wins a tie. With fewer
+    than :data:`MIN_FAMILIES` families held out there is too little to choose on: NEAREST."""
+    if len({h.family for h in held.get(NEAREST, ())}) < MIN_FAMILIES:
+        return NEAREST
+    best, best_err = NEAREST, math.inf
+    for centre in NEW_DEVICE_CENTRES:
+        err = family_error(held[centre])
+        if err < best_err - 1e-12:
+            best, best_err = centre, err
+    return best
 
 
 def new_family_multiplier(held_out: Sequence[HeldOutFamily], level: float = LEVEL) -> float | None:

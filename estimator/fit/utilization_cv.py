@@ -176,14 +176,15 @@ def cross_validate(runs: Sequence[TrainingRun], level: float = LEVEL,
 
 
 def cross_validate_new_family(runs: Sequence[TrainingRun], level: float = LEVEL) -> CrossValidation:
-    """Nested leave-one-family-out: each family's runs predicted as a device without runs would be,
-    from its nearest family among the others (``estimator/fit/new_family.py``), by a fit that
-    never saw the family: the candidate chosen, and both the family multipliers and the multiplier
-    for devices without runs calibrated, on the other families' runs only
+    """Nested leave-one-family-out: each family's runs predicted as a device without runs would be
+    (``estimator/fit/new_family.py``), by a fit that never saw the family: the candidate chosen,
+    the centre chosen (the nearest family's fit among the others, or the pooled fit), and both the
+    family multipliers and the multiplier for devices without runs calibrated, on the other
+    families' runs only
     (:func:`select_and_fit`). Baseline: 30% of dense peak, on the same runs."""
     check_runs(runs)
     held = leave_family_out(runs, lambda others: select_and_fit(others, level) if len(others) >= MIN_FIT_RUNS
-                            else None)
+                            else None)[None]
     if not held:
         raise InputError("leave-one-family-out needs a family whose removal leaves enough runs to fit")
     results = tuple(RunResult(h.run, h.prediction.center, h.prediction.low, h.prediction.high, h.spec) for h in held)

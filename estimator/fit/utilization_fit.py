@@ -58,8 +58,17 @@ import numpy as np
 from estimator.core.errors import InputError
 from estimator.core.interval import LEVEL
 from estimator.core.units import S_PER_HOUR
-from estimator.core.utilization_model import T_DOF, Covariate, FamilyFit, Spec, UtilizationModel, covariate_value
-from estimator.fit.new_family import leave_family_out, new_family_multiplier
+from estimator.core.utilization_model import (
+    NEAREST,
+    NEW_DEVICE_CENTRES,
+    T_DOF,
+    Covariate,
+    FamilyFit,
+    Spec,
+    UtilizationModel,
+    covariate_value,
+)
+from estimator.fit.new_family import choose_centre, leave_family_out, new_family_multiplier
 
 # The ν the candidates use. ν ∈ {2, 4, 8} was tried as an in-fold choice (profiles/README.md,
 # "Candidates tried"): the ratio to the 30% rule moved 0.891 → 0.885, a tie within the optimism
@@ -304,12 +313,13 @@ def fit(runs: Sequence[TrainingRun], spec: Spec, level: float = LEVEL, *,
         new_family: bool = True) -> UtilizationModel:
     """Fit one candidate model to all ``runs``; the interval's multipliers come from its own
     leave-one-out residuals (:func:`conformal_multiplier`, per family :func:`family_multipliers`),
-    and, with ``new_family``, the multiplier for devices without runs from each family held out
-    whole (``estimator/fit/new_family.py``; its fits do not repeat that step)."""
+    and, with ``new_family``, how devices without runs are centred and their multiplier, from each
+    family held out whole (``estimator/fit/new_family.py``; its fits do not repeat that step)."""
     check_runs(runs)
     if not usable(spec, runs):
         raise InputError(f"candidate '{spec.label()}' needs every run's covariates, each with at least 3 "
                          "distinct values over the runs")
+    centre, new_q = _new_family_step(runs, spec, level) if new_family else (NEAREST, None)
     families = sorted({r.family for r in runs})
     mask = np.ones((1, len(runs)))
     X, y, names, beta, s2, w, A, resid = _fit_batch(runs, mask, spec, families)
@@ -332,8 +342,7 @@ def fit(runs: Sequence[TrainingRun], spec: Spec, level: float = LEVEL, *,
         tau_log=float(math.sqrt(s2[0] / spec.shrinkage)), families=fam_fits, param_names=tuple(names),
         param_cov=tuple(tuple(float(v) for v in row) for row in cov), n_runs=len(runs), level=level,
         interval_multiplier=conformal_multiplier(*loo, level),
-        new_family_multiplier=_new_family_multiplier(runs, spec, level) if new_family else None,
-        max_devices=_max_devices(runs))
+        new_family_multiplier=new_q, max_devices=_max_devices(runs), new_device_centre=centre)
 
 
 def _max_devices(runs: Sequence[TrainingRun]) -> int | None:
@@ -341,12 +350,16 @@ def _max_devices(runs: Sequence[TrainingRun]) -> int | None:
     return int(max(counts)) if counts else None
 
 
-def _new_family_multiplier(runs: Sequence[TrainingRun], spec: Spec, level: float) -> float | None:
+def _new_family_step(runs: Sequence[TrainingRun], spec: Spec, level: float) -> tuple[str, float | None]:
+    """How a device without runs is centred (``new_family.choose_centre``) and its interval's
+    multiplier, both from each family held out whole and predicted each way."""
     def fit_without(others: Sequence[TrainingRun]) -> UtilizationModel | None:
         if len(others) < MIN_FIT_RUNS or not usable(spec, others):
             return None
         return fit(others, spec, level, new_family=False)
-    return new_family_multiplier(leave_family_out(runs, fit_without), level)
+    held = leave_family_out(runs, fit_without, NEW_DEVICE_CENTRES)
+    centre = choose_centre(held)
+    return centre, new_family_multiplier(held[centre], level)
 
 
 def select_and_fit(runs: Sequence[TrainingRun], level: float = LEVEL) -> UtilizationModel:

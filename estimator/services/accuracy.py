@@ -289,13 +289,15 @@ def _by_developer() -> dict[str, Any]:
 
 
 def _new_family() -> dict[str, Any]:
-    """The same figures with each family held out whole and predicted from its nearest family: how
-    a device without runs (B200, TPU v5p) is estimated. The families are the unit here."""
+    """The same figures with each family held out whole and predicted as a device without runs
+    (B200, TPU v5p) is estimated: from the pooled fit or its nearest family's, as the fit on the
+    other families chose. The families are the unit here."""
     cv = validation_new_family()
     summary = cv.summary()
     families = [f for f in summary if f != "all"]
-    return {"method": f"{cv.method}, each of the {len(families)} families predicted from its nearest family "
-                      "(same kind, nearest release; estimator/fit/new_family.py) as a device without runs",
+    return {"method": f"{cv.method}, each of the {len(families)} families predicted as a device without runs, "
+                      "from the pooled fit or its nearest family's (same kind, nearest release), as the fit on the "
+                      "other families chose (estimator/fit/new_family.py)",
             "n_families": len(families), "ratio_to_baseline": cv.ratio_to_baseline,
             "family_mean_coverage": float(np.mean([summary[f][0].coverage for f in families])),
             "nearest": {f: near or "pooled" for f, near in cv.borrowed_from},
