@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from estimator.core.units import KG_PER_T, KWH_PER_MWH, S_PER_DAY
+from estimator.core.units import KG_PER_T, KWH_PER_MWH, L_PER_M3, S_PER_DAY
 from estimator.report import export
 from estimator.report import humanize as hz
 from estimator.services import api
@@ -25,12 +25,18 @@ COLUMNS = (
      lambda mwh: hz.energy(mwh * KWH_PER_MWH)),
     ("co2e_t", "CO₂e (t)", lambda e: e.co2e_kg / KG_PER_T, "CO₂e", lambda t: hz.co2e_short(t * KG_PER_T)),
     ("cost_usd", "Cost (USD)", lambda e: e.cost_usd, "Cost", hz.money),
+    # n/a when switched off in the sidebar or the profile has no embodied figure
+    ("embodied_t", "Embodied CO₂e (t)", lambda e: None if e.embodied_co2e_kg is None else e.embodied_co2e_kg / KG_PER_T,
+     "Embodied CO₂e", lambda t: hz.co2e_short(t * KG_PER_T)),
+    ("water_m3", "Water (m³)", lambda e: None if e.water_l is None else e.water_l / L_PER_M3, "Water",
+     lambda m3: hz.water(m3 * L_PER_M3)),
 )
 # The table's columns after the hardware and its numbers; the name last, where a long one may run
 # past a 1280-pixel window with the sidebar open. The kind is left out (the name says it: "Google TPU v4").
 TEXT_COLUMNS = ("price_basis", "host_in_power", "name")
 HARDWARE_PX = 130  # the longest profile id, "a100-pcie-80gb", whole
-CHART_QUANTITIES = {"time": "time_days", "energy": "energy_mwh", "cost": "cost_usd", "co2e": "co2e_t"}
+CHART_QUANTITIES = {"time": "time_days", "energy": "energy_mwh", "cost": "cost_usd", "co2e": "co2e_t",
+                    "embodied": "embodied_t", "water": "water_m3"}
 
 
 def run_comparison(run_kwargs: dict, hardware_ids: list[str]) -> api.CompareReport:
@@ -101,9 +107,13 @@ def render() -> None:
                  height=35 * (len(df) + 1) + 3)  # every profile visible; click a header to sort
     st.download_button("CSV", export.compare_csv(r.estimate for r in rep.results), file_name="compare.csv",
                        mime="text/csv", on_click="ignore", icon=":material/download:",
-                       help="The numbers unformatted in SI units (seconds, kWh, kg, USD), a missing cost "
-                            "left empty: the same file as `python -m estimator compare --format csv`.")
+                       help="The numbers and their 80% ranges unformatted in SI units (seconds, kWh, kg, litres, "
+                            "USD), a missing one left empty: the same file as `python -m estimator compare --format csv`.")
     quantity = c.url_radio("Chart", "cmp", list(CHART_QUANTITIES), default="time", where=st)
     column = CHART_QUANTITIES[quantity]
     title = next(t for k, t, _, _, _ in COLUMNS if k == column)
+    if not (df[column].astype(float) > 0).any():
+        st.info(f"No profile has a figure for {quantity} here (embodied CO₂e switched off in the sidebar, or no "
+                "profile's figure known), so there is nothing to chart.")
+        return
     charts.render_chart(charts.comparison_chart(df, column, f"{title}, log scale"))

@@ -21,7 +21,7 @@ from app_pages import charts, lecture, style  # noqa: E402
 from app_pages import limits as limits_page  # noqa: E402
 from app_pages.compare import comparison_table, table_view  # noqa: E402
 from estimator.report import humanize as hz  # noqa: E402
-from estimator.services import limits  # noqa: E402
+from estimator.services import api, limits  # noqa: E402
 
 # --- numbers past the largest unit ----------------------------------------------------------------
 
@@ -384,8 +384,20 @@ def test_compare_table_says_n_a_and_humanises_its_numbers():
     numbers = at.dataframe[0].value.set_index("hardware")  # the cells keep the numbers for sorting
     assert numbers.loc["h800", "cost_usd"] == np.inf and numbers.loc["v100-sxm2", "cost_usd"] > 4e6
     order = list(at.dataframe[0].proto.column_order)
-    assert order[:6] == ["hardware", "time_days", "device_hours", "energy_mwh", "co2e_t", "cost_usd"]
+    assert order[:8] == ["hardware", "time_days", "device_hours", "energy_mwh", "co2e_t", "cost_usd", "embodied_t",
+                         "water_m3"]
     assert order[-1] == "name" and "kind" not in order
+    # embodied CO₂e and water, as the CLI's compare gives them
+    est = api.run(hardware="v100-sxm2", preset_id="lambda-gpt3-v100").estimate
+    assert shown.loc["v100-sxm2", "embodied_t"] == hz.co2e_short(est.embodied_co2e_kg)
+    assert shown.loc["v100-sxm2", "water_m3"] == hz.water(est.water_l)
+
+
+def test_compare_page_with_embodied_switched_off_says_n_a_and_charts_nothing():
+    at = run_page("compare", {"preset": "lambda-gpt3-v100", "embodied": "false", "cmp": "embodied"})
+    shown = _shown(at).set_index("hardware")
+    assert set(shown["embodied_t"]) == {"n/a"} and "n/a" not in set(shown["water_m3"])
+    assert not at.exception and any("nothing to chart" in i.value for i in at.info)
 
 
 def test_compare_table_view_keeps_the_table_it_was_given():

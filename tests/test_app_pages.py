@@ -131,13 +131,22 @@ def test_compare_download_is_the_clis_csv(captured_downloads, cli):
     text = captured_downloads["compare.csv"]
     code, out, _ = cli("compare", "--preset", "lambda-gpt3-v100", "--format", "csv")
     assert code == 0
-    rows = {line.split(",")[0]: line for line in text.splitlines()[1:]}
-    cli_rows = {line.split(",")[0]: line for line in out.splitlines()[1:]}
-    assert text.splitlines()[0] == out.splitlines()[0] == "hardware,flops,wall_clock_s,device_hours,energy_kwh,co2e_kg,cost_usd"
+    rows = {line.split(",")[0]: line.split(",") for line in text.splitlines()[1:]}
+    cli_rows = {line.split(",")[0]: line.split(",") for line in out.splitlines()[1:]}
+    header = text.splitlines()[0].split(",")
+    assert header == out.splitlines()[0].split(",")
+    assert header[:4] == ["hardware", "flops", "flops_low", "flops_high"] and header[-1] == "range_level"
     assert {k: v for k, v in rows.items() if k in cli_rows} == cli_rows  # the CLI leaves reference points out
-    assert rows["brain"].endswith(",") and "inf" not in text.lower() and "none" not in text.lower()
+    brain = dict(zip(header, rows["brain"]))
+    assert brain["cost_usd"] == brain["cost_usd_low"] == brain["cost_usd_high"] == ""  # no price: empty
+    assert "inf" not in text.lower() and "none" not in text.lower()
     est = api.run(hardware="h100-sxm", preset_id="lambda-gpt3-v100").estimate
-    assert float(rows["h100-sxm"].split(",")[2]) == est.wall_clock_s
+    h100 = dict(zip(header, rows["h100-sxm"]))
+    assert float(h100["wall_clock_s"]) == est.wall_clock_s
+    assert (float(h100["wall_clock_s_low"]), float(h100["wall_clock_s_high"])) == est.range["wall_clock_s"]
+    assert float(h100["embodied_co2e_kg"]) == est.embodied_co2e_kg and float(h100["water_l"]) == est.water_l
+    assert (float(h100["water_l_low"]), float(h100["water_l_high"])) == est.range["water_l"]
+    assert float(h100["range_level"]) == est.level
 
 
 def test_profiles_download_leaves_a_missing_number_empty(captured_downloads):

@@ -10,7 +10,7 @@ import pytest
 
 from estimator.cli import main
 from estimator.core import compression
-from estimator.core.estimate import RESULT_KEYS
+from estimator.core.estimate import FOOTPRINT_KEYS, RESULT_KEYS
 from estimator.io.datafiles import default_profiles
 from estimator.report import export
 from estimator.services import api, limits
@@ -136,11 +136,18 @@ def test_compare_rows_are_one_shape_for_the_cli_and_the_app(capsys):
     assert not errors and list(df["hardware"]) == [r["hardware"] for r in rows]
     assert list(df["price_basis"]) == [r["price_basis"] for r in rows]
     # the row's shape: each number with its range (README's JSON contract), the assumptions used
-    assert set(rows[0]) == {"hardware", "name", "kind", *RESULT_KEYS, "range", "range_level", "utilization",
-                            *api.COMPARE_ASSUMPTIONS, "price_basis", "power_includes_host", "reference_point"}
-    assert set(rows[0]["range"]) == set(RESULT_KEYS)
+    assert set(rows[0]) == {"hardware", "name", "kind", *RESULT_KEYS, *FOOTPRINT_KEYS, "range", "range_level",
+                            "utilization", *api.COMPARE_ASSUMPTIONS, "price_basis", "power_includes_host",
+                            "reference_point"}
+    assert set(rows[0]["range"]) == set(RESULT_KEYS + FOOTPRINT_KEYS)
     lo, hi = rows[0]["range"]["wall_clock_s"]
     assert lo < rows[0]["wall_clock_s"] < hi and rows[0]["power_w"]["value"] > 0
+    lo, hi = rows[0]["range"]["embodied_co2e_kg"]
+    assert lo < rows[0]["embodied_co2e_kg"] < hi and rows[0]["water_l"] > 0
+    # switched off: null, and no range for it
+    assert main(["compare", "--flops", "1e22", "--hardware", "h100-sxm", "--no-embodied", "--format", "json"]) == 0
+    off = json.loads(capsys.readouterr().out)[0]
+    assert off["embodied_co2e_kg"] is None and "embodied_co2e_kg" not in off["range"] and "water_l" in off["range"]
 
 
 def test_cli_and_app_both_say_when_devices_outgrow_the_fitted_runs(capsys):

@@ -6,7 +6,6 @@ import sys
 
 from estimator.core import embodied
 from estimator.core.errors import InputError, ProfileError
-from estimator.core.estimate import RESULT_KEYS
 from estimator.core.memory import DEFAULT_MICRO_BATCH, DEFAULT_SEQ_LEN, RECOMPUTE
 from estimator.core.profile import DISPLAY_FLOPS, PRECISIONS
 from estimator.core.scenario import INPUT_FIELDS
@@ -14,7 +13,7 @@ from estimator.core.utilization_model import POOLED
 from estimator.core.water import COOLING, DEFAULT_COOLING, EWIF_L_PER_KWH
 from estimator.io.datafiles import default_profiles, load_presets, load_profile_file, load_sources
 from estimator.report import humanize as hz
-from estimator.report.export import FORMATS, LABELS, compare_csv, dump_json, render
+from estimator.report.export import COMPARE_KEYS, FORMATS, LABELS, compare_csv, dump_json, render
 from estimator.services import api
 from estimator.services.limits import DEFAULT_HEAD_DIM
 
@@ -161,7 +160,7 @@ def _compare_output(args, results) -> None:
     if args.format == "csv":
         print(compare_csv(r.estimate for r in results), end="")
         return
-    keys = RESULT_KEYS[1:]
+    keys = COMPARE_KEYS[1:]  # FLOPs are the workload's, the same on every row
     header = ["hardware"] + [LABELS[k] for k in keys] + ["price basis", "power incl. host"]
     table = [[r.profile.id + (" (reference)" if r.profile.reference_point else "")]
              + [hz.human(k, getattr(r.estimate, k)) for k in keys]

@@ -97,14 +97,25 @@ def published_cells(c: PublishedComparison) -> tuple[str, str]:
     return hz.human(c.key, c.published), "" if c.relative_error is None else hz.signed_percent(c.relative_error)
 
 
+# A comparison's quantities: the operational figures, then embodied CO₂e and water.
+COMPARE_KEYS = RESULT_KEYS + FOOTPRINT_KEYS
+
+
 def compare_csv(estimates: Iterable[Estimate]) -> str:
-    """One row per hardware of a comparison: the id and the result keys, unformatted (a missing
-    cost left empty). The CLI's ``compare --format csv`` and the Compare page's download."""
+    """One row per hardware of a comparison: the id, then each quantity (``COMPARE_KEYS``) with its
+    interval's ends (``<key>_low``, ``<key>_high``; at ``range_level``, 0.8: 80%; an exact figure
+    has low = high), unformatted in SI units; a missing figure (no price, embodied CO₂e switched
+    off) left empty. The CLI's ``compare --format csv`` and the Compare page's download."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["hardware", *RESULT_KEYS])
+    w.writerow(["hardware", *(f"{k}{end}" for k in COMPARE_KEYS for end in ("", "_low", "_high")), "range_level"])
     for est in estimates:
-        w.writerow([est.hardware_id, *(_raw(getattr(est, k)) for k in RESULT_KEYS)])
+        cells = []
+        for k in COMPARE_KEYS:
+            value = getattr(est, k)
+            low, high = est.range.get(k, (None, None)) if value is not None else (None, None)
+            cells += [_raw(value), _raw(low), _raw(high)]
+        w.writerow([est.hardware_id, *cells, _raw(est.level)])
     return buf.getvalue()
 
 

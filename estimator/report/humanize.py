@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from estimator.core.units import G_PER_KG, S_PER_DAY, S_PER_HOUR, S_PER_MINUTE, S_PER_YEAR
+from estimator.core.units import G_PER_KG, L_PER_M3, S_PER_DAY, S_PER_HOUR, S_PER_MINUTE, S_PER_YEAR
 
 SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 # Number words for people, up to where they stop helping (then powers of ten).
@@ -190,7 +190,7 @@ def water(litres: float | None) -> str:
     thousand million m³, powers of ten of m³ (1.48 × 10¹³ m³)."""
     if litres is None:
         return "n/a"
-    m3 = (1e3, "m³")
+    m3 = (L_PER_M3, "m³")
     return _scaled(litres, [(1e9, "million m³"), (1e6, "thousand m³"), m3, (1.0, "L"), (1e-3, "mL")], beyond=m3)
 
 

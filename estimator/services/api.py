@@ -14,7 +14,7 @@ from estimator.core import bounds as B
 from estimator.core import validation as v
 from estimator.core.carbon import cloud_intensity, country_intensity
 from estimator.core.errors import EstimatorError, InputError
-from estimator.core.estimate import RESULT_KEYS, Estimate, estimate
+from estimator.core.estimate import FOOTPRINT_KEYS, RESULT_KEYS, Estimate, estimate
 from estimator.core.presets import DEVICE_FIELDS, Preset, PublishedComparison, compare_with_published
 from estimator.core.profile import HardwareProfile
 from estimator.core.scenario import FOOTPRINT_FIELDS, INPUT_FIELDS, Scenario
@@ -317,7 +317,7 @@ COMPARE_ASSUMPTIONS = ("power_w", "price_usd_per_device_hour", "pue", "carbon_in
 def summary_dict(est) -> dict[str, Any]:
     """An estimate's headline numbers as plain data (JSON-ready): the one shape that `scaling`
     embeds and that every `compare` row starts from."""
-    return {"hardware": est.hardware_id, **{k: getattr(est, k) for k in RESULT_KEYS},
+    return {"hardware": est.hardware_id, **{k: getattr(est, k) for k in RESULT_KEYS + FOOTPRINT_KEYS},
             "range": {k: list(v) for k, v in est.range.items() if k != "flops"}, "range_level": est.level,
             "utilization": None if est.utilization is None else est.utilization.to_dict()}
 
@@ -327,8 +327,10 @@ def compare_row(result: Result) -> dict[str, Any]:
     table is built from (so the two report the same price basis and the same numbers)."""
     e, p = result.estimate, result.profile
     used = {k: e.assumption(k).to_dict() if e.assumption(k) else None for k in COMPARE_ASSUMPTIONS}
-    # `range` maps each number of the row to its interval (README: the JSON contract), FLOPs included
-    return {**summary_dict(e), "range": {k: list(e.range[k]) for k in RESULT_KEYS}, "name": p.name, "kind": p.kind,
+    # `range` maps each number of the row to its interval (README: the JSON contract), FLOPs included;
+    # embodied CO₂e and water too, where the row has them (embodied is null when switched off)
+    ranges = {k: list(e.range[k]) for k in RESULT_KEYS + FOOTPRINT_KEYS if k in e.range and getattr(e, k) is not None}
+    return {**summary_dict(e), "range": ranges, "name": p.name, "kind": p.kind,
             **used, "price_basis": price_basis(result), "power_includes_host": p.power.includes_host,
             "reference_point": p.reference_point}
 
