@@ -37,7 +37,7 @@ DEFAULT_PARAMS = 7e9                # a 7B model (Llama 2 7B, Touvron et al. 202
 #                                     Mistral 7B): the shape is the catalog's nearest, stated under the numbers
 DEFAULT_TOKENS = 1e9                # illustrative: a billion generated tokens (about 3 million 338-token answers)
 # bounds for typed values: the core's (estimator/core/bounds.py)
-MAX_PARAMS, MAX_TOKENS = float(B.PARAMS.high), float(B.TOKENS.high)
+MAX_PARAMS, MAX_TOKENS, MAX_SERVED = float(B.PARAMS.high), float(B.TOKENS.high), float(B.SERVED_TOKENS.high)
 MAX_BATCH = inference_core.MAX_BATCH
 MAX_GRID_G_PER_KWH, MAX_PRICE = B.CARBON_INTENSITY_G_PER_KWH.high, B.PRICE_USD_PER_DEVICE_HOUR.high
 BITS = tuple(str(b) for b in inference_core.BITS)
@@ -95,8 +95,8 @@ def inputs() -> dict:
     kw = {}
     kw["hardware"] = c.url_select("Hardware", "inf_hw", _hardware_options(), default=DEFAULT_HARDWARE, where=side)
     model_inputs(side, kw)
-    kw["tokens"] = c.url_number("Tokens generated in total", "inf_tokens", min_value=float(B.TOKENS.low),
-                                max_value=MAX_TOKENS, default=DEFAULT_TOKENS, fmt=c.LARGE_NUMBER_FORMAT, where=side)
+    kw["tokens"] = c.url_number("Tokens generated in total", "inf_tokens", min_value=float(B.SERVED_TOKENS.low),
+                                max_value=MAX_SERVED, default=DEFAULT_TOKENS, fmt=c.LARGE_NUMBER_FORMAT, where=side)
     kw["prompt_tokens"] = c.url_number("Prompt tokens per query", "inf_prompt", min_value=float(B.PROMPT_TOKENS.low),
                                        max_value=float(B.PROMPT_TOKENS.high), default=DEFAULT_PROMPT_TOKENS, fmt="%.4g",
                                        where=side, help=f"Default: {QUERY_SOURCE}")

@@ -363,3 +363,11 @@ def test_readme_states_every_bound_as_bounds_py_has_it():
     for b in all_bounds:
         low = f"{'> ' if b.low_open else ''}{b.low:.6g}"
         assert f"| {low} | {b.high:g} | {'yes' if b.whole else ''} | {b.source} |" in readme, b
+
+
+def test_served_tokens_are_bounded_by_serving_traffic_not_training_sets(capsys):
+    """`inference --tokens` counts tokens served; its bound's reason says so (it cited training sets)."""
+    from estimator.cli.main import main
+    assert main(["inference", "--model", "llama-2-7b", "--hardware", "h100-sxm", "--tokens", "1e30"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: tokens must be") and "Google's whole AI traffic" in err and "training sets" not in err

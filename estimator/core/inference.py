@@ -115,7 +115,7 @@ def _check(s: InferenceScenario, profile: HardwareProfile) -> None:
     if not isinstance(s, InferenceScenario):
         raise InputError(f"expected an InferenceScenario, got {type(s).__name__}")
     v.require_number_in("parameters", s.params, B.PARAMS)
-    v.require_number_in("tokens", s.tokens, B.TOKENS)
+    v.require_number_in("tokens", s.tokens, B.SERVED_TOKENS)
     v.require_number_in("tokens per query", s.tokens_per_query, B.TOKENS_PER_QUERY)
     if isinstance(s.tokens, (int, float)) and s.tokens < s.tokens_per_query:
         # per-query figures above the totals, and a break-even at a fraction of a query, mean nothing
