@@ -167,7 +167,7 @@ def test_the_fit_calibrates_the_multiplier_on_families_held_out_whole():
 @pytest.mark.slow  # ten nested leave-one-family-out validations (about 20 s)
 def test_new_families_are_covered_near_the_stated_level_out_of_sample():
     """Synthetic families drawn as the model assumes: over ten draws of eight families each, the
-    nested leave-one-family-out "80%" interval holds 73% of runs on average (draws 67–83%). CDF
+    nested leave-one-family-out "80%" interval holds 73% of runs on average (draws 65–79%). CDF
     pooling is valid as the number of families grows, and with 7 of them per fold it falls a little
     short; its finite-sample form (the ⌈0.8·(K+1)⌉-th of K families) takes the largest family's
     score with 4 families and gave the shipped runs a ×40 interval. The families, not the runs,
