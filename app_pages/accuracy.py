@@ -282,7 +282,7 @@ def render() -> None:
     st.markdown(c.md_escape(
         f"Hardware without runs: each of the {nf['n_families']} families held out whole and predicted as a device "
         "without runs is, from the pooled fit or its nearest family's as the fit on the other families chose ("
-        + ", ".join(f"{f} from {n}" for f, n in nf["nearest"].items()) + ").", limit=400))
+        + ", ".join(f"{f} from {n}" for f, n in nf["predicted_from"].items()) + ").", limit=400))
     st.dataframe(summary_table({"summary": nf["summary"], "interval_level": doc["interval_level"]}),
                  hide_index=True, column_config=config, width="stretch")
     misses(doc)

@@ -270,6 +270,9 @@ def test_the_same_chip_on_another_board_borrows_its_family_with_a_wider_interval
     model = load_utilization_model()
     assert p_pcie.center == pytest.approx(p_h.center)
     assert p_pcie.sigma_log == pytest.approx(math.sqrt(p_h.sigma_log ** 2 + model.tau_log ** 2))
+    # its interval is calibrated for a family-centred prediction, not the pooled one's
+    assert math.log(p_pcie.center / p_pcie.low) == pytest.approx(model.neighbour_multiplier * p_pcie.sigma_log)
+    assert model.neighbour_multiplier != pytest.approx(model.new_family_multiplier)
     cpu = ps.get("cpu-server-2s-epyc").utilization
     assert cpu.family == "pooled" and cpu.predict(1e20).borrowed
 

@@ -140,17 +140,20 @@ def test_the_fit_calibrates_the_multiplier_on_families_held_out_whole():
     spec = Spec((), 2.0)
     model = fit(runs, spec)
     both = leave_family_out(runs, lambda others: fit(others, spec, new_family=False), NEW_DEVICE_CENTRES)
-    held = both[model.new_device_centre]
     assert model.new_device_centre == choose_centre(both)
-    assert len({h.family for h in held}) == 8 and len(held) == len(runs)
-    assert model.new_family_multiplier == pytest.approx(new_family_multiplier(held, model.level))
+    assert all(len({h.family for h in held}) == 8 and len(held) == len(runs) for held in both.values())
+    # one multiplier for each way a device without runs may be centred, calibrated that way
+    assert model.new_family_multiplier == pytest.approx(new_family_multiplier(both[POOLED], model.level))
+    assert model.neighbour_multiplier == pytest.approx(new_family_multiplier(both[NEAREST], model.level))
     # a held-out family is predicted from its nearest family by release (f3 from f4, the newer on a tie)
-    assert {h.family: h.nearest for h in both[NEAREST]}["f3"] == "f4"
-    assert all(h.nearest is None and h.centre == POOLED for h in both[POOLED])
-    # a device without runs uses it, whether it borrows a family's fit or the pooled one, and says so
-    for p in (model.predict("f2", 1e22, year=2023, release_year=2023, borrowed=True), model.predict(None, 1e22)):
+    assert {h.family: h.used for h in both[NEAREST]}["f3"] == "f4"
+    assert all(h.used is None and h.centre == POOLED for h in both[POOLED])
+    assert [h.nearest for h in both[POOLED]] == [h.nearest for h in both[NEAREST]]  # the neighbour, used or not
+    # a device without runs takes the one for its centre, a family's fit or the pooled one, and says so
+    for p, q in ((model.predict("f2", 1e22, year=2023, release_year=2023, borrowed=True), model.neighbour_multiplier),
+                 (model.predict(None, 1e22), model.new_family_multiplier)):
         assert p.borrowed and p.interval_from == "held-out families"
-        assert math.log(p.center / p.low) == pytest.approx(model.new_family_multiplier * p.sigma_log)
+        assert math.log(p.center / p.low) == pytest.approx(q * p.sigma_log)
     # a member keeps its family's own multiplier (6 runs: too few, so the pooled one)
     member = model.predict("f2", 1e22)
     assert model.families["f2"].interval_multiplier is None and member.interval_from == "all runs"
@@ -158,7 +161,7 @@ def test_the_fit_calibrates_the_multiplier_on_families_held_out_whole():
     # too few families to hold out: none; a device without runs takes its family's or the pooled
     # multiplier, and the estimate does not claim the held-out calibration
     few = fit([r for r in runs if r.family in ("f0", "f1")], spec)
-    assert MIN_FAMILIES == 3 and few.new_family_multiplier is None
+    assert MIN_FAMILIES == 3 and few.new_family_multiplier is None and few.neighbour_multiplier is None
     p = few.predict("f1", 1e22, borrowed=True)
     assert p.interval_from == "all runs"
     assert math.log(p.center / p.low) == pytest.approx(few.interval_multiplier * p.sigma_log)
@@ -190,7 +193,7 @@ def test_the_nested_validation_never_sees_the_held_out_family(monkeypatch):
     monkeypatch.setattr(utilization_cv, "select_and_fit", spy)
     cv = cross_validate_new_family(runs)
     assert len(seen) == 5 and all(len(s) == 4 for s in seen)
-    for fams, (held, _near) in zip(seen, cv.borrowed_from):
+    for fams, (held, _near, _used) in zip(seen, cv.borrowed_from):
         assert held not in fams
     assert len(cv.model) == len(cv.baseline) == len(runs)
     assert all(b.predicted_goodput == utilization_cv.BASELINE_GOODPUT for b in cv.baseline)
@@ -199,7 +202,9 @@ def test_the_nested_validation_never_sees_the_held_out_family(monkeypatch):
 def test_the_shipped_figures_are_reported_with_the_rule_beside_them():
     nf = DOC["new_family"]
     model = load_utilization_model()
-    assert nf["n_families"] == len(model.families) == len(nf["nearest"])
+    assert nf["n_families"] == len(model.families) == len(nf["nearest"]) == len(nf["predicted_from"])
+    # the nearest family is the rule's (same kind, nearest release), whichever fit predicted the family
+    assert nf["nearest"] == {"a100": "h100", "h100": "a100", "tpu-v3": "tpu-v4", "tpu-v4": "tpu-v3", "v100": "a100"}
     m, b = nf["summary"]["all"]["model"], nf["summary"]["all"]["baseline"]
     assert m["n_runs"] == b["n_runs"] == model.n_runs
     assert nf["ratio_to_baseline"] == pytest.approx(m["median_factor"] / b["median_factor"])
@@ -213,6 +218,7 @@ def test_the_shipped_figures_are_reported_with_the_rule_beside_them():
     both = leave_family_out(runs, lambda others: fit(others, model.spec, new_family=False), NEW_DEVICE_CENTRES)
     assert model.new_device_centre == choose_centre(both) == POOLED
     assert model.new_family_multiplier == pytest.approx(new_family_multiplier(both[POOLED], model.level))
+    assert model.neighbour_multiplier == pytest.approx(new_family_multiplier(both[NEAREST], model.level))
     # the choice: each family's median miss, averaged over families, is smaller for the pooled fit
     assert family_error(both[POOLED]) < family_error(both[NEAREST])
 
@@ -221,12 +227,13 @@ def test_a_bad_multiplier_in_the_file_is_refused():
     from estimator.core.errors import DataFileError
     from estimator.core.utilization_model import UtilizationModel
     data = load_utilization_model().to_dict()
-    for bad in (-1.0, 0.0, float("nan"), "2"):
-        with pytest.raises(DataFileError, match="new_family_multiplier|interval multipliers"):
-            UtilizationModel.from_dict({**data, "new_family_multiplier": bad})
-    assert UtilizationModel.from_dict({**data, "new_family_multiplier": None}).new_family_multiplier is None
-    older = {k: v for k, v in data.items() if k != "new_family_multiplier"}  # a file written before the key
-    assert UtilizationModel.from_dict(older).new_family_multiplier is None
+    for key in ("new_family_multiplier", "neighbour_multiplier"):
+        for bad in (-1.0, 0.0, float("nan"), "2"):
+            with pytest.raises(DataFileError, match=f"{key}|interval multipliers"):
+                UtilizationModel.from_dict({**data, key: bad})
+        assert getattr(UtilizationModel.from_dict({**data, key: None}), key) is None
+        older = {k: v for k, v in data.items() if k != key}  # a file written before the key
+        assert getattr(UtilizationModel.from_dict(older), key) is None
 
 
 def test_the_estimate_says_how_a_borrowed_interval_was_calibrated():
@@ -255,12 +262,13 @@ def test_the_docs_quote_the_shipped_figures():
     assert (f"the 80% interval covers {m['interval_coverage']:.0%} of runs ({nf['family_mean_coverage']:.0%} "
             "averaged over families") in method
     assert f"mean width ×{m['interval_mean_width_factor']:.2f}" in method
-    for fam, near in nf["nearest"].items():
+    for fam, near in nf["predicted_from"].items():
         cov = nf["summary"][fam]["model"]["interval_coverage"]
         n = nf["summary"][fam]["model"]["n_runs"]
         said = f"{cov * n:.0f} of {n}" if n < 5 else f"{cov:.0%}"
         assert f"{_name(fam)} from {_name(near)} {said}" in method, fam
-    assert (f"The fitted multiplier is {model.new_family_multiplier:.2f} (the pooled one "
+    assert (f"The fitted multipliers are {model.new_family_multiplier:.2f} centred on the pooled fit and "
+            f"{model.neighbour_multiplier:.2f} centred on a family's fit (the pooled one, for fitted families' runs, "
             f"{model.interval_multiplier:.2f})") in method
     assert (f"the borrowed centre is worse than the rule, {m['median_factor']:.2f}× against {b['median_factor']:.2f}× "
             f"(ratio {nf['ratio_to_baseline']:.2f}), and its interval holds {m['interval_coverage']:.0%} of runs "

@@ -116,7 +116,7 @@ def cmd_validate(args):
           f"{level} coverage {m['interval_coverage']:.0%}, mean width ×{m['interval_mean_width_factor']:.2f}.")
     nf = doc["new_family"]
     m, b = nf["summary"]["all"]["model"], nf["summary"]["all"]["baseline"]
-    per = ", ".join(f"{f} from {nf['nearest'][f]} {s['model']['interval_coverage']:.0%}"
+    per = ", ".join(f"{f} from {nf['predicted_from'][f]} {s['model']['interval_coverage']:.0%}"
                     for f, s in nf["summary"].items() if f != "all")
     print(f"A device without runs (each of the {nf['n_families']} families held out whole and predicted as such a "
           f"device is, from the pooled fit or its nearest family's as the other families chose): median factor {m['median_factor']:.2f}× against {b['median_factor']:.2f}× for the "
@@ -178,9 +178,12 @@ def cmd_fit(args):
     slopes = ", ".join(f"{c.slope:+.3f} per unit of {COVARIATES[c.name]}" for c in model.covariates) or "no covariate"
     print(f"chosen by leave-one-out: {model.spec.label()}; centre ln g = {model.center_log:.3f}; slopes {slopes}; "
           f"scale {model.scale_log:.3f}, τ {model.tau_log:.3f}; interval multiplier {model.interval_multiplier:.3f} "
-          "(pooled), " + ("none" if model.new_family_multiplier is None else f"{model.new_family_multiplier:.3f}")
-          + f" for devices without runs, centred on the {'pooled fit' if model.new_device_centre == POOLED else 'nearest family'}"
-          " (chosen on families held out whole)")
+          "(pooled); for devices without runs " + ", ".join(
+              f"{'none' if q is None else f'{q:.3f}'} centred on {what}"
+              for q, what in ((model.new_family_multiplier, "the pooled fit"),
+                              (model.neighbour_multiplier, "a family's fit")))
+          + f"; such devices take {'the pooled fit' if model.new_device_centre == POOLED else 'their nearest family'}"
+          " unless of a fitted family's chip (chosen on families held out whole)")
     for fam, f in sorted(model.families.items()):
         p = model.predict(fam, DISPLAY_FLOPS)
         print(f"  {fam:<8} {f.n_runs:>3} runs  at 1e22 FLOPs, year unknown: {p.center:.3f} ({p.level:.0%} interval "

@@ -124,9 +124,9 @@ class UtilizationModel:
     level: float = LEVEL
     interval_multiplier: float = 1.0      # centre ± multiplier·σ is the stated interval (conformal, pooled);
                                           # a family with its own multiplier uses that one instead
-    # a device without runs (borrowing a family's fit, or the pooled one): the multiplier calibrated
-    # on families held out whole (estimator/fit/new_family.py); None (too few families to hold out):
-    # such a device takes the multiplier of the family it borrows, or the pooled one
+    # a device without runs centred on the pooled fit: the multiplier calibrated on families held
+    # out whole and predicted from the pooled fit (estimator/fit/new_family.py); None (too few
+    # families to hold out): such a device takes the pooled multiplier
     new_family_multiplier: float | None = None
     max_devices: int | None = None        # the most devices any fitted run used (None: not recorded)
     # a device without runs of its own chip: centred on its nearest family's fit ("nearest") or on
@@ -134,6 +134,10 @@ class UtilizationModel:
     # (estimator/fit/new_family.py, choose_centre). The same chip on another board (the profile's
     # same_chip) always takes its family's fit.
     new_device_centre: str = NEAREST
+    # a device without runs centred on a family's fit (its chip's family, or its nearest family when
+    # the fit chose NEAREST): calibrated on families held out whole and predicted from their nearest
+    # family; None: too few families, the family's own multiplier (or the pooled one) is used
+    neighbour_multiplier: float | None = None
 
     def borrowed_family(self, nearest: str, same_chip: bool = False) -> str | None:
         """The fit a device without runs uses, given its nearest family (None: the pooled fit)."""
@@ -186,8 +190,9 @@ class UtilizationModel:
             scale, n_runs = self.scale_log, self.n_runs
             borrowed = True
             q, interval_from = self.interval_multiplier, "all runs"
-        if borrowed and self.new_family_multiplier is not None:
-            q, interval_from = self.new_family_multiplier, "held-out families"
+        held_out_q = self.new_family_multiplier if family is None else self.neighbour_multiplier
+        if borrowed and held_out_q is not None:
+            q, interval_from = held_out_q, "held-out families"
         cov = np.asarray(self.param_cov)
         var = scale ** 2 + float(vec @ cov @ vec) + (self.tau_log ** 2 if borrowed else 0.0) + extra_var
         sigma = math.sqrt(var)
@@ -219,6 +224,7 @@ class UtilizationModel:
             "new_family_multiplier": self.new_family_multiplier,
             "max_devices": self.max_devices,
             "new_device_centre": self.new_device_centre,
+            "neighbour_multiplier": self.neighbour_multiplier,
         }
 
     @classmethod
@@ -278,9 +284,12 @@ class UtilizationModel:
                     new_family_multiplier=None if data.get("new_family_multiplier") is None
                     else num(data, "new_family_multiplier"),
                     max_devices=None if data.get("max_devices") is None else int(num(data, "max_devices")),
-                    new_device_centre=centre)
+                    new_device_centre=centre,
+                    neighbour_multiplier=None if data.get("neighbour_multiplier") is None
+                    else num(data, "neighbour_multiplier"))
         if not (0 < model.level < 1 and model.interval_multiplier > 0 and model.scale_log > 0 and model.tau_log >= 0
                 and spec.dof > 0 and (model.new_family_multiplier is None or model.new_family_multiplier > 0)
+                and (model.neighbour_multiplier is None or model.neighbour_multiplier > 0)
                 and (model.max_devices is None or model.max_devices >= 1)):
             raise DataFileError(f"{source}: level, interval multipliers, scale, tau, ν or max_devices out of range; {fix}")
         return model

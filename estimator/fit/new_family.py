@@ -50,7 +50,8 @@ class HeldOutFamily:
     """One run of a family held out whole, and its prediction as a device without runs."""
 
     family: str
-    nearest: str | None      # the family whose fit predicted it (None: the pooled fit)
+    nearest: str | None      # its nearest family among the others (:func:`nearest_family`; None: none)
+    used: str | None         # the family whose fit predicted it (None: the pooled fit)
     centre: str              # how it was centred: NEAREST (its nearest family's fit, if any) or POOLED
     run: Any                 # the TrainingRun
     prediction: Prediction   # from the fit without the family
@@ -101,7 +102,7 @@ def leave_family_out(runs: Sequence[Any], fit_without: Callable[[Sequence[Any]],
         for centre in centres:
             how = model.new_device_centre if centre is None else centre
             used = model.borrowed_family(near or POOLED) if centre is None else (near if centre == NEAREST else None)
-            out[centre].extend(HeldOutFamily(family, used, how, r,
+            out[centre].extend(HeldOutFamily(family, near, used, how, r,
                                              model.predict(used, r.flops, year=r.year, release_year=r.release_year,
                                                            borrowed=True), model.spec)
                                for r in runs if r.family == family)

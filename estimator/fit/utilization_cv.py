@@ -97,7 +97,9 @@ class CrossValidation:
     # the same folds, predicted as for a user who gives no year (maturity averaged over)
     model_without_year: tuple[RunResult, ...] = ()
     # leave-one-family-out: each held-out family and the family whose fit predicted it (None: pooled)
-    borrowed_from: tuple[tuple[str, str | None], ...] = ()
+    # leave-one-family-out: (held-out family, its nearest family, the family whose fit predicted it);
+    # None: no family (the pooled fit)
+    borrowed_from: tuple[tuple[str, str | None, str | None], ...] = ()
 
     def families(self) -> list[str]:
         return sorted({r.run.family for r in self.model})
@@ -189,7 +191,7 @@ def cross_validate_new_family(runs: Sequence[TrainingRun], level: float = LEVEL)
         raise InputError("leave-one-family-out needs a family whose removal leaves enough runs to fit")
     results = tuple(RunResult(h.run, h.prediction.center, h.prediction.low, h.prediction.high, h.spec) for h in held)
     baseline = tuple(RunResult(h.run, BASELINE_GOODPUT, BASELINE_GOODPUT, BASELINE_GOODPUT, None) for h in held)
-    borrowed_from = tuple(dict.fromkeys((h.family, h.nearest) for h in held))
+    borrowed_from = tuple(dict.fromkeys((h.family, h.nearest, h.used) for h in held))
     return CrossValidation(level, results, baseline, method="nested leave-one-family-out", borrowed_from=borrowed_from)
 
 

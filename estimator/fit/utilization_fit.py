@@ -61,6 +61,7 @@ from estimator.core.units import S_PER_HOUR
 from estimator.core.utilization_model import (
     NEAREST,
     NEW_DEVICE_CENTRES,
+    POOLED,
     T_DOF,
     Covariate,
     FamilyFit,
@@ -319,7 +320,7 @@ def fit(runs: Sequence[TrainingRun], spec: Spec, level: float = LEVEL, *,
     if not usable(spec, runs):
         raise InputError(f"candidate '{spec.label()}' needs every run's covariates, each with at least 3 "
                          "distinct values over the runs")
-    centre, new_q = _new_family_step(runs, spec, level) if new_family else (NEAREST, None)
+    centre, new_q, neighbour_q = _new_family_step(runs, spec, level) if new_family else (NEAREST, None, None)
     families = sorted({r.family for r in runs})
     mask = np.ones((1, len(runs)))
     X, y, names, beta, s2, w, A, resid = _fit_batch(runs, mask, spec, families)
@@ -342,7 +343,8 @@ def fit(runs: Sequence[TrainingRun], spec: Spec, level: float = LEVEL, *,
         tau_log=float(math.sqrt(s2[0] / spec.shrinkage)), families=fam_fits, param_names=tuple(names),
         param_cov=tuple(tuple(float(v) for v in row) for row in cov), n_runs=len(runs), level=level,
         interval_multiplier=conformal_multiplier(*loo, level),
-        new_family_multiplier=new_q, max_devices=_max_devices(runs), new_device_centre=centre)
+        new_family_multiplier=new_q, max_devices=_max_devices(runs), new_device_centre=centre,
+        neighbour_multiplier=neighbour_q)
 
 
 def _max_devices(runs: Sequence[TrainingRun]) -> int | None:
@@ -350,16 +352,18 @@ def _max_devices(runs: Sequence[TrainingRun]) -> int | None:
     return int(max(counts)) if counts else None
 
 
-def _new_family_step(runs: Sequence[TrainingRun], spec: Spec, level: float) -> tuple[str, float | None]:
-    """How a device without runs is centred (``new_family.choose_centre``) and its interval's
-    multiplier, both from each family held out whole and predicted each way."""
+def _new_family_step(runs: Sequence[TrainingRun], spec: Spec,
+                     level: float) -> tuple[str, float | None, float | None]:
+    """How a device without runs is centred (``new_family.choose_centre``), and the interval's
+    multiplier for each centre (the pooled fit; a family's fit), from each family held out whole
+    and predicted each way."""
     def fit_without(others: Sequence[TrainingRun]) -> UtilizationModel | None:
         if len(others) < MIN_FIT_RUNS or not usable(spec, others):
             return None
         return fit(others, spec, level, new_family=False)
     held = leave_family_out(runs, fit_without, NEW_DEVICE_CENTRES)
-    centre = choose_centre(held)
-    return centre, new_family_multiplier(held[centre], level)
+    return (choose_centre(held), new_family_multiplier(held[POOLED], level),
+            new_family_multiplier(held[NEAREST], level))
 
 
 def select_and_fit(runs: Sequence[TrainingRun], level: float = LEVEL) -> UtilizationModel:

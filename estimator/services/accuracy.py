@@ -300,7 +300,8 @@ def _new_family() -> dict[str, Any]:
                       "other families chose (estimator/fit/new_family.py)",
             "n_families": len(families), "ratio_to_baseline": cv.ratio_to_baseline,
             "family_mean_coverage": float(np.mean([summary[f][0].coverage for f in families])),
-            "nearest": {f: near or "pooled" for f, near in cv.borrowed_from},
+            "nearest": {f: near or "pooled" for f, near, _ in cv.borrowed_from},
+            "predicted_from": {f: used or "pooled" for f, _, used in cv.borrowed_from},
             "summary": {fam: {"model": m.to_dict(), "baseline": b.to_dict()} for fam, (m, b) in summary.items()}}
 
 
