@@ -137,7 +137,7 @@ def test_compare_rows_are_one_shape_for_the_cli_and_the_app(capsys):
     assert list(df["price_basis"]) == [r["price_basis"] for r in rows]
     # the row's shape: each number with its range (README's JSON contract), the assumptions used
     assert set(rows[0]) == {"hardware", "name", "kind", *RESULT_KEYS, *FOOTPRINT_KEYS, "range", "range_level",
-                            "utilization", *api.COMPARE_ASSUMPTIONS, "price_basis", "power_includes_host",
+                            "range_meaning", "utilization", *api.COMPARE_ASSUMPTIONS, "price_basis", "power_includes_host",
                             "reference_point"}
     assert set(rows[0]["range"]) == set(RESULT_KEYS + FOOTPRINT_KEYS)
     lo, hi = rows[0]["range"]["wall_clock_s"]
@@ -147,7 +147,14 @@ def test_compare_rows_are_one_shape_for_the_cli_and_the_app(capsys):
     # switched off: null, and no range for it
     assert main(["compare", "--flops", "1e22", "--hardware", "h100-sxm", "--no-embodied", "--format", "json"]) == 0
     off = json.loads(capsys.readouterr().out)[0]
-    assert off["embodied_co2e_kg"] is None and "embodied_co2e_kg" not in off["range"] and "water_l" in off["range"]
+    assert off["embodied_co2e_kg"] is None and off["range"]["embodied_co2e_kg"] == [None, None]
+    # no price: null, and its range [null, null], as `estimate` gives it
+    assert main(["compare", "--flops", "1e23", "--hardware", "a800", "--format", "json"]) == 0
+    row = json.loads(capsys.readouterr().out)[0]
+    assert main(["estimate", "--flops", "1e23", "--hardware", "a800", "--format", "json"]) == 0
+    single = json.loads(capsys.readouterr().out)
+    assert row["cost_usd"] is None and row["range"] == single["range"] and row["range"]["cost_usd"] == [None, None]
+    assert row["range_meaning"] == single["range_meaning"]
 
 
 def test_cli_and_app_both_say_when_devices_outgrow_the_fitted_runs(capsys):

@@ -327,10 +327,11 @@ def compare_row(result: Result) -> dict[str, Any]:
     table is built from (so the two report the same price basis and the same numbers)."""
     e, p = result.estimate, result.profile
     used = {k: e.assumption(k).to_dict() if e.assumption(k) else None for k in COMPARE_ASSUMPTIONS}
-    # `range` maps each number of the row to its interval (README: the JSON contract), FLOPs included;
-    # embodied CO₂e and water too, where the row has them (embodied is null when switched off)
-    ranges = {k: list(e.range[k]) for k in RESULT_KEYS + FOOTPRINT_KEYS if k in e.range and getattr(e, k) is not None}
-    return {**summary_dict(e), "range": ranges, "name": p.name, "kind": p.kind,
+    # `range` maps each number of the row to its interval as `estimate`'s JSON does (README: the JSON
+    # contract), FLOPs, embodied CO₂e and water included; [null, null] where the number is null
+    as_estimate = e.to_dict()
+    return {**summary_dict(e), "range": as_estimate["range"], "range_meaning": as_estimate["range_meaning"],
+            "name": p.name, "kind": p.kind,
             **used, "price_basis": price_basis(result), "power_includes_host": p.power.includes_host,
             "reference_point": p.reference_point}
 
