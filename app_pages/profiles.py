@@ -9,6 +9,7 @@ import streamlit as st
 from estimator.core.interval import LEVEL
 from estimator.core.profile import DISPLAY_FLOPS
 from estimator.core.units import BYTES_PER_GB, FLOPS_PER_TFLOP
+from estimator.core.utilization_choice import fit_used
 from estimator.report import humanize as hz
 
 from . import charts
@@ -23,8 +24,8 @@ def utilization_text(u) -> str:
     figure = f"{hz.sig(u.default)} ({LEVEL:.0%} interval {hz.sig(lo)} – {hz.sig(hi)})"
     if not u.fitted:
         return figure
-    return (f"{figure} for a {hz.sci(DISPLAY_FLOPS)} FLOP run of unknown year; the estimate uses the fit at the run's own "
-            "FLOPs and year")
+    return (f"{figure} for a {hz.sci(DISPLAY_FLOPS)} FLOP run of unknown year, {fit_used(u)}; the estimate uses the fit "
+            "at the run's own FLOPs and year")
 
 
 def profile_table(profiles) -> pd.DataFrame:

@@ -251,7 +251,14 @@ def test_an_empty_utilisation_field_says_the_fit_for_this_run_not_a_reference_va
     # the Profiles page names its fitted figure as the fit's value for a reference run, in 3 digits
     from estimator.io.datafiles import default_profiles
     text = utilization_text(default_profiles().get("h100-sxm").utilization)
-    assert text.startswith("0.171 (80% interval 0.117 – 0.249) for a 10²² FLOP run of unknown year")
+    assert text.startswith("0.171 (80% interval 0.117 – 0.249) for a 10²² FLOP run of unknown year, fitted on the "
+                           "H100 family (25 runs)")
+    # a device without runs says which fit it takes, as `profiles show` does
+    b200 = default_profiles().get("b200").utilization
+    assert "no runs of its own: the pooled fit, widened (89 runs; nearest family H100, passed over)" in \
+        utilization_text(b200)
+    h200 = default_profiles().get("h200-sxm").utilization
+    assert "no runs of its own: the H100 family, widened (25 runs; the same chip)" in utilization_text(h200)
 
 
 def test_a_broken_model_catalog_is_an_error_box_on_the_inference_page(monkeypatch):

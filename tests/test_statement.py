@@ -122,11 +122,12 @@ def test_a_borrowed_utilisation_fit_says_so():
     between-family spread". The statement follows the prediction's borrowed flag."""
     r, st = _statement(flops=1e21, hardware="h200-sxm")  # the H100's chip: its family's fit
     u = r.estimate.utilization
-    assert u.family == "h100" and f"no runs on {r.estimate.hardware_name}: the H100 family fit ({u.n_runs} runs), " \
-        "widened by the between-family spread" in u.summary
-    assert (f"assuming a whole-run utilisation of {hz.sig(u.value)} of peak, from a neighbouring family's fit: no "
-            f"published runs on {r.estimate.hardware_name} are in the data, so it is the H100 family's fit on "
-            f"{u.n_runs} published training runs~\\cite{{epoch2024notable}}, widened by the between-family spread. ") in st.tex
+    assert u.family == "h100" and f"no runs on {r.estimate.hardware_name}: the H100 family fit ({u.n_runs} runs; " \
+        "the same chip), widened by the between-family spread" in u.summary
+    assert (f"assuming a whole-run utilisation of {hz.sig(u.value)} of peak, from its chip's family's fit: no "
+            f"published runs on {r.estimate.hardware_name} are in the data, so it is the H100 family's fit (the same "
+            f"chip) on {u.n_runs} published training runs~\\cite{{epoch2024notable}}, widened by the between-family "
+            "spread. ") in st.tex
     assert "fitted on" not in st.tex
     # another chip whose nearest family is passed over (the fit chose the pooled centre): says both
     r, st = _statement(flops=1e21, hardware="l4")
@@ -134,6 +135,8 @@ def test_a_borrowed_utilisation_fit_says_so():
     assert u.family == "pooled" and "the pooled fit, not the H100 family's" in r.estimate.assumption("utilization").source
     assert ("from the fit pooled over all families: no published runs on NVIDIA L4 (24GB, 72 W) are in the data, so "
             f"it is the fit on all {u.n_runs} published training runs") in st.tex
+    assert "(its nearest family, the H100, is passed over: with each fitted family held out whole" in st.tex
+    assert f"({u.n_runs} runs; its nearest family, H100, passed over)" in u.summary
     # no family near: the pooled fit, borrowed the same way
     r, st = _statement(flops=1e20, hardware="p100")
     u = r.estimate.utilization

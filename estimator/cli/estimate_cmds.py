@@ -9,7 +9,7 @@ from estimator.core.errors import InputError, ProfileError
 from estimator.core.memory import DEFAULT_MICRO_BATCH, DEFAULT_SEQ_LEN, RECOMPUTE
 from estimator.core.profile import DISPLAY_FLOPS, PRECISIONS
 from estimator.core.scenario import INPUT_FIELDS
-from estimator.core.utilization_model import POOLED
+from estimator.core.utilization_choice import fit_used
 from estimator.core.water import COOLING, DEFAULT_COOLING, EWIF_L_PER_KWH
 from estimator.io.datafiles import default_profiles, load_presets, load_profile_file, load_sources
 from estimator.report import humanize as hz
@@ -275,9 +275,7 @@ def _show_profile(p) -> None:
     u = p.utilization
     if u.fitted:
         at = u.predict(DISPLAY_FLOPS)
-        used = "the pooled fit" if u.fit_family == POOLED else f"the {u.fit_family} family"
-        how = (f"{'no runs of its own: ' + used + ', widened' if u.borrowed else 'fitted on ' + used} ({at.n_runs} runs"
-               f"{'; nearest family ' + u.family + ', not used' if u.fit_family != u.family else ''}); "
+        how = (f"{fit_used(u)}; "
                f"at {DISPLAY_FLOPS:g} FLOPs, year unknown: {at.center:.3f}, {at.level:.0%} interval {at.low:.3f}–{at.high:.3f}")
         print(f"  utilisation {how}  ({u.basis}; {u.source})")
     else:

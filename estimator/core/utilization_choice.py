@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from estimator.core.interval import sides
 from estimator.core.profile import HardwareProfile
 from estimator.core.scenario import Scenario
-from estimator.core.utilization_model import LOG10_FLOPS_REF, MATURITY_REF_YEARS, POOLED
+from estimator.core.utilization_model import LOG10_FLOPS_REF, MATURITY_REF_YEARS, POOLED, family_label
 from estimator.core.workload import RECOMPUTE_TO_MODEL_FLOPS
 
 
@@ -24,6 +24,8 @@ class UtilizationInfo:
     family: str | None
     n_runs: int
     borrowed: bool = False           # the device has no runs: a neighbouring family's fit (or the pooled one)
+    same_chip: bool = False          # borrowed: its chip's family's fit (the same chip on another board)
+    passed_over: str | None = None   # borrowed: the nearest family whose fit the pooled one replaced
 
     def to_dict(self) -> dict:
         return {"value": self.value, "origin": self.origin, "summary": self.summary,
@@ -31,12 +33,36 @@ class UtilizationInfo:
                 "borrowed": self.borrowed}
 
 
+def nearest_passed_over(u) -> str | None:
+    """The nearest family of a device without runs when it takes the pooled fit instead, or None."""
+    return u.family if u.borrowed and u.family not in (None, POOLED) and u.fit_family == POOLED else None
+
+
+def fit_used(u) -> str | None:
+    """Which fit a profile's utilisation comes from, for people (None: a stated value): "fitted on
+    the H100 family (25 runs)", "no runs of its own: the pooled fit, widened (89 runs; nearest
+    family TPU v4, passed over)". The CLI's `profiles show` and the app's Profiles page."""
+    if not u.fitted or u.model is None:
+        return None
+    used = u.fit_family
+    name = "the pooled fit" if used == POOLED else f"the {family_label(used)} family"
+    n = u.model.n_runs if used == POOLED else u.model.families[used].n_runs
+    if not u.borrowed:
+        return f"fitted on {name} ({n} runs)"
+    why = ("; the same chip" if u.same_chip else
+           f"; nearest family {family_label(u.family)}, passed over" if nearest_passed_over(u) else "")
+    return f"no runs of its own: {name}, widened ({n} runs{why})"
+
+
 def passed_over(u) -> str | None:
     """Why a device without runs takes the pooled fit rather than its nearest family's, or None."""
-    if not (u.borrowed and u.family not in (None, POOLED) and u.fit_family == POOLED):
+    near = nearest_passed_over(u)
+    if near is None:
         return None
-    return (f"the pooled fit, not the {u.family.upper()} family's: on families held out whole, a nearest family's fit "
-            "predicted their runs less well than the pooled fit (profiles/README.md)")
+    n = len(u.model.families)
+    return (f"the pooled fit, not the {family_label(near)} family's: with each of the {n} fitted families held out "
+            "whole, a nearest family's fit predicted their runs less well than the pooled fit, averaged over the "
+            "families (not for every one of them; profiles/README.md)")
 
 
 def held_at_edge(model, pred, flops: float | None, year: int | None) -> str | None:
@@ -67,10 +93,12 @@ def utilization_for(s: Scenario, profile: HardwareProfile, flops: float | None):
     u = profile.utilization
     edge = None
     if u.fitted:
-        fam = pred.family.upper() if pred.family != POOLED else "all"
+        fam = family_label(pred.family) if pred.family != POOLED else "all"
+        near = nearest_passed_over(u)
+        why = "; the same chip" if u.same_chip else f"; its nearest family, {family_label(near)}, passed over" if near else ""
         fitted = (f"fitted on {pred.n_runs} {fam} runs" if not pred.borrowed else
                   f"no runs on {profile.name}: the {'pooled' if pred.family == POOLED else fam + ' family'} fit "
-                  f"({pred.n_runs} runs), widened by the between-family spread"
+                  f"({pred.n_runs} runs{why}), widened by the between-family spread"
                   + (", its interval calibrated on families held out whole"
                      if pred.interval_from == "held-out families" else ""))
         at = ", ".join(x for x in (f"{flops:.3g} FLOPs" if flops is not None else "",
@@ -94,7 +122,8 @@ def utilization_for(s: Scenario, profile: HardwareProfile, flops: float | None):
     if s.utilization is None:
         return pred.center, half, origin, desc, edge, UtilizationInfo(
             pred.center, origin, f"{pred.center:.3g}, {short_fit}" if u.fitted else f"{pred.center:.3g} from the profile, {short_fit}",
-            (pred.low, pred.high), pred.family if u.fitted else None, pred.n_runs, u.fitted and pred.borrowed)
+            (pred.low, pred.high), pred.family if u.fitted else None, pred.n_runs, u.fitted and pred.borrowed,
+            u.same_chip, nearest_passed_over(u))
     given = float(s.utilization)
     who = s.origin("utilization")
     by = f"the preset {who.removeprefix('preset:')}" if who.startswith("preset:") else "the user"
@@ -104,7 +133,7 @@ def utilization_for(s: Scenario, profile: HardwareProfile, flops: float | None):
     in_model = f"; {as_model:.3g} in model FLOPs, 6·N·D" if s.recompute else ""
     info = UtilizationInfo(given, who, f"{given:.3g} from {by}{in_model.replace(';', ',')}; for comparison {pred.center:.2f}, {short_fit}",
                            (pred.low, pred.high), pred.family if u.fitted else None, pred.n_runs,
-                           u.fitted and pred.borrowed)
+                           u.fitted and pred.borrowed, u.same_chip, nearest_passed_over(u))
     note = None
     if u.fitted and not pred.low <= as_model <= pred.high:
         note = (f"the utilisation {given:.3g} ({s.origin('utilization')}{in_model}) is outside the fitted "

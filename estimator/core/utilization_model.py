@@ -28,6 +28,15 @@ LOG10_FLOPS_REF = 22.0
 MATURITY_REF_YEARS = 2.0
 # The family label of a prediction from the pooled fit (a device with no fitted family).
 POOLED = "pooled"
+
+
+def family_label(family: str | None) -> str:
+    """A family for people: "H100", "TPU v4"; the pooled fit (None or POOLED) "pooled"."""
+    if family is None or family == POOLED:
+        return POOLED
+    return family.upper().replace("TPU-V", "TPU v")
+
+
 # How a device without runs of its own chip is centred (``UtilizationModel.new_device_centre``):
 # its nearest family's fit, or the pooled fit. The fit chooses by holding families out whole
 # (estimator/fit/new_family.py, choose_centre); the first wins a tie.

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from estimator.core.estimate import DEFAULT_CARBON_INTENSITY_SOURCE, Estimate
 from estimator.core.memory import gb
-from estimator.core.utilization_model import POOLED
+from estimator.core.utilization_model import POOLED, family_label
 from estimator.report import humanize as hz
 
 # BibTeX entry types every standard style (plain, unsrt, alpha, abbrv) defines: anything else
@@ -256,10 +256,15 @@ def _fit_text(est: Estimate, cite: str) -> str:
     if not _borrowed(est):
         return f", fitted on {runs}"
     # as the table's utilisation line: "no runs on <device>: the H100 family fit (25 runs), widened by …"
+    name = latex_escape(family_label(u.family))
     whose, fit = (("the fit pooled over all families", "the fit on all") if u.family == POOLED else
-                  ("a neighbouring family's fit", f"the {latex_escape(u.family.upper())} family's fit on"))
+                  ("its chip's family's fit", f"the {name} family's fit (the same chip) on") if u.same_chip else
+                  ("a neighbouring family's fit", f"the {name} family's fit on"))
+    why = (f" (its nearest family, the {latex_escape(family_label(u.passed_over))}, is passed over: with each fitted "
+           "family held out whole, a nearest family's fit predicted it less well than the pooled fit, on average)"
+           if u.passed_over else "")
     return (f", from {whose}: no published runs on {latex_escape(est.hardware_name)} are in the data, so it is "
-            f"{fit} {runs}, widened by the between-family spread")
+            f"{fit} {runs}, widened by the between-family spread{why}")
 
 
 def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, version: str, title: str | None = None,
