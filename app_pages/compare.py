@@ -117,3 +117,7 @@ def render() -> None:
                 "profile's figure known), so there is nothing to chart.")
         return
     charts.render_chart(charts.comparison_chart(df, column, f"{title}, log scale"))
+    left_out = sorted(df.loc[~(df[column].astype(float) > 0), "hardware"])
+    if left_out:
+        st.caption(c.md_escape(f"Not in the chart (no figure for {quantity}: n/a in the table): {', '.join(left_out)}.",
+                               limit=400))

@@ -400,6 +400,15 @@ def test_compare_page_with_embodied_switched_off_says_n_a_and_charts_nothing():
     assert not at.exception and any("nothing to chart" in i.value for i in at.info)
 
 
+def test_compare_chart_names_the_profiles_it_leaves_out():
+    at = run_page("compare", {"preset": "lambda-gpt3-v100", "cmp": "cost"})
+    shown = _shown(at).set_index("hardware")
+    no_price = sorted(h for h, v in shown["cost_usd"].items() if v == "n/a")
+    assert no_price  # the H800 has no hourly price
+    assert any(m.value.replace("\\", "") == f"Not in the chart (no figure for cost: n/a in the table): "
+               f"{', '.join(no_price)}." for m in at.caption)
+
+
 def test_compare_table_view_keeps_the_table_it_was_given():
     df, _ = comparison_table({"preset_id": "gpt3-175b"}, ["h100-sxm", "h800"])
     view = table_view(df)

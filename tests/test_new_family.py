@@ -270,7 +270,7 @@ def test_the_docs_quote_the_shipped_figures():
     assert (f"The fitted multipliers are {model.new_family_multiplier:.2f} centred on the pooled fit and "
             f"{model.neighbour_multiplier:.2f} centred on a family's fit (the pooled one, for fitted families' runs, "
             f"{model.interval_multiplier:.2f})") in method
-    assert (f"the borrowed centre is worse than the rule, {m['median_factor']:.2f}× against {b['median_factor']:.2f}× "
+    assert (f"the fitted centre is worse than the rule, {m['median_factor']:.2f}× against {b['median_factor']:.2f}× "
             f"(ratio {nf['ratio_to_baseline']:.2f}), and its interval holds {m['interval_coverage']:.0%} of runs "
             f"(width ×{m['interval_mean_width_factor']:.2f})") in readme
     from research.utilization_tries import new_family_alternatives
