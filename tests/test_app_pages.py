@@ -255,7 +255,7 @@ def test_an_empty_utilisation_field_says_the_fit_for_this_run_not_a_reference_va
                            "H100 family (25 runs)")
     # a device without runs says which fit it takes, as `profiles show` does
     b200 = default_profiles().get("b200").utilization
-    assert "no runs of its own: the pooled fit, widened (89 runs; nearest family H100, passed over)" in \
+    assert "no runs of its own: the pooled fit, widened (89 runs; its nearest family, H100, passed over)" in \
         utilization_text(b200)
     h200 = default_profiles().get("h200-sxm").utilization
     assert "no runs of its own: the H100 family, widened (25 runs; the same chip)" in utilization_text(h200)

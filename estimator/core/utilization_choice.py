@@ -38,10 +38,19 @@ def nearest_passed_over(u) -> str | None:
     return u.family if u.borrowed and u.family not in (None, POOLED) and u.fit_family == POOLED else None
 
 
+def borrow_reason(u) -> str:
+    """Why a device without runs takes the fit it does, in a few words ("" when there is nothing to
+    say): "the same chip", or "its nearest family, TPU v4, passed over"."""
+    if u.same_chip:
+        return "the same chip"
+    near = nearest_passed_over(u)
+    return f"its nearest family, {family_label(near)}, passed over" if near else ""
+
+
 def fit_used(u) -> str | None:
     """Which fit a profile's utilisation comes from, for people (None: a stated value): "fitted on
     the H100 family (25 runs)", "no runs of its own: the pooled fit, widened (89 runs; nearest
-    family TPU v4, passed over)". The CLI's `profiles show` and the app's Profiles page."""
+    family, TPU v4, passed over)". The CLI's `profiles show` and the app's Profiles page."""
     if not u.fitted or u.model is None:
         return None
     used = u.fit_family
@@ -49,9 +58,8 @@ def fit_used(u) -> str | None:
     n = u.model.n_runs if used == POOLED else u.model.families[used].n_runs
     if not u.borrowed:
         return f"fitted on {name} ({n} runs)"
-    why = ("; the same chip" if u.same_chip else
-           f"; nearest family {family_label(u.family)}, passed over" if nearest_passed_over(u) else "")
-    return f"no runs of its own: {name}, widened ({n} runs{why})"
+    why = borrow_reason(u)
+    return f"no runs of its own: {name}, widened ({n} runs{'; ' + why if why else ''})"
 
 
 def passed_over(u) -> str | None:
@@ -94,8 +102,7 @@ def utilization_for(s: Scenario, profile: HardwareProfile, flops: float | None):
     edge = None
     if u.fitted:
         fam = family_label(pred.family) if pred.family != POOLED else "all"
-        near = nearest_passed_over(u)
-        why = "; the same chip" if u.same_chip else f"; its nearest family, {family_label(near)}, passed over" if near else ""
+        why = "; " + borrow_reason(u) if u.borrowed and borrow_reason(u) else ""
         fitted = (f"fitted on {pred.n_runs} {fam} runs" if not pred.borrowed else
                   f"no runs on {profile.name}: the {'pooled' if pred.family == POOLED else fam + ' family'} fit "
                   f"({pred.n_runs} runs{why}), widened by the between-family spread"
