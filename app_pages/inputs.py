@@ -239,7 +239,8 @@ def draw_inputs(main: Any = None) -> ScenarioInputs:
                              f"({embodied.LIFETIME_RANGE_YEARS[0]:g}–{embodied.LIFETIME_RANGE_YEARS[1]:g})"):
         kwargs["embodied"] = False
     kwargs["cooling"] = c.url_select("Data-centre cooling (on-site water)", "cooling", list(COOLING), where=side,
-                                     placeholder=f"{DEFAULT_COOLING} (default)",
+                                     placeholder=(f"{profile.cooling} (profile)" if profile and profile.cooling
+                                                  else f"{DEFAULT_COOLING} (default)"),
                                      help="On-site water per kWh by kind of data centre (Li et al. 2023 and "
                                           f"operators' reports); off-site water: the U.S. average {EWIF_L_PER_KWH:g} L/kWh")
     # The memory inputs are drawn only when asked for (or when the link sets one): six widgets

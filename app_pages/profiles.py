@@ -80,7 +80,7 @@ def details(p) -> None:
                   + (f", TDP {hz.power(p.power.tdp_w)}" if p.power.tdp_w else ""), p.power.source),
         ("Utilisation", utilization_text(p.utilization), f"{p.utilization.basis}; {p.utilization.source}"),
         ("Price", price, f"{p.price.basis}; {p.price.source}"),
-        ("PUE", f"{p.pue:g}", p.pue_source),
+        ("PUE", f"{p.pue:g}" + (f", cooling: {p.cooling}" if p.cooling else ""), p.pue_source),
     ]
     for name, value, source in rows:
         st.markdown(f"**{name}**: {e(value, 300)}")

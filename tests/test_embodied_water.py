@@ -138,6 +138,26 @@ def test_cooling_kind_and_bad_values(capsys):
         assert code == 2 and err.startswith("error:") or "usage" in err
 
 
+def test_a_machine_without_a_cooling_plant_uses_no_on_site_water(capsys):
+    """The brain and the workstation profiles state `[datacenter] cooling = "none"`: on-site
+    water 0, so the water is the electricity's alone (facility energy × 3.142 L/kWh);
+    `--cooling` still overrides the profile's kind."""
+    profiles = default_profiles().profiles
+    assert profiles["brain"].cooling == wt.NO_COOLING and profiles["rtx-4090"].cooling == wt.NO_COOLING
+    assert profiles["h100-sxm"].cooling is None
+    for hw in ("brain", "rtx-4090"):
+        e = api.run(hardware=hw, device_hours=1000.0).estimate
+        wue = e.assumption("wue_l_per_kwh")
+        assert wue.value == 0.0 and wue.origin == f"profile:{hw}" and "no on-site water" in wue.source
+        assert e.water_l == pytest.approx(e.energy_kwh * 3.142)
+        assert e.range["water_l"][0] < e.water_l < e.range["water_l"][1]
+    given = api.run(hardware="rtx-4090", device_hours=1000.0, cooling="average").estimate
+    assert given.assumption("wue_l_per_kwh").value == 1.0 and given.assumption("wue_l_per_kwh").origin == "user"
+    assert given.water_l == pytest.approx(given.energy_kwh * (1.0 / given.assumption("pue").value + 3.142))
+    code, out, _ = cli(capsys, "estimate", "--device-hours", "10", "--hardware", "brain", "--format", "json")
+    assert code == 0 and json.loads(out)["assumptions"]["wue_l_per_kwh"]["value"] == 0.0
+
+
 def _profile(**embodied):
     data = {"id": "x", "name": "X", "kind": "gpu", "release_year": 2020, "default_precision": "fp16",
             "peak_flops_per_s": {"fp16": 1e14, "source": "s"}, "memory": {"capacity_gb": 16.0, "source": "s"},

@@ -114,6 +114,7 @@ def _write(tmp_path: Path, name: str, text: str) -> Path:
     ('family = "h100"', 'family = "h999"', "utilization.family", "use one of"),
     ('family = "h100"', 'family = "h100"\ndefault = 0.3', "utilization", "write family"),
     ("pue = 1.1", "pue = 0.8", "datacenter.pue", ""),
+    ("pue = 1.1", 'pue = 1.1\ncooling = "ocean"', "datacenter.cooling", "use one of"),
     ('kind = "gpu"', 'kind = "gpus"', "kind", "one of"),
     ('fit = "gpu-system"', 'fit = "gpu-sys"', "power.fit", "use one of"),
     ('fit = "gpu-system"', 'fit = "gpu-system"\naverage_w = 900.0', "power.average_w", "drop"),

@@ -283,7 +283,7 @@ def _show_profile(p) -> None:
     price = (NOT_STATED if p.price.usd_per_device_hour is None
              else f"${p.price.usd_per_device_hour}/device-hour" + (f", {p.price.date}" if p.price.date else ""))
     print(f"  price {price}  ({'; '.join(x for x in (p.price.basis, p.price.source) if x and x != 'none')})")
-    print(f"  PUE {p.pue:g}  ({p.pue_source})")
+    print(f"  PUE {p.pue:g}" + (f", cooling {p.cooling}" if p.cooling else "") + f"  ({p.pue_source})")
     if p.calibration:
         print("  calibration:")
         for line in _record_lines(dict(p.calibration)):

@@ -90,7 +90,7 @@ def profile_to_dict(p: HardwareProfile, snapshot: bool = False) -> dict:
         "utilization": utilization,
         "price": {"usd_per_device_hour": p.price.usd_per_device_hour, "date": p.price.date or None,
                   "basis": p.price.basis, "source": p.price.source},
-        "datacenter": {"pue": p.pue, "source": p.pue_source},
+        "datacenter": {"pue": p.pue, "cooling": p.cooling, "source": p.pue_source},
         # the base device's manufacturing footprint carries over: calibration measures speed and power
         "embodied": None if p.embodied is None else {
             "kg_co2e": p.embodied.kg_co2e, "basis": p.embodied.basis, "scope": p.embodied.scope,

@@ -46,12 +46,19 @@ def footprint(profile, *, device_hours: float, device_hours_range: tuple[float, 
             if fig.basis == "fallback":
                 notes.append(f"embodied carbon of {profile.name} is a fallback (no published figure): "
                              f"{fig.kg_co2e:.0f} kg per device, range {fig.low:.0f}–{fig.high:.0f} kg")
-    f = wt.factors(cooling, wue, ewif)
+    kind = cooling if cooling is not None else profile.cooling
+    f = wt.factors(kind, wue, ewif)
     w, wlo, whi = wt.water(energy_kwh, energy_range, pue, f)
-    assumptions.append(("wue_l_per_kwh", f.wue_l_per_kwh, "L/kWh of IT energy (on site)",
-                        "default" if wue is None and cooling is None else origin("wue_l_per_kwh" if wue is not None
-                                                                                  else "cooling"),
-                        f.wue_source if wue is not None else f"{cooling or wt.DEFAULT_COOLING} cooling: {f.wue_source}"))
+    if wue is not None:
+        wue_origin, wue_source = origin("wue_l_per_kwh"), f.wue_source
+    else:
+        wue_origin = ("default" if kind is None else origin("cooling") if cooling is not None
+                      else f"profile:{profile.id}")
+        label = kind or wt.DEFAULT_COOLING
+        wue_source = f.wue_source if label == wt.NO_COOLING else f"{label} cooling: {f.wue_source}"
+        if cooling is None and kind is not None:
+            wue_source += f"; the profile's data centre: {profile.pue_source}"
+    assumptions.append(("wue_l_per_kwh", f.wue_l_per_kwh, "L/kWh of IT energy (on site)", wue_origin, wue_source))
     assumptions.append(("ewif_l_per_kwh", f.ewif_l_per_kwh, "L/kWh of electricity (off site)",
                         "default" if ewif is None else origin("ewif_l_per_kwh"), f.ewif_source))
     return Footprint(emb, emb_range, w, (wlo, whi), tuple(assumptions), tuple(notes))

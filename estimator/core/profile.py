@@ -132,6 +132,7 @@ class HardwareProfile:
     embodied: DeviceEmbodied | None = None  # [embodied]: manufacturing footprint per device (None: not stated)
     link_gb_per_s: float | None = None     # [interconnect]: device-to-device bandwidth per direction (None: not stated)
     link_source: str = ""
+    cooling: str | None = None              # [datacenter] cooling: its kind (core.water.COOLING); None: the default
 
     @property
     def reference_point(self) -> bool:

@@ -28,6 +28,7 @@ from estimator.core.profile import (
     Utilization,
 )
 from estimator.core.utilization_model import POOLED, UtilizationModel
+from estimator.core.water import COOLING
 
 # Plausibility bounds: outside these a number is almost surely a typo (wrong unit or
 # exponent). One device here can be a whole system (AlphaGo ≈ 1 MW), hence the wide bounds.
@@ -59,7 +60,7 @@ TABLE_KEYS = {
     "memory": {"capacity_gb", "bandwidth_gb_per_s", "source"},
     "interconnect": {"link_gb_per_s", "source"},
     "price": {"usd_per_device_hour", "date", "basis", "source"},
-    "datacenter": {"pue", "source"},
+    "datacenter": {"pue", "cooling", "source"},
     "embodied": {"kg_co2e", "range_kg_co2e", "basis", "scope", "source"},
     "calibration": CALIBRATION_KEYS,
 }
@@ -324,6 +325,9 @@ def profile_from_dict(data: Mapping[str, Any], source: str,
     dc = r.table("datacenter")
     pue = r.number(dc, "pue", "datacenter.pue", PUE_BOUNDS)
     pue_source = r.text(dc, "source", "datacenter.source")
+    cooling = r.text(dc, "cooling", "datacenter.cooling", required=False) or None
+    if cooling is not None and cooling not in COOLING:
+        r.fail("datacenter.cooling", f"'{cooling}' is not a kind of cooling", f"use one of {', '.join(COOLING)}")
 
     embodied = _embodied(r, r.table("embodied", required=False))
 
@@ -343,7 +347,7 @@ def profile_from_dict(data: Mapping[str, Any], source: str,
         id=pid, name=name, kind=kind, release_year=None if year is None else int(year), default_precision=default_precision,
         peak_flops_per_s=dict(peaks), peak_range_flops_per_s=peak_range, peak_source=peak_source,
         memory_gb=memory_gb, memory_bandwidth_gb_per_s=bandwidth, memory_source=memory_source,
-        power=power, utilization=utilization, price=price, pue=pue, pue_source=pue_source,
+        power=power, utilization=utilization, price=price, pue=pue, pue_source=pue_source, cooling=cooling,
         notes=notes.strip(), calibration=dict(calibration) if calibration else None,
         source_file=source, extra_sources=dict(sources), embodied=embodied,
         link_gb_per_s=link, link_source=link_source,

@@ -30,6 +30,8 @@ class Cooling:
     source: str
 
 
+NO_COOLING = "none"  # the kind for a machine with no cooling plant (a workstation; the brain)
+
 # Kinds of data centre by cooling, each figure water consumed per kWh of IT energy.
 COOLING = {
     # Google's annualised global on-site figure and Li et al.'s own assumption for AI data
@@ -50,6 +52,11 @@ COOLING = {
     # in summer (§2.2).
     "evaporative-hot": Cooling(1.63, 0.74, 9.0, f"1.63 L/kWh, Microsoft's Arizona sites ({LI_2023}, Table 1); range "
                                                 "0.74 (Illinois) to 9 (Arizona in summer, §2.2)"),
+    # No cooling water at all: a desk-side workstation cooled by room air, or no machine (the brain
+    # reference point). On-site water is what a data centre's cooling consumes, mostly evaporated
+    # in cooling towers (Li et al. 2023); with no cooling plant there is none.
+    NO_COOLING: Cooling(0.0, 0.0, 0.0, f"no cooling plant: no on-site water (on-site water is what a data centre's cooling "
+                                   f"consumes, {LI_2023})"),
 }
 DEFAULT_COOLING = "average"
 
