@@ -152,6 +152,18 @@ def test_device_hours_given(profiles):
     assert e.range["device_hours"] == pytest.approx((1000, 1000))  # a known run's time is exact
 
 
+def test_a_precision_given_with_a_known_time_says_it_changes_nothing(profiles):
+    p = profiles["h100-sxm"]
+    plain = estimate(Scenario(device_hours=1000), p)
+    fp8 = estimate(Scenario(device_hours=1000, precision="fp8"), p)
+    assert fp8.energy_kwh == plain.energy_kwh and fp8.wall_clock_s == plain.wall_clock_s
+    assert any("precision fp8 changes nothing" in n for n in fp8.notes)
+    assert not any("changes nothing" in n for n in plain.notes)
+    with_flops = estimate(Scenario(device_hours=1000, flops=1e21, precision="fp8"), p)
+    assert not any("changes nothing" in n for n in with_flops.notes)
+    assert any("of the fp8 peak" in n for n in with_flops.notes)
+
+
 def test_params_tokens_and_recompute(profiles):
     a = estimate(Scenario(params=7e9, tokens=1e12, utilization=0.4), profiles["h100-sxm"])
     b = estimate(Scenario(params=7e9, tokens=1e12, recompute=True, utilization=0.4), profiles["h100-sxm"])

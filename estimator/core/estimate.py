@@ -287,6 +287,9 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
         if time_given:
             notes.append(f"time taken from the known run; achieved {achieved:.3g} FLOP/s per device = "
                          f"{achieved / peak:.1%} of the {precision} peak")
+    elif s.precision is not None:
+        notes.append(f"precision {precision} changes nothing here: the known run's time needs no peak (give its FLOPs "
+                     "to see what share of the peak it reached)")
     if util_note:
         notes.append(util_note)
     if recompute_note:
