@@ -42,6 +42,17 @@ def test_an_estimate_is_worded_as_one_with_its_range_and_citations():
     assert "fitted on" in st.tex and str(r.estimate.utilization.n_runs) in st.tex
 
 
+def test_the_datasheet_entry_names_its_vendor_and_the_device_s_year():
+    """The hardware's BibTeX entry: the vendor as author and the release year as its year; a
+    reference point (the brain) has no vendor, so it carries a sort key instead of an author."""
+    _, st = _statement(preset_id="gpt3-175b")
+    entry = next(e for e in st.bib.split("\n\n") if "{hw-v100-sxm2," in e)
+    assert "author={{NVIDIA}}" in entry and "year={2017}" in entry
+    _, brain = _statement(hardware="brain", flops=1e20)
+    entry = next(e for e in brain.bib.split("\n\n") if "{hw-brain," in e)
+    assert "author=" not in entry and "key={Human brain}" in entry and "year=" not in entry
+
+
 def test_a_measured_run_is_worded_as_measured():
     _, st = _statement(preset_id="bert-base")
     assert st.tex.count("Training the model") == 1 and "took 3.30 days" in st.tex
@@ -273,7 +284,8 @@ MAIN = r"""\documentclass{article}
                                  dict(hardware="tpu-v6e", flops=1e22, devices=8),
                                  dict(hardware="a100-sxm-40gb", params=7e9, tokens=1e12, recompute=True, devices=64,
                                       cloud="gcp:europe-west1"),
-                                 dict(hardware="l4", flops=1e21, electricity_usd_per_kwh=0.1)])
+                                 dict(hardware="l4", flops=1e21, electricity_usd_per_kwh=0.1),
+                                 dict(hardware="brain", flops=1e20)])
 def test_statement_compiles_with_pdflatex_and_bibtex_without_warnings(tmp_path, run):
     _tex_available()
     r, st = _statement(**run)

@@ -47,6 +47,7 @@ RESULT_KEYS = ("flops", "wall_clock_s", "device_hours", "energy_kwh", "co2e_kg",
 # Beside the operational figures: the devices' manufacturing share (None when switched off or
 # unknown) and the water, each with its own range (estimator/core/footprint.py).
 FOOTPRINT_KEYS = ("embodied_co2e_kg", "water_l")
+ALL_KEYS = RESULT_KEYS + FOOTPRINT_KEYS  # every quantity an estimate reports, in the order shown
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,7 @@ class Estimate:
     # the FLOPs the time was computed from, where they are not ``flops``: with full recomputation the
     # fitted utilisation counts model FLOPs, 6·N·D, not the 8·N·D the devices execute
     time_flops: float | None = None
+    hardware_release_year: int | None = None  # the profile's release_year (a datasheet citation's year)
 
     def assumption(self, name: str) -> Assumption | None:
         return next((a for a in self.assumptions if a.name == name), None)
@@ -109,7 +111,7 @@ class Estimate:
             "precision": self.precision,
             **{k: getattr(self, k) for k in RESULT_KEYS},
             **{k: getattr(self, k) for k in FOOTPRINT_KEYS},
-            "range": {k: list(self.range[k]) for k in RESULT_KEYS + FOOTPRINT_KEYS if k in self.range},
+            "range": {k: list(self.range[k]) for k in ALL_KEYS if k in self.range},
             "range_level": self.level,
             "range_meaning": RANGE_MEANING.format(level=self.level),
             "utilization": None if self.utilization is None else self.utilization.to_dict(),
@@ -307,8 +309,8 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
     notes.extend(fp.notes)
 
     return Estimate(
-        hardware_id=profile.id, hardware_name=profile.name, devices=devices, precision=precision,
-        flops=flops, wall_clock_s=float(mid["wall_clock_s"]), device_hours=float(mid["device_hours"]),
+        hardware_id=profile.id, hardware_name=profile.name, hardware_release_year=profile.release_year,
+        devices=devices, precision=precision, flops=flops, wall_clock_s=float(mid["wall_clock_s"]), device_hours=float(mid["device_hours"]),
         energy_kwh=float(mid["energy_kwh"]), co2e_kg=float(mid["co2e_kg"]),
         cost_usd=None if mid["cost_usd"] is None else float(mid["cost_usd"]),
         range=ranges, assumptions=tuple(assumptions),

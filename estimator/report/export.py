@@ -8,7 +8,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 
-from estimator.core.estimate import FOOTPRINT_KEYS, RESULT_KEYS, Estimate, range_meaning
+from estimator.core.estimate import ALL_KEYS, FOOTPRINT_KEYS, RESULT_KEYS, Estimate, range_meaning
 from estimator.core.presets import PublishedComparison
 from estimator.report import humanize as hz
 from estimator.report.statement import statement
@@ -98,7 +98,7 @@ def published_cells(c: PublishedComparison) -> tuple[str, str]:
 
 
 # A comparison's quantities: the operational figures, then embodied CO₂e and water.
-COMPARE_KEYS = RESULT_KEYS + FOOTPRINT_KEYS
+COMPARE_KEYS = ALL_KEYS
 
 
 def compare_csv(estimates: Iterable[Estimate]) -> str:

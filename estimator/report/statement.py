@@ -99,15 +99,24 @@ def _pct(x: float) -> str:
     return latex_escape(f"{x:.0%}")
 
 
+DATASHEET_VENDORS = ("NVIDIA", "Google", "AMD", "Intel")  # the first word of the shipped profiles' names
+
+
 def hardware_entry(est: Estimate) -> str | None:
     """A misc entry for the hardware's figures, from the profile's own source text."""
     peak = next((x for x in est.assumptions if x.name == "peak_flops_per_s"), None)
     if peak is None:
         return None
     key = "hw-" + re.sub(r"[^a-z0-9]+", "-", est.hardware_id.lower()).strip("-")
-    vendor = est.hardware_name.split()[0] if est.hardware_name.strip() else "Vendor"  # NVIDIA, Google, AMD, Intel
-    return (f"@misc{{{key}, author={{{{{latex_escape(vendor)}}}}}, "
-            f"title={{{{{latex_escape(est.hardware_name)}: specifications}}}}, note={{{latex_escape(peak.source)}}}}}")
+    first = est.hardware_name.split()[0] if est.hardware_name.strip() else ""
+    # the vendor is the datasheet's author; a reference point (the brain, AlphaGo) or a user's
+    # profile has none to name, and ``key`` is what BibTeX styles sort it by
+    who = (f"author={{{{{latex_escape(first)}}}}}" if first in DATASHEET_VENDORS
+           else f"key={{{latex_escape(est.hardware_name)}}}")
+    # the year the device was released: its datasheet's first edition (a later revision may differ)
+    year = "" if est.hardware_release_year is None else f", year={{{est.hardware_release_year}}}"
+    return (f"@misc{{{key}, {who}, "
+            f"title={{{{{latex_escape(est.hardware_name)}: specifications}}}}, note={{{latex_escape(peak.source)}}}{year}}}")
 
 
 def _water(litres: float) -> str:

@@ -14,7 +14,7 @@ from estimator.core import bounds as B
 from estimator.core import validation as v
 from estimator.core.carbon import cloud_intensity, country_intensity
 from estimator.core.errors import EstimatorError, InputError
-from estimator.core.estimate import FOOTPRINT_KEYS, RESULT_KEYS, Estimate, estimate
+from estimator.core.estimate import ALL_KEYS, Estimate, estimate
 from estimator.core.presets import DEVICE_FIELDS, Preset, PublishedComparison, compare_with_published
 from estimator.core.profile import HardwareProfile
 from estimator.core.scenario import FOOTPRINT_FIELDS, INPUT_FIELDS, Scenario
@@ -317,7 +317,7 @@ COMPARE_ASSUMPTIONS = ("power_w", "price_usd_per_device_hour", "pue", "carbon_in
 def summary_dict(est) -> dict[str, Any]:
     """An estimate's headline numbers as plain data (JSON-ready): the one shape that `scaling`
     embeds and that every `compare` row starts from."""
-    return {"hardware": est.hardware_id, **{k: getattr(est, k) for k in RESULT_KEYS + FOOTPRINT_KEYS},
+    return {"hardware": est.hardware_id, **{k: getattr(est, k) for k in ALL_KEYS},
             "range": {k: list(v) for k, v in est.range.items() if k != "flops"}, "range_level": est.level,
             "utilization": None if est.utilization is None else est.utilization.to_dict()}
 
