@@ -242,7 +242,8 @@ def draw_inputs(main: Any = None) -> ScenarioInputs:
                                      placeholder=(f"{profile.cooling} (profile)" if profile and profile.cooling
                                                   else f"{DEFAULT_COOLING} (default)"),
                                      help="On-site water per kWh by kind of data centre (Li et al. 2023 and "
-                                          f"operators' reports); off-site water: the U.S. average {EWIF_L_PER_KWH:g} L/kWh")
+                                          f"operators' reports); off-site water: the grid's country where Li et al. "
+                                          f"give one, else the U.S. average {EWIF_L_PER_KWH:g} L/kWh")
     # The memory inputs are drawn only when asked for (or when the link sets one): six widgets
     # on every run for a choice most users never make cost each student's run (issue 16).
     st.session_state.setdefault(MEMORY_DEFAULT_KEY, any(k in st.query_params for k in MEMORY_KEYS))

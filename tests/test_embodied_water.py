@@ -158,6 +158,27 @@ def test_a_machine_without_a_cooling_plant_uses_no_on_site_water(capsys):
     assert code == 0 and json.loads(out)["assumptions"]["wue_l_per_kwh"]["value"] == 0.0
 
 
+def test_the_electricity_s_water_follows_the_grid_s_country():
+    """Li et al.'s Table 1 gives the electricity's water for the countries of Microsoft's data
+    centres (WRI): a region or cloud region in one of them takes its figure, with the U.S. states'
+    relative spread as its range; elsewhere the U.S. average, saying so; --ewif overrides."""
+    def factor(**run):
+        e = api.run(hardware="h100-sxm", device_hours=1000.0, **run).estimate
+        a = e.assumption("ewif_l_per_kwh")
+        it_kwh = e.energy_kwh / e.assumption("pue").value
+        assert e.water_l == pytest.approx(it_kwh * e.assumption("wue_l_per_kwh").value + e.energy_kwh * a.value)
+        return a
+    swe = factor(region="SWE")
+    assert swe.value == 6.019 and swe.origin == "user" and "Sweden" in swe.source and "×0.71–×1.58" in swe.source
+    assert factor(cloud="gcp:europe-north1").value == 4.542  # Hamina, Finland
+    fra = factor(region="FRA")
+    assert fra.value == 3.142 and fra.origin == "default" and "no figure for FRA" in fra.source
+    assert factor().value == 3.142 and factor(region="USA").value == 3.142
+    assert factor(region="SWE", ewif_l_per_kwh=2.0).value == 2.0
+    lo, hi = wt.ewif_for("IRL")[1]
+    assert (lo, hi) == pytest.approx((1.476 * 2.233 / 3.142, 1.476 * 4.959 / 3.142))
+
+
 def _profile(**embodied):
     data = {"id": "x", "name": "X", "kind": "gpu", "release_year": 2020, "default_precision": "fp16",
             "peak_flops_per_s": {"fp16": 1e14, "source": "s"}, "memory": {"capacity_gb": 16.0, "source": "s"},
@@ -204,3 +225,17 @@ def test_estimate_page_shows_embodied_water_and_the_memory_bar():
     assert any("GB per device" in _json.dumps(s, ensure_ascii=False) for s in specs)
     off = run_page("estimate", {"preset": "lambda-gpt3-v100", "embodied": "false"})
     assert {m.label: m.value for m in off.metric}["Embodied CO₂e"] == "off"
+
+
+def test_the_readme_s_example_is_what_estimate_prints(capsys):
+    """The README's 256-H100 example (embodied CO2e, operational CO2e, water), to the digits shown."""
+    from pathlib import Path
+    text = " ".join((Path(__file__).resolve().parents[1] / "README.md").read_text().split())
+    code, out, _ = cli(capsys, "estimate", "--params", "7e9", "--tokens", "2e12", "--hardware", "h100-sxm",
+                       "--devices", "256", "--region", "FRA", "--format", "json")
+    d = json.loads(out)
+    emb, (emb_lo, emb_hi) = d["embodied_co2e_kg"], d["range"]["embodied_co2e_kg"]
+    water_m3, (w_lo, w_hi) = d["water_l"] / 1000, [x / 1000 for x in d["range"]["water_l"]]
+    assert (f"256 H100s: {emb:.0f} kg embodied ({emb_lo:.0f}–{emb_hi:.0f} kg) beside "
+            f"{d['co2e_kg'] / 1000:.2f} t operational CO₂e in France") in text
+    assert f"Same 256-H100 example: {water_m3:.0f} m³ ({w_lo:.0f}–{w_hi:.0f} m³)" in text

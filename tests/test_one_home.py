@@ -24,8 +24,8 @@ from estimator.io import serving_data
 from estimator.io.datafiles import default_profiles, get_preset
 from estimator.services import api, limits
 
-SITE = ("power_w", "pue", "carbon_intensity_g_per_kwh", "carbon_intensity_source", "price_usd_per_device_hour",
-        "electricity_usd_per_kwh")
+SITE = ("power_w", "pue", "carbon_intensity_g_per_kwh", "carbon_intensity_source", "grid_country",
+        "price_usd_per_device_hour", "electricity_usd_per_kwh")
 
 
 def test_the_site_fields_are_written_once_and_shared():
@@ -33,7 +33,7 @@ def test_the_site_fields_are_written_once_and_shared():
     for cls in (Scenario, InferenceScenario):
         assert issubclass(cls, Site)
         assert {f.name for f in fields(cls)} >= set(SITE)
-    assert SITE_INPUTS == tuple(n for n in SITE if n != "carbon_intensity_source")
+    assert SITE_INPUTS == tuple(n for n in SITE if n not in ("carbon_intensity_source", "grid_country"))
 
 
 def test_the_hand_lists_are_derived_from_the_dataclasses():
@@ -45,7 +45,7 @@ def test_the_hand_lists_are_derived_from_the_dataclasses():
         dests = {a.dest for a in subs[command]._actions}
         assert set(SCENARIO_ARGS) <= dests, (command, set(SCENARIO_ARGS) - dests)
     assert set(INPUT_FIELDS) == {f.name for f in fields(Scenario)} - {"origins", "sources", "flops_source",
-                                                                      "carbon_intensity_source"}
+                                                                      "carbon_intensity_source", "grid_country"}
     assert api.FOOTPRINT_FIELDS == FOOTPRINT_FIELDS == ("embodied", "lifetime_years", "cooling", "wue_l_per_kwh",
                                                         "ewif_l_per_kwh")
     assert set(DEVICE_FIELDS) == {"utilization", "precision", "hours", "device_hours", "year", "power_w",

@@ -19,12 +19,13 @@ class GridIntensity:
     carbon_intensity_g_per_kwh: float
     label: str
     source: str
+    country: str | None = None  # ISO 3166 alpha-3 of where the grid is, when known (the water uses it)
 
 
 @dataclass(frozen=True)
 class CarbonData:
     countries: Mapping[str, tuple[str, float, int]]  # ISO3 → (name, g/kWh, year)
-    cloud: Mapping[tuple[str, str], tuple[float, str]]  # (provider, region) → (g/kWh, location)
+    cloud: Mapping[tuple[str, str], tuple[float, str, str]]  # (provider, region) → (g/kWh, location, ISO3 or "")
     country_source: str
     cloud_source: str
 
@@ -37,7 +38,7 @@ def country_intensity(data: CarbonData, iso3: str) -> GridIntensity:
         raise UnknownRegionError(
             f"unknown region '{iso3}': use an ISO 3166 alpha-3 country code such as USA, FRA, DEU{hint}")
     name, value, year = data.countries[code]
-    return GridIntensity(value, f"{name} ({code})", f"{data.country_source}, {year}")
+    return GridIntensity(value, f"{name} ({code})", f"{data.country_source}, {year}", code)
 
 
 def cloud_intensity(data: CarbonData, spec: str) -> GridIntensity:
@@ -57,5 +58,5 @@ def cloud_intensity(data: CarbonData, spec: str) -> GridIntensity:
         close = difflib.get_close_matches(region, known, n=3)
         hint = f"did you mean {', '.join(close)}?" if close else f"known: {', '.join(known)}"
         raise UnknownRegionError(f"unknown {provider} region '{region}'; {hint}", field="cloud")
-    value, location = data.cloud[key]
-    return GridIntensity(value, f"{provider}:{region} ({location})", data.cloud_source)
+    value, location, country = data.cloud[key]
+    return GridIntensity(value, f"{provider}:{region} ({location})", data.cloud_source, country.upper() or None)

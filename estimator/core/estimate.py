@@ -271,7 +271,7 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
     fp = footprint(profile, device_hours=float(mid["device_hours"]), device_hours_range=ranges["device_hours"],
                    energy_kwh=float(mid["energy_kwh"]), energy_range=ranges["energy_kwh"], pue=pue,
                    include_embodied=s.embodied, lifetime_years=s.lifetime_years, cooling=s.cooling,
-                   wue=s.wue_l_per_kwh, ewif=s.ewif_l_per_kwh, origin=s.origin)
+                   wue=s.wue_l_per_kwh, ewif=s.ewif_l_per_kwh, country=s.grid_country, origin=s.origin)
     ranges["embodied_co2e_kg"] = fp.embodied_range
     ranges["water_l"] = fp.water_range
     assumptions.extend(Assumption(*a) for a in fp.assumptions)

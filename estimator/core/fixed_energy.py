@@ -46,7 +46,7 @@ def with_energy_fixed(e: Estimate, scenario: Scenario, profile: HardwareProfile)
                    energy_kwh=e.energy_kwh, energy_range=ranges["energy_kwh"], pue=e.assumption("pue").value,
                    include_embodied=scenario.embodied, lifetime_years=scenario.lifetime_years,
                    cooling=scenario.cooling, wue=scenario.wue_l_per_kwh, ewif=scenario.ewif_l_per_kwh,
-                   origin=scenario.origin)
+                   country=scenario.grid_country, origin=scenario.origin)
     ranges["embodied_co2e_kg"] = fp.embodied_range
     ranges["water_l"] = fp.water_range
     note = ("the energy is fixed: it, the operational CO₂e" + ("" if e.cost_usd is None or by_hours

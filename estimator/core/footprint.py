@@ -25,7 +25,7 @@ class Footprint:
 def footprint(profile, *, device_hours: float, device_hours_range: tuple[float, float], energy_kwh: float,
               energy_range: tuple[float, float], pue: float, include_embodied: bool = True,
               lifetime_years: float | None = None, cooling: str | None = None, wue: float | None = None,
-              ewif: float | None = None, origin=lambda name: "user") -> Footprint:
+              ewif: float | None = None, country: str | None = None, origin=lambda name: "user") -> Footprint:
     """Embodied CO₂e of the run's devices (unless switched off) and the run's water."""
     assumptions, notes = [], []
     emb, emb_range = None, (None, None)
@@ -47,7 +47,7 @@ def footprint(profile, *, device_hours: float, device_hours_range: tuple[float, 
                 notes.append(f"embodied carbon of {profile.name} is a fallback (no published figure): "
                              f"{fig.kg_co2e:.0f} kg per device, range {fig.low:.0f}–{fig.high:.0f} kg")
     kind = cooling if cooling is not None else profile.cooling
-    f = wt.factors(kind, wue, ewif)
+    f = wt.factors(kind, wue, ewif, country)
     w, wlo, whi = wt.water(energy_kwh, energy_range, pue, f)
     if wue is not None:
         wue_origin, wue_source = origin("wue_l_per_kwh"), f.wue_source
@@ -59,6 +59,10 @@ def footprint(profile, *, device_hours: float, device_hours_range: tuple[float, 
         if cooling is None and kind is not None:
             wue_source += f"; the profile's data centre: {profile.pue_source}"
     assumptions.append(("wue_l_per_kwh", f.wue_l_per_kwh, "L/kWh of IT energy (on site)", wue_origin, wue_source))
-    assumptions.append(("ewif_l_per_kwh", f.ewif_l_per_kwh, "L/kWh of electricity (off site)",
-                        "default" if ewif is None else origin("ewif_l_per_kwh"), f.ewif_source))
+    # a country's own figure is set by whoever set the grid (its region); the U.S. average is the default
+    by_country = ewif is None and (country or "").upper() in wt.EWIF_BY_COUNTRY
+    ewif_origin = (origin("ewif_l_per_kwh") if ewif is not None else
+                   origin("carbon_intensity_g_per_kwh") if by_country else "default")
+    assumptions.append(("ewif_l_per_kwh", f.ewif_l_per_kwh, "L/kWh of electricity (off site)", ewif_origin,
+                        f.ewif_source))
     return Footprint(emb, emb_range, w, (wlo, whi), tuple(assumptions), tuple(notes))

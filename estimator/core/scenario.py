@@ -24,6 +24,7 @@ class Site:
     pue: float | None = None
     carbon_intensity_g_per_kwh: float | None = None
     carbon_intensity_source: str | None = None  # where the intensity comes from (a region, a cloud, "given")
+    grid_country: str | None = None  # ISO-3 country of that grid, when a region or cloud names it (for water)
     price_usd_per_device_hour: float | None = field(default=None, metadata={"per_device": True})
     electricity_usd_per_kwh: float | None = None
 
@@ -77,7 +78,7 @@ class Scenario(Site):
 FOOTPRINT_FIELDS = tuple(f.name for f in fields(Scenario) if f.metadata.get("footprint"))
 # What a user gives (the CLI's and the API's inputs): every field but the records of who set them and
 # how the FLOPs or the grid intensity were found.
-DERIVED_TEXT_FIELDS = ("flops_source", "carbon_intensity_source")
+DERIVED_TEXT_FIELDS = ("flops_source", "carbon_intensity_source", "grid_country")
 INPUT_FIELDS = tuple(f.name for f in fields(Scenario)
                      if not f.metadata.get("record") and f.name not in DERIVED_TEXT_FIELDS)
 
@@ -97,7 +98,7 @@ SCENARIO_BOUNDS = {
     "wue_l_per_kwh": ("on-site water (L/kWh)", B.WUE_L_PER_KWH),
     "ewif_l_per_kwh": ("off-site water of electricity (L/kWh)", B.EWIF_L_PER_KWH),
 }
-TEXT_FIELDS = ("flops_source", "precision", "carbon_intensity_source", "cooling")
+TEXT_FIELDS = ("flops_source", "precision", "carbon_intensity_source", "grid_country", "cooling")
 # The site's numbers a user gives (the intensity's source comes with the intensity).
 SITE_INPUTS = tuple(n for n in SITE_FIELDS if n in SCENARIO_BOUNDS)
 REQUIRED_FIELDS = ("devices",)  # never None: 1 unless given

@@ -70,6 +70,33 @@ EWIF_SOURCE = (f"3.142 L/kWh, U.S. average consumption for electricity (WRI, Rei
                "Table 1; range 2.233–4.959 (the 2nd lowest and 2nd highest of the eight U.S. states there)")
 
 
+# Off-site by country: the countries in Li et al.'s Table 1 (the locations of Microsoft's data
+# centres, each with its electricity's consumption from WRI, Reig et al. 2020), ISO 3166 alpha-3.
+# Table 1 gives no spread within a country, so a country's range is the U.S. states' relative
+# spread above (×0.71–×1.58 of the average), an assumption the source text states.
+EWIF_BY_COUNTRY = {
+    "USA": ("the United States", EWIF_L_PER_KWH), "AUS": ("Australia", 4.259), "DNK": ("Denmark", 3.180),
+    "FIN": ("Finland", 4.542), "IND": ("India", 3.445), "IDN": ("Indonesia", 2.271), "IRL": ("Ireland", 1.476),
+    "MEX": ("Mexico", 5.300), "NLD": ("the Netherlands", 3.445), "SWE": ("Sweden", 6.019),
+}
+EWIF_RELATIVE_RANGE = (EWIF_RANGE[0] / EWIF_L_PER_KWH, EWIF_RANGE[1] / EWIF_L_PER_KWH)
+
+
+def ewif_for(country: str | None) -> tuple[float, tuple[float, float], str]:
+    """The electricity's water (L/kWh), its range and source for an ISO-3 country: its own figure
+    where Li et al.'s Table 1 has one, else the U.S. average, saying so."""
+    code = (country or "").strip().upper()
+    if code == "USA" or not code:
+        return EWIF_L_PER_KWH, EWIF_RANGE, EWIF_SOURCE
+    if code not in EWIF_BY_COUNTRY:
+        return EWIF_L_PER_KWH, EWIF_RANGE, f"{EWIF_SOURCE}; no figure for {code} there, so the U.S. average"
+    name, value = EWIF_BY_COUNTRY[code]
+    lo, hi = EWIF_RELATIVE_RANGE
+    return value, (value * lo, value * hi), (
+        f"{value:g} L/kWh, consumption for electricity in {name} (WRI, Reig et al. 2020), as {LI_2023}, Table 1; "
+        f"range ×{lo:.2f}–×{hi:.2f} of it, the U.S. states' relative spread there (no spread is given for {name})")
+
+
 def cooling(kind: str | None) -> Cooling:
     kind = DEFAULT_COOLING if kind is None else kind
     if kind not in COOLING:
@@ -87,11 +114,13 @@ class WaterFactors:
     ewif_source: str
 
 
-def factors(kind: str | None = None, wue: float | None = None, ewif: float | None = None) -> WaterFactors:
-    """The on-site and off-site factors: given ones exact, the others from the cooling kind and the U.S. average."""
+def factors(kind: str | None = None, wue: float | None = None, ewif: float | None = None,
+            country: str | None = None) -> WaterFactors:
+    """The on-site and off-site factors: given ones exact, the others from the cooling kind and the
+    grid's country (``ewif_for``; none: the U.S. average)."""
     c = cooling(kind)
     w = (wue, (wue, wue), "given") if wue is not None else (c.wue_l_per_kwh, (c.low, c.high), c.source)
-    e = (ewif, (ewif, ewif), "given") if ewif is not None else (EWIF_L_PER_KWH, EWIF_RANGE, EWIF_SOURCE)
+    e = (ewif, (ewif, ewif), "given") if ewif is not None else ewif_for(country)
     return WaterFactors(w[0], w[1], w[2], e[0], e[1], e[2])
 
 

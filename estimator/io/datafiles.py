@@ -246,7 +246,8 @@ def load_carbon_data() -> CarbonData:
     for row in cloud_rows:
         try:
             cloud[(row["provider"].strip().lower(), row["region"].strip())] = (
-                float(row["impact"]), ", ".join(x for x in (row.get("city"), row.get("country_name")) if x))
+                float(row["impact"]), ", ".join(x for x in (row.get("city"), row.get("country_name")) if x),
+                (row.get("countryIsoCode") or "").strip())
         except (KeyError, ValueError):
             continue  # a row without a number carries no intensity
     version = codecarbon_version()

@@ -43,21 +43,25 @@ class Result:
 
 def resolve_grid(carbon_intensity_g_per_kwh=None, region: str | None = None, cloud: str | None = None):
     """(g/kWh, source) from a number, an ISO-3 country code or ``provider:region``."""
+    ci, source, _ = resolve_grid_site(carbon_intensity_g_per_kwh, region, cloud)
+    return ci, source
+
+
+def resolve_grid_site(carbon_intensity_g_per_kwh=None, region: str | None = None, cloud: str | None = None):
+    """(g/kWh, source, ISO-3 country or None): ``resolve_grid`` and where the grid is, when a
+    country or a cloud region names it (the electricity's water depends on it)."""
     _text_or_none("region", region)
     _text_or_none("cloud", cloud)
     given = [x is not None for x in (carbon_intensity_g_per_kwh, region, cloud)]
     if sum(given) > 1:
         raise InputError("grid intensity given more than once (intensity, country, cloud region): give one",
                          field=("carbon_intensity_g_per_kwh", "region", "cloud"))
-    if region:
-        g = country_intensity(load_carbon_data(), region)
-        return g.carbon_intensity_g_per_kwh, f"{g.label}: {g.source}"
-    if cloud:
-        g = cloud_intensity(load_carbon_data(), cloud)
-        return g.carbon_intensity_g_per_kwh, f"{g.label}: {g.source}"
+    if region or cloud:
+        g = country_intensity(load_carbon_data(), region) if region else cloud_intensity(load_carbon_data(), cloud)
+        return g.carbon_intensity_g_per_kwh, f"{g.label}: {g.source}", g.country
     if carbon_intensity_g_per_kwh is not None:
-        return carbon_intensity_g_per_kwh, "given"
-    return None, None
+        return carbon_intensity_g_per_kwh, "given", None
+    return None, None, None
 
 
 def workload_flops(*, layers=None, d_model=None, n_ctx=None, vocab=None, tokens=None,
@@ -130,10 +134,11 @@ def build_scenario(preset: Preset | None = None, region=None, cloud=None, *, oth
         base = replace(base, hours=None, device_hours=None)
     if preset and other_hardware:
         base = replace(base, **{k: None for k in DEVICE_FIELDS})
-    ci, ci_source = resolve_grid(given.pop("carbon_intensity_g_per_kwh", None), region, cloud)
+    ci, ci_source, country = resolve_grid_site(given.pop("carbon_intensity_g_per_kwh", None), region, cloud)
     if ci is not None:
         given["carbon_intensity_g_per_kwh"] = ci
         given["carbon_intensity_source"] = ci_source
+        given["grid_country"] = country
     # the fields the user set are the user's; every other field keeps the preset's origin and source
     def kept(pairs):
         return tuple((k, o) for k, o in pairs if k not in given and getattr(base, k) is not None)
