@@ -344,9 +344,9 @@ def render() -> None:
                         + devices_only)
     q = be.queries[key]
     q_rng = (be.queries_range or {}).get(key)
-    cols[1].metric("Serving costs more after", "n/a" if not q else f"{hz.count(q)} queries", border=True,
+    cols[1].metric("Serving costs more after", "n/a" if not q else hz.queries_until(q), border=True,
                    help=f"by {be.basis_word}")
-    if q and q_rng:
+    if q and q >= 1 and q_rng:
         style.range_bar(cols[1], hz.count(q_rng[0]), hz.count(q_rng[1]),
                         "training's range ÷ serving's per-query range (wider than an exact joint range)",
                         style.log_position(q, q_rng[0], q_rng[1]))

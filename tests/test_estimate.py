@@ -164,6 +164,17 @@ def test_a_precision_given_with_a_known_time_says_it_changes_nothing(profiles):
     assert any("of the fp8 peak" in n for n in with_flops.notes)
 
 
+def test_a_known_run_far_below_any_utilisation_is_refused(profiles):
+    """1 FLOP in 1,000 hours is 9e-22 of an A100's peak: refused, as a utilisation that low is."""
+    with pytest.raises(InputError, match="below the least utilisation taken"):
+        estimate(Scenario(flops=1.0, hours=1000), profiles["a100-sxm-80gb"])
+    with pytest.raises(InputError):
+        estimate(Scenario(flops=1e20, utilization=1e-7), profiles["a100-sxm-80gb"])
+    # at the bound itself it is taken
+    peak = profiles["a100-sxm-80gb"].peak("bf16")
+    assert estimate(Scenario(flops=peak * 3600 * 2e-6, hours=1), profiles["a100-sxm-80gb"]).device_hours == 1
+
+
 def test_params_tokens_and_recompute(profiles):
     a = estimate(Scenario(params=7e9, tokens=1e12, utilization=0.4), profiles["h100-sxm"])
     b = estimate(Scenario(params=7e9, tokens=1e12, recompute=True, utilization=0.4), profiles["h100-sxm"])

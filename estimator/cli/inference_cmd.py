@@ -107,8 +107,9 @@ def cmd_inference(args):
     key = be.basis
     q = be.queries[key]
     rows.append(("serving outgrows training", "n/a" if not q else
-                 f"after {hz.noun(hz.count(q), 'query', 'queries')}{_rng(hz.count, (be.queries_range or {}).get(key))} "
-                 f"({hz.noun(hz.count(be.tokens[key]), 'token')}), by {be.basis_word}"))
+                 f"after {hz.queries_until(q)}" + (f"{_rng(hz.count, (be.queries_range or {}).get(key))} "
+                                                   f"({hz.noun(hz.count(be.tokens[key]), 'token')})" if q >= 1 else "")
+                 + f", by {be.basis_word}"))
     notes = [f"ranges: {r.range_meaning}"] + list(r.notes)
     if any(not t.chosen for t in rep.techniques):
         notes.append(compression.ILLUSTRATIVE_NOTE)

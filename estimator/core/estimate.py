@@ -239,6 +239,13 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
             raise InputError(f"the known run's time with {flops:.3g} FLOPs means {implied:.3g}× the {precision} peak "
                              f"of {profile.name}: more than the peak is impossible; check the FLOPs, the time and "
                              "the devices")
+        # the least peak gives the most the run could have used: below the utilisation bound even so,
+        # the FLOPs and the time cannot belong to one run (a utilisation given that low is refused too)
+        most = flops / (mid["device_hours"] * S_PER_HOUR * peak_low)
+        if most < B.UTILIZATION.low:
+            raise InputError(f"the known run's time with {flops:.3g} FLOPs means {most:.3g} of the {precision} peak "
+                             f"of {profile.name}, below the least utilisation taken ({B.UTILIZATION.low:g}): check "
+                             "the FLOPs, the time and the devices", field=("flops", "hours", "device_hours"))
 
     assumptions = []
     if flops_assumption is not None:

@@ -92,6 +92,14 @@ def noun(number_text: str, singular: str, plural: str | None = None) -> str:
     return f"{number_text} {singular if number_text == '1' else (plural or singular + 's')}"
 
 
+def queries_until(q: float) -> str:
+    """When serving outgrows training, for people: "3.12 million queries"; with training cheaper
+    than one query, "the first query (training costs 2.6 × 10⁻¹⁵ of one)", never a fraction of a query."""
+    if q >= 1:
+        return noun(count(q), "query", "queries")
+    return f"the first query (training costs {count(q)} of one)"
+
+
 def percent(x: float, decimals: int = 0, signed: bool = False) -> str:
     """A fraction as a percentage, "-18%", and with ``signed`` a "+" on gains, "+4%". A value that
     rounds to zero prints "0%" (or "0.0%"), never "-0%" nor "+0%": zero has no sign."""
