@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from estimator.core.errors import EstimatorError
 from estimator.core.units import KG_PER_T, KWH_PER_MWH, L_PER_M3, S_PER_DAY
 from estimator.report import export
 from estimator.report import humanize as hz
@@ -88,7 +89,16 @@ def table_config() -> dict:
 
 def render() -> None:
     inputs = scenario_inputs()
-    c.show_url_warnings()
+    # the page's own URL-bound widgets (cmp_ref, cmp) are drawn below: their warnings go in this box
+    # at the top, once all are drawn
+    warnings = st.container()
+    try:
+        draw(inputs)
+    finally:
+        c.show_url_warnings(warnings)
+
+
+def draw(inputs) -> None:
     st.title("Compare hardware", anchor=False)
     st.caption("The sidebar's workload and settings on every hardware profile. Inputs you left empty take each "
                "profile's own utilisation, power and price; a preset's workload, devices and site apply to every "
@@ -96,7 +106,11 @@ def render() -> None:
     with_refs = c.url_toggle("Include reference points (the brain, AlphaGo)", "cmp_ref", where=st,
                              help="They are not hardware to buy: a brain and a whole 2016 system, shown for contrast")
     ids = [h for h in c.hardware_ids() if with_refs or not c.profiles().profiles[h].reference_point]
-    rep = run_comparison(inputs.run_kwargs, ids)
+    try:
+        rep = run_comparison(inputs.run_kwargs, ids)
+    except EstimatorError as exc:  # the scenario itself is wrong for every profile (a time-only preset)
+        c.show_error(exc)
+        return
     df, errors = table_of(rep)
     for err in errors:
         st.warning(c.md_escape(err, limit=300))

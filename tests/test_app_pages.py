@@ -283,3 +283,22 @@ def test_md_escape_keeps_commands_as_code_and_escapes_the_rest():
     # the Estimate page's caption shows the command as code, not as literal backticks
     captions = [c.value for c in run_page("estimate").caption]
     assert any("`python -m estimator validate`" in c and "\\`" not in c for c in captions)
+
+
+def test_a_preset_that_gives_only_a_time_says_so_once_on_compare_and_estimate():
+    """MLPerf's ResNet-50 preset is a time on 8 H100s, no FLOPs: one clear error, not a warning
+    per profile nor "no workload", on both pages (the service layer raises it)."""
+    at = run_page("compare", {"preset": "resnet50-imagenet"})
+    shown = [e.value.replace("\\", "") for e in at.error]  # markdown-escaped: h100\-sxm
+    assert not at.exception and len(shown) == 1 and "gives a time on h100-sxm, not FLOPs" in shown[0]
+    assert not at.warning
+    at = run_page("estimate", {"preset": "resnet50-imagenet", "hardware": "a100-sxm-80gb"})
+    assert not at.exception and any("gives a time on h100-sxm" in e.value.replace("\\", "") for e in at.error)
+
+
+def test_compare_warns_about_its_own_bad_url_parameters():
+    """?cmp and ?cmp_ref are drawn after the sidebar: a bad value of either is still named."""
+    at = run_page("compare", {"preset": "lambda-gpt3-v100", "cmp": "nope"})
+    assert not at.exception and any("cmp" in w.value for w in at.warning)
+    at = run_page("compare", {"preset": "lambda-gpt3-v100", "cmp_ref": "maybe"})
+    assert not at.exception and any("cmp_ref" in w.value for w in at.warning)

@@ -371,3 +371,15 @@ def test_served_tokens_are_bounded_by_serving_traffic_not_training_sets(capsys):
     assert main(["inference", "--model", "llama-2-7b", "--hardware", "h100-sxm", "--tokens", "1e30"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: tokens must be") and "Google's whole AI traffic" in err and "training sets" not in err
+
+
+def test_a_time_only_preset_on_other_hardware_is_one_clear_error(capsys):
+    err = refused(capsys, "estimate", "--preset", "resnet50-imagenet", "--hardware", "a100-sxm-80gb",
+                  needle="gives a time on h100-sxm, not FLOPs")
+    assert "no workload" not in err
+    err = refused(capsys, "compare", "--preset", "resnet50-imagenet", needle="to compare hardware, give the FLOPs")
+    assert err.count("\n") == 1
+    # with a workload of the user's, or on the preset's own hardware, it runs
+    assert api.compare(["a100-sxm-80gb", "h100-sxm"], preset_id="resnet50-imagenet", flops=1e18).results
+    assert api.compare(["h100-sxm"], preset_id="resnet50-imagenet").results
+    assert api.run(preset_id="resnet50-imagenet", hardware="a100-sxm-80gb", hours=1.0).estimate.device_hours == 8

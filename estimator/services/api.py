@@ -114,6 +114,23 @@ def workload_flops(*, layers=None, d_model=None, n_ctx=None, vocab=None, tokens=
     return None, None
 
 
+WORKLOAD_KEYS = ("flops", "params", "tokens", "hours", "device_hours")
+
+
+def time_only(preset: Preset, given) -> bool:
+    """True when ``preset`` gives only a time on its own hardware (no FLOPs, no parameters) and the
+    user's inputs ``given`` add no workload: on other hardware there is nothing to estimate."""
+    size = ("flops", "params", "tokens")
+    return (not any(preset.inputs.get(k) is not None for k in size)
+            and not any(given.get(k) is not None for k in WORKLOAD_KEYS))
+
+
+def time_only_message(preset: Preset, fix: str | None = None) -> str:
+    fix = fix or f"use it on {preset.hardware}, or give"
+    return (f"preset '{preset.id}' gives a time on {preset.hardware}, not FLOPs, and a time on one device says "
+            f"nothing about another: {fix} the FLOPs (or the parameters and tokens)")
+
+
 def build_scenario(preset: Preset | None = None, region=None, cloud=None, *, other_hardware: bool = False,
                    **overrides) -> Scenario:
     """A scenario from a preset (if any) with the user's overrides on top. On hardware other than
@@ -134,6 +151,8 @@ def build_scenario(preset: Preset | None = None, region=None, cloud=None, *, oth
         base = replace(base, hours=None, device_hours=None)
     if preset and other_hardware:
         base = replace(base, **{k: None for k in DEVICE_FIELDS})
+        if time_only(preset, given):
+            raise InputError(time_only_message(preset), field=("hardware", "flops"))
     ci, ci_source, country = resolve_grid_site(given.pop("carbon_intensity_g_per_kwh", None), region, cloud)
     if ci is not None:
         given["carbon_intensity_g_per_kwh"] = ci
@@ -296,6 +315,9 @@ def compare(hardware_ids, **inputs) -> CompareReport:
             continue
         seen[profile.id] = (h, where)
         unique.append(h)
+    preset = get_preset(inputs["preset_id"]) if inputs.get("preset_id") else None
+    if preset and time_only(preset, inputs) and any(h != preset.hardware for h in unique):
+        raise InputError(time_only_message(preset, "to compare hardware, give"), field=("preset", "flops"))
     results, failures, errors = [], [], []
     for h in unique:
         try:
