@@ -383,3 +383,21 @@ def test_a_time_only_preset_on_other_hardware_is_one_clear_error(capsys):
     assert api.compare(["a100-sxm-80gb", "h100-sxm"], preset_id="resnet50-imagenet", flops=1e18).results
     assert api.compare(["h100-sxm"], preset_id="resnet50-imagenet").results
     assert api.run(preset_id="resnet50-imagenet", hardware="a100-sxm-80gb", hours=1.0).estimate.device_hours == 8
+
+
+def test_without_hardware_or_preset_the_cli_and_the_app_take_the_same_default(capsys):
+    """The service layer's default (h100-sxm), said in a note; the app's Estimate page shows it too."""
+    r = api.run(flops=1e23)
+    assert r.profile.id == api.DEFAULT_HARDWARE == "h100-sxm"
+    assert r.estimate.notes[0].startswith("no hardware given: the default")
+    code, out, _ = run(capsys, "estimate", "--flops", "1e23", "--format", "json")
+    code2, out2, _ = run(capsys, "estimate", "--flops", "1e23", "--hardware", "h100-sxm", "--format", "json")
+    assert code == code2 == 0 and json.loads(out)["wall_clock_s"] == json.loads(out2)["wall_clock_s"]
+    from apptest_pages import run_page
+
+    from app_pages import inputs
+    assert inputs.DEFAULT_HARDWARE == api.DEFAULT_HARDWARE
+    at = run_page("estimate", {"workload": "flops", "flops": "1e23"})
+    assert not at.exception and "15.3 years" in [m.value for m in at.metric]
+    from estimator.core.units import S_PER_YEAR
+    assert r.estimate.wall_clock_s / S_PER_YEAR == pytest.approx(15.3, abs=0.05)

@@ -294,7 +294,8 @@ def register(sub):
     p = sub.add_parser("estimate", help="time, device-hours, energy, CO2e and cost of one scenario")
     add_workload_args(p)
     add_memory_args(p)
-    p.add_argument("--hardware", help="profile id (see `profiles list`) or path to a profile .toml")
+    p.add_argument("--hardware", help="profile id (see `profiles list`) or path to a profile .toml (default: the "
+                                      f"preset's, else {api.DEFAULT_HARDWARE})")
     p.add_argument("--format", choices=FORMATS, default="table")
     p.set_defaults(func=cmd_estimate)
 

@@ -115,6 +115,9 @@ def workload_flops(*, layers=None, d_model=None, n_ctx=None, vocab=None, tokens=
 
 
 WORKLOAD_KEYS = ("flops", "params", "tokens", "hours", "device_hours")
+# Hardware when neither it nor a preset is given (`estimate`, the Estimate page, `scaling`): NVIDIA
+# H100 SXM, the most used training GPU of 2023-2024 (profiles/h100-sxm.toml).
+DEFAULT_HARDWARE = "h100-sxm"
 
 
 def time_only(preset: Preset, given) -> bool:
@@ -255,14 +258,14 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
     for name, value in (("hardware", hardware), ("preset", preset_id), ("region", region), ("cloud", cloud)):
         _text_or_none(name, value)
     preset = get_preset(preset_id) if preset_id else None
-    hardware = hardware or (preset.hardware if preset else None)
-    if not hardware:
-        raise InputError("hardware id missing: give a hardware id or profile file, or a preset",
-                         field=("hardware", "preset"))
+    defaulted = not hardware and not preset
+    hardware = hardware or (preset.hardware if preset else DEFAULT_HARDWARE)
     profile = default_profiles().get(hardware)
     other = bool(preset) and hardware != preset.hardware
     scenario = build_scenario(preset, region=region, cloud=cloud, other_hardware=other, **inputs)
     est = estimate(scenario, profile)  # validates the scenario first (the year a whole number in its bound)
+    if defaulted:
+        est = replace(est, notes=(f"no hardware given: the default, {profile.name} ({hardware})",) + est.notes)
     check_year_after_release(scenario, profile)
     if memory is not None and not isinstance(memory, dict):
         raise InputError("memory inputs must be a mapping of names to values")

@@ -29,9 +29,7 @@ from estimator.laws import scaling, trends
 from estimator.report import humanize as hz
 from estimator.services import api
 
-# Hardware for a cost when none is given: NVIDIA H100 SXM, the most used training GPU of
-# 2023-2024 (profiles/h100-sxm.toml); the app's default too (app_pages/inputs.py).
-DEFAULT_HARDWARE = "h100-sxm"
+DEFAULT_HARDWARE = api.DEFAULT_HARDWARE  # hardware for a cost when none is given (its source is there)
 # Hardware for serving when none is given (the CLI's `inference` and the app's Inference page): the
 # NVIDIA A100 SXM 80GB of issue 13's worked example (7B at 16 bits), one of the two devices the
 # serving fit is measured on (ML.ENERGY, estimator/data/mlenergy_inference.csv).
