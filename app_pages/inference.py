@@ -114,7 +114,8 @@ def inputs() -> dict:
                                  help="Quantisation: 8-bit uses the FP8/INT8 peak where the hardware has one"))
     kw["kv_bits"] = int(c.url_radio("Bits per KV-cache entry", "inf_kvbits", KV_BITS, default="16", where=side,
                                     help="A quantised KV cache: fewer bytes read per step at large batch or context"))
-    kw["sparsity"] = c.url_number("Pruned fraction of weights", "inf_sparsity", min_value=0.0, max_value=0.99,
+    kw["sparsity"] = c.url_number("Pruned fraction of weights", "inf_sparsity", min_value=B.SPARSITY.low,
+                                  max_value=B.SPARSITY.high,
                                   default=0.0, step=0.05, fmt="%.2f", where=side)
     kw["sparse_kernels"] = not c.url_toggle("Dense kernels (pruning saves nothing)", "inf_dense", where=side,
                                             help="Unstructured sparsity rarely speeds up dense hardware")

@@ -166,7 +166,8 @@ def diminishing_section(hardware: str) -> None:
     k = c.url_number("Exponent k", "dr_k", min_value=B.DIMINISHING_EXPONENT.low, max_value=B.DIMINISHING_EXPONENT.high,
                      default=dm.DEFAULT_EXPONENT,
                      step=0.005, fmt="%.4g", where=left, help="error ∝ compute^(−k)")
-    base = c.url_number("Compute that reaches the current error (FLOPs)", "dr_base", min_value=1.0, max_value=MAX_FLOPS,
+    base = c.url_number("Compute that reaches the current error (FLOPs)", "dr_base", min_value=B.FLOPS.low,
+                        max_value=MAX_FLOPS,
                         default=dm.RESNET50_IMAGENET_FLOPS, fmt="%.4g", where=left, help=dm.RESNET50_SOURCE)
     try:
         # the default base is the illustrative ResNet-50 workload: None lets the report name its source
@@ -228,11 +229,12 @@ def trend_section() -> None:
     left, right = _layout()
     options = [i for i in _priced_hardware() if c.profiles().profiles[i].release_year]
     hw = c.url_select("Hardware of the base year", "tr_hw", options, default=limits.TREND_HARDWARE, where=left)
-    flops = c.url_number("Fixed workload (FLOPs)", "tr_flops", min_value=1.0, max_value=MAX_FLOPS,
+    flops = c.url_number("Fixed workload (FLOPs)", "tr_flops", min_value=B.FLOPS.low, max_value=MAX_FLOPS,
                          default=limits.TREND_FLOPS, fmt="%.4g", where=left, help="Default: GPT-3, 3.14e23 FLOPs")
     years = c.url_number("Years", "tr_years", min_value=1, max_value=trends.MAX_YEARS, default=limits.TREND_YEARS,
                          integer=True, where=left)
-    doubling = c.url_number("FLOP/s per $ doubling time (years)", "tr_doubling", min_value=0.1, max_value=50.0,
+    doubling = c.url_number("FLOP/s per $ doubling time (years)", "tr_doubling", min_value=B.DOUBLING_YEARS.low,
+                            max_value=B.DOUBLING_YEARS.high,
                             default=trends.PRICE_PERF_DOUBLING_YEARS, fmt="%.3g", step=0.1, where=left,
                             help=f"{trends.PRICE_PERF_SOURCE}: 2.46 years for all GPUs, 2.07 for ML GPUs")
     try:

@@ -126,7 +126,7 @@ def test_tables_print(capsys, argv, shown):
     (["scaling", "diminishing", "--exponent", "0"], "exponent"),
     (["scaling", "diminishing", "--hardware", "nope"], "nope"),
     (["scaling", "trend", "--years", "2.5"], "whole number"),
-    (["scaling", "trend", "--doubling-years", "1e-4", "--format", "json"], "longer doubling time"),
+    (["scaling", "trend", "--doubling-years", "1e-4", "--format", "json"], "doubling time (years) must be at least 0.1"),
     (["scaling", "diminishing", "--current-error", "1.001", "--target-error", "1", "--exponent", "5e-4"],
      "exponent k must be at least 0.001 and at most 5"),
     (["scaling", "diminishing", "--exponent", "1e300"], "exponent k must be at least 0.001 and at most 5"),

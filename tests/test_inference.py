@@ -252,7 +252,7 @@ def test_bad_mixtures_of_experts(arch):
         check_architecture(replace(serving_data.catalog_model("mixtral-8x7b").arch, **arch))
 
 
-@pytest.mark.parametrize("change", [dict(params=-1), dict(tokens=0), dict(bits=3), dict(kv_bits=4), dict(sparsity=1.0),
+@pytest.mark.parametrize("change", [dict(params=-1), dict(tokens=0), dict(bits=3), dict(kv_bits=4), dict(sparsity=1.0), dict(sparsity=0.999999),
                                     dict(sparsity=-0.1), dict(batch_size=0), dict(batch_size=2.5),
                                     dict(utilization=1.5), dict(tokens=float("nan")), dict(tokens_per_query=0),
                                     dict(prompt_tokens=0), dict(architecture=None), dict(power_w=0.0),

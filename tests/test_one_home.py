@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import fields
+from dataclasses import fields, replace
 
 import pytest
 
@@ -219,3 +219,17 @@ def test_labelled_checks_name_their_input_field():
         sweep(flops=1e20, peak_flops_per_s=1e14, utilization=2.0, devices=1, power_w=300, pue=1.1,
               carbon_intensity_g_per_kwh=400)
     assert exc.value.field == "utilization"
+
+
+def test_the_app_s_limits_on_pruning_and_doubling_time_are_the_core_s():
+    """The Inference page's sparsity and the Limits page's doubling time are bounded by
+    core/bounds.py, as the CLI is: a value one accepts, the other accepts."""
+    import inspect
+
+    from app_pages import inference as inference_page
+    from app_pages import limits as limits_page
+    assert "B.SPARSITY.high" in inspect.getsource(inference_page) and "0.99" not in inspect.getsource(inference_page)
+    assert "B.DOUBLING_YEARS.high" in inspect.getsource(limits_page)
+    with pytest.raises(InputError):
+        inference(replace(InferenceScenario(7e9, 1e6), sparsity=0.995), default_profiles().get("a100-sxm-80gb"),
+                  serving_data.load_serving_fit())

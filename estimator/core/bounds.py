@@ -105,6 +105,10 @@ TOKENS_PER_PARAM = Bound(1e-3, 1e5, "tokens per parameter",
 # 0.072; k = 5 would mean 1% more compute cuts the error by 5%.
 DIMINISHING_EXPONENT = Bound(0.001, 5.0, "", "a thousandth up to 100 × the exponents fitted to loss against compute "
                                              "(Kaplan et al. 2020, α_C ≈ 0.05)")
+# A doubling time of FLOP/s per dollar: Hobbhahn & Besiroglu 2022 (Epoch AI) fit 2.07–2.46 years;
+# a month (faster than any trend measured) up to 50 years (close to no progress).
+DOUBLING_YEARS = Bound(0.1, 50.0, "years", "a month up to 50 years (the fitted GPU price-performance trend is "
+                                           "2.07–2.46 years, Hobbhahn & Besiroglu 2022)")
 BUDGET = {
     "usd": Bound(0.0, 1e15, "USD", "up to ~10 × world GDP (≈1e14 USD, World Bank 2023)", low_open=True),
     "kwh": Bound(0.0, 1e15, "kWh", "up to ~30 × world electricity (≈3e13 kWh a year, Ember 2024)", low_open=True),
@@ -116,6 +120,9 @@ TOKENS_PER_QUERY = Bound(1, 1e7, "tokens", "one token up to ~10 × the longest c
 BATCH = Bound(1, 1e6, "sequences", "one sequence up to a million decoded together", whole=True)
 # A prompt, like an answer: one token up to ~10 × the longest context windows (~1e6 tokens, Gemini 1.5).
 PROMPT_TOKENS = Bound(1, 1e7, "tokens", "one token up to ~10 × the longest context windows (~1e6 tokens)")
+# The fraction of weights pruned: none up to 99% (one weight in a hundred left). SparseGPT prunes
+# 50–60% in one shot (Frantar & Alistarh 2023, arXiv:2301.00774); past 99% the model is another one.
+SPARSITY = Bound(0.0, 0.99, "of the weights", "none up to 99% pruned (one weight in a hundred left)")
 
 # -- training memory, embodied carbon and water (issue 14) --------------------------------------
 MICRO_BATCH = Bound(1, 1e6, "sequences", "one sequence up to a million per device per step", whole=True)

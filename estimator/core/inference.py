@@ -122,9 +122,7 @@ def _check(s: InferenceScenario, profile: HardwareProfile) -> None:
         raise InputError(f"{s.tokens:g} tokens in all are fewer than one query's {s.tokens_per_query:g} output tokens: "
                          "give more tokens or fewer tokens per query", field=("tokens", "tokens_per_query"))
     v.require_number_in("prompt tokens", s.prompt_tokens, B.PROMPT_TOKENS)
-    v.require_non_negative("sparsity", v.as_number("sparsity", s.sparsity))
-    if not s.sparsity < 1:
-        raise InputError(f"sparsity must be in [0, 1) (the fraction of weights removed), got {s.sparsity!r}")
+    v.require_number_in("sparsity (the fraction of weights removed)", s.sparsity, B.SPARSITY)
     v.require_number_in("batch size", s.batch_size, B.BATCH)
     if s.bits not in BITS or isinstance(s.bits, bool):
         raise InputError(f"bits must be one of {', '.join(map(str, BITS))}, got {s.bits!r}")
