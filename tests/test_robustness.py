@@ -64,6 +64,9 @@ def test_1_calibrate_never_writes_the_bundled_profiles_folder(capsys):
     assert (PROFILES_DIR / "h100-sxm.toml").read_bytes() == before
     refused(capsys, *import_argv(PROFILES_DIR / "new-one.toml"), needle="bundled profiles/ folder")
     assert not (PROFILES_DIR / "new-one.toml").exists()
+    # a measurement refused for its --out: the one error line, not a note on the meter before it
+    refused(capsys, "calibrate", "--out", str(PROFILES_DIR / "new-one.toml"), "--seconds", "1",
+            needle="bundled profiles/ folder")
 
 
 def test_1_out_holding_another_profile_is_replaced_only_with_force(capsys, tmp_path):
@@ -401,3 +404,12 @@ def test_without_hardware_or_preset_the_cli_and_the_app_take_the_same_default(ca
     assert not at.exception and "15.3 years" in [m.value for m in at.metric]
     from estimator.core.units import S_PER_YEAR
     assert r.estimate.wall_clock_s / S_PER_YEAR == pytest.approx(15.3, abs=0.05)
+
+
+def test_small_cli_messages_name_what_is_wrong(capsys):
+    """`profiles` alone names the missing action (not its optional files too); a shape given in part
+    names what is missing."""
+    err = refused(capsys, "profiles", needle="profiles needs an action")
+    assert "files" not in err
+    refused(capsys, "estimate", "--params", "7e9", "--tokens", "1e12", "--heads", "7", "--hardware", "a100-sxm-80gb",
+            needle="heads given without the layers and d_model")

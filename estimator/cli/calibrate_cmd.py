@@ -134,9 +134,6 @@ def cmd_calibrate(args):
             resolve_grid(region=args.region)
         from estimator.measure import open_backend
         backend = open_backend(args.backend, country_iso_code=args.region, device_index=args.device)
-        fallback = getattr(backend, "fallback_reason", None)
-        if fallback and args.format == "table":
-            print(f"note: {fallback}; measuring the CPU instead", file=sys.stderr)
         try:
             base = _base(args, backend.kind, backend.device_name)
             from estimator.core.calibrate import default_profile_id
@@ -144,6 +141,10 @@ def cmd_calibrate(args):
         except BaseException:
             backend.close()
             raise
+        # only once the inputs are known good: a refused run's stderr is its one error line
+        fallback = getattr(backend, "fallback_reason", None)
+        if fallback and args.format == "table":
+            print(f"note: {fallback}; measuring the CPU instead", file=sys.stderr)
         if cmd:
             bar = ProgressLine(None)
             try:

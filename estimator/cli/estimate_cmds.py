@@ -182,6 +182,9 @@ def cmd_presets(args):
 
 
 def cmd_profiles(args):
+    if args.action is None:
+        raise InputError("profiles needs an action: list, show ID, or validate [FILE ...] (see `python -m estimator "
+                         "profiles --help`)")
     ps = default_profiles()
     extra = ([args.id] if args.id is not None else []) + list(args.files)
     if args.action == "list":
@@ -309,7 +312,8 @@ def register(sub):
     p.set_defaults(func=cmd_presets)
 
     p = sub.add_parser("profiles", help="hardware profiles: list, show ID, validate [FILE ...]")
-    p.add_argument("action", choices=("list", "show", "validate"))
+    # optional for argparse, so that with none the message names the action alone, not the optional files too
+    p.add_argument("action", nargs="?", choices=("list", "show", "validate"))
     p.add_argument("id", nargs="?", help="with show: a profile id or file")
     p.add_argument("files", nargs="*", help="with validate: profile files (default: all in profiles/)")
     p.set_defaults(func=cmd_profiles)

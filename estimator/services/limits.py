@@ -259,7 +259,10 @@ def resolve_architecture(*, params: float | None = None, model: str | None = Non
         return m.params, m.arch, f"{m.name}: {m.source} (estimator/data/open_models.toml)"
     if given:
         if layers is None or d_model is None:
-            raise InputError("an architecture needs at least the layers and d_model (and ideally heads and KV heads)")
+            missing = " and ".join(k for k in ("layers", "d_model") if shape[k] is None)
+            raise InputError(f"{', '.join(given)} given without the {missing}: an architecture needs at least the "
+                             "layers and d_model (and ideally heads and KV heads); with the parameters alone, leave "
+                             "the shape out for the catalog's nearest", field=("layers", "d_model"))
         lay = v.require_whole("layers", layers, B.LAYERS)
         dm = v.require_whole("d_model", d_model, B.D_MODEL)
         how = []
