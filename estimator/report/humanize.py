@@ -194,8 +194,9 @@ def money(usd: float | None) -> str:
 
 
 def water(litres: float | None) -> str:
-    """Litres, as m³ (1,000 L) and beyond once large: 1.2 million L reads 1,200 m³; past a
-    thousand million m³, powers of ten of m³ (1.48 × 10¹³ m³)."""
+    """Litres, as m³ (1,000 L) and beyond once large, at most four digits before the point as every
+    scaled unit: 1.2 million L reads 1.20 thousand m³, 2.47e11 L 247 million m³; past a thousand
+    million m³, powers of ten of m³ (1.48 × 10¹³ m³)."""
     if litres is None:
         return "n/a"
     m3 = (L_PER_M3, "m³")
