@@ -237,7 +237,7 @@ def register(sub):
     b = q.add_mutually_exclusive_group()
     b.add_argument("--base-flops", type=float, help="FLOPs that reach the current error (default: ResNet-50 on ImageNet)")
     b.add_argument("--base-preset", help="a preset with FLOPs as the base workload")
-    add_setting_args(q)
+    add_setting_args(q, hardware_default=limits.DEFAULT_HARDWARE)
     q.set_defaults(func=cmd_diminishing)
 
     q = ssub.add_parser("trend", help="a fixed workload's cost over the years vs frontier compute and the memory wall")
