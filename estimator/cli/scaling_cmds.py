@@ -31,10 +31,12 @@ def _table(rows, notes=()) -> None:
         print(f"  · {n}")
 
 
-def add_setting_args(p, hardware_default=None, training=True):
-    """--hardware and the scenario settings every cost uses (as in `estimate`)."""
+def add_setting_args(p, hardware_default=None, training=True, default_text=None):
+    """--hardware and the scenario settings every cost uses (as in `estimate`); ``default_text``: the
+    default said in words, where the service chooses it (no argparse default)."""
+    default_text = default_text or hardware_default
     p.add_argument("--hardware", default=hardware_default,
-                   help="profile id or .toml file" + (f" (default {hardware_default})" if hardware_default else ""))
+                   help="profile id or .toml file" + (f" (default {default_text})" if default_text else ""))
     s = p.add_argument_group("setting (defaults come from the hardware profile)")
     if training:
         s.add_argument("--devices", type=count, help="devices (changes the time, not the energy or cost)")
@@ -237,7 +239,7 @@ def register(sub):
     b = q.add_mutually_exclusive_group()
     b.add_argument("--base-flops", type=float, help="FLOPs that reach the current error (default: ResNet-50 on ImageNet)")
     b.add_argument("--base-preset", help="a preset with FLOPs as the base workload")
-    add_setting_args(q, hardware_default=limits.DEFAULT_HARDWARE)
+    add_setting_args(q, default_text=f"the base preset's, else {limits.DEFAULT_HARDWARE}")
     q.set_defaults(func=cmd_diminishing)
 
     q = ssub.add_parser("trend", help="a fixed workload's cost over the years vs frontier compute and the memory wall")
