@@ -102,7 +102,7 @@ def test_missing_price_error_names_the_flag_in_the_cli(capsys):
 
 @pytest.mark.parametrize("args, flag", [
     (["estimate", "--hardware", "h100-sxm"], "--flops"),
-    (["estimate", "--flops", "1e23"], "--hardware"),
+    (["estimate", "--flops", "1e23", "--hardware", "nope"], "--hardware"),
     (["estimate", "--flops", "1e23", "--hardware", "h100-sxm", "--pue", "-1"], "--pue"),
     (["estimate", "--flops", "1e23", "--hardware", "h100-sxm", "--region", "XXX"], "--region"),
 ])
@@ -115,7 +115,8 @@ def test_cli_errors_name_the_flag_on_one_line(capsys, args, flag):
 
 def test_library_errors_name_no_flag():
     from estimator.services import api
-    for kwargs in ({"hardware": "h100-sxm"}, {"flops": 1e23}, {"flops": 1e23, "hardware": "h100-sxm", "pue": -1},
+    for kwargs in ({"hardware": "h100-sxm"}, {"flops": 1e23, "hardware": "nope"},
+                   {"flops": 1e23, "hardware": "h100-sxm", "pue": -1},
                    {"flops": 1e23, "hardware": "h100-sxm", "region": "FRA", "cloud": "gcp:us-central1"}):
         with pytest.raises(InputError) as e:
             api.run(**kwargs)
