@@ -317,7 +317,8 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
 
     return Estimate(
         hardware_id=profile.id, hardware_name=profile.name, hardware_release_year=profile.release_year,
-        devices=devices, precision=precision, flops=flops, wall_clock_s=float(mid["wall_clock_s"]), device_hours=float(mid["device_hours"]),
+        devices=devices, precision=precision, flops=flops, wall_clock_s=float(mid["wall_clock_s"]),
+        device_hours=float(mid["device_hours"]),
         energy_kwh=float(mid["energy_kwh"]), co2e_kg=float(mid["co2e_kg"]),
         cost_usd=None if mid["cost_usd"] is None else float(mid["cost_usd"]),
         range=ranges, assumptions=tuple(assumptions),
