@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from estimator.core.units import MS_PER_S
+from estimator.core.utilization_model import family_label
 from estimator.fit.serving_fit import FACTOR_BANDS as SERVING_FACTOR_BANDS
 from estimator.fit.utilization_cv import FACTOR_BANDS
 from estimator.io.datafiles import UTILIZATION_VALIDATION_PATH, load_validation_document
@@ -83,8 +84,8 @@ def headline(doc: dict, lecture: bool) -> None:
     _held_out_sentence(doc, doc["by_developer"],
                        "For a lab the data does not hold (each developer's runs left out together)")
     nf = doc["new_family"]
-    _held_out_sentence(doc, nf, f"For hardware with no runs in the data (B200, TPU v5p, ...), estimated from the "
-                                f"pooled fit or the nearest family's as chosen on held-out families: with each of "
+    _held_out_sentence(doc, nf, f"For hardware with no runs in the data (B200, TPU v5p, ...), estimated "
+                                f"{accuracy.NEW_DEVICE_CHOICE}: with each of "
                                 f"the {nf['n_families']} families held out whole and predicted that way")
     if not lecture:
         st.caption(f"Model ÷ rule median factor: {doc['ratio_to_baseline']:.2f} (below 1: the fit is better). "
@@ -281,8 +282,8 @@ def render() -> None:
     nf = doc["new_family"]
     st.markdown(c.md_escape(
         f"Hardware without runs: each of the {nf['n_families']} families held out whole and predicted as a device "
-        "without runs is, from the pooled fit or its nearest family's as the fit on the other families chose ("
-        + ", ".join(f"{f} from {n}" for f, n in nf["predicted_from"].items()) + ").", limit=400))
+        f"without runs is, {accuracy.NEW_DEVICE_CHOICE} ("
+        + ", ".join(f"{f} from {family_label(n)}" for f, n in nf["predicted_from"].items()) + ").", limit=400))
     st.dataframe(summary_table({"summary": nf["summary"], "interval_level": doc["interval_level"]}),
                  hide_index=True, column_config=config, width="stretch")
     misses(doc)

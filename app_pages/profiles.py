@@ -9,7 +9,7 @@ import streamlit as st
 from estimator.core.interval import LEVEL
 from estimator.core.profile import DISPLAY_FLOPS
 from estimator.core.units import BYTES_PER_GB, FLOPS_PER_TFLOP
-from estimator.core.utilization_choice import fit_used
+from estimator.core.utilization_choice import fit_used, same_for_every_run
 from estimator.report import humanize as hz
 
 from . import charts
@@ -24,6 +24,8 @@ def utilization_text(u) -> str:
     figure = f"{hz.sig(u.default)} ({LEVEL:.0%} interval {hz.sig(lo)} – {hz.sig(hi)})"
     if not u.fitted:
         return figure
+    if same_for_every_run(u):
+        return f"{figure} for every run, {fit_used(u)}"
     return (f"{figure} for a {hz.sci(DISPLAY_FLOPS)} FLOP run of unknown year, {fit_used(u)}; the estimate uses the fit "
             "at the run's own FLOPs and year")
 

@@ -12,7 +12,7 @@ them (computed here, on the same runs):
 - the nested cross-validation held out by paper (every run of one source document left out
   together; `validate` reports the stricter hold-out by developer);
 - a device without runs (each family held out whole): the shipped prediction (the centre chosen
-  on the other families, its interval) beside each centre it chooses between and the rule's;
+  on the other families, its interval) beside each centre it chooses between;
 - an in-sample bound on the issue-9 target: the smallest median factor found for linear models
   in the covariates the data holds, fitted to and scored on the same runs with the median
   factor itself minimised (least trimmed squares, Rousseeuw 1984). In-sample figures are not
@@ -27,7 +27,7 @@ import math
 
 import numpy as np
 
-from estimator.core.utilization_model import POOLED, T_DOF, Spec
+from estimator.core.utilization_model import POOLED, RULE, T_DOF, Spec
 from estimator.fit import utilization_cv as CV
 from estimator.fit import utilization_fit as U
 from estimator.fit.new_family import family_traits, nearest_family
@@ -151,8 +151,9 @@ def by_paper(runs) -> tuple[int, float, float, float]:
 
 def new_family_alternatives(runs) -> dict[str, tuple[float, float | None, float | None]]:
     """Each family held out whole (nested, as `validate` does): the shipped device-without-runs
-    prediction (its centre, the pooled fit or the nearest family's, chosen on the other families)
-    beside the centres it chooses between, each taken every time, and the 30% rule.
+    prediction (its centre, the nearest family's fit, the pooled fit or the flat rule, chosen on
+    the other families) beside the centres it chooses between, each taken every time (the rule with
+    the multiplier calibrated for it on the other families, so with its interval).
     The nearest family's fit is also shown with the multiplier devices without runs took before one
     was calibrated on held-out families: that family's own. Name → (median factor, 80% coverage,
     mean width); no interval for the centres taken every time."""
@@ -169,6 +170,7 @@ def new_family_alternatives(runs) -> dict[str, tuple[float, float | None, float 
             kw = dict(year=r.year, release_year=r.release_year, borrowed=True)
             shipped = model.predict(model.borrowed_family(near or POOLED), r.flops, **kw)
             nearest = model.predict(near, r.flops, **kw)
+            rule = model.predict(RULE)
             a = math.log(r.goodput)
             for name, centre, half in (
                     ("as shipped: the centre chosen on the other families", shipped.center,
@@ -176,7 +178,8 @@ def new_family_alternatives(runs) -> dict[str, tuple[float, float | None, float 
                     ("the nearest family's fit, every time, its own multiplier (before)", nearest.center,
                      q_own * nearest.sigma_log),
                     ("the pooled fit, every time", model.predict(None, r.flops, **kw).center, None),
-                    (f"flat {CV.BASELINE_GOODPUT:.0%} rule", CV.BASELINE_GOODPUT, None)):
+                    (f"flat {CV.BASELINE_GOODPUT:.0%} rule, every time, its multiplier", rule.center,
+                     math.log(rule.center / rule.low))):
                 rows.setdefault(name, []).append((a, math.log(centre), half))
     out = {}
     for name, xs in rows.items():

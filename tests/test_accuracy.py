@@ -278,19 +278,33 @@ def test_the_same_chip_on_another_board_borrows_its_family_with_a_wider_interval
 
 
 def test_another_chip_without_runs_takes_the_centre_the_fit_chose():
-    """B200's nearest family is H100's; which fit it uses is the fit's choice on families held out
-    whole (new_device_centre), not the profile's."""
+    """B200's nearest family is H100's; which centre it uses is the fit's choice on families held
+    out whole (new_device_centre), not the profile's. The shipped fit chose the flat rule: 30% of
+    dense peak whatever the run's FLOPs and year, its interval σ = √(s² + τ²) times the multiplier
+    calibrated on the held-out families."""
     import dataclasses
+    import math
 
-    from estimator.core.utilization_model import NEAREST, POOLED
+    from estimator.core.utilization_model import NEAREST, POOLED, RULE, RULE_GOODPUT
     model = load_utilization_model()
     b200 = default_profiles().get("b200").utilization
     assert b200.borrowed and b200.family == "h100" and not b200.same_chip
-    assert model.new_device_centre == POOLED  # as the shipped fit chose (profiles/README.md)
-    assert b200.fit_family == POOLED
+    assert model.new_device_centre == RULE  # as the shipped fit chose (profiles/README.md)
+    assert b200.fit_family == RULE
     got = b200.predict(1e24, 2026)
+    half = model.rule_multiplier * math.hypot(model.scale_log, model.tau_log)
+    assert (got.center, got.low, got.high, got.family, got.interval_from) == pytest.approx(
+        (RULE_GOODPUT, RULE_GOODPUT * math.exp(-half), RULE_GOODPUT * math.exp(half), RULE, "held-out families"))
+    assert b200.predict(1e20, 2024) == got and b200.predict(None, None) == got  # no covariate
+    assert got.borrowed and got.unknown == () and got.held_at_edge == ()
+    # the same chip on another board keeps its family's fit (H200: the H100's chip)
+    h200 = default_profiles().get("h200-sxm").utilization
+    assert h200.same_chip and h200.fit_family == "h100"
+    # the other centres, had the fit chosen them
+    pooled = dataclasses.replace(b200, model=dataclasses.replace(model, new_device_centre=POOLED))
+    assert pooled.fit_family == POOLED
     want = model.predict(None, 1e24, year=2026, release_year=2024, borrowed=True)
-    assert (got.center, got.low, got.high, got.family) == pytest.approx((want.center, want.low, want.high, POOLED))
+    assert pooled.predict(1e24, 2026).center == pytest.approx(want.center)
     nearest = dataclasses.replace(b200, model=dataclasses.replace(model, new_device_centre=NEAREST))
     assert nearest.fit_family == "h100"
     assert nearest.predict(1e24, 2026).center == pytest.approx(

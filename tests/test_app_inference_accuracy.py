@@ -134,6 +134,7 @@ def test_training_section_says_how_it_does_for_hardware_without_runs(page):
 
 
 def test_the_held_out_family_figures_are_a_table_beside_the_rule(page):
+    from estimator.core.utilization_model import family_label
     from estimator.io.datafiles import load_validation_document
     nf = load_validation_document()["new_family"]
     tables = [d.value for d in page.dataframe if "Family" in d.value.columns]
@@ -144,7 +145,7 @@ def test_the_held_out_family_figures_are_a_table_beside_the_rule(page):
         assert held.loc[fam, "30% rule"] == pytest.approx(s["baseline"]["median_factor"])
         assert held.loc[fam, "80% coverage"] == pytest.approx(s["model"]["interval_coverage"])
     text = " ".join(md.value for md in page.markdown).replace("\\", "")
-    assert all(f"{f} from {n}" in text for f, n in nf["predicted_from"].items())
+    assert all(f"{f} from {family_label(n)}" in text for f, n in nf["predicted_from"].items())
 
 
 def test_every_figure_downloads_as_the_clis_json(captured_downloads, doc, cli):

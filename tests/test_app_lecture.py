@@ -46,7 +46,7 @@ def test_compare_cli_uses_each_devices_own_power_utilisation_and_price(capsys):
     rows = {r["hardware"]: r for r in json.loads(capsys.readouterr().out)}
     b200, v100 = rows["b200"], rows["v100-sxm2"]
     assert b200["flops"] == v100["flops"] == 3.14e23  # the preset's workload carries over
-    assert b200["utilization"]["origin"] == "fit:pooled" and b200["utilization"]["value"] != 0.224  # no B200 runs
+    assert b200["utilization"]["origin"] == "fit:rule" and b200["utilization"]["value"] != 0.224  # no B200 runs
     assert b200["power_w"]["origin"] == "profile:b200" and b200["price_usd_per_device_hour"]["origin"] == "profile:b200"
     assert b200["price_usd_per_device_hour"]["value"] != 1.48
     assert v100["utilization"]["value"] == 0.224 and v100["price_usd_per_device_hour"]["value"] == 1.48

@@ -255,8 +255,9 @@ def test_an_empty_utilisation_field_says_the_fit_for_this_run_not_a_reference_va
                            "H100 family (25 runs)")
     # a device without runs says which fit it takes, as `profiles show` does
     b200 = default_profiles().get("b200").utilization
-    assert "no runs of its own: the pooled fit, widened (89 runs; its nearest family, H100, passed over)" in \
-        utilization_text(b200)
+    assert utilization_text(b200).startswith(
+        "0.300 (80% interval 0.181 – 0.496) for every run, no runs of its own: the flat 30% rule, its interval from "
+        "the 5 families held out whole (89 runs; its nearest family, H100, passed over)")
     h200 = default_profiles().get("h200-sxm").utilization
     assert "no runs of its own: the H100 family, widened (25 runs; the same chip)" in utilization_text(h200)
 

@@ -11,7 +11,15 @@ import numpy as np
 import pytest
 
 from estimator.core.errors import InputError
-from estimator.core.utilization_model import NEAREST, NEW_DEVICE_CENTRES, POOLED, Spec
+from estimator.core.utilization_model import (
+    NEAREST,
+    NEW_DEVICE_CENTRES,
+    POOLED,
+    RULE,
+    RULE_GOODPUT,
+    Spec,
+    family_label,
+)
 from estimator.fit import utilization_cv
 from estimator.fit.grouped_conformal import pooled_cdf_quantile
 from estimator.fit.new_family import (
@@ -85,34 +93,44 @@ def _families(rng, n_families=8, runs_each=6, tau=0.5, sigma=0.2):
     return out
 
 
-def _trend(offsets, runs_each=6, sigma=0.05, seed=0):
-    """One family per offset, released a year apart: ln g = ln 0.25 + offset + noise."""
+def _trend(offsets, runs_each=6, sigma=0.05, seed=0, base=0.25):
+    """One family per offset, released a year apart: ln g = ln base + offset + noise."""
     rng = np.random.default_rng(seed)
     out = []
     for k, offset in enumerate(offsets):
         for i in range(runs_each):
-            g = math.exp(math.log(0.25) + offset + sigma * rng.standard_normal())
+            g = math.exp(math.log(base) + offset + sigma * rng.standard_normal())
             flops = 1e21 * (1 + i)
             out.append(TrainingRun(f"f{k}r{i}", "x", f"f{k}", flops, flops / (g * 3600 * 1e14), 1e14, "s",
                                    year=2022, release_year=2014 + k, kind="gpu"))
     return out
 
 
-@pytest.mark.parametrize("offsets, centre", [
-    ((-0.6, -0.4, -0.2, 0.0, 0.2, 0.4, 0.6), NEAREST),   # neighbours alike: the nearest family is the better guess
-    ((-0.6, 0.6, -0.6, 0.6, -0.6, 0.6, -0.6), POOLED),   # neighbours opposite: the pooled centre is
+@pytest.mark.parametrize("offsets, base, centre", [
+    # neighbours alike: the nearest family is the better guess
+    ((-0.6, -0.4, -0.2, 0.0, 0.2, 0.4, 0.6), 0.25, NEAREST),
+    # neighbours opposite, far from the rule's 30%: the pooled centre is
+    ((-0.6, 0.6, -0.6, 0.6, -0.6, 0.6, -0.6), 0.08, POOLED),
+    # neighbours opposite around 30%: holding a family out pulls the pooled centre away from it,
+    # so the fixed rule, which no family moves, is the better guess
+    ((-0.6, 0.6, -0.6, 0.6, -0.6, 0.6, -0.6), RULE_GOODPUT, RULE),
 ])
-def test_devices_without_runs_take_the_centre_that_predicted_held_out_families_better(offsets, centre):
+def test_devices_without_runs_take_the_centre_that_predicted_held_out_families_better(offsets, base, centre):
     spec = Spec((), 2.0)
-    runs = _trend(offsets)
-    both = leave_family_out(runs, lambda others: fit(others, spec, new_family=False), NEW_DEVICE_CENTRES)
-    other = POOLED if centre == NEAREST else NEAREST
-    assert family_error(both[centre]) < family_error(both[other])
+    runs = _trend(offsets, base=base)
+    held = leave_family_out(runs, lambda others: fit(others, spec, new_family=False), NEW_DEVICE_CENTRES)
+    assert family_error(held[centre]) < min(family_error(held[c]) for c in NEW_DEVICE_CENTRES if c != centre)
     model = fit(runs, spec)
     assert model.new_device_centre == centre
-    assert model.borrowed_family("f3") == ("f3" if centre == NEAREST else None)
+    assert model.borrowed_family("f3") == {NEAREST: "f3", POOLED: None, RULE: RULE}[centre]
     assert model.borrowed_family("f3", same_chip=True) == "f3"  # the same chip keeps its family's fit
-    assert model.borrowed_family(POOLED) is None
+    assert model.borrowed_family(POOLED) == (RULE if centre == RULE else None)
+    if centre == RULE:  # the rule's interval is calibrated on the held-out families scored against it
+        assert model.rule_multiplier == pytest.approx(new_family_multiplier(held[RULE], model.level))
+        p = model.predict(RULE, 1e21)
+        assert p.center == RULE_GOODPUT and p.interval_from == "held-out families"
+        scores = [abs(math.log(r.goodput / RULE_GOODPUT)) / p.sigma_log for r in runs]
+        assert 0 < model.rule_multiplier <= max(scores)
 
 
 def test_too_few_families_or_a_tie_keep_the_nearest_family():
@@ -216,18 +234,19 @@ def test_the_shipped_figures_are_reported_with_the_rule_beside_them():
     # the shipped multiplier is what holding out the shipped families gives
     runs = accuracy.training_runs().runs
     both = leave_family_out(runs, lambda others: fit(others, model.spec, new_family=False), NEW_DEVICE_CENTRES)
-    assert model.new_device_centre == choose_centre(both) == POOLED
+    assert model.new_device_centre == choose_centre(both) == RULE
     assert model.new_family_multiplier == pytest.approx(new_family_multiplier(both[POOLED], model.level))
     assert model.neighbour_multiplier == pytest.approx(new_family_multiplier(both[NEAREST], model.level))
-    # the choice: each family's median miss, averaged over families, is smaller for the pooled fit
-    assert family_error(both[POOLED]) < family_error(both[NEAREST])
+    assert model.rule_multiplier == pytest.approx(new_family_multiplier(both[RULE], model.level))
+    # the choice: each family's median miss, averaged over families, is smallest for the flat rule
+    assert family_error(both[RULE]) < min(family_error(both[POOLED]), family_error(both[NEAREST]))
 
 
 def test_a_bad_multiplier_in_the_file_is_refused():
     from estimator.core.errors import DataFileError
     from estimator.core.utilization_model import UtilizationModel
     data = load_utilization_model().to_dict()
-    for key in ("new_family_multiplier", "neighbour_multiplier"):
+    for key in ("new_family_multiplier", "neighbour_multiplier", "rule_multiplier"):
         for bad in (-1.0, 0.0, float("nan"), "2"):
             with pytest.raises(DataFileError, match=f"{key}|interval multipliers"):
                 UtilizationModel.from_dict({**data, key: bad})
@@ -245,7 +264,7 @@ def test_the_estimate_says_how_a_borrowed_interval_was_calibrated():
 
 
 def _name(family: str) -> str:
-    return "pooled" if family == "pooled" else family.upper().replace("TPU-V", "TPU v")
+    return family_label(family)
 
 
 def test_the_docs_quote_the_shipped_figures():
@@ -267,12 +286,16 @@ def test_the_docs_quote_the_shipped_figures():
         n = nf["summary"][fam]["model"]["n_runs"]
         said = f"{cov * n:.0f} of {n}" if n < 5 else f"{cov:.0%}"
         assert f"{_name(fam)} from {_name(near)} {said}" in method, fam
-    assert (f"The fitted multipliers are {model.new_family_multiplier:.2f} centred on the pooled fit and "
-            f"{model.neighbour_multiplier:.2f} centred on a family's fit (the pooled one, for fitted families' runs, "
-            f"{model.interval_multiplier:.2f})") in method
-    assert (f"the fitted centre is worse than the rule, {m['median_factor']:.2f}× against {b['median_factor']:.2f}× "
-            f"(ratio {nf['ratio_to_baseline']:.2f}), and its interval holds {m['interval_coverage']:.0%} of runs "
-            f"(width ×{m['interval_mean_width_factor']:.2f})") in readme
+    assert (f"The fitted multipliers are {model.new_family_multiplier:.2f} centred on the pooled fit, "
+            f"{model.neighbour_multiplier:.2f} centred on a family's fit and {model.rule_multiplier:.2f} centred on "
+            f"the rule (the pooled one, for fitted families' runs, {model.interval_multiplier:.2f})") in method
+    pooled_folds = sum(v == POOLED for v in nf["predicted_from"].values())
+    assert model.new_device_centre == RULE and pooled_folds == 1 and set(nf["predicted_from"].values()) == {RULE, POOLED}
+    assert "With TPU v3 held out, the four other families chose the pooled fit" in method
+    assert nf["predicted_from"]["tpu-v3"] == POOLED
+    assert (f"such devices come out at {m['median_factor']:.2f}× against the rule's {b['median_factor']:.2f}× "
+            f"(ratio {nf['ratio_to_baseline']:.2f}; one family of five was given the pooled fit), and the interval "
+            f"holds {m['interval_coverage']:.0%} of runs (width ×{m['interval_mean_width_factor']:.2f})") in readme
     from research.utilization_tries import new_family_alternatives
     alt = new_family_alternatives(list(accuracy.training_runs().runs))
     shipped = next(v for k, v in alt.items() if k.startswith("as shipped"))
@@ -280,5 +303,7 @@ def test_the_docs_quote_the_shipped_figures():
     pooled = next(v for k, v in alt.items() if k.startswith("the pooled fit"))
     assert shipped == pytest.approx((m["median_factor"], m["interval_coverage"], m["interval_mean_width_factor"]))
     assert f"covered {before[1]:.0%} of the time (mean width ×{before[2]:.2f};" in method
-    assert (f"Taken every time, the nearest family's fit gives {before[0]:.2f}× and the pooled fit "
-            f"{pooled[0]:.2f}×") in method
+    assert (f"the nearest family's fit gives {before[0]:.2f}× and the pooled fit {pooled[0]:.2f}×") in method
+    rule = next(v for k, v in alt.items() if k.startswith("flat 30% rule"))
+    assert rule[0] == pytest.approx(b["median_factor"])  # the rule is the baseline, taken every time
+    assert f"is the baseline's {rule[0]:.2f}× with its interval covering {rule[1]:.0%} of runs (×{rule[2]:.2f})" in method

@@ -140,21 +140,23 @@ def test_a_borrowed_utilisation_fit_says_so():
             f"chip) on {u.n_runs} published training runs~\\cite{{epoch2024notable}}, widened by the between-family "
             "spread. ") in st.tex
     assert "fitted on" not in st.tex
-    # another chip whose nearest family is passed over (the fit chose the pooled centre): says both
+    # another chip whose nearest family is passed over (the fit chose the flat rule): says both
     r, st = _statement(flops=1e21, hardware="l4")
     u = r.estimate.utilization
-    assert u.family == "pooled" and "the pooled fit, not the H100 family's" in r.estimate.assumption("utilization").source
-    assert ("from the fit pooled over all families: no published runs on NVIDIA L4 (24GB, 72 W) are in the data, so "
-            f"it is the fit on all {u.n_runs} published training runs") in st.tex
-    assert "(its nearest family, the H100, is passed over: with each fitted family held out whole" in st.tex
+    assert u.family == "rule" and u.value == 0.30
+    assert "the flat 30% rule, not the H100 family's fit" in r.estimate.assumption("utilization").source
+    assert ("assuming a whole-run utilisation of 0.300 of peak, taken as a flat 30\\% of dense peak: no published "
+            "runs on NVIDIA L4 (24GB, 72 W) are in the data, and with each hardware family of the "
+            f"{u.n_runs} published training runs~\\cite{{epoch2024notable}} held out whole, a flat 30\\% predicted "
+            "the held-out family's runs better, on average, than a neighbouring family's fit or the pooled fit; the "
+            "interval is calibrated on those held-out families (its nearest family, the H100, is passed over). ") in st.tex
     assert f"({u.n_runs} runs; its nearest family, H100, passed over)" in u.summary
-    # no family near: the pooled fit, borrowed the same way
+    # no family near: the flat rule too, with nothing passed over
     r, st = _statement(flops=1e20, hardware="p100")
     u = r.estimate.utilization
-    assert u.family == "pooled" and "the pooled fit" in u.summary
-    assert ("from the fit pooled over all families: no published runs on NVIDIA Tesla P100 SXM2 16GB are in the "
-            f"data, so it is the fit on all {u.n_runs} published training runs~\\cite{{epoch2024notable}}, widened by "
-            "the between-family spread") in st.tex
+    assert u.family == "rule" and "the flat 30% of dense peak" in u.summary and "passed over" not in u.summary
+    assert ("held out whole, a flat 30\\% predicted the held-out family's runs better, on average, than a "
+            "neighbouring family's fit or the pooled fit; the interval is calibrated on those held-out families. ") in st.tex
     # a device with runs of its own keeps its wording
     r, st = _statement(flops=1e21, hardware="h100-sxm")
     assert f"of peak, fitted on {r.estimate.utilization.n_runs} published training runs~\\cite{{epoch2024notable}}. " in st.tex

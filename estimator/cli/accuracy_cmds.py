@@ -8,7 +8,7 @@ import sys
 
 from estimator.core.profile import DISPLAY_FLOPS
 from estimator.core.units import MS_PER_S
-from estimator.core.utilization_model import COVARIATES, POOLED
+from estimator.core.utilization_model import COVARIATES, NEAREST, POOLED, RULE, family_label
 from estimator.fit.serving_fit import FACTOR_BANDS as SERVING_BANDS
 from estimator.fit.utilization_cv import FACTOR_BANDS
 from estimator.io.datafiles import UTILIZATION_FIT_PATH, UTILIZATION_VALIDATION_PATH
@@ -116,10 +116,10 @@ def cmd_validate(args):
           f"{level} coverage {m['interval_coverage']:.0%}, mean width ×{m['interval_mean_width_factor']:.2f}.")
     nf = doc["new_family"]
     m, b = nf["summary"]["all"]["model"], nf["summary"]["all"]["baseline"]
-    per = ", ".join(f"{f} from {nf['predicted_from'][f]} {s['model']['interval_coverage']:.0%}"
+    per = ", ".join(f"{f} from {family_label(nf['predicted_from'][f])} {s['model']['interval_coverage']:.0%}"
                     for f, s in nf["summary"].items() if f != "all")
     print(f"A device without runs (each of the {nf['n_families']} families held out whole and predicted as such a "
-          f"device is, from the pooled fit or its nearest family's as the other families chose): median factor {m['median_factor']:.2f}× against {b['median_factor']:.2f}× for the "
+          f"device is, {accuracy.NEW_DEVICE_CHOICE}): median factor {m['median_factor']:.2f}× against {b['median_factor']:.2f}× for the "
           f"baseline (ratio {nf['ratio_to_baseline']:.2f}), within 2× {m['share_within_2x']:.0%} "
           f"({b['share_within_2x']:.0%}), {level} coverage {m['interval_coverage']:.0%} of runs "
           f"({nf['family_mean_coverage']:.0%} averaged over families: {per}), mean width "
@@ -181,9 +181,11 @@ def cmd_fit(args):
           "(pooled); for devices without runs " + ", ".join(
               f"{'none' if q is None else f'{q:.3f}'} centred on {what}"
               for q, what in ((model.new_family_multiplier, "the pooled fit"),
-                              (model.neighbour_multiplier, "a family's fit")))
-          + f"; such devices take {'the pooled fit' if model.new_device_centre == POOLED else 'their nearest family'}"
-          " unless of a fitted family's chip (chosen on families held out whole)")
+                              (model.neighbour_multiplier, "a family's fit"),
+                              (model.rule_multiplier, "the flat rule")))
+          + "; such devices take " + {POOLED: "the pooled fit", NEAREST: "their nearest family",
+                                      RULE: "the flat rule"}[model.new_device_centre]
+          + " unless of a fitted family's chip (chosen on families held out whole)")
     for fam, f in sorted(model.families.items()):
         p = model.predict(fam, DISPLAY_FLOPS)
         print(f"  {fam:<8} {f.n_runs:>3} runs  at 1e22 FLOPs, year unknown: {p.center:.3f} ({p.level:.0%} interval "

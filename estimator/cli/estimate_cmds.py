@@ -9,7 +9,7 @@ from estimator.core.errors import InputError, ProfileError
 from estimator.core.memory import DEFAULT_MICRO_BATCH, DEFAULT_SEQ_LEN, RECOMPUTE
 from estimator.core.profile import DISPLAY_FLOPS, PRECISIONS
 from estimator.core.scenario import INPUT_FIELDS
-from estimator.core.utilization_choice import fit_used
+from estimator.core.utilization_choice import fit_used, same_for_every_run
 from estimator.core.water import COOLING, DEFAULT_COOLING, EWIF_L_PER_KWH
 from estimator.io.datafiles import default_profiles, load_presets, load_profile_file, load_sources
 from estimator.report import humanize as hz
@@ -278,8 +278,8 @@ def _show_profile(p) -> None:
     u = p.utilization
     if u.fitted:
         at = u.predict(DISPLAY_FLOPS)
-        how = (f"{fit_used(u)}; "
-               f"at {DISPLAY_FLOPS:g} FLOPs, year unknown: {at.center:.3f}, {at.level:.0%} interval {at.low:.3f}–{at.high:.3f}")
+        where = "for every run" if same_for_every_run(u) else f"at {DISPLAY_FLOPS:g} FLOPs, year unknown"
+        how = f"{fit_used(u)}; {where}: {at.center:.3f}, {at.level:.0%} interval {at.low:.3f}–{at.high:.3f}"
         print(f"  utilisation {how}  ({u.basis}; {u.source})")
     else:
         print(f"  utilisation {u.default:g} (range {u.range[0]:g}–{u.range[1]:g})  ({u.basis}; {u.source})")

@@ -43,8 +43,8 @@ class Power:
 @dataclass(frozen=True)
 class Utilization:
     """Whole-run utilisation of a device: fitted on its family's published runs
-    (``family``); for a device without runs, its nearest family's fit or the pooled one as the
-    fit chose (``prior_from``: :attr:`fit_family`), widened; or stated in the profile (``default`` and ``range``: the brain, calibrated profiles)."""
+    (``family``); for a device without runs, its nearest family's fit, the pooled one or the flat
+    rule as the fit chose (``prior_from``: :attr:`fit_family`), widened; or stated in the profile (``default`` and ``range``: the brain, calibrated profiles)."""
 
     basis: str
     source: str
@@ -80,8 +80,8 @@ class Utilization:
     @property
     def fit_family(self) -> str | None:
         """The fit the predictions use: the device's family; for a device without runs, its
-        nearest family (``family``) or the pooled fit, as the fit chose on families held out
-        whole (``UtilizationModel.new_device_centre``), the same chip on another board keeping
+        nearest family (``family``), the pooled fit or the flat rule (RULE), as the fit chose on
+        families held out whole (``UtilizationModel.new_device_centre``), the same chip on another board keeping
         its family's."""
         if not self.borrowed or self.model is None or self.family is None:
             return self.family

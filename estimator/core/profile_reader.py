@@ -207,8 +207,8 @@ def _embodied(r: _Reader, em: Mapping[str, Any]) -> DeviceEmbodied | None:
 
 def _utilization(r: _Reader, ut: Mapping[str, Any], model: UtilizationModel | None,
                  release_year: int | None) -> Utilization:
-    """[utilization]: ``family`` (fitted), ``prior_from`` (no runs: the nearest family, whose fit or
-    the pooled one is used as the fit chose, widened; ``Utilization.fit_family``) or an explicit
+    """[utilization]: ``family`` (fitted), ``prior_from`` (no runs: the nearest family, whose fit,
+    the pooled one or the flat rule is used as the fit chose; ``Utilization.fit_family``) or an explicit
     ``default`` with its ``range``."""
     forms = [k for k in ("family", "prior_from", "default") if k in ut]
     same_chip = ut.get("same_chip", False)

@@ -9,7 +9,14 @@ from dataclasses import dataclass
 from estimator.core.interval import sides
 from estimator.core.profile import HardwareProfile
 from estimator.core.scenario import Scenario
-from estimator.core.utilization_model import LOG10_FLOPS_REF, MATURITY_REF_YEARS, POOLED, family_label
+from estimator.core.utilization_model import (
+    LOG10_FLOPS_REF,
+    MATURITY_REF_YEARS,
+    POOLED,
+    RULE,
+    RULE_GOODPUT,
+    family_label,
+)
 from estimator.core.workload import RECOMPUTE_TO_MODEL_FLOPS
 
 
@@ -23,9 +30,9 @@ class UtilizationInfo:
     fit_interval: tuple[float, float]
     family: str | None
     n_runs: int
-    borrowed: bool = False           # the device has no runs: a neighbouring family's fit (or the pooled one)
+    borrowed: bool = False           # the device has no runs: a neighbouring family's fit, the pooled one or the rule
     same_chip: bool = False          # borrowed: its chip's family's fit (the same chip on another board)
-    passed_over: str | None = None   # borrowed: the nearest family whose fit the pooled one replaced
+    passed_over: str | None = None   # borrowed: the nearest family whose fit the pooled one or the rule replaced
 
     def to_dict(self) -> dict:
         return {"value": self.value, "origin": self.origin, "summary": self.summary,
@@ -34,8 +41,18 @@ class UtilizationInfo:
 
 
 def nearest_passed_over(u) -> str | None:
-    """The nearest family of a device without runs when it takes the pooled fit instead, or None."""
-    return u.family if u.borrowed and u.family not in (None, POOLED) and u.fit_family == POOLED else None
+    """The nearest family of a device without runs when it takes the pooled fit or the flat rule
+    instead, or None."""
+    return u.family if u.borrowed and u.family not in (None, POOLED) and u.fit_family in (POOLED, RULE) else None
+
+
+def _centre_name(used: str) -> str:
+    """A device without runs' centre for people: "the pooled fit", "the flat 30% rule", "the H100 family"."""
+    if used == POOLED:
+        return "the pooled fit"
+    if used == RULE:
+        return f"the flat {RULE_GOODPUT:.0%} rule"
+    return f"the {family_label(used)} family"
 
 
 def borrow_reason(u) -> str:
@@ -47,27 +64,41 @@ def borrow_reason(u) -> str:
     return f"its nearest family, {family_label(near)}, passed over" if near else ""
 
 
+def same_for_every_run(u) -> bool:
+    """Whether the profile's utilisation is the same whatever the run (a stated value, or the flat
+    rule a device without runs may take), so no reference run need be named beside it."""
+    return not u.fitted or u.fit_family == RULE
+
+
 def fit_used(u) -> str | None:
     """Which fit a profile's utilisation comes from, for people (None: a stated value): "fitted on
     the H100 family (25 runs)", "no runs of its own: the pooled fit, widened (89 runs; nearest
-    family, TPU v4, passed over)". The CLI's `profiles show` and the app's Profiles page."""
+    family, TPU v4, passed over)", "no runs of its own: the flat 30% rule, its interval from the
+    5 families held out whole (89 runs; ...)". The CLI's `profiles show` and the app's Profiles page."""
     if not u.fitted or u.model is None:
         return None
     used = u.fit_family
-    name = "the pooled fit" if used == POOLED else f"the {family_label(used)} family"
-    n = u.model.n_runs if used == POOLED else u.model.families[used].n_runs
+    name = _centre_name(used)
+    n = u.model.n_runs if used in (POOLED, RULE) else u.model.families[used].n_runs
     if not u.borrowed:
         return f"fitted on {name} ({n} runs)"
     why = borrow_reason(u)
-    return f"no runs of its own: {name}, widened ({n} runs{'; ' + why if why else ''})"
+    how = (f"its interval from the {len(u.model.families)} families held out whole" if used == RULE
+           else "widened")
+    return f"no runs of its own: {name}, {how} ({n} runs{'; ' + why if why else ''})"
 
 
 def passed_over(u) -> str | None:
-    """Why a device without runs takes the pooled fit rather than its nearest family's, or None."""
+    """Why a device without runs takes the pooled fit or the flat rule rather than its nearest
+    family's fit, or None."""
     near = nearest_passed_over(u)
     if near is None:
         return None
     n = len(u.model.families)
+    if u.fit_family == RULE:
+        return (f"the flat {RULE_GOODPUT:.0%} rule, not the {family_label(near)} family's fit: with each of the {n} "
+                "fitted families held out whole, the rule predicted their runs better than a nearest family's fit "
+                "or the pooled fit, averaged over the families (not for every one of them; profiles/README.md)")
     return (f"the pooled fit, not the {family_label(near)} family's: with each of the {n} fitted families held out "
             "whole, a nearest family's fit predicted their runs less well than the pooled fit, averaged over the "
             "families (not for every one of them; profiles/README.md)")
@@ -103,13 +134,17 @@ def utilization_for(s: Scenario, profile: HardwareProfile, flops: float | None):
     if u.fitted:
         fam = family_label(pred.family) if pred.family != POOLED else "all"
         why = "; " + borrow_reason(u) if u.borrowed and borrow_reason(u) else ""
-        fitted = (f"fitted on {pred.n_runs} {fam} runs" if not pred.borrowed else
-                  f"no runs on {profile.name}: the {'pooled' if pred.family == POOLED else fam + ' family'} fit "
-                  f"({pred.n_runs} runs{why}), widened by the between-family spread"
-                  + (", its interval calibrated on families held out whole"
-                     if pred.interval_from == "held-out families" else ""))
+        calibrated = (", its interval calibrated on families held out whole"
+                      if pred.interval_from == "held-out families" else "")
+        if pred.family == RULE:
+            fitted = (f"no runs on {profile.name}: the flat {RULE_GOODPUT:.0%} of dense peak, as the fit chose for "
+                      f"devices without runs ({pred.n_runs} runs{why}){calibrated}")
+        else:
+            fitted = (f"fitted on {pred.n_runs} {fam} runs" if not pred.borrowed else
+                      f"no runs on {profile.name}: the {'pooled' if pred.family == POOLED else fam + ' family'} fit "
+                      f"({pred.n_runs} runs{why}), widened by the between-family spread{calibrated}")
         at = ", ".join(x for x in (f"{flops:.3g} FLOPs" if flops is not None else "",
-                                    f"in {s.year}" if s.year is not None else "") if x)
+                                    f"in {s.year}" if s.year is not None else "") if x and pred.family != RULE)
         desc = (f"{fitted}: {pred.center:.2f}{' at ' + at if at else ''}, {pred.level:.0%} interval "
                 f"{pred.low:.2f}–{pred.high:.2f} (estimator/data/utilization_fit.json; profiles/README.md)")
         if "maturity_years" in pred.unknown:

@@ -30,18 +30,30 @@ MATURITY_REF_YEARS = 2.0
 POOLED = "pooled"
 
 
+# The flat rule, the third centre a device without runs may take (NEW_DEVICE_CENTRES): a fixed
+# whole-run utilisation of 30% of dense peak. Not fitted: it is the naive baseline issue 9 sets
+# every accuracy figure beside, and the utilisation Epoch AI assumes where it derives FLOPs from
+# hardware time (the rows the project leaves out as circular; estimator/services/accuracy.py).
+RULE = "rule"
+RULE_GOODPUT = 0.30
+
+
 def family_label(family: str | None) -> str:
-    """A family for people: "H100", "TPU v4"; the pooled fit (None or POOLED) "pooled"."""
+    """A family for people: "H100", "TPU v4"; the pooled fit (None or POOLED) "pooled"; the flat
+    rule "the 30% rule"."""
     if family is None or family == POOLED:
         return POOLED
+    if family == RULE:
+        return f"the {RULE_GOODPUT:.0%} rule"
     return family.upper().replace("TPU-V", "TPU v")
 
 
 # How a device without runs of its own chip is centred (``UtilizationModel.new_device_centre``):
-# its nearest family's fit, or the pooled fit. The fit chooses by holding families out whole
-# (estimator/fit/new_family.py, choose_centre); the first wins a tie.
+# its nearest family's fit, the pooled fit, or the flat rule. The fit chooses by holding families
+# out whole (estimator/fit/new_family.py, choose_centre); the first wins a tie, so a fit is kept
+# over the rule unless the rule predicted the held-out families strictly better.
 NEAREST = "nearest"
-NEW_DEVICE_CENTRES = (NEAREST, POOLED)
+NEW_DEVICE_CENTRES = (NEAREST, POOLED, RULE)
 
 # The covariates a candidate may use, each with a label for people.
 COVARIATES = {
@@ -147,12 +159,32 @@ class UtilizationModel:
     # the fit chose NEAREST): calibrated on families held out whole and predicted from their nearest
     # family; None: too few families, the family's own multiplier (or the pooled one) is used
     neighbour_multiplier: float | None = None
+    # a device without runs centred on the flat rule (RULE_GOODPUT): calibrated on families held out
+    # whole and scored against the rule; None: too few families, the pooled multiplier is used
+    rule_multiplier: float | None = None
 
     def borrowed_family(self, nearest: str, same_chip: bool = False) -> str | None:
-        """The fit a device without runs uses, given its nearest family (None: the pooled fit)."""
-        if nearest == POOLED or (self.new_device_centre == POOLED and not same_chip):
+        """The fit a device without runs uses, given its nearest family (None: the pooled fit;
+        RULE: the flat rule). The same chip on another board keeps its family's fit."""
+        if same_chip and nearest != POOLED:
+            return nearest
+        if self.new_device_centre == RULE:
+            return RULE
+        if nearest == POOLED or self.new_device_centre == POOLED:
             return None
         return nearest
+
+    def predict_rule(self) -> Prediction:
+        """A device without runs centred on the flat rule: RULE_GOODPUT, its interval the pooled
+        scale and the between-family spread, σ = √(s² + τ²), times the multiplier calibrated on
+        families held out whole (``rule_multiplier``). The rule takes no covariate, so the run's
+        FLOPs and year change nothing."""
+        sigma = math.hypot(self.scale_log, self.tau_log)
+        q, interval_from = ((self.interval_multiplier, "all runs") if self.rule_multiplier is None
+                            else (self.rule_multiplier, "held-out families"))
+        return Prediction(center=RULE_GOODPUT, low=RULE_GOODPUT * math.exp(-q * sigma),
+                          high=min(RULE_GOODPUT * math.exp(q * sigma), 1.0), level=self.level, sigma_log=sigma,
+                          family=RULE, n_runs=self.n_runs, borrowed=True, interval_from=interval_from)
 
     def covariate(self, name: str) -> Covariate | None:
         return next((c for c in self.covariates if c.name == name), None)
@@ -166,7 +198,10 @@ class UtilizationModel:
         year) and takes the multiplier for devices without runs; ``family=None`` is the pooled
         fit, borrowed the same way. A covariate the run does not
         give (no year, say) is averaged over the fitted runs: its mean, and its variance times
-        the slope² added to the prediction's."""
+        the slope² added to the prediction's. ``family=RULE`` is the flat rule
+        (:meth:`predict_rule`)."""
+        if family == RULE:
+            return self.predict_rule()
         vec = np.zeros(len(self.param_names))
         vec[0] = 1.0
         center_log = self.center_log
@@ -234,6 +269,7 @@ class UtilizationModel:
             "max_devices": self.max_devices,
             "new_device_centre": self.new_device_centre,
             "neighbour_multiplier": self.neighbour_multiplier,
+            "rule_multiplier": self.rule_multiplier,
         }
 
     @classmethod
@@ -295,10 +331,12 @@ class UtilizationModel:
                     max_devices=None if data.get("max_devices") is None else int(num(data, "max_devices")),
                     new_device_centre=centre,
                     neighbour_multiplier=None if data.get("neighbour_multiplier") is None
-                    else num(data, "neighbour_multiplier"))
+                    else num(data, "neighbour_multiplier"),
+                    rule_multiplier=None if data.get("rule_multiplier") is None else num(data, "rule_multiplier"))
         if not (0 < model.level < 1 and model.interval_multiplier > 0 and model.scale_log > 0 and model.tau_log >= 0
                 and spec.dof > 0 and (model.new_family_multiplier is None or model.new_family_multiplier > 0)
                 and (model.neighbour_multiplier is None or model.neighbour_multiplier > 0)
+                and (model.rule_multiplier is None or model.rule_multiplier > 0)
                 and (model.max_devices is None or model.max_devices >= 1)):
             raise DataFileError(f"{source}: level, interval multipliers, scale, tau, ν or max_devices out of range; {fix}")
         return model

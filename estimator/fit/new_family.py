@@ -13,10 +13,14 @@ is valid as the number of families grows and has no finite-sample correction (un
 ``conformal_multiplier``): with few families it falls a little short (profiles/README.md).
 
 Which centre such a device takes is chosen the same way (:func:`choose_centre`): its nearest
-family's fit, or the pooled fit over all families, whichever predicted the held-out families
-better, each family weighing the same. The nearest family is the natural prior, but five
-families held out whole said otherwise: H100's fit puts A100 runs too low, A100's puts V100 runs
-too high (profiles/README.md, "A device without runs"). The same chip on another board (the
+family's fit, the pooled fit over all families, or the flat rule (30% of dense peak, the
+baseline every accuracy figure is set beside), whichever predicted the held-out families best,
+each family weighing the same. The nearest family is the natural prior, but five families held
+out whole said otherwise: H100's fit puts A100 runs too low, A100's puts V100 runs too high, and
+what the fits learn from their own families' runs (the slopes on FLOPs and years since release,
+the families' offsets) carried over to a family they had not seen less well than no fit at all
+(profiles/README.md, "A device without runs"). The rule is last in the order, so a fit is kept
+unless the rule did strictly better. The same chip on another board (the
 profiles' ``same_chip``: the PCIe cards, the H200, the Titan V) is not a new device in this
 sense and always takes its family's fit.
 
@@ -37,7 +41,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from estimator.core.interval import LEVEL
-from estimator.core.utilization_model import NEAREST, NEW_DEVICE_CENTRES, POOLED, Prediction, Spec
+from estimator.core.utilization_model import NEAREST, NEW_DEVICE_CENTRES, POOLED, RULE, Prediction, Spec
 from estimator.fit.grouped_conformal import pooled_cdf_quantile
 
 # The fewest families for a multiplier of devices without runs: with two, each family's residuals
@@ -52,7 +56,7 @@ class HeldOutFamily:
     family: str
     nearest: str | None      # its nearest family among the others (:func:`nearest_family`; None: none)
     used: str | None         # the family whose fit predicted it (None: the pooled fit)
-    centre: str              # how it was centred: NEAREST (its nearest family's fit, if any) or POOLED
+    centre: str              # how it was centred: NEAREST (its nearest family's fit, if any), POOLED or RULE
     run: Any                 # the TrainingRun
     prediction: Prediction   # from the fit without the family
     spec: Spec               # that fit's candidate
@@ -89,7 +93,7 @@ def leave_family_out(runs: Sequence[Any], fit_without: Callable[[Sequence[Any]],
                      centres: Sequence[str | None] = (None,)) -> dict[str | None, list[HeldOutFamily]]:
     """Each family held out whole: ``fit_without(other runs)`` (a :class:`UtilizationModel`)
     predicts its runs as a device without runs, centred each way in ``centres`` (NEAREST: from
-    its nearest family among the others; POOLED: the pooled fit; None: as that model's own
+    its nearest family among the others; POOLED: the pooled fit; RULE: the flat rule; None: as that model's own
     ``new_device_centre`` says). Centre → held-out runs. A family whose removal leaves too few
     runs to fit (``fit_without`` returns None) is not held out."""
     traits = family_traits(runs)
@@ -101,7 +105,8 @@ def leave_family_out(runs: Sequence[Any], fit_without: Callable[[Sequence[Any]],
         near = nearest_family(family, traits, sorted(model.families))
         for centre in centres:
             how = model.new_device_centre if centre is None else centre
-            used = model.borrowed_family(near or POOLED) if centre is None else (near if centre == NEAREST else None)
+            used = (model.borrowed_family(near or POOLED) if centre is None
+                    else {NEAREST: near, POOLED: None, RULE: RULE}[centre])
             out[centre].extend(HeldOutFamily(family, near, used, how, r,
                                              model.predict(used, r.flops, year=r.year, release_year=r.release_year,
                                                            borrowed=True), model.spec)
@@ -120,12 +125,13 @@ def family_error(held_out: Sequence[HeldOutFamily]) -> float:
 
 def choose_centre(held: Mapping[str, Sequence[HeldOutFamily]]) -> str:
     """The centre for devices without runs (:data:`NEW_DEVICE_CENTRES`) whose held-out families
-    were predicted best (:func:`family_error`); the first in that order wins a tie. With fewer
+    were predicted best (:func:`family_error`), among those ``held`` gives; the first in that order
+    wins a tie. With fewer
     than :data:`MIN_FAMILIES` families held out there is too little to choose on: NEAREST."""
     if len({h.family for h in held.get(NEAREST, ())}) < MIN_FAMILIES:
         return NEAREST
     best, best_err = NEAREST, math.inf
-    for centre in NEW_DEVICE_CENTRES:
+    for centre in (c for c in NEW_DEVICE_CENTRES if c in held):
         err = family_error(held[centre])
         if err < best_err - 1e-12:
             best, best_err = centre, err

@@ -16,7 +16,7 @@ import numpy as np
 from estimator.core.errors import InputError
 from estimator.core.interval import LEVEL
 from estimator.core.units import S_PER_HOUR
-from estimator.core.utilization_model import Spec
+from estimator.core.utilization_model import RULE_GOODPUT, Spec
 from estimator.fit.new_family import leave_family_out
 from estimator.fit.utilization_fit import (
     CANDIDATE_SPECS,
@@ -30,8 +30,9 @@ from estimator.fit.utilization_fit import (
     usable,
 )
 
-# The naive baseline every accuracy figure is shown beside: 30% of dense peak over the whole run.
-BASELINE_GOODPUT = 0.30
+# The naive baseline every accuracy figure is shown beside: 30% of dense peak over the whole run
+# (its home and source: estimator/core/utilization_model.py, RULE_GOODPUT).
+BASELINE_GOODPUT = RULE_GOODPUT
 # Accuracy bands reported by `validate` (issue: within 1.35× and within 2×).
 FACTOR_BANDS = (1.35, 2.0)
 
@@ -180,8 +181,8 @@ def cross_validate(runs: Sequence[TrainingRun], level: float = LEVEL,
 def cross_validate_new_family(runs: Sequence[TrainingRun], level: float = LEVEL) -> CrossValidation:
     """Nested leave-one-family-out: each family's runs predicted as a device without runs would be
     (``estimator/fit/new_family.py``), by a fit that never saw the family: the candidate chosen,
-    the centre chosen (the nearest family's fit among the others, or the pooled fit), and both the
-    family multipliers and the multiplier for devices without runs calibrated, on the other
+    the centre chosen (the nearest family's fit among the others, the pooled fit or the flat rule), and the
+    family multipliers and the multipliers for devices without runs calibrated, on the other
     families' runs only
     (:func:`select_and_fit`). Baseline: 30% of dense peak, on the same runs."""
     check_runs(runs)

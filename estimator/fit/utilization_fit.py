@@ -35,10 +35,11 @@ Model, for run i on hardware family f (``profiles/README.md`` has the derivation
   for its own quantile not to be its largest residual (:func:`min_family_runs`: 9 at 80%), and
   over all runs otherwise: one multiplier for all would cover 80% on average while a family
   whose runs scatter more than the others' is missed more often (V100 runs: 55% in nested
-  leave-one-out with the pooled multiplier). A device with no runs takes the nearest family's fit (or the
-  pooled one) and adds τ² to the variance: a new device may differ from its neighbour as much as
-  families differ from each other. Its multiplier is calibrated on each family held out whole and
-  predicted that way (``estimator/fit/new_family.py``).
+  leave-one-out with the pooled multiplier). A device with no runs takes the nearest family's fit
+  or the pooled one, adding τ² to the variance (a new device may differ from its neighbour as
+  much as families differ from each other), or the flat 30% rule with σ² = s² + τ², whichever
+  predicted families held out whole best. Its multiplier is calibrated on each family held out
+  whole and predicted that way (``estimator/fit/new_family.py``).
 
 Which covariates and which λ (and ν, if ``T_DOF_CHOICES`` offers more than one): :func:`select_and_fit` tries the candidates in
 :data:`CANDIDATE_SPECS` and keeps the one with the smallest leave-one-out median factor.
@@ -62,6 +63,7 @@ from estimator.core.utilization_model import (
     NEAREST,
     NEW_DEVICE_CENTRES,
     POOLED,
+    RULE,
     T_DOF,
     Covariate,
     FamilyFit,
@@ -320,7 +322,8 @@ def fit(runs: Sequence[TrainingRun], spec: Spec, level: float = LEVEL, *,
     if not usable(spec, runs):
         raise InputError(f"candidate '{spec.label()}' needs every run's covariates, each with at least 3 "
                          "distinct values over the runs")
-    centre, new_q, neighbour_q = _new_family_step(runs, spec, level) if new_family else (NEAREST, None, None)
+    centre, new_q, neighbour_q, rule_q = (_new_family_step(runs, spec, level) if new_family
+                                          else (NEAREST, None, None, None))
     families = sorted({r.family for r in runs})
     mask = np.ones((1, len(runs)))
     X, y, names, beta, s2, w, A, resid = _fit_batch(runs, mask, spec, families)
@@ -344,7 +347,7 @@ def fit(runs: Sequence[TrainingRun], spec: Spec, level: float = LEVEL, *,
         param_cov=tuple(tuple(float(v) for v in row) for row in cov), n_runs=len(runs), level=level,
         interval_multiplier=conformal_multiplier(*loo, level),
         new_family_multiplier=new_q, max_devices=_max_devices(runs), new_device_centre=centre,
-        neighbour_multiplier=neighbour_q)
+        neighbour_multiplier=neighbour_q, rule_multiplier=rule_q)
 
 
 def _max_devices(runs: Sequence[TrainingRun]) -> int | None:
@@ -353,17 +356,17 @@ def _max_devices(runs: Sequence[TrainingRun]) -> int | None:
 
 
 def _new_family_step(runs: Sequence[TrainingRun], spec: Spec,
-                     level: float) -> tuple[str, float | None, float | None]:
+                     level: float) -> tuple[str, float | None, float | None, float | None]:
     """How a device without runs is centred (``new_family.choose_centre``), and the interval's
-    multiplier for each centre (the pooled fit; a family's fit), from each family held out whole
-    and predicted each way."""
+    multiplier for each centre (the pooled fit; a family's fit; the flat rule), from each family
+    held out whole and predicted each way."""
     def fit_without(others: Sequence[TrainingRun]) -> UtilizationModel | None:
         if len(others) < MIN_FIT_RUNS or not usable(spec, others):
             return None
         return fit(others, spec, level, new_family=False)
     held = leave_family_out(runs, fit_without, NEW_DEVICE_CENTRES)
     return (choose_centre(held), new_family_multiplier(held[POOLED], level),
-            new_family_multiplier(held[NEAREST], level))
+            new_family_multiplier(held[NEAREST], level), new_family_multiplier(held[RULE], level))
 
 
 def select_and_fit(runs: Sequence[TrainingRun], level: float = LEVEL) -> UtilizationModel:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from estimator.core.estimate import DEFAULT_CARBON_INTENSITY_SOURCE, Estimate
 from estimator.core.memory import gb
-from estimator.core.utilization_model import POOLED, family_label
+from estimator.core.utilization_model import POOLED, RULE, RULE_GOODPUT, family_label
 from estimator.report import humanize as hz
 
 # BibTeX entry types every standard style (plain, unsrt, alpha, abbrv) defines: anything else
@@ -252,7 +252,7 @@ def grid_basis(source: str) -> str:
 
 
 def _borrowed(est: Estimate) -> bool:
-    """Whether the fitted utilisation is a neighbouring family's fit (or the pooled one) because
+    """Whether the fitted utilisation is a neighbouring family's fit (the pooled one, the flat rule) because
     the device has no runs of its own."""
     return est.utilization.borrowed
 
@@ -265,6 +265,14 @@ def _fit_text(est: Estimate, cite: str) -> str:
     if not _borrowed(est):
         return f", fitted on {runs}"
     # as the table's utilisation line: "no runs on <device>: the H100 family fit (25 runs), widened by …"
+    if u.family == RULE:
+        flat = latex_escape(f"{RULE_GOODPUT:.0%}")
+        why = (f" (its nearest family, the {latex_escape(family_label(u.passed_over))}, is passed over)"
+               if u.passed_over else "")
+        return (f", taken as a flat {flat} of dense peak: no published runs on {latex_escape(est.hardware_name)} "
+                f"are in the data, and with each hardware family of the {runs} held out whole, a flat {flat} "
+                "predicted the held-out family's runs better, on average, than a neighbouring family's fit or the "
+                f"pooled fit; the interval is calibrated on those held-out families{why}")
     name = latex_escape(family_label(u.family))
     whose, fit = (("the fit pooled over all families", "the fit on all") if u.family == POOLED else
                   ("its chip's family's fit", f"the {name} family's fit (the same chip) on") if u.same_chip else

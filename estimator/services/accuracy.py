@@ -23,7 +23,7 @@ import numpy as np
 
 from estimator.core.errors import DataFileError
 from estimator.core.profile import HardwareProfile
-from estimator.core.utilization_model import UtilizationModel
+from estimator.core.utilization_model import RULE_GOODPUT, UtilizationModel
 from estimator.core.workload import dense_training_flops
 from estimator.fit.power_fit import leave_one_device_out, leave_one_out
 from estimator.fit.utilization_cv import (
@@ -288,16 +288,20 @@ def _by_developer() -> dict[str, Any]:
             "summary": {fam: {"model": m.to_dict(), "baseline": b.to_dict()} for fam, (m, b) in summary.items()}}
 
 
+# How a device without runs is predicted, for people (the CLI's `validate`, the app's Accuracy page).
+NEW_DEVICE_CHOICE = (f"from its nearest family's fit, the pooled fit or the flat {RULE_GOODPUT:.0%} rule, as the fit on "
+                     "the other families chose")
+
+
 def _new_family() -> dict[str, Any]:
     """The same figures with each family held out whole and predicted as a device without runs
-    (B200, TPU v5p) is estimated: from the pooled fit or its nearest family's, as the fit on the
-    other families chose. The families are the unit here."""
+    (B200, TPU v5p) is estimated: from its nearest family's fit, the pooled fit or the flat rule,
+    as the fit on the other families chose. The families are the unit here."""
     cv = validation_new_family()
     summary = cv.summary()
     families = [f for f in summary if f != "all"]
     return {"method": f"{cv.method}, each of the {len(families)} families predicted as a device without runs, "
-                      "from the pooled fit or its nearest family's (same kind, nearest release), as the fit on the "
-                      "other families chose (estimator/fit/new_family.py)",
+                      f"{NEW_DEVICE_CHOICE} (the nearest: same kind, nearest release; estimator/fit/new_family.py)",
             "n_families": len(families), "ratio_to_baseline": cv.ratio_to_baseline,
             "family_mean_coverage": float(np.mean([summary[f][0].coverage for f in families])),
             "nearest": {f: near or "pooled" for f, near, _ in cv.borrowed_from},
@@ -404,6 +408,6 @@ def inference_validation_document() -> dict:
     return serving_validation()
 
 
-__all__ = ["BASELINE_GOODPUT", "FACTOR_BANDS", "ExcludedRun", "RunSet", "build_runs", "fit_document",
+__all__ = ["BASELINE_GOODPUT", "FACTOR_BANDS", "NEW_DEVICE_CHOICE", "ExcludedRun", "RunSet", "build_runs", "fit_document",
            "inference_validation_document", "likely_reason", "refit", "stale_fields", "training_runs", "validation",
            "validation_document", "validation_file_document", "write_fit", "write_validation"]
