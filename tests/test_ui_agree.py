@@ -135,6 +135,8 @@ def test_compare_rows_are_one_shape_for_the_cli_and_the_app(capsys):
                                   ["h100-sxm", "a100-sxm-80gb"])
     assert not errors and list(df["hardware"]) == [r["hardware"] for r in rows]
     assert list(df["price_basis"]) == [r["price_basis"] for r in rows]
+    fitted = [f"{r['utilization']['value']:.2f}, {fam} fit" for r, fam in zip(rows, ("H100", "A100"))]
+    assert list(df["utilization"]) == [r["utilization"]["short"] for r in rows] == fitted
     # the row's shape: each number with its range (README's JSON contract), the assumptions used
     assert set(rows[0]) == {"hardware", "name", "kind", *RESULT_KEYS, *FOOTPRINT_KEYS, "range", "range_level",
                             "range_meaning", "utilization", *api.COMPARE_ASSUMPTIONS, "price_basis", "power_includes_host",
@@ -167,3 +169,28 @@ def test_cli_and_app_both_say_when_devices_outgrow_the_fitted_runs(capsys):
     at = run_page("estimate", {"preset": "gpt3-175b", "hardware": "b200", "devices": "1000000"})
     shown = " ".join(el.value.replace("\\", "") for el in [*at.info, *at.caption, *at.markdown, *at.warning])
     assert note.removeprefix("note: ") in shown
+
+
+def test_compare_says_each_devices_utilisation_and_where_it_came_from(capsys):
+    """A device with runs takes its family's fit; one without, the centre the fit chose for such
+    devices (the 30% rule); the same chip on another board, its family's; a preset's or the user's
+    figure says so. The CLI's table and the app's column read the same words."""
+    from app_pages.compare import comparison_table
+    from estimator.cli.main import main
+    ids = ["h100-sxm", "b200", "h200-sxm", "gtx-580", "brain"]
+    assert main(["compare", "--flops", "1e22", "--hardware", *ids]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "utilisation" in lines[0].split()
+    h100 = api.run(hardware="h100-sxm", flops=1e22).estimate.utilization.value
+    h200 = api.run(hardware="h200-sxm", flops=1e22).estimate.utilization.value
+    assert h200 == pytest.approx(h100)  # the same chip, counted from the family's release
+    want = {"h100-sxm": f"{h100:.2f}, H100 fit", "b200": "0.30, 30% rule (no runs)",
+            "h200-sxm": f"{h200:.2f}, H100 fit (same chip)", "gtx-580": "0.30, 30% rule (no runs)", "brain": "1, profile"}
+    for hw, said in want.items():
+        assert any(line.startswith(hw) and said in line for line in lines), hw
+    df, _ = comparison_table({"flops": 1e22}, ids)
+    assert dict(zip(df["hardware"], df["utilization"])) == want
+    assert main(["compare", "--flops", "1e22", "--hardware", "b200", "--utilization", "0.4"]) == 0
+    assert "0.4, given" in capsys.readouterr().out
+    assert main(["compare", "--preset", "lambda-gpt3-v100", "--hardware", "v100-sxm2"]) == 0
+    assert "0.224, preset" in capsys.readouterr().out

@@ -34,8 +34,27 @@ class UtilizationInfo:
     same_chip: bool = False          # borrowed: its chip's family's fit (the same chip on another board)
     passed_over: str | None = None   # borrowed: the nearest family whose fit the pooled one or the rule replaced
 
+    @property
+    def short(self) -> str:
+        """The value and where it came from, in a few words for a table cell: "0.21, H100 fit",
+        "0.30, 30% rule (no runs)", "0.224, preset". `compare` shows it beside each device."""
+        who = self.origin.split(":", 1)[0]
+        if who != "fit":
+            return f"{self.value:.3g}, {'given' if who == 'user' else who}"
+        if not self.borrowed:
+            where = f"{family_label(self.family)} fit"
+        elif self.same_chip:
+            where = f"{family_label(self.family)} fit (same chip)"
+        elif self.family == RULE:
+            where = f"{RULE_GOODPUT:.0%} rule (no runs)"
+        elif self.family in (None, POOLED):
+            where = "pooled fit (no runs)"
+        else:
+            where = f"{family_label(self.family)} fit (no runs)"
+        return f"{self.value:.2f}, {where}"
+
     def to_dict(self) -> dict:
-        return {"value": self.value, "origin": self.origin, "summary": self.summary,
+        return {"value": self.value, "origin": self.origin, "summary": self.summary, "short": self.short,
                 "fit_interval": list(self.fit_interval), "family": self.family, "fit_runs": self.n_runs,
                 "borrowed": self.borrowed}
 

@@ -340,6 +340,13 @@ def price_basis(result: Result) -> str:
     return result.profile.price.kind if a is None or a.origin.startswith("profile") else "given"
 
 
+def utilization_short(result: Result) -> str:
+    """A compare row's utilisation and where it came from, in a few words ("0.21, H100 fit",
+    "0.30, 30% rule (no runs)"); "n/a" when the run's time was given, not computed."""
+    u = result.estimate.utilization
+    return "n/a" if u is None else u.short
+
+
 # The assumptions a compare row reports, so that a reader sees what each profile was run with.
 COMPARE_ASSUMPTIONS = ("power_w", "price_usd_per_device_hour", "pue", "carbon_intensity_g_per_kwh")
 
