@@ -11,10 +11,11 @@ import pandas as pd
 import streamlit as st
 
 from estimator.core.units import MS_PER_S
-from estimator.core.utilization_model import family_label
+from estimator.core.utilization_choice import centre_name
+from estimator.core.utilization_model import RULE
 from estimator.fit.serving_fit import FACTOR_BANDS as SERVING_FACTOR_BANDS
 from estimator.fit.utilization_cv import FACTOR_BANDS
-from estimator.io.datafiles import UTILIZATION_VALIDATION_PATH, load_validation_document
+from estimator.io.datafiles import UTILIZATION_VALIDATION_PATH, load_utilization_model, load_validation_document
 from estimator.report import export
 from estimator.report import humanize as hz
 from estimator.services import accuracy
@@ -84,9 +85,12 @@ def headline(doc: dict, lecture: bool) -> None:
     _held_out_sentence(doc, doc["by_developer"],
                        "For a lab the data does not hold (each developer's runs left out together)")
     nf = doc["new_family"]
+    centre = load_utilization_model().new_device_centre
     _held_out_sentence(doc, nf, f"For hardware with no runs in the data (B200, TPU v5p, ...), estimated "
                                 f"{accuracy.NEW_DEVICE_CHOICE}: with each of "
-                                f"the {nf['n_families']} families held out whole and predicted that way")
+                                f"the {nf['n_families']} families held out whole and predicted that way",
+                       no_better=(f": such hardware takes {centre_name(centre)} itself, with this calibrated range."
+                                  if centre == RULE else None))
     if not lecture:
         st.caption(f"Model ÷ rule median factor: {doc['ratio_to_baseline']:.2f} (below 1: the fit is better). "
                    f"{doc['method'][0].upper() + doc['method'][1:]}. Reproduce: `{VALIDATE_COMMAND}` "
@@ -94,14 +98,15 @@ def headline(doc: dict, lecture: bool) -> None:
                    f"`{accuracy.FIT_COMMAND}` and checked against a fresh run by the tests).")
 
 
-def _held_out_sentence(doc: dict, held: dict, who: str) -> None:
+def _held_out_sentence(doc: dict, held: dict, who: str, no_better: str | None = None) -> None:
     """One line for a stricter hold-out (``by_developer``, ``new_family``): its typical miss beside
-    the rule's and its coverage, with the plain reading when the centre is no better than the rule."""
+    the rule's and its coverage, with the plain reading when the centre is no better than the rule
+    (``no_better``: that reading in other words)."""
     m, b = held["summary"]["all"]["model"], held["summary"]["all"]["baseline"]
     st.markdown(c.md_escape(
         f"{who}, the typical miss is {m['median_factor']:.2f}× against {b['median_factor']:.2f}× for the 30% rule, "
         f"and {m['interval_coverage']:.0%} of runs fall inside the {doc['interval_level']:.0%} interval"
-        + (": the centre is no better than the rule there; read the estimate as its range."
+        + ((no_better or ": the centre is no better than the rule there; read the estimate as its range.")
            if held["ratio_to_baseline"] > NO_BETTER_RATIO else "."), limit=500))
 
 
@@ -283,7 +288,7 @@ def render() -> None:
     st.markdown(c.md_escape(
         f"Hardware without runs: each of the {nf['n_families']} families held out whole and predicted as a device "
         f"without runs is, {accuracy.NEW_DEVICE_CHOICE} ("
-        + ", ".join(f"{f} from {family_label(n)}" for f, n in nf["predicted_from"].items()) + ").", limit=400))
+        + ", ".join(f"{f} from {centre_name(n)}" for f, n in nf["predicted_from"].items()) + ").", limit=400))
     st.dataframe(summary_table({"summary": nf["summary"], "interval_level": doc["interval_level"]}),
                  hide_index=True, column_config=config, width="stretch")
     misses(doc)

@@ -82,8 +82,8 @@ def table_config() -> dict:
     text = st.column_config.TextColumn
     config = {"hardware": text("Hardware", width=HARDWARE_PX, pinned=True), "name": "Name", "reference": "Reference",
               "utilization": text("Utilisation", help="fraction of dense peak over the whole run, and where it came "
-                                                      "from: a family's fit, the 30% rule for hardware without runs "
-                                                      "(chosen on families held out whole), or a preset's or your figure"),
+                                                      "from: a family's fit, the centre chosen on families held out "
+                                                      "whole for hardware without runs, or a preset's or your figure"),
               "price_basis": text("Price basis", help="on-demand, reserved or spot cloud price, or none (no hourly price)"),
               "host_in_power": text("Host", width="small", help="does the power include the host's share "
                                                                          "(CPU, memory, network)?")}

@@ -71,7 +71,8 @@ def gpt3_v100() -> None:
     _chart(charts.log_bar_chart(df, "years", "hardware", "Years on one device (log scale)", suffix=" y",
                                 sort=list(LECTURE_HW)))
     style.source_line("Lambda Labs 2020, \"OpenAI's GPT-3 Language Model: A Technical Overview\": 3.14e23 FLOPs "
-                      "at a theoretical 28 TFLOPS; newer GPUs use their fitted utilisation (profiles/README.md).")
+                      "at a theoretical 28 TFLOPS; newer GPUs use their fitted utilisation, and hardware without published "
+                      "runs (the B200) the centre chosen for such devices (profiles/README.md).")
 
 
 def brain_vs_alphago() -> None:

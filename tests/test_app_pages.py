@@ -244,6 +244,10 @@ def test_an_empty_utilisation_field_says_the_fit_for_this_run_not_a_reference_va
     # the figure used is the one the page states, with its fit
     est = api.run(preset_id="gpt3-175b").estimate
     assert any(f"Utilisation {est.utilization.summary}" in m.value.replace("\\", "") for m in at.markdown)
+    # hardware without runs takes the same figure for every run: the field says which
+    at = run_page("estimate", {"hardware": "b200", "flops": "1e23"})
+    field = next(w for w in at.number_input if w.label == "Utilisation (fraction of peak)")
+    assert field.proto.placeholder == "0.3: 30% rule (no runs)"
     # a preset's own value is still named as the preset's
     at = run_page("estimate", {"preset": "lambda-gpt3-v100"})
     field = next(w for w in at.number_input if w.label == "Utilisation (fraction of peak)")

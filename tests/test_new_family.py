@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from estimator.core.errors import InputError
+from estimator.core.utilization_choice import centre_name
 from estimator.core.utilization_model import (
     NEAREST,
     NEW_DEVICE_CENTRES,
@@ -240,6 +241,9 @@ def test_the_shipped_figures_are_reported_with_the_rule_beside_them():
     assert model.rule_multiplier == pytest.approx(new_family_multiplier(both[RULE], model.level))
     # the choice: each family's median miss, averaged over families, is smallest for the flat rule
     assert family_error(both[RULE]) < min(family_error(both[POOLED]), family_error(both[NEAREST]))
+    method = " ".join((ROOT / "profiles" / "README.md").read_text().split())
+    assert (f"error| {family_error(both[RULE]):.2f}, against {family_error(both[POOLED]):.2f} for the pooled fit and "
+            f"{family_error(both[NEAREST]):.2f} for the nearest family's") in method
 
 
 def test_a_bad_multiplier_in_the_file_is_refused():
@@ -250,9 +254,15 @@ def test_a_bad_multiplier_in_the_file_is_refused():
         for bad in (-1.0, 0.0, float("nan"), "2"):
             with pytest.raises(DataFileError, match=f"{key}|interval multipliers"):
                 UtilizationModel.from_dict({**data, key: bad})
-        assert getattr(UtilizationModel.from_dict({**data, key: None}), key) is None
-        older = {k: v for k, v in data.items() if k != key}  # a file written before the key
+        pooled = {**data, "new_device_centre": POOLED}
+        assert getattr(UtilizationModel.from_dict({**pooled, key: None}), key) is None
+        older = {k: v for k, v in pooled.items() if k != key}  # a file written before the key
         assert getattr(UtilizationModel.from_dict(older), key) is None
+    # the rule's interval is calibrated on held-out families: without its multiplier it is refused
+    assert data["new_device_centre"] == RULE
+    for missing in ({**data, "rule_multiplier": None}, {k: v for k, v in data.items() if k != "rule_multiplier"}):
+        with pytest.raises(DataFileError, match="'rule' but 'rule_multiplier' is missing"):
+            UtilizationModel.from_dict(missing)
 
 
 def test_the_estimate_says_how_a_borrowed_interval_was_calibrated():
@@ -264,7 +274,7 @@ def test_the_estimate_says_how_a_borrowed_interval_was_calibrated():
 
 
 def _name(family: str) -> str:
-    return family_label(family)
+    return family_label(family) if family in DOC["new_family"]["summary"] else centre_name(family)
 
 
 def test_the_docs_quote_the_shipped_figures():

@@ -135,7 +135,7 @@ def test_compare_rows_are_one_shape_for_the_cli_and_the_app(capsys):
                                   ["h100-sxm", "a100-sxm-80gb"])
     assert not errors and list(df["hardware"]) == [r["hardware"] for r in rows]
     assert list(df["price_basis"]) == [r["price_basis"] for r in rows]
-    fitted = [f"{r['utilization']['value']:.2f}, {fam} fit" for r, fam in zip(rows, ("H100", "A100"))]
+    fitted = [f"{r['utilization']['value']:.3g}, {fam} fit" for r, fam in zip(rows, ("H100", "A100"))]
     assert list(df["utilization"]) == [r["utilization"]["short"] for r in rows] == fitted
     # the row's shape: each number with its range (README's JSON contract), the assumptions used
     assert set(rows[0]) == {"hardware", "name", "kind", *RESULT_KEYS, *FOOTPRINT_KEYS, "range", "range_level",
@@ -184,8 +184,8 @@ def test_compare_says_each_devices_utilisation_and_where_it_came_from(capsys):
     h100 = api.run(hardware="h100-sxm", flops=1e22).estimate.utilization.value
     h200 = api.run(hardware="h200-sxm", flops=1e22).estimate.utilization.value
     assert h200 == pytest.approx(h100)  # the same chip, counted from the family's release
-    want = {"h100-sxm": f"{h100:.2f}, H100 fit", "b200": "0.30, 30% rule (no runs)",
-            "h200-sxm": f"{h200:.2f}, H100 fit (same chip)", "gtx-580": "0.30, 30% rule (no runs)", "brain": "1, profile"}
+    want = {"h100-sxm": f"{h100:.3g}, H100 fit", "b200": "0.3, 30% rule (no runs)",
+            "h200-sxm": f"{h200:.3g}, H100 fit (same chip)", "gtx-580": "0.3, 30% rule (no runs)", "brain": "1, profile"}
     for hw, said in want.items():
         assert any(line.startswith(hw) and said in line for line in lines), hw
     df, _ = comparison_table({"flops": 1e22}, ids)
@@ -194,3 +194,14 @@ def test_compare_says_each_devices_utilisation_and_where_it_came_from(capsys):
     assert "0.4, given" in capsys.readouterr().out
     assert main(["compare", "--preset", "lambda-gpt3-v100", "--hardware", "v100-sxm2"]) == 0
     assert "0.224, preset" in capsys.readouterr().out
+
+
+def test_a_given_utilisation_on_hardware_without_runs_is_set_beside_the_rule_not_a_fit(capsys):
+    """The note for a utilisation outside the interval names the flat rule such hardware takes,
+    not a fit "for this hardware and scale"."""
+    from estimator.cli.main import main
+    assert main(["estimate", "--flops", "1e23", "--hardware", "b200", "--utilization", "0.7"]) == 0
+    captured = capsys.readouterr()
+    err = captured.out + captured.err
+    assert "is outside the 80% interval 0.18–0.50 around the flat 30% that hardware without runs takes" in err
+    assert "at 0.30 the run would take 2.3× as long" in err and "fitted" not in err.split("note:")[1].split("(")[0]

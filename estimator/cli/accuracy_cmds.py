@@ -8,7 +8,8 @@ import sys
 
 from estimator.core.profile import DISPLAY_FLOPS
 from estimator.core.units import MS_PER_S
-from estimator.core.utilization_model import COVARIATES, NEAREST, POOLED, RULE, family_label
+from estimator.core.utilization_choice import centre_name
+from estimator.core.utilization_model import COVARIATES, NEAREST, POOLED, RULE
 from estimator.fit.serving_fit import FACTOR_BANDS as SERVING_BANDS
 from estimator.fit.utilization_cv import FACTOR_BANDS
 from estimator.io.datafiles import UTILIZATION_FIT_PATH, UTILIZATION_VALIDATION_PATH
@@ -116,7 +117,7 @@ def cmd_validate(args):
           f"{level} coverage {m['interval_coverage']:.0%}, mean width ×{m['interval_mean_width_factor']:.2f}.")
     nf = doc["new_family"]
     m, b = nf["summary"]["all"]["model"], nf["summary"]["all"]["baseline"]
-    per = ", ".join(f"{f} from {family_label(nf['predicted_from'][f])} {s['model']['interval_coverage']:.0%}"
+    per = ", ".join(f"{f} from {centre_name(nf['predicted_from'][f])} {s['model']['interval_coverage']:.0%}"
                     for f, s in nf["summary"].items() if f != "all")
     print(f"A device without runs (each of the {nf['n_families']} families held out whole and predicted as such a "
           f"device is, {accuracy.NEW_DEVICE_CHOICE}): median factor {m['median_factor']:.2f}× against {b['median_factor']:.2f}× for the "

@@ -12,6 +12,7 @@ from estimator.core.scenario import Scenario
 from estimator.core.utilization_model import (
     LOG10_FLOPS_REF,
     MATURITY_REF_YEARS,
+    NEAREST,
     POOLED,
     RULE,
     RULE_GOODPUT,
@@ -36,27 +37,31 @@ class UtilizationInfo:
 
     @property
     def short(self) -> str:
-        """The value and where it came from, in a few words for a table cell: "0.21, H100 fit",
-        "0.30, 30% rule (no runs)", "0.224, preset". `compare` shows it beside each device."""
+        """The value and where it came from, in a few words for a table cell: "0.206, H100 fit",
+        "0.3, 30% rule (no runs)", "0.224, preset". `compare` shows it beside each device."""
         who = self.origin.split(":", 1)[0]
         if who != "fit":
             return f"{self.value:.3g}, {'given' if who == 'user' else who}"
-        if not self.borrowed:
-            where = f"{family_label(self.family)} fit"
-        elif self.same_chip:
-            where = f"{family_label(self.family)} fit (same chip)"
-        elif self.family == RULE:
-            where = f"{RULE_GOODPUT:.0%} rule (no runs)"
-        elif self.family in (None, POOLED):
-            where = "pooled fit (no runs)"
-        else:
-            where = f"{family_label(self.family)} fit (no runs)"
-        return f"{self.value:.2f}, {where}"
+        return f"{self.value:.3g}, {fit_words(self.family, self.borrowed, self.same_chip)}"
 
     def to_dict(self) -> dict:
         return {"value": self.value, "origin": self.origin, "summary": self.summary, "short": self.short,
                 "fit_interval": list(self.fit_interval), "family": self.family, "fit_runs": self.n_runs,
                 "borrowed": self.borrowed}
+
+
+def fit_words(family: str | None, borrowed: bool, same_chip: bool = False) -> str:
+    """Which fit a utilisation comes from, in a few words: "H100 fit", "H100 fit (same chip)",
+    "30% rule (no runs)", "pooled fit (no runs)", "H100 fit (no runs)"."""
+    if not borrowed:
+        return f"{family_label(family)} fit"
+    if same_chip:
+        return f"{family_label(family)} fit (same chip)"
+    if family == RULE:
+        return f"{RULE_GOODPUT:.0%} rule (no runs)"
+    if family in (None, POOLED):
+        return "pooled fit (no runs)"
+    return f"{family_label(family)} fit (no runs)"
 
 
 def nearest_passed_over(u) -> str | None:
@@ -65,9 +70,12 @@ def nearest_passed_over(u) -> str | None:
     return u.family if u.borrowed and u.family not in (None, POOLED) and u.fit_family in (POOLED, RULE) else None
 
 
-def _centre_name(used: str) -> str:
-    """A device without runs' centre for people: "the pooled fit", "the flat 30% rule", "the H100 family"."""
-    if used == POOLED:
+def centre_name(used: str | None) -> str:
+    """A device without runs' centre for people: "the pooled fit", "the flat 30% rule", "the H100
+    family"; NEAREST (the fit's choice for such devices, not one family) "the nearest family's fit"."""
+    if used == NEAREST:
+        return "the nearest family's fit"
+    if used in (None, POOLED):
         return "the pooled fit"
     if used == RULE:
         return f"the flat {RULE_GOODPUT:.0%} rule"
@@ -97,7 +105,7 @@ def fit_used(u) -> str | None:
     if not u.fitted or u.model is None:
         return None
     used = u.fit_family
-    name = _centre_name(used)
+    name = centre_name(used)
     n = u.model.n_runs if used in (POOLED, RULE) else u.model.families[used].n_runs
     if not u.borrowed:
         return f"fitted on {name} ({n} runs)"
@@ -156,8 +164,8 @@ def utilization_for(s: Scenario, profile: HardwareProfile, flops: float | None):
         calibrated = (", its interval calibrated on families held out whole"
                       if pred.interval_from == "held-out families" else "")
         if pred.family == RULE:
-            fitted = (f"no runs on {profile.name}: the flat {RULE_GOODPUT:.0%} of dense peak, as the fit chose for "
-                      f"devices without runs ({pred.n_runs} runs{why}){calibrated}")
+            fitted = (f"no runs on {profile.name}: the flat {RULE_GOODPUT:.0%} of dense peak, the centre chosen for "
+                      f"devices without runs ({pred.n_runs} runs in {len(u.model.families)} families{why}){calibrated}")
         else:
             fitted = (f"fitted on {pred.n_runs} {fam} runs" if not pred.borrowed else
                       f"no runs on {profile.name}: the {'pooled' if pred.family == POOLED else fam + ' family'} fit "
@@ -197,9 +205,14 @@ def utilization_for(s: Scenario, profile: HardwareProfile, flops: float | None):
                            u.fitted and pred.borrowed, u.same_chip, nearest_passed_over(u))
     note = None
     if u.fitted and not pred.low <= as_model <= pred.high:
-        note = (f"the utilisation {given:.3g} ({s.origin('utilization')}{in_model}) is outside the fitted "
-                f"{pred.level:.0%} interval {pred.low:.2f}–{pred.high:.2f} for this hardware and scale ({fitted}); "
-                f"at the fit's {pred.center:.2f} the run would take {as_model / pred.center:.2g}× as long")
+        if pred.family == RULE:
+            note = (f"the utilisation {given:.3g} ({s.origin('utilization')}{in_model}) is outside the {pred.level:.0%} "
+                    f"interval {pred.low:.2f}–{pred.high:.2f} around the flat {RULE_GOODPUT:.0%} that hardware without "
+                    f"runs takes ({fitted}); at {pred.center:.2f} the run would take {as_model / pred.center:.2g}× as long")
+        else:
+            note = (f"the utilisation {given:.3g} ({s.origin('utilization')}{in_model}) is outside the fitted "
+                    f"{pred.level:.0%} interval {pred.low:.2f}–{pred.high:.2f} for this hardware and scale ({fitted}); "
+                    f"at the fit's {pred.center:.2f} the run would take {as_model / pred.center:.2g}× as long")
     return given, half, who, f"{s.source('utilization')}; range: the run-to-run spread around it, from the profile ({desc})", note, info
 
 

@@ -150,10 +150,10 @@ class UtilizationModel:
     # families to hold out): such a device takes the pooled multiplier
     new_family_multiplier: float | None = None
     max_devices: int | None = None        # the most devices any fitted run used (None: not recorded)
-    # a device without runs of its own chip: centred on its nearest family's fit ("nearest") or on
-    # the pooled fit ("pooled"), whichever predicted families held out whole better
-    # (estimator/fit/new_family.py, choose_centre). The same chip on another board (the profile's
-    # same_chip) always takes its family's fit.
+    # a device without runs of its own chip: centred on its nearest family's fit ("nearest"), on
+    # the pooled fit ("pooled") or on the flat rule ("rule"), whichever predicted families held out
+    # whole best (estimator/fit/new_family.py, choose_centre). The same chip on another board (the
+    # profile's same_chip) always takes its family's fit.
     new_device_centre: str = NEAREST
     # a device without runs centred on a family's fit (its chip's family, or its nearest family when
     # the fit chose NEAREST): calibrated on families held out whole and predicted from their nearest
@@ -315,6 +315,9 @@ class UtilizationModel:
         if centre not in NEW_DEVICE_CENTRES:
             raise DataFileError(f"{source}: 'new_device_centre' must be one of {', '.join(NEW_DEVICE_CENTRES)}, "
                                 f"got {centre!r}; {fix}")
+        if centre == RULE and data.get("rule_multiplier") is None:
+            raise DataFileError(f"{source}: 'new_device_centre' is 'rule' but 'rule_multiplier' is missing: the rule's "
+                                f"interval is calibrated on families held out whole; {fix}")
         if len(cov) != len(names) or any(len(r) != len(names) for r in cov):
             raise DataFileError(f"{source}: parameter covariance does not match the parameter names; {fix}")
         if not all(math.isfinite(v) for r in cov for v in r):

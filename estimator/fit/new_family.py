@@ -1,11 +1,12 @@
 """The interval of a device without runs, calibrated on families held out whole.
 
 Pure. A device with no runs of its own (B200, TPU v5p, the CPU server) is predicted from its
-nearest family's fit with τ² added (``estimator/core/utilization_model.py``). Whether that
-interval holds "80%" cannot be read off the families' own leave-one-out residuals: those come
-from runs whose family the fit has seen. So each family with runs is held out whole, fitted
-without, and predicted as a device without runs would be, from its own nearest family; the
-interval's multiplier for devices without runs is the 80% point of those standardised residuals,
+nearest family's fit or the pooled fit with τ² added, or by the flat rule
+(``estimator/core/utilization_model.py``). Whether that interval holds "80%" cannot be read off
+the families' own leave-one-out residuals: those come from runs whose family the fit has seen.
+So each family with runs is held out whole, fitted without, and predicted as a device without
+runs would be, each of those ways; the interval's multiplier for each way is the 80% point of
+those standardised residuals,
 each family's counting equally (CDF pooling: Dunn, Wasserman & Ramdas 2023,
 "Distribution-free prediction sets for two-layer hierarchical models", JASA 118(541)). A family
 is the unit that is new here, not a run: A100's 43 runs must not outvote TPU v4's 2. CDF pooling
@@ -29,7 +30,7 @@ by a fixed rule: the family of the same kind (GPU, TPU) whose chip was released 
 the newer on a tie; with none of the same kind, the pooled fit. The profiles' ``prior_from`` is
 chosen per device, with its reason in the profile's ``basis``; the rule gives the same family
 for 18 of the 26 devices that borrow (the others: Gaudi, the MI250X and the A10G, and the older
-GPUs that take the pooled fit; ``tests/test_new_family.py`` counts them).
+GPUs that name no family, ``prior_from = "pooled"``; ``tests/test_new_family.py`` counts them).
 """
 
 from __future__ import annotations

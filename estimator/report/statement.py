@@ -259,7 +259,8 @@ def _borrowed(est: Estimate) -> bool:
 
 def _fit_text(est: Estimate, cite: str) -> str:
     """Where the fitted utilisation comes from: its family's runs, or, for a device without runs,
-    a neighbouring family's fit (or all runs pooled), widened by the between-family spread."""
+    a neighbouring family's fit (or all runs pooled), widened by the between-family spread, or the
+    flat rule, as the fit chose on families held out whole."""
     u = est.utilization
     runs = f"{u.n_runs} published training runs{cite}"
     if not _borrowed(est):
