@@ -150,7 +150,7 @@ def test_a_borrowed_utilisation_fit_says_so():
             f"{u.n_runs} published training runs~\\cite{{epoch2024notable}} held out whole, a flat 30\\% predicted "
             "the held-out family's runs better, on average, than a neighbouring family's fit or the pooled fit; the "
             "interval is calibrated on those held-out families (its nearest family, the H100, is passed over). ") in st.tex
-    assert f"({u.n_runs} runs; its nearest family, H100, passed over)" in u.summary
+    assert f"({u.n_runs} runs in 5 families; its nearest family, H100, passed over)" in u.summary
     # no family near: the flat rule too, with nothing passed over
     r, st = _statement(flops=1e20, hardware="p100")
     u = r.estimate.utilization
