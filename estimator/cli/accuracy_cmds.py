@@ -9,7 +9,7 @@ import sys
 from estimator.core.profile import DISPLAY_FLOPS
 from estimator.core.units import MS_PER_S
 from estimator.core.utilization_choice import centre_name
-from estimator.core.utilization_model import COVARIATES, NEAREST, POOLED, RULE
+from estimator.core.utilization_model import COVARIATES
 from estimator.fit.serving_fit import FACTOR_BANDS as SERVING_BANDS
 from estimator.fit.utilization_cv import FACTOR_BANDS
 from estimator.io.datafiles import UTILIZATION_FIT_PATH, UTILIZATION_VALIDATION_PATH
@@ -184,8 +184,7 @@ def cmd_fit(args):
               for q, what in ((model.new_family_multiplier, "the pooled fit"),
                               (model.neighbour_multiplier, "a family's fit"),
                               (model.rule_multiplier, "the flat rule")))
-          + "; such devices take " + {POOLED: "the pooled fit", NEAREST: "their nearest family",
-                                      RULE: "the flat rule"}[model.new_device_centre]
+          + "; such devices take " + centre_name(model.new_device_centre)
           + " unless of a fitted family's chip (chosen on families held out whole)")
     for fam, f in sorted(model.families.items()):
         p = model.predict(fam, DISPLAY_FLOPS)

@@ -56,7 +56,7 @@ class HeldOutFamily:
 
     family: str
     nearest: str | None      # its nearest family among the others (:func:`nearest_family`; None: none)
-    used: str | None         # the family whose fit predicted it (None: the pooled fit)
+    used: str | None         # the family whose fit predicted it (None: the pooled fit; RULE: the flat rule)
     centre: str              # how it was centred: NEAREST (its nearest family's fit, if any), POOLED or RULE
     run: Any                 # the TrainingRun
     prediction: Prediction   # from the fit without the family
