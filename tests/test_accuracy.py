@@ -21,6 +21,8 @@ from estimator.io.datafiles import (
     load_validation_document,
 )
 from estimator.services import accuracy
+from estimator.services import training_runs as runs_data
+from estimator.services.fit_check import stale_fields
 
 # The shipped cross-validation (what the app shows). The slow tests below check that it is what a
 # fresh nested leave-one-out of the shipped data gives (20 s), so these figures are the code's own.
@@ -32,7 +34,7 @@ def test_cross_validated_fit_is_reported_beside_the_30_percent_rule_on_every_run
     model, base = summary["model"], summary["baseline"]
     assert model["n_runs"] == base["n_runs"] >= 75
     # the rule is computed beside it on the same runs: recompute it from the runs themselves
-    factors = [max(r.goodput / BASELINE_GOODPUT, BASELINE_GOODPUT / r.goodput) for r in accuracy.training_runs().runs]
+    factors = [max(r.goodput / BASELINE_GOODPUT, BASELINE_GOODPUT / r.goodput) for r in runs_data.training_runs().runs]
     assert base["median_factor"] == pytest.approx(float(np.median(factors)))
     assert DOC["ratio_to_baseline"] == pytest.approx(model["median_factor"] / base["median_factor"])
     # measured: 1.25× against 1.28× (ratio 0.98) over 78 runs (1.18× against 1.30×, ratio 0.90, over
@@ -69,7 +71,7 @@ def test_every_family_is_reported_with_its_own_figures():
 @pytest.mark.slow
 def test_validation_never_sees_the_held_out_run():
     """Changing a run's published device-hours must not change its own out-of-sample prediction."""
-    runs = list(accuracy.training_runs().runs)[:25]
+    runs = list(runs_data.training_runs().runs)[:25]
     before = cross_validate(runs)
     # one run alone in its family (held out, its family has no run left: the pooled fit)
     alone = [i for i, r in enumerate(runs) if sum(o.family == r.family for o in runs) == 1]
@@ -91,7 +93,7 @@ def test_held_out_by_developer_is_reported_beside_the_rule():
     """A lab the data does not hold: every developer's runs left out together. Measured: 1.31×
     against the rule's 1.28× (ratio 1.03), coverage 83%: no better than the rule for a new lab."""
     bd = DOC["by_developer"]
-    runs = accuracy.training_runs().runs
+    runs = runs_data.training_runs().runs
     assert bd["n_developers"] == len({r.developer for r in runs}) >= 20
     m, b = bd["summary"]["all"]["model"], bd["summary"]["all"]["baseline"]
     assert b == DOC["summary"]["all"]["baseline"]  # the same rule on the same runs
@@ -105,7 +107,7 @@ def test_held_out_by_developer_is_reported_beside_the_rule():
 def test_grouped_validation_never_sees_the_held_out_group():
     """Changing any run of run i's group must not move run i's prediction; with every run its
     own group, the grouped code path is plain nested leave-one-out."""
-    runs = list(accuracy.training_runs().runs)[:20]
+    runs = list(runs_data.training_runs().runs)[:20]
     groups = ["a" if k in (2, 5, 11) else str(k) for k in range(len(runs))]
     before = cross_validate(runs, groups=groups)
     for j in (5, 11):
@@ -128,18 +130,18 @@ def test_grouped_validation_never_sees_the_held_out_group():
 ])
 def test_grouped_validation_refuses_groups_that_do_not_fit_the_runs(groups, problem):
     from estimator.core.errors import InputError
-    runs = list(accuracy.training_runs().runs)[:8]
+    runs = list(runs_data.training_runs().runs)[:8]
     with pytest.raises(InputError, match=problem):
         cross_validate(runs, groups=groups(len(runs)))
 
 
 def test_every_run_names_its_developer_and_a_run_without_one_is_refused():
     from estimator.core.errors import DataFileError
-    assert all(r.developer for r in accuracy.training_runs().runs)
-    rows = accuracy.read_epoch_rows()
+    assert all(r.developer for r in runs_data.training_runs().runs)
+    rows = runs_data.read_epoch_rows()
     rows[0] = {**rows[0], "developer": " "}
     with pytest.raises(DataFileError, match="no developer"):
-        accuracy.build_runs(rows, (), accuracy._profiles_without_fit())
+        runs_data.build_runs(rows, (), runs_data._profiles_without_fit())
 
 
 @pytest.mark.slow  # a fresh nested leave-one-out (about 20 s)
@@ -175,20 +177,20 @@ def test_validate_json_is_numbers_only(capsys):
 def test_the_shipped_fit_is_what_the_fitting_code_writes():
     runs, model = accuracy.refit()
     shipped = json.loads((DATA_DIR / "utilization_fit.json").read_text())
-    assert accuracy.stale_fields(accuracy.fit_document(runs, model), shipped) == []
+    assert stale_fields(accuracy.fit_document(runs, model), shipped) == []
     from estimator.cli.main import main
     assert main(["fit-utilization", "--check"]) == 0
     # and a changed file is caught
     tampered = json.loads(json.dumps(shipped))
     tampered["model"]["center_log"] += 0.01
-    assert accuracy.stale_fields(accuracy.fit_document(runs, model), tampered) == ["model.center_log"]
+    assert stale_fields(accuracy.fit_document(runs, model), tampered) == ["model.center_log"]
 
 
 @pytest.mark.slow  # a fresh nested leave-one-out (about 20 s)
 def test_the_shipped_cross_validation_is_a_fresh_one_and_the_app_reads_it():
     from estimator.io.datafiles import UTILIZATION_VALIDATION_PATH, load_validation_document
     shipped = json.loads(UTILIZATION_VALIDATION_PATH.read_text())
-    assert accuracy.stale_fields(accuracy.validation_file_document(), shipped) == []
+    assert stale_fields(accuracy.validation_file_document(), shipped) == []
     assert load_validation_document() == shipped["validation"]
     assert "NaN" not in UTILIZATION_VALIDATION_PATH.read_text()
     import app_pages.accuracy as page
@@ -206,13 +208,13 @@ def test_a_missing_or_broken_validation_file_names_the_command(tmp_path):
 
 
 def test_flagged_and_non_runs_are_left_out_with_their_reason():
-    excluded = {e.name: e.reason for e in accuracy.training_runs().excluded}
+    excluded = {e.name: e.reason for e in runs_data.training_runs().excluded}
     assert "StyleGAN" in excluded and "flagged" in excluded["StyleGAN"]
     assert "thought experiment" in excluded["gpt3-175b-one-v100"]
     assert "circular" in excluded["alexnet"]
     assert "circular" in excluded["Transformer (big)"] and "chips or cores" in excluded["ELECTRA-Base"]
-    used = {(r.name, r.source) for r in accuracy.training_runs().runs}
-    left_out = {(e.name, e.source) for e in accuracy.training_runs().excluded}
+    used = {(r.name, r.source) for r in runs_data.training_runs().runs}
+    left_out = {(e.name, e.source) for e in runs_data.training_runs().excluded}
     assert not used & left_out
     assert {"LLaMA-7B", "Llama 3.1 405B", "llama-65b", "GLaM"} <= {name for name, _ in used}
     # a run in both files enters once (Phi-3.5-MoE: Epoch's row is used, the model card's is not)
@@ -222,7 +224,7 @@ def test_flagged_and_non_runs_are_left_out_with_their_reason():
 def test_epoch_data_carries_its_licence_attribution():
     readme = (DATA_DIR / "README.md").read_text()
     assert "CC BY 4.0" in readme and "epoch.ai/data/notable-ai-models" in readme
-    rows = accuracy.read_epoch_rows()
+    rows = runs_data.read_epoch_rows()
     assert rows and all("CC BY 4.0" in r["source"] for r in rows)
 
 

@@ -13,7 +13,7 @@ import pytest
 from estimator.core.utilization_model import Spec
 from estimator.fit.utilization_fit import fit
 from estimator.io.datafiles import default_profiles, load_utilization_model
-from estimator.services import accuracy
+from estimator.services import training_runs as runs_data
 
 # -- which devices are fitted, and from when their software matures ---------------------------
 
@@ -21,7 +21,7 @@ from estimator.services import accuracy
 def test_every_family_member_has_runs_and_devices_without_runs_borrow():
     """A profile that says ``family = …`` is fitted on its own runs; one without runs must borrow
     (``prior_from``), so its interval carries the between-family spread τ²."""
-    runs = accuracy.training_runs().runs
+    runs = runs_data.training_runs().runs
     with_runs = {r.hardware_id for r in runs}
     profiles = default_profiles().profiles
     for pid, p in profiles.items():
@@ -36,10 +36,10 @@ def test_every_family_member_has_runs_and_devices_without_runs_borrow():
 
 def test_family_members_count_their_years_from_the_family_chip():
     profiles = default_profiles().profiles
-    first = accuracy.family_release_years(profiles)
+    first = runs_data.family_release_years(profiles)
     assert first["h100"] == profiles["h100-sxm"].release_year == 2022 < profiles["h800"].release_year
     assert first["a100"] == 2020
-    assert all(r.release_year == first[r.family] for r in accuracy.training_runs().runs)
+    assert all(r.release_year == first[r.family] for r in runs_data.training_runs().runs)
     model = load_utilization_model()
     assert model.families["h100"].release_year == 2022
     # same chip, same family, same run: the same prediction whichever board name is chosen
@@ -102,7 +102,7 @@ def test_a_family_with_no_run_in_the_fold_is_predicted_like_the_pooled_fit():
     """The cross-validation's family-less case equals what `predict` gives a device of an unknown
     family (the pooled fit, τ² added once)."""
     from estimator.fit import utilization_fit as U
-    runs = list(accuracy.training_runs().runs)[:25]
+    runs = list(runs_data.training_runs().runs)[:25]
     i = next(k for k, r in enumerate(runs) if sum(o.family == r.family for o in runs) == 1)
     spec = Spec(("log10_flops", "maturity_years"), 0.5)
     families = sorted({r.family for r in runs})

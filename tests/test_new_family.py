@@ -35,7 +35,7 @@ from estimator.fit.new_family import (
 from estimator.fit.utilization_cv import cross_validate_new_family
 from estimator.fit.utilization_fit import TrainingRun, fit
 from estimator.io.datafiles import default_profiles, load_utilization_model, load_validation_document
-from estimator.services import accuracy
+from estimator.services import training_runs as runs_data
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = load_validation_document()
@@ -63,7 +63,7 @@ def test_nearest_family_is_of_the_same_kind_and_released_nearest_the_newer_on_a_
     assert nearest_family("tpu", traits, ["old", "mid", "new"]) is None          # no TPU left: pooled
     assert nearest_family("lone", traits, list(traits)) is None
     assert nearest_family("undated", traits, ["old", "mid"]) is None
-    runs = accuracy.training_runs().runs
+    runs = runs_data.training_runs().runs
     shipped = family_traits(runs)
     assert {f: nearest_family(f, shipped, sorted(shipped)) for f in shipped} == {
         "a100": "h100", "h100": "a100", "v100": "a100", "tpu-v3": "tpu-v4", "tpu-v4": "tpu-v3"}
@@ -71,7 +71,7 @@ def test_nearest_family_is_of_the_same_kind_and_released_nearest_the_newer_on_a_
 
 def test_the_rule_agrees_with_the_profiles_choice_for_the_devices_the_docstring_says():
     """``estimator/fit/new_family.py`` states 18 of the 26 devices that borrow."""
-    traits = family_traits(accuracy.training_runs().runs)
+    traits = family_traits(runs_data.training_runs().runs)
     borrowing = [p for p in default_profiles().profiles.values() if p.utilization.borrowed]
     agree = 0
     for p in borrowing:
@@ -233,7 +233,7 @@ def test_the_shipped_figures_are_reported_with_the_rule_beside_them():
     assert nf["family_mean_coverage"] == pytest.approx(np.mean(per_family))
     assert 0 < m["interval_coverage"] <= 1 and m["interval_mean_width_factor"] > 1
     # the shipped multiplier is what holding out the shipped families gives
-    runs = accuracy.training_runs().runs
+    runs = runs_data.training_runs().runs
     both = leave_family_out(runs, lambda others: fit(others, model.spec, new_family=False), NEW_DEVICE_CENTRES)
     assert model.new_device_centre == choose_centre(both) == RULE
     assert model.new_family_multiplier == pytest.approx(new_family_multiplier(both[POOLED], model.level))
@@ -307,7 +307,7 @@ def test_the_docs_quote_the_shipped_figures():
             f"(ratio {nf['ratio_to_baseline']:.2f}; one family of five was given the pooled fit), and the interval "
             f"holds {m['interval_coverage']:.0%} of runs (width ×{m['interval_mean_width_factor']:.2f})") in readme
     from research.utilization_tries import new_family_alternatives
-    alt = new_family_alternatives(list(accuracy.training_runs().runs))
+    alt = new_family_alternatives(list(runs_data.training_runs().runs))
     shipped = next(v for k, v in alt.items() if k.startswith("as shipped"))
     before = next(v for k, v in alt.items() if "(before)" in k)
     pooled = next(v for k, v in alt.items() if k.startswith("the pooled fit"))

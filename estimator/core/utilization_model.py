@@ -33,7 +33,7 @@ POOLED = "pooled"
 # The flat rule, the third centre a device without runs may take (NEW_DEVICE_CENTRES): a fixed
 # whole-run utilisation of 30% of dense peak. Not fitted: it is the naive baseline issue 9 sets
 # every accuracy figure beside, and the utilisation Epoch AI assumes where it derives FLOPs from
-# hardware time (the rows the project leaves out as circular; estimator/services/accuracy.py).
+# hardware time (the rows the project leaves out as circular; estimator/services/training_runs.py).
 RULE = "rule"
 RULE_GOODPUT = 0.30
 

@@ -201,7 +201,7 @@ def write_fit(document: Mapping[str, Any], path: Path = SERVING_FIT_PATH) -> Non
 
 
 def stale_fields(document: Mapping[str, Any], shipped: Mapping[str, Any]) -> list[str]:
-    from estimator.services.accuracy import stale_fields as compare
+    from estimator.services.fit_check import stale_fields as compare
     return compare(document, shipped)
 
 

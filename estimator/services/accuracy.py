@@ -1,30 +1,23 @@
-"""How far can an estimate be trusted? The training runs, the utilisation fit and its
-out-of-sample validation, shared by ``validate``, ``fit-utilization`` and the app.
+"""How far can an estimate be trusted? The utilisation fit and its out-of-sample validation,
+shared by ``validate``, ``fit-utilization`` and the app.
 
-Edge module: reads the run files (``estimator/data/epoch_training_runs.csv``,
-``estimator/data/published_runs.csv``) and writes the fit (``utilization_fit.json``); the
-statistics are in the pure ``estimator.fit.utilization_fit`` (the fit) and
-``estimator.fit.utilization_cv`` (its validation).
+Edge module: takes the runs from ``estimator.services.training_runs`` and writes the fit
+(``utilization_fit.json``) and its validation (``utilization_validation.json``); the statistics
+are in the pure ``estimator.fit.utilization_fit`` (the fit) and ``estimator.fit.utilization_cv``
+(its validation).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from estimator.core.errors import DataFileError
-from estimator.core.profile import HardwareProfile
 from estimator.core.utilization_model import RULE_GOODPUT, UtilizationModel
-from estimator.core.workload import dense_training_flops
 from estimator.fit.power_fit import leave_one_device_out, leave_one_out
 from estimator.fit.utilization_cv import (
     BASELINE_GOODPUT,
@@ -35,147 +28,18 @@ from estimator.fit.utilization_cv import (
     cross_validate_new_family,
     metrics,
 )
-from estimator.fit.utilization_fit import TrainingRun, select_and_fit
-from estimator.io import safe_read
+from estimator.fit.utilization_fit import select_and_fit
 from estimator.io.calibration_io import write_text_atomic
 from estimator.io.datafiles import (
-    EPOCH_RUNS_PATH,
     UTILIZATION_FIT_PATH,
     UTILIZATION_VALIDATION_PATH,
     load_power_measurements,
-    load_profiles,
-    load_published_runs,
 )
-from estimator.services.api import energy_checks, published_device_hours
+from estimator.services.api import energy_checks
+from estimator.services.training_runs import EPOCH_SOURCE, RunSet, read_training_runs, training_runs
 
-EPOCH_SOURCE = ("Epoch AI, 'Notable AI Models' database, CC BY 4.0 (https://epoch.ai/data/notable-ai-models); "
-                "rows selected and mapped to hardware profiles by this project")
 FIT_COMMAND = "python -m estimator fit-utilization"
 MISS_FACTOR = 2.0  # runs missed by more than this factor are named with a likely reason
-
-
-@dataclass(frozen=True)
-class ExcludedRun:
-    name: str
-    source: str
-    reason: str
-
-
-@dataclass(frozen=True)
-class RunSet:
-    runs: tuple[TrainingRun, ...]
-    excluded: tuple[ExcludedRun, ...]
-
-
-def _num(text: str | None) -> float | None:
-    try:
-        return float(text) if text not in (None, "") else None
-    except ValueError:
-        return None
-
-
-def _notes(text: str) -> dict[str, str]:
-    out = {}
-    for part in (text or "").split("; "):
-        key, sep, value = part.partition("=")
-        if sep:
-            out[key.strip()] = value.strip()
-    return out
-
-
-def _profiles_without_fit() -> Mapping[str, HardwareProfile]:
-    # the fit needs only each profile's family and peak, not a previous fit
-    return load_profiles(utilization_model=None).profiles
-
-
-def _family(profile: HardwareProfile) -> str | None:
-    u = profile.utilization
-    return u.family if (u.family and not u.borrowed) else None
-
-
-def family_release_years(profiles: Mapping[str, HardwareProfile]) -> dict[str, int]:
-    """Each fitted family's first release: the earliest ``release_year`` of the profiles that are
-    its members. Software matures with the chip, not the board: the H800 (2023) runs the H100's
-    (2022) kernels and libraries, so a member's "years since release" count from the family's."""
-    out: dict[str, int] = {}
-    for p in profiles.values():
-        f = _family(p)
-        if f is not None and p.release_year is not None:
-            out[f] = min(out.get(f, p.release_year), p.release_year)
-    return out
-
-
-def _developer(row: Mapping[str, str], run: str) -> str:
-    developer = (row.get("developer") or "").strip()
-    if not developer:
-        raise DataFileError(f"training run '{run}': no developer (the 'developer' column names who trained it)")
-    return developer
-
-
-def build_runs(epoch_rows, published, profiles: Mapping[str, HardwareProfile]) -> RunSet:
-    """Training runs from both data files; every row left out is listed with its reason."""
-    runs: list[TrainingRun] = []
-    excluded: list[ExcludedRun] = []
-    first_release = family_release_years(profiles)
-
-    def add(name, hardware_id, flops, device_hours, source, devices, year, dataset, notes, basis, developer):
-        profile = profiles.get(hardware_id)
-        if profile is None:
-            excluded.append(ExcludedRun(name, source, f"no hardware profile '{hardware_id}'"))
-            return
-        family = _family(profile)
-        if family is None:
-            excluded.append(ExcludedRun(name, source, f"{hardware_id} is not a fitted family"))
-            return
-        runs.append(TrainingRun(name, hardware_id, family, flops, device_hours, profile.peak(), source,
-                                devices, year, dataset, notes, basis, first_release.get(family), developer,
-                                profile.kind))
-
-    for row in epoch_rows:
-        notes = _notes(row.get("notes", ""))
-        src = f"Epoch AI ({row.get('source', '').split('; primary: ')[-1]})"
-        if row.get("flagged", "").strip().lower() == "yes":
-            reason = "; ".join(v for k, v in notes.items() if k.startswith(("data_flag", "data_note", "chip_hours_mismatch")))
-            excluded.append(ExcludedRun(row["run"], src, f"flagged in the data: {reason or row.get('notes', '')}"))
-            continue
-        flops, dh = _num(row.get("train_flops")), _num(row.get("chip_hours"))
-        if not flops or not dh:
-            excluded.append(ExcludedRun(row["run"], src, "no FLOPs or chip-hours"))
-            continue
-        year = _num(row.get("year"))
-        add(row["run"], row["hardware_id"], flops, dh, src, _num(row.get("accelerators")),
-            int(year) if year else None, "epoch", notes.get("data_note", ""), row.get("flops_basis", ""),
-            _developer(row, row["run"]))
-
-    for r in published:
-        fit = r.row.get("fit", "").strip()
-        if not fit.startswith("yes"):
-            excluded.append(ExcludedRun(r.run, r.source, fit.removeprefix("no: ") or "not marked for the fit"))
-            continue
-        dh = published_device_hours(r)
-        flops = r.train_flops or (float(dense_training_flops(r.params, r.tokens)) if r.params and r.tokens else None)
-        if not flops or not dh:
-            excluded.append(ExcludedRun(r.run, r.source, "no FLOPs or device-hours"))
-            continue
-        year = _num(r.row.get("year"))
-        add(r.run, r.hardware_id, flops, dh, r.source, r.accelerators, int(year) if year else None, "published",
-            r.row.get("notes", ""), "reported" if r.train_flops else "6ND", _developer(r.row, r.run))
-
-    names = [re.sub(r"[^a-z0-9]", "", r.name.lower()) for r in runs]
-    dupes = {n for n in names if names.count(n) > 1}
-    if dupes:
-        raise DataFileError(f"training runs listed twice: {', '.join(sorted(dupes))}")
-    return RunSet(tuple(runs), tuple(excluded))
-
-
-def read_epoch_rows(path: Path = EPOCH_RUNS_PATH) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(safe_read.read_data_text(path), newline="")))
-
-
-@lru_cache(maxsize=1)
-def training_runs() -> RunSet:
-    """Every run the project holds that can test a utilisation, and those left out with why."""
-    return build_runs(read_epoch_rows(), load_published_runs(), _profiles_without_fit())
 
 
 @lru_cache(maxsize=1)
@@ -350,7 +214,8 @@ def fit_document(runs: RunSet, model: UtilizationModel) -> dict[str, Any]:
 
 
 def refit() -> tuple[RunSet, UtilizationModel]:
-    runs = build_runs(read_epoch_rows(), load_published_runs(), _profiles_without_fit())
+    """The runs read afresh from the files and the model fitted to them."""
+    runs = read_training_runs()
     return runs, select_and_fit(runs.runs)
 
 
@@ -372,35 +237,6 @@ def write_validation(document: Mapping[str, Any], path: Path = UTILIZATION_VALID
     write_text_atomic(path, json.dumps(document, indent=1, allow_nan=False) + "\n")
 
 
-def stale_fields(document: Mapping[str, Any], shipped: Mapping[str, Any], rel_tol: float = 1e-6) -> list[str]:
-    """Where a fresh fit differs from the shipped file (empty: the shipped fit is current)."""
-    out: list[str] = []
-
-    def walk(a, b, where):
-        if isinstance(a, Mapping) and isinstance(b, Mapping):
-            for k in set(a) | set(b):
-                if k == "about":
-                    continue
-                if k not in a or k not in b:
-                    out.append(f"{where}{k}")
-                else:
-                    walk(a[k], b[k], f"{where}{k}.")
-        elif isinstance(a, list) and isinstance(b, list):
-            if len(a) != len(b):
-                out.append(where.rstrip("."))
-            else:
-                for i, (x, y) in enumerate(zip(a, b)):
-                    walk(x, y, f"{where}{i}.")
-        elif isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool):
-            if abs(a - b) > rel_tol * max(1.0, abs(a), abs(b)):
-                out.append(where.rstrip("."))
-        elif a != b:
-            out.append(where.rstrip("."))
-
-    walk(document, shipped, "")
-    return sorted(out)
-
-
 def inference_validation_document() -> dict:
     """What `validate --inference` reports: the serving model judged leave-one-model-out on every
     measured serving configuration the project holds (``estimator.io.serving_data``; cached)."""
@@ -408,6 +244,6 @@ def inference_validation_document() -> dict:
     return serving_validation()
 
 
-__all__ = ["BASELINE_GOODPUT", "FACTOR_BANDS", "NEW_DEVICE_CHOICE", "ExcludedRun", "RunSet", "build_runs", "fit_document",
-           "inference_validation_document", "likely_reason", "refit", "stale_fields", "training_runs", "validation",
-           "validation_document", "validation_file_document", "write_fit", "write_validation"]
+__all__ = ["BASELINE_GOODPUT", "FACTOR_BANDS", "NEW_DEVICE_CHOICE", "fit_document", "inference_validation_document",
+           "likely_reason", "refit", "validation", "validation_document", "validation_file_document", "write_fit",
+           "write_validation"]

@@ -1,0 +1,159 @@
+"""The training runs that test a utilisation: both run files read, mapped to hardware
+profiles and checked, every row left out listed with its reason. Shared by the fit
+(``fit-utilization``), its validation (``validate``) and the app.
+
+Edge module: reads ``estimator/data/epoch_training_runs.csv`` and
+``estimator/data/published_runs.csv``; the runs themselves are the pure
+``estimator.fit.utilization_fit.TrainingRun``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from estimator.core.errors import DataFileError
+from estimator.core.profile import HardwareProfile
+from estimator.core.workload import dense_training_flops
+from estimator.fit.utilization_fit import TrainingRun
+from estimator.io import safe_read
+from estimator.io.datafiles import EPOCH_RUNS_PATH, load_profiles, load_published_runs
+from estimator.services.api import published_device_hours
+
+EPOCH_SOURCE = ("Epoch AI, 'Notable AI Models' database, CC BY 4.0 (https://epoch.ai/data/notable-ai-models); "
+                "rows selected and mapped to hardware profiles by this project")
+
+
+@dataclass(frozen=True)
+class ExcludedRun:
+    name: str
+    source: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class RunSet:
+    runs: tuple[TrainingRun, ...]
+    excluded: tuple[ExcludedRun, ...]
+
+
+def _num(text: str | None) -> float | None:
+    try:
+        return float(text) if text not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def _notes(text: str) -> dict[str, str]:
+    out = {}
+    for part in (text or "").split("; "):
+        key, sep, value = part.partition("=")
+        if sep:
+            out[key.strip()] = value.strip()
+    return out
+
+
+def _profiles_without_fit() -> Mapping[str, HardwareProfile]:
+    # the fit needs only each profile's family and peak, not a previous fit
+    return load_profiles(utilization_model=None).profiles
+
+
+def _family(profile: HardwareProfile) -> str | None:
+    u = profile.utilization
+    return u.family if (u.family and not u.borrowed) else None
+
+
+def family_release_years(profiles: Mapping[str, HardwareProfile]) -> dict[str, int]:
+    """Each fitted family's first release: the earliest ``release_year`` of the profiles that are
+    its members. Software matures with the chip, not the board: the H800 (2023) runs the H100's
+    (2022) kernels and libraries, so a member's "years since release" count from the family's."""
+    out: dict[str, int] = {}
+    for p in profiles.values():
+        f = _family(p)
+        if f is not None and p.release_year is not None:
+            out[f] = min(out.get(f, p.release_year), p.release_year)
+    return out
+
+
+def _developer(row: Mapping[str, str], run: str) -> str:
+    developer = (row.get("developer") or "").strip()
+    if not developer:
+        raise DataFileError(f"training run '{run}': no developer (the 'developer' column names who trained it)")
+    return developer
+
+
+def build_runs(epoch_rows, published, profiles: Mapping[str, HardwareProfile]) -> RunSet:
+    """Training runs from both data files; every row left out is listed with its reason."""
+    runs: list[TrainingRun] = []
+    excluded: list[ExcludedRun] = []
+    first_release = family_release_years(profiles)
+
+    def add(name, hardware_id, flops, device_hours, source, devices, year, dataset, notes, basis, developer):
+        profile = profiles.get(hardware_id)
+        if profile is None:
+            excluded.append(ExcludedRun(name, source, f"no hardware profile '{hardware_id}'"))
+            return
+        family = _family(profile)
+        if family is None:
+            excluded.append(ExcludedRun(name, source, f"{hardware_id} is not a fitted family"))
+            return
+        runs.append(TrainingRun(name, hardware_id, family, flops, device_hours, profile.peak(), source,
+                                devices, year, dataset, notes, basis, first_release.get(family), developer,
+                                profile.kind))
+
+    for row in epoch_rows:
+        notes = _notes(row.get("notes", ""))
+        src = f"Epoch AI ({row.get('source', '').split('; primary: ')[-1]})"
+        if row.get("flagged", "").strip().lower() == "yes":
+            reason = "; ".join(v for k, v in notes.items() if k.startswith(("data_flag", "data_note", "chip_hours_mismatch")))
+            excluded.append(ExcludedRun(row["run"], src, f"flagged in the data: {reason or row.get('notes', '')}"))
+            continue
+        flops, dh = _num(row.get("train_flops")), _num(row.get("chip_hours"))
+        if not flops or not dh:
+            excluded.append(ExcludedRun(row["run"], src, "no FLOPs or chip-hours"))
+            continue
+        year = _num(row.get("year"))
+        add(row["run"], row["hardware_id"], flops, dh, src, _num(row.get("accelerators")),
+            int(year) if year else None, "epoch", notes.get("data_note", ""), row.get("flops_basis", ""),
+            _developer(row, row["run"]))
+
+    for r in published:
+        fit = r.row.get("fit", "").strip()
+        if not fit.startswith("yes"):
+            excluded.append(ExcludedRun(r.run, r.source, fit.removeprefix("no: ") or "not marked for the fit"))
+            continue
+        dh = published_device_hours(r)
+        flops = r.train_flops or (float(dense_training_flops(r.params, r.tokens)) if r.params and r.tokens else None)
+        if not flops or not dh:
+            excluded.append(ExcludedRun(r.run, r.source, "no FLOPs or device-hours"))
+            continue
+        year = _num(r.row.get("year"))
+        add(r.run, r.hardware_id, flops, dh, r.source, r.accelerators, int(year) if year else None, "published",
+            r.row.get("notes", ""), "reported" if r.train_flops else "6ND", _developer(r.row, r.run))
+
+    names = [re.sub(r"[^a-z0-9]", "", r.name.lower()) for r in runs]
+    dupes = {n for n in names if names.count(n) > 1}
+    if dupes:
+        raise DataFileError(f"training runs listed twice: {', '.join(sorted(dupes))}")
+    return RunSet(tuple(runs), tuple(excluded))
+
+
+def read_epoch_rows(path: Path = EPOCH_RUNS_PATH) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(safe_read.read_data_text(path), newline="")))
+
+
+def read_training_runs() -> RunSet:
+    """Every run the project holds that can test a utilisation, and those left out with why,
+    read afresh from the files."""
+    return build_runs(read_epoch_rows(), load_published_runs(), _profiles_without_fit())
+
+
+@lru_cache(maxsize=1)
+def training_runs() -> RunSet:
+    """``read_training_runs``, read once per process (the validation and the app reuse it)."""
+    return read_training_runs()
