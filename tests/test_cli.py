@@ -197,9 +197,10 @@ def test_validate_names_a_broken_profile_instead_of_crashing(monkeypatch, capsys
     err = ProfileError(str(PROFILES_DIR / "v100-sxm2.toml"), "power.tdp_w", "expected a number, got 'oops'",
                        "write a plain number")
     broken = ProfileSet({k: v for k, v in ps.profiles.items() if k != "v100-sxm2"}, (err,))
-    monkeypatch.setattr(api, "default_profiles", lambda: broken)
+    from estimator.services import energy_checks
+    monkeypatch.setattr(energy_checks, "default_profiles", lambda: broken)
     with pytest.raises(ProfileError, match="power.tdp_w"):
-        api.energy_checks()
+        energy_checks.energy_checks()
     from estimator.services import accuracy
     accuracy.validation_document.cache_clear()     # an earlier test's document would be reused
     assert main(["validate"]) == 2

@@ -35,7 +35,7 @@ from estimator.io.datafiles import (
     UTILIZATION_VALIDATION_PATH,
     load_power_measurements,
 )
-from estimator.services.api import energy_checks
+from estimator.services.energy_checks import energy_checks
 from estimator.services.training_runs import EPOCH_SOURCE, RunSet, read_training_runs, training_runs
 
 FIT_COMMAND = "python -m estimator fit-utilization"

@@ -5,7 +5,6 @@ Loads profiles, presets and carbon data (edge) and calls the pure core.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -18,8 +17,7 @@ from estimator.core.estimate import ALL_KEYS, Estimate, estimate
 from estimator.core.presets import DEVICE_FIELDS, Preset, PublishedComparison, compare_with_published
 from estimator.core.profile import HardwareProfile
 from estimator.core.scenario import FOOTPRINT_FIELDS, INPUT_FIELDS, Scenario
-from estimator.core.units import G_PER_KG, HOURS_PER_DAY, KG_PER_T, KWH_PER_MWH
-from estimator.io.datafiles import default_profiles, get_preset, load_carbon_data, load_published_runs
+from estimator.io.datafiles import default_profiles, get_preset, load_carbon_data
 
 SCENARIO_KEYS = tuple(f.name for f in fields(Scenario))
 
@@ -371,39 +369,3 @@ def compare_row(result: Result) -> dict[str, Any]:
             "name": p.name, "kind": p.kind,
             **used, "price_basis": price_basis(result), "power_includes_host": p.power.includes_host,
             "reference_point": p.reference_point}
-
-
-@dataclass(frozen=True)
-class EnergyCheck:
-    """A published run's energy and CO₂e recomputed from its published device-hours, power,
-    PUE and grid intensity: a check of the arithmetic, not of a prediction."""
-    run: str
-    source: str
-    published_energy_kwh: float | None
-    energy_kwh_from_published_hours: float
-    published_co2e_kg: float | None
-    co2e_kg_from_published_hours: float | None
-
-
-def published_device_hours(r) -> float | None:
-    if r.accelerator_hours:
-        return r.accelerator_hours
-    if r.accelerators and r.wall_clock_days:
-        return r.accelerators * r.wall_clock_days * HOURS_PER_DAY
-    return None
-
-
-def energy_checks(profiles: Mapping[str, HardwareProfile] | None = None) -> list[EnergyCheck]:
-    """Every published run with device-hours, power and PUE. A run's profile that failed to load
-    raises its ProfileError (file, field, fix), as any command that needs that profile does."""
-    lookup = profiles.__getitem__ if profiles else default_profiles().get
-    out = []
-    for r in load_published_runs():
-        dh = published_device_hours(r)
-        if dh is None or not (r.power_w_per_accelerator and r.pue):
-            continue
-        e = estimate(Scenario(device_hours=dh, devices=r.accelerators or 1, power_w=r.power_w_per_accelerator, pue=r.pue,
-                              carbon_intensity_g_per_kwh=(r.kgco2e_per_kwh or 0) * G_PER_KG), lookup(r.hardware_id))
-        out.append(EnergyCheck(r.run, r.source, r.energy_mwh * KWH_PER_MWH if r.energy_mwh else None, e.energy_kwh,
-                               r.tco2e * KG_PER_T if r.tco2e else None, e.co2e_kg if r.kgco2e_per_kwh else None))
-    return out

@@ -19,11 +19,11 @@ from pathlib import Path
 
 from estimator.core.errors import DataFileError
 from estimator.core.profile import HardwareProfile
+from estimator.core.units import HOURS_PER_DAY
 from estimator.core.workload import dense_training_flops
 from estimator.fit.utilization_fit import TrainingRun
 from estimator.io import safe_read
 from estimator.io.datafiles import EPOCH_RUNS_PATH, load_profiles, load_published_runs
-from estimator.services.api import published_device_hours
 
 EPOCH_SOURCE = ("Epoch AI, 'Notable AI Models' database, CC BY 4.0 (https://epoch.ai/data/notable-ai-models); "
                 "rows selected and mapped to hardware profiles by this project")
@@ -85,6 +85,15 @@ def _developer(row: Mapping[str, str], run: str) -> str:
     if not developer:
         raise DataFileError(f"training run '{run}': no developer (the 'developer' column names who trained it)")
     return developer
+
+
+def published_device_hours(r) -> float | None:
+    """A published run's device-hours: as stated, else devices × wall-clock days."""
+    if r.accelerator_hours:
+        return r.accelerator_hours
+    if r.accelerators and r.wall_clock_days:
+        return r.accelerators * r.wall_clock_days * HOURS_PER_DAY
+    return None
 
 
 def build_runs(epoch_rows, published, profiles: Mapping[str, HardwareProfile]) -> RunSet:
