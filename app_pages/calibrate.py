@@ -43,6 +43,9 @@ CPU_BASE = "cpu-server-2s-epyc"
 MAX_APP_SECONDS = B.DEFAULT_CALIBRATION_SECONDS
 APP_SECONDS = 3
 APP_HOLDOUT_S = 0.5
+# This page's widgets for the inputs an error may name (``common.error_text``)
+FIELD_LABELS = {"flops": "FLOPs of the run", "hardware": "Base profile (the run's hardware)", "precision": "Precision",
+                "seconds": "Seconds"}
 
 
 def calibrated_table(profiles) -> pd.DataFrame:
@@ -136,7 +139,7 @@ def show_result(result: cr.CalibrationResult, key: str) -> None:
         try:
             out = save_profile(result)
         except EstimatorError as exc:
-            c.show_error(exc)
+            c.show_error(exc, labels=FIELD_LABELS)
         else:
             st.session_state["cal_saved"] = str(out)
             st.rerun()  # the listing above shows the new profile
@@ -200,7 +203,7 @@ def _import_section() -> None:
     try:
         runs = parse_codecarbon_csv(decode_csv_bytes(data, upload.name), upload.name)
     except EstimatorError as exc:
-        c.show_error(exc)
+        c.show_error(exc, labels=FIELD_LABELS)
         return
     run_id = None
     if len(runs) > 1:
@@ -214,7 +217,7 @@ def _import_section() -> None:
         result = import_codecarbon(data, upload.name, float(flops), base_id or CPU_BASE, run_id,
                                    None if precision.startswith("(") else precision)
     except EstimatorError as exc:
-        c.show_error(exc)
+        c.show_error(exc, labels=FIELD_LABELS)
         return
     show_result(result, "cal_import")
 
@@ -244,7 +247,7 @@ def _cpu_section() -> None:
             bar.progress(1.0, text="done")
         except EstimatorError as exc:
             bar.empty()
-            c.show_error(exc)
+            c.show_error(exc, labels=FIELD_LABELS)
     result = st.session_state.get("cal_cpu_result")
     if result is not None:
         show_result(result, "cal_cpu")
@@ -294,6 +297,7 @@ def show_track_report(rep: LoadedReport) -> None:
     e, f, g = st.columns(3)
     if p.get("energy_kwh") is not None:
         e.metric("Energy", hz.energy(p["energy_kwh"]), help=_range_text(p, "energy_kwh", hz.energy))
+    if p.get("co2e_kg") is not None:
         f.metric("CO₂e", hz.co2e(p["co2e_kg"]), help=_range_text(p, "co2e_kg", hz.co2e))
     if p.get("cost_usd") is not None:
         g.metric("Cost", hz.money(p["cost_usd"]), help=_range_text(p, "cost_usd", hz.money))
@@ -323,7 +327,7 @@ def _track_section() -> None:
     try:
         rep = parse_report(upload.getvalue(), upload.name)
     except EstimatorError as exc:
-        c.show_error(exc)
+        c.show_error(exc, labels=FIELD_LABELS)
         return
     show_track_report(rep)
 

@@ -24,6 +24,7 @@ import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
+from urllib.parse import urlencode
 
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
@@ -100,26 +101,33 @@ def md_escape(text: Any, limit: int = 200) -> str:
     return "".join(f"`{p}`" if i % 2 else _MD_SPECIAL.sub(r"\\\1", p) for i, p in enumerate(parts))
 
 
-# The sidebar widgets that set each input (``InputError.field``: the dataclass field or API
-# argument), for the hint that follows a library error; the library's messages name no widget.
+# The scenario sidebar's widgets (Estimate, Compare, Lecture) that set each input
+# (``InputError.field``: the dataclass field or API argument), for the hint that follows a library
+# error; the library's messages name no widget. Pages with other widgets pass their own labels.
 FIELD_LABELS = {
-    "hardware": "Hardware", "preset": "Preset", "flops": "Training FLOPs", "params": "Parameters N",
+    "hardware": "Hardware profile", "preset": "Preset", "flops": "Training FLOPs", "params": "Parameters N",
     "tokens": "Training tokens D", "devices": "Devices", "power_w": "Power per device (W)", "pue": "PUE",
-    "region": "Country", "cloud": "Cloud region", "carbon_intensity_g_per_kwh": "Grid intensity",
-    "price_usd_per_device_hour": "Price (USD per device-hour)", "electricity_usd_per_kwh": "Electricity price",
-    "model": "Model", "layers": "Layers", "start_year": "Start year", "base_flops": "Base FLOPs",
+    "region": "Country (ISO 3166 alpha-3)", "cloud": "Cloud region", "carbon_intensity_g_per_kwh": "Grid intensity (gCO2e/kWh)",
+    "price_usd_per_device_hour": "Price (USD per device-hour)", "electricity_usd_per_kwh": "Or electricity price (USD/kWh)",
+    "utilization": "Utilisation (fraction of peak)", "year": "Year of the run", "precision": "Precision",
+    "recompute": "Activation recomputation (8·N·D)", "micro_batch": "Micro-batch (sequences per device)",
+    "seq_len": "Sequence length (tokens)", "zero": "ZeRO stage (3 = FSDP)",
+    "activation_recompute": "Activation recomputation (memory)", "tp": "Tensor parallel", "pp": "Pipeline stages",
 }
 
 
-def error_text(exc: EstimatorError) -> str:
-    """The library's message, plus the widgets that set the inputs it names (``exc.field``)."""
-    labels = [FIELD_LABELS[f] for f in getattr(exc, "fields", ()) if f in FIELD_LABELS]
-    return f"{exc} (set: {', '.join(labels)})" if labels else str(exc)
+def error_text(exc: EstimatorError, labels: Mapping[str, str] | None = None) -> str:
+    """The library's message, plus the widgets that set the inputs it names (``exc.field``):
+    ``labels``, the page's own widgets (input → label), else the scenario sidebar's (``FIELD_LABELS``).
+    An input the page has no widget for is not named."""
+    known = FIELD_LABELS if labels is None else labels
+    named = [known[f] for f in getattr(exc, "fields", ()) if f in known]
+    return f"{exc} (set: {', '.join(named)})" if named else str(exc)
 
 
-def show_error(exc: EstimatorError, where: Any = st) -> None:
+def show_error(exc: EstimatorError, where: Any = st, labels: Mapping[str, str] | None = None) -> None:
     """Show a library error as a red box (its message is written for people); never a traceback."""
-    where.error(md_escape(error_text(exc), limit=1000), icon=":material/error:")
+    where.error(md_escape(error_text(exc, labels), limit=1000), icon=":material/error:")
 
 
 # --------------------------------------------------------------------------------------
@@ -175,8 +183,12 @@ _FALSE = {"0", "false", "no", "off", ""}
 def is_lecture() -> bool:
     """True under ``?lecture=1`` (also true/yes/on), or on a lecture claim's link (``?claim=…``).
     Any other value of ``lecture`` warns once and means off."""
-    if st.query_params.get("claim"):
-        return True
+    claim = st.query_params.get("claim")
+    if claim:
+        from app_pages.lecture import BY_ID  # the lecture page imports this module: import when needed
+        if claim in BY_ID:
+            return True
+        _warn_once("claim", claim, "not a lecture claim (the Lecture page lists them)")
     raw = st.query_params.get("lecture")
     if raw is None:
         return False
@@ -185,6 +197,18 @@ def is_lecture() -> bool:
     if raw.strip().lower() not in _FALSE:
         _warn_once("lecture", raw, "expected 1 or 0")
     return False
+
+
+def mode_link(path: str, **params: str) -> str:
+    """An app path with ``params`` that keeps the view's modes: embed (``?embed=true``, so a link
+    clicked inside a slide's iframe stays embedded) and lecture (``?lecture=1``; a claim's own link
+    is lecture already, and the Lecture page is the lecture)."""
+    query = dict(params)
+    if is_embedded():
+        query["embed"] = "true"
+    if is_lecture() and "claim" not in query and path != "/lecture":
+        query["lecture"] = "1"
+    return path + (f"?{urlencode(query)}" if query else "")
 
 
 # --------------------------------------------------------------------------------------

@@ -6,7 +6,6 @@ import pyarrow as pa
 import streamlit as st
 
 from estimator.core.estimate import range_meaning
-from estimator.core.units import FLOPS_PER_TFLOP
 from estimator.report import export
 from estimator.report import humanize as hz
 from estimator.report.export import LABELS, published_cells
@@ -73,7 +72,7 @@ def provenance(est) -> None:
     if est.utilization is None:
         return
     st.markdown(c.md_escape(f"Utilisation {est.utilization.summary}", limit=400)
-                + " ([how far can I trust this?](/accuracy))")
+                + f" ([how far can I trust this?]({c.mode_link('/accuracy')}))")
 
 
 def secondary(result) -> None:
@@ -85,7 +84,7 @@ def secondary(result) -> None:
     row.metric("Training FLOPs", "n/a" if est.flops is None else hz.sci(est.flops))
     row.metric(f"Devices ({result.profile.id})", hz.count(est.devices), help=result.profile.name)
     achieved = est.achieved_flops_per_s
-    row.metric("Achieved per device", "n/a" if achieved is None else f"{achieved / FLOPS_PER_TFLOP:.3g} TFLOP/s")
+    row.metric("Achieved per device", hz.flops_rate(achieved))
     st.markdown(c.md_escape(equivalents_line(est), limit=400),
                 help="  \n".join(c.md_escape(f"{e.label} ({e.source})", limit=300) for e in est.equivalents))
 
@@ -159,8 +158,10 @@ def how_computed(est) -> None:
              for step in steps for name, origin, source in step.sources]
     if lines:
         st.caption("  \n".join(c.md_escape(line, limit=600) for line in lines))
+    shown = est.memory.note() if est.memory is not None and not est.memory.fits else None  # above, by footprint()
     for note in est.notes:
-        st.info(c.md_escape(note, limit=600))
+        if note != shown:
+            st.info(c.md_escape(note, limit=600))
 
 
 def growth(result) -> None:

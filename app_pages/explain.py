@@ -44,9 +44,17 @@ def steps(est) -> list[Step]:
     if hours is None and dev_hours is None:
         peak = _a(est, "peak_flops_per_s").value
         util = _a(est, "utilization").value
-        device_s = est.flops / (peak * util)
-        out.append(Step("2. Time", "device-seconds = C ÷ (peak × utilisation);  wall clock = device-seconds ÷ devices",
-                        f"{hz.sci(est.flops, 4)} ÷ ({hz.sci(peak, 4)} FLOP/s × {util:.4g}) = {hz.sci(device_s, 4)} device-s "
+        # with full recomputation the fitted utilisation counts model FLOPs (6·N·D), so the time does too
+        time_flops = est.time_flops if est.time_flops is not None else est.flops
+        counted = "" if est.time_flops is None else \
+            f" (C's model FLOPs, 6·N·D: the fitted utilisation counts those, not the {hz.sci(est.flops, 4)} executed)"
+        device_s = time_flops / (peak * util)
+        formula = "device-seconds = C ÷ (peak × utilisation);  wall clock = device-seconds ÷ devices"
+        if est.time_flops is not None:
+            formula = formula.replace("C ÷", "6·N·D ÷", 1)
+        out.append(Step("2. Time", formula,
+                        f"{hz.sci(time_flops, 4)}{counted} ÷ ({hz.sci(peak, 4)} FLOP/s × {util:.4g}) = "
+                        f"{hz.sci(device_s, 4)} device-s "
                         f"= {est.device_hours:,.0f} device-hours;  ÷ {hz.noun(hz.count(est.devices), 'device')} = "
                         f"{hz.duration(est.wall_clock_s)}",
                         _src(est, "hardware", "precision", "peak_flops_per_s", "utilization", "devices")))

@@ -89,6 +89,19 @@ def model_inputs(side, kw: dict) -> None:
                                   help="Fewer than the heads: grouped-query attention, a smaller KV cache")
 
 
+# This page's widgets for the inputs an error may name (``common.error_text``)
+FIELD_LABELS = {
+    "hardware": "Hardware", "params": "Parameters N", "layers": "Layers", "power_w": "Power per device (W)",
+    "pue": "PUE", "price_usd_per_device_hour": "Price (USD per device-hour)", "model": "Model",
+    "tokens": "Tokens generated in total", "prompt_tokens": "Prompt tokens per query",
+    "tokens_per_query": "Output tokens per query", "batch_size": "Batch size", "devices": "Devices (tensor parallel)",
+    "bits": "Bits per weight", "kv_bits": "Bits per KV-cache entry", "sparsity": "Pruned fraction of weights",
+    "student_params": "Distilled student (parameters)", "carbon_intensity_g_per_kwh": "Grid intensity (gCO2e/kWh)",
+    "train_tokens": "Training tokens (break-even)", "d_model": "d_model", "heads": "Attention heads",
+    "kv_heads": "KV heads",
+}
+
+
 def inputs() -> dict:
     side = st.sidebar
     side.header("Serving")
@@ -299,7 +312,7 @@ def render() -> None:
         kw = inputs()  # reads the model catalog: a broken data file is an error box, not a traceback
         report = limits.inference_report(**kw)
     except EstimatorError as exc:
-        c.show_error(exc)
+        c.show_error(exc, labels=FIELD_LABELS)
         c.show_url_warnings(warn_box)
         return
     r = report.result
@@ -311,23 +324,26 @@ def render() -> None:
 
     st.header("What each technique saves", anchor=False)
     df = technique_table(report.techniques)
-    num = st.column_config.NumberColumn
-    st.dataframe(df, hide_index=True, width="stretch", column_config={
-        "technique": "Technique", "setting": "Setting", "bound": "Bound",
-        "tpot_ms": num("TPOT (ms)", format="%.3g", help="time per output token: one decode step"),
-        "tpot_ms_low": num("TPOT low", format="%.3g"), "tpot_ms_high": num("TPOT high", format="%.3g"),
-        "devices": num("Devices", format="%d", help="as many as the weights and KV cache need"),
-        "device_ms_per_token": num("Device-ms / token", format="%.3g",
-                                   help="TPOT ÷ batch × devices: what energy and cost scale with"),
-        "j_per_token": num("J / output token", format="%.3g"),
-        "j_per_token_low": num("J low", format="%.3g"), "j_per_token_high": num("J high", format="%.3g"),
-        "weights_gb": num("Weights (GB)", format="%.3g"), "kv_cache_gb": num("KV cache (GB)", format="%.3g"),
-        "wh_per_query": num("Wh / query", format="%.3g"),
-        "wh_per_query_low": num("Wh low", format="%.3g"), "wh_per_query_high": num("Wh high", format="%.3g"),
-        "g_co2e_per_query": num("g CO₂e / query", format="%.3g"),
-        "usd_per_query": num("USD / query", format="%.3g"),
-        "saved_pct": num("Energy saved (%)", format="%.0f"),
-        "cost_total_usd": num("Total cost (USD)", format="%.4g")})
+    # (key, label, format, help): the numbers written by number_table, so a device without a price
+    # shows "n/a" for the cost columns, not "None"
+    columns = (
+        ("tpot_ms", "TPOT (ms)", "{:.3g}", "time per output token: one decode step"),
+        ("tpot_ms_low", "TPOT low", "{:.3g}", None), ("tpot_ms_high", "TPOT high", "{:.3g}", None),
+        ("devices", "Devices", "{:.0f}", "as many as the weights and KV cache need"),
+        ("device_ms_per_token", "Device-ms / token", "{:.3g}", "TPOT ÷ batch × devices: what energy and cost scale with"),
+        ("j_per_token", "J / output token", "{:.3g}", None),
+        ("j_per_token_low", "J low", "{:.3g}", None), ("j_per_token_high", "J high", "{:.3g}", None),
+        ("weights_gb", "Weights (GB)", "{:.3g}", None), ("kv_cache_gb", "KV cache (GB)", "{:.3g}", None),
+        ("wh_per_query", "Wh / query", "{:.3g}", None),
+        ("wh_per_query_low", "Wh low", "{:.3g}", None), ("wh_per_query_high", "Wh high", "{:.3g}", None),
+        ("g_co2e_per_query", "g CO₂e / query", "{:.3g}", None),
+        ("usd_per_query", "USD / query", "{:.3g}", None),
+        ("saved_pct", "Energy saved (%)", "{:.0f}", None),
+        ("cost_total_usd", "Total cost (USD)", "{:.4g}", None))
+    num = st.column_config.NumberColumn  # the cells keep their numbers (sorting); number_table writes them
+    st.dataframe(c.number_table(df, {key: fmt.format for key, _, fmt, _ in columns}), hide_index=True,
+                 width="stretch", column_config={"technique": "Technique", "setting": "Setting", "bound": "Bound",
+                                                 **{key: num(label, help=help_) for key, label, _, help_ in columns}})
     st.download_button("CSV", c.table_csv(df), file_name="compression.csv", mime="text/csv", on_click="ignore",
                        icon=":material/download:", key="techniques_csv",
                        help="The table's numbers unformatted, each with the low and high ends of its range.")

@@ -108,9 +108,11 @@ def utilization_placeholder(p_in, profile, ph) -> str:
     return ph("utilization", profile.utilization.default)
 
 
-def hardware_select(preset_hardware: str | None, where: Any = st.sidebar) -> str | None:
-    """The hardware selectbox (URL key ``hardware``); None means the preset's or the default."""
-    ids = c.hardware_ids()
+def hardware_select(preset_hardware: str | None, where: Any = st.sidebar, *, only_preset: bool = False) -> str | None:
+    """The hardware selectbox (URL key ``hardware``); None means the preset's or the default.
+    ``only_preset``: the preset gives only a time on its own hardware (``api.time_only``), which says
+    nothing about another device, so the picker offers that hardware alone."""
+    ids = [preset_hardware] if only_preset and preset_hardware else c.hardware_ids()
     fallback = preset_hardware or DEFAULT_HARDWARE
     return c.url_select("Hardware profile", "hardware", ids, placeholder=f"{fallback} ({'preset' if preset_hardware else 'default'})",
                         help="Profile ids; see the Profiles & sources page. Empty: the preset's hardware.", where=where)
@@ -179,7 +181,8 @@ def draw_inputs(main: Any = None) -> ScenarioInputs:
         else:
             kwargs["flops"] = c.url_number("Training FLOPs", "flops", min_value=B.FLOPS.low, max_value=B.FLOPS.high,
                                            default=DEFAULT_FLOPS, fmt=c.LARGE_NUMBER_FORMAT, where=side)
-    hardware = hardware_select(preset.hardware if preset else None, where=top) or (
+    only_preset = preset is not None and api.time_only(preset, {})
+    hardware = hardware_select(preset.hardware if preset else None, where=top, only_preset=only_preset) or (
         preset.hardware if preset else DEFAULT_HARDWARE)
     profile = c.profiles().profiles.get(hardware)
     p_in = preset.inputs if preset else {}
@@ -217,6 +220,12 @@ def draw_inputs(main: Any = None) -> ScenarioInputs:
                                  help="Data-centre power usage effectiveness (facility energy ÷ IT energy)")
     side.subheader("Grid and price")
     region = cloud = None
+    if "grid_by" not in st.session_state and "grid_by" not in st.query_params:
+        # A link with ?region=…, ?cloud=… or ?grid=… but no ?grid_by= means that source (as the CLI's flags do).
+        for key, source in (("region", "country"), ("cloud", "cloud"), ("grid", "g/kWh")):
+            if key in st.query_params:
+                st.session_state["grid_by"] = source
+                break
     grid_by = c.url_radio("Grid carbon intensity from", "grid_by", GRID_BY, default="default", where=side)
     if grid_by == "country":
         data = c.carbon_data()
@@ -300,8 +309,22 @@ def _url_params(keys) -> dict[str, str]:
         value = st.session_state.get(key)
         if value is None or value == defaults.get(key):
             continue
-        out[key] = "true" if value is True else f"{value:.6g}" if isinstance(value, float) else str(value)
+        out[key] = url_text(value)
     return out
+
+
+def url_text(value) -> str:
+    """A widget's value as the URL holds it: true/false as the toggles read them, and a number
+    with every digit it has, so that the link reopens on the same inputs (1234567 devices, not
+    1.23457e+06)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < WHOLE_DIGITS_LIMIT else repr(value)
+    return str(value)
+
+
+WHOLE_DIGITS_LIMIT = 1e16  # whole floats below this print as integers ("7000000000"); above, repr's "1e+20"
 
 
 def run_or_error(inputs: ScenarioInputs) -> api.Result | None:

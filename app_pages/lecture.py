@@ -208,7 +208,7 @@ BY_ID = {cl.id: cl for cl in CLAIMS}
 
 
 def claim_link(claim_id: str) -> str:
-    return f"/lecture?claim={claim_id}"
+    return c.mode_link("/lecture", claim=claim_id)
 
 
 def index() -> None:
@@ -234,7 +234,7 @@ def render() -> None:
     nav = []
     if i > 0:
         nav.append((f"← {CLAIMS[i - 1].title}", claim_link(CLAIMS[i - 1].id)))
-    nav.append(("all claims", "/lecture"))
+    nav.append(("all claims", c.mode_link("/lecture")))
     if i + 1 < len(CLAIMS):
         nav.append((f"{CLAIMS[i + 1].title} →", claim_link(CLAIMS[i + 1].id)))
     style.links(nav)

@@ -28,6 +28,13 @@ DEFAULT_FLOPS = 5.76e23          # Chinchilla's budget (Hoffmann et al. 2022, Ta
 DEFAULT_BUDGETS = {"USD": 1e6, "kWh": 1e6, "t CO₂e": 100.0}  # illustrative round numbers
 BUDGET_KIND = {"USD": "usd", "kWh": "kwh", "t CO₂e": "tco2e"}
 MAX_FLOPS = B.FLOPS.high        # estimator/core/bounds.py, as the Estimate page
+# Each section's widgets for the inputs an error may name (``common.error_text``)
+HARDWARE_LABEL = "Hardware for costs"
+SCALING_LABELS = {"flops": "Training FLOPs", "hardware": HARDWARE_LABEL,
+                  **{f"budget_{kind}": f"Budget ({unit})" for unit, kind in BUDGET_KIND.items()}}
+DIMINISHING_LABELS = {"base_flops": "Compute that reaches the current error (FLOPs)", "hardware": HARDWARE_LABEL}
+TREND_LABELS = {"flops": "Fixed workload (FLOPs)", "hardware": "Hardware of the base year", "years": "Years",
+                "doubling_years": "FLOP/s per $ doubling time (years)"}
 LOG = alt.Scale(type="log")
 
 
@@ -80,7 +87,9 @@ def scaling_section(hardware: str) -> None:
         if kind == "FLOPs":
             flops = c.url_number("Training FLOPs", "lim_flops", min_value=B.SCALING_FLOPS.low, max_value=B.SCALING_FLOPS.high,
                                  default=DEFAULT_FLOPS, fmt="%.4g", where=left)
-            model, est = scaling.chinchilla(flops, method), limits.estimate_flops(flops, hardware)
+            model = scaling.chinchilla(flops, method)
+            # the scaling law covers more than an estimate does: past the estimate's bound, the split alone
+            est = limits.estimate_flops(flops, hardware) if flops <= B.FLOPS.high else None
         else:
             key = "lim_" + BUDGET_KIND[kind]
             amount = c.url_number(f"Budget ({kind})", key, min_value=1e-3, max_value=B.BUDGET[BUDGET_KIND[kind]].high,
@@ -88,16 +97,20 @@ def scaling_section(hardware: str) -> None:
             res, est = limits.budget_model(BUDGET_KIND[kind], amount, hardware, method=method)
             model = res.model
     except EstimatorError as exc:
-        c.show_error(exc, right)
+        c.show_error(exc, right, SCALING_LABELS)
         return
     with right:
         _metrics("scaling_model", [("Parameters", hz.count(model.params_opt), model.source),
                   ("Tokens", hz.count(model.tokens_opt), f"{model.tokens_per_param:.3g} tokens per parameter"),
                   ("Predicted loss", f"{model.loss_opt:.3f}", scaling.SOURCE_LOSS)])
-        _metrics("scaling_cost", [("FLOPs", hz.sci(model.flops), None),
-                  ("Time (1 device)", hz.duration(est.wall_clock_s), f"on one {est.hardware_name}"),
-                  ("Energy", hz.energy(est.energy_kwh), None), ("CO₂e", hz.co2e_short(est.co2e_kg), None),
-                  ("Cost", hz.money(est.cost_usd), None)])
+        if est is None:
+            st.info(f"Time, energy, CO₂e and cost are not estimated past {hz.sci(B.FLOPS.high)} FLOPs, the "
+                    f"estimator's upper bound; the scaling law's split above covers up to {hz.sci(B.SCALING_FLOPS.high)}.")
+        else:
+            _metrics("scaling_cost", [("FLOPs", hz.sci(model.flops), None),
+                      ("Time (1 device)", hz.duration(est.wall_clock_s), f"on one {est.hardware_name}"),
+                      ("Energy", hz.energy(est.energy_kwh), None), ("CO₂e", hz.co2e_short(est.co2e_kg), None),
+                      ("Cost", hz.money(est.cost_usd), None)])
         charts.render_chart(loss_chart(method, model.flops, model.loss_opt))
     st.caption("Chinchilla's rule gives ≈69B parameters and ≈1.4T tokens for 5.76e23 FLOPs (Hoffmann et al. 2022, "
                "arXiv:2203.15556). The fit's own minimum favours smaller models trained on more tokens. Time, energy, "
@@ -174,7 +187,7 @@ def diminishing_section(hardware: str) -> None:
         given = None if base == dm.RESNET50_IMAGENET_FLOPS else base
         rep = limits.diminishing_report(now, target, k, base_flops=given, hardware=hardware)
     except EstimatorError as exc:
-        c.show_error(exc, right)
+        c.show_error(exc, right, DIMINISHING_LABELS)
         return
     r, t = rep.result, rep.target
     with right:
@@ -240,7 +253,7 @@ def trend_section() -> None:
     try:
         rep = limits.trend_report(flops, hw, years, doubling_years=doubling)
     except EstimatorError as exc:
-        c.show_error(exc, right)
+        c.show_error(exc, right, TREND_LABELS)
         return
     s = rep.summary
     with right:
@@ -268,7 +281,7 @@ def contrasts_section() -> None:
     try:
         items = limits.contrast_report()
     except EstimatorError as exc:
-        c.show_error(exc)
+        c.show_error(exc, labels={})
         return
     by = {x.key: x for x in items}
     _metrics("contrasts", [("GPT-3 training, in brain-years", hz.count(by["gpt3_brain_years"].value), by["gpt3_brain_years"].detail),
@@ -293,7 +306,7 @@ def render() -> None:
     st.title("Limits of scale", anchor=False)
     st.caption(f"Compute that grows faster than hardware, returns that diminish, and a {BRAIN_POWER_W:g} W brain against "
                "megawatt systems. Same numbers as `python -m estimator scaling …` and `contrasts`.")
-    hardware = c.url_select("Hardware for costs", "lim_hw", _priced_hardware(), default=limits.DEFAULT_HARDWARE,
+    hardware = c.url_select(HARDWARE_LABEL, "lim_hw", _priced_hardware(), default=limits.DEFAULT_HARDWARE,
                             where=st.sidebar, help="Time, energy, CO₂e and cost use this profile's defaults")
     # One section at a time, each with its own link (?lim=…): a link lands on its section
     # whatever the sections above it draw, and only the open one is computed.

@@ -285,6 +285,46 @@ def test_saved_report_round_trips_and_bad_reports_are_refused(tmp_path):
         track_rep.parse_report(bad_nan.encode(), "nan.json")
 
 
+@pytest.mark.parametrize("change, match", [
+    ({"steady_steps": "abc"}, "steady_steps must be a number"),
+    ({"step_s": "x"}, "step_s must be a number"),
+    ({"step_s": -1.0}, "step_s must be a number of 0 or more"),
+    ({"range_level": "high"}, "range_level must be a fraction"),
+    ({"range_level": 80}, "range_level must be a fraction"),
+    ({"notes": 5}, "notes must be a list"),
+    ({"total_steps": 1e300}, "total_steps is 1e\\+300, more than the 1e\\+12"),
+    ({"steps_done": 2.5}, "steps_done must be a whole number"),
+    ({"elapsed_s": 1e300}, "elapsed_s is 1e\\+300"),
+    ({"energy_kwh": 1e300}, "energy_kwh is 1e\\+300"),
+    ({"range": {"wall_clock_s": [10.0, 5.0]}}, "range.wall_clock_s must be \\[low, high\\] around the value"),
+    ({"range": "wide"}, "range must be an object"),
+])
+def test_a_report_with_a_field_the_page_shows_broken_is_refused_naming_it(tmp_path, change, match):
+    """Every field the Calibrate page shows is checked on load: a hand-edited or corrupt report is an
+    error naming the field, never a traceback or a nonsense figure on the page."""
+    clock = Clock()
+    out = tmp_path / "track.json"
+    with track(total_steps=2000, backend=FakeMeter(clock), clock=clock, report_path=out, print_report=False) as run:
+        run_steps(run, clock, WARMUP + [STEP] * 100)
+    doc = json.loads(out.read_text())
+    doc["prediction"].update(change)
+    with pytest.raises(InputError, match=match):
+        track_rep.parse_report(json.dumps(doc).encode(), "bad.json")
+
+
+def test_a_reports_settings_text_is_cut_to_what_the_page_shows(tmp_path):
+    clock = Clock()
+    out = tmp_path / "track.json"
+    with track(total_steps=2000, backend=FakeMeter(clock), clock=clock, report_path=out, print_report=False) as run:
+        run_steps(run, clock, WARMUP + [STEP] * 100)
+    doc = json.loads(out.read_text())
+    doc["settings"]["device_name"] = {"nested": "x" * 1000}
+    doc["prediction"]["notes"] = ["y" * 1000, 7]
+    rep = track_rep.parse_report(json.dumps(doc).encode(), "odd.json")
+    assert isinstance(rep.settings["device_name"], str) and len(rep.settings["device_name"]) == track_rep.TEXT_CHARS
+    assert [len(n) for n in rep.prediction["notes"]] == [track_rep.TEXT_CHARS, 1]
+
+
 def test_markers_for_calibrate(tmp_path, monkeypatch):
     marker = tmp_path / "m.jsonl"
     monkeypatch.setenv(ENV_TRACK_FILE, str(marker))

@@ -32,7 +32,7 @@ class Bound:
 # Team 2024, arXiv:2407.21783, §1). The bounds leave room for thought experiments far beyond it.
 FLOPS = Bound(1.0, 1e32, "FLOPs", "1 FLOP up to ~2.6e6 × Llama 3.1 405B's 3.8e25 FLOPs (arXiv:2407.21783)")
 PARAMS = Bound(1.0, 1e16, "parameters",
-               "up to ~1e4 × the largest published models (≈1e12 parameters, e.g. PaLM 540B, arXiv:2204.02311)")
+               "up to ~2e4 × the largest published dense models (5.4e11 parameters, PaLM 540B, arXiv:2204.02311)")
 TOKENS = Bound(1.0, 1e17, "tokens",
                "up to ~6e3 × the largest published training sets (15.6T tokens, Llama 3.1 405B, arXiv:2407.21783)")
 # Tokens served (inference): Google's products together generated or read 480 trillion tokens a
@@ -131,7 +131,7 @@ MICRO_BATCH = Bound(1, 1e6, "sequences", "one sequence up to a million per devic
 TENSOR_PARALLEL = Bound(1, 1024, "devices", "1 up to 128 × the 8 GPUs of one server (Narayanan et al. 2021)",
                         whole=True)
 PIPELINE_PARALLEL = Bound(1, 1e4, "stages", "1 up to the layer bound: one stage per layer at most", whole=True)
-MEMORY_GB = Bound(1e-3, 1e7, "GB", "a profile's memory bounds (estimator/core/profile_reader.py): 1 MB up to 10 PB")
+MEMORY_GB = Bound(1e-3, 1e7, "GB", "1 MB up to 10 PB per device, a whole system's included (the hardware profiles take the same bounds)")
 # Servers' useful life as hyperscalers book it is 4–6 years (Microsoft and Alphabet raised it from
 # 4 to 6 years in 2022–2023; Amazon books 5–6), as reported in their annual reports.
 LIFETIME_YEARS = Bound(0.1, 30.0, "years", "about a month up to 5 × the 6-year useful life hyperscalers book for "

@@ -163,6 +163,10 @@ def calibrated_profile_data(base: HardwareProfile, points: Sequence[Throughput],
         if prec not in peaks:
             continue
         fastest = max(t.flops_per_s for t in points if t.precision == prec)
+        if not math.isfinite(fastest):
+            raise InputError(f"the measured throughput at {prec} is not a finite number: the run's duration is too "
+                             "short for its FLOPs; check the FLOPs given and the duration measured",
+                             field=("flops", "base"))
         if fastest > MAX_OVER_PEAK * peaks[prec]:
             raise InputError(
                 f"measured {fastest:.3g} FLOP/s at {prec} is {fastest / peaks[prec]:.3g}× the peak of {base.id} "

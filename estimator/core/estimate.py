@@ -22,7 +22,12 @@ from estimator.core.profile import HardwareProfile
 from estimator.core.scenario import Scenario, check_one_price, validate_scenario
 from estimator.core.units import S_PER_HOUR
 from estimator.core.utilization_choice import UtilizationInfo, beyond_fitted_scale, utilization_for  # noqa: F401
-from estimator.core.workload import RECOMPUTE_TO_MODEL_FLOPS, dense_training_flops
+from estimator.core.workload import (
+    FLOPS_PER_PARAM_TOKEN_TRAIN,
+    FLOPS_PER_PARAM_TOKEN_TRAIN_RECOMPUTE,
+    RECOMPUTE_TO_MODEL_FLOPS,
+    dense_training_flops,
+)
 
 # World-average grid intensity when none is given: 475 gCO2e/kWh (IEA, Global Energy & CO2
 # Status Report 2019), the figure CodeCarbon ships as "world_average" in
@@ -140,6 +145,12 @@ def resolve_flops(s: Scenario) -> tuple[float | None, Assumption | None]:
         if s.tokens is None:
             raise InputError("a parameter count needs the number of training tokens (6·N·D needs both N and D)")
         flops = float(dense_training_flops(s.params, s.tokens, s.recompute))
+        if not (B.FLOPS.low <= flops <= B.FLOPS.high):
+            # each input is inside its own bound; their product is not: name the two, not a FLOPs input
+            factor = FLOPS_PER_PARAM_TOKEN_TRAIN_RECOMPUTE if s.recompute else FLOPS_PER_PARAM_TOKEN_TRAIN
+            raise InputError(f"the FLOPs from the parameters and tokens, {factor:g} × "
+                             f"{s.params:.3g} × {s.tokens:.3g} = {flops:.3g}, must be {B.FLOPS.describe()}: "
+                             "change the parameters or the tokens", field=("params", "tokens"))
         rule = "8·N·D, full activation recomputation (Narayanan et al. 2021)" if s.recompute else \
             "6·N·D, dense transformer training (Kaplan et al. 2020, §2.1)"
         return flops, Assumption("flops", flops, "FLOP", "derived", f"{rule} with N = {s.params:.4g}, D = {s.tokens:.4g}")
@@ -299,6 +310,9 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
     elif s.precision is not None:
         notes.append(f"precision {precision} changes nothing here: the known run's time needs no peak (give its FLOPs "
                      "to see what share of the peak it reached)")
+    if time_given and s.utilization is not None:
+        notes.append(f"utilisation {s.utilization:g} changes nothing here: the time is the known run's, not one "
+                     "computed from FLOPs at a utilisation")
     if util_note:
         notes.append(util_note)
     if recompute_note:

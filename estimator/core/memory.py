@@ -135,15 +135,17 @@ def check_strategy(st: Strategy, shape: Shape) -> None:
     if not isinstance(st, Strategy):
         raise InputError(f"expected a Strategy, got {type(st).__name__}")
     if st.zero not in ZERO_STAGES or isinstance(st.zero, bool):
-        raise InputError(f"ZeRO stage must be 0, 1, 2 or 3, got {st.zero!r}")
+        raise InputError(f"ZeRO stage must be 0, 1, 2 or 3, got {st.zero!r}", field="zero")
     if st.recompute not in RECOMPUTE:
-        raise InputError(f"activation recomputation must be one of {', '.join(RECOMPUTE)}, got {st.recompute!r}")
-    v.require_number_in("tensor-parallel degree", st.tp, B.TENSOR_PARALLEL)
-    v.require_number_in("pipeline stages", st.pp, B.PIPELINE_PARALLEL)
+        raise InputError(f"activation recomputation must be one of {', '.join(RECOMPUTE)}, got {st.recompute!r}",
+                         field="activation_recompute")
+    v.require_number_in("tensor-parallel degree", st.tp, B.TENSOR_PARALLEL, field="tp")
+    v.require_number_in("pipeline stages", st.pp, B.PIPELINE_PARALLEL, field="pp")
     if st.tp > shape.heads or shape.heads % st.tp:
-        raise InputError(f"the tensor-parallel degree {st.tp} must divide the {shape.heads} attention heads")
+        raise InputError(f"the tensor-parallel degree {st.tp} must divide the {shape.heads} attention heads",
+                         field="tp")
     if st.pp > shape.layers:
-        raise InputError(f"{st.pp} pipeline stages is more than the {shape.layers} layers")
+        raise InputError(f"{st.pp} pipeline stages is more than the {shape.layers} layers", field="pp")
 
 
 def per_device(shape: Shape, st: Strategy, dp: int, seq_len: float, micro_batch: float,

@@ -58,6 +58,7 @@ class Preset:
     model_params: float | None = None  # the model's size, for charts of a FLOPs-only preset (why["model_params"])
     time_label: str = "Training time"  # what the time is (AlphaGo's preset: one game, not training)
     shape: Mapping[str, int] | None = None  # the model's published shape (SHAPE_FIELDS; why["shape"])
+    published_run: str | None = None  # the run of estimator/data/published_runs.csv this preset reproduces
 
     def describe_shape(self, params: float, seq_len_used: bool) -> str:
         """Where the memory's shape came from: the preset's model and its source (why.shape),
@@ -93,7 +94,7 @@ def preset_from_dict(pid: str, data: Mapping[str, Any], source: str) -> Preset:
     if not isinstance(data, Mapping):
         fail("expected a table")
     allowed = set(SCENARIO_FIELDS) | {"title", "description", "source", "hardware", "why", "published", "compare_hardware",
-                                      "model_params", "time_label", "shape"}
+                                      "model_params", "time_label", "shape", "published_run"}
     unknown = sorted(set(data) - allowed)
     if unknown:
         fail(f"unknown field '{unknown[0]}'")
@@ -131,11 +132,15 @@ def preset_from_dict(pid: str, data: Mapping[str, Any], source: str) -> Preset:
         if "model_params" not in why:
             fail("'model_params' needs its source in why.model_params")
     shape = _shape(data.get("shape"), why, fail)
+    published_run = data.get("published_run")
+    if published_run is not None and (not isinstance(published_run, str) or not published_run.strip()):
+        fail("'published_run' must be the name of a run in published_runs.csv")
     return Preset(id=pid, title=data["title"].strip(), description=data["description"].strip(),
                   source=data["source"].strip(), hardware=data["hardware"].strip(), inputs=inputs,
                   why=dict(why), published={k: float(v) for k, v in published.items()},
                   compare_hardware=tuple(compare), model_params=None if model_params is None else float(model_params),
-                  time_label=_text(data, "time_label", "Training time", fail), shape=shape)
+                  time_label=_text(data, "time_label", "Training time", fail), shape=shape,
+                  published_run=None if published_run is None else published_run.strip())
 
 
 def _shape(shape, why, fail) -> dict[str, int] | None:

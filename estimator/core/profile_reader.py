@@ -13,6 +13,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from estimator.core import bounds as B
 from estimator.core.embodied import BASES as EMBODIED_BASES
 from estimator.core.embodied import DeviceEmbodied
 from estimator.core.errors import ProfileError
@@ -32,15 +33,16 @@ from estimator.core.water import COOLING
 
 # Plausibility bounds: outside these a number is almost surely a typo (wrong unit or
 # exponent). One device here can be a whole system (AlphaGo ≈ 1 MW), hence the wide bounds.
-PEAK_FLOPS_PER_S_BOUNDS = (1e6, 1e18)
-POWER_W_BOUNDS = (1.0, 1e8)
-MEMORY_GB_BOUNDS = (0.0, 1e7)
+# Those an input shares have their one home in estimator/core/bounds.py.
+PEAK_FLOPS_PER_S_BOUNDS = (B.PEAK_FLOPS_PER_S.low, B.PEAK_FLOPS_PER_S.high)
+POWER_W_BOUNDS = (B.POWER_W.low, B.POWER_W.high)
+MEMORY_GB_BOUNDS = (B.MEMORY_GB.low, B.MEMORY_GB.high)
 BANDWIDTH_GB_PER_S_BOUNDS = (0.0, 1e7)
 # Device-to-device link per direction: from PCIe 2.0 ×16 (8 GB/s) to well above NVLink 5 (900 GB/s).
 LINK_GB_PER_S_BOUNDS = (1.0, 1e5)
-PRICE_USD_PER_HOUR_BOUNDS = (0.0, 1e5)
+PRICE_USD_PER_HOUR_BOUNDS = (B.PRICE_USD_PER_DEVICE_HOUR.low, B.PRICE_USD_PER_DEVICE_HOUR.high)
 RELEASE_YEAR_BOUNDS = (1940, 2035)
-PUE_BOUNDS = (1.0, 3.0)
+PUE_BOUNDS = (B.PUE.low, B.PUE.high)
 # A device's cradle-to-gate footprint: from a phone SoC's few kg up to 10 t (an HGX B200 board of
 # 8 GPUs is 2,274 kg, NVIDIA's PCF summary); a whole system (AlphaGo) is not given one.
 EMBODIED_KG_BOUNDS = (0.1, 1e4)

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import math
 
-from estimator.core.units import G_PER_KG, L_PER_M3, S_PER_DAY, S_PER_HOUR, S_PER_MINUTE, S_PER_YEAR
+from estimator.core.units import (
+    G_PER_KG,
+    KG_PER_T,
+    KWH_PER_MWH,
+    KWH_PER_TWH,
+    L_PER_M3,
+    S_PER_DAY,
+    S_PER_HOUR,
+    S_PER_MINUTE,
+    S_PER_YEAR,
+    WH_PER_KWH,
+)
 
 SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 # Number words for people, up to where they stop helping (then powers of ten).
@@ -15,6 +26,10 @@ PLAIN_UP_TO_EXP = 3
 # Past this many of a table's largest unit (the next SI prefix), _scaled() writes powers of ten:
 # 3.66 × 10⁶ TWh, never "3,660,000 TWh".
 NEXT_PREFIX = 1e3
+# Mass steps past the tonne for CO₂e (SI prefixes on the tonne) and the millilitre for water: display units
+T_PER_KT, T_PER_MT = 1e3, 1e6
+ML_PER_L = 1e3
+THOUSAND, MILLION = 1e3, 1e6  # number words ("1.20 thousand m³")
 
 
 def sci(x: float, digits: int = 3, trim: bool = True) -> str:
@@ -137,7 +152,8 @@ def duration(seconds: float) -> str:
     return noun(count(seconds / S_PER_YEAR), "year")
 
 
-# The suffix tables below (1e3 … 1e12) are SI display prefixes (k, M, G, T), not unit conversions.
+# The tables below: energy, mass and volume step through the named conversions of
+# estimator/core/units.py; power and throughput through SI prefixes (k, M, G, T, P, E) on one unit.
 def _scaled(value: float, units: list[tuple[float, str]], digits: int = 3,
             beyond: tuple[float, str] | None = None) -> str:
     """``value`` in the largest unit it reaches; past ``NEXT_PREFIX`` of the largest unit, in
@@ -156,11 +172,20 @@ def _scaled(value: float, units: list[tuple[float, str]], digits: int = 3,
 def energy(kwh: float) -> str:
     if kwh is None:
         return "n/a"
-    return _scaled(kwh, [(1e9, "TWh"), (1e6, "GWh"), (1e3, "MWh"), (1.0, "kWh"), (1e-3, "Wh")])
+    return _scaled(kwh, [(KWH_PER_TWH, "TWh"), (KWH_PER_TWH / KWH_PER_MWH, "GWh"), (KWH_PER_MWH, "MWh"), (1.0, "kWh"),
+                         (1 / WH_PER_KWH, "Wh")])
 
 
 def power(watts: float) -> str:
     return _scaled(watts, [(1e12, "TW"), (1e9, "GW"), (1e6, "MW"), (1e3, "kW"), (1.0, "W")])
+
+
+def flops_rate(flops_per_s: float | None) -> str:
+    """A throughput in the SI unit it reaches: "43.3 TFLOP/s", "7.07 MFLOP/s"."""
+    if flops_per_s is None:
+        return "n/a"
+    return _scaled(flops_per_s, [(1e18, "EFLOP/s"), (1e15, "PFLOP/s"), (1e12, "TFLOP/s"), (1e9, "GFLOP/s"),
+                                 (1e6, "MFLOP/s"), (1e3, "kFLOP/s"), (1.0, "FLOP/s")])
 
 
 def co2e(kg: float) -> str:
@@ -168,7 +193,7 @@ def co2e(kg: float) -> str:
         return "n/a"
     if rounded(kg) < 1:
         return f"{sig(kg * G_PER_KG)} g CO₂e"
-    return _scaled(kg, [(1e9, "Mt"), (1e6, "kt"), (1e3, "t"), (1.0, "kg")]) + " CO₂e"
+    return _scaled(kg, [(KG_PER_T * T_PER_MT, "Mt"), (KG_PER_T * T_PER_KT, "kt"), (KG_PER_T, "t"), (1.0, "kg")]) + " CO₂e"
 
 
 def co2e_short(kg: float) -> str:
@@ -200,7 +225,8 @@ def water(litres: float | None) -> str:
     if litres is None:
         return "n/a"
     m3 = (L_PER_M3, "m³")
-    return _scaled(litres, [(1e9, "million m³"), (1e6, "thousand m³"), m3, (1.0, "L"), (1e-3, "mL")], beyond=m3)
+    return _scaled(litres, [(L_PER_M3 * MILLION, "million m³"), (L_PER_M3 * THOUSAND, "thousand m³"), m3, (1.0, "L"),
+                            (1 / ML_PER_L, "mL")], beyond=m3)
 
 
 def flops(x: float | None) -> str:

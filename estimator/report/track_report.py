@@ -13,10 +13,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from estimator.core import bounds as B
 from estimator.core.errors import InputError
+from estimator.core.interval import LEVEL
 from estimator.core.step_times import StepTimes
-from estimator.core.track_predict import RESULT_KEYS, Power, Prediction, Settings
-from estimator.core.units import BYTES_PER_MB, MS_PER_S
+from estimator.core.track_predict import RESULT_KEYS, TOTAL_STEPS, Power, Prediction, Settings
+from estimator.core.units import BYTES_PER_MB, G_PER_KG, MS_PER_S, S_PER_HOUR, W_PER_KW
 from estimator.report import humanize as hz
 
 REPORT_FORMAT = "estimator-track-report"
@@ -121,12 +123,66 @@ class LoadedReport:
     written_at: str
 
 
-def _num(where: str, value, *, allow_none: bool = True) -> float | None:
+def _num(where: str, value, *, allow_none: bool = True, high: float = math.inf, whole: bool = False) -> float | None:
+    """A number of 0 or more, at most ``high`` (what the estimator itself could report), whole
+    where it counts steps; None where the report leaves it out and that is allowed."""
     if value is None and allow_none:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
         raise InputError(f"{where} must be a number of 0 or more, got {str(value)[:40]!r}")
+    if value > high:
+        raise InputError(f"{where} is {value:.3g}, more than the {high:.3g} a report can hold")
+    if whole and value != int(value):
+        raise InputError(f"{where} must be a whole number, got {value:g}")
     return float(value)
+
+
+# The largest figure each field of a report can hold: what the estimator's own bounds allow
+# (estimator/core/bounds.py), so a corrupt or hand-edited report is refused, never shown.
+MAX_SECONDS = B.HOURS.high * S_PER_HOUR
+MAX_ENERGY_KWH = B.DEVICE_HOURS.high * B.POWER_W.high * B.PUE.high / W_PER_KW
+RESULT_HIGH = {"wall_clock_s": MAX_SECONDS, "device_hours": B.DEVICE_HOURS.high, "energy_kwh": MAX_ENERGY_KWH,
+               "co2e_kg": MAX_ENERGY_KWH * B.CARBON_INTENSITY_G_PER_KWH.high / G_PER_KG,
+               "cost_usd": B.DEVICE_HOURS.high * B.PRICE_USD_PER_DEVICE_HOUR.high}
+TEXT_CHARS = 300  # a note or a setting's text, as shown
+SHOWN_SETTINGS = ("device_name", "backend", "power_source")
+
+
+def _checked_prediction(pred: Mapping[str, Any], source: str) -> dict[str, Any]:
+    """The prediction's shown fields, checked; the others as written."""
+    where = f"{source}: prediction."
+    out = dict(pred)
+    out["steps_done"] = _num(where + "steps_done", pred.get("steps_done"), allow_none=False, high=TOTAL_STEPS.high,
+                             whole=True)
+    out["total_steps"] = _num(where + "total_steps", pred.get("total_steps"), high=TOTAL_STEPS.high, whole=True)
+    out["elapsed_s"] = _num(where + "elapsed_s", pred.get("elapsed_s"), allow_none=False, high=MAX_SECONDS)
+    ranges = pred.get("range") or {}
+    if not isinstance(ranges, dict):
+        raise InputError(f"{where}range must be an object")
+    out["range"] = {}
+    for key in RESULT_KEYS:
+        value = out[key] = _num(where + key, pred.get(key), high=RESULT_HIGH[key])
+        rng = ranges.get(key, [None, None])
+        if not isinstance(rng, list) or len(rng) != 2:
+            raise InputError(f"{where}range.{key} must be [low, high]")
+        low, high = (_num(f"{where}range.{key}", x, high=RESULT_HIGH[key]) for x in rng)
+        inside = low is None or (low <= high and (value is None or low <= value <= high))
+        if (low is None) != (high is None) or not inside:
+            raise InputError(f"{where}range.{key} must be [low, high] around the value, got {str(rng)[:60]}")
+        out["range"][key] = [low, high]
+    level = pred.get("range_level", LEVEL)
+    if isinstance(level, bool) or not isinstance(level, (int, float)) or not 0 < level < 1:
+        raise InputError(f"{where}range_level must be a fraction between 0 and 1, got {str(level)[:40]!r}")
+    out["range_level"] = float(level)
+    out["step_s"] = _num(where + "step_s", pred.get("step_s"), high=MAX_SECONDS)
+    for key in ("steady_steps", "warmup_steps"):
+        out[key] = _num(where + key, pred.get(key), high=TOTAL_STEPS.high, whole=True)
+    out["warmup_how"] = str(pred.get("warmup_how") or "")[:TEXT_CHARS]
+    notes = pred.get("notes") or []
+    if not isinstance(notes, list):
+        raise InputError(f"{where}notes must be a list")
+    out["notes"] = [str(n)[:TEXT_CHARS] for n in notes]
+    return out
 
 
 def parse_report(data: bytes, source: str = "track report") -> LoadedReport:
@@ -148,16 +204,9 @@ def parse_report(data: bytes, source: str = "track report") -> LoadedReport:
     pred, settings = doc.get("prediction"), doc.get("settings")
     if not isinstance(pred, dict) or not isinstance(settings, dict):
         raise InputError(f"{source}: no prediction or settings in the report")
-    steps = _num(f"{source}: prediction.steps_done", pred.get("steps_done"), allow_none=False)
-    total = _num(f"{source}: prediction.total_steps", pred.get("total_steps"))
-    elapsed = _num(f"{source}: prediction.elapsed_s", pred.get("elapsed_s"), allow_none=False)
-    for key in RESULT_KEYS:
-        _num(f"{source}: prediction.{key}", pred.get(key))
-        rng = (pred.get("range") or {}).get(key, [None, None])
-        if not isinstance(rng, list) or len(rng) != 2:
-            raise InputError(f"{source}: prediction.range.{key} must be [low, high]")
-        for v in rng:
-            _num(f"{source}: prediction.range.{key}", v)
+    pred = _checked_prediction(pred, source)
+    steps, total, elapsed = pred["steps_done"], pred["total_steps"], pred["elapsed_s"]
+    settings = {**settings, **{k: str(settings.get(k) or "")[:TEXT_CHARS] for k in SHOWN_SETTINGS}}
     history = doc.get("history") or []
     if not isinstance(history, list):
         raise InputError(f"{source}: history must be a list")
@@ -165,8 +214,10 @@ def parse_report(data: bytes, source: str = "track report") -> LoadedReport:
     for i, row in enumerate(history):
         if not isinstance(row, dict):
             raise InputError(f"{source}: history row {i} is not an object")
-        rows.append({k: _num(f"{source}: history row {i}: {k}", row.get(k))
-                     for k in ("step", "elapsed_s", "wall_clock_s", "low_s", "high_s", "energy_kwh")})
+        rows.append({k: _num(f"{source}: history row {i}: {k}", row.get(k), high=high, whole=k == "step")
+                     for k, high in (("step", TOTAL_STEPS.high), ("elapsed_s", MAX_SECONDS), ("wall_clock_s", MAX_SECONDS),
+                                     ("low_s", MAX_SECONDS), ("high_s", MAX_SECONDS),
+                                     ("energy_kwh", MAX_ENERGY_KWH))})
     failures = doc.get("failures") or []
     if not isinstance(failures, list):
         raise InputError(f"{source}: failures must be a list")

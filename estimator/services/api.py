@@ -5,7 +5,9 @@ Loads profiles, presets and carbon data (edge) and calls the pure core.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +19,8 @@ from estimator.core.estimate import ALL_KEYS, Estimate, estimate
 from estimator.core.presets import DEVICE_FIELDS, Preset, PublishedComparison, compare_with_published
 from estimator.core.profile import HardwareProfile
 from estimator.core.scenario import FOOTPRINT_FIELDS, INPUT_FIELDS, Scenario
-from estimator.io.datafiles import default_profiles, get_preset, load_carbon_data
+from estimator.io.datafiles import default_profiles, get_preset, load_carbon_data, load_validation_document
+from estimator.report import humanize as hz
 
 SCENARIO_KEYS = tuple(f.name for f in fields(Scenario))
 
@@ -271,8 +274,45 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
     if tm is not None:
         est = replace(est, memory=tm, notes=est.notes + (tm.note(),))
     changed = changed_from_preset(preset, hardware, scenario) if preset else frozenset()
+    own_devices = preset.scenario().devices if preset else None
+    if "devices" in changed and inputs.get("hours") is None and scenario.hours is not None and own_devices:
+        est = replace(est, notes=est.notes + (
+            f"the known run's wall clock is kept: {scenario.devices:,} devices instead of its {own_devices:,} run as "
+            "long, so device-hours, energy and cost scale with the devices (for the same work on more devices, "
+            "give the FLOPs)",))
     comparison = compare_with_published(preset, est, changed) if preset else ()
+    note = in_sample_note(preset, est) if comparison else None
+    if note:
+        est = replace(est, notes=est.notes + (note,))
     return Result(est, scenario, profile, preset, comparison, changed)
+
+
+@lru_cache(maxsize=1)
+def _held_out_predictions() -> Mapping[str, tuple[float, float]]:
+    """Each fitted run's (published, held-out predicted) device-hours from the shipped nested
+    cross-validation (``validate``): every run the fit holds, each predicted by a fit without it."""
+    return {r["run"]: (r["published_device_hours"], r["predicted_device_hours"])
+            for r in load_validation_document()["runs"]}
+
+
+def in_sample_note(preset: Preset, est: Estimate) -> str | None:
+    """What the preset's agreement with its published figures is worth: nothing as a test when the
+    utilisation was fitted on that very run (then the run's held-out prediction is given) or set
+    from the same source as the published time; None when the run is not one the fit holds."""
+    run, util = preset.published_run, est.utilization
+    if run is None or util is None:
+        return None
+    if util.origin == f"preset:{preset.id}":
+        return (f"the utilisation is the preset's own ({preset.why.get('utilization', preset.source)}), from the "
+                "source of its published figures, so they agree by construction: a reproduction, not a test")
+    held = _held_out_predictions().get(run)
+    if not util.origin.startswith("fit:") or held is None:
+        return None
+    published, predicted = held
+    return (f"in sample: this run ({run}) is one of the runs the utilisation was fitted on, so its agreement with "
+            f"the published figures is not a test; predicted by a fit without it (`python -m estimator validate`), its "
+            f"device-hours are {hz.count(predicted)} against the published {hz.count(published)} "
+            f"({max(predicted / published, published / predicted):.2f}× off)")
 
 
 def companions(result: Result) -> list[Result]:

@@ -1,0 +1,204 @@
+"""Links that carry one input without its switch, limits past the estimator's bound, tables
+without a price, and error hints that name the widget the user actually sees."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("streamlit")
+from apptest_pages import run_page  # noqa: E402
+from streamlit import dataframe_util  # noqa: E402
+
+from app_pages import calibrate as calibrate_page  # noqa: E402
+from app_pages import common as c  # noqa: E402
+from app_pages import inference as inference_page  # noqa: E402
+from app_pages import limits as limits_page  # noqa: E402
+from app_pages.explain import steps  # noqa: E402
+from estimator.core import bounds as B  # noqa: E402
+from estimator.core.errors import InputError  # noqa: E402
+from estimator.laws import scaling  # noqa: E402
+from estimator.report import humanize as hz  # noqa: E402
+from estimator.services import api  # noqa: E402
+
+
+def _metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def _text(at) -> str:
+    return " ".join(e.value.replace("\\", "") for e in [*at.error, *at.info, *at.warning, *at.caption, *at.markdown])
+
+
+@pytest.mark.parametrize("params, kwargs", [
+    ({"region": "FRA"}, {"region": "FRA"}),
+    ({"cloud": "gcp:europe-west1"}, {"cloud": "gcp:europe-west1"}),
+    ({"grid": "100"}, {"carbon_intensity_g_per_kwh": 100.0}),
+])
+def test_a_link_with_a_grid_input_but_no_switch_uses_it_as_the_cli_does(params, kwargs):
+    """?region=FRA alone means the country's grid, as ?flops= alone means a FLOPs workload and as
+    the CLI's --region does; it was silently ignored."""
+    at = run_page("estimate", {"preset": "gpt3-175b", **params})
+    expected = api.run(preset_id="gpt3-175b", **kwargs).estimate
+    default = api.run(preset_id="gpt3-175b").estimate
+    assert expected.co2e_kg != pytest.approx(default.co2e_kg)
+    assert _metrics(at)["CO₂e"] == hz.co2e_short(expected.co2e_kg)
+
+
+def test_an_explicit_grid_switch_still_wins_over_a_stray_input():
+    at = run_page("estimate", {"preset": "gpt3-175b", "grid_by": "default", "region": "FRA"})
+    assert _metrics(at)["CO₂e"] == hz.co2e_short(api.run(preset_id="gpt3-175b").estimate.co2e_kg)
+
+
+def test_scaling_past_the_estimate_bound_shows_the_split_and_says_why_no_cost():
+    """The scaling law covers up to 1e35 FLOPs, an estimate up to 1e32: past it the page shows the
+    parameters and tokens (as `scaling chinchilla` does) and says why there is no time or cost."""
+    flops = 1e34
+    assert B.FLOPS.high < flops <= B.SCALING_FLOPS.high
+    at = run_page("limits", {"lim_flops": str(flops)})
+    shown = _metrics(at)
+    assert not at.error
+    assert shown["Parameters"] == hz.count(scaling.chinchilla(flops, "tokens-per-param").params_opt)
+    assert "Cost" not in shown and "Energy" not in shown
+    assert f"not estimated past {hz.sci(B.FLOPS.high)} FLOPs" in _text(at)
+
+
+def test_the_inference_table_says_n_a_for_hardware_without_a_price():
+    assert api.default_profiles().get("gtx-580").price.usd_per_device_hour is None
+    at = run_page("inference", {"inf_hw": "gtx-580"})
+    shown = dataframe_util.convert_arrow_bytes_to_pandas_df(at.dataframe[0].proto.arrow_data.styler.display_values)
+    assert set(shown["usd_per_query"]) == {c.NO_VALUE} and set(shown["cost_total_usd"]) == {c.NO_VALUE}
+    assert not {"None", "nan", "inf"} & {str(v) for v in shown.to_numpy().ravel()}
+    assert shown["j_per_token"].str.match(r"^[0-9.]+(e[-+][0-9]+)?$").all()
+
+
+def test_the_inference_page_names_its_own_token_field():
+    at = run_page("inference", {"inf_tokens": "1"})
+    assert at.error
+    text = at.error[0].value.replace("\\", "")
+    assert "Tokens generated in total" in text and "Training tokens D" not in text
+
+
+def _labels(at, kinds=("number_input", "selectbox", "radio", "toggle", "text_input")) -> set[str]:
+    return {w.label for kind in kinds for w in getattr(at, kind)}
+
+
+def test_every_hint_names_a_widget_the_page_draws():
+    """Each page's hint labels (input → widget) are labels of widgets that page draws: a hint never
+    points at a field that is not there (the Inference page once named 'Training tokens D')."""
+    drawn = set()
+    for params in ({"workload": "params", "memory_inputs": "true", "grid_by": "country"},
+                   {"workload": "flops", "grid_by": "cloud"}, {"grid_by": "g/kWh"}):
+        drawn |= _labels(run_page("estimate", params))
+    assert set(c.FIELD_LABELS.values()) <= drawn, set(c.FIELD_LABELS.values()) - drawn
+    inf = _labels(run_page("inference", {"inf_model": "custom"}))
+    assert set(inference_page.FIELD_LABELS.values()) <= inf, set(inference_page.FIELD_LABELS.values()) - inf
+    lim = set()
+    for params in ({"lim": "Scaling laws"}, {"lim": "Scaling laws", "lim_budget": "USD"},
+                   {"lim": "Scaling laws", "lim_budget": "kWh"}, {"lim": "Scaling laws", "lim_budget": "t CO₂e"},
+                   {"lim": "Diminishing returns"}, {"lim": "Trends"}):
+        lim |= _labels(run_page("limits", params))
+    for labels in (limits_page.SCALING_LABELS, limits_page.DIMINISHING_LABELS, limits_page.TREND_LABELS):
+        assert set(labels.values()) <= lim, set(labels.values()) - lim
+    cal = _labels(run_page("calibrate"))
+    assert set(calibrate_page.FIELD_LABELS.values()) <= cal, set(calibrate_page.FIELD_LABELS.values()) - cal
+
+
+def test_a_page_with_its_own_labels_never_falls_back_to_the_sidebars():
+    exc = InputError("bad", field=("utilization", "tokens"))  # the Inference page has no utilisation field
+    assert c.error_text(exc, inference_page.FIELD_LABELS) == "bad (set: Tokens generated in total)"
+    assert c.error_text(exc, {}) == "bad"
+    assert c.error_text(exc) == "bad (set: Utilisation (fraction of peak), Training tokens D)"
+
+
+def test_a_memory_setting_that_cannot_work_names_its_field():
+    with pytest.raises(InputError) as e:
+        api.run(params=7e10, tokens=1e12, memory={"tp": 7})
+    assert e.value.fields == ("tp",)
+    assert "(set: Tensor parallel)" in c.error_text(e.value)
+
+
+def test_flops_from_parameters_and_tokens_are_held_to_the_flops_bound():
+    """6·N·D past 1e32 is refused as a FLOPs input is, naming the two inputs, not a FLOPs field."""
+    with pytest.raises(InputError, match=r"6 × 1e\+16 × 1e\+17 = 6e\+33") as e:
+        api.run(params=1e16, tokens=1e17)
+    assert set(e.value.fields) == {"params", "tokens"}
+    at = run_page("estimate", {"workload": "params", "params": "1e16", "tokens": "1e17"})
+    assert at.error and "Time" not in _metrics(at)
+
+
+def test_how_it_was_computed_takes_the_time_from_model_flops_under_recomputation():
+    """With full recomputation the devices execute 8·N·D, but the fitted utilisation counts 6·N·D:
+    the time step shows the FLOPs the time was computed from, so its arithmetic holds."""
+    est = api.run(params=7e9, tokens=2e12, recompute=True).estimate
+    plain = api.run(params=7e9, tokens=2e12).estimate
+    assert est.device_hours == pytest.approx(plain.device_hours) and est.flops > plain.flops
+    time_step = steps(est)[1]
+    assert time_step.formula.startswith("device-seconds = 6·N·D ÷")
+    assert time_step.numbers.startswith(hz.sci(plain.flops, 4))
+    peak, util = est.assumption("peak_flops_per_s").value, est.assumption("utilization").value
+    assert hz.sci(plain.flops / (peak * util), 4) in time_step.numbers
+    assert steps(plain)[1].formula.startswith("device-seconds = C ÷")
+
+
+def test_the_memory_note_is_shown_once():
+    at = run_page("estimate", {"workload": "params", "params": "7e9", "tokens": "2e12", "recompute": "true"})
+    notes = [i.value for i in at.info if "memory" in i.value]
+    assert len(notes) == 1
+
+
+@pytest.mark.parametrize("value, text", [(1234567.0, "1234567"), (1.23456789e9, "1234567890"), (0.1234567, "0.1234567"),
+                                         (3.14e23, "3.14e+23"), (True, "true"), (False, "false"), ("FRA", "FRA")])
+def test_a_shared_link_keeps_every_digit_and_writes_booleans_as_the_toggles_read_them(value, text):
+    from app_pages.inputs import url_text
+    assert url_text(value) == text
+    if isinstance(value, float):
+        assert float(text) == value
+
+
+def test_a_shared_link_reopens_on_the_same_devices():
+    at = run_page("estimate", {"preset": "lambda-gpt3-v100", "devices": "1234567", "tab": "Export & share"})
+    link = next(x.value for x in at.code if x.value.startswith("http"))
+    assert "devices=1234567" in link and "e%2B06" not in link
+
+
+def test_lecture_links_stay_in_embed_mode(monkeypatch):
+    """Inside a slide's iframe (?embed=true) the claim's next, previous and all-claims links keep
+    embed mode, and the Estimate page's link to the Accuracy page keeps it too."""
+    monkeypatch.setattr(c, "is_embedded", lambda: True)  # AppTest has no embed context of its own
+    at = run_page("lecture", {"claim": "gpt3-v100"})
+    nav = at.get("html")[-1].value
+    assert 'href="/lecture?embed=true"' in nav and 'href="/lecture?claim=brain-alphago&amp;embed=true"' in nav
+    est = run_page("estimate", {"preset": "gpt3-175b"})
+    assert any("(/accuracy?embed=true)" in m.value for m in est.markdown)
+    monkeypatch.setattr(c, "is_embedded", lambda: False)
+    assert 'href="/lecture"' in run_page("lecture", {"claim": "gpt3-v100"}).get("html")[-1].value
+
+
+def test_an_unknown_claim_on_another_page_warns_and_is_not_lecture_mode():
+    at = run_page("estimate", {"claim": "garbage"})
+    assert any("`claim`" in w.value and "not a lecture claim" in w.value for w in at.warning)
+
+
+def test_a_time_only_preset_offers_only_its_own_hardware():
+    """AlphaGo's preset gives a game's time on AlphaGo, which says nothing about an H100: the picker
+    offers AlphaGo alone, and a link naming other hardware warns and keeps the preset's numbers."""
+    at = run_page("estimate", {"preset": "alphago-vs-brain", "hardware": "h100-sxm"})
+    picker = next(s for s in at.selectbox if s.label == "Hardware profile")
+    assert list(picker.options) == [api.get_preset("alphago-vs-brain").hardware]
+    assert not at.error and any("`hardware`" in w.value for w in at.warning)
+
+
+def test_notes_say_what_a_known_runs_time_ignores_and_keeps():
+    est = api.run(preset_id="resnet50-imagenet", utilization=0.9, devices=16).estimate
+    own = api.run(preset_id="resnet50-imagenet").estimate
+    assert est.wall_clock_s == pytest.approx(own.wall_clock_s) and est.energy_kwh == pytest.approx(2 * own.energy_kwh)
+    notes = " ".join(est.notes)
+    assert "utilisation 0.9 changes nothing here" in notes
+    assert "16 devices instead of its 8 run as long" in notes
+    assert not any("run as long" in n for n in own.notes)
+
+
+@pytest.mark.parametrize("rate, text", [(4.33e13, "43.3 TFLOP/s"), (7.07e6, "7.07 MFLOP/s"), (9.89e14, "989 TFLOP/s"),
+                                        (1.2e18, "1.20 EFLOP/s"), (None, "n/a")])
+def test_throughput_is_written_in_the_si_unit_it_reaches(rate, text):
+    assert hz.flops_rate(rate) == text
