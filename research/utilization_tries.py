@@ -7,6 +7,7 @@ them (computed here, on the same runs):
 - the chosen covariates at other shrinkages λ (plain leave-one-out);
 - averaging the candidates' predictions instead of choosing one (nested leave-one-out: the
   weights come from each fold's inner leave-one-out scores, never from the held-out run);
+- a model-free try: each run predicted from its nearest runs of the same family (nested);
 - how the chosen model's leave-one-out residuals correlate with model size, on the runs whose
   parameter count the project holds;
 - the nested cross-validation held out by paper (every run of one source document left out
@@ -24,6 +25,7 @@ Exploration only: nothing here feeds the shipped fit (`python -m estimator fit-u
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 
@@ -78,6 +80,44 @@ def averaging(runs, families, actual_log) -> dict[str, float]:
         f"weights exp(-score/{SOFT_TEMPERATURE})": (weights * outer).sum(axis=0) / weights.sum(axis=0),
     }
     return {k: _factor(actual_log - v) for k, v in preds.items()}
+
+
+NEIGHBOURS = (1, 3, 5, 7, 9, 15, 25)   # k for the nearest-neighbour try
+NEIGHBOUR_WEIGHTS = (0.0, 0.5, 1.0, 2.0)  # scale of each covariate in the distance (per decade, per year)
+
+
+def _neighbour_predictions(actual_log, family, x, k, exclude=None) -> np.ndarray:
+    """Each run's ln goodput predicted as the median of its k nearest runs of the same family (the
+    distance in the scaled covariates ``x``), itself and ``exclude`` left out."""
+    d = np.sqrt(((x[:, None, :] - x[None, :, :]) ** 2).sum(axis=2))
+    d[family[:, None] != family[None, :]] = np.inf
+    np.fill_diagonal(d, np.inf)
+    if exclude is not None:
+        d[:, exclude] = np.inf
+    order = np.argsort(d, axis=1)[:, :k]
+    near = np.where(np.take_along_axis(d, order, axis=1) < np.inf, actual_log[order], np.nan)
+    with warnings.catch_warnings():  # a run left with no family mate (TPU v4 has two runs) predicts NaN,
+        warnings.simplefilter("ignore", RuntimeWarning)  # which the inner score leaves out
+        return np.nanmedian(near, axis=1)
+
+
+def nearest_neighbours(runs, actual_log) -> tuple[float, float]:
+    """A model-free try: each run predicted by the median goodput of its k nearest runs of its
+    family in (log10 FLOPs, maturity), k and the covariates' weights chosen by an inner leave-one-out
+    (nested, as `validate`). (best plain leave-one-out factor over the grid, nested factor)."""
+    family = np.array([r.family for r in runs])
+    cov = np.column_stack([[U._run_covariate(r, c) for r in runs] for c in CHOSEN_COVARIATES])
+    grid = [(k, w1, w2) for k in NEIGHBOURS for w1 in NEIGHBOUR_WEIGHTS for w2 in NEIGHBOUR_WEIGHTS if w1 or w2]
+    plain = min(_factor(actual_log - _neighbour_predictions(actual_log, family, cov * [w1, w2], k))
+                for k, w1, w2 in grid)
+    outer = np.empty(len(runs))
+    for i in range(len(runs)):
+        keep = np.arange(len(runs)) != i
+        scores = {g: np.nanmedian(np.abs(actual_log - _neighbour_predictions(
+            actual_log, family, cov * [g[1], g[2]], g[0], exclude=i))[keep]) for g in grid}
+        k, w1, w2 = min(scores, key=scores.get)
+        outer[i] = _neighbour_predictions(actual_log, family, cov * [w1, w2], k)[i]
+    return plain, _factor(actual_log - outer)
 
 
 def model_size(runs, families) -> tuple[int, float, float]:
@@ -204,6 +244,9 @@ def main() -> None:
     print("averaging the candidates (nested leave-one-out):")
     for name, f in averaging(runs, families, actual_log).items():
         print(f"  {name:32s} {f:.3f}x  ratio {f / rule:.3f}")
+    plain, nested = nearest_neighbours(runs, actual_log)
+    print(f"nearest runs of the family (median of k, in log10 FLOPs and maturity): best plain leave-one-out "
+          f"{plain:.3f}x  ratio {plain / rule:.3f}; nested {nested:.3f}x  ratio {nested / rule:.3f}")
     n, r_params, r_tpp = model_size(runs, families)
     print(f"model size, {n} runs with a parameter count: corr(residual, log10 params) {r_params:+.2f}, "
           f"corr(residual, log10 tokens per param) {r_tpp:+.2f}")

@@ -132,10 +132,14 @@ def test_url_scenarios_match_the_core(params, kwargs):
 
 
 def test_inconsistent_inputs_show_an_error_not_an_exception():
-    at = open_app({**LECTURE, "elec": "0.1"})  # the preset's price per device-hour and a price per kWh
+    # each input inside its own bound, their product not: 6 × 1e16 parameters × 1e17 tokens > 1e32 FLOPs
+    at = open_app({"workload": "params", "params": "1e16", "tokens": "1e17"})
     assert not at.exception
-    assert any("not both" in e.value for e in at.error)
+    assert any("change the parameters or the tokens" in e.value.replace("\\", "") for e in at.error)
     assert not headline(at)
+    # both prices: the page keeps the price per device-hour and says so (a warning, not an error)
+    at = open_app({**LECTURE, "price": "2", "elec": "0.1"})
+    assert not at.exception and any("Both prices are set" in w.value for w in at.warning)
 
 
 # --- tampered query parameters ----------------------------------------------------------

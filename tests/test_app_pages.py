@@ -86,7 +86,7 @@ def test_compare_page_numbers_are_the_cores():
     at = run_page("compare", {"preset": "lambda-gpt3-v100"})
     df = at.dataframe[0].value.set_index("hardware")
     assert len(df) >= 15 and "brain" not in df.index  # reference points only when asked for
-    assert df.loc["v100-sxm2", "price_basis"] == "given" and df.loc["h100-sxm", "price_basis"] == "on-demand"
+    assert df.loc["v100-sxm2", "price_basis"] == "reserved" and df.loc["h100-sxm", "price_basis"] == "on-demand"
     assert df.loc["h100-sxm", "host_in_power"] == "yes"
     at = run_page("compare", {"preset": "lambda-gpt3-v100", "cmp_ref": "true"})
     df = at.dataframe[0].value.set_index("hardware")

@@ -239,3 +239,14 @@ def test_the_readme_s_example_is_what_estimate_prints(capsys):
     assert (f"256 H100s: {emb:.0f} kg embodied ({emb_lo:.0f}–{emb_hi:.0f} kg) beside "
             f"{d['co2e_kg'] / 1000:.2f} t operational CO₂e in France") in text
     assert f"Same 256-H100 example: {water_m3:.0f} m³ ({w_lo:.0f}–{w_hi:.0f} m³)" in text
+
+
+def test_the_cores_h100_reference_figures_are_the_profiles():
+    """The core cannot read profiles (it is pure), so the H100 figures its die-model scaling and
+    fallback rest on are constants there; they must be what the profiles state."""
+    from estimator.core import embodied as emb
+    ps = default_profiles()
+    h100 = ps.get("h100-sxm")
+    assert h100.embodied.kg_co2e == emb.H100_PCF_KG_PER_GPU and h100.memory_gb == emb.H100_MEMORY_GB
+    for die_model in ("h100-pcie", "h800"):  # the ACT model of the same GH100 die and 80 GB
+        assert ps.get(die_model).embodied.kg_co2e == emb.H100_ACT_MODEL_KG

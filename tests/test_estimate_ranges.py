@@ -28,7 +28,8 @@ def test_preset_with_one_override_keeps_its_other_fields_origins():
     r = api.run(preset_id="lambda-gpt3-v100", devices=8)
     origins = {a.name: a.origin for a in r.estimate.assumptions}
     assert origins["devices"] == "user"
-    assert origins["utilization"] == origins["flops"] == origins["price_usd_per_device_hour"] == "preset:lambda-gpt3-v100"
+    assert origins["utilization"] == origins["flops"] == "preset:lambda-gpt3-v100"
+    assert origins["price_usd_per_device_hour"] == "profile:v100-sxm2"  # Lambda's price has its home in the profile
     plain = {a.name: a.origin for a in api.run(preset_id="lambda-gpt3-v100").estimate.assumptions}
     assert plain["devices"] == "preset:lambda-gpt3-v100"
 

@@ -307,7 +307,7 @@ def test_the_docs_quote_the_shipped_figures():
             f"(ratio {nf['ratio_to_baseline']:.2f}; one family of five was given the pooled fit), and the interval "
             f"holds {m['interval_coverage']:.0%} of runs (width ×{m['interval_mean_width_factor']:.2f})") in readme
     spread = {f: nf["summary"][f]["model"]["interval_coverage"] for f in ("v100", "tpu-v3")}
-    assert (f"averaged over the\nfamilies it is {nf['family_mean_coverage']:.0%}, and a family far from 30% is covered "
+    assert (f"averaged over the families it is {nf['family_mean_coverage']:.0%}, and a family far from 30% is covered "
             f"poorly (V100 {spread['v100']:.0%}, TPU v3 {spread['tpu-v3']:.0%})") in readme
     from research.utilization_tries import new_family_alternatives
     alt = new_family_alternatives(list(runs_data.training_runs().runs))

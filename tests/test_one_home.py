@@ -147,8 +147,8 @@ def test_the_cli_json_shows_the_presets_sources_after_an_override(capsys):
     preset = get_preset("lambda-gpt3-v100")
     d = _cli_json(capsys, "estimate", "--preset", "lambda-gpt3-v100", "--devices", "8", "--format", "json")["assumptions"]
     assert d["devices"]["origin"] == "user" and d["devices"]["source"] == "given"
-    assert d["price_usd_per_device_hour"]["origin"] == "preset:lambda-gpt3-v100"
-    assert d["price_usd_per_device_hour"]["source"] == preset.why["price_usd_per_device_hour"]
+    assert d["price_usd_per_device_hour"]["origin"] == "profile:v100-sxm2"  # Lambda's price: one home, the profile
+    assert "price_usd_per_device_hour" not in preset.inputs and "Lambda" in d["price_usd_per_device_hour"]["source"]
     assert d["utilization"]["source"].startswith(preset.why["utilization"] + "; range:")
     assert d["flops"]["source"] == preset.why["flops"]
 

@@ -23,3 +23,23 @@ def test_least_trimmed_recovers_the_line_half_the_points_lie_on(monkeypatch):
     assert found == pytest.approx(1.0, abs=1e-9)  # median |residual| 0: the 35 exact points
     ols, *_ = np.linalg.lstsq(X, y, rcond=None)
     assert math.exp(np.median(np.abs(y - X @ ols))) > 1.2  # least squares is pulled off it
+
+
+@pytest.mark.slow
+def test_the_nearest_runs_try_is_what_profiles_readme_says():
+    """profiles/README.md, "Later tries": the model-free nearest-runs form, nested, is no better than
+    the shipped fit (the figures re-run here; about 20 s)."""
+    from pathlib import Path
+
+    from estimator.io.datafiles import load_validation_document
+    from estimator.services.training_runs import training_runs
+    runs = list(training_runs().runs)
+    actual = np.log([r.goodput for r in runs])
+    plain, nested = T.nearest_neighbours(runs, actual)
+    doc = load_validation_document()
+    shipped = doc["summary"]["all"]["model"]["median_factor"]
+    rule = doc["summary"]["all"]["baseline"]["median_factor"]
+    text = " ".join((Path(__file__).resolve().parents[1] / "profiles" / "README.md").read_text().split())
+    assert (f"leave-one-out; {len(runs)} runs): the best of the grid by plain leave-one-out {plain:.3f}×, nested "
+            f"{nested:.3f}× (ratio {nested / rule:.2f}), no better than the shipped fit's {shipped:.3f}×") in text
+    assert nested >= shipped
