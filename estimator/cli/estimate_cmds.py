@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
+from estimator.core import bounds as B
 from estimator.core import embodied
 from estimator.core.errors import InputError, ProfileError
 from estimator.core.memory import DEFAULT_MICRO_BATCH, DEFAULT_SEQ_LEN, RECOMPUTE
@@ -47,7 +49,7 @@ def add_workload_args(p, hardware_required=False):
     a.add_argument("--epochs", type=float, help="epochs")
     s = p.add_argument_group("scenario (defaults come from the hardware profile)")
     s.add_argument("--devices", type=count, help="number of devices (default 1)")
-    s.add_argument("--utilization", type=float, help="fraction of peak achieved over the whole run, in (0, 1]")
+    s.add_argument("--utilization", type=float, help=f"fraction of peak achieved over the whole run, {B.UTILIZATION.describe()}")
     s.add_argument("--precision", choices=PRECISIONS, help="precision whose peak is used")
     s.add_argument("--year", type=count, help="year of the run: the utilisation fit uses the years since the "
                                               "chip's release (default: unknown, averaged over the fitted runs)")
@@ -61,10 +63,10 @@ def add_workload_args(p, hardware_required=False):
     f.add_argument("--lifetime-years", type=float,
                    help="devices' service life over which their manufacturing is shared (default "
                         f"{embodied.LIFETIME_YEARS:g}, range {embodied.LIFETIME_RANGE_YEARS[0]:g}–"
-                        f"{embodied.LIFETIME_RANGE_YEARS[1]:g})")
+                        f"{embodied.LIFETIME_RANGE_YEARS[1]:g}; accepts {B.LIFETIME_YEARS.describe()})")
     f.add_argument("--cooling", choices=tuple(COOLING),
-                   help=f"kind of data centre for on-site water (default {DEFAULT_COOLING}: "
-                        f"{COOLING[DEFAULT_COOLING].wue_l_per_kwh:g} L/kWh)")
+                   help=f"kind of data centre for on-site water (default: the profile's cooling, else "
+                        f"{DEFAULT_COOLING}: {COOLING[DEFAULT_COOLING].wue_l_per_kwh:g} L/kWh)")
     f.add_argument("--wue", dest="wue_l_per_kwh", type=float, help="on-site water, L per kWh of IT energy")
     f.add_argument("--ewif", dest="ewif_l_per_kwh", type=float,
                    help=f"off-site water of the electricity, L per kWh (default {EWIF_L_PER_KWH:g}, U.S. average)")
@@ -94,7 +96,7 @@ def memory_kwargs(args) -> dict:
 def add_site_args(s) -> None:
     """Power, PUE, grid intensity and price: the arguments every priced command shares."""
     s.add_argument("--power-w", type=float, help="average power per device in W")
-    s.add_argument("--pue", type=float, help="data-centre PUE, 1 or more")
+    s.add_argument("--pue", type=float, help=f"data-centre PUE, {B.PUE.describe()}")
     g = s.add_mutually_exclusive_group()
     g.add_argument("--carbon-intensity", dest="carbon_intensity_g_per_kwh", type=float, help="grid gCO2e/kWh")
     g.add_argument("--region", help="ISO 3166 alpha-3 country code, e.g. FRA (CodeCarbon's data)")
@@ -208,13 +210,21 @@ def cmd_profiles(args):
             raise InputError("profiles validate got an empty path; give profile files, or none to check them all")
         if extra:
             broken = 0
+            seen: dict[str, str] = {}  # id → the first file that gave it: two files of one id cannot load together
             for path in extra:
                 try:
-                    load_profile_file(path)
-                    print(f"ok: {path}")
+                    profile = load_profile_file(path)
                 except ProfileError as exc:
                     broken += 1
                     print(f"broken: {exc}")
+                    continue
+                if profile.id in seen and Path(seen[profile.id]).resolve() != Path(path).resolve():
+                    broken += 1
+                    print(f"broken: {path}: id '{profile.id}' is also the id of {seen[profile.id]}: give one of them "
+                          "another id (profiles load together, so an id names one file)")
+                    continue
+                seen.setdefault(profile.id, path)
+                print(f"ok: {path}")
             total = len(extra)
         else:
             for p in ps.profiles.values():

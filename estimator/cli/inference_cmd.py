@@ -11,6 +11,7 @@ import math
 
 from estimator.cli.estimate_cmds import count
 from estimator.cli.scaling_cmds import _dump, _table, add_setting_args
+from estimator.core import bounds as B
 from estimator.core import compression
 from estimator.core.inference import BITS, DEFAULT_PROMPT_TOKENS, DEFAULT_TOKENS_PER_QUERY, KV_BITS
 from estimator.core.scenario import SITE_INPUTS
@@ -34,11 +35,12 @@ def _rng(fmt, pair) -> str:
 
 
 def _ms(s: float) -> str:
-    return f"{hz.sig(s * MS_PER_S)} ms"
+    """Milliseconds below a second, then the duration in its own unit (66.9 s, not 66,900 ms)."""
+    return f"{hz.sig(s * MS_PER_S)} ms" if hz.rounded(s) < 1 else hz.duration(s)
 
 
 def _joules(j: float) -> str:
-    return f"{hz.sig(j)} J"
+    return hz.joules(j)
 
 
 def _share(saved: float | None, what: str) -> str:
@@ -159,7 +161,7 @@ def register(sub):
     c = p.add_argument_group("compression")
     c.add_argument("--bits", type=int, choices=BITS, default=16, help="bits per weight (quantisation)")
     c.add_argument("--kv-bits", type=int, choices=KV_BITS, default=16, help="bits per KV-cache entry")
-    c.add_argument("--sparsity", type=float, default=0.0, help="fraction of weights pruned, in [0, 1)")
+    c.add_argument("--sparsity", type=float, default=0.0, help=f"fraction of weights pruned, {B.SPARSITY.describe()}")
     c.add_argument("--dense-kernels", action="store_true",
                    help="pruned weights are still read and multiplied (unstructured sparsity on dense hardware)")
     c.add_argument("--student-params", type=float, help="distillation: serve a student of this many parameters")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import sys
 
 from estimator.cli.estimate_cmds import add_site_args, count
+from estimator.core import bounds as B
 from estimator.core.errors import InputError
 from estimator.core.interval import LEVEL
 from estimator.core.profile import PRECISIONS
@@ -41,7 +42,7 @@ def add_setting_args(p, hardware_default=None, training=True, default_text=None)
     if training:
         s.add_argument("--devices", type=count, help="devices (changes the time, not the energy or cost)")
         s.add_argument("--precision", choices=PRECISIONS, help="precision whose peak is used")
-    s.add_argument("--utilization", type=float, help="fraction of peak achieved, in (0, 1]")
+    s.add_argument("--utilization", type=float, help=f"fraction of peak achieved, {B.UTILIZATION.describe()}")
     add_site_args(s)
     p.add_argument("--format", choices=("table", "json"), default="table")
 

@@ -27,6 +27,11 @@ class Bound:
         return f"{lo} and at most {self.high:g}{' ' + self.unit if self.unit else ''}"
 
 
+# A bound that takes 0 itself (prices, grid intensity, water factors, a pruned share; not an open one)
+# and positive values from here up: below it a value is an underflow or a typo (1e-320 USD an hour),
+# and the arithmetic on it overflows or loses every digit. A design choice, not a published figure.
+SMALLEST_NONZERO = 1e-9
+
 # -- workloads --------------------------------------------------------------------------
 # The largest training run with a published FLOP count: Llama 3.1 405B, 3.8e25 FLOPs (Llama
 # Team 2024, arXiv:2407.21783, §1). The bounds leave room for thought experiments far beyond it.

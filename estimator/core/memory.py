@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from estimator.core import bounds as B
 from estimator.core import validation as v
 from estimator.core.errors import InputError
+from estimator.core.number_text import rounded, sci
 from estimator.core.units import BYTES_PER_GB
 
 PAPER_ZERO = "Rajbhandari et al. 2020 (ZeRO, arXiv:1910.02054), §3.1 and §5"
@@ -108,8 +109,14 @@ class Breakdown:
                 "activations": self.activations_gb, "total": self.total_gb}
 
 
+GB_PLAIN = (1e-3, 1e4)  # GB figures written plainly; outside, in powers of ten (never 51,200,445,644,800,112)
+
+
 def gb(x: float) -> str:
-    """GB for people: three significant figures, thousands separated."""
+    """GB for people: whole GB from 100 to 9,999 (at most four digits), three significant figures below;
+    past that or below 0.001 GB, powers of ten."""
+    if x != 0 and not GB_PLAIN[0] <= abs(rounded(x)) < GB_PLAIN[1]:
+        return sci(x)
     return f"{x:,.0f}" if x >= 100 else f"{x:.3g}"
 
 

@@ -18,7 +18,7 @@ import numbers
 
 import numpy as np
 
-from estimator.core.bounds import YEAR, Bound
+from estimator.core.bounds import SMALLEST_NONZERO, YEAR, Bound
 from estimator.core.errors import InputError
 
 
@@ -115,6 +115,9 @@ def require_in(name: str, value, bound: Bound):
     low_ok = (arr > bound.low) if bound.low_open else (arr >= bound.low)
     if not (low_ok.all() and (arr <= bound.high).all()):
         raise InputError(f"{name} must be {bound.describe()} ({bound.source}), got {_show(value)}")
+    if bound.low == 0 and not bound.low_open and ((arr > 0) & (arr < SMALLEST_NONZERO)).any():
+        raise InputError(f"{name} must be 0 or at least {SMALLEST_NONZERO:g} (a smaller value is an underflow or a "
+                         f"typo, and the arithmetic on it is not meaningful), got {_show(value)}")
     if bound.whole and not (arr == np.floor(arr)).all():
         raise InputError(f"{name} must be a whole number, got {_show(value)}")
     return value

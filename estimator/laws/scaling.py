@@ -209,7 +209,7 @@ def flops_for_budget(estimate_at: Callable[[float], Estimate], kind: str, budget
     flops = float(start_flops)
     for _ in range(BUDGET_MAX_STEPS):
         per_flop = _per_flop(estimate_at(flops), kind)
-        new = budget / per_flop
+        new = budget / per_flop if per_flop > 0 else math.inf  # an underflowed spend per FLOP buys no finite count
         if not math.isfinite(new) or new <= 0:
             raise InputError(f"a budget of {budget:g} {BUDGET_KINDS[kind][2]} gives no finite FLOP count")
         if abs(new / flops - 1) < BUDGET_REL_TOL:

@@ -143,6 +143,8 @@ def _assumption_value(value, unit: str = "") -> str:
         return "n/a"
     if value == 1 and isinstance(value, int) and unit in SINGULAR:
         unit = SINGULAR[unit]
+    if unit.split(" ")[0] == "W" and not isinstance(value, (str, bool)) and value >= 1e3:
+        return f"{hz.power(value)}{unit[1:]}"  # a whole system's draw: "1.00 MW per device", not "1,000,000 W"
     return f"{_assumption_number(value)} {unit}".rstrip()
 
 

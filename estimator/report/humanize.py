@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+# powers of ten and significant figures have their home in the core (its notes use them too)
+from estimator.core.number_text import SUPERSCRIPT, _trim, rounded, sci  # noqa: F401
 from estimator.core.units import (
     G_PER_KG,
     KG_PER_T,
@@ -17,12 +19,9 @@ from estimator.core.units import (
     WH_PER_KWH,
 )
 
-SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 # Number words for people, up to where they stop helping (then powers of ten).
 WORDS = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"))
 WORDS_UP_TO = 1e15
-# sci() writes numbers from 1 up to 10**PLAIN_UP_TO_EXP plainly (1, not 10⁰).
-PLAIN_UP_TO_EXP = 3
 # Past this many of a table's largest unit (the next SI prefix), _scaled() writes powers of ten:
 # 3.66 × 10⁶ TWh, never "3,660,000 TWh".
 NEXT_PREFIX = 1e3
@@ -30,39 +29,6 @@ NEXT_PREFIX = 1e3
 T_PER_KT, T_PER_MT = 1e3, 1e6
 ML_PER_L = 1e3
 THOUSAND, MILLION = 1e3, 1e6  # number words ("1.20 thousand m³")
-
-
-def sci(x: float, digits: int = 3, trim: bool = True) -> str:
-    """3.14 × 10²³: powers of ten as people write them (not 3.14e+23). ``trim=False`` keeps the
-    trailing zeros of the mantissa (4.0 × 10⁻⁷, 1.0 × 10⁻⁶), as money does."""
-    if x is None:
-        return "n/a"
-    if x == 0 or not math.isfinite(x):
-        return f"{x:g}"
-    exp = math.floor(math.log10(abs(x)))
-    mant = round(x / 10 ** exp, digits - 1)
-    if abs(mant) >= 10:  # 9.995 rounds up to 10.0
-        mant, exp = mant / 10, exp + 1
-    if 0 <= exp < PLAIN_UP_TO_EXP:  # 1, 50, 123: a power of ten would only hide a small number
-        return _trim(f"{mant * 10 ** exp:.{max(digits - 1 - exp, 0)}f}")
-    m = f"{mant:.{digits - 1}f}"
-    m = _trim(m) if trim else m
-    power = f"10{str(exp).translate(SUPERSCRIPT)}"
-    return power if m == "1" else f"{m} × {power}"
-
-
-def rounded(x: float, digits: int = 3) -> float:
-    """``x`` as it prints at ``digits`` significant figures (0.99999 → 1.0): every formatter picks its
-    unit, word or notation from this, never from the raw value, so a rounding that reaches the next
-    unit moves to it ("1.00 kWh", never "1,000 Wh")."""
-    if x == 0 or not math.isfinite(x):
-        return x
-    return round(x, digits - 1 - math.floor(math.log10(abs(x))))
-
-
-def _trim(text: str) -> str:
-    """1.50 → 1.5, 2.00 → 2: no trailing zeros after a decimal point."""
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def magnitude(x: float) -> str:
@@ -180,6 +146,11 @@ def power(watts: float) -> str:
     return _scaled(watts, [(1e12, "TW"), (1e9, "GW"), (1e6, "MW"), (1e3, "kW"), (1.0, "W")])
 
 
+def joules(j: float) -> str:
+    """An energy in joules, in the SI unit it reaches: "0.420 J", "2.93 MJ"."""
+    return _scaled(j, [(1e9, "GJ"), (1e6, "MJ"), (1e3, "kJ"), (1.0, "J"), (1e-3, "mJ")])
+
+
 def flops_rate(flops_per_s: float | None) -> str:
     """A throughput in the SI unit it reaches: "43.3 TFLOP/s", "7.07 MFLOP/s"."""
     if flops_per_s is None:
@@ -233,8 +204,13 @@ def flops(x: float | None) -> str:
     return "n/a" if x is None else f"{sci(x) if rounded(x) >= 1e6 else sig(x)} FLOPs"
 
 
+WHOLE_FROM = 1e3  # device-hours from here on are whole numbers: rounded to 3 figures, shown as such
+
+
 def device_hours(h: float) -> str:
-    return noun(count(h), "device-hour")
+    """Three significant figures, as every estimate: 699,993 (hours × devices) reads "700,000"."""
+    r = rounded(h)
+    return noun(count(r) if r >= WHOLE_FROM else count(h), "device-hour")
 
 
 def number(x: float, digits: int = 3) -> str:

@@ -334,7 +334,8 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
              else "".join(cite.get(k, "") for k in grid) if grid else " (given)")
     co2 = (f"{latex_escape(hz.co2e(est.co2e_kg))}{_range(hz.co2e, est, 'co2e_kg')} at a grid carbon intensity of "
            f"{latex_escape(hz.sig(ci.value))}~g\\,CO$_2$e/kWh{where}")
-    power = f"an average of {latex_escape(hz.sig(a['power_w'].value))}~W per device"
+    watts = hz.power(a['power_w'].value).split(" ")  # "734 W", "1.00 MW": the number, then its unit
+    power = f"an average of {latex_escape(watts[0])}~{watts[1]} per device"
     doing = (f"training {what}" if not time_label or time_label.lower() == "training time"
              else latex_escape(time_label[:1].lower() + time_label[1:]))
     if measured:

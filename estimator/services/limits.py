@@ -191,6 +191,9 @@ def trend_report(flops: float = TREND_FLOPS, hardware: str = TREND_HARDWARE, yea
     else:
         raise InputError(f"{hardware} has no release year: give the start year", field="start_year")
     year = v.require_whole("start year", year, B.TREND_START_YEAR, field="start_year")
+    if profile.release_year is not None and year < profile.release_year:  # as `estimate` refuses a run's year
+        raise InputError(f"the start year {year} is before {profile.name} was released ({profile.release_year}): "
+                         f"start from {profile.release_year} on, or leave the start year out", field="start_year")
     return TrendReport(base, year, trends.trend_table(year, years, base.cost_usd, doubling_years),
                        trends.summary(doubling_years), basis)
 

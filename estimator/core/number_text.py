@@ -1,0 +1,43 @@
+"""Numbers as people write them, shared by the core's own notes and ``estimator.report.humanize``:
+powers of ten (3.14 × 10²³, never 3.14e+23) and significant figures. Pure."""
+
+from __future__ import annotations
+
+import math
+
+SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+# sci() writes numbers from 1 up to 10**PLAIN_UP_TO_EXP plainly (1, not 10⁰).
+PLAIN_UP_TO_EXP = 3
+
+
+def sci(x: float, digits: int = 3, trim: bool = True) -> str:
+    """3.14 × 10²³: powers of ten as people write them (not 3.14e+23). ``trim=False`` keeps the
+    trailing zeros of the mantissa (4.0 × 10⁻⁷, 1.0 × 10⁻⁶), as money does."""
+    if x is None:
+        return "n/a"
+    if x == 0 or not math.isfinite(x):
+        return f"{x:g}"
+    exp = math.floor(math.log10(abs(x)))
+    mant = round(x / 10 ** exp, digits - 1)
+    if abs(mant) >= 10:  # 9.995 rounds up to 10.0
+        mant, exp = mant / 10, exp + 1
+    if 0 <= exp < PLAIN_UP_TO_EXP:  # 1, 50, 123: a power of ten would only hide a small number
+        return _trim(f"{mant * 10 ** exp:.{max(digits - 1 - exp, 0)}f}")
+    m = f"{mant:.{digits - 1}f}"
+    m = _trim(m) if trim else m
+    power = f"10{str(exp).translate(SUPERSCRIPT)}"
+    return power if m == "1" else f"{m} × {power}"
+
+
+def rounded(x: float, digits: int = 3) -> float:
+    """``x`` as it prints at ``digits`` significant figures (0.99999 → 1.0): every formatter picks its
+    unit, word or notation from this, never from the raw value, so a rounding that reaches the next
+    unit moves to it ("1.00 kWh", never "1,000 Wh")."""
+    if x == 0 or not math.isfinite(x):
+        return x
+    return round(x, digits - 1 - math.floor(math.log10(abs(x))))
+
+
+def _trim(text: str) -> str:
+    """1.50 → 1.5, 2.00 → 2: no trailing zeros after a decimal point."""
+    return text.rstrip("0").rstrip(".") if "." in text else text

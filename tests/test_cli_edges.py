@@ -1,0 +1,96 @@
+"""Edges a hostile or careless user reaches: tiny non-zero prices, huge memory, large serving
+energies, a trend before the hardware existed, two profile files of one id, help that says the
+bounds the code holds."""
+
+from __future__ import annotations
+
+import pytest
+
+from estimator.cli.main import main
+from estimator.core import bounds as B
+from estimator.core.memory import gb
+from estimator.report import humanize as hz
+
+
+def _run(capsys, *argv) -> tuple[int, str, str]:
+    rc = main(list(argv))
+    out = capsys.readouterr()
+    return rc, out.out, out.err
+
+
+@pytest.mark.parametrize("argv", [
+    ("scaling", "chinchilla", "--budget-usd", "1", "--hardware", "h100-sxm", "--price-usd-per-hour", "1e-310"),
+    ("scaling", "chinchilla", "--budget-usd", "1", "--hardware", "h100-sxm", "--electricity-usd-per-kwh", "1e-320"),
+    ("scaling", "chinchilla", "--budget-tco2e", "1", "--hardware", "h100-sxm", "--carbon-intensity", "1e-320"),
+    ("scaling", "trend", "--hardware", "h100-sxm", "--price-usd-per-hour", "1e-320"),
+    ("inference", "--params", "7e9", "--tokens", "1e9", "--carbon-intensity", "1e-320"),
+])
+def test_an_underflowing_price_or_intensity_is_refused_in_one_line(capsys, argv):
+    rc, out, err = _run(capsys, *argv)
+    assert rc == 2 and len(err.strip().splitlines()) == 1 and err.startswith("error: ")
+    assert f"must be 0 or at least {B.SMALLEST_NONZERO:g}" in err and "Traceback" not in err
+
+
+def test_zero_and_ordinary_small_prices_still_work(capsys):
+    rc, out, _ = _run(capsys, "estimate", "--flops", "1e20", "--carbon-intensity", "0", "--price-usd-per-hour", "0.001")
+    assert rc == 0 and "CO₂e" in out
+
+
+@pytest.mark.parametrize("gigabytes, text", [(5.12e16, "5.12 × 10¹⁶"), (2e-9, "2 × 10⁻⁹"), (113.4, "113"),
+                                             (0.537, "0.537"), (1234.4, "1,234"), (12345.0, "1.23 × 10⁴")])
+def test_memory_figures_never_print_twenty_digits_or_e_notation(gigabytes, text):
+    assert gb(gigabytes) == text
+
+
+def test_the_memory_line_of_an_absurd_setup_is_readable(capsys):
+    rc, out, _ = _run(capsys, "estimate", "--params", "7e9", "--tokens", "1e12", "--micro-batch", "1000000",
+                      "--seq-len", "100000000")
+    line = next(x for x in out.splitlines() if x.startswith("Memory"))
+    assert rc == 0 and "× 10¹⁶ GB per device" in line and "51,200" not in line and "e+" not in line
+
+
+def test_device_hours_read_to_three_significant_figures(capsys):
+    assert hz.device_hours(699_993) == "700,000 device-hours" and hz.device_hours(835_584) == "836,000 device-hours"
+    rc, out, _ = _run(capsys, "estimate", "--hours", "99999", "--devices", "7")
+    assert rc == 0 and "700,000 device-hours" in out
+
+
+def test_serving_energy_and_time_move_to_larger_units(capsys):
+    rc, out, _ = _run(capsys, "inference", "--params", "7e9", "--tokens", "1e9", "--power-w", "1e8")
+    energy = next(x for x in out.splitlines() if x.startswith("energy per output token"))
+    assert rc == 0 and " MJ (" in energy and "2,930,000" not in energy
+    assert hz.joules(0.42) == "420 mJ" and hz.joules(5.29) == "5.29 J"
+    rc, out, _ = _run(capsys, "inference", "--params", "7e9", "--tokens", "1e9", "--utilization", "1e-6")
+    tpot = next(x for x in out.splitlines() if x.startswith("time per output token"))
+    assert rc == 0 and " ms" not in tpot.split(":")[0] and ("s (" in tpot or "min (" in tpot)
+
+
+def test_a_whole_systems_power_reads_in_megawatts(capsys):
+    rc, out, _ = _run(capsys, "estimate", "--preset", "alphago-vs-brain", "--format", "latex")
+    assert rc == 0 and "an average of 1.00~MW per device" in out
+    rc, out, _ = _run(capsys, "estimate", "--preset", "alphago-vs-brain")
+    assert "power_w = 1.00 MW per device" in out
+
+
+def test_a_trend_cannot_start_before_its_hardware_existed(capsys):
+    rc, _, err = _run(capsys, "scaling", "trend", "--start-year", "1940")
+    assert rc == 2 and "before NVIDIA V100 SXM2 32GB was released (2017)" in err and "(--start-year)" in err
+
+
+def test_two_profile_files_of_one_id_are_not_both_ok(capsys, tmp_path):
+    from estimator.io.paths import PROFILES_DIR
+    clash = tmp_path / "clash.toml"
+    text = (PROFILES_DIR / "a100-sxm-80gb.toml").read_text()
+    clash.write_text(text.replace('id = "a100-sxm-80gb"', 'id = "h100-sxm"', 1))
+    rc, out, err = _run(capsys, "profiles", "validate", str(clash), str(PROFILES_DIR / "h100-sxm.toml"))
+    assert rc == 2 and out.startswith(f"ok: {clash}") and "id 'h100-sxm' is also the id of" in out
+
+
+def test_help_states_the_bounds_the_code_holds(capsys):
+    with pytest.raises(SystemExit):
+        main(["estimate", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert B.UTILIZATION.describe() in text and B.PUE.describe() in text and B.LIFETIME_YEARS.describe() in text
+    with pytest.raises(SystemExit):
+        main(["inference", "--help"])
+    assert B.SPARSITY.describe() in " ".join(capsys.readouterr().out.split())
