@@ -21,7 +21,7 @@ from .inputs import scenario_inputs
 COLUMNS = (
     ("time_days", "Training time (days)", lambda e: e.wall_clock_s / S_PER_DAY, "Training time",
      lambda days: hz.duration(days * S_PER_DAY)),
-    ("device_hours", "Device-hours", lambda e: e.device_hours, "Device-hours", hz.count),
+    ("device_hours", "Device-hours", lambda e: e.device_hours, "Device-hours", hz.device_hours_number),
     ("energy_mwh", "Energy (MWh)", lambda e: e.energy_kwh / KWH_PER_MWH, "Energy",
      lambda mwh: hz.energy(mwh * KWH_PER_MWH)),
     ("co2e_t", "CO₂e (t)", lambda e: e.co2e_kg / KG_PER_T, "CO₂e", lambda t: hz.co2e_short(t * KG_PER_T)),

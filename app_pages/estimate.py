@@ -80,7 +80,7 @@ def secondary(result) -> None:
     not a grid of columns: every element is a message to each student's browser, issue 16)."""
     est = result.estimate
     row = st.container(horizontal=True)
-    row.metric("Device-hours", hz.count(est.device_hours))
+    row.metric("Device-hours", hz.device_hours_number(est.device_hours))
     row.metric("Training FLOPs", "n/a" if est.flops is None else hz.sci(est.flops))
     row.metric(f"Devices ({result.profile.id})", hz.count(est.devices), help=result.profile.name)
     achieved = est.achieved_flops_per_s

@@ -104,8 +104,8 @@ def scaling_section(hardware: str) -> None:
                   ("Tokens", hz.count(model.tokens_opt), f"{model.tokens_per_param:.3g} tokens per parameter"),
                   ("Predicted loss", f"{model.loss_opt:.3f}", scaling.SOURCE_LOSS)])
         if est is None:
-            st.info(f"Time, energy, CO₂e and cost are not estimated past {hz.sci(B.FLOPS.high)} FLOPs, the "
-                    f"estimator's upper bound; the scaling law's split above covers up to {hz.sci(B.SCALING_FLOPS.high)}.")
+            note = limits.beyond_estimate_note()
+            st.info(f"{note[:1].upper()}{note[1:]}.")
         else:
             _metrics("scaling_cost", [("FLOPs", hz.sci(model.flops), None),
                       ("Time (1 device)", hz.duration(est.wall_clock_s), f"on one {est.hardware_name}"),

@@ -60,6 +60,8 @@ def test_scaling_past_the_estimate_bound_shows_the_split_and_says_why_no_cost():
     assert shown["Parameters"] == hz.count(scaling.chinchilla(flops, "tokens-per-param").params_opt)
     assert "Cost" not in shown and "Energy" not in shown
     assert f"not estimated past {hz.sci(B.FLOPS.high)} FLOPs" in _text(at)
+    from estimator.cli.main import main
+    assert main(["scaling", "chinchilla", "--flops", str(flops), "--hardware", "h100-sxm"]) == 0  # the CLI agrees
 
 
 def test_the_inference_table_says_n_a_for_hardware_without_a_price():

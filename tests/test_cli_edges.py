@@ -75,6 +75,7 @@ def test_a_whole_systems_power_reads_in_megawatts(capsys):
 def test_a_trend_cannot_start_before_its_hardware_existed(capsys):
     rc, _, err = _run(capsys, "scaling", "trend", "--start-year", "1940")
     assert rc == 2 and "before NVIDIA V100 SXM2 32GB was released (2017)" in err and "(--start-year)" in err
+    assert "leave the start year out" in err
 
 
 def test_two_profile_files_of_one_id_are_not_both_ok(capsys, tmp_path):
@@ -94,3 +95,9 @@ def test_help_states_the_bounds_the_code_holds(capsys):
     with pytest.raises(SystemExit):
         main(["inference", "--help"])
     assert B.SPARSITY.describe() in " ".join(capsys.readouterr().out.split())
+
+
+def test_chinchilla_past_the_estimate_bound_gives_the_split_and_says_why_no_cost(capsys):
+    from estimator.services import limits
+    rc, out, _ = _run(capsys, "scaling", "chinchilla", "--flops", "1e34", "--hardware", "h100-sxm")
+    assert rc == 0 and "9.13 × 10¹⁵" in out and limits.beyond_estimate_note() in out and "Cost" not in out

@@ -295,6 +295,7 @@ def test_saved_report_round_trips_and_bad_reports_are_refused(tmp_path):
     ({"total_steps": 1e300}, "total_steps is 1e\\+300, more than the 1e\\+12"),
     ({"steps_done": 2.5}, "steps_done must be a whole number"),
     ({"elapsed_s": 1e300}, "elapsed_s is 1e\\+300"),
+    ({"wall_clock_s": 1e300}, "wall_clock_s is 1e\\+300"),
     ({"energy_kwh": 1e300}, "energy_kwh is 1e\\+300"),
     ({"range": {"wall_clock_s": [10.0, 5.0]}}, "range.wall_clock_s must be \\[low, high\\] around the value"),
     ({"range": "wide"}, "range must be an object"),
@@ -310,6 +311,17 @@ def test_a_report_with_a_field_the_page_shows_broken_is_refused_naming_it(tmp_pa
     doc["prediction"].update(change)
     with pytest.raises(InputError, match=match):
         track_rep.parse_report(json.dumps(doc).encode(), "bad.json")
+
+
+def test_a_report_the_tracker_writes_at_its_own_bounds_loads(tmp_path):
+    """The read caps come from what the tracker can write: a trillion steps of a second each is a
+    31,700-year prediction, which the tracker accepts, so the page must load it."""
+    clock = Clock()
+    out = tmp_path / "long.json"
+    with track(total_steps=10**12, backend=FakeMeter(clock), clock=clock, report_path=out, print_report=False) as run:
+        run_steps(run, clock, WARMUP + [1.0] * 100)
+    rep = track_rep.parse_report(out.read_bytes(), "long.json")
+    assert rep.prediction["wall_clock_s"] > track_rep.MAX_SECONDS  # past the wall-clock input bound, yet loaded
 
 
 def test_a_reports_settings_text_is_cut_to_what_the_page_shows(tmp_path):

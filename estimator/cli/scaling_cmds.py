@@ -105,7 +105,11 @@ def cmd_chinchilla(args):
                                  f"{'it' if len(unused) == 1 else 'them'} out")
         model = scaling.chinchilla(args.flops, args.method, args.tokens_per_param)
         out = model.to_dict()
-        if args.hardware:
+        if args.hardware and model.flops > B.FLOPS.high:
+            # the scaling law covers more than an estimate does (as the app's Limits page): the split alone
+            limits.estimate_flops(B.FLOPS.high, args.hardware, setting(args))  # the hardware and setting still checked
+            out["estimate_omitted"] = limits.beyond_estimate_note()
+        elif args.hardware:
             est = limits.estimate_flops(model.flops, args.hardware, setting(args))
     if est is not None:
         out["estimate"] = api.summary_dict(est)
@@ -128,7 +132,7 @@ def cmd_chinchilla(args):
                  if budget and res.low is not None and res.high is not None else ""))]
     if est is not None:
         rows += _est_rows(est)
-    notes = [model.source, scaling.SOURCE_LOSS]
+    notes = [model.source, scaling.SOURCE_LOSS] + ([out["estimate_omitted"]] if "estimate_omitted" in out else [])
     if budget:
         hours_bought = kind == "usd" and est.assumption("electricity_usd_per_kwh") is None
         power_given = est.assumption("power_w").origin == "user"

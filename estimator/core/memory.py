@@ -113,8 +113,9 @@ GB_PLAIN = (1e-3, 1e4)  # GB figures written plainly; outside, in powers of ten 
 
 
 def gb(x: float) -> str:
-    """GB for people: whole GB from 100 to 9,999 (at most four digits), three significant figures below;
-    past that or below 0.001 GB, powers of ten."""
+    """GB for people: whole GB from 100 while three significant figures stay below 10,000 (at most four
+    digits), three significant figures below 100; from there (9,999.5 reads 10⁴) or below 0.001 GB,
+    powers of ten."""
     if x != 0 and not GB_PLAIN[0] <= abs(rounded(x)) < GB_PLAIN[1]:
         return sci(x)
     return f"{x:,.0f}" if x >= 100 else f"{x:.3g}"

@@ -207,10 +207,14 @@ def flops(x: float | None) -> str:
 WHOLE_FROM = 1e3  # device-hours from here on are whole numbers: rounded to 3 figures, shown as such
 
 
-def device_hours(h: float) -> str:
+def device_hours_number(h: float) -> str:
     """Three significant figures, as every estimate: 699,993 (hours × devices) reads "700,000"."""
     r = rounded(h)
-    return noun(count(r) if r >= WHOLE_FROM else count(h), "device-hour")
+    return count(r) if r >= WHOLE_FROM else count(h)
+
+
+def device_hours(h: float) -> str:
+    return noun(device_hours_number(h), "device-hour")
 
 
 def number(x: float, digits: int = 3) -> str:

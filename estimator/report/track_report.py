@@ -137,13 +137,17 @@ def _num(where: str, value, *, allow_none: bool = True, high: float = math.inf, 
     return float(value)
 
 
-# The largest figure each field of a report can hold: what the estimator's own bounds allow
-# (estimator/core/bounds.py), so a corrupt or hand-edited report is refused, never shown.
+# The largest figure each field of a report can hold: what the tracker itself could write, from the
+# estimator's bounds (estimator/core/bounds.py) and the tracker's (TOTAL_STEPS), so a corrupt or
+# hand-edited report is refused, never shown. A measured time (elapsed, a step) is at most the
+# wall-clock bound; a predicted whole run is at most that many steps of the longest step.
 MAX_SECONDS = B.HOURS.high * S_PER_HOUR
-MAX_ENERGY_KWH = B.DEVICE_HOURS.high * B.POWER_W.high * B.PUE.high / W_PER_KW
-RESULT_HIGH = {"wall_clock_s": MAX_SECONDS, "device_hours": B.DEVICE_HOURS.high, "energy_kwh": MAX_ENERGY_KWH,
+MAX_PREDICTED_S = TOTAL_STEPS.high * MAX_SECONDS
+MAX_DEVICE_HOURS = MAX_PREDICTED_S / S_PER_HOUR * B.DEVICES.high
+MAX_ENERGY_KWH = MAX_DEVICE_HOURS * B.POWER_W.high * B.PUE.high / W_PER_KW
+RESULT_HIGH = {"wall_clock_s": MAX_PREDICTED_S, "device_hours": MAX_DEVICE_HOURS, "energy_kwh": MAX_ENERGY_KWH,
                "co2e_kg": MAX_ENERGY_KWH * B.CARBON_INTENSITY_G_PER_KWH.high / G_PER_KG,
-               "cost_usd": B.DEVICE_HOURS.high * B.PRICE_USD_PER_DEVICE_HOUR.high}
+               "cost_usd": MAX_DEVICE_HOURS * B.PRICE_USD_PER_DEVICE_HOUR.high}
 TEXT_CHARS = 300  # a note or a setting's text, as shown
 SHOWN_SETTINGS = ("device_name", "backend", "power_source")
 
@@ -215,8 +219,8 @@ def parse_report(data: bytes, source: str = "track report") -> LoadedReport:
         if not isinstance(row, dict):
             raise InputError(f"{source}: history row {i} is not an object")
         rows.append({k: _num(f"{source}: history row {i}: {k}", row.get(k), high=high, whole=k == "step")
-                     for k, high in (("step", TOTAL_STEPS.high), ("elapsed_s", MAX_SECONDS), ("wall_clock_s", MAX_SECONDS),
-                                     ("low_s", MAX_SECONDS), ("high_s", MAX_SECONDS),
+                     for k, high in (("step", TOTAL_STEPS.high), ("elapsed_s", MAX_SECONDS), ("wall_clock_s", MAX_PREDICTED_S),
+                                     ("low_s", MAX_PREDICTED_S), ("high_s", MAX_PREDICTED_S),
                                      ("energy_kwh", MAX_ENERGY_KWH))})
     failures = doc.get("failures") or []
     if not isinstance(failures, list):
@@ -224,4 +228,4 @@ def parse_report(data: bytes, source: str = "track report") -> LoadedReport:
     return LoadedReport(source=source, status=str(doc.get("status", ""))[:40], finished=bool(doc.get("finished")),
                         steps_done=int(steps), total_steps=None if total is None else int(total), elapsed_s=elapsed,
                         prediction=pred, settings=settings, history=tuple(rows),
-                        failures=tuple(str(f)[:300] for f in failures), written_at=str(doc.get("written_at", ""))[:40])
+                        failures=tuple(str(f)[:TEXT_CHARS] for f in failures), written_at=str(doc.get("written_at", ""))[:40])

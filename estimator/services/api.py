@@ -14,7 +14,7 @@ from typing import Any
 from estimator.core import bounds as B
 from estimator.core import validation as v
 from estimator.core.carbon import cloud_intensity, country_intensity
-from estimator.core.errors import EstimatorError, InputError
+from estimator.core.errors import DataFileError, EstimatorError, InputError
 from estimator.core.estimate import ALL_KEYS, Estimate, estimate
 from estimator.core.presets import DEVICE_FIELDS, Preset, PublishedComparison, compare_with_published
 from estimator.core.profile import HardwareProfile
@@ -288,11 +288,17 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
 
 
 @lru_cache(maxsize=1)
-def _held_out_predictions() -> Mapping[str, tuple[float, float]]:
-    """Each fitted run's (published, held-out predicted) device-hours from the shipped nested
-    cross-validation (``validate``): every run the fit holds, each predicted by a fit without it."""
-    return {r["run"]: (r["published_device_hours"], r["predicted_device_hours"])
-            for r in load_validation_document()["runs"]}
+def _validation_runs() -> tuple[Mapping[str, tuple[float, float]], Mapping[str, str]]:
+    """From the shipped nested cross-validation (``validate``): each fitted run's (published,
+    held-out predicted) device-hours, and each run left out of the fit with its reason. Empty when
+    the file cannot be read: the note these feed is a caveat, and the estimate does not need it."""
+    try:
+        doc = load_validation_document()
+        held = {r["run"]: (float(r["published_device_hours"]), float(r["predicted_device_hours"])) for r in doc["runs"]}
+        left_out = {e["run"]: str(e["reason"]) for e in doc["excluded"]}
+    except (DataFileError, KeyError, TypeError, ValueError):
+        return {}, {}  # missing, unreadable or of another shape: `validate` and the tests name the file and the fix
+    return held, left_out
 
 
 def in_sample_note(preset: Preset, est: Estimate) -> str | None:
@@ -302,10 +308,17 @@ def in_sample_note(preset: Preset, est: Estimate) -> str | None:
     run, util = preset.published_run, est.utilization
     if run is None or util is None:
         return None
+    why = preset.why.get("utilization", "")
     if util.origin == f"preset:{preset.id}":
-        return (f"the utilisation is the preset's own ({preset.why.get('utilization', preset.source)}), from the "
-                "source of its published figures, so they agree by construction: a reproduction, not a test")
-    held = _held_out_predictions().get(run)
+        if why.startswith(preset.source):  # the utilisation's note cites the source the published figures come from
+            return (f"the utilisation is the preset's own ({why}), from the source of its published figures, so "
+                    "they agree by construction: a reproduction, not a test")
+        return None
+    held_out, left_out = _validation_runs()
+    if run in left_out:
+        return (f"the published run ({run}) is not one the utilisation fit can be tested on ({left_out[run]}), so "
+                "its agreement with the estimate is not a measure of accuracy")
+    held = held_out.get(run)
     if not util.origin.startswith("fit:") or held is None:
         return None
     published, predicted = held

@@ -61,6 +61,13 @@ def estimate_flops(flops: float, hardware: str, setting: dict | None = None) -> 
     return api.run(hardware=hardware, flops=flops, **_run_kwargs(setting)).estimate
 
 
+def beyond_estimate_note() -> str:
+    """Why a compute-optimal split past the estimator's FLOPs bound comes without time or cost
+    (``scaling chinchilla --hardware`` and the Limits page say the same)."""
+    return (f"time, energy, CO₂e and cost are not estimated past {hz.sci(B.FLOPS.high)} FLOPs, the estimator's upper "
+            f"bound; the scaling law's split covers up to {hz.sci(B.SCALING_FLOPS.high)}")
+
+
 def _flops_in_bounds(what: str, flops: float, fields, fix: str) -> None:
     """FLOPs derived from other inputs (a budget, an error target) inside the estimator's bounds,
     else an error naming those inputs (``fields``) rather than a FLOPs input the user never gave."""
@@ -192,8 +199,10 @@ def trend_report(flops: float = TREND_FLOPS, hardware: str = TREND_HARDWARE, yea
         raise InputError(f"{hardware} has no release year: give the start year", field="start_year")
     year = v.require_whole("start year", year, B.TREND_START_YEAR, field="start_year")
     if profile.release_year is not None and year < profile.release_year:  # as `estimate` refuses a run's year
+        fix = ("or leave the start year out" if start_year is not None else
+               f"(the year came from {basis})")
         raise InputError(f"the start year {year} is before {profile.name} was released ({profile.release_year}): "
-                         f"start from {profile.release_year} on, or leave the start year out", field="start_year")
+                         f"give a start year from {profile.release_year} on, {fix}", field="start_year")
     return TrendReport(base, year, trends.trend_table(year, years, base.cost_usd, doubling_years),
                        trends.summary(doubling_years), basis)
 
