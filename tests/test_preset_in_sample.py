@@ -28,8 +28,8 @@ def test_a_fitted_runs_preset_says_it_is_in_sample_and_gives_the_held_out_predic
         row = doc[preset.published_run]
         note = next(n for n in est.notes if n.startswith("in sample"))
         assert f"this run ({preset.published_run}) is one of the runs the utilisation was fitted on" in note
-        assert (f"device-hours are {hz.count(row['predicted_device_hours'])} against the published "
-                f"{hz.count(row['published_device_hours'])} ({row['factor']:.2f}× off)") in note
+        assert (f"device-hours are {hz.device_hours_number(row['predicted_device_hours'])} against the published "
+                f"{hz.device_hours_number(row['published_device_hours'])} ({row['factor']:.2f}× off)") in note
 
 
 def test_the_lecture_preset_says_its_match_is_by_construction():
@@ -60,6 +60,8 @@ def test_the_estimate_does_not_need_the_validation_file(monkeypatch):
     try:
         est = api.run(preset_id="gpt3-175b").estimate
         assert est.device_hours > 0 and not any("in sample" in n for n in est.notes)
+        said = [n for n in est.notes if "cannot be checked against a fit without this run" in n]
+        assert len(said) == 1 and "utilization_validation.json: not found" in said[0] and "fit-utilization" in said[0]
     finally:
         api._validation_runs.cache_clear()
 

@@ -288,17 +288,19 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
 
 
 @lru_cache(maxsize=1)
-def _validation_runs() -> tuple[Mapping[str, tuple[float, float]], Mapping[str, str]]:
+def _validation_runs() -> tuple[Mapping[str, tuple[float, float]], Mapping[str, str], str | None]:
     """From the shipped nested cross-validation (``validate``): each fitted run's (published,
-    held-out predicted) device-hours, and each run left out of the fit with its reason. Empty when
-    the file cannot be read: the note these feed is a caveat, and the estimate does not need it."""
+    held-out predicted) device-hours, each run left out of the fit with its reason, and what went
+    wrong when the file cannot be read (the estimate does not need it, so the note says so instead)."""
     try:
         doc = load_validation_document()
         held = {r["run"]: (float(r["published_device_hours"]), float(r["predicted_device_hours"])) for r in doc["runs"]}
         left_out = {e["run"]: str(e["reason"]) for e in doc["excluded"]}
-    except (DataFileError, KeyError, TypeError, ValueError):
-        return {}, {}  # missing, unreadable or of another shape: `validate` and the tests name the file and the fix
-    return held, left_out
+    except DataFileError as exc:
+        return {}, {}, str(exc)
+    except (KeyError, TypeError, ValueError) as exc:
+        return {}, {}, f"the shipped validation has no runs table of the expected shape ({type(exc).__name__}: {exc})"
+    return held, left_out, None
 
 
 def in_sample_note(preset: Preset, est: Estimate) -> str | None:
@@ -314,7 +316,10 @@ def in_sample_note(preset: Preset, est: Estimate) -> str | None:
             return (f"the utilisation is the preset's own ({why}), from the source of its published figures, so "
                     "they agree by construction: a reproduction, not a test")
         return None
-    held_out, left_out = _validation_runs()
+    held_out, left_out, problem = _validation_runs()
+    if problem is not None and util.origin.startswith("fit:"):
+        return (f"the match with the published figures cannot be checked against a fit without this run: {problem}; "
+                "re-create the validation with `python -m estimator fit-utilization`")
     if run in left_out:
         return (f"the published run ({run}) is not one the utilisation fit can be tested on ({left_out[run]}), so "
                 "its agreement with the estimate is not a measure of accuracy")
@@ -324,7 +329,8 @@ def in_sample_note(preset: Preset, est: Estimate) -> str | None:
     published, predicted = held
     return (f"in sample: this run ({run}) is one of the runs the utilisation was fitted on, so its agreement with "
             f"the published figures is not a test; predicted by a fit without it (`python -m estimator validate`), its "
-            f"device-hours are {hz.count(predicted)} against the published {hz.count(published)} "
+            f"device-hours are {hz.device_hours_number(predicted)} against the published "
+            f"{hz.device_hours_number(published)} "
             f"({max(predicted / published, published / predicted):.2f}× off)")
 
 
