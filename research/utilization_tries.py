@@ -7,6 +7,7 @@ them (computed here, on the same runs):
 - the chosen covariates at other shrinkages λ (plain leave-one-out);
 - averaging the candidates' predictions instead of choosing one (nested leave-one-out: the
   weights come from each fold's inner leave-one-out scores, never from the held-out run);
+- the fit or the flat rule chosen for each family, on the fold's other runs of that family (nested);
 - a model-free try: each run predicted from its nearest runs of the same family (nested);
 - how the chosen model's leave-one-out residuals correlate with model size, on the runs whose
   parameter count the project holds;
@@ -57,19 +58,27 @@ def shrinkage_sweep(runs, families, actual_log) -> list[tuple[float, float]]:
     return out
 
 
-def averaging(runs, families, actual_log) -> dict[str, float]:
+def _candidate_folds(runs, families):
+    """For each candidate: the inner leave-one-out (ln actual, ln centre), one row per held-out
+    run i over the other runs in order, and the outer centre of each run from a fit without it."""
     n = len(runs)
     inner_i, inner_j = np.nonzero(~np.eye(n, dtype=bool))
     masks_inner = np.ones((len(inner_i), n))
     masks_inner[np.arange(len(inner_i)), inner_i] = 0.0
     masks_inner[np.arange(len(inner_i)), inner_j] = 0.0
-    scores, outer = [], []
+    out = []
     for spec in U.CANDIDATE_SPECS:
         a, [(c, _)] = U.predict_held_out(runs, inner_j, masks_inner, spec, families)
         _, [(c_out, _)] = U.predict_held_out(runs, np.arange(n), 1.0 - np.eye(n), spec, families)
-        scores.append(np.median(np.abs(a - c).reshape(n, n - 1), axis=1))
-        outer.append(c_out)
-    scores, outer = np.array(scores), np.array(outer)  # (candidates, runs)
+        out.append((a.reshape(n, n - 1), c.reshape(n, n - 1), c_out))
+    return out
+
+
+def averaging(runs, families, actual_log, folds=None) -> dict[str, float]:
+    n = len(runs)
+    folds = folds or _candidate_folds(runs, families)
+    scores = np.array([np.median(np.abs(a - c), axis=1) for a, c, _ in folds])  # (candidates, runs)
+    outer = np.array([c_out for *_, c_out in folds])
     best = np.argmin(scores, axis=0)
     top3 = np.argsort(scores, axis=0)[:3]
     weights = np.exp(-(scores - scores.min(axis=0)) / SOFT_TEMPERATURE)
@@ -80,6 +89,31 @@ def averaging(runs, families, actual_log) -> dict[str, float]:
         f"weights exp(-score/{SOFT_TEMPERATURE})": (weights * outer).sum(axis=0) / weights.sum(axis=0),
     }
     return {k: _factor(actual_log - v) for k, v in preds.items()}
+
+
+def per_family_centre(runs, families, actual_log, folds=None) -> dict[str, tuple[int, int, float, float]]:
+    """The fit or the flat rule, chosen for each run's family (nested): in each fold the candidate
+    is chosen as `validate` does, then the run is predicted by the rule where, on the fold's other
+    runs of its family, the rule's median |ln error| is below the chosen fit's inner leave-one-out
+    one. 'all' and each family → (runs, runs given the rule, median factor with the choice, without)."""
+    n = len(runs)
+    folds = folds or _candidate_folds(runs, families)
+    family = np.array([r.family for r in runs])
+    rule = math.log(CV.BASELINE_GOODPUT)
+    chosen, fit_only, took_rule = np.empty(n), np.empty(n), np.zeros(n, dtype=bool)
+    for i in range(n):
+        a, c, c_out = min(folds, key=lambda f: float(np.median(np.abs(f[0][i] - f[1][i]))))  # first wins ties
+        mates = np.delete(family, i) == family[i]
+        took_rule[i] = mates.any() and (np.median(np.abs(a[i][mates] - rule))
+                                        < np.median(np.abs(a[i][mates] - c[i][mates])))
+        fit_only[i] = c_out[i]
+        chosen[i] = rule if took_rule[i] else c_out[i]
+    out = {}
+    for name in ("all", *families):
+        m = np.ones(n, dtype=bool) if name == "all" else family == name
+        out[name] = (int(m.sum()), int(took_rule[m].sum()), _factor(actual_log[m] - chosen[m]),
+                     _factor(actual_log[m] - fit_only[m]))
+    return out
 
 
 NEIGHBOURS = (1, 3, 5, 7, 9, 15, 25)   # k for the nearest-neighbour try
@@ -242,8 +276,13 @@ def main() -> None:
     for lam, f in shrinkage_sweep(runs, families, actual_log):
         print(f"  lambda {lam:<5} {f:.3f}x  ratio {f / rule:.3f}")
     print("averaging the candidates (nested leave-one-out):")
-    for name, f in averaging(runs, families, actual_log).items():
+    folds = _candidate_folds(runs, families)
+    for name, f in averaging(runs, families, actual_log, folds).items():
         print(f"  {name:32s} {f:.3f}x  ratio {f / rule:.3f}")
+    by_family = per_family_centre(runs, families, actual_log, folds)
+    print("fit or rule chosen by family (nested; runs given the rule, factor with the choice, the fit alone):")
+    for name, (k, took, f, f_fit) in by_family.items():
+        print(f"  {name:8s} {took:2d}/{k:<3d} {f:.3f}x (ratio {f / rule:.3f})  fit alone {f_fit:.3f}x")
     plain, nested = nearest_neighbours(runs, actual_log)
     print(f"nearest runs of the family (median of k, in log10 FLOPs and maturity): best plain leave-one-out "
           f"{plain:.3f}x  ratio {plain / rule:.3f}; nested {nested:.3f}x  ratio {nested / rule:.3f}")
