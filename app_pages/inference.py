@@ -323,6 +323,15 @@ def render() -> None:
             st.caption(c.md_escape(note, 600))
 
     st.header("What each technique saves", anchor=False)
+    for note in report.techniques_left_out:
+        st.caption(c.md_escape(note[:1].upper() + note[1:] + ".", 600))
+    if report.techniques:
+        technique_section(report, r)
+    break_even_section(report)
+    c.show_url_warnings(warn_box)
+
+
+def technique_section(report, r) -> None:
     df = technique_table(report.techniques)
     # (key, label, format, help): the numbers written by number_table, so a device without a price
     # shows "n/a" for the cost columns, not "None"
@@ -350,6 +359,8 @@ def render() -> None:
     charts.render_chart(savings_chart(df))
     st.caption(f"Low and high: the {r.level:.0%} range. {compression.ILLUSTRATIVE_NOTE}")
 
+
+def break_even_section(report) -> None:
     st.header("Training vs serving: the break-even", anchor=False)
     be, t = report.break_even, report.training
     key = be.basis
@@ -373,4 +384,3 @@ def render() -> None:
     if chart is not None:
         charts.render_chart(chart)
         st.caption("Grey band: the break-even's range.")
-    c.show_url_warnings(warn_box)

@@ -273,7 +273,7 @@ def test_h_a_year_before_the_release_is_refused(capsys):
     (["scaling", "chinchilla", "--budget-usd", "1e-6", "--hardware", "h100-sxm"], "the scaling law covers"),
     (["estimate", "--forward-flops", "1e9", "--examples", "1e6", "--epochs", "1e-320", "--hardware", "h100-sxm"],
      "(--forward-flops, --examples, --epochs)"),
-    (["inference", "--params", "1", "--tokens", "1e6", "--student-params", "0.5"], "(--student-params)"),
+    (["inference", "--params", "1e7", "--tokens", "1e6", "--student-params", "0.5"], "(--student-params)"),
 ])
 def test_g_errors_name_the_flags_that_were_given(capsys, argv, needle):
     err = refused(capsys, *argv, needle=needle)
@@ -281,10 +281,11 @@ def test_g_errors_name_the_flags_that_were_given(capsys, argv, needle):
 
 
 def test_g_an_illustrative_row_a_tiny_model_cannot_take_is_left_out(capsys):
-    code, out, err = run(capsys, "inference", "--params", "1", "--tokens", "1e6")
+    # 1e7 parameters: one layer of the smallest catalog width (9.44e6 in attention), so no 0.6 × N student fits
+    code, out, err = run(capsys, "inference", "--params", "1e7", "--tokens", "1e6")
     assert code == 0 and err == ""
-    assert "illustrative distillation left out" in out
-    rep = limits.inference_report(hardware="a100-sxm-80gb", params=1, tokens=1e6)
+    assert "illustrative distillation left out: the student's 6e+06 parameters cannot fill 1 layer" in out
+    rep = limits.inference_report(hardware="a100-sxm-80gb", params=1e7, tokens=1e6)
     assert "distillation" not in [t.name for t in rep.techniques]
     full = limits.inference_report(hardware="a100-sxm-80gb", params=7e9, tokens=1e9, bits=8)
     assert [(t.name, t.chosen) for t in full.techniques][:3] == [

@@ -276,7 +276,9 @@ def test_profiles_without_memory_are_refused():
 
 def test_techniques_savings_come_from_the_same_model():
     s = replace(BASE, bits=8, kv_bits=8, sparsity=0.5, student_params=3.5e9)
-    ts = {t.name: t for t in compression.techniques(s, A100, FIT, illustrate=False)}
+    rows, notes = compression.techniques(s, A100, FIT, illustrate=False)
+    assert notes == ()
+    ts = {t.name: t for t in rows}
     assert set(ts) == {"baseline", "quantization-8bit", "kv-cache-8bit", "pruning", "distillation", "combined"}
     base = ts["baseline"].result
     for name in ("quantization-8bit", "kv-cache-8bit", "pruning", "distillation"):
@@ -289,7 +291,7 @@ def test_techniques_savings_come_from_the_same_model():
     assert d["saved_per_query"]["energy_kwh"] == pytest.approx(
         base.per_query("energy_kwh") - ts["quantization-8bit"].result.per_query("energy_kwh"))
     assert d["range"]["per_query"]["energy_kwh"][0] < d["per_query"]["energy_kwh"] < d["range"]["per_query"]["energy_kwh"][1]
-    shown = {t.name: t for t in compression.techniques(BASE, A100, FIT, illustrate=True)}
+    shown = {t.name: t for t in compression.techniques(BASE, A100, FIT, illustrate=True)[0]}
     assert not shown["pruning"].chosen and shown["pruning"].result.weights_gb == pytest.approx(LLAMA2_7B.params / 1e9)
     assert shown["distillation"].result.params_served == pytest.approx(0.6 * LLAMA2_7B.params)
     assert 0 < shown["quantization-4bit"].saving("seconds_per_token") < 0.75

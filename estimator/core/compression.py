@@ -77,9 +77,14 @@ def baseline_of(s: InferenceScenario) -> InferenceScenario:
 
 
 def techniques(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit,
-               illustrate: bool = True) -> list[Technique]:
+               illustrate: bool = True) -> tuple[list[Technique], tuple[str, ...]]:
     """The baseline, each technique alone (the user's setting, or an illustrative one when
-    ``illustrate``), and all the chosen ones together."""
+    ``illustrate``), and all the chosen ones together; and a note for each row left out.
+
+    Only the user's own scenario (the one ``inference`` already answers) is the user's to fail. A
+    row that this hardware cannot serve, even on more devices (a 16-bit baseline past memory, an
+    illustrative student below one layer), is left out with a note; without the baseline no saving
+    can be stated, so then there are no rows, only the note."""
     base_s = baseline_of(s)
 
     def run(scn: InferenceScenario):
@@ -92,44 +97,49 @@ def techniques(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit,
                 raise
             return inference(replace(scn, devices=None), profile, fit)
 
-    base = run(base_s)
+    try:
+        base = run(base_s)
+    except InputError as exc:
+        return [], (f"savings left out: the model they are measured from (16-bit weights and KV cache, dense, full "
+                    f"size) cannot be served here: {exc}",)
     out = [Technique("baseline", "16-bit, dense, full model", True, base, base)]
-    chosen = []
+    chosen, notes = [], []
+
+    def add(name: str, label: str, is_chosen: bool, scn: InferenceScenario) -> None:
+        if is_chosen:
+            chosen.append(label)
+        try:
+            out.append(Technique(name, label, is_chosen, run(scn), base))
+        except InputError as exc:
+            notes.append(f"{'' if is_chosen else 'illustrative '}{name} left out: {exc}")
+
     for bits in (8, 4):
         if s.bits == bits or illustrate:
-            out.append(Technique(f"quantization-{bits}bit", f"{bits}-bit weights", s.bits == bits,
-                                 run(replace(base_s, bits=bits)), base))
-            if s.bits == bits:
-                chosen.append(out[-1])
+            add(f"quantization-{bits}bit", f"{bits}-bit weights", s.bits == bits, replace(base_s, bits=bits))
     if s.kv_bits == 8 or illustrate:
-        out.append(Technique("kv-cache-8bit", "8-bit KV cache", s.kv_bits == 8,
-                             run(replace(base_s, kv_bits=8)), base))
-        if s.kv_bits == 8:
-            chosen.append(out[-1])
+        add("kv-cache-8bit", "8-bit KV cache", s.kv_bits == 8, replace(base_s, kv_bits=8))
     if s.sparsity > 0 or illustrate:
         sp = s.sparsity if s.sparsity > 0 else ILLUSTRATIVE_SPARSITY
-        out.append(Technique("pruning", f"{sp:.0%} of weights pruned" + ("" if s.sparse_kernels else " (dense kernels)"),
-                             s.sparsity > 0, run(replace(base_s, sparsity=sp)), base))
-        if s.sparsity > 0:
-            chosen.append(out[-1])
+        add("pruning", f"{sp:.0%} of weights pruned" + (", skipped by the kernels" if s.sparse_kernels else " (dense kernels)"),
+            s.sparsity > 0, replace(base_s, sparsity=sp))
     if s.student_params is not None or illustrate:
         m = s.student_params if s.student_params is not None else ILLUSTRATIVE_STUDENT_FRACTION * s.params
-        out.append(Technique("distillation", f"student of {_param_words(m)} parameters", s.student_params is not None,
-                             run(replace(base_s, student_params=m)), base))
-        if s.student_params is not None:
-            chosen.append(out[-1])
+        add("distillation", f"student of {_param_words(m)} parameters", s.student_params is not None,
+            replace(base_s, student_params=m))
     if len(chosen) > 1:
-        out.append(Technique("combined", " + ".join(t.label for t in chosen), True, inference(s, profile, fit), base))
-    return out
+        out.append(Technique("combined", " + ".join(chosen), True, inference(s, profile, fit), base))
+    return out, tuple(notes)
 
 
 BASIS_WORDS = {"cost_usd": "cost", "energy_kwh": "energy"}
 
 ILLUSTRATIVE_NOTE = (
     f"Rows marked illustrative use settings from papers: {ILLUSTRATIVE_SPARSITY:.0%} pruning (SparseGPT, Frantar & "
-    f"Alistarh 2023) and a student of {ILLUSTRATIVE_STUDENT_FRACTION:g} × N (DistilBERT, Sanh et al. 2019). The "
-    "engine's fitted per-layer and per-sequence costs stay, so no technique saves its whole share. Quality is not "
-    "modelled.")
+    f"Alistarh 2023) and a student of {ILLUSTRATIVE_STUDENT_FRACTION:g} × N (DistilBERT, Sanh et al. 2019). Unless "
+    "dense kernels are chosen, the pruning row assumes kernels that skip the pruned weights, as SparseGPT's 2:4 "
+    "pattern does on sparse tensor cores (A100 and later); unstructured sparsity on dense kernels rarely saves time, "
+    "and with dense kernels the row saves nothing. The engine's fitted per-layer and per-sequence costs stay, so no "
+    "technique saves its whole share. Quality is not modelled.")
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,7 @@ from estimator.core.serving import (
     Device,
     ServingFit,
     check_architecture,
+    check_params_fit,
     devices_needed,
     footprint,
     link_for,
@@ -142,6 +143,13 @@ def _check(s: InferenceScenario, profile: HardwareProfile) -> None:
         raise InputError("give the architecture (layers, d_model, heads, KV heads) or a catalog model; "
                          "estimator.services.limits.inference_report assumes the catalog's nearest model for a parameter count")
     check_architecture(s.architecture)
+    check_params_fit(s.params, s.architecture)
+    context = s.architecture.context
+    if context is not None and s.prompt_tokens + s.tokens_per_query > context:
+        raise InputError(f"a query of {s.prompt_tokens:g} prompt and {s.tokens_per_query:g} output tokens is longer than "
+                         f"{s.architecture.name or 'the model'}'s context window of {context:,} tokens: give shorter "
+                         "queries, or the shape instead of the catalog model to serve past its window",
+                         field=("prompt_tokens", "tokens_per_query"))
     if s.architecture.active_params is not None and s.architecture.active_params > s.params:
         raise InputError(f"active parameters ({s.architecture.active_params:.3g}) cannot exceed the parameters "
                          f"({s.params:.3g})")
@@ -234,6 +242,8 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
     n = float(s.params)
     if s.student_params is not None:
         arch = student_architecture(arch, n, float(s.student_params))
+        check_params_fit(float(s.student_params), arch, "the student", field="student_params",
+                         fix="a student keeps the model's width, so give one of at least {floor} parameters")
         n = float(s.student_params)
         notes.append(f"distillation: serving a {n:.3g}-parameter student with {arch.layers} layers (the model's width, "
                      "layers in proportion, as DistilBERT); its quality is not modelled")

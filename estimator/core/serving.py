@@ -119,6 +119,7 @@ class Architecture:
     source: str = ""                     # where the shape comes from
     experts: int | None = None           # mixture of experts: experts per layer (None: dense)
     experts_per_token: int | None = None  # mixture of experts: experts each token is routed to (top-k)
+    context: int | None = None           # the context window, tokens (a catalog model's; None: not known)
 
     @property
     def head_size(self) -> float:
@@ -138,6 +139,25 @@ class Architecture:
                 "head_dim": self.head_size, "vocab": self.vocab, "active_params": self.active_params,
                 "experts": self.experts, "experts_per_token": self.experts_per_token,
                 "name": self.name, "source": self.source}
+
+
+def attention_params(a: Architecture, layers: int | None = None) -> float:
+    """The parameters of ``layers`` (default: all) layers' attention projections: query and output
+    d_model × H·d_head each, key and value d_model × H_kv·d_head each. Every decoder layer holds
+    them, so a parameter count below this cannot have the shape (the MLP and embeddings only add)."""
+    n = a.layers if layers is None else layers
+    return n * a.d_model * 2 * (a.attention_width + a.kv_heads * a.head_size)
+
+
+def check_params_fit(params: float, a: Architecture, what: str = "the model", field: str = "params",
+                     fix: str = "give a parameter count and a shape that belong together") -> None:
+    """Refuse a parameter count that cannot fill the shape: the weights would use one number and the
+    KV cache, attention and per-layer costs another. ``fix`` ends the message ({floor}: the least)."""
+    floor = attention_params(a)
+    if params < floor:
+        shape = f"{a.layers} layer{'s' if a.layers != 1 else ''} of width {a.d_model}"
+        raise InputError(f"{what}'s {params:.3g} parameters cannot fill {shape}: their attention projections alone "
+                         f"hold {floor:.3g}; " + fix.format(floor=f"{floor:.3g}"), field=field)
 
 
 def check_architecture(a: Architecture) -> None:
@@ -387,5 +407,6 @@ def previous_model(*, params: float, device: Device, batch: float, tp: int, util
     return Previous(s, power_w * tp * s / batch)
 
 
-__all__ = ["Architecture", "Device", "Footprint", "Previous", "ServingFit", "Step", "check_architecture",
-           "devices_needed", "footprint", "kv_replication", "link_for", "previous_model", "step", "student_architecture"]
+__all__ = ["Architecture", "Device", "Footprint", "Previous", "ServingFit", "Step", "attention_params",
+           "check_architecture", "check_params_fit", "devices_needed", "footprint", "kv_replication", "link_for",
+           "previous_model", "step", "student_architecture"]

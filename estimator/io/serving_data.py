@@ -93,7 +93,7 @@ def load_catalog() -> Mapping[str, CatalogModel]:
         try:
             arch = Architecture(int(row["layers"]), int(row["d_model"]), int(row["heads"]), int(row["kv_heads"]),
                                 row.get("head_dim"), row.get("vocab"), row.get("active_params"), mid, row["source"],
-                                row.get("experts"), row.get("experts_per_token"))
+                                row.get("experts"), row.get("experts_per_token"), row.get("context"))
             check_architecture(arch)
             out[mid] = CatalogModel(mid, row["name"], float(row["params"]), arch, row.get("context"), row["source"])
         except (KeyError, TypeError, ValueError) as exc:

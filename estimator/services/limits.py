@@ -18,7 +18,7 @@ from estimator.core.estimate import Estimate
 from estimator.core.fixed_energy import with_energy_fixed
 from estimator.core.inference import InferenceResult, InferenceScenario, inference
 from estimator.core.scenario import SITE_INPUTS
-from estimator.core.serving import Architecture
+from estimator.core.serving import Architecture, attention_params, student_architecture
 from estimator.core.units import S_PER_HOUR
 from estimator.core.workload import dense_training_flops
 from estimator.io import serving_data
@@ -221,6 +221,7 @@ class InferenceReport:
     training_source: str
     break_even: compression.BreakEven
     architecture_source: str = ""
+    techniques_left_out: tuple[str, ...] = ()  # a row this hardware cannot serve, why (also in the result's notes)
 
     def to_dict(self) -> dict:
         t = self.training
@@ -303,43 +304,19 @@ def resolve_architecture(*, params: float | None = None, model: str | None = Non
     m = serving_data.nearest_model(float(params))
     arch = replace(m.arch, source=f"assumed: the shape of {m.name}, the catalog's model nearest in parameter count "
                                   f"({m.source}); give a catalog model or the architecture to set it")
-    return float(params), arch, (f"{float(params):.3g} parameters with the shape of {m.id} (layers {m.arch.layers}, "
-                                 f"d_model {m.arch.d_model}, heads {m.arch.heads}, KV heads {m.arch.kv_heads}): "
-                                 "assumed, the catalog's model nearest in parameter count")
-
-
-# The illustrative settings, in the order ``compression.techniques`` lists them.
-_ILLUSTRATIVE = (("quantization-8bit", "bits", lambda s: 8), ("quantization-4bit", "bits", lambda s: 4),
-                 ("kv-cache-8bit", "kv_bits", lambda s: 8),
-                 ("pruning", "sparsity", lambda s: compression.ILLUSTRATIVE_SPARSITY),
-                 ("distillation", "student_params", lambda s: compression.ILLUSTRATIVE_STUDENT_FRACTION * s.params))
-
-
-def _techniques(s: InferenceScenario, profile, fit) -> tuple[list, tuple[str, ...]]:
-    """``compression.techniques`` with its illustrative rows; an illustrative row that this model
-    cannot take (e.g. a student of 0.6 × N below one parameter) is left out with a note instead of
-    failing the whole report: the user did not ask for it. The user's own settings still fail as
-    the user's error."""
-    try:
-        return compression.techniques(s, profile, fit), ()
-    except InputError:
-        pass
-    own = compression.techniques(s, profile, fit, illustrate=False)
-    chosen = {t.name: t for t in own[1:]}
-    base_s = compression.baseline_of(s)
-    rows, notes = [own[0]], []
-    for name, key, value in _ILLUSTRATIVE:
-        if name in chosen:
-            rows.append(chosen[name])
-            continue
-        try:
-            alone = compression.techniques(replace(base_s, **{key: value(s)}), profile, fit, illustrate=False)
-        except InputError as exc:
-            notes.append(f"illustrative {name} left out: {exc}")
-            continue
-        rows.extend(replace(t, chosen=False) for t in alone[1:] if t.name == name)
-    rows.extend(t for t in own if t.name == "combined")
-    return rows, tuple(notes)
+    how = (f"{float(params):.3g} parameters with the shape of {m.id} (layers {m.arch.layers}, d_model {m.arch.d_model}, "
+           f"heads {m.arch.heads}, KV heads {m.arch.kv_heads}): assumed, the catalog's model nearest in parameter count")
+    if float(params) < attention_params(m.arch):
+        # smaller than the smallest shape holds: its width, with layers in proportion (as a student)
+        arch = replace(student_architecture(m.arch, m.params, float(params)), name="", source=arch.source)
+        if float(params) < attention_params(arch):
+            raise InputError(f"{float(params):.3g} parameters are fewer than one layer of the smallest catalog shape "
+                             f"({m.id}, width {m.arch.d_model}) holds: give the architecture (layers, d_model) of a model "
+                             "this small", field=("params", "layers", "d_model"))
+        how = (f"{float(params):.3g} parameters with the width of {m.id} (d_model {m.arch.d_model}, heads {m.arch.heads}, "
+               f"KV heads {m.arch.kv_heads}) and {arch.layers} of its {m.arch.layers} layers, in proportion to the "
+               "parameters: assumed, the catalog's smallest shape; give the architecture to set it")
+    return float(params), arch, how
 
 
 def inference_report(*, hardware: str, tokens: float, params: float | None = None, model: str | None = None,
@@ -377,12 +354,12 @@ def inference_report(*, hardware: str, tokens: float, params: float | None = Non
     # the same site; training draws the profile's average training power, not the serving power given for serving
     setting = {k: getattr(s, k) for k in SITE_INPUTS} | {"power_w": None}
     training = estimate_flops(train_flops, hardware, setting)
-    techniques, left_out = _techniques(s, profile, fit)
+    techniques, left_out = compression.techniques(s, profile, fit)
     if left_out:
         result = replace(result, notes=result.notes + left_out)
     return InferenceReport(result, techniques, training,
                            f"{how}, on {hardware} (profile's utilisation and training power)",
-                           compression.break_even(training, result), arch_how)
+                           compression.break_even(training, result), arch_how, left_out)
 
 
 def contrast_inputs() -> ct.ContrastInputs:

@@ -1,0 +1,144 @@
+"""Serving edge cases a user can reach (an audit of the inference path): a scenario whose
+uncompressed comparison row cannot be served, the illustrative pruning row's kernel assumption,
+queries past a catalog model's context window, and parameter counts that cannot fill their shape."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from estimator.core import compression
+from estimator.core.errors import InputError
+from estimator.core.serving import attention_params
+from estimator.io import serving_data
+from estimator.services import limits
+from tests.apptest_pages import run_page
+
+
+def cli(*argv: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "estimator", "inference", *argv], capture_output=True, text=True,
+                          timeout=120)
+
+
+# ---- the comparison row cannot be served, the user's own scenario can
+
+def test_the_users_scenario_is_answered_when_the_16_bit_model_does_not_fit():
+    """8-bit KV cache at batch 10,000 fits one A100 (51 GB); the 16-bit cache it is compared with needs
+    97 GB, which no split of gemma-2b's single KV head holds. The user's answer stands; the savings
+    table is left out with the reason, instead of the whole report failing on a row not asked for."""
+    rep = limits.inference_report(hardware="a100-sxm-80gb", model="gemma-2b", kv_bits=8, batch_size=10_000, tokens=1e9)
+    assert rep.result.devices == 1 and rep.result.memory_gb == pytest.approx(51, rel=0.05)
+    assert rep.techniques == []
+    (note,) = rep.techniques_left_out
+    assert note.startswith("savings left out: the model they are measured from (16-bit weights and KV cache")
+    assert "97 GB" in note
+    assert note in rep.result.notes  # the CLI's notes and the JSON carry it too
+    assert rep.to_dict()["techniques"] == []
+
+
+def test_the_cli_answers_and_says_why_the_savings_are_missing():
+    done = cli("--model", "gemma-2b", "--kv-bits", "8", "--batch-size", "10000", "--tokens", "1e9")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    assert "savings left out: the model they are measured from" in done.stdout
+    assert "saves:" not in done.stdout
+
+
+def test_a_baseline_past_the_device_hour_bound_leaves_only_the_savings_out():
+    """4-bit 405B on GTX 1080 Ti cards, 2e16 tokens: 8.9e13 device-hours, inside the bound; the
+    16-bit model would need 1.7e14, past it."""
+    rep = limits.inference_report(hardware="gtx-1080-ti", model="llama-3.1-405b", bits=4, tokens=2e16)
+    assert rep.result.estimate.device_hours < 1e14
+    assert rep.techniques == [] and "beyond 1e+14" in rep.techniques_left_out[0]
+
+
+def test_the_app_shows_the_answer_and_the_reason():
+    at = run_page("inference", {"inf_model": "gemma-2b", "inf_kvbits": "8", "inf_batch": "10000"})
+    assert not at.error, [e.value for e in at.error]
+    assert any(x.value.startswith(r"Savings left out\: the model they are measured from") for x in at.caption)
+    assert not at.dataframe or all("technique" not in d.value.columns for d in at.dataframe)
+
+
+def test_a_row_that_cannot_be_served_is_left_out_with_a_note_and_the_others_stay():
+    """An illustrative student below one layer of the model's width: that row is noted, the rest shown."""
+    params, arch, _ = limits.resolve_architecture(params=1e7)
+    from estimator.core.inference import InferenceScenario
+    from estimator.io.datafiles import default_profiles
+    s = InferenceScenario(params=params, tokens=1e6, architecture=arch)
+    rows, notes = compression.techniques(s, default_profiles().get("a100-sxm-80gb"), serving_data.load_serving_fit())
+    assert [t.name for t in rows] == ["baseline", "quantization-8bit", "quantization-4bit", "kv-cache-8bit", "pruning"]
+    assert len(notes) == 1 and notes[0].startswith("illustrative distillation left out: the student's 6e+06 parameters")
+
+
+# ---- the illustrative pruning row says what it assumes
+
+def test_the_illustrative_pruning_row_names_its_kernel_assumption():
+    rep = limits.inference_report(hardware="a100-sxm-80gb", model="llama-3.1-8b", tokens=1e6)
+    pruning = next(t for t in rep.techniques if t.name == "pruning")
+    assert pruning.label == "50% of weights pruned, skipped by the kernels" and not pruning.chosen
+    assert "assumes kernels that skip the pruned weights" in compression.ILLUSTRATIVE_NOTE
+    assert "2:4" in compression.ILLUSTRATIVE_NOTE
+    dense = limits.inference_report(hardware="a100-sxm-80gb", model="llama-3.1-8b", tokens=1e6, sparse_kernels=False)
+    pruning = next(t for t in dense.techniques if t.name == "pruning")
+    assert pruning.label == "50% of weights pruned (dense kernels)"
+    assert pruning.saving("energy_kwh") == pytest.approx(0.0, abs=1e-12)
+
+
+# ---- a catalog model's context window
+
+def test_the_catalog_context_reaches_the_architecture():
+    assert serving_data.catalog_model("llama-2-7b").arch.context == 4096
+    assert serving_data.catalog_model("gemma-2b").arch.context == 8192
+
+
+def test_queries_past_the_context_window_are_refused():
+    with pytest.raises(InputError, match="longer than llama-2-7b's context window of 4,096 tokens") as exc:
+        limits.inference_report(hardware="a100-sxm-80gb", model="llama-2-7b", tokens=1e8, prompt_tokens=1e5,
+                                tokens_per_query=1e5)
+    assert exc.value.field == ("prompt_tokens", "tokens_per_query")
+    # 3,000 + 1,096 = 4,096: exactly the window, served
+    ok = limits.inference_report(hardware="a100-sxm-80gb", model="llama-2-7b", tokens=1e8, prompt_tokens=3000,
+                                 tokens_per_query=1096)
+    assert ok.result.kv_cache_gb > 0
+    # the same shape given by hand has no known window: served
+    limits.inference_report(hardware="a100-sxm-80gb", params=6.738e9, layers=32, d_model=4096, heads=32, kv_heads=32,
+                            tokens=1e8, prompt_tokens=1e5, tokens_per_query=1e5)
+    done = cli("--model", "llama-2-7b", "--tokens", "1e8", "--prompt-tokens", "100000", "--tokens-per-query", "100000")
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.startswith("error: a query of 100000 prompt and 100000 output tokens is longer than")
+    assert done.stderr.rstrip().endswith("(--prompt-tokens, --tokens-per-query)") and done.stderr.count("\n") == 1
+
+
+# ---- parameters that cannot fill their shape
+
+def test_attention_params_count_the_four_projections():
+    arch = serving_data.catalog_model("llama-2-7b").arch  # 32 layers, d 4096, 32 heads of 128, MHA
+    assert attention_params(arch) == 32 * 4 * 4096 * 4096
+    assert attention_params(arch, layers=1) == 4 * 4096 * 4096
+
+
+@pytest.mark.parametrize("kw, field, needle", [
+    (dict(params=1e3, layers=80, d_model=8192), "params", "the model's 1e+03 parameters cannot fill 80 layers of width 8192"),
+    (dict(model="llama-3.1-8b", student_params=1), "student_params",
+     "a student keeps the model's width, so give one of at least 4.19e+07 parameters"),
+])
+def test_a_parameter_count_that_cannot_fill_the_shape_is_refused(kw, field, needle):
+    with pytest.raises(InputError, match=needle.replace("+", r"\+").replace(".", r"\.")) as exc:
+        limits.inference_report(hardware="a100-sxm-80gb", tokens=1e6, **kw)
+    assert exc.value.field == field
+
+
+def test_a_small_model_given_by_its_parameters_takes_layers_in_proportion():
+    """110M parameters (BERT-base) alone: the smallest catalog shape's width with layers in proportion,
+    said so; below one such layer, the user is asked for the shape."""
+    params, arch, how = limits.resolve_architecture(params=110e6)
+    assert arch.d_model == 2048 and arch.layers == 1 and attention_params(arch) <= params
+    assert "1 of its 18 layers, in proportion to the parameters" in how
+    with pytest.raises(InputError, match="give the architecture") as exc:
+        limits.resolve_architecture(params=1)
+    assert exc.value.field == ("params", "layers", "d_model")
+    # a catalog-sized count keeps the nearest model's whole shape
+    _, arch, how = limits.resolve_architecture(params=7e9)
+    assert arch.layers == 32 and "with the shape of" in how
