@@ -110,6 +110,10 @@ def _held_out_sentence(doc: dict, held: dict, who: str, no_better: str | None = 
            if held["ratio_to_baseline"] > NO_BETTER_RATIO else "."), limit=500))
 
 
+# A miss's line in full: the reasons (shipped data, at most 754 characters today) are never cut.
+MISS_TEXT_LIMIT = 4000
+
+
 def misses(doc: dict) -> None:
     rows = [r for r in doc["runs"] if r["factor"] > accuracy.MISS_FACTOR]
     if not rows:
@@ -119,7 +123,7 @@ def misses(doc: dict) -> None:
         st.markdown(c.md_escape(
             f"{r['run']} ({r['hardware']}): predicted {hz.sig(r['predicted_device_hours'])} device-hours, "
             f"published {hz.sig(r['published_device_hours'])} ({r['factor']:.1f}× off). Likely reason: "
-            f"{r['likely_reason']}", limit=700))
+            f"{r['likely_reason']}", limit=MISS_TEXT_LIMIT))
 
 
 # --- serving (issue 13) -----------------------------------------------------------------------

@@ -10,7 +10,7 @@ from estimator.core.errors import DataFileError
 from estimator.core.presets import preset_from_dict
 from estimator.io.datafiles import load_presets, load_published_runs, load_validation_document
 from estimator.report import humanize as hz
-from estimator.services import api
+from estimator.services import api, preset_check
 
 
 def test_every_presets_published_run_is_a_run_the_project_holds():
@@ -29,7 +29,8 @@ def test_a_fitted_runs_preset_says_it_is_in_sample_and_gives_the_held_out_predic
         note = next(n for n in est.notes if n.startswith("in sample"))
         assert f"this run ({preset.published_run}) is one of the runs the utilisation was fitted on" in note
         assert (f"device-hours are {hz.device_hours_number(row['predicted_device_hours'])} against the published "
-                f"{hz.device_hours_number(row['published_device_hours'])} ({row['factor']:.2f}× off)") in note
+                f"{hz.device_hours_number(row['published_device_hours'])} ({row['factor']:.2f}× off; the flat 30%-of-peak "
+                f"rule: {hz.device_hours_number(row['baseline_device_hours'])}, {row['baseline_factor']:.2f}× off)") in note
 
 
 def test_the_lecture_preset_says_its_match_is_by_construction():
@@ -55,15 +56,15 @@ def test_the_estimate_does_not_need_the_validation_file(monkeypatch):
     from estimator.core.errors import DataFileError
     def broken():
         raise DataFileError("utilization_validation.json: not found")
-    monkeypatch.setattr(api, "load_validation_document", broken)
-    api._validation_runs.cache_clear()
+    monkeypatch.setattr(preset_check, "load_validation_document", broken)
+    preset_check._validation_runs.cache_clear()
     try:
         est = api.run(preset_id="gpt3-175b").estimate
         assert est.device_hours > 0 and not any("in sample" in n for n in est.notes)
         said = [n for n in est.notes if "cannot be checked against a fit without this run" in n]
         assert len(said) == 1 and "utilization_validation.json: not found" in said[0] and "fit-utilization" in said[0]
     finally:
-        api._validation_runs.cache_clear()
+        preset_check._validation_runs.cache_clear()
 
 
 def test_a_published_run_must_be_text():

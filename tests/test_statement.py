@@ -291,6 +291,34 @@ MAIN = r"""\documentclass{article}
 def test_statement_compiles_with_pdflatex_and_bibtex_without_warnings(tmp_path, run):
     _tex_available()
     r, st = _statement(**run)
+    _compiles(tmp_path, st)
+
+
+def test_a_users_hardware_name_with_odd_characters_compiles(tmp_path):
+    """Audit: a profile named with one brace ended its BibTeX entry early ("Illegal end of database
+    file"), and a "≤" or "→" stopped pdflatex ("Unicode character … not set up")."""
+    _tex_available()
+    from estimator.io.paths import PROFILES_DIR
+    text = (PROFILES_DIR / "h100-sxm.toml").read_text()
+    name = "Open { brace ≤ 5% → µ_# 中"
+    text = re.sub(r'(?m)^name = ".*"$', f'name = "{name}"', text, count=1)
+    text = re.sub(r'(?m)^id = ".*"$', 'id = "odd-name"', text, count=1)
+    (tmp_path / "odd.toml").write_text(text)
+    r, st = _statement(hardware=str(tmp_path / "odd.toml"), flops=1e22)
+    assert r.estimate.hardware_name == name
+    assert latex_escape(name) == r"Open \textbraceleft{} brace $\leq$ 5\% $\rightarrow$ $\mu$\_\# ?"
+    assert st.bib.count("{") == st.bib.count("}")
+    _compiles(tmp_path, st)
+
+
+def test_the_statement_says_the_footprint_ranges_are_stated_not_measured():
+    _, st = _statement(hardware="h100-sxm", flops=1e22, devices=8)
+    assert "The embodied-carbon and water ranges are as their sources state, with no measured coverage." in st.tex
+    _, st = _statement(hardware="h100-sxm", flops=1e22, devices=8, embodied=False)
+    assert "The water range is as its sources state, with no measured coverage." in st.tex
+
+
+def _compiles(tmp_path, st) -> None:
     (tmp_path / "statement.tex").write_text(st.tex)
     (tmp_path / "statement.bib").write_text(st.bib)
     (tmp_path / "main.tex").write_text(MAIN)

@@ -72,13 +72,18 @@ def add_workload_args(p, hardware_required=False):
                    help=f"off-site water of the electricity, L per kWh (default {EWIF_L_PER_KWH:g}, U.S. average)")
 
 
+
+def _zero_stage(text: str) -> int | str:
+    """``--zero``: a stage number, or fsdp (= 3), read as the number (the JSON echo is a number)."""
+    return 3 if text.lower() == "fsdp" else int(text) if text.isdigit() else text
+
 def add_memory_args(p) -> None:
     m = p.add_argument_group("training memory (with --params, --preset, --model or an architecture)")
     m.add_argument("--model", help="a catalog model for the shape (see `inference --help`), e.g. llama-2-7b")
     m.add_argument("--heads", type=float, help=f"attention heads (default d_model ÷ {DEFAULT_HEAD_DIM})")
     m.add_argument("--micro-batch", type=float, help=f"sequences per device per step (default {DEFAULT_MICRO_BATCH})")
     m.add_argument("--seq-len", type=float, help=f"sequence length in tokens (default {DEFAULT_SEQ_LEN}, or a preset's own)")
-    m.add_argument("--zero", choices=("0", "1", "2", "3", "fsdp"),
+    m.add_argument("--zero", type=_zero_stage, choices=(0, 1, 2, 3), metavar="{0,1,2,3,fsdp}",
                    help="ZeRO stage: 1 shards optimizer states, 2 also gradients, 3 (= fsdp) also weights (default 0)")
     m.add_argument("--activation-recompute", choices=RECOMPUTE,
                    help="activation recomputation (default none; full with --recompute)")

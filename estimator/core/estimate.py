@@ -36,10 +36,12 @@ DEFAULT_CARBON_INTENSITY_G_PER_KWH = 475.0
 DEFAULT_CARBON_INTENSITY_SOURCE = "world average, IEA Global Energy & CO2 Status Report 2019 (as shipped by CodeCarbon)"
 
 # What every range means, in one sentence (shown by the CLI, the app and the exports).
-RANGE_MEANING = ("ranges are {level:.0%} prediction intervals: about {level:.0%} of real runs like this one land inside "
-                 "(coverage measured by `python -m estimator validate`); inputs you give are taken as exact, "
-                 "except utilisation, which keeps the fitted run-to-run spread; PUE and grid intensity are taken "
-                 "as exact (annual averages)")
+RANGE_MEANING = ("the time, device-hours, energy, CO₂e and cost ranges are {level:.0%} prediction intervals: about "
+                 "{level:.0%} of real runs like this one land inside (coverage measured by `python -m estimator "
+                 "validate`); inputs you give are taken as exact, except utilisation, which keeps the fitted run-to-run "
+                 "spread; PUE and grid intensity are taken as exact (annual averages); a range a profile states (the "
+                 "brain's peak, AlphaGo's power) is used as stated, and the embodied-carbon and water ranges are the "
+                 "ranges their sources state (÷2 to ×2 where no source gives one): the coverage of these is not measured")
 
 
 def range_meaning(level: float) -> str:
@@ -315,6 +317,9 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
                      "computed from FLOPs at a utilisation")
     if util_note:
         notes.append(util_note)
+    if not time_given and not util_origin.startswith("fit:") and s.utilization is None:
+        notes.append(f"the time range comes from {profile.name}'s stated ranges (its peak and utilisation), not from "
+                     "the fit to published runs: its coverage is not measured")
     if recompute_note:
         notes.append(recompute_note)
     scale_note = beyond_fitted_scale(devices, profile) if not time_given else None

@@ -18,6 +18,7 @@ are, and web addresses as plain text (a \\url command would need a package the p
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -33,11 +34,29 @@ TOOL_KEY, EPOCH_KEY, GRID_KEY = "TOOL", "EPOCH", "CC"
 # training memory, embodied carbon and water (estimator/core/memory.py, embodied.py, water.py)
 ZERO_KEY, ACT_MEM_KEY, LLMC_KEY, ACT_KEY, PCF_KEY, WATER_KEY = "ZERO20", "KOR22", "LLMC24", "ACT22", "NVPCF", "WATER23"
 
-_LATEX_SPECIAL = {"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{", "}": r"\}",
+# Braces as \textbraceleft{}/\textbraceright{}, not \{ \}: BibTeX counts a backslashed brace too, so one
+# unbalanced brace in a profile's name would end its entry early ("Illegal end of database file").
+_LATEX_SPECIAL = {"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\textbraceleft{}",
+                  "}": r"\textbraceright{}",
                   "~": r"\textasciitilde{}", "^": r"\textasciicircum{}", "\\": r"\textbackslash{}",
                   "₂": r"$_2$", "×": r"$\times$", "–": "--", "≈": r"$\approx$", "·": r"$\cdot$", "÷": r"$\div$",
-                  "⁰": "", "¹": "", "²": "", "³": "", "⁴": "", "⁵": "", "⁶": "", "⁷": "", "⁸": "", "⁹": "", "⁻": ""}
+                  "⁰": "", "¹": "", "²": "", "³": "", "⁴": "", "⁵": "", "⁶": "", "⁷": "", "⁸": "", "⁹": "", "⁻": "",
+                  "≤": r"$\leq$", "≥": r"$\geq$", "→": r"$\rightarrow$", "←": r"$\leftarrow$", "±": r"$\pm$",
+                  "µ": r"$\mu$", "μ": r"$\mu$", "—": "---", "…": r"\ldots{}", "‘": "`", "’": "'", "“": "``",
+                  "”": "''", " ": "~", "€": "EUR", "°": r"$^\circ$"}
+# Beyond these and Latin-1 (which pdflatex's default UTF-8 input reads), a character is written as
+# its ASCII letters where it has them (ś → s) and as "?" where it has none, so a user's profile
+# name never stops pdflatex ("Unicode character … not set up for use with LaTeX").
+LATIN_1_TOP = 0xFF
 _SUPER = {"⁰": "0", "¹": "1", "²": "2", "³": "3", "⁴": "4", "⁵": "5", "⁶": "6", "⁷": "7", "⁸": "8", "⁹": "9", "⁻": "-"}
+
+
+def _plain(ch: str) -> str:
+    """A character pdflatex reads as is (ASCII, Latin-1), or its ASCII letters, or "?"."""
+    if ord(ch) <= LATIN_1_TOP:
+        return ch
+    ascii_ = unicodedata.normalize("NFKD", ch).encode("ascii", "ignore").decode()
+    return ascii_ if ascii_ and all(_LATEX_SPECIAL.get(c) is None for c in ascii_) else "?"
 
 
 def latex_escape(text: str) -> str:
@@ -53,7 +72,7 @@ def latex_escape(text: str) -> str:
         elif part.startswith("10^{"):
             out.append(f"${part}$")
         else:
-            out.append("".join(_LATEX_SPECIAL.get(ch, ch) for ch in part))
+            out.append("".join(_LATEX_SPECIAL.get(ch) or _plain(ch) for ch in part))
     return "".join(out)
 
 
@@ -360,6 +379,11 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
         exact = "the time given, the PUE" if measured else "the PUE"
         text += (f" The ranges are {_pct(est.level)} prediction intervals: about {_pct(est.level)} of comparable "
                  f"published runs fall inside them; {exact} and grid intensity are taken as exact.")
+        stated = [w for k, w in (("embodied_co2e_kg", "embodied-carbon"), ("water_l", "water"))
+                  if est.range.get(k, (None, None))[0] is not None and est.range[k][0] != est.range[k][1]]
+        if stated:
+            text += (f" The {' and '.join(stated)} range{'s are' if len(stated) > 1 else ' is'} as {'their' if len(stated) > 1 else 'its'} "
+                     "sources state, with no measured coverage.")
     text += _beyond(est, a, cite, emb, basis, _cite(bibkeys, emb_keys))
     presets = [cite[k] for k in extra_keys if k in cite]
     if presets:

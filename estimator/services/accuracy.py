@@ -68,21 +68,22 @@ def validation_by_developer() -> CrossValidation:
 
 
 def likely_reason(result: RunResult) -> str:
+    """Why a run may be missed: what it achieved against the prediction (first, so a reader who
+    stops early has it), then a small run's note, then the row's own notes on its data."""
     run = result.run
     actual, predicted = run.goodput, result.predicted_goodput
-    parts = []
-    if run.notes:
-        parts.append(run.notes)
+    if actual < predicted:
+        parts = [f"achieved {actual:.1%} of peak against a predicted {predicted:.1%}: the hours may include "
+                 "evaluation, restarts or other experiments, or the FLOP count may leave out work"
+                 + (" (FLOPs from an operation count)" if "operation" in run.flops_basis else "")]
+    else:
+        parts = [f"achieved {actual:.1%} of peak against a predicted {predicted:.1%}: a throughput-optimised "
+                 "system, or hours that leave out part of the run"]
     if run.devices is not None and run.devices <= 8:
         noun = "device" if run.devices == 1 else "devices"
         parts.append(f"a small run on {run.devices:g} {noun}: research code is rarely tuned for throughput")
-    if actual < predicted:
-        parts.append(f"achieved {actual:.1%} of peak against a predicted {predicted:.1%}: the hours may include "
-                     "evaluation, restarts or other experiments, or the FLOP count may leave out work"
-                     + (" (FLOPs from an operation count)" if "operation" in run.flops_basis else ""))
-    else:
-        parts.append(f"achieved {actual:.1%} of peak against a predicted {predicted:.1%}: a throughput-optimised "
-                     "system, or hours that leave out part of the run")
+    if run.notes:
+        parts.append(f"the data's notes: {run.notes}")
     return "; ".join(parts)
 
 

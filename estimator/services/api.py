@@ -5,22 +5,20 @@ Loads profiles, presets and carbon data (edge) and calls the pure core.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from estimator.core import bounds as B
 from estimator.core import validation as v
 from estimator.core.carbon import cloud_intensity, country_intensity
-from estimator.core.errors import DataFileError, EstimatorError, InputError
+from estimator.core.errors import EstimatorError, InputError
 from estimator.core.estimate import ALL_KEYS, Estimate, estimate
 from estimator.core.presets import DEVICE_FIELDS, Preset, PublishedComparison, compare_with_published
 from estimator.core.profile import HardwareProfile
 from estimator.core.scenario import FOOTPRINT_FIELDS, INPUT_FIELDS, Scenario
-from estimator.io.datafiles import default_profiles, get_preset, load_carbon_data, load_validation_document
-from estimator.report import humanize as hz
+from estimator.io.datafiles import default_profiles, get_preset, load_carbon_data
+from estimator.services.preset_check import in_sample_note
 
 SCENARIO_KEYS = tuple(f.name for f in fields(Scenario))
 
@@ -287,53 +285,6 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
     return Result(est, scenario, profile, preset, comparison, changed)
 
 
-@lru_cache(maxsize=1)
-def _validation_runs() -> tuple[Mapping[str, tuple[float, float]], Mapping[str, str], str | None]:
-    """From the shipped nested cross-validation (``validate``): each fitted run's (published,
-    held-out predicted) device-hours, each run left out of the fit with its reason, and what went
-    wrong when the file cannot be read (the estimate does not need it, so the note says so instead)."""
-    try:
-        doc = load_validation_document()
-        held = {r["run"]: (float(r["published_device_hours"]), float(r["predicted_device_hours"])) for r in doc["runs"]}
-        left_out = {e["run"]: str(e["reason"]) for e in doc["excluded"]}
-    except DataFileError as exc:
-        return {}, {}, str(exc)
-    except (KeyError, TypeError, ValueError) as exc:
-        return {}, {}, f"the shipped validation has no runs table of the expected shape ({type(exc).__name__}: {exc})"
-    return held, left_out, None
-
-
-def in_sample_note(preset: Preset, est: Estimate) -> str | None:
-    """What the preset's agreement with its published figures is worth: nothing as a test when the
-    utilisation was fitted on that very run (then the run's held-out prediction is given) or set
-    from the same source as the published time; None when the run is not one the fit holds."""
-    run, util = preset.published_run, est.utilization
-    if run is None or util is None:
-        return None
-    why = preset.why.get("utilization", "")
-    if util.origin == f"preset:{preset.id}":
-        if why.startswith(preset.source):  # the utilisation's note cites the source the published figures come from
-            return (f"the utilisation is the preset's own ({why}), from the source of its published figures, so "
-                    "they agree by construction: a reproduction, not a test")
-        return None
-    held_out, left_out, problem = _validation_runs()
-    if problem is not None and util.origin.startswith("fit:"):
-        return (f"the match with the published figures cannot be checked against a fit without this run: {problem}; "
-                "re-create the validation with `python -m estimator fit-utilization`")
-    if run in left_out:
-        return (f"the published run ({run}) is not one the utilisation fit can be tested on ({left_out[run]}), so "
-                "its agreement with the estimate is not a measure of accuracy")
-    held = held_out.get(run)
-    if not util.origin.startswith("fit:") or held is None:
-        return None
-    published, predicted = held
-    return (f"in sample: this run ({run}) is one of the runs the utilisation was fitted on, so its agreement with "
-            f"the published figures is not a test; predicted by a fit without it (`python -m estimator validate`), its "
-            f"device-hours are {hz.device_hours_number(predicted)} against the published "
-            f"{hz.device_hours_number(published)} "
-            f"({max(predicted / published, published / predicted):.2f}× off)")
-
-
 def companions(result: Result) -> list[Result]:
     """The preset's companion devices (``compare_hardware``: the brain beside AlphaGo) in the same
     scenario, the known time included: the game lasts as long for both players."""
@@ -378,6 +329,11 @@ def compare(hardware_ids, **inputs) -> CompareReport:
     preset = get_preset(inputs["preset_id"]) if inputs.get("preset_id") else None
     if preset and time_only(preset, inputs) and any(h != preset.hardware for h in unique):
         raise InputError(time_only_message(preset, "to compare hardware, give"), field=("preset", "flops"))
+    timed = [k for k in ("hours", "device_hours") if inputs.get(k) is not None]
+    if timed and len(unique) > 1:
+        raise InputError(f"a time given ({' and '.join(k.replace('_', '-') for k in timed)}) is one run's on one device and says "
+                         "nothing about another: to compare hardware, give the FLOPs (or the parameters and tokens) "
+                         "and leave the time out", field=tuple(timed))
     results, failures, errors = [], [], []
     for h in unique:
         try:
@@ -392,7 +348,10 @@ def compare(hardware_ids, **inputs) -> CompareReport:
 
 def price_basis(result: Result) -> str:
     """How a result's price was set: the profile's price kind (on-demand, reserved, spot, none),
-    or "given" when the user gave the price."""
+    "given" when the user gave a price per device-hour, or "electricity" when the cost is the
+    energy at the user's electricity price (then no device-hour price counts)."""
+    if result.estimate.assumption("electricity_usd_per_kwh") is not None:
+        return "electricity"
     a = result.estimate.assumption("price_usd_per_device_hour")
     return result.profile.price.kind if a is None or a.origin.startswith("profile") else "given"
 

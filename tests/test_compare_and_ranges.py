@@ -1,0 +1,89 @@
+"""An audit of compare, the ranges' wording and the Accuracy page: a time given to compare is
+refused, the price basis says when the cost is electricity, ranges with no measured coverage
+say so, and each large miss's reason is shown in full, its diagnosis first."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from estimator.cli.main import main
+from estimator.core.errors import InputError
+from estimator.core.estimate import range_meaning
+from estimator.io.datafiles import load_validation_document
+from estimator.services import accuracy, api
+from tests.apptest_pages import run_page
+
+
+def _run(capsys, *argv) -> tuple[int, str, str]:
+    rc = main(list(argv))
+    out = capsys.readouterr()
+    return rc, out.out, out.err
+
+
+@pytest.mark.parametrize("argv, flags", [
+    (("--preset", "gpt3-175b", "--hours", "355", "--hardware", "v100-sxm2", "h100-sxm", "tpu-v4"), "(--hours)"),
+    (("--flops", "1e22", "--device-hours", "1000", "--hardware", "h100-sxm", "a100-sxm-80gb"), "(--device-hours)"),
+])
+def test_compare_refuses_a_time_given_for_several_devices(capsys, argv, flags):
+    """Audit: every device got the same 14.8 days, so an H100 came out at 2.2× a V100's energy."""
+    rc, out, err = _run(capsys, "compare", *argv)
+    assert rc == 2 and out == "" and len(err.strip().splitlines()) == 1
+    assert "says nothing about another" in err and err.rstrip().endswith(flags)
+
+
+def test_a_time_on_one_device_still_compares():
+    rep = api.compare(["h100-sxm"], hours=10)
+    assert rep.results[0].estimate.wall_clock_s == pytest.approx(36_000)
+    with pytest.raises(InputError) as exc:
+        api.compare(["h100-sxm", "b200"], hours=10)
+    assert exc.value.field == ("hours",)
+
+
+def test_the_price_basis_says_electricity_when_the_cost_is_electricity(capsys):
+    rep = api.compare(["h100-sxm", "gtx-580", "brain"], flops=1e22, electricity_usd_per_kwh=0.1)
+    assert [api.price_basis(r) for r in rep.results] == ["electricity"] * 3
+    for r in rep.results:  # the cost is the energy at $0.10 per kWh
+        assert r.estimate.cost_usd == pytest.approx(r.estimate.energy_kwh * 0.1)
+    rep = api.compare(["h100-sxm", "brain"], flops=1e22)
+    assert [api.price_basis(r) for r in rep.results] == ["on-demand", "none"]
+    rc, out, _ = _run(capsys, "compare", "--flops", "1e22", "--electricity-usd-per-kwh", "0.1", "--hardware", "h100-sxm",
+                      "--format", "json")
+    assert rc == 0 and json.loads(out)[0]["price_basis"] == "electricity"
+
+
+def test_the_range_meaning_names_the_ranges_whose_coverage_is_not_measured():
+    text = range_meaning(0.8)
+    assert text.startswith("The time, device-hours, energy, CO₂e and cost ranges are 80% prediction intervals")
+    assert "the embodied-carbon and water ranges are the ranges their sources state" in text
+    assert "the coverage of these is not measured" in text
+
+
+def test_a_stated_profile_range_says_its_coverage_is_not_measured():
+    est = api.run(hardware="brain", flops=1e20).estimate
+    assert any("the time range comes from Human brain's stated ranges" in n for n in est.notes)
+    fitted = api.run(hardware="h100-sxm", flops=1e22).estimate
+    assert not any("stated ranges" in n for n in fitted.notes)
+
+
+def test_each_miss_shows_its_diagnosis_first_and_in_full():
+    doc = load_validation_document()
+    misses = [r for r in doc["runs"] if r["factor"] > accuracy.MISS_FACTOR]
+    assert misses
+    for r in misses:
+        assert r["likely_reason"].startswith("achieved ")
+    at = run_page("accuracy")
+    from app_pages.common import md_escape
+    shown = [m.value for m in at.markdown]
+    longest = max(misses, key=lambda r: len(r["likely_reason"]))
+    assert len(longest["likely_reason"]) > 700  # the old 700-character cut fell inside it
+    assert any(md_escape(longest["likely_reason"], 10_000) in m for m in shown)
+
+
+def test_the_zero_stage_is_echoed_as_a_number(capsys):
+    rc, out, _ = _run(capsys, "estimate", "--params", "7e9", "--tokens", "1e12", "--zero", "fsdp", "--format", "json")
+    d = json.loads(out)
+    assert rc == 0 and d["scenario"]["zero"] == 3 and d["memory"]["strategy"]["zero"] == 3
+    rc, _, err = _run(capsys, "estimate", "--params", "7e9", "--tokens", "1e12", "--zero", "5")
+    assert rc == 2 and "invalid choice" in err
