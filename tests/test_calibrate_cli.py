@@ -161,6 +161,40 @@ def test_ctrl_c_leaves_the_old_profile_and_no_stray_files(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["x.toml"]
 
 
+def test_sigterm_stops_the_measured_command_and_leaves_nothing(tmp_path):
+    """Audit: SIGTERM (timeout, scancel, docker stop) left the measured command running as an orphan
+    and its temporary folder behind. It is handled as Ctrl-C: exit 143, the child stopped."""
+    pid_file, tmp = tmp_path / "child.pid", tmp_path / "tmp"
+    tmp.mkdir()
+    out = tmp_path / "x.toml"
+    child = f"import os, time; open({str(pid_file)!r}, 'w').write(str(os.getpid())); time.sleep(120)"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(tmp)}
+    proc = subprocess.Popen([sys.executable, "-m", "estimator", "calibrate", "--backend", "cpu", "--flops", "1e9",
+                             "--out", str(out), "--", sys.executable, "-c", child], cwd=tmp_path, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while not (pid_file.exists() and pid_file.read_text()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    child_pid = int(pid_file.read_text())
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 143 and err.decode().strip().endswith("error: terminated")
+    with pytest.raises(ProcessLookupError):
+        os.kill(child_pid, 0)
+    assert list(tmp.iterdir()) == [] and not out.exists()
+
+
+@pytest.mark.parametrize("argv, needle", [
+    (["--precision", "fp64"], "--precision is the precision of a measured command or an imported run"),
+    (["--run-id", "zzz"], "--run-id picks a run in the CodeCarbon log"),
+])
+def test_flags_the_built_in_run_does_not_use_are_refused(tmp_path, capsys, argv, needle):
+    out = tmp_path / "x.toml"
+    code = main(["calibrate", "--backend", "cpu", "--seconds", "1", "--out", str(out), *argv])
+    err = capsys.readouterr().err
+    assert code == 2 and needle in err and not out.exists()
+
+
 class _Stream:
     def __init__(self, tty: bool):
         self.tty, self.text = tty, ""

@@ -107,8 +107,11 @@ def test_gpu_rows_share_energy_per_device():
     values[cols.index("gpu_model")] = "2 x NVIDIA A100-SXM4-80GB"
     (run,) = parse_codecarbon_csv(header + "\n" + ",".join(values) + "\n")
     m, devices = measurement_from_codecarbon(run, "gpu")
-    assert devices == 2 and m.energy_j == pytest.approx(3600.0)
+    # one device's share, energy and power alike (audit: the total energy sat beside a per-GPU power)
+    assert devices == 2 and m.energy_j == pytest.approx(1800.0)
     assert m.mean_power_w == pytest.approx(3600.0 / run.duration_s / 2) and not m.power_is_estimate
+    assert m.mean_power_w * m.duration_s == pytest.approx(m.energy_j)
+    assert m.details["gpu_energy_j_all_devices"] == pytest.approx(3600.0)
     with pytest.raises(InputError, match="no GPU energy"):
         measurement_from_codecarbon(read_codecarbon_csv(OLD)[0], "gpu")
 
@@ -174,3 +177,37 @@ def test_imported_text_cannot_become_a_spreadsheet_formula(tmp_path, evil):
     run = parse_codecarbon_csv(header + "\n" + row + "\n", "x.csv")[0]
     for text in (run.project_name, run.run_id, run.cpu_model, run.gpu_model):
         assert text == "'" + evil and not text.startswith(("=", "+", "-", "@"))
+
+
+def _gpu_csv(tmp_path, *, duration_s: float, gpu_energy_kwh: float, gpu_count: int):
+    header = "timestamp,project_name,run_id,duration,cpu_energy,gpu_energy,cpu_model,gpu_model,gpu_count"
+    row = f"2026-01-01T00:00:00,p,r1,{duration_s},0.0001,{gpu_energy_kwh},cpu,NVIDIA H100,{gpu_count}"
+    path = tmp_path / "gpu.csv"
+    path.write_text(header + "\n" + row + "\n")
+    return path
+
+
+def test_a_power_far_above_the_tdp_is_refused(tmp_path, capsys):
+    """Audit: 0.7 kWh over 100 s on one GPU (25.2 kW against the H100's 700 W) was written as the
+    profile's power, and every estimate on it used 25.2 kW per device."""
+    path = _gpu_csv(tmp_path, duration_s=100, gpu_energy_kwh=0.7, gpu_count=1)
+    out = tmp_path / "p.toml"
+    code = main(["calibrate", "--from-codecarbon", str(path), "--flops", "2e16", "--base", "h100-sxm", "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 2 and not out.exists()
+    assert "the measured mean power, 2.52e+04 W per device, is 36× the 700 W TDP of h100-sxm" in err
+    assert err.count("\n") == 1
+
+
+def test_eight_gpus_give_a_per_device_profile(tmp_path, capsys):
+    """5.6 kWh over an hour on 8 GPUs: 700 W and 2.52 MJ per GPU, power × time = energy."""
+    path = _gpu_csv(tmp_path, duration_s=3600, gpu_energy_kwh=5.6, gpu_count=8)
+    out = tmp_path / "p.toml"
+    code = main(["calibrate", "--from-codecarbon", str(path), "--flops", "8e18", "--base", "h100-sxm", "--out", str(out),
+                 "--format", "json"])
+    assert code == 0, capsys.readouterr().err
+    s = json.loads(capsys.readouterr().out)
+    assert s["mean_power_w"] == pytest.approx(700.0) and s["energy_j"] == pytest.approx(2.52e6)
+    p = load_profile_file(out)
+    assert p.power.average_w == pytest.approx(700.0)
+    assert p.calibration["energy_j"] == pytest.approx(p.calibration["mean_power_w"] * p.calibration["duration_s"])

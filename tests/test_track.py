@@ -7,6 +7,7 @@ loop run as a subprocess. The statistics (pure) are in tests/test_step_times.py.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -50,7 +51,7 @@ class FakeMeter(Backend):
         self.fail_on_end = fail_on_end
         self.error = error or MeasurementError("the fake meter is unplugged")
         self.device_name = "Fake CPU"
-        self.begins = self.ends = self.closes = 0
+        self.begins = self.ends = self.aborts = self.closes = 0
         self._t0 = None
 
     def begin_window(self):
@@ -64,6 +65,10 @@ class FakeMeter(Backend):
         self.clock.t += self.read_cost_s
         d = self.clock() - self._t0
         return Measurement(d, self.power_w * d, self.power_w, "fake-meter", False, "Fake CPU", "fake", {})
+
+    def abort_window(self):
+        self.aborts += 1
+        self._t0 = None
 
     def close(self):
         self.closes += 1
@@ -122,8 +127,8 @@ def test_energy_windows_grow_and_the_meter_reads_are_left_out_of_the_step_times(
     assert p.wall_clock_s == pytest.approx(2000 * STEP + 5 * 0.25 + 1000 * STEP)
     assert p.energy_kwh == pytest.approx(100.0 * p.wall_clock_s / J_PER_KWH)
     assert p.co2e_kg == pytest.approx(p.energy_kwh * 0.475)
-    assert meter.closes >= 1 and meter.begins == meter.ends  # the last window closed at the end
-    assert meter.ends == 5 + 1 + 1  # the windows, the throw-away first one, the last
+    assert meter.closes >= 1 and meter.begins == meter.ends + meter.aborts  # the last window closed at the end
+    assert meter.ends == 5 + 1 and meter.aborts == 1  # the windows and the last read; the throw-away one aborted
 
 
 def test_a_report_at_a_chosen_step_is_printed_and_its_time_left_out(capsys):
@@ -435,3 +440,31 @@ def test_torch_example_runs_or_says_torch_is_missing(tmp_path):
     rep = track_rep.parse_report(out.read_bytes(), out.name)
     assert rep.finished and rep.steps_done == 60 and rep.prediction["step_s"] > 0
     assert "estimator.measure.track: step 6 of 60 (10%)" in proc.stderr
+
+
+def test_a_warm_up_window_too_short_to_read_does_not_turn_energy_off():
+    """Audit: the thrown-away first window was read; on a clock that had not moved (a coarse clock)
+    the read failed, and the whole run lost its energy. It is now aborted, not read."""
+    from fake_nvml import FakeClock, FakeGpu
+    clock = FakeClock()  # the meter's clock moves only when the loop moves it
+    backend = NvmlBackend(FakeGpu(clock, power_w=300.0).module(), clock=clock, poll_in_thread=False)
+    t = [0.0]
+    with track(total_steps=400, backend=backend, hardware="h100-sxm", stream=io.StringIO(), clock=lambda: t[0]) as run:
+        for _ in range(400):
+            t[0] += 0.01
+            clock.advance(0.01)
+            run.step()
+    assert run.failures == []
+    p = run.predict()
+    assert p.energy_kwh is not None and p.energy_kwh > 0
+
+
+def test_steps_that_took_no_time_on_the_clock_give_no_throughput_and_no_crash():
+    """Audit: a clock that never moved made the mean step time 0, and the report divided by it,
+    raising from the `with` block: measurement must never stop the training."""
+    with track(total_steps=100, flops_per_step=1e9, backend="none", clock=lambda: 5.0, stream=io.StringIO()) as run:
+        for _ in range(100):
+            run.step()
+    p = run.predict()
+    assert p.achieved_flops_per_s is None
+    assert "the steps took no measurable time on the run's clock: no throughput" in p.notes

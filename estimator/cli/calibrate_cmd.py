@@ -105,6 +105,12 @@ def cmd_calibrate(args):
         if cmd or args.from_codecarbon:
             raise InputError("--backends only lists the meters; give it alone")
         return cmd_backends(args)
+    if args.run_id is not None and not args.from_codecarbon:
+        raise InputError("--run-id picks a run in the CodeCarbon log given with --from-codecarbon: give that file, or "
+                         "leave --run-id out")
+    if args.precision is not None and not (cmd or args.from_codecarbon):
+        raise InputError("--precision is the precision of a measured command or an imported run; the built-in "
+                         "workload measures the precisions it can and keeps the base profile's default (or the measured one with the highest peak): leave it out")
     if args.seconds is not None and not args.from_codecarbon:
         if cmd:
             raise InputError("--seconds sets the built-in workload's duration; a command after `--` runs as long as it "
@@ -183,7 +189,7 @@ def _print_table(result, out: Path) -> None:
     if m.mean_power_w is not None:
         est = " (estimate)" if m.power_is_estimate else ""
         print(f"power         {hz.power(m.mean_power_w)} mean, {m.energy_j:.4g} J over {m.duration_s:.2f} s "
-              f"[{m.power_source}]{est}")
+              f"per device [{m.power_source}]{est}")
     else:
         print(f"power         not measured [{m.power_source}]; the base profile's power is kept")
     for note in result.notes:

@@ -6,7 +6,9 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import signal
 import sys
+import threading
 
 from estimator import __version__
 from estimator.cli import accuracy_cmds, calibrate_cmd, estimate_cmds, inference_cmd, scaling_cmds
@@ -110,6 +112,10 @@ def refuse_empty_text(parser: argparse.ArgumentParser, args: argparse.Namespace)
 # that cannot hold the text): 1, not 2, since the input was fine and the failure is the
 # environment's; a reader that stops reading (`| head`) is not a failure (0, as before).
 OUTPUT_FAILED = 1
+# Exit statuses after a signal, as a shell reports a process the signal killed: 128 + its number
+# (Ctrl-C, SIGINT 2: 130; SIGTERM 15: 143).
+EXIT_INTERRUPTED = 128 + signal.SIGINT
+EXIT_TERMINATED = 128 + signal.SIGTERM
 
 
 def _stdout_to_devnull() -> None:
@@ -132,7 +138,27 @@ def _output_error(message: str) -> int:
     return OUTPUT_FAILED
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (``timeout``, ``scancel``, ``docker stop``, systemd), handled as Ctrl-C is: a KeyboardInterrupt,
+    so a measured command is stopped and temporary files and half-written profiles are cleaned up."""
+
+
+def _on_sigterm(signum, frame) -> None:
+    raise Terminated
+
+
 def main(argv=None) -> int:
+    previous = None
+    if threading.current_thread() is threading.main_thread():  # a handler can only be set there
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        return _main(argv)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _main(argv=None) -> int:
     parser = build_parser()
     args = None
     try:
@@ -148,9 +174,12 @@ def main(argv=None) -> int:
         flags = flag_map(command_parser(parser, args) if args is not None else parser)
         print(f"error: {with_hint(exc, flags)}", file=sys.stderr)
         return 2
+    except Terminated:
+        print("error: terminated", file=sys.stderr)
+        return EXIT_TERMINATED
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         _stdout_to_devnull()
         return 0

@@ -31,6 +31,12 @@ from estimator.core.scenario import Scenario
 # faster than its base (a higher-clocked part, a datasheet peak quoted at base clock): 1.5×.
 # A design choice, not a measured figure.
 MAX_OVER_PEAK = 1.5
+# The same for the measured mean power against the TDP (or NVML's enforced power limit): "total board
+# power draw is manipulated by the power management algorithm such that it stays under this value"
+# (nvidia-smi(1), "Enforced Power Limit"), so an average far above it is a device count or energy
+# mistake (a CSV's gpu_count, another device's base profile), not a device. The measured-draw
+# data (estimator/data/measured_power.csv) reach 1.25× TDP with the host; 1.5× is a design choice.
+MAX_OVER_TDP = 1.5
 
 
 def achieved_flops_per_s(flops: float, seconds: float, devices: int = 1) -> float:
@@ -211,6 +217,11 @@ def calibrated_profile_data(base: HardwareProfile, points: Sequence[Throughput],
                                    f"the run? ({measurement.power_source}); no profile written")
         estimate_word = " (an estimate, not a meter reading)" if measurement.power_is_estimate else ""
         tdp = (measurement.details or {}).get("power_limit_w") or base.power.tdp_w
+        if tdp and p_w > MAX_OVER_TDP * tdp:
+            raise InputError(f"the measured mean power, {p_w:.3g} W per device, is {p_w / tdp:.3g}× the {tdp:.3g} W TDP of "
+                             f"{base.id}: check the number of devices the measurement covers (a CodeCarbon log's "
+                             "gpu_count) and its energy, or choose a base profile that matches the measured device; "
+                             "no profile written", field=("base",))
         data["power"] = drop_none({
             "tdp_w": tdp, "average_w": p_w, "average_range_w": [p_w, p_w], "includes_host": False,
             "source": f"{measurement.power_source}{estimate_word}, {how}; the device only, host not included; "

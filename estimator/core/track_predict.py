@@ -211,7 +211,9 @@ def predict(settings: Settings, times: StepTimes | None, power: Power | None, st
         if drift is not None and not finished:
             notes.append(f"the step time drifts ({drift:+.0%} across the steady steps): the range spans the drift "
                          "stopping now and going on linearly to the end")
-        if s.flops_per_step is not None:
+        if s.flops_per_step is not None and step_s <= 0:
+            notes.append("the steps took no measurable time on the run's clock: no throughput")
+        elif s.flops_per_step is not None:
             achieved = s.flops_per_step / step_s / s.devices
             if s.peak_flops_per_s:
                 util = achieved / s.peak_flops_per_s

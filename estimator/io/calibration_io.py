@@ -222,9 +222,12 @@ def measurement_from_codecarbon(run: CodeCarbonRun, device_kind: str) -> tuple[M
             raise InputError(f"{run.source}: run {run.run_id[:8]} has no GPU energy (gpu_count "
                              f"{run.gpu_count}); use a CPU profile as the base for a CPU-only run", field="base")
         devices = run.gpu_count
-        power_w = run.gpu_energy_j / run.duration_s / devices
-        m = Measurement(run.duration_s, run.gpu_energy_j, power_w, "codecarbon-csv-gpu-nvml", False,
-                        run.gpu_model or "GPU", "codecarbon-csv", {**details, "gpus": devices})
+        # one device's share, energy and power alike (power × duration = energy); the run's total is kept
+        energy_j = run.gpu_energy_j / devices
+        power_w = energy_j / run.duration_s
+        m = Measurement(run.duration_s, energy_j, power_w, "codecarbon-csv-gpu-nvml", False,
+                        run.gpu_model or "GPU", "codecarbon-csv",
+                        {**details, "gpus": devices, "gpu_energy_j_all_devices": run.gpu_energy_j})
         return m, devices
     if run.cpu_energy_j <= 0:
         raise InputError(f"{run.source}: run {run.run_id[:8]} has no CPU energy")

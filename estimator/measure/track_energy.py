@@ -46,9 +46,11 @@ class EnergyWindows:
 
     def open(self) -> None:
         """Open the first window, after one thrown away: CodeCarbon's first start and stop take
-        ~1.9 s and ~0.1 s, the later ones ~7 ms and ~1 ms (measured)."""
+        ~1.9 s and ~0.1 s, the later ones ~7 ms and ~1 ms (measured). The thrown-away window is
+        aborted, not read: it stops the meter as a read does, and a window too short to read (a
+        coarse clock) cannot fail the measurement it only warms up."""
         if self.on and self.guard("starting the energy measurement", self.backend.begin_window)[0]:
-            self.guard("starting the energy measurement", self.backend.end_window)
+            self.guard("starting the energy measurement", self.backend.abort_window)
         if self.on:
             self.guard("starting the energy measurement", self.backend.begin_window)
 
