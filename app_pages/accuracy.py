@@ -126,6 +126,18 @@ def misses(doc: dict) -> None:
             f"{r['likely_reason']}", limit=MISS_TEXT_LIMIT))
 
 
+def held_misses(rows: list[dict], how: str) -> None:
+    """A stricter hold-out's misses beyond ``MISS_FACTOR``, each beside the rule's, in an expander."""
+    if not rows:
+        return
+    with st.expander(f"Runs missed by more than {accuracy.MISS_FACTOR:g}× {how} ({len(rows)})"):
+        for r in rows:
+            st.markdown(c.md_escape(
+                f"{r['run']} ({r['hardware']}): predicted {hz.sig(r['predicted_device_hours'])} device-hours, "
+                f"published {hz.sig(r['published_device_hours'])} ({r['factor']:.1f}× off; the 30% rule "
+                f"{r['baseline_factor']:.1f}×). Likely reason: {r['likely_reason']}", limit=MISS_TEXT_LIMIT))
+
+
 # --- serving (issue 13) -----------------------------------------------------------------------
 
 
@@ -296,6 +308,9 @@ def render() -> None:
     st.dataframe(summary_table({"summary": nf["summary"], "interval_level": doc["interval_level"]}),
                  hide_index=True, column_config=config, width="stretch")
     misses(doc)
+    for held, how in ((doc["by_developer"], "by a fit without their developer's runs"),
+                      (nf, "as hardware without runs (their family held out whole)")):
+        held_misses(held["misses"], how)
     with st.expander(f"Runs left out ({len(doc['excluded'])}) and why"):
         for e in doc["excluded"]:
             st.markdown(c.md_escape(f"{e['run']} ({e['source']}): {e['reason']}", limit=600))

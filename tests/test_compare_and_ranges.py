@@ -87,3 +87,21 @@ def test_the_zero_stage_is_echoed_as_a_number(capsys):
     assert rc == 0 and d["scenario"]["zero"] == 3 and d["memory"]["strategy"]["zero"] == 3
     rc, _, err = _run(capsys, "estimate", "--params", "7e9", "--tokens", "1e12", "--zero", "5")
     assert rc == 2 and "invalid choice" in err
+
+
+@pytest.mark.parametrize("key", ["by_developer", "new_family"])
+def test_the_stricter_hold_outs_name_their_misses(key, capsys):
+    """Audit: the hold-outs by developer and by family gave summaries only, so their large misses
+    (V100 within 2× for under half its runs as a device without runs) were never named."""
+    doc = load_validation_document()
+    held = doc[key]
+    m = held["summary"]["all"]["model"]
+    assert len(held["misses"]) == round((1 - m["share_within_2x"]) * m["n_runs"])
+    assert all(r["factor"] > accuracy.MISS_FACTOR and r["likely_reason"].startswith("achieved ") for r in held["misses"])
+    assert [r["factor"] for r in held["misses"]] == sorted((r["factor"] for r in held["misses"]), reverse=True)
+    worst = held["misses"][0]
+    rc, out, _ = _run(capsys, "validate")
+    assert rc == 0 and f"  {worst['run']} ({worst['hardware']}): " in out
+    at = run_page("accuracy")
+    titles = [e.label for e in at.expander]
+    assert any(t.startswith("Runs missed by more than 2× ") and t.endswith(f"({len(held['misses'])})") for t in titles)

@@ -131,6 +131,13 @@ def cmd_validate(args):
         for r in misses:
             print(f"  {r['run']} ({r['hardware']}, {r['source']}): predicted {hz.sig(r['predicted_device_hours'])} "
                   f"device-h, published {hz.sig(r['published_device_hours'])} ({r['factor']:.1f}×) — {r['likely_reason']}")
+    for held, how in ((bd, "held out by developer"), (nf, "as a device without runs (its family held out whole)")):
+        if held["misses"]:
+            print(f"\nMissed by more than {MISS_FACTOR:g}× {how}:")
+            for r in held["misses"]:
+                print(f"  {r['run']} ({r['hardware']}): predicted {hz.sig(r['predicted_device_hours'])} device-h, "
+                      f"published {hz.sig(r['published_device_hours'])} ({r['factor']:.1f}×; the baseline "
+                      f"{r['baseline_factor']:.1f}×)")
     if doc["excluded"]:
         print("\nLeft out:")
         for e in doc["excluded"]:

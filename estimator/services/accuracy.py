@@ -142,6 +142,19 @@ def validation_document() -> dict:
     return doc
 
 
+def _misses(cv: CrossValidation) -> list[dict[str, Any]]:
+    """The runs a stricter hold-out misses by more than ``MISS_FACTOR``, each with the rule's miss
+    beside it and its likely reason (what the page and ``validate`` name)."""
+    out = []
+    for r, b in zip(cv.model, cv.baseline):
+        if r.factor > MISS_FACTOR:
+            out.append({"run": r.run.name, "family": r.run.family, "hardware": r.run.hardware_id,
+                        "source": r.run.source, "published_device_hours": r.run.device_hours,
+                        "predicted_device_hours": r.predicted_device_hours, "factor": r.factor,
+                        "inside_interval": r.inside, "baseline_factor": b.factor, "likely_reason": likely_reason(r)})
+    return sorted(out, key=lambda m: -m["factor"])
+
+
 def _by_developer() -> dict[str, Any]:
     """The same figures with every developer's runs left out together (their other runs share code,
     cluster and accounting, so plain leave-one-out lets them vouch for each other)."""
@@ -150,7 +163,8 @@ def _by_developer() -> dict[str, Any]:
     developers = {r.run.developer for r in cv.model}
     return {"method": f"{cv.method}, the groups being the {len(developers)} developers who trained the runs",
             "n_developers": len(developers), "ratio_to_baseline": cv.ratio_to_baseline,
-            "summary": {fam: {"model": m.to_dict(), "baseline": b.to_dict()} for fam, (m, b) in summary.items()}}
+            "summary": {fam: {"model": m.to_dict(), "baseline": b.to_dict()} for fam, (m, b) in summary.items()},
+            "misses": _misses(cv)}
 
 
 # How a device without runs is predicted, for people (the CLI's `validate`, the app's Accuracy page).
@@ -171,7 +185,8 @@ def _new_family() -> dict[str, Any]:
             "family_mean_coverage": float(np.mean([summary[f][0].coverage for f in families])),
             "nearest": {f: near or "pooled" for f, near, _ in cv.borrowed_from},
             "predicted_from": {f: used or "pooled" for f, _, used in cv.borrowed_from},
-            "summary": {fam: {"model": m.to_dict(), "baseline": b.to_dict()} for fam, (m, b) in summary.items()}}
+            "summary": {fam: {"model": m.to_dict(), "baseline": b.to_dict()} for fam, (m, b) in summary.items()},
+            "misses": _misses(cv)}
 
 
 def _power_summary(rows: list[dict], level: float) -> dict:
