@@ -102,6 +102,9 @@ class FakeGpu:
     def nvmlDeviceGetName(self, handle):
         return self.name.encode()  # old nvidia-ml-py versions return bytes
 
+    def nvmlDeviceGetUUID(self, handle):
+        return f"GPU-00000000-0000-0000-0000-{handle[1]:012d}"  # nvidia-ml-py 12+ returns str
+
     def nvmlDeviceGetTotalEnergyConsumption(self, handle):
         if not self.has_counter:
             raise nvml_error(pynvml.NVML_ERROR_NOT_SUPPORTED)
@@ -134,7 +137,8 @@ class FakeGpu:
 
     NVML_NAMES = ("nvmlInit", "nvmlShutdown", "nvmlDeviceGetCount", "nvmlDeviceGetHandleByIndex", "nvmlDeviceGetName",
                   "nvmlDeviceGetTotalEnergyConsumption", "nvmlDeviceGetPowerUsage", "nvmlDeviceGetEnforcedPowerLimit",
-                  "nvmlDeviceGetMaxClockInfo", "nvmlDeviceGetClockInfo", "nvmlDeviceGetUtilizationRates")
+                  "nvmlDeviceGetMaxClockInfo", "nvmlDeviceGetClockInfo", "nvmlDeviceGetUtilizationRates",
+                  "nvmlDeviceGetUUID")
 
     def module(self, extra: dict | None = None, *, check: bool = True) -> types.ModuleType:
         """The pynvml stand-in: the NVML calls above, the real error class and constants, and

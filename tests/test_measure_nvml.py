@@ -333,3 +333,51 @@ def test_cli_nvml_error_mid_run_writes_no_profile(monkeypatch, tmp_path, capsys)
     err = capsys.readouterr().err
     assert code == 2 and err.startswith("error: NVML failed 2.0 s into the measurement") and "GPU is lost" in err
     assert err.count("\n") == 1 and list(tmp_path.iterdir()) == []
+
+
+# --- which CUDA device is NVML's GPU -----------------------------------------------------------
+
+class _FakeCuda:
+    """torch.cuda's two calls ``cuda_index`` uses; ``uuids``: each CUDA device's (None: an old
+    PyTorch whose device properties have no uuid)."""
+
+    def __init__(self, uuids):
+        self.uuids = uuids
+
+    def device_count(self):
+        return len(self.uuids)
+
+    def get_device_properties(self, i):
+        class Props:
+            pass
+        p = Props()
+        if self.uuids[i] is not None:
+            p.uuid = self.uuids[i]
+        return p
+
+
+def test_the_backend_knows_its_gpus_uuid():
+    clock = FakeClock()
+    b = NvmlBackend(FakeGpu(clock, count=2).module(), device_index=1, clock=clock, poll_in_thread=False)
+    assert b.uuid == "GPU-00000000-0000-0000-0000-000000000001"
+    b.close()
+
+
+def test_the_matmuls_run_on_the_gpu_whose_power_is_read(monkeypatch):
+    """Audit: NVML's index was passed to torch.device as it was, but CUDA numbers the GPUs that
+    CUDA_VISIBLE_DEVICES shows, fastest first: on a multi-GPU host the matmuls could run on one GPU
+    while the power of another was read. The CUDA device is found by the GPU's UUID."""
+    from estimator.core.errors import BackendUnavailable
+    from estimator.measure.matmul_bench import cuda_index
+    a, b = "GPU-aaaa-1111", "GPU-bbbb-2222"
+    # CUDA lists the two the other way round, UUIDs without NVML's "GPU-" prefix
+    assert cuda_index(_FakeCuda(["bbbb-2222", "aaaa-1111"]), 0, a) == 1
+    assert cuda_index(_FakeCuda(["bbbb-2222", "aaaa-1111"]), 1, b) == 0
+    monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "1")
+    with pytest.raises(BackendUnavailable, match=r"NVML's GPU 0 \(GPU-aaaa-1111\) is not one PyTorch can use here "
+                                                 r"\(CUDA_VISIBLE_DEVICES=1\)") as exc:
+        cuda_index(_FakeCuda(["bbbb-2222"]), 0, a)
+    assert exc.value.field == "device"
+    # no UUID on either side: the index as it is
+    assert cuda_index(_FakeCuda([None, None]), 1, a) == 1
+    assert cuda_index(_FakeCuda(["bbbb-2222"]), 3, None) == 3

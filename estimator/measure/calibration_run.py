@@ -97,7 +97,8 @@ def calibrate_builtin(backend: Backend, base: HardwareProfile, seconds: float, p
     spec = builtin_points(base, backend.kind, precisions, sizes)
     if backend.kind == "gpu":
         mb.require_torch()  # before the window opens
-        runner = lambda: mb.run_torch(spec, seconds, progress, getattr(backend, "device_index", 0))  # noqa: E731
+        runner = lambda: mb.run_torch(spec, seconds, progress, getattr(backend, "device_index", 0),  # noqa: E731
+                                      uuid=getattr(backend, "uuid", None))
         library = "torch"
     else:
         runner = lambda: mb.run_numpy(spec, seconds, progress)  # noqa: E731
@@ -123,7 +124,8 @@ def calibrate_builtin(backend: Backend, base: HardwareProfile, seconds: float, p
                                        precision=h.precision, size=h.size, fitted=False))
     elif backend.kind == "gpu" and holdout_s > 0:
         m_, k_, n_ = (4 * d for d in mb.HOLDOUT_SHAPE)
-        h = mb.run_torch([(m_, k_, n_, precision)], holdout_s, device_index=getattr(backend, "device_index", 0))[0]
+        h = mb.run_torch([(m_, k_, n_, precision)], holdout_s, device_index=getattr(backend, "device_index", 0),
+                         uuid=getattr(backend, "uuid", None))[0]
         checks.append(prediction_check(profile, f"not fitted: {h.reps} × {h.label()} products", h.flops, h.total_s,
                                        precision=h.precision, size=h.size, fitted=False))
     return CalibrationResult(data, profile, m, points, tuple(checks), tuple(notes),

@@ -10,6 +10,7 @@ add per term; the usual GEMM count, e.g. NVIDIA's cuBLAS and MLPerf conventions)
 from __future__ import annotations
 
 import importlib.util
+import os
 import statistics
 import time
 from collections.abc import Callable, Sequence
@@ -144,15 +145,45 @@ def require_torch() -> None:
                                  field=("backend", "flops", "cmd"))
 
 
+def _uuid_key(uuid: object) -> str:
+    """A GPU UUID as NVML ("GPU-5b3c…") and PyTorch ("5b3c…") write it, in one form."""
+    text = uuid.decode() if isinstance(uuid, bytes) else str(uuid)
+    return text.strip().lower().removeprefix("gpu-")
+
+
+def cuda_index(cuda, nvml_index: int, uuid: str | None) -> int:
+    """The CUDA device (``cuda``: ``torch.cuda``) that is NVML's GPU ``nvml_index``, found by its UUID:
+    the two number GPUs differently (CUDA_VISIBLE_DEVICES, CUDA_DEVICE_ORDER), so the matmuls would
+    otherwise run on one GPU while the power of another is read. Without UUIDs (an old PyTorch, or
+    NVML cannot tell) the index is taken as it is, as before."""
+    if uuid is None:
+        return nvml_index
+    found = []
+    for i in range(cuda.device_count()):
+        theirs = getattr(cuda.get_device_properties(i), "uuid", None)
+        if theirs is None:
+            return nvml_index
+        if _uuid_key(theirs) == _uuid_key(uuid):
+            found.append(i)
+    if len(found) != 1:
+        visible = os.environ.get("CUDA_VISIBLE_DEVICES")
+        raise BackendUnavailable(f"NVML's GPU {nvml_index} ({uuid}) is not one PyTorch can use here"
+                                 + (f" (CUDA_VISIBLE_DEVICES={visible})" if visible is not None else "")
+                                 + ": choose a GPU both see with --device, or unset CUDA_VISIBLE_DEVICES",
+                                 field="device")
+    return found[0]
+
+
 def run_torch(points, seconds: float, progress: Progress | None = None, device_index: int = 0,
-              clock=time.perf_counter) -> list[MatmulPoint]:
-    """The GPU workload (needs torch with CUDA). fp32 runs with TF32 off, tf32 with it on."""
+              clock=time.perf_counter, uuid: str | None = None) -> list[MatmulPoint]:
+    """The GPU workload (needs torch with CUDA) on NVML's GPU ``device_index`` (``uuid``: its NVML
+    UUID, to find it among CUDA's devices). fp32 runs with TF32 off, tf32 with it on."""
     _check(points, seconds)
     require_torch()
     import torch
     if not torch.cuda.is_available():
         raise BackendUnavailable("PyTorch is installed but sees no CUDA GPU")
-    dev = torch.device("cuda", device_index)
+    dev = torch.device("cuda", cuda_index(torch.cuda, device_index, uuid))
     dtypes = {"fp32": torch.float32, "tf32": torch.float32, "bf16": torch.bfloat16, "fp16": torch.float16}
     budget = seconds / len(points)
     out = []

@@ -117,6 +117,10 @@ class NvmlBackend(Backend):
             self.has_counter, self.counter_note = self._probe_counter()
             self.power_limit_w = self._optional(lambda: n.nvmlDeviceGetEnforcedPowerLimit(self.handle) / MILLIWATTS_PER_W)
             self.max_sm_clock_mhz = self._optional(lambda: n.nvmlDeviceGetMaxClockInfo(self.handle, n.NVML_CLOCK_SM))
+            # the GPU's identity across numberings: NVML counts every GPU in PCI order, CUDA (and so
+            # PyTorch) only those CUDA_VISIBLE_DEVICES shows, fastest first unless CUDA_DEVICE_ORDER says
+            # otherwise (CUDA C Programming Guide, "CUDA Environment Variables")
+            self.uuid = self._uuid()
         except n.NVMLError as exc:
             self.close()
             raise BackendUnavailable(f"NVML cannot read GPU {device_index}: {exc}") from None
@@ -132,6 +136,13 @@ class NvmlBackend(Backend):
             return False, f"no energy counter ({exc}; it needs a Volta or newer GPU): power polled every " \
                           f"{self.poll_interval_s:g} s"
         return True, "energy counter (nvmlDeviceGetTotalEnergyConsumption)"
+
+    def _uuid(self) -> str | None:
+        try:
+            uuid = self.nvml.nvmlDeviceGetUUID(self.handle)
+        except self.nvml.NVMLError:
+            return None  # then the GPU is found by its index alone
+        return uuid.decode() if isinstance(uuid, bytes) else str(uuid)
 
     def _optional(self, read):
         try:
