@@ -154,8 +154,10 @@ def _uuid_key(uuid: object) -> str:
 def cuda_index(cuda, nvml_index: int, uuid: str | None) -> int:
     """The CUDA device (``cuda``: ``torch.cuda``) that is NVML's GPU ``nvml_index``, found by its UUID:
     the two number GPUs differently (CUDA_VISIBLE_DEVICES, CUDA_DEVICE_ORDER), so the matmuls would
-    otherwise run on one GPU while the power of another is read. Without UUIDs (an old PyTorch, or
-    NVML cannot tell) the index is taken as it is, as before."""
+    otherwise run on one GPU while the power of another is read. PyTorch gives a CUDA device's UUID
+    as ``get_device_properties(i).uuid`` (printed "ffc79498-8ff3-…", added by pytorch/pytorch#125083,
+    2024), NVML as "GPU-ffc79498-8ff3-…". Without UUIDs (an older PyTorch, or NVML cannot tell) the
+    index is taken as it is, as before."""
     if uuid is None:
         return nvml_index
     found = []
