@@ -113,7 +113,9 @@ def scaling_section(hardware: str) -> None:
                       ("Cost", hz.money(est.cost_usd), None)])
         charts.render_chart(loss_chart(method, model.flops, model.loss_opt))
     st.caption("Chinchilla's rule gives ≈69B parameters and ≈1.4T tokens for 5.76e23 FLOPs (Hoffmann et al. 2022, "
-               "arXiv:2203.15556). The fit's own minimum favours smaller models trained on more tokens. Time, energy, "
+               "arXiv:2203.15556). The published fit's own minimum favours smaller models trained on more tokens, "
+               "but its constants are rounded: Besiroglu et al. 2024 (arXiv:2404.10102) show the rounding biases it, "
+               "and their refit agrees with the ≈20 tokens-per-parameter rule. Time, energy, "
                "CO₂e and cost come from the estimator on the chosen hardware with its profile's defaults.")
 
 
@@ -258,7 +260,9 @@ def trend_section() -> None:
     s = rep.summary
     with right:
         _metrics("trends", [(f"Cost in {rep.start_year}", hz.money(rep.base.cost_usd),
-                             f"on {rep.base.hardware_name}; {rep.start_year}: {rep.start_year_basis}"),
+                             f"on {rep.base.hardware_name}"
+                             + (f", {rep.base_basis}" if rep.base_basis else "")
+                             + f"; {rep.start_year}: {rep.start_year_basis}"),
                   (f"Cost in {int(rep.table.year[-1])}", hz.money(rep.table.workload_cost_usd[-1]), trends.PRICE_PERF_SOURCE),
                   ("Frontier compute per year", f"×{s.training_compute_per_year:.3g}", trends.TRAINING_COMPUTE_SOURCE),
                   ("Memory wall in 20 years", f"×{s.memory_wall_gap_20y:.3g}", trends.MEMORY_WALL_SOURCE)])

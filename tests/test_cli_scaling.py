@@ -104,7 +104,7 @@ def test_contrasts_json(capsys):
     (["scaling", "chinchilla", "--flops", "5.76e23"], ["69.3 billion", "1.39 trillion", "5.76 × 10²³ FLOPs"]),
     (["scaling", "chinchilla", "--budget-usd", "1e6", "--hardware", "h100-sxm"], ["30.2 billion", "604 billion"]),
     (["scaling", "diminishing"], ["1.06 × 10⁵×"]),
-    (["scaling", "trend"], ["$5.6M", "2027"]),
+    (["scaling", "trend"], ["$4.6M in 2020", "as the lecture's preset lambda-gpt3-v100", "2027"]),
     (["inference", "--params", "70e9", "--hardware", "h100-sxm", "--tokens", "1e9", "--bits", "4", "--sparsity", "0.5",
       "--student-params", "7e9", "--batch-size", "16"], ["3.50 billion parameters at 4 bits", "1.75 GB"]),
     (["contrasts"], ["3.42 TW", "50,000 ×"]),
@@ -287,7 +287,7 @@ def test_budget_loss_has_its_range_in_text(capsys):
     res, _ = limits.budget_model("usd", 1e5, "a100-sxm-80gb", {"devices": 8})
     lo, hi = res.to_dict()["range"]["loss_opt"]
     assert main(["scaling", "chinchilla", "--budget-usd", "1e5", "--hardware", "a100-sxm-80gb", "--devices", "8"]) == 0
-    assert f"predicted loss        {res.model.loss_opt:.4f} (range {lo:.4f} – {hi:.4f})" in capsys.readouterr().out
+    assert f"predicted loss        {res.model.loss_opt:.3f} (range {lo:.3f} – {hi:.3f})" in capsys.readouterr().out
 
 
 def test_serving_never_outgrows_training_after_a_fraction_of_a_query(capsys):

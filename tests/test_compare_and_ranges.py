@@ -105,3 +105,31 @@ def test_the_stricter_hold_outs_name_their_misses(key, capsys):
     at = run_page("accuracy")
     titles = [e.label for e in at.expander]
     assert any(t.startswith("Runs missed by more than 2× ") and t.endswith(f"({len(held['misses'])})") for t in titles)
+
+
+def test_the_trends_default_workload_is_the_lecture_preset():
+    """Audit: the trend started GPT-3 on a V100 at $5.6M (the fitted V100 utilisation) while the
+    lecture's own preset, the same FLOPs, device, price and year, says $4.6M."""
+    from estimator.io.datafiles import get_preset
+    from estimator.services import limits
+    preset = get_preset(limits.TREND_PRESET)
+    assert (preset.inputs["flops"], preset.hardware) == (limits.TREND_FLOPS, limits.TREND_HARDWARE)
+    rep = limits.trend_report()
+    lecture = api.run(preset_id=limits.TREND_PRESET).estimate
+    assert rep.base.cost_usd == pytest.approx(lecture.cost_usd) == pytest.approx(preset.published["cost_usd"], rel=0.01)
+    assert rep.start_year == 2020 and "lambda-gpt3-v100" in rep.base_basis
+    # another workload, or a utilisation given, takes the profile's fit as any estimate does
+    other = limits.trend_report(flops=1e23)
+    assert other.base_basis == "" and other.base.utilization.origin.startswith("fit:")
+    given = limits.trend_report(setting={"utilization": 0.3})
+    assert given.base_basis == "" and given.base.utilization.value == pytest.approx(0.3)
+
+
+def test_a_multiplier_whose_error_ratio_overflows_is_still_computed():
+    """Audit: 1e308 → 1e-300 at k = 5 said "the compute multiplier overflows", though 10^121.6 is a
+    float; the ratio of the errors was what overflowed. Now the refusal names the FLOPs it needs."""
+    from estimator.laws.diminishing import compute_multiplier
+    assert compute_multiplier(1e308, 1e-300, 5.0) == pytest.approx(10 ** (608 / 5), rel=1e-9)
+    with pytest.raises(InputError, match=r"needs 3\.98e\+121 × the base's"):
+        from estimator.services import limits
+        limits.diminishing_report(current_error=1e308, target_error=1e-300, exponent=5)

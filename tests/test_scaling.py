@@ -11,7 +11,7 @@ from estimator.core.errors import InputError
 from estimator.laws import diminishing as dm
 from estimator.laws import scaling, trends
 from estimator.report import humanize as hz
-from estimator.services import limits
+from estimator.services import api, limits
 
 # --- Chinchilla ---------------------------------------------------------------------------
 
@@ -192,7 +192,9 @@ def test_trend_report_starts_at_the_estimate():
     t = rep.table
     assert rep.start_year == 2020 and t.year[0] == 2020 and len(t.year) == 11  # the V100 price's year
     assert t.workload_cost_usd[0] == pytest.approx(rep.base.cost_usd)
-    assert rep.base.cost_usd == pytest.approx(limits.estimate_flops(3.14e23, "v100-sxm2").cost_usd)
+    # the lecture's GPT-3 on one V100 (its preset's utilisation); another workload: the estimator's own
+    assert rep.base.cost_usd == pytest.approx(api.run(preset_id=limits.TREND_PRESET).estimate.cost_usd)
+    assert limits.trend_report(flops=1e23).base.cost_usd == pytest.approx(limits.estimate_flops(1e23, "v100-sxm2").cost_usd)
     assert np.all(t.workload_cost_low_usd <= t.workload_cost_usd) and np.all(t.workload_cost_usd <= t.workload_cost_high_usd)
     assert t.peak_flops_growth[2] == pytest.approx(3.0) and t.dram_bandwidth_growth[2] == pytest.approx(1.6)
     assert t.workload_cost_usd[10] == pytest.approx(rep.base.cost_usd / 2 ** (10 / 2.46))

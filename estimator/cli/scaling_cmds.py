@@ -127,8 +127,8 @@ def cmd_chinchilla(args):
         return f"{value} (range {fmt(getattr(res.low, name))} – {fmt(getattr(res.high, name))})"
     rows += [("training FLOPs", bought(hz.flops, "flops")), ("parameters", bought(hz.count, "params_opt")),
              ("tokens", bought(hz.count, "tokens_opt")), ("tokens per parameter", hz.sig(model.tokens_per_param)),
-             ("predicted loss", f"{model.loss_opt:.4f}" + (
-                 f" (range {min(res.low.loss_opt, res.high.loss_opt):.4f} – {max(res.low.loss_opt, res.high.loss_opt):.4f})"
+             ("predicted loss", f"{model.loss_opt:.3f}" + (  # 3 decimals, as the Limits page
+                 f" (range {min(res.low.loss_opt, res.high.loss_opt):.3f} – {max(res.low.loss_opt, res.high.loss_opt):.3f})"
                  if budget and res.low is not None and res.high is not None else ""))]
     if est is not None:
         rows += _est_rows(est)
@@ -167,9 +167,10 @@ def cmd_trend(args):
     rep = limits.trend_report(args.flops, args.hardware, args.years, args.start_year, args.doubling_years, setting(args))
     s, t = rep.summary, rep.table
     if args.format == "json":
-        return _dump({"base": api.summary_dict(rep.base), "start_year": rep.start_year,
+        return _dump({"base": api.summary_dict(rep.base), "base_basis": rep.base_basis, "start_year": rep.start_year,
                       "start_year_basis": rep.start_year_basis, "summary": s.to_dict(), "rows": t.rows()})
-    print(f"A fixed workload: {hz.flops(rep.base.flops)} on {rep.base.hardware_id}, {hz.money(rep.base.cost_usd)} "
+    as_ = f", {rep.base_basis}" if rep.base_basis else ""
+    print(f"A fixed workload: {hz.flops(rep.base.flops)} on {rep.base.hardware_id}{as_}, {hz.money(rep.base.cost_usd)} "
           f"in {rep.start_year} ({rep.start_year_basis}); FLOP/s per $ doubles every {s.price_perf_doubling_years:g} "
           "years.\n")
     header = ("year", "cost", "range", "+ algorithms", "frontier compute × (what-if)", "peak FLOP/s ×", "DRAM BW ×")

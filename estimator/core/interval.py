@@ -10,7 +10,7 @@ output that is a product of independent inputs gets each side combined in quadra
 ``h = sqrt(h₁² + h₂² + …)``, exact when the inputs are log-normal and a close approximation
 for the fit's Student-t. Fitted inputs are symmetric, so the point estimate is then the
 interval's geometric middle, never an end of it; only a range a source states one-sided (AlphaGo's
-"≈1 MW", with a bottom-up 0.1 MW below it) stays one-sided.
+"≈1 MW", with a bottom-up 66 kW below it) stays one-sided.
 """
 
 from __future__ import annotations

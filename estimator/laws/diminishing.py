@@ -61,9 +61,11 @@ def _check(current_error, target_error, exponent):
 def compute_multiplier(current_error, target_error, exponent):
     """C1/C0 = (E0/E1)^(1/k). Errors in any unit, the same for both. Floats or numpy arrays."""
     _check(current_error, target_error, exponent)
-    with np.errstate(over="ignore"):  # an overflow is inf; ``diminishing`` turns it into an InputError
-        return np.power(np.asarray(current_error, dtype=float) / np.asarray(target_error, dtype=float),
-                        1.0 / np.asarray(exponent, dtype=float))
+    # in logs, so that errors whose ratio alone overflows (1e308 ÷ 1e-300) still give the multiplier;
+    # a multiplier past the largest float is inf, which ``diminishing`` turns into an InputError
+    with np.errstate(over="ignore"):
+        return np.exp((np.log(np.asarray(current_error, dtype=float)) - np.log(np.asarray(target_error, dtype=float)))
+                      / np.asarray(exponent, dtype=float))
 
 
 def exponent_for(current_error: float, target_error: float, multiplier: float) -> float:

@@ -171,7 +171,7 @@ def cuda_index(cuda, nvml_index: int, uuid: str | None) -> int:
         visible = os.environ.get("CUDA_VISIBLE_DEVICES")
         raise BackendUnavailable(f"NVML's GPU {nvml_index} ({uuid}) is not one PyTorch can use here"
                                  + (f" (CUDA_VISIBLE_DEVICES={visible})" if visible is not None else "")
-                                 + ": choose a GPU both see with --device, or unset CUDA_VISIBLE_DEVICES",
+                                 + ": choose a GPU both see, or unset CUDA_VISIBLE_DEVICES",
                                  field="device")
     return found[0]
 

@@ -38,6 +38,10 @@ INFERENCE_DEFAULT_HARDWARE = "a100-sxm-80gb"
 # on the V100 (2017) it was trained on (Patterson et al. 2021, Table 4).
 TREND_FLOPS = 3.14e23
 TREND_HARDWARE = "v100-sxm2"
+# The trend's default workload is the lecture's: GPT-3 on one V100 as Lambda priced it (355 years, $4.6M),
+# so its base cost is that preset's (its own utilisation, Lambda's 28 TFLOPS), not the fit's for a V100.
+# TREND_FLOPS and TREND_HARDWARE are the preset's (tests/test_compare_and_ranges.py holds them equal).
+TREND_PRESET = "lambda-gpt3-v100"
 TREND_YEARS = 10
 # Any FLOP count works as the reference for a budget: the estimate is linear in FLOPs.
 BUDGET_REFERENCE_FLOPS = 1e24
@@ -173,6 +177,7 @@ class TrendReport:
     table: trends.TrendTable
     summary: trends.TrendSummary
     start_year_basis: str = ""     # why the base cost is of that year
+    base_basis: str = ""           # where the base estimate comes from, when not the profile's defaults
 
 
 def trend_report(flops: float = TREND_FLOPS, hardware: str = TREND_HARDWARE, years: int = TREND_YEARS,
@@ -182,7 +187,13 @@ def trend_report(flops: float = TREND_FLOPS, hardware: str = TREND_HARDWARE, yea
     years after. The profile's price is of its date (V100: Lambda's 2020 price), so that is the base
     year; a price the user gives is taken as of the hardware's release year unless a start year is
     given."""
-    base = estimate_flops(flops, hardware, setting)
+    lecture = flops == TREND_FLOPS and hardware == TREND_HARDWARE and (setting or {}).get("utilization") is None
+    if lecture:
+        preset = get_preset(TREND_PRESET)
+        base = api.run(preset_id=TREND_PRESET, **_run_kwargs(setting)).estimate
+        base_basis = f"as the lecture's preset {TREND_PRESET} ({preset.title}), at its utilisation {base.utilization.value:.3g}"
+    else:
+        base, base_basis = estimate_flops(flops, hardware, setting), ""
     if base.cost_usd is None:
         raise InputError(f"{hardware} has no price: give a price per device-hour or per kWh",
                          field=("price_usd_per_device_hour", "electricity_usd_per_kwh"))
@@ -204,7 +215,7 @@ def trend_report(flops: float = TREND_FLOPS, hardware: str = TREND_HARDWARE, yea
         raise InputError(f"the start year {year} is before {profile.name} was released ({profile.release_year}): "
                          f"give a start year from {profile.release_year} on, {fix}", field="start_year")
     return TrendReport(base, year, trends.trend_table(year, years, base.cost_usd, doubling_years),
-                       trends.summary(doubling_years), basis)
+                       trends.summary(doubling_years), basis, base_basis)
 
 
 def price_year(date: str) -> int | None:
