@@ -53,6 +53,17 @@ def wrapped_labels(labels) -> str:
     return expr
 
 
+def trend_colours(names) -> alt.Scale:
+    """One colour per trend series wherever it is drawn (the Limits page's growth chart, the lecture's
+    compute-growth and memory-wall slides), from the default category palette (Tableau 10); the
+    scale holds only ``names``, the series the chart draws, so its legend lists no other."""
+    from estimator.laws import trends
+    colour = {trends.TRAINING_COMPUTE_LABEL: "#4c78a8", trends.PEAK_FLOPS_LABEL: "#f58518",
+              trends.DRAM_BANDWIDTH_LABEL: "#54a24b", trends.INTERCONNECT_LABEL: "#e45756"}
+    names = list(names)
+    return alt.Scale(domain=names, range=[colour[n] for n in names])
+
+
 def series_legend(labels, title: str | None = None) -> alt.Legend:
     """A legend below the plot, one entry per line, long labels wrapped: every series named in full
     on any screen (a legend on one row ran past the chart and dropped its last entries)."""
@@ -93,7 +104,7 @@ def log_bar_chart(df: pd.DataFrame, value: str, label: str, title: str, *, prefi
         x=alt.X(f"{value}:Q", scale=alt.Scale(type="log", domain=[ticks[0], ticks[-1]]), title=title,
                 axis=alt.Axis(values=ticks, labelExpr=labels or human_labels(prefix, suffix))),
         x2=alt.X2(datum=ticks[0]),
-        y=alt.Y(f"{label}:N", sort=sort, title=None, axis=alt.Axis(labelLimit=0)),
+        y=alt.Y(f"{label}:N", sort=sort, title=None),  # labels cut as style.chart_fonts says, whole in the tooltip
         tooltip=[label, alt.Tooltip(f"{value}:Q", format=",.3~r")],
     ).properties(height=alt.Step(step))
 

@@ -179,7 +179,7 @@ def technique_table(techniques) -> pd.DataFrame:
 
 def savings_chart(df: pd.DataFrame) -> alt.LayerChart:
     """Energy per query of each technique, with its stated range as a bar."""
-    y = alt.Y("setting:N", sort=None, title=None, axis=alt.Axis(labelLimit=320))
+    y = alt.Y("setting:N", sort=None, title=None)  # labels cut as style.chart_fonts says, whole in the tooltip
     bars = alt.Chart(df).mark_bar().encode(
         x=alt.X("wh_per_query:Q", title="Energy per query (Wh), with its range"), y=y,
         color=alt.Color("technique:N", legend=None),
@@ -199,7 +199,7 @@ def step_chart(df: pd.DataFrame) -> alt.Chart:
     """Milliseconds per decode step of each part; the GPU part that is not the bound is pale."""
     return alt.Chart(df).mark_bar().encode(
         x=alt.X("ms:Q", title="ms per decode step"),
-        y=alt.Y("part:N", sort=None, title=None, axis=alt.Axis(labelLimit=200)),
+        y=alt.Y("part:N", sort=None, title=None),
         opacity=alt.condition("datum.counted", alt.value(1.0), alt.value(0.3)),
         tooltip=["part", "what", alt.Tooltip("ms:Q", format=".3g"), "counted"])
 

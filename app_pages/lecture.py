@@ -129,8 +129,9 @@ def compute_growth() -> None:
 def memory_wall() -> None:
     rep = limits.trend_report()
     s = rep.summary
-    _metrics([("Peak FLOP/s", f"×{trends.PEAK_FLOPS_GROWTH_PER_2Y:g} every 2 years", None),
-              ("DRAM bandwidth", f"×{trends.DRAM_BANDWIDTH_GROWTH_PER_2Y:g} every 2 years", None),
+    # the big number short (a wrapped "×3 every 2 / years" left the three columns uneven), its period below
+    _metrics([("Peak FLOP/s", f"×{trends.PEAK_FLOPS_GROWTH_PER_2Y:g}", "every 2 years"),
+              ("DRAM bandwidth", f"×{trends.DRAM_BANDWIDTH_GROWTH_PER_2Y:g}", "every 2 years"),
               ("The gap in 20 years", hz.times(s.memory_wall_gap_20y), "compute outruns memory")])
     _chart(memory_wall_chart())
     style.source_line(f"{trends.MEMORY_WALL_SOURCE}: over 20 years peak FLOPS grew {trends.PEAK_FLOPS_GROWTH_PER_2Y:g}× "
@@ -156,7 +157,8 @@ def memory_wall_chart() -> alt.Chart:
                 axis=alt.Axis(values=[int(y) for y in years], format="d")),  # whole years, not "2.0"
         y=alt.Y("growth:Q", scale=alt.Scale(type="log", domain=[ticks[0], ticks[-1]]), title="Growth (×, log)",
                 axis=alt.Axis(values=ticks, labelExpr=charts.pow10_labels())),  # 10⁵: narrow, so the legend fits
-        color=alt.Color("series:N", legend=charts.series_legend([name for name, _ in MEMORY_WALL_SERIES])))
+        color=alt.Color("series:N", scale=charts.trend_colours(name for name, _ in MEMORY_WALL_SERIES),
+                        legend=charts.series_legend([name for name, _ in MEMORY_WALL_SERIES])))
 
 
 def compression_savings() -> None:
@@ -174,7 +176,8 @@ def compression_savings() -> None:
                       [{"technique": t.label, "kwh": t.result.energy_kwh} for t in rows])
     _chart(alt.Chart(df).mark_bar().encode(
         x=alt.X("kwh:Q", title="Energy to serve 1B tokens (kWh)", axis=alt.Axis(labelExpr=charts.human_labels())),
-        y=alt.Y("technique:N", sort="-x", title=None)).properties(height=alt.Step(48)))
+        y=alt.Y("technique:N", sort="-x", title=None),  # a label cut on a phone is whole in the tooltip
+        tooltip=["technique", alt.Tooltip("kwh:Q", format=",.3~r")]).properties(height=alt.Step(48)))
     style.source_line("Quantisation (Frantar et al. 2022, GPTQ), pruning and distillation applied to the same "
                       "serving model (Inference & compression page).")
 
@@ -186,7 +189,8 @@ def world_electricity() -> None:
                f"≈{contrasts.WORLD_ELECTRICITY_TWH_PER_YEAR:,.0f} TWh a year"),
               ("The lecture says", hz.power(contrasts.LECTURE_WORLD_POWER_W),
                f"≈{by['lecture_world_power_ratio'].value:.0f}× too high"),
-              ("GPT-3's training", f"{hz.sig(by['gpt3_world_seconds'].value)} s", "of the world's electricity")])
+              ("GPT-3's training", f"{hz.sig(by['gpt3_world_seconds'].value)} s",
+               f"of the world's electricity: {hz.energy(inputs.gpt3_energy_kwh)}, {inputs.gpt3_energy_source}")])
     df = pd.DataFrame({"what": ["a human brain", "AlphaGo", "world electricity", "the lecture's figure"],
                        "watts": [inputs.brain_power_w, inputs.alphago_power_w, by["world_power_w"].value,
                                  contrasts.LECTURE_WORLD_POWER_W]})

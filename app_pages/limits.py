@@ -235,7 +235,8 @@ def growth_chart(table: trends.TrendTable) -> alt.Chart:
     return alt.Chart(long).mark_line().encode(
         x=alt.X("year:Q", axis=alt.Axis(format="d"), title="Year"),
         y=alt.Y("growth:Q", scale=LOG, title="Growth since the first year (×, log)", axis=alt.Axis(labelExpr=charts.pow10_labels())),
-        color=alt.Color("series:N", legend=charts.series_legend(names.values())),
+        color=alt.Color("series:N", scale=charts.trend_colours(names.values()),
+                        legend=charts.series_legend(names.values())),
         tooltip=["year", "series", alt.Tooltip("growth:Q", format=".3~e")])
 
 

@@ -95,11 +95,23 @@ def range_bar(where, low_text: str, high_text: str, meaning: str, position: floa
                            f'</span><span class="hi">{html.escape(high_text)}</span></div>')
 
 
+# A bar's label (a band axis) is cut with "…" past this width, its full text in the bar's tooltip:
+# uncut, one long label ("50% of weights pruned, skipped by the kernels") took the whole width of a
+# phone (390 px) and no bar was drawn. About 24 characters at either font size.
+BAND_LABEL_LIMIT_PX = {False: 150, True: 220}
+# Rows of bars (a band axis without a height of its own) this many font sizes apart, so that every
+# label has room at lecture size (crowded, Vega drops labels).
+BAND_STEP_FONTS = 2.4
+
+
 def chart_fonts(chart: alt.TopLevelMixin, lecture: bool) -> alt.TopLevelMixin:
     """Axis, legend and header text at lecture size (or the normal size); legends below the plot,
-    one entry per line (a row of entries runs past a narrow chart), never truncated."""
+    one entry per line (a row of entries runs past a narrow chart), never truncated; a bar's label
+    cut at ``BAND_LABEL_LIMIT_PX``, rows ``BAND_STEP_FONTS`` font sizes apart."""
     px = LECTURE_CHART_FONT_PX if lecture else NORMAL_CHART_FONT_PX
     return (chart.configure_axis(labelFontSize=px, titleFontSize=px, labelLimit=0, titleLimit=0)
+            .configure_axisBand(labelLimit=BAND_LABEL_LIMIT_PX[lecture])
+            .configure_view(discreteHeight={"step": round(BAND_STEP_FONTS * px)})
             .configure_legend(labelFontSize=px, titleFontSize=px, labelLimit=0, titleLimit=0, orient="bottom",
                               direction="vertical")
             .configure_header(labelFontSize=px, titleFontSize=px, labelLimit=0)
