@@ -35,6 +35,8 @@ INFERENCE_QUANTITIES = (
 # The predictors scored, in the order shown: the serving model and the validation's baselines.
 INFERENCE_PREDICTORS = (("model", "serving model"), ("previous", "previous model"),
                         ("per_parameter_per_gpu", "per parameter per GPU"), ("flat_per_gpu", "flat per GPU"))
+# The chart's two predictors (the serving model filled, the previous one hollow).
+PREDICTOR_COLOURS = charts.CATEGORY_COLOURS[:2]
 
 
 @st.cache_resource(show_spinner=False)
@@ -184,16 +186,20 @@ def inference_chart(df: pd.DataFrame, key: str, font_px: int = 12) -> alt.LayerC
     base = alt.Chart(df)
     line = base.transform_filter("datum.kind == 'diagonal'").mark_line(color="gray", strokeDash=[4, 4]).encode(x=x, y=y)
     configs = base.transform_filter("datum.kind == 'config'")
-    color = alt.Color("predictor:N", title=None, sort=[p for _, p in INFERENCE_PREDICTORS],
-                      legend=alt.Legend(orient="bottom", labelFontSize=font_px, labelLimit=0))
-    ours = configs.transform_filter(f"datum.predictor == '{INFERENCE_PREDICTORS[0][1]}'")
-    previous = configs.transform_filter(f"datum.predictor != '{INFERENCE_PREDICTORS[0][1]}'")
+    # one legend for the stroke and the fill (Vega-Lite merges channels on one field): its symbols are
+    # filled and hollow like the points (a colour legend alone drew both the same way)
+    names = [name for _, name in INFERENCE_PREDICTORS[:2]]
+    legend = alt.Legend(orient="bottom", labelFontSize=font_px, labelLimit=0)
+    color = alt.Color("predictor:N", title=None, scale=alt.Scale(domain=names, range=list(PREDICTOR_COLOURS)),
+                      legend=legend)
+    fill = alt.Fill("predictor:N", title=None, scale=alt.Scale(domain=names, range=[PREDICTOR_COLOURS[0], "transparent"]),
+                    legend=legend)
+    ours = configs.transform_filter(f"datum.predictor == '{names[0]}'")
     bars = ours.mark_rule(opacity=0.6).encode(x=x, y=alt.Y("low:Q", scale=scale), y2="high:Q", color=color)
     tooltip = ["model", "hardware", alt.Tooltip("batch:Q", format="d"), alt.Tooltip("tensor_parallel:Q", format="d"),
                "predictor", alt.Tooltip("measured:Q", format=".3~g"), alt.Tooltip("predicted:Q", format=".3~g"),
                alt.Tooltip("low:Q", format=".3~g"), alt.Tooltip("high:Q", format=".3~g"), "inside:N"]
-    points = alt.layer(ours.mark_point(filled=True, size=50).encode(x=x, y=y, color=color, tooltip=tooltip),
-                       previous.mark_point(filled=False, size=50).encode(x=x, y=y, color=color, tooltip=tooltip))
+    points = configs.mark_point(size=50, opacity=1).encode(x=x, y=y, color=color, fill=fill, tooltip=tooltip)
     return alt.layer(line, bars, points).properties(height=300, title=alt.TitleParams(label, limit=0))
 
 

@@ -33,24 +33,40 @@ LOG = alt.Scale(type="log")
 # below the plot fits a phone (390 px) even at lecture size (18 px, ≈8 px a character), where the
 # legend starts under the plot, right of the y axis (measured: 30 characters ran past the edge).
 LEGEND_LINE_CHARS = 24
+# On a plot at least this wide (a projector, a desktop) the legend takes two columns of lines up to
+# ``LEGEND_WIDE_LINE_CHARS`` long: one column of 24-character lines made a 4-series legend ~330 px
+# tall at lecture size and pushed a slide's chart past 720 px. Two 44-character columns at 18 px
+# (≈8 px a character, plus the symbol) take ~800 px.
+LEGEND_WIDE_MIN_PLOT_PX = 820
+LEGEND_WIDE_LINE_CHARS = 44
 # Width fits the container; the height grows with the legend and the axis titles instead of
 # squeezing the plot (Streamlit's default, "fit", shrank it to ~150 px under a 4-entry legend).
 FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
 
 
-def _label_lines(label: str) -> list[str]:
-    return textwrap.wrap(label, LEGEND_LINE_CHARS, break_long_words=False) or [label]
+def _label_lines(label: str, chars: int = LEGEND_LINE_CHARS) -> list[str]:
+    return textwrap.wrap(label, chars, break_long_words=False) or [label]
 
 
-def wrapped_labels(labels) -> str:
-    """A Vega labelExpr that draws each of ``labels`` on lines of at most ``LEGEND_LINE_CHARS``
-    characters (Vega draws an array of strings as lines); any other label as it is."""
+def wrapped_labels(labels, chars: int = LEGEND_LINE_CHARS) -> str:
+    """A Vega labelExpr that draws each of ``labels`` on lines of at most ``chars`` characters (Vega
+    draws an array of strings as lines); any other label as it is."""
     expr = "datum.label"
     for label in labels:
-        lines = _label_lines(label)
+        lines = _label_lines(label, chars)
         if len(lines) > 1:
             expr = f"datum.label === {json.dumps(label)} ? {json.dumps(lines)} : ({expr})"
     return expr
+
+
+# The plot is wide enough for the two-column legend (Vega's ``width`` signal: the plot's width).
+WIDE_PLOT = f"width >= {LEGEND_WIDE_MIN_PLOT_PX}"
+
+
+# Vega's default category palette, Tableau 10 (vega-scale's "tableau10" scheme), for charts that
+# fix a series' colour themselves.
+CATEGORY_COLOURS = ("#4c78a8", "#f58518", "#e45756", "#72b7b2", "#54a24b",
+                    "#eeca3b", "#b279a2", "#ff9da6", "#9d755d", "#bab0ac")
 
 
 def trend_colours(names) -> alt.Scale:
@@ -58,17 +74,23 @@ def trend_colours(names) -> alt.Scale:
     compute-growth and memory-wall slides), from the default category palette (Tableau 10); the
     scale holds only ``names``, the series the chart draws, so its legend lists no other."""
     from estimator.laws import trends
-    colour = {trends.TRAINING_COMPUTE_LABEL: "#4c78a8", trends.PEAK_FLOPS_LABEL: "#f58518",
-              trends.DRAM_BANDWIDTH_LABEL: "#54a24b", trends.INTERCONNECT_LABEL: "#e45756"}
+    blue, orange, red, _, green = CATEGORY_COLOURS[:5]
+    colour = {trends.TRAINING_COMPUTE_LABEL: blue, trends.PEAK_FLOPS_LABEL: orange,
+              trends.DRAM_BANDWIDTH_LABEL: green, trends.INTERCONNECT_LABEL: red}
     names = list(names)
     return alt.Scale(domain=names, range=[colour[n] for n in names])
 
 
 def series_legend(labels, title: str | None = None) -> alt.Legend:
-    """A legend below the plot, one entry per line, long labels wrapped: every series named in full
-    on any screen (a legend on one row ran past the chart and dropped its last entries)."""
+    """A legend below the plot, long labels wrapped: every series named in full on any screen (a
+    legend on one row ran past the chart and dropped its last entries). On a narrow plot (a phone)
+    one entry a row; on a wide one (``WIDE_PLOT``) two columns of longer lines, so that the legend
+    takes half the height (the choice is the browser's, from the plot's drawn width)."""
+    labels = list(labels)
     return alt.Legend(title=title, orient="bottom", direction="vertical", labelLimit=0,
-                      labelExpr=wrapped_labels(labels))
+                      columns=alt.ExprRef(f"{WIDE_PLOT} ? 2 : 1"),
+                      labelExpr=f"{WIDE_PLOT} ? ({wrapped_labels(labels, LEGEND_WIDE_LINE_CHARS)}) : "
+                                f"({wrapped_labels(labels)})")
 
 
 def fit_width(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:

@@ -48,7 +48,11 @@ def _metrics(items) -> None:
 
 
 def _chart(chart) -> None:
-    charts.render_chart(chart)  # a claim is lecture mode: projector-size chart text
+    """A claim's chart in lecture mode (projector-size text); a chart without a height of its own (a
+    plot, not bars in steps) gets the slide's (``style.SLIDE_PLOT_HEIGHT_PX``), so the slide fits."""
+    if chart.to_dict().get("height") is None:
+        chart = chart.properties(height=style.SLIDE_PLOT_HEIGHT_PX)
+    charts.render_chart(chart)
 
 
 # ------------------------------------------------------------------------------------------ claims
@@ -79,16 +83,12 @@ def brain_vs_alphago() -> None:
     r = api.run(preset_id="alphago-vs-brain")
     brain = api.companions(r)[0]
     a, b = r.estimate, brain.estimate
-    left, right = st.columns(2)
-    with left:
-        st.subheader(c.md_escape(r.profile.name), anchor=False)
-        st.metric("Power", hz.power(r.profile.power.average_w))
-        st.metric("Energy for one 4-hour game", hz.energy(a.energy_kwh))
-    with right:
-        st.subheader("Lee Sedol's brain", anchor=False)
-        st.metric("Power", hz.power(brain.profile.power.average_w))
-        st.metric("Energy for the same game", hz.energy(b.energy_kwh))
-    st.metric("AlphaGo ÷ brain", hz.times(a.energy_kwh / b.energy_kwh))
+    # one row, like every slide (two columns of stacked metrics ran the chart 390 px past 720)
+    _metrics([(f"{r.profile.name}: power", hz.power(r.profile.power.average_w),
+               f"{hz.energy(a.energy_kwh)} for one 4-hour game"),
+              ("Lee Sedol's brain: power", hz.power(brain.profile.power.average_w),
+               f"{hz.energy(b.energy_kwh)} for the same game"),
+              ("AlphaGo ÷ brain", hz.times(a.energy_kwh / b.energy_kwh), "in energy for the game")])
     df = pd.DataFrame({"player": [r.profile.name, "Human brain"],
                        "watts": [r.profile.power.average_w, brain.profile.power.average_w]})
     _chart(charts.log_bar_chart(df, "watts", "player", "Power (log scale)", labels=charts.POWER_LABELS, step=64))

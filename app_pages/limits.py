@@ -60,16 +60,33 @@ def _priced_hardware() -> list[str]:
 # ----------------------------------------------------------------------------- scaling laws
 
 
+# The loss chart's FLOPs, 1e18 to 1e28 (a small experiment to well past today's largest runs).
+LOSS_GRID_FLOPS = np.logspace(18, 28, 81)
+
+
+def loss_gap() -> float:
+    """The largest difference between the two splits' predicted losses over the chart's FLOPs."""
+    a, b = (np.asarray(scaling.loss_curve(LOSS_GRID_FLOPS, m)) for m in scaling.METHODS)
+    return float(np.max(np.abs(a - b)))
+
+
 def loss_chart(method: str, flops: float, loss_opt: float) -> alt.LayerChart:
     """Predicted loss of the compute-optimal model vs training FLOPs, both methods, log x."""
-    grid = np.logspace(18, 28, 81)
+    grid = LOSS_GRID_FLOPS
     df = pd.concat([pd.DataFrame({"flops": grid, "loss": scaling.loss_curve(grid, m), "method": m})
                     for m in scaling.METHODS])
-    lines = alt.Chart(df).mark_line().encode(
+    # the two curves lie within a few thousandths of each other (``loss_gap``): the first is drawn wide
+    # and pale, the second thin and dashed on top, so both show (one plain line hid the other)
+    methods = list(scaling.METHODS)
+    both = alt.Chart(df).mark_line().encode(
         x=alt.X("flops:Q", scale=LOG, title="Training FLOPs (log)", axis=alt.Axis(labelExpr=charts.pow10_labels())),
         y=alt.Y("loss:Q", scale=alt.Scale(zero=False), title="Predicted loss (Chinchilla fit)"),
-        color=alt.Color("method:N", title="Split"), tooltip=["method", alt.Tooltip("flops:Q", format=".3~e"),
-                                                              alt.Tooltip("loss:Q", format=".4f")])
+        color=alt.Color("method:N", title="Split", scale=alt.Scale(domain=methods, range=list(charts.CATEGORY_COLOURS[:2]))),
+        strokeWidth=alt.StrokeWidth("method:N", title="Split", scale=alt.Scale(domain=methods, range=[6, 2])),
+        strokeDash=alt.StrokeDash("method:N", title="Split", scale=alt.Scale(domain=methods, range=[[1, 0], [6, 3]])),
+        opacity=alt.Opacity("method:N", title="Split", scale=alt.Scale(domain=methods, range=[0.5, 1.0])),
+        tooltip=["method", alt.Tooltip("flops:Q", format=".3~e"), alt.Tooltip("loss:Q", format=".4f")])
+    lines = alt.layer(*(both.transform_filter(alt.datum.method == m) for m in methods))  # drawn in this order
     point = alt.Chart(pd.DataFrame({"flops": [flops], "loss": [loss_opt], "method": [method]})).mark_point(
         size=120, filled=True, color="black").encode(x="flops:Q", y="loss:Q", tooltip=["method", "flops", "loss"])
     return alt.layer(lines, point)
@@ -112,6 +129,9 @@ def scaling_section(hardware: str) -> None:
                       ("Energy", hz.energy(est.energy_kwh), None), ("CO₂e", hz.co2e_short(est.co2e_kg), None),
                       ("Cost", hz.money(est.cost_usd), None)])
         charts.render_chart(loss_chart(method, model.flops, model.loss_opt))
+        first, second = scaling.METHODS
+        st.caption(f"The two splits' predicted losses differ by at most {loss_gap():.3f} over the chart, so the "
+                   f"lines lie on each other ({first}: wide; {second}: dashed).")
     st.caption("Chinchilla's rule gives ≈69B parameters and ≈1.4T tokens for 5.76e23 FLOPs (Hoffmann et al. 2022, "
                "arXiv:2203.15556). The published fit's own minimum favours smaller models trained on more tokens, "
                "but its constants are rounded: Besiroglu et al. 2024 (arXiv:2404.10102) show the rounding biases it, "

@@ -30,7 +30,15 @@ LECTURE_CSS = """<style>
 [data-testid="stMetricLabel"] * { overflow: visible !important; text-overflow: clip !important; }
 [data-testid="stMetricDelta"] * { white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
 .cce-source { font-size: 1.05rem; }
+[data-testid="stMainBlockContainer"] { padding-top: 2.5rem !important; padding-bottom: 1rem !important; }
+h1 { padding-top: 0 !important; padding-bottom: 0.5rem !important; }
+[data-testid="stHeader"] { background: transparent !important; }
 </style>"""
+# A lecture slide fits a 1280×720 projector: the page's top padding (6rem, room for Streamlit's
+# toolbar, whose white band is made clear so it cannot hide the title) is cut to 2.5rem and the
+# title's to none (measured: the title began 96 px down and the slides ran 160–600 px past 720); a
+# claim's chart plot is this tall (``lecture._chart``).
+SLIDE_PLOT_HEIGHT_PX = 200
 # Chart text in lecture mode (issue: at least 16 px on a projector); legends never cut.
 LECTURE_CHART_FONT_PX = 18
 NORMAL_CHART_FONT_PX = 12
@@ -104,6 +112,10 @@ BAND_LABEL_LIMIT_PX = {False: 150, True: 220}
 BAND_STEP_FONTS = 2.4
 
 
+# Between the x axis's title and a legend below it (Streamlit's theme leaves ~50 px).
+LEGEND_OFFSET_PX = 12
+
+
 def chart_fonts(chart: alt.TopLevelMixin, lecture: bool) -> alt.TopLevelMixin:
     """Axis, legend and header text at lecture size (or the normal size); legends below the plot,
     one entry per line (a row of entries runs past a narrow chart), never truncated; a bar's label
@@ -113,7 +125,7 @@ def chart_fonts(chart: alt.TopLevelMixin, lecture: bool) -> alt.TopLevelMixin:
             .configure_axisBand(labelLimit=BAND_LABEL_LIMIT_PX[lecture])
             .configure_view(discreteHeight={"step": round(BAND_STEP_FONTS * px)})
             .configure_legend(labelFontSize=px, titleFontSize=px, labelLimit=0, titleLimit=0, orient="bottom",
-                              direction="vertical")
+                              direction="vertical", offset=LEGEND_OFFSET_PX)
             .configure_header(labelFontSize=px, titleFontSize=px, labelLimit=0)
             .configure_title(fontSize=px + 2))
 

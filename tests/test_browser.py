@@ -210,6 +210,32 @@ def test_lecture_links_never_cut_a_number_or_a_unit(browser, server, tmp_path, w
     assert not errors, errors
 
 
+# The bottom of each claim's title, numbers and chart, in the page's coordinates (the main area scrolls).
+SLIDE_BOTTOMS = """() => { const main = document.querySelector('[data-testid="stMain"]');
+  const top = main.getBoundingClientRect().top - main.scrollTop;
+  const bottom = sel => Math.max(...[...document.querySelectorAll(sel)].map(e => e.getBoundingClientRect().bottom - top));
+  return {title: bottom('h1'), metrics: bottom('[data-testid="stMetric"]'), chart: bottom('[data-testid="stVegaLiteChart"] svg'),
+          titleTop: document.querySelector('h1').getBoundingClientRect().top - top,
+          header: document.querySelector('[data-testid="stHeader"]').getBoundingClientRect().bottom,
+          headerBackground: getComputedStyle(document.querySelector('[data-testid="stHeader"]')).backgroundColor}; }"""
+
+
+def test_each_lecture_claim_fits_a_1280_by_720_slide(browser, server):
+    """A claim's title, big numbers and chart are on the screen without scrolling (they ran 160–600 px
+    past 720: 6rem of top padding, stacked metrics, a tall chart and a one-column legend), and the
+    toolbar's band above the title is clear (at 2.5rem of padding its white band cut the title's top)."""
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.set_default_timeout(TIMEOUT_MS)
+    for cl in CLAIMS:
+        page.goto(f"{server}/lecture?claim={cl.id}")
+        wait_until_drawn(page)
+        page.wait_for_function(CHARTS_DRAWN, arg=1, timeout=TIMEOUT_MS)
+        page.evaluate(LAID_OUT)
+        b = page.evaluate(SLIDE_BOTTOMS)
+        assert max(b["title"], b["metrics"], b["chart"]) <= 720, (cl.id, b)
+        assert b["titleTop"] < b["header"] and b["headerBackground"] in ("transparent", "rgba(0, 0, 0, 0)"), (cl.id, b)
+
+
 def test_lecture_index_lists_every_claim_in_order(browser, server):
     page = browser.new_page(viewport={"width": 1280, "height": 720})
     page.goto(f"{server}/lecture")

@@ -57,3 +57,58 @@ def test_a_trend_series_has_one_colour_on_every_chart():
     assert dict(zip(wall["domain"], wall["range"])) == {k: colour[k] for k in wall["domain"]}
     assert trends.TRAINING_COMPUTE_LABEL not in wall["domain"]  # the memory wall's legend lists only its own three
     assert len(set(growth["range"])) == len(growth["range"]) == 4
+
+
+def _layers(spec: dict) -> list[dict]:
+    """Every unit layer of a (nested) layer spec."""
+    if "layer" in spec:
+        return [u for layer in spec["layer"] for u in _layers(layer)]
+    return [spec]
+
+
+def test_the_serving_charts_legend_is_filled_and_hollow_like_its_points():
+    """The legend had one symbol style for both predictors while the points were filled and hollow:
+    the stroke and the fill now encode the predictor, and Vega-Lite draws them as one legend."""
+    from app_pages import accuracy as page
+    doc = page.inference_document()
+    for key, *_ in page.INFERENCE_QUANTITIES:
+        spec = page.inference_chart(page.inference_frame(doc, key), key).to_dict()
+        points = [u for u in _layers(spec) if (u.get("mark") or {}).get("type") == "point"]
+        assert len(points) == 1  # both predictors in one layer, so one legend serves them
+        enc = points[0]["encoding"]
+        assert enc["color"]["field"] == enc["fill"]["field"] == "predictor"
+        assert enc["color"]["legend"] == enc["fill"]["legend"]  # identical: merged into one legend
+        ours, previous = (name for _, name in page.INFERENCE_PREDICTORS[:2])
+        assert enc["fill"]["scale"] == {"domain": [ours, previous], "range": [page.PREDICTOR_COLOURS[0], "transparent"]}
+        assert enc["color"]["scale"]["range"] == list(page.PREDICTOR_COLOURS)
+
+
+def test_both_chinchilla_splits_show_on_the_loss_chart():
+    """The two splits' losses lie within a few thousandths, so one plain line hid the other: the
+    first is drawn wide and pale, the second thin and dashed above it, and the page says why."""
+    from app_pages import limits as page
+    from estimator.laws import scaling
+    assert 0 < page.loss_gap() < 0.01
+    spec = page.loss_chart("fit", 1e22, 2.0).to_dict()
+    lines = [u for u in _layers(spec) if (u.get("mark") or {}).get("type") == "line"]
+    assert [u["transform"][0]["filter"] for u in lines] == [f"(datum.method === '{m}')" for m in scaling.METHODS]
+    enc = lines[0]["encoding"]
+    assert enc["strokeWidth"]["scale"]["range"][0] > enc["strokeWidth"]["scale"]["range"][1]
+    assert enc["strokeDash"]["scale"]["range"][0] != enc["strokeDash"]["scale"]["range"][1]
+    at = run_page("limits")
+    assert any(f"differ by at most {page.loss_gap():.3f}" in cap.value for cap in at.caption)
+
+
+def test_a_series_legend_takes_two_columns_only_on_a_wide_plot():
+    """One column of 24-character lines made the growth chart's legend ~330 px tall at lecture size;
+    on a plot at least ``LEGEND_WIDE_MIN_PLOT_PX`` wide it takes two columns of longer lines, and a
+    phone keeps one column of short ones (the browser decides, from the drawn width)."""
+    legend = growth_chart(limits.trend_report().table).to_dict()["encoding"]["color"]["legend"]
+    assert legend["columns"] == {"expr": f"width >= {charts.LEGEND_WIDE_MIN_PLOT_PX} ? 2 : 1"}
+    wide, narrow = legend["labelExpr"].split(" : ", 1)
+    assert wide.startswith(f"width >= {charts.LEGEND_WIDE_MIN_PLOT_PX} ? ")
+    label = trends.TRAINING_COMPUTE_LABEL  # the longest: two lines wide, four narrow
+    wide_lines, narrow_lines = charts._label_lines(label, charts.LEGEND_WIDE_LINE_CHARS), charts._label_lines(label)
+    assert len(wide_lines) < len(narrow_lines) and json.dumps(wide_lines) in wide and json.dumps(narrow_lines) in narrow
+    # two wide columns fit the plot at lecture size (≈ 8 px a character, as LEGEND_LINE_CHARS assumes)
+    assert 2 * (charts.LEGEND_WIDE_LINE_CHARS * 8 + 40) <= charts.LEGEND_WIDE_MIN_PLOT_PX
