@@ -90,11 +90,15 @@ def test_the_users_architecture_wins():
 
 
 def test_the_users_catalog_model_wins(cli):
-    r = cli("estimate", "--preset", "gpt3-175b", "--model", "llama-3.1-405b", "--format", "json")
+    # the preset's model by its nominal size (70B for 68.98B): the catalog's exact shape is used
+    r = cli("estimate", "--preset", "llama2-70b", "--model", "llama-2-70b", "--format", "json")
     assert r.code == 0, r.err
     m = json.loads(r.out)["memory"]
-    assert (m["model"]["layers"], m["model"]["d_model"]) == (126, 16384)
-    assert "Llama 3.1 405B" in m["model"]["source"]
+    assert (m["model"]["layers"], m["model"]["d_model"]) == (80, 8192)
+    assert "Llama 2 70B" in m["model"]["source"]
+    # another model's memory beside the preset's compute is refused (tests/test_preset_overrides.py)
+    r = cli("estimate", "--preset", "gpt3-175b", "--model", "llama-3.1-405b")
+    assert r.code == 2 and "preset 'gpt3-175b' is a model of 1.75e+11 parameters" in r.err
 
 
 def test_another_parameter_count_drops_the_presets_shape(cli):

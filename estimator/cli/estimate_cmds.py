@@ -140,12 +140,12 @@ def cmd_estimate(args):
     sys.stdout.write(render(args.format, result.estimate, result.comparison, title=title,
                             scenario={k: v for k, v in vars(args).items() if k not in ("func", "format", "command") and v is not None},
                             cite_keys=cite, sources=load_sources(),
-                            time_label=result.preset.time_label if result.preset else None))
+                            time_label=result.preset.time_label if result.preset else None, changed=result.changed))
     if args.format == "table":
         for r2 in api.companions(result):
             ratio = result.estimate.energy_kwh / r2.estimate.energy_kwh
-            sys.stdout.write(f"\nSame scenario on {r2.profile.name}: energy {hz.energy(r2.estimate.energy_kwh)} "
-                             f"({hz.times(ratio)} less than {result.profile.name})\n")
+            sys.stdout.write(f"\nThe same time on {r2.profile.name}, at its own power and PUE: energy "
+                             f"{hz.energy(r2.estimate.energy_kwh)} ({hz.times(ratio)} less than {result.profile.name})\n")
 
 
 def cmd_compare(args):

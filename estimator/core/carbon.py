@@ -48,14 +48,17 @@ def cloud_intensity(data: CarbonData, spec: str) -> GridIntensity:
     if not sep or not region:
         raise UnknownRegionError(f"cloud region '{spec}' must look like provider:region, e.g. gcp:us-central1",
                                  field="cloud")
-    key = (provider, region.strip())
+    # regions are matched without case (CodeCarbon's names are lower-case, none differing by case alone)
+    region = region.strip()
+    key = (provider, next((r for p, r in data.cloud if p == provider and r.lower() == region.lower()), region))
+    region = key[1]
     if key not in data.cloud:
         known = sorted(r for p, r in data.cloud if p == provider)
         if not known:
             providers = sorted({p for p, _ in data.cloud})
             raise UnknownRegionError(f"unknown cloud provider '{provider}'; CodeCarbon's data has: {', '.join(providers)}",
                                      field="cloud")
-        close = difflib.get_close_matches(region, known, n=3)
+        close = difflib.get_close_matches(region.lower(), known, n=3)
         hint = f"did you mean {', '.join(close)}?" if close else f"known: {', '.join(known)}"
         raise UnknownRegionError(f"unknown {provider} region '{region}'; {hint}", field="cloud")
     value, location, country = data.cloud[key]

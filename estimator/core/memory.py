@@ -281,7 +281,7 @@ def training_memory(shape: Shape, strategy: Strategy, devices: int, capacity_gb:
     v.require_number_in("attention heads", shape.heads, B.D_MODEL)
     check_strategy(strategy, shape)
     s = v.require_whole("sequence length", DEFAULT_SEQ_LEN if seq_len is None else seq_len, B.CONTEXT, field="seq_len")
-    b = v.require_whole("micro-batch", DEFAULT_MICRO_BATCH if micro_batch is None else micro_batch, B.BATCH,
+    b = v.require_whole("micro-batch", DEFAULT_MICRO_BATCH if micro_batch is None else micro_batch, B.MICRO_BATCH,
                         field="micro_batch")
     n = v.require_whole("devices", devices, B.DEVICES)
     cap = v.require_number_in("device memory (GB)", capacity_gb, B.MEMORY_GB)

@@ -166,5 +166,7 @@ def validate_scenario(s: Scenario) -> None:
         raise InputError("the devices' lifetime only shares out their embodied CO2e, which is left out here: give "
                          "one of them", field=("embodied", "lifetime_years"))
     if s.recompute and s.params is None:
-        raise InputError("activation recomputation (8·N·D) applies to parameters and tokens; "
-                         "FLOPs given directly are used as they are")
+        whose = ("the preset's FLOPs (its published count)" if s.flops is not None and s.origin("flops") != "user"
+                 else "FLOPs given directly")
+        raise InputError(f"activation recomputation (8·N·D) applies to parameters and tokens; {whose} are used "
+                         "as they are", field="recompute")

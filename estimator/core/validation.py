@@ -41,7 +41,9 @@ def _show(value) -> str:
             v = float(value)
         except (TypeError, ValueError, OverflowError):
             return repr(value)[:40]
-        return "NaN" if math.isnan(v) else repr(v)
+        if math.isnan(v):
+            return "NaN"
+        return repr(int(v)) if v.is_integer() and abs(v) < 1e16 else repr(v)  # "0", not "0.0", for a count
     return "an array with out-of-range values"
 
 

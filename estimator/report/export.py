@@ -223,9 +223,10 @@ def to_table(est: Estimate, comparison=(), title: str | None = None, time_label:
 
 
 def render(fmt: str, est: Estimate, comparison=(), title=None, scenario=None, cite_keys=(), sources=None,
-           time_label=None) -> str:
+           time_label=None, changed=()) -> str:
     """One format of the estimate. ``latex`` is the paper statement's paragraph and ``bibtex``
-    the .bib file it cites (estimator/report/statement.py)."""
+    the .bib file it cites (estimator/report/statement.py); ``changed``: the inputs in which the
+    scenario differs from the preset it cites (``api.Result.changed``)."""
     if fmt == "json":
         return to_json(est, comparison, scenario) + "\n"
     if fmt == "csv":
@@ -234,6 +235,7 @@ def render(fmt: str, est: Estimate, comparison=(), title=None, scenario=None, ci
         return to_markdown(est, comparison, title, time_label)
     if fmt in ("latex", "bibtex"):
         from estimator import __version__
-        st = statement(est, sources or {}, version=__version__, extra_keys=tuple(cite_keys), time_label=time_label)
+        st = statement(est, sources or {}, version=__version__, extra_keys=tuple(cite_keys), time_label=time_label,
+                       changed=tuple(changed))
         return st.tex if fmt == "latex" else st.bib
     return to_table(est, comparison, title, time_label)

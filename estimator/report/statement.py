@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from estimator.core.estimate import DEFAULT_CARBON_INTENSITY_SOURCE, Estimate
 from estimator.core.memory import gb
+from estimator.core.scenario import SCENARIO_BOUNDS
 from estimator.core.utilization_model import POOLED, RULE, RULE_GOODPUT, family_label
 from estimator.report import humanize as hz
 
@@ -304,12 +305,20 @@ def _fit_text(est: Estimate, cite: str) -> str:
             f"{fit} {runs}, widened by the between-family spread{why}")
 
 
+def input_label(name: str) -> str:
+    """A scenario input as people call it ("grid carbon intensity (g/kWh)", "hardware")."""
+    return SCENARIO_BOUNDS[name][0] if name in SCENARIO_BOUNDS else name.replace("_", " ")
+
+
 def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, version: str, title: str | None = None,
-              extra_keys: tuple[str, ...] = (), time_label: str | None = None) -> Statement:
+              extra_keys: tuple[str, ...] = (), time_label: str | None = None,
+              changed: tuple[str, ...] = ()) -> Statement:
     """The .tex paragraph and its .bib for ``est``.
 
     ``sources``: key → {cite, bibtex} (estimator/data/sources.toml); ``extra_keys``: more source
-    keys to cite (a preset's). The hardware's entry is built from the profile's peak source.
+    keys to cite (a preset's); ``changed``: the inputs in which the scenario differs from that
+    preset's run (then it is "based on" the run, not "follows" it). The hardware's entry is built
+    from the profile's peak source.
     ``time_label``: what the time is when it is not training (a preset's, "One game")."""
     hardware_bibtex = hardware_entry(est)
     a = {x.name: x for x in est.assumptions}
@@ -386,7 +395,10 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
                      "sources state, with no measured coverage.")
     text += _beyond(est, a, cite, emb, basis, _cite(bibkeys, emb_keys))
     presets = [cite[k] for k in extra_keys if k in cite]
-    if presets:
+    if presets and changed:
+        text += (f" The scenario is based on the published run{'s' if len(presets) > 1 else ''}{''.join(presets)}, "
+                 f"and differs from it in: {', '.join(latex_escape(input_label(k)) for k in sorted(changed))}.")
+    elif presets:
         text += f" The scenario follows the published run{'s' if len(presets) > 1 else ''}{''.join(presets)}."
     if est.cost_usd is not None:
         elec = a.get("electricity_usd_per_kwh")

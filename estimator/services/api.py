@@ -20,7 +20,10 @@ from estimator.core.scenario import FOOTPRINT_FIELDS, INPUT_FIELDS, Scenario
 from estimator.io.datafiles import default_profiles, get_preset, load_carbon_data
 from estimator.services.preset_check import in_sample_note
 
-SCENARIO_KEYS = tuple(f.name for f in fields(Scenario))
+# What the API takes: the inputs a user gives, and where the FLOPs came from (the CLI states an
+# architecture's or a generic network's working); never the records of who set a field, nor the
+# grid's derived source and country (from the intensity, region or cloud given).
+GIVEN_KEYS = INPUT_FIELDS + ("flops_source",)
 
 
 @dataclass(frozen=True)
@@ -138,15 +141,26 @@ def build_scenario(preset: Preset | None = None, region=None, cloud=None, *, oth
     """A scenario from a preset (if any) with the user's overrides on top. On hardware other than
     the preset's (``other_hardware``), the preset's device-specific inputs are dropped
     (``presets.DEVICE_FIELDS``): that hardware's own profile values apply."""
-    unknown = set(overrides) - set(SCENARIO_KEYS)
+    unknown = set(overrides) - set(GIVEN_KEYS)
     if unknown:
         raise InputError(f"unknown scenario input(s): {', '.join(sorted(unknown))}")
     base = preset.scenario() if preset else Scenario()
     given = {k: v for k, v in overrides.items() if v is not None}
     size_keys, time_keys = {"flops", "params", "tokens"}, {"hours", "device_hours"}
     if preset and given.keys() & size_keys:
-        # a new workload from the user replaces the preset's workload as a whole
-        base = replace(base, flops=None, params=None, tokens=None, hours=None, device_hours=None)
+        # a new workload from the user replaces the preset's workload as a whole, except that the
+        # parameters alone (or the tokens alone) keep the preset's tokens (parameters): 6·N·D of the
+        # preset's model on more tokens, or of another size on the preset's tokens
+        keep = {} if "flops" in given else {k: getattr(base, k) for k in ("params", "tokens") if k not in given}
+        if len(keep) != 1 or None in keep.values():
+            if "flops" not in given and len(given.keys() & size_keys) == 1:
+                missing = "parameters" if "tokens" in given else "tokens"
+                raise InputError(f"preset '{preset.id}' states no {missing} to go with the "
+                                 f"{'tokens' if 'tokens' in given else 'parameters'} given (it gives "
+                                 f"{'its FLOPs' if base.flops is not None else 'a time'}): give the {missing} too, "
+                                 "or the FLOPs", field=("params", "tokens"))
+            keep = {}
+        base = replace(base, **{**dict(flops=None, params=None, tokens=None, hours=None, device_hours=None), **keep})
     elif preset and given.keys() & time_keys:
         # a known time for the preset's own workload: the preset's FLOPs stay, so that the time is
         # still checked against the device's peak; only the preset's own time is replaced
@@ -225,8 +239,8 @@ def training_memory(scenario: Scenario, profile: HardwareProfile, preset: Preset
         o.setdefault("seq_len", own.get("seq_len"))
     else:
         n, arch, how = resolve_architecture(params=params if "model" not in shape_keys else None, **shape_keys)
-    if "model" in shape_keys and scenario.params is not None and abs(scenario.params / n - 1) > 0.01:
-        raise InputError(f"the parameters {scenario.params:.4g} are not the catalog model's {n:.4g}: give one of them")
+    if "model" in shape_keys:
+        _check_model_matches(scenario, preset, shape_keys["model"], n)
     zero = o.get("zero", 0)
     if isinstance(zero, str):
         zero = 3 if zero.lower() == "fsdp" else zero
@@ -235,11 +249,30 @@ def training_memory(scenario: Scenario, profile: HardwareProfile, preset: Preset
     except (TypeError, ValueError):
         raise InputError(f"ZeRO stage must be 0, 1, 2, 3 or fsdp, got {str(zero)[:20]!r}") from None
     recompute = o.get("activation_recompute") or ("full" if scenario.recompute else "none")
-    tp, pp = (int(v.require_number_in(label, o.get(k, 1), bound)) for k, label, bound in
+    tp, pp = (int(v.require_number_in(label, o.get(k, 1), bound, field=k)) for k, label, bound in
               (("tp", "tensor-parallel degree", B.TENSOR_PARALLEL), ("pp", "pipeline stages", B.PIPELINE_PARALLEL)))
     shape = mem.Shape(n, arch.layers, arch.d_model, arch.heads, how)
     return mem.training_memory(shape, mem.Strategy(zero, recompute, tp, pp), int(scenario.devices), profile.memory_gb,
                                profile.name, precision, o.get("seq_len"), o.get("micro_batch"), how)
+
+
+# How far a parameter count may be from a catalog model's and still name it: a nominal count
+# ("70B" for Llama 2 70B's 68.98B, "7B" for 6.74B) is within 4% of the exact one.
+MODEL_MATCH_TOLERANCE = 0.05
+
+
+def _check_model_matches(scenario: Scenario, preset: Preset | None, model: str, n: float) -> None:
+    """A catalog model given for memory must be the model whose compute is estimated: the user's
+    parameters, else the preset's model (the memory of one model beside another's time is refused)."""
+    from_preset = scenario.params is None or dict(scenario.origins).get("params", "").startswith("preset")
+    params = scenario.params if scenario.params is not None else (preset.model_params if preset else None)
+    if params is None or abs(params / n - 1) <= MODEL_MATCH_TOLERANCE:
+        return
+    if preset and from_preset:
+        raise InputError(f"preset '{preset.id}' is a model of {params:.4g} parameters, not {model}'s {n:.4g}: leave "
+                         "the model out, or give that model's parameters and tokens", field=("model", "params"))
+    raise InputError(f"the parameters {params:.4g} are not the catalog model's {n:.4g}: give one of them",
+                     field=("model", "params"))
 
 
 def check_year_after_release(scenario: Scenario, profile: HardwareProfile) -> None:
@@ -260,6 +293,7 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
     defaulted = not hardware and not preset
     hardware = hardware or (preset.hardware if preset else DEFAULT_HARDWARE)
     profile = default_profiles().get(hardware)
+    hardware = profile.id  # a profile given as a file is the device its id names (the preset's own, perhaps)
     other = bool(preset) and hardware != preset.hardware
     scenario = build_scenario(preset, region=region, cloud=cloud, other_hardware=other, **inputs)
     est = estimate(scenario, profile)  # validates the scenario first (the year a whole number in its bound)
@@ -268,7 +302,15 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
     check_year_after_release(scenario, profile)
     if memory is not None and not isinstance(memory, dict):
         raise InputError("memory inputs must be a mapping of names to values")
-    tm = training_memory(scenario, profile, preset, est.precision, **(memory or {}))
+    asked = any(x is not None for x in (memory or {}).values())
+    try:
+        tm = training_memory(scenario, profile, preset, est.precision, **(memory or {}))
+    except InputError as exc:
+        if asked:
+            raise
+        # memory is a side result: a model no catalog shape can hold (1M parameters) is still estimated
+        tm = None
+        est = replace(est, notes=est.notes + (f"training memory left out: {exc}",))
     if tm is not None:
         est = replace(est, memory=tm, notes=est.notes + (tm.note(),))
     changed = changed_from_preset(preset, hardware, scenario) if preset else frozenset()
@@ -287,12 +329,16 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
 
 def companions(result: Result) -> list[Result]:
     """The preset's companion devices (``compare_hardware``: the brain beside AlphaGo) in the same
-    scenario, the known time included: the game lasts as long for both players."""
+    scenario, the known time included: the game lasts as long for both players, on the same grid.
+    Power and PUE are each device's own: the user's belong to the device they were given for."""
     p = result.preset
     if p is None:
         return []
     same = {k: getattr(result.scenario, k) for k in ("hours", "device_hours", "flops", "devices")
             if getattr(result.scenario, k) is not None}
+    ci = result.scenario.carbon_intensity_g_per_kwh
+    if ci is not None and result.scenario.origin("carbon_intensity_g_per_kwh") == "user":  # a region, cloud or number
+        same["carbon_intensity_g_per_kwh"] = ci
     return [run(hardware=h, preset_id=p.id, **same) for h in p.compare_hardware]
 
 
