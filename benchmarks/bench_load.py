@@ -37,7 +37,7 @@ import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from deploy.cluster import Cluster
+from deploy.cluster import Cluster, positive_int
 from deploy.cluster import StreamlitProcess as Server
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -208,6 +208,9 @@ def table(title: str, reports: list[LoadReport]) -> str:
     lines = [title, f"{'sessions':>8}  {'load p50':>9}  {'load p95':>9}  {'update p50':>10}  {'update p95':>10}  "
                     f"{'runs/s':>7}  errors"]
     for r in reports:
+        if not r.runs_per_s:  # no session got through: no times to print (they would read "nan")
+            lines.append(f"{r.sessions:>8}  {'no session completed':>51}  {len(r.errors)}")
+            continue
         lines.append(f"{r.sessions:>8}  {r.load_p50:>8.2f}s  {r.load_p95:>8.2f}s  {r.update_p50:>9.2f}s  "
                      f"{r.update_p95:>9.2f}s  {r.runs_per_s:>7.1f}  {len(r.errors)}")
     return "\n".join(lines)
@@ -215,17 +218,17 @@ def table(title: str, reports: list[LoadReport]) -> str:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--sessions", type=int, nargs="+", default=[1, 25, 100])
+    ap.add_argument("--sessions", type=positive_int, nargs="+", default=[1, 25, 100])
     ap.add_argument("--url", help="an app already running (loopback only); default: start app.py here")
     ap.add_argument("--no-baseline", action="store_true", help="skip the one-metric app")
-    ap.add_argument("--proxy", type=int, metavar="N",
+    ap.add_argument("--proxy", type=positive_int, metavar="N",
                     help="start N app processes behind nginx (deploy/nginx.conf) and load them through it")
     ap.add_argument("--json", help="also write the figures to this file")
     args = ap.parse_args(argv)
     out = {"sessions": args.sessions}
     if args.url:
         app_reports = measure(args.url, args.sessions)
-    elif args.proxy:
+    elif args.proxy is not None:
         with Cluster(args.proxy, listen=f"127.0.0.1:{free_port()}",
                      ports=[free_port() for _ in range(args.proxy)]) as cluster:
             app_reports = measure(cluster.url, args.sessions)
@@ -245,6 +248,9 @@ def main(argv=None) -> int:
         out["baseline"] = [r.to_dict() for r in base_reports]
         print()
         for a, b in zip(app_reports, base_reports):
+            if not (a.runs_per_s and b.runs_per_s):
+                print(f"{a.sessions:>4} sessions: no ratio (a run with no completed session)")
+                continue
             ratio = a.runs_per_s / b.runs_per_s
             out.setdefault("ratio_runs_per_s", {})[a.sessions] = ratio
             print(f"{a.sessions:>4} sessions: app runs/s ÷ one-metric app runs/s = {ratio:.2f}")

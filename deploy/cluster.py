@@ -135,11 +135,39 @@ class Cluster:
         self._dir.cleanup()
 
 
+def positive_int(text: str) -> int:
+    """An argparse type: a whole number of at least 1 (0 or -1 processes is not a cluster)."""
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {n}")
+    return n
+
+
+def port(text: str) -> int:
+    n = positive_int(text)
+    if n > 65535:
+        raise argparse.ArgumentTypeError(f"a port is at most 65535, got {n}")
+    return n
+
+
+def listen_address(text: str) -> str:
+    """An argparse type: host:port, as nginx's listen directive takes it ("0.0.0.0:80")."""
+    host, sep, number = text.rpartition(":")
+    if not sep or not host or not re.fullmatch(r"[A-Za-z0-9.\-\[\]:]+", host):
+        raise argparse.ArgumentTypeError(f"expected host:port, such as 127.0.0.1:8080, got {text!r}")
+    port(number)
+    return text
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--processes", type=int, default=2, help="Streamlit processes (one per core is a good start)")
-    ap.add_argument("--listen", default="127.0.0.1:8080", help="nginx's address (0.0.0.0:80 to serve a room)")
-    ap.add_argument("--base-port", type=int, default=8501, help="the first app process's port (loopback)")
+    ap.add_argument("--processes", type=positive_int, default=2, help="Streamlit processes (one per core is a good start)")
+    ap.add_argument("--listen", type=listen_address, default="127.0.0.1:8080",
+                    help="nginx's address (0.0.0.0:80 to serve a room)")
+    ap.add_argument("--base-port", type=port, default=8501, help="the first app process's port (loopback)")
     args = ap.parse_args(argv)
     try:
         with Cluster(args.processes, args.listen, args.base_port) as cluster:

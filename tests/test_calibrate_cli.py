@@ -303,3 +303,16 @@ def test_a_tracked_command_is_measured_over_its_steady_steps_only(tmp_path, caps
     assert s["notes"][0].startswith("measured the steady state only")
     if s["mean_power_w"] is not None:
         assert "command's own measurement" in s["notes"][0]
+
+
+def test_the_table_offers_the_id_only_where_profiles_load_from(tmp_path, cli):
+    """Written outside profiles/calibrated/, the profile is found by its file alone: the table said
+    "use --hardware <id>", which then failed as unknown hardware. A tiny share of the peak is printed
+    with its digits, not as 0.0%."""
+    out = tmp_path / "cmd.toml"
+    r = cli("calibrate", "--backend", "cpu", "--flops", "3e9", "--out", out, "--", sys.executable, "-c", BUSY)
+    assert r.code == 0, r.err
+    line = next(x for x in r.out.splitlines() if x.startswith("profile "))
+    assert f"use --hardware {out})" in line and "use --hardware cpu" not in line
+    share = next(x for x in r.out.splitlines() if x.startswith("throughput "))
+    assert "= 0.0%" not in share and "% of the base profile's peak" in share

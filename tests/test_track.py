@@ -148,7 +148,7 @@ def test_a_report_at_a_chosen_step_is_printed_and_its_time_left_out(capsys):
         p = run.predict()
     err = capsys.readouterr().err
     assert err.count("estimator.measure.track: step ") == 2 and "step 50 of 500 (10%)" in err and "step 100 of 500" in err
-    assert "whole run   " in err and "cost        $" in err and "finished, step 120 of 500" in err
+    assert "whole run   " in err and "cost        $" in err and "stopped early, step 120 of 500" in err and "finished" not in err
     assert p.step_s == pytest.approx(0.02) and p.elapsed_s > 120 * 0.02
     assert p.cost_usd == pytest.approx(7.344 * p.wall_clock_s / S_PER_HOUR)
 

@@ -22,6 +22,7 @@ from estimator.core.profile import PRECISIONS
 from estimator.core.units import FLOPS_PER_GFLOP, FLOPS_PER_TFLOP
 from estimator.io.calibration_io import read_codecarbon_csv, select_run, write_profile
 from estimator.io.datafiles import default_profiles
+from estimator.io.paths import CALIBRATED_DIR
 from estimator.measure.matmul_bench import check_seconds
 from estimator.report import export
 from estimator.report import humanize as hz
@@ -182,7 +183,7 @@ def _print_table(result, out: Path) -> None:
     m = result.measurement
     print(f"device        {s['device_name']}  ({s['backend']} backend)")
     print(f"throughput    {s['achieved_flops_per_s'] / FLOPS_PER_TFLOP:.4g} TFLOP/s at {s['precision']} "
-          f"= {s['utilization']:.1%} of the base profile's peak ({s['base_profile']})")
+          f"= {hz.sig(100 * s['utilization'])}% of the base profile's peak ({s['base_profile']})")  # 0.0068%, not 0.0%
     for t in result.points:
         if t.size is not None:
             print(f"  size {t.size:6.0f} {t.precision:<5} {t.flops_per_s / FLOPS_PER_GFLOP:10.1f} GFLOP/s")
@@ -194,7 +195,10 @@ def _print_table(result, out: Path) -> None:
         print(f"power         not measured [{m.power_source}]; the base profile's power is kept")
     for note in result.notes:
         print(f"note          {note}")
-    print(f"profile       {out}  (id {result.profile.id}; use --hardware {result.profile.id} or --hardware {out})")
+    # the id names the profile only where profiles load from (profiles/calibrated/); elsewhere, the file
+    loads = Path(out).resolve().parent == CALIBRATED_DIR.resolve()
+    use = f"use --hardware {result.profile.id} or --hardware {out}" if loads else f"use --hardware {out}"
+    print(f"profile       {out}  (id {result.profile.id}; {use})")
     if result.checks:
         print("prediction check (calibrated profile vs measured wall time, each on a workload it was not fitted on):")
     for c in result.checks:

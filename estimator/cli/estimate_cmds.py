@@ -236,7 +236,7 @@ def cmd_profiles(args):
                 print(f"ok: {p.source_file}")
             for err in ps.errors:
                 print(f"broken: {err}")
-            broken, total = len(ps.errors), len(ps.profiles) + len(ps.errors)
+            broken, total = ps.counts  # a duplicated id makes every file that holds it unusable
         if broken:
             raise InputError(f"{broken} of {total} profile file(s) are broken; the lines starting 'broken:' above "
                              "name each file, field and fix")

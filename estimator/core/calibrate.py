@@ -23,7 +23,7 @@ from estimator.core.bounds import ACHIEVED_FLOPS_PER_S
 from estimator.core.errors import InputError, MeasurementError
 from estimator.core.estimate import estimate
 from estimator.core.profile import FITTED_BASIS, HardwareProfile
-from estimator.core.profile_reader import POWER_W_BOUNDS, profile_from_dict
+from estimator.core.profile_reader import MAX_OVER_TDP, POWER_W_BOUNDS, profile_from_dict
 from estimator.core.scenario import Scenario
 
 # How far a measurement may exceed the base profile's datasheet peak before it is taken for a
@@ -31,12 +31,7 @@ from estimator.core.scenario import Scenario
 # faster than its base (a higher-clocked part, a datasheet peak quoted at base clock): 1.5×.
 # A design choice, not a measured figure.
 MAX_OVER_PEAK = 1.5
-# The same for the measured mean power against the TDP (or NVML's enforced power limit): "total board
-# power draw is manipulated by the power management algorithm such that it stays under this value"
-# (nvidia-smi(1), "Enforced Power Limit"), so an average far above it is a device count or energy
-# mistake (a CSV's gpu_count, another device's base profile), not a device. The measured-draw
-# data (estimator/data/measured_power.csv) reach 1.25× TDP with the host; 1.5× is a design choice.
-MAX_OVER_TDP = 1.5
+# The same for the measured mean power against the TDP: profile_reader.MAX_OVER_TDP.
 
 
 def achieved_flops_per_s(flops: float, seconds: float, devices: int = 1) -> float:

@@ -34,10 +34,23 @@ from estimator.core.water import COOLING
 # Plausibility bounds: outside these a number is almost surely a typo (wrong unit or
 # exponent). One device here can be a whole system (AlphaGo ≈ 1 MW), hence the wide bounds.
 # Those an input shares have their one home in estimator/core/bounds.py.
+# The fix for a number outside its bounds: a physical quantity's usual slip is its unit; a ratio's
+# or a year's is its form.
+UNIT_HINT = "check the unit and the exponent (FLOP/s not TFLOP/s, W not kW, GB/s)"
+FRACTION_HINT = "write a fraction from 0 to 1, such as 0.3 for 30%"
+# The most a device's average power may be above its TDP (or NVML's enforced power limit): "total
+# board power draw is manipulated by the power management algorithm such that it stays under this
+# value" (nvidia-smi(1), "Enforced Power Limit"), so an average far above it is a device count or
+# energy mistake (a CSV's gpu_count, another device's base profile, kW for W), not a device. The
+# measured-draw data (estimator/data/measured_power.csv) reach 1.25× TDP with the host; 1.5× is a
+# design choice. Checked on load and when a calibration measures power (core/calibrate.py).
+MAX_OVER_TDP = 1.5
 PEAK_FLOPS_PER_S_BOUNDS = (B.PEAK_FLOPS_PER_S.low, B.PEAK_FLOPS_PER_S.high)
 POWER_W_BOUNDS = (B.POWER_W.low, B.POWER_W.high)
 MEMORY_GB_BOUNDS = (B.MEMORY_GB.low, B.MEMORY_GB.high)
-BANDWIDTH_GB_PER_S_BOUNDS = (0.0, 1e7)
+# 1 GB/s: below any accelerator's or server's memory (the GTX 580 of 2010: 192 GB/s; one DDR4 channel
+# 25.6 GB/s); a figure below it is a unit error (TB/s, or bytes), and it divides every decode step
+BANDWIDTH_GB_PER_S_BOUNDS = (1.0, 1e7)
 # Device-to-device link per direction: from PCIe 2.0 ×16 (8 GB/s) to well above NVLink 5 (900 GB/s).
 LINK_GB_PER_S_BOUNDS = (1.0, 1e5)
 PRICE_USD_PER_HOUR_BOUNDS = (B.PRICE_USD_PER_DEVICE_HOUR.low, B.PRICE_USD_PER_DEVICE_HOUR.high)
@@ -115,7 +128,9 @@ class _Reader:
             self.fail(where, f"expected text, got {value!r}", "put the value in quotes")
         return value.strip()
 
-    def number(self, tbl, key, where, bounds=None, required=True, allow_zero=False) -> float | None:
+    def number(self, tbl, key, where, bounds=None, required=True, allow_zero=False, hint=UNIT_HINT) -> float | None:
+        """A number inside ``bounds``; ``hint``: the fix when it is outside (a unit for a physical
+        quantity, the form for a ratio or a year)."""
         value = tbl.get(key)
         if value is None:
             if required:
@@ -123,24 +138,26 @@ class _Reader:
             return None
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             self.fail(where, f"expected a number, got {value!r}", "write a plain number such as 312e12, no quotes or units")
-        value = float(value)
+        try:
+            value = float(value)
+        except OverflowError:  # an integer of hundreds of digits
+            self.fail(where, f"{str(value)[:12]}… ({len(str(value))} digits) is too large for a number", hint)
         if not math.isfinite(value):
             self.fail(where, f"{value} is not a finite number", "write a finite number")
         if value < 0 or (value == 0 and not allow_zero):
             self.fail(where, f"{value:g} must be greater than 0", "write a positive number")
         if bounds is not None and not (bounds[0] <= value <= bounds[1]):
-            self.fail(where, f"{value:g} is implausible (expected {bounds[0]:g} to {bounds[1]:g})",
-                      "check the unit and the exponent (FLOP/s not TFLOP/s, W not kW, GB/s)")
+            self.fail(where, f"{value:g} is implausible (expected {bounds[0]:g} to {bounds[1]:g})", hint)
         return value
 
-    def pair(self, tbl, key, where, bounds=None) -> tuple[float, float] | None:
+    def pair(self, tbl, key, where, bounds=None, hint=UNIT_HINT) -> tuple[float, float] | None:
         value = tbl.get(key)
         if value is None:
             return None
         if not isinstance(value, (list, tuple)) or len(value) != 2:
             self.fail(where, f"expected [low, high], got {value!r}", f"write {key} = [low, high]")
-        low = self.number({"v": value[0]}, "v", where, bounds)
-        high = self.number({"v": value[1]}, "v", where, bounds)
+        low = self.number({"v": value[0]}, "v", where, bounds, hint=hint)
+        high = self.number({"v": value[1]}, "v", where, bounds, hint=hint)
         if low > high:
             self.fail(where, f"low {low:g} is above high {high:g}", "write [low, high] with low ≤ high")
         return (low, high)
@@ -188,6 +205,10 @@ def _power(r: _Reader, pw: Mapping[str, Any], fits: Mapping[str, RatioFit] | Non
         r.fail("power.host_share_w", "a host share is given but includes_host = false", "set includes_host = true or drop host_share_w")
     if host_share >= avg:
         r.fail("power.host_share_w", f"{host_share:g} W is not below average_w = {avg:g} W", "the host share is part of average_w")
+    if tdp is not None and avg_range[1] > MAX_OVER_TDP * tdp:
+        r.fail("power.average_range_w" if avg_range[1] > avg else "power.average_w",
+               f"{avg_range[1]:g} W is more than {MAX_OVER_TDP:g} × tdp_w = {tdp:g} W",
+               "give the average per device in W (not kW, not a whole server's), or correct tdp_w")
     return Power(tdp, avg, avg_range, includes_host, host_share, r.text(pw, "source", "power.source"))
 
 
@@ -224,14 +245,17 @@ def _utilization(r: _Reader, ut: Mapping[str, Any], model: UtilizationModel | No
                f"write family = \"a100\" for a device with runs in {FIT_FILE}, prior_from = \"h100\" for one "
                "without, or default = 0.3 with range = [low, high] for a stated value")
     if "default" in ut:
-        u_default = r.number(ut, "default", "utilization.default", (0.0, 1.0))
-        u_range = r.pair(ut, "range", "utilization.range", (0.0, 1.0)) or (u_default, u_default)
+        u_default = r.number(ut, "default", "utilization.default", (0.0, 1.0), hint=FRACTION_HINT)
+        u_range = r.pair(ut, "range", "utilization.range", (0.0, 1.0), hint=FRACTION_HINT) or (u_default, u_default)
         if not u_range[0] <= u_default <= u_range[1]:
             r.fail("utilization.range", f"[{u_range[0]:g}, {u_range[1]:g}] does not contain default = {u_default:g}",
                    "make the range contain the default")
         return Utilization(r.text(ut, "basis", "utilization.basis"), r.text(ut, "source", "utilization.source"),
                            default=u_default, range=u_range)
     key = forms[0]
+    if "range" in ut:
+        r.fail("utilization.range", f"a range is stated beside {key}, which takes the fit's interval",
+               "drop range, or give default = <fraction> with it instead of " + key)
     family = r.text(ut, key, f"utilization.{key}")
     borrowed = key == "prior_from"
     if model is not None:
@@ -274,14 +298,15 @@ def profile_from_dict(data: Mapping[str, Any], source: str,
         r.fail(key, "unknown field", hint)
 
     pid = r.text(data, "id", "id")
-    if not all(c.isalnum() or c in "-_." for c in pid) or pid != pid.lower():
+    if not all(c.isascii() and (c.isalnum() or c in "-_.") for c in pid) or pid != pid.lower():
         r.fail("id", f"{pid!r} has characters other than lower-case letters, digits, '-', '_' and '.'",
                "use an id like 'a100-sxm-80gb'")
     name = r.text(data, "name", "name")
     kind = r.text(data, "kind", "kind")
     if kind not in KINDS:
         r.fail("kind", f"{kind!r} is not a known kind", f"use one of {', '.join(KINDS)}")
-    year = r.number(data, "release_year", "release_year", RELEASE_YEAR_BOUNDS, required=kind != "brain")
+    year = r.number(data, "release_year", "release_year", RELEASE_YEAR_BOUNDS, required=kind != "brain",
+                    hint="write the four-digit year the device came out, such as 2020")
     if year is not None and year != int(year):
         r.fail("release_year", f"{year} is not a whole year", "write a year such as 2020")
 
@@ -325,7 +350,8 @@ def profile_from_dict(data: Mapping[str, Any], source: str,
                   r.text(pr, "basis", "price.basis"), r.text(pr, "source", "price.source"))
 
     dc = r.table("datacenter")
-    pue = r.number(dc, "pue", "datacenter.pue", PUE_BOUNDS)
+    pue = r.number(dc, "pue", "datacenter.pue", PUE_BOUNDS,
+                   hint="write the PUE as a ratio of at least 1, such as 1.1 (facility energy ÷ IT energy)")
     pue_source = r.text(dc, "source", "datacenter.source")
     cooling = r.text(dc, "cooling", "datacenter.cooling", required=False) or None
     if cooling is not None and cooling not in COOLING:
@@ -334,7 +360,11 @@ def profile_from_dict(data: Mapping[str, Any], source: str,
     embodied = _embodied(r, r.table("embodied", required=False))
 
     calibration = r.table("calibration", required=False) or None
-    for i, point in enumerate((calibration or {}).get("points", ())):
+    points = (calibration or {}).get("points", [])
+    if not isinstance(points, list):
+        r.fail("calibration.points", f"expected an array of tables, got {points!r}"[:120],
+               "write each point as [[calibration.points]]")
+    for i, point in enumerate(points):
         if not isinstance(point, Mapping):
             r.fail(f"calibration.points[{i}]", "expected a table", "write each point as [[calibration.points]]")
         r.known_keys(point, CALIBRATION_POINT_KEYS, f"calibration.points[{i}]")

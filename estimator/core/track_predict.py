@@ -190,6 +190,15 @@ def _none_range() -> dict:
     return {k: (None, None) for k in RESULT_KEYS}
 
 
+def drift_text(drift: float) -> str:
+    """A drift as a signed percentage that never reads "+0%": "+12%", "+0.4%", "+less than 0.1%"."""
+    if abs(drift) >= 0.01:
+        return f"{drift:+.0%}"
+    if abs(drift) >= 0.0005:
+        return f"{drift:+.1%}"
+    return f"{'+' if drift >= 0 else '-'}less than 0.1%"
+
+
 def predict(settings: Settings, times: StepTimes | None, power: Power | None, steps_done: int,
             elapsed_s: float, *, extra_notes: Sequence[str] = ()) -> Prediction:
     """The whole run from the steps so far (``elapsed_s`` on the run's wall clock)."""
@@ -209,7 +218,7 @@ def predict(settings: Settings, times: StepTimes | None, power: Power | None, st
         step_range = (max(step_s - se, 0.0), step_s + se)
         drift = times.drift_fraction()
         if drift is not None and not finished:
-            notes.append(f"the step time drifts ({drift:+.0%} across the steady steps): the range spans the drift "
+            notes.append(f"the step time drifts ({drift_text(drift)} across the steady steps): the range spans the drift "
                          "stopping now and going on linearly to the end")
         if s.flops_per_step is not None and step_s <= 0:
             notes.append("the steps took no measurable time on the run's clock: no throughput")

@@ -44,6 +44,20 @@ def profile_toml(data: Mapping) -> str:
     return text
 
 
+def check_writable(path: str | Path) -> None:
+    """Refuse, before any work, a path whose folder cannot take a file: a temporary file is made
+    and removed in the nearest folder that exists (``os.access`` says yes to root even on /proc)."""
+    folder = Path(path).resolve().parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".write-check.", suffix=".tmp")
+    except OSError as exc:
+        raise DataFileError(f"cannot write {path}: {folder} does not take new files ({exc.strerror or exc})") from None
+    os.close(fd)
+    os.unlink(tmp)
+
+
 def write_text_atomic(path: str | Path, text: str) -> Path:
     path = Path(path)
     try:

@@ -110,6 +110,15 @@ def _did_you_mean(given: str, ids) -> str:
 class ProfileSet:
     profiles: Mapping[str, HardwareProfile]
     errors: tuple[ProfileError, ...] = field(default_factory=tuple)
+    files_read: int = 0      # profile files found (0: unknown, a set built by hand)
+    files_unusable: int = 0  # of those, the files that failed to load or share an id with another
+
+    @property
+    def counts(self) -> tuple[int, int]:
+        """(files unusable, files read): from the loader where it counted them, else from the set."""
+        if self.files_read:
+            return self.files_unusable, self.files_read
+        return len(self.errors), len(self.profiles) + len(self.errors)
 
     def get(self, hardware: str) -> HardwareProfile:
         """A profile by id, or by path to a profile file."""
@@ -137,11 +146,13 @@ def load_profiles(*dirs: str | Path, utilization_model=_FIT) -> ProfileSet:
     model = _model(utilization_model)
     loaded: dict[str, list[HardwareProfile]] = {}
     errors: list[ProfileError] = []
+    n_files = 0
     for directory in dirs:
         directory = Path(directory)
         if not directory.is_dir():
             continue
         for path in sorted(directory.glob("*.toml")):
+            n_files += 1
             try:
                 profile = load_profile_file(path, model)
             except ProfileError as exc:
@@ -156,7 +167,7 @@ def load_profiles(*dirs: str | Path, utilization_model=_FIT) -> ProfileSet:
             files = ", ".join(p.source_file for p in found)
             errors.append(ProfileError(files, "id", f"'{pid}' is defined by {len(found)} files ({files}), so none is used",
                                        "give each profile a unique id, or remove the copy"))
-    return ProfileSet(profiles, tuple(errors))
+    return ProfileSet(profiles, tuple(errors), files_read=n_files, files_unusable=n_files - len(profiles))
 
 
 @lru_cache(maxsize=1)

@@ -212,6 +212,8 @@ def checked_out_path(out: str | None, profile_id: str, force: bool = False, *, o
         if other is not None and Path(other.source_file).resolve() != resolved:
             raise InputError(f"profile id '{profile_id}' is already used by {other.source_file}; "
                              f"give another {id_name}, or set {out_name} to {other.source_file} to replace it")
+    from estimator.io.calibration_io import check_writable
+    check_writable(path)  # a folder that takes no file is refused before the measurement, not after it
     return path
 
 

@@ -36,7 +36,9 @@ def format_report(p: Prediction, s: Settings, *, failures: Sequence[str] = (), f
     """A few lines for a person: where the run is, and what the whole run will take."""
     where = (f"step {p.steps_done:,} of {p.total_steps:,} ({p.steps_done / p.total_steps:.0%})"
              if p.total_steps else f"step {p.steps_done:,}")
-    lines = [f"estimator.measure.track: {'finished, ' if final else ''}{where}, {hz.duration(p.elapsed_s)} elapsed"]
+    # the last report of a run says whether it got to its end: stopped at step 200 of 1,000 is not "finished"
+    ended = ("finished, " if not p.total_steps or p.steps_done >= p.total_steps else "stopped early, ") if final else ""
+    lines = [f"estimator.measure.track: {ended}{where}, {hz.duration(p.elapsed_s)} elapsed"]
     if not p.ready:
         lines += [f"  {n}" for n in p.notes]
         lines += [f"  measurement failed: {f}" for f in failures]
@@ -128,6 +130,12 @@ def _num(where: str, value, *, allow_none: bool = True, high: float = math.inf, 
     where it counts steps; None where the report leaves it out and that is allowed."""
     if value is None and allow_none:
         return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        try:
+            float(value)
+        except OverflowError:  # an integer of hundreds of digits: no float holds it
+            raise InputError(f"{where} is {str(value)[:12]}… ({len(str(value))} digits), more than a report can "
+                             "hold") from None
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
         raise InputError(f"{where} must be a number of 0 or more, got {str(value)[:40]!r}")
     if value > high:

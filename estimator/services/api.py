@@ -5,7 +5,7 @@ Loads profiles, presets and carbon data (edge) and calls the pure core.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
