@@ -92,7 +92,7 @@ def add_memory_args(p) -> None:
 
 
 def memory_kwargs(args) -> dict:
-    """The training-memory inputs (api.MEMORY_KEYS) from the arguments."""
+    """The training-memory inputs (services/training_memory.MEMORY_KEYS) from the arguments."""
     return {"micro_batch": args.micro_batch, "seq_len": args.seq_len, "zero": args.zero,
             "activation_recompute": args.activation_recompute, "tp": args.tp, "pp": args.pp, "model": args.model,
             "layers": args.layers, "d_model": args.d_model, "heads": args.heads, "vocab": args.vocab}

@@ -1,0 +1,91 @@
+"""Training memory for a scenario: the model's shape (a catalog id, an architecture, the preset's
+published shape or the nearest catalog shape to the parameter count) and the memory per device with
+the fewest devices that hold it (estimator/core/memory.py). Used by ``api.run``; memory changes
+neither the time nor the energy, so its inputs are not part of the Scenario.
+"""
+
+from __future__ import annotations
+
+from estimator.core import bounds as B
+from estimator.core import validation as v
+from estimator.core.errors import InputError
+from estimator.core.presets import Preset
+from estimator.core.profile import HardwareProfile
+from estimator.core.scenario import Scenario
+
+
+# The inputs of the training-memory model (estimator/core/memory.py): not part of the Scenario, since
+# they change neither the time nor the energy; the model's shape comes from a catalog id or an
+# architecture, else from the preset's published shape (while the parameters are the preset's), else
+# from the parameter count (the catalog's nearest shape, stated).
+MEMORY_KEYS = ("micro_batch", "seq_len", "zero", "activation_recompute", "tp", "pp", "model", "layers", "d_model",
+               "heads", "vocab")
+
+
+def training_memory(scenario: Scenario, profile: HardwareProfile, preset: Preset | None, precision: str,
+                    **options):
+    """Memory per device and the fewest devices that hold it, or None when the model's size is
+    unknown (FLOPs alone) or the device states no memory."""
+    from estimator.core import memory as mem
+    from estimator.services.limits import resolve_architecture  # limits imports api, which imports this module
+    unknown = set(options) - set(MEMORY_KEYS)
+    if unknown:
+        raise InputError(f"unknown memory input(s): {', '.join(sorted(unknown))}")
+    o = {k: x for k, x in options.items() if x is not None}
+    if scenario.recompute and o.get("activation_recompute") not in (None, "full"):
+        # 8·N·D counts full recomputation: memory under another recomputation would contradict it
+        raise InputError(f"recomputation for the FLOPs (8·N·D) is full, but the activation recomputation for memory "
+                         f"is '{o['activation_recompute']}': give one of them", field=("recompute", "activation_recompute"))
+    shape_keys = {k: o.pop(k) for k in ("model", "layers", "d_model", "heads", "vocab") if k in o}
+    params = scenario.params if scenario.params is not None else (preset.model_params if preset and not
+                                                                   shape_keys.get("model") else None)
+    if params is None and not shape_keys:
+        if o:
+            raise InputError("training memory needs the model: give the parameters, a catalog model or the architecture")
+        return None
+    if not profile.memory_gb or profile.reference_point:
+        return None
+    own = preset.shape if preset and preset.shape and not shape_keys and params is not None else None
+    if own and abs(params / (preset.inputs.get("params") or preset.model_params or params) - 1) > 1e-9:
+        own = None  # another model's size than the preset's: the preset's shape no longer describes it
+    if own:  # the preset's published shape, and its sequence length unless the user gives one
+        n, arch, _ = resolve_architecture(params=params, **{k: own.get(k) for k in ("layers", "d_model", "heads",
+                                                                                    "kv_heads")})
+        how = preset.describe_shape(n, "seq_len" not in o)
+        o.setdefault("seq_len", own.get("seq_len"))
+    else:
+        n, arch, how = resolve_architecture(params=params if "model" not in shape_keys else None, **shape_keys)
+    if "model" in shape_keys:
+        _check_model_matches(scenario, preset, shape_keys["model"], n)
+    zero = o.get("zero", 0)
+    if isinstance(zero, str):
+        zero = 3 if zero.lower() == "fsdp" else zero
+    try:
+        zero = int(zero) if not isinstance(zero, bool) and float(zero) == int(float(zero)) else zero
+    except (TypeError, ValueError):
+        raise InputError(f"ZeRO stage must be 0, 1, 2, 3 or fsdp, got {str(zero)[:20]!r}") from None
+    recompute = o.get("activation_recompute") or ("full" if scenario.recompute else "none")
+    tp, pp = (int(v.require_number_in(label, o.get(k, 1), bound, field=k)) for k, label, bound in
+              (("tp", "tensor-parallel degree", B.TENSOR_PARALLEL), ("pp", "pipeline stages", B.PIPELINE_PARALLEL)))
+    shape = mem.Shape(n, arch.layers, arch.d_model, arch.heads, how)
+    return mem.training_memory(shape, mem.Strategy(zero, recompute, tp, pp), int(scenario.devices), profile.memory_gb,
+                               profile.name, precision, o.get("seq_len"), o.get("micro_batch"), how)
+
+
+# How far a parameter count may be from a catalog model's and still name it: a nominal count
+# ("70B" for Llama 2 70B's 68.98B, "7B" for 6.74B) is within 4% of the exact one.
+MODEL_MATCH_TOLERANCE = 0.05
+
+
+def _check_model_matches(scenario: Scenario, preset: Preset | None, model: str, n: float) -> None:
+    """A catalog model given for memory must be the model whose compute is estimated: the user's
+    parameters, else the preset's model (the memory of one model beside another's time is refused)."""
+    from_preset = scenario.params is None or dict(scenario.origins).get("params", "").startswith("preset")
+    params = scenario.params if scenario.params is not None else (preset.model_params if preset else None)
+    if params is None or abs(params / n - 1) <= MODEL_MATCH_TOLERANCE:
+        return
+    if preset and from_preset:
+        raise InputError(f"preset '{preset.id}' is a model of {params:.4g} parameters, not {model}'s {n:.4g}: leave "
+                         "the model out, or give that model's parameters and tokens", field=("model", "params"))
+    raise InputError(f"the parameters {params:.4g} are not the catalog model's {n:.4g}: give one of them",
+                     field=("model", "params"))
