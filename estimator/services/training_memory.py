@@ -13,7 +13,6 @@ from estimator.core.presets import Preset
 from estimator.core.profile import HardwareProfile
 from estimator.core.scenario import Scenario
 
-
 # The inputs of the training-memory model (estimator/core/memory.py): not part of the Scenario, since
 # they change neither the time nor the energy; the model's shape comes from a catalog id or an
 # architecture, else from the preset's published shape (while the parameters are the preset's), else
