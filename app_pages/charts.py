@@ -11,18 +11,13 @@ import functools
 import json
 import textwrap
 from collections.abc import Callable
-from dataclasses import replace
 
 import altair as alt
 import numpy as np
 import pandas as pd
 import streamlit as st
 
-from estimator.core.errors import EstimatorError
-from estimator.core.estimate import estimate
-from estimator.core.units import BYTES_PER_GB, S_PER_DAY
-from estimator.core.workload import FLOPS_PER_PARAM_TOKEN_TRAIN, FLOPS_PER_PARAM_TOKEN_TRAIN_RECOMPUTE
-from estimator.laws.scaling import CHINCHILLA_TOKENS_PER_PARAM  # D ≈ 20·N for a scenario that gives FLOPs only
+from estimator.core.units import BYTES_PER_GB
 
 # Axis labels (Vega labelExpr): app_pages/axis_labels.py; re-exported for the pages that use them here.
 from .axis_labels import FLOPS_PER_S_LABELS, POW10, POWER_LABELS, human_labels, pow10_labels  # noqa: F401
@@ -146,87 +141,6 @@ def comparison_chart(df: pd.DataFrame, column: str, title: str) -> alt.Chart:
     ).properties(height=alt.Step(24))
 
 
-def model_size_sweep(result, n_points: int = 41) -> tuple[pd.DataFrame, float] | None:
-    """Time, cost and CO₂e as the model grows (same hardware, devices and prices), with the
-    low–high band over two decades of model size around the scenario; tokens = the scenario's D/N (or 20·N).
-    Returns the long table and the scenario's (equivalent) parameter count, or None
-    when the scenario has no FLOPs (a known run's time only)."""
-    s, est = result.scenario, result.estimate
-    if est.flops is None:
-        return None
-    per_token = FLOPS_PER_PARAM_TOKEN_TRAIN_RECOMPUTE if s.recompute else FLOPS_PER_PARAM_TOKEN_TRAIN
-    known_n = s.params or (result.preset.model_params if result.preset and s.flops and "flops" not in result.changed
-                           else None)
-    if s.params and s.tokens:
-        ratio = s.tokens / s.params
-    elif known_n:  # a FLOPs-only preset with a known model size (GPT-3: 175B, not √(C/120))
-        ratio = est.flops / (per_token * known_n * known_n)
-    else:
-        ratio = CHINCHILLA_TOKENS_PER_PARAM
-    n_scenario = known_n or float(np.sqrt(est.flops / (per_token * ratio)))
-    # two decades either side of the scenario (within 1e5 … 1e14 parameters)
-    lo, hi = max(1e5, n_scenario / 1e2), min(1e14, n_scenario * 1e2)
-    sizes = np.logspace(np.log10(lo), np.log10(hi), n_points)
-    rows = []
-    for n in sizes:
-        try:
-            e = estimate(replace(s, flops=float(per_token * n * n * ratio), params=None, tokens=None,
-                                 hours=None, device_hours=None), result.profile)
-        except EstimatorError:
-            continue
-        rows += _rows(n, e, "sweep")
-    rows += _rows(n_scenario, est, "scenario")
-    return pd.DataFrame(rows), n_scenario
-
-
-# The sweep's quantities, in the order drawn: (name, estimate field, scale to the unit in the name)
-SWEEP_QUANTITIES = (("Training time (days)", "wall_clock_s", 1 / S_PER_DAY), ("Cost (USD)", "cost_usd", 1.0),
-                    ("CO₂e (t)", "co2e_kg", 1e-3))  # kg → t
-SCALING_QUANTITIES = tuple(q for q, _, _ in SWEEP_QUANTITIES)
-
-
-def _rows(n, e, kind):
-    out = []
-    for quantity, key, scale in SWEEP_QUANTITIES:
-        value = getattr(e, key)
-        if value is None:
-            continue
-        low, high = e.range[key]
-        out.append({"params": n, "quantity": quantity, "kind": kind, "value": value * scale,
-                    "low": (low if low is not None else value) * scale,
-                    "high": (high if high is not None else value) * scale})
-    return out
-
-
-# Parameter counts as people say them: 1M, 1B, 1T.
-PARAMS_LABEL = ("datum.value >= 1e12 ? format(datum.value / 1e12, '~g') + 'T' : datum.value >= 1e9 ? "
-                "format(datum.value / 1e9, '~g') + 'B' : format(datum.value / 1e6, '~g') + 'M'")
-
-
-SCALING_COLUMNS = ("params", "quantity", "kind", "value", "low", "high")
-
-
-def scaling_chart(df: pd.DataFrame, quantity: str = SCALING_QUANTITIES[0]) -> alt.LayerChart:
-    """One of ``SCALING_QUANTITIES`` against the model size, log–log, with its uncertainty band;
-    the chosen scenario is the red point. One chart per quantity, as wide as its column (a facet of
-    three 260-pixel panels was 968 px: past the page beside the sidebar at 1280 px and on a phone)."""
-    base = alt.Chart().encode(x=alt.X("params:Q", scale=LOG, title="Parameters N", axis=alt.Axis(
-        values=decades(1e5, 1e14), labelExpr=PARAMS_LABEL, grid=False)))
-    y_axis = alt.Axis(labelExpr=human_labels(), tickCount=6)
-    band = base.transform_filter("datum.kind == 'sweep'").mark_area(opacity=0.3).encode(
-        y=alt.Y("low:Q", scale=LOG, title=None, axis=y_axis), y2="high:Q")
-    line = base.transform_filter("datum.kind == 'sweep'").mark_line().encode(
-        y=alt.Y("value:Q", scale=LOG, title=None, axis=y_axis),
-        tooltip=[alt.Tooltip("params:Q", format=".3~s"), alt.Tooltip("value:Q", format=".3~s")])
-    point = base.transform_filter("datum.kind == 'scenario'").mark_point(
-        filled=True, size=120, color="#d62728").encode(
-        y=alt.Y("value:Q", scale=LOG),
-        tooltip=[alt.Tooltip("params:Q", format=".3~s", title="parameters"),
-                 alt.Tooltip("value:Q", format=".3~s", title="this scenario")])
-    return alt.layer(band, line, point, data=df).transform_filter(alt.datum.quantity == quantity).properties(
-        height=240, title=alt.TitleParams(quantity, limit=0), autosize=FIT_WIDTH)
-
-
 @functools.cache
 def _template(builder: Callable[[pd.DataFrame], alt.TopLevelMixin], columns: tuple[str, ...]) -> dict:
     """``builder``'s Vega-Lite spec without data, built once per process: the data changes on
@@ -249,18 +163,6 @@ def render_templated(builder: Callable[[pd.DataFrame], alt.TopLevelMixin], df: p
                           "axis": {"labelFontSize": px, "titleFontSize": px, "labelLimit": 0},
                           "header": {"labelFontSize": px, "labelLimit": 0}, "legend": {"labelFontSize": px, "labelLimit": 0}}
     where.vega_lite_chart(df, spec, width="stretch")
-
-
-# One builder per quantity, made once: ``_template`` caches a spec per builder.
-_SCALING_BUILDERS = {q: functools.partial(scaling_chart, quantity=q) for q in SCALING_QUANTITIES}
-
-
-def render_scaling_chart(df: pd.DataFrame, where=st) -> None:
-    """Draw ``scaling_chart(df, quantity)`` for each quantity the sweep has (no price: no cost), each
-    from its cached spec, in columns: side by side on a wide screen, stacked on a phone."""
-    drawn = [q for q in SCALING_QUANTITIES if (df["quantity"] == q).any()]
-    for col, q in zip(where.columns(len(drawn)), drawn):
-        render_templated(_SCALING_BUILDERS[q], df[df["quantity"] == q].reset_index(drop=True), col)
 
 
 ENERGY_PARTS = ("devices", "host share", "facility (PUE − 1)")

@@ -11,7 +11,7 @@ from estimator.report import humanize as hz
 from estimator.report.export import LABELS, published_cells
 from estimator.services import api
 
-from . import charts, explain, exports, style
+from . import charts, explain, exports, size_sweep, style
 from . import common as c
 from .inputs import ScenarioInputs, run_or_error, scenario_inputs
 
@@ -166,7 +166,7 @@ def how_computed(est) -> None:
 
 
 def growth(result) -> None:
-    sweep = charts.model_size_sweep(result)
+    sweep = size_sweep.model_size_sweep(result)
     if sweep is None:
         st.info("This scenario's time is taken from a known run (no FLOPs), so there is no model-size sweep.")
         return
@@ -174,7 +174,7 @@ def growth(result) -> None:
     st.caption(f"Same hardware, devices, power and prices; tokens grow with the model at the scenario's D/N "
                f"(or 20 tokens per parameter, Hoffmann et al. 2022). The red point is this scenario "
                f"(N ≈ {hz.count(n)}); the band is the 80% range.")
-    charts.render_scaling_chart(df)
+    size_sweep.render_scaling_chart(df)
 
 
 def energy_parts(est) -> None:

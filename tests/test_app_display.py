@@ -17,7 +17,7 @@ from apptest_pages import run_page  # noqa: E402
 from streamlit import dataframe_util  # noqa: E402
 
 from app_pages import accuracy as accuracy_page  # noqa: E402
-from app_pages import charts, lecture, style  # noqa: E402
+from app_pages import charts, lecture, size_sweep, style  # noqa: E402
 from app_pages import limits as limits_page  # noqa: E402
 from app_pages.compare import comparison_table, table_view  # noqa: E402
 from estimator.report import humanize as hz  # noqa: E402
@@ -197,9 +197,9 @@ def test_growth_charts_are_one_chart_per_quantity_that_fits_its_column(params, d
 
 def test_each_growth_chart_draws_its_own_quantity():
     from estimator.services import api
-    df, _ = charts.model_size_sweep(api.run(preset_id="gpt3-175b"))
-    for quantity in charts.SCALING_QUANTITIES:
-        spec = charts.scaling_chart(df, quantity).to_dict(validate=True)
+    df, _ = size_sweep.model_size_sweep(api.run(preset_id="gpt3-175b"))
+    for quantity in size_sweep.SCALING_QUANTITIES:
+        spec = size_sweep.scaling_chart(df, quantity).to_dict(validate=True)
         assert spec["title"]["text"] == quantity and spec["title"]["limit"] == 0
         assert {"filter": f"(datum.quantity === '{quantity}')"} in spec["transform"]
 

@@ -15,7 +15,7 @@ from apptest_pages import TIMEOUT_S as TIMEOUT  # noqa: E402
 from apptest_pages import run_page
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from app_pages import charts  # noqa: E402
+from app_pages import charts, size_sweep  # noqa: E402
 from estimator.core.units import S_PER_DAY  # noqa: E402
 from estimator.services import api  # noqa: E402
 
@@ -173,13 +173,13 @@ def test_table_toolbars_export_nothing(root):
 
 def test_chart_specs_validate():
     result = api.run(preset_id="gpt3-175b")
-    df, n = charts.model_size_sweep(result)
+    df, n = size_sweep.model_size_sweep(result)
     assert n == 175e9  # GPT-3's own size (the preset's model_params), not √(C / (6 × 20)) ≈ 51B
     scenario = df[(df["kind"] == "scenario") & (df["quantity"] == "CO₂e (t)")]
     assert scenario["value"].iloc[0] == pytest.approx(result.estimate.co2e_kg / 1e3)
     sweep = df[df["kind"] == "sweep"]
     assert (sweep["low"] <= sweep["value"]).all() and (sweep["value"] <= sweep["high"]).all()
-    for chart in (charts.scaling_chart(df), charts.energy_breakdown_chart(result.estimate),
+    for chart in (size_sweep.scaling_chart(df), charts.energy_breakdown_chart(result.estimate),
                   charts.roofline_chart(result.profile)):
         assert isinstance(chart.to_dict(validate=True), dict)
     from app_pages.compare import comparison_table

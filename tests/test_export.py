@@ -7,7 +7,7 @@ import pytest
 from estimator.io.datafiles import load_sources
 from estimator.report.export import render, to_csv, to_markdown
 from estimator.report.humanize import co2e, count, duration, energy, magnitude, money, sci, sig, times
-from estimator.report.statement import latex_escape
+from estimator.report.latex_text import latex_escape
 from estimator.services import api
 
 

@@ -18,7 +18,8 @@ from estimator.core.units import S_PER_HOUR
 from estimator.io.datafiles import default_profiles, load_sources
 from estimator.report import humanize as hz
 from estimator.report.export import memory_line, render
-from estimator.report.statement import STANDARD_TYPES, cited_keys, grid_basis, latex_escape, normalize_bibtex, statement
+from estimator.report.latex_text import STANDARD_TYPES, latex_escape, normalize_bibtex
+from estimator.report.statement import cited_keys, grid_basis, statement
 from estimator.services import api
 
 SOURCES = load_sources()

@@ -29,10 +29,16 @@ unit of roofline time. Energy per output token = power × devices × TPOT ÷ B, 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from estimator.core import bounds as B
-from estimator.core import validation as v
+from estimator.core.architecture import (
+    Architecture,
+    attention_params,
+    check_architecture,
+    check_params_fit,
+    student_architecture,
+)
 from estimator.core.errors import InputError
 from estimator.core.profile import HardwareProfile
 from estimator.core.units import BYTES_PER_GB
@@ -102,89 +108,6 @@ FITTED = {
 
 WEIGHT_BITS = (16, 8, 4)
 KV_BITS = (16, 8)
-
-
-@dataclass(frozen=True)
-class Architecture:
-    """The shape of a decoder-only transformer, as its published config gives it."""
-
-    layers: int
-    d_model: int
-    heads: int
-    kv_heads: int
-    head_dim: float | None = None        # None: d_model / heads
-    vocab: int | None = None
-    active_params: float | None = None   # mixture of experts: parameters used per token (None: all)
-    name: str = ""                       # a catalog id, or "" when given by the user
-    source: str = ""                     # where the shape comes from
-    experts: int | None = None           # mixture of experts: experts per layer (None: dense)
-    experts_per_token: int | None = None  # mixture of experts: experts each token is routed to (top-k)
-    context: int | None = None           # the context window, tokens (a catalog model's; None: not known)
-
-    @property
-    def head_size(self) -> float:
-        return float(self.head_dim) if self.head_dim else self.d_model / self.heads
-
-    @property
-    def attention_width(self) -> float:
-        """H·d_head, the width of the attention products (= d_model unless the config sets head_dim)."""
-        return self.heads * self.head_size
-
-    def kv_bytes_per_token(self, kv_bits: int) -> float:
-        """2 (K and V) × layers × KV heads × d_head × bytes (vLLM paper, Kwon et al. 2023, §3)."""
-        return 2.0 * self.layers * self.kv_heads * self.head_size * kv_bits / 8.0
-
-    def to_dict(self) -> dict:
-        return {"layers": self.layers, "d_model": self.d_model, "heads": self.heads, "kv_heads": self.kv_heads,
-                "head_dim": self.head_size, "vocab": self.vocab, "active_params": self.active_params,
-                "experts": self.experts, "experts_per_token": self.experts_per_token,
-                "name": self.name, "source": self.source}
-
-
-def attention_params(a: Architecture, layers: int | None = None) -> float:
-    """The parameters of ``layers`` (default: all) layers' attention projections: query and output
-    d_model × H·d_head each, key and value d_model × H_kv·d_head each. Every decoder layer holds
-    them, so a parameter count below this cannot have the shape (the MLP and embeddings only add)."""
-    n = a.layers if layers is None else layers
-    return n * a.d_model * 2 * (a.attention_width + a.kv_heads * a.head_size)
-
-
-def check_params_fit(params: float, a: Architecture, what: str = "the model", field: str = "params",
-                     fix: str = "give a parameter count and a shape that belong together") -> None:
-    """Refuse a parameter count that cannot fill the shape: the weights would use one number and the
-    KV cache, attention and per-layer costs another. ``fix`` ends the message ({floor}: the least)."""
-    floor = attention_params(a)
-    if params < floor:
-        shape = f"{a.layers} layer{'s' if a.layers != 1 else ''} of width {a.d_model}"
-        raise InputError(f"{what}'s {params:.3g} parameters cannot fill {shape}: their attention projections alone "
-                         f"hold {floor:.3g}; " + fix.format(floor=f"{floor:.3g}"), field=field)
-
-
-def check_architecture(a: Architecture) -> None:
-    if not isinstance(a, Architecture):
-        raise InputError(f"expected an Architecture, got {type(a).__name__}")
-    v.require_number_in("layers", a.layers, B.LAYERS)
-    v.require_number_in("d_model", a.d_model, B.D_MODEL)
-    # heads: whole, at least one, and no more than d_model (a head has at least one dimension);
-    # KV heads: no more than the attention heads (grouped-query attention shares them)
-    for label, x, top in (("attention heads", a.heads, a.d_model), ("KV heads", a.kv_heads, a.heads)):
-        if v.require_whole(label, x, B.HEADS) > top:
-            raise InputError(f"{label} must be a whole number from 1 to {top:g}, got {x!r}")
-    if a.head_dim is not None:
-        v.require_number_in("head dimension", a.head_dim, B.D_MODEL)
-    if a.vocab is not None:
-        v.require_number_in("vocabulary", a.vocab, B.VOCAB)
-    if a.active_params is not None:
-        v.require_number_in("active parameters", a.active_params, B.PARAMS)
-    if (a.experts is None) != (a.experts_per_token is None):
-        raise InputError("give both the number of experts and the experts per token, or neither")
-    if a.experts is not None:
-        if a.active_params is None:
-            raise InputError("a mixture of experts needs its active parameters (the weights one token uses)")
-        experts = v.require_whole("experts", a.experts, B.EXPERTS)
-        if not 1 <= v.require_whole("experts per token", a.experts_per_token, B.EXPERTS) < experts:
-            raise InputError(f"experts per token must be a whole number from 1 to {experts - 1:g}, "
-                             f"got {a.experts_per_token!r}")
 
 
 @dataclass(frozen=True)
@@ -379,15 +302,6 @@ def devices_needed(*, params: float, arch: Architecture, memory_gb_per_device: f
     if devices > B.DEVICES.high:
         raise InputError(f"the weights and KV cache need {need.total_gb:.3g} GB: more than {B.DEVICES.high:g} devices hold")
     return devices
-
-
-def student_architecture(arch: Architecture, params: float, student_params: float) -> Architecture:
-    """A distilled student keeps the width and has fewer layers, in proportion to its parameters
-    (DistilBERT halves BERT's layers and keeps its hidden size: Sanh et al. 2019, arXiv:1910.01108)."""
-    layers = max(1, round(arch.layers * student_params / params))
-    active = None if arch.active_params is None else arch.active_params * student_params / params
-    return replace(arch, layers=layers, active_params=active, name=f"student of {arch.name or 'the model'}",
-                   source="the model's width with layers × student ÷ model parameters (DistilBERT, Sanh et al. 2019)")
 
 
 @dataclass(frozen=True)
