@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from dataclasses import replace
 
 import numpy as np
@@ -142,6 +143,20 @@ def test_every_run_names_its_developer_and_a_run_without_one_is_refused():
     rows[0] = {**rows[0], "developer": " "}
     with pytest.raises(DataFileError, match="no developer"):
         runs_data.build_runs(rows, (), runs_data._profiles_without_fit())
+
+
+@pytest.mark.parametrize("tty", [True, False])
+def test_validate_says_on_a_terminal_that_it_is_working_and_nothing_in_a_pipe(capsys, monkeypatch, tty):
+    """The cross-validation is silent for 20 s to a minute: on a terminal one line on stderr says so
+    before it starts; piped or captured, stderr stays empty (scripts read it)."""
+    from estimator.cli.main import main
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: tty)
+    assert main(["validate", "--format", "json"]) == 0
+    err = capsys.readouterr().err
+    if tty:
+        assert err.count("\n") == 1 and err.startswith("cross-validating every training run") and "a minute" in err
+    else:
+        assert err == ""
 
 
 @pytest.mark.slow  # a fresh nested leave-one-out (about 20 s)

@@ -218,6 +218,7 @@ def test_non_finite_whole_numbers_in_the_url_warn_not_crash(key, value):
 def test_the_server_listens_on_localhost_and_the_icon_is_local():
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert config["server"]["address"] == "localhost"
+    assert config["server"]["showEmailPrompt"] is False  # the README's app command starts without a terminal question
     import app as app_module
     assert app_module.ICON.is_file() and app_module.ICON.suffix == ".png"
     assert "material" not in app_module.ICON.name

@@ -30,6 +30,14 @@ SERVING_BASELINES = (("previous", "previous model"), ("per_parameter_per_gpu", "
                      ("flat_per_gpu", "flat per GPU"))
 
 
+def working(what: str) -> None:
+    """Say on a terminal's stderr that a long silent computation has started (a pipe or a file gets
+    nothing, so output that is read stays as it was). ``validate`` and ``fit-utilization`` refit
+    the model once per held-out run: about 20 s on an idle 2-core machine, over a minute under load."""
+    if sys.stderr.isatty():
+        print(f"{what} (about 20 s to a minute) …", file=sys.stderr, flush=True)
+
+
 def _json_or_level(args, doc) -> str | None:
     """``--format json``: print the document (None); otherwise its interval level, e.g. "80%"."""
     if args.format == "json":
@@ -89,6 +97,7 @@ def validate_inference(args) -> None:
 def cmd_validate(args):
     if getattr(args, "inference", False):
         return validate_inference(args)
+    working("cross-validating every training run: nested leave-one-out, by developer, and each family held out whole")
     doc = accuracy.validation_document()
     if (level := _json_or_level(args, doc)) is None:
         return
@@ -171,6 +180,7 @@ def energy_check_rows(checks) -> list[list[str]]:
 
 
 def cmd_fit(args):
+    working("fitting the utilisation model and cross-validating it")
     runs, model = accuracy.refit()
     doc = accuracy.fit_document(runs, model)
     if args.check:
