@@ -63,7 +63,7 @@ def companions(result) -> None:
         col.metric("Energy", hz.energy(e.energy_kwh))
         col.metric("CO₂e", hz.co2e_short(e.co2e_kg))
     ratio = result.estimate.energy_kwh / others[0].estimate.energy_kwh
-    st.caption(c.md_escape(f"Same {hz.duration(result.estimate.wall_clock_s)}, each at its own power and PUE: "
+    st.caption(c.md_escape(f"The same {api.companion_basis(result)}, each at its own power and PUE: "
                            f"{result.profile.name} uses {hz.times(ratio)} the energy of {others[0].profile.name}.",
                            limit=300))
 

@@ -130,7 +130,8 @@ def test_failing_command_writes_nothing(tmp_path, cli):
 @pytest.mark.parametrize("args, match", [
     (["--out", "x.json"], "must name a .toml file"),
     (["--flops", "1e9"], "needs the command to measure"),
-    (["--seconds", "0"], "calibration seconds must be more than 0"),
+    (["--seconds", "0"], "calibration seconds must be at least 0.1"),
+    (["--seconds", "1e-30"], "calibration seconds must be at least 0.1"),
     (["--seconds", "inf"], "must be a finite number"),
     (["--seconds", "1e9"], "at most 3600"),
     (["--region", "XXX"], "XXX"),
@@ -139,6 +140,26 @@ def test_failing_command_writes_nothing(tmp_path, cli):
 def test_bad_arguments(args, match, cli):
     code, _, err = cli("calibrate", "--backend", "cpu", *args)
     assert code == 2 and match in err and err.count("\n") == 1
+
+
+def test_inputs_are_refused_before_anything_runs_in_one_line(tmp_path, cli):
+    """A bad id, FLOPs, output folder or program is refused before the command runs (it had run to
+    its end first) and before the backend's notes, so stderr is the one error line."""
+    ran = tmp_path / "ran"
+    cmd = ["--", sys.executable, "-c", f"open({str(ran)!r}, 'w')"]
+    for args, match in [(["--flops", "1e9", "--id", "A B"], "--id: 'A B' has characters other than"),
+                        (["--flops", "1e9", "--id", "../../evil"], "--id: '../../evil' has characters other than"),
+                        (["--flops", "nan"], "FLOPs must be a finite number"),
+                        (["--flops", "-1"], "FLOPs"),
+                        (["--flops", "1e9", "--out", str(tmp_path / "no-such-folder" / "x.toml")],
+                         "no-such-folder does not exist; create it first")]:
+        code, _, err = cli("calibrate", "--backend", "auto", *args, *cmd)  # auto: NVML's absence is a note here
+        assert code == 2 and match in err and err.count("\n") == 1 and err.startswith("error: "), (args, err)
+        assert not ran.exists() and not (tmp_path / "no-such-folder").exists()
+    code, _, err = cli("calibrate", "--backend", "auto", "--flops", "1e9", "--", str(tmp_path / "no-such-program"))
+    assert code == 2 and "command not found: " in err and err.count("\n") == 1
+    code, _, err = cli("calibrate", "--backends", "--seconds", "nan")
+    assert code == 2 and "--backends only lists the meters; give it alone (not with --seconds)" in err
 
 
 @pytest.mark.slow

@@ -96,7 +96,19 @@ def test_a_companion_shares_the_users_grid_but_keeps_its_own_power_and_pue(cli):
     assert brain.scenario.pue is None and brain.estimate.energy_kwh == api.companions(
         api.run(preset_id="alphago-vs-brain"))[0].estimate.energy_kwh
     res = cli("estimate", "--preset", "alphago-vs-brain", "--pue", "2")
-    assert "The same time on Human brain, at its own power and PUE: energy 80.0 Wh" in res.out
+    assert "The same time (4.00 hours) on Human brain, at its own power and PUE: energy 80.0 Wh" in res.out
+
+
+def test_a_companion_does_the_same_work_when_the_user_gives_parameters_and_tokens(cli):
+    """A preset that states a time, given the work instead: the companion does that work at its own
+    speed (it had fallen back to the preset's time and failed after the report was printed)."""
+    r = api.run(preset_id="alphago-vs-brain", params=7e9, tokens=1e12)
+    brain = api.companions(r)[0]
+    assert brain.estimate.flops == r.estimate.flops == pytest.approx(6 * 7e9 * 1e12)
+    assert brain.estimate.wall_clock_s != r.estimate.wall_clock_s
+    res = cli("estimate", "--preset", "alphago-vs-brain", "--params", "7e9", "--tokens", "1e12")
+    assert res.code == 0 and res.err == ""
+    assert "The same work (4.2 × 10²² FLOPs) on Human brain, at its own power and PUE: energy " in res.out
 
 
 def test_cloud_regions_match_without_case(cli):

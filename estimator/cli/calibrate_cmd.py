@@ -103,8 +103,13 @@ def cmd_calibrate(args):
     if cmd and cmd[0] == "--":
         cmd = cmd[1:]
     if args.backends:
-        if cmd or args.from_codecarbon:
-            raise InputError("--backends only lists the meters; give it alone")
+        given = [flag for flag, value in (("--seconds", args.seconds), ("--out", args.out), ("--base", args.base),
+                                          ("--id", args.id), ("--flops", args.flops), ("--precision", args.precision),
+                                          ("--from-codecarbon", args.from_codecarbon), ("--run-id", args.run_id),
+                                          ("--region", args.region)) if value is not None]
+        if cmd or given or args.force:
+            raise InputError(f"--backends only lists the meters; give it alone (not with "
+                             f"{', '.join(given + ['--force'] * args.force) or 'a command'})")
         return cmd_backends(args)
     if args.run_id is not None and not args.from_codecarbon:
         raise InputError("--run-id picks a run in the CodeCarbon log given with --from-codecarbon: give that file, or "
@@ -136,6 +141,8 @@ def cmd_calibrate(args):
             raise InputError("measuring a command needs --flops (the FLOPs the command performs)")
         if args.flops is not None and not cmd:
             raise InputError("--flops needs the command to measure after `--` (or --from-codecarbon FILE)")
+        if cmd:
+            calibration_command.check_command(cmd, args.flops)  # before the backend's notes and the run
         if args.region:  # CodeCarbon only logs an unknown country and goes on: check it first
             from estimator.services.api import resolve_grid
             resolve_grid(region=args.region)

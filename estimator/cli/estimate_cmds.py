@@ -144,8 +144,9 @@ def cmd_estimate(args):
     if args.format == "table":
         for r2 in api.companions(result):
             ratio = result.estimate.energy_kwh / r2.estimate.energy_kwh
-            sys.stdout.write(f"\nThe same time on {r2.profile.name}, at its own power and PUE: energy "
-                             f"{hz.energy(r2.estimate.energy_kwh)} ({hz.times(ratio)} less than {result.profile.name})\n")
+            than = (f"{hz.times(ratio)} less" if ratio >= 1 else f"{hz.times(1 / ratio)} more") + f" than {result.profile.name}"
+            sys.stdout.write(f"\nThe same {api.companion_basis(result)} on {r2.profile.name}, at its own power and PUE: "
+                             f"energy {hz.energy(r2.estimate.energy_kwh)} ({than})\n")
 
 
 def cmd_compare(args):

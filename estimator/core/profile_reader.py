@@ -277,6 +277,18 @@ def _utilization(r: _Reader, ut: Mapping[str, Any], model: UtilizationModel | No
                        same_chip=same_chip)
 
 
+
+ID_FIX = "use an id like 'a100-sxm-80gb'"
+
+
+def id_problem(pid: str) -> str | None:
+    """Why ``pid`` cannot be a profile id (it names a file, profiles/calibrated/<id>.toml, and is typed
+    on command lines), or None: lower-case ASCII letters, digits, '-', '_' and '.' only."""
+    if not all(c.isascii() and (c.isalnum() or c in "-_.") for c in pid) or pid != pid.lower():
+        return f"{pid!r} has characters other than lower-case letters, digits, '-', '_' and '.'"
+    return None
+
+
 def profile_from_dict(data: Mapping[str, Any], source: str,
                       utilization_model: UtilizationModel | None = None,
                       power_fits: Mapping[str, RatioFit] | None = None) -> HardwareProfile:
@@ -298,9 +310,8 @@ def profile_from_dict(data: Mapping[str, Any], source: str,
         r.fail(key, "unknown field", hint)
 
     pid = r.text(data, "id", "id")
-    if not all(c.isascii() and (c.isalnum() or c in "-_.") for c in pid) or pid != pid.lower():
-        r.fail("id", f"{pid!r} has characters other than lower-case letters, digits, '-', '_' and '.'",
-               "use an id like 'a100-sxm-80gb'")
+    if (problem := id_problem(pid)) is not None:
+        r.fail("id", problem, ID_FIX)
     name = r.text(data, "name", "name")
     kind = r.text(data, "kind", "kind")
     if kind not in KINDS:

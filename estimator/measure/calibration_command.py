@@ -9,6 +9,7 @@ log) and the parts all three share are in ``calibration_run``.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -111,6 +112,16 @@ WHOLE_COMMAND_NOTE = ("the measured window is the whole command, start-up includ
                       "measure only its steady state")
 
 
+def check_command(cmd: Sequence[str], flops: float) -> None:
+    """Refuse, before any backend is opened or anything runs, a command that cannot be measured:
+    none given, FLOPs out of bounds, or a program that is not on PATH (or not an executable file)."""
+    if not cmd:
+        raise InputError("no command to measure: give the command, with the FLOPs it performs", field=("cmd", "flops"))
+    achieved_flops_per_s(flops, 1.0)
+    if shutil.which(cmd[0]) is None:
+        raise InputError(f"command not found: {cmd[0]!r} is not on PATH or not an executable file", field="cmd")
+
+
 def calibrate_command(backend: Backend, base: HardwareProfile, cmd: Sequence[str], flops: float, *,
                       precision: str | None = None, progress: Progress | None = None,
                       profile_id: str | None = None, holdout_s: float = HOLDOUT_S,
@@ -123,12 +134,10 @@ def calibrate_command(backend: Backend, base: HardwareProfile, cmd: Sequence[str
     command, start-up included, and a note says so.
     """
     from estimator.measure.track_markers import ENV_TRACK_BACKEND, ENV_TRACK_DEVICE, ENV_TRACK_FILE, read_track_file
-    if not cmd:
-        raise InputError("no command to measure: give the command, with the FLOPs it performs", field=("cmd", "flops"))
+    check_command(cmd, flops)  # before running anything
     precision = precision or base.default_precision
     if precision not in base.peak_flops_per_s:
         raise InputError(f"{base.id} has no peak for precision '{precision}'; it has: {', '.join(base.peak_flops_per_s)}")
-    achieved_flops_per_s(flops, 1.0)  # check the FLOPs before running anything
     measured_at = now_iso()
     with tempfile.TemporaryDirectory(prefix="estimator-track-") as tmp:
         marker = Path(tmp) / "track.jsonl"

@@ -174,7 +174,10 @@ def checked_out_path(out: str | None, profile_id: str, force: bool = False, *, o
     (the CLI: its flags; ``track``: its arguments; by default neutral words), and ``id_example`` and
     ``out_example`` write an example value the way that user would give it ("--id h100-sxm-cal").
     """
+    from estimator.core.profile_reader import ID_FIX, id_problem
     from estimator.io.datafiles import CALIBRATED_DIR, PROFILES_DIR, default_profiles, load_profile_file
+    if (problem := id_problem(str(profile_id))) is not None:
+        raise InputError(f"{id_name}: {problem}; {ID_FIX}", field="id")
     if out is not None:
         if not out.strip():
             raise InputError(f"{out_name} is empty: give a .toml path, or leave {out_name} out for "
@@ -182,6 +185,9 @@ def checked_out_path(out: str | None, profile_id: str, force: bool = False, *, o
         path = Path(out)
         if path.suffix != ".toml":
             raise InputError(f"{out_name} must name a .toml file, got {out!r}")
+        if not path.parent.is_dir():  # a typo in a folder name is not a folder to create
+            raise InputError(f"{out_name} {path}: the folder {path.parent} does not exist; create it first, or give "
+                             "a file in a folder that exists")
     else:
         path = CALIBRATED_DIR / f"{profile_id}.toml"
     resolved = path.resolve()

@@ -17,6 +17,7 @@ from estimator.core.presets import DEVICE_FIELDS, Preset, PublishedComparison, c
 from estimator.core.profile import HardwareProfile
 from estimator.core.scenario import FOOTPRINT_FIELDS, INPUT_FIELDS, Scenario
 from estimator.io.datafiles import default_profiles, get_preset, load_carbon_data
+from estimator.report import humanize as hz
 from estimator.services.preset_check import in_sample_note
 from estimator.services.training_memory import training_memory
 
@@ -257,12 +258,22 @@ def companions(result: Result) -> list[Result]:
     p = result.preset
     if p is None:
         return []
-    same = {k: getattr(result.scenario, k) for k in ("hours", "device_hours", "flops", "devices")
+    same = {k: getattr(result.scenario, k) for k in ("hours", "device_hours", "flops", "params", "tokens", "recompute",
+                                                     "devices")
             if getattr(result.scenario, k) is not None}
     ci = result.scenario.carbon_intensity_g_per_kwh
     if ci is not None and result.scenario.origin("carbon_intensity_g_per_kwh") == "user":  # a region, cloud or number
         same["carbon_intensity_g_per_kwh"] = ci
     return [run(hardware=h, preset_id=p.id, **same) for h in p.compare_hardware]
+
+
+def companion_basis(result: Result) -> str:
+    """What a preset's companions share with it, for the CLI's line and the app's caption: the time
+    when the scenario gives one ("time (2.00 hours)"), else the work, each device at its own speed
+    ("work (4.20 × 10²² FLOPs)")."""
+    if result.scenario.hours is not None or result.scenario.device_hours is not None:
+        return f"time ({hz.duration(result.estimate.wall_clock_s)})"
+    return f"work ({hz.flops(result.estimate.flops)})"
 
 
 @dataclass(frozen=True)
