@@ -31,6 +31,22 @@ def test_an_underflowing_price_or_intensity_is_refused_in_one_line(capsys, argv)
     assert f"must be 0 or at least {B.SMALLEST_NONZERO:g}" in err and "Traceback" not in err
 
 
+@pytest.mark.parametrize("argv", [
+    ("estimate", "--flops", "1e22", "--carbon-intensity", "-0", "--price-usd-per-hour", "-0", "--format", "csv"),
+    ("estimate", "--flops", "1e22", "--carbon-intensity", "-0", "--price-usd-per-hour", "-0", "--format", "json"),
+    ("estimate", "--flops", "1e22", "--electricity-usd-per-kwh", "-0", "--wue", "-0", "--ewif", "-0", "--format", "json"),
+    ("estimate", "--flops", "1e22", "--carbon-intensity", "-0"),
+    ("inference", "--model", "llama-2-7b", "--tokens", "1e6", "--sparsity", "-0", "--format", "json"),
+    ("compare", "--flops", "1e22", "--carbon-intensity", "-0", "--format", "csv"),
+    ("scaling", "chinchilla", "--flops", "1e22", "--format", "json"),
+])
+def test_a_zero_is_never_printed_with_a_minus_sign(capsys, argv):
+    """'-0' is 0: no result reads -0.0 (CSV, JSON) or -0 (table)."""
+    rc, out, err = _run(capsys, *argv)
+    assert rc == 0, err
+    assert "-0.0" not in out and " -0 " not in out and ",-0," not in out
+
+
 def test_zero_and_ordinary_small_prices_still_work(capsys):
     rc, out, _ = _run(capsys, "estimate", "--flops", "1e20", "--carbon-intensity", "0", "--price-usd-per-hour", "0.001")
     assert rc == 0 and "CO₂e" in out

@@ -164,6 +164,9 @@ def _main(argv=None) -> int:
     try:
         args = parser.parse_args(argv)
         refuse_empty_text(parser, args)
+        for key, value in vars(args).items():  # "-0" is 0: a result is never printed as -0.0
+            if isinstance(value, float) and value == 0:
+                setattr(args, key, 0.0)
         if sys.stdout is None:  # started with stdout closed (`>&-`): nothing could be shown
             return _output_error("standard output is closed: nothing can be written (redirect it to a file instead)")
         code = int(args.func(args) or 0)

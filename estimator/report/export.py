@@ -41,8 +41,19 @@ def to_json_dict(est: Estimate, comparison: Iterable[PublishedComparison] = (), 
 
 def dump_json(obj) -> str:
     """The one JSON writer of every ``--format json`` (and the app's downloads): indented, UTF-8
-    text as is, and no NaN or infinity (``ValueError``): a missing value is ``null``."""
-    return json.dumps(obj, indent=2, ensure_ascii=False, allow_nan=False, default=str)
+    text as is, no NaN or infinity (``ValueError``): a missing value is ``null``, and no -0.0."""
+    return json.dumps(_zero_unsigned(obj), indent=2, ensure_ascii=False, allow_nan=False, default=str)
+
+
+def _zero_unsigned(obj):
+    """``obj`` with every -0.0 written as 0.0 (a zero input times anything negative stays -0.0)."""
+    if isinstance(obj, float):
+        return 0.0 if obj == 0 else obj
+    if isinstance(obj, dict):
+        return {k: _zero_unsigned(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_zero_unsigned(v) for v in obj]
+    return obj
 
 
 def to_json(est: Estimate, comparison=(), scenario=None) -> str:
