@@ -117,3 +117,46 @@ def test_chinchilla_past_the_estimate_bound_gives_the_split_and_says_why_no_cost
     from estimator.services import limits
     rc, out, _ = _run(capsys, "scaling", "chinchilla", "--flops", "1e34", "--hardware", "h100-sxm")
     assert rc == 0 and "9.13 × 10¹⁵" in out and limits.beyond_estimate_note() in out and "Cost" not in out
+
+
+@pytest.mark.parametrize("argv, flags", [
+    (("scaling", "chinchilla", "--flops", "0"), "(--flops)"),
+    (("scaling", "chinchilla", "--flops", "1e22", "--tokens-per-param", "0"), "(--tokens-per-param)"),
+    (("scaling", "chinchilla", "--budget-kwh", "0", "--hardware", "h100-sxm"), "(--budget-kwh)"),
+    (("scaling", "diminishing", "--current-error", "0", "--target-error", "0.1"), "(--current-error)"),
+    (("scaling", "diminishing", "--current-error", "0.2", "--target-error", "0"), "(--target-error)"),
+    (("scaling", "diminishing", "--current-error", "0.2", "--target-error", "0.1", "--exponent", "0"), "(--exponent)"),
+    (("scaling", "diminishing", "--current-error", "0.2", "--target-error", "0.1", "--base-flops", "0"),
+     "(--base-flops)"),
+    (("scaling", "trend", "--doubling-years", "0"), "(--doubling-years)"),
+    (("inference", "--model", "llama-2-7b", "--tokens", "1e6", "--batch-size", "0"), "(--batch-size)"),
+    (("inference", "--model", "llama-2-7b", "--tokens", "1e6", "--prompt-tokens", "0"), "(--prompt-tokens)"),
+    (("inference", "--model", "llama-2-7b", "--tokens", "1e6", "--tokens-per-query", "0"), "(--tokens-per-query)"),
+    (("inference", "--model", "llama-2-7b", "--tokens", "1e6", "--sparsity", "-1"), "(--sparsity)"),
+    (("inference", "--model", "llama-2-7b", "--tokens", "1e6", "--train-flops", "0"), "(--train-flops)"),
+    (("inference", "--model", "llama-2-7b", "--tokens", "1e6", "--train-tokens", "0"), "(--train-tokens)"),
+    (("inference", "--params", "0", "--tokens", "1e6"), "(--params)"),
+    (("inference", "--model", "abc", "--tokens", "1e6"), "(--model)"),
+    (("inference", "--model", "llama-2-7b", "--tokens", "1e6", "--hardware", "brain"), "(--hardware;"),
+    (("estimate", "--flops", "1e22", "--hours", "1.5"), "(--flops, --hours, --device-hours, --devices)"),
+    (("estimate", "--forward-flops", "1e9"), "(--forward-flops, --examples, --epochs)"),
+    (("estimate", "--flops", "1e22", "--precision", "int4"), "(--precision)"),
+    (("estimate", "--preset", "alexnet", "--zero", "3"), "(--params, --model, --layers)"),
+    (("estimate", "--params", "7e9"), "(--tokens)"),
+    (("estimate", "--params", "7e9", "--tokens", "1e12", "--pp", "5"), "(--tp, --pp, --devices)"),
+])
+def test_a_refusal_names_the_flags_to_change(capsys, argv, flags):
+    """The library names the inputs in neutral words (``InputError.field``); the CLI adds their flags."""
+    rc, _, err = _run(capsys, *argv)
+    assert rc == 2 and err.count("\n") == 1 and flags in err, err
+
+
+@pytest.mark.parametrize("argv, help_of", [
+    (("estimate", "--flops", "1e22", "--flop", "1"), "estimate"),
+    (("presets", "x"), "presets"),
+    (("scaling", "chinchilla", "--flops", "1e22", "--zzz"), "scaling chinchilla"),
+])
+def test_an_unknown_argument_points_to_its_commands_help(capsys, argv, help_of):
+    rc, _, err = _run(capsys, *argv)
+    assert rc == 2 and err.count("\n") == 1
+    assert err.startswith("error: unrecognized arguments: ") and f"(see `python -m estimator {help_of} --help`)" in err

@@ -162,7 +162,9 @@ def _main(argv=None) -> int:
     parser = build_parser()
     args = None
     try:
-        args = parser.parse_args(argv)
+        args, extra = parser.parse_known_args(argv)
+        if extra:  # named by the command they were given to: its --help lists what it takes
+            command_parser(parser, args).error(f"unrecognized arguments: {' '.join(extra)}")
         refuse_empty_text(parser, args)
         for key, value in vars(args).items():  # "-0" is 0: a result is never printed as -0.0
             if isinstance(value, float) and value == 0:

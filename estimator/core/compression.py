@@ -223,6 +223,6 @@ def check_train_inputs(train_flops: float | None, train_tokens: float | None) ->
     if train_flops is not None and train_tokens is not None:
         raise InputError("give either the training FLOPs or the training tokens, not both")
     if train_flops is not None:
-        v.require_number_in("training FLOPs", train_flops, B.FLOPS)
+        v.require_number_in("training FLOPs", train_flops, B.FLOPS, field="train_flops")
     if train_tokens is not None:
-        v.require_number_in("training tokens", train_tokens, B.TOKENS)
+        v.require_number_in("training tokens", train_tokens, B.TOKENS, field="train_tokens")

@@ -145,7 +145,8 @@ def resolve_flops(s: Scenario) -> tuple[float | None, Assumption | None]:
         if s.params is None:
             raise InputError("tokens need a parameter count (6·N·D needs both N and D)")
         if s.tokens is None:
-            raise InputError("a parameter count needs the number of training tokens (6·N·D needs both N and D)")
+            raise InputError("a parameter count needs the number of training tokens (6·N·D needs both N and D)",
+                             field="tokens")
         flops = float(dense_training_flops(s.params, s.tokens, s.recompute))
         if not (B.FLOPS.low <= flops <= B.FLOPS.high):
             # each input is inside its own bound; their product is not: name the two, not a FLOPs input
@@ -179,7 +180,8 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
 
     precision = s.precision or profile.default_precision
     if precision not in profile.peak_flops_per_s:
-        raise InputError(f"{profile.id} has no peak for precision '{precision}'; it has: {', '.join(profile.peak_flops_per_s)}")
+        raise InputError(f"{profile.id} has no peak for precision '{precision}'; it has: {', '.join(profile.peak_flops_per_s)}",
+                         field="precision")
     peak = profile.peak(precision)
     util = half_util = util_note = util_info = recompute_note = None
     time_flops = flops
@@ -251,7 +253,7 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
         if implied > 1:
             raise InputError(f"the known run's time with {flops:.3g} FLOPs means {implied:.3g}× the {precision} peak "
                              f"of {profile.name}: more than the peak is impossible; check the FLOPs, the time and "
-                             "the devices")
+                             "the devices", field=("flops", "hours", "device_hours", "devices"))
         # the least peak gives the most the run could have used: below the utilisation bound even so,
         # the FLOPs and the time cannot belong to one run (a utilisation given that low is refused too)
         most = flops / (mid["device_hours"] * S_PER_HOUR * peak_low)

@@ -115,16 +115,16 @@ def peak_for_bits(profile: HardwareProfile, bits: int) -> tuple[str, float, str 
 def _check(s: InferenceScenario, profile: HardwareProfile) -> None:
     if not isinstance(s, InferenceScenario):
         raise InputError(f"expected an InferenceScenario, got {type(s).__name__}")
-    v.require_number_in("parameters", s.params, B.PARAMS)
+    v.require_number_in("parameters", s.params, B.PARAMS, field="params")
     v.require_number_in("tokens", s.tokens, B.SERVED_TOKENS)
-    v.require_number_in("tokens per query", s.tokens_per_query, B.TOKENS_PER_QUERY)
+    v.require_number_in("tokens per query", s.tokens_per_query, B.TOKENS_PER_QUERY, field="tokens_per_query")
     if isinstance(s.tokens, (int, float)) and s.tokens < s.tokens_per_query:
         # per-query figures above the totals, and a break-even at a fraction of a query, mean nothing
         raise InputError(f"{s.tokens:g} tokens in all are fewer than one query's {s.tokens_per_query:g} output tokens: "
                          "give more tokens or fewer tokens per query", field=("tokens", "tokens_per_query"))
-    v.require_number_in("prompt tokens", s.prompt_tokens, B.PROMPT_TOKENS)
-    v.require_number_in("sparsity (the fraction of weights removed)", s.sparsity, B.SPARSITY)
-    v.require_number_in("batch size", s.batch_size, B.BATCH)
+    v.require_number_in("prompt tokens", s.prompt_tokens, B.PROMPT_TOKENS, field="prompt_tokens")
+    v.require_number_in("sparsity (the fraction of weights removed)", s.sparsity, B.SPARSITY, field="sparsity")
+    v.require_number_in("batch size", s.batch_size, B.BATCH, field="batch_size")
     if s.bits not in BITS or isinstance(s.bits, bool):
         raise InputError(f"bits must be one of {', '.join(map(str, BITS))}, got {s.bits!r}")
     if s.kv_bits not in KV_BITS or isinstance(s.kv_bits, bool):
@@ -154,7 +154,8 @@ def _check(s: InferenceScenario, profile: HardwareProfile) -> None:
         raise InputError(f"active parameters ({s.architecture.active_params:.3g}) cannot exceed the parameters "
                          f"({s.params:.3g})")
     if not profile.memory_bandwidth_gb_per_s or not profile.memory_gb:
-        raise InputError(f"{profile.id} has no memory capacity or bandwidth in its profile; inference needs both")
+        raise InputError(f"{profile.id} has no memory capacity or bandwidth in its profile; inference needs both",
+                         field="hardware")
 
 
 # What the roofline part of a step runs on, by profile kind, in the words the results use.

@@ -288,7 +288,7 @@ def training_memory(shape: Shape, strategy: Strategy, devices: int, capacity_gb:
     model_parallel = strategy.tp * strategy.pp
     if n < model_parallel:
         raise InputError(f"tensor × pipeline parallel = {model_parallel} needs at least {model_parallel} devices, "
-                         f"got {n}")
+                         f"got {n}", field=("tp", "pp", "devices"))
     dp = n // model_parallel
     return TrainingMemory(shape, strategy, n, dp, s, b, precision, per_device(shape, strategy, dp, s, b, precision),
                           cap, device_name, min_devices(shape, strategy, cap, s, b, precision),

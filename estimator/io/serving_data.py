@@ -104,7 +104,7 @@ def load_catalog() -> Mapping[str, CatalogModel]:
 def catalog_model(model_id: str) -> CatalogModel:
     cat = load_catalog()
     if not isinstance(model_id, str) or model_id not in cat:
-        raise InputError(f"unknown model {str(model_id)[:60]!r}; known: {', '.join(cat)}")
+        raise InputError(f"unknown model {str(model_id)[:60]!r}; known: {', '.join(cat)}", field="model")
     return cat[model_id]
 
 
@@ -120,7 +120,8 @@ def nearest_model(params: float) -> CatalogModel:
 def device_for(profile: HardwareProfile, precision: str | None = None) -> Device:
     """The serving model's view of a profile (``precision``: whose peak the compute-bound phases use)."""
     if not profile.memory_bandwidth_gb_per_s or not profile.memory_gb:
-        raise InputError(f"{profile.id} has no memory capacity or bandwidth in its profile; inference needs both")
+        raise InputError(f"{profile.id} has no memory capacity or bandwidth in its profile; inference needs both",
+                         field="hardware")
     return device_of(profile, profile.peak(precision))
 
 

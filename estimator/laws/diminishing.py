@@ -47,12 +47,12 @@ SOURCE = "error ∝ compute^(−k) (Thompson et al. 2020, arXiv:2007.05558)"
 
 
 def _check(current_error, target_error, exponent):
-    v.require_positive("current error", current_error)
-    v.require_positive("target error", target_error)
+    v.require_positive("current error", current_error, field="current_error")
+    v.require_positive("target error", target_error, field="target_error")
     if np.ndim(exponent) == 0:
-        v.require_number_in("exponent k", exponent, B.DIMINISHING_EXPONENT)
+        v.require_number_in("exponent k", exponent, B.DIMINISHING_EXPONENT, field="exponent")
     else:
-        v.require_positive("exponent k", exponent)
+        v.require_positive("exponent k", exponent, field="exponent")
     if np.any(np.asarray(target_error) >= np.asarray(current_error)):
         raise InputError(f"target error must be below the current error ({current_error!r}); "
                          f"got {target_error!r}")
@@ -80,9 +80,9 @@ def exponent_for(current_error: float, target_error: float, multiplier: float) -
 def halving_multiplier(exponent) -> float:
     """Compute multiplier to halve the error: 2^(1/k)."""
     if np.ndim(exponent) == 0:
-        v.require_number_in("exponent k", exponent, B.DIMINISHING_EXPONENT)
+        v.require_number_in("exponent k", exponent, B.DIMINISHING_EXPONENT, field="exponent")
     else:
-        v.require_positive("exponent k", exponent)
+        v.require_positive("exponent k", exponent, field="exponent")
     with np.errstate(over="ignore"):
         m = float(np.power(2.0, 1.0 / exponent))
     if not np.isfinite(m):
@@ -114,7 +114,7 @@ def diminishing(current_error: float, target_error: float, exponent: float,
         raise InputError(f"the compute multiplier overflows (({current_error:g}/{target_error:g})^(1/{exponent:g})): "
                          "raise k or narrow the gap")
     if base_flops is not None:
-        v.require_number_in("base FLOPs", base_flops, B.FLOPS)
+        v.require_number_in("base FLOPs", base_flops, B.FLOPS, field="base_flops")
     target = None if base_flops is None else base_flops * m
     if target is not None and not np.isfinite(target):
         raise InputError(f"the target compute overflows: {base_flops:g} FLOPs × {m:.3g}; lower the gap or raise k")

@@ -119,8 +119,8 @@ def optimal_params_tokens(flops, method: str = "tokens-per-param",
                           tokens_per_param: float = CHINCHILLA_TOKENS_PER_PARAM):
     """(N_opt, D_opt) for a FLOP budget; floats or numpy arrays."""
     _check_method(method)
-    v.require_in("FLOPs for a scaling law", flops, B.SCALING_FLOPS)
-    v.require_number_in("tokens per parameter", tokens_per_param, B.TOKENS_PER_PARAM)
+    v.require_in("FLOPs for a scaling law", flops, B.SCALING_FLOPS, field="flops")
+    v.require_number_in("tokens per parameter", tokens_per_param, B.TOKENS_PER_PARAM, field="tokens_per_param")
     if method == "fit":
         g, a, b = fit_exponents()
         c6 = np.asarray(flops, dtype=float) / FLOPS_PER_PARAM_TOKEN
@@ -213,7 +213,7 @@ def flops_for_budget(estimate_at: Callable[[float], Estimate], kind: str, budget
     change of F moves the units per FLOP by a power of F well below 1."""
     if kind not in BUDGET_KINDS:
         raise InputError(f"budget kind must be one of {', '.join(BUDGET_KINDS)}, got {kind!r}")
-    v.require_number_in(f"budget ({BUDGET_KINDS[kind][2]})", budget, B.BUDGET[kind])
+    v.require_number_in(f"budget ({BUDGET_KINDS[kind][2]})", budget, B.BUDGET[kind], field=f"budget_{kind}")
     flops = float(start_flops)
     for _ in range(BUDGET_MAX_STEPS):
         per_flop = _per_flop(estimate_at(flops), kind)

@@ -59,7 +59,7 @@ ALGORITHMIC_LABEL = f"compute for the same accuracy halving every {ALGORITHMIC_H
 
 def growth(years, doubling_years):
     """2^(years / doubling time): the factor an exponential trend grows by (floats or arrays)."""
-    v.require_number_in("doubling time (years)", doubling_years, B.DOUBLING_YEARS)
+    v.require_number_in("doubling time (years)", doubling_years, B.DOUBLING_YEARS, field="doubling_years")
     with np.errstate(over="ignore"):
         out = np.power(2.0, np.asarray(years, dtype=float) / doubling_years)
     if not np.all(np.isfinite(out)):

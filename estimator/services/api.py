@@ -104,7 +104,8 @@ def workload_flops(*, layers=None, d_model=None, n_ctx=None, vocab=None, tokens=
                              "parameters or an architecture) or a generic network, not both",
                              field=("tokens", "forward_flops_per_example"))
         if any(x is None for x, _ in generic.values()):
-            raise InputError("a generic network needs forward FLOPs per example, examples and epochs")
+            raise InputError("a generic network needs forward FLOPs per example, examples and epochs",
+                             field=("forward_flops_per_example", "examples", "epochs"))
         f, n, e = (require_number_in(name, x, bound) for name, (x, bound) in generic.items())
         flops = float(generic_training_flops(f, n, e))
         if not (B.FLOPS.low <= flops <= B.FLOPS.high):

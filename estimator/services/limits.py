@@ -311,7 +311,7 @@ def resolve_architecture(*, params: float | None = None, model: str | None = Non
     if params is None:
         raise InputError("no model: give the parameters, a catalog model or the architecture (layers, d_model, …)",
                          field=("params", "model", "layers"))
-    v.require_number_in("parameters", params, B.PARAMS)
+    v.require_number_in("parameters", params, B.PARAMS, field="params")
     m = serving_data.nearest_model(float(params))
     arch = replace(m.arch, source=f"assumed: the shape of {m.name}, the catalog's model nearest in parameter count "
                                   f"({m.source}); give a catalog model or the architecture to set it")

@@ -40,7 +40,8 @@ def training_memory(scenario: Scenario, profile: HardwareProfile, preset: Preset
                                                                    shape_keys.get("model") else None)
     if params is None and not shape_keys:
         if o:
-            raise InputError("training memory needs the model: give the parameters, a catalog model or the architecture")
+            raise InputError("training memory needs the model: give the parameters, a catalog model or the architecture",
+                             field=("params", "model", "layers"))
         return None
     if not profile.memory_gb or profile.reference_point:
         return None
