@@ -136,6 +136,7 @@ def test_failing_command_writes_nothing(tmp_path, cli):
     (["--seconds", "1e9"], "at most 3600"),
     (["--region", "XXX"], "XXX"),
     (["--base", "no-such-profile"], "unknown hardware"),
+    (["--device", "-1"], "device index must be at least 0"),
 ])
 def test_bad_arguments(args, match, cli):
     code, _, err = cli("calibrate", "--backend", "cpu", *args)

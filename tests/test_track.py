@@ -140,7 +140,15 @@ def test_misuse_and_bad_arguments_are_input_errors():
                           ({"report_at": "x"}, "report_at"), ({"backend": "gpu"}, "backend"),
                           ({"region": "FRA", "carbon_intensity_g_per_kwh": 50}, "not both"),
                           ({"hardware": "no-such-gpu"}, "unknown hardware"), ({"energy_window_s": 0.1}, "energy_window_s"),
-                          ({"hardware": "cpu-server-2s-epyc", "precision": "fp8"}, "no peak")]:
+                          ({"hardware": "cpu-server-2s-epyc", "precision": "fp8"}, "no peak"),
+                          ({"precision": "abc"}, "precision must be one of"),
+                          ({"device_index": "abc"}, "device_index must be a number"),
+                          ({"device_index": float("nan")}, "device_index must be a finite number"),
+                          ({"device_index": -1}, "device_index must be at least 0"),
+                          ({"report_path": 5}, "report_path must be a file path"),
+                          ({"report_path": ""}, "report_path is empty"),
+                          ({"profile_path": " "}, "profile_path is empty"),
+                          ({"stream": 5}, "stream must be a text stream")]:
         with pytest.raises(InputError, match=match):
             track(**{"total_steps": 10, **kwargs})
     with pytest.raises(UnknownRegionError):

@@ -20,6 +20,7 @@ from estimator.core import bounds as B
 from estimator.core.errors import InputError
 from estimator.core.profile import PRECISIONS
 from estimator.core.units import FLOPS_PER_GFLOP, FLOPS_PER_TFLOP
+from estimator.core.validation import require_whole
 from estimator.io.calibration_io import read_codecarbon_csv, select_run, write_profile
 from estimator.io.datafiles import default_profiles
 from estimator.io.paths import CALIBRATED_DIR
@@ -111,6 +112,7 @@ def cmd_calibrate(args):
             raise InputError(f"--backends only lists the meters; give it alone (not with "
                              f"{', '.join(given + ['--force'] * args.force) or 'a command'})")
         return cmd_backends(args)
+    require_whole("device index", args.device, B.DEVICE_INDEX, field="device")
     if args.run_id is not None and not args.from_codecarbon:
         raise InputError("--run-id picks a run in the CodeCarbon log given with --from-codecarbon: give that file, or "
                          "leave --run-id out")

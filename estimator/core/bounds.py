@@ -101,6 +101,8 @@ DEFAULT_CALIBRATION_SECONDS = 10.0
 # wrong --flops, not a measurement (the profiles' peak bounds, estimator/core/profile_reader.py).
 ACHIEVED_FLOPS_PER_S = Bound(1e6, 1e18, "FLOP/s", "the profiles' peak bounds (1 MFLOP/s to 1 EFLOP/s per device)")
 GPU_COUNT = Bound(0, 1e6, "GPUs", "a CodeCarbon run's GPUs: up to a million", whole=True)
+# A GPU's index as NVML and nvidia-smi number them: from 0, below the GPU count above.
+DEVICE_INDEX = Bound(0, GPU_COUNT.high - 1, "", "NVML's numbering of a machine's GPUs, from 0", whole=True)
 
 # -- limits of scale ----------------------------------------------------------------------------
 # Hoffmann et al. fit 400 models of 70M–16B parameters on 5–500B tokens (arXiv:2203.15556,

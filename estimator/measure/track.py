@@ -50,7 +50,7 @@ from estimator.core import bounds as B
 from estimator.core import step_times as steps_mod
 from estimator.core import track_predict as tp
 from estimator.core.errors import EstimatorError, InputError
-from estimator.core.profile import HardwareProfile
+from estimator.core.profile import PRECISIONS, HardwareProfile
 from estimator.core.track_predict import Prediction, Settings
 from estimator.core.validation import require_number_in
 from estimator.core.validation import require_whole as _whole
@@ -108,13 +108,18 @@ class Run:
         if precision is not None and self.profile is not None and precision not in self.profile.peak_flops_per_s:
             raise InputError(f"{self.profile.id} has no peak for precision '{precision}'; it has: "
                              f"{', '.join(self.profile.peak_flops_per_s)}")
+        if precision is not None and precision not in PRECISIONS:
+            raise InputError(f"precision must be one of {', '.join(PRECISIONS)}, got {str(precision)[:40]!r}",
+                             field="precision")
         self.precision = precision
         self.settings = Settings(total_steps=self.total_steps, flops_per_step=self.flops_per_step, devices=self.devices,
                                  carbon_intensity_g_per_kwh=ci, carbon_intensity_source=ci_src,
                                  energy_window_s=self.energy_window_s)
-        self.report_path = None if report_path is None else Path(report_path)
-        self.profile_path = None if profile_path is None else Path(profile_path)
+        self.report_path = None if report_path is None else _path("report_path", report_path)
+        self.profile_path = None if profile_path is None else _path("profile_path", profile_path)
         self.print_report = bool(print_report)
+        if stream is not None and not callable(getattr(stream, "write", None)):
+            raise InputError(f"stream must be a text stream (with write), got {type(stream).__name__}", field="stream")
         self._stream = stream
         self._clock = clock
         self.failures: list[str] = []
@@ -362,6 +367,15 @@ class Run:
 
     def _marker_write(self, event: dict) -> None:
         self._marker = write_marker(self._marker, event, self.failures)
+
+
+def _path(name: str, value) -> Path:
+    """A file path argument: text or a path, not empty (an empty one would name the current folder)."""
+    if not isinstance(value, (str, os.PathLike)):
+        raise InputError(f"{name} must be a file path, got {type(value).__name__}", field=name)
+    if not str(os.fspath(value)).strip():
+        raise InputError(f"{name} is empty: give a file path, or leave it out", field=name)
+    return Path(value)
 
 
 def track(total_steps: int | None = None, **options: Any) -> Run:

@@ -58,7 +58,7 @@ def backend_choice(backend: str | Backend | None) -> str | Backend:
 def device_index(given: int | None) -> int:
     """The GPU to measure: the argument, else ``calibrate -- CMD``'s environment, else 0."""
     if given is not None:
-        return given
+        return _whole("device_index", given, B.DEVICE_INDEX)
     env_dev = os.environ.get(ENV_TRACK_DEVICE, "0")
     return int(env_dev) if env_dev.isdigit() else 0
 
