@@ -116,12 +116,18 @@ FIELD_LABELS = {
 }
 
 
+# The sidebar's workload fields are drawn only for their choice of the Workload switch: a hint names it.
+WORKLOAD_CHOICE = {"flops": "flops", "params": "params", "tokens": "params"}
+
+
 def error_text(exc: EstimatorError, labels: Mapping[str, str] | None = None) -> str:
     """The library's message, plus the widgets that set the inputs it names (``exc.field``):
-    ``labels``, the page's own widgets (input → label), else the scenario sidebar's (``FIELD_LABELS``).
-    An input the page has no widget for is not named."""
+    ``labels``, the page's own widgets (input → label), else the scenario sidebar's (``FIELD_LABELS``;
+    a workload field with the Workload choice that shows it). An input the page has no widget for
+    is not named."""
     known = FIELD_LABELS if labels is None else labels
-    named = [known[f] for f in getattr(exc, "fields", ()) if f in known]
+    named = [known[f] + (f" (Workload: {WORKLOAD_CHOICE[f]})" if labels is None and f in WORKLOAD_CHOICE else "")
+             for f in getattr(exc, "fields", ()) if f in known]
     return f"{exc} (set: {', '.join(named)})" if named else str(exc)
 
 

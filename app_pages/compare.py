@@ -123,7 +123,8 @@ def draw(inputs) -> None:
     st.dataframe(table_view(df.sort_values("time_days")), hide_index=True, column_config=table_config(),
                  column_order=column_order(with_refs), width="stretch",
                  height=35 * (len(df) + 1) + 3)  # every profile visible; click a header to sort
-    st.download_button("CSV", export.compare_csv(r.estimate for r in rep.results), file_name="compare.csv",
+    by_id = sorted(rep.results, key=lambda r: r.profile.id)  # the CLI's order: its default list is sorted by id
+    st.download_button("CSV", export.compare_csv(r.estimate for r in by_id), file_name="compare.csv",
                        mime="text/csv", on_click="ignore", icon=":material/download:",
                        help="The numbers and their 80% ranges unformatted in SI units (seconds, kWh, kg, litres, "
                             "USD), a missing one left empty: the same file as `python -m estimator compare --format csv`.")

@@ -101,10 +101,11 @@ def equivalents_line(est) -> str:
     return "Energy equal to ≈ " + " · ".join(f"{hz.count(eq[key].value)} {text}" for key, text in EQUIVALENTS)
 
 
-def footprint(est) -> None:
+def footprint(est, embodied_on: bool = True) -> None:
     """Beside the operational CO₂e: the devices' embodied CO₂e and the run's water, with their
     ranges in one caption; and whether the model fits in the devices' memory (the stacked bar
-    is in the 'Training memory' tab, drawn only when open)."""
+    is in the 'Training memory' tab, drawn only when open). A figure left out by the user reads
+    "off"; one the hardware has no data for reads "n/a" (as on the Compare page)."""
     meaning = range_meaning(est.level)
     row = st.container(horizontal=True)
     ranges = []
@@ -113,7 +114,8 @@ def footprint(est) -> None:
              "The devices' manufacturing footprint, shared over their service life (not in the CO₂e above)"),
             ("water_l", "Water", hz.water, "On site (cooling) and off site (electricity), Li et al. 2023")):
         value = getattr(est, key)
-        row.metric(label, "off" if value is None else fmt(value), border=True, help=help_)
+        missing = "off" if key == "embodied_co2e_kg" and not embodied_on else "n/a"
+        row.metric(label, missing if value is None else fmt(value), border=True, help=help_)
         low, high = est.range.get(key, (None, None))
         if value is not None and low is not None and low != high:
             ranges.append(f"{label} {fmt(low)} – {fmt(high)}")
@@ -194,7 +196,9 @@ def export_and_share(result, inputs: ScenarioInputs) -> None:
     tex, bib = by["LaTeX paragraph"], by["BibTeX"]
     st.markdown(f"**For a paper**: `\\input{{{tex.file_name.removesuffix('.tex')}}}` in your text and "
                 f"`\\bibliography{{{bib.file_name.removesuffix('.bib')}}}` with the BibTeX file beside it. Preview:")
-    st.code(tex.text, language="latex", wrap_lines=True)
+    # plain text: the LaTeX highlighter reads the escaped "80\%" as the start of a comment and greys
+    # out the rest of the line (seen in Chromium), though the file itself is right
+    st.code(tex.text, language=None, wrap_lines=True)
     with st.expander("BibTeX"):
         st.code(bib.text, language="bibtex", wrap_lines=True)
     base = (getattr(st.context, "url", None) or "http://localhost:8501/").split("?")[0]
@@ -233,7 +237,7 @@ def render() -> None:
         st.markdown(f"### ≈ {hz.count(eq['brain_years'].value)} years of a 20 W human brain's energy")
         return
     secondary(result)
-    footprint(est)
+    footprint(est, result.scenario.embodied)
     published(result)
     tabs = st.tabs(TABS, key="tab", on_change="rerun", bind="query-params")
     for tab, draw in zip(tabs, (lambda: how_computed(est), lambda: growth(result), lambda: energy_parts(est),

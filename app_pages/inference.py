@@ -137,7 +137,9 @@ def inputs() -> dict:
     side.subheader("Power, grid, price, training")
     kw["power_w"] = c.url_number("Power per device (W)", "inf_power", min_value=float(B.POWER_W.low),
                                  max_value=float(B.POWER_W.high), fmt="%.4g",
-                                 placeholder="by load (fitted to measured draw)", where=side)
+                                 placeholder="by load (fitted)", where=side,
+                                 help="Empty: each device's power rises with its load, from idle towards the decode and "
+                                      "prefill draws, fitted to the measured draw of the serving runs (ML.ENERGY)")
     kw["pue"] = c.url_number("PUE", "inf_pue", min_value=float(B.PUE.low), max_value=float(B.PUE.high), fmt="%.3g",
                              placeholder="profile's", where=side,
                              help="Multiplies the devices' energy (the J per output token shown is before PUE)")

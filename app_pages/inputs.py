@@ -206,7 +206,7 @@ def draw_inputs(main: Any = None) -> ScenarioInputs:
              "chosen for such devices, the same for every run)")
     kwargs["year"] = c.url_number(
         "Year of the run", "year", min_value=B.YEAR.low, max_value=B.YEAR.high, integer=True,
-        placeholder=f"{p_in['year']} (preset)" if "year" in p_in else "unknown (averaged over the fitted runs)",
+        placeholder=f"{p_in['year']} (preset)" if "year" in p_in else "unknown (averaged)",
         where=side, help="The utilisation fit uses the years since the chip's release: software matures after a "
                          "chip ships. Empty: the preset's year, or averaged over the fitted runs (a wider range).")
     kwargs["precision"] = c.url_select(

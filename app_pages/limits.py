@@ -70,9 +70,18 @@ def loss_gap() -> float:
     return float(np.max(np.abs(a - b)))
 
 
+def loss_grid(flops: float) -> np.ndarray:
+    """The chart's FLOPs: ``LOSS_GRID_FLOPS``, reaching a decade past a scenario outside it, so that
+    the curve runs through the scenario's point (a budget of 0.001 kWh buys 3e14 FLOPs)."""
+    lo, hi = min(LOSS_GRID_FLOPS[0], flops / 10), max(LOSS_GRID_FLOPS[-1], flops * 10)
+    if (lo, hi) == (LOSS_GRID_FLOPS[0], LOSS_GRID_FLOPS[-1]):
+        return LOSS_GRID_FLOPS
+    return np.logspace(np.log10(lo), np.log10(hi), len(LOSS_GRID_FLOPS))
+
+
 def loss_chart(method: str, flops: float, loss_opt: float) -> alt.LayerChart:
     """Predicted loss of the compute-optimal model vs training FLOPs, both methods, log x."""
-    grid = LOSS_GRID_FLOPS
+    grid = loss_grid(flops)
     df = pd.concat([pd.DataFrame({"flops": grid, "loss": scaling.loss_curve(grid, m), "method": m})
                     for m in scaling.METHODS])
     # the two curves lie within a few thousandths of each other (``loss_gap``): the first is drawn wide
@@ -103,7 +112,7 @@ def scaling_section(hardware: str) -> None:
     try:
         if kind == "FLOPs":
             flops = c.url_number("Training FLOPs", "lim_flops", min_value=B.SCALING_FLOPS.low, max_value=B.SCALING_FLOPS.high,
-                                 default=DEFAULT_FLOPS, fmt="%.4g", where=left)
+                                 default=DEFAULT_FLOPS, fmt=c.LARGE_NUMBER_FORMAT, where=left)
             model = scaling.chinchilla(flops, method)
             # the scaling law covers more than an estimate does: past the estimate's bound, the split alone
             est = limits.estimate_flops(flops, hardware) if flops <= B.FLOPS.high else None
@@ -203,7 +212,7 @@ def diminishing_section(hardware: str) -> None:
                      step=0.005, fmt="%.4g", where=left, help="error ∝ compute^(−k)")
     base = c.url_number("Compute that reaches the current error (FLOPs)", "dr_base", min_value=B.FLOPS.low,
                         max_value=MAX_FLOPS,
-                        default=dm.RESNET50_IMAGENET_FLOPS, fmt="%.4g", where=left, help=dm.RESNET50_SOURCE)
+                        default=dm.RESNET50_IMAGENET_FLOPS, fmt=c.LARGE_NUMBER_FORMAT, where=left, help=dm.RESNET50_SOURCE)
     try:
         # the default base is the illustrative ResNet-50 workload: None lets the report name its source
         given = None if base == dm.RESNET50_IMAGENET_FLOPS else base
@@ -266,7 +275,7 @@ def trend_section() -> None:
     options = [i for i in _priced_hardware() if c.profiles().profiles[i].release_year]
     hw = c.url_select("Hardware of the base year", "tr_hw", options, default=limits.TREND_HARDWARE, where=left)
     flops = c.url_number("Fixed workload (FLOPs)", "tr_flops", min_value=B.FLOPS.low, max_value=MAX_FLOPS,
-                         default=limits.TREND_FLOPS, fmt="%.4g", where=left, help="Default: GPT-3, 3.14e23 FLOPs")
+                         default=limits.TREND_FLOPS, fmt=c.LARGE_NUMBER_FORMAT, where=left, help="Default: GPT-3, 3.14e23 FLOPs")
     years = c.url_number("Years", "tr_years", min_value=1, max_value=trends.MAX_YEARS, default=limits.TREND_YEARS,
                          integer=True, where=left)
     doubling = c.url_number("FLOP/s per $ doubling time (years)", "tr_doubling", min_value=B.DOUBLING_YEARS.low,

@@ -76,7 +76,8 @@ def details(p) -> None:
     price = "none" if p.price.usd_per_device_hour is None else f"${p.price.usd_per_device_hour:g} per device-hour ({p.price.date})"
     rows = [
         ("Peak", ", ".join(f"{k} {v / FLOPS_PER_TFLOP:g} TFLOP/s" for k, v in p.peak_flops_per_s.items()), p.peak_source),
-        ("Memory", f"{p.memory_gb or 'n/a'} GB, {p.memory_bandwidth_gb_per_s or 'n/a'} GB/s", p.memory_source),
+        ("Memory", f"{f'{p.memory_gb:g} GB' if p.memory_gb else 'n/a'}, "
+                   f"{f'{p.memory_bandwidth_gb_per_s:g} GB/s' if p.memory_bandwidth_gb_per_s else 'n/a'}", p.memory_source),
         ("Power", f"average {hz.power(p.power.average_w)} (range {hz.power(p.power.average_range_w[0])} – "
                   f"{hz.power(p.power.average_range_w[1])}), host included: {'yes' if p.power.includes_host else 'no'}"
                   + (f", TDP {hz.power(p.power.tdp_w)}" if p.power.tdp_w else ""), p.power.source),

@@ -109,7 +109,9 @@ def test_a_page_with_its_own_labels_never_falls_back_to_the_sidebars():
     exc = InputError("bad", field=("utilization", "tokens"))  # the Inference page has no utilisation field
     assert c.error_text(exc, inference_page.FIELD_LABELS) == "bad (set: Tokens generated in total)"
     assert c.error_text(exc, {}) == "bad"
-    assert c.error_text(exc) == "bad (set: Utilisation (fraction of peak), Training tokens D)"
+    assert c.error_text(exc) == "bad (set: Utilisation (fraction of peak), Training tokens D (Workload: params))"
+    # a workload field is drawn only for its Workload choice: the hint says which
+    assert c.error_text(InputError("bad", field=("preset", "flops"))) == "bad (set: Preset, Training FLOPs (Workload: flops))"
 
 
 def test_a_memory_setting_that_cannot_work_names_its_field():

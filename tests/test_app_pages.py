@@ -137,6 +137,9 @@ def test_compare_download_is_the_clis_csv(captured_downloads, cli):
     assert header == out.splitlines()[0].split(",")
     assert header[:4] == ["hardware", "flops", "flops_low", "flops_high"] and header[-1] == "range_level"
     assert {k: v for k, v in rows.items() if k in cli_rows} == cli_rows  # the CLI leaves reference points out
+    # in the CLI's order too: without the reference points, the page's file is the CLI's, line for line
+    run_page("compare", {"preset": "lambda-gpt3-v100"})
+    assert captured_downloads["compare.csv"] == out
     brain = dict(zip(header, rows["brain"]))
     assert brain["cost_usd"] == brain["cost_usd_low"] == brain["cost_usd_high"] == ""  # no price: empty
     assert "inf" not in text.lower() and "none" not in text.lower()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 import pandas as pd
+import pytest
 
 from app_pages import charts, lecture, style
 from app_pages.limits import growth_chart
@@ -112,3 +113,13 @@ def test_a_series_legend_takes_two_columns_only_on_a_wide_plot():
     assert len(wide_lines) < len(narrow_lines) and json.dumps(wide_lines) in wide and json.dumps(narrow_lines) in narrow
     # two wide columns fit the plot at lecture size (≈ 8 px a character, as LEGEND_LINE_CHARS assumes)
     assert 2 * (charts.LEGEND_WIDE_LINE_CHARS * 8 + 40) <= charts.LEGEND_WIDE_MIN_PLOT_PX
+
+
+@pytest.mark.parametrize("flops", [3.4e14, 1e22, 3.3e30])
+def test_the_loss_curve_runs_through_the_scenarios_point(flops):
+    """A budget outside the chart's usual 1e18–1e28 FLOPs (0.001 kWh buys 3.4e14) drew its point
+    away from the curves: the curves now reach a decade past it either way."""
+    from app_pages import limits as page
+    grid = page.loss_grid(flops)
+    assert grid[0] < flops < grid[-1]
+    assert grid[0] <= page.LOSS_GRID_FLOPS[0] and grid[-1] >= page.LOSS_GRID_FLOPS[-1]

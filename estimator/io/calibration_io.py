@@ -154,8 +154,9 @@ def parse_codecarbon_csv(text: str, source: str = "emissions.csv") -> list[CodeC
     reader.fieldnames = columns
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:
+        found = ", ".join(_printable(c) for c in columns[:8])
         raise InputError(f"{source} is not a CodeCarbon emissions.csv: no column(s) {', '.join(missing)} "
-                         f"(found: {', '.join(columns[:8]) or 'none'}{'…' if len(columns) > 8 else ''})")
+                         f"(found: {found or 'none'}{'…' if len(columns) > 8 else ''})")
     runs = []
     try:
         rows = list(reader)
@@ -195,6 +196,12 @@ def decode_csv_bytes(data: bytes, source: str) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError(f"{source} is not a text (UTF-8) CSV file") from None
+
+
+def _printable(text: str, limit: int = 40) -> str:
+    """A column name as a message can show it: control and undecodable characters as "?", cut at ``limit``."""
+    shown = "".join(ch if ch.isprintable() and ch != "\ufffd" else "?" for ch in text)
+    return shown[:limit] + ("…" if len(shown) > limit else "")
 
 
 def read_codecarbon_csv(path: str | Path) -> list[CodeCarbonRun]:

@@ -125,7 +125,8 @@ class LoadedReport:
     written_at: str
 
 
-def _num(where: str, value, *, allow_none: bool = True, high: float = math.inf, whole: bool = False) -> float | None:
+def _num(where: str, value, *, allow_none: bool = True, high: float = math.inf,
+         whole: bool = False) -> float | int | None:
     """A number of 0 or more, at most ``high`` (what the estimator itself could report), whole
     where it counts steps; None where the report leaves it out and that is allowed."""
     if value is None and allow_none:
@@ -142,7 +143,7 @@ def _num(where: str, value, *, allow_none: bool = True, high: float = math.inf, 
         raise InputError(f"{where} is {value:.3g}, more than the {high:.3g} a report can hold")
     if whole and value != int(value):
         raise InputError(f"{where} must be a whole number, got {value:g}")
-    return float(value)
+    return int(value) if whole else float(value)  # a count stays a count: "154 steps", never "154.0"
 
 
 # The largest figure each field of a report can hold: what the tracker itself could write, from the
