@@ -80,3 +80,12 @@ def test_a_saved_track_report_keeps_its_step_counts_whole(tmp_path):
     for key in ("steady_steps", "warmup_steps"):
         assert rep.prediction[key] == doc["step_time"][key] and isinstance(rep.prediction[key], int)
     assert rep.steps_done == 300 and isinstance(rep.total_steps, int)
+
+
+def test_the_companions_caption_says_what_they_share():
+    """The brain beside AlphaGo: the same time, said as the CLI says it (the page's workload switch
+    takes a preset or parameters, never both, so the 'same work' case is the CLI's and the API's)."""
+    def captions(params):
+        return [cap.value.replace("\\", "") for cap in run_page("estimate", params).caption]  # markdown escapes off
+    shown = captions({"preset": "alphago-vs-brain"})
+    assert any(v.startswith("The same time (4.00 hours), each at its own power and PUE") for v in shown), shown
