@@ -177,6 +177,10 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
     if flops is None and not time_given:
         raise InputError("no workload: give the FLOPs, the parameters and tokens, a preset, or a known run's hours or "
                          "device-hours", field=("flops", "params", "preset", "hours", "device_hours"))
+    if flops is not None and flops < devices:
+        # not a thought experiment but a contradiction: a device cannot do a fraction of an operation
+        raise InputError(f"{flops:.3g} FLOPs on {devices:,} devices is less than one operation per device: give more "
+                         "FLOPs or fewer devices", field=("flops", "devices"))
 
     precision = s.precision or profile.default_precision
     if precision not in profile.peak_flops_per_s:
