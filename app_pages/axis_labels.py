@@ -3,6 +3,7 @@ as people read them, SI units, powers of ten with superscripts. ``charts`` uses 
 
 from __future__ import annotations
 
+from estimator.core import units
 from estimator.report import humanize as hz
 
 # Axis labels for people: 0.5, 10, 1,000, 2.5M, 3B, 1T (never d3's SI "100m" for 0.1 or "1G"),
@@ -38,8 +39,8 @@ def human_labels(prefix: str = "", suffix: str = "") -> str:
 
 # SI prefixes for axis labels in a unit: display prefixes, as the tables of estimator/report/humanize.py
 # (1 kW, 1 MW, 1 GW: never "1M W" nor "1B W").
-SI_PREFIXES = ((1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k"))
-FLOPS_PREFIXES = ((1e15, "P"), *SI_PREFIXES)  # FLOP/s reach PFLOP/s: a 2024 GPU's low-precision peak
+SI_PREFIXES = tuple((f, p) for f, p in units.SI_PREFIXES if 1e3 <= f <= 1e12)  # k … T
+FLOPS_PREFIXES = tuple((f, p) for f, p in units.SI_PREFIXES if 1e3 <= f <= 1e15)  # k … P  # FLOP/s reach PFLOP/s: a 2024 GPU's low-precision peak
 
 
 def si_labels(unit: str, prefixes=SI_PREFIXES) -> str:

@@ -18,6 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from estimator.core import bounds as B
+from estimator.core.calibrate import CPU_BASE_PROFILE
 from estimator.core.errors import EstimatorError
 from estimator.core.profile import PRECISIONS
 from estimator.core.units import BYTES_PER_MB, FLOPS_PER_TFLOP, MS_PER_S
@@ -37,7 +38,7 @@ from estimator.report.track_report import MAX_REPORT_BYTES, LoadedReport, parse_
 from . import common as c
 from .charts import render_chart
 
-CPU_BASE = "cpu-server-2s-epyc"
+CPU_BASE = CPU_BASE_PROFILE  # estimator/core/calibrate.py
 # A page run blocks its session: the in-app calibration is kept short, at most the CLI's default
 # length, 3 s by default, and its hold-out product runs 0.5 s instead of the CLI's 0.6 s.
 MAX_APP_SECONDS = B.DEFAULT_CALIBRATION_SECONDS

@@ -26,15 +26,15 @@ from estimator.io import serving_data
 from estimator.report import humanize as hz
 from estimator.services import limits
 
-from . import charts, style
+from . import charts, inputs, style
 from . import common as c
 
 # Defaults, each with its source:
 DEFAULT_HARDWARE = limits.INFERENCE_DEFAULT_HARDWARE  # the CLI's default too (estimator/services/limits.py)
 CUSTOM = "custom"                   # the model picker's "give the parameters (and shape) yourself"
 DEFAULT_MODEL = CUSTOM              # so that links with only `inf_params` (before the picker) keep working
-DEFAULT_PARAMS = 7e9                # a 7B model (Llama 2 7B, Touvron et al. 2023, arXiv:2307.09288, Table 1;
-#                                     Mistral 7B): the shape is the catalog's nearest, stated under the numbers
+DEFAULT_PARAMS = inputs.DEFAULT_PARAMS  # a 7B model (Llama 2 7B, as the Estimate page's; Mistral 7B): the shape
+#                                         is the catalog's nearest, stated under the numbers
 DEFAULT_TOKENS = 1e9                # illustrative: a billion generated tokens (about 3 million 338-token answers)
 # bounds for typed values: the core's (estimator/core/bounds.py)
 MAX_PARAMS, MAX_TOKENS, MAX_SERVED = float(B.PARAMS.high), float(B.TOKENS.high), float(B.SERVED_TOKENS.high)

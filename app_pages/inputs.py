@@ -35,10 +35,11 @@ DEFAULT_PRESET = "gpt3-175b"
 # Hardware for a workload without a preset: the service layer's default (estimator/services/limits.py).
 DEFAULT_HARDWARE = limits.DEFAULT_HARDWARE
 # Default workload for "params": Llama 2 7B, 7e9 parameters on 2e12 tokens (Touvron et al.
-# 2023, arXiv:2307.09288, Table 1); for "flops": GPT-3's 3.14e23 FLOPs (Brown et al. 2020, Table D.1).
+# 2023, arXiv:2307.09288, Table 1); for "flops": GPT-3's 3.14e23 FLOPs (Brown et al. 2020, Table D.1),
+# the lecture's fixed workload (estimator/services/limits.py, held to its preset).
 DEFAULT_PARAMS = 7e9
 DEFAULT_TOKENS = 2e12
-DEFAULT_FLOPS = 3.14e23
+DEFAULT_FLOPS = limits.TREND_FLOPS
 
 # The memory inputs' defaults: the core's own (no sharding, no parallelism, no recomputation).
 _NO_STRATEGY = Strategy()

@@ -24,7 +24,7 @@ from . import charts, style
 from . import common as c
 
 # Defaults, each with its source:
-DEFAULT_FLOPS = 5.76e23          # Chinchilla's budget (Hoffmann et al. 2022, Table 3, 67B row)
+DEFAULT_FLOPS = scaling.CHINCHILLA_TABLE3[3][1]  # Chinchilla's budget, 5.76e23 (Hoffmann et al. 2022, Table 3, 67B row)
 DEFAULT_BUDGETS = {"USD": 1e6, "kWh": 1e6, "t CO₂e": 100.0}  # illustrative round numbers
 BUDGET_KIND = {"USD": "usd", "kWh": "kwh", "t CO₂e": "tco2e"}
 MAX_FLOPS = B.FLOPS.high        # estimator/core/bounds.py, as the Estimate page

@@ -15,7 +15,7 @@ import streamlit as st
 
 from estimator.core.errors import EstimatorError
 from estimator.core.estimate import estimate
-from estimator.core.units import S_PER_DAY
+from estimator.core.units import KG_PER_T, S_PER_DAY
 from estimator.core.workload import FLOPS_PER_PARAM_TOKEN_TRAIN, FLOPS_PER_PARAM_TOKEN_TRAIN_RECOMPUTE
 from estimator.laws.scaling import CHINCHILLA_TOKENS_PER_PARAM  # D ≈ 20·N for a scenario that gives FLOPs only
 
@@ -58,7 +58,7 @@ def model_size_sweep(result, n_points: int = 41) -> tuple[pd.DataFrame, float] |
 
 # The sweep's quantities, in the order drawn: (name, estimate field, scale to the unit in the name)
 SWEEP_QUANTITIES = (("Training time (days)", "wall_clock_s", 1 / S_PER_DAY), ("Cost (USD)", "cost_usd", 1.0),
-                    ("CO₂e (t)", "co2e_kg", 1e-3))  # kg → t
+                    ("CO₂e (t)", "co2e_kg", 1 / KG_PER_T))
 SCALING_QUANTITIES = tuple(q for q, _, _ in SWEEP_QUANTITIES)
 
 

@@ -169,3 +169,14 @@ def test_fewer_flops_than_devices_is_a_contradiction_not_a_thought_experiment(ca
     assert rc == 2 and out == "" and "less than one operation per device" in err and "(--flops, --devices)" in err
     rc, out, _ = _run(capsys, "estimate", "--flops", "1", "--hardware", "b200")
     assert rc == 0 and "Training time" in out
+
+
+def test_an_unknown_gpu_is_named_in_neutral_words_and_the_cli_adds_its_hints():
+    from estimator.cli.main import build_parser, flag_map, with_hint
+    from estimator.core.calibrate import guess_base_profile
+    from estimator.core.errors import InputError
+    with pytest.raises(InputError) as err:
+        guess_base_profile("Acme Tensor 9000", "gpu")
+    assert "python -m" not in str(err.value) and err.value.fields == ("base",)
+    line = with_hint(err.value, flag_map(build_parser()))
+    assert line.endswith("(--base; see `python -m estimator profiles list`)"), line

@@ -74,7 +74,7 @@ def with_hint(exc: EstimatorError, flags: dict[str, str]) -> str:
     names = [flags[f] for f in getattr(exc, "fields", ()) if f in flags]
     names = [n for n in dict.fromkeys(names) if n not in message]
     hints = ([", ".join(names)] if names else []) + ([PROFILES_HINT] if isinstance(exc, UnknownHardwareError)
-                                                      or "hardware" in getattr(exc, "fields", ()) else [])
+                                                      or {"hardware", "base"} & set(getattr(exc, "fields", ())) else [])
     hints = [h for h in hints if h not in message]
     return f"{message} ({'; '.join(hints)})" if hints else message
 

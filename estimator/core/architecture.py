@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from estimator.core import bounds as B
 from estimator.core import validation as v
 from estimator.core.errors import InputError
+from estimator.core.units import BITS_PER_BYTE
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ class Architecture:
 
     def kv_bytes_per_token(self, kv_bits: int) -> float:
         """2 (K and V) × layers × KV heads × d_head × bytes (vLLM paper, Kwon et al. 2023, §3)."""
-        return 2.0 * self.layers * self.kv_heads * self.head_size * kv_bits / 8.0
+        return 2.0 * self.layers * self.kv_heads * self.head_size * kv_bits / BITS_PER_BYTE
 
     def to_dict(self) -> dict:
         return {"layers": self.layers, "d_model": self.d_model, "heads": self.heads, "kv_heads": self.kv_heads,

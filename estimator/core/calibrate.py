@@ -344,13 +344,17 @@ GPU_NAME_TO_PROFILE = (
 )
 
 
+# The bundled profile a CPU measurement starts from (profiles/cpu-server-2s-epyc.toml): the only CPU profile.
+CPU_BASE_PROFILE = "cpu-server-2s-epyc"
+
+
 def guess_base_profile(device_name: str, kind: str) -> str:
     """The bundled profile matching a device name; the CPU server profile for CPUs."""
     if kind == "cpu":
-        return "cpu-server-2s-epyc"
+        return CPU_BASE_PROFILE
     name = device_name.lower()
     for words, pid in GPU_NAME_TO_PROFILE:
         if all(w in name for w in words):
             return pid
-    raise InputError(f"no bundled profile matches the GPU '{device_name}': choose the closest base profile "
-                     "(see `python -m estimator profiles list`)", field="base")
+    raise InputError(f"no bundled profile matches the GPU '{device_name}': choose the closest base profile from "
+                     "the profile list", field="base")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from estimator.core.units import HOURS_PER_YEAR, W_PER_KW
+from estimator.core.units import G_PER_KG, HOURS_PER_YEAR, KM_PER_MILE, W_PER_KW
 
 # Human brain ≈ 20 W: the standard figure (e.g. Raichle & Gusnard 2002, PNAS 99(16),
 # "Appraising the brain's energy budget": ≈20% of a ≈100 W resting body).
@@ -12,9 +12,9 @@ BRAIN_POWER_W = 20.0
 BRAIN_KWH_PER_YEAR = BRAIN_POWER_W * HOURS_PER_YEAR / W_PER_KW  # 175.32 kWh
 
 # Typical passenger vehicle: about 400 g CO2 per mile (US EPA, "Greenhouse Gas Emissions
-# from a Typical Passenger Vehicle", EPA-420-F-23-014, June 2023). 1 mile = 1.609344 km (exact).
-KM_PER_MILE = 1.609344
-CAR_KG_CO2_PER_KM = 0.400 / KM_PER_MILE  # ≈ 0.2485 kg/km
+# from a Typical Passenger Vehicle", EPA-420-F-23-014, June 2023).
+CAR_G_CO2_PER_MILE = 400.0
+CAR_KG_CO2_PER_KM = CAR_G_CO2_PER_MILE / G_PER_KG / KM_PER_MILE  # ≈ 0.2485 kg/km
 
 # Average US residential electricity customer: 10,715 kWh in 2020 (US EIA, FAQ "How much
 # electricity does an American home use?").

@@ -41,7 +41,7 @@ from estimator.core.architecture import (
 )
 from estimator.core.errors import InputError
 from estimator.core.profile import HardwareProfile
-from estimator.core.units import BYTES_PER_GB
+from estimator.core.units import BITS_PER_BYTE, BYTES_PER_GB
 
 # -- sourced constants (research notes: /work/research/models.md Part B, sources named here) ----
 # Forward pass ≈ 2·N FLOPs per token for a dense model (Kaplan et al. 2020, arXiv:2001.08361, §2.1).
@@ -203,7 +203,7 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
     width = arch.attention_width
     bw = device.bandwidth_gb_per_s * BYTES_PER_GB * bandwidth_fraction
     flops_s = device.peak_flops_per_s * compute_fraction
-    weight_bytes = n_total * weight_bits / 8.0
+    weight_bytes = n_total * weight_bits / BITS_PER_BYTE
     kv_tok = arch.kv_bytes_per_token(kv_bits)
     memory_s = (weight_bytes * weights_read_fraction(arch, n_total, b) + b * context * kv_tok * kv_replication(arch, tp)) / (tp * bw)
     flops_per_token = FLOPS_PER_PARAM_PER_TOKEN * n_active + ATTENTION_FLOPS_PER_CONTEXT_TOKEN * arch.layers * context * width
@@ -281,7 +281,7 @@ class Footprint:
 
 def footprint(*, params: float, arch: Architecture, memory_gb_per_device: float, devices: int, batch: float,
               prompt_tokens: float, output_tokens: float, weight_bits: int = 16, kv_bits: int = 16) -> Footprint:
-    weights = params * weight_bits / 8.0 / BYTES_PER_GB
+    weights = params * weight_bits / BITS_PER_BYTE / BYTES_PER_GB
     per_seq = ((prompt_tokens + output_tokens) * arch.kv_bytes_per_token(kv_bits) * kv_replication(arch, devices)
                / BYTES_PER_GB)
     usable = devices * memory_gb_per_device * USABLE_MEMORY_FRACTION
@@ -316,7 +316,7 @@ class Previous:
 def previous_model(*, params: float, device: Device, batch: float, tp: int, utilization: float, power_w: float,
                    weight_bits: int = 16) -> Previous:
     compute = batch * FLOPS_PER_PARAM_PER_TOKEN * params / (device.peak_flops_per_s * utilization * tp)
-    memory = params * weight_bits / 8.0 / (device.bandwidth_gb_per_s * BYTES_PER_GB * tp)
+    memory = params * weight_bits / BITS_PER_BYTE / (device.bandwidth_gb_per_s * BYTES_PER_GB * tp)
     s = max(compute, memory)
     return Previous(s, power_w * tp * s / batch)
 

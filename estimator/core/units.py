@@ -27,3 +27,11 @@ PARAMS_PER_MILLION = 1e6  # parameter counts in short-scale words, as model card
 PARAMS_PER_BILLION = 1e9  # (exact)
 MILLIWATTS_PER_W = 1e3  # NVML reports power in mW (nvmlDeviceGetPowerUsage, NVML API reference) (exact)
 MILLIJOULES_PER_J = 1e3  # NVML's energy counter is in mJ (nvmlDeviceGetTotalEnergyConsumption) (exact)
+BITS_PER_BYTE = 8  # exact
+KM_PER_MILE = 1.609344  # international mile (exact)
+MONTHS_PER_YEAR = 12.0  # exact
+T_PER_KT = 1e3  # SI kilo on the tonne (exact)
+T_PER_MT = 1e6  # SI mega on the tonne (exact)
+ML_PER_L = 1e3  # exact
+# SI prefixes, largest first (exact): the one table humanize's units and the charts' axis labels step through
+SI_PREFIXES = ((1e18, "E"), (1e15, "P"), (1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k"), (1.0, ""), (1e-3, "m"))

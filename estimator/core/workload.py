@@ -54,6 +54,13 @@ class TransformerCount:
     training_flops_per_token: float
 
 
+
+def non_embedding_params(layers: float, d_model: float) -> float:
+    """Kaplan et al. 2020, Table 1: N = 12·n_layer·d_model² (non-embedding; d_attn = d_model,
+    d_ff = 4·d_model). The one home of the formula (training FLOPs and the serving shape use it)."""
+    return 12.0 * layers * d_model ** 2
+
+
 def transformer_count(shape: TransformerShape) -> TransformerCount:
     """Parameters and FLOPs per token from the architecture.
 
@@ -66,7 +73,7 @@ def transformer_count(shape: TransformerShape) -> TransformerCount:
         value = getattr(shape, name)
         if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
             raise InputError(f"{name} must be a positive whole number, got {value!r}")
-    n_non_emb = 12.0 * shape.n_layer * shape.d_model**2
+    n_non_emb = non_embedding_params(shape.n_layer, shape.d_model)
     n_embed = float(shape.vocab_size * shape.d_model + shape.n_ctx * shape.d_model)
     forward = 2.0 * n_non_emb + 2.0 * shape.n_layer * shape.n_ctx * shape.d_model
     forward += 2.0 * shape.d_model * shape.vocab_size

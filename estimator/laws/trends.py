@@ -13,6 +13,7 @@ import numpy as np
 from estimator.core import bounds as B
 from estimator.core import validation as v
 from estimator.core.errors import InputError
+from estimator.core.units import MONTHS_PER_YEAR
 
 # FLOP/s per dollar of GPUs doubles every 2.46 years (95% CI 2.24–2.72), 470 GPUs released
 # 2006–2021; 2.07 years (1.54–3.13) for the GPUs used in ML research (Hobbhahn & Besiroglu 2022,
@@ -39,7 +40,6 @@ DRAM_BANDWIDTH_GROWTH_PER_2Y = 1.6
 INTERCONNECT_GROWTH_PER_2Y = 1.4
 MEMORY_WALL_SOURCE = "Gholami et al. 2024, \"AI and Memory Wall\", arXiv:2403.14123"
 
-MONTHS_PER_YEAR = 12.0
 # How far a trend table reaches, and from when (estimator/core/bounds.py: TREND_YEARS, TREND_START_YEAR).
 MAX_YEARS = int(B.TREND_YEARS.high)
 MIN_YEAR, MAX_YEAR = int(B.TREND_START_YEAR.low), int(B.TREND_START_YEAR.high)

@@ -12,10 +12,14 @@ from estimator.core.units import (
     KWH_PER_MWH,
     KWH_PER_TWH,
     L_PER_M3,
+    ML_PER_L,
     S_PER_DAY,
     S_PER_HOUR,
     S_PER_MINUTE,
     S_PER_YEAR,
+    SI_PREFIXES,
+    T_PER_KT,
+    T_PER_MT,
     WH_PER_KWH,
 )
 
@@ -26,8 +30,6 @@ WORDS_UP_TO = 1e15
 # 3.66 × 10⁶ TWh, never "3,660,000 TWh".
 NEXT_PREFIX = 1e3
 # Mass steps past the tonne for CO₂e (SI prefixes on the tonne) and the millilitre for water: display units
-T_PER_KT, T_PER_MT = 1e3, 1e6
-ML_PER_L = 1e3
 THOUSAND, MILLION = 1e3, 1e6  # number words ("1.20 thousand m³")
 
 
@@ -142,21 +144,26 @@ def energy(kwh: float) -> str:
                          (1 / WH_PER_KWH, "Wh")])
 
 
+def _si(unit: str, largest: str, smallest: str = "") -> list[tuple[float, str]]:
+    """``unit`` with the SI prefixes from ``largest`` down to ``smallest`` ("" for the bare unit)."""
+    names = [p for _, p in SI_PREFIXES]
+    return [(f, p + unit) for f, p in SI_PREFIXES[names.index(largest):names.index(smallest) + 1]]
+
+
 def power(watts: float) -> str:
-    return _scaled(watts, [(1e12, "TW"), (1e9, "GW"), (1e6, "MW"), (1e3, "kW"), (1.0, "W")])
+    return _scaled(watts, _si("W", "T"))
 
 
 def joules(j: float) -> str:
     """An energy in joules, in the SI unit it reaches: "0.420 J", "2.93 MJ"."""
-    return _scaled(j, [(1e9, "GJ"), (1e6, "MJ"), (1e3, "kJ"), (1.0, "J"), (1e-3, "mJ")])
+    return _scaled(j, _si("J", "G", "m"))
 
 
 def flops_rate(flops_per_s: float | None) -> str:
     """A throughput in the SI unit it reaches: "43.3 TFLOP/s", "7.07 MFLOP/s"."""
     if flops_per_s is None:
         return "n/a"
-    return _scaled(flops_per_s, [(1e18, "EFLOP/s"), (1e15, "PFLOP/s"), (1e12, "TFLOP/s"), (1e9, "GFLOP/s"),
-                                 (1e6, "MFLOP/s"), (1e3, "kFLOP/s"), (1.0, "FLOP/s")])
+    return _scaled(flops_per_s, _si("FLOP/s", "E"))
 
 
 def co2e(kg: float) -> str:

@@ -20,7 +20,7 @@ from estimator.core.inference import InferenceResult, InferenceScenario, inferen
 from estimator.core.scenario import SITE_INPUTS
 from estimator.core.serving import Architecture, attention_params, student_architecture
 from estimator.core.units import S_PER_HOUR
-from estimator.core.workload import dense_training_flops
+from estimator.core.workload import dense_training_flops, non_embedding_params
 from estimator.io import serving_data
 from estimator.io.datafiles import default_profiles, get_preset
 from estimator.laws import contrasts as ct
@@ -303,7 +303,7 @@ def resolve_architecture(*, params: float | None = None, model: str | None = Non
         check_head_split(dm, int(heads), int(kv_heads))
         voc = None if vocab is None else v.require_whole("vocabulary", vocab, B.VOCAB, field="vocab")
         if params is None:
-            params = 12.0 * lay * dm ** 2 + (voc * dm if voc else 0.0)
+            params = non_embedding_params(lay, dm) + (voc * dm if voc else 0.0)
             how.append(f"parameters = 12·layers·d_model²{' + vocab·d_model' if voc else ''} = {params:.3g} "
                        "(Kaplan et al. 2020: d_ff = 4·d_model; give the parameter count for gated MLPs)")
         arch = Architecture(lay, dm, int(heads), int(kv_heads), None, voc, None, "", "given")
