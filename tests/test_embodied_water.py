@@ -47,7 +47,7 @@ def test_die_area_model_is_scaled_to_board_level_by_the_pcf_ratio():
     f = em.device_figure(p.embodied, p.kind, p.memory_gb)
     ratio = 164 / 28.7
     assert f.kg_co2e == pytest.approx(15.2 * ratio)
-    assert (f.low, f.high) == pytest.approx((15.2 * ratio / 2, 15.2 * ratio * 2))
+    assert (f.low_kg_co2e, f.high_kg_co2e) == pytest.approx((15.2 * ratio / 2, 15.2 * ratio * 2))
     # the A100 40GB's LCA agrees with the ratio: 127.6 ÷ its ACT figure 22.3 = 5.72
     assert 127.6 / 22.3 == pytest.approx(ratio, rel=0.01)
     # the same board modelled alike gets the same figure: the H800 is an H100 chip (28.7 kg in ACT)
@@ -62,7 +62,7 @@ def test_fallback_scales_the_h100_footprint_by_memory():
     assert p.embodied is None
     f = em.device_figure(None, p.kind, p.memory_gb)
     assert f.kg_co2e == pytest.approx(164 * (0.58 + 0.42 * 192 / 80))
-    assert (f.low, f.high) == pytest.approx((f.kg_co2e / 2, f.kg_co2e * 2))
+    assert (f.low_kg_co2e, f.high_kg_co2e) == pytest.approx((f.kg_co2e / 2, f.kg_co2e * 2))
     e = api.run(hardware="mi300x", device_hours=100.0).estimate
     assert any("fallback" in n for n in e.notes)
     # reference points get none
@@ -72,7 +72,7 @@ def test_fallback_scales_the_h100_footprint_by_memory():
 def test_water_reproduces_li_et_al_gpt3_us_average():
     """Li et al. 2023, Table 1, "U.S. Average": GPT-3's 1,287 MWh of server energy at PUE 1.17,
     on-site WUE 0.55 and off-site EWIF 3.142 L/kWh: 1287e3 × (0.55 + 1.17 × 3.142) = 5.439 million L."""
-    f = wt.factors(wue=0.55, ewif=3.142)
+    f = wt.factors(wue_l_per_kwh=0.55, ewif_l_per_kwh=3.142)
     w, lo, hi = wt.water(1287e3 * 1.17, (1287e3 * 1.17,) * 2, 1.17, f)
     assert w == pytest.approx(5.439e6, rel=1e-3)
     assert lo == pytest.approx(w) and hi == pytest.approx(w)

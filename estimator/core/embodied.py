@@ -80,8 +80,8 @@ class DeviceEmbodied:
 class DeviceFigure:
     """The per-device figure an estimate uses: centre, range, and how it was reached."""
     kg_co2e: float
-    low: float
-    high: float
+    low_kg_co2e: float
+    high_kg_co2e: float
     basis: str
     source: str
 
@@ -113,7 +113,7 @@ def run_embodied(figure: DeviceFigure, device_hours: float, device_hours_range: 
     given is exact; otherwise 5 years with the 4–6-year range."""
     years = LIFETIME_YEARS if lifetime_years is None else float(lifetime_years)
     center = device_hours * figure.kg_co2e / (years * HOURS_PER_YEAR * lifetime_utilization)
-    f_down, f_up = sides(figure.kg_co2e, figure.low, figure.high)
+    f_down, f_up = sides(figure.kg_co2e, figure.low_kg_co2e, figure.high_kg_co2e)
     if lifetime_years is None:
         # a longer life spreads the footprint thinner: the low end is at the longest lifetime
         l_down, l_up = math.log(LIFETIME_RANGE_YEARS[1] / years), math.log(years / LIFETIME_RANGE_YEARS[0])

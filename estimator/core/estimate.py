@@ -295,11 +295,11 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
               for k in ("wall_clock_s", "device_hours", "energy_kwh", "co2e_kg", "cost_usd")}
     ranges["flops"] = (flops, flops)
     fp = footprint(profile, device_hours=float(mid["device_hours"]), device_hours_range=ranges["device_hours"],
-                   energy_kwh=float(mid["energy_kwh"]), energy_range=ranges["energy_kwh"], pue=pue,
+                   energy_kwh=float(mid["energy_kwh"]), energy_range_kwh=ranges["energy_kwh"], pue=pue,
                    include_embodied=s.embodied, lifetime_years=s.lifetime_years, cooling=s.cooling,
-                   wue=s.wue_l_per_kwh, ewif=s.ewif_l_per_kwh, country=s.grid_country, origin=s.origin)
-    ranges["embodied_co2e_kg"] = fp.embodied_range
-    ranges["water_l"] = fp.water_range
+                   wue_l_per_kwh=s.wue_l_per_kwh, ewif_l_per_kwh=s.ewif_l_per_kwh, country=s.grid_country, origin=s.origin)
+    ranges["embodied_co2e_kg"] = fp.embodied_co2e_range_kg
+    ranges["water_l"] = fp.water_range_l
     assumptions.extend(Assumption(*a) for a in fp.assumptions)
 
     host_share = 0.0

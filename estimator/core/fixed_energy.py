@@ -43,12 +43,13 @@ def with_energy_fixed(e: Estimate, scenario: Scenario, profile: HardwareProfile)
     if e.cost_usd is not None:
         ranges["cost_usd"] = (e.cost_usd * fewest, e.cost_usd * most) if by_hours else (e.cost_usd, e.cost_usd)
     fp = footprint(profile, device_hours=e.device_hours, device_hours_range=ranges["device_hours"],
-                   energy_kwh=e.energy_kwh, energy_range=ranges["energy_kwh"], pue=e.assumption("pue").value,
+                   energy_kwh=e.energy_kwh, energy_range_kwh=ranges["energy_kwh"], pue=e.assumption("pue").value,
                    include_embodied=scenario.embodied, lifetime_years=scenario.lifetime_years,
-                   cooling=scenario.cooling, wue=scenario.wue_l_per_kwh, ewif=scenario.ewif_l_per_kwh,
+                   cooling=scenario.cooling, wue_l_per_kwh=scenario.wue_l_per_kwh,
+                   ewif_l_per_kwh=scenario.ewif_l_per_kwh,
                    country=scenario.grid_country, origin=scenario.origin)
-    ranges["embodied_co2e_kg"] = fp.embodied_range
-    ranges["water_l"] = fp.water_range
+    ranges["embodied_co2e_kg"] = fp.embodied_co2e_range_kg
+    ranges["water_l"] = fp.water_range_l
     note = ("the energy is fixed: it, the operational CO₂e" + ("" if e.cost_usd is None or by_hours
                                                                else " and the cost at the electricity price")
             + " are exact; device-hours = energy ÷ (power × PUE), so the time" + (" and the cost" if by_hours else "")

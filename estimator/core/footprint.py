@@ -15,17 +15,17 @@ from estimator.core import water as wt
 @dataclass(frozen=True)
 class Footprint:
     embodied_co2e_kg: float | None
-    embodied_range: tuple[float | None, float | None]
+    embodied_co2e_range_kg: tuple[float | None, float | None]
     water_l: float
-    water_range: tuple[float, float]
+    water_range_l: tuple[float, float]
     assumptions: tuple[tuple[str, object, str, str, str], ...]  # (name, value, unit, origin, source)
     notes: tuple[str, ...]
 
 
 def footprint(profile, *, device_hours: float, device_hours_range: tuple[float, float], energy_kwh: float,
-              energy_range: tuple[float, float], pue: float, include_embodied: bool = True,
-              lifetime_years: float | None = None, cooling: str | None = None, wue: float | None = None,
-              ewif: float | None = None, country: str | None = None, origin=lambda name: "user") -> Footprint:
+              energy_range_kwh: tuple[float, float], pue: float, include_embodied: bool = True,
+              lifetime_years: float | None = None, cooling: str | None = None,
+              wue_l_per_kwh: float | None = None, ewif_l_per_kwh: float | None = None, country: str | None = None, origin=lambda name: "user") -> Footprint:
     """Embodied CO₂e of the run's devices (unless switched off) and the run's water."""
     assumptions, notes = [], []
     emb, emb_range = None, (None, None)
@@ -39,17 +39,17 @@ def footprint(profile, *, device_hours: float, device_hours_range: tuple[float, 
             emb, emb_range = c, (lo, hi)
             who = f"profile:{profile.id}" if fig.basis != "fallback" else "default"
             assumptions.append(("embodied_kg_co2e_per_device", fig.kg_co2e, "kg CO2e per device", who,
-                                f"{fig.basis}, range {fig.low:.3g}–{fig.high:.3g} kg: {fig.source}"))
+                                f"{fig.basis}, range {fig.low_kg_co2e:.3g}–{fig.high_kg_co2e:.3g} kg: {fig.source}"))
             assumptions.append(("lifetime_years", em.LIFETIME_YEARS if lifetime_years is None else lifetime_years,
                                 "years", "default" if lifetime_years is None else origin("lifetime_years"),
                                 em.LIFETIME_SOURCE if lifetime_years is None else "given"))
             if fig.basis == "fallback":
                 notes.append(f"embodied carbon of {profile.name} is a fallback (no published figure): "
-                             f"{fig.kg_co2e:.0f} kg per device, range {fig.low:.0f}–{fig.high:.0f} kg")
+                             f"{fig.kg_co2e:.0f} kg per device, range {fig.low_kg_co2e:.0f}–{fig.high_kg_co2e:.0f} kg")
     kind = cooling if cooling is not None else profile.cooling
-    f = wt.factors(kind, wue, ewif, country)
-    w, wlo, whi = wt.water(energy_kwh, energy_range, pue, f)
-    if wue is not None:
+    f = wt.factors(kind, wue_l_per_kwh, ewif_l_per_kwh, country)
+    w, wlo, whi = wt.water(energy_kwh, energy_range_kwh, pue, f)
+    if wue_l_per_kwh is not None:
         wue_origin, wue_source = origin("wue_l_per_kwh"), f.wue_source
     else:
         wue_origin = ("default" if kind is None else origin("cooling") if cooling is not None
@@ -60,8 +60,8 @@ def footprint(profile, *, device_hours: float, device_hours_range: tuple[float, 
             wue_source += f"; the profile's data centre: {profile.pue_source}"
     assumptions.append(("wue_l_per_kwh", f.wue_l_per_kwh, "L/kWh of IT energy (on site)", wue_origin, wue_source))
     # a country's own figure is set by whoever set the grid (its region); the U.S. average is the default
-    by_country = ewif is None and (country or "").upper() in wt.EWIF_BY_COUNTRY
-    ewif_origin = (origin("ewif_l_per_kwh") if ewif is not None else
+    by_country = ewif_l_per_kwh is None and (country or "").upper() in wt.EWIF_BY_COUNTRY
+    ewif_origin = (origin("ewif_l_per_kwh") if ewif_l_per_kwh is not None else
                    origin("carbon_intensity_g_per_kwh") if by_country else "default")
     assumptions.append(("ewif_l_per_kwh", f.ewif_l_per_kwh, "L/kWh of electricity (off site)", ewif_origin,
                         f.ewif_source))

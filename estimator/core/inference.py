@@ -201,10 +201,12 @@ def _devices_for_heads(needed: int, arch: Architecture, profile: HardwareProfile
                         "whose usable memory holds the weights and the batch's KV cache")
 
 
-def device_of(profile: HardwareProfile, peak: float) -> Device:
+def device_of(profile: HardwareProfile, peak_flops_per_s: float) -> Device:
+    """What the serving step needs of a profile, at the tensor peak of the precision served."""
     tdp = profile.power.tdp_w or profile.power.average_w
     link, link_source = link_for(profile)
-    return Device(profile.id, profile.memory_gb, profile.memory_bandwidth_gb_per_s, peak, tdp, link, link_source)
+    return Device(profile.id, profile.memory_gb, profile.memory_bandwidth_gb_per_s, peak_flops_per_s, tdp, link,
+                  link_source)
 
 
 def _arch_origin(s: InferenceScenario) -> str:

@@ -25,8 +25,8 @@ LI_2023 = "Li et al. 2023, 'Making AI Less Thirsty', arXiv:2304.03271"
 class Cooling:
     """On-site water of a kind of data centre: WUE centre and stated range, L/kWh of IT energy."""
     wue_l_per_kwh: float
-    low: float
-    high: float
+    low_l_per_kwh: float
+    high_l_per_kwh: float
     source: str
 
 
@@ -114,17 +114,18 @@ class WaterFactors:
     ewif_source: str
 
 
-def factors(kind: str | None = None, wue: float | None = None, ewif: float | None = None,
+def factors(kind: str | None = None, wue_l_per_kwh: float | None = None, ewif_l_per_kwh: float | None = None,
             country: str | None = None) -> WaterFactors:
     """The on-site and off-site factors: given ones exact, the others from the cooling kind and the
     grid's country (``ewif_for``; none: the U.S. average)."""
     c = cooling(kind)
-    w = (wue, (wue, wue), "given") if wue is not None else (c.wue_l_per_kwh, (c.low, c.high), c.source)
+    wue, ewif = wue_l_per_kwh, ewif_l_per_kwh
+    w = (wue, (wue, wue), "given") if wue is not None else (c.wue_l_per_kwh, (c.low_l_per_kwh, c.high_l_per_kwh), c.source)
     e = (ewif, (ewif, ewif), "given") if ewif is not None else ewif_for(country)
     return WaterFactors(w[0], w[1], w[2], e[0], e[1], e[2])
 
 
-def water(energy_kwh: float, energy_range: tuple[float, float], pue: float,
+def water(energy_kwh: float, energy_range_kwh: tuple[float, float], pue: float,
           f: WaterFactors) -> tuple[float, float, float]:
     """(centre, low, high) litres for a run that used ``energy_kwh`` at the facility (PUE included)."""
     per_kwh = f.wue_l_per_kwh / pue + f.ewif_l_per_kwh
@@ -134,6 +135,6 @@ def water(energy_kwh: float, energy_range: tuple[float, float], pue: float,
     low_k = f.wue_range[0] / pue + f.ewif_range[0]
     high_k = f.wue_range[1] / pue + f.ewif_range[1]
     k_down, k_up = sides(per_kwh, low_k, high_k) if low_k > 0 else (float("inf"), sides(per_kwh, per_kwh, high_k)[1])
-    e_down, e_up = sides(energy_kwh, *energy_range)
+    e_down, e_up = sides(energy_kwh, *energy_range_kwh)
     low, high = around(center, combine(k_down, e_down), combine(k_up, e_up))
     return center, float(low), float(high)
