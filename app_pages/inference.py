@@ -116,16 +116,18 @@ def inputs() -> dict:
     kw["tokens_per_query"] = c.url_number("Output tokens per query", "inf_tpq", min_value=float(B.TOKENS_PER_QUERY.low),
                                           max_value=float(B.TOKENS_PER_QUERY.high), default=DEFAULT_TOKENS_PER_QUERY,
                                           fmt="%.4g", where=side, help=f"Default: {QUERY_SOURCE}")
-    kw["batch_size"] = c.url_number("Batch size", "inf_batch", min_value=1, max_value=MAX_BATCH, default=1,
+    kw["batch_size"] = c.url_number("Batch size", "inf_batch", min_value=1, max_value=MAX_BATCH,
+                                    default=inference_core.DEFAULT_BATCH_SIZE,
                                     integer=True, where=side,
                                     help="Sequences decoded together: they share each weight read, each adds its KV cache")
     kw["devices"] = c.url_number("Devices (tensor parallel)", "inf_devices", min_value=B.DEVICES.low,
                                  max_value=B.DEVICES.high, integer=True, placeholder="as many as memory needs",
                                  where=side)
     side.subheader("Compression")
-    kw["bits"] = int(c.url_radio("Bits per weight", "inf_bits", BITS, default="16", where=side,
+    kw["bits"] = int(c.url_radio("Bits per weight", "inf_bits", BITS, default=str(inference_core.DEFAULT_BITS), where=side,
                                  help="Quantisation: 8-bit uses the FP8/INT8 peak where the hardware has one"))
-    kw["kv_bits"] = int(c.url_radio("Bits per KV-cache entry", "inf_kvbits", KV_BITS, default="16", where=side,
+    kw["kv_bits"] = int(c.url_radio("Bits per KV-cache entry", "inf_kvbits", KV_BITS, default=str(inference_core.DEFAULT_KV_BITS),
+                                    where=side,
                                     help="A quantised KV cache: fewer bytes read per step at large batch or context"))
     kw["sparsity"] = c.url_number("Pruned fraction of weights", "inf_sparsity", min_value=B.SPARSITY.low,
                                   max_value=B.SPARSITY.high,

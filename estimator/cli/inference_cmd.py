@@ -13,6 +13,7 @@ from estimator.cli.estimate_cmds import count
 from estimator.cli.scaling_cmds import _dump, _table, add_setting_args
 from estimator.core import bounds as B
 from estimator.core import compression
+from estimator.core import inference as inference_core
 from estimator.core.inference import BITS, DEFAULT_PROMPT_TOKENS, DEFAULT_TOKENS_PER_QUERY, KV_BITS
 from estimator.core.scenario import SITE_INPUTS
 from estimator.core.serving import BANDWIDTH_FRACTION, COMPUTE_FRACTION
@@ -154,13 +155,13 @@ def register(sub):
                    help=f"prompt tokens per query (default {DEFAULT_PROMPT_TOKENS:g}: ShareGPT's mean, vLLM paper)")
     w.add_argument("--tokens-per-query", type=float, default=DEFAULT_TOKENS_PER_QUERY,
                    help=f"output tokens per query (default {DEFAULT_TOKENS_PER_QUERY:g}: ShareGPT's mean, vLLM paper)")
-    w.add_argument("--batch-size", type=count, default=1, help="sequences decoded together (default %(default)g)")
+    w.add_argument("--batch-size", type=count, default=inference_core.DEFAULT_BATCH_SIZE, help="sequences decoded together (default %(default)g)")
     w.add_argument("--devices", type=count,
                    help="devices in tensor parallelism, a divisor of the attention heads (default: the fewest, a power of "
                         "two where it divides the heads, that hold weights and KV cache)")
     c = p.add_argument_group("compression")
-    c.add_argument("--bits", type=int, choices=BITS, default=16, help="bits per weight (quantisation)")
-    c.add_argument("--kv-bits", type=int, choices=KV_BITS, default=16, help="bits per KV-cache entry")
+    c.add_argument("--bits", type=int, choices=BITS, default=inference_core.DEFAULT_BITS, help="bits per weight (quantisation)")
+    c.add_argument("--kv-bits", type=int, choices=KV_BITS, default=inference_core.DEFAULT_KV_BITS, help="bits per KV-cache entry")
     c.add_argument("--sparsity", type=float, default=0.0, help=f"fraction of weights pruned, {B.SPARSITY.describe()}")
     c.add_argument("--dense-kernels", action="store_true",
                    help="pruned weights are still read and multiplied (unstructured sparsity on dense hardware)")

@@ -69,6 +69,12 @@ DEFAULT_PROMPT_TOKENS = 161.0
 DEFAULT_TOKENS_PER_QUERY = 338.0
 QUERY_SOURCE = "ShareGPT means, 161 prompt and 338 output tokens (vLLM paper, arXiv:2309.06180, Fig. 11)"
 MAX_BATCH = int(B.BATCH.high)
+# What is served when nothing else is said: 16-bit weights and KV cache (bf16/fp16, as models are
+# released and as the ML.ENERGY measurements the serving model is fitted to ran), one sequence at a
+# time (the latency-bound case). Design choices, shared by the CLI and the app.
+DEFAULT_BITS = 16
+DEFAULT_KV_BITS = 16
+DEFAULT_BATCH_SIZE = 1
 # The figures that get a range, and which of the two fitted half-widths each follows.
 TIME_KEYS = ("seconds_per_output_token", "latency_s_per_token", "seconds_per_token", "wall_clock_s", "device_hours")
 RANGE_MEANING = ("{level:.0%} intervals from the leave-one-model-out residuals of {n} measured configurations, each model counted once "
@@ -85,11 +91,11 @@ class InferenceScenario(Site):
     params: float
     tokens: float
     architecture: Architecture | None = None   # required by ``inference``; the edge fills it in
-    bits: int = 16
-    kv_bits: int = 16
+    bits: int = DEFAULT_BITS
+    kv_bits: int = DEFAULT_KV_BITS
     sparsity: float = 0.0
     sparse_kernels: bool = True   # do kernels skip pruned weights? (unstructured sparsity rarely does)
-    batch_size: int = 1
+    batch_size: int = DEFAULT_BATCH_SIZE
     student_params: float | None = None
     tokens_per_query: float = DEFAULT_TOKENS_PER_QUERY
     prompt_tokens: float = DEFAULT_PROMPT_TOKENS
