@@ -54,7 +54,9 @@ BANDWIDTH_GB_PER_S_BOUNDS = (1.0, 1e7)
 # Device-to-device link per direction: from PCIe 2.0 ×16 (8 GB/s) to well above NVLink 5 (900 GB/s).
 LINK_GB_PER_S_BOUNDS = (1.0, 1e5)
 PRICE_USD_PER_HOUR_BOUNDS = (B.PRICE_USD_PER_DEVICE_HOUR.low, B.PRICE_USD_PER_DEVICE_HOUR.high)
-RELEASE_YEAR_BOUNDS = (1940, 2035)
+# A device's release year: from the first electronic computers (bounds.YEAR) to a few years past the
+# newest profiles (2024-2025): a device announced for later has no datasheet to cite yet.
+RELEASE_YEAR_BOUNDS = (B.YEAR.low, 2035)
 PUE_BOUNDS = (B.PUE.low, B.PUE.high)
 # A device's cradle-to-gate footprint: from a phone SoC's few kg up to 10 t (an HGX B200 board of
 # 8 GPUs is 2,274 kg, NVIDIA's PCF summary); a whole system (AlphaGo) is not given one.
