@@ -142,7 +142,7 @@ def memory_wall() -> None:
 MEMORY_WALL_SERIES = ((trends.PEAK_FLOPS_LABEL, trends.PEAK_FLOPS_GROWTH_PER_2Y),
                       (trends.DRAM_BANDWIDTH_LABEL, trends.DRAM_BANDWIDTH_GROWTH_PER_2Y),
                       (trends.INTERCONNECT_LABEL, trends.INTERCONNECT_GROWTH_PER_2Y))
-MEMORY_WALL_YEARS = 20
+MEMORY_WALL_YEARS = trends.MEMORY_WALL_YEARS  # the span Gholami et al. measured the rates over
 
 
 def memory_wall_chart() -> alt.Chart:

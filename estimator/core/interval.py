@@ -19,6 +19,8 @@ import math
 
 import numpy as np
 
+# The stated level of every range: 80%, the level issue 9 asks for ("say 80%"); a design choice, whose
+# coverage `validate` measures (an 80% interval misses one run in five by design).
 LEVEL = 0.8
 
 

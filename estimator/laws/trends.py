@@ -35,6 +35,7 @@ ALGORITHMIC_SOURCE = "Hernandez & Brown 2020, arXiv:2005.04305"
 
 # The memory wall: over 20 years peak server FLOP/s grew 3.0× every 2 years, DRAM bandwidth
 # 1.6× and interconnect bandwidth 1.4× (Gholami et al. 2024, "AI and Memory Wall", arXiv:2403.14123).
+MEMORY_WALL_YEARS = 20  # the span those rates were measured over
 PEAK_FLOPS_GROWTH_PER_2Y = 3.0
 DRAM_BANDWIDTH_GROWTH_PER_2Y = 1.6
 INTERCONNECT_GROWTH_PER_2Y = 1.4
