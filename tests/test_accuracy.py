@@ -328,24 +328,6 @@ def test_another_chip_without_runs_takes_the_centre_the_fit_chose():
         model.predict("h100", 1e24, year=2026, release_year=2024, borrowed=True).center)
 
 
-def test_profiles_readme_quotes_the_fit_and_the_validation():
-    """The method page's numbers are the fit file's and `validate`'s, to the digits shown."""
-    import re
-    from pathlib import Path
-    text = (Path(__file__).resolve().parents[1] / "profiles" / "README.md").read_text()
-    model = load_utilization_model()
-    for fam in model.families:
-        p = model.predict(fam, 1e22)
-        row = f"| {fam} | {model.families[fam].n_runs} | {p.center:.3f} | {p.low:.3f}–{p.high:.3f} |"
-        assert row in text, row
-    m, b = DOC["summary"]["all"]["model"], DOC["summary"]["all"]["baseline"]
-    quoted = (f"median factor {m['median_factor']:.2f}× against the\nrule's {b['median_factor']:.2f}× "
-              f"(ratio {DOC['ratio_to_baseline']:.2f})")
-    assert quoted in text
-    assert f"interval covers {m['interval_coverage']:.0%} of runs, mean width ×{m['interval_mean_width_factor']:.2f}" in text
-    assert re.search(rf"\| runs \| {model.n_runs} \|", text)
-
-
 def test_the_t_degrees_of_freedom_are_a_cross_validated_choice_and_round_trip():
     from estimator.core.utilization_model import UtilizationModel
     from estimator.fit.utilization_fit import CANDIDATE_SPECS, T_DOF_CHOICES
@@ -367,41 +349,3 @@ def test_a_miss_on_few_devices_names_their_number(devices, says):
     reason = accuracy.likely_reason(RunResult(run, 0.1, 0.05, 0.2, None))
     assert says in reason
     assert "achieved 2.2% of peak against a predicted 10.0%" in reason
-
-
-def test_the_readme_quotes_the_shipped_validation():
-    """README's "How far to trust it": every figure is the shipped cross-validation's (the file the
-    slow tests check against a fresh run), with the 30% rule beside it."""
-    import re
-    from pathlib import Path
-    readme = " ".join((Path(__file__).resolve().parents[1] / "README.md").read_text().split())
-    s = DOC["summary"]
-    m, b = s["all"]["model"], s["all"]["baseline"]
-    assert (f"over {m['n_runs']} runs, device-hours from FLOPs, hardware and devices alone are off by a median factor "
-            f"of **{m['median_factor']:.2f}×**, against **{b['median_factor']:.2f}×** for a flat 30%-of-peak rule on "
-            f"the same runs (ratio {DOC['ratio_to_baseline']:.2f};") in readme
-    assert (f"{m['share_within_2x']:.0%} of runs are within 2×; the 80% interval holds **{m['interval_coverage']:.0%}** "
-            f"of runs (mean width ×{m['interval_mean_width_factor']:.2f})") in readme
-    ny = DOC["without_year"]
-    assert (f"Without the run's year: {ny['median_factor']:.2f}×, coverage {ny['interval_coverage']:.0%} "
-            f"(width ×{ny['interval_mean_width_factor']:.2f})") in readme
-    bd = DOC["by_developer"]
-    dm, db = bd["summary"]["all"]["model"], bd["summary"]["all"]["baseline"]
-    assert (f"{bd['n_developers']} developers), the fitted centre is barely better than the rule: "
-            f"{dm['median_factor']:.2f}× against {db['median_factor']:.2f}× (ratio {bd['ratio_to_baseline']:.2f}), "
-            f"while its interval holds {dm['interval_coverage']:.0%} of runs (width "
-            f"×{dm['interval_mean_width_factor']:.2f})") in readme
-    cov = {f: s[f]["model"]["interval_coverage"] for f in ("a100", "h100", "v100")}
-    assert f"A100 {cov['a100']:.0%}, H100 {cov['h100']:.0%}, V100 {cov['v100']:.0%}" in readme
-    v = s["v100"]["model"]
-    assert f"V100 ({v['median_factor']:.2f}×, {v['n_runs']} runs spanning" in readme
-    assert f"a V100 range is wide (×{v['interval_mean_width_factor']:.1f})" in readme
-    # where the rule beats the fit: said, with the figures, for every family where it does
-    worse = [f for f in s if f != "all" and s[f]["model"]["median_factor"] > s[f]["baseline"]["median_factor"]]
-    assert sorted(worse) == ["tpu-v3", "tpu-v4"]
-    dev = bd["summary"]
-    said = ", ".join(f"TPU {f[-2:]}\n{s[f]['model']['median_factor']:.2f}× against {s[f]['baseline']['median_factor']:.2f}×"
-                     for f in worse)
-    assert re.sub(r"\s+", " ", said) in readme
-    assert (f"(TPU v3 {dev['tpu-v3']['model']['median_factor']:.2f}×, TPU v4 {dev['tpu-v4']['model']['median_factor']:.2f}×)"
-            ) in readme

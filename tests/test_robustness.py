@@ -1,18 +1,16 @@
 """Issue 10: every bad input refused with exit 2 and one line, every file protected.
 
-One test per numbered root cause of the issue (the number is in the test name)."""
+One test per numbered root cause of the issue (the number is in the test name); the file causes (10 to
+13) are in tests/test_robustness_files.py, the shared helpers in tests/robustness_helpers.py."""
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
+from robustness_helpers import CSV, H100, ROOT, refused, run
 
 from estimator.cli.main import main
 from estimator.core.errors import DataFileError, EstimatorError, InputError, ProfileError
@@ -21,34 +19,6 @@ from estimator.core.scenario import Scenario
 from estimator.io.datafiles import PROFILES_DIR, default_profiles, load_profile_file, load_profiles
 from estimator.report.export import to_markdown
 from estimator.services import api
-
-ROOT = Path(__file__).resolve().parents[1]
-CSV = ROOT / "tests" / "data" / "codecarbon" / "emissions_codecarbon_3.3.2.csv"
-H100 = (PROFILES_DIR / "h100-sxm.toml").read_text()
-
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def refused(capsys, *argv, needle: str = "", details_on_stdout: bool = False) -> str:
-    """The CLI contract for bad input: exit 2, exactly one line 'error: …' on stderr, no traceback,
-    and nothing on stdout (except where a command lists details there, as `profiles validate`)."""
-    code, out, err = run(capsys, *argv)
-    assert code == 2, (argv, code, out, err)
-    assert err.startswith("error: ") and err.count("\n") == 1, err
-    assert "Traceback" not in err + out
-    assert details_on_stdout or out == "", out
-    assert needle in err, err
-    return err
-
-
-def cli_subprocess(*argv, timeout=30):
-    return subprocess.run([sys.executable, "-m", "estimator", *argv], cwd=ROOT, capture_output=True, text=True,
-                          timeout=timeout)
-
 
 # 1 --------------------------------------------------------------------------------------
 
@@ -222,70 +192,6 @@ def test_9_results_that_would_overflow_are_refused_in_every_format(capsys, argv,
     refused(capsys, "estimate", "--hardware", "h100-sxm", *argv, "--format", fmt)
 
 
-# 10, 11, 12 --------------------------------------------------------------------------------------
-
-
-def test_10_deeply_nested_profile_is_a_profile_error_and_others_still_load(tmp_path):
-    (tmp_path / "deep.toml").write_text("x = " + "[" * 100_000 + "]" * 100_000 + "\n")
-    shutil.copy(PROFILES_DIR / "brain.toml", tmp_path / "brain.toml")
-    with pytest.raises(ProfileError, match="too deeply"):
-        load_profile_file(tmp_path / "deep.toml")
-    ps = load_profiles(tmp_path)
-    assert set(ps.profiles) == {"brain"} and len(ps.errors) == 1
-
-
-@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
-@pytest.mark.slow
-def test_11_a_fifo_never_hangs_a_command(tmp_path):
-    fifo = tmp_path / "pipe.toml"
-    os.mkfifo(fifo)
-    shutil.copy(PROFILES_DIR / "brain.toml", tmp_path / "brain.toml")
-    ps = load_profiles(tmp_path)  # would block forever on open() of a FIFO
-    assert set(ps.profiles) == {"brain"} and "named pipe" in str(ps.errors[0])
-    p = cli_subprocess("estimate", "--flops", "1e20", "--hardware", str(fifo))
-    assert p.returncode == 2 and "named pipe" in p.stderr and p.stderr.count("\n") == 1
-    p = cli_subprocess("calibrate", "--from-codecarbon", str(fifo), "--flops", "1e13", "--base", "cpu-server-2s-epyc")
-    assert p.returncode == 2 and "named pipe" in p.stderr
-
-
-@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero")
-@pytest.mark.parametrize("argv", [
-    ["estimate", "--flops", "1e20", "--hardware", "/dev/zero"],
-    ["calibrate", "--from-codecarbon", "/dev/zero", "--flops", "1e13", "--base", "cpu-server-2s-epyc"],
-])
-@pytest.mark.slow
-def test_12_devices_are_not_read_into_memory(argv):
-    p = cli_subprocess(*argv)
-    assert p.returncode == 2 and "a device, not a regular file" in p.stderr and p.stderr.count("\n") == 1
-
-
-def test_12_size_is_checked_while_reading(tmp_path):
-    from estimator.io import safe_read
-
-    def fail(problem, fix):
-        raise InputError(problem)
-    big = tmp_path / "big.csv"
-    big.write_bytes(b"x" * 2001)
-    with pytest.raises(InputError, match="larger than"):
-        safe_read.read_bytes(big, 2000, fail)
-    assert safe_read.read_bytes(big, 2001, fail) == b"x" * 2001
-
-
-# 13 --------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("value", ["inf", "1e400", "-1", "2.5", "nan"])
-def test_13_codecarbon_gpu_count_must_be_a_plausible_whole_number(capsys, tmp_path, value):
-    lines = CSV.read_text().splitlines()
-    header = lines[0].split(",")
-    row = lines[-1].split(",")
-    row[header.index("gpu_count")] = value
-    bad = tmp_path / "emissions.csv"
-    bad.write_text("\n".join([lines[0], ",".join(row)]) + "\n")
-    refused(capsys, "calibrate", "--from-codecarbon", str(bad), "--flops", "1e13", "--base", "cpu-server-2s-epyc",
-            "--out", str(tmp_path / "p.toml"), needle="gpu_count")
-
-
 # 14, 15 --------------------------------------------------------------------------------------
 
 
@@ -370,7 +276,6 @@ def test_readme_states_every_bound_as_bounds_py_has_it():
 
 def test_served_tokens_are_bounded_by_serving_traffic_not_training_sets(capsys):
     """`inference --tokens` counts tokens served; its bound's reason says so (it cited training sets)."""
-    from estimator.cli.main import main
     assert main(["inference", "--model", "llama-2-7b", "--hardware", "h100-sxm", "--tokens", "1e30"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: tokens must be") and "Google's whole AI traffic" in err and "training sets" not in err
