@@ -40,7 +40,7 @@ def human_labels(prefix: str = "", suffix: str = "") -> str:
 # SI prefixes for axis labels in a unit: display prefixes, as the tables of estimator/report/humanize.py
 # (1 kW, 1 MW, 1 GW: never "1M W" nor "1B W").
 SI_PREFIXES = tuple((f, p) for f, p in units.SI_PREFIXES if 1e3 <= f <= 1e12)  # k … T
-FLOPS_PREFIXES = tuple((f, p) for f, p in units.SI_PREFIXES if 1e3 <= f <= 1e15)  # k … P  # FLOP/s reach PFLOP/s: a 2024 GPU's low-precision peak
+FLOPS_PREFIXES = tuple((f, p) for f, p in units.SI_PREFIXES if 1e3 <= f <= 1e15)  # k … P: a 2024 GPU reaches PFLOP/s
 
 
 def si_labels(unit: str, prefixes=SI_PREFIXES) -> str:

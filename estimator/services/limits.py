@@ -42,7 +42,7 @@ TREND_HARDWARE = "v100-sxm2"
 # so its base cost is that preset's (its own utilisation, Lambda's 28 TFLOPS), not the fit's for a V100.
 # TREND_FLOPS and TREND_HARDWARE are the preset's (tests/test_compare_and_ranges.py holds them equal).
 TREND_PRESET = "lambda-gpt3-v100"
-TREND_YEARS = 10  # a decade ahead: a design choice, short of where the fitted trends' own data end (2022-2024)
+TREND_YEARS = 10  # a decade ahead, what one slide shows: a design choice (the table reaches trends.MAX_YEARS when asked)
 # Any FLOP count works as the reference for a budget: the estimate is linear in FLOPs.
 BUDGET_REFERENCE_FLOPS = 1e24
 # The famous runs the contrasts use (estimator/data/presets.toml).
