@@ -186,7 +186,9 @@ def draw_inputs(main: Any = None) -> ScenarioInputs:
     hardware = hardware_select(preset.hardware if preset else None, where=top, only_preset=only_preset) or (
         preset.hardware if preset else DEFAULT_HARDWARE)
     profile = c.profiles().profiles.get(hardware)
-    p_in = preset.inputs if preset else {}
+    # the preset's inputs that apply here: not its device's own on other hardware (Preset.dropped_inputs)
+    p_in = {k: v for k, v in preset.inputs.items()
+            if k not in preset.dropped_inputs(other_hardware=hardware != preset.hardware, power_given=False)} if preset else {}
 
     def ph(key, profile_value=None, unit=""):
         if key in p_in:
@@ -216,6 +218,8 @@ def draw_inputs(main: Any = None) -> ScenarioInputs:
     kwargs["power_w"] = c.url_number("Power per device (W)", "power_w", min_value=B.POWER_W.low, max_value=B.POWER_W.high,
                                      fmt="%.4g", placeholder=ph("power_w", profile.power.average_w if profile else None),
                                      where=side, help="Average draw per device over the run")
+    if preset and kwargs["power_w"] is not None:  # a power of the user's: the inputs tied to the preset's go
+        p_in = {k: v for k, v in p_in.items() if k not in preset.tied_to_power}
     kwargs["pue"] = c.url_number("PUE", "pue", min_value=B.PUE.low, max_value=B.PUE.high, fmt="%.2f", step=0.01,
                                  placeholder=ph("pue", profile.pue if profile else None), where=side,
                                  help="Data-centre power usage effectiveness (facility energy ÷ IT energy)")

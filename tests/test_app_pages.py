@@ -239,6 +239,22 @@ def test_the_range_bar_puts_the_dot_where_the_estimate_lies():
     assert len(bars) == 4 and all('style="left: 50.0%"' in b for b in bars)
 
 
+def test_the_placeholders_name_the_values_that_apply_on_other_hardware():
+    """BLOOM on an H100: the power and PUE fields name the H100 profile's values (the numbers used),
+    not the preset's 400 W and PUE 1.0 that hold only on its A100s."""
+    def placeholders(params):
+        at = run_page("estimate", params)
+        return {w.label: w.proto.placeholder for w in at.number_input if w.label in ("Power per device (W)", "PUE")}
+    own = placeholders({"preset": "bloom-176b"})
+    assert own == {"Power per device (W)": "400 (preset)", "PUE": "1 (preset)"}
+    h100 = api.default_profiles().get("h100-sxm")
+    other = placeholders({"preset": "bloom-176b", "hardware": "h100-sxm"})
+    assert other["Power per device (W)"].endswith("(profile)") and other["PUE"] == f"{h100.pue:.3g} (profile)"
+    # a power of the user's on the preset's own hardware: the PUE tied to the preset's power goes too
+    a100 = api.default_profiles().get("a100-sxm-80gb")
+    assert placeholders({"preset": "bloom-176b", "power_w": "300"})["PUE"] == f"{a100.pue:.3g} (profile)"
+
+
 def test_an_empty_utilisation_field_says_the_fit_for_this_run_not_a_reference_value():
     from app_pages.profiles import utilization_text
     at = run_page("estimate")

@@ -130,3 +130,38 @@ def test_cloud_regions_match_without_case(cli):
 def test_messages_name_the_flag_the_bound_and_the_value_as_given(cli, argv, text):
     res = cli("estimate", *argv)
     assert res.code == 2 and res.err.count("\n") == 1 and text in res.err, res.err
+
+
+@pytest.mark.parametrize("preset_id", ["bloom-176b", "llama2-70b"])
+def test_a_pue_tied_to_the_presets_power_goes_where_that_power_goes(preset_id):
+    """BLOOM's and Llama 2's PUE of 1.0 holds only with their power figure (dynamic energy at TDP;
+    400 W "adjusted for PUE"): on other hardware, or with a power the user gives, the profile's PUE
+    applies; on the preset's own hardware with its own power it stays (an export audit found BLOOM on
+    an H100 about 10% low in energy, citing Lu22 for a PUE of 1.0)."""
+    preset = get_preset(preset_id)
+    assert preset.tied_to_power == ("pue",) and preset.inputs["pue"] == 1.0
+    own = api.run(preset_id=preset_id)
+    assert own.estimate.assumption("pue").origin == f"preset:{preset_id}" and own.estimate.assumption("pue").value == 1.0
+    for kwargs, profile_id in (({"hardware": "h100-sxm"}, "h100-sxm"), ({"power_w": 300}, preset.hardware)):
+        r = api.run(preset_id=preset_id, **kwargs)
+        pue = r.estimate.assumption("pue")
+        profile = api.default_profiles().get(profile_id)
+        assert pue.origin == f"profile:{profile_id}" and pue.value == profile.pue
+        it_kwh = r.estimate.device_hours * r.estimate.assumption("power_w").value / 1000.0
+        assert r.estimate.energy_kwh == pytest.approx(it_kwh * profile.pue)
+        assert "pue" in r.changed
+    # a PUE the user gives still wins, with the preset's power or another's
+    r = api.run(preset_id=preset_id, hardware="h100-sxm", pue=1.3)
+    assert r.estimate.assumption("pue").value == 1.3 and r.estimate.assumption("pue").origin == "user"
+
+
+def test_tied_to_power_is_checked_on_load():
+    from estimator.core.errors import DataFileError
+    from estimator.core.presets import preset_from_dict
+    base = {"title": "t", "description": "d", "source": "s", "hardware": "a100-sxm-80gb", "flops": 1e21}
+    with pytest.raises(DataFileError, match="only pue can be tied"):
+        preset_from_dict("x", {**base, "power_w": 400, "pue": 1.0, "tied_to_power": ["devices"]}, "p.toml")
+    with pytest.raises(DataFileError, match="must give both 'pue' and 'power_w'"):
+        preset_from_dict("x", {**base, "pue": 1.0, "tied_to_power": ["pue"]}, "p.toml")
+    with pytest.raises(DataFileError, match="must be a list"):
+        preset_from_dict("x", {**base, "power_w": 400, "pue": 1.0, "tied_to_power": "pue"}, "p.toml")

@@ -29,6 +29,10 @@ SHAPE_REQUIRED = ("layers", "d_model", "heads")
 # tokens), scale (devices) and site (PUE, grid, electricity price) carry over; of the site, the
 # device's own values are marked ``per_device`` in ``scenario.Site``.
 DEVICE_FIELDS = ("utilization", "precision", "hours", "device_hours", "year") + DEVICE_SITE_FIELDS
+# Inputs a preset may tie to its own power figure (``tied_to_power``): Llama 2's 400 W "adjusted for
+# PUE" and BLOOM's dynamic energy (TDP × GPU-hours) come with a PUE of 1.0 that holds only with that
+# power; wherever the preset's power is not used (other hardware, a power the user gives), they go too.
+TIEABLE_TO_POWER = ("pue",)
 
 # What each published figure depends on: once one of these differs from the preset, the
 # published figure no longer describes the scenario and is not compared.
@@ -59,6 +63,15 @@ class Preset:
     time_label: str = "Training time"  # what the time is (AlphaGo's preset: one game, not training)
     shape: Mapping[str, int] | None = None  # the model's published shape (SHAPE_FIELDS; why["shape"])
     published_run: str | None = None  # the run of estimator/data/published_runs.csv this preset reproduces
+    tied_to_power: tuple[str, ...] = ()  # inputs that hold only with the preset's power_w (TIEABLE_TO_POWER)
+
+    def dropped_inputs(self, *, other_hardware: bool, power_given: bool) -> tuple[str, ...]:
+        """The preset's inputs that do not apply: its device's own on other hardware
+        (``DEVICE_FIELDS``), and those tied to its power wherever that power is not used."""
+        out = DEVICE_FIELDS if other_hardware else ()
+        if other_hardware or power_given:
+            out += tuple(k for k in self.tied_to_power if k not in out)
+        return out
 
     def describe_shape(self, params: float, seq_len_used: bool) -> str:
         """Where the memory's shape came from: the preset's model and its source (why.shape),
@@ -94,7 +107,7 @@ def preset_from_dict(pid: str, data: Mapping[str, Any], source: str) -> Preset:
     if not isinstance(data, Mapping):
         fail("expected a table")
     allowed = set(SCENARIO_FIELDS) | {"title", "description", "source", "hardware", "why", "published", "compare_hardware",
-                                      "model_params", "time_label", "shape", "published_run"}
+                                      "model_params", "time_label", "shape", "published_run", "tied_to_power"}
     unknown = sorted(set(data) - allowed)
     if unknown:
         fail(f"unknown field '{unknown[0]}'")
@@ -135,12 +148,20 @@ def preset_from_dict(pid: str, data: Mapping[str, Any], source: str) -> Preset:
     published_run = data.get("published_run")
     if published_run is not None and (not isinstance(published_run, str) or not published_run.strip()):
         fail("'published_run' must be the name of a run in published_runs.csv")
+    tied = data.get("tied_to_power", [])
+    if not isinstance(tied, list) or not all(isinstance(x, str) for x in tied):
+        fail("'tied_to_power' must be a list of input names")
+    for key in tied:
+        if key not in TIEABLE_TO_POWER:
+            fail(f"'tied_to_power' names '{key}': only {', '.join(TIEABLE_TO_POWER)} can be tied to the power")
+        if key not in inputs or "power_w" not in inputs:
+            fail(f"'tied_to_power' names '{key}': the preset must give both '{key}' and 'power_w'")
     return Preset(id=pid, title=data["title"].strip(), description=data["description"].strip(),
                   source=data["source"].strip(), hardware=data["hardware"].strip(), inputs=inputs,
                   why=dict(why), published={k: float(v) for k, v in published.items()},
                   compare_hardware=tuple(compare), model_params=None if model_params is None else float(model_params),
                   time_label=_text(data, "time_label", "Training time", fail), shape=shape,
-                  published_run=None if published_run is None else published_run.strip())
+                  published_run=None if published_run is None else published_run.strip(), tied_to_power=tuple(tied))
 
 
 def _shape(shape, why, fail) -> dict[str, int] | None:

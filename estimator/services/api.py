@@ -13,7 +13,7 @@ from estimator.core import bounds as B
 from estimator.core.carbon import cloud_intensity, country_intensity
 from estimator.core.errors import EstimatorError, InputError
 from estimator.core.estimate import ALL_KEYS, Estimate, estimate
-from estimator.core.presets import DEVICE_FIELDS, Preset, PublishedComparison, compare_with_published
+from estimator.core.presets import Preset, PublishedComparison, compare_with_published
 from estimator.core.profile import HardwareProfile
 from estimator.core.scenario import FOOTPRINT_FIELDS, INPUT_FIELDS, Scenario
 from estimator.io.datafiles import default_profiles, get_preset, load_carbon_data
@@ -142,7 +142,8 @@ def build_scenario(preset: Preset | None = None, region=None, cloud=None, *, oth
                    **overrides) -> Scenario:
     """A scenario from a preset (if any) with the user's overrides on top. On hardware other than
     the preset's (``other_hardware``), the preset's device-specific inputs are dropped
-    (``presets.DEVICE_FIELDS``): that hardware's own profile values apply."""
+    (``presets.DEVICE_FIELDS``): that hardware's own profile values apply; so are the inputs tied
+    to the preset's power wherever that power is not used (``Preset.dropped_inputs``)."""
     unknown = set(overrides) - set(GIVEN_KEYS)
     if unknown:
         raise InputError(f"unknown scenario input(s): {', '.join(sorted(unknown))}")
@@ -167,8 +168,10 @@ def build_scenario(preset: Preset | None = None, region=None, cloud=None, *, oth
         # a known time for the preset's own workload: the preset's FLOPs stay, so that the time is
         # still checked against the device's peak; only the preset's own time is replaced
         base = replace(base, hours=None, device_hours=None)
+    if preset:
+        base = replace(base, **{k: None for k in preset.dropped_inputs(other_hardware=other_hardware,
+                                                                      power_given="power_w" in given)})
     if preset and other_hardware:
-        base = replace(base, **{k: None for k in DEVICE_FIELDS})
         if time_only(preset, given):
             raise InputError(time_only_message(preset), field=("hardware", "flops"))
     ci, ci_source, country = resolve_grid_site(given.pop("carbon_intensity_g_per_kwh", None), region, cloud)
