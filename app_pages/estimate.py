@@ -6,6 +6,7 @@ import pyarrow as pa
 import streamlit as st
 
 from estimator.core.estimate import range_meaning
+from estimator.core.interval import STATED
 from estimator.report import export
 from estimator.report import humanize as hz
 from estimator.report.export import LABELS, published_cells
@@ -41,10 +42,13 @@ def headline(est, lecture: bool = False, time_label: str = "Training time") -> N
         low, high = est.range[key]
         value = getattr(est, key)
         shown = time_label if key == "wall_clock_s" else label
+        stated = est.basis(key) == STATED
         col.metric(shown, fmt(value), border=not lecture,
-                   help=None if lecture else f"{LABELS[key]}: the centre of a {level} prediction interval")
+                   help=None if lecture else (f"{LABELS[key]} within the range its sources state (no measured coverage)"
+                                              if stated else f"{LABELS[key]}: the centre of a {level} prediction interval"))
         if value is not None and low is not None and low != high:
-            style.range_bar(col, fmt(low), fmt(high), meaning, style.log_position(value, low, high))
+            style.range_bar(col, fmt(low), fmt(high) + (" (stated)" if stated else ""), meaning,
+                            style.log_position(value, low, high))
         elif value is not None:
             col.caption("exact: from the known run" if key in ("wall_clock_s", "device_hours") else "exact")
     st.caption(c.md_escape(f"Bars: {meaning}", limit=800))
@@ -119,8 +123,8 @@ def footprint(est, embodied_on: bool = True) -> None:
         low, high = est.range.get(key, (None, None))
         if value is not None and low is not None and low != high:
             ranges.append(f"{label} {fmt(low)} – {fmt(high)}")
-    if ranges:
-        st.caption(c.md_escape(f"{est.level:.0%} ranges: " + "; ".join(ranges), limit=300), help=meaning)
+    if ranges:  # embodied carbon and water: ranges their sources state (interval.STATED)
+        st.caption(c.md_escape("Stated ranges: " + "; ".join(ranges), limit=300), help=meaning)
     m = est.memory
     if m is not None:
         st.markdown(f"**Training memory**: {c.md_escape(export.memory_line(est), limit=400)}")

@@ -150,6 +150,9 @@ def test_compare_download_is_the_clis_csv(captured_downloads, cli):
     assert float(h100["embodied_co2e_kg"]) == est.embodied_co2e_kg and float(h100["water_l"]) == est.water_l
     assert (float(h100["water_l_low"]), float(h100["water_l_high"])) == est.range["water_l"]
     assert float(h100["range_level"]) == est.level
+    # each range says what it is: the level is the prediction intervals' only (export audit)
+    assert h100["wall_clock_s_basis"] == "prediction" and h100["water_l_basis"] == "stated"
+    assert h100["flops_basis"] == "exact" and brain["cost_usd_basis"] == ""
 
 
 def test_profiles_download_leaves_a_missing_number_empty(captured_downloads):

@@ -55,9 +55,17 @@ def test_the_price_basis_says_electricity_when_the_cost_is_electricity(capsys):
 
 def test_the_range_meaning_names_the_ranges_whose_coverage_is_not_measured():
     text = range_meaning(0.8)
-    assert text.startswith("The time, device-hours, energy, CO₂e and cost ranges are 80% prediction intervals")
-    assert "the embodied-carbon and water ranges are the ranges their sources state" in text
-    assert "the coverage of these is not measured" in text
+    assert text.startswith("The ranges are 80% prediction intervals: about 80% of real runs like this one land inside")
+    assert 'a range marked "stated" is as its sources state' in text and "embodied carbon and water" in text
+    assert "with no measured coverage" in text
+    # the marks are the table's: a stated range says so, a prediction interval does not need to
+    from estimator.report.export import to_table
+    table = to_table(api.run(preset_id="alphago-vs-brain").estimate)
+    assert "range 264 kWh – 4.00 MWh (stated)" in table
+    r = api.run(preset_id="lambda-gpt3-v100")
+    table = to_table(r.estimate, r.comparison)
+    assert "range 148 years – 855 years   published" in table and "Water" in table
+    assert [line for line in table.splitlines() if line.startswith("Water")][0].endswith("(stated)")
 
 
 def test_a_stated_profile_range_says_its_coverage_is_not_measured():

@@ -38,8 +38,13 @@ def test_csv_has_numbers_and_published(gpt3):
     assert float(rows["energy_kwh"]["published"]) == 1287e3
     low, high = gpt3.estimate.range["co2e_kg"]
     assert float(rows["co2e_kg"]["low"]) == low and float(rows["co2e_kg"]["high"]) == high
-    # the interval's level is in the file: a CSV read alone still says what low–high are
-    assert {float(r["range_level"]) for r in rows.values()} == {gpt3.estimate.level} == {0.8}
+    # what low–high are is in the file: a CSV read alone still says it (export audit: embodied carbon,
+    # water and the exact FLOPs were labelled 0.8 too); the level only on prediction intervals
+    assert {k: r["range_basis"] for k, r in rows.items()} == {k: gpt3.estimate.basis(k) for k in rows}
+    assert rows["energy_kwh"]["range_basis"] == "prediction" and rows["water_l"]["range_basis"] == "stated"
+    assert rows["flops"]["range_basis"] == "exact"
+    assert {r["range_level"] for r in rows.values() if r["range_basis"] == "prediction"} == {"0.8"}
+    assert {r["range_level"] for r in rows.values() if r["range_basis"] != "prediction"} == {""}
 
 
 def test_markdown_table_and_escaping(gpt3):

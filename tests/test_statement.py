@@ -34,7 +34,7 @@ def _statement(**run):
 def test_an_estimate_is_worded_as_one_with_its_range_and_citations():
     r, st = _statement(preset_id="gpt3-175b")
     assert st.tex.count("We estimate that training") == 1 and "would take" in st.tex
-    assert "80\\% prediction intervals" in st.tex and "80\\% range" in st.tex
+    assert "The 80\\% ranges are prediction intervals" in st.tex and "80\\% range" in st.tex
     for key in ("computecostestimator", "epoch2024notable", "patterson2021carbon", "hw-v100-sxm2"):
         assert f"\\cite{{{key}}}" in st.tex, key
         assert f"{{{key}," in st.bib, key
@@ -63,7 +63,7 @@ def test_a_measured_run_is_worded_as_measured():
 def _grid_clause(**run):
     """The paragraph from "grid carbon intensity" to the end of its sentence."""
     tex = _statement(**run)[1].tex
-    return tex[tex.index("grid carbon intensity"):].split(". The ranges")[0]
+    return re.split(r"\. (?:The 80|Manufacturing|The run|Training needs|The scenario|At the)", tex[tex.index("grid carbon intensity"):])[0]
 
 
 def test_the_grid_intensity_cites_where_it_came_from():
@@ -138,7 +138,8 @@ def test_a_borrowed_utilisation_fit_says_so():
         "the same chip), widened by the between-family spread" in u.summary
     assert (f"assuming a whole-run utilisation of {hz.sig(u.value)} of peak, from its chip's family's fit: no "
             f"published runs on {r.estimate.hardware_name} are in the data, so it is the H100 family's fit (the same "
-            f"chip) on {u.n_runs} published training runs~\\cite{{epoch2024notable}}, widened by the between-family "
+            f"chip) on {u.n_runs} published training runs (from Epoch AI's database~\\cite{{epoch2024notable}} and from "
+            "papers and model cards), widened by the between-family "
             "spread. ") in st.tex
     assert "fitted on" not in st.tex
     # another chip whose nearest family is passed over (the fit chose the flat rule): says both
@@ -148,7 +149,8 @@ def test_a_borrowed_utilisation_fit_says_so():
     assert "the flat 30% rule, not the H100 family's fit" in r.estimate.assumption("utilization").source
     assert ("assuming a whole-run utilisation of 0.300 of peak, taken as a flat 30\\% of dense peak: no published "
             "runs on NVIDIA L4 (24GB, 72 W) are in the data, and with each hardware family of the "
-            f"{u.n_runs} published training runs~\\cite{{epoch2024notable}} held out whole, a flat 30\\% predicted "
+            f"{u.n_runs} published training runs (from Epoch AI's database~\\cite{{epoch2024notable}} and from papers and "
+            "model cards) held out whole, a flat 30\\% predicted "
             "the held-out family's runs better, on average, than a neighbouring family's fit or the pooled fit; the "
             "interval is calibrated on those held-out families (its nearest family, the H100, is passed over). ") in st.tex
     assert f"({u.n_runs} runs in 5 families; its nearest family, H100, passed over)" in u.summary
@@ -160,7 +162,8 @@ def test_a_borrowed_utilisation_fit_says_so():
             "neighbouring family's fit or the pooled fit; the interval is calibrated on those held-out families. ") in st.tex
     # a device with runs of its own keeps its wording
     r, st = _statement(flops=1e21, hardware="h100-sxm")
-    assert f"of peak, fitted on {r.estimate.utilization.n_runs} published training runs~\\cite{{epoch2024notable}}. " in st.tex
+    assert (f"of peak, fitted on {r.estimate.utilization.n_runs} published training runs (from Epoch AI's "
+            "database~\\cite{epoch2024notable} and from papers and model cards). ") in st.tex
     assert "neighbouring" not in st.tex
 
 
@@ -221,8 +224,9 @@ def test_a_known_run_says_what_its_ranges_mean():
     """Audit: a known run printed "(80\\% range 543 kWh--770 kWh)" and never said what a range is."""
     _, st = _statement(hardware="h100-sxm", hours=100, devices=8)
     assert "647 kWh (80\\% range 543 kWh--770 kWh) of electricity" in st.tex
-    assert ("The ranges are 80\\% prediction intervals: about 80\\% of comparable published runs fall inside them; "
-            "the time given, the PUE and grid intensity are taken as exact.") in st.tex
+    assert ("The 80\\% ranges are prediction intervals from the tool's fits to published training runs and measured "
+            "power draws, whose out-of-sample coverage the tool reports; the time given, the PUE and grid intensity "
+            "are taken as exact.") in st.tex
     # nothing uncertain left (power, water factors given, no embodied): no range, no sentence on them
     _, exact = _statement(hardware="h100-sxm", hours=100, devices=8, power_w=700, embodied=False,
                           wue_l_per_kwh=1.0, ewif_l_per_kwh=3.0)
@@ -313,10 +317,24 @@ def test_a_users_hardware_name_with_odd_characters_compiles(tmp_path):
 
 
 def test_the_statement_says_the_footprint_ranges_are_stated_not_measured():
-    _, st = _statement(hardware="h100-sxm", flops=1e22, devices=8)
-    assert "The embodied-carbon and water ranges are as their sources state, with no measured coverage." in st.tex
-    _, st = _statement(hardware="h100-sxm", flops=1e22, devices=8, embodied=False)
-    assert "The water range is as its sources state, with no measured coverage." in st.tex
+    """Export audit: the embodied-carbon and water ranges were printed as "80\\% range" beside a
+    sentence saying they are stated; and a profile's stated range (the brain's peak, AlphaGo's power)
+    or a known run with only stated ranges still got "about 80\\% of comparable published runs fall
+    inside them". Each range now says what it is (``Estimate.basis``), and each sentence comes only
+    with ranges of its kind."""
+    stated_sentence = "The stated ranges are as their sources state, with no measured coverage."
+    r, st = _statement(hardware="h100-sxm", flops=1e22, devices=8)
+    assert r.estimate.basis("embodied_co2e_kg") == r.estimate.basis("water_l") == "stated"
+    assert "of embodied CO$_2$e" in st.tex and st.tex.count("(stated range ") == 2 and stated_sentence in st.tex
+    assert st.tex.index(stated_sentence) > st.tex.index("(stated range ")  # after the ranges it speaks of
+    assert st.tex.count("(80\\% range ") == 3 and "The 80\\% ranges are prediction intervals" in st.tex
+    # only stated ranges: no word of prediction intervals
+    for run in ({"hardware": "brain", "flops": 1e20}, {"preset_id": "alphago-vs-brain"}, {"preset_id": "bert-base"}):
+        r, st = _statement(**run)
+        assert "80\\%" not in st.tex and "prediction interval" not in st.tex, run
+        assert stated_sentence in st.tex and "(stated range " in st.tex, run
+    r, st = _statement(hardware="brain", flops=1e20)
+    assert {r.estimate.basis(k) for k in ("wall_clock_s", "energy_kwh", "co2e_kg")} == {"stated"}
 
 
 def _compiles(tmp_path, st) -> None:

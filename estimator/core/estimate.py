@@ -17,7 +17,7 @@ from estimator.core.compute import compute, compute_interval
 from estimator.core.equivalents import Equivalent, equivalents
 from estimator.core.errors import InputError
 from estimator.core.footprint import footprint
-from estimator.core.interval import LEVEL, sides
+from estimator.core.interval import EXACT, LEVEL, PREDICTION, STATED, basis_of, combined_basis, sides
 from estimator.core.profile import HardwareProfile
 from estimator.core.scenario import Scenario, check_one_price, validate_scenario
 from estimator.core.units import S_PER_HOUR
@@ -36,12 +36,14 @@ DEFAULT_CARBON_INTENSITY_G_PER_KWH = 475.0
 DEFAULT_CARBON_INTENSITY_SOURCE = "world average, IEA Global Energy & CO2 Status Report 2019 (as shipped by CodeCarbon)"
 
 # What every range means, in one sentence (shown by the CLI, the app and the exports).
-RANGE_MEANING = ("the time, device-hours, energy, CO₂e and cost ranges are {level:.0%} prediction intervals: about "
-                 "{level:.0%} of real runs like this one land inside (coverage measured by `python -m estimator "
-                 "validate`); inputs you give are taken as exact, except utilisation, which keeps the fitted run-to-run "
-                 "spread; PUE and grid intensity are taken as exact (annual averages); a range a profile states (the "
-                 "brain's peak, AlphaGo's power) is used as stated, and the embodied-carbon and water ranges are the "
-                 "ranges their sources state (÷2 to ×2 where no source gives one): the coverage of these is not measured")
+RANGE_MEANING = ("the ranges are {level:.0%} prediction intervals: about {level:.0%} of real runs like this one land "
+                 "inside; they come from the utilisation fit and the measured-draw power fit, whose coverage "
+                 "`python -m estimator validate` measures out of sample (device-hours and power; energy, CO₂e and "
+                 "cost combine the two); a range marked \"stated\" is as its sources state (the brain's peak, "
+                 "AlphaGo's power, a calibration's slowest and fastest problem sizes; embodied carbon and water, ÷2 to "
+                 "×2 where no source gives one), with no measured coverage; a figure without a range is taken as "
+                 "exact: the FLOPs, a known run's time, inputs you give (except utilisation, which keeps the fitted "
+                 "run-to-run spread), and PUE and grid intensity (annual averages)")
 
 
 def range_meaning(level: float) -> str:
@@ -105,6 +107,13 @@ class Estimate:
     # fitted utilisation counts model FLOPs, 6·N·D, not the 8·N·D the devices execute
     time_flops: float | None = None
     hardware_release_year: int | None = None  # the profile's release_year (a datasheet citation's year)
+    # what each range is (interval.PREDICTION, STATED or EXACT), by the key of ``range``
+    range_basis: Mapping[str, str] = field(default_factory=dict)
+
+    def basis(self, key: str) -> str:
+        """What the range of ``key`` is: a prediction interval at ``level``, a stated range, or exact."""
+        low, high = self.range.get(key, (None, None))
+        return EXACT if low is None or low == high else self.range_basis.get(key, PREDICTION)
 
     def assumption(self, name: str) -> Assumption | None:
         return next((a for a in self.assumptions if a.name == name), None)
@@ -120,6 +129,7 @@ class Estimate:
             **{k: getattr(self, k) for k in FOOTPRINT_KEYS},
             "range": {k: list(self.range[k]) for k in ALL_KEYS if k in self.range},
             "range_level": self.level,
+            "range_basis": {k: self.basis(k) for k in ALL_KEYS if k in self.range},
             "range_meaning": RANGE_MEANING.format(level=self.level),
             "utilization": None if self.utilization is None else self.utilization.to_dict(),
             "achieved_flops_per_s_per_device": self.achieved_flops_per_s,
@@ -300,6 +310,14 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
                    wue_l_per_kwh=s.wue_l_per_kwh, ewif_l_per_kwh=s.ewif_l_per_kwh, country=s.grid_country, origin=s.origin)
     ranges["embodied_co2e_kg"] = fp.embodied_co2e_range_kg
     ranges["water_l"] = fp.water_range_l
+    # what each range is: the fit's prediction intervals, a range a source states, or exact
+    peak_basis = basis_of(input_sides["peak"], fitted=False)
+    time_basis = EXACT if time_given else combined_basis(
+        basis_of(input_sides["utilization"], profile.utilization.fitted), peak_basis)
+    energy_basis = combined_basis(time_basis, basis_of(input_sides["power"], profile.power.fit_group is not None))
+    range_basis = {"flops": EXACT, "wall_clock_s": time_basis, "device_hours": time_basis, "energy_kwh": energy_basis,
+                   "co2e_kg": energy_basis, "cost_usd": energy_basis if elec is not None else time_basis,
+                   "embodied_co2e_kg": STATED, "water_l": STATED}
     assumptions.extend(Assumption(*a) for a in fp.assumptions)
 
     host_share = 0.0
@@ -350,7 +368,7 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
         equivalents=equivalents(float(mid["energy_kwh"]), float(mid["co2e_kg"])),
         breakdown=breakdown, achieved_flops_per_s=achieved, notes=tuple(notes), level=LEVEL,
         time_flops=time_flops if time_flops != flops else None,
-        utilization=util_info, embodied_co2e_kg=fp.embodied_co2e_kg, water_l=fp.water_l,
+        utilization=util_info, embodied_co2e_kg=fp.embodied_co2e_kg, water_l=fp.water_l, range_basis=range_basis,
     )
 
 

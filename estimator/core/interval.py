@@ -23,6 +23,27 @@ import numpy as np
 # coverage `validate` measures (an 80% interval misses one run in five by design).
 LEVEL = 0.8
 
+# What a range is, for each quantity of an estimate (``Estimate.range_basis``):
+# - PREDICTION: built only from fitted prediction intervals at LEVEL (the utilisation fit, the
+#   measured-draw power fit), whose coverage `validate` measures (device-hours, power);
+# - STATED: at least one input's range is as a source or a profile states it (the brain's peak,
+#   AlphaGo's power, a calibration's slowest and fastest sizes, embodied carbon, water): no stated level,
+#   no measured coverage;
+# - EXACT: no range (low = high: a known run's time, the FLOPs, inputs taken as exact).
+PREDICTION, STATED, EXACT = "prediction", "stated", "exact"
+RANGE_BASES = (PREDICTION, STATED, EXACT)
+
+
+def combined_basis(*bases: str) -> str:
+    """The basis of a range built from inputs of these bases: stated if any is, else a prediction
+    interval if any is, else exact."""
+    return STATED if STATED in bases else PREDICTION if PREDICTION in bases else EXACT
+
+
+def basis_of(half_widths: tuple[float, float], fitted: bool) -> str:
+    """An input's basis from its log half-widths (down, up) and whether they come from a fit."""
+    return EXACT if not any(half_widths) else PREDICTION if fitted else STATED
+
 
 def sides(center: float, low: float, high: float) -> tuple[float, float]:
     """The log distances (down, up) from ``center`` to the ends of [low, high]."""

@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterable, Mapping
 
 from estimator.core.estimate import ALL_KEYS, FOOTPRINT_KEYS, RESULT_KEYS, Estimate, range_meaning
+from estimator.core.interval import PREDICTION, STATED
 from estimator.core.presets import PublishedComparison
 from estimator.report import humanize as hz
 from estimator.report.statement import statement
@@ -79,19 +80,21 @@ def memory_line(est: Estimate) -> str | None:
 
 
 def to_csv(est: Estimate, comparison=()) -> str:
-    """One row per quantity; ``low``–``high`` is the prediction interval at ``range_level`` (0.8:
-    80%; an exact figure has low = high); a figure published as a range has its ends in the
+    """One row per quantity; ``low``–``high`` is what ``range_basis`` says (interval.RANGE_BASES): a
+    prediction interval at ``range_level`` (0.8: 80%), a range its sources state (no level), or
+    exact (low = high, no level); a figure published as a range has its ends in the
     ``published_low``/``published_high`` columns."""
     published = {c.key: c for c in comparison}
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["quantity", "value", "low", "high", "published", "hardware", "devices", "published_low",
-                "published_high", "range_level"])
+                "published_high", "range_level", "range_basis"])
     for key, value, low, high in rows(est):
         c = published.get(key)
         ends = c.published_range if c and c.published_range else (None, None)
+        basis = est.basis(key)
         w.writerow([key, _raw(value), _raw(low), _raw(high), _raw(c and c.published), est.hardware_id, est.devices,
-                    *map(_raw, ends), _raw(est.level)])
+                    *map(_raw, ends), _raw(est.level if basis == PREDICTION else None), basis])
     return buf.getvalue()
 
 
@@ -114,20 +117,28 @@ COMPARE_KEYS = ALL_KEYS
 
 def compare_csv(estimates: Iterable[Estimate]) -> str:
     """One row per hardware of a comparison: the id, then each quantity (``COMPARE_KEYS``) with its
-    interval's ends (``<key>_low``, ``<key>_high``; at ``range_level``, 0.8: 80%; an exact figure
-    has low = high), unformatted in SI units; a missing figure (no price, embodied CO₂e switched
-    off) left empty. The CLI's ``compare --format csv`` and the Compare page's download."""
+    range's ends (``<key>_low``, ``<key>_high``) and what the range is (``<key>_basis``: a
+    prediction interval at ``range_level``, 0.8: 80%; a range its sources state; or exact, low =
+    high), unformatted in SI units; a missing figure (no price, embodied CO₂e switched off) left
+    empty. The CLI's ``compare --format csv`` and the Compare page's download."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["hardware", *(f"{k}{end}" for k in COMPARE_KEYS for end in ("", "_low", "_high")), "range_level"])
+    w.writerow(["hardware", *(f"{k}{end}" for k in COMPARE_KEYS for end in ("", "_low", "_high", "_basis")),
+                "range_level"])
     for est in estimates:
         cells = []
         for k in COMPARE_KEYS:
             value = getattr(est, k)
             low, high = est.range.get(k, (None, None)) if value is not None else (None, None)
-            cells += [_raw(value), _raw(low), _raw(high)]
+            cells += [_raw(value), _raw(low), _raw(high), "" if value is None else est.basis(k)]
         w.writerow([est.hardware_id, *cells, _raw(est.level)])
     return buf.getvalue()
+
+
+def range_tag(est: Estimate, key: str) -> str:
+    """" (stated)" after a range its sources state (no level, no measured coverage; the meaning
+    sentence says so); nothing after a prediction interval at the level the table names."""
+    return " (stated)" if est.basis(key) == STATED else ""
 
 
 def _raw(x):
@@ -180,7 +191,8 @@ def to_markdown(est: Estimate, comparison=(), title: str | None = None, time_lab
     for key, value, low, high in rows(est):
         pub = published.get(key)
         pub_text = " ".join(x for x in published_cells(pub) if x) if pub else ""
-        lines.append(f"| {_label(key, time_label)} | {hz.human(key, value)} | {hz.human_range(key, low, high)} | {pub_text} |")
+        lines.append(f"| {_label(key, time_label)} | {hz.human(key, value)} | "
+                     f"{hz.human_range(key, low, high)}{range_tag(est, key)} | {pub_text} |")
     lines += ["", range_meaning(est.level)]  # the project's own text, its command a code span
     if est.memory is not None:
         lines += ["", f"Training memory: {_md_escape(memory_line(est))}"]
@@ -212,7 +224,7 @@ def to_table(est: Estimate, comparison=(), title: str | None = None, time_label:
     for key, value, low, high in table:
         line = f"{_label(key, time_label):<{width}}{hz.human(key, value):<{value_width}}"
         if low is not None and low != high:
-            line += f"range {hz.human_range(key, low, high)}"
+            line += f"range {hz.human_range(key, low, high)}{range_tag(est, key)}"
         pub = published.get(key)
         if pub:
             text, diff = published_cells(pub)

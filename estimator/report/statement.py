@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from estimator.core.estimate import DEFAULT_CARBON_INTENSITY_SOURCE, Estimate
+from estimator.core.interval import EXACT, PREDICTION, STATED
 from estimator.core.memory import gb
 from estimator.core.scenario import SCENARIO_BOUNDS
 from estimator.core.utilization_model import POOLED, RULE, RULE_GOODPUT, family_label
@@ -40,10 +41,14 @@ class Statement:
 
 
 def _range(fmt, est: Estimate, key: str) -> str:
+    """" (80% range a--b)" for a prediction interval, " (stated range a--b)" for a range its sources
+    state (``Estimate.basis``); nothing for an exact figure."""
     low, high = est.range[key]
-    if low is None or low == high:
+    basis = est.basis(key)
+    if basis == EXACT:
         return ""
-    return f" ({_pct(est.level)} range {latex_escape(fmt(low))}--{latex_escape(fmt(high))})".replace("m3", "m$^3$")
+    what = f"{_pct(est.level)} range" if basis == PREDICTION else "stated range"
+    return f" ({what} {latex_escape(fmt(low))}--{latex_escape(fmt(high))})".replace("m3", "m$^3$")
 
 
 def _pct(x: float) -> str:
@@ -213,7 +218,8 @@ def _fit_text(est: Estimate, cite: str) -> str:
     a neighbouring family's fit (or all runs pooled), widened by the between-family spread, or the
     flat rule, as the fit chose on families held out whole."""
     u = est.utilization
-    runs = f"{u.n_runs} published training runs{cite}"
+    # the runs: Epoch AI's database and the papers and model cards of estimator/data/published_runs.csv
+    runs = f"{u.n_runs} published training runs (from Epoch AI's database{cite} and from papers and model cards)"
     if not _borrowed(est):
         return f", fitted on {runs}"
     # as the table's utilisation line: "no runs on <device>: the H100 family fit (25 runs), widened by …"
@@ -315,16 +321,15 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
                 f"{latex_escape(hz.duration(est.wall_clock_s))}{_range(hz.duration, est, 'wall_clock_s')}, "
                 f"or {latex_escape(hz.device_hours(est.device_hours))}, assuming {util}. At {power}, this "
                 f"would use {energy}, and emit {co2}.")
-    if any(lo is not None and lo != hi for lo, hi in (est.range.get(k, (None, None)) for k in SHOWN_RANGES)):
+    shown = {est.basis(k) for k in SHOWN_RANGES if k in est.range}
+    if PREDICTION in shown:
         exact = "the time given, the PUE" if measured else "the PUE"
-        text += (f" The ranges are {_pct(est.level)} prediction intervals: about {_pct(est.level)} of comparable "
-                 f"published runs fall inside them; {exact} and grid intensity are taken as exact.")
-        stated = [w for k, w in (("embodied_co2e_kg", "embodied-carbon"), ("water_l", "water"))
-                  if est.range.get(k, (None, None))[0] is not None and est.range[k][0] != est.range[k][1]]
-        if stated:
-            text += (f" The {' and '.join(stated)} range{'s are' if len(stated) > 1 else ' is'} as {'their' if len(stated) > 1 else 'its'} "
-                     "sources state, with no measured coverage.")
+        text += (f" The {_pct(est.level)} ranges are prediction intervals from the tool's fits to published training "
+                 f"runs and measured power draws, whose out-of-sample coverage the tool reports; {exact} and grid "
+                 "intensity are taken as exact.")
     text += _beyond(est, a, cite, emb, basis, _cite(bibkeys, emb_keys))
+    if STATED in shown:  # after the last of them (embodied carbon, water)
+        text += " The stated ranges are as their sources state, with no measured coverage."
     presets = [cite[k] for k in extra_keys if k in cite]
     if presets and changed:
         text += (f" The scenario is based on the published run{'s' if len(presets) > 1 else ''}{''.join(presets)}, "

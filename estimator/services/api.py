@@ -356,6 +356,7 @@ def summary_dict(est) -> dict[str, Any]:
     embeds and that every `compare` row starts from."""
     return {"hardware": est.hardware_id, **{k: getattr(est, k) for k in ALL_KEYS},
             "range": {k: list(v) for k, v in est.range.items() if k != "flops"}, "range_level": est.level,
+            "range_basis": {k: est.basis(k) for k in est.range if k != "flops"},
             "utilization": None if est.utilization is None else est.utilization.to_dict()}
 
 
