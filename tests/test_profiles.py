@@ -180,6 +180,19 @@ def test_duplicate_id_is_an_error(tmp_path):
         ps.get("brain")
 
 
+def test_a_copy_of_a_bundled_id_is_set_aside_not_the_bundled_profile(tmp_path):
+    """Calibrate audit: a calibrated file with id h100-sxm copied into profiles/calibrated/ made
+    both unusable (`estimate` exited 2, `compare` dropped the H100 row without a word). The bundled
+    profile loads; the copy is the error, naming its file, the field and the fix."""
+    shutil.copy(PROFILES_DIR / "brain.toml", tmp_path / "my-brain.toml")
+    ps = load_profiles(PROFILES_DIR, tmp_path)
+    assert Path(ps.get("brain").source_file).resolve() == (PROFILES_DIR / "brain.toml").resolve()
+    assert len(ps.profiles) == len(load_profiles(PROFILES_DIR).profiles)
+    [err] = ps.errors
+    assert Path(err.source).resolve() == (tmp_path / "my-brain.toml").resolve() and err.field == "id"
+    assert "is the id of the bundled profile" in err.problem and 'id = "brain-cal"' in err.fix
+
+
 def test_hardware_by_path(tmp_path):
     path = _write(tmp_path, "mine.toml", GOOD.replace('id = "h100-sxm"', 'id = "my-h100"'))
     assert default_profiles().get(str(path)).id == "my-h100"

@@ -141,7 +141,8 @@ class ProfileSet:
 def load_profiles(*dirs: str | Path, utilization_model=_FIT) -> ProfileSet:
     """Every profile in ``dirs`` (default: profiles/ and profiles/calibrated/). A file that fails
     to load is an error beside the others; an id defined by more than one file is an error and
-    none of those files is used, so which one "wins" never depends on file names."""
+    none of those files is used, so which one "wins" never depends on file names, except that a
+    bundled profile (profiles/) always loads and a copy of its id elsewhere is the error."""
     dirs = dirs or (PROFILES_DIR, CALIBRATED_DIR)
     model = _model(utilization_model)
     loaded: dict[str, list[HardwareProfile]] = {}
@@ -160,9 +161,19 @@ def load_profiles(*dirs: str | Path, utilization_model=_FIT) -> ProfileSet:
                 continue
             loaded.setdefault(profile.id, []).append(profile)
     profiles = {}
+    bundled_dir = PROFILES_DIR.resolve()
     for pid, found in loaded.items():
+        bundled = [p for p in found if Path(p.source_file).resolve().parent == bundled_dir]
         if len(found) == 1:
             profiles[pid] = found[0]
+        elif len(bundled) == 1:
+            # a bundled profile always loads: a copy elsewhere (a calibrated file with its id) is set aside
+            profiles[pid] = bundled[0]
+            for p in found:
+                if p is not bundled[0]:
+                    errors.append(ProfileError(p.source_file, "id", f"'{pid}' is the id of the bundled profile "
+                                               f"{bundled[0].source_file}, so this file is not used",
+                                               f"give this profile its own id (e.g. id = \"{pid}-cal\")"))
         else:
             files = ", ".join(p.source_file for p in found)
             errors.append(ProfileError(files, "id", f"'{pid}' is defined by {len(found)} files ({files}), so none is used",

@@ -205,16 +205,17 @@ def checked_out_path(out: str | None, profile_id: str, force: bool = False, *, o
             held = f"the profile '{existing}'" if existing else "something that is not a valid profile"
             raise InputError(f"{path} already holds {held}; writing would replace it: choose another path for "
                              f"{out_name}, or use {force_name} to replace it")
+    profiles = default_profiles().profiles
+    other = profiles.get(profile_id)
+    if other is not None and Path(other.source_file).resolve().parent == PROFILES_DIR.resolve():
+        # wherever it is written, a calibrated profile with a bundled id would stand for that device
+        # (a CPU measurement named h100-sxm counts as an H100 beside a preset) or, copied into
+        # profiles/calibrated/, be set aside in favour of the bundled one: its own id, always
+        free = next(f"{profile_id}-cal{n or ''}" for n in range(len(profiles) + 1)
+                    if f"{profile_id}-cal{n or ''}" not in profiles)
+        raise InputError(f"profile id '{profile_id}' is the bundled profile {other.source_file}, which a calibrated "
+                         f"profile never stands for: give {id_name} another value ({id_example(free)})", field="id")
     if resolved.parent == CALIBRATED_DIR.resolve():
-        profiles = default_profiles().profiles
-        other = profiles.get(profile_id)
-        if other is not None and Path(other.source_file).resolve().parent == PROFILES_DIR.resolve():
-            # a bundled profile's file is never replaced, so pointing there would only be the next refusal
-            free = next(f"{profile_id}-cal{n or ''}" for n in range(len(profiles) + 1)
-                        if f"{profile_id}-cal{n or ''}" not in profiles)
-            raise InputError(f"profile id '{profile_id}' is the bundled profile {other.source_file}, which calibrate "
-                             f"never replaces: give another {id_name} ({id_example(free)}), or set {out_name} to a "
-                             f"file outside profiles/ ({out_example(f'./{profile_id}.toml')})")
         if other is not None and Path(other.source_file).resolve() != resolved:
             raise InputError(f"profile id '{profile_id}' is already used by {other.source_file}; "
                              f"give another {id_name}, or set {out_name} to {other.source_file} to replace it")
