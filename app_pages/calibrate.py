@@ -22,7 +22,6 @@ from estimator.core.calibrate import CPU_BASE_PROFILE
 from estimator.core.errors import EstimatorError
 from estimator.core.profile import PRECISIONS
 from estimator.core.units import BYTES_PER_MB, FLOPS_PER_TFLOP, MS_PER_S
-from estimator.io import datafiles
 from estimator.io.calibration_io import (
     MAX_CSV_BYTES,
     decode_csv_bytes,
@@ -76,35 +75,12 @@ def import_codecarbon(data: bytes, name: str, flops: float, base_id: str, run_id
     return cr.calibrate_from_codecarbon(select_run(runs, run_id), base, flops, precision=precision)
 
 
-def calibrated_dir_signature() -> tuple:
-    """(name, mtime, size) of every file in profiles/calibrated/: changes when a profile is written."""
-    try:
-        return tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size)
-                            for p in datafiles.CALIBRATED_DIR.glob("*.toml")))
-    except OSError:
-        return ()  # the folder is not there (yet) or not readable: nothing to reload
-
-
-_SEEN = {"signature": None}  # for this server process: what the profile cache was last checked against
-
-
-def refresh_profiles_if_changed() -> bool:
-    """Forget the cached profiles when profiles/calibrated/ changed (e.g. the CLI wrote one)."""
-    sig = calibrated_dir_signature()
-    if sig == _SEEN["signature"]:
-        return False
-    _SEEN["signature"] = sig
-    c.clear_profile_cache()
-    return True
-
-
 def save_profile(result: cr.CalibrationResult):
     """Write the calibrated profile to profiles/calibrated/<id>.toml (the CLI's rules), then
     forget the cached profiles so that it is listed and usable at once."""
     out = cr.checked_out_path(None, result.profile.id)
     write_profile(result.data, out)
     c.clear_profile_cache()
-    _SEEN["signature"] = calibrated_dir_signature()
     return out
 
 
@@ -163,7 +139,6 @@ def _meters() -> None:
 
 def _listing() -> None:
     st.subheader("Calibrated profiles", anchor=False)
-    refresh_profiles_if_changed()
     saved = st.session_state.pop("cal_saved", None)
     if saved:
         st.success(c.md_escape(f"Saved {saved}: use it with --hardware {saved}", 400), icon=":material/check:")

@@ -95,18 +95,15 @@ def fake_clock():
 @pytest.fixture
 def calibrated_dir(tmp_path, monkeypatch):
     """profiles/calibrated/ moved to a temporary folder; the profile cache forgotten before and after."""
-    from app_pages import calibrate as page
     from app_pages.common import clear_profile_cache
     from estimator.io import datafiles
     folder = tmp_path / "calibrated"
     folder.mkdir()
     monkeypatch.setattr(datafiles, "CALIBRATED_DIR", folder)
     clear_profile_cache()
-    page._SEEN["signature"] = None
     yield folder
     monkeypatch.undo()
     clear_profile_cache()
-    page._SEEN["signature"] = None
 
 
 @pytest.fixture

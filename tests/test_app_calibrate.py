@@ -172,6 +172,26 @@ def test_a_profile_written_by_the_cli_while_the_server_runs_is_listed(calibrated
     assert listed_ids(at) == ["cpu-server-2s-epyc-cal-cli-box"]
 
 
+def test_a_profile_written_by_the_cli_is_usable_on_the_estimate_page_at_once(calibrated_dir):
+    """Calibrate audit: a link to a profile the CLI had just written showed "unknown value … Using the
+    default instead" and H100 numbers until someone opened the Calibrate page."""
+    from estimator.core.calibrate import Throughput, calibrated_profile_data
+    from estimator.io.calibration_io import write_profile
+    from estimator.measure.base import Measurement
+    params = {"workload": "flops", "flops": "1e15", "hardware": "cpu-server-2s-epyc-cal-link-box"}
+    before = run_page("estimate", params)
+    assert any("unknown value" in w.value for w in before.warning)
+    base = default_profiles().get("cpu-server-2s-epyc")
+    m = Measurement(2.0, 40.0, 20.0, "codecarbon-rapl", False, "Test CPU", "codecarbon", {})
+    data, _ = calibrated_profile_data(base, [Throughput("fp32", 1e11, seconds=1.0)], m, host="link-box",
+                                      measured_at="2026-01-01T00:00:00Z", method="test")
+    write_profile(data, calibrated_dir / f"{data['id']}.toml")
+    after = run_page("estimate", params)
+    assert not any("unknown value" in w.value for w in after.warning)
+    metrics = {m.label: m.value for m in after.metric}
+    assert metrics["Training time"] == "2.78 hours"  # 1e15 FLOPs ÷ the measured 1e11 FLOP/s = 10,000 s
+
+
 def test_the_listing_downloads_as_csv(calibrated_dir, captured_downloads):
     from estimator.core.calibrate import Throughput, calibrated_profile_data
     from estimator.io.calibration_io import write_profile
