@@ -142,7 +142,10 @@ def _listing() -> None:
     saved = st.session_state.pop("cal_saved", None)
     if saved:
         st.success(c.md_escape(f"Saved {saved}: use it with --hardware {saved}", 400), icon=":material/check:")
-    table = calibrated_table(c.profiles().profiles.values())
+    ps = c.profiles()
+    for err in ps.errors:  # a broken calibrated file is named here too, not only on the Profiles page
+        st.warning(c.md_escape(f"A profile failed to load: {err}", limit=500))
+    table = calibrated_table(ps.profiles.values())
     if table.empty:
         st.info("No calibrated profiles yet. Run `python -m estimator calibrate` (CPU or NVIDIA GPU) or "
                 "import a CodeCarbon log below.", icon=":material/info:")

@@ -253,3 +253,38 @@ def test_finished_track_report_and_bad_files(tmp_path):
         at.file_uploader(key="cal_track_upload").set_value(("x.json", payload, "application/json"))
         at.run()
         assert not at.exception and message in plain(at.error[0].value)
+
+
+@pytest.mark.parametrize("line, edited, field", [
+    ("achieved_flops_per_s = 100000000000.0", 'achieved_flops_per_s = "abc"', "calibration.achieved_flops_per_s"),
+    ("mean_power_w = 20.0", "mean_power_w = nan", "calibration.mean_power_w"),
+    ("mean_power_w = 20.0", "mean_power_w = 999.0", "calibration.mean_power_w"),
+    ("power_is_estimate = false", 'power_is_estimate = "no"', "calibration.power_is_estimate"),
+    ("size = 512.0", "size = -512.0", "calibration.points[0].size"),
+])
+def test_a_hand_edited_calibration_is_refused_on_load_and_named_on_the_page(calibrated_dir, line, edited, field):
+    """Calibrate audit: achieved_flops_per_s = "abc" passed `profiles validate` and then crashed the
+    Calibrate page with a TypeError; a mean power contradicting power.average_w, a NaN or a negative
+    size were accepted, and the broken file vanished from the page's list without a word."""
+    from estimator.core.calibrate import Throughput, calibrated_profile_data
+    from estimator.core.errors import ProfileError
+    from estimator.io.calibration_io import write_profile
+    from estimator.io.datafiles import load_profile_file
+    from estimator.measure.base import Measurement
+    base = default_profiles().get("cpu-server-2s-epyc")
+    m = Measurement(2.0, 40.0, 20.0, "codecarbon-rapl", False, "Test CPU", "codecarbon", {})
+    data, _ = calibrated_profile_data(base, [Throughput("fp32", 1e11, seconds=1.0, size=512.0)], m, host="edit-box",
+                                      measured_at="2026-01-01T00:00:00Z", method="test")
+    path = calibrated_dir / "edited.toml"
+    write_profile(data, path)
+    assert load_profile_file(path).calibration["mean_power_w"] == 20.0  # as written, it loads
+    text = path.read_text()
+    assert f"\n{line}\n" in text
+    path.write_text(text.replace(f"\n{line}\n", f"\n{edited}\n"))
+    with pytest.raises(ProfileError) as e:
+        load_profile_file(path)
+    assert e.value.field == field and path.name in str(e.value)
+    at = open_page()
+    assert not at.exception
+    shown = [w.value.replace("\\", "") for w in at.warning]  # Markdown-escaped
+    assert any("edited.toml" in w and field in w for w in shown), shown

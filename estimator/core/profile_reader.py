@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from estimator.core import bounds as B
+from estimator.core.calibration_section import CALIBRATION_KEYS, read_calibration
 from estimator.core.embodied import BASES as EMBODIED_BASES
 from estimator.core.embodied import DeviceEmbodied
 from estimator.core.errors import ProfileError
@@ -64,12 +65,6 @@ EMBODIED_KG_BOUNDS = (0.1, 1e4)
 
 
 # The keys each table may hold (profiles/README.md documents them). [sources] is free text.
-CALIBRATION_KEYS = {
-    "measured_at", "host", "method", "base_profile", "backend", "power_source", "power_is_estimate",
-    "device_name", "precision", "achieved_flops_per_s", "utilization", "mean_power_w", "energy_j",
-    "duration_s", "peak_raised", "workload_flops", "command", "devices", "imported_at", "details", "points",
-}
-CALIBRATION_POINT_KEYS = {"precision", "size", "shape", "reps", "seconds", "flops_per_s", "utilization"}
 TABLE_KEYS = {
     "peak_flops_per_s": set(PRECISIONS) | {"source", "range"},
     "power": {"tdp_w", "fit", "average_w", "average_range_w", "includes_host", "host_share_w", "source"},
@@ -372,15 +367,7 @@ def profile_from_dict(data: Mapping[str, Any], source: str,
 
     embodied = _embodied(r, r.table("embodied", required=False))
 
-    calibration = r.table("calibration", required=False) or None
-    points = (calibration or {}).get("points", [])
-    if not isinstance(points, list):
-        r.fail("calibration.points", f"expected an array of tables, got {points!r}"[:120],
-               "write each point as [[calibration.points]]")
-    for i, point in enumerate(points):
-        if not isinstance(point, Mapping):
-            r.fail(f"calibration.points[{i}]", "expected a table", "write each point as [[calibration.points]]")
-        r.known_keys(point, CALIBRATION_POINT_KEYS, f"calibration.points[{i}]")
+    calibration = read_calibration(r, r.table("calibration", required=False), power.average_w)
     sources = data.get("sources") or {}
     if not isinstance(sources, Mapping) or not all(isinstance(v, str) for v in sources.values()):
         r.fail("sources", "expected a table of text", 'write [sources] with key = "citation" lines')
@@ -393,7 +380,7 @@ def profile_from_dict(data: Mapping[str, Any], source: str,
         peak_flops_per_s=dict(peaks), peak_range_flops_per_s=peak_range, peak_source=peak_source,
         memory_gb=memory_gb, memory_bandwidth_gb_per_s=bandwidth, memory_source=memory_source,
         power=power, utilization=utilization, price=price, pue=pue, pue_source=pue_source, cooling=cooling,
-        notes=notes.strip(), calibration=dict(calibration) if calibration else None,
+        notes=notes.strip(), calibration=calibration,
         source_file=source, extra_sources=dict(sources), embodied=embodied,
         link_gb_per_s=link, link_source=link_source,
     )

@@ -1,0 +1,83 @@
+"""A profile's ``[calibration]`` table, checked on load: what was measured, where, when and how.
+
+Pure: the table (from a profile's data) in, the checked table out, or a ProfileError naming the
+file, the field and the fix (through the profile reader's ``fail``). A calibrated profile's
+throughput and power are read from its ``[utilization]`` and ``[power]`` tables; ``[calibration]``
+records the measurement behind them (``estimator/core/calibrate.py`` writes it), and the pages
+and the CLI show it, so a hand-edited value of the wrong type or one that contradicts the power
+used is refused here rather than failing where it is shown.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+CALIBRATION_KEYS = {
+    "measured_at", "host", "method", "base_profile", "backend", "power_source", "power_is_estimate",
+    "device_name", "precision", "achieved_flops_per_s", "utilization", "mean_power_w", "energy_j",
+    "duration_s", "peak_raised", "workload_flops", "command", "devices", "imported_at", "details", "points",
+}
+CALIBRATION_POINT_KEYS = {"precision", "size", "shape", "reps", "seconds", "flops_per_s", "utilization"}
+
+# The types of the fields the pages and the CLI read (``details`` is the backend's free-form record).
+_TEXT = ("measured_at", "host", "method", "base_profile", "backend", "power_source", "device_name", "precision",
+         "imported_at")
+_POSITIVE = ("achieved_flops_per_s", "utilization", "mean_power_w", "duration_s", "workload_flops", "devices")
+_FLAGS = ("power_is_estimate", "peak_raised")
+_POINT_POSITIVE = ("size", "reps", "seconds", "flops_per_s", "utilization")
+
+# How far the recorded mean power may differ from the power the profile uses before the two
+# contradict each other: the calibration writes the same number to both (rounding only).
+POWER_AGREEMENT = 1e-6
+
+
+def _number(r, value, where: str, allow_zero: bool = False) -> None:
+    r.number({"v": value}, "v", where, allow_zero=allow_zero, hint="write a plain positive number")
+
+
+def read_calibration(r, calibration: Mapping[str, Any] | None, average_w: float) -> dict | None:
+    """The checked ``[calibration]`` table (None without one). ``r``: the profile reader (its
+    ``fail``, ``number`` and ``known_keys``); ``average_w``: the power the profile uses."""
+    if not calibration:
+        return None
+    for key in _TEXT:
+        if key in calibration and not isinstance(calibration[key], str):
+            r.fail(f"calibration.{key}", f"expected text, got {calibration[key]!r}"[:120], "put the value in quotes")
+    for key in _POSITIVE:
+        if key in calibration:
+            _number(r, calibration[key], f"calibration.{key}")
+    if "energy_j" in calibration:
+        _number(r, calibration["energy_j"], "calibration.energy_j", allow_zero=True)
+    for key in _FLAGS:
+        if key in calibration and not isinstance(calibration[key], bool):
+            r.fail(f"calibration.{key}", f"expected true or false, got {calibration[key]!r}"[:120], "write true or false")
+    mean = calibration.get("mean_power_w")
+    if mean is not None and not math.isclose(float(mean), average_w, rel_tol=POWER_AGREEMENT):
+        r.fail("calibration.mean_power_w", f"{float(mean):g} W measured, but power.average_w is {average_w:g} W",
+               "make the two agree (the estimate uses power.average_w), or remove mean_power_w")
+    points = calibration.get("points", [])
+    if not isinstance(points, list):
+        r.fail("calibration.points", f"expected an array of tables, got {points!r}"[:120],
+               "write each point as [[calibration.points]]")
+    for i, point in enumerate(points):
+        where = f"calibration.points[{i}]"
+        if not isinstance(point, Mapping):
+            r.fail(where, "expected a table", "write each point as [[calibration.points]]")
+        r.known_keys(point, CALIBRATION_POINT_KEYS, where)
+        if "precision" in point and not isinstance(point["precision"], str):
+            r.fail(f"{where}.precision", f"expected text, got {point['precision']!r}"[:120], "put the value in quotes")
+        for key in _POINT_POSITIVE:
+            if key in point:
+                _number(r, point[key], f"{where}.{key}")
+        shape = point.get("shape")
+        if shape is not None:
+            if not isinstance(shape, list) or not shape:
+                r.fail(f"{where}.shape", f"expected a list of sizes, got {shape!r}"[:120], "write shape = [m, k, n]")
+            for j, dim in enumerate(shape):
+                _number(r, dim, f"{where}.shape[{j}]")
+    return dict(calibration)
+
+
+__all__ = ["CALIBRATION_KEYS", "CALIBRATION_POINT_KEYS", "read_calibration"]
