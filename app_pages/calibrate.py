@@ -95,16 +95,23 @@ def show_result(result: cr.CalibrationResult, key: str) -> None:
     st.caption(c.md_escape(f"{s['device_name']} — power source: {s['power_source']} — {s['method']}", 600))
     for note in result.notes:
         st.info(c.md_escape(note, 600), icon=":material/info:")
+    # predicted_s: what an estimate with this profile gives; at_size: the throughput measured nearest
+    # the workload's problem size (how much of the error the size explains)
     checks = pd.DataFrame([{"workload": ch.label, "predicted_s": ch.predicted_s, "measured_s": ch.measured_s,
-                            "error": ch.error, "fitted on it": ch.fitted} for ch in result.checks],
-                          columns=["workload", "predicted_s", "measured_s", "error", "fitted on it"])
+                            "error": ch.error, "predicted_at_size_s": ch.at_size_s, "error_at_size": ch.error_at_size,
+                            "fitted on it": ch.fitted} for ch in result.checks],
+                          columns=["workload", "predicted_s", "measured_s", "error", "predicted_at_size_s",
+                                   "error_at_size", "fitted on it"])
     st.markdown("**How well the calibrated profile predicts**")
     if checks.empty:
         st.caption("No check: one measured run, and the profile is fitted on it.")
     else:
-        st.dataframe(checks.assign(error=[hz.signed_percent(x) for x in checks["error"]]), hide_index=True)
+        st.dataframe(checks.assign(error=[hz.signed_percent(x) for x in checks["error"]],
+                                   error_at_size=[None if pd.isna(x) else hz.signed_percent(x)
+                                                  for x in checks["error_at_size"]]), hide_index=True)
         # the checks' numbers unformatted: the error as a fraction (predicted ÷ measured − 1)
-        st.download_button("The checks (CSV)", c.table_csv(checks.rename(columns={"error": "error_fraction"})),
+        st.download_button("The checks (CSV)", c.table_csv(checks.rename(
+            columns={"error": "error_fraction", "error_at_size": "error_at_size_fraction"})),
                            file_name=f"{result.profile.id}-checks.csv", mime="text/csv", on_click="ignore",
                            key=f"{key}_checks_csv", icon=":material/download:")
     text = profile_toml(result.data)

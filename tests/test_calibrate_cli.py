@@ -66,15 +66,28 @@ def test_builtin_calibration_is_checked_only_on_workloads_it_was_not_fitted_on(m
         sum(2 * n ** 3 * 10 for n in FAKE_FP32) / sum(2 * n ** 3 * 10 / f for n, f in FAKE_FP32.items()))
     checks = {c.label.split(" (")[0].split(",")[0]: c for c in result.checks}
     assert not any(c.fitted for c in result.checks)
-    # leave one size out: 256 and 1024 take the nearest other size (512), 512 lies on the line
-    assert checks["size 256 fp32"].error == pytest.approx(1.0e11 / 1.5e11 - 1)
-    assert checks["size 512 fp32"].error == pytest.approx(0.0, abs=1e-12)
-    assert checks["size 1024 fp32"].error == pytest.approx(2.0e11 / 1.5e11 - 1)
+    # leave one size out, as `estimate` predicts (calibrate audit: the checks used a per-size
+    # throughput no estimate uses): the profile of the other sizes has their combined throughput
+    def combined(sizes):
+        return sum(2 * n ** 3 * 10 for n in sizes) / sum(2 * n ** 3 * 10 / FAKE_FP32[n] for n in sizes)
+    for n in FAKE_FP32:
+        check = checks[f"size {n} fp32"]
+        assert check.how == "the profile's utilisation, as estimate uses it"
+        assert check.error == pytest.approx(FAKE_FP32[n] / combined([o for o in FAKE_FP32 if o != n]) - 1)
+    # beside it, at the checked size: 256 and 1024 take the nearest other size (512), 512 lies on the line
+    assert checks["size 256 fp32"].error_at_size == pytest.approx(1.0e11 / 1.5e11 - 1)
+    assert checks["size 512 fp32"].error_at_size == pytest.approx(0.0, abs=1e-12)
+    assert checks["size 1024 fp32"].error_at_size == pytest.approx(2.0e11 / 1.5e11 - 1)
     assert "fitted on the other sizes" in checks["size 512 fp32"].label
-    # the hold-out shape ran at 0.8 × the throughput the profile says: the check shows it, −20%
+    # the hold-out shape ran at 0.8 × the throughput the profile says at its size: −20% there
     (holdout,) = [c for c in result.checks if c.label.startswith("not fitted")]
-    assert holdout.error == pytest.approx(0.8 - 1)
-    assert "interpolated between sizes 512 and 1024" in holdout.how
+    assert holdout.error_at_size == pytest.approx(0.8 - 1)
+    assert "interpolated between sizes 512 and 1024" in holdout.at_size_how
+    # and as `estimate` gives it: the hold-out's FLOPs at the whole profile's combined throughput
+    m, k, n = mb.HOLDOUT_SHAPE
+    size = (m * k * n) ** (1 / 3)
+    ran = 0.8 * (1.5e11 + 0.5e11 * math.log(size / 512) / math.log(2))
+    assert holdout.error == pytest.approx(ran / combined(FAKE_FP32) - 1)
 
 
 @pytest.mark.slow
@@ -99,7 +112,9 @@ def test_cpu_calibration_writes_a_profile_and_checks_it_out_of_sample(tmp_path, 
     assert len(checks) == 4 and not any(c["fitted_on"] for c in checks)
     assert [c["workload"].split(" (")[0] for c in checks[:3]] == ["size 256 fp32", "size 512 fp32", "size 1024 fp32"]
     assert checks[3]["workload"].startswith("not fitted") and "interpolated between sizes 512 and 1024" in \
-        checks[3]["utilization_from"]
+        checks[3]["utilization_at_size_from"]
+    assert {c["utilization_from"] for c in checks} == {"the profile's utilisation, as estimate uses it"}
+    assert all(c["error"] == pytest.approx(c["predicted_s"] / c["measured_s"] - 1) for c in checks)
     assert all(c["predicted_s"] > 0 and c["measured_s"] > 0 for c in checks)
 
 

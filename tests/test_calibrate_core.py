@@ -130,7 +130,11 @@ def test_nearest_size_and_prediction():
     seconds, _ = predict_wall_time(p, 4e11, "fp32", 1024.0)
     assert seconds == pytest.approx(2.0)  # 4e11 FLOP at the measured 2e11 FLOP/s
     check = prediction_check(p, "w", 4e11, 2.5, precision="fp32", size=1024.0, fitted=False)
-    assert check.error == pytest.approx(2.0 / 2.5 - 1)
+    assert check.error_at_size == pytest.approx(2.0 / 2.5 - 1) and "size 1024" in check.at_size_how
+    # the check's own prediction is the estimate's: the profile's one utilisation, whatever the size
+    assert check.predicted_s == pytest.approx(4e11 / (p.utilization.default * p.peak("fp32")))
+    assert check.error == pytest.approx(check.predicted_s / 2.5 - 1)
+    assert prediction_check(p, "w", 4e11, 2.5, precision="fp32", fitted=False).at_size_s is None
     assert utilization_for(CPU, "fp32", 500.0) == (CPU.utilization.default, "profile default")
 
 

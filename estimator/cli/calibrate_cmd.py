@@ -211,8 +211,10 @@ def _print_table(result, out: Path) -> None:
     if result.checks:
         print("prediction check (calibrated profile vs measured wall time, each on a workload it was not fitted on):")
     for c in result.checks:
-        print(f"  {c.label}: predicted {c.predicted_s:.3g} s, measured {c.measured_s:.3g} s, error {hz.signed_percent(c.error)}"
-              f"  [{c.how}]")
+        at_size = ("" if c.at_size_s is None else
+                   f"; at its problem size {c.at_size_s:.3g} s, error {hz.signed_percent(c.error_at_size)} [{c.at_size_how}]")
+        print(f"  {c.label}: predicted {c.predicted_s:.3g} s (as estimate would), measured {c.measured_s:.3g} s, "
+              f"error {hz.signed_percent(c.error)}{at_size}")
 
 
 def register(sub):

@@ -305,24 +305,44 @@ def utilization_for(profile: HardwareProfile, precision: str | None = None,
 
 @dataclass(frozen=True)
 class PredictionCheck:
+    """A calibrated profile's prediction of a workload's wall time against the measured time.
+
+    ``predicted_s`` is what ``estimate`` gives for the workload's FLOPs on the profile (its one
+    utilisation, whatever the problem size): the figure every estimate made with the profile rests
+    on. ``at_size_s``, where the workload's problem size is known, is the throughput measured at the
+    nearest sizes (``utilization_for``): how much of the error the size explains."""
+
     label: str
     predicted_s: float
     measured_s: float
     how: str
     fitted: bool   # True: the profile was fitted on this run
+    at_size_s: float | None = None
+    at_size_how: str | None = None
 
     @property
     def error(self) -> float:
         return self.predicted_s / self.measured_s - 1.0
 
+    @property
+    def error_at_size(self) -> float | None:
+        return None if self.at_size_s is None else self.at_size_s / self.measured_s - 1.0
+
     def to_dict(self) -> dict:
         return {"workload": self.label, "predicted_s": self.predicted_s, "measured_s": self.measured_s,
-                "error": self.error, "utilization_from": self.how, "fitted_on": self.fitted}
+                "error": self.error, "utilization_from": self.how, "fitted_on": self.fitted,
+                "predicted_at_size_s": self.at_size_s, "error_at_size": self.error_at_size,
+                "utilization_at_size_from": self.at_size_how}
+
+
+# How the check's main prediction takes its utilisation: as `estimate` does.
+AS_ESTIMATE = "the profile's utilisation, as estimate uses it"
 
 
 def predict_wall_time(profile: HardwareProfile, flops: float, precision: str | None = None,
                       size: float | None = None) -> tuple[float, str]:
-    """Wall time of ``flops`` on one device of ``profile`` through the estimator itself."""
+    """Wall time of ``flops`` on one device of ``profile`` through the estimator itself, at the
+    utilisation ``utilization_for`` picks for the problem ``size`` (the profile's own without one)."""
     util, how = utilization_for(profile, precision, size)
     est = estimate(Scenario(flops=flops, precision=precision, utilization=util), profile)
     return est.wall_clock_s, how
@@ -330,8 +350,13 @@ def predict_wall_time(profile: HardwareProfile, flops: float, precision: str | N
 
 def prediction_check(profile: HardwareProfile, label: str, flops: float, measured_s: float, *,
                      precision: str | None = None, size: float | None = None, fitted: bool) -> PredictionCheck:
-    predicted, how = predict_wall_time(profile, flops, precision, size)
-    return PredictionCheck(label, predicted, measured_s, how, fitted)
+    predicted, _ = predict_wall_time(profile, flops, precision)
+    at_size = how = None
+    if size is not None:
+        at_size, how = predict_wall_time(profile, flops, precision, size)
+        if how == "profile default":  # no calibrated throughput at this precision: nothing to add
+            at_size = how = None
+    return PredictionCheck(label, predicted, measured_s, AS_ESTIMATE, fitted, at_size, how)
 
 
 # Device names as NVML reports them → bundled profile ids (first match wins).
