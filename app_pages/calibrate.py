@@ -22,6 +22,7 @@ from estimator.core.calibrate import CPU_BASE_PROFILE
 from estimator.core.errors import EstimatorError
 from estimator.core.profile import PRECISIONS
 from estimator.core.units import BYTES_PER_MB, FLOPS_PER_TFLOP, MS_PER_S
+from estimator.io import datafiles
 from estimator.io.calibration_io import (
     MAX_CSV_BYTES,
     decode_csv_bytes,
@@ -118,7 +119,10 @@ def show_result(result: cr.CalibrationResult, key: str) -> None:
     left, right = st.columns(2)
     left.download_button("Download the calibrated profile (.toml)", text, file_name=f"{result.profile.id}.toml",
                          mime="application/toml", key=f"{key}_download", icon=":material/download:")
-    if right.button(f"Save to profiles/calibrated/{result.profile.id}.toml", key=f"{key}_save",
+    where = f"profiles/calibrated/{result.profile.id}.toml"
+    # a profile with this id is there already (an earlier calibration, the CLI's or this page's): say so
+    exists = (datafiles.CALIBRATED_DIR / f"{result.profile.id}.toml").exists()
+    if right.button(f"Replace {where} (an earlier calibration)" if exists else f"Save to {where}", key=f"{key}_save",
                     icon=":material/save:"):
         try:
             out = save_profile(result)

@@ -152,7 +152,10 @@ def test_saving_a_profile_writes_it_and_the_listing_shows_it_at_once(calibrated_
     assert len(files) == 1 and tomllib.loads(files[0].read_text())["calibration"]["base_profile"] == "cpu-server-2s-epyc"
     assert listed_ids(at) == [files[0].stem]  # no server restart: the cache was refreshed
     assert any("Saved" in el.value for el in at.success)
-    at.button(key="cal_import_save").click()  # saving again replaces the same profile (a re-calibration)
+    # saving again replaces the same profile (a re-calibration), and the button says so
+    assert at.button(key="cal_import_save").label.startswith("Replace profiles/calibrated/cpu-server-2s-epyc-cal-")
+    assert at.button(key="cal_import_save").label.endswith("(an earlier calibration)")
+    at.button(key="cal_import_save").click()
     at.run()
     assert not at.error and len(list(calibrated_dir.glob("*.toml"))) == 1
 

@@ -353,3 +353,21 @@ def test_the_table_offers_the_id_only_where_profiles_load_from(tmp_path, cli):
     assert f"use --hardware {out})" in line and "use --hardware cpu" not in line
     share = next(x for x in r.out.splitlines() if x.startswith("throughput "))
     assert "= 0.0%" not in share and "% of the base profile's peak" in share
+
+
+def test_a_base_of_another_kind_than_the_measured_device_is_refused_before_measuring(monkeypatch, capsys, tmp_path):
+    """Calibrate audit: a CPU measurement on --base h100-sxm (or the brain) was written as a "gpu"
+    with the H100's price and embodied carbon."""
+    from estimator.core.errors import InputError
+    ran = []
+    monkeypatch.setattr(mb, "run_numpy", lambda *a, **k: ran.append(1) or [])
+    for base in ("h100-sxm", "brain"):
+        with pytest.raises(InputError, match=f"the measurement is of a cpu, but the base profile {base} is a") as e:
+            calibrate_builtin(TimerBackend("Fake CPU", "a test", clock=FakeClock(tick=2.0)), default_profiles().get(base), 1.0)
+        assert e.value.field == "base" and "(e.g. cpu-server-2s-epyc)" in str(e.value)
+    assert ran == []
+    out = tmp_path / "x.toml"
+    assert main(["calibrate", "--backend", "cpu", "--base", "h100-sxm", "--seconds", "0.1", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: the measurement is of a cpu, but the base profile h100-sxm is a gpu") and err.count("\n") == 1
+    assert "--base" in err and not out.exists() and ran == []

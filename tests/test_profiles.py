@@ -167,6 +167,12 @@ def test_one_bad_file_does_not_stop_the_others(tmp_path):
     assert len(ps.errors) == 1 and "zz-broken.toml" in str(ps.errors[0])
     with pytest.raises(ProfileError):  # asking for the broken one by name gives its own error
         ps.get("zz-broken")
+    # and by the id its file gives, whatever the file is called (calibrate audit: "unknown hardware",
+    # so the file, the field and the fix were never named)
+    assert re.search(r'(?m)^id = "h100-sxm"$', GOOD)
+    _write(tmp_path, "zz-broken.toml", GOOD.replace('id = "h100-sxm"', 'id = "my-h100"').replace("bf16 = 9.89e14", "bf16 = -1"))
+    with pytest.raises(ProfileError, match="zz-broken.toml: field 'peak_flops_per_s.bf16'"):
+        load_profiles(tmp_path).get("my-h100")
 
 
 def test_duplicate_id_is_an_error(tmp_path):

@@ -178,12 +178,15 @@ def cmd_calibrate(args):
                 if bar:
                     bar.close()
     out = _out_path(args, result.profile.id)
+    replaced = out.exists()  # a re-calibration (the same id) or --force: said, never silent
     write_profile(result.data, out)
-    summary = {**result.summary(), "profile_path": str(out)}
+    summary = {**result.summary(), "profile_path": str(out), "replaced_existing_file": replaced}
     if args.format == "json":
         print(export.dump_json(summary))
     else:
         _print_table(result, out)
+        if replaced:
+            print(f"note          replaced the profile that was in {out}")
     return 0
 
 

@@ -373,6 +373,16 @@ GPU_NAME_TO_PROFILE = (
 CPU_BASE_PROFILE = "cpu-server-2s-epyc"
 
 
+def check_base_kind(base: HardwareProfile, measured_kind: str) -> None:
+    """A measurement of a CPU starts from a CPU profile, one of a GPU from a GPU profile: the base
+    gives the calibrated profile its peak, price, memory and embodied carbon (calibrate audit: a CPU
+    measurement on an H100 base became a "gpu" with the H100's price)."""
+    if base.kind != measured_kind:
+        example = CPU_BASE_PROFILE if measured_kind == "cpu" else "h100-sxm"
+        raise InputError(f"the measurement is of a {measured_kind}, but the base profile {base.id} is a {base.kind}: "
+                         f"choose a {measured_kind} base profile (e.g. {example})", field="base")
+
+
 def guess_base_profile(device_name: str, kind: str) -> str:
     """The bundled profile matching a device name; the CPU server profile for CPUs."""
     if kind == "cpu":

@@ -112,6 +112,8 @@ class ProfileSet:
     errors: tuple[ProfileError, ...] = field(default_factory=tuple)
     files_read: int = 0      # profile files found (0: unknown, a set built by hand)
     files_unusable: int = 0  # of those, the files that failed to load or share an id with another
+    # the error of each file that failed to load, by the id it gives (where its TOML could be read)
+    broken_ids: Mapping[str, ProfileError] = field(default_factory=dict)
 
     @property
     def counts(self) -> tuple[int, int]:
@@ -131,6 +133,8 @@ class ProfileSet:
                 raise err
         if hardware.endswith(".toml") or "/" in hardware:
             return load_profile_file(hardware)
+        if hardware in self.broken_ids:  # its file names it, whatever the file is called
+            raise self.broken_ids[hardware]
         for err in self.errors:
             if Path(err.source).stem == hardware:
                 raise err
@@ -147,6 +151,7 @@ def load_profiles(*dirs: str | Path, utilization_model=_FIT) -> ProfileSet:
     model = _model(utilization_model)
     loaded: dict[str, list[HardwareProfile]] = {}
     errors: list[ProfileError] = []
+    broken: dict[str, ProfileError] = {}
     n_files = 0
     for directory in dirs:
         directory = Path(directory)
@@ -158,6 +163,9 @@ def load_profiles(*dirs: str | Path, utilization_model=_FIT) -> ProfileSet:
                 profile = load_profile_file(path, model)
             except ProfileError as exc:
                 errors.append(exc)
+                claimed = _claimed_id(path)
+                if claimed is not None:
+                    broken[claimed] = exc
                 continue
             loaded.setdefault(profile.id, []).append(profile)
     profiles = {}
@@ -178,7 +186,17 @@ def load_profiles(*dirs: str | Path, utilization_model=_FIT) -> ProfileSet:
             files = ", ".join(p.source_file for p in found)
             errors.append(ProfileError(files, "id", f"'{pid}' is defined by {len(found)} files ({files}), so none is used",
                                        "give each profile a unique id, or remove the copy"))
-    return ProfileSet(profiles, tuple(errors), files_read=n_files, files_unusable=n_files - len(profiles))
+    return ProfileSet(profiles, tuple(errors), files_read=n_files, files_unusable=n_files - len(profiles),
+                      broken_ids={k: v for k, v in broken.items() if k not in profiles})
+
+
+def _claimed_id(path: Path) -> str | None:
+    """The id a profile file that failed to load gives, when its TOML can be read at all."""
+    try:
+        pid = _read_toml(path).get("id")
+    except DataFileError:
+        return None
+    return pid.strip() if isinstance(pid, str) and pid.strip() else None
 
 
 @lru_cache(maxsize=1)

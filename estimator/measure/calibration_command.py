@@ -19,7 +19,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from estimator.core.calibrate import PredictionCheck, Throughput, achieved_flops_per_s, prediction_check
+from estimator.core.calibrate import (
+    PredictionCheck,
+    Throughput,
+    achieved_flops_per_s,
+    check_base_kind,
+    prediction_check,
+)
 from estimator.core.errors import InputError, MeasurementError
 from estimator.core.profile import HardwareProfile
 from estimator.measure import matmul_bench as mb
@@ -135,6 +141,7 @@ def calibrate_command(backend: Backend, base: HardwareProfile, cmd: Sequence[str
     """
     from estimator.measure.track_markers import ENV_TRACK_BACKEND, ENV_TRACK_DEVICE, ENV_TRACK_FILE, read_track_file
     check_command(cmd, flops)  # before running anything
+    check_base_kind(base, backend.kind)
     precision = precision or base.default_precision
     if precision not in base.peak_flops_per_s:
         raise InputError(f"{base.id} has no peak for precision '{precision}'; it has: {', '.join(base.peak_flops_per_s)}")

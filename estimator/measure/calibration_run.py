@@ -20,6 +20,7 @@ from estimator.core.calibrate import (
     Throughput,
     achieved_flops_per_s,
     calibrated_profile_data,
+    check_base_kind,
     choose_precision,
     prediction_check,
 )
@@ -94,6 +95,7 @@ def calibrate_builtin(backend: Backend, base: HardwareProfile, seconds: float, p
                       *, precisions=None, sizes=None, profile_id: str | None = None,
                       holdout_s: float = HOLDOUT_S) -> CalibrationResult:
     """The matmul workload inside one measurement window, then the prediction checks."""
+    check_base_kind(base, backend.kind)  # before anything runs
     spec = builtin_points(base, backend.kind, precisions, sizes)
     if backend.kind == "gpu":
         mb.require_torch()  # before the window opens
