@@ -163,7 +163,7 @@ def _listing() -> None:
         return
     st.dataframe(table, hide_index=True, column_config={
         "achieved_tflops": st.column_config.NumberColumn("achieved TFLOP/s", format="%.4g"),
-        "utilization": st.column_config.NumberColumn(format="%.3f"),
+        "utilization": st.column_config.NumberColumn(format="%.3g"),  # a CPU's 0.0047, not 0.005
         "mean_power_w": st.column_config.NumberColumn("mean power (W)", format="%.1f")})
     st.download_button("CSV", c.table_csv(table), file_name="calibrated-profiles.csv", mime="text/csv",
                        on_click="ignore", key="cal_listing_csv", icon=":material/download:")

@@ -138,6 +138,10 @@ def test_presets_profiles_validate(capsys):
     assert code == 0 and len(out.strip().splitlines()) == 12 and "alphago-vs-brain" in out
     code, out, _ = cli(capsys, "profiles", "list")
     assert code == 0 and "a100-sxm-80gb" in out
+    # the columns line up however long an id or name is (calibrate audit: long ones overflowed)
+    lines = out.strip().splitlines()
+    assert len({line.index(" FLOP/s") for line in lines}) == 1 and len({line.index("  util ") for line in lines}) == 1
+    assert "util 1.00" in out  # three significant digits: a calibrated CPU's 0.0047 is not "0.00"
     code, out, _ = cli(capsys, "profiles", "show", "brain")
     assert code == 0 and "Carlsmith" in out
     code, out, _ = cli(capsys, "profiles", "validate")

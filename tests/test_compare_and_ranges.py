@@ -141,3 +141,12 @@ def test_a_multiplier_whose_error_ratio_overflows_is_still_computed():
     with pytest.raises(InputError, match=r"needs 3\.98e\+121 × the base's"):
         from estimator.services import limits
         limits.diminishing_report(current_error=1e308, target_error=1e-300, exponent=5)
+
+
+def test_a_cpus_power_note_does_not_call_the_cpu_its_own_host():
+    """Calibrate audit: a CPU's estimate said its power "excludes the host's share (CPU, …)"."""
+    cpu = api.run(hardware="cpu-server-2s-epyc", flops=1e18).estimate
+    assert "power is the CPU's alone (not memory, network, fans); real draw is higher" in cpu.notes
+    assert not any("host's share (CPU" in n for n in cpu.notes)
+    gpu = api.run(hardware="v100-pcie", flops=1e18, power_w=None).estimate
+    assert all("CPU's alone" not in n for n in gpu.notes)

@@ -199,10 +199,14 @@ def cmd_profiles(args):
     if args.action == "list":
         if extra:
             raise InputError(f"profiles list takes no arguments, got {' '.join(map(repr, extra))[:80]}")
-        for p in sorted(ps.profiles.values(), key=lambda p: (p.kind, p.id)):
+        listed = sorted(ps.profiles.values(), key=lambda p: (p.kind, p.id))
+        # columns as wide as their longest entry (a calibrated profile's id and name are long)
+        w_id, w_kind, w_name = (max([len(getattr(p, a)) for p in listed] + [1]) for a in ("id", "kind", "name"))
+        for p in listed:
             peak = p.peak()
-            print(f"{p.id:<16} {p.kind:<7} {p.name:<36} {peak:.3g} FLOP/s {p.default_precision:<5} "
-                  f"{hz.power(p.power.average_w):>8}  util {p.utilization.default:.2f}")
+            # 3 significant digits: a calibrated CPU's 0.0047 is not "0.00"
+            print(f"{p.id:<{w_id}}  {p.kind:<{w_kind}}  {p.name:<{w_name}}  {peak:9.3g} FLOP/s {p.default_precision:<5} "
+                  f"{hz.power(p.power.average_w):>8}  util {hz.sig(p.utilization.default)}")
         for err in ps.errors:
             print(f"warning: {err}", file=sys.stderr)
     elif args.action == "show":

@@ -350,7 +350,8 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
     if scale_note:
         notes.append(scale_note)
     if not profile.power.includes_host and s.power_w is None:
-        notes.append("power excludes the host's share (CPU, memory, network); real draw is higher")
+        notes.append("power is the CPU's alone (not memory, network, fans); real draw is higher" if profile.kind == "cpu"
+                     else "power excludes the host's share (CPU, memory, network); real draw is higher")
     if mid["cost_usd"] is None:
         notes.append("no cost: the profile has no price; give a price per device-hour or per kWh")
     if ci == 0:
