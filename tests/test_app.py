@@ -230,6 +230,20 @@ def test_downloads_follow_the_inputs(capsys):
     assert "44.4 years" in d["Markdown"]
 
 
+def test_the_apps_json_echoes_the_inputs_as_the_cli_does(captured_downloads, capsys):
+    """Export audit: the app's JSON echoed "zero": "3" (text) where the CLI wrote 3.0-style floats
+    for --tp and --seq-len; both now echo counts as whole numbers, and the rest is the same."""
+    open_app({"workload": "params", "params": "7e9", "tokens": "1e12", "hardware": "h100-sxm", "devices": "8",
+              "zero": "3", "tp": "2", "seq_len": "4096", "act_recompute": "full", "tab": "Export & share"})
+    app = json.loads(next(v for k, v in captured_downloads.items() if k.endswith(".json")))
+    cli = json.loads(cli_output(capsys, "estimate", "--params", "7e9", "--tokens", "1e12", "--hardware", "h100-sxm",
+                                "--devices", "8", "--zero", "3", "--tp", "2", "--seq-len", "4096",
+                                "--activation-recompute", "full", "--format", "json"))
+    for key in ("zero", "tp", "seq_len", "devices"):
+        assert type(app["scenario"][key]) is int and app["scenario"][key] == cli["scenario"][key], key
+    assert {k: v for k, v in app.items() if k != "scenario"} == {k: v for k, v in cli.items() if k != "scenario"}
+
+
 def test_share_link_holds_the_changed_inputs():
     at = open_app({**LECTURE, "tab": "Export & share"})
     at.number_input(key="devices").set_value(16).run()

@@ -27,10 +27,31 @@ LABELS = {
 FORMATS = ("table", "json", "csv", "markdown", "latex", "bibtex")
 
 
+# Inputs that are counts: echoed as whole numbers (the CLI reads them as floats, so that a fraction
+# is refused with the project's own message; the app's ZeRO stage is a choice of text).
+WHOLE_INPUTS = ("devices", "micro_batch", "seq_len", "tp", "pp", "zero", "layers", "d_model", "heads", "kv_heads",
+                "vocab", "year")
+
+
+def scenario_echo(scenario: Mapping) -> dict:
+    """The inputs as given, the same from the CLI and the app: unset ones left out, counts as whole
+    numbers (2, not 2.0 or "2")."""
+    out = {}
+    for key, value in scenario.items():
+        if value is None:
+            continue
+        if key in WHOLE_INPUTS and isinstance(value, str) and value.isdigit():
+            value = int(value)
+        elif key in WHOLE_INPUTS and isinstance(value, float) and value.is_integer():
+            value = int(value)
+        out[key] = value
+    return out
+
+
 def to_json_dict(est: Estimate, comparison: Iterable[PublishedComparison] = (), scenario: Mapping | None = None) -> dict:
     out = est.to_dict()
     if scenario is not None:
-        out = {"scenario": dict(scenario), **out}
+        out = {"scenario": scenario_echo(scenario), **out}
     comparison = list(comparison)
     if comparison:
         out["published"] = {c.key: {"published": c.published, "estimated": c.estimated,
