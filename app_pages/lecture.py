@@ -58,6 +58,11 @@ def _chart(chart) -> None:
 # ------------------------------------------------------------------------------------------ claims
 
 
+def gpt3_published_kwh() -> float:
+    """GPT-3's published training energy, Patterson et al. 2021 Table 4 (the gpt3-175b preset's)."""
+    return limits.contrast_inputs().gpt3_published_energy_kwh
+
+
 def gpt3_v100() -> None:
     r = api.run(preset_id="lambda-gpt3-v100")
     e = r.estimate
@@ -65,7 +70,10 @@ def gpt3_v100() -> None:
     lo, hi = e.range["wall_clock_s"]
     _metrics([("Training time", hz.duration(e.wall_clock_s), f"80% range {hz.duration(lo)} – {hz.duration(hi)}"),
               ("Cost", hz.money(e.cost_usd), "at $1.48 per GPU-hour"),
-              ("Energy", hz.energy(e.energy_kwh), None),
+              # the thought experiment's energy (one V100 at its fitted draw); the real run is the
+              # World electricity slide's and the Limits page's (Patterson et al. 2021, 10,000 V100s)
+              ("Energy", hz.energy(e.energy_kwh), f"one V100 at {hz.power(e.assumption('power_w').value)}; the real "
+                                                  f"run: {hz.energy(gpt3_published_kwh())} (Patterson et al. 2021)"),
               ("A 20 W brain's energy for", f"{hz.count(eq['brain_years'].value)} years", None)])
     rows = []
     for hw in LECTURE_HW:
@@ -88,7 +96,10 @@ def brain_vs_alphago() -> None:
                f"{hz.energy(a.energy_kwh)} for one 4-hour game"),
               ("Lee Sedol's brain: power", hz.power(brain.profile.power.average_w),
                f"{hz.energy(b.energy_kwh)} for the same game"),
-              ("AlphaGo ÷ brain", hz.times(a.energy_kwh / b.energy_kwh), "in energy for the game")])
+              ("AlphaGo ÷ brain", hz.times(a.energy_kwh / b.energy_kwh),
+               # the ≈1 MW is the top of the stated range (a bottom-up 66 kW below it): the ratio says so
+               f"in energy for the game; stated range {hz.times(a.range['energy_kwh'][0] / b.energy_kwh)} – "
+               f"{hz.times(a.range['energy_kwh'][1] / b.energy_kwh)}")])
     df = pd.DataFrame({"player": [r.profile.name, "Human brain"],
                        "watts": [r.profile.power.average_w, brain.profile.power.average_w]})
     _chart(charts.log_bar_chart(df, "watts", "player", "Power (log scale)", labels=charts.POWER_LABELS, step=64))
@@ -189,7 +200,7 @@ def world_electricity() -> None:
                f"≈{contrasts.WORLD_ELECTRICITY_TWH_PER_YEAR:,.0f} TWh a year"),
               ("The lecture says", hz.power(contrasts.LECTURE_WORLD_POWER_W),
                f"≈{by['lecture_world_power_ratio'].value:.0f}× too high"),
-              ("GPT-3's training", f"{hz.sig(by['gpt3_world_seconds'].value)} s",
+              ("GPT-3's training (10,000 V100s)", f"{hz.sig(by['gpt3_world_seconds'].value)} s",
                f"of the world's electricity: {hz.energy(inputs.gpt3_energy_kwh)}, {inputs.gpt3_energy_source}")])
     df = pd.DataFrame({"what": ["a human brain", "AlphaGo", "world electricity", "the lecture's figure"],
                        "watts": [inputs.brain_power_w, inputs.alphago_power_w, by["world_power_w"].value,

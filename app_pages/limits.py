@@ -310,6 +310,20 @@ def trend_section() -> None:
 # ----------------------------------------------------------------------------- contrasts
 
 
+def contrast_text(x: contrasts.Contrast) -> str:
+    """A contrast's value with its unit, for people: power in W/kW/…/TW, a share as a percentage,
+    counts and factors to 3 significant digits."""
+    if x.unit == "W":
+        return hz.power(x.value)
+    if x.unit == "kWh":
+        return hz.energy(x.value)
+    if x.unit == "fraction":
+        return f"{hz.sig(100 * x.value)}%"
+    if x.unit == "×":
+        return hz.times(x.value)
+    return f"{hz.count(x.value)} {x.unit}"
+
+
 def contrasts_section() -> None:
     st.header(f"Machines against a {BRAIN_POWER_W:g} W brain", anchor=False)
     try:
@@ -328,8 +342,9 @@ def contrasts_section() -> None:
                f"≈{by['lecture_world_power_ratio'].value:.0f}× too high.", icon=":material/fact_check:")
     df = pd.DataFrame([{"contrast": x.label, "value": x.value, "unit": x.unit, "how": x.detail, "source": x.source}
                        for x in items])
-    st.dataframe(df, hide_index=True, width="stretch",
-                 column_config={"value": st.column_config.NumberColumn("value", format="%.4g")})
+    # shown as people read them ("3.42 TW", "50,000×"), as the cards above; the CSV keeps the numbers
+    shown = df.assign(value=[contrast_text(x) for x in items]).drop(columns="unit")
+    st.dataframe(shown, hide_index=True, width="stretch", column_config={"contrast": st.column_config.TextColumn(pinned=True)})
     st.download_button("CSV", c.table_csv(df), file_name="contrasts.csv", mime="text/csv", on_click="ignore",
                        icon=":material/download:", key="contrasts_csv",
                        help="Every contrast with its value, unit, how it was computed and its source.")

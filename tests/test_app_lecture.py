@@ -111,6 +111,28 @@ def test_claim_numbers_are_the_cores():
     assert m["World electricity, average"] == "3.42 TW" and m["The lecture says"] == "25.0 TW"
 
 
+def test_each_gpt3_energy_says_which_gpt3_run_it_is():
+    """Browser audit: slide 1 said 1.08 GWh and the World electricity slide 1.30 GWh for "GPT-3's
+    training", without saying that the first is one V100 in a thought experiment and the second the
+    real run's 10,000 V100s (Patterson et al. 2021)."""
+    slide = run_page("lecture", {"claim": "gpt3-v100"})
+    est = api.run(preset_id="lambda-gpt3-v100").estimate
+    captions = [x.value.replace("\\", "") for x in slide.caption]
+    assert metrics(slide)["Energy"] == hz.energy(est.energy_kwh) == "1.08 GWh"
+    assert f"one V100 at {hz.power(est.assumption('power_w').value)}; the real run: 1.29 GWh (Patterson et al. 2021)" in captions
+    world = run_page("lecture", {"claim": "world-electricity"})
+    assert "GPT-3's training (10,000 V100s)" in metrics(world)
+
+
+def test_the_alphago_ratio_shows_its_stated_range():
+    """Browser audit: "50,000×" is the top of AlphaGo's stated power range (66 kW – 1 MW) and was shown
+    as exact."""
+    slide = run_page("lecture", {"claim": "brain-alphago"})
+    captions = [x.value.replace("\\", "") for x in slide.caption]
+    assert metrics(slide)["AlphaGo ÷ brain"] == "50,000×"
+    assert "in energy for the game; stated range 3,300× – 50,000×" in captions
+
+
 def _chart_series(at: AppTest, column: str) -> list[str]:
     """The distinct values of ``column`` in the page's first chart's data, in order."""
     out = []
@@ -194,7 +216,7 @@ def test_the_range_is_a_bar_beside_the_number_with_its_meaning():
     assert len(bars) == 4
     lo, hi = est.range["wall_clock_s"]
     assert hz.duration(lo) in bars[0] and hz.duration(hi) in bars[0]
-    assert any("PUE and grid intensity are taken as exact" in c.value for c in at.caption)
+    assert any("a figure without a range is taken as exact" in c.value and "PUE and grid intensity" in c.value for c in at.caption)
 
 
 # --- smaller defects -------------------------------------------------------------------------------

@@ -215,7 +215,14 @@ def test_contrasts_and_compression_tables_download_as_csv(captured_downloads):
     table = at.dataframe[0].value
     csv_table = pd.read_csv(io.StringIO(captured_downloads["contrasts.csv"]))
     assert list(csv_table["contrast"]) == list(table["contrast"])
-    assert csv_table["value"].tolist() == pytest.approx(table["value"].tolist(), rel=1e-12)
+    # the page shows them as people read them (browser audit: "3422000000000" beside "3.42 TW" in the
+    # cards), the CSV keeps the numbers
+    from app_pages.limits import contrast_text
+    from estimator.services import limits
+    items = limits.contrast_report()
+    assert list(table["value"]) == [contrast_text(x) for x in items]
+    assert csv_table["value"].tolist() == pytest.approx([x.value for x in items], rel=1e-12)
+    assert "3.42 TW" in list(table["value"]) and "50,000×" in list(table["value"])
     at = run_page("inference")
     techniques = pd.read_csv(io.StringIO(captured_downloads["compression.csv"]))
     shown = next(d.value for d in at.dataframe if "technique" in d.value.columns)
