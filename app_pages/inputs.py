@@ -151,10 +151,13 @@ def draw_inputs(main: Any = None) -> ScenarioInputs:
     presets = c.presets()
     if "workload" not in st.session_state and "workload" not in st.query_params:
         # A link with ?flops=… or ?params=… but no ?workload= means that workload.
-        if "flops" in st.query_params:
-            st.session_state["workload"] = "flops"
-        elif "params" in st.query_params or "tokens" in st.query_params:
-            st.session_state["workload"] = "params"
+        inferred = ("flops" if "flops" in st.query_params else
+                    "params" if "params" in st.query_params or "tokens" in st.query_params else None)
+        if inferred:
+            st.session_state["workload"] = inferred
+            # written to the address too: if the value that implied it is refused (?flops=abc), the
+            # address still reopens this workload, as the page shows it (browser audit)
+            st.query_params["workload"] = inferred
     if main is None:
         side.header("Scenario")
     workload = c.url_radio("Workload", "workload", WORKLOADS, default="preset", where=side,

@@ -206,3 +206,17 @@ def test_notes_say_what_a_known_runs_time_ignores_and_keeps():
                                         (1.2e18, "1.20 EFLOP/s"), (None, "n/a")])
 def test_throughput_is_written_in_the_si_unit_it_reaches(rate, text):
     assert hz.flops_rate(rate) == text
+
+
+@pytest.mark.parametrize("query, workload", [({"params": "abc"}, "params"), ({"flops": "abc"}, "flops"),
+                                             ({"flops": "1e40", "lecture": "1"}, "flops")])
+def test_a_refused_workload_value_still_leaves_the_workload_in_the_address(query, workload):
+    """Browser audit: /?params=abc showed the params workload at its default value, but the address
+    became "/", which reopens GPT-3: the workload implied by the refused value is written to the
+    address, so the link reopens what the page shows."""
+    at = run_page("estimate", query)
+    assert any("Ignored URL parameter" in w.value for w in at.warning)
+    address = {k: v[0] if isinstance(v, list) else v for k, v in at.query_params.items()}
+    assert address["workload"] == workload
+    again = run_page("estimate", address)
+    assert _metrics(again) == _metrics(at) and _metrics(at)
