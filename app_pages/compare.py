@@ -56,7 +56,7 @@ def table_of(rep: api.CompareReport) -> tuple[pd.DataFrame, list[str]]:
     for r in rep.results:
         e, shared = r.estimate, api.compare_row(r)  # the CLI's row: same price basis, same numbers
         row = {"hardware": shared["hardware"], "name": shared["name"], "kind": shared["kind"],
-               "reference": "reference point" if shared["reference_point"] else "",
+               "reference": f"reference point, {hz.count(e.devices)} of it" if shared["reference_point"] else "",
                "utilization": api.utilization_short(r),
                "price_basis": shared["price_basis"], "host_in_power": "yes" if shared["power_includes_host"] else "no"}
         for key, _, get, _, _ in COLUMNS:

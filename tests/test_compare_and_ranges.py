@@ -150,3 +150,25 @@ def test_a_cpus_power_note_does_not_call_the_cpu_its_own_host():
     assert not any("host's share (CPU" in n for n in cpu.notes)
     gpu = api.run(hardware="v100-pcie", flops=1e18, power_w=None).estimate
     assert all("CPU's alone" not in n for n in gpu.notes)
+
+
+def test_a_reference_point_in_a_comparison_is_one_of_it_and_says_so(capsys):
+    """Browser audit: Compare with reference points ran GPT-3's 10,000 devices on the brain and on
+    AlphaGo's whole 1 MW system (10 GW), and the brain topped the table as the fastest "hardware"."""
+    rep = api.compare(["v100-sxm2", "brain", "alphago-2016"], preset_id="gpt3-175b")
+    by = {r.profile.id: r for r in rep.results}
+    assert by["v100-sxm2"].estimate.devices == 10_000
+    for ref in ("brain", "alphago-2016"):
+        est = by[ref].estimate
+        assert est.devices == 1 and est.notes[0].endswith("is a reference point: one of it, not the scenario's 10,000 "
+                                                            "devices (give the devices to compare it at another count)")
+        # the same work: one of it takes 10,000 times as long as 10,000 of them would
+        assert est.device_hours == pytest.approx(api.run(preset_id="gpt3-175b", hardware=ref).estimate.device_hours)
+    assert by["brain"].estimate.wall_clock_s > by["v100-sxm2"].estimate.wall_clock_s
+    # devices the user gives apply to every row
+    rep = api.compare(["brain"], preset_id="gpt3-175b", devices=100)
+    assert rep.results[0].estimate.devices == 100 and not any("one of it" in n for n in rep.results[0].estimate.notes)
+    rc, out, _ = _run(capsys, "compare", "--preset", "gpt3-175b", "--hardware", "v100-sxm2", "brain")
+    assert rc == 0 and "brain (reference, 1 of it)" in out
+    rc, out, _ = _run(capsys, "compare", "--preset", "gpt3-175b", "--hardware", "brain", "--format", "json")
+    assert json.loads(out)[0]["devices"] == 1

@@ -5,6 +5,7 @@ Loads profiles, presets and carbon data (edge) and calls the pure core.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -321,13 +322,37 @@ def compare(hardware_ids, **inputs) -> CompareReport:
     results, failures, errors = [], [], []
     for h in unique:
         try:
-            results.append(run(hardware=h, **inputs))
+            results.append(_compare_one(h, inputs))
         except EstimatorError as exc:
             # the failure is shown after the profile's name ("h: msg"): a message that starts with it names it once
             msg = str(exc)
             failures.append((h, msg[len(h):].lstrip(" :") if msg.startswith(h) and msg[len(h):].strip() else msg))
             errors.append(exc)
     return CompareReport(tuple(results), tuple(failures), tuple(errors))
+
+
+def _compare_one(hardware: str, inputs: Mapping[str, Any]) -> Result:
+    """One row of a comparison. A reference point (a brain, AlphaGo's whole system) is one of it, not
+    the scenario's devices: 10,000 brains or 10,000 one-megawatt AlphaGos are no comparison (a
+    browser audit found them topping GPT-3's table); the row says so."""
+    profile = default_profiles().get(hardware)
+    if not profile.reference_point or inputs.get("devices") is not None:
+        return run(hardware=hardware, **inputs)
+    r = run(hardware=hardware, **{**inputs, "devices": 1})
+    asked = run_devices(inputs)
+    if asked == 1:
+        return r
+    note = (f"{profile.name} is a reference point: one of it, not the scenario's {asked:,} devices "
+            "(give the devices to compare it at another count)")
+    return replace(r, estimate=replace(r.estimate, notes=(note,) + r.estimate.notes))
+
+
+def run_devices(inputs: Mapping[str, Any]) -> int:
+    """The devices a scenario runs on: the user's, else its preset's, else one."""
+    if inputs.get("devices") is not None:
+        return int(inputs["devices"])
+    preset = get_preset(inputs["preset_id"]) if inputs.get("preset_id") else None
+    return int(preset.inputs.get("devices", 1)) if preset else 1
 
 
 def price_basis(result: Result) -> str:
@@ -369,6 +394,6 @@ def compare_row(result: Result) -> dict[str, Any]:
     # contract), FLOPs, embodied CO₂e and water included; [null, null] where the number is null
     as_estimate = e.to_dict()
     return {**summary_dict(e), "range": as_estimate["range"], "range_meaning": as_estimate["range_meaning"],
-            "name": p.name, "kind": p.kind,
+            "name": p.name, "kind": p.kind, "devices": e.devices,
             **used, "price_basis": price_basis(result), "power_includes_host": p.power.includes_host,
-            "reference_point": p.reference_point}
+            "reference_point": p.reference_point, "notes": list(e.notes)}
