@@ -71,7 +71,8 @@ def trend_colours(names) -> alt.Scale:
     from estimator.laws import trends
     blue, orange, red, _, green = CATEGORY_COLOURS[:5]
     colour = {trends.TRAINING_COMPUTE_LABEL: blue, trends.PEAK_FLOPS_LABEL: orange,
-              trends.DRAM_BANDWIDTH_LABEL: green, trends.INTERCONNECT_LABEL: red}
+              trends.DRAM_BANDWIDTH_LABEL: green, trends.INTERCONNECT_LABEL: red,
+              trends.PRICE_PERF_LABEL: CATEGORY_COLOURS[6]}  # purple: a colour no other trend has
     names = list(names)
     return alt.Scale(domain=names, range=[colour[n] for n in names])
 

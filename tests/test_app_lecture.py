@@ -167,9 +167,13 @@ def test_imagenet_slide_says_what_it_costs_and_why_not_base_times_multiplier():
     rep = limits.diminishing_report(11.5, 5.0, dm.DEFAULT_EXPONENT)
     captions = [x.value.replace("\\", "") for x in at.caption]
     base, multiplier = hz.money(rep.base.cost_usd), hz.times(rep.result.compute_multiplier)
-    assert (f"ResNet-50's ImageNet training ({base}) at {multiplier} the compute: 38.7 years on one "
-            f"{rep.target.hardware_name}") in captions
-    assert f"Note: {rep.cost_note}." in captions   # the Limits page's note, word for word
+    # browser audit: "$62 at 1.06 × 10⁵× the compute" beside $2.3M did not add up as written; the caption
+    # now leads with the cost ratio a student can check ($62 × 37,500 ≈ $2.3M) and says why it is not
+    # the compute multiplier
+    ratio = rep.target.cost_usd / rep.base.cost_usd
+    assert (f"{hz.times(ratio)} ResNet-50's {base}: {multiplier} the compute at 0.23 of peak, not 0.08 (larger runs "
+            f"reach more); 38.7 years on one {rep.target.hardware_name}") in captions
+    assert hz.money(rep.base.cost_usd * float(hz.times(ratio).rstrip("×").replace(",", ""))) == "$2.3M"
     assert rep.cost_note.startswith("the target costs 37,500× the base, not 1.06 × 10⁵×")
 
 
@@ -268,3 +272,18 @@ def test_range_bar_escapes_its_text():
     # the tooltip is plain text: a command's backticks are dropped, not shown
     style.range_bar(s, "1", "2", "coverage measured by `python -m estimator validate`")
     assert 'title="coverage measured by python -m estimator validate"' in s.body
+
+
+def test_the_compute_growth_slide_draws_the_trends_it_headlines():
+    """Browser audit: the slide headlined "Hardware FLOP/s per $ ×1.33 a year" and drew peak FLOP/s
+    (×1.73 a year), a trend it does not name."""
+    from estimator.laws import trends
+    at = run_page("lecture", {"claim": "compute-growth"})
+    assert _chart_series(at, "series") == [trends.TRAINING_COMPUTE_LABEL, trends.PRICE_PERF_LABEL]
+    s = limits.trend_report().summary
+    assert metrics(at)["Hardware FLOP/s per $"] == f"×{hz.sig(s.price_perf_per_year)} a year" == "×1.33 a year"
+    df = None
+    for d in at.get("vega_lite_chart")[0].proto.datasets:
+        df = dataframe_util.convert_arrow_bytes_to_pandas_df(d.data.data)
+    price = df[df["series"] == trends.PRICE_PERF_LABEL].sort_values("year")
+    assert price["growth"].iloc[1] / price["growth"].iloc[0] == pytest.approx(s.price_perf_per_year)

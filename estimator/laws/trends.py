@@ -51,6 +51,7 @@ MIN_YEAR, MAX_YEAR = int(B.TREND_START_YEAR.low), int(B.TREND_START_YEAR.high)
 TRAINING_COMPUTE_LABEL = (f"frontier training compute ({TRAINING_COMPUTE_DOUBLING_MONTHS:g}-month doubling, "
                           "if the 2012–18 trend held)")
 PEAK_FLOPS_LABEL = f"peak FLOP/s ({PEAK_FLOPS_GROWTH_PER_2Y:g}× / 2 years)"
+PRICE_PERF_LABEL = f"hardware FLOP/s per $ (doubling every {PRICE_PERF_DOUBLING_YEARS:g} years)"
 DRAM_BANDWIDTH_LABEL = f"DRAM bandwidth ({DRAM_BANDWIDTH_GROWTH_PER_2Y:g}× / 2 years)"
 INTERCONNECT_LABEL = f"interconnect bandwidth ({INTERCONNECT_GROWTH_PER_2Y:g}× / 2 years)"
 MEMORY_WALL_LABEL = (f"peak FLOP/s ×{PEAK_FLOPS_GROWTH_PER_2Y:g} vs DRAM bandwidth ×{DRAM_BANDWIDTH_GROWTH_PER_2Y:g} "
