@@ -5,7 +5,7 @@ import json
 import pytest
 
 from estimator.io.datafiles import load_sources
-from estimator.report.export import render, to_csv, to_markdown
+from estimator.report.export import published_cells, render, to_csv, to_markdown
 from estimator.report.humanize import co2e, count, duration, energy, magnitude, money, sci, sig, times
 from estimator.report.latex_text import latex_escape
 from estimator.services import api
@@ -101,3 +101,14 @@ def test_latex_escape():
 def test_latex_statement_keeps_an_exact_power_of_ten():
     r = api.run(flops=1e20, hardware="a100-sxm-80gb")
     assert "training the model ($10^{20}$ FLOPs)" in render("latex", r.estimate)
+
+
+def test_a_difference_from_a_published_figure_never_reads_0_percent_for_different_numbers():
+    """Browser audit: "3.11 million" published against "3.12 million" estimated read "0%"."""
+    from estimator.report.export import difference_text
+    from estimator.services import api
+    assert difference_text(0.0010120295) == "+0.1%" and difference_text(-0.004) == "-0.4%"
+    assert difference_text(0.0) == "0%" and difference_text(0.12) == "+12%" and difference_text(-0.0051) == "-1%"
+    r = api.run(preset_id="lambda-gpt3-v100")
+    cells = {c.key: published_cells(c) for c in r.comparison}
+    assert cells["device_hours"] == ("3.11 million device-hours", "+0.1%")

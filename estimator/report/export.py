@@ -128,8 +128,14 @@ def published_cells(c: PublishedComparison) -> tuple[str, str]:
             return text, ""
         if c.relative_error == 0:
             return text, "inside"
-        return text, f"{hz.signed_percent(c.relative_error)} {'above' if c.relative_error > 0 else 'below'}"
-    return hz.human(c.key, c.published), "" if c.relative_error is None else hz.signed_percent(c.relative_error)
+        return text, f"{difference_text(c.relative_error)} {'above' if c.relative_error > 0 else 'below'}"
+    return hz.human(c.key, c.published), "" if c.relative_error is None else difference_text(c.relative_error)
+
+
+def difference_text(x: float) -> str:
+    """An estimate's difference from a published figure: whole percent, or one decimal when that
+    would read "0%" for figures that differ (3.11 million against 3.12 million is +0.1%, not 0%)."""
+    return hz.signed_percent(x, 1 if 0 < abs(x) < 0.005 else 0)
 
 
 # A comparison's quantities: the operational figures, then embodied CO₂e and water.
