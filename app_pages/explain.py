@@ -67,7 +67,7 @@ def steps(est) -> list[Step]:
     pue = _a(est, "pue").value
     it_kwh = est.device_hours * power / W_PER_KW
     out.append(Step("3. Energy", f"energy = device-hours × power per device × PUE ÷ {W_PER_KW:g}",
-                    f"{hz.sig(est.device_hours, 4)} h × {power:g} W × {pue:g} ÷ {W_PER_KW:g} = {hz.sig(it_kwh * pue, 4)} kWh "
+                    f"{hz.sig(est.device_hours, 4)} h × {hz.sig(power, 4)} W × {pue:g} ÷ {W_PER_KW:g} = {hz.sig(it_kwh * pue, 4)} kWh "
                     f"= {hz.energy(est.energy_kwh)}", _src(est, "power_w", "pue")))
     ci = _a(est, "carbon_intensity_g_per_kwh").value
     out.append(Step("4. CO₂e", f"CO₂e (kg) = energy (kWh) × grid intensity (g/kWh) ÷ {G_PER_KG:g}",

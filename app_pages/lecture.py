@@ -17,7 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from estimator.core.errors import EstimatorError
-from estimator.core.units import S_PER_YEAR
+from estimator.core.units import S_PER_YEAR, W_PER_TW
 from estimator.laws import contrasts, trends
 from estimator.laws import diminishing as dm
 from estimator.report import humanize as hz
@@ -226,7 +226,8 @@ def world_electricity() -> None:
     by = {x.key: x for x in contrasts.contrasts(inputs)}
     _metrics([("World electricity, average", hz.power(by["world_power_w"].value),
                f"≈{contrasts.WORLD_ELECTRICITY_TWH_PER_YEAR:,.0f} TWh a year"),
-              ("The lecture says", hz.power(contrasts.LECTURE_WORLD_POWER_W),
+              # as the lecture says it, "≈25 TW" (hz.power's "25.0 TW" claimed a digit it never had)
+              ("The lecture says", f"≈{contrasts.LECTURE_WORLD_POWER_W / W_PER_TW:g} TW",
                f"≈{by['lecture_world_power_ratio'].value:.0f}× too high"),
               ("GPT-3's training (10,000 V100s)", f"{hz.sig(by['gpt3_world_seconds'].value)} s",
                f"of the world's electricity: {hz.energy(inputs.gpt3_energy_kwh)}, {inputs.gpt3_energy_source}")])

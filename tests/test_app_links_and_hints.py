@@ -220,3 +220,11 @@ def test_a_refused_workload_value_still_leaves_the_workload_in_the_address(query
     assert address["workload"] == workload
     again = run_page("estimate", address)
     assert _metrics(again) == _metrics(at) and _metrics(at)
+
+
+def test_the_energy_step_shows_the_power_to_four_digits():
+    """Browser audit: "3,115,000 h × 314.896 W × 1.1" (a fitted power printed to every digit)."""
+    est = api.run(preset_id="lambda-gpt3-v100").estimate
+    energy = next(s for s in steps(est) if s.title == "3. Energy")
+    assert f" h × {hz.sig(est.assumption('power_w').value, 4)} W × 1.1 ÷ 1000 = " in energy.numbers
+    assert "314.896" not in energy.numbers
