@@ -298,6 +298,13 @@ def headline(r) -> None:
     st.caption(c.md_escape(f"Bars: {meaning}.", 800))
 
 
+def scenario_line(r) -> str:
+    """What the headline numbers are for, in one line: the model served, the hardware, the weights'
+    bits and the batch (browser audit: in lecture and embed modes only the closed sidebar said so)."""
+    return (f"{hz.count(r.params_served)} parameters served on {r.devices} × {c.profiles().get(r.hardware_id).name}, "
+            f"{r.bits}-bit weights, batch {r.batch_size}.")
+
+
 def step_section(r) -> None:
     st.subheader("One decode step", anchor=False)
     st.caption(f"Time per output token {_ms(r.seconds_per_output_token)} = the slower of memory and compute "
@@ -320,6 +327,7 @@ def render() -> None:
         c.show_url_warnings(warn_box)
         return
     r = report.result
+    st.caption(c.md_escape(scenario_line(r), 300))  # in view: in lecture and embed modes the sidebar is closed
     headline(r)
     step_section(r)
     with st.expander("Notes and assumptions"):

@@ -357,6 +357,8 @@ def render() -> None:
                "megawatt systems. Same numbers as `python -m estimator scaling …` and `contrasts`.")
     hardware = c.url_select(HARDWARE_LABEL, "lim_hw", _priced_hardware(), default=limits.DEFAULT_HARDWARE,
                             where=st.sidebar, help="Time, energy, CO₂e and cost use this profile's defaults")
+    # the hardware the numbers are on, in view: in lecture and embed modes the sidebar is closed
+    st.caption(c.md_escape(f"Time, energy, CO₂e and cost on {c.profiles().get(hardware).name} ({hardware}).", 300))
     # One section at a time, each with its own link (?lim=…): a link lands on its section
     # whatever the sections above it draw, and only the open one is computed.
     c.check_option("lim", list(SECTIONS))

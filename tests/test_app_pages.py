@@ -339,3 +339,15 @@ def test_compare_warns_about_its_own_bad_url_parameters():
     assert not at.exception and any("cmp" in w.value for w in at.warning)
     at = run_page("compare", {"preset": "lambda-gpt3-v100", "cmp_ref": "maybe"})
     assert not at.exception and any("cmp_ref" in w.value for w in at.warning)
+
+
+def test_inference_and_limits_say_what_their_numbers_are_on_in_view():
+    """Browser audit: in lecture and embed modes the sidebar is closed, and the Inference and Limits
+    pages' headline numbers did not say what model or hardware they were for."""
+    for params in ({}, {"lecture": "1"}, {"embed": "true"}):
+        at = run_page("inference", {**params, "inf_params": "13e9", "inf_hw": "h100-sxm"})
+        text = [x.value.replace("\\", "") for x in at.caption]
+        assert "13.0 billion parameters served on 1 × NVIDIA H100 SXM 80GB, 16-bit weights, batch 1." in text, text
+        at = run_page("limits", {**params, "lim_hw": "a100-sxm-80gb"})
+        text = [x.value.replace("\\", "") for x in at.caption]
+        assert "Time, energy, CO₂e and cost on NVIDIA A100 SXM 80GB (a100-sxm-80gb)." in text
