@@ -360,3 +360,15 @@ def _compiles(tmp_path, st) -> None:
     assert cited == set(st.keys)  # every entry in the .bib is cited, and every citation has its entry
     assert bbl.count("\\bibitem") == len(cited)  # every entry cited is listed
     assert (tmp_path / "main.pdf").stat().st_size > 1000
+
+
+def test_letters_and_signs_beyond_latin_1_are_written_not_lost(tmp_path):
+    """Export audit: "Łódź" became "?ódz" and the power source's "system − chip" "system ? chip"."""
+    assert latex_escape("Łódź") == r"\L{}ódz" and latex_escape("system − chip") == "system $-$ chip"
+    assert latex_escape("Œuvre, ı, ≠, ∞") == r"\OE{}uvre, \i{}, $\neq$, $\infty$"
+    _, st = _statement(hardware="h100-sxm", hours=100, devices=8)
+    assert "?" not in st.bib and "(system $-$ chip-only fit centre)" in st.bib
+    # a known run cites its hardware too, by the power it takes from the profile (it had no citation)
+    assert r"8~$\times$~NVIDIA H100 SXM 80GB~\cite{hw-h100-sxm}" in st.tex and "@misc{hw-h100-sxm," in st.bib
+    _tex_available()
+    _compiles(tmp_path, st)

@@ -22,7 +22,11 @@ _LATEX_SPECIAL = {"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{
                   "⁰": "", "¹": "", "²": "", "³": "", "⁴": "", "⁵": "", "⁶": "", "⁷": "", "⁸": "", "⁹": "", "⁻": "",
                   "≤": r"$\leq$", "≥": r"$\geq$", "→": r"$\rightarrow$", "←": r"$\leftarrow$", "±": r"$\pm$",
                   "µ": r"$\mu$", "μ": r"$\mu$", "—": "---", "…": r"\ldots{}", "‘": "`", "’": "'", "“": "``",
-                  "”": "''", " ": "~", "€": "EUR", "°": r"$^\circ$"}
+                  "”": "''", " ": "~", "€": "EUR", "°": r"$^\circ$",
+                  # beyond Latin-1, without ASCII letters of their own (an export audit found the power
+                  # source's "system − chip" and a name's "Łódź" written with "?"): LaTeX's own commands
+                  "−": r"$-$", "Ł": r"\L{}", "ł": r"\l{}", "Œ": r"\OE{}", "œ": r"\oe{}", "ı": r"\i{}",
+                  "≠": r"$\neq$", "∞": r"$\infty$"}
 # Beyond these and Latin-1 (which pdflatex's default UTF-8 input reads), a character is written as
 # its ASCII letters where it has them (ś → s) and as "?" where it has none, so a user's profile
 # name never stops pdflatex ("Unicode character … not set up for use with LaTeX").

@@ -59,8 +59,13 @@ DATASHEET_VENDORS = ("NVIDIA", "Google", "AMD", "Intel")  # the first word of th
 
 
 def hardware_entry(est: Estimate) -> str | None:
-    """A misc entry for the hardware's figures, from the profile's own source text."""
+    """A misc entry for the hardware's figures, from the profile's own source text: its peak's, or,
+    for a known run (no peak used), its power's when the power is the profile's (export audit: a
+    measured run's "735 W" had no source at all)."""
     peak = next((x for x in est.assumptions if x.name == "peak_flops_per_s"), None)
+    if peak is None:
+        power = next((x for x in est.assumptions if x.name == "power_w"), None)
+        peak = power if power is not None and power.origin.startswith("profile:") else None
     if peak is None:
         return None
     key = "hw-" + re.sub(r"[^a-z0-9]+", "-", est.hardware_id.lower()).strip("-")
