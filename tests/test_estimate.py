@@ -39,6 +39,11 @@ def test_a_cost_published_as_a_range_is_compared_with_the_range():
     assert 3751 <= r.estimate.cost_usd <= 12571 and cost.relative_error == 0
     assert published_cells(cost) == ("$3.8k – $13k", "inside")
     assert "published $3.8k – $13k (inside)" in render("table", r.estimate, r.comparison)
+    # the JSON says "inside" plainly: its relative_error 0 would otherwise read as an exact match (export audit)
+    import json
+    doc = json.loads(render("json", r.estimate, r.comparison))
+    assert doc["published"]["cost_usd"]["inside_published_range"] is True
+    assert "inside_published_range" not in doc["published"]["device_hours"]
     from estimator.core.presets import PublishedComparison
     assert published_cells(PublishedComparison("cost_usd", None, 1875.5, -0.5, (3751.0, 12571.0)))[1] == "-50% below"
     assert published_cells(PublishedComparison("cost_usd", None, 15085.2, 0.2, (3751.0, 12571.0)))[1] == "+20% above"

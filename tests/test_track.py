@@ -234,3 +234,20 @@ def test_steps_that_took_no_time_on_the_clock_give_no_throughput_and_no_crash():
     p = run.predict()
     assert p.achieved_flops_per_s is None
     assert "the steps took no measurable time on the run's clock: no throughput" in p.notes
+
+
+def test_an_achieved_throughput_above_the_peak_is_said_not_passed_off():
+    """Export audit: a track report wrote "utilization": 31.1 (3,110% of the peak) without a word."""
+    clock = Clock()
+    with track(total_steps=1000, flops_per_step=1e14, hardware="h100-sxm", backend="none", clock=clock,
+               print_report=False) as run:
+        run_steps(run, clock, WARMUP + ALTERNATING)
+        p = run.predict()
+    assert p.utilization > 1
+    assert any(n.startswith(f"the achieved throughput is {p.utilization:.3g}× the device's") and "check flops_per_step" in n
+               for n in p.notes)
+    clock = Clock()
+    with track(total_steps=1000, flops_per_step=1e12, hardware="h100-sxm", backend="none", clock=clock,
+               print_report=False) as run:
+        run_steps(run, clock, WARMUP + ALTERNATING)
+        assert not any("which no run reaches" in n for n in run.predict().notes)

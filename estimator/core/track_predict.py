@@ -226,6 +226,9 @@ def predict(settings: Settings, times: StepTimes | None, power: Power | None, st
             achieved = s.flops_per_step / step_s / s.devices
             if s.peak_flops_per_s:
                 util = achieved / s.peak_flops_per_s
+                if util > 1:  # impossible: said beside the figure, never passed off as a measurement
+                    notes.append(f"the achieved throughput is {util:.3g}× the device's {s.peak_flops_per_s:.3g} FLOP/s "
+                                 "peak, which no run reaches: check flops_per_step, the devices and the hardware")
     if total is None:
         notes.append("no total_steps: time and energy per step only")
         rem = (0.0, 0.0, 0.0)

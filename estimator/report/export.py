@@ -56,7 +56,9 @@ def to_json_dict(est: Estimate, comparison: Iterable[PublishedComparison] = (), 
     if comparison:
         out["published"] = {c.key: {"published": c.published, "estimated": c.estimated,
                                     "relative_error": c.relative_error,
-                                    **({"published_range": list(c.published_range)} if c.published_range else {})}
+                                    # a figure published as a range: relative_error 0 means inside it, said plainly
+                                    **({"published_range": list(c.published_range),
+                                        "inside_published_range": c.relative_error == 0} if c.published_range else {})}
                             for c in comparison}
     return out
 
