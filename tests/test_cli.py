@@ -235,3 +235,22 @@ def test_an_incomplete_architecture_names_what_is_missing(capsys):
     err = capsys.readouterr().err.strip()
     assert err == ("error: an architecture needs layers, d_model, context, vocab and tokens; missing: context, vocab "
                    "(--context, --vocab)")
+
+
+def test_presets_and_profiles_as_json(capsys):
+    """Export audit: no machine-readable list of presets or profiles (`--format json` was refused)."""
+    from estimator.core.calibrate import profile_to_dict
+    from estimator.io.datafiles import default_profiles, load_presets
+    code, out, _ = cli(capsys, "presets", "--format", "json")
+    doc = json.loads(out)
+    assert code == 0 and [p["id"] for p in doc] == list(load_presets())
+    lam = next(p for p in doc if p["id"] == "lambda-gpt3-v100")
+    assert lam["inputs"]["flops"] == 3.14e23 and lam["published"]["cost_usd"] == 4.6e6 and lam["hardware"] == "v100-sxm2"
+    code, out, _ = cli(capsys, "profiles", "list", "--format", "json")
+    rows = {r["id"]: r for r in json.loads(out)}
+    h100 = default_profiles().get("h100-sxm")
+    assert code == 0 and rows["h100-sxm"]["peak_flops_per_s"] == h100.peak() and rows["brain"]["reference_point"] is True
+    code, out, _ = cli(capsys, "profiles", "show", "h100-sxm", "--format", "json")
+    assert code == 0 and json.loads(out) == json.loads(json.dumps(profile_to_dict(h100)))
+    code, _, err = cli(capsys, "profiles", "validate", "--format", "json")
+    assert code == 2 and "--format json is for list and show" in err

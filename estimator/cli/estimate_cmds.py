@@ -187,7 +187,20 @@ def _compare_output(args, results) -> None:
 
 def cmd_presets(args):
     for p in load_presets().values():
-        print(f"{p.id:<20} {p.title}  [{p.source}, hardware {p.hardware}]")
+        if args.format == "table":
+            print(f"{p.id:<20} {p.title}  [{p.source}, hardware {p.hardware}]")
+    if args.format == "json":  # the presets as data: inputs, their sources and the published figures
+        print(dump_json([{"id": p.id, "title": p.title, "description": p.description, "source": p.source,
+                          "hardware": p.hardware, "inputs": dict(p.inputs), "why": dict(p.why),
+                          "published": dict(p.published), "time_label": p.time_label}
+                         for p in load_presets().values()]))
+
+
+def profile_row(p) -> dict:
+    """One line of `profiles list --format json`: what the table shows, as numbers."""
+    return {"id": p.id, "kind": p.kind, "name": p.name, "default_precision": p.default_precision,
+            "peak_flops_per_s": p.peak(), "power_w": p.power.average_w, "utilization": p.utilization.default,
+            "reference_point": p.reference_point, "file": p.source_file}
 
 
 def cmd_profiles(args):
@@ -200,6 +213,11 @@ def cmd_profiles(args):
         if extra:
             raise InputError(f"profiles list takes no arguments, got {' '.join(map(repr, extra))[:80]}")
         listed = sorted(ps.profiles.values(), key=lambda p: (p.kind, p.id))
+        for err in ps.errors:
+            print(f"warning: {err}", file=sys.stderr)
+        if args.format == "json":
+            print(dump_json([profile_row(p) for p in listed]))
+            return 0
         # columns as wide as their longest entry (a calibrated profile's id and name are long)
         w_id, w_kind, w_name = (max([len(getattr(p, a)) for p in listed] + [1]) for a in ("id", "kind", "name"))
         for p in listed:
@@ -207,15 +225,19 @@ def cmd_profiles(args):
             # 3 significant digits: a calibrated CPU's 0.0047 is not "0.00"
             print(f"{p.id:<{w_id}}  {p.kind:<{w_kind}}  {p.name:<{w_name}}  {peak:9.3g} FLOP/s {p.default_precision:<5} "
                   f"{hz.power(p.power.average_w):>8}  util {hz.sig(p.utilization.default)}")
-        for err in ps.errors:
-            print(f"warning: {err}", file=sys.stderr)
     elif args.action == "show":
         if len(extra) == 1 and not extra[0].strip():
             raise InputError("profiles show got an empty id; give a hardware id or profile file")
         if len(extra) != 1:
             raise InputError(f"profiles show takes exactly one hardware id or profile file, got {len(extra)}")
-        _show_profile(ps.get(args.id))
+        if args.format == "json":  # the profile's data, every figure with its source, as its file holds it
+            from estimator.core.calibrate import profile_to_dict
+            print(dump_json(profile_to_dict(ps.get(args.id))))
+        else:
+            _show_profile(ps.get(args.id))
     else:  # validate
+        if args.format != "table":
+            raise InputError("profiles validate prints one line a file: --format json is for list and show")
         if any(not x.strip() for x in extra):
             raise InputError("profiles validate got an empty path; give profile files, or none to check them all")
         if extra:
@@ -330,6 +352,7 @@ def register(sub):
     p.set_defaults(func=cmd_compare)
 
     p = sub.add_parser("presets", help="list the famous runs")
+    p.add_argument("--format", choices=("table", "json"), default="table")
     p.set_defaults(func=cmd_presets)
 
     p = sub.add_parser("profiles", help="hardware profiles: list, show ID, validate [FILE ...]")
@@ -337,4 +360,5 @@ def register(sub):
     p.add_argument("action", nargs="?", choices=("list", "show", "validate"))
     p.add_argument("id", nargs="?", help="with show: a profile id or file")
     p.add_argument("files", nargs="*", help="with validate: profile files (default: all in profiles/)")
+    p.add_argument("--format", choices=("table", "json"), default="table", help="with list or show")
     p.set_defaults(func=cmd_profiles)
