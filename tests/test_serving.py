@@ -196,3 +196,13 @@ def test_the_readme_quotes_the_serving_validation(capsys):
                      rf"{t['per_parameter_per_gpu']['median_factor']:.2f}×, {t['flat_per_gpu']['median_factor']:.2f}×\), "
                      rf"range holds {pct(t['model']['interval_coverage'])} \({pct(t['model']['interval_coverage_by_model'])}; "
                      rf"width ×{t['model']['interval_mean_width_factor']:.2f}\)", text)
+
+
+def test_serving_json_lists_only_the_assumptions_it_uses():
+    """Export audit: the inference JSON listed embodied-carbon and water assumptions although no
+    serving figure uses them (a reader could think co2e_kg held embodied carbon)."""
+    from estimator.core.footprint import FOOTPRINT_ASSUMPTIONS
+    from estimator.services import limits
+    d = limits.inference_report(hardware="a100-sxm-80gb", params=7e9, tokens=1e6).result.to_dict()
+    assert not set(FOOTPRINT_ASSUMPTIONS) & set(d["assumptions"])
+    assert {"power_w", "pue", "carbon_intensity_g_per_kwh"} <= set(d["assumptions"])

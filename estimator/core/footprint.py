@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from estimator.core import embodied as em
 from estimator.core import water as wt
 
+# The assumptions behind the embodied-carbon and water figures (what ``footprint`` adds to an estimate's).
+FOOTPRINT_ASSUMPTIONS = ("embodied_kg_co2e_per_device", "lifetime_years", "wue_l_per_kwh", "ewif_l_per_kwh")
+
 
 @dataclass(frozen=True)
 class Footprint:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from estimator.core.estimate import Estimate
+from estimator.core.footprint import FOOTPRINT_ASSUMPTIONS
 from estimator.core.interval import LEVEL
 from estimator.core.serving import Architecture
 
@@ -111,6 +112,7 @@ class InferenceResult:
             "tokens_per_query": self.tokens_per_query,
             "per_query": {k: self.per_query(k) for k in keys},
             "range": rng, "range_level": self.level, "range_meaning": self.range_meaning,
-            "assumptions": {a.name: a.to_dict() for a in self.estimate.assumptions},
+            # serving reports no embodied carbon or water: their assumptions would read as if it did
+            "assumptions": {a.name: a.to_dict() for a in self.estimate.assumptions if a.name not in FOOTPRINT_ASSUMPTIONS},
             "notes": list(self.notes),
         }
