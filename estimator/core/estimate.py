@@ -37,13 +37,11 @@ DEFAULT_CARBON_INTENSITY_SOURCE = "world average, IEA Global Energy & CO2 Status
 
 # What every range means, in one sentence (shown by the CLI, the app and the exports).
 RANGE_MEANING = ("the ranges are {level:.0%} prediction intervals: about {level:.0%} of real runs like this one land "
-                 "inside; they come from the utilisation fit and the measured-draw power fit, whose coverage "
-                 "`python -m estimator validate` measures out of sample (device-hours and power; energy, CO₂e and "
-                 "cost combine the two); a range marked \"stated\" is as its sources state (the brain's peak, "
-                 "AlphaGo's power, a calibration's slowest and fastest problem sizes; embodied carbon and water, ÷2 to "
-                 "×2 where no source gives one), with no measured coverage; a figure without a range is taken as "
-                 "exact: the FLOPs, a known run's time, inputs you give (except utilisation, which keeps the fitted "
-                 "run-to-run spread), and PUE and grid intensity (annual averages)")
+                 "inside (from the utilisation and power fits, whose coverage `python -m estimator validate` measures "
+                 "out of sample); a range marked \"stated\" is as its sources state (the brain's peak, AlphaGo's "
+                 "power, a calibration's problem sizes, embodied carbon and water), with no measured coverage; a "
+                 "figure without a range is taken as exact: the FLOPs, a known run's time, inputs you give "
+                 "(utilisation keeps the fit's spread), PUE and grid intensity")
 
 
 def range_meaning(level: float) -> str:
