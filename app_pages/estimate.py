@@ -183,9 +183,20 @@ def growth(result) -> None:
     size_sweep.render_scaling_chart(df)
 
 
+def host_share_text(est) -> str:
+    """The host's share of the energy, or why there is none to show (browser audit: "host share 0 Wh"
+    beside a preset's 330 W that includes the host read as "no host energy")."""
+    if est.breakdown.host_kwh > 0:
+        return hz.energy(est.breakdown.host_kwh)
+    power = est.assumption("power_w")
+    if power is not None and not power.origin.startswith("profile:"):
+        return "not split out (the power per device given is taken as it is, host or not)"
+    return "not included (the profile's power is the device's alone)"
+
+
 def energy_parts(est) -> None:
     b = est.breakdown
-    st.caption(f"Devices {hz.energy(b.devices_kwh)}, host share {hz.energy(b.host_kwh)}, "
+    st.caption(f"Devices {hz.energy(b.devices_kwh)}, host share {host_share_text(est)}, "
                f"facility overhead {hz.energy(b.facility_kwh)} (PUE − 1).")
     charts.render_templated(charts.energy_chart, charts.energy_frame(est))
 

@@ -351,3 +351,16 @@ def test_inference_and_limits_say_what_their_numbers_are_on_in_view():
         at = run_page("limits", {**params, "lim_hw": "a100-sxm-80gb"})
         text = [x.value.replace("\\", "") for x in at.caption]
         assert "Time, energy, CO₂e and cost on NVIDIA A100 SXM 80GB (a100-sxm-80gb)." in text
+
+
+def test_the_energy_breakdown_says_why_a_host_share_is_missing():
+    """Browser audit: "host share 0 Wh" beside GPT-3's measured 330 W (host included) read as "no host
+    energy"; the caption says why there is no share to show."""
+    from app_pages.estimate import host_share_text
+    from estimator.report import humanize as hz
+    gpt3 = api.run(preset_id="gpt3-175b").estimate
+    assert host_share_text(gpt3) == "not split out (the power per device given is taken as it is, host or not)"
+    h100 = api.run(hardware="h100-sxm", flops=1e22).estimate
+    assert h100.breakdown.host_kwh > 0 and host_share_text(h100) == hz.energy(h100.breakdown.host_kwh)
+    cpu = api.run(hardware="cpu-server-2s-epyc", flops=1e18).estimate
+    assert host_share_text(cpu) == "not included (the profile's power is the device's alone)"
