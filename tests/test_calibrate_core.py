@@ -153,3 +153,26 @@ def test_guess_base_profile():
         name = "NVIDIA " + " ".join(w.upper() for w in words)
         assert guess_base_profile(name, "gpu") == pid, name
         assert profiles[pid].kind == "gpu" and all(w in profiles[pid].name.lower() for w in words), pid
+
+
+def test_an_estimate_at_another_measured_precision_uses_that_precisions_throughput():
+    """Calibrate audit: --precision fp64 on a calibrated CPU took the fp32 utilisation to the fp64
+    peak (13.4 GFLOP/s where 17.1 were measured). A precision the calibration measured uses its own
+    points: all their FLOPs over all their time, the range their slowest and fastest size."""
+    from estimator.core.estimate import estimate
+    from estimator.core.scenario import Scenario
+    m = Measurement(2.0, 40.0, 20.0, "codecarbon-rapl", False, "Test CPU", "codecarbon", {})
+    pts = [Throughput("fp32", 1e11, seconds=1.0, size=512.0, reps=10), Throughput("fp32", 2e11, seconds=1.0, size=1024.0, reps=10),
+           Throughput("fp64", 4e10, seconds=1.0, size=512.0, reps=10), Throughput("fp64", 6e10, seconds=1.0, size=1024.0, reps=10)]
+    data, _ = calibrated_profile_data(CPU, pts, m, host="h", measured_at="2026-01-01T00:00:00Z", method="t")
+    p = profile_from_dict(data, "x", load_utilization_model(), load_power_fits())
+    fp32 = estimate(Scenario(flops=1e15, precision="fp32"), p)
+    fp64 = estimate(Scenario(flops=1e15, precision="fp64"), p)
+    assert 1e15 / fp32.wall_clock_s == pytest.approx(1.5e11)  # the profile's own: fp32
+    assert 1e15 / fp64.wall_clock_s == pytest.approx(5e10)    # fp64's own points, not 1.5e11 × fp64/fp32 peak
+    assert fp64.range["wall_clock_s"] == pytest.approx((1e15 / 6e10, 1e15 / 4e10))
+    assert fp64.basis("wall_clock_s") == "stated"
+    assert "from the calibration's fp64 points" in fp64.assumption("utilization").source
+    # a bundled (fitted) profile is never touched, whatever the precision
+    h100 = default_profiles().get("h100-sxm")
+    assert estimate(Scenario(flops=1e22, precision="fp32"), h100).assumption("utilization").origin.startswith("fit:")

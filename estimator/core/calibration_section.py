@@ -80,4 +80,24 @@ def read_calibration(r, calibration: Mapping[str, Any] | None, average_w: float)
     return dict(calibration)
 
 
-__all__ = ["CALIBRATION_KEYS", "CALIBRATION_POINT_KEYS", "read_calibration"]
+def measured_utilization(calibration: Mapping[str, Any] | None, precision: str,
+                         peak_flops_per_s: float) -> tuple[float, float, float] | None:
+    """(centre, low, high) utilisation measured at ``precision``, when the calibration measured it
+    but the profile's own utilisation is another precision's: all its FLOPs over all its time ÷ the
+    peak, and the slowest and fastest problem sizes (as ``calibrate`` makes the profile's own). None
+    when the profile's utilisation is this precision's, or the calibration has no point at it.
+    (Calibrate audit: --precision fp64 took the fp32 utilisation to the fp64 peak, 13.4 GFLOP/s where
+    17.1 were measured.)"""
+    if not calibration or calibration.get("precision") == precision or not peak_flops_per_s > 0:
+        return None
+    points = [p for p in calibration.get("points", ()) if isinstance(p, Mapping) and p.get("precision") == precision
+              and p.get("flops_per_s") and p.get("seconds")]
+    if not points:
+        return None
+    flops = sum(float(p["flops_per_s"]) * float(p["seconds"]) for p in points)
+    centre = flops / sum(float(p["seconds"]) for p in points) / peak_flops_per_s
+    each = [float(p["flops_per_s"]) / peak_flops_per_s for p in points]
+    return min(centre, 1.0), min(min(each), centre, 1.0), min(max(max(each), centre), 1.0)
+
+
+__all__ = ["CALIBRATION_KEYS", "CALIBRATION_POINT_KEYS", "measured_utilization", "read_calibration"]

@@ -4,8 +4,10 @@ FLOPs, years or device counts), and one line for people saying where the figure 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, replace
 
+from estimator.core.calibration_section import measured_utilization
 from estimator.core.interval import sides
 from estimator.core.profile import HardwareProfile
 from estimator.core.scenario import Scenario
@@ -155,8 +157,15 @@ def utilization_for(s: Scenario, profile: HardwareProfile, flops: float | None):
     A utilisation from the user or a preset is a centre, not a certainty: the family's fitted
     run-to-run spread applies around it, as around the fit's own centre."""
     pred = profile.utilization.predict(flops, s.year)
-    half = sides(pred.center, pred.low, pred.high)
     u = profile.utilization
+    precision = s.precision or profile.default_precision
+    measured = (None if u.fitted or precision not in profile.peak_flops_per_s else
+                measured_utilization(profile.calibration, precision, profile.peak(precision)))
+    if measured is not None:  # a calibration measured this precision too: its own throughput, not the default's
+        centre, low, high = measured
+        pred = replace(pred, center=centre, low=low, high=high,
+                       sigma_log=max(math.log(centre / low), math.log(high / centre)))
+    half = sides(pred.center, pred.low, pred.high)
     edge = None
     if u.fitted:
         fam = family_label(pred.family) if pred.family != POOLED else "all"
@@ -183,6 +192,11 @@ def utilization_for(s: Scenario, profile: HardwareProfile, flops: float | None):
         if not_nearest:
             desc += f"; {not_nearest}"
         origin = f"fit:{pred.family}"
+    elif measured is not None:
+        desc = (f"measured {precision} throughput ÷ {precision} peak ({profile.peak(precision):.4g} FLOP/s), from the "
+                f"calibration's {precision} points; {u.source}; stated range {pred.low:.3g}–{pred.high:.3g} (slowest "
+                "and fastest problem size)")
+        origin = f"profile:{profile.id}"
     else:
         desc = f"{u.basis}; {u.source}; stated range {pred.low:.3g}–{pred.high:.3g}"
         origin = f"profile:{profile.id}"
