@@ -297,7 +297,8 @@ LEGENDS = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"
                          .map(t => t.textContent)};
 })"""
 # link → the legend entries of its first charts
-CHART_LEGENDS = {"/lecture?claim=compute-growth": [4], "/lecture?claim=memory-wall": [3],
+# the compute-growth slide draws the two trends it headlines (training compute, FLOP/s per $)
+CHART_LEGENDS = {"/lecture?claim=compute-growth": [2], "/lecture?claim=memory-wall": [3],
                  "/limits?lim=Trends": [2, 4], "/accuracy": [5, 5, 2, 2]}
 
 
