@@ -254,3 +254,16 @@ def test_presets_and_profiles_as_json(capsys):
     assert code == 0 and json.loads(out) == json.loads(json.dumps(profile_to_dict(h100)))
     code, _, err = cli(capsys, "profiles", "validate", "--format", "json")
     assert code == 2 and "--format json is for list and show" in err
+
+
+def test_validating_a_file_with_a_bundled_id_says_it_would_be_set_aside(capsys, tmp_path):
+    """Review: `profiles validate FILE` said "ok" for a file with a bundled profile's id, which
+    loading sets aside."""
+    import shutil
+
+    from estimator.io.datafiles import PROFILES_DIR
+    shutil.copy(PROFILES_DIR / "brain.toml", tmp_path / "copy.toml")
+    code, out, err = cli(capsys, "profiles", "validate", str(tmp_path / "copy.toml"))
+    assert code == 2 and f"broken: {tmp_path / 'copy.toml'}: id 'brain' is the id of the bundled profile" in out
+    code, out, _ = cli(capsys, "profiles", "validate", str(PROFILES_DIR / "brain.toml"))
+    assert code == 0 and out.startswith("ok:")

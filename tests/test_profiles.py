@@ -199,6 +199,21 @@ def test_a_copy_of_a_bundled_id_is_set_aside_not_the_bundled_profile(tmp_path):
     assert "is the id of the bundled profile" in err.problem and 'id = "brain-cal"' in err.fix
 
 
+def test_bundled_profiles_are_known_as_such_from_any_working_folder(tmp_path, monkeypatch):
+    """Review: a profile's source_file is shown relative to the project, and resolving it against the
+    working folder made the bundled rules (a copy of a bundled id set aside; calibrate refusing a
+    bundled id) fail when a command ran from another folder."""
+    from estimator.core.errors import InputError
+    from estimator.io.datafiles import is_bundled
+    from estimator.measure.calibration_run import checked_out_path
+    shutil.copy(PROFILES_DIR / "brain.toml", tmp_path / "my-brain.toml")
+    monkeypatch.chdir(tmp_path)
+    ps = load_profiles(PROFILES_DIR, tmp_path)
+    assert is_bundled(ps.get("brain")) and len(ps.errors) == 1 and ps.errors[0].field == "id"
+    with pytest.raises(InputError, match="never stands for"):
+        checked_out_path(str(tmp_path / "out.toml"), "h100-sxm")
+
+
 def test_hardware_by_path(tmp_path):
     path = _write(tmp_path, "mine.toml", GOOD.replace('id = "h100-sxm"', 'id = "my-h100"'))
     assert default_profiles().get(str(path)).id == "my-h100"

@@ -13,7 +13,7 @@ from estimator.core.profile import DISPLAY_FLOPS, PRECISIONS
 from estimator.core.scenario import INPUT_FIELDS
 from estimator.core.utilization_choice import fit_used, same_for_every_run
 from estimator.core.water import COOLING, DEFAULT_COOLING, EWIF_L_PER_KWH
-from estimator.io.datafiles import default_profiles, load_presets, load_profile_file, load_sources
+from estimator.io.datafiles import default_profiles, is_bundled, load_presets, load_profile_file, load_sources
 from estimator.report import humanize as hz
 from estimator.report.export import COMPARE_KEYS, FORMATS, LABELS, compare_csv, dump_json, render
 from estimator.services import api
@@ -254,6 +254,12 @@ def cmd_profiles(args):
                     broken += 1
                     print(f"broken: {path}: id '{profile.id}' is also the id of {seen[profile.id]}: give one of them "
                           "another id (profiles load together, so an id names one file)")
+                    continue
+                bundled = ps.profiles.get(profile.id)
+                if bundled is not None and is_bundled(bundled) and not is_bundled(profile):
+                    broken += 1  # as loading sets it aside: a calibrated profile never takes a bundled id
+                    print(f"broken: {path}: id '{profile.id}' is the id of the bundled profile {bundled.source_file}: "
+                          f"give this profile its own id (e.g. id = \"{profile.id}-cal\")")
                     continue
                 seen.setdefault(profile.id, path)
                 print(f"ok: {path}")

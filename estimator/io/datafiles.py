@@ -88,6 +88,18 @@ def load_profile_file(path: str | Path, utilization_model=_FIT) -> HardwareProfi
     return profile_from_dict(data, shown, _model(utilization_model), load_power_fits())
 
 
+def source_path(source_file: str) -> Path:
+    """The file a profile was read from, as an absolute path: ``source_file`` is shown relative to
+    the project (``_display_path``), so it is resolved against the project, never the working folder."""
+    path = Path(source_file)
+    return (path if path.is_absolute() else PROFILES_DIR.parent / path).resolve()
+
+
+def is_bundled(profile: HardwareProfile) -> bool:
+    """Whether a profile is one of the bundled ones (profiles/*.toml), wherever the command runs."""
+    return bool(profile.source_file) and source_path(profile.source_file).parent == PROFILES_DIR.resolve()
+
+
 def _display_path(path: Path) -> str:
     """Paths inside the project are shown relative to it (profiles/v100-sxm2.toml)."""
     try:
@@ -169,9 +181,8 @@ def load_profiles(*dirs: str | Path, utilization_model=_FIT) -> ProfileSet:
                 continue
             loaded.setdefault(profile.id, []).append(profile)
     profiles = {}
-    bundled_dir = PROFILES_DIR.resolve()
     for pid, found in loaded.items():
-        bundled = [p for p in found if Path(p.source_file).resolve().parent == bundled_dir]
+        bundled = [p for p in found if is_bundled(p)]
         if len(found) == 1:
             profiles[pid] = found[0]
         elif len(bundled) == 1:

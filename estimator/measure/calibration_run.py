@@ -177,7 +177,14 @@ def checked_out_path(out: str | None, profile_id: str, force: bool = False, *, o
     ``out_example`` write an example value the way that user would give it ("--id h100-sxm-cal").
     """
     from estimator.core.profile_reader import ID_FIX, id_problem
-    from estimator.io.datafiles import CALIBRATED_DIR, PROFILES_DIR, default_profiles, load_profile_file
+    from estimator.io.datafiles import (
+        CALIBRATED_DIR,
+        PROFILES_DIR,
+        default_profiles,
+        is_bundled,
+        load_profile_file,
+        source_path,
+    )
     if (problem := id_problem(str(profile_id))) is not None:
         raise InputError(f"{id_name}: {problem}; {ID_FIX}", field="id")
     if out is not None:
@@ -209,7 +216,7 @@ def checked_out_path(out: str | None, profile_id: str, force: bool = False, *, o
                              f"{out_name}, or use {force_name} to replace it")
     profiles = default_profiles().profiles
     other = profiles.get(profile_id)
-    if other is not None and Path(other.source_file).resolve().parent == PROFILES_DIR.resolve():
+    if other is not None and is_bundled(other):
         # wherever it is written, a calibrated profile with a bundled id would stand for that device
         # (a CPU measurement named h100-sxm counts as an H100 beside a preset) or, copied into
         # profiles/calibrated/, be set aside in favour of the bundled one: its own id, always
@@ -218,7 +225,7 @@ def checked_out_path(out: str | None, profile_id: str, force: bool = False, *, o
         raise InputError(f"profile id '{profile_id}' is the bundled profile {other.source_file}, which a calibrated "
                          f"profile never stands for: give {id_name} another value ({id_example(free)})", field="id")
     if resolved.parent == CALIBRATED_DIR.resolve():
-        if other is not None and Path(other.source_file).resolve() != resolved:
+        if other is not None and source_path(other.source_file) != resolved:
             raise InputError(f"profile id '{profile_id}' is already used by {other.source_file}; "
                              f"give another {id_name}, or set {out_name} to {other.source_file} to replace it")
     from estimator.io.calibration_io import check_writable

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any
 
 from estimator.core import bounds as B
@@ -17,7 +16,7 @@ from estimator.core.estimate import ALL_KEYS, Estimate, estimate
 from estimator.core.presets import Preset, PublishedComparison, compare_with_published
 from estimator.core.profile import HardwareProfile
 from estimator.core.scenario import FOOTPRINT_FIELDS, INPUT_FIELDS, Scenario
-from estimator.io.datafiles import default_profiles, get_preset, load_carbon_data
+from estimator.io.datafiles import default_profiles, get_preset, load_carbon_data, source_path
 from estimator.report import humanize as hz
 from estimator.services.preset_check import in_sample_note
 from estimator.services.training_memory import training_memory
@@ -303,7 +302,7 @@ def compare(hardware_ids, **inputs) -> CompareReport:
     unique = []
     for h in hardware_ids:
         profile = default_profiles().get(h)  # UnknownHardwareError / ProfileError: the input is wrong
-        where = str(Path(profile.source_file).resolve()) if profile.source_file else h
+        where = str(source_path(profile.source_file)) if profile.source_file else h
         if profile.id in seen:
             if seen[profile.id][1] != where:
                 raise InputError(f"'{seen[profile.id][0]}' and '{h}' are two different profiles with the same id "
