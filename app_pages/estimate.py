@@ -5,8 +5,7 @@ from __future__ import annotations
 import pyarrow as pa
 import streamlit as st
 
-from estimator.core.estimate import range_meaning
-from estimator.core.interval import STATED
+from estimator.core.interval import STATED, range_meaning
 from estimator.report import export
 from estimator.report import humanize as hz
 from estimator.report.export import LABELS, published_cells
@@ -50,7 +49,9 @@ def headline(est, lecture: bool = False, time_label: str = "Training time") -> N
             style.range_bar(col, fmt(low), fmt(high) + (" (stated)" if stated else ""), meaning,
                             style.log_position(value, low, high))
         elif value is not None:
-            col.caption("exact: from the known run" if key in ("wall_clock_s", "device_hours") else "exact")
+            # no range: a stated single figure (a calibration's one measurement), or exact
+            col.caption("one measured figure: no range (stated)" if stated else
+                        "exact: from the known run" if key in ("wall_clock_s", "device_hours") else "exact")
     st.caption(c.md_escape(f"Bars: {meaning}", limit=800))
 
 
@@ -183,20 +184,23 @@ def growth(result) -> None:
     size_sweep.render_scaling_chart(df)
 
 
-def host_share_text(est) -> str:
+def host_share_text(est, includes_host: bool) -> str:
     """The host's share of the energy, or why there is none to show (browser audit: "host share 0 Wh"
-    beside a preset's 330 W that includes the host read as "no host energy")."""
+    beside a preset's 330 W that includes the host read as "no host energy"). ``includes_host``: the
+    profile's power includes the host's share."""
     if est.breakdown.host_kwh > 0:
         return hz.energy(est.breakdown.host_kwh)
     power = est.assumption("power_w")
     if power is not None and not power.origin.startswith("profile:"):
         return "not split out (the power per device given is taken as it is, host or not)"
+    if includes_host:
+        return "in the devices' figure (the profile's power includes the host; no split is known)"
     return "not included (the profile's power is the device's alone)"
 
 
-def energy_parts(est) -> None:
+def energy_parts(est, includes_host: bool) -> None:
     b = est.breakdown
-    st.caption(f"Devices {hz.energy(b.devices_kwh)}, host share {host_share_text(est)}, "
+    st.caption(f"Devices {hz.energy(b.devices_kwh)}, host share {host_share_text(est, includes_host)}, "
                f"facility overhead {hz.energy(b.facility_kwh)} (PUE − 1).")
     charts.render_templated(charts.energy_chart, charts.energy_frame(est))
 
@@ -255,7 +259,7 @@ def render() -> None:
     footprint(est, result.scenario.embodied)
     published(result)
     tabs = st.tabs(TABS, key="tab", on_change="rerun", bind="query-params")
-    for tab, draw in zip(tabs, (lambda: how_computed(est), lambda: growth(result), lambda: energy_parts(est),
+    for tab, draw in zip(tabs, (lambda: how_computed(est), lambda: growth(result), lambda: energy_parts(est, result.profile.power.includes_host),
                                 lambda: memory_chart(est), lambda: export_and_share(result, inputs))):
         if tab.open is not False:
             with tab:

@@ -221,7 +221,7 @@ def draw_inputs(main: Any = None) -> ScenarioInputs:
     kwargs["power_w"] = c.url_number("Power per device (W)", "power_w", min_value=B.POWER_W.low, max_value=B.POWER_W.high,
                                      fmt="%.4g", placeholder=ph("power_w", profile.power.average_w if profile else None),
                                      where=side, help="Average draw per device over the run")
-    if preset and kwargs["power_w"] is not None:  # a power of the user's: the inputs tied to the preset's go
+    if preset and kwargs["power_w"] not in (None, preset.inputs.get("power_w")):  # another power: its ties go
         p_in = {k: v for k, v in p_in.items() if k not in preset.tied_to_power}
     kwargs["pue"] = c.url_number("PUE", "pue", min_value=B.PUE.low, max_value=B.PUE.high, fmt="%.2f", step=0.01,
                                  placeholder=ph("pue", profile.pue if profile else None), where=side,

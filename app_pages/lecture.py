@@ -230,7 +230,9 @@ def world_electricity() -> None:
               ("The lecture says", f"≈{contrasts.LECTURE_WORLD_POWER_W / W_PER_TW:g} TW",
                f"≈{by['lecture_world_power_ratio'].value:.0f}× too high"),
               ("GPT-3's training (10,000 V100s)", f"{hz.sig(by['gpt3_world_seconds'].value)} s",
-               f"of the world's electricity: {hz.energy(inputs.gpt3_energy_kwh)}, {inputs.gpt3_energy_source}")])
+               # the estimate, with the published figure slide 1 quotes beside it (review: 1.29 there, 1.30 here)
+               f"of the world's electricity: {hz.energy(inputs.gpt3_energy_kwh)} estimated "
+               f"({hz.energy(inputs.gpt3_published_energy_kwh)} published), {inputs.gpt3_energy_source}")])
     df = pd.DataFrame({"what": ["a human brain", "AlphaGo", "world electricity", "the lecture's figure"],
                        "watts": [inputs.brain_power_w, inputs.alphago_power_w, by["world_power_w"].value,
                                  contrasts.LECTURE_WORLD_POWER_W]})

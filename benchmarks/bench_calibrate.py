@@ -50,7 +50,7 @@ print(statistics.median(times))
 """
 
 
-def one_repeat(seconds: float, env: dict) -> tuple[float, float, str]:
+def one_repeat(seconds: float, env: dict) -> tuple[float, float, float, str]:
     from estimator.core.calibrate import predict_wall_time
     from estimator.io.datafiles import load_profile_file
 

@@ -15,7 +15,7 @@ import time
 import numpy as np
 
 from estimator.core.compute import compute
-from estimator.core.estimate import sweep
+from estimator.core.sweep import sweep
 
 
 def make_inputs(n: int, seed: int = 0) -> dict:

@@ -19,10 +19,11 @@ from estimator.core.errors import (
                                    UnknownPresetError,
                                    UnknownRegionError,
 )
-from estimator.core.estimate import Estimate, estimate, sweep
+from estimator.core.estimate import Estimate, estimate
 from estimator.core.profile import HardwareProfile
 from estimator.core.profile_reader import profile_from_dict
 from estimator.core.scenario import Scenario
+from estimator.core.sweep import sweep
 from estimator.core.workload import TransformerShape, dense_training_flops, generic_training_flops, transformer_count
 
 __all__ = [

@@ -122,6 +122,7 @@ def test_each_gpt3_energy_says_which_gpt3_run_it_is():
     assert f"one V100 at {hz.power(est.assumption('power_w').value)}; the real run: 1.29 GWh (Patterson et al. 2021)" in captions
     world = run_page("lecture", {"claim": "world-electricity"})
     assert "GPT-3's training (10,000 V100s)" in metrics(world)
+    assert any("1.30 GWh estimated (1.29 GWh published)" in x.value.replace("\\", "") for x in world.caption)
 
 
 def test_the_alphago_ratio_shows_its_stated_range():

@@ -371,3 +371,20 @@ def test_a_base_of_another_kind_than_the_measured_device_is_refused_before_measu
     err = capsys.readouterr().err
     assert err.startswith("error: the measurement is of a cpu, but the base profile h100-sxm is a gpu") and err.count("\n") == 1
     assert "--base" in err and not out.exists() and ran == []
+
+
+def test_i_a_re_calibration_says_it_replaced_the_earlier_file(capsys, tmp_path):
+    """Calibrate audit: the CLI replaced a profile of the same id without a word."""
+    out = tmp_path / "c.toml"
+    csv_log = Path(__file__).parent / "data" / "codecarbon" / "emissions_codecarbon_3.3.2.csv"
+
+    def run(*extra):
+        code = main(["calibrate", "--from-codecarbon", str(csv_log), "--base", "cpu-server-2s-epyc", "--flops", "1e13",
+                     "--id", "re-cal", "--out", str(out), *extra])
+        return code, capsys.readouterr().out, None
+    code, first, _ = run()
+    assert code == 0 and "replaced the profile" not in first
+    code, second, _ = run()
+    assert code == 0 and f"note          replaced the profile that was in {out}" in second
+    code, doc, _ = run("--format", "json")
+    assert code == 0 and json.loads(doc)["replaced_existing_file"] is True

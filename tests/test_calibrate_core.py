@@ -173,6 +173,9 @@ def test_an_estimate_at_another_measured_precision_uses_that_precisions_throughp
     assert fp64.range["wall_clock_s"] == pytest.approx((1e15 / 6e10, 1e15 / 4e10))
     assert fp64.basis("wall_clock_s") == "stated"
     assert "from the calibration's fp64 points" in fp64.assumption("utilization").source
+    # the calibration's checks predict as estimate does, at either precision (review)
+    check = prediction_check(p, "w", 1e15, 20_000.0, precision="fp64", fitted=False)
+    assert check.predicted_s == pytest.approx(fp64.wall_clock_s) and check.error == pytest.approx(0.0, abs=1e-12)
     # a bundled (fitted) profile is never touched, whatever the precision
     h100 = default_profiles().get("h100-sxm")
     assert estimate(Scenario(flops=1e22, precision="fp32"), h100).assumption("utilization").origin.startswith("fit:")

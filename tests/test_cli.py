@@ -246,6 +246,8 @@ def test_presets_and_profiles_as_json(capsys):
     assert code == 0 and [p["id"] for p in doc] == list(load_presets())
     lam = next(p for p in doc if p["id"] == "lambda-gpt3-v100")
     assert lam["inputs"]["flops"] == 3.14e23 and lam["published"]["cost_usd"] == 4.6e6 and lam["hardware"] == "v100-sxm2"
+    bloom = next(p for p in doc if p["id"] == "bloom-176b")
+    assert bloom["tied_to_power"] == ["pue"] and bloom["shape"]["layers"] == 70 and bloom["published_run"] == "bloom-176b"
     code, out, _ = cli(capsys, "profiles", "list", "--format", "json")
     rows = {r["id"]: r for r in json.loads(out)}
     h100 = default_profiles().get("h100-sxm")

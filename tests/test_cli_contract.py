@@ -326,17 +326,6 @@ def test_i_the_hint_for_a_bundled_id_is_not_circular(capsys, tmp_path):
     assert not (tmp_path / "b.toml").exists()
 
 
-def test_i_a_re_calibration_says_it_replaced_the_earlier_file(capsys, tmp_path):
-    """Calibrate audit: the CLI replaced a profile of the same id without a word."""
-    out = tmp_path / "c.toml"
-    code, first, _ = run(capsys, *import_argv("--id", "re-cal", "--out", str(out)))
-    assert code == 0 and "replaced the profile" not in first
-    code, second, _ = run(capsys, *import_argv("--id", "re-cal", "--out", str(out)))
-    assert code == 0 and f"note          replaced the profile that was in {out}" in second
-    code, doc, _ = run(capsys, *import_argv("--id", "re-cal", "--out", str(out), "--format", "json"))
-    assert code == 0 and json.loads(doc)["replaced_existing_file"] is True
-
-
 # J: a result has no bound of its own (README, the contract) -----------------------------------------
 
 

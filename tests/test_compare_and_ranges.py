@@ -10,7 +10,7 @@ import pytest
 
 from estimator.cli.main import main
 from estimator.core.errors import InputError
-from estimator.core.estimate import range_meaning
+from estimator.core.interval import range_meaning
 from estimator.io.datafiles import load_validation_document
 from estimator.services import accuracy, api
 from tests.apptest_pages import run_page
@@ -55,7 +55,9 @@ def test_the_price_basis_says_electricity_when_the_cost_is_electricity(capsys):
 
 def test_the_range_meaning_names_the_ranges_whose_coverage_is_not_measured():
     text = range_meaning(0.8)
-    assert text.startswith("The ranges are 80% prediction intervals: about 80% of real runs like this one land inside")
+    assert text.startswith("Unmarked ranges are 80% prediction intervals from the utilisation and power fits, meant to "
+                           "hold about 80% of real runs like this one")
+    assert "out of sample for device-hours and for power; energy, CO₂e and cost combine the two" in text
     assert 'a range marked "stated" is as its sources state' in text and "embodied carbon and water" in text
     assert "with no measured coverage" in text
     # the marks are the table's: a stated range says so, a prediction interval does not need to
@@ -172,3 +174,28 @@ def test_a_reference_point_in_a_comparison_is_one_of_it_and_says_so(capsys):
     assert rc == 0 and "brain (reference, 1 of it)" in out
     rc, out, _ = _run(capsys, "compare", "--preset", "gpt3-175b", "--hardware", "brain", "--format", "json")
     assert json.loads(out)[0]["devices"] == 1
+
+
+def test_a_missing_figure_has_no_basis_and_a_single_measurement_is_stated_not_exact(tmp_path):
+    """Review: range_basis said "exact" for a cost without a price (null) and for a calibration's one
+    measurement (a zero-width range that is not known exactly)."""
+    from estimator.core.calibrate import Throughput, calibrated_profile_data
+    from estimator.io.calibration_io import write_profile
+    from estimator.measure.base import Measurement
+    from estimator.report.export import to_csv
+    est = api.run(hardware="gtx-580", flops=1e20).estimate
+    assert est.cost_usd is None and est.basis("cost_usd") is None
+    assert est.to_dict()["range_basis"]["cost_usd"] is None
+    assert [r for r in to_csv(est).splitlines() if r.startswith("cost_usd,")][0].endswith(",,")
+    assert api.run(hardware="h100-sxm", flops=1e22, embodied=False).estimate.basis("embodied_co2e_kg") is None
+    base = api.default_profiles().get("cpu-server-2s-epyc")
+    m = Measurement(2.0, 40.0, 20.0, "codecarbon-rapl", False, "Test CPU", "codecarbon", {})
+    data, _ = calibrated_profile_data(base, [Throughput("fp32", 1e11, seconds=1.0)], m, host="one",
+                                      measured_at="2026-01-01T00:00:00Z", method="test")
+    write_profile(data, tmp_path / "one.toml")
+    cal = api.run(hardware=str(tmp_path / "one.toml"), flops=1e15).estimate
+    lo, hi = cal.range["wall_clock_s"]
+    assert lo == hi and cal.basis("wall_clock_s") == cal.basis("energy_kwh") == "stated"
+    # a figure the user gives is still exact
+    given = api.run(hardware=str(tmp_path / "one.toml"), flops=1e15, utilization=0.01, power_w=20.0).estimate
+    assert given.basis("wall_clock_s") == given.basis("energy_kwh") == "exact"

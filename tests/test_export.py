@@ -52,7 +52,7 @@ def test_markdown_table_and_escaping(gpt3):
     assert f"| Energy | {energy(gpt3.estimate.energy_kwh)} |" in md
     assert "\\|" in md and "\\<b\\>" in md
     # the ranges say what they are: the column names the level, and the meaning follows the table
-    from estimator.core.estimate import range_meaning
+    from estimator.core.interval import range_meaning
     assert "| Quantity | Estimate | 80% range | Published |" in md
     assert f"\n{range_meaning(0.8)}\n" in md and "`python -m estimator validate`" in md
 
@@ -108,6 +108,8 @@ def test_a_difference_from_a_published_figure_never_reads_0_percent_for_differen
     from estimator.report.export import difference_text
     from estimator.services import api
     assert difference_text(0.0010120295) == "+0.1%" and difference_text(-0.004) == "-0.4%"
+    assert difference_text(-0.00010772554744506687) == "-0.01%"  # BERT-base's energy (review: it read "0.0%")
+    assert difference_text(0.0049) == "+0.5%" and difference_text(1e-9) == "0%"
     assert difference_text(0.0) == "0%" and difference_text(0.12) == "+12%" and difference_text(-0.0051) == "-1%"
     r = api.run(preset_id="lambda-gpt3-v100")
     cells = {c.key: published_cells(c) for c in r.comparison}

@@ -211,7 +211,7 @@ def test_labelled_checks_name_their_input_field():
     can add its flag and the app its widget."""
     from estimator.core import validation
     from estimator.core.errors import InputError
-    from estimator.core.estimate import sweep
+    from estimator.core.sweep import sweep
     with pytest.raises(InputError) as exc:
         validation.require_pue(0.5)
     assert exc.value.field == "pue"

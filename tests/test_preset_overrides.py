@@ -150,6 +150,9 @@ def test_a_pue_tied_to_the_presets_power_goes_where_that_power_goes(preset_id):
         it_kwh = r.estimate.device_hours * r.estimate.assumption("power_w").value / 1000.0
         assert r.estimate.energy_kwh == pytest.approx(it_kwh * profile.pue)
         assert "pue" in r.changed
+    # the preset's own power given again is the preset's power: its PUE stays (review)
+    same = api.run(preset_id=preset_id, power_w=preset.inputs["power_w"])
+    assert same.estimate.assumption("pue").value == 1.0 and same.estimate.energy_kwh == pytest.approx(own.estimate.energy_kwh)
     # a PUE the user gives still wins, with the preset's power or another's
     r = api.run(preset_id=preset_id, hardware="h100-sxm", pue=1.3)
     assert r.estimate.assumption("pue").value == 1.3 and r.estimate.assumption("pue").origin == "user"

@@ -5,8 +5,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from estimator.core.estimate import estimate, sweep
+from estimator.core.estimate import estimate
 from estimator.core.scenario import Scenario
+from estimator.core.sweep import sweep
 from estimator.io.datafiles import default_profiles
 
 PROFILES = default_profiles().profiles

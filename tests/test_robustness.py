@@ -14,8 +14,9 @@ from robustness_helpers import CSV, H100, ROOT, refused, run
 
 from estimator.cli.main import main
 from estimator.core.errors import DataFileError, EstimatorError, InputError, ProfileError
-from estimator.core.estimate import estimate, sweep
+from estimator.core.estimate import estimate
 from estimator.core.scenario import Scenario
+from estimator.core.sweep import sweep
 from estimator.io.datafiles import PROFILES_DIR, default_profiles, load_profile_file, load_profiles
 from estimator.report.export import to_markdown
 from estimator.services import api

@@ -251,3 +251,21 @@ def test_an_achieved_throughput_above_the_peak_is_said_not_passed_off():
                print_report=False) as run:
         run_steps(run, clock, WARMUP + ALTERNATING)
         assert not any("which no run reaches" in n for n in run.predict().notes)
+
+
+def test_a_profile_written_from_an_nvml_run_needs_a_gpu_base(tmp_path):
+    """Review: track's profile writer did not check the base's kind, so an NVIDIA GPU's measurement
+    could become a CPU (or brain) profile; calibrate refuses it, and so does this."""
+    from fake_nvml import FakeClock, FakeGpu
+    clock = FakeClock(tick=1e-6)
+    backend = NvmlBackend(FakeGpu(clock, power_w=300.0).module(), clock=clock, poll_in_thread=False)
+    with track(total_steps=400, flops_per_step=1e12, hardware="cpu-server-2s-epyc", backend=backend, clock=clock,
+               print_report=False) as run:
+        for _ in range(150):
+            clock.advance(0.01)
+            if backend._open:
+                backend.poll()
+            run.step()
+        with pytest.raises(InputError, match="the measurement is of a gpu, but the base profile cpu-server-2s-epyc is a cpu"):
+            run.write_profile(tmp_path / "x.toml")
+    assert not (tmp_path / "x.toml").exists()

@@ -141,7 +141,7 @@ def test_compare_rows_are_one_shape_for_the_cli_and_the_app(capsys):
     assert set(rows[0]) == {"hardware", "name", "kind", *RESULT_KEYS, *FOOTPRINT_KEYS, "range", "range_level",
                             "range_basis", "range_meaning", "utilization", *api.COMPARE_ASSUMPTIONS, "price_basis", "power_includes_host",
                             "reference_point", "devices", "notes"}
-    assert set(rows[0]["range"]) == set(RESULT_KEYS + FOOTPRINT_KEYS)
+    assert set(rows[0]["range"]) == set(rows[0]["range_basis"]) == set(RESULT_KEYS + FOOTPRINT_KEYS)
     lo, hi = rows[0]["range"]["wall_clock_s"]
     assert lo < rows[0]["wall_clock_s"] < hi and rows[0]["power_w"]["value"] > 0
     lo, hi = rows[0]["range"]["embodied_co2e_kg"]

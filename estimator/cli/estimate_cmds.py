@@ -186,14 +186,18 @@ def _compare_output(args, results) -> None:
 
 
 def cmd_presets(args):
-    for p in load_presets().values():
-        if args.format == "table":
-            print(f"{p.id:<20} {p.title}  [{p.source}, hardware {p.hardware}]")
-    if args.format == "json":  # the presets as data: inputs, their sources and the published figures
+    presets = load_presets().values()
+    if args.format == "json":  # the presets as data: inputs, their sources, ties and the published figures
         print(dump_json([{"id": p.id, "title": p.title, "description": p.description, "source": p.source,
                           "hardware": p.hardware, "inputs": dict(p.inputs), "why": dict(p.why),
-                          "published": dict(p.published), "time_label": p.time_label}
-                         for p in load_presets().values()]))
+                          "published": dict(p.published), "time_label": p.time_label,
+                          "tied_to_power": list(p.tied_to_power), "compare_hardware": list(p.compare_hardware),
+                          "model_params": p.model_params, "shape": None if p.shape is None else dict(p.shape),
+                          "published_run": p.published_run}
+                         for p in presets]))
+        return
+    for p in presets:
+        print(f"{p.id:<20} {p.title}  [{p.source}, hardware {p.hardware}]")
 
 
 def profile_row(p) -> dict:

@@ -344,6 +344,8 @@ def predict_wall_time(profile: HardwareProfile, flops: float, precision: str | N
     """Wall time of ``flops`` on one device of ``profile`` through the estimator itself, at the
     utilisation ``utilization_for`` picks for the problem ``size`` (the profile's own without one)."""
     util, how = utilization_for(profile, precision, size)
+    if size is None:  # exactly as `estimate` does (a second measured precision takes its own points there)
+        return estimate(Scenario(flops=flops, precision=precision), profile).wall_clock_s, how
     est = estimate(Scenario(flops=flops, precision=precision, utilization=util), profile)
     return est.wall_clock_s, how
 

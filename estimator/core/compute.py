@@ -3,7 +3,7 @@
 ``compute`` uses only arithmetic operators, so the same function runs on Python floats
 (one scenario) and on numpy arrays (a sweep of a million scenarios in one call), with
 numpy broadcasting. Input checking happens in ``scenario.validate_scenario`` and
-``estimate.sweep``; this module trusts its inputs.
+``sweep.sweep``; this module trusts its inputs.
 """
 
 from __future__ import annotations

@@ -9,17 +9,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-import numpy as np
-
 from estimator.core import bounds as B
 from estimator.core import validation as v
 from estimator.core.compute import compute, compute_interval
 from estimator.core.equivalents import Equivalent, equivalents
 from estimator.core.errors import InputError
 from estimator.core.footprint import footprint
-from estimator.core.interval import EXACT, LEVEL, PREDICTION, STATED, basis_of, combined_basis, sides
+from estimator.core.interval import EXACT, LEVEL, PREDICTION, RANGE_MEANING, STATED, basis_of, combined_basis, sides
 from estimator.core.profile import HardwareProfile
-from estimator.core.scenario import Scenario, check_one_price, validate_scenario
+from estimator.core.scenario import Scenario, validate_scenario
 from estimator.core.units import S_PER_HOUR
 from estimator.core.utilization_choice import UtilizationInfo, beyond_fitted_scale, utilization_for  # noqa: F401
 from estimator.core.workload import (
@@ -34,21 +32,6 @@ from estimator.core.workload import (
 # codecarbon/data/private_infra/carbon_intensity_per_source.json.
 DEFAULT_CARBON_INTENSITY_G_PER_KWH = 475.0
 DEFAULT_CARBON_INTENSITY_SOURCE = "world average, IEA Global Energy & CO2 Status Report 2019 (as shipped by CodeCarbon)"
-
-# What every range means, in one sentence (shown by the CLI, the app and the exports).
-RANGE_MEANING = ("the ranges are {level:.0%} prediction intervals: about {level:.0%} of real runs like this one land "
-                 "inside (from the utilisation and power fits, whose coverage `python -m estimator validate` measures "
-                 "out of sample); a range marked \"stated\" is as its sources state (the brain's peak, AlphaGo's "
-                 "power, a calibration's problem sizes, embodied carbon and water), with no measured coverage; a "
-                 "figure without a range is taken as exact: the FLOPs, a known run's time, inputs you give "
-                 "(utilisation keeps the fit's spread), PUE and grid intensity")
-
-
-def range_meaning(level: float) -> str:
-    """What every range means, as a sentence (capital first letter, full stop)."""
-    text = RANGE_MEANING.format(level=level)
-    return text[0].upper() + text[1:] + "."
-
 
 RESULT_KEYS = ("flops", "wall_clock_s", "device_hours", "energy_kwh", "co2e_kg", "cost_usd")
 # Beside the operational figures: the devices' manufacturing share (None when switched off or
@@ -108,10 +91,17 @@ class Estimate:
     # what each range is (interval.PREDICTION, STATED or EXACT), by the key of ``range``
     range_basis: Mapping[str, str] = field(default_factory=dict)
 
-    def basis(self, key: str) -> str:
-        """What the range of ``key`` is: a prediction interval at ``level``, a stated range, or exact."""
+    def basis(self, key: str) -> str | None:
+        """What the range of ``key`` is: a prediction interval at ``level``, a stated range (also a
+        stated single figure: a calibration's one measurement), or exact; None for a figure the
+        estimate does not have (no price, embodied carbon off or unknown, a known run's FLOPs)."""
+        if getattr(self, key, None) is None:
+            return None
         low, high = self.range.get(key, (None, None))
-        return EXACT if low is None or low == high else self.range_basis.get(key, PREDICTION)
+        given = self.range_basis.get(key)
+        if given is None:
+            return EXACT if low is None or low == high else PREDICTION
+        return EXACT if given == PREDICTION and low == high else given
 
     def assumption(self, name: str) -> Assumption | None:
         return next((a for a in self.assumptions if a.name == name), None)
@@ -308,14 +298,7 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
                    wue_l_per_kwh=s.wue_l_per_kwh, ewif_l_per_kwh=s.ewif_l_per_kwh, country=s.grid_country, origin=s.origin)
     ranges["embodied_co2e_kg"] = fp.embodied_co2e_range_kg
     ranges["water_l"] = fp.water_range_l
-    # what each range is: the fit's prediction intervals, a range a source states, or exact
-    peak_basis = basis_of(input_sides["peak"], fitted=False)
-    time_basis = EXACT if time_given else combined_basis(
-        basis_of(input_sides["utilization"], profile.utilization.fitted), peak_basis)
-    energy_basis = combined_basis(time_basis, basis_of(input_sides["power"], profile.power.fit_group is not None))
-    range_basis = {"flops": EXACT, "wall_clock_s": time_basis, "device_hours": time_basis, "energy_kwh": energy_basis,
-                   "co2e_kg": energy_basis, "cost_usd": energy_basis if elec is not None else time_basis,
-                   "embodied_co2e_kg": STATED, "water_l": STATED}
+    range_basis = _range_bases(s, profile, input_sides, time_given, elec is not None)
     assumptions.extend(Assumption(*a) for a in fp.assumptions)
 
     host_share = 0.0
@@ -371,32 +354,16 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
     )
 
 
-def sweep(*, flops, peak_flops_per_s, utilization, devices, power_w, pue,
-          carbon_intensity_g_per_kwh, price_usd_per_device_hour=None, electricity_usd_per_kwh=None):
-    """Vectorised estimate over numpy arrays (broadcast): one call for a million scenarios.
-
-    Same arithmetic as ``estimate`` (both call ``compute``); inputs are checked once, as arrays.
-    """
-    v.require_in("FLOPs", flops, B.FLOPS)
-    v.require_in("peak FLOP/s", peak_flops_per_s, B.PEAK_FLOPS_PER_S)
-    v.require_in("utilisation", utilization, B.UTILIZATION, field="utilization")
-    v.require_in("devices", devices, B.DEVICES)
-    v.require_in("power per device (W)", power_w, B.POWER_W)
-    v.require_in("PUE", pue, B.PUE, field="pue")
-    v.require_in("grid carbon intensity (g/kWh)", carbon_intensity_g_per_kwh, B.CARBON_INTENSITY_G_PER_KWH)
-    check_one_price(price_usd_per_device_hour, electricity_usd_per_kwh)
-    if price_usd_per_device_hour is not None:
-        v.require_in("price per device-hour (USD)", price_usd_per_device_hour, B.PRICE_USD_PER_DEVICE_HOUR)
-    if electricity_usd_per_kwh is not None:
-        v.require_in("electricity price (USD/kWh)", electricity_usd_per_kwh, B.ELECTRICITY_USD_PER_KWH)
-    arrays = {k: np.asarray(x, dtype=float) for k, x in dict(
-        flops=flops, peak_flops_per_s=peak_flops_per_s, utilization=utilization, devices=devices,
-        power_w=power_w, pue=pue, carbon_intensity_g_per_kwh=carbon_intensity_g_per_kwh).items()}
-    if price_usd_per_device_hour is not None:
-        arrays["price_usd_per_device_hour"] = np.asarray(price_usd_per_device_hour, dtype=float)
-    if electricity_usd_per_kwh is not None:
-        arrays["electricity_usd_per_kwh"] = np.asarray(electricity_usd_per_kwh, dtype=float)
-    out = compute(**arrays)
-    for key, value in out.items():
-        v.require_finite_result(key, value)
-    return out
+def _range_bases(s: Scenario, profile: HardwareProfile, input_sides, time_given: bool, by_energy: bool) -> dict:
+    """What each range is (interval.PREDICTION, STATED, EXACT): the fits' prediction intervals, a
+    range a source states, or exact. A calibration's single measurement (a zero-width utilisation
+    or power of the profile's) is one stated figure, not exact. ``by_energy``: the cost is the
+    energy's (an electricity price), else the device-hours'."""
+    one_figure = STATED if profile.calibration is not None else EXACT
+    util = basis_of(input_sides["utilization"], profile.utilization.fitted)
+    time = EXACT if time_given else combined_basis(
+        one_figure if util == EXACT and s.utilization is None else util, basis_of(input_sides["peak"], fitted=False))
+    power = basis_of(input_sides["power"], profile.power.fit_group is not None)
+    energy = combined_basis(time, one_figure if power == EXACT and s.power_w is None else power)
+    return {"flops": EXACT, "wall_clock_s": time, "device_hours": time, "energy_kwh": energy, "co2e_kg": energy,
+            "cost_usd": energy if by_energy else time, "embodied_co2e_kg": STATED, "water_l": STATED}

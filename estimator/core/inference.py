@@ -370,7 +370,7 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
                      "replicas or pipeline stages instead, not modelled")
     if profile.calibration is not None:  # calibrate audit: the serving numbers ignored it without a word
         notes.append(f"{profile.id} is a calibrated profile: its measured matmul throughput and mean power are "
-                     "training figures and are not used here; serving takes its datasheet peak, memory bandwidth and "
+                     "training figures and are not used here; serving takes the profile's peak, memory bandwidth and "
                      "TDP through the serving model (the training estimate and the break-even use the measurements)")
     notes.append(f"memory: weights {fp.weights_gb:.3g} GB + KV cache {fp.kv_cache_gb:.3g} GB (batch {b} × "
                  f"{p_tok:g} + {t_tok:g} tokens at {kv_bits} bits); the largest batch that fits on {devices} × "

@@ -31,7 +31,22 @@ LEVEL = 0.8
 #   no measured coverage;
 # - EXACT: no range (low = high: a known run's time, the FLOPs, inputs taken as exact).
 PREDICTION, STATED, EXACT = "prediction", "stated", "exact"
-RANGE_BASES = (PREDICTION, STATED, EXACT)
+
+
+# What every range means, in one sentence (shown by the CLI, the app and the exports).
+RANGE_MEANING = ("unmarked ranges are {level:.0%} prediction intervals from the utilisation and power fits, meant to hold "
+                 "about {level:.0%} of real runs like this one (`python -m estimator validate` measures that out of "
+                 "sample for device-hours and for power; energy, CO₂e and cost combine the two); a range marked "
+                 "\"stated\" is as its sources state (the brain's peak, AlphaGo's power, a calibration's problem sizes, "
+                 "embodied carbon and water), with no measured coverage; a figure without a range is taken as exact: "
+                 "the FLOPs, a known run's time, inputs you give (utilisation keeps the fit's spread), PUE and grid "
+                 "intensity")
+
+
+def range_meaning(level: float) -> str:
+    """What every range means, as a sentence (capital first letter, full stop)."""
+    text = RANGE_MEANING.format(level=level)
+    return text[0].upper() + text[1:] + "."
 
 
 def combined_basis(*bases: str) -> str:

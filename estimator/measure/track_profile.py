@@ -13,13 +13,14 @@ from pathlib import Path
 
 from estimator.core import step_times as steps_mod
 from estimator.core import track_predict as tp
-from estimator.core.calibrate import Throughput, calibrated_profile_data
+from estimator.core.calibrate import Throughput, calibrated_profile_data, check_base_kind
 from estimator.core.errors import InputError, MeasurementError
 from estimator.core.profile import HardwareProfile
 from estimator.core.track_predict import Settings
 from estimator.io.calibration_io import write_profile
 from estimator.measure.base import NOT_MEASURED, Measurement
 from estimator.measure.calibration_run import checked_out_path, host_name, now_iso
+from estimator.measure.nvml import NvmlBackend
 
 
 def write_calibrated_profile(path: str | os.PathLike | None, *, profile: HardwareProfile | None,
@@ -36,6 +37,8 @@ def write_calibrated_profile(path: str | os.PathLike | None, *, profile: Hardwar
         raise MeasurementError(f"not enough steps to calibrate: {steps_mod.MIN_STEADY_STEPS} steps after the warm-up "
                                f"are needed ({steps_done} steps done)")
     s = settings
+    if s.backend == NvmlBackend.name:  # measured on an NVIDIA GPU: the base must be a GPU's (as calibrate checks)
+        check_base_kind(profile, NvmlBackend.kind)
     details = {"window": "steady-state steps of the training loop (estimator.measure.track)", "steady_steps": times.steps,
                "warmup_steps": times.warmup_steps, "mean_step_s": times.mean_s, "step_sd_s": times.sd_s}
     if power is not None:

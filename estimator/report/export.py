@@ -5,11 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import re
 from collections.abc import Iterable, Mapping
 
-from estimator.core.estimate import ALL_KEYS, FOOTPRINT_KEYS, RESULT_KEYS, Estimate, range_meaning
-from estimator.core.interval import PREDICTION, STATED
+from estimator.core.estimate import ALL_KEYS, FOOTPRINT_KEYS, RESULT_KEYS, Estimate
+from estimator.core.interval import EXACT, PREDICTION, STATED, range_meaning
 from estimator.core.presets import PublishedComparison
 from estimator.report import humanize as hz
 from estimator.report.statement import statement
@@ -103,7 +104,7 @@ def memory_line(est: Estimate) -> str | None:
 
 
 def to_csv(est: Estimate, comparison=()) -> str:
-    """One row per quantity; ``low``–``high`` is what ``range_basis`` says (interval.RANGE_BASES): a
+    """One row per quantity; ``low``–``high`` is what ``range_basis`` says (interval.PREDICTION, STATED or EXACT): a
     prediction interval at ``range_level`` (0.8: 80%), a range its sources state (no level), or
     exact (low = high, no level); a figure published as a range has its ends in the
     ``published_low``/``published_high`` columns."""
@@ -134,10 +135,18 @@ def published_cells(c: PublishedComparison) -> tuple[str, str]:
     return hz.human(c.key, c.published), "" if c.relative_error is None else difference_text(c.relative_error)
 
 
+# The most decimals a difference from a published figure is written with (0.0001%): below it, "0%".
+MAX_DIFFERENCE_DECIMALS = 4
+
+
 def difference_text(x: float) -> str:
-    """An estimate's difference from a published figure: whole percent, or one decimal when that
-    would read "0%" for figures that differ (3.11 million against 3.12 million is +0.1%, not 0%)."""
-    return hz.signed_percent(x, 1 if 0 < abs(x) < 0.005 else 0)
+    """An estimate's difference from a published figure: whole percent, or, below 0.5%, to its first
+    significant digit, so that figures that differ never read "0%" (3.11 million against 3.12 million
+    is +0.1%; 1.507 MWh against 1.5068 is -0.01%)."""
+    pct = abs(x) * 100
+    too_small = pct < 0.5 * 10.0 ** -MAX_DIFFERENCE_DECIMALS  # "0%" at every decimal shown
+    decimals = 0 if too_small or pct >= 0.5 else min(MAX_DIFFERENCE_DECIMALS, -math.floor(math.log10(pct)))
+    return hz.signed_percent(x, decimals)
 
 
 # A comparison's quantities: the operational figures, then embodied CO₂e and water.
@@ -145,14 +154,15 @@ COMPARE_KEYS = ALL_KEYS
 
 
 def compare_csv(estimates: Iterable[Estimate]) -> str:
-    """One row per hardware of a comparison: the id, then each quantity (``COMPARE_KEYS``) with its
+    """One row per hardware of a comparison: the id and its devices (a reference point is one of it),
+    then each quantity (``COMPARE_KEYS``) with its
     range's ends (``<key>_low``, ``<key>_high``) and what the range is (``<key>_basis``: a
     prediction interval at ``range_level``, 0.8: 80%; a range its sources state; or exact, low =
     high), unformatted in SI units; a missing figure (no price, embodied CO₂e switched off) left
     empty. The CLI's ``compare --format csv`` and the Compare page's download."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["hardware", *(f"{k}{end}" for k in COMPARE_KEYS for end in ("", "_low", "_high", "_basis")),
+    w.writerow(["hardware", "devices", *(f"{k}{end}" for k in COMPARE_KEYS for end in ("", "_low", "_high", "_basis")),
                 "range_level"])
     for est in estimates:
         cells = []
@@ -160,8 +170,13 @@ def compare_csv(estimates: Iterable[Estimate]) -> str:
             value = getattr(est, k)
             low, high = est.range.get(k, (None, None)) if value is not None else (None, None)
             cells += [_raw(value), _raw(low), _raw(high), "" if value is None else est.basis(k)]
-        w.writerow([est.hardware_id, *cells, _raw(est.level)])
+        w.writerow([est.hardware_id, est.devices, *cells, _raw(est.level)])
     return buf.getvalue()
+
+
+def range_header(est: Estimate) -> str:
+    """A table's range column: "80% range" when a prediction interval is in it, else "Range"."""
+    return f"{est.level:.0%} range" if any(est.basis(k) == PREDICTION for k in ALL_KEYS) else "Range"
 
 
 def range_tag(est: Estimate, key: str) -> str:
@@ -216,12 +231,14 @@ def to_markdown(est: Estimate, comparison=(), title: str | None = None, time_lab
     if title:
         lines += [f"## {_md_escape(title)}", ""]
     lines += [f"Hardware: {_md_escape(est.hardware_name)} × {hz.count(est.devices)}, precision {est.precision}", "",
-              f"| Quantity | Estimate | {est.level:.0%} range | Published |", "|---|---|---|---|"]
+              # the column names the level when a prediction interval is in it (review: "80% range" over
+              # only stated ranges and exact figures)
+              f"| Quantity | Estimate | {range_header(est)} | Published |", "|---|---|---|---|"]
     for key, value, low, high in rows(est):
         pub = published.get(key)
         pub_text = " ".join(x for x in published_cells(pub) if x) if pub else ""
-        lines.append(f"| {_label(key, time_label)} | {hz.human(key, value)} | "
-                     f"{hz.human_range(key, low, high)}{range_tag(est, key)} | {pub_text} |")
+        shown = "" if est.basis(key) in (None, EXACT) else f"{hz.human_range(key, low, high)}{range_tag(est, key)}"
+        lines.append(f"| {_label(key, time_label)} | {hz.human(key, value)} | {shown} | {pub_text} |")
     lines += ["", range_meaning(est.level)]  # the project's own text, its command a code span
     if est.memory is not None:
         lines += ["", f"Training memory: {_md_escape(memory_line(est))}"]

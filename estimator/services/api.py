@@ -12,13 +12,20 @@ from typing import Any
 from estimator.core import bounds as B
 from estimator.core.carbon import cloud_intensity, country_intensity
 from estimator.core.errors import EstimatorError, InputError
-from estimator.core.estimate import ALL_KEYS, Estimate, estimate
+from estimator.core.estimate import Estimate, estimate
 from estimator.core.presets import Preset, PublishedComparison, compare_with_published
 from estimator.core.profile import HardwareProfile
 from estimator.core.scenario import FOOTPRINT_FIELDS, INPUT_FIELDS, Scenario
 from estimator.io.datafiles import default_profiles, get_preset, load_carbon_data, source_path
 from estimator.report import humanize as hz
 from estimator.services.preset_check import in_sample_note
+from estimator.services.rows import (  # noqa: F401 (a comparison's rows as data, re-exported)
+    COMPARE_ASSUMPTIONS,
+    compare_row,
+    price_basis,
+    summary_dict,
+    utilization_short,
+)
 from estimator.services.training_memory import training_memory
 
 # What the API takes: the inputs a user gives, and where the FLOPs came from (the CLI states an
@@ -169,8 +176,10 @@ def build_scenario(preset: Preset | None = None, region=None, cloud=None, *, oth
         # still checked against the device's peak; only the preset's own time is replaced
         base = replace(base, hours=None, device_hours=None)
     if preset:
+        # a power the user gives that is the preset's own is the preset's power still (review)
+        other_power = given.get("power_w") not in (None, preset.inputs.get("power_w"))
         base = replace(base, **{k: None for k in preset.dropped_inputs(other_hardware=other_hardware,
-                                                                      power_given="power_w" in given)})
+                                                                      power_given=other_power)})
     if preset and other_hardware:
         if time_only(preset, given):
             raise InputError(time_only_message(preset), field=("hardware", "flops"))
@@ -352,47 +361,3 @@ def run_devices(inputs: Mapping[str, Any]) -> int:
         return int(inputs["devices"])
     preset = get_preset(inputs["preset_id"]) if inputs.get("preset_id") else None
     return int(preset.inputs.get("devices", 1)) if preset else 1
-
-
-def price_basis(result: Result) -> str:
-    """How a result's price was set: the profile's price kind (on-demand, reserved, spot, none),
-    "given" when the user gave a price per device-hour, or "electricity" when the cost is the
-    energy at the user's electricity price (then no device-hour price counts)."""
-    if result.estimate.assumption("electricity_usd_per_kwh") is not None:
-        return "electricity"
-    a = result.estimate.assumption("price_usd_per_device_hour")
-    return result.profile.price.kind if a is None or a.origin.startswith("profile") else "given"
-
-
-def utilization_short(result: Result) -> str:
-    """A compare row's utilisation and where it came from, in a few words ("0.21, H100 fit",
-    "0.30, 30% rule (no runs)"); "n/a" when the run's time was given, not computed."""
-    u = result.estimate.utilization
-    return "n/a" if u is None else u.short
-
-
-# The assumptions a compare row reports, so that a reader sees what each profile was run with.
-COMPARE_ASSUMPTIONS = ("power_w", "price_usd_per_device_hour", "pue", "carbon_intensity_g_per_kwh")
-
-
-def summary_dict(est) -> dict[str, Any]:
-    """An estimate's headline numbers as plain data (JSON-ready): the one shape that `scaling`
-    embeds and that every `compare` row starts from."""
-    return {"hardware": est.hardware_id, **{k: getattr(est, k) for k in ALL_KEYS},
-            "range": {k: list(v) for k, v in est.range.items() if k != "flops"}, "range_level": est.level,
-            "range_basis": {k: est.basis(k) for k in est.range if k != "flops"},
-            "utilization": None if est.utilization is None else est.utilization.to_dict()}
-
-
-def compare_row(result: Result) -> dict[str, Any]:
-    """One profile's row of a comparison, as plain data: the CLI's JSON row, and what the app's
-    table is built from (so the two report the same price basis and the same numbers)."""
-    e, p = result.estimate, result.profile
-    used = {k: e.assumption(k).to_dict() if e.assumption(k) else None for k in COMPARE_ASSUMPTIONS}
-    # `range` maps each number of the row to its interval as `estimate`'s JSON does (README: the JSON
-    # contract), FLOPs, embodied CO₂e and water included; [null, null] where the number is null
-    as_estimate = e.to_dict()
-    return {**summary_dict(e), "range": as_estimate["range"], "range_meaning": as_estimate["range_meaning"],
-            "name": p.name, "kind": p.kind, "devices": e.devices,
-            **used, "price_basis": price_basis(result), "power_includes_host": p.power.includes_host,
-            "reference_point": p.reference_point, "notes": list(e.notes)}

@@ -1,0 +1,57 @@
+"""A result as plain data (JSON-ready): the headline numbers that `scaling` embeds and the row of a
+comparison the CLI prints and the app's Compare table is built from, so that both report the same
+price basis and the same numbers. ``estimator.services.api`` re-exports these."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from estimator.core.estimate import ALL_KEYS
+
+if TYPE_CHECKING:
+    from estimator.services.api import Result
+
+
+def price_basis(result: Result) -> str:
+    """How a result's price was set: the profile's price kind (on-demand, reserved, spot, none),
+    "given" when the user gave a price per device-hour, or "electricity" when the cost is the
+    energy at the user's electricity price (then no device-hour price counts)."""
+    if result.estimate.assumption("electricity_usd_per_kwh") is not None:
+        return "electricity"
+    a = result.estimate.assumption("price_usd_per_device_hour")
+    return result.profile.price.kind if a is None or a.origin.startswith("profile") else "given"
+
+
+def utilization_short(result: Result) -> str:
+    """A compare row's utilisation and where it came from, in a few words ("0.21, H100 fit",
+    "0.30, 30% rule (no runs)"); "n/a" when the run's time was given, not computed."""
+    u = result.estimate.utilization
+    return "n/a" if u is None else u.short
+
+
+# The assumptions a compare row reports, so that a reader sees what each profile was run with.
+COMPARE_ASSUMPTIONS = ("power_w", "price_usd_per_device_hour", "pue", "carbon_intensity_g_per_kwh")
+
+
+def summary_dict(est) -> dict[str, Any]:
+    """An estimate's headline numbers as plain data (JSON-ready): the one shape that `scaling`
+    embeds and that every `compare` row starts from."""
+    return {"hardware": est.hardware_id, **{k: getattr(est, k) for k in ALL_KEYS},
+            "range": {k: list(v) for k, v in est.range.items() if k != "flops"}, "range_level": est.level,
+            "range_basis": {k: est.basis(k) for k in est.range if k != "flops"},
+            "utilization": None if est.utilization is None else est.utilization.to_dict()}
+
+
+def compare_row(result: Result) -> dict[str, Any]:
+    """One profile's row of a comparison, as plain data: the CLI's JSON row, and what the app's
+    table is built from (so the two report the same price basis and the same numbers)."""
+    e, p = result.estimate, result.profile
+    used = {k: e.assumption(k).to_dict() if e.assumption(k) else None for k in COMPARE_ASSUMPTIONS}
+    # `range` maps each number of the row to its interval as `estimate`'s JSON does (README: the JSON
+    # contract), FLOPs, embodied CO₂e and water included; [null, null] where the number is null
+    as_estimate = e.to_dict()
+    return {**summary_dict(e), "range": as_estimate["range"], "range_basis": as_estimate["range_basis"],
+            "range_meaning": as_estimate["range_meaning"],
+            "name": p.name, "kind": p.kind, "devices": e.devices,
+            **used, "price_basis": price_basis(result), "power_includes_host": p.power.includes_host,
+            "reference_point": p.reference_point, "notes": list(e.notes)}
