@@ -311,17 +311,8 @@ def trend_section() -> None:
 
 
 def contrast_text(x: contrasts.Contrast) -> str:
-    """A contrast's value with its unit, for people: power in W/kW/…/TW, a share as a percentage,
-    counts and factors to 3 significant digits."""
-    if x.unit == "W":
-        return hz.power(x.value)
-    if x.unit == "kWh":
-        return hz.energy(x.value)
-    if x.unit == "fraction":
-        return f"{hz.sig(100 * x.value)}%"
-    if x.unit == "×":
-        return hz.times(x.value)
-    return f"{hz.count(x.value)} {x.unit}"
+    """A contrast's value with its unit, for people (the CLI's ``contrasts`` writes the same)."""
+    return hz.with_unit(x.value, x.unit)
 
 
 def contrasts_section() -> None:

@@ -96,11 +96,17 @@ def test_a_trend_cannot_start_before_its_hardware_existed(capsys):
 
 def test_two_profile_files_of_one_id_are_not_both_ok(capsys, tmp_path):
     from estimator.io.paths import PROFILES_DIR
-    clash = tmp_path / "clash.toml"
+    first, clash = tmp_path / "first.toml", tmp_path / "clash.toml"
     text = (PROFILES_DIR / "a100-sxm-80gb.toml").read_text()
-    clash.write_text(text.replace('id = "a100-sxm-80gb"', 'id = "h100-sxm"', 1))
-    rc, out, err = _run(capsys, "profiles", "validate", str(clash), str(PROFILES_DIR / "h100-sxm.toml"))
-    assert rc == 2 and out.startswith(f"ok: {clash}") and "id 'h100-sxm' is also the id of" in out
+    first.write_text(text.replace('id = "a100-sxm-80gb"', 'id = "my-gpu"', 1))
+    clash.write_text(text.replace('id = "a100-sxm-80gb"', 'id = "my-gpu"', 1))
+    rc, out, err = _run(capsys, "profiles", "validate", str(first), str(clash))
+    assert rc == 2 and out.startswith(f"ok: {first}") and "id 'my-gpu' is also the id of" in out
+    # a bundled profile's id in another file is set aside as loading does (tests/test_cli.py)
+    bundled = tmp_path / "bundled.toml"
+    bundled.write_text(text.replace('id = "a100-sxm-80gb"', 'id = "h100-sxm"', 1))
+    rc, out, err = _run(capsys, "profiles", "validate", str(bundled), str(PROFILES_DIR / "h100-sxm.toml"))
+    assert rc == 2 and out.startswith(f"broken: {bundled}: id 'h100-sxm' is the id of the bundled profile")
 
 
 def test_help_states_the_bounds_the_code_holds(capsys):

@@ -372,3 +372,24 @@ def test_letters_and_signs_beyond_latin_1_are_written_not_lost(tmp_path):
     assert r"8~$\times$~NVIDIA H100 SXM 80GB~\cite{hw-h100-sxm}" in st.tex and "@misc{hw-h100-sxm," in st.bib
     _tex_available()
     _compiles(tmp_path, st)
+
+
+def test_no_range_is_printed_with_two_equal_ends(tmp_path):
+    """Review: with the water factors given the statement printed "(stated range 2.41 m$^3$--2.41 m$^3$)";
+    a calibration's single measurement is one stated figure, printed without a range."""
+    from estimator.core.calibrate import Throughput, calibrated_profile_data
+    from estimator.io.calibration_io import write_profile
+    from estimator.io.datafiles import default_profiles
+    from estimator.measure.base import Measurement
+    base = default_profiles().get("cpu-server-2s-epyc")
+    m = Measurement(2.0, 40.0, 20.0, "codecarbon-rapl", False, "Test CPU", "codecarbon", {})
+    data, _ = calibrated_profile_data(base, [Throughput("fp32", 1e11, seconds=1.0)], m, host="one",
+                                      measured_at="2026-01-01T00:00:00Z", method="test")
+    write_profile(data, tmp_path / "one.toml")
+    for run, water in (({"hardware": "h100-sxm", "hours": 100, "devices": 8, "power_w": 700, "wue_l_per_kwh": 1.0,
+                         "ewif_l_per_kwh": 3.0}, "exact"), ({"hardware": str(tmp_path / "one.toml"), "flops": 1e15}, "stated")):
+        r, st = _statement(**run)
+        assert not re.search(r"range ([^()]+?)--\1\)", st.tex), st.tex
+        assert r.estimate.basis("water_l") == water
+    r, st = _statement(hardware=str(tmp_path / "one.toml"), flops=1e15)
+    assert r.estimate.basis("wall_clock_s") == "stated" and "(stated range" not in st.tex.split("of electricity")[0]

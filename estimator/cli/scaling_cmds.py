@@ -197,21 +197,11 @@ def cmd_trend(args):
 # ---------------------------------------------------------------------------------------- contrasts
 
 
-def _contrast_value(c):
-    if c.unit == "W":
-        return hz.power(c.value)
-    if c.unit == "kWh":
-        return hz.energy(c.value)
-    if c.unit == "fraction":
-        return f"{c.value:.3g}"
-    return f"{hz.number(c.value)} {c.unit}"
-
-
 def cmd_contrasts(args):
     items = limits.contrast_report()
     if args.format == "json":
         return _dump({c.key: c.to_dict() for c in items})
-    _table([(c.label, f"{_contrast_value(c)}   [{c.detail}]") for c in items],
+    _table([(c.label, f"{hz.with_unit(c.value, c.unit)}   [{c.detail}]") for c in items],
            [contrasts.world_electricity_note()])
 
 

@@ -99,9 +99,9 @@ class Estimate:
             return None
         low, high = self.range.get(key, (None, None))
         given = self.range_basis.get(key)
-        if given is None:
-            return EXACT if low is None or low == high else PREDICTION
-        return EXACT if given == PREDICTION and low == high else given
+        if low is None or low == high:  # no width: exact, but for the time and energy of one stated figure
+            return STATED if given == STATED and key in RESULT_KEYS else EXACT
+        return given or PREDICTION
 
     def assumption(self, name: str) -> Assumption | None:
         return next((a for a in self.assumptions if a.name == name), None)

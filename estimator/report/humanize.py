@@ -98,6 +98,21 @@ def signed_percent(x: float, decimals: int = 0) -> str:
     return percent(x, decimals, signed=True)
 
 
+def with_unit(value: float, unit: str) -> str:
+    """A figure with its unit for people, as the lecture's contrasts give them: power in W/kW/…/TW,
+    energy in Wh/kWh/…, a fraction as a percentage, a factor as "50,000×", anything else counted
+    to 3 significant digits before its unit ("7,420 years"). The CLI's and the app's one home."""
+    if unit == "W":
+        return power(value)
+    if unit == "kWh":
+        return energy(value)
+    if unit == "fraction":
+        return f"{sig(100 * value)}%"
+    if unit == "×":
+        return times(value)
+    return f"{count(value)} {unit}"
+
+
 def times(x: float, digits: int = 3) -> str:
     """A multiplier: 15,000×, 1.06 × 10⁵×."""
     if x is None:

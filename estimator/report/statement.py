@@ -45,7 +45,7 @@ def _range(fmt, est: Estimate, key: str) -> str:
     state (``Estimate.basis``); nothing for an exact figure."""
     low, high = est.range[key]
     basis = est.basis(key)
-    if basis == EXACT:
+    if basis == EXACT or low == high:  # exact, or one stated figure: no range to print
         return ""
     what = f"{_pct(est.level)} range" if basis == PREDICTION else "stated range"
     return f" ({what} {latex_escape(fmt(low))}--{latex_escape(fmt(high))})".replace("m3", "m$^3$")
@@ -326,7 +326,7 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
                 f"{latex_escape(hz.duration(est.wall_clock_s))}{_range(hz.duration, est, 'wall_clock_s')}, "
                 f"or {latex_escape(hz.device_hours(est.device_hours))}, assuming {util}. At {power}, this "
                 f"would use {energy}, and emit {co2}.")
-    shown = {est.basis(k) for k in SHOWN_RANGES if k in est.range}
+    shown = {est.basis(k) for k in SHOWN_RANGES if k in est.range and est.range[k][0] != est.range[k][1]}
     if PREDICTION in shown:
         exact = "the time given, the PUE" if measured else "the PUE"
         text += (f" The {_pct(est.level)} ranges are prediction intervals from the tool's fits to published training "
