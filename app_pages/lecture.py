@@ -136,19 +136,25 @@ def imagenet_compute() -> None:
 def compute_vs_price_chart(rep) -> alt.Chart:
     """The slide's two headline trends on one log chart: frontier training compute and hardware FLOP/s
     per dollar, each as growth since the table's first year (browser audit: the slide headlined FLOP/s
-    per $ and drew peak FLOP/s, a different trend)."""
-    rows = rep.table.rows()
+    per $ and drew peak FLOP/s, a different trend). Named as the headline numbers above it, short
+    enough for one legend line each, and without a "Year" title, so that the slide's source line fits
+    a 1280×720 projector."""
+    rows, s = rep.table.rows(), rep.summary
     first = rows[0]["year"]
+    compute = f"frontier training compute (×{hz.sig(s.training_compute_per_year)} a year)"
+    price = f"hardware FLOP/s per $ (×{hz.sig(s.price_perf_per_year)} a year)"
     df = pd.DataFrame([{"year": r["year"], "series": label, "growth": growth}
                        for r in rows for label, growth in (
-                           (trends.TRAINING_COMPUTE_LABEL, r["training_compute_growth"]),
-                           (trends.PRICE_PERF_LABEL, rep.summary.price_perf_per_year ** (r["year"] - first)))])
-    names = [trends.TRAINING_COMPUTE_LABEL, trends.PRICE_PERF_LABEL]
+                           (compute, r["training_compute_growth"]),
+                           (price, s.price_perf_per_year ** (r["year"] - first)))])
+    # the colours the same trends have on the Limits page (charts.trend_colours)
+    colours = charts.trend_colours([trends.TRAINING_COMPUTE_LABEL, trends.PRICE_PERF_LABEL]).to_dict()["range"]
     return alt.Chart(df).mark_line().encode(
-        x=alt.X("year:Q", axis=alt.Axis(format="d"), title="Year"),
+        x=alt.X("year:Q", axis=alt.Axis(format="d"), title=None),
         y=alt.Y("growth:Q", scale=alt.Scale(type="log"), title="Growth since the first year (×, log)",
                 axis=alt.Axis(labelExpr=charts.pow10_labels())),
-        color=alt.Color("series:N", scale=charts.trend_colours(names), legend=charts.series_legend(names)),
+        color=alt.Color("series:N", scale=alt.Scale(domain=[compute, price], range=colours),
+                        legend=charts.series_legend([compute, price])),
         tooltip=["year", "series", alt.Tooltip("growth:Q", format=".3~e")])
 
 
@@ -216,7 +222,7 @@ def compression_savings() -> None:
     _chart(alt.Chart(df).mark_bar().encode(
         x=alt.X("kwh:Q", title="Energy to serve 1B tokens (kWh)", axis=alt.Axis(labelExpr=charts.human_labels())),
         y=alt.Y("technique:N", sort="-x", title=None),  # a label cut on a phone is whole in the tooltip
-        tooltip=["technique", alt.Tooltip("kwh:Q", format=",.3~r")]).properties(height=alt.Step(48)))
+        tooltip=["technique", alt.Tooltip("kwh:Q", format=",.3~r")]).properties(height=alt.Step(40)))
     style.source_line("Quantisation (Frantar et al. 2022, GPTQ), pruning and distillation applied to the same "
                       "serving model (Inference & compression page).")
 

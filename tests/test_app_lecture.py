@@ -278,13 +278,15 @@ def test_range_bar_escapes_its_text():
 def test_the_compute_growth_slide_draws_the_trends_it_headlines():
     """Browser audit: the slide headlined "Hardware FLOP/s per $ ×1.33 a year" and drew peak FLOP/s
     (×1.73 a year), a trend it does not name."""
-    from estimator.laws import trends
     at = run_page("lecture", {"claim": "compute-growth"})
-    assert _chart_series(at, "series") == [trends.TRAINING_COMPUTE_LABEL, trends.PRICE_PERF_LABEL]
     s = limits.trend_report().summary
+    # named as the headline numbers above them, one legend line each (the slide fits 1280×720)
+    assert _chart_series(at, "series") == ["frontier training compute (×11.5 a year)",
+                                           "hardware FLOP/s per $ (×1.33 a year)"]
     assert metrics(at)["Hardware FLOP/s per $"] == f"×{hz.sig(s.price_perf_per_year)} a year" == "×1.33 a year"
+    assert metrics(at)["Frontier training compute"] == f"×{hz.sig(s.training_compute_per_year)} a year"
     df = None
     for d in at.get("vega_lite_chart")[0].proto.datasets:
         df = dataframe_util.convert_arrow_bytes_to_pandas_df(d.data.data)
-    price = df[df["series"] == trends.PRICE_PERF_LABEL].sort_values("year")
+    price = df[df["series"] == "hardware FLOP/s per $ (×1.33 a year)"].sort_values("year")
     assert price["growth"].iloc[1] / price["growth"].iloc[0] == pytest.approx(s.price_perf_per_year)

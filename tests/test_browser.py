@@ -217,6 +217,7 @@ SLIDE_BOTTOMS = """() => { const main = document.querySelector('[data-testid="st
   const top = main.getBoundingClientRect().top - main.scrollTop;
   const bottom = sel => Math.max(...[...document.querySelectorAll(sel)].map(e => e.getBoundingClientRect().bottom - top));
   return {title: bottom('h1'), metrics: bottom('[data-testid="stMetric"]'), chart: bottom('[data-testid="stVegaLiteChart"] svg'),
+          source: bottom('.cce-source'), links: bottom('.cce-links'),
           titleTop: document.querySelector('h1').getBoundingClientRect().top - top,
           header: document.querySelector('[data-testid="stHeader"]').getBoundingClientRect().bottom,
           headerBackground: getComputedStyle(document.querySelector('[data-testid="stHeader"]')).backgroundColor}; }"""
@@ -234,7 +235,8 @@ def test_each_lecture_claim_fits_a_1280_by_720_slide(browser, server):
         page.wait_for_function(CHARTS_DRAWN, arg=1, timeout=TIMEOUT_MS)
         page.evaluate(LAID_OUT)
         b = page.evaluate(SLIDE_BOTTOMS)
-        assert max(b["title"], b["metrics"], b["chart"]) <= 720, (cl.id, b)
+        # the source line and the ←/→ links too (browser audit: four slides put them 25–100 px below the fold)
+        assert max(b["title"], b["metrics"], b["chart"], b["source"], b["links"]) <= 720, (cl.id, b)
         assert b["titleTop"] < b["header"] and b["headerBackground"] in ("transparent", "rgba(0, 0, 0, 0)"), (cl.id, b)
 
 
