@@ -107,6 +107,9 @@ def range_bar(where, low_text: str, high_text: str, meaning: str, position: floa
 # uncut, one long label ("50% of weights pruned, skipped by the kernels") took the whole width of a
 # phone (390 px) and no bar was drawn. About 24 characters at either font size.
 BAND_LABEL_LIMIT_PX = {False: 150, True: 220}
+# On a narrow chart (a phone) the lecture's 220 px left the bars 40 px of a 358 px chart and their
+# ticks overlapping ("0.00.5"; browser audit): below this container width its labels get this many px.
+NARROW_CHART_PX, NARROW_BAND_LABEL_LIMIT_PX = 500, 120
 # Rows of bars (a band axis without a height of its own) this many font sizes apart, so that every
 # label has room at lecture size (crowded, Vega drops labels).
 BAND_STEP_FONTS = 2.4
@@ -116,13 +119,22 @@ BAND_STEP_FONTS = 2.4
 LEGEND_OFFSET_PX = 12
 
 
+def band_label_limit(lecture: bool):
+    """A bar's label width: ``BAND_LABEL_LIMIT_PX``, and at lecture size on a narrow chart
+    ``NARROW_BAND_LABEL_LIMIT_PX`` (a Vega expression on the chart's container, drawn by the browser)."""
+    wide = BAND_LABEL_LIMIT_PX[lecture]
+    if not lecture:
+        return wide
+    return alt.ExprRef(f"containerSize()[0] < {NARROW_CHART_PX} ? {NARROW_BAND_LABEL_LIMIT_PX} : {wide}")
+
+
 def chart_fonts(chart: alt.TopLevelMixin, lecture: bool) -> alt.TopLevelMixin:
     """Axis, legend and header text at lecture size (or the normal size); legends below the plot,
     one entry per line (a row of entries runs past a narrow chart), never truncated; a bar's label
     cut at ``BAND_LABEL_LIMIT_PX``, rows ``BAND_STEP_FONTS`` font sizes apart."""
     px = LECTURE_CHART_FONT_PX if lecture else NORMAL_CHART_FONT_PX
     return (chart.configure_axis(labelFontSize=px, titleFontSize=px, labelLimit=0, titleLimit=0)
-            .configure_axisBand(labelLimit=BAND_LABEL_LIMIT_PX[lecture])
+            .configure_axisBand(labelLimit=band_label_limit(lecture))
             .configure_view(discreteHeight={"step": round(BAND_STEP_FONTS * px)})
             .configure_legend(labelFontSize=px, titleFontSize=px, labelLimit=0, titleLimit=0, orient="bottom",
                               direction="vertical", offset=LEGEND_OFFSET_PX)

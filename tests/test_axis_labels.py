@@ -173,3 +173,11 @@ def test_target_error_axis_reads_percent():
     spec = limits_page.multiplier_chart(11.5, 0.1, 5.0).to_dict(validate=True)
     axis = spec["layer"][0]["encoding"]["x"]["axis"]
     assert _labels(axis["labelExpr"], [2, 5, 10, 2.5]) == ["2%", "5%", "10%", "2.5%"]
+
+
+def test_a_lecture_bar_label_gives_way_on_a_narrow_chart():
+    """Browser audit: at lecture size on a phone the 220 px bar labels left the bars 40 px of a 358 px
+    chart, their ticks overlapping ("0.00.5"); below 500 px of container the labels get 120 px."""
+    from app_pages import style
+    assert style.band_label_limit(False) == style.BAND_LABEL_LIMIT_PX[False]
+    assert style.band_label_limit(True).to_dict() == {"expr": "containerSize()[0] < 500 ? 120 : 220"}
