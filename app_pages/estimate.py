@@ -138,7 +138,9 @@ def memory_chart(est) -> None:
     if m is None:
         st.info("No training-memory figure for this scenario (it needs the model's parameters).")
         return
-    st.caption(c.md_escape(export.memory_line(est), limit=400))
+    # the red rule has no legend entry of its own (browser audit): the caption names it
+    st.caption(c.md_escape(f"{export.memory_line(est)}. The red line is the device's memory, "
+                           f"{m.capacity_gb:g} GB.", limit=450))
     charts.render_templated(charts.memory_layers, charts.memory_frame(m))
 
 
