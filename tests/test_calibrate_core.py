@@ -74,8 +74,21 @@ def test_calibrated_profile_numbers_and_sources():
     assert p.calibration["power_source"] == "codecarbon-rapl" and p.calibration["base_profile"] == CPU.id
     assert [pt["utilization"] for pt in p.calibration["points"]][2] == pytest.approx(1e11 / 3.5328e12)
     assert notes == []
-    # memory, price, PUE stay the base's
-    assert (p.memory_gb, p.price.usd_per_device_hour, p.pue) == (CPU.memory_gb, CPU.price.usd_per_device_hour, CPU.pue)
+    # memory and PUE stay the base's; a CPU base's price is a whole 96-core server's, which says nothing of
+    # the machine measured (calibrate audit: a 2-vCPU VM was costed at $7.34 an hour): left out, said so
+    assert (p.memory_gb, p.pue) == (CPU.memory_gb, CPU.pue) and CPU.price.usd_per_device_hour == 7.344
+    assert p.price.usd_per_device_hour is None and "is for a whole server, not the machine measured" in p.price.basis
+    assert "its price is left out" in p.notes
+    from estimator.core.estimate import estimate
+    from estimator.core.scenario import Scenario
+    est = estimate(Scenario(flops=1e15), p)
+    assert est.cost_usd is None and any(n.startswith("no cost: the profile has no price") for n in est.notes)
+    # a GPU base keeps its price: the same device by the hour
+    h100 = default_profiles().get("h100-sxm")
+    m = Measurement(2.0, 1400.0, 700.0, "nvml-energy-counter", False, "NVIDIA H100 80GB HBM3", "nvml", {})
+    gdata, _ = calibrated_profile_data(h100, [Throughput("bf16", 5e14, seconds=1.0)], m, host="g",
+                                       measured_at="2026-01-01T00:00:00Z", method="t")
+    assert profile_from_dict(gdata, "g").price.usd_per_device_hour == h100.price.usd_per_device_hour
 
 
 def test_throughput_above_peak_raises_the_peak_and_says_so():

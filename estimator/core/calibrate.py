@@ -235,8 +235,16 @@ def calibrated_profile_data(base: HardwareProfile, points: Sequence[Throughput],
     pid = profile_id or default_profile_id(base.id, host)
     data["id"] = pid
     data["name"] = f"{measurement.device_name or base.name} (calibrated on {host}, base {base.id})"
-    data["notes"] = (f"Calibrated profile: throughput and power {how}. Memory, price and PUE are the base profile's "
-                     f"({base.id}). {base.notes}").strip()
+    if base.kind == "cpu" and base.price.usd_per_device_hour is not None:
+        # the CPU base is a whole 96-core server: its server-hour price says nothing of the machine measured
+        # (a 2-vCPU VM costs 1/96 of it; a laptop nothing by the hour), so a cost needs the user's own price
+        data["price"] = {"basis": f"none: the base profile's price ({base.id}, {base.price.basis}) is for a whole server, "
+                                  "not the machine measured; give a price per device-hour or an electricity price",
+                         "source": f"calibration ({how}): the base's price left out"}
+        kept = "Memory and PUE are the base profile's; its price is left out (a whole server's)"
+    else:
+        kept = "Memory, price and PUE are the base profile's"
+    data["notes"] = f"Calibrated profile: throughput and power {how}. {kept} ({base.id}). {base.notes}".strip()
     calibration = {
         "measured_at": measured_at, "host": host, "method": method, "base_profile": base.id,
         "backend": measurement.backend, "power_source": measurement.power_source,
