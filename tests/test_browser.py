@@ -233,6 +233,9 @@ def test_each_lecture_claim_fits_a_1280_by_720_slide(browser, server):
         page.goto(f"{server}/lecture?claim={cl.id}")
         wait_until_drawn(page)
         page.wait_for_function(CHARTS_DRAWN, arg=1, timeout=TIMEOUT_MS)
+        # the ←/→ links are the slide's last element: measured once they are drawn (on a cold server the
+        # first slide was read before its source line, and before the lecture's padding applied)
+        page.locator(".cce-links").first.wait_for(timeout=TIMEOUT_MS)
         page.evaluate(LAID_OUT)
         b = page.evaluate(SLIDE_BOTTOMS)
         # the source line and the ←/→ links too (browser audit: four slides put them 25–100 px below the fold)
