@@ -159,7 +159,7 @@ def test_validate_says_on_a_terminal_that_it_is_working_and_nothing_in_a_pipe(ca
         assert err == ""
 
 
-@pytest.mark.slow  # a fresh nested leave-one-out (about 20 s)
+@pytest.mark.slow  # a fresh nested leave-one-out (about 5 s)
 def test_validate_json_is_numbers_only(capsys):
     from estimator.cli.main import main
     assert main(["validate", "--format", "json"]) == 0  # in-process: the cached cross-validation
@@ -188,7 +188,7 @@ def test_validate_json_is_numbers_only(capsys):
     assert doc["summary"]["all"]["model"]["median_factor"] == pytest.approx(DOC["summary"]["all"]["model"]["median_factor"])
 
 
-@pytest.mark.slow  # a fresh nested leave-one-out (about 20 s)
+@pytest.mark.slow  # a fresh nested leave-one-out (about 5 s)
 def test_the_shipped_fit_is_what_the_fitting_code_writes():
     runs, model = accuracy.refit()
     shipped = json.loads((DATA_DIR / "utilization_fit.json").read_text())
@@ -201,7 +201,7 @@ def test_the_shipped_fit_is_what_the_fitting_code_writes():
     assert stale_fields(accuracy.fit_document(runs, model), tampered) == ["model.center_log"]
 
 
-@pytest.mark.slow  # a fresh nested leave-one-out (about 20 s)
+@pytest.mark.slow  # a fresh nested leave-one-out (about 5 s)
 def test_the_shipped_cross_validation_is_a_fresh_one_and_the_app_reads_it():
     from estimator.io.datafiles import UTILIZATION_VALIDATION_PATH, load_validation_document
     shipped = json.loads(UTILIZATION_VALIDATION_PATH.read_text())

@@ -150,18 +150,21 @@ def _irls(X: np.ndarray, y: np.ndarray, masks: np.ndarray, n_fixed: int, shrinka
     m = masks.astype(float)
     n_used = m.sum(axis=1)
     beta = np.zeros((B, p))
-    beta[:, 0] = [np.median(y[mask > 0]) for mask in m]  # start from each fold's median, unit weights
+    # start from each fold's median, unit weights
+    beta[:, 0] = np.nanmedian(np.where(m > 0, y[None, :], np.nan), axis=1)
     resid = y[None, :] - beta @ X.T
     s2 = np.maximum((m * resid ** 2).sum(axis=1) / n_used, 1e-6)
-    ridge = np.eye(p)[None] * pen[None, :, None]
-    Xt = X.T[None]  # 1 × p × n
+    ridge = np.diag(pen)
+    # the weighted normal equations XᵀWX, XᵀWy of all folds as two matrix products: each run's
+    # outer product x·xᵀ (n × p²) and x·y (n × p), weighted by the folds' weights (B × n)
+    XX = (X[:, :, None] * X[:, None, :]).reshape(len(y), p * p)
+    Xy = X * y[:, None]
     active = np.ones(B, dtype=bool)  # each fold stops at its own convergence, whatever the others do
     for _ in range(iters):
         a = np.flatnonzero(active)
         w = m[a] * (dof + 1) / (dof + resid[a] ** 2 / s2[a, None])
-        XtW = Xt * w[:, None, :]                     # active × p × n
-        A = XtW @ X + ridge                          # weighted normal equations, batched (BLAS)
-        new = np.linalg.solve(A, (XtW @ y)[..., None])[..., 0]
+        A = (w @ XX).reshape(len(a), p, p) + ridge
+        new = np.linalg.solve(A, (w @ Xy)[..., None])[..., 0]
         new_resid = y[None, :] - new @ X.T
         new_s2 = np.maximum((w * new_resid ** 2).sum(axis=1) / n_used[a], 1e-12)
         converged = (np.abs(new - beta[a]).max(axis=1) < tol) & (np.abs(new_s2 - s2[a]) < tol)
@@ -170,7 +173,7 @@ def _irls(X: np.ndarray, y: np.ndarray, masks: np.ndarray, n_fixed: int, shrinka
         if not active.any():
             break
     w = m * (dof + 1) / (dof + resid ** 2 / s2[:, None])
-    A = (Xt * w[:, None, :]) @ X + ridge
+    A = (w @ XX).reshape(B, p, p) + ridge
     return beta, s2, w, A, resid
 
 
