@@ -52,7 +52,8 @@ def headline(est, lecture: bool = False, time_label: str = "Training time") -> N
             # no range: a stated single figure (a calibration's one measurement), or exact
             col.caption("one measured figure: no range (stated)" if stated else
                         "exact: from the known run" if key in ("wall_clock_s", "device_hours") else "exact")
-    st.caption(c.md_escape(f"Bars: {meaning}", limit=800))
+    style.bars_caption(meaning, f'unmarked, {level} prediction intervals (coverage measured out of sample); '
+                                '"stated", as the sources state.', lecture)
 
 
 def companions(result) -> None:

@@ -15,6 +15,8 @@ from pathlib import Path
 import altair as alt
 import streamlit as st
 
+from .common import md_escape
+
 # Lecture mode: numbers large enough for the back of a room, and never cut. Streamlit's metric
 # value is one line with an ellipsis; here it may wrap between words (never inside a number) and
 # its font shrinks with the window (clamp), so "355 years" fits a 1024-pixel projector in 4
@@ -101,6 +103,16 @@ def range_bar(where, low_text: str, high_text: str, meaning: str, position: floa
                            f'<span class="lo">{html.escape(low_text)}</span><span class="bar">'
                            f'<span class="dot" style="left: {left}"></span>'
                            f'</span><span class="hi">{html.escape(high_text)}</span></div>')
+
+
+def bars_caption(meaning: str, short: str, lecture: bool) -> None:
+    """What the range bars mean, once under them. In the lecture hall the whole sentence (about four
+    lines at 1280 px) pushed the numbers it explains below the fold, so there it is the one line
+    ``short`` with the sentence in its tooltip."""
+    if lecture:
+        st.caption(md_escape(f"Bars: {short}", limit=200), help=meaning.replace("`", ""))
+    else:
+        st.caption(md_escape(f"Bars: {meaning}", limit=800))
 
 
 # A bar's label (a band axis) is cut with "…" past this width, its full text in the bar's tooltip:

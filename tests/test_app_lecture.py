@@ -224,6 +224,23 @@ def test_the_range_is_a_bar_beside_the_number_with_its_meaning():
     assert any("a figure without a range is taken as exact" in c.value and "PUE and grid intensity" in c.value for c in at.caption)
 
 
+
+@pytest.mark.parametrize("page", ["estimate", "inference"])
+def test_in_the_lecture_hall_the_bars_meaning_is_one_line_with_the_sentence_in_its_tooltip(page):
+    """Browser audit: at 1280×720 the four-line meaning pushed AlphaGo-vs-brain's second column
+    below the fold; in lecture mode it is one line, the whole sentence in its help."""
+    params = {"preset": "alphago-vs-brain"} if page == "estimate" else {}
+    at = run_page(page, {**params, "lecture": "1"}) if page == "inference" else open_app({**params, "lecture": "1"})
+    bars = [c.value.replace("\\", "") for c in at.caption if c.value.startswith("Bars")]
+    assert len(bars) == 1 and len(bars[0]) < 130, bars
+    assert "80%" in bars[0] and "out of sample" in bars[0]
+    bars = [c for c in at.caption if c.value.startswith("Bars")]
+    full = "a figure without a range is taken as exact" if page == "estimate" else "leave-one-model-out residuals"
+    assert full in bars[0].proto.help
+    # outside the lecture hall the whole sentence is the caption itself
+    at = run_page(page, params) if page == "inference" else open_app(params)
+    assert any(c.value.startswith("Bars") and full in c.value.replace("\\", "") for c in at.caption)
+
 # --- smaller defects -------------------------------------------------------------------------------
 
 
