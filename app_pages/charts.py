@@ -17,7 +17,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from estimator.core.interval import LEVEL
 from estimator.core.units import BYTES_PER_GB
+from estimator.core.utilization_model import RULE_GOODPUT
 
 # Axis labels (Vega labelExpr): app_pages/axis_labels.py; re-exported for the pages that use them here.
 from .axis_labels import FLOPS_PER_S_LABELS, POW10, POWER_LABELS, human_labels, pow10_labels  # noqa: F401
@@ -255,7 +257,7 @@ def roofline_chart(profile) -> alt.LayerChart | None:
     return (lines + points).properties(height=320)
 
 
-ACCURACY_PANELS = ("Fitted utilisation, 80% interval", "Flat 30% of dense peak")
+ACCURACY_PANELS = (f"Fitted utilisation, {LEVEL:.0%} interval", f"Flat {RULE_GOODPUT:.0%} of dense peak")
 
 
 def accuracy_frame(doc: dict) -> pd.DataFrame:

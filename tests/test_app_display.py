@@ -15,7 +15,7 @@ pytest.importorskip("streamlit")
 from apptest_pages import run_page  # noqa: E402
 from streamlit import dataframe_util  # noqa: E402
 
-from app_pages import accuracy as accuracy_page  # noqa: E402
+from app_pages import accuracy_serving as serving_page  # noqa: E402
 from app_pages import charts, lecture, size_sweep, style  # noqa: E402
 from app_pages import limits as limits_page  # noqa: E402
 from app_pages.compare import comparison_table, table_view  # noqa: E402
@@ -171,7 +171,7 @@ def _fits_its_column(spec: dict) -> bool:
 def test_accuracy_serving_charts_are_one_chart_per_quantity_that_fits_its_column():
     at = run_page("accuracy")
     specs = {s.get("title", {}).get("text"): s for s in (json.loads(c.proto.spec) for c in at.get("vega_lite_chart"))}
-    labels = [label for _, label, *_ in accuracy_page.INFERENCE_QUANTITIES]
+    labels = [label for _, label, *_ in serving_page.INFERENCE_QUANTITIES]
     assert set(labels) <= set(specs), list(specs)
     for label in labels:  # (each names its two series in its own legend: tests/test_browser.py)
         assert _fits_its_column(specs[label]), label

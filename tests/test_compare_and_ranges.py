@@ -111,7 +111,9 @@ def test_the_stricter_hold_outs_name_their_misses(key, capsys):
     assert [r["factor"] for r in held["misses"]] == sorted((r["factor"] for r in held["misses"]), reverse=True)
     worst = held["misses"][0]
     rc, out, _ = _run(capsys, "validate")
-    assert rc == 0 and f"  {worst['run']} ({worst['hardware']}): " in out
+    assert rc == 0 and f"  {worst['run']} ({worst['hardware']}, {worst['source']}): " in out
+    # two decimals (2.01× had read "2.0×" under "more than 2×"), the rule's beside it, and the reason
+    assert (f"({worst['factor']:.2f}×; the baseline {worst['baseline_factor']:.2f}×) — achieved ") in out
     at = run_page("accuracy")
     titles = [e.label for e in at.expander]
     assert any(t.startswith("Runs missed by more than 2× ") and t.endswith(f"({len(held['misses'])})") for t in titles)

@@ -210,8 +210,8 @@ def stale_fields(document: Mapping[str, Any], shipped: Mapping[str, Any]) -> lis
 
 
 BASELINES = {
-    "previous": ("the model before issue 13: weight bytes ÷ full bandwidth or 2·N FLOPs at the training "
-                 "utilisation, the slower, at the profile's average training power"),
+    "previous": ("the roofline model this project used before the fitted one: weight bytes ÷ full bandwidth "
+                 "or 2·N FLOPs at the training utilisation, the slower, at the profile's average training power"),
     "per_parameter_per_gpu": ("the other models' median measured value per parameter on the same GPU, × N "
                               "(TPOT also × the other models' devices ÷ this one's)"),
     "flat_per_gpu": "the other models' median measured value on the same GPU",

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from estimator.core.utilization_model import RULE_GOODPUT, UtilizationModel
+from estimator.core.utilization_model import COVARIATES, RULE_GOODPUT, UtilizationModel
 from estimator.fit.power_fit import leave_one_device_out, leave_one_out
 from estimator.fit.utilization_cv import (
     BASELINE_GOODPUT,
@@ -40,6 +40,15 @@ from estimator.services.training_runs import EPOCH_SOURCE, RunSet, read_training
 
 FIT_COMMAND = "python -m estimator fit-utilization"
 MISS_FACTOR = 2.0  # runs missed by more than this factor are named with a likely reason
+# What each held-out run is predicted from (the CLI's and the page's headline): the fit's candidate
+# covariates are its FLOPs and its year (through the years since the chip's release); its device
+# count is not one (device-hours do not depend on it in the model).
+PREDICTED_FROM = ("its FLOPs, hardware and year (the fit may use " + " and ".join(COVARIATES.values())
+                  + "; not the device count)")
+# A run on this many devices or fewer is called small in a miss's likely reason: one 8-GPU server
+# (DGX-1/DGX A100/DGX H100 hold 8), below which the data's runs are mostly academic.
+SMALL_RUN_MAX_DEVICES = 8
+NOTES_PREFIX = "the data's notes: "  # a likely reason's last part, the run's own notes quoted
 
 
 @lru_cache(maxsize=1)
@@ -79,11 +88,11 @@ def likely_reason(result: RunResult) -> str:
     else:
         parts = [f"achieved {actual:.1%} of peak against a predicted {predicted:.1%}: a throughput-optimised "
                  "system, or hours that leave out part of the run"]
-    if run.devices is not None and run.devices <= 8:
+    if run.devices is not None and run.devices <= SMALL_RUN_MAX_DEVICES:
         noun = "device" if run.devices == 1 else "devices"
         parts.append(f"a small run on {run.devices:g} {noun}: research code is rarely tuned for throughput")
     if run.notes:
-        parts.append(f"the data's notes: {run.notes}")
+        parts.append(f"{NOTES_PREFIX}{run.notes}")
     return "; ".join(parts)
 
 
@@ -140,6 +149,19 @@ def validation_document() -> dict:
             "published_co2e_kg": c.published_co2e_kg, "co2e_kg_from_published_hours": c.co2e_kg_from_published_hours,
         })
     return doc
+
+
+def misses(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The runs plain nested leave-one-out misses by more than ``MISS_FACTOR``, the worst first (the
+    stricter hold-outs' lists, ``by_developer``/``new_family`` ``misses``, are sorted the same way)."""
+    return sorted((r for r in doc["runs"] if r["factor"] > MISS_FACTOR), key=lambda r: -r["factor"])
+
+
+def serving_misses(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The measured serving configurations the model misses by more than ``MISS_FACTOR`` in TPOT or
+    J per output token (``validate --inference``'s document), the worst first."""
+    worst = lambda c: max(c["factor_tpot"], c["factor_j"])  # noqa: E731
+    return sorted((c for c in doc["configs"] if worst(c) > MISS_FACTOR), key=lambda c: -worst(c))
 
 
 def _misses(cv: CrossValidation) -> list[dict[str, Any]]:

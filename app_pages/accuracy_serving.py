@@ -1,0 +1,192 @@
+"""The Accuracy page's serving section: the serving model's out-of-sample figures over every
+measured serving configuration, beside its baselines (the numbers of
+`python -m estimator validate --inference`)."""
+
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from estimator.core.units import MS_PER_S
+from estimator.fit.serving_fit import FACTOR_BANDS as SERVING_FACTOR_BANDS
+from estimator.report import export
+from estimator.services import accuracy
+
+from . import charts, style
+from . import common as c
+
+VALIDATE_INFERENCE_COMMAND = "python -m estimator validate --inference"
+# The serving figures judged (keys of the validation document), how they are shown, and the
+# configuration fields that hold them: (document key, label, unit, scale to the unit, config suffix)
+INFERENCE_QUANTITIES = (
+    ("seconds_per_output_token", "Time per output token (TPOT)", "ms", MS_PER_S, "tpot_s"),
+    ("joules_per_output_token", "Energy per output token", "J", 1.0, "j_per_output_token"),
+)
+# The predictors scored, in the order shown: the serving model and the validation's baselines.
+INFERENCE_PREDICTORS = (("model", "serving model"), ("previous", "previous model"),
+                        ("per_parameter_per_gpu", "per parameter per GPU"), ("flat_per_gpu", "flat per GPU"))
+# The chart's two predictors (the serving model filled, the previous one hollow).
+PREDICTOR_COLOURS = charts.CATEGORY_COLOURS[:2]
+
+
+@st.cache_resource(show_spinner="Cross-validating the serving model on every measured configuration…")
+def inference_document() -> dict:
+    """What `validate --inference` reports, computed once per server process (a few seconds)."""
+    return accuracy.inference_validation_document()
+
+
+def _decades(lo: float, hi: float) -> list[float]:
+    a, b = int(np.floor(np.log10(lo))), int(np.ceil(np.log10(hi)))
+    return [10.0 ** k for k in range(a, b + 1)]
+
+
+def inference_frame(doc: dict, key: str) -> pd.DataFrame:
+    """One row per measured configuration and predictor (the serving model with its interval, the
+    previous model), plus the two ends of the diagonal (kind "diagonal"), in the quantity's unit."""
+    _, _, unit, scale, suffix = next(q for q in INFERENCE_QUANTITIES if q[0] == key)
+    rows = []
+    for r in doc["configs"]:
+        common = {"kind": "config", "model": r["model"], "hardware": r["hardware"], "batch": r["batch"],
+                  "tensor_parallel": r["tensor_parallel"], "measured": r[f"measured_{suffix}"] * scale}
+        lo, hi = r[f"interval_{suffix}"]
+        rows.append({**common, "predictor": INFERENCE_PREDICTORS[0][1], "predicted": r[f"predicted_{suffix}"] * scale,
+                     "low": lo * scale, "high": hi * scale,
+                     "inside": bool(r["inside_tpot" if suffix == "tpot_s" else "inside_j"])})
+        prev = r[f"previous_{suffix}"] * scale
+        rows.append({**common, "predictor": INFERENCE_PREDICTORS[1][1], "predicted": prev, "low": prev, "high": prev,
+                     "inside": None})
+    df = pd.DataFrame(rows)
+    ticks = _decades(float(min(df["measured"].min(), df["low"].min())), float(max(df["measured"].max(), df["high"].max())))
+    ends = pd.DataFrame([{"kind": "diagonal", "measured": end, "predicted": end, "low": end, "high": end}
+                         for end in (ticks[0], ticks[-1])])
+    return pd.concat([df, ends], ignore_index=True)
+
+
+def inference_chart(df: pd.DataFrame, key: str, font_px: int = 12) -> alt.LayerChart:
+    """Predicted against measured, log–log: the y = x line (grey), the serving model's
+    leave-one-model-out predictions with their interval as bars, the previous model's (hollow).
+    One chart per quantity, as wide as its column (``charts.render_chart``): side by side on a wide
+    screen, one under the other on a phone (two 300-pixel panels side by side were 793 px wide)."""
+    _, label, unit, _, _ = next(q for q in INFERENCE_QUANTITIES if q[0] == key)
+    diag = df[df["kind"] == "diagonal"]
+    ticks = _decades(float(diag["measured"].min()), float(diag["measured"].max()))
+    scale = alt.Scale(type="log", domain=[ticks[0], ticks[-1]])
+    axis = alt.Axis(values=ticks, labelExpr=charts.human_labels(suffix=f" {unit}"), labelFontSize=font_px,
+                    titleFontSize=font_px)
+    x = alt.X("measured:Q", scale=scale, axis=axis, title=f"Measured ({unit})")
+    y = alt.Y("predicted:Q", scale=scale, axis=axis, title=f"Predicted ({unit})")
+    base = alt.Chart(df)
+    line = base.transform_filter("datum.kind == 'diagonal'").mark_line(color="gray", strokeDash=[4, 4]).encode(x=x, y=y)
+    configs = base.transform_filter("datum.kind == 'config'")
+    # one legend for the stroke and the fill (Vega-Lite merges channels on one field): its symbols are
+    # filled and hollow like the points (a colour legend alone drew both the same way)
+    names = [name for _, name in INFERENCE_PREDICTORS[:2]]
+    legend = alt.Legend(orient="bottom", labelFontSize=font_px, labelLimit=0)
+    color = alt.Color("predictor:N", title=None, scale=alt.Scale(domain=names, range=list(PREDICTOR_COLOURS)),
+                      legend=legend)
+    fill = alt.Fill("predictor:N", title=None, scale=alt.Scale(domain=names, range=[PREDICTOR_COLOURS[0], "transparent"]),
+                    legend=legend)
+    ours = configs.transform_filter(f"datum.predictor == '{names[0]}'")
+    bars = ours.mark_rule(opacity=0.6).encode(x=x, y=alt.Y("low:Q", scale=scale), y2="high:Q", color=color)
+    tooltip = ["model", "hardware", alt.Tooltip("batch:Q", format="d"), alt.Tooltip("tensor_parallel:Q", format="d"),
+               "predictor", alt.Tooltip("measured:Q", format=".3~g"), alt.Tooltip("predicted:Q", format=".3~g"),
+               alt.Tooltip("low:Q", format=".3~g"), alt.Tooltip("high:Q", format=".3~g"), "inside:N"]
+    points = configs.mark_point(size=50, opacity=1).encode(x=x, y=y, color=color, fill=fill, tooltip=tooltip)
+    return alt.layer(line, bars, points).properties(height=300, title=alt.TitleParams(label, limit=0))
+
+
+def inference_summary_table(doc: dict) -> pd.DataFrame:
+    """Each predictor's figures for each quantity, side by side (all from the validation document)."""
+    rows = []
+    for key, label, *_ in INFERENCE_QUANTITIES:
+        for pred, name in INFERENCE_PREDICTORS:
+            m = doc[key][pred]
+            row = {"Figure": label, "Predictor": name, "Configurations": m["n"], "Median factor": m["median_factor"]}
+            for band in SERVING_FACTOR_BANDS:
+                row[f"Within {band:g}×"] = m[f"share_within_{band:g}x"]
+            row[f"{doc['interval_level']:.0%} coverage"] = m["interval_coverage"]
+            row["Coverage, each model once"] = m["interval_coverage_by_model"]
+            row["Mean width (high ÷ low)"] = m["interval_mean_width_factor"]
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def inference_headline(doc: dict, lecture: bool) -> None:
+    """Four metrics in a row that wraps (``style.metric_cells``): in st.columns(4) beside the
+    sidebar at 1280 px a cell was 171 px, and "J per token: inside the 80% range" (193 px) was cut."""
+    level = f"{doc['interval_level']:.0%}"
+    j, t = doc["joules_per_output_token"], doc["seconds_per_output_token"]
+    cols = style.metric_cells(4, "acc_serving", lecture)
+    cols[0].metric("J per token: typical miss", f"{j['model']['median_factor']:.2f}×",
+                   delta=f"previous model: {j['previous']['median_factor']:.2f}×", delta_color="off", delta_arrow="off",
+                   help="Median over configurations of max(predicted ÷ measured, measured ÷ predicted), each "
+                        "predicted by a fit that never saw its model")
+    cols[1].metric(f"J per token: inside the {level} range", f"{j['model']['interval_coverage']:.0%}",
+                   delta=_by_model(j["model"]), delta_color="off", delta_arrow="off",
+                   help=f"Share of the {j['model']['n']} configurations whose measured J per output token falls "
+                        "inside the stated range; each model once: each model's configurations weigh one model "
+                        "together (the method's unit); width: high ÷ low")
+    cols[2].metric("TPOT: typical miss", f"{t['model']['median_factor']:.2f}×",
+                   delta=f"previous model: {t['previous']['median_factor']:.2f}×", delta_color="off", delta_arrow="off")
+    cols[3].metric(f"TPOT: inside the {level} range", f"{t['model']['interval_coverage']:.0%}",
+                   delta=_by_model(t["model"]), delta_color="off", delta_arrow="off")
+
+
+def _by_model(m: dict) -> str:
+    """Coverage with each model counted once (the method's unit; the headline counts configurations,
+    and TPOT's was the more flattering 81% against 77%) and the width, under the coverage."""
+    return f"each model once: {m['interval_coverage_by_model']:.0%} · width ×{m['interval_mean_width_factor']:.2f}"
+
+
+def serving_misses(doc: dict) -> None:
+    """The measured configurations missed by more than ``MISS_FACTOR`` (TPOT or J per token), named."""
+    rows = accuracy.serving_misses(doc)
+    if not rows:
+        return
+    level = doc["interval_level"]
+    st.markdown(c.md_escape(
+        f"Missed by more than {accuracy.MISS_FACTOR:g}×: " + "; ".join(
+            f"{r['model'].split('/')[-1]} on {r['hardware']} (TP {r['tensor_parallel']}, batch {r['batch']:g}): "
+            f"TPOT {r['factor_tpot']:.2f}× off, {'inside' if r['inside_tpot'] else 'outside'} the {level:.0%} range; "
+            f"J per token {r['factor_j']:.2f}×" for r in rows) + ".", limit=900))
+
+
+def inference_section(lecture: bool) -> None:
+    doc = inference_document()
+    st.header("Serving: time and energy per output token", anchor=False)
+    if not lecture:
+        st.markdown(c.md_escape(
+            f"Each measured serving configuration ({doc['data']}) is predicted by the serving model with the "
+            f"constants fitted without its model: {doc['method']}. The previous model and two baselines built from "
+            "the other models' measurements are scored on the same configurations.", limit=900))
+    inference_headline(doc, lecture)
+    font = style.LECTURE_CHART_FONT_PX if lecture else style.NORMAL_CHART_FONT_PX
+    for col, (key, *_) in zip(st.columns(len(INFERENCE_QUANTITIES)), INFERENCE_QUANTITIES):
+        # the same predictors, in the same order, in both: the same colours without a shared scale
+        charts.render_chart(inference_chart(inference_frame(doc, key), key, font_px=font), where=col)  # stacked on a phone
+    st.caption(f"Grey dashes: y = x (perfect). Filled points: the serving model, bars its {doc['interval_level']:.0%} "
+               f"range; hollow: the previous model. Reproduce: `{VALIDATE_INFERENCE_COMMAND}`.")
+    if lecture:
+        return
+    # the baselines have no interval: their coverage and width cells read "n/a" (c.number_table), not "None"
+    def pct(x):
+        return f"{x:.0%}"
+    formats = {"Median factor": lambda x: f"{x:.2f}×", f"{doc['interval_level']:.0%} coverage": pct,
+               "Coverage, each model once": pct, "Mean width (high ÷ low)": lambda x: f"×{x:.2f}"}
+    formats.update({f"Within {b:g}×": pct for b in SERVING_FACTOR_BANDS})
+    st.dataframe(c.number_table(inference_summary_table(doc), formats), hide_index=True, width="stretch")
+    st.caption(c.md_escape(f"Ranges: {doc['interval_method']}.", limit=600))
+    serving_misses(doc)
+    for pred, name in INFERENCE_PREDICTORS[1:]:
+        st.caption(c.md_escape(f"{name}: {doc['baselines'][pred]}", limit=600))
+    with st.expander(f"Every configuration ({len(doc['configs'])})"):
+        st.dataframe(pd.DataFrame(doc["configs"])[[
+            "model", "hardware", "tensor_parallel", "batch", "task", "measured_tpot_s", "predicted_tpot_s",
+            "inside_tpot", "measured_j_per_output_token", "predicted_j_per_output_token", "inside_j", "source"]],
+            hide_index=True, width="stretch")
+    st.download_button("Every figure (JSON)", export.dump_json(doc), file_name="validate-inference.json",
+                       mime="application/json", on_click="ignore", icon=":material/download:", key="inference_json",
+                       help=f"The serving figures and every configuration, as `{VALIDATE_INFERENCE_COMMAND} --format json` "
+                            "writes them.")
