@@ -97,18 +97,27 @@ def inference_chart(df: pd.DataFrame, key: str, font_px: int = 12) -> alt.LayerC
     return alt.layer(line, bars, points).properties(height=300, title=alt.TitleParams(label, limit=0))
 
 
+# The table's short names (its long ones made it 1122 px wide in 818 at 1280 beside the sidebar),
+# each explained in its header's tooltip.
+SHORT_LABELS = {"seconds_per_output_token": "TPOT", "joules_per_output_token": "J per token"}
+BY_MODEL, WIDTH = "By model", "Width"
+COLUMN_HELP = {"Configs": "Measured serving configurations",
+               BY_MODEL: "Coverage with each model counted once (its configurations together weigh one model)",
+               WIDTH: "The range's mean width: the geometric mean of high ÷ low"}
+
+
 def inference_summary_table(doc: dict) -> pd.DataFrame:
     """Each predictor's figures for each quantity, side by side (all from the validation document)."""
     rows = []
-    for key, label, *_ in INFERENCE_QUANTITIES:
+    for key, *_ in INFERENCE_QUANTITIES:
         for pred, name in INFERENCE_PREDICTORS:
             m = doc[key][pred]
-            row = {"Figure": label, "Predictor": name, "Configurations": m["n"], "Median factor": m["median_factor"]}
+            row = {"Figure": SHORT_LABELS[key], "Predictor": name, "Configs": m["n"], "Median factor": m["median_factor"]}
             for band in SERVING_FACTOR_BANDS:
                 row[f"Within {band:g}×"] = m[f"share_within_{band:g}x"]
             row[f"{doc['interval_level']:.0%} coverage"] = m["interval_coverage"]
-            row["Coverage, each model once"] = m["interval_coverage_by_model"]
-            row["Mean width (high ÷ low)"] = m["interval_mean_width_factor"]
+            row[BY_MODEL] = m["interval_coverage_by_model"]
+            row[WIDTH] = m["interval_mean_width_factor"]
             rows.append(row)
     return pd.DataFrame(rows)
 
@@ -174,9 +183,10 @@ def inference_section(lecture: bool) -> None:
     def pct(x):
         return f"{x:.0%}"
     formats = {"Median factor": lambda x: f"{x:.2f}×", f"{doc['interval_level']:.0%} coverage": pct,
-               "Coverage, each model once": pct, "Mean width (high ÷ low)": lambda x: f"×{x:.2f}"}
+               BY_MODEL: pct, WIDTH: lambda x: f"×{x:.2f}"}
     formats.update({f"Within {b:g}×": pct for b in SERVING_FACTOR_BANDS})
-    st.dataframe(c.number_table(inference_summary_table(doc), formats), hide_index=True, width="stretch")
+    st.dataframe(c.number_table(inference_summary_table(doc), formats), hide_index=True, width="stretch",
+                 column_config={k: st.column_config.Column(help=v) for k, v in COLUMN_HELP.items()})
     st.caption(c.md_escape(f"Ranges: {doc['interval_method']}.", limit=600))
     serving_misses(doc)
     for pred, name in INFERENCE_PREDICTORS[1:]:

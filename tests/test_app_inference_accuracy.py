@@ -61,19 +61,20 @@ def test_serving_table_puts_the_baselines_beside_the_model(page, doc):
     tables = [d.value for d in page.dataframe if "Predictor" in d.value.columns]
     assert len(tables) == 1
     df = tables[0].set_index(["Figure", "Predictor"])
-    for key, label, *_ in serving_page.INFERENCE_QUANTITIES:
+    for key, *_ in serving_page.INFERENCE_QUANTITIES:
+        short = serving_page.SHORT_LABELS[key]
         for pred, name in serving_page.INFERENCE_PREDICTORS:
-            row, want = df.loc[(label, name)], doc[key][pred]
+            row, want = df.loc[(short, name)], doc[key][pred]
             assert row["Median factor"] == pytest.approx(want["median_factor"])
-            assert row["Configurations"] == want["n"] == len(doc["configs"])
+            assert row["Configs"] == want["n"] == len(doc["configs"])
             for band in FACTOR_BANDS:
                 assert row[f"Within {band:g}×"] == pytest.approx(want[f"share_within_{band:g}x"])
         # a baseline has no interval: its coverage is missing, stored as +inf so that it shows "n/a", never "None"
         for _, name in serving_page.INFERENCE_PREDICTORS[1:]:
-            assert df.loc[(label, name), f"{doc['interval_level']:.0%} coverage"] == math.inf
+            assert df.loc[(short, name), f"{doc['interval_level']:.0%} coverage"] == math.inf
         # the fitted model beats every baseline on its median factor
-        model = df.loc[(label, "serving model"), "Median factor"]
-        assert all(model < df.loc[(label, name), "Median factor"] for _, name in serving_page.INFERENCE_PREDICTORS[1:])
+        model = df.loc[(short, "serving model"), "Median factor"]
+        assert all(model < df.loc[(short, name), "Median factor"] for _, name in serving_page.INFERENCE_PREDICTORS[1:])
     charts = [json.dumps(c.proto.spec) for c in page.get("vega_lite_chart")]
     assert any("Measured (ms)" in s for s in charts) and any("Measured (J)" in s for s in charts)  # one chart each
 
