@@ -64,6 +64,15 @@ def _scan_streamlit_components_once():
     manifest_scanner.scan_component_manifests = real
 
 
+@pytest.fixture(autouse=True)
+def _no_cuda_device_settings(monkeypatch):
+    """The fake NVML's GPU numbering is the test's own: a CUDA_VISIBLE_DEVICES or CUDA_DEVICE_ORDER
+    in the shell that runs the tests (a GPU host) would move which fake GPU is measured. The tests
+    of those variables set them themselves."""
+    monkeypatch.delenv("CUDA_VISIBLE_DEVICES", raising=False)
+    monkeypatch.delenv("CUDA_DEVICE_ORDER", raising=False)
+
+
 @pytest.fixture
 def cli(capsys):
     from estimator.cli import main

@@ -56,7 +56,8 @@ class FakeGpu:
 
     def __init__(self, clock: FakeClock, power_w=250.0, *, has_counter=True, reset_at_s=None, fail_after_s=None,
                  init_error: int | None = None, count=1, name="NVIDIA H100 80GB HBM3", counter_start_mj=5e9,
-                 counter_step_s=0.0):
+                 counter_step_s=0.0, names: dict[int, str] | None = None, has_power=True,
+                 probe_error: int | None = None, enforced_limit_mw=700_000, default_limit_mw=700_000):
         self.clock = clock
         self.t0 = clock.now()
         self.power_w = power_w if callable(power_w) else (lambda t, p=float(power_w): p)
@@ -68,13 +69,24 @@ class FakeGpu:
         self.name = name
         self.counter_start_mj = counter_start_mj
         self.counter_step_s = counter_step_s
+        self.names = names or {}          # per-GPU names (a machine that mixes models); else ``name``
+        self.has_power = has_power        # False: power reads are "Not Supported" (many laptop GPUs)
+        self.probe_error = probe_error    # the first energy-counter read fails with this code (then works)
+        self.enforced_limit_mw = enforced_limit_mw
+        self.default_limit_mw = default_limit_mw
+        self.initialised = False
         self.shutdowns = 0
         self.power_reads = 0
 
     def elapsed(self) -> float:
         return self.clock.now() - self.t0
 
+    def _check_init(self) -> None:
+        if not self.initialised:  # as real NVML: every call after nvmlShutdown (or before nvmlInit) fails
+            raise nvml_error(pynvml.NVML_ERROR_UNINITIALIZED)
+
     def _check(self) -> None:
+        self._check_init()
         if self.fail_after_s is not None and self.elapsed() > self.fail_after_s:
             raise nvml_error(pynvml.NVML_ERROR_GPU_IS_LOST)
 
@@ -89,26 +101,38 @@ class FakeGpu:
     def nvmlInit(self):
         if self.init_error is not None:
             raise nvml_error(self.init_error)
+        self.initialised = True
 
     def nvmlShutdown(self):
+        self._check_init()  # the library shuts down even after its GPU is lost
+        self.initialised = False
         self.shutdowns += 1
 
     def nvmlDeviceGetCount(self):
+        self._check()
         return self.count
 
     def nvmlDeviceGetHandleByIndex(self, index):
+        self._check()
+        if not 0 <= index < self.count:
+            raise nvml_error(pynvml.NVML_ERROR_INVALID_ARGUMENT)
         return ("handle", index)
 
     def nvmlDeviceGetName(self, handle):
-        return self.name.encode()  # old nvidia-ml-py versions return bytes
+        self._check()
+        return self.names.get(handle[1], self.name)  # nvidia-ml-py 12+ returns str (its @convertStrBytes)
 
     def nvmlDeviceGetUUID(self, handle):
+        self._check()
         return f"GPU-00000000-0000-0000-0000-{handle[1]:012d}"  # nvidia-ml-py 12+ returns str
 
     def nvmlDeviceGetTotalEnergyConsumption(self, handle):
+        self._check()
+        if self.probe_error is not None:
+            code, self.probe_error = self.probe_error, None
+            raise nvml_error(code)
         if not self.has_counter:
             raise nvml_error(pynvml.NVML_ERROR_NOT_SUPPORTED)
-        self._check()
         t = self.elapsed()
         if self.counter_step_s:
             t = int(t / self.counter_step_s) * self.counter_step_s
@@ -118,13 +142,21 @@ class FakeGpu:
 
     def nvmlDeviceGetPowerUsage(self, handle):
         self._check()
+        if not self.has_power:
+            raise nvml_error(pynvml.NVML_ERROR_NOT_SUPPORTED)
         self.power_reads += 1
         return int(round(self.power_w(self.elapsed()) * 1000))
 
     def nvmlDeviceGetEnforcedPowerLimit(self, handle):
-        return 700_000
+        self._check()
+        return self.enforced_limit_mw
+
+    def nvmlDeviceGetPowerManagementDefaultLimit(self, handle):
+        self._check()
+        return self.default_limit_mw
 
     def nvmlDeviceGetMaxClockInfo(self, handle, type):  # noqa: A002 (pynvml's own parameter name)
+        self._check()
         return 1980
 
     def nvmlDeviceGetClockInfo(self, handle, type):  # noqa: A002
@@ -138,7 +170,7 @@ class FakeGpu:
     NVML_NAMES = ("nvmlInit", "nvmlShutdown", "nvmlDeviceGetCount", "nvmlDeviceGetHandleByIndex", "nvmlDeviceGetName",
                   "nvmlDeviceGetTotalEnergyConsumption", "nvmlDeviceGetPowerUsage", "nvmlDeviceGetEnforcedPowerLimit",
                   "nvmlDeviceGetMaxClockInfo", "nvmlDeviceGetClockInfo", "nvmlDeviceGetUtilizationRates",
-                  "nvmlDeviceGetUUID")
+                  "nvmlDeviceGetUUID", "nvmlDeviceGetPowerManagementDefaultLimit")
 
     def module(self, extra: dict | None = None, *, check: bool = True) -> types.ModuleType:
         """The pynvml stand-in: the NVML calls above, the real error class and constants, and
@@ -149,6 +181,7 @@ class FakeGpu:
             setattr(fake, name, getattr(self, name))
         fake.NVMLError = pynvml.NVMLError
         fake.NVML_CLOCK_SM = pynvml.NVML_CLOCK_SM
+        fake.NVML_ERROR_NOT_SUPPORTED = pynvml.NVML_ERROR_NOT_SUPPORTED
         for name, value in (extra or {}).items():
             setattr(fake, name, value)
         if check:

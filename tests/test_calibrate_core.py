@@ -124,6 +124,23 @@ def test_nvml_power_limit_becomes_tdp():
     assert data["utilization"]["default"] == pytest.approx(4e14 / 9.89e14)
 
 
+def test_a_capped_gpu_keeps_its_rated_power_as_tdp():
+    """Measure audit: an H100 capped at 300 W by an administrator had tdp_w = 300, and inference
+    scaled every power from it; NVML's default limit is the board's rated power."""
+    m = replace(meas(power=280.0), details={"power_limit_w": 300.0, "default_power_limit_w": 700.0})
+    data, _ = build([Throughput("bf16", 4e14, None, seconds=60.0)], m=m, base=H100)
+    assert data["power"]["tdp_w"] == 700.0 and "default power limit" in data["power"]["source"]
+
+
+def test_a_cpu_profiles_tdp_is_the_measured_draw_not_the_whole_servers():
+    """Measure audit: a 2-vCPU VM that drew 7.5 W kept the 450 W server's TDP, and `inference` on
+    the profile gave it 268 W per device."""
+    data, _ = build(m=meas(power=7.5))
+    assert CPU.power.tdp_w == 450.0
+    assert data["power"]["tdp_w"] == 7.5 and data["power"]["average_w"] == 7.5
+    assert "the measured draw at full load" in data["power"]["source"] and "450 W" in data["power"]["source"]
+
+
 def test_choose_precision():
     assert choose_precision(CPU, ["fp64", "fp32"]) == "fp32"       # the base's default
     assert choose_precision(H100, ["fp32", "fp64"]) == "fp32"      # else the highest peak

@@ -86,6 +86,19 @@ def test_cpu_load_tracker_is_labelled_an_estimate():
     assert "not a measurement" in m.details["estimate_note"]
 
 
+def test_a_zero_cpu_energy_is_refused_not_recorded_as_measured():
+    """Measure audit: a RAPL counter that does not move (some VMs) gave 0 J, 0 W, accepted."""
+    class Stuck(FakeTracker):
+        def __exit__(self, *exc):
+            super().__exit__(*exc)
+            self.final_emissions_data.cpu_energy = 0.0
+
+    backend = CodeCarbonBackend(tracker_factory=lambda **kw: Stuck(**kw))
+    backend.begin_window()
+    with pytest.raises(MeasurementError, match="no CPU energy over 2 s .*intel_rapl.*could not be read"):
+        backend.end_window()
+
+
 def test_interrupt_stops_the_tracker_without_a_result():
     made = []
     backend = CodeCarbonBackend(tracker_factory=lambda **kw: made.append(FakeTracker(**kw)) or made[-1])

@@ -114,7 +114,7 @@ def test_power_polling_without_counter_integrates_a_ramp():
     assert "Volta" in m.details["method"]
     assert m.power_source == NVML_POWER_POLLING
     assert m.energy_j == pytest.approx(100.0 * 0.5 + 200.0 * 0.5 ** 2, rel=1e-6)  # trapezoid: exact on a ramp
-    assert m.details["samples"] == 11 and gpu.power_reads == 11
+    assert m.details["samples"] == 11 and gpu.power_reads == 11 + 1  # + the probe when the backend opened
 
 
 def test_counter_reset_mid_window_is_not_lost():
@@ -175,7 +175,7 @@ def test_the_polling_thread_samples_until_the_window_ends():
 
     def counted(handle):
         value = read(handle)
-        if gpu.power_reads >= 4:  # the window's first sample, then three by the thread
+        if gpu.power_reads >= 5:  # the opening probe, the window's first sample, then three by the thread
             three.set()
         return value
 
@@ -198,8 +198,11 @@ def test_unavailable_nvml_names_what_is_missing():
     with pytest.raises(BackendUnavailable, match="finds no NVIDIA GPU") as e:
         NvmlBackend(FakeGpu(clock, count=0).module(), clock=clock)
     assert e.value.field == "backend" and "--" not in str(e.value)
-    with pytest.raises(BackendUnavailable, match="GPU index 3 does not exist"):
-        NvmlBackend(FakeGpu(clock, count=1).module(), clock=clock, device_index=3)
+    # a GPU number that does not exist is a typo: refused (InputError), never answered with the CPU
+    gpu = FakeGpu(clock, count=1)
+    with pytest.raises(InputError, match="GPU index 3 does not exist: NVML sees 1 GPU") as e:
+        NvmlBackend(gpu.module(), clock=clock, device_index=3)
+    assert e.value.field == "device_index" and gpu.shutdowns == 1
     with pytest.raises(InputError, match="polling interval"):
         NvmlBackend(FakeGpu(clock).module(), clock=clock, poll_interval_s=0.5)
 
@@ -216,7 +219,8 @@ def test_backend_status_says_which_meters_this_machine_has():
     from estimator.measure import backend_status
     gpu = FakeGpu(FakeClock(), count=2)
     nvml, cpu = backend_status(gpu.module())
-    assert nvml.available and nvml.detail.startswith("NVIDIA H100 80GB HBM3 (GPU 0 of 2): energy counter")
+    assert nvml.available and nvml.detail.startswith(
+        "NVIDIA H100 80GB HBM3 (GPU 0 of 2; CUDA_VISIBLE_DEVICES not set): energy counter")
     assert nvml.line.startswith("NVIDIA GPU (NVML): available: NVIDIA H100")
     assert gpu.shutdowns == 1  # opened to look, and closed again
     assert cpu.backend == "cpu" and cpu.line.startswith("CPU (CodeCarbon): ")

@@ -112,7 +112,8 @@ def cmd_calibrate(args):
             raise InputError(f"--backends only lists the meters; give it alone (not with "
                              f"{', '.join(given + ['--force'] * args.force) or 'a command'})")
         return cmd_backends(args)
-    require_whole("device index", args.device, B.DEVICE_INDEX, field="device")
+    if args.device is not None:
+        require_whole("device index", args.device, B.DEVICE_INDEX, field="device")
     if args.run_id is not None and not args.from_codecarbon:
         raise InputError("--run-id picks a run in the CodeCarbon log given with --from-codecarbon: give that file, or "
                          "leave --run-id out")
@@ -238,7 +239,9 @@ def register(sub):
     p.add_argument("--from-codecarbon", metavar="CSV", help="import a CodeCarbon emissions.csv (needs --flops and --base)")
     p.add_argument("--run-id", help="with --from-codecarbon: the run (id or prefix); default the file's last run")
     p.add_argument("--region", help="ISO 3166 alpha-3 country for CodeCarbon, e.g. FRA (its CO2 figure only)")
-    p.add_argument("--device", type=int, default=0, help="GPU index for NVML (default 0)")
+    p.add_argument("--device", type=int, default=None,
+                   help="GPU index for NVML (default: the GPU CUDA programs here use first: CUDA_VISIBLE_DEVICES's "
+                        "first, else 0)")
     p.add_argument("--backends", action="store_true",
                    help="only say which meters this machine has (NVML, CodeCarbon/RAPL) and why one is missing")
     p.add_argument("cmd", nargs=argparse.REMAINDER,

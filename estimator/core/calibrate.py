@@ -142,6 +142,25 @@ def combined_flops_per_s(points: Sequence[Throughput], precision: str) -> float:
     return flops / sum(t.seconds for t in pts)
 
 
+
+def _tdp(base, details: Mapping[str, Any], measured_w: float) -> tuple[float, str]:
+    """(tdp_w, where it came from) for a calibrated profile.
+
+    - A GPU: NVML's default power limit, the board's rated power (an administrator's cap, the
+      enforced limit, is not the device's TDP: a capped H100 would scale every power from 300 W;
+      measure audit), else the enforced limit, else the base profile's.
+    - A CPU: the measured draw. The CPU base is a whole dual-socket server (450 W): inference
+      scales its power from the TDP, and gave a 2-vCPU VM that drew 7.5 W 268 W (measure audit).
+      The draw measured at full load on this machine's CPUs is the best figure for its own."""
+    if base.kind == "cpu":
+        return measured_w, (f"the measured draw at full load (the base profile {base.id} is a whole server, "
+                            f"{base.power.tdp_w:g} W)")
+    if details.get("default_power_limit_w"):
+        return float(details["default_power_limit_w"]), "NVML's default power limit (the board's rated power)"
+    if details.get("power_limit_w"):
+        return float(details["power_limit_w"]), "NVML's enforced power limit (the default limit was not readable)"
+    return base.power.tdp_w, f"the base profile's ({base.id})"
+
 def calibrated_profile_data(base: HardwareProfile, points: Sequence[Throughput], measurement, *, host: str,
                             measured_at: str, method: str, profile_id: str | None = None,
                             extra: Mapping[str, Any] | None = None) -> tuple[dict, list[str]]:
@@ -211,7 +230,7 @@ def calibrated_profile_data(base: HardwareProfile, points: Sequence[Throughput],
                                    f"({POWER_W_BOUNDS[0]:g} to {POWER_W_BOUNDS[1]:g} W): was the device idle during "
                                    f"the run? ({measurement.power_source}); no profile written")
         estimate_word = " (an estimate, not a meter reading)" if measurement.power_is_estimate else ""
-        tdp = (measurement.details or {}).get("power_limit_w") or base.power.tdp_w
+        tdp, tdp_how = _tdp(base, measurement.details or {}, p_w)
         if tdp and p_w > MAX_OVER_TDP * tdp:
             raise InputError(f"the measured mean power, {p_w:.3g} W per device, is {p_w / tdp:.3g}× the {tdp:.3g} W TDP of "
                              f"{base.id}: check the number of devices the measurement covers (a CodeCarbon log's "
@@ -220,9 +239,7 @@ def calibrated_profile_data(base: HardwareProfile, points: Sequence[Throughput],
         data["power"] = drop_none({
             "tdp_w": tdp, "average_w": p_w, "average_range_w": [p_w, p_w], "includes_host": False,
             "source": f"{measurement.power_source}{estimate_word}, {how}; the device only, host not included; "
-                      f"one measurement, so no range; tdp_w = " + ("NVML's enforced power limit"
-                                                                    if (measurement.details or {}).get("power_limit_w")
-                                                                    else f"the base profile's ({base.id})"),
+                      f"one measurement, so no range; tdp_w = {tdp_how}",
         })
         if measurement.power_is_estimate:
             notes.append(f"power is an estimate ({measurement.power_source}): "
@@ -241,7 +258,8 @@ def calibrated_profile_data(base: HardwareProfile, points: Sequence[Throughput],
         data["price"] = {"basis": f"none: the base profile's price ({base.id}, {base.price.basis}) is for a whole server, "
                                   "not the machine measured; give a price per device-hour or an electricity price",
                          "source": f"calibration ({how}): the base's price left out"}
-        kept = "Memory and PUE are the base profile's; its price is left out (a whole server's)"
+        kept = ("Memory and PUE are the base profile's; its price is left out (a whole server's), and the TDP is the "
+                "measured draw where power was measured")
     else:
         kept = "Memory, price and PUE are the base profile's"
     data["notes"] = f"Calibrated profile: throughput and power {how}. {kept} ({base.id}). {base.notes}".strip()

@@ -24,8 +24,11 @@ RAPL_DIR = "/sys/class/powercap/intel-rapl"
 BACKENDS = ("auto", "nvml", "cpu")
 
 
-def open_backend(kind: str = "auto", *, country_iso_code: str | None = None, device_index: int = 0,
+def open_backend(kind: str = "auto", *, country_iso_code: str | None = None, device_index: int | None = None,
                  nvml_module=None) -> Backend:
+    """``device_index``: NVML's number of the GPU; None, the GPU a CUDA program here uses first
+    (CUDA_VISIBLE_DEVICES's first, else GPU 0: ``estimator.measure.nvml.visible_gpu``). A GPU
+    index that does not exist is an InputError, never answered by measuring the CPU."""
     if kind not in BACKENDS:
         raise InputError(f"unknown backend {kind!r}; use one of {', '.join(BACKENDS)}")
     from estimator.measure.cpu import cpu_backend
@@ -72,7 +75,8 @@ def backend_status(nvml_module=None) -> tuple[BackendStatus, ...]:
     else:
         try:
             count = gpu.nvml.nvmlDeviceGetCount()
-            nvml = BackendStatus("nvml", True, f"{gpu.device_name} (GPU 0 of {count}): {gpu.counter_note}")
+            nvml = BackendStatus("nvml", True, f"{gpu.device_name} (GPU {gpu.device_index} of {count}; "
+                                               f"{gpu.chosen_by}): {gpu.counter_note}")
         finally:
             gpu.close()
     device = cpu_device_name()

@@ -94,10 +94,14 @@ def run_command(cmd: Sequence[str], progress: Progress | None = None, poll_s: fl
         pump.start()
     t0 = time.monotonic()
     try:
-        while proc.poll() is None:
+        while True:
             if progress:
                 progress(time.monotonic() - t0)
-            time.sleep(poll_s)
+            try:
+                proc.wait(timeout=poll_s)  # returns as the command ends (a poll-then-sleep loop added up to poll_s)
+                break
+            except subprocess.TimeoutExpired:
+                continue
     except BaseException:
         proc.terminate()
         try:

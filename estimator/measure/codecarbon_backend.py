@@ -118,6 +118,11 @@ class CodeCarbonBackend(Backend):
         cpu_energy_j = float(data.cpu_energy) * J_PER_KWH
         if not (duration_s > 0 and math.isfinite(cpu_energy_j)):
             raise MeasurementError(f"CodeCarbon reported {duration_s!r} s and {cpu_energy_j!r} J; nothing to use")
+        if cpu_energy_j <= 0:
+            # a RAPL counter that does not move (some VMs) or a tracker without a CPU: a silent 0 J would be
+            # recorded as a measured zero (measure audit)
+            raise MeasurementError(f"CodeCarbon reported no CPU energy over {duration_s:.3g} s (its CPU method: "
+                                   f"{cpu_power_source(tracker)[2]}): the CPU's power could not be read here")
         source, estimate, mode = cpu_power_source(tracker)
         cpu_model = getattr(data, "cpu_model", "") or "CPU"
         cpu_count = getattr(data, "cpu_count", None)

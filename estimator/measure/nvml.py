@@ -18,6 +18,7 @@ Device name, enforced power limit, SM clocks and GPU utilisation are recorded.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -26,7 +27,7 @@ from typing import Any
 
 from estimator.core.errors import BackendUnavailable, InputError, MeasurementError
 from estimator.core.units import MILLIJOULES_PER_J, MILLIWATTS_PER_W
-from estimator.measure.base import NVML_ENERGY_COUNTER, NVML_POWER_POLLING, Backend, Measurement, integrate_power_w
+from estimator.measure.base import NVML_ENERGY_COUNTER, NVML_POWER_POLLING, Backend, Measurement
 
 # Power polling every ≤ 100 ms (used only where the energy counter is missing). The reading
 # is coarse whatever the rate: nvmlDeviceGetPowerUsage averages over 1 s on Ampere (not GA100)
@@ -54,35 +55,127 @@ class Sample:
     sm_clock_mhz: float | None
 
 
+class WindowSums:
+    """One window's samples as running sums: the energy (power trapezoids and counter deltas,
+    a counter that goes back bridged by that interval's power), the means of utilisation and
+    clock, and the first and last sample. A window keeps no list of its samples: at 10 polls a
+    second a 72-hour ``calibrate -- CMD`` had held 2.6 million of them, about 0.6 GB (audit)."""
+
+    def __init__(self, first: Sample, has_counter: bool):
+        self.first = self.last = first
+        self.has_counter = has_counter
+        self.n = 1
+        self.polled_j = 0.0
+        self.counter_j = 0.0
+        self.resets = 0
+        self._util = [0.0, 0]
+        self._clock = [0.0, 0]
+        self._mean_in(first)
+
+    def _mean_in(self, s: Sample) -> None:
+        for acc, x in ((self._util, s.utilization_percent), (self._clock, s.sm_clock_mhz)):
+            if x is not None:
+                acc[0] += x
+                acc[1] += 1
+
+    def add(self, s: Sample) -> None:
+        a = self.last
+        if s.t_s < a.t_s:
+            raise MeasurementError("power samples are not in time order")
+        self.polled_j += 0.5 * (a.power_w + s.power_w) * (s.t_s - a.t_s)
+        if self.has_counter:
+            delta_mj = s.counter_mj - a.counter_mj
+            if delta_mj >= 0:
+                self.counter_j += delta_mj / MILLIJOULES_PER_J
+            else:  # the counter went back: bridge this interval with the power samples
+                self.resets += 1
+                self.counter_j += 0.5 * (a.power_w + s.power_w) * (s.t_s - a.t_s)
+        self.last = s
+        self.n += 1
+        self._mean_in(s)
+
+    @property
+    def mean_utilization_percent(self) -> float | None:
+        return self._util[0] / self._util[1] if self._util[1] else None
+
+    @property
+    def mean_sm_clock_mhz(self) -> float | None:
+        return self._clock[0] / self._clock[1] if self._clock[1] else None
+
+    def energy(self) -> tuple[float, str, dict]:
+        """(energy_j, power_source, notes)."""
+        if self.n < 2:
+            raise MeasurementError("a measurement window needs a sample at its start and at its end")
+        if not self.has_counter:
+            return self.polled_j, NVML_POWER_POLLING, {}
+        notes: dict[str, Any] = {"counter_resets": self.resets}
+        if self.counter_j == 0.0 and self.polled_j > 0.0:
+            notes["fallback"] = "window shorter than the energy counter's update interval: power samples integrated"
+            return self.polled_j, NVML_POWER_POLLING, notes
+        notes["power_polling_energy_j"] = self.polled_j  # a cross-check of the counter
+        return self.counter_j, NVML_ENERGY_COUNTER, notes
+
+
 def energy_from_samples(samples: Sequence[Sample], has_counter: bool) -> tuple[float, str, dict]:
-    """(energy_j, power_source, notes) for one window's samples (pure)."""
-    if len(samples) < 2:
+    """(energy_j, power_source, notes) for one window's samples (pure; :class:`WindowSums` over them)."""
+    if not samples:
         raise MeasurementError("a measurement window needs a sample at its start and at its end")
-    polled_j = integrate_power_w([(s.t_s, s.power_w) for s in samples])
-    if not has_counter:
-        return polled_j, NVML_POWER_POLLING, {}
-    counter_j = 0.0
-    resets = 0
-    for a, b in zip(samples, samples[1:]):
-        delta_mj = b.counter_mj - a.counter_mj
-        if delta_mj >= 0:
-            counter_j += delta_mj / MILLIJOULES_PER_J
-        else:  # the counter went back: bridge this interval with the power samples
-            resets += 1
-            counter_j += 0.5 * (a.power_w + b.power_w) * (b.t_s - a.t_s)
-    notes: dict[str, Any] = {"counter_resets": resets}
-    if counter_j == 0.0 and polled_j > 0.0:
-        notes["fallback"] = "window shorter than the energy counter's update interval: power samples integrated"
-        return polled_j, NVML_POWER_POLLING, notes
-    notes["power_polling_energy_j"] = polled_j  # a cross-check of the counter
-    return counter_j, NVML_ENERGY_COUNTER, notes
+    sums = WindowSums(samples[0], has_counter)
+    for sample in samples[1:]:
+        sums.add(sample)
+    return sums.energy()
+
+
+def _text(value) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def visible_gpu(nvml, count: int, environ) -> tuple[int, str]:
+    """(NVML's index of the GPU a CUDA program uses as device 0, how it was found).
+
+    NVML numbers every GPU in PCI order; CUDA (PyTorch, JAX) numbers only those
+    CUDA_VISIBLE_DEVICES lists, in its order, and by default fastest first (CUDA C++ Programming
+    Guide, "CUDA Environment Variables"). A run under ``CUDA_VISIBLE_DEVICES=2`` computes on the
+    machine's third GPU, so measuring NVML's GPU 0 would read another device's power (audit). The
+    variable's first entry is taken: a UUID (``GPU-…``, or a unique prefix of one) by its UUID; an
+    index as NVML's index where CUDA numbers as NVML does (``CUDA_DEVICE_ORDER=PCI_BUS_ID``, or
+    GPUs all of one model, where "fastest first" leaves PCI order); otherwise refused."""
+    visible = environ.get("CUDA_VISIBLE_DEVICES")
+    if visible is None:
+        return 0, "CUDA_VISIBLE_DEVICES not set"
+    first = visible.split(",")[0].strip()
+    if not first or first.startswith("-") or first == "NoDevFiles":
+        raise BackendUnavailable(f"CUDA_VISIBLE_DEVICES={visible!r} hides every GPU from CUDA programs; "
+                                 "the CPU backend still works", field="device_index")
+    if first.startswith("MIG-"):
+        raise BackendUnavailable(f"CUDA_VISIBLE_DEVICES names a MIG instance ({first}): NVML's power and energy "
+                                 "readings are the whole GPU's, shared by its instances, so they cannot be "
+                                 "charged to this run", field="device_index")
+    if first.startswith("GPU-"):
+        found = [i for i in range(count)
+                 if _text(nvml.nvmlDeviceGetUUID(nvml.nvmlDeviceGetHandleByIndex(i))).startswith(first)]
+        if len(found) != 1:
+            raise BackendUnavailable(f"CUDA_VISIBLE_DEVICES names {first}, which "
+                                     + ("matches no GPU NVML sees" if not found else "matches several GPUs")
+                                     + ": name the GPU by its full UUID (nvidia-smi -L)", field="device_index")
+        return found[0], f"the first in CUDA_VISIBLE_DEVICES ({first})"
+    if not first.isdigit():
+        raise BackendUnavailable(f"CUDA_VISIBLE_DEVICES={visible!r} is neither GPU indices nor UUIDs",
+                                 field="device_index")
+    index = int(first)
+    names = {_text(nvml.nvmlDeviceGetName(nvml.nvmlDeviceGetHandleByIndex(i))) for i in range(count)}
+    if environ.get("CUDA_DEVICE_ORDER") != "PCI_BUS_ID" and len(names) > 1:
+        raise BackendUnavailable(f"CUDA_VISIBLE_DEVICES={visible!r} numbers GPUs as CUDA does, fastest first, "
+                                 f"and this machine mixes models ({', '.join(sorted(names))}): set "
+                                 "CUDA_DEVICE_ORDER=PCI_BUS_ID, or name the GPU by its UUID", field="device_index")
+    return index, "the first in CUDA_VISIBLE_DEVICES"
 
 
 class NvmlBackend(Backend):
     name = "nvml"
     kind = "gpu"
 
-    def __init__(self, nvml=None, device_index: int = 0, poll_interval_s: float = MAX_POLL_INTERVAL_S,
+    def __init__(self, nvml=None, device_index: int | None = None, poll_interval_s: float = MAX_POLL_INTERVAL_S,
                  clock: Callable[[], float] = time.monotonic, poll_in_thread: bool = True):
         if not 0 < poll_interval_s <= MAX_POLL_INTERVAL_S:
             raise InputError(f"the power polling interval must be in (0, {MAX_POLL_INTERVAL_S}] s, got {poll_interval_s!r}")
@@ -93,7 +186,7 @@ class NvmlBackend(Backend):
         self._open = False
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
-        self._samples: list[Sample] = []
+        self._sums: WindowSums | None = None
         self._error: BaseException | None = None
         self._error_at_s: float | None = None
         n = self.nvml
@@ -108,14 +201,23 @@ class NvmlBackend(Backend):
             if count == 0:
                 raise BackendUnavailable("NVML is running but finds no NVIDIA GPU; the CPU backend still works",
                                          field="backend")
+            if device_index is None:
+                device_index, self.chosen_by = visible_gpu(n, count, os.environ)
+            else:
+                self.chosen_by = "as given"
             if not 0 <= device_index < count:
-                raise BackendUnavailable(f"GPU index {device_index} does not exist: NVML sees {count} GPU(s)")
+                # a typo, not a missing GPU: refused, never answered by measuring the CPU instead
+                raise InputError(f"GPU index {device_index} does not exist: NVML sees {count} GPU(s), "
+                                 f"numbered 0 to {count - 1}", field="device_index")
             self.device_index = device_index
             self.handle = n.nvmlDeviceGetHandleByIndex(device_index)
             name = n.nvmlDeviceGetName(self.handle)
-            self.device_name = name.decode() if isinstance(name, bytes) else str(name)
+            self.device_name = _text(name)
             self.has_counter, self.counter_note = self._probe_counter()
             self.power_limit_w = self._optional(lambda: n.nvmlDeviceGetEnforcedPowerLimit(self.handle) / MILLIWATTS_PER_W)
+            # the board's rated power (the enforced limit may be an administrator's cap)
+            self.default_power_limit_w = self._optional(
+                lambda: n.nvmlDeviceGetPowerManagementDefaultLimit(self.handle) / MILLIWATTS_PER_W)
             self.max_sm_clock_mhz = self._optional(lambda: n.nvmlDeviceGetMaxClockInfo(self.handle, n.NVML_CLOCK_SM))
             # the GPU's identity across numberings: NVML counts every GPU in PCI order, CUDA (and so
             # PyTorch) only those CUDA_VISIBLE_DEVICES shows, fastest first unless CUDA_DEVICE_ORDER says
@@ -124,15 +226,31 @@ class NvmlBackend(Backend):
         except n.NVMLError as exc:
             self.close()
             raise BackendUnavailable(f"NVML cannot read GPU {device_index}: {exc}") from None
-        except BackendUnavailable:
+        except (BackendUnavailable, InputError):
             self.close()
             raise
 
+    def _not_supported(self, exc) -> bool:
+        return getattr(exc, "value", None) == self.nvml.NVML_ERROR_NOT_SUPPORTED
+
     def _probe_counter(self) -> tuple[bool, str]:
+        """Whether the GPU has the energy counter, and whether it reports its power at all (the
+        power samples bridge counter resets and short windows, and are the energy without the
+        counter). Only "Not Supported" means a counter is missing: any other error (a timeout, a
+        lost GPU) is an error, not a pre-Volta GPU (audit)."""
         n = self.nvml
+        try:
+            n.nvmlDeviceGetPowerUsage(self.handle)
+        except n.NVMLError as exc:
+            if not self._not_supported(exc):
+                raise
+            raise BackendUnavailable(f"GPU {self.device_name} does not report its power draw through NVML ({exc}), "
+                                     "so it cannot be measured; the CPU backend still works", field="backend") from None
         try:
             n.nvmlDeviceGetTotalEnergyConsumption(self.handle)
         except n.NVMLError as exc:
+            if not self._not_supported(exc):
+                raise
             return False, f"no energy counter ({exc}; it needs a Volta or newer GPU): power polled every " \
                           f"{self.poll_interval_s:g} s"
         return True, "energy counter (nvmlDeviceGetTotalEnergyConsumption)"
@@ -168,7 +286,7 @@ class NvmlBackend(Backend):
         if self._error is not None:
             return
         try:
-            self._samples.append(self._sample())
+            self._sums.add(self._sample())
         except self.nvml.NVMLError as exc:
             self._error, self._error_at_s = exc, self._clock()
 
@@ -179,9 +297,9 @@ class NvmlBackend(Backend):
     def begin_window(self) -> None:
         if self._open:
             raise MeasurementError("a measurement window is already open")
-        self._samples, self._error, self._error_at_s = [], None, None
+        self._sums, self._error, self._error_at_s = None, None, None
         try:
-            self._samples.append(self._sample())
+            self._sums = WindowSums(self._sample(), self.has_counter)
         except self.nvml.NVMLError as exc:
             raise MeasurementError(f"NVML failed at the start of the measurement on {self.device_name}: {exc}") from None
         self._open = True
@@ -201,27 +319,26 @@ class NvmlBackend(Backend):
             raise MeasurementError("end_window() without begin_window()")
         self._join()
         self._open = False
-        t0 = self._samples[0].t_s
+        sums = self._sums
+        t0 = sums.first.t_s
         if self._error is None:
             try:
-                self._samples.append(self._sample())
+                sums.add(self._sample())
             except self.nvml.NVMLError as exc:
                 self._error, self._error_at_s = exc, self._clock()
         if self._error is not None:
             raise MeasurementError(f"NVML failed {self._error_at_s - t0:.1f} s into the measurement on "
                                    f"{self.device_name}: {self._error}; the measurement is incomplete")
-        samples = self._samples
-        energy_j, source, notes = energy_from_samples(samples, self.has_counter)
-        duration_s = samples[-1].t_s - t0
+        energy_j, source, notes = sums.energy()
+        duration_s = sums.last.t_s - t0
         if duration_s <= 0:
             raise MeasurementError("the measurement window lasted no measurable time")
-        utils = [s.utilization_percent for s in samples if s.utilization_percent is not None]
-        clocks = [s.sm_clock_mhz for s in samples if s.sm_clock_mhz is not None]
-        details = {"device_index": self.device_index, "power_limit_w": self.power_limit_w,
+        details = {"device_index": self.device_index, "device_chosen_by": self.chosen_by,
+                   "power_limit_w": self.power_limit_w, "default_power_limit_w": self.default_power_limit_w,
                    "max_sm_clock_mhz": self.max_sm_clock_mhz,
-                   "mean_sm_clock_mhz": sum(clocks) / len(clocks) if clocks else None,
-                   "mean_gpu_utilization_percent": sum(utils) / len(utils) if utils else None,
-                   "samples": len(samples), "poll_interval_s": self.poll_interval_s,
+                   "mean_sm_clock_mhz": sums.mean_sm_clock_mhz,
+                   "mean_gpu_utilization_percent": sums.mean_utilization_percent,
+                   "samples": sums.n, "poll_interval_s": self.poll_interval_s,
                    "method": self.counter_note, **notes}
         return Measurement(duration_s, energy_j, energy_j / duration_s, source, False, self.device_name, self.name,
                            {k: v for k, v in details.items() if v is not None})
@@ -229,7 +346,7 @@ class NvmlBackend(Backend):
     def abort_window(self) -> None:
         self._join()
         self._open = False
-        self._samples = []
+        self._sums = None
 
     def close(self) -> None:
         self._join()

@@ -55,12 +55,18 @@ def backend_choice(backend: str | Backend | None) -> str | Backend:
     return backend
 
 
-def device_index(given: int | None) -> int:
-    """The GPU to measure: the argument, else ``calibrate -- CMD``'s environment, else 0."""
+def device_index(given: int | None) -> int | None:
+    """The GPU to measure (NVML's number): the argument, else ``calibrate -- CMD``'s environment,
+    else None: the GPU a CUDA program here uses first (CUDA_VISIBLE_DEVICES's first, else 0)."""
     if given is not None:
         return _whole("device_index", given, B.DEVICE_INDEX)
-    env_dev = os.environ.get(ENV_TRACK_DEVICE, "0")
-    return int(env_dev) if env_dev.isdigit() else 0
+    env_dev = os.environ.get(ENV_TRACK_DEVICE)
+    if env_dev is None:
+        return None
+    if not env_dev.strip().isdigit():
+        raise InputError(f"{ENV_TRACK_DEVICE} must be a GPU number (NVML's), got {env_dev!r}"[:160],
+                         field="device_index")
+    return _whole("device_index", int(env_dev), B.DEVICE_INDEX)
 
 
 def grid(region: str | None, carbon_intensity_g_per_kwh: float | None) -> tuple[float, str]:
@@ -88,7 +94,7 @@ class Opened:
     hardware_how: str
 
 
-def open_measurement(choice: str | Backend, device_index: int, settings: Settings, profile: HardwareProfile | None,
+def open_measurement(choice: str | Backend, device_index: int | None, settings: Settings, profile: HardwareProfile | None,
                      hardware_how: str, failures: list[str], notes: list[str]) -> Opened:
     """Open the backend asked for; a backend that cannot open leaves time only (recorded in ``failures``).
 

@@ -1,0 +1,185 @@
+"""Which GPU is measured, and when NVML cannot measure one (measure audit, 2026-11-25), on the fake
+NVML held to pynvml's API (tests/fake_nvml.py): CUDA_VISIBLE_DEVICES, a GPU without a power
+reading, an error while probing the energy counter, a GPU number that does not exist, and the
+board's rated power beside an administrator's cap."""
+
+from __future__ import annotations
+
+import pynvml
+import pytest
+from fake_nvml import FakeClock, FakeGpu
+
+from estimator.cli.main import main
+from estimator.core.errors import BackendUnavailable, InputError
+from estimator.measure import nvml as nvml_mod
+from estimator.measure import open_backend
+from estimator.measure.nvml import NvmlBackend, visible_gpu
+from estimator.measure.track_markers import ENV_TRACK_DEVICE
+from estimator.measure.track_setup import device_index
+
+
+def open_(gpu: FakeGpu, **kw) -> NvmlBackend:
+    return NvmlBackend(gpu.module(), clock=gpu.clock, poll_in_thread=False, **kw)
+
+
+def test_the_gpu_cuda_programs_use_is_the_one_measured(monkeypatch):
+    """CUDA_VISIBLE_DEVICES=2: a PyTorch run computes on the machine's third GPU; NVML's GPU 0 (an
+    idle A100 beside it) had been measured, silently."""
+    gpu = FakeGpu(FakeClock(), count=4)
+    monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "2,3")
+    with open_(gpu) as b:
+        assert b.device_index == 2 and b.chosen_by == "the first in CUDA_VISIBLE_DEVICES"
+        b.begin_window()
+        gpu.clock.advance(0.2)
+        m = b.end_window()
+    assert m.details["device_index"] == 2 and m.details["device_chosen_by"] == "the first in CUDA_VISIBLE_DEVICES"
+    # a GPU given explicitly is NVML's number, whatever CUDA_VISIBLE_DEVICES says
+    with open_(gpu, device_index=1) as b:
+        assert b.device_index == 1 and b.chosen_by == "as given"
+
+
+def test_a_uuid_in_cuda_visible_devices_is_found_by_its_uuid(monkeypatch):
+    gpu = FakeGpu(FakeClock(), count=4)
+    monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "GPU-00000000-0000-0000-0000-000000000003")
+    with open_(gpu) as b:
+        assert b.device_index == 3 and "GPU-00000000" in b.chosen_by
+    monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "GPU-00000000")  # a prefix of all four
+    with pytest.raises(BackendUnavailable, match="matches several GPUs"):
+        open_(gpu)
+    monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "GPU-ffffffff")
+    with pytest.raises(BackendUnavailable, match="matches no GPU NVML sees"):
+        open_(gpu)
+
+
+def test_an_index_on_a_machine_that_mixes_models_needs_pci_order(monkeypatch):
+    """CUDA numbers fastest first by default; NVML in PCI order: on a machine with two models the
+    two numberings can differ, so an index is taken only with CUDA_DEVICE_ORDER=PCI_BUS_ID."""
+    gpu = FakeGpu(FakeClock(), count=2, names={0: "NVIDIA A100-SXM4-80GB", 1: "NVIDIA H100 80GB HBM3"})
+    monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "1")
+    with pytest.raises(BackendUnavailable, match="mixes models .*CUDA_DEVICE_ORDER=PCI_BUS_ID"):
+        open_(gpu)
+    monkeypatch.setenv("CUDA_DEVICE_ORDER", "PCI_BUS_ID")
+    with open_(gpu) as b:
+        assert b.device_index == 1 and b.device_name == "NVIDIA H100 80GB HBM3"
+
+
+@pytest.mark.parametrize("visible, why", [("", "hides every GPU"), ("-1", "hides every GPU"),
+                                          ("MIG-4b3b5e4d-1b2a-5c1e-9f0a-123456789abc", "MIG instance"),
+                                          ("gpu0", "neither GPU indices nor UUIDs")])
+def test_no_usable_gpu_in_cuda_visible_devices_falls_back_to_the_cpu_and_says_why(monkeypatch, visible, why):
+    gpu = FakeGpu(FakeClock(), count=2)
+    monkeypatch.setenv("CUDA_VISIBLE_DEVICES", visible)
+    with pytest.raises(BackendUnavailable, match=why):
+        open_(gpu)
+    assert gpu.shutdowns == 1  # NVML was opened to look, and closed again
+    backend = open_backend("auto", nvml_module=FakeGpu(FakeClock(), count=2).module())
+    assert backend.kind == "cpu" and why.split()[0] in backend.fallback_reason
+
+
+def test_visible_gpu_without_the_variable_is_gpu_0():
+    gpu = FakeGpu(FakeClock(), count=3)
+    module = gpu.module()
+    module.nvmlInit()
+    assert visible_gpu(module, 3, {}) == (0, "CUDA_VISIBLE_DEVICES not set")
+
+
+def test_a_gpu_without_a_power_reading_is_not_available_and_auto_measures_the_cpu():
+    """Many laptop GPUs answer "Not Supported" for power: the backend was called available and then
+    failed at the first window, and `auto` never fell back to the CPU."""
+    gpu = FakeGpu(FakeClock(), has_power=False)
+    with pytest.raises(BackendUnavailable, match="does not report its power draw .*Not Supported"):
+        open_(gpu)
+    backend = open_backend("auto", nvml_module=FakeGpu(FakeClock(), has_power=False).module())
+    assert backend.kind == "cpu" and "does not report its power draw" in backend.fallback_reason
+
+
+def test_an_error_while_probing_the_counter_is_not_a_pre_volta_gpu():
+    """A timeout at the probe had been read as "no energy counter (it needs a Volta or newer GPU)"."""
+    gpu = FakeGpu(FakeClock(), probe_error=pynvml.NVML_ERROR_TIMEOUT)
+    with pytest.raises(BackendUnavailable, match="NVML cannot read GPU 0: Timeout"):
+        open_(gpu)
+    with open_(FakeGpu(FakeClock(), has_counter=False)) as b:  # a real "Not Supported": polling, as before
+        assert not b.has_counter and "Volta" in b.counter_note
+
+
+def test_the_rated_power_and_the_cap_are_both_recorded():
+    gpu = FakeGpu(FakeClock(), enforced_limit_mw=300_000, default_limit_mw=700_000)
+    with open_(gpu) as b:
+        b.begin_window()
+        gpu.clock.advance(0.2)
+        d = b.end_window().details
+    assert d["power_limit_w"] == 300.0 and d["default_power_limit_w"] == 700.0
+
+
+def test_the_fake_fails_after_shutdown_as_nvml_does():
+    gpu = FakeGpu(FakeClock())
+    module = gpu.module()
+    module.nvmlInit()
+    module.nvmlShutdown()
+    with pytest.raises(pynvml.NVMLError, match="Uninitialized"):
+        module.nvmlDeviceGetCount()
+    other = FakeGpu(FakeClock()).module()
+    other.nvmlInit()
+    assert other.nvmlDeviceGetName(other.nvmlDeviceGetHandleByIndex(0)) == "NVIDIA H100 80GB HBM3"  # str, as 12+
+    with pytest.raises(pynvml.NVMLError, match="Invalid Argument"):
+        other.nvmlDeviceGetHandleByIndex(1)
+
+
+def test_a_mistyped_device_is_refused_by_the_cli_not_answered_with_the_cpu(monkeypatch, capsys):
+    gpu = FakeGpu(FakeClock(tick=1.0))
+    monkeypatch.setattr(nvml_mod, "_import_pynvml", gpu.module)
+    code = main(["calibrate", "--device", "5", "--seconds", "1", "--format", "json"])
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith("error: GPU index 5 does not exist: NVML sees 1 GPU(s)") and err.count("\n") == 1
+
+
+def test_the_tracked_runs_device_from_the_environment(monkeypatch):
+    monkeypatch.delenv(ENV_TRACK_DEVICE, raising=False)
+    assert device_index(None) is None  # then the GPU CUDA programs use first
+    monkeypatch.setenv(ENV_TRACK_DEVICE, "3")
+    assert device_index(None) == 3 and device_index(1) == 1
+    monkeypatch.setenv(ENV_TRACK_DEVICE, "cuda:1")  # had silently become GPU 0
+    with pytest.raises(InputError, match="must be a GPU number"):
+        device_index(None)
+
+
+def test_backends_lists_the_gpu_cuda_programs_use(monkeypatch, capsys):
+    gpu = FakeGpu(FakeClock(), count=4)
+    monkeypatch.setattr(nvml_mod, "_import_pynvml", gpu.module)
+    monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "3")
+    assert main(["calibrate", "--backends"]) == 0
+    out = capsys.readouterr().out
+    assert "(GPU 3 of 4; the first in CUDA_VISIBLE_DEVICES)" in out
+
+
+def test_a_command_ends_when_it_ends_not_at_the_next_poll():
+    """Measure audit: poll-then-sleep added up to poll_s to every command's measured time (`true`
+    took 0.101 s), biasing achieved FLOP/s of short runs. With a 60 s poll a quick command returns
+    long before the first poll would have (the margin is 50 s: this is behaviour, not a timing)."""
+    import sys
+    import time
+
+    from estimator.measure.calibration_command import run_command
+    seen = []
+    t0 = time.monotonic()
+    assert run_command([sys.executable, "-c", "pass"], progress=seen.append, poll_s=60.0) == 0
+    assert time.monotonic() - t0 < 10.0 and len(seen) == 1
+    assert run_command([sys.executable, "-c", "raise SystemExit(3)"], poll_s=60.0) == 3
+
+
+def test_a_long_window_keeps_sums_not_samples():
+    """A window keeps running sums (about 0.6 GB of samples in a 72-hour run before the audit); the
+    figures are those of the samples' trapezoids, counter deltas and means."""
+    gpu = FakeGpu(FakeClock(), power_w=lambda t: 200.0 + 10.0 * t)
+    with open_(gpu, poll_interval_s=0.1) as b:
+        b.begin_window()
+        for _ in range(2_000):
+            gpu.clock.advance(0.1)
+            b.poll()
+        held = [v for v in vars(b._sums).values() if isinstance(v, (list, tuple)) and len(v) > 2]
+        m = b.end_window()
+    assert held == []
+    assert m.details["samples"] == 2_002 and m.details["mean_gpu_utilization_percent"] == 97.0
+    t = 200.0  # the counter integrates the ramp: 200·t + 5·t²
+    assert m.energy_j == pytest.approx(200.0 * t + 5.0 * t * t, rel=1e-6)
+    assert m.details["power_polling_energy_j"] == pytest.approx(200.0 * t + 5.0 * t * t, rel=1e-6)
