@@ -223,6 +223,17 @@ def _warn_once(key: str, raw: Any, problem: str) -> None:
                   f"`{str(raw)[:40].replace('`', '').replace(chr(10), ' ')}`: {problem}. Using the default instead.")
 
 
+def ignored_url_params(keys: Sequence[str], why: str) -> None:
+    """Warn about URL parameters a page does not use in its current state (a catalog model's page
+    given ``?inf_params=``: the CLI refuses the contradiction, the page had dropped it silently)."""
+    for key in keys:
+        raw = _first_run_raw(key)
+        if raw is not None:
+            st.session_state.setdefault(WARNINGS_KEY, {})[key] = (
+                f"Ignored URL parameter `{key[:40].replace('`', '')}` = "
+                f"`{str(raw)[:40].replace('`', '').replace(chr(10), ' ')}`: {why}.")
+
+
 def show_url_warnings(where: Any = st) -> None:
     """Show the warnings collected about bad URL parameters this session. Call it once per page,
     after drawing the page's URL-bound widgets (a bad value is found while its widget is drawn)."""

@@ -74,7 +74,7 @@ def _layers(spec: dict) -> list[dict]:
 def test_the_serving_charts_legend_is_filled_and_hollow_like_its_points():
     """The legend had one symbol style for both predictors while the points were filled and hollow:
     the stroke and the fill now encode the predictor, and Vega-Lite draws them as one legend."""
-    from app_pages import accuracy as page
+    from app_pages import accuracy_serving as page
     doc = page.inference_document()
     for key, *_ in page.INFERENCE_QUANTITIES:
         spec = page.inference_chart(page.inference_frame(doc, key), key).to_dict()

@@ -142,3 +142,52 @@ def test_a_small_model_given_by_its_parameters_takes_layers_in_proportion():
     # a catalog-sized count keeps the nearest model's whole shape
     _, arch, how = limits.resolve_architecture(params=7e9)
     assert arch.layers == 32 and "with the shape of" in how
+
+
+# --- the break-even uses the model's own pretraining tokens (audit 2026-11-25) -------------------
+
+
+def test_a_catalog_models_break_even_uses_its_published_training_tokens():
+    """Llama 3 8B was trained on 15T tokens (94 per parameter): with Chinchilla's 20 per parameter
+    its training looked 4.7× cheaper than it was and serving overtook it 4.7× too soon."""
+    from estimator.io.serving_data import catalog_model
+    from estimator.services.limits import inference_report
+    m = catalog_model("llama-3-8b")
+    assert m.train_tokens == 15e12 and "model card" in m.train_tokens_source
+    rep = inference_report(hardware="h100-sxm", tokens=1e8, model="llama-3-8b")
+    assert rep.training.flops == pytest.approx(6 * m.params * 15e12)
+    assert "published: Meta Llama 3 model card" in rep.training_source
+    given = inference_report(hardware="h100-sxm", tokens=1e8, model="llama-3-8b", train_tokens=1e12)
+    assert given.training.flops == pytest.approx(6 * m.params * 1e12) and "published" not in given.training_source
+    assert rep.break_even.queries["cost_usd"] > 10 * given.break_even.queries["cost_usd"]
+    # a model whose tokens are not published keeps the stated rule
+    mistral = inference_report(hardware="h100-sxm", tokens=1e8, model="mistral-7b")
+    assert "20 tokens per parameter, Hoffmann et al. 2022" in mistral.training_source
+
+
+def test_the_catalog_refuses_training_tokens_without_a_source(tmp_path, monkeypatch):
+    from estimator.core.errors import DataFileError
+    from estimator.io import serving_data
+    bad = tmp_path / "models.toml"
+    bad.write_text('[m]\nname = "M"\nparams = 1e9\nlayers = 8\nd_model = 1024\nheads = 8\nkv_heads = 8\n'
+                   'source = "x"\ntrain_tokens = 1e12\n')
+    monkeypatch.setattr(serving_data, "CATALOG_PATH", bad)
+    serving_data.load_catalog.cache_clear()
+    try:
+        with pytest.raises(DataFileError, match="train_tokens must be a positive number with a train_tokens_source"):
+            serving_data.load_catalog()
+    finally:
+        serving_data.load_catalog.cache_clear()
+
+
+def test_the_page_says_it_ignores_a_custom_models_parameters_beside_a_catalog_model():
+    """The CLI refuses --model with --params; the page had dropped ?inf_params silently."""
+    pytest.importorskip("streamlit")
+    from apptest_pages import run_page
+    at = run_page("inference", {"inf_model": "llama-3-8b", "inf_params": "7e9"})
+    warnings = [w.value for w in at.warning]
+    assert any("Ignored URL parameter `inf_params` = `7e9`: the model is llama-3-8b; choose Model = custom" in w
+               for w in warnings), warnings
+    # the break-even's training tokens default to the model's published ones, and the input says so
+    train = next(t for t in at.number_input if t.label == "Training tokens (break-even)")
+    assert train.proto.placeholder == "published: 15.0 trillion"

@@ -159,7 +159,7 @@ def test_inference_json_has_the_issue_keys(capsys):
     (["--params", "7e9", "--batch-size", "5000", "--devices", "1"], "largest batch that fits"),
     (["--params", "7e9", "--kv-bits", "4"], "invalid choice"),
     (["--params", "7e9", "--prompt-tokens", "0"], "prompt tokens"),
-    (["--params", "7e9", "--tokens", "1", "--tokens-per-query", "1"], "device-second"),
+    (["--params", "1e8", "--batch-size", "256", "--tokens", "1", "--tokens-per-query", "1"], "device-millisecond"),
     (["--params", "7e9", "--tokens", "1e6", "--tokens-per-query", "1e7"],
      "1e+06 tokens in all are fewer than one query's 1e+07 output tokens"),
 ])

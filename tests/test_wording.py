@@ -7,6 +7,8 @@ Each case names the text printed before the fix in a comment."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from estimator.cli.accuracy_cmds import energy_check_rows
@@ -50,11 +52,23 @@ def test_the_cli_prints_one_device_hour_and_one_year(cli):
 
 
 def test_one_token_takes(cli):
-    r = cli("inference", "--model", "llama-3.1-8b", "--tokens", "1", "--tokens-per-query", "1", "--prompt-tokens", "1")
+    r = cli("inference", "--params", "1e8", "--batch-size", "256", "--tokens", "1", "--tokens-per-query", "1",
+            "--prompt-tokens", "1")
     assert r.code != 0
-    assert "error: 1 token takes 0.0304 device-seconds: less than one device-second" in r.err  # was "1 tokens take"
-    r = cli("inference", "--model", "llama-3.1-8b", "--tokens", "2", "--tokens-per-query", "1", "--prompt-tokens", "1")
-    assert "error: 2 tokens take 0.0609 device-seconds" in r.err
+    assert "error: 1 token takes 0.000192 device-seconds: less than one device-millisecond" in r.err  # was "1 tokens take"
+
+
+def test_one_query_is_priced(cli):
+    """Audit: one 338-token answer at batch 64 (0.21 device-seconds) was refused as "too little to
+    price", though per-query figures are the page's headline."""
+    r = cli("inference", "--model", "llama-3-8b", "--tokens", "338", "--batch-size", "64", "--hardware", "h100-sxm",
+            "--format", "json")
+    assert r.code == 0, r.err
+    d = json.loads(r.out)
+    assert d["tokens"] == 338 and 0.1 < d["device_hours"] * S_PER_HOUR < 0.4 and d["energy_kwh"] > 0
+    r = cli("inference", "--params", "1e8", "--batch-size", "256", "--tokens", "2", "--tokens-per-query", "1",
+            "--prompt-tokens", "1")
+    assert "error: 2 tokens take 0.000385 device-seconds" in r.err
 
 
 # --- 2. the unit follows the rounded value ------------------------------------------------------
@@ -125,7 +139,7 @@ def test_the_cli_prints_money_with_two_figures(cli):
     out = cli("estimate", "--device-hours", "9999", "--price-usd-per-hour", "1", "--hardware", "h100-sxm").out
     assert line(out, "Cost") == "Cost           $10k"  # was "$10.0k"
     out = cli("inference", "--model", "llama-3.1-8b", "--tokens", "1e8", "--batch-size", "256").out
-    assert line(out, "saves: 50% of weights pruned").endswith("; $2.0 × 10⁻⁵ per query")  # was "$2 × 10⁻⁵"
+    assert line(out, "saves: 50% of weights pruned").endswith("; $2.0 × 10⁻⁵ less per query")  # was "$2 × 10⁻⁵"
 
 
 # --- 4. zero has no sign --------------------------------------------------------------------------
@@ -151,7 +165,7 @@ def test_a_percentage_that_rounds_to_zero_has_no_sign(x, decimals, signed, unsig
 def test_inference_savings_never_read_minus_zero(cli):
     out = cli("inference", "--model", "llama-3.1-70b", "--tokens", "1e8", "--batch-size", "32").out
     row = line(out, "saves: 8-bit weights")
-    assert row.endswith("49% of energy per token, 0% of time on 2 devices (not 4); $0.0024 per query")  # was "-0% of time"
+    assert row.endswith("49% of energy per token, 0% of time on 2 devices (not 4); $0.0024 less per query")  # was "-0% of time"
     assert "-0%" not in out
     assert "18% more time on 2 devices (not 4)" in line(out, "saves: 8-bit KV cache")  # a real increase, in words (was "-18% of time")
     assert "-18%" not in out

@@ -93,7 +93,9 @@ def cmd_inference(args):
         saved = t.to_dict()["saved_per_query"]
         e, c = t.saving("energy_kwh"), saved["cost_usd"]
         # without a price, the energy saved per query (PUE included), not "n/a per query"
-        per_query = f"{hz.money(c)} per query" if c is not None else f"{hz.energy(saved['energy_kwh'])} per query"
+        # "less per query": the amount saved, which had read like a cost (audit)
+        per_query = (f"{hz.money(c)} less per query" if c is not None
+                     else f"{hz.energy(saved['energy_kwh'])} less per query")
         label = t.label + ("" if t.chosen else " (illustrative)")
         # a technique that needs fewer devices (smaller weights) says so: its time is on those
         fewer = (f" on {hz.noun(hz.count(t.result.devices), 'device')} (not {hz.count(t.baseline.devices)})"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from estimator.core.units import S_PER_HOUR
+from estimator.core.units import MS_PER_S, S_PER_HOUR
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,11 @@ YEAR = Bound(1940, 2100, "", "from the first electronic computers to well past a
 TREND_YEARS = Bound(1, 100, "years", "one year up to a century of extrapolation", whole=True)
 TREND_START_YEAR = Bound(1940, 2200, "", "from the first programmable computers; beyond is a typo", whole=True)
 HOURS = Bound(1 / S_PER_HOUR, 1e8, "h", "one second up to ~11,000 years of wall clock")
-DEVICE_HOURS = Bound(1 / S_PER_HOUR, 1e14, "device-h", "one device-second up to 1e7 devices × 1e7 hours")
+# From one device-millisecond: one query served at a large batch takes a fraction of a device-second
+# (a 338-token answer at batch 64 on an H100: 0.2 device-seconds), and its figures are the Inference
+# page's headline (audit: one query was refused as "too little to price").
+DEVICE_HOURS = Bound(1 / (S_PER_HOUR * MS_PER_S), 1e14, "device-h",
+                     "one device-millisecond up to 1e7 devices × 1e7 hours")
 
 # -- site and prices ----------------------------------------------------------------------------
 POWER_W = Bound(1.0, 1e8, "W", "1 W (a phone SoC) up to 100 MW per device (AlphaGo's whole system is ≈1 MW)")

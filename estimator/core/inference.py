@@ -301,7 +301,7 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
     if device_hours < B.DEVICE_HOURS.low:
         n = f"{s.tokens:g}"  # "1 token takes", "2 tokens take" (humanize.noun's rule; the core cannot import it)
         raise InputError(f"{n} {'token takes' if n == '1' else 'tokens take'} {device_hours * S_PER_HOUR:.3g} "
-                         "device-seconds: less than one device-second, too little to price; give more tokens")
+                         "device-seconds: less than one device-millisecond, too little to price; give more tokens")
     if device_hours > B.DEVICE_HOURS.high:
         raise InputError(f"{s.tokens:.3g} tokens would take {device_hours:.3g} device-hours, beyond "
                          f"{B.DEVICE_HOURS.high:g}: give fewer tokens")

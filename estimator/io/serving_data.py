@@ -71,10 +71,12 @@ class CatalogModel:
     arch: Architecture
     context: int | None
     source: str
+    train_tokens: float | None = None  # pretraining tokens as published (None: not published, or a fine-tune)
+    train_tokens_source: str = ""
 
 
 CATALOG_KEYS = {"name", "params", "active_params", "experts", "experts_per_token", "layers", "d_model", "heads", "kv_heads", "head_dim", "vocab",
-                "context", "source"}
+                "context", "source", "train_tokens", "train_tokens_source"}
 
 
 @lru_cache(maxsize=1)
@@ -95,7 +97,13 @@ def load_catalog() -> Mapping[str, CatalogModel]:
                                 row.get("head_dim"), row.get("vocab"), row.get("active_params"), mid, row["source"],
                                 row.get("experts"), row.get("experts_per_token"), row.get("context"))
             check_architecture(arch)
-            out[mid] = CatalogModel(mid, row["name"], float(row["params"]), arch, row.get("context"), row["source"])
+            tokens = row.get("train_tokens")
+            if tokens is not None and (not isinstance(tokens, (int, float)) or isinstance(tokens, bool)
+                                       or not math.isfinite(tokens) or tokens <= 0 or not row.get("train_tokens_source")):
+                fail(f"'{mid}' train_tokens must be a positive number with a train_tokens_source, got {tokens!r}",
+                     "give the published pretraining tokens and where they are stated, or leave both out")
+            out[mid] = CatalogModel(mid, row["name"], float(row["params"]), arch, row.get("context"), row["source"],
+                                    None if tokens is None else float(tokens), row.get("train_tokens_source", ""))
         except (KeyError, TypeError, ValueError) as exc:
             fail(f"'{mid}' is incomplete or wrong ({exc})", "give name, params, layers, d_model, heads, kv_heads, source")
     return out

@@ -350,7 +350,14 @@ def inference_report(*, hardware: str, tokens: float, params: float | None = Non
                           carbon_intensity_source=ci_source, **{k: x for k, x in inputs.items() if x is not None})
     result = inference(s, profile, fit)
     result = replace(result, notes=(f"architecture: {arch_how}",) + result.notes)
+    published = serving_data.catalog_model(model) if model is not None else None
     if train_flops is None:
+        if train_tokens is None and published is not None and published.train_tokens is not None:
+            # the model's own pretraining tokens (Llama 3 8B: 15T, 94 per parameter, not Chinchilla's 20;
+            # audit: the break-even of a catalog model had been 5 million queries instead of 14 billion)
+            train_tokens, tokens_how = published.train_tokens, f" (published: {published.train_tokens_source})"
+        else:
+            tokens_how = ""
         d = train_tokens if train_tokens is not None else compression.training_tokens_default(
             params, scaling.CHINCHILLA_TOKENS_PER_PARAM)
         # a mixture of experts trains its active parameters per token: 6·N_active·D (Kaplan et al.'s
@@ -358,7 +365,7 @@ def inference_report(*, hardware: str, tokens: float, params: float | None = Non
         active = min(float(arch.active_params), params) if arch.active_params else params
         train_flops = float(dense_training_flops(active, d))
         n_label = "N" if active == params else f"N_active ({active:.3g} of {params:.3g} parameters)"
-        how = (f"6·{n_label}·D with D = {d:.3g} tokens" + ("" if train_tokens is not None else
+        how = (f"6·{n_label}·D with D = {d:.3g} tokens" + (tokens_how if train_tokens is not None else
                                                   f" ({scaling.CHINCHILLA_TOKENS_PER_PARAM:g} tokens per parameter, Hoffmann et al. 2022)"))
     else:
         how = "given"
