@@ -34,7 +34,7 @@ PAGE_TITLES = {
     "calibrate": ("Calibrate", set()),
     "limits": ("Limits of scale", {"Parameters", "Tokens", "Predicted loss", "FLOPs"}),
     "inference": ("Inference & compression", {"Time per output token", "Energy per output token"}),
-    "accuracy": ("How far can I trust this?", {"Typical miss (median factor)", "Inside the 80% interval"}),
+    "accuracy": ("How far can I trust this?", {"Typical miss on unseen runs", "Inside the 80% interval"}),
     "lecture": ("Lecture: the limits of deep learning, claim by claim", set()),
 }
 # Pages that read the scenario parameters below (the others ignore them, silently).

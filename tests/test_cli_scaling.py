@@ -132,8 +132,6 @@ def test_tables_print(capsys, argv, shown):
     (["scaling", "diminishing", "--exponent", "1e300"], "exponent k must be at least 0.001 and at most 5"),
     (["scaling", "chinchilla", "--flops", "1e23", "--method", "fit", "--tokens-per-param", "5"],
      "--tokens-per-param sets D = k·N for --method tokens-per-param"),
-    (["scaling", "chinchilla", "--budget-usd", "1e-3", "--hardware", "h100-sxm"],
-     "buys 0.523 device-seconds on h100-sxm, less than one: give a larger budget (--budget-usd)"),
     (["inference", "--params", "7e9", "--hardware", "a100-sxm-80gb", "--tokens", "nan"], "tokens"),
     (["inference", "--params", "7e9", "--hardware", "a100-sxm-80gb", "--tokens", "1e6", "--sparsity", "1"], "sparsity"),
     (["inference", "--params", "7e9", "--hardware", "a100-sxm-80gb", "--tokens", "1e6", "--bits", "3"], "invalid choice"),
@@ -298,3 +296,12 @@ def test_serving_never_outgrows_training_after_a_fraction_of_a_query(capsys):
     assert main(["inference", "--model", "llama-3.1-8b", "--tokens", "1e9", "--train-flops", "1"]) == 0
     line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("serving outgrows training"))
     assert "after the first query (training costs" in line and "queries" not in line
+
+
+def test_a_tenth_of_a_cent_buys_half_a_device_second(capsys):
+    """Device-hours now start at one device-millisecond (a single served query is priced), so a
+    $0.001 budget is a run of 0.523 s; below the scaling law's 1e12 FLOPs a budget is refused."""
+    assert main(["scaling", "chinchilla", "--budget-usd", "1e-3", "--hardware", "h100-sxm"]) == 0
+    assert "time                  0.523 s (exact) on 1 × h100-sxm" in capsys.readouterr().out
+    assert main(["scaling", "chinchilla", "--budget-usd", "1e-6", "--hardware", "h100-sxm"]) == 2
+    assert "but the scaling law covers at least 1e+12" in capsys.readouterr().err

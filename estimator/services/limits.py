@@ -101,7 +101,7 @@ def budget_model(kind: str, budget: float, hardware: str, setting: dict | None =
     if kind == "usd" and est.assumption("electricity_usd_per_kwh") is None:
         if est.device_hours < B.DEVICE_HOURS.low:
             raise InputError(f"the budget of ${budget:.4g} buys {est.device_hours * S_PER_HOUR:.3g} device-seconds on "
-                             f"{hardware}, less than one: give a larger budget", field="budget_usd")
+                             f"{hardware}, less than one device-millisecond: give a larger budget", field="budget_usd")
         # dollars at a price per device-hour fix the device-hours: the run is a known run of those
         # hours (exact time and cost; energy and CO₂e keep power's range), and what is uncertain
         # is the FLOPs they buy (``result.low``/``high``)
