@@ -18,7 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from estimator.core import bounds as B
-from estimator.core.calibrate import CPU_BASE_PROFILE
+from estimator.core.base_profile import CPU_BASE_PROFILE
 from estimator.core.errors import EstimatorError
 from estimator.core.profile import PRECISIONS
 from estimator.core.units import BYTES_PER_MB, FLOPS_PER_TFLOP, MS_PER_S

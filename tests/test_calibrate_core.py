@@ -4,13 +4,12 @@ from dataclasses import replace
 
 import pytest
 
+from estimator.core.base_profile import GPU_NAME_TO_PROFILE, guess_base_profile
 from estimator.core.calibrate import (
-    GPU_NAME_TO_PROFILE,
     Throughput,
     achieved_flops_per_s,
     calibrated_profile_data,
     choose_precision,
-    guess_base_profile,
     predict_wall_time,
     prediction_check,
     profile_to_dict,
@@ -209,3 +208,16 @@ def test_an_estimate_at_another_measured_precision_uses_that_precisions_throughp
     # a bundled (fitted) profile is never touched, whatever the precision
     h100 = default_profiles().get("h100-sxm")
     assert estimate(Scenario(flops=1e22, precision="fp32"), h100).assumption("utilization").origin.startswith("fit:")
+
+
+def test_a_cpu_profiles_memory_is_the_machines_ram_when_codecarbon_reads_it():
+    """Measure audit: a 2-vCPU VM kept the 412 GB of the base server; CodeCarbon reports the RAM."""
+    data, _ = build(m=meas(power=7.5, details={"ram_total_gb": 7.75}))
+    assert CPU.memory_gb == 412.3
+    assert data["memory"]["capacity_gb"] == 7.75 and "ram_total_size" in data["memory"]["source"]
+    assert data["memory"]["bandwidth_gb_per_s"] == CPU.memory_bandwidth_gb_per_s
+    kept, _ = build(m=meas(power=7.5))  # no RAM size: the base's, said in the notes
+    assert kept["memory"]["capacity_gb"] == 412.3 and "memory capacity too where CodeCarbon gave no RAM" in kept["notes"]
+    gpu, _ = build([Throughput("bf16", 4e14, None, seconds=60.0)], m=meas(power=500.0, details={"ram_total_gb": 2000.0}),
+                   base=H100)
+    assert gpu["memory"]["capacity_gb"] == H100.memory_gb  # a GPU's memory is its own, not the host's RAM

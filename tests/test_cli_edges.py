@@ -179,7 +179,7 @@ def test_fewer_flops_than_devices_is_a_contradiction_not_a_thought_experiment(ca
 
 def test_an_unknown_gpu_is_named_in_neutral_words_and_the_cli_adds_its_hints():
     from estimator.cli.main import build_parser, flag_map, with_hint
-    from estimator.core.calibrate import guess_base_profile
+    from estimator.core.base_profile import guess_base_profile
     from estimator.core.errors import InputError
     with pytest.raises(InputError) as err:
         guess_base_profile("Acme Tensor 9000", "gpu")

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from estimator.core.errors import BackendUnavailable, MeasurementError
+from estimator.core.units import BYTES_PER_GB
 from estimator.measure import open_backend
 from estimator.measure.base import (
     CODECARBON_CONSTANT_ESTIMATE,
@@ -132,6 +133,9 @@ def test_real_codecarbon_run_on_this_cpu(tmp_path, monkeypatch):
     else:
         assert m.power_source in (CODECARBON_CPU_LOAD_ESTIMATE, CODECARBON_CONSTANT_ESTIMATE) and m.power_is_estimate
     assert m.details["tracking_mode"] == "machine"
+    # the machine's RAM (a CPU profile's memory; the base server's 412 GB said nothing of this machine)
+    page_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / BYTES_PER_GB
+    assert m.details["ram_total_gb"] == pytest.approx(page_gb, rel=0.05)
     assert list(tmp_path.iterdir()) == []  # CodeCarbon wrote no emissions.csv
 
 

@@ -80,7 +80,7 @@ def _out_path(args, profile_id: str) -> Path:
 
 
 def _base(args, kind: str, device_name: str):
-    from estimator.core.calibrate import guess_base_profile
+    from estimator.core.base_profile import guess_base_profile
     return default_profiles().get(args.base or guess_base_profile(device_name, kind))
 
 

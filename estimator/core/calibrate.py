@@ -252,14 +252,21 @@ def calibrated_profile_data(base: HardwareProfile, points: Sequence[Throughput],
     pid = profile_id or default_profile_id(base.id, host)
     data["id"] = pid
     data["name"] = f"{measurement.device_name or base.name} (calibrated on {host}, base {base.id})"
+    ram_gb = (measurement.details or {}).get("ram_total_gb")
+    if base.kind == "cpu" and isinstance(ram_gb, (int, float)) and math.isfinite(ram_gb) and ram_gb > 0:
+        # the machine measured, not the base server's 412 GB (measure audit): CodeCarbon's ram_total_size
+        data["memory"] = {**data["memory"], "capacity_gb": float(ram_gb),
+                          "source": f"this machine's RAM as CodeCarbon reads it (ram_total_size, {how}); bandwidth "
+                                    f"the base profile's ({base.id})"}
     if base.kind == "cpu" and base.price.usd_per_device_hour is not None:
         # the CPU base is a whole 96-core server: its server-hour price says nothing of the machine measured
         # (a 2-vCPU VM costs 1/96 of it; a laptop nothing by the hour), so a cost needs the user's own price
         data["price"] = {"basis": f"none: the base profile's price ({base.id}, {base.price.basis}) is for a whole server, "
                                   "not the machine measured; give a price per device-hour or an electricity price",
                          "source": f"calibration ({how}): the base's price left out"}
-        kept = ("Memory and PUE are the base profile's; its price is left out (a whole server's), and the TDP is the "
-                "measured draw where power was measured")
+        kept = ("PUE and memory bandwidth are the base profile's (memory capacity too where CodeCarbon gave no RAM "
+                "size); its price is left out (a whole server's), and the TDP is the measured draw where power was "
+                "measured")
     else:
         kept = "Memory, price and PUE are the base profile's"
     data["notes"] = f"Calibrated profile: throughput and power {how}. {kept} ({base.id}). {base.notes}".strip()
@@ -385,39 +392,3 @@ def prediction_check(profile: HardwareProfile, label: str, flops: float, measure
         if how == "profile default":  # no calibrated throughput at this precision: nothing to add
             at_size = how = None
     return PredictionCheck(label, predicted, measured_s, AS_ESTIMATE, fitted, at_size, how)
-
-
-# Device names as NVML reports them → bundled profile ids (first match wins).
-GPU_NAME_TO_PROFILE = (
-    (("h200",), "h200-sxm"), (("b200",), "b200"),
-    (("h100", "pcie"), "h100-pcie"), (("h100",), "h100-sxm"),
-    (("a100", "pcie"), "a100-pcie-80gb"), (("a100", "40gb"), "a100-sxm-40gb"), (("a100",), "a100-sxm-80gb"),
-    (("v100", "pcie"), "v100-pcie"), (("v100",), "v100-sxm2"),
-    (("gtx 580",), "gtx-580"),
-)
-
-
-# The bundled profile a CPU measurement starts from (profiles/cpu-server-2s-epyc.toml): the only CPU profile.
-CPU_BASE_PROFILE = "cpu-server-2s-epyc"
-
-
-def check_base_kind(base: HardwareProfile, measured_kind: str) -> None:
-    """A measurement of a CPU starts from a CPU profile, one of a GPU from a GPU profile: the base
-    gives the calibrated profile its peak, price, memory and embodied carbon (calibrate audit: a CPU
-    measurement on an H100 base became a "gpu" with the H100's price)."""
-    if base.kind != measured_kind:
-        example = CPU_BASE_PROFILE if measured_kind == "cpu" else "h100-sxm"
-        raise InputError(f"the measurement is of a {measured_kind}, but the base profile {base.id} is a {base.kind}: "
-                         f"choose a {measured_kind} base profile (e.g. {example})", field="base")
-
-
-def guess_base_profile(device_name: str, kind: str) -> str:
-    """The bundled profile matching a device name; the CPU server profile for CPUs."""
-    if kind == "cpu":
-        return CPU_BASE_PROFILE
-    name = device_name.lower()
-    for words, pid in GPU_NAME_TO_PROFILE:
-        if all(w in name for w in words):
-            return pid
-    raise InputError(f"no bundled profile matches the GPU '{device_name}': choose the closest base profile from "
-                     "the profile list", field="base")

@@ -19,11 +19,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from estimator.core.base_profile import check_base_kind
 from estimator.core.calibrate import (
     PredictionCheck,
     Throughput,
     achieved_flops_per_s,
-    check_base_kind,
     prediction_check,
 )
 from estimator.core.errors import InputError, MeasurementError

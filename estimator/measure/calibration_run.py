@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from estimator.core.base_profile import check_base_kind
 from estimator.core.calibrate import (
     PredictionCheck,
     Throughput,
     achieved_flops_per_s,
     calibrated_profile_data,
-    check_base_kind,
     choose_precision,
     prediction_check,
 )

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from estimator.core import step_times as steps_mod
 from estimator.core import track_predict as tp
-from estimator.core.calibrate import Throughput, calibrated_profile_data, check_base_kind
+from estimator.core.base_profile import check_base_kind
+from estimator.core.calibrate import Throughput, calibrated_profile_data
 from estimator.core.errors import InputError, MeasurementError
 from estimator.core.profile import HardwareProfile
 from estimator.core.track_predict import Settings

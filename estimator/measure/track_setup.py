@@ -126,7 +126,7 @@ def open_measurement(choice: str | Backend, device_index: int | None, settings: 
         settings = replace(settings, backend=backend.name, device_name=device, power_source=NOT_MEASURED,
                            no_power_why=f"no power meter: {backend.why}")
     if profile is None and backend.kind == "gpu":
-        from estimator.core.calibrate import guess_base_profile
+        from estimator.core.base_profile import guess_base_profile
         try:
             profile = resolve_profile(guess_base_profile(device, "gpu"))
             hardware_how = f"detected: {device}"

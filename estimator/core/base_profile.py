@@ -1,0 +1,42 @@
+"""Which bundled profile a measured device starts from (pure): a GPU by the name NVML reports, a
+CPU from the one CPU server profile; and the check that a measurement and its base are of one kind."""
+
+from __future__ import annotations
+
+from estimator.core.errors import InputError
+from estimator.core.profile import HardwareProfile
+
+# Device names as NVML reports them → bundled profile ids (first match wins).
+GPU_NAME_TO_PROFILE = (
+    (("h200",), "h200-sxm"), (("b200",), "b200"),
+    (("h100", "pcie"), "h100-pcie"), (("h100",), "h100-sxm"),
+    (("a100", "pcie"), "a100-pcie-80gb"), (("a100", "40gb"), "a100-sxm-40gb"), (("a100",), "a100-sxm-80gb"),
+    (("v100", "pcie"), "v100-pcie"), (("v100",), "v100-sxm2"),
+    (("gtx 580",), "gtx-580"),
+)
+
+
+# The bundled profile a CPU measurement starts from (profiles/cpu-server-2s-epyc.toml): the only CPU profile.
+CPU_BASE_PROFILE = "cpu-server-2s-epyc"
+
+
+def check_base_kind(base: HardwareProfile, measured_kind: str) -> None:
+    """A measurement of a CPU starts from a CPU profile, one of a GPU from a GPU profile: the base
+    gives the calibrated profile its peak, price, memory and embodied carbon (calibrate audit: a CPU
+    measurement on an H100 base became a "gpu" with the H100's price)."""
+    if base.kind != measured_kind:
+        example = CPU_BASE_PROFILE if measured_kind == "cpu" else "h100-sxm"
+        raise InputError(f"the measurement is of a {measured_kind}, but the base profile {base.id} is a {base.kind}: "
+                         f"choose a {measured_kind} base profile (e.g. {example})", field="base")
+
+
+def guess_base_profile(device_name: str, kind: str) -> str:
+    """The bundled profile matching a device name; the CPU server profile for CPUs."""
+    if kind == "cpu":
+        return CPU_BASE_PROFILE
+    name = device_name.lower()
+    for words, pid in GPU_NAME_TO_PROFILE:
+        if all(w in name for w in words):
+            return pid
+    raise InputError(f"no bundled profile matches the GPU '{device_name}': choose the closest base profile from "
+                     "the profile list", field="base")
