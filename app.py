@@ -18,9 +18,10 @@ from app_pages import common, gc_tuning, inputs, style
 # The browser tab's icon, a local file: a Material icon would be fetched from Google's font host.
 ICON = Path(__file__).resolve().parent / "app_pages" / "static" / "icon.png"
 
-# (module, title, url_path, icon); the first is the landing page.
+# (module, title, url_path, icon); the first is the landing page, served at "/" (Streamlit keeps its
+# url_path reserved but unused, so it is not "estimate": that path is the hidden alias below).
 PAGES = (
-    ("estimate", "Estimate", "estimate", ":material/calculate:"),
+    ("estimate", "Estimate", "home", ":material/calculate:"),
     ("compare", "Compare hardware", "compare", ":material/bar_chart:"),
     ("profiles", "Profiles & sources", "profiles", ":material/memory:"),
     ("calibrate", "Calibrate", "calibrate", ":material/tune:"),
@@ -29,8 +30,11 @@ PAGES = (
     ("accuracy", "Accuracy", "accuracy", ":material/verified:"),
     ("lecture", "Lecture", "lecture", ":material/co_present:"),
 )
+# The landing page again at /estimate (hidden from the menu): the menu calls it "Estimate", and
+# /estimate had opened Streamlit's "Page not found" dialog over it (browser audit).
+ESTIMATE_ALIAS = "estimate"
 # url paths of the pages that use the sidebar's scenario ("" is the landing page)
-SCENARIO_PAGES = {"", "estimate", "compare"}
+SCENARIO_PAGES = {"", ESTIMATE_ALIAS, "compare"}
 
 
 def _page_function(module: str):
@@ -42,8 +46,11 @@ def _page_function(module: str):
 
 
 def pages() -> list:
-    return [st.Page(_page_function(module), title=title, url_path=path, icon=icon, default=i == 0)
-            for i, (module, title, path, icon) in enumerate(PAGES)]
+    listed = [st.Page(_page_function(module), title=title, url_path=path, icon=icon, default=i == 0)
+              for i, (module, title, path, icon) in enumerate(PAGES)]
+    module, title, _, icon = PAGES[0]
+    return listed + [st.Page(_page_function(module), title=title, url_path=ESTIMATE_ALIAS, icon=icon,
+                             visibility="hidden")]
 
 
 def main() -> None:

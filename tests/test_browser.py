@@ -193,6 +193,20 @@ CUT_TEXT = """() => {
 }"""
 
 
+def test_the_estimate_path_opens_the_estimate_page_without_a_not_found_dialog(browser, server):
+    """Browser audit: /estimate (the menu's "Estimate") opened Streamlit's "Page not found" dialog
+    over the landing page; it is now a hidden alias of it, with the link's scenario."""
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(f"{server}/estimate?preset=lambda-gpt3-v100")
+    wait_for_metric(page, "Cost", "$4.6M")
+    wait_until_drawn(page)
+    assert "Page not found" not in page.inner_text("body")
+    assert page.get_by_role("dialog").count() == 0
+    assert read_metrics(page)["Training time"] == "355 years"
+    page.close()
+
+
 @pytest.mark.parametrize("width, height", [(1024, 768), (1920, 1080)])
 def test_lecture_links_never_cut_a_number_or_a_unit(browser, server, tmp_path, width, height):
     page = browser.new_page(viewport={"width": width, "height": height})
