@@ -191,3 +191,44 @@ def test_the_page_says_it_ignores_a_custom_models_parameters_beside_a_catalog_mo
     # the break-even's training tokens default to the model's published ones, and the input says so
     train = next(t for t in at.number_input if t.label == "Training tokens (break-even)")
     assert train.proto.placeholder == "published: 15.0 trillion"
+
+
+# --- an estimate outside the measured configurations says so (audit 2026-11-25) -----------------
+
+
+def _domain(hw, devices=1, batch=128, bits=16, kv_bits=16):
+    from types import SimpleNamespace
+
+    from estimator.io.serving_data import domain_notes
+    return domain_notes(SimpleNamespace(hardware_id=hw, devices=devices, batch_size=batch, bits=bits, kv_bits=kv_bits))
+
+
+def test_inside_the_measured_configurations_nothing_is_said():
+    assert _domain("h100-sxm", batch=128) == ()
+    assert _domain("a100-sxm-40gb", devices=8, batch=256) == ()
+    assert _domain("a100-sxm-80gb", devices=2, batch=64) == ()  # the A100 chip, measured as the 40GB board
+
+
+@pytest.mark.parametrize("kw, said", [
+    ({"hw": "cpu-server-2s-epyc"}, "no serving configuration was measured on cpu-server-2s-epyc's chip"),
+    ({"hw": "tpu-v4"}, "the ranges are likely too narrow"),
+    ({"hw": "h100-sxm", "devices": 16}, "16 devices: the measured configurations on this chip split a model over at most 4"),
+    ({"hw": "h100-sxm", "bits": 4}, "4-bit weights and a 16-bit KV cache: every measured configuration ran at 16 bits"),
+    ({"hw": "h100-sxm", "batch": 1}, "batch 1: the measured batches on this chip run from 64 to 512"),
+    ({"hw": "a100-sxm-80gb", "batch": 1}, "are v1 (FastChat/PyTorch)'s, not v2 (vLLM)'s like the rest"),
+])
+def test_outside_the_measured_configurations_the_estimate_says_how(kw, said):
+    hw = kw.pop("hw")
+    notes = _domain(hw, **kw)
+    assert any(said in n for n in notes), notes
+
+
+def test_the_cli_and_the_page_give_the_notes():
+    from estimator.services.limits import inference_report
+    rep = inference_report(hardware="h100-sxm", tokens=1e6, model="llama-3-8b")
+    assert any(n.startswith("batch 1: the measured batches on this chip") for n in rep.result.notes)
+    pytest.importorskip("streamlit")
+    from apptest_pages import run_page
+    at = run_page("inference", {"inf_model": "llama-3-8b", "inf_hw": "h100-sxm"})
+    text = " ".join(x.value for x in [*at.caption, *at.markdown]).replace("\\", "")
+    assert "batch 1: the measured batches on this chip run from 64 to 512" in text

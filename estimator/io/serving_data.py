@@ -172,6 +172,20 @@ def load_measurements() -> tuple[Measurement, ...]:
     return tuple(out)
 
 
+def domain_notes(result) -> tuple[str, ...]:
+    """Where an inference result's scenario lies outside the measured configurations
+    (``estimator.fit.serving_domain``), the chips compared by the profiles' fitted families."""
+    from estimator.fit.serving_domain import outside_measured
+    profiles = default_profiles()
+
+    def chip_of(hardware_id: str) -> str:
+        p = profiles.profiles.get(hardware_id)
+        return (p.utilization.family if p is not None and p.utilization.family not in (None, "pooled")
+                else hardware_id)
+    return outside_measured(load_measurements(), hardware_id=result.hardware_id, chip_of=chip_of,
+                            devices=result.devices, batch=result.batch_size, bits=result.bits, kv_bits=result.kv_bits)
+
+
 # ------------------------------------------------------------------------------------ the fit file
 
 

@@ -1,0 +1,55 @@
+"""Where a serving scenario leaves the measured configurations the serving model was fitted to
+and judged on (pure): its hardware, its tensor parallelism, its weights' and KV cache's bits,
+its batch. Its 80% ranges were measured on those configurations only (``validate --inference``),
+so outside them an estimate says so, case by case, instead of only in the ranges' general
+sentence (inference audit: a CPU server, a TPU and batch 1 on a modern engine all showed the
+same ×/÷1.5 range as an H100 at batch 128)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+
+from estimator.fit.serving_fit import Measurement
+
+# The weights and KV cache of every measured configuration: 16-bit (ML.ENERGY leaderboard v2 ran
+# the models in their released 16-bit precision).
+MEASURED_BITS = 16
+
+
+def outside_measured(ms: Sequence[Measurement], *, hardware_id: str, chip_of: Callable[[str], str], devices: int,
+                     batch: float, bits: int, kv_bits: int) -> tuple[str, ...]:
+    """One note per way the scenario lies outside the measured configurations ``ms`` (none when
+    it lies inside). ``chip_of``: a hardware id's chip family (the A100 40GB and 80GB are one
+    chip, and the engine's costs are the host's and the chip's, not the memory's size)."""
+    notes = []
+    chip = chip_of(hardware_id)
+    same = [m for m in ms if chip_of(m.hardware_id) == chip]
+    if not same:
+        measured = sorted({m.hardware_id for m in ms})
+        notes.append(f"no serving configuration was measured on {hardware_id}'s chip (only on {', '.join(measured)}): "
+                     "the engine costs and the ranges carry over from those GPUs, and the ranges are likely too narrow")
+    where = "this chip" if same else "any chip"
+    same = same or list(ms)
+    tp_max = max(m.tp for m in same)
+    if devices > tp_max:
+        notes.append(f"{devices} devices: the measured configurations on {where} split a model over at most {tp_max} "
+                     "(tensor parallel); beyond that the all-reduce cost is extrapolated")
+    if bits != MEASURED_BITS or kv_bits != MEASURED_BITS:
+        notes.append(f"{bits}-bit weights and a {kv_bits}-bit KV cache: every measured configuration ran at "
+                     f"{MEASURED_BITS} bits, so what quantisation saves is the roofline's, not measured")
+    batches = sorted({m.batch for m in same})
+    if not batches[0] <= batch <= batches[-1]:
+        notes.append(f"batch {batch:g}: the measured batches on {where} run from {batches[0]:g} to {batches[-1]:g}; "
+                     "outside them the engine costs are extrapolated")
+        return tuple(notes)
+    # inside the range, the configurations nearest in batch may be another engine's than most (on
+    # the A100, batch 1 was measured only with FastChat/PyTorch; vLLM's batches start at 32)
+    nearest = min(same, key=lambda m: abs(m.batch - batch)).batch
+    near = [m for m in same if m.batch == nearest]
+    usual = Counter(m.leaderboard for m in same).most_common(1)[0][0]
+    if all(m.leaderboard != usual for m in near):
+        notes.append(f"batch {batch:g}: the measured configurations nearest it on {where} (batch {nearest:g}) are "
+                     f"{near[0].leaderboard}'s, not {usual}'s like the rest; a newer engine (CUDA graphs) may serve "
+                     "such batches faster than predicted")
+    return tuple(notes)
