@@ -221,3 +221,9 @@ def test_a_cpu_profiles_memory_is_the_machines_ram_when_codecarbon_reads_it():
     gpu, _ = build([Throughput("bf16", 4e14, None, seconds=60.0)], m=meas(power=500.0, details={"ram_total_gb": 2000.0}),
                    base=H100)
     assert gpu["memory"]["capacity_gb"] == H100.memory_gb  # a GPU's memory is its own, not the host's RAM
+
+
+def test_a_cpu_draw_is_still_held_to_the_base_servers_tdp():
+    """Review: with a CPU's TDP set to its own draw, the 1.5× check could never fail (a 20 kW CPU passed)."""
+    with pytest.raises(InputError, match="20,000 W|2e\\+04 W per device, is 44.4× the 450 W TDP of cpu-server-2s-epyc"):
+        build(m=meas(power=20000.0))

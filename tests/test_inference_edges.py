@@ -148,8 +148,8 @@ def test_a_small_model_given_by_its_parameters_takes_layers_in_proportion():
 
 
 def test_a_catalog_models_break_even_uses_its_published_training_tokens():
-    """Llama 3 8B was trained on 15T tokens (94 per parameter): with Chinchilla's 20 per parameter
-    its training looked 4.7× cheaper than it was and serving overtook it 4.7× too soon."""
+    """Llama 3 8B was trained on 15T tokens (1,870 per parameter): with Chinchilla's 20 per parameter
+    its training looked 94× cheaper than it was, and serving overtook it that much too soon."""
     from estimator.io.serving_data import catalog_model
     from estimator.services.limits import inference_report
     m = catalog_model("llama-3-8b")
@@ -232,3 +232,13 @@ def test_the_cli_and_the_page_give_the_notes():
     at = run_page("inference", {"inf_model": "llama-3-8b", "inf_hw": "h100-sxm"})
     text = " ".join(x.value for x in [*at.caption, *at.markdown]).replace("\\", "")
     assert "batch 1: the measured batches on this chip run from 64 to 512" in text
+
+
+def test_a_fine_tunes_training_is_its_base_models_and_its_own():
+    """Review: Code Llama and Vicuna fell back to 20 tokens per parameter, so serving overtook their
+    training 12× sooner than their own base model's."""
+    from estimator.io.serving_data import catalog_model
+    assert catalog_model("codellama-7b").train_tokens == 2.5e12 and "500B code tokens" in \
+        catalog_model("codellama-7b").train_tokens_source
+    assert catalog_model("codellama-70b").train_tokens == 3.0e12
+    assert catalog_model("vicuna-7b").train_tokens == catalog_model("llama-2-7b").train_tokens == 2.0e12

@@ -56,24 +56,35 @@ def test_an_index_on_a_machine_that_mixes_models_needs_pci_order(monkeypatch):
     two numberings can differ, so an index is taken only with CUDA_DEVICE_ORDER=PCI_BUS_ID."""
     gpu = FakeGpu(FakeClock(), count=2, names={0: "NVIDIA A100-SXM4-80GB", 1: "NVIDIA H100 80GB HBM3"})
     monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "1")
-    with pytest.raises(BackendUnavailable, match="mixes models .*CUDA_DEVICE_ORDER=PCI_BUS_ID"):
+    with pytest.raises(BackendUnavailable, match="gives an index: .*mixes NVIDIA A100.*CUDA_DEVICE_ORDER=PCI_BUS_ID"):
         open_(gpu)
     monkeypatch.setenv("CUDA_DEVICE_ORDER", "PCI_BUS_ID")
     with open_(gpu) as b:
         assert b.device_index == 1 and b.device_name == "NVIDIA H100 80GB HBM3"
 
 
-@pytest.mark.parametrize("visible, why", [("", "hides every GPU"), ("-1", "hides every GPU"),
-                                          ("MIG-4b3b5e4d-1b2a-5c1e-9f0a-123456789abc", "MIG instance"),
-                                          ("gpu0", "neither GPU indices nor UUIDs")])
-def test_no_usable_gpu_in_cuda_visible_devices_falls_back_to_the_cpu_and_says_why(monkeypatch, visible, why):
+@pytest.mark.parametrize("visible", ["", "-1"])
+def test_cuda_visible_devices_that_hides_every_gpu_falls_back_to_the_cpu_and_says_why(monkeypatch, visible):
     gpu = FakeGpu(FakeClock(), count=2)
     monkeypatch.setenv("CUDA_VISIBLE_DEVICES", visible)
-    with pytest.raises(BackendUnavailable, match=why):
+    with pytest.raises(BackendUnavailable, match="hides every GPU"):
         open_(gpu)
     assert gpu.shutdowns == 1  # NVML was opened to look, and closed again
     backend = open_backend("auto", nvml_module=FakeGpu(FakeClock(), count=2).module())
-    assert backend.kind == "cpu" and why.split()[0] in backend.fallback_reason
+    assert backend.kind == "cpu" and "hides every GPU" in backend.fallback_reason
+
+
+@pytest.mark.parametrize("visible, why", [("MIG-4b3b5e4d-1b2a-5c1e-9f0a-123456789abc", "MIG instance"),
+                                          ("gpu0", "neither GPU indices nor UUIDs")])
+def test_a_gpu_that_cannot_be_measured_or_told_is_refused_even_by_auto(monkeypatch, visible, why):
+    from estimator.core.errors import GpuChoiceError
+    gpu = FakeGpu(FakeClock(), count=2)
+    monkeypatch.setenv("CUDA_VISIBLE_DEVICES", visible)
+    with pytest.raises(GpuChoiceError, match=why):
+        open_(gpu)
+    assert gpu.shutdowns == 1
+    with pytest.raises(GpuChoiceError, match=why):  # the CPU's energy would be another device's
+        open_backend("auto", nvml_module=FakeGpu(FakeClock(), count=2).module())
 
 
 def test_visible_gpu_without_the_variable_is_gpu_0():
@@ -183,3 +194,47 @@ def test_a_long_window_keeps_sums_not_samples():
     t = 200.0  # the counter integrates the ramp: 200·t + 5·t²
     assert m.energy_j == pytest.approx(200.0 * t + 5.0 * t * t, rel=1e-6)
     assert m.details["power_polling_energy_j"] == pytest.approx(200.0 * t + 5.0 * t * t, rel=1e-6)
+
+
+def test_a_gpu_that_cannot_be_told_is_refused_and_auto_does_not_measure_the_cpu(monkeypatch):
+    """Review: CUDA_VISIBLE_DEVICES=3 on a 2-GPU machine crashed the Calibrate page (an InputError
+    where a BackendUnavailable was caught), and a refused choice made `auto` measure the CPU while
+    the run computed on a GPU."""
+    from estimator.core.errors import GpuChoiceError
+    monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "3")
+    with pytest.raises(GpuChoiceError, match="names GPU 3, but NVML sees 2 GPU"):
+        open_(FakeGpu(FakeClock(), count=2))
+    with pytest.raises(GpuChoiceError):
+        open_backend("auto", nvml_module=FakeGpu(FakeClock(), count=2).module())
+    from estimator.measure import backend_status
+    nvml, _ = backend_status(FakeGpu(FakeClock(), count=2).module())  # the Calibrate page's list: no crash
+    assert not nvml.available and "names GPU 3" in nvml.detail
+
+
+def test_without_the_variable_a_machine_that_mixes_models_needs_pci_order(monkeypatch):
+    from estimator.core.errors import GpuChoiceError
+    names = {0: "NVIDIA A100-SXM4-80GB", 1: "NVIDIA H100 80GB HBM3"}
+    with pytest.raises(GpuChoiceError, match="CUDA_VISIBLE_DEVICES is not set: CUDA numbers GPUs fastest first"):
+        open_(FakeGpu(FakeClock(), count=2, names=names))
+    monkeypatch.setenv("CUDA_DEVICE_ORDER", "PCI_BUS_ID")
+    with open_(FakeGpu(FakeClock(), count=2, names=names)) as b:
+        assert b.device_index == 0
+    with open_(FakeGpu(FakeClock(), count=2, names=names), device_index=1) as b:  # a number given is NVML's
+        assert b.device_name == "NVIDIA H100 80GB HBM3"
+
+
+def test_an_unreadable_gpu_name_is_not_reported_as_gpu_none(monkeypatch):
+    from estimator.core.errors import GpuChoiceError
+    gpu = FakeGpu(FakeClock(), count=2)
+    module = gpu.module()
+    real = module.nvmlDeviceGetName
+
+    def name(handle):
+        if handle[1] == 1:
+            raise pynvml.NVMLError(pynvml.NVML_ERROR_NO_PERMISSION)
+        return real(handle)
+    module.nvmlDeviceGetName = name
+    monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "0")
+    with pytest.raises(GpuChoiceError, match="models NVML could not all read") as e:
+        NvmlBackend(module, clock=gpu.clock, poll_in_thread=False)
+    assert "None" not in str(e.value)

@@ -231,8 +231,11 @@ def calibrated_profile_data(base: HardwareProfile, points: Sequence[Throughput],
                                    f"the run? ({measurement.power_source}); no profile written")
         estimate_word = " (an estimate, not a meter reading)" if measurement.power_is_estimate else ""
         tdp, tdp_how = _tdp(base, measurement.details or {}, p_w)
-        if tdp and p_w > MAX_OVER_TDP * tdp:
-            raise InputError(f"the measured mean power, {p_w:.3g} W per device, is {p_w / tdp:.3g}× the {tdp:.3g} W TDP of "
+        # the sanity check against the rated power: a CPU's new TDP is its own draw, so it is held to
+        # the base server's (review: a 20 kW "CPU" had passed)
+        limit = base.power.tdp_w if base.kind == "cpu" else tdp
+        if limit and p_w > MAX_OVER_TDP * limit:
+            raise InputError(f"the measured mean power, {p_w:.3g} W per device, is {p_w / limit:.3g}× the {limit:.3g} W TDP of "
                              f"{base.id}: check the number of devices the measurement covers (a CodeCarbon log's "
                              "gpu_count) and its energy, or choose a base profile that matches the measured device; "
                              "no profile written", field=("base",))

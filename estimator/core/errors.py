@@ -81,3 +81,10 @@ class MeasurementError(EstimatorError):
 class BackendUnavailable(NamesInputs, EstimatorError):
     """A measurement backend cannot run on this machine; the message says what is missing, and
     ``field`` names the input that offers a way out (e.g. ``"backend"``: another backend)."""
+
+
+class GpuChoiceError(BackendUnavailable):
+    """NVML works, but which GPU a run computes on cannot be told (a machine that mixes models
+    without CUDA_DEVICE_ORDER=PCI_BUS_ID, a CUDA_VISIBLE_DEVICES that names no GPU here, a MIG
+    instance). Measuring the CPU instead would record the wrong device's energy, so ``auto`` does
+    not fall back to it."""

@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from estimator.core.errors import BackendUnavailable, InputError, MeasurementError
+from estimator.core.errors import BackendUnavailable, GpuChoiceError, InputError, MeasurementError
 from estimator.core.units import MILLIJOULES_PER_J, MILLIWATTS_PER_W
 from estimator.measure.base import NVML_ENERGY_COUNTER, NVML_POWER_POLLING, Backend, Measurement
 
@@ -130,6 +130,28 @@ def _text(value) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
 
 
+def _names(nvml, count: int) -> set[str] | None:
+    """Every GPU's model name, or None if one cannot be read (then they cannot be told alike)."""
+    try:
+        return {_text(nvml.nvmlDeviceGetName(nvml.nvmlDeviceGetHandleByIndex(i))) for i in range(count)}
+    except nvml.NVMLError:
+        return None
+
+
+def _pci_order_or_refuse(nvml, count: int, environ, why: str) -> None:
+    """CUDA numbers GPUs fastest first unless CUDA_DEVICE_ORDER=PCI_BUS_ID; NVML in PCI order. The
+    two agree where the GPUs are all one model (then "fastest first" leaves PCI order), so an
+    index is taken as NVML's only then; otherwise refused (``why``: what was to be numbered)."""
+    if environ.get("CUDA_DEVICE_ORDER") == "PCI_BUS_ID" or count == 1:
+        return
+    names = _names(nvml, count)
+    if names is None or len(names) > 1:
+        models = "models NVML could not all read" if names is None else ", ".join(sorted(names))
+        raise GpuChoiceError(f"{why}: CUDA numbers GPUs fastest first, and this machine mixes {models}, so which "
+                             "GPU a CUDA program uses cannot be told; set CUDA_DEVICE_ORDER=PCI_BUS_ID, name the GPU "
+                             "by its UUID in CUDA_VISIBLE_DEVICES, or give the GPU's number", field="device_index")
+
+
 def visible_gpu(nvml, count: int, environ) -> tuple[int, str]:
     """(NVML's index of the GPU a CUDA program uses as device 0, how it was found).
 
@@ -139,35 +161,37 @@ def visible_gpu(nvml, count: int, environ) -> tuple[int, str]:
     machine's third GPU, so measuring NVML's GPU 0 would read another device's power (audit). The
     variable's first entry is taken: a UUID (``GPU-…``, or a unique prefix of one) by its UUID; an
     index as NVML's index where CUDA numbers as NVML does (``CUDA_DEVICE_ORDER=PCI_BUS_ID``, or
-    GPUs all of one model, where "fastest first" leaves PCI order); otherwise refused."""
+    GPUs all of one model); without the variable, GPU 0 on the same condition. Where the GPU cannot
+    be told, :class:`GpuChoiceError`; where CUDA programs see no GPU, BackendUnavailable."""
     visible = environ.get("CUDA_VISIBLE_DEVICES")
     if visible is None:
+        _pci_order_or_refuse(nvml, count, environ, "CUDA_VISIBLE_DEVICES is not set")
         return 0, "CUDA_VISIBLE_DEVICES not set"
     first = visible.split(",")[0].strip()
     if not first or first.startswith("-") or first == "NoDevFiles":
         raise BackendUnavailable(f"CUDA_VISIBLE_DEVICES={visible!r} hides every GPU from CUDA programs; "
                                  "the CPU backend still works", field="device_index")
     if first.startswith("MIG-"):
-        raise BackendUnavailable(f"CUDA_VISIBLE_DEVICES names a MIG instance ({first}): NVML's power and energy "
-                                 "readings are the whole GPU's, shared by its instances, so they cannot be "
-                                 "charged to this run", field="device_index")
+        raise GpuChoiceError(f"CUDA_VISIBLE_DEVICES names a MIG instance ({first}): NVML's power and energy "
+                             "readings are the whole GPU's, shared by its instances, so they cannot be "
+                             "charged to this run", field="device_index")
     if first.startswith("GPU-"):
         found = [i for i in range(count)
                  if _text(nvml.nvmlDeviceGetUUID(nvml.nvmlDeviceGetHandleByIndex(i))).startswith(first)]
         if len(found) != 1:
-            raise BackendUnavailable(f"CUDA_VISIBLE_DEVICES names {first}, which "
-                                     + ("matches no GPU NVML sees" if not found else "matches several GPUs")
-                                     + ": name the GPU by its full UUID (nvidia-smi -L)", field="device_index")
+            raise GpuChoiceError(f"CUDA_VISIBLE_DEVICES names {first}, which "
+                                 + ("matches no GPU NVML sees" if not found else "matches several GPUs")
+                                 + ": name the GPU by its full UUID (nvidia-smi -L)", field="device_index")
         return found[0], f"the first in CUDA_VISIBLE_DEVICES ({first})"
     if not first.isdigit():
-        raise BackendUnavailable(f"CUDA_VISIBLE_DEVICES={visible!r} is neither GPU indices nor UUIDs",
-                                 field="device_index")
+        raise GpuChoiceError(f"CUDA_VISIBLE_DEVICES={visible!r} is neither GPU indices nor UUIDs",
+                             field="device_index")
     index = int(first)
-    names = {_text(nvml.nvmlDeviceGetName(nvml.nvmlDeviceGetHandleByIndex(i))) for i in range(count)}
-    if environ.get("CUDA_DEVICE_ORDER") != "PCI_BUS_ID" and len(names) > 1:
-        raise BackendUnavailable(f"CUDA_VISIBLE_DEVICES={visible!r} numbers GPUs as CUDA does, fastest first, "
-                                 f"and this machine mixes models ({', '.join(sorted(names))}): set "
-                                 "CUDA_DEVICE_ORDER=PCI_BUS_ID, or name the GPU by its UUID", field="device_index")
+    if index >= count:
+        # CUDA itself then sees no GPU from this entry on; NVML's count says the index is wrong here
+        raise GpuChoiceError(f"CUDA_VISIBLE_DEVICES={visible!r} names GPU {index}, but NVML sees {count} GPU(s), "
+                             f"numbered 0 to {count - 1}", field="device_index")
+    _pci_order_or_refuse(nvml, count, environ, f"CUDA_VISIBLE_DEVICES={visible!r} gives an index")
     return index, "the first in CUDA_VISIBLE_DEVICES"
 
 
@@ -225,7 +249,8 @@ class NvmlBackend(Backend):
             self.uuid = self._uuid()
         except n.NVMLError as exc:
             self.close()
-            raise BackendUnavailable(f"NVML cannot read GPU {device_index}: {exc}") from None
+            which = "the GPU CUDA_VISIBLE_DEVICES names" if device_index is None else f"GPU {device_index}"
+            raise BackendUnavailable(f"NVML cannot read {which}: {exc}") from None
         except (BackendUnavailable, InputError):
             self.close()
             raise

@@ -337,8 +337,8 @@ def inference_report(*, hardware: str, tokens: float, params: float | None = Non
     """Serving ``tokens`` tokens of a model on ``hardware``: the serving model's figures with their
     ranges, each compression technique's saving (illustrative settings for those not chosen, as
     both the CLI and the app show them), and the queries after which serving outgrows
-    training (on the same hardware, grid and price; training FLOPs = 6·N·D, with D = 20·N unless
-    given). The model: a catalog id (``model``), an architecture, or ``params`` alone (the
+    training (on the same hardware, grid and price; training FLOPs = 6·N·D, with D the tokens given,
+    else a catalog model's published ones, else 20·N). The model: a catalog id (``model``), an architecture, or ``params`` alone (the
     catalog's nearest shape, stated in the notes)."""
     compression.check_train_inputs(train_flops, train_tokens)
     params, arch, arch_how = resolve_architecture(params=params, model=model, layers=layers, d_model=d_model,
@@ -353,8 +353,8 @@ def inference_report(*, hardware: str, tokens: float, params: float | None = Non
     published = serving_data.catalog_model(model) if model is not None else None
     if train_flops is None:
         if train_tokens is None and published is not None and published.train_tokens is not None:
-            # the model's own pretraining tokens (Llama 3 8B: 15T, 94 per parameter, not Chinchilla's 20;
-            # audit: the break-even of a catalog model had been 5 million queries instead of 14 billion)
+            # the model's own pretraining tokens (Llama 3 8B: 15T, 1,870 per parameter, not Chinchilla's 20:
+            # at batch 1 on an H100 the break-even moved from 5.15 million queries to 320 million; audit)
             train_tokens, tokens_how = published.train_tokens, f" (published: {published.train_tokens_source})"
         else:
             tokens_how = ""
