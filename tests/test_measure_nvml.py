@@ -13,7 +13,7 @@ from estimator.cli import main
 from estimator.core.errors import BackendUnavailable, InputError, MeasurementError
 from estimator.measure import nvml as nvml_mod
 from estimator.measure import open_backend
-from estimator.measure.base import NVML_ENERGY_COUNTER, NVML_POWER_POLLING, integrate_power_w
+from estimator.measure.base import NVML_ENERGY_COUNTER, NVML_POWER_POLLING
 from estimator.measure.nvml import NvmlBackend, Sample, energy_from_samples
 
 # The fake (tests/fake_nvml.py) is held to the real pynvml API and runs on a FakeClock: each
@@ -37,8 +37,12 @@ def window(gpu, clock, seconds, poll_s=POLL_S, **kw):
 # --- pure arithmetic ---------------------------------------------------------------------
 
 def test_trapezoid_is_exact_for_piecewise_linear_power():
-    assert integrate_power_w([(0.0, 100.0), (1.0, 300.0), (3.0, 300.0)]) == 200.0 + 600.0
-    assert integrate_power_w([(0.0, 100.0)]) == 0.0  # one sample has no duration
+    s = [Sample(t, p, None, None, None) for t, p in ((0.0, 100.0), (1.0, 300.0), (3.0, 300.0))]
+    assert energy_from_samples(s, has_counter=False) == (200.0 + 600.0, NVML_POWER_POLLING, {})
+    with pytest.raises(MeasurementError, match="a sample at its start and at its end"):
+        energy_from_samples(s[:1], has_counter=False)  # one sample has no duration
+    with pytest.raises(MeasurementError, match="not in time order"):
+        energy_from_samples([s[1], s[0]], has_counter=False)
 
 
 def test_counter_deltas_summed_in_joules():

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -121,22 +121,6 @@ class UnavailableBackend(Backend):
 
     def end_window(self) -> Measurement:
         raise BackendUnavailable(self.reason)
-
-
-def integrate_power_w(samples: Sequence[tuple[float, float]]) -> float:
-    """Energy in J from (time_s, power_w) samples by the trapezoid rule.
-
-    One sample (or all at the same instant) carries no duration: the caller multiplies
-    its power by the window instead, so a short window is never reported as 0 J.
-    """
-    if len(samples) < 2:
-        return 0.0
-    energy_j = 0.0
-    for (t0, p0), (t1, p1) in zip(samples, samples[1:]):
-        if t1 < t0:
-            raise MeasurementError("power samples are not in time order")
-        energy_j += 0.5 * (p0 + p1) * (t1 - t0)
-    return energy_j
 
 
 def mean_power_w(energy_j: float, duration_s: float) -> float:
