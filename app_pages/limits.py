@@ -14,6 +14,7 @@ import streamlit as st
 from estimator.core import bounds as B
 from estimator.core.equivalents import BRAIN_POWER_W
 from estimator.core.errors import EstimatorError
+from estimator.core.interval import PREDICTION, STATED
 from estimator.core.units import W_PER_TW
 from estimator.laws import contrasts, scaling, trends
 from estimator.laws import diminishing as dm
@@ -52,6 +53,15 @@ def _metrics(key: str, pairs) -> None:
         cell.metric(label, value, help=help_, border=True)
 
 
+def _range(est, key: str, fmt) -> str | None:
+    """A card's help: its range as the CLI prints it, and what kind of range it is."""
+    low, high = est.range.get(key, (None, None))
+    if low is None or high is None or low == high:
+        return "exact" if low is not None else None
+    kind = {PREDICTION: f"{est.level:.0%} prediction interval", STATED: "as its sources state"}.get(est.basis(key), "")
+    return f"range {fmt(low)} – {fmt(high)}" + (f" ({kind})" if kind else "")
+
+
 def _priced_hardware() -> list[str]:
     ps = c.profiles().profiles
     return [i for i in c.hardware_ids() if ps[i].price.usd_per_device_hour is not None]
@@ -73,7 +83,9 @@ def loss_gap() -> float:
 def loss_grid(flops: float) -> np.ndarray:
     """The chart's FLOPs: ``LOSS_GRID_FLOPS``, reaching a decade past a scenario outside it, so that
     the curve runs through the scenario's point (a budget of 0.001 kWh buys 3e14 FLOPs)."""
-    lo, hi = min(LOSS_GRID_FLOPS[0], flops / 10), max(LOSS_GRID_FLOPS[-1], flops * 10)
+    # within the law's own FLOPs (a decade past 1e12 or 1e35 was refused by the law and crashed the page)
+    lo = max(min(LOSS_GRID_FLOPS[0], flops / 10), B.SCALING_FLOPS.low)
+    hi = min(max(LOSS_GRID_FLOPS[-1], flops * 10), B.SCALING_FLOPS.high)
     if (lo, hi) == (LOSS_GRID_FLOPS[0], LOSS_GRID_FLOPS[-1]):
         return LOSS_GRID_FLOPS
     return np.logspace(np.log10(lo), np.log10(hi), len(LOSS_GRID_FLOPS))
@@ -129,19 +141,25 @@ def scaling_section(hardware: str) -> None:
         _metrics("scaling_model", [("Parameters", hz.count(model.params_opt), model.source),
                   ("Tokens", hz.count(model.tokens_opt), f"{model.tokens_per_param:.3g} tokens per parameter"),
                   ("Predicted loss", f"{model.loss_opt:.3f}", scaling.SOURCE_LOSS)])
+        if model.extrapolated:
+            st.caption(c.md_escape(model.extrapolated[:1].upper() + model.extrapolated[1:] + ".", 600))
         if est is None:
             note = limits.beyond_estimate_note()
             st.info(f"{note[:1].upper()}{note[1:]}.")
         else:
             _metrics("scaling_cost", [("FLOPs", hz.sci(model.flops), None),
-                      ("Time (1 device)", hz.duration(est.wall_clock_s), f"on one {est.hardware_name}"),
-                      ("Energy", hz.energy(est.energy_kwh), None), ("CO₂e", hz.co2e_short(est.co2e_kg), None),
-                      ("Cost", hz.money(est.cost_usd), None)])
+                      ("Time (1 device)", hz.duration(est.wall_clock_s), _range(est, "wall_clock_s", hz.duration)
+                       + f"; on one {est.hardware_name}"),
+                      ("Energy", hz.energy(est.energy_kwh), _range(est, "energy_kwh", hz.energy)),
+                      ("CO₂e", hz.co2e_short(est.co2e_kg), _range(est, "co2e_kg", hz.co2e_short)),
+                      ("Cost", hz.money(est.cost_usd), _range(est, "cost_usd", hz.money))])
         charts.render_chart(loss_chart(method, model.flops, model.loss_opt))
         first, second = scaling.METHODS
         st.caption(f"The two splits' predicted losses differ by at most {loss_gap():.3f} over the chart, so the "
                    f"lines lie on each other ({first}: wide; {second}: dashed).")
-    st.caption("Chinchilla's rule gives ≈69B parameters and ≈1.4T tokens for 5.76e23 FLOPs (Hoffmann et al. 2022, "
+    chin = scaling.chinchilla(DEFAULT_FLOPS)  # computed, not typed (audit: the caption had its own ≈69B)
+    st.caption(f"Chinchilla's rule gives ≈{hz.count(chin.params_opt)} parameters and ≈{hz.count(chin.tokens_opt)} "
+               f"tokens for {hz.sci(DEFAULT_FLOPS)} FLOPs (Hoffmann et al. 2022, "
                "arXiv:2203.15556). The published fit's own minimum favours smaller models trained on more tokens, "
                "but its constants are rounded: Besiroglu et al. 2024 (arXiv:2404.10102) show the rounding biases it, "
                "and their refit agrees with the ≈20 tokens-per-parameter rule. Time, energy, "

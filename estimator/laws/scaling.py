@@ -24,6 +24,7 @@ from estimator.core import bounds as B
 from estimator.core import validation as v
 from estimator.core.errors import InputError
 from estimator.core.estimate import Estimate
+from estimator.core.number_text import sci
 from estimator.core.units import KG_PER_T
 from estimator.core.workload import FLOPS_PER_PARAM_TOKEN_TRAIN
 
@@ -72,6 +73,29 @@ SOURCE_FIT = ("closed-form minimum of L(N, D) = 1.69 + 406.4/N^0.34 + 410.7/D^0.
 SOURCE_LOSS = "predicted loss from the parametric fit L(N, D) (Hoffmann et al. 2022, §3.3, eq. 10)"
 
 
+# The models the law was fitted to: over 400 of 70M–16B parameters on 5–500B tokens (Hoffmann et al.
+# 2022, abstract). Chinchilla itself, 70B on 1.4T tokens, tested the law one step beyond them (§4).
+FIT_PARAMS = (70e6, 16e9)
+FIT_TOKENS = (5e9, 500e9)
+# Their vocabulary: SentencePiece, 32,000 tokens (§3, "MassiveText"; Rae et al. 2021): a loss above
+# ln 32,000 ≈ 10.4 nats is worse than guessing uniformly, so the fit says nothing there.
+FIT_VOCAB = 32_000
+
+
+def extrapolation_note(params: float, tokens: float, predicted_loss: float) -> str | None:
+    """What a user should know when N or D lies outside the fitted models (None inside them)."""
+    if FIT_PARAMS[0] <= params <= FIT_PARAMS[1] and FIT_TOKENS[0] <= tokens <= FIT_TOKENS[1]:
+        return None
+    note = (f"N = {sci(params)} parameters and D = {sci(tokens)} tokens lie outside the models the law was fitted "
+            f"to ({sci(FIT_PARAMS[0])} – {sci(FIT_PARAMS[1])} parameters on {sci(FIT_TOKENS[0])} – "
+            f"{sci(FIT_TOKENS[1])} tokens, Hoffmann et al. 2022; Chinchilla itself, 70B on 1.4T, tested it one step "
+            "beyond): the split and the loss are an extrapolation")
+    if predicted_loss > math.log(FIT_VOCAB):
+        note += (f", and a loss above ln {FIT_VOCAB:,} ≈ {math.log(FIT_VOCAB):.1f} is worse than guessing uniformly "
+                 "over the fit's vocabulary: it means nothing")
+    return note
+
+
 def loss(params, tokens):
     """Predicted pre-training loss (nats per token on MassiveText) from the Chinchilla fit.
 
@@ -98,10 +122,16 @@ class ComputeOptimal:
     tokens_per_param: float
     source: str
 
+    @property
+    def extrapolated(self) -> str | None:
+        """A note when N or D lies outside the models the law was fitted to (None inside them)."""
+        return extrapolation_note(self.params_opt, self.tokens_opt, self.loss_opt)
+
     def to_dict(self) -> dict:
         return {"flops": self.flops, "method": self.method, "params_opt": self.params_opt,
                 "tokens_opt": self.tokens_opt, "loss_opt": self.loss_opt,
-                "tokens_per_param": self.tokens_per_param, "source": self.source, "loss_source": SOURCE_LOSS}
+                "tokens_per_param": self.tokens_per_param, "source": self.source, "loss_source": SOURCE_LOSS,
+                "extrapolated": self.extrapolated}
 
 
 def _check_method(method: str) -> None:
@@ -236,6 +266,13 @@ def model_for_budget(estimate_at: Callable[[float], Estimate], kind: str, budget
     spent_low, spent_high = (x * scale for x in at.range[key])
     # spend is proportional to FLOPs at fixed utilisation and power: at the range's dearest end the
     # budget buys budget ÷ (dearest spend per FLOP), at its cheapest end budget ÷ (cheapest)
+    ends = [flops * budget / spent for spent in (spent_high, spent_low) if spent > 0]
+    if any(not B.SCALING_FLOPS.low <= x <= B.SCALING_FLOPS.high for x in ends):
+        # the range's far end leaves the law (audit: this had been blamed on FLOPs the user never gave)
+        raise InputError(f"a budget of {budget:g} {BUDGET_KINDS[kind][2]} buys between {min(ends):.3g} and "
+                         f"{max(ends):.3g} FLOPs on this hardware (the range of its estimate), and the scaling law "
+                         f"covers {B.SCALING_FLOPS.describe()}: give a {'larger' if min(ends) < B.SCALING_FLOPS.low else 'smaller'} "
+                         "budget", field=f"budget_{kind}")
     low = chinchilla(flops * budget / spent_high, method, tokens_per_param) if spent_high > 0 else None
     high = chinchilla(flops * budget / spent_low, method, tokens_per_param) if spent_low > 0 else None
     return BudgetResult(kind, float(budget), BUDGET_KINDS[kind][2], per_flop, flops,
