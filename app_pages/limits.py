@@ -366,19 +366,24 @@ def render() -> None:
                "megawatt systems. Same numbers as `python -m estimator scaling …` and `contrasts`.")
     hardware = c.url_select(HARDWARE_LABEL, "lim_hw", _priced_hardware(), default=limits.DEFAULT_HARDWARE,
                             where=st.sidebar, help="Time, energy, CO₂e and cost use this profile's defaults")
-    # the hardware the numbers are on, in view: in lecture and embed modes the sidebar is closed
-    st.caption(c.md_escape(f"Time, energy, CO₂e and cost on {c.profiles().get(hardware).name} ({hardware}).", 300))
     # One section at a time, each with its own link (?lim=…): a link lands on its section
     # whatever the sections above it draw, and only the open one is computed.
     c.check_option("lim", list(SECTIONS))
     tabs = st.tabs(list(SECTIONS), key="lim", on_change="rerun", bind="query-params")
-    for tab, draw in zip(tabs, SECTIONS.values()):
+    for tab, (name, draw) in zip(tabs, SECTIONS.items()):
         if tab.open is not False:
             with tab:
+                if name in ON_SIDEBAR_HARDWARE:
+                    # the hardware the numbers are on, in view (in lecture and embed modes the sidebar is
+                    # closed), in the tabs that use it: the Trends tab has its own (audit)
+                    st.caption(c.md_escape(f"Time, energy, CO₂e and cost on {c.profiles().get(hardware).name} "
+                                           f"({hardware}).", 300))
                 draw(hardware)
     c.show_url_warnings(warn_box)
 
 
+# The sections priced on the sidebar's hardware (the Trends tab prices its own workload and device)
+ON_SIDEBAR_HARDWARE = ("Scaling laws", "Diminishing returns")
 SECTIONS = {
     "Scaling laws": scaling_section,
     "Diminishing returns": diminishing_section,

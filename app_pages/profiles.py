@@ -34,11 +34,13 @@ def profile_table(profiles) -> pd.DataFrame:
     rows = []
     for p in profiles:
         rows.append({
-            "id": p.id, "name": p.name, "kind": p.kind, "year": p.release_year,
+            # the long name after the figures, as on the Compare page (audit: second, it pushed memory,
+            # power, utilisation, price and PUE off a 1280-pixel screen)
+            "id": p.id, "kind": p.kind, "year": p.release_year,
             "precision": p.default_precision, "peak_tflops": p.peak() / FLOPS_PER_TFLOP,
             "memory_gb": p.memory_gb, "bandwidth_gb_s": p.memory_bandwidth_gb_per_s,
             "power_w": p.power.average_w, "utilization": p.utilization.default,
-            "price_usd_h": p.price.usd_per_device_hour, "pue": p.pue,
+            "price_usd_h": p.price.usd_per_device_hour, "pue": p.pue, "name": p.name,
             "calibrated": bool(p.calibration), "file": p.source_file,
         })
     return pd.DataFrame(rows)
@@ -59,7 +61,7 @@ def _price(usd_per_hour: float) -> str:
 NUMBER_COLUMNS = {
     "year": ("year", "{:.0f}".format), "peak_tflops": ("Peak (TFLOP/s)", _figure),
     "memory_gb": ("Memory (GB)", _figure), "bandwidth_gb_s": ("Bandwidth (GB/s)", _figure),
-    "power_w": ("Power (W)", _figure), "utilization": ("utilization", "{:.3g}".format),
+    "power_w": ("Power (W)", _figure), "utilization": (f"Utilisation (at {DISPLAY_FLOPS:.0e} FLOPs)", "{:.3g}".format),
     "price_usd_h": ("Price (USD/h)", _price), "pue": ("pue", "{:.3g}".format),
 }
 

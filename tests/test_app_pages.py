@@ -351,6 +351,9 @@ def test_inference_and_limits_say_what_their_numbers_are_on_in_view():
         at = run_page("limits", {**params, "lim_hw": "a100-sxm-80gb"})
         text = [x.value.replace("\\", "") for x in at.caption]
         assert "Time, energy, CO₂e and cost on NVIDIA A100 SXM 80GB (a100-sxm-80gb)." in text
+    # only in the tabs that use the sidebar's hardware: the Trends tab prices its own device (audit)
+    at = run_page("limits", {"lim_hw": "a100-sxm-80gb", "lim": "Trends"})
+    assert not any(x.value.startswith("Time, energy, CO₂e and cost on") for x in at.caption)
 
 
 def test_the_energy_breakdown_says_why_a_host_share_is_missing():

@@ -59,3 +59,24 @@ def test_the_cards_carry_the_estimates_range_and_the_caption_is_computed():
     assert cost.help == f"range {hz.money(lo)} – {hz.money(hi)} (80% prediction interval)"
     chin = scaling.chinchilla(scaling.CHINCHILLA_TABLE3[3][1])
     assert any(f"≈{hz.count(chin.params_opt)} parameters" in c.value for c in at.caption)
+
+
+def test_the_trend_says_what_its_range_and_its_algorithms_column_are(capsys):
+    """The CLI's "range" column was the doubling time's 95% interval, unlike every other range; the
+    algorithmic halving, measured on ImageNet, was applied to GPT-3 unqualified."""
+    from estimator.laws import trends
+    assert main(["scaling", "trend", "--years", "1"]) == 0
+    out = capsys.readouterr().out
+    header = next(line for line in out.splitlines() if line.startswith("year"))
+    assert "doubling-time 95% range" in header and "+ algorithms (what-if)" in header
+    assert "AlexNet-level ImageNet accuracy, 2012–19; for other workloads a what-if" in trends.ALGORITHMIC_LABEL
+    assert trends.ALGORITHMIC_LABEL in out
+
+
+def test_the_profiles_table_puts_the_figures_before_the_long_name():
+    pytest.importorskip("streamlit")
+    from app_pages import profiles as page
+    from estimator.io.datafiles import default_profiles
+    cols = list(page.profile_table(default_profiles().profiles.values()).columns)
+    assert cols.index("name") > max(cols.index(k) for k in ("memory_gb", "power_w", "utilization", "price_usd_h", "pue"))
+    assert page.NUMBER_COLUMNS["utilization"][0] == "Utilisation (at 1e+22 FLOPs)"

@@ -223,7 +223,10 @@ def cmd_profiles(args):
             print(dump_json([profile_row(p) for p in listed]))
             return 0
         # columns as wide as their longest entry (a calibrated profile's id and name are long)
-        w_id, w_kind, w_name = (max([len(getattr(p, a)) for p in listed] + [1]) for a in ("id", "kind", "name"))
+        w_id, w_kind, w_name = (max([len(getattr(p, a)) for p in listed] + [len(a)]) for a in ("id", "kind", "name"))
+        # a header, and what "util" is: the fit's centre for a reference run (audit: 0.171 beside GPT-3's 0.232)
+        print(f"{'id':<{w_id}}  {'kind':<{w_kind}}  {'name':<{w_name}}  {'peak':>9} {'':6} {'prec':<5} "
+              f"{'power':>8}  util (at {DISPLAY_FLOPS:.0e} FLOPs, year unknown)")
         for p in listed:
             peak = p.peak()
             # 3 significant digits: a calibrated CPU's 0.0047 is not "0.00"

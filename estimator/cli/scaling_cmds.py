@@ -174,7 +174,9 @@ def cmd_trend(args):
     print(f"A fixed workload: {hz.flops(rep.base.flops)} on {rep.base.hardware_id}{as_}, {hz.money(rep.base.cost_usd)} "
           f"in {rep.start_year} ({rep.start_year_basis}); FLOP/s per $ doubles every {s.price_perf_doubling_years:g} "
           "years.\n")
-    header = ("year", "cost", "range", "+ algorithms", "frontier compute × (what-if)", "peak FLOP/s ×", "DRAM BW ×")
+    # "range": the doubling time's 95% interval only (zero width in the base year), not an estimate's 80% range
+    header = ("year", "cost", f"doubling-time {trends.PRICE_PERF_RANGE_LEVEL:.0%} range", "+ algorithms (what-if)", "frontier compute × (what-if)",
+              "peak FLOP/s ×", "DRAM BW ×")
     rows = [(f"{y:.0f}", hz.money(c), f"{hz.money(lo)}–{hz.money(hi)}", hz.money(a), hz.sci(g), hz.sci(p), hz.sci(b))
             for y, c, lo, hi, a, g, p, b in zip(t.year, t.workload_cost_usd, t.workload_cost_low_usd,
                                                  t.workload_cost_high_usd, t.workload_cost_with_algorithms_usd,
