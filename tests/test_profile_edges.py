@@ -119,3 +119,19 @@ def test_the_deployment_tools_refuse_bad_arguments_in_one_line(module, argv, tex
     assert info.value.code == 2
     err = capsys.readouterr().err
     assert text in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("date", ["2099-13", "last tuesday", "24-06", "2024-6", "3024"])
+def test_a_price_date_is_a_year_or_a_year_and_month(tmp_path, date):
+    """Audit: "2099-13" passed and started a trend in 2099; "last tuesday" fell back silently."""
+    old = next(line for line in GOOD.splitlines() if line.startswith("date = "))
+    err = _broken(tmp_path, GOOD.replace(old, f'date = "{date}"'))
+    assert err.field == "price.date" and '"YYYY" or "YYYY-MM"' in err.fix
+
+
+@pytest.mark.parametrize("date", ["2024", "2024-06", "1999-12"])
+def test_a_good_price_date_loads(tmp_path, date):
+    old = next(line for line in GOOD.splitlines() if line.startswith("date = "))
+    path = tmp_path / "ok.toml"
+    path.write_text(GOOD.replace(old, f'date = "{date}"'))
+    assert load_profile_file(path).price.date == date

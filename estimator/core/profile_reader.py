@@ -286,6 +286,19 @@ def id_problem(pid: str) -> str | None:
     return None
 
 
+
+def _check_price_date(r, date: str) -> None:
+    """A price's date is YYYY or YYYY-MM (month 01–12) in the plausible years: the trend starts from
+    it (audit: "2099-13" priced a trend from 2099, and "last tuesday" fell back silently)."""
+    if not date:
+        return
+    year, _, month = date.partition("-")
+    ok = len(year) == 4 and year.isdigit() and (not month or (len(month) == 2 and month.isdigit()
+                                                                and 1 <= int(month) <= 12))
+    if not ok or not B.YEAR.low <= int(year) <= B.YEAR.high:
+        r.fail("price.date", f"'{date[:40]}' is not a year or a year and month",
+               f'write the price\'s date as "YYYY" or "YYYY-MM", e.g. "2024-06", from {B.YEAR.low:g} to {B.YEAR.high:g}')
+
 def profile_from_dict(data: Mapping[str, Any], source: str,
                       utilization_model: UtilizationModel | None = None,
                       power_fits: Mapping[str, RatioFit] | None = None) -> HardwareProfile:
@@ -354,8 +367,9 @@ def profile_from_dict(data: Mapping[str, Any], source: str,
     pr = r.table("price")
     price_value = r.number(pr, "usd_per_device_hour", "price.usd_per_device_hour", PRICE_USD_PER_HOUR_BOUNDS,
                            required=False, allow_zero=True)
-    price = Price(price_value, r.text(pr, "date", "price.date", required=price_value is not None),
-                  r.text(pr, "basis", "price.basis"), r.text(pr, "source", "price.source"))
+    price_date = r.text(pr, "date", "price.date", required=price_value is not None)
+    _check_price_date(r, price_date)
+    price = Price(price_value, price_date, r.text(pr, "basis", "price.basis"), r.text(pr, "source", "price.source"))
 
     dc = r.table("datacenter")
     pue = r.number(dc, "pue", "datacenter.pue", PUE_BOUNDS,
