@@ -132,9 +132,12 @@ def test_the_trends_default_workload_is_the_lecture_preset():
     assert rep.start_year == 2020 and "lambda-gpt3-v100" in rep.base_basis
     # another workload, or a utilisation given, takes the profile's fit as any estimate does
     other = limits.trend_report(flops=1e23)
-    assert other.base_basis == "" and other.base.utilization.origin.startswith("fit:")
+    # another workload: the fitted utilisation, and the base says so (a hair off the lecture's FLOPs had
+    # moved the cost 21% with no word)
+    assert other.base.utilization.origin.startswith("fit:")
+    assert other.base_basis == f"at the utilisation {other.base.utilization.summary}"
     given = limits.trend_report(setting={"utilization": 0.3})
-    assert given.base_basis == "" and given.base.utilization.value == pytest.approx(0.3)
+    assert given.base_basis.startswith("at the utilisation 0.3 from the user") and given.base.utilization.value == pytest.approx(0.3)
 
 
 def test_a_multiplier_whose_error_ratio_overflows_is_still_computed():
