@@ -129,19 +129,30 @@ def log_bar_chart(df: pd.DataFrame, value: str, label: str, title: str, *, prefi
     ).properties(height=alt.Step(step))
 
 
-def comparison_chart(df: pd.DataFrame, column: str, title: str) -> alt.Chart:
-    """Bars of one quantity across hardware, log scale, sorted by value (bars start at the
-    decade below the smallest value, since a log scale has no zero)."""
-    data = df[["hardware", "name", column]].dropna()
+def comparison_chart(df: pd.DataFrame, column: str, title: str) -> alt.LayerChart:
+    """One quantity across hardware on a log scale, sorted by value: a point for each estimate and a
+    line for its range (``<column>_low``/``_high``). Bars from an arbitrary decade had made a
+    1,400× difference look like 8× in bar length (audit), and showed no range."""
+    low, high = f"{column}_low", f"{column}_high"
+    cols = ["hardware", "name", column] + [c for c in (low, high) if c in df.columns]
+    data = df[cols].dropna(subset=[column])
     data = data[data[column] > 0]
-    ticks = decades(data[column].min(), data[column].max())
-    return alt.Chart(data).mark_bar().encode(
-        x=alt.X(f"{column}:Q", scale=alt.Scale(type="log", domain=[ticks[0], ticks[-1]]), title=title,
-                axis=alt.Axis(values=ticks, labelExpr=human_labels("$" if column == "cost_usd" else ""))),
-        x2=alt.X2(datum=ticks[0]),
-        y=alt.Y("hardware:N", sort="x", title=None, axis=alt.Axis(labelOverlap=False)),
-        tooltip=["hardware", "name", alt.Tooltip(f"{column}:Q", format=".3~s")],
-    ).properties(height=alt.Step(24))
+    ends = pd.concat([data[column]] + [data[c].dropna() for c in (low, high) if c in data.columns])
+    ticks = decades(float(ends[ends > 0].min()), float(ends.max()))
+    x_scale = alt.Scale(type="log", domain=[ticks[0], ticks[-1]])
+    axis = alt.Axis(values=ticks, labelExpr=human_labels("$" if column == "cost_usd" else ""))
+    y = alt.Y("hardware:N", sort=alt.EncodingSortField(field=column, order="ascending"), title=None,
+              axis=alt.Axis(labelOverlap=False))
+    tooltip = ["hardware", "name", alt.Tooltip(f"{column}:Q", format=".3~s")] + [
+        alt.Tooltip(f"{c}:Q", format=".3~s") for c in (low, high) if c in data.columns]
+    base = alt.Chart(data)
+    points = base.mark_point(filled=True, size=60).encode(
+        x=alt.X(f"{column}:Q", scale=x_scale, title=title, axis=axis), y=y, tooltip=tooltip)
+    layers = [points]
+    if low in data.columns and high in data.columns:
+        layers.insert(0, base.transform_filter(f"isValid(datum['{low}']) && datum['{low}'] > 0").mark_rule(
+            opacity=0.6).encode(x=alt.X(f"{low}:Q", scale=x_scale), x2=f"{high}:Q", y=y))
+    return alt.layer(*layers).properties(height=alt.Step(24))
 
 
 @functools.cache

@@ -40,6 +40,20 @@ CHART_QUANTITIES = {"time": "time_days", "energy": "energy_mwh", "cost": "cost_u
                     "embodied": "embodied_t", "water": "water_m3"}
 
 
+# Each column's Estimate field and the factor that turns it into the column's unit (its range is that
+# field's range, scaled alike): the chart draws every figure with its range.
+RANGE_OF = {"time_days": ("wall_clock_s", 1 / S_PER_DAY), "device_hours": ("device_hours", 1.0),
+            "energy_mwh": ("energy_kwh", 1 / KWH_PER_MWH), "co2e_t": ("co2e_kg", 1 / KG_PER_T),
+            "cost_usd": ("cost_usd", 1.0), "embodied_t": ("embodied_co2e_kg", 1 / KG_PER_T),
+            "water_m3": ("water_l", 1 / L_PER_M3)}
+
+
+def _range_in(e, column: str) -> tuple[float | None, float | None]:
+    field, scale = RANGE_OF[column]
+    low, high = e.range.get(field, (None, None))
+    return (None, None) if low is None or high is None else (float(low) * scale, float(high) * scale)
+
+
 def run_comparison(run_kwargs: dict, hardware_ids: list[str]) -> api.CompareReport:
     """``estimator.services.api.compare`` on the sidebar's inputs, as the CLI's ``compare``."""
     return api.compare(hardware_ids, **{k: v for k, v in run_kwargs.items() if k != "hardware"})
@@ -62,6 +76,9 @@ def table_of(rep: api.CompareReport) -> tuple[pd.DataFrame, list[str]]:
         for key, _, get, _, _ in COLUMNS:
             value = get(e) if key != "cost_usd" or e.cost_usd is not None else None
             row[key] = None if value is None else float(value)
+            # the range's ends in the column's unit, for the chart's bars (not shown in the table)
+            low, high = _range_in(e, key)
+            row[f"{key}_low"], row[f"{key}_high"] = low, high
         rows.append(row)
     return pd.DataFrame(rows), [f"{hw}: {msg}" for hw, msg in rep.failures]
 
@@ -136,6 +153,8 @@ def draw(inputs) -> None:
                 "profile's figure known), so there is nothing to chart.")
         return
     charts.render_chart(charts.comparison_chart(df, column, f"{title}, log scale"))
+    st.caption("Points: the estimates; lines: their ranges (80% prediction intervals, or as the sources state). "
+               "On a log scale equal distances are equal ratios.")
     left_out = sorted(df.loc[~(df[column].astype(float) > 0), "hardware"])
     if left_out:
         st.caption(c.md_escape(f"Not in the chart (no figure for {quantity}: n/a in the table): {', '.join(left_out)}.",

@@ -192,10 +192,17 @@ def test_chart_specs_validate():
     table, errors = comparison_table({"preset_id": "gpt3-175b"}, ["v100-sxm2", "h100-sxm"])
     assert not errors
     spec = charts.comparison_chart(table, "energy_mwh", "Energy").to_dict(validate=True)
-    assert spec["encoding"]["x"]["scale"]["type"] == "log" and spec["encoding"]["x"]["field"] == "energy_mwh"
-    (rows,) = spec["datasets"].values()  # the bars are the table's numbers, one per device
+    rule, points = spec["layer"]  # each estimate a point, its range a line (audit: bars from an arbitrary decade)
+    assert points["encoding"]["x"]["scale"]["type"] == "log" and points["encoding"]["x"]["field"] == "energy_mwh"
+    assert rule["encoding"]["x"]["field"] == "energy_mwh_low" and rule["encoding"]["x2"]["field"] == "energy_mwh_high"
+    (rows,) = spec["datasets"].values()  # the points are the table's numbers, one per device
     assert {r["hardware"]: r["energy_mwh"] for r in rows} == dict(zip(table["hardware"], table["energy_mwh"]))
     assert rows[0]["energy_mwh"] > 3 * rows[1]["energy_mwh"]  # a V100 spends several times an H100's energy
+    for r in rows:  # each range holds its estimate, in the column's unit
+        est = api.run(preset_id="gpt3-175b", hardware=r["hardware"]).estimate
+        lo, hi = (x / 1e3 for x in est.range["energy_kwh"])
+        assert r["energy_mwh_low"] == pytest.approx(lo) and r["energy_mwh_high"] == pytest.approx(hi)
+        assert r["energy_mwh_low"] <= r["energy_mwh"] <= r["energy_mwh_high"]
 
 
 def test_energy_breakdown_adds_up():
