@@ -137,7 +137,8 @@ def draw(inputs) -> None:
         st.warning(c.md_escape(err, limit=300))
     if df.empty:
         return
-    st.dataframe(table_view(df.sort_values("time_days")), hide_index=True, column_config=table_config(),
+    ranges = [k for k in df.columns if k.endswith(("_low", "_high"))]  # the chart's, not the table's
+    st.dataframe(table_view(df.drop(columns=ranges).sort_values("time_days")), hide_index=True, column_config=table_config(),
                  column_order=column_order(with_refs), width="stretch",
                  height=35 * (len(df) + 1) + 3)  # every profile visible; click a header to sort
     by_id = sorted(rep.results, key=lambda r: r.profile.id)  # the CLI's order: its default list is sorted by id

@@ -131,7 +131,13 @@ def footprint(est, embodied_on: bool = True) -> None:
     if m is not None:
         st.markdown(f"**Training memory**: {c.md_escape(export.memory_line(est), limit=400)}")
         if not m.fits:
-            st.info(c.md_escape(m.note(), limit=600), icon=":material/memory:")
+            # with it, a published run's word that "does not fit" is of the settings, not of the run
+            st.info(c.md_escape(" ".join(memory_notes(est)), limit=1000), icon=":material/memory:")
+
+
+def memory_notes(est) -> list[str]:
+    """The notes on training memory (``memory: …``), the model's own first."""
+    return [n for n in est.notes if n.startswith("memory:")]
 
 
 def memory_chart(est) -> None:
@@ -169,9 +175,9 @@ def how_computed(est) -> None:
              for step in steps for name, origin, source in step.sources]
     if lines:
         st.caption("  \n".join(c.md_escape(line, limit=600) for line in lines))
-    shown = est.memory.note() if est.memory is not None and not est.memory.fits else None  # above, by footprint()
+    shown = memory_notes(est) if est.memory is not None and not est.memory.fits else []  # above, by footprint()
     for note in est.notes:
-        if note != shown:
+        if note not in shown:
             st.info(c.md_escape(note, limit=600))
 
 

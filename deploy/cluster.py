@@ -1,7 +1,7 @@
 """Start N ``streamlit run app.py`` processes and nginx in front of them, with ``deploy/nginx.conf``.
 
     .venv/bin/python -m deploy.cluster                          # 2 processes, http://127.0.0.1:8080
-    .venv/bin/python -m deploy.cluster --processes 4 --listen 0.0.0.0:80 --base-port 8501
+    .venv/bin/python -m deploy.cluster --processes 4 --listen 0.0.0.0:80 --base-port 8511
 
 The nginx configuration is ``deploy/nginx.conf`` with its ``listen`` line and its upstream
 ``server`` lines replaced by the ones asked for; nginx runs unprivileged in a temporary prefix
@@ -15,6 +15,7 @@ import argparse
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -28,6 +29,21 @@ NGINX_CONF = Path(__file__).resolve().parent / "nginx.conf"
 START_TIMEOUT_S = 60.0
 STOP_TIMEOUT_S = 10.0
 POLL_S = 0.25
+# The app processes' first port: clear of Streamlit's default 8501, where the README's app command
+# (and a developer's `streamlit run`) listens.
+BASE_PORT = 8511
+
+
+def require_free_port(host: str, port: int, what: str) -> None:
+    """Refuse a port another program holds: the health check would be answered by it (newcomer
+    audit: with `streamlit run app.py` on 8501, the cluster reported 2 processes while its own
+    8501 process had died, and nginx sent half the sessions to the other app)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind((host, port))
+        except OSError:
+            raise RuntimeError(f"port {port} on {host} is taken (another app, or an earlier cluster): "
+                               f"stop it, or give {what} another port") from None
 
 
 def wait_healthy(url: str, proc: subprocess.Popen, what: str) -> None:
@@ -63,6 +79,7 @@ class StreamlitProcess:
         self.url = f"http://{host}:{port}"
 
     def __enter__(self) -> StreamlitProcess:
+        require_free_port(self.host, self.port, "the app processes (--base-port)")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(self.app), "--server.address", self.host,
              "--server.port", str(self.port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
@@ -96,7 +113,7 @@ class Cluster:
     """``processes`` app processes on ``base_port``, ``base_port + 1``, … (or on ``ports``) and nginx on
     ``listen``."""
 
-    def __init__(self, processes: int = 2, listen: str = "127.0.0.1:8080", base_port: int = 8501,
+    def __init__(self, processes: int = 2, listen: str = "127.0.0.1:8080", base_port: int = BASE_PORT,
                  app: Path = APP, nginx: str = "nginx", ports: list[int] | None = None):
         if processes < 1:
             raise ValueError("a cluster needs at least one process")
@@ -167,7 +184,9 @@ def main(argv=None) -> int:
     ap.add_argument("--processes", type=positive_int, default=2, help="Streamlit processes (one per core is a good start)")
     ap.add_argument("--listen", type=listen_address, default="127.0.0.1:8080",
                     help="nginx's address (0.0.0.0:80 to serve a room)")
-    ap.add_argument("--base-port", type=port, default=8501, help="the first app process's port (loopback)")
+    ap.add_argument("--base-port", type=port, default=BASE_PORT,
+                    help=f"the first app process's port (loopback; default {BASE_PORT}, clear of a "
+                         "`streamlit run` on 8501)")
     args = ap.parse_args(argv)
     try:
         with Cluster(args.processes, args.listen, args.base_port) as cluster:

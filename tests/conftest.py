@@ -18,15 +18,25 @@ Helpers that are imported rather than injected stay in their modules: ``apptest_
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import NamedTuple
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# Calibrated profiles in a folder of the test session's own, set before anything imports the
+# estimator (subprocesses inherit it): a developer's profiles/calibrated/*.toml (the README's
+# calibration examples write one) had changed what the app's Calibrate page showed, and failed tests.
+_CALIBRATED = tempfile.mkdtemp(prefix="cce-test-calibrated-")
+os.environ["ESTIMATOR_CALIBRATED_DIR"] = _CALIBRATED
+atexit.register(shutil.rmtree, _CALIBRATED, ignore_errors=True)
 
 
 class CliResult(NamedTuple):

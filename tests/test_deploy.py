@@ -40,6 +40,23 @@ def test_config_rewrites_listen_and_upstreams_only():
     assert conf.replace("0.0.0.0:80", "127.0.0.1:8080").count("\n") == TEMPLATE.count("\n") + 1
 
 
+def test_a_taken_port_is_refused_before_any_process_starts():
+    """Newcomer audit: with `streamlit run app.py` on 8501 (the README's app command), the cluster's
+    own 8501 process died while the other app answered its health check; it reported 2 processes."""
+    import socket
+
+    from deploy.cluster import BASE_PORT, StreamlitProcess
+    assert BASE_PORT != 8501  # clear of Streamlit's default, where the README's app command listens
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        app = StreamlitProcess(port=port)
+        with pytest.raises(RuntimeError, match=f"port {port} on 127.0.0.1 is taken .*--base-port"):
+            app.__enter__()
+        assert not hasattr(app, "proc")  # refused before any process started
+
+
 def test_config_without_upstreams_is_refused():
     with pytest.raises(ValueError, match="upstream server"):
         nginx_config("http {\n  server {\n    listen 1;\n  }\n}\n", "127.0.0.1:1", [1])

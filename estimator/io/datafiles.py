@@ -80,7 +80,7 @@ def load_profile_file(path: str | Path, utilization_model=_FIT) -> HardwareProfi
     """One profile file. ``utilization_model=None`` loads it without the utilisation fit
     (the fit itself needs the profiles' families and peaks)."""
     path = Path(path)
-    shown = _display_path(path)
+    shown = display_path(path)
 
     def fail(problem, fix):
         raise ProfileError(shown, "(file)", problem, fix)
@@ -90,7 +90,7 @@ def load_profile_file(path: str | Path, utilization_model=_FIT) -> HardwareProfi
 
 def source_path(source_file: str) -> Path:
     """The file a profile was read from, as an absolute path: ``source_file`` is shown relative to
-    the project (``_display_path``), so it is resolved against the project, never the working folder."""
+    the project (``display_path``), so it is resolved against the project, never the working folder."""
     path = Path(source_file)
     return (path if path.is_absolute() else PROFILES_DIR.parent / path).resolve()
 
@@ -100,7 +100,7 @@ def is_bundled(profile: HardwareProfile) -> bool:
     return bool(profile.source_file) and source_path(profile.source_file).parent == PROFILES_DIR.resolve()
 
 
-def _display_path(path: Path) -> str:
+def display_path(path: Path) -> str:
     """Paths inside the project are shown relative to it (profiles/v100-sxm2.toml)."""
     try:
         return str(path.resolve().relative_to(PROFILES_DIR.parent))

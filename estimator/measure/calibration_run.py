@@ -181,6 +181,7 @@ def checked_out_path(out: str | None, profile_id: str, force: bool = False, *, o
         CALIBRATED_DIR,
         PROFILES_DIR,
         default_profiles,
+        display_path,
         is_bundled,
         load_profile_file,
         source_path,
@@ -202,7 +203,7 @@ def checked_out_path(out: str | None, profile_id: str, force: bool = False, *, o
     resolved = path.resolve()
     if resolved.parent == PROFILES_DIR.resolve():
         raise InputError(f"{path} is in the bundled profiles/ folder, which calibrate never writes: "
-                         f"set {out_name} to {CALIBRATED_DIR.relative_to(PROFILES_DIR.parent) / path.name} or another folder")
+                         f"set {out_name} to {display_path(CALIBRATED_DIR / path.name)} or another folder")
     if path.is_dir():
         raise InputError(f"{out_name} {path} is a folder; give a .toml file name")
     if path.exists() and not force:

@@ -250,6 +250,15 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
         est = replace(est, notes=est.notes + (f"training memory left out: {exc}",))
     if tm is not None:
         est = replace(est, memory=tm, notes=est.notes + (tm.note(),))
+        own = preset.scenario().devices if preset is not None else None
+        if preset is not None and preset.published and not tm.fits and not asked and own and own > 1 \
+                and scenario.devices == own:
+            # a published run that happened "does not fit" only as set here (newcomer audit: every large
+            # preset's first screen said so): the preset records no parallelism, and says so
+            est = replace(est, notes=est.notes + (
+                f"memory: {preset.id} is a published run: it split its model across devices in a way the preset does "
+                "not record (tensor, pipeline or sharded data parallelism), so \"does not fit\" is of the memory "
+                "settings shown, not of the run; choose ZeRO, tensor and pipeline parallelism to check a plan",))
     changed = changed_from_preset(preset, hardware, scenario) if preset else frozenset()
     own_devices = preset.scenario().devices if preset else None
     if "devices" in changed and inputs.get("hours") is None and scenario.hours is not None and own_devices:
