@@ -273,10 +273,11 @@ def technique_section(report, r) -> None:
         ("saved_pct", "Energy saved (%)", "{:.0f}", None),
         ("cost_total_usd", "Total cost (USD)", "{:.4g}", None))
     num = st.column_config.NumberColumn  # the cells keep their numbers (sorting); number_table writes them
-    st.dataframe(c.number_table(df, {key: fmt.format for key, _, fmt, _ in columns}), hide_index=True,
+    table = df.drop(columns=["short"])  # the chart's axis labels, not the table's
+    st.dataframe(c.number_table(table, {key: fmt.format for key, _, fmt, _ in columns}), hide_index=True,
                  width="stretch", column_config={"technique": "Technique", "setting": "Setting", "bound": "Bound",
                                                  **{key: num(label, help=help_) for key, label, _, help_ in columns}})
-    st.download_button("CSV", c.table_csv(df), file_name="compression.csv", mime="text/csv", on_click="ignore",
+    st.download_button("CSV", c.table_csv(table), file_name="compression.csv", mime="text/csv", on_click="ignore",
                        icon=":material/download:", key="techniques_csv",
                        help="The table's numbers unformatted, each with the low and high ends of its range.")
     charts.render_chart(savings_chart(df))

@@ -32,6 +32,7 @@ def technique_table(techniques) -> pd.DataFrame:
         j_lo, j_hi = _pair(r.range["joules_per_output_token"])
         wh_lo, wh_hi = _pair(r.range["per_query"]["energy_kwh"], WH_PER_KWH)
         rows.append({"technique": t.name, "setting": t.label + ("" if t.chosen else " (illustrative)"),
+                     "short": t.short_label,  # the chart's axis (the setting, whole, in its tooltip)
                      "tpot_ms": r.seconds_per_output_token * MS_PER_S, "tpot_ms_low": tpot_lo, "tpot_ms_high": tpot_hi,
                      "devices": r.devices, "device_ms_per_token": r.seconds_per_token * r.devices * MS_PER_S,
                      "j_per_token": r.joules_per_output_token, "j_per_token_low": j_lo, "j_per_token_high": j_hi,
@@ -47,11 +48,11 @@ def technique_table(techniques) -> pd.DataFrame:
 
 def savings_chart(df: pd.DataFrame) -> alt.LayerChart:
     """Energy per query of each technique, with its stated range as a bar."""
-    y = alt.Y("setting:N", sort=None, title=None)  # labels cut as style.chart_fonts says, whole in the tooltip
+    y = alt.Y("short:N", sort=None, title=None)  # short labels (the full setting cut to "student of 42 billion param…")
     bars = alt.Chart(df).mark_bar().encode(
         x=alt.X("wh_per_query:Q", title="Energy per query (Wh), with its range"), y=y,
         color=alt.Color("technique:N", legend=None),
-        tooltip=["setting", alt.Tooltip("wh_per_query:Q", format=".3g"), alt.Tooltip("wh_per_query_low:Q", format=".3g"),
+        tooltip=["short", "setting", alt.Tooltip("wh_per_query:Q", format=".3g"), alt.Tooltip("wh_per_query_low:Q", format=".3g"),
                  alt.Tooltip("wh_per_query_high:Q", format=".3g"), alt.Tooltip("saved_pct:Q", format=".0f")])
     ranges = alt.Chart(df).mark_rule(color="black").encode(x="wh_per_query_low:Q", x2="wh_per_query_high:Q", y=y)
     return alt.layer(bars, ranges)

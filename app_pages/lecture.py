@@ -218,11 +218,12 @@ def compression_savings() -> None:
             items.append((label, f"{hz.signed_percent(-t.saving('energy_kwh'))} energy", t.label))
     _metrics(items)
     df = pd.DataFrame([{"technique": "no compression", "kwh": base.energy_kwh}] +
-                      [{"technique": t.label, "kwh": t.result.energy_kwh} for t in rows])
+                      [{"technique": t.short_label, "full": t.label, "kwh": t.result.energy_kwh} for t in rows])
+    df["full"] = df["full"].fillna(df["technique"])
     _chart(alt.Chart(df).mark_bar().encode(
         x=alt.X("kwh:Q", title="Energy to serve 1B tokens (kWh)", axis=alt.Axis(labelExpr=charts.human_labels())),
         y=alt.Y("technique:N", sort="-x", title=None),  # a label cut on a phone is whole in the tooltip
-        tooltip=["technique", alt.Tooltip("kwh:Q", format=",.3~r")]).properties(height=alt.Step(40)))
+        tooltip=["technique", "full", alt.Tooltip("kwh:Q", format=",.3~r")]).properties(height=alt.Step(40)))
     style.source_line("Quantisation (Frantar et al. 2022, GPTQ), pruning and distillation applied to the same "
                       "serving model (Inference & compression page).")
 

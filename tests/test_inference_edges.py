@@ -242,3 +242,15 @@ def test_a_fine_tunes_training_is_its_base_models_and_its_own():
         catalog_model("codellama-7b").train_tokens_source
     assert catalog_model("codellama-70b").train_tokens == 3.0e12
     assert catalog_model("vicuna-7b").train_tokens == catalog_model("llama-2-7b").train_tokens == 2.0e12
+
+
+def test_the_compression_charts_use_short_labels_with_the_full_one_in_the_tooltip():
+    """Newcomer audit: at 1280×720 the lecture's bars read "student of 42 billion param…" and "50% of
+    weights pruned, ski…"."""
+    from estimator.services.limits import inference_report
+    rep = inference_report(hardware="h100-sxm", tokens=1e9, params=70e9)
+    by = {t.name: t for t in rep.techniques}
+    assert by["pruning"].short_label == "50% pruned" and by["pruning"].label.startswith("50% of weights pruned")
+    assert by["distillation"].short_label == "student, 42 billion"
+    assert by["quantization-8bit"].short_label == by["quantization-8bit"].label == "8-bit weights"
+    assert all(len(t.short_label) <= 24 for t in rep.techniques if t.name != "combined")

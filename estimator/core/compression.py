@@ -40,6 +40,11 @@ class Technique:
     chosen: bool                  # set by the user (False: an illustrative setting)
     result: InferenceResult
     baseline: InferenceResult
+    short: str = ""               # a chart's label (the full label would be cut: "student of 42 billion param…")
+
+    @property
+    def short_label(self) -> str:
+        return self.short or self.label
 
     def saving(self, key: str) -> float | None:
         """Fraction saved per token vs the baseline (0.5 = half); for ``memory_gb``,
@@ -102,14 +107,14 @@ def techniques(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit,
     except InputError as exc:
         return [], (f"savings left out: the model they are measured from (16-bit weights and KV cache, dense, full "
                     f"size) cannot be served here: {exc}",)
-    out = [Technique("baseline", "16-bit, dense, full model", True, base, base)]
+    out = [Technique("baseline", "16-bit, dense, full model", True, base, base, "16-bit, dense, full")]
     chosen, notes = [], []
 
-    def add(name: str, label: str, is_chosen: bool, scn: InferenceScenario) -> None:
+    def add(name: str, label: str, is_chosen: bool, scn: InferenceScenario, short: str = "") -> None:
         if is_chosen:
             chosen.append(label)
         try:
-            out.append(Technique(name, label, is_chosen, run(scn), base))
+            out.append(Technique(name, label, is_chosen, run(scn), base, short))
         except InputError as exc:
             notes.append(f"{'' if is_chosen else 'illustrative '}{name} left out: {exc}")
 
@@ -121,11 +126,12 @@ def techniques(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit,
     if s.sparsity > 0 or illustrate:
         sp = s.sparsity if s.sparsity > 0 else ILLUSTRATIVE_SPARSITY
         add("pruning", f"{sp:.0%} of weights pruned" + (", skipped by the kernels" if s.sparse_kernels else " (dense kernels)"),
-            s.sparsity > 0, replace(base_s, sparsity=sp))
+            s.sparsity > 0, replace(base_s, sparsity=sp),
+            short=f"{sp:.0%} pruned" + ("" if s.sparse_kernels else ", dense kernels"))
     if s.student_params is not None or illustrate:
         m = s.student_params if s.student_params is not None else ILLUSTRATIVE_STUDENT_FRACTION * s.params
         add("distillation", f"student of {_param_words(m)} parameters", s.student_params is not None,
-            replace(base_s, student_params=m))
+            replace(base_s, student_params=m), short=f"student, {_param_words(m)}")
     if len(chosen) > 1:
         out.append(Technique("combined", " + ".join(chosen), True, inference(s, profile, fit), base))
     return out, tuple(notes)
