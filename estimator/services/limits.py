@@ -193,8 +193,7 @@ def trend_report(flops: float = TREND_FLOPS, hardware: str = TREND_HARDWARE, yea
         base = api.run(preset_id=TREND_PRESET, **_run_kwargs(setting)).estimate
         base_basis = f"as the lecture's preset {TREND_PRESET} ({preset.title}), at its utilisation {base.utilization.value:.3g}"
     else:
-        base = estimate_flops(flops, hardware, setting)
-        # said, so that leaving the lecture's workload by a hair (a 21% jump) is visible (audit)
+        base = estimate_flops(flops, hardware, setting)  # its utilisation said: off the lecture's by a hair, +21% (audit)
         base_basis = f"at the utilisation {base.utilization.summary}"
     if base.cost_usd is None:
         raise InputError(f"{hardware} has no price: give a price per device-hour or per kWh",
