@@ -281,7 +281,8 @@ def technique_section(report, r) -> None:
                        icon=":material/download:", key="techniques_csv",
                        help="The table's numbers unformatted, each with the low and high ends of its range.")
     charts.render_chart(savings_chart(df))
-    st.caption(f"Low and high: the {r.level:.0%} range. {compression.ILLUSTRATIVE_NOTE}")
+    st.caption(f"Low and high: the {r.level:.0%} range. On the chart, * marks an illustrative setting. "
+               f"{compression.ILLUSTRATIVE_NOTE}")
 
 
 def break_even_section(report) -> None:

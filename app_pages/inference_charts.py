@@ -32,7 +32,8 @@ def technique_table(techniques) -> pd.DataFrame:
         j_lo, j_hi = _pair(r.range["joules_per_output_token"])
         wh_lo, wh_hi = _pair(r.range["per_query"]["energy_kwh"], WH_PER_KWH)
         rows.append({"technique": t.name, "setting": t.label + ("" if t.chosen else " (illustrative)"),
-                     "short": t.short_label,  # the chart's axis (the setting, whole, in its tooltip)
+                     # the chart's axis (the setting, whole, in its tooltip); * an illustrative setting
+                     "short": t.short_label + ("" if t.chosen else " *"),
                      "tpot_ms": r.seconds_per_output_token * MS_PER_S, "tpot_ms_low": tpot_lo, "tpot_ms_high": tpot_hi,
                      "devices": r.devices, "device_ms_per_token": r.seconds_per_token * r.devices * MS_PER_S,
                      "j_per_token": r.joules_per_output_token, "j_per_token_low": j_lo, "j_per_token_high": j_hi,

@@ -128,12 +128,13 @@ def scaling_section(hardware: str) -> None:
             model = scaling.chinchilla(flops, method)
             # the scaling law covers more than an estimate does: past the estimate's bound, the split alone
             est = limits.estimate_flops(flops, hardware) if flops <= B.FLOPS.high else None
+            extrapolated = model.extrapolated
         else:
             key = "lim_" + BUDGET_KIND[kind]
             amount = c.url_number(f"Budget ({kind})", key, min_value=1e-3, max_value=B.BUDGET[BUDGET_KIND[kind]].high,
                                   default=DEFAULT_BUDGETS[kind], fmt="%.4g", where=left)
             res, est = limits.budget_model(BUDGET_KIND[kind], amount, hardware, method=method)
-            model = res.model
+            model, extrapolated = res.model, res.extrapolated
     except EstimatorError as exc:
         c.show_error(exc, right, SCALING_LABELS)
         return
@@ -141,8 +142,8 @@ def scaling_section(hardware: str) -> None:
         _metrics("scaling_model", [("Parameters", hz.count(model.params_opt), model.source),
                   ("Tokens", hz.count(model.tokens_opt), f"{model.tokens_per_param:.3g} tokens per parameter"),
                   ("Predicted loss", f"{model.loss_opt:.3f}", scaling.SOURCE_LOSS)])
-        if model.extrapolated:
-            st.caption(c.md_escape(model.extrapolated[:1].upper() + model.extrapolated[1:] + ".", 600))
+        if extrapolated:
+            st.caption(c.md_escape(extrapolated[:1].upper() + extrapolated[1:] + ".", 600))
         if est is None:
             note = limits.beyond_estimate_note()
             st.info(f"{note[:1].upper()}{note[1:]}.")

@@ -32,6 +32,7 @@ POLL_S = 0.25
 # The app processes' first port: clear of Streamlit's default 8501, where the README's app command
 # (and a developer's `streamlit run`) listens.
 BASE_PORT = 8511
+MAX_PORT = 65535  # TCP ports are 16-bit (RFC 793)
 
 
 def require_free_port(host: str, port: int, what: str) -> None:
@@ -39,6 +40,8 @@ def require_free_port(host: str, port: int, what: str) -> None:
     audit: with `streamlit run app.py` on 8501, the cluster reported 2 processes while its own
     8501 process had died, and nginx sent half the sessions to the other app)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        # as Streamlit's server binds (SO_REUSEADDR): a port left in TIME_WAIT by a stopped cluster is free
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((host, port))
         except OSError:
@@ -118,6 +121,9 @@ class Cluster:
         if processes < 1:
             raise ValueError("a cluster needs at least one process")
         self.ports = list(ports) if ports else [base_port + i for i in range(processes)]
+        if max(self.ports) > MAX_PORT:
+            raise ValueError(f"{processes} processes from port {base_port} would need port {max(self.ports)}, past "
+                             f"{MAX_PORT}: give a lower --base-port")
         self.listen, self.app = listen, app
         self.nginx = shutil.which(nginx) or shutil.which(nginx, path="/usr/sbin:/sbin")
         if self.nginx is None:
@@ -165,8 +171,8 @@ def positive_int(text: str) -> int:
 
 def port(text: str) -> int:
     n = positive_int(text)
-    if n > 65535:
-        raise argparse.ArgumentTypeError(f"a port is at most 65535, got {n}")
+    if n > MAX_PORT:
+        raise argparse.ArgumentTypeError(f"a port is at most {MAX_PORT}, got {n}")
     return n
 
 

@@ -194,3 +194,11 @@ def test_dockerfile_command_serves_the_lecture_link_from_the_copied_files_only(t
         assert report.results[0].metrics["Training time"] == "355 years"  # 1 device: the lecture's figure
     finally:
         stop_process(proc)
+
+
+def test_ports_past_65535_are_one_error_line(capsys):
+    """Review: --base-port 65535 --processes 2 ended in an OverflowError traceback."""
+    from deploy.cluster import main
+    assert main(["--base-port", "65535", "--processes", "2"]) == 2
+    err = capsys.readouterr().err
+    assert err == "error: 2 processes from port 65535 would need port 65536, past 65535: give a lower --base-port\n"

@@ -207,11 +207,16 @@ def test_inside_the_measured_configurations_nothing_is_said():
     assert _domain("h100-sxm", batch=128) == ()
     assert _domain("a100-sxm-40gb", devices=8, batch=256) == ()
     assert _domain("a100-sxm-80gb", devices=2, batch=64) == ()  # the A100 chip, measured as the 40GB board
+    assert _domain("h200-sxm", batch=128) == () and _domain("h100-pcie", batch=128) == ()  # the H100's chip
 
 
 @pytest.mark.parametrize("kw, said", [
     ({"hw": "cpu-server-2s-epyc"}, "no serving configuration was measured on cpu-server-2s-epyc's chip"),
     ({"hw": "tpu-v4"}, "the ranges are likely too narrow"),
+    # a device that only borrows the H100's or the A100's utilisation fit is a chip nobody measured (review)
+    ({"hw": "l4"}, "no serving configuration was measured on l4's chip"),
+    ({"hw": "mi300x"}, "no serving configuration was measured on mi300x's chip"),
+    ({"hw": "rtx-3090"}, "no serving configuration was measured on rtx-3090's chip"),
     ({"hw": "h100-sxm", "devices": 16}, "16 devices: the measured configurations on this chip split a model over at most 4"),
     ({"hw": "h100-sxm", "bits": 4}, "4-bit weights and a 16-bit KV cache: every measured configuration ran at 16 bits"),
     ({"hw": "h100-sxm", "batch": 1}, "batch 1: the measured batches on this chip run from 64 to 512"),
@@ -254,3 +259,17 @@ def test_the_compression_charts_use_short_labels_with_the_full_one_in_the_toolti
     assert by["distillation"].short_label == "student, 42 billion"
     assert by["quantization-8bit"].short_label == by["quantization-8bit"].label == "8-bit weights"
     assert all(len(t.short_label) <= 24 for t in rep.techniques if t.name != "combined")
+
+
+def test_the_combined_row_and_illustrative_rows_have_short_chart_labels():
+    """Review: the combined row's axis label was 92 characters, and a chosen setting and an
+    illustrative one looked the same on the chart's axis."""
+    pytest.importorskip("streamlit")
+    from app_pages.inference_charts import technique_table
+    from estimator.services.limits import inference_report
+    rep = inference_report(hardware="h100-sxm", tokens=1e9, model="llama-3-70b", bits=8, sparsity=0.5,
+                           student_params=7e9)
+    df = technique_table(rep.techniques).set_index("technique")
+    assert df.loc["combined", "short"] == "8-bit weights + 50% pruned + student, 7 billion"
+    assert df.loc["quantization-4bit", "short"] == "4-bit weights *"  # illustrative: not chosen
+    assert df.loc["quantization-8bit", "short"] == "8-bit weights"    # chosen

@@ -80,3 +80,12 @@ def test_the_profiles_table_puts_the_figures_before_the_long_name():
     cols = list(page.profile_table(default_profiles().profiles.values()).columns)
     assert cols.index("name") > max(cols.index(k) for k in ("memory_gb", "power_w", "utilization", "price_usd_h", "pue"))
     assert page.NUMBER_COLUMNS["utilization"][0] == "Utilisation (at 1e+22 FLOPs)"
+
+
+def test_a_budgets_range_end_outside_the_fitted_models_is_said(capsys):
+    """Review: a $250k budget buys 14.1B parameters (11.7–17.0B); its 17.0B end is past the fitted 16B."""
+    import json
+    assert main(["scaling", "chinchilla", "--budget-usd", "250000", "--hardware", "h100-sxm", "--format", "json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["params_opt"] < scaling.FIT_PARAMS[1] < out["range"]["params_opt"][1]
+    assert out["extrapolated"].startswith("at one end of what the budget buys, N = 1.7 × 10¹⁰ parameters")

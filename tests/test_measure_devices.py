@@ -196,19 +196,35 @@ def test_a_long_window_keeps_sums_not_samples():
     assert m.details["power_polling_energy_j"] == pytest.approx(200.0 * t + 5.0 * t * t, rel=1e-6)
 
 
-def test_a_gpu_that_cannot_be_told_is_refused_and_auto_does_not_measure_the_cpu(monkeypatch):
-    """Review: CUDA_VISIBLE_DEVICES=3 on a 2-GPU machine crashed the Calibrate page (an InputError
-    where a BackendUnavailable was caught), and a refused choice made `auto` measure the CPU while
-    the run computed on a GPU."""
-    from estimator.core.errors import GpuChoiceError
-    monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "3")
-    with pytest.raises(GpuChoiceError, match="names GPU 3, but NVML sees 2 GPU"):
+def test_an_index_past_nvmls_count_hides_the_gpus_as_cuda_does(monkeypatch):
+    """Review: CUDA_VISIBLE_DEVICES=3 on a 2-GPU machine had crashed the Calibrate page (an InputError
+    where a BackendUnavailable was caught). CUDA ignores that entry and every one after it, so CUDA
+    programs see no GPU: the CPU is what such a run computes on, and `auto` measures it."""
+    monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "3,0")
+    with pytest.raises(BackendUnavailable, match="names GPU 3, but NVML sees 2 GPU.*see no GPU"):
         open_(FakeGpu(FakeClock(), count=2))
-    with pytest.raises(GpuChoiceError):
-        open_backend("auto", nvml_module=FakeGpu(FakeClock(), count=2).module())
+    backend = open_backend("auto", nvml_module=FakeGpu(FakeClock(), count=2).module())
+    assert backend.kind == "cpu" and "names GPU 3" in backend.fallback_reason
     from estimator.measure import backend_status
     nvml, _ = backend_status(FakeGpu(FakeClock(), count=2).module())  # the Calibrate page's list: no crash
     assert not nvml.available and "names GPU 3" in nvml.detail
+
+
+def test_an_unreadable_uuid_is_a_gpu_that_cannot_be_told(monkeypatch):
+    """Review: a failing UUID read while matching GPU-… was a plain BackendUnavailable, so `auto`
+    measured the CPU while the run computed on a GPU."""
+    from estimator.core.errors import GpuChoiceError
+    gpu = FakeGpu(FakeClock(), count=2)
+    module = gpu.module()
+
+    def uuid(handle):
+        raise pynvml.NVMLError(pynvml.NVML_ERROR_UNKNOWN)
+    module.nvmlDeviceGetUUID = uuid
+    monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "GPU-00000000")
+    with pytest.raises(GpuChoiceError, match="cannot read every GPU's UUID"):
+        NvmlBackend(module, clock=gpu.clock, poll_in_thread=False)
+    with pytest.raises(GpuChoiceError):
+        open_backend("auto", nvml_module=module)
 
 
 def test_without_the_variable_a_machine_that_mixes_models_needs_pci_order(monkeypatch):

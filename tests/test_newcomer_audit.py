@@ -29,8 +29,14 @@ def test_a_published_run_that_does_not_fit_as_set_says_the_run_split_its_model(p
     assert any(SPLIT in n for n in est.notes) == said
     if said:  # only where the memory as set does not fit, on the run's own devices
         assert not est.memory.fits
-    # with other devices, or memory settings given, the run's own plan is no longer the question
+    # with other devices or hardware, or a parallelism chosen, the run's own plan is no longer the question
     assert not any(SPLIT in n for n in api.run(preset_id=preset, devices=7).estimate.notes)
+    if est.memory is None:  # no model shape (a known run's time): no memory figure to qualify
+        return
+    assert not any(SPLIT in n for n in api.run(preset_id=preset, hardware="gtx-580").estimate.notes)
+    assert not any(SPLIT in n for n in api.run(preset_id=preset, memory={"zero": "3"}).estimate.notes)
+    # a sequence length alone leaves the plan as unknown as before (review)
+    assert any(SPLIT in n for n in api.run(preset_id=preset, memory={"seq_len": 2048}).estimate.notes) == said
 
 
 def test_the_estimate_page_says_it_beside_the_memory():
@@ -39,3 +45,18 @@ def test_the_estimate_page_says_it_beside_the_memory():
     at = run_page("estimate", {"preset": "gpt3-175b"})
     boxes = [i.value.replace("\\", "") for i in at.info if i.value.replace("\\", "").startswith("memory:")]
     assert len(boxes) == 1 and SPLIT in boxes[0] and "would hold it with ZeRO-3" in boxes[0]
+
+
+def test_a_relative_or_home_calibrated_folder_is_made_absolute(tmp_path):
+    """Review: a relative ESTIMATOR_CALIBRATED_DIR was kept relative, and a re-calibration from
+    another folder was refused with the very path it refused as the fix."""
+    import subprocess
+    import sys
+    code = "from estimator.io import paths; print(paths.CALIBRATED_DIR)"
+    env = {**os.environ, "ESTIMATOR_CALIBRATED_DIR": "rel/cal", "PYTHONPATH": str(Path(__file__).resolve().parents[1]),
+           "HOME": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True, check=True)
+    assert Path(out.stdout.strip()) == (tmp_path / "rel" / "cal").resolve()
+    env["ESTIMATOR_CALIBRATED_DIR"] = "~/cal"
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True, check=True)
+    assert Path(out.stdout.strip()) == (tmp_path / "cal").resolve()

@@ -121,15 +121,15 @@ def test_the_deployment_tools_refuse_bad_arguments_in_one_line(module, argv, tex
     assert text in err and "Traceback" not in err
 
 
-@pytest.mark.parametrize("date", ["2099-13", "last tuesday", "24-06", "2024-6", "3024"])
+@pytest.mark.parametrize("date", ["2099-13", "last tuesday", "24-06", "2024-6", "3024", "2024-06-32", "2024-06-15-1"])
 def test_a_price_date_is_a_year_or_a_year_and_month(tmp_path, date):
     """Audit: "2099-13" passed and started a trend in 2099; "last tuesday" fell back silently."""
     old = next(line for line in GOOD.splitlines() if line.startswith("date = "))
     err = _broken(tmp_path, GOOD.replace(old, f'date = "{date}"'))
-    assert err.field == "price.date" and '"YYYY" or "YYYY-MM"' in err.fix
+    assert err.field == "price.date" and '"YYYY", "YYYY-MM" or "YYYY-MM-DD"' in err.fix
 
 
-@pytest.mark.parametrize("date", ["2024", "2024-06", "1999-12"])
+@pytest.mark.parametrize("date", ["2024", "2024-06", "1999-12", "2024-06-15"])
 def test_a_good_price_date_loads(tmp_path, date):
     old = next(line for line in GOOD.splitlines() if line.startswith("date = "))
     path = tmp_path / "ok.toml"

@@ -132,7 +132,8 @@ def cmd_chinchilla(args):
                  if budget and res.low is not None and res.high is not None else ""))]
     if est is not None:
         rows += _est_rows(est)
-    notes = ([model.extrapolated] if model.extrapolated else []) + [model.source, scaling.SOURCE_LOSS] + (
+    extrapolated = res.extrapolated if budget else model.extrapolated
+    notes = ([extrapolated] if extrapolated else []) + [model.source, scaling.SOURCE_LOSS] + (
         [out["estimate_omitted"]] if "estimate_omitted" in out else [])
     if budget:
         hours_bought = kind == "usd" and est.assumption("electricity_usd_per_kwh") is None

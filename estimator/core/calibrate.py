@@ -259,7 +259,7 @@ def calibrated_profile_data(base: HardwareProfile, points: Sequence[Throughput],
     if base.kind == "cpu" and isinstance(ram_gb, (int, float)) and math.isfinite(ram_gb) and ram_gb > 0:
         # the machine measured, not the base server's 412 GB (measure audit): CodeCarbon's ram_total_size
         data["memory"] = {**data["memory"], "capacity_gb": float(ram_gb),
-                          "source": f"this machine's RAM as CodeCarbon reads it (ram_total_size, {how}); bandwidth "
+                          "source": f"the measured machine's RAM as CodeCarbon recorded it (ram_total_size, {how}); bandwidth "
                                     f"the base profile's ({base.id})"}
     if base.kind == "cpu" and base.price.usd_per_device_hour is not None:
         # the CPU base is a whole 96-core server: its server-hour price says nothing of the machine measured

@@ -108,11 +108,12 @@ def techniques(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit,
         return [], (f"savings left out: the model they are measured from (16-bit weights and KV cache, dense, full "
                     f"size) cannot be served here: {exc}",)
     out = [Technique("baseline", "16-bit, dense, full model", True, base, base, "16-bit, dense, full")]
-    chosen, notes = [], []
+    chosen, chosen_short, notes = [], [], []
 
     def add(name: str, label: str, is_chosen: bool, scn: InferenceScenario, short: str = "") -> None:
         if is_chosen:
             chosen.append(label)
+            chosen_short.append(short or label)
         try:
             out.append(Technique(name, label, is_chosen, run(scn), base, short))
         except InputError as exc:
@@ -133,7 +134,8 @@ def techniques(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit,
         add("distillation", f"student of {_param_words(m)} parameters", s.student_params is not None,
             replace(base_s, student_params=m), short=f"student, {_param_words(m)}")
     if len(chosen) > 1:
-        out.append(Technique("combined", " + ".join(chosen), True, inference(s, profile, fit), base))
+        out.append(Technique("combined", " + ".join(chosen), True, inference(s, profile, fit), base,
+                             " + ".join(chosen_short)))
     return out, tuple(notes)
 
 

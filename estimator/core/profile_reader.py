@@ -274,7 +274,6 @@ def _utilization(r: _Reader, ut: Mapping[str, Any], model: UtilizationModel | No
                        same_chip=same_chip)
 
 
-
 ID_FIX = "use an id like 'a100-sxm-80gb'"
 
 
@@ -286,18 +285,18 @@ def id_problem(pid: str) -> str | None:
     return None
 
 
-
 def _check_price_date(r, date: str) -> None:
-    """A price's date is YYYY or YYYY-MM (month 01–12) in the plausible years: the trend starts from
-    it (audit: "2099-13" priced a trend from 2099, and "last tuesday" fell back silently)."""
-    if not date:
-        return
-    year, _, month = date.partition("-")
-    ok = len(year) == 4 and year.isdigit() and (not month or (len(month) == 2 and month.isdigit()
-                                                                and 1 <= int(month) <= 12))
-    if not ok or not B.YEAR.low <= int(year) <= B.YEAR.high:
-        r.fail("price.date", f"'{date[:40]}' is not a year or a year and month",
-               f'write the price\'s date as "YYYY" or "YYYY-MM", e.g. "2024-06", from {B.YEAR.low:g} to {B.YEAR.high:g}')
+    """A price's date is YYYY, YYYY-MM or YYYY-MM-DD in the plausible years: the trend starts from it
+    (audit: "2099-13" started a trend in 2099, "last tuesday" fell back silently; a full date loads)."""
+    parts = date.split("-") if date else []
+    ok = (0 < len(parts) <= 3 and len(parts[0]) == 4 and all(len(x) == 2 for x in parts[1:])
+          and all(x.isdigit() for x in parts) and B.YEAR.low <= int(parts[0]) <= B.YEAR.high
+          and (len(parts) < 2 or 1 <= int(parts[1]) <= 12) and (len(parts) < 3 or 1 <= int(parts[2]) <= 31))
+    if date and not ok:
+        r.fail("price.date", f"'{date[:40]}' is not a date (a year, or a year and month)",
+               f'write the price\'s date as "YYYY", "YYYY-MM" or "YYYY-MM-DD", e.g. "2024-06", from '
+               f"{B.YEAR.low:g} to {B.YEAR.high:g}")
+
 
 def profile_from_dict(data: Mapping[str, Any], source: str,
                       utilization_model: UtilizationModel | None = None,

@@ -26,7 +26,7 @@ import tomli_w
 from estimator.core.bounds import GPU_COUNT
 from estimator.core.errors import DataFileError, InputError
 from estimator.core.profile_reader import profile_from_dict
-from estimator.core.units import BYTES_PER_MB, J_PER_KWH
+from estimator.core.units import BYTES_PER_GB, BYTES_PER_GIB, BYTES_PER_MB, J_PER_KWH
 from estimator.core.validation import require_number_in
 from estimator.io import safe_read
 from estimator.measure.base import Measurement
@@ -110,6 +110,18 @@ class CodeCarbonRun:
     codecarbon_version: str
     tracking_mode: str
     country_iso_code: str
+    ram_total_gb: float | None = None  # the machine's RAM in GB (10⁹ bytes), if the log has it
+
+
+def codecarbon_ram_gb(ram_total_size) -> float | None:
+    """CodeCarbon's ram_total_size in GB (10⁹ bytes): it divides psutil's bytes by 1024³
+    (codecarbon/external/hardware.py, B_TO_GB), so its "GB" are gibibytes. None if absent or not
+    a positive number."""
+    if not isinstance(ram_total_size, (int, float)) or isinstance(ram_total_size, bool):
+        return None
+    if not math.isfinite(ram_total_size) or ram_total_size <= 0:
+        return None
+    return float(ram_total_size) * BYTES_PER_GIB / BYTES_PER_GB
 
 
 # A CodeCarbon run's numbers: up to ~30 years of duration and 1 TWh of energy per component.
@@ -182,7 +194,8 @@ def parse_codecarbon_csv(text: str, source: str = "emissions.csv") -> list[CodeC
             gpu_model=neutralise(row.get("gpu_model") or ""),
             codecarbon_version=neutralise(row.get("codecarbon_version") or ""),
             tracking_mode=neutralise(row.get("tracking_mode") or ""),
-            country_iso_code=neutralise(row.get("country_iso_code") or "")))
+            country_iso_code=neutralise(row.get("country_iso_code") or ""),
+            ram_total_gb=codecarbon_ram_gb(_float(row, "ram_total_size", where, required=False))))
     if not runs:
         raise InputError(f"{source} has a header but no runs")
     return runs
@@ -255,6 +268,8 @@ def measurement_from_codecarbon(run: CodeCarbonRun, device_kind: str) -> tuple[M
     power_w = run.cpu_energy_j / run.duration_s
     details["estimate_note"] = ("the CSV does not record whether CodeCarbon read RAPL or estimated CPU power "
                                 "from the TDP; treated as an estimate")
+    if run.ram_total_gb is not None:
+        details["ram_total_gb"] = run.ram_total_gb  # the logged machine's RAM: a CPU profile's memory
     m = Measurement(run.duration_s, run.cpu_energy_j, power_w, "codecarbon-csv-cpu-method-not-recorded", True,
                     run.cpu_model or "CPU", "codecarbon-csv", details)
     return m, 1

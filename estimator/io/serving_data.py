@@ -179,9 +179,13 @@ def domain_notes(result) -> tuple[str, ...]:
     profiles = default_profiles()
 
     def chip_of(hardware_id: str) -> str:
+        # a family member with runs (the A100 80GB, the H800) or the family's own chip on another board
+        # (the PCIe cards, the H200) is that chip; a device that only borrows a family's fit (an L4 or
+        # an MI300X takes the H100's) is a chip of its own (review)
         p = profiles.profiles.get(hardware_id)
-        return (p.utilization.family if p is not None and p.utilization.family not in (None, "pooled")
-                else hardware_id)
+        u = p.utilization if p is not None else None
+        same = u is not None and u.family not in (None, "pooled") and (not u.borrowed or u.same_chip)
+        return u.family if same else hardware_id
     return outside_measured(load_measurements(), hardware_id=result.hardware_id, chip_of=chip_of,
                             devices=result.devices, batch=result.batch_size, bits=result.bits, kv_bits=result.kv_bits)
 

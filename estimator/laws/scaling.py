@@ -202,12 +202,24 @@ class BudgetResult:
     low: ComputeOptimal | None = None
     high: ComputeOptimal | None = None
 
+    @property
+    def extrapolated(self) -> str | None:
+        """The centre's extrapolation note, else one for an end of the range that leaves the fitted
+        models (review: a $250k budget's 17.0B-parameter end passed the fitted 16B with no word)."""
+        if self.model.extrapolated:
+            return self.model.extrapolated
+        for end in (self.low, self.high):
+            if end is not None and end.extrapolated:
+                return "at one end of what the budget buys, " + end.extrapolated
+        return None
+
     def to_dict(self) -> dict:
         out = {"budget": self.budget, "budget_unit": self.unit, "hardware": self.hardware_id,
                "per_flop": self.per_flop, **self.model.to_dict(), "flops": self.flops}
         if self.low is not None and self.high is not None:
             out["range"] = {k: [getattr(self.low, k), getattr(self.high, k)] for k in ("flops", "params_opt", "tokens_opt")}
             out["range"]["loss_opt"] = sorted([self.low.loss_opt, self.high.loss_opt])  # more FLOPs, lower loss
+        out["extrapolated"] = self.extrapolated  # the range's ends too, not only the centre's
         return out
 
 

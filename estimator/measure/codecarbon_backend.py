@@ -21,7 +21,8 @@ from collections.abc import Callable
 from typing import Any
 
 from estimator.core.errors import BackendUnavailable, MeasurementError
-from estimator.core.units import BYTES_PER_GB, BYTES_PER_GIB, J_PER_KWH
+from estimator.core.units import J_PER_KWH
+from estimator.io.calibration_io import codecarbon_ram_gb
 from estimator.measure.base import (
     CODECARBON_CONSTANT_ESTIMATE,
     CODECARBON_CPU_LOAD_ESTIMATE,
@@ -45,14 +46,6 @@ CPU_MODES = {
     "cpu_load": (CODECARBON_CPU_LOAD_ESTIMATE, True),
     "constant": (CODECARBON_CONSTANT_ESTIMATE, True),
 }
-
-
-def _ram_gb(ram_total_size) -> float | None:
-    """CodeCarbon's ram_total_size in GB (10⁹ bytes): it divides psutil's bytes by 1024³
-    (codecarbon/external/hardware.py, B_TO_GB), so its "GB" are gibibytes."""
-    if not isinstance(ram_total_size, (int, float)) or isinstance(ram_total_size, bool):
-        return None
-    return float(ram_total_size) * BYTES_PER_GIB / BYTES_PER_GB
 
 
 def cpu_power_source(tracker) -> tuple[str, bool, str]:
@@ -142,7 +135,7 @@ class CodeCarbonBackend(Backend):
             "cpu_power_w_reported": float(getattr(data, "cpu_power", 0.0) or 0.0),
             "ram_energy_j": float(getattr(data, "ram_energy", 0.0) or 0.0) * J_PER_KWH,
             "ram_power_w": float(getattr(data, "ram_power", 0.0) or 0.0),
-            "ram_total_gb": _ram_gb(getattr(data, "ram_total_size", None)),
+            "ram_total_gb": codecarbon_ram_gb(getattr(data, "ram_total_size", None)),
             "country_iso_code": self.country_iso_code,
             "cpu_utilization_percent": getattr(data, "cpu_utilization_percent", None),
         }

@@ -176,8 +176,12 @@ def visible_gpu(nvml, count: int, environ) -> tuple[int, str]:
                              "readings are the whole GPU's, shared by its instances, so they cannot be "
                              "charged to this run", field="device_index")
     if first.startswith("GPU-"):
-        found = [i for i in range(count)
-                 if _text(nvml.nvmlDeviceGetUUID(nvml.nvmlDeviceGetHandleByIndex(i))).startswith(first)]
+        try:
+            found = [i for i in range(count)
+                     if _text(nvml.nvmlDeviceGetUUID(nvml.nvmlDeviceGetHandleByIndex(i))).startswith(first)]
+        except nvml.NVMLError as exc:  # the GPU cannot be told: never answered with the CPU
+            raise GpuChoiceError(f"CUDA_VISIBLE_DEVICES names {first}, and NVML cannot read every GPU's UUID to "
+                                 f"find it ({exc})", field="device_index") from None
         if len(found) != 1:
             raise GpuChoiceError(f"CUDA_VISIBLE_DEVICES names {first}, which "
                                  + ("matches no GPU NVML sees" if not found else "matches several GPUs")
@@ -188,9 +192,10 @@ def visible_gpu(nvml, count: int, environ) -> tuple[int, str]:
                              field="device_index")
     index = int(first)
     if index >= count:
-        # CUDA itself then sees no GPU from this entry on; NVML's count says the index is wrong here
-        raise GpuChoiceError(f"CUDA_VISIBLE_DEVICES={visible!r} names GPU {index}, but NVML sees {count} GPU(s), "
-                             f"numbered 0 to {count - 1}", field="device_index")
+        # CUDA ignores an index it does not have and every entry after it: CUDA programs here see no GPU
+        raise BackendUnavailable(f"CUDA_VISIBLE_DEVICES={visible!r} names GPU {index}, but NVML sees {count} GPU(s), "
+                                 f"numbered 0 to {count - 1}, so CUDA programs here see no GPU; the CPU backend "
+                                 "still works", field="device_index")
     _pci_order_or_refuse(nvml, count, environ, f"CUDA_VISIBLE_DEVICES={visible!r} gives an index")
     return index, "the first in CUDA_VISIBLE_DEVICES"
 

@@ -251,8 +251,11 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
     if tm is not None:
         est = replace(est, memory=tm, notes=est.notes + (tm.note(),))
         own = preset.scenario().devices if preset is not None else None
-        if preset is not None and preset.published and not tm.fits and not asked and own and own > 1 \
-                and scenario.devices == own:
+        # on the run's own hardware and devices, with no sharding or parallelism chosen (a sequence
+        # length or micro-batch given leaves the run's plan as unknown as before; review)
+        planned = any((memory or {}).get(k) is not None for k in ("zero", "activation_recompute", "tp", "pp"))
+        if preset is not None and preset.published and not tm.fits and not planned and own and own > 1 \
+                and scenario.devices == own and hardware == preset.hardware:
             # a published run that happened "does not fit" only as set here (newcomer audit: every large
             # preset's first screen said so): the preset records no parallelism, and says so
             est = replace(est, notes=est.notes + (
