@@ -224,7 +224,6 @@ def test_the_range_is_a_bar_beside_the_number_with_its_meaning():
     assert any("a figure without a range is taken as exact" in c.value and "PUE and grid intensity" in c.value for c in at.caption)
 
 
-
 @pytest.mark.parametrize("page", ["estimate", "inference"])
 def test_in_the_lecture_hall_the_bars_meaning_is_one_line_with_the_sentence_in_its_tooltip(page):
     """Browser audit: at 1280×720 the four-line meaning pushed AlphaGo-vs-brain's second column

@@ -142,7 +142,6 @@ def combined_flops_per_s(points: Sequence[Throughput], precision: str) -> float:
     return flops / sum(t.seconds for t in pts)
 
 
-
 def _tdp(base, details: Mapping[str, Any], measured_w: float) -> tuple[float, str]:
     """(tdp_w, where it came from) for a calibrated profile.
 
@@ -160,6 +159,7 @@ def _tdp(base, details: Mapping[str, Any], measured_w: float) -> tuple[float, st
     if details.get("power_limit_w"):
         return float(details["power_limit_w"]), "NVML's enforced power limit (the default limit was not readable)"
     return base.power.tdp_w, f"the base profile's ({base.id})"
+
 
 def calibrated_profile_data(base: HardwareProfile, points: Sequence[Throughput], measurement, *, host: str,
                             measured_at: str, method: str, profile_id: str | None = None,
