@@ -19,7 +19,7 @@ from estimator.services.training_runs import training_runs
 
 from . import charts, style
 from . import common as c
-from .accuracy_serving import inference_section
+from .accuracy_serving import factor_cell, inference_section, percent_cell, width_cell
 
 RULE_LABEL = f"{BASELINE_GOODPUT:.0%} rule"  # the baseline, "30% rule", in labels and column names
 VALIDATE_COMMAND = "python -m estimator validate"
@@ -68,21 +68,13 @@ def summary_table(doc: dict) -> pd.DataFrame:
 NO_BETTER_RATIO = 0.95
 
 
-def _pct(x: float) -> str:
-    return f"{x:.0%}"
-
-
-def _factor(x: float) -> str:
-    return f"{x:.2f}×"
-
-
 def summary_formats(doc: dict) -> dict:
     """The summary tables' cells as the CLI and README write them: whole percentages ("69%", where
     Streamlit's percent format gave "68.54%"), factors to two decimals."""
-    formats = {"Median factor": _factor, RULE_LABEL: _factor, f"{doc['interval_level']:.0%} coverage": _pct,
-               WIDTH: lambda x: f"×{x:.2f}"}
-    formats.update({f"Within {b:g}×": _pct for b in FACTOR_BANDS})
-    formats.update({f"{b:g}×, rule": _pct for b in FACTOR_BANDS})
+    formats = {"Median factor": factor_cell, RULE_LABEL: factor_cell, f"{doc['interval_level']:.0%} coverage": percent_cell,
+               WIDTH: width_cell}
+    formats.update({f"Within {b:g}×": percent_cell for b in FACTOR_BANDS})
+    formats.update({f"{b:g}×, rule": percent_cell for b in FACTOR_BANDS})
     return formats
 
 
@@ -115,8 +107,8 @@ def power_section(doc: dict) -> None:
                      f"{level:.0%} coverage": g["interval_coverage"], "Devices": d.get("n_devices", float("nan")),
                      "Device held out: factor": d.get("median_factor", float("nan")),
                      "Device held out: coverage": d.get("interval_coverage", float("nan"))})
-    formats = {"Median factor": _factor, "TDP": _factor, f"{level:.0%} coverage": _pct, "Devices": lambda x: f"{x:g}",
-               "Device held out: factor": _factor, "Device held out: coverage": _pct}
+    formats = {"Median factor": factor_cell, "TDP": factor_cell, f"{level:.0%} coverage": percent_cell, "Devices": lambda x: f"{x:g}",
+               "Device held out: factor": factor_cell, "Device held out: coverage": percent_cell}
     st.dataframe(c.number_table(pd.DataFrame(rows), formats), hide_index=True, width="stretch")
 
 

@@ -106,6 +106,19 @@ COLUMN_HELP = {"Configs": "Measured serving configurations",
                WIDTH: "The range's mean width: the geometric mean of high ÷ low"}
 
 
+# The accuracy tables' cells as the CLI and README write them (both sections use them)
+def percent_cell(x: float) -> str:
+    return f"{x:.0%}"
+
+
+def factor_cell(x: float) -> str:
+    return f"{x:.2f}×"
+
+
+def width_cell(x: float) -> str:
+    return f"×{x:.2f}"
+
+
 def inference_summary_table(doc: dict) -> pd.DataFrame:
     """Each predictor's figures for each quantity, side by side (all from the validation document)."""
     rows = []
@@ -180,11 +193,9 @@ def inference_section(lecture: bool) -> None:
     if lecture:
         return
     # the baselines have no interval: their coverage and width cells read "n/a" (c.number_table), not "None"
-    def pct(x):
-        return f"{x:.0%}"
-    formats = {"Median factor": lambda x: f"{x:.2f}×", f"{doc['interval_level']:.0%} coverage": pct,
-               BY_MODEL: pct, WIDTH: lambda x: f"×{x:.2f}"}
-    formats.update({f"Within {b:g}×": pct for b in SERVING_FACTOR_BANDS})
+    formats = {"Median factor": factor_cell, f"{doc['interval_level']:.0%} coverage": percent_cell,
+               BY_MODEL: percent_cell, WIDTH: width_cell}
+    formats.update({f"Within {b:g}×": percent_cell for b in SERVING_FACTOR_BANDS})
     st.dataframe(c.number_table(inference_summary_table(doc), formats), hide_index=True, width="stretch",
                  column_config={k: st.column_config.Column(help=v) for k, v in COLUMN_HELP.items()})
     st.caption(c.md_escape(f"Ranges: {doc['interval_method']}.", limit=600))
