@@ -157,7 +157,8 @@ def test_inference_defaults_7b_on_a100():
     assert f"weights 14.0 GB + KV cache {hz.sig(kv_gb)} GB" in captions(at)
     # batch 1: memory-bound at ≈ (weights + KV cache) ÷ 0.9 of 2039 GB/s; TPOT adds the engine's fitted cost
     bandwidth = default_profiles().get("a100-sxm-80gb").memory_bandwidth_gb_per_s * BYTES_PER_GB
-    memory_s = (14e9 + (p + t / 2) * kv_bytes_per_token(arch)) / (serving.BANDWIDTH_FRACTION * bandwidth)
+    read = 14e9 - 2 * arch.vocab * arch.d_model          # all but the embedding table (one row of it is read)
+    memory_s = (read + (p + t / 2) * kv_bytes_per_token(arch)) / (serving.BANDWIDTH_FRACTION * bandwidth)
     assert r.memory_s_per_step == pytest.approx(memory_s)
     assert m["Bound by"] == r.bound == "memory"
     assert r.seconds_per_output_token == pytest.approx(
@@ -173,8 +174,10 @@ def test_inference_defaults_7b_on_a100():
     assert m["Serving costs more after"] == f"{hz.count(rep.break_even.queries['cost_usd'])} queries"
     assert md_escape(r.range_meaning, 800) in captions(at)
     df = at.dataframe[0].value.set_index("technique")
-    # 8-bit weights: half the weight bytes; the time falls by less (the KV cache and the engine stay)
-    assert df.loc["quantization-8bit", "weights_gb"] == df.loc["baseline", "weights_gb"] / 2 == 7.0
+    # 8-bit weights: half the blocks' bytes (the embeddings and LM head stay at 16 bits); the time falls by
+    # less (the KV cache and the engine stay)
+    table = 2 * 32000 * 4096
+    assert df.loc["quantization-8bit", "weights_gb"] == pytest.approx(((7e9 - table) * 1 + table * 2) / BYTES_PER_GB)
     assert df.loc["baseline", "tpot_ms"] / 2 < df.loc["quantization-8bit", "tpot_ms"] < df.loc["baseline", "tpot_ms"]
     for name, row in df.iterrows():
         assert row["tpot_ms_low"] < row["tpot_ms"] < row["tpot_ms_high"], name
@@ -185,12 +188,13 @@ def test_inference_defaults_7b_on_a100():
 
 
 def test_inference_table_shows_device_time_when_quantisation_frees_a_device():
-    """70B at 16 bits (140 GB) exceeds one H100's usable 0.9 × 80 GB = 72 GB, so two; at 8 bits
-    (70 GB + a small KV cache) one fits. Device time per token, what energy and cost follow, falls
-    by more than the wall time."""
-    at = run_page("inference", {"inf_params": "70e9", "inf_hw": "h100-sxm"})
+    """65B (Code Llama 70B's shape) at 16 bits (130 GB) exceeds one H100's usable 0.9 × 80 GB = 72 GB,
+    so two; at 8 bits (66 GB with the embeddings and LM head at 16 bits, + a small KV cache) one
+    fits. Device time per token, what energy and cost follow, falls by more than the wall time."""
+    at = run_page("inference", {"inf_params": "65e9", "inf_hw": "h100-sxm"})
     usable_gb = serving.USABLE_MEMORY_FRACTION * default_profiles().get("h100-sxm").memory_gb
-    assert 70e9 * 2 / BYTES_PER_GB > usable_gb > 70e9 * 1 / BYTES_PER_GB + 1
+    table = 2 * 32016 * 8192                              # embeddings and LM head, kept at 2 bytes
+    assert 65e9 * 2 / BYTES_PER_GB > usable_gb > ((65e9 - table) * 1 + table * 2) / BYTES_PER_GB + 1
     df = at.dataframe[0].value.set_index("technique")
     base, q8 = df.loc["baseline"], df.loc["quantization-8bit"]
     assert (base["devices"], q8["devices"]) == (2, 1)
@@ -199,27 +203,28 @@ def test_inference_table_shows_device_time_when_quantisation_frees_a_device():
         assert row["device_ms_per_token"] == pytest.approx(row["tpot_ms"] * row["devices"])
     assert q8["device_ms_per_token"] < base["device_ms_per_token"]
     assert q8["saved_pct"] == pytest.approx(100 * (1 - q8["wh_per_query"] / base["wh_per_query"]))
-    rep = default_report(params=70e9, hardware="h100-sxm")
+    rep = default_report(params=65e9, hardware="h100-sxm")
     assert base["tpot_ms"] == pytest.approx(rep.result.seconds_per_output_token * MS_PER_S)
 
 
 def test_inference_8bit_from_the_url_halves_the_weight_bytes():
     at = run_page("inference", {"inf_bits": "8"})
     r = default_report(bits=8).result
-    assert r.weights_gb == 7e9 * 1 / BYTES_PER_GB
+    table = 2 * 32000 * 4096                              # Mistral 7B's shape: embeddings and LM head at 2 bytes
+    assert r.weights_gb == pytest.approx(((7e9 - table) * 1 + table * 2) / BYTES_PER_GB)
     assert metrics(at)["Time per output token"] == shown_ms(r.seconds_per_output_token)
-    assert "weights 7.00 GB" in captions(at)
+    assert "weights 7.26 GB" in captions(at)
     r16 = default_report().result
-    # the weight part of the memory step halves; the KV cache part stays
-    kv_s = r16.memory_s_per_step - r16.weights_gb * BYTES_PER_GB / (
-        serving.BANDWIDTH_FRACTION * default_profiles().get("a100-sxm-80gb").memory_bandwidth_gb_per_s * BYTES_PER_GB)
-    assert r.memory_s_per_step == pytest.approx((r16.memory_s_per_step - kv_s) / 2 + kv_s)
+    # a step reads the blocks (2 bytes → 1) and the LM head (2 bytes either way); the KV cache part stays
+    bw = serving.BANDWIDTH_FRACTION * default_profiles().get("a100-sxm-80gb").memory_bandwidth_gb_per_s * BYTES_PER_GB
+    kv_s = r16.memory_s_per_step - (14e9 - table) / bw     # 16 bits: all but the embedding table (table ÷ 2)
+    assert r.memory_s_per_step == pytest.approx(kv_s + ((7e9 - table) * 1 + table) / bw)
     at.radio(key="inf_bits").set_value("4").run()
-    assert "weights 3.50 GB" in captions(at)
+    assert f"weights {((7e9 - table) / 2 + table * 2) / BYTES_PER_GB:.2f} GB" in captions(at)
     at.radio(key="inf_kvbits").set_value("8").run()
     r4 = default_report(bits=4, kv_bits=8).result
     assert r4.kv_cache_gb == pytest.approx(r16.kv_cache_gb / 2)
-    assert metrics(at)["Memory"] == f"{hz.sig(3.5 + r16.kv_cache_gb / 2)} GB"
+    assert metrics(at)["Memory"] == f"{hz.sig(((7e9 - table) / 2 + table * 2) / BYTES_PER_GB + r16.kv_cache_gb / 2)} GB"
 
 
 def test_inference_chosen_techniques_and_combined_row():
@@ -227,8 +232,10 @@ def test_inference_chosen_techniques_and_combined_row():
     df = at.dataframe[0].value.set_index("technique")
     assert "combined" in df.index
     assert "(illustrative)" not in df.loc["pruning", "setting"]
-    # the combined model: a 3.5B student, half of it pruned, at 1 byte per weight
-    assert df.loc["combined", "weights_gb"] == pytest.approx(3.5e9 * 0.5 * 1 / BYTES_PER_GB)
+    # the combined model: a 3.5B student, half of its blocks pruned, at 1 byte per weight; the embeddings and
+    # LM head (2 × 32000 × 4096, Mistral 7B's shape) neither pruned nor quantised
+    table = 2 * 32000 * 4096
+    assert df.loc["combined", "weights_gb"] == pytest.approx(((3.5e9 - table) * 0.5 + table * 2) / BYTES_PER_GB)
     base_wh = df.loc["baseline", "wh_per_query"]
     assert df.loc["combined", "saved_pct"] == pytest.approx(100 * (1 - df.loc["combined", "wh_per_query"] / base_wh))
     alone = [df.loc[t, "saved_pct"] for t in ("quantization-8bit", "pruning", "distillation")]

@@ -5,6 +5,7 @@ break-even."""
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import replace
 
 import pytest
@@ -35,6 +36,7 @@ BASE = InferenceScenario(params=LLAMA2_7B.params, tokens=1e6, architecture=LLAMA
 BW_A100 = 2039e9 * BANDWIDTH_FRACTION                    # achievable bytes/s
 KV_PER_TOKEN = 2 * 32 * 32 * 128 * 2                     # 512 KiB: 2 · layers · KV heads · d_head · 2 bytes
 CONTEXT = 161 + 338 / 2                                  # prompt + half the answer, on average while decoding
+TABLE_7B = 32000 * 4096                                  # the embedding table; the untied LM head the same again
 
 
 def run(s=BASE, profile=A100):
@@ -44,11 +46,12 @@ def run(s=BASE, profile=A100):
 def test_7b_at_batch_1_is_memory_bound_at_weight_bytes_over_achievable_bandwidth():
     r = run()
     weight_bytes = 2 * LLAMA2_7B.params                  # 13.5 GB at 16 bits
+    read_bytes = 2 * (LLAMA2_7B.params - TABLE_7B)       # all but the embedding table (only its row is read)
     assert r.bound == "memory" and r.devices == 1 and r.precision == "bf16"
     assert r.weights_gb == pytest.approx(weight_bytes / 1e9)
     # the GPU part of the step: weight bytes ÷ achievable bandwidth (the KV cache adds 1.3%)
-    assert r.memory_s_per_step == pytest.approx(weight_bytes / BW_A100, rel=0.015)
-    assert r.memory_s_per_step == pytest.approx((weight_bytes + CONTEXT * KV_PER_TOKEN) / BW_A100)
+    assert r.memory_s_per_step == pytest.approx(read_bytes / BW_A100, rel=0.015)
+    assert r.memory_s_per_step == pytest.approx((read_bytes + CONTEXT * KV_PER_TOKEN) / BW_A100)
     assert r.compute_s_per_step < 0.02 * r.memory_s_per_step
     assert r.compute_s_per_step == pytest.approx(r.flops_per_token / (312e12 * COMPUTE_FRACTION))
     # TPOT = that + the prompt's prefill share + the engine's fitted costs (no tensor parallelism)
@@ -99,7 +102,8 @@ def test_weights_that_do_not_fit_use_more_devices_with_tensor_parallel_costs():
     s = InferenceScenario(params=m.params, tokens=1e6, architecture=m.arch)
     r = run(s)                                           # 138 GB of 16-bit weights
     assert r.devices == 2
-    assert r.memory_s_per_step == pytest.approx((2 * m.params + CONTEXT * 2 * 80 * 8 * 128 * 2) / (2 * BW_A100))
+    read = 2 * (m.params - 32000 * 8192)                 # all but the embedding table
+    assert r.memory_s_per_step == pytest.approx((read + CONTEXT * 2 * 80 * 8 * 128 * 2) / (2 * BW_A100))
     link = 300e9                                         # NVLink, per direction (A100 datasheet)
     assert r.tensor_parallel_s_per_step == pytest.approx(2 * 80 * (FIT.tp_s_per_allreduce + 1 * 8192 * 2 / link))
     assert r.estimate.device_hours == pytest.approx(1e6 * r.seconds_per_token * 2 / 3600)
@@ -171,8 +175,12 @@ def test_user_settings_apply():
 
 def test_quantisation_shrinks_bytes_and_uses_the_faster_peak():
     r16, r8 = run(), run(replace(BASE, bits=8))
-    assert r8.weights_gb == pytest.approx(r16.weights_gb / 2)
-    assert r16.memory_s_per_step - r8.memory_s_per_step == pytest.approx(LLAMA2_7B.params / BW_A100)
+    # the blocks at 1 byte; the embedding table and the LM head stay at 2 (GPTQ, AWQ, FP8 checkpoints)
+    assert r8.weights_gb == pytest.approx(((LLAMA2_7B.params - 2 * TABLE_7B) * 1 + 2 * TABLE_7B * 2) / 1e9)
+    # a step reads the blocks (one byte saved on each) and the LM head (none saved)
+    assert r16.memory_s_per_step - r8.memory_s_per_step == pytest.approx((LLAMA2_7B.params - 2 * TABLE_7B) / BW_A100)
+    assert any("the embedding table and the LM head, 0.262 B parameters, stay at 16 bits" in n for n in r8.notes)
+    assert not any("stay at 16 bits" in n for n in r16.notes)
     assert r8.precision == "int8" and r8.peak_flops_per_s == 624e12   # A100 INT8 dense
     assert inference(replace(BASE, bits=8), H100, FIT).precision == "fp8"
     saving = 1 - r8.energy_kwh / r16.energy_kwh
@@ -184,13 +192,18 @@ def test_missing_low_precision_falls_back_to_16bit_peak_and_says_so():
     assert r.precision == "fp16" and r.peak_flops_per_s == V100.peak("fp16")
     assert any("no 8-bit peak" in n for n in r.notes)
     r4 = run(replace(BASE, bits=4))
-    assert r4.weights_gb == pytest.approx(LLAMA2_7B.params / 2 / 1e9) and r4.precision == "bf16"
+    assert r4.weights_gb == pytest.approx(((LLAMA2_7B.params - 2 * TABLE_7B) / 2 + 4 * TABLE_7B) / 1e9)
+    assert r4.precision == "bf16"
     assert any("no 4-bit peak" in n for n in r4.notes)
 
 
 def test_pruning_ideal_and_dense_kernels():
     pruned = run(replace(BASE, sparsity=0.5))
-    assert pruned.weights_gb == pytest.approx(LLAMA2_7B.params / 1e9)
+    # half of the blocks' weights; the embeddings and LM head are kept (SparseGPT prunes the blocks' linears)
+    pruned_params = 2 * TABLE_7B + (LLAMA2_7B.params - 2 * TABLE_7B) / 2
+    assert pruned.params_served == pytest.approx(pruned_params)
+    assert pruned.weights_gb == pytest.approx(2 * pruned_params / 1e9)
+    assert any("of the blocks' weights removed (the embeddings and LM head kept)" in n for n in pruned.notes)
     assert pruned.kv_cache_gb == pytest.approx(run().kv_cache_gb)      # the cache keeps its shape
     dense = run(replace(BASE, sparsity=0.5, sparse_kernels=False))
     assert dense.seconds_per_output_token == pytest.approx(run().seconds_per_output_token)
@@ -223,13 +236,15 @@ def test_mixture_of_experts_holds_all_weights_reads_the_routed_experts_and_compu
         assert r.flops_per_token == pytest.approx(2 * 12.880e9 + 4 * 32 * CONTEXT * 4096)
     # batch 1 reads the shared weights and its 2 experts: the active parameters
     assert one.devices == four.devices == 2               # 93 GB of weights: two H100s, each reads half
-    assert one.memory_s_per_step == pytest.approx((2 * 12.880e9 + CONTEXT * kv) / (2 * bw_h100))
+    # (of the embedding table only the batch's rows: its 32000 × 4096 are left out of every read)
+    table = 32000 * 4096
+    assert one.memory_s_per_step == pytest.approx((2 * (12.880e9 - table) + CONTEXT * kv) / (2 * bw_h100))
     # batch 4 reads 8 · (1 − 0.75⁴) = 5.47 experts per layer on average
     read_4 = 46.703e9 - expert_params + expert_params * (1 - 0.75 ** 4)
-    assert four.memory_s_per_step == pytest.approx((2 * read_4 + 4 * CONTEXT * kv) / (2 * bw_h100))
+    assert four.memory_s_per_step == pytest.approx((2 * (read_4 - table) + 4 * CONTEXT * kv) / (2 * bw_h100))
     # from batch 64 on every expert is read: all 46.7 B
-    assert many.memory_s_per_step == pytest.approx((2 * 46.703e9 + 64 * CONTEXT * kv) / (many.devices * bw_h100),
-                                                   rel=1e-6)
+    assert many.memory_s_per_step == pytest.approx((2 * (46.703e9 - table) + 64 * CONTEXT * kv)
+                                                   / (many.devices * bw_h100), rel=1e-6)
     note = next(n for n in one.notes if "mixture of experts" in n)
     assert "2 of 8 experts per token" in note and "12.9 B of the 46.7 B parameters" in note
 
@@ -292,7 +307,8 @@ def test_techniques_savings_come_from_the_same_model():
         base.per_query("energy_kwh") - ts["quantization-8bit"].result.per_query("energy_kwh"))
     assert d["range"]["per_query"]["energy_kwh"][0] < d["per_query"]["energy_kwh"] < d["range"]["per_query"]["energy_kwh"][1]
     shown = {t.name: t for t in compression.techniques(BASE, A100, FIT, illustrate=True)[0]}
-    assert not shown["pruning"].chosen and shown["pruning"].result.weights_gb == pytest.approx(LLAMA2_7B.params / 1e9)
+    assert not shown["pruning"].chosen
+    assert shown["pruning"].result.weights_gb == pytest.approx(2 * (LLAMA2_7B.params + 2 * TABLE_7B) / 2 / 1e9)
     assert shown["distillation"].result.params_served == pytest.approx(0.6 * LLAMA2_7B.params)
     assert 0 < shown["quantization-4bit"].saving("seconds_per_token") < 0.75
 
@@ -356,4 +372,22 @@ def test_a_technique_that_needs_fewer_devices_says_so(cli):
     code, out, _ = cli("inference", "--model", "llama-3.1-70b", "--tokens", "1e8", "--batch-size", "32")
     assert code == 0
     row = next(line for line in out.splitlines() if line.startswith("saves: 8-bit weights"))
-    assert "of time on 2 devices (not 4);" in row
+    assert re.search(r"\d+% (of|more) time on 2 devices \(not 4\);", row)
+
+
+def test_quantised_weights_keep_a_tied_table_once_and_say_when_the_vocabulary_is_unknown():
+    """Gemma's LM head is its embedding table (one 256000 × 2048 matrix in its 2.506 B): that table
+    stays at 16 bits once, and a step reads it whole as the LM head. Without a vocabulary nothing
+    can be kept apart, every weight counts at the low bits, and the note says so."""
+    g = serving_data.catalog_model("gemma-2b")
+    assert g.arch.tied_embeddings and not LLAMA2_7B.arch.tied_embeddings
+    table = 256000 * 2048
+    r16, r4 = (run(InferenceScenario(params=g.params, tokens=1e6, architecture=g.arch, bits=b)) for b in (16, 4))
+    assert r16.weights_gb == pytest.approx(2 * g.params / 1e9)
+    assert r4.weights_gb == pytest.approx(((g.params - table) / 2 + 2 * table) / 1e9)
+    assert r16.memory_s_per_step - r4.memory_s_per_step == pytest.approx(1.5 * (g.params - table) / BW_A100)
+    assert any("the embedding table (tied to the LM head), 0.524 B parameters, stay at 16 bits" in n for n in r4.notes)
+    bare = replace(LLAMA2_7B.arch, vocab=None)
+    r = run(replace(BASE, architecture=bare, bits=4))
+    assert r.weights_gb == pytest.approx(LLAMA2_7B.params / 2 / 1e9)
+    assert any("the vocabulary is not given, so every weight counts at 4 bits" in n for n in r.notes)

@@ -31,6 +31,12 @@ class Architecture:
     experts: int | None = None           # mixture of experts: experts per layer (None: dense)
     experts_per_token: int | None = None  # mixture of experts: experts each token is routed to (top-k)
     context: int | None = None           # the context window, tokens (a catalog model's; None: not known)
+    tied_embeddings: bool = False        # the LM head is the token embedding table (one vocab × d_model matrix)
+
+    @property
+    def embedding_table_params(self) -> float:
+        """vocab × d_model, one table (0 when the vocabulary is not given)."""
+        return float(self.vocab) * self.d_model if self.vocab else 0.0
 
     @property
     def head_size(self) -> float:
@@ -49,7 +55,7 @@ class Architecture:
         return {"layers": self.layers, "d_model": self.d_model, "heads": self.heads, "kv_heads": self.kv_heads,
                 "head_dim": self.head_size, "vocab": self.vocab, "active_params": self.active_params,
                 "experts": self.experts, "experts_per_token": self.experts_per_token,
-                "name": self.name, "source": self.source}
+                "tied_embeddings": self.tied_embeddings, "name": self.name, "source": self.source}
 
 
 def attention_params(a: Architecture, layers: int | None = None) -> float:

@@ -30,6 +30,7 @@ from estimator.core import bounds as B
 from estimator.core import validation as v
 from estimator.core.errors import InputError
 from estimator.core.estimate import Assumption, estimate
+from estimator.core.inference_notes import embedding_note, moe_note
 from estimator.core.inference_result import InferenceResult
 from estimator.core.profile import HardwareProfile
 from estimator.core.scenario import SITE_FIELDS, Scenario, Site, validate_site
@@ -38,6 +39,7 @@ from estimator.core.serving import (
     BANDWIDTH_FRACTION_SOURCE,
     COMPUTE_FRACTION,
     COMPUTE_FRACTION_SOURCE,
+    EMBEDDING_BITS,
     FLOPS_PER_PARAM_PER_TOKEN,
     KV_BITS,
     POWER_SOURCE,
@@ -49,13 +51,13 @@ from estimator.core.serving import (
     check_architecture,
     check_params_fit,
     devices_needed,
+    embedding_params,
     footprint,
     link_for,
     step,
     student_architecture,
-    weights_read_fraction,
 )
-from estimator.core.units import MB_PER_GB, MS_PER_S, PARAMS_PER_BILLION, S_PER_HOUR
+from estimator.core.units import MB_PER_GB, MS_PER_S, S_PER_HOUR
 
 BITS = WEIGHT_BITS
 # Peak used for each weight width, first match wins. 8-bit: FP8 (H100 and later) or INT8 (A100)
@@ -227,20 +229,6 @@ def _fmt_ms(x: float) -> str:
     return f"{x * MS_PER_S:.3g} ms"
 
 
-def moe_note(arch: Architecture, params: float, batch: int) -> str:
-    """What a mixture of experts reads per decode step, in words."""
-    def billions(x: float) -> str:
-        return f"{x / PARAMS_PER_BILLION:.3g} B"
-    flops = f"FLOPs use the {billions(arch.active_params)} active parameters"
-    if arch.experts is None:
-        return f"mixture of experts: all {billions(params)} parameters are read each step (routing not given); {flops}"
-    read = weights_read_fraction(arch, params, batch)
-    touched = arch.experts * (1.0 - (1.0 - arch.experts_per_token / arch.experts) ** batch)
-    return (f"mixture of experts: {arch.experts_per_token} of {arch.experts} experts per token; a step of {batch} "
-            f"token{'s' if batch != 1 else ''} reads {touched:.3g} experts per layer on average (if routing is even: "
-            f"an upper bound), {billions(read * params)} of the {billions(params)} parameters; {flops}")
-
-
 def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -> InferenceResult:
     """Per-token and total time, memory, energy, CO₂e and cost of generating ``s.tokens`` tokens."""
     _check(s, profile)
@@ -258,11 +246,15 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
                      "layers in proportion, as DistilBERT); its quality is not modelled")
     kept = 1.0 - s.sparsity
     if s.sparsity > 0 and s.sparse_kernels:
-        n *= kept
+        # the blocks' linear layers are pruned, the embeddings and LM head kept (SparseGPT, Frantar & Alistarh
+        # 2023, arXiv:2301.00774; its code, IST-DASLab/sparsegpt llama.py, prunes each decoder layer's linears)
+        emb, _ = embedding_params(arch, n)
+        n = emb + (n - emb) * kept
         if arch.active_params:
-            arch = replace(arch, active_params=arch.active_params * kept)
-        notes.append(f"pruning: {s.sparsity:.0%} of weights removed; assumed that storage and kernels skip them, so "
-                     "weight bytes and FLOPs scale by the kept fraction (ideal: index overhead ignored; unstructured "
+            arch = replace(arch, active_params=emb + max(0.0, arch.active_params - emb) * kept)
+        notes.append(f"pruning: {s.sparsity:.0%} of the blocks' weights removed (the embeddings and LM head kept); "
+                     "assumed that storage and kernels skip them, so their bytes and FLOPs scale by the kept "
+                     "fraction (ideal: index overhead ignored; unstructured "
                      "sparsity rarely speeds up dense hardware, 2:4 structured sparsity on NVIDIA tensor cores is the "
                      "exception); the KV cache and the engine's costs stay")
     elif s.sparsity > 0:
@@ -273,6 +265,8 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
     precision, peak, note = peak_for_bits(profile, bits)
     if note:
         notes.append(note)
+    if bits < EMBEDDING_BITS:
+        notes.append(embedding_note(arch, n, bits))
     util = float(s.utilization) if s.utilization is not None else COMPUTE_FRACTION
     device = device_of(profile, peak)
     mem = dict(params=n, arch=arch, memory_gb_per_device=profile.memory_gb, batch=b, prompt_tokens=p_tok,

@@ -8,8 +8,10 @@ One decode step produces one token for each of the B sequences in a batch, on ``
 that split every layer (tensor parallelism). Its time, per device:
 
 - memory   = (weight bytes read + B × context × KV bytes per token) ÷ (tp × η_bw × bandwidth);
-  a dense model reads all its weights, a mixture of experts its shared weights and the experts
-  its B tokens are routed to (``weights_read_fraction``)
+  a dense model reads all its weights but the embedding table (only its B rows), a mixture of
+  experts its shared weights and the experts its B tokens are routed to
+  (``weights_read_fraction``); quantised weights are the blocks' linear layers, the embeddings
+  and LM head staying at 16 bits (``stored_weight_bytes``, ``read_weight_bytes``)
 - compute  = B × (2·N_active + 4·L·context·H·d_head) ÷ (tp × η_c × peak)
 - GPU time = the slower of the two (roofline; at small batch decoding is memory-bound, and
   larger batches raise it through the KV cache they read)
@@ -68,6 +70,13 @@ COMPUTE_FRACTION_SOURCE = ("0.6 of the tensor peak: prefill MFU 0.61–0.67 on A
 # each link (NCCL tests, doc/PERFORMANCE.md: busbw = algbw · 2(n−1)/n).
 ALLREDUCES_PER_LAYER = 2
 ACTIVATION_BYTES = 2  # 16-bit activations in the all-reduced messages
+# Weight-only quantisation (GPTQ, AWQ, FP8/INT8 weights) quantises the transformer blocks' linear
+# layers; the token embedding table (a lookup) and the LM head stay at 16 bits: vLLM's AWQ/GPTQ
+# configs quantise the LM head only when the checkpoint says so (`lm_head_quantized`, default
+# false; docs.vllm.ai, vllm.model_executor.layers.quantization.auto_awq), and llm-compressor's
+# recipes target Linear layers with `ignore: [lm_head]`. A decode step reads the whole LM head but
+# only its B tokens' rows of the embedding table (B × d_model, left out).
+EMBEDDING_BITS = 16
 # Link bandwidth per direction for the all-reduce bytes: each profile's [interconnect] table
 # (profiles/*.toml, with its datasheet), or this fallback where a profile states none: PCIe 4.0
 # ×16, ≈31.5 GB/s per direction (PCI-SIG, PCIe 4.0: 16 GT/s × 16 lanes, 128b/130b).
@@ -203,9 +212,9 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
     width = arch.attention_width
     bw = device.bandwidth_gb_per_s * BYTES_PER_GB * bandwidth_fraction
     flops_s = device.peak_flops_per_s * compute_fraction
-    weight_bytes = n_total * weight_bits / BITS_PER_BYTE
+    weight_bytes = stored_weight_bytes(arch, n_total, weight_bits)
     kv_tok = arch.kv_bytes_per_token(kv_bits)
-    memory_s = (weight_bytes * weights_read_fraction(arch, n_total, b) + b * context * kv_tok * kv_replication(arch, tp)) / (tp * bw)
+    memory_s = (read_weight_bytes(arch, n_total, weight_bits, b) + b * context * kv_tok * kv_replication(arch, tp)) / (tp * bw)
     flops_per_token = FLOPS_PER_PARAM_PER_TOKEN * n_active + ATTENTION_FLOPS_PER_CONTEXT_TOKEN * arch.layers * context * width
     compute_s = b * flops_per_token / (tp * flops_s)
     gpu_s = max(memory_s, compute_s)
@@ -232,6 +241,30 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
                 memory_s=memory_s, compute_s=compute_s, gpu_s=gpu_s, prefill_s=prefill_s, tp_s=tp_s, engine_s=engine_s,
                 tpot_s=tpot, power_w=watts, power_fraction=frac, joules_per_output_token=watts * tp * tpot / b,
                 bound="memory" if memory_s >= compute_s else "compute", flops_per_token=flops_per_token)
+
+
+def embedding_params(arch: Architecture, params: float) -> tuple[float, float]:
+    """(the parameters stored at ``EMBEDDING_BITS``: the embedding table and, unless tied, the LM
+    head; the LM head's, read whole every step). Both 0 when the vocabulary is not given: then every
+    weight counts at the weights' bits."""
+    table = min(arch.embedding_table_params, float(params))
+    stored = min(float(params), table * (1.0 if arch.tied_embeddings else 2.0))
+    return stored, table
+
+
+def stored_weight_bytes(arch: Architecture, params: float, weight_bits: int) -> float:
+    """The bytes the weights take: the blocks at ``weight_bits``, embeddings and LM head at 16 bits."""
+    emb, _ = embedding_params(arch, params)
+    return ((float(params) - emb) * weight_bits + emb * EMBEDDING_BITS) / BITS_PER_BYTE
+
+
+def read_weight_bytes(arch: Architecture, params: float, weight_bits: int, batch: float) -> float:
+    """The weight bytes one decode step reads: the blocks' weights it uses (all for a dense model,
+    ``weights_read_fraction`` for a mixture of experts) and the whole LM head; of the embedding
+    table only the batch's rows, left out."""
+    emb, head = embedding_params(arch, params)
+    blocks = max(0.0, float(params) * weights_read_fraction(arch, params, batch) - emb)
+    return (blocks * weight_bits + head * EMBEDDING_BITS) / BITS_PER_BYTE
 
 
 def weights_read_fraction(arch: Architecture, params: float, batch: float) -> float:
@@ -281,7 +314,7 @@ class Footprint:
 
 def footprint(*, params: float, arch: Architecture, memory_gb_per_device: float, devices: int, batch: float,
               prompt_tokens: float, output_tokens: float, weight_bits: int = 16, kv_bits: int = 16) -> Footprint:
-    weights = params * weight_bits / BITS_PER_BYTE / BYTES_PER_GB
+    weights = stored_weight_bytes(arch, params, weight_bits) / BYTES_PER_GB
     per_seq = ((prompt_tokens + output_tokens) * arch.kv_bytes_per_token(kv_bits) * kv_replication(arch, devices)
                / BYTES_PER_GB)
     usable = devices * memory_gb_per_device * USABLE_MEMORY_FRACTION
@@ -321,6 +354,6 @@ def previous_model(*, params: float, device: Device, batch: float, tp: int, util
     return Previous(s, power_w * tp * s / batch)
 
 
-__all__ = ["Architecture", "Device", "Footprint", "Previous", "ServingFit", "Step", "attention_params",
-           "check_architecture", "check_params_fit", "devices_needed", "footprint", "kv_replication", "link_for",
-           "previous_model", "step", "student_architecture"]
+__all__ = ["EMBEDDING_BITS", "Architecture", "Device", "Footprint", "Previous", "ServingFit", "Step", "attention_params",
+           "check_architecture", "check_params_fit", "devices_needed", "embedding_params", "footprint", "kv_replication",
+           "link_for", "previous_model", "read_weight_bytes", "step", "stored_weight_bytes", "student_architecture"]

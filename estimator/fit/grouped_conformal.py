@@ -20,7 +20,8 @@ balance of coverage and width. It has no finite-sample correction, so with few g
 little short. For serving, the finite-sample variant (one more group's weight at +∞, as in Lee,
 Barber & Willett 2023, arXiv:2306.06342) was measured too: with 6 models it held 88% (TPOT) and
 91% (J per token) of the configurations at widths ×2.76 and ×2.21, against 81% and 84% at ×2.28
-and ×1.99 for CDF pooling (`python -m estimator validate --inference`).
+and ×1.99 for CDF pooling (measured before the embedding table was left out of a step's reads; CDF
+pooling's figures now: `python -m estimator validate --inference`).
 """
 
 from __future__ import annotations

@@ -76,7 +76,7 @@ class CatalogModel:
 
 
 CATALOG_KEYS = {"name", "params", "active_params", "experts", "experts_per_token", "layers", "d_model", "heads", "kv_heads", "head_dim", "vocab",
-                "context", "source", "train_tokens", "train_tokens_source"}
+                "context", "source", "train_tokens", "train_tokens_source", "tied_embeddings"}
 
 
 @lru_cache(maxsize=1)
@@ -95,7 +95,11 @@ def load_catalog() -> Mapping[str, CatalogModel]:
         try:
             arch = Architecture(int(row["layers"]), int(row["d_model"]), int(row["heads"]), int(row["kv_heads"]),
                                 row.get("head_dim"), row.get("vocab"), row.get("active_params"), mid, row["source"],
-                                row.get("experts"), row.get("experts_per_token"), row.get("context"))
+                                row.get("experts"), row.get("experts_per_token"), row.get("context"),
+                                row.get("tied_embeddings", False))
+            if not isinstance(arch.tied_embeddings, bool):
+                fail(f"'{mid}' tied_embeddings must be true or false, got {arch.tied_embeddings!r}",
+                     "write tied_embeddings = true where the LM head is the embedding table, or leave it out")
             check_architecture(arch)
             tokens = row.get("train_tokens")
             if tokens is not None and (not isinstance(tokens, (int, float)) or isinstance(tokens, bool)

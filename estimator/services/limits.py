@@ -303,11 +303,11 @@ def resolve_architecture(*, params: float | None = None, model: str | None = Non
             v.require_whole(label, x, B.HEADS, field="heads" if label == "attention heads" else "kv_heads")
         check_head_split(dm, int(heads), int(kv_heads))
         voc = None if vocab is None else v.require_whole("vocabulary", vocab, B.VOCAB, field="vocab")
-        if params is None:
+        if derived := params is None:  # one vocab × d_model table: the LM head counted as tied to it
             params = non_embedding_params(lay, dm) + (voc * dm if voc else 0.0)
             how.append(f"parameters = 12·layers·d_model²{' + vocab·d_model' if voc else ''} = {params:.3g} "
                        "(Kaplan et al. 2020: d_ff = 4·d_model; give the parameter count for gated MLPs)")
-        arch = Architecture(lay, dm, int(heads), int(kv_heads), None, voc, None, "", "given")
+        arch = Architecture(lay, dm, int(heads), int(kv_heads), None, voc, None, "", "given", tied_embeddings=derived)
         return float(params), arch, "given" + ("; " + "; ".join(how) if how else "")
     if params is None:
         raise InputError("no model: give the parameters, a catalog model or the architecture (layers, d_model, …)",

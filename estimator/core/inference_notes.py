@@ -1,0 +1,37 @@
+"""The serving estimate's notes on what a step reads: a mixture of experts' experts, and what stays at
+16 bits when the weights are quantised. Pure: words from the shape and the parameter count."""
+
+from __future__ import annotations
+
+from estimator.core.architecture import Architecture
+from estimator.core.serving import EMBEDDING_BITS, embedding_params, weights_read_fraction
+from estimator.core.units import PARAMS_PER_BILLION
+
+
+def moe_note(arch: Architecture, params: float, batch: int) -> str:
+    """What a mixture of experts reads per decode step, in words."""
+    def billions(x: float) -> str:
+        return f"{x / PARAMS_PER_BILLION:.3g} B"
+    flops = f"FLOPs use the {billions(arch.active_params)} active parameters"
+    if arch.experts is None:
+        return f"mixture of experts: all {billions(params)} parameters are read each step (routing not given); {flops}"
+    read = weights_read_fraction(arch, params, batch)
+    touched = arch.experts * (1.0 - (1.0 - arch.experts_per_token / arch.experts) ** batch)
+    return (f"mixture of experts: {arch.experts_per_token} of {arch.experts} experts per token; a step of {batch} "
+            f"token{'s' if batch != 1 else ''} reads {touched:.3g} experts per layer on average (if routing is even: "
+            f"an upper bound), {billions(read * params)} of the {billions(params)} parameters; {flops}")
+
+
+def embedding_note(arch: Architecture, params: float, bits: int) -> str:
+    """What stays at 16 bits when the weights are quantised to ``bits``, in words."""
+    stored, _ = embedding_params(arch, params)
+    if not stored:
+        return (f"{bits}-bit weights: the vocabulary is not given, so every weight counts at {bits} bits; quantised "
+                f"checkpoints keep the embeddings and LM head at {EMBEDDING_BITS} bits, so memory and time are "
+                "somewhat low (give the vocabulary)")
+    what = "the embedding table (tied to the LM head)" if arch.tied_embeddings else "the embedding table and the LM head"
+    return (f"{bits}-bit weights: the transformer blocks' linear layers; {what}, {stored / PARAMS_PER_BILLION:.3g} B "
+            f"parameters, stay at {EMBEDDING_BITS} bits, as quantised checkpoints keep them (GPTQ, AWQ, FP8)")
+
+
+__all__ = ["embedding_note", "moe_note"]
