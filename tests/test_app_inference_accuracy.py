@@ -176,3 +176,21 @@ def test_serving_misses_over_2x_are_named(page, doc):
     r = missed[0]
     assert (f"{r['model'].split('/')[-1]} on {r['hardware']} (TP {r['tensor_parallel']}, batch {r['batch']:g}): "
             f"TPOT {r['factor_tpot']:.2f}× off") in text
+
+
+def test_the_independent_small_batch_check_is_on_the_page(page, doc):
+    """The TPOT check on published small-batch measurements never fitted: a table by benchmark and a
+    sentence with the overall figures, all from the validation document."""
+    t = doc["independent_tpot"]
+    tables = [d.value for d in page.dataframe if "Benchmark" in d.value.columns]
+    assert len(tables) == 1
+    df = tables[0].set_index("Benchmark")
+    assert list(df.index) == list(t["by_source"])
+    for name, x in t["by_source"].items():
+        assert df.loc[name, "Rows"] == x["model"]["n"]
+        assert df.loc[name, "Predicted ÷ measured"] == pytest.approx(x["median_predicted_over_measured"])
+        assert df.loc[name, "80% coverage"] == pytest.approx(x["model"]["interval_coverage"])
+        assert df.loc[name, "Previous model"] == pytest.approx(x["previous"]["median_factor"])
+    o = t["overall"]
+    text = " ".join(m.value for m in page.markdown).replace("\\", "")   # markdown escapes removed
+    assert f"median {o['median_predicted_over_measured']:.2f}; the 80% range held {o['model']['interval_coverage']:.0%}" in text

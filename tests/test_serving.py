@@ -197,6 +197,11 @@ def test_the_readme_quotes_the_serving_validation(capsys):
                      rf"{t['per_parameter_per_gpu']['median_factor']:.2f}×, {t['flat_per_gpu']['median_factor']:.2f}×\), "
                      rf"range holds {pct(t['model']['interval_coverage'])} \({pct(t['model']['interval_coverage_by_model'])}; "
                      rf"width ×{t['model']['interval_mean_width_factor']:.2f}\)", text)
+    small = doc["independent_tpot"]["overall"]
+    assert (f"finds the predicted TPOT a median **{small['median_predicted_over_measured']:.2f}×** the measured one, "
+            f"and the 80% range held **{pct(small['model']['interval_coverage'])}** of them; the previous "
+            f"roofline-only model, no engine at all, is off by {small['previous']['median_factor']:.2f}×") in text
+    assert f"{len(doc['independent_tpot']['rows'])} published small-batch decode times" in text
 
 
 def test_serving_json_lists_only_the_assumptions_it_uses():

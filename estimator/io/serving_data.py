@@ -178,7 +178,8 @@ def load_measurements() -> tuple[Measurement, ...]:
 
 def domain_notes(result) -> tuple[str, ...]:
     """Where an inference result's scenario lies outside the measured configurations
-    (``estimator.fit.serving_domain``), the chips compared by the profiles' fitted families."""
+    (``estimator.fit.serving_domain``), the chips compared by the profiles' fitted families; and, at a
+    small batch, what the independent latency measurements showed (``estimator.io.tpot_checks``)."""
     from estimator.fit.serving_domain import outside_measured
     profiles = default_profiles()
 
@@ -190,8 +191,10 @@ def domain_notes(result) -> tuple[str, ...]:
         u = p.utilization if p is not None else None
         same = u is not None and u.family not in (None, "pooled") and (not u.borrowed or u.same_chip)
         return u.family if same else hardware_id
+    from estimator.io.tpot_checks import small_batch_note  # it reads this module's catalog and fit
     return outside_measured(load_measurements(), hardware_id=result.hardware_id, chip_of=chip_of,
-                            devices=result.devices, batch=result.batch_size, bits=result.bits, kv_bits=result.kv_bits)
+                            devices=result.devices, batch=result.batch_size, bits=result.bits,
+                            kv_bits=result.kv_bits) + small_batch_note(result.batch_size)
 
 
 # ------------------------------------------------------------------------------------ the fit file

@@ -277,9 +277,12 @@ def write_validation(document: Mapping[str, Any], path: Path = UTILIZATION_VALID
 
 def inference_validation_document() -> dict:
     """What `validate --inference` reports: the serving model judged leave-one-model-out on every
-    measured serving configuration the project holds (``estimator.io.serving_data``; cached)."""
+    measured serving configuration the project holds (``estimator.io.serving_data``; cached), and its
+    TPOT on independent small-batch measurements it was never fitted to (``independent_tpot``,
+    ``estimator.io.tpot_checks``)."""
     from estimator.io.serving_data import validation_document as serving_validation
-    return serving_validation()
+    from estimator.io.tpot_checks import tpot_check_document
+    return {**serving_validation(), "independent_tpot": tpot_check_document()}
 
 
 __all__ = ["BASELINE_GOODPUT", "FACTOR_BANDS", "NEW_DEVICE_CHOICE", "fit_document", "inference_validation_document",

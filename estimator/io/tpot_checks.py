@@ -1,0 +1,119 @@
+"""Independent small-batch TPOT measurements at the edge: read, checked, and judged by the shipped fit.
+
+Edge module: reads ``estimator/data/small_batch_tpot.csv`` (each row cited; the sources and their
+caveats are in ``estimator/data/README.md``) through the guarded reader, joins each row to the
+catalog's architecture and the hardware profile, and hands plain rows to the pure check
+(``estimator.fit.tpot_check``). None of these rows is fitted.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from functools import lru_cache
+
+from estimator.core.errors import DataFileError, InputError
+from estimator.core.inference import peak_for_bits
+from estimator.core.serving import WEIGHT_BITS
+from estimator.core.units import MS_PER_S
+from estimator.fit.tpot_check import TpotCheck, TpotRow, check, median_ratio
+from estimator.io import safe_read
+from estimator.io.datafiles import DATA_DIR, default_profiles
+from estimator.io.serving_data import catalog_model, device_for, load_serving_fit
+
+TPOT_CHECKS_PATH = DATA_DIR / "small_batch_tpot.csv"
+COLUMNS = ("source", "engine", "model", "hardware_id", "tensor_parallel", "batch", "bits", "prompt_tokens",
+           "output_tokens", "measured_tpot_s", "published", "how", "note", "citation")
+
+
+def _number(row: dict, key: str, line: int, whole: bool = False) -> float:
+    try:
+        x = float(row[key])
+    except (KeyError, TypeError, ValueError):
+        raise DataFileError(f"{TPOT_CHECKS_PATH}: line {line}: '{key}' is missing or not a number") from None
+    if not math.isfinite(x) or x <= 0 or (whole and x != int(x)):
+        raise DataFileError(f"{TPOT_CHECKS_PATH}: line {line}: '{key}' must be a positive "
+                            f"{'whole number' if whole else 'number'}, got {row[key]!r}")
+    return x
+
+
+@lru_cache(maxsize=1)
+def load_rows() -> tuple[TpotRow, ...]:
+    def fail(problem, fix):
+        raise DataFileError(f"{TPOT_CHECKS_PATH}: {problem}; {fix}")
+    text = safe_read.read_text(TPOT_CHECKS_PATH, safe_read.MAX_DATA_BYTES, fail)
+    reader = csv.DictReader(io.StringIO(text))
+    if tuple(reader.fieldnames or ()) != COLUMNS:
+        fail(f"columns {reader.fieldnames} are not {list(COLUMNS)}", "keep the header as shipped")
+    profiles = default_profiles()
+    out = []
+    for line, r in enumerate(reader, start=2):
+        if not (r["citation"] or "").strip():
+            fail(f"line {line} has no citation", "every measurement names where it was published")
+        bits = int(_number(r, "bits", line, whole=True))
+        if bits not in WEIGHT_BITS:
+            fail(f"line {line}: bits {bits} is not one of {WEIGHT_BITS}", "use 16, 8 or 4")
+        try:
+            m = catalog_model(r["model"])
+            profile = profiles.get(r["hardware_id"])
+        except InputError as exc:
+            raise DataFileError(f"{TPOT_CHECKS_PATH}: line {line}: {exc}") from None
+        precision, _, _ = peak_for_bits(profile, bits)
+        out.append(TpotRow(
+            source=r["source"], engine=r["engine"], model=m.id, hardware_id=profile.id,
+            device=device_for(profile, precision), params=m.params, arch=m.arch,
+            tp=int(_number(r, "tensor_parallel", line, whole=True)), batch=int(_number(r, "batch", line, whole=True)),
+            bits=bits, prompt_tokens=_number(r, "prompt_tokens", line), output_tokens=_number(r, "output_tokens", line),
+            tpot_s=_number(r, "measured_tpot_s", line), note=r["note"], citation=r["citation"],
+            previous_utilization=profile.utilization.default))
+    if not out:
+        fail("no rows", "restore the shipped file")
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def tpot_check() -> TpotCheck:
+    return check(load_rows(), load_serving_fit())
+
+
+def _summary(model, previous, ps) -> dict:
+    return {"model": model.to_dict(), "previous": previous.to_dict(), "median_predicted_over_measured": median_ratio(ps)}
+
+
+@lru_cache(maxsize=1)
+def tpot_check_document() -> dict:
+    """What `validate --inference` reports on the independent measurements, as plain numbers."""
+    c = tpot_check()
+    ps = c.predictions
+    return {
+        "data": f"estimator/data/{TPOT_CHECKS_PATH.name}",
+        "method": (f"{len(ps)} published small-batch measurements ({', '.join(sorted(c.by_source))}), none of them "
+                   "fitted: each predicted by the shipped fit, its stated interval checked"),
+        "overall": _summary(c.model, c.previous, ps),
+        "by_source": {s: {**_summary(m, p, [x for x in ps if x.row.source == s]),
+                          "engine": next(x.row.engine for x in ps if x.row.source == s)}
+                      for s, (m, p) in c.by_source.items()},
+        "rows": [{"source": p.row.source, "model": p.row.model, "hardware": p.row.hardware_id,
+                  "tensor_parallel": p.row.tp, "batch": p.row.batch, "bits": p.row.bits,
+                  "measured_tpot_ms": p.row.tpot_s * MS_PER_S, "predicted_tpot_ms": p.tpot_s * MS_PER_S,
+                  "interval_tpot_ms": [p.tpot_s / math.exp(p.half) * MS_PER_S, p.tpot_s * math.exp(p.half) * MS_PER_S],
+                  "inside": p.inside, "previous_tpot_ms": p.previous_tpot_s * MS_PER_S,
+                  "note": p.row.note, "citation": p.row.citation} for p in ps],
+    }
+
+
+def small_batch_note(batch: int) -> tuple[str, ...]:
+    """For a batch within the independent measurements' batches, what they showed of the TPOT."""
+    c = tpot_check()
+    batches = [p.row.batch for p in c.predictions]
+    if batch > max(batches):
+        return ()
+    return (f"batch {batch}: on {len(batches)} published measurements at batches {min(batches)}–{max(batches)} from "
+            f"latency benchmarks never fitted ({', '.join(sorted(c.by_source))}), the predicted time per output token "
+            f"was a median {median_ratio(c.predictions):.2g}× the measured one and the stated interval held "
+            f"{c.model.interval_coverage:.0%} of them (the serving validation): an online serving engine under load "
+            "is what this estimates; a latency-optimised engine at a fixed batch can be several times faster",)
+
+
+__all__ = ["TPOT_CHECKS_PATH", "load_rows", "small_batch_note", "tpot_check", "tpot_check_document"]
