@@ -192,6 +192,19 @@ def independent_tpot(t: dict, level: float) -> None:
                                                       f"{level:.0%} coverage": percent_cell,
                                                       "Previous model": factor_cell}),
                  hide_index=True, width="stretch")
+    lat = t["latency_engine"]
+    o = lat["overall"]
+    st.markdown(c.md_escape(
+        f"**The latency engine** (the Inference page's engine setting) is fitted to those rows; {lat['method']}: "
+        f"off by a median {o['model']['median_factor']:.2f}× (the previous model {o['previous']['median_factor']:.2f}×), "
+        f"its {level:.0%} range held {o['model']['interval_coverage']:.0%}. Its energy is the modelled power × its "
+        "time; no measured energy checks it.", limit=900))
+    rows = [{"Held out": name, "Rows": x["model"]["n"], "Median factor": x["model"]["median_factor"],
+             f"{level:.0%} coverage": x["model"]["interval_coverage"], "Previous model": x["previous"]["median_factor"]}
+            for name, x in lat["by_source"].items()]
+    st.dataframe(c.number_table(pd.DataFrame(rows), {"Median factor": factor_cell, f"{level:.0%} coverage": percent_cell,
+                                                      "Previous model": factor_cell}),
+                 hide_index=True, width="stretch")
 
 
 def inference_section(lecture: bool) -> None:

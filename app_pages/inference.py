@@ -18,6 +18,7 @@ from estimator.core import inference as inference_core
 from estimator.core.errors import EstimatorError
 from estimator.core.estimate import DEFAULT_CARBON_INTENSITY_G_PER_KWH
 from estimator.core.inference import DEFAULT_PROMPT_TOKENS, DEFAULT_TOKENS_PER_QUERY, QUERY_SOURCE
+from estimator.core.serving import DEFAULT_ENGINE, ENGINES
 from estimator.core.units import MS_PER_S
 from estimator.io import serving_data
 from estimator.report import humanize as hz
@@ -120,6 +121,10 @@ def inputs() -> dict:
     kw["devices"] = c.url_number("Devices (tensor parallel)", "inf_devices", min_value=B.DEVICES.low,
                                  max_value=B.DEVICES.high, integer=True, placeholder="as many as memory needs",
                                  where=side)
+    kw["engine"] = c.url_radio("Serving engine", "inf_engine", list(ENGINES), default=DEFAULT_ENGINE, where=side,
+                               help="; ".join(f"{k}: {v}" for k, v in ENGINES.items()) + ". The online engine's energy "
+                                    "is measured; the latency engine's time is fitted to published benchmarks, its "
+                                    "energy is not checked (Accuracy page).")
     side.subheader("Compression")
     kw["bits"] = int(c.url_radio("Bits per weight", "inf_bits", BITS, default=str(inference_core.DEFAULT_BITS), where=side,
                                  help="Quantisation: 8-bit uses the FP8/INT8 peak where the hardware has one"))
@@ -227,7 +232,8 @@ def render() -> None:
     warn_box = st.container()
     st.title("Inference & compression", anchor=False)
     st.caption("Each decode step reads the weights and the batch's KV cache, does 2·N FLOPs per token plus attention, "
-               "and pays the serving engine's per-layer and per-sequence costs (fitted to measured vLLM serving); "
+               "and pays the serving engine's per-layer and per-sequence costs (fitted to measured vLLM serving, or "
+               "to published latency benchmarks: the engine setting); "
                "power lies between idle and the decode draw by load, not at the TDP. "
                "Same numbers as `python -m estimator inference …`; its accuracy is on the Accuracy page.")
     try:

@@ -194,3 +194,15 @@ def test_the_independent_small_batch_check_is_on_the_page(page, doc):
     o = t["overall"]
     text = " ".join(m.value for m in page.markdown).replace("\\", "")   # markdown escapes removed
     assert f"median {o['median_predicted_over_measured']:.2f}; the 80% range held {o['model']['interval_coverage']:.0%}" in text
+
+
+def test_the_latency_engines_held_out_benchmarks_are_on_the_page(page, doc):
+    lat = doc["independent_tpot"]["latency_engine"]
+    tables = [d.value for d in page.dataframe if "Held out" in d.value.columns]
+    assert len(tables) == 1
+    df = tables[0].set_index("Held out")
+    for name, x in lat["by_source"].items():
+        assert df.loc[name, "Median factor"] == pytest.approx(x["model"]["median_factor"])
+        assert df.loc[name, "80% coverage"] == pytest.approx(x["model"]["interval_coverage"])
+    text = " ".join(m.value for m in page.markdown).replace("\\", "")
+    assert f"off by a median {lat['overall']['model']['median_factor']:.2f}×" in text

@@ -202,6 +202,9 @@ def test_the_readme_quotes_the_serving_validation(capsys):
             f"and the 80% range held **{pct(small['model']['interval_coverage'])}** of them; the previous "
             f"roofline-only model, no engine at all, is off by {small['previous']['median_factor']:.2f}×") in text
     assert f"{len(doc['independent_tpot']['rows'])} published small-batch decode times" in text
+    lat = doc["independent_tpot"]["latency_engine"]["overall"]["model"]
+    assert (f"its TPOT is off by a median **{lat['median_factor']:.2f}×** and its 80% range held "
+            f"**{pct(lat['interval_coverage'])}**") in text
 
 
 def test_serving_json_lists_only_the_assumptions_it_uses():

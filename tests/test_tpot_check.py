@@ -9,8 +9,9 @@ import math
 import pytest
 
 from estimator.cli.main import main
-from estimator.core.errors import DataFileError
+from estimator.core.errors import DataFileError, InputError
 from estimator.core.serving import previous_model, step
+from estimator.core.units import MS_PER_S
 from estimator.io import serving_data, tpot_checks
 from estimator.services import limits
 
@@ -99,3 +100,72 @@ def test_a_broken_row_is_refused_with_the_file_and_line(tmp_path, monkeypatch, c
         assert "small_batch_tpot.csv" in str(exc.value)
     finally:
         tpot_checks.load_rows.cache_clear()
+
+
+def test_the_latency_engine_is_fitted_to_the_rows_and_judged_leave_one_benchmark_out():
+    """Each benchmark's rows are predicted by a fit of the other benchmarks' rows; the shipped
+    latency fit is the fit of all rows with the online fit's power factor; its interval is the
+    grouped quantile of the held-out residuals; the shipped validation is a fresh run's."""
+    from dataclasses import replace
+
+    from estimator.core.interval import LEVEL
+    from estimator.fit import tpot_check
+    from estimator.fit.grouped_conformal import pooled_cdf_quantile
+
+    rows = tpot_checks.load_rows()
+    online = serving_data.load_serving_fit()
+    cv = tpot_check.leave_one_benchmark_out(rows, online, LEVEL)
+    held = "vLLM CI"
+    without = replace(online, **tpot_check.fit_time([r for r in rows if r.source != held], online))
+    for p in cv.predictions:
+        if p.row.source == held:
+            assert p.tpot_s == pytest.approx(tpot_check.predict_row(p.row, without).tpot_s)
+    others = [p for p in cv.predictions if p.row.source != held]
+    half = pooled_cdf_quantile([abs(p.log_error) for p in others], [p.row.source for p in others], LEVEL)
+    assert all(p.half == pytest.approx(half) for p in cv.predictions if p.row.source == held)
+    shipped = serving_data.load_serving_fit("latency")
+    assert shipped.engine == "latency" and shipped.busy_per_roofline_s == online.busy_per_roofline_s
+    assert shipped.n_configs == len(rows) and shipped.n_models == 4
+    assert shipped.engine_s_per_layer == pytest.approx(tpot_check.fit_time(rows, online)["engine_s_per_layer"], rel=1e-6)
+    assert shipped.tpot_log_half_width == pytest.approx(pooled_cdf_quantile(
+        [abs(p.log_error) for p in cv.predictions], [p.row.source for p in cv.predictions], LEVEL), rel=1e-6)
+    assert shipped.energy_log_half_width == shipped.tpot_log_half_width      # no energy measured: the time's
+    v = tpot_checks.shipped_latency_validation()["overall"]["model"]
+    assert v["median_factor"] == pytest.approx(cv.model.median_factor, rel=1e-6)
+    assert v["interval_coverage"] == pytest.approx(cv.model.interval_coverage)
+
+
+def test_the_engine_choice_flows_through_the_cli_the_service_and_the_notes(cli):
+    online = limits.inference_report(hardware="h100-sxm", model="llama-3-8b", tokens=1e6)
+    latency = limits.inference_report(hardware="h100-sxm", model="llama-3-8b", tokens=1e6, engine="latency")
+    assert (online.result.engine, latency.result.engine) == ("online", "latency")
+    fit = serving_data.load_serving_fit("latency")
+    assert latency.result.engine_s_per_step == pytest.approx(32 * fit.engine_s_per_layer + fit.engine_s_per_sequence)
+    assert latency.result.seconds_per_output_token < online.result.seconds_per_output_token / 2
+    # the notes: the latency engine's own validation, not the online engine's measured configurations
+    assert tpot_checks.latency_note()[0] in latency.result.notes
+    assert not any("measured batches on this chip" in n for n in latency.result.notes)
+    assert "leave-one-benchmark-out" in latency.result.range_meaning
+    # the CLI gives the same numbers, and its JSON says which engine
+    out = json.loads(cli("inference", "--model", "llama-3-8b", "--hardware", "h100-sxm", "--tokens", "1e6",
+                         "--engine", "latency", "--format", "json").out)
+    assert out["engine"] == "latency"
+    assert out["seconds_per_output_token"] == pytest.approx(latency.result.seconds_per_output_token)
+    bad = cli("inference", "--model", "llama-3-8b", "--tokens", "1e6", "--engine", "fast")
+    assert bad.code == 2 and "invalid choice" in bad.err
+    with pytest.raises(InputError, match="unknown engine 'fast'"):
+        limits.inference_report(hardware="h100-sxm", model="llama-3-8b", tokens=1e6, engine="fast")
+
+
+def test_the_app_offers_the_engine_and_shows_the_services_numbers():
+    pytest.importorskip("streamlit")
+    from apptest_pages import run_page
+
+    from estimator.report import humanize as hz
+
+    at = run_page("inference", {"inf_engine": "latency", "inf_hw": "h100-sxm", "inf_model": "llama-3-8b"})
+    rep = limits.inference_report(hardware="h100-sxm", model="llama-3-8b", tokens=1e6, engine="latency")
+    assert at.radio(key="inf_engine").value == "latency"
+    shown = {m.label: m.value for m in at.metric}["Time per output token"]
+    assert shown == f"{hz.sig(rep.result.seconds_per_output_token * MS_PER_S)} ms"
+    assert rep.result.engine == "latency"

@@ -16,9 +16,8 @@ from estimator.core import compression
 from estimator.core import inference as inference_core
 from estimator.core.inference import BITS, DEFAULT_PROMPT_TOKENS, DEFAULT_TOKENS_PER_QUERY, KV_BITS
 from estimator.core.scenario import SITE_INPUTS
-from estimator.core.serving import BANDWIDTH_FRACTION, COMPUTE_FRACTION
+from estimator.core.serving import BANDWIDTH_FRACTION, COMPUTE_FRACTION, DEFAULT_ENGINE, ENGINES
 from estimator.core.units import MS_PER_S
-from estimator.fit.serving_fit import fit as fit_serving
 from estimator.io import serving_data
 from estimator.laws import scaling
 from estimator.report import humanize as hz
@@ -60,7 +59,7 @@ def cmd_inference(args):
         hardware=args.hardware, params=args.params, tokens=args.tokens, model=args.model,
         layers=args.layers, d_model=args.d_model, heads=args.heads, kv_heads=args.kv_heads, vocab=args.vocab,
         region=args.region, cloud=args.cloud, train_flops=args.train_flops, train_tokens=args.train_tokens,
-        bits=args.bits, kv_bits=args.kv_bits, batch_size=args.batch_size,
+        bits=args.bits, kv_bits=args.kv_bits, batch_size=args.batch_size, engine=args.engine,
         devices=args.devices, sparse_kernels=not args.dense_kernels, **inputs)
     if args.format == "json":
         return _dump(rep.to_dict())
@@ -122,7 +121,7 @@ def cmd_inference(args):
 
 
 def cmd_fit_serving(args):
-    doc = serving_data.fit_document(fit_serving(serving_data.load_measurements()))
+    doc = serving_data.refit()
     path = serving_data.SERVING_FIT_PATH
     if args.check:
         check_fit(path, doc, serving_data.FIT_COMMAND)
@@ -138,6 +137,13 @@ def cmd_fit_serving(args):
           f"×/÷ {math.exp(f['energy_log_half_width']):.3g} (J per output token)")
     for k, m in doc["meaning"].items():
         print(f"  {k} = {f[k]:.3g}: {m['what']}; beside: {m['beside']}")
+    lat = doc["latency_engine"]
+    f, v = lat["fit"], lat["validation"]["overall"]["model"]
+    print(f"latency engine ({f['n_configs']} published small-batch times of {f['n_models']} benchmarks): "
+          f"{f['engine_s_per_layer'] * MS_PER_S:.3g} ms per layer, {f['engine_s_per_sequence'] * MS_PER_S:.3g} ms per "
+          f"sequence, {f['tp_s_per_allreduce'] * MS_PER_S:.3g} ms per all-reduce; leave-one-benchmark-out TPOT off by a "
+          f"median {v['median_factor']:.2f}×, its {f['level']:.0%} interval (×/÷ {math.exp(f['tpot_log_half_width']):.3g}) "
+          f"held {v['interval_coverage']:.0%}")
 
 
 def register(sub):
@@ -161,6 +167,9 @@ def register(sub):
     w.add_argument("--devices", type=count,
                    help="devices in tensor parallelism, a divisor of the attention heads (default: the fewest, a power of "
                         "two where it divides the heads, that hold weights and KV cache)")
+    w.add_argument("--engine", choices=list(ENGINES), default=DEFAULT_ENGINE,
+                   help="whose fitted engine costs: " + "; ".join(f"{k}, {v}" for k, v in ENGINES.items())
+                        + " (default %(default)s: its energy is measured)")
     c = p.add_argument_group("compression")
     c.add_argument("--bits", type=int, choices=BITS, default=inference_core.DEFAULT_BITS, help="bits per weight (quantisation)")
     c.add_argument("--kv-bits", type=int, choices=KV_BITS, default=inference_core.DEFAULT_KV_BITS, help="bits per KV-cache entry")

@@ -83,6 +83,16 @@ RANGE_MEANING = ("{level:.0%} intervals from the leave-one-model-out residuals o
                  "({models} models, A100 and H100, vLLM 2024 and FastChat; `python -m estimator validate --inference` "
                  "reports their coverage); memory is exact arithmetic; outside those devices and engines the "
                  "intervals are likely too narrow")
+# the latency engine's: no energy measured, so energy's range is the time's at the modelled power
+LATENCY_RANGE_MEANING = ("{level:.0%} intervals from the leave-one-benchmark-out residuals of {n} published small-batch "
+                         "decode times, each benchmark counted once ({models} benchmarks, A10G, A100 and H100; "
+                         "`python -m estimator validate --inference` reports their coverage); energy's range is the "
+                         "time's at the modelled power, which no measurement of this engine checks; memory is exact "
+                         "arithmetic")
+# what each engine's fitted costs were fitted to, for the time's breakdown
+ENGINE_FITTED_TO = {"online": ("fitted to vLLM (2024) and FastChat measurements; newer engines with CUDA graphs and "
+                               "asynchronous scheduling have less"),
+                    "latency": "fitted to published latency benchmarks (gpt-fast, LMDeploy, TGI, vLLM)"}
 
 
 @dataclass(frozen=True)
@@ -345,8 +355,7 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
                  f"KV cache at {BANDWIDTH_FRACTION:g} of the bandwidth, FLOPs at {util:g} of the {precision} peak) + "
                  f"prefill {_fmt_ms(st.prefill_s)} + tensor parallel {_fmt_ms(st.tp_s)} + engine {_fmt_ms(st.engine_s)} "
                  f"({fit.engine_s_per_layer * MS_PER_S:.2g} ms per layer and {fit.engine_s_per_sequence * MS_PER_S:.2g} ms per "
-                 "sequence, fitted to vLLM (2024) and FastChat measurements; newer engines with CUDA graphs and "
-                 "asynchronous scheduling have less)")
+                 f"sequence, {ENGINE_FITTED_TO[fit.engine]})")
     if s.power_w is None:
         notes.append(f"power {st.power_w:.3g} W per device ({st.power_fraction:.2f} × TDP), from idle towards the "
                      "decode and prefill draw by load (fitted to measured draw, not the TDP); energy counts the "
@@ -379,7 +388,8 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
         seconds_per_output_token=st.tpot_s, power_w_per_device=st.power_w,
         joules_per_output_token=st.joules_per_output_token, tokens=float(s.tokens), tokens_per_query=t_tok,
         prompt_tokens=p_tok, estimate=est, range=rng, level=fit.level,
-        range_meaning=RANGE_MEANING.format(level=fit.level, n=fit.n_configs, models=fit.n_models), notes=tuple(notes))
+        range_meaning=(LATENCY_RANGE_MEANING if fit.engine == "latency" else RANGE_MEANING).format(
+            level=fit.level, n=fit.n_configs, models=fit.n_models), notes=tuple(notes), engine=fit.engine)
 
 
 __all__ = ["BITS", "DEFAULT_PROMPT_TOKENS", "DEFAULT_TOKENS_PER_QUERY", "FLOPS_PER_PARAM_PER_TOKEN", "KV_BITS",

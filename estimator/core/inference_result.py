@@ -49,6 +49,7 @@ class InferenceResult:
     range_meaning: str = ""
     notes: tuple[str, ...] = field(default_factory=tuple)
     chip: str = "GPU"             # what the roofline part runs on, in words: GPU, TPU, CPU or device
+    engine: str = "online"        # whose fitted engine costs (estimator.core.serving.ENGINES)
 
     @property
     def memory_gb(self) -> float:
@@ -98,7 +99,7 @@ class InferenceResult:
             "flops_per_token": self.flops_per_token, "devices": self.devices, "batch_size": self.batch_size,
             "max_batch_size": self.max_batch_size, "prompt_tokens": self.prompt_tokens,
             "memory_gb": {"weights": self.weights_gb, "kv_cache": self.kv_cache_gb, "total": self.memory_gb},
-            "bound": self.bound,
+            "bound": self.bound, "engine": self.engine,
             "step_s": {"memory": self.memory_s_per_step, "compute": self.compute_s_per_step,
                        "prefill": self.prefill_s_per_step, "tensor_parallel": self.tensor_parallel_s_per_step,
                        "engine": self.engine_s_per_step},

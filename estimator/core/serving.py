@@ -117,6 +117,17 @@ FITTED = {
 
 WEIGHT_BITS = (16, 8, 4)
 KV_BITS = (16, 8)
+# Which engine's fitted costs a step takes. "online": an online serving engine under a stream of
+# requests, fitted to ML.ENERGY's measured configurations (vLLM 0.5-era at batch ≥ 32, FastChat at
+# batch 1), TPOT and energy both measured; "latency": a latency-optimised engine at a fixed batch,
+# fitted to published benchmark times (gpt-fast, LMDeploy, TGI, vLLM's CI), TPOT only. The
+# default is the one whose energy is measured. vLLM's own account of the gap: v0.6.0 cut TPOT 5×
+# against v0.5.3 on Llama 3 8B (vLLM blog, 2024-09-05).
+ENGINES = {
+    "online": "an online serving engine under a stream of requests, as measured in 2024 (vLLM 0.5, FastChat)",
+    "latency": "a latency-optimised engine at a fixed batch (gpt-fast, LMDeploy, TGI, vLLM's benchmarks)",
+}
+DEFAULT_ENGINE = "online"
 
 
 @dataclass(frozen=True)
@@ -151,8 +162,9 @@ class ServingFit:
     energy_log_half_width: float     # 80% interval of J per output token
     level: float
     n_configs: int
-    n_models: int
+    n_models: int                    # the groups the interval counts once each (models, or benchmarks)
     source: str = ""
+    engine: str = DEFAULT_ENGINE     # whose costs these are (ENGINES)
 
     PARAMS = ("engine_s_per_layer", "engine_s_per_sequence", "tp_s_per_allreduce", "busy_per_roofline_s")
 
@@ -164,7 +176,7 @@ class ServingFit:
                                                 "level", "n_configs", "n_models")}
 
     @classmethod
-    def from_dict(cls, d: dict, source: str = "") -> ServingFit:
+    def from_dict(cls, d: dict, source: str = "", engine: str = DEFAULT_ENGINE) -> ServingFit:
         keys = (*cls.PARAMS, "tpot_log_half_width", "energy_log_half_width", "level", "n_configs", "n_models")
         missing = [k for k in keys if k not in d]
         if missing:
@@ -175,7 +187,9 @@ class ServingFit:
             if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x) or x < 0:
                 raise InputError(f"serving fit: {k} must be a finite number of at least 0, got {x!r}")
             vals[k] = x
-        return cls(**vals, source=source)
+        if engine not in ENGINES:
+            raise InputError(f"serving fit: engine must be one of {', '.join(ENGINES)}, got {engine!r}")
+        return cls(**vals, source=source, engine=engine)
 
 
 @dataclass(frozen=True)
@@ -354,6 +368,6 @@ def previous_model(*, params: float, device: Device, batch: float, tp: int, util
     return Previous(s, power_w * tp * s / batch)
 
 
-__all__ = ["EMBEDDING_BITS", "Architecture", "Device", "Footprint", "Previous", "ServingFit", "Step", "attention_params",
+__all__ = ["DEFAULT_ENGINE", "EMBEDDING_BITS", "ENGINES", "Architecture", "Device", "Footprint", "Previous", "ServingFit", "Step", "attention_params",
            "check_architecture", "check_params_fit", "devices_needed", "embedding_params", "footprint", "kv_replication",
            "link_for", "previous_model", "read_weight_bytes", "step", "stored_weight_bytes", "student_architecture"]

@@ -91,7 +91,8 @@ def _blank(**params) -> ServingFit:
                       level=LEVEL, n_configs=0, n_models=0)
 
 
-def _solve(names, residuals, base: dict) -> dict:
+def solve(names, residuals, base: dict) -> dict:
+    """``names``' values (log-scale least squares within LOW–HIGH, from START) minimising ``residuals``."""
     lo = np.log([LOW[k] for k in names])
     hi = np.log([HIGH[k] for k in names])
     x0 = np.log([START[k] for k in names])
@@ -109,8 +110,8 @@ def fit_params(ms: Sequence[Measurement]) -> dict:
     _check(ms)
     tpot = np.log([m.tpot_s for m in ms])
     energy = np.log([m.joules_per_output_token for m in ms])
-    p = _solve(TIME_PARAMS, lambda q: np.log([predict(m, _blank(**q)).tpot_s for m in ms]) - tpot, {})
-    return _solve(POWER_PARAMS, lambda q: np.log([predict(m, _blank(**q)).joules_per_output_token for m in ms]) - energy,
+    p = solve(TIME_PARAMS, lambda q: np.log([predict(m, _blank(**q)).tpot_s for m in ms]) - tpot, {})
+    return solve(POWER_PARAMS, lambda q: np.log([predict(m, _blank(**q)).joules_per_output_token for m in ms]) - energy,
                   p)
 
 

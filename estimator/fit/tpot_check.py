@@ -10,18 +10,28 @@ The baseline, computed in the same run, is the roofline model this project used 
 fitted one (``serving.previous_model``: weight bytes ÷ the full bandwidth, or 2·N FLOPs at the
 training utilisation, the slower). It knows nothing of the engine, so it is the lower bound an
 engine with no overhead would reach.
+
+The same rows also fit the "latency" engine (``serving.ENGINES``): the three time constants
+refitted to these TPOTs (the power factor kept from the online fit: no energy was measured). It is
+judged leave-one-benchmark-out: each benchmark's rows predicted by a fit of the other benchmarks',
+its interval the level quantile of the other benchmarks' out-of-sample |log errors|, each
+benchmark counted once (``grouped_conformal``), as the online fit counts each model once.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
+from estimator.core.errors import InputError
 from estimator.core.serving import Architecture, Device, ServingFit, previous_model, step
-from estimator.fit.serving_fit import Metrics, metrics
+from estimator.fit.grouped_conformal import pooled_cdf_quantile
+from estimator.fit.serving_fit import TIME_PARAMS, Metrics, metrics, solve
+
+MIN_BENCHMARKS = 3   # leave-one-benchmark-out needs at least two to fit on and one to hold out
 
 
 @dataclass(frozen=True)
@@ -70,12 +80,18 @@ class TpotCheck:
     by_source: dict          # source → (model Metrics, previous Metrics)
 
 
-def predict_row(r: TpotRow, fit: ServingFit) -> TpotPrediction:
-    s = step(params=r.params, arch=r.arch, device=r.device, fit=fit, batch=r.batch, prompt_tokens=r.prompt_tokens,
-             output_tokens=r.output_tokens, tp=r.tp, weight_bits=r.bits)
-    prev = previous_model(params=r.params, device=r.device, batch=r.batch, tp=r.tp, utilization=r.previous_utilization,
-                          power_w=r.device.tdp_w, weight_bits=r.bits)
-    return TpotPrediction(r, s.tpot_s, prev.tpot_s, fit.tpot_log_half_width)
+def _tpot(r: TpotRow, fit: ServingFit) -> float:
+    return step(params=r.params, arch=r.arch, device=r.device, fit=fit, batch=r.batch, prompt_tokens=r.prompt_tokens,
+                output_tokens=r.output_tokens, tp=r.tp, weight_bits=r.bits).tpot_s
+
+
+def _previous(r: TpotRow) -> float:
+    return previous_model(params=r.params, device=r.device, batch=r.batch, tp=r.tp, utilization=r.previous_utilization,
+                          power_w=r.device.tdp_w, weight_bits=r.bits).tpot_s
+
+
+def predict_row(r: TpotRow, fit: ServingFit, half: float | None = None) -> TpotPrediction:
+    return TpotPrediction(r, _tpot(r, fit), _previous(r), fit.tpot_log_half_width if half is None else half)
 
 
 def _pair(ps: Sequence[TpotPrediction]) -> tuple[Metrics, Metrics]:
@@ -91,9 +107,47 @@ def check(rows: Sequence[TpotRow], fit: ServingFit) -> TpotCheck:
     return TpotCheck(ps, model, previous, {s: _pair([p for p in ps if p.row.source == s]) for s in sources})
 
 
+def fit_time(rows: Sequence[TpotRow], base: ServingFit) -> dict:
+    """The engine's three time constants fitted to ``rows``' TPOT (least squares on log ratios, as
+    the online fit's first stage)."""
+    y = np.log([r.tpot_s for r in rows])
+    return solve(TIME_PARAMS, lambda q: np.log([_tpot(r, replace(base, **q)) for r in rows]) - y, {})
+
+
+def leave_one_benchmark_out(rows: Sequence[TpotRow], base: ServingFit, level: float) -> TpotCheck:
+    """Each benchmark's rows predicted by a fit of the other benchmarks', with the interval from the
+    other benchmarks' out-of-sample residuals (each benchmark counted once)."""
+    sources = sorted({r.source for r in rows})
+    if len(sources) < MIN_BENCHMARKS:
+        raise InputError(f"leave-one-benchmark-out needs at least {MIN_BENCHMARKS} benchmarks, got {len(sources)}")
+    tpot = {}
+    for s in sources:
+        fit = replace(base, **fit_time([r for r in rows if r.source != s], base))
+        tpot.update({i: _tpot(r, fit) for i, r in enumerate(rows) if r.source == s})
+    errors = [abs(math.log(tpot[i] / r.tpot_s)) for i, r in enumerate(rows)]
+    half = {s: pooled_cdf_quantile([e for e, r in zip(errors, rows) if r.source != s],
+                                   [r.source for r in rows if r.source != s], level) for s in sources}
+    ps = tuple(TpotPrediction(r, tpot[i], _previous(r), half[r.source]) for i, r in enumerate(rows))
+    model, previous = _pair(ps)
+    return TpotCheck(ps, model, previous, {s: _pair([p for p in ps if p.row.source == s]) for s in sources})
+
+
+def fit_latency(rows: Sequence[TpotRow], base: ServingFit, level: float) -> tuple[ServingFit, TpotCheck]:
+    """The "latency" engine: the time constants fitted to every row, the power factor kept from
+    ``base`` (the online fit), and the interval from the leave-one-benchmark-out residuals, each
+    benchmark counted once. No energy was measured, so the energy's interval is the time's (J per
+    token = power × TPOT, the power as modelled); the fit says so where it is shown."""
+    cv = leave_one_benchmark_out(rows, base, level)
+    half = pooled_cdf_quantile([abs(p.log_error) for p in cv.predictions], [p.row.source for p in cv.predictions], level)
+    fit = replace(base, **fit_time(rows, base), tpot_log_half_width=half, energy_log_half_width=half, level=level,
+                  n_configs=len(rows), n_models=len(cv.by_source), source="", engine="latency")
+    return fit, cv
+
+
 def median_ratio(ps: Sequence[TpotPrediction]) -> float:
     """The median of predicted ÷ measured (> 1: predicted too slow)."""
     return float(np.median([p.tpot_s / p.row.tpot_s for p in ps]))
 
 
-__all__ = ["TpotCheck", "TpotPrediction", "TpotRow", "check", "median_ratio", "predict_row"]
+__all__ = ["MIN_BENCHMARKS", "TpotCheck", "TpotPrediction", "TpotRow", "check", "fit_latency", "fit_time",
+           "leave_one_benchmark_out", "median_ratio", "predict_row"]

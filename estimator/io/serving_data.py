@@ -24,6 +24,8 @@ from estimator.core.profile import HardwareProfile
 from estimator.core.serving import (
     BANDWIDTH_FRACTION_SOURCE,
     COMPUTE_FRACTION_SOURCE,
+    DEFAULT_ENGINE,
+    ENGINES,
     FITTED,
     POWER_SOURCE,
     USABLE_MEMORY_SOURCE,
@@ -191,7 +193,9 @@ def domain_notes(result) -> tuple[str, ...]:
         u = p.utilization if p is not None else None
         same = u is not None and u.family not in (None, "pooled") and (not u.borrowed or u.same_chip)
         return u.family if same else hardware_id
-    from estimator.io.tpot_checks import small_batch_note  # it reads this module's catalog and fit
+    from estimator.io.tpot_checks import latency_note, small_batch_note  # they read this module's catalog and fit
+    if result.engine != DEFAULT_ENGINE:
+        return latency_note()
     return outside_measured(load_measurements(), hardware_id=result.hardware_id, chip_of=chip_of,
                             devices=result.devices, batch=result.batch_size, bits=result.bits,
                             kv_bits=result.kv_bits) + small_batch_note(result.batch_size)
@@ -200,12 +204,15 @@ def domain_notes(result) -> tuple[str, ...]:
 # ------------------------------------------------------------------------------------ the fit file
 
 
-@lru_cache(maxsize=1)
-def load_serving_fit() -> ServingFit:
-    """The shipped fit (written by ``python -m estimator fit-serving``)."""
+@lru_cache(maxsize=2)
+def load_serving_fit(engine: str = DEFAULT_ENGINE) -> ServingFit:
+    """The shipped fit of ``engine`` (``serving.ENGINES``; written by ``python -m estimator fit-serving``)."""
+    if engine not in ENGINES:
+        raise InputError(f"unknown engine {engine!r}: use one of {', '.join(ENGINES)}", field="engine")
     try:
         data = json.loads(_read_text(SERVING_FIT_PATH))
-        return ServingFit.from_dict(data["fit"], str(SERVING_FIT_PATH))
+        section = data["fit"] if engine == DEFAULT_ENGINE else data["latency_engine"]["fit"]
+        return ServingFit.from_dict(section, str(SERVING_FIT_PATH), engine)
     except DataFileError:
         raise DataFileError(f"{SERVING_FIT_PATH}: missing or unreadable; create it with `{FIT_COMMAND}`") from None
     except (ValueError, KeyError, TypeError) as exc:
@@ -226,7 +233,11 @@ def fit_document(serving_fit: ServingFit, measurements=None) -> dict[str, Any]:
 
 
 def refit() -> dict[str, Any]:
-    return fit_document(fit(load_measurements()))
+    """Both engines' fits as serving_fit.json holds them: the online fit and, fitted beside it to the
+    independent small-batch times, the latency engine (``estimator.io.tpot_checks``)."""
+    from estimator.io.tpot_checks import latency_fit_document  # it reads this module's catalog
+    online = fit(load_measurements())
+    return {**fit_document(online), "latency_engine": latency_fit_document(online)}
 
 
 def write_fit(document: Mapping[str, Any], path: Path = SERVING_FIT_PATH) -> None:

@@ -18,7 +18,7 @@ from estimator.core.estimate import Estimate
 from estimator.core.fixed_energy import with_energy_fixed
 from estimator.core.inference import InferenceResult, InferenceScenario, inference
 from estimator.core.scenario import SITE_INPUTS
-from estimator.core.serving import Architecture, attention_params, student_architecture
+from estimator.core.serving import DEFAULT_ENGINE, Architecture, attention_params, student_architecture
 from estimator.core.units import S_PER_HOUR
 from estimator.core.workload import dense_training_flops, non_embedding_params
 from estimator.io import serving_data
@@ -334,18 +334,18 @@ def resolve_architecture(*, params: float | None = None, model: str | None = Non
 def inference_report(*, hardware: str, tokens: float, params: float | None = None, model: str | None = None,
                      layers=None, d_model=None, heads=None, kv_heads=None, vocab=None,
                      region: str | None = None, cloud: str | None = None, train_flops: float | None = None,
-                     train_tokens: float | None = None, **inputs) -> InferenceReport:
+                     train_tokens: float | None = None, engine: str = DEFAULT_ENGINE, **inputs) -> InferenceReport:
     """Serving ``tokens`` tokens of a model on ``hardware``: the serving model's figures with their
     ranges, each compression technique's saving (illustrative settings for those not chosen, as
     both the CLI and the app show them), and the queries after which serving outgrows
     training (on the same hardware, grid and price; training FLOPs = 6·N·D, with D the tokens given,
     else a catalog model's published ones, else 20·N). The model: a catalog id (``model``), an architecture, or ``params`` alone (the
-    catalog's nearest shape, stated in the notes)."""
+    catalog's nearest shape, stated in the notes). ``engine``: whose fitted costs (``serving.ENGINES``)."""
     compression.check_train_inputs(train_flops, train_tokens)
     params, arch, arch_how = resolve_architecture(params=params, model=model, layers=layers, d_model=d_model,
                                                   heads=heads, kv_heads=kv_heads, vocab=vocab)
     profile = default_profiles().get(hardware)
-    fit = serving_data.load_serving_fit()
+    fit = serving_data.load_serving_fit(engine)
     ci, ci_source = api.resolve_grid(inputs.pop("carbon_intensity_g_per_kwh", None), region, cloud)
     s = InferenceScenario(params=params, tokens=tokens, architecture=arch, carbon_intensity_g_per_kwh=ci,
                           carbon_intensity_source=ci_source, **{k: x for k, x in inputs.items() if x is not None})
