@@ -2,19 +2,20 @@
 
 ``profile_from_dict`` takes the parsed contents of a profile (a dict) and the name of where it
 came from, and returns a :class:`~estimator.core.profile.HardwareProfile` or raises
-:class:`ProfileError` naming the source, the field and the fix. Reading the files is
+:class:`ProfileError` naming the source, the field and the fix; where several sections are
+broken, one :class:`ProfileErrors` lists them all (each section is read even when another
+failed). The field checks are ``estimator.core.profile_fields``'. Reading the files is
 ``estimator.io.datafiles``'s job.
 """
 
 from __future__ import annotations
 
 import difflib
-import math
 from collections.abc import Mapping
 from typing import Any
 
 from estimator.core import bounds as B
-from estimator.core.calibration_section import CALIBRATION_KEYS, read_calibration
+from estimator.core.calibration_section import read_calibration
 from estimator.core.embodied import BASES as EMBODIED_BASES
 from estimator.core.embodied import DeviceEmbodied
 from estimator.core.errors import ProfileError
@@ -29,142 +30,31 @@ from estimator.core.profile import (
     Price,
     Utilization,
 )
+from estimator.core.profile_fields import (  # noqa: F401  (re-exported: calibrate and the tests read them here)
+    BANDWIDTH_GB_PER_S_BOUNDS,
+    EMBODIED_KG_BOUNDS,
+    FRACTION_HINT,
+    LINK_GB_PER_S_BOUNDS,
+    MAX_OVER_TDP,
+    MEMORY_GB_BOUNDS,
+    PEAK_FLOPS_PER_S_BOUNDS,
+    POWER_W_BOUNDS,
+    PRICE_USD_PER_HOUR_BOUNDS,
+    PUE_BOUNDS,
+    RELEASE_YEAR_BOUNDS,
+    TOP_LEVEL_KEYS,
+    UNIT_HINT,
+    FieldReader,
+    ProfileErrors,
+)
 from estimator.core.utilization_model import POOLED, UtilizationModel
 from estimator.core.water import COOLING
-
-# Plausibility bounds: outside these a number is almost surely a typo (wrong unit or
-# exponent). One device here can be a whole system (AlphaGo ≈ 1 MW), hence the wide bounds.
-# Those an input shares have their one home in estimator/core/bounds.py.
-# The fix for a number outside its bounds: a physical quantity's usual slip is its unit; a ratio's
-# or a year's is its form.
-UNIT_HINT = "check the unit and the exponent (FLOP/s not TFLOP/s, W not kW, GB/s)"
-FRACTION_HINT = "write a fraction from 0 to 1, such as 0.3 for 30%"
-# The most a device's average power may be above its TDP (or NVML's enforced power limit): "total
-# board power draw is manipulated by the power management algorithm such that it stays under this
-# value" (nvidia-smi(1), "Enforced Power Limit"), so an average far above it is a device count or
-# energy mistake (a CSV's gpu_count, another device's base profile, kW for W), not a device. The
-# measured-draw data (estimator/data/measured_power.csv) reach 1.25× TDP with the host; 1.5× is a
-# design choice. Checked on load and when a calibration measures power (core/calibrate.py).
-MAX_OVER_TDP = 1.5
-PEAK_FLOPS_PER_S_BOUNDS = (B.PEAK_FLOPS_PER_S.low, B.PEAK_FLOPS_PER_S.high)
-POWER_W_BOUNDS = (B.POWER_W.low, B.POWER_W.high)
-MEMORY_GB_BOUNDS = (B.MEMORY_GB.low, B.MEMORY_GB.high)
-# 1 GB/s: below any accelerator's or server's memory (the GTX 580 of 2010: 192 GB/s; one DDR4 channel
-# 25.6 GB/s); a figure below it is a unit error (TB/s, or bytes), and it divides every decode step
-BANDWIDTH_GB_PER_S_BOUNDS = (1.0, 1e7)
-# Device-to-device link per direction: from PCIe 2.0 ×16 (8 GB/s) to well above NVLink 5 (900 GB/s).
-LINK_GB_PER_S_BOUNDS = (1.0, 1e5)
-PRICE_USD_PER_HOUR_BOUNDS = (B.PRICE_USD_PER_DEVICE_HOUR.low, B.PRICE_USD_PER_DEVICE_HOUR.high)
-# A device's release year: from the first electronic computers (bounds.YEAR) to a few years past the
-# newest profiles (2024-2025): a device announced for later has no datasheet to cite yet.
-RELEASE_YEAR_BOUNDS = (B.YEAR.low, 2035)
-PUE_BOUNDS = (B.PUE.low, B.PUE.high)
-# A device's cradle-to-gate footprint: from a phone SoC's few kg up to 10 t (an HGX B200 board of
-# 8 GPUs is 2,274 kg, NVIDIA's PCF summary); a whole system (AlphaGo) is not given one.
-EMBODIED_KG_BOUNDS = (0.1, 1e4)
-
-
-# The keys each table may hold (profiles/README.md documents them). [sources] is free text.
-TABLE_KEYS = {
-    "peak_flops_per_s": set(PRECISIONS) | {"source", "range"},
-    "power": {"tdp_w", "fit", "average_w", "average_range_w", "includes_host", "host_share_w", "source"},
-    "utilization": {"family", "prior_from", "default", "range", "basis", "source", "same_chip"},
-    "memory": {"capacity_gb", "bandwidth_gb_per_s", "source"},
-    "interconnect": {"link_gb_per_s", "source"},
-    "price": {"usd_per_device_hour", "date", "basis", "source"},
-    "datacenter": {"pue", "cooling", "source"},
-    "embodied": {"kg_co2e", "range_kg_co2e", "basis", "scope", "source"},
-    "calibration": CALIBRATION_KEYS,
-}
-
-TOP_LEVEL_KEYS = {
-    "id", "name", "kind", "release_year", "default_precision", "notes",
-    "peak_flops_per_s", "memory", "power", "utilization", "price", "datacenter",
-    "calibration", "sources", "embodied", "interconnect",
-}
-
-
-class _Reader:
-    """Reads fields from one profile's data, raising ProfileError with file and field."""
-
-    def __init__(self, data: Mapping[str, Any], source: str):
-        self.data = data
-        self.source = source
-
-    def fail(self, field_name: str, problem: str, fix: str):
-        raise ProfileError(self.source, field_name, problem, fix)
-
-    def table(self, key: str, required: bool = True) -> Mapping[str, Any]:
-        value = self.data.get(key)
-        if value is None:
-            if required:
-                self.fail(key, "missing section", f"add a [{key}] table (see profiles/README.md)")
-            return {}
-        if not isinstance(value, Mapping):
-            self.fail(key, f"expected a table, got {type(value).__name__}", f"write it as [{key}]")
-        allowed = TABLE_KEYS.get(key)
-        if allowed is not None:
-            self.known_keys(value, allowed, key)
-        return value
-
-    def known_keys(self, tbl: Mapping[str, Any], allowed, where: str) -> None:
-        """Every key of ``tbl`` is one of ``allowed`` (a typo is an error, never silently ignored)."""
-        for key in tbl:
-            if key not in allowed:
-                close = difflib.get_close_matches(key, sorted(allowed), n=1)
-                hint = f"did you mean '{close[0]}'?" if close else f"remove it; allowed: {', '.join(sorted(allowed))}"
-                self.fail(f"{where}.{key}", "unknown field", hint)
-
-    def text(self, tbl: Mapping[str, Any], key: str, where: str, required: bool = True) -> str:
-        value = tbl.get(key)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            if required:
-                self.fail(where, "missing or empty text", f'add {key.split(".")[-1]} = "..."')
-            return ""
-        if not isinstance(value, str):
-            self.fail(where, f"expected text, got {value!r}", "put the value in quotes")
-        return value.strip()
-
-    def number(self, tbl, key, where, bounds=None, required=True, allow_zero=False, hint=UNIT_HINT) -> float | None:
-        """A number inside ``bounds``; ``hint``: the fix when it is outside (a unit for a physical
-        quantity, the form for a ratio or a year)."""
-        value = tbl.get(key)
-        if value is None:
-            if required:
-                self.fail(where, "missing number", f"add {key} = <number>")
-            return None
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            self.fail(where, f"expected a number, got {value!r}", "write a plain number such as 312e12, no quotes or units")
-        try:
-            value = float(value)
-        except OverflowError:  # an integer of hundreds of digits
-            self.fail(where, f"{str(value)[:12]}… ({len(str(value))} digits) is too large for a number", hint)
-        if not math.isfinite(value):
-            self.fail(where, f"{value} is not a finite number", "write a finite number")
-        if value < 0 or (value == 0 and not allow_zero):
-            self.fail(where, f"{value:g} must be greater than 0", "write a positive number")
-        if bounds is not None and not (bounds[0] <= value <= bounds[1]):
-            self.fail(where, f"{value:g} is implausible (expected {bounds[0]:g} to {bounds[1]:g})", hint)
-        return value
-
-    def pair(self, tbl, key, where, bounds=None, hint=UNIT_HINT) -> tuple[float, float] | None:
-        value = tbl.get(key)
-        if value is None:
-            return None
-        if not isinstance(value, (list, tuple)) or len(value) != 2:
-            self.fail(where, f"expected [low, high], got {value!r}", f"write {key} = [low, high]")
-        low = self.number({"v": value[0]}, "v", where, bounds, hint=hint)
-        high = self.number({"v": value[1]}, "v", where, bounds, hint=hint)
-        if low > high:
-            self.fail(where, f"low {low:g} is above high {high:g}", "write [low, high] with low ≤ high")
-        return (low, high)
-
 
 FIT_FILE = "estimator/data/utilization_fit.json"
 POWER_FIT_FILE = "estimator/data/measured_power.csv"
 
 
-def _power(r: _Reader, pw: Mapping[str, Any], fits: Mapping[str, RatioFit] | None) -> Power:
+def _power(r: FieldReader, pw: Mapping[str, Any], fits: Mapping[str, RatioFit] | None) -> Power:
     """[power]: ``fit = "<group>"`` with ``tdp_w`` (average and range from the measured-draw fit),
     or an explicit ``average_w`` with ``average_range_w`` and ``includes_host``."""
     tdp = r.number(pw, "tdp_w", "power.tdp_w", POWER_W_BOUNDS, required=False)
@@ -209,7 +99,7 @@ def _power(r: _Reader, pw: Mapping[str, Any], fits: Mapping[str, RatioFit] | Non
     return Power(tdp, avg, avg_range, includes_host, host_share, r.text(pw, "source", "power.source"))
 
 
-def _embodied(r: _Reader, em: Mapping[str, Any]) -> DeviceEmbodied | None:
+def _embodied(r: FieldReader, em: Mapping[str, Any]) -> DeviceEmbodied | None:
     """[embodied]: kg CO2e per device (cradle-to-gate), its basis, what it covers and its source."""
     if not em:
         return None
@@ -225,7 +115,7 @@ def _embodied(r: _Reader, em: Mapping[str, Any]) -> DeviceEmbodied | None:
     return DeviceEmbodied(kg, basis, r.text(em, "scope", "embodied.scope"), r.text(em, "source", "embodied.source"), rng)
 
 
-def _utilization(r: _Reader, ut: Mapping[str, Any], model: UtilizationModel | None,
+def _utilization(r: FieldReader, ut: Mapping[str, Any], model: UtilizationModel | None,
                  release_year: int | None) -> Utilization:
     """[utilization]: ``family`` (fitted), ``prior_from`` (no runs: the nearest family, whose fit,
     the pooled one or the flat rule is used as the fit chose; ``Utilization.fit_family``) or an explicit
@@ -310,83 +200,105 @@ def profile_from_dict(data: Mapping[str, Any], source: str,
     """
     if not isinstance(data, Mapping):
         raise ProfileError(source, "(file)", "not a table of fields", "write the profile as TOML key = value pairs")
-    r = _Reader(data, source)
-    unknown = sorted(set(data) - TOP_LEVEL_KEYS)
-    if unknown:
-        key = unknown[0]
-        close = difflib.get_close_matches(key, sorted(TOP_LEVEL_KEYS), n=1)
-        hint = f"did you mean '{close[0]}'?" if close else f"remove it; allowed: {', '.join(sorted(TOP_LEVEL_KEYS))}"
-        r.fail(key, "unknown field", hint)
+    r = FieldReader(data, source)
+    with r.section():
+        unknown = sorted(set(data) - TOP_LEVEL_KEYS)
+        if unknown:
+            key = unknown[0]
+            close = difflib.get_close_matches(key, sorted(TOP_LEVEL_KEYS), n=1)
+            hint = f"did you mean '{close[0]}'?" if close else f"remove it; allowed: {', '.join(sorted(TOP_LEVEL_KEYS))}"
+            r.fail(key, "unknown field", hint)
+    pid = name = kind = ""
+    year = None
+    with r.section():
+        pid = r.text(data, "id", "id")
+        if (problem := id_problem(pid)) is not None:
+            r.fail("id", problem, ID_FIX)
+    with r.section():
+        name = r.text(data, "name", "name")
+    with r.section():
+        kind = r.text(data, "kind", "kind")
+        if kind not in KINDS:
+            r.fail("kind", f"{kind!r} is not a known kind", f"use one of {', '.join(KINDS)}")
+    with r.section():
+        year = r.number(data, "release_year", "release_year", RELEASE_YEAR_BOUNDS, required=kind != "brain",
+                        hint="write the four-digit year the device came out, such as 2020")
+        if year is not None and year != int(year):
+            bad, year = year, None
+            r.fail("release_year", f"{bad} is not a whole year", "write a year such as 2020")
 
-    pid = r.text(data, "id", "id")
-    if (problem := id_problem(pid)) is not None:
-        r.fail("id", problem, ID_FIX)
-    name = r.text(data, "name", "name")
-    kind = r.text(data, "kind", "kind")
-    if kind not in KINDS:
-        r.fail("kind", f"{kind!r} is not a known kind", f"use one of {', '.join(KINDS)}")
-    year = r.number(data, "release_year", "release_year", RELEASE_YEAR_BOUNDS, required=kind != "brain",
-                    hint="write the four-digit year the device came out, such as 2020")
-    if year is not None and year != int(year):
-        r.fail("release_year", f"{year} is not a whole year", "write a year such as 2020")
-
-    peak_tbl = r.table("peak_flops_per_s")
     peaks: dict[str, float] = {}
-    for key in peak_tbl:
-        if key in ("source", "range"):
-            continue
-        if key not in PRECISIONS:
-            r.fail(f"peak_flops_per_s.{key}", "unknown precision", f"use one of {', '.join(PRECISIONS)}")
-        peaks[key] = r.number(peak_tbl, key, f"peak_flops_per_s.{key}", PEAK_FLOPS_PER_S_BOUNDS)
-    if not peaks:
-        r.fail("peak_flops_per_s", "no precision given", "add at least one line such as fp32 = 19.5e12")
-    peak_source = r.text(peak_tbl, "source", "peak_flops_per_s.source")
-    default_precision = r.text(data, "default_precision", "default_precision")
-    if default_precision not in peaks:
-        r.fail("default_precision", f"{default_precision!r} has no peak in [peak_flops_per_s]",
-               f"use one of {', '.join(peaks)} or add its peak")
-    peak_range = r.pair(peak_tbl, "range", "peak_flops_per_s.range", PEAK_FLOPS_PER_S_BOUNDS)
-    if peak_range and not peak_range[0] <= peaks[default_precision] <= peak_range[1]:
-        r.fail("peak_flops_per_s.range", "does not contain the default precision's peak",
-               "make the range [low, high] contain the peak")
+    peak_source, default_precision, peak_range = "", "", None
+    with r.section():
+        peak_tbl = r.table("peak_flops_per_s")
+        for key in peak_tbl:
+            if key in ("source", "range"):
+                continue
+            if key not in PRECISIONS:
+                r.fail(f"peak_flops_per_s.{key}", "unknown precision", f"use one of {', '.join(PRECISIONS)}")
+            peaks[key] = r.number(peak_tbl, key, f"peak_flops_per_s.{key}", PEAK_FLOPS_PER_S_BOUNDS)
+        if not peaks:
+            r.fail("peak_flops_per_s", "no precision given", "add at least one line such as fp32 = 19.5e12")
+        peak_source = r.text(peak_tbl, "source", "peak_flops_per_s.source")
+        default_precision = r.text(data, "default_precision", "default_precision")
+        if default_precision not in peaks:
+            r.fail("default_precision", f"{default_precision!r} has no peak in [peak_flops_per_s]",
+                   f"use one of {', '.join(peaks)} or add its peak")
+        peak_range = r.pair(peak_tbl, "range", "peak_flops_per_s.range", PEAK_FLOPS_PER_S_BOUNDS)
+        if peak_range and not peak_range[0] <= peaks[default_precision] <= peak_range[1]:
+            r.fail("peak_flops_per_s.range", "does not contain the default precision's peak",
+                   "make the range [low, high] contain the peak")
 
-    mem = r.table("memory")
-    memory_gb = r.number(mem, "capacity_gb", "memory.capacity_gb", MEMORY_GB_BOUNDS, required=False)
-    bandwidth = r.number(mem, "bandwidth_gb_per_s", "memory.bandwidth_gb_per_s", BANDWIDTH_GB_PER_S_BOUNDS, required=False)
-    memory_source = r.text(mem, "source", "memory.source")
+    memory_gb = bandwidth = link = None
+    memory_source = link_source = ""
+    with r.section():
+        mem = r.table("memory")
+        memory_gb = r.number(mem, "capacity_gb", "memory.capacity_gb", MEMORY_GB_BOUNDS, required=False)
+        bandwidth = r.number(mem, "bandwidth_gb_per_s", "memory.bandwidth_gb_per_s", BANDWIDTH_GB_PER_S_BOUNDS,
+                             required=False)
+        memory_source = r.text(mem, "source", "memory.source")
+    with r.section():
+        link_tbl = r.table("interconnect", required=False)
+        link = r.number(link_tbl, "link_gb_per_s", "interconnect.link_gb_per_s", LINK_GB_PER_S_BOUNDS, required=False)
+        link_source = r.text(link_tbl, "source", "interconnect.source", required=link is not None)
 
-    link_tbl = r.table("interconnect", required=False)
-    link = r.number(link_tbl, "link_gb_per_s", "interconnect.link_gb_per_s", LINK_GB_PER_S_BOUNDS, required=False)
-    link_source = r.text(link_tbl, "source", "interconnect.source", required=link is not None)
+    power = utilization = price = embodied = calibration = None
+    with r.section():
+        power = _power(r, r.table("power"), power_fits)
+    with r.section():
+        utilization = _utilization(r, r.table("utilization"), utilization_model, None if year is None else int(year))
+    with r.section():
+        pr = r.table("price")
+        price_value = r.number(pr, "usd_per_device_hour", "price.usd_per_device_hour", PRICE_USD_PER_HOUR_BOUNDS,
+                               required=False, allow_zero=True)
+        price_date = r.text(pr, "date", "price.date", required=price_value is not None)
+        _check_price_date(r, price_date)
+        price = Price(price_value, price_date, r.text(pr, "basis", "price.basis"), r.text(pr, "source", "price.source"))
 
-    power = _power(r, r.table("power"), power_fits)
-
-    utilization = _utilization(r, r.table("utilization"), utilization_model, None if year is None else int(year))
-
-    pr = r.table("price")
-    price_value = r.number(pr, "usd_per_device_hour", "price.usd_per_device_hour", PRICE_USD_PER_HOUR_BOUNDS,
-                           required=False, allow_zero=True)
-    price_date = r.text(pr, "date", "price.date", required=price_value is not None)
-    _check_price_date(r, price_date)
-    price = Price(price_value, price_date, r.text(pr, "basis", "price.basis"), r.text(pr, "source", "price.source"))
-
-    dc = r.table("datacenter")
-    pue = r.number(dc, "pue", "datacenter.pue", PUE_BOUNDS,
-                   hint="write the PUE as a ratio of at least 1, such as 1.1 (facility energy ÷ IT energy)")
-    pue_source = r.text(dc, "source", "datacenter.source")
-    cooling = r.text(dc, "cooling", "datacenter.cooling", required=False) or None
-    if cooling is not None and cooling not in COOLING:
-        r.fail("datacenter.cooling", f"'{cooling}' is not a kind of cooling", f"use one of {', '.join(COOLING)}")
-
-    embodied = _embodied(r, r.table("embodied", required=False))
-
-    calibration = read_calibration(r, r.table("calibration", required=False), power.average_w)
-    sources = data.get("sources") or {}
-    if not isinstance(sources, Mapping) or not all(isinstance(v, str) for v in sources.values()):
-        r.fail("sources", "expected a table of text", 'write [sources] with key = "citation" lines')
-    notes = data.get("notes", "")
-    if not isinstance(notes, str):
-        r.fail("notes", f"expected text, got {notes!r}", "put the notes in quotes")
+    pue, pue_source, cooling = None, "", None
+    with r.section():
+        dc = r.table("datacenter")
+        pue = r.number(dc, "pue", "datacenter.pue", PUE_BOUNDS,
+                       hint="write the PUE as a ratio of at least 1, such as 1.1 (facility energy ÷ IT energy)")
+        pue_source = r.text(dc, "source", "datacenter.source")
+        cooling = r.text(dc, "cooling", "datacenter.cooling", required=False) or None
+        if cooling is not None and cooling not in COOLING:
+            r.fail("datacenter.cooling", f"'{cooling}' is not a kind of cooling", f"use one of {', '.join(COOLING)}")
+    with r.section():
+        embodied = _embodied(r, r.table("embodied", required=False))
+    if power is not None:  # the calibration's measured power is checked against the profile's
+        with r.section():
+            calibration = read_calibration(r, r.table("calibration", required=False), power.average_w)
+    sources, notes = {}, ""
+    with r.section():
+        sources = data.get("sources") or {}
+        if not isinstance(sources, Mapping) or not all(isinstance(v, str) for v in sources.values()):
+            r.fail("sources", "expected a table of text", 'write [sources] with key = "citation" lines')
+    with r.section():
+        notes = data.get("notes", "")
+        if not isinstance(notes, str):
+            r.fail("notes", f"expected text, got {notes!r}", "put the notes in quotes")
+    r.raise_errors()
 
     return HardwareProfile(
         id=pid, name=name, kind=kind, release_year=None if year is None else int(year), default_precision=default_precision,
