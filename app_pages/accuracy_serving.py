@@ -179,7 +179,7 @@ def independent_tpot(t: dict, level: float) -> None:
     """The TPOT on published small-batch measurements none of the fit saw, by benchmark."""
     o = t["overall"]
     st.markdown(c.md_escape(
-        f"**Small batches, never fitted:** {t['method']}. Predicted ÷ measured TPOT, median "
+        f"**Small batches, on benchmarks the online engine never saw:** {t['method']}. Predicted ÷ measured TPOT, median "
         f"{o['median_predicted_over_measured']:.2f}; the {level:.0%} range held {o['model']['interval_coverage']:.0%} "
         f"of them; the previous model (no engine) is off by {o['previous']['median_factor']:.2f}×. These are "
         "latency benchmarks at a fixed batch; the fit's engine costs are an online engine's under load, so a "
@@ -200,10 +200,10 @@ def independent_tpot(t: dict, level: float) -> None:
         f"its {level:.0%} range held {o['model']['interval_coverage']:.0%}. Its energy is the modelled power × its "
         "time; no measured energy checks it.", limit=900))
     rows = [{"Held out": name, "Rows": x["model"]["n"], "Median factor": x["model"]["median_factor"],
-             f"{level:.0%} coverage": x["model"]["interval_coverage"], "Previous model": x["previous"]["median_factor"]}
-            for name, x in lat["by_source"].items()]
+             f"{level:.0%} coverage": x["model"]["interval_coverage"], WIDTH: x["model"]["interval_mean_width_factor"],
+             "Previous model": x["previous"]["median_factor"]} for name, x in lat["by_source"].items()]
     st.dataframe(c.number_table(pd.DataFrame(rows), {"Median factor": factor_cell, f"{level:.0%} coverage": percent_cell,
-                                                      "Previous model": factor_cell}),
+                                                      WIDTH: width_cell, "Previous model": factor_cell}),
                  hide_index=True, width="stretch")
 
 

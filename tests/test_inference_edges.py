@@ -122,7 +122,8 @@ def test_attention_params_count_the_four_projections():
 @pytest.mark.parametrize("kw, field, needle", [
     (dict(params=1e3, layers=80, d_model=8192), "params", "the model's 1e+03 parameters cannot fill 80 layers of width 8192"),
     (dict(model="llama-3.1-8b", student_params=1), "student_params",
-     "a student keeps the model's width, so give one of at least 4.19e+07 parameters"),
+     # one layer's attention (4.19e+07) and Llama 3.1 8B's untied embeddings (2 × 128256 × 4096)
+     "a student keeps the model's width, so give one of at least 1.09e+09 parameters"),
 ])
 def test_a_parameter_count_that_cannot_fill_the_shape_is_refused(kw, field, needle):
     with pytest.raises(InputError, match=needle.replace("+", r"\+").replace(".", r"\.")) as exc:
@@ -221,7 +222,7 @@ def test_inside_the_measured_configurations_nothing_is_said():
     ({"hw": "mi300x"}, "no serving configuration was measured on mi300x's chip"),
     ({"hw": "rtx-3090"}, "no serving configuration was measured on rtx-3090's chip"),
     ({"hw": "h100-sxm", "devices": 16}, "16 devices: the measured configurations on this chip split a model over at most 4"),
-    ({"hw": "h100-sxm", "bits": 4}, "4-bit weights and a 16-bit KV cache: every measured configuration ran at 16 bits"),
+    ({"hw": "h100-sxm", "bits": 4}, "4-bit weights and a 16-bit KV cache: the measured configurations ran 16-bit weights"),
     ({"hw": "h100-sxm", "batch": 1}, "batch 1: the measured batches on this chip run from 64 to 512"),
     ({"hw": "a100-sxm-80gb", "batch": 1}, "are v1 (FastChat/PyTorch)'s, not v2 (vLLM)'s like the rest"),
 ])
@@ -276,3 +277,18 @@ def test_the_combined_row_and_illustrative_rows_have_short_chart_labels():
     assert df.loc["combined", "short"] == "8-bit weights + 50% pruned + student, 7 billion"
     assert df.loc["quantization-4bit", "short"] == "4-bit weights *"  # illustrative: not chosen
     assert df.loc["quantization-8bit", "short"] == "8-bit weights"    # chosen
+
+
+def test_a_parameter_count_below_the_embeddings_is_refused_and_a_tiny_one_drops_the_vocabulary():
+    """Review: 2e8 parameters with a 256k vocabulary at width 2048 (two 0.52 B tables) were all counted
+    as embeddings, so quantising and pruning them saved nothing; a Gemma 2B student smaller than its
+    own 0.52 B table was accepted. A count given alone below the smallest shape's floor takes its width
+    without its vocabulary, and says so."""
+    with pytest.raises(InputError, match="attention projections and embeddings alone hold 1.08e\\+09"):
+        limits.inference_report(hardware="a100-sxm-80gb", tokens=1e6, params=2e8, layers=2, d_model=2048, heads=16,
+                                kv_heads=16, vocab=256000)
+    with pytest.raises(InputError, match="a student keeps the model's width"):
+        limits.inference_report(hardware="a100-sxm-80gb", tokens=1e6, model="gemma-2b", student_params=3e8)
+    small = limits.inference_report(hardware="a100-sxm-80gb", tokens=1e6, params=1e8)
+    assert small.result.architecture.vocab is None
+    assert any("not its vocabulary, too big for them" in n for n in small.result.notes)

@@ -107,7 +107,8 @@ def validate_inference(args) -> None:
 
 def _independent_tpot(t: dict, level: str) -> None:
     """The TPOT check on published small-batch measurements none of the fit saw."""
-    print(f"\nIndependent small-batch TPOT, never fitted ({t['data']}): {t['method']}. Baseline in the same run: "
+    print(f"\nSmall-batch TPOT on published benchmarks the online engine never saw ({t['data']}): {t['method']}. "
+          "Baseline in the same run: "
           "the previous model (weight bytes ÷ full bandwidth, no engine).")
     rows = []
     for name, s in [*t["by_source"].items(), ("all", t["overall"])]:

@@ -125,7 +125,8 @@ def cmd_fit_serving(args):
     path = serving_data.SERVING_FIT_PATH
     if args.check:
         check_fit(path, doc, serving_data.FIT_COMMAND)
-        print(f"ok: {path.name} matches a fresh fit of {doc['data']['n_configs']} configurations")
+        print(f"ok: {path.name} matches a fresh fit of {doc['data']['n_configs']} configurations (online engine) and "
+              f"{doc['latency_engine']['fit']['n_configs']} published times (latency engine)")
         return
     serving_data.write_fit(doc)
     f = doc["fit"]
@@ -189,7 +190,8 @@ def register(sub):
             action.help = "average serving power per device in W (default: modelled from load)"
     p.set_defaults(func=cmd_inference)
 
-    p = sub.add_parser("fit-serving", help="re-fit the serving model to the measured configurations and write "
+    p = sub.add_parser("fit-serving", help="re-fit the serving model's two engines (online: the measured configurations; "
+                                           "latency: the published small-batch times) and write "
                                            "estimator/data/serving_fit.json")
     p.add_argument("--check", action="store_true", help="only check that the shipped fit matches a fresh one (exit 2 if not)")
     p.set_defaults(func=cmd_fit_serving)

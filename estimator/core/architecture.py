@@ -39,6 +39,11 @@ class Architecture:
         return float(self.vocab) * self.d_model if self.vocab else 0.0
 
     @property
+    def embedding_params(self) -> float:
+        """The embedding table and, unless tied to it, the LM head: the weights outside the blocks."""
+        return self.embedding_table_params * (1.0 if self.tied_embeddings else 2.0)
+
+    @property
     def head_size(self) -> float:
         return float(self.head_dim) if self.head_dim else self.d_model / self.heads
 
@@ -61,19 +66,25 @@ class Architecture:
 def attention_params(a: Architecture, layers: int | None = None) -> float:
     """The parameters of ``layers`` (default: all) layers' attention projections: query and output
     d_model × H·d_head each, key and value d_model × H_kv·d_head each. Every decoder layer holds
-    them, so a parameter count below this cannot have the shape (the MLP and embeddings only add)."""
+    them, so a parameter count below this and the embeddings cannot have the shape (the MLP only adds)."""
     n = a.layers if layers is None else layers
     return n * a.d_model * 2 * (a.attention_width + a.kv_heads * a.head_size)
+
+
+def param_floor(a: Architecture) -> float:
+    """The fewest parameters the shape can hold: its attention projections and its embeddings."""
+    return attention_params(a) + a.embedding_params
 
 
 def check_params_fit(params: float, a: Architecture, what: str = "the model", field: str = "params",
                      fix: str = "give a parameter count and a shape that belong together") -> None:
     """Refuse a parameter count that cannot fill the shape: the weights would use one number and the
     KV cache, attention and per-layer costs another. ``fix`` ends the message ({floor}: the least)."""
-    floor = attention_params(a)
+    floor = param_floor(a)
     if params < floor:
         shape = f"{a.layers} layer{'s' if a.layers != 1 else ''} of width {a.d_model}"
-        raise InputError(f"{what}'s {params:.3g} parameters cannot fill {shape}: their attention projections alone "
+        held = "attention projections and embeddings" if a.embedding_params else "attention projections"
+        raise InputError(f"{what}'s {params:.3g} parameters cannot fill {shape}: their {held} alone "
                          f"hold {floor:.3g}; " + fix.format(floor=f"{floor:.3g}"), field=field)
 
 
@@ -105,13 +116,18 @@ def check_architecture(a: Architecture) -> None:
 
 
 def student_architecture(arch: Architecture, params: float, student_params: float) -> Architecture:
-    """A distilled student keeps the width and has fewer layers, in proportion to its parameters
-    (DistilBERT halves BERT's layers and keeps its hidden size: Sanh et al. 2019, arXiv:1910.01108)."""
-    layers = max(1, round(arch.layers * student_params / params))
+    """A distilled student keeps the width and the vocabulary and has fewer layers, in proportion to
+    its parameters outside the embeddings (DistilBERT halves BERT's layers and keeps its hidden size:
+    Sanh et al. 2019, arXiv:1910.01108)."""
+    emb = min(arch.embedding_params, float(params))
+    blocks = float(params) - emb
+    share = (float(student_params) - emb) / blocks if blocks > 0 else float(student_params) / float(params)
+    layers = max(1, round(arch.layers * share))
     active = None if arch.active_params is None else arch.active_params * student_params / params
     return replace(arch, layers=layers, active_params=active, name=f"student of {arch.name or 'the model'}",
                    source="the model's width with layers × student ÷ model parameters (DistilBERT, Sanh et al. 2019)")
 
 
 
-__all__ = ["Architecture", "attention_params", "check_architecture", "check_params_fit", "student_architecture"]
+__all__ = ["Architecture", "attention_params", "check_architecture", "check_params_fit", "param_floor",
+           "student_architecture"]

@@ -88,7 +88,7 @@ LATENCY_RANGE_MEANING = ("{level:.0%} intervals from the leave-one-benchmark-out
                          "decode times, each benchmark counted once ({models} benchmarks, A10G, A100 and H100; "
                          "`python -m estimator validate --inference` reports their coverage); energy's range is the "
                          "time's at the modelled power, which no measurement of this engine checks; memory is exact "
-                         "arithmetic")
+                         "arithmetic; outside those devices and batches the intervals are likely too narrow")
 # what each engine's fitted costs were fitted to, for the time's breakdown
 ENGINE_FITTED_TO = {"online": ("fitted to vLLM (2024) and FastChat measurements; newer engines with CUDA graphs and "
                                "asynchronous scheduling have less"),
@@ -252,8 +252,9 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
         check_params_fit(float(s.student_params), arch, "the student", field="student_params",
                          fix="a student keeps the model's width, so give one of at least {floor} parameters")
         n = float(s.student_params)
-        notes.append(f"distillation: serving a {n:.3g}-parameter student with {arch.layers} layers (the model's width, "
-                     "layers in proportion, as DistilBERT); its quality is not modelled")
+        notes.append(f"distillation: serving a {n:.3g}-parameter student with {arch.layers} layers (the model's width "
+                     "and vocabulary, layers in proportion to the weights outside the embeddings, as DistilBERT); its "
+                     "quality is not modelled")
     kept = 1.0 - s.sparsity
     if s.sparsity > 0 and s.sparse_kernels:
         # the blocks' linear layers are pruned, the embeddings and LM head kept (SparseGPT, Frantar & Alistarh
@@ -262,7 +263,8 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
         n = emb + (n - emb) * kept
         if arch.active_params:
             arch = replace(arch, active_params=emb + max(0.0, arch.active_params - emb) * kept)
-        notes.append(f"pruning: {s.sparsity:.0%} of the blocks' weights removed (the embeddings and LM head kept); "
+        which = "the blocks' weights removed (the embeddings and LM head kept)" if emb else "weights removed"
+        notes.append(f"pruning: {s.sparsity:.0%} of {which}; "
                      "assumed that storage and kernels skip them, so their bytes and FLOPs scale by the kept "
                      "fraction (ideal: index overhead ignored; unstructured "
                      "sparsity rarely speeds up dense hardware, 2:4 structured sparsity on NVIDIA tensor cores is the "
@@ -362,7 +364,9 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
                      "devices only, as measured (Zeus), not the host; PUE multiplies it")
     if arch.active_params:
         notes.append(moe_note(arch, n, b))
-    if b > 1:
+    if b > 1 and fit.engine == "latency":
+        notes.append(f"batch {b}: {b} sequences decoded together from start to end, as the latency benchmarks ran them")
+    elif b > 1:
         notes.append(f"batch {b}: the engine's maximum; continuous batching keeps it nearly full while requests "
                      "queue (in the measurements the realised average was 96–100% of it), less under light load")
     if devices > 1:

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from estimator.core.architecture import Architecture
-from estimator.core.serving import EMBEDDING_BITS, embedding_params, weights_read_fraction
+from estimator.core.serving import EMBEDDING_BITS, embedding_params, read_params
 from estimator.core.units import PARAMS_PER_BILLION
 
 
@@ -15,7 +15,7 @@ def moe_note(arch: Architecture, params: float, batch: int) -> str:
     flops = f"FLOPs use the {billions(arch.active_params)} active parameters"
     if arch.experts is None:
         return f"mixture of experts: all {billions(params)} parameters are read each step (routing not given); {flops}"
-    read = weights_read_fraction(arch, params, batch)
+    read = read_params(arch, params, batch) / params
     touched = arch.experts * (1.0 - (1.0 - arch.experts_per_token / arch.experts) ** batch)
     return (f"mixture of experts: {arch.experts_per_token} of {arch.experts} experts per token; a step of {batch} "
             f"token{'s' if batch != 1 else ''} reads {touched:.3g} experts per layer on average (if routing is even: "
@@ -28,7 +28,7 @@ def embedding_note(arch: Architecture, params: float, bits: int) -> str:
     if not stored:
         return (f"{bits}-bit weights: the vocabulary is not given, so every weight counts at {bits} bits; quantised "
                 f"checkpoints keep the embeddings and LM head at {EMBEDDING_BITS} bits, so memory and time are "
-                "somewhat low (give the vocabulary)")
+                "somewhat low (a vocabulary would keep them apart)")
     what = "the embedding table (tied to the LM head)" if arch.tied_embeddings else "the embedding table and the LM head"
     return (f"{bits}-bit weights: the transformer blocks' linear layers; {what}, {stored / PARAMS_PER_BILLION:.3g} B "
             f"parameters, stay at {EMBEDDING_BITS} bits, as quantised checkpoints keep them (GPTQ, AWQ, FP8)")

@@ -39,6 +39,7 @@ from estimator.core.architecture import (
     attention_params,
     check_architecture,
     check_params_fit,
+    param_floor,
     student_architecture,
 )
 from estimator.core.errors import InputError
@@ -221,6 +222,8 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
     n_total = float(params)
     n_active = float(arch.active_params) if arch.active_params else n_total
     n_active = min(n_active, n_total)
+    # FLOPs: 2 per weight a token multiplies; the untied input embedding table is a lookup, not a product
+    n_flops = max(0.0, n_active - input_table_params(arch, n_total))
     b, p, t = float(batch), float(prompt_tokens), float(output_tokens)
     context = p + t / 2.0                       # average context while an answer is decoded
     width = arch.attention_width
@@ -229,10 +232,10 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
     weight_bytes = stored_weight_bytes(arch, n_total, weight_bits)
     kv_tok = arch.kv_bytes_per_token(kv_bits)
     memory_s = (read_weight_bytes(arch, n_total, weight_bits, b) + b * context * kv_tok * kv_replication(arch, tp)) / (tp * bw)
-    flops_per_token = FLOPS_PER_PARAM_PER_TOKEN * n_active + ATTENTION_FLOPS_PER_CONTEXT_TOKEN * arch.layers * context * width
+    flops_per_token = FLOPS_PER_PARAM_PER_TOKEN * n_flops + ATTENTION_FLOPS_PER_CONTEXT_TOKEN * arch.layers * context * width
     compute_s = b * flops_per_token / (tp * flops_s)
     gpu_s = max(memory_s, compute_s)
-    prompt_flops = FLOPS_PER_PARAM_PER_TOKEN * n_active * p + ATTENTION_FLOPS_PER_CONTEXT_TOKEN / 2 * arch.layers * p * p * width
+    prompt_flops = FLOPS_PER_PARAM_PER_TOKEN * n_flops * p + ATTENTION_FLOPS_PER_CONTEXT_TOKEN / 2 * arch.layers * p * p * width
     prefill_s = (b / t) * prompt_flops / (tp * flops_s)
     tp_s = 0.0
     if tp > 1:
@@ -262,8 +265,20 @@ def embedding_params(arch: Architecture, params: float) -> tuple[float, float]:
     head; the LM head's, read whole every step). Both 0 when the vocabulary is not given: then every
     weight counts at the weights' bits."""
     table = min(arch.embedding_table_params, float(params))
-    stored = min(float(params), table * (1.0 if arch.tied_embeddings else 2.0))
-    return stored, table
+    return min(float(params), arch.embedding_params), table
+
+
+def input_table_params(arch: Architecture, params: float) -> float:
+    """The parameters a token looks up rather than multiplies: an untied input embedding table (a
+    tied one is the LM head too, multiplied every step); 0 when the vocabulary is not given."""
+    stored, table = embedding_params(arch, params)
+    return stored - table
+
+
+def read_params(arch: Architecture, params: float, batch: float) -> float:
+    """The parameters one decode step reads (``read_weight_bytes`` counts their bytes)."""
+    emb, head = embedding_params(arch, params)
+    return max(0.0, float(params) * weights_read_fraction(arch, params, batch) - emb) + head
 
 
 def stored_weight_bytes(arch: Architecture, params: float, weight_bits: int) -> float:
@@ -368,6 +383,8 @@ def previous_model(*, params: float, device: Device, batch: float, tp: int, util
     return Previous(s, power_w * tp * s / batch)
 
 
-__all__ = ["DEFAULT_ENGINE", "EMBEDDING_BITS", "ENGINES", "Architecture", "Device", "Footprint", "Previous", "ServingFit", "Step", "attention_params",
-           "check_architecture", "check_params_fit", "devices_needed", "embedding_params", "footprint", "kv_replication",
-           "link_for", "previous_model", "read_weight_bytes", "step", "stored_weight_bytes", "student_architecture"]
+__all__ = ["DEFAULT_ENGINE", "EMBEDDING_BITS", "ENGINES", "Architecture", "Device", "Footprint", "Previous",
+           "ServingFit", "Step", "attention_params", "check_architecture", "check_params_fit", "devices_needed",
+           "embedding_params", "footprint", "input_table_params", "kv_replication", "link_for", "param_floor",
+           "previous_model", "read_params", "read_weight_bytes", "step", "stored_weight_bytes",
+           "student_architecture"]

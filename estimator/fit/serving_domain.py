@@ -18,10 +18,13 @@ MEASURED_BITS = 16
 
 
 def outside_measured(ms: Sequence[Measurement], *, hardware_id: str, chip_of: Callable[[str], str], devices: int,
-                     batch: float, bits: int, kv_bits: int) -> tuple[str, ...]:
+                     batch: float, bits: int, kv_bits: int,
+                     engine_of: Callable[[Measurement], str] = lambda m: m.leaderboard) -> tuple[str, ...]:
     """One note per way the scenario lies outside the measured configurations ``ms`` (none when
     it lies inside). ``chip_of``: a hardware id's chip family (the A100 40GB and 80GB are one
-    chip, and the engine's costs are the host's and the chip's, not the memory's size)."""
+    chip, and the engine's costs are the host's and the chip's, not the memory's size). ``ms``:
+    anything with ``hardware_id``, ``tp``, ``batch`` and, where the weights' bits vary, ``bits``
+    (the latency engine's published times); ``engine_of``: the engine each was measured with."""
     notes = []
     chip = chip_of(hardware_id)
     same = [m for m in ms if chip_of(m.hardware_id) == chip]
@@ -35,9 +38,12 @@ def outside_measured(ms: Sequence[Measurement], *, hardware_id: str, chip_of: Ca
     if devices > tp_max:
         notes.append(f"{devices} devices: the measured configurations on {where} split a model over at most {tp_max} "
                      "(tensor parallel); beyond that the all-reduce cost is extrapolated")
-    if bits != MEASURED_BITS or kv_bits != MEASURED_BITS:
-        notes.append(f"{bits}-bit weights and a {kv_bits}-bit KV cache: every measured configuration ran at "
-                     f"{MEASURED_BITS} bits, so what quantisation saves is the roofline's, not measured")
+    weight_bits = {getattr(m, "bits", MEASURED_BITS) for m in ms}
+    if bits not in weight_bits or kv_bits != MEASURED_BITS:
+        ran = "/".join(f"{b}" for b in sorted(weight_bits, reverse=True))
+        notes.append(f"{bits}-bit weights and a {kv_bits}-bit KV cache: the measured configurations ran {ran}-bit "
+                     f"weights and a {MEASURED_BITS}-bit KV cache, so what this quantisation saves is the roofline's, "
+                     "not measured")
     batches = sorted({m.batch for m in same})
     if not batches[0] <= batch <= batches[-1]:
         notes.append(f"batch {batch:g}: the measured batches on {where} run from {batches[0]:g} to {batches[-1]:g}; "
@@ -47,9 +53,9 @@ def outside_measured(ms: Sequence[Measurement], *, hardware_id: str, chip_of: Ca
     # the A100, batch 1 was measured only with FastChat/PyTorch; vLLM's batches start at 32)
     nearest = min(same, key=lambda m: abs(m.batch - batch)).batch
     near = [m for m in same if m.batch == nearest]
-    usual = Counter(m.leaderboard for m in same).most_common(1)[0][0]
-    if all(m.leaderboard != usual for m in near):
+    usual = Counter(engine_of(m) for m in same).most_common(1)[0][0]
+    if all(engine_of(m) != usual for m in near):
         notes.append(f"batch {batch:g}: the measured configurations nearest it on {where} (batch {nearest:g}) are "
-                     f"{near[0].leaderboard}'s, not {usual}'s like the rest; a newer engine (CUDA graphs) may serve "
+                     f"{engine_of(near[0])}'s, not {usual}'s like the rest; a newer engine (CUDA graphs) may serve "
                      "such batches faster than predicted")
     return tuple(notes)

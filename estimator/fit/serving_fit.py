@@ -246,12 +246,21 @@ class ServingCV:
     scaled_energy: Metrics
 
 
+def nested_halves(ms: Sequence[Measurement], level: float) -> dict[str, tuple[float, float]]:
+    """Each model's interval half-widths (TPOT, J per output token) from the other models'
+    out-of-sample residuals, each of those predicted by a fit made without it and without the held-out
+    model: the held-out model shapes neither its prediction nor its interval (review: the residuals
+    had come from fits that included it)."""
+    return {name: _halves(leave_one_model_out([m for m in ms if m.model != name]), level)
+            for name in sorted({m.model for m in ms})}
+
+
 def cross_validate(ms: Sequence[Measurement], level: float = LEVEL) -> ServingCV:
     """Leave-one-model-out: median factors of TPOT and J per output token beside the previous
     model and two naive baselines (flat per GPU; per parameter per GPU), and the measured coverage of the stated interval (each
-    model's interval from the other models' out-of-sample residuals)."""
+    model's interval from the other models' out-of-sample residuals, nested: ``nested_halves``)."""
     held = leave_one_model_out(ms)
-    halves = {name: _halves([x for x in held if x.m.model != name], level) for name in {h.m.model for h in held}}
+    halves = nested_halves(ms, level)
     out = [replace(h, tpot_half=halves[h.m.model][0], energy_half=halves[h.m.model][1]) for h in held]
     log = math.log
     models = [h.m.model for h in out]

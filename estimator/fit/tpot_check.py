@@ -2,7 +2,7 @@
 
 Pure: rows of published measurements in, predictions and summary figures out. The rows
 (``estimator/data/small_batch_tpot.csv``: gpt-fast, LMDeploy, TGI and vLLM's own benchmarks, batch 1
-to 64, A10G, A100 and H100, 16-, 8- and 4-bit weights) were never fitted: the shipped fit comes
+to 64, A10G, A100 and H100, 16-, 8- and 4-bit weights) are not in the online fit: that fit comes
 from the ML.ENERGY configurations alone (``estimator.fit.serving_fit``), so every prediction here
 is out of sample. They carry no energy, so only TPOT is checked.
 
@@ -51,6 +51,7 @@ class TpotRow:
     prompt_tokens: float
     output_tokens: float
     tpot_s: float            # as measured
+    prefill_included: bool   # the published time spreads the prompts' prefill over the tokens (else decode steps only)
     note: str
     citation: str
     previous_utilization: float   # the profile's training utilisation (the previous model's compute side)
@@ -81,8 +82,11 @@ class TpotCheck:
 
 
 def _tpot(r: TpotRow, fit: ServingFit) -> float:
-    return step(params=r.params, arch=r.arch, device=r.device, fit=fit, batch=r.batch, prompt_tokens=r.prompt_tokens,
-                output_tokens=r.output_tokens, tp=r.tp, weight_bits=r.bits).tpot_s
+    """The model's time per output token as the row measured it: with the prompts' prefill spread over
+    the tokens, or the decode step alone (a median per-token latency after the first token)."""
+    s = step(params=r.params, arch=r.arch, device=r.device, fit=fit, batch=r.batch, prompt_tokens=r.prompt_tokens,
+             output_tokens=r.output_tokens, tp=r.tp, weight_bits=r.bits)
+    return s.tpot_s if r.prefill_included else s.tpot_s - s.prefill_s
 
 
 def _previous(r: TpotRow) -> float:
@@ -114,19 +118,29 @@ def fit_time(rows: Sequence[TpotRow], base: ServingFit) -> dict:
     return solve(TIME_PARAMS, lambda q: np.log([_tpot(r, replace(base, **q)) for r in rows]) - y, {})
 
 
+def _held_out(rows: Sequence[TpotRow], base: ServingFit) -> dict[int, float]:
+    """Each row's TPOT from a fit of the other benchmarks' rows (index → seconds)."""
+    tpot = {}
+    for s in sorted({r.source for r in rows}):
+        fit = replace(base, **fit_time([r for r in rows if r.source != s], base))
+        tpot.update({i: _tpot(r, fit) for i, r in enumerate(rows) if r.source == s})
+    return tpot
+
+
 def leave_one_benchmark_out(rows: Sequence[TpotRow], base: ServingFit, level: float) -> TpotCheck:
     """Each benchmark's rows predicted by a fit of the other benchmarks', with the interval from the
-    other benchmarks' out-of-sample residuals (each benchmark counted once)."""
+    other benchmarks' out-of-sample residuals, each of those from a fit without the held-out benchmark
+    too (nested), each benchmark counted once."""
     sources = sorted({r.source for r in rows})
     if len(sources) < MIN_BENCHMARKS:
         raise InputError(f"leave-one-benchmark-out needs at least {MIN_BENCHMARKS} benchmarks, got {len(sources)}")
-    tpot = {}
-    for s in sources:
-        fit = replace(base, **fit_time([r for r in rows if r.source != s], base))
-        tpot.update({i: _tpot(r, fit) for i, r in enumerate(rows) if r.source == s})
-    errors = [abs(math.log(tpot[i] / r.tpot_s)) for i, r in enumerate(rows)]
-    half = {s: pooled_cdf_quantile([e for e, r in zip(errors, rows) if r.source != s],
-                                   [r.source for r in rows if r.source != s], level) for s in sources}
+    tpot = _held_out(rows, base)
+    half = {}
+    for s in sources:   # nested: the held-out benchmark shapes neither its prediction nor its interval
+        rest = [r for r in rows if r.source != s]
+        inner = _held_out(rest, base)
+        half[s] = pooled_cdf_quantile([abs(math.log(inner[i] / r.tpot_s)) for i, r in enumerate(rest)],
+                                      [r.source for r in rest], level)
     ps = tuple(TpotPrediction(r, tpot[i], _previous(r), half[r.source]) for i, r in enumerate(rows))
     model, previous = _pair(ps)
     return TpotCheck(ps, model, previous, {s: _pair([p for p in ps if p.row.source == s]) for s in sources})

@@ -3,7 +3,8 @@
 Edge module: reads ``estimator/data/small_batch_tpot.csv`` (each row cited; the sources and their
 caveats are in ``estimator/data/README.md``) through the guarded reader, joins each row to the
 catalog's architecture and the hardware profile, and hands plain rows to the pure check
-(``estimator.fit.tpot_check``). None of these rows is fitted.
+(``estimator.fit.tpot_check``). The online engine never sees these rows; the latency engine is
+fitted to them, and judged on them leave-one-benchmark-out.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from estimator.io.serving_data import SERVING_FIT_PATH, catalog_model, device_fo
 
 TPOT_CHECKS_PATH = DATA_DIR / "small_batch_tpot.csv"
 COLUMNS = ("source", "engine", "model", "hardware_id", "tensor_parallel", "batch", "bits", "prompt_tokens",
-           "output_tokens", "measured_tpot_s", "published", "how", "note", "citation")
+           "output_tokens", "measured_tpot_s", "published", "how", "prefill_included", "note", "citation")
 
 
 def _number(row: dict, key: str, line: int, whole: bool = False) -> float:
@@ -61,13 +62,17 @@ def load_rows() -> tuple[TpotRow, ...]:
             profile = profiles.get(r["hardware_id"])
         except InputError as exc:
             raise DataFileError(f"{TPOT_CHECKS_PATH}: line {line}: {exc}") from None
+        if r["prefill_included"] not in ("yes", "no"):
+            fail(f"line {line}: prefill_included is {r['prefill_included']!r}",
+                 "write yes where the published time spreads the prompts' prefill over the tokens, else no")
         precision, _, _ = peak_for_bits(profile, bits)
         out.append(TpotRow(
             source=r["source"], engine=r["engine"], model=m.id, hardware_id=profile.id,
             device=device_for(profile, precision), params=m.params, arch=m.arch,
             tp=int(_number(r, "tensor_parallel", line, whole=True)), batch=int(_number(r, "batch", line, whole=True)),
             bits=bits, prompt_tokens=_number(r, "prompt_tokens", line), output_tokens=_number(r, "output_tokens", line),
-            tpot_s=_number(r, "measured_tpot_s", line), note=r["note"], citation=r["citation"],
+            tpot_s=_number(r, "measured_tpot_s", line), prefill_included=r["prefill_included"] == "yes",
+            note=r["note"], citation=r["citation"],
             previous_utilization=profile.utilization.default))
     if not out:
         fail("no rows", "restore the shipped file")
@@ -91,7 +96,7 @@ def tpot_check_document() -> dict:
     return {
         "data": f"estimator/data/{TPOT_CHECKS_PATH.name}",
         "method": (f"{len(ps)} published small-batch measurements ({', '.join(sorted(c.by_source))}), none of them "
-                   "fitted by the online engine: each predicted by its shipped fit, its stated interval checked"),
+                   "seen by the online engine's fit: each predicted by it, its stated interval checked"),
         **_check_document(c),
         "latency_engine": latency_fit_document(load_serving_fit())["validation"],
         "rows": [{"source": p.row.source, "model": p.row.model, "hardware": p.row.hardware_id,

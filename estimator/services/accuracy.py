@@ -278,7 +278,8 @@ def write_validation(document: Mapping[str, Any], path: Path = UTILIZATION_VALID
 def inference_validation_document() -> dict:
     """What `validate --inference` reports: the serving model judged leave-one-model-out on every
     measured serving configuration the project holds (``estimator.io.serving_data``; cached), and its
-    TPOT on independent small-batch measurements it was never fitted to (``independent_tpot``,
+    TPOT on published small-batch measurements the online fit never saw, and the latency engine fitted
+    to them judged leave-one-benchmark-out (``independent_tpot``,
     ``estimator.io.tpot_checks``)."""
     from estimator.io.serving_data import validation_document as serving_validation
     from estimator.io.tpot_checks import tpot_check_document

@@ -18,7 +18,7 @@ from estimator.core.estimate import Estimate
 from estimator.core.fixed_energy import with_energy_fixed
 from estimator.core.inference import InferenceResult, InferenceScenario, inference
 from estimator.core.scenario import SITE_INPUTS
-from estimator.core.serving import DEFAULT_ENGINE, Architecture, attention_params, student_architecture
+from estimator.core.serving import DEFAULT_ENGINE, Architecture, param_floor, student_architecture
 from estimator.core.units import S_PER_HOUR
 from estimator.core.workload import dense_training_flops, non_embedding_params
 from estimator.io import serving_data
@@ -316,18 +316,19 @@ def resolve_architecture(*, params: float | None = None, model: str | None = Non
     m = serving_data.nearest_model(float(params))
     arch = replace(m.arch, source=f"assumed: the shape of {m.name}, the catalog's model nearest in parameter count "
                                   f"({m.source}); give a catalog model or the architecture to set it")
-    how = (f"{float(params):.3g} parameters with the shape of {m.id} (layers {m.arch.layers}, d_model {m.arch.d_model}, "
-           f"heads {m.arch.heads}, KV heads {m.arch.kv_heads}): assumed, the catalog's model nearest in parameter count")
-    if float(params) < attention_params(m.arch):
-        # smaller than the smallest shape holds: its width, with layers in proportion (as a student)
-        arch = replace(student_architecture(m.arch, m.params, float(params)), name="", source=arch.source)
-        if float(params) < attention_params(arch):
-            raise InputError(f"{float(params):.3g} parameters are fewer than one layer of the smallest catalog shape "
-                             f"({m.id}, width {m.arch.d_model}) holds: give the architecture (layers, d_model) of a model "
-                             "this small", field=("params", "layers", "d_model"))
+    how = (f"{float(params):.3g} parameters with the shape of {m.id} (layers {m.arch.layers}, d_model {m.arch.d_model}, heads "
+           f"{m.arch.heads}, KV heads {m.arch.kv_heads}, vocabulary {m.arch.vocab:,}{', tied' if m.arch.tied_embeddings else ''}"
+           "): assumed, the catalog's model nearest in parameter count")
+    if float(params) < param_floor(m.arch):  # smaller than the shape holds: its width, layers in proportion, no vocabulary
+        arch = replace(student_architecture(replace(m.arch, vocab=None, tied_embeddings=False), m.params, float(params)),
+                       name="", source=arch.source)
+        if float(params) < param_floor(arch):
+            raise InputError(f"{float(params):.3g} parameters are fewer than one layer and the embeddings of the smallest catalog"
+                             f" shape ({m.id}, width {m.arch.d_model}) hold: give the architecture (layers, d_model) of a "
+                             "model this small", field=("params", "layers", "d_model"))
         how = (f"{float(params):.3g} parameters with the width of {m.id} (d_model {m.arch.d_model}, heads {m.arch.heads}, "
-               f"KV heads {m.arch.kv_heads}) and {arch.layers} of its {m.arch.layers} layers, in proportion to the "
-               "parameters: assumed, the catalog's smallest shape; give the architecture to set it")
+               f"KV heads {m.arch.kv_heads}; not its vocabulary, too big for them) and {arch.layers} of its {m.arch.layers} "
+               "layers, in proportion to the parameters: assumed, the catalog's smallest shape; give the architecture")
     return float(params), arch, how
 
 
