@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import suppress
 from typing import Any
 from urllib.parse import urlencode
 
@@ -109,7 +110,7 @@ FIELD_LABELS = {
 }
 
 
-# The sidebar's workload fields are drawn only for their choice of the Workload switch: a hint names it.
+# The Workload choice that draws each workload field, for the hint (under a preset too: inputs.run_or_error).
 WORKLOAD_CHOICE = {"flops": "flops", "params": "params", "tokens": "params"}
 
 
@@ -223,15 +224,19 @@ def _warn_once(key: str, raw: Any, problem: str) -> None:
                   f"`{str(raw)[:40].replace('`', '').replace(chr(10), ' ')}`: {problem}. Using the default instead.")
 
 
-def ignored_url_params(keys: Sequence[str], why: str) -> None:
-    """Warn about URL parameters a page does not use in its current state (a catalog model's page
-    given ``?inf_params=``: the CLI refuses the contradiction, the page had dropped it silently)."""
+def ignored_url_params(keys: Sequence[str], why: str, *, drop: bool = False) -> None:
+    """Warn about URL parameters a page does not use in its current state (a catalog model's page given
+    ``?inf_params=``: the CLI refuses the contradiction, the page had dropped it silently); ``drop``: and
+    remove them from the address, so that a link copied from it says what the page shows."""
     for key in keys:
         raw = _first_run_raw(key)
         if raw is not None:
             st.session_state.setdefault(WARNINGS_KEY, {})[key] = (
                 f"Ignored URL parameter `{key[:40].replace('`', '')}` = "
                 f"`{str(raw)[:40].replace('`', '').replace(chr(10), ' ')}`: {why}.")
+            if drop:
+                with suppress(KeyError, StreamlitAPIException):  # bound already: the widget's value is the URL's
+                    del st.query_params[key]  # not bound yet on the first run, so this is allowed
 
 
 def show_url_warnings(where: Any = st) -> None:
@@ -261,10 +266,8 @@ def _drop(key: str, raw: str, problem: str) -> None:
     (it rounds ``?devices=2.5`` to 2, for example; see ``_enforce``)."""
     _warn_once(key, raw, problem)
     st.session_state.setdefault(FIX_KEY, {})[key] = None  # None: flagged, not yet checked
-    try:
+    with suppress(KeyError, StreamlitAPIException):  # the widget is bound already; _enforce resets it
         del st.query_params[key]  # not bound yet on the first run, so this is allowed
-    except (KeyError, StreamlitAPIException):
-        pass  # the widget is bound already; _enforce resets it
 
 
 def _apply_fix(key: str) -> None:
@@ -344,10 +347,14 @@ def url_number(label: str, key: str, *, min_value: float, max_value: float, defa
     return value
 
 
-def check_option(key: str, options: Sequence[str]) -> None:
+def check_option(key: str, options: Sequence[str], *, any_case: bool = False) -> None:
     """Drop the URL value of ``key`` with a warning when it is not one of ``options`` (for
-    bound widgets not made by these helpers, e.g. ``st.tabs(..., bind="query-params")``)."""
+    bound widgets not made by these helpers, e.g. ``st.tabs(..., bind="query-params")``). ``any_case``: an
+    option in other letter case (``?region=fra``) is that option, as the command line reads it."""
     raw = _first_run_raw(key)
+    same = next((o for o in options if o.lower() == raw.strip().lower()), raw) if raw is not None and any_case else raw
+    if same != raw:  # not bound yet on the first run: the widget starts on the option, and the URL holds it
+        st.session_state[key] = st.query_params[key] = raw = same
     if raw is not None and raw not in options:
         shown = ", ".join(options[:8]) + (", …" if len(options) > 8 else "")
         _drop(key, raw, f"unknown value; valid: {shown}")
@@ -356,14 +363,14 @@ def check_option(key: str, options: Sequence[str]) -> None:
 def url_select(label: str, key: str, options: Sequence[str], *, default: str | None = None,
                placeholder: str | None = None, help: str | None = None,
                format_func: Callable[[str], str] | None = None, on_change: Callable[[], None] | None = None,
-               where: Any = st.sidebar) -> str | None:
+               any_case: bool = False, where: Any = st.sidebar) -> str | None:
     """A selectbox of ids bound to the query parameter ``key``; the URL holds the id itself
     (``?hardware=h100-sxm``). ``default=None`` starts empty (returns None). An unknown id in
     the URL is dropped with a warning. ``format_func`` must return the id unchanged or with
     extra text *after* it, since the URL stores the displayed text. ``on_change`` runs before
-    the rerun when the user picks another option."""
+    the rerun when the user picks another option; ``any_case``: see ``check_option``."""
     options = list(options)
-    check_option(key, [format_func(o) for o in options] if format_func else options)
+    check_option(key, [format_func(o) for o in options] if format_func else options, any_case=any_case)
     index = options.index(default) if default is not None else None
     kwargs = {"format_func": format_func} if format_func else {}
     _apply_fix(key)
@@ -373,13 +380,13 @@ def url_select(label: str, key: str, options: Sequence[str], *, default: str | N
 
 
 def url_radio(label: str, key: str, options: Sequence[str], *, default: str, help: str | None = None,
-              horizontal: bool = True, where: Any = st.sidebar) -> str:
+              horizontal: bool = True, on_change: Callable[[], None] | None = None, where: Any = st.sidebar) -> str:
     """Radio buttons bound to the query parameter ``key`` (the URL holds the option text)."""
     options = list(options)
     check_option(key, options)
     _apply_fix(key)
     value = where.radio(label, options, index=options.index(default), horizontal=horizontal, help=help, key=key,
-                        bind="query-params", persist_state="session")
+                        on_change=on_change, bind="query-params", persist_state="session")
     return _enforce(key, value, default)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyarrow as pa
 import streamlit as st
 
-from estimator.core.interval import STATED, range_meaning
+from estimator.core.interval import EXACT, STATED, range_meaning
 from estimator.report import export
 from estimator.report import humanize as hz
 from estimator.report.export import LABELS, published_cells
@@ -37,23 +37,41 @@ def headline(est, lecture: bool = False, time_label: str = "Training time") -> N
     cols = style.metric_cells(4, "headline", lecture)
     level = f"{est.level:.0%}"
     meaning = range_meaning(est.level)
+    bars = 0
     for col, (label, key, fmt) in zip(cols, HEADLINE):
         low, high = est.range[key]
         value = getattr(est, key)
         shown = time_label if key == "wall_clock_s" else label
         stated = est.basis(key) == STATED
-        col.metric(shown, fmt(value), border=not lecture,
-                   help=None if lecture else (f"{LABELS[key]} within the range its sources state (no measured coverage)"
-                                              if stated else f"{LABELS[key]}: the centre of a {level} prediction interval"))
+        col.metric(shown, fmt(value), border=not lecture, help=None if lecture else headline_help(est, key))
         if value is not None and low is not None and low != high:
+            bars += 1
             style.range_bar(col, fmt(low), fmt(high) + (" (stated)" if stated else ""), meaning,
                             style.log_position(value, low, high))
         elif value is not None:
             # no range: a stated single figure (a calibration's one measurement), or exact
-            col.caption("one measured figure: no range (stated)" if stated else
-                        "exact: from the known run" if key in ("wall_clock_s", "device_hours") else "exact")
-    style.bars_caption(meaning, f'unmarked, {level} prediction intervals (coverage measured out of sample); '
-                                '"stated", as the sources state.', lecture)
+            col.caption("one measured figure: no range (stated)" if stated else exact_words(key))
+    if bars:  # what the bars mean, only under bars (audit: it was shown under four exact figures)
+        style.bars_caption(meaning, f'unmarked, {level} prediction intervals (coverage measured out of sample); '
+                                    '"stated", as the sources state.', lecture)
+
+
+def exact_words(key: str) -> str:
+    """Why a headline figure has no range: the known run's time, or inputs all taken as exact."""
+    return "exact: from the known run" if key in ("wall_clock_s", "device_hours") else "exact"
+
+
+def headline_help(est, key: str) -> str:
+    """A headline figure's tooltip, by what its range is (``Estimate.basis``)."""
+    basis = est.basis(key)
+    if basis == STATED:
+        return f"{LABELS[key]} within the range its sources state (no measured coverage)"
+    if basis == EXACT:
+        return (f"{LABELS[key]}: exact, from the known run's time" if key in ("wall_clock_s", "device_hours") else
+                f"{LABELS[key]}: exact, from inputs all taken as exact (no range)")
+    if basis is None:
+        return f"{LABELS[key]}: no figure for this scenario (the notes under How this was computed say why)"
+    return f"{LABELS[key]}: the centre of a {est.level:.0%} prediction interval"
 
 
 def companions(result) -> None:
@@ -89,7 +107,7 @@ def secondary(result) -> None:
     row = st.container(horizontal=True)
     row.metric("Device-hours", hz.device_hours_number(est.device_hours))
     row.metric("Training FLOPs", "n/a" if est.flops is None else hz.sci(est.flops))
-    row.metric(f"Devices ({result.profile.id})", hz.count(est.devices), help=result.profile.name)
+    row.metric(f"Devices ({result.profile.id})", hz.whole(est.devices), help=result.profile.name)
     achieved = est.achieved_flops_per_s
     row.metric("Achieved per device", hz.flops_rate(achieved))
     st.markdown(c.md_escape(equivalents_line(est), limit=400),
@@ -99,12 +117,17 @@ def secondary(result) -> None:
 # The everyday equivalents shown beside the estimate: (key, text after the number).
 EQUIVALENTS = (("brain_years", "years of a 20 W brain"), ("car_km", "car-km"),
                ("household_years", "US household-years"))
+# What an equivalent is computed from (``Equivalent.of``), as the line names it.
+EQUIVALENT_OF = {"energy_kwh": "Energy", "co2e_kg": "CO₂e"}
 
 
 def equivalents_line(est) -> str:
-    """'Energy equal to ≈ 1.2 k years of a 20 W brain · …' (sources in the line's tooltip)."""
+    """'Energy equal to ≈ 1.2 k years of a 20 W brain · 3 US household-years; CO₂e equal to ≈ 5 car-km':
+    each equivalent under the figure it is computed from (sources in the line's tooltip)."""
     eq = {e.key: e for e in est.equivalents}
-    return "Energy equal to ≈ " + " · ".join(f"{hz.count(eq[key].value)} {text}" for key, text in EQUIVALENTS)
+    return "; ".join(f"{name} equal to ≈ " + " · ".join(f"{hz.count(eq[key].value)} {text}" for key, text in EQUIVALENTS
+                                                         if eq[key].of == of)
+                     for of, name in EQUIVALENT_OF.items() if any(eq[key].of == of for key, _ in EQUIVALENTS))
 
 
 def footprint(est, embodied_on: bool = True) -> None:
@@ -186,11 +209,23 @@ def growth(result) -> None:
     if sweep is None:
         st.info("This scenario's time is taken from a known run (no FLOPs), so there is no model-size sweep.")
         return
-    df, n = sweep
-    st.caption(f"Same hardware, devices, power and prices; tokens grow with the model at the scenario's D/N "
-               f"(or 20 tokens per parameter, Hoffmann et al. 2022). The red point is this scenario "
-               f"(N ≈ {hz.count(n)}); the band is the 80% range.")
-    size_sweep.render_scaling_chart(df)
+    if sweep.empty:  # every size refused: say why, not an empty chart
+        st.warning(c.md_escape(f"No model size could be estimated: {sweep.skipped[0]}", limit=600),
+                   icon=":material/warning:")
+        return
+    est = result.estimate
+    how = ("; with full activation recomputation, as this scenario (8·N·D executed)" if result.scenario.recompute else "")
+    if sweep.run_utilization is not None:  # a known run: its time, not the fit, sets the utilisation
+        how += (f"; timed at the known run's own utilisation, {hz.percent(sweep.run_utilization, 1)} of the "
+                f"{est.precision} peak (implied by its time), not the fitted one")
+    st.caption(c.md_escape(
+        f"Same hardware, devices, power and prices{how}; tokens grow with the model at the scenario's D/N "
+        f"(or 20 tokens per parameter, Hoffmann et al. 2022). The red point is this scenario "
+        f"(N ≈ {hz.count(sweep.n)}); the band is the {est.level:.0%} range.", limit=800))
+    if sweep.skipped:
+        st.caption(c.md_escape(f"{len(sweep.skipped)} of the model sizes left out (the estimator refuses them); the "
+                               f"first: {sweep.skipped[0]}", limit=600))
+    size_sweep.render_scaling_chart(sweep.df)
 
 
 def host_share_text(est, includes_host: bool) -> str:

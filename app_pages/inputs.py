@@ -53,10 +53,15 @@ GRID_BY = ("default", "country", "cloud", "g/kWh")
 # Bounds for typed values come from estimator/core/bounds.py (the core refuses the same values).
 
 
-
-# Inputs that describe how a run was done; a new preset brings its own, so picking one clears them.
+# Inputs that describe how a run was done; a new preset brings its own, so picking one clears them
+# (its workload too: a preset's parameters, tokens or FLOPs given are changes to that preset's run).
 # Grid and price inputs describe the user's own setting and stay.
-PRESET_SCOPED_KEYS = ("hardware", "devices", "utilization", "year", "precision", "power_w", "pue")
+PRESET_SCOPED_KEYS = ("hardware", "devices", "utilization", "year", "precision", "power_w", "pue", "params", "tokens", "flops")
+# Each workload's own fields and the values they start from when the Workload switch picks it: a
+# preset's are empty (its own workload), the others the defaults above.
+WORKLOAD_START = {"preset": {"params": None, "tokens": None, "flops": None},
+                  "params": {"params": DEFAULT_PARAMS, "tokens": DEFAULT_TOKENS},
+                  "flops": {"flops": DEFAULT_FLOPS}}
 
 
 def _clear_preset_scoped() -> None:
@@ -64,6 +69,14 @@ def _clear_preset_scoped() -> None:
     for key in PRESET_SCOPED_KEYS:
         if st.session_state.get(key) is not None:
             st.session_state[key] = None
+
+
+def _workload_changed() -> None:
+    """on_change of the Workload switch: the fields the new workload shows start from its own values,
+    not from what another workload left in them (a preset's fields are changes to its run)."""
+    for key, value in WORKLOAD_START.get(st.session_state.get("workload"), {}).items():
+        if key in st.session_state:
+            st.session_state[key] = value
 
 
 @dataclass(frozen=True)
@@ -149,8 +162,9 @@ def draw_inputs(main: Any = None) -> ScenarioInputs:
     side = st.sidebar
     top = main if main is not None else side
     presets = c.presets()
-    if "workload" not in st.session_state and "workload" not in st.query_params:
-        # A link with ?flops=… or ?params=… but no ?workload= means that workload.
+    if "workload" not in st.session_state and "workload" not in st.query_params and "preset" not in st.query_params:
+        # A link with ?flops=… or ?params=… but no ?workload= means that workload; with ?preset=, they
+        # change the preset's run (as `estimate --preset … --tokens …` does), drawn below
         inferred = ("flops" if "flops" in st.query_params else
                     "params" if "params" in st.query_params or "tokens" in st.query_params else None)
         if inferred:
@@ -160,18 +174,19 @@ def draw_inputs(main: Any = None) -> ScenarioInputs:
             st.query_params["workload"] = inferred
     if main is None:
         side.header("Scenario")
-    workload = c.url_radio("Workload", "workload", WORKLOADS, default="preset", where=side,
+    workload = c.url_radio("Workload", "workload", WORKLOADS, default="preset", where=side, on_change=_workload_changed,
                            help="preset: a famous run; params: parameters × tokens (6·N·D); flops: total training FLOPs")
     preset_id = None
     kwargs: dict[str, Any] = {}
     if workload == "preset":
         preset_id = c.url_select("Preset", "preset", list(presets), default=DEFAULT_PRESET, where=top,
                                  on_change=_clear_preset_scoped,
-                                 help="Famous runs with published figures (estimator/data/presets.toml). "
-                                      "Picking one clears hardware, devices, utilisation, precision, power and PUE.")
+                                 help="Famous runs with published figures (estimator/data/presets.toml). Picking one "
+                                      "clears hardware, devices, utilisation, precision, power, PUE and the workload.")
         preset = presets[preset_id]
         if main is None:
             top.caption(c.md_escape(preset.title))
+        kwargs.update(preset_workload(preset, side))
     else:
         preset = None
         if workload == "params":
@@ -185,7 +200,7 @@ def draw_inputs(main: Any = None) -> ScenarioInputs:
         else:
             kwargs["flops"] = c.url_number("Training FLOPs", "flops", min_value=B.FLOPS.low, max_value=B.FLOPS.high,
                                            default=DEFAULT_FLOPS, fmt=c.LARGE_NUMBER_FORMAT, where=side)
-    only_preset = preset is not None and api.time_only(preset, {})
+    only_preset = preset is not None and api.time_only(preset, kwargs)
     hardware = hardware_select(preset.hardware if preset else None, where=top, only_preset=only_preset) or (
         preset.hardware if preset else DEFAULT_HARDWARE)
     profile = c.profiles().profiles.get(hardware)
@@ -237,14 +252,14 @@ def draw_inputs(main: Any = None) -> ScenarioInputs:
     grid_by = c.url_radio("Grid carbon intensity from", "grid_by", GRID_BY, default="default", where=side)
     if grid_by == "country":
         data = c.carbon_data()
-        region = c.url_select("Country (ISO 3166 alpha-3)", "region", sorted(data.countries), where=side,
+        region = c.url_select("Country (ISO 3166 alpha-3)", "region", sorted(data.countries), where=side, any_case=True,
                               placeholder="e.g. FRA", help="CodeCarbon's per-country grid intensity")
         if region:
             side.caption(c.md_escape(f"{data.countries[region][0]}: {data.countries[region][1]:g} gCO2e/kWh"))
     elif grid_by == "cloud":
         data = c.carbon_data()
         options = [f"{p}:{r}" for p, r in sorted(data.cloud)]
-        cloud = c.url_select("Cloud region", "cloud", options, placeholder="e.g. gcp:europe-west1", where=side)
+        cloud = c.url_select("Cloud region", "cloud", options, placeholder="e.g. gcp:europe-west1", where=side, any_case=True)
     elif grid_by == "g/kWh":
         kwargs["carbon_intensity_g_per_kwh"] = c.url_number(
             "Grid intensity (gCO2e/kWh)", "grid", min_value=B.CARBON_INTENSITY_G_PER_KWH.low, max_value=B.CARBON_INTENSITY_G_PER_KWH.high, fmt="%.4g",
@@ -300,19 +315,58 @@ def draw_inputs(main: Any = None) -> ScenarioInputs:
     memory = {k: v for k, v in memory.items() if v is not None}
     if memory:
         run_kwargs["memory"] = memory
-    keys = ["workload"] + {"preset": ["preset"], "params": ["params", "tokens", "recompute"]}.get(workload, ["flops"])
-    keys += ["hardware", "devices", "utilization", "year", "precision", "power_w", "pue", "grid_by"]
-    keys += {"country": ["region"], "cloud": ["cloud"], "g/kWh": ["grid"]}.get(grid_by, []) + ["price", "elec"]
+    # a link's parameters this state does not use: said, and dropped from the address (audit: they had
+    # stayed in it with no word, so a link copied from it said what the page did not show)
+    for every, used, why in ((ALL_WORKLOAD_KEYS, WORKLOAD_KEYS[workload], f"the workload is '{workload}' (Workload)"),
+                             (ALL_GRID_KEYS, GRID_KEYS[grid_by], f"the grid intensity is from '{grid_by}' (Grid "
+                                                                  "carbon intensity from)"),
+                             (MEMORY_KEYS, MEMORY_KEYS if show_memory else (), "the training-memory inputs are off")):
+        c.ignored_url_params([k for k in every if k not in used], why, drop=True)
+    keys = ["workload", *WORKLOAD_KEYS[workload], "hardware", "devices", "utilization", "year", "precision", "power_w",
+            "pue", "grid_by", *GRID_KEYS[grid_by], "price", "elec"]
     keys += ["embodied", "cooling", "memory_inputs"] + (list(MEMORY_KEYS) if show_memory else [])
-    return ScenarioInputs(workload, preset_id, hardware, run_kwargs, _url_params(keys))
+    return ScenarioInputs(workload, preset_id, hardware, run_kwargs, _url_params(keys, workload))
 
 
-def _url_params(keys) -> dict[str, str]:
-    """The scenario's non-default inputs as URL parameters (what Streamlit keeps in the URL)."""
+# The URL keys each choice of the Workload and grid switches uses; the others are ignored.
+WORKLOAD_KEYS = {"preset": ("preset", "params", "tokens", "flops"), "params": ("params", "tokens", "recompute"),
+                 "flops": ("flops",)}
+ALL_WORKLOAD_KEYS = ("preset", "params", "tokens", "flops", "recompute")
+GRID_KEYS = {"default": (), "country": ("region",), "cloud": ("cloud",), "g/kWh": ("grid",)}
+ALL_GRID_KEYS = ("region", "cloud", "grid")
+
+
+def _placeholder(preset, key: str) -> str:
+    """What an empty workload field of a preset means: the preset's own count, or what it gives instead."""
+    own = preset.inputs
+    if own.get(key) is not None:
+        return f"{own[key]:.3e} (preset)"
+    return ("6·N·D of the preset's" if key == "flops" and own.get("params") is not None else
+            "none: the preset gives its FLOPs" if own.get("flops") is not None else "none: a known run's time")
+
+
+def preset_workload(preset, where: Any) -> dict[str, Any]:
+    """The preset's workload, changed (URL keys ``params``, ``tokens``, ``flops``; empty: the preset's),
+    passed to ``api.run`` as the CLI passes ``--preset … --tokens …``: the tokens alone (or the
+    parameters alone) keep the preset's other count, FLOPs replace its workload."""
+    where.caption("The preset's workload (empty: the preset's own)")
     out = {}
-    defaults = {"workload": "preset", "preset": DEFAULT_PRESET, "params": DEFAULT_PARAMS, "tokens": DEFAULT_TOKENS,
-                "flops": DEFAULT_FLOPS, "grid_by": "default", "recompute": False,
-                "embodied": True, "memory_inputs": st.session_state.get(MEMORY_DEFAULT_KEY, False)}
+    for key, label, bound in (("params", "Parameters N", B.PARAMS), ("tokens", "Training tokens D", B.TOKENS),
+                              ("flops", "Training FLOPs", B.FLOPS)):
+        out[key] = c.url_number(label, key, min_value=bound.low, max_value=bound.high, fmt=c.LARGE_NUMBER_FORMAT,
+                                placeholder=_placeholder(preset, key), where=where,
+                                help="Changes the preset's run: its tokens alone (or its parameters alone) keep the "
+                                     "preset's other count; FLOPs replace its workload.")
+    return out
+
+
+def _url_params(keys, workload: str = "preset") -> dict[str, str]:
+    """The scenario's non-default inputs as URL parameters (what Streamlit keeps in the URL); a
+    preset's workload fields have no default but the preset's own (empty)."""
+    out = {}
+    defaults = {"workload": "preset", "preset": DEFAULT_PRESET, "grid_by": "default", "recompute": False,
+                "embodied": True, "memory_inputs": st.session_state.get(MEMORY_DEFAULT_KEY, False),
+                **({} if workload == "preset" else WORKLOAD_START[workload])}
     for key in keys:
         value = st.session_state.get(key)
         if value is None or value == defaults.get(key):
@@ -336,9 +390,10 @@ WHOLE_DIGITS_LIMIT = 1e16  # whole floats below this print as integers ("7000000
 
 
 def run_or_error(inputs: ScenarioInputs) -> api.Result | None:
-    """``inputs.run()``, or None after showing the error (never a traceback)."""
+    """``inputs.run()``, or None after showing the error (never a traceback). With a preset, its
+    workload fields are drawn under it: the hint names them without another Workload choice."""
     try:
         return inputs.run()
     except EstimatorError as exc:
-        c.show_error(exc)
+        c.show_error(exc, labels=c.FIELD_LABELS if inputs.workload == "preset" else None)
         return None

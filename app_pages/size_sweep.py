@@ -6,7 +6,7 @@ core's ``estimate``; the charts are drawn from cached specs (``charts.render_tem
 from __future__ import annotations
 
 import functools
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import altair as alt
 import numpy as np
@@ -23,11 +23,28 @@ from .axis_labels import human_labels
 from .charts import FIT_WIDTH, LOG, decades, render_templated
 
 
-def model_size_sweep(result, n_points: int = 41) -> tuple[pd.DataFrame, float] | None:
+@dataclass(frozen=True)
+class Sweep:
+    """The sweep's long table, the scenario's (equivalent) parameter count, why sizes were left out
+    (the estimator's message for each size it refused), and, for a known run, the utilisation its
+    own time implies, at which the curve is timed (None: the scenario's own utilisation applies)."""
+
+    df: pd.DataFrame
+    n: float
+    skipped: tuple[str, ...] = ()
+    run_utilization: float | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not (self.df["kind"] == "sweep").any()
+
+
+def model_size_sweep(result, n_points: int = 41) -> Sweep | None:
     """Time, cost and CO₂e as the model grows (same hardware, devices and prices), with the
     low–high band over two decades of model size around the scenario; tokens = the scenario's D/N (or 20·N).
-    Returns the long table and the scenario's (equivalent) parameter count, or None
-    when the scenario has no FLOPs (a known run's time only)."""
+    None when the scenario has no FLOPs (a known run's time only). The curve passes through the
+    scenario: with full recomputation each size is recomputed too (8·N·D executed, timed as the
+    scenario is), and a known run's sizes are timed at the utilisation its own time implies."""
     s, est = result.scenario, result.estimate
     if est.flops is None:
         return None
@@ -41,19 +58,26 @@ def model_size_sweep(result, n_points: int = 41) -> tuple[pd.DataFrame, float] |
     else:
         ratio = CHINCHILLA_TOKENS_PER_PARAM
     n_scenario = known_n or float(np.sqrt(est.flops / (per_token * ratio)))
+    # a known run's time gives its own utilisation (FLOPs executed ÷ peak): the sizes are timed at it
+    timed = s.hours is not None or s.device_hours is not None
+    run_u = est.achieved_flops_per_s / result.profile.peak(est.precision) if timed else None
+    base = replace(s, hours=None, device_hours=None, flops_source=None, **({"utilization": run_u} if timed else {}))
     # two decades either side of the scenario (within 1e5 … 1e14 parameters)
     lo, hi = max(1e5, n_scenario / 1e2), min(1e14, n_scenario * 1e2)
     sizes = np.logspace(np.log10(lo), np.log10(hi), n_points)
-    rows = []
+    rows, skipped = [], []
     for n in sizes:
+        # with recomputation the core needs N and D (8·N·D executed, timed from 6·N·D by a fitted utilisation)
+        point = (replace(base, flops=None, params=float(n), tokens=float(n * ratio)) if s.recompute else
+                 replace(base, flops=float(per_token * n * n * ratio), params=None, tokens=None))
         try:
-            e = estimate(replace(s, flops=float(per_token * n * n * ratio), params=None, tokens=None,
-                                 hours=None, device_hours=None), result.profile)
-        except EstimatorError:
+            e = estimate(point, result.profile)
+        except EstimatorError as exc:  # a size the estimator refuses: left out, and said on the page
+            skipped.append(f"N = {n:.3g}: {exc}")
             continue
         rows += _rows(n, e, "sweep")
     rows += _rows(n_scenario, est, "scenario")
-    return pd.DataFrame(rows), n_scenario
+    return Sweep(pd.DataFrame(rows), n_scenario, tuple(skipped), run_u)
 
 
 # The sweep's quantities, in the order drawn: (name, estimate field, scale to the unit in the name)

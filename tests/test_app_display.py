@@ -196,7 +196,7 @@ def test_growth_charts_are_one_chart_per_quantity_that_fits_its_column(params, d
 
 def test_each_growth_chart_draws_its_own_quantity():
     from estimator.services import api
-    df, _ = size_sweep.model_size_sweep(api.run(preset_id="gpt3-175b"))
+    df = size_sweep.model_size_sweep(api.run(preset_id="gpt3-175b")).df
     for quantity in size_sweep.SCALING_QUANTITIES:
         spec = size_sweep.scaling_chart(df, quantity).to_dict(validate=True)
         assert spec["title"]["text"] == quantity and spec["title"]["limit"] == 0

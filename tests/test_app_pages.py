@@ -179,7 +179,8 @@ def test_table_toolbars_export_nothing(root):
 
 def test_chart_specs_validate():
     result = api.run(preset_id="gpt3-175b")
-    df, n = size_sweep.model_size_sweep(result)
+    sweep = size_sweep.model_size_sweep(result)
+    df, n = sweep.df, sweep.n
     assert n == 175e9  # GPT-3's own size (the preset's model_params), not √(C / (6 × 20)) ≈ 51B
     scenario = df[(df["kind"] == "scenario") & (df["quantity"] == "CO₂e (t)")]
     assert scenario["value"].iloc[0] == pytest.approx(result.estimate.co2e_kg / 1e3)

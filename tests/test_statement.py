@@ -211,12 +211,15 @@ def test_an_electricity_only_cost_says_so():
     r, st = _statement(flops=1e21, hardware="a800", electricity_usd_per_kwh=0.1)
     est = r.estimate
     assert est.cost_usd == pytest.approx(est.energy_kwh * 0.1)
-    assert (f"At the assumed electricity price of \\$0.10/kWh the electricity alone costs about "
-            f"{latex_escape(hz.money(est.cost_usd))} (no device rental or purchase).") in st.tex
-    assert "At the assumed prices" not in st.tex
+    low, high = est.range["cost_usd"]
+    assert (f"At the given electricity price of \\$0.10/kWh, the electricity alone costs about "
+            f"{latex_escape(hz.money(est.cost_usd))} (80\\% range {latex_escape(hz.money(low))}--"
+            f"{latex_escape(hz.money(high))}), with no device rental or purchase.") in st.tex
+    assert "per device-hour" not in st.tex
     r, st = _statement(flops=1e21, hardware="a800", price_usd_per_device_hour=2.0)
     assert r.estimate.cost_usd == pytest.approx(r.estimate.device_hours * 2.0)
-    assert f"At the assumed prices this costs about {latex_escape(hz.money(r.estimate.cost_usd))}." in st.tex
+    assert (f"At the given price of \\$2.00 per device-hour, this costs about {latex_escape(hz.money(r.estimate.cost_usd))}"
+            " (80\\% range ") in st.tex
     assert "electricity alone" not in st.tex
 
 
@@ -225,8 +228,8 @@ def test_a_known_run_says_what_its_ranges_mean():
     _, st = _statement(hardware="h100-sxm", hours=100, devices=8)
     assert "647 kWh (80\\% range 543 kWh--770 kWh) of electricity" in st.tex
     assert ("The 80\\% ranges are prediction intervals from the tool's fits to published training runs and measured "
-            "power draws, whose out-of-sample coverage the tool reports; the time given, the PUE and grid intensity "
-            "are taken as exact.") in st.tex
+            "power draws, whose out-of-sample coverage the tool reports; the time given, the PUE, the price and grid "
+            "intensity are taken as exact.") in st.tex
     # nothing uncertain left (power, water factors given, no embodied): no range, no sentence on them
     _, exact = _statement(hardware="h100-sxm", hours=100, devices=8, power_w=700, embodied=False,
                           wue_l_per_kwh=1.0, ewif_l_per_kwh=3.0)
@@ -327,7 +330,8 @@ def test_the_statement_says_the_footprint_ranges_are_stated_not_measured():
     assert r.estimate.basis("embodied_co2e_kg") == r.estimate.basis("water_l") == "stated"
     assert "of embodied CO$_2$e" in st.tex and st.tex.count("(stated range ") == 2 and stated_sentence in st.tex
     assert st.tex.index(stated_sentence) > st.tex.index("(stated range ")  # after the ranges it speaks of
-    assert st.tex.count("(80\\% range ") == 3 and "The 80\\% ranges are prediction intervals" in st.tex
+    # time, energy, CO₂e and cost (the cost's range was missing: audit)
+    assert st.tex.count("(80\\% range ") == 4 and "The 80\\% ranges are prediction intervals" in st.tex
     # only stated ranges: no word of prediction intervals
     for run in ({"hardware": "brain", "flops": 1e20}, {"preset_id": "alphago-vs-brain"}, {"preset_id": "bert-base"}):
         r, st = _statement(**run)

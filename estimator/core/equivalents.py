@@ -28,6 +28,7 @@ class Equivalent:
     unit: str
     label: str
     source: str
+    of: str = "energy_kwh"  # the estimate's figure it is computed from: "energy_kwh" or "co2e_kg"
 
 
 def equivalents(energy_kwh: float, co2e_kg: float) -> tuple[Equivalent, ...]:
@@ -37,7 +38,7 @@ def equivalents(energy_kwh: float, co2e_kg: float) -> tuple[Equivalent, ...]:
                    "20 W brain (Raichle & Gusnard 2002); Julian year 8766 h"),
         Equivalent("car_km", co2e_kg / CAR_KG_CO2_PER_KM, "km",
                    "km driven by a typical passenger car",
-                   "US EPA 2023: 400 g CO2 per mile (EPA-420-F-23-014)"),
+                   "US EPA 2023: 400 g CO2 per mile (EPA-420-F-23-014)", of="co2e_kg"),
         Equivalent("household_years", energy_kwh / HOUSEHOLD_KWH_PER_YEAR, "years",
                    "years of a US household's electricity",
                    "US EIA: 10,715 kWh per residential customer in 2020"),

@@ -7,7 +7,7 @@ Pure: frozen dataclasses in, a frozen dataclass out. The CLI and the app both ca
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from estimator.core import bounds as B
 from estimator.core import validation as v
@@ -299,7 +299,7 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
     ranges["embodied_co2e_kg"] = fp.embodied_co2e_range_kg
     ranges["water_l"] = fp.water_range_l
     range_basis = _range_bases(s, profile, input_sides, time_given, elec is not None)
-    assumptions.extend(Assumption(*a) for a in fp.assumptions)
+    assumptions.extend(_grid_water(Assumption(*a), s) for a in fp.assumptions)
 
     host_share = 0.0
     if s.power_w is None and profile.power.includes_host:
@@ -352,6 +352,15 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
         time_flops=time_flops if time_flops != flops else None,
         utilization=util_info, embodied_co2e_kg=fp.embodied_co2e_kg, water_l=fp.water_l, range_basis=range_basis,
     )
+
+
+def _grid_water(a: Assumption, s: Scenario) -> Assumption:
+    """The electricity's water where it is the grid's country's own figure: set with the grid (the
+    origin the grid intensity has) and saying so; the U.S. average's source alone read as a figure
+    typed in ("user; 3.142 L/kWh, U.S. average" for --region USA)."""
+    if a.name != "ewif_l_per_kwh" or s.ewif_l_per_kwh is not None or not s.grid_country or a.origin == "default":
+        return a
+    return replace(a, source=f"the grid's country ({s.grid_country}), as for the grid intensity: {a.source}")
 
 
 def _range_bases(s: Scenario, profile: HardwareProfile, input_sides, time_given: bool, by_energy: bool) -> dict:

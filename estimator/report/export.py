@@ -230,7 +230,7 @@ def to_markdown(est: Estimate, comparison=(), title: str | None = None, time_lab
     lines = []
     if title:
         lines += [f"## {_md_escape(title)}", ""]
-    lines += [f"Hardware: {_md_escape(est.hardware_name)} × {hz.count(est.devices)}, precision {est.precision}", "",
+    lines += [f"Hardware: {_md_escape(est.hardware_name)} × {hz.whole(est.devices)}, precision {est.precision}", "",
               # the column names the level when a prediction interval is in it (review: "80% range" over
               # only stated ranges and exact figures)
               f"| Quantity | Estimate | {range_header(est)} | Published |", "|---|---|---|---|"]
@@ -258,7 +258,7 @@ def to_table(est: Estimate, comparison=(), title: str | None = None, time_label:
     out = []
     if title:
         out += [title, "=" * len(title)]
-    out.append(f"{est.hardware_name} × {hz.count(est.devices)} ({est.precision})")
+    out.append(f"{est.hardware_name} × {hz.whole(est.devices)} ({est.precision})")
     if est.utilization is not None:
         out.append(f"Utilisation {est.utilization.summary}")
     out.append(range_meaning(est.level))
@@ -304,7 +304,7 @@ def render(fmt: str, est: Estimate, comparison=(), title=None, scenario=None, ci
         return to_markdown(est, comparison, title, time_label)
     if fmt in ("latex", "bibtex"):
         from estimator import __version__
-        st = statement(est, sources or {}, version=__version__, extra_keys=tuple(cite_keys), time_label=time_label,
-                       changed=tuple(changed))
+        st = statement(est, sources or {}, version=__version__, title=title, extra_keys=tuple(cite_keys),
+                       time_label=time_label, changed=tuple(changed))
         return st.tex if fmt == "latex" else st.bib
     return to_table(est, comparison, title, time_label)

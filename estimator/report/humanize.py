@@ -69,6 +69,14 @@ def count(x: float, digits: int = 3) -> str:
     return sig(x, digits)
 
 
+def whole(n: int | float) -> str:
+    """An exact count, every digit with thousands separators: 1,234,567 devices, never "1.23 million"
+    (a count of devices is an input, not an estimate to round)."""
+    if n is None:
+        return "n/a"
+    return f"{int(n):,}" if float(n).is_integer() else count(n)
+
+
 def noun(number_text: str, singular: str, plural: str | None = None) -> str:
     """A printed number and its noun, which is singular only when the number reads exactly "1":
     "1 year", "1 device-hour"; "1.5 years", "1.00 hours", "0 devices"."""

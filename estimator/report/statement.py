@@ -97,7 +97,7 @@ def _cite(bibkeys: Mapping[str, str], keys) -> str:
 
 
 # The ranges the paragraph prints (_range), when they are not exact: the ranges sentence goes with them.
-SHOWN_RANGES = ("wall_clock_s", "energy_kwh", "co2e_kg", "embodied_co2e_kg", "water_l")
+SHOWN_RANGES = ("wall_clock_s", "energy_kwh", "co2e_kg", "cost_usd", "embodied_co2e_kg", "water_l")
 
 # Identifiers a profile's source text shares with a sources.toml entry's ``cite``: a title it quotes
 # ("…") of at least this many characters (shorter ones, "AI and Compute", could match by chance), or
@@ -120,13 +120,28 @@ def cited_keys(source: str, sources: Mapping[str, Mapping[str, str]]) -> list[st
     return found
 
 
-def embodied_entry(est: Estimate, source: str) -> str:
-    """A misc entry for an embodied figure whose source is in no sources.toml entry (a user's
-    profile): the profile's own source text, as ``hardware_entry`` does for the datasheet."""
-    key = "emb-" + re.sub(r"[^a-z0-9]+", "-", est.hardware_id.lower()).strip("-")
+def embodied_entry(est: Estimate, source: str, prefix: str = "emb", what: str = "embodied carbon") -> str:
+    """A misc entry for an embodied figure whose source is in no sources.toml entry (a user's profile): the
+    profile's own source text, as ``hardware_entry`` does for the datasheet (or another figure's: its PUE)."""
+    key = f"{prefix}-" + re.sub(r"[^a-z0-9]+", "-", est.hardware_id.lower()).strip("-")
     # no author to name: ``key`` is what BibTeX styles sort such an entry by
     return (f"@misc{{{key}, key={{{latex_escape(est.hardware_name)}}}, "
-            f"title={{{{{latex_escape(est.hardware_name)}: embodied carbon}}}}, note={{{latex_escape(source)}}}}}")
+            f"title={{{{{latex_escape(est.hardware_name)}: {what}}}}}, note={{{latex_escape(source)}}}}}")
+
+
+# More figures the paragraph states, by assumption: (the entry's name here, its key's prefix, what it is).
+FIGURES = {"pue": ("PUE", "pue", "data-centre PUE"), "price_usd_per_device_hour": ("PRICE", "price", "price per device-hour"),
+           "electricity_usd_per_kwh": ("ELEC", "elec", "electricity price")}
+
+
+def figure_citation(est: Estimate, a, sources: Mapping[str, Mapping[str, str]], extra_keys=()) -> tuple[list[str], str | None]:
+    """(source keys, a misc entry or None) for a figure of ``FIGURES``: a profile's figure cites its source text
+    (and the entries whose titles it names), a preset's the papers its source names (else the preset's)."""
+    if a.origin.startswith("profile:"):
+        return cited_keys(a.source, sources), embodied_entry(est, a.source, *FIGURES[a.name][1:])
+    if a.origin.startswith("preset:"):
+        return named_keys(a.source, sources) or [k for k in extra_keys if k in sources], None
+    return [], None
 
 
 # A caveat a profile's source puts on its figure ("(secondary; the paper's table itself was not read,
@@ -170,7 +185,7 @@ def _beyond(est: Estimate, a, cite, emb, basis: str, emb_cite: str) -> str:
         need, how = ((m.min_devices, m.strategy) if m.min_devices is not None else (m.best_devices, m.best_strategy))
         fit = ("which fits" if m.fits else
                f"which does not fit with {latex_escape(m.strategy.describe())}; the fewest devices that hold it are "
-               f"{latex_escape(hz.count(need))} with {latex_escape(how.describe())}" if need is not None else
+               f"{latex_escape(hz.whole(need))} with {latex_escape(how.describe())}" if need is not None else
                "which does not fit on any number of them")
         # rounded as the table's memory line (export.memory_line: memory.gb)
         text += (f" Training needs {latex_escape(gb(m.per_device.total_gb))}~GB per device for weights, "
@@ -185,6 +200,11 @@ def grid_keys(source: str, sources: Mapping[str, object]) -> list[str]:
     0.954 lb/kWh …", "implied by T23b: …"), or none (a figure the user gave)."""
     if "CodeCarbon" in source:
         return [GRID_KEY]
+    return named_keys(source, sources)
+
+
+def named_keys(source: str, sources: Mapping[str, object]) -> list[str]:
+    """The source keys a preset's figure names in its source text ("S19: 1.58 …")."""
     return [k for k in sources if k not in (GRID_KEY, TOOL_KEY) and re.search(rf"(?<![\w-]){re.escape(k)}(?![\w-])", source)]
 
 
@@ -247,6 +267,13 @@ def _fit_text(est: Estimate, cite: str) -> str:
             f"{fit} {runs}, widened by the between-family spread{why}")
 
 
+BASED_ON = "Based on "  # how api.Result.title names a scenario changed from its preset's run
+
+
+def _assumed(a) -> str:
+    return "the given" if a.origin == "user" else "the assumed"  # a figure the user gave, or a profile's or preset's
+
+
 def input_label(name: str) -> str:
     """A scenario input as people call it ("grid carbon intensity (g/kWh)", "hardware")."""
     return SCENARIO_BOUNDS[name][0] if name in SCENARIO_BOUNDS else name.replace("_", " ")
@@ -259,15 +286,20 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
 
     ``sources``: key → {cite, bibtex} (estimator/data/sources.toml); ``extra_keys``: more source
     keys to cite (a preset's); ``changed``: the inputs in which the scenario differs from that
-    preset's run (then it is "based on" the run, not "follows" it). The hardware's entry is built
-    from the profile's peak source.
+    preset's run (then it is "based on" the run, not "follows" it, and a known run's time is what
+    the scenario "would take", not what it "took"). The hardware's entry is built from the
+    profile's peak source; the PUE's and the price's from where they come from (``figure_citation``).
+    ``title``: the preset's (``api.Result.title``: "Based on …" once changed), named as what is trained.
     ``time_label``: what the time is when it is not training (a preset's, "One game")."""
     hardware_bibtex = hardware_entry(est)
     a = {x.name: x for x in est.assumptions}
-    measured = "hours" in a or "device_hours" in a
+    time_given = "hours" in a or "device_hours" in a
+    measured = time_given and not changed  # the known run as it was: any change is a scenario, not a measurement
     fitted = est.utilization is not None and est.utilization.origin.startswith("fit:")
     grid = grid_keys(a["carbon_intensity_g_per_kwh"].source, sources)
     keys = [TOOL_KEY] + ([EPOCH_KEY] if fitted else []) + grid + [k for k in extra_keys if k in sources]
+    figures = {n: figure_citation(est, a[n], sources, extra_keys) for n in FIGURES if n in a and (n == "pue" or est.cost_usd)}
+    keys += [k for name_keys, _ in figures.values() for k in name_keys]
     emb = a.get("embodied_kg_co2e_per_device") if est.embodied_co2e_kg is not None else None
     basis = emb.source.split(",", 1)[0] if emb else ""
     if est.memory is not None:
@@ -286,18 +318,23 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
             entries[k] = normalize_bibtex(sources[k]["bibtex"].replace("{version}", version))
     if hardware_bibtex:
         entries["HW"] = normalize_bibtex(hardware_bibtex)
+    for name, (_, entry) in figures.items():
+        if entry:
+            entries[FIGURES[name][0]] = normalize_bibtex(entry)
     if stated and not emb_keys:
         # a figure every statement cites: its profile's source text when no sources.toml entry names it
         entries["EMB"] = normalize_bibtex(embodied_entry(est, emb.source))
         emb_keys = ["EMB"]
     bibkeys = {k: bib_key(v) for k, v in entries.items()}
     cite = {k: _cite(bibkeys, [k]) for k in bibkeys}
+    said = {name: _cite(bibkeys, [*keys_, FIGURES[name][0]]) for name, (keys_, _) in figures.items()}
     tool = latex_escape(f"Compute Cost Estimator {version}")
-    what = "the model" if not title else latex_escape(title)
-    devices = f"{latex_escape(hz.count(est.devices))}~$\\times$~{latex_escape(est.hardware_name)}{cite.get('HW', '')}"
+    run_name = latex_escape((title or "").removeprefix(BASED_ON))
+    what = (r"a variant of \emph{" if changed else r"\emph{") + run_name + "}" if run_name else "the model"
+    devices = f"{latex_escape(hz.whole(est.devices))}~$\\times$~{latex_escape(est.hardware_name)}{cite.get('HW', '')}"
     flops = f" ({latex_escape(hz.sci(est.flops))} FLOPs)" if est.flops else ""
     energy = (f"{latex_escape(hz.energy(est.energy_kwh))}{_range(hz.energy, est, 'energy_kwh')} of electricity "
-              f"at a PUE of {latex_escape(hz.sig(a['pue'].value))}")
+              f"at a PUE of {latex_escape(hz.sig(a['pue'].value))}{said['pue'] or ' (given)'}")
     ci = a["carbon_intensity_g_per_kwh"]
     # named: the world average, a country and its year, a cloud region (CodeCarbon's data), with its citation
     where = (f" ({latex_escape(grid_basis(ci.source))}{_cite(bibkeys, grid)})" if GRID_KEY in grid
@@ -312,6 +349,10 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
         text = (f"{doing[:1].upper() + doing[1:]}{flops} took {latex_escape(hz.duration(est.wall_clock_s))} on {devices}, "
                 f"{latex_escape(hz.device_hours(est.device_hours))}. At {power}, this corresponds to "
                 f"{energy}, and to {co2}.")
+    elif time_given:  # a known run's time, in a scenario that differs from the run: what it would take
+        text = (f"Taking the time from the known run, {doing}{flops} on {devices} would take "
+                f"{latex_escape(hz.duration(est.wall_clock_s))}, or {latex_escape(hz.device_hours(est.device_hours))}. "
+                f"At {power}, this would use {energy}, and emit {co2}.")
     else:
         u = est.utilization
         model_flops = est.time_flops  # with full recomputation: 6·N·D, what the utilisation counts
@@ -328,7 +369,8 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
                 f"would use {energy}, and emit {co2}.")
     shown = {est.basis(k) for k in SHOWN_RANGES if k in est.range and est.range[k][0] != est.range[k][1]}
     if PREDICTION in shown:
-        exact = "the time given, the PUE" if measured else "the PUE"
+        exact = ", ".join((["the time given"] if time_given else []) + ["the PUE"]
+                          + (["the price"] if est.cost_usd is not None else []))
         text += (f" The {_pct(est.level)} ranges are prediction intervals from the tool's fits to published training "
                  f"runs and measured power draws, whose out-of-sample coverage the tool reports; {exact} and grid "
                  "intensity are taken as exact.")
@@ -343,11 +385,14 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
         text += f" The scenario follows the published run{'s' if len(presets) > 1 else ''}{''.join(presets)}."
     if est.cost_usd is not None:
         elec = a.get("electricity_usd_per_kwh")
+        cost = f"{latex_escape(hz.money(est.cost_usd))}{_range(hz.money, est, 'cost_usd')}"
         if elec is not None:  # the cost is the electricity alone: nothing for renting or buying the devices
-            text += (f" At the assumed electricity price of {latex_escape(hz.money(elec.value))}/kWh the electricity "
-                     f"alone costs about {latex_escape(hz.money(est.cost_usd))} (no device rental or purchase).")
+            text += (f" At {_assumed(elec)} electricity price of {latex_escape(hz.money(elec.value))}/kWh"
+                     f"{said[elec.name]}, the electricity alone costs about {cost}, with no device rental or purchase.")
         else:
-            text += f" At the assumed prices this costs about {latex_escape(hz.money(est.cost_usd))}."
+            price = a["price_usd_per_device_hour"]
+            text += (f" At {_assumed(price)} price of {latex_escape('$' + hz.sig(price.value))} per device-hour"
+                     f"{said[price.name]}, this costs about {cost}.")
     text += f" Figures from {tool}{cite.get(TOOL_KEY, '')}."
     tex = ("% Compute and carbon statement generated by Compute Cost Estimator " + version + ".\n"
            "% \\input this file; cite with the .bib file beside it (\\bibliography{<its name>}).\n" + text + "\n")
