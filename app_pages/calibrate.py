@@ -3,10 +3,12 @@
 bar; a saved ``estimator.measure.track`` report (the whole run predicted from its first steps, against
 the time elapsed).
 
-The page writes only when asked ("Save to profiles/calibrated/"), atomically and with the
-CLI's rules (never the bundled profiles/, never over another profile), then forgets the cached
-profiles so the new one is listed at once. Profiles that `python -m estimator calibrate` writes
-while the server runs are picked up too: the listing reloads when profiles/calibrated/ changes.
+The page writes only when asked (the Save button names the file: profiles/calibrated/<id>.toml in
+a checkout, the folder ESTIMATOR_CALIBRATED_DIR names where it is set, the user's data folder when
+installed), atomically and with the CLI's rules (never the bundled profiles/, never over another
+profile), then forgets the cached profiles so the new one is listed at once. Profiles that
+`python -m estimator calibrate` writes while the server runs are picked up too: the listing
+reloads when that folder changes.
 """
 
 from __future__ import annotations
@@ -76,9 +78,16 @@ def import_codecarbon(data: bytes, name: str, flops: float, base_id: str, run_id
     return cr.calibrate_from_codecarbon(select_run(runs, run_id), base, flops, precision=precision)
 
 
+def saved_path(profile_id: str):
+    """Where Save writes a calibrated profile: the calibrated folder the profiles load from
+    (profiles/calibrated/ in a checkout, ESTIMATOR_CALIBRATED_DIR where set, the user's data
+    folder when installed), as the page shows it."""
+    return datafiles.CALIBRATED_DIR / f"{profile_id}.toml"
+
+
 def save_profile(result: cr.CalibrationResult):
-    """Write the calibrated profile to profiles/calibrated/<id>.toml (the CLI's rules), then
-    forget the cached profiles so that it is listed and usable at once."""
+    """Write the calibrated profile to ``saved_path`` (the CLI's rules), then forget the cached
+    profiles so that it is listed and usable at once."""
     out = cr.checked_out_path(None, result.profile.id)
     write_profile(result.data, out)
     c.clear_profile_cache()
@@ -119,9 +128,10 @@ def show_result(result: cr.CalibrationResult, key: str) -> None:
     left, right = st.columns(2)
     left.download_button("Download the calibrated profile (.toml)", text, file_name=f"{result.profile.id}.toml",
                          mime="application/toml", key=f"{key}_download", icon=":material/download:")
-    where = f"profiles/calibrated/{result.profile.id}.toml"
+    dest = saved_path(result.profile.id)
+    where = datafiles.display_path(dest)  # the real destination (audit: the label said profiles/calibrated/ always)
     # a profile with this id is there already (an earlier calibration, the CLI's or this page's): say so
-    exists = (datafiles.CALIBRATED_DIR / f"{result.profile.id}.toml").exists()
+    exists = dest.exists()
     if right.button(f"Replace {where} (an earlier calibration)" if exists else f"Save to {where}", key=f"{key}_save",
                     icon=":material/save:"):
         try:
@@ -129,12 +139,13 @@ def show_result(result: cr.CalibrationResult, key: str) -> None:
         except EstimatorError as exc:
             c.show_error(exc, labels=FIELD_LABELS)
         else:
-            st.session_state["cal_saved"] = str(out)
+            st.session_state["cal_saved"] = (str(out), result.profile.id)
             st.rerun()  # the listing above shows the new profile
     with st.expander("Preview the profile"):
         st.code(text, language="toml")
-    st.caption(c.md_escape(f"Save it as profiles/calibrated/{result.profile.id}.toml, or use it directly: "
-                           f"python -m estimator estimate --hardware {result.profile.id}.toml …", 400))
+    pid = result.profile.id
+    st.caption(c.md_escape(f"Saved, it is used by its id on this server's machine: python -m estimator estimate "
+                           f"--hardware {pid} …; downloaded, by the file's path: --hardware path/to/{pid}.toml", 400))
 
 
 def _meters() -> None:
@@ -152,7 +163,8 @@ def _listing() -> None:
     st.subheader("Calibrated profiles", anchor=False)
     saved = st.session_state.pop("cal_saved", None)
     if saved:
-        st.success(c.md_escape(f"Saved {saved}: use it with --hardware {saved}", 400), icon=":material/check:")
+        path, pid = saved
+        st.success(c.md_escape(f"Saved {path}: use it with --hardware {pid}", 400), icon=":material/check:")
     ps = c.profiles()
     for err in ps.errors:  # a broken calibrated file is named here too, not only on the Profiles page
         st.warning(c.md_escape(f"A profile failed to load: {err}", limit=500))
@@ -276,21 +288,50 @@ def _range_text(pred, key: str, fmt) -> str:
     return f"{pred.get('range_level', 0.8):.0%} range {fmt(low)} – {fmt(high)}" if low is not None else ""
 
 
+def track_status(rep: LoadedReport) -> str | None:
+    """A run that did not finish, in words (None: it finished, or ran with no total to finish)."""
+    if rep.finished:
+        return None
+    total = f" of {rep.total_steps:,}" if rep.total_steps else ""
+    if rep.steps_done == 0:
+        return "No steps ran."
+    if rep.status.startswith("interrupted"):
+        what = "was interrupted"
+    elif rep.status.startswith("failed"):
+        what = f"{rep.status}: the training raised an exception"
+    elif rep.status == "running":
+        what = "was still running when the report was written"
+    elif rep.total_steps is None:
+        return None  # stopped, with no total_steps: nothing left to predict
+    else:
+        what = "stopped early"
+    return (f"The run {what}, at step {rep.steps_done:,}{total}: the whole run's time, energy, CO₂e and cost are "
+            "predicted from its steps, not measured.")
+
+
 def show_track_report(rep: LoadedReport) -> None:
     p, s = rep.prediction, rep.settings
+    status = track_status(rep)
+    if status is not None:  # visible, not only in a tooltip (track audit)
+        (st.warning if rep.status.startswith(("interrupted", "failed")) else st.info)(
+            c.md_escape(status, 400), icon=":material/warning:")
     a, b, d = st.columns(3)
     total = f" of {rep.total_steps:,}" if rep.total_steps else ""
     a.metric("Steps", f"{rep.steps_done:,}{total}", help="finished" if rep.finished else f"status: {rep.status}")
     b.metric("Elapsed", hz.duration(rep.elapsed_s))
     if p.get("wall_clock_s") is not None:
         d.metric("Predicted whole run", hz.duration(p["wall_clock_s"]), help=_range_text(p, "wall_clock_s", hz.duration))
-    e, f, g = st.columns(3)
+    pre = "" if rep.finished else "Predicted "  # a finished run's figures are what it took
+    m, e, f, g = st.columns(4)
+    if p.get("energy_measured_kwh") is not None:
+        m.metric("Energy measured", hz.energy(p["energy_measured_kwh"]),
+                 help="read from the meter over the run's windows until the report was written: one device, before PUE")
     if p.get("energy_kwh") is not None:
-        e.metric("Energy", hz.energy(p["energy_kwh"]), help=_range_text(p, "energy_kwh", hz.energy))
+        e.metric(f"{pre}energy".capitalize(), hz.energy(p["energy_kwh"]), help=_range_text(p, "energy_kwh", hz.energy))
     if p.get("co2e_kg") is not None:
-        f.metric("CO₂e", hz.co2e(p["co2e_kg"]), help=_range_text(p, "co2e_kg", hz.co2e))
+        f.metric(f"{pre}CO₂e", hz.co2e(p["co2e_kg"]), help=_range_text(p, "co2e_kg", hz.co2e))
     if p.get("cost_usd") is not None:
-        g.metric("Cost", hz.money(p["cost_usd"]), help=_range_text(p, "cost_usd", hz.money))
+        g.metric(f"{pre}cost".capitalize(), hz.money(p["cost_usd"]), help=_range_text(p, "cost_usd", hz.money))
     if rep.history:
         render_chart(track_chart(rep))
     step_s = p.get("step_s")
@@ -302,7 +343,7 @@ def show_track_report(rep: LoadedReport) -> None:
     for note in p.get("notes") or []:
         st.info(c.md_escape(note, 600), icon=":material/info:")
     for failure in rep.failures:
-        st.warning(c.md_escape(f"measurement failed: {failure}", 600), icon=":material/warning:")
+        st.warning(c.md_escape(f"failed: {failure}", 600), icon=":material/warning:")  # a meter's or a file's
 
 
 def _track_section() -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from fake_nvml import FakeClock
+from track_fakes import FakeMeter
 
 from estimator.cli import main
 from estimator.io.datafiles import default_profiles, load_profile_file
@@ -55,7 +56,8 @@ def fake_machine(monkeypatch, holdout_speed=1.0):
 
     monkeypatch.setattr(mb, "run_numpy", run_numpy)
     monkeypatch.setattr(mb, "run_holdout_numpy", run_holdout_numpy)
-    return TimerBackend("Fake CPU", "a test", clock=FakeClock(tick=2.0))
+    # the CPU at 20 W over the 2 s the fake clock moves a read: a CPU calibration needs a power reading
+    return FakeMeter(FakeClock(tick=2.0), power_w=20.0)
 
 
 def test_builtin_calibration_is_checked_only_on_workloads_it_was_not_fitted_on(monkeypatch):

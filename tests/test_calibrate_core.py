@@ -105,10 +105,32 @@ def test_estimated_power_is_labelled():
     assert data["calibration"]["power_is_estimate"] is True and "estimate" in notes[0]
 
 
-def test_unmeasured_power_keeps_the_base_power():
-    data, notes = build(m=meas(power=None, source="not-measured", details={"why_no_power": "no CodeCarbon"}))
-    assert data["power"]["average_w"] == CPU.power.average_w and "not measured: no CodeCarbon" in data["power"]["source"]
-    assert "power was not measured" in notes[0]
+def test_unmeasured_power_is_refused_on_a_cpu_base_and_kept_only_for_the_bases_own_gpu():
+    """Track audit: a CPU calibration without a power meter kept the base server's 450 W beside the
+    2-vCPU machine's measured throughput (813 Wh for a run that drew ~11.5 Wh), and its notes said
+    power was measured. A CPU base is never the machine measured: refused. A GPU base keeps its
+    power only for the device it is (an H100 on h100-sxm), and the notes say power was not measured."""
+    with pytest.raises(MeasurementError, match=r"no power was measured: no CodeCarbon; a CPU calibration without a "
+                                               r"power reading cannot make a profile whose energy is right.*450 W"):
+        build(m=meas(power=None, source="not-measured", details={"why_no_power": "no CodeCarbon"}))
+    unmeasured = Measurement(10.0, None, None, "not-measured", False, "NVIDIA H100 80GB HBM3", "timer",
+                             {"why_no_power": "no meter"})
+    data, notes = calibrated_profile_data(H100, [Throughput("bf16", 5e14, seconds=1.0)], unmeasured, host="g",
+                                          measured_at="2026-01-01T00:00:00Z", method="t")
+    p = profile_from_dict(data, "g")
+    assert p.power.average_w == H100.power.average_w and "power not measured: no meter" in p.power.source
+    assert notes == ["power was not measured (no meter); the base profile's power is kept, the device measured being "
+                     "h100-sxm"]
+    assert p.notes.startswith("Calibrated profile: throughput (power not measured: the base profile's) measured on g")
+    for device in ("NVIDIA A100-SXM4-80GB", "AMD EPYC (2 CPUs)", ""):  # another GPU, a CPU, or none known
+        with pytest.raises(MeasurementError, match="is not the base profile's NVIDIA H100"):
+            calibrated_profile_data(H100, [Throughput("bf16", 5e14, seconds=1.0)], replace(unmeasured, device_name=device),
+                                    host="g", measured_at="2026-01-01T00:00:00Z", method="t")
+
+
+def test_a_profile_with_measured_power_says_so_in_its_notes():
+    data, _ = build()
+    assert data["notes"].startswith("Calibrated profile: throughput and power measured on box")
 
 
 def test_implausible_power_writes_nothing():

@@ -80,14 +80,14 @@ def test_a_report_at_a_chosen_step_is_printed_and_its_time_left_out(capsys):
             pass
 
     with track(total_steps=500, backend="none", report_at=[50, 100], stream=SlowStream(), clock=clock,
-               hardware="cpu-server-2s-epyc") as run:
+               hardware="cpu-server-2s-epyc", price_usd_per_device_hour=2.0) as run:
         run_steps(run, clock, [0.02] * 120)
         p = run.predict()
     err = capsys.readouterr().err
     assert err.count("estimator.measure.track: step ") == 2 and "step 50 of 500 (10%)" in err and "step 100 of 500" in err
     assert "whole run   " in err and "cost        $" in err and "stopped early, step 120 of 500" in err and "finished" not in err
     assert p.step_s == pytest.approx(0.02) and p.elapsed_s > 120 * 0.02
-    assert p.cost_usd == pytest.approx(7.344 * p.wall_clock_s / S_PER_HOUR)
+    assert p.cost_usd == pytest.approx(2.0 * p.wall_clock_s / S_PER_HOUR)  # the price given, not the server's
 
 
 def test_measurement_failure_never_stops_the_training(capsys):

@@ -110,9 +110,10 @@ def test_markers_for_calibrate(tmp_path, monkeypatch):
         run_steps(run, clock, WARMUP + [0.01] * 297)
     events = [json.loads(line)["event"] for line in marker.read_text().splitlines()]
     assert events[0] == "start" and events[-1] == "end" and events.count("steps") == 4  # at 1, 2, 3, 4 s
-    report, markers = read_track_file(marker)
-    assert markers == 4 and report["step_time"]["steady_steps"] == 297 and report["step_time"]["warmup_steps"] == 3
-    assert read_track_file(tmp_path / "none.jsonl") == (None, 0)
+    report, markers, runs = read_track_file(marker)
+    assert markers == 4 and runs == 1
+    assert report["step_time"]["steady_steps"] == 297 and report["step_time"]["warmup_steps"] == 3
+    assert read_track_file(tmp_path / "none.jsonl") == (None, 0, 0)
 
 
 def test_write_a_calibrated_profile(tmp_path):
@@ -138,7 +139,7 @@ def test_write_a_calibrated_profile(tmp_path):
 
 def test_profile_path_failure_at_the_end_is_reported_not_raised(tmp_path, capsys):
     clock = Clock()
-    with track(total_steps=50, flops_per_step=1e9, backend="none", clock=clock,
+    with track(total_steps=50, flops_per_step=1e9, backend=FakeMeter(clock), clock=clock,
                profile_path=tmp_path / "p.toml") as run:  # no hardware: no base profile
         run_steps(run, clock, [0.01] * 50)
     assert not (tmp_path / "p.toml").exists()

@@ -153,6 +153,7 @@ def cmd_calibrate(args):
         backend = open_backend(args.backend, country_iso_code=args.region, device_index=args.device)
         try:
             base = _base(args, backend.kind, backend.device_name)
+            cr.check_power_measured(backend, base)  # a time-only meter on a CPU: refused before its fallback note
             from estimator.core.calibrate import default_profile_id
             _out_path(args, args.id or default_profile_id(base.id, cr.host_name()))  # fail before measuring
         except BaseException:

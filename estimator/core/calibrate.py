@@ -3,7 +3,10 @@
 - achieved FLOP/s = FLOPs ÷ (seconds × devices);
 - utilisation = achieved ÷ the base profile's peak for the measured precision, kept in
   (0, 1]: a measurement above the peak raises the peak to the measured value (and says so);
-- power.average_w = measured mean power;
+- power.average_w = measured mean power. Without a power reading the base's power is kept only
+  where the measured device is the base's own device (a GPU named as the base): a CPU base is a
+  whole 450 W server, and its power beside a small machine's measured throughput gave energies
+  ~70× too high (track audit), so no such profile is made (``require_power_or_base_device``);
 - [calibration] records when, where and how, the throughput per problem size, and the
   backend's details. ``utilization_for`` picks the throughput of the nearest size.
 No file I/O here: ``calibration_io`` writes the data, the CLI and the app measure.
@@ -19,12 +22,19 @@ from typing import Any
 
 from estimator.core import bounds as B
 from estimator.core import validation as val
+from estimator.core.base_profile import guess_base_profile
 from estimator.core.bounds import ACHIEVED_FLOPS_PER_S
+from estimator.core.calibration_checks import (  # noqa: F401  the prediction checks, re-exported
+    AS_ESTIMATE,
+    PredictionCheck,
+    clamp_fraction,
+    predict_wall_time,
+    prediction_check,
+    utilization_for,
+)
 from estimator.core.errors import InputError, MeasurementError
-from estimator.core.estimate import estimate
 from estimator.core.profile import FITTED_BASIS, HardwareProfile
 from estimator.core.profile_reader import MAX_OVER_TDP, POWER_W_BOUNDS, profile_from_dict
-from estimator.core.scenario import Scenario
 
 # How far a measurement may exceed the base profile's datasheet peak before it is taken for a
 # mistake (wrong --flops, or a base profile of other hardware) rather than a device a little
@@ -161,6 +171,34 @@ def _tdp(base, details: Mapping[str, Any], measured_w: float) -> tuple[float, st
     return base.power.tdp_w, f"the base profile's ({base.id})"
 
 
+def require_power_or_base_device(base: HardwareProfile, device_name: str | None, why: str | None = None) -> None:
+    """Refuse a calibration that measured no power unless the base's power is that device's own.
+
+    A calibrated profile pairs the measured throughput with a power; with no power reading the
+    only power left is the base profile's, which is right only for the base's own device:
+    - a CPU base is a whole dual-socket server (450 W), never the machine measured (a 2-vCPU VM
+      drew 7.9 W), so a CPU calibration needs a power reading (track audit: 813 Wh for 11.5 Wh);
+    - another base (a GPU) keeps its power only where the measured device is named as the base
+      (``guess_base_profile``), e.g. an "NVIDIA H100 80GB HBM3" on h100-sxm.
+    MeasurementError, naming why no power was read, otherwise."""
+    why_text = f": {why}" if why else ""
+    if base.kind == "cpu":
+        raise MeasurementError(
+            f"no power was measured{why_text}; a CPU calibration without a power reading cannot make a profile whose "
+            f"energy is right, since the base profile {base.id} is a whole server ({base.power.tdp_w:g} W), not the "
+            "machine measured: measure the CPU's power with CodeCarbon, or import a CodeCarbon log of the run; "
+            "no profile written")
+    try:
+        same = bool(device_name) and guess_base_profile(str(device_name), "gpu") == base.id
+    except InputError:
+        same = False
+    if not same:
+        raise MeasurementError(
+            f"no power was measured{why_text}; the device measured ({device_name or 'not known'}) is not the base "
+            f"profile's {base.name}, so the base's power would be another device's: measure the device's power "
+            "(NVML for an NVIDIA GPU), or choose the base profile of the device measured; no profile written")
+
+
 def calibrated_profile_data(base: HardwareProfile, points: Sequence[Throughput], measurement, *, host: str,
                             measured_at: str, method: str, profile_id: str | None = None,
                             extra: Mapping[str, Any] | None = None) -> tuple[dict, list[str]]:
@@ -212,8 +250,8 @@ def calibrated_profile_data(base: HardwareProfile, points: Sequence[Throughput],
         raise InputError(f"the measured throughput, {achieved:.3g} FLOP/s, is not plausible for a device "
                          f"({ACHIEVED_FLOPS_PER_S.source}): check the FLOPs given; no profile written")
     peak = peaks[precision]
-    util = _clamp_fraction(achieved / peak)
-    per_size = [_clamp_fraction(t.flops_per_s / peak) for t in points if t.precision == precision]
+    util = clamp_fraction(achieved / peak)
+    per_size = [clamp_fraction(t.flops_per_s / peak) for t in points if t.precision == precision]
     u_low, u_high = min(per_size + [util]), max(per_size + [util])
     data["default_precision"] = precision
     data["utilization"] = {
@@ -248,9 +286,12 @@ def calibrated_profile_data(base: HardwareProfile, points: Sequence[Throughput],
             notes.append(f"power is an estimate ({measurement.power_source}): "
                          + str((measurement.details or {}).get("estimate_note", "not read from a meter")))
     else:
-        data["power"]["source"] = f"{base.power.source} (base profile's; power not measured: " \
-                                  f"{(measurement.details or {}).get('why_no_power', 'no power meter')})"
-        notes.append("power was not measured; the base profile's power is kept")
+        why = (measurement.details or {}).get("why_no_power", "no power meter")
+        require_power_or_base_device(base, measurement.device_name, why)
+        data["power"]["source"] = (f"{base.power.source} (base profile's, the device measured being {base.id}; "
+                                   f"power not measured: {why})")
+        notes.append(f"power was not measured ({why}); the base profile's power is kept, the device measured being "
+                     f"{base.id}")
 
     pid = profile_id or default_profile_id(base.id, host)
     data["id"] = pid
@@ -272,7 +313,9 @@ def calibrated_profile_data(base: HardwareProfile, points: Sequence[Throughput],
                 "measured")
     else:
         kept = "Memory, price and PUE are the base profile's"
-    data["notes"] = f"Calibrated profile: throughput and power {how}. {kept} ({base.id}). {base.notes}".strip()
+    what = ("throughput and power" if measurement.mean_power_w is not None
+            else "throughput (power not measured: the base profile's)")
+    data["notes"] = f"Calibrated profile: {what} {how}. {kept} ({base.id}). {base.notes}".strip()
     calibration = {
         "measured_at": measured_at, "host": host, "method": method, "base_profile": base.id,
         "backend": measurement.backend, "power_source": measurement.power_source,
@@ -293,12 +336,6 @@ def calibrated_profile_data(base: HardwareProfile, points: Sequence[Throughput],
     return data, notes
 
 
-def _clamp_fraction(x: float) -> float:
-    if not (x > 0 and math.isfinite(x)):
-        raise MeasurementError(f"measured utilisation {x!r} is not a positive number")
-    return min(x, 1.0)
-
-
 def _plain(details: Mapping[str, Any]) -> dict:
     """Details as TOML-writable values (numbers, text, booleans)."""
     out = {}
@@ -310,88 +347,3 @@ def _plain(details: Mapping[str, Any]) -> dict:
         elif v is not None:
             out[k] = str(v)
     return out
-
-
-def utilization_for(profile: HardwareProfile, precision: str | None = None,
-                    size: float | None = None) -> tuple[float, str]:
-    """(utilisation, how it was chosen) for a problem of this size (geometric-mean dimension).
-
-    From the calibrated throughput at this precision: between two measured sizes,
-    interpolated linearly in log(size); outside them, the nearest size's. ÷ the profile's
-    peak. Without calibration points for the precision: the profile's default.
-    """
-    precision = precision or profile.default_precision
-    points = sorted((float(pt["size"]), float(pt["flops_per_s"])) for pt in (profile.calibration or {}).get("points", ())
-                     if isinstance(pt, Mapping) and pt.get("precision") == precision and pt.get("size")
-                     and pt.get("flops_per_s"))
-    if size is None or not points or precision not in profile.peak_flops_per_s:
-        return profile.utilization.default, "profile default"
-    peak = profile.peak(precision)
-    if size <= points[0][0] or size >= points[-1][0]:
-        s, f = points[0] if size <= points[0][0] else points[-1]
-        return _clamp_fraction(f / peak), f"calibrated {precision} throughput at size {s:.0f} (nearest to {size:.0f})"
-    for (s0, f0), (s1, f1) in zip(points, points[1:]):
-        if s0 <= size <= s1:
-            w = math.log(size / s0) / math.log(s1 / s0) if s1 > s0 else 0.0
-            f = f0 + w * (f1 - f0)
-            return _clamp_fraction(f / peak), (f"calibrated {precision} throughput interpolated between sizes "
-                                               f"{s0:.0f} and {s1:.0f} (at {size:.0f})")
-    raise AssertionError("unreachable: size lies inside the measured range")
-
-
-@dataclass(frozen=True)
-class PredictionCheck:
-    """A calibrated profile's prediction of a workload's wall time against the measured time.
-
-    ``predicted_s`` is what ``estimate`` gives for the workload's FLOPs on the profile (its one
-    utilisation, whatever the problem size): the figure every estimate made with the profile rests
-    on. ``at_size_s``, where the workload's problem size is known, is the throughput measured at the
-    nearest sizes (``utilization_for``): how much of the error the size explains."""
-
-    label: str
-    predicted_s: float
-    measured_s: float
-    how: str
-    fitted: bool   # True: the profile was fitted on this run
-    at_size_s: float | None = None
-    at_size_how: str | None = None
-
-    @property
-    def error(self) -> float:
-        return self.predicted_s / self.measured_s - 1.0
-
-    @property
-    def error_at_size(self) -> float | None:
-        return None if self.at_size_s is None else self.at_size_s / self.measured_s - 1.0
-
-    def to_dict(self) -> dict:
-        return {"workload": self.label, "predicted_s": self.predicted_s, "measured_s": self.measured_s,
-                "error": self.error, "utilization_from": self.how, "fitted_on": self.fitted,
-                "predicted_at_size_s": self.at_size_s, "error_at_size": self.error_at_size,
-                "utilization_at_size_from": self.at_size_how}
-
-
-# How the check's main prediction takes its utilisation: as `estimate` does.
-AS_ESTIMATE = "the profile's utilisation, as estimate uses it"
-
-
-def predict_wall_time(profile: HardwareProfile, flops: float, precision: str | None = None,
-                      size: float | None = None) -> tuple[float, str]:
-    """Wall time of ``flops`` on one device of ``profile`` through the estimator itself, at the
-    utilisation ``utilization_for`` picks for the problem ``size`` (the profile's own without one)."""
-    util, how = utilization_for(profile, precision, size)
-    if size is None:  # exactly as `estimate` does (a second measured precision takes its own points there)
-        return estimate(Scenario(flops=flops, precision=precision), profile).wall_clock_s, how
-    est = estimate(Scenario(flops=flops, precision=precision, utilization=util), profile)
-    return est.wall_clock_s, how
-
-
-def prediction_check(profile: HardwareProfile, label: str, flops: float, measured_s: float, *,
-                     precision: str | None = None, size: float | None = None, fitted: bool) -> PredictionCheck:
-    predicted, _ = predict_wall_time(profile, flops, precision)
-    at_size = how = None
-    if size is not None:
-        at_size, how = predict_wall_time(profile, flops, precision, size)
-        if how == "profile default":  # no calibrated throughput at this precision: nothing to add
-            at_size = how = None
-    return PredictionCheck(label, predicted, measured_s, AS_ESTIMATE, fitted, at_size, how)

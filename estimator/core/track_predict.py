@@ -208,7 +208,7 @@ def predict(settings: Settings, times: StepTimes | None, power: Power | None, st
     finished = total is not None and steps_done >= total
     if times is None and not finished:
         notes.insert(0, f"not enough steps yet: a prediction needs {MIN_STEADY_STEPS} steps after the warm-up "
-                        f"({steps_done} steps done)")
+                        f"({steps_done} step{'' if steps_done == 1 else 's'} done)")
         return Prediction(False, steps_done, total, elapsed_s, None, None, None, None, None, _none_range(),
                           notes=tuple(notes))
     step_s = step_range = achieved = util = drift = None

@@ -84,7 +84,8 @@ def backend_status(nvml_module=None) -> tuple[BackendStatus, ...]:
     device = cpu_device_name()
     if not codecarbon_available():
         cpu = BackendStatus("cpu", False, f"{device}: CodeCarbon is not installed (`pip install codecarbon`), "
-                                          "so only time is measured")
+                                          "so only time is measured: a tracked run reports no energy, and a CPU "
+                                          "calibration, which needs the CPU's power, is refused")
     elif _rapl_readable():
         cpu = BackendStatus("cpu", True, f"{device}: CodeCarbon reads the RAPL energy counters")
     else:

@@ -81,7 +81,9 @@ class Backend:
 class TimerBackend(Backend):
     """Wall time only, for a machine where no power meter can be read.
 
-    The profile then keeps its base power and says that power was not measured.
+    A calibration with it is refused unless the base's power is the measured device's own (never
+    a CPU's: ``estimator.core.calibrate.require_power_or_base_device``); a tracked run reports
+    its time, and no energy.
     """
 
     name = "timer"

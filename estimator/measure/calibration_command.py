@@ -34,6 +34,7 @@ from estimator.measure.calibration_run import (
     HOLDOUT_S,
     CalibrationResult,
     Progress,
+    check_power_measured,
     finish_profile,
     host_name,
     now_iso,
@@ -140,12 +141,15 @@ def calibrate_command(backend: Backend, base: HardwareProfile, cmd: Sequence[str
 
     The command runs with ``ESTIMATOR_TRACK_FILE`` set: if it tracks its loop with
     ``estimator.measure.track``, the profile is made from the steady-state steps it reports (FLOPs
-    shared equally among the steps it ran; its own measured power); otherwise from the whole
-    command, start-up included, and a note says so.
+    shared equally among the steps it ran; its own measured power); otherwise, or when it ran more
+    than one tracked run (whose steps need not do alike), from the whole command, start-up
+    included, and a note says so. A backend that reads no power is refused before the command runs
+    (``check_power_measured``).
     """
     from estimator.measure.track_markers import ENV_TRACK_BACKEND, ENV_TRACK_DEVICE, ENV_TRACK_FILE, read_track_file
     check_command(cmd, flops)  # before running anything
     check_base_kind(base, backend.kind)
+    check_power_measured(backend, base)
     precision = precision or base.default_precision
     if precision not in base.peak_flops_per_s:
         raise InputError(f"{base.id} has no peak for precision '{precision}'; it has: {', '.join(base.peak_flops_per_s)}")
@@ -161,17 +165,28 @@ def calibrate_command(backend: Backend, base: HardwareProfile, cmd: Sequence[str
             if rc != 0:
                 raise MeasurementError(f"the command exited with status {rc}; no profile written")
             whole = backend.end_window()
-        child, markers = read_track_file(marker)
+        tracked = read_track_file(marker)
     shown = " ".join(cmd)
+    # several tracked runs: the FLOPs given are the whole command's, and the runs' steps need not do alike
+    # (a training loop and an evaluation loop), so they are not shared among them: the whole command is
+    # measured, which is right for all of them together (track audit: the last run alone took all the FLOPs)
+    child = tracked.report if tracked.runs <= 1 else None
     steady = _steady_window(child, whole, flops) if child else None
     notes_pre: list[str] = []
     if steady is None:
         m = replace(whole, details={**whole.details, "window": "the whole command, start-up included",
-                                    "step_markers": markers})
+                                    "step_markers": tracked.markers, "tracked_runs": tracked.runs})
         window_flops = flops
         window = "whole command"
-        notes_pre.append(WHOLE_COMMAND_NOTE if not child else
-                         "the command's estimator.measure.track run reported no steady state (too few steps); " + WHOLE_COMMAND_NOTE)
+        if tracked.runs > 1:
+            notes_pre.append(f"the command ran {tracked.runs} tracked runs (estimator.measure.track): the FLOPs given "
+                             "are the whole command's and are not shared among runs whose steps may differ, so all "
+                             "of them were taken over the whole command, start-up included; track one loop only to "
+                             "measure its steady state")
+        else:
+            notes_pre.append(WHOLE_COMMAND_NOTE if not child else
+                             "the command's estimator.measure.track run reported no steady state (too few steps); "
+                             + WHOLE_COMMAND_NOTE)
     else:
         m, window_flops, window_note = steady
         window = "steady state (estimator.measure.track)"

@@ -23,13 +23,14 @@ from estimator.core.calibrate import (
     calibrated_profile_data,
     choose_precision,
     prediction_check,
+    require_power_or_base_device,
 )
 from estimator.core.errors import EstimatorError, InputError
 from estimator.core.profile import HardwareProfile
 from estimator.core.profile_reader import profile_from_dict
 from estimator.io.calibration_io import CodeCarbonRun, measurement_from_codecarbon
 from estimator.measure import matmul_bench as mb
-from estimator.measure.base import Backend, Measurement
+from estimator.measure.base import Backend, Measurement, TimerBackend
 
 Progress = Callable[[float], None]  # fraction done in [0, 1]; for a user command: seconds elapsed
 HOLDOUT_S = mb.HOLDOUT_S  # estimator/measure/matmul_bench.py
@@ -76,6 +77,14 @@ def finish_profile(base, points, m, *, host, measured_at, method, profile_id, ex
     return data, notes, profile_from_dict(data, f"calibrated profile {data['id']}")
 
 
+def check_power_measured(backend: Backend, base: HardwareProfile) -> None:
+    """Before anything runs: a backend that reads no power (time only, e.g. no CodeCarbon) makes a
+    profile only where the base's power is the measured device's own
+    (``estimator.core.calibrate.require_power_or_base_device``; a CPU base never is)."""
+    if isinstance(backend, TimerBackend):
+        require_power_or_base_device(base, backend.device_name, backend.why)
+
+
 def _throughputs(results: Sequence[mb.MatmulPoint]) -> tuple[Throughput, ...]:
     return tuple(Throughput(p.precision, p.achieved_flops_per_s, round(p.size, 1), (p.m, p.k, p.n), p.reps,
                             p.median_s * p.reps) for p in results)
@@ -96,6 +105,7 @@ def calibrate_builtin(backend: Backend, base: HardwareProfile, seconds: float, p
                       holdout_s: float = HOLDOUT_S) -> CalibrationResult:
     """The matmul workload inside one measurement window, then the prediction checks."""
     check_base_kind(base, backend.kind)  # before anything runs
+    check_power_measured(backend, base)
     spec = builtin_points(base, backend.kind, precisions, sizes)
     if backend.kind == "gpu":
         mb.require_torch()  # before the window opens

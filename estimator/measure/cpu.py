@@ -1,7 +1,8 @@
 """The CPU path: CodeCarbon where it is installed, otherwise wall time only.
 
-Without CodeCarbon the calibration still measures throughput; the profile then keeps the
-base profile's power and its [calibration] table says that power was not measured.
+Without CodeCarbon a tracked run measures its time only, and a CPU calibration is refused: the
+only power left would be the CPU base profile's, a whole 450 W server's, never the machine
+measured (``estimator.core.calibrate.require_power_or_base_device``).
 """
 
 from __future__ import annotations
@@ -29,9 +30,19 @@ def cpu_device_name() -> str:
     return f"{cpu_model_name()} ({os.cpu_count()} CPUs)"
 
 
+def cpu_backend_note() -> str:
+    """What the CPU backend measures on this machine, for a message that a GPU cannot be measured:
+    its power through CodeCarbon, or time only without CodeCarbon (audit: "the CPU backend still
+    works" was said where only time could be measured)."""
+    if codecarbon_available():
+        return "the CPU backend still works (its power through CodeCarbon)"
+    return ("the CPU backend measures time only here: CodeCarbon, which reads the CPU's power, is not installed "
+            "(`pip install codecarbon`)")
+
+
 def cpu_backend(country_iso_code: str | None = None) -> Backend:
     if not codecarbon_available():
-        return TimerBackend(cpu_device_name(), "CodeCarbon is not installed (`pip install codecarbon`): "
-                                               "CPU power was not measured")
+        return TimerBackend(cpu_device_name(), "CodeCarbon, which reads the CPU's power, is not installed "
+                                               "(`pip install codecarbon`)")
     from estimator.measure.codecarbon_backend import CodeCarbonBackend
     return CodeCarbonBackend(country_iso_code)

@@ -28,6 +28,7 @@ from typing import Any
 from estimator.core.errors import BackendUnavailable, GpuChoiceError, InputError, MeasurementError
 from estimator.core.units import MILLIJOULES_PER_J, MILLIWATTS_PER_W
 from estimator.measure.base import NVML_ENERGY_COUNTER, NVML_POWER_POLLING, Backend, Measurement
+from estimator.measure.cpu import cpu_backend_note
 
 # Power polling every ≤ 100 ms (used only where the energy counter is missing). The reading
 # is coarse whatever the rate: nvmlDeviceGetPowerUsage averages over 1 s on Ampere (not GA100)
@@ -170,7 +171,7 @@ def visible_gpu(nvml, count: int, environ) -> tuple[int, str]:
     first = visible.split(",")[0].strip()
     if not first or first.startswith("-") or first == "NoDevFiles":
         raise BackendUnavailable(f"CUDA_VISIBLE_DEVICES={visible!r} hides every GPU from CUDA programs; "
-                                 "the CPU backend still works", field="device_index")
+                                 f"{cpu_backend_note()}", field="device_index")
     if first.startswith("MIG-"):
         raise GpuChoiceError(f"CUDA_VISIBLE_DEVICES names a MIG instance ({first}): NVML's power and energy "
                              "readings are the whole GPU's, shared by its instances, so they cannot be "
@@ -194,8 +195,8 @@ def visible_gpu(nvml, count: int, environ) -> tuple[int, str]:
     if index >= count:
         # CUDA ignores an index it does not have and every entry after it: CUDA programs here see no GPU
         raise BackendUnavailable(f"CUDA_VISIBLE_DEVICES={visible!r} names GPU {index}, but NVML sees {count} GPU(s), "
-                                 f"numbered 0 to {count - 1}, so CUDA programs here see no GPU; the CPU backend "
-                                 "still works", field="device_index")
+                                 f"numbered 0 to {count - 1}, so CUDA programs here see no GPU; {cpu_backend_note()}",
+                                 field="device_index")
     _pci_order_or_refuse(nvml, count, environ, f"CUDA_VISIBLE_DEVICES={visible!r} gives an index")
     return index, "the first in CUDA_VISIBLE_DEVICES"
 
@@ -223,12 +224,12 @@ class NvmlBackend(Backend):
             n.nvmlInit()
         except n.NVMLError as exc:
             raise BackendUnavailable(f"NVML is not available: {exc} (no NVIDIA GPU or driver: libnvidia-ml.so "
-                                     "could not be used); the CPU backend still works", field="backend") from None
+                                     f"could not be used); {cpu_backend_note()}", field="backend") from None
         self._initialised = True
         try:
             count = n.nvmlDeviceGetCount()
             if count == 0:
-                raise BackendUnavailable("NVML is running but finds no NVIDIA GPU; the CPU backend still works",
+                raise BackendUnavailable(f"NVML is running but finds no NVIDIA GPU; {cpu_backend_note()}",
                                          field="backend")
             if device_index is None:
                 device_index, self.chosen_by = visible_gpu(n, count, os.environ)
@@ -275,7 +276,7 @@ class NvmlBackend(Backend):
             if not self._not_supported(exc):
                 raise
             raise BackendUnavailable(f"GPU {self.device_name} does not report its power draw through NVML ({exc}), "
-                                     "so it cannot be measured; the CPU backend still works", field="backend") from None
+                                     f"so it cannot be measured; {cpu_backend_note()}", field="backend") from None
         try:
             n.nvmlDeviceGetTotalEnergyConsumption(self.handle)
         except n.NVMLError as exc:

@@ -49,7 +49,7 @@ from typing import IO, Any
 from estimator.core import bounds as B
 from estimator.core import step_times as steps_mod
 from estimator.core import track_predict as tp
-from estimator.core.errors import EstimatorError, InputError
+from estimator.core.errors import DataFileError, EstimatorError, InputError
 from estimator.core.profile import PRECISIONS, HardwareProfile
 from estimator.core.track_predict import Prediction, Settings
 from estimator.core.validation import require_number_in
@@ -115,8 +115,9 @@ class Run:
         self.settings = Settings(total_steps=self.total_steps, flops_per_step=self.flops_per_step, devices=self.devices,
                                  carbon_intensity_g_per_kwh=ci, carbon_intensity_source=ci_src,
                                  energy_window_s=self.energy_window_s)
-        self.report_path = None if report_path is None else _path("report_path", report_path)
-        self.profile_path = None if profile_path is None else _path("profile_path", profile_path)
+        self.report_path = None if report_path is None else setup.output_path("report_path", report_path)
+        self.profile_path = None if profile_path is None else setup.output_path("profile_path", profile_path, ".toml")
+        setup.check_profile_backend(self.profile_path, self._backend_choice)
         self.print_report = bool(print_report)
         if stream is not None and not callable(getattr(stream, "write", None)):
             raise InputError(f"stream must be a text stream (with write), got {type(stream).__name__}", field="stream")
@@ -128,6 +129,8 @@ class Run:
         self._energy = EnergyWindows(None, False, failures=self.failures, notes=self.notes, elapsed_s=self._since_start_s,
                                      changed=self._settings_changed, say=self._say)
         self._marker: IO[str] | None = None
+        self._measured_kind: str | None = None  # "gpu" or "cpu" once a backend opened (the base is checked against it)
+        self._file_failures: dict[str, list[int]] = {}  # what failed → [its place in failures, how many times]
         self._status = "not started"
         self._n = 0
         self._in_event = False
@@ -152,8 +155,9 @@ class Run:
                                      elapsed_s=self._since_start_s, changed=self._settings_changed, say=self._say)
         self.profile = opened.profile
         self._hardware_how = opened.hardware_how
+        self._measured_kind = opened.kind
         self.settings = setup.settled(opened.settings, self.profile, self.precision, self._price_given,
-                                      self._pue_given, self._hardware_how)
+                                      self._pue_given, self._hardware_how, notes=self.notes)
         from estimator.measure import calibration_run  # noqa: F401  imported now, not at the first report
         self._energy.open()  # before the clock starts
         self._status = "running"
@@ -197,8 +201,10 @@ class Run:
         return self._excluding(lambda: self._report_now(stream))
 
     def save_report(self, path: str | os.PathLike) -> Path:
-        """Write the JSON report atomically (the Calibrate page of the app loads it)."""
+        """Write the JSON report atomically (the Calibrate page of the app loads it), in a folder that exists."""
         from estimator.io.calibration_io import write_text_atomic
+        if not Path(path).parent.is_dir():  # a missing folder is never made unasked (track audit)
+            raise DataFileError(f"cannot write {path}: the folder {Path(path).parent} does not exist")
         return write_text_atomic(path, json.dumps(self.report_dict(), indent=1, allow_nan=False) + "\n")
 
     def report_dict(self, prediction: Prediction | None = None) -> dict:
@@ -223,13 +229,13 @@ class Run:
         return write_calibrated_profile(
             path, profile=self.profile, hardware_how=self._hardware_how, settings=self.settings, times=times,
             power=self._power(times), steps_done=self._n, flops_per_step=self.flops_per_step, devices=self.devices,
-            precision=self.precision, profile_id=profile_id, force=force)
+            precision=self.precision, profile_id=profile_id, force=force, measured_kind=self._measured_kind)
 
     def stop(self, exc: BaseException | None = None) -> None:
         """End the run: close the energy window, write the report and markers, print the final report."""
         if self._status != "running":
             return
-        self._energy.close(self._n, finished=exc is None)
+        self._energy.close(self._n)  # read even when interrupted
         self._status = "stopped" if exc is None else (
             "interrupted" if isinstance(exc, KeyboardInterrupt) else f"failed ({type(exc).__name__})")
         self.step = self._step_after_stop
@@ -246,9 +252,7 @@ class Run:
             self._guard_file(f"writing the profile {self.profile_path}",
                              lambda: self.write_profile(self.profile_path))
         if self.print_report:
-            text = track_rep.format_report(p, self.settings, failures=self.failures, final=exc is None)
-            if exc is not None:
-                text += f"\n  the training stopped: {self._status}"
+            text = track_rep.format_report(p, self.settings, failures=self.failures, final=True, status=self._status)
             print(text, file=self._stream or sys.stderr, flush=True)
 
     # --- internals ------------------------------------------------------------------------
@@ -280,7 +284,8 @@ class Run:
 
     def _report_now(self, stream: IO[str] | None) -> str:
         p = self._predict_now()
-        text = track_rep.format_report(p, self.settings, failures=self.failures, final=self._status == "stopped")
+        text = track_rep.format_report(p, self.settings, failures=self.failures, final=self._status != "running",
+                                       status=self._status)
         print(text, file=stream or self._stream or sys.stderr, flush=True)
         self._add_history(p)
         return text
@@ -355,27 +360,18 @@ class Run:
         print(text, file=self._stream or sys.stderr, flush=True)
 
     def _guard_file(self, what: str, fn) -> None:
+        """A file written for the run (report, profile, markers): a failure is reported, never raised."""
         try:
             fn()
         except (OSError, EstimatorError) as exc:
-            text = f"{what}: {exc}"
-            self.failures.append(text)
-            self._say(f"estimator.measure.track: {text}")
+            if setup.count_failure(self.failures, self._file_failures, what, f"{what}: {exc}"):
+                self._say(f"estimator.measure.track: {what}: {exc}")
 
     def _open_marker(self) -> None:
         self._marker = open_marker(self.failures)
 
     def _marker_write(self, event: dict) -> None:
         self._marker = write_marker(self._marker, event, self.failures)
-
-
-def _path(name: str, value) -> Path:
-    """A file path argument: text or a path, not empty (an empty one would name the current folder)."""
-    if not isinstance(value, (str, os.PathLike)):
-        raise InputError(f"{name} must be a file path, got {type(value).__name__}", field=name)
-    if not str(os.fspath(value)).strip():
-        raise InputError(f"{name} is empty: give a file path, or leave it out", field=name)
-    return Path(value)
 
 
 def track(total_steps: int | None = None, **options: Any) -> Run:
@@ -393,7 +389,8 @@ def track(total_steps: int | None = None, **options: Any) -> Run:
     - ``region`` (ISO 3166 alpha-3) or ``carbon_intensity_g_per_kwh``; ``price_usd_per_device_hour``; ``pue``;
     - ``report_at``: step(s) at which to print the short report; ``report_path``: the JSON report,
       rewritten every energy window and at the end; ``profile_path``: write a calibrated profile
-      at the end; ``print_report`` (the final report, default True), ``stream`` (default stderr);
+      at the end (both in a folder that exists, checked now; a profile needs power measured, so
+      not with backend "none"); ``print_report`` (the final report, default True), ``stream`` (default stderr);
     - ``energy_window_s`` (default 10 s); ``clock`` (tests).
     """
     return Run(total_steps, **options)

@@ -3,8 +3,10 @@
 The parent sets ``ESTIMATOR_TRACK_FILE`` (and the backend and device it measures with); a run
 inside the command (``estimator.measure.track``) appends one JSON object a line: ``start``, a
 ``steps`` marker at most every ``MARKER_EVERY_S``, and ``end`` with its final report. The parent
-reads the file's tail back with :func:`read_track_file`. Writing never stops the training: a
-failure is recorded and the markers stop.
+reads the file back with :func:`read_track_file`, which counts the tracked runs: a command that
+runs two tracked loops (training then evaluation, or the same loop twice) writes two ``start``
+and two ``end`` events, and its FLOPs cannot be put on the last one alone (track audit: twice the
+throughput). Writing never stops the training: a failure is recorded and the markers stop.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import IO
+from typing import IO, NamedTuple
 
 from estimator.core.errors import MeasurementError
 
@@ -20,7 +22,6 @@ ENV_TRACK_FILE = "ESTIMATOR_TRACK_FILE"        # set by `calibrate -- CMD`: wher
 ENV_TRACK_BACKEND = "ESTIMATOR_TRACK_BACKEND"  # set by `calibrate -- CMD`: the parent's --backend
 ENV_TRACK_DEVICE = "ESTIMATOR_TRACK_DEVICE"    # set by `calibrate -- CMD`: the parent's --device
 MARKER_EVERY_S = 1.0     # a step marker for the parent at most once a second: ~60 B/s of file
-MARKER_TAIL_BYTES = 8_000_000  # the parent reads the last 8 MB of the marker file: the end event is there
 
 
 def open_marker(failures: list[str]) -> IO[str] | None:
@@ -48,30 +49,40 @@ def write_marker(marker: IO[str] | None, event: dict, failures: list[str]) -> IO
     return marker
 
 
-def read_track_file(path: str | os.PathLike) -> tuple[dict | None, int]:
-    """(the last run's final report, the number of step markers) from a marker file; (None, n) when
-    the command never ended a tracked run."""
+class TrackFile(NamedTuple):
+    """What a marker file says: the last tracked run's final report (None when no run ended), the
+    step markers, and how many tracked runs the command ran (starts or ends, whichever is more)."""
+
+    report: dict | None
+    markers: int
+    runs: int
+
+
+def read_track_file(path: str | os.PathLike) -> TrackFile:
+    """The marker file read line by line (a 72-hour run writes ~16 MB of markers; only the last
+    report is kept); TrackFile(None, 0, 0) when it was never written."""
     path = Path(path)
+    report, markers, starts, ends = None, 0, 0, 0
     try:
         with open(path, "rb") as f:
-            f.seek(0, os.SEEK_END)
-            size = f.tell()
-            f.seek(max(size - MARKER_TAIL_BYTES, 0))
-            data = f.read()
+            for raw in f:
+                try:
+                    event = json.loads(raw.decode("utf-8", errors="replace"))
+                except json.JSONDecodeError:
+                    continue  # a line cut by a child killed mid-write
+                if not isinstance(event, dict):
+                    continue
+                kind = event.get("event")
+                if kind == "steps":
+                    markers += 1
+                elif kind == "start":
+                    starts += 1
+                elif kind == "end":
+                    ends += 1
+                    if isinstance(event.get("report"), dict):
+                        report = event["report"]
     except FileNotFoundError:
-        return None, 0
+        return TrackFile(None, 0, 0)
     except OSError as exc:
         raise MeasurementError(f"cannot read the step markers {path}: {exc}") from None
-    report, markers = None, 0
-    for line in data.decode("utf-8", errors="replace").splitlines():
-        try:
-            event = json.loads(line)
-        except json.JSONDecodeError:
-            continue  # a line cut by the tail read, or by a child killed mid-write
-        if not isinstance(event, dict):
-            continue
-        if event.get("event") == "steps":
-            markers += 1
-        elif event.get("event") == "end" and isinstance(event.get("report"), dict):
-            report = event["report"]
-    return report, markers
+    return TrackFile(report, markers, max(starts, ends))

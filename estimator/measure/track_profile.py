@@ -21,14 +21,19 @@ from estimator.core.track_predict import Settings
 from estimator.io.calibration_io import write_profile
 from estimator.measure.base import NOT_MEASURED, Measurement
 from estimator.measure.calibration_run import checked_out_path, host_name, now_iso
-from estimator.measure.nvml import NvmlBackend
 
 
 def write_calibrated_profile(path: str | os.PathLike | None, *, profile: HardwareProfile | None,
                              hardware_how: str, settings: Settings, times: steps_mod.StepTimes | None,
                              power: tp.Power | None, steps_done: int, flops_per_step: float | None, devices: int,
-                             precision: str | None, profile_id: str | None = None, force: bool = False) -> Path:
-    """Write the profile; ``path`` None: profiles/calibrated/<id>.toml. Returns where it was written."""
+                             precision: str | None, profile_id: str | None = None, force: bool = False,
+                             measured_kind: str | None = None) -> Path:
+    """Write the profile; ``path`` None: profiles/calibrated/<id>.toml. Returns where it was written.
+
+    ``measured_kind`` is the kind of device the backend measured ("gpu" for NVML, "cpu" for
+    CodeCarbon or the CPU's timer; None where no backend says, time only with backend "none"): the
+    base must be of that kind, whatever the backend (as ``calibrate`` checks; track audit: a CPU
+    run on an h100-sxm base became a GPU profile with the CPU's throughput and 6.7 W)."""
     if flops_per_step is None:
         raise InputError("a calibrated profile needs flops_per_step (the FLOPs of one step)")
     if profile is None:
@@ -36,10 +41,10 @@ def write_calibrated_profile(path: str | os.PathLike | None, *, profile: Hardwar
                          f"({hardware_how or 'none detected'})")
     if times is None:
         raise MeasurementError(f"not enough steps to calibrate: {steps_mod.MIN_STEADY_STEPS} steps after the warm-up "
-                               f"are needed ({steps_done} steps done)")
+                               f"are needed ({steps_done:,} step{'' if steps_done == 1 else 's'} done)")
     s = settings
-    if s.backend == NvmlBackend.name:  # measured on an NVIDIA GPU: the base must be a GPU's (as calibrate checks)
-        check_base_kind(profile, NvmlBackend.kind)
+    if measured_kind is not None:
+        check_base_kind(profile, measured_kind)
     details = {"window": "steady-state steps of the training loop (estimator.measure.track)", "steady_steps": times.steps,
                "warmup_steps": times.warmup_steps, "mean_step_s": times.mean_s, "step_sd_s": times.sd_s}
     if power is not None:

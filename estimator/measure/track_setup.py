@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from estimator.core import bounds as B
 from estimator.core import track_predict as tp
@@ -38,12 +39,68 @@ def report_steps(report_at: int | Iterable[int] | None) -> list[int]:
     """The steps at which to print the short report, sorted, each checked."""
     if report_at is None:
         return []
+    if isinstance(report_at, (str, bytes)):  # text is not a list of steps (audit: "abc" was read as "a", "b", "c")
+        raise InputError(f"report_at must be a step number or a list of them, got {report_at!r}"[:120], field="report_at")
     if isinstance(report_at, (int, float)) and not isinstance(report_at, bool):
         report_at = (report_at,)
     try:
         return sorted({_whole("report_at", s, tp.TOTAL_STEPS) for s in report_at})
     except TypeError:
         raise InputError(f"report_at must be a step number or a list of them, got {report_at!r}"[:120]) from None
+
+
+def output_path(name: str, value, suffix: str | None = None) -> Path:
+    """A file the run will write (its report, its profile), checked when track() is called: text or
+    a path, not empty (that would name the current folder), in a folder that exists (a typo in a
+    folder name is not a folder to create) and takes new files, and not itself a folder. Else
+    InputError naming the argument: a report path under a file had failed every energy window
+    and repeated its failure ~100 times in the report (track audit)."""
+    from estimator.io.calibration_io import check_writable
+    if not isinstance(value, (str, os.PathLike)):
+        raise InputError(f"{name} must be a file path, got {type(value).__name__}", field=name)
+    if not str(os.fspath(value)).strip():
+        raise InputError(f"{name} is empty: give a file path, or leave it out", field=name)
+    path = Path(value)
+    if suffix is not None and path.suffix != suffix:
+        raise InputError(f"{name} must name a {suffix} file, got {str(path)[:200]!r}", field=name)
+    try:
+        if path.is_dir():
+            raise InputError(f"{name} {path} is a folder; give a file name", field=name)
+        folder = path.parent
+        if not folder.is_dir():
+            problem = "is not a folder" if folder.exists() else "does not exist"
+            raise InputError(f"{name} {path}: {folder} {problem}; give a file in a folder that exists", field=name)
+        check_writable(path)
+    except OSError as exc:  # a name too long for the file system, a folder that cannot be read
+        raise InputError(f"{name} {str(path)[:200]}: {exc.strerror or exc}", field=name) from None
+    except EstimatorError as exc:
+        if isinstance(exc, InputError):
+            raise
+        raise InputError(f"{name}: {exc}", field=name) from None
+    return path
+
+
+def check_profile_backend(profile_path: Path | None, backend: str | Backend) -> None:
+    """A calibrated profile at the end needs power measured: backend "none" measures none, and the
+    base's power beside the measured throughput would be another machine's (track audit)."""
+    if profile_path is not None and backend == "none":
+        raise InputError("profile_path: a calibrated profile needs the power measured over the run, and "
+                         "backend='none' turns the measurement off; give backend='auto', 'cpu' or 'nvml', or leave "
+                         "profile_path out", field="profile_path")
+
+
+def count_failure(failures: list[str], seen: dict[str, list[int]], what: str, text: str) -> bool:
+    """Add ``text`` to ``failures`` the first time ``what`` fails (True: new, to be said); the same
+    failure again (a report rewritten every window) is counted on that line, not repeated (track
+    audit: one unwritable report path had filled ~100 lines of the report)."""
+    entry = seen.get(what)
+    if entry is None:
+        seen[what] = [len(failures), 1]
+        failures.append(text)
+        return True
+    entry[1] += 1
+    failures[entry[0]] = f"{text} ({entry[1]:,} times)"
+    return False
 
 
 def backend_choice(backend: str | Backend | None) -> str | Backend:
@@ -92,6 +149,7 @@ class Opened:
     settings: Settings
     profile: HardwareProfile | None
     hardware_how: str
+    kind: str | None = None       # the device measured: "gpu", "cpu", or None where nothing says (backend "none")
 
 
 def open_measurement(choice: str | Backend, device_index: int | None, settings: Settings, profile: HardwareProfile | None,
@@ -104,17 +162,19 @@ def open_measurement(choice: str | Backend, device_index: int | None, settings: 
         backend = choice
     elif choice == "none":
         return _time_only(replace(settings, no_power_why="energy measurement turned off (backend='none')"),
-                          profile, hardware_how)
+                          profile, hardware_how, None)
     else:
         from estimator.measure import open_backend
         try:
             backend = open_backend(choice, device_index=device_index)
         except (BackendUnavailable, MeasurementError) as exc:
             failures.append(f"opening the {choice} backend: {exc}")
-            return _time_only(replace(settings, no_power_why=str(exc)), profile, hardware_how)
+            return _time_only(replace(settings, no_power_why=str(exc)), profile, hardware_how,
+                              {"cpu": "cpu", "nvml": "gpu"}.get(choice))
         fallback = getattr(backend, "fallback_reason", None)
-        if fallback:
-            notes.append(f"{fallback}; measuring the CPU instead")
+        if fallback:  # what the CPU gives: its power with CodeCarbon, else time only
+            notes.append(f"{fallback}; measuring the CPU instead"
+                         + ("" if not isinstance(backend, TimerBackend) else ", time only"))
     device = backend.device_name or ""
     if not device and backend.kind == "cpu":
         from estimator.measure.cpu import cpu_device_name
@@ -134,22 +194,32 @@ def open_measurement(choice: str | Backend, device_index: int | None, settings: 
             hardware_how = f"not detected: {exc}"
     elif profile is None:
         hardware_how = NO_CPU_PROFILE
-    return Opened(backend, energy_on, settings, profile, hardware_how)
+    return Opened(backend, energy_on, settings, profile, hardware_how, backend.kind)
 
 
-def _time_only(settings: Settings, profile: HardwareProfile | None, hardware_how: str) -> Opened:
+def _time_only(settings: Settings, profile: HardwareProfile | None, hardware_how: str, kind: str | None) -> Opened:
     from estimator.measure.cpu import cpu_device_name
     return Opened(None, False, replace(settings, backend="none", device_name=cpu_device_name()), profile,
-                  hardware_how if profile is not None else NO_CPU_PROFILE)
+                  hardware_how if profile is not None else NO_CPU_PROFILE, kind)
 
 
 def settled(settings: Settings, profile: HardwareProfile | None, precision: str | None, price_given: float | None,
-            pue_given: float | None, hardware_how: str) -> Settings:
-    """The profile's figures (peak, price, PUE) in the settings, now that the hardware is known."""
+            pue_given: float | None, hardware_how: str, notes: list[str] | None = None) -> Settings:
+    """The profile's figures (peak, price, PUE) in the settings, now that the hardware is known.
+
+    A CPU profile's price is left out, as ``calibrate`` leaves it out of a CPU profile: the CPU
+    profile is a whole 96-core server by the server-hour, and a run on another machine (a 2-vCPU
+    VM, a laptop) was costed at the whole server's $7.344 an hour (track audit); a note in
+    ``notes`` says so. ``price_given`` prices the machine measured."""
     p = profile
     precision = precision or (p.default_precision if p else None)
     price, price_src = price_given, "given"
-    if price is None and p is not None and p.price.usd_per_device_hour is not None:
+    if price is None and p is not None and p.price.usd_per_device_hour is not None and p.kind == "cpu":
+        if notes is not None:
+            notes.append(f"no cost from {p.id}'s price: ${p.price.usd_per_device_hour:g} an hour is a whole server's "
+                         f"({p.price.basis}), not the machine measured here; give price_usd_per_device_hour= for "
+                         "this machine's own price")
+    elif price is None and p is not None and p.price.usd_per_device_hour is not None:
         price = p.price.usd_per_device_hour
         price_src = f"profile {p.id}: {p.price.basis}, {p.price.date}"
     if pue_given is not None:

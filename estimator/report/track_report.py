@@ -32,38 +32,59 @@ def _ms(seconds: float) -> str:
     return f"{hz.sig(seconds * MS_PER_S)} ms" if seconds < 1 else hz.duration(seconds)
 
 
-def format_report(p: Prediction, s: Settings, *, failures: Sequence[str] = (), final: bool = False) -> str:
-    """A few lines for a person: where the run is, and what the whole run will take."""
+def _headline(p: Prediction, final: bool, status: str | None) -> str:
+    """How the run stands: "no steps ran", "interrupted", "failed (…)", "finished", "stopped early" (or
+    nothing while it runs); a run stopped at step 200 of 1,000 is not "finished", nor one that ran no step."""
+    if final and p.steps_done == 0:
+        return "no steps ran, "
+    if status and status.startswith(("interrupted", "failed")):
+        return f"{status}, "
+    if final:
+        return "finished, " if not p.total_steps or p.steps_done >= p.total_steps else "stopped early, "
+    return ""
+
+
+def format_report(p: Prediction, s: Settings, *, failures: Sequence[str] = (), final: bool = False,
+                  status: str | None = None) -> str:
+    """A few lines for a person: where the run is, and what the whole run will take.
+
+    ``status`` is the run's ("running", "stopped", "interrupted", "failed (ValueError)"). Until the
+    run has finished, the whole run's time, energy, CO₂e and cost are predictions and say so, and
+    the energy measured so far is shown beside them (track audit: an interrupted run's predicted
+    whole-run figures had read as what it used)."""
     where = (f"step {p.steps_done:,} of {p.total_steps:,} ({p.steps_done / p.total_steps:.0%})"
              if p.total_steps else f"step {p.steps_done:,}")
-    # the last report of a run says whether it got to its end: stopped at step 200 of 1,000 is not "finished"
-    ended = ("finished, " if not p.total_steps or p.steps_done >= p.total_steps else "stopped early, ") if final else ""
-    lines = [f"estimator.measure.track: {ended}{where}, {hz.duration(p.elapsed_s)} elapsed"]
+    lines = [f"estimator.measure.track: {_headline(p, final, status)}{where}, {hz.duration(p.elapsed_s)} elapsed"]
     if not p.ready:
         lines += [f"  {n}" for n in p.notes]
-        lines += [f"  measurement failed: {f}" for f in failures]
+        lines += [f"  failed: {f}" for f in failures]
         return "\n".join(lines)
     lvl = f"{p.level:.0%}"
+    pred = "" if final and p.done and status in (None, "stopped") else " predicted"
+    measured = ""
+    if p.energy_measured_kwh is not None:
+        one = " (one device, before PUE)" if s.devices > 1 or s.pue != 1 else ""
+        measured = f"; {hz.energy(p.energy_measured_kwh)} measured{' so far' if pred else ''}{one}"
     if p.step_s is not None:
         lines.append(f"  step time   {_ms(p.step_s)} ({lvl}: {_ms(p.step_range_s[0])}–{_ms(p.step_range_s[1])}) over "
                      f"{p.steady_steps:,} steady steps, after {p.warmup_steps:,} warm-up steps ({p.warmup_how})")
     if p.wall_clock_s is not None:
         lo, hi = p.range["wall_clock_s"]
-        lines.append(f"  whole run   {hz.duration(p.wall_clock_s)} ({lvl}: {hz.duration(lo)}–{hz.duration(hi)})")
+        lines.append(f"  whole run   {hz.duration(p.wall_clock_s)}{pred} ({lvl}: {hz.duration(lo)}–{hz.duration(hi)})")
     if p.energy_kwh is not None:
         lo, hi = p.range["energy_kwh"]
         est = ", an estimate" if s.power_is_estimate else ""
-        lines.append(f"  energy      {hz.energy(p.energy_kwh)} ({lvl}: {hz.energy(lo)}–{hz.energy(hi)}); "
+        lines.append(f"  energy      {hz.energy(p.energy_kwh)}{pred} ({lvl}: {hz.energy(lo)}–{hz.energy(hi)}){measured}; "
                      f"{hz.power(p.mean_power_w)} mean [{s.power_source}{est}]"
                      + (f", PUE {s.pue:g}" if s.pue != 1 else "") + (f", × {s.devices} devices" if s.devices > 1 else ""))
         lo, hi = p.range["co2e_kg"]
-        lines.append(f"  CO₂e        {hz.co2e(p.co2e_kg)} ({lvl}: {hz.co2e(lo)}–{hz.co2e(hi)}) at "
+        lines.append(f"  CO₂e        {hz.co2e(p.co2e_kg)}{pred} ({lvl}: {hz.co2e(lo)}–{hz.co2e(hi)}) at "
                      f"{s.carbon_intensity_g_per_kwh:g} g/kWh ({s.carbon_intensity_source})")
     elif p.mean_power_w is not None:
-        lines.append(f"  power       {hz.power(p.mean_power_w)} mean [{s.power_source}]")
+        lines.append(f"  power       {hz.power(p.mean_power_w)} mean [{s.power_source}]{measured}")
     if p.cost_usd is not None:
         lo, hi = p.range["cost_usd"]
-        lines.append(f"  cost        {hz.money(p.cost_usd)} ({lvl}: {hz.money(lo)}–{hz.money(hi)}) at "
+        lines.append(f"  cost        {hz.money(p.cost_usd)}{pred} ({lvl}: {hz.money(lo)}–{hz.money(hi)}) at "
                      f"${s.price_usd_per_device_hour:g}/device-hour ({s.price_source})")
     if p.achieved_flops_per_s is not None:
         of_peak = (f" = {p.utilization:.1%} of the {s.precision} peak of {s.hardware_id}"
@@ -72,7 +93,7 @@ def format_report(p: Prediction, s: Settings, *, failures: Sequence[str] = (), f
     lines.append(f"  device      {s.device_name or '?'} ({s.backend} backend); hardware profile: "
                  f"{s.hardware_id or 'none'} ({s.hardware_how})")
     lines += [f"  note: {n}" for n in p.notes]
-    lines += [f"  measurement failed: {f}" for f in failures]
+    lines += [f"  failed: {f}" for f in failures]  # a meter's failure, or a file's (each says which)
     return "\n".join(lines)
 
 
@@ -188,6 +209,7 @@ def _checked_prediction(pred: Mapping[str, Any], source: str) -> dict[str, Any]:
         raise InputError(f"{where}range_level must be a fraction between 0 and 1, got {str(level)[:40]!r}")
     out["range_level"] = float(level)
     out["step_s"] = _num(where + "step_s", pred.get("step_s"), high=MAX_SECONDS)
+    out["energy_measured_kwh"] = _num(where + "energy_measured_kwh", pred.get("energy_measured_kwh"), high=MAX_ENERGY_KWH)
     for key in ("steady_steps", "warmup_steps"):
         out[key] = _num(where + key, pred.get(key), high=TOTAL_STEPS.high, whole=True)
     out["warmup_how"] = str(pred.get("warmup_how") or "")[:TEXT_CHARS]

@@ -1,0 +1,109 @@
+"""A calibrated profile's checks (pure): the utilisation it gives a problem of some size, and its
+prediction of a workload's wall time against the time measured.
+
+``utilization_for`` picks the calibrated throughput of the nearest measured size;
+``prediction_check`` predicts a workload as ``estimate`` does. Split from ``calibrate`` (which
+re-exports these names), which makes the calibrated profile's data.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from estimator.core.errors import MeasurementError
+from estimator.core.estimate import estimate
+from estimator.core.profile import HardwareProfile
+from estimator.core.scenario import Scenario
+
+
+def clamp_fraction(x: float) -> float:
+    if not (x > 0 and math.isfinite(x)):
+        raise MeasurementError(f"measured utilisation {x!r} is not a positive number")
+    return min(x, 1.0)
+
+
+def utilization_for(profile: HardwareProfile, precision: str | None = None,
+                    size: float | None = None) -> tuple[float, str]:
+    """(utilisation, how it was chosen) for a problem of this size (geometric-mean dimension).
+
+    From the calibrated throughput at this precision: between two measured sizes,
+    interpolated linearly in log(size); outside them, the nearest size's. ÷ the profile's
+    peak. Without calibration points for the precision: the profile's default.
+    """
+    precision = precision or profile.default_precision
+    points = sorted((float(pt["size"]), float(pt["flops_per_s"])) for pt in (profile.calibration or {}).get("points", ())
+                     if isinstance(pt, Mapping) and pt.get("precision") == precision and pt.get("size")
+                     and pt.get("flops_per_s"))
+    if size is None or not points or precision not in profile.peak_flops_per_s:
+        return profile.utilization.default, "profile default"
+    peak = profile.peak(precision)
+    if size <= points[0][0] or size >= points[-1][0]:
+        s, f = points[0] if size <= points[0][0] else points[-1]
+        return clamp_fraction(f / peak), f"calibrated {precision} throughput at size {s:.0f} (nearest to {size:.0f})"
+    for (s0, f0), (s1, f1) in zip(points, points[1:]):
+        if s0 <= size <= s1:
+            w = math.log(size / s0) / math.log(s1 / s0) if s1 > s0 else 0.0
+            f = f0 + w * (f1 - f0)
+            return clamp_fraction(f / peak), (f"calibrated {precision} throughput interpolated between sizes "
+                                               f"{s0:.0f} and {s1:.0f} (at {size:.0f})")
+    raise AssertionError("unreachable: size lies inside the measured range")
+
+
+@dataclass(frozen=True)
+class PredictionCheck:
+    """A calibrated profile's prediction of a workload's wall time against the measured time.
+
+    ``predicted_s`` is what ``estimate`` gives for the workload's FLOPs on the profile (its one
+    utilisation, whatever the problem size): the figure every estimate made with the profile rests
+    on. ``at_size_s``, where the workload's problem size is known, is the throughput measured at the
+    nearest sizes (``utilization_for``): how much of the error the size explains."""
+
+    label: str
+    predicted_s: float
+    measured_s: float
+    how: str
+    fitted: bool   # True: the profile was fitted on this run
+    at_size_s: float | None = None
+    at_size_how: str | None = None
+
+    @property
+    def error(self) -> float:
+        return self.predicted_s / self.measured_s - 1.0
+
+    @property
+    def error_at_size(self) -> float | None:
+        return None if self.at_size_s is None else self.at_size_s / self.measured_s - 1.0
+
+    def to_dict(self) -> dict:
+        return {"workload": self.label, "predicted_s": self.predicted_s, "measured_s": self.measured_s,
+                "error": self.error, "utilization_from": self.how, "fitted_on": self.fitted,
+                "predicted_at_size_s": self.at_size_s, "error_at_size": self.error_at_size,
+                "utilization_at_size_from": self.at_size_how}
+
+
+# How the check's main prediction takes its utilisation: as `estimate` does.
+AS_ESTIMATE = "the profile's utilisation, as estimate uses it"
+
+
+def predict_wall_time(profile: HardwareProfile, flops: float, precision: str | None = None,
+                      size: float | None = None) -> tuple[float, str]:
+    """Wall time of ``flops`` on one device of ``profile`` through the estimator itself, at the
+    utilisation ``utilization_for`` picks for the problem ``size`` (the profile's own without one)."""
+    util, how = utilization_for(profile, precision, size)
+    if size is None:  # exactly as `estimate` does (a second measured precision takes its own points there)
+        return estimate(Scenario(flops=flops, precision=precision), profile).wall_clock_s, how
+    est = estimate(Scenario(flops=flops, precision=precision, utilization=util), profile)
+    return est.wall_clock_s, how
+
+
+def prediction_check(profile: HardwareProfile, label: str, flops: float, measured_s: float, *,
+                     precision: str | None = None, size: float | None = None, fitted: bool) -> PredictionCheck:
+    predicted, _ = predict_wall_time(profile, flops, precision)
+    at_size = how = None
+    if size is not None:
+        at_size, how = predict_wall_time(profile, flops, precision, size)
+        if how == "profile default":  # no calibrated throughput at this precision: nothing to add
+            at_size = how = None
+    return PredictionCheck(label, predicted, measured_s, AS_ESTIMATE, fitted, at_size, how)
