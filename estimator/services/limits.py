@@ -18,9 +18,9 @@ from estimator.core.estimate import Estimate
 from estimator.core.fixed_energy import with_energy_fixed
 from estimator.core.inference import InferenceResult, InferenceScenario, inference
 from estimator.core.scenario import SITE_INPUTS
-from estimator.core.serving import DEFAULT_ENGINE, Architecture, param_floor, student_architecture
+from estimator.core.serving import DEFAULT_ENGINE
 from estimator.core.units import S_PER_HOUR
-from estimator.core.workload import dense_training_flops, non_embedding_params
+from estimator.core.workload import dense_training_flops
 from estimator.io import serving_data
 from estimator.io.datafiles import default_profiles, get_preset
 from estimator.laws import contrasts as ct
@@ -28,6 +28,12 @@ from estimator.laws import diminishing as dm
 from estimator.laws import scaling, trends
 from estimator.report import humanize as hz
 from estimator.services import api
+from estimator.services.model_shape import (  # noqa: F401  (re-exported: the CLI, the app and tests read them here)
+    DEFAULT_HEAD_DIM,
+    check_head_split,
+    default_heads,
+    resolve_architecture,
+)
 
 DEFAULT_HARDWARE = api.DEFAULT_HARDWARE  # hardware for a cost when none is given (its source is there)
 # Hardware for serving when none is given (the CLI's `inference` and the app's Inference page): the
@@ -245,91 +251,6 @@ class InferenceReport:
                 "break_even": self.break_even.to_dict()}
 
 
-# When only a parameter count is given, the architecture is the catalog's dense model nearest in
-# parameter count (estimator/data/open_models.toml); when a shape is given without heads, the
-# heads are d_model ÷ 128 (the head size of Llama 2/3, Mistral, Qwen2 and Code Llama in the
-# catalog), and without KV heads, as many as the heads (multi-head attention).
-DEFAULT_HEAD_DIM = 128
-
-
-def default_heads(d_model: int) -> int:
-    """Heads for a given width without heads: d_model ÷ ``DEFAULT_HEAD_DIM``, or, when that does
-    not divide d_model, the divisor of d_model nearest it (a head's dimension is whole)."""
-    target = max(1.0, d_model / DEFAULT_HEAD_DIM)
-    divisors = [h for h in range(1, min(d_model, 4 * round(target) + 1) + 1) if d_model % h == 0]
-    return min(divisors, key=lambda h: (abs(h - target), -h))
-
-
-def check_head_split(d_model: int, heads: int, kv_heads: int) -> None:
-    """The attention heads split the width into whole heads, and the KV heads split the heads
-    into whole groups (grouped-query attention): refused otherwise, for training and serving alike."""
-    if heads > d_model or d_model % heads:
-        raise InputError(f"the {heads} attention heads must divide d_model {d_model} (each head has d_model ÷ heads "
-                         "dimensions)", field="heads")
-    if kv_heads > heads or heads % kv_heads:
-        raise InputError(f"the {kv_heads} KV heads must divide the {heads} attention heads (each KV head serves a "
-                         "whole group of heads)", field="kv_heads")
-
-
-def resolve_architecture(*, params: float | None = None, model: str | None = None, layers=None, d_model=None,
-                         heads=None, kv_heads=None, vocab=None) -> tuple[float, Architecture, str]:
-    """(parameters, architecture, how they were chosen) from a catalog id, a shape, or a
-    parameter count alone."""
-    shape = {"layers": layers, "d_model": d_model, "heads": heads, "kv_heads": kv_heads, "vocab": vocab}
-    given = [k for k, x in shape.items() if x is not None]
-    if model is not None:
-        if params is not None or given:
-            raise InputError("give either a catalog model or the parameters and architecture, not both")
-        m = serving_data.catalog_model(model)
-        return m.params, m.arch, f"{m.name}: {m.source} (estimator/data/open_models.toml)"
-    if given:
-        if layers is None or d_model is None:
-            missing = " and ".join(k for k in ("layers", "d_model") if shape[k] is None)
-            raise InputError(f"{', '.join(given)} given without the {missing}: an architecture needs at least the "
-                             "layers and d_model (and ideally heads and KV heads); with the parameters alone, leave "
-                             "the shape out for the catalog's nearest", field=("layers", "d_model"))
-        lay = v.require_whole("layers", layers, B.LAYERS)
-        dm = v.require_whole("d_model", d_model, B.D_MODEL)
-        how = []
-        if heads is None:
-            heads = default_heads(dm)
-            exact = dm / DEFAULT_HEAD_DIM == heads
-            how.append(f"heads = {'' if exact else 'the divisor of d_model nearest '}d_model ÷ {DEFAULT_HEAD_DIM}"
-                       f" = {heads} (assumed: Llama's head size)")
-        if kv_heads is None:
-            kv_heads = heads
-            how.append("KV heads = heads (assumed: multi-head attention; set the KV heads for grouped-query)")
-        for label, x in (("attention heads", heads), ("KV heads", kv_heads)):
-            v.require_whole(label, x, B.HEADS, field="heads" if label == "attention heads" else "kv_heads")
-        check_head_split(dm, int(heads), int(kv_heads))
-        voc = None if vocab is None else v.require_whole("vocabulary", vocab, B.VOCAB, field="vocab")
-        if derived := params is None:  # one vocab × d_model table: the LM head counted as tied to it
-            params = non_embedding_params(lay, dm) + (voc * dm if voc else 0.0)
-            how.append(f"parameters = 12·layers·d_model²{' + vocab·d_model' if voc else ''} = {params:.3g} "
-                       "(Kaplan et al. 2020: d_ff = 4·d_model; give the parameter count for gated MLPs)")
-        arch = Architecture(lay, dm, int(heads), int(kv_heads), None, voc, None, "", "given", tied_embeddings=derived)
-        return float(params), arch, "given" + ("; " + "; ".join(how) if how else "")
-    if params is None:
-        raise InputError("no model: give the parameters, a catalog model or the architecture (layers, d_model, …)",
-                         field=("params", "model", "layers"))
-    v.require_number_in("parameters", params, B.PARAMS, field="params")
-    m = serving_data.nearest_model(float(params))
-    arch = replace(m.arch, source=f"assumed: the shape of {m.name}, the catalog's model nearest in parameter count "
-                                  f"({m.source}); give a catalog model or the architecture to set it")
-    how = (f"{float(params):.3g} parameters with the shape of {m.id} (layers {m.arch.layers}, d_model {m.arch.d_model}, heads "
-           f"{m.arch.heads}, KV heads {m.arch.kv_heads}, vocabulary {m.arch.vocab:,}{', tied' if m.arch.tied_embeddings else ''}"
-           "): assumed, the catalog's model nearest in parameter count")
-    if float(params) < param_floor(m.arch):  # smaller than the shape holds: its width, layers in proportion, no vocabulary
-        arch = replace(student_architecture(replace(m.arch, vocab=None, tied_embeddings=False), m.params, float(params)),
-                       name="", source=arch.source)
-        if float(params) < param_floor(arch):
-            raise InputError(f"{float(params):.3g} parameters are fewer than one layer and the embeddings of the smallest catalog"
-                             f" shape ({m.id}, width {m.arch.d_model}) hold: give the architecture (layers, d_model) of a "
-                             "model this small", field=("params", "layers", "d_model"))
-        how = (f"{float(params):.3g} parameters with the width of {m.id} (d_model {m.arch.d_model}, heads {m.arch.heads}, "
-               f"KV heads {m.arch.kv_heads}; not its vocabulary, too big for them) and {arch.layers} of its {m.arch.layers} "
-               "layers, in proportion to the parameters: assumed, the catalog's smallest shape; give the architecture")
-    return float(params), arch, how
 
 
 def inference_report(*, hardware: str, tokens: float, params: float | None = None, model: str | None = None,

@@ -26,7 +26,7 @@ def training_memory(scenario: Scenario, profile: HardwareProfile, preset: Preset
     """Memory per device and the fewest devices that hold it, or None when the model's size is
     unknown (FLOPs alone) or the device states no memory."""
     from estimator.core import memory as mem
-    from estimator.services.limits import resolve_architecture  # limits imports api, which imports this module
+    from estimator.services.model_shape import resolve_architecture  # it reads the catalog: only when asked
     unknown = set(options) - set(MEMORY_KEYS)
     if unknown:
         raise InputError(f"unknown memory input(s): {', '.join(sorted(unknown))}")

@@ -1,0 +1,104 @@
+"""A served model's shape from what the user gives (edge: it reads the model catalog): a catalog id,
+a shape (layers and width, heads and KV heads defaulted), or a parameter count alone (the catalog's
+nearest shape). Shared by serving (``limits.inference_report``) and training memory
+(``training_memory``), so both make the same choice."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from estimator.core import bounds as B
+from estimator.core import validation as v
+from estimator.core.errors import InputError
+from estimator.core.serving import Architecture, param_floor, student_architecture
+from estimator.core.workload import non_embedding_params
+from estimator.io import serving_data
+
+# When only a parameter count is given, the architecture is the catalog's dense model nearest in
+# parameter count (estimator/data/open_models.toml); when a shape is given without heads, the
+# heads are d_model ÷ 128 (the head size of Llama 2/3, Mistral, Qwen2 and Code Llama in the
+# catalog), and without KV heads, as many as the heads (multi-head attention).
+DEFAULT_HEAD_DIM = 128
+
+
+def default_heads(d_model: int) -> int:
+    """Heads for a given width without heads: d_model ÷ ``DEFAULT_HEAD_DIM``, or, when that does
+    not divide d_model, the divisor of d_model nearest it (a head's dimension is whole)."""
+    target = max(1.0, d_model / DEFAULT_HEAD_DIM)
+    divisors = [h for h in range(1, min(d_model, 4 * round(target) + 1) + 1) if d_model % h == 0]
+    return min(divisors, key=lambda h: (abs(h - target), -h))
+
+
+def check_head_split(d_model: int, heads: int, kv_heads: int) -> None:
+    """The attention heads split the width into whole heads, and the KV heads split the heads
+    into whole groups (grouped-query attention): refused otherwise, for training and serving alike."""
+    if heads > d_model or d_model % heads:
+        raise InputError(f"the {heads} attention heads must divide d_model {d_model} (each head has d_model ÷ heads "
+                         "dimensions)", field="heads")
+    if kv_heads > heads or heads % kv_heads:
+        raise InputError(f"the {kv_heads} KV heads must divide the {heads} attention heads (each KV head serves a "
+                         "whole group of heads)", field="kv_heads")
+
+
+def resolve_architecture(*, params: float | None = None, model: str | None = None, layers=None, d_model=None,
+                         heads=None, kv_heads=None, vocab=None) -> tuple[float, Architecture, str]:
+    """(parameters, architecture, how they were chosen) from a catalog id, a shape, or a
+    parameter count alone."""
+    shape = {"layers": layers, "d_model": d_model, "heads": heads, "kv_heads": kv_heads, "vocab": vocab}
+    given = [k for k, x in shape.items() if x is not None]
+    if model is not None:
+        if params is not None or given:
+            raise InputError("give either a catalog model or the parameters and architecture, not both")
+        m = serving_data.catalog_model(model)
+        return m.params, m.arch, f"{m.name}: {m.source} (estimator/data/open_models.toml)"
+    if given:
+        if layers is None or d_model is None:
+            missing = " and ".join(k for k in ("layers", "d_model") if shape[k] is None)
+            raise InputError(f"{', '.join(given)} given without the {missing}: an architecture needs at least the "
+                             "layers and d_model (and ideally heads and KV heads); with the parameters alone, leave "
+                             "the shape out for the catalog's nearest", field=("layers", "d_model"))
+        lay = v.require_whole("layers", layers, B.LAYERS)
+        dm = v.require_whole("d_model", d_model, B.D_MODEL)
+        how = []
+        if heads is None:
+            heads = default_heads(dm)
+            exact = dm / DEFAULT_HEAD_DIM == heads
+            how.append(f"heads = {'' if exact else 'the divisor of d_model nearest '}d_model ÷ {DEFAULT_HEAD_DIM}"
+                       f" = {heads} (assumed: Llama's head size)")
+        if kv_heads is None:
+            kv_heads = heads
+            how.append("KV heads = heads (assumed: multi-head attention; set the KV heads for grouped-query)")
+        for label, x in (("attention heads", heads), ("KV heads", kv_heads)):
+            v.require_whole(label, x, B.HEADS, field="heads" if label == "attention heads" else "kv_heads")
+        check_head_split(dm, int(heads), int(kv_heads))
+        voc = None if vocab is None else v.require_whole("vocabulary", vocab, B.VOCAB, field="vocab")
+        if derived := params is None:  # one vocab × d_model table: the LM head counted as tied to it
+            params = non_embedding_params(lay, dm) + (voc * dm if voc else 0.0)
+            how.append(f"parameters = 12·layers·d_model²{' + vocab·d_model' if voc else ''} = {params:.3g} "
+                       "(Kaplan et al. 2020: d_ff = 4·d_model; give the parameter count for gated MLPs)")
+        arch = Architecture(lay, dm, int(heads), int(kv_heads), None, voc, None, "", "given", tied_embeddings=derived)
+        return float(params), arch, "given" + ("; " + "; ".join(how) if how else "")
+    if params is None:
+        raise InputError("no model: give the parameters, a catalog model or the architecture (layers, d_model, …)",
+                         field=("params", "model", "layers"))
+    v.require_number_in("parameters", params, B.PARAMS, field="params")
+    m = serving_data.nearest_model(float(params))
+    arch = replace(m.arch, source=f"assumed: the shape of {m.name}, the catalog's model nearest in parameter count ({m.source}); "
+                                  "give a catalog model or the architecture to set it")
+    how = (f"{float(params):.3g} parameters with the shape of {m.id} (layers {m.arch.layers}, d_model {m.arch.d_model}, heads "
+           f"{m.arch.heads}, KV heads {m.arch.kv_heads}, vocabulary {m.arch.vocab:,}{', tied' if m.arch.tied_embeddings else ''}"
+           "): assumed, the catalog's model nearest in parameter count")
+    if float(params) < param_floor(m.arch):  # smaller than the shape holds: its width, layers in proportion, no vocabulary
+        arch = replace(student_architecture(replace(m.arch, vocab=None, tied_embeddings=False), m.params, float(params)),
+                       name="", source=arch.source)
+        if float(params) < param_floor(arch):
+            raise InputError(f"{float(params):.3g} parameters are fewer than one layer of the smallest catalog shape ({m.id}, width "
+                             f"{m.arch.d_model}) holds: give the architecture (layers, d_model) of a model this small",
+                             field=("params", "layers", "d_model"))
+        how = (f"{float(params):.3g} parameters with the width of {m.id} (d_model {m.arch.d_model}, heads {m.arch.heads}, "
+               f"KV heads {m.arch.kv_heads}; not its vocabulary, too big for them) and {arch.layers} of its {m.arch.layers} "
+               "layers, in proportion to the parameters: assumed, the catalog's smallest shape; give the architecture")
+    return float(params), arch, how
+
+
+__all__ = ["DEFAULT_HEAD_DIM", "check_head_split", "default_heads", "resolve_architecture"]
