@@ -17,7 +17,7 @@ from estimator import __version__
 from estimator.core.units import S_PER_HOUR
 from estimator.io.datafiles import default_profiles, load_sources
 from estimator.report import humanize as hz
-from estimator.report.export import memory_line, render
+from estimator.report.export import render
 from estimator.report.latex_text import STANDARD_TYPES, latex_escape, normalize_bibtex
 from estimator.report.statement import cited_keys, grid_basis, statement
 from estimator.services import api
@@ -112,7 +112,8 @@ def test_with_recomputation_the_utilisation_counts_model_flops():
     assert est.flops == pytest.approx(5.6e22) and est.assumption("peak_flops_per_s").value == pytest.approx(989e12)
     u = est.utilization.value
     assert "(5.6 $\\times 10^{22}$ FLOPs executed, with full activation recomputation)" in st.tex
-    assert (f"or 60,800 device-hours, assuming a whole-run utilisation of {hz.sig(u)} of peak counted in model FLOPs "
+    assert (f"or 60,800 device-hours, assuming a whole-run utilisation of {hz.sig(u)} of the bf16 peak (989 TFLOP/s per "
+            "device) counted in model FLOPs "
             "(6$\\cdot$N$\\cdot$D = 4.2 $\\times 10^{22}$, without the recomputation, as the fitted runs count it), "
             "fitted on") in st.tex
     # the sentence's own numbers agree: 4.2e22 ÷ (989e12 × u) is the device-hours it states
@@ -128,6 +129,10 @@ def test_with_recomputation_the_utilisation_counts_model_flops():
     assert 5.6e22 / (989e12 * 0.3) / S_PER_HOUR == pytest.approx(given.estimate.device_hours)
 
 
+def _of_peak(r) -> str:  # "of the bf16 peak (989 TFLOP/s per device)": what the utilisation is a fraction of
+    return f"of the {r.estimate.precision} peak ({hz.flops_rate(r.estimate.assumption('peak_flops_per_s').value)} per device)"
+
+
 def test_a_borrowed_utilisation_fit_says_so():
     """Audit: on an L4 (no runs of its own) the statement said "fitted on 25 published training runs"
     where the table says "no runs on NVIDIA L4 …: the H100 family fit (25 runs), widened by the
@@ -136,7 +141,7 @@ def test_a_borrowed_utilisation_fit_says_so():
     u = r.estimate.utilization
     assert u.family == "h100" and f"no runs on {r.estimate.hardware_name}: the H100 family fit ({u.n_runs} runs; " \
         "the same chip), widened by the between-family spread" in u.summary
-    assert (f"assuming a whole-run utilisation of {hz.sig(u.value)} of peak, from its chip's family's fit: no "
+    assert (f"assuming a whole-run utilisation of {hz.sig(u.value)} {_of_peak(r)}, from its chip's family's fit: no "
             f"published runs on {r.estimate.hardware_name} are in the data, so it is the H100 family's fit (the same "
             f"chip) on {u.n_runs} published training runs (from Epoch AI's database~\\cite{{epoch2024notable}} and from "
             "papers and model cards), widened by the between-family "
@@ -147,7 +152,7 @@ def test_a_borrowed_utilisation_fit_says_so():
     u = r.estimate.utilization
     assert u.family == "rule" and u.value == 0.30
     assert "the flat 30% rule, not the H100 family's fit" in r.estimate.assumption("utilization").source
-    assert ("assuming a whole-run utilisation of 0.300 of peak, taken as a flat 30\\% of dense peak: no published "
+    assert (f"assuming a whole-run utilisation of 0.300 {_of_peak(r)}, taken as a flat 30\\% of dense peak: no published "
             "runs on NVIDIA L4 (24GB, 72 W) are in the data, and with each hardware family of the "
             f"{u.n_runs} published training runs (from Epoch AI's database~\\cite{{epoch2024notable}} and from papers and "
             "model cards) held out whole, a flat 30\\% predicted "
@@ -162,7 +167,7 @@ def test_a_borrowed_utilisation_fit_says_so():
             "neighbouring family's fit or the pooled fit; the interval is calibrated on those held-out families. ") in st.tex
     # a device with runs of its own keeps its wording
     r, st = _statement(flops=1e21, hardware="h100-sxm")
-    assert (f"of peak, fitted on {r.estimate.utilization.n_runs} published training runs (from Epoch AI's "
+    assert (f"{_of_peak(r)}, fitted on {r.estimate.utilization.n_runs} published training runs (from Epoch AI's "
             "database~\\cite{epoch2024notable} and from papers and model cards). ") in st.tex
     assert "neighbouring" not in st.tex
 
@@ -234,13 +239,6 @@ def test_a_known_run_says_what_its_ranges_mean():
     _, exact = _statement(hardware="h100-sxm", hours=100, devices=8, power_w=700, embodied=False,
                           wue_l_per_kwh=1.0, ewif_l_per_kwh=3.0)
     assert "range" not in exact.tex
-
-
-def test_training_memory_is_rounded_as_the_table():
-    """Audit: the table printed "3,075 GB per device" and the statement "3,080~GB"."""
-    r, st = _statement(preset_id="gpt3-175b")
-    assert memory_line(r.estimate).startswith("3,075 GB per device of 32 GB")
-    assert "Training needs 3,075~GB per device for weights" in st.tex and "against 32~GB of device memory" in st.tex
 
 
 def test_a_game_is_not_called_training():

@@ -7,8 +7,11 @@ sentence, and cites the tool with its version, the utilisation fit and its data 
 the fit was used (and says when a device without runs borrows a neighbouring family's fit), the
 hardware's datasheet, the sources of the embodied-carbon figure, and where the grid intensity came
 from (the data CodeCarbon ships, named: the world average, a country and its data year, a cloud
-region; a preset's paper; or "given"). With full recomputation it says that the utilisation counts
-model FLOPs (6·N·D), so that FLOPs ÷ (peak × utilisation) gives the device-hours it states.
+region; a preset's paper; or "given"). The utilisation names the precision and the peak it is a
+fraction of; with full recomputation it says that it counts model FLOPs (6·N·D), so that FLOPs ÷
+(peak × utilisation) gives the device-hours it states. A calibrated profile's throughput and power
+are said to be the user's calibration (where, when, how, which meter), and its entry is that
+measurement, not the vendor's datasheet (statement_parts.py).
 
 BibTeX: only entry types that standard BibTeX styles define (article, inproceedings, misc),
 every title in double braces so that a style's lower-casing keeps "GPT-3" and "NVIDIA" as they
@@ -23,15 +26,28 @@ from dataclasses import dataclass
 
 from estimator.core.estimate import DEFAULT_CARBON_INTENSITY_SOURCE, Estimate
 from estimator.core.interval import EXACT, PREDICTION, STATED
-from estimator.core.memory import gb
 from estimator.core.scenario import SCENARIO_BOUNDS
 from estimator.core.utilization_model import POOLED, RULE, RULE_GOODPUT, family_label
 from estimator.report import humanize as hz
 from estimator.report.latex_text import bib_key, latex_escape, normalize_bibtex
+from estimator.report.statement_parts import (
+    ACT_MEM_KEY,
+    GRID_KEY,
+    TOOL_KEY,
+    ZERO_KEY,
+    Calibration,
+    calibration_of,
+    cited_keys,
+    embodied_caveat,
+    embodied_entry,
+    hardware_entry,
+    memory_sentence,
+    named_keys,
+)
 
-TOOL_KEY, EPOCH_KEY, GRID_KEY = "TOOL", "EPOCH", "CC"
-# training memory, embodied carbon and water (estimator/core/memory.py, embodied.py, water.py)
-ZERO_KEY, ACT_MEM_KEY, LLMC_KEY, ACT_KEY, PCF_KEY, WATER_KEY = "ZERO20", "KOR22", "LLMC24", "ACT22", "NVPCF", "WATER23"
+EPOCH_KEY = "EPOCH"
+# embodied carbon and water (estimator/core/embodied.py, water.py)
+LLMC_KEY, ACT_KEY, PCF_KEY, WATER_KEY = "LLMC24", "ACT22", "NVPCF", "WATER23"
 
 @dataclass(frozen=True)
 class Statement:
@@ -55,31 +71,6 @@ def _pct(x: float) -> str:
     return latex_escape(f"{x:.0%}")
 
 
-DATASHEET_VENDORS = ("NVIDIA", "Google", "AMD", "Intel")  # the first word of the shipped profiles' names
-
-
-def hardware_entry(est: Estimate) -> str | None:
-    """A misc entry for the hardware's figures, from the profile's own source text: its peak's, or,
-    for a known run (no peak used), its power's when the power is the profile's (export audit: a
-    measured run's "735 W" had no source at all)."""
-    peak = next((x for x in est.assumptions if x.name == "peak_flops_per_s"), None)
-    if peak is None:
-        power = next((x for x in est.assumptions if x.name == "power_w"), None)
-        peak = power if power is not None and power.origin.startswith("profile:") else None
-    if peak is None:
-        return None
-    key = "hw-" + re.sub(r"[^a-z0-9]+", "-", est.hardware_id.lower()).strip("-")
-    first = est.hardware_name.split()[0] if est.hardware_name.strip() else ""
-    # the vendor is the datasheet's author; a reference point (the brain, AlphaGo) or a user's
-    # profile has none to name, and ``key`` is what BibTeX styles sort it by
-    who = (f"author={{{{{latex_escape(first)}}}}}" if first in DATASHEET_VENDORS
-           else f"key={{{latex_escape(est.hardware_name)}}}")
-    # the year the device was released: its datasheet's first edition (a later revision may differ)
-    year = "" if est.hardware_release_year is None else f", year={{{est.hardware_release_year}}}"
-    return (f"@misc{{{key}, {who}, "
-            f"title={{{{{latex_escape(est.hardware_name)}: specifications}}}}, note={{{latex_escape(peak.source)}}}{year}}}")
-
-
 def _water(litres: float) -> str:
     return hz.water(litres).replace("m³", "m3")
 
@@ -99,36 +90,6 @@ def _cite(bibkeys: Mapping[str, str], keys) -> str:
 # The ranges the paragraph prints (_range), when they are not exact: the ranges sentence goes with them.
 SHOWN_RANGES = ("wall_clock_s", "energy_kwh", "co2e_kg", "cost_usd", "embodied_co2e_kg", "water_l")
 
-# Identifiers a profile's source text shares with a sources.toml entry's ``cite``: a title it quotes
-# ("…") of at least this many characters (shorter ones, "AI and Compute", could match by chance), or
-# an arXiv number.
-MIN_TITLE_CHARS = 15
-
-
-def cited_keys(source: str, sources: Mapping[str, Mapping[str, str]]) -> list[str]:
-    """The source keys a profile's source text cites: those whose ``cite`` quotes a title, or gives
-    an arXiv number, that the text names too (case-insensitive). The embodied figures' sources
-    ("NVIDIA 'HGX B200 PCF Summary'", "Falk et al., '…', arXiv:2509.00093")."""
-    text = source.lower()
-    found = []
-    for key, entry in sources.items():
-        cite = str(entry.get("cite", ""))
-        ids = [t for t in re.findall(r'"([^"]+)"', cite) if len(t) >= MIN_TITLE_CHARS]
-        ids += re.findall(r"arXiv:\d{4}\.\d{4,5}", cite)
-        if any(i.lower() in text for i in ids):
-            found.append(key)
-    return found
-
-
-def embodied_entry(est: Estimate, source: str, prefix: str = "emb", what: str = "embodied carbon") -> str:
-    """A misc entry for an embodied figure whose source is in no sources.toml entry (a user's profile): the
-    profile's own source text, as ``hardware_entry`` does for the datasheet (or another figure's: its PUE)."""
-    key = f"{prefix}-" + re.sub(r"[^a-z0-9]+", "-", est.hardware_id.lower()).strip("-")
-    # no author to name: ``key`` is what BibTeX styles sort such an entry by
-    return (f"@misc{{{key}, key={{{latex_escape(est.hardware_name)}}}, "
-            f"title={{{{{latex_escape(est.hardware_name)}: {what}}}}}, note={{{latex_escape(source)}}}}}")
-
-
 # More figures the paragraph states, by assumption: (the entry's name here, its key's prefix, what it is).
 FIGURES = {"pue": ("PUE", "pue", "data-centre PUE"), "price_usd_per_device_hour": ("PRICE", "price", "price per device-hour"),
            "electricity_usd_per_kwh": ("ELEC", "elec", "electricity price")}
@@ -142,21 +103,6 @@ def figure_citation(est: Estimate, a, sources: Mapping[str, Mapping[str, str]], 
     if a.origin.startswith("preset:"):
         return named_keys(a.source, sources) or [k for k in extra_keys if k in sources], None
     return [], None
-
-
-# A caveat a profile's source puts on its figure ("(secondary; the paper's table itself was not read,
-# check before citing)"), with the phrase before it ("as transcribed in two public repositories"):
-# the statement keeps it visible, as a footnote.
-_CAVEAT = re.compile(r"(as (?:transcribed|quoted) in [^(),;]*?)?\s*\(([^()]*check before citing[^()]*)\)")
-
-
-def embodied_caveat(source: str, kg_text: str) -> str:
-    """A \\footnote carrying the source's caveat on the figure, or "" when it has none."""
-    m = _CAVEAT.search(source)
-    if not m:
-        return ""
-    said = f"is {m.group(1).strip()} ({m.group(2).strip()})" if m.group(1) else f"carries its source's caveat: {m.group(2).strip()}"
-    return r"\footnote{" + f"The {kg_text}~kg per device {latex_escape(said)}." + "}"
 
 
 def _beyond(est: Estimate, a, cite, emb, basis: str, emb_cite: str) -> str:
@@ -180,18 +126,7 @@ def _beyond(est: Estimate, a, cite, emb, basis: str, emb_cite: str) -> str:
         text += (f" The run consumes about {_water_tex(est.water_l)}{_range(_water, est, 'water_l')} of "
                  f"water, on site at {latex_escape(hz.sig(a['wue_l_per_kwh'].value))}~L/kWh and off site for the "
                  f"electricity at {latex_escape(hz.sig(a['ewif_l_per_kwh'].value))}~L/kWh{cite.get(WATER_KEY, '')}.")
-    m = est.memory
-    if m is not None:
-        need, how = ((m.min_devices, m.strategy) if m.min_devices is not None else (m.best_devices, m.best_strategy))
-        fit = ("which fits" if m.fits else
-               f"which does not fit with {latex_escape(m.strategy.describe())}; the fewest devices that hold it are "
-               f"{latex_escape(hz.whole(need))} with {latex_escape(how.describe())}" if need is not None else
-               "which does not fit on any number of them")
-        # rounded as the table's memory line (export.memory_line: memory.gb)
-        text += (f" Training needs {latex_escape(gb(m.per_device.total_gb))}~GB per device for weights, "
-                 f"gradients, Adam states{cite.get(ZERO_KEY, '')} and activations{cite.get(ACT_MEM_KEY, '')} against "
-                 f"{latex_escape(gb(m.capacity_gb))}~GB of device memory, {fit}.")
-    return text
+    return text + memory_sentence(est, cite)
 
 
 def grid_keys(source: str, sources: Mapping[str, object]) -> list[str]:
@@ -201,11 +136,6 @@ def grid_keys(source: str, sources: Mapping[str, object]) -> list[str]:
     if "CodeCarbon" in source:
         return [GRID_KEY]
     return named_keys(source, sources)
-
-
-def named_keys(source: str, sources: Mapping[str, object]) -> list[str]:
-    """The source keys a preset's figure names in its source text ("S19: 1.58 …")."""
-    return [k for k in sources if k not in (GRID_KEY, TOOL_KEY) and re.search(rf"(?<![\w-]){re.escape(k)}(?![\w-])", source)]
 
 
 # A grid intensity from CodeCarbon's data, as estimator/services/api.py labels it: "France (FRA):
@@ -279,6 +209,49 @@ def input_label(name: str) -> str:
     return SCENARIO_BOUNDS[name][0] if name in SCENARIO_BOUNDS else name.replace("_", " ")
 
 
+def _device_hours(h: float) -> str:
+    """The table's device-hours, but a whole number below a thousand with three significant figures, as the
+    duration beside it (audit: AlphaGo's "4.00 hours … 4 device-hours"): "4.00 device-hours"."""
+    return hz.noun(hz.sig(h), "device-hour") if h < hz.WHOLE_FROM and float(h).is_integer() else hz.device_hours(h)
+
+
+def _peak(est: Estimate, a) -> str:
+    """The peak a utilisation is a fraction of, with its precision (audit: the H100's fp64 34.0 TFLOP/s and the default
+    bf16 989 both read "of peak"): "the fp64 peak (34.0 TFLOP/s per device)"."""
+    rate = latex_escape(hz.flops_rate(a["peak_flops_per_s"].value))
+    return f"the {latex_escape(est.precision)} peak ({rate} per device)"
+
+
+def _util_source(est: Estimate, util, cal: Calibration | None, cite: str) -> str:
+    """Where a utilisation that is not the fit's comes from: the user's calibration (what it measured,
+    where, when and how: audit, it read as the vendor's), the preset's paper, or the user."""
+    if util.origin == "user":
+        return ", as given"
+    if util.origin.startswith("preset:"):
+        return ", the published run's own figure" + cite
+    if cal is None or cal.throughput_flops_per_s is None:
+        return ""
+    other = ("" if cal.measured_precision == est.precision else
+             f" at {latex_escape(cal.measured_precision)}, applied here to the {latex_escape(est.precision)} peak")
+    return (f", measured by this tool's calibration {cal.where()}: a throughput of "
+            f"{latex_escape(hz.flops_rate(cal.throughput_flops_per_s))} per device{other}")
+
+
+def _power(power, cal: Calibration | None, *, same: bool, cite: str) -> str:
+    """"an average of 735~W per device", and where it comes from when it is not the profile's figure: the
+    preset's paper, the user ("given"), or the user's calibration and its meter (CodeCarbon, NVML)."""
+    watts = hz.power(power.value).split(" ")  # "734 W", "1.00 MW": the number, then its unit
+    text = f"an average of {latex_escape(watts[0])}~{watts[1]} per device"
+    if power.origin == "user":
+        return text + " (given)"
+    if cal is None or cal.power_w is None:
+        return text + cite
+    meter = latex_escape(cal.meter)
+    if same:  # the utilisation's clause has named the calibration
+        return text + f", the mean power measured in the same calibration ({meter})"
+    return text + f", measured by this tool's calibration {cal.where(meter)}"
+
+
 def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, version: str, title: str | None = None,
               extra_keys: tuple[str, ...] = (), time_label: str | None = None,
               changed: tuple[str, ...] = ()) -> Statement:
@@ -304,6 +277,11 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
     basis = emb.source.split(",", 1)[0] if emb else ""
     if est.memory is not None:
         keys += [ZERO_KEY, ACT_MEM_KEY]
+    cal = calibration_of(est)
+    # a preset's utilisation or power cites the paper its source names (else the preset's)
+    own = {n: (named_keys(a[n].source, sources) or [k for k in extra_keys if k in sources])
+           for n in ("utilization", "power_w") if n in a and a[n].origin.startswith("preset:")}
+    keys += [k for name_keys in own.values() for k in name_keys]
     # a vendor's footprint or a life-cycle assessment: cited as its profile's source text names it
     stated = bool(emb) and basis not in ("die-area-model", "fallback")
     emb_keys = cited_keys(emb.source, sources) if stated else []
@@ -341,17 +319,17 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
              else "".join(cite.get(k, "") for k in grid) if grid else " (given)")
     co2 = (f"{latex_escape(hz.co2e(est.co2e_kg))}{_range(hz.co2e, est, 'co2e_kg')} at a grid carbon intensity of "
            f"{latex_escape(hz.sig(ci.value))}~g\\,CO$_2$e/kWh{where}")
-    watts = hz.power(a['power_w'].value).split(" ")  # "734 W", "1.00 MW": the number, then its unit
-    power = f"an average of {latex_escape(watts[0])}~{watts[1]} per device"
+    power = _power(a["power_w"], cal, same=not time_given and cal is not None and cal.throughput_flops_per_s is not None,
+                   cite=_cite(bibkeys, own.get("power_w", ())))
     doing = (f"training {what}" if not time_label or time_label.lower() == "training time"
              else latex_escape(time_label[:1].lower() + time_label[1:]))
     if measured:
         text = (f"{doing[:1].upper() + doing[1:]}{flops} took {latex_escape(hz.duration(est.wall_clock_s))} on {devices}, "
-                f"{latex_escape(hz.device_hours(est.device_hours))}. At {power}, this corresponds to "
+                f"{latex_escape(_device_hours(est.device_hours))}. At {power}, this corresponds to "
                 f"{energy}, and to {co2}.")
     elif time_given:  # a known run's time, in a scenario that differs from the run: what it would take
         text = (f"Taking the time from the known run, {doing}{flops} on {devices} would take "
-                f"{latex_escape(hz.duration(est.wall_clock_s))}, or {latex_escape(hz.device_hours(est.device_hours))}. "
+                f"{latex_escape(hz.duration(est.wall_clock_s))}, or {latex_escape(_device_hours(est.device_hours))}. "
                 f"At {power}, this would use {energy}, and emit {co2}.")
     else:
         u = est.utilization
@@ -359,13 +337,14 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
         if model_flops is not None:
             # with full recomputation: the FLOPs executed, and the model FLOPs the utilisation counts
             flops = f" ({latex_escape(hz.sci(est.flops))} FLOPs executed, with full activation recomputation)"
-        util = (f"a whole-run utilisation of {latex_escape(hz.sig(u.value))} of peak"
+        util = (f"a whole-run utilisation of {latex_escape(hz.sig(u.value))} of {_peak(est, a)}"
                 + (f" counted in model FLOPs ({latex_escape('6·N·D = ' + hz.sci(model_flops))}, without the "
                    "recomputation, as the fitted runs count it)" if model_flops is not None else "")
-                + (_fit_text(est, cite.get(EPOCH_KEY, "")) if fitted else ""))
+                + (_fit_text(est, cite.get(EPOCH_KEY, "")) if fitted else
+                   _util_source(est, a["utilization"], cal, _cite(bibkeys, own.get("utilization", ())))))
         text = (f"We estimate that {doing}{flops} on {devices} would take "
                 f"{latex_escape(hz.duration(est.wall_clock_s))}{_range(hz.duration, est, 'wall_clock_s')}, "
-                f"or {latex_escape(hz.device_hours(est.device_hours))}, assuming {util}. At {power}, this "
+                f"or {latex_escape(_device_hours(est.device_hours))}, assuming {util}. At {power}, this "
                 f"would use {energy}, and emit {co2}.")
     shown = {est.basis(k) for k in SHOWN_RANGES if k in est.range and est.range[k][0] != est.range[k][1]}
     if PREDICTION in shown:
