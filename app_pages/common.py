@@ -354,7 +354,8 @@ def check_option(key: str, options: Sequence[str], *, any_case: bool = False) ->
     raw = _first_run_raw(key)
     same = next((o for o in options if o.lower() == raw.strip().lower()), raw) if raw is not None and any_case else raw
     if same != raw:  # not bound yet on the first run: the widget starts on the option, and the URL holds it
-        st.session_state[key] = st.query_params[key] = raw = same
+        st.query_params[key] = same
+        st.rerun()  # the widget binds on the mended URL (drawn on this run, it had cleared the URL's "fra")
     if raw is not None and raw not in options:
         shown = ", ".join(options[:8]) + (", …" if len(options) > 8 else "")
         _drop(key, raw, f"unknown value; valid: {shown}")

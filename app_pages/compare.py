@@ -80,7 +80,16 @@ def table_of(rep: api.CompareReport) -> tuple[pd.DataFrame, list[str]]:
             low, high = _range_in(e, key)
             row[f"{key}_low"], row[f"{key}_high"] = low, high
         rows.append(row)
-    return pd.DataFrame(rows), [f"{hw}: {msg}" for hw, msg in rep.failures]
+    # one warning per reason: the same refusal for every profile was 33 identical boxes (review)
+    by_reason: dict[str, list[str]] = {}
+    for hw, msg in rep.failures:
+        by_reason.setdefault(msg, []).append(hw)
+    return pd.DataFrame(rows), [f"{hws[0] if len(hws) == 1 else f'{len(hws)} profiles ({_few(hws)})'}: {msg}"
+                                for msg, hws in by_reason.items()]
+
+
+def _few(ids: list[str], shown: int = 4) -> str:
+    return ", ".join(ids[:shown]) + (", …" if len(ids) > shown else "")
 
 
 def table_view(df: pd.DataFrame):

@@ -290,7 +290,10 @@ def render() -> None:
     if not c.is_embedded() or lecture:
         st.title(c.md_escape(title, limit=120), anchor=False)
     if result.preset and not lecture:
-        st.caption(c.md_escape(result.preset.description, limit=400))
+        # the preset's own run; once changed, say which inputs differ (browser check: "2T tokens" stood above 4T)
+        changed = ("; this scenario differs in " + ", ".join(sorted(result.changed))) if result.changed else ""
+        st.caption(c.md_escape(f"The published run: {result.preset.description.rstrip('.')}{changed}." if changed
+                               else result.preset.description, limit=500))
     headline(est, lecture, result.preset.time_label if result.preset else "Training time")
     companions(result)
     if not lecture:

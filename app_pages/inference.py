@@ -210,8 +210,9 @@ def headline(r) -> None:
     _metric_with_range(cols[2], "Cost per query", r.per_query("cost_usd"), per_q["cost_usd"], hz.money, meaning)
     cols[3].metric(f"Total ({hz.count(r.tokens)} tokens)", hz.money(r.cost_usd), border=True,
                    help=f"{hz.energy(r.energy_kwh)}, {hz.co2e(r.co2e_kg)}, {hz.duration(r.estimate.wall_clock_s)}")
-    short = (f"{r.level:.0%} intervals from published latency benchmarks (coverage measured leave-one-benchmark-out); "
-             "the energy's is the time's, unchecked." if r.engine == "latency" else
+    short = (f"{r.level:.0%} intervals from published latency benchmarks: they held "
+             f"{serving_data.load_serving_fit('latency').held_out_coverage:.0%} of held-out times, too narrow; "
+             "energy's unchecked." if r.engine == "latency" else
              f"{r.level:.0%} intervals from ML.ENERGY's measurements (coverage measured out of sample); likely too "
              "narrow off the A100 and H100.")
     style.bars_caption(f"{meaning}.", short, lecture)
@@ -221,7 +222,7 @@ def scenario_line(r) -> str:
     """What the headline numbers are for, in one line: the model served, the hardware, the weights'
     bits and the batch (browser audit: in lecture and embed modes only the closed sidebar said so)."""
     return (f"{hz.count(r.params_served)} parameters served on {r.devices} × {c.profiles().get(r.hardware_id).name}, "
-            f"{r.bits}-bit weights, batch {r.batch_size}.")
+            f"{r.bits}-bit weights, batch {r.batch_size}{', latency engine' if r.engine == 'latency' else ''}.")
 
 
 def step_section(r) -> None:

@@ -329,7 +329,7 @@ def draw_inputs(main: Any = None) -> ScenarioInputs:
 
 
 # The URL keys each choice of the Workload and grid switches uses; the others are ignored.
-WORKLOAD_KEYS = {"preset": ("preset", "params", "tokens", "flops"), "params": ("params", "tokens", "recompute"),
+WORKLOAD_KEYS = {"preset": ("preset", "params", "tokens", "flops", "recompute"), "params": ("params", "tokens", "recompute"),
                  "flops": ("flops",)}
 ALL_WORKLOAD_KEYS = ("preset", "params", "tokens", "flops", "recompute")
 GRID_KEYS = {"default": (), "country": ("region",), "cloud": ("cloud",), "g/kWh": ("grid",)}
@@ -346,9 +346,8 @@ def _placeholder(preset, key: str) -> str:
 
 
 def preset_workload(preset, where: Any) -> dict[str, Any]:
-    """The preset's workload, changed (URL keys ``params``, ``tokens``, ``flops``; empty: the preset's),
-    passed to ``api.run`` as the CLI passes ``--preset … --tokens …``: the tokens alone (or the
-    parameters alone) keep the preset's other count, FLOPs replace its workload."""
+    """The preset's workload, changed (URL keys ``params``, ``tokens``, ``flops``, ``recompute``; empty: the preset's), passed
+    to ``api.run`` as the CLI's ``--preset … --tokens … --recompute``: tokens alone keep the preset's parameters."""
     where.caption("The preset's workload (empty: the preset's own)")
     out = {}
     for key, label, bound in (("params", "Parameters N", B.PARAMS), ("tokens", "Training tokens D", B.TOKENS),
@@ -357,6 +356,8 @@ def preset_workload(preset, where: Any) -> dict[str, Any]:
                                 placeholder=_placeholder(preset, key), where=where,
                                 help="Changes the preset's run: its tokens alone (or its parameters alone) keep the "
                                      "preset's other count; FLOPs replace its workload.")
+    if c.url_toggle("Activation recomputation (8·N·D)", "recompute", where=where):  # as the CLI takes it with a preset
+        out["recompute"] = True
     return out
 
 

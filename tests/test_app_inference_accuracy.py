@@ -193,7 +193,7 @@ def test_the_independent_small_batch_check_is_on_the_page(page, doc):
         assert df.loc[name, "Previous model"] == pytest.approx(x["previous"]["median_factor"])
     o = t["overall"]
     text = " ".join(m.value for m in page.markdown).replace("\\", "")   # markdown escapes removed
-    assert f"median {o['median_predicted_over_measured']:.2f}; the 80% range held {o['model']['interval_coverage']:.0%}" in text
+    assert f"median {o['median_predicted_over_measured']:.2f}×; the 80% range held {o['model']['interval_coverage']:.0%}" in text
 
 
 def test_the_latency_engines_held_out_benchmarks_are_on_the_page(page, doc):
@@ -206,3 +206,9 @@ def test_the_latency_engines_held_out_benchmarks_are_on_the_page(page, doc):
         assert df.loc[name, "80% coverage"] == pytest.approx(x["model"]["interval_coverage"])
     text = " ".join(m.value for m in page.markdown).replace("\\", "")
     assert f"off by a median {lat['overall']['model']['median_factor']:.2f}×" in text
+
+
+def test_the_small_batch_paragraphs_lead_in_bold_not_in_asterisks(page):
+    """Browser check: md_escape had escaped the bold markers, so the page showed literal **."""
+    leads = [m.value for m in page.markdown if "Small batches" in m.value or "The latency engine" in m.value]
+    assert leads and all(v.startswith("**") and "\\*" not in v for v in leads)

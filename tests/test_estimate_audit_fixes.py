@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 import numpy as np
 import pytest
@@ -281,6 +282,7 @@ def test_a_lower_case_country_is_the_country_as_on_the_command_line(cli):
     at = run_page("estimate", {"preset": "gpt3-175b", "region": "fra", "tab": "Export & share"})
     fra = api.run(preset_id="gpt3-175b", region="FRA").estimate
     assert not _warnings(at) and at.selectbox(key="region").value == "FRA"
+    assert at.query_params.get("region") in ("FRA", ["FRA"])   # the address keeps it, mended (review: it was dropped)
     assert _headline(at) == estimate_page.headline_values(fra)
     assert next(code.value for code in at.code if code.value.startswith("http")).endswith("?grid_by=country&region=FRA")
     code, out, _ = cli("estimate", "--preset", "gpt3-175b", "--region", "fra", "--format", "json")
@@ -289,3 +291,29 @@ def test_a_lower_case_country_is_the_country_as_on_the_command_line(cli):
     assert not _warnings(at)
     assert _headline(at) == estimate_page.headline_values(
         api.run(preset_id="gpt3-175b", cloud="gcp:europe-west1").estimate)
+
+
+def test_a_changed_presets_caption_says_its_run_and_what_differs():
+    """Browser check: "Meta's Llama 2 70B: 2T tokens" stood above a scenario of 4T tokens."""
+    at = run_page("estimate", {"preset": "llama2-70b", "tokens": "4e12"})
+    text = " ".join(x.value for x in at.caption).replace("\\", "")
+    assert "The published run: Meta's Llama 2 70B: 2T tokens, 1.72M A100-hours; this scenario differs in tokens." in text
+
+
+def test_compare_says_a_refusal_shared_by_every_profile_once():
+    """Review: ?preset=gpt3-175b&tokens=4e12 on the Compare page drew the same refusal for each of
+    33 profiles; it is one warning naming how many profiles it concerns."""
+    at = run_page("compare", {"preset": "gpt3-175b", "tokens": "4e12"})
+    warnings = [w.value.replace("\\", "") for w in at.warning]   # markdown escapes removed
+    same = [w for w in warnings if "states no parameters" in w]
+    assert len(same) == 1 and re.match(r"\d+ profiles \(gaudi2, gaudi3, cpu-server-2s-epyc, a100-pcie-80gb, …\): ", same[0])
+
+
+def test_a_presets_link_takes_recomputation_as_the_cli_does():
+    """Review: `estimate --preset llama2-70b --tokens 4e12 --recompute` counts 8·N·D (2.24e24 FLOPs);
+    the page had warned ?recompute=true away and shown 1.68e24."""
+    at = run_page("estimate", {"preset": "llama2-70b", "tokens": "4e12", "recompute": "true"})
+    assert not _warnings(at) and at.toggle(key="recompute").value is True
+    r = api.run(preset_id="llama2-70b", tokens=4e12, recompute=True)
+    assert r.estimate.flops == pytest.approx(2.24e24)
+    assert _headline(at) == estimate_page.headline_values(r.estimate)

@@ -199,3 +199,17 @@ def test_the_lecture_caption_names_the_engines_ranges():
     latency = captions(run_page("inference", {"inf_engine": "latency", "lecture": "1"}))
     assert "Bars: 80% intervals from published latency benchmarks" in latency and "ML.ENERGY's" not in latency
     assert "Bars: 80% intervals from ML.ENERGY's measurements" in captions(run_page("inference", {"lecture": "1"}))
+
+
+def test_the_inference_page_names_the_latency_engine_and_its_ranges_coverage():
+    """Browser check: the summary line did not name the engine, and the ranges' words did not say the
+    latency engine's 80% intervals held only part of the held-out times."""
+    pytest.importorskip("streamlit")
+    from apptest_pages import run_page
+
+    at = run_page("inference", {"inf_engine": "latency"})
+    held = serving_data.load_serving_fit("latency").held_out_coverage
+    text = " ".join(x.value for x in at.caption).replace("\\", "")
+    assert ", latency engine." in text
+    assert f"with each benchmark held out they held {held:.0%} of its times, so they are too narrow" in text
+    assert held == pytest.approx(tpot_checks.shipped_latency_validation()["overall"]["model"]["interval_coverage"])

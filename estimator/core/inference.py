@@ -30,7 +30,13 @@ from estimator.core import bounds as B
 from estimator.core import validation as v
 from estimator.core.errors import InputError
 from estimator.core.estimate import Assumption, estimate
-from estimator.core.inference_notes import embedding_note, moe_note
+from estimator.core.inference_notes import (
+    ENGINE_FITTED_TO,
+    LATENCY_RANGE_MEANING,
+    RANGE_MEANING,
+    embedding_note,
+    moe_note,
+)
 from estimator.core.inference_result import InferenceResult
 from estimator.core.profile import HardwareProfile
 from estimator.core.scenario import SITE_FIELDS, Scenario, Site, validate_site
@@ -79,20 +85,6 @@ DEFAULT_KV_BITS = 16
 DEFAULT_BATCH_SIZE = 1
 # The figures that get a range, and which of the two fitted half-widths each follows.
 TIME_KEYS = ("seconds_per_output_token", "latency_s_per_token", "seconds_per_token", "wall_clock_s", "device_hours")
-RANGE_MEANING = ("{level:.0%} intervals from the leave-one-model-out residuals of {n} measured configurations, each model counted once "
-                 "({models} models, A100 and H100, vLLM 2024 and FastChat; `python -m estimator validate --inference` "
-                 "reports their coverage); memory is exact arithmetic; outside those devices and engines the "
-                 "intervals are likely too narrow")
-# the latency engine's: no energy measured, so energy's range is the time's at the modelled power
-LATENCY_RANGE_MEANING = ("{level:.0%} intervals from the leave-one-benchmark-out residuals of {n} published small-batch "
-                         "decode times, each benchmark counted once ({models} benchmarks, A10G, A100 and H100; "
-                         "`python -m estimator validate --inference` reports their coverage); energy's range is the "
-                         "time's at the modelled power, which no measurement of this engine checks; memory is exact "
-                         "arithmetic; outside those devices and batches the intervals are likely too narrow")
-# what each engine's fitted costs were fitted to, for the time's breakdown
-ENGINE_FITTED_TO = {"online": ("fitted to vLLM (2024) and FastChat measurements; newer engines with CUDA graphs and "
-                               "asynchronous scheduling have less"),
-                    "latency": "fitted to published latency benchmarks (gpt-fast, LMDeploy, TGI, vLLM)"}
 
 
 @dataclass(frozen=True)
@@ -313,9 +305,10 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
                          f"{B.DEVICE_HOURS.high:g}: give fewer tokens")
     site = {k: getattr(s, k) for k in SITE_FIELDS} | {"power_w": st.power_w}
     est = estimate(Scenario(device_hours=device_hours, devices=devices, **site), profile)
+    borrowed = "; the online engine's, the load capped at a busy step" if fit.engine == "latency" else ""
     power_src = "given" if s.power_w is not None else (
         f"{st.power_fraction:.2f} × TDP {device.tdp_w:g} W: {POWER_SOURCE}; GPU-busy time "
-        f"{fit.busy_per_roofline_s:.2f} × the roofline time (fitted, estimator/data/serving_fit.json)")
+        f"{fit.busy_per_roofline_s:.2f} × the roofline time (fitted, estimator/data/serving_fit.json{borrowed})")
     est = replace(est, assumptions=tuple(
         Assumption(a.name, a.value, a.unit, "derived",
                    f"tokens × TPOT {_fmt_ms(st.tpot_s)} ÷ batch {b} × {devices} device(s)")
@@ -393,7 +386,8 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
         joules_per_output_token=st.joules_per_output_token, tokens=float(s.tokens), tokens_per_query=t_tok,
         prompt_tokens=p_tok, estimate=est, range=rng, level=fit.level,
         range_meaning=(LATENCY_RANGE_MEANING if fit.engine == "latency" else RANGE_MEANING).format(
-            level=fit.level, n=fit.n_configs, models=fit.n_models), notes=tuple(notes), engine=fit.engine)
+            level=fit.level, n=fit.n_configs, models=fit.n_models, held=fit.held_out_coverage or 0.0),
+        notes=tuple(notes), engine=fit.engine)
 
 
 __all__ = ["BITS", "DEFAULT_PROMPT_TOKENS", "DEFAULT_TOKENS_PER_QUERY", "FLOPS_PER_PARAM_PER_TOKEN", "KV_BITS",

@@ -1,11 +1,28 @@
-"""The serving estimate's notes on what a step reads: a mixture of experts' experts, and what stays at
-16 bits when the weights are quantised. Pure: words from the shape and the parameter count."""
+"""The serving estimate's words: what its ranges mean for each engine, what each engine's costs were
+fitted to, what a mixture of experts' step reads, and what stays at 16 bits when the weights are
+quantised. Pure: words from the shape, the parameter count and the fit."""
 
 from __future__ import annotations
 
 from estimator.core.architecture import Architecture
 from estimator.core.serving import EMBEDDING_BITS, embedding_params, read_params
 from estimator.core.units import PARAMS_PER_BILLION
+
+RANGE_MEANING = ("{level:.0%} intervals from the leave-one-model-out residuals of {n} measured configurations, each model counted once "
+                 "({models} models, A100 and H100, vLLM 2024 and FastChat; `python -m estimator validate --inference` "
+                 "reports their coverage); memory is exact arithmetic; outside those devices and engines the "
+                 "intervals are likely too narrow")
+# the latency engine's: no energy measured, so energy's range is the time's at the modelled power
+LATENCY_RANGE_MEANING = ("{level:.0%} intervals from the leave-one-benchmark-out residuals of {n} published small-batch "
+                         "decode times, each benchmark counted once ({models} benchmarks, A10G, A100 and H100); with "
+                         "each benchmark held out they held {held:.0%} of its times, so they are too narrow "
+                         "(`python -m estimator validate --inference`); energy's range is the "
+                         "time's at the modelled power, which no measurement of this engine checks; memory is exact "
+                         "arithmetic; outside those devices and batches they are likelier still to miss")
+# what each engine's fitted costs were fitted to, for the time's breakdown
+ENGINE_FITTED_TO = {"online": ("fitted to vLLM (2024) and FastChat measurements; newer engines with CUDA graphs and "
+                               "asynchronous scheduling have less"),
+                    "latency": "fitted to published latency benchmarks (gpt-fast, LMDeploy, TGI, vLLM)"}
 
 
 def moe_note(arch: Architecture, params: float, batch: int) -> str:
@@ -34,4 +51,4 @@ def embedding_note(arch: Architecture, params: float, bits: int) -> str:
             f"parameters, stay at {EMBEDDING_BITS} bits, as quantised checkpoints keep them (GPTQ, AWQ, FP8)")
 
 
-__all__ = ["embedding_note", "moe_note"]
+__all__ = ["ENGINE_FITTED_TO", "LATENCY_RANGE_MEANING", "RANGE_MEANING", "embedding_note", "moe_note"]

@@ -166,6 +166,7 @@ class ServingFit:
     n_models: int                    # the groups the interval counts once each (models, or benchmarks)
     source: str = ""
     engine: str = DEFAULT_ENGINE     # whose costs these are (ENGINES)
+    held_out_coverage: float | None = None  # the share of held-out measurements its interval held (where measured)
 
     PARAMS = ("engine_s_per_layer", "engine_s_per_sequence", "tp_s_per_allreduce", "busy_per_roofline_s")
 

@@ -13,7 +13,7 @@ import io
 import json
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -211,8 +211,11 @@ def load_serving_fit(engine: str = DEFAULT_ENGINE) -> ServingFit:
         raise InputError(f"unknown engine {engine!r}: use one of {', '.join(ENGINES)}", field="engine")
     try:
         data = json.loads(_read_text(SERVING_FIT_PATH))
-        section = data["fit"] if engine == DEFAULT_ENGINE else data["latency_engine"]["fit"]
-        return ServingFit.from_dict(section, str(SERVING_FIT_PATH), engine)
+        if engine == DEFAULT_ENGINE:
+            return ServingFit.from_dict(data["fit"], str(SERVING_FIT_PATH), engine)
+        held = data["latency_engine"]["validation"]["overall"]["model"]["interval_coverage"]
+        return replace(ServingFit.from_dict(data["latency_engine"]["fit"], str(SERVING_FIT_PATH), engine),
+                       held_out_coverage=float(held))
     except DataFileError:
         raise DataFileError(f"{SERVING_FIT_PATH}: missing or unreadable; create it with `{FIT_COMMAND}`") from None
     except (ValueError, KeyError, TypeError) as exc:
