@@ -40,3 +40,18 @@ def guess_base_profile(device_name: str, kind: str) -> str:
             return pid
     raise InputError(f"no bundled profile matches the GPU '{device_name}': choose the closest base profile from "
                      "the profile list", field="base")
+
+
+def whole_server_price(profile: HardwareProfile | None) -> bool:
+    """Whether a profile's price is a whole CPU server's hour, not the machine measured: the bundled
+    CPU server profile (a 96-core server by the server-hour), or a profile calibrated from it that
+    still carries that price. Such a price is left out of a run measured on another machine (a
+    2-vCPU VM costs a small share of it, a laptop nothing by the hour); any other profile's price,
+    a user's own CPU profile included, is that profile's own and is kept (review: every CPU profile's
+    price had been dropped, a 2-vCPU VM's own $0.034 too). The one rule for the tracker
+    (``estimator.measure.track_setup.settled``) and calibration (``estimator.core.calibrate``
+    leaves such a base's price out of the calibrated profile)."""
+    if profile is None or profile.kind != "cpu" or profile.price.usd_per_device_hour is None:
+        return False
+    base = (profile.calibration or {}).get("base_profile")
+    return profile.id == CPU_BASE_PROFILE or base == CPU_BASE_PROFILE

@@ -22,7 +22,7 @@ from typing import Any
 
 from estimator.core import bounds as B
 from estimator.core import validation as val
-from estimator.core.base_profile import guess_base_profile
+from estimator.core.base_profile import guess_base_profile, whole_server_price
 from estimator.core.bounds import ACHIEVED_FLOPS_PER_S
 from estimator.core.calibration_checks import (  # noqa: F401  the prediction checks, re-exported
     AS_ESTIMATE,
@@ -302,7 +302,7 @@ def calibrated_profile_data(base: HardwareProfile, points: Sequence[Throughput],
         data["memory"] = {**data["memory"], "capacity_gb": float(ram_gb),
                           "source": f"the measured machine's RAM as CodeCarbon recorded it (ram_total_size, {how}); bandwidth "
                                     f"the base profile's ({base.id})"}
-    if base.kind == "cpu" and base.price.usd_per_device_hour is not None:
+    if whole_server_price(base):
         # the CPU base is a whole 96-core server: its server-hour price says nothing of the machine measured
         # (a 2-vCPU VM costs 1/96 of it; a laptop nothing by the hour), so a cost needs the user's own price
         data["price"] = {"basis": f"none: the base profile's price ({base.id}, {base.price.basis}) is for a whole server, "

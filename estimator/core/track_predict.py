@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from estimator.core.base_profile import whole_server_price  # noqa: F401  (re-exported: the tracker reads it here)
 from estimator.core.bounds import Bound
 from estimator.core.interval import LEVEL
 from estimator.core.step_times import MIN_STEADY_STEPS, StepTimes, t_quantile
@@ -133,6 +134,7 @@ class Settings:
     power_source: str = ""
     power_is_estimate: bool = False
     no_power_why: str | None = None          # why energy is not measured (no meter, failure)
+    no_price_why: str | None = None          # why the profile's price was left out (a whole server's hour)
     energy_window_s: float = 10.0
 
     def to_dict(self) -> dict:
@@ -277,8 +279,9 @@ def predict(settings: Settings, times: StepTimes | None, power: Power | None, st
         per_s = s.price_usd_per_device_hour * s.devices / S_PER_HOUR
         cost = wall * per_s
         ranges["cost_usd"] = (wall_lo * per_s, wall_hi * per_s)
-    elif wall is not None:
-        notes.append("no cost: no price per device-hour (give hardware= a profile with a price, or "
+    elif wall is not None:  # one note on why there is no cost: the price left out, or none given
+        notes.append(f"no cost: {s.no_price_why}" if s.no_price_why else
+                     "no cost: no price per device-hour (give hardware= a profile with a price, or "
                      "price_usd_per_device_hour=)")
     return Prediction(
         ready=True, steps_done=steps_done, total_steps=total, elapsed_s=elapsed_s, wall_clock_s=wall,

@@ -199,9 +199,7 @@ def calibrate_command(backend: Backend, base: HardwareProfile, cmd: Sequence[str
     if steady is None:
         # one window, one number: a check on it would be the fit itself (0% by construction)
         checks = []
-        notes_pre.append("no check on the command itself: it ran as one window, and a profile checked on the run "
-                         "it was fitted on is 0% off by construction; a loop tracked with estimator.measure.track gets a "
-                         "split-half check")
+        notes_pre.append(_no_command_check_note(tracked.runs, child))
     else:
         half = split_half_check(base, child, flops, precision, m, host=host_name(), measured_at=measured_at,
                                 method=method, profile_id=profile_id)
@@ -214,6 +212,21 @@ def calibrate_command(backend: Backend, base: HardwareProfile, cmd: Sequence[str
                                        precision=h.precision, size=h.size, fitted=False))
     return CalibrationResult(data, profile, m, points, tuple(checks), tuple(notes_pre + notes),
                              getattr(backend, "fallback_reason", None), window)
+
+
+def _no_command_check_note(runs: int, child: Mapping | None) -> str:
+    """Why the command itself has no check, and why no split-half check either: its tracked runs
+    were several (measured whole), or its one run reported no steady state, or it tracked none
+    (review: a command with two tracked loops was told that a tracked loop gets a split-half check)."""
+    head = ("no check on the command itself: it ran as one window, and a profile checked on the run it was fitted "
+            "on is 0% off by construction; ")
+    if runs > 1:
+        return head + (f"no split-half check either: its {runs} tracked runs were measured whole, and a split-half "
+                       "check needs one tracked run's steady steps")
+    if runs == 1:
+        return head + ("no split-half check either: its tracked run " + (
+            "reported no steady state to split in two" if child is not None else "wrote no final report"))
+    return head + "a loop tracked with estimator.measure.track gets a split-half check"
 
 
 def _steady_window(child: Mapping, whole: Measurement, flops: float):

@@ -63,15 +63,16 @@ from estimator.report import track_report as track_rep
 __all__ = ["Run", "track"]
 
 
-# Energy windows: the first closes after FIRST_WINDOW_S (estimator/core/track_predict.py, with its
-# reason), each next one twice as long, up to ENERGY_WINDOW_S. A cut costs ~7 ms with CodeCarbon and ~1 ms with NVML (measured on
-# the development machine and with the fake NVML): every 10 s that is < 0.1% of the run.
+# Energy windows: the first closes after FIRST_WINDOW_S (estimator/core/track_predict.py, with its reason), each next
+# one twice as long, up to ENERGY_WINDOW_S. A cut costs ~7 ms with CodeCarbon and ~1 ms with NVML (measured on the
+# development machine and with the fake NVML): every 10 s that is < 0.1% of the run.
 FIRST_WINDOW_S = tp.FIRST_WINDOW_S
 ENERGY_WINDOW_S = 10.0
 # The step times of a long run are kept at a coarser grain once 2^20 values (8 MB) are held:
 # then every other timestamp is dropped and each value is the mean of 2, 4, … steps.
 MAX_KEPT = 1 << 20
 MAX_HISTORY = 1000       # prediction snapshots kept for the report (thinned by half when full)
+
 
 def _now_iso() -> str:
     from estimator.measure.calibration_run import now_iso
@@ -151,13 +152,15 @@ class Run:
         self._open_marker()
         opened = setup.open_measurement(self._backend_choice, self.device_index, self.settings, self.profile,
                                         self._hardware_how, self.failures, self.notes)
+        # a profile asked for from a meter that reads no power: refused now (what opened closed), not after the training
+        setup.check_profile_power(self.profile_path, opened, self._marker)
         self._energy = EnergyWindows(opened.backend, opened.energy_on, failures=self.failures, notes=self.notes,
                                      elapsed_s=self._since_start_s, changed=self._settings_changed, say=self._say)
         self.profile = opened.profile
         self._hardware_how = opened.hardware_how
         self._measured_kind = opened.kind
         self.settings = setup.settled(opened.settings, self.profile, self.precision, self._price_given,
-                                      self._pue_given, self._hardware_how, notes=self.notes)
+                                      self._pue_given, self._hardware_how)
         from estimator.measure import calibration_run  # noqa: F401  imported now, not at the first report
         self._energy.open()  # before the clock starts
         self._status = "running"
@@ -389,8 +392,9 @@ def track(total_steps: int | None = None, **options: Any) -> Run:
     - ``region`` (ISO 3166 alpha-3) or ``carbon_intensity_g_per_kwh``; ``price_usd_per_device_hour``; ``pue``;
     - ``report_at``: step(s) at which to print the short report; ``report_path``: the JSON report,
       rewritten every energy window and at the end; ``profile_path``: write a calibrated profile
-      at the end (both in a folder that exists, checked now; a profile needs power measured, so
-      not with backend "none"); ``print_report`` (the final report, default True), ``stream`` (default stderr);
+      at the end (both in a folder that exists, checked now; a profile needs power measured: not with
+      backend "none", and a meter that reads no power is refused at the start, by calibration's rule);
+      ``print_report`` (the final report, default True), ``stream`` (default stderr);
     - ``energy_window_s`` (default 10 s); ``clock`` (tests).
     """
     return Run(total_steps, **options)

@@ -89,6 +89,33 @@ def check_profile_backend(profile_path: Path | None, backend: str | Backend) -> 
                          "profile_path out", field="profile_path")
 
 
+def check_profile_power(profile_path: Path | None, opened: Opened, marker=None) -> None:
+    """At the start, once the backend is open: a calibrated profile at the end needs power, so a
+    meter that reads none (a timer, e.g. the CPU without CodeCarbon, or a backend that did not
+    open) is refused now by calibration's own rule (``calibration_run.check_power_measured``:
+    only a base whose power is the measured device's own may stand in; a CPU base never does),
+    before the training, not after it (review: the whole run had gone before "no power was
+    measured"). MeasurementError with calibration's message, after closing what the start had
+    opened (the meter, the ``marker`` file)."""
+    if profile_path is None or opened.energy_on or opened.profile is None:
+        return  # no profile asked for, power read, or no base (said at the end, as it needs one)
+    from estimator.core.calibrate import require_power_or_base_device
+    from estimator.measure.calibration_run import check_power_measured
+    try:
+        if isinstance(opened.backend, TimerBackend):
+            check_power_measured(opened.backend, opened.profile)
+        else:  # the backend asked for did not open: time only
+            require_power_or_base_device(opened.profile, opened.settings.device_name, opened.settings.no_power_why)
+    except EstimatorError:
+        for close in (getattr(opened.backend, "close", None), getattr(marker, "close", None)):
+            try:
+                if close is not None:
+                    close()
+            except (OSError, EstimatorError):
+                pass  # the refusal is what the user is told
+        raise
+
+
 def count_failure(failures: list[str], seen: dict[str, list[int]], what: str, text: str) -> bool:
     """Add ``text`` to ``failures`` the first time ``what`` fails (True: new, to be said); the same
     failure again (a report rewritten every window) is counted on that line, not repeated (track
@@ -204,24 +231,24 @@ def _time_only(settings: Settings, profile: HardwareProfile | None, hardware_how
 
 
 def settled(settings: Settings, profile: HardwareProfile | None, precision: str | None, price_given: float | None,
-            pue_given: float | None, hardware_how: str, notes: list[str] | None = None) -> Settings:
+            pue_given: float | None, hardware_how: str) -> Settings:
     """The profile's figures (peak, price, PUE) in the settings, now that the hardware is known.
 
-    A CPU profile's price is left out, as ``calibrate`` leaves it out of a CPU profile: the CPU
-    profile is a whole 96-core server by the server-hour, and a run on another machine (a 2-vCPU
-    VM, a laptop) was costed at the whole server's $7.344 an hour (track audit); a note in
-    ``notes`` says so. ``price_given`` prices the machine measured."""
+    A whole server's price is left out (``track_predict.whole_server_price``: the bundled CPU
+    server profile, or one calibrated from it): it is a 96-core server's hour, and a run on
+    another machine (a 2-vCPU VM, a laptop) was costed at the whole server's $7.344 an hour (track
+    audit); ``no_price_why`` says so, once, in the prediction's notes. A user's own CPU profile
+    keeps its price. ``price_given`` prices the machine measured."""
     p = profile
     precision = precision or (p.default_precision if p else None)
-    price, price_src = price_given, "given"
-    if price is None and p is not None and p.price.usd_per_device_hour is not None and p.kind == "cpu":
-        if notes is not None:
-            notes.append(f"no cost from {p.id}'s price: ${p.price.usd_per_device_hour:g} an hour is a whole server's "
-                         f"({p.price.basis}), not the machine measured here; give price_usd_per_device_hour= for "
-                         "this machine's own price")
+    price, price_src, no_price_why = price_given, "given", None
+    if price is None and tp.whole_server_price(p):
+        no_price_why = (f"{p.id}'s price, ${p.price.usd_per_device_hour:g} an hour, is a whole server's "
+                        f"({p.price.basis}), not the machine measured here; give price_usd_per_device_hour= for "
+                        "this machine's own price")
     elif price is None and p is not None and p.price.usd_per_device_hour is not None:
         price = p.price.usd_per_device_hour
-        price_src = f"profile {p.id}: {p.price.basis}, {p.price.date}"
+        price_src = f"profile {p.id}: " + ", ".join(x for x in (p.price.basis, p.price.date) if x)
     if pue_given is not None:
         pue, pue_src = pue_given, "given"
     elif p is not None:
@@ -231,5 +258,5 @@ def settled(settings: Settings, profile: HardwareProfile | None, precision: str 
     return replace(
         settings, hardware_id=p.id if p else None, hardware_name=p.name if p else None, hardware_how=hardware_how,
         precision=precision, peak_flops_per_s=p.peak(precision) if p and precision in p.peak_flops_per_s else None,
-        price_usd_per_device_hour=price, price_source=price_src if price is not None else "", pue=pue,
-        pue_source=pue_src)
+        price_usd_per_device_hour=price, price_source=price_src if price is not None else "",
+        no_price_why=no_price_why, pue=pue, pue_source=pue_src)

@@ -51,7 +51,8 @@ def format_report(p: Prediction, s: Settings, *, failures: Sequence[str] = (), f
     ``status`` is the run's ("running", "stopped", "interrupted", "failed (ValueError)"). Until the
     run has finished, the whole run's time, energy, CO₂e and cost are predictions and say so, and
     the energy measured so far is shown beside them (track audit: an interrupted run's predicted
-    whole-run figures had read as what it used)."""
+    whole-run figures had read as what it used). A run with no total_steps that ended normally has
+    finished: its energy is "measured", not "measured so far" (review)."""
     where = (f"step {p.steps_done:,} of {p.total_steps:,} ({p.steps_done / p.total_steps:.0%})"
              if p.total_steps else f"step {p.steps_done:,}")
     lines = [f"estimator.measure.track: {_headline(p, final, status)}{where}, {hz.duration(p.elapsed_s)} elapsed"]
@@ -60,7 +61,10 @@ def format_report(p: Prediction, s: Settings, *, failures: Sequence[str] = (), f
         lines += [f"  failed: {f}" for f in failures]
         return "\n".join(lines)
     lvl = f"{p.level:.0%}"
-    pred = "" if final and p.done and status in (None, "stopped") else " predicted"
+    # a run that ended normally with all its steps, or with no total to reach, has finished: its figures
+    # are measured; a run stopped early, interrupted or failed (or still running) has "so far" and predictions
+    ended = final and status in (None, "stopped") and (p.done or p.total_steps is None)
+    pred = "" if ended else " predicted"
     measured = ""
     if p.energy_measured_kwh is not None:
         one = " (one device, before PUE)" if s.devices > 1 or s.pue != 1 else ""
