@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 CALIBRATION_KEYS = {
@@ -100,4 +101,57 @@ def measured_utilization(calibration: Mapping[str, Any] | None, precision: str,
     return min(centre, 1.0), min(min(each), centre, 1.0), min(max(max(each), centre), 1.0)
 
 
-__all__ = ["CALIBRATION_KEYS", "CALIBRATION_POINT_KEYS", "measured_utilization", "read_calibration"]
+# The backend an imported CodeCarbon log's measurement names (estimator/io/calibration_io.py, which a pure
+# module may not import): its run was measured on a machine this tool never saw.
+CODECARBON_LOG_BACKEND = "codecarbon-csv"
+
+
+@dataclass(frozen=True)
+class CalibrationFacts:
+    """A calibrated profile's ``[calibration]`` table as an estimate carries it (``Estimate.calibration``),
+    so that what it says of a measurement (the paper statement) is read from the table, never from
+    the profile's source texts: where, when and how it measured, the throughput and utilisation
+    at ``precision``, the mean power and its meter, and for an imported CodeCarbon log the tool
+    that logged the run and the run's id (its "host" is a label this tool made up)."""
+
+    host: str | None = None
+    measured_at: str | None = None
+    method: str | None = None
+    base_profile: str | None = None
+    precision: str | None = None                # of the measured throughput and utilisation
+    achieved_flops_per_s: float | None = None   # per device
+    utilization: float | None = None            # the measured throughput ÷ the ``precision`` peak
+    precisions: tuple[str, ...] = ()            # every precision the calibration's points measured
+    mean_power_w: float | None = None           # None: no power measured (the base profile's kept)
+    power_source: str | None = None             # the meter's label (estimator/measure/base.py)
+    power_is_estimate: bool = False
+    power_includes_host: bool = False           # the profile's power: the device's alone unless true
+    peak_raised: bool = False
+    imported_from: str | None = None            # "CodeCarbon 3.3.2": a CodeCarbon log imported, else None
+    run_id: str | None = None                   # that log's run
+
+
+def calibration_facts(calibration: Mapping[str, Any] | None, includes_host: bool = False) -> CalibrationFacts | None:
+    """The facts of a checked ``[calibration]`` table (``read_calibration``); None without one.
+    ``includes_host``: whether the profile's power includes its host's share."""
+    if not calibration:
+        return None
+    t = calibration
+    details = t.get("details") if isinstance(t.get("details"), Mapping) else {}
+    imported = t.get("backend") == CODECARBON_LOG_BACKEND or "imported_at" in t
+    version = str(details.get("codecarbon_version") or "").strip()
+    points = [p for p in t.get("points") or () if isinstance(p, Mapping) and isinstance(p.get("precision"), str)]
+    text = {k: t.get(k) if isinstance(t.get(k), str) else None
+            for k in ("host", "measured_at", "method", "base_profile", "precision", "power_source")}
+    number = {k: float(t[k]) if isinstance(t.get(k), (int, float)) else None
+              for k in ("achieved_flops_per_s", "utilization", "mean_power_w")}
+    return CalibrationFacts(
+        **text, **number, precisions=tuple(dict.fromkeys(p["precision"] for p in points)),
+        power_is_estimate=t.get("power_is_estimate") is True, power_includes_host=bool(includes_host),
+        peak_raised=t.get("peak_raised") is True,
+        imported_from=(f"CodeCarbon {version}" if version else "CodeCarbon") if imported else None,
+        run_id=str(details.get("run_id") or "") or None if imported else None)
+
+
+__all__ = ["CALIBRATION_KEYS", "CALIBRATION_POINT_KEYS", "CODECARBON_LOG_BACKEND", "CalibrationFacts",
+           "calibration_facts", "measured_utilization", "read_calibration"]

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 
 from estimator.core import bounds as B
 from estimator.core import validation as v
+from estimator.core.calibration_section import CalibrationFacts, calibration_facts
 from estimator.core.compute import compute, compute_interval
 from estimator.core.equivalents import Equivalent, equivalents
 from estimator.core.errors import InputError
@@ -90,6 +91,7 @@ class Estimate:
     hardware_release_year: int | None = None  # the profile's release_year (a datasheet citation's year)
     # what each range is (interval.PREDICTION, STATED or EXACT), by the key of ``range``
     range_basis: Mapping[str, str] = field(default_factory=dict)
+    calibration: CalibrationFacts | None = None  # the profile's [calibration] table; None: not calibrated
 
     def basis(self, key: str) -> str | None:
         """What the range of ``key`` is: a prediction interval at ``level``, a stated range (also a
@@ -351,6 +353,7 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
         breakdown=breakdown, achieved_flops_per_s=achieved, notes=tuple(notes), level=LEVEL,
         time_flops=time_flops if time_flops != flops else None,
         utilization=util_info, embodied_co2e_kg=fp.embodied_co2e_kg, water_l=fp.water_l, range_basis=range_basis,
+        calibration=calibration_facts(profile.calibration, profile.power.includes_host),
     )
 
 

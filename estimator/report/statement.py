@@ -10,8 +10,10 @@ from (the data CodeCarbon ships, named: the world average, a country and its dat
 region; a preset's paper; or "given"). The utilisation names the precision and the peak it is a
 fraction of; with full recomputation it says that it counts model FLOPs (6·N·D), so that FLOPs ÷
 (peak × utilisation) gives the device-hours it states. A calibrated profile's throughput and power
-are said to be the user's calibration (where, when, how, which meter), and its entry is that
-measurement, not the vendor's datasheet (statement_parts.py).
+are said to be the user's calibration (where, when, how, which meter; read from the profile's
+[calibration] table, never its free text), and its entry is that measurement, not the vendor's
+datasheet (statement_parts.py). A known run "took" its time unless an input that sets the time
+differs (``TIME_INPUTS``); any change makes it "a variant of" the run.
 
 BibTeX: only entry types that standard BibTeX styles define (article, inproceedings, misc),
 every title in double braces so that a style's lower-casing keeps "GPT-3" and "NVIDIA" as they
@@ -35,14 +37,17 @@ from estimator.report.statement_parts import (
     GRID_KEY,
     TOOL_KEY,
     ZERO_KEY,
-    Calibration,
-    calibration_of,
     cited_keys,
     embodied_caveat,
     embodied_entry,
     hardware_entry,
+    measured_power,
+    measured_throughput,
+    measured_where,
     memory_sentence,
+    meter_words,
     named_keys,
+    same_measurement,
 )
 
 EPOCH_KEY = "EPOCH"
@@ -209,12 +214,6 @@ def input_label(name: str) -> str:
     return SCENARIO_BOUNDS[name][0] if name in SCENARIO_BOUNDS else name.replace("_", " ")
 
 
-def _device_hours(h: float) -> str:
-    """The table's device-hours, but a whole number below a thousand with three significant figures, as the
-    duration beside it (audit: AlphaGo's "4.00 hours … 4 device-hours"): "4.00 device-hours"."""
-    return hz.noun(hz.sig(h), "device-hour") if h < hz.WHOLE_FROM and float(h).is_integer() else hz.device_hours(h)
-
-
 def _peak(est: Estimate, a) -> str:
     """The peak a utilisation is a fraction of, with its precision (audit: the H100's fp64 34.0 TFLOP/s and the default
     bf16 989 both read "of peak"): "the fp64 peak (34.0 TFLOP/s per device)"."""
@@ -222,34 +221,43 @@ def _peak(est: Estimate, a) -> str:
     return f"the {latex_escape(est.precision)} peak ({rate} per device)"
 
 
-def _util_source(est: Estimate, util, cal: Calibration | None, cite: str) -> str:
-    """Where a utilisation that is not the fit's comes from: the user's calibration (what it measured,
-    where, when and how: audit, it read as the vendor's), the preset's paper, or the user."""
+def _util_source(est: Estimate, util, cite: str) -> str:
+    """Where a utilisation that is not the fit's comes from: the profile's calibration (what it measured,
+    where, when and how: audit, it read as the vendor's; from its [calibration] table), the preset's
+    paper, or the user."""
     if util.origin == "user":
         return ", as given"
     if util.origin.startswith("preset:"):
         return ", the published run's own figure" + cite
-    if cal is None or cal.throughput_flops_per_s is None:
+    measured = measured_throughput(est)
+    if measured is None:
         return ""
-    other = ("" if cal.measured_precision == est.precision else
-             f" at {latex_escape(cal.measured_precision)}, applied here to the {latex_escape(est.precision)} peak")
-    return (f", measured by this tool's calibration {cal.where()}: a throughput of "
-            f"{latex_escape(hz.flops_rate(cal.throughput_flops_per_s))} per device{other}")
+    rate, at = measured
+    other = "" if at == est.precision else f" at {latex_escape(at)}, applied here to the {latex_escape(est.precision)} peak"
+    return (f", measured {measured_where(est.calibration)}: a throughput of {latex_escape(hz.flops_rate(rate))} "
+            f"per device{other}")
 
 
-def _power(power, cal: Calibration | None, *, same: bool, cite: str) -> str:
+def _power(est: Estimate, power, *, same: bool, cite: str) -> str:
     """"an average of 735~W per device", and where it comes from when it is not the profile's figure: the
-    preset's paper, the user ("given"), or the user's calibration and its meter (CodeCarbon, NVML)."""
+    preset's paper, the user ("given"), or the profile's calibration and its meter (CodeCarbon, NVML)."""
     watts = hz.power(power.value).split(" ")  # "734 W", "1.00 MW": the number, then its unit
     text = f"an average of {latex_escape(watts[0])}~{watts[1]} per device"
     if power.origin == "user":
         return text + " (given)"
-    if cal is None or cal.power_w is None:
+    if not measured_power(est):
         return text + cite
-    meter = latex_escape(cal.meter)
+    meter = latex_escape(meter_words(est.calibration))
     if same:  # the utilisation's clause has named the calibration
-        return text + f", the mean power measured in the same calibration ({meter})"
-    return text + f", measured by this tool's calibration {cal.where(meter)}"
+        return text + f", the mean power measured in {same_measurement(est.calibration)} ({meter})"
+    return text + f", measured {measured_where(est.calibration, meter)}"
+
+
+# The inputs that change a known run's time: a scenario that differs from the run in one of them has
+# another time (it "would take"); one that differs in others (the grid, the PUE, a price, the power) ran
+# as long as the run (it "took" its time) and says what differs.
+TIME_INPUTS = frozenset({"hardware", "devices", "flops", "params", "tokens", "recompute", "hours", "device_hours",
+                         "utilization", "precision"})
 
 
 def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, version: str, title: str | None = None,
@@ -259,25 +267,26 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
 
     ``sources``: key → {cite, bibtex} (estimator/data/sources.toml); ``extra_keys``: more source
     keys to cite (a preset's); ``changed``: the inputs in which the scenario differs from that
-    preset's run (then it is "based on" the run, not "follows" it, and a known run's time is what
-    the scenario "would take", not what it "took"). The hardware's entry is built from the
-    profile's peak source; the PUE's and the price's from where they come from (``figure_citation``).
+    preset's run (then it is "based on" the run, not "follows" it, and a variant of it; a known
+    run's time is what the scenario "would take", not what it "took", once one of ``TIME_INPUTS``
+    differs). The hardware's entry is built from the profile's peak source (a calibrated profile's
+    from its [calibration] table); the PUE's and the price's from where they come from (``figure_citation``).
     ``title``: the preset's (``api.Result.title``: "Based on …" once changed), named as what is trained.
     ``time_label``: what the time is when it is not training (a preset's, "One game")."""
     hardware_bibtex = hardware_entry(est)
     a = {x.name: x for x in est.assumptions}
     time_given = "hours" in a or "device_hours" in a
-    measured = time_given and not changed  # the known run as it was: any change is a scenario, not a measurement
+    # the known run's own time: a change to what sets it (``TIME_INPUTS``) is a scenario's, not a measurement
+    measured = time_given and not TIME_INPUTS.intersection(changed)
     fitted = est.utilization is not None and est.utilization.origin.startswith("fit:")
     grid = grid_keys(a["carbon_intensity_g_per_kwh"].source, sources)
     keys = [TOOL_KEY] + ([EPOCH_KEY] if fitted else []) + grid + [k for k in extra_keys if k in sources]
-    figures = {n: figure_citation(est, a[n], sources, extra_keys) for n in FIGURES if n in a and (n == "pue" or est.cost_usd)}
+    figures = {n: figure_citation(est, a[n], sources, extra_keys) for n in FIGURES if n in a and (n == "pue" or est.cost_usd is not None)}
     keys += [k for name_keys, _ in figures.values() for k in name_keys]
     emb = a.get("embodied_kg_co2e_per_device") if est.embodied_co2e_kg is not None else None
     basis = emb.source.split(",", 1)[0] if emb else ""
     if est.memory is not None:
         keys += [ZERO_KEY, ACT_MEM_KEY]
-    cal = calibration_of(est)
     # a preset's utilisation or power cites the paper its source names (else the preset's)
     own = {n: (named_keys(a[n].source, sources) or [k for k in extra_keys if k in sources])
            for n in ("utilization", "power_w") if n in a and a[n].origin.startswith("preset:")}
@@ -319,17 +328,17 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
              else "".join(cite.get(k, "") for k in grid) if grid else " (given)")
     co2 = (f"{latex_escape(hz.co2e(est.co2e_kg))}{_range(hz.co2e, est, 'co2e_kg')} at a grid carbon intensity of "
            f"{latex_escape(hz.sig(ci.value))}~g\\,CO$_2$e/kWh{where}")
-    power = _power(a["power_w"], cal, same=not time_given and cal is not None and cal.throughput_flops_per_s is not None,
+    power = _power(est, a["power_w"], same=not time_given and measured_throughput(est) is not None,
                    cite=_cite(bibkeys, own.get("power_w", ())))
     doing = (f"training {what}" if not time_label or time_label.lower() == "training time"
              else latex_escape(time_label[:1].lower() + time_label[1:]))
     if measured:
         text = (f"{doing[:1].upper() + doing[1:]}{flops} took {latex_escape(hz.duration(est.wall_clock_s))} on {devices}, "
-                f"{latex_escape(_device_hours(est.device_hours))}. At {power}, this corresponds to "
+                f"{latex_escape(hz.device_hours(est.device_hours))}. At {power}, this corresponds to "
                 f"{energy}, and to {co2}.")
     elif time_given:  # a known run's time, in a scenario that differs from the run: what it would take
         text = (f"Taking the time from the known run, {doing}{flops} on {devices} would take "
-                f"{latex_escape(hz.duration(est.wall_clock_s))}, or {latex_escape(_device_hours(est.device_hours))}. "
+                f"{latex_escape(hz.duration(est.wall_clock_s))}, or {latex_escape(hz.device_hours(est.device_hours))}. "
                 f"At {power}, this would use {energy}, and emit {co2}.")
     else:
         u = est.utilization
@@ -341,10 +350,10 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
                 + (f" counted in model FLOPs ({latex_escape('6·N·D = ' + hz.sci(model_flops))}, without the "
                    "recomputation, as the fitted runs count it)" if model_flops is not None else "")
                 + (_fit_text(est, cite.get(EPOCH_KEY, "")) if fitted else
-                   _util_source(est, a["utilization"], cal, _cite(bibkeys, own.get("utilization", ())))))
+                   _util_source(est, a["utilization"], _cite(bibkeys, own.get("utilization", ())))))
         text = (f"We estimate that {doing}{flops} on {devices} would take "
                 f"{latex_escape(hz.duration(est.wall_clock_s))}{_range(hz.duration, est, 'wall_clock_s')}, "
-                f"or {latex_escape(_device_hours(est.device_hours))}, assuming {util}. At {power}, this "
+                f"or {latex_escape(hz.device_hours(est.device_hours))}, assuming {util}. At {power}, this "
                 f"would use {energy}, and emit {co2}.")
     shown = {est.basis(k) for k in SHOWN_RANGES if k in est.range and est.range[k][0] != est.range[k][1]}
     if PREDICTION in shown:

@@ -1,21 +1,25 @@
 r"""Parts of the paper statement (estimator/report/statement.py): the hardware's BibTeX entry (a
 vendor's datasheet, or a calibration's own measurement), what a calibrated profile measured, the
 figures' citations read from their source texts, and the training-memory sentence. Pure: an
-Estimate's assumptions and notes in, text out.
+Estimate's assumptions, notes and calibration facts in, text out.
 
-A calibrated profile (``python -m estimator calibrate``) states its measurement in its source
-texts, as estimator/core/calibrate.py writes them: "measured on <host> at <time> by <method>" in
-the utilisation's and the power's, the power's meter first ("codecarbon-rapl, measured on …").
-The statement reads them there, as it reads the grid's data from its source text, so that it says
-the figures were measured by the user's calibration, not taken from the vendor's datasheet.
+What a calibrated profile measured is read from its ``[calibration]`` table, as the estimate
+carries it (``Estimate.calibration``: estimator/core/calibration_section.py), never from the
+profile's free text: a hand-written profile whose sources say "measured on …" is not called
+calibrated, and one whose source texts were edited keeps its meter. The throughput is said to be
+measured when the utilisation used is the table's (its figure at its precision, or its points'
+at another), the power when the power used is the table's mean power. An imported CodeCarbon log
+(``calibrate --from-codecarbon``) was measured by CodeCarbon in its run, not on a host this tool
+names; no local file path is ever printed (a file name at most).
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 
+from estimator.core.calibration_section import CalibrationFacts
 from estimator.core.estimate import Estimate
 from estimator.core.memory import gb
 from estimator.report import humanize as hz
@@ -27,16 +31,6 @@ ZERO_KEY, ACT_MEM_KEY = "ZERO20", "KOR22"
 
 DATASHEET_VENDORS = ("NVIDIA", "Google", "AMD", "Intel")  # the first word of the shipped profiles' names
 
-# estimator/core/calibrate.py: how = f"measured on {host} at {measured_at} by {method}", followed by "; …" or the
-# end; a method's command in backquotes may hold a ";" of its own
-_HOW = re.compile(r"measured on (?P<host>\S+) at (?P<at>\S+) by (?P<method>(?:`[^`]*`|[^`;])+)")
-# the measured power's source: its meter's label, " (an estimate, not a meter reading)" when it is one, then the how
-_POWER = re.compile(r"(?P<label>[a-z0-9-]+)(?P<estimate> \(an estimate, not a meter reading\))?, measured on ")
-# the utilisation's basis: "measured throughput ÷ fp32 peak (7.066e+12 FLOP/s)" (or "measured fp64 throughput ÷ …")
-_BASIS = re.compile(r"measured (?:\S+ )?throughput ÷ (?P<precision>\S+) peak \((?P<peak>[0-9.e+-]+) FLOP/s\)")
-# the name calibrate gives: "<device> (calibrated on <host>, base <profile id>)"
-_NAME = re.compile(r"\(calibrated on [^,()]+, base (?P<base>[^()]+)\)$")
-
 # The meters' labels in words: estimator/measure/base.py's (a pure module may not import it: tests/test_layers.py)
 # and a CodeCarbon log's (estimator/io/calibration_io.py).
 METERS = {"nvml-energy-counter": "NVML's energy counter", "nvml-power-polling": "NVML's power readings, sampled",
@@ -46,46 +40,56 @@ METERS = {"nvml-energy-counter": "NVML's energy counter", "nvml-power-polling": 
           "codecarbon-csv-gpu-nvml": "a CodeCarbon log's GPU energy, read through NVML",
           "codecarbon-csv-cpu-method-not-recorded": "a CodeCarbon log's CPU energy, its method not recorded"}
 
+# A local absolute path ("/home/me/runs/emissions.csv", "~/x.csv", "C:\runs\x.csv"), not a web address's
+# ("https://…/co.html": a "/" after ":", "/" or a letter) nor a unit's ("FLOP/s")
+_PATH = re.compile(r"(?<![\w:/.~\\-])(?:~|[A-Za-z]:)?[/\\](?:[^\s/\\,;()]+[/\\])*(?P<name>[^\s/\\,;()]+)")
+# The same figure, written to a profile and read back
+_SAME = 1e-6
 
-@dataclass(frozen=True)
-class Calibration:
-    """What a calibrated profile measured, as the estimate uses it: the throughput (when the
-    utilisation is the calibration's) and the mean power (when the power is)."""
-    host: str | None
-    measured_at: str | None
-    method: str | None
-    base: str | None                    # the base profile's id, from the name calibrate gives
-    throughput_flops_per_s: float | None  # per device: the utilisation × the peak it was measured against
-    measured_precision: str | None      # the precision of that peak
-    power_w: float | None
-    meter: str | None                   # the power's meter, in words, with what it covers
 
-    @property
-    def date(self) -> str:
-        """The day of the measurement ("2026-11-25"), or its time as written when it is not ISO 8601."""
-        at = self.measured_at or ""
-        return at[:10] if re.match(r"\d{4}-\d\d-\d\d", at) else at
-
-    def where(self, more: str = "") -> str:
-        """"on vm on 2026-11-25 (built-in matmul workload …)", escaped for LaTeX; ``more`` (LaTeX) after the
-        method, in its parentheses; only ``more`` when the measurement's source text is not found."""
-        if not self.host:
-            return f"({more})" if more else ""
-        method = latex_escape(self.method.strip()) + (f"; {more}" if more else "")
-        return f"on {latex_escape(self.host)} on {latex_escape(self.date)} ({method})"
+def no_paths(text: str) -> str:
+    """``text`` with each local absolute path cut to its file name: a paper does not print where its
+    author keeps files (a CodeCarbon import's method names the CSV it read)."""
+    return _PATH.sub(lambda m: m["name"], text)
 
 
 def _from_profile(a) -> bool:
     return a is not None and a.origin.startswith("profile:")
 
 
-def meter_words(label: str, estimate: bool, source: str) -> str:
-    """The power's meter in words, what it covers ("the CPU alone, …") and whether it is an estimate."""
+def measured_throughput(est: Estimate) -> tuple[float, str] | None:
+    """(throughput per device, the precision it was measured at) when the utilisation used is the
+    calibration's measurement: the profile's own (not given, not a preset's, not the fit's) and the
+    ``[calibration]`` table's figure (its utilisation at its precision, or its points' at another precision
+    they measured); None otherwise (no table, or a utilisation edited by hand)."""
+    cal, util, peak = est.calibration, est.assumption("utilization"), est.assumption("peak_flops_per_s")
+    if cal is None or not _from_profile(util) or peak is None:
+        return None
+    if cal.utilization is not None and math.isclose(util.value, cal.utilization, rel_tol=_SAME):
+        if est.precision == cal.precision:
+            return util.value * peak.value, est.precision
+        # the profile's utilisation, measured at its precision, applied to this precision's peak
+        return (cal.achieved_flops_per_s, cal.precision) if cal.achieved_flops_per_s and cal.precision else None
+    if est.precision != cal.precision and est.precision in cal.precisions:  # the points at this precision
+        return util.value * peak.value, est.precision
+    return None
+
+
+def measured_power(est: Estimate) -> bool:
+    """Whether the power used is the calibration's measured mean power (the profile's own, the table's figure)."""
+    cal, power = est.calibration, est.assumption("power_w")
+    return (cal is not None and cal.mean_power_w is not None and _from_profile(power)
+            and math.isclose(power.value, cal.mean_power_w, rel_tol=_SAME))
+
+
+def meter_words(cal: CalibrationFacts) -> str:
+    """The power's meter in words, whether it is an estimate, and what it covers ("the CPU alone, …")."""
+    label = cal.power_source or ""
     words = METERS.get(label) or (f"CodeCarbon ({label})" if label.startswith("codecarbon") else
-                                  f"NVML ({label})" if label.startswith("nvml") else label)
-    if estimate:
+                                  f"NVML ({label})" if label.startswith("nvml") else label or "a meter not recorded")
+    if cal.power_is_estimate:
         words += ", an estimate, not a meter reading"
-    if "host not included" in source:
+    if not cal.power_includes_host:
         cpu = "cpu" in label or "rapl" in label
         gpu = "nvml" in label or "gpu" in label
         words += ("; the CPU alone, not memory or the rest of the machine" if cpu else
@@ -93,29 +97,46 @@ def meter_words(label: str, estimate: bool, source: str) -> str:
     return words
 
 
-def calibration_of(est: Estimate) -> Calibration | None:
-    """What the estimate takes from a calibration, read from its assumptions' source texts; None
-    for a profile that is not calibrated."""
-    a = {x.name: x for x in est.assumptions}
-    util, power, peak = a.get("utilization"), a.get("power_w"), a.get("peak_flops_per_s")
-    u_how = _HOW.search(util.source) if _from_profile(util) else None
-    p_meter = _POWER.match(power.source) if _from_profile(power) else None
-    p_how = _HOW.search(power.source) if p_meter else None
-    peak_how = _HOW.search(peak.source) if _from_profile(peak) else None  # a peak raised to the measured throughput
-    name = _NAME.search(est.hardware_name)
-    how = u_how or p_how or peak_how
-    if how is None and name is None:
-        return None
-    throughput = precision = None
-    if u_how:
-        basis = _BASIS.search(util.source)
-        precision = basis["precision"] if basis else est.precision
-        throughput = util.value * (float(basis["peak"]) if basis else peak.value)
-    return Calibration(
-        how["host"] if how else None, how["at"] if how else None, how["method"] if how else None,
-        name["base"].strip() if name else None, throughput, precision,
-        power.value if p_how else None,
-        meter_words(p_meter["label"], bool(p_meter["estimate"]), power.source) if p_how else None)
+def measured_date(cal: CalibrationFacts) -> str:
+    """The day of the measurement ("2026-11-25", of "2026-11-25T04:40:27Z" or "2026-11-25 04:40:27"), or its
+    time as written when it is not ISO 8601."""
+    at = (cal.measured_at or "").strip()
+    return at[:10] if re.match(r"\d{4}-\d\d-\d\d", at) else at
+
+
+def _run(cal: CalibrationFacts) -> str:
+    return f"run {cal.run_id[:8]}" if cal.run_id else "its run"
+
+
+def measured_where(cal: CalibrationFacts, more: str = "") -> str:
+    """LaTeX: by whom, where, when and how: "by this tool's calibration on vm on 2026-11-25 (built-in matmul
+    …; ``more``)", or, an imported CodeCarbon log, "by CodeCarbon 3.3.2 in an imported run on 2026-11-23 (run
+    be849a9d, imported by this tool's calibration; ``more``)", never the host label the import made up.
+    ``more`` is LaTeX."""
+    when = f" on {latex_escape(measured_date(cal))}" if cal.measured_at else ""
+    if cal.imported_from:
+        who = f"by {latex_escape(cal.imported_from)} in an imported run{when}"
+        how = f"{latex_escape(_run(cal))}, imported by this tool's calibration"
+    else:
+        who = "by this tool's calibration" + (f" on {latex_escape(cal.host)}" if cal.host else "") + when
+        how = latex_escape(no_paths(cal.method.strip())) if cal.method else ""
+    inside = "; ".join(x for x in (how, more) if x)
+    return who + (f" ({inside})" if inside else "")
+
+
+def same_measurement(cal: CalibrationFacts) -> str:
+    """What measured the throughput and the power both: "the same calibration", an imported log's "the same run"."""
+    return "the same run" if cal.imported_from else "the same calibration"
+
+
+def _plain(cal: CalibrationFacts, text: str) -> str:
+    """A calibrated profile's source text (its peak's, its power's) for the entry: the calibration's own
+    "measured on <host> at <time> by <method>" (as estimator/core/calibrate.py writes it, from the table's
+    fields) said as the entry says it, and no local path."""
+    if cal.imported_from and cal.host and cal.measured_at and cal.method:
+        text = text.replace(f"measured on {cal.host} at {cal.measured_at} by {cal.method}",
+                            f"measured by {cal.imported_from} in {_run(cal)} at {cal.measured_at}, imported")
+    return no_paths(text)
 
 
 def _key(est: Estimate, prefix: str) -> str:
@@ -125,17 +146,17 @@ def _key(est: Estimate, prefix: str) -> str:
 def hardware_entry(est: Estimate) -> str | None:
     """A misc entry for the hardware's figures, from the profile's own source text: its peak's, or,
     for a known run (no peak used), its power's when the power is the profile's (export audit: a
-    measured run's "735 W" had no source at all). A calibrated profile's entry is its measurement
-    (where, when, how, what it gave), not the vendor's datasheet: only its peak is the base's."""
+    measured run's "735 W" had no source at all). A calibrated profile's entry (one with a
+    ``[calibration]`` table) is its measurement (where, when, how, what it gave), not the vendor's
+    datasheet: only its peak is the base's."""
     peak = next((x for x in est.assumptions if x.name == "peak_flops_per_s"), None)
     if peak is None:
         power = next((x for x in est.assumptions if x.name == "power_w"), None)
         peak = power if _from_profile(power) else None
     if peak is None:
         return None
-    cal = calibration_of(est)
-    if cal is not None:
-        return _calibration_entry(est, cal, peak)
+    if est.calibration is not None:
+        return _calibration_entry(est, est.calibration, peak)
     first = est.hardware_name.split()[0] if est.hardware_name.strip() else ""
     # the vendor is the datasheet's author; a reference point (the brain, AlphaGo) or a user's
     # profile has none to name, and ``key`` is what BibTeX styles sort it by
@@ -147,22 +168,29 @@ def hardware_entry(est: Estimate) -> str | None:
             f"title={{{{{latex_escape(est.hardware_name)}: specifications}}}}, note={{{latex_escape(peak.source)}}}{year}}}")
 
 
-def _calibration_entry(est: Estimate, cal: Calibration, figure) -> str:
+def _calibration_entry(est: Estimate, cal: CalibrationFacts, figure) -> str:
     """The entry of a calibrated profile: no vendor as author (the user measured it; ``key`` sorts it),
-    the measurement's year, and a note with its host, time, method, throughput and power, and where
-    the peak comes from (the base profile's datasheet figure, or one the calibration raised)."""
-    said = []
-    if cal.host:
-        said.append(f"Measured on {cal.host} at {cal.measured_at} by {cal.method.strip()}, with the calibration of "
-                    "Compute Cost Estimator")
-    if cal.throughput_flops_per_s is not None:
-        said.append(f"throughput {hz.flops_rate(cal.throughput_flops_per_s)} per device at {cal.measured_precision}")
-    if cal.power_w is not None:
-        said.append(f"mean power {hz.power(cal.power_w)} per device ({cal.meter})")
-    if figure.name == "peak_flops_per_s":
-        said.append(f"peak{' from the base profile ' + cal.base if cal.base else ''}: {figure.source}")
+    the measurement's year, and a note with who measured it, where, when and how, the throughput and
+    the power it gave when the estimate uses them, and where the peak comes from (the base profile's
+    datasheet figure, or one the calibration raised), or the power's source when it is not the measured one."""
+    when = f" at {cal.measured_at}" if cal.measured_at else ""
+    if cal.imported_from:
+        said = [f"Measured by {cal.imported_from} in {_run(cal)}{when}, imported with the calibration of "
+                "Compute Cost Estimator"]
     else:
-        said.append(f"power: {figure.source}")
+        how = f" by {no_paths(cal.method.strip())}" if cal.method else ""
+        said = [f"Measured{' on ' + cal.host if cal.host else ''}{when}{how}, with the calibration of "
+                "Compute Cost Estimator"]
+    throughput = measured_throughput(est)
+    if throughput is not None:
+        said.append(f"throughput {hz.flops_rate(throughput[0])} per device at {throughput[1]}")
+    if measured_power(est):
+        said.append(f"mean power {hz.power(cal.mean_power_w)} per device ({meter_words(cal)})")
+    if figure.name == "peak_flops_per_s":
+        said.append(f"peak{' from the base profile ' + cal.base_profile if cal.base_profile else ''}: "
+                    f"{_plain(cal, figure.source)}")
+    elif not measured_power(est):
+        said.append(f"power: {_plain(cal, figure.source)}")
     year = f", year={{{cal.measured_at[:4]}}}" if re.match(r"\d{4}", cal.measured_at or "") else ""
     name = latex_escape(est.hardware_name)
     return (f"@misc{{{_key(est, 'hw')}, key={{{name}}}, title={{{{{name}: calibration measurement}}}}, "
