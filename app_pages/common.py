@@ -348,14 +348,13 @@ def url_number(label: str, key: str, *, min_value: float, max_value: float, defa
 
 
 def check_option(key: str, options: Sequence[str], *, any_case: bool = False) -> None:
-    """Drop the URL value of ``key`` with a warning when it is not one of ``options`` (for
-    bound widgets not made by these helpers, e.g. ``st.tabs(..., bind="query-params")``). ``any_case``: an
-    option in other letter case (``?region=fra``) is that option, as the command line reads it."""
+    """Drop the URL value of ``key`` with a warning when it is not one of ``options`` (also for bound widgets not made
+    here, e.g. ``st.tabs``). ``any_case``: ``?region=fra`` is the option ``FRA``, as the command line reads it."""
     raw = _first_run_raw(key)
     same = next((o for o in options if o.lower() == raw.strip().lower()), raw) if raw is not None and any_case else raw
-    if same != raw:  # not bound yet on the first run: the widget starts on the option, and the URL holds it
+    if same != raw:  # mend the URL and run again: a widget drawn on "fra" had cleared it from the address (review)
         st.query_params[key] = same
-        st.rerun()  # the widget binds on the mended URL (drawn on this run, it had cleared the URL's "fra")
+        st.rerun()
     if raw is not None and raw not in options:
         shown = ", ".join(options[:8]) + (", …" if len(options) > 8 else "")
         _drop(key, raw, f"unknown value; valid: {shown}")
