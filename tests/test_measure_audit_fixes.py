@@ -14,13 +14,12 @@ from __future__ import annotations
 import io
 import json
 import sys
-import time
 from pathlib import Path
 
 import pynvml
 import pytest
 from fake_nvml import FakeClock, FakeGpu
-from track_fakes import STEP, WARMUP, Clock, FakeMeter, run_steps
+from track_fakes import STEP, WARMUP, Clock, FakeMeter, RealClockMeter, run_steps
 
 from estimator.cli.main import main
 from estimator.core.errors import InputError, MeasurementError
@@ -30,7 +29,7 @@ from estimator.core.units import J_PER_KWH
 from estimator.io.datafiles import default_profiles, load_profile_file
 from estimator.measure import calibration_command as cc
 from estimator.measure import matmul_bench as mb
-from estimator.measure.base import Backend, Measurement, TimerBackend
+from estimator.measure.base import TimerBackend
 from estimator.measure.calibration_run import calibrate_builtin
 from estimator.measure.track import track
 from estimator.measure.track_markers import ENV_TRACK_FILE, read_track_file
@@ -47,17 +46,6 @@ def no_codecarbon(monkeypatch) -> None:
     monkeypatch.setattr("estimator.io.paths.codecarbon_available", lambda: False)
 
 
-class RealClockMeter(Backend):
-    """The CPU at a constant 10 W on the real clock (for a command that really runs)."""
-
-    name, kind, device_name = "fake-meter", "cpu", "Fake CPU"
-
-    def begin_window(self):
-        self._t0 = time.perf_counter()
-
-    def end_window(self):
-        d = time.perf_counter() - self._t0
-        return Measurement(d, 10.0 * d, 10.0, "fake-meter", False, self.device_name, self.name, {})
 
 
 # --- 1. no power measured: no profile pairs a whole server's power with a small machine's speed ----

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import io
 import sys
-import time
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from track_fakes import WARMUP, Clock, FakeMeter, run_steps
+from test_measure_audit_fixes import TWO_RUNS  # one command with two tracked runs
+from track_fakes import WARMUP, Clock, FakeMeter, RealClockMeter, run_steps
 
 import estimator.measure as measure_pkg
 from estimator.core.errors import BackendUnavailable, MeasurementError
@@ -28,7 +28,7 @@ from estimator.core.track_predict import whole_server_price
 from estimator.core.units import J_PER_KWH, S_PER_HOUR
 from estimator.io.datafiles import default_profiles, load_profile_file
 from estimator.measure import calibration_command as cc
-from estimator.measure.base import Backend, Measurement, TimerBackend
+from estimator.measure.base import TimerBackend
 from estimator.measure.track import track
 from estimator.measure.track_markers import ENV_TRACK_FILE, read_track_file
 from estimator.report import humanize as hz
@@ -193,31 +193,6 @@ def test_a_run_without_a_total_that_did_not_end_normally_keeps_so_far(exc, head)
 
 
 # --- 4. several tracked runs: why there is no split-half check ----------------------------------------
-
-class RealClockMeter(Backend):
-    """The CPU at a constant 10 W on the real clock (for a command that really runs)."""
-
-    name, kind, device_name = "fake-meter", "cpu", "Fake CPU"
-
-    def begin_window(self):
-        self._t0 = time.perf_counter()
-
-    def end_window(self):
-        d = time.perf_counter() - self._t0
-        return Measurement(d, 10.0 * d, 10.0, "fake-meter", False, self.device_name, self.name, {})
-
-
-TWO_RUNS = f"""
-import sys, time
-sys.path.insert(0, {str(ROOT)!r})
-from estimator.measure.track import track
-for _ in range(2):
-    with track(total_steps=40, print_report=False) as run:
-        for _ in range(40):
-            time.sleep(0.002)
-            run.step()
-"""
-
 
 def test_a_command_with_two_tracked_runs_is_told_why_it_has_no_split_half_check():
     """two.py: "no check on the command itself … a loop tracked with estimator.measure.track gets a

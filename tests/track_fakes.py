@@ -3,6 +3,8 @@ moves and a power meter held to the ``Backend`` interface, at a constant power o
 
 from __future__ import annotations
 
+import time
+
 from estimator.core.errors import MeasurementError
 from estimator.measure.base import Backend, Measurement
 from estimator.measure.track import Run
@@ -62,3 +64,16 @@ def run_steps(run: Run, clock: Clock, durations) -> None:
 WARMUP = [0.5, 0.5, 0.5]
 ALTERNATING = [0.010, 0.014] * 50  # mean 12 ms; every batch of 10 has the same mean: no spread
 STEP = 1 / 64  # exact in binary: the fake clock's sums are exact
+
+
+class RealClockMeter(Backend):
+    """The CPU at a constant 10 W on the real clock (for a command that really runs)."""
+
+    name, kind, device_name = "fake-meter", "cpu", "Fake CPU"
+
+    def begin_window(self):
+        self._t0 = time.perf_counter()
+
+    def end_window(self):
+        d = time.perf_counter() - self._t0
+        return Measurement(d, 10.0 * d, 10.0, "fake-meter", False, self.device_name, self.name, {})
