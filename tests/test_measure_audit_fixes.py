@@ -19,7 +19,7 @@ from pathlib import Path
 import pynvml
 import pytest
 from fake_nvml import FakeClock, FakeGpu
-from track_fakes import STEP, WARMUP, Clock, FakeMeter, RealClockMeter, run_steps
+from track_fakes import STEP, TWO_RUNS, WARMUP, Clock, FakeMeter, RealClockMeter, run_steps
 
 from estimator.cli.main import main
 from estimator.core.errors import InputError, MeasurementError
@@ -124,16 +124,6 @@ def test_the_apps_cpu_calibration_without_codecarbon_says_why_and_offers_nothing
 
 # --- 2. several tracked runs in one command -------------------------------------------------
 
-TWO_RUNS = f"""
-import sys, time
-sys.path.insert(0, {str(ROOT)!r})
-from estimator.measure.track import track
-for _ in range(2):
-    with track(total_steps=40, print_report=False) as run:
-        for _ in range(40):
-            time.sleep(0.002)
-            run.step()
-"""
 
 
 def test_the_markers_count_every_tracked_run(tmp_path, monkeypatch):

@@ -17,8 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from test_measure_audit_fixes import TWO_RUNS  # one command with two tracked runs
-from track_fakes import WARMUP, Clock, FakeMeter, RealClockMeter, run_steps
+from track_fakes import TWO_RUNS, WARMUP, Clock, FakeMeter, RealClockMeter, run_steps
 
 import estimator.measure as measure_pkg
 from estimator.core.errors import BackendUnavailable, MeasurementError

@@ -4,6 +4,7 @@ moves and a power meter held to the ``Backend`` interface, at a constant power o
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 from estimator.core.errors import MeasurementError
 from estimator.measure.base import Backend, Measurement
@@ -77,3 +78,16 @@ class RealClockMeter(Backend):
     def end_window(self):
         d = time.perf_counter() - self._t0
         return Measurement(d, 10.0 * d, 10.0, "fake-meter", False, self.device_name, self.name, {})
+
+
+# A command that runs two tracked loops (for calibrate -- CMD): its FLOPs cannot all go to one of them.
+TWO_RUNS = f"""
+import sys, time
+sys.path.insert(0, {str(Path(__file__).resolve().parents[1])!r})
+from estimator.measure.track import track
+for _ in range(2):
+    with track(total_steps=40, print_report=False) as run:
+        for _ in range(40):
+            time.sleep(0.002)
+            run.step()
+"""
