@@ -213,3 +213,19 @@ def test_the_inference_page_names_the_latency_engine_and_its_ranges_coverage():
     assert ", latency engine." in text
     assert f"with each benchmark held out they held {held:.0%} of its times, so they are too narrow" in text
     assert held == pytest.approx(tpot_checks.shipped_latency_validation()["overall"]["model"]["interval_coverage"])
+
+
+def test_a_latency_fit_without_its_measured_coverage_says_so_rather_than_zero():
+    """Final read: a latency fit built without its held-out coverage printed "held 0%" (a silent zero)."""
+    from dataclasses import replace
+
+    from estimator.core.inference import InferenceScenario, inference
+    from estimator.io.datafiles import default_profiles
+
+    m = serving_data.catalog_model("llama-3-8b")
+    fit = replace(serving_data.load_serving_fit("latency"), held_out_coverage=None)
+    r = inference(InferenceScenario(params=m.params, tokens=1e6, architecture=m.arch), default_profiles().get("h100-sxm"), fit)
+    assert "they held a share nobody measured of its times" in r.range_meaning and "held 0%" not in r.range_meaning
+    shipped = limits.inference_report(hardware="h100-sxm", model="llama-3-8b", tokens=1e6, engine="latency").result
+    held = serving_data.load_serving_fit("latency").held_out_coverage
+    assert f"they held {held:.0%} of its times" in shipped.range_meaning

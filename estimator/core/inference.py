@@ -386,7 +386,7 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
         joules_per_output_token=st.joules_per_output_token, tokens=float(s.tokens), tokens_per_query=t_tok,
         prompt_tokens=p_tok, estimate=est, range=rng, level=fit.level,
         range_meaning=(LATENCY_RANGE_MEANING if fit.engine == "latency" else RANGE_MEANING).format(
-            level=fit.level, n=fit.n_configs, models=fit.n_models, held=fit.held_out_coverage or 0.0),
+            level=fit.level, n=fit.n_configs, models=fit.n_models, held="a share nobody measured" if fit.held_out_coverage is None else f"{fit.held_out_coverage:.0%}"),
         notes=tuple(notes), engine=fit.engine)
 
 

@@ -15,7 +15,7 @@ RANGE_MEANING = ("{level:.0%} intervals from the leave-one-model-out residuals o
 # the latency engine's: no energy measured, so energy's range is the time's at the modelled power
 LATENCY_RANGE_MEANING = ("{level:.0%} intervals from the leave-one-benchmark-out residuals of {n} published small-batch "
                          "decode times, each benchmark counted once ({models} benchmarks, A10G, A100 and H100); with "
-                         "each benchmark held out they held {held:.0%} of its times, so they are too narrow "
+                         "each benchmark held out they held {held} of its times, so they are too narrow "
                          "(`python -m estimator validate --inference`); energy's range is the "
                          "time's at the modelled power, which no measurement of this engine checks; memory is exact "
                          "arithmetic; outside those devices and batches they are likelier still to miss")
