@@ -291,7 +291,9 @@ def render() -> None:
         st.title(c.md_escape(title, limit=120), anchor=False)
     if result.preset and not lecture:
         # the preset's own run; once changed, say which inputs differ (browser check: "2T tokens" stood above 4T)
-        changed = ("; this scenario differs in " + ", ".join(sorted(result.changed))) if result.changed else ""
+        # a footprint input (cooling, lifetime) is named too: the run is the published one, its footprint is not
+        differs = sorted(result.changed) + sorted(result.footprint_changed)
+        changed = ("; this scenario differs in " + ", ".join(differs)) if differs else ""
         st.caption(c.md_escape(f"The published run: {result.preset.description.rstrip('.')}{changed}." if changed
                                else result.preset.description, limit=500))
     headline(est, lecture, result.preset.time_label if result.preset else "Training time")

@@ -40,7 +40,8 @@ def downloads(result: api.Result, run_kwargs: Mapping[str, Any], sources: Mappin
     stem = preset.id if preset else f"scenario-{result.profile.id}"
     common = dict(est=result.estimate, comparison=result.comparison, title=title,
                   scenario=scenario_dict(run_kwargs), cite_keys=cite, sources=sources,
-                  time_label=preset.time_label if preset else None, changed=result.changed)
+                  time_label=preset.time_label if preset else None, changed=result.changed,
+                  footprint_changed=result.footprint_changed)
     return [
         Download("JSON", f"{stem}.json", "application/json", render("json", **common)),
         Download("CSV", f"{stem}.csv", "text/csv", render("csv", **common)),

@@ -298,6 +298,10 @@ def test_a_changed_presets_caption_says_its_run_and_what_differs():
     at = run_page("estimate", {"preset": "llama2-70b", "tokens": "4e12"})
     text = " ".join(x.value for x in at.caption).replace("\\", "")
     assert "The published run: Meta's Llama 2 70B: 2T tokens, 1.72M A100-hours; this scenario differs in tokens." in text
+    # cooling sets only the water: the run is still the published one, and the caption says what differs
+    at = run_page("estimate", {"preset": "llama2-70b", "cooling": "dry"})
+    text = " ".join(x.value for x in at.caption).replace("\\", "")
+    assert "1.72M A100-hours; this scenario differs in cooling." in text
 
 
 def test_compare_says_a_refusal_shared_by_every_profile_once():

@@ -89,6 +89,23 @@ def test_the_statement_says_based_on_when_the_scenario_differs_from_the_run():
     assert "The scenario is based on the published run~\\cite{" in changed and "differs from it in: devices." in changed
 
 
+def test_a_footprint_input_changed_on_a_preset_is_named_in_the_statement(cli):
+    """Cooling or the devices' lifetime set only the embodied carbon and the water: the run stays the
+    published one ("follows", not "a variant of"), but the statement names what differs (audit: it read
+    "follows the published run" with the user's cooling)."""
+    r = api.run(preset_id="llama-65b", cooling="dry", lifetime_years=4)
+    assert r.changed == frozenset() and r.footprint_changed == {"cooling", "lifetime_years"}
+    assert r.title == r.preset.title  # still the published run
+    assert api.run(preset_id="llama-65b").footprint_changed == frozenset()
+    res = cli("estimate", "--preset", "llama-65b", "--cooling", "dry", "--lifetime-years", "4", "--format", "latex")
+    assert res.code == 0
+    assert ("The scenario follows the published run~\\cite{touvron2023llama} in its training, and differs from it in "
+            "what sets only the embodied carbon and the water: cooling, device lifetime (years).") in res.out
+    assert "a variant of" not in res.out  # the model trained is the published one
+    both = cli("estimate", "--preset", "llama-65b", "--cooling", "dry", "--devices", "1000", "--format", "latex").out
+    assert "differs from it in: devices, cooling." in both and "follows" not in both
+
+
 def test_a_companion_shares_the_users_grid_but_keeps_its_own_power_and_pue(cli):
     r = api.run(preset_id="alphago-vs-brain", region="FRA", pue=2)
     brain = api.companions(r)[0]

@@ -140,7 +140,8 @@ def cmd_estimate(args):
     sys.stdout.write(render(args.format, result.estimate, result.comparison, title=title,
                             scenario={k: v for k, v in vars(args).items() if k not in ("func", "format", "command") and v is not None},
                             cite_keys=cite, sources=load_sources(),
-                            time_label=result.preset.time_label if result.preset else None, changed=result.changed))
+                            time_label=result.preset.time_label if result.preset else None, changed=result.changed,
+                            footprint_changed=result.footprint_changed))
     if args.format == "table":
         for r2 in api.companions(result):
             ratio = result.estimate.energy_kwh / r2.estimate.energy_kwh

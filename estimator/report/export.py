@@ -292,10 +292,11 @@ def to_table(est: Estimate, comparison=(), title: str | None = None, time_label:
 
 
 def render(fmt: str, est: Estimate, comparison=(), title=None, scenario=None, cite_keys=(), sources=None,
-           time_label=None, changed=()) -> str:
+           time_label=None, changed=(), footprint_changed=()) -> str:
     """One format of the estimate. ``latex`` is the paper statement's paragraph and ``bibtex``
     the .bib file it cites (estimator/report/statement.py); ``changed``: the inputs in which the
-    scenario differs from the preset it cites (``api.Result.changed``)."""
+    scenario differs from the preset it cites (``api.Result.changed``); ``footprint_changed``: those that
+    set only its embodied carbon and water (``api.Result.footprint_changed``)."""
     if fmt == "json":
         return to_json(est, comparison, scenario) + "\n"
     if fmt == "csv":
@@ -305,6 +306,6 @@ def render(fmt: str, est: Estimate, comparison=(), title=None, scenario=None, ci
     if fmt in ("latex", "bibtex"):
         from estimator import __version__
         st = statement(est, sources or {}, version=__version__, title=title, extra_keys=tuple(cite_keys),
-                       time_label=time_label, changed=tuple(changed))
+                       time_label=time_label, changed=tuple(changed), footprint_changed=tuple(footprint_changed))
         return st.tex if fmt == "latex" else st.bib
     return to_table(est, comparison, title, time_label)

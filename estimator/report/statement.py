@@ -262,7 +262,7 @@ TIME_INPUTS = frozenset({"hardware", "devices", "flops", "params", "tokens", "re
 
 def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, version: str, title: str | None = None,
               extra_keys: tuple[str, ...] = (), time_label: str | None = None,
-              changed: tuple[str, ...] = ()) -> Statement:
+              changed: tuple[str, ...] = (), footprint_changed: tuple[str, ...] = ()) -> Statement:
     """The .tex paragraph and its .bib for ``est``.
 
     ``sources``: key → {cite, bibtex} (estimator/data/sources.toml); ``extra_keys``: more source
@@ -272,7 +272,10 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
     differs). The hardware's entry is built from the profile's peak source (a calibrated profile's
     from its [calibration] table); the PUE's and the price's from where they come from (``figure_citation``).
     ``title``: the preset's (``api.Result.title``: "Based on …" once changed), named as what is trained.
-    ``time_label``: what the time is when it is not training (a preset's, "One game")."""
+    ``time_label``: what the time is when it is not training (a preset's, "One game").
+    ``footprint_changed``: the inputs that set only the embodied carbon and the water (cooling, the
+    devices' lifetime, …) in which the scenario differs from the preset's run: the run is still the
+    published one, but its footprint is the scenario's (``api.Result.footprint_changed``)."""
     hardware_bibtex = hardware_entry(est)
     a = {x.name: x for x in est.assumptions}
     time_given = "hours" in a or "device_hours" in a
@@ -366,11 +369,15 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
     if STATED in shown:  # after the last of them (embodied carbon, water)
         text += " The stated ranges are as their sources state, with no measured coverage."
     presets = [cite[k] for k in extra_keys if k in cite]
+    runs = f"the published run{'s' if len(presets) > 1 else ''}{''.join(presets)}"
+    differs = ", ".join(latex_escape(input_label(k)) for k in sorted(changed) + sorted(footprint_changed))
     if presets and changed:
-        text += (f" The scenario is based on the published run{'s' if len(presets) > 1 else ''}{''.join(presets)}, "
-                 f"and differs from it in: {', '.join(latex_escape(input_label(k)) for k in sorted(changed))}.")
+        text += f" The scenario is based on {runs}, and differs from it in: {differs}."
+    elif presets and footprint_changed:  # the run as published; only its embodied carbon or water is the scenario's
+        text += (f" The scenario follows {runs} in its training, and differs from it in what sets only the embodied "
+                 f"carbon and the water: {differs}.")
     elif presets:
-        text += f" The scenario follows the published run{'s' if len(presets) > 1 else ''}{''.join(presets)}."
+        text += f" The scenario follows {runs}."
     if est.cost_usd is not None:
         elec = a.get("electricity_usd_per_kwh")
         cost = f"{latex_escape(hz.money(est.cost_usd))}{_range(hz.money, est, 'cost_usd')}"

@@ -42,6 +42,9 @@ class Result:
     preset: Preset | None
     comparison: tuple[PublishedComparison, ...]
     changed: frozenset[str] = frozenset()  # inputs that differ from the preset's own run
+    # inputs that set only the embodied carbon and the water (``FOOTPRINT_FIELDS``) and differ from the
+    # preset's: the run's time, energy and cost stay the published run's, but its footprint is not (audit)
+    footprint_changed: frozenset[str] = frozenset()
 
     @property
     def title(self) -> str | None:
@@ -195,13 +198,21 @@ def build_scenario(preset: Preset | None = None, region=None, cloud=None, *, oth
 
 
 def changed_from_preset(preset: Preset, hardware: str, scenario: Scenario) -> frozenset[str]:
-    """The inputs in which ``scenario`` on ``hardware`` differs from the preset's own run."""
+    """The inputs in which ``scenario`` on ``hardware`` differs from the preset's own run (the footprint's
+    inputs apart: ``footprint_changed_from_preset``)."""
     own = preset.scenario()
     changed = {name for name in INPUT_FIELDS
                if name not in FOOTPRINT_FIELDS and getattr(scenario, name) != getattr(own, name)}
     if hardware != preset.hardware:
         changed.add("hardware")
     return frozenset(changed)
+
+
+def footprint_changed_from_preset(preset: Preset, scenario: Scenario) -> frozenset[str]:
+    """The inputs that set only the embodied carbon and the water (cooling, lifetime, …) in which
+    ``scenario`` differs from the preset's own run."""
+    own = preset.scenario()
+    return frozenset(name for name in FOOTPRINT_FIELDS if getattr(scenario, name) != getattr(own, name))
 
 
 def _text_or_none(name: str, value) -> None:
@@ -273,7 +284,8 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
     note = in_sample_note(preset, est) if comparison else None
     if note:
         est = replace(est, notes=est.notes + (note,))
-    return Result(est, scenario, profile, preset, comparison, changed)
+    footprint = footprint_changed_from_preset(preset, scenario) if preset else frozenset()
+    return Result(est, scenario, profile, preset, comparison, changed, footprint)
 
 
 def companions(result: Result) -> list[Result]:
