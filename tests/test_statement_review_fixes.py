@@ -156,6 +156,17 @@ def test_an_imported_log_is_measured_by_codecarbon_in_its_run(imported, tmp_path
             assert str(tmp_path) not in text and "private-dir" not in text and "/tmp" not in text
 
 
+def test_an_imported_profiles_name_says_whose_machine_not_a_made_up_host(imported):
+    """A CodeCarbon log names no host: the profile's name and sources had read "calibrated on
+    codecarbon-run-…", a host label the import made up; its id keeps the run's label."""
+    profile = load_profile_file(imported)
+    run_id = profile.calibration["details"]["run_id"][:8]
+    assert profile.id.endswith(f"-cal-codecarbon-run-{run_id}")
+    assert f"(calibrated on the machine of CodeCarbon run {run_id}, base cpu-server-2s-epyc)" in profile.name
+    assert "codecarbon-run" not in profile.name and "codecarbon-run" not in profile.notes
+    assert f"measured on the machine of CodeCarbon run {run_id} at " in profile.notes
+
+
 def test_no_local_path_is_printed(tmp_path):
     path = Path(_calibrated(tmp_path, "h100-sxm", 5e14, 600.0, meters.NVML_ENERGY_COUNTER, False, "NVIDIA H100"))
     data = tomllib.loads(path.read_text())

@@ -201,16 +201,19 @@ def require_power_or_base_device(base: HardwareProfile, device_name: str | None,
 
 def calibrated_profile_data(base: HardwareProfile, points: Sequence[Throughput], measurement, *, host: str,
                             measured_at: str, method: str, profile_id: str | None = None,
-                            extra: Mapping[str, Any] | None = None) -> tuple[dict, list[str]]:
+                            extra: Mapping[str, Any] | None = None, machine: str | None = None) -> tuple[dict, list[str]]:
     """(profile data, notes for the user): the base profile with measured throughput and power.
 
     ``measurement`` is a :class:`estimator.measure.base.Measurement` (or anything with its fields).
     ``points`` have ``seconds`` = the robust time of their FLOPs (median per product × reps).
+    ``host``: the label the profile id is made from; ``machine``: the measured machine in words
+    (default the host name; an imported log's "the machine of CodeCarbon run …", whose host is unknown).
     """
+    machine = machine or host
     if not points:
         raise MeasurementError("no throughput was measured")
     precision = choose_precision(base, sorted({t.precision for t in points}))
-    how = f"measured on {host} at {measured_at} by {method}"
+    how = f"measured on {machine} at {measured_at} by {method}"
     data = profile_to_dict(base, snapshot=True)
     data.pop("calibration", None)
     notes: list[str] = []
@@ -295,7 +298,7 @@ def calibrated_profile_data(base: HardwareProfile, points: Sequence[Throughput],
 
     pid = profile_id or default_profile_id(base.id, host)
     data["id"] = pid
-    data["name"] = f"{measurement.device_name or base.name} (calibrated on {host}, base {base.id})"
+    data["name"] = f"{measurement.device_name or base.name} (calibrated on {machine}, base {base.id})"
     ram_gb = (measurement.details or {}).get("ram_total_gb")
     if base.kind == "cpu" and isinstance(ram_gb, (int, float)) and math.isfinite(ram_gb) and ram_gb > 0:
         # the machine measured, not the base server's 412 GB (measure audit): CodeCarbon's ram_total_size

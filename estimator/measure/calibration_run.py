@@ -71,9 +71,9 @@ def now_iso() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def finish_profile(base, points, m, *, host, measured_at, method, profile_id, extra=None):
+def finish_profile(base, points, m, *, host, measured_at, method, profile_id, extra=None, machine=None):
     data, notes = calibrated_profile_data(base, points, m, host=host, measured_at=measured_at, method=method,
-                                          profile_id=profile_id, extra=extra)
+                                          profile_id=profile_id, extra=extra, machine=machine)
     return data, notes, profile_from_dict(data, f"calibrated profile {data['id']}")
 
 
@@ -255,8 +255,12 @@ def calibrate_from_codecarbon(run: CodeCarbonRun, base: HardwareProfile, flops: 
     version = run.codecarbon_version or "unknown version"
     method = (f"CodeCarbon {version} log import ({run.source}, run {run.run_id[:8] or '?'}, {run.columns} columns, "
               f"{devices} device(s), {flops:.4g} FLOP given)")
+    # a CodeCarbon log names no host: the id says which run; the name and sources say whose machine it was
     host = f"codecarbon-run-{run.run_id[:8]}" if run.run_id else "imported-run"
-    data, notes, profile = finish_profile(base, points, m, host=host, measured_at=run.timestamp or now_iso(), method=method,
+    machine = (f"the machine of CodeCarbon run {run.run_id[:8]}" if run.run_id
+               else "the machine of an imported CodeCarbon run")
+    data, notes, profile = finish_profile(base, points, m, host=host, machine=machine,
+                                          measured_at=run.timestamp or now_iso(), method=method,
                                    profile_id=profile_id, extra={"workload_flops": flops, "devices": devices,
                                                                  "imported_at": now_iso()})
     # no check: the imported run is the fit itself (0% by construction), and its machine is not this one
