@@ -186,3 +186,14 @@ def test_an_unknown_gpu_is_named_in_neutral_words_and_the_cli_adds_its_hints():
     assert "python -m" not in str(err.value) and err.value.fields == ("base",)
     line = with_hint(err.value, flag_map(build_parser()))
     assert line.endswith("(--base; see `python -m estimator profiles list`)"), line
+
+
+def test_a_training_runs_device_hours_have_the_wall_clocks_one_second_floor(capsys):
+    """--device-hours 1e-6 printed a 3.6 ms training run while --hours refused anything under a
+    second; a served query keeps its device-millisecond floor (B.DEVICE_HOURS)."""
+    rc, out, err = _run(capsys, "estimate", "--device-hours", "1e-6", "--hardware", "h100-sxm")
+    assert rc == 2 and out == "" and err.count("\n") == 1
+    assert err.startswith("error: device-hours must be at least 0.000277778") and "one device-second" in err
+    rc, out, err = _run(capsys, "estimate", "--device-hours", str(1 / 3600), "--hardware", "h100-sxm")
+    assert rc == 0 and err == ""
+    assert B.TRAINING_DEVICE_HOURS.low == B.HOURS.low and B.DEVICE_HOURS.low < B.TRAINING_DEVICE_HOURS.low
