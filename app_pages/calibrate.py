@@ -132,8 +132,9 @@ def show_result(result: cr.CalibrationResult, key: str) -> None:
     where = datafiles.display_path(dest)  # the real destination (audit: the label said profiles/calibrated/ always)
     # a profile with this id is there already (an earlier calibration, the CLI's or this page's): say so
     exists = dest.exists()
-    if right.button(f"Replace {where} (an earlier calibration)" if exists else f"Save to {where}", key=f"{key}_save",
-                    icon=":material/save:"):
+    # a short label (browser check: the path cut it off on a phone); the caption below names the file
+    if right.button("Replace the earlier calibration" if exists else "Save on this server", key=f"{key}_save",
+                    icon=":material/save:", help=f"Writes {where}"):
         try:
             out = save_profile(result)
         except EstimatorError as exc:
@@ -144,8 +145,9 @@ def show_result(result: cr.CalibrationResult, key: str) -> None:
     with st.expander("Preview the profile"):
         st.code(text, language="toml")
     pid = result.profile.id
-    st.caption(c.md_escape(f"Saved, it is used by its id on this server's machine: python -m estimator estimate "
-                           f"--hardware {pid} …; downloaded, by the file's path: --hardware path/to/{pid}.toml", 400))
+    saves = f"Saving replaces {where}, an earlier calibration." if exists else f"Saving writes {where}."
+    st.caption(c.md_escape(f"{saves} Saved, it is used by its id on this server's machine: python -m estimator estimate "
+                           f"--hardware {pid} …; downloaded, by the file's path: --hardware path/to/{pid}.toml", 600))
 
 
 def _meters() -> None:
