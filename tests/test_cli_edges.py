@@ -197,3 +197,7 @@ def test_a_training_runs_device_hours_have_the_wall_clocks_one_second_floor(caps
     rc, out, err = _run(capsys, "estimate", "--device-hours", str(1 / 3600), "--hardware", "h100-sxm")
     assert rc == 0 and err == ""
     assert B.TRAINING_DEVICE_HOURS.low == B.HOURS.low and B.DEVICE_HOURS.low < B.TRAINING_DEVICE_HOURS.low
+    # a served query below one device-second is still priced (the floor is the training run's only;
+    # review: one query at batch 64 was refused as "device-hours must be at least one device-second")
+    rc, out, err = _run(capsys, "inference", "--tokens", "338", "--params", "7e9", "--batch-size", "64")
+    assert rc == 0 and err == "" and "total (338 tokens)                  " in out

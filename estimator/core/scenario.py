@@ -88,7 +88,7 @@ INPUT_FIELDS = tuple(f.name for f in fields(Scenario)
 SCENARIO_BOUNDS = {
     "flops": ("FLOPs", B.FLOPS), "params": ("parameters", B.PARAMS), "tokens": ("tokens", B.TOKENS),
     "devices": ("devices", B.DEVICES), "utilization": ("utilisation", B.UTILIZATION),
-    "hours": ("hours", B.HOURS), "device_hours": ("device-hours", B.TRAINING_DEVICE_HOURS),
+    "hours": ("hours", B.HOURS), "device_hours": ("device-hours", B.DEVICE_HOURS),
     "power_w": ("power per device (W)", B.POWER_W), "pue": ("PUE", B.PUE),
     "carbon_intensity_g_per_kwh": ("grid carbon intensity (g/kWh)", B.CARBON_INTENSITY_G_PER_KWH),
     "price_usd_per_device_hour": ("price per device-hour (USD)", B.PRICE_USD_PER_DEVICE_HOUR),
