@@ -179,7 +179,9 @@ def register(sub):
                    help="pruned weights are still read and multiplied (unstructured sparsity on dense hardware)")
     c.add_argument("--student-params", type=float, help="distillation: serve a student of this many parameters")
     t = p.add_mutually_exclusive_group()
-    t.add_argument("--train-flops", type=float, help=f"training FLOPs for the break-even (default 6·N·{scaling.CHINCHILLA_TOKENS_PER_PARAM:g}N)")
+    t.add_argument("--train-flops", type=float, help=("training FLOPs for the break-even (default 6·N·D, N the active parameters of a mixture of "
+                         "experts; D a catalog model's published training tokens, else "
+                         f"{scaling.CHINCHILLA_TOKENS_PER_PARAM:g}·N)"))
     t.add_argument("--train-tokens", type=float, help="training tokens D for the break-even (6·N·D)")
     add_setting_args(p, hardware_default=limits.INFERENCE_DEFAULT_HARDWARE, training=False)
     for action in p._actions:

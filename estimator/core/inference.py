@@ -283,9 +283,14 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
         how = "given"
     fp = footprint(devices=devices, **mem)
     if not fp.fits:
-        if fp.max_batch == 0:
+        if fp.weights_gb >= fp.usable_gb:
             raise InputError(f"the weights need {fp.weights_gb:.3g} GB; {devices} × {profile.memory_gb:g} GB of "
                              f"{profile.id} offer {fp.usable_gb:.3g} GB ({USABLE_MEMORY_SOURCE}): use more devices")
+        if fp.max_batch == 0:  # the weights fit, but not one sequence's KV cache beside them (audit: it blamed the weights)
+            raise InputError(f"one sequence of {p_tok:g} + {t_tok:g} tokens needs {fp.kv_gb_per_sequence:.3g} GB of KV "
+                             f"cache; beside {fp.weights_gb:.3g} GB of weights, {devices} × {profile.id} leave "
+                             f"{fp.usable_gb - fp.weights_gb:.3g} GB ({USABLE_MEMORY_SOURCE}): use shorter prompts or "
+                             "answers, or more devices")
         raise InputError(f"batch {b} does not fit: its KV cache needs {fp.kv_cache_gb:.3g} GB "
                          f"({fp.kv_gb_per_sequence * MB_PER_GB:.3g} MB per sequence of {p_tok:g} + {t_tok:g} tokens) beside "
                          f"{fp.weights_gb:.3g} GB of weights in {fp.usable_gb:.3g} GB usable on {devices} × {profile.id} "

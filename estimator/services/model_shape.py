@@ -83,8 +83,11 @@ def resolve_architecture(*, params: float | None = None, model: str | None = Non
                          field=("params", "model", "layers"))
     v.require_number_in("parameters", params, B.PARAMS, field="params")
     m = serving_data.nearest_model(float(params))
-    arch = replace(m.arch, source=f"assumed: the shape of {m.name}, the catalog's model nearest in parameter count ({m.source}); "
-                                  "give a catalog model or the architecture to set it")
+    # an assumed shape is not that model: its context window does not bind the user's queries (audit: --params 7e9
+    # --prompt-tokens 40000 was refused as "longer than mistral-7b's context window", a model not asked for)
+    arch = replace(m.arch, context=None,
+                   source=f"assumed: the shape of {m.name}, the catalog's model nearest in parameter count ({m.source}); "
+                          "give a catalog model or the architecture to set it")
     how = (f"{float(params):.3g} parameters with the shape of {m.id} (layers {m.arch.layers}, d_model {m.arch.d_model}, heads "
            f"{m.arch.heads}, KV heads {m.arch.kv_heads}, vocabulary {m.arch.vocab:,}{', tied' if m.arch.tied_embeddings else ''}"
            "): assumed, the catalog's model nearest in parameter count")

@@ -1,0 +1,36 @@
+"""An audit of serving estimates (2026-11-25): each test failed before its fix."""
+
+from __future__ import annotations
+
+
+def test_a_kv_cache_too_big_for_one_sequence_is_named_not_the_weights(cli):
+    """The weights (12.9 GB) fit in 72 GB; one sequence of a million prompt tokens needs 524 GB of KV
+    cache. It read "the weights need 12.9 GB … offer 72 GB: use more devices"."""
+    res = cli("inference", "--tokens", "1e9", "--layers", "32", "--d-model", "4096", "--prompt-tokens", "1e6",
+              "--devices", "1")
+    assert res.code == 2 and res.out == "" and res.err.count("\n") == 1
+    assert res.err.startswith("error: one sequence of 1e+06 + 338 tokens needs 524 GB of KV cache; beside 12.9 GB of "
+                              "weights, 1 × a100-sxm-80gb leave 59.1 GB")
+    assert "the weights need" not in res.err
+    # weights that do not fit still say so
+    res = cli("inference", "--tokens", "1e9", "--model", "llama-2-70b", "--devices", "1")
+    assert res.code == 2 and res.err.startswith("error: the weights need 138 GB; 1 × 80 GB of a100-sxm-80gb offer 72 GB")
+
+
+def test_an_assumed_shapes_context_window_does_not_bind_the_query(cli):
+    """--params alone takes the nearest catalog model's shape; its context window is that model's, not
+    the user's: a 40,000-token prompt was refused as longer than mistral-7b's window."""
+    res = cli("inference", "--tokens", "1e9", "--params", "7e9", "--prompt-tokens", "40000", "--format", "json")
+    assert res.code == 0 and res.err == ""
+    # a catalog model asked for by name keeps its window
+    res = cli("inference", "--tokens", "1e9", "--model", "mistral-7b", "--prompt-tokens", "40000")
+    assert res.code == 2 and "mistral-7b's context window of 32,768 tokens" in res.err
+
+
+def test_the_training_flops_help_says_what_the_default_is(cli_process):
+    """The help said "default 6·N·20N"; a catalog model uses its published training tokens, a mixture
+    of experts its active parameters."""
+    res = cli_process("inference", "--help")
+    text = " ".join(res.stdout.split())
+    assert "default 6·N·D, N the active parameters of a mixture of experts; D a catalog model's published " \
+           "training tokens, else 20·N" in text
