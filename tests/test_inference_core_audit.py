@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
+from estimator.core.serving import BANDWIDTH_FRACTION
+from estimator.services import limits
+
 
 def test_a_kv_cache_too_big_for_one_sequence_is_named_not_the_weights(cli):
     """The weights (12.9 GB) fit in 72 GB; one sequence of a million prompt tokens needs 524 GB of KV
@@ -34,3 +39,32 @@ def test_the_training_flops_help_says_what_the_default_is(cli_process):
     text = " ".join(res.stdout.split())
     assert "default 6·N·D, N the active parameters of a mixture of experts; D a catalog model's published " \
            "training tokens, else 20·N" in text
+
+
+@pytest.mark.parametrize("kw", [
+    dict(model="llama-3.1-8b", hardware="a100-sxm-80gb", engine="latency"),
+    dict(model="llama-3.1-8b", hardware="l4", engine="latency"),
+    dict(model="llama-2-70b", hardware="cpu-server-2s-epyc"),
+    dict(model="llama-2-7b", hardware="h100-sxm", batch_size=64),
+])
+def test_no_range_is_faster_than_the_hardware_can_go(kw):
+    """The ×/÷ half-width is symmetric in log time: at batch 1 its low end fell below reading the weights
+    at the full bandwidth (an A100 at up to 193 tokens/s where 127 is the most). It is cut at that floor."""
+    r = limits.inference_report(tokens=1e9, **kw).result
+    floor_s = max(r.memory_s_per_step * BANDWIDTH_FRACTION,
+                  (r.compute_s_per_step + r.prefill_s_per_step) * r.utilization)
+    low, high = r.range["seconds_per_output_token"]
+    assert floor_s <= low <= r.seconds_per_output_token <= high
+    assert r.range["tokens_per_s"][1] <= r.batch_size / floor_s * (1 + 1e-12)
+    assert r.range["latency_s_per_token"] == r.range["seconds_per_output_token"]
+    assert r.range["seconds_per_token"][0] == pytest.approx(low / r.batch_size)
+    # the totals' low ends move with the step's
+    for k in ("wall_clock_s", "device_hours"):
+        assert r.range[k][0] / getattr(r.estimate, k) == pytest.approx(low / r.seconds_per_output_token)
+
+
+def test_the_floor_is_what_the_unclipped_range_broke():
+    r = limits.inference_report(tokens=1e9, model="llama-3.1-8b", hardware="a100-sxm-80gb", engine="latency").result
+    floor_s = r.memory_s_per_step * BANDWIDTH_FRACTION
+    assert r.range["seconds_per_output_token"][0] == pytest.approx(floor_s)  # cut: the symmetric low was below
+    assert r.seconds_per_output_token / r.range["seconds_per_output_token"][1] < floor_s / r.seconds_per_output_token

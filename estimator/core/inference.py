@@ -23,7 +23,6 @@ per KV entry, the peak used and the layers; ``compression.py`` compares them.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, replace
 
 from estimator.core import bounds as B
@@ -37,6 +36,7 @@ from estimator.core.inference_notes import (
     embedding_note,
     moe_note,
 )
+from estimator.core.inference_ranges import physical_floor_s, serving_ranges
 from estimator.core.inference_result import InferenceResult
 from estimator.core.profile import HardwareProfile
 from estimator.core.scenario import SITE_FIELDS, Scenario, Site, validate_site
@@ -337,17 +337,9 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
     he = fit.energy_log_half_width if s.power_w is None else ht
     cost_h = he if est.assumption("electricity_usd_per_kwh") is not None else ht
 
-    def around(x, h):
-        return None if x is None else (x / math.exp(h), x * math.exp(h))
-    half = {"wall_clock_s": ht, "device_hours": ht, "energy_kwh": he, "co2e_kg": he, "cost_usd": cost_h}
-    rng = {"seconds_per_output_token": around(st.tpot_s, ht), "latency_s_per_token": around(st.tpot_s, ht),
-           "seconds_per_token": around(st.tpot_s / b, ht),
-           "tokens_per_s": around(b / st.tpot_s, ht), "joules_per_output_token": around(st.joules_per_output_token, he),
-           "memory_gb": (fp.total_gb, fp.total_gb),
-           **{k: around(getattr(est, k), h) for k, h in half.items()}}
-    for scope, scale in (("per_token", 1.0 / float(s.tokens)), ("per_query", t_tok / float(s.tokens))):
-        rng[scope] = {k: around(None if getattr(est, k) is None else getattr(est, k) * scale, half[k])
-                      for k in ("energy_kwh", "co2e_kg", "cost_usd")}
+    rng = serving_ranges(est, st, batch=b, tokens=float(s.tokens), tokens_per_query=t_tok, time_half=ht,
+                         energy_half=he, cost_half=cost_h, floor_s=physical_floor_s(st, BANDWIDTH_FRACTION, util))
+    rng["memory_gb"] = (fp.total_gb, fp.total_gb)
 
     chip = CHIP_WORDS.get(profile.kind, "device")
     notes.append(f"time per output token {_fmt_ms(st.tpot_s)} = {chip} "
