@@ -68,3 +68,28 @@ def test_the_floor_is_what_the_unclipped_range_broke():
     floor_s = r.memory_s_per_step * BANDWIDTH_FRACTION
     assert r.range["seconds_per_output_token"][0] == pytest.approx(floor_s)  # cut: the symmetric low was below
     assert r.seconds_per_output_token / r.range["seconds_per_output_token"][1] < floor_s / r.seconds_per_output_token
+
+
+def test_eight_bit_runs_the_linear_layers_at_its_peak_and_attention_at_sixteen_bits():
+    """Attention's products multiply activations by the 16-bit KV cache, not weights: 8-bit ran them at
+    the INT8 peak too. With a long prompt (attention-heavy prefill) the 8-bit prefill is the linear part
+    at the INT8 peak plus the attention part at the bf16 peak."""
+    from estimator.io.datafiles import default_profiles
+    a100 = default_profiles().get("a100-sxm-80gb")
+    kw = dict(tokens=1e9, model="llama-3.1-8b", hardware="a100-sxm-80gb", prompt_tokens=30000, tokens_per_query=100)
+    eight = limits.inference_report(bits=8, **kw).result
+    sixteen = limits.inference_report(**kw).result
+    int8, bf16 = a100.peak("int8"), a100.peak("bf16")
+    assert eight.precision == "int8" and eight.peak_flops_per_s == int8
+    # prefill = linear ÷ peak + attention ÷ 16-bit peak; the 16-bit run has both at bf16: solve for the parts
+    both = sixteen.prefill_s_per_step * bf16  # (linear + attention) FLOPs per step ÷ (tp · u)
+    attention = (eight.prefill_s_per_step - both / int8) / (1 / bf16 - 1 / int8)
+    assert 0 < attention < both
+    linear = both - attention
+    # the linear part is 2·N (N without the input table) per prompt token, the rest attention
+    assert linear / both == pytest.approx(2 * (8.03e9 - 128256 * 4096) * 30000
+                                          / (2 * (8.03e9 - 128256 * 4096) * 30000
+                                             + 2 * 32 * 30000 ** 2 * 4096), rel=0.02)
+    notes = " ".join(eight.notes)
+    assert "8-bit compute: the linear layers at the int8 peak, so activations are taken as quantised too (W8A8" in notes
+    assert "attention (QKᵀ, AV) at the 16-bit peak" in notes

@@ -261,7 +261,10 @@ def test_the_compression_charts_use_short_labels_with_the_full_one_in_the_toolti
     by = {t.name: t for t in rep.techniques}
     assert by["pruning"].short_label == "50% pruned" and by["pruning"].label.startswith("50% of weights pruned")
     assert by["distillation"].short_label == "student, 42 billion"
-    assert by["quantization-8bit"].short_label == by["quantization-8bit"].label == "8-bit weights"
+    assert by["quantization-8bit"].short_label == "8-bit weights"
+    # the full label says what it computes in: the H100's FP8 peak, activations quantised too (audit)
+    assert by["quantization-8bit"].label == "8-bit weights and activations (fp8)"
+    assert by["quantization-4bit"].label == "4-bit weights (weight-only)"  # no INT4 peak: dequantised to 16 bits
     assert all(len(t.short_label) <= 24 for t in rep.techniques if t.name != "combined")
 
 

@@ -17,7 +17,7 @@ from estimator.core import bounds as B
 from estimator.core import validation as v
 from estimator.core.errors import InputError
 from estimator.core.estimate import Estimate
-from estimator.core.inference import InferenceResult, InferenceScenario, inference
+from estimator.core.inference import PRECISIONS_FOR_BITS, InferenceResult, InferenceScenario, inference, peak_for_bits
 from estimator.core.profile import HardwareProfile
 from estimator.core.serving import ServingFit
 from estimator.core.units import PARAMS_PER_BILLION, PARAMS_PER_MILLION
@@ -121,7 +121,11 @@ def techniques(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit,
 
     for bits in (8, 4):
         if s.bits == bits or illustrate:
-            add(f"quantization-{bits}bit", f"{bits}-bit weights", s.bits == bits, replace(base_s, bits=bits))
+            # the label says what the row computes in: a low-bit peak means activations quantised too (audit)
+            precision, _, _ = peak_for_bits(profile, bits)
+            how = (f" and activations ({precision})" if precision in PRECISIONS_FOR_BITS[bits] else " (weight-only)")
+            add(f"quantization-{bits}bit", f"{bits}-bit weights{how}", s.bits == bits, replace(base_s, bits=bits),
+                short=f"{bits}-bit weights")
     if s.kv_bits == 8 or illustrate:
         add("kv-cache-8bit", "8-bit KV cache", s.kv_bits == 8, replace(base_s, kv_bits=8))
     if s.sparsity > 0 or illustrate:

@@ -71,6 +71,12 @@ BITS = WEIGHT_BITS
 # weights are dequantised to 16 bits for the matrix multiply (weight-only quantisation, as in
 # GPTQ, Frantar et al. 2022, arXiv:2210.17323), so only the bytes read shrink.
 PRECISIONS_FOR_BITS = {16: ("bf16", "fp16"), 8: ("fp8", "int8"), 4: ("int4",)}
+# Where such a peak is used, the activations are quantised too (W8A8: FP8 checkpoints, SmoothQuant,
+# Xiao et al. 2023, arXiv:2211.10438); a weight-only checkpoint (GPTQ, AWQ) computes at 16 bits.
+LOW_BIT_COMPUTE_NOTE = ("{bits}-bit compute: the linear layers at the {p} peak, so activations are taken as quantised "
+                        "too (W{bits}A{bits}, as FP8 checkpoints and SmoothQuant run); attention (QKᵀ, AV) at the "
+                        "16-bit peak; a weight-only checkpoint (GPTQ, AWQ) would compute at 16 bits, its compute-bound "
+                        "phases slower")
 # A query when none is given: ShareGPT's mean conversation turn, 161 prompt tokens and 338 output
 # tokens (means 161.31 and 337.99: vLLM paper, Kwon et al. 2023, arXiv:2309.06180, Fig. 11).
 DEFAULT_PROMPT_TOKENS = 161.0
@@ -113,7 +119,7 @@ def peak_for_bits(profile: HardwareProfile, bits: int) -> tuple[str, float, str 
         raise InputError(f"bits must be one of {', '.join(map(str, BITS))}, got {bits!r}")
     for p in PRECISIONS_FOR_BITS[bits]:
         if p in profile.peak_flops_per_s:
-            return p, profile.peak(p), None
+            return p, profile.peak(p), (None if bits == 16 else LOW_BIT_COMPUTE_NOTE.format(bits=bits, p=p))
     sixteen = next((p for p in PRECISIONS_FOR_BITS[16] if p in profile.peak_flops_per_s), profile.default_precision)
     if bits == 16:
         return sixteen, profile.peak(sixteen), f"{profile.id} has no 16-bit peak; using its {sixteen} peak"
@@ -212,11 +218,13 @@ def _devices_for_heads(needed: int, arch: Architecture, profile: HardwareProfile
 
 
 def device_of(profile: HardwareProfile, peak_flops_per_s: float) -> Device:
-    """What the serving step needs of a profile, at the tensor peak of the precision served."""
+    """What the serving step needs of a profile, at the tensor peak of the precision served (attention
+    at the 16-bit peak: it multiplies activations, not the weights)."""
     tdp = profile.power.tdp_w or profile.power.average_w
     link, link_source = link_for(profile)
+    _, sixteen, _ = peak_for_bits(profile, 16)
     return Device(profile.id, profile.memory_gb, profile.memory_bandwidth_gb_per_s, peak_flops_per_s, tdp, link,
-                  link_source)
+                  link_source, attention_flops_per_s=sixteen)
 
 
 def _arch_origin(s: InferenceScenario) -> str:

@@ -138,10 +138,13 @@ class Device:
     id: str
     memory_gb: float
     bandwidth_gb_per_s: float
-    peak_flops_per_s: float       # the tensor peak the compute-bound phases use
+    peak_flops_per_s: float       # the tensor peak the weights' matrix products use
     tdp_w: float
     link_gb_per_s: float
     link_source: str = ""
+    # attention's products (QKᵀ, AV) multiply activations by the 16-bit KV cache, not weights: they run at
+    # the 16-bit peak whatever the weights' bits (None: ``peak_flops_per_s``; audit: 8-bit ran them at INT8)
+    attention_flops_per_s: float | None = None
 
 
 def link_for(profile: HardwareProfile) -> tuple[float, str]:
@@ -233,11 +236,15 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
     weight_bytes = stored_weight_bytes(arch, n_total, weight_bits)
     kv_tok = arch.kv_bytes_per_token(kv_bits)
     memory_s = (read_weight_bytes(arch, n_total, weight_bits, b) + b * context * kv_tok * kv_replication(arch, tp)) / (tp * bw)
-    flops_per_token = FLOPS_PER_PARAM_PER_TOKEN * n_flops + ATTENTION_FLOPS_PER_CONTEXT_TOKEN * arch.layers * context * width
-    compute_s = b * flops_per_token / (tp * flops_s)
+    attention_s = (device.attention_flops_per_s or device.peak_flops_per_s) * compute_fraction
+    linear_per_token = FLOPS_PER_PARAM_PER_TOKEN * n_flops
+    attention_per_token = ATTENTION_FLOPS_PER_CONTEXT_TOKEN * arch.layers * context * width
+    flops_per_token = linear_per_token + attention_per_token
+    compute_s = b * (linear_per_token / flops_s + attention_per_token / attention_s) / tp
     gpu_s = max(memory_s, compute_s)
-    prompt_flops = FLOPS_PER_PARAM_PER_TOKEN * n_flops * p + ATTENTION_FLOPS_PER_CONTEXT_TOKEN / 2 * arch.layers * p * p * width
-    prefill_s = (b / t) * prompt_flops / (tp * flops_s)
+    prompt_linear = FLOPS_PER_PARAM_PER_TOKEN * n_flops * p
+    prompt_attention = ATTENTION_FLOPS_PER_CONTEXT_TOKEN / 2 * arch.layers * p * p * width
+    prefill_s = (b / t) * (prompt_linear / flops_s + prompt_attention / attention_s) / tp
     tp_s = 0.0
     if tp > 1:
         message = b * arch.d_model * ACTIVATION_BYTES
