@@ -66,15 +66,22 @@ def model_inputs(side, kw: dict) -> None:
                          help="An open model from the catalog (its published config), or `custom`: give the "
                               "parameters and, optionally, the shape")
     if model != CUSTOM:
+        # said and dropped from the address (audit: ?inf_params=13e9 stayed in a copied link, and came back
+        # when Model was switched to custom), as the Estimate page does with the inputs it ignores
         c.ignored_url_params(CUSTOM_KEYS, f"the model is {model}; choose Model = {CUSTOM} to give the parameters "
-                                          "and the shape")
+                                          "and the shape", drop=True)
         m = cat[model]
         side.caption(c.md_escape(f"{m.name}: {hz.count(m.params)} parameters, {m.arch.layers} layers, d_model "
                                  f"{m.arch.d_model}, {m.arch.heads} heads, {m.arch.kv_heads} KV heads", 300))
         kw["model"] = model
         return
+    # empty by default: with a shape, N is worked out from it as the CLI does (audit: the page had served
+    # 7e9 parameters with ?inf_layers=16&inf_dmodel=2048, the CLI 805 million); alone, DEFAULT_PARAMS
     kw["params"] = c.url_number("Parameters N", "inf_params", min_value=float(B.PARAMS.low), max_value=MAX_PARAMS,
-                                default=DEFAULT_PARAMS, fmt=c.LARGE_NUMBER_FORMAT, where=side)
+                                fmt=c.LARGE_NUMBER_FORMAT, where=side,
+                                placeholder=f"{hz.count(DEFAULT_PARAMS)}, or from the architecture's shape",
+                                help="Empty: 12·layers·d_model² when the architecture's layers and d_model are given "
+                                     f"(as `python -m estimator inference` does), else {hz.count(DEFAULT_PARAMS)}")
     shape = side.expander("Architecture (optional)")
     kw["layers"] = c.url_number("Layers", "inf_layers", min_value=B.LAYERS.low, max_value=B.LAYERS.high, integer=True,
                                 placeholder="catalog's nearest", where=shape)
@@ -85,6 +92,11 @@ def model_inputs(side, kw: dict) -> None:
     kw["kv_heads"] = c.url_number("KV heads", "inf_kvheads", min_value=1, max_value=B.D_MODEL.high, integer=True,
                                   placeholder="= heads", where=shape,
                                   help="Fewer than the heads: grouped-query attention, a smaller KV cache")
+    if kw["params"] is None and all(kw[k] is None for k in SHAPE_KWARGS):
+        kw["params"] = DEFAULT_PARAMS  # no shape either: the default model's size, with the catalog's nearest shape
+
+
+SHAPE_KWARGS = ("layers", "d_model", "heads", "kv_heads")  # given any of them, an empty N comes from the shape
 
 
 # This page's widgets for the inputs an error may name (``common.error_text``)
@@ -314,7 +326,10 @@ def break_even_section(report) -> None:
                         "training's range ÷ serving's per-query range (wider than an exact joint range)",
                         style.log_position(q, q_rng[0], q_rng[1]))
     tok = be.tokens[key]
-    cols[2].metric("… i.e. tokens", "n/a" if not tok else hz.count(tok), border=True)
+    # under one query no token count, as the CLI (audit: "0.0384" tokens, a fraction of one token)
+    cols[2].metric("… i.e. tokens", "n/a" if not tok else hz.count(tok) if q >= 1 else "within the first query",
+                   border=True, help=None if not tok or q >= 1 else "training costs less than one query's "
+                                                                     f"{hz.count(report.result.tokens_per_query)} tokens")
     chart = break_even_chart(report)
     if chart is not None:
         charts.render_chart(chart)

@@ -1,0 +1,146 @@
+"""The Inference page's audit (2026-11-25): a catalog model's page drops the custom model's URL
+parameters it ignores, as the Estimate page does; a shape without N serves the N the CLI works
+out from it (same TPOT); a break-even under one query shows no fraction of a token."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+pytest.importorskip("streamlit")
+from apptest_pages import run_page  # noqa: E402
+
+from app_pages import inference as page  # noqa: E402
+from estimator.cli import main  # noqa: E402
+from estimator.core.units import MS_PER_S  # noqa: E402
+from estimator.report import humanize as hz  # noqa: E402
+from estimator.services import limits  # noqa: E402
+
+SHAPE = {"inf_layers": "16", "inf_dmodel": "2048"}
+SHAPE_ARGS = ("inference", "--tokens", "1e9", "--layers", "16", "--d-model", "2048")
+
+
+def metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def address(at) -> dict[str, str]:
+    return {k: v[0] if isinstance(v, list) else v for k, v in at.query_params.items()}
+
+
+def plain(text: str) -> str:
+    """A shown text without its Markdown escapes (``common.md_escape``)."""
+    return text.replace("\\", "")
+
+
+def served(at) -> str:
+    """The scenario line: "7.00 billion parameters served on …"."""
+    return next(plain(c.value) for c in at.caption if "parameters served on" in plain(c.value))
+
+
+def url_warnings(at) -> list[str]:
+    return [w.value for w in at.warning if "Ignored URL parameter" in w.value]
+
+
+def cli_json(capsys, *args) -> dict:
+    code = main([*args, "--format", "json"])
+    out, _ = capsys.readouterr()
+    assert code in (0, None)
+    return json.loads(out)
+
+
+# --- 1. a catalog model's page drops the custom parameters it ignores --------------------------
+
+
+def test_a_catalog_model_warns_and_drops_the_custom_parameters_from_the_address():
+    at = run_page("inference", {"inf_model": "llama-3.1-8b", "inf_params": "13e9", "inf_layers": "16"})
+    warned = url_warnings(at)
+    assert any("`inf_params` = `13e9`: the model is llama-3.1-8b" in w for w in warned), warned
+    assert any("`inf_layers` = `16`" in w for w in warned), warned
+    # the link copied from the page says what it shows: the catalog model, without the ignored values
+    assert address(at) == {"inf_model": "llama-3.1-8b"}
+    catalog = run_page("inference", {"inf_model": "llama-3.1-8b"})
+    assert metrics(at)["Time per output token"] == metrics(catalog)["Time per output token"]
+    # switching to custom does not bring the hidden 13e9 back: N is the page's default
+    at.selectbox(key="inf_model").set_value(page.CUSTOM).run()
+    assert not at.exception
+    assert next(n for n in at.number_input if n.label == "Parameters N").value is None
+    default = run_page("inference", {"inf_model": page.CUSTOM})
+    assert metrics(at)["Time per output token"] == metrics(default)["Time per output token"]
+    assert served(at).startswith(f"{hz.count(page.DEFAULT_PARAMS)} parameters served")
+
+
+@pytest.mark.parametrize("query", [{"foo": "bar"}, {"inf_bogus": "1"}])
+def test_an_unknown_url_key_is_treated_as_the_estimate_page_treats_it(query):
+    """Neither page warns about nor drops a key no page knows (common.py has no such check): the
+    Inference page does what the Estimate page does, and its numbers are the default's."""
+    inf, est = run_page("inference", query), run_page("estimate", query)
+    key = next(iter(query))
+    assert (key in address(inf)) == (key in address(est))
+    assert any(key in w for w in url_warnings(inf)) == any(key in w for w in url_warnings(est))
+    assert metrics(inf) == metrics(run_page("inference"))
+
+
+# --- 2. a shape without N: N from the shape, as the CLI ----------------------------------------
+
+
+def test_a_shape_without_n_serves_the_n_the_cli_works_out(capsys):
+    cli = cli_json(capsys, *SHAPE_ARGS)
+    svc = limits.inference_report(hardware=page.DEFAULT_HARDWARE, tokens=1e9, params=None, layers=16, d_model=2048)
+    r = svc.result
+    assert cli["params_served"] == pytest.approx(r.params_served, rel=1e-12)
+    assert r.params_served == pytest.approx(12 * 16 * 2048**2)  # 12·layers·d_model²: 805 million
+    assert cli["seconds_per_output_token"] == pytest.approx(r.seconds_per_output_token, rel=1e-12)
+    assert r.seconds_per_output_token * MS_PER_S == pytest.approx(11.9, abs=0.05)  # the audit's 11.9 ms, not 18.7
+    at = run_page("inference", SHAPE)
+    m = metrics(at)
+    assert m["Time per output token"] == f"{hz.sig(cli['seconds_per_output_token'] * MS_PER_S)} ms" == "11.9 ms"
+    assert m["Energy per output token"] == f"{hz.sig(cli['joules_per_output_token'])} J" == "1.30 J"
+    assert served(at).startswith(f"{hz.count(r.params_served)} parameters served")
+    assert "inf_params" not in address(at)  # nothing hidden in the link
+    assert next(n for n in at.number_input if n.label == "Parameters N").value is None
+
+
+def test_a_given_n_with_a_shape_is_kept_and_no_shape_keeps_the_default(capsys):
+    cli = cli_json(capsys, *SHAPE_ARGS, "--params", "7e9")
+    at = run_page("inference", {**SHAPE, "inf_params": "7e9"})
+    assert metrics(at)["Time per output token"] == f"{hz.sig(cli['seconds_per_output_token'] * MS_PER_S)} ms"
+    cli = cli_json(capsys, "inference", "--tokens", "1e9", "--params", f"{page.DEFAULT_PARAMS:g}")
+    plain_page = run_page("inference")
+    assert metrics(plain_page)["Time per output token"] == f"{hz.sig(cli['seconds_per_output_token'] * MS_PER_S)} ms"
+    assert served(plain_page).startswith(f"{hz.count(page.DEFAULT_PARAMS)} parameters served")
+
+
+def test_a_partial_shape_without_n_is_the_clis_error_not_a_silent_default(capsys):
+    at = run_page("inference", {"inf_heads": "16"})
+    assert at.error and "heads given without the layers and d_model" in plain(at.error[0].value)
+    assert main(["inference", "--tokens", "1e9", "--heads", "16"]) not in (0, None)
+    capsys.readouterr()
+
+
+# --- 3. a break-even under one query: no fraction of a token -----------------------------------
+
+
+def test_a_break_even_under_one_query_shows_no_fractional_tokens(capsys):
+    cli = cli_json(capsys, "inference", "--tokens", "1e9", "--params", "7e9", "--train-tokens", "1")
+    be = cli["break_even"]
+    key = be["basis"]
+    assert be["queries"][key] < 1 and be["tokens"][key] < 1  # the case: 0.0384 tokens
+    main(["inference", "--tokens", "1e9", "--params", "7e9", "--train-tokens", "1"])
+    line = next(x for x in capsys.readouterr()[0].splitlines() if x.startswith("serving outgrows training"))
+    assert "token" not in line  # the CLI leaves the token count out
+    m = metrics(run_page("inference", {"inf_train": "1"}))
+    assert m["Serving costs more after"].startswith("the first query (training costs ")
+    assert m["… i.e. tokens"] == "within the first query"
+    assert hz.count(be["tokens"][key]) not in m.values()
+
+
+def test_a_break_even_past_one_query_still_counts_its_tokens(capsys):
+    cli = cli_json(capsys, "inference", "--tokens", "1e9", "--params", "7e9")
+    be = cli["break_even"]
+    key = be["basis"]
+    assert be["queries"][key] >= 1
+    m = metrics(run_page("inference"))
+    assert m["… i.e. tokens"] == hz.count(be["tokens"][key])
+    assert m["Serving costs more after"] == hz.queries_until(be["queries"][key])
