@@ -188,16 +188,11 @@ def test_an_unknown_gpu_is_named_in_neutral_words_and_the_cli_adds_its_hints():
     assert line.endswith("(--base; see `python -m estimator profiles list`)"), line
 
 
-def test_a_training_runs_device_hours_have_the_wall_clocks_one_second_floor(capsys):
-    """--device-hours 1e-6 printed a 3.6 ms training run while --hours refused anything under a
-    second; a served query keeps its device-millisecond floor (B.DEVICE_HOURS)."""
-    rc, out, err = _run(capsys, "estimate", "--device-hours", "1e-6", "--hardware", "h100-sxm")
-    assert rc == 2 and out == "" and err.count("\n") == 1
-    assert err.startswith("error: device-hours must be at least 0.000277778") and "one device-second" in err
-    rc, out, err = _run(capsys, "estimate", "--device-hours", str(1 / 3600), "--hardware", "h100-sxm")
-    assert rc == 0 and err == ""
-    assert B.TRAINING_DEVICE_HOURS.low == B.HOURS.low and B.DEVICE_HOURS.low < B.TRAINING_DEVICE_HOURS.low
-    # a served query below one device-second is still priced (the floor is the training run's only;
-    # review: one query at batch 64 was refused as "device-hours must be at least one device-second")
+def test_a_served_query_under_a_device_second_is_priced(capsys):
+    """One query at batch 64 takes a fraction of a device-second: it is priced (B.DEVICE_HOURS's
+    device-millisecond floor), not refused (review: a one-second floor for known training runs refused
+    it, and a budget of a tenth of a cent, so that floor was withdrawn)."""
     rc, out, err = _run(capsys, "inference", "--tokens", "338", "--params", "7e9", "--batch-size", "64")
     assert rc == 0 and err == "" and "total (338 tokens)                  " in out
+    rc, out, err = _run(capsys, "scaling", "chinchilla", "--budget-usd", "1e-3", "--hardware", "h100-sxm")
+    assert rc == 0 and err == ""

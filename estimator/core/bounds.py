@@ -80,11 +80,6 @@ HOURS = Bound(1 / S_PER_HOUR, 1e8, "h", "one second up to ~11,000 years of wall 
 # page's headline (audit: one query was refused as "too little to price").
 DEVICE_HOURS = Bound(1 / (S_PER_HOUR * MS_PER_S), 1e14, "device-h",
                      "one device-millisecond up to 1e7 devices × 1e7 hours")
-# A training run's device-hours given (a known run's): from one device-second, the wall clock's own floor
-# (``HOURS``); the device-millisecond above is for serving a query (audit: --device-hours 1e-6 printed a
-# 3.6 ms training run while --hours refused anything under a second).
-TRAINING_DEVICE_HOURS = Bound(1 / S_PER_HOUR, DEVICE_HOURS.high, "device-h",
-                              "one device-second up to 1e7 devices × 1e7 hours")
 
 # -- site and prices ----------------------------------------------------------------------------
 POWER_W = Bound(1.0, 1e8, "W", "1 W (a phone SoC) up to 100 MW per device (AlphaGo's whole system is ≈1 MW)")

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from estimator.core import bounds as B
-from estimator.core import validation as v
 from estimator.core.carbon import cloud_intensity, country_intensity
 from estimator.core.errors import EstimatorError, InputError
 from estimator.core.estimate import Estimate, estimate
@@ -160,8 +159,6 @@ def build_scenario(preset: Preset | None = None, region=None, cloud=None, *, oth
         raise InputError(f"unknown scenario input(s): {', '.join(sorted(unknown))}")
     base = preset.scenario() if preset else Scenario()
     given = {k: v for k, v in overrides.items() if v is not None}
-    if "device_hours" in given:  # a training run's: the wall clock's one-second floor, not a served query's millisecond
-        v.require_number_in("device-hours", given["device_hours"], B.TRAINING_DEVICE_HOURS, field="device_hours")
     size_keys, time_keys = {"flops", "params", "tokens"}, {"hours", "device_hours"}
     if preset and given.keys() & size_keys:
         # a new workload from the user replaces the preset's workload as a whole, except that the
