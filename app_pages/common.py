@@ -33,13 +33,11 @@ from streamlit.errors import StreamlitAPIException
 from estimator.core.errors import EstimatorError
 from estimator.io import datafiles
 
-from .profile_cache import clear_profile_cache, profiles, refresh_profiles_if_changed  # noqa: F401 (re-exported)
+from .profile_cache import clear_profile_cache, hardware_ids, load_error, profiles, refresh_profiles_if_changed  # noqa: F401 (re-exported)
 
 # --------------------------------------------------------------------------------------
-# Cached loaders: the files do not change while the server runs.
-
-
-# profiles(): cached, and loaded again when profiles/calibrated/ changes (app_pages/profile_cache.py)
+# Cached loaders: the files do not change while the server runs. profiles(), hardware_ids() and the
+# broken-profile helpers: app_pages/profile_cache.py (loaded again when profiles/calibrated/ changes).
 
 
 @st.cache_resource(show_spinner=False)
@@ -64,12 +62,6 @@ def sources() -> Mapping[str, Mapping[str, str]]:
 def published_runs():
     """Published training runs (estimator/data/published_runs.csv)."""
     return datafiles.load_published_runs()
-
-
-def hardware_ids() -> list[str]:
-    """Profile ids sorted by kind, then id (stable order for selectboxes)."""
-    ps = profiles().profiles
-    return sorted(ps, key=lambda i: (ps[i].kind, i))
 
 
 # --------------------------------------------------------------------------------------
@@ -251,11 +243,9 @@ def _first_run_raw(key: str) -> str | None:
     (the only time Streamlit seeds a widget from the URL); otherwise None."""
     if key in st.session_state:
         return None
-    try:
-        raw = st.query_params.get(key)
-    except (AttributeError, RuntimeError):
-        return None
-    return raw
+    with suppress(AttributeError, RuntimeError):
+        return st.query_params.get(key)
+    return None
 
 
 FIX_KEY = "_url_fix"
@@ -358,6 +348,15 @@ def check_option(key: str, options: Sequence[str], *, any_case: bool = False) ->
     if raw is not None and raw not in options:
         shown = ", ".join(options[:8]) + (", …" if len(options) > 8 else "")
         _drop(key, raw, f"unknown value; valid: {shown}")
+
+
+def check_profile_link(key: str) -> None:
+    """A link to a profile whose file failed to load (``?hardware=broken-one``) is dropped with that
+    load error (file, field and fix, as the CLI says it), not as an unknown value."""
+    raw = _first_run_raw(key)
+    err = load_error(raw) if raw else None
+    if err is not None:
+        _drop(key, raw, md_escape(f"that profile failed to load: {err}", 600))
 
 
 def url_select(label: str, key: str, options: Sequence[str], *, default: str | None = None,

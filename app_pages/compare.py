@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pandas as pd
 import streamlit as st
 
@@ -80,16 +83,50 @@ def table_of(rep: api.CompareReport) -> tuple[pd.DataFrame, list[str]]:
             low, high = _range_in(e, key)
             row[f"{key}_low"], row[f"{key}_high"] = low, high
         rows.append(row)
-    # one warning per reason: the same refusal for every profile was 33 identical boxes (review)
-    by_reason: dict[str, list[str]] = {}
-    for hw, msg in rep.failures:
-        by_reason.setdefault(msg, []).append(hw)
-    return pd.DataFrame(rows), [f"{hws[0] if len(hws) == 1 else f'{len(hws)} profiles ({_few(hws)})'}: {msg}"
-                                for msg, hws in by_reason.items()]
+    names = {h: p.name for h, p in c.profiles().profiles.items()}
+    return pd.DataFrame(rows), group_failures(rep.failures, rep.errors, names)
+
+
+def group_failures(failures, errors, names: dict[str, str]) -> list[str]:
+    """One warning per kind of refusal, naming its profiles: the same refusal for every profile was 33
+    identical boxes (review), and a refusal that names each device ("before NVIDIA A100 … was released
+    (2020)") was still one box per profile (audit: 32 for a one-row table). A kind: the error's class
+    and the inputs it names, or without those its message with the device's name taken out."""
+    groups: dict[tuple, list[tuple[str, str]]] = {}
+    for i, (hw, msg) in enumerate(failures):
+        exc = errors[i] if i < len(errors) else None
+        fields = tuple(getattr(exc, "fields", ()) or ())
+        groups.setdefault((type(exc).__name__, fields or _generic(msg, hw, names)), []).append((hw, msg))
+    return [_group_text(members, names) for members in groups.values()]
+
+
+def _generic(msg: str, hw: str, names: dict[str, str]) -> str:
+    """The message with the device's name and id (whole words) taken out."""
+    for text in filter(None, (names.get(hw), hw)):
+        msg = re.sub(rf"(?<![\w-]){re.escape(text)}(?![\w-])", "the device", msg)
+    return msg
 
 
 def _few(ids: list[str], shown: int = 4) -> str:
     return ", ".join(ids[:shown]) + (", …" if len(ids) > shown else "")
+
+
+def _group_text(members: list[tuple[str, str]], names: dict[str, str]) -> str:
+    (hw, msg), ids = members[0], [h for h, _ in members]
+    if len(members) == 1:
+        return f"{hw}: {msg}"
+    if len({m for _, m in members}) == 1:
+        return f"{len(ids)} profiles ({_few(ids)}): {msg}"
+    generic = {_generic(m, h, names) for h, m in members}
+    if len(generic) == 1:  # the same but for each device's name
+        return f"{len(ids)} profiles ({_few(ids)}): {generic.pop()}"
+    # the words every message starts with (device name out), then the first profile's whole message
+    words = [_generic(m, h, names).split() for h, m in members]
+    shared = next((i for i, w in enumerate(zip(*words)) if len(set(w)) > 1), min(map(len, words)))
+    lead = " ".join(words[0][:shared])
+    lead = lead[:max(lead.rfind(";"), lead.rfind(": "))] if ";" in lead or ": " in lead else lead.rstrip(" ,:(")
+    return (f"{len(ids)} profiles ({_few(ids)}): " + (f"{lead} … " if len(lead.split()) >= 3 else "")
+            + f"(for example {hw}: {msg})")
 
 
 def table_view(df: pd.DataFrame):
@@ -135,7 +172,12 @@ def draw(inputs) -> None:
                "profile, its device figures (utilisation, power, precision, year, known hours) only to its own hardware.")
     with_refs = c.url_toggle("Include reference points (the brain, AlphaGo)", "cmp_ref", where=st,
                              help="They are not hardware to buy: a brain and a whole 2016 system, shown for contrast")
-    ids = [h for h in c.hardware_ids() if with_refs or not c.profiles().profiles[h].reference_point]
+    ps = c.profiles()  # once: each call checks profiles/calibrated/ for changes
+    if ps.errors:  # left out of the table: said (the Profiles page lists them), in one box
+        files = ", ".join(f"{Path(e.source).name} ({e.field})" for e in ps.errors)
+        st.warning(c.md_escape(f"{len(ps.errors)} profile file(s) failed to load and are not compared: {files}. "
+                               "The Profiles & sources page shows each error and its fix.", limit=1000))
+    ids = [h for h in c.hardware_ids() if with_refs or not ps.profiles[h].reference_point]
     try:
         rep = run_comparison(inputs.run_kwargs, ids)
     except EstimatorError as exc:  # the scenario itself is wrong for every profile (a time-only preset)
@@ -143,7 +185,7 @@ def draw(inputs) -> None:
         return
     df, errors = table_of(rep)
     for err in errors:
-        st.warning(c.md_escape(err, limit=300))
+        st.warning(c.md_escape(err, limit=1000))
     if df.empty:
         return
     ranges = [k for k in df.columns if k.endswith(("_low", "_high"))]  # the chart's, not the table's

@@ -127,9 +127,10 @@ def hardware_select(preset_hardware: str | None, where: Any = st.sidebar, *, onl
     ``only_preset``: the preset gives only a time on its own hardware (``api.time_only``), which says
     nothing about another device, so the picker offers that hardware alone."""
     ids = [preset_hardware] if only_preset and preset_hardware else c.hardware_ids()
-    fallback = preset_hardware or DEFAULT_HARDWARE
-    return c.url_select("Hardware profile", "hardware", ids, placeholder=f"{fallback} ({'preset' if preset_hardware else 'default'})",
-                        help="Profile ids; see the Profiles & sources page. Empty: the preset's hardware.", where=where)
+    c.check_profile_link("hardware")  # a profile whose file failed to load: its load error, not "unknown value"
+    return c.url_select("Hardware profile", "hardware", ids, help="Profile ids; see the Profiles & sources page. Empty: "
+                        "the preset's hardware.", where=where, placeholder=f"{preset_hardware or DEFAULT_HARDWARE} "
+                        f"({'preset' if preset_hardware else 'default'})")
 
 
 _drawn = threading.local()  # inputs drawn by app.py for the page now running (one script run per thread)
@@ -295,8 +296,7 @@ def draw_inputs(main: Any = None) -> ScenarioInputs:
         "seq_len": c.url_number("Sequence length (tokens)", "seq_len", min_value=B.CONTEXT.low, max_value=B.CONTEXT.high,
                                 integer=True, placeholder=f"{DEFAULT_SEQ_LEN} or the preset's (default)", where=side),
         "zero": c.url_select("ZeRO stage (3 = FSDP)", "zero", [str(z) for z in ZERO_STAGES],
-                             placeholder=f"{_NO_STRATEGY.zero} (default)",
-                             where=side),
+                             placeholder=f"{_NO_STRATEGY.zero} (default)", where=side),
         "activation_recompute": c.url_select("Activation recomputation (memory)", "act_recompute", list(RECOMPUTE),
                                              placeholder=f"{_NO_STRATEGY.recompute} (default)", where=side),
         "tp": c.url_number("Tensor parallel", "tp", min_value=B.TENSOR_PARALLEL.low, max_value=B.TENSOR_PARALLEL.high,

@@ -23,6 +23,7 @@ from estimator.services import limits
 
 from . import charts, style
 from . import common as c
+from .profile_choice import default_hardware
 
 # Defaults, each with its source:
 DEFAULT_FLOPS = scaling.CHINCHILLA_TABLE3[3][1]  # Chinchilla's budget, 5.76e23 (Hoffmann et al. 2022, Table 3, 67B row)
@@ -227,10 +228,8 @@ def diminishing_section(hardware: str) -> None:
     target = c.url_number("Target error (%)", "dr_target", min_value=0.001, max_value=100.0,
                           default=dm.CLAIM_TARGET_ERROR_PCT, fmt="%.3g", where=left)
     k = c.url_number("Exponent k", "dr_k", min_value=B.DIMINISHING_EXPONENT.low, max_value=B.DIMINISHING_EXPONENT.high,
-                     default=dm.DEFAULT_EXPONENT,
-                     step=0.005, fmt="%.4g", where=left, help="error ∝ compute^(−k)")
-    base = c.url_number("Compute that reaches the current error (FLOPs)", "dr_base", min_value=B.FLOPS.low,
-                        max_value=MAX_FLOPS,
+                     default=dm.DEFAULT_EXPONENT, step=0.005, fmt="%.4g", where=left, help="error ∝ compute^(−k)")
+    base = c.url_number("Compute that reaches the current error (FLOPs)", "dr_base", min_value=B.FLOPS.low, max_value=MAX_FLOPS,
                         default=dm.RESNET50_IMAGENET_FLOPS, fmt=c.LARGE_NUMBER_FORMAT, where=left, help=dm.RESNET50_SOURCE)
     try:
         # the default base is the illustrative ResNet-50 workload: None lets the report name its source
@@ -292,7 +291,8 @@ def trend_section() -> None:
     st.header("Trends: hardware gets cheaper, demand grows faster", anchor=False)
     left, right = _layout()
     options = [i for i in _priced_hardware() if c.profiles().profiles[i].release_year]
-    hw = c.url_select("Hardware of the base year", "tr_hw", options, default=limits.TREND_HARDWARE, where=left)
+    hw = c.url_select("Hardware of the base year", "tr_hw", options, where=left,
+                      default=default_hardware(limits.TREND_HARDWARE, options, left, "tr_hw"))
     flops = c.url_number("Fixed workload (FLOPs)", "tr_flops", min_value=B.FLOPS.low, max_value=MAX_FLOPS,
                          default=limits.TREND_FLOPS, fmt=c.LARGE_NUMBER_FORMAT, where=left, help="Default: GPT-3, 3.14e23 FLOPs")
     years = c.url_number("Years", "tr_years", min_value=1, max_value=trends.MAX_YEARS, default=limits.TREND_YEARS,
@@ -365,8 +365,9 @@ def render() -> None:
     st.title("Limits of scale", anchor=False)
     st.caption(f"Compute that grows faster than hardware, returns that diminish, and a {BRAIN_POWER_W:g} W brain against "
                "megawatt systems. Same numbers as `python -m estimator scaling …` and `contrasts`.")
-    hardware = c.url_select(HARDWARE_LABEL, "lim_hw", _priced_hardware(), default=limits.DEFAULT_HARDWARE,
-                            where=st.sidebar, help="Time, energy, CO₂e and cost use this profile's defaults")
+    priced = _priced_hardware()
+    hardware = c.url_select(HARDWARE_LABEL, "lim_hw", priced, default=default_hardware(limits.DEFAULT_HARDWARE, priced,
+                            warn_box, "lim_hw"), where=st.sidebar, help="Time, energy, CO₂e and cost use this profile's defaults")
     # One section at a time, each with its own link (?lim=…): a link lands on its section
     # whatever the sections above it draw, and only the open one is computed.
     c.check_option("lim", list(SECTIONS))

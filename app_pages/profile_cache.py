@@ -4,8 +4,11 @@ so that a link to a new profile works on every page. ``app_pages.common`` re-exp
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
+from estimator.core.errors import ProfileError
 from estimator.io import datafiles
 
 
@@ -39,8 +42,8 @@ def refresh_profiles_if_changed() -> bool:
     sig = calibrated_dir_signature()
     if sig == _SEEN["signature"]:
         return False
-    _SEEN["signature"] = sig
-    clear_profile_cache()
+    clear_profile_cache()  # resets the signature: record the new one after it (audit: before it, every
+    _SEEN["signature"] = sig  # call counted as a change, and the Compare page loaded every profile 38 times)
     return True
 
 
@@ -49,3 +52,21 @@ def clear_profile_cache() -> None:
     datafiles.default_profiles.cache_clear()
     _profiles.clear()
     _SEEN["signature"] = None
+
+
+def hardware_ids() -> list[str]:
+    """Profile ids sorted by kind, then id (stable order for selectboxes)."""
+    ps = profiles().profiles
+    return sorted(ps, key=lambda i: (ps[i].kind, i))
+
+
+def load_error(hardware: str | None) -> ProfileError | None:
+    """Why the profile ``hardware`` (an id) did not load: its file's error, or None (it loaded, or
+    no file names it). As ``ProfileSet.get`` finds it, without reading a file a link names."""
+    ps = profiles()
+    if not hardware or hardware in ps.profiles:
+        return None
+    found = ps.broken_ids.get(hardware)
+    return found or next((e for e in ps.errors if (e.field == "id" and f"'{hardware}' is defined by" in e.problem)
+                          or Path(e.source).stem == hardware), None)
+

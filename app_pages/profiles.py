@@ -6,8 +6,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from estimator.core import embodied
 from estimator.core.interval import LEVEL
 from estimator.core.profile import DISPLAY_FLOPS
+from estimator.core.serving import FALLBACK_LINK_GB_PER_S, FALLBACK_LINK_SOURCE
 from estimator.core.units import BYTES_PER_GB, FLOPS_PER_TFLOP
 from estimator.core.utilization_choice import fit_used, same_for_every_run
 from estimator.report import humanize as hz
@@ -15,6 +17,7 @@ from estimator.report import humanize as hz
 from . import charts
 from . import common as c
 from .inputs import DEFAULT_HARDWARE, hardware_select
+from .profile_choice import default_hardware
 
 
 def utilization_text(u) -> str:
@@ -72,12 +75,52 @@ def table_view(df: pd.DataFrame):
     return c.number_table(df, {key: show for key, (_, show) in NUMBER_COLUMNS.items()})
 
 
+def peak_unit(precision: str) -> str:
+    """Integer precisions count operations, not floating-point ones: TOPS (10¹² operations a second)."""
+    return "TOPS" if precision.startswith("int") else "TFLOP/s"
+
+
+def peak_text(p) -> str:
+    """Every precision's peak, and the range where the peak itself is uncertain (the brain's)."""
+    text = ", ".join(f"{k} {v / FLOPS_PER_TFLOP:g} {peak_unit(k)}" for k, v in p.peak_flops_per_s.items())
+    if p.peak_range_flops_per_s is None:
+        return text
+    low, high = (x / FLOPS_PER_TFLOP for x in p.peak_range_flops_per_s)
+    return f"{text}; {p.default_precision} range {low:g} – {high:g} {peak_unit(p.default_precision)}"
+
+
+def interconnect_text(p) -> tuple[str, str]:
+    """([interconnect] link, its source): where the profile states none, the fallback inference uses."""
+    if p.link_gb_per_s:
+        return f"{p.link_gb_per_s:g} GB/s per direction, device to device", p.link_source
+    if p.reference_point:
+        return "none (a reference point, not hardware to link)", "not applicable"
+    return (f"not stated; inference with tensor parallelism assumes {FALLBACK_LINK_GB_PER_S:g} GB/s",
+            FALLBACK_LINK_SOURCE)
+
+
+def embodied_text(p) -> tuple[str, str]:
+    """([embodied] manufacturing footprint per device, its basis, scope and source), and the figure
+    estimates use where it differs (a die-area model's board, or the fallback for a device without one)."""
+    used = embodied.device_figure(p.embodied, p.kind, p.memory_gb)
+    spread = "" if used is None or used.low_kg_co2e == used.high_kg_co2e else \
+        f" (range {used.low_kg_co2e:.3g} – {used.high_kg_co2e:.3g} kg)"
+    if p.embodied is None:
+        if used is None:
+            return "none (no figure is made for a reference point or a device without memory)", "not applicable"
+        return f"not stated; estimates use {used.kg_co2e:.3g} kg CO₂e per device{spread}", used.source
+    e = p.embodied
+    text = f"{e.kg_co2e:g} kg CO₂e per device, basis {e.basis}"
+    text += spread if used.kg_co2e == e.kg_co2e else f"; estimates use {used.kg_co2e:.3g} kg{spread}"
+    return text, f"{embodied.BASIS_TEXT.get(e.basis, e.basis)}; scope: {e.scope}; {e.source}"
+
+
 def details(p) -> None:
     """One profile's figures, each with its source (text from the profile file, escaped)."""
     e = c.md_escape
     price = "none" if p.price.usd_per_device_hour is None else f"${p.price.usd_per_device_hour:g} per device-hour ({p.price.date})"
     rows = [
-        ("Peak", ", ".join(f"{k} {v / FLOPS_PER_TFLOP:g} TFLOP/s" for k, v in p.peak_flops_per_s.items()), p.peak_source),
+        ("Peak", peak_text(p), p.peak_source),
         ("Memory", f"{f'{p.memory_gb:g} GB' if p.memory_gb else 'n/a'}, "
                    f"{f'{p.memory_bandwidth_gb_per_s:g} GB/s' if p.memory_bandwidth_gb_per_s else 'n/a'}", p.memory_source),
         ("Power", f"average {hz.power(p.power.average_w)} (range {hz.power(p.power.average_range_w[0])} – "
@@ -86,6 +129,8 @@ def details(p) -> None:
         ("Utilisation", utilization_text(p.utilization), f"{p.utilization.basis}; {p.utilization.source}"),
         ("Price", price, f"{p.price.basis}; {p.price.source}"),
         ("PUE", f"{p.pue:g}" + (f", cooling: {p.cooling}" if p.cooling else ""), p.pue_source),
+        ("Interconnect", *interconnect_text(p)),
+        ("Embodied", *embodied_text(p)),
     ]
     for name, value, source in rows:
         st.markdown(f"**{name}**: {e(value, 300)}")
@@ -115,8 +160,11 @@ def render() -> None:
     st.download_button("CSV", c.table_csv(df), file_name="profiles.csv", mime="text/csv", on_click="ignore",
                        icon=":material/download:", help="The table's numbers unformatted, a missing one left empty; "
                                                         "each figure's source is in the profile's file.")
-    chosen = hardware_select(None, where=st) or DEFAULT_HARDWARE
+    chosen = hardware_select(None, where=st)
     c.show_url_warnings()
+    chosen = chosen or default_hardware(DEFAULT_HARDWARE, ids, st)  # another where its file failed to load
+    if chosen is None:
+        return  # no profile loaded: the warnings above say why
     p = ps.profiles[chosen]
     st.subheader(c.md_escape(p.name), anchor=False)
     left, right = st.columns([3, 2])
