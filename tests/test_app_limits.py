@@ -319,6 +319,10 @@ def test_diminishing_section_agrees_with_its_metric_and_names_the_base():
     assert f"Base workload: {md_escape(dm.RESNET50_SOURCE, 300)}" in caption
     plain = caption.replace("\\", "")   # the page escapes Markdown
     assert "Note: the target costs" in plain and "not 1.06 × 10⁵×: the fitted utilisation is" in plain
+    # the base's label does not claim it reaches the current error (ResNet-50 reaches ≈24%, not 11.5%; audit)
+    base = at.number_input(key="dr_base")
+    assert base.label == "Base compute to multiply (FLOPs)" and "reaches the current error" not in base.label
+    assert "an illustrative base, not the model at the current error" in base.help
 
 
 def test_the_multiplier_chart_draws_each_k_once_under_its_own_label():
