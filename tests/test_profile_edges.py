@@ -129,7 +129,7 @@ def test_a_price_date_is_a_year_or_a_year_and_month(tmp_path, date):
     assert err.field == "price.date" and '"YYYY", "YYYY-MM" or "YYYY-MM-DD"' in err.fix
 
 
-@pytest.mark.parametrize("date", ["2024", "2024-06", "1999-12", "2024-06-15"])
+@pytest.mark.parametrize("date", ["2024", "2024-06", "2022-01", "2024-06-15"])  # from the H100's release (2022)
 def test_a_good_price_date_loads(tmp_path, date):
     old = next(line for line in GOOD.splitlines() if line.startswith("date = "))
     path = tmp_path / "ok.toml"

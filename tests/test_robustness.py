@@ -225,8 +225,13 @@ def test_15_empty_out_is_refused(capsys, tmp_path):
 
 
 def test_16_newlines_in_profile_text_never_break_the_markdown_table(tmp_path):
+    # a name with a line break is refused on load (audit: it split its row in `profiles list`)
     path = tmp_path / "nl.toml"
     path.write_text(H100.replace('name = "NVIDIA H100 SXM 80GB"', 'name = "NVIDIA\\nH100 | evil"'))
+    with pytest.raises(ProfileError, match="field 'name'.*control characters"):
+        load_profile_file(path)
+    # a pipe is text: escaped in the table
+    path.write_text(H100.replace('name = "NVIDIA H100 SXM 80GB"', 'name = "NVIDIA H100 | evil"'))
     p = load_profile_file(path)
     est = estimate(Scenario(flops=1e22), p)
     md = to_markdown(est)

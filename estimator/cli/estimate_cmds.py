@@ -5,15 +5,15 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from estimator.cli.profile_text import id_clash, peak_unit, show_profile
 from estimator.core import bounds as B
 from estimator.core import embodied
 from estimator.core.errors import InputError, ProfileError
 from estimator.core.memory import DEFAULT_MICRO_BATCH, DEFAULT_SEQ_LEN, RECOMPUTE
 from estimator.core.profile import DISPLAY_FLOPS, PRECISIONS
 from estimator.core.scenario import INPUT_FIELDS
-from estimator.core.utilization_choice import fit_used, same_for_every_run
 from estimator.core.water import COOLING, DEFAULT_COOLING, EWIF_L_PER_KWH
-from estimator.io.datafiles import default_profiles, is_bundled, load_presets, load_profile_file, load_sources
+from estimator.io.datafiles import default_profiles, load_presets, load_profile_file, load_sources
 from estimator.report import humanize as hz
 from estimator.report.export import COMPARE_KEYS, FORMATS, LABELS, compare_csv, dump_json, render
 from estimator.services import api
@@ -152,7 +152,8 @@ def cmd_estimate(args):
 
 def cmd_compare(args):
     # by default every hardware profile; reference points (the brain, AlphaGo) only when named
-    ids = args.hardware or sorted(i for i, p in default_profiles().profiles.items() if not p.reference_point)
+    ps = default_profiles()
+    ids = args.hardware or sorted(i for i, p in ps.profiles.items() if not p.reference_point)
     rep = api.compare(ids, preset_id=args.preset, region=args.region, cloud=args.cloud, **scenario_kwargs(args))
     if not rep.results:
         # every profile failed: most often the input itself; its error, as raised, is the one line (exit 2)
@@ -160,6 +161,9 @@ def cmd_compare(args):
     _compare_output(args, rep.results)
     for hw, msg in rep.failures:
         print(f"note: {hw}: {msg}", file=sys.stderr)
+    if not args.hardware:  # every profile was asked for: say which files could not be (audit: left out silently)
+        for err in ps.errors:
+            print(f"note: left out, the profile file does not load: {err}", file=sys.stderr)
 
 
 def _compare_output(args, results) -> None:
@@ -231,7 +235,8 @@ def cmd_profiles(args):
         for p in listed:
             peak = p.peak()
             # 3 significant digits: a calibrated CPU's 0.0047 is not "0.00"
-            print(f"{p.id:<{w_id}}  {p.kind:<{w_kind}}  {p.name:<{w_name}}  {peak:9.3g} FLOP/s {p.default_precision:<5} "
+            print(f"{p.id:<{w_id}}  {p.kind:<{w_kind}}  {p.name:<{w_name}}  {peak:9.3g} {peak_unit(p.default_precision):<6} "
+                  f"{p.default_precision:<5} "
                   f"{hz.power(p.power.average_w):>8}  util {hz.sig(p.utilization.default)}")
     elif args.action == "show":
         if len(extra) == 1 and not extra[0].strip():
@@ -242,7 +247,7 @@ def cmd_profiles(args):
             from estimator.core.calibrate import profile_to_dict
             print(dump_json(profile_to_dict(ps.get(args.id))))
         else:
-            _show_profile(ps.get(args.id))
+            show_profile(ps.get(args.id))
     else:  # validate
         if args.format != "table":
             raise InputError("profiles validate prints one line a file: --format json is for list and show")
@@ -263,11 +268,10 @@ def cmd_profiles(args):
                     print(f"broken: {path}: id '{profile.id}' is also the id of {seen[profile.id]}: give one of them "
                           "another id (profiles load together, so an id names one file)")
                     continue
-                bundled = ps.profiles.get(profile.id)
-                if bundled is not None and is_bundled(bundled) and not is_bundled(profile):
-                    broken += 1  # as loading sets it aside: a calibrated profile never takes a bundled id
-                    print(f"broken: {path}: id '{profile.id}' is the id of the bundled profile {bundled.source_file}: "
-                          f"give this profile its own id (e.g. id = \"{profile.id}-cal\")")
+                clash = id_clash(ps, profile, path)
+                if clash is not None:
+                    broken += 1  # as loading sets it aside: an id names one file
+                    print(f"broken: {path}: {clash}")
                     continue
                 seen.setdefault(profile.id, path)
                 print(f"ok: {path}")
@@ -281,73 +285,6 @@ def cmd_profiles(args):
         if broken:
             raise InputError(f"{broken} of {total} profile file(s) are broken; the lines starting 'broken:' above "
                              "name each file, field and fix")
-
-
-NOT_STATED = "not stated"
-
-
-def _stated(value, fmt="{:g}", unit="") -> str:
-    """A profile's figure for people: "not stated" where the profile has none (the brain's memory)."""
-    if value is None:
-        return NOT_STATED
-    return fmt.format(value) + (f" {unit}" if unit else "")
-
-
-def _plain(value) -> str:
-    """One value of a calibration record: yes/no, 4 significant figures, lists joined."""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    if isinstance(value, (list, tuple)) and not any(isinstance(x, (dict, list, tuple)) for x in value):
-        return ", ".join(_plain(x) for x in value)
-    if isinstance(value, dict):
-        return ", ".join(f"{k} {_plain(x)}" for k, x in value.items())
-    return str(value)
-
-
-def _record_lines(record, indent: str = "    ") -> list[str]:
-    """A calibration record as readable ``key: value`` lines (a table nested one level deeper,
-    a list of tables one line each), never a raw dict."""
-    lines = []
-    for key, value in record.items():
-        if isinstance(value, dict):
-            lines.append(f"{indent}{key}:")
-            lines += _record_lines(value, indent + "  ")
-        elif isinstance(value, (list, tuple)) and any(isinstance(x, dict) for x in value):
-            lines.append(f"{indent}{key}:")
-            lines += [f"{indent}  - {_plain(x)}" for x in value]
-        else:
-            lines.append(f"{indent}{key}: {_plain(value)}")
-    return lines
-
-
-def _show_profile(p) -> None:
-    print(f"{p.name} ({p.id}), {p.kind}, released {_stated(p.release_year, '{}')}")
-    for prec, v in p.peak_flops_per_s.items():
-        print(f"  peak {prec:<5} {v:.4g} FLOP/s")
-    print(f"    source: {p.peak_source}")
-    print(f"  memory {_stated(p.memory_gb, unit='GB')}, bandwidth {_stated(p.memory_bandwidth_gb_per_s, unit='GB/s')}"
-          f"  ({p.memory_source})")
-    print(f"  power average {p.power.average_w:.4g} W (range {p.power.average_range_w[0]:.4g}–{p.power.average_range_w[1]:.4g} W, "
-          f"host included: {'yes' if p.power.includes_host else 'no'}), TDP {_stated(p.power.tdp_w, '{:.4g}', 'W')}"
-          f"  ({p.power.source})")
-    u = p.utilization
-    if u.fitted:
-        at = u.predict(DISPLAY_FLOPS)
-        where = "for every run" if same_for_every_run(u) else f"at {DISPLAY_FLOPS:g} FLOPs, year unknown"
-        how = f"{fit_used(u)}; {where}: {at.center:.3f}, {at.level:.0%} interval {at.low:.3f}–{at.high:.3f}"
-        print(f"  utilisation {how}  ({u.basis}; {u.source})")
-    else:
-        print(f"  utilisation {u.default:g} (range {u.range[0]:g}–{u.range[1]:g})  ({u.basis}; {u.source})")
-    price = (NOT_STATED if p.price.usd_per_device_hour is None
-             else f"${p.price.usd_per_device_hour}/device-hour" + (f", {p.price.date}" if p.price.date else ""))
-    print(f"  price {price}  ({'; '.join(x for x in (p.price.basis, p.price.source) if x and x != 'none')})")
-    print(f"  PUE {p.pue:g}" + (f", cooling {p.cooling}" if p.cooling else "") + f"  ({p.pue_source})")
-    if p.calibration:
-        print("  calibration:")
-        for line in _record_lines(dict(p.calibration)):
-            print(line)
 
 
 def register(sub):

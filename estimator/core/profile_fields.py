@@ -18,7 +18,8 @@ from estimator.core.errors import ProfileError
 from estimator.core.profile import PRECISIONS
 
 # Plausibility bounds: outside these a number is almost surely a typo (wrong unit or
-# exponent). One device here can be a whole system (AlphaGo ≈ 1 MW), hence the wide bounds.
+# exponent). One device here can be a whole system (AlphaGo ≈ 1 MW), hence the wide bounds; a
+# gpu, tpu, accelerator or cpu is held to its kind's tighter limits (estimator/core/profile_limits.py).
 # Those an input shares have their one home in estimator/core/bounds.py.
 # The fix for a number outside its bounds: a physical quantity's usual slip is its unit; a ratio's
 # or a year's is its form.
@@ -126,9 +127,10 @@ class FieldReader:
             self.fail(where, f"expected text, got {value!r}", "put the value in quotes")
         return value.strip()
 
-    def number(self, tbl, key, where, bounds=None, required=True, allow_zero=False, hint=UNIT_HINT) -> float | None:
+    def number(self, tbl, key, where, bounds=None, required=True, allow_zero=False, hint=UNIT_HINT,
+               what: str = "") -> float | None:
         """A number inside ``bounds``; ``hint``: the fix when it is outside (a unit for a physical
-        quantity, the form for a ratio or a year)."""
+        quantity, the form for a ratio or a year); ``what``: whose bounds they are (" for a gpu")."""
         value = tbl.get(key)
         if value is None:
             if required:
@@ -145,17 +147,17 @@ class FieldReader:
         if value < 0 or (value == 0 and not allow_zero):
             self.fail(where, f"{value:g} must be greater than 0", "write a positive number")
         if bounds is not None and not (bounds[0] <= value <= bounds[1]):
-            self.fail(where, f"{value:g} is implausible (expected {bounds[0]:g} to {bounds[1]:g})", hint)
+            self.fail(where, f"{value:g} is implausible{what} (expected {bounds[0]:g} to {bounds[1]:g})", hint)
         return value
 
-    def pair(self, tbl, key, where, bounds=None, hint=UNIT_HINT) -> tuple[float, float] | None:
+    def pair(self, tbl, key, where, bounds=None, hint=UNIT_HINT, what: str = "") -> tuple[float, float] | None:
         value = tbl.get(key)
         if value is None:
             return None
         if not isinstance(value, (list, tuple)) or len(value) != 2:
             self.fail(where, f"expected [low, high], got {value!r}", f"write {key} = [low, high]")
-        low = self.number({"v": value[0]}, "v", where, bounds, hint=hint)
-        high = self.number({"v": value[1]}, "v", where, bounds, hint=hint)
+        low = self.number({"v": value[0]}, "v", where, bounds, hint=hint, what=what)
+        high = self.number({"v": value[1]}, "v", where, bounds, hint=hint, what=what)
         if low > high:
             self.fail(where, f"low {low:g} is above high {high:g}", "write [low, high] with low ≤ high")
         return (low, high)

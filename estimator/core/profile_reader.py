@@ -10,6 +10,7 @@ failed). The field checks are ``estimator.core.profile_fields``'. Reading the fi
 
 from __future__ import annotations
 
+import datetime
 import difflib
 from collections.abc import Mapping
 from typing import Any
@@ -47,6 +48,14 @@ from estimator.core.profile_fields import (  # noqa: F401  (re-exported: calibra
     FieldReader,
     ProfileErrors,
 )
+from estimator.core.profile_limits import (
+    KIND_LIMITS,
+    MIN_OF_TDP,
+    KindLimits,
+    limits_for,
+    price_date_problem,
+    text_problem,
+)
 from estimator.core.utilization_model import POOLED, UtilizationModel
 from estimator.core.water import COOLING
 
@@ -54,10 +63,19 @@ FIT_FILE = "estimator/data/utilization_fit.json"
 POWER_FIT_FILE = "estimator/data/measured_power.csv"
 
 
-def _power(r: FieldReader, pw: Mapping[str, Any], fits: Mapping[str, RatioFit] | None) -> Power:
+def _says(kind: str) -> dict[str, str]:
+    """How a number outside its kind's limits is told (``FieldReader.number``'s what and hint)."""
+    if kind not in KIND_LIMITS:
+        return {}
+    return {"what": f" for a {kind}", "hint": f'{UNIT_HINT}; a whole cluster or system is kind = "system"'}
+
+
+def _power(r: FieldReader, pw: Mapping[str, Any], fits: Mapping[str, RatioFit] | None, lim: KindLimits,
+           says: Mapping[str, str]) -> Power:
     """[power]: ``fit = "<group>"`` with ``tdp_w`` (average and range from the measured-draw fit),
-    or an explicit ``average_w`` with ``average_range_w`` and ``includes_host``."""
-    tdp = r.number(pw, "tdp_w", "power.tdp_w", POWER_W_BOUNDS, required=False)
+    or an explicit ``average_w`` with ``average_range_w`` and ``includes_host``; within the kind's
+    limits (``lim``), the average between MIN_OF_TDP and MAX_OVER_TDP × tdp_w."""
+    tdp = r.number(pw, "tdp_w", "power.tdp_w", lim.power_w, required=False, **says)
     if "fit" in pw:
         group = r.text(pw, "fit", "power.fit")
         if group not in GROUPS:
@@ -78,8 +96,10 @@ def _power(r: FieldReader, pw: Mapping[str, Any], fits: Mapping[str, RatioFit] |
         return Power(tdp, f.center * tdp, (f.low * tdp, f.high * tdp), includes_host, host,
                      f"average {f.describe()}; TDP: {src}"
                      + (f"; host share {host:.0f} W = (system − chip-only fit centre) × TDP" if host else ""), group, src)
-    avg = r.number(pw, "average_w", "power.average_w", POWER_W_BOUNDS)
-    avg_range = r.pair(pw, "average_range_w", "power.average_range_w", POWER_W_BOUNDS) or (avg, avg)
+    # with a TDP, the average is held to MIN_OF_TDP–MAX_OVER_TDP × it below, a narrower check than the kind's
+    avg_lim, avg_says = (lim.power_w, says) if tdp is None else (POWER_W_BOUNDS, {})
+    avg = r.number(pw, "average_w", "power.average_w", avg_lim, **avg_says)
+    avg_range = r.pair(pw, "average_range_w", "power.average_range_w", avg_lim, **avg_says) or (avg, avg)
     if not avg_range[0] <= avg <= avg_range[1]:
         r.fail("power.average_range_w", f"[{avg_range[0]:g}, {avg_range[1]:g}] does not contain average_w = {avg:g}",
                "widen the range or correct average_w")
@@ -96,6 +116,10 @@ def _power(r: FieldReader, pw: Mapping[str, Any], fits: Mapping[str, RatioFit] |
         r.fail("power.average_range_w" if avg_range[1] > avg else "power.average_w",
                f"{avg_range[1]:g} W is more than {MAX_OVER_TDP:g} × tdp_w = {tdp:g} W",
                "give the average per device in W (not kW, not a whole server's), or correct tdp_w")
+    if tdp is not None and avg_range[0] < MIN_OF_TDP * tdp:
+        r.fail("power.average_range_w" if avg_range[0] < avg else "power.average_w",
+               f"{avg_range[0]:g} W is less than {MIN_OF_TDP:g} × tdp_w = {tdp:g} W, under half of an idle GPU's draw",
+               "give the average per device in W (not kW), or correct tdp_w")
     return Power(tdp, avg, avg_range, includes_host, host_share, r.text(pw, "source", "power.source"))
 
 
@@ -175,25 +199,31 @@ def id_problem(pid: str) -> str | None:
     return None
 
 
-def _check_price_date(r, date: str) -> None:
-    """A price's date is YYYY, YYYY-MM or YYYY-MM-DD in the plausible years: the trend starts from it
-    (audit: "2099-13" started a trend in 2099, "last tuesday" fell back silently; a full date loads)."""
-    parts = date.split("-") if date else []
-    ok = (0 < len(parts) <= 3 and len(parts[0]) == 4 and all(len(x) == 2 for x in parts[1:])
-          and all(x.isdigit() for x in parts) and B.YEAR.low <= int(parts[0]) <= B.YEAR.high
-          and (len(parts) < 2 or 1 <= int(parts[1]) <= 12) and (len(parts) < 3 or 1 <= int(parts[2]) <= 31))
-    if date and not ok:
-        r.fail("price.date", f"'{date[:40]}' is not a date (a year, or a year and month)",
-               f'write the price\'s date as "YYYY", "YYYY-MM" or "YYYY-MM-DD", e.g. "2024-06", from '
-               f"{B.YEAR.low:g} to {B.YEAR.high:g}")
+def _price(r: FieldReader, pr: Mapping[str, Any], lim: KindLimits, says: Mapping[str, str],
+           today: datetime.date | None, release_year: int | None) -> Price:
+    """[price]: a price within the kind's limits, 0 or at least bounds.SMALLEST_NONZERO (as an input
+    price is), and its date (``price_date_problem``): the trend of costs starts from it (audit:
+    "2099-13" started a trend in 2099, "2100-12" printed a cost in 2100, "last tuesday" fell back silently)."""
+    value = r.number(pr, "usd_per_device_hour", "price.usd_per_device_hour", lim.price_usd_per_hour,
+                     required=False, allow_zero=True, **says)
+    if value is not None and 0 < value < B.SMALLEST_NONZERO:
+        r.fail("price.usd_per_device_hour", f"{value:g} must be 0 or at least {B.SMALLEST_NONZERO:g} (a smaller "
+               "value is an underflow or a typo)", "write the price in USD per device-hour, or 0 for a free device")
+    date = r.text(pr, "date", "price.date", required=value is not None)
+    if date and (problem := price_date_problem(date, today, release_year)) is not None:
+        r.fail("price.date", *problem)
+    return Price(value, date, r.text(pr, "basis", "price.basis"), r.text(pr, "source", "price.source"))
 
 
 def profile_from_dict(data: Mapping[str, Any], source: str,
                       utilization_model: UtilizationModel | None = None,
-                      power_fits: Mapping[str, RatioFit] | None = None) -> HardwareProfile:
+                      power_fits: Mapping[str, RatioFit] | None = None,
+                      today: datetime.date | None = None) -> HardwareProfile:
     """Validate one profile's data and build a HardwareProfile.
 
     ``source`` names where the data came from (a file path) for the error messages.
+    ``today``: the price's date may not be after it (the loader, ``estimator.io.datafiles``, gives
+    the day; None: not checked, the core reading no clock).
     ``utilization_model`` is the fit that ``[utilization] family`` refers to; without it a
     fitted profile loads, but cannot predict its utilisation (used by the fit itself).
     ``power_fits`` are the measured-draw fits that ``[power] fit`` refers to.
@@ -216,6 +246,8 @@ def profile_from_dict(data: Mapping[str, Any], source: str,
             r.fail("id", problem, ID_FIX)
     with r.section():
         name = r.text(data, "name", "name")
+        if (problem := text_problem(name)) is not None:
+            r.fail("name", problem, "write the name on one line, without control characters")
     with r.section():
         kind = r.text(data, "kind", "kind")
         if kind not in KINDS:
@@ -226,6 +258,7 @@ def profile_from_dict(data: Mapping[str, Any], source: str,
         if year is not None and year != int(year):
             bad, year = year, None
             r.fail("release_year", f"{bad} is not a whole year", "write a year such as 2020")
+    lim, says = limits_for(kind), _says(kind)
 
     peaks: dict[str, float] = {}
     peak_source, default_precision, peak_range = "", "", None
@@ -236,7 +269,7 @@ def profile_from_dict(data: Mapping[str, Any], source: str,
                 continue
             if key not in PRECISIONS:
                 r.fail(f"peak_flops_per_s.{key}", "unknown precision", f"use one of {', '.join(PRECISIONS)}")
-            peaks[key] = r.number(peak_tbl, key, f"peak_flops_per_s.{key}", PEAK_FLOPS_PER_S_BOUNDS)
+            peaks[key] = r.number(peak_tbl, key, f"peak_flops_per_s.{key}", lim.peak_flops_per_s, **says)
         if not peaks:
             r.fail("peak_flops_per_s", "no precision given", "add at least one line such as fp32 = 19.5e12")
         peak_source = r.text(peak_tbl, "source", "peak_flops_per_s.source")
@@ -244,7 +277,7 @@ def profile_from_dict(data: Mapping[str, Any], source: str,
         if default_precision not in peaks:
             r.fail("default_precision", f"{default_precision!r} has no peak in [peak_flops_per_s]",
                    f"use one of {', '.join(peaks)} or add its peak")
-        peak_range = r.pair(peak_tbl, "range", "peak_flops_per_s.range", PEAK_FLOPS_PER_S_BOUNDS)
+        peak_range = r.pair(peak_tbl, "range", "peak_flops_per_s.range", lim.peak_flops_per_s, **says)
         if peak_range and not peak_range[0] <= peaks[default_precision] <= peak_range[1]:
             r.fail("peak_flops_per_s.range", "does not contain the default precision's peak",
                    "make the range [low, high] contain the peak")
@@ -253,9 +286,9 @@ def profile_from_dict(data: Mapping[str, Any], source: str,
     memory_source = link_source = ""
     with r.section():
         mem = r.table("memory")
-        memory_gb = r.number(mem, "capacity_gb", "memory.capacity_gb", MEMORY_GB_BOUNDS, required=False)
-        bandwidth = r.number(mem, "bandwidth_gb_per_s", "memory.bandwidth_gb_per_s", BANDWIDTH_GB_PER_S_BOUNDS,
-                             required=False)
+        memory_gb = r.number(mem, "capacity_gb", "memory.capacity_gb", lim.memory_gb, required=False, **says)
+        bandwidth = r.number(mem, "bandwidth_gb_per_s", "memory.bandwidth_gb_per_s", lim.bandwidth_gb_per_s,
+                             required=False, **says)
         memory_source = r.text(mem, "source", "memory.source")
     with r.section():
         link_tbl = r.table("interconnect", required=False)
@@ -264,16 +297,11 @@ def profile_from_dict(data: Mapping[str, Any], source: str,
 
     power = utilization = price = embodied = calibration = None
     with r.section():
-        power = _power(r, r.table("power"), power_fits)
+        power = _power(r, r.table("power"), power_fits, lim, says)
     with r.section():
         utilization = _utilization(r, r.table("utilization"), utilization_model, None if year is None else int(year))
     with r.section():
-        pr = r.table("price")
-        price_value = r.number(pr, "usd_per_device_hour", "price.usd_per_device_hour", PRICE_USD_PER_HOUR_BOUNDS,
-                               required=False, allow_zero=True)
-        price_date = r.text(pr, "date", "price.date", required=price_value is not None)
-        _check_price_date(r, price_date)
-        price = Price(price_value, price_date, r.text(pr, "basis", "price.basis"), r.text(pr, "source", "price.source"))
+        price = _price(r, r.table("price"), lim, says, today, None if year is None else int(year))
 
     pue, pue_source, cooling = None, "", None
     with r.section():

@@ -7,6 +7,7 @@ never stops the others from loading: ``load_profiles`` returns the good ones and
 from __future__ import annotations
 
 import csv
+import datetime
 import difflib
 import io
 from collections.abc import Mapping
@@ -15,7 +16,14 @@ from functools import lru_cache
 from pathlib import Path
 
 from estimator.core.carbon import CarbonData
-from estimator.core.errors import DataFileError, ProfileError, UnknownHardwareError, UnknownPresetError
+from estimator.core.errors import (
+    MAX_QUOTED_CHARS,
+    DataFileError,
+    ProfileError,
+    UnknownHardwareError,
+    UnknownPresetError,
+    quoted,
+)
 from estimator.core.power_ratio import RatioFit
 from estimator.core.presets import Preset, preset_from_dict
 from estimator.core.profile import HardwareProfile
@@ -85,7 +93,8 @@ def load_profile_file(path: str | Path, utilization_model=_FIT) -> HardwareProfi
     def fail(problem, fix):
         raise ProfileError(shown, "(file)", problem, fix)
     data = safe_read.read_toml(path, safe_read.MAX_PROFILE_BYTES, fail)
-    return profile_from_dict(data, shown, _model(utilization_model), load_power_fits())
+    # today's date: a price's date may not be after it (the core reads no clock)
+    return profile_from_dict(data, shown, _model(utilization_model), load_power_fits(), today=datetime.date.today())
 
 
 def source_path(source_file: str) -> Path:
@@ -113,6 +122,8 @@ def display_path(path: Path) -> str:
 def _did_you_mean(given: str, ids) -> str:
     """'did you mean h100-sxm or h100-pcie? ' for a near miss (ids it begins, or close spellings,
     case ignored), else ''."""
+    if len(given) > MAX_QUOTED_CHARS:
+        return ""
     key = given.strip().lower()
     near = [i for i in sorted(ids) if i.startswith(key)] or difflib.get_close_matches(key, sorted(ids), n=3, cutoff=0.6)
     return f"did you mean {' or '.join(near[:3])}? " if near else ""
@@ -150,7 +161,7 @@ class ProfileSet:
         for err in self.errors:
             if Path(err.source).stem == hardware:
                 raise err
-        raise UnknownHardwareError(f"unknown hardware '{hardware}'; {_did_you_mean(hardware, self.profiles)}"
+        raise UnknownHardwareError(f"unknown hardware {quoted(hardware)}; {_did_you_mean(hardware, self.profiles)}"
                                    f"valid ids: {', '.join(sorted(self.profiles))}")
 
 
@@ -230,7 +241,7 @@ def load_presets() -> Mapping[str, Preset]:
 def get_preset(pid: str) -> Preset:
     presets = load_presets()
     if pid not in presets:
-        raise UnknownPresetError(f"unknown preset '{pid}'; valid: {', '.join(presets)}")
+        raise UnknownPresetError(f"unknown preset {quoted(pid)}; valid: {', '.join(presets)}")
     return presets[pid]
 
 

@@ -1,0 +1,123 @@
+"""`profiles show` and `profiles validate` in words: one profile's figures with their sources, and
+why a profile file would not load beside the others (``estimator.cli.estimate_cmds.cmd_profiles``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from estimator.core.embodied import device_figure
+from estimator.core.profile import DISPLAY_FLOPS
+from estimator.core.utilization_choice import fit_used, same_for_every_run
+from estimator.io.datafiles import is_bundled, source_path
+
+
+def id_clash(ps, profile, path: str) -> str | None:
+    """Why ``profile`` (read from ``path``) would not load beside the loaded profiles, or None: its id
+    is a bundled profile's, another loaded file's, or one that several files already define (audit:
+    validate said ok for a calibrated file whose id another file had, and `profiles show` refused it)."""
+    pid = profile.id
+    other = ps.profiles.get(pid)
+    if other is not None and source_path(other.source_file) != Path(path).resolve():
+        if is_bundled(other) and not is_bundled(profile):  # a calibrated profile never takes a bundled id
+            return (f"id '{pid}' is the id of the bundled profile {other.source_file}: give this profile its own id "
+                    f"(e.g. id = \"{pid}-cal\")")
+        return (f"id '{pid}' is also the id of {other.source_file}: give one of them another id (profiles load "
+                "together, so an id names one file)")
+    for err in ps.errors:
+        if err.field == "id" and f"'{pid}' is defined by" in err.problem:
+            return f"id {err.problem}; fix: {err.fix}"
+    return None
+
+
+NOT_STATED = "not stated"
+
+
+def _stated(value, fmt="{:g}", unit="") -> str:
+    """A profile's figure for people: "not stated" where the profile has none (the brain's memory)."""
+    if value is None:
+        return NOT_STATED
+    return fmt.format(value) + (f" {unit}" if unit else "")
+
+
+def _plain(value) -> str:
+    """One value of a calibration record: yes/no, 4 significant figures, lists joined."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    if isinstance(value, (list, tuple)) and not any(isinstance(x, (dict, list, tuple)) for x in value):
+        return ", ".join(_plain(x) for x in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {_plain(x)}" for k, x in value.items())
+    return str(value)
+
+
+def _record_lines(record, indent: str = "    ") -> list[str]:
+    """A calibration record as readable ``key: value`` lines (a table nested one level deeper,
+    a list of tables one line each), never a raw dict."""
+    lines = []
+    for key, value in record.items():
+        if isinstance(value, dict):
+            lines.append(f"{indent}{key}:")
+            lines += _record_lines(value, indent + "  ")
+        elif isinstance(value, (list, tuple)) and any(isinstance(x, dict) for x in value):
+            lines.append(f"{indent}{key}:")
+            lines += [f"{indent}  - {_plain(x)}" for x in value]
+        else:
+            lines.append(f"{indent}{key}: {_plain(value)}")
+    return lines
+
+
+INTEGER_PRECISIONS = ("int8", "int4")  # their peaks count integer operations, not floating-point ones
+
+
+def peak_unit(precision: str) -> str:
+    """The unit of a peak at ``precision``: OP/s for integer operations, else FLOP/s."""
+    return "OP/s" if precision in INTEGER_PRECISIONS else "FLOP/s"
+
+
+def show_profile(p) -> None:
+    print(f"{p.name} ({p.id}), {p.kind}, released {_stated(p.release_year, '{}')}")
+    for prec, v in p.peak_flops_per_s.items():
+        print(f"  peak {prec:<5} {v:.4g} {peak_unit(prec)}" + (" (integer operations)" if prec in INTEGER_PRECISIONS else ""))
+    if p.peak_range_flops_per_s is not None:
+        lo, hi = p.peak_range_flops_per_s
+        print(f"  peak range {lo:.4g}–{hi:.4g} {peak_unit(p.default_precision)} ({p.default_precision}, "
+              "the peak itself being uncertain)")
+    print(f"    source: {p.peak_source}")
+    print(f"  memory {_stated(p.memory_gb, unit='GB')}, bandwidth {_stated(p.memory_bandwidth_gb_per_s, unit='GB/s')}"
+          f"  ({p.memory_source})")
+    if p.link_gb_per_s is not None:
+        print(f"  interconnect {p.link_gb_per_s:g} GB/s per direction, device to device  ({p.link_source})")
+    else:
+        print(f"  interconnect {NOT_STATED}")
+    print(f"  power average {p.power.average_w:.4g} W (range {p.power.average_range_w[0]:.4g}–{p.power.average_range_w[1]:.4g} W, "
+          f"host included: {'yes' if p.power.includes_host else 'no'}), TDP {_stated(p.power.tdp_w, '{:.4g}', 'W')}"
+          f"  ({p.power.source})")
+    u = p.utilization
+    if u.fitted:
+        at = u.predict(DISPLAY_FLOPS)
+        where = "for every run" if same_for_every_run(u) else f"at {DISPLAY_FLOPS:g} FLOPs, year unknown"
+        how = f"{fit_used(u)}; {where}: {at.center:.3f}, {at.level:.0%} interval {at.low:.3f}–{at.high:.3f}"
+        print(f"  utilisation {how}  ({u.basis}; {u.source})")
+    else:
+        print(f"  utilisation {u.default:g} (range {u.range[0]:g}–{u.range[1]:g})  ({u.basis}; {u.source})")
+    price = (NOT_STATED if p.price.usd_per_device_hour is None
+             else f"${p.price.usd_per_device_hour}/device-hour" + (f", {p.price.date}" if p.price.date else ""))
+    print(f"  price {price}  ({'; '.join(x for x in (p.price.basis, p.price.source) if x and x != 'none')})")
+    print(f"  PUE {p.pue:g}" + (f", cooling {p.cooling}" if p.cooling else "") + f"  ({p.pue_source})")
+    e = p.embodied
+    if e is not None:
+        rng = f" (range {e.range_kg_co2e[0]:g}–{e.range_kg_co2e[1]:g})" if e.range_kg_co2e else ""
+        print(f"  embodied {e.kg_co2e:g} kg CO2e per device{rng}, basis {e.basis}; scope: {e.scope}  ({e.source})")
+    elif (fallback := device_figure(None, p.kind, p.memory_gb)) is not None:
+        print(f"  embodied {NOT_STATED}; estimates take {fallback.kg_co2e:.3g} kg CO2e per device (range "
+              f"{fallback.low_kg_co2e:.3g}–{fallback.high_kg_co2e:.3g})  ({fallback.source})")
+    else:
+        print(f"  embodied {NOT_STATED}")
+    if p.notes:
+        print(f"  notes: {p.notes}")
+    if p.calibration:
+        print("  calibration:")
+        for line in _record_lines(dict(p.calibration)):
+            print(line)
