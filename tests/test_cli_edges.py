@@ -196,3 +196,22 @@ def test_a_served_query_under_a_device_second_is_priced(capsys):
     assert rc == 0 and err == "" and "total (338 tokens)                  " in out
     rc, out, err = _run(capsys, "scaling", "chinchilla", "--budget-usd", "1e-3", "--hardware", "h100-sxm")
     assert rc == 0 and err == ""
+
+
+@pytest.mark.parametrize("argv", [
+    ("estimate", "--hardware", "{Y}"), ("estimate", "--preset", "{Y}"), ("estimate", "--region", "{Y}"),
+    ("estimate", "--cloud", "{Y}"), ("estimate", "--cloud", "gcp:{Y}"), ("estimate", "--format", "{Y}"),
+    ("estimate", "--devices", "{Y}"), ("{Y}",), ("scaling", "trend", "--hardware", "{Y}"),
+    ("inference", "--tokens", "1e9", "--model", "{Y}"),
+])
+def test_a_huge_name_is_quoted_by_its_start_not_echoed_whole(capsys, argv):
+    """A 100,000-character --hardware was echoed whole: a 100 kB error line. Any name a message quotes
+    shows its first 60 characters and its length."""
+    huge = "y" * 100_000
+    rc, out, err = _run(capsys, *(a.replace("{Y}", huge) for a in argv))
+    assert rc == 2 and out == "" and err.count("\n") == 1 and err.startswith("error: ")
+    assert len(err) < 1_000, err[:200]
+    if "100,000 characters" not in err:  # the catalog lists its models without quoting the name
+        assert argv[:2] == ("inference", "--tokens")
+    else:
+        assert f"'{'y' * 60}…' (100,000 characters)" in err

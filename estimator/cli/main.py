@@ -12,7 +12,7 @@ import threading
 
 from estimator import __version__
 from estimator.cli import accuracy_cmds, calibrate_cmd, estimate_cmds, inference_cmd, scaling_cmds
-from estimator.core.errors import EstimatorError, InputError, UnknownHardwareError
+from estimator.core.errors import MAX_QUOTED_CHARS, EstimatorError, InputError, UnknownHardwareError, quoted
 
 # Each module adds its subcommands with register(subparsers).
 COMMAND_MODULES = [estimate_cmds, accuracy_cmds, calibrate_cmd, scaling_cmds, inference_cmd]
@@ -33,6 +33,8 @@ class Parser(argparse.ArgumentParser):
         self._negative_number_matcher = re.compile(r"^-(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$|^-(inf|nan)$", re.I)
 
     def error(self, message):  # argparse would print usage and exit; we want one line
+        # a value argparse quotes is cut as the library cuts names (a 100,000-character --format was echoed whole)
+        message = re.sub(rf"'([^']{{{MAX_QUOTED_CHARS + 1},}})'", lambda m: quoted(m.group(1)), message)
         # self.prog is "python -m estimator" or "python -m estimator <command> [<subcommand>]"
         raise UsageError(f"{message} (see `{self.prog} --help`)")
 

@@ -11,7 +11,7 @@ import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from estimator.core.errors import UnknownRegionError
+from estimator.core.errors import MAX_QUOTED_CHARS, UnknownRegionError, quoted
 
 
 @dataclass(frozen=True)
@@ -33,10 +33,10 @@ class CarbonData:
 def country_intensity(data: CarbonData, iso3: str) -> GridIntensity:
     code = iso3.strip().upper()
     if code not in data.countries:
-        close = difflib.get_close_matches(code, list(data.countries), n=3)
+        close = difflib.get_close_matches(code, list(data.countries), n=3) if len(code) <= MAX_QUOTED_CHARS else []
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         raise UnknownRegionError(
-            f"unknown region '{iso3}': use an ISO 3166 alpha-3 country code such as USA, FRA, DEU{hint}")
+            f"unknown region {quoted(iso3)}: use an ISO 3166 alpha-3 country code such as USA, FRA, DEU{hint}")
     name, value, year = data.countries[code]
     return GridIntensity(value, f"{name} ({code})", f"{data.country_source}, {year}", code)
 
@@ -46,7 +46,7 @@ def cloud_intensity(data: CarbonData, spec: str) -> GridIntensity:
     provider, sep, region = spec.strip().partition(":")
     provider = provider.lower()
     if not sep or not region:
-        raise UnknownRegionError(f"cloud region '{spec}' must look like provider:region, e.g. gcp:us-central1",
+        raise UnknownRegionError(f"cloud region {quoted(spec)} must look like provider:region, e.g. gcp:us-central1",
                                  field="cloud")
     # regions are matched without case (CodeCarbon's names are lower-case, none differing by case alone)
     region = region.strip()
@@ -56,10 +56,10 @@ def cloud_intensity(data: CarbonData, spec: str) -> GridIntensity:
         known = sorted(r for p, r in data.cloud if p == provider)
         if not known:
             providers = sorted({p for p, _ in data.cloud})
-            raise UnknownRegionError(f"unknown cloud provider '{provider}'; CodeCarbon's data has: {', '.join(providers)}",
+            raise UnknownRegionError(f"unknown cloud provider {quoted(provider)}; CodeCarbon's data has: {', '.join(providers)}",
                                      field="cloud")
-        close = difflib.get_close_matches(region.lower(), known, n=3)
+        close = difflib.get_close_matches(region.lower(), known, n=3) if len(region) <= MAX_QUOTED_CHARS else []
         hint = f"did you mean {', '.join(close)}?" if close else f"known: {', '.join(known)}"
-        raise UnknownRegionError(f"unknown {provider} region '{region}'; {hint}", field="cloud")
+        raise UnknownRegionError(f"unknown {provider} region {quoted(region)}; {hint}", field="cloud")
     value, location, country = data.cloud[key]
     return GridIntensity(value, f"{provider}:{region} ({location})", data.cloud_source, country.upper() or None)

@@ -5,6 +5,19 @@ the user. Every message is written to be shown to a person as it is.
 """
 
 
+# A name longer than this is no id, region or preset: a message quotes only its start (audit: a
+# 100,000-character --hardware was echoed whole, a 100 kB error line; the app cuts widget values to 40).
+MAX_QUOTED_CHARS = 60
+
+
+def quoted(given: str) -> str:
+    """``given`` as a message quotes it: whole when short, else its start and its length."""
+    given = str(given)
+    if len(given) <= MAX_QUOTED_CHARS:
+        return f"'{given}'"
+    return f"'{given[:MAX_QUOTED_CHARS]}…' ({len(given):,} characters)"
+
+
 class EstimatorError(Exception):
     """Base class: anything the user can fix by changing an input or a file.
 
