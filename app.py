@@ -13,7 +13,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from app_pages import common, gc_tuning, inputs, style
+from app_pages import common, gc_tuning, inputs, style, url_check
 
 # The browser tab's icon, a local file: a Material icon would be fetched from Google's font host.
 ICON = Path(__file__).resolve().parent / "app_pages" / "static" / "icon.png"
@@ -70,6 +70,7 @@ def main() -> None:
             page.run()
     else:
         page.run()
+    url_check.check_unknown_url_params()  # a link's parameter no input reads: said and dropped (audit)
     gc_tuning.freeze_new_imports()
 
 

@@ -203,6 +203,7 @@ def held_misses(rows: list[dict], how: str, level: float) -> None:
 def render() -> None:
     lecture = c.is_lecture()
     st.title("How far can I trust this?", anchor=False)
+    c.show_url_warnings()  # a link's parameter this page has no input for (app_pages/url_check.py)
     doc = document()
     if not lecture:
         st.markdown(c.md_escape(

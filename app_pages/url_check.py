@@ -1,0 +1,45 @@
+"""Query parameters nothing on the opened page reads: warned about and dropped from the address.
+
+A shared link with a typo (``?preset=gpt3-175b&devcies=8``) drew the preset's run as if the
+parameter were not there, without a word, and kept it in every link copied from the page (audit).
+Checked once, on the session's first run: the URL as it was opened. A parameter is known when a
+widget of the page is bound to it (its key is in the session state once drawn), when it is one of
+the view's modes, or when the page already said why it ignores it (``common.ignored_url_params``).
+"""
+
+from __future__ import annotations
+
+from contextlib import suppress
+
+import streamlit as st
+from streamlit.errors import StreamlitAPIException
+
+from app_pages.common import WARNINGS_KEY
+
+# The view's modes (``common.is_lecture``; Streamlit's own ``embed`` and ``embed_options``).
+MODE_KEYS = frozenset({"embed", "embed_options", "lecture", "claim"})
+CHECKED_KEY = "_url_unknown_checked"
+
+
+def unknown_url_params() -> list[str]:
+    """The query parameters the page drawn this run neither bound nor named."""
+    said = st.session_state.get(WARNINGS_KEY, {})
+    return [k for k in st.query_params if k not in MODE_KEYS and k not in st.session_state and k not in said]
+
+
+def check_unknown_url_params() -> None:
+    """After the page's first run: warn about each unknown parameter, drop it from the address, and
+    run again so the page shows the warning where it shows the others (``common.show_url_warnings``)."""
+    if st.session_state.get(CHECKED_KEY):
+        return
+    st.session_state[CHECKED_KEY] = True
+    unknown = unknown_url_params()
+    for key in unknown:
+        raw = st.query_params.get(key, "")
+        st.session_state.setdefault(WARNINGS_KEY, {})[key] = (
+            f"Ignored URL parameter `{key[:40].replace('`', '')}` = `{str(raw)[:40].replace('`', '').replace(chr(10), ' ')}`: "
+            "this page has no such input (a typo, or another page's).")
+        with suppress(KeyError, StreamlitAPIException):
+            del st.query_params[key]
+    if unknown:
+        st.rerun()
