@@ -16,6 +16,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from estimator.core import compression
+from estimator.core.equivalents import BRAIN_POWER_W
 from estimator.core.errors import EstimatorError
 from estimator.core.units import S_PER_YEAR, W_PER_TW
 from estimator.laws import contrasts, trends
@@ -27,8 +29,17 @@ from . import charts, style
 from . import common as c
 from .limits import multiplier_chart
 
+BRAIN_YEARS_LABEL = "Brain-years, one V100"  # the single V100's energy, not the real run's (the caption has that)
 LECTURE_HW = ("v100-sxm2", "a100-sxm-80gb", "h100-sxm", "b200")  # the GPU generations since GPT-3
-COMPRESSION_MODEL = dict(hardware="h100-sxm", params=70e9, tokens=1e9)  # a 70B model served on H100s
+# The compression slide's model: 70B parameters, the size of Llama 2 70B and Llama 3 70B (Touvron et al. 2023,
+# arXiv:2307.09288; Meta 2024, Llama 3 model card), the largest open models of their generations; on the
+# H100 SXM, one of the two GPUs the serving fit is measured on (ML.ENERGY, estimator/data/mlenergy_inference.csv);
+# 1B tokens: a round amount to total the savings over, a design choice.
+COMPRESSION_MODEL = dict(hardware="h100-sxm", params=70e9, tokens=1e9)
+# The chart's x title, short: "Energy to serve 1B tokens (kWh)" was cut at "(kWh" on a 390 px phone at lecture
+# size (31 characters ≈ 280 px over a plot ≈ 210 px wide beside 120 px of bar labels); two lines of it ran the
+# slide past 720 px at 1280.
+COMPRESSION_AXIS_TITLE = "kWh for 1B tokens"
 
 
 @dataclass(frozen=True)
@@ -39,12 +50,13 @@ class Claim:
 
 
 def _metrics(items) -> None:
-    """Big numbers: (label, value, caption or None)."""
+    """Big numbers: (label, value, caption): a caption is None, a string, or a tuple of strings, each
+    its own line under the number (a caveat beside the figure it qualifies)."""
     cols = st.columns(len(items))
     for col, (label, value, caption) in zip(cols, items):
         col.metric(label, value)
-        if caption:
-            col.caption(c.md_escape(caption, limit=200))
+        for line in ((caption,) if isinstance(caption, str) else caption or ()):
+            col.caption(c.md_escape(line, limit=200))
 
 
 def _chart(chart) -> None:
@@ -63,18 +75,42 @@ def gpt3_published_kwh() -> float:
     return limits.contrast_inputs().gpt3_published_energy_kwh
 
 
+def price_caption(e) -> str:
+    """What the cost is priced at, read from the estimate (audit: "$1.48 per GPU-hour" was typed)."""
+    price = e.assumption("price_usd_per_device_hour")
+    if price is not None and price.value is not None:
+        return f"at ${hz.sig(price.value)} per GPU-hour"
+    kwh = e.assumption("electricity_usd_per_kwh")
+    return f"at ${hz.sig(kwh.value)} per kWh" if kwh is not None and kwh.value is not None else "no price"
+
+
+def time_range_caption(e) -> str:
+    """The time's range with its level read from the estimate (audit: "80% range" was typed)."""
+    lo, hi = e.range["wall_clock_s"]
+    return f"{e.level:.0%} range {hz.duration(lo)} – {hz.duration(hi)}"
+
+
+def brain_years_caption() -> str:
+    """The real run's brain-years beside the slide's single V100's: the Contrasts tab and ``contrasts`` print
+    7,420 (1.30 GWh), the slide 6,150 (one V100, 1.08 GWh); unlabelled, they read as one figure (audit)."""
+    inputs = limits.contrast_inputs()
+    real = next(x for x in contrasts.contrasts(inputs) if x.key == "gpt3_brain_years")
+    return (f"a {BRAIN_POWER_W:g} W brain's energy for that long; the real run (estimated "
+            f"{hz.energy(inputs.gpt3_energy_kwh)}): {hz.count(real.value)} years, as in Contrasts")
+
+
 def gpt3_v100() -> None:
     r = api.run(preset_id="lambda-gpt3-v100")
     e = r.estimate
     eq = {x.key: x for x in e.equivalents}
-    lo, hi = e.range["wall_clock_s"]
-    _metrics([("Training time", hz.duration(e.wall_clock_s), f"80% range {hz.duration(lo)} – {hz.duration(hi)}"),
-              ("Cost", hz.money(e.cost_usd), "at $1.48 per GPU-hour"),
+    _metrics([("Training time", hz.duration(e.wall_clock_s), time_range_caption(e)),
+              ("Cost", hz.money(e.cost_usd), price_caption(e)),
               # the thought experiment's energy (one V100 at its fitted draw); the real run is the
               # World electricity slide's and the Limits page's (Patterson et al. 2021, 10,000 V100s)
               ("Energy", hz.energy(e.energy_kwh), f"one V100 at {hz.power(e.assumption('power_w').value)}; the real "
                                                   f"run: {hz.energy(gpt3_published_kwh())} (Patterson et al. 2021)"),
-              ("A 20 W brain's energy for", f"{hz.count(eq['brain_years'].value)} years", None)])
+              # the slide's story is the one V100, so its energy; the real run's figure beside it, named
+              (BRAIN_YEARS_LABEL, f"{hz.count(eq['brain_years'].value)} years", brain_years_caption())])
     rows = []
     for hw in LECTURE_HW:
         est = api.run(preset_id="lambda-gpt3-v100", hardware=hw).estimate
@@ -107,6 +143,13 @@ def brain_vs_alphago() -> None:
                       "a human brain ≈20 W (Raichle & Gusnard 2002, PNAS 99(16)).")
 
 
+def illustrative_base_caption() -> str:
+    """The caveat at the cost: its base is ResNet-50's run, not a model at the claim's starting error
+    (the Limits page says so; the slide had dropped it)."""
+    return (f"Illustrative base: ResNet-50 at ≈{dm.RESNET50_TOP1_ERROR_PCT:g}% error, not a model at "
+            f"{dm.CLAIM_CURRENT_ERROR_PCT:g}% (which costs more), so this is low")
+
+
 def imagenet_cost_caption(rep) -> str:
     """What the cost is, in words a student can check: the base's cost × the cost ratio, and, when the
     ratio is not the compute multiplier, why (a run that size reaches more of the peak; browser audit:
@@ -120,6 +163,15 @@ def imagenet_cost_caption(rep) -> str:
             f"the compute at {ut:.2f} of peak, not {ub:.2f} (larger runs reach more); {where}")
 
 
+def legend_in_plot(chart: alt.LayerChart) -> alt.LayerChart:
+    """The multiplier chart with its one-curve legend in the plot's empty top-right corner (the curve
+    falls from the top left): a legend row below it had no room once the cost said its base is
+    illustrative, on a 1280×720 slide."""
+    chart = chart.copy(deep=True)
+    chart.layer[0].encoding.color.legend = alt.Legend(title=None, orient="top-right", labelLimit=0)
+    return chart
+
+
 def imagenet_compute() -> None:
     k = dm.DEFAULT_EXPONENT  # the claim's k as the Limits page and the CLI use and print it
     rep = limits.diminishing_report(dm.CLAIM_CURRENT_ERROR_PCT, dm.CLAIM_TARGET_ERROR_PCT, k)
@@ -127,8 +179,8 @@ def imagenet_compute() -> None:
     _metrics([("Compute for 5% ImageNet error", f"≈{hz.magnitude(r.compute_multiplier)}×",
                f"{hz.times(r.compute_multiplier)} from {dm.CLAIM_CURRENT_ERROR_PCT:g}%"),
               ("To halve any error", hz.times(r.halving_multiplier), f"2^(1/k) with k = {k:g}"),
-              ("Cost of that compute", hz.money(t.cost_usd), imagenet_cost_caption(rep))])
-    _chart(multiplier_chart(dm.CLAIM_CURRENT_ERROR_PCT, k, dm.CLAIM_TARGET_ERROR_PCT))
+              ("Cost of that compute", hz.money(t.cost_usd), (imagenet_cost_caption(rep), illustrative_base_caption()))])
+    _chart(legend_in_plot(multiplier_chart(dm.CLAIM_CURRENT_ERROR_PCT, k, dm.CLAIM_TARGET_ERROR_PCT)))
     style.source_line("Thompson et al. 2020, \"The Computational Limits of Deep Learning\", arXiv:2007.05558: "
                       "error ∝ compute^(−k); 10⁵× more compute for 5% ImageNet error.")
 
@@ -206,26 +258,42 @@ def memory_wall_chart() -> alt.Chart:
                         legend=charts.series_legend([name for name, _ in MEMORY_WALL_SERIES])))
 
 
+def technique_caption(t) -> str:
+    """A technique's row as the CLI's ``inference`` names it: its setting, "(illustrative)" when the
+    setting is a paper's and not the user's (the slide had shown −72%, −29%, −41% without it)."""
+    return t.label + ("" if t.chosen else " (illustrative)")
+
+
+def compression_source() -> str:
+    """The slide's source line: where each illustrative setting comes from, that quality is not modelled
+    (as the CLI's note, ``compression.ILLUSTRATIVE_NOTE``), and why this model."""
+    return (f"Illustrative settings, each alone on the same model: 4-bit weights (GPTQ, Frantar et al. 2022), "
+            f"{compression.ILLUSTRATIVE_SPARSITY:.0%} pruned (SparseGPT, Frantar & Alistarh 2023), a "
+            f"{compression.ILLUSTRATIVE_STUDENT_FRACTION:g} × N student (DistilBERT, Sanh et al. 2019); quality is not "
+            "modelled. 70B: Llama 2 and 3 70B's size (Touvron et al. 2023; Meta 2024).")
+
+
 def compression_savings() -> None:
     rep = limits.inference_report(**COMPRESSION_MODEL)
     rows = [t for t in rep.techniques if t.name != "baseline"]
     base = rep.result
     items = [("Serving 1B tokens, 70B model", hz.energy(base.energy_kwh), f"on {COMPRESSION_MODEL['hardware']}")]
-    for name, label in (("quantization-4bit", "Quantisation (4-bit)"), ("pruning", "Pruning (half the weights)"),
+    for name, label in (("quantization-4bit", "Quantisation (4-bit)"),
+                        ("pruning", f"Pruning ({compression.ILLUSTRATIVE_SPARSITY:.0%} of weights)"),
                         ("distillation", "Distillation")):
         t = next((t for t in rows if t.name == name), None)
         if t is not None and t.saving("energy_kwh") is not None:
-            items.append((label, f"{hz.signed_percent(-t.saving('energy_kwh'))} energy", t.label))
+            items.append((label, f"{hz.signed_percent(-t.saving('energy_kwh'))} energy", technique_caption(t)))
     _metrics(items)
     df = pd.DataFrame([{"technique": "no compression", "kwh": base.energy_kwh}] +
-                      [{"technique": t.short_label, "full": t.label, "kwh": t.result.energy_kwh} for t in rows])
+                      [{"technique": t.short_label, "full": technique_caption(t), "kwh": t.result.energy_kwh}
+                       for t in rows])
     df["full"] = df["full"].fillna(df["technique"])
     _chart(alt.Chart(df).mark_bar().encode(
-        x=alt.X("kwh:Q", title="Energy to serve 1B tokens (kWh)", axis=alt.Axis(labelExpr=charts.human_labels())),
+        x=alt.X("kwh:Q", title=COMPRESSION_AXIS_TITLE, axis=alt.Axis(labelExpr=charts.human_labels())),
         y=alt.Y("technique:N", sort="-x", title=None),  # a label cut on a phone is whole in the tooltip
         tooltip=["technique", "full", alt.Tooltip("kwh:Q", format=",.3~r")]).properties(height=alt.Step(40)))
-    style.source_line("Quantisation (Frantar et al. 2022, GPTQ), pruning and distillation applied to the same "
-                      "serving model (Inference & compression page).")
+    style.source_line(compression_source())
 
 
 def world_electricity() -> None:

@@ -230,7 +230,7 @@ def diminishing_section(hardware: str) -> None:
                        default=dm.CLAIM_CURRENT_ERROR_PCT, fmt="%.3g", where=left)
     target = c.url_number("Target error (%)", "dr_target", min_value=0.001, max_value=100.0,
                           default=dm.CLAIM_TARGET_ERROR_PCT, fmt="%.3g", where=left)
-    k = c.url_number("Exponent k", "dr_k", min_value=B.DIMINISHING_EXPONENT.low, max_value=B.DIMINISHING_EXPONENT.high,
+    k = c.url_number("Exponent k", "dr_k", min_value=dm.MIN_HALVING_EXPONENT, max_value=B.DIMINISHING_EXPONENT.high,
                      default=dm.DEFAULT_EXPONENT, step=0.005, fmt="%.4g", where=left, help="error ∝ compute^(−k)")
     base = c.url_number(BASE_LABEL, "dr_base", min_value=B.FLOPS.low, max_value=MAX_FLOPS,
                         default=dm.RESNET50_IMAGENET_FLOPS, fmt=c.LARGE_NUMBER_FORMAT, where=left,

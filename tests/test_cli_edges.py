@@ -121,8 +121,8 @@ def test_help_states_the_bounds_the_code_holds(capsys):
 
 def test_chinchilla_past_the_estimate_bound_gives_the_split_and_says_why_no_cost(capsys):
     from estimator.services import limits
-    rc, out, _ = _run(capsys, "scaling", "chinchilla", "--flops", "1e34", "--hardware", "h100-sxm")
-    assert rc == 0 and "9.13 × 10¹⁵" in out and limits.beyond_estimate_note() in out and "Cost" not in out
+    rc, out, _ = _run(capsys, "scaling", "chinchilla", "--flops", "2e33", "--hardware", "h100-sxm")
+    assert rc == 0 and "4.08 × 10¹⁵" in out and limits.beyond_estimate_note() in out and "Cost" not in out
 
 
 @pytest.mark.parametrize("argv, flags", [

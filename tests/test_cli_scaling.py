@@ -256,11 +256,17 @@ def test_trend_base_year_follows_the_price(capsys):
 
 
 def test_trend_overflow_names_the_doubling_time_given(capsys):
-    assert main(["scaling", "trend", "--doubling-years", "0.1", "--years", "100"]) == 2
+    """A table whose cost falls below a millionth of a cent is refused with the years that work (it had
+    printed GPT-3 at $7.1 × 10⁻²⁹); a century is past the years a trend reaches (trends.YEARS)."""
+    assert main(["scaling", "trend", "--doubling-years", "0.1", "--years", "27"]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("error: a doubling time of 0.1 years over 100 years: the low end of its 95% interval "
-                          "(0.0911 years) grows past any float") and err.count("\n") == 1
-    assert "0.0910569" not in err
+    assert err.startswith("error: by 2025 the fixed workload's cost would fall below a millionth of a cent") \
+        and "give at most 4 years, a longer doubling time or a larger workload" in err and err.count("\n") == 1
+    assert main(["scaling", "trend", "--doubling-years", "0.1", "--years", "4"]) == 0
+    capsys.readouterr()
+    assert main(["scaling", "trend", "--years", "100"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: years must be at least 1 and at most 27 years") and "(--years)" in err
 
 
 def test_diminishing_says_why_the_cost_is_not_the_multiplier(capsys):

@@ -235,7 +235,9 @@ def register(sub):
     q.add_argument("--target-error", type=float, default=dm.CLAIM_TARGET_ERROR_PCT,
                    help=f"error wanted, same unit (default {dm.CLAIM_TARGET_ERROR_PCT:g})")
     q.add_argument("--exponent", type=float, default=dm.DEFAULT_EXPONENT,
-                   help=f"k in error ∝ compute^(−k) (default {dm.DEFAULT_EXPONENT:g}: the 10⁵× claim implies {dm.CLAIM_EXPONENT:.4f})")
+                   help=f"k in error ∝ compute^(−k) (default {dm.DEFAULT_EXPONENT:g}: the 10⁵× claim implies "
+                        f"{dm.CLAIM_EXPONENT:.4f}; at least {dm.MIN_HALVING_EXPONENT:g}, below which halving an error "
+                        "outgrows physics)")
     b = q.add_mutually_exclusive_group()
     b.add_argument("--base-flops", type=float, help="FLOPs that reach the current error (default: ResNet-50 on ImageNet)")
     b.add_argument("--base-preset", help="a preset with FLOPs as the base workload")
@@ -244,7 +246,9 @@ def register(sub):
 
     q = ssub.add_parser("trend", help="a fixed workload's cost over the years vs frontier compute and the memory wall")
     q.add_argument("--flops", type=float, default=limits.TREND_FLOPS, help="the fixed workload (default GPT-3, 3.14e23)")
-    q.add_argument("--years", type=count, default=limits.TREND_YEARS, help="years to project (default %(default)g)")
+    q.add_argument("--years", type=count, default=limits.TREND_YEARS,
+                   help=f"years to project (default %(default)g, at most {trends.MAX_YEARS}: past that the frontier-compute "
+                        "what-if outgrows physics)")
     q.add_argument("--start-year", type=count, help="year of the base cost (default: the year of the profile's price; "
                    "with a price you give, the hardware's release year)")
     q.add_argument("--doubling-years", type=float, default=trends.PRICE_PERF_DOUBLING_YEARS,

@@ -70,9 +70,8 @@ DEVICES = Bound(1, 1e7, "devices",
 # project's data reach ≈1e-2 (estimator/data, `python -m estimator validate`).
 UTILIZATION = Bound(1e-6, 1.0, "of peak", "one millionth of peak up to the peak itself")
 YEAR = Bound(1940, 2100, "", "from the first electronic computers to well past any plan", whole=True)
-# A trend table (estimator/laws/trends.py): up to a century of years, from the first programmable
-# computers; beyond is a typo.
-TREND_YEARS = Bound(1, 100, "years", "one year up to a century of extrapolation", whole=True)
+# A trend table (estimator/laws/trends.py) starts from the first programmable computers; beyond is a
+# typo. How many years it reaches is trends.YEARS (as far as its frontier-compute what-if stays physical).
 TREND_START_YEAR = Bound(1940, 2200, "", "from the first programmable computers; beyond is a typo", whole=True)
 HOURS = Bound(1 / S_PER_HOUR, 1e8, "h", "one second up to ~11,000 years of wall clock")
 # From one device-millisecond: one query served at a large batch takes a fraction of a device-second

@@ -27,6 +27,7 @@ from estimator.core.estimate import Estimate
 from estimator.core.number_text import sci
 from estimator.core.units import KG_PER_T
 from estimator.core.workload import FLOPS_PER_PARAM_TOKEN_TRAIN
+from estimator.laws import plausible as P
 
 # Training FLOPs of a dense transformer ≈ 6·N·D (Kaplan et al. 2020, §2.1; Hoffmann et al. 2022
 # use the same approximation, §3.3): the one constant of estimator.core.workload.
@@ -159,11 +160,57 @@ def optimal_params_tokens(flops, method: str = "tokens-per-param",
     return n, tokens_per_param * n
 
 
+def split_flops_range(method: str = "tokens-per-param",
+                      tokens_per_param: float = CHINCHILLA_TOKENS_PER_PARAM) -> tuple[float, float]:
+    """The FLOPs whose compute-optimal split keeps N within ``B.PARAMS`` and D within ``B.TOKENS`` (the bounds
+    an estimate takes), inside the law's own ``B.SCALING_FLOPS``: D = t·N gives C = 6·t·N² = 6·D²/t; the fit,
+    C = 6·(N/G)^(1/a) = 6·(G·D)^(1/b). With D = 20·N: up to 3e33 FLOPs (audit: 1e35 printed 2.89e16
+    parameters on 5.77e17 tokens, past both bounds)."""
+    _check_method(method)
+    c6 = FLOPS_PER_PARAM_TOKEN
+    if method == "fit":
+        g, a, b = fit_exponents()
+        lo = max(c6 * (B.PARAMS.low / g) ** (1 / a), c6 * (B.TOKENS.low * g) ** (1 / b))
+        hi = min(c6 * (B.PARAMS.high / g) ** (1 / a), c6 * (B.TOKENS.high * g) ** (1 / b))
+    else:
+        t = tokens_per_param
+        lo = max(c6 * t * B.PARAMS.low ** 2, c6 * B.TOKENS.low ** 2 / t)
+        hi = min(c6 * t * B.PARAMS.high ** 2, c6 * B.TOKENS.high ** 2 / t)
+    return max(lo, B.SCALING_FLOPS.low), min(hi, B.SCALING_FLOPS.high)
+
+
+def split_problem(flops: float, params: float, tokens: float, method: str, tokens_per_param: float) -> str | None:
+    """Why the split of ``flops`` into ``params`` and ``tokens`` is refused, with the FLOPs to give instead
+    (neutral words), or None when both lie within the bounds of a model."""
+    pairs = ((params, "parameters", B.PARAMS), (tokens, "tokens", B.TOKENS))
+    bad = [f"{sci(x)} {what} (the bound of a model is {sci(bound.high)})" for x, what, bound in pairs if x > bound.high]
+    bad += [f"{sci(x)} {what} (below {bound.low:g})" for x, what, bound in pairs if x < bound.low]
+    if not bad:
+        return None
+    lo, hi = split_flops_range(method, tokens_per_param)
+    if flops > hi:
+        at = f"at most {sci(P.floor_sig(hi))}"
+    elif flops < lo:
+        at = f"at least {sci(P.ceil_sig(lo))}"
+    else:  # cannot happen: the range is the bounds solved for C
+        at = f"between {sci(P.ceil_sig(lo))} and {sci(P.floor_sig(hi))}"
+    how = "the fit's minimum" if method == "fit" else f"D = {tokens_per_param:g}·N"
+    return (f"the compute-optimal split of {sci(flops)} FLOPs ({how}) is {' and '.join(bad)}; splits within the "
+            f"bounds come from {at} FLOPs")
+
+
 def chinchilla(flops: float, method: str = "tokens-per-param",
                tokens_per_param: float = CHINCHILLA_TOKENS_PER_PARAM) -> ComputeOptimal:
-    """Compute-optimal parameters, tokens and predicted loss for ``flops`` training FLOPs."""
+    """Compute-optimal parameters, tokens and predicted loss for ``flops`` training FLOPs; a split past
+    the bounds of a model's parameters and tokens is refused (``split_problem``)."""
     n, d = optimal_params_tokens(flops, method, tokens_per_param)
     n, d = float(n), float(d)
+    problem = split_problem(float(flops), n, d, method, tokens_per_param)
+    if problem:
+        fix = "give fewer FLOPs" if n > B.PARAMS.high or d > B.TOKENS.high else "give more FLOPs"
+        given_ratio = method != "fit" and tokens_per_param != CHINCHILLA_TOKENS_PER_PARAM
+        raise InputError(f"{problem}: {fix}" + (" or another number of tokens per parameter" if given_ratio else ""),
+                         field=("flops", "tokens_per_param") if given_ratio else "flops")
     source = SOURCE_FIT if method == "fit" else (
         SOURCE_RULE if tokens_per_param == CHINCHILLA_TOKENS_PER_PARAM
         else f"D = {tokens_per_param:g}·N (given) with C = 6·N·D")
@@ -285,6 +332,13 @@ def model_for_budget(estimate_at: Callable[[float], Estimate], kind: str, budget
                          f"{max(ends):.3g} FLOPs on this hardware (the range of its estimate), and the scaling law "
                          f"covers {B.SCALING_FLOPS.describe()}: give a {'larger' if min(ends) < B.SCALING_FLOPS.low else 'smaller'} "
                          "budget", field=f"budget_{kind}")
+    for end in [flops] + ends:  # the split of what the budget buys, at its centre and both ends, within a model's bounds
+        n, d = (float(x) for x in optimal_params_tokens(end, method, tokens_per_param))
+        problem = split_problem(end, n, d, method, tokens_per_param)
+        if problem:
+            raise InputError(f"a budget of {budget:g} {BUDGET_KINDS[kind][2]} buys up to {sci(max(ends + [flops]))} FLOPs "
+                             f"on this hardware, and {problem}: give a {'smaller' if n > B.PARAMS.high or d > B.TOKENS.high else 'larger'} "
+                             "budget", field=f"budget_{kind}")
     low = chinchilla(flops * budget / spent_high, method, tokens_per_param) if spent_high > 0 else None
     high = chinchilla(flops * budget / spent_low, method, tokens_per_param) if spent_low > 0 else None
     return BudgetResult(kind, float(budget), BUDGET_KINDS[kind][2], per_flop, flops,

@@ -12,8 +12,11 @@ import numpy as np
 
 from estimator.core import bounds as B
 from estimator.core import validation as v
+from estimator.core.bounds import Bound
 from estimator.core.errors import InputError
+from estimator.core.number_text import sci
 from estimator.core.units import MONTHS_PER_YEAR
+from estimator.laws import plausible as P
 
 # FLOP/s per dollar of GPUs doubles every 2.46 years (95% CI 2.24–2.72), 470 GPUs released
 # 2006–2021; 2.07 years (1.54–3.13) for the GPUs used in ML research (Hobbhahn & Besiroglu 2022,
@@ -42,8 +45,15 @@ DRAM_BANDWIDTH_GROWTH_PER_2Y = 1.6
 INTERCONNECT_GROWTH_PER_2Y = 1.4
 MEMORY_WALL_SOURCE = "Gholami et al. 2024, \"AI and Memory Wall\", arXiv:2403.14123"
 
-# How far a trend table reaches, and from when (estimator/core/bounds.py: TREND_YEARS, TREND_START_YEAR).
-MAX_YEARS = int(B.TREND_YEARS.high)
+# How far a trend table reaches: as far as its frontier-compute what-if stays physical. At a 3.4-month
+# doubling, frontier compute grows 11.5× a year and passes ``plausible.MAX_COMPUTE_MULTIPLIER`` (≈1.1e29,
+# a Sun-powered year at Landauer's limit over today's largest run) after 27.3 years, so 27 years
+# (audit: a century, bounds.TREND_YEARS, printed frontier compute ×1.76 × 10¹⁰⁶ and GPT-3 at $7.1 × 10⁻²⁹).
+MAX_YEARS = int(np.floor(np.log2(P.MAX_COMPUTE_MULTIPLIER) * TRAINING_COMPUTE_DOUBLING_MONTHS / MONTHS_PER_YEAR))
+YEARS = Bound(1, MAX_YEARS, "years", "one year up to as many as frontier training compute, doubling every "
+              f"{TRAINING_COMPUTE_DOUBLING_MONTHS:g} months, can grow without passing what a computer running on the "
+              "Sun's whole output could do in a year", whole=True)
+# From when (estimator/core/bounds.py: TREND_START_YEAR).
 MIN_YEAR, MAX_YEAR = int(B.TREND_START_YEAR.low), int(B.TREND_START_YEAR.high)
 
 # Labels built from the figures above, so that text and numbers cannot drift apart. The
@@ -66,6 +76,11 @@ ALGORITHMIC_LABEL = (f"compute for the same accuracy halving every {ALGORITHMIC_
 def growth(years, doubling_years):
     """2^(years / doubling time): the factor an exponential trend grows by (floats or arrays)."""
     v.require_number_in("doubling time (years)", doubling_years, B.DOUBLING_YEARS, field="doubling_years")
+    return _growth(years, doubling_years)
+
+
+def _growth(years, doubling_years):
+    """``growth`` without the bound on a doubling time one gives (for the ends of its interval)."""
     with np.errstate(over="ignore"):
         out = np.power(2.0, np.asarray(years, dtype=float) / doubling_years)
     if not np.all(np.isfinite(out)):
@@ -136,32 +151,64 @@ class TrendTable:
         return [{n: float(getattr(self, n)[i]) for n in names} for i in range(len(self.year))]
 
 
+def doubling_interval(doubling_years: float) -> tuple[float, float]:
+    """The 95% interval around a doubling time: Hobbhahn & Besiroglu's (2.24–2.72 years around 2.46),
+    scaled to the doubling time chosen. Its ends are derived, not given, so they are not held to the
+    bound on a doubling time one gives (``B.DOUBLING_YEARS``): 50 years, the bound's top, has
+    45.5–55.3 (audit: the stretched ends were checked as inputs, and 0.1 and 50 years were refused)."""
+    lo, hi = PRICE_PERF_DOUBLING_RANGE_YEARS
+    return doubling_years * lo / PRICE_PERF_DOUBLING_YEARS, doubling_years * hi / PRICE_PERF_DOUBLING_YEARS
+
+
 def trend_table(start_year: int, years: int, base_cost_usd: float,
                 price_perf_doubling_years: float = PRICE_PERF_DOUBLING_YEARS) -> TrendTable:
     """Columns from ``start_year`` for ``years`` years: the cost of a fixed workload that cost
-    ``base_cost_usd`` in ``start_year``, and the growth of frontier compute, peak FLOP/s and memory."""
-    years = v.require_whole("years", years, B.TREND_YEARS)
+    ``base_cost_usd`` in ``start_year``, and the growth of frontier compute, peak FLOP/s and memory.
+    A table with a cost below ``plausible.MIN_COST_USD`` is refused (``check_costs``)."""
+    years = v.require_whole("years", years, YEARS)
     v.require_whole("start year", start_year, B.TREND_START_YEAR, field="start_year")
+    v.require_number_in("doubling time (years)", price_perf_doubling_years, B.DOUBLING_YEARS, field="doubling_years")
     t = np.arange(years + 1, dtype=float)
-    lo, hi = PRICE_PERF_DOUBLING_RANGE_YEARS
-    # the range scales with the chosen doubling time (the CI relative to the central 2.46 years)
-    lo, hi = price_perf_doubling_years * lo / PRICE_PERF_DOUBLING_YEARS, price_perf_doubling_years * hi / PRICE_PERF_DOUBLING_YEARS
+    lo, hi = doubling_interval(price_perf_doubling_years)
     cost = fixed_workload_cost(base_cost_usd, t, price_perf_doubling_years)
-    try:
-        cost_low = fixed_workload_cost(base_cost_usd, t, lo)
-    except InputError as exc:
-        raise InputError(f"a doubling time of {price_perf_doubling_years:.3g} years over {years} years: the low end of "
-                         f"its 95% interval ({lo:.3g} years) grows past any float; give a longer doubling time or "
-                         "fewer years", field=("doubling_years", "years")) from exc
-    with np.errstate(over="ignore"):
-        return TrendTable(
-            year=int(start_year) + t,
-            workload_cost_usd=cost,
-            workload_cost_low_usd=cost_low,
-            workload_cost_high_usd=fixed_workload_cost(base_cost_usd, t, hi),
-            workload_cost_with_algorithms_usd=cost / growth(t, ALGORITHMIC_HALVING_MONTHS / MONTHS_PER_YEAR),
-            training_compute_growth=growth(t, TRAINING_COMPUTE_DOUBLING_MONTHS / MONTHS_PER_YEAR),
-            peak_flops_growth=per_2y_growth(t, PEAK_FLOPS_GROWTH_PER_2Y),
-            dram_bandwidth_growth=per_2y_growth(t, DRAM_BANDWIDTH_GROWTH_PER_2Y),
-            interconnect_growth=per_2y_growth(t, INTERCONNECT_GROWTH_PER_2Y),
-        )
+    base = np.asarray(base_cost_usd, dtype=float)
+    table = TrendTable(
+        year=int(start_year) + t,
+        workload_cost_usd=cost,
+        workload_cost_low_usd=base / _growth(t, lo),
+        workload_cost_high_usd=base / _growth(t, hi),
+        workload_cost_with_algorithms_usd=cost / growth(t, ALGORITHMIC_HALVING_MONTHS / MONTHS_PER_YEAR),
+        training_compute_growth=growth(t, TRAINING_COMPUTE_DOUBLING_MONTHS / MONTHS_PER_YEAR),
+        peak_flops_growth=per_2y_growth(t, PEAK_FLOPS_GROWTH_PER_2Y),
+        dram_bandwidth_growth=per_2y_growth(t, DRAM_BANDWIDTH_GROWTH_PER_2Y),
+        interconnect_growth=per_2y_growth(t, INTERCONNECT_GROWTH_PER_2Y),
+    )
+    check_costs(table)
+    return table
+
+
+# The cost columns a table prints, and how a refusal names each (the first that falls too low).
+COST_COLUMNS = (("workload_cost_usd", ""),
+                ("workload_cost_low_usd", " at the fast end of the doubling time's 95% interval"),
+                ("workload_cost_with_algorithms_usd", " with algorithmic efficiency (the what-if)"))
+
+
+def check_costs(table: TrendTable) -> None:
+    """Every positive cost in ``table`` at least ``plausible.MIN_COST_USD`` (a millionth of a cent), else an
+    InputError naming the year it falls below and the inputs to change (audit: GPT-3's training was
+    printed at $7.1 × 10⁻²⁹ in 2120). A free workload ($0) stays free, and is shown."""
+    base = float(table.workload_cost_usd[0])
+    if base <= 0:
+        return
+    if base < P.MIN_COST_USD:
+        raise InputError(f"the fixed workload costs less than {P.MIN_COST_WORDS} ({sci(P.MIN_COST_USD)} USD) in its base "
+                         "year, too little for a price to mean anything: give a larger workload", field="flops")
+    firsts = [(int(below[0]), where) for name, where in COST_COLUMNS
+              if (below := np.flatnonzero(getattr(table, name) < P.MIN_COST_USD)).size]
+    if not firsts:
+        return
+    first, where = min(firsts, key=lambda x: x[0])  # the earliest year; of columns that fall then, the first named
+    fewer = f"at most {first - 1} years, " if first > 1 else ""
+    raise InputError(f"by {int(table.year[first])} the fixed workload's cost would fall below {P.MIN_COST_WORDS} "
+                     f"({sci(P.MIN_COST_USD)} USD){where}, too little for a price to mean anything: give {fewer}a longer "
+                     "doubling time or a larger workload", field=("years", "doubling_years", "flops"))
