@@ -236,4 +236,8 @@ def test_the_readmes_bounds_table_says_the_laws_own_limits():
     row = next(line for line in text.splitlines() if line.startswith("| `scaling trend --years`"))
     assert row.startswith(f"| `scaling trend --years` | 1 | {trends.MAX_YEARS} | yes |")
     row = next(line for line in text.splitlines() if line.startswith("| `scaling diminishing --exponent`"))
-    assert f"needs at least {dm.MIN_HALVING_EXPONENT:g}" in row
+    assert f"needs at least {dm.MIN_HALVING_EXPONENT:g}" in row and f"needs at least {dm.MIN_HALVING_EXPONENT:g}" in \
+        B.DIMINISHING_EXPONENT.source  # the bound's own text (the README row is it)
+    for method in ("tokens-per-param", "fit"):  # the most FLOPs whose split stays in bounds, as the text says
+        most = plausible.floor_sig(scaling.split_flops_range(method)[1], 2)
+        assert f"≈{most:.2g}".replace("e+", "e") + " " in B.SCALING_FLOPS.source

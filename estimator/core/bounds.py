@@ -110,14 +110,22 @@ DEVICE_INDEX = Bound(0, GPU_COUNT.high - 1, "", "NVML's numbering of a machine's
 # -- limits of scale ----------------------------------------------------------------------------
 # Hoffmann et al. fit 400 models of 70M–16B parameters on 5–500B tokens (arXiv:2203.15556,
 # abstract); far outside that range a scaling law means nothing.
-SCALING_FLOPS = Bound(1e12, 1e35, "FLOPs", "N ≈ 9e4 parameters at 20 tokens each, up to ~1e9 × the largest runs")
+# A split past the parameter or token bounds is refused by the law itself (estimator/laws/scaling.py,
+# split_flops_range; its figures are held to this text by tests/test_lecture_laws_audit.py).
+SCALING_FLOPS = Bound(1e12, 1e35, "FLOPs", "N ≈ 9e4 parameters at 20 tokens each, up to ~1e9 × the largest runs; "
+                      "a split past the parameter or token bounds is refused (up to ≈2.9e33 FLOPs at 20 tokens a "
+                      "parameter, ≈1e32 by the fit)")
 TOKENS_PER_PARAM = Bound(1e-3, 1e5, "tokens per parameter",
                          "a thousandth of a token up to 5,000 × Chinchilla's 20 (Hoffmann et al. 2022)")
 # k in error ∝ compute^(−k) (Thompson et al. 2020): fitted scaling exponents of loss against compute
 # are about 0.05 (Kaplan et al. 2020, arXiv:2001.08361, α_C ≈ 0.050) and the lecture's claim implies
 # 0.072; k = 5 would mean 1% more compute cuts the error by 5%.
+# Halving an error needs k ≥ 0.0104 (estimator/laws/diminishing.py, MIN_HALVING_EXPONENT; held to this text
+# by tests/test_lecture_laws_audit.py).
 DIMINISHING_EXPONENT = Bound(0.001, 5.0, "", "a thousandth up to 100 × the exponents fitted to loss against compute "
-                                             "(Kaplan et al. 2020, α_C ≈ 0.05)")
+                                             "(Kaplan et al. 2020, α_C ≈ 0.05); halving an error, which every report "
+                                             "shows, needs at least 0.0104 (below it 2^(1/k) passes what a computer "
+                                             "running on the Sun's whole output could do in a year)")
 # A doubling time of FLOP/s per dollar: Hobbhahn & Besiroglu 2022 (Epoch AI) fit 2.07–2.46 years;
 # a month (faster than any trend measured) up to 50 years (close to no progress).
 DOUBLING_YEARS = Bound(0.1, 50.0, "years", "a month up to 50 years (the fitted GPU price-performance trend is "
