@@ -93,3 +93,39 @@ def test_eight_bit_runs_the_linear_layers_at_its_peak_and_attention_at_sixteen_b
     notes = " ".join(eight.notes)
     assert "8-bit compute: the linear layers at the int8 peak, so activations are taken as quantised too (W8A8" in notes
     assert "attention (QKᵀ, AV) at the 16-bit peak" in notes
+
+
+def test_figures_that_are_the_time_times_a_constant_are_cut_with_it():
+    """Review: the time's low end was cut at the floor but the energy at a given power and the cost per
+    device-hour were not: 1.55 J at 300 W implied 5.2 ms, under the 7.38 ms floor beside it."""
+    r = limits.inference_report(tokens=1e6, model="llama-3.1-8b", hardware="a100-sxm-80gb", engine="latency",
+                                power_w=300, pue=1).result
+    t_low, t = r.range["seconds_per_output_token"][0], r.seconds_per_output_token
+    ratio = t_low / t
+    assert ratio > r.seconds_per_output_token / r.range["seconds_per_output_token"][1]  # cut: not symmetric
+    assert r.range["joules_per_output_token"][0] == pytest.approx(r.joules_per_output_token * ratio)
+    assert r.range["joules_per_output_token"][0] / 300 == pytest.approx(t_low)  # energy = time × 300 W
+    for k in ("device_hours", "energy_kwh", "co2e_kg", "cost_usd"):
+        assert r.range[k][0] == pytest.approx(getattr(r.estimate, k) * ratio), k
+    for scope in ("per_token", "per_query"):
+        for k in ("energy_kwh", "cost_usd"):
+            assert r.range[scope][k][0] / r.range[scope][k][1] == pytest.approx(
+                r.range[k][0] / r.range[k][1]), (scope, k)
+    # the online engine's measured energy keeps its own fitted range (its power is not a constant)
+    online = limits.inference_report(tokens=1e6, model="llama-3.1-8b", hardware="a100-sxm-80gb").result
+    lo, hi = online.range["joules_per_output_token"]
+    assert lo * hi == pytest.approx(online.joules_per_output_token ** 2)
+
+
+def test_a_mixture_of_experts_gets_no_floor_cut():
+    """Its bytes read assume even routing over the experts, an upper bound: its true floor is lower."""
+    r = limits.inference_report(tokens=1e6, model="mixtral-8x7b", hardware="h100-sxm", engine="latency",
+                                batch_size=4).result
+    lo, hi = r.range["seconds_per_output_token"]
+    assert lo * hi == pytest.approx(r.seconds_per_output_token ** 2)  # symmetric: not cut
+
+
+def test_the_four_bit_note_names_a_four_bit_scheme():
+    """Review: on a T4 (an INT4 peak) the 4-bit note read "W4A4, as FP8 checkpoints and SmoothQuant run"."""
+    notes = " ".join(limits.inference_report(tokens=1e6, params=1e9, hardware="t4", bits=4).result.notes)
+    assert "W4A4, as Atom runs on INT4 tensor cores" in notes and "SmoothQuant" not in notes

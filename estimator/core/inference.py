@@ -71,12 +71,13 @@ BITS = WEIGHT_BITS
 # weights are dequantised to 16 bits for the matrix multiply (weight-only quantisation, as in
 # GPTQ, Frantar et al. 2022, arXiv:2210.17323), so only the bytes read shrink.
 PRECISIONS_FOR_BITS = {16: ("bf16", "fp16"), 8: ("fp8", "int8"), 4: ("int4",)}
-# Where such a peak is used, the activations are quantised too (W8A8: FP8 checkpoints, SmoothQuant,
-# Xiao et al. 2023, arXiv:2211.10438); a weight-only checkpoint (GPTQ, AWQ) computes at 16 bits.
+# Where such a peak is used, the activations are quantised too: W8A8 (FP8 checkpoints; SmoothQuant, Xiao et al.
+# 2023, arXiv:2211.10438) or W4A4 (Atom, Zhao et al. 2024, arXiv:2310.19102, on INT4 tensor cores); a
+# weight-only checkpoint (GPTQ, AWQ) computes at 16 bits.
+ACTIVATION_SCHEMES = {8: "as FP8 checkpoints and SmoothQuant run", 4: "as Atom runs on INT4 tensor cores"}
 LOW_BIT_COMPUTE_NOTE = ("{bits}-bit compute: the linear layers at the {p} peak, so activations are taken as quantised "
-                        "too (W{bits}A{bits}, as FP8 checkpoints and SmoothQuant run); attention (QKᵀ, AV) at the "
-                        "16-bit peak; a weight-only checkpoint (GPTQ, AWQ) would compute at 16 bits, its compute-bound "
-                        "phases slower")
+                        "too (W{bits}A{bits}, {scheme}); attention (QKᵀ, AV) at the 16-bit peak; a weight-only "
+                        "checkpoint (GPTQ, AWQ) would compute at 16 bits, its compute-bound phases slower")
 # A query when none is given: ShareGPT's mean conversation turn, 161 prompt tokens and 338 output
 # tokens (means 161.31 and 337.99: vLLM paper, Kwon et al. 2023, arXiv:2309.06180, Fig. 11).
 DEFAULT_PROMPT_TOKENS = 161.0
@@ -119,7 +120,8 @@ def peak_for_bits(profile: HardwareProfile, bits: int) -> tuple[str, float, str 
         raise InputError(f"bits must be one of {', '.join(map(str, BITS))}, got {bits!r}")
     for p in PRECISIONS_FOR_BITS[bits]:
         if p in profile.peak_flops_per_s:
-            return p, profile.peak(p), (None if bits == 16 else LOW_BIT_COMPUTE_NOTE.format(bits=bits, p=p))
+            return p, profile.peak(p), (None if bits == 16 else LOW_BIT_COMPUTE_NOTE.format(
+                bits=bits, p=p, scheme=ACTIVATION_SCHEMES[bits]))
     sixteen = next((p for p in PRECISIONS_FOR_BITS[16] if p in profile.peak_flops_per_s), profile.default_precision)
     if bits == 16:
         return sixteen, profile.peak(sixteen), f"{profile.id} has no 16-bit peak; using its {sixteen} peak"
@@ -340,13 +342,11 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
         Assumption("devices_rule", devices, "devices", "user" if s.devices is not None else "derived", how),
         Assumption("architecture", arch.name or "given", "", _arch_origin(s), arch.source or "given")))
 
-    # ranges: ×/÷ the fitted half-widths (time; energy, or time when the power is given)
-    ht = fit.tpot_log_half_width
-    he = fit.energy_log_half_width if s.power_w is None else ht
-    cost_h = he if est.assumption("electricity_usd_per_kwh") is not None else ht
-
-    rng = serving_ranges(est, st, batch=b, tokens=float(s.tokens), tokens_per_query=t_tok, time_half=ht,
-                         energy_half=he, cost_half=cost_h, floor_s=physical_floor_s(st, BANDWIDTH_FRACTION, util))
+    # ranges: ×/÷ the fitted half-widths, time's cut at the roofline's floor (none for a mixture of experts,
+    # whose bytes read are an upper bound under even routing)
+    rng = serving_ranges(est, st, fit, batch=b, tokens=float(s.tokens), tokens_per_query=t_tok,
+                         power_given=s.power_w is not None,
+                         floor_s=None if arch.active_params else physical_floor_s(st, BANDWIDTH_FRACTION, util))
     rng["memory_gb"] = (fp.total_gb, fp.total_gb)
 
     chip = CHIP_WORDS.get(profile.kind, "device")

@@ -6,15 +6,18 @@ A step cannot take less than its bytes read at the full memory bandwidth, nor le
 Waterman & Patterson 2009, "Roofline", CACM 52(4)). The fitted ×/÷ half-width is symmetric in
 log time, so at small batches its low end fell below that floor (audit: a Llama 3.1 8B on an A100 at
 up to 193 tokens/s, where reading its 16 GB of weights at 2,039 GB/s allows 127). The low end is
-cut at the floor. A true time is never below it, so every interval that held a measured time still
-holds it: the measured coverage stands as reported.
+cut at the floor, and so is every figure that is the time times a constant: device-hours, the
+energy where it is the time at a power (a power given, or the latency engine's), the cost per
+device-hour. A dense model's true time is never below the floor, so every interval that held a
+measured time still holds it: the measured coverage stands as reported. A mixture of experts gets no
+cut: its bytes read assume even routing, an upper bound, so its true floor is lower.
 """
 
 from __future__ import annotations
 
 import math
 
-from estimator.core.serving import Step
+from estimator.core.serving import ServingFit, Step
 
 
 def physical_floor_s(st: Step, bandwidth_fraction: float, compute_fraction: float) -> float:
@@ -24,33 +27,39 @@ def physical_floor_s(st: Step, bandwidth_fraction: float, compute_fraction: floa
     return max(st.memory_s * bandwidth_fraction, (st.compute_s + st.prefill_s) * compute_fraction)
 
 
-def _around(x, h, floor=None):
+def _around(x, h, low_ratio=None):
+    """``x`` ×/÷ e^h; ``low_ratio``: the least ``x`` may be, as a fraction of it (the floor's share)."""
     if x is None:
         return None
     low = x / math.exp(h)
-    return (low if floor is None else min(max(low, floor), x), x * math.exp(h))
+    return (low if low_ratio is None else min(max(low, x * low_ratio), x), x * math.exp(h))
 
 
-def serving_ranges(est, st: Step, *, batch: float, tokens: float, tokens_per_query: float, time_half: float,
-                   energy_half: float, cost_half: float, floor_s: float) -> dict:
-    """Each figure's range. ``time_half``, ``energy_half``, ``cost_half``: the log half-widths of the
-    time, the energy and the cost; ``floor_s``: the step's least time (``physical_floor_s``), which
-    cuts the low end of every time (and the high end of the throughput)."""
+def serving_ranges(est, st: Step, fit: ServingFit, *, batch: float, tokens: float, tokens_per_query: float,
+                   power_given: bool, floor_s: float | None) -> dict:
+    """Each figure's range: the time's by ``fit.tpot_log_half_width``; the energy's by the fitted energy
+    half-width, or by the time's where the energy is the time at a power (``power_given``, or the latency
+    engine, whose power is modelled, not measured); the cost's as what it is priced by (the energy with an
+    electricity price, else the device-hours). ``floor_s``: the step's least time (``physical_floor_s``,
+    None: no cut), which cuts the low end of each figure that follows the time."""
     b = float(batch)
-    ratio = floor_s / st.tpot_s  # each time is the step's time × a constant: the floor scales alike
-    half = {"wall_clock_s": time_half, "device_hours": time_half, "energy_kwh": energy_half, "co2e_kg": energy_half,
-            "cost_usd": cost_half}
-    timed = ("wall_clock_s", "device_hours")
-    fastest = b / floor_s
-    tps = _around(b / st.tpot_s, time_half)
-    rng = {"seconds_per_output_token": _around(st.tpot_s, time_half, floor_s),
-           "latency_s_per_token": _around(st.tpot_s, time_half, floor_s),
-           "seconds_per_token": _around(st.tpot_s / b, time_half, floor_s / b),
-           "tokens_per_s": (tps[0], max(min(tps[1], fastest), b / st.tpot_s)),
-           "joules_per_output_token": _around(st.joules_per_output_token, energy_half),
-           **{k: _around(getattr(est, k), h, getattr(est, k) * ratio if k in timed else None)
-              for k, h in half.items()}}
+    ht = fit.tpot_log_half_width
+    energy_timed = power_given or fit.engine == "latency"
+    he = ht if power_given else fit.energy_log_half_width
+    by_energy = est.assumption("electricity_usd_per_kwh") is not None
+    cut = None if floor_s is None else floor_s / st.tpot_s  # each time is the step's × a constant
+    half = {"wall_clock_s": ht, "device_hours": ht, "energy_kwh": he, "co2e_kg": he, "cost_usd": he if by_energy else ht}
+    timed = {"wall_clock_s": True, "device_hours": True, "energy_kwh": energy_timed, "co2e_kg": energy_timed,
+             "cost_usd": energy_timed if by_energy else True}
+    tps = _around(b / st.tpot_s, ht)
+    rng = {"seconds_per_output_token": _around(st.tpot_s, ht, cut),
+           "latency_s_per_token": _around(st.tpot_s, ht, cut),
+           "seconds_per_token": _around(st.tpot_s / b, ht, cut),
+           "tokens_per_s": tps if cut is None else (tps[0], max(min(tps[1], b / floor_s), b / st.tpot_s)),
+           "joules_per_output_token": _around(st.joules_per_output_token, he, cut if energy_timed else None),
+           **{k: _around(getattr(est, k), h, cut if timed[k] else None) for k, h in half.items()}}
     for scope, scale in (("per_token", 1.0 / float(tokens)), ("per_query", tokens_per_query / float(tokens))):
-        rng[scope] = {k: _around(None if getattr(est, k) is None else getattr(est, k) * scale, half[k])
+        rng[scope] = {k: _around(None if getattr(est, k) is None else getattr(est, k) * scale, half[k],
+                                 cut if timed[k] else None)
                       for k in ("energy_kwh", "co2e_kg", "cost_usd")}
     return rng
