@@ -206,7 +206,7 @@ def mode_link(path: str, **params: str) -> str:
 # --------------------------------------------------------------------------------------
 # URL-bound widgets with validation of tampered query parameters
 
-WARNINGS_KEY = "_url_warnings"
+WARNINGS_KEY, URL_KEYS_READ = "_url_warnings", "_url_keys_read"
 
 
 def _warn_once(key: str, raw: Any, problem: str) -> None:
@@ -239,8 +239,9 @@ def show_url_warnings(where: Any = st) -> None:
 
 
 def _first_run_raw(key: str) -> str | None:
-    """The URL's raw value for ``key`` when the widget has not been created yet this session
-    (the only time Streamlit seeds a widget from the URL); otherwise None."""
+    """The URL's raw value for ``key`` when the widget has not been created yet this session (the only time
+    Streamlit seeds a widget from the URL), else None; the key is recorded as the page's (``url_check``)."""
+    st.session_state.setdefault(URL_KEYS_READ, set()).add(key)
     if key in st.session_state:
         return None
     with suppress(AttributeError, RuntimeError):

@@ -3,8 +3,9 @@
 A shared link with a typo (``?preset=gpt3-175b&devcies=8``) drew the preset's run as if the
 parameter were not there, without a word, and kept it in every link copied from the page (audit).
 Checked once, on the session's first run: the URL as it was opened. A parameter is known when a
-widget of the page is bound to it (its key is in the session state once drawn), when it is one of
-the view's modes, or when the page already said why it ignores it (``common.ignored_url_params``).
+widget of the page is bound to it (its key is in the session state once drawn), when the page checked
+it (``common._first_run_raw``: a tab that lecture mode does not draw), when it is one of the view's
+modes, or when the page already said why it ignores it (``common.ignored_url_params``).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from contextlib import suppress
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from app_pages.common import WARNINGS_KEY
+from app_pages.common import URL_KEYS_READ, WARNINGS_KEY
 
 # The view's modes (``common.is_lecture``; Streamlit's own ``embed`` and ``embed_options``).
 MODE_KEYS = frozenset({"embed", "embed_options", "lecture", "claim"})
@@ -24,7 +25,9 @@ CHECKED_KEY = "_url_unknown_checked"
 def unknown_url_params() -> list[str]:
     """The query parameters the page drawn this run neither bound nor named."""
     said = st.session_state.get(WARNINGS_KEY, {})
-    return [k for k in st.query_params if k not in MODE_KEYS and k not in st.session_state and k not in said]
+    read = st.session_state.get(URL_KEYS_READ, set())  # checked by the page, drawn or not (review: lecture's ?tab=)
+    return [k for k in st.query_params
+            if k not in MODE_KEYS and k not in st.session_state and k not in said and k not in read]
 
 
 def check_unknown_url_params() -> None:

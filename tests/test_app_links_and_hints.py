@@ -50,7 +50,7 @@ def test_an_explicit_grid_switch_still_wins_over_a_stray_input():
 
 
 def test_scaling_past_the_estimate_bound_shows_the_split_and_says_why_no_cost():
-    """The scaling law's split stays in bounds up to 2.9e33 FLOPs, an estimate up to 1e32: past it the page shows the
+    """The scaling law's split stays in bounds up to 3e33 FLOPs, an estimate up to 1e32: past it the page shows the
     parameters and tokens (as `scaling chinchilla` does) and says why there is no time or cost."""
     flops = 2e33
     assert B.FLOPS.high < flops <= B.SCALING_FLOPS.high

@@ -41,3 +41,9 @@ def test_the_parameters_a_page_reads_are_never_called_unknown(module, params):
     at = run_page(module, params)
     assert not [w for w in _warnings(at) if "no such input" in w]
     assert set(params) <= set(at.query_params) | {"claim"}
+
+
+def test_an_input_the_page_has_but_does_not_draw_now_is_not_called_unknown():
+    """Review: ?tab=… in lecture mode (which draws no tabs) was warned as "no such input" and dropped."""
+    at = run_page("estimate", {"preset": "llama2-70b", "tab": "Export & share", "lecture": "1"})
+    assert not [w for w in _warnings(at) if "no such input" in w]

@@ -239,7 +239,8 @@ def register(sub):
                         f"{dm.CLAIM_EXPONENT:.4f}; at least {dm.MIN_HALVING_EXPONENT:g}, below which halving an error "
                         "outgrows physics)")
     b = q.add_mutually_exclusive_group()
-    b.add_argument("--base-flops", type=float, help="FLOPs that reach the current error (default: ResNet-50 on ImageNet)")
+    b.add_argument("--base-flops", type=float, help="base compute to multiply, FLOPs (default: ResNet-50 on ImageNet, an illustrative base "
+                        f"at ≈{dm.RESNET50_TOP1_ERROR_PCT:g}%% top-1 error, not a model at the current error)")
     b.add_argument("--base-preset", help="a preset with FLOPs as the base workload")
     add_setting_args(q, default_text=f"the base preset's, else {limits.DEFAULT_HARDWARE}")
     q.set_defaults(func=cmd_diminishing)

@@ -113,7 +113,7 @@ DEVICE_INDEX = Bound(0, GPU_COUNT.high - 1, "", "NVML's numbering of a machine's
 # A split past the parameter or token bounds is refused by the law itself (estimator/laws/scaling.py,
 # split_flops_range; its figures are held to this text by tests/test_lecture_laws_audit.py).
 SCALING_FLOPS = Bound(1e12, 1e35, "FLOPs", "N ≈ 9e4 parameters at 20 tokens each, up to ~1e9 × the largest runs; "
-                      "a split past the parameter or token bounds is refused (up to ≈2.9e33 FLOPs at 20 tokens a "
+                      "a split past the parameter or token bounds is refused (up to ≈3e33 FLOPs at 20 tokens a "
                       "parameter, ≈1e32 by the fit)")
 TOKENS_PER_PARAM = Bound(1e-3, 1e5, "tokens per parameter",
                          "a thousandth of a token up to 5,000 × Chinchilla's 20 (Hoffmann et al. 2022)")

@@ -2,8 +2,10 @@
 and its name (pure).
 
 A number outside its kind's limits is almost surely a typo (a unit, an exponent, a whole cluster
-written as one device). Each limit is generous, at least 10 × the largest device of its kind that
-is shipped or announced, so that a real new device passes; the reason is beside each. The brain and
+written as one device). Each limit is generous, about 10 × the largest device of its kind that is
+shipped or announced or more, so that a real new device passes; the reason is beside each. The
+accelerators' peak and bandwidth are the exception: they keep the shared bounds, 8 × the wafer-scale
+WSE-3's quoted sparse peak and below its on-chip SRAM's 21 PB/s (see below). The brain and
 whole systems (AlphaGo's ≈ 1 MW) keep the shared wide bounds of ``estimator.core.bounds``, as does
 a profile whose kind is not known. ``estimator.core.profile_reader`` applies them on load.
 """

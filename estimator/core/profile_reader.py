@@ -118,7 +118,8 @@ def _power(r: FieldReader, pw: Mapping[str, Any], fits: Mapping[str, RatioFit] |
                "give the average per device in W (not kW, not a whole server's), or correct tdp_w")
     if tdp is not None and avg_range[0] < MIN_OF_TDP * tdp:
         r.fail("power.average_range_w" if avg_range[0] < avg else "power.average_w",
-               f"{avg_range[0]:g} W is less than {MIN_OF_TDP:g} × tdp_w = {tdp:g} W, under half of an idle GPU's draw",
+               f"{avg_range[0]:g} W is less than {MIN_OF_TDP:g} × tdp_w = {tdp:g} W, under half of what even an idle "
+               "GPU draws of its TDP",
                "give the average per device in W (not kW), or correct tdp_w")
     return Power(tdp, avg, avg_range, includes_host, host_share, r.text(pw, "source", "power.source"))
 

@@ -118,7 +118,8 @@ class Diminishing:
 
 def diminishing(current_error: float, target_error: float, exponent: float,
                 base_flops: float | None = None) -> Diminishing:
-    """The multiplier and, given the compute that reaches the current error, the compute for the target."""
+    """The multiplier and, given a base compute (that of a model at the current error, or an illustrative
+    one), the compute for the target: the base × the multiplier."""
     m = float(compute_multiplier(current_error, target_error, exponent))
     if not np.isfinite(m):
         raise InputError(f"the compute multiplier overflows (({current_error:g}/{target_error:g})^(1/{exponent:g})): "

@@ -50,13 +50,19 @@ def check_multiplier(what: str, value: float, fix: str, field) -> None:
                          field=field)
 
 
+# Rounding's slack: x ÷ scale is off by a few ulps (3e33 ÷ 1e32 = 29.999999999999996), which floor()
+# would take a whole step down (review: 3e33 suggested as 2.9e33); a relative 1e-9 is far above that and
+# far below any figure's own precision.
+ROUNDING_SLACK = 1e-9
+
+
 def floor_sig(x: float, digits: int = 2) -> float:
     """``x`` rounded down to ``digits`` significant figures (a largest value to suggest that still works)."""
     scale = 10.0 ** (math.floor(math.log10(x)) - digits + 1)
-    return float(f"{math.floor(x / scale) * scale:.{digits - 1}e}")
+    return float(f"{math.floor(x / scale * (1 + ROUNDING_SLACK)) * scale:.{digits - 1}e}")
 
 
 def ceil_sig(x: float, digits: int = 2) -> float:
     """``x`` rounded up to ``digits`` significant figures (a least value to suggest that still works)."""
     scale = 10.0 ** (math.floor(math.log10(x)) - digits + 1)
-    return float(f"{math.ceil(x / scale) * scale:.{digits - 1}e}")
+    return float(f"{math.ceil(x / scale * (1 - ROUNDING_SLACK)) * scale:.{digits - 1}e}")

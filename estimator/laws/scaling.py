@@ -179,11 +179,17 @@ def split_flops_range(method: str = "tokens-per-param",
     return max(lo, B.SCALING_FLOPS.low), min(hi, B.SCALING_FLOPS.high)
 
 
+def _past(x: float, bound: float) -> str:
+    """``x`` (above ``bound``) with the digits that show it is past it (review: 1.0017e17 read "10¹⁷")."""
+    return next((sci(x, d) for d in range(3, 10) if sci(x, d) != sci(bound, d)), sci(x, 10))
+
+
 def split_problem(flops: float, params: float, tokens: float, method: str, tokens_per_param: float) -> str | None:
     """Why the split of ``flops`` into ``params`` and ``tokens`` is refused, with the FLOPs to give instead
     (neutral words), or None when both lie within the bounds of a model."""
     pairs = ((params, "parameters", B.PARAMS), (tokens, "tokens", B.TOKENS))
-    bad = [f"{sci(x)} {what} (the bound of a model is {sci(bound.high)})" for x, what, bound in pairs if x > bound.high]
+    bad = [f"{_past(x, bound.high)} {what} (the bound of a model is {sci(bound.high)})" for x, what, bound in pairs
+           if x > bound.high]
     bad += [f"{sci(x)} {what} (below {bound.low:g})" for x, what, bound in pairs if x < bound.low]
     if not bad:
         return None
