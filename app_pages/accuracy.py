@@ -184,7 +184,7 @@ def lecture_misses(doc: dict) -> None:
     if rows:
         st.caption(c.md_escape(f"Missed by more than {accuracy.MISS_FACTOR:g}× ({len(rows)} of {len(doc['runs'])} runs): "
                                + ", ".join(f"{r['run']} {r['factor']:.1f}×" for r in rows)
-                               + ". Their likely reasons: the page without ?lecture=1.", limit=800))
+                               + ". Their likely reasons are on the full Accuracy page.", limit=800))
 
 
 def held_misses(rows: list[dict], how: str, level: float) -> None:

@@ -32,15 +32,17 @@ LECTURE_CSS = """<style>
 [data-testid="stMetricLabel"] * { overflow: visible !important; text-overflow: clip !important; }
 [data-testid="stMetricDelta"] * { white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
 .cce-source { font-size: 1.05rem; }
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { font-size: clamp(1rem, 0.6rem + 0.4vw, 1.25rem) !important; }
 [data-testid="stMainBlockContainer"] { padding-top: 2.5rem !important; padding-bottom: 1rem !important; }
 h1 { padding-top: 0 !important; padding-bottom: 0.5rem !important; }
 [data-testid="stHeader"] { background: transparent !important; }
 </style>"""
-# A lecture slide fits a 1280×720 projector: the page's top padding (6rem, room for Streamlit's
+# Captions (a figure's range, price, caveat) at least 16 px, the projector minimum (browser check: 14 px
+# grey). A lecture slide fits a 1280×720 projector: the page's top padding (6rem, room for Streamlit's
 # toolbar, whose white band is made clear so it cannot hide the title) is cut to 2.5rem and the
 # title's to none (measured: the title began 96 px down and the slides ran 160–600 px past 720); a
 # claim's chart plot is this tall (``lecture._chart``).
-SLIDE_PLOT_HEIGHT_PX = 150
+SLIDE_PLOT_HEIGHT_PX = 140
 # Chart text in lecture mode (issue: at least 16 px on a projector); legends never cut.
 LECTURE_CHART_FONT_PX = 18
 NORMAL_CHART_FONT_PX = 12

@@ -254,6 +254,10 @@ def test_each_lecture_claim_fits_a_1280_by_720_slide(browser, server):
         b = page.evaluate(SLIDE_BOTTOMS)
         # the source line and the ←/→ links too (browser audit: four slides put them 25–100 px below the fold)
         assert max(b["title"], b["metrics"], b["chart"], b["source"], b["links"]) <= 720, (cl.id, b)
+        # captions (a range, a price, a caveat) at the projector's 16 px at least (browser audit: 14 px)
+        sizes = page.evaluate("""() => [...document.querySelectorAll('[data-testid="stCaptionContainer"] p')]
+                                     .map(e => parseFloat(getComputedStyle(e).fontSize))""")
+        assert sizes and min(sizes) >= 16, (cl.id, sizes)
         assert b["titleTop"] < b["header"] and b["headerBackground"] in ("transparent", "rgba(0, 0, 0, 0)"), (cl.id, b)
 
 
