@@ -62,6 +62,8 @@ def main() -> None:
     page = st.navigation(all_pages, position="hidden" if (lecture or embedded) else "sidebar")
     if lecture:
         style.apply_lecture_css()
+    elif embedded:
+        style.apply_embed_css()
     if page.url_path in SCENARIO_PAGES:
         # the scenario widgets are drawn here, not in the page, so they stay the same widgets
         # (with the same values) when the user moves between these pages

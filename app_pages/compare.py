@@ -183,6 +183,11 @@ def draw(inputs) -> None:
     except EstimatorError as exc:  # the scenario itself is wrong for every profile (a time-only preset)
         c.show_error(exc)
         return
+    if c.is_embedded() and rep.results:  # the sidebar is closed in a frame: name the scenario (browser audit)
+        first = rep.results[0]
+        what = first.title if first.preset else "Custom workload"
+        st.markdown(c.md_escape(f"{what}: " + (f"{hz.flops(first.estimate.flops)} on " if first.estimate.flops else "")
+                                + f"{hz.whole(first.estimate.devices)} devices of each profile", limit=200))
     df, errors = table_of(rep)
     for err in errors:
         st.warning(c.md_escape(err, limit=1000))

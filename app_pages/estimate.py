@@ -289,6 +289,10 @@ def render() -> None:
     title = result.title or f"Custom workload on {result.profile.name}"
     if not c.is_embedded() or lecture:
         st.title(c.md_escape(title, limit=120), anchor=False)
+    else:  # embedded: one compact line names the scenario (browser audit: its numbers stood unlabelled)
+        on = "devices" if est.hardware_name in title else f"× {est.hardware_name}"
+        st.markdown(c.md_escape(f"{title} · {hz.whole(est.devices)} {on}", limit=200).join(("**", "**"))
+                    + (f" · {c.md_escape(hz.flops(est.flops), 40)}" if est.flops else ""))
     if result.preset and not lecture:
         # the preset's own run; once changed, say which inputs differ (browser check: "2T tokens" stood above 4T)
         # a footprint input (cooling, lifetime) is named too: the run is the published one, its footprint is not

@@ -71,8 +71,20 @@ def data_url(png: Path) -> str:
     return "data:image/png;base64," + base64.b64encode(png.read_bytes()).decode("ascii")
 
 
+# In a frame (?embed=true; Streamlit hides its toolbar there) the page's 6rem of top padding left the
+# first number below the fold of an 800×450 frame (browser audit): 2.75rem, clear of the sidebar toggle.
+EMBED_CSS = """<style>
+[data-testid="stMainBlockContainer"] { padding-top: 2.75rem !important; }
+[data-testid="stHeader"] { background: transparent !important; }
+</style>"""
+
+
 def apply_lecture_css() -> None:
     st.html(LECTURE_CSS)
+
+
+def apply_embed_css() -> None:
+    st.html(EMBED_CSS)
 
 
 def metric_cells(n: int, key: str, lecture: bool = False, where=st) -> list:

@@ -228,3 +228,21 @@ def test_the_energy_step_shows_the_power_to_four_digits():
     energy = next(s for s in steps(est) if s.title == "3. Energy")
     assert f" h × {hz.sig(est.assumption('power_w').value, 4)} W × 1.1 ÷ 1000 = " in energy.numbers
     assert "314.896" not in energy.numbers
+
+
+def test_an_embedded_page_names_its_scenario_in_one_line(monkeypatch):
+    """Browser audit: in a frame (?embed=true) the Estimate page's title is hidden and the sidebar
+    closed, so 45.4 days / $7.5M stood unlabelled, and Compare said only "the sidebar's workload"."""
+    monkeypatch.setattr(c, "is_embedded", lambda: True)
+    est = run_page("estimate", {"workload": "flops", "flops": "1e24", "hardware": "h100-sxm", "devices": "1000"})
+    lines = [m.value.replace("\\", "") for m in est.markdown]
+    assert "**Custom workload on NVIDIA H100 SXM 80GB · 1,000 devices** · 10²⁴ FLOPs" in lines
+    pre = [m.value.replace("\\", "") for m in run_page("estimate", {"preset": "llama2-70b"}).markdown]
+    assert any(x.startswith("**Llama 2 70B (Touvron et al. 2023) · 2,048 × NVIDIA A100 SXM 80GB**") for x in pre), pre
+    assert not est.title
+    cmp = run_page("compare", {"workload": "flops", "flops": "1e24", "devices": "1000"})
+    assert "Custom workload: 10²⁴ FLOPs on 1,000 devices of each profile" in [
+        m.value.replace("\\", "") for m in cmp.markdown]
+    monkeypatch.setattr(c, "is_embedded", lambda: False)
+    cmp = run_page("compare", {"workload": "flops", "flops": "1e24", "devices": "1000"})
+    assert not any("devices of each profile" in m.value for m in cmp.markdown)

@@ -381,3 +381,22 @@ def test_charts_fit_their_column_beside_the_sidebar_and_on_a_phone(browser, serv
         if len(charts) != n:  # one chart per panel
             wrong.append((link, f"{len(charts)} charts, not {n}: {[c['title'] for c in charts]}"))
     assert not wrong, (width, wrong)
+
+
+def test_an_embedded_page_shows_its_scenario_and_a_number_in_a_small_frame(browser, server):
+    """Browser audit: in an 800×450 frame the Limits page's first number sat at ≈440 px (6rem of top
+    padding), and the Estimate page's numbers stood without a word of what they were for."""
+    page = browser.new_page(viewport={"width": 800, "height": 450})
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(f"{server}/limits?embed=true")
+    wait_until_drawn(page)
+    top = page.evaluate("() => document.querySelector('[data-testid=\"stMetric\"]').getBoundingClientRect().top")
+    assert top < 400, top
+    page.goto(f"{server}/?workload=flops&flops=1e24&hardware=h100-sxm&devices=1000&embed=true")
+    wait_until_drawn(page)
+    line = page.get_by_text("Custom workload on NVIDIA H100 SXM 80GB · 1,000 devices").first
+    line.wait_for(timeout=TIMEOUT_MS)
+    box = line.bounding_box()
+    t = page.locator('[data-testid="stExpandSidebarButton"]').first.bounding_box()  # the sidebar's toggle
+    assert box["y"] >= t["y"] + t["height"] - 1, (box, t)  # the line clear of it (at 1.5rem it sat under it)
+    page.close()
