@@ -116,12 +116,12 @@ def gpt3_v100() -> None:
               # the slide's story is the one V100, so its energy; the real run's figure beside it, named
               (BRAIN_YEARS_LABEL, f"{hz.count(eq['brain_years'].value)} years", brain_years_caption())])
     rows = []
-    for hw in LECTURE_HW:
+    for hw in LECTURE_HW:  # the devices' names, not their ids (browser audit: "v100-sxm2" on a slide)
         est = api.run(preset_id="lambda-gpt3-v100", hardware=hw).estimate
-        rows.append({"hardware": hw, "years": est.wall_clock_s / S_PER_YEAR})
+        rows.append({"hardware": est.hardware_name.removeprefix("NVIDIA "), "years": est.wall_clock_s / S_PER_YEAR})
     df = pd.DataFrame(rows)
     _chart(charts.log_bar_chart(df, "years", "hardware", "Years on one device (log scale)", suffix=" y",
-                                sort=list(LECTURE_HW)))
+                                sort=list(df["hardware"])))
     style.source_line("Lambda Labs 2020, \"OpenAI's GPT-3 Language Model: A Technical Overview\": 3.14e23 FLOPs "
                       "at a theoretical 28 TFLOPS; newer GPUs use their fitted utilisation, and hardware without published "
                       "runs (the B200) the centre chosen for such devices (profiles/README.md).")
@@ -283,7 +283,8 @@ def compression_savings() -> None:
     rep = limits.inference_report(**COMPRESSION_MODEL)
     rows = [t for t in rep.techniques if t.name != "baseline"]
     base = rep.result
-    items = [("Serving 1B tokens, 70B model", hz.energy(base.energy_kwh), f"on {COMPRESSION_MODEL['hardware']}")]
+    device = c.profiles().get(COMPRESSION_MODEL["hardware"]).name  # its name, not its id (browser audit)
+    items = [("Serving 1B tokens, 70B model", hz.energy(base.energy_kwh), f"on {base.devices} × {device}")]
     for name, label in (("quantization-4bit", "Quantisation (4-bit)"),
                         ("pruning", f"Pruning ({compression.ILLUSTRATIVE_SPARSITY:.0%} of weights)"),
                         ("distillation", "Distillation")):

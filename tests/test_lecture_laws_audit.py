@@ -255,3 +255,10 @@ def test_the_most_flops_named_is_not_rounded_a_step_down(capsys):
     err = _refused(capsys, "scaling", "chinchilla", "--flops", "3.01e33")
     assert "is 1.002 × 10¹⁷ tokens (the bound of a model is 10¹⁷)" in err and "at most 3 × 10³³ FLOPs" in err
     assert main(["scaling", "chinchilla", "--flops", "3e33"]) == 0
+
+
+def test_slides_name_devices_not_their_ids():
+    """Browser audit: "on h100-sxm" under the compression slide's headline."""
+    at = _page("lecture", {"claim": "compression"})
+    captions = [x.value.replace("\\", "") for x in at.caption]
+    assert "on 2 × NVIDIA H100 SXM 80GB" in captions and not any("h100-sxm" in x for x in captions)
