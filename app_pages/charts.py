@@ -134,7 +134,7 @@ def comparison_chart(df: pd.DataFrame, column: str, title: str) -> alt.LayerChar
     line for its range (``<column>_low``/``_high``). Bars from an arbitrary decade had made a
     1,400× difference look like 8× in bar length (audit), and showed no range."""
     low, high = f"{column}_low", f"{column}_high"
-    cols = ["hardware", "name", column] + [c for c in (low, high) if c in df.columns]
+    cols = ["hardware", "hardware_name", column] + [c for c in (low, high) if c in df.columns]
     data = df[cols].dropna(subset=[column])
     data = data[data[column] > 0]
     ends = pd.concat([data[column]] + [data[c].dropna() for c in (low, high) if c in data.columns])
@@ -143,7 +143,7 @@ def comparison_chart(df: pd.DataFrame, column: str, title: str) -> alt.LayerChar
     axis = alt.Axis(values=ticks, labelExpr=human_labels("$" if column == "cost_usd" else ""))
     y = alt.Y("hardware:N", sort=alt.EncodingSortField(field=column, order="ascending"), title=None,
               axis=alt.Axis(labelOverlap=False))
-    tooltip = ["hardware", "name", alt.Tooltip(f"{column}:Q", format=".3~s")] + [
+    tooltip = ["hardware", alt.Tooltip("hardware_name:N", title="name"), alt.Tooltip(f"{column}:Q", format=".3~s")] + [
         alt.Tooltip(f"{c}:Q", format=".3~s") for c in (low, high) if c in data.columns]
     base = alt.Chart(data)
     points = base.mark_point(filled=True, size=60).encode(

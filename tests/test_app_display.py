@@ -227,7 +227,7 @@ def test_compare_table_says_n_a_and_humanises_its_numbers():
     order = list(at.dataframe[0].proto.column_order)
     assert order[:8] == ["hardware", "time_days", "device_hours", "energy_mwh", "co2e_t", "cost_usd", "embodied_t",
                          "water_m3"]
-    assert order[-1] == "name" and "kind" not in order
+    assert order[-1] == "hardware_name" and "kind" not in order
     # embodied CO₂e and water, as the CLI's compare gives them
     est = api.run(hardware="v100-sxm2", preset_id="lambda-gpt3-v100").estimate
     assert shown.loc["v100-sxm2", "embodied_t"] == hz.co2e_short(est.embodied_co2e_kg)

@@ -138,7 +138,7 @@ def test_compare_rows_are_one_shape_for_the_cli_and_the_app(capsys):
     fitted = [f"{r['utilization']['value']:.3g}, {fam} fit" for r, fam in zip(rows, ("H100", "A100"))]
     assert list(df["utilization"]) == [r["utilization"]["short"] for r in rows] == fitted
     # the row's shape: each number with its range (README's JSON contract), the assumptions used
-    assert set(rows[0]) == {"hardware", "name", "kind", *RESULT_KEYS, *FOOTPRINT_KEYS, "range", "range_level",
+    assert set(rows[0]) == {"hardware", "hardware_name", "kind", *RESULT_KEYS, *FOOTPRINT_KEYS, "range", "range_level",
                             "range_basis", "range_meaning", "utilization", *api.COMPARE_ASSUMPTIONS, "price_basis", "power_includes_host",
                             "reference_point", "devices", "notes"}
     assert set(rows[0]["range"]) == set(rows[0]["range_basis"]) == set(RESULT_KEYS + FOOTPRINT_KEYS)
@@ -205,3 +205,14 @@ def test_a_given_utilisation_on_hardware_without_runs_is_set_beside_the_rule_not
     err = captured.out + captured.err
     assert "is outside the 80% interval 0.18–0.50 around the flat 30% that hardware without runs takes" in err
     assert "at 0.30 the run would take 2.3× as long" in err and "fitted" not in err.split("note:")[1].split("(")[0]
+
+
+def test_compare_and_estimate_name_the_device_under_one_key(capsys):
+    """A JSON consumer reads the device's name as estimate's hardware_name in compare's rows too (it
+    was "name" there)."""
+    from estimator.cli.main import main
+    assert main(["compare", "--flops", "1e22", "--hardware", "h100-sxm", "--format", "json"]) == 0
+    row = json.loads(capsys.readouterr().out)[0]
+    assert main(["estimate", "--flops", "1e22", "--hardware", "h100-sxm", "--format", "json"]) == 0
+    est = json.loads(capsys.readouterr().out)
+    assert row["hardware_name"] == est["hardware_name"] == "NVIDIA H100 SXM 80GB" and "name" not in row

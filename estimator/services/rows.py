@@ -52,6 +52,7 @@ def compare_row(result: Result) -> dict[str, Any]:
     as_estimate = e.to_dict()
     return {**summary_dict(e), "range": as_estimate["range"], "range_basis": as_estimate["range_basis"],
             "range_meaning": as_estimate["range_meaning"],
-            "name": p.name, "kind": p.kind, "devices": e.devices,
+            # the device's name under estimate's key (it was "name" here, "hardware_name" there)
+            "hardware_name": p.name, "kind": p.kind, "devices": e.devices,
             **used, "price_basis": price_basis(result), "power_includes_host": p.power.includes_host,
             "reference_point": p.reference_point, "notes": list(e.notes)}
