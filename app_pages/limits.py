@@ -318,7 +318,7 @@ def trend_section() -> None:
                              + f"; {rep.start_year}: {rep.start_year_basis}"),
                   (f"Cost in {int(rep.table.year[-1])}", hz.money(rep.table.workload_cost_usd[-1]), trends.PRICE_PERF_SOURCE),
                   ("Frontier compute per year", f"×{s.training_compute_per_year:.3g}", trends.TRAINING_COMPUTE_SOURCE),
-                  ("Memory wall in 20 years", f"×{s.memory_wall_gap_20y:.3g}", trends.MEMORY_WALL_SOURCE)])
+                  ("Memory wall in 20 years", hz.times(s.memory_wall_gap_20y), trends.MEMORY_WALL_SOURCE)])  # as the slide
         charts.render_chart(cost_chart(rep.table))
         charts.render_chart(growth_chart(rep.table))
     st.caption(f"A fixed workload gets {s.price_perf_per_year:.2f}× cheaper a year (10× every "

@@ -262,3 +262,10 @@ def test_slides_name_devices_not_their_ids():
     at = _page("lecture", {"claim": "compression"})
     captions = [x.value.replace("\\", "") for x in at.caption]
     assert "on 2 × NVIDIA H100 SXM 80GB" in captions and not any("h100-sxm" in x for x in captions)
+
+
+def test_the_memory_wall_gap_is_written_one_way_on_the_slide_and_the_limits_page():
+    """Browser audit: "537×" on the slide, "×537" on the Limits page."""
+    slide = {m.label: m.value for m in _page("lecture", {"claim": "memory-wall"}).metric}
+    page = {m.label: m.value for m in _page("limits", {"lim": "Trends"}).metric}
+    assert slide["The gap in 20 years"] == page["Memory wall in 20 years"] == "537×"
