@@ -41,7 +41,7 @@ def check_unknown_url_params() -> None:
         raw = st.query_params.get(key, "")
         st.session_state.setdefault(WARNINGS_KEY, {})[key] = (
             f"Ignored URL parameter `{key[:40].replace('`', '')}` = `{str(raw)[:40].replace('`', '').replace(chr(10), ' ')}`: "
-            "this page has no such input (a typo, or another page's).")
+            "nothing on the page as opened reads it (a typo, or an input of another page, tab or setting).")
         with suppress(KeyError, StreamlitAPIException):
             del st.query_params[key]
     if unknown:

@@ -37,7 +37,7 @@ PAGE_TITLES = {
     "accuracy": ("How far can I trust this?", {"Typical miss on unseen runs", "Inside the 80% interval"}),
     "lecture": ("Lecture: the limits of deep learning, claim by claim", set()),
 }
-# Pages that read the scenario parameters below (the others say they have no such input).
+# Pages that read the scenario parameters below (the others say nothing on them reads them).
 SCENARIO_PARAM_PAGES = {"estimate", "compare", "profiles"}
 TAMPERED = {"hardware": "nope", "devices": "NaN", "preset": "<img src=x>", "pue": "-1"}
 
@@ -64,7 +64,7 @@ def test_every_page_survives_tampered_params(module):
     # have (app_pages/url_check.py; audit: a typo in a shared link was kept without a word)
     assert warned == set(TAMPERED)
     unread = {key for key in TAMPERED for w in at.warning if f"Ignored URL parameter `{key}`" in w.value
-              and "this page has no such input" in w.value}
+              and "nothing on the page as opened reads it" in w.value}
     if module in SCENARIO_PARAM_PAGES:  # the sidebar's scenario pages read all four; Profiles reads hardware
         assert unread == (set(TAMPERED) - {"hardware"} if module == "profiles" else set())
     assert not set(TAMPERED) & set(at.query_params)  # dropped from the address

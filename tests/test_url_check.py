@@ -21,7 +21,8 @@ def test_a_typo_in_a_shared_link_is_said_and_dropped_not_silently_kept():
     link copied from the page."""
     at = run_page("estimate", {"preset": "llama2-70b", "devcies": "8"})
     said = [w for w in _warnings(at) if "`devcies`" in w]
-    assert said == ["Ignored URL parameter `devcies` = `8`: this page has no such input (a typo, or another page's)."]
+    assert said == ["Ignored URL parameter `devcies` = `8`: nothing on the page as opened reads it (a typo, or an input "
+                    "of another page, tab or setting)."]
     # (a preset other than the default: Streamlit leaves a widget at its default out of the address)
     assert "devcies" not in at.query_params and at.query_params.get("preset") in ("llama2-70b", ["llama2-70b"])
     assert {m.label: m.value for m in at.metric if m.label in (want := headline_values(
@@ -39,11 +40,11 @@ def test_a_typo_in_a_shared_link_is_said_and_dropped_not_silently_kept():
 ])
 def test_the_parameters_a_page_reads_are_never_called_unknown(module, params):
     at = run_page(module, params)
-    assert not [w for w in _warnings(at) if "no such input" in w]
+    assert not [w for w in _warnings(at) if "nothing on the page as opened reads it" in w]
     assert set(params) <= set(at.query_params) | {"claim"}
 
 
 def test_an_input_the_page_has_but_does_not_draw_now_is_not_called_unknown():
     """Review: ?tab=… in lecture mode (which draws no tabs) was warned as "no such input" and dropped."""
     at = run_page("estimate", {"preset": "llama2-70b", "tab": "Export & share", "lecture": "1"})
-    assert not [w for w in _warnings(at) if "no such input" in w]
+    assert not [w for w in _warnings(at) if "nothing on the page as opened reads it" in w]
