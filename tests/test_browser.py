@@ -384,16 +384,14 @@ def test_charts_fit_their_column_beside_the_sidebar_and_on_a_phone(browser, serv
 
 
 def test_an_embedded_page_shows_its_scenario_and_a_number_in_a_small_frame(browser, server):
-    """Browser audit: in an 800×450 frame the Limits page's first number sat at ≈440 px (6rem of top
-    padding), and the Estimate page's numbers stood unlabelled."""
+    """Browser audit: an 800×450 frame had 6rem of top padding, and the Estimate page's numbers no label."""
     page = browser.new_page(viewport={"width": 800, "height": 450})
     page.set_default_timeout(TIMEOUT_MS)
     page.goto(f"{server}/limits?embed=true")
     wait_until_drawn(page)
-    # the page's own top padding (a warning box above the numbers, which a shared test server may show, is not)
     pad = page.evaluate("() => getComputedStyle(document.querySelector('[data-testid=\"stMainBlockContainer\"]')).paddingTop")
     title = page.evaluate("() => document.querySelector('h1').getBoundingClientRect().top")
-    assert pad == "44px" and title < 60, (pad, title)  # 2.75rem; at 6rem the title began ≈96 px down
+    assert pad == "44px" and title < 60, (pad, title)  # 2.75rem (not a number's place: a warning may sit above)
     page.goto(f"{server}/?workload=flops&flops=1e24&hardware=h100-sxm&devices=1000&embed=true")
     wait_until_drawn(page)
     line = page.get_by_text("Custom workload on NVIDIA H100 SXM 80GB · 1,000 devices").first
