@@ -180,14 +180,14 @@ def is_lecture() -> bool:
         from app_pages.lecture import BY_ID  # the lecture page imports this module: import when needed
         if claim in BY_ID:
             return True
-        _warn_once("claim", claim, "not a lecture claim (the Lecture page lists them)")
+        record_url_warning("claim", claim, "not a lecture claim (the Lecture page lists them)" + FALLBACK)
     raw = st.query_params.get("lecture")
     if raw is None:
         return False
     if raw.strip().lower() in _TRUE:
         return True
     if raw.strip().lower() not in _FALSE:
-        _warn_once("lecture", raw, "expected 1 or 0")
+        record_url_warning("lecture", raw, "expected 1 or 0" + FALLBACK)
     return False
 
 
@@ -206,14 +206,14 @@ def mode_link(path: str, **params: str) -> str:
 # --------------------------------------------------------------------------------------
 # URL-bound widgets with validation of tampered query parameters
 
-WARNINGS_KEY, URL_KEYS_READ = "_url_warnings", "_url_keys_read"
+WARNINGS_KEY, URL_KEYS_READ, FALLBACK = "_url_warnings", "_url_keys_read", ". Using the default instead"
 
 
-def _warn_once(key: str, raw: Any, problem: str) -> None:
-    """Record a warning about a bad URL parameter (kept for the session; ``show_url_warnings`` shows it)."""
-    shown = st.session_state.setdefault(WARNINGS_KEY, {})
-    shown[key] = (f"Ignored URL parameter `{key[:40].replace('`', '')}` = "
-                  f"`{str(raw)[:40].replace('`', '').replace(chr(10), ' ')}`: {problem}. Using the default instead.")
+def record_url_warning(key: str, raw: Any, why: str) -> None:
+    """Record "Ignored URL parameter `key` = `raw`: why." (kept for the session; ``show_url_warnings`` shows it);
+    a bad value's ``why`` ends "Using the default instead" (``FALLBACK``)."""
+    st.session_state.setdefault(WARNINGS_KEY, {})[key] = (
+        f"Ignored URL parameter `{key[:40].replace('`', '')}` = `{str(raw)[:40].replace('`', '').replace(chr(10), ' ')}`: {why}.")
 
 
 def ignored_url_params(keys: Sequence[str], why: str, *, drop: bool = False) -> None:
@@ -223,9 +223,7 @@ def ignored_url_params(keys: Sequence[str], why: str, *, drop: bool = False) -> 
     for key in keys:
         raw = _first_run_raw(key)
         if raw is not None:
-            st.session_state.setdefault(WARNINGS_KEY, {})[key] = (
-                f"Ignored URL parameter `{key[:40].replace('`', '')}` = "
-                f"`{str(raw)[:40].replace('`', '').replace(chr(10), ' ')}`: {why}.")
+            record_url_warning(key, raw, why)
             if drop:
                 with suppress(KeyError, StreamlitAPIException):  # bound already: the widget's value is the URL's
                     del st.query_params[key]  # not bound yet on the first run, so this is allowed
@@ -255,7 +253,7 @@ FIX_KEY = "_url_fix"
 def _drop(key: str, raw: str, problem: str) -> None:
     """Warn about a bad URL value and remember to reset the widget if Streamlit seeds it anyway
     (it rounds ``?devices=2.5`` to 2, for example; see ``_enforce``)."""
-    _warn_once(key, raw, problem)
+    record_url_warning(key, raw, problem + FALLBACK)
     st.session_state.setdefault(FIX_KEY, {})[key] = None  # None: flagged, not yet checked
     with suppress(KeyError, StreamlitAPIException):  # the widget is bound already; _enforce resets it
         del st.query_params[key]  # not bound yet on the first run, so this is allowed

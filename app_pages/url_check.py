@@ -15,7 +15,7 @@ from contextlib import suppress
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from app_pages.common import URL_KEYS_READ, WARNINGS_KEY
+from app_pages.common import URL_KEYS_READ, WARNINGS_KEY, record_url_warning
 
 # The view's modes (``common.is_lecture``; Streamlit's own ``embed`` and ``embed_options``).
 MODE_KEYS = frozenset({"embed", "embed_options", "lecture", "claim"})
@@ -38,10 +38,8 @@ def check_unknown_url_params() -> None:
     st.session_state[CHECKED_KEY] = True
     unknown = unknown_url_params()
     for key in unknown:
-        raw = st.query_params.get(key, "")
-        st.session_state.setdefault(WARNINGS_KEY, {})[key] = (
-            f"Ignored URL parameter `{key[:40].replace('`', '')}` = `{str(raw)[:40].replace('`', '').replace(chr(10), ' ')}`: "
-            "nothing on the page as opened reads it (a typo, or an input of another page, tab or setting).")
+        record_url_warning(key, st.query_params.get(key, ""),
+                           "nothing on the page as opened reads it (a typo, or an input of another page, tab or setting)")
         with suppress(KeyError, StreamlitAPIException):
             del st.query_params[key]
     if unknown:
