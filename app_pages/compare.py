@@ -37,7 +37,7 @@ COLUMNS = (
 )
 # The table's columns after the hardware and its numbers; the name last, where a long one may run
 # past a 1280-pixel window with the sidebar open. The kind is left out (the name says it: "Google TPU v4").
-TEXT_COLUMNS = ("utilization", "price_basis", "host_in_power", "hardware_name")
+TEXT_COLUMNS = ("precision", "utilization", "price_basis", "host_in_power", "hardware_name")
 HARDWARE_PX = 130  # the longest profile id, "a100-pcie-80gb", whole
 CHART_QUANTITIES = {"time": "time_days", "energy": "energy_mwh", "cost": "cost_usd", "co2e": "co2e_t",
                     "embodied": "embodied_t", "water": "water_m3"}
@@ -74,7 +74,7 @@ def table_of(rep: api.CompareReport) -> tuple[pd.DataFrame, list[str]]:
         e, shared = r.estimate, api.compare_row(r)  # the CLI's row: same price basis, same numbers
         row = {"hardware": shared["hardware"], "hardware_name": shared["hardware_name"], "kind": shared["kind"],
                "reference": f"reference point, {hz.count(e.devices)} of it" if shared["reference_point"] else "",
-               "utilization": api.utilization_short(r),
+               "precision": shared["precision"], "utilization": api.utilization_short(r),
                "price_basis": shared["price_basis"], "host_in_power": "yes" if shared["power_includes_host"] else "no"}
         for key, _, get, _, _ in COLUMNS:
             value = get(e) if key != "cost_usd" or e.cost_usd is not None else None
@@ -144,6 +144,8 @@ def column_order(with_refs: bool) -> list[str]:
 def table_config() -> dict:
     text = st.column_config.TextColumn
     config = {"hardware": text("Hardware", width=HARDWARE_PX, pinned=True), "hardware_name": "Name", "reference": "Reference",
+              "precision": text("Precision", width="small", help="the number format the peak is taken at: "
+                                                                 "each profile's default unless one is chosen"),
               "utilization": text("Utilisation", help="fraction of dense peak over the whole run, and where it came "
                                                       "from: a family's fit, the centre chosen on families held out "
                                                       "whole for hardware without runs, or a preset's or your figure"),

@@ -139,7 +139,8 @@ def test_compare_download_is_the_clis_csv(captured_downloads, cli):
     cli_rows = {line.split(",")[0]: line.split(",") for line in out.splitlines()[1:]}
     header = text.splitlines()[0].split(",")
     assert header == out.splitlines()[0].split(",")
-    assert header[:5] == ["hardware", "devices", "flops", "flops_low", "flops_high"] and header[-1] == "range_level"
+    assert header[:6] == ["hardware", "devices", "precision", "flops", "flops_low", "flops_high"]
+    assert header[-1] == "range_level"
     assert {k: v for k, v in rows.items() if k in cli_rows} == cli_rows  # the CLI leaves reference points out
     # in the CLI's order too: without the reference points, the page's file is the CLI's, line for line
     run_page("compare", {"preset": "lambda-gpt3-v100"})

@@ -4,6 +4,8 @@ say so, and each large miss's reason is shown in full, its diagnosis first."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 
 import pytest
@@ -204,3 +206,23 @@ def test_a_missing_figure_has_no_basis_and_a_single_measurement_is_stated_not_ex
     # a figure the user gives is still exact
     given = api.run(hardware=str(tmp_path / "one.toml"), flops=1e15, utilization=0.01, power_w=20.0).estimate
     assert given.basis("wall_clock_s") == given.basis("energy_kwh") == "exact"
+
+
+def test_every_compare_output_names_the_precision_each_profile_ran_at(capsys):
+    """Each profile runs at its own default precision (the V100's fp16, the CPU's fp32) unless one is
+    given: the text table, the JSON rows, the CSV and the app's table say which."""
+    from app_pages.compare import table_of
+    ids = ["a100-sxm-80gb", "v100-sxm2", "cpu-server-2s-epyc"]
+    expected = {h: api.run(hardware=h, flops=1e21).estimate.precision for h in ids}
+    assert len(set(expected.values())) >= 2  # the point: they differ
+    assert main(["compare", "--flops", "1e21", "--hardware", *ids, "--format", "json"]) == 0
+    assert {r["hardware"]: r["precision"] for r in json.loads(capsys.readouterr().out)} == expected
+    assert main(["compare", "--flops", "1e21", "--hardware", *ids]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split()[:2] == ["hardware", "precision"]
+    assert {line.split()[0]: line.split()[1] for line in lines[1:]} == expected
+    assert main(["compare", "--flops", "1e21", "--hardware", *ids, "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert {r["hardware"]: r["precision"] for r in rows} == expected
+    table, _ = table_of(api.compare(ids, flops=1e21))
+    assert dict(zip(table["hardware"], table["precision"])) == expected

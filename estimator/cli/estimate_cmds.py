@@ -174,9 +174,9 @@ def _compare_output(args, results) -> None:
         print(compare_csv(r.estimate for r in results), end="")
         return
     keys = COMPARE_KEYS[1:]  # FLOPs are the workload's, the same on every row
-    header = ["hardware"] + [LABELS[k] for k in keys] + ["utilisation", "price basis", "power incl. host"]
+    header = ["hardware", "precision"] + [LABELS[k] for k in keys] + ["utilisation", "price basis", "power incl. host"]
     table = [[r.profile.id + (f" (reference, {hz.whole(r.estimate.devices)} of it)" if r.profile.reference_point else "")]
-             + [hz.human(k, getattr(r.estimate, k)) for k in keys]
+             + [r.estimate.precision] + [hz.human(k, getattr(r.estimate, k)) for k in keys]
              + [api.utilization_short(r), api.price_basis(r), "yes" if r.profile.power.includes_host else "no"]
              for r in results]
     if args.format == "markdown":

@@ -154,7 +154,8 @@ COMPARE_KEYS = ALL_KEYS
 
 
 def compare_csv(estimates: Iterable[Estimate]) -> str:
-    """One row per hardware of a comparison: the id and its devices (a reference point is one of it),
+    """One row per hardware of a comparison: the id, its devices (a reference point is one of it) and
+    the precision it ran at (each profile's default unless one is given),
     then each quantity (``COMPARE_KEYS``) with its
     range's ends (``<key>_low``, ``<key>_high``) and what the range is (``<key>_basis``: a
     prediction interval at ``range_level``, 0.8: 80%; a range its sources state; or exact, low =
@@ -162,7 +163,7 @@ def compare_csv(estimates: Iterable[Estimate]) -> str:
     empty. The CLI's ``compare --format csv`` and the Compare page's download."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["hardware", "devices", *(f"{k}{end}" for k in COMPARE_KEYS for end in ("", "_low", "_high", "_basis")),
+    w.writerow(["hardware", "devices", "precision", *(f"{k}{end}" for k in COMPARE_KEYS for end in ("", "_low", "_high", "_basis")),
                 "range_level"])
     for est in estimates:
         cells = []
@@ -170,7 +171,7 @@ def compare_csv(estimates: Iterable[Estimate]) -> str:
             value = getattr(est, k)
             low, high = est.range.get(k, (None, None)) if value is not None else (None, None)
             cells += [_raw(value), _raw(low), _raw(high), "" if value is None else est.basis(k)]
-        w.writerow([est.hardware_id, est.devices, *cells, _raw(est.level)])
+        w.writerow([est.hardware_id, est.devices, est.precision, *cells, _raw(est.level)])
     return buf.getvalue()
 
 

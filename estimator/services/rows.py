@@ -54,5 +54,7 @@ def compare_row(result: Result) -> dict[str, Any]:
             "range_meaning": as_estimate["range_meaning"],
             # the device's name under estimate's key (it was "name" here, "hardware_name" there)
             "hardware_name": p.name, "kind": p.kind, "devices": e.devices,
+            # each profile runs at its own default precision unless one is given (V100 fp16, a CPU fp32)
+            "precision": e.precision,
             **used, "price_basis": price_basis(result), "power_includes_host": p.power.includes_host,
             "reference_point": p.reference_point, "notes": list(e.notes)}
