@@ -118,7 +118,8 @@ def headline(doc: dict, lecture: bool) -> None:
     cols[0].metric("Typical miss on unseen runs", f"{m['median_factor']:.2f}×",
                    delta=f"{RULE_LABEL}: {b['median_factor']:.2f}×", delta_color="off", delta_arrow="off",
                    help="Median over runs of max(predicted ÷ published, published ÷ predicted) device-hours, each "
-                        "run predicted by a fit chosen and made without it (nested leave-one-out)")
+                        "run predicted by a fit chosen and made without it or its paper's other runs (nested "
+                        "leave-one-paper-out)")
     cols[1].metric(f"Inside the {doc['interval_level']:.0%} interval", f"{m['interval_coverage']:.0%}",
                    delta=f"of {m['n_runs']} runs", delta_color="off", delta_arrow="off",
                    help="Share of runs whose published device-hours fall inside the stated interval")
@@ -208,7 +209,7 @@ def render() -> None:
     if not lecture:
         st.markdown(c.md_escape(
             f"Each published training run is predicted from {accuracy.PREDICTED_FROM}, by a utilisation fit that "
-            "never saw that run (nested leave-one-out), and compared with the device-hours the run reported. The "
+            "never saw that run or its paper's other runs (nested leave-one-paper-out), and compared with the device-hours the run reported. The "
             f"flat {BASELINE_GOODPUT:.0%} of dense peak rule is scored on the same runs.", limit=600))
     stale_warning(doc)
     headline(doc, lecture)

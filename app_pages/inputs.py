@@ -23,7 +23,7 @@ from estimator.core.errors import EstimatorError
 from estimator.core.estimate import DEFAULT_CARBON_INTENSITY_G_PER_KWH
 from estimator.core.memory import DEFAULT_MICRO_BATCH, DEFAULT_SEQ_LEN, RECOMPUTE, ZERO_STAGES, Strategy
 from estimator.core.scenario import Scenario
-from estimator.core.utilization_choice import fit_words, same_for_every_run
+from estimator.core.utilization_choice import fit_words, same_for_every_run, year_words
 from estimator.core.water import COOLING, DEFAULT_COOLING, EWIF_L_PER_KWH
 from estimator.services import api, limits
 
@@ -229,8 +229,7 @@ def draw_inputs(main: Any = None) -> ScenarioInputs:
     kwargs["year"] = c.url_number(
         "Year of the run", "year", min_value=B.YEAR.low, max_value=B.YEAR.high, integer=True,
         placeholder=f"{p_in['year']} (preset)" if "year" in p_in else "unknown (averaged)",
-        where=side, help="The utilisation fit uses the years since the chip's release: software matures after a "
-                         "chip ships. Empty: the preset's year, or averaged over the fitted runs (a wider range).")
+        where=side, help=year_words(profile))
     kwargs["precision"] = c.url_select(
         "Precision", "precision", list(profile.peak_flops_per_s) if profile else [], where=side,
         placeholder=f"{p_in.get('precision') or (profile.default_precision if profile else '')} (default)")

@@ -11,7 +11,7 @@ from estimator.core.interval import LEVEL
 from estimator.core.profile import DISPLAY_FLOPS
 from estimator.core.serving import FALLBACK_LINK_GB_PER_S, FALLBACK_LINK_SOURCE
 from estimator.core.units import BYTES_PER_GB, FLOPS_PER_TFLOP
-from estimator.core.utilization_choice import fit_used, same_for_every_run
+from estimator.core.utilization_choice import depends_on, fit_used, same_for_every_run
 from estimator.report import humanize as hz
 
 from . import charts
@@ -29,8 +29,9 @@ def utilization_text(u) -> str:
         return figure
     if same_for_every_run(u):
         return f"{figure} for every run, {fit_used(u)}"
-    return (f"{figure} for a {hz.sci(DISPLAY_FLOPS)} FLOP run of unknown year, {fit_used(u)}; the estimate uses the fit "
-            "at the run's own FLOPs and year")
+    year = " of unknown year" if "year" in depends_on(u.model) else ""
+    return (f"{figure} for a {hz.sci(DISPLAY_FLOPS)} FLOP run{year}, {fit_used(u)}; the estimate uses the fit "
+            f"at the run's own {depends_on(u.model) or 'figures'}")
 
 
 def profile_table(profiles) -> pd.DataFrame:

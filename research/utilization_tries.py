@@ -4,12 +4,12 @@
 
 Prints, on the runs the project holds, with the flat 30%-of-peak rule's median factor beside
 them (computed here, on the same runs):
-- the chosen covariates at other shrinkages λ (plain leave-one-out);
-- averaging the candidates' predictions instead of choosing one (nested leave-one-out: the
-  weights come from each fold's inner leave-one-out scores, never from the held-out run);
+- the chosen covariates at other shrinkages λ (leave-one-paper-out, not nested);
+- averaging the candidates' predictions instead of choosing one (nested leave-one-paper-out: the
+  weights come from each fold's inner leave-one-paper-out scores, never from the held-out run);
 - the fit or the flat rule chosen for each family, on the fold's other runs of that family (nested);
 - a model-free try: each run predicted from its nearest runs of the same family (nested);
-- how the chosen model's leave-one-out residuals correlate with model size, on the runs whose
+- how the chosen model's leave-one-paper-out residuals correlate with model size, on the runs whose
   parameter count the project holds;
 - the nested cross-validation held out by paper (every run of one source document left out
   together; `validate` reports the stricter hold-out by developer);
@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from dataclasses import replace
 
 import numpy as np
 
@@ -59,25 +60,28 @@ def shrinkage_sweep(runs, families, actual_log) -> list[tuple[float, float]]:
 
 
 def _candidate_folds(runs, families):
-    """For each candidate: the inner leave-one-out (ln actual, ln centre), one row per held-out
-    run i over the other runs in order, and the outer centre of each run from a fit without it."""
+    """For each candidate: the inner leave-one-paper-out (ln actual, ln centre), one row per held-out
+    run i over the other runs in order (NaN for i's paper's runs, which the fold does not hold),
+    and the outer centre of each run from a fit without its paper, as `validate` holds runs out."""
     n = len(runs)
+    paper = U.same_paper(runs)
     inner_i, inner_j = np.nonzero(~np.eye(n, dtype=bool))
-    masks_inner = np.ones((len(inner_i), n))
-    masks_inner[np.arange(len(inner_i)), inner_i] = 0.0
-    masks_inner[np.arange(len(inner_i)), inner_j] = 0.0
+    masks_inner = 1.0 - (paper[inner_i] | paper[inner_j]).astype(float)
+    mates = paper[inner_i, inner_j].reshape(n, n - 1)  # j of i's paper: not in i's fold
     out = []
     for spec in U.CANDIDATE_SPECS:
         a, [(c, _)] = U.predict_held_out(runs, inner_j, masks_inner, spec, families)
-        _, [(c_out, _)] = U.predict_held_out(runs, np.arange(n), 1.0 - np.eye(n), spec, families)
-        out.append((a.reshape(n, n - 1), c.reshape(n, n - 1), c_out))
+        _, [(c_out, _)] = U.predict_held_out(runs, np.arange(n), 1.0 - paper.astype(float), spec, families)
+        a, c = a.reshape(n, n - 1).copy(), c.reshape(n, n - 1).copy()
+        a[mates], c[mates] = np.nan, np.nan
+        out.append((a, c, c_out))
     return out
 
 
 def averaging(runs, families, actual_log, folds=None) -> dict[str, float]:
     n = len(runs)
     folds = folds or _candidate_folds(runs, families)
-    scores = np.array([np.median(np.abs(a - c), axis=1) for a, c, _ in folds])  # (candidates, runs)
+    scores = np.array([np.nanmedian(np.abs(a - c), axis=1) for a, c, _ in folds])  # (candidates, runs)
     outer = np.array([c_out for *_, c_out in folds])
     best = np.argmin(scores, axis=0)
     top3 = np.argsort(scores, axis=0)[:3]
@@ -94,7 +98,7 @@ def averaging(runs, families, actual_log, folds=None) -> dict[str, float]:
 def per_family_centre(runs, families, actual_log, folds=None) -> dict[str, tuple[int, int, float, float]]:
     """The fit or the flat rule, chosen for each run's family (nested): in each fold the candidate
     is chosen as `validate` does, then the run is predicted by the rule where, on the fold's other
-    runs of its family, the rule's median |ln error| is below the chosen fit's inner leave-one-out
+    runs of its family, the rule's median |ln error| is below the chosen fit's inner leave-one-paper-out
     one. 'all' and each family → (runs, runs given the rule, median factor with the choice, without)."""
     n = len(runs)
     folds = folds or _candidate_folds(runs, families)
@@ -102,8 +106,8 @@ def per_family_centre(runs, families, actual_log, folds=None) -> dict[str, tuple
     rule = math.log(CV.BASELINE_GOODPUT)
     chosen, fit_only, took_rule = np.empty(n), np.empty(n), np.zeros(n, dtype=bool)
     for i in range(n):
-        a, c, c_out = min(folds, key=lambda f: float(np.median(np.abs(f[0][i] - f[1][i]))))  # first wins ties
-        mates = np.delete(family, i) == family[i]
+        a, c, c_out = min(folds, key=lambda f: float(np.nanmedian(np.abs(f[0][i] - f[1][i]))))  # first wins ties
+        mates = (np.delete(family, i) == family[i]) & ~np.isnan(a[i])  # the fold's runs of i's family
         took_rule[i] = mates.any() and (np.median(np.abs(a[i][mates] - rule))
                                         < np.median(np.abs(a[i][mates] - c[i][mates])))
         fit_only[i] = c_out[i]
@@ -120,12 +124,13 @@ NEIGHBOURS = (1, 3, 5, 7, 9, 15, 25)   # k for the nearest-neighbour try
 NEIGHBOUR_WEIGHTS = (0.0, 0.5, 1.0, 2.0)  # scale of each covariate in the distance (per decade, per year)
 
 
-def _neighbour_predictions(actual_log, family, x, k, exclude=None) -> np.ndarray:
+def _neighbour_predictions(actual_log, family, x, k, paper, exclude=None) -> np.ndarray:
     """Each run's ln goodput predicted as the median of its k nearest runs of the same family (the
-    distance in the scaled covariates ``x``), itself and ``exclude`` left out."""
+    distance in the scaled covariates ``x``), itself, its paper's runs (``paper``: same_paper's
+    matrix) and ``exclude`` left out."""
     d = np.sqrt(((x[:, None, :] - x[None, :, :]) ** 2).sum(axis=2))
     d[family[:, None] != family[None, :]] = np.inf
-    np.fill_diagonal(d, np.inf)
+    d[paper] = np.inf
     if exclude is not None:
         d[:, exclude] = np.inf
     order = np.argsort(d, axis=1)[:, :k]
@@ -137,20 +142,22 @@ def _neighbour_predictions(actual_log, family, x, k, exclude=None) -> np.ndarray
 
 def nearest_neighbours(runs, actual_log) -> tuple[float, float]:
     """A model-free try: each run predicted by the median goodput of its k nearest runs of its
-    family in (log10 FLOPs, maturity), k and the covariates' weights chosen by an inner leave-one-out
-    (nested, as `validate`). (best plain leave-one-out factor over the grid, nested factor)."""
+    family in (log10 FLOPs, maturity), k and the covariates' weights chosen by an inner leave-one-paper-out
+    (nested, as `validate`). (the grid's best factor by leave-one-paper-out, not nested; the nested factor)."""
     family = np.array([r.family for r in runs])
+    paper = U.same_paper(runs)
     cov = np.column_stack([[U._run_covariate(r, c) for r in runs] for c in CHOSEN_COVARIATES])
     grid = [(k, w1, w2) for k in NEIGHBOURS for w1 in NEIGHBOUR_WEIGHTS for w2 in NEIGHBOUR_WEIGHTS if w1 or w2]
-    plain = min(_factor(actual_log - _neighbour_predictions(actual_log, family, cov * [w1, w2], k))
+    plain = min(_factor(actual_log - _neighbour_predictions(actual_log, family, cov * [w1, w2], k, paper))
                 for k, w1, w2 in grid)
     outer = np.empty(len(runs))
     for i in range(len(runs)):
-        keep = np.arange(len(runs)) != i
+        keep = ~paper[i]  # the fold holds no run of i's paper
         scores = {g: np.nanmedian(np.abs(actual_log - _neighbour_predictions(
-            actual_log, family, cov * [g[1], g[2]], g[0], exclude=i))[keep]) for g in grid}
+            actual_log, family, cov * [g[1], g[2]], g[0], paper, exclude=np.flatnonzero(paper[i])))[keep])
+            for g in grid}
         k, w1, w2 = min(scores, key=scores.get)
-        outer[i] = _neighbour_predictions(actual_log, family, cov * [w1, w2], k)[i]
+        outer[i] = _neighbour_predictions(actual_log, family, cov * [w1, w2], k, paper)[i]
     return plain, _factor(actual_log - outer)
 
 
@@ -211,16 +218,15 @@ def in_sample_bound(runs, families, actual_log) -> list[tuple[str, int, float]]:
     return rows
 
 
-# Sources that report the same runs as another source: one paper for the hold-out by paper.
-SAME_PAPER = {"L31": "L3",  # the Llama 3.1 card re-reports the Llama 3 pre-training
-              "Epoch AI (https://arxiv.org/abs/2404.14219)": "PHI3"}  # phi-3.5 rows: the Phi-3 report
-
-
-def by_paper(runs) -> tuple[int, float, float, float]:
-    groups = [SAME_PAPER.get(r.source, r.source) for r in runs]
-    cv = CV.cross_validate(runs, groups=groups)
-    m, _ = cv.summary()["all"]
-    return len(set(groups)), m.median_factor, cv.ratio_to_baseline, m.coverage
+def by_run(runs) -> tuple[int, float, float, float, float]:
+    """The nested figures as they were before a paper's runs were held out together: each run its
+    own paper, so two rows of one paper (ELECTRA-Small and BERT-Small share every figure) predict
+    each other, in the folds and in the fit's own multipliers. (runs, median factor, ratio to the
+    rule, 80% coverage, V100 coverage)."""
+    cv = CV.cross_validate([replace(r, paper="") for r in runs])
+    summary = cv.summary()
+    m, _ = summary["all"]
+    return len(runs), m.median_factor, cv.ratio_to_baseline, m.coverage, summary["v100"][0].coverage
 
 
 def new_family_alternatives(runs) -> dict[str, tuple[float, float | None, float | None]]:
@@ -272,10 +278,10 @@ def main() -> None:
     actual_log = np.log([r.goodput for r in runs])
     rule = _factor(actual_log - math.log(CV.BASELINE_GOODPUT))
     print(f"{len(runs)} runs; flat {CV.BASELINE_GOODPUT:.0%} rule: median factor {rule:.3f}x")
-    print("shrinkage (plain leave-one-out), log10 FLOPs + maturity:")
+    print("shrinkage (leave-one-paper-out, not nested), log10 FLOPs + maturity:")
     for lam, f in shrinkage_sweep(runs, families, actual_log):
         print(f"  lambda {lam:<5} {f:.3f}x  ratio {f / rule:.3f}")
-    print("averaging the candidates (nested leave-one-out):")
+    print("averaging the candidates (nested leave-one-paper-out):")
     folds = _candidate_folds(runs, families)
     for name, f in averaging(runs, families, actual_log, folds).items():
         print(f"  {name:32s} {f:.3f}x  ratio {f / rule:.3f}")
@@ -284,7 +290,7 @@ def main() -> None:
     for name, (k, took, f, f_fit) in by_family.items():
         print(f"  {name:8s} {took:2d}/{k:<3d} {f:.3f}x (ratio {f / rule:.3f})  fit alone {f_fit:.3f}x")
     plain, nested = nearest_neighbours(runs, actual_log)
-    print(f"nearest runs of the family (median of k, in log10 FLOPs and maturity): best plain leave-one-out "
+    print(f"nearest runs of the family (median of k, in log10 FLOPs and maturity): best leave-one-paper-out, not nested "
           f"{plain:.3f}x  ratio {plain / rule:.3f}; nested {nested:.3f}x  ratio {nested / rule:.3f}")
     n, r_params, r_tpp = model_size(runs, families)
     print(f"model size, {n} runs with a parameter count: corr(residual, log10 params) {r_params:+.2f}, "
@@ -292,8 +298,9 @@ def main() -> None:
     print(f"in-sample bound (fitted and scored on the same runs; target {TARGET_RATIO * rule:.3f}x):")
     for name, p, f in in_sample_bound(runs, families, actual_log):
         print(f"  {name:52s} {p:2d} parameters  {f:.3f}x  ratio {f / rule:.3f}")
-    n_papers, f, ratio, coverage = by_paper(runs)
-    print(f"held out by paper ({n_papers} sources, nested): {f:.3f}x  ratio {ratio:.3f}  80% coverage {coverage:.0%}")
+    n, f, ratio, coverage, v100 = by_run(runs)
+    print(f"held out run by run, a paper's other runs kept in (as before; {n} runs, nested): {f:.3f}x  "
+          f"ratio {ratio:.3f}  80% coverage {coverage:.0%}  V100 {v100:.0%}")
     print("a device without runs (each family held out whole, nested):")
     for name, (f, coverage, width) in new_family_alternatives(runs).items():
         interval = "" if coverage is None else f"  80% coverage {coverage:.0%}  mean width x{width:.2f}"

@@ -56,11 +56,11 @@ def test_the_readme_quotes_the_shipped_validation():
     assert f"a V100 range is wide (×{v['interval_mean_width_factor']:.1f})" in readme
     # where the rule beats the fit: said, with the figures, for every family where it does
     worse = [f for f in s if f != "all" and s[f]["model"]["median_factor"] > s[f]["baseline"]["median_factor"]]
-    assert sorted(worse) == ["tpu-v3", "tpu-v4"]
+    assert worse and all(f.startswith("tpu-") for f in worse)  # the README says "on TPU … runs"
     dev = bd["summary"]
-    said = ", ".join(f"TPU {f[-2:]}\n{s[f]['model']['median_factor']:.2f}× against {s[f]['baseline']['median_factor']:.2f}×"
+    said = ", ".join(f"TPU {f[-2:]} {s[f]['model']['median_factor']:.2f}× against {s[f]['baseline']['median_factor']:.2f}×"
                      for f in worse)
-    assert re.sub(r"\s+", " ", said) in readme
+    assert f"on {' and '.join(f'TPU {f[-2:]}' for f in worse)} runs the rule does better than the fit ({said})" in readme
     assert (f"(TPU v3 {dev['tpu-v3']['model']['median_factor']:.2f}×, TPU v4 {dev['tpu-v4']['model']['median_factor']:.2f}×)"
             ) in readme
 

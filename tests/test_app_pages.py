@@ -297,12 +297,12 @@ def test_an_empty_utilisation_field_says_the_fit_for_this_run_not_a_reference_va
     # the Profiles page names its fitted figure as the fit's value for a reference run, in 3 digits
     from estimator.io.datafiles import default_profiles
     text = utilization_text(default_profiles().get("h100-sxm").utilization)
-    assert text.startswith("0.171 (80% interval 0.117 – 0.249) for a 10²² FLOP run of unknown year, fitted on the "
-                           "H100 family (25 runs)")
+    assert text.startswith("0.155 (80% interval 0.117 – 0.205) for a 10²² FLOP run, fitted on the H100 family (25 runs); "
+                           "the estimate uses the fit at the run's own FLOPs")  # the shipped fit does not use the year
     # a device without runs says which fit it takes, as `profiles show` does
     b200 = default_profiles().get("b200").utilization
     assert utilization_text(b200).startswith(
-        "0.300 (80% interval 0.181 – 0.496) for every run, no runs of its own: the flat 30% rule, its interval from "
+        "0.300 (80% interval 0.179 – 0.502) for every run, no runs of its own: the flat 30% rule, its interval from "
         "the 5 families held out whole (89 runs; its nearest family, H100, passed over)")
     h200 = default_profiles().get("h200-sxm").utilization
     assert "no runs of its own: the H100 family, widened (25 runs; the same chip)" in utilization_text(h200)

@@ -68,7 +68,7 @@ def test_the_range_meaning_names_the_ranges_whose_coverage_is_not_measured():
     assert "range 264 kWh – 4.00 MWh (stated)" in table
     r = api.run(preset_id="lambda-gpt3-v100")
     table = to_table(r.estimate, r.comparison)
-    assert "range 148 years – 855 years   published" in table and "Water" in table
+    assert "range 102 years – 1,240 years   published" in table and "Water" in table
     assert [line for line in table.splitlines() if line.startswith("Water")][0].endswith("(stated)")
 
 

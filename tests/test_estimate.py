@@ -67,9 +67,9 @@ def test_recomputation_does_not_count_twice_with_the_fitted_utilisation():
     assert rec.flops == 8 * 7e9 * 2e12 and plain.flops == 6 * 7e9 * 2e12
     assert rec.wall_clock_s == pytest.approx(plain.wall_clock_s, rel=1e-12)
     assert any("time comes from 6·N·D" in n for n in rec.notes)
-    given = api.run(**kw, recompute=True, utilization=0.4).estimate
+    given = api.run(**kw, recompute=True, utilization=0.25).estimate
     peak = given.assumption("peak_flops_per_s").value
-    assert given.device_hours == pytest.approx(8 * 7e9 * 2e12 / (0.4 * peak) / 3600, rel=1e-12)
+    assert given.device_hours == pytest.approx(8 * 7e9 * 2e12 / (0.25 * peak) / 3600, rel=1e-12)
     assert not any("6·N·D" in n for n in given.notes)
     # the comparison with the fitted interval converts the given figure to model FLOPs (× 6/8):
     # 0.7 of 8·N·D is 0.525 of 6·N·D, and the time at the fit's centre is 0.525 ÷ centre as long
@@ -80,7 +80,7 @@ def test_recomputation_does_not_count_twice_with_the_fitted_utilisation():
     assert high.utilization.summary.startswith("0.7 from the user, 0.525 in model FLOPs, 6·N·D; for comparison")
     fit_centre = plain.utilization.value
     assert f"the run would take {0.525 / fit_centre:.2g}× as long" in note
-    assert centre[0] <= 0.4 * 6 / 8 <= centre[1]   # 0.4 of 8·N·D is inside: no note
+    assert centre[0] <= 0.25 * 6 / 8 <= centre[1]   # 0.25 of 8·N·D is inside: no note
     assert not any("outside the fitted" in n for n in given.notes)
     near_peak = api.run(**kw, recompute=True, utilization=0.99).estimate
     high_peak = api.run(**kw).profile.peak_range(near_peak.precision)[1]

@@ -55,8 +55,9 @@ def test_family_members_count_their_years_from_the_family_chip():
     assert h200.center == pytest.approx(model.predict("h100", 1e24, year=2025, release_year=2022, borrowed=True).center)
 
 
-def _a800_with_utilization(utilization: str):
-    """The A800's profile with its ``[utilization]`` table replaced, loaded as the app loads it."""
+def _a800_with_utilization(utilization: str, model=None):
+    """The A800's profile with its ``[utilization]`` table replaced, loaded as the app loads it
+    (with the shipped fit, or ``model``)."""
     import tomllib
 
     from estimator.core.profile_reader import profile_from_dict
@@ -65,21 +66,22 @@ def _a800_with_utilization(utilization: str):
     text = (PROFILES_DIR / "a800.toml").read_text()
     start, end = text.index("[utilization]"), text.index("[price]")
     data = tomllib.loads(text[:start] + "[utilization]\n" + utilization + "\n\n" + text[end:])
-    return profile_from_dict(data, "a800.toml", load_utilization_model(), load_power_fits())
+    return profile_from_dict(data, "a800.toml", model or load_utilization_model(), load_power_fits())
 
 
 def test_a_borrowing_board_of_the_family_chip_counts_from_the_family_release():
     """A board of the A100's chip without runs of its own, released 2022 (the A800 before its runs
     entered the fit): centred like an A100 of the same year, but wider (τ² is added). A device of
-    its own chip (B200) is not same_chip."""
-    board = _a800_with_utilization('prior_from = "a100"\nbasis = "x"\nsame_chip = true')
-    profiles = default_profiles().profiles
+    its own chip (B200) is not same_chip. With a fit that uses the years (tests/maturity_fit.py)."""
+    from maturity_fit import maturity_model, maturity_profiles
+    board = _a800_with_utilization('prior_from = "a100"\nbasis = "x"\nsame_chip = true', maturity_model())
+    profiles = maturity_profiles().profiles
     u, a100 = board.utilization, profiles["a100-sxm-80gb"].utilization
     assert u.same_chip and u.borrowed and board.release_year == 2022
     p_board, p_100 = u.predict(1e23, 2023), a100.predict(1e23, 2023)
     assert p_board.center == pytest.approx(p_100.center)
     assert p_board.sigma_log > p_100.sigma_log
-    own_year = load_utilization_model().predict("a100", 1e23, year=2023, release_year=2022, borrowed=True)
+    own_year = maturity_model().predict("a100", 1e23, year=2023, release_year=2022, borrowed=True)
     assert own_year.center != pytest.approx(p_board.center)  # the covariate does move it
     assert not profiles["b200"].utilization.same_chip
     assert all(profiles[pid].utilization.same_chip
@@ -127,8 +129,13 @@ def test_a_run_beyond_the_fitted_runs_is_held_at_the_edge_and_says_so():
     assert at_top.held_at_edge == () and h100.utilization.predict(1e21).held_at_edge == ()
     note = next(n for n in estimate(Scenario(flops=1e30, devices=8), h100).notes if "beyond the utilisation fit" in n)
     assert "1e+30 FLOPs lie outside the fitted runs' 1.4e+18–3.8e+25" in note and "not extrapolated" in note
-    note = next(n for n in estimate(Scenario(flops=1e21, year=2035), h100).notes if "beyond the utilisation fit" in n)
+    # a year past the fitted runs' years, with a fit that uses them (tests/maturity_fit.py)
+    from maturity_fit import maturity_profiles
+    h100_years = maturity_profiles().get("h100-sxm")
+    note = next(n for n in estimate(Scenario(flops=1e21, year=2035), h100_years).notes if "beyond the utilisation fit" in n)
     assert "2035 lies outside the fitted runs' 0–6 years after their chip's release" in note
-    assert not any("beyond the utilisation fit" in n for n in estimate(Scenario(flops=1e21, year=2024), h100).notes)
+    assert not any("beyond the utilisation fit" in n for n in estimate(Scenario(flops=1e21, year=2024), h100_years).notes)
+    if "maturity_years" not in model.spec.covariates:  # a fit without the years says nothing of the year
+        assert not any("beyond" in n for n in estimate(Scenario(flops=1e21, year=2035), h100).notes)
     # a utilisation the user gives is the user's: no such note
     assert not any("beyond" in n for n in estimate(Scenario(flops=1e30, utilization=0.3), h100).notes)

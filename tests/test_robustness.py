@@ -312,9 +312,9 @@ def test_without_hardware_or_preset_the_cli_and_the_app_take_the_same_default(ca
     from app_pages import inputs
     assert inputs.DEFAULT_HARDWARE == api.DEFAULT_HARDWARE
     at = run_page("estimate", {"workload": "flops", "flops": "1e23"})
-    assert not at.exception and "15.3 years" in [m.value for m in at.metric]
+    assert not at.exception and "16.6 years" in [m.value for m in at.metric]
     from estimator.core.units import S_PER_YEAR
-    assert r.estimate.wall_clock_s / S_PER_YEAR == pytest.approx(15.3, abs=0.05)
+    assert r.estimate.wall_clock_s / S_PER_YEAR == pytest.approx(16.6, abs=0.05)
 
 
 def test_small_cli_messages_name_what_is_wrong(capsys):

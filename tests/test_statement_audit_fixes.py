@@ -157,7 +157,7 @@ def test_the_utilisation_names_its_precision_and_peak():
         assert f"assuming a whole-run utilisation of {hz.sig(u)} {words}, fitted on" in st.tex
         assert f"{hz.flops_rate(peak)} per device" in words
         assert 1e22 / (peak * u) / S_PER_HOUR == pytest.approx(est.device_hours)  # the sentence's own numbers agree
-    assert "54.6 years" in st64.tex and "1.88 years" in st16.tex
+    assert "60.2 years" in st64.tex and "2.07 years" in st16.tex
 
 
 # --- 4. device-hours as every other export gives them (review: "4.00 device-hours" here, "4" in the table)

@@ -171,7 +171,7 @@ def _miss_lines(rows, level: str, baseline: bool, noted: set[str]) -> list[str]:
 def cmd_validate(args):
     if getattr(args, "inference", False):
         return validate_inference(args)
-    working("cross-validating every training run: nested leave-one-out, by developer, and each family held out whole")
+    working("cross-validating every training run: nested leave-one-paper-out, by developer, and each family held out whole")
     doc = accuracy.validation_document()
     if (level := _json_or_level(args, doc)) is None:
         return
@@ -256,9 +256,9 @@ def cmd_fit(args):
     accuracy.write_fit(doc)
     print(f"wrote {UTILIZATION_FIT_PATH} from {len(runs.runs)} runs ({len(runs.excluded)} left out)")
     accuracy.write_validation(accuracy.validation_file_document())
-    print(f"wrote {UTILIZATION_VALIDATION_PATH} (nested leave-one-out, what `validate` prints)")
+    print(f"wrote {UTILIZATION_VALIDATION_PATH} (nested leave-one-paper-out, what `validate` prints)")
     slopes = ", ".join(f"{c.slope:+.3f} per unit of {COVARIATES[c.name]}" for c in model.covariates) or "no covariate"
-    print(f"chosen by leave-one-out: {model.spec.label()}; centre ln g = {model.center_log:.3f}; slopes {slopes}; "
+    print(f"chosen by leave-one-paper-out: {model.spec.label()}; centre ln g = {model.center_log:.3f}; slopes {slopes}; "
           f"scale {model.scale_log:.3f}, τ {model.tau_log:.3f}; interval multiplier {model.interval_multiplier:.3f} "
           "(pooled); for devices without runs " + ", ".join(
               f"{'none' if q is None else f'{q:.3f}'} centred on {what}"

@@ -12,6 +12,7 @@ from estimator.core.errors import InputError, ProfileError
 from estimator.core.memory import DEFAULT_MICRO_BATCH, DEFAULT_SEQ_LEN, RECOMPUTE
 from estimator.core.profile import DISPLAY_FLOPS, PRECISIONS
 from estimator.core.scenario import INPUT_FIELDS
+from estimator.core.utilization_choice import reference_run
 from estimator.core.water import COOLING, DEFAULT_COOLING, EWIF_L_PER_KWH
 from estimator.io.datafiles import default_profiles, load_presets, load_profile_file, load_sources
 from estimator.report import humanize as hz
@@ -52,7 +53,9 @@ def add_workload_args(p, hardware_required=False):
     s.add_argument("--utilization", type=float, help=f"fraction of peak achieved over the whole run, {B.UTILIZATION.describe()}")
     s.add_argument("--precision", choices=PRECISIONS, help="precision whose peak is used")
     s.add_argument("--year", type=count, help="year of the run: the utilisation fit uses the years since the "
-                                              "chip's release (default: unknown, averaged over the fitted runs)")
+                                              "chip's release when cross-validation keeps that covariate "
+                                              "(profiles/README.md says whether the shipped fit does; default: "
+                                              "unknown, averaged over the fitted runs)")
     t = s.add_mutually_exclusive_group()
     t.add_argument("--hours", type=float, help="wall-clock hours of a known run (time is taken from it)")
     t.add_argument("--device-hours", type=float, help="device-hours of a known run")
@@ -230,8 +233,9 @@ def cmd_profiles(args):
         # columns as wide as their longest entry (a calibrated profile's id and name are long)
         w_id, w_kind, w_name = (max([len(getattr(p, a)) for p in listed] + [len(a)]) for a in ("id", "kind", "name"))
         # a header, and what "util" is: the fit's centre for a reference run (audit: 0.171 beside GPT-3's 0.232)
+        model = next((p.utilization.model for p in listed if p.utilization.fitted), None)
         print(f"{'id':<{w_id}}  {'kind':<{w_kind}}  {'name':<{w_name}}  {'peak':>9} {'':6} {'prec':<5} "
-              f"{'power':>8}  util (at {DISPLAY_FLOPS:.0e} FLOPs, year unknown)")
+              f"{'power':>8}  util (at {reference_run(model, DISPLAY_FLOPS)})")
         for p in listed:
             peak = p.peak()
             # 3 significant digits: a calibrated CPU's 0.0047 is not "0.00"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from estimator.core.embodied import device_figure
 from estimator.core.profile import DISPLAY_FLOPS
-from estimator.core.utilization_choice import fit_used, same_for_every_run
+from estimator.core.utilization_choice import fit_used, reference_run, same_for_every_run
 from estimator.io.datafiles import is_bundled, source_path
 
 
@@ -97,7 +97,7 @@ def show_profile(p) -> None:
     u = p.utilization
     if u.fitted:
         at = u.predict(DISPLAY_FLOPS)
-        where = "for every run" if same_for_every_run(u) else f"at {DISPLAY_FLOPS:g} FLOPs, year unknown"
+        where = "for every run" if same_for_every_run(u) else f"at {reference_run(u.model, DISPLAY_FLOPS)}"
         how = f"{fit_used(u)}; {where}: {at.center:.3f}, {at.level:.0%} interval {at.low:.3f}–{at.high:.3f}"
         print(f"  utilisation {how}  ({u.basis}; {u.source})")
     else:

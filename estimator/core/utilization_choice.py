@@ -52,6 +52,19 @@ class UtilizationInfo:
                 "borrowed": self.borrowed}
 
 
+def year_words(profile) -> str:
+    """What the run's year does to the profile's utilisation, for the year input's help: the fit
+    uses it only when cross-validation kept the years since the chip's release as a covariate."""
+    model = profile.utilization.model if profile is not None else None
+    if model is None:
+        return "The year does not change this profile's utilisation (it has no fit)."
+    if "maturity_years" in model.spec.covariates:
+        return ("The utilisation fit uses the years since the chip's release: software matures after a chip "
+                "ships. Empty: the preset's year, or averaged over the fitted runs (a wider range).")
+    return ("The shipped utilisation fit does not use the year: cross-validation chose "
+            f"{model.spec.label()} (profiles/README.md). It still dates the run against the hardware's release.")
+
+
 def fit_words(family: str | None, borrowed: bool, same_chip: bool = False) -> str:
     """Which fit a utilisation comes from, in a few words: "H100 fit", "H100 fit (same chip)",
     "30% rule (no runs)", "pooled fit (no runs)", "H100 fit (no runs)"."""
@@ -97,6 +110,20 @@ def same_for_every_run(u) -> bool:
     """Whether the profile's utilisation is the same whatever the run (a stated value, or the flat
     rule a device without runs may take), so no reference run need be named beside it."""
     return not u.fitted or u.fit_family == RULE
+
+
+def depends_on(model) -> str:
+    """What a fitted utilisation depends on besides the family, in words ("FLOPs and year",
+    "FLOPs", "year"; "" when neither): the covariates cross-validation kept."""
+    used = model.spec.covariates if model is not None else ()
+    return " and ".join(w for c, w in (("log10_flops", "FLOPs"), ("maturity_years", "year")) if c in used)
+
+
+def reference_run(model, flops: float) -> str:
+    """The run a fitted figure is quoted for: "1e+22 FLOPs, year unknown" (the year only when the
+    fit uses it)."""
+    uses_year = model is not None and "maturity_years" in model.spec.covariates
+    return f"{flops:g} FLOPs" + (", year unknown" if uses_year else "")
 
 
 def fit_used(u) -> str | None:
@@ -179,8 +206,10 @@ def utilization_for(s: Scenario, profile: HardwareProfile, flops: float | None):
             fitted = (f"fitted on {pred.n_runs} {fam} runs" if not pred.borrowed else
                       f"no runs on {profile.name}: the {'pooled' if pred.family == POOLED else fam + ' family'} fit "
                       f"({pred.n_runs} runs{why}), widened by the between-family spread{calibrated}")
-        at = ", ".join(x for x in (f"{flops:.3g} FLOPs" if flops is not None else "",
-                                    f"in {s.year}" if s.year is not None else "") if x and pred.family != RULE)
+        used = u.model.spec.covariates  # name only what the prediction depends on: a year the fit does not use is not "at" it
+        at = ", ".join(x for x in (f"{flops:.3g} FLOPs" if flops is not None and "log10_flops" in used else "",
+                                    f"in {s.year}" if s.year is not None and "maturity_years" in used else "")
+                       if x and pred.family != RULE)
         desc = (f"{fitted}: {pred.center:.2f}{' at ' + at if at else ''}, {pred.level:.0%} interval "
                 f"{pred.low:.2f}–{pred.high:.2f} (estimator/data/utilization_fit.json; profiles/README.md)")
         if "maturity_years" in pred.unknown:

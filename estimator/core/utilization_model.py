@@ -105,7 +105,7 @@ class FamilyFit:
     n_runs: int
     runs: tuple[str, ...]
     release_year: int | None = None  # the family's first release: its members' maturity counts from it
-    # the family's own interval multiplier (conformal over its own runs' leave-one-out residuals;
+    # the family's own interval multiplier (conformal over its own runs' leave-one-paper-out residuals;
     # estimator/fit/utilization_fit.py, family_multipliers); None: too few runs, the pooled one is used
     interval_multiplier: float | None = None
 

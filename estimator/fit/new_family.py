@@ -3,7 +3,7 @@
 Pure. A device with no runs of its own (B200, TPU v5p, the CPU server) is predicted from its
 nearest family's fit or the pooled fit with τ² added, or by the flat rule
 (``estimator/core/utilization_model.py``). Whether that interval holds "80%" cannot be read off
-the families' own leave-one-out residuals: those come from runs whose family the fit has seen.
+the families' own leave-one-paper-out residuals: those come from runs whose family the fit has seen.
 So each family with runs is held out whole, fitted without, and predicted as a device without
 runs would be, each of those ways; the interval's multiplier for each way is the 80% point of
 those standardised residuals,

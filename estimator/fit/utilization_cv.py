@@ -1,4 +1,4 @@
-"""Honest validation of the utilisation fit: nested leave-one-out (or leave-one-group-out),
+"""Honest validation of the utilisation fit: nested leave-one-paper-out (or leave-one-group-out),
 with the flat "30% of dense peak" rule computed beside it on the same runs.
 
 Pure: training runs in, a :class:`CrossValidation` out; ``python -m estimator validate`` prints it.
@@ -26,6 +26,7 @@ from estimator.fit.utilization_fit import (
     conformal_multiplier,
     family_multipliers,
     predict_held_out,
+    same_paper,
     select_and_fit,
     usable,
 )
@@ -94,7 +95,7 @@ class CrossValidation:
     level: float
     model: tuple[RunResult, ...]
     baseline: tuple[RunResult, ...]
-    method: str = "nested leave-one-out"
+    method: str = "nested leave-one-paper-out"
     # the same folds, predicted as for a user who gives no year (maturity averaged over)
     model_without_year: tuple[RunResult, ...] = ()
     # leave-one-family-out: each held-out family and the family whose fit predicted it (None: pooled)
@@ -122,30 +123,34 @@ class CrossValidation:
 
 def cross_validate(runs: Sequence[TrainingRun], level: float = LEVEL,
                    groups: Sequence[str] | None = None) -> CrossValidation:
-    """Nested leave-one-out: for each run i, choose the candidate (by leave-one-out over the
-    other runs), fit it and calibrate its interval on the other runs only, then predict run i.
-    The same choice ``utilization_fit.select_and_fit`` makes on all runs. Baseline: 30% of dense peak.
+    """Nested leave-one-paper-out: for each run i, choose the candidate (by leave-one-paper-out
+    over the other papers' runs), fit it and calibrate its interval on those runs only, then
+    predict run i. The same choice ``utilization_fit.select_and_fit`` makes on all runs, so what
+    is scored is what ships. A run's paper's other runs are held out with it (:func:`same_paper`);
+    with one run per paper this is plain nested leave-one-out. Baseline: 30% of dense peak.
 
-    ``groups`` (one label per run; None: every run its own) makes it leave-one-group-out: run i
-    is predicted by a fit without any run of its group (the same paper's other sizes, say), and
-    the inner folds that choose and calibrate leave out j's group as well as i's.
+    ``groups`` (one label per run) holds out a run's whole group instead (a developer's runs):
+    run i is predicted by a fit without any run of its group; the inner folds that choose and
+    calibrate are still leave-one-paper-out on the remaining runs, as the shipped fit's are.
 
-    Every (i, j) fold of a candidate (fit without i's and j's groups, predict j) runs in one batch."""
+    Every (i, j) fold of a candidate (fit without i's group and j's paper, predict j) runs in one batch."""
     check_runs(runs)
     families = sorted({r.family for r in runs})
     n = len(runs)
+    paper = same_paper(runs)                                      # paper[i, j]: one paper
     if groups is None:
-        groups = [str(k) for k in range(n)]
-    if len(groups) != n:
-        raise InputError(f"cross-validation groups: {len(groups)} labels for {n} runs")
-    label = {g: k for k, g in enumerate(dict.fromkeys(groups))}
-    g = np.array([label[x] for x in groups])
-    same = g[:, None] == g[None, :]                               # same[i, j]: one group
+        same = paper
+    else:
+        if len(groups) != n:
+            raise InputError(f"cross-validation groups: {len(groups)} labels for {n} runs")
+        label = {g: k for k, g in enumerate(dict.fromkeys(groups))}
+        g = np.array([label[x] for x in groups])
+        same = g[:, None] == g[None, :]                           # same[i, j]: one group
     rows = np.arange(n)
     inner_i, inner_j = np.nonzero(~same)                          # ordered pairs from other groups, by i
     if len(set(inner_i.tolist())) < n:
         raise InputError("cross-validation groups: every run needs runs from other groups")
-    masks_inner = 1.0 - (same[inner_i] | same[inner_j]).astype(float)
+    masks_inner = 1.0 - (same[inner_i] | paper[inner_j]).astype(float)
     masks_outer = 1.0 - same.astype(float)
     splits = np.cumsum(np.bincount(inner_i, minlength=n))[:-1]
     per_spec = {}
@@ -174,7 +179,10 @@ def cross_validate(runs: Sequence[TrainingRun], level: float = LEVEL,
             out.append(RunResult(runs[i], min(math.exp(centre), 1.0), math.exp(centre - half),
                                  min(math.exp(centre + half), 1.0), best))
     baseline = tuple(RunResult(r, BASELINE_GOODPUT, BASELINE_GOODPUT, BASELINE_GOODPUT, None) for r in runs)
-    method = "nested leave-one-out" if len(label) == n else "nested leave-one-group-out"
+    if groups is not None:
+        method = "nested leave-one-group-out"
+    else:
+        method = "nested leave-one-paper-out" if (paper.sum() > n) else "nested leave-one-out"
     return CrossValidation(level, tuple(results), baseline, method=method, model_without_year=tuple(without_year))
 
 

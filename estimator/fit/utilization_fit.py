@@ -26,7 +26,8 @@ Model, for run i on hardware family f (``profiles/README.md`` has the derivation
   family's own weighted residuals (a scaled-inverse-χ² prior worth ν₀ runs).
 - Prediction interval (level, default 80%): centre ± m × σ, σ² = s_f² + xᵀ·C·x (C: the
   parameters' covariance), where the multiplier m is the conformal quantile of the fit's own
-  leave-one-out standardised residuals (:func:`conformal_multiplier`), so the stated level is
+  leave-one-paper-out standardised residuals (a run's paper's other runs held out with it:
+  :func:`same_paper`) (:func:`conformal_multiplier`), so the stated level is
   what the interval covers, not what a t table promises. The quantile is taken per family
   (Mondrian conformal prediction: Vovk, Lindsay, Nouretdinov & Gammerman 2003, "Mondrian
   confidence machine", RHUL tech. report; Vovk, Gammerman & Shafer 2005, "Algorithmic Learning
@@ -42,8 +43,8 @@ Model, for run i on hardware family f (``profiles/README.md`` has the derivation
   whole and predicted that way (``estimator/fit/new_family.py``).
 
 Which covariates and which λ (and ν, if ``T_DOF_CHOICES`` offers more than one): :func:`select_and_fit` tries the candidates in
-:data:`CANDIDATE_SPECS` and keeps the one with the smallest leave-one-out median factor.
-``utilization_cv.cross_validate`` repeats that choice inside every fold (nested leave-one-out), so the
+:data:`CANDIDATE_SPECS` and keeps the one with the smallest leave-one-paper-out median factor.
+``utilization_cv.cross_validate`` repeats that choice inside every fold (nested leave-one-paper-out), so the
 reported accuracy includes the optimism of choosing. The flat "30% of dense peak" rule is
 computed beside it on the same runs.
 """
@@ -110,6 +111,9 @@ class TrainingRun:
     release_year: int | None = None  # the hardware family's first release (the maturity covariate)
     developer: str = ""      # who trained it (the grouped cross-validation leaves a developer's runs out together)
     kind: str = ""           # the hardware's kind (gpu, tpu): a held-out family's nearest family is of its kind
+    # the paper (or report) its figures come from: runs of one paper are held out together (the
+    # same cluster, code and accounting share their errors); empty: the run is its own
+    paper: str = ""
 
     @property
     def goodput(self) -> float:
@@ -246,17 +250,26 @@ def predict_held_out(runs, idx, masks, spec, families, unknown_sets: Sequence[Se
     return y[idx], out
 
 
+def same_paper(runs: Sequence[TrainingRun]) -> np.ndarray:
+    """same[i, j]: runs i and j come from one paper (:attr:`TrainingRun.paper`), so they are held
+    out together; a run without a paper is its own. Two rows of one paper can share every figure
+    (ELECTRA-Small and BERT-Small: one table's 1.4e18 FLOPs and 4 days on one V100), and then a
+    leave-one-out would let each predict the other."""
+    labels = np.array([r.paper or f"\0run {k}" for k, r in enumerate(runs)], dtype=object)
+    return labels[:, None] == labels[None, :]
+
+
 def _loo(runs: Sequence[TrainingRun], subset: np.ndarray, spec: Spec, families):
-    """Leave-one-out over the runs in ``subset``: (ln actual, ln predicted, σ) for each."""
+    """Leave-one-paper-out over the runs in ``subset``: each predicted by a fit to the others in
+    ``subset`` without its paper's runs (:func:`same_paper`); (ln actual, ln predicted, σ) for each."""
     idx = np.flatnonzero(subset)
-    masks = np.repeat(subset[None, :].astype(float), len(idx), axis=0)
-    masks[np.arange(len(idx)), idx] = 0.0
+    masks = (subset[None, :] & ~same_paper(runs)[idx]).astype(float)
     actual, [(center, sigma)] = predict_held_out(runs, idx, masks, spec, families)
     return actual, center, sigma
 
 
 def conformal_multiplier(actual_log, predicted_log, sigma_log, level: float = LEVEL) -> float:
-    """The interval's multiplier: the ⌈level·(n+1)⌉-th smallest standardised leave-one-out
+    """The interval's multiplier: the ⌈level·(n+1)⌉-th smallest standardised held-out
     residual |ln actual − ln predicted| / σ (the jackknife+ with normalised scores: Barber,
     Candès, Ramdas & Tibshirani 2021, "Predictive inference with the jackknife+", Ann. Statist.
     49(1)). Intervals centre ± multiplier·σ then cover about ``level`` of new runs."""
@@ -290,8 +303,8 @@ def family_multipliers(actual_log, predicted_log, sigma_log, run_families: Seque
 
 
 def _choose(runs, subset, families):
-    """The candidate with the smallest leave-one-out median |ln(actual/predicted)| on ``subset``,
-    with its leave-one-out (actual, predicted, σ)."""
+    """The candidate with the smallest leave-one-paper-out median |ln(actual/predicted)| on
+    ``subset``, with its held-out (actual, predicted, σ)."""
     best, best_score, best_loo = None, math.inf, None
     for spec in CANDIDATE_SPECS:
         if not usable(spec, runs):
@@ -318,7 +331,7 @@ def check_runs(runs: Sequence[TrainingRun]) -> None:
 def fit(runs: Sequence[TrainingRun], spec: Spec, level: float = LEVEL, *,
         new_family: bool = True) -> UtilizationModel:
     """Fit one candidate model to all ``runs``; the interval's multipliers come from its own
-    leave-one-out residuals (:func:`conformal_multiplier`, per family :func:`family_multipliers`),
+    leave-one-paper-out residuals (:func:`conformal_multiplier`, per family :func:`family_multipliers`),
     and, with ``new_family``, how devices without runs are centred and their multiplier, from each
     family held out whole (``estimator/fit/new_family.py``; its fits do not repeat that step)."""
     check_runs(runs)
@@ -373,7 +386,7 @@ def _new_family_step(runs: Sequence[TrainingRun], spec: Spec,
 
 
 def select_and_fit(runs: Sequence[TrainingRun], level: float = LEVEL) -> UtilizationModel:
-    """Choose the candidate by leave-one-out median factor, then fit it to all ``runs``."""
+    """Choose the candidate by leave-one-paper-out median factor, then fit it to all ``runs``."""
     check_runs(runs)
     families = sorted({r.family for r in runs})
     return fit(runs, _choose(runs, np.ones(len(runs), dtype=bool), families)[0], level)

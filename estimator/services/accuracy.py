@@ -53,7 +53,8 @@ NOTES_PREFIX = "the data's notes: "  # a likely reason's last part, the run's ow
 
 @lru_cache(maxsize=1)
 def validation() -> CrossValidation:
-    """Nested leave-one-out over every run the project holds (a few seconds; cached)."""
+    """Nested leave-one-paper-out over every run the project holds (a run's paper's other runs held
+    out with it; a few seconds; cached)."""
     return cross_validate(training_runs().runs)
 
 
@@ -152,7 +153,7 @@ def validation_document() -> dict:
 
 
 def misses(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The runs plain nested leave-one-out misses by more than ``MISS_FACTOR``, the worst first (the
+    """The runs nested leave-one-paper-out misses by more than ``MISS_FACTOR``, the worst first (the
     stricter hold-outs' lists, ``by_developer``/``new_family`` ``misses``, are sorted the same way)."""
     return sorted((r for r in doc["runs"] if r["factor"] > MISS_FACTOR), key=lambda r: -r["factor"])
 
@@ -179,7 +180,7 @@ def _misses(cv: CrossValidation) -> list[dict[str, Any]]:
 
 def _by_developer() -> dict[str, Any]:
     """The same figures with every developer's runs left out together (their other runs share code,
-    cluster and accounting, so plain leave-one-out lets them vouch for each other)."""
+    cluster and accounting, so holding out only a paper's runs lets its lab's other papers vouch for it)."""
     cv = validation_by_developer()
     summary = cv.summary()
     developers = {r.run.developer for r in cv.model}
@@ -264,7 +265,7 @@ def write_fit(document: Mapping[str, Any], path: Path = UTILIZATION_FIT_PATH) ->
 
 def validation_file_document() -> dict[str, Any]:
     """What ``fit-utilization`` writes beside the fit: the nested cross-validation, for the app."""
-    return {"about": ("The utilisation fit's nested leave-one-out validation, as `python -m estimator validate "
+    return {"about": ("The utilisation fit's nested leave-one-paper-out validation, as `python -m estimator validate "
                       f"--format json` prints it. Written by `{FIT_COMMAND}`; do not edit by hand. The app's "
                       "Accuracy page reads it; the test suite checks it against a fresh run."),
             "validation": validation_document()}

@@ -29,6 +29,17 @@ EPOCH_SOURCE = ("Epoch AI, 'Notable AI Models' database, CC BY 4.0 (https://epoc
                 "rows selected and mapped to hardware profiles by this project")
 
 
+# Sources that report the figures of another source's runs: one paper, held out together in the
+# fit's and the validation's folds (``TrainingRun.paper``). Every other source is its own paper.
+SAME_PAPER = {"L31": "L3",  # the Llama 3.1 card re-reports the Llama 3 pre-training
+              "Epoch AI (https://arxiv.org/abs/2404.14219)": "PHI3"}  # phi-3.5 rows: the Phi-3 report
+
+
+def paper_of(source: str) -> str:
+    """The paper a run's figures come from: its source, or the source it re-reports."""
+    return SAME_PAPER.get(source, source)
+
+
 @dataclass(frozen=True)
 class ExcludedRun:
     name: str
@@ -113,7 +124,7 @@ def build_runs(epoch_rows, published, profiles: Mapping[str, HardwareProfile]) -
             return
         runs.append(TrainingRun(name, hardware_id, family, flops, device_hours, profile.peak(), source,
                                 devices, year, dataset, notes, basis, first_release.get(family), developer,
-                                profile.kind))
+                                profile.kind, paper_of(source)))
 
     for row in epoch_rows:
         notes = _notes(row.get("notes", ""))
