@@ -212,3 +212,15 @@ def test_the_small_batch_paragraphs_lead_in_bold_not_in_asterisks(page):
     """Browser check: md_escape had escaped the bold markers, so the page showed literal **."""
     leads = [m.value for m in page.markdown if "Small batches" in m.value or "The latency engine" in m.value]
     assert leads and all(v.startswith("**") and "\\*" not in v for v in leads)
+
+
+def test_the_page_says_what_holding_out_by_shape_and_engine_does(page, doc):
+    """Review: vicuna-7B, LLaMA-7B and Llama-2-7b-chat are one shape on one FastChat setup; counted
+    as three models they vouch for each other. The page gives the check with them held out together."""
+    g = doc["by_architecture_and_engine"]
+    j = g["joules_per_output_token"]["model"]
+    text = " ".join(m.value.replace("\\", "") for m in page.markdown)
+    assert "Held out by shape and engine:" in text
+    assert f"J per output token {j['median_factor']:.2f}×" in text
+    assert f"×{j['interval_mean_width_factor']:.3g} and" in text and "too few to calibrate" in text
+    assert j["interval_mean_width_factor"] > 2 * doc["joules_per_output_token"]["model"]["interval_mean_width_factor"]

@@ -198,6 +198,13 @@ def test_the_readme_quotes_the_serving_validation(capsys):
                      rf"{t['per_parameter_per_gpu']['median_factor']:.2f}×, {t['flat_per_gpu']['median_factor']:.2f}×\), "
                      rf"range holds {pct(t['model']['interval_coverage'])} \({pct(t['model']['interval_coverage_by_model'])}; "
                      rf"width ×{t['model']['interval_mean_width_factor']:.2f}\)", text)
+    # review: the same check with models of one shape on one engine held out together
+    g = doc["by_architecture_and_engine"]
+    gj, gt = g["joules_per_output_token"]["model"], g["seconds_per_output_token"]["model"]
+    assert g["n_groups"] < len({c["model"] for c in doc["configs"]})
+    assert (f"{g['n_groups']} groups), the centre holds (J per output token {gj['median_factor']:.2f}×, TPOT "
+            f"{gt['median_factor']:.2f}×), but the nested intervals are ×{gj['interval_mean_width_factor']:.3g} and "
+            f"×{gt['interval_mean_width_factor']:.3g} wide") in text
     small = doc["independent_tpot"]["overall"]
     assert (f"finds the predicted TPOT a median **{small['median_predicted_over_measured']:.2f}×** the measured one, "
             f"and the 80% range held **{pct(small['model']['interval_coverage'])}** of them; the previous "

@@ -255,6 +255,16 @@ def nested_halves(ms: Sequence[Measurement], level: float) -> dict[str, tuple[fl
             for name in sorted({m.model for m in ms})}
 
 
+def by_architecture_and_engine(ms: Sequence[Measurement]) -> list[Measurement]:
+    """The measurements with each model's label replaced by its shape and leaderboard (engine):
+    models of one shape measured on one setup (vicuna-7B, LLaMA-7B and Llama-2-7b-chat, all 32 ×
+    4096 on FastChat at batch 1) then form one group, held out together (review: counted as three
+    models they vouch for each other, and with five models a fold's 80% quantile ignores one
+    model's errors). What `validate --inference` reports beside the by-model figures."""
+    return [replace(m, model=f"{m.leaderboard}: {m.arch.layers} × {m.arch.d_model}, {m.arch.heads}/{m.arch.kv_heads} "
+                             "heads") for m in ms]
+
+
 def cross_validate(ms: Sequence[Measurement], level: float = LEVEL) -> ServingCV:
     """Leave-one-model-out: median factors of TPOT and J per output token beside the previous
     model and two naive baselines (flat per GPU; per parameter per GPU), and the measured coverage of the stated interval (each

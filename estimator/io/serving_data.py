@@ -34,7 +34,7 @@ from estimator.core.serving import (
     ServingFit,
     check_architecture,
 )
-from estimator.fit.serving_fit import Measurement, ServingCV, cross_validate, fit
+from estimator.fit.serving_fit import Measurement, ServingCV, by_architecture_and_engine, cross_validate, fit
 from estimator.io import safe_read
 from estimator.io.calibration_io import write_text_atomic
 from estimator.io.datafiles import DATA_DIR, default_profiles
@@ -270,6 +270,12 @@ def validation() -> ServingCV:
     return cross_validate(load_measurements())
 
 
+@lru_cache(maxsize=1)
+def validation_by_architecture() -> ServingCV:
+    """The same check with models of one shape on one engine held out together."""
+    return cross_validate(by_architecture_and_engine(load_measurements()))
+
+
 def _metrics(m) -> dict:
     return m.to_dict()
 
@@ -301,6 +307,15 @@ def validation_document() -> dict:
         "sourced": {"bandwidth_fraction": BANDWIDTH_FRACTION_SOURCE, "compute_fraction": COMPUTE_FRACTION_SOURCE,
                     "power": POWER_SOURCE, "usable_memory": USABLE_MEMORY_SOURCE},
         "configs": [],
+    }
+    grouped = validation_by_architecture()
+    groups = sorted({h.m.model for h in grouped.held})
+    doc["by_architecture_and_engine"] = {
+        "method": (f"the same, with models of one shape on one engine held out together: {len(groups)} groups "
+                   f"({'; '.join(groups)})"),
+        "n_groups": len(groups),
+        "joules_per_output_token": {"model": _metrics(grouped.energy), "previous": _metrics(grouped.previous_energy)},
+        "seconds_per_output_token": {"model": _metrics(grouped.tpot), "previous": _metrics(grouped.previous_tpot)},
     }
     for h in cv.held:
         m = h.m
