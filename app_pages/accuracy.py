@@ -99,7 +99,7 @@ def power_section(doc: dict) -> None:
         f"Average draw per device against the measured training runs (estimator/data/measured_power.csv), "
         f"leave-one-out within each group, beside the TDP convention; then each device's runs held out together, "
         f"as for a device nobody measured. Where the {level:.0%} interval holds far fewer runs than that, the power "
-        "range, and so the energy's, is too narrow.", limit=600))
+        "range is too narrow.", limit=600))
     rows = []
     for group, g in doc["power_summary"].items():
         d = g.get("device_held_out") or {}
@@ -109,6 +109,22 @@ def power_section(doc: dict) -> None:
                      "Device held out: coverage": d.get("interval_coverage", float("nan"))})
     formats = {"Median factor": factor_cell, "TDP": factor_cell, f"{level:.0%} coverage": percent_cell, "Devices": lambda x: f"{x:g}",
                "Device held out: factor": factor_cell, "Device held out: coverage": percent_cell}
+    st.dataframe(c.number_table(pd.DataFrame(rows), formats), hide_index=True, width="stretch")
+    energy_section(doc)
+
+
+def energy_section(doc: dict) -> None:
+    """The energy range's coverage, pairing held-out device-hours with held-out power (`validate`)."""
+    level = doc["interval_level"]
+    st.markdown("**Energy** " + c.md_escape(
+        f"(device-hours × power; PUE and grid intensity taken as exact, so CO₂e and an electricity cost share it): "
+        f"each run's held-out device-hours paired with each held-out power measurement of the group its profile uses, "
+        f"the product checked against the combined {level:.0%} range; the two errors are assumed independent.", limit=600))
+    rows = [{"Group": group, "Runs": e["runs"], **{f"{label}: coverage": e[key]["interval_coverage"] for key, label in
+             (("measured_device", "Device measured"), ("unmeasured_device", "Device not measured")) if key in e},
+             "Pairs": e["measured_device"]["pairs"], WIDTH: e["measured_device"]["interval_mean_width_factor"]}
+            for group, e in doc["energy_coverage"].items()]
+    formats = {"Device measured: coverage": percent_cell, "Device not measured: coverage": percent_cell, WIDTH: width_cell}
     st.dataframe(c.number_table(pd.DataFrame(rows), formats), hide_index=True, width="stretch")
 
 

@@ -79,3 +79,11 @@ def test_the_readme_quotes_the_power_validation_including_where_it_fails():
     assert f"fit, which GPU profiles take, holds {ds['interval_coverage']:.0%} ({ds['n_devices']} devices)" in readme
     assert (f"it holds only {dc['interval_coverage']:.0%} of the chip runs ({dc['n_devices']} devices) and "
             f"{dt['interval_coverage']:.0%} of the TPU-system runs ({dt['n_devices']} devices)") in readme
+    # the energy range's coverage, pairing the two checks (review: it had none)
+    e = DOC["energy_coverage"]
+    g, t = e["gpu-system"], e["tpu-system"]
+    assert (f"the 80% range holds {g['measured_device']['interval_coverage']:.0%} of the {g['measured_device']['pairs']} "
+            f"GPU pairs ({g['unmeasured_device']['interval_coverage']:.0%} on a GPU nobody measured; width "
+            f"×{g['measured_device']['interval_mean_width_factor']:.2f}) and "
+            f"{t['measured_device']['interval_coverage']:.0%} of the {t['measured_device']['pairs']} TPU pairs "
+            f"({t['unmeasured_device']['interval_coverage']:.0%} on a TPU nobody measured)") in readme

@@ -57,7 +57,7 @@ def test_the_summary_tables_show_whole_percentages_as_the_cli_does(page):
 def test_the_power_intervals_validation_is_on_the_page(page):
     """`validate` printed the power figures (14% coverage for a TPU system nobody measured); the page
     did not show them."""
-    table = next(d.value for d in page.dataframe if "Group" in d.value.columns).set_index("Group")
+    table = next(d.value for d in page.dataframe if "TDP" in d.value.columns).set_index("Group")
     for group, g in DOC["power_summary"].items():
         assert table.loc[group, "80% coverage"] == pytest.approx(g["interval_coverage"])
         assert table.loc[group, "Device held out: coverage"] == pytest.approx(g["device_held_out"]["interval_coverage"])
@@ -111,3 +111,14 @@ def test_validate_inference_names_its_misses(cli):
     r = accuracy.serving_misses(doc)[0]
     assert code == 0 and (f"  {r['model'].split('/')[-1]} on {r['hardware']}, TP {r['tensor_parallel']}, batch {r['batch']:g}: "
                           f"TPOT {r['factor_tpot']:.2f}× off") in out
+
+
+def test_the_energy_ranges_coverage_is_on_the_page(page):
+    """Review: energy, CO₂e and cost combine two checked intervals, but their own coverage was not
+    measured anywhere; `validate` now pairs the two checks, and the page shows it beside the power."""
+    table = next(d.value for d in page.dataframe if "Pairs" in d.value.columns).set_index("Group")
+    for group, e in DOC["energy_coverage"].items():
+        assert table.loc[group, "Device measured: coverage"] == pytest.approx(e["measured_device"]["interval_coverage"])
+        assert table.loc[group, "Device not measured: coverage"] == pytest.approx(e["unmeasured_device"]["interval_coverage"])
+        assert table.loc[group, "Pairs"] == e["measured_device"]["pairs"]
+    assert "the two errors are assumed independent" in _text(page)

@@ -238,6 +238,13 @@ def cmd_validate(args):
                      "" if d is None else f"{d['median_factor']:.2f}×", "" if d is None else f"{d['interval_coverage']:.0%}"])
     print(_table(["group", "runs", "median factor", "TDP", f"{level} coverage",
                   "devices", "device held out: factor", "coverage"], rows))
+    print(f"\nEnergy (device-hours × power; PUE exact, so CO2e and an electricity cost with it): the {level} range's "
+          "coverage, each run's held-out device-hours paired with each held-out power measurement of the group its "
+          "profile uses (the two errors assumed independent):")
+    rows = [[g, e["runs"], *(f"{e[k]['interval_coverage']:.0%} (×{e[k]['interval_mean_width_factor']:.2f}, "
+                              f"{e[k]['pairs']} pairs)" if k in e else "" for k in ("measured_device", "unmeasured_device"))]
+            for g, e in doc["energy_coverage"].items()]
+    print(_table(["group", "runs", "device measured", "device not measured"], rows))
     print("\nEnergy and CO2e recomputed from the published device-hours, power, PUE and intensity (arithmetic check):")
     print(_table(["run", "source", "energy err", "CO2e err"], energy_check_rows(doc["energy_checks"])))
 

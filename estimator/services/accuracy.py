@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from estimator.core.utilization_model import COVARIATES, RULE_GOODPUT, UtilizationModel
+from estimator.fit.energy_cover import HeldOut, paired_coverage
 from estimator.fit.power_fit import leave_one_device_out, leave_one_out
 from estimator.fit.utilization_cv import (
     BASELINE_GOODPUT,
@@ -33,6 +34,7 @@ from estimator.io.calibration_io import write_text_atomic
 from estimator.io.datafiles import (
     UTILIZATION_FIT_PATH,
     UTILIZATION_VALIDATION_PATH,
+    default_profiles,
     load_power_measurements,
 )
 from estimator.services.energy_checks import energy_checks
@@ -143,6 +145,7 @@ def validation_document() -> dict:
     doc["power_summary"] = _power_summary(doc["power"], cv.level)
     for group, held in _power_device_held_out(cv.level).items():
         doc["power_summary"][group]["device_held_out"] = held
+    doc["energy_coverage"] = _energy_coverage(cv)
     for c in energy_checks():
         doc["energy_checks"].append({
             "run": c.run, "source": c.source, "published_energy_kwh": c.published_energy_kwh,
@@ -210,6 +213,32 @@ def _new_family() -> dict[str, Any]:
             "predicted_from": {f: used or "pooled" for f, _, used in cv.borrowed_from},
             "summary": {fam: {"model": m.to_dict(), "baseline": b.to_dict()} for fam, (m, b) in summary.items()},
             "misses": _misses(cv)}
+
+
+def _energy_coverage(cv: CrossValidation) -> dict[str, dict]:
+    """Per power group a profile uses: how often the energy range (device-hours × power, PUE
+    exact) holds, each run's held-out device-hours paired with each held-out power measurement of
+    that group (``estimator/fit/energy_cover.py``; assumes the two errors independent): for a
+    device the group measured (leave-one-out) and for one it did not (each device held out)."""
+    profiles = default_profiles()
+    by_group: dict[str, list[HeldOut]] = {}
+    for r in cv.model:
+        group = profiles.get(r.run.hardware_id).power.fit_group
+        if group is not None:
+            by_group.setdefault(group, []).append(HeldOut(r.run.device_hours, r.predicted_device_hours,
+                                                          *r.device_hours_interval))
+    points = load_power_measurements()
+    checks = {"measured_device": leave_one_out(points, cv.level), "unmeasured_device": leave_one_device_out(points, cv.level)}
+    out: dict[str, dict] = {}
+    for group, dh in sorted(by_group.items()):
+        out[group] = {"runs": len(dh)}
+        for key, held in checks.items():
+            power = [HeldOut(c.point.ratio, c.fit.center, c.fit.low, c.fit.high) for c in held if c.point.group == group]
+            if power:
+                cover = paired_coverage(dh, power)
+                out[group][key] = {"power_checks": len(power), "pairs": cover.pairs, "interval_coverage": cover.coverage,
+                                   "interval_mean_width_factor": cover.mean_width_factor}
+    return out
 
 
 def _power_summary(rows: list[dict], level: float) -> dict:
