@@ -224,3 +224,12 @@ def test_the_page_says_what_holding_out_by_shape_and_engine_does(page, doc):
     assert f"J per output token {j['median_factor']:.2f}×" in text
     assert f"×{j['interval_mean_width_factor']:.3g} and" in text and "too few to calibrate" in text
     assert j["interval_mean_width_factor"] > 2 * doc["joules_per_output_token"]["model"]["interval_mean_width_factor"]
+
+
+def test_the_page_gives_both_engines_on_the_later_published_times(page, doc):
+    later = doc["later_tpot"]
+    lat = later["latency"]["overall"]
+    text = " ".join(m.value.replace("\\", "") for m in page.markdown)
+    assert "Later published times, never fitted:" in text
+    assert (f"The latency engine is off by a median {lat['model']['median_factor']:.2f}× (the previous model "
+            f"{lat['previous']['median_factor']:.2f}×)") in text

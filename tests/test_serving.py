@@ -205,6 +205,16 @@ def test_the_readme_quotes_the_serving_validation(capsys):
     assert (f"{g['n_groups']} groups), the centre holds (J per output token {gj['median_factor']:.2f}×, TPOT "
             f"{gt['median_factor']:.2f}×), but the nested intervals are ×{gj['interval_mean_width_factor']:.3g} and "
             f"×{gt['interval_mean_width_factor']:.3g} wide") in text
+    # the later published times no fit has seen, both engines as shipped
+    later = doc["later_tpot"]
+    lat_l, onl_l = later["latency"]["overall"], later["online"]["overall"]
+    assert (f"On {lat_l['model']['n']} later published times from {len(later['latency']['by_source'])} other "
+            "benchmarks that no fit has seen") in text
+    assert (f"the latency engine as shipped is off by a median **{lat_l['model']['median_factor']:.2f}×** (the previous "
+            f"model {lat_l['previous']['median_factor']:.2f}×) and its 80% range held "
+            f"**{pct(lat_l['model']['interval_coverage'])}** of them (width ×{lat_l['model']['interval_mean_width_factor']:.2f}") in text
+    assert (f"the online engine is a median {onl_l['median_predicted_over_measured']:.2f}× too slow there, its range "
+            f"holding {pct(onl_l['model']['interval_coverage'])}") in text
     small = doc["independent_tpot"]["overall"]
     assert (f"finds the predicted TPOT a median **{small['median_predicted_over_measured']:.2f}×** the measured one, "
             f"and the 80% range held **{pct(small['model']['interval_coverage'])}** of them; the previous "

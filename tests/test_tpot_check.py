@@ -84,7 +84,7 @@ def test_a_small_batch_estimate_says_what_the_independent_measurements_showed():
     (lambda r: r.update(measured_tpot_s="nan"), "'measured_tpot_s' must be a positive number"),
     (lambda r: r.update(batch="1.5"), "'batch' must be a positive whole number"),
 ])
-def test_a_broken_row_is_refused_with_the_file_and_line(tmp_path, monkeypatch, change, message):
+def test_a_broken_row_is_refused_with_the_file_and_line(tmp_path, change, message):
     import csv
     src = tpot_checks.TPOT_CHECKS_PATH.read_text(encoding="utf-8").splitlines(keepends=True)
     reader = csv.DictReader(src)
@@ -95,14 +95,9 @@ def test_a_broken_row_is_refused_with_the_file_and_line(tmp_path, monkeypatch, c
         w = csv.DictWriter(f, fieldnames=tpot_checks.COLUMNS)
         w.writeheader()
         w.writerow(row)
-    monkeypatch.setattr(tpot_checks, "TPOT_CHECKS_PATH", path)
-    tpot_checks.load_rows.cache_clear()
-    try:
-        with pytest.raises(DataFileError, match=message) as exc:
-            tpot_checks.load_rows()
-        assert "small_batch_tpot.csv" in str(exc.value)
-    finally:
-        tpot_checks.load_rows.cache_clear()
+    with pytest.raises(DataFileError, match=message) as exc:
+        tpot_checks.load_rows(path)
+    assert str(path) in str(exc.value)
 
 
 def test_the_latency_engine_is_fitted_to_the_rows_and_judged_leave_one_benchmark_out():

@@ -95,6 +95,7 @@ def validate_inference(args) -> None:
           f"{min(share):.0%}–{max(share):.0%} of it); prompt tokens: a documented mean per task "
           "(estimator/io/serving_data.py), not in the measurements.")
     _independent_tpot(doc["independent_tpot"], level)
+    _later_tpot(doc["later_tpot"], level)
     f = doc["fit"]
     print(f"\nShipped fit (all configurations): engine {f['engine_s_per_layer'] * MS_PER_S:.3g} ms per layer and "
           f"{f['engine_s_per_sequence'] * MS_PER_S:.3g} ms per sequence per step, {f['tp_s_per_allreduce'] * MS_PER_S:.3g} ms per "
@@ -145,6 +146,19 @@ def _independent_tpot(t: dict, level: str) -> None:
     print(_table(["held out", "rows", "median factor", "predicted ÷ measured (median)", "within 2×", f"{level} coverage",
                   "mean width", "previous model"], rows))
     print("Its energy is the modelled power × its time: no measured energy checks it.")
+
+
+def _later_tpot(t: dict, level: str) -> None:
+    """Both engines on the later published times, which neither fit saw."""
+    print(f"\nLater published times, never fitted ({t['data']}): {t['method']}. Baseline: the previous model.")
+    rows = []
+    for engine in ("latency", "online"):
+        for name, s in [*t[engine]["by_source"].items(), ("all", t[engine]["overall"])]:
+            m, p = s["model"], s["previous"]
+            rows.append([engine, name, m["n"], f"{m['median_factor']:.2f}×", f"{s['median_predicted_over_measured']:.2f}",
+                         f"{m['interval_coverage']:.0%}", f"×{m['interval_mean_width_factor']:.2f}", f"{p['median_factor']:.2f}×"])
+    print(_table(["engine", "benchmark", "rows", "median factor", "predicted ÷ measured (median)", f"{level} coverage",
+                  "mean width", "previous model"], rows))
 
 
 def _summary_table(summary, baseline: str, level: str) -> str:

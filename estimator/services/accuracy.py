@@ -309,11 +309,11 @@ def inference_validation_document() -> dict:
     """What `validate --inference` reports: the serving model judged leave-one-model-out on every
     measured serving configuration the project holds (``estimator.io.serving_data``; cached), and its
     TPOT on published small-batch measurements the online fit never saw, and the latency engine fitted
-    to them judged leave-one-benchmark-out (``independent_tpot``,
-    ``estimator.io.tpot_checks``)."""
+    to them judged leave-one-benchmark-out (``independent_tpot``), and both engines on later published
+    times neither fit saw (``later_tpot``; ``estimator.io.tpot_checks``)."""
     from estimator.io.serving_data import validation_document as serving_validation
-    from estimator.io.tpot_checks import tpot_check_document
-    return {**serving_validation(), "independent_tpot": tpot_check_document()}
+    from estimator.io.tpot_checks import later_check_document, tpot_check_document
+    return {**serving_validation(), "independent_tpot": tpot_check_document(), "later_tpot": later_check_document()}
 
 
 __all__ = ["BASELINE_GOODPUT", "FACTOR_BANDS", "NEW_DEVICE_CHOICE", "fit_document", "inference_validation_document",

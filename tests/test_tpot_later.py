@@ -1,0 +1,34 @@
+"""The later published decode times (estimator/data/small_batch_tpot_later.csv): never fitted, so
+both engines as shipped are checked on them; the file loads like the fitted set, each row cited."""
+
+from __future__ import annotations
+
+import pytest
+
+from estimator.io.serving_data import load_serving_fit
+from estimator.io.tpot_checks import LATER_CHECKS_PATH, TPOT_CHECKS_PATH, later_check_document, load_rows
+
+
+def test_the_later_times_are_cited_and_none_is_in_the_fitted_set():
+    later, fitted = load_rows(LATER_CHECKS_PATH), load_rows(TPOT_CHECKS_PATH)
+    assert len(later) >= 50 and all(r.citation.strip() for r in later)
+    assert not {r.source for r in later} & {r.source for r in fitted}  # other benchmarks
+    assert "NeMo" not in " ".join(r.source for r in later)  # left out whole: its 13B rows break the bandwidth floor
+    # the fitted latency engine was fitted to the 50 rows alone
+    assert load_serving_fit("latency").n_configs == len(fitted)
+
+
+def test_both_engines_are_checked_with_their_stated_intervals_and_the_previous_model_beside():
+    doc = later_check_document()
+    for engine in ("latency", "online"):
+        overall = doc[engine]["overall"]
+        assert overall["model"]["n"] == len(load_rows(LATER_CHECKS_PATH))
+        assert overall["previous"]["n"] == overall["model"]["n"]
+        assert set(doc[engine]["by_source"]) == {r.source for r in load_rows(LATER_CHECKS_PATH)}
+    # what the shipped engines do there: the latency engine close, the online one far too slow (as on the
+    # fitted set's benchmarks), each interval the shipped one
+    lat, onl = doc["latency"]["overall"], doc["online"]["overall"]
+    assert lat["model"]["median_factor"] < lat["previous"]["median_factor"]
+    assert onl["median_predicted_over_measured"] > 2
+    half = load_serving_fit("latency").tpot_log_half_width
+    assert lat["model"]["interval_mean_width_factor"] == pytest.approx(__import__("math").exp(2 * half))
