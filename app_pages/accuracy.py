@@ -120,11 +120,11 @@ def energy_section(doc: dict) -> None:
         f"(device-hours × power; PUE and grid intensity taken as exact, so CO₂e and an electricity cost share it): "
         f"each run's held-out device-hours paired with each held-out power measurement of the group its profile uses, "
         f"the product checked against the combined {level:.0%} range; the two errors are assumed independent.", limit=600))
-    rows = [{"Group": group, "Runs": e["runs"], **{f"{label}: coverage": e[key]["interval_coverage"] for key, label in
-             (("measured_device", "Device measured"), ("unmeasured_device", "Device not measured")) if key in e},
-             "Pairs": e["measured_device"]["pairs"], WIDTH: e["measured_device"]["interval_mean_width_factor"]}
+    rows = [{"Group": group, "Runs": e["runs"], "Power measured": f"{e['power_measurements']} on {e['power_devices']} devices",
+             **{label.capitalize(): e[key]["interval_coverage"] for key, label in accuracy.ENERGY_CASES if key in e},
+             WIDTH: e["measured_device"]["interval_mean_width_factor"]}
             for group, e in doc["energy_coverage"].items()]
-    formats = {"Device measured: coverage": percent_cell, "Device not measured: coverage": percent_cell, WIDTH: width_cell}
+    formats = {label.capitalize(): percent_cell for _, label in accuracy.ENERGY_CASES} | {WIDTH: width_cell}
     st.dataframe(c.number_table(pd.DataFrame(rows), formats), hide_index=True, width="stretch")
 
 
@@ -152,7 +152,8 @@ def headline(doc: dict, lecture: bool) -> None:
                                   if centre == RULE else None))
     if not lecture:
         ny = doc["without_year"]
-        st.caption(f"Without the run's year (as an estimate without one is made): typical miss {ny['median_factor']:.2f}×, "
+        st.caption(f"Without the run's year (as an estimate without one is made; it changes the {ny['folds_using_year']} "
+                   f"of {ny['n_runs']} folds whose fit uses the years since release): typical miss {ny['median_factor']:.2f}×, "
                    f"within 2× {ny['share_within_2x']:.0%}, inside the {doc['interval_level']:.0%} interval "
                    f"{ny['interval_coverage']:.0%} (width ×{ny['interval_mean_width_factor']:.2f}).")
         st.caption(f"Model ÷ rule median factor: {doc['ratio_to_baseline']:.2f} (below 1: the fit is better). "

@@ -23,7 +23,7 @@ from estimator.core.errors import EstimatorError
 from estimator.core.estimate import DEFAULT_CARBON_INTENSITY_G_PER_KWH
 from estimator.core.memory import DEFAULT_MICRO_BATCH, DEFAULT_SEQ_LEN, RECOMPUTE, ZERO_STAGES, Strategy
 from estimator.core.scenario import Scenario
-from estimator.core.utilization_choice import fit_words, same_for_every_run, year_words
+from estimator.core.utilization_choice import depends_on, fit_words, same_for_every_run, year_words
 from estimator.core.water import COOLING, DEFAULT_COOLING, EWIF_L_PER_KWH
 from estimator.services import api, limits
 
@@ -109,7 +109,7 @@ def _sig(x: float | None) -> str:
 
 def utilization_placeholder(p_in, profile, ph) -> str:
     """What an empty utilisation field means: the preset's value, the fit for this run (its value
-    depends on the run's FLOPs and year, so it is shown with the result, not here), the centre
+    depends on the run's figures, so it is shown with the result, not here), the centre
     hardware without runs takes when it is the same for every run (the flat rule), or the
     profile's stated value."""
     if "utilization" in p_in or profile is None:
@@ -224,8 +224,8 @@ def draw_inputs(main: Any = None) -> ScenarioInputs:
         "Utilisation (fraction of peak)", "utilization", min_value=B.UTILIZATION.low, max_value=B.UTILIZATION.high, fmt="%.3f", step=0.01,
         placeholder=utilization_placeholder(p_in, profile, ph), where=side,
         help="Model-FLOPs utilisation over the whole run; empty: the preset's value, or the profile's fit "
-             "for this run's FLOPs and year (shown with the result; hardware without runs takes the centre "
-             "chosen for such devices, the same for every run)")
+             f"for this run's {depends_on(profile.utilization.model if profile else None) or 'figures'} (shown with "
+             "the result; hardware without runs takes the centre chosen for such devices, the same for every run)")
     kwargs["year"] = c.url_number(
         "Year of the run", "year", min_value=B.YEAR.low, max_value=B.YEAR.high, integer=True,
         placeholder=f"{p_in['year']} (preset)" if "year" in p_in else "unknown (averaged)",

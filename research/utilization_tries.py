@@ -4,15 +4,16 @@
 
 Prints, on the runs the project holds, with the flat 30%-of-peak rule's median factor beside
 them (computed here, on the same runs):
-- the chosen covariates at other shrinkages λ (leave-one-paper-out, not nested);
+- log FLOPs + maturity (the covariates chosen before runs were held out by paper) at other
+  shrinkages λ (leave-one-paper-out, not nested);
 - averaging the candidates' predictions instead of choosing one (nested leave-one-paper-out: the
   weights come from each fold's inner leave-one-paper-out scores, never from the held-out run);
 - the fit or the flat rule chosen for each family, on the fold's other runs of that family (nested);
 - a model-free try: each run predicted from its nearest runs of the same family (nested);
 - how the chosen model's leave-one-paper-out residuals correlate with model size, on the runs whose
   parameter count the project holds;
-- the nested cross-validation held out by paper (every run of one source document left out
-  together; `validate` reports the stricter hold-out by developer);
+- the nested cross-validation held out run by run, as it was before a paper's runs were held out
+  together (`validate` now holds out by paper, and by developer);
 - a device without runs (each family held out whole): the shipped prediction (the centre chosen
   on the other families, its interval) beside each centre it chooses between;
 - an in-sample bound on the issue-9 target: the smallest median factor found for linear models
@@ -209,8 +210,11 @@ def in_sample_bound(runs, families, actual_log) -> list[tuple[str, int, float]]:
     per_family = np.column_stack([m * c for m in onehot for c in (np.ones(len(runs)), log_flops, maturity)])
     with_devices = np.column_stack([per_family, log_dev, not_reported.astype(float)])
     rng = np.random.default_rng(LTS_SEED)
-    rows = [("the shipped fit (Student-t, shrunk offsets), in sample", shared.shape[1], _factor(resid[0]))]
-    for name, X in (("shared slopes + family offsets (the shipped form)", shared),
+    rows = [("the shipped fit (Student-t, shrunk offsets), in sample", 1 + len(spec.covariates) + len(families) - 1,
+             _factor(resid[0]))]
+    shipped_form = np.column_stack([*(np.array([U._run_covariate(r, c) for r in runs]) for c in spec.covariates), *onehot])
+    for name, X in (("the shipped form (its covariates + family offsets)", shipped_form),
+                    ("shared slopes on log FLOPs and maturity + family offsets", shared),
                     ("slopes by family", per_family),
                     ("slopes by family + log10 devices (+ not reported)", with_devices),
                     ("shared slopes + family + developer offsets", np.column_stack([shared, *labs]))):

@@ -100,7 +100,6 @@ def test_held_out_by_developer_is_reported_beside_the_rule():
     assert b == DOC["summary"]["all"]["baseline"]  # the same rule on the same runs
     assert bd["ratio_to_baseline"] == pytest.approx(m["median_factor"] / b["median_factor"])
     assert 0.70 <= m["interval_coverage"] <= 0.90
-    assert m["interval_mean_width_factor"] > DOC["summary"]["all"]["model"]["interval_mean_width_factor"]
     assert "leave-one-group-out" in bd["method"]
 
 

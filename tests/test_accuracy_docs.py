@@ -41,7 +41,8 @@ def test_the_readme_quotes_the_shipped_validation():
     assert (f"{m['share_within_2x']:.0%} of runs are within 2×; the 80% interval holds **{m['interval_coverage']:.0%}** "
             f"of runs (mean width ×{m['interval_mean_width_factor']:.2f})") in readme
     ny = DOC["without_year"]
-    assert (f"Without the run's year: {ny['median_factor']:.2f}×, coverage {ny['interval_coverage']:.0%} "
+    assert (f"Without the run's year (it changes only the {ny['folds_using_year']} of {ny['n_runs']} folds whose fit "
+            f"uses it; the shipped fit does not): {ny['median_factor']:.2f}×, coverage {ny['interval_coverage']:.0%} "
             f"(width ×{ny['interval_mean_width_factor']:.2f})") in readme
     bd = DOC["by_developer"]
     dm, db = bd["summary"]["all"]["model"], bd["summary"]["all"]["baseline"]
@@ -82,8 +83,11 @@ def test_the_readme_quotes_the_power_validation_including_where_it_fails():
     # the energy range's coverage, pairing the two checks (review: it had none)
     e = DOC["energy_coverage"]
     g, t = e["gpu-system"], e["tpu-system"]
-    assert (f"the 80% range holds {g['measured_device']['interval_coverage']:.0%} of the {g['measured_device']['pairs']} "
-            f"GPU pairs ({g['unmeasured_device']['interval_coverage']:.0%} on a GPU nobody measured; width "
-            f"×{g['measured_device']['interval_mean_width_factor']:.2f}) and "
-            f"{t['measured_device']['interval_coverage']:.0%} of the {t['measured_device']['pairs']} TPU pairs "
-            f"({t['unmeasured_device']['interval_coverage']:.0%} on a TPU nobody measured)") in readme
+    pct = "{:.0%}".format
+    assert (f"the power side is {g['power_measurements']} measurements on {g['power_devices']} GPUs") in readme
+    assert (f"the 80% range holds {pct(g['measured_device']['interval_coverage'])} of the GPU pairs when the power fit "
+            f"holds the device's own measurements (V100, H100; width ×{g['measured_device']['interval_mean_width_factor']:.2f}), "
+            f"{pct(g['unmeasured_device']['interval_coverage'])} when it holds none") in readme
+    assert f"and {pct(g['new_device']['interval_coverage'])} for a GPU with neither runs nor power data" in readme
+    assert (f"for TPUs, {pct(t['measured_device']['interval_coverage'])}, {pct(t['unmeasured_device']['interval_coverage'])} "
+            f"and {pct(t['new_device']['interval_coverage'])}") in readme

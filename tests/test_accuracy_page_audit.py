@@ -39,7 +39,8 @@ def test_the_headline_names_the_inputs_the_fit_uses(page, cli):
 
 def test_the_page_gives_the_figures_without_the_runs_year(page):
     ny = DOC["without_year"]
-    assert (f"Without the run's year (as an estimate without one is made): typical miss {ny['median_factor']:.2f}×, "
+    assert (f"Without the run's year (as an estimate without one is made; it changes the {ny['folds_using_year']} of "
+            f"{ny['n_runs']} folds whose fit uses the years since release): typical miss {ny['median_factor']:.2f}×, "
             f"within 2× {ny['share_within_2x']:.0%}, inside the 80% interval {ny['interval_coverage']:.0%}") in _text(page)
 
 
@@ -116,9 +117,9 @@ def test_validate_inference_names_its_misses(cli):
 def test_the_energy_ranges_coverage_is_on_the_page(page):
     """Review: energy, CO₂e and cost combine two checked intervals, but their own coverage was not
     measured anywhere; `validate` now pairs the two checks, and the page shows it beside the power."""
-    table = next(d.value for d in page.dataframe if "Pairs" in d.value.columns).set_index("Group")
+    table = next(d.value for d in page.dataframe if "Power measured" in d.value.columns).set_index("Group")
     for group, e in DOC["energy_coverage"].items():
-        assert table.loc[group, "Device measured: coverage"] == pytest.approx(e["measured_device"]["interval_coverage"])
-        assert table.loc[group, "Device not measured: coverage"] == pytest.approx(e["unmeasured_device"]["interval_coverage"])
-        assert table.loc[group, "Pairs"] == e["measured_device"]["pairs"]
+        for key, label in accuracy.ENERGY_CASES:
+            assert table.loc[group, label.capitalize()] == pytest.approx(e[key]["interval_coverage"])
+        assert table.loc[group, "Power measured"] == f"{e['power_measurements']} on {e['power_devices']} devices"
     assert "the two errors are assumed independent" in _text(page)

@@ -106,6 +106,11 @@ def test_every_family_with_its_own_multiplier_is_covered_near_80_percent_out_of_
         assert low <= inside <= high, (fam, inside, n, low, high)
     a100 = DOC["summary"]["a100"]["model"]
     assert round(0.55 * a100["n_runs"]) < binom.ppf(0.05, a100["n_runs"], DOC["interval_level"])
+    # over all runs the same region is narrow enough to tell 80% from 70% (review)
+    m = DOC["summary"]["all"]["model"]
+    n, inside = m["n_runs"], round(m["interval_coverage"] * m["n_runs"])
+    low, high = binom.ppf(0.05, n, DOC["interval_level"]), binom.isf(0.05, n, DOC["interval_level"])
+    assert low <= inside <= high and round(0.70 * n) < low
 
 
 def test_family_multiplier_round_trips_and_a_bad_one_is_refused():

@@ -8,7 +8,7 @@ import sys
 
 from estimator.core.profile import DISPLAY_FLOPS
 from estimator.core.units import MS_PER_S
-from estimator.core.utilization_choice import centre_name
+from estimator.core.utilization_choice import centre_name, reference_run
 from estimator.core.utilization_model import COVARIATES
 from estimator.fit.serving_fit import FACTOR_BANDS as SERVING_BANDS
 from estimator.fit.utilization_cv import FACTOR_BANDS
@@ -207,7 +207,8 @@ def cmd_validate(args):
     print(f"\nmedian factor of the model ÷ the baseline's: {doc['ratio_to_baseline']:.2f} (below 1: the model is better); "
           f"'within' columns: model (baseline); mean width: geometric mean of the interval's high ÷ low.")
     ny = doc["without_year"]
-    print(f"Without the run's year (how `estimate` predicts when no --year is given): median factor "
+    print(f"Without the run's year (how `estimate` predicts when no --year is given; it changes the "
+          f"{ny['folds_using_year']} of {ny['n_runs']} folds whose chosen fit uses the years since release): median factor "
           f"{ny['median_factor']:.2f}× (ratio {ny['ratio_to_baseline']:.2f}), within 2× {ny['share_within_2x']:.0%}, "
           f"{level} coverage {ny['interval_coverage']:.0%}, mean width ×{ny['interval_mean_width_factor']:.2f}.")
     bd = doc["by_developer"]
@@ -254,11 +255,13 @@ def cmd_validate(args):
                   "devices", "device held out: factor", "coverage"], rows))
     print(f"\nEnergy (device-hours × power; PUE exact, so CO2e and an electricity cost with it): the {level} range's "
           "coverage, each run's held-out device-hours paired with each held-out power measurement of the group its "
-          "profile uses (the two errors assumed independent):")
-    rows = [[g, e["runs"], *(f"{e[k]['interval_coverage']:.0%} (×{e[k]['interval_mean_width_factor']:.2f}, "
-                              f"{e[k]['pairs']} pairs)" if k in e else "" for k in ("measured_device", "unmeasured_device"))]
-            for g, e in doc["energy_coverage"].items()]
-    print(_table(["group", "runs", "device measured", "device not measured"], rows))
+          "profile uses (the two errors assumed independent); the power fit holding the device's own measurements "
+          "(V100, H100, TPU v2/v3), holding none of them (A100, H800, most GPU profiles), and a device with neither "
+          "runs nor power data (each family held out whole: a B200; no shipped TPU profile is in that case):")
+    rows = [[g, e["runs"], f"{e['power_measurements']} on {e['power_devices']} devices",
+             *(f"{e[k]['interval_coverage']:.0%} (×{e[k]['interval_mean_width_factor']:.2f})" if k in e else ""
+               for k, _ in accuracy.ENERGY_CASES)] for g, e in doc["energy_coverage"].items()]
+    print(_table(["group", "runs", "power measured", *(label for _, label in accuracy.ENERGY_CASES)], rows))
     print("\nEnergy and CO2e recomputed from the published device-hours, power, PUE and intensity (arithmetic check):")
     print(_table(["run", "source", "energy err", "CO2e err"], energy_check_rows(doc["energy_checks"])))
 
@@ -302,7 +305,7 @@ def cmd_fit(args):
           + " unless of a fitted family's chip (chosen on families held out whole)")
     for fam, f in sorted(model.families.items()):
         p = model.predict(fam, DISPLAY_FLOPS)
-        print(f"  {fam:<8} {f.n_runs:>3} runs  at 1e22 FLOPs, year unknown: {p.center:.3f} ({p.level:.0%} interval "
+        print(f"  {fam:<8} {f.n_runs:>3} runs  at {reference_run(model, DISPLAY_FLOPS)}: {p.center:.3f} ({p.level:.0%} interval "
               f"{p.low:.3f}–{p.high:.3f})")
     sys.stdout.flush()
 

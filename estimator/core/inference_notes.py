@@ -10,8 +10,9 @@ from estimator.core.units import PARAMS_PER_BILLION
 
 RANGE_MEANING = ("{level:.0%} intervals from the leave-one-model-out residuals of {n} measured configurations, each model counted once "
                  "({models} models, A100 and H100, vLLM 2024 and FastChat; `python -m estimator validate --inference` "
-                 "reports their coverage); memory is exact arithmetic; outside those devices and engines the "
-                 "intervals are likely too narrow")
+                 "reports their coverage, which counts models of one shape on one engine apart: held out together, "
+                 "the two batched models are too few to calibrate a range for batches and tensor parallelism); "
+                 "memory is exact arithmetic; outside those devices and engines the intervals are likely too narrow")
 # the latency engine's: no energy measured, so energy's range is the time's at the modelled power
 LATENCY_RANGE_MEANING = ("{level:.0%} intervals from the leave-one-benchmark-out residuals of {n} published small-batch "
                          "decode times, each benchmark counted once ({models} benchmarks, A10G, A100 and H100); with "

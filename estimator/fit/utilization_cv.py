@@ -16,8 +16,8 @@ import numpy as np
 from estimator.core.errors import InputError
 from estimator.core.interval import LEVEL
 from estimator.core.units import S_PER_HOUR
-from estimator.core.utilization_model import RULE_GOODPUT, Spec
-from estimator.fit.new_family import leave_family_out
+from estimator.core.utilization_model import POOLED, RULE_GOODPUT, Spec
+from estimator.fit.new_family import family_traits, leave_family_out, nearest_family
 from estimator.fit.utilization_fit import (
     CANDIDATE_SPECS,
     MIN_FIT_RUNS,
@@ -145,7 +145,7 @@ def cross_validate(runs: Sequence[TrainingRun], level: float = LEVEL,
             raise InputError(f"cross-validation groups: {len(groups)} labels for {n} runs")
         label = {g: k for k, g in enumerate(dict.fromkeys(groups))}
         g = np.array([label[x] for x in groups])
-        same = g[:, None] == g[None, :]                           # same[i, j]: one group
+        same = (g[:, None] == g[None, :]) | paper                 # same[i, j]: one group, or one paper
     rows = np.arange(n)
     inner_i, inner_j = np.nonzero(~same)                          # ordered pairs from other groups, by i
     if len(set(inner_i.tolist())) < n:
@@ -178,12 +178,34 @@ def cross_validate(runs: Sequence[TrainingRun], level: float = LEVEL,
             centre, half = float(c_out[i]), q * float(s_out[i])
             out.append(RunResult(runs[i], min(math.exp(centre), 1.0), math.exp(centre - half),
                                  min(math.exp(centre + half), 1.0), best))
+    _predict_absent_families(runs, same, level, results, without_year)
     baseline = tuple(RunResult(r, BASELINE_GOODPUT, BASELINE_GOODPUT, BASELINE_GOODPUT, None) for r in runs)
     if groups is not None:
         method = "nested leave-one-group-out"
     else:
         method = "nested leave-one-paper-out" if (paper.sum() > n) else "nested leave-one-out"
     return CrossValidation(level, tuple(results), baseline, method=method, model_without_year=tuple(without_year))
+
+
+def _predict_absent_families(runs, same, level, results: list, without_year: list) -> None:
+    """A run whose fold holds no run of its family (a developer whose runs are a whole family: both
+    TPU v4 runs are Google's) is predicted as the shipped tool predicts a device without runs: the
+    fit chosen and made on the fold's runs (``select_and_fit``, its new-device step included), centred
+    as that fit chose for such devices, from the family's nearest one (review: it had taken the pooled
+    fit and the pooled multiplier, which the tool never uses there). Replaces those runs' results."""
+    traits = family_traits(runs)
+    models: dict[tuple[int, ...], object] = {}
+    for i, r in enumerate(runs):
+        train = tuple(int(j) for j in np.flatnonzero(~same[i]))
+        if any(runs[j].family == r.family for j in train):
+            continue
+        if train not in models:
+            models[train] = select_and_fit([runs[j] for j in train], level)
+        model = models[train]
+        used = model.borrowed_family(nearest_family(r.family, traits, sorted(model.families)) or POOLED)
+        for year, out in ((r.year, results), (None, without_year)):
+            p = model.predict(used, r.flops, year=year, release_year=r.release_year, borrowed=True)
+            out[i] = RunResult(r, p.center, p.low, p.high, model.spec)
 
 
 def cross_validate_new_family(runs: Sequence[TrainingRun], level: float = LEVEL) -> CrossValidation:

@@ -114,6 +114,8 @@ def validation_document() -> dict:
         "baseline": f"flat {BASELINE_GOODPUT:.0%} of dense peak",
         "ratio_to_baseline": cv.ratio_to_baseline,
         "without_year": {**no_year.to_dict(),
+                         # the year changes a prediction only where the fold's chosen fit uses it
+                         "folds_using_year": sum("maturity_years" in r.spec.covariates for r in cv.model),
                          "ratio_to_baseline": no_year.median_factor / summary["all"][1].median_factor},
         "summary": {fam: {"model": m.to_dict(), "baseline": b.to_dict()} for fam, (m, b) in summary.items()},
         "by_developer": _by_developer(),
@@ -215,28 +217,43 @@ def _new_family() -> dict[str, Any]:
             "misses": _misses(cv)}
 
 
+# The energy coverage's three cases (:func:`_energy_coverage`), as the CLI and the app name them.
+ENERGY_CASES = (("measured_device", "power fit holds the device"), ("unmeasured_device", "power fit without the device"),
+                ("new_device", "no runs, no power data"))
+
+
 def _energy_coverage(cv: CrossValidation) -> dict[str, dict]:
     """Per power group a profile uses: how often the energy range (device-hours × power, PUE
     exact) holds, each run's held-out device-hours paired with each held-out power measurement of
-    that group (``estimator/fit/energy_cover.py``; assumes the two errors independent): for a
-    device the group measured (leave-one-out) and for one it did not (each device held out)."""
+    that group (``estimator/fit/energy_cover.py``; assumes the two errors independent). Three
+    cases: the power fit holds the device's own measurements (leave-one-out: V100, H100, TPU v2/v3);
+    it holds none of them (each device held out: A100, H800 and most GPU profiles); and neither the
+    utilisation nor the power data holds the device (each family held out whole, paired with each
+    device held out: a B200; no shipped TPU profile is in that case)."""
     profiles = default_profiles()
-    by_group: dict[str, list[HeldOut]] = {}
-    for r in cv.model:
-        group = profiles.get(r.run.hardware_id).power.fit_group
-        if group is not None:
-            by_group.setdefault(group, []).append(HeldOut(r.run.device_hours, r.predicted_device_hours,
-                                                          *r.device_hours_interval))
+
+    def by_group(results) -> dict[str, list[HeldOut]]:
+        out: dict[str, list[HeldOut]] = {}
+        for r in results:
+            group = profiles.get(r.run.hardware_id).power.fit_group
+            if group is not None:
+                out.setdefault(group, []).append(HeldOut(r.run.device_hours, r.predicted_device_hours,
+                                                         *r.device_hours_interval))
+        return out
     points = load_power_measurements()
-    checks = {"measured_device": leave_one_out(points, cv.level), "unmeasured_device": leave_one_device_out(points, cv.level)}
+    power = {"measured_device": leave_one_out(points, cv.level), "unmeasured_device": leave_one_device_out(points, cv.level)}
+    runs = {"measured_device": by_group(cv.model), "unmeasured_device": by_group(cv.model),
+            "new_device": by_group(validation_new_family().model)}
+    checks = {**power, "new_device": power["unmeasured_device"]}
     out: dict[str, dict] = {}
-    for group, dh in sorted(by_group.items()):
-        out[group] = {"runs": len(dh)}
+    for group, dh in sorted(runs["measured_device"].items()):
+        g = [c for c in points if c.group == group]
+        out[group] = {"runs": len(dh), "power_measurements": len(g), "power_devices": len({c.device for c in g})}
         for key, held in checks.items():
-            power = [HeldOut(c.point.ratio, c.fit.center, c.fit.low, c.fit.high) for c in held if c.point.group == group]
-            if power:
-                cover = paired_coverage(dh, power)
-                out[group][key] = {"power_checks": len(power), "pairs": cover.pairs, "interval_coverage": cover.coverage,
+            pw = [HeldOut(c.point.ratio, c.fit.center, c.fit.low, c.fit.high) for c in held if c.point.group == group]
+            if pw and runs[key].get(group):
+                cover = paired_coverage(runs[key][group], pw)
+                out[group][key] = {"power_checks": len(pw), "pairs": cover.pairs, "interval_coverage": cover.coverage,
                                    "interval_mean_width_factor": cover.mean_width_factor}
     return out
 

@@ -23,7 +23,7 @@ from estimator.core.units import HOURS_PER_DAY
 from estimator.core.workload import dense_training_flops
 from estimator.fit.utilization_fit import TrainingRun
 from estimator.io import safe_read
-from estimator.io.datafiles import EPOCH_RUNS_PATH, load_profiles, load_published_runs
+from estimator.io.datafiles import EPOCH_RUNS_PATH, load_profiles, load_published_runs, load_sources
 
 EPOCH_SOURCE = ("Epoch AI, 'Notable AI Models' database, CC BY 4.0 (https://epoch.ai/data/notable-ai-models); "
                 "rows selected and mapped to hardware profiles by this project")
@@ -35,9 +35,28 @@ SAME_PAPER = {"L31": "L3",  # the Llama 3.1 card re-reports the Llama 3 pre-trai
               "Epoch AI (https://arxiv.org/abs/2404.14219)": "PHI3"}  # phi-3.5 rows: the Phi-3 report
 
 
-def paper_of(source: str) -> str:
-    """The paper a run's figures come from: its source, or the source it re-reports."""
-    return SAME_PAPER.get(source, source)
+ARXIV_ID = re.compile(r"arxiv\.org/abs/(\d{4}\.\d{4,5})|arXiv:(\d{4}\.\d{4,5})")
+
+
+def arxiv_keys(sources: Mapping[str, Mapping[str, str]]) -> dict[str, str]:
+    """Each arXiv id a cited source (``sources.toml``) names → that source's key: an Epoch row
+    that links the same paper is then the same paper (Pythia-12b's row and PY23's seven sizes)."""
+    out: dict[str, str] = {}
+    for key, entry in sources.items():
+        for m in ARXIV_ID.finditer(str(entry.get("cite", ""))):
+            out.setdefault(m.group(1) or m.group(2), key)
+    return out
+
+
+def paper_of(source: str, by_arxiv: Mapping[str, str] | None = None) -> str:
+    """The paper a run's figures come from: the source it re-reports (``SAME_PAPER``), else the
+    cited source whose arXiv id its link names, else its source."""
+    if source in SAME_PAPER:
+        return SAME_PAPER[source]
+    m = ARXIV_ID.search(source)
+    if m and by_arxiv and (m.group(1) or m.group(2)) in by_arxiv:
+        return by_arxiv[m.group(1) or m.group(2)]
+    return source
 
 
 @dataclass(frozen=True)
@@ -107,8 +126,10 @@ def published_device_hours(r) -> float | None:
     return None
 
 
-def build_runs(epoch_rows, published, profiles: Mapping[str, HardwareProfile]) -> RunSet:
-    """Training runs from both data files; every row left out is listed with its reason."""
+def build_runs(epoch_rows, published, profiles: Mapping[str, HardwareProfile],
+               by_arxiv: Mapping[str, str] | None = None) -> RunSet:
+    """Training runs from both data files; every row left out is listed with its reason.
+    ``by_arxiv`` (:func:`arxiv_keys`) names the cited paper an Epoch row's arXiv link is."""
     runs: list[TrainingRun] = []
     excluded: list[ExcludedRun] = []
     first_release = family_release_years(profiles)
@@ -124,7 +145,7 @@ def build_runs(epoch_rows, published, profiles: Mapping[str, HardwareProfile]) -
             return
         runs.append(TrainingRun(name, hardware_id, family, flops, device_hours, profile.peak(), source,
                                 devices, year, dataset, notes, basis, first_release.get(family), developer,
-                                profile.kind, paper_of(source)))
+                                profile.kind, paper_of(source, by_arxiv)))
 
     for row in epoch_rows:
         notes = _notes(row.get("notes", ""))
@@ -170,7 +191,7 @@ def read_epoch_rows(path: Path = EPOCH_RUNS_PATH) -> list[dict[str, str]]:
 def read_training_runs() -> RunSet:
     """Every run the project holds that can test a utilisation, and those left out with why,
     read afresh from the files."""
-    return build_runs(read_epoch_rows(), load_published_runs(), _profiles_without_fit())
+    return build_runs(read_epoch_rows(), load_published_runs(), _profiles_without_fit(), arxiv_keys(load_sources()))
 
 
 @lru_cache(maxsize=1)
