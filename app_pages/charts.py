@@ -113,16 +113,55 @@ def decades(lo: float, hi: float) -> list[float]:
     return [10.0 ** k for k in range(a, b + 1)]
 
 
+# A log axis ticks at most about this many powers of ten, every n-th one beyond (a multiplier curve at a
+# small k spans hundreds of decades); the power bars' 14 (a brain's 20 W to 25 TW) each keep a tick.
+LOG_AXIS_MAX_TICKS = 16
+# Labels on a log axis are at least this far apart by Vega's measure, which takes a label as tall as its
+# font; drawn, one is ≈1.26× that (a superscript included): at the lecture's 18 px, 12 px leaves ≥7 px
+# (at 8, six decades stood 4 px apart on the memory wall's 140-pixel plot).
+LOG_LABEL_SEPARATION_PX = 12
+
+
+def log_ticks(lo: float, hi: float) -> list[float]:
+    """Powers of ten covering [lo, hi], every n-th one so that there are about ``LOG_AXIS_MAX_TICKS``
+    at most: a log axis's tick values and, first and last, its domain."""
+    a, b = int(np.floor(np.log10(lo))), int(np.ceil(np.log10(hi)))
+    step = max(1, int(np.ceil((b - a) / (LOG_AXIS_MAX_TICKS - 1))))
+    return [10.0 ** k for k in range(a, b + step, step)]  # the last one ≥ hi
+
+
+def log_axis(ticks, **kwargs) -> alt.Axis:
+    """A log axis with a tick at each of ``ticks`` whose labels never touch (browser check: Streamlit's
+    theme pushes an axis's end labels inside the plot, ``labelFlush``, and at lecture size drew 10¹¹ on
+    10¹⁰ and 10⁰ on 10¹ on the Trends tab's growth chart, and the multiplier chart's eleven decades 3 px
+    apart): each label centred on its tick, and every other one dropped until the rest are
+    ``LOG_LABEL_SEPARATION_PX`` apart (Vega's ``parity``). ``kwargs``: the axis's other properties."""
+    return alt.Axis(values=list(ticks), labelFlush=False, labelOverlap="parity",
+                    labelSeparation=LOG_LABEL_SEPARATION_PX, **kwargs)
+
+
+def log_scale(ticks) -> alt.Scale:
+    """A log scale from the first of ``ticks`` to the last (``log_ticks``): every tick on the plot."""
+    return alt.Scale(type="log", domain=[ticks[0], ticks[-1]])
+
+
+def log_encoding(channel, field: str, values, title: str | None, **axis):
+    """``channel`` (``alt.X`` or ``alt.Y``) for ``field`` on a log scale over ``values`` (what it must
+    show), ticked at powers of ten (``log_ticks``), labels apart (``log_axis``; ``axis``: its other properties)."""
+    ticks = log_ticks(float(np.min(values)), float(np.max(values)))
+    return channel(field, scale=log_scale(ticks), title=title, axis=log_axis(ticks, **axis))
+
+
 def log_bar_chart(df: pd.DataFrame, value: str, label: str, title: str, *, prefix: str = "", suffix: str = "",
                   labels: str | None = None, sort=None, step: int = 48) -> alt.Chart:
     """Horizontal bars on a log scale: they start at the decade below the smallest value (a log
     scale has no zero, and bars without a start are not drawn) with a tick at each decade, labelled
     by ``labels`` (a labelExpr, e.g. ``POWER_LABELS``) or else ``human_labels(prefix, suffix)``."""
     data = df[df[value] > 0]
-    ticks = decades(float(data[value].min()), float(data[value].max()))
+    ticks = log_ticks(float(data[value].min()), float(data[value].max()))
     return alt.Chart(data).mark_bar().encode(
-        x=alt.X(f"{value}:Q", scale=alt.Scale(type="log", domain=[ticks[0], ticks[-1]]), title=title,
-                axis=alt.Axis(values=ticks, labelExpr=labels or human_labels(prefix, suffix))),
+        x=alt.X(f"{value}:Q", scale=log_scale(ticks), title=title,
+                axis=log_axis(ticks, labelExpr=labels or human_labels(prefix, suffix))),
         x2=alt.X2(datum=ticks[0]),
         y=alt.Y(f"{label}:N", sort=sort, title=None),  # labels cut as style.chart_fonts says, whole in the tooltip
         tooltip=[label, alt.Tooltip(f"{value}:Q", format=",.3~r")],
@@ -138,9 +177,9 @@ def comparison_chart(df: pd.DataFrame, column: str, title: str) -> alt.LayerChar
     data = df[cols].dropna(subset=[column])
     data = data[data[column] > 0]
     ends = pd.concat([data[column]] + [data[c].dropna() for c in (low, high) if c in data.columns])
-    ticks = decades(float(ends[ends > 0].min()), float(ends.max()))
-    x_scale = alt.Scale(type="log", domain=[ticks[0], ticks[-1]])
-    axis = alt.Axis(values=ticks, labelExpr=human_labels("$" if column == "cost_usd" else ""))
+    ticks = log_ticks(float(ends[ends > 0].min()), float(ends.max()))
+    x_scale = log_scale(ticks)
+    axis = log_axis(ticks, labelExpr=human_labels("$" if column == "cost_usd" else ""))
     y = alt.Y("hardware:N", sort=alt.EncodingSortField(field=column, order="ascending"), title=None,
               axis=alt.Axis(labelOverlap=False))
     tooltip = ["hardware", alt.Tooltip("hardware_name:N", title="name"), alt.Tooltip(f"{column}:Q", format=".3~s")] + [
@@ -299,9 +338,9 @@ def accuracy_panel(df: pd.DataFrame, panel: str, font_px: int = 12) -> alt.Layer
     diagonal and the 2× band (grey). One chart per panel, so that the page can put them side by
     side on a wide screen and one under the other on a phone (a facet has a fixed width)."""
     diag = df[df["kind"] == "diagonal"]
-    ticks = decades(float(diag["published"].min()), float(diag["published"].max()))
-    scale = alt.Scale(type="log", domain=[ticks[0], ticks[-1]])
-    axis = alt.Axis(values=ticks, labelExpr=human_labels(), labelFontSize=font_px, titleFontSize=font_px)
+    ticks = log_ticks(float(diag["published"].min()), float(diag["published"].max()))
+    scale = log_scale(ticks)
+    axis = log_axis(ticks, labelExpr=human_labels(), labelFontSize=font_px, titleFontSize=font_px)
     x = alt.X("published:Q", scale=scale, title="Published device-hours", axis=axis)
     y = alt.Y("predicted:Q", scale=scale, title="Predicted device-hours", axis=axis)
     base = alt.Chart(df[df["panel"] == panel])

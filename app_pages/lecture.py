@@ -51,8 +51,9 @@ class Claim:
 
 def _metrics(items) -> None:
     """Big numbers: (label, value, caption): a caption is None, a string, or a tuple of strings, each
-    its own line under the number (a caveat beside the figure it qualifies)."""
-    cols = st.columns(len(items))
+    its own line under the number (a caveat beside the figure it qualifies). One font size for the
+    row's numbers, each on one line (``style.metric_cells``)."""
+    cols = style.metric_cells(len(items), "claim", lecture=True)
     for col, (label, value, caption) in zip(cols, items):
         col.metric(label, value)
         for line in ((caption,) if isinstance(caption, str) else caption or ()):
@@ -61,9 +62,10 @@ def _metrics(items) -> None:
 
 def _chart(chart) -> None:
     """A claim's chart in lecture mode (projector-size text); a chart without a height of its own (a
-    plot, not bars in steps) gets the slide's (``style.SLIDE_PLOT_HEIGHT_PX``), so the slide fits."""
+    plot, not bars in steps) gets the slide's (``style.SLIDE_PLOT_HEIGHT_PX``), so the slide fits, or
+    in a frame (``?embed=true``) the frame's (``style.EMBED_PLOT_HEIGHT_PX``)."""
     if chart.to_dict().get("height") is None:
-        chart = chart.properties(height=style.SLIDE_PLOT_HEIGHT_PX)
+        chart = chart.properties(height=style.EMBED_PLOT_HEIGHT_PX if c.is_embedded() else style.SLIDE_PLOT_HEIGHT_PX)
     charts.render_chart(chart)
 
 
@@ -209,8 +211,8 @@ def compute_vs_price_chart(rep) -> alt.Chart:
     colours = charts.trend_colours([trends.TRAINING_COMPUTE_LABEL, trends.PRICE_PERF_LABEL]).to_dict()["range"]
     return alt.Chart(df).mark_line().encode(
         x=alt.X("year:Q", axis=alt.Axis(format="d"), title=None),
-        y=alt.Y("growth:Q", scale=alt.Scale(type="log"), title="Growth since the first year (×, log)",
-                axis=alt.Axis(labelExpr=charts.pow10_labels())),
+        y=charts.log_encoding(alt.Y, "growth:Q", df["growth"], "Growth since the first year (×, log)",
+                              labelExpr=charts.pow10_labels()),
         color=alt.Color("series:N", scale=alt.Scale(domain=[compute, price], range=colours),
                         legend=charts.series_legend([compute, price])),
         tooltip=["year", "series", alt.Tooltip("growth:Q", format=".3~e")])
@@ -254,12 +256,11 @@ def memory_wall_chart() -> alt.Chart:
     years = np.arange(0, MEMORY_WALL_YEARS + 1, 2)
     df = pd.concat([pd.DataFrame({"years": years, "growth": trends.per_2y_growth(years, g), "series": name})
                     for name, g in MEMORY_WALL_SERIES])
-    ticks = charts.decades(float(df["growth"].min()), float(df["growth"].max()))
     return alt.Chart(df).mark_line(point=True).encode(
         x=alt.X("years:Q", title="Years", scale=alt.Scale(domain=[0, MEMORY_WALL_YEARS]),
                 axis=alt.Axis(values=[int(y) for y in years], format="d")),  # whole years, not "2.0"
-        y=alt.Y("growth:Q", scale=alt.Scale(type="log", domain=[ticks[0], ticks[-1]]), title="Growth (×, log)",
-                axis=alt.Axis(values=ticks, labelExpr=charts.pow10_labels())),  # 10⁵: narrow, so the legend fits
+        y=charts.log_encoding(alt.Y, "growth:Q", df["growth"], "Growth (×, log)",
+                              labelExpr=charts.pow10_labels()),  # 10⁵: narrow, so the legend fits
         color=alt.Color("series:N", scale=charts.trend_colours(name for name, _ in MEMORY_WALL_SERIES),
                         legend=charts.series_legend([name for name, _ in MEMORY_WALL_SERIES])))
 
@@ -365,4 +366,5 @@ def render() -> None:
     nav.append(("all claims", c.mode_link("/lecture")))
     if i + 1 < len(CLAIMS):
         nav.append((f"{CLAIMS[i + 1].title} →", claim_link(CLAIMS[i + 1].id)))
-    style.links(nav)
+    # a claim in a frame on a slide: its numbers and chart in 800×450 (the links are the slide's last element)
+    style.links(nav, css=style.COMPACT_EMBED_CSS if c.is_embedded() else "")

@@ -40,7 +40,6 @@ BASE_LABEL = "Base compute to multiply (FLOPs)"
 DIMINISHING_LABELS = {"base_flops": BASE_LABEL, "hardware": HARDWARE_LABEL}
 TREND_LABELS = {"flops": "Fixed workload (FLOPs)", "hardware": "Hardware of the base year", "years": "Years",
                 "doubling_years": "FLOP/s per $ doubling time (years)"}
-LOG = alt.Scale(type="log")
 
 
 def _layout():
@@ -104,7 +103,7 @@ def loss_chart(method: str, flops: float, loss_opt: float) -> alt.LayerChart:
     # and pale, the second thin and dashed on top, so both show (one plain line hid the other)
     methods = list(scaling.METHODS)
     both = alt.Chart(df).mark_line().encode(
-        x=alt.X("flops:Q", scale=LOG, title="Training FLOPs (log)", axis=alt.Axis(labelExpr=charts.pow10_labels())),
+        x=charts.log_encoding(alt.X, "flops:Q", grid, "Training FLOPs (log)", labelExpr=charts.pow10_labels()),
         y=alt.Y("loss:Q", scale=alt.Scale(zero=False), title="Predicted loss (Chinchilla fit)"),
         color=alt.Color("method:N", title="Split", scale=alt.Scale(domain=methods, range=list(charts.CATEGORY_COLOURS[:2]))),
         strokeWidth=alt.StrokeWidth("method:N", title="Split", scale=alt.Scale(domain=methods, range=[6, 2])),
@@ -200,7 +199,8 @@ def multiplier_chart(current: float, k: float, target: float) -> alt.LayerChart:
     df = df[np.isfinite(df["multiplier"]) & (df["multiplier"] < 1e300)]
     lines = alt.Chart(df).mark_line().encode(
         x=alt.X("target:Q", title="Target error", axis=alt.Axis(labelExpr=charts.human_labels(suffix="%"))),
-        y=alt.Y("multiplier:Q", scale=LOG, title="Compute multiplier (log)", axis=alt.Axis(labelExpr=charts.pow10_labels())),
+        y=charts.log_encoding(alt.Y, "multiplier:Q", df["multiplier"], "Compute multiplier (log)",
+                              labelExpr=charts.pow10_labels()),
         color=alt.Color("k:N", sort=[label for label, _ in series],
                         legend=charts.series_legend([label for label, _ in series])),
         tooltip=["k", alt.Tooltip("target:Q", format=".3g", title="target error (%)"),
@@ -261,16 +261,17 @@ def diminishing_section(hardware: str) -> None:
 
 def cost_chart(table: trends.TrendTable) -> alt.LayerChart:
     df = pd.DataFrame(table.rows())
+    costs = df[["workload_cost_low_usd", "workload_cost_high_usd", "workload_cost_with_algorithms_usd"]].to_numpy()
+    y = charts.log_encoding(alt.Y, "workload_cost_low_usd:Q", costs, "Cost of the fixed workload (USD, log)",
+                            labelExpr=charts.human_labels("$"))  # decades: "1,000" and "2,000" crowded
     band = alt.Chart(df).mark_area(opacity=0.25).encode(
-        x=alt.X("year:Q", axis=alt.Axis(format="d"), title="Year"),
-        y=alt.Y("workload_cost_low_usd:Q", scale=LOG, title="Cost of the fixed workload (USD, log)"),
-        y2="workload_cost_high_usd:Q")
+        x=alt.X("year:Q", axis=alt.Axis(format="d"), title="Year"), y=y, y2="workload_cost_high_usd:Q")
     long = df.melt(id_vars="year", value_vars=["workload_cost_usd", "workload_cost_with_algorithms_usd"],
                    var_name="series", value_name="usd")
     long["series"] = long["series"].map({"workload_cost_usd": "hardware price-performance only",
                                          "workload_cost_with_algorithms_usd": "+ algorithmic efficiency"})
     lines = alt.Chart(long).mark_line(point=True).encode(
-        x="year:Q", y=alt.Y("usd:Q", scale=LOG), color=alt.Color("series:N", title=None),
+        x="year:Q", y=alt.Y("usd:Q", scale=y["scale"]), color=alt.Color("series:N", title=None),
         tooltip=["year", "series", alt.Tooltip("usd:Q", format="$,.3~s")])
     return alt.layer(band, lines)
 
@@ -285,7 +286,8 @@ def growth_chart(table: trends.TrendTable) -> alt.Chart:
     long["series"] = long["series"].map(names)
     return alt.Chart(long).mark_line().encode(
         x=alt.X("year:Q", axis=alt.Axis(format="d"), title="Year"),
-        y=alt.Y("growth:Q", scale=LOG, title="Growth since the first year (×, log)", axis=alt.Axis(labelExpr=charts.pow10_labels())),
+        y=charts.log_encoding(alt.Y, "growth:Q", long["growth"], "Growth since the first year (×, log)",
+                              labelExpr=charts.pow10_labels()),
         color=alt.Color("series:N", scale=charts.trend_colours(names.values()),
                         legend=charts.series_legend(names.values())),
         tooltip=["year", "series", alt.Tooltip("growth:Q", format=".3~e")])

@@ -20,14 +20,18 @@ from .common import md_escape
 # Lecture mode: numbers large enough for the back of a room, and never cut. Streamlit's metric
 # value is one line with an ellipsis; here it may wrap between words (never inside a number) and
 # its font shrinks with the window (clamp), so "355 years" fits a 1024-pixel projector in 4
-# columns and grows on a 1920-pixel one.
+# columns and grows on a 1920-pixel one. A row of longer values ("7.53 million queries") gets a
+# smaller size of its own (``metric_cells``: ``--cce-fit``), so that each value is one line.
+METRIC_VALUE_CQI = 17  # a value's font, % of its metric's width: "355 years" fills ~2/3 of it
+METRIC_VALUE_MAX = "4.2rem"  # 67 px: the largest a value grows (a 1920-pixel projector)
 LECTURE_CSS = """<style>
 [data-testid="stMetricValue"], [data-testid="stMetricValue"] * {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
   overflow-wrap: normal !important; word-break: keep-all !important;
 }
 [data-testid="stMetric"] { container-type: inline-size; }
-[data-testid="stMetricValue"] { font-size: clamp(1.1rem, 17cqi, 4.2rem) !important; line-height: 1.3 !important; }
+""" + (f'[data-testid="stMetricValue"] {{ font-size: clamp(1.1rem, var(--cce-fit, {METRIC_VALUE_CQI}cqi), '
+       f'var(--cce-metric-max, {METRIC_VALUE_MAX})) !important; line-height: 1.3 !important; }}\n') + """\
 [data-testid="stMetricLabel"] p { font-size: clamp(1.05rem, 0.6rem + 0.9vw, 1.5rem) !important; white-space: normal !important; }
 [data-testid="stMetricLabel"] * { overflow: visible !important; text-overflow: clip !important; }
 [data-testid="stMetricDelta"] * { white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
@@ -87,16 +91,89 @@ def apply_embed_css() -> None:
     st.html(EMBED_CSS)
 
 
+# A lecture row of metrics whose values fit one line: every value of the row in one font size, the
+# largest at which its longest value fits its column (browser check at 1280 px: "2.78 × 10²³ FLOPs",
+# "34.1 tokens/s" and "7.53 million queries" wrapped at 17cqi; at 1920 px the last one still did).
+FIT_ROW_KEY = "cce_fit_"
+# A value's width per character, in ems of its font: measured in Source Sans at most 0.47 em ("-72% energy"),
+# digits and words 0.39–0.43 em; 0.5 keeps a margin. A row of values up to 11 characters keeps METRIC_VALUE_CQI.
+METRIC_EM_PER_CHAR = 0.5
+
+
+def fit_cqi(text: str) -> float:
+    """The font size (% of its metric's width) at which ``text`` fits one line, at most ``METRIC_VALUE_CQI``."""
+    return min(float(METRIC_VALUE_CQI), 100.0 / (METRIC_EM_PER_CHAR * max(len(text), 1)))
+
+
+class _FitRow:
+    """A keyed row of lecture metrics: each value shown may lower the row's font size (``fit_cqi``),
+    set as ``--cce-fit`` on the row; a later rule of the same row overrides an earlier one."""
+
+    def __init__(self, key: str, where) -> None:
+        self.key, self.where, self.cqi = FIT_ROW_KEY + key, where, float(METRIC_VALUE_CQI)
+
+    def fit(self, value) -> None:
+        cqi = fit_cqi("—" if value is None else str(value))
+        if cqi < self.cqi:
+            self.cqi = cqi
+            self.where.html(f"<style>.st-key-{self.key} {{ --cce-fit: {cqi:.2f}cqi; }}</style>")
+
+
+class _FitCell:
+    """A column of a ``_FitRow``: a ``DeltaGenerator`` whose ``metric`` also fits the row's font."""
+
+    def __init__(self, column, row: _FitRow) -> None:
+        self._column, self._row = column, row
+
+    def __getattr__(self, name):
+        return getattr(self._column, name)
+
+    def __enter__(self):
+        return self._column.__enter__()
+
+    def __exit__(self, *exc):
+        return self._column.__exit__(*exc)
+
+    def metric(self, label, value, *args, **kwargs):
+        shown = self._column.metric(label, value, *args, **kwargs)
+        self._row.fit(value)
+        return shown
+
+
 def metric_cells(n: int, key: str, lecture: bool = False, where=st) -> list:
     """``n`` cells for metrics side by side, like ``st.columns(n)``, but a row that wraps: a cell is
     never narrower than its number and label, so a narrow window gets fewer metrics per row, never
     a cut value. ``key`` names the row (unique on the page). In lecture mode, plain columns: the
-    lecture's CSS shrinks the numbers to their column instead."""
+    lecture's CSS shrinks the numbers to their column instead, the row's longest value setting the
+    size (``_FitRow``), so that every value is one line."""
     if lecture:
-        return where.columns(n)
+        row = _FitRow(key, where)
+        return [_FitCell(col, row) for col in where.container(key=row.key).columns(n)]
     where.html(METRIC_ROW_CSS)
     row = where.container(horizontal=True, key=METRIC_ROW_KEY + key)
     return [row.container() for _ in range(n)]
+
+
+# A lecture claim in a frame (?embed=true; an iframe on a slide, 800×450 or smaller): its numbers and the top
+# of its chart inside the frame without scrolling (browser check: at 800×450 the ImageNet claim's chart began
+# 38 px above the frame's bottom; at 640×360, where Streamlit stacks columns, every number lay below 560 px).
+# Only a frame smaller than the lecture's slide (EMBED_COMPACT_BELOW_PX) is compact: a 1280×720 slide, in a
+# frame or not, keeps the lecture's layout.
+EMBED_COMPACT_BELOW_PX = (1280, 720)  # the lecture's slide, width × height (tests/test_browser.py)
+EMBED_TOP_PAD_REM = 1.0  # a frame has no toolbar (Streamlit hides it) and a claim no sidebar toggle
+EMBED_TITLE_REM = 1.6  # 26 px: the longest claim's title on one line in 800 px (at 44 px it took two)
+EMBED_TITLE_GAP_REM = 0.25  # under the title, half the slide's 0.5rem: the numbers follow it closely
+EMBED_METRIC_MAX = "2.4rem"  # 38 px: the numbers' largest size, a headline in an 800-pixel frame
+EMBED_PLOT_HEIGHT_PX = 100  # a claim's plot in a frame (the slide's is SLIDE_PLOT_HEIGHT_PX)
+COMPACT_EMBED_CSS = f"""<style>
+@media (max-width: {EMBED_COMPACT_BELOW_PX[0] - 1}px), (max-height: {EMBED_COMPACT_BELOW_PX[1] - 1}px) {{
+[data-testid="stApp"] [data-testid="stMainBlockContainer"] {{ padding-top: {EMBED_TOP_PAD_REM}rem !important; }}
+[data-testid="stApp"] h1 {{ font-size: {EMBED_TITLE_REM}rem !important; padding-bottom: {EMBED_TITLE_GAP_REM}rem !important; }}
+[data-testid="stApp"] {{ --cce-metric-max: {EMBED_METRIC_MAX}; }}
+[class*="st-key-{FIT_ROW_KEY}"] [data-testid="stHorizontalBlock"] {{ flex-wrap: nowrap !important; }}
+[class*="st-key-{FIT_ROW_KEY}"] [data-testid="stColumn"] {{ min-width: 0 !important; }}
+}}
+</style>"""
 
 
 def log_position(value, low, high) -> float:
@@ -168,11 +245,12 @@ def chart_fonts(chart: alt.TopLevelMixin, lecture: bool) -> alt.TopLevelMixin:
             .configure_title(fontSize=px + 2))
 
 
-def links(items) -> None:
+def links(items, css: str = "") -> None:
     """Links that open in the same tab (Markdown links open a new one): (label, href) pairs,
-    escaped; the hrefs are the app's own paths."""
+    escaped; the hrefs are the app's own paths. ``css``: a page's static ``<style>`` drawn with them
+    (alone, Streamlit would send it apart from the page, after the links)."""
     parts = [f'<a href="{html.escape(href)}" target="_self">{html.escape(label)}</a>' for label, href in items]
-    st.html('<div class="cce-links">' + " · ".join(parts) + "</div>")
+    st.html(css + '<div class="cce-links">' + " · ".join(parts) + "</div>")
 
 
 def link_list(items) -> None:
