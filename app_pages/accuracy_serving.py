@@ -5,7 +5,6 @@ measured serving configuration, beside its baselines (the numbers of
 from __future__ import annotations
 
 import altair as alt
-import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -37,11 +36,6 @@ def inference_document() -> dict:
     return accuracy.inference_validation_document()
 
 
-def _decades(lo: float, hi: float) -> list[float]:
-    a, b = int(np.floor(np.log10(lo))), int(np.ceil(np.log10(hi)))
-    return [10.0 ** k for k in range(a, b + 1)]
-
-
 def inference_frame(doc: dict, key: str) -> pd.DataFrame:
     """One row per measured configuration and predictor (the serving model with its interval, the
     previous model), plus the two ends of the diagonal (kind "diagonal"), in the quantity's unit."""
@@ -58,7 +52,8 @@ def inference_frame(doc: dict, key: str) -> pd.DataFrame:
         rows.append({**common, "predictor": INFERENCE_PREDICTORS[1][1], "predicted": prev, "low": prev, "high": prev,
                      "inside": None})
     df = pd.DataFrame(rows)
-    ticks = _decades(float(min(df["measured"].min(), df["low"].min())), float(max(df["measured"].max(), df["high"].max())))
+    ticks = charts.log_ticks(float(min(df["measured"].min(), df["low"].min())),
+                             float(max(df["measured"].max(), df["high"].max())))
     ends = pd.DataFrame([{"kind": "diagonal", "measured": end, "predicted": end, "low": end, "high": end}
                          for end in (ticks[0], ticks[-1])])
     return pd.concat([df, ends], ignore_index=True)
@@ -71,10 +66,10 @@ def inference_chart(df: pd.DataFrame, key: str, font_px: int = 12) -> alt.LayerC
     screen, one under the other on a phone (two 300-pixel panels side by side were 793 px wide)."""
     _, label, unit, _, _ = next(q for q in INFERENCE_QUANTITIES if q[0] == key)
     diag = df[df["kind"] == "diagonal"]
-    ticks = _decades(float(diag["measured"].min()), float(diag["measured"].max()))
-    scale = alt.Scale(type="log", domain=[ticks[0], ticks[-1]])
-    axis = alt.Axis(values=ticks, labelExpr=charts.human_labels(suffix=f" {unit}"), labelFontSize=font_px,
-                    titleFontSize=font_px)
+    ticks = charts.log_ticks(float(diag["measured"].min()), float(diag["measured"].max()))
+    scale = charts.log_scale(ticks)
+    axis = charts.log_axis(ticks, labelExpr=charts.human_labels(suffix=f" {unit}"), labelFontSize=font_px,
+                           titleFontSize=font_px)
     x = alt.X("measured:Q", scale=scale, axis=axis, title=f"Measured ({unit})")
     y = alt.Y("predicted:Q", scale=scale, axis=axis, title=f"Predicted ({unit})")
     base = alt.Chart(df)

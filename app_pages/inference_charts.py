@@ -86,15 +86,13 @@ def break_even_chart(report) -> alt.LayerChart | None:
     queries = np.logspace(np.log10(q) - 3, np.log10(q) + 2, 60)
     df = pd.DataFrame({"queries": queries, "value": queries * be.per_query[key], "what": "serving (cumulative)"})
     df = pd.concat([df, pd.DataFrame({"queries": queries, "value": train, "what": "training (once)"})])
-    x_ticks = _decades(float(queries[0]), float(queries[-1]))
-    y_ticks = _decades(float(df["value"].min()), float(df["value"].max()))
-    x_axis = alt.Axis(values=x_ticks, labelExpr=charts.human_labels())
-    y_axis = alt.Axis(values=y_ticks, labelExpr=charts.human_labels("$" if key == "cost_usd" else ""))
+    x_ticks = charts.log_ticks(float(queries[0]), float(queries[-1]))
+    y_ticks = charts.log_ticks(float(df["value"].min()), float(df["value"].max()))
+    x_axis = charts.log_axis(x_ticks, labelExpr=charts.human_labels())
+    y_axis = charts.log_axis(y_ticks, labelExpr=charts.human_labels("$" if key == "cost_usd" else ""))
     lines = alt.Chart(df).mark_line().encode(
-        x=alt.X("queries:Q", scale=alt.Scale(type="log", domain=[x_ticks[0], x_ticks[-1]]), title="Queries served (log)",
-                axis=x_axis),
-        y=alt.Y("value:Q", scale=alt.Scale(type="log", domain=[y_ticks[0], y_ticks[-1]]), title=f"{unit} (log)",
-                axis=y_axis),
+        x=alt.X("queries:Q", scale=charts.log_scale(x_ticks), title="Queries served (log)", axis=x_axis),
+        y=alt.Y("value:Q", scale=charts.log_scale(y_ticks), title=f"{unit} (log)", axis=y_axis),
         color=alt.Color("what:N", title=None), tooltip=["what", alt.Tooltip("queries:Q", format=".3~s"),
                                                          alt.Tooltip("value:Q", format=".3~s")])
     layers = [lines]
@@ -105,7 +103,3 @@ def break_even_chart(report) -> alt.LayerChart | None:
     layers.append(alt.Chart(pd.DataFrame({"queries": [q]})).mark_rule(strokeDash=[4, 4]).encode(x="queries:Q"))
     return alt.layer(*layers)
 
-
-def _decades(lo: float, hi: float) -> list[float]:
-    """Powers of ten covering [lo, hi]: the ticks of a log axis."""
-    return [10.0 ** k for k in range(int(np.floor(np.log10(lo))), int(np.ceil(np.log10(hi))) + 1)]
