@@ -126,7 +126,9 @@ def log_ticks(lo: float, hi: float) -> list[float]:
     """Powers of ten covering [lo, hi], every n-th one so that there are about ``LOG_AXIS_MAX_TICKS``
     at most: a log axis's tick values and, first and last, its domain."""
     a, b = int(np.floor(np.log10(lo))), int(np.ceil(np.log10(hi)))
+    b = max(b, a + 1)  # one value that is a power of ten still gets a decade to sit in
     step = max(1, int(np.ceil((b - a) / (LOG_AXIS_MAX_TICKS - 1))))
+    a = a // step * step  # on a multiple of the step, so that 10⁰ is a tick whenever the range spans it
     return [10.0 ** k for k in range(a, b + step, step)]  # the last one ≥ hi
 
 
@@ -297,7 +299,7 @@ def roofline_chart(profile) -> alt.LayerChart | None:
                           for p, peak in profile.peak_flops_per_s.items()])
     lines = alt.Chart(df).mark_line().encode(
         x=alt.X("intensity:Q", scale=LOG, title="Arithmetic intensity (FLOP per byte)",
-                axis=alt.Axis(values=decades(ai[0], ai[-1]), format="~g", grid=False)),
+                axis=log_axis(decades(ai[0], ai[-1]), format="~g", grid=False)),
         y=alt.Y("flops_per_s:Q", scale=LOG, title="Attainable FLOP/s", axis=alt.Axis(labelExpr=FLOPS_PER_S_LABELS, tickCount=6)),
         color=alt.Color("precision:N"))
     points = alt.Chart(ridge).mark_point(filled=True, size=60).encode(

@@ -63,7 +63,7 @@ def _metrics(items) -> None:
 def _chart(chart) -> None:
     """A claim's chart in lecture mode (projector-size text); a chart without a height of its own (a
     plot, not bars in steps) gets the slide's (``style.SLIDE_PLOT_HEIGHT_PX``), so the slide fits, or
-    in a frame (``?embed=true``) the frame's (``style.EMBED_PLOT_HEIGHT_PX``)."""
+    in a frame (``?embed=true``, any size: Python cannot see it) the frame's (``style.EMBED_PLOT_HEIGHT_PX``)."""
     if chart.to_dict().get("height") is None:
         chart = chart.properties(height=style.EMBED_PLOT_HEIGHT_PX if c.is_embedded() else style.SLIDE_PLOT_HEIGHT_PX)
     charts.render_chart(chart)

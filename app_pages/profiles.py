@@ -21,8 +21,8 @@ from .profile_choice import default_hardware
 
 
 def utilization_text(u) -> str:
-    """A profile's utilisation for people: a fitted one is a curve in the run's FLOPs and year, so
-    its figure is named as the fit's value for a reference run."""
+    """A profile's utilisation for people: a fitted one is a curve in the run's figures (those the fit
+    chose: ``depends_on``), so its figure is named as the fit's value for a reference run."""
     lo, hi = u.range
     figure = f"{hz.sig(u.default)} ({LEVEL:.0%} interval {hz.sig(lo)} – {hz.sig(hi)})"
     if not u.fitted:

@@ -20,7 +20,7 @@ from estimator.core.workload import FLOPS_PER_PARAM_TOKEN_TRAIN, FLOPS_PER_PARAM
 from estimator.laws.scaling import CHINCHILLA_TOKENS_PER_PARAM  # D ≈ 20·N for a scenario that gives FLOPs only
 
 from .axis_labels import human_labels
-from .charts import FIT_WIDTH, LOG, decades, render_templated
+from .charts import FIT_WIDTH, LOG, decades, log_axis, render_templated
 
 
 @dataclass(frozen=True)
@@ -111,8 +111,8 @@ def scaling_chart(df: pd.DataFrame, quantity: str = SCALING_QUANTITIES[0]) -> al
     """One of ``SCALING_QUANTITIES`` against the model size, log–log, with its uncertainty band;
     the chosen scenario is the red point. One chart per quantity, as wide as its column (a facet of
     three 260-pixel panels was 968 px: past the page beside the sidebar at 1280 px and on a phone)."""
-    base = alt.Chart().encode(x=alt.X("params:Q", scale=LOG, title="Parameters N", axis=alt.Axis(
-        values=decades(1e5, 1e14), labelExpr=PARAMS_LABEL, grid=False)))
+    base = alt.Chart().encode(x=alt.X("params:Q", scale=LOG, title="Parameters N", axis=log_axis(
+        decades(1e5, 1e14), labelExpr=PARAMS_LABEL, grid=False)))
     y_axis = alt.Axis(labelExpr=human_labels(), tickCount=6)
     band = base.transform_filter("datum.kind == 'sweep'").mark_area(opacity=0.3).encode(
         y=alt.Y("low:Q", scale=LOG, title=None, axis=y_axis), y2="high:Q")

@@ -120,7 +120,8 @@ class _FitRow:
 
 
 class _FitCell:
-    """A column of a ``_FitRow``: a ``DeltaGenerator`` whose ``metric`` also fits the row's font."""
+    """A column of a ``_FitRow``: a ``DeltaGenerator`` whose ``metric`` also fits the row's font. Call
+    ``cell.metric(...)``: ``with cell: st.metric(...)`` draws in the column but does not fit the font."""
 
     def __init__(self, column, row: _FitRow) -> None:
         self._column, self._row = column, row
@@ -164,7 +165,11 @@ EMBED_TOP_PAD_REM = 1.0  # a frame has no toolbar (Streamlit hides it) and a cla
 EMBED_TITLE_REM = 1.6  # 26 px: the longest claim's title on one line in 800 px (at 44 px it took two)
 EMBED_TITLE_GAP_REM = 0.25  # under the title, half the slide's 0.5rem: the numbers follow it closely
 EMBED_METRIC_MAX = "2.4rem"  # 38 px: the numbers' largest size, a headline in an 800-pixel frame
-EMBED_PLOT_HEIGHT_PX = 100  # a claim's plot in a frame (the slide's is SLIDE_PLOT_HEIGHT_PX)
+# A claim's plot in a frame (the slide's is SLIDE_PLOT_HEIGHT_PX). Python cannot see the frame's size, so
+# every embedded claim takes it, a 1280×720 frame too (only its CSS keeps the slide's layout): at 800×450
+# the numbers end by 149 px and the charts start at 186–305 px (browser check), and 100 px of plot below
+# 305 px leaves room for its axis inside the frame.
+EMBED_PLOT_HEIGHT_PX = 100
 COMPACT_EMBED_CSS = f"""<style>
 @media (max-width: {EMBED_COMPACT_BELOW_PX[0] - 1}px), (max-height: {EMBED_COMPACT_BELOW_PX[1] - 1}px) {{
 [data-testid="stApp"] [data-testid="stMainBlockContainer"] {{ padding-top: {EMBED_TOP_PAD_REM}rem !important; }}

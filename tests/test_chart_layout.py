@@ -127,3 +127,18 @@ def test_the_loss_curve_runs_through_the_scenarios_point(flops):
     grid = page.loss_grid(flops)
     assert grid[0] < flops < grid[-1]
     assert grid[0] <= page.LOSS_GRID_FLOPS[0] and grid[-1] >= page.LOSS_GRID_FLOPS[-1]
+
+
+def test_log_ticks_keep_ten_to_the_zero_and_give_one_value_a_decade():
+    """Review: skipping decades started at the lowest exponent (0.5–2e14 gave 10⁻¹, 10¹, …: no 10⁰),
+    and one exact power of ten gave a single tick, a domain of zero width."""
+    import math
+
+    from app_pages.charts import LOG_AXIS_MAX_TICKS, log_ticks
+    ticks = log_ticks(0.5, 2e14)
+    exps = [round(math.log10(t)) for t in ticks]
+    assert 0 in exps and ticks[0] <= 0.5 and ticks[-1] >= 2e14 and len(ticks) <= LOG_AXIS_MAX_TICKS + 1
+    assert len({b - a for a, b in zip(exps, exps[1:])}) == 1  # evenly spaced
+    one = log_ticks(100.0, 100.0)
+    assert len(one) == 2 and one[0] <= 100.0 <= one[-1] and one[0] < one[-1]
+    assert log_ticks(3.0, 700.0) == [1.0, 10.0, 100.0, 1000.0]  # few decades: every one

@@ -3,6 +3,8 @@ both engines as shipped are checked on them; the file loads like the fitted set,
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from estimator.io.serving_data import load_serving_fit
@@ -31,4 +33,4 @@ def test_both_engines_are_checked_with_their_stated_intervals_and_the_previous_m
     assert lat["model"]["median_factor"] < lat["previous"]["median_factor"]
     assert onl["median_predicted_over_measured"] > 2
     half = load_serving_fit("latency").tpot_log_half_width
-    assert lat["model"]["interval_mean_width_factor"] == pytest.approx(__import__("math").exp(2 * half))
+    assert lat["model"]["interval_mean_width_factor"] == pytest.approx(math.exp(2 * half))
