@@ -102,6 +102,17 @@ def wait_until_drawn(page) -> None:
 CHARTS_DRAWN = """n => { const charts = [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')];
   return charts.length >= n && charts.every(chart => chart.querySelector('svg')); }"""
 
+
+def open_claim(page, server: str, claim_id: str, embed: bool = False) -> None:
+    """A lecture claim opened and laid out: its script done, its chart drawn, its ←/→ links (the slide's
+    last element) drawn and the fonts loaded, so that what is measured is the slide as shown."""
+    page.goto(f"{server}/lecture?claim={claim_id}" + ("&embed=true" if embed else ""))
+    wait_until_drawn(page)
+    page.wait_for_function(CHARTS_DRAWN, arg=1, timeout=TIMEOUT_MS)
+    page.locator(".cce-links").first.wait_for(timeout=TIMEOUT_MS)
+    page.evaluate(LAID_OUT)
+
+
 # Every page in lecture mode: each claim and the pages' lecture links
 LECTURE_LINKS = [f"/lecture?claim={c.id}" for c in CLAIMS] + [
     "/?preset=lambda-gpt3-v100&lecture=1", "/?preset=alphago-vs-brain&lecture=1",

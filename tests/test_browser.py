@@ -23,6 +23,7 @@ from browser_fixtures import (
     ROOT,
     SCRIPT_DONE,
     TIMEOUT_MS,
+    open_claim,
     wait_until_drawn,
 )
 
@@ -152,13 +153,9 @@ def test_each_lecture_claim_fits_a_1280_by_720_slide(browser, server):
     page = browser.new_page(viewport={"width": 1280, "height": 720})
     page.set_default_timeout(TIMEOUT_MS)
     for cl in CLAIMS:
-        page.goto(f"{server}/lecture?claim={cl.id}")
-        wait_until_drawn(page)
-        page.wait_for_function(CHARTS_DRAWN, arg=1, timeout=TIMEOUT_MS)
-        # the ←/→ links are the slide's last element: measured once they are drawn (on a cold server the
-        # first slide was read before its source line, and before the lecture's padding applied)
-        page.locator(".cce-links").first.wait_for(timeout=TIMEOUT_MS)
-        page.evaluate(LAID_OUT)
+        # measured once its ←/→ links are drawn (on a cold server the first slide was read before its
+        # source line, and before the lecture's padding applied)
+        open_claim(page, server, cl.id)
         b = page.evaluate(SLIDE_BOTTOMS)
         # the source line and the ←/→ links too (browser audit: four slides put them 25–100 px below the fold)
         assert max(b["title"], b["metrics"], b["chart"], b["source"], b["links"]) <= 720, (cl.id, b)

@@ -8,7 +8,7 @@ import math
 
 import browser_fixtures
 import pytest
-from browser_fixtures import CHARTS_DRAWN, CLAIMS, LAID_OUT, LECTURE_LINKS, TIMEOUT_MS, wait_until_drawn
+from browser_fixtures import CHARTS_DRAWN, CLAIMS, LAID_OUT, LECTURE_LINKS, TIMEOUT_MS, open_claim, wait_until_drawn
 
 from app_pages import charts, lecture
 from app_pages import limits as limits_page
@@ -154,11 +154,7 @@ def test_an_embedded_claim_shows_its_numbers_and_chart_in_a_small_frame(browser,
     page.set_default_timeout(TIMEOUT_MS)
     hidden = []
     for cl in CLAIMS:
-        page.goto(f"{server}/lecture?claim={cl.id}&embed=true")
-        wait_until_drawn(page)
-        page.wait_for_function(CHARTS_DRAWN, arg=1, timeout=TIMEOUT_MS)
-        page.locator(".cce-links").first.wait_for(timeout=TIMEOUT_MS)
-        page.evaluate(LAID_OUT)
+        open_claim(page, server, cl.id, embed=True)
         f = page.evaluate(FRAME)
         if f["numbers"] > height or (chart and f["chartTop"] > height - MIN_CHART_SHOWN_PX):
             hidden.append((cl.id, f))
