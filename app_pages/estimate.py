@@ -10,6 +10,7 @@ from estimator.report import export
 from estimator.report import humanize as hz
 from estimator.report.export import LABELS, published_cells
 from estimator.services import api
+from estimator.services.size_sweep import model_size_sweep
 
 from . import charts, explain, exports, size_sweep, style
 from . import common as c
@@ -205,7 +206,7 @@ def how_computed(est) -> None:
 
 
 def growth(result) -> None:
-    sweep = size_sweep.model_size_sweep(result)
+    sweep = model_size_sweep(result)
     if sweep is None:
         st.info("This scenario's time is taken from a known run (no FLOPs), so there is no model-size sweep.")
         return

@@ -128,9 +128,7 @@ def scaling_section(hardware: str) -> None:
         if kind == "FLOPs":
             flops = c.url_number("Training FLOPs", "lim_flops", min_value=B.SCALING_FLOPS.low, max_value=B.SCALING_FLOPS.high,
                                  default=DEFAULT_FLOPS, fmt=c.LARGE_NUMBER_FORMAT, where=left)
-            model = scaling.chinchilla(flops, method)
-            # the scaling law covers more than an estimate does: past the estimate's bound, the split alone
-            est = limits.estimate_flops(flops, hardware) if flops <= B.FLOPS.high else None
+            model, est, beyond = limits.flops_model(flops, hardware, method=method)
             extrapolated = model.extrapolated
         else:
             key = "lim_" + BUDGET_KIND[kind]
@@ -148,8 +146,7 @@ def scaling_section(hardware: str) -> None:
         if extrapolated:
             st.caption(c.md_escape(extrapolated[:1].upper() + extrapolated[1:] + ".", 600))
         if est is None:
-            note = limits.beyond_estimate_note()
-            st.info(f"{note[:1].upper()}{note[1:]}.")
+            st.info(f"{beyond[:1].upper()}{beyond[1:]}.")
         else:
             _metrics("scaling_cost", [("FLOPs", hz.sci(model.flops), None),
                       ("Time (1 device)", hz.duration(est.wall_clock_s), _range(est, "wall_clock_s", hz.duration)

@@ -21,6 +21,7 @@ from app_pages import limits as limits_page  # noqa: E402
 from app_pages.compare import comparison_table, table_view  # noqa: E402
 from estimator.report import humanize as hz  # noqa: E402
 from estimator.services import api, limits  # noqa: E402
+from estimator.services import size_sweep as sweep_service  # noqa: E402
 
 # --- numbers past the largest unit ----------------------------------------------------------------
 
@@ -196,8 +197,8 @@ def test_growth_charts_are_one_chart_per_quantity_that_fits_its_column(params, d
 
 def test_each_growth_chart_draws_its_own_quantity():
     from estimator.services import api
-    df = size_sweep.model_size_sweep(api.run(preset_id="gpt3-175b")).df
-    for quantity in size_sweep.SCALING_QUANTITIES:
+    df = sweep_service.model_size_sweep(api.run(preset_id="gpt3-175b")).df
+    for quantity in sweep_service.SCALING_QUANTITIES:
         spec = size_sweep.scaling_chart(df, quantity).to_dict(validate=True)
         assert spec["title"]["text"] == quantity and spec["title"]["limit"] == 0
         assert {"filter": f"(datum.quantity === '{quantity}')"} in spec["transform"]

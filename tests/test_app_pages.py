@@ -18,6 +18,7 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 from app_pages import charts, size_sweep  # noqa: E402
 from estimator.core.units import S_PER_DAY  # noqa: E402
 from estimator.services import api  # noqa: E402
+from estimator.services import size_sweep as sweep_service  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -184,7 +185,7 @@ def test_table_toolbars_export_nothing(root):
 
 def test_chart_specs_validate():
     result = api.run(preset_id="gpt3-175b")
-    sweep = size_sweep.model_size_sweep(result)
+    sweep = sweep_service.model_size_sweep(result)
     df, n = sweep.df, sweep.n
     assert n == 175e9  # GPT-3's own size (the preset's model_params), not √(C / (6 × 20)) ≈ 51B
     scenario = df[(df["kind"] == "scenario") & (df["quantity"] == "CO₂e (t)")]

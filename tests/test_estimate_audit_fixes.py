@@ -16,7 +16,6 @@ pytest.importorskip("streamlit")
 from apptest_pages import run_page  # noqa: E402
 
 from app_pages import estimate as estimate_page  # noqa: E402
-from app_pages import size_sweep  # noqa: E402
 from estimator import __version__  # noqa: E402
 from estimator.core.equivalents import CAR_KG_CO2_PER_KM  # noqa: E402
 from estimator.core.errors import InputError  # noqa: E402
@@ -26,6 +25,7 @@ from estimator.report import humanize as hz  # noqa: E402
 from estimator.report.export import render  # noqa: E402
 from estimator.report.latex_text import latex_escape  # noqa: E402
 from estimator.services import api  # noqa: E402
+from estimator.services import size_sweep as sweep_service  # noqa: E402
 
 
 def _metrics(at) -> dict[str, str]:
@@ -112,7 +112,7 @@ def _curve_at_scenario(sweep, quantity="Training time (days)") -> tuple[float, f
 
 def test_the_growth_sweep_draws_with_recomputation_through_the_scenario():
     result = api.run(params=7e9, tokens=2e12, recompute=True)
-    sweep = size_sweep.model_size_sweep(result)
+    sweep = sweep_service.model_size_sweep(result)
     assert (sweep.df["kind"] == "sweep").sum() == 41 * 3 and not sweep.skipped
     point, curve = _curve_at_scenario(sweep)
     assert curve == pytest.approx(point, rel=1e-9)
@@ -130,7 +130,7 @@ def test_the_growth_sweep_draws_with_recomputation_through_the_scenario():
 def test_a_growth_chart_with_no_size_says_why(monkeypatch):
     def refuse(scenario, profile):
         raise InputError("refused for the test")
-    monkeypatch.setattr(size_sweep, "estimate", refuse)
+    monkeypatch.setattr(sweep_service, "estimate", refuse)
     at = run_page("estimate", {"preset": "gpt3-175b", "tab": "Growth with model size"})
     assert not at.get("vega_lite_chart")
     assert any("No model size could be estimated" in w and "refused for the test" in w.replace("\\", "")
@@ -139,10 +139,10 @@ def test_a_growth_chart_with_no_size_says_why(monkeypatch):
 
 def test_a_known_run_s_growth_curve_passes_through_its_own_point():
     result = api.run(preset_id="bert-base")
-    sweep = size_sweep.model_size_sweep(result)
+    sweep = sweep_service.model_size_sweep(result)
     e = result.estimate
     assert sweep.run_utilization == pytest.approx(e.flops / (e.device_hours * S_PER_HOUR * result.profile.peak(e.precision)))
-    for quantity in size_sweep.SCALING_QUANTITIES:
+    for quantity in sweep_service.SCALING_QUANTITIES:
         point, curve = _curve_at_scenario(sweep, quantity)
         assert curve == pytest.approx(point, rel=1e-9), quantity
     assert _curve_at_scenario(sweep, "Cost (USD)")[1] == pytest.approx(e.cost_usd, rel=1e-9)

@@ -103,14 +103,11 @@ def cmd_chinchilla(args):
                 raise InputError(f"{', '.join(unused)} set{'s' if len(unused) == 1 else ''} how the run is priced: "
                                  "give --hardware too (what the FLOPs run on), or leave "
                                  f"{'it' if len(unused) == 1 else 'them'} out")
-        model = scaling.chinchilla(args.flops, args.method, args.tokens_per_param)
+        model, est, omitted = limits.flops_model(args.flops, args.hardware or None, setting(args), args.method,
+                                                 args.tokens_per_param)
         out = model.to_dict()
-        if args.hardware and model.flops > B.FLOPS.high:
-            # the scaling law covers more than an estimate does (as the app's Limits page): the split alone
-            limits.estimate_flops(B.FLOPS.high, args.hardware, setting(args))  # the hardware and setting still checked
-            out["estimate_omitted"] = limits.beyond_estimate_note()
-        elif args.hardware:
-            est = limits.estimate_flops(model.flops, args.hardware, setting(args))
+        if omitted:
+            out["estimate_omitted"] = omitted
     if est is not None:
         out["estimate"] = api.summary_dict(est)
     if args.format == "json":

@@ -11,6 +11,7 @@ import numpy as np
 from estimator.core import bounds as B
 from estimator.core import validation as v
 from estimator.core.compute import compute
+from estimator.core.errors import InputError
 from estimator.core.scenario import check_one_price
 
 
@@ -39,6 +40,13 @@ def sweep(*, flops, peak_flops_per_s, utilization, devices, power_w, pue,
         arrays["price_usd_per_device_hour"] = np.asarray(price_usd_per_device_hour, dtype=float)
     if electricity_usd_per_kwh is not None:
         arrays["electricity_usd_per_kwh"] = np.asarray(electricity_usd_per_kwh, dtype=float)
+    try:
+        shape = np.broadcast_shapes(*(a.shape for a in arrays.values()))
+    except ValueError:  # numpy's own words name no input: say which shapes were given
+        shapes = ", ".join(f"{k} {a.shape}" for k, a in arrays.items() if a.shape)
+        raise InputError(f"the inputs' shapes cannot be broadcast together: {shapes}") from None
+    if 0 in shape:
+        raise InputError("the inputs hold no scenario (an empty array)")
     out = compute(**arrays)
     for key, value in out.items():
         v.require_finite_result(key, value)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from estimator.core import bounds as B
 from estimator.core.errors import InputError
-from estimator.core.validation import require_positive
+from estimator.core.validation import require_finite_result, require_in, require_positive
 
 # Dense transformer training: ≈ 6 FLOPs per parameter per token (forward 2N, backward 4N).
 # Kaplan et al. 2020, "Scaling Laws for Neural Language Models", arXiv:2001.08361, §2.1.
@@ -22,18 +23,22 @@ TRAIN_TO_FORWARD_RATIO = 3.0
 
 def dense_training_flops(params, tokens, recompute: bool = False):
     """Training FLOPs of a dense transformer: 6·N·D, or 8·N·D with full recomputation."""
-    require_positive("params", params)
-    require_positive("tokens", tokens)
+    require_in("params", params, B.PARAMS)
+    require_in("tokens", tokens, B.TOKENS)
     factor = FLOPS_PER_PARAM_TOKEN_TRAIN_RECOMPUTE if recompute else FLOPS_PER_PARAM_TOKEN_TRAIN
-    return factor * params * tokens
+    flops = factor * params * tokens
+    require_finite_result("training FLOPs", flops)
+    return flops
 
 
 def generic_training_flops(forward_flops_per_example, examples, epochs):
     """Training FLOPs of any network: 3 × forward FLOPs per example × examples × epochs."""
-    require_positive("forward FLOPs per example", forward_flops_per_example)
-    require_positive("examples", examples)
-    require_positive("epochs", epochs)
-    return TRAIN_TO_FORWARD_RATIO * forward_flops_per_example * examples * epochs
+    require_in("forward FLOPs per example", forward_flops_per_example, B.FORWARD_FLOPS_PER_EXAMPLE)
+    require_in("examples", examples, B.EXAMPLES)
+    require_in("epochs", epochs, B.EPOCHS)
+    flops = TRAIN_TO_FORWARD_RATIO * forward_flops_per_example * examples * epochs
+    require_finite_result("training FLOPs", flops)
+    return flops
 
 
 @dataclass(frozen=True)

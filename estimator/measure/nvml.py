@@ -18,6 +18,7 @@ Device name, enforced power limit, SM clocks and GPU utilisation are recorded.
 
 from __future__ import annotations
 
+import math
 import os
 import threading
 import time
@@ -364,6 +365,11 @@ class NvmlBackend(Backend):
         duration_s = sums.last.t_s - t0
         if duration_s <= 0:
             raise MeasurementError("the measurement window lasted no measurable time")
+        if not (math.isfinite(energy_j) and energy_j > 0):
+            # a counter that did not move and polled power of 0 W (some virtual GPUs, a driver that reports no
+            # power): a silent 0 J would be recorded as a measured zero (conventions audit; CodeCarbon refuses it too)
+            raise MeasurementError(f"NVML reported {energy_j!r} J over {duration_s:.3g} s on {self.device_name} "
+                                   f"({source}): the GPU's power could not be read here")
         details = {"device_index": self.device_index, "device_chosen_by": self.chosen_by,
                    "power_limit_w": self.power_limit_w, "default_power_limit_w": self.default_power_limit_w,
                    "max_sm_clock_mhz": self.max_sm_clock_mhz,

@@ -73,7 +73,10 @@ def resolve_grid_site(carbon_intensity_g_per_kwh=None, region: str | None = None
         g = country_intensity(load_carbon_data(), region) if region else cloud_intensity(load_carbon_data(), cloud)
         return g.carbon_intensity_g_per_kwh, f"{g.label}: {g.source}", g.country
     if carbon_intensity_g_per_kwh is not None:
-        return carbon_intensity_g_per_kwh, "given", None
+        from estimator.core.validation import require_number_in
+        ci = require_number_in("grid carbon intensity (g/kWh)", carbon_intensity_g_per_kwh,
+                               B.CARBON_INTENSITY_G_PER_KWH, field="carbon_intensity_g_per_kwh")
+        return ci, "given", None
     return None, None, None
 
 
@@ -331,6 +334,8 @@ def compare(hardware_ids, **inputs) -> CompareReport:
     if isinstance(hardware_ids, str) or not all(isinstance(h, str) for h in hardware_ids):
         raise InputError(f"hardware must be a list of profile ids or files, got {repr(hardware_ids)[:40]}",
                          field="hardware")
+    if not hardware_ids:
+        raise InputError("hardware must name at least one profile to compare", field="hardware")
     seen: dict[str, tuple[str, str]] = {}  # profile id -> (as named, its file)
     unique = []
     for h in hardware_ids:

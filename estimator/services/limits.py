@@ -78,6 +78,22 @@ def beyond_estimate_note() -> str:
             f"bound; the scaling law's split covers up to {hz.sci(B.SCALING_FLOPS.high)}")
 
 
+def flops_model(flops: float, hardware: str | None = None, setting: dict | None = None,
+                method: str = "tokens-per-param", tokens_per_param: float = scaling.CHINCHILLA_TOKENS_PER_PARAM,
+                ) -> tuple[scaling.ComputeOptimal, Estimate | None, str | None]:
+    """The compute-optimal model ``flops`` buy, the estimate of training it on ``hardware`` (None without
+    hardware), and why there is no estimate when the FLOPs lie past the estimator's bound (the scaling
+    law covers more: the split alone, the hardware and setting still checked). ``scaling chinchilla``
+    and the Limits page both call this."""
+    model = scaling.chinchilla(flops, method, tokens_per_param)
+    if hardware is None:
+        return model, None, None
+    if model.flops > B.FLOPS.high:
+        estimate_flops(B.FLOPS.high, hardware, setting)  # a wrong hardware or setting is still an error
+        return model, None, beyond_estimate_note()
+    return model, estimate_flops(model.flops, hardware, setting), None
+
+
 def _flops_in_bounds(what: str, flops: float, fields, fix: str) -> None:
     """FLOPs derived from other inputs (a budget, an error target) inside the estimator's bounds,
     else an error naming those inputs (``fields``) rather than a FLOPs input the user never gave."""
