@@ -1,0 +1,67 @@
+"""The conventions audit's findings (2026-11-25): library functions that returned inf, NaN, an
+empty report or numpy's own error now refuse the input in the project's words; the compute-optimal
+split and its estimate come from one service for the CLI and the Limits page."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from estimator.core import bounds as B
+from estimator.core.errors import InputError
+from estimator.core.sweep import sweep
+from estimator.core.workload import dense_training_flops, generic_training_flops
+from estimator.laws import scaling
+from estimator.services import api, limits
+
+SWEEP = dict(peak_flops_per_s=1e14, utilization=0.3, devices=1, power_w=300.0, pue=1.1,
+             carbon_intensity_g_per_kwh=400.0)
+
+
+def test_training_flops_refuse_inputs_past_their_bounds_instead_of_inf():
+    assert dense_training_flops(7e9, 2e12) == pytest.approx(6 * 7e9 * 2e12)
+    assert generic_training_flops(1e9, 1e6, 2) == pytest.approx(3 * 1e9 * 1e6 * 2)
+    with pytest.raises(InputError, match=r"params must be at least 1 and at most 1e\+16") as exc:
+        dense_training_flops(1e300, 1e9)  # returned inf
+    assert exc.value.field == "params"
+    with pytest.raises(InputError, match="tokens must be a finite number"):
+        dense_training_flops(1e9, math.nan)
+    with pytest.raises(InputError, match="examples must be at least 1"):
+        generic_training_flops(1e9, 0.5, 1)
+    # every input at its bound: the product stays finite (the bounds are chosen so)
+    assert math.isfinite(dense_training_flops(B.PARAMS.high, B.TOKENS.high, recompute=True))
+
+
+def test_sweep_names_shapes_that_cannot_broadcast_and_refuses_an_empty_sweep():
+    out = sweep(flops=np.array([1e20, 1e21]), **{**SWEEP, "devices": np.array([[1], [2], [4]])})
+    assert out["wall_clock_s"].shape == (3, 2)  # broadcasting still works
+    with pytest.raises(InputError, match=r"cannot be broadcast together: flops \(2,\), devices \(3,\)"):
+        sweep(flops=np.array([1e20, 1e21]), **{**SWEEP, "devices": np.array([1, 2, 3])})
+    with pytest.raises(InputError, match="no scenario"):
+        sweep(flops=np.array([]), **SWEEP)
+
+
+def test_compare_needs_a_profile_and_a_given_grid_intensity_is_checked_where_it_is_resolved():
+    with pytest.raises(InputError, match="at least one profile"):
+        api.compare([])
+    with pytest.raises(InputError, match="finite number") as exc:
+        api.resolve_grid(carbon_intensity_g_per_kwh=math.nan)  # returned (nan, "given")
+    assert exc.value.field == "carbon_intensity_g_per_kwh"
+    with pytest.raises(InputError, match="at most 2000"):
+        api.resolve_grid(carbon_intensity_g_per_kwh=5000)
+    assert api.resolve_grid(carbon_intensity_g_per_kwh=300) == (300.0, "given")
+
+
+def test_the_compute_optimal_split_and_its_estimate_come_from_one_service():
+    model, est, omitted = limits.flops_model(1e21, "h100-sxm")
+    assert model == scaling.chinchilla(1e21) and omitted is None
+    assert est.flops == pytest.approx(1e21)
+    assert est.wall_clock_s == pytest.approx(limits.estimate_flops(1e21, "h100-sxm").wall_clock_s)
+    assert limits.flops_model(1e21) == (model, None, None)  # no hardware: the split alone
+    beyond = B.FLOPS.high * 10
+    model, est, omitted = limits.flops_model(beyond, "h100-sxm")
+    assert est is None and omitted == limits.beyond_estimate_note() and model.flops == beyond
+    with pytest.raises(Exception, match="no-such-gpu"):  # past the bound the hardware is still checked
+        limits.flops_model(beyond, "no-such-gpu")
