@@ -24,6 +24,7 @@ from estimator.core.estimate import DEFAULT_CARBON_INTENSITY_G_PER_KWH
 from estimator.core.memory import DEFAULT_MICRO_BATCH, DEFAULT_SEQ_LEN, RECOMPUTE, ZERO_STAGES, Strategy
 from estimator.core.scenario import Scenario
 from estimator.core.utilization_choice import depends_on, fit_words, same_for_every_run, year_words
+from estimator.core.validation import WHOLE_DIGITS_LIMIT
 from estimator.core.water import COOLING, DEFAULT_COOLING, EWIF_L_PER_KWH
 from estimator.services import api, limits
 
@@ -92,10 +93,6 @@ class ScenarioInputs:
     def run(self) -> api.Result:
         """The estimate for these inputs (raises EstimatorError on inconsistent inputs)."""
         return api.run(**self.run_kwargs)
-
-    def with_hardware(self, hardware: str) -> dict[str, Any]:
-        """``run_kwargs`` with another hardware (used by the comparison across profiles)."""
-        return {**self.run_kwargs, "hardware": hardware}
 
     def query_string(self) -> str:
         return urlencode(self.url_params)
@@ -386,7 +383,6 @@ def url_text(value) -> str:
     return str(value)
 
 
-WHOLE_DIGITS_LIMIT = 1e16  # whole floats below this print as integers ("7000000000"); above, repr's "1e+20"
 
 
 def run_or_error(inputs: ScenarioInputs) -> api.Result | None:

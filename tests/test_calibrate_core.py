@@ -13,7 +13,7 @@ from estimator.core.calibrate import (
     predict_wall_time,
     prediction_check,
     profile_to_dict,
-    utilization_for,
+    utilization_at_size,
 )
 from estimator.core.errors import InputError, MeasurementError
 from estimator.core.profile_reader import profile_from_dict
@@ -171,13 +171,13 @@ def test_choose_precision():
 
 def test_nearest_size_and_prediction():
     p = profile_from_dict(build()[0], "x")
-    u, how = utilization_for(p, "fp32", 2000.0)
+    u, how = utilization_at_size(p, "fp32", 2000.0)
     assert u == pytest.approx(2e11 / 7.0656e12) and "size 1024 (nearest" in how
-    u, how = utilization_for(p, "fp32", 100.0)
+    u, how = utilization_at_size(p, "fp32", 100.0)
     assert u == pytest.approx(1e11 / 7.0656e12) and "size 256 (nearest" in how
-    u, how = utilization_for(p, "fp32", 512.0)  # halfway between 256 and 1024 in log(size)
+    u, how = utilization_at_size(p, "fp32", 512.0)  # halfway between 256 and 1024 in log(size)
     assert u == pytest.approx(1.5e11 / 7.0656e12) and "interpolated between sizes 256 and 1024" in how
-    assert utilization_for(p, "fp32", None) == (p.utilization.default, "profile default")
+    assert utilization_at_size(p, "fp32", None) == (p.utilization.default, "profile default")
     seconds, _ = predict_wall_time(p, 4e11, "fp32", 1024.0)
     assert seconds == pytest.approx(2.0)  # 4e11 FLOP at the measured 2e11 FLOP/s
     check = prediction_check(p, "w", 4e11, 2.5, precision="fp32", size=1024.0, fitted=False)
@@ -186,7 +186,7 @@ def test_nearest_size_and_prediction():
     assert check.predicted_s == pytest.approx(4e11 / (p.utilization.default * p.peak("fp32")))
     assert check.error == pytest.approx(check.predicted_s / 2.5 - 1)
     assert prediction_check(p, "w", 4e11, 2.5, precision="fp32", fitted=False).at_size_s is None
-    assert utilization_for(CPU, "fp32", 500.0) == (CPU.utilization.default, "profile default")
+    assert utilization_at_size(CPU, "fp32", 500.0) == (CPU.utilization.default, "profile default")
 
 
 def test_guess_base_profile():

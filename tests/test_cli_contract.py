@@ -83,7 +83,7 @@ def test_b_heads_and_tensor_parallelism_are_checked_alike(capsys, argv, needle):
 ])
 def test_b_the_automatic_device_count_is_the_fewest_that_splits_and_holds(model, hardware, batch):
     from estimator.core.inference import tensor_parallel_problem
-    from estimator.core.serving import footprint
+    from estimator.core.serving_memory import serving_footprint as footprint
     rep = limits.inference_report(hardware=hardware, model=model, tokens=1e6, devices=None, batch_size=batch)
     r, arch = rep.result, limits.resolve_architecture(model=model)[1]
     assert not tensor_parallel_problem(r.devices, arch.heads, arch.kv_heads)
@@ -338,7 +338,8 @@ def test_j_a_huge_but_finite_answer_is_printed_not_refused(capsys):
 def test_b_kv_heads_are_copied_when_devices_outnumber_them(capsys):
     """7B with mistral-7b's shape (32 heads, 8 KV heads) on 32 devices: each KV head is held 4 times,
     so the largest batch is (usable − weights) ÷ (4 × KV per sequence), not ÷ KV per sequence."""
-    from estimator.core.serving import footprint, kv_replication
+    from estimator.core.serving import kv_replication
+    from estimator.core.serving_memory import serving_footprint as footprint
     rep = limits.inference_report(hardware="a100-sxm-80gb", params=7e9, tokens=1e6, devices=32)
     r, arch = rep.result, rep.result.architecture
     assert (arch.heads, arch.kv_heads) == (32, 8) and kv_replication(arch, 32) == 4

@@ -8,7 +8,7 @@
   whole 450 W server, and its power beside a small machine's measured throughput gave energies
   ~70× too high (track audit), so no such profile is made (``require_power_or_base_device``);
 - [calibration] records when, where and how, the throughput per problem size, and the
-  backend's details. ``utilization_for`` picks the throughput of the nearest size.
+  backend's details. ``utilization_at_size`` picks the throughput of the nearest size.
 No file I/O here: ``calibration_io`` writes the data, the CLI and the app measure.
 """
 
@@ -30,7 +30,7 @@ from estimator.core.calibration_checks import (  # noqa: F401  the prediction ch
     clamp_fraction,
     predict_wall_time,
     prediction_check,
-    utilization_for,
+    utilization_at_size,
 )
 from estimator.core.errors import InputError, MeasurementError
 from estimator.core.profile import FITTED_BASIS, HardwareProfile

@@ -1,7 +1,7 @@
 """A calibrated profile's checks (pure): the utilisation it gives a problem of some size, and its
 prediction of a workload's wall time against the time measured.
 
-``utilization_for`` picks the calibrated throughput of the nearest measured size;
+``utilization_at_size`` picks the calibrated throughput of the nearest measured size;
 ``prediction_check`` predicts a workload as ``estimate`` does. Split from ``calibrate`` (which
 re-exports these names), which makes the calibrated profile's data.
 """
@@ -24,7 +24,7 @@ def clamp_fraction(x: float) -> float:
     return min(x, 1.0)
 
 
-def utilization_for(profile: HardwareProfile, precision: str | None = None,
+def utilization_at_size(profile: HardwareProfile, precision: str | None = None,
                     size: float | None = None) -> tuple[float, str]:
     """(utilisation, how it was chosen) for a problem of this size (geometric-mean dimension).
 
@@ -58,7 +58,7 @@ class PredictionCheck:
     ``predicted_s`` is what ``estimate`` gives for the workload's FLOPs on the profile (its one
     utilisation, whatever the problem size): the figure every estimate made with the profile rests
     on. ``at_size_s``, where the workload's problem size is known, is the throughput measured at the
-    nearest sizes (``utilization_for``): how much of the error the size explains."""
+    nearest sizes (``utilization_at_size``): how much of the error the size explains."""
 
     label: str
     predicted_s: float
@@ -90,8 +90,8 @@ AS_ESTIMATE = "the profile's utilisation, as estimate uses it"
 def predict_wall_time(profile: HardwareProfile, flops: float, precision: str | None = None,
                       size: float | None = None) -> tuple[float, str]:
     """Wall time of ``flops`` on one device of ``profile`` through the estimator itself, at the
-    utilisation ``utilization_for`` picks for the problem ``size`` (the profile's own without one)."""
-    util, how = utilization_for(profile, precision, size)
+    utilisation ``utilization_at_size`` picks for the problem ``size`` (the profile's own without one)."""
+    util, how = utilization_at_size(profile, precision, size)
     if size is None:  # exactly as `estimate` does (a second measured precision takes its own points there)
         return estimate(Scenario(flops=flops, precision=precision), profile).wall_clock_s, how
     est = estimate(Scenario(flops=flops, precision=precision, utilization=util), profile)

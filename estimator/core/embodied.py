@@ -37,8 +37,6 @@ LIFETIME_SOURCE = ("5 years (LLMCarbon, Faiz et al. 2024), range 4–6 years: th
 # Busy all its life: ACT's T/LT and LLMCarbon's t/lifetime share the footprint by time alone.
 # A device idle half its life would put twice the share on each run.
 LIFETIME_UTILIZATION = 1.0
-LIFETIME_UTILIZATION_SOURCE = ("the device is in use all its life, as ACT (T/LT) and LLMCarbon (t/lifetime) "
-                               "allocate; an idle device would put a larger share on each run")
 
 # NVIDIA "HGX H100 PCF Summary": 1,312 kg CO₂e cradle-to-gate for one HGX H100 baseboard of 8 GPUs,
 # 164 kg per GPU; memory ≈ 42% of it. The ACT model of the same GPU (die 814 mm² at 5 nm, 80 GB)

@@ -56,13 +56,12 @@ from estimator.core.serving import (
     ServingFit,
     check_architecture,
     check_params_fit,
-    devices_needed,
     embedding_params,
-    footprint,
     link_for,
     step,
     student_architecture,
 )
+from estimator.core.serving_memory import devices_needed, serving_footprint
 from estimator.core.units import MB_PER_GB, MS_PER_S, S_PER_HOUR
 
 BITS = WEIGHT_BITS
@@ -90,8 +89,6 @@ MAX_BATCH = int(B.BATCH.high)
 DEFAULT_BITS = 16
 DEFAULT_KV_BITS = 16
 DEFAULT_BATCH_SIZE = 1
-# The figures that get a range, and which of the two fitted half-widths each follows.
-TIME_KEYS = ("seconds_per_output_token", "latency_s_per_token", "seconds_per_token", "wall_clock_s", "device_hours")
 
 
 @dataclass(frozen=True)
@@ -205,12 +202,12 @@ def _devices_for_heads(needed: int, arch: Architecture, profile: HardwareProfile
     heads and hold the weights and the KV cache; refused when even one device per head is too few."""
     heads = arch.heads
     how = "the smallest power of two whose usable memory holds the weights and the batch's KV cache"
-    if not tensor_parallel_problem(needed, heads, arch.kv_heads) and footprint(devices=needed, **mem).fits:
+    if not tensor_parallel_problem(needed, heads, arch.kv_heads) and serving_footprint(devices=needed, **mem).fits:
         return needed, how
     fitting = [d for d in range(1, heads + 1)
-               if not tensor_parallel_problem(d, heads, arch.kv_heads) and footprint(devices=d, **mem).fits]
+               if not tensor_parallel_problem(d, heads, arch.kv_heads) and serving_footprint(devices=d, **mem).fits]
     if not fitting:
-        need = footprint(devices=1, **mem)
+        need = serving_footprint(devices=1, **mem)
         raise InputError(f"the weights and KV cache need {need.total_gb:.3g} GB, and no tensor-parallel split of the "
                          f"{heads} attention heads ({arch.kv_heads} KV heads, copied when devices outnumber them) holds "
                          f"them on {profile.memory_gb:g} GB devices ({profile.id}; {USABLE_MEMORY_SOURCE}); use a "
@@ -291,7 +288,7 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
         devices = int(s.devices)
         check_tensor_parallel(devices, arch.heads, arch.kv_heads)
         how = "given"
-    fp = footprint(devices=devices, **mem)
+    fp = serving_footprint(devices=devices, **mem)
     if not fp.fits:
         if fp.weights_gb >= fp.usable_gb:
             raise InputError(f"the weights need {fp.weights_gb:.3g} GB; {devices} × {profile.memory_gb:g} GB of "

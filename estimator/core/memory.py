@@ -53,8 +53,6 @@ ZERO_STAGES = (0, 1, 2, 3)
 # micro-batch 1, the smallest, as in Korthikanti et al.'s Table 3 configurations.
 DEFAULT_SEQ_LEN = 2048
 DEFAULT_MICRO_BATCH = 1
-DEFAULTS_SOURCE = ("sequence 2,048 tokens (GPT-3's context, Brown et al. 2020, Table 2.1) and micro-batch 1 "
-                   "(Korthikanti et al. 2022, Table 3) unless given")
 # Tensor parallelism stays inside one 8-GPU server (NVLink), as Narayanan et al. 2021 (§3.3) do;
 # pipeline stages are powers of two up to the layer count.
 TP_CHOICES = (1, 2, 4, 8)

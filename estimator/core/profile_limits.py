@@ -17,6 +17,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from estimator.core import bounds as B
+from estimator.core.profile_fields import BANDWIDTH_GB_PER_S_BOUNDS
 
 
 @dataclass(frozen=True)
@@ -31,11 +32,10 @@ class KindLimits:
     source: str
 
 
-# The shared bounds: the brain, a whole system, and a kind not known. 1 GB/s: below any device's memory
-# (one DDR4 channel is 25.6 GB/s), a unit error below it (profile_fields.BANDWIDTH_GB_PER_S_BOUNDS).
+# The shared bounds: the brain, a whole system, and a kind not known (the bandwidth's: profile_fields).
 WIDE = KindLimits(
     (B.PEAK_FLOPS_PER_S.low, B.PEAK_FLOPS_PER_S.high), (B.POWER_W.low, B.POWER_W.high),
-    (B.MEMORY_GB.low, B.MEMORY_GB.high), (1.0, 1e7),
+    (B.MEMORY_GB.low, B.MEMORY_GB.high), BANDWIDTH_GB_PER_S_BOUNDS,
     (B.PRICE_USD_PER_DEVICE_HOUR.low, B.PRICE_USD_PER_DEVICE_HOUR.high),
     "the shared bounds (estimator/core/bounds.py): one device can be a whole system, AlphaGo's ≈ 1 MW")
 

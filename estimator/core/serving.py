@@ -33,7 +33,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from estimator.core import bounds as B
 from estimator.core.architecture import (
     Architecture,
     attention_params,
@@ -116,6 +115,8 @@ FITTED = {
         "Splitwise's power model draws the decode power through the whole step (factor 1)"),
 }
 
+# The precisions modelled: 16-bit weights and their 8- and 4-bit quantisations (LLM.int8(), Dettmers et al.
+# 2022; GPTQ, Frantar et al. 2023; AWQ, Lin et al. 2024), and a 16- or 8-bit KV cache (vLLM's fp8 cache).
 WEIGHT_BITS = (16, 8, 4)
 KV_BITS = (16, 8)
 # Which engine's fitted costs a step takes. "online": an online serving engine under a stream of
@@ -331,50 +332,6 @@ def kv_replication(arch: Architecture, tp: int) -> float:
 
 
 @dataclass(frozen=True)
-class Footprint:
-    """Memory: the weights and the KV cache of a batch, against what the devices offer."""
-
-    weights_gb: float
-    kv_cache_gb: float
-    kv_gb_per_sequence: float
-    usable_gb: float              # devices × capacity × the usable fraction
-    max_batch: int                # the largest batch whose KV cache fits beside the weights (0: weights do not fit)
-
-    @property
-    def total_gb(self) -> float:
-        return self.weights_gb + self.kv_cache_gb
-
-    @property
-    def fits(self) -> bool:
-        return self.total_gb <= self.usable_gb * (1 + 1e-12)
-
-
-def footprint(*, params: float, arch: Architecture, memory_gb_per_device: float, devices: int, batch: float,
-              prompt_tokens: float, output_tokens: float, weight_bits: int = 16, kv_bits: int = 16) -> Footprint:
-    weights = stored_weight_bytes(arch, params, weight_bits) / BYTES_PER_GB
-    per_seq = ((prompt_tokens + output_tokens) * arch.kv_bytes_per_token(kv_bits) * kv_replication(arch, devices)
-               / BYTES_PER_GB)
-    usable = devices * memory_gb_per_device * USABLE_MEMORY_FRACTION
-    room = usable - weights
-    max_batch = 0 if room <= 0 else int(min(math.floor(room / per_seq), B.BATCH.high))
-    return Footprint(weights, batch * per_seq, per_seq, usable, max_batch)
-
-
-def devices_needed(*, params: float, arch: Architecture, memory_gb_per_device: float, batch: float,
-                   prompt_tokens: float, output_tokens: float, weight_bits: int, kv_bits: int) -> int:
-    """The smallest power of two of devices whose usable memory holds the weights and the batch's
-    KV cache (tensor parallelism splits heads, so engines take powers of two)."""
-    need = footprint(params=params, arch=arch, memory_gb_per_device=memory_gb_per_device, devices=1, batch=batch,
-                     prompt_tokens=prompt_tokens, output_tokens=output_tokens, weight_bits=weight_bits, kv_bits=kv_bits)
-    per_device = memory_gb_per_device * USABLE_MEMORY_FRACTION
-    n = max(1, math.ceil(need.total_gb / per_device - 1e-12))
-    devices = 1 << (n - 1).bit_length()
-    if devices > B.DEVICES.high:
-        raise InputError(f"the weights and KV cache need {need.total_gb:.3g} GB: more than {B.DEVICES.high:g} devices hold")
-    return devices
-
-
-@dataclass(frozen=True)
 class Previous:
     """The model before issue 13, kept as a baseline: the slower of weight bytes ÷ bandwidth and
     2·N FLOPs at the training utilisation, at a constant (training) power."""
@@ -391,8 +348,8 @@ def previous_model(*, params: float, device: Device, batch: float, tp: int, util
     return Previous(s, power_w * tp * s / batch)
 
 
-__all__ = ["DEFAULT_ENGINE", "EMBEDDING_BITS", "ENGINES", "Architecture", "Device", "Footprint", "Previous",
-           "ServingFit", "Step", "attention_params", "check_architecture", "check_params_fit", "devices_needed",
-           "embedding_params", "footprint", "input_table_params", "kv_replication", "link_for", "param_floor",
+__all__ = ["DEFAULT_ENGINE", "EMBEDDING_BITS", "ENGINES", "Architecture", "Device", "Previous",
+           "ServingFit", "Step", "attention_params", "check_architecture", "check_params_fit",
+           "embedding_params", "input_table_params", "kv_replication", "link_for", "param_floor",
            "previous_model", "read_params", "read_weight_bytes", "step", "stored_weight_bytes",
            "student_architecture"]

@@ -13,7 +13,6 @@ DAYS_PER_YEAR = 365.25  # Julian year, as HOURS_PER_YEAR
 G_PER_KG = 1e3
 KG_PER_T = 1e3
 L_PER_M3 = 1e3  # litres in a cubic metre (SI, exact)
-FLOPS_PER_PFLOP_S_DAY = 1e15 * S_PER_DAY  # 8.64e19; OpenAI "AI and Compute" (2018)
 BYTES_PER_GB = 1e9  # decimal GB, as vendors quote memory bandwidth (GB/s)
 BYTES_PER_GIB = 1024 ** 3  # exact: a gibibyte (IEC 80000-13), what psutil-based tools call "GB"
 MS_PER_S = 1e3  # exact

@@ -18,8 +18,12 @@ import numbers
 
 import numpy as np
 
-from estimator.core.bounds import SMALLEST_NONZERO, YEAR, Bound
+from estimator.core.bounds import SMALLEST_NONZERO, Bound
 from estimator.core.errors import InputError
+
+# Whole floats below this print as integers ("7000000000"), above it as repr's "1e+20": past 2**53 a float
+# no longer holds every integer, so the digits of a larger one would pretend to a precision it lacks.
+WHOLE_DIGITS_LIMIT = 1e16
 
 
 def _names_field(check):
@@ -43,7 +47,7 @@ def _show(value) -> str:
             return repr(value)[:40]
         if math.isnan(v):
             return "NaN"
-        return repr(int(v)) if v.is_integer() and abs(v) < 1e16 else repr(v)  # "0", not "0.0", for a count
+        return repr(int(v)) if v.is_integer() and abs(v) < WHOLE_DIGITS_LIMIT else repr(v)  # "0", not "0.0", for a count
     return "an array with out-of-range values"
 
 
@@ -69,14 +73,6 @@ def as_number(name, value) -> float:
         return float(value)
     except (OverflowError, ValueError, TypeError):
         raise InputError(f"{name} must be a finite number, got {repr(value)[:40]}") from None
-
-
-@_names_field
-def require_finite(name, value):
-    arr = _as_array(name, value)
-    if not np.isfinite(arr).all():
-        raise InputError(f"{name} must be a finite number, got {_show(value)}")
-    return value
 
 
 def _require_finite_from_zero(name, value, zero_ok: bool):
@@ -146,15 +142,6 @@ def require_whole(name: str, value, bound: Bound) -> int:
 def require_pue(value):
     from estimator.core.bounds import PUE
     return require_in("PUE", value, PUE, field="pue")
-
-
-def require_devices(value):
-    from estimator.core.bounds import DEVICES
-    return require_in("devices", value, DEVICES)
-
-
-def require_year(value) -> int:
-    return require_whole("year", value, YEAR)
 
 
 def require_finite_result(name: str, value) -> None:

@@ -7,7 +7,7 @@ Pure: training runs in, a :class:`CrossValidation` out; ``python -m estimator va
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -225,9 +225,3 @@ def cross_validate_new_family(runs: Sequence[TrainingRun], level: float = LEVEL)
     borrowed_from = tuple(dict.fromkeys((h.family, h.nearest, h.used) for h in held))
     return CrossValidation(level, results, baseline, method="nested leave-one-family-out", borrowed_from=borrowed_from)
 
-
-def runs_by_family(runs: Iterable[TrainingRun]) -> dict[str, list[TrainingRun]]:
-    out: dict[str, list[TrainingRun]] = {}
-    for r in runs:
-        out.setdefault(r.family, []).append(r)
-    return out

@@ -248,11 +248,6 @@ def write_fit(document: Mapping[str, Any], path: Path = SERVING_FIT_PATH) -> Non
     write_text_atomic(path, json.dumps(document, indent=1) + "\n")
 
 
-def stale_fields(document: Mapping[str, Any], shipped: Mapping[str, Any]) -> list[str]:
-    from estimator.services.fit_check import stale_fields as compare
-    return compare(document, shipped)
-
-
 # ------------------------------------------------------------------------------------ validation
 
 
@@ -344,5 +339,5 @@ def validation_document() -> dict:
 
 __all__ = ["CATALOG_PATH", "FIT_COMMAND", "MEASUREMENTS_PATH", "SERVING_FIT_PATH", "TASK_PROMPT_TOKENS",
            "CatalogModel", "catalog_model", "device_for", "fit_document", "load_catalog", "load_measurements",
-           "load_serving_fit", "nearest_model", "refit", "stale_fields", "validation", "validation_document",
+           "load_serving_fit", "nearest_model", "refit", "validation", "validation_document",
            "write_fit"]

@@ -23,8 +23,6 @@ CODECARBON_CPU_LOAD_ESTIMATE = "codecarbon-cpu-load-estimate"  # TDP × CPU-load
 CODECARBON_CONSTANT_ESTIMATE = "codecarbon-constant-tdp-estimate"  # a fixed share of a (generic) TDP
 NOT_MEASURED = "not-measured"                      # time only: no power meter on this machine
 
-ESTIMATED_SOURCES = frozenset({CODECARBON_CPU_LOAD_ESTIMATE, CODECARBON_CONSTANT_ESTIMATE})
-
 
 @dataclass(frozen=True)
 class Measurement:

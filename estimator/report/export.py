@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from estimator.core.estimate import ALL_KEYS, FOOTPRINT_KEYS, RESULT_KEYS, Estimate
 from estimator.core.interval import EXACT, PREDICTION, STATED, range_meaning
 from estimator.core.presets import PublishedComparison
+from estimator.core.units import W_PER_KW
 from estimator.report import humanize as hz
 from estimator.report.statement import statement
 
@@ -210,7 +211,7 @@ def _assumption_value(value, unit: str = "") -> str:
         return "n/a"
     if value == 1 and isinstance(value, int) and unit in SINGULAR:
         unit = SINGULAR[unit]
-    if unit.split(" ")[0] == "W" and not isinstance(value, (str, bool)) and value >= 1e3:
+    if unit.split(" ")[0] == "W" and not isinstance(value, (str, bool)) and value >= W_PER_KW:
         return f"{hz.power(value)}{unit[1:]}"  # a whole system's draw: "1.00 MW per device", not "1,000,000 W"
     return f"{_assumption_number(value)} {unit}".rstrip()
 

@@ -57,7 +57,7 @@ def count(x: float, digits: int = 3) -> str:
     if x is None:
         return "n/a"
     r = rounded(x, digits)
-    if abs(x) < 1e6 and (float(x).is_integer() or abs(r) < 1e6):  # 999,999.7 rounds to "1.00 million"
+    if abs(x) < MILLION and (float(x).is_integer() or abs(r) < MILLION):  # 999,999.7 rounds to "1.00 million"
         if float(x).is_integer():
             return f"{int(x):,}"
         return sig(x, digits) if abs(r) < 1e3 else f"{r:,.0f}"
@@ -201,6 +201,7 @@ def co2e_short(kg: float) -> str:
     return co2e(kg).replace(" CO₂e", "")
 
 
+# Money to two significant figures: an estimate is worth no more (its 80% ranges span ×2 or more).
 MONEY_DIGITS = 2
 
 
@@ -251,8 +252,8 @@ def number(x: float, digits: int = 3) -> str:
     if x is None:
         return "n/a"
     r = rounded(x, digits)
-    if r != 0 and (abs(r) >= 1e6 or abs(r) < 1e-3):
-        return count(x, digits) if 1e6 <= abs(r) < WORDS_UP_TO else sci(x, digits)
+    if r != 0 and (abs(r) >= MILLION or abs(r) < 1e-3):
+        return count(x, digits) if MILLION <= abs(r) < WORDS_UP_TO else sci(x, digits)
     return sig(x, digits)
 
 
