@@ -8,6 +8,7 @@ import pytest
 
 from estimator.core.errors import DataFileError
 from estimator.core.presets import preset_from_dict
+from estimator.core.units import G_PER_KG, KG_PER_T, KWH_PER_MWH, S_PER_DAY
 from estimator.io.datafiles import load_presets, load_published_runs, load_validation_document
 from estimator.report import humanize as hz
 from estimator.services import api, preset_check
@@ -71,3 +72,36 @@ def test_a_published_run_must_be_text():
     base = {"title": "t", "description": "d", "source": "s", "hardware": "h100-sxm", "flops": 1e20}
     with pytest.raises(DataFileError, match="published_run"):
         preset_from_dict("x", {**base, "published_run": 3}, "presets.toml")
+
+
+# A preset's inputs and published figures, against its run's row of published_runs.csv (the two files
+# restate the same source; the conventions audit found nothing that held them equal). Pairs: (preset's
+# key, CSV column, the CSV's unit in the preset's).
+_INPUT_PAIRS = (("params", "params", 1.0), ("tokens", "tokens", 1.0), ("flops", "train_flops", 1.0),
+                ("devices", "accelerators", 1.0), ("power_w", "power_w_per_accelerator", 1.0), ("pue", "pue", 1.0),
+                ("carbon_intensity_g_per_kwh", "kgco2e_per_kwh", G_PER_KG))
+_PUBLISHED_PAIRS = (("device_hours", "accelerator_hours", 1.0), ("co2e_kg", "tco2e", KG_PER_T),
+                    ("energy_kwh", "energy_mwh", KWH_PER_MWH), ("wall_clock_s", "wall_clock_days", S_PER_DAY))
+
+
+def test_a_presets_figures_agree_with_its_published_runs_row():
+    runs = {r.run: r for r in load_published_runs()}
+    compared = 0
+    for preset in load_presets().values():
+        if not preset.published_run:
+            continue
+        run = runs[preset.published_run]
+        assert preset.hardware == run.hardware_id, preset.id
+        assert preset.inputs.get("year") in (None, int(run.row["year"])), preset.id
+        pairs = [(preset.inputs.get(a), getattr(run, b), k, a) for a, b, k in _INPUT_PAIRS]
+        pairs += [(preset.published.get(a), getattr(run, b), k, a) for a, b, k in _PUBLISHED_PAIRS]
+        cost = run.row["cost_usd"]  # a number, a range in words ("3751 to 12571") or nothing
+        if cost and cost.replace(".", "", 1).replace("e", "", 1).isdigit():
+            pairs.append((preset.published.get("cost_usd"), float(cost), 1.0, "cost_usd"))
+        for mine, theirs, scale, key in pairs:
+            if mine is None or theirs is None:  # one file gives it, the other not
+                continue
+            compared += 1
+            # 1e-3: the CSV gives days, the preset seconds (355 years as 355 × 365.25 days)
+            assert mine == pytest.approx(theirs * scale, rel=1e-3), (preset.id, key)
+    assert compared >= 60
