@@ -64,6 +64,21 @@ def test_a_cpu_calibration_without_a_power_meter_is_refused_before_anything_runs
     assert ran == []
 
 
+def test_a_calibration_refused_before_its_window_still_closes_the_backend(monkeypatch):
+    """Conventions audit: the checks ran before ``with backend:``, so the app's caller, which has no
+    try/close of its own, left a refused backend open."""
+    closed = []
+
+    class Timer(TimerBackend):
+        def close(self):
+            closed.append(1)
+
+    monkeypatch.setattr(mb, "run_numpy", lambda *a, **k: [])
+    with pytest.raises(MeasurementError, match="no power was measured"):
+        calibrate_builtin(Timer("Fake CPU", "CodeCarbon is not installed", clock=FakeClock(tick=2.0)), CPU, 1.0)
+    assert closed == [1]
+
+
 def test_the_cli_without_codecarbon_refuses_a_cpu_calibration_in_one_line(monkeypatch, capsys, tmp_path):
     no_codecarbon(monkeypatch)
     ran = []

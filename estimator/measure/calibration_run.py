@@ -103,21 +103,23 @@ def builtin_points(base: HardwareProfile, kind: str, precisions: Sequence[str] |
 def calibrate_builtin(backend: Backend, base: HardwareProfile, seconds: float, progress: Progress | None = None,
                       *, precisions=None, sizes=None, profile_id: str | None = None,
                       holdout_s: float = HOLDOUT_S) -> CalibrationResult:
-    """The matmul workload inside one measurement window, then the prediction checks."""
-    check_base_kind(base, backend.kind)  # before anything runs
-    check_power_measured(backend, base)
-    spec = builtin_points(base, backend.kind, precisions, sizes)
-    if backend.kind == "gpu":
-        mb.require_torch()  # before the window opens
-        runner = lambda: mb.run_torch(spec, seconds, progress, getattr(backend, "device_index", 0),  # noqa: E731
-                                      uuid=getattr(backend, "uuid", None))
-        library = "torch"
-    else:
-        runner = lambda: mb.run_numpy(spec, seconds, progress)  # noqa: E731
-        import numpy
-        library = f"numpy {numpy.__version__}"
-    measured_at = now_iso()
+    """The matmul workload inside one measurement window, then the prediction checks. The backend is
+    closed on the way out, a refusal before the window opens included (conventions audit: the app's
+    caller would otherwise have left it open)."""
     with backend:
+        check_base_kind(base, backend.kind)  # before anything runs
+        check_power_measured(backend, base)
+        spec = builtin_points(base, backend.kind, precisions, sizes)
+        if backend.kind == "gpu":
+            mb.require_torch()  # before the window opens
+            runner = lambda: mb.run_torch(spec, seconds, progress, getattr(backend, "device_index", 0),  # noqa: E731
+                                          uuid=getattr(backend, "uuid", None))
+            library = "torch"
+        else:
+            runner = lambda: mb.run_numpy(spec, seconds, progress)  # noqa: E731
+            import numpy
+            library = f"numpy {numpy.__version__}"
+        measured_at = now_iso()
         backend.begin_window()
         results = runner()
         m = backend.end_window()
