@@ -200,7 +200,7 @@ def test_the_page_says_it_ignores_a_custom_models_parameters_beside_a_catalog_mo
 def _domain(hw, devices=1, batch=128, bits=16, kv_bits=16):
     from types import SimpleNamespace
 
-    from estimator.io.serving_data import domain_notes
+    from estimator.services.serving_accuracy import domain_notes
     return domain_notes(SimpleNamespace(hardware_id=hw, devices=devices, batch_size=batch, bits=bits, kv_bits=kv_bits,
                                         engine="online"))
 
@@ -209,7 +209,7 @@ def test_inside_the_measured_configurations_nothing_is_said():
     assert _domain("h100-sxm", batch=128) == ()
     assert _domain("a100-sxm-40gb", devices=8, batch=256) == ()
     # the A100 chip, measured as the 40GB board; at batch 64 only what the small-batch benchmarks showed
-    from estimator.io.tpot_checks import small_batch_note
+    from estimator.services.serving_accuracy import small_batch_note
     assert _domain("a100-sxm-80gb", devices=2, batch=64) == small_batch_note(64) != ()
     assert _domain("h200-sxm", batch=128) == () and _domain("h100-pcie", batch=128) == ()  # the H100's chip
 

@@ -12,6 +12,7 @@ from estimator.cli.main import main
 from estimator.core.errors import InputError
 from estimator.fit.serving_fit import cross_validate, fit, fit_params
 from estimator.io import serving_data
+from estimator.services import serving_accuracy
 
 
 def run_json(capsys, *argv):
@@ -48,7 +49,7 @@ def test_issue_13_acceptance_from_the_cli(capsys):
         assert j["model"]["median_factor"] < j[key]["median_factor"]
         assert t["model"]["median_factor"] < t[key]["median_factor"]
     assert len(doc["configs"]) == 32 and {c["model"] for c in doc["configs"]} == set(
-        serving_data.fit_document(serving_data.load_serving_fit())["data"]["models"])
+        serving_accuracy.fit_document(serving_data.load_serving_fit())["data"]["models"])
     inside = [c["inside_j"] for c in doc["configs"]]
     assert sum(inside) / len(inside) == j["model"]["interval_coverage"]
     by_model = {}

@@ -13,7 +13,7 @@ from estimator.core.errors import DataFileError, InputError
 from estimator.core.serving import previous_model, step
 from estimator.core.units import MS_PER_S
 from estimator.io import serving_data, tpot_checks
-from estimator.services import limits
+from estimator.services import limits, serving_accuracy
 
 
 def test_every_row_is_cited_and_joins_the_catalog_and_a_profile():
@@ -29,7 +29,7 @@ def test_every_row_is_cited_and_joins_the_catalog_and_a_profile():
 
 
 def test_each_prediction_is_the_shipped_model_and_the_baseline_is_the_previous_roofline():
-    c = tpot_checks.tpot_check()
+    c = serving_accuracy.tpot_check()
     fit = serving_data.load_serving_fit()
     for p in c.predictions[::7]:
         r = p.row
@@ -65,11 +65,11 @@ def test_validate_inference_prints_and_exports_the_check(capsys):
 
 
 def test_a_small_batch_estimate_says_what_the_independent_measurements_showed():
-    c = tpot_checks.tpot_check()
-    note = tpot_checks.small_batch_note(1)[0]
-    assert f"a median {tpot_checks.median_ratio(c.predictions):.2g}×" in note
+    c = serving_accuracy.tpot_check()
+    note = serving_accuracy.small_batch_note(1)[0]
+    assert f"a median {serving_accuracy.median_ratio(c.predictions):.2g}×" in note
     assert f"held {c.model.interval_coverage:.0%}" in note and "--" not in note
-    assert tpot_checks.small_batch_note(max(p.row.batch for p in c.predictions) + 1) == ()
+    assert serving_accuracy.small_batch_note(max(p.row.batch for p in c.predictions) + 1) == ()
     rep = limits.inference_report(hardware="h100-sxm", model="llama-3-8b", tokens=1e6)
     assert note in rep.result.notes
     big = limits.inference_report(hardware="h100-sxm", model="llama-3-8b", tokens=1e6, batch_size=128)
@@ -154,7 +154,7 @@ def test_the_engine_choice_flows_through_the_cli_the_service_and_the_notes(cli):
     assert latency.result.engine_s_per_step == pytest.approx(32 * fit.engine_s_per_layer + fit.engine_s_per_sequence)
     assert latency.result.seconds_per_output_token < online.result.seconds_per_output_token / 2
     # the notes: the latency engine's own validation, not the online engine's measured configurations
-    assert tpot_checks.latency_note()[0] in latency.result.notes
+    assert serving_accuracy.latency_note()[0] in latency.result.notes
     assert not any("only on a100-sxm-40gb, h100-sxm" in n for n in latency.result.notes)   # the online engine's data
     # the latency engine's own domain: on the H100 its published times are vLLM CI's, at batch 8
     assert any("batch 1: the measured batches on this chip run from 8 to 8" in n for n in latency.result.notes)

@@ -8,7 +8,8 @@ import math
 import pytest
 
 from estimator.io.serving_data import load_serving_fit
-from estimator.io.tpot_checks import LATER_CHECKS_PATH, TPOT_CHECKS_PATH, later_check_document, load_rows
+from estimator.io.tpot_checks import LATER_CHECKS_PATH, TPOT_CHECKS_PATH, load_rows
+from estimator.services.serving_accuracy import later_check_document
 
 
 def test_the_later_times_are_cited_and_none_is_in_the_fitted_set():

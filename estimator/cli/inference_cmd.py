@@ -21,7 +21,7 @@ from estimator.core.units import MS_PER_S
 from estimator.io import serving_data
 from estimator.laws import scaling
 from estimator.report import humanize as hz
-from estimator.services import limits
+from estimator.services import limits, serving_accuracy
 from estimator.services.fit_check import check_fit
 
 INPUT_KEYS = ("utilization",) + SITE_INPUTS + ("sparsity", "student_params", "tokens_per_query", "prompt_tokens")
@@ -121,7 +121,7 @@ def cmd_inference(args):
 
 
 def cmd_fit_serving(args):
-    doc = serving_data.refit()
+    doc = serving_accuracy.refit()
     path = serving_data.SERVING_FIT_PATH
     if args.check:
         check_fit(path, doc, serving_data.FIT_COMMAND)

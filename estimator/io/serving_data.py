@@ -1,5 +1,5 @@
-"""The serving model's data at the edge: measured configurations, the catalog of open models,
-the shipped fit, and its out-of-sample validation (``validate --inference``).
+"""The serving model's data at the edge: measured configurations, the catalog of open models and
+the shipped fit (its validation and document: ``estimator.services.serving_accuracy``).
 
 Edge module: reads ``estimator/data/mlenergy_inference.csv``, ``open_models.toml`` and
 ``serving_fit.json`` through the guarded reader, and hands plain dataclasses to the pure core
@@ -22,19 +22,14 @@ from estimator.core.errors import DataFileError, InputError
 from estimator.core.inference import device_of
 from estimator.core.profile import HardwareProfile
 from estimator.core.serving import (
-    BANDWIDTH_FRACTION_SOURCE,
-    COMPUTE_FRACTION_SOURCE,
     DEFAULT_ENGINE,
     ENGINES,
-    FITTED,
-    POWER_SOURCE,
-    USABLE_MEMORY_SOURCE,
     Architecture,
     Device,
     ServingFit,
     check_architecture,
 )
-from estimator.fit.serving_fit import Measurement, ServingCV, by_architecture_and_engine, cross_validate, fit
+from estimator.fit.serving_fit import Measurement
 from estimator.io import safe_read
 from estimator.io.calibration_io import write_text_atomic
 from estimator.io.datafiles import DATA_DIR, default_profiles
@@ -178,29 +173,6 @@ def load_measurements() -> tuple[Measurement, ...]:
     return tuple(out)
 
 
-def domain_notes(result) -> tuple[str, ...]:
-    """Where an inference result's scenario lies outside the measured configurations
-    (``estimator.fit.serving_domain``), the chips compared by the profiles' fitted families; and, at a
-    small batch, what the independent latency measurements showed (``estimator.io.tpot_checks``)."""
-    from estimator.fit.serving_domain import outside_measured
-    profiles = default_profiles()
-
-    def chip_of(hardware_id: str) -> str:
-        # a family member with runs (the A100 80GB, the H800) or the family's own chip on another board
-        # (the PCIe cards, the H200) is that chip; a device that only borrows a family's fit (an L4 or
-        # an MI300X takes the H100's) is a chip of its own (review)
-        p = profiles.profiles.get(hardware_id)
-        u = p.utilization if p is not None else None
-        same = u is not None and u.family not in (None, "pooled") and (not u.borrowed or u.same_chip)
-        return u.family if same else hardware_id
-    from estimator.io.tpot_checks import latency_note, load_rows, small_batch_note  # they read this module's catalog
-    where = dict(hardware_id=result.hardware_id, chip_of=chip_of, devices=result.devices, batch=result.batch_size,
-                 bits=result.bits, kv_bits=result.kv_bits)
-    if result.engine != DEFAULT_ENGINE:  # the latency engine: its own published times are what it was fitted to
-        return latency_note() + outside_measured(load_rows(), **where, engine_of=lambda r: r.source)
-    return outside_measured(load_measurements(), **where) + small_batch_note(result.batch_size)
-
-
 # ------------------------------------------------------------------------------------ the fit file
 
 
@@ -222,27 +194,6 @@ def load_serving_fit(engine: str = DEFAULT_ENGINE) -> ServingFit:
         raise DataFileError(f"{SERVING_FIT_PATH}: {exc}; re-create it with `{FIT_COMMAND}`") from None
 
 
-def fit_document(serving_fit: ServingFit, measurements=None) -> dict[str, Any]:
-    ms = load_measurements() if measurements is None else measurements
-    return {
-        "about": ("The serving model's fitted constants (estimator/core/serving.py). Written by "
-                  f"`{FIT_COMMAND}`; do not edit by hand. Method: estimator/fit/serving_fit.py."),
-        "data": {"file": "estimator/data/mlenergy_inference.csv", "n_configs": len(ms),
-                 "models": sorted({m.model for m in ms}),
-                 "prompt_tokens": {k: {"tokens": v, "source": s} for k, (v, s) in TASK_PROMPT_TOKENS.items()}},
-        "fit": serving_fit.to_dict(),
-        "meaning": {k: {"what": what, "beside": beside} for k, (what, beside) in FITTED.items()},
-    }
-
-
-def refit() -> dict[str, Any]:
-    """Both engines' fits as serving_fit.json holds them: the online fit and, fitted beside it to the
-    independent small-batch times, the latency engine (``estimator.io.tpot_checks``)."""
-    from estimator.io.tpot_checks import latency_fit_document  # it reads this module's catalog
-    online = fit(load_measurements())
-    return {**fit_document(online), "latency_engine": latency_fit_document(online)}
-
-
 def write_fit(document: Mapping[str, Any], path: Path = SERVING_FIT_PATH) -> None:
     """Write the fit atomically (estimator/io/calibration_io.py's writer)."""
     write_text_atomic(path, json.dumps(document, indent=1) + "\n")
@@ -251,93 +202,6 @@ def write_fit(document: Mapping[str, Any], path: Path = SERVING_FIT_PATH) -> Non
 # ------------------------------------------------------------------------------------ validation
 
 
-BASELINES = {
-    "previous": ("the roofline model this project used before the fitted one: weight bytes ÷ full bandwidth "
-                 "or 2·N FLOPs at the training utilisation, the slower, at the profile's average training power"),
-    "per_parameter_per_gpu": ("the other models' median measured value per parameter on the same GPU, × N "
-                              "(TPOT also × the other models' devices ÷ this one's)"),
-    "flat_per_gpu": "the other models' median measured value on the same GPU",
-}
-
-
-@lru_cache(maxsize=1)
-def validation() -> ServingCV:
-    return cross_validate(load_measurements())
-
-
-@lru_cache(maxsize=1)
-def validation_by_architecture() -> ServingCV:
-    """The same check with models of one shape on one engine held out together."""
-    return cross_validate(by_architecture_and_engine(load_measurements()))
-
-
-def _metrics(m) -> dict:
-    return m.to_dict()
-
-
-@lru_cache(maxsize=1)
-def validation_document() -> dict:
-    """What `validate --inference` reports, as plain numbers (cached: treat it as read-only)."""
-    cv = validation()
-    shipped = load_serving_fit()
-    ms = load_measurements()
-    doc = {
-        "method": (f"leave-one-model-out over {len(ms)} measured configurations of {len({m.model for m in ms})} models: "
-                   "each model's configurations are predicted by a fit made without any of them"),
-        "data": "estimator/data/mlenergy_inference.csv (ML.ENERGY leaderboard; GPU energy only, PUE 1)",
-        "interval_level": cv.level,
-        "interval_method": ("conformal, each model counted once: each model's interval is ×/÷ the level quantile of the "
-                            "other models' out-of-sample |log errors|, each model's configurations weighted 1 ÷ their "
-                            "number (CDF pooling, Dunn, Wasserman & Ramdas 2023); coverage = share of configurations "
-                            "inside; by model = each model's share inside, averaged over the models"),
-        "joules_per_output_token": {"model": _metrics(cv.energy), "previous": _metrics(cv.previous_energy),
-                                    "per_parameter_per_gpu": _metrics(cv.scaled_energy),
-                                    "flat_per_gpu": _metrics(cv.flat_energy)},
-        "seconds_per_output_token": {"model": _metrics(cv.tpot), "previous": _metrics(cv.previous_tpot),
-                                     "per_parameter_per_gpu": _metrics(cv.scaled_tpot),
-                                     "flat_per_gpu": _metrics(cv.flat_tpot)},
-        "baselines": BASELINES,
-        "fit": {**shipped.to_dict(), "file": str(SERVING_FIT_PATH.name)},
-        "fit_meaning": {k: {"what": what, "beside": beside} for k, (what, beside) in FITTED.items()},
-        "sourced": {"bandwidth_fraction": BANDWIDTH_FRACTION_SOURCE, "compute_fraction": COMPUTE_FRACTION_SOURCE,
-                    "power": POWER_SOURCE, "usable_memory": USABLE_MEMORY_SOURCE},
-        "configs": [],
-    }
-    grouped = validation_by_architecture()
-    groups = sorted({h.m.model for h in grouped.held})
-    doc["by_architecture_and_engine"] = {
-        "method": (f"the same, with models of one shape on one engine held out together: {len(groups)} groups "
-                   f"({'; '.join(groups)})"),
-        "n_groups": len(groups),
-        "joules_per_output_token": {"model": _metrics(grouped.energy), "previous": _metrics(grouped.previous_energy)},
-        "seconds_per_output_token": {"model": _metrics(grouped.tpot), "previous": _metrics(grouped.previous_tpot)},
-    }
-    for h in cv.held:
-        m = h.m
-        doc["configs"].append({
-            "model": m.model, "hardware": m.hardware_id, "tensor_parallel": m.tp, "batch": m.batch,
-            "batch_avg": m.batch_avg, "task": m.task, "leaderboard": m.leaderboard,
-            "prompt_tokens": m.prompt_tokens, "output_tokens": m.output_tokens,
-            "measured_j_per_output_token": m.joules_per_output_token,
-            "predicted_j_per_output_token": h.joules_per_output_token,
-            "interval_j_per_output_token": [h.joules_per_output_token / math.exp(h.energy_half),
-                                            h.joules_per_output_token * math.exp(h.energy_half)],
-            "inside_j": abs(h.energy_log_error) <= h.energy_half,
-            "factor_j": math.exp(abs(h.energy_log_error)),
-            "measured_tpot_s": m.tpot_s, "predicted_tpot_s": h.tpot_s,
-            "interval_tpot_s": [h.tpot_s / math.exp(h.tpot_half), h.tpot_s * math.exp(h.tpot_half)],
-            "inside_tpot": abs(h.tpot_log_error) <= h.tpot_half,
-            "factor_tpot": math.exp(abs(h.tpot_log_error)),
-            "previous_j_per_output_token": h.previous.joules_per_output_token, "previous_tpot_s": h.previous.tpot_s,
-            "per_parameter_j_per_output_token": h.scaled_joules_per_output_token,
-            "per_parameter_tpot_s": h.scaled_tpot_s,
-            "flat_j_per_output_token": h.flat_joules_per_output_token, "flat_tpot_s": h.flat_tpot_s,
-            "source": m.source,
-        })
-    return doc
-
-
 __all__ = ["CATALOG_PATH", "FIT_COMMAND", "MEASUREMENTS_PATH", "SERVING_FIT_PATH", "TASK_PROMPT_TOKENS",
-           "CatalogModel", "catalog_model", "device_for", "fit_document", "load_catalog", "load_measurements",
-           "load_serving_fit", "nearest_model", "refit", "validation", "validation_document",
-           "write_fit"]
+           "CatalogModel", "catalog_model", "device_for", "load_catalog", "load_measurements", "load_serving_fit",
+           "nearest_model", "write_fit"]

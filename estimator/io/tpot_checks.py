@@ -1,4 +1,5 @@
-"""Independent small-batch TPOT measurements at the edge: read, checked, and judged by the shipped fit.
+"""Independent small-batch TPOT measurements at the edge: read and checked (judged by the shipped fits in
+``estimator.services.serving_accuracy``).
 
 Edge module: reads ``estimator/data/small_batch_tpot.csv`` and ``small_batch_tpot_later.csv`` (each
 row cited; the sources and their caveats are in ``estimator/data/README.md``) through the guarded
@@ -19,13 +20,11 @@ from pathlib import Path
 
 from estimator.core.errors import DataFileError, InputError
 from estimator.core.inference import peak_for_bits
-from estimator.core.interval import LEVEL
-from estimator.core.serving import WEIGHT_BITS, ServingFit
-from estimator.core.units import MS_PER_S
-from estimator.fit.tpot_check import TpotCheck, TpotRow, check, fit_latency, median_ratio
+from estimator.core.serving import WEIGHT_BITS
+from estimator.fit.tpot_check import TpotRow
 from estimator.io import safe_read
 from estimator.io.datafiles import DATA_DIR, default_profiles
-from estimator.io.serving_data import SERVING_FIT_PATH, catalog_model, device_for, load_serving_fit
+from estimator.io.serving_data import SERVING_FIT_PATH, catalog_model, device_for
 
 TPOT_CHECKS_PATH = DATA_DIR / "small_batch_tpot.csv"
 # Published decode times gathered after both engines were fitted, from nine other benchmarks
@@ -95,109 +94,10 @@ def _load(path: Path) -> tuple[TpotRow, ...]:
 
 
 @lru_cache(maxsize=1)
-def tpot_check() -> TpotCheck:
-    return check(load_rows(), load_serving_fit())
-
-
-def _summary(model, previous, ps) -> dict:
-    return {"model": model.to_dict(), "previous": previous.to_dict(), "median_predicted_over_measured": median_ratio(ps)}
-
-
-@lru_cache(maxsize=1)
-def tpot_check_document() -> dict:
-    """What `validate --inference` reports on the independent measurements, as plain numbers."""
-    c = tpot_check()
-    ps = c.predictions
-    return {
-        "data": f"estimator/data/{TPOT_CHECKS_PATH.name}",
-        "method": (f"{len(ps)} published small-batch measurements ({', '.join(sorted(c.by_source))}), none of them "
-                   "seen by the online engine's fit: each predicted by it, its stated interval checked"),
-        **_check_document(c),
-        "latency_engine": latency_fit_document(load_serving_fit())["validation"],
-        "rows": [{"source": p.row.source, "model": p.row.model, "hardware": p.row.hardware_id,
-                  "tensor_parallel": p.row.tp, "batch": p.row.batch, "bits": p.row.bits,
-                  "measured_tpot_ms": p.row.tpot_s * MS_PER_S, "predicted_tpot_ms": p.tpot_s * MS_PER_S,
-                  "interval_tpot_ms": [p.tpot_s / math.exp(p.half) * MS_PER_S, p.tpot_s * math.exp(p.half) * MS_PER_S],
-                  "inside": p.inside, "previous_tpot_ms": p.previous_tpot_s * MS_PER_S,
-                  "note": p.row.note, "citation": p.row.citation} for p in ps],
-    }
-
-
-def _check_document(c: TpotCheck) -> dict:
-    ps = c.predictions
-    return {
-        "overall": _summary(c.model, c.previous, ps),
-        "by_source": {s: {**_summary(m, p, [x for x in ps if x.row.source == s]),
-                          "engine": next(x.row.engine for x in ps if x.row.source == s)}
-                      for s, (m, p) in c.by_source.items()},
-    }
-
-
-@lru_cache(maxsize=1)
-def later_check_document() -> dict:
-    """Both engines, as shipped, on the published decode times gathered after they were fitted
-    (``LATER_CHECKS_PATH``): a check neither fit saw, by benchmark, the previous model beside."""
-    rows = load_rows(LATER_CHECKS_PATH)
-    checks = {engine: check(rows, load_serving_fit(engine)) for engine in ("latency", "online")}
-    return {
-        "data": f"estimator/data/{LATER_CHECKS_PATH.name}",
-        "method": (f"{len(rows)} published small-batch decode times from {len({r.source for r in rows})} benchmarks "
-                   f"({', '.join(sorted({r.source for r in rows}))}), gathered after both engines were fitted and "
-                   "never fitted: each predicted by each engine as shipped, its stated interval checked"),
-        **{engine: _check_document(c) for engine, c in checks.items()},
-    }
-
-
-def latency_fit_document(online: ServingFit, level: float = LEVEL) -> dict:
-    """The "latency" engine's section of serving_fit.json: its fit and its leave-one-benchmark-out
-    validation (written by ``fit-serving`` beside the online fit; ``--check`` compares both)."""
-    fit, cv = fit_latency(load_rows(), online, level)
-    return {
-        "about": ("The latency-optimised engine: the time constants fitted to the published small-batch decode "
-                  f"times in estimator/data/{TPOT_CHECKS_PATH.name}, the power factor the online fit's (no energy was "
-                  "measured: the energy's interval is the time's). Method: estimator/fit/tpot_check.py."),
-        "fit": fit.to_dict(),
-        "validation": {"method": ("leave-one-benchmark-out: each benchmark's rows predicted by a fit of the other "
-                                  "benchmarks', its interval from their out-of-sample residuals, each benchmark once"),
-                       **_check_document(cv)},
-    }
-
-
-@lru_cache(maxsize=1)
 def shipped_latency_validation() -> dict:
     """The latency engine's leave-one-benchmark-out figures as serving_fit.json holds them (written by
     ``fit-serving``, which ``--check`` compares with a fresh run)."""
     return json.loads(safe_read.read_data_text(SERVING_FIT_PATH))["latency_engine"]["validation"]
 
 
-def latency_note() -> tuple[str, ...]:
-    """What the latency engine is fitted to and how it did on benchmarks it was not fitted to."""
-    v = shipped_latency_validation()["overall"]["model"]
-    later = later_check_document()["latency"]["overall"]
-    c = tpot_check()
-    batches = [p.row.batch for p in c.predictions]
-    return (f"engine: latency-optimised, its costs fitted to {v['n']} published decode times at batches "
-            f"{min(batches)}–{max(batches)} ({', '.join(sorted(c.by_source))}); each benchmark predicted by a fit of "
-            f"the others, its time per output token was off by a median {v['median_factor']:.2f}× and the "
-            f"{LEVEL:.0%} interval held {v['interval_coverage']:.0%} (the serving validation); on "
-            f"{later['model']['n']} later published times from other benchmarks that no fit saw, "
-            f"{later['model']['median_factor']:.2f}× and {later['model']['interval_coverage']:.0%}; its energy is the "
-            "modelled power × that time, and no measured energy checks it",)
-
-
-def small_batch_note(batch: int) -> tuple[str, ...]:
-    """For a batch within the independent measurements' batches, what they showed of the TPOT."""
-    c = tpot_check()
-    batches = [p.row.batch for p in c.predictions]
-    if batch > max(batches):
-        return ()
-    return (f"batch {batch}: on {len(batches)} published measurements at batches {min(batches)}–{max(batches)} from "
-            f"latency benchmarks this engine's fit never saw ({', '.join(sorted(c.by_source))}), the predicted time per "
-            f"output token was a median {median_ratio(c.predictions):.2g}× the measured one and the stated interval "
-            f"held {c.model.interval_coverage:.0%} of them (the serving validation): this estimates an online serving "
-            "engine under load; the latency engine, fitted to those benchmarks, estimates a latency-optimised engine "
-            "at a fixed batch",)
-
-
-__all__ = ["LATER_CHECKS_PATH", "TPOT_CHECKS_PATH", "later_check_document", "latency_fit_document", "latency_note", "load_rows", "shipped_latency_validation",
-           "small_batch_note", "tpot_check", "tpot_check_document"]
+__all__ = ["COLUMNS", "LATER_CHECKS_PATH", "TPOT_CHECKS_PATH", "load_rows", "shipped_latency_validation"]

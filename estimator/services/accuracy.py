@@ -324,12 +324,12 @@ def write_validation(document: Mapping[str, Any], path: Path = UTILIZATION_VALID
 
 def inference_validation_document() -> dict:
     """What `validate --inference` reports: the serving model judged leave-one-model-out on every
-    measured serving configuration the project holds (``estimator.io.serving_data``; cached), and its
+    measured serving configuration the project holds (``serving_accuracy``; cached), and its
     TPOT on published small-batch measurements the online fit never saw, and the latency engine fitted
     to them judged leave-one-benchmark-out (``independent_tpot``), and both engines on later published
-    times neither fit saw (``later_tpot``; ``estimator.io.tpot_checks``)."""
-    from estimator.io.serving_data import validation_document as serving_validation
-    from estimator.io.tpot_checks import later_check_document, tpot_check_document
+    times neither fit saw (``later_tpot``)."""
+    from estimator.services.serving_accuracy import later_check_document, tpot_check_document
+    from estimator.services.serving_accuracy import validation_document as serving_validation
     return {**serving_validation(), "independent_tpot": tpot_check_document(), "later_tpot": later_check_document()}
 
 

@@ -27,7 +27,7 @@ from estimator.laws import contrasts as ct
 from estimator.laws import diminishing as dm
 from estimator.laws import scaling, trends
 from estimator.report import humanize as hz
-from estimator.services import api
+from estimator.services import api, serving_accuracy
 from estimator.services.model_shape import (  # noqa: F401  (re-exported: the CLI, the app and tests read them here)
     DEFAULT_HEAD_DIM,
     check_head_split,
@@ -288,7 +288,7 @@ def inference_report(*, hardware: str, tokens: float, params: float | None = Non
     s = InferenceScenario(params=params, tokens=tokens, architecture=arch, carbon_intensity_g_per_kwh=ci,
                           carbon_intensity_source=ci_source, **{k: x for k, x in inputs.items() if x is not None})
     result = inference(s, profile, fit)
-    result = replace(result, notes=(f"architecture: {arch_how}",) + result.notes + serving_data.domain_notes(result))
+    result = replace(result, notes=(f"architecture: {arch_how}",) + result.notes + serving_accuracy.domain_notes(result))
     published = serving_data.catalog_model(model) if model is not None else None
     if train_flops is None:
         if train_tokens is None and published is not None and published.train_tokens is not None:

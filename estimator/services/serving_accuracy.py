@@ -1,0 +1,265 @@
+"""The serving model's fit and its checks: the fit file's document, its out-of-sample validation on the
+measured configurations (``validate --inference``), the independent small-batch decode times judged by
+the shipped fits, and the notes an inference result gets from them.
+
+Use cases over the data that ``estimator.io.serving_data`` and ``estimator.io.tpot_checks`` read; the
+fitting and the checks themselves are pure (``estimator.fit.serving_fit``, ``estimator.fit.tpot_check``).
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+from typing import Any
+
+from estimator.core.interval import LEVEL
+from estimator.core.serving import (
+    BANDWIDTH_FRACTION_SOURCE,
+    COMPUTE_FRACTION_SOURCE,
+    DEFAULT_ENGINE,
+    FITTED,
+    POWER_SOURCE,
+    USABLE_MEMORY_SOURCE,
+    ServingFit,
+)
+from estimator.core.units import MS_PER_S
+from estimator.fit.serving_fit import ServingCV, by_architecture_and_engine, cross_validate, fit
+from estimator.fit.tpot_check import TpotCheck, check, fit_latency, median_ratio
+from estimator.io.datafiles import default_profiles
+from estimator.io.serving_data import (
+    FIT_COMMAND,
+    SERVING_FIT_PATH,
+    TASK_PROMPT_TOKENS,
+    load_measurements,
+    load_serving_fit,
+)
+from estimator.io.tpot_checks import LATER_CHECKS_PATH, TPOT_CHECKS_PATH, load_rows, shipped_latency_validation
+
+
+def domain_notes(result) -> tuple[str, ...]:
+    """Where an inference result's scenario lies outside the measured configurations
+    (``estimator.fit.serving_domain``), the chips compared by the profiles' fitted families; and, at a
+    small batch, what the independent latency measurements showed (``estimator.io.tpot_checks``; below)."""
+    from estimator.fit.serving_domain import outside_measured
+    profiles = default_profiles()
+
+    def chip_of(hardware_id: str) -> str:
+        # a family member with runs (the A100 80GB, the H800) or the family's own chip on another board
+        # (the PCIe cards, the H200) is that chip; a device that only borrows a family's fit (an L4 or
+        # an MI300X takes the H100's) is a chip of its own (review)
+        p = profiles.profiles.get(hardware_id)
+        u = p.utilization if p is not None else None
+        same = u is not None and u.family not in (None, "pooled") and (not u.borrowed or u.same_chip)
+        return u.family if same else hardware_id
+    where = dict(hardware_id=result.hardware_id, chip_of=chip_of, devices=result.devices, batch=result.batch_size,
+                 bits=result.bits, kv_bits=result.kv_bits)
+    if result.engine != DEFAULT_ENGINE:  # the latency engine: its own published times are what it was fitted to
+        return latency_note() + outside_measured(load_rows(), **where, engine_of=lambda r: r.source)
+    return outside_measured(load_measurements(), **where) + small_batch_note(result.batch_size)
+
+
+def fit_document(serving_fit: ServingFit, measurements=None) -> dict[str, Any]:
+    ms = load_measurements() if measurements is None else measurements
+    return {
+        "about": ("The serving model's fitted constants (estimator/core/serving.py). Written by "
+                  f"`{FIT_COMMAND}`; do not edit by hand. Method: estimator/fit/serving_fit.py."),
+        "data": {"file": "estimator/data/mlenergy_inference.csv", "n_configs": len(ms),
+                 "models": sorted({m.model for m in ms}),
+                 "prompt_tokens": {k: {"tokens": v, "source": s} for k, (v, s) in TASK_PROMPT_TOKENS.items()}},
+        "fit": serving_fit.to_dict(),
+        "meaning": {k: {"what": what, "beside": beside} for k, (what, beside) in FITTED.items()},
+    }
+
+
+def refit() -> dict[str, Any]:
+    """Both engines' fits as serving_fit.json holds them: the online fit and, fitted beside it to the
+    independent small-batch times, the latency engine (``estimator.io.tpot_checks``; below)."""
+    online = fit(load_measurements())
+    return {**fit_document(online), "latency_engine": latency_fit_document(online)}
+
+
+BASELINES = {
+    "previous": ("the roofline model this project used before the fitted one: weight bytes ÷ full bandwidth "
+                 "or 2·N FLOPs at the training utilisation, the slower, at the profile's average training power"),
+    "per_parameter_per_gpu": ("the other models' median measured value per parameter on the same GPU, × N "
+                              "(TPOT also × the other models' devices ÷ this one's)"),
+    "flat_per_gpu": "the other models' median measured value on the same GPU",
+}
+
+
+@lru_cache(maxsize=1)
+def validation() -> ServingCV:
+    return cross_validate(load_measurements())
+
+
+@lru_cache(maxsize=1)
+def validation_by_architecture() -> ServingCV:
+    """The same check with models of one shape on one engine held out together."""
+    return cross_validate(by_architecture_and_engine(load_measurements()))
+
+
+def _metrics(m) -> dict:
+    return m.to_dict()
+
+
+@lru_cache(maxsize=1)
+def validation_document() -> dict:
+    """What `validate --inference` reports, as plain numbers (cached: treat it as read-only)."""
+    cv = validation()
+    shipped = load_serving_fit()
+    ms = load_measurements()
+    doc = {
+        "method": (f"leave-one-model-out over {len(ms)} measured configurations of {len({m.model for m in ms})} models: "
+                   "each model's configurations are predicted by a fit made without any of them"),
+        "data": "estimator/data/mlenergy_inference.csv (ML.ENERGY leaderboard; GPU energy only, PUE 1)",
+        "interval_level": cv.level,
+        "interval_method": ("conformal, each model counted once: each model's interval is ×/÷ the level quantile of the "
+                            "other models' out-of-sample |log errors|, each model's configurations weighted 1 ÷ their "
+                            "number (CDF pooling, Dunn, Wasserman & Ramdas 2023); coverage = share of configurations "
+                            "inside; by model = each model's share inside, averaged over the models"),
+        "joules_per_output_token": {"model": _metrics(cv.energy), "previous": _metrics(cv.previous_energy),
+                                    "per_parameter_per_gpu": _metrics(cv.scaled_energy),
+                                    "flat_per_gpu": _metrics(cv.flat_energy)},
+        "seconds_per_output_token": {"model": _metrics(cv.tpot), "previous": _metrics(cv.previous_tpot),
+                                     "per_parameter_per_gpu": _metrics(cv.scaled_tpot),
+                                     "flat_per_gpu": _metrics(cv.flat_tpot)},
+        "baselines": BASELINES,
+        "fit": {**shipped.to_dict(), "file": str(SERVING_FIT_PATH.name)},
+        "fit_meaning": {k: {"what": what, "beside": beside} for k, (what, beside) in FITTED.items()},
+        "sourced": {"bandwidth_fraction": BANDWIDTH_FRACTION_SOURCE, "compute_fraction": COMPUTE_FRACTION_SOURCE,
+                    "power": POWER_SOURCE, "usable_memory": USABLE_MEMORY_SOURCE},
+        "configs": [],
+    }
+    grouped = validation_by_architecture()
+    groups = sorted({h.m.model for h in grouped.held})
+    doc["by_architecture_and_engine"] = {
+        "method": (f"the same, with models of one shape on one engine held out together: {len(groups)} groups "
+                   f"({'; '.join(groups)})"),
+        "n_groups": len(groups),
+        "joules_per_output_token": {"model": _metrics(grouped.energy), "previous": _metrics(grouped.previous_energy)},
+        "seconds_per_output_token": {"model": _metrics(grouped.tpot), "previous": _metrics(grouped.previous_tpot)},
+    }
+    for h in cv.held:
+        m = h.m
+        doc["configs"].append({
+            "model": m.model, "hardware": m.hardware_id, "tensor_parallel": m.tp, "batch": m.batch,
+            "batch_avg": m.batch_avg, "task": m.task, "leaderboard": m.leaderboard,
+            "prompt_tokens": m.prompt_tokens, "output_tokens": m.output_tokens,
+            "measured_j_per_output_token": m.joules_per_output_token,
+            "predicted_j_per_output_token": h.joules_per_output_token,
+            "interval_j_per_output_token": [h.joules_per_output_token / math.exp(h.energy_half),
+                                            h.joules_per_output_token * math.exp(h.energy_half)],
+            "inside_j": abs(h.energy_log_error) <= h.energy_half,
+            "factor_j": math.exp(abs(h.energy_log_error)),
+            "measured_tpot_s": m.tpot_s, "predicted_tpot_s": h.tpot_s,
+            "interval_tpot_s": [h.tpot_s / math.exp(h.tpot_half), h.tpot_s * math.exp(h.tpot_half)],
+            "inside_tpot": abs(h.tpot_log_error) <= h.tpot_half,
+            "factor_tpot": math.exp(abs(h.tpot_log_error)),
+            "previous_j_per_output_token": h.previous.joules_per_output_token, "previous_tpot_s": h.previous.tpot_s,
+            "per_parameter_j_per_output_token": h.scaled_joules_per_output_token,
+            "per_parameter_tpot_s": h.scaled_tpot_s,
+            "flat_j_per_output_token": h.flat_joules_per_output_token, "flat_tpot_s": h.flat_tpot_s,
+            "source": m.source,
+        })
+    return doc
+
+
+@lru_cache(maxsize=1)
+def tpot_check() -> TpotCheck:
+    return check(load_rows(), load_serving_fit())
+
+
+def _summary(model, previous, ps) -> dict:
+    return {"model": model.to_dict(), "previous": previous.to_dict(), "median_predicted_over_measured": median_ratio(ps)}
+
+
+@lru_cache(maxsize=1)
+def tpot_check_document() -> dict:
+    """What `validate --inference` reports on the independent measurements, as plain numbers."""
+    c = tpot_check()
+    ps = c.predictions
+    return {
+        "data": f"estimator/data/{TPOT_CHECKS_PATH.name}",
+        "method": (f"{len(ps)} published small-batch measurements ({', '.join(sorted(c.by_source))}), none of them "
+                   "seen by the online engine's fit: each predicted by it, its stated interval checked"),
+        **_check_document(c),
+        "latency_engine": latency_fit_document(load_serving_fit())["validation"],
+        "rows": [{"source": p.row.source, "model": p.row.model, "hardware": p.row.hardware_id,
+                  "tensor_parallel": p.row.tp, "batch": p.row.batch, "bits": p.row.bits,
+                  "measured_tpot_ms": p.row.tpot_s * MS_PER_S, "predicted_tpot_ms": p.tpot_s * MS_PER_S,
+                  "interval_tpot_ms": [p.tpot_s / math.exp(p.half) * MS_PER_S, p.tpot_s * math.exp(p.half) * MS_PER_S],
+                  "inside": p.inside, "previous_tpot_ms": p.previous_tpot_s * MS_PER_S,
+                  "note": p.row.note, "citation": p.row.citation} for p in ps],
+    }
+
+
+def _check_document(c: TpotCheck) -> dict:
+    ps = c.predictions
+    return {
+        "overall": _summary(c.model, c.previous, ps),
+        "by_source": {s: {**_summary(m, p, [x for x in ps if x.row.source == s]),
+                          "engine": next(x.row.engine for x in ps if x.row.source == s)}
+                      for s, (m, p) in c.by_source.items()},
+    }
+
+
+@lru_cache(maxsize=1)
+def later_check_document() -> dict:
+    """Both engines, as shipped, on the published decode times gathered after they were fitted
+    (``LATER_CHECKS_PATH``): a check neither fit saw, by benchmark, the previous model beside."""
+    rows = load_rows(LATER_CHECKS_PATH)
+    checks = {engine: check(rows, load_serving_fit(engine)) for engine in ("latency", "online")}
+    return {
+        "data": f"estimator/data/{LATER_CHECKS_PATH.name}",
+        "method": (f"{len(rows)} published small-batch decode times from {len({r.source for r in rows})} benchmarks "
+                   f"({', '.join(sorted({r.source for r in rows}))}), gathered after both engines were fitted and "
+                   "never fitted: each predicted by each engine as shipped, its stated interval checked"),
+        **{engine: _check_document(c) for engine, c in checks.items()},
+    }
+
+
+def latency_fit_document(online: ServingFit, level: float = LEVEL) -> dict:
+    """The "latency" engine's section of serving_fit.json: its fit and its leave-one-benchmark-out
+    validation (written by ``fit-serving`` beside the online fit; ``--check`` compares both)."""
+    fit, cv = fit_latency(load_rows(), online, level)
+    return {
+        "about": ("The latency-optimised engine: the time constants fitted to the published small-batch decode "
+                  f"times in estimator/data/{TPOT_CHECKS_PATH.name}, the power factor the online fit's (no energy was "
+                  "measured: the energy's interval is the time's). Method: estimator/fit/tpot_check.py."),
+        "fit": fit.to_dict(),
+        "validation": {"method": ("leave-one-benchmark-out: each benchmark's rows predicted by a fit of the other "
+                                  "benchmarks', its interval from their out-of-sample residuals, each benchmark once"),
+                       **_check_document(cv)},
+    }
+
+
+def latency_note() -> tuple[str, ...]:
+    """What the latency engine is fitted to and how it did on benchmarks it was not fitted to."""
+    v = shipped_latency_validation()["overall"]["model"]
+    later = later_check_document()["latency"]["overall"]
+    c = tpot_check()
+    batches = [p.row.batch for p in c.predictions]
+    return (f"engine: latency-optimised, its costs fitted to {v['n']} published decode times at batches "
+            f"{min(batches)}–{max(batches)} ({', '.join(sorted(c.by_source))}); each benchmark predicted by a fit of "
+            f"the others, its time per output token was off by a median {v['median_factor']:.2f}× and the "
+            f"{LEVEL:.0%} interval held {v['interval_coverage']:.0%} (the serving validation); on "
+            f"{later['model']['n']} later published times from other benchmarks that no fit saw, "
+            f"{later['model']['median_factor']:.2f}× and {later['model']['interval_coverage']:.0%}; its energy is the "
+            "modelled power × that time, and no measured energy checks it",)
+
+
+def small_batch_note(batch: int) -> tuple[str, ...]:
+    """For a batch within the independent measurements' batches, what they showed of the TPOT."""
+    c = tpot_check()
+    batches = [p.row.batch for p in c.predictions]
+    if batch > max(batches):
+        return ()
+    return (f"batch {batch}: on {len(batches)} published measurements at batches {min(batches)}–{max(batches)} from "
+            f"latency benchmarks this engine's fit never saw ({', '.join(sorted(c.by_source))}), the predicted time per "
+            f"output token was a median {median_ratio(c.predictions):.2g}× the measured one and the stated interval "
+            f"held {c.model.interval_coverage:.0%} of them (the serving validation): this estimates an online serving "
+            "engine under load; the latency engine, fitted to those benchmarks, estimates a latency-optimised engine "
+            "at a fixed batch",)
+
+
+__all__ = ["BASELINES", "domain_notes", "fit_document", "latency_fit_document", "latency_note", "later_check_document", "refit", "small_batch_note", "tpot_check", "tpot_check_document", "validation", "validation_by_architecture", "validation_document"]
