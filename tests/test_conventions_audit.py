@@ -8,12 +8,14 @@ import math
 
 import numpy as np
 import pytest
+from fake_nvml import FakeClock, FakeGpu
 
 from estimator.core import bounds as B
-from estimator.core.errors import InputError
+from estimator.core.errors import InputError, MeasurementError
 from estimator.core.sweep import sweep
 from estimator.core.workload import dense_training_flops, generic_training_flops
 from estimator.laws import scaling
+from estimator.measure.nvml import NvmlBackend
 from estimator.services import api, limits
 
 SWEEP = dict(peak_flops_per_s=1e14, utilization=0.3, devices=1, power_w=300.0, pue=1.1,
@@ -65,3 +67,18 @@ def test_the_compute_optimal_split_and_its_estimate_come_from_one_service():
     assert est is None and omitted == limits.beyond_estimate_note() and model.flops == beyond
     with pytest.raises(Exception, match="no-such-gpu"):  # past the bound the hardware is still checked
         limits.flops_model(beyond, "no-such-gpu")
+
+
+def test_a_gpu_that_reads_zero_power_is_refused_not_a_measured_zero():
+    """A counter that does not move and power reads of 0 W (some virtual GPUs): 0 J is no measurement."""
+    for has_counter in (True, False):
+        clock = FakeClock()
+        backend = NvmlBackend(FakeGpu(clock, power_w=0.0, has_counter=has_counter).module(), clock=clock,
+                              poll_in_thread=False)
+        backend.begin_window()
+        for _ in range(3):
+            clock.advance(0.1)
+            backend.poll()
+        with pytest.raises(MeasurementError, match=r"NVML reported 0\.0 J over 0\.3 s .*could not be read here"):
+            backend.end_window()
+        backend.close()
