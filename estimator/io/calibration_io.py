@@ -29,7 +29,7 @@ from estimator.core.profile_reader import profile_from_dict
 from estimator.core.units import BYTES_PER_GB, BYTES_PER_GIB, BYTES_PER_MB, J_PER_KWH
 from estimator.core.validation import require_number_in
 from estimator.io import safe_read
-from estimator.measure.base import Measurement
+from estimator.measure.base import CODECARBON_CSV_CPU, CODECARBON_CSV_GPU, Measurement
 
 MAX_CSV_BYTES = 5_000_000  # an emissions.csv gains ~0.4 kB per run: 5 MB is ~10,000 runs
 
@@ -259,7 +259,7 @@ def measurement_from_codecarbon(run: CodeCarbonRun, device_kind: str) -> tuple[M
         # one device's share, energy and power alike (power × duration = energy); the run's total is kept
         energy_j = run.gpu_energy_j / devices
         power_w = energy_j / run.duration_s
-        m = Measurement(run.duration_s, energy_j, power_w, "codecarbon-csv-gpu-nvml", False,
+        m = Measurement(run.duration_s, energy_j, power_w, CODECARBON_CSV_GPU, False,
                         run.gpu_model or "GPU", "codecarbon-csv",
                         {**details, "gpus": devices, "gpu_energy_j_all_devices": run.gpu_energy_j})
         return m, devices
@@ -270,6 +270,6 @@ def measurement_from_codecarbon(run: CodeCarbonRun, device_kind: str) -> tuple[M
                                 "from the TDP; treated as an estimate")
     if run.ram_total_gb is not None:
         details["ram_total_gb"] = run.ram_total_gb  # the logged machine's RAM: a CPU profile's memory
-    m = Measurement(run.duration_s, run.cpu_energy_j, power_w, "codecarbon-csv-cpu-method-not-recorded", True,
+    m = Measurement(run.duration_s, run.cpu_energy_j, power_w, CODECARBON_CSV_CPU, True,
                     run.cpu_model or "CPU", "codecarbon-csv", details)
     return m, 1

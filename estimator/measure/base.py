@@ -22,6 +22,8 @@ CODECARBON_RAPL = "codecarbon-rapl"                # CodeCarbon read Intel RAPL 
 CODECARBON_CPU_LOAD_ESTIMATE = "codecarbon-cpu-load-estimate"  # TDP × CPU-load model, no RAPL access
 CODECARBON_CONSTANT_ESTIMATE = "codecarbon-constant-tdp-estimate"  # a fixed share of a (generic) TDP
 NOT_MEASURED = "not-measured"                      # time only: no power meter on this machine
+CODECARBON_CSV_GPU = "codecarbon-csv-gpu-nvml"     # a CodeCarbon log's GPU energy (CodeCarbon reads it through NVML)
+CODECARBON_CSV_CPU = "codecarbon-csv-cpu-method-not-recorded"  # a log's CPU energy: RAPL or TDP, not recorded
 
 
 @dataclass(frozen=True)

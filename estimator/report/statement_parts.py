@@ -31,8 +31,8 @@ ZERO_KEY, ACT_MEM_KEY = "ZERO20", "KOR22"
 
 DATASHEET_VENDORS = ("NVIDIA", "Google", "AMD", "Intel")  # the first word of the shipped profiles' names
 
-# The meters' labels in words: estimator/measure/base.py's (a pure module may not import it: tests/test_layers.py)
-# and a CodeCarbon log's (estimator/io/calibration_io.py).
+# The meters' labels in words: estimator/measure/base.py's, a CodeCarbon log's included (a pure module may not
+# import it: tests/test_layers.py).
 METERS = {"nvml-energy-counter": "NVML's energy counter", "nvml-power-polling": "NVML's power readings, sampled",
           "codecarbon-rapl": "CodeCarbon's reading of the RAPL energy counters",
           "codecarbon-cpu-load-estimate": "CodeCarbon's CPU-load model",
