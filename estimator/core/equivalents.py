@@ -38,8 +38,8 @@ def equivalents(energy_kwh: float, co2e_kg: float) -> tuple[Equivalent, ...]:
                    "20 W brain (Raichle & Gusnard 2002); Julian year 8766 h"),
         Equivalent("car_km", co2e_kg / CAR_KG_CO2_PER_KM, "km",
                    "km driven by a typical passenger car",
-                   "US EPA 2023: 400 g CO2 per mile (EPA-420-F-23-014)", of="co2e_kg"),
+                   f"US EPA 2023: {CAR_G_CO2_PER_MILE:g} g CO2 per mile (EPA-420-F-23-014)", of="co2e_kg"),
         Equivalent("household_years", energy_kwh / HOUSEHOLD_KWH_PER_YEAR, "years",
                    "years of a US household's electricity",
-                   "US EIA: 10,715 kWh per residential customer in 2020"),
+                   f"US EIA: {HOUSEHOLD_KWH_PER_YEAR:,.0f} kWh per residential customer in 2020"),
     )

@@ -81,7 +81,8 @@ LOW_BIT_COMPUTE_NOTE = ("{bits}-bit compute: the linear layers at the {p} peak, 
 # tokens (means 161.31 and 337.99: vLLM paper, Kwon et al. 2023, arXiv:2309.06180, Fig. 11).
 DEFAULT_PROMPT_TOKENS = 161.0
 DEFAULT_TOKENS_PER_QUERY = 338.0
-QUERY_SOURCE = "ShareGPT means, 161 prompt and 338 output tokens (vLLM paper, arXiv:2309.06180, Fig. 11)"
+QUERY_SOURCE = (f"ShareGPT means, {DEFAULT_PROMPT_TOKENS:g} prompt and {DEFAULT_TOKENS_PER_QUERY:g} output tokens "
+                "(vLLM paper, arXiv:2309.06180, Fig. 11)")
 MAX_BATCH = int(B.BATCH.high)
 # What is served when nothing else is said: 16-bit weights and KV cache (bf16/fp16, as models are
 # released and as the ML.ENERGY measurements the serving model is fitted to ran), one sequence at a
