@@ -91,7 +91,7 @@ def loss_grid(flops: float) -> np.ndarray:
     hi = min(max(LOSS_GRID_FLOPS[-1], flops * 10), B.SCALING_FLOPS.high)
     if (lo, hi) == (LOSS_GRID_FLOPS[0], LOSS_GRID_FLOPS[-1]):
         return LOSS_GRID_FLOPS
-    return np.logspace(np.log10(lo), np.log10(hi), len(LOSS_GRID_FLOPS))
+    return np.clip(np.logspace(np.log10(lo), np.log10(hi), len(LOSS_GRID_FLOPS)), lo, hi)  # 10**log10(x) may pass x
 
 
 def loss_chart(method: str, flops: float, loss_opt: float) -> alt.LayerChart:

@@ -174,12 +174,12 @@ def test_a_cost_below_a_millionth_of_a_cent_is_refused_with_the_years_that_work(
 
 @pytest.mark.parametrize("method, most", [("tokens-per-param", "3 × 10³³"), ("fit", "10³²")])
 def test_a_split_past_the_bounds_of_a_model_is_refused(capsys, method, most):
-    err = _refused(capsys, "scaling", "chinchilla", "--flops", "1e35", "--method", method)
+    err = _refused(capsys, "scaling", "chinchilla", "--flops", "5e33", "--method", method)
     assert f"splits within the bounds come from at most {most} FLOPs: give fewer FLOPs (--flops)" in err
     lo, hi = scaling.split_flops_range(method)
     m = scaling.chinchilla(plausible.floor_sig(hi), method)  # the FLOPs it names work
     assert m.params_opt <= B.PARAMS.high and m.tokens_opt <= B.TOKENS.high
-    at = _page("limits", {"lim_flops": "1e35"})
+    at = _page("limits", {"lim_flops": "5e33"})
     assert at.error and "at most 3 × 10³³ FLOPs" in at.error[0].value.replace("\\", "")
     assert not any(m.label == "Parameters" for m in at.metric)
 

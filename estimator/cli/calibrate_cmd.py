@@ -107,7 +107,8 @@ def cmd_calibrate(args):
         given = [flag for flag, value in (("--seconds", args.seconds), ("--out", args.out), ("--base", args.base),
                                           ("--id", args.id), ("--flops", args.flops), ("--precision", args.precision),
                                           ("--from-codecarbon", args.from_codecarbon), ("--run-id", args.run_id),
-                                          ("--region", args.region)) if value is not None]
+                                          ("--region", args.region), ("--backend", args.backend),
+                                          ("--device", args.device)) if value is not None]
         if cmd or given or args.force:
             raise InputError(f"--backends only lists the meters; give it alone (not with "
                              f"{', '.join(given + ['--force'] * args.force) or 'a command'})")
@@ -130,7 +131,9 @@ def cmd_calibrate(args):
             raise InputError("give either --from-codecarbon or a command after `--`, not both")
         # these set a measurement made here; an imported log has its own duration and country
         for given, flag, what in ((args.seconds is not None, "--seconds", "the built-in workload's duration"),
-                                  (args.region is not None, "--region", "the country of a measurement made here")):
+                                  (args.region is not None, "--region", "the country of a measurement made here"),
+                                  (args.backend is not None, "--backend", "the meter of a measurement made here"),
+                                  (args.device is not None, "--device", "the GPU of a measurement made here")):
             if given:
                 raise InputError(f"{flag} sets {what}; the imported CodeCarbon log has its own: give --from-codecarbon "
                                  f"or {flag}, not both")
@@ -150,7 +153,7 @@ def cmd_calibrate(args):
             from estimator.services.api import resolve_grid
             resolve_grid(region=args.region)
         from estimator.measure import open_backend
-        backend = open_backend(args.backend, country_iso_code=args.region, device_index=args.device)
+        backend = open_backend(args.backend or "auto", country_iso_code=args.region, device_index=args.device)
         try:
             base = _base(args, backend.kind, backend.device_name)
             cr.check_power_measured(backend, base)  # a time-only meter on a CPU: refused before its fallback note
@@ -226,8 +229,8 @@ def register(sub):
     p = sub.add_parser("calibrate", help="measure throughput and power on this machine; write a calibrated profile",
                        description="Measure achieved FLOP/s and power here (built-in matmuls, your own command "
                                    "after `--`, or a CodeCarbon log) and write a calibrated profile.")
-    p.add_argument("--backend", choices=("auto", "nvml", "cpu"), default="auto",
-                   help="auto: the NVIDIA GPU through NVML when available, else the CPU through CodeCarbon")
+    p.add_argument("--backend", choices=("auto", "nvml", "cpu"), default=None,
+                   help="auto (the default): the NVIDIA GPU through NVML when available, else the CPU through CodeCarbon")
     p.add_argument("--seconds", type=float, help=f"built-in workload: seconds to run (default {B.DEFAULT_CALIBRATION_SECONDS:g})")
     p.add_argument("--out", help="where to write the profile (.toml; default profiles/calibrated/<id>.toml); "
                                  "never in the bundled profiles/ folder")

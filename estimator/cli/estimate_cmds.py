@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
-from estimator.cli.profile_text import id_clash, peak_unit, show_profile
+from estimator.cli.profile_text import peak_unit, show_profile
 from estimator.core import bounds as B
 from estimator.core import embodied
 from estimator.core.errors import InputError, ProfileError
@@ -14,7 +15,7 @@ from estimator.core.profile import DISPLAY_FLOPS, PRECISIONS
 from estimator.core.scenario import INPUT_FIELDS
 from estimator.core.utilization_choice import reference_run
 from estimator.core.water import COOLING, DEFAULT_COOLING, EWIF_L_PER_KWH
-from estimator.io.datafiles import default_profiles, load_presets, load_profile_file, load_sources
+from estimator.io.datafiles import default_profiles, id_clash, load_presets, load_profile_file, load_sources
 from estimator.report import humanize as hz
 from estimator.report.export import COMPARE_KEYS, FORMATS, LABELS, compare_csv, dump_json, render
 from estimator.services import api
@@ -25,8 +26,12 @@ SCENARIO_ARGS = INPUT_FIELDS  # each is an argument of the same dest
 
 def count(text: str) -> int | float:
     """An argument that counts (devices, years): a whole number as an int, so that ``--devices 8``
-    reads 8, not 8.0, in the JSON; anything else as a float, for the core to refuse by name."""
-    x = float(text)
+    reads 8, not 8.0, in the JSON; anything else as a float, for the core to refuse by name. Text that is
+    no number is refused here in words (CLI audit: argparse said "invalid count value: 'abc'")."""
+    try:
+        x = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
     return int(x) if x.is_integer() else x
 
 
@@ -133,9 +138,20 @@ def scenario_kwargs(args) -> dict:
 
 
 def cmd_estimate(args):
-    if args.model and args.params is None and args.flops is None and args.tokens is not None and args.layers is None:
+    if args.seq_len is not None and args.n_ctx is not None and args.seq_len > args.n_ctx:
+        # the architecture's context sets its attention FLOPs; a longer sequence for the memory is another model
+        raise InputError(f"--seq-len {args.seq_len:g} is longer than the architecture's --context {args.n_ctx:g}: "
+                         "give a sequence within the context, or a longer context")
+    if args.model:
         from estimator.io.serving_data import catalog_model
-        args.params = catalog_model(args.model).params  # 6·N·D with the catalog model's N
+        model = catalog_model(args.model)  # an unknown model is named first (CLI audit: "no workload" hid it)
+        if (args.params is None and args.flops is None and args.layers is None and args.preset is None
+                and args.forward_flops_per_example is None):
+            if args.tokens is None and args.hours is None and args.device_hours is None:
+                raise InputError(f"--model {args.model} gives the parameters ({model.params:.3g}): add --tokens for "
+                                 "6·N·D, or give --flops")
+            if args.tokens is not None:
+                args.params = model.params  # 6·N·D with the catalog model's N
     result = api.run(hardware=args.hardware, preset_id=args.preset, region=args.region, cloud=args.cloud,
                      memory=memory_kwargs(args), **scenario_kwargs(args))
     title = result.title
@@ -265,7 +281,11 @@ def cmd_profiles(args):
                     profile = load_profile_file(path)
                 except ProfileError as exc:
                     broken += 1
-                    print(f"broken: {exc}")
+                    hint = ""
+                    if not Path(path).exists() and path in ps.profiles:  # an id, not a file (CLI audit)
+                        hint = (f" ('{path}' is a bundled profile's id: validate takes files; "
+                                f"`python -m estimator profiles show {path}` shows it)")
+                    print(f"broken: {exc}{hint}")
                     continue
                 if profile.id in seen and Path(seen[profile.id]).resolve() != Path(path).resolve():
                     broken += 1

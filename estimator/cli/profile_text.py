@@ -3,31 +3,9 @@ why a profile file would not load beside the others (``estimator.cli.estimate_cm
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from estimator.core.embodied import device_figure
 from estimator.core.profile import DISPLAY_FLOPS
 from estimator.core.utilization_choice import fit_used, reference_run, same_for_every_run
-from estimator.io.datafiles import is_bundled, source_path
-
-
-def id_clash(ps, profile, path: str) -> str | None:
-    """Why ``profile`` (read from ``path``) would not load beside the loaded profiles, or None: its id
-    is a bundled profile's, another loaded file's, or one that several files already define (audit:
-    validate said ok for a calibrated file whose id another file had, and `profiles show` refused it)."""
-    pid = profile.id
-    other = ps.profiles.get(pid)
-    if other is not None and source_path(other.source_file) != Path(path).resolve():
-        if is_bundled(other) and not is_bundled(profile):  # a calibrated profile never takes a bundled id
-            return (f"id '{pid}' is the id of the bundled profile {other.source_file}: give this profile its own id "
-                    f"(e.g. id = \"{pid}-cal\")")
-        return (f"id '{pid}' is also the id of {other.source_file}: give one of them another id (profiles load "
-                "together, so an id names one file)")
-    for err in ps.errors:
-        if err.field == "id" and f"'{pid}' is defined by" in err.problem:
-            return f"id {err.problem}; fix: {err.fix}"
-    return None
-
 
 NOT_STATED = "not stated"
 

@@ -70,15 +70,17 @@ DEVICES = Bound(1, 1e7, "devices",
 # project's data reach ≈1e-2 (estimator/data, `python -m estimator validate`).
 UTILIZATION = Bound(1e-6, 1.0, "of peak", "one millionth of peak up to the peak itself")
 YEAR = Bound(1940, 2100, "", "from the first electronic computers to well past any plan", whole=True)
-# A trend table (estimator/laws/trends.py) starts from the first programmable computers; beyond is a
-# typo. How many years it reaches is trends.YEARS (as far as its frontier-compute what-if stays physical).
-TREND_START_YEAR = Bound(1940, 2200, "", "from the first programmable computers; beyond is a typo", whole=True)
+# A trend table (estimator/laws/trends.py) starts in a year a run may have (YEAR; CLI audit: a start in
+# 2200 printed costs for 2200–2227 where `estimate --year` refuses 2101). How many years it reaches is
+# trends.YEARS (as far as its frontier-compute what-if stays physical).
+TREND_START_YEAR = Bound(YEAR.low, YEAR.high, "", "the years a run may have: " + YEAR.source, whole=True)
 HOURS = Bound(1 / S_PER_HOUR, 1e8, "h", "one second up to ~11,000 years of wall clock")
 # From one device-millisecond: one query served at a large batch takes a fraction of a device-second
 # (a 338-token answer at batch 64 on an H100: 0.2 device-seconds), and its figures are the Inference
 # page's headline (audit: one query was refused as "too little to price").
 DEVICE_HOURS = Bound(1 / (S_PER_HOUR * MS_PER_S), 1e14, "device-h",
-                     "one device-millisecond up to 1e7 devices × 1e7 hours")
+                     "one device-millisecond up to 1e7 devices × 1e7 hours, 11 billion device-years: about the "
+                     "age of the universe (13.8 billion years, Planck 2018) on one device")
 
 # -- site and prices ----------------------------------------------------------------------------
 POWER_W = Bound(1.0, 1e8, "W", "1 W (a phone SoC) up to 100 MW per device (AlphaGo's whole system is ≈1 MW)")
@@ -112,9 +114,10 @@ DEVICE_INDEX = Bound(0, GPU_COUNT.high - 1, "", "NVML's numbering of a machine's
 # abstract); far outside that range a scaling law means nothing.
 # A split past the parameter or token bounds is refused by the law itself (estimator/laws/scaling.py,
 # split_flops_range; its figures are held to this text by tests/test_lecture_laws_audit.py).
-SCALING_FLOPS = Bound(1e12, 1e35, "FLOPs", "N ≈ 9e4 parameters at 20 tokens each, up to ~1e9 × the largest runs; "
-                      "a split past the parameter or token bounds is refused (up to ≈3e33 FLOPs at 20 tokens a "
-                      "parameter, ≈1e32 by the fit)")
+SCALING_FLOPS = Bound(1e12, 6 * PARAMS.high * TOKENS.high, "FLOPs",
+                      "N ≈ 9e4 parameters at 20 tokens each, up to 6·N·D at the parameter and token bounds, which no "
+                      "split can pass (CLI audit: 1e35 was advertised and never accepted); a split past those bounds is "
+                      "refused (up to ≈3e33 FLOPs at 20 tokens a parameter, ≈1e32 by the fit)")
 TOKENS_PER_PARAM = Bound(1e-3, 1e5, "tokens per parameter",
                          "a thousandth of a token up to 5,000 × Chinchilla's 20 (Hoffmann et al. 2022)")
 # k in error ∝ compute^(−k) (Thompson et al. 2020): fitted scaling exponents of loss against compute

@@ -51,6 +51,11 @@ class InputError(NamesInputs, EstimatorError, ValueError):
     message in neutral words, ``field`` the input's keyword)."""
 
 
+class ResultOutOfBounds(InputError):
+    """Inputs each inside their bounds whose result is not: a time or device-hours past what an estimate
+    covers. A caller that can show something without the estimate (a scaling law's split) catches it."""
+
+
 class UnknownHardwareError(InputError):
     """A hardware id that no loaded profile has."""
 

@@ -14,10 +14,11 @@ from estimator.core import validation as v
 from estimator.core.calibration_section import CalibrationFacts, calibration_facts
 from estimator.core.compute import compute, compute_interval
 from estimator.core.equivalents import Equivalent, equivalents
-from estimator.core.errors import InputError
+from estimator.core.errors import InputError, ResultOutOfBounds
 from estimator.core.footprint import footprint
 from estimator.core.interval import EXACT, LEVEL, PREDICTION, RANGE_MEANING, STATED, basis_of, combined_basis, sides
 from estimator.core.profile import HardwareProfile
+from estimator.core.profile_limits import require_power_for_kind
 from estimator.core.scenario import Scenario, validate_scenario
 from estimator.core.units import S_PER_HOUR
 from estimator.core.utilization_choice import UtilizationInfo, beyond_fitted_scale, utilization_for  # noqa: F401
@@ -167,6 +168,18 @@ def _pick(s: Scenario, name: str, profile_value, profile: HardwareProfile, profi
     return profile_value, f"profile:{profile.id}", profile_source
 
 
+def _require_device_hours_in_bounds(mid: dict, time_given: bool) -> None:
+    """The estimate's device-hours inside the bound a number of device-hours given directly must meet (CLI
+    audit: ``--hours 1e8 --devices 1e7`` printed 10¹⁵ device-hours, which ``--device-hours`` refuses, and
+    FLOPs at a millionth of peak 2.8 × 10¹⁹ device-hours, 3 × 10¹⁵ years)."""
+    if mid["device_hours"] > B.DEVICE_HOURS.high:
+        fields = ("hours", "devices") if time_given else ("flops", "utilization")
+        fix = "fewer hours or devices" if time_given else "fewer FLOPs or a higher utilisation"
+        raise ResultOutOfBounds(f"the run would take {mid['device_hours']:.3g} device-hours, more than the "
+                                f"{B.DEVICE_HOURS.high:g} an estimate covers ({B.DEVICE_HOURS.source}); give {fix}",
+                                field=fields)
+
+
 def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
     """Estimate time, device-hours, energy, CO₂e and cost of a scenario on a profile."""
     s = scenario
@@ -200,6 +213,8 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
                               f"utilisation counts model FLOPs (6·N·D = {model_flops:.3g}) and already includes "
                               "recomputation where its runs used it, so the time comes from 6·N·D")
     power_w, power_origin, power_src = _pick(s, "power_w", profile.power.average_w, profile, profile.power.source)
+    if s.power_w is not None:
+        require_power_for_kind(s.power_w, profile.kind, profile.name)
     pue, pue_origin, pue_src = _pick(s, "pue", profile.pue, profile, profile.pue_source)
     if s.carbon_intensity_g_per_kwh is not None:
         ci, ci_origin, ci_src = (s.carbon_intensity_g_per_kwh, s.origin("carbon_intensity_g_per_kwh"),
@@ -252,6 +267,7 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
     for key in ("wall_clock_s", "device_hours", "energy_kwh", "co2e_kg", "cost_usd"):
         for d in (mid, low, high):
             v.require_finite_result(key.rsplit("_", 1)[0].replace("_", " "), d[key])
+    _require_device_hours_in_bounds(mid, time_given)
     if flops is not None and time_given:
         implied = flops / (mid["device_hours"] * S_PER_HOUR * peak_high)
         if implied > 1:

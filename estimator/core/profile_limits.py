@@ -17,6 +17,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from estimator.core import bounds as B
+from estimator.core.errors import InputError
 from estimator.core.profile_fields import BANDWIDTH_GB_PER_S_BOUNDS
 
 
@@ -79,6 +80,15 @@ KIND_LIMITS = {
 def limits_for(kind: str) -> KindLimits:
     """The limits of a kind of device (``profile.KINDS``): the brain, a system or an unknown kind: WIDE."""
     return KIND_LIMITS.get(kind, WIDE)
+
+
+def require_power_for_kind(power_w: float, kind: str, device: str) -> None:
+    """A power per device given for a scenario inside what a device of ``kind`` may state (CLI audit: 100 MW on
+    one H100 priced 249 GWh, and 1 W a token at 27 mJ): the bounds a profile of that kind must meet."""
+    low, high = limits_for(kind).power_w
+    if not low <= power_w <= high:
+        raise InputError(f"power per device {power_w:g} W is outside what a {kind} may draw ({low:g}–{high:g} W per "
+                         f"device, the limits its profiles meet) for {device}", field="power_w")
 
 
 # The least a device's average power (the low end of its range) may be of its TDP: even idle, a GPU

@@ -245,13 +245,18 @@ def measurement_from_codecarbon(run: CodeCarbonRun, device_kind: str) -> tuple[M
     CPU: the CSV does not record whether CPU power came from RAPL or from CodeCarbon's
     TDP-based model, so it is labelled a possible estimate.
     """
+    if device_kind not in ("gpu", "cpu"):
+        # CodeCarbon reads NVIDIA GPUs through NVML and CPUs through RAPL or its TDP model, nothing else (CLI
+        # audit: a brain base took a CPU log and wrote a "brain" profile at the brain's peak)
+        raise InputError(f"a CodeCarbon log measures GPUs and CPUs, not a {device_kind}: choose a GPU or CPU base "
+                         "profile", field="base")
     if run.duration_s <= 0:
         raise InputError(f"{run.source}: run {run.run_id[:8]} lasted {run.duration_s} s; nothing to derive")
     details = {"codecarbon_version": run.codecarbon_version, "tracking_mode": run.tracking_mode,
                "csv_columns": run.columns, "run_id": run.run_id, "project_name": run.project_name,
                "run_timestamp": run.timestamp, "ram_energy_j": run.ram_energy_j,
                "country_iso_code": run.country_iso_code}
-    if device_kind in ("gpu", "tpu", "system"):
+    if device_kind == "gpu":
         if run.gpu_energy_j <= 0 or run.gpu_count < 1:
             raise InputError(f"{run.source}: run {run.run_id[:8]} has no GPU energy (gpu_count "
                              f"{run.gpu_count}); use a CPU profile as the base for a CPU-only run", field="base")
@@ -263,6 +268,11 @@ def measurement_from_codecarbon(run: CodeCarbonRun, device_kind: str) -> tuple[M
                         run.gpu_model or "GPU", "codecarbon-csv",
                         {**details, "gpus": devices, "gpu_energy_j_all_devices": run.gpu_energy_j})
         return m, devices
+    if run.gpu_energy_j > 0 and run.gpu_count >= 1:
+        # the FLOPs of a run on GPUs are the GPUs' work: timed on the CPU they would make a CPU profile of
+        # the GPUs' speed (CLI audit: an 8-GPU log on a CPU base was calibrated as a CPU without a word)
+        raise InputError(f"{run.source}: run {run.run_id[:8]} ran on {run.gpu_count} GPU(s) (their energy is in the "
+                         "log): use a GPU profile as the base, or a log of a CPU-only run", field="base")
     if run.cpu_energy_j <= 0:
         raise InputError(f"{run.source}: run {run.run_id[:8]} has no CPU energy")
     power_w = run.cpu_energy_j / run.duration_s

@@ -119,7 +119,7 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def _did_you_mean(given: str, ids) -> str:
+def did_you_mean(given: str, ids) -> str:
     """'did you mean h100-sxm or h100-pcie? ' for a near miss (ids it begins, or close spellings,
     case ignored), else ''."""
     if len(given) > MAX_QUOTED_CHARS:
@@ -155,14 +155,41 @@ class ProfileSet:
             if err.field == "id" and f"'{hardware}' is defined by" in err.problem:
                 raise err
         if hardware.endswith(".toml") or "/" in hardware:
-            return load_profile_file(hardware)
+            # a file as `profiles validate` takes it (CLI audit: a .txt file, and a copy with a bundled
+            # profile's id that validate calls broken, were used without a word)
+            shown = display_path(Path(hardware))
+            if Path(hardware).suffix != ".toml":
+                raise ProfileError(shown, "(file)", "a profile is a .toml file", "give the profile's .toml file")
+            profile = load_profile_file(hardware)
+            clash = id_clash(self, profile, hardware)
+            if clash is not None:
+                raise ProfileError(shown, "id", clash, "an id names one profile")
+            return profile
         if hardware in self.broken_ids:  # its file names it, whatever the file is called
             raise self.broken_ids[hardware]
         for err in self.errors:
             if Path(err.source).stem == hardware:
                 raise err
-        raise UnknownHardwareError(f"unknown hardware {quoted(hardware)}; {_did_you_mean(hardware, self.profiles)}"
+        raise UnknownHardwareError(f"unknown hardware {quoted(hardware)}; {did_you_mean(hardware, self.profiles)}"
                                    f"valid ids: {', '.join(sorted(self.profiles))}")
+
+
+def id_clash(ps, profile, path: str) -> str | None:
+    """Why ``profile`` (read from ``path``) would not load beside the loaded profiles, or None: its id
+    is a bundled profile's, another loaded file's, or one that several files already define (audit:
+    validate said ok for a calibrated file whose id another file had, and `profiles show` refused it)."""
+    pid = profile.id
+    other = ps.profiles.get(pid)
+    if other is not None and source_path(other.source_file) != Path(path).resolve():
+        if is_bundled(other) and not is_bundled(profile):  # a calibrated profile never takes a bundled id
+            return (f"id '{pid}' is the id of the bundled profile {other.source_file}: give this profile its own id "
+                    f"(e.g. id = \"{pid}-cal\")")
+        return (f"id '{pid}' is also the id of {other.source_file}: give one of them another id (profiles load "
+                "together, so an id names one file)")
+    for err in ps.errors:
+        if err.field == "id" and f"'{pid}' is defined by" in err.problem:
+            return f"id {err.problem}; fix: {err.fix}"
+    return None
 
 
 def load_profiles(*dirs: str | Path, utilization_model=_FIT) -> ProfileSet:
@@ -241,7 +268,8 @@ def load_presets() -> Mapping[str, Preset]:
 def get_preset(pid: str) -> Preset:
     presets = load_presets()
     if pid not in presets:
-        raise UnknownPresetError(f"unknown preset {quoted(pid)}; valid: {', '.join(presets)}")
+        raise UnknownPresetError(f"unknown preset {quoted(pid)}; {did_you_mean(str(pid), presets)}valid: "
+                                 f"{', '.join(presets)}")
     return presets[pid]
 
 

@@ -32,7 +32,7 @@ from estimator.core.serving import (
 from estimator.fit.serving_fit import Measurement
 from estimator.io import safe_read
 from estimator.io.calibration_io import write_text_atomic
-from estimator.io.datafiles import DATA_DIR, default_profiles
+from estimator.io.datafiles import DATA_DIR, default_profiles, did_you_mean
 
 MEASUREMENTS_PATH = DATA_DIR / "mlenergy_inference.csv"
 CATALOG_PATH = DATA_DIR / "open_models.toml"
@@ -113,7 +113,8 @@ def load_catalog() -> Mapping[str, CatalogModel]:
 def catalog_model(model_id: str) -> CatalogModel:
     cat = load_catalog()
     if not isinstance(model_id, str) or model_id not in cat:
-        raise InputError(f"unknown model {str(model_id)[:60]!r}; known: {', '.join(cat)}", field="model")
+        hint = did_you_mean(model_id, cat) if isinstance(model_id, str) else ""
+        raise InputError(f"unknown model {str(model_id)[:60]!r}; {hint}known: {', '.join(cat)}", field="model")
     return cat[model_id]
 
 

@@ -64,7 +64,7 @@ def _check(current_error, target_error, exponent):
         v.require_positive("exponent k", exponent, field="exponent")
     if np.any(np.asarray(target_error) >= np.asarray(current_error)):
         raise InputError(f"target error must be below the current error ({current_error!r}); "
-                         f"got {target_error!r}")
+                         f"got {target_error!r}", field=("target_error", "current_error"))
 
 
 def compute_multiplier(current_error, target_error, exponent):
@@ -123,7 +123,7 @@ def diminishing(current_error: float, target_error: float, exponent: float,
     m = float(compute_multiplier(current_error, target_error, exponent))
     if not np.isfinite(m):
         raise InputError(f"the compute multiplier overflows (({current_error:g}/{target_error:g})^(1/{exponent:g})): "
-                         "raise k or narrow the gap")
+                         "raise k or narrow the gap", field=("exponent", "current_error", "target_error"))
     if base_flops is None:
         # the multiplier alone is the result: a plausible one only (with a base, the target's FLOPs are bounded)
         P.check_multiplier(f"the compute multiplier from {current_error:g} to {target_error:g} at k = {exponent:g}", m,

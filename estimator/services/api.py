@@ -100,7 +100,8 @@ def workload_flops(*, layers=None, d_model=None, n_ctx=None, vocab=None, tokens=
             # the fields by their API names (n_ctx, not "context"), so the CLI and the app name their inputs
             raise InputError(f"an architecture needs layers, d_model, context, vocab and tokens; missing: "
                              f"{', '.join(missing)}", field=tuple("n_ctx" if m == "context" else m for m in missing))
-        ints = [int(require_number_in(name, x, bound)) for name, (x, bound) in arch.items()]
+        ints = [int(require_number_in(name, x, bound, field="n_ctx" if name == "context" else name))
+                for name, (x, bound) in arch.items()]
         tokens = require_number_in("tokens", tokens, B.TOKENS)
         count = transformer_count(TransformerShape(*ints))
         flops = count.training_flops_per_token * tokens
@@ -119,7 +120,8 @@ def workload_flops(*, layers=None, d_model=None, n_ctx=None, vocab=None, tokens=
         if any(x is None for x, _ in generic.values()):
             raise InputError("a generic network needs forward FLOPs per example, examples and epochs",
                              field=("forward_flops_per_example", "examples", "epochs"))
-        f, n, e = (require_number_in(name, x, bound) for name, (x, bound) in generic.items())
+        f, n, e = (require_number_in(name, x, bound, field=key) for (name, (x, bound)), key
+                   in zip(generic.items(), ("forward_flops_per_example", "examples", "epochs")))
         flops = float(generic_training_flops(f, n, e))
         if not (B.FLOPS.low <= flops <= B.FLOPS.high):
             # each input is inside its own bound; their product is not: name the three, not a FLOPs input

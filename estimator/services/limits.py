@@ -13,7 +13,7 @@ from typing import Any
 from estimator.core import bounds as B
 from estimator.core import compression
 from estimator.core import validation as v
-from estimator.core.errors import InputError
+from estimator.core.errors import InputError, ResultOutOfBounds
 from estimator.core.estimate import Estimate
 from estimator.core.fixed_energy import with_energy_fixed
 from estimator.core.inference import InferenceResult, InferenceScenario, inference
@@ -89,9 +89,12 @@ def flops_model(flops: float, hardware: str | None = None, setting: dict | None 
     if hardware is None:
         return model, None, None
     if model.flops > B.FLOPS.high:
-        estimate_flops(B.FLOPS.high, hardware, setting)  # a wrong hardware or setting is still an error
+        estimate_flops(B.FLOPS.low, hardware, setting)  # a wrong hardware or setting is still an error
         return model, None, beyond_estimate_note()
-    return model, estimate_flops(model.flops, hardware, setting), None
+    try:
+        return model, estimate_flops(model.flops, hardware, setting), None
+    except ResultOutOfBounds as exc:  # the split holds; its training time is past what an estimate covers
+        return model, None, f"time, energy, CO₂e and cost are not estimated: {exc}"
 
 
 def _flops_in_bounds(what: str, flops: float, fields, fix: str) -> None:

@@ -1,0 +1,167 @@
+"""The CLI robustness audit's findings (2026-11-25, 1,395 scripted cases): each refused with exit 2 and
+one line naming the option, or answered as the README says."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from estimator.cli.main import main
+from estimator.core import bounds as B
+from estimator.core.errors import ResultOutOfBounds
+from estimator.io.datafiles import PROFILES_DIR
+from estimator.services import limits
+
+CSV = PROFILES_DIR.parent / "tests" / "data" / "codecarbon" / "emissions_codecarbon_3.3.2.csv"
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def refused(capsys, *argv, needle: str = "") -> str:
+    """Exit 2, one line 'error: …' on stderr, nothing on stdout, ``needle`` in it."""
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == "", (argv, code, out, err)
+    assert err.startswith("error: ") and err.count("\n") == 1 and "Traceback" not in err, err
+    assert needle in err, err
+    return err
+
+
+# D1: a result past the device-hours a time given directly may reach ----------------------------------
+
+
+def test_j_a_huge_but_finite_answer_is_printed_up_to_the_device_hours_bound(capsys):
+    code, out, err = run(capsys, "estimate", "--flops", "1e28", "--hardware", "gtx-580")
+    assert code == 0 and err == ""
+    assert "Training time  668 million years" in out  # the README's example, as printed
+    # past the bound a time given directly must meet (CLI audit: printed 6.68 trillion years, and with
+    # --hours 1e8 --devices 1e7 10^15 device-hours, which --device-hours refuses)
+    for argv in (("--flops", "1e32", "--hardware", "gtx-580"), ("--flops", "1e27", "--utilization", "1e-6"),
+                 ("--hours", "1e8", "--devices", "10000000")):
+        code, out, err = run(capsys, "estimate", *argv)
+        assert code == 2 and out == "" and err.count("\n") == 1, argv
+        assert err.startswith("error: the run would take ") and "more than the 1e+14 an estimate covers" in err
+
+
+def test_a_split_whose_training_is_past_the_bound_keeps_the_split_and_says_why():
+    model, est, omitted = limits.flops_model(1e31, "gtx-580")  # ~10^16 GTX 580-hours
+    assert est is None and model.params_opt > 0
+    assert omitted.startswith("time, energy, CO₂e and cost are not estimated: the run would take")
+    with pytest.raises(ResultOutOfBounds):
+        limits.estimate_flops(1e31, "gtx-580")
+
+
+# D2: a power per device past what the hardware's kind may draw ----------------------------------------
+
+@pytest.mark.parametrize("argv", [("estimate", "--flops", "1e21", "--power-w", "1e8"),
+                                  ("estimate", "--flops", "1e21", "--power-w", "1"),
+                                  ("inference", "--model", "llama-3.1-8b", "--tokens", "1e6", "--power-w", "1e8")])
+def test_a_power_a_gpu_cannot_draw_is_refused(capsys, argv):
+    refused(capsys, *argv, needle="is outside what a gpu may draw (2–20000 W per device")
+    assert main(["estimate", "--flops", "1e21", "--power-w", "500"]) == 0  # a GPU's power still runs
+
+
+def test_a_whole_systems_power_stays_allowed_on_a_system(capsys):
+    assert main(["estimate", "--preset", "alphago-vs-brain"]) == 0  # ≈1 MW: its kind's limits are the shared ones
+
+
+# D3, D4: a CodeCarbon log calibrates a GPU or a CPU, the one it measured --------------------------------
+
+def _gpu_log(tmp_path):
+    with CSV.open(newline="") as f:
+        rows = list(csv.DictReader(f))
+    for row in rows:  # every run of the log on 8 GPUs
+        row.update(gpu_energy="1e-3", gpu_count="8", gpu_model="8 x NVIDIA H100 80GB HBM3", gpu_power="300")
+    path = tmp_path / "gpu.csv"
+    with path.open("w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    return path
+
+
+@pytest.mark.parametrize("base", ["brain", "alphago-2016", "tpu-v4"])
+def test_a_codecarbon_log_is_not_calibrated_onto_a_brain_a_system_or_a_tpu(capsys, tmp_path, base):
+    refused(capsys, "calibrate", "--from-codecarbon", str(CSV), "--flops", "1e12", "--base", base,
+            "--out", str(tmp_path / "o.toml"), needle="a CodeCarbon log measures GPUs and CPUs")
+    assert not (tmp_path / "o.toml").exists()
+
+
+def test_a_gpu_runs_log_is_not_calibrated_as_a_cpu(capsys, tmp_path):
+    refused(capsys, "calibrate", "--from-codecarbon", str(_gpu_log(tmp_path)), "--flops", "1e12", "--base",
+            "cpu-server-2s-epyc", "--out", str(tmp_path / "o.toml"), needle="ran on 8 GPU(s)")
+    assert main(["calibrate", "--from-codecarbon", str(_gpu_log(tmp_path)), "--flops", "1e15", "--base", "h100-sxm",
+                 "--id", "h100-from-log", "--out", str(tmp_path / "g.toml")]) == 0
+
+
+def test_a_meter_option_with_an_imported_log_is_refused_not_ignored(capsys, tmp_path):
+    refused(capsys, "calibrate", "--from-codecarbon", str(CSV), "--flops", "1e12", "--base", "cpu-server-2s-epyc",
+            "--backend", "nvml", "--out", str(tmp_path / "o.toml"), needle="--backend sets the meter")
+
+
+# D5, D6: the message names the option, in words ----------------------------------------------------------
+
+def test_a_count_that_is_no_number_says_so(capsys):
+    refused(capsys, "estimate", "--flops", "1e21", "--year", "abc", needle="--year: expected a whole number, got 'abc'")
+
+
+@pytest.mark.parametrize("argv, flag", [
+    (("estimate", "--layers", "24", "--d-model", "1024", "--vocab", "50000", "--tokens", "1e9", "--context", "nan"),
+     "(--context)"),
+    (("estimate", "--forward-flops", "nan", "--examples", "1e6", "--epochs", "1"), "(--forward-flops)"),
+    (("scaling", "diminishing", "--exponent", "0.001"), "(--exponent, --current-error, --target-error)"),
+    (("scaling", "diminishing", "--current-error", "5", "--target-error", "5"), "(--target-error, --current-error)")])
+def test_each_refusal_names_its_option(capsys, argv, flag):
+    assert refused(capsys, *argv).rstrip().endswith(flag)
+
+
+# D7, D9, D10: names ------------------------------------------------------------------------------------
+
+def test_a_near_miss_of_a_preset_or_model_gets_a_suggestion(capsys):
+    refused(capsys, "estimate", "--preset", "GPT3-175B", needle="did you mean gpt3-175b?")
+    refused(capsys, "inference", "--model", " llama-2-7b", "--tokens", "1e6", needle="did you mean llama-2-7b?")
+
+
+def test_a_model_alone_says_what_is_missing_and_an_unknown_one_is_named(capsys):
+    refused(capsys, "estimate", "--model", "nope", needle="unknown model 'nope'")
+    refused(capsys, "estimate", "--model", "llama-2-7b", needle="--model llama-2-7b gives the parameters (6.74e+09): "
+                                                                "add --tokens for 6·N·D, or give --flops")
+    assert main(["estimate", "--model", "llama-2-7b", "--tokens", "2e12"]) == 0
+
+
+def test_validate_given_an_id_points_to_show(capsys):
+    code, out, _ = run(capsys, "profiles", "validate", "h100-sxm")
+    assert code == 2 and "validate takes files; `python -m estimator profiles show h100-sxm` shows it" in out
+
+
+# D11, D13, D16: one bound everywhere -------------------------------------------------------------------------
+
+def test_a_trend_starts_in_a_year_an_estimate_takes(capsys):
+    refused(capsys, "scaling", "trend", "--start-year", "2200", needle="at most 2100")
+    assert B.TREND_START_YEAR.high == B.YEAR.high
+
+
+def test_a_sequence_longer_than_the_architectures_context_is_refused(capsys):
+    refused(capsys, "estimate", "--layers", "24", "--d-model", "1024", "--context", "2048", "--vocab", "50000",
+            "--tokens", "1e9", "--seq-len", "1000000", needle="longer than the architecture's --context 2048")
+
+
+def test_the_scaling_laws_bound_is_one_a_split_can_reach(capsys):
+    assert B.SCALING_FLOPS.high == 6 * B.PARAMS.high * B.TOKENS.high  # no split passes 6·N·D at both bounds
+    refused(capsys, "scaling", "chinchilla", "--flops", "1e35", needle="at most 6e+33 FLOPs")
+
+
+# D12: a profile file is used as `profiles validate` judges it ------------------------------------------------
+
+def test_a_profile_file_validate_calls_broken_is_refused_everywhere(capsys, tmp_path):
+    copy = tmp_path / "copy.toml"
+    copy.write_text((PROFILES_DIR / "h100-sxm.toml").read_text())
+    for argv in (("estimate", "--flops", "1e21", "--hardware", str(copy)), ("profiles", "show", str(copy))):
+        refused(capsys, *argv, needle="is the id of the bundled profile profiles/h100-sxm.toml")
+    text = tmp_path / "h100.txt"
+    text.write_text((PROFILES_DIR / "h100-sxm.toml").read_text())
+    refused(capsys, "estimate", "--flops", "1e21", "--hardware", str(text), needle="a profile is a .toml file")
