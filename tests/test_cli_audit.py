@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 
 import pytest
+from robustness_helpers import refused, run
 
 from estimator.cli.main import main
 from estimator.core import bounds as B
@@ -14,21 +15,6 @@ from estimator.io.datafiles import PROFILES_DIR
 from estimator.services import limits
 
 CSV = PROFILES_DIR.parent / "tests" / "data" / "codecarbon" / "emissions_codecarbon_3.3.2.csv"
-
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def refused(capsys, *argv, needle: str = "") -> str:
-    """Exit 2, one line 'error: …' on stderr, nothing on stdout, ``needle`` in it."""
-    code, out, err = run(capsys, *argv)
-    assert code == 2 and out == "", (argv, code, out, err)
-    assert err.startswith("error: ") and err.count("\n") == 1 and "Traceback" not in err, err
-    assert needle in err, err
-    return err
 
 
 # D1: a result past the device-hours a time given directly may reach ----------------------------------
