@@ -265,7 +265,7 @@ def render() -> None:
                                           "predicted_device_hours", "factor", "inside_interval",
                                           "baseline_device_hours", "baseline_factor", "source"]]
         st.dataframe(runs, hide_index=True, width="stretch")
-    st.download_button("Every figure (JSON)", export.dump_json(doc), file_name="validate.json", mime="application/json",
+    st.download_button("Every training figure (JSON)", export.dump_json(doc), file_name="validate.json", mime="application/json",
                        on_click="ignore", icon=":material/download:",
                        help=f"The figures above and every run, as `{VALIDATE_COMMAND} --format json` writes them.")
     inference_section(lecture)

@@ -260,7 +260,7 @@ def inference_section(lecture: bool) -> None:
             "model", "hardware", "tensor_parallel", "batch", "task", "measured_tpot_s", "predicted_tpot_s",
             "inside_tpot", "measured_j_per_output_token", "predicted_j_per_output_token", "inside_j", "source"]],
             hide_index=True, width="stretch")
-    st.download_button("Every figure (JSON)", export.dump_json(doc), file_name="validate-inference.json",
+    st.download_button("Every serving figure (JSON)", export.dump_json(doc), file_name="validate-inference.json",
                        mime="application/json", on_click="ignore", icon=":material/download:", key="inference_json",
                        help=f"The serving figures and every configuration, as `{VALIDATE_INFERENCE_COMMAND} --format json` "
                             "writes them.")

@@ -28,12 +28,15 @@ def _pow10(value: str) -> str:
 POW10 = _pow10("datum.value")
 
 
-def human_labels(prefix: str = "", suffix: str = "") -> str:
-    """A Vega labelExpr: numbers as people read them, with ``prefix`` and ``suffix`` ("$", " days")."""
+def human_labels(prefix: str = "", suffix: str = "", linear: bool = False) -> str:
+    """A Vega labelExpr: numbers as people read them, with ``prefix`` and ``suffix`` ("$", " days"). Below
+    10⁻³ a log axis's ticks are powers of ten and read as such; a ``linear`` axis's (0.0002, 0.0004…) are
+    written out (browser audit: rounded to powers of ten they read "10⁻⁴, 10⁻³, 10⁻³")."""
     v = "abs(datum.value)"
+    small = "format(datum.value, '~g')" if linear else POW10
     body = (f"{v} >= 1e15 ? {POW10} : {v} >= 1e12 ? format(datum.value / 1e12, '~g') + 'T' : "
             f"{v} >= 1e9 ? format(datum.value / 1e9, '~g') + 'B' : {v} >= 1e6 ? format(datum.value / 1e6, '~g') + 'M' : "
-            f"{v} >= 1 || {v} == 0 ? format(datum.value, ',~g') : {v} >= 1e-3 ? format(datum.value, '~g') : {POW10}")
+            f"{v} >= 1 || {v} == 0 ? format(datum.value, ',~g') : {v} >= 1e-3 ? format(datum.value, '~g') : {small}")
     return f"'{prefix}' + ({body}) + '{suffix}'"
 
 

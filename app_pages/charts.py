@@ -234,7 +234,7 @@ def energy_frame(est) -> pd.DataFrame:
 def energy_chart(df: pd.DataFrame) -> alt.Chart:
     parts = list(ENERGY_PARTS)
     return alt.Chart(df).mark_bar().encode(
-        x=alt.X("energy_kwh:Q", title="Energy (kWh)", axis=alt.Axis(labelExpr=human_labels())),
+        x=alt.X("energy_kwh:Q", title="Energy (kWh)", axis=alt.Axis(labelExpr=human_labels(linear=True))),
         y=alt.Y("part:N", title=None, sort=parts),
         color=alt.Color("part:N", sort=parts, legend=None),
         tooltip=["part:N", alt.Tooltip("energy_kwh:Q", format=",.4~r", title="kWh"),

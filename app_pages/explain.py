@@ -55,7 +55,7 @@ def steps(est) -> list[Step]:
         out.append(Step("2. Time", formula,
                         f"{hz.sci(time_flops, 4)}{counted} ÷ ({hz.sci(peak, 4)} FLOP/s × {util:.4g}) = "
                         f"{hz.sci(device_s, 4)} device-s "
-                        f"= {est.device_hours:,.0f} device-hours;  ÷ {hz.noun(hz.count(est.devices), 'device')} = "
+                        f"= {hz.sig(est.device_hours, 4)} device-hours;  ÷ {hz.noun(hz.count(est.devices), 'device')} = "
                         f"{hz.duration(est.wall_clock_s)}",
                         _src(est, "hardware", "precision", "peak_flops_per_s", "utilization", "devices")))
     else:

@@ -298,7 +298,7 @@ def compression_savings() -> None:
                        for t in rows])
     df["full"] = df["full"].fillna(df["technique"])
     _chart(alt.Chart(df).mark_bar().encode(
-        x=alt.X("kwh:Q", title=COMPRESSION_AXIS_TITLE, axis=alt.Axis(labelExpr=charts.human_labels())),
+        x=alt.X("kwh:Q", title=COMPRESSION_AXIS_TITLE, axis=alt.Axis(labelExpr=charts.human_labels(linear=True))),
         y=alt.Y("technique:N", sort="-x", title=None),  # a label cut on a phone is whole in the tooltip
         tooltip=["technique", "full", alt.Tooltip("kwh:Q", format=",.3~r")]).properties(height=alt.Step(40)))
     style.source_line(compression_source())

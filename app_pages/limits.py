@@ -195,7 +195,7 @@ def multiplier_chart(current: float, k: float, target: float) -> alt.LayerChart:
     df = pd.concat(frames)
     df = df[np.isfinite(df["multiplier"]) & (df["multiplier"] < 1e300)]
     lines = alt.Chart(df).mark_line().encode(
-        x=alt.X("target:Q", title="Target error", axis=alt.Axis(labelExpr=charts.human_labels(suffix="%"))),
+        x=alt.X("target:Q", title="Target error", axis=alt.Axis(labelExpr=charts.human_labels(suffix="%", linear=True))),
         y=charts.log_encoding(alt.Y, "multiplier:Q", df["multiplier"], "Compute multiplier (log)",
                               labelExpr=charts.pow10_labels()),
         color=alt.Color("k:N", sort=[label for label, _ in series],

@@ -10,16 +10,18 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from estimator.core import bounds as B
 from estimator.core.errors import EstimatorError
 from estimator.core.estimate import estimate
 from estimator.core.units import KG_PER_T, S_PER_DAY
 from estimator.core.workload import FLOPS_PER_PARAM_TOKEN_TRAIN, FLOPS_PER_PARAM_TOKEN_TRAIN_RECOMPUTE
 from estimator.laws.scaling import CHINCHILLA_TOKENS_PER_PARAM  # D ≈ 20·N for a scenario that gives FLOPs only
 
-# The sizes drawn: this many decades either side of the scenario, within the size chart's axis (a design
-# choice: 100k parameters, a small CNN, to 100T, ~200 × the largest published dense model, PaLM 540B).
+# The sizes drawn: this many decades either side of the scenario (a design choice), within the parameter
+# counts an estimate takes (browser audit: a fixed 1e5–1e14 drew a 1-parameter scenario's point far from a
+# curve that ran backwards from 1e5 down to 100).
 SWEEP_DECADES = 2.0
-SWEEP_PARAMS_RANGE = (1e5, 1e14)
+SWEEP_PARAMS_RANGE = (B.PARAMS.low, B.PARAMS.high)
 SWEEP_POINTS = 41  # ten a decade, both ends included
 
 # The sweep's quantities, in the order drawn: (name, estimate field, scale to the unit in the name)
