@@ -151,3 +151,10 @@ def test_a_profile_file_validate_calls_broken_is_refused_everywhere(capsys, tmp_
     text = tmp_path / "h100.txt"
     text.write_text((PROFILES_DIR / "h100-sxm.toml").read_text())
     refused(capsys, "estimate", "--flops", "1e21", "--hardware", str(text), needle="a profile is a .toml file")
+
+
+# D15: tokens served are whole ------------------------------------------------------------------------------
+
+def test_a_fraction_of_a_served_token_is_refused_as_other_counts_are(capsys):
+    refused(capsys, "inference", "--model", "llama-3.1-8b", "--tokens", "1000.5", "--tokens-per-query", "100",
+            needle="tokens must be a whole number, got 1000.5 (--tokens)")

@@ -44,7 +44,7 @@ TOKENS = Bound(1.0, 1e17, "tokens",
 # month in May 2025 (S. Pichai, "Google I/O 2025: From research to reality", blog.google, 20 May 2025).
 SERVED_TOKENS = Bound(1.0, 1e17, "tokens",
                       "up to ~17 years of Google's whole AI traffic as of May 2025 (480 trillion tokens a month, "
-                      "Google I/O 2025 keynote)")
+                      "Google I/O 2025 keynote)", whole=True)  # whole tokens (CLI audit: 1000.5 was shown as 1,000)
 LAYERS = Bound(1, 1e4, "layers", "up to ~80 × the deepest published LLM (126 layers, Llama 3.1 405B)", whole=True)
 D_MODEL = Bound(1, 1e6, "", "up to ~60 × the widest published LLM (d_model 16,384, Llama 3.1 405B)", whole=True)
 CONTEXT = Bound(1, 1e8, "tokens", "up to 100 × the longest published context windows (~1e6 tokens, Gemini 1.5)",
