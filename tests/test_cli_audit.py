@@ -158,3 +158,35 @@ def test_a_profile_file_validate_calls_broken_is_refused_everywhere(capsys, tmp_
 def test_a_fraction_of_a_served_token_is_refused_as_other_counts_are(capsys):
     refused(capsys, "inference", "--model", "llama-3.1-8b", "--tokens", "1000.5", "--tokens-per-query", "100",
             needle="tokens must be a whole number, got 1000.5 (--tokens)")
+
+
+# The review of these fixes: every path to the device-hours bound names the inputs that set the workload -------
+
+def test_a_split_past_the_estimates_flops_on_several_devices_keeps_the_split(capsys):
+    code, out, err = run(capsys, "scaling", "chinchilla", "--flops", "3e33", "--hardware", "h100-sxm", "--devices", "8")
+    assert code == 0 and err == "" and "not estimated past 10³² FLOPs" in out  # it checked 1 FLOP on 8 devices
+    refused(capsys, "scaling", "chinchilla", "--flops", "3e33", "--hardware", "no-such-gpu", needle="unknown hardware")
+
+
+@pytest.mark.parametrize("argv, needle", [
+    (("scaling", "chinchilla", "--budget-kwh", "1e15", "--hardware", "gtx-580"),
+     "the budget of 1e+15 kWh buys a run of 3.9e+15 device-hours, more than the 1e+14 an estimate covers: give a "
+     "smaller budget (--budget-kwh)"),
+    (("scaling", "diminishing", "--exponent", "0.03", "--hardware", "gtx-580"),
+     "aim at a nearer target error, give a larger exponent or smaller base FLOPs (--base-flops, --target-error, "
+     "--exponent)"),
+    (("scaling", "trend", "--flops", "1e32", "--hardware", "v100-sxm2"), "give fewer FLOPs (--flops)"),
+    (("estimate", "--params", "1e15", "--tokens", "1e16", "--hardware", "gtx-580"),
+     "give a smaller workload or a higher utilisation (--params, --tokens, --utilization)"),
+    (("estimate", "--flops", "1e21", "--hardware", "gaudi3", "--power-w", "1e6"), "outside what an accelerator may draw"),
+    (("scaling", "trend", "--start-year", "2100", "--years", "27"), "past 2100, the last year a run may have")])
+def test_each_path_past_a_bound_names_what_the_user_gave(capsys, argv, needle):
+    refused(capsys, *argv, needle=needle)
+
+
+def test_the_limits_page_names_the_budget_and_the_target_not_a_flops_input():
+    pytest.importorskip("streamlit")
+    from apptest_pages import run_page
+    at = run_page("limits", {"lim_budget": "kWh", "lim_kwh": "1e14", "lim_hw": "v100-sxm2"})
+    shown = " ".join(e.value.replace("\\", "") for e in at.error)
+    assert "give a smaller budget" in shown and "Training FLOPs" not in shown

@@ -52,8 +52,20 @@ class InputError(NamesInputs, EstimatorError, ValueError):
 
 
 class ResultOutOfBounds(InputError):
-    """Inputs each inside their bounds whose result is not: a time or device-hours past what an estimate
-    covers. A caller that can show something without the estimate (a scaling law's split) catches it."""
+    """Inputs each inside their bounds whose result is not: device-hours past what an estimate covers
+    (``device_hours``, the run's). A caller that can show something without the estimate (a scaling
+    law's split) catches it; one whose inputs set the workload (a budget, an error target) says so."""
+
+    def __init__(self, message: str = "", field: str | tuple[str, ...] | None = None,
+                 device_hours: float | None = None):
+        super().__init__(message, field)
+        self.device_hours = device_hours
+
+    @property
+    def past(self) -> str:
+        """"7.72e+14 device-hours, more than the 1e+14 an estimate covers", for a caller's own message."""
+        from estimator.core.bounds import DEVICE_HOURS
+        return f"{self.device_hours:.3g} device-hours, more than the {DEVICE_HOURS.high:g} an estimate covers"
 
 
 class UnknownHardwareError(InputError):

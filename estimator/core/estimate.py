@@ -168,16 +168,19 @@ def _pick(s: Scenario, name: str, profile_value, profile: HardwareProfile, profi
     return profile_value, f"profile:{profile.id}", profile_source
 
 
-def _require_device_hours_in_bounds(mid: dict, time_given: bool) -> None:
+def _require_device_hours_in_bounds(mid: dict, time_given: bool, s: Scenario) -> None:
     """The estimate's device-hours inside the bound a number of device-hours given directly must meet (CLI
     audit: ``--hours 1e8 --devices 1e7`` printed 10¹⁵ device-hours, which ``--device-hours`` refuses, and
     FLOPs at a millionth of peak 2.8 × 10¹⁹ device-hours, 3 × 10¹⁵ years)."""
     if mid["device_hours"] > B.DEVICE_HOURS.high:
-        fields = ("hours", "devices") if time_given else ("flops", "utilization")
-        fix = "fewer hours or devices" if time_given else "fewer FLOPs or a higher utilisation"
+        if time_given:
+            fields, fix = ("hours" if s.hours is not None else "device_hours", "devices"), "fewer hours or devices"
+        else:  # the workload's own inputs (review: a run of parameters and tokens was told to give fewer FLOPs)
+            workload = ("flops",) if s.flops is not None else ("params", "tokens")
+            fields, fix = workload + ("utilization",), "a smaller workload or a higher utilisation"
         raise ResultOutOfBounds(f"the run would take {mid['device_hours']:.3g} device-hours, more than the "
                                 f"{B.DEVICE_HOURS.high:g} an estimate covers ({B.DEVICE_HOURS.source}); give {fix}",
-                                field=fields)
+                                field=fields, device_hours=mid["device_hours"])
 
 
 def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
@@ -267,7 +270,7 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
     for key in ("wall_clock_s", "device_hours", "energy_kwh", "co2e_kg", "cost_usd"):
         for d in (mid, low, high):
             v.require_finite_result(key.rsplit("_", 1)[0].replace("_", " "), d[key])
-    _require_device_hours_in_bounds(mid, time_given)
+    _require_device_hours_in_bounds(mid, time_given, s)
     if flops is not None and time_given:
         implied = flops / (mid["device_hours"] * S_PER_HOUR * peak_high)
         if implied > 1:

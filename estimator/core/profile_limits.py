@@ -87,7 +87,8 @@ def require_power_for_kind(power_w: float, kind: str, device: str) -> None:
     one H100 priced 249 GWh, and 1 W a token at 27 mJ): the bounds a profile of that kind must meet."""
     low, high = limits_for(kind).power_w
     if not low <= power_w <= high:
-        raise InputError(f"power per device {power_w:g} W is outside what a {kind} may draw ({low:g}–{high:g} W per "
+        article = "an" if kind[:1] in "aeiou" else "a"
+        raise InputError(f"power per device {power_w:g} W is outside what {article} {kind} may draw ({low:g}–{high:g} W per "
                          f"device, the limits its profiles meet) for {device}", field="power_w")
 
 

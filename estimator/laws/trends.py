@@ -167,6 +167,9 @@ def trend_table(start_year: int, years: int, base_cost_usd: float,
     A table with a cost below ``plausible.MIN_COST_USD`` is refused (``check_costs``)."""
     years = v.require_whole("years", years, YEARS)
     v.require_whole("start year", start_year, B.TREND_START_YEAR, field="start_year")
+    if start_year + years > B.YEAR.high:  # its rows are years a run may have, as `estimate`'s (review)
+        raise InputError(f"the trend would run from {start_year} to {start_year + years}, past {B.YEAR.high:g}, the last "
+                         "year a run may have: give fewer years or an earlier start year", field=("years", "start_year"))
     v.require_number_in("doubling time (years)", price_perf_doubling_years, B.DOUBLING_YEARS, field="doubling_years")
     t = np.arange(years + 1, dtype=float)
     lo, hi = doubling_interval(price_perf_doubling_years)

@@ -7,6 +7,7 @@ Costs come from ``api.run`` / ``estimate`` so they match every other estimate.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -89,7 +90,10 @@ def flops_model(flops: float, hardware: str | None = None, setting: dict | None 
     if hardware is None:
         return model, None, None
     if model.flops > B.FLOPS.high:
-        estimate_flops(B.FLOPS.low, hardware, setting)  # a wrong hardware or setting is still an error
+        try:  # a wrong hardware or setting is still an error (review: 1 FLOP on 8 devices was one)
+            estimate_flops(B.FLOPS.high, hardware, setting)
+        except ResultOutOfBounds:
+            pass  # the hardware and setting are good; the bound's FLOPs are past the device-hours an estimate covers
         return model, None, beyond_estimate_note()
     try:
         return model, estimate_flops(model.flops, hardware, setting), None
@@ -114,7 +118,11 @@ def budget_model(kind: str, budget: float, hardware: str, setting: dict | None =
         # the budget sets the FLOPs: one outside the estimator's bounds is the budget's doing, not a FLOPs input
         _flops_in_bounds(f"the budget of {budget:.4g} {scaling.BUDGET_KINDS[kind][2]} buys", flops,
                          f"budget_{kind}", f"give a {'larger' if flops < B.FLOPS.low else 'smaller'} budget")
-        return estimate_flops(flops, hardware, setting)
+        try:
+            return estimate_flops(flops, hardware, setting)
+        except ResultOutOfBounds as exc:  # the budget's doing, not a FLOPs input (review)
+            raise ResultOutOfBounds(f"the budget of {budget:.4g} {scaling.BUDGET_KINDS[kind][2]} buys a run of {exc.past}: "
+                                    "give a smaller budget", field=f"budget_{kind}", device_hours=exc.device_hours) from None
     flops, _ = scaling.flops_for_budget(at, kind, budget, BUDGET_REFERENCE_FLOPS)
     if not B.SCALING_FLOPS.low <= flops <= B.SCALING_FLOPS.high:
         raise InputError(f"the budget of {budget:.4g} {scaling.BUDGET_KINDS[kind][2]} buys {flops:.3g} FLOPs on {hardware}, "
@@ -181,7 +189,8 @@ def diminishing_report(current_error: float, target_error: float, exponent: floa
         _flops_in_bounds(f"the target error needs {result.compute_multiplier:.3g} × the base's FLOPs,",
                          result.target_flops, ("base_preset", "target_error", "exponent"),
                          "aim at a nearer target error, give a larger exponent or a smaller base")
-        target = api.run(preset_id=base_preset, hardware=hardware, **{**kwargs, "flops": result.target_flops}).estimate
+        with _target_in_bounds(("base_preset", "target_error", "exponent"), "a smaller base"):
+            target = api.run(preset_id=base_preset, hardware=hardware, **{**kwargs, "flops": result.target_flops}).estimate
         return DiminishingReport(result, f"preset {base_preset}: {preset.title}", base, target)
     source = "given"
     if base_flops is None:
@@ -191,8 +200,21 @@ def diminishing_report(current_error: float, target_error: float, exponent: floa
     _flops_in_bounds(f"the target error needs {result.compute_multiplier:.3g} × the base's {result.base_flops:.3g} FLOPs,",
                      result.target_flops, ("base_flops", "target_error", "exponent"),
                      "aim at a nearer target error, give a larger exponent or smaller base FLOPs")
-    return DiminishingReport(result, source, estimate_flops(result.base_flops, hardware, setting),
-                             estimate_flops(result.target_flops, hardware, setting))
+    base = estimate_flops(result.base_flops, hardware, setting)
+    with _target_in_bounds(("base_flops", "target_error", "exponent"), "smaller base FLOPs"):
+        target = estimate_flops(result.target_flops, hardware, setting)
+    return DiminishingReport(result, source, base, target)
+
+
+@contextmanager
+def _target_in_bounds(fields, smaller_base: str):
+    """The target's estimate past the device-hours an estimate covers is the target error's doing: said so, with
+    the inputs that set it (review: it named the utilisation, which the Limits page does not ask for)."""
+    try:
+        yield
+    except ResultOutOfBounds as exc:
+        raise ResultOutOfBounds(f"training for the target error would take {exc.past}: aim at a nearer target error, "
+                                f"give a larger exponent or {smaller_base}", field=fields, device_hours=exc.device_hours) from None
 
 
 @dataclass(frozen=True)
@@ -218,7 +240,11 @@ def trend_report(flops: float = TREND_FLOPS, hardware: str = TREND_HARDWARE, yea
         base = api.run(preset_id=TREND_PRESET, **_run_kwargs(setting)).estimate
         base_basis = f"as the lecture's preset {TREND_PRESET} ({preset.title}), at its utilisation {base.utilization.value:.3g}"
     else:
-        base = estimate_flops(flops, hardware, setting)  # its utilisation said: off the lecture's by a hair, +21% (audit)
+        try:
+            base = estimate_flops(flops, hardware, setting)  # its utilisation said: off the lecture's by a hair, +21% (audit)
+        except ResultOutOfBounds as exc:  # the trend's only workload input is its FLOPs (review)
+            raise ResultOutOfBounds(f"the workload would take {exc.past}: give fewer FLOPs", field="flops",
+                                    device_hours=exc.device_hours) from None
         base_basis = f"at the utilisation {base.utilization.summary}"
     if base.cost_usd is None:
         raise InputError(f"{hardware} has no price: give a price per device-hour or per kWh",
