@@ -37,7 +37,8 @@ SCALING_LABELS = {"flops": "Training FLOPs", "hardware": HARDWARE_LABEL,
 # the base is illustrative (ResNet-50's training by default, which reaches ≈24% top-1 error, not the claim's
 # 11.5%; audit: the label said "reaches the current error", contradicting its own default)
 BASE_LABEL = "Base compute to multiply (FLOPs)"
-DIMINISHING_LABELS = {"base_flops": BASE_LABEL, "hardware": HARDWARE_LABEL}
+DIMINISHING_LABELS = {"base_flops": BASE_LABEL, "hardware": HARDWARE_LABEL, "current_error": "Current error (%)",
+                      "target_error": "Target error (%)", "exponent": "Exponent k"}
 TREND_LABELS = {"flops": "Fixed workload (FLOPs)", "hardware": "Hardware of the base year", "years": "Years",
                 "doubling_years": "FLOP/s per $ doubling time (years)"}
 
@@ -223,11 +224,11 @@ def diminishing_section(hardware: str) -> None:
                 f"2^(1/k) ≈ {hz.times(dm.halving_multiplier(dm.DEFAULT_EXPONENT))} the compute. Move k to see how sensitive "
                 "the claim is.")
     left, right = _layout()
-    now = c.url_number("Current error (%)", "dr_now", min_value=0.001, max_value=100.0,
+    now = c.url_number(DIMINISHING_LABELS["current_error"], "dr_now", min_value=0.001, max_value=100.0,
                        default=dm.CLAIM_CURRENT_ERROR_PCT, fmt="%.3g", where=left)
-    target = c.url_number("Target error (%)", "dr_target", min_value=0.001, max_value=100.0,
+    target = c.url_number(DIMINISHING_LABELS["target_error"], "dr_target", min_value=0.001, max_value=100.0,
                           default=dm.CLAIM_TARGET_ERROR_PCT, fmt="%.3g", where=left)
-    k = c.url_number("Exponent k", "dr_k", min_value=dm.MIN_HALVING_EXPONENT, max_value=B.DIMINISHING_EXPONENT.high,
+    k = c.url_number(DIMINISHING_LABELS["exponent"], "dr_k", min_value=dm.MIN_HALVING_EXPONENT, max_value=B.DIMINISHING_EXPONENT.high,
                      default=dm.DEFAULT_EXPONENT, step=0.005, fmt="%.4g", where=left, help="error ∝ compute^(−k)")
     base = c.url_number(BASE_LABEL, "dr_base", min_value=B.FLOPS.low, max_value=MAX_FLOPS,
                         default=dm.RESNET50_IMAGENET_FLOPS, fmt=c.LARGE_NUMBER_FORMAT, where=left,
