@@ -60,12 +60,40 @@ def _metrics(items) -> None:
             col.caption(c.md_escape(line, limit=200))
 
 
-def _chart(chart) -> None:
+# In a frame a chart fits its container's width and height, axes and legend included.
+EMBED_AUTOSIZE = alt.AutoSizeParams(type="fit", contains="padding")
+
+
+def frame_legend(chart):
+    """A chart's series legend beside the plot, not below it: in a frame the chart's height is the frame's,
+    and below the plot the memory wall's three entries (≈140 px at lecture size) left a 640×360 frame's
+    plot no height and an 800×450 one's 60 px (browser check); beside it they take width, which a 16:9
+    frame has. Labels in lines of ``charts.LEGEND_LINE_CHARS``, every series named in full."""
+    color = chart.to_dict().get("encoding", {}).get("color") if isinstance(chart, alt.Chart) else None
+    if not color or color.get("legend", {}).get("orient") != "bottom":
+        return chart
+    chart = chart.copy(deep=True)
+    chart.encoding.color.legend = alt.Legend(title=None, orient="right", direction="vertical", labelLimit=0,
+                                             labelExpr=charts.wrapped_labels(color["scale"]["domain"]))
+    return chart
+
+
+def _chart(chart, frame_y_title: str | None = None) -> None:
     """A claim's chart in lecture mode (projector-size text); a chart without a height of its own (a
-    plot, not bars in steps) gets the slide's (``style.SLIDE_PLOT_HEIGHT_PX``), so the slide fits, or
-    in a frame (``?embed=true``, any size: Python cannot see it) the frame's (``style.EMBED_PLOT_HEIGHT_PX``)."""
+    plot, not bars in steps) gets the slide's (``style.SLIDE_PLOT_HEIGHT_PX``), so the slide fits. In a
+    frame (``?embed=true``, any size: Python cannot see it) the chart takes the height the frame leaves
+    it (``style.EMBED_SLIDE_CSS``), its bars' steps too, and its y axis ``frame_y_title``, shorter: at
+    640×360 "Growth since the first year (×, log)" (≈290 px at 18 px) ran past a 160-pixel plot."""
+    if c.is_embedded():
+        if frame_y_title:
+            chart = chart.copy(deep=True)
+            (chart.layer[0] if isinstance(chart, alt.LayerChart) else chart).encoding.y.title = frame_y_title
+        with st.container(key=style.EMBED_CHART_KEY):
+            chart = frame_legend(chart).properties(autosize=EMBED_AUTOSIZE)
+            st.altair_chart(style.chart_fonts(chart, lecture=True, frame=True), width="stretch", height="stretch")
+        return
     if chart.to_dict().get("height") is None:
-        chart = chart.properties(height=style.EMBED_PLOT_HEIGHT_PX if c.is_embedded() else style.SLIDE_PLOT_HEIGHT_PX)
+        chart = chart.properties(height=style.SLIDE_PLOT_HEIGHT_PX)
     charts.render_chart(chart)
 
 
@@ -188,7 +216,8 @@ def imagenet_compute() -> None:
                f"{hz.duration(t.wall_clock_s)} on one {t.hardware_name}"),
               ("To halve any error", hz.times(r.halving_multiplier), f"2^(1/k) with k = {k:g}"),
               ("Cost of that compute", hz.money(t.cost_usd), (imagenet_cost_caption(rep), illustrative_base_caption()))])
-    _chart(legend_in_plot(multiplier_chart(dm.CLAIM_CURRENT_ERROR_PCT, k, dm.CLAIM_TARGET_ERROR_PCT)))
+    _chart(legend_in_plot(multiplier_chart(dm.CLAIM_CURRENT_ERROR_PCT, k, dm.CLAIM_TARGET_ERROR_PCT)),
+           frame_y_title="Compute (×, log)")
     style.source_line("Thompson et al. 2020, \"The Computational Limits of Deep Learning\", arXiv:2007.05558: "
                       "error ∝ compute^(−k); 10⁵× more compute for 5% ImageNet error.")
 
@@ -226,7 +255,7 @@ def compute_growth() -> None:
               ("Hardware FLOP/s per $", f"×{hz.sig(s.price_perf_per_year)} a year",
                f"10× cheaper every {hz.sig(s.years_to_10x_cheaper)} years"),
               ("Frontier spend, if both held", f"×{hz.sig(s.frontier_spend_per_year)} a year", None)])
-    _chart(compute_vs_price_chart(rep))
+    _chart(compute_vs_price_chart(rep), frame_y_title="Growth (×, log)")
     style.source_line(f"{trends.TRAINING_COMPUTE_SOURCE}; {trends.PRICE_PERF_SOURCE}. The compute trend was "
                       "measured for 2012–18 and is carried forward as a what-if.")
 
@@ -366,5 +395,5 @@ def render() -> None:
     nav.append(("all claims", c.mode_link("/lecture")))
     if i + 1 < len(CLAIMS):
         nav.append((f"{CLAIMS[i + 1].title} →", claim_link(CLAIMS[i + 1].id)))
-    # a claim in a frame on a slide: its numbers and chart in 800×450 (the links are the slide's last element)
-    style.links(nav, css=style.COMPACT_EMBED_CSS if c.is_embedded() else "")
+    # a claim in a frame on a slide: the frame's height, whatever its size (the links are the slide's last element)
+    style.links(nav, css=style.EMBED_SLIDE_CSS if c.is_embedded() else "")

@@ -77,14 +77,31 @@ def data_url(png: Path) -> str:
 
 # In a frame (?embed=true; Streamlit hides its toolbar there) the page's 6rem of top padding left the
 # first number below the fold of an 800×450 frame (browser audit): 2.75rem, clear of the sidebar toggle.
-EMBED_CSS = """<style>
-[data-testid="stMainBlockContainer"] { padding-top: 2.75rem !important; }
-[data-testid="stHeader"] { background: transparent !important; }
+# In a frame narrower than EMBED_TWO_BY_TWO_BELOW_PX the Estimate page's four headline numbers are two rows
+# of two, their boxes tighter: at 640×360 three stood in a row and the fourth (Cost) below them, its
+# value at 318–370 px (browser check); one row of four 140-pixel cells has no room for a
+# range bar's "102 years ▬●▬ 1,240 years" (≈170 px at 12.8 px).
+EMBED_TWO_BY_TWO_BELOW_PX = 800  # at 800 px the four stood in one row (browser check)
+EMBED_METRIC_VALUE_REM = 1.75  # 28 px (Streamlit's is 36): two rows of numbers and bars in 360 px
+_HEADLINE = f'[data-testid="stApp"] .st-key-{METRIC_ROW_KEY}headline'
+EMBED_CSS = f"""<style>
+[data-testid="stMainBlockContainer"] {{ padding-top: 2.75rem !important; }}
+[data-testid="stHeader"] {{ background: transparent !important; }}
+@media (max-width: {EMBED_TWO_BY_TWO_BELOW_PX - 1}px) {{
+{_HEADLINE} {{ row-gap: 0.5rem; }}
+{_HEADLINE} > [data-testid="stLayoutWrapper"] {{ flex: 1 1 calc(50% - 0.5rem); }}
+{_HEADLINE} [data-testid="stVerticalBlock"] {{ gap: 0.5rem; }}
+{_HEADLINE} [data-testid="stMetric"], {_HEADLINE} [data-testid="stMetric"] > div {{ padding: 0.25rem 0.5rem !important; }}
+{_HEADLINE} [data-testid="stMetricValue"] {{ font-size: {EMBED_METRIC_VALUE_REM}rem !important; }}
+}}
 </style>"""
 
 
 def apply_lecture_css() -> None:
-    st.html(LECTURE_CSS)
+    """The lecture's CSS, and in a frame (``?embed=true``) its compact form too (``COMPACT_EMBED_CSS``:
+    at 640×360 the Estimate page's lecture link showed one of its four numbers)."""
+    from .common import is_embedded
+    st.html(LECTURE_CSS + (COMPACT_EMBED_CSS if is_embedded() else ""))
 
 
 def apply_embed_css() -> None:
@@ -155,28 +172,64 @@ def metric_cells(n: int, key: str, lecture: bool = False, where=st) -> list:
     return [row.container() for _ in range(n)]
 
 
-# A lecture claim in a frame (?embed=true; an iframe on a slide, 800×450 or smaller): its numbers and the top
-# of its chart inside the frame without scrolling (browser check: at 800×450 the ImageNet claim's chart began
-# 38 px above the frame's bottom; at 640×360, where Streamlit stacks columns, every number lay below 560 px).
-# Only a frame smaller than the lecture's slide (EMBED_COMPACT_BELOW_PX) is compact: a 1280×720 slide, in a
-# frame or not, keeps the lecture's layout.
+# A lecture page in a frame (?embed=true; an iframe on a slide) smaller than the lecture's slide
+# (EMBED_COMPACT_BELOW_PX): a smaller title and numbers, the numbers in one row (at 640×360 Streamlit
+# stacked the columns: a claim's numbers lay below 560 px, the Estimate page's lecture link showed one of
+# four), a range bar's high end under its bar when its column is too narrow for both ends on one line.
 EMBED_COMPACT_BELOW_PX = (1280, 720)  # the lecture's slide, width × height (tests/test_browser.py)
-EMBED_TOP_PAD_REM = 1.0  # a frame has no toolbar (Streamlit hides it) and a claim no sidebar toggle
 EMBED_TITLE_REM = 1.6  # 26 px: the longest claim's title on one line in 800 px (at 44 px it took two)
 EMBED_TITLE_GAP_REM = 0.25  # under the title, half the slide's 0.5rem: the numbers follow it closely
 EMBED_METRIC_MAX = "2.4rem"  # 38 px: the numbers' largest size, a headline in an 800-pixel frame
-# A claim's plot in a frame (the slide's is SLIDE_PLOT_HEIGHT_PX). Python cannot see the frame's size, so
-# every embedded claim takes it, a 1280×720 frame too (only its CSS keeps the slide's layout): at 800×450
-# the numbers end by 149 px and the charts start at 186–305 px (browser check), and 100 px of plot below
-# 305 px leaves room for its axis inside the frame.
-EMBED_PLOT_HEIGHT_PX = 100
+_FRAME = "[data-testid=\"stApp\"]"
 COMPACT_EMBED_CSS = f"""<style>
 @media (max-width: {EMBED_COMPACT_BELOW_PX[0] - 1}px), (max-height: {EMBED_COMPACT_BELOW_PX[1] - 1}px) {{
-[data-testid="stApp"] [data-testid="stMainBlockContainer"] {{ padding-top: {EMBED_TOP_PAD_REM}rem !important; }}
-[data-testid="stApp"] h1 {{ font-size: {EMBED_TITLE_REM}rem !important; padding-bottom: {EMBED_TITLE_GAP_REM}rem !important; }}
-[data-testid="stApp"] {{ --cce-metric-max: {EMBED_METRIC_MAX}; }}
+{_FRAME} h1 {{ font-size: {EMBED_TITLE_REM}rem !important; padding-bottom: {EMBED_TITLE_GAP_REM}rem !important; }}
+{_FRAME} {{ --cce-metric-max: {EMBED_METRIC_MAX}; }}
 [class*="st-key-{FIT_ROW_KEY}"] [data-testid="stHorizontalBlock"] {{ flex-wrap: nowrap !important; }}
 [class*="st-key-{FIT_ROW_KEY}"] [data-testid="stColumn"] {{ min-width: 0 !important; }}
+{_FRAME} .cce-range {{ flex-wrap: wrap; row-gap: 0; }}
+{_FRAME} .cce-range .hi {{ margin-left: auto; }}
+}}
+</style>"""
+
+# A lecture claim in a frame is the frame's height: title, numbers, chart, source and links in a column
+# whose chart takes what the others leave (Streamlit's ``height="stretch"``: Vega-Lite lays the whole chart,
+# axes and legend included, out in that height). Python cannot see the frame, so the chart cannot have a
+# fixed height there: 100 px of plot put the GPT-3 claim's axis 117 px below an 800×450 frame and its
+# chart entirely below 640×360 (browser audit); the bars' fixed steps (48 px) could not fit either.
+EMBED_CHART_KEY = "cce_embed_chart"
+# Streamlit hides its toolbar in a frame and a claim has no sidebar toggle: the lecture's 2.5rem of top
+# padding is cut at any size (browser check: at 1280×720 the GPT-3 and compression claims ran 731–734 px,
+# a scrollbar in the frame); the Estimate page's lecture link keeps it, clear of its sidebar toggle.
+EMBED_TOP_PAD_REM = 1.0
+EMBED_BOTTOM_PAD_REM = 0.5  # half the lecture's 1rem: what the last line needs below it (a design choice)
+# A chart never gets less than this (px): a plot and its axis at the smallest frame's font (a design
+# choice; what is left in 640×360 once the secondary lines are hidden, browser check: 201–221 px).
+EMBED_CHART_MIN_PX = 150
+# In a frame less tall than this the secondary lines give way to the chart, first the captions under the
+# numbers (each one to four lines at 800 px: at 800×450 they took 26–154 px and left the chart none) and
+# the ←/→ links (the slide's, not the frame's, way on), and the source line is one line (cut with "…",
+# whole in its tooltip). 600: at 1280×720 all of it fits with a 299–381 px chart (browser check).
+EMBED_SHORT_BELOW_PX = 600
+# In a frame less tall than this the source line goes too: with its one line at 640×360 the charts got
+# 152–173 px, and the memory wall's legend and the ImageNet axis's title ran 12 px past them (browser
+# check); the lecturer's slide cites the source.
+EMBED_TINY_BELOW_PX = 400
+_SLIDE = f'[data-testid="stMainBlockContainer"]:has(.st-key-{EMBED_CHART_KEY})'
+EMBED_SLIDE_CSS = f"""<style>
+{_SLIDE} {{ height: 100vh; padding-top: {EMBED_TOP_PAD_REM}rem !important; padding-bottom: {EMBED_BOTTOM_PAD_REM}rem !important; }}
+{_SLIDE} > [data-testid="stVerticalBlock"] {{ height: 100%; }}
+[data-testid="stLayoutWrapper"]:has(> .st-key-{EMBED_CHART_KEY}) {{ flex: 1 1 0 !important;
+  min-height: {EMBED_CHART_MIN_PX}px; }}
+.st-key-{EMBED_CHART_KEY} {{ height: 100%; }}
+.st-key-{EMBED_CHART_KEY} > [data-testid="stElementContainer"] {{ flex: 1 1 0 !important; min-height: 0 !important; }}
+@media (max-height: {EMBED_SHORT_BELOW_PX - 1}px) {{
+{_SLIDE} [class*="st-key-{FIT_ROW_KEY}"] [data-testid="stElementContainer"]:has([data-testid="stCaptionContainer"]),
+{_SLIDE} [data-testid="stElementContainer"]:has(.cce-links) {{ display: none !important; }}
+{_SLIDE} .cce-source {{ white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }}
+}}
+@media (max-height: {EMBED_TINY_BELOW_PX - 1}px) {{
+{_SLIDE} [data-testid="stElementContainer"]:has(.cce-source) {{ display: none !important; }}
 }}
 </style>"""
 
@@ -236,13 +289,15 @@ def band_label_limit(lecture: bool):
     return alt.ExprRef(f"containerSize()[0] < {NARROW_CHART_PX} ? {NARROW_BAND_LABEL_LIMIT_PX} : {wide}")
 
 
-def chart_fonts(chart: alt.TopLevelMixin, lecture: bool) -> alt.TopLevelMixin:
+def chart_fonts(chart: alt.TopLevelMixin, lecture: bool, frame: bool = False) -> alt.TopLevelMixin:
     """Axis, legend and header text at lecture size (or the normal size); legends below the plot,
     one entry per line (a row of entries runs past a narrow chart), never truncated; a bar's label
-    cut at ``BAND_LABEL_LIMIT_PX``, rows ``BAND_STEP_FONTS`` font sizes apart."""
+    cut at ``BAND_LABEL_LIMIT_PX``, rows ``BAND_STEP_FONTS`` font sizes apart. ``frame``: a chart in a
+    frame's height (``EMBED_SLIDE_CSS``), whose rows may be closer than that: every bar keeps its label
+    (Vega dropped every other one of the compression claim's six at 640×360, 21 px apart at 18 px)."""
     px = LECTURE_CHART_FONT_PX if lecture else NORMAL_CHART_FONT_PX
     return (chart.configure_axis(labelFontSize=px, titleFontSize=px, labelLimit=0, titleLimit=0)
-            .configure_axisBand(labelLimit=band_label_limit(lecture))
+            .configure_axisBand(labelLimit=band_label_limit(lecture), **({"labelOverlap": False} if frame else {}))
             .configure_view(discreteHeight={"step": round(BAND_STEP_FONTS * px)})
             .configure_legend(labelFontSize=px, titleFontSize=px, labelLimit=0, titleLimit=0, orient="bottom",
                               direction="vertical", offset=LEGEND_OFFSET_PX)
@@ -265,5 +320,6 @@ def link_list(items) -> None:
 
 
 def source_line(text: str) -> None:
-    """The one-line source under a lecture claim."""
-    st.html(f'<div class="cce-source">Source: {html.escape(text)}</div>')
+    """The one-line source under a lecture claim; whole in its tooltip (a small frame cuts it to one line)."""
+    shown = html.escape(f"Source: {text}")
+    st.html(f'<div class="cce-source" title="{shown}">{shown}</div>')
