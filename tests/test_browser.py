@@ -290,7 +290,14 @@ def test_an_embedded_page_shows_its_scenario_and_a_number_in_a_small_frame(brows
     page.set_default_timeout(TIMEOUT_MS)
     page.goto(f"{server}/limits?embed=true")
     wait_until_drawn(page)
-    pad = page.evaluate("() => getComputedStyle(document.querySelector('[data-testid=\"stMainBlockContainer\"]')).paddingTop")
+    # the page's CSS can arrive after its first drawing (a CI run on a loaded machine read Streamlit's 72px): wait for it
+    pad_js = "getComputedStyle(document.querySelector('[data-testid=\"stMainBlockContainer\"]')).paddingTop"
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    try:
+        page.wait_for_function(f"() => {pad_js} === '44px'", timeout=10_000)
+    except PlaywrightTimeout:  # measured and reported below
+        pass
+    pad = page.evaluate(f"() => {pad_js}")
     title = page.evaluate("() => document.querySelector('h1').getBoundingClientRect().top")
     assert pad == "44px" and title < 60, (pad, title)  # 2.75rem (not a number's place: a warning may sit above)
     page.goto(f"{server}/?workload=flops&flops=1e24&hardware=h100-sxm&devices=1000&embed=true")

@@ -158,7 +158,7 @@ class ProfileSet:
             # a file as `profiles validate` takes it (CLI audit: a .txt file, and a copy with a bundled
             # profile's id that validate calls broken, were used without a word)
             shown = display_path(Path(hardware))
-            if Path(hardware).suffix != ".toml":
+            if Path(hardware).suffix != ".toml" and Path(hardware).is_file():  # a device or a missing path: the reader says
                 raise ProfileError(shown, "(file)", "a profile is a .toml file", "give the profile's .toml file")
             profile = load_profile_file(hardware)
             clash = id_clash(self, profile, hardware)
