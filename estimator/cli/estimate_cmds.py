@@ -9,7 +9,7 @@ from pathlib import Path
 from estimator.cli.profile_text import peak_unit, show_profile
 from estimator.core import bounds as B
 from estimator.core import embodied
-from estimator.core.errors import InputError, ProfileError
+from estimator.core.errors import InputError, ProfileError, ResultOutOfBounds
 from estimator.core.memory import DEFAULT_MICRO_BATCH, DEFAULT_SEQ_LEN, RECOMPUTE
 from estimator.core.profile import DISPLAY_FLOPS, PRECISIONS
 from estimator.core.scenario import INPUT_FIELDS
@@ -137,6 +137,17 @@ def scenario_kwargs(args) -> dict:
     return out
 
 
+def workload_named(exc: Exception, args) -> Exception:
+    """A refusal that names the FLOPs, for FLOPs this command derived from an architecture or a generic network,
+    names the inputs they came from instead (session 9 weak item: ``--layers … --tokens 1e15`` was told
+    ``--flops``, which it never gave)."""
+    given = tuple(k for k in ARCH_ARGS + GENERIC_ARGS if getattr(args, k, None) is not None)
+    if isinstance(exc, ResultOutOfBounds) and "flops" in exc.fields and given and args.flops is None:
+        exc.field = given + (("tokens",) if set(given) & set(ARCH_ARGS) else ()) + \
+            tuple(f for f in exc.fields if f != "flops")
+    return exc
+
+
 def cmd_estimate(args):
     if args.seq_len is not None and args.n_ctx is not None and args.seq_len > args.n_ctx:
         # the architecture's context sets its attention FLOPs; a longer sequence for the memory is another model
@@ -152,8 +163,11 @@ def cmd_estimate(args):
                                  "6·N·D, or give --flops")
             if args.tokens is not None:
                 args.params = model.params  # 6·N·D with the catalog model's N
-    result = api.run(hardware=args.hardware, preset_id=args.preset, region=args.region, cloud=args.cloud,
-                     memory=memory_kwargs(args), **scenario_kwargs(args))
+    try:
+        result = api.run(hardware=args.hardware, preset_id=args.preset, region=args.region, cloud=args.cloud,
+                         memory=memory_kwargs(args), **scenario_kwargs(args))
+    except ResultOutOfBounds as exc:
+        raise workload_named(exc, args) from None
     title = result.title
     cite = [result.preset.source] if result.preset else []
     sys.stdout.write(render(args.format, result.estimate, result.comparison, title=title,
@@ -176,7 +190,7 @@ def cmd_compare(args):
     rep = api.compare(ids, preset_id=args.preset, region=args.region, cloud=args.cloud, **scenario_kwargs(args))
     if not rep.results:
         # every profile failed: most often the input itself; its error, as raised, is the one line (exit 2)
-        raise rep.errors[0]
+        raise workload_named(rep.errors[0], args)
     _compare_output(args, rep.results)
     for hw, msg in rep.failures:
         print(f"note: {hw}: {msg}", file=sys.stderr)
