@@ -25,7 +25,7 @@ from estimator.laws import diminishing as dm
 from estimator.report import humanize as hz
 from estimator.services import api, limits
 
-from . import charts, style
+from . import charts, slide, style
 from . import common as c
 from .limits import multiplier_chart
 
@@ -40,6 +40,11 @@ COMPRESSION_MODEL = dict(hardware="h100-sxm", params=70e9, tokens=1e9)
 # size (31 characters ≈ 280 px over a plot ≈ 210 px wide beside 120 px of bar labels); two lines of it ran the
 # slide past 720 px at 1280.
 COMPRESSION_AXIS_TITLE = "kWh for 1B tokens"
+# In a frame too short for the captions (each "(illustrative)") and the source line, the caveats go where a
+# line already is: the axis title and the cost's label (the sixth session's weak item: at 640×360 and 800×450
+# the numbers stood without them; a line of their own left the bars too little height at 640×360).
+FRAME_COMPRESSION_AXIS_TITLE = f"{COMPRESSION_AXIS_TITLE}, illustrative settings"
+FRAME_COST_LABEL = "Cost of that compute (illustrative, low)"
 
 
 @dataclass(frozen=True)
@@ -47,54 +52,6 @@ class Claim:
     id: str
     title: str
     render: Callable[[], None]
-
-
-def _metrics(items) -> None:
-    """Big numbers: (label, value, caption): a caption is None, a string, or a tuple of strings, each
-    its own line under the number (a caveat beside the figure it qualifies). One font size for the
-    row's numbers, each on one line (``style.metric_cells``)."""
-    cols = style.metric_cells(len(items), "claim", lecture=True)
-    for col, (label, value, caption) in zip(cols, items):
-        col.metric(label, value)
-        for line in ((caption,) if isinstance(caption, str) else caption or ()):
-            col.caption(c.md_escape(line, limit=200))
-
-
-# In a frame a chart fits its container's width and height, axes and legend included.
-EMBED_AUTOSIZE = alt.AutoSizeParams(type="fit", contains="padding")
-
-
-def frame_legend(chart):
-    """A chart's series legend beside the plot, not below it: in a frame the chart's height is the frame's,
-    and below the plot the memory wall's three entries (≈140 px at lecture size) left a 640×360 frame's
-    plot no height and an 800×450 one's 60 px (browser check); beside it they take width, which a 16:9
-    frame has. Labels in lines of ``charts.LEGEND_LINE_CHARS``, every series named in full."""
-    color = chart.to_dict().get("encoding", {}).get("color") if isinstance(chart, alt.Chart) else None
-    if not color or color.get("legend", {}).get("orient") != "bottom":
-        return chart
-    chart = chart.copy(deep=True)
-    chart.encoding.color.legend = alt.Legend(title=None, orient="right", direction="vertical", labelLimit=0,
-                                             labelExpr=charts.wrapped_labels(color["scale"]["domain"]))
-    return chart
-
-
-def _chart(chart, frame_y_title: str | None = None) -> None:
-    """A claim's chart in lecture mode (projector-size text); a chart without a height of its own (a
-    plot, not bars in steps) gets the slide's (``style.SLIDE_PLOT_HEIGHT_PX``), so the slide fits. In a
-    frame (``?embed=true``, any size: Python cannot see it) the chart takes the height the frame leaves
-    it (``style.EMBED_SLIDE_CSS``), its bars' steps too, and its y axis ``frame_y_title``, shorter: at
-    640×360 "Growth since the first year (×, log)" (≈290 px at 18 px) ran past a 160-pixel plot."""
-    if c.is_embedded():
-        if frame_y_title:
-            chart = chart.copy(deep=True)
-            (chart.layer[0] if isinstance(chart, alt.LayerChart) else chart).encoding.y.title = frame_y_title
-        with st.container(key=style.EMBED_CHART_KEY):
-            chart = frame_legend(chart).properties(autosize=EMBED_AUTOSIZE)
-            st.altair_chart(style.chart_fonts(chart, lecture=True, frame=True), width="stretch", height="stretch")
-        return
-    if chart.to_dict().get("height") is None:
-        chart = chart.properties(height=style.SLIDE_PLOT_HEIGHT_PX)
-    charts.render_chart(chart)
 
 
 # ------------------------------------------------------------------------------------------ claims
@@ -137,7 +94,7 @@ def gpt3_v100() -> None:
     r = api.run(preset_id="lambda-gpt3-v100")
     e = r.estimate
     eq = {x.key: x for x in e.equivalents}
-    _metrics([("Training time", hz.duration(e.wall_clock_s), time_range_caption(e)),
+    slide.metrics([("Training time", hz.duration(e.wall_clock_s), time_range_caption(e)),
               ("Cost", hz.money(e.cost_usd), price_caption(e)),
               # the thought experiment's energy (one V100 at its fitted draw); the real run is the
               # World electricity slide's and the Limits page's (Patterson et al. 2021, 10,000 V100s)
@@ -150,7 +107,7 @@ def gpt3_v100() -> None:
         est = api.run(preset_id="lambda-gpt3-v100", hardware=hw).estimate
         rows.append({"hardware": est.hardware_name.removeprefix("NVIDIA "), "years": est.wall_clock_s / S_PER_YEAR})
     df = pd.DataFrame(rows)
-    _chart(charts.log_bar_chart(df, "years", "hardware", "Years on one device (log scale)", suffix=" y",
+    slide.chart(charts.log_bar_chart(df, "years", "hardware", "Years on one device (log scale)", suffix=" y",
                                 sort=list(df["hardware"])))
     style.source_line("Lambda Labs 2020, \"OpenAI's GPT-3 Language Model: A Technical Overview\": 3.14e23 FLOPs "
                       "at a theoretical 28 TFLOPS; newer GPUs use their fitted utilisation, and hardware without published "
@@ -162,7 +119,7 @@ def brain_vs_alphago() -> None:
     brain = api.companions(r)[0]
     a, b = r.estimate, brain.estimate
     # one row, like every slide (two columns of stacked metrics ran the chart 390 px past 720)
-    _metrics([(f"{r.profile.name}: power", hz.power(r.profile.power.average_w),
+    slide.metrics([(f"{r.profile.name}: power", hz.power(r.profile.power.average_w),
                f"{hz.energy(a.energy_kwh)} for one 4-hour game"),
               ("Lee Sedol's brain: power", hz.power(brain.profile.power.average_w),
                f"{hz.energy(b.energy_kwh)} for the same game"),
@@ -173,7 +130,7 @@ def brain_vs_alphago() -> None:
     # short bar labels: the profile's whole name was cut ("AlphaGo distributed (2016 …") at every width
     df = pd.DataFrame({"player": ["AlphaGo (2016)", "Human brain"],
                        "watts": [r.profile.power.average_w, brain.profile.power.average_w]})
-    _chart(charts.log_bar_chart(df, "watts", "player", "Power (log scale)", labels=charts.POWER_LABELS, step=64))
+    slide.chart(charts.log_bar_chart(df, "watts", "player", "Power (log scale)", labels=charts.POWER_LABELS, step=64))
     style.source_line("Silver et al. 2016 (1,202 CPUs and 176 GPUs; ≈1 MW is a quoted estimate); "
                       "a human brain ≈20 W (Raichle & Gusnard 2002, PNAS 99(16)).")
 
@@ -211,12 +168,13 @@ def imagenet_compute() -> None:
     k = dm.DEFAULT_EXPONENT  # the claim's k as the Limits page and the CLI use and print it
     rep = limits.diminishing_report(dm.CLAIM_CURRENT_ERROR_PCT, dm.CLAIM_TARGET_ERROR_PCT, k)
     r, t = rep.result, rep.target
-    _metrics([("Compute for 5% ImageNet error", f"≈{hz.magnitude(r.compute_multiplier)}×",
+    slide.metrics([("Compute for 5% ImageNet error", f"≈{hz.magnitude(r.compute_multiplier)}×",
                f"{hz.times(r.compute_multiplier)} from {dm.CLAIM_CURRENT_ERROR_PCT:g}%: "
                f"{hz.duration(t.wall_clock_s)} on one {t.hardware_name}"),
               ("To halve any error", hz.times(r.halving_multiplier), f"2^(1/k) with k = {k:g}"),
-              ("Cost of that compute", hz.money(t.cost_usd), (imagenet_cost_caption(rep), illustrative_base_caption()))])
-    _chart(legend_in_plot(multiplier_chart(dm.CLAIM_CURRENT_ERROR_PCT, k, dm.CLAIM_TARGET_ERROR_PCT)),
+              (FRAME_COST_LABEL if c.is_embedded() else "Cost of that compute", hz.money(t.cost_usd),
+               (imagenet_cost_caption(rep), illustrative_base_caption()))])
+    slide.chart(legend_in_plot(multiplier_chart(dm.CLAIM_CURRENT_ERROR_PCT, k, dm.CLAIM_TARGET_ERROR_PCT)),
            frame_y_title="Compute (×, log)")
     style.source_line("Thompson et al. 2020, \"The Computational Limits of Deep Learning\", arXiv:2007.05558: "
                       "error ∝ compute^(−k); 10⁵× more compute for 5% ImageNet error.")
@@ -250,12 +208,12 @@ def compute_vs_price_chart(rep) -> alt.Chart:
 def compute_growth() -> None:
     rep = limits.trend_report()
     s = rep.summary
-    _metrics([("Frontier training compute", f"×{hz.sig(s.training_compute_per_year)} a year",
+    slide.metrics([("Frontier training compute", f"×{hz.sig(s.training_compute_per_year)} a year",
                f"doubling every {trends.TRAINING_COMPUTE_DOUBLING_MONTHS:g} months (2012–18)"),
               ("Hardware FLOP/s per $", f"×{hz.sig(s.price_perf_per_year)} a year",
                f"10× cheaper every {hz.sig(s.years_to_10x_cheaper)} years"),
               ("Frontier spend, if both held", f"×{hz.sig(s.frontier_spend_per_year)} a year", None)])
-    _chart(compute_vs_price_chart(rep), frame_y_title="Growth (×, log)")
+    slide.chart(compute_vs_price_chart(rep), frame_y_title="Growth (×, log)")
     style.source_line(f"{trends.TRAINING_COMPUTE_SOURCE}; {trends.PRICE_PERF_SOURCE}. The compute trend was "
                       "measured for 2012–18 and is carried forward as a what-if.")
 
@@ -264,10 +222,10 @@ def memory_wall() -> None:
     rep = limits.trend_report()
     s = rep.summary
     # the big number short (a wrapped "×3 every 2 / years" left the three columns uneven), its period below
-    _metrics([("Peak FLOP/s", f"×{trends.PEAK_FLOPS_GROWTH_PER_2Y:g}", "every 2 years"),
+    slide.metrics([("Peak FLOP/s", f"×{trends.PEAK_FLOPS_GROWTH_PER_2Y:g}", "every 2 years"),
               ("DRAM bandwidth", f"×{trends.DRAM_BANDWIDTH_GROWTH_PER_2Y:g}", "every 2 years"),
               ("The gap in 20 years", hz.times(s.memory_wall_gap_20y), "compute outruns memory")])
-    _chart(memory_wall_chart())
+    slide.chart(memory_wall_chart())
     style.source_line(f"{trends.MEMORY_WALL_SOURCE}: over 20 years peak FLOPS grew {trends.PEAK_FLOPS_GROWTH_PER_2Y:g}× "
                       f"every 2 years, DRAM bandwidth {trends.DRAM_BANDWIDTH_GROWTH_PER_2Y:g}×, interconnect "
                       f"{trends.INTERCONNECT_GROWTH_PER_2Y:g}×.")
@@ -321,22 +279,23 @@ def compression_savings() -> None:
         t = next((t for t in rows if t.name == name), None)
         if t is not None and t.saving("energy_kwh") is not None:
             items.append((label, f"{hz.signed_percent(-t.saving('energy_kwh'))} energy", technique_caption(t)))
-    _metrics(items)
+    slide.metrics(items)
     df = pd.DataFrame([{"technique": "no compression", "kwh": base.energy_kwh}] +
                       [{"technique": t.short_label, "full": technique_caption(t), "kwh": t.result.energy_kwh}
                        for t in rows])
     df["full"] = df["full"].fillna(df["technique"])
-    _chart(alt.Chart(df).mark_bar().encode(
+    slide.chart(alt.Chart(df).mark_bar().encode(
         x=alt.X("kwh:Q", title=COMPRESSION_AXIS_TITLE, axis=alt.Axis(labelExpr=charts.human_labels(linear=True))),
         y=alt.Y("technique:N", sort="-x", title=None),  # a label cut on a phone is whole in the tooltip
-        tooltip=["technique", "full", alt.Tooltip("kwh:Q", format=",.3~r")]).properties(height=alt.Step(40)))
+        tooltip=["technique", "full", alt.Tooltip("kwh:Q", format=",.3~r")]).properties(height=alt.Step(40)),
+        frame_x_title=FRAME_COMPRESSION_AXIS_TITLE)
     style.source_line(compression_source())
 
 
 def world_electricity() -> None:
     inputs = limits.contrast_inputs()
     by = {x.key: x for x in contrasts.contrasts(inputs)}
-    _metrics([("World electricity, average", hz.power(by["world_power_w"].value),
+    slide.metrics([("World electricity, average", hz.power(by["world_power_w"].value),
                f"≈{contrasts.WORLD_ELECTRICITY_TWH_PER_YEAR:,.0f} TWh a year"),
               # as the lecture says it, "≈25 TW" (hz.power's "25.0 TW" claimed a digit it never had)
               ("The lecture says", f"≈{contrasts.LECTURE_WORLD_POWER_W / W_PER_TW:g} TW",
@@ -348,7 +307,7 @@ def world_electricity() -> None:
     df = pd.DataFrame({"what": ["a human brain", "AlphaGo", "world electricity", "the lecture's figure"],
                        "watts": [inputs.brain_power_w, inputs.alphago_power_w, by["world_power_w"].value,
                                  contrasts.LECTURE_WORLD_POWER_W]})
-    _chart(charts.log_bar_chart(df, "watts", "what", "Power (log scale)", labels=charts.POWER_LABELS, sort=list(df["what"])))
+    slide.chart(charts.log_bar_chart(df, "watts", "what", "Power (log scale)", labels=charts.POWER_LABELS, sort=list(df["what"])))
     style.source_line(by["world_power_w"].source)
 
 

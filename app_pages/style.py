@@ -45,7 +45,7 @@ h1 { padding-top: 0 !important; padding-bottom: 0.5rem !important; }
 # grey). A lecture slide fits a 1280×720 projector: the page's top padding (6rem, room for Streamlit's
 # toolbar, whose white band is made clear so it cannot hide the title) is cut to 2.5rem and the
 # title's to none (measured: the title began 96 px down and the slides ran 160–600 px past 720); a
-# claim's chart plot is this tall (``lecture._chart``).
+# claim's chart plot is this tall (``slide.chart``).
 SLIDE_PLOT_HEIGHT_PX = 140
 # Chart text in lecture mode (issue: at least 16 px on a projector); legends never cut.
 LECTURE_CHART_FONT_PX = 18

@@ -1,0 +1,61 @@
+"""How a lecture claim lays out: its big numbers in a row and its one chart, on a slide (projector-size
+text) or in a frame (``?embed=true``), where the chart takes the height the frame leaves it. The claims
+themselves are in ``app_pages/lecture.py``."""
+
+from __future__ import annotations
+
+import altair as alt
+import streamlit as st
+
+from . import charts, style
+from . import common as c
+
+
+def metrics(items) -> None:
+    """Big numbers: (label, value, caption): a caption is None, a string, or a tuple of strings, each
+    its own line under the number (a caveat beside the figure it qualifies). One font size for the
+    row's numbers, each on one line (``style.metric_cells``)."""
+    cols = style.metric_cells(len(items), "claim", lecture=True)
+    for col, (label, value, caption) in zip(cols, items):
+        col.metric(label, value)
+        for line in ((caption,) if isinstance(caption, str) else caption or ()):
+            col.caption(c.md_escape(line, limit=200))
+
+
+# In a frame a chart fits its container's width and height, axes and legend included.
+EMBED_AUTOSIZE = alt.AutoSizeParams(type="fit", contains="padding")
+
+
+def frame_legend(chart):
+    """A chart's series legend beside the plot, not below it: in a frame the chart's height is the frame's,
+    and below the plot the memory wall's three entries (≈140 px at lecture size) left a 640×360 frame's
+    plot no height and an 800×450 one's 60 px (browser check); beside it they take width, which a 16:9
+    frame has. Labels in lines of ``charts.LEGEND_LINE_CHARS``, every series named in full."""
+    color = chart.to_dict().get("encoding", {}).get("color") if isinstance(chart, alt.Chart) else None
+    if not color or color.get("legend", {}).get("orient") != "bottom":
+        return chart
+    chart = chart.copy(deep=True)
+    chart.encoding.color.legend = alt.Legend(title=None, orient="right", direction="vertical", labelLimit=0,
+                                             labelExpr=charts.wrapped_labels(color["scale"]["domain"]))
+    return chart
+
+
+def chart(chart, frame_y_title: str | None = None, frame_x_title: str | None = None) -> None:
+    """A claim's chart in lecture mode (projector-size text); a chart without a height of its own (a
+    plot, not bars in steps) gets the slide's (``style.SLIDE_PLOT_HEIGHT_PX``), so the slide fits. In a
+    frame (``?embed=true``, any size: Python cannot see it) the chart takes the height the frame leaves
+    it (``style.EMBED_SLIDE_CSS``), its bars' steps too, and its y axis ``frame_y_title``, shorter: at
+    640×360 "Growth since the first year (×, log)" (≈290 px at 18 px) ran past a 160-pixel plot. Its x axis
+    takes ``frame_x_title``: a caveat a short frame hides from under the numbers can go there."""
+    if c.is_embedded():
+        for axis, title in (("y", frame_y_title), ("x", frame_x_title)):
+            if title:
+                chart = chart.copy(deep=True)
+                getattr((chart.layer[0] if isinstance(chart, alt.LayerChart) else chart).encoding, axis).title = title
+        with st.container(key=style.EMBED_CHART_KEY):
+            chart = frame_legend(chart).properties(autosize=EMBED_AUTOSIZE)
+            st.altair_chart(style.chart_fonts(chart, lecture=True, frame=True), width="stretch", height="stretch")
+        return
+    if chart.to_dict().get("height") is None:
+        chart = chart.properties(height=style.SLIDE_PLOT_HEIGHT_PX)
+    charts.render_chart(chart)
