@@ -294,10 +294,12 @@ def chart_fonts(chart: alt.TopLevelMixin, lecture: bool, frame: bool = False) ->
     one entry per line (a row of entries runs past a narrow chart), never truncated; a bar's label
     cut at ``BAND_LABEL_LIMIT_PX``, rows ``BAND_STEP_FONTS`` font sizes apart. ``frame``: a chart in a
     frame's height (``EMBED_SLIDE_CSS``), whose rows may be closer than that: every bar keeps its label
-    (Vega dropped every other one of the compression claim's six at 640×360, 21 px apart at 18 px)."""
+    (Vega dropped every other one of the compression claim's six at 640×360, 21 px apart at 18 px), each on
+    its bar (Streamlit's theme flushes the end labels inside the axis, ``labelFlush``, which there set the
+    first on the second)."""
     px = LECTURE_CHART_FONT_PX if lecture else NORMAL_CHART_FONT_PX
     return (chart.configure_axis(labelFontSize=px, titleFontSize=px, labelLimit=0, titleLimit=0)
-            .configure_axisBand(labelLimit=band_label_limit(lecture), **({"labelOverlap": False} if frame else {}))
+            .configure_axisBand(labelLimit=band_label_limit(lecture), **({"labelOverlap": False, "labelFlush": False} if frame else {}))
             .configure_view(discreteHeight={"step": round(BAND_STEP_FONTS * px)})
             .configure_legend(labelFontSize=px, titleFontSize=px, labelLimit=0, titleLimit=0, orient="bottom",
                               direction="vertical", offset=LEGEND_OFFSET_PX)

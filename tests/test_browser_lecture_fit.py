@@ -264,3 +264,29 @@ def test_an_embedded_claim_says_it_is_illustrative_in_every_frame(browser, serve
     found = [f for f in page.evaluate(CAVEATS) if f["text"] == where]
     assert all(0 <= f["top"] and f["bottom"] <= height and 0 <= f["left"] and f["right"] <= width for f in found), found
     page.close()
+
+
+
+# A band (y) axis's labels, top to bottom: each one's middle and font size (px). A text's box is its
+# line's (≈1.33 × the font), taller than its letters, so boxes may overlap where letters do not.
+BAND_LABELS = """() => [...document.querySelectorAll('.role-axis[aria-label^="Y-axis"] .role-axis-label text')]
+  .map(t => ({r: t.getBoundingClientRect(), px: parseFloat(getComputedStyle(t).fontSize)})).filter(l => l.r.height > 0)
+  .map(l => ({mid: (l.r.top + l.r.bottom) / 2, px: l.px})).sort((a, b) => a.mid - b.mid)"""
+# Two labels' middles at least this many of their font sizes apart: letters (cap height plus descender
+# ≈ 0.9 em in Source Sans) that do not touch.
+LABEL_SPACING_EM = 0.9
+
+
+@pytest.mark.parametrize("claim_id", ["compression", "gpt3-v100", "world-electricity"])
+def test_an_embedded_bar_chart_keeps_its_labels_apart_at_640_by_360(browser, server, claim_id):
+    """Each bar's label on its own row in the smallest frame (browser check: Streamlit's theme pushed the
+    compression claim's first label into the plot, ``labelFlush``, onto the second: their middles 12 px
+    apart at 18 px, the letters touching)."""
+    page = browser.new_page(viewport={"width": 640, "height": 360})
+    page.set_default_timeout(TIMEOUT_MS)
+    open_claim(page, server, claim_id, embed=True)
+    page.wait_for_function(f"() => ({BAND_LABELS})().length >= 4", timeout=TIMEOUT_MS)
+    close = settled(page, f"""() => {{ const b = ({BAND_LABELS})();
+        return b.slice(1).filter((l, i) => l.mid - b[i].mid < {LABEL_SPACING_EM} * l.px); }}""")
+    assert not close, (claim_id, page.evaluate(BAND_LABELS))
+    page.close()
