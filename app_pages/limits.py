@@ -346,7 +346,7 @@ def contrasts_section() -> None:
         c.show_error(exc, labels={})
         return
     by = {x.key: x for x in items}
-    _metrics("contrasts", [("GPT-3 training, in brain-years", hz.count(by["gpt3_brain_years"].value), by["gpt3_brain_years"].detail),
+    _metrics("contrasts", [("GPT-3 training, in brain-years (estimated)", hz.count(by["gpt3_brain_years"].value), by["gpt3_brain_years"].detail),
               ("AlphaGo ÷ brain (power)", f"{by['alphago_brain_power_ratio'].value:,.0f}×",
                by["alphago_brain_power_ratio"].source),
               ("World electricity (average)", hz.power(by["world_power_w"].value), by["world_power_w"].source)])

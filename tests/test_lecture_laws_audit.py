@@ -102,7 +102,10 @@ def test_the_first_slides_brain_years_are_one_v100s_and_name_the_real_runs():
     text = " ".join(_text(at))
     assert "the real run: 1.29 GWh (Patterson et al. 2021)" in text
     # the contrasts' own label says which GPT-3 it is
-    assert "(the real run)" in real.label and contrasts.contrasts(limits.contrast_inputs())[0] == real
+    assert "(the real run, as estimated)" in real.label and contrasts.contrasts(limits.contrast_inputs())[0] == real
+    # and the Contrasts tab's headline says it is the estimate, not the published 7,340 (user-journey review)
+    tab = {m.label: m.value for m in _page("limits", {"lim": "Contrasts"}).metric}
+    assert tab["GPT-3 training, in brain-years (estimated)"] == "7,970"
 
 
 # --- D. absurd results refused, with the input to change -------------------------------------------
@@ -261,7 +264,7 @@ def test_slides_name_devices_not_their_ids():
     """Browser audit: "on h100-sxm" under the compression slide's headline."""
     at = _page("lecture", {"claim": "compression"})
     captions = [x.value.replace("\\", "") for x in at.caption]
-    assert "on 2 × NVIDIA H100 SXM 80GB" in captions and not any("h100-sxm" in x for x in captions)
+    assert "on 2 × NVIDIA H100 SXM 80GB, 16 requests at a time" in captions and not any("h100-sxm" in x for x in captions)
 
 
 def test_the_memory_wall_gap_is_written_one_way_on_the_slide_and_the_limits_page():

@@ -69,8 +69,9 @@ def contrasts(c: ContrastInputs) -> tuple[Contrast, ...]:
     world_w = world_average_power_w(c.world_twh_per_year)
     world_kwh = c.world_twh_per_year * KWH_PER_TWH
     out = [
-        # "the real run": the lecture's first slide has another GPT-3 in brain-years, one V100's (audit)
-        Contrast("gpt3_brain_years", f"GPT-3's training energy (the real run) in years of a {brain}'s energy",
+        # "the real run": the lecture's first slide has another GPT-3 in brain-years, one V100's (audit); "as
+        # estimated": the estimate's energy, not the published one (the next row; user-journey review)
+        Contrast("gpt3_brain_years", f"GPT-3's training energy (the real run, as estimated) in years of a {brain}'s energy",
                  c.gpt3_energy_kwh / brain_kwh_year, "years",
                  f"{c.gpt3_energy_kwh:.4g} kWh ÷ {brain_kwh_year:.4g} kWh per brain-year",
                  f"{c.gpt3_energy_source}; {brain_src}"),
