@@ -62,6 +62,12 @@ def _ranged(e, key, fmt) -> str:
     return f"{fmt(value)} (range {fmt(low)} – {fmt(high)})"
 
 
+# What an estimate's "range" in these tables is (user-journey review: printed without saying), and what it
+# leaves out: the law's own inputs, taken as exact.
+EST_RANGE_NOTE = (f"ranges: the time's, energy's, CO₂e's and cost's {LEVEL:.0%} prediction intervals from the "
+                  "utilisation and power fits, as `estimate` gives them; {exact} taken as exact")
+
+
 def _est_rows(e, prefix=""):
     return [(f"{prefix}time", f"{_ranged(e, 'wall_clock_s', hz.duration)} on {hz.count(e.devices)} × {e.hardware_id}"),
             (f"{prefix}energy", _ranged(e, "energy_kwh", hz.energy)), (f"{prefix}CO₂e", _ranged(e, "co2e_kg", hz.co2e)),
@@ -131,7 +137,8 @@ def cmd_chinchilla(args):
         rows += _est_rows(est)
     extrapolated = res.extrapolated if budget else model.extrapolated
     notes = ([extrapolated] if extrapolated else []) + [model.source, scaling.SOURCE_LOSS] + (
-        [out["estimate_omitted"]] if "estimate_omitted" in out else [])
+        [out["estimate_omitted"]] if "estimate_omitted" in out else []) + (
+        [EST_RANGE_NOTE.format(exact="the split and the law's constants are")] if est is not None and not budget else [])
     if budget:
         hours_bought = kind == "usd" and est.assumption("electricity_usd_per_kwh") is None
         power_given = est.assumption("power_w").origin == "user"
@@ -159,7 +166,10 @@ def cmd_diminishing(args):
             ("target workload", hz.flops(r.target_flops)), *_est_rows(rep.target, "  target ")],
            [dm.SOURCE, f"base: {rep.base_source}",
             f"the lecture's claim (10⁵× for 5% ImageNet error from ≈11.5%) implies k = {dm.CLAIM_EXPONENT:.3f}",
-            *([rep.cost_note] if rep.cost_note else [])])
+            *([rep.cost_note] if rep.cost_note else []),
+            EST_RANGE_NOTE.format(exact="the errors, the base and the exponent are") + " (the exponent moves the "
+            f"multiplier most: at k = {r.exponent * 0.8:.3g} it would be "
+            f"{hz.times(dm.compute_multiplier(r.current_error, r.target_error, r.exponent * 0.8))})"])
 
 
 def cmd_trend(args):

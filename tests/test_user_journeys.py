@@ -1,0 +1,24 @@
+"""The user-journey review's findings (2026-11-25: a lecturer, a researcher and an engineer using the CLI
+and the app end to end), each as the behaviour now expected."""
+
+from __future__ import annotations
+
+from robustness_helpers import run
+
+from estimator.laws import diminishing as dm
+from estimator.report import humanize as hz
+
+# L3: a scaling table's "range" says what it is, and what it leaves out -----------------------------------
+
+def test_the_scaling_tables_say_what_their_ranges_are(capsys):
+    code, out, _ = run(capsys, "scaling", "diminishing")
+    assert code == 0
+    note = next(line for line in out.splitlines() if line.startswith("  · ranges:"))
+    assert "80% prediction intervals from the utilisation and power fits" in note
+    assert "the errors, the base and the exponent are taken as exact" in note
+    k = dm.DEFAULT_EXPONENT * 0.8  # what the exponent alone moves, the largest uncertainty (review: unsaid)
+    assert f"at k = {k:.3g} it would be {hz.times(dm.compute_multiplier(11.5, 5.0, k))}" in note
+    code, out, _ = run(capsys, "scaling", "chinchilla", "--flops", "1e23", "--hardware", "h100-sxm")
+    assert code == 0 and "the split and the law's constants are taken as exact" in out
+    code, out, _ = run(capsys, "scaling", "chinchilla", "--flops", "1e23")  # nothing priced: no ranges to explain
+    assert code == 0 and "· ranges:" not in out
