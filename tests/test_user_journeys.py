@@ -22,3 +22,20 @@ def test_the_scaling_tables_say_what_their_ranges_are(capsys):
     assert code == 0 and "the split and the law's constants are taken as exact" in out
     code, out, _ = run(capsys, "scaling", "chinchilla", "--flops", "1e23")  # nothing priced: no ranges to explain
     assert code == 0 and "· ranges:" not in out
+
+
+# P1: a FLOPs preset whose model's size is known takes tokens alone ------------------------------------
+
+def test_gpt3_on_more_tokens_is_its_own_model_on_them():
+    from apptest_pages import run_page
+
+    from estimator.io.datafiles import load_presets
+    from estimator.services import api
+    preset = load_presets()["gpt3-175b"]
+    r = api.run(preset_id="gpt3-175b", tokens=6e11)  # was refused: "states no parameters to go with the tokens"
+    assert r.estimate.flops == 6 * preset.model_params * 6e11
+    assert r.scenario.origin("params") == "preset:gpt3-175b" and r.scenario.origin("tokens") == "user"
+    assert r.scenario.source("params") == preset.why["model_params"]  # Brown et al. 2020, Table 2.1
+    assert "tokens" in r.changed and not r.comparison  # no longer the published run: not compared with it
+    at = run_page("estimate", {"preset": "gpt3-175b", "tokens": "6e11"})  # the app, from the same service
+    assert not at.error and hz.duration(r.estimate.wall_clock_s) in [m.value for m in at.metric]

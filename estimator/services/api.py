@@ -169,6 +169,12 @@ def build_scenario(preset: Preset | None = None, region=None, cloud=None, *, oth
         # a new workload from the user replaces the preset's workload as a whole, except that the
         # parameters alone (or the tokens alone) keep the preset's tokens (parameters): 6·N·D of the
         # preset's model on more tokens, or of another size on the preset's tokens
+        if given.keys() & size_keys == {"tokens"} and base.params is None and preset.model_params:
+            # a FLOPs preset's model is known by its size (``model_params``, sourced): the tokens given are
+            # its (user-journey review: GPT-3 on 600B tokens was refused for want of the parameters)
+            base = replace(base, params=preset.model_params,
+                           origins=base.origins + (("params", f"preset:{preset.id}"),),
+                           sources=base.sources + (("params", preset.why.get("model_params") or preset.source),))
         keep = {} if "flops" in given else {k: getattr(base, k) for k in ("params", "tokens") if k not in given}
         if len(keep) != 1 or None in keep.values():
             if "flops" not in given and len(given.keys() & size_keys) == 1:
