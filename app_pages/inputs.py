@@ -247,16 +247,20 @@ def draw_inputs(main: Any = None) -> ScenarioInputs:
                 st.session_state["grid_by"] = source
                 break
     grid_by = c.url_radio("Grid carbon intensity from", "grid_by", GRID_BY, default="default", where=side)
+    unset = ("until one is chosen, " + (f"the preset's {_sig(p_in['carbon_intensity_g_per_kwh'])}" if "carbon_intensity_g_per_kwh"
+             in p_in else f"the world average, {_sig(DEFAULT_CARBON_INTENSITY_G_PER_KWH)}") + " gCO2e/kWh")  # (user-journey review)
     if grid_by == "country":
         data = c.carbon_data()
         region = c.url_select("Country (ISO 3166 alpha-3)", "region", sorted(data.countries), where=side, any_case=True,
                               placeholder="e.g. FRA", help="CodeCarbon's per-country grid intensity")
-        if region:
-            side.caption(c.md_escape(f"{data.countries[region][0]}: {data.countries[region][1]:g} gCO2e/kWh"))
+        side.caption(c.md_escape(f"{data.countries[region][0]}: {data.countries[region][1]:g} gCO2e/kWh" if region
+                                 else f"No country: {unset}"))
     elif grid_by == "cloud":
         data = c.carbon_data()
         options = [f"{p}:{r}" for p, r in sorted(data.cloud)]
         cloud = c.url_select("Cloud region", "cloud", options, placeholder="e.g. gcp:europe-west1", where=side, any_case=True)
+        if not cloud:
+            side.caption(f"No cloud region: {unset}")
     elif grid_by == "g/kWh":
         kwargs["carbon_intensity_g_per_kwh"] = c.url_number(
             "Grid intensity (gCO2e/kWh)", "grid", min_value=B.CARBON_INTENSITY_G_PER_KWH.low, max_value=B.CARBON_INTENSITY_G_PER_KWH.high, fmt="%.4g",

@@ -39,3 +39,15 @@ def test_gpt3_on_more_tokens_is_its_own_model_on_them():
     assert "tokens" in r.changed and not r.comparison  # no longer the published run: not compared with it
     at = run_page("estimate", {"preset": "gpt3-175b", "tokens": "6e11"})  # the app, from the same service
     assert not at.error and hz.duration(r.estimate.wall_clock_s) in [m.value for m in at.metric]
+
+
+# A1: a grid source chosen without its country or region says what is used meanwhile -------------------
+
+def test_a_grid_source_without_its_choice_says_which_intensity_stays():
+    from apptest_pages import run_page
+    at = run_page("estimate", {"workload": "params", "params": "7e9", "tokens": "2e12", "grid_by": "country"})
+    assert "No country: until one is chosen, the world average, 475 gCO2e/kWh" in [x.value.replace("\\", "") for x in at.caption]
+    at = run_page("estimate", {"preset": "gpt3-175b", "grid_by": "cloud"})
+    assert "No cloud region: until one is chosen, the preset's 429 gCO2e/kWh" in [x.value.replace("\\", "") for x in at.caption]
+    at = run_page("estimate", {"workload": "params", "params": "7e9", "tokens": "2e12", "region": "FRA"})
+    assert not [x for x in at.caption if x.value.startswith("No country")]
