@@ -21,6 +21,7 @@ from estimator.core.inference import DEFAULT_PROMPT_TOKENS, DEFAULT_TOKENS_PER_Q
 from estimator.core.serving import DEFAULT_ENGINE, ENGINES
 from estimator.core.units import MS_PER_S
 from estimator.io import serving_data
+from estimator.report import export
 from estimator.report import humanize as hz
 from estimator.services import limits
 
@@ -214,14 +215,20 @@ def headline(r) -> None:
     cols[3].metric("Bound by", r.bound, border=True,
                    help=f"{r.chip} part of the step: memory (bandwidth) {_ms(r.memory_s_per_step)} vs compute "
                         f"{_ms(r.compute_s_per_step)} ({r.precision} peak)")
-    cols = style.metric_cells(4, "inf_query", lecture)
+    cols = style.metric_cells(3, "inf_query", lecture)
     per_q = r.range["per_query"]
     _metric_with_range(cols[0], f"Energy per query ({hz.count(r.tokens_per_query)} tokens)", r.per_query("energy_kwh"),
                        per_q["energy_kwh"], hz.energy, meaning, help="PUE included")
     _metric_with_range(cols[1], "CO₂e per query", r.per_query("co2e_kg"), per_q["co2e_kg"], hz.co2e, meaning)
     _metric_with_range(cols[2], "Cost per query", r.per_query("cost_usd"), per_q["cost_usd"], hz.money, meaning)
-    cols[3].metric(f"Total ({hz.count(r.tokens)} tokens)", hz.money(r.cost_usd), border=True,
-                   help=f"{hz.energy(r.energy_kwh)}, {hz.co2e(r.co2e_kg)}, {hz.duration(r.estimate.wall_clock_s)}")
+    # the whole amount served, each with its range, as the CLI's total row (user-journey review: only the cost
+    # was shown, its energy, CO₂e and time in a tooltip without ranges)
+    cols = style.metric_cells(4, "inf_total", lecture)
+    for col, (label, key, fmt) in zip(cols, (("time", "wall_clock_s", hz.duration), ("energy", "energy_kwh", hz.energy),
+                                             ("CO₂e", "co2e_kg", hz.co2e), ("cost", "cost_usd", hz.money))):
+        value = r.estimate.wall_clock_s if key == "wall_clock_s" else getattr(r, key)
+        _metric_with_range(col, f"Total {label} ({hz.count(r.tokens)} tokens)", value, r.range[key], fmt, meaning,
+                           help="PUE included" if key != "wall_clock_s" else f"at batch {r.batch_size}")
     short = (f"{r.level:.0%} intervals from published latency benchmarks: they held "
              f"{serving_data.load_serving_fit('latency').held_out_coverage:.0%} of held-out times, too narrow; "
              "energy's unchecked." if r.engine == "latency" else
@@ -266,6 +273,10 @@ def render() -> None:
     with st.expander("Notes and assumptions"):
         for note in r.notes:
             st.caption(c.md_escape(note, 600))
+    # the result as `inference --format json` writes it, byte for byte (user-journey review: nothing to export)
+    st.download_button("JSON", export.dump_json(report.to_dict()) + "\n", file_name="inference.json",
+                       mime="application/json", on_click="ignore", icon=":material/download:", key="inference_json",
+                       help="The same file as `python -m estimator inference … --format json`")
 
     st.header("What each technique saves", anchor=False)
     for note in report.techniques_left_out:

@@ -51,3 +51,27 @@ def test_a_grid_source_without_its_choice_says_which_intensity_stays():
     assert "No cloud region: until one is chosen, the preset's 429 gCO2e/kWh" in [x.value.replace("\\", "") for x in at.caption]
     at = run_page("estimate", {"workload": "params", "params": "7e9", "tokens": "2e12", "region": "FRA"})
     assert not [x for x in at.caption if x.value.startswith("No country")]
+
+
+# I1: the Inference page's totals with their ranges, and its result as a file --------------------------
+
+def test_the_inference_page_shows_its_totals_with_ranges_and_exports_the_clis_json(captured_downloads, capsys):
+    from apptest_pages import run_page
+
+    from estimator.cli.main import main
+    from estimator.services import limits
+    at = run_page("inference", {"inf_model": "llama-3.1-8b", "inf_hw": "a100-sxm-80gb"})
+    assert not at.error
+    shown = {m.label: m.value for m in at.metric}
+    rep = limits.inference_report(hardware="a100-sxm-80gb", model="llama-3.1-8b", tokens=1e9)
+    r = rep.result
+    n = hz.count(r.tokens)
+    assert shown[f"Total energy ({n} tokens)"] == hz.energy(r.energy_kwh)  # was only in a tooltip
+    assert shown[f"Total CO₂e ({n} tokens)"] == hz.co2e(r.co2e_kg)
+    assert shown[f"Total time ({n} tokens)"] == hz.duration(r.estimate.wall_clock_s)
+    assert shown[f"Total cost ({n} tokens)"] == hz.money(r.cost_usd)
+    bars = [h.proto.body for h in at.get("html") if "cce-range" in h.proto.body]
+    assert any(hz.energy(r.range["energy_kwh"][0]) in b and hz.energy(r.range["energy_kwh"][1]) in b for b in bars)
+    assert main(["inference", "--model", "llama-3.1-8b", "--hardware", "a100-sxm-80gb", "--tokens", "1e9",
+                 "--format", "json"]) == 0
+    assert captured_downloads["inference.json"] == capsys.readouterr().out  # byte for byte
