@@ -96,6 +96,9 @@ def save_profile(result: cr.CalibrationResult):
 
 def show_result(result: cr.CalibrationResult, key: str) -> None:
     s = result.summary()
+    # first, before its numbers: the profile is likely unreliable (a busy machine, checks far off)
+    for warning in result.warnings:
+        st.warning(c.md_escape(warning[:1].upper() + warning[1:], 600), icon=":material/warning:")
     a, b, d = st.columns(3)
     a.metric("Achieved", f"{s['achieved_flops_per_s'] / FLOPS_PER_TFLOP:.4g} TFLOP/s",
              help=f"{s['precision']}, {s['utilization']:.1%} of the base profile's peak")

@@ -223,6 +223,9 @@ def _print_table(result, out: Path) -> None:
                    f"; at its problem size {c.at_size_s:.3g} s, error {hz.signed_percent(c.error_at_size)} [{c.at_size_how}]")
         print(f"  {c.label}: predicted {c.predicted_s:.3g} s (as estimate would), measured {c.measured_s:.3g} s, "
               f"error {hz.signed_percent(c.error)}{at_size}")
+    # last, where it is read: the profile was written, but is likely unreliable (a busy machine, checks far off)
+    for warning in result.warnings:
+        print(f"warning       {warning}")
 
 
 def register(sub):

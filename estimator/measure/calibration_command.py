@@ -26,8 +26,10 @@ from estimator.core.calibrate import (
     achieved_flops_per_s,
     prediction_check,
 )
+from estimator.core.calibration_checks import check_miss_warning
 from estimator.core.errors import InputError, MeasurementError
 from estimator.core.profile import HardwareProfile
+from estimator.measure import machine_load
 from estimator.measure import matmul_bench as mb
 from estimator.measure.base import Backend, Measurement
 from estimator.measure.calibration_run import (
@@ -136,7 +138,8 @@ def check_command(cmd: Sequence[str], flops: float) -> None:
 def calibrate_command(backend: Backend, base: HardwareProfile, cmd: Sequence[str], flops: float, *,
                       precision: str | None = None, progress: Progress | None = None,
                       profile_id: str | None = None, holdout_s: float = HOLDOUT_S,
-                      stdout_to_stderr: bool = False) -> CalibrationResult:
+                      stdout_to_stderr: bool = False,
+                      load: machine_load.LoadReader | None = None) -> CalibrationResult:
     """Measure the user's own run (its FLOPs given): achieved FLOP/s and power.
 
     The command runs with ``ESTIMATOR_TRACK_FILE`` set: if it tracks its loop with
@@ -145,7 +148,13 @@ def calibrate_command(backend: Backend, base: HardwareProfile, cmd: Sequence[str
     than one tracked run (whose steps need not do alike), from the whole command, start-up
     included, and a note says so. A backend that reads no power is refused before the command runs
     (``check_power_measured``).
+
+    ``load`` reads the machine's load at the window's start and end (``calibrate_builtin``): a busy
+    machine adds a warning, and so does a split-half check that misses far. The whole-command check
+    (start-up included) and the one on matrix products measure other things than the profile's
+    steady steps (README), so their misses add none.
     """
+    read = load or machine_load.read_load
     from estimator.measure.track_markers import ENV_TRACK_BACKEND, ENV_TRACK_DEVICE, ENV_TRACK_FILE, read_track_file
     check_command(cmd, flops)  # before running anything
     check_base_kind(base, backend.kind)
@@ -160,11 +169,13 @@ def calibrate_command(backend: Backend, base: HardwareProfile, cmd: Sequence[str
                ENV_TRACK_BACKEND: "nvml" if backend.kind == "gpu" else ("cpu" if backend.name == "codecarbon" else "none"),
                ENV_TRACK_DEVICE: str(getattr(backend, "device_index", 0))}
         with backend:
+            load_start = read()
             backend.begin_window()
             rc = run_command(cmd, progress, env=env, stdout_to_stderr=stdout_to_stderr)
             if rc != 0:
                 raise MeasurementError(f"the command exited with status {rc}; no profile written")
             whole = backend.end_window()
+            load_end = read()
         tracked = read_track_file(marker)
     shown = " ".join(cmd)
     # several tracked runs: the FLOPs given are the whole command's, and the runs' steps need not do alike
@@ -196,6 +207,7 @@ def calibrate_command(backend: Backend, base: HardwareProfile, cmd: Sequence[str
     method = (f"user command `{shown[:200]}` ({flops:.4g} FLOP given, {backend.name} backend, window: {window})")
     data, notes, profile = finish_profile(base, points, m, host=host_name(), measured_at=measured_at, method=method,
                                    profile_id=profile_id, extra={"workload_flops": window_flops, "command": shown[:500]})
+    half = None
     if steady is None:
         # one window, one number: a check on it would be the fit itself (0% by construction)
         checks = []
@@ -210,8 +222,10 @@ def calibrate_command(backend: Backend, base: HardwareProfile, cmd: Sequence[str
         h = mb.run_holdout_numpy(holdout_s)
         checks.append(prediction_check(profile, f"not fitted: {h.reps} × {h.label()} products", h.flops, h.total_s,
                                        precision=h.precision, size=h.size, fitted=False))
+    warnings = [machine_load.busy_warning(load_start, load_end, own_work="the command's own threads count in it"),
+                check_miss_warning([half]) if half is not None else None]
     return CalibrationResult(data, profile, m, points, tuple(checks), tuple(notes_pre + notes),
-                             getattr(backend, "fallback_reason", None), window)
+                             getattr(backend, "fallback_reason", None), window, tuple(w for w in warnings if w))
 
 
 def _no_command_check_note(runs: int, child: Mapping | None) -> str:

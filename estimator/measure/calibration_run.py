@@ -25,10 +25,12 @@ from estimator.core.calibrate import (
     prediction_check,
     require_power_or_base_device,
 )
+from estimator.core.calibration_checks import check_miss_warning
 from estimator.core.errors import EstimatorError, InputError
 from estimator.core.profile import HardwareProfile
 from estimator.core.profile_reader import profile_from_dict
 from estimator.io.calibration_io import CodeCarbonRun, measurement_from_codecarbon
+from estimator.measure import machine_load
 from estimator.measure import matmul_bench as mb
 from estimator.measure.base import Backend, Measurement, TimerBackend
 
@@ -46,6 +48,8 @@ class CalibrationResult:
     notes: tuple[str, ...] = field(default_factory=tuple)
     fallback_reason: str | None = None
     window: str | None = None  # a user command: "whole command" or "steady state (estimator.measure.track)"
+    # why the profile is likely unreliable (a busy machine, checks far off): shown, the profile still written
+    warnings: tuple[str, ...] = field(default_factory=tuple)
 
     def summary(self) -> dict:
         cal = self.data["calibration"]
@@ -57,7 +61,7 @@ class CalibrationResult:
             "precision": cal["precision"], "utilization": cal["utilization"], "profile_id": self.profile.id,
             "base_profile": cal["base_profile"], "measured_at": cal["measured_at"], "host": cal["host"],
             "method": cal["method"], "fallback_reason": self.fallback_reason, "notes": list(self.notes),
-            "window": self.window,
+            "window": self.window, "warnings": list(self.warnings),
             "points": [{"precision": t.precision, "size": t.size, "flops_per_s": t.flops_per_s} for t in self.points],
             "prediction_checks": [c.to_dict() for c in self.checks],
         }
@@ -102,10 +106,14 @@ def builtin_points(base: HardwareProfile, kind: str, precisions: Sequence[str] |
 
 def calibrate_builtin(backend: Backend, base: HardwareProfile, seconds: float, progress: Progress | None = None,
                       *, precisions=None, sizes=None, profile_id: str | None = None,
-                      holdout_s: float = HOLDOUT_S) -> CalibrationResult:
+                      holdout_s: float = HOLDOUT_S,
+                      load: machine_load.LoadReader | None = None) -> CalibrationResult:
     """The matmul workload inside one measurement window, then the prediction checks. The backend is
     closed on the way out, a refusal before the window opens included (conventions audit: the app's
-    caller would otherwise have left it open)."""
+    caller would otherwise have left it open). ``load`` reads the machine's load at the window's
+    start and end (default ``machine_load.read_load``; tests give their own): a busy machine, or
+    checks that miss far (CPU), add a warning to the result."""
+    read = load or machine_load.read_load
     with backend:
         check_base_kind(base, backend.kind)  # before anything runs
         check_power_measured(backend, base)
@@ -120,9 +128,11 @@ def calibrate_builtin(backend: Backend, base: HardwareProfile, seconds: float, p
             import numpy
             library = f"numpy {numpy.__version__}"
         measured_at = now_iso()
+        load_start = read()
         backend.begin_window()
         results = runner()
         m = backend.end_window()
+        load_end = read()
     points = _throughputs(results)
     sizes_text = f"sizes {min(p.m for p in results)}–{max(p.m for p in results)}"
     precs_text = "+".join(dict.fromkeys(p.precision for p in results))
@@ -142,8 +152,12 @@ def calibrate_builtin(backend: Backend, base: HardwareProfile, seconds: float, p
                          uuid=getattr(backend, "uuid", None))[0]
         checks.append(prediction_check(profile, f"not fitted: {h.reps} × {h.label()} products", h.flops, h.total_s,
                                        precision=h.precision, size=h.size, fitted=False))
+    # the miss threshold rests on the CPU workload's measured scatter (calibration_checks.CHECK_MISS_FACTOR);
+    # no GPU run has measured its own, and a GPU's smallest size is launch-bound (matmul_bench.GPU_SIZES)
+    warnings = [machine_load.busy_warning(load_start, load_end),
+                check_miss_warning(checks) if backend.kind == "cpu" else None]
     return CalibrationResult(data, profile, m, points, tuple(checks), tuple(notes),
-                             getattr(backend, "fallback_reason", None))
+                             getattr(backend, "fallback_reason", None), warnings=tuple(w for w in warnings if w))
 
 
 def refit_profile(base: HardwareProfile, points, m: Measurement, **finish) -> HardwareProfile | None:
