@@ -23,7 +23,7 @@ from estimator.core.units import FLOPS_PER_GFLOP, FLOPS_PER_TFLOP
 from estimator.core.validation import require_whole
 from estimator.io.calibration_io import read_codecarbon_csv, select_run, write_profile
 from estimator.io.datafiles import default_profiles
-from estimator.io.paths import CALIBRATED_DIR
+from estimator.io.paths import CALIBRATED_DIR, CALIBRATED_DIR_ENV
 from estimator.measure.matmul_bench import check_seconds
 from estimator.report import export
 from estimator.report import humanize as hz
@@ -235,8 +235,10 @@ def register(sub):
     p.add_argument("--backend", choices=("auto", "nvml", "cpu"), default=None,
                    help="auto (the default): the NVIDIA GPU through NVML when available, else the CPU through CodeCarbon")
     p.add_argument("--seconds", type=float, help=f"built-in workload: seconds to run (default {B.DEFAULT_CALIBRATION_SECONDS:g})")
-    p.add_argument("--out", help="where to write the profile (.toml; default profiles/calibrated/<id>.toml); "
-                                 "never in the bundled profiles/ folder")
+    p.add_argument("--out", help="where to write the profile (.toml; default <id>.toml in profiles/calibrated/ in a "
+                                 "checkout, in the user's data folder when installed, or in the folder the "
+                                 f"environment variable {CALIBRATED_DIR_ENV} names, where set, which the app reads "
+                                 "too); never in the bundled profiles/ folder")
     p.add_argument("--force", action="store_true", help="replace an existing --out file that holds another profile")
     p.add_argument("--base", help="profile id or file the calibrated profile starts from (default: matched to the device)")
     p.add_argument("--id", help="id of the calibrated profile (default: <base>-cal-<host>)")
