@@ -38,6 +38,7 @@ from estimator.report import humanize as hz
 from estimator.report.track_report import MAX_REPORT_BYTES, LoadedReport, parse_report
 
 from . import common as c
+from . import style
 from .charts import render_chart
 
 CPU_BASE = CPU_BASE_PROFILE  # estimator/core/calibrate.py
@@ -99,7 +100,7 @@ def show_result(result: cr.CalibrationResult, key: str) -> None:
     # first, before its numbers: the profile is likely unreliable (a busy machine, checks far off)
     for warning in result.warnings:
         st.warning(c.md_escape(warning[:1].upper() + warning[1:], 600), icon=":material/warning:")
-    a, b, d = st.columns(3)
+    a, b, d = style.metric_cells(3, f"{key}_numbers")
     a.metric("Achieved", f"{s['achieved_flops_per_s'] / FLOPS_PER_TFLOP:.4g} TFLOP/s",
              help=f"{s['precision']}, {s['utilization']:.1%} of the base profile's peak")
     if s["mean_power_w"] is not None:
@@ -320,14 +321,15 @@ def show_track_report(rep: LoadedReport) -> None:
     if status is not None:  # visible, not only in a tooltip (track audit)
         (st.warning if rep.status.startswith(("interrupted", "failed")) else st.info)(
             c.md_escape(status, 400), icon=":material/warning:")
-    a, b, d = st.columns(3)
+    # rows that wrap rather than cut a value (journeys C1: "0.00311 g C…" in one of four columns at 1400 px)
+    a, b, d = style.metric_cells(3, "cal_track_run")
     total = f" of {rep.total_steps:,}" if rep.total_steps else ""
     a.metric("Steps", f"{rep.steps_done:,}{total}", help="finished" if rep.finished else f"status: {rep.status}")
     b.metric("Elapsed", hz.duration(rep.elapsed_s))
     if p.get("wall_clock_s") is not None:
         d.metric("Predicted whole run", hz.duration(p["wall_clock_s"]), help=_range_text(p, "wall_clock_s", hz.duration))
     pre = "" if rep.finished else "Predicted "  # a finished run's figures are what it took
-    m, e, f, g = st.columns(4)
+    m, e, f, g = style.metric_cells(4, "cal_track_energy")
     if p.get("energy_measured_kwh") is not None:
         m.metric("Energy measured", hz.energy(p["energy_measured_kwh"]),
                  help="read from the meter over the run's windows until the report was written: one device, before PUE")
