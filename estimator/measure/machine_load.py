@@ -2,7 +2,7 @@
 
 A calibration on a busy machine measures the share of the CPUs other work left it, not the
 device: the checks of a run at load average 11.8 on 2 CPUs missed by +521% and −48%, idle the same
-run came within ±23% (research/journeys.md, E1). ``read_load`` takes one reading; ``busy_warning``
+run came within ±23% (a user-journey review, 2026-11-25). ``read_load`` takes one reading; ``busy_warning``
 turns the readings at the start and end of a window into a warning, or None. Where the platform
 has no load average (``os.getloadavg`` absent, e.g. Windows, or unobtainable) nothing is said.
 """
