@@ -5,6 +5,8 @@ Pages run through ``apptest_pages.run_page`` (AppTest's switch_page takes file p
 
 from __future__ import annotations
 
+import csv
+import io
 import sys
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from app_pages import charts, size_sweep  # noqa: E402
 from estimator.core.units import S_PER_DAY  # noqa: E402
+from estimator.report.provenance import CONTEXT_COLUMNS, TEXT_COLUMNS  # noqa: E402
 from estimator.services import api  # noqa: E402
 from estimator.services import size_sweep as sweep_service  # noqa: E402
 
@@ -136,19 +139,22 @@ def test_compare_download_is_the_clis_csv(captured_downloads, cli):
     text = captured_downloads["compare.csv"]
     code, out, _ = cli("compare", "--preset", "lambda-gpt3-v100", "--format", "csv")
     assert code == 0
-    rows = {line.split(",")[0]: line.split(",") for line in text.splitlines()[1:]}
-    cli_rows = {line.split(",")[0]: line.split(",") for line in out.splitlines()[1:]}
-    header = text.splitlines()[0].split(",")
-    assert header == out.splitlines()[0].split(",")
+    rows = {row[0]: row for row in list(csv.reader(io.StringIO(text)))[1:]}
+    cli_rows = {row[0]: row for row in list(csv.reader(io.StringIO(out)))[1:]}
+    header = next(csv.reader(io.StringIO(text)))
+    assert header == next(csv.reader(io.StringIO(out)))
     assert header[:6] == ["hardware", "devices", "precision", "flops", "flops_low", "flops_high"]
-    assert header[-1] == "range_level"
+    # after the range level, what each row was computed from (journeys R1), the tool's version last
+    assert header[header.index("range_level") + 1:] == list(CONTEXT_COLUMNS) and header[-1] == "tool_version"
     assert {k: v for k, v in rows.items() if k in cli_rows} == cli_rows  # the CLI leaves reference points out
     # in the CLI's order too: without the reference points, the page's file is the CLI's, line for line
     run_page("compare", {"preset": "lambda-gpt3-v100"})
     assert captured_downloads["compare.csv"] == out
     brain = dict(zip(header, rows["brain"]))
     assert brain["cost_usd"] == brain["cost_usd_low"] == brain["cost_usd_high"] == ""  # no price: empty
-    assert "inf" not in text.lower() and "none" not in text.lower()
+    numbers = [c for c in header if c not in (*TEXT_COLUMNS, "hardware", "precision") and not c.endswith("_basis")]
+    cells = [row[header.index(c)].lower() for row in rows.values() for c in numbers]
+    assert all("inf" not in x and "none" not in x for x in cells)
     est = api.run(hardware="h100-sxm", preset_id="lambda-gpt3-v100").estimate
     h100 = dict(zip(header, rows["h100-sxm"]))
     assert float(h100["wall_clock_s"]) == est.wall_clock_s

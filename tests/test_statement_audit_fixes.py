@@ -77,9 +77,12 @@ def test_a_calibrated_profiles_paragraph_says_what_was_measured_where_and_how(cp
     u = est.utilization.value
     peak = est.assumption("peak_flops_per_s").value
     assert peak * u == pytest.approx(1e11)  # the utilisation is the measured throughput ÷ the fp32 peak
-    assert (f"assuming a whole-run utilisation of {hz.sig(u)} of the fp32 peak (7.07 TFLOP/s per device), measured by "
-            f"this tool's calibration on lab-box on 2026-03-04 (built-in matmul workload (numpy 2.4.6, fp32, sizes "
-            "256--1024, codecarbon backend)): a throughput of 100 GFLOP/s per device. At an average of 40.0~W per device, "
+    # journeys R5: the measured throughput first, and the peak named as the base profile's (a 96-core server's, not
+    # the measured machine's)
+    assert ("assuming a throughput of 100 GFLOP/s per device, measured by this tool's calibration on lab-box on "
+            "2026-03-04 (built-in matmul workload (numpy 2.4.6, fp32, sizes 256--1024, codecarbon backend)), or "
+            f"{hz.sig(u)} of the fp32 peak of the base profile cpu-server-2s-epyc (7.07 TFLOP/s per device). "
+            "At an average of 40.0~W per device, "
             "the mean power measured in the same calibration (CodeCarbon's CPU-load model, an estimate, not a meter "
             "reading; the CPU alone, not memory or the rest of the machine), this would use ") in st.tex
     # the time follows from the measured throughput alone
@@ -101,7 +104,8 @@ def test_a_known_run_on_a_calibrated_gpu_names_its_meter(tmp_path):
 
 def test_a_given_utilisation_or_power_is_not_called_measured(cpu_profile):
     _, st = _statement(hardware=cpu_profile, flops=1e14, utilization=0.01, power_w=50)
-    assert "measured by" not in st.tex and "0.0100 of the fp32 peak (7.07 TFLOP/s per device), as given." in st.tex
+    assert "measured by" not in st.tex and ("0.0100 of the fp32 peak of the base profile cpu-server-2s-epyc (7.07 TFLOP/s per device), "
+                                           "as given.") in st.tex
     assert "At an average of 50.0~W per device (given), this would use" in st.tex
 
 

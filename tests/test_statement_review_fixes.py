@@ -105,8 +105,9 @@ def test_text_before_a_calibrated_powers_source_keeps_its_meter(tmp_path):
     data["utilization"]["source"] = "re-measured by hand"  # the table, not this text, says what was measured
     write_profile(data, path)
     _, st = _statement(hardware=str(path), flops=1e14)
-    assert ("measured by this tool's calibration on lab-box on 2026-03-04 (built-in matmul workload (numpy 2.4.6, "
-            "fp32, sizes 256--1024, codecarbon backend)): a throughput of 100 GFLOP/s per device. At an average of "
+    assert ("a throughput of 100 GFLOP/s per device, measured by this tool's calibration on lab-box on 2026-03-04 "
+            "(built-in matmul workload (numpy 2.4.6, fp32, sizes 256--1024, codecarbon backend)), or 0.0142 of the fp32 "
+            "peak of the base profile cpu-server-2s-epyc (7.07 TFLOP/s per device). At an average of "
             "40.0~W per device, the mean power measured in the same calibration (CodeCarbon's CPU-load model, an "
             "estimate, not a meter reading; the CPU alone, not memory or the rest of the machine)") in st.tex
     assert "mean power 40.0 W per device (CodeCarbon's CPU-load model" in st.bib
@@ -142,8 +143,8 @@ def imported(request, tmp_path):
 def test_an_imported_log_is_measured_by_codecarbon_in_its_run(imported, tmp_path):
     profile = load_profile_file(imported)
     run_id = profile.calibration["details"]["run_id"][:8]
-    for run, clause in ((dict(flops=1e16), f"measured by CodeCarbon 3.3.2 in an imported run on 2026-11-23 (run "
-                                           f"{run_id}, imported by this tool's calibration): a throughput of "),
+    for run, clause in ((dict(flops=1e16), f"per device, measured by CodeCarbon 3.3.2 in an imported run on 2026-11-23 "
+                                           f"(run {run_id}, imported by this tool's calibration), or "),
                         (dict(hours=3), f"measured by CodeCarbon 3.3.2 in an imported run on 2026-11-23 (run {run_id}, "
                                         "imported by this tool's calibration; a CodeCarbon log's CPU energy, its "
                                         "method not recorded, an estimate, not a meter reading; the CPU alone")):

@@ -14,6 +14,15 @@ from estimator.core.interval import EXACT, PREDICTION, STATED, range_meaning
 from estimator.core.presets import PublishedComparison
 from estimator.core.units import W_PER_KW
 from estimator.report import humanize as hz
+from estimator.report.provenance import (
+    CONTEXT_COLUMNS,
+    ONE_FIGURE,
+    context,
+    memory_given,
+    one_figure,
+    tool_info,
+    tool_line,
+)
 from estimator.report.statement import statement
 
 LABELS = {
@@ -51,9 +60,12 @@ def scenario_echo(scenario: Mapping) -> dict:
 
 
 def to_json_dict(est: Estimate, comparison: Iterable[PublishedComparison] = (), scenario: Mapping | None = None) -> dict:
+    """``estimate --format json``: the tool's name and version (``tool``), the inputs as given (``scenario``),
+    then the estimate (``Estimate.to_dict``) and its published figures."""
     out = est.to_dict()
     if scenario is not None:
         out = {"scenario": scenario_echo(scenario), **out}
+    out = {"tool": tool_info(), **out}
     comparison = list(comparison)
     if comparison:
         out["published"] = {c.key: {"published": c.published, "estimated": c.estimated,
@@ -108,18 +120,21 @@ def to_csv(est: Estimate, comparison=()) -> str:
     """One row per quantity; ``low``–``high`` is what ``range_basis`` says (interval.PREDICTION, STATED or EXACT): a
     prediction interval at ``range_level`` (0.8: 80%), a range its sources state (no level), or
     exact (low = high, no level); a figure published as a range has its ends in the
-    ``published_low``/``published_high`` columns."""
+    ``published_low``/``published_high`` columns. Then, the same on every row, what the numbers were computed
+    from (``precision`` and ``provenance.CONTEXT_COLUMNS``: grid intensity, its source and place, PUE, power,
+    utilisation, peak, price basis, water factors, the tool and its version), so that the file alone traces them."""
     published = {c.key: c for c in comparison}
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["quantity", "value", "low", "high", "published", "hardware", "devices", "published_low",
-                "published_high", "range_level", "range_basis"])
+                "published_high", "range_level", "range_basis", "precision", *CONTEXT_COLUMNS])
+    same = [est.precision, *_cells(context(est))]
     for key, value, low, high in rows(est):
         c = published.get(key)
         ends = c.published_range if c and c.published_range else (None, None)
         basis = est.basis(key)
         w.writerow([key, _raw(value), _raw(low), _raw(high), _raw(c and c.published), est.hardware_id, est.devices,
-                    *map(_raw, ends), _raw(est.level if basis == PREDICTION else None), basis])
+                    *map(_raw, ends), _raw(est.level if basis == PREDICTION else None), basis, *same])
     return buf.getvalue()
 
 
@@ -161,18 +176,19 @@ def compare_csv(estimates: Iterable[Estimate]) -> str:
     range's ends (``<key>_low``, ``<key>_high``) and what the range is (``<key>_basis``: a
     prediction interval at ``range_level``, 0.8: 80%; a range its sources state; or exact, low =
     high), unformatted in SI units; a missing figure (no price, embodied CO₂e switched off) left
-    empty. The CLI's ``compare --format csv`` and the Compare page's download."""
+    empty; after ``range_level``, what each row was computed from (``provenance.CONTEXT_COLUMNS``, as
+    ``to_csv``'s). The CLI's ``compare --format csv`` and the Compare page's download."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["hardware", "devices", "precision", *(f"{k}{end}" for k in COMPARE_KEYS for end in ("", "_low", "_high", "_basis")),
-                "range_level"])
+                "range_level", *CONTEXT_COLUMNS])
     for est in estimates:
         cells = []
         for k in COMPARE_KEYS:
             value = getattr(est, k)
             low, high = est.range.get(k, (None, None)) if value is not None else (None, None)
             cells += [_raw(value), _raw(low), _raw(high), "" if value is None else est.basis(k)]
-        w.writerow([est.hardware_id, est.devices, est.precision, *cells, _raw(est.level)])
+        w.writerow([est.hardware_id, est.devices, est.precision, *cells, _raw(est.level), *_cells(context(est))])
     return buf.getvalue()
 
 
@@ -189,6 +205,24 @@ def range_tag(est: Estimate, key: str) -> str:
 
 def _raw(x):
     return "" if x is None else repr(float(x))
+
+
+def _cells(values: Mapping[str, object]) -> list[str]:
+    """CSV cells of context values: numbers unformatted (``_raw``), yes/no as true/false, text as it is, None empty."""
+    return ["" if v is None else str(v).lower() if isinstance(v, bool) else v if isinstance(v, str) else _raw(v)
+            for v in values.values()]
+
+
+def range_cell(est: Estimate, key: str) -> str:
+    """A quantity's range for people: "a – b" (and " (stated)"), "one measured figure: no range" for a figure
+    that rests on one measurement (journeys R6: "30.1 s – 30.1 s (stated)", or nothing beside a legend that
+    calls such a figure exact), or "" for an exact one."""
+    if one_figure(est, key):
+        return ONE_FIGURE
+    low, high = est.range.get(key, (None, None))
+    if est.basis(key) in (None, EXACT) or low is None or low == high:
+        return ""
+    return f"{hz.human_range(key, low, high)}{range_tag(est, key)}"
 
 
 def _md_escape(text: str) -> str:
@@ -227,7 +261,10 @@ def _assumption_number(value) -> str:
     return hz.number(value, 4)
 
 
-def to_markdown(est: Estimate, comparison=(), title: str | None = None, time_label: str | None = None) -> str:
+def to_markdown(est: Estimate, comparison=(), title: str | None = None, time_label: str | None = None,
+                sources: Mapping | None = None) -> str:
+    """The estimate as Markdown tables, ending with the tool's name and version (``provenance.tool_line``; its
+    BibTeX entry's key when ``sources`` is given)."""
     published = {c.key: c for c in comparison}
     lines = []
     if title:
@@ -236,10 +273,10 @@ def to_markdown(est: Estimate, comparison=(), title: str | None = None, time_lab
               # the column names the level when a prediction interval is in it (review: "80% range" over
               # only stated ranges and exact figures)
               f"| Quantity | Estimate | {range_header(est)} | Published |", "|---|---|---|---|"]
-    for key, value, low, high in rows(est):
+    for key, value, _, _ in rows(est):
         pub = published.get(key)
         pub_text = " ".join(x for x in published_cells(pub) if x) if pub else ""
-        shown = "" if est.basis(key) in (None, EXACT) else f"{hz.human_range(key, low, high)}{range_tag(est, key)}"
+        shown = range_cell(est, key)
         lines.append(f"| {_label(key, time_label)} | {hz.human(key, value)} | {shown} | {pub_text} |")
     lines += ["", range_meaning(est.level)]  # the project's own text, its command a code span
     if est.memory is not None:
@@ -252,6 +289,7 @@ def to_markdown(est: Estimate, comparison=(), title: str | None = None, time_lab
         lines.append(f"| {a.name} | {_md_escape(_assumption_value(a.value, a.unit))} | {a.origin} | {_md_escape(a.source)} |")
     if est.notes:
         lines += [""] + [f"- {_md_escape(n)}" for n in est.notes]
+    lines += ["", _md_escape(tool_line(sources))]
     return "\n".join(lines) + "\n"
 
 
@@ -269,10 +307,11 @@ def to_table(est: Estimate, comparison=(), title: str | None = None, time_label:
     # the value column: at least VALUE_WIDTH, and wider when a value is long ("34.6 trillion
     # device-hours"), so that a value never runs into its range
     value_width = max([VALUE_WIDTH] + [len(hz.human(key, value)) + 2 for key, value, _, _ in table])
-    for key, value, low, high in table:
+    for key, value, _, _ in table:
         line = f"{_label(key, time_label):<{width}}{hz.human(key, value):<{value_width}}"
-        if low is not None and low != high:
-            line += f"range {hz.human_range(key, low, high)}{range_tag(est, key)}"
+        shown = range_cell(est, key)
+        if shown:
+            line += shown if shown == ONE_FIGURE else f"range {shown}"
         pub = published.get(key)
         if pub:
             text, diff = published_cells(pub)
@@ -304,10 +343,11 @@ def render(fmt: str, est: Estimate, comparison=(), title=None, scenario=None, ci
     if fmt == "csv":
         return to_csv(est, comparison)
     if fmt == "markdown":
-        return to_markdown(est, comparison, title, time_label)
+        return to_markdown(est, comparison, title, time_label, sources)
     if fmt in ("latex", "bibtex"):
         from estimator import __version__
         st = statement(est, sources or {}, version=__version__, title=title, extra_keys=tuple(cite_keys),
-                       time_label=time_label, changed=tuple(changed), footprint_changed=tuple(footprint_changed))
+                       time_label=time_label, changed=tuple(changed), footprint_changed=tuple(footprint_changed),
+                       memory_given=memory_given(scenario))
         return st.tex if fmt == "latex" else st.bib
     return to_table(est, comparison, title, time_label)

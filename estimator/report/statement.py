@@ -13,7 +13,12 @@ fraction of; with full recomputation it says that it counts model FLOPs (6·N·D
 are said to be the user's calibration (where, when, how, which meter; read from the profile's
 [calibration] table, never its free text), and its entry is that measurement, not the vendor's
 datasheet (statement_parts.py). A known run "took" its time unless an input that sets the time
-differs (``TIME_INPUTS``); any change makes it "a variant of" the run.
+differs (``TIME_INPUTS``); any change makes it "a variant of" the run. A calibrated profile's
+utilisation leads with the throughput it measured, its peak named as the base profile's
+(statement_utilisation.py). The electricity's water factor is said to be the U.S. average where it is
+(and why, for a country Li et al. give no figure for); a power that includes the device's share of its
+host says so; figures that rest on one measurement say "one measured figure: no range"; a run of the
+user's own states its training memory only when a memory input was given (provenance.py).
 
 BibTeX: only entry types that standard BibTeX styles define (article, inproceedings, misc),
 every title in double braces so that a style's lower-casing keeps "GPT-3" and "NVIDIA" as they
@@ -29,9 +34,18 @@ from dataclasses import dataclass
 from estimator.core.estimate import DEFAULT_CARBON_INTENSITY_SOURCE, Estimate
 from estimator.core.interval import EXACT, PREDICTION, STATED
 from estimator.core.scenario import SCENARIO_BOUNDS
-from estimator.core.utilization_model import POOLED, RULE, RULE_GOODPUT, family_label
 from estimator.report import humanize as hz
 from estimator.report.latex_text import bib_key, latex_escape, normalize_bibtex
+from estimator.report.provenance import (
+    CODECARBON_GRID,
+    ONE_FIGURE,
+    TOOL_NAME,
+    grid_place,
+    one_figure,
+    power_includes_host,
+    water_fallback,
+    water_is_us_average,
+)
 from estimator.report.statement_parts import (
     ACT_MEM_KEY,
     GRID_KEY,
@@ -49,6 +63,7 @@ from estimator.report.statement_parts import (
     named_keys,
     same_measurement,
 )
+from estimator.report.statement_utilisation import utilisation_clause
 
 EPOCH_KEY = "EPOCH"
 # embodied carbon and water (estimator/core/embodied.py, water.py)
@@ -95,6 +110,10 @@ def _cite(bibkeys: Mapping[str, str], keys) -> str:
 # The ranges the paragraph prints (_range), when they are not exact: the ranges sentence goes with them.
 SHOWN_RANGES = ("wall_clock_s", "energy_kwh", "co2e_kg", "cost_usd", "embodied_co2e_kg", "water_l")
 
+# The paragraph's words for a figure that rests on one measurement (provenance.one_figure)
+ONE_FIGURE_NAMES = {"wall_clock_s": "time", "energy_kwh": "energy", "co2e_kg": "CO$_2$e", "cost_usd": "cost",
+                    "embodied_co2e_kg": "embodied CO$_2$e", "water_l": "water"}
+
 # More figures the paragraph states, by assumption: (the entry's name here, its key's prefix, what it is).
 FIGURES = {"pue": ("PUE", "pue", "data-centre PUE"), "price_usd_per_device_hour": ("PRICE", "price", "price per device-hour"),
            "electricity_usd_per_kwh": ("ELEC", "elec", "electricity price")}
@@ -110,9 +129,9 @@ def figure_citation(est: Estimate, a, sources: Mapping[str, Mapping[str, str]], 
     return [], None
 
 
-def _beyond(est: Estimate, a, cite, emb, basis: str, emb_cite: str) -> str:
-    """Sentences on embodied carbon, water and training memory, when the estimate has them.
-    ``emb_cite``: the citation of a vendor's or a life-cycle assessment's embodied figure."""
+def _beyond(est: Estimate, a, cite, emb, basis: str, emb_cite: str, memory: bool) -> str:
+    """Sentences on embodied carbon, water and training memory, when the estimate has them (memory only when
+    ``memory``). ``emb_cite``: the citation of a vendor's or a life-cycle assessment's embodied figure."""
     text = ""
     if emb:
         years = a["lifetime_years"].value
@@ -130,8 +149,23 @@ def _beyond(est: Estimate, a, cite, emb, basis: str, emb_cite: str) -> str:
     if est.water_l is not None:
         text += (f" The run consumes about {_water_tex(est.water_l)}{_range(_water, est, 'water_l')} of "
                  f"water, on site at {latex_escape(hz.sig(a['wue_l_per_kwh'].value))}~L/kWh and off site for the "
-                 f"electricity at {latex_escape(hz.sig(a['ewif_l_per_kwh'].value))}~L/kWh{cite.get(WATER_KEY, '')}.")
-    return text + memory_sentence(est, cite)
+                 f"electricity at {latex_escape(hz.sig(a['ewif_l_per_kwh'].value))}~L/kWh{cite.get(WATER_KEY, '')}"
+                 f"{_water_basis(est, a)}.")
+    return text + (memory_sentence(est, cite) if memory else "")
+
+
+def _water_basis(est: Estimate, a) -> str:
+    """", the U.S. average" after the off-site water factor when it is (the default), with why for a country
+    Li et al. give no figure for (journeys R3: the table said so, the statement did not): ", the U.S. average,
+    since Li et al. give no figure for France (FRA)"."""
+    if not water_is_us_average(est):
+        return ""
+    code = water_fallback(est)
+    if code is None:
+        return ", the U.S. average"
+    label = CODECARBON_GRID.fullmatch(a["carbon_intensity_g_per_kwh"].source)
+    place = label["label"] if label and grid_place(label.string)[0] == code else code  # "France (FRA)", or "BEL"
+    return f", the U.S. average, since Li et al. give no figure for {latex_escape(place)}"
 
 
 def grid_keys(source: str, sources: Mapping[str, object]) -> list[str]:
@@ -143,13 +177,6 @@ def grid_keys(source: str, sources: Mapping[str, object]) -> list[str]:
     return named_keys(source, sources)
 
 
-# A grid intensity from CodeCarbon's data, as estimator/services/api.py labels it: "France (FRA):
-# CodeCarbon 3.3.2 global_energy_mix.json (Our World in Data / Ember), 2023" or "gcp:europe-west1
-# (St. Ghislain, Belgium): CodeCarbon 3.3.2 cloud/impact.csv (provider's published region figures)".
-_CODECARBON_GRID = re.compile(r"(?P<label>.+?): CodeCarbon (?P<version>\S+) (?P<file>\S+) \((?P<origin>[^()]*)\)"
-                              r"(?:, (?P<year>\d{4}))?")
-
-
 def grid_basis(source: str) -> str:
     """What the grid intensity is, for the statement, from its assumption's source text: the world
     average (and its report's year), a country and its data year, or a cloud region, with the data
@@ -157,7 +184,7 @@ def grid_basis(source: str) -> str:
     if source == DEFAULT_CARBON_INTENSITY_SOURCE:
         label, rest = source.split(", ", 1)  # "world average", "IEA … 2019 (as shipped by CodeCarbon)"
         return f"the {label}; " + re.sub(r" \((as shipped by CodeCarbon)\)$", r", \1", rest)
-    m = _CODECARBON_GRID.fullmatch(source)
+    m = CODECARBON_GRID.fullmatch(source)
     if not m:
         return source
     if m["file"].startswith("cloud/"):
@@ -165,41 +192,6 @@ def grid_basis(source: str) -> str:
     else:
         what = f"the {m['year']} average for {m['label']}" if m["year"] else f"the average for {m['label']}"
     return f"{what}; {m['origin']}, as shipped with CodeCarbon {m['version']}"
-
-
-def _borrowed(est: Estimate) -> bool:
-    """Whether the fitted utilisation is a neighbouring family's fit (the pooled one, the flat rule) because
-    the device has no runs of its own."""
-    return est.utilization.borrowed
-
-
-def _fit_text(est: Estimate, cite: str) -> str:
-    """Where the fitted utilisation comes from: its family's runs, or, for a device without runs,
-    a neighbouring family's fit (or all runs pooled), widened by the between-family spread, or the
-    flat rule, as the fit chose on families held out whole."""
-    u = est.utilization
-    # the runs: Epoch AI's database and the papers and model cards of estimator/data/published_runs.csv
-    runs = f"{u.n_runs} published training runs (from Epoch AI's database{cite} and from papers and model cards)"
-    if not _borrowed(est):
-        return f", fitted on {runs}"
-    # as the table's utilisation line: "no runs on <device>: the H100 family fit (25 runs), widened by …"
-    if u.family == RULE:
-        flat = latex_escape(f"{RULE_GOODPUT:.0%}")
-        why = (f" (its nearest family, the {latex_escape(family_label(u.passed_over))}, is passed over)"
-               if u.passed_over else "")
-        return (f", taken as a flat {flat} of dense peak: no published runs on {latex_escape(est.hardware_name)} "
-                f"are in the data, and with each hardware family of the {runs} held out whole, a flat {flat} "
-                "predicted the held-out family's runs better, on average, than a neighbouring family's fit or the "
-                f"pooled fit; the interval is calibrated on those held-out families{why}")
-    name = latex_escape(family_label(u.family))
-    whose, fit = (("the fit pooled over all families", "the fit on all") if u.family == POOLED else
-                  ("its chip's family's fit", f"the {name} family's fit (the same chip) on") if u.same_chip else
-                  ("a neighbouring family's fit", f"the {name} family's fit on"))
-    why = (f" (its nearest family, the {latex_escape(family_label(u.passed_over))}, is passed over: with each fitted "
-           "family held out whole, a nearest family's fit predicted it less well than the pooled fit, on average)"
-           if u.passed_over else "")
-    return (f", from {whose}: no published runs on {latex_escape(est.hardware_name)} are in the data, so it is "
-            f"{fit} {runs}, widened by the between-family spread{why}")
 
 
 BASED_ON = "Based on "  # how api.Result.title names a scenario changed from its preset's run
@@ -214,35 +206,13 @@ def input_label(name: str) -> str:
     return SCENARIO_BOUNDS[name][0] if name in SCENARIO_BOUNDS else name.replace("_", " ")
 
 
-def _peak(est: Estimate, a) -> str:
-    """The peak a utilisation is a fraction of, with its precision (audit: the H100's fp64 34.0 TFLOP/s and the default
-    bf16 989 both read "of peak"): "the fp64 peak (34.0 TFLOP/s per device)"."""
-    rate = latex_escape(hz.flops_rate(a["peak_flops_per_s"].value))
-    return f"the {latex_escape(est.precision)} peak ({rate} per device)"
-
-
-def _util_source(est: Estimate, util, cite: str) -> str:
-    """Where a utilisation that is not the fit's comes from: the profile's calibration (what it measured,
-    where, when and how: audit, it read as the vendor's; from its [calibration] table), the preset's
-    paper, or the user."""
-    if util.origin == "user":
-        return ", as given"
-    if util.origin.startswith("preset:"):
-        return ", the published run's own figure" + cite
-    measured = measured_throughput(est)
-    if measured is None:
-        return ""
-    rate, at = measured
-    other = "" if at == est.precision else f" at {latex_escape(at)}, applied here to the {latex_escape(est.precision)} peak"
-    return (f", measured {measured_where(est.calibration)}: a throughput of {latex_escape(hz.flops_rate(rate))} "
-            f"per device{other}")
-
-
 def _power(est: Estimate, power, *, same: bool, cite: str) -> str:
     """"an average of 735~W per device", and where it comes from when it is not the profile's figure: the
     preset's paper, the user ("given"), or the profile's calibration and its meter (CodeCarbon, NVML)."""
     watts = hz.power(power.value).split(" ")  # "734 W", "1.00 MW": the number, then its unit
-    text = f"an average of {latex_escape(watts[0])}~{watts[1]} per device"
+    # above the TDP where it includes the host (journeys R7: 735 W per 700 W H100): said
+    host = " (its share of the server's host included)" if power_includes_host(est) else ""
+    text = f"an average of {latex_escape(watts[0])}~{watts[1]} per device{host}"
     if power.origin == "user":
         return text + " (given)"
     if not measured_power(est):
@@ -262,7 +232,8 @@ TIME_INPUTS = frozenset({"hardware", "devices", "flops", "params", "tokens", "re
 
 def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, version: str, title: str | None = None,
               extra_keys: tuple[str, ...] = (), time_label: str | None = None,
-              changed: tuple[str, ...] = (), footprint_changed: tuple[str, ...] = ()) -> Statement:
+              changed: tuple[str, ...] = (), footprint_changed: tuple[str, ...] = (),
+              memory_given: bool = False) -> Statement:
     """The .tex paragraph and its .bib for ``est``.
 
     ``sources``: key → {cite, bibtex} (estimator/data/sources.toml); ``extra_keys``: more source
@@ -275,7 +246,10 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
     ``time_label``: what the time is when it is not training (a preset's, "One game").
     ``footprint_changed``: the inputs that set only the embodied carbon and the water (cooling, the
     devices' lifetime, …) in which the scenario differs from the preset's run: the run is still the
-    published one, but its footprint is the scenario's (``api.Result.footprint_changed``)."""
+    published one, but its footprint is the scenario's (``api.Result.footprint_changed``).
+    ``memory_given``: whether the user set a training-memory input; a run of the user's own (no preset) states
+    its memory only then (journeys R4: a run's statement had said it "does not fit" under a ZeRO stage, a
+    parallelism and a model shape the user never chose)."""
     hardware_bibtex = hardware_entry(est)
     a = {x.name: x for x in est.assumptions}
     time_given = "hours" in a or "device_hours" in a
@@ -288,7 +262,8 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
     keys += [k for name_keys, _ in figures.values() for k in name_keys]
     emb = a.get("embodied_kg_co2e_per_device") if est.embodied_co2e_kg is not None else None
     basis = emb.source.split(",", 1)[0] if emb else ""
-    if est.memory is not None:
+    memory = est.memory is not None and (memory_given or bool(title) or bool(extra_keys))  # a preset: its own shape
+    if memory:
         keys += [ZERO_KEY, ACT_MEM_KEY]
     # a preset's utilisation or power cites the paper its source names (else the preset's)
     own = {n: (named_keys(a[n].source, sources) or [k for k in extra_keys if k in sources])
@@ -318,7 +293,7 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
     bibkeys = {k: bib_key(v) for k, v in entries.items()}
     cite = {k: _cite(bibkeys, [k]) for k in bibkeys}
     said = {name: _cite(bibkeys, [*keys_, FIGURES[name][0]]) for name, (keys_, _) in figures.items()}
-    tool = latex_escape(f"Compute Cost Estimator {version}")
+    tool = latex_escape(f"{TOOL_NAME} {version}")
     run_name = latex_escape((title or "").removeprefix(BASED_ON))
     what = (r"a variant of \emph{" if changed else r"\emph{") + run_name + "}" if run_name else "the model"
     devices = f"{latex_escape(hz.whole(est.devices))}~$\\times$~{latex_escape(est.hardware_name)}{cite.get('HW', '')}"
@@ -344,16 +319,11 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
                 f"{latex_escape(hz.duration(est.wall_clock_s))}, or {latex_escape(hz.device_hours(est.device_hours))}. "
                 f"At {power}, this would use {energy}, and emit {co2}.")
     else:
-        u = est.utilization
-        model_flops = est.time_flops  # with full recomputation: 6·N·D, what the utilisation counts
-        if model_flops is not None:
+        if est.time_flops is not None:
             # with full recomputation: the FLOPs executed, and the model FLOPs the utilisation counts
             flops = f" ({latex_escape(hz.sci(est.flops))} FLOPs executed, with full activation recomputation)"
-        util = (f"a whole-run utilisation of {latex_escape(hz.sig(u.value))} of {_peak(est, a)}"
-                + (f" counted in model FLOPs ({latex_escape('6·N·D = ' + hz.sci(model_flops))}, without the "
-                   "recomputation, as the fitted runs count it)" if model_flops is not None else "")
-                + (_fit_text(est, cite.get(EPOCH_KEY, "")) if fitted else
-                   _util_source(est, a["utilization"], _cite(bibkeys, own.get("utilization", ())))))
+        util = utilisation_clause(est, a, fitted=fitted, epoch_cite=cite.get(EPOCH_KEY, ""),
+                                  own_cite=_cite(bibkeys, own.get("utilization", ())))
         text = (f"We estimate that {doing}{flops} on {devices} would take "
                 f"{latex_escape(hz.duration(est.wall_clock_s))}{_range(hz.duration, est, 'wall_clock_s')}, "
                 f"or {latex_escape(hz.device_hours(est.device_hours))}, assuming {util}. At {power}, this "
@@ -365,9 +335,13 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
         text += (f" The {_pct(est.level)} ranges are prediction intervals from the tool's fits to published training "
                  f"runs and measured power draws, whose out-of-sample coverage the tool reports; {exact} and grid "
                  "intensity are taken as exact.")
-    text += _beyond(est, a, cite, emb, basis, _cite(bibkeys, emb_keys))
+    text += _beyond(est, a, cite, emb, basis, _cite(bibkeys, emb_keys), memory)
     if STATED in shown:  # after the last of them (embodied carbon, water)
         text += " The stated ranges are as their sources state, with no measured coverage."
+    single = [ONE_FIGURE_NAMES[k] for k in SHOWN_RANGES if one_figure(est, k)]
+    if single:  # journeys R6: no range and no reason had read as exact
+        names = single[0] if len(single) == 1 else ", ".join(single[:-1]) + " and " + single[-1]
+        text += f" The {names} rest{'s' if len(single) == 1 else ''} on {ONE_FIGURE}."
     presets = [cite[k] for k in extra_keys if k in cite]
     runs = f"the published run{'s' if len(presets) > 1 else ''}{''.join(presets)}"
     differs = ", ".join(latex_escape(input_label(k)) for k in sorted(changed) + sorted(footprint_changed))
@@ -389,7 +363,7 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
             text += (f" At {_assumed(price)} price of {latex_escape('$' + hz.sig(price.value))} per device-hour"
                      f"{said[price.name]}, this costs about {cost}.")
     text += f" Figures from {tool}{cite.get(TOOL_KEY, '')}."
-    tex = ("% Compute and carbon statement generated by Compute Cost Estimator " + version + ".\n"
+    tex = (f"% Compute and carbon statement generated by {TOOL_NAME} {version}.\n"
            "% \\input this file; cite with the .bib file beside it (\\bibliography{<its name>}).\n" + text + "\n")
     bib = "\n\n".join(entries.values()) + "\n"
     return Statement(tex, bib, tuple(bib_key(v) for v in entries.values()))

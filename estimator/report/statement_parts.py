@@ -24,8 +24,9 @@ from estimator.core.estimate import Estimate
 from estimator.core.memory import gb
 from estimator.report import humanize as hz
 from estimator.report.latex_text import latex_escape
+from estimator.report.provenance import TOOL_KEY, TOOL_NAME
 
-TOOL_KEY, GRID_KEY = "TOOL", "CC"
+GRID_KEY = "CC"
 # training memory (estimator/core/memory.py): ZeRO's states, activation memory
 ZERO_KEY, ACT_MEM_KEY = "ZERO20", "KOR22"
 
@@ -175,12 +176,10 @@ def _calibration_entry(est: Estimate, cal: CalibrationFacts, figure) -> str:
     datasheet figure, or one the calibration raised), or the power's source when it is not the measured one."""
     when = f" at {cal.measured_at}" if cal.measured_at else ""
     if cal.imported_from:
-        said = [f"Measured by {cal.imported_from} in {_run(cal)}{when}, imported with the calibration of "
-                "Compute Cost Estimator"]
+        said = [f"Measured by {cal.imported_from} in {_run(cal)}{when}, imported with the calibration of {TOOL_NAME}"]
     else:
         how = f" by {no_paths(cal.method.strip())}" if cal.method else ""
-        said = [f"Measured{' on ' + cal.host if cal.host else ''}{when}{how}, with the calibration of "
-                "Compute Cost Estimator"]
+        said = [f"Measured{' on ' + cal.host if cal.host else ''}{when}{how}, with the calibration of {TOOL_NAME}"]
     throughput = measured_throughput(est)
     if throughput is not None:
         said.append(f"throughput {hz.flops_rate(throughput[0])} per device at {throughput[1]}")

@@ -1,0 +1,101 @@
+r"""The paper statement's utilisation clause (estimator/report/statement.py): what the time assumes, and
+where it comes from. Pure: an Estimate and its citations in, LaTeX text out.
+
+The utilisation is the fit's (its family's runs, or for a device without runs a neighbouring family's
+fit, the pooled fit or the flat rule, as the fit chose), the published run's, the user's, or a
+calibrated profile's measurement. A calibrated profile (one with a ``[calibration]`` table) measured
+a throughput on its own machine; its peak is its base profile's (a datasheet figure, perhaps of
+another machine: a 96-core server for a 2-vCPU VM), so the clause leads with the measured throughput
+and names the peak as the base profile's, never as the measured machine's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from estimator.core.estimate import Estimate
+from estimator.core.utilization_model import POOLED, RULE, RULE_GOODPUT, family_label
+from estimator.report import humanize as hz
+from estimator.report.latex_text import latex_escape
+from estimator.report.statement_parts import measured_throughput, measured_where
+
+
+def _fit_text(est: Estimate, cite: str) -> str:
+    """Where the fitted utilisation comes from: its family's runs, or, for a device without runs,
+    a neighbouring family's fit (or all runs pooled), widened by the between-family spread, or the
+    flat rule, as the fit chose on families held out whole."""
+    u = est.utilization
+    # the runs: Epoch AI's database and the papers and model cards of estimator/data/published_runs.csv
+    runs = f"{u.n_runs} published training runs (from Epoch AI's database{cite} and from papers and model cards)"
+    if not u.borrowed:  # a neighbouring family's fit (the pooled one, the flat rule): the device has no runs
+        return f", fitted on {runs}"
+    # as the table's utilisation line: "no runs on <device>: the H100 family fit (25 runs), widened by …"
+    if u.family == RULE:
+        flat = latex_escape(f"{RULE_GOODPUT:.0%}")
+        why = (f" (its nearest family, the {latex_escape(family_label(u.passed_over))}, is passed over)"
+               if u.passed_over else "")
+        return (f", taken as a flat {flat} of dense peak: no published runs on {latex_escape(est.hardware_name)} "
+                f"are in the data, and with each hardware family of the {runs} held out whole, a flat {flat} "
+                "predicted the held-out family's runs better, on average, than a neighbouring family's fit or the "
+                f"pooled fit; the interval is calibrated on those held-out families{why}")
+    name = latex_escape(family_label(u.family))
+    whose, fit = (("the fit pooled over all families", "the fit on all") if u.family == POOLED else
+                  ("its chip's family's fit", f"the {name} family's fit (the same chip) on") if u.same_chip else
+                  ("a neighbouring family's fit", f"the {name} family's fit on"))
+    why = (f" (its nearest family, the {latex_escape(family_label(u.passed_over))}, is passed over: with each fitted "
+           "family held out whole, a nearest family's fit predicted it less well than the pooled fit, on average)"
+           if u.passed_over else "")
+    return (f", from {whose}: no published runs on {latex_escape(est.hardware_name)} are in the data, so it is "
+            f"{fit} {runs}, widened by the between-family spread{why}")
+
+
+def peak_words(est: Estimate, a: Mapping) -> str:
+    """The peak a utilisation is a fraction of, with its precision (audit: the H100's fp64 34.0 TFLOP/s and the
+    default bf16 989 both read "of peak"): "the fp64 peak (34.0 TFLOP/s per device)"; a calibrated profile's is
+    its base profile's (journeys R5: a 2-vCPU VM read as running at 0.4% of its own peak): "the fp32 peak of
+    the base profile cpu-server-2s-epyc (7.07 TFLOP/s per device)"."""
+    rate = latex_escape(hz.flops_rate(a["peak_flops_per_s"].value))
+    precision = latex_escape(est.precision)
+    cal = est.calibration
+    if cal is None or not cal.base_profile:
+        return f"the {precision} peak ({rate} per device)"
+    base = latex_escape(cal.base_profile)
+    if cal.peak_raised:  # the measured throughput exceeded the base's peak: the calibration raised it
+        return f"the {precision} peak ({rate} per device: the base profile {base}'s, raised to the measured throughput)"
+    return f"the {precision} peak of the base profile {base} ({rate} per device)"
+
+
+def _util_source(est: Estimate, util, cite: str) -> str:
+    """Where a utilisation that is not the fit's comes from: the profile's calibration (what it measured,
+    where, when and how: audit, it read as the vendor's; from its [calibration] table), the preset's
+    paper, or the user."""
+    if util.origin == "user":
+        return ", as given"
+    if util.origin.startswith("preset:"):
+        return ", the published run's own figure" + cite
+    measured = measured_throughput(est)
+    if measured is None:
+        return ""
+    rate, at = measured
+    other = "" if at == est.precision else f" at {latex_escape(at)}, applied here to the {latex_escape(est.precision)} peak"
+    return (f", measured {measured_where(est.calibration)}: a throughput of {latex_escape(hz.flops_rate(rate))} "
+            f"per device{other}")
+
+
+def utilisation_clause(est: Estimate, a: Mapping, *, fitted: bool, epoch_cite: str, own_cite: str) -> str:
+    """What the time assumes: "a whole-run utilisation of 0.190 of the bf16 peak (989 TFLOP/s per device),
+    fitted on …", or, for a calibrated profile that measured its throughput at the precision used, "a
+    throughput of 33.2 GFLOP/s per device, measured by …, or 0.00470 of the fp32 peak of the base profile
+    cpu-server-2s-epyc (7.07 TFLOP/s per device)". With full recomputation it says that the utilisation
+    counts model FLOPs (6·N·D). ``epoch_cite``: the fit's data's citation; ``own_cite``: a preset's paper's."""
+    u = est.utilization
+    model_flops = est.time_flops  # with full recomputation: 6·N·D, what the utilisation counts
+    counted = (f" counted in model FLOPs ({latex_escape('6·N·D = ' + hz.sci(model_flops))}, without the "
+               "recomputation, as the fitted runs count it)" if model_flops is not None else "")
+    fraction = f"{latex_escape(hz.sig(u.value))} of {peak_words(est, a)}"
+    measured = None if fitted else measured_throughput(est)
+    if measured is not None and measured[1] == est.precision:
+        return (f"a throughput of {latex_escape(hz.flops_rate(measured[0]))} per device, measured "
+                f"{measured_where(est.calibration)}, or {fraction}{counted}")
+    return (f"a whole-run utilisation of {fraction}{counted}"
+            + (_fit_text(est, epoch_cite) if fitted else _util_source(est, a["utilization"], own_cite)))
