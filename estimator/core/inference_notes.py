@@ -9,15 +9,15 @@ from estimator.core.serving import EMBEDDING_BITS, embedding_params, read_params
 from estimator.core.units import PARAMS_PER_BILLION
 
 RANGE_MEANING = ("{level:.0%} intervals from the leave-one-model-out residuals of {n} measured configurations, each model counted once "
-                 "({models} models, A100 and H100, vLLM 2024 and FastChat; `python -m estimator validate --inference` and the "
-                 "app's Accuracy page report their coverage, which counts models of one shape on one engine apart: held out together, "
+                 "({models} models, A100 and H100, vLLM 2024 and FastChat; `python -m estimator validate --inference` "
+                 "reports their coverage, which counts models of one shape on one engine apart: held out together, "
                  "the two batched models are too few to calibrate a range for batches and tensor parallelism); "
                  "memory is exact arithmetic; outside those devices and engines the intervals are likely too narrow")
 # the latency engine's: no energy measured, so energy's range is the time's at the modelled power
 LATENCY_RANGE_MEANING = ("{level:.0%} intervals from the leave-one-benchmark-out residuals of {n} published small-batch "
                          "decode times, each benchmark counted once ({models} benchmarks, A10G, A100 and H100); with "
                          "each benchmark held out they held {held} of its times, so they are too narrow "
-                         "(`python -m estimator validate --inference`, the app's Accuracy page); energy's range is the "
+                         "(`python -m estimator validate --inference`); energy's range is the "
                          "time's at the modelled power, which no measurement of this engine checks; memory is exact "
                          "arithmetic; outside those devices and batches they are likelier still to miss")
 # what each engine's fitted costs were fitted to, for the time's breakdown

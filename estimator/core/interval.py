@@ -35,8 +35,8 @@ PREDICTION, STATED, EXACT = "prediction", "stated", "exact"
 
 # What every range means, in one sentence (shown by the CLI, the app and the exports).
 RANGE_MEANING = ("unmarked ranges are {level:.0%} prediction intervals from the utilisation and power fits, meant to hold "
-                 "about {level:.0%} of real runs like this one (`python -m estimator validate` and the app's "
-                 "Accuracy page measure that out of sample for device-hours and for power, and for energy, CO₂e and cost, which combine the two, by "
+                 "about {level:.0%} of real runs like this one (`python -m estimator validate` measures that out of "
+                 "sample for device-hours and for power, and for energy, CO₂e and cost, which combine the two, by "
                  "pairing their held-out errors); a range marked "
                  "\"stated\" is as its sources state (the brain's peak, AlphaGo's power, a calibration's problem sizes, "
                  "embodied carbon and water), with no measured coverage; a figure without a range is taken as exact: "

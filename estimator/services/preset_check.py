@@ -61,7 +61,7 @@ def in_sample_note(preset: Preset, est: Estimate) -> str | None:
     def off(x: float) -> str:
         return f"{max(x / published, published / x):.2f}× off"
     return (f"in sample: this run ({run}) is one of the runs the utilisation was fitted on, so its agreement with "
-            f"the published figures is not a test; predicted by a fit without it (`python -m estimator validate`, the app's Accuracy page), its "
+            f"the published figures is not a test; predicted by a fit without it (`python -m estimator validate`), its "
             f"device-hours are {hz.device_hours_number(predicted)} against the published "
             f"{hz.device_hours_number(published)} ({off(predicted)}; the flat {RULE_GOODPUT:.0%}-of-peak rule: "
             f"{hz.device_hours_number(rule)}, {off(rule)})")
