@@ -224,11 +224,14 @@ def headline(r) -> None:
     # the whole amount served, each with its range, as the CLI's total row (user-journey review: only the cost
     # was shown, its energy, CO₂e and time in a tooltip without ranges)
     cols = style.metric_cells(4, "inf_total", lecture)
+    helps = {"wall_clock_s": f"at batch {r.batch_size}", "energy_kwh": "PUE included", "co2e_kg": "PUE included",
+             # the page prices per device-hour only (review: it said "PUE included" on the cost too)
+             "cost_usd": "device-hours × the price per device-hour"}
     for col, (label, key, fmt) in zip(cols, (("time", "wall_clock_s", hz.duration), ("energy", "energy_kwh", hz.energy),
                                              ("CO₂e", "co2e_kg", hz.co2e), ("cost", "cost_usd", hz.money))):
         value = r.estimate.wall_clock_s if key == "wall_clock_s" else getattr(r, key)
         _metric_with_range(col, f"Total {label} ({hz.count(r.tokens)} tokens)", value, r.range[key], fmt, meaning,
-                           help="PUE included" if key != "wall_clock_s" else f"at batch {r.batch_size}")
+                           help=helps[key])
     short = (f"{r.level:.0%} intervals from published latency benchmarks: they held "
              f"{serving_data.load_serving_fit('latency').held_out_coverage:.0%} of held-out times, too narrow; "
              "energy's unchecked." if r.engine == "latency" else

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from robustness_helpers import run
 
-from estimator.laws import diminishing as dm
 from estimator.report import humanize as hz
 
 # L3: a scaling table's "range" says what it is, and what it leaves out -----------------------------------
@@ -16,12 +15,17 @@ def test_the_scaling_tables_say_what_their_ranges_are(capsys):
     note = next(line for line in out.splitlines() if line.startswith("  · ranges:"))
     assert "80% prediction intervals from the utilisation and power fits" in note
     assert "the errors, the base and the exponent are taken as exact" in note
-    k = dm.DEFAULT_EXPONENT * 0.8  # what the exponent alone moves, the largest uncertainty (review: unsaid)
-    assert f"at k = {k:.3g} it would be {hz.times(dm.compute_multiplier(11.5, 5.0, k))}" in note
+    assert "the exponent moves the multiplier most: it is (current ÷ target error)^(1/k)" in note
     code, out, _ = run(capsys, "scaling", "chinchilla", "--flops", "1e23", "--hardware", "h100-sxm")
     assert code == 0 and "the split and the law's constants are taken as exact" in out
     code, out, _ = run(capsys, "scaling", "chinchilla", "--flops", "1e23")  # nothing priced: no ranges to explain
     assert code == 0 and "· ranges:" not in out
+    # the brain's ranges are stated, not fitted, as the Limits page says (review)
+    for argv in (("diminishing", "--hardware", "brain"), ("chinchilla", "--flops", "1e23", "--hardware", "brain")):
+        code, out, _ = run(capsys, "scaling", *argv)
+        note = next(line for line in out.splitlines() if line.startswith("  · ranges:"))
+        assert code == 0 and "as their sources state them, with no measured coverage" in note
+        assert "prediction intervals" not in note
 
 
 # P1: a FLOPs preset whose model's size is known takes tokens alone ------------------------------------
@@ -75,3 +79,8 @@ def test_the_inference_page_shows_its_totals_with_ranges_and_exports_the_clis_js
     assert main(["inference", "--model", "llama-3.1-8b", "--hardware", "a100-sxm-80gb", "--tokens", "1e9",
                  "--format", "json"]) == 0
     assert captured_downloads["inference.json"] == capsys.readouterr().out  # byte for byte
+    # the cost's help says what it is priced from (review: "PUE included" on a price per device-hour)
+    helps = {m.label: m.help for m in at.metric}
+    assert helps[f"Total cost ({n} tokens)"] == "device-hours × the price per device-hour"
+    assert helps[f"Total energy ({n} tokens)"] == "PUE included"
+

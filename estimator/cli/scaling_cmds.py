@@ -10,7 +10,7 @@ import sys
 from estimator.cli.estimate_cmds import add_site_args, count
 from estimator.core import bounds as B
 from estimator.core.errors import InputError
-from estimator.core.interval import LEVEL
+from estimator.core.interval import LEVEL, PREDICTION, STATED
 from estimator.core.profile import PRECISIONS
 from estimator.laws import contrasts, scaling, trends
 from estimator.laws import diminishing as dm
@@ -62,10 +62,14 @@ def _ranged(e, key, fmt) -> str:
     return f"{fmt(value)} (range {fmt(low)} – {fmt(high)})"
 
 
-# What an estimate's "range" in these tables is (user-journey review: printed without saying), and what it
-# leaves out: the law's own inputs, taken as exact.
-EST_RANGE_NOTE = (f"ranges: the time's, energy's, CO₂e's and cost's {LEVEL:.0%} prediction intervals from the "
-                  "utilisation and power fits, as `estimate` gives them; {exact} taken as exact")
+def est_range_note(*ests, exact: str) -> str | None:
+    """What the estimates' "range" in these tables is (user-journey review: printed without saying), read
+    from each figure's basis as the Limits page reads it (review: the brain's are stated, not fitted), and
+    what it leaves out: the law's own inputs, ``exact``. None when no figure has a range."""
+    bases = {e.basis(k) for e in ests for k in ("wall_clock_s", "energy_kwh", "co2e_kg", "cost_usd")}
+    kinds = [text for basis, text in ((PREDICTION, f"{LEVEL:.0%} prediction intervals from the utilisation and power fits"),
+                                      (STATED, "as their sources state them, with no measured coverage")) if basis in bases]
+    return f"ranges: {' and '.join(kinds)}, as `estimate` gives them; {exact} taken as exact" if kinds else None
 
 
 def _est_rows(e, prefix=""):
@@ -138,7 +142,8 @@ def cmd_chinchilla(args):
     extrapolated = res.extrapolated if budget else model.extrapolated
     notes = ([extrapolated] if extrapolated else []) + [model.source, scaling.SOURCE_LOSS] + (
         [out["estimate_omitted"]] if "estimate_omitted" in out else []) + (
-        [EST_RANGE_NOTE.format(exact="the split and the law's constants are")] if est is not None and not budget else [])
+        [est_range_note(est, exact="the split and the law's constants are")] if est is not None and not budget else [])
+    notes = [n for n in notes if n]
     if budget:
         hours_bought = kind == "usd" and est.assumption("electricity_usd_per_kwh") is None
         power_given = est.assumption("power_w").origin == "user"
@@ -167,9 +172,8 @@ def cmd_diminishing(args):
            [dm.SOURCE, f"base: {rep.base_source}",
             f"the lecture's claim (10⁵× for 5% ImageNet error from ≈11.5%) implies k = {dm.CLAIM_EXPONENT:.3f}",
             *([rep.cost_note] if rep.cost_note else []),
-            EST_RANGE_NOTE.format(exact="the errors, the base and the exponent are") + " (the exponent moves the "
-            f"multiplier most: at k = {r.exponent * 0.8:.3g} it would be "
-            f"{hz.times(dm.compute_multiplier(r.current_error, r.target_error, r.exponent * 0.8))})"])
+            *[f"{n} (the exponent moves the multiplier most: it is (current ÷ target error)^(1/k))" for n in
+              [est_range_note(rep.base, rep.target, exact="the errors, the base and the exponent are")] if n]])
 
 
 def cmd_trend(args):
