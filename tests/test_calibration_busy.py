@@ -15,7 +15,13 @@ from fake_nvml import FakeClock
 from track_fakes import FakeMeter
 
 from estimator.cli import main
-from estimator.core.calibration_checks import CHECK_MISS_FACTOR, PredictionCheck, check_miss_warning, missed_checks
+from estimator.core.calibration_checks import (
+    CHECK_MISS_FACTOR,
+    CPU_IDLE_SCATTER,
+    PredictionCheck,
+    check_miss_warning,
+    missed_checks,
+)
 from estimator.io.datafiles import default_profiles
 from estimator.measure import calibration_command as cc
 from estimator.measure import machine_load
@@ -59,26 +65,28 @@ def fake_cpu(monkeypatch, fp32: dict, holdout_flops_per_s: float | None = None) 
 
 # --- the load average ------------------------------------------------------------------------------
 
-def test_a_load_above_the_usable_cpus_at_either_end_of_the_window_warns():
+def test_a_load_above_the_machines_cpus_at_either_end_of_the_window_warns():
     text = busy_warning(BUSY, IDLE)
     assert text.startswith("the machine looked busy during the calibration: load average 11.8 at the start")
-    assert "above the 2 CPUs this process can use" in text
-    assert "likely unreliable" in text and "re-run the calibration on an otherwise idle machine" in text
+    assert "above its 2 CPUs: other work may have taken CPU time" in text  # a cause not measured: "may" (review)
+    assert "may be unreliable" in text and "re-run the calibration on an otherwise idle machine" in text
     assert "11.8 at the start and 3.5 at the end" in busy_warning(BUSY, LoadReading(3.5, 2))
     assert "3.5 at the end of the measured window" in busy_warning(IDLE, LoadReading(3.5, 2))
-    assert "above the 1 CPU this" in busy_warning(LoadReading(1.5, 1), None)
+    assert "above its 1 CPU:" in busy_warning(LoadReading(1.5, 1), None)
     # at or below the CPU count (the calibration's own threads keep them busy), or no reading: nothing
     assert busy_warning(LoadReading(2.0, 2), LoadReading(1.99, 2)) is None
     assert busy_warning(None, None) is None
 
 
-def test_the_load_is_read_against_the_cpus_this_process_may_use(monkeypatch):
-    monkeypatch.setattr(os, "getloadavg", lambda: (5.0, 4.0, 3.0), raising=False)
-    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2, 3}, raising=False)
-    monkeypatch.setattr(os, "cpu_count", lambda: 96)
-    assert machine_load.read_load() == LoadReading(5.0, 4)  # a container's 4 CPUs, not the host's 96
-    monkeypatch.delattr(os, "sched_getaffinity")
-    assert machine_load.read_load() == LoadReading(5.0, 96)
+def test_the_load_is_read_against_the_machines_cpus_its_own_scope(monkeypatch):
+    # the load average counts the whole machine's threads (review: a process pinned to an idle CPU was told
+    # "busy" by two loops on the other CPU when the load was held to its affinity mask)
+    monkeypatch.setattr(os, "getloadavg", lambda: (1.44, 1.0, 1.0), raising=False)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0}, raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    assert machine_load.read_load() == LoadReading(1.44, 2) and not machine_load.is_busy(machine_load.read_load())
+    monkeypatch.setattr(os, "cpu_count", lambda: None)  # unknown: nothing said
+    assert machine_load.read_load() is None
 
 
 def test_a_platform_without_a_load_average_says_nothing(monkeypatch):
@@ -104,8 +112,14 @@ def test_a_check_misses_when_its_closer_prediction_is_off_by_more_than_a_factor_
     assert missed_checks(near) == () and check_miss_warning(near) is None  # +23%, −48%: inside a factor of 2
     text = check_miss_warning([*near, far])
     assert text.startswith("1 of the 3 prediction checks missed by more than a factor of 2 (worst: size 256 fp32, "
-                           "predicted 6.21 s, measured 1 s, error +521%)")
-    assert "likely unreliable" in text and "otherwise idle machine" in text
+                           "predicted 6.21 s, measured 1 s, error +521%):")
+    assert "likely unreliable" in text and "otherwise idle machine" in text and "±25%" not in text
+    # the worst is shown by its closer prediction, the one the factor judged (review: the other's error was printed)
+    sized = PredictionCheck("size 256 fp32", 6.21, 1.0, "as estimate", False, 2.5, "at size")
+    assert "predicted 2.5 s, measured 1 s, error +150%" in check_miss_warning([sized])
+    # the idle scatter is said only where it was measured (the built-in CPU workload's)
+    assert "; on an idle machine they come within about ±25% (the built-in CPU workload's idle runs):" in \
+        check_miss_warning([far], idle=CPU_IDLE_SCATTER)
     assert check_miss_warning([far]).startswith("the prediction check missed by more than a factor of 2")
 
 
@@ -115,7 +129,7 @@ def test_a_busy_machine_warns_and_the_profile_is_still_made(monkeypatch):
     base = default_profiles().get(BASE)
     result = calibrate_builtin(fake_cpu(monkeypatch, STEADY), base, 2.0, load=readings(BUSY, IDLE))
     (warning,) = result.warnings  # steady throughputs: the checks are close, only the load warns
-    assert "load average 11.8 at the start" in warning and "likely unreliable" in warning
+    assert "load average 11.8 at the start" in warning and "may be unreliable" in warning
     assert result.summary()["warnings"] == [warning]
     assert result.data["calibration"]["achieved_flops_per_s"] > 0  # the user asked for it: still made
     assert all(c.miss_factor < 1.25 for c in result.checks)
@@ -162,7 +176,7 @@ def run_command_calibration(monkeypatch, load, child=None, holdout_flops_per_s=1
 def test_a_command_on_a_busy_machine_warns(monkeypatch):
     result = run_command_calibration(monkeypatch, readings(BUSY, BUSY))
     (warning,) = result.warnings
-    assert "load average 11.8 at the start and 11.8 at the end" in warning and "likely unreliable" in warning
+    assert "load average 11.8 at the start and 11.8 at the end" in warning and "may be unreliable" in warning
     # busy only at the end: the command's own threads may be what loads the machine, and it says so
     (warning,) = run_command_calibration(monkeypatch, readings(IDLE, BUSY)).warnings
     assert "11.8 at the end of the measured window (the command's own threads count in it)" in warning
@@ -200,7 +214,7 @@ def test_the_cli_prints_the_warning_last_and_puts_it_in_the_json(monkeypatch, tm
     assert out.exists()  # still written
     assert main(["calibrate", "--backend", "cpu", "--seconds", "1", "--out", str(out), "--format", "json"]) == 0
     (warning,) = json.loads(capsys.readouterr().out)["warnings"]
-    assert "likely unreliable" in warning
+    assert "may be unreliable" in warning
 
 
 def test_the_cli_prints_no_warning_for_an_idle_steady_run(monkeypatch, tmp_path, capsys):
@@ -246,6 +260,6 @@ def test_the_calibrate_page_shows_the_warnings_of_its_cpu_run(monkeypatch, fp32,
     warnings = [w.value.replace("\\", "") for w in at.warning]
     for text in shown:
         (hit,) = [w for w in warnings if text in w]
-        assert "likely unreliable" in hit and "otherwise idle machine" in hit
+        assert "unreliable" in hit and "otherwise idle machine" in hit
     if not shown:
-        assert not any("likely unreliable" in w for w in warnings), warnings
+        assert not any("unreliable" in w for w in warnings), warnings

@@ -25,7 +25,7 @@ from estimator.core.calibrate import (
     prediction_check,
     require_power_or_base_device,
 )
-from estimator.core.calibration_checks import check_miss_warning
+from estimator.core.calibration_checks import CPU_IDLE_SCATTER, check_miss_warning
 from estimator.core.errors import EstimatorError, InputError
 from estimator.core.profile import HardwareProfile
 from estimator.core.profile_reader import profile_from_dict
@@ -155,7 +155,7 @@ def calibrate_builtin(backend: Backend, base: HardwareProfile, seconds: float, p
     # the miss threshold rests on the CPU workload's measured scatter (calibration_checks.CHECK_MISS_FACTOR);
     # no GPU run has measured its own, and a GPU's smallest size is launch-bound (matmul_bench.GPU_SIZES)
     warnings = [machine_load.busy_warning(load_start, load_end),
-                check_miss_warning(checks) if backend.kind == "cpu" else None]
+                check_miss_warning(checks, idle=CPU_IDLE_SCATTER) if backend.kind == "cpu" else None]
     return CalibrationResult(data, profile, m, points, tuple(checks), tuple(notes),
                              getattr(backend, "fallback_reason", None), warnings=tuple(w for w in warnings if w))
 

@@ -16,42 +16,36 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class LoadReading:
-    load_1min: float  # runnable (and, on Linux, uninterruptible) threads, averaged over about a minute
-    cpus: int  # the CPUs this process may run on
+    load_1min: float  # runnable (and, on Linux, uninterruptible) threads on the whole machine, averaged over about a minute
+    cpus: int  # the machine's CPUs: the load average's own scope (review: a process pinned to an idle CPU was
+    #            told "busy" by load on CPUs it never used, when the load was held to its affinity mask)
 
 
 LoadReader = Callable[[], "LoadReading | None"]
 
 
-def usable_cpus() -> int | None:
-    """The CPUs this process may run on: its affinity mask where the OS has one (a container or
-    `taskset` may allow fewer than the machine has), else the machine's count (None: unknown)."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count()
-
-
 def read_load() -> LoadReading | None:
-    """The 1-minute load average and the usable CPUs; None where either is not available."""
+    """The 1-minute load average and the machine's CPU count; None where either is not available."""
     if not hasattr(os, "getloadavg"):
         return None
     try:
         load_1min = os.getloadavg()[0]
     except OSError:  # "if the load average was unobtainable" (the os module's documentation)
         return None
-    cpus = usable_cpus()
+    cpus = os.cpu_count()
     return LoadReading(load_1min, cpus) if cpus else None
 
 
 def is_busy(reading: LoadReading | None) -> bool:
-    """More threads waiting to run than CPUs to run them: other work takes CPU time from the
-    measurement. The threshold is the CPU count itself, from the load average's definition (a
-    load of n on n CPUs keeps them all busy; above it, threads queue)."""
+    """More threads waiting to run than the machine has CPUs to run them. The threshold is the CPU
+    count itself, from the load average's definition (a load of n on n CPUs keeps them all busy;
+    above it, threads queue). Machine-wide: a process held to some CPUs, or a container with a CPU
+    quota, is not judged on its own share."""
     return reading is not None and reading.load_1min > reading.cpus
 
 
 def busy_warning(start: LoadReading | None, end: LoadReading | None, *, own_work: str | None = None) -> str | None:
-    """A warning when the load average at the start or end of the window was above the usable
+    """A warning when the load average at the start or end of the window was above the machine's
     CPUs; None otherwise, and where there was no reading. ``own_work``: what of the measured work
     itself may count in the load at the end (a user's command's own threads)."""
     busy = [(when, r) for when, r in (("start", start), ("end", end)) if is_busy(r)]
@@ -61,5 +55,5 @@ def busy_warning(start: LoadReading | None, end: LoadReading | None, *, own_work
     at = " and ".join(f"{r.load_1min:.3g} at the {when}" for when, r in busy)
     own = f" ({own_work})" if own_work and [w for w, _ in busy] == ["end"] else ""
     return (f"the machine looked busy during the calibration: load average {at} of the measured window{own}, above "
-            f"the {cpus} CPU{'s' if cpus != 1 else ''} this process can use: other work took CPU time from the "
-            "measurement, so the profile is likely unreliable: re-run the calibration on an otherwise idle machine")
+            f"its {cpus} CPU{'s' if cpus != 1 else ''}: other work may have taken CPU time from the measurement, so "
+            "the profile may be unreliable: re-run the calibration on an otherwise idle machine")
