@@ -14,6 +14,7 @@ from pathlib import Path
 import streamlit as st
 
 from app_pages import common, gc_tuning, inputs, style, url_check
+from estimator.core.tool import TOOL_NAME
 
 # The browser tab's icon, a local file: a Material icon would be fetched from Google's font host.
 ICON = Path(__file__).resolve().parent / "app_pages" / "static" / "icon.png"
@@ -56,7 +57,7 @@ def pages() -> list:
 def main() -> None:
     lecture = common.is_lecture()
     embedded = common.is_embedded()
-    st.set_page_config(page_title="Compute Cost Estimator", page_icon=style.data_url(ICON), layout="wide",
+    st.set_page_config(page_title=TOOL_NAME, page_icon=style.data_url(ICON), layout="wide",
                        initial_sidebar_state="collapsed" if (lecture or embedded) else "auto")
     all_pages = pages()
     page = st.navigation(all_pages, position="hidden" if (lecture or embedded) else "sidebar")

@@ -5,11 +5,10 @@ from __future__ import annotations
 import pyarrow as pa
 import streamlit as st
 
-from estimator.core.interval import EXACT, STATED, range_meaning
+from estimator.core.interval import EXACT, ONE_FIGURE, STATED, range_meaning
 from estimator.report import export
 from estimator.report import humanize as hz
 from estimator.report.export import LABELS, published_cells
-from estimator.report.provenance import ONE_FIGURE
 from estimator.services import api
 from estimator.services.size_sweep import model_size_sweep
 
@@ -52,7 +51,7 @@ def headline(est, lecture: bool = False, time_label: str = "Training time") -> N
                             style.log_position(value, low, high))
         elif value is not None:
             # no range: a stated single figure (a calibration's one measurement), or exact; the words the
-            # table, Markdown and the statement use (provenance.ONE_FIGURE)
+            # table, Markdown and the statement use (interval.ONE_FIGURE)
             col.caption(ONE_FIGURE if stated else exact_words(key))
     if bars:  # what the bars mean, only under bars (audit: it was shown under four exact figures)
         style.bars_caption(meaning, f'unmarked, {level} prediction intervals (coverage measured out of sample); '

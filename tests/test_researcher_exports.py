@@ -201,7 +201,11 @@ def test_a_one_run_calibration_says_one_measured_figure_everywhere(cli, imported
     table = cli(*run).out
     line = next(x for x in table.splitlines() if x.startswith("Training time"))
     assert line.split() == ["Training", "time", "30.1", "s", *ONE_FIGURE.split()]
-    assert sum(ONE_FIGURE in x for x in table.splitlines()) == 5  # time, device-hours, energy, CO₂e, cost
+    figures = [x for x in table.splitlines() if x.split(" ")[0] in ("Training", "Device-hours", "Energy", "CO₂e", "Cost")]
+    assert len(figures) == 5 and all(x.endswith(ONE_FIGURE) for x in figures)  # time, device-hours, energy, CO₂e, cost
+    # the utilisation's summary in the same words (review finding 12: it said "stated range 0.0047–0.0047")
+    assert f"Utilisation 0.0047 from the profile, {ONE_FIGURE}" in table.splitlines()
+    assert "stated range 0.0047–0.0047" not in table
     assert "range 0.206 mL – 0.534 mL (stated)" in table  # a real range keeps its ends
     md = cli(*run, "--format", "markdown").out
     assert f"| Training time | 30.1 s | {ONE_FIGURE} |  |" in md and "30.1 s – 30.1 s" not in md
@@ -232,7 +236,9 @@ def test_the_power_per_device_says_it_includes_the_host(fra):
     given = api.run(params=7e9, tokens=2e12, hardware="h100-sxm", devices=256, power_w=700)
     assert "At an average of 700~W per device (given)" in render("latex", given.estimate, sources=load_sources(),
                                                                    scenario={})
-    cpu = api.run(flops=1e20, hardware="cpu-server-2s-epyc")  # its power is the server's own: no host share to add
+    # its power is the two CPUs' TDP (profiles/cpu-server-2s-epyc.toml: memory, disks and fans not included),
+    # so no host share is included, and the statement claims none
+    cpu = api.run(flops=1e20, hardware="cpu-server-2s-epyc")
     assert "host included" not in render("latex", cpu.estimate, sources=load_sources(), scenario={})
 
 

@@ -13,6 +13,7 @@ import threading
 from estimator import __version__
 from estimator.cli import accuracy_cmds, calibrate_cmd, estimate_cmds, inference_cmd, scaling_cmds
 from estimator.core.errors import MAX_QUOTED_CHARS, EstimatorError, InputError, UnknownHardwareError, quoted
+from estimator.core.tool import TOOL_NAME
 
 # Each module adds its subcommands with register(subparsers).
 COMMAND_MODULES = [estimate_cmds, accuracy_cmds, calibrate_cmd, scaling_cmds, inference_cmd]
@@ -41,7 +42,7 @@ class Parser(argparse.ArgumentParser):
 
 def build_parser() -> Parser:
     parser = Parser(prog="python -m estimator",
-                    description="Compute Cost Estimator: time, energy, cost and CO₂e of training and running models.")
+                    description=f"{TOOL_NAME}: time, energy, cost and CO₂e of training and running models.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     sub.required = True

@@ -32,6 +32,11 @@ LEVEL = 0.8
 # - EXACT: no range (low = high: a known run's time, the FLOPs, inputs taken as exact).
 PREDICTION, STATED, EXACT = "prediction", "stated", "exact"
 
+# A figure whose range has no width because it rests on one measurement (a calibration from one run: a
+# CodeCarbon log, an own command): the utilisation's summary, the table's and Markdown's range cell, the
+# statement and the app's caption say it in these words.
+ONE_FIGURE = "one measured figure: no range"
+
 
 # What every range means, in one sentence (shown by the CLI, the app and the exports).
 RANGE_MEANING = ("unmarked ranges are {level:.0%} prediction intervals from the utilisation and power fits, meant to hold "

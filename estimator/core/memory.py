@@ -33,6 +33,12 @@ from estimator.core.errors import InputError
 from estimator.core.number_text import rounded, sci
 from estimator.core.units import BYTES_PER_GB
 
+# The training-memory inputs (the API's and the CLI's names): the services take them
+# (estimator/services/training_memory.MEMORY_KEYS), and a statement states the memory verdict of a user's own
+# run only when one of them was given (estimator/report/provenance.memory_given).
+MEMORY_INPUTS = ("micro_batch", "seq_len", "zero", "activation_recompute", "tp", "pp", "model", "layers", "d_model",
+                 "heads", "vocab")
+
 PAPER_ZERO = "Rajbhandari et al. 2020 (ZeRO, arXiv:1910.02054), §3.1 and §5"
 PAPER_ACT = "Korthikanti et al. 2022 (arXiv:2205.05198), Table 2"
 

@@ -8,7 +8,7 @@ import math
 from dataclasses import dataclass, replace
 
 from estimator.core.calibration_section import measured_utilization
-from estimator.core.interval import sides
+from estimator.core.interval import ONE_FIGURE, sides
 from estimator.core.profile import HardwareProfile
 from estimator.core.scenario import Scenario
 from estimator.core.utilization_model import (
@@ -178,6 +178,14 @@ def held_at_edge(model, pred, flops: float | None, year: int | None) -> str | No
             f"not extrapolated, and no published run checks the figure")
 
 
+def stated_range(low: float, high: float, profile: HardwareProfile) -> str:
+    """A profile's stated utilisation range, "stated range 0.3–0.5"; a calibrated profile's range of no width
+    rests on one measurement and says so in the words the estimate's figures use (interval.ONE_FIGURE)."""
+    if low == high and profile.calibration is not None:
+        return ONE_FIGURE
+    return f"stated range {low:.3g}–{high:.3g}"
+
+
 def utilization_for(s: Scenario, profile: HardwareProfile, flops: float | None):
     """(utilisation, its log half-width at the stated level, origin, source, note or None, info).
 
@@ -223,14 +231,14 @@ def utilization_for(s: Scenario, profile: HardwareProfile, flops: float | None):
         origin = f"fit:{pred.family}"
     elif measured is not None:
         desc = (f"measured {precision} throughput ÷ {precision} peak ({profile.peak(precision):.4g} FLOP/s), from the "
-                f"calibration's {precision} points; {u.source}; stated range {pred.low:.3g}–{pred.high:.3g} (slowest "
-                "and fastest problem size)")
+                f"calibration's {precision} points; {u.source}; {stated_range(pred.low, pred.high, profile)}"
+                + (" (slowest and fastest problem size)" if pred.low != pred.high else ""))
         origin = f"profile:{profile.id}"
     else:
-        desc = f"{u.basis}; {u.source}; stated range {pred.low:.3g}–{pred.high:.3g}"
+        desc = f"{u.basis}; {u.source}; {stated_range(pred.low, pred.high, profile)}"
         origin = f"profile:{profile.id}"
     short_fit = (f"{fitted}, {pred.level:.0%} interval {pred.low:.2f}–{pred.high:.2f}" if u.fitted
-                 else f"stated range {pred.low:.3g}–{pred.high:.3g}")
+                 else stated_range(pred.low, pred.high, profile))
     if s.utilization is None:
         return pred.center, half, origin, desc, edge, UtilizationInfo(
             pred.center, origin, f"{pred.center:.3g}, {short_fit}" if u.fitted else f"{pred.center:.3g} from the profile, {short_fit}",

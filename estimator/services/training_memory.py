@@ -9,6 +9,7 @@ from __future__ import annotations
 from estimator.core import bounds as B
 from estimator.core import validation as v
 from estimator.core.errors import InputError
+from estimator.core.memory import MEMORY_INPUTS
 from estimator.core.presets import Preset
 from estimator.core.profile import HardwareProfile
 from estimator.core.scenario import Scenario
@@ -16,9 +17,8 @@ from estimator.core.scenario import Scenario
 # The inputs of the training-memory model (estimator/core/memory.py): not part of the Scenario, since
 # they change neither the time nor the energy; the model's shape comes from a catalog id or an
 # architecture, else from the preset's published shape (while the parameters are the preset's), else
-# from the parameter count (the catalog's nearest shape, stated).
-MEMORY_KEYS = ("micro_batch", "seq_len", "zero", "activation_recompute", "tp", "pp", "model", "layers", "d_model",
-               "heads", "vocab")
+# from the parameter count (the catalog's nearest shape, stated). Their one home is the core's MEMORY_INPUTS.
+MEMORY_KEYS = MEMORY_INPUTS
 
 
 def training_memory(scenario: Scenario, profile: HardwareProfile, preset: Preset | None, precision: str,
