@@ -75,7 +75,7 @@ def table_of(rep: api.CompareReport) -> tuple[pd.DataFrame, list[str]]:
         row = {"hardware": shared["hardware"], "hardware_name": shared["hardware_name"], "kind": shared["kind"],
                "reference": f"reference point, {hz.count(e.devices)} of it" if shared["reference_point"] else "",
                "precision": shared["precision"], "utilization": api.utilization_short(r),
-               "price_basis": shared["price_basis"], "host_in_power": "yes" if shared["power_includes_host"] else "no"}
+               "price_basis": shared["price_basis"], "host_in_power": api.host_words(r)}
         for key, _, get, _, _ in COLUMNS:
             value = get(e) if key != "cost_usd" or e.cost_usd is not None else None
             row[key] = None if value is None else float(value)
@@ -149,9 +149,11 @@ def table_config() -> dict:
               "utilization": text("Utilisation", help="fraction of dense peak over the whole run, and where it came "
                                                       "from: a family's fit, the centre chosen on families held out "
                                                       "whole for hardware without runs, or a preset's or your figure"),
-              "price_basis": text("Price basis", help="on-demand, reserved or spot cloud price, or none (no hourly price)"),
+              "price_basis": text("Price basis", help="on-demand, reserved or spot cloud price, or none (no hourly price); "
+                                                     "given: a price per device-hour given; electricity: per kWh"),
               "host_in_power": text("Host", width="small", help="does the power include the host's share "
-                                                                         "(CPU, memory, network)?")}
+                                                                         "(CPU, memory, network)? n/a for a power "
+                                                                         "given, not the profile's")}
     config.update({key: st.column_config.NumberColumn(title) for key, _, _, title, _ in COLUMNS})
     return config
 

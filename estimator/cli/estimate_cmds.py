@@ -18,6 +18,7 @@ from estimator.core.water import COOLING, DEFAULT_COOLING, EWIF_L_PER_KWH
 from estimator.io.datafiles import default_profiles, id_clash, load_presets, load_profile_file, load_sources
 from estimator.report import humanize as hz
 from estimator.report.export import COMPARE_KEYS, FORMATS, LABELS, compare_csv, dump_json, render
+from estimator.report.provenance import tool_line
 from estimator.services import api
 from estimator.services.limits import DEFAULT_HEAD_DIM
 
@@ -210,13 +211,14 @@ def _compare_output(args, results) -> None:
     header = ["hardware", "precision"] + [LABELS[k] for k in keys] + ["utilisation", "price basis", "power incl. host"]
     table = [[r.profile.id + (f" (reference, {hz.whole(r.estimate.devices)} of it)" if r.profile.reference_point else "")]
              + [r.estimate.precision] + [hz.human(k, getattr(r.estimate, k)) for k in keys]
-             + [api.utilization_short(r), api.price_basis(r), "yes" if r.profile.power.includes_host else "no"]
+             + [api.utilization_short(r), api.price_basis(r), api.host_words(r)]
              for r in results]
     if args.format == "markdown":
         print("| " + " | ".join(header) + " |")
         print("|" + "---|" * len(header))
         for row in table:
             print("| " + " | ".join(row) + " |")
+        print(f"\n{tool_line(load_sources())}")  # the tool and its version, as estimate's Markdown ends
         return
     widths = [max(len(str(x)) for x in col) for col in zip(header, *table)]
     for row in [header] + table:

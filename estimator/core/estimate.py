@@ -6,17 +6,26 @@ Pure: frozen dataclasses in, a frozen dataclass out. The CLI and the app both ca
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 from estimator.core import bounds as B
 from estimator.core import validation as v
-from estimator.core.calibration_section import CalibrationFacts, calibration_facts
+from estimator.core import water as wt
+from estimator.core.calibration_section import calibration_facts
 from estimator.core.compute import compute, compute_interval
-from estimator.core.equivalents import Equivalent, equivalents
+from estimator.core.equivalents import equivalents
 from estimator.core.errors import InputError, ResultOutOfBounds
+from estimator.core.estimate_result import (  # noqa: F401 (the estimate's types, importable from here as before)
+    ALL_KEYS,
+    FOOTPRINT_KEYS,
+    RESULT_KEYS,
+    Assumption,
+    EnergyBreakdown,
+    Estimate,
+    GridPlace,
+)
 from estimator.core.footprint import footprint
-from estimator.core.interval import EXACT, LEVEL, PREDICTION, RANGE_MEANING, STATED, basis_of, combined_basis, sides
+from estimator.core.interval import EXACT, LEVEL, STATED, basis_of, combined_basis, sides
 from estimator.core.profile import HardwareProfile
 from estimator.core.profile_limits import require_power_for_kind
 from estimator.core.scenario import Scenario, validate_scenario
@@ -34,107 +43,6 @@ from estimator.core.workload import (
 # codecarbon/data/private_infra/carbon_intensity_per_source.json.
 DEFAULT_CARBON_INTENSITY_G_PER_KWH = 475.0
 DEFAULT_CARBON_INTENSITY_SOURCE = "world average, IEA Global Energy & CO2 Status Report 2019 (as shipped by CodeCarbon)"
-
-RESULT_KEYS = ("flops", "wall_clock_s", "device_hours", "energy_kwh", "co2e_kg", "cost_usd")
-# Beside the operational figures: the devices' manufacturing share (None when switched off or
-# unknown) and the water, each with its own range (estimator/core/footprint.py).
-FOOTPRINT_KEYS = ("embodied_co2e_kg", "water_l")
-ALL_KEYS = RESULT_KEYS + FOOTPRINT_KEYS  # every quantity an estimate reports, in the order shown
-
-
-@dataclass(frozen=True)
-class Assumption:
-    name: str
-    value: object
-    unit: str
-    origin: str  # user, preset:<id>, profile:<id>, default, derived
-    source: str
-
-    def to_dict(self) -> dict:
-        return {"value": self.value, "unit": self.unit, "origin": self.origin, "source": self.source}
-
-
-@dataclass(frozen=True)
-class EnergyBreakdown:
-    """Where the energy goes: the devices, the host's share, the facility (PUE − 1)."""
-
-    devices_kwh: float
-    host_kwh: float
-    facility_kwh: float
-
-
-@dataclass(frozen=True)
-class Estimate:
-    hardware_id: str
-    hardware_name: str
-    devices: int
-    precision: str
-    flops: float | None
-    wall_clock_s: float
-    device_hours: float
-    energy_kwh: float
-    co2e_kg: float
-    cost_usd: float | None
-    range: Mapping[str, tuple]
-    assumptions: tuple[Assumption, ...]
-    equivalents: tuple[Equivalent, ...]
-    breakdown: EnergyBreakdown
-    achieved_flops_per_s: float | None = None  # per device, when FLOPs are known
-    notes: tuple[str, ...] = field(default_factory=tuple)
-    level: float = LEVEL  # every range is a stated prediction interval at this level
-    utilization: UtilizationInfo | None = None  # None when the time was given (a known run)
-    embodied_co2e_kg: float | None = None  # the devices' manufacturing share (None: switched off or unknown)
-    water_l: float | None = None           # on-site + off-site water consumed
-    memory: object | None = None           # estimator.core.memory.TrainingMemory, when the model's shape is known
-    # the FLOPs the time was computed from, where they are not ``flops``: with full recomputation the
-    # fitted utilisation counts model FLOPs, 6·N·D, not the 8·N·D the devices execute
-    time_flops: float | None = None
-    hardware_release_year: int | None = None  # the profile's release_year (a datasheet citation's year)
-    # what each range is (interval.PREDICTION, STATED or EXACT), by the key of ``range``
-    range_basis: Mapping[str, str] = field(default_factory=dict)
-    calibration: CalibrationFacts | None = None  # the profile's [calibration] table; None: not calibrated
-
-    def basis(self, key: str) -> str | None:
-        """What the range of ``key`` is: a prediction interval at ``level``, a stated range (also a
-        stated single figure: a calibration's one measurement), or exact; None for a figure the
-        estimate does not have (no price, embodied carbon off or unknown, a known run's FLOPs)."""
-        if getattr(self, key, None) is None:
-            return None
-        low, high = self.range.get(key, (None, None))
-        given = self.range_basis.get(key)
-        if low is None or low == high:  # no width: exact, but for the time and energy of one stated figure
-            return STATED if given == STATED and key in RESULT_KEYS else EXACT
-        return given or PREDICTION
-
-    def assumption(self, name: str) -> Assumption | None:
-        return next((a for a in self.assumptions if a.name == name), None)
-
-    def to_dict(self) -> dict:
-        """The JSON shape of ``estimate --format json``."""
-        return {
-            "hardware": self.hardware_id,
-            "hardware_name": self.hardware_name,
-            "devices": self.devices,
-            "precision": self.precision,
-            **{k: getattr(self, k) for k in RESULT_KEYS},
-            **{k: getattr(self, k) for k in FOOTPRINT_KEYS},
-            "range": {k: list(self.range[k]) for k in ALL_KEYS if k in self.range},
-            "range_level": self.level,
-            "range_basis": {k: self.basis(k) for k in ALL_KEYS if k in self.range},
-            "range_meaning": RANGE_MEANING.format(level=self.level),
-            "utilization": None if self.utilization is None else self.utilization.to_dict(),
-            "achieved_flops_per_s_per_device": self.achieved_flops_per_s,
-            "energy_breakdown_kwh": {
-                "devices": self.breakdown.devices_kwh,
-                "host": self.breakdown.host_kwh,
-                "facility": self.breakdown.facility_kwh,
-            },
-            "assumptions": {a.name: a.to_dict() for a in self.assumptions},
-            "equivalents": {e.key: {"value": e.value, "unit": e.unit, "label": e.label, "source": e.source}
-                            for e in self.equivalents},
-            "memory": None if self.memory is None else self.memory.to_dict(),
-            "notes": list(self.notes),
-        }
 
 
 def resolve_flops(s: Scenario) -> tuple[float | None, Assumption | None]:
@@ -157,8 +65,16 @@ def resolve_flops(s: Scenario) -> tuple[float | None, Assumption | None]:
                              "change the parameters or the tokens", field=("params", "tokens"))
         rule = "8·N·D, full activation recomputation (Narayanan et al. 2021)" if s.recompute else \
             "6·N·D, dense transformer training (Kaplan et al. 2020, §2.1)"
-        return flops, Assumption("flops", flops, "FLOP", "derived", f"{rule} with N = {s.params:.4g}, D = {s.tokens:.4g}")
+        return flops, Assumption("flops", flops, "FLOP", "derived",
+                                 f"{rule} with N = {s.params:.4g}{_whose(s, 'params')}, D = {s.tokens:.4g}{_whose(s, 'tokens')}")
     return None, None
+
+
+def _whose(s: Scenario, name: str) -> str:
+    """" (preset meena: Adiwardana et al. 2020, …)" after a count a preset set (its model's size, its tokens),
+    so that the FLOPs derived from it name its source; nothing after one the user gave."""
+    source = s.source(name)
+    return "" if source == "given" else f" ({s.origin(name).replace(':', ' ', 1)}: {source})"
 
 
 def _pick(s: Scenario, name: str, profile_value, profile: HardwareProfile, profile_source):
@@ -226,8 +142,9 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
         ci, ci_origin, ci_src = DEFAULT_CARBON_INTENSITY_G_PER_KWH, "default", DEFAULT_CARBON_INTENSITY_SOURCE
 
     price_dh = elec = None
+    price_basis = "given"  # a price per device-hour not the profile's (the user's, a preset's)
     if s.electricity_usd_per_kwh is not None:
-        elec = s.electricity_usd_per_kwh
+        elec, price_basis = s.electricity_usd_per_kwh, "electricity"
         price_assumption = Assumption("electricity_usd_per_kwh", elec, "USD/kWh", s.origin("electricity_usd_per_kwh"),
                                        s.source("electricity_usd_per_kwh"))
     elif s.price_usd_per_device_hour is not None:
@@ -235,7 +152,7 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
         price_assumption = Assumption("price_usd_per_device_hour", price_dh, "USD/device-hour",
                                       s.origin("price_usd_per_device_hour"), s.source("price_usd_per_device_hour"))
     else:
-        price_dh = profile.price.usd_per_device_hour
+        price_dh, price_basis = profile.price.usd_per_device_hour, profile.price.kind
         price_assumption = Assumption(
             "price_usd_per_device_hour", price_dh, "USD/device-hour", f"profile:{profile.id}",
             f"{profile.price.basis}, {profile.price.date}; {profile.price.source}" if price_dh is not None
@@ -372,7 +289,10 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
         breakdown=breakdown, achieved_flops_per_s=achieved, notes=tuple(notes), level=LEVEL,
         time_flops=time_flops if time_flops != flops else None,
         utilization=util_info, embodied_co2e_kg=fp.embodied_co2e_kg, water_l=fp.water_l, range_basis=range_basis,
-        calibration=calibration_facts(profile.calibration, profile.power.includes_host),
+        calibration=calibration_facts(profile.calibration, profile.power.includes_host), price_basis=price_basis,
+        power_includes_host=None if s.power_w is not None else profile.power.includes_host,
+        ewif_country=None if s.ewif_l_per_kwh is not None else wt.ewif_country(s.grid_country),
+        ewif_fallback_country=None if s.ewif_l_per_kwh is not None else wt.ewif_fallback(s.grid_country),
     )
 
 

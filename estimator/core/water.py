@@ -82,14 +82,29 @@ EWIF_BY_COUNTRY = {
 EWIF_RELATIVE_RANGE = (EWIF_RANGE[0] / EWIF_L_PER_KWH, EWIF_RANGE[1] / EWIF_L_PER_KWH)
 
 
+def ewif_country(country: str | None) -> str:
+    """The country (ISO-3) whose off-site factor stands for the grid's ``country``: its own where Li et al.'s
+    Table 1 has a figure for it, else "USA" (the U.S. average: no country given, or none in the table)."""
+    code = (country or "").strip().upper()
+    return code if code in EWIF_BY_COUNTRY else "USA"
+
+
+def ewif_fallback(country: str | None) -> str | None:
+    """The grid's country (ISO-3) when Li et al.'s Table 1 has no figure for it and the U.S. average stands
+    in ("FRA"); None when no country is given or the table has its figure."""
+    code = (country or "").strip().upper()
+    return code if code and ewif_country(code) != code else None
+
+
 def ewif_for(country: str | None) -> tuple[float, tuple[float, float], str]:
     """The electricity's water (L/kWh), its range and source for an ISO-3 country: its own figure
     where Li et al.'s Table 1 has one, else the U.S. average, saying so."""
-    code = (country or "").strip().upper()
-    if code == "USA" or not code:
+    code = ewif_country(country)
+    missing = ewif_fallback(country)
+    if missing:
+        return EWIF_L_PER_KWH, EWIF_RANGE, f"{EWIF_SOURCE}; no figure for {missing} there, so the U.S. average"
+    if code == "USA":
         return EWIF_L_PER_KWH, EWIF_RANGE, EWIF_SOURCE
-    if code not in EWIF_BY_COUNTRY:
-        return EWIF_L_PER_KWH, EWIF_RANGE, f"{EWIF_SOURCE}; no figure for {code} there, so the U.S. average"
     name, value = EWIF_BY_COUNTRY[code]
     lo, hi = EWIF_RELATIVE_RANGE
     return value, (value * lo, value * hi), (

@@ -10,13 +10,12 @@ import re
 from collections.abc import Iterable, Mapping
 
 from estimator.core.estimate import ALL_KEYS, FOOTPRINT_KEYS, RESULT_KEYS, Estimate
-from estimator.core.interval import EXACT, PREDICTION, STATED, range_meaning
+from estimator.core.interval import EXACT, ONE_FIGURE, PREDICTION, STATED, range_meaning
 from estimator.core.presets import PublishedComparison
 from estimator.core.units import W_PER_KW
 from estimator.report import humanize as hz
 from estimator.report.provenance import (
     CONTEXT_COLUMNS,
-    ONE_FIGURE,
     context,
     memory_given,
     one_figure,

@@ -32,20 +32,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from estimator.core.estimate import DEFAULT_CARBON_INTENSITY_SOURCE, Estimate
-from estimator.core.interval import EXACT, PREDICTION, STATED
+from estimator.core.interval import EXACT, ONE_FIGURE, PREDICTION, STATED
 from estimator.core.scenario import SCENARIO_BOUNDS
 from estimator.report import humanize as hz
 from estimator.report.latex_text import bib_key, latex_escape, normalize_bibtex
-from estimator.report.provenance import (
-    CODECARBON_GRID,
-    ONE_FIGURE,
-    TOOL_NAME,
-    grid_place,
-    one_figure,
-    power_includes_host,
-    water_fallback,
-    water_is_us_average,
-)
+from estimator.report.provenance import TOOL_NAME, figures_from, one_figure
 from estimator.report.statement_parts import (
     ACT_MEM_KEY,
     GRID_KEY,
@@ -150,21 +141,21 @@ def _beyond(est: Estimate, a, cite, emb, basis: str, emb_cite: str, memory: bool
         text += (f" The run consumes about {_water_tex(est.water_l)}{_range(_water, est, 'water_l')} of "
                  f"water, on site at {latex_escape(hz.sig(a['wue_l_per_kwh'].value))}~L/kWh and off site for the "
                  f"electricity at {latex_escape(hz.sig(a['ewif_l_per_kwh'].value))}~L/kWh{cite.get(WATER_KEY, '')}"
-                 f"{_water_basis(est, a)}.")
+                 f"{_water_basis(est)}.")
     return text + (memory_sentence(est, cite) if memory else "")
 
 
-def _water_basis(est: Estimate, a) -> str:
+def _water_basis(est: Estimate) -> str:
     """", the U.S. average" after the off-site water factor when it is (the default), with why for a country
     Li et al. give no figure for (journeys R3: the table said so, the statement did not): ", the U.S. average,
     since Li et al. give no figure for France (FRA)"."""
-    if not water_is_us_average(est):
+    if est.ewif_country != "USA":  # a country's own figure, or a factor given
         return ""
-    code = water_fallback(est)
+    code = est.ewif_fallback_country
     if code is None:
         return ", the U.S. average"
-    label = CODECARBON_GRID.fullmatch(a["carbon_intensity_g_per_kwh"].source)
-    place = label["label"] if label and grid_place(label.string)[0] == code else code  # "France (FRA)", or "BEL"
+    grid = est.grid
+    place = grid.country_label if grid is not None and grid.country == code else code  # "France (FRA)", "Belgium (BEL)"
     return f", the U.S. average, since Li et al. give no figure for {latex_escape(place)}"
 
 
@@ -177,6 +168,12 @@ def grid_keys(source: str, sources: Mapping[str, object]) -> list[str]:
     return named_keys(source, sources)
 
 
+# A grid intensity's source text as estimator/services/grid.py writes it for CodeCarbon's data, reworded for
+# the paragraph by ``grid_basis`` (display only: where the grid is comes as data, ``Estimate.grid``).
+_CODECARBON_GRID = re.compile(r"(?P<label>.+?): CodeCarbon (?P<version>\S+) (?P<file>\S+) \((?P<origin>[^()]*)\)"
+                              r"(?:, (?P<year>\d{4}))?")
+
+
 def grid_basis(source: str) -> str:
     """What the grid intensity is, for the statement, from its assumption's source text: the world
     average (and its report's year), a country and its data year, or a cloud region, with the data
@@ -184,7 +181,7 @@ def grid_basis(source: str) -> str:
     if source == DEFAULT_CARBON_INTENSITY_SOURCE:
         label, rest = source.split(", ", 1)  # "world average", "IEA … 2019 (as shipped by CodeCarbon)"
         return f"the {label}; " + re.sub(r" \((as shipped by CodeCarbon)\)$", r", \1", rest)
-    m = CODECARBON_GRID.fullmatch(source)
+    m = _CODECARBON_GRID.fullmatch(source)
     if not m:
         return source
     if m["file"].startswith("cloud/"):
@@ -211,7 +208,7 @@ def _power(est: Estimate, power, *, same: bool, cite: str) -> str:
     preset's paper, the user ("given"), or the profile's calibration and its meter (CodeCarbon, NVML)."""
     watts = hz.power(power.value).split(" ")  # "734 W", "1.00 MW": the number, then its unit
     # above the TDP where it includes the host (journeys R7: 735 W per 700 W H100): said
-    host = " (its share of the server's host included)" if power_includes_host(est) else ""
+    host = " (its share of the server's host included)" if est.power_includes_host else ""
     text = f"an average of {latex_escape(watts[0])}~{watts[1]} per device{host}"
     if power.origin == "user":
         return text + " (given)"
@@ -293,7 +290,6 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
     bibkeys = {k: bib_key(v) for k, v in entries.items()}
     cite = {k: _cite(bibkeys, [k]) for k in bibkeys}
     said = {name: _cite(bibkeys, [*keys_, FIGURES[name][0]]) for name, (keys_, _) in figures.items()}
-    tool = latex_escape(f"{TOOL_NAME} {version}")
     run_name = latex_escape((title or "").removeprefix(BASED_ON))
     what = (r"a variant of \emph{" if changed else r"\emph{") + run_name + "}" if run_name else "the model"
     devices = f"{latex_escape(hz.whole(est.devices))}~$\\times$~{latex_escape(est.hardware_name)}{cite.get('HW', '')}"
@@ -362,7 +358,7 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
             price = a["price_usd_per_device_hour"]
             text += (f" At {_assumed(price)} price of {latex_escape('$' + hz.sig(price.value))} per device-hour"
                      f"{said[price.name]}, this costs about {cost}.")
-    text += f" Figures from {tool}{cite.get(TOOL_KEY, '')}."
+    text += " " + figures_from(version, cite.get(TOOL_KEY, ""), latex_escape)
     tex = (f"% Compute and carbon statement generated by {TOOL_NAME} {version}.\n"
            "% \\input this file; cite with the .bib file beside it (\\bibliography{<its name>}).\n" + text + "\n")
     bib = "\n\n".join(entries.values()) + "\n"

@@ -10,18 +10,19 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from estimator.core import bounds as B
-from estimator.core.carbon import cloud_intensity, country_intensity
 from estimator.core.errors import EstimatorError, InputError
 from estimator.core.estimate import Estimate, estimate
 from estimator.core.presets import Preset, PublishedComparison, compare_with_published
 from estimator.core.profile import HardwareProfile
 from estimator.core.scenario import FOOTPRINT_FIELDS, INPUT_FIELDS, Scenario
-from estimator.io.datafiles import default_profiles, get_preset, load_carbon_data, source_path
+from estimator.io.datafiles import default_profiles, get_preset, source_path
 from estimator.report import humanize as hz
+from estimator.services.grid import grid_place, resolve_grid, resolve_grid_site, text_or_none  # noqa: F401 (re-exported)
 from estimator.services.preset_check import in_sample_note
 from estimator.services.rows import (  # noqa: F401 (a comparison's rows as data, re-exported)
     COMPARE_ASSUMPTIONS,
     compare_row,
+    host_words,
     price_basis,
     summary_dict,
     utilization_short,
@@ -52,32 +53,6 @@ class Result:
         if self.preset is None:
             return None
         return self.preset.title if not self.changed else f"Based on {self.preset.title}"
-
-
-def resolve_grid(carbon_intensity_g_per_kwh=None, region: str | None = None, cloud: str | None = None):
-    """(g/kWh, source) from a number, an ISO-3 country code or ``provider:region``."""
-    ci, source, _ = resolve_grid_site(carbon_intensity_g_per_kwh, region, cloud)
-    return ci, source
-
-
-def resolve_grid_site(carbon_intensity_g_per_kwh=None, region: str | None = None, cloud: str | None = None):
-    """(g/kWh, source, ISO-3 country or None): ``resolve_grid`` and where the grid is, when a
-    country or a cloud region names it (the electricity's water depends on it)."""
-    _text_or_none("region", region)
-    _text_or_none("cloud", cloud)
-    given = [x is not None for x in (carbon_intensity_g_per_kwh, region, cloud)]
-    if sum(given) > 1:
-        raise InputError("grid intensity given more than once (intensity, country, cloud region): give one",
-                         field=("carbon_intensity_g_per_kwh", "region", "cloud"))
-    if region or cloud:
-        g = country_intensity(load_carbon_data(), region) if region else cloud_intensity(load_carbon_data(), cloud)
-        return g.carbon_intensity_g_per_kwh, f"{g.label}: {g.source}", g.country
-    if carbon_intensity_g_per_kwh is not None:
-        from estimator.core.validation import require_number_in
-        ci = require_number_in("grid carbon intensity (g/kWh)", carbon_intensity_g_per_kwh,
-                               B.CARBON_INTENSITY_G_PER_KWH, field="carbon_intensity_g_per_kwh")
-        return ci, "given", None
-    return None, None, None
 
 
 def workload_flops(*, layers=None, d_model=None, n_ctx=None, vocab=None, tokens=None,
@@ -226,14 +201,6 @@ def footprint_changed_from_preset(preset: Preset, scenario: Scenario) -> frozens
     return frozenset(name for name in FOOTPRINT_FIELDS if getattr(scenario, name) != getattr(own, name))
 
 
-def _text_or_none(name: str, value) -> None:
-    """None (not given) or non-empty text: empty text is refused, never read as "not given"."""
-    if value is not None and not isinstance(value, str):
-        raise InputError(f"{name} must be text (an id), got {repr(value)[:40]}", field=name)
-    if value is not None and not value.strip():
-        raise InputError(f"{name} must not be empty text: give an id or leave it out", field=name)
-
-
 def check_year_after_release(scenario: Scenario, profile: HardwareProfile) -> None:
     """A run cannot happen before its hardware existed: a year before the profile's release year
     is refused (a profile without a release year accepts any year inside the bounds)."""
@@ -247,7 +214,7 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
         **inputs) -> Result:
     """One scenario on one device; ``memory``: the training-memory inputs (``MEMORY_KEYS``)."""
     for name, value in (("hardware", hardware), ("preset", preset_id), ("region", region), ("cloud", cloud)):
-        _text_or_none(name, value)
+        text_or_none(name, value)
     preset = get_preset(preset_id) if preset_id else None
     defaulted = not hardware and not preset
     hardware = hardware or (preset.hardware if preset else DEFAULT_HARDWARE)
@@ -256,6 +223,8 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
     other = bool(preset) and hardware != preset.hardware
     scenario = build_scenario(preset, region=region, cloud=cloud, other_hardware=other, **inputs)
     est = estimate(scenario, profile)  # validates the scenario first (the year a whole number in its bound)
+    if region or cloud:  # where the grid is, as data (the intensity's source text is for display)
+        est = replace(est, grid=grid_place(region, cloud))
     if defaulted:
         est = replace(est, notes=(f"no hardware given: the default, {profile.name} ({hardware})",) + est.notes)
     check_year_after_release(scenario, profile)

@@ -13,13 +13,21 @@ if TYPE_CHECKING:
 
 
 def price_basis(result: Result) -> str:
-    """How a result's price was set: the profile's price kind (on-demand, reserved, spot, none),
-    "given" when the user gave a price per device-hour, or "electricity" when the cost is the
-    energy at the user's electricity price (then no device-hour price counts)."""
-    if result.estimate.assumption("electricity_usd_per_kwh") is not None:
-        return "electricity"
-    a = result.estimate.assumption("price_usd_per_device_hour")
-    return result.profile.price.kind if a is None or a.origin.startswith("profile") else "given"
+    """How a result's price was set (``Estimate.price_basis``, decided where the estimate prices it): the
+    profile's price kind (on-demand, reserved, spot, other, none), "given" when a price per device-hour
+    not the profile's was used, or "electricity" when the cost is the energy at an electricity price."""
+    return result.estimate.price_basis
+
+
+# A compare row's words for whether the power per device includes its host's share (Estimate.power_includes_host):
+# yes, no, or "n/a (given)" when the power is not the profile's (a power given, a preset's).
+HOST_WORDS = {True: "yes", False: "no", None: "n/a (given)"}
+
+
+def host_words(result: Result) -> str:
+    """"yes", "no" or "n/a (given)": whether the power per device a row used includes its host's share,
+    the same in the CLI's table and Markdown and the app's Compare page."""
+    return HOST_WORDS[result.estimate.power_includes_host]
 
 
 def utilization_short(result: Result) -> str:
@@ -56,5 +64,5 @@ def compare_row(result: Result) -> dict[str, Any]:
             "hardware_name": p.name, "kind": p.kind, "devices": e.devices,
             # each profile runs at its own default precision unless one is given (V100 fp16, a CPU fp32)
             "precision": e.precision,
-            **used, "price_basis": price_basis(result), "power_includes_host": p.power.includes_host,
+            **used, "price_basis": price_basis(result), "power_includes_host": e.power_includes_host,
             "reference_point": p.reference_point, "notes": list(e.notes)}
