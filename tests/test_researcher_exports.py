@@ -18,12 +18,12 @@ import pytest
 from test_statement import _compiles, _tex_available
 
 from estimator import __version__
+from estimator.core.interval import ONE_FIGURE
+from estimator.core.tool import TOOL_NAME
 from estimator.io.datafiles import load_profile_file, load_sources
 from estimator.report import humanize as hz
 from estimator.report.export import render
 from estimator.report.latex_text import bib_key
-from estimator.core.interval import ONE_FIGURE
-from estimator.core.tool import TOOL_NAME
 from estimator.report.provenance import CONTEXT_COLUMNS, TEXT_COLUMNS
 from estimator.report.statement import Statement
 from estimator.services import api
