@@ -84,3 +84,20 @@ def test_the_inference_page_shows_its_totals_with_ranges_and_exports_the_clis_js
     assert helps[f"Total cost ({n} tokens)"] == "device-hours × the price per device-hour"
     assert helps[f"Total energy ({n} tokens)"] == "PUE included"
 
+
+
+# The provenance facts an export states, in the JSON too (the review's remaining gap) -------------------
+
+def test_the_json_carries_the_provenance_the_csv_repeats(capsys):
+    import json
+    code, out, _ = run(capsys, "estimate", "--params", "7e9", "--tokens", "2e12", "--hardware", "h100-sxm",
+                       "--devices", "256", "--region", "FRA", "--format", "json")
+    assert code == 0
+    assert json.loads(out)["provenance"] == {"price_basis": "on-demand", "power_includes_host": True,
+                                             "grid_country": "FRA", "cloud_region": None, "ewif_country": "USA",
+                                             "ewif_fallback_country": "FRA"}
+    code, out, _ = run(capsys, "estimate", "--flops", "1e21", "--power-w", "500", "--cloud", "gcp:europe-west1",
+                       "--price-usd-per-hour", "2", "--format", "json")
+    p = json.loads(out)["provenance"]
+    assert code == 0 and (p["price_basis"], p["power_includes_host"]) == ("given", None)
+    assert (p["grid_country"], p["cloud_region"]) == ("BEL", "gcp:europe-west1")

@@ -142,5 +142,10 @@ class Estimate:
             "equivalents": {e.key: {"value": e.value, "unit": e.unit, "label": e.label, "source": e.source}
                             for e in self.equivalents},
             "memory": None if self.memory is None else self.memory.to_dict(),
+            # where the inputs come from, as data (what the CSV repeats on each row and the statement says)
+            "provenance": {"price_basis": self.price_basis, "power_includes_host": self.power_includes_host,
+                           "grid_country": None if self.grid is None else self.grid.country,
+                           "cloud_region": None if self.grid is None else self.grid.cloud_region,
+                           "ewif_country": self.ewif_country, "ewif_fallback_country": self.ewif_fallback_country},
             "notes": list(self.notes),
         }
