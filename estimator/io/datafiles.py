@@ -24,6 +24,7 @@ from estimator.core.errors import (
     UnknownPresetError,
     quoted,
 )
+from estimator.core.hardware_names import matching_hardware, nearest_hardware
 from estimator.core.power_ratio import RatioFit
 from estimator.core.presets import Preset, preset_from_dict
 from estimator.core.profile import HardwareProfile
@@ -119,13 +120,14 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def did_you_mean(given: str, ids) -> str:
-    """'did you mean h100-sxm or h100-pcie? ' for a near miss (ids it begins, or close spellings,
-    case ignored), else ''."""
+def did_you_mean(given: str, ids, nearest=()) -> str:
+    """'did you mean h100-sxm or h100-pcie? ' for a near miss (ids it begins, else ``nearest``
+    where the caller knows better ones, else close spellings, case ignored), else ''."""
     if len(given) > MAX_QUOTED_CHARS:
         return ""
     key = given.strip().lower()
-    near = [i for i in sorted(ids) if i.startswith(key)] or difflib.get_close_matches(key, sorted(ids), n=3, cutoff=0.6)
+    near = ([i for i in sorted(ids) if i.startswith(key)] or list(nearest)
+            or difflib.get_close_matches(key, sorted(ids), n=3, cutoff=0.6))
     return f"did you mean {' or '.join(near[:3])}? " if near else ""
 
 
@@ -170,7 +172,20 @@ class ProfileSet:
         for err in self.errors:
             if Path(err.source).stem == hardware:
                 raise err
-        raise UnknownHardwareError(f"unknown hardware {quoted(hardware)}; {did_you_mean(hardware, self.profiles)}"
+        return self._by_name(hardware)
+
+    def _by_name(self, hardware: str) -> HardwareProfile:
+        """The one profile a name as people write it fits ("NVIDIA A100 SXM4 80 GB": a100-sxm-80gb),
+        else the refusal: the profiles it could be, or the nearest ones."""
+        names = {pid: p.name for pid, p in self.profiles.items()}
+        fits = matching_hardware(hardware, names) if len(hardware) <= MAX_QUOTED_CHARS else ()
+        if len(fits) == 1:
+            return self.profiles[fits[0]]
+        if fits:
+            raise UnknownHardwareError(f"hardware {quoted(hardware)} could be {' or '.join(fits)}: their power, "
+                                       "memory or price differ, so give one of these ids")
+        hint = did_you_mean(hardware, self.profiles, nearest_hardware(hardware, names))
+        raise UnknownHardwareError(f"unknown hardware {quoted(hardware)}; {hint}"
                                    f"valid ids: {', '.join(sorted(self.profiles))}")
 
 

@@ -1,0 +1,86 @@
+"""Hardware named as people write it: Epoch AI's and the datasheets' names fit one profile, or the
+refusal names the profiles they could be (core/hardware_names.py; io/datafiles.ProfileSet.get)."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+from robustness_helpers import refused, run
+
+from estimator.core.errors import UnknownHardwareError
+from estimator.core.hardware_names import matching_hardware, name_words, nearest_hardware
+from estimator.io.datafiles import load_profiles
+from estimator.io.paths import DATA_DIR
+from estimator.services import api
+
+NAMES = {pid: p.name for pid, p in load_profiles().profiles.items()}
+
+
+@pytest.mark.parametrize("given, profile_id", [
+    ("NVIDIA A100 SXM4 80 GB", "a100-sxm-80gb"), ("NVIDIA A100 SXM4 40 GB", "a100-sxm-40gb"),
+    ("NVIDIA H100 SXM5 80GB", "h100-sxm"), ("Google TPU v4", "tpu-v4"), ("TPUv4", "tpu-v4"), ("tpu v5e", "tpu-v5e"),
+    ("NVIDIA Tesla V100 DGXS 32 GB", "v100-sxm2"), ("NVIDIA Tesla P100", "p100"), ("AMD Instinct MI250X", "mi250x"),
+    ("NVIDIA GeForce RTX 3090", "rtx-3090"), ("rtx4090", "rtx-4090"), ("Gaudi 2", "gaudi2"), ("Trillium", "tpu-v6e"),
+    ("H100-SXM", "h100-sxm"), ("H100 PCIe", "h100-pcie"), ("A800 SXM4 80GB", "a800"), ("K80", "k80"), ("T4", "t4"),
+])
+def test_a_name_that_fits_one_profile_is_that_profile(given, profile_id):
+    assert matching_hardware(given, NAMES) == (profile_id,)
+    assert load_profiles().get(given).id == profile_id
+
+
+@pytest.mark.parametrize("given, could_be", [
+    ("NVIDIA A100", ("a100-pcie-80gb", "a100-sxm-40gb", "a100-sxm-80gb")), ("NVIDIA V100", ("v100-pcie", "v100-sxm2")),
+    ("H100", ("h100-pcie", "h100-sxm")), ("A100 80GB", ("a100-pcie-80gb", "a100-sxm-80gb")),
+])
+def test_a_name_that_fits_several_is_refused_with_each_of_them(given, could_be):
+    """Their peaks may agree, but power, memory and price do not: the user says which."""
+    assert matching_hardware(given, NAMES) == could_be
+    with pytest.raises(UnknownHardwareError) as info:
+        load_profiles().get(given)
+    assert f"could be {' or '.join(could_be)}" in str(info.value)
+
+
+def test_words_split_where_letters_meet_digits_but_a_part_keeps_its_number():
+    assert name_words("NVIDIA A100 SXM4 80GB") == name_words("a100 sxm 80 GB") == {"a100", "sxm", "80", "gb"}
+    assert name_words("Google Cloud TPU v6e") == {"tpu", "v6e"}
+    assert name_words("NVIDIA") == set() and matching_hardware("NVIDIA GPU", NAMES) == ()
+    assert name_words("MI250X") == {"mi", "250", "x"}  # two letters: split, as the profile's own id is
+
+
+def test_a_near_miss_names_the_profiles_sharing_most_of_its_words():
+    assert nearest_hardware("A100 PCIe 40GB", NAMES) == ("a100-pcie-80gb", "a100-sxm-40gb")
+    assert nearest_hardware("zzz", NAMES) == () and nearest_hardware("NVIDIA", NAMES) == ()
+    # a part's own name must be shared: an H100 is no suggestion for an A100
+    assert all(i.startswith("a100") for i in nearest_hardware("A100 SXM 64GB", NAMES))
+
+
+def test_every_shipped_run_s_hardware_name_fits_its_own_profile():
+    """The runs' names (Epoch AI's and the papers') fit the profile each run is priced on, or, where
+    the name leaves the variant open (Epoch's "NVIDIA A100"), that profile is among those it could be."""
+    seen = 0
+    for file, name_col in (("epoch_training_runs.csv", "hardware_name"), ("published_runs.csv", "hardware")):
+        with open(DATA_DIR / file, newline="", encoding="utf-8") as f:
+            for row in csv.DictReader(f):
+                fits = matching_hardware(row[name_col], NAMES)
+                if fits:
+                    seen += 1
+                    assert row["hardware_id"] in fits, (file, row[name_col], fits)
+    assert seen >= 100
+
+
+def test_the_cli_and_the_api_give_a_named_profile_s_numbers(capsys):
+    by_id = api.run(flops=1e22, hardware="a100-sxm-40gb", devices=64).estimate
+    by_name = api.run(flops=1e22, hardware="NVIDIA A100 SXM4 40 GB", devices=64).estimate
+    assert by_name == by_id
+    code, out, _ = run(capsys, "estimate", "--flops", "1e22", "--hardware", "NVIDIA A100 SXM4 40 GB", "--devices",
+                       "64", "--format", "json")
+    assert code == 0 and json.loads(out)["device_hours"] == pytest.approx(by_id.device_hours)
+    code, out, _ = run(capsys, "compare", "--flops", "1e22", "--hardware", "Google TPU v4", "H100 SXM", "--format",
+                       "csv")
+    assert code == 0 and [line.split(",")[0] for line in out.splitlines()[1:3]] == ["tpu-v4", "h100-sxm"]
+    err = refused(capsys, "estimate", "--flops", "1e22", "--hardware", "NVIDIA V100")
+    assert "could be v100-pcie or v100-sxm2" in err and "--hardware" in err
+    err = refused(capsys, "estimate", "--flops", "1e22", "--hardware", "A100 PCIe 40GB")
+    assert "did you mean a100-pcie-80gb or a100-sxm-40gb?" in err
