@@ -45,6 +45,31 @@ def test_gpt3_on_more_tokens_is_its_own_model_on_them():
     assert not at.error and hz.duration(r.estimate.wall_clock_s) in [m.value for m in at.metric]
 
 
+def test_an_encoder_decoder_preset_does_not_take_6nd_on_its_tokens_alone(capsys):
+    """T5-11B and Meena state their size, not a shape 6·N·D fits: their tokens alone are refused (review:
+    T5-11B on 1T tokens gave 6.6e22 FLOPs against its published 4.05e22); with the parameters, 6·N·D is asked for."""
+    import pytest
+
+    from estimator.core.errors import InputError
+    from estimator.services import api
+    for pid in ("t5-11b", "meena"):
+        with pytest.raises(InputError, match="no shape that 6·N·D fits") as info:
+            api.run(preset_id=pid, tokens=1e12)
+        assert info.value.fields == ("params", "tokens")
+    assert api.run(preset_id="t5-11b", params=11e9, tokens=1e12).estimate.flops == pytest.approx(6.6e22)
+
+
+def test_a_bound_refusal_names_the_model_or_preset_that_gave_the_parameters(capsys):
+    """Neither run typed --params (review: both were told to change it)."""
+    code, _, err = run(capsys, "estimate", "--model", "llama-3.1-405b", "--tokens", "1e17", "--hardware", "gtx-580")
+    assert code == 2 and err.rstrip().endswith("(--model, --tokens, --utilization)")
+    code, _, err = run(capsys, "estimate", "--preset", "gpt3-175b", "--tokens", "1e17", "--hardware", "k80",
+                       "--devices", "1", "--utilization", "0.01")
+    assert code == 2 and err.rstrip().endswith("(--preset, --tokens, --utilization)")
+    code, _, err = run(capsys, "estimate", "--params", "4e11", "--tokens", "1e17", "--hardware", "gtx-580")
+    assert code == 2 and err.rstrip().endswith("(--params, --tokens, --utilization)")
+
+
 # A1: a grid source chosen without its country or region says what is used meanwhile -------------------
 
 def test_a_grid_source_without_its_choice_says_which_intensity_stays():

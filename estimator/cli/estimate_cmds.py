@@ -142,10 +142,16 @@ def workload_named(exc: Exception, args) -> Exception:
     """A refusal that names the FLOPs, for FLOPs this command derived from an architecture or a generic network,
     names the inputs they came from instead (session 9 weak item: ``--layers … --tokens 1e15`` was told
     ``--flops``, which it never gave)."""
+    if not isinstance(exc, ResultOutOfBounds):
+        return exc
     given = tuple(k for k in ARCH_ARGS + GENERIC_ARGS if getattr(args, k, None) is not None)
-    if isinstance(exc, ResultOutOfBounds) and "flops" in exc.fields and given and args.flops is None:
+    if "flops" in exc.fields and given and args.flops is None:
         exc.field = given + (("tokens",) if set(given) & set(ARCH_ARGS) else ()) + \
             tuple(f for f in exc.fields if f != "flops")
+    if "params" in exc.fields and args.params is None:
+        # the parameters came from --model or from a preset's model (review: both were told --params)
+        source = ("model",) if getattr(args, "model", None) else ("preset",) if getattr(args, "preset", None) else ()
+        exc.field = tuple(g for f in exc.fields for g in (source if f == "params" else (f,)))
     return exc
 
 
@@ -154,6 +160,7 @@ def cmd_estimate(args):
         # the architecture's context sets its attention FLOPs; a longer sequence for the memory is another model
         raise InputError(f"--seq-len {args.seq_len:g} is longer than the architecture's --context {args.n_ctx:g}: "
                          "give a sequence within the context, or a longer context")
+    model_params = None  # 6·N·D with the catalog model's N (--params stays the user's: a refusal names --model)
     if args.model:
         from estimator.io.serving_data import catalog_model
         model = catalog_model(args.model)  # an unknown model is named first (CLI audit: "no workload" hid it)
@@ -163,10 +170,13 @@ def cmd_estimate(args):
                 raise InputError(f"--model {args.model} gives the parameters ({model.params:.3g}): add --tokens for "
                                  "6·N·D, or give --flops")
             if args.tokens is not None:
-                args.params = model.params  # 6·N·D with the catalog model's N
+                model_params = model.params
+    workload = scenario_kwargs(args)
+    if model_params is not None:
+        workload["params"] = model_params
     try:
         result = api.run(hardware=args.hardware, preset_id=args.preset, region=args.region, cloud=args.cloud,
-                         memory=memory_kwargs(args), **scenario_kwargs(args))
+                         memory=memory_kwargs(args), **workload)
     except ResultOutOfBounds as exc:
         raise workload_named(exc, args) from None
     title = result.title

@@ -144,6 +144,13 @@ def build_scenario(preset: Preset | None = None, region=None, cloud=None, *, oth
         # a new workload from the user replaces the preset's workload as a whole, except that the
         # parameters alone (or the tokens alone) keep the preset's tokens (parameters): 6·N·D of the
         # preset's model on more tokens, or of another size on the preset's tokens
+        if given.keys() & size_keys == {"tokens"} and base.params is None and preset.model_params \
+                and preset.shape is None:
+            # T5-11B, Meena: an encoder-decoder's tokens pass through part of N, so 6·N·D would overstate
+            # them (review: T5-11B on 1T tokens gave 6.6e22 FLOPs against its published 4.05e22)
+            raise InputError(f"preset '{preset.id}' states its model's size but no shape that 6·N·D fits (a "
+                             "transformer whose every token passes through all N parameters): give the parameters "
+                             "too to take 6·N·D anyway, or the FLOPs", field=("params", "tokens"))
         if given.keys() & size_keys == {"tokens"} and base.params is None and preset.model_params:
             # a FLOPs preset's model is known by its size (``model_params``, sourced): the tokens given are
             # its (user-journey review: GPT-3 on 600B tokens was refused for want of the parameters)
