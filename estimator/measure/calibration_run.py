@@ -154,7 +154,11 @@ def calibrate_builtin(backend: Backend, base: HardwareProfile, seconds: float, p
                                        precision=h.precision, size=h.size, fitted=False))
     # the miss threshold rests on the CPU workload's measured scatter (calibration_checks.CHECK_MISS_FACTOR);
     # no GPU run has measured its own, and a GPU's smallest size is launch-bound (matmul_bench.GPU_SIZES)
-    warnings = [machine_load.busy_warning(load_start, load_end),
+    # the workload's own threads count in the end reading: numpy's BLAS runs one per CPU by default (OpenBLAS
+    # and MKL documentation: OPENBLAS_NUM_THREADS / MKL_NUM_THREADS default to the CPU count; review: an idle
+    # 2-CPU machine read 1.9-2.0 at the end of a 60-100 s run), a GPU run one host thread launching kernels
+    own_threads = (load_end.cpus if backend.kind == "cpu" else 1) if load_end else 0
+    warnings = [machine_load.busy_warning(load_start, load_end, own_threads=own_threads),
                 check_miss_warning(checks, idle=CPU_IDLE_SCATTER) if backend.kind == "cpu" else None]
     return CalibrationResult(data, profile, m, points, tuple(checks), tuple(notes),
                              getattr(backend, "fallback_reason", None), warnings=tuple(w for w in warnings if w))

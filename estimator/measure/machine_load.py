@@ -36,24 +36,32 @@ def read_load() -> LoadReading | None:
     return LoadReading(load_1min, cpus) if cpus else None
 
 
-def is_busy(reading: LoadReading | None) -> bool:
-    """More threads waiting to run than the machine has CPUs to run them. The threshold is the CPU
-    count itself, from the load average's definition (a load of n on n CPUs keeps them all busy;
-    above it, threads queue). Machine-wide: a process held to some CPUs, or a container with a CPU
-    quota, is not judged on its own share."""
-    return reading is not None and reading.load_1min > reading.cpus
+def is_busy(reading: LoadReading | None, own_threads: int = 0) -> bool:
+    """More threads of other work waiting to run than the machine has CPUs to run them. The threshold
+    is the CPU count itself, from the load average's definition (a load of n on n CPUs keeps them all
+    busy; above it, threads queue). ``own_threads``: the measured work's own threads, which count in a
+    reading taken as it ends and are not other work. Machine-wide: a process held to some CPUs, or a
+    container with a CPU quota, is not judged on its own share."""
+    return reading is not None and reading.load_1min - own_threads > reading.cpus
 
 
-def busy_warning(start: LoadReading | None, end: LoadReading | None, *, own_work: str | None = None) -> str | None:
-    """A warning when the load average at the start or end of the window was above the machine's
-    CPUs; None otherwise, and where there was no reading. ``own_work``: what of the measured work
-    itself may count in the load at the end (a user's command's own threads)."""
-    busy = [(when, r) for when, r in (("start", start), ("end", end)) if is_busy(r)]
+def busy_warning(start: LoadReading | None, end: LoadReading | None, *, own_threads: int = 0,
+                 own_work: str | None = None) -> str | None:
+    """A warning when the load average of other work at the start or end of the window was above the
+    machine's CPUs; None otherwise, and where there was no reading. ``own_threads``: the measured
+    work's own threads, taken from the end reading (the built-in workload knows how many it ran);
+    ``own_work``: what of the measured work may count in the end reading where its threads are not
+    known (a user's command's)."""
+    busy = [(when, r) for when, r, own in (("start", start, 0), ("end", end, own_threads)) if is_busy(r, own)]
     if not busy:
         return None
     cpus = busy[0][1].cpus
     at = " and ".join(f"{r.load_1min:.3g} at the {when}" for when, r in busy)
-    own = f" ({own_work})" if own_work and [w for w, _ in busy] == ["end"] else ""
+    if own_threads and busy[-1][0] == "end":
+        rest = busy[-1][1].load_1min - own_threads
+        own = f" ({rest:.3g} at the end once the calibration's own {own_threads} thread{'s are' if own_threads != 1 else ' is'} counted out)"
+    else:
+        own = f" ({own_work})" if own_work and [w for w, _ in busy] == ["end"] else ""
     return (f"the machine looked busy during the calibration: load average {at} of the measured window{own}, above "
             f"its {cpus} CPU{'s' if cpus != 1 else ''}: other work may have taken CPU time from the measurement, so "
             "the profile may be unreliable: re-run the calibration on an otherwise idle machine")
