@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+import estimator
 from estimator.core.estimate import GridPlace
 from estimator.core.tool import TOOL_NAME
 from estimator.io.datafiles import load_sources
@@ -169,3 +170,16 @@ def test_compare_markdown_ends_with_the_tool_line(cli):
 def test_the_cli_describes_itself_by_the_tool_name():
     from estimator.cli.main import build_parser
     assert build_parser().description.startswith(f"{TOOL_NAME}: ")
+
+
+def test_a_presets_power_is_called_the_presets_and_compare_json_carries_provenance(cli):
+    """Review: GPT-3's 330 W (P21's measured system average) was "n/a (given)", and compare's JSON rows, alone of
+    the exports, had neither the tool nor the provenance."""
+    argv = ("compare", "--preset", "gpt3-175b", "--hardware", "v100-sxm2", "h100-sxm")
+    rows = [x for x in cli(*argv, "--format", "markdown").out.splitlines() if x.startswith("| ")][1:]
+    assert rows[0].endswith("| n/a (preset's) |") and rows[1].endswith("| yes |")  # h100: its own profile's power
+    data = json.loads(cli(*argv, "--format", "json").out)
+    assert [d["provenance"]["power_includes_host"] for d in data] == [None, True]
+    assert all(d["tool"] == {"name": TOOL_NAME, "version": estimator.__version__} for d in data)
+    one = json.loads(cli("estimate", "--preset", "gpt3-175b", "--format", "json").out)
+    assert data[0]["provenance"] == one["provenance"]

@@ -293,6 +293,9 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
         power_includes_host=None if s.power_w is not None else profile.power.includes_host,
         ewif_country=None if s.ewif_l_per_kwh is not None else wt.ewif_country(s.grid_country),
         ewif_fallback_country=None if s.ewif_l_per_kwh is not None else wt.ewif_fallback(s.grid_country),
+        # the grid's country as the scenario names it (the service adds its name and a cloud region): a core
+        # caller's provenance had the water's fallback country beside no grid country (review)
+        grid=GridPlace(country=s.grid_country) if s.grid_country else None,
     )
 
 

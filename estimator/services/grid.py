@@ -67,5 +67,6 @@ def grid_place(region: str | None = None, cloud: str | None = None) -> GridPlace
     region_id = None
     if cloud:  # the data's own key of the region cloud_intensity found (matched without case, as it matches)
         provider, _, region = cloud.strip().partition(":")
-        region_id = next(f"{p}:{r}" for p, r in data.cloud if p == provider.lower() and r.lower() == region.strip().lower())
+        region_id = next((f"{p}:{r}" for p, r in data.cloud if p == provider.lower()
+                          and r.lower() == region.strip().lower()), cloud.strip())
     return GridPlace(country=g.country, country_name=name, cloud_region=region_id)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from estimator.core.estimate import ALL_KEYS
+from estimator.report.provenance import tool_info
 
 if TYPE_CHECKING:
     from estimator.services.api import Result
@@ -20,14 +21,20 @@ def price_basis(result: Result) -> str:
 
 
 # A compare row's words for whether the power per device includes its host's share (Estimate.power_includes_host):
-# yes, no, or "n/a (given)" when the power is not the profile's (a power given, a preset's).
+# yes, no, or, where the power is not the profile's, whose it is: the user's or a preset's (review: a preset's
+# measured system average was called "given").
 HOST_WORDS = {True: "yes", False: "no", None: "n/a (given)"}
+PRESET_POWER_WORDS = "n/a (preset's)"
 
 
 def host_words(result: Result) -> str:
-    """"yes", "no" or "n/a (given)": whether the power per device a row used includes its host's share,
-    the same in the CLI's table and Markdown and the app's Compare page."""
-    return HOST_WORDS[result.estimate.power_includes_host]
+    """"yes", "no", "n/a (given)" or "n/a (preset's)": whether the power per device a row used includes its
+    host's share, the same in the CLI's table and Markdown and the app's Compare page."""
+    e = result.estimate
+    power = e.assumption("power_w")
+    if e.power_includes_host is None and power is not None and power.origin.startswith("preset:"):
+        return PRESET_POWER_WORDS
+    return HOST_WORDS[e.power_includes_host]
 
 
 def utilization_short(result: Result) -> str:
@@ -65,4 +72,6 @@ def compare_row(result: Result) -> dict[str, Any]:
             # each profile runs at its own default precision unless one is given (V100 fp16, a CPU fp32)
             "precision": e.precision,
             **used, "price_basis": price_basis(result), "power_includes_host": e.power_includes_host,
-            "reference_point": p.reference_point, "notes": list(e.notes)}
+            "reference_point": p.reference_point, "notes": list(e.notes),
+            # what estimate's JSON carries beside its numbers (review: compare's JSON alone had neither)
+            "provenance": as_estimate["provenance"], "tool": tool_info()}
