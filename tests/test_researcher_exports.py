@@ -208,7 +208,7 @@ def test_a_one_run_calibration_says_one_measured_figure_everywhere(cli, imported
     md = cli(*run, "--format", "markdown").out
     assert f"| Training time | 30.1 s | {ONE_FIGURE} |  |" in md and "30.1 s – 30.1 s" not in md
     tex = cli(*run, "--format", "latex").out
-    assert f"The time, energy, CO$_2$e and cost rest on {ONE_FIGURE}." in tex
+    assert "The time, energy, CO$_2$e and cost rest on one measurement and have no range." in tex
     d = json.loads(cli(*run, "--format", "json").out)
     assert d["range_basis"]["wall_clock_s"] == "stated" and d["range"]["wall_clock_s"] == [d["wall_clock_s"]] * 2
 
@@ -251,3 +251,29 @@ def test_the_new_statements_compile(tmp_path, cli, which, request):
     tex = cli("estimate", *argv, "--format", "latex").out
     bib = cli("estimate", *argv, "--format", "bibtex").out
     _compiles(tmp_path, Statement(tex, bib, tuple(bib_key(e) for e in bib.strip().split("\n\n"))))
+
+
+def test_a_given_utilisation_on_a_calibrated_profile_compares_with_its_measured_figure(cli, imported):
+    """The measured 0.0047 beside a given 0.5, to three figures (review: "for comparison 0.00")."""
+    table = cli("estimate", "--flops", "1e12", "--hardware", imported, "--utilization", "0.5").out
+    assert f"Utilisation 0.5 from the user; for comparison 0.0047, {ONE_FIGURE}" in table.splitlines()
+
+
+def test_a_whole_system_s_power_is_its_own_draw_in_the_statement(cli):
+    """AlphaGo is one device that is the whole system: no server whose host it shares (review)."""
+    tex = cli("estimate", "--preset", "alphago-vs-brain", "--format", "latex").out
+    assert "per device (the whole system's draw)" in tex and "share of the server's host" not in tex
+    tex = cli("estimate", "--flops", "1e21", "--hardware", "h100-sxm", "--format", "latex").out
+    assert "per device (its share of the server's host included)" in tex
+
+
+def test_an_estimate_made_in_the_core_names_its_grid_country():
+    """The water's fallback country never stands beside no grid country (review)."""
+    from estimator.core.estimate import estimate
+    from estimator.core.scenario import Scenario
+    from estimator.io.datafiles import load_profiles
+    est = estimate(Scenario(flops=1e21, grid_country="FRA", carbon_intensity_g_per_kwh=56),
+                   load_profiles().get("h100-sxm"))
+    prov = est.to_dict()["provenance"]
+    assert (prov["grid_country"], prov["ewif_fallback_country"], prov["cloud_region"]) == ("FRA", "FRA", None)
+    assert estimate(Scenario(flops=1e21), load_profiles().get("h100-sxm")).grid is None

@@ -280,6 +280,7 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
 
     return Estimate(
         hardware_id=profile.id, hardware_name=profile.name, hardware_release_year=profile.release_year,
+        hardware_kind=profile.kind,
         devices=devices, precision=precision, flops=flops, wall_clock_s=float(mid["wall_clock_s"]),
         device_hours=float(mid["device_hours"]),
         energy_kwh=float(mid["energy_kwh"]), co2e_kg=float(mid["co2e_kg"]),

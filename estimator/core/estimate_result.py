@@ -87,6 +87,7 @@ class Estimate:
     # fitted utilisation counts model FLOPs, 6·N·D, not the 8·N·D the devices execute
     time_flops: float | None = None
     hardware_release_year: int | None = None  # the profile's release_year (a datasheet citation's year)
+    hardware_kind: str | None = None  # the profile's kind (gpu, tpu, cpu, system, brain): a "system" is one whole device
     # what each range is (interval.PREDICTION, STATED or EXACT), by the key of ``range``
     range_basis: Mapping[str, str] = field(default_factory=dict)
     calibration: CalibrationFacts | None = None  # the profile's [calibration] table; None: not calibrated

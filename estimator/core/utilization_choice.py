@@ -251,7 +251,7 @@ def utilization_for(s: Scenario, profile: HardwareProfile, flops: float | None):
     # counts model FLOPs (6·N·D), so the comparison uses the given figure × 6/8
     as_model = given * RECOMPUTE_TO_MODEL_FLOPS if s.recompute else given
     in_model = f"; {as_model:.3g} in model FLOPs, 6·N·D" if s.recompute else ""
-    info = UtilizationInfo(given, who, f"{given:.3g} from {by}{in_model.replace(';', ',')}; for comparison {pred.center:.2f}, {short_fit}",
+    info = UtilizationInfo(given, who, f"{given:.3g} from {by}{in_model.replace(';', ',')}; for comparison {pred.center:.3g}, {short_fit}",
                            (pred.low, pred.high), pred.family if u.fitted else None, pred.n_runs,
                            u.fitted and pred.borrowed, u.same_chip, nearest_passed_over(u))
     note = None

@@ -62,6 +62,8 @@ def split_half_check(base: HardwareProfile, child: Mapping, flops: float, precis
     first_steps, second_steps = half * batch_steps, (len(means) - half) * batch_steps
     first_s, second_s = sum(means[:half]) * batch_steps, sum(means[half:]) * batch_steps
     per_step = flops / steps_done
+    if not all(math.isfinite(per_step * steps / s) for steps, s in ((first_steps, first_s), (second_steps, second_s))):
+        return None  # no throughput a run can have (review: batch means of 1e-320 s printed "error +inf%")
     profile = refit_profile(base, (Throughput(precision, per_step * first_steps / first_s, seconds=first_s),), m, **finish)
     if profile is None:
         return None

@@ -32,7 +32,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from estimator.core.estimate import DEFAULT_CARBON_INTENSITY_SOURCE, Estimate
-from estimator.core.interval import EXACT, ONE_FIGURE, PREDICTION, STATED
+from estimator.core.interval import EXACT, PREDICTION, STATED
 from estimator.core.scenario import SCENARIO_BOUNDS
 from estimator.report import humanize as hz
 from estimator.report.latex_text import bib_key, latex_escape, normalize_bibtex
@@ -101,7 +101,8 @@ def _cite(bibkeys: Mapping[str, str], keys) -> str:
 # The ranges the paragraph prints (_range), when they are not exact: the ranges sentence goes with them.
 SHOWN_RANGES = ("wall_clock_s", "energy_kwh", "co2e_kg", "cost_usd", "embodied_co2e_kg", "water_l")
 
-# The paragraph's words for a figure that rests on one measurement (provenance.one_figure)
+# The paragraph's words for a figure that rests on one measurement (provenance.one_figure; the tables' cells
+# write interval.ONE_FIGURE, a label, which the paragraph says as a sentence: review)
 ONE_FIGURE_NAMES = {"wall_clock_s": "time", "energy_kwh": "energy", "co2e_kg": "CO$_2$e", "cost_usd": "cost",
                     "embodied_co2e_kg": "embodied CO$_2$e", "water_l": "water"}
 
@@ -208,7 +209,9 @@ def _power(est: Estimate, power, *, same: bool, cite: str) -> str:
     preset's paper, the user ("given"), or the profile's calibration and its meter (CodeCarbon, NVML)."""
     watts = hz.power(power.value).split(" ")  # "734 W", "1.00 MW": the number, then its unit
     # above the TDP where it includes the host (journeys R7: 735 W per 700 W H100): said
-    host = " (its share of the server's host included)" if est.power_includes_host else ""
+    # a whole system as one device (AlphaGo's 1 MW) has no server whose host it shares (review)
+    host = ("" if not est.power_includes_host else " (the whole system's draw)" if est.hardware_kind == "system"
+            else " (its share of the server's host included)")
     text = f"an average of {latex_escape(watts[0])}~{watts[1]} per device{host}"
     if power.origin == "user":
         return text + " (given)"
@@ -337,7 +340,8 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
     single = [ONE_FIGURE_NAMES[k] for k in SHOWN_RANGES if one_figure(est, k)]
     if single:  # journeys R6: no range and no reason had read as exact
         names = single[0] if len(single) == 1 else ", ".join(single[:-1]) + " and " + single[-1]
-        text += f" The {names} rest{'s' if len(single) == 1 else ''} on {ONE_FIGURE}."
+        rest, have = ("rests", "has") if len(single) == 1 else ("rest", "have")
+        text += f" The {names} {rest} on one measurement and {have} no range."
     presets = [cite[k] for k in extra_keys if k in cite]
     runs = f"the published run{'s' if len(presets) > 1 else ''}{''.join(presets)}"
     differs = ", ".join(latex_escape(input_label(k)) for k in sorted(changed) + sorted(footprint_changed))
