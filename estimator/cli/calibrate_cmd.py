@@ -81,7 +81,9 @@ def _out_path(args, profile_id: str) -> Path:
 
 def _base(args, kind: str, device_name: str):
     from estimator.core.base_profile import guess_base_profile
-    return default_profiles().get(args.base or guess_base_profile(device_name, kind))
+    from estimator.io.datafiles import bundled_names
+    ps = default_profiles()
+    return ps.get(args.base or guess_base_profile(device_name, kind, bundled_names(ps)))
 
 
 def cmd_backends(args) -> int:
@@ -240,7 +242,8 @@ def register(sub):
                                  f"environment variable {CALIBRATED_DIR_ENV} names, where set, which the app reads "
                                  "too); never in the bundled profiles/ folder")
     p.add_argument("--force", action="store_true", help="replace an existing --out file that holds another profile")
-    p.add_argument("--base", help="profile id or file the calibrated profile starts from (default: matched to the device)")
+    p.add_argument("--base", help="profile id, name or file the calibrated profile starts from (default: matched to the "
+                                  "device)")
     p.add_argument("--id", help="id of the calibrated profile (default: <base>-cal-<host>)")
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.add_argument("--flops", type=float, help="FLOPs of the command after `--` or of the imported run")

@@ -362,7 +362,7 @@ def register(sub):
     p = sub.add_parser("profiles", help="hardware profiles: list, show ID, validate [FILE ...]")
     # optional for argparse, so that with none the message names the action alone, not the optional files too
     p.add_argument("action", nargs="?", choices=("list", "show", "validate"))
-    p.add_argument("id", nargs="?", help="with show: a profile id or file")
+    p.add_argument("id", nargs="?", help="with show: a profile id, name or file")
     p.add_argument("files", nargs="*", help="with validate: profile files (default: all in profiles/)")
     p.add_argument("--format", choices=("table", "json"), default="table", help="with list or show")
     p.set_defaults(func=cmd_profiles)

@@ -37,7 +37,7 @@ def add_setting_args(p, hardware_default=None, training=True, default_text=None)
     default said in words, where the service chooses it (no argparse default)."""
     default_text = default_text or hardware_default
     p.add_argument("--hardware", default=hardware_default,
-                   help="profile id or .toml file" + (f" (default {default_text})" if default_text else ""))
+                   help="profile id, name ('TPU v4') or .toml file" + (f" (default {default_text})" if default_text else ""))
     s = p.add_argument_group("setting (defaults come from the hardware profile)")
     if training:
         s.add_argument("--devices", type=count, help="devices (changes the time, not the energy or cost)")

@@ -3,10 +3,17 @@ CPU from the one CPU server profile; and the check that a measurement and its ba
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from estimator.core.errors import InputError
+from estimator.core.hardware_names import matching_hardware, name_words
 from estimator.core.profile import HardwareProfile
 
-# Device names as NVML reports them → bundled profile ids (first match wins).
+# Device names as NVML reports them → bundled profile ids (first match wins; words as
+# hardware_names.name_words splits them, so "GH200" is not an "H200"). A part of the same name
+# that no profile has is refused first: the H100/H200 NVL (PCIe cards of 94/141 GB at 350-600 W,
+# NVIDIA H100 NVL and H200 NVL product briefs).
+VARIANTS_WITHOUT_PROFILE = ("nvl",)
 GPU_NAME_TO_PROFILE = (
     (("h200",), "h200-sxm"), (("b200",), "b200"),
     (("h100", "pcie"), "h100-pcie"), (("h100",), "h100-sxm"),
@@ -30,14 +37,20 @@ def check_base_kind(base: HardwareProfile, measured_kind: str) -> None:
                          f"choose a {measured_kind} base profile (e.g. {example})", field="base")
 
 
-def guess_base_profile(device_name: str, kind: str) -> str:
-    """The bundled profile matching a device name; the CPU server profile for CPUs."""
+def guess_base_profile(device_name: str, kind: str, names: Mapping[str, str] | None = None) -> str:
+    """The bundled profile matching a device name; the CPU server profile for CPUs. ``names`` (the
+    bundled profiles' names by id): a device name that names one of them exactly, as ``--hardware``
+    takes it, is that profile (an L4, a T4, an RTX 4090); else NVML's names by the table above."""
     if kind == "cpu":
         return CPU_BASE_PROFILE
-    name = device_name.lower()
-    for words, pid in GPU_NAME_TO_PROFILE:
-        if all(w in name for w in words):
-            return pid
+    fits = matching_hardware(device_name, names or {})
+    if len(fits) == 1:
+        return fits[0]
+    words = name_words(device_name)
+    if not words & set(VARIANTS_WITHOUT_PROFILE):
+        for table_words, pid in GPU_NAME_TO_PROFILE:
+            if name_words(" ".join(table_words)) <= words:
+                return pid
     raise InputError(f"no bundled profile matches the GPU '{device_name}': choose the closest base profile from "
                      "the profile list", field="base")
 

@@ -24,7 +24,7 @@ from estimator.core.errors import (
     UnknownPresetError,
     quoted,
 )
-from estimator.core.hardware_names import matching_hardware, nearest_hardware
+from estimator.core.hardware_names import matching_hardware, nearest_hardware, partly_matching_hardware
 from estimator.core.power_ratio import RatioFit
 from estimator.core.presets import Preset, preset_from_dict
 from estimator.core.profile import HardwareProfile
@@ -156,7 +156,7 @@ class ProfileSet:
         for err in self.errors:
             if err.field == "id" and f"'{hardware}' is defined by" in err.problem:
                 raise err
-        if hardware.endswith(".toml") or "/" in hardware:
+        if hardware.endswith(".toml") or ("/" in hardware and _exists(hardware)):
             # a file as `profiles validate` takes it (CLI audit: a .txt file, and a copy with a bundled
             # profile's id that validate calls broken, were used without a word)
             shown = display_path(Path(hardware))
@@ -177,16 +177,35 @@ class ProfileSet:
     def _by_name(self, hardware: str) -> HardwareProfile:
         """The one profile a name as people write it fits ("NVIDIA A100 SXM4 80 GB": a100-sxm-80gb),
         else the refusal: the profiles it could be, or the nearest ones."""
-        names = {pid: p.name for pid, p in self.profiles.items()}
-        fits = matching_hardware(hardware, names) if len(hardware) <= MAX_QUOTED_CHARS else ()
+        # the bundled profiles by their names; a calibrated one by its id or file (review: a calibrated
+        # profile's name took "Intel Xeon")
+        names = bundled_names(self)
+        short = len(hardware) <= MAX_QUOTED_CHARS
+        fits = matching_hardware(hardware, names) if short else ()
         if len(fits) == 1:
             return self.profiles[fits[0]]
-        if fits:
-            raise UnknownHardwareError(f"hardware {quoted(hardware)} could be {' or '.join(fits)}: their power, "
+        could = fits or (partly_matching_hardware(hardware, names) if short else ())
+        if len(could) > 1:
+            raise UnknownHardwareError(f"hardware {quoted(hardware)} could be {' or '.join(could)}: their power, "
                                        "memory or price differ, so give one of these ids")
-        hint = did_you_mean(hardware, self.profiles, nearest_hardware(hardware, names))
-        raise UnknownHardwareError(f"unknown hardware {quoted(hardware)}; {hint}"
+        hint = did_you_mean(hardware, self.profiles, could or (nearest_hardware(hardware, names) if short else ()))
+        nofile = " (nor a file of that name)" if "/" in hardware else ""  # "MI250X/MI250" is a name, "my/x" a path
+        raise UnknownHardwareError(f"unknown hardware {quoted(hardware)}{nofile}; {hint}"
                                    f"valid ids: {', '.join(sorted(self.profiles))}")
+
+
+def bundled_names(ps: ProfileSet) -> dict[str, str]:
+    """The bundled profiles' names by id: the profiles a hardware name may name (a calibrated one is
+    named by its id or its file; review: a calibrated profile's name took "Intel Xeon")."""
+    return {pid: p.name for pid, p in ps.profiles.items() if is_bundled(p)}
+
+
+def _exists(path: str) -> bool:
+    """Whether ``path`` is there; a string no file can have (too long, a NUL) is not."""
+    try:
+        return Path(path).exists()
+    except (OSError, ValueError):
+        return False
 
 
 def id_clash(ps, profile, path: str) -> str | None:

@@ -215,7 +215,8 @@ def open_measurement(choice: str | Backend, device_index: int | None, settings: 
     if profile is None and backend.kind == "gpu":
         from estimator.core.base_profile import guess_base_profile
         try:
-            profile = resolve_profile(guess_base_profile(device, "gpu"))
+            from estimator.io.datafiles import bundled_names, default_profiles
+            profile = resolve_profile(guess_base_profile(device, "gpu", bundled_names(default_profiles())))
             hardware_how = f"detected: {device}"
         except EstimatorError as exc:
             hardware_how = f"not detected: {exc}"

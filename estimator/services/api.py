@@ -333,7 +333,8 @@ def compare(hardware_ids, **inputs) -> CompareReport:
         seen[profile.id] = (h, where)
         unique.append(h)
     preset = get_preset(inputs["preset_id"]) if inputs.get("preset_id") else None
-    if preset and time_only(preset, inputs) and any(h != preset.hardware for h in unique):
+    # by the profiles the names resolved to (review: the preset's own hardware given by name was refused)
+    if preset and time_only(preset, inputs) and any(pid != preset.hardware for pid in seen):
         raise InputError(time_only_message(preset, "to compare hardware, give"), field=("preset", "flops"))
     timed = [k for k in ("hours", "device_hours") if inputs.get(k) is not None]
     if timed and len(unique) > 1:
