@@ -118,3 +118,10 @@ def test_the_cli_and_the_api_give_a_named_profile_s_numbers(capsys):
     # compare by name, a time-only preset's own hardware included (review: refused by the name given)
     code, out, _ = run(capsys, "compare", "--preset", "resnet50-imagenet", "--hardware", "NVIDIA H100 SXM5 80GB")
     assert code == 0 and out.splitlines()[1].startswith("h100-sxm")
+
+
+def test_every_bundled_profile_is_named_by_its_own_name_and_id():
+    """No two bundled profiles say the same words, so each one's name (and id, in capitals) is that profile."""
+    ps = load_profiles()
+    for pid, name in NAMES.items():
+        assert ps.get(name).id == pid and ps.get(pid.upper()).id == pid, (pid, name)

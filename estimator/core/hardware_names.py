@@ -51,8 +51,9 @@ def name_words(name: str) -> frozenset[str]:
 
 
 def _own_words(pid: str, name: str) -> tuple[frozenset[str], ...]:
-    """The word sets that name a profile: its id's, its name's before any bracketed remark, its aliases'."""
-    keys = [name_words(pid), name_words(name.split("(")[0])]
+    """The word sets that name a profile: its id's, its whole name's and its name's before any bracketed
+    remark, its aliases'."""
+    keys = [name_words(pid), name_words(name), name_words(name.split("(")[0])]
     keys += [name_words(alias) for alias_id, alias, _ in ALIASES if alias_id == pid]
     return tuple(k for k in keys if k)
 
