@@ -37,31 +37,47 @@ def read_load() -> LoadReading | None:
 
 
 def is_busy(reading: LoadReading | None, own_threads: int = 0) -> bool:
-    """More threads of other work waiting to run than the machine has CPUs to run them. The threshold
-    is the CPU count itself, from the load average's definition (a load of n on n CPUs keeps them all
-    busy; above it, threads queue). ``own_threads``: the measured work's own threads, which count in a
-    reading taken as it ends and are not other work. Machine-wide: a process held to some CPUs, or a
-    container with a CPU quota, is not judged on its own share."""
-    return reading is not None and reading.load_1min - own_threads > reading.cpus
+    """Whether other work may have taken a share of the CPUs that the measurement would notice.
+    Without work of its own running (the window's start): more threads waiting to run than the
+    machine has CPUs, from the load average's definition (a load of n on n CPUs keeps them all
+    busy; above it, threads queue); a lower bar would warn of the decaying load a previous run
+    leaves (back-to-back calibrations read 1.3 of 2 at an idle start, review 11). With
+    ``own_threads`` of the measured work in the reading (the end): those are counted out, and other
+    work of more than half the CPUs warns, since beside own threads that fill the CPUs it takes
+    about a third of their time (n/2 ÷ (n + n/2)), more than the idle runs' scatter of about ±25%
+    (calibration_checks.CPU_IDLE_SCATTER; review 11: 1.9 threads of other work on 2 CPUs said
+    nothing). Machine-wide: a process held to some CPUs, or a container with a CPU quota, is not
+    judged on its own share."""
+    if reading is None:
+        return False
+    if own_threads:
+        return reading.load_1min - own_threads > reading.cpus / 2
+    return reading.load_1min > reading.cpus
 
 
 def busy_warning(start: LoadReading | None, end: LoadReading | None, *, own_threads: int = 0,
                  own_work: str | None = None) -> str | None:
-    """A warning when the load average of other work at the start or end of the window was above the
-    machine's CPUs; None otherwise, and where there was no reading. ``own_threads``: the measured
+    """A warning when the load average at the start or end of the window says other work was busy
+    (``is_busy``); None otherwise, and where there was no reading. ``own_threads``: the measured
     work's own threads, taken from the end reading (the built-in workload knows how many it ran);
     ``own_work``: what of the measured work may count in the end reading where its threads are not
     known (a user's command's)."""
-    busy = [(when, r) for when, r, own in (("start", start, 0), ("end", end, own_threads)) if is_busy(r, own)]
-    if not busy:
+    parts = []
+    if is_busy(start):
+        parts.append(f"{start.load_1min:.3g} at the start of the measured window, above its {_cpus(start.cpus)}")
+    if is_busy(end, own_threads) and own_threads:
+        rest = end.load_1min - own_threads
+        parts.append(f"{end.load_1min:.3g} at the end of the measured window, {rest:.3g} once the calibration's own {own_threads} "
+                     f"thread{'s are' if own_threads != 1 else ' is'} counted out, above half its {_cpus(end.cpus)}")
+    elif not own_threads and is_busy(end):
+        own = f" ({own_work})" if own_work else ""
+        parts.append(f"{end.load_1min:.3g} at the end of the measured window{own}, above its {_cpus(end.cpus)}")
+    if not parts:
         return None
-    cpus = busy[0][1].cpus
-    at = " and ".join(f"{r.load_1min:.3g} at the {when}" for when, r in busy)
-    if own_threads and busy[-1][0] == "end":
-        rest = busy[-1][1].load_1min - own_threads
-        own = f" ({rest:.3g} at the end once the calibration's own {own_threads} thread{'s are' if own_threads != 1 else ' is'} counted out)"
-    else:
-        own = f" ({own_work})" if own_work and [w for w, _ in busy] == ["end"] else ""
-    return (f"the machine looked busy during the calibration: load average {at} of the measured window{own}, above "
-            f"its {cpus} CPU{'s' if cpus != 1 else ''}: other work may have taken CPU time from the measurement, so "
-            "the profile may be unreliable: re-run the calibration on an otherwise idle machine")
+    return (f"the machine looked busy during the calibration: load average {'; '.join(parts)}: other work may have "
+            "taken CPU time from the measurement, so the profile may be unreliable: re-run the calibration on an "
+            "otherwise idle machine")
+
+
+def _cpus(n: int) -> str:
+    return f"{n} CPU{'s' if n != 1 else ''}"
