@@ -256,6 +256,8 @@ def test_a_real_cpu_calibration_reads_the_load_it_is_given(monkeypatch, tmp_path
     this machine's actual load."""
     pytest.importorskip("codecarbon")
     monkeypatch.setattr(machine_load, "read_load", readings(BUSY, BUSY))
+    for name in machine_load.BLAS_THREAD_VARIABLES:  # one BLAS thread per CPU, as by default
+        monkeypatch.delenv(name, raising=False)
     out = tmp_path / "real.toml"
     assert main(["calibrate", "--backend", "cpu", "--seconds", "1", "--out", str(out), "--format", "json"]) == 0
     s = json.loads(capsys.readouterr().out)
@@ -307,3 +309,9 @@ def test_batch_means_no_run_can_have_are_no_split_half_check(monkeypatch):
     result = run_command_calibration(monkeypatch, readings(IDLE, IDLE), child)
     assert not any(c.label.startswith("the last") for c in result.checks)
     assert not any("inf%" in w for w in result.warnings)
+
+
+def test_the_blas_threads_are_the_cpus_unless_a_variable_caps_them():
+    assert machine_load.blas_threads(8, {}) == 8
+    assert machine_load.blas_threads(8, {"OPENBLAS_NUM_THREADS": "1"}) == 1  # the calibration benchmark's setting
+    assert machine_load.blas_threads(8, {"OMP_NUM_THREADS": "16"}) == 8 and machine_load.blas_threads(8, {"MKL_NUM_THREADS": "x"}) == 8

@@ -157,7 +157,7 @@ def calibrate_builtin(backend: Backend, base: HardwareProfile, seconds: float, p
     # the workload's own threads count in the end reading: numpy's BLAS runs one per CPU by default (OpenBLAS
     # and MKL documentation: OPENBLAS_NUM_THREADS / MKL_NUM_THREADS default to the CPU count; review: an idle
     # 2-CPU machine read 1.9-2.0 at the end of a 60-100 s run), a GPU run one host thread launching kernels
-    own_threads = (load_end.cpus if backend.kind == "cpu" else 1) if load_end else 0
+    own_threads = (machine_load.blas_threads(load_end.cpus) if backend.kind == "cpu" else 1) if load_end else 0
     warnings = [machine_load.busy_warning(load_start, load_end, own_threads=own_threads),
                 check_miss_warning(checks, idle=CPU_IDLE_SCATTER) if backend.kind == "cpu" else None]
     return CalibrationResult(data, profile, m, points, tuple(checks), tuple(notes),

@@ -36,6 +36,22 @@ def read_load() -> LoadReading | None:
     return LoadReading(load_1min, cpus) if cpus else None
 
 
+# The variables that cap numpy's BLAS threads, in the order the libraries read them (OpenBLAS: OPENBLAS_NUM_THREADS,
+# then OMP_NUM_THREADS; MKL: MKL_NUM_THREADS, then OMP_NUM_THREADS); unset, each runs one thread per CPU.
+BLAS_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS")
+
+
+def blas_threads(cpus: int, environ=None) -> int:
+    """The threads numpy's BLAS runs a matrix product on: the first whole number the variables above
+    set, at most the CPUs; the CPUs where none is set (the benchmark runs one BLAS thread)."""
+    env = os.environ if environ is None else environ
+    for name in BLAS_THREAD_VARIABLES:
+        value = env.get(name, "").strip()
+        if value.isdigit() and int(value) > 0:
+            return min(int(value), cpus)
+    return cpus
+
+
 def is_busy(reading: LoadReading | None, own_threads: int = 0) -> bool:
     """Whether other work may have taken a share of the CPUs that the measurement would notice.
     Without work of its own running (the window's start): more threads waiting to run than the
