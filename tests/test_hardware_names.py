@@ -125,3 +125,17 @@ def test_every_bundled_profile_is_named_by_its_own_name_and_id():
     ps = load_profiles()
     for pid, name in NAMES.items():
         assert ps.get(name).id == pid and ps.get(pid.upper()).id == pid, (pid, name)
+
+
+def test_data_files_name_profiles_by_id_only_and_near_ids_come_closest_first(capsys):
+    """Review 11: a data row's "gtx-1080" would have passed by name as the 1080 Ti; "A10" was offered three
+    A100s and not the A10G; the budget line echoed the name, not the profile it chose."""
+    ps = load_profiles()
+    assert ps.by_id("h100-sxm").id == "h100-sxm"
+    for typo in ("gtx-1080", "NVIDIA H100 SXM5 80GB", "H100-SXM"):
+        with pytest.raises(UnknownHardwareError, match="no profile has the id"):
+            ps.by_id(typo)
+    err = refused(capsys, "estimate", "--flops", "1e21", "--hardware", "A10")
+    assert "did you mean a10g or a100-sxm-40gb or a100-sxm-80gb?" in err
+    code, out, _ = run(capsys, "scaling", "chinchilla", "--budget-usd", "1e6", "--hardware", "NVIDIA A100 SXM4 40 GB")
+    assert code == 0 and out.splitlines()[0].split()[-1] == "a100-sxm-40gb"

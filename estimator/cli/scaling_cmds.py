@@ -125,7 +125,8 @@ def cmd_chinchilla(args):
     rows = []
     if budget:
         key, scale, _ = scaling.BUDGET_KINDS[kind]  # the budget in the estimate's unit, shown as its result is
-        rows.append(("budget", f"{hz.human(key, value / scale)} on {args.hardware}"))
+        on = est.hardware_id if est is not None else args.hardware  # the profile a name resolved to (review 11)
+        rows.append(("budget", f"{hz.human(key, value / scale)} on {on}"))
     def bought(fmt, name):
         # a budget's FLOPs, parameters and tokens with the range of what it buys (laws.scaling.BudgetResult)
         value = fmt(getattr(model, name))

@@ -126,7 +126,7 @@ def did_you_mean(given: str, ids, nearest=()) -> str:
     if len(given) > MAX_QUOTED_CHARS:
         return ""
     key = given.strip().lower()
-    near = ([i for i in sorted(ids) if i.startswith(key)] or list(nearest)
+    near = (sorted((i for i in ids if i.startswith(key)), key=lambda i: (len(i), i)) or list(nearest)
             or difflib.get_close_matches(key, sorted(ids), n=3, cutoff=0.6))
     return f"did you mean {' or '.join(near[:3])}? " if near else ""
 
@@ -173,6 +173,14 @@ class ProfileSet:
             if Path(err.source).stem == hardware:
                 raise err
         return self._by_name(hardware)
+
+    def by_id(self, hardware_id: str) -> HardwareProfile:
+        """A profile by its exact id, as the project's data files name them: there a name or a file is
+        a typo, never a profile (review 11: "gtx-1080" would have passed as the 1080 Ti's name)."""
+        if hardware_id in self.profiles:
+            return self.profiles[hardware_id]
+        raise UnknownHardwareError(f"no profile has the id {quoted(hardware_id)}; {did_you_mean(hardware_id, self.profiles)}"
+                                   f"valid ids: {', '.join(sorted(self.profiles))}")
 
     def _by_name(self, hardware: str) -> HardwareProfile:
         """The one profile a name as people write it fits ("NVIDIA A100 SXM4 80 GB": a100-sxm-80gb),

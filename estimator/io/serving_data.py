@@ -160,7 +160,7 @@ def load_measurements() -> tuple[Measurement, ...]:
         if task not in TASK_PROMPT_TOKENS:
             raise DataFileError(f"{MEASUREMENTS_PATH}: task '{task}' has no documented prompt length "
                                 f"({', '.join(TASK_PROMPT_TOKENS)})")
-        profile = profiles.get(r["hardware_id"])
+        profile = profiles.by_id(r["hardware_id"])
         arch = Architecture(int(_f(r, "layers")), int(_f(r, "d_model")), int(_f(r, "heads")), int(_f(r, "kv_heads")),
                             None, int(_f(r, "vocab")), None, r["model"], "the model's published config (in the file)")
         out.append(Measurement(

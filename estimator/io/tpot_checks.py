@@ -73,7 +73,7 @@ def _load(path: Path) -> tuple[TpotRow, ...]:
             fail(f"line {line}: bits {bits} is not one of {WEIGHT_BITS}", "use 16, 8 or 4")
         try:
             m = catalog_model(r["model"])
-            profile = profiles.get(r["hardware_id"])
+            profile = profiles.by_id(r["hardware_id"])
         except InputError as exc:
             raise DataFileError(f"{path}: line {line}: {exc}") from None
         if r["prefill_included"] not in ("yes", "no"):
