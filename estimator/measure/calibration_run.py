@@ -107,13 +107,15 @@ def builtin_points(base: HardwareProfile, kind: str, precisions: Sequence[str] |
 def calibrate_builtin(backend: Backend, base: HardwareProfile, seconds: float, progress: Progress | None = None,
                       *, precisions=None, sizes=None, profile_id: str | None = None,
                       holdout_s: float = HOLDOUT_S,
-                      load: machine_load.LoadReader | None = None) -> CalibrationResult:
+                      load: machine_load.LoadReader | None = None,
+                      cpu_clock: machine_load.CpuClock | None = None) -> CalibrationResult:
     """The matmul workload inside one measurement window, then the prediction checks. The backend is
     closed on the way out, a refusal before the window opens included (conventions audit: the app's
     caller would otherwise have left it open). ``load`` reads the machine's load at the window's
     start and end (default ``machine_load.read_load``; tests give their own): a busy machine, or
-    checks that miss far (CPU), add a warning to the result."""
-    read = load or machine_load.read_load
+    checks that miss far (CPU), add a warning to the result; ``cpu_clock`` times the CPU workload's own
+    share of the CPUs (default ``machine_load.cpu_clock``)."""
+    read, clock = load or machine_load.read_load, cpu_clock or machine_load.cpu_clock
     with backend:
         check_base_kind(base, backend.kind)  # before anything runs
         check_power_measured(backend, base)
@@ -129,9 +131,11 @@ def calibrate_builtin(backend: Backend, base: HardwareProfile, seconds: float, p
             library = f"numpy {numpy.__version__}"
         measured_at = now_iso()
         load_start = read()
+        clock_start = clock()
         backend.begin_window()
         results = runner()
         m = backend.end_window()
+        clock_end = clock()
         load_end = read()
     points = _throughputs(results)
     sizes_text = f"sizes {min(p.m for p in results)}–{max(p.m for p in results)}"
@@ -154,12 +158,15 @@ def calibrate_builtin(backend: Backend, base: HardwareProfile, seconds: float, p
                                        precision=h.precision, size=h.size, fitted=False))
     # the miss threshold rests on the CPU workload's measured scatter (calibration_checks.CHECK_MISS_FACTOR);
     # no GPU run has measured its own, and a GPU's smallest size is launch-bound (matmul_bench.GPU_SIZES)
-    # the workload's own threads count in the end reading: numpy's BLAS runs one per CPU by default (OpenBLAS
-    # and MKL documentation: OPENBLAS_NUM_THREADS / MKL_NUM_THREADS default to the CPU count; review: an idle
-    # 2-CPU machine read 1.9-2.0 at the end of a 60-100 s run), a GPU run one host thread launching kernels
-    own_threads = (machine_load.blas_threads(load_end.cpus) if backend.kind == "cpu" else 1) if load_end else 0
-    warnings = [machine_load.busy_warning(load_start, load_end, own_threads=own_threads),
-                check_miss_warning(checks, idle=CPU_IDLE_SCATTER) if backend.kind == "cpu" else None]
+    if backend.kind == "cpu":
+        # its BLAS threads fill the CPUs, so the load at the end holds them (an idle 2-CPU machine read 1.9-2.0
+        # after 60-100 s) and lags a short window: the window is judged by the share of the CPUs they got
+        threads = machine_load.blas_threads(machine_load.usable_cpus())
+        warnings = [machine_load.busy_warning(load_start, None),
+                    machine_load.cpu_share_warning(clock_start, clock_end, threads),
+                    check_miss_warning(checks, idle=CPU_IDLE_SCATTER)]
+    else:
+        warnings = [machine_load.busy_warning(load_start, load_end)]
     return CalibrationResult(data, profile, m, points, tuple(checks), tuple(notes),
                              getattr(backend, "fallback_reason", None), warnings=tuple(w for w in warnings if w))
 
