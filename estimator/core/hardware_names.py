@@ -3,9 +3,10 @@
 
 A name is taken as a profile only when it says what the profile's id, its name (before any
 remark in brackets) or one of its known aliases says: the same words, vendor and brand words
-left out. Words split at separators and where letters meet digits, so "80GB" and "80 GB",
-"A100-SXM4" and "A100 SXM4" are the same; the SXM socket's generation ("SXM2", "SXM4") and
-NVIDIA's DGX/HGX boards (SXM parts) read as "sxm". A name that says less than a profile does
+left out. Words split at separators and where letters meet digits, so "A100-SXM4" and "A100
+SXM4" are the same, and a size is one word ("80GB", "80 GB"); the SXM socket's generation
+("SXM2", "SXM4", "SXM5", not the DGX-2's V100 "SXM3", a 350 W module) and NVIDIA's DGX/HGX
+boards (SXM parts) read as "sxm". A profile's id is taken as typed, not by its words. A name that says less than a profile does
 ("A100 40GB" leaves out the form factor; the A100 PCIe 40GB draws 250 W, not the SXM's 400 W)
 names no profile: the refusal says which profiles it could be, since their power, memory or
 price differ (review 2026-11-25: a looser match took "GTX 1080" as the 1080 Ti and "MI300" as
@@ -24,18 +25,26 @@ from collections.abc import Mapping
 VENDOR_WORDS = frozenset({"nvidia", "google", "cloud", "amd", "intel", "habana", "tesla", "geforce", "instinct",
                           "gpu", "tensor", "core", "accelerator"})
 # NVIDIA's DGX and HGX boards carry SXM modules (NVIDIA DGX-1/DGX A100/HGX H100 datasheets), so a
-# "DGXS"/"HGX" part is an SXM part; "SXM2"/"SXM4"/"SXM5" name the socket's generation, which
-# the part's own name (V100, A100, H100) already fixes.
-_SXM = re.compile(r"(?<![a-z])(?:sxm\d*|dgxs?|hgx)(?![a-z])")
+# "DGXS"/"HGX" part is an SXM part; "SXM2"/"SXM4"/"SXM5" name the socket's generation, which the
+# part's own name (V100, A100, H100) fixes, except the V100's "SXM3" (DGX-2: a 350 W module, not
+# the 300 W SXM2, NVIDIA DGX-2 datasheet), kept apart.
+_SXM = re.compile(r"(?<![a-z])(?:sxm[245]?|dgxs?|hgx)(?![a-z0-9])")
 # "TPUv4" is "TPU v4": Google writes both.
 _TPU = re.compile(r"(?<![a-z])tpu(?=v\d)")
 _ATOM = re.compile(r"[a-z]+|\d+")
+# A size or a power stays one word ("80GB", "80 GB": "80gb"; "1000 W": "1000w"), so that a memory's
+# digits are never a part's ("NVIDIA A40" is no A100 40GB, review 12).
+_QUANTITY = re.compile(r"(?<![a-z0-9])(\d+)\s*(gb|w)(?![a-z0-9])")
+_QUANTITY_WORD = re.compile(r"\d+(?:gb|w)")
 
 # Names tools print that say what a profile is in other words: (profile id, name, where it is printed).
 ALIASES = (
     ("h100-sxm", "NVIDIA H100 80GB HBM3",
      "nvidia-smi's name for the H100 SXM5 80GB (an 8× H100 SXM HGX server's nvidia-smi, 700 W cap: NVIDIA/nccl "
      "issue #1264); the H100 PCIe is 'NVIDIA H100 PCIe'"),
+    ("h100-pcie", "NVIDIA H100 PCIe",
+     "nvidia-smi's name for the H100 PCIe, made only with 80 GB (NVIDIA H100 datasheet); beside 'NVIDIA H100 80GB "
+     "HBM3' and 'NVIDIA A100-SXM4-80GB' in a GPU marketplace's list of device names (neuralinternet/SN27 PR #291)"),
 )
 
 
@@ -43,17 +52,25 @@ def name_words(name: str) -> frozenset[str]:
     """The words of a hardware name or id: lower case, split at separators and where letters meet
     digits, vendor words left out ("NVIDIA A100-SXM4-80GB" -> a, 100, sxm, 80, gb)."""
     text = unicodedata.normalize("NFKC", name).lower()
-    text = _TPU.sub("tpu ", _SXM.sub(" sxm ", text))
+    text = _QUANTITY.sub(r" \1\2 ", _TPU.sub("tpu ", _SXM.sub(" sxm ", " ".join(re.findall(r"[a-z0-9]+", text)))))
     words = []
-    for token in re.findall(r"[a-z0-9]+", text):
-        words.extend([token] if token in VENDOR_WORDS else _ATOM.findall(token))
+    for token in text.split():
+        words.extend([token] if token in VENDOR_WORDS or _QUANTITY_WORD.fullmatch(token) else _ATOM.findall(token))
     return frozenset(words) - VENDOR_WORDS
 
 
+def _telling(words) -> bool:
+    """Whether words say which part they mean: a word of two or more letters, or a letter and a number
+    (a part's "a" and "100"). "X", "100" or "80GB" alone say too little to be offered profiles for."""
+    return any(w.isalpha() and len(w) > 1 for w in words) or (
+        any(w.isalpha() for w in words) and any(w.isdigit() for w in words))
+
+
 def _own_words(pid: str, name: str) -> tuple[frozenset[str], ...]:
-    """The word sets that name a profile: its id's, its whole name's and its name's before any bracketed
-    remark, its aliases'."""
-    keys = [name_words(pid), name_words(name), name_words(name.split("(")[0])]
+    """The word sets that name a profile: its whole name's and its name's before any bracketed remark,
+    its aliases'. Not its id's, which may say less than the part (h800: the SXM5, beside a 350 W PCIe
+    card; review 12): an id is taken as typed (``ProfileSet.get``)."""
+    keys = [name_words(name), name_words(name.split("(")[0])]
     keys += [name_words(alias) for alias_id, alias, _ in ALIASES if alias_id == pid]
     return tuple(k for k in keys if k)
 
@@ -73,21 +90,21 @@ def partly_matching_hardware(given: str, names: Mapping[str, str]) -> tuple[str,
     more ("NVIDIA A100": the three A100s; "A100 40GB": the A100 SXM 40GB, whose form factor it
     leaves out): what a name that names no profile could be."""
     wanted = name_words(given)
-    if not wanted:
+    if not _telling(wanted):
         return ()
-    return tuple(sorted(pid for pid, name in names.items() if any(wanted < k for k in _own_words(pid, name))))
+    return tuple(sorted(pid for pid, name in names.items()
+                        if any(wanted < k for k in (*_own_words(pid, name), name_words(pid)))))
 
 
 def nearest_hardware(given: str, names: Mapping[str, str]) -> tuple[str, ...]:
     """For a name no profile's words hold: the ids (sorted) sharing the most of its words, at least
-    half of them and at least one that is not a number or a unit ("A100 PCIe 40GB": the A100 PCIe
-    80GB and the A100 SXM 40GB, four words each)."""
+    half of them, and words that say which part (``_telling``: "A100 PCIe 40GB": the A100 PCIe 80GB and
+    the A100 SXM 40GB, three words each; a size alone, "24GB", names none)."""
     wanted = name_words(given)
     shared = {}
     for pid, name in names.items():
-        have = frozenset().union(*_own_words(pid, name))
-        common = wanted & have
-        if any(w.isalpha() and w not in ("gb", "w") for w in common):
+        common = wanted & frozenset().union(name_words(pid), *_own_words(pid, name))
+        if _telling(common):
             shared[pid] = len(common)
     best = max(shared.values(), default=0)
     if not best or 2 * best < len(wanted):

@@ -24,7 +24,7 @@ from estimator.core.errors import (
     UnknownPresetError,
     quoted,
 )
-from estimator.core.hardware_names import matching_hardware, nearest_hardware, partly_matching_hardware
+from estimator.core.hardware_names import matching_hardware, name_words, nearest_hardware, partly_matching_hardware
 from estimator.core.power_ratio import RatioFit
 from estimator.core.presets import Preset, preset_from_dict
 from estimator.core.profile import HardwareProfile
@@ -188,7 +188,14 @@ class ProfileSet:
         # the bundled profiles by their names; a calibrated one by its id or file (review: a calibrated
         # profile's name took "Intel Xeon")
         names = bundled_names(self)
+        if hardware.strip().lower() in names:  # an id, as typed in another case
+            return self.profiles[hardware.strip().lower()]
         short = len(hardware) <= MAX_QUOTED_CHARS
+        pieces = [x for x in hardware.split("/") if name_words(x)]
+        near = sorted({i for x in pieces for i in matching_hardware(x, names) + partly_matching_hardware(x, names)})
+        if short and len(pieces) > 1 and near:  # "MI250X/MI250": the name of either (rocm-smi's), not of one part
+            raise UnknownHardwareError(f"hardware {quoted(hardware)} names {len(pieces)} parts: give one profile id "
+                                       f"({' or '.join(near)})")
         fits = matching_hardware(hardware, names) if short else ()
         if len(fits) == 1:
             return self.profiles[fits[0]]
