@@ -341,15 +341,15 @@ def register(sub):
     p = sub.add_parser("estimate", help="time, device-hours, energy, CO2e and cost of one scenario")
     add_workload_args(p)
     add_memory_args(p)
-    p.add_argument("--hardware", help="profile id (see `profiles list`), a name that fits one profile ('NVIDIA A100 "
-                                      "SXM4 80 GB', 'TPU v4') or path to a profile .toml (default: the "
+    p.add_argument("--hardware", help="profile id (see `profiles list`), a name of one profile ('NVIDIA A100 SXM4 "
+                                      "80 GB', 'TPU v4') or path to a profile .toml (default: the "
                                       f"preset's, else {api.DEFAULT_HARDWARE})")
     p.add_argument("--format", choices=FORMATS, default="table")
     p.set_defaults(func=cmd_estimate)
 
     p = sub.add_parser("compare", help="one workload across several hardware profiles")
     add_workload_args(p)
-    p.add_argument("--hardware", nargs="+", help="profile ids or names that fit one profile each (default: every profile, "
+    p.add_argument("--hardware", nargs="+", help="profile ids or names, each of one profile (default: every profile, "
                                                   "calibrated ones included; "
                                                   "the reference points, the brain and AlphaGo, only when named)")
     p.add_argument("--format", choices=("table", "json", "csv", "markdown"), default="table")
