@@ -183,3 +183,11 @@ def test_a_presets_power_is_called_the_presets_and_compare_json_carries_provenan
     assert all(d["tool"] == {"name": TOOL_NAME, "version": estimator.__version__} for d in data)
     one = json.loads(cli("estimate", "--preset", "gpt3-175b", "--format", "json").out)
     assert data[0]["provenance"] == one["provenance"]
+
+
+def test_a_brain_has_no_host_share_to_leave_out():
+    """Newcomer's try: the brain's row said "power excludes the host's share (CPU, memory, network)"."""
+    notes = api.run(flops=1e21, hardware="brain").estimate.notes
+    assert not [n for n in notes if "host" in n]
+    assert any("host's share" in n for n in api.run(flops=1e21, hardware="tpu-v4").estimate.notes) or \
+        api.run(flops=1e21, hardware="tpu-v4").estimate.power_includes_host

@@ -268,7 +268,7 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
     scale_note = beyond_fitted_scale(devices, profile) if not time_given else None
     if scale_note:
         notes.append(scale_note)
-    if not profile.power.includes_host and s.power_w is None:
+    if not profile.power.includes_host and s.power_w is None and profile.kind != "brain":  # a brain has no host
         notes.append("power is the CPU's alone (not memory, network, fans); real draw is higher" if profile.kind == "cpu"
                      else "power excludes the host's share (CPU, memory, network); real draw is higher")
     if mid["cost_usd"] is None:

@@ -105,8 +105,10 @@ def nearest_hardware(given: str, names: Mapping[str, str]) -> tuple[str, ...]:
     for pid, name in names.items():
         common = wanted & frozenset().union(name_words(pid), *_own_words(pid, name))
         if _telling(common):
-            shared[pid] = len(common)
-    best = max(shared.values(), default=0)
-    if not best or 2 * best < len(wanted):
+            # the words in common, then those with letters ("Tesla V100-SXM2-16GB": the V100's "v" beside
+            # "100" and "sxm" puts it before the P100, which shares "100", "sxm" and "16gb"; newcomer's try)
+            shared[pid] = (len(common), sum(not w.isdigit() and not _QUANTITY_WORD.fullmatch(w) for w in common))
+    best = max(shared.values(), default=(0, 0))
+    if not best[0] or 2 * best[0] < len(wanted):
         return ()
     return tuple(sorted(pid for pid, n in shared.items() if n == best))

@@ -204,7 +204,12 @@ class ProfileSet:
         if len(could) > 1:
             raise UnknownHardwareError(f"hardware {quoted(hardware)} could be {' or '.join(could)}: their power, "
                                        "memory or price differ, so give one of these ids")
-        hint = did_you_mean(hardware, self.profiles, could or (nearest_hardware(hardware, names) if short else ()))
+        if could:  # one profile says all the name says and more: the name leaves out what sets it apart
+            raise UnknownHardwareError(f"hardware {quoted(hardware)} says less than a profile's name: did you mean "
+                                       f"{could[0]} ({self.profiles[could[0]].name})? Give its id if that is the part: a "
+                                       "name that leaves out a variant (form factor, memory, a suffix such as Ti) may "
+                                       "be another part, with another power, memory or price")
+        hint = did_you_mean(hardware, self.profiles, nearest_hardware(hardware, names) if short else ())
         nofile = " (nor a file of that name)" if "/" in hardware else ""  # "MI250X/MI250" is a name, "my/x" a path
         raise UnknownHardwareError(f"unknown hardware {quoted(hardware)}{nofile}; {hint}"
                                    f"valid ids: {', '.join(sorted(self.profiles))}")
