@@ -114,3 +114,16 @@ def test_a_difference_from_a_published_figure_never_reads_0_percent_for_differen
     r = api.run(preset_id="lambda-gpt3-v100")
     cells = {c.key: published_cells(c) for c in r.comparison}
     assert cells["device_hours"] == ("3.11 million device-hours", "+0.1%")
+
+
+def test_the_table_shows_its_figures_before_what_the_ranges_mean_wrapped():
+    """Newcomer's try: one 700-character line of what the ranges mean stood above the figures in a terminal."""
+    from estimator.core.interval import range_meaning
+    from estimator.report.export import TEXT_WIDTH, to_table
+    from estimator.services import api
+    est = api.run(preset_id="lambda-gpt3-v100").estimate
+    lines = to_table(est).splitlines()
+    first_range_line = next(i for i, x in enumerate(lines) if x.startswith("Unmarked ranges"))
+    assert next(i for i, x in enumerate(lines) if x.startswith("Training time")) < first_range_line
+    block = lines[first_range_line:lines.index("", first_range_line)]
+    assert " ".join(block) == range_meaning(est.level) and all(len(x) <= TEXT_WIDTH for x in block)

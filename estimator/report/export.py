@@ -7,6 +7,7 @@ import io
 import json
 import math
 import re
+import textwrap
 from collections.abc import Iterable, Mapping
 
 from estimator.core.estimate import ALL_KEYS, FOOTPRINT_KEYS, RESULT_KEYS, Estimate
@@ -292,6 +293,10 @@ def to_markdown(est: Estimate, comparison=(), title: str | None = None, time_lab
     return "\n".join(lines) + "\n"
 
 
+# The width the table's prose is wrapped to (characters): a terminal's usual 100 columns or more.
+TEXT_WIDTH = 100
+
+
 def to_table(est: Estimate, comparison=(), title: str | None = None, time_label: str | None = None) -> str:
     published = {c.key: c for c in comparison}
     out = []
@@ -300,7 +305,6 @@ def to_table(est: Estimate, comparison=(), title: str | None = None, time_label:
     out.append(f"{est.hardware_name} × {hz.whole(est.devices)} ({est.precision})")
     if est.utilization is not None:
         out.append(f"Utilisation {est.utilization.summary}")
-    out.append(range_meaning(est.level))
     width = max(len(v) for v in LABELS.values()) + 2
     table = list(rows(est))
     # the value column: at least VALUE_WIDTH, and wider when a value is long ("34.6 trillion
@@ -318,6 +322,9 @@ def to_table(est: Estimate, comparison=(), title: str | None = None, time_label:
         out.append(line)
     if est.memory is not None:
         out.append(f"{'Memory':<{width}}{memory_line(est)}")
+    # what the ranges mean, below the figures and wrapped (newcomer's try: one 700-character line above them hid
+    # the headline numbers in a terminal)
+    out += ["", *textwrap.wrap(range_meaning(est.level), TEXT_WIDTH, break_on_hyphens=False)]
     out.append("")
     out.append("Equivalents")
     for e in est.equivalents:
