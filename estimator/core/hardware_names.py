@@ -19,6 +19,8 @@ import re
 import unicodedata
 from collections.abc import Mapping
 
+from estimator.core.errors import UnknownHardwareError, quoted
+
 # Words that say who makes or sells a part, or what kind of thing it is, not which part it is
 # (datasheets' and Epoch AI's names carry them: "NVIDIA Tesla V100", "AMD Instinct MI250X",
 # "Google TPU v3", "NVIDIA A100 Tensor Core GPU").
@@ -112,3 +114,30 @@ def nearest_hardware(given: str, names: Mapping[str, str]) -> tuple[str, ...]:
     if not best[0] or 2 * best[0] < len(wanted):
         return ()
     return tuple(sorted(pid for pid, n in shared.items() if n == best))
+
+
+def resolve_name(given: str, names: Mapping[str, str]) -> str | None:
+    """The id of the one profile ``given`` names: an id in any case, or a name (``matching_hardware``);
+    None where it names none and could be none; else the refusal, saying what the name could be:
+    several parts ("MI250X/MI250", rocm-smi's name of either), several profiles ("NVIDIA A100"), or
+    one profile whose name says more ("A100 40GB": the form factor it leaves out)."""
+    if given.strip().lower() in names:
+        return given.strip().lower()
+    pieces = [x for x in given.split("/") if name_words(x)]
+    near = sorted({i for x in pieces for i in matching_hardware(x, names) + partly_matching_hardware(x, names)})
+    if len(pieces) > 1 and near:
+        raise UnknownHardwareError(f"hardware {quoted(given)} names {len(pieces)} parts: give one profile id "
+                                   f"({' or '.join(near)})")
+    fits = matching_hardware(given, names)
+    if len(fits) == 1:
+        return fits[0]
+    could = fits or partly_matching_hardware(given, names)
+    if len(could) > 1:
+        raise UnknownHardwareError(f"hardware {quoted(given)} could be {' or '.join(could)}: their power, memory or "
+                                   "price differ, so give one of these ids")
+    if could:  # one profile says all the name says and more: the name leaves out what sets it apart
+        raise UnknownHardwareError(f"hardware {quoted(given)} says less than a profile's name: did you mean "
+                                   f"{could[0]} ({names[could[0]]})? Give its id if that is the part: a name that "
+                                   "leaves out a variant (form factor, memory, a suffix such as Ti) may be another "
+                                   "part, with another power, memory or price")
+    return None

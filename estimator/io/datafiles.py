@@ -24,7 +24,7 @@ from estimator.core.errors import (
     UnknownPresetError,
     quoted,
 )
-from estimator.core.hardware_names import matching_hardware, name_words, nearest_hardware, partly_matching_hardware
+from estimator.core.hardware_names import nearest_hardware, resolve_name
 from estimator.core.power_ratio import RatioFit
 from estimator.core.presets import Preset, preset_from_dict
 from estimator.core.profile import HardwareProfile
@@ -188,27 +188,10 @@ class ProfileSet:
         else the refusal: the profiles it could be, or the nearest ones."""
         # the bundled profiles by their names; a calibrated one by its id or file (review: a calibrated
         # profile's name took "Intel Xeon")
-        names = bundled_names(self)
-        if hardware.strip().lower() in names:  # an id, as typed in another case
-            return self.profiles[hardware.strip().lower()]
-        short = len(hardware) <= MAX_QUOTED_CHARS
-        pieces = [x for x in hardware.split("/") if name_words(x)]
-        near = sorted({i for x in pieces for i in matching_hardware(x, names) + partly_matching_hardware(x, names)})
-        if short and len(pieces) > 1 and near:  # "MI250X/MI250": the name of either (rocm-smi's), not of one part
-            raise UnknownHardwareError(f"hardware {quoted(hardware)} names {len(pieces)} parts: give one profile id "
-                                       f"({' or '.join(near)})")
-        fits = matching_hardware(hardware, names) if short else ()
-        if len(fits) == 1:
-            return self.profiles[fits[0]]
-        could = fits or (partly_matching_hardware(hardware, names) if short else ())
-        if len(could) > 1:
-            raise UnknownHardwareError(f"hardware {quoted(hardware)} could be {' or '.join(could)}: their power, "
-                                       "memory or price differ, so give one of these ids")
-        if could:  # one profile says all the name says and more: the name leaves out what sets it apart
-            raise UnknownHardwareError(f"hardware {quoted(hardware)} says less than a profile's name: did you mean "
-                                       f"{could[0]} ({self.profiles[could[0]].name})? Give its id if that is the part: a "
-                                       "name that leaves out a variant (form factor, memory, a suffix such as Ti) may "
-                                       "be another part, with another power, memory or price")
+        names, short = bundled_names(self), len(hardware) <= MAX_QUOTED_CHARS
+        pid = resolve_name(hardware, names) if short else None
+        if pid is not None:
+            return self.profiles[pid]
         hint = did_you_mean(hardware, self.profiles, nearest_hardware(hardware, names) if short else ())
         nofile = " (nor a file of that name)" if "/" in hardware else ""  # "MI250X/MI250" is a name, "my/x" a path
         raise UnknownHardwareError(f"unknown hardware {quoted(hardware)}{nofile}; {hint}"
