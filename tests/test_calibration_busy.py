@@ -93,9 +93,7 @@ def test_a_workload_that_fills_the_cpus_is_judged_by_the_share_of_them_it_got():
 
 def test_a_built_in_cpu_run_warns_by_its_cpu_share_not_the_lagging_end_load(monkeypatch):
     base = default_profiles().get(BASE)
-    monkeypatch.setattr(machine_load, "usable_cpus", lambda: 2)
-    for name in machine_load.BLAS_THREAD_VARIABLES:
-        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(machine_load, "blas_threads", lambda: 2)
 
     def clock(*times):
         it = iter(times)
@@ -261,8 +259,6 @@ def test_a_real_cpu_calibration_reads_the_load_it_is_given(monkeypatch, tmp_path
     this machine's actual load."""
     pytest.importorskip("codecarbon")
     monkeypatch.setattr(machine_load, "read_load", readings(BUSY, BUSY))
-    for name in machine_load.BLAS_THREAD_VARIABLES:  # one BLAS thread per CPU, as by default
-        monkeypatch.delenv(name, raising=False)
     out = tmp_path / "real.toml"
     assert main(["calibrate", "--backend", "cpu", "--seconds", "1", "--out", str(out), "--format", "json"]) == 0
     s = json.loads(capsys.readouterr().out)
@@ -316,8 +312,28 @@ def test_batch_means_no_run_can_have_are_no_split_half_check(monkeypatch):
     assert not any("inf%" in w for w in result.warnings)
 
 
-def test_the_blas_threads_are_the_cpus_unless_a_variable_caps_them():
-    assert machine_load.blas_threads(8, {}) == 8
-    assert machine_load.blas_threads(8, {"OPENBLAS_NUM_THREADS": "1"}) == 1  # the calibration benchmark's setting
-    assert machine_load.blas_threads(8, {"OMP_NUM_THREADS": "16"}) == 8 and machine_load.blas_threads(8, {"MKL_NUM_THREADS": "x"}) == 8
-    assert machine_load.blas_threads(8, {"GOTO_NUM_THREADS": "2"}) == 2
+def test_the_blas_threads_are_what_the_library_reports():
+    """Review 13: one thread per CPU was assumed (a 192-CPU machine's OpenBLAS runs at most 64, MKL its
+    physical cores): the count is the library's own, and with no BLAS to ask nothing is judged."""
+    import sys
+
+    from threadpoolctl import threadpool_info, threadpool_limits
+    own = max(i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas")
+    assert machine_load.blas_threads() == own
+    with threadpool_limits(limits=1, user_api="blas"):
+        assert machine_load.blas_threads() == 1
+    saved = sys.modules.get("threadpoolctl")
+    sys.modules["threadpoolctl"] = None  # not installed
+    try:
+        assert machine_load.blas_threads() is None
+    finally:
+        sys.modules["threadpoolctl"] = saved
+
+
+def test_a_cpu_run_whose_blas_threads_are_unknown_is_not_judged_by_its_share(monkeypatch):
+    base = default_profiles().get(BASE)
+    monkeypatch.setattr(machine_load, "blas_threads", lambda: None)
+    ticks = iter([(0.0, 0.0), (1.0, 10.0)])  # 10% of one thread: would warn if judged
+    result = calibrate_builtin(fake_cpu(monkeypatch, STEADY), base, 2.0, load=readings(IDLE, IDLE),
+                               cpu_clock=lambda: next(ticks))
+    assert result.warnings == ()

@@ -24,7 +24,9 @@ NAMES = {pid: p.name for pid, p in load_profiles().profiles.items()}
     ("NVIDIA H100 SXM5 80GB", "h100-sxm"), ("Google TPU v4", "tpu-v4"), ("NVIDIA Tesla V100 DGXS 32 GB", "v100-sxm2"),
     # nvidia-smi's and rocm-smi's
     ("NVIDIA A100-SXM4-80GB", "a100-sxm-80gb"), ("NVIDIA A100 80GB PCIe", "a100-pcie-80gb"),
-    ("NVIDIA H100 80GB HBM3", "h100-sxm"), ("NVIDIA H100 PCIe", "h100-pcie"), ("Tesla V100-SXM2-32GB", "v100-sxm2"),
+    ("NVIDIA H100 80GB HBM3", "h100-sxm"), ("NVIDIA H100 PCIe", "h100-pcie"), ("NVIDIA H800", "h800"),
+    # a form factor whose memory has one size (HGX and DGX boards carry SXM parts), and a name with its remark
+    ("H100 SXM", "h100-sxm"), ("NVIDIA HGX H100", "h100-sxm"), ("NVIDIA L4 24GB", "l4"), ("HGX B200", "b200"), ("Tesla V100-SXM2-32GB", "v100-sxm2"),
     ("Tesla V100-PCIE-32GB", "v100-pcie"), ("Tesla T4", "t4"), ("NVIDIA L4", "l4"), ("NVIDIA A800-SXM4-80GB", "a800"),
     ("Tesla P100-SXM2-16GB", "p100"),
     # ids and names in other spellings
@@ -56,12 +58,12 @@ def test_a_name_that_fits_several_is_refused_with_each_of_them(given, could_be):
     ("MI250", "mi250x"), ("MI300", "mi300x"), ("cpu", "cpu-server-2s-epyc"), ("Trillium", "tpu-v6e"),
     # an id that says less than the part (review 12: the H800 and A800 come as 350/300 W PCIe cards too,
     # GCP's P100s are PCIe); the DGX-2's V100 SXM3 is a 350 W module, not the SXM2
-    ("NVIDIA H800", "h800"), ("NVIDIA A800", "a800"), ("NVIDIA Tesla P100", "p100"), ("Tesla V100-SXM3-32GB", "v100-sxm2"),
+    ("NVIDIA A800", "a800"), ("NVIDIA Tesla P100", "p100"), ("Tesla V100-SXM3-32GB", "v100-sxm2"),
 ])
 def test_a_name_that_says_less_than_a_profile_is_only_suggested(given, suggested):
     with pytest.raises(UnknownHardwareError) as info:
         load_profiles().get(given)
-    if given in ("A100 40GB", "GTX 1080", "NVIDIA H800"):  # the name's words are all the profile's: why, said
+    if given in ("A100 40GB", "GTX 1080", "NVIDIA A800"):  # the name's words are all the profile's: why, said
         assert "says less than a profile's name" in str(info.value) and "another power, memory or price" in str(info.value)
     assert f"did you mean {suggested}" in str(info.value)
 
@@ -78,14 +80,15 @@ def test_a_near_miss_names_the_profiles_sharing_most_of_its_words():
     # a tie in words is broken by the words with letters: the V100 before the P100 (newcomer's try)
     assert nearest_hardware("Tesla V100-SXM2-16GB", NAMES) == ("v100-sxm2",)
     assert nearest_hardware("zzz", NAMES) == () and nearest_hardware("24GB", NAMES) == ()  # a size alone: none
-    with pytest.raises(UnknownHardwareError, match=r"'my/dir/x' \(nor a file of that name\)"):
-        load_profiles().get("my/dir/x")
+    for path in ("my/dir/x", "my/h100"):  # a path mistyped, not parts (review 13)
+        with pytest.raises(UnknownHardwareError, match=r"\(nor a file of that name\)"):
+            load_profiles().get(path)
 
 
 def test_an_id_is_taken_as_typed_and_a_name_of_several_parts_is_refused():
     ps = load_profiles()
     assert ps.get("H100-SXM").id == "h100-sxm" and ps.get(" h800 ").id == "h800"  # the id, in another case
-    assert matching_hardware("h800", NAMES) == ()  # its words alone say less than its name: not a name
+    assert matching_hardware("a800", NAMES) == ()  # its words alone say less than its name: not a name
     # rocm-smi's "MI250X/MI250" is the name of either part (review 12)
     with pytest.raises(UnknownHardwareError, match=r"names 2 parts: give one profile id \(mi250x\)"):
         ps.get("AMD Instinct MI250X/MI250")

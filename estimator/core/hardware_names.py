@@ -1,9 +1,9 @@
 """Hardware named as people and tools write it ("NVIDIA A100 SXM4 80 GB", "Google TPU v4",
 "Tesla V100-SXM2-32GB"), matched to a profile. Pure: strings in, profile ids out.
 
-A name is taken as a profile only when it says what the profile's id, its name (before any
-remark in brackets) or one of its known aliases says: the same words, vendor and brand words
-left out. Words split at separators and where letters meet digits, so "A100-SXM4" and "A100
+A name is taken as a profile only when it says what the profile's name says (all its words before
+any remark in brackets, and perhaps some of the remark's) or what one of its sourced aliases says:
+vendor and brand words left out. Words split at separators and where letters meet digits, so "A100-SXM4" and "A100
 SXM4" are the same, and a size is one word ("80GB", "80 GB"); the SXM socket's generation
 ("SXM2", "SXM4", "SXM5", not the DGX-2's V100 "SXM3", a 350 W module) and NVIDIA's DGX/HGX
 boards (SXM parts) read as "sxm". A profile's id is taken as typed, not by its words. A name that says less than a profile does
@@ -40,13 +40,17 @@ _QUANTITY = re.compile(r"(?<![a-z0-9])(\d+)\s*(gb|w)(?![a-z0-9])")
 _QUANTITY_WORD = re.compile(r"\d+(?:gb|w)")
 
 # Names tools print that say what a profile is in other words: (profile id, name, where it is printed).
+# NVIDIA's driver lists each device's name as nvidia-smi prints it (NVIDIA/open-gpu-kernel-modules
+# README.md, the supported-GPU table: device 2330 "NVIDIA H100 80GB HBM3", 2331 "NVIDIA H100 PCIe",
+# 2324 "NVIDIA H800" beside 2322 "NVIDIA H800 PCIe" and 233A "NVIDIA H800 NVL").
+DRIVER_TABLE = "NVIDIA/open-gpu-kernel-modules README.md, supported-GPU table"
 ALIASES = (
-    ("h100-sxm", "NVIDIA H100 80GB HBM3",
-     "nvidia-smi's name for the H100 SXM5 80GB (an 8× H100 SXM HGX server's nvidia-smi, 700 W cap: NVIDIA/nccl "
-     "issue #1264); the H100 PCIe is 'NVIDIA H100 PCIe'"),
-    ("h100-pcie", "NVIDIA H100 PCIe",
-     "nvidia-smi's name for the H100 PCIe, made only with 80 GB (NVIDIA H100 datasheet); beside 'NVIDIA H100 80GB "
-     "HBM3' and 'NVIDIA A100-SXM4-80GB' in a GPU marketplace's list of device names (neuralinternet/SN27 PR #291)"),
+    ("h100-sxm", "NVIDIA H100 80GB HBM3", f"{DRIVER_TABLE}: device 2330 (an 8× H100 SXM HGX server's nvidia-smi "
+                                          "shows it at a 700 W cap: NVIDIA/nccl issue #1264)"),
+    ("h100-sxm", "NVIDIA H100 SXM", "NVIDIA H100 datasheet: the SXM form factor has 80 GB (HGX and DGX H100: 8× H100 "
+                                    "SXM 80GB)"),
+    ("h100-pcie", "NVIDIA H100 PCIe", f"{DRIVER_TABLE}: device 2331, made with 80 GB (NVIDIA H100 datasheet)"),
+    ("h800", "NVIDIA H800", f"{DRIVER_TABLE}: device 2324, beside 2322 'NVIDIA H800 PCIe' and 233A 'NVIDIA H800 NVL'"),
 )
 
 
@@ -77,14 +81,21 @@ def _own_words(pid: str, name: str) -> tuple[frozenset[str], ...]:
     return tuple(k for k in keys if k)
 
 
+def _names(wanted: frozenset[str], pid: str, name: str) -> bool:
+    """Whether words name a profile: an alias's words, or its name's: all the words before any bracketed
+    remark, and any of the remark's ("NVIDIA L4 24GB": the L4, whose name says "(24GB, 72 W)")."""
+    if any(wanted == name_words(alias) for alias_id, alias, _ in ALIASES if alias_id == pid):
+        return True
+    return name_words(name.split("(")[0]) <= wanted <= name_words(name)
+
+
 def matching_hardware(given: str, names: Mapping[str, str]) -> tuple[str, ...]:
-    """The ids (sorted) of the profiles ``given`` names: its words are those of the profile's id,
-    its name or an alias. ``names`` maps each profile id to its name. A ``given`` of vendor words
-    only names none."""
+    """The ids (sorted) of the profiles ``given`` names (``_names``). ``names`` maps each profile id
+    to its name. A ``given`` of vendor words only names none."""
     wanted = name_words(given)
     if not wanted:
         return ()
-    return tuple(sorted(pid for pid, name in names.items() if wanted in _own_words(pid, name)))
+    return tuple(sorted(pid for pid, name in names.items() if _names(wanted, pid, name)))
 
 
 def partly_matching_hardware(given: str, names: Mapping[str, str]) -> tuple[str, ...]:
@@ -94,8 +105,8 @@ def partly_matching_hardware(given: str, names: Mapping[str, str]) -> tuple[str,
     wanted = name_words(given)
     if not _telling(wanted):
         return ()
-    return tuple(sorted(pid for pid, name in names.items()
-                        if any(wanted < k for k in (*_own_words(pid, name), name_words(pid)))))
+    return tuple(sorted(pid for pid, name in names.items() if not _names(wanted, pid, name)
+                        and any(wanted < k for k in (*_own_words(pid, name), name_words(pid)))))
 
 
 def nearest_hardware(given: str, names: Mapping[str, str]) -> tuple[str, ...]:
@@ -124,8 +135,9 @@ def resolve_name(given: str, names: Mapping[str, str]) -> str | None:
     if given.strip().lower() in names:
         return given.strip().lower()
     pieces = [x for x in given.split("/") if name_words(x)]
-    near = sorted({i for x in pieces for i in matching_hardware(x, names) + partly_matching_hardware(x, names)})
-    if len(pieces) > 1 and near:
+    each = [matching_hardware(x, names) + partly_matching_hardware(x, names) for x in pieces]
+    near = sorted({i for found in each for i in found})
+    if len(pieces) > 1 and all(each):  # every piece a part ("my/h100" is a path mistyped, not two parts)
         raise UnknownHardwareError(f"hardware {quoted(given)} names {len(pieces)} parts: give one profile id "
                                    f"({' or '.join(near)})")
     fits = matching_hardware(given, names)

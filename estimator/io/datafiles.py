@@ -148,8 +148,8 @@ class ProfileSet:
         return len(self.errors), len(self.profiles) + len(self.errors)
 
     def get(self, hardware: str) -> HardwareProfile:
-        """A profile by id (in any case), by path to a profile file, or by a name that says what one
-        bundled profile's name says (``core.hardware_names``)."""
+        """A profile by id (a bundled one's in any case), by path to a profile file, or by a name that
+        says what one bundled profile's name or an alias says (``core.hardware_names``)."""
         if not isinstance(hardware, str) or not hardware.strip():
             raise UnknownHardwareError(f"hardware must be a profile id or a profile file, got {repr(hardware)[:40]}")
         if hardware in self.profiles:

@@ -131,11 +131,11 @@ def calibrate_builtin(backend: Backend, base: HardwareProfile, seconds: float, p
             library = f"numpy {numpy.__version__}"
         measured_at = now_iso()
         load_start = read()
-        clock_start = clock()
         backend.begin_window()
-        results = runner()
-        m = backend.end_window()
+        clock_start = clock()  # the workload's own run, not the meter's start and stop (a CodeCarbon tracker
+        results = runner()     # starts in about 1.3 s of wall time, its CPU time in child processes; review 13)
         clock_end = clock()
+        m = backend.end_window()
         load_end = read()
     points = _throughputs(results)
     sizes_text = f"sizes {min(p.m for p in results)}–{max(p.m for p in results)}"
@@ -161,9 +161,9 @@ def calibrate_builtin(backend: Backend, base: HardwareProfile, seconds: float, p
     if backend.kind == "cpu":
         # its BLAS threads fill the CPUs, so the load at the end holds them (an idle 2-CPU machine read 1.9-2.0
         # after 60-100 s) and lags a short window: the window is judged by the share of the CPUs they got
-        threads = machine_load.blas_threads(machine_load.usable_cpus())
+        threads = machine_load.blas_threads()
         warnings = [machine_load.busy_warning(load_start, None),
-                    machine_load.cpu_share_warning(clock_start, clock_end, threads),
+                    machine_load.cpu_share_warning(clock_start, clock_end, threads) if threads else None,
                     check_miss_warning(checks, idle=CPU_IDLE_SCATTER)]
     else:
         warnings = [machine_load.busy_warning(load_start, load_end)]

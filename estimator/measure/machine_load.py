@@ -39,10 +39,6 @@ def read_load() -> LoadReading | None:
     return LoadReading(load_1min, cpus) if cpus else None
 
 
-# The variables that cap numpy's BLAS threads (OpenBLAS reads OPENBLAS_NUM_THREADS, GOTO_NUM_THREADS, then
-# OMP_NUM_THREADS; MKL reads MKL_NUM_THREADS, then OMP_NUM_THREADS); unset, each runs a thread per usable CPU.
-BLAS_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS")
-
 # The share of its threads' time on the CPUs a workload that fills them must get, below which other work
 # took more than the idle runs' scatter (calibration_checks.CPU_IDLE_SCATTER, about ±25%). Measured with the
 # built-in CPU workload, 10 s windows on a 2-CPU machine (2026-11-25): idle 0.99 and 0.99; beside one busy
@@ -55,22 +51,18 @@ MIN_JUDGED_S = 1.0
 CpuClock = Callable[[], "tuple[float, float]"]
 
 
-def usable_cpus() -> int:
-    """The CPUs this process may run on (its affinity mask, where the platform has one), else the machine's."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0)) or 1
-    return os.cpu_count() or 1
-
-
-def blas_threads(cpus: int, environ=None) -> int:
-    """The threads numpy's BLAS runs a matrix product on: the first whole number the variables above
-    set, at most ``cpus``; ``cpus`` where none is set (a process pinned to one CPU runs one)."""
-    env = os.environ if environ is None else environ
-    for name in BLAS_THREAD_VARIABLES:
-        value = env.get(name, "").strip()
-        if value.isdigit() and int(value) > 0:
-            return min(int(value), cpus)
-    return cpus
+def blas_threads() -> int | None:
+    """The threads numpy's BLAS runs a matrix product on, as the library itself reports them
+    (threadpoolctl: OpenBLAS's or MKL's own count, after its environment variables, its build's
+    maximum and, for MKL, physical cores; review 13: one thread per CPU was assumed, and a 192-CPU
+    machine's OpenBLAS runs at most 64). None where no BLAS reports it: then nothing is judged."""
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return None
+    import numpy  # noqa: F401 (its BLAS is the one loaded with it)
+    counts = [int(i["num_threads"]) for i in threadpool_info() if i.get("user_api") == "blas" and i.get("num_threads")]
+    return max(counts) if counts else None
 
 
 def cpu_clock() -> tuple[float, float]:
