@@ -2,15 +2,15 @@
 "Tesla V100-SXM2-32GB"), matched to a profile. Pure: strings in, profile ids out.
 
 A name is taken as a profile only when it says what the profile's name says (all its words before
-any remark in brackets, and perhaps some of the remark's) or what one of its sourced aliases says:
-vendor and brand words left out. Words split at separators and where letters meet digits, so "A100-SXM4" and "A100
-SXM4" are the same, and a size is one word ("80GB", "80 GB"); the SXM socket's generation
-("SXM2", "SXM4", "SXM5", not the DGX-2's V100 "SXM3", a 350 W module) and NVIDIA's DGX/HGX
-boards (SXM parts) read as "sxm". A profile's id is taken as typed, not by its words. A name that says less than a profile does
-("A100 40GB" leaves out the form factor; the A100 PCIe 40GB draws 250 W, not the SXM's 400 W)
-names no profile: the refusal says which profiles it could be, since their power, memory or
-price differ (review 2026-11-25: a looser match took "GTX 1080" as the 1080 Ti and "MI300" as
-the MI300X).
+any remark in brackets, and perhaps some of the remark's) or what one of its sourced aliases says,
+vendor and brand words left out; a bundled profile's id is taken as typed, in any case. Words split
+at separators and where letters meet digits, so "A100-SXM4" and "A100 SXM4" are the same, and a
+size is one word ("80GB", "80 GB"); the SXM socket's generation ("SXM2", "SXM4", "SXM5", not the
+DGX-2's V100 "SXM3", a 350 W module) and NVIDIA's DGX/HGX boards (SXM parts) read as "sxm". A
+name that says less than a profile does ("A100 40GB" leaves out the form factor; the A100 PCIe
+40GB draws 250 W, not the SXM's 400 W) names no profile: the refusal says which profiles it could
+be, since their power, memory or price differ (reviews of 2026-11-25: a looser match took
+"GTX 1080" as the 1080 Ti and "MI300" as the MI300X).
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ ALIASES = (
 
 def name_words(name: str) -> frozenset[str]:
     """The words of a hardware name or id: lower case, split at separators and where letters meet
-    digits, vendor words left out ("NVIDIA A100-SXM4-80GB" -> a, 100, sxm, 80, gb)."""
+    digits, a size one word, vendor words left out ("NVIDIA A100-SXM4-80GB": a, 100, sxm, 80gb)."""
     text = unicodedata.normalize("NFKC", name).lower()
     text = _QUANTITY.sub(r" \1\2 ", _TPU.sub("tpu ", _SXM.sub(" sxm ", " ".join(re.findall(r"[a-z0-9]+", text)))))
     words = []
@@ -111,8 +111,9 @@ def partly_matching_hardware(given: str, names: Mapping[str, str]) -> tuple[str,
 
 def nearest_hardware(given: str, names: Mapping[str, str]) -> tuple[str, ...]:
     """For a name no profile's words hold: the ids (sorted) sharing the most of its words, at least
-    half of them, and words that say which part (``_telling``: "A100 PCIe 40GB": the A100 PCIe 80GB and
-    the A100 SXM 40GB, three words each; a size alone, "24GB", names none)."""
+    half of them, and words that say which part (``_telling``; a size alone, "24GB", names none); a
+    tie goes to the words with letters ("A100 PCIe 40GB": the A100 PCIe 80GB, whose "pcie" outweighs
+    the A100 SXM 40GB's "40gb")."""
     wanted = name_words(given)
     shared = {}
     for pid, name in names.items():
