@@ -94,6 +94,7 @@ def test_a_workload_that_fills_the_cpus_is_judged_by_the_share_of_them_it_got():
 def test_a_built_in_cpu_run_warns_by_its_cpu_share_not_the_lagging_end_load(monkeypatch):
     base = default_profiles().get(BASE)
     monkeypatch.setattr(machine_load, "blas_threads", lambda: 2)
+    monkeypatch.setattr(machine_load, "cpu_quota", lambda: None)  # whatever container runs the tests
 
     def clock(*times):
         it = iter(times)
@@ -337,3 +338,17 @@ def test_a_cpu_run_whose_blas_threads_are_unknown_is_not_judged_by_its_share(mon
     result = calibrate_builtin(fake_cpu(monkeypatch, STEADY), base, 2.0, load=readings(IDLE, IDLE),
                                cpu_clock=lambda: next(ticks))
     assert result.warnings == ()
+
+
+def test_a_containers_cpu_quota_caps_what_the_threads_could_get(tmp_path):
+    """A BLAS runs a thread per CPU it sees; a cgroup quota of 1.5 CPUs lets 4 threads run 1.5 CPUs' worth,
+    which is all they could get, not other work's doing (review 13)."""
+    quota = tmp_path / "cpu.max"
+    quota.write_text("150000 100000\n")
+    assert machine_load.cpu_quota(quota) == 1.5
+    quota.write_text("max 100000\n")
+    assert machine_load.cpu_quota(quota) is None and machine_load.cpu_quota(tmp_path / "absent") is None
+    window = ((0.0, 0.0), (14.8, 10.0))  # 1.48 CPUs' worth over 10 s
+    assert machine_load.cpu_share(*window, 4, 1.5) == pytest.approx(0.987, abs=0.001)
+    assert machine_load.cpu_share_warning(*window, 4, 1.5) is None
+    assert machine_load.cpu_share_warning(*window, 4).startswith("the calibration's 4 BLAS threads ran 37%")

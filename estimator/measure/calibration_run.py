@@ -163,7 +163,8 @@ def calibrate_builtin(backend: Backend, base: HardwareProfile, seconds: float, p
         # after 60-100 s) and lags a short window: the window is judged by the share of the CPUs they got
         threads = machine_load.blas_threads()
         warnings = [machine_load.busy_warning(load_start, None),
-                    machine_load.cpu_share_warning(clock_start, clock_end, threads) if threads else None,
+                    machine_load.cpu_share_warning(clock_start, clock_end, threads, machine_load.cpu_quota())
+                    if threads else None,
                     check_miss_warning(checks, idle=CPU_IDLE_SCATTER)]
     else:
         warnings = [machine_load.busy_warning(load_start, load_end)]

@@ -15,6 +15,7 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -65,25 +66,42 @@ def blas_threads() -> int | None:
     return max(counts) if counts else None
 
 
+# Where Linux's cgroup v2 states a CPU quota: "<quota µs> <period µs>", or "max <period>" for none.
+CGROUP_CPU_MAX = Path("/sys/fs/cgroup/cpu.max")
+
+
+def cpu_quota(path: Path = CGROUP_CPU_MAX) -> float | None:
+    """The CPUs' worth of time a container's quota allows ("200000 100000": 2.0); None without a quota
+    or where there is no such file (a BLAS runs a thread per CPU it sees, a quota may allow fewer)."""
+    try:
+        quota, period = path.read_text(encoding="ascii").split()[:2]
+        return None if quota == "max" else float(quota) / float(period)
+    except (OSError, ValueError, ZeroDivisionError):  # no cgroup v2 file, or not the kernel's format: no quota known
+        return None
+
+
 def cpu_clock() -> tuple[float, float]:
     """(this process's CPU seconds, user and system, all its threads; a wall clock's seconds)."""
     t = os.times()
     return t.user + t.system, time.perf_counter()
 
 
-def cpu_share(start: tuple[float, float], end: tuple[float, float], threads: int) -> float | None:
-    """The share of ``threads`` × the window's wall time that the process ran on the CPUs; None for a
-    window too short to judge."""
+def cpu_share(start: tuple[float, float], end: tuple[float, float], threads: int,
+              quota: float | None = None) -> float | None:
+    """The share of the window's wall time × ``threads`` (or the CPUs' worth a ``quota`` allows, where
+    fewer) that the process ran on the CPUs; None for a window too short to judge."""
     cpu_s, wall_s = end[0] - start[0], end[1] - start[1]
-    if wall_s < MIN_JUDGED_S or threads < 1:
+    capacity = min(threads, quota) if quota else threads
+    if wall_s < MIN_JUDGED_S or capacity <= 0:
         return None
-    return cpu_s / (wall_s * threads)
+    return cpu_s / (wall_s * capacity)
 
 
-def cpu_share_warning(start: tuple[float, float], end: tuple[float, float], threads: int) -> str | None:
-    """A warning when a workload of ``threads`` threads that fill the CPUs got less than
-    ``MIN_CPU_SHARE`` of their time; None otherwise."""
-    share = cpu_share(start, end, threads)
+def cpu_share_warning(start: tuple[float, float], end: tuple[float, float], threads: int,
+                      quota: float | None = None) -> str | None:
+    """A warning when a workload of ``threads`` threads that fill the CPUs (or the ``quota``) got less
+    than ``MIN_CPU_SHARE`` of their time; None otherwise."""
+    share = cpu_share(start, end, threads, quota)
     if share is None or share >= MIN_CPU_SHARE:
         return None
     return (f"the calibration's {threads} BLAS thread{'s' if threads != 1 else ''} ran {share:.0%} of the window's time "
