@@ -29,6 +29,7 @@ from estimator.core.water import COOLING, DEFAULT_COOLING, EWIF_L_PER_KWH
 from estimator.services import api, limits
 
 from . import common as c
+from .preset_choice import keep_in_address, preset_in_address, preset_select
 
 # The landing page's preset: GPT-3 175B as estimated by Patterson et al. 2021 (arXiv:2104.10350,
 # Table 4), the run with the most complete published figures (time, energy, CO2e).
@@ -177,10 +178,10 @@ def draw_inputs(main: Any = None) -> ScenarioInputs:
     preset_id = None
     kwargs: dict[str, Any] = {}
     if workload == "preset":
-        preset_id = c.url_select("Preset", "preset", list(presets), default=DEFAULT_PRESET, where=top,
-                                 on_change=_clear_preset_scoped,
-                                 help="Famous runs with published figures (estimator/data/presets.toml). Picking one "
-                                      "clears hardware, devices, utilisation, precision, power, PUE and the workload.")
+        preset_id = preset_select("Preset", "preset", list(presets), default=DEFAULT_PRESET, where=top,
+                                  on_change=_clear_preset_scoped,
+                                  help="Famous runs with published figures (estimator/data/presets.toml). Picking one "
+                                       "clears hardware, devices, utilisation, precision, power, PUE and the workload.")
         preset = presets[preset_id]
         if main is None:
             top.caption(c.md_escape(preset.title))
@@ -322,6 +323,7 @@ def draw_inputs(main: Any = None) -> ScenarioInputs:
                                                                   "carbon intensity from)"),
                              (MEMORY_KEYS, MEMORY_KEYS if show_memory else (), "the training-memory inputs are off")):
         c.ignored_url_params([k for k in every if k not in used], why, drop=True)
+    keep_in_address("preset", preset_in_address(workload, preset_id, DEFAULT_PRESET, st.session_state))
     keys = ["workload", *WORKLOAD_KEYS[workload], "hardware", "devices", "utilization", "year", "precision", "power_w",
             "pue", "grid_by", *GRID_KEYS[grid_by], "price", "elec"]
     keys += ["embodied", "cooling", "memory_inputs"] + (list(MEMORY_KEYS) if show_memory else [])
@@ -365,11 +367,12 @@ def _url_params(keys, workload: str = "preset") -> dict[str, str]:
     """The scenario's non-default inputs as URL parameters (what Streamlit keeps in the URL); a
     preset's workload fields have no default but the preset's own (empty)."""
     out = {}
-    defaults = {"workload": "preset", "preset": DEFAULT_PRESET, "grid_by": "default", "recompute": False,
+    defaults = {"workload": "preset", "grid_by": "default", "recompute": False,
                 "embodied": True, "memory_inputs": st.session_state.get(MEMORY_DEFAULT_KEY, False),
                 **({} if workload == "preset" else WORKLOAD_START[workload])}
     for key in keys:
-        value = st.session_state.get(key)
+        value = st.session_state.get(key) if key != "preset" else preset_in_address(
+            workload, st.session_state.get(key), DEFAULT_PRESET, st.session_state)  # as the address keeps it
         if value is None or value == defaults.get(key):
             continue
         out[key] = url_text(value)
@@ -385,8 +388,6 @@ def url_text(value) -> str:
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() and abs(value) < WHOLE_DIGITS_LIMIT else repr(value)
     return str(value)
-
-
 
 
 def run_or_error(inputs: ScenarioInputs) -> api.Result | None:

@@ -1,0 +1,76 @@
+"""App audit: the default preset (GPT-3 175B) with its workload changed lost its preset from the address
+and from the Export tab's link (Streamlit leaves a bound widget's default out of the address), so
+"/?preset=gpt3-175b&tokens=1e12" reopened as "/?tokens=1e12": a custom workload of 10¹² tokens on
+other hardware, 7.57 years instead of 47.7 days, with no word. The page now keeps the preset in the
+address and the link whenever the run needs it (``app_pages.preset_choice``)."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+
+pytest.importorskip("streamlit")
+from apptest_pages import run_page  # noqa: E402
+
+from app_pages import estimate as estimate_page  # noqa: E402
+from app_pages.inputs import DEFAULT_PRESET  # noqa: E402
+from app_pages.preset_choice import preset_in_address  # noqa: E402
+from estimator.services import api  # noqa: E402
+
+
+def _address(at) -> dict[str, str]:
+    return {k: v[-1] if isinstance(v, list) else v for k, v in at.query_params.items()}
+
+
+def _share_link(at) -> dict[str, str]:
+    link = next(code.value for code in at.code if code.value.startswith("http"))
+    return dict(parse_qsl(urlsplit(link).query))
+
+
+def _headline(at) -> dict[str, str]:
+    labels = {label for label, _, _ in estimate_page.HEADLINE}
+    return {m.label: m.value for m in at.metric if m.label in labels}
+
+
+@pytest.mark.parametrize("change", [{"tokens": "1e12"}, {"flops": "1e24"},
+                                    {"params": "1e11", "tokens": "3e11"}])
+def test_the_default_preset_with_a_changed_workload_keeps_its_preset_in_the_address_and_the_link(change):
+    at = run_page("estimate", {"preset": DEFAULT_PRESET, **change, "tab": "Export & share"})
+    kwargs = {k: float(v) for k, v in change.items()}
+    expected = estimate_page.headline_values(api.run(preset_id=DEFAULT_PRESET, **kwargs).estimate)
+    assert _headline(at) == expected
+    address, link = _address(at), _share_link(at)
+    assert address["preset"] == DEFAULT_PRESET and link["preset"] == DEFAULT_PRESET
+    for query in (address, link):  # reopened, each gives the same run (it gave a custom workload)
+        again = run_page("estimate", {k: v for k, v in query.items() if k != "tab"})
+        assert _headline(again) == expected
+        assert again.title[0].value.replace("\\", "").startswith("Based on GPT-3")
+
+
+def test_the_landing_page_and_a_custom_workload_leave_the_preset_out_of_the_address():
+    landing = run_page("estimate", {"tab": "Export & share"})
+    assert "preset" not in _address(landing) and "preset" not in _share_link(landing)
+    custom = run_page("estimate", {"workload": "params", "params": "1e9", "tokens": "2e10", "tab": "Export & share"})
+    assert "preset" not in _address(custom) and "preset" not in _share_link(custom)
+    other = run_page("estimate", {"preset": "llama-65b", "tab": "Export & share"})
+    assert _address(other)["preset"] == "llama-65b" and _share_link(other)["preset"] == "llama-65b"
+
+
+def test_an_unknown_preset_in_a_link_is_still_refused_with_a_warning():
+    at = run_page("estimate", {"preset": "nosuch"})
+    assert any("Ignored URL parameter `preset` = `nosuch`" in w.value for w in at.warning)
+    assert "preset" not in _address(at)
+    assert _headline(at) == estimate_page.headline_values(api.run(preset_id=DEFAULT_PRESET).estimate)
+
+
+@pytest.mark.parametrize("workload, preset, state, expected", [
+    ("preset", DEFAULT_PRESET, {}, None),
+    ("preset", DEFAULT_PRESET, {"tokens": 1e12}, DEFAULT_PRESET),
+    ("preset", DEFAULT_PRESET, {"recompute": True}, DEFAULT_PRESET),
+    ("preset", DEFAULT_PRESET, {"recompute": False, "tokens": None}, None),
+    ("preset", "llama-65b", {}, "llama-65b"),
+    ("params", DEFAULT_PRESET, {"tokens": 1e12}, None),
+])
+def test_the_rule_for_the_preset_in_the_address(workload, preset, state, expected):
+    assert preset_in_address(workload, preset, DEFAULT_PRESET, state) == expected
