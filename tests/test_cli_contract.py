@@ -255,6 +255,15 @@ def test_j_a_reader_that_stops_reading_is_not_an_error():
     assert proc.returncode == 0 and proc.stderr == "" and proc.stdout.startswith("hardware")
 
 
+def test_j_a_broken_profile_is_an_error_even_when_the_reader_stops_reading():
+    """CLI audit: `profiles validate missing.toml | head -1` exited 0: the closed pipe hid the refusal."""
+    proc = _shell(f"{PY} profiles validate /no/such-a.toml /no/such-b.toml | head -1; exit ${{PIPESTATUS[0]}}")
+    assert proc.returncode == 2 and proc.stdout.startswith("broken: /no/such-a.toml"), (proc.returncode, proc.stdout)
+    assert proc.stderr.startswith("error: 2 of 2 profile file(s) are broken") and proc.stderr.count("\n") == 1
+    proc = _shell(f"{PY} profiles validate | head -1; exit ${{PIPESTATUS[0]}}")
+    assert proc.returncode == 0 and proc.stderr == "" and proc.stdout.startswith("ok: ")
+
+
 # H: a run cannot happen before its hardware was released ------------------------------------------
 
 

@@ -44,6 +44,8 @@ def test_calibration_points_must_be_an_array_of_tables(tmp_path):
 
 @pytest.mark.parametrize("old, new, field, fix", [
     ('family = "h100"', "default = 30\nrange = [20, 40]", "utilization.default", FRACTION_HINT),
+    ('family = "h100"', "default = 1e-9", "utilization.default", FRACTION_HINT),  # --utilization's bound (CLI audit)
+    ('family = "h100"', "default = 0.3\nrange = [1e-9, 0.5]", "utilization.range", FRACTION_HINT),
     ("release_year = 2022", "release_year = 20220", "release_year", "four-digit year"),
     ("pue = 1.1", "pue = 0.5", "datacenter.pue", "ratio of at least 1"),
 ])

@@ -299,6 +299,7 @@ def cmd_profiles(args):
             raise InputError("profiles validate prints one line a file: --format json is for list and show")
         if any(not x.strip() for x in extra):
             raise InputError("profiles validate got an empty path; give profile files, or none to check them all")
+        lines: list[str] = []
         if extra:
             broken = 0
             seen: dict[str, str] = {}  # id → the first file that gave it: two files of one id cannot load together
@@ -311,27 +312,32 @@ def cmd_profiles(args):
                     if not Path(path).exists() and path in ps.profiles:  # an id, not a file (CLI audit)
                         hint = (f" ('{path}' is a bundled profile's id: validate takes files; "
                                 f"`python -m estimator profiles show {path}` shows it)")
-                    print(f"broken: {exc}{hint}")
+                    lines.append(f"broken: {exc}{hint}")
                     continue
                 if profile.id in seen and Path(seen[profile.id]).resolve() != Path(path).resolve():
                     broken += 1
-                    print(f"broken: {path}: id '{profile.id}' is also the id of {seen[profile.id]}: give one of them "
-                          "another id (profiles load together, so an id names one file)")
+                    lines.append(f"broken: {path}: id '{profile.id}' is also the id of {seen[profile.id]}: give one of "
+                                 "them another id (profiles load together, so an id names one file)")
                     continue
                 clash = id_clash(ps, profile, path)
                 if clash is not None:
                     broken += 1  # as loading sets it aside: an id names one file
-                    print(f"broken: {path}: {clash}")
+                    lines.append(f"broken: {path}: {clash}")
                     continue
                 seen.setdefault(profile.id, path)
-                print(f"ok: {path}")
+                lines.append(f"ok: {path}")
             total = len(extra)
         else:
-            for p in ps.profiles.values():
-                print(f"ok: {p.source_file}")
-            for err in ps.errors:
-                print(f"broken: {err}")
+            lines = [f"ok: {p.source_file}" for p in ps.profiles.values()] + [f"broken: {err}" for err in ps.errors]
             broken, total = ps.counts  # a duplicated id makes every file that holds it unusable
+        try:
+            print("\n".join(lines))
+            sys.stdout.flush()
+        except BrokenPipeError:  # the reader left early (`| head -1`): a broken file is still an error, exit 2 (CLI audit)
+            if not broken:
+                raise
+            from estimator.cli.main import stdout_to_devnull
+            stdout_to_devnull()
         if broken:
             raise InputError(f"{broken} of {total} profile file(s) are broken; the lines starting 'broken:' above "
                              "name each file, field and fix")

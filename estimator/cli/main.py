@@ -121,7 +121,7 @@ EXIT_INTERRUPTED = 128 + signal.SIGINT
 EXIT_TERMINATED = 128 + signal.SIGTERM
 
 
-def _stdout_to_devnull() -> None:
+def stdout_to_devnull() -> None:
     """After stdout failed, point its file descriptor at /dev/null so that the interpreter's own
     flush at exit does not fail a second time (the Python docs' advice for SIGPIPE)."""
     try:
@@ -189,7 +189,7 @@ def _main(argv=None) -> int:
         print("error: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
     except BrokenPipeError:
-        _stdout_to_devnull()
+        stdout_to_devnull()
         return 0
     except UnicodeEncodeError as exc:
         encoding = getattr(sys.stdout, "encoding", None) or exc.encoding
@@ -198,5 +198,5 @@ def _main(argv=None) -> int:
     except OSError as exc:
         if exc.filename is not None:  # a file the command opened, not the output
             raise
-        _stdout_to_devnull()
+        stdout_to_devnull()
         return _output_error(f"cannot write the output: {exc.strerror or exc}")

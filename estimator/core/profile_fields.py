@@ -24,7 +24,7 @@ from estimator.core.profile import PRECISIONS
 # The fix for a number outside its bounds: a physical quantity's usual slip is its unit; a ratio's
 # or a year's is its form.
 UNIT_HINT = "check the unit and the exponent (FLOP/s not TFLOP/s, W not kW, GB/s)"
-FRACTION_HINT = "write a fraction from 0 to 1, such as 0.3 for 30%"
+FRACTION_HINT = "write a fraction of the peak, one millionth (1e-6) up to 1, such as 0.3 for 30%"
 # The most a device's average power may be above its TDP (or NVML's enforced power limit): "total
 # board power draw is manipulated by the power management algorithm such that it stays under this
 # value" (nvidia-smi(1), "Enforced Power Limit"), so an average far above it is a device count or

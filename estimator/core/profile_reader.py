@@ -157,8 +157,10 @@ def _utilization(r: FieldReader, ut: Mapping[str, Any], model: UtilizationModel 
                f"write family = \"a100\" for a device with runs in {FIT_FILE}, prior_from = \"h100\" for one "
                "without, or default = 0.3 with range = [low, high] for a stated value")
     if "default" in ut:
-        u_default = r.number(ut, "default", "utilization.default", (0.0, 1.0), hint=FRACTION_HINT)
-        u_range = r.pair(ut, "range", "utilization.range", (0.0, 1.0), hint=FRACTION_HINT) or (u_default, u_default)
+        # held to the bound a --utilization meets (CLI audit: default = 1e-9 passed and timed 1e22 FLOPs at 3.17 billion years)
+        within = (B.UTILIZATION.low, B.UTILIZATION.high)
+        u_default = r.number(ut, "default", "utilization.default", within, hint=FRACTION_HINT)
+        u_range = r.pair(ut, "range", "utilization.range", within, hint=FRACTION_HINT) or (u_default, u_default)
         if not u_range[0] <= u_default <= u_range[1]:
             r.fail("utilization.range", f"[{u_range[0]:g}, {u_range[1]:g}] does not contain default = {u_default:g}",
                    "make the range contain the default")
