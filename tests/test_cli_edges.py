@@ -216,3 +216,10 @@ def test_a_huge_name_is_quoted_by_its_start_not_echoed_whole(capsys, argv):
         assert argv[:2] == ("inference", "--tokens")
     else:
         assert f"'{'y' * 60}…' (100,000 characters)" in err
+
+
+def test_compare_takes_every_hardware_option_given(capsys):
+    """CLI audit: `compare --hardware h100-sxm --hardware a10g` showed only the a10g row."""
+    rc, out, _ = _run(capsys, "compare", "--flops", "1e22", "--hardware", "h100-sxm", "--hardware", "a10g", "l4",
+                      "--format", "csv")
+    assert rc == 0 and [row.split(",")[0] for row in out.splitlines()[1:]] == ["h100-sxm", "a10g", "l4"]

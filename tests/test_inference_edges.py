@@ -295,3 +295,66 @@ def test_a_parameter_count_below_the_embeddings_is_refused_and_a_tiny_one_drops_
     small = limits.inference_report(hardware="a100-sxm-80gb", tokens=1e6, params=1e8)
     assert small.result.architecture.vocab is None
     assert any("not its vocabulary, too big for them" in n for n in small.result.notes)
+
+
+# CLI audit: a refusal named an input the user never gave ------------------------------------------
+
+LOW_TDP_GPU = """id = "t-low-tdp"
+name = "Test low-TDP GPU"
+kind = "gpu"
+release_year = 2020
+default_precision = "fp32"
+[peak_flops_per_s]
+fp32 = 1e14
+source = "test"
+[memory]
+capacity_gb = 80
+bandwidth_gb_per_s = 1000
+source = "test"
+[power]
+includes_host = false
+average_w = 2
+source = "test"
+[utilization]
+basis = "test"
+default = 0.3
+source = "test"
+[price]
+usd_per_device_hour = 1.0
+date = "2024"
+basis = "test"
+source = "test"
+[datacenter]
+pue = 1.2
+source = "test"
+"""
+
+
+def test_the_break_even_s_training_run_past_the_bound_names_the_training_inputs():
+    """--train-flops 1e30 on a GTX 580 was refused with "(--utilization)"; --utilization 1 gave the same refusal."""
+    with pytest.raises(InputError) as err:
+        limits.inference_report(hardware="gtx-580", tokens=1e6, model="llama-3.1-8b", train_flops=1e30)
+    assert err.value.fields == ("train_flops",) and "the training run that serving is compared with" in str(err.value)
+
+
+def test_a_break_even_past_the_bound_names_the_tokens_given_or_both_training_inputs(tmp_path):
+    path = tmp_path / "slow.toml"
+    path.write_text(LOW_TDP_GPU.replace("fp32 = 1e14", "fp32 = 1e10").replace("average_w = 2", "average_w = 300"))
+    with pytest.raises(InputError) as err:
+        limits.inference_report(hardware=str(path), tokens=1e6, model="llama-3.1-8b", train_tokens=1e17)
+    assert err.value.fields == ("train_tokens",)
+    path.write_text(LOW_TDP_GPU.replace("fp32 = 1e14", "fp32 = 1e6").replace("average_w = 2", "average_w = 300"))
+    with pytest.raises(InputError) as err:  # the model's published 15T tokens, not given: either training input
+        limits.inference_report(hardware=str(path), tokens=1e3, model="llama-3.1-8b")
+    assert err.value.fields == ("train_flops", "train_tokens") and "published" in str(err.value)
+
+
+def test_a_serving_power_derived_from_a_profile_is_not_blamed_on_a_power_given(tmp_path):
+    """A profile of 2 W (which validates) served at 0.59 × its TDP: "1.17 W … (--power-w)", never given."""
+    path = tmp_path / "low.toml"
+    path.write_text(LOW_TDP_GPU)
+    with pytest.raises(InputError) as err:
+        limits.inference_report(hardware=str(path), tokens=1e6, model="llama-3.1-8b")
+    assert err.value.fields == ("power_w", "hardware") and "the serving model's draw" in str(err.value)
+    report = limits.inference_report(hardware=str(path), tokens=1e6, model="llama-3.1-8b", power_w=50.0)
+    assert report.result.power_w_per_device == 50.0

@@ -355,9 +355,9 @@ def register(sub):
 
     p = sub.add_parser("compare", help="one workload across several hardware profiles")
     add_workload_args(p)
-    p.add_argument("--hardware", nargs="+", help="profile ids or names, each of one profile (default: every profile, "
-                                                  "calibrated ones included; "
-                                                  "the reference points, the brain and AlphaGo, only when named)")
+    p.add_argument("--hardware", nargs="+", action="extend",  # repeated, each adds (CLI audit: the last one alone counted)
+                   help="profile ids or names, each of one profile (default: every profile, calibrated ones included; "
+                        "the reference points, the brain and AlphaGo, only when named)")
     p.add_argument("--format", choices=("table", "json", "csv", "markdown"), default="table")
     p.set_defaults(func=cmd_compare)
 

@@ -128,6 +128,24 @@ def student_architecture(arch: Architecture, params: float, student_params: floa
                    source="the model's width with layers × student ÷ model parameters (DistilBERT, Sanh et al. 2019)")
 
 
+def tensor_parallel_problem(devices: int, heads: int, kv_heads: int | None = None) -> str | None:
+    """Why ``devices`` cannot split the model, or None. Tensor parallelism splits the attention
+    heads: the degree must divide them (the same rule as training memory,
+    ``estimator.core.memory.check_strategy``); and the KV heads must divide the degree or the degree
+    them (vLLM's rule for grouped-query attention: a KV head is never split, only copied)."""
+    if devices > heads or heads % devices:
+        return f"the tensor-parallel degree {devices} must divide the {heads} attention heads"
+    if kv_heads and (devices % kv_heads if devices > kv_heads else kv_heads % devices):
+        return (f"the tensor-parallel degree {devices} and the {kv_heads} KV heads must divide one another "
+                "(a KV head is copied across devices, never split)")
+    return None
+
+
+def check_tensor_parallel(devices: int, heads: int, kv_heads: int | None = None) -> None:
+    problem = tensor_parallel_problem(devices, heads, kv_heads)
+    if problem:
+        raise InputError(problem, field="devices")
+
 
 __all__ = ["Architecture", "attention_params", "check_architecture", "check_params_fit", "param_floor",
-           "student_architecture"]
+           "student_architecture", "tensor_parallel_problem", "check_tensor_parallel"]

@@ -27,6 +27,7 @@ from dataclasses import dataclass, replace
 
 from estimator.core import bounds as B
 from estimator.core import validation as v
+from estimator.core.architecture import check_tensor_parallel, tensor_parallel_problem  # noqa: F401 (importable from here as before)
 from estimator.core.errors import InputError
 from estimator.core.estimate import Assumption, estimate
 from estimator.core.inference_notes import (
@@ -178,25 +179,6 @@ def _check(s: InferenceScenario, profile: HardwareProfile) -> None:
 CHIP_WORDS = {"gpu": "GPU", "tpu": "TPU", "cpu": "CPU"}
 
 
-def tensor_parallel_problem(devices: int, heads: int, kv_heads: int | None = None) -> str | None:
-    """Why ``devices`` cannot split the model, or None. Tensor parallelism splits the attention
-    heads: the degree must divide them (the same rule as training memory,
-    ``estimator.core.memory.check_strategy``); and the KV heads must divide the degree or the degree
-    them (vLLM's rule for grouped-query attention: a KV head is never split, only copied)."""
-    if devices > heads or heads % devices:
-        return f"the tensor-parallel degree {devices} must divide the {heads} attention heads"
-    if kv_heads and (devices % kv_heads if devices > kv_heads else kv_heads % devices):
-        return (f"the tensor-parallel degree {devices} and the {kv_heads} KV heads must divide one another "
-                "(a KV head is copied across devices, never split)")
-    return None
-
-
-def check_tensor_parallel(devices: int, heads: int, kv_heads: int | None = None) -> None:
-    problem = tensor_parallel_problem(devices, heads, kv_heads)
-    if problem:
-        raise InputError(problem, field="devices")
-
-
 def _devices_for_heads(needed: int, arch: Architecture, profile: HardwareProfile, mem: dict) -> tuple[int, str]:
     """``needed`` (the smallest power of two that holds weights and KV cache) when it splits the
     heads and still holds them with the KV heads copied; else the fewest devices that split the
@@ -317,7 +299,14 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
         raise InputError(f"{s.tokens:.3g} tokens would take {device_hours:.3g} device-hours, beyond "
                          f"{B.DEVICE_HOURS.high:g}: give fewer tokens")
     site = {k: getattr(s, k) for k in SITE_FIELDS} | {"power_w": st.power_w}
-    est = estimate(Scenario(device_hours=device_hours, devices=devices, **site), profile)
+    try:
+        est = estimate(Scenario(device_hours=device_hours, devices=devices, **site), profile)
+    except InputError as exc:  # the serving model's power, not a --power-w given (CLI audit: it was named)
+        if s.power_w is not None or exc.fields != ("power_w",):
+            raise
+        raise InputError(f"{exc}: that is the serving model's draw, {st.power_fraction:.2f} × the profile's TDP of "
+                         f"{device.tdp_w:g} W; give the power per device, or a profile with its real TDP",
+                         field=("power_w", "hardware")) from None
     borrowed = "; the online engine's, the load capped at a busy step" if fit.engine == "latency" else ""
     power_src = "given" if s.power_w is not None else (
         f"{st.power_fraction:.2f} × TDP {device.tdp_w:g} W: {POWER_SOURCE}; GPU-busy time "

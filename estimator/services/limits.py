@@ -309,6 +309,7 @@ def inference_report(*, hardware: str, tokens: float, params: float | None = Non
     else a catalog model's published ones, else 20·N). The model: a catalog id (``model``), an architecture, or ``params`` alone (the
     catalog's nearest shape, stated in the notes). ``engine``: whose fitted costs (``serving.ENGINES``)."""
     compression.check_train_inputs(train_flops, train_tokens)
+    train_given = ("train_flops",) if train_flops is not None else ("train_tokens",) if train_tokens is not None else ()
     params, arch, arch_how = resolve_architecture(params=params, model=model, layers=layers, d_model=d_model,
                                                   heads=heads, kv_heads=kv_heads, vocab=vocab)
     profile = default_profiles().get(hardware)
@@ -339,7 +340,13 @@ def inference_report(*, hardware: str, tokens: float, params: float | None = Non
         how = "given"
     # the same site; training draws the profile's average training power, not the serving power given for serving
     setting = {k: getattr(s, k) for k in SITE_INPUTS} | {"power_w": None}
-    training = estimate_flops(train_flops, hardware, setting)
+    try:
+        training = estimate_flops(train_flops, hardware, setting)
+    except ResultOutOfBounds as exc:  # the break-even's training run, not the serving asked for (CLI audit: it named --utilization)
+        what = f"{train_flops:.3g} FLOPs given" if how == "given" else how
+        raise ResultOutOfBounds(f"the training run that serving is compared with ({what}) would take {exc.past}: give "
+                                "fewer training FLOPs or tokens", field=train_given or ("train_flops", "train_tokens"),
+                                device_hours=exc.device_hours) from None
     techniques, left_out = compression.techniques(s, profile, fit)
     if left_out:
         result = replace(result, notes=result.notes + left_out)
