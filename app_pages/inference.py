@@ -117,7 +117,8 @@ def inputs() -> dict:
     side = st.sidebar
     side.header("Serving")
     kw = {}
-    kw["hardware"] = c.url_select("Hardware", "inf_hw", _hardware_options(), default=DEFAULT_HARDWARE, where=side)
+    kw["hardware"] = c.url_select("Hardware", "inf_hw", _hardware_options(), default=DEFAULT_HARDWARE, where=side,
+                                  any_case=True)
     model_inputs(side, kw)
     kw["tokens"] = c.url_number("Tokens generated in total", "inf_tokens", min_value=float(B.SERVED_TOKENS.low),
                                 max_value=MAX_SERVED, default=DEFAULT_TOKENS, fmt=c.LARGE_NUMBER_FORMAT, where=side)

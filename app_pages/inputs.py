@@ -128,7 +128,7 @@ def hardware_select(preset_hardware: str | None, where: Any = st.sidebar, *, onl
     c.check_profile_link("hardware")  # a profile whose file failed to load: its load error, not "unknown value"
     return c.url_select("Hardware profile", "hardware", ids, help="Profile ids; see the Profiles & sources page. Empty: "
                         "the preset's hardware.", where=where, placeholder=f"{preset_hardware or DEFAULT_HARDWARE} "
-                        f"({'preset' if preset_hardware else 'default'})")
+                        f"({'preset' if preset_hardware else 'default'})", any_case=True)  # as the CLI reads an id
 
 
 _drawn = threading.local()  # inputs drawn by app.py for the page now running (one script run per thread)

@@ -246,3 +246,14 @@ def test_an_embedded_page_names_its_scenario_in_one_line(monkeypatch):
     monkeypatch.setattr(c, "is_embedded", lambda: False)
     cmp = run_page("compare", {"workload": "flops", "flops": "1e24", "devices": "1000"})
     assert not any("devices of each profile" in m.value for m in cmp.markdown)
+
+
+@pytest.mark.parametrize("page, key, given, shown", [("estimate", "hardware", "H100-SXM", "h100-sxm"),
+                                                     ("inference", "inf_hw", "L40S", "l40s")])
+def test_a_hardware_id_in_a_link_is_read_in_any_case_as_the_cli_reads_it(page, key, given, shown):
+    """App audit: ?hardware=H100-SXM was "unknown value" while `estimate --hardware H100-SXM` worked."""
+    at = run_page(page, {key: given, **({"workload": "flops", "flops": "1e22"} if page == "estimate" else {})})
+    assert not any("Ignored URL parameter" in w.value for w in at.warning)
+    assert at.query_params[key] in (shown, [shown])
+    if page == "estimate":
+        assert _metrics(at)["CO₂e"] == hz.co2e_short(api.run(hardware=shown, flops=1e22).estimate.co2e_kg)
