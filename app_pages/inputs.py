@@ -29,7 +29,7 @@ from estimator.core.water import COOLING, DEFAULT_COOLING, EWIF_L_PER_KWH
 from estimator.services import api, limits
 
 from . import common as c
-from .preset_choice import keep_in_address, preset_in_address, preset_select
+from .preset_choice import preset_in_address
 
 # The landing page's preset: GPT-3 175B as estimated by Patterson et al. 2021 (arXiv:2104.10350,
 # Table 4), the run with the most complete published figures (time, energy, CO2e).
@@ -178,10 +178,10 @@ def draw_inputs(main: Any = None) -> ScenarioInputs:
     preset_id = None
     kwargs: dict[str, Any] = {}
     if workload == "preset":
-        preset_id = preset_select("Preset", "preset", list(presets), default=DEFAULT_PRESET, where=top,
-                                  on_change=_clear_preset_scoped,
-                                  help="Famous runs with published figures (estimator/data/presets.toml). Picking one "
-                                       "clears hardware, devices, utilisation, precision, power, PUE and the workload.")
+        preset_id = c.url_select("Preset", "preset", list(presets), default=DEFAULT_PRESET, where=top,
+                                 on_change=_clear_preset_scoped,
+                                 help="Famous runs with published figures (estimator/data/presets.toml). Picking one "
+                                      "clears hardware, devices, utilisation, precision, power, PUE and the workload.")
         preset = presets[preset_id]
         if main is None:
             top.caption(c.md_escape(preset.title))
@@ -323,7 +323,6 @@ def draw_inputs(main: Any = None) -> ScenarioInputs:
                                                                   "carbon intensity from)"),
                              (MEMORY_KEYS, MEMORY_KEYS if show_memory else (), "the training-memory inputs are off")):
         c.ignored_url_params([k for k in every if k not in used], why, drop=True)
-    keep_in_address("preset", preset_in_address(workload, preset_id, DEFAULT_PRESET, st.session_state))
     keys = ["workload", *WORKLOAD_KEYS[workload], "hardware", "devices", "utilization", "year", "precision", "power_w",
             "pue", "grid_by", *GRID_KEYS[grid_by], "price", "elec"]
     keys += ["embodied", "cooling", "memory_inputs"] + (list(MEMORY_KEYS) if show_memory else [])
@@ -372,7 +371,7 @@ def _url_params(keys, workload: str = "preset") -> dict[str, str]:
                 **({} if workload == "preset" else WORKLOAD_START[workload])}
     for key in keys:
         value = st.session_state.get(key) if key != "preset" else preset_in_address(
-            workload, st.session_state.get(key), DEFAULT_PRESET, st.session_state)  # as the address keeps it
+            workload, st.session_state.get(key), DEFAULT_PRESET, st.session_state)  # the default's too, when changed
         if value is None or value == defaults.get(key):
             continue
         out[key] = url_text(value)

@@ -28,7 +28,6 @@ from browser_fixtures import (
 )
 
 from app_pages.estimate import headline_values
-from app_pages.inputs import DEFAULT_PRESET
 from estimator.services import api
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -99,26 +98,6 @@ def test_lecture_link_in_a_real_browser(browser, server, tmp_path):
     wait_for_metric(other, "Training time", want["Training time"])
     assert read_metrics(other) == want
     assert not errors, errors
-
-
-def test_the_default_preset_with_changed_tokens_reopens_as_itself(browser, server):
-    """App audit: tokens typed under the default preset (GPT-3 175B) left "/?tokens=…" in the address
-    (Streamlit leaves a bound widget's default out), which reloaded as a custom workload on other
-    hardware: 7.57 years instead of 47.7 days, with no word."""
-    page = browser.new_page(viewport={"width": 1440, "height": 1000})
-    page.set_default_timeout(TIMEOUT_MS)
-    page.goto(server)
-    wait_for_metric(page, "Cost", headline_values(api.run(preset_id=DEFAULT_PRESET).estimate)["Cost"])
-    tokens = page.get_by_role("spinbutton", name="Training tokens D", exact=True)
-    tokens.fill("1e12")
-    tokens.press("Enter")
-    want = headline_values(api.run(preset_id=DEFAULT_PRESET, tokens=1e12).estimate)
-    wait_for_metric(page, "Training time", want["Training time"])
-    page.wait_for_function(f"() => window.location.search.includes('preset={DEFAULT_PRESET}')", timeout=TIMEOUT_MS)
-    page.reload()
-    wait_for_metric(page, "Training time", want["Training time"])
-    assert read_metrics(page) == want and "workload=" not in page.url
-    page.close()
 
 
 # --- lecture mode on a projector (issue 11) ---------------------------------------------------
