@@ -363,8 +363,8 @@ def preset_workload(preset, where: Any) -> dict[str, Any]:
 
 
 def _url_params(keys, workload: str = "preset") -> dict[str, str]:
-    """The scenario's non-default inputs as URL parameters (what Streamlit keeps in the URL); a
-    preset's workload fields have no default but the preset's own (empty)."""
+    """The scenario's non-default inputs as URL parameters (the Export tab's link); a preset's workload
+    fields have no default but the preset's own (empty), and a changed preset is named even when it is the default."""
     out = {}
     defaults = {"workload": "preset", "grid_by": "default", "recompute": False,
                 "embodied": True, "memory_inputs": st.session_state.get(MEMORY_DEFAULT_KEY, False),
