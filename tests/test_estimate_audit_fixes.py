@@ -302,6 +302,11 @@ def test_a_changed_presets_caption_says_its_run_and_what_differs():
     at = run_page("estimate", {"preset": "llama2-70b", "cooling": "dry"})
     text = " ".join(x.value for x in at.caption).replace("\\", "")
     assert "1.72M A100-hours; this scenario differs in cooling." in text
+    # GPT-3 states FLOPs and its model's size: new tokens are its model on them (audit: "differs in flops,
+    # params, tokens")
+    at = run_page("estimate", {"preset": "gpt3-175b", "tokens": "1e12"})
+    text = " ".join(x.value for x in at.caption).replace("\\", "")
+    assert "; this scenario differs in tokens." in text
 
 
 def test_compare_says_a_refusal_shared_by_every_profile_once():

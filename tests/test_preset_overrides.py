@@ -185,3 +185,20 @@ def test_tied_to_power_is_checked_on_load():
         preset_from_dict("x", {**base, "pue": 1.0, "tied_to_power": ["pue"]}, "p.toml")
     with pytest.raises(DataFileError, match="must be a list"):
         preset_from_dict("x", {**base, "power_w": 400, "pue": 1.0, "tied_to_power": "pue"}, "p.toml")
+
+
+@pytest.mark.parametrize(("preset_id", "given", "differs"), [
+    ("gpt3-175b", dict(tokens=1e12), {"tokens"}),             # its own 175B model on new tokens
+    ("gpt3-175b", dict(params=1e11, tokens=1e12), {"params", "tokens"}),
+    ("llama2-70b", dict(tokens=4e12), {"tokens"}),
+    ("llama2-70b", dict(flops=1e24), {"flops"}),              # new FLOPs replace its size and tokens
+    ("llama2-70b", dict(params=1e10), {"params"}),
+])
+def test_a_preset_says_it_differs_in_the_inputs_given_not_in_what_follows_from_them(preset_id, given, differs):
+    """Audit: GPT-3 with only new tokens 'differs in flops, params, tokens'; its parameters were its own
+    and its FLOPs followed from the tokens."""
+    r = api.run(preset_id=preset_id, **given)
+    assert r.changed == differs
+    assert r.title.startswith("Based on ")
+    if "flops" not in given:
+        assert r.estimate.flops == pytest.approx(6 * r.scenario.params * r.scenario.tokens)

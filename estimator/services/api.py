@@ -196,6 +196,15 @@ def changed_from_preset(preset: Preset, hardware: str, scenario: Scenario) -> fr
     own = preset.scenario()
     changed = {name for name in INPUT_FIELDS
                if name not in FOOTPRINT_FIELDS and getattr(scenario, name) != getattr(own, name)}
+    # a FLOPs preset given only new tokens runs its own model (``model_params``) on them: the parameters are
+    # its still, and the FLOPs follow from the tokens (audit: GPT-3 with new tokens "differs in flops, params,
+    # tokens")
+    if own.params is None and scenario.params is not None and scenario.params == preset.model_params:
+        changed.discard("params")
+    if scenario.flops is None and changed & {"params", "tokens"}:
+        changed.discard("flops")
+    if scenario.flops is not None and "flops" in changed:  # new FLOPs replace the preset's size and tokens
+        changed -= {k for k in ("params", "tokens") if getattr(scenario, k) is None}
     if hardware != preset.hardware:
         changed.add("hardware")
     return frozenset(changed)
