@@ -8,6 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from estimator.core.number_text import gfmt
 from estimator.core.utilization_choice import centre_name
 from estimator.core.utilization_model import RULE
 from estimator.fit.utilization_cv import BASELINE_GOODPUT, FACTOR_BANDS
@@ -38,9 +39,9 @@ def document() -> dict:
 # and the interval's width scrolled out of view (audit).
 WIDTH = "Width"
 COLUMN_HELP = {WIDTH: "The interval's mean width: the geometric mean of high ÷ low",
-               **{f"{b:g}×, rule": f"The flat {BASELINE_GOODPUT:.0%} rule's share of runs within {b:g}×"
+               **{f"{gfmt(b)}×, rule": f"The flat {BASELINE_GOODPUT:.0%} rule's share of runs within {gfmt(b)}×"
                   for b in FACTOR_BANDS},
-               **{f"Within {b:g}×": f"The fit's share of runs within {b:g}× of the published device-hours"
+               **{f"Within {gfmt(b)}×": f"The fit's share of runs within {gfmt(b)}× of the published device-hours"
                   for b in FACTOR_BANDS}}
 
 
@@ -55,8 +56,8 @@ def summary_table(doc: dict) -> pd.DataFrame:
         row = {"Family": fam, "Runs": m["n_runs"], "Median factor": m["median_factor"],
                RULE_LABEL: b["median_factor"]}
         for band in FACTOR_BANDS:
-            row[f"Within {band:g}×"] = m[f"share_within_{band:g}x"]
-            row[f"{band:g}×, rule"] = b[f"share_within_{band:g}x"]
+            row[f"Within {gfmt(band)}×"] = m[f"share_within_{band:g}x"]
+            row[f"{gfmt(band)}×, rule"] = b[f"share_within_{band:g}x"]
         row[f"{doc['interval_level']:.0%} coverage"] = m["interval_coverage"]
         row[WIDTH] = m["interval_mean_width_factor"]
         rows.append(row)
@@ -73,8 +74,8 @@ def summary_formats(doc: dict) -> dict:
     Streamlit's percent format gave "68.54%"), factors to two decimals."""
     formats = {"Median factor": factor_cell, RULE_LABEL: factor_cell, f"{doc['interval_level']:.0%} coverage": percent_cell,
                WIDTH: width_cell}
-    formats.update({f"Within {b:g}×": percent_cell for b in FACTOR_BANDS})
-    formats.update({f"{b:g}×, rule": percent_cell for b in FACTOR_BANDS})
+    formats.update({f"Within {gfmt(b)}×": percent_cell for b in FACTOR_BANDS})
+    formats.update({f"{gfmt(b)}×, rule": percent_cell for b in FACTOR_BANDS})
     return formats
 
 
@@ -107,7 +108,7 @@ def power_section(doc: dict) -> None:
                      f"{level:.0%} coverage": g["interval_coverage"], "Devices": d.get("n_devices", float("nan")),
                      "Device held out: factor": d.get("median_factor", float("nan")),
                      "Device held out: coverage": d.get("interval_coverage", float("nan"))})
-    formats = {"Median factor": factor_cell, "TDP": factor_cell, f"{level:.0%} coverage": percent_cell, "Devices": lambda x: f"{x:g}",
+    formats = {"Median factor": factor_cell, "TDP": factor_cell, f"{level:.0%} coverage": percent_cell, "Devices": lambda x: f"{gfmt(x)}",
                "Device held out: factor": factor_cell, "Device held out: coverage": percent_cell}
     st.dataframe(c.number_table(pd.DataFrame(rows), formats), hide_index=True, width="stretch")
     energy_section(doc)
@@ -188,7 +189,7 @@ def misses(doc: dict) -> None:
     rows = accuracy.misses(doc)
     if not rows:
         return
-    st.subheader(f"Runs missed by more than {accuracy.MISS_FACTOR:g}×", anchor=False)
+    st.subheader(f"Runs missed by more than {gfmt(accuracy.MISS_FACTOR)}×", anchor=False)
     for r in rows:
         st.markdown(c.md_escape(
             f"{r['run']} ({r['hardware']}): predicted {hz.sig(r['predicted_device_hours'])} device-hours, "
@@ -200,7 +201,7 @@ def lecture_misses(doc: dict) -> None:
     """In the lecture hall, the misses by name in one line (the page's full list is not shown there)."""
     rows = accuracy.misses(doc)
     if rows:
-        st.caption(c.md_escape(f"Missed by more than {accuracy.MISS_FACTOR:g}× ({len(rows)} of {len(doc['runs'])} runs): "
+        st.caption(c.md_escape(f"Missed by more than {gfmt(accuracy.MISS_FACTOR)}× ({len(rows)} of {len(doc['runs'])} runs): "
                                + ", ".join(f"{r['run']} {r['factor']:.1f}×" for r in rows)
                                + ". Their likely reasons are on the full Accuracy page.", limit=800))
 
@@ -209,7 +210,7 @@ def held_misses(rows: list[dict], how: str, level: float) -> None:
     """A stricter hold-out's misses beyond ``MISS_FACTOR``, each beside the rule's, in an expander."""
     if not rows:
         return
-    with st.expander(f"Runs missed by more than {accuracy.MISS_FACTOR:g}× {how} ({len(rows)})"):
+    with st.expander(f"Runs missed by more than {gfmt(accuracy.MISS_FACTOR)}× {how} ({len(rows)})"):
         for r in rows:
             st.markdown(c.md_escape(
                 f"{r['run']} ({r['hardware']}): predicted {hz.sig(r['predicted_device_hours'])} device-hours, "

@@ -8,6 +8,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from estimator.core.number_text import gfmt
 from estimator.core.units import MS_PER_S
 from estimator.fit.serving_fit import FACTOR_BANDS as SERVING_FACTOR_BANDS
 from estimator.report import export
@@ -122,7 +123,7 @@ def inference_summary_table(doc: dict) -> pd.DataFrame:
             m = doc[key][pred]
             row = {"Figure": SHORT_LABELS[key], "Predictor": name, "Configs": m["n"], "Median factor": m["median_factor"]}
             for band in SERVING_FACTOR_BANDS:
-                row[f"Within {band:g}×"] = m[f"share_within_{band:g}x"]
+                row[f"Within {gfmt(band)}×"] = m[f"share_within_{band:g}x"]
             row[f"{doc['interval_level']:.0%} coverage"] = m["interval_coverage"]
             row[BY_MODEL] = m["interval_coverage_by_model"]
             row[WIDTH] = m["interval_mean_width_factor"]
@@ -164,8 +165,8 @@ def serving_misses(doc: dict) -> None:
         return
     level = doc["interval_level"]
     st.markdown(c.md_escape(
-        f"Missed by more than {accuracy.MISS_FACTOR:g}×: " + "; ".join(
-            f"{r['model'].split('/')[-1]} on {r['hardware']} (TP {r['tensor_parallel']}, batch {r['batch']:g}): "
+        f"Missed by more than {gfmt(accuracy.MISS_FACTOR)}×: " + "; ".join(
+            f"{r['model'].split('/')[-1]} on {r['hardware']} (TP {r['tensor_parallel']}, batch {gfmt(r['batch'])}): "
             f"TPOT {r['factor_tpot']:.2f}× off, {'inside' if r['inside_tpot'] else 'outside'} the {level:.0%} range; "
             f"J per token {r['factor_j']:.2f}×" for r in rows) + ".", limit=900))
 
@@ -176,8 +177,8 @@ def by_shape(g: dict, level: float) -> None:
     j, t = g["joules_per_output_token"]["model"], g["seconds_per_output_token"]["model"]
     st.markdown("**Held out by shape and engine:** " + c.md_escape(
         f"{g['method']}. The centre holds (J per output token {j['median_factor']:.2f}×, TPOT "
-        f"{t['median_factor']:.2f}×), but the nested {level:.0%} ranges are ×{j['interval_mean_width_factor']:.3g} and "
-        f"×{t['interval_mean_width_factor']:.3g} wide: the coverage above counts models of one shape on one engine as "
+        f"{t['median_factor']:.2f}×), but the nested {level:.0%} ranges are ×{gfmt(j['interval_mean_width_factor'], 3)} and "
+        f"×{gfmt(t['interval_mean_width_factor'], 3)} wide: the coverage above counts models of one shape on one engine as "
         "separate models, and two batched models are too few to calibrate a range for that regime.", limit=900))
 
 
@@ -245,7 +246,7 @@ def inference_section(lecture: bool) -> None:
     # the baselines have no interval: their coverage and width cells read "n/a" (c.number_table), not "None"
     formats = {"Median factor": factor_cell, f"{doc['interval_level']:.0%} coverage": percent_cell,
                BY_MODEL: percent_cell, WIDTH: width_cell}
-    formats.update({f"Within {b:g}×": percent_cell for b in SERVING_FACTOR_BANDS})
+    formats.update({f"Within {gfmt(b)}×": percent_cell for b in SERVING_FACTOR_BANDS})
     st.dataframe(c.number_table(inference_summary_table(doc), formats), hide_index=True, width="stretch",
                  column_config={k: st.column_config.Column(help=v) for k, v in COLUMN_HELP.items()})
     st.caption(c.md_escape(f"Ranges: {doc['interval_method']}.", limit=600))

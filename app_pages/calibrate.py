@@ -22,6 +22,7 @@ import streamlit as st
 from estimator.core import bounds as B
 from estimator.core.base_profile import CPU_BASE_PROFILE
 from estimator.core.errors import EstimatorError
+from estimator.core.number_text import gfmt
 from estimator.core.profile import PRECISIONS
 from estimator.core.units import BYTES_PER_MB, FLOPS_PER_TFLOP, MS_PER_S
 from estimator.io import datafiles
@@ -101,11 +102,11 @@ def show_result(result: cr.CalibrationResult, key: str) -> None:
     for warning in result.warnings:
         st.warning(c.md_escape(warning[:1].upper() + warning[1:], 600), icon=":material/warning:")
     a, b, d = style.metric_cells(3, f"{key}_numbers")
-    a.metric("Achieved", f"{s['achieved_flops_per_s'] / FLOPS_PER_TFLOP:.4g} TFLOP/s",
+    a.metric("Achieved", f"{gfmt(s['achieved_flops_per_s'] / FLOPS_PER_TFLOP, 4)} TFLOP/s",
              help=f"{s['precision']}, {s['utilization']:.1%} of the base profile's peak")
     if s["mean_power_w"] is not None:
         b.metric("Mean power", hz.power(s["mean_power_w"]) + (" (estimate)" if s["power_is_estimate"] else ""))
-        d.metric("Energy", f"{s['energy_j']:.4g} J", help=f"over {s['duration_s']:.2f} s")
+        d.metric("Energy", f"{gfmt(s['energy_j'], 4)} J", help=f"over {s['duration_s']:.2f} s")
     st.caption(c.md_escape(f"{s['device_name']} — power source: {s['power_source']} — {s['method']}", 600))
     for note in result.notes:
         st.info(c.md_escape(note, 600), icon=":material/info:")
@@ -344,7 +345,7 @@ def show_track_report(rep: LoadedReport) -> None:
     step_s = p.get("step_s")
     source = f"{s.get('device_name', '?')} ({s.get('backend', '?')} backend), power: {s.get('power_source') or 'not measured'}"
     if step_s is not None:
-        source = (f"{p.get('steady_steps', 0):,} steady steps of {step_s * MS_PER_S:.4g} ms after {p.get('warmup_steps', 0):,} "
+        source = (f"{p.get('steady_steps', 0):,} steady steps of {gfmt(step_s * MS_PER_S, 4)} ms after {p.get('warmup_steps', 0):,} "
                   f"warm-up steps ({p.get('warmup_how', '')}); " + source)
     st.caption(c.md_escape(f"{rep.source}, written {rep.written_at}: {source}", 600))
     for note in p.get("notes") or []:

@@ -18,6 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from estimator.core.interval import LEVEL
+from estimator.core.number_text import gfmt
 from estimator.core.units import BYTES_PER_GB
 from estimator.core.utilization_model import RULE_GOODPUT
 
@@ -258,7 +259,7 @@ def memory_frame(memory) -> pd.DataFrame:
     return pd.DataFrame({"kind": ["part"] * n + ["capacity"], "part": [*MEMORY_PARTS, None],
                          "gb": [*(b[k] for k in MEMORY_PARTS), memory.capacity_gb], "row": "per device",
                          "order": range(n + 1),
-                         "label": [*MEMORY_PARTS, f"device memory {memory.capacity_gb:g} GB"]})
+                         "label": [*MEMORY_PARTS, f"device memory {gfmt(memory.capacity_gb)} GB"]})
 
 
 def memory_layers(df: pd.DataFrame) -> alt.LayerChart:

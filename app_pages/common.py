@@ -31,6 +31,7 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from estimator.core.errors import EstimatorError
+from estimator.core.number_text import gfmt
 from estimator.io import datafiles
 
 from .profile_cache import clear_profile_cache, hardware_ids, load_error, profiles, refresh_profiles_if_changed  # noqa: F401 (re-exported)
@@ -293,9 +294,9 @@ def check_number(raw: str, *, min_value: float, max_value: float, integer: bool)
     if not math.isfinite(x):
         return "not a finite number"
     if x < min_value:
-        return f"below the minimum {min_value:g}"
+        return f"below the minimum {gfmt(min_value)}"
     if x > max_value:
-        return f"above the maximum {max_value:g}"
+        return f"above the maximum {gfmt(max_value)}"
     if integer and x != int(x):
         return "not a whole number"
     return None

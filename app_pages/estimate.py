@@ -6,6 +6,7 @@ import pyarrow as pa
 import streamlit as st
 
 from estimator.core.interval import EXACT, ONE_FIGURE, STATED, range_meaning
+from estimator.core.number_text import gfmt
 from estimator.report import export
 from estimator.report import humanize as hz
 from estimator.report.export import LABELS, published_cells
@@ -172,7 +173,7 @@ def memory_chart(est) -> None:
         return
     # the red rule has no legend entry of its own (browser audit): the caption names it
     st.caption(c.md_escape(f"{export.memory_line(est)}. The red line is the device's memory, "
-                           f"{m.capacity_gb:g} GB.", limit=450))
+                           f"{gfmt(m.capacity_gb)} GB.", limit=450))
     charts.render_templated(charts.memory_layers, charts.memory_frame(m))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from estimator.core.number_text import gfmt
 from estimator.core.units import G_PER_KG, HOURS_PER_YEAR, W_PER_KW
 from estimator.report import humanize as hz
 
@@ -53,7 +54,7 @@ def steps(est) -> list[Step]:
         if est.time_flops is not None:
             formula = formula.replace("C ÷", "6·N·D ÷", 1)
         out.append(Step("2. Time", formula,
-                        f"{hz.sci(time_flops, 4)}{counted} ÷ ({hz.sci(peak, 4)} FLOP/s × {util:.4g}) = "
+                        f"{hz.sci(time_flops, 4)}{counted} ÷ ({hz.sci(peak, 4)} FLOP/s × {gfmt(util, 4)}) = "
                         f"{hz.sci(device_s, 4)} device-s "
                         f"= {hz.sig(est.device_hours, 4)} device-hours;  ÷ {hz.noun(hz.count(est.devices), 'device')} = "
                         f"{hz.duration(est.wall_clock_s)}",
@@ -61,27 +62,27 @@ def steps(est) -> list[Step]:
     else:
         given = hours if hours is not None else dev_hours
         out.append(Step("2. Time (from the known run)", "wall clock = hours given (device-hours = hours × devices)",
-                        f"{given.value:g} {given.unit};  {hz.sig(est.device_hours, 4)} device-hours, "
+                        f"{gfmt(given.value)} {given.unit};  {hz.sig(est.device_hours, 4)} device-hours, "
                         f"{hz.duration(est.wall_clock_s)} wall clock", _src(est, given.name, "devices")))
     power = _a(est, "power_w").value
     pue = _a(est, "pue").value
     it_kwh = est.device_hours * power / W_PER_KW
-    out.append(Step("3. Energy", f"energy = device-hours × power per device × PUE ÷ {W_PER_KW:g}",
-                    f"{hz.sig(est.device_hours, 4)} h × {hz.sig(power, 4)} W × {pue:g} ÷ {W_PER_KW:g} = {hz.sig(it_kwh * pue, 4)} kWh "
+    out.append(Step("3. Energy", f"energy = device-hours × power per device × PUE ÷ {gfmt(W_PER_KW)}",
+                    f"{hz.sig(est.device_hours, 4)} h × {hz.sig(power, 4)} W × {gfmt(pue)} ÷ {gfmt(W_PER_KW)} = {hz.sig(it_kwh * pue, 4)} kWh "
                     f"= {hz.energy(est.energy_kwh)}", _src(est, "power_w", "pue")))
     ci = _a(est, "carbon_intensity_g_per_kwh").value
-    out.append(Step("4. CO₂e", f"CO₂e (kg) = energy (kWh) × grid intensity (g/kWh) ÷ {G_PER_KG:g}",
-                    f"{hz.sig(est.energy_kwh, 4)} kWh × {ci:g} g/kWh ÷ {G_PER_KG:g} = {hz.sig(est.co2e_kg, 4)} kg "
+    out.append(Step("4. CO₂e", f"CO₂e (kg) = energy (kWh) × grid intensity (g/kWh) ÷ {gfmt(G_PER_KG)}",
+                    f"{hz.sig(est.energy_kwh, 4)} kWh × {gfmt(ci)} g/kWh ÷ {gfmt(G_PER_KG)} = {hz.sig(est.co2e_kg, 4)} kg "
                     f"= {hz.co2e(est.co2e_kg)}", _src(est, "carbon_intensity_g_per_kwh")))
     price = _a(est, "price_usd_per_device_hour")
     elec = _a(est, "electricity_usd_per_kwh")
     if elec is not None:
         out.append(Step("5. Cost", "cost = energy × electricity price",
-                        f"{hz.sig(est.energy_kwh, 4)} kWh × ${elec.value:g}/kWh = {hz.money(est.cost_usd)}",
+                        f"{hz.sig(est.energy_kwh, 4)} kWh × ${gfmt(elec.value)}/kWh = {hz.money(est.cost_usd)}",
                         _src(est, "electricity_usd_per_kwh")))
     elif price is not None and price.value is not None:
         out.append(Step("5. Cost", "cost = device-hours × price per device-hour",
-                        f"{hz.sig(est.device_hours, 4)} h × ${price.value:g} = {hz.money(est.cost_usd)}",
+                        f"{hz.sig(est.device_hours, 4)} h × ${gfmt(price.value)} = {hz.money(est.cost_usd)}",
                         _src(est, "price_usd_per_device_hour")))
     else:
         out.append(Step("5. Cost", "cost = device-hours × price per device-hour", "no price: give one in the sidebar",
@@ -91,8 +92,8 @@ def steps(est) -> list[Step]:
         years = _a(est, "lifetime_years").value
         out.append(Step("6. Embodied CO₂e (manufacturing, beside the operational CO₂e)",
                         "embodied = device-hours × kg CO₂e per device ÷ (lifetime hours × 1.0 utilisation)",
-                        f"{hz.sig(est.device_hours, 4)} h × {kg.value:.4g} kg ÷ ({years:g} years × "
-                        f"{HOURS_PER_YEAR:g} h) = {hz.co2e(est.embodied_co2e_kg)}",
+                        f"{hz.sig(est.device_hours, 4)} h × {gfmt(kg.value, 4)} kg ÷ ({gfmt(years)} years × "
+                        f"{gfmt(HOURS_PER_YEAR)} h) = {hz.co2e(est.embodied_co2e_kg)}",
                         _src(est, "embodied_kg_co2e_per_device", "lifetime_years")))
     else:
         out.append(Step("6. Embodied CO₂e", "embodied = device-hours × kg per device ÷ lifetime hours",
@@ -100,8 +101,8 @@ def steps(est) -> list[Step]:
     if est.water_l is not None:
         wue, ewif = _a(est, "wue_l_per_kwh").value, _a(est, "ewif_l_per_kwh").value
         out.append(Step("7. Water (Li et al. 2023)", "water = energy ÷ PUE × on-site WUE + energy × off-site EWIF",
-                        f"{hz.sig(est.energy_kwh, 4)} kWh ÷ {pue:g} × {wue:g} L/kWh + {hz.sig(est.energy_kwh, 4)} kWh × "
-                        f"{ewif:g} L/kWh = {hz.sig(est.water_l, 4)} L = {hz.water(est.water_l)}",
+                        f"{hz.sig(est.energy_kwh, 4)} kWh ÷ {gfmt(pue)} × {gfmt(wue)} L/kWh + {hz.sig(est.energy_kwh, 4)} kWh × "
+                        f"{gfmt(ewif)} L/kWh = {hz.sig(est.water_l, 4)} L = {hz.water(est.water_l)}",
                         _src(est, "wue_l_per_kwh", "ewif_l_per_kwh")))
     return out
 

@@ -18,6 +18,7 @@ from estimator.core import inference as inference_core
 from estimator.core.errors import EstimatorError
 from estimator.core.estimate import DEFAULT_CARBON_INTENSITY_G_PER_KWH
 from estimator.core.inference import DEFAULT_PROMPT_TOKENS, DEFAULT_TOKENS_PER_QUERY, QUERY_SOURCE
+from estimator.core.number_text import gfmt
 from estimator.core.serving import DEFAULT_ENGINE, ENGINES
 from estimator.core.units import MS_PER_S
 from estimator.io import serving_data
@@ -163,7 +164,7 @@ def inputs() -> dict:
                              help="Multiplies the devices' energy (the J per output token shown is before PUE)")
     kw["carbon_intensity_g_per_kwh"] = c.url_number("Grid intensity (gCO2e/kWh)", "inf_grid", min_value=0.0,
                                                     max_value=MAX_GRID_G_PER_KWH, fmt="%.4g",
-                                                    placeholder=f"{DEFAULT_CARBON_INTENSITY_G_PER_KWH:g} (world average)", where=side)
+                                                    placeholder=f"{gfmt(DEFAULT_CARBON_INTENSITY_G_PER_KWH)} (world average)", where=side)
     kw["price_usd_per_device_hour"] = c.url_number("Price (USD per device-hour)", "inf_price", min_value=0.0,
                                                    max_value=MAX_PRICE, fmt="%.4g", placeholder="profile's", where=side)
     published = catalog()[kw["model"]].train_tokens if "model" in kw else None
@@ -291,27 +292,39 @@ def render() -> None:
     c.show_url_warnings(warn_box)
 
 
+# The technique table's cells: significant figures, never e-notation (7.17 × 10⁴, not 7.17e+04)
+def _g3(x: float) -> str:
+    return gfmt(x, 3)
+
+
+def _g4(x: float) -> str:
+    return gfmt(x, 4)
+
+
+_whole = "{:.0f}".format
+
+
 def technique_section(report, r) -> None:
     df = technique_table(report.techniques)
     # (key, label, format, help): the numbers written by number_table, so a device without a price
     # shows "n/a" for the cost columns, not "None"
     columns = (
-        ("tpot_ms", "TPOT (ms)", "{:.3g}", "time per output token: one decode step"),
-        ("tpot_ms_low", "TPOT low", "{:.3g}", None), ("tpot_ms_high", "TPOT high", "{:.3g}", None),
-        ("devices", "Devices", "{:.0f}", "as many as the weights and KV cache need"),
-        ("device_ms_per_token", "Device-ms / token", "{:.3g}", "TPOT ÷ batch × devices: what energy and cost scale with"),
-        ("j_per_token", "J / output token", "{:.3g}", None),
-        ("j_per_token_low", "J low", "{:.3g}", None), ("j_per_token_high", "J high", "{:.3g}", None),
-        ("weights_gb", "Weights (GB)", "{:.3g}", None), ("kv_cache_gb", "KV cache (GB)", "{:.3g}", None),
-        ("wh_per_query", "Wh / query", "{:.3g}", None),
-        ("wh_per_query_low", "Wh low", "{:.3g}", None), ("wh_per_query_high", "Wh high", "{:.3g}", None),
-        ("g_co2e_per_query", "g CO₂e / query", "{:.3g}", None),
-        ("usd_per_query", "USD / query", "{:.3g}", None),
-        ("saved_pct", "Energy saved (%)", "{:.0f}", None),
-        ("cost_total_usd", "Total cost (USD)", "{:.4g}", None))
+        ("tpot_ms", "TPOT (ms)", _g3, "time per output token: one decode step"),
+        ("tpot_ms_low", "TPOT low", _g3, None), ("tpot_ms_high", "TPOT high", _g3, None),
+        ("devices", "Devices", _whole, "as many as the weights and KV cache need"),
+        ("device_ms_per_token", "Device-ms / token", _g3, "TPOT ÷ batch × devices: what energy and cost scale with"),
+        ("j_per_token", "J / output token", _g3, None),
+        ("j_per_token_low", "J low", _g3, None), ("j_per_token_high", "J high", _g3, None),
+        ("weights_gb", "Weights (GB)", _g3, None), ("kv_cache_gb", "KV cache (GB)", _g3, None),
+        ("wh_per_query", "Wh / query", _g3, None),
+        ("wh_per_query_low", "Wh low", _g3, None), ("wh_per_query_high", "Wh high", _g3, None),
+        ("g_co2e_per_query", "g CO₂e / query", _g3, None),
+        ("usd_per_query", "USD / query", _g3, None),
+        ("saved_pct", "Energy saved (%)", _whole, None),
+        ("cost_total_usd", "Total cost (USD)", _g4, None))
     num = st.column_config.NumberColumn  # the cells keep their numbers (sorting); number_table writes them
     table = df.drop(columns=["short"])  # the chart's axis labels, not the table's
-    st.dataframe(c.number_table(table, {key: fmt.format for key, _, fmt, _ in columns}), hide_index=True,
+    st.dataframe(c.number_table(table, {key: fmt for key, _, fmt, _ in columns}), hide_index=True,
                  width="stretch", column_config={"technique": "Technique", "setting": "Setting", "bound": "Bound",
                                                  **{key: num(label, help=help_) for key, label, _, help_ in columns}})
     st.download_button("CSV", c.table_csv(table), file_name="compression.csv", mime="text/csv", on_click="ignore",
@@ -330,7 +343,7 @@ def break_even_section(report) -> None:
     devices_only = (f" Compared on the devices' {hz.percent(be.train_device_share)} of its energy, as serving "
                     "counts it (without the host)." if be.train_device_share < 1 else "")
     cols[0].metric("Training", hz.money(be.train[key]) if key == "cost_usd" else hz.energy(be.train[key]), border=True,
-                   help=f"{t.flops:.3g} FLOPs: {hz.energy(t.energy_kwh)}, {hz.co2e(t.co2e_kg)}; {report.training_source}."
+                   help=f"{gfmt(t.flops, 3)} FLOPs: {hz.energy(t.energy_kwh)}, {hz.co2e(t.co2e_kg)}; {report.training_source}."
                         + devices_only)
     q = be.queries[key]
     q_rng = (be.queries_range or {}).get(key)

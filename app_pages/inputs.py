@@ -22,6 +22,7 @@ from estimator.core import embodied
 from estimator.core.errors import EstimatorError
 from estimator.core.estimate import DEFAULT_CARBON_INTENSITY_G_PER_KWH
 from estimator.core.memory import DEFAULT_MICRO_BATCH, DEFAULT_SEQ_LEN, RECOMPUTE, ZERO_STAGES, Strategy
+from estimator.core.number_text import gfmt
 from estimator.core.scenario import Scenario
 from estimator.core.utilization_choice import depends_on, fit_words, same_for_every_run, year_words
 from estimator.core.validation import WHOLE_DIGITS_LIMIT
@@ -102,7 +103,7 @@ class ScenarioInputs:
 def _sig(x: float | None) -> str:
     if x is None:
         return "none"
-    return f"{x:,.0f}" if float(x).is_integer() and abs(x) < 1e7 else f"{x:.4g}"
+    return f"{x:,.0f}" if float(x).is_integer() and abs(x) < 1e7 else f"{gfmt(x, 4)}"
 
 
 def utilization_placeholder(p_in, profile, ph) -> str:
@@ -116,7 +117,7 @@ def utilization_placeholder(p_in, profile, ph) -> str:
         return "fitted for this run"
     if profile.utilization.fitted:  # the centre chosen for devices without runs takes no covariate
         u = profile.utilization
-        return f"{u.default:.3g}: {fit_words(u.fit_family, u.borrowed, u.same_chip)}"
+        return f"{gfmt(u.default, 3)}: {fit_words(u.fit_family, u.borrowed, u.same_chip)}"
     return ph("utilization", profile.utilization.default)
 
 
@@ -254,7 +255,7 @@ def draw_inputs(main: Any = None) -> ScenarioInputs:
         data = c.carbon_data()
         region = c.url_select("Country (ISO 3166 alpha-3)", "region", sorted(data.countries), where=side, any_case=True,
                               placeholder="e.g. FRA", help="CodeCarbon's per-country grid intensity")
-        side.caption(c.md_escape(f"{data.countries[region][0]}: {data.countries[region][1]:g} gCO2e/kWh" if region
+        side.caption(c.md_escape(f"{data.countries[region][0]}: {gfmt(data.countries[region][1])} gCO2e/kWh" if region
                                  else f"No country: {unset}"))
     elif grid_by == "cloud":
         data = c.carbon_data()
@@ -275,15 +276,15 @@ def draw_inputs(main: Any = None) -> ScenarioInputs:
 
     side.subheader("Embodied carbon and water")
     if not c.url_toggle("Embodied (manufacturing) CO₂e", "embodied", default=True, where=side,
-                        help=f"The devices' manufacturing footprint, shared over a {embodied.LIFETIME_YEARS:g}-year life "
-                             f"({embodied.LIFETIME_RANGE_YEARS[0]:g}–{embodied.LIFETIME_RANGE_YEARS[1]:g})"):
+                        help=f"The devices' manufacturing footprint, shared over a {gfmt(embodied.LIFETIME_YEARS)}-year life "
+                             f"({gfmt(embodied.LIFETIME_RANGE_YEARS[0])}–{gfmt(embodied.LIFETIME_RANGE_YEARS[1])})"):
         kwargs["embodied"] = False
     kwargs["cooling"] = c.url_select("Data-centre cooling (on-site water)", "cooling", list(COOLING), where=side,
                                      placeholder=(f"{profile.cooling} (profile)" if profile and profile.cooling
                                                   else f"{DEFAULT_COOLING} (default)"),
                                      help="On-site water per kWh by kind of data centre (Li et al. 2023 and "
                                           f"operators' reports); off-site water: the grid's country where Li et al. "
-                                          f"give one, else the U.S. average {EWIF_L_PER_KWH:g} L/kWh")
+                                          f"give one, else the U.S. average {gfmt(EWIF_L_PER_KWH)} L/kWh")
     # The memory inputs are drawn only when asked for (or when the link sets one): six widgets
     # on every run for a choice most users never make cost each student's run (issue 16).
     st.session_state.setdefault(MEMORY_DEFAULT_KEY, any(k in st.query_params for k in MEMORY_KEYS))

@@ -19,6 +19,7 @@ import streamlit as st
 from estimator.core import compression
 from estimator.core.equivalents import BRAIN_POWER_W
 from estimator.core.errors import EstimatorError
+from estimator.core.number_text import gfmt
 from estimator.core.units import S_PER_YEAR, W_PER_TW
 from estimator.laws import contrasts, trends
 from estimator.laws import diminishing as dm
@@ -88,7 +89,7 @@ def brain_years_caption() -> str:
     real = next(x for x in contrasts.contrasts(inputs) if x.key == "gpt3_published_brain_years")
     estimated = next(x for x in contrasts.contrasts(inputs) if x.key == "gpt3_brain_years")
     # both named (browser check: Contrasts' headline is the estimate's 7,420, its published row 7,340)
-    return (f"a {BRAIN_POWER_W:g} W brain's energy for that long; the real run's published "
+    return (f"a {gfmt(BRAIN_POWER_W)} W brain's energy for that long; the real run's published "
             f"{hz.energy(gpt3_published_kwh())}: {hz.count(real.value)} years (Contrasts' headline, "
             f"{hz.count(estimated.value)}, is from this tool's estimate, {hz.energy(inputs.gpt3_energy_kwh)})")
 
@@ -141,8 +142,8 @@ def brain_vs_alphago() -> None:
 def illustrative_base_caption() -> str:
     """The caveat at the cost: its base is ResNet-50's run, not a model at the claim's starting error
     (the Limits page says so; the slide had dropped it)."""
-    return (f"Illustrative: ResNet-50 is at ≈{dm.RESNET50_TOP1_ERROR_PCT:g}% error, not "
-            f"{dm.CLAIM_CURRENT_ERROR_PCT:g}%, so this is low")
+    return (f"Illustrative: ResNet-50 is at ≈{gfmt(dm.RESNET50_TOP1_ERROR_PCT)}% error, not "
+            f"{gfmt(dm.CLAIM_CURRENT_ERROR_PCT)}%, so this is low")
 
 
 def imagenet_cost_caption(rep) -> str:
@@ -172,9 +173,9 @@ def imagenet_compute() -> None:
     rep = limits.diminishing_report(dm.CLAIM_CURRENT_ERROR_PCT, dm.CLAIM_TARGET_ERROR_PCT, k)
     r, t = rep.result, rep.target
     slide.metrics([("Compute for 5% ImageNet error", f"≈{hz.magnitude(r.compute_multiplier)}×",
-               f"{hz.times(r.compute_multiplier)} from {dm.CLAIM_CURRENT_ERROR_PCT:g}%: "
+               f"{hz.times(r.compute_multiplier)} from {gfmt(dm.CLAIM_CURRENT_ERROR_PCT)}%: "
                f"{hz.duration(t.wall_clock_s)} on one {t.hardware_name}"),
-              ("To halve any error", hz.times(r.halving_multiplier), f"2^(1/k) with k = {k:g}"),
+              ("To halve any error", hz.times(r.halving_multiplier), f"2^(1/k) with k = {gfmt(k)}"),
               (FRAME_COST_LABEL if c.is_embedded() else "Cost of that compute", hz.money(t.cost_usd),
                (imagenet_cost_caption(rep), illustrative_base_caption()))])
     slide.chart(legend_in_plot(multiplier_chart(dm.CLAIM_CURRENT_ERROR_PCT, k, dm.CLAIM_TARGET_ERROR_PCT)),
@@ -212,7 +213,7 @@ def compute_growth() -> None:
     rep = limits.trend_report()
     s = rep.summary
     slide.metrics([("Frontier training compute", f"×{hz.sig(s.training_compute_per_year)} a year",
-               f"doubling every {trends.TRAINING_COMPUTE_DOUBLING_MONTHS:g} months (2012–18)"),
+               f"doubling every {gfmt(trends.TRAINING_COMPUTE_DOUBLING_MONTHS)} months (2012–18)"),
               ("Hardware FLOP/s per $", f"×{hz.sig(s.price_perf_per_year)} a year",
                f"10× cheaper every {hz.sig(s.years_to_10x_cheaper)} years"),
               ("Frontier spend, if both held", f"×{hz.sig(s.frontier_spend_per_year)} a year", None)])
@@ -225,13 +226,13 @@ def memory_wall() -> None:
     rep = limits.trend_report()
     s = rep.summary
     # the big number short (a wrapped "×3 every 2 / years" left the three columns uneven), its period below
-    slide.metrics([("Peak FLOP/s", f"×{trends.PEAK_FLOPS_GROWTH_PER_2Y:g}", "every 2 years"),
-              ("DRAM bandwidth", f"×{trends.DRAM_BANDWIDTH_GROWTH_PER_2Y:g}", "every 2 years"),
+    slide.metrics([("Peak FLOP/s", f"×{gfmt(trends.PEAK_FLOPS_GROWTH_PER_2Y)}", "every 2 years"),
+              ("DRAM bandwidth", f"×{gfmt(trends.DRAM_BANDWIDTH_GROWTH_PER_2Y)}", "every 2 years"),
               ("The gap in 20 years", hz.times(s.memory_wall_gap_20y), "compute outruns memory")])
     slide.chart(memory_wall_chart())
-    style.source_line(f"{trends.MEMORY_WALL_SOURCE}: over 20 years peak FLOPS grew {trends.PEAK_FLOPS_GROWTH_PER_2Y:g}× "
-                      f"every 2 years, DRAM bandwidth {trends.DRAM_BANDWIDTH_GROWTH_PER_2Y:g}×, interconnect "
-                      f"{trends.INTERCONNECT_GROWTH_PER_2Y:g}×.")
+    style.source_line(f"{trends.MEMORY_WALL_SOURCE}: over 20 years peak FLOPS grew {gfmt(trends.PEAK_FLOPS_GROWTH_PER_2Y)}× "
+                      f"every 2 years, DRAM bandwidth {gfmt(trends.DRAM_BANDWIDTH_GROWTH_PER_2Y)}×, interconnect "
+                      f"{gfmt(trends.INTERCONNECT_GROWTH_PER_2Y)}×.")
 
 
 MEMORY_WALL_SERIES = ((trends.PEAK_FLOPS_LABEL, trends.PEAK_FLOPS_GROWTH_PER_2Y),
@@ -266,7 +267,7 @@ def compression_source() -> str:
     (as the CLI's note, ``compression.ILLUSTRATIVE_NOTE``), and why this model."""
     return (f"Illustrative settings, each alone on the same model: 4-bit weights (GPTQ, Frantar et al. 2022), "
             f"{compression.ILLUSTRATIVE_SPARSITY:.0%} pruned (SparseGPT, Frantar & Alistarh 2023), a "
-            f"{compression.ILLUSTRATIVE_STUDENT_FRACTION:g} × N student (DistilBERT, Sanh et al. 2019); quality is not "
+            f"{gfmt(compression.ILLUSTRATIVE_STUDENT_FRACTION)} × N student (DistilBERT, Sanh et al. 2019); quality is not "
             "modelled. 70B: Llama 2 and 3 70B's size (Touvron et al. 2023; Meta 2024).")
 
 
@@ -303,7 +304,7 @@ def world_electricity() -> None:
     slide.metrics([("World electricity, average", hz.power(by["world_power_w"].value),
                f"≈{contrasts.WORLD_ELECTRICITY_TWH_PER_YEAR:,.0f} TWh a year"),
               # as the lecture says it, "≈25 TW" (hz.power's "25.0 TW" claimed a digit it never had)
-              ("The lecture says", f"≈{contrasts.LECTURE_WORLD_POWER_W / W_PER_TW:g} TW",
+              ("The lecture says", f"≈{gfmt(contrasts.LECTURE_WORLD_POWER_W / W_PER_TW)} TW",
                f"≈{by['lecture_world_power_ratio'].value:.0f}× too high"),
               ("GPT-3's training (10,000 V100s)", f"{hz.sig(by['gpt3_world_seconds'].value)} s",
                # the estimate, with the published figure slide 1 quotes beside it (review: 1.29 there, 1.30 here)

@@ -15,6 +15,7 @@ from estimator.core import bounds as B
 from estimator.core.equivalents import BRAIN_POWER_W
 from estimator.core.errors import EstimatorError
 from estimator.core.interval import PREDICTION, STATED
+from estimator.core.number_text import gfmt
 from estimator.core.units import W_PER_TW
 from estimator.laws import contrasts, scaling, trends
 from estimator.laws import diminishing as dm
@@ -142,7 +143,7 @@ def scaling_section(hardware: str) -> None:
         return
     with right:
         _metrics("scaling_model", [("Parameters", hz.count(model.params_opt), model.source),
-                  ("Tokens", hz.count(model.tokens_opt), f"{model.tokens_per_param:.3g} tokens per parameter"),
+                  ("Tokens", hz.count(model.tokens_opt), f"{gfmt(model.tokens_per_param, 3)} tokens per parameter"),
                   ("Predicted loss", f"{model.loss_opt:.3f}", scaling.SOURCE_LOSS)])
         if extrapolated:
             st.caption(c.md_escape(extrapolated[:1].upper() + extrapolated[1:] + ".", 600))
@@ -181,7 +182,7 @@ def k_series(k: float) -> list[tuple[str, float]]:
     One curve when they are the same k; else labels with enough digits to tell them apart."""
     claim = dm.DEFAULT_EXPONENT
     if k == claim:
-        return [(f"k = {claim:g} (10⁵× claim)", claim)]
+        return [(f"k = {gfmt(claim)} (10⁵× claim)", claim)]
     d = _digits_apart(k, claim)
     return [(f"k = {k:.{d}g} (chosen)", k), (f"k = {claim:.{d}g} (10⁵× claim)", claim)]
 
@@ -220,7 +221,7 @@ def cost_note(rep: limits.DiminishingReport) -> str:
 def diminishing_section(hardware: str) -> None:
     st.header("Diminishing returns", anchor=False)
     st.markdown("Thompson et al. (2020) fit error ∝ compute^(−k). Their ImageNet projection: **10⁵× more compute "
-                f"for 5% error**. From ≈11.5% that implies k ≈ {dm.DEFAULT_EXPONENT:g}, and halving any error then takes "
+                f"for 5% error**. From ≈11.5% that implies k ≈ {gfmt(dm.DEFAULT_EXPONENT)}, and halving any error then takes "
                 f"2^(1/k) ≈ {hz.times(dm.halving_multiplier(dm.DEFAULT_EXPONENT))} the compute. Move k to see how sensitive "
                 "the claim is.")
     left, right = _layout()
@@ -243,7 +244,7 @@ def diminishing_section(hardware: str) -> None:
     r, t = rep.result, rep.target
     with right:
         _metrics("dr_multiplier", [("Compute multiplier", hz.times(r.compute_multiplier), dm.SOURCE),
-                  ("To halve the error", hz.times(r.halving_multiplier), f"2^(1/k) with k = {k:g}"),
+                  ("To halve the error", hz.times(r.halving_multiplier), f"2^(1/k) with k = {gfmt(k)}"),
                   ("Target compute", hz.flops(r.target_flops), None)])
         _metrics("dr_cost", [("Time (1 device)", hz.duration(t.wall_clock_s), f"on one {t.hardware_name}"),
                   ("Energy", hz.energy(t.energy_kwh), None), ("CO₂e", hz.co2e_short(t.co2e_kg), None),
@@ -317,13 +318,13 @@ def trend_section() -> None:
                              + (f", {rep.base_basis}" if rep.base_basis else "")
                              + f"; {rep.start_year}: {rep.start_year_basis}"),
                   (f"Cost in {int(rep.table.year[-1])}", hz.money(rep.table.workload_cost_usd[-1]), trends.PRICE_PERF_SOURCE),
-                  ("Frontier compute per year", f"×{s.training_compute_per_year:.3g}", trends.TRAINING_COMPUTE_SOURCE),
+                  ("Frontier compute per year", f"×{gfmt(s.training_compute_per_year, 3)}", trends.TRAINING_COMPUTE_SOURCE),
                   ("Memory wall in 20 years", hz.times(s.memory_wall_gap_20y), trends.MEMORY_WALL_SOURCE)])  # as the slide
         charts.render_chart(cost_chart(rep.table))
         charts.render_chart(growth_chart(rep.table))
     st.caption(f"A fixed workload gets {s.price_perf_per_year:.2f}× cheaper a year (10× every "
-               f"{s.years_to_10x_cheaper:.3g} years); the largest training runs grew {s.training_compute_per_year:.3g}× "
-               f"a year (Amodei & Hernandez 2018), so their cost grew ≈{s.frontier_spend_per_year:.3g}× a year while "
+               f"{gfmt(s.years_to_10x_cheaper, 3)} years); the largest training runs grew {gfmt(s.training_compute_per_year, 3)}× "
+               f"a year (Amodei & Hernandez 2018), so their cost grew ≈{gfmt(s.frontier_spend_per_year, 3)}× a year while "
                "that trend held (it was measured for 2012–18; the chart carries it forward as a what-if). "
                f"Memory wall: {trends.MEMORY_WALL_LABEL} (Gholami et al. 2024). "
                f"'+ algorithmic efficiency': {trends.ALGORITHMIC_LABEL} "
@@ -339,7 +340,7 @@ def contrast_text(x: contrasts.Contrast) -> str:
 
 
 def contrasts_section() -> None:
-    st.header(f"Machines against a {BRAIN_POWER_W:g} W brain", anchor=False)
+    st.header(f"Machines against a {gfmt(BRAIN_POWER_W)} W brain", anchor=False)
     try:
         items = limits.contrast_report()
     except EstimatorError as exc:
@@ -350,7 +351,7 @@ def contrasts_section() -> None:
               ("AlphaGo ÷ brain (power)", f"{by['alphago_brain_power_ratio'].value:,.0f}×",
                by["alphago_brain_power_ratio"].source),
               ("World electricity (average)", hz.power(by["world_power_w"].value), by["world_power_w"].source)])
-    st.warning(f"The lecture says the world uses ≈{contrasts.LECTURE_WORLD_POWER_W / W_PER_TW:g} TW of electricity. "
+    st.warning(f"The lecture says the world uses ≈{gfmt(contrasts.LECTURE_WORLD_POWER_W / W_PER_TW)} TW of electricity. "
                f"The sourced figure is ≈{contrasts.WORLD_ELECTRICITY_TWH_PER_YEAR:,.0f} TWh a year, "
                f"an average of ≈{by['world_power_w'].value / W_PER_TW:.1f} TW: the lecture's number is "
                f"≈{by['lecture_world_power_ratio'].value:.0f}× too high.", icon=":material/fact_check:")
@@ -367,7 +368,7 @@ def contrasts_section() -> None:
 def render() -> None:
     warn_box = st.container()
     st.title("Limits of scale", anchor=False)
-    st.caption(f"Compute that grows faster than hardware, returns that diminish, and a {BRAIN_POWER_W:g} W brain against "
+    st.caption(f"Compute that grows faster than hardware, returns that diminish, and a {gfmt(BRAIN_POWER_W)} W brain against "
                "megawatt systems. Same numbers as `python -m estimator scaling …` and `contrasts`.")
     priced = _priced_hardware()
     hardware = c.url_select(HARDWARE_LABEL, "lim_hw", priced, default=default_hardware(limits.DEFAULT_HARDWARE, priced,

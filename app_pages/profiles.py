@@ -8,6 +8,7 @@ import streamlit as st
 
 from estimator.core import embodied
 from estimator.core.interval import LEVEL
+from estimator.core.number_text import gfmt
 from estimator.core.profile import DISPLAY_FLOPS
 from estimator.core.serving import FALLBACK_LINK_GB_PER_S, FALLBACK_LINK_SOURCE
 from estimator.core.units import BYTES_PER_GB, FLOPS_PER_TFLOP
@@ -59,7 +60,7 @@ def _figure(x: float) -> str:
 
 
 def _price(usd_per_hour: float) -> str:
-    return f"${usd_per_hour:.3g}"
+    return f"${gfmt(usd_per_hour, 3)}"
 
 
 # Number columns: title and how a value is written. A missing figure (the brain has no release
@@ -67,7 +68,7 @@ def _price(usd_per_hour: float) -> str:
 NUMBER_COLUMNS = {
     "year": ("year", "{:.0f}".format), "peak_tflops": ("Peak (TFLOP/s)", _figure),
     "memory_gb": ("Memory (GB)", _figure), "bandwidth_gb_s": ("Bandwidth (GB/s)", _figure),
-    "power_w": ("Power (W)", _figure), "utilization": (f"Utilisation (at {DISPLAY_FLOPS:.0e} FLOPs)", "{:.3g}".format),
+    "power_w": ("Power (W)", _figure), "utilization": (f"Utilisation (at {gfmt(DISPLAY_FLOPS)} FLOPs)", "{:.3g}".format),
     "price_usd_h": ("Price (USD/h)", _price), "pue": ("pue", "{:.3g}".format),
 }
 
@@ -85,20 +86,20 @@ def peak_unit(precision: str) -> str:
 
 def peak_text(p) -> str:
     """Every precision's peak, and the range where the peak itself is uncertain (the brain's)."""
-    text = ", ".join(f"{k} {v / FLOPS_PER_TFLOP:g} {peak_unit(k)}" for k, v in p.peak_flops_per_s.items())
+    text = ", ".join(f"{k} {gfmt(v / FLOPS_PER_TFLOP)} {peak_unit(k)}" for k, v in p.peak_flops_per_s.items())
     if p.peak_range_flops_per_s is None:
         return text
     low, high = (x / FLOPS_PER_TFLOP for x in p.peak_range_flops_per_s)
-    return f"{text}; {p.default_precision} range {low:g} – {high:g} {peak_unit(p.default_precision)}"
+    return f"{text}; {p.default_precision} range {gfmt(low)} – {gfmt(high)} {peak_unit(p.default_precision)}"
 
 
 def interconnect_text(p) -> tuple[str, str]:
     """([interconnect] link, its source): where the profile states none, the fallback inference uses."""
     if p.link_gb_per_s:
-        return f"{p.link_gb_per_s:g} GB/s per direction, device to device", p.link_source
+        return f"{gfmt(p.link_gb_per_s)} GB/s per direction, device to device", p.link_source
     if p.reference_point:
         return "none (a reference point, not hardware to link)", "not applicable"
-    return (f"not stated; inference with tensor parallelism assumes {FALLBACK_LINK_GB_PER_S:g} GB/s",
+    return (f"not stated; inference with tensor parallelism assumes {gfmt(FALLBACK_LINK_GB_PER_S)} GB/s",
             FALLBACK_LINK_SOURCE)
 
 
@@ -107,31 +108,31 @@ def embodied_text(p) -> tuple[str, str]:
     estimates use where it differs (a die-area model's board, or the fallback for a device without one)."""
     used = embodied.device_figure(p.embodied, p.kind, p.memory_gb)
     spread = "" if used is None or used.low_kg_co2e == used.high_kg_co2e else \
-        f" (range {used.low_kg_co2e:.3g} – {used.high_kg_co2e:.3g} kg)"
+        f" (range {gfmt(used.low_kg_co2e, 3)} – {gfmt(used.high_kg_co2e, 3)} kg)"
     if p.embodied is None:
         if used is None:
             return "none (no figure is made for a reference point or a device without memory)", "not applicable"
-        return f"not stated; estimates use {used.kg_co2e:.3g} kg CO₂e per device{spread}", used.source
+        return f"not stated; estimates use {gfmt(used.kg_co2e, 3)} kg CO₂e per device{spread}", used.source
     e = p.embodied
-    text = f"{e.kg_co2e:g} kg CO₂e per device, basis {e.basis}"
-    text += spread if used.kg_co2e == e.kg_co2e else f"; estimates use {used.kg_co2e:.3g} kg{spread}"
+    text = f"{gfmt(e.kg_co2e)} kg CO₂e per device, basis {e.basis}"
+    text += spread if used.kg_co2e == e.kg_co2e else f"; estimates use {gfmt(used.kg_co2e, 3)} kg{spread}"
     return text, f"{embodied.BASIS_TEXT.get(e.basis, e.basis)}; scope: {e.scope}; {e.source}"
 
 
 def details(p) -> None:
     """One profile's figures, each with its source (text from the profile file, escaped)."""
     e = c.md_escape
-    price = "none" if p.price.usd_per_device_hour is None else f"${p.price.usd_per_device_hour:g} per device-hour ({p.price.date})"
+    price = "none" if p.price.usd_per_device_hour is None else f"${gfmt(p.price.usd_per_device_hour)} per device-hour ({p.price.date})"
     rows = [
         ("Peak", peak_text(p), p.peak_source),
-        ("Memory", f"{f'{p.memory_gb:g} GB' if p.memory_gb else 'n/a'}, "
-                   f"{f'{p.memory_bandwidth_gb_per_s:g} GB/s' if p.memory_bandwidth_gb_per_s else 'n/a'}", p.memory_source),
+        ("Memory", f"{f'{gfmt(p.memory_gb)} GB' if p.memory_gb else 'n/a'}, "
+                   f"{f'{gfmt(p.memory_bandwidth_gb_per_s)} GB/s' if p.memory_bandwidth_gb_per_s else 'n/a'}", p.memory_source),
         ("Power", f"average {hz.power(p.power.average_w)} (range {hz.power(p.power.average_range_w[0])} – "
                   f"{hz.power(p.power.average_range_w[1])}), host included: {'yes' if p.power.includes_host else 'no'}"
                   + (f", TDP {hz.power(p.power.tdp_w)}" if p.power.tdp_w else ""), p.power.source),
         ("Utilisation", utilization_text(p.utilization), f"{p.utilization.basis}; {p.utilization.source}"),
         ("Price", price, f"{p.price.basis}; {p.price.source}"),
-        ("PUE", f"{p.pue:g}" + (f", cooling: {p.cooling}" if p.cooling else ""), p.pue_source),
+        ("PUE", f"{gfmt(p.pue)}" + (f", cooling: {p.cooling}" if p.cooling else ""), p.pue_source),
         ("Interconnect", *interconnect_text(p)),
         ("Embodied", *embodied_text(p)),
     ]
@@ -178,7 +179,7 @@ def render() -> None:
         else:
             ridge = p.peak() / (p.memory_bandwidth_gb_per_s * BYTES_PER_GB)
             st.caption(f"Roofline: attainable FLOP/s = min(peak, bandwidth × FLOP per byte). Below "
-                       f"{ridge:.3g} FLOP/byte ({p.default_precision}) the device waits on memory.")
+                       f"{gfmt(ridge, 3)} FLOP/byte ({p.default_precision}) the device waits on memory.")
             charts.render_chart(chart)
     with right:
         details(p)

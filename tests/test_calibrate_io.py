@@ -195,7 +195,7 @@ def test_a_power_far_above_the_tdp_is_refused(tmp_path, capsys):
     code = main(["calibrate", "--from-codecarbon", str(path), "--flops", "2e16", "--base", "h100-sxm", "--out", str(out)])
     err = capsys.readouterr().err
     assert code == 2 and not out.exists()
-    assert "the measured mean power, 2.52e+04 W per device, is 36× the 700 W TDP of h100-sxm" in err
+    assert "the measured mean power, 25,200 W per device, is 36× the 700 W TDP of h100-sxm" in err
     assert err.count("\n") == 1
 
 

@@ -74,7 +74,7 @@ BAD = [
     (["estimate", "--flops", "1e20", "--hardware", "h100-sxm", "--devices", "2.5"], "whole number"),
     (["estimate", "--flops", "1e20", "--hardware", "h100"], "could be h100-pcie or h100-sxm"),
     (["estimate", "--flops", "1e20", "--hardware", "h1000"], "valid ids:"),
-    (["estimate", "--flops", "1e20", "--hardware", "h100-sxm", "--utilization", "1.2"], "utilisation must be at least 1e-06 and at most 1"),
+    (["estimate", "--flops", "1e20", "--hardware", "h100-sxm", "--utilization", "1.2"], "utilisation must be at least 10⁻⁶ and at most 1"),
     (["estimate", "--flops", "1e20", "--hardware", "h100-sxm", "--pue", "0.9"], "PUE"),
     (["estimate", "--flops", "1e20", "--hardware", "h100-sxm", "--region", "XYZ"], "unknown region"),
     (["estimate", "--flops", "1e20", "--hardware", "h100-sxm", "--cloud", "gcp:mars-1"], "unknown gcp region"),
@@ -147,7 +147,7 @@ def test_presets_profiles_validate(capsys):
     # the year only when the shipped fit uses it (cross-validation chooses the covariates)
     from estimator.io.datafiles import load_utilization_model
     uses_year = "maturity_years" in load_utilization_model().spec.covariates
-    assert ("util (at 1e+22 FLOPs, year unknown)" if uses_year else "util (at 1e+22 FLOPs)") in header
+    assert ("util (at 10²² FLOPs, year unknown)" if uses_year else "util (at 10²² FLOPs)") in header
     assert "util 1.00" in out  # three significant digits: a calibrated CPU's 0.0047 is not "0.00"
     code, out, _ = cli(capsys, "profiles", "show", "brain")
     assert code == 0 and "Carlsmith" in out

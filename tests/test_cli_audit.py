@@ -30,7 +30,7 @@ def test_j_a_huge_but_finite_answer_is_printed_up_to_the_device_hours_bound(caps
                  ("--hours", "1e8", "--devices", "10000000")):
         code, out, err = run(capsys, "estimate", *argv)
         assert code == 2 and out == "" and err.count("\n") == 1, argv
-        assert err.startswith("error: the run would take ") and "more than the 1e+14 an estimate covers" in err
+        assert err.startswith("error: the run would take ") and "more than the 10¹⁴ an estimate covers" in err
 
 
 @pytest.mark.parametrize("command, argv, names", [
@@ -127,7 +127,7 @@ def test_a_near_miss_of_a_preset_or_model_gets_a_suggestion(capsys):
 
 def test_a_model_alone_says_what_is_missing_and_an_unknown_one_is_named(capsys):
     refused(capsys, "estimate", "--model", "nope", needle="unknown model 'nope'")
-    refused(capsys, "estimate", "--model", "llama-2-7b", needle="--model llama-2-7b gives the parameters (6.74e+09): "
+    refused(capsys, "estimate", "--model", "llama-2-7b", needle="--model llama-2-7b gives the parameters (6.74 × 10⁹): "
                                                                 "add --tokens for 6·N·D, or give --flops")
     assert main(["estimate", "--model", "llama-2-7b", "--tokens", "2e12"]) == 0
 
@@ -151,7 +151,7 @@ def test_a_sequence_longer_than_the_architectures_context_is_refused(capsys):
 
 def test_the_scaling_laws_bound_is_one_a_split_can_reach(capsys):
     assert B.SCALING_FLOPS.high == 6 * B.PARAMS.high * B.TOKENS.high  # no split passes 6·N·D at both bounds
-    refused(capsys, "scaling", "chinchilla", "--flops", "1e35", needle="at most 6e+33 FLOPs")
+    refused(capsys, "scaling", "chinchilla", "--flops", "1e35", needle="at most 6 × 10³³ FLOPs")
 
 
 # D12: a profile file is used as `profiles validate` judges it ------------------------------------------------
@@ -183,7 +183,7 @@ def test_a_split_past_the_estimates_flops_on_several_devices_keeps_the_split(cap
 
 @pytest.mark.parametrize("argv, needle", [
     (("scaling", "chinchilla", "--budget-kwh", "1e15", "--hardware", "gtx-580"),
-     "the budget of 1e+15 kWh buys a run of 3.9e+15 device-hours, more than the 1e+14 an estimate covers: give a "
+     "the budget of 10¹⁵ kWh buys a run of 3.9 × 10¹⁵ device-hours, more than the 10¹⁴ an estimate covers: give a "
      "smaller budget (--budget-kwh)"),
     (("scaling", "diminishing", "--exponent", "0.03", "--hardware", "gtx-580"),
      "aim at a nearer target error, give a larger exponent or smaller base FLOPs (--base-flops, --target-error, "

@@ -9,6 +9,7 @@ import pytest
 from estimator.cli.main import main
 from estimator.core import bounds as B
 from estimator.core.memory import gb
+from estimator.core.number_text import gfmt
 from estimator.report import humanize as hz
 
 
@@ -28,7 +29,7 @@ def _run(capsys, *argv) -> tuple[int, str, str]:
 def test_an_underflowing_price_or_intensity_is_refused_in_one_line(capsys, argv):
     rc, out, err = _run(capsys, *argv)
     assert rc == 2 and len(err.strip().splitlines()) == 1 and err.startswith("error: ")
-    assert f"must be 0 or at least {B.SMALLEST_NONZERO:g}" in err and "Traceback" not in err
+    assert f"must be 0 or at least {gfmt(B.SMALLEST_NONZERO)}" in err and "10⁻⁹" in err and "Traceback" not in err
 
 
 @pytest.mark.parametrize("argv", [

@@ -148,7 +148,7 @@ def test_a_multiplier_whose_error_ratio_overflows_is_still_computed():
     float; the ratio of the errors was what overflowed. Now the refusal names the FLOPs it needs."""
     from estimator.laws.diminishing import compute_multiplier
     assert compute_multiplier(1e308, 1e-300, 5.0) == pytest.approx(10 ** (608 / 5), rel=1e-9)
-    with pytest.raises(InputError, match=r"needs 3\.98e\+121 × the base's"):
+    with pytest.raises(InputError, match=r"needs 3\.98 × 10¹²¹ × the base's"):
         from estimator.services import limits
         limits.diminishing_report(current_error=1e308, target_error=1e-300, exponent=5)
 

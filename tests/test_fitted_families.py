@@ -128,7 +128,7 @@ def test_a_run_beyond_the_fitted_runs_is_held_at_the_edge_and_says_so():
     assert beyond.center == pytest.approx(at_top.center) and beyond.held_at_edge == ("log10_flops",)
     assert at_top.held_at_edge == () and h100.utilization.predict(1e21).held_at_edge == ()
     note = next(n for n in estimate(Scenario(flops=1e30, devices=8), h100).notes if "beyond the utilisation fit" in n)
-    assert "1e+30 FLOPs lie outside the fitted runs' 1.4e+18–3.8e+25" in note and "not extrapolated" in note
+    assert "10³⁰ FLOPs lie outside the fitted runs' 1.4 × 10¹⁸–3.8 × 10²⁵" in note and "not extrapolated" in note
     # a year past the fitted runs' years, with a fit that uses them (tests/maturity_fit.py)
     from maturity_fit import maturity_profiles
     h100_years = maturity_profiles().get("h100-sxm")

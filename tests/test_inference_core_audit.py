@@ -14,7 +14,7 @@ def test_a_kv_cache_too_big_for_one_sequence_is_named_not_the_weights(cli):
     res = cli("inference", "--tokens", "1e9", "--layers", "32", "--d-model", "4096", "--prompt-tokens", "1e6",
               "--devices", "1")
     assert res.code == 2 and res.out == "" and res.err.count("\n") == 1
-    assert res.err.startswith("error: one sequence of 1e+06 + 338 tokens needs 524 GB of KV cache; beside 12.9 GB of "
+    assert res.err.startswith("error: one sequence of 10⁶ + 338 tokens needs 524 GB of KV cache; beside 12.9 GB of "
                               "weights, 1 × a100-sxm-80gb leave 59.1 GB")
     assert "the weights need" not in res.err
     # weights that do not fit still say so

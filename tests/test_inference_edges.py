@@ -51,7 +51,7 @@ def test_a_baseline_past_the_device_hour_bound_leaves_only_the_savings_out():
     16-bit model would need 1.7e14, past it."""
     rep = limits.inference_report(hardware="gtx-1080-ti", model="llama-3.1-405b", bits=4, tokens=2e16)
     assert rep.result.estimate.device_hours < 1e14
-    assert rep.techniques == [] and "beyond 1e+14" in rep.techniques_left_out[0]
+    assert rep.techniques == [] and "beyond 10¹⁴" in rep.techniques_left_out[0]
 
 
 def test_the_app_shows_the_answer_and_the_reason():
@@ -69,7 +69,7 @@ def test_a_row_that_cannot_be_served_is_left_out_with_a_note_and_the_others_stay
     s = InferenceScenario(params=params, tokens=1e6, architecture=arch)
     rows, notes = compression.techniques(s, default_profiles().get("a100-sxm-80gb"), serving_data.load_serving_fit())
     assert [t.name for t in rows] == ["baseline", "quantization-8bit", "quantization-4bit", "kv-cache-8bit", "pruning"]
-    assert len(notes) == 1 and notes[0].startswith("illustrative distillation left out: the student's 6e+06 parameters")
+    assert len(notes) == 1 and notes[0].startswith("illustrative distillation left out: the student's 6 × 10⁶ parameters")
 
 
 # ---- the illustrative pruning row says what it assumes
@@ -120,10 +120,10 @@ def test_attention_params_count_the_four_projections():
 
 
 @pytest.mark.parametrize("kw, field, needle", [
-    (dict(params=1e3, layers=80, d_model=8192), "params", "the model's 1e+03 parameters cannot fill 80 layers of width 8192"),
+    (dict(params=1e3, layers=80, d_model=8192), "params", "the model's 1,000 parameters cannot fill 80 layers of width 8192"),
     (dict(model="llama-3.1-8b", student_params=1), "student_params",
      # one layer's attention (4.19e+07) and Llama 3.1 8B's untied embeddings (2 × 128256 × 4096)
-     "a student keeps the model's width, so give one of at least 1.09e+09 parameters"),
+     "a student keeps the model's width, so give one of at least 1.09 × 10⁹ parameters"),
 ])
 def test_a_parameter_count_that_cannot_fill_the_shape_is_refused(kw, field, needle):
     with pytest.raises(InputError, match=needle.replace("+", r"\+").replace(".", r"\.")) as exc:
@@ -287,7 +287,7 @@ def test_a_parameter_count_below_the_embeddings_is_refused_and_a_tiny_one_drops_
     as embeddings, so quantising and pruning them saved nothing; a Gemma 2B student smaller than its
     own 0.52 B table was accepted. A count given alone below the smallest shape's floor takes its width
     without its vocabulary, and says so."""
-    with pytest.raises(InputError, match="attention projections and embeddings alone hold 1.08e\\+09"):
+    with pytest.raises(InputError, match="attention projections and embeddings alone hold 1.08 × 10⁹"):
         limits.inference_report(hardware="a100-sxm-80gb", tokens=1e6, params=2e8, layers=2, d_model=2048, heads=16,
                                 kv_heads=16, vocab=256000)
     with pytest.raises(InputError, match="a student keeps the model's width"):

@@ -15,6 +15,7 @@ import pytest
 from estimator.cli.main import main
 from estimator.core import bounds as B
 from estimator.core.errors import InputError
+from estimator.core.number_text import gfmt
 from estimator.laws import contrasts, plausible, scaling, trends
 from estimator.laws import diminishing as dm
 from estimator.report import humanize as hz
@@ -137,7 +138,7 @@ def test_halving_an_error_past_physics_is_refused_and_names_the_least_k(capsys):
 
 
 def test_a_multiplier_alone_past_physics_is_refused():
-    with pytest.raises(InputError, match="compute multiplier from 100 to 1e-20") as exc:
+    with pytest.raises(InputError, match="compute multiplier from 100 to 10⁻²⁰") as exc:
         dm.diminishing(100.0, 1e-20, 0.5)  # 1e44×
     assert exc.value.fields == ("target_error", "exponent")
     assert dm.diminishing(100.0, 1e-20, 0.5, base_flops=1.0).compute_multiplier == pytest.approx(1e44)  # with a base,
@@ -190,7 +191,7 @@ def test_a_split_past_the_bounds_of_a_model_is_refused(capsys, method, most):
 def test_a_budget_whose_split_is_past_the_bounds_names_the_budget(capsys):
     err = _refused(capsys, "scaling", "chinchilla", "--budget-kwh", "1e13", "--hardware", "h100-sxm",
                    "--tokens-per-param", "1e5")
-    assert err.startswith("error: a budget of 1e+13 kWh buys up to") and err.rstrip().endswith("give a smaller budget (--budget-kwh)")
+    assert err.startswith("error: a budget of 10¹³ kWh buys up to") and err.rstrip().endswith("give a smaller budget (--budget-kwh)")
 
 
 # --- E. the compression slide: illustrative, sourced, an axis that fits a phone --------------------
@@ -248,7 +249,7 @@ def test_the_readmes_bounds_table_says_the_laws_own_limits():
         B.DIMINISHING_EXPONENT.source  # the bound's own text (the README row is it)
     for method in ("tokens-per-param", "fit"):  # the most FLOPs whose split stays in bounds, as the text says
         most = plausible.floor_sig(scaling.split_flops_range(method)[1], 2)
-        assert f"≈{most:.2g}".replace("e+", "e") + " " in B.SCALING_FLOPS.source
+        assert f"≈{gfmt(most, 2)} " in B.SCALING_FLOPS.source
 
 
 def test_the_most_flops_named_is_not_rounded_a_step_down(capsys):

@@ -79,7 +79,7 @@ def test_the_profiles_table_puts_the_figures_before_the_long_name():
     from estimator.io.datafiles import default_profiles
     cols = list(page.profile_table(default_profiles().profiles.values()).columns)
     assert cols.index("name") > max(cols.index(k) for k in ("memory_gb", "power_w", "utilization", "price_usd_h", "pue"))
-    assert page.NUMBER_COLUMNS["utilization"][0] == "Utilisation (at 1e+22 FLOPs)"
+    assert page.NUMBER_COLUMNS["utilization"][0] == "Utilisation (at 10²² FLOPs)"
 
 
 def test_a_budgets_range_end_outside_the_fitted_models_is_said(capsys):

@@ -63,7 +63,7 @@ def test_a_model_too_small_for_any_catalog_shape_is_still_estimated(cli):
     assert res.code == 0
     doc = json.loads(res.out)
     assert doc["flops"] == pytest.approx(6e15) and doc["memory"] is None
-    assert any(n.startswith("training memory left out: 1e+06 parameters are fewer than one layer") for n in doc["notes"])
+    assert any(n.startswith("training memory left out: 10⁶ parameters are fewer than one layer") for n in doc["notes"])
     # asked for memory, the same model is refused: the answer would be missing what was asked
     res = cli("estimate", "--params", "1e6", "--tokens", "1e9", "--zero", "3")
     assert res.code == 2 and "fewer than one layer" in res.err

@@ -153,10 +153,10 @@ def test_a_presets_model_size_is_cited_in_the_flops(cli):
     d = json.loads(cli("estimate", "--preset", "gpt3-175b", "--tokens", "600e9", "--format", "json").out)
     flops = d["assumptions"]["flops"]
     assert flops["value"] == pytest.approx(6 * 175e9 * 600e9)
-    assert flops["source"] == ("6·N·D, dense transformer training (Kaplan et al. 2020, §2.1) with N = 1.75e+11 (preset "
-                               "gpt3-175b: Brown et al. 2020, arXiv:2005.14165, Table 2.1: GPT-3 175B), D = 6e+11")
+    assert flops["source"] == ("6·N·D, dense transformer training (Kaplan et al. 2020, §2.1) with N = 1.75 × 10¹¹ (preset "
+                               "gpt3-175b: Brown et al. 2020, arXiv:2005.14165, Table 2.1: GPT-3 175B), D = 6 × 10¹¹")
     own = api.run(params=2.6e9, tokens=600e9, hardware="tpu-v3").estimate.assumption("flops").source
-    assert own.endswith("with N = 2.6e+09, D = 6e+11")  # the user's own counts: nothing to cite
+    assert own.endswith("with N = 2.6 × 10⁹, D = 6 × 10¹¹")  # the user's own counts: nothing to cite
 
 
 # --- findings 10 and 13: the tool's name, one home, and compare's Markdown names it

@@ -164,7 +164,7 @@ def test_inference_json_has_the_issue_keys(capsys):
     (["--params", "7e9", "--prompt-tokens", "0"], "prompt tokens"),
     (["--params", "1e8", "--batch-size", "256", "--tokens", "1", "--tokens-per-query", "1"], "device-millisecond"),
     (["--params", "7e9", "--tokens", "1e6", "--tokens-per-query", "1e7"],
-     "1e+06 tokens in all are fewer than one query's 1e+07 output tokens"),
+     "10⁶ tokens in all are fewer than one query's 10⁷ output tokens"),
 ])
 def test_inference_bad_input_is_one_error_line(capsys, argv, message):
     base = ["inference", "--hardware", "a100-sxm-80gb"] + ([] if "--tokens" in argv else ["--tokens", "1e6"])

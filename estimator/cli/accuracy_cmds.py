@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import sys
 
+from estimator.core.number_text import gfmt
 from estimator.core.profile import DISPLAY_FLOPS
 from estimator.core.units import MS_PER_S
 from estimator.core.utilization_choice import centre_name, reference_run
@@ -59,13 +60,13 @@ def validate_inference(args) -> None:
     print("Baselines, in the same run: " + "; ".join(f"{label}: {doc['baselines'][k]}" for k, label in SERVING_BASELINES)
           + ".\n")
     header = ["figure", "configs", "median factor", *(label for _, label in SERVING_BASELINES),
-              *(f"within {b:g}×" for b in SERVING_BANDS), "predicted ÷ measured", f"{level} coverage", "by model", "mean width"]
+              *(f"within {gfmt(b)}×" for b in SERVING_BANDS), "predicted ÷ measured", f"{level} coverage", "by model", "mean width"]
     rows = []
     for key, label in SERVING_FIGURES:
         m = doc[key]["model"]
         rows.append([label, m["n"], f"{m['median_factor']:.2f}×",
                      *(f"{doc[key][b]['median_factor']:.2f}×" for b, _ in SERVING_BASELINES),
-                     *(f"{m[f'share_within_{x:g}x']:.0%}" for x in SERVING_BANDS),
+                     *(f"{m[f'share_within_{gfmt(x)}x']:.0%}" for x in SERVING_BANDS),
                      f"{m['geometric_mean_ratio']:.2f} (geo. mean)", f"{m['interval_coverage']:.0%}",
                      f"{m['interval_coverage_by_model']:.0%}", f"×{m['interval_mean_width_factor']:.2f}"])
     print(_table(header, rows))
@@ -74,20 +75,20 @@ def validate_inference(args) -> None:
     _by_architecture(doc["by_architecture_and_engine"], level)
     rows = []
     for c in doc["configs"]:
-        rows.append([c["model"].split("/")[-1], c["hardware"], c["tensor_parallel"], f"{c['batch']:g}",
-                     f"{c['measured_j_per_output_token']:.3g}", f"{c['predicted_j_per_output_token']:.3g}",
-                     f"{c['interval_j_per_output_token'][0]:.3g}–{c['interval_j_per_output_token'][1]:.3g}",
+        rows.append([c["model"].split("/")[-1], c["hardware"], c["tensor_parallel"], f"{gfmt(c['batch'])}",
+                     f"{gfmt(c['measured_j_per_output_token'], 3)}", f"{gfmt(c['predicted_j_per_output_token'], 3)}",
+                     f"{gfmt(c['interval_j_per_output_token'][0], 3)}–{gfmt(c['interval_j_per_output_token'][1], 3)}",
                      "yes" if c["inside_j"] else "no",
-                     f"{c['measured_tpot_s'] * MS_PER_S:.3g}", f"{c['predicted_tpot_s'] * MS_PER_S:.3g}",
-                     f"{c['interval_tpot_s'][0] * MS_PER_S:.3g}–{c['interval_tpot_s'][1] * MS_PER_S:.3g}",
+                     f"{gfmt(c['measured_tpot_s'] * MS_PER_S, 3)}", f"{gfmt(c['predicted_tpot_s'] * MS_PER_S, 3)}",
+                     f"{gfmt(c['interval_tpot_s'][0] * MS_PER_S, 3)}–{gfmt(c['interval_tpot_s'][1] * MS_PER_S, 3)}",
                      "yes" if c["inside_tpot"] else "no",
-                     f"{c['previous_j_per_output_token']:.3g}", f"{c['per_parameter_j_per_output_token']:.3g}"])
+                     f"{gfmt(c['previous_j_per_output_token'], 3)}", f"{gfmt(c['per_parameter_j_per_output_token'], 3)}"])
     print(_table(["model", "hardware", "TP", "batch", "J/token", "predicted", f"{level} interval", "in",
                   "TPOT ms", "predicted", f"{level} interval", "in", "J previous", "J per-param"], rows))
     if misses := accuracy.serving_misses(doc):
-        print(f"\nMissed by more than {MISS_FACTOR:g}× (TPOT or J per output token):")
+        print(f"\nMissed by more than {gfmt(MISS_FACTOR)}× (TPOT or J per output token):")
         for c in misses:
-            print(f"  {c['model'].split('/')[-1]} on {c['hardware']}, TP {c['tensor_parallel']}, batch {c['batch']:g}: "
+            print(f"  {c['model'].split('/')[-1]} on {c['hardware']}, TP {c['tensor_parallel']}, batch {gfmt(c['batch'])}: "
                   f"TPOT {c['factor_tpot']:.2f}× off ({_inside(c['inside_tpot'], level)}), "
                   f"J per token {c['factor_j']:.2f}× ({_inside(c['inside_j'], level)})")
     share = [c["batch_avg"] / c["batch"] for c in doc["configs"]]
@@ -97,13 +98,13 @@ def validate_inference(args) -> None:
     _independent_tpot(doc["independent_tpot"], level)
     _later_tpot(doc["later_tpot"], level)
     f = doc["fit"]
-    print(f"\nShipped fit (all configurations): engine {f['engine_s_per_layer'] * MS_PER_S:.3g} ms per layer and "
-          f"{f['engine_s_per_sequence'] * MS_PER_S:.3g} ms per sequence per step, {f['tp_s_per_allreduce'] * MS_PER_S:.3g} ms per "
-          f"all-reduce, GPU busy {f['busy_per_roofline_s']:.3g} × the roofline time; {level} interval ×/÷ "
-          f"{math.exp(f['energy_log_half_width']):.3g} (J per output token), ×/÷ {math.exp(f['tpot_log_half_width']):.3g} (TPOT).")
+    print(f"\nShipped fit (all configurations): engine {gfmt(f['engine_s_per_layer'] * MS_PER_S, 3)} ms per layer and "
+          f"{gfmt(f['engine_s_per_sequence'] * MS_PER_S, 3)} ms per sequence per step, {gfmt(f['tp_s_per_allreduce'] * MS_PER_S, 3)} ms per "
+          f"all-reduce, GPU busy {gfmt(f['busy_per_roofline_s'], 3)} × the roofline time; {level} interval ×/÷ "
+          f"{gfmt(math.exp(f['energy_log_half_width']), 3)} (J per output token), ×/÷ {gfmt(math.exp(f['tpot_log_half_width']), 3)} (TPOT).")
     print("Each fitted number beside what it can be held against:")
     for k, m in doc["fit_meaning"].items():
-        print(f"  {k} = {f[k]:.3g}: {m['what']}; {m['beside']}")
+        print(f"  {k} = {gfmt(f[k], 3)}: {m['what']}; {m['beside']}")
     print("Sourced, not fitted: " + "; ".join(doc["sourced"].values()) + ".")
 
 
@@ -111,8 +112,8 @@ def _by_architecture(g: dict, level: str) -> None:
     """The same check with same-shape models on one engine held out together (review)."""
     j, t = g["joules_per_output_token"]["model"], g["seconds_per_output_token"]["model"]
     print(f"Held out by shape and engine ({g['method']}): J per output token {j['median_factor']:.2f}×, {level} "
-          f"coverage {j['interval_coverage']:.0%} at width ×{j['interval_mean_width_factor']:.3g}; TPOT "
-          f"{t['median_factor']:.2f}×, coverage {t['interval_coverage']:.0%} at width ×{t['interval_mean_width_factor']:.3g}. "
+          f"coverage {j['interval_coverage']:.0%} at width ×{gfmt(j['interval_mean_width_factor'], 3)}; TPOT "
+          f"{t['median_factor']:.2f}×, coverage {t['interval_coverage']:.0%} at width ×{gfmt(t['interval_mean_width_factor'], 3)}. "
           "The centre holds up; the interval's coverage above rests on counting models of one shape on one engine "
           "as separate models: only two measured models have batches and tensor parallelism, too few to calibrate "
           "an interval for that regime.\n")
@@ -163,13 +164,13 @@ def _later_tpot(t: dict, level: str) -> None:
 
 def _summary_table(summary, baseline: str, level: str) -> str:
     """Per family and overall: the model's figures, the baseline's beside them."""
-    header = ["family", "runs", "median factor", baseline, *(f"within {b:g}×" for b in FACTOR_BANDS),
+    header = ["family", "runs", "median factor", baseline, *(f"within {gfmt(b)}×" for b in FACTOR_BANDS),
               f"{level} coverage", "mean width"]
     rows = []
     for fam, s in summary.items():
         m, b = s["model"], s["baseline"]
         rows.append([fam, m["n_runs"], f"{m['median_factor']:.2f}×", f"{b['median_factor']:.2f}×",
-                     *(f"{m[f'share_within_{x:g}x']:.0%} ({b[f'share_within_{x:g}x']:.0%})" for x in FACTOR_BANDS),
+                     *(f"{m[f'share_within_{gfmt(x)}x']:.0%} ({b[f'share_within_{gfmt(x)}x']:.0%})" for x in FACTOR_BANDS),
                      f"{m['interval_coverage']:.0%}", f"×{m['interval_mean_width_factor']:.2f}"])
     return _table(header, rows)
 
@@ -232,11 +233,11 @@ def cmd_validate(args):
         print(_summary_table(held["summary"], doc["baseline"], level))
     noted: set[str] = set()
     if misses := accuracy.misses(doc):
-        print(f"\nRuns missed by more than {MISS_FACTOR:g}×:")
+        print(f"\nRuns missed by more than {gfmt(MISS_FACTOR)}×:")
         print("\n".join(_miss_lines(misses, level, baseline=False, noted=noted)))
     for held, how in ((bd, "held out by developer"), (nf, "as a device without runs (its family held out whole)")):
         if held["misses"]:
-            print(f"\nMissed by more than {MISS_FACTOR:g}× {how}:")
+            print(f"\nMissed by more than {gfmt(MISS_FACTOR)}× {how}:")
             print("\n".join(_miss_lines(held["misses"], level, baseline=True, noted=noted)))
     if doc["excluded"]:
         print("\nLeft out:")

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from estimator.core import bounds as B
 from estimator.core.errors import InputError
+from estimator.core.number_text import gfmt
 from estimator.core.profile import PRECISIONS
 from estimator.core.units import FLOPS_PER_GFLOP, FLOPS_PER_TFLOP
 from estimator.core.validation import require_whole
@@ -201,14 +202,14 @@ def _print_table(result, out: Path) -> None:
     s = result.summary()
     m = result.measurement
     print(f"device        {s['device_name']}  ({s['backend']} backend)")
-    print(f"throughput    {s['achieved_flops_per_s'] / FLOPS_PER_TFLOP:.4g} TFLOP/s at {s['precision']} "
+    print(f"throughput    {gfmt(s['achieved_flops_per_s'] / FLOPS_PER_TFLOP, 4)} TFLOP/s at {s['precision']} "
           f"= {hz.sig(100 * s['utilization'])}% of the base profile's peak ({s['base_profile']})")  # 0.0068%, not 0.0%
     for t in result.points:
         if t.size is not None:
             print(f"  size {t.size:6.0f} {t.precision:<5} {t.flops_per_s / FLOPS_PER_GFLOP:10.1f} GFLOP/s")
     if m.mean_power_w is not None:
         est = " (estimate)" if m.power_is_estimate else ""
-        print(f"power         {hz.power(m.mean_power_w)} mean, {m.energy_j:.4g} J over {m.duration_s:.2f} s "
+        print(f"power         {hz.power(m.mean_power_w)} mean, {gfmt(m.energy_j, 4)} J over {m.duration_s:.2f} s "
               f"per device [{m.power_source}]{est}")
     else:
         print(f"power         not measured [{m.power_source}]; the base profile's power is kept")
@@ -222,8 +223,8 @@ def _print_table(result, out: Path) -> None:
         print("prediction check (calibrated profile vs measured wall time, each on a workload it was not fitted on):")
     for c in result.checks:
         at_size = ("" if c.at_size_s is None else
-                   f"; at its problem size {c.at_size_s:.3g} s, error {hz.signed_percent(c.error_at_size)} [{c.at_size_how}]")
-        print(f"  {c.label}: predicted {c.predicted_s:.3g} s (as estimate would), measured {c.measured_s:.3g} s, "
+                   f"; at its problem size {gfmt(c.at_size_s, 3)} s, error {hz.signed_percent(c.error_at_size)} [{c.at_size_how}]")
+        print(f"  {c.label}: predicted {gfmt(c.predicted_s, 3)} s (as estimate would), measured {gfmt(c.measured_s, 3)} s, "
               f"error {hz.signed_percent(c.error)}{at_size}")
     # last, where it is read: the profile was written, but is likely unreliable (a busy machine, checks far off)
     for warning in result.warnings:
@@ -236,7 +237,7 @@ def register(sub):
                                    "after `--`, or a CodeCarbon log) and write a calibrated profile.")
     p.add_argument("--backend", choices=("auto", "nvml", "cpu"), default=None,
                    help="auto (the default): the NVIDIA GPU through NVML when available, else the CPU through CodeCarbon")
-    p.add_argument("--seconds", type=float, help=f"built-in workload: seconds to run (default {B.DEFAULT_CALIBRATION_SECONDS:g})")
+    p.add_argument("--seconds", type=float, help=f"built-in workload: seconds to run (default {gfmt(B.DEFAULT_CALIBRATION_SECONDS)})")
     p.add_argument("--out", help="where to write the profile (.toml; default <id>.toml in profiles/calibrated/ in a "
                                  "checkout, in the user's data folder when installed, or in the folder the "
                                  f"environment variable {CALIBRATED_DIR_ENV} names, where set, which the app reads "

@@ -11,6 +11,7 @@ from estimator.core import bounds as B
 from estimator.core import embodied
 from estimator.core.errors import InputError, ProfileError, ResultOutOfBounds
 from estimator.core.memory import DEFAULT_MICRO_BATCH, DEFAULT_SEQ_LEN, RECOMPUTE
+from estimator.core.number_text import gfmt
 from estimator.core.profile import DISPLAY_FLOPS, PRECISIONS
 from estimator.core.scenario import INPUT_FIELDS
 from estimator.core.utilization_choice import reference_run
@@ -71,14 +72,14 @@ def add_workload_args(p, hardware_required=False):
                    help="leave out the devices' embodied (manufacturing) CO2e")
     f.add_argument("--lifetime-years", type=float,
                    help="devices' service life over which their manufacturing is shared (default "
-                        f"{embodied.LIFETIME_YEARS:g}, range {embodied.LIFETIME_RANGE_YEARS[0]:g}–"
-                        f"{embodied.LIFETIME_RANGE_YEARS[1]:g}; accepts {B.LIFETIME_YEARS.describe()})")
+                        f"{gfmt(embodied.LIFETIME_YEARS)}, range {gfmt(embodied.LIFETIME_RANGE_YEARS[0])}–"
+                        f"{gfmt(embodied.LIFETIME_RANGE_YEARS[1])}; accepts {B.LIFETIME_YEARS.describe()})")
     f.add_argument("--cooling", choices=tuple(COOLING),
                    help=f"kind of data centre for on-site water (default: the profile's cooling, else "
-                        f"{DEFAULT_COOLING}: {COOLING[DEFAULT_COOLING].wue_l_per_kwh:g} L/kWh)")
+                        f"{DEFAULT_COOLING}: {gfmt(COOLING[DEFAULT_COOLING].wue_l_per_kwh)} L/kWh)")
     f.add_argument("--wue", dest="wue_l_per_kwh", type=float, help="on-site water, L per kWh of IT energy")
     f.add_argument("--ewif", dest="ewif_l_per_kwh", type=float,
-                   help=f"off-site water of the electricity, L per kWh (default {EWIF_L_PER_KWH:g}, U.S. average)")
+                   help=f"off-site water of the electricity, L per kWh (default {gfmt(EWIF_L_PER_KWH)}, U.S. average)")
 
 
 
@@ -158,7 +159,7 @@ def workload_named(exc: Exception, args) -> Exception:
 def cmd_estimate(args):
     if args.seq_len is not None and args.n_ctx is not None and args.seq_len > args.n_ctx:
         # the architecture's context sets its attention FLOPs; a longer sequence for the memory is another model
-        raise InputError(f"--seq-len {args.seq_len:g} is longer than the architecture's --context {args.n_ctx:g}: "
+        raise InputError(f"--seq-len {gfmt(args.seq_len)} is longer than the architecture's --context {gfmt(args.n_ctx)}: "
                          "give a sequence within the context, or a longer context")
     model_params = None  # 6·N·D with the catalog model's N (--params stays the user's: a refusal names --model)
     if args.model:
@@ -167,7 +168,7 @@ def cmd_estimate(args):
         if (args.params is None and args.flops is None and args.layers is None and args.preset is None
                 and args.forward_flops_per_example is None):
             if args.tokens is None and args.hours is None and args.device_hours is None:
-                raise InputError(f"--model {args.model} gives the parameters ({model.params:.3g}): add --tokens for "
+                raise InputError(f"--model {args.model} gives the parameters ({gfmt(model.params, 3)}): add --tokens for "
                                  "6·N·D, or give --flops")
             if args.tokens is not None:
                 model_params = model.params
@@ -276,12 +277,12 @@ def cmd_profiles(args):
         w_id, w_kind, w_name = (max([len(getattr(p, a)) for p in listed] + [len(a)]) for a in ("id", "kind", "name"))
         # a header, and what "util" is: the fit's centre for a reference run (audit: 0.171 beside GPT-3's 0.232)
         model = next((p.utilization.model for p in listed if p.utilization.fitted), None)
-        print(f"{'id':<{w_id}}  {'kind':<{w_kind}}  {'name':<{w_name}}  {'peak':>9} {'':6} {'prec':<5} "
+        print(f"{'id':<{w_id}}  {'kind':<{w_kind}}  {'name':<{w_name}}  {'peak':>11} {'':6} {'prec':<5} "
               f"{'power':>8}  util (at {reference_run(model, DISPLAY_FLOPS)})")
         for p in listed:
             peak = p.peak()
-            # 3 significant digits: a calibrated CPU's 0.0047 is not "0.00"
-            print(f"{p.id:<{w_id}}  {p.kind:<{w_kind}}  {p.name:<{w_name}}  {peak:9.3g} {peak_unit(p.default_precision):<6} "
+            # 3 significant digits: a calibrated CPU's 0.0047 is not "0.00"; 9.89 × 10¹⁴, not 9.89e+14
+            print(f"{p.id:<{w_id}}  {p.kind:<{w_kind}}  {p.name:<{w_name}}  {gfmt(peak, 3):>11} {peak_unit(p.default_precision):<6} "
                   f"{p.default_precision:<5} "
                   f"{hz.power(p.power.average_w):>8}  util {hz.sig(p.utilization.default)}")
     elif args.action == "show":

@@ -15,6 +15,7 @@ from estimator.core import bounds as B
 from estimator.core import compression
 from estimator.core import inference as inference_core
 from estimator.core.inference import BITS, DEFAULT_PROMPT_TOKENS, DEFAULT_TOKENS_PER_QUERY, KV_BITS
+from estimator.core.number_text import gfmt
 from estimator.core.scenario import SITE_INPUTS
 from estimator.core.serving import BANDWIDTH_FRACTION, COMPUTE_FRACTION, DEFAULT_ENGINE, ENGINES
 from estimator.core.units import MS_PER_S
@@ -131,19 +132,19 @@ def cmd_fit_serving(args):
     serving_data.write_fit(doc)
     f = doc["fit"]
     print(f"wrote {path} from {doc['data']['n_configs']} configurations of {len(doc['data']['models'])} models")
-    print(f"engine {f['engine_s_per_layer'] * MS_PER_S:.3g} ms per layer and {f['engine_s_per_sequence'] * MS_PER_S:.3g} ms per "
-          f"sequence per step; {f['tp_s_per_allreduce'] * MS_PER_S:.3g} ms per all-reduce; GPU busy "
-          f"{f['busy_per_roofline_s']:.3g} × the roofline time; {f['level']:.0%} interval ×/÷ "
-          f"{math.exp(f['tpot_log_half_width']):.3g} (TPOT), "
-          f"×/÷ {math.exp(f['energy_log_half_width']):.3g} (J per output token)")
+    print(f"engine {gfmt(f['engine_s_per_layer'] * MS_PER_S, 3)} ms per layer and {gfmt(f['engine_s_per_sequence'] * MS_PER_S, 3)} ms per "
+          f"sequence per step; {gfmt(f['tp_s_per_allreduce'] * MS_PER_S, 3)} ms per all-reduce; GPU busy "
+          f"{gfmt(f['busy_per_roofline_s'], 3)} × the roofline time; {f['level']:.0%} interval ×/÷ "
+          f"{gfmt(math.exp(f['tpot_log_half_width']), 3)} (TPOT), "
+          f"×/÷ {gfmt(math.exp(f['energy_log_half_width']), 3)} (J per output token)")
     for k, m in doc["meaning"].items():
-        print(f"  {k} = {f[k]:.3g}: {m['what']}; beside: {m['beside']}")
+        print(f"  {k} = {gfmt(f[k], 3)}: {m['what']}; beside: {m['beside']}")
     lat = doc["latency_engine"]
     f, v = lat["fit"], lat["validation"]["overall"]["model"]
     print(f"latency engine ({f['n_configs']} published small-batch times of {f['n_models']} benchmarks): "
-          f"{f['engine_s_per_layer'] * MS_PER_S:.3g} ms per layer, {f['engine_s_per_sequence'] * MS_PER_S:.3g} ms per "
-          f"sequence, {f['tp_s_per_allreduce'] * MS_PER_S:.3g} ms per all-reduce; leave-one-benchmark-out TPOT off by a "
-          f"median {v['median_factor']:.2f}×, its {f['level']:.0%} interval (×/÷ {math.exp(f['tpot_log_half_width']):.3g}) "
+          f"{gfmt(f['engine_s_per_layer'] * MS_PER_S, 3)} ms per layer, {gfmt(f['engine_s_per_sequence'] * MS_PER_S, 3)} ms per "
+          f"sequence, {gfmt(f['tp_s_per_allreduce'] * MS_PER_S, 3)} ms per all-reduce; leave-one-benchmark-out TPOT off by a "
+          f"median {v['median_factor']:.2f}×, its {f['level']:.0%} interval (×/÷ {gfmt(math.exp(f['tpot_log_half_width']), 3)}) "
           f"held {v['interval_coverage']:.0%}")
 
 
@@ -161,9 +162,9 @@ def register(sub):
     w = p.add_argument_group("workload and serving")
     w.add_argument("--tokens", type=float, required=True, help="output tokens to generate in total")
     w.add_argument("--prompt-tokens", type=float, default=DEFAULT_PROMPT_TOKENS,
-                   help=f"prompt tokens per query (default {DEFAULT_PROMPT_TOKENS:g}: ShareGPT's mean, vLLM paper)")
+                   help=f"prompt tokens per query (default {gfmt(DEFAULT_PROMPT_TOKENS)}: ShareGPT's mean, vLLM paper)")
     w.add_argument("--tokens-per-query", type=float, default=DEFAULT_TOKENS_PER_QUERY,
-                   help=f"output tokens per query (default {DEFAULT_TOKENS_PER_QUERY:g}: ShareGPT's mean, vLLM paper)")
+                   help=f"output tokens per query (default {gfmt(DEFAULT_TOKENS_PER_QUERY)}: ShareGPT's mean, vLLM paper)")
     w.add_argument("--batch-size", type=count, default=inference_core.DEFAULT_BATCH_SIZE, help="sequences decoded together (default %(default)g)")
     w.add_argument("--devices", type=count,
                    help="devices in tensor parallelism, a divisor of the attention heads (default: the fewest, a power of "
@@ -181,13 +182,13 @@ def register(sub):
     t = p.add_mutually_exclusive_group()
     t.add_argument("--train-flops", type=float, help=("training FLOPs for the break-even (default 6·N·D, N the active parameters of a mixture of "
                          "experts; D a catalog model's published training tokens, else "
-                         f"{scaling.CHINCHILLA_TOKENS_PER_PARAM:g}·N)"))
+                         f"{gfmt(scaling.CHINCHILLA_TOKENS_PER_PARAM)}·N)"))
     t.add_argument("--train-tokens", type=float, help="training tokens D for the break-even (6·N·D)")
     add_setting_args(p, hardware_default=limits.INFERENCE_DEFAULT_HARDWARE, training=False)
     for action in p._actions:
         if action.dest == "utilization":
-            action.help = (f"fraction of peak in compute-bound phases (default {COMPUTE_FRACTION:g}; memory reads at "
-                           f"{BANDWIDTH_FRACTION:g} of the bandwidth)")
+            action.help = (f"fraction of peak in compute-bound phases (default {gfmt(COMPUTE_FRACTION)}; memory reads at "
+                           f"{gfmt(BANDWIDTH_FRACTION)} of the bandwidth)")
         if action.dest == "power_w":
             action.help = "average serving power per device in W (default: modelled from load)"
     p.set_defaults(func=cmd_inference)

@@ -4,6 +4,7 @@ why a profile file would not load beside the others (``estimator.cli.estimate_cm
 from __future__ import annotations
 
 from estimator.core.embodied import device_figure
+from estimator.core.number_text import gfmt
 from estimator.core.profile import DISPLAY_FLOPS
 from estimator.core.utilization_choice import fit_used, reference_run, same_for_every_run
 
@@ -22,7 +23,7 @@ def _plain(value) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
-        return f"{value:.4g}"
+        return f"{gfmt(value, 4)}"
     if isinstance(value, (list, tuple)) and not any(isinstance(x, (dict, list, tuple)) for x in value):
         return ", ".join(_plain(x) for x in value)
     if isinstance(value, dict):
@@ -57,19 +58,19 @@ def peak_unit(precision: str) -> str:
 def show_profile(p) -> None:
     print(f"{p.name} ({p.id}), {p.kind}, released {_stated(p.release_year, '{}')}")
     for prec, v in p.peak_flops_per_s.items():
-        print(f"  peak {prec:<5} {v:.4g} {peak_unit(prec)}" + (" (integer operations)" if prec in INTEGER_PRECISIONS else ""))
+        print(f"  peak {prec:<5} {gfmt(v, 4)} {peak_unit(prec)}" + (" (integer operations)" if prec in INTEGER_PRECISIONS else ""))
     if p.peak_range_flops_per_s is not None:
         lo, hi = p.peak_range_flops_per_s
-        print(f"  peak range {lo:.4g}–{hi:.4g} {peak_unit(p.default_precision)} ({p.default_precision}, "
+        print(f"  peak range {gfmt(lo, 4)}–{gfmt(hi, 4)} {peak_unit(p.default_precision)} ({p.default_precision}, "
               "the peak itself being uncertain)")
     print(f"    source: {p.peak_source}")
     print(f"  memory {_stated(p.memory_gb, unit='GB')}, bandwidth {_stated(p.memory_bandwidth_gb_per_s, unit='GB/s')}"
           f"  ({p.memory_source})")
     if p.link_gb_per_s is not None:
-        print(f"  interconnect {p.link_gb_per_s:g} GB/s per direction, device to device  ({p.link_source})")
+        print(f"  interconnect {gfmt(p.link_gb_per_s)} GB/s per direction, device to device  ({p.link_source})")
     else:
         print(f"  interconnect {NOT_STATED}")
-    print(f"  power average {p.power.average_w:.4g} W (range {p.power.average_range_w[0]:.4g}–{p.power.average_range_w[1]:.4g} W, "
+    print(f"  power average {gfmt(p.power.average_w, 4)} W (range {gfmt(p.power.average_range_w[0], 4)}–{gfmt(p.power.average_range_w[1], 4)} W, "
           f"host included: {'yes' if p.power.includes_host else 'no'}), TDP {_stated(p.power.tdp_w, '{:.4g}', 'W')}"
           f"  ({p.power.source})")
     u = p.utilization
@@ -79,18 +80,18 @@ def show_profile(p) -> None:
         how = f"{fit_used(u)}; {where}: {at.center:.3f}, {at.level:.0%} interval {at.low:.3f}–{at.high:.3f}"
         print(f"  utilisation {how}  ({u.basis}; {u.source})")
     else:
-        print(f"  utilisation {u.default:g} (range {u.range[0]:g}–{u.range[1]:g})  ({u.basis}; {u.source})")
+        print(f"  utilisation {gfmt(u.default)} (range {gfmt(u.range[0])}–{gfmt(u.range[1])})  ({u.basis}; {u.source})")
     price = (NOT_STATED if p.price.usd_per_device_hour is None
              else f"${p.price.usd_per_device_hour}/device-hour" + (f", {p.price.date}" if p.price.date else ""))
     print(f"  price {price}  ({'; '.join(x for x in (p.price.basis, p.price.source) if x and x != 'none')})")
-    print(f"  PUE {p.pue:g}" + (f", cooling {p.cooling}" if p.cooling else "") + f"  ({p.pue_source})")
+    print(f"  PUE {gfmt(p.pue)}" + (f", cooling {p.cooling}" if p.cooling else "") + f"  ({p.pue_source})")
     e = p.embodied
     if e is not None:
-        rng = f" (range {e.range_kg_co2e[0]:g}–{e.range_kg_co2e[1]:g})" if e.range_kg_co2e else ""
-        print(f"  embodied {e.kg_co2e:g} kg CO2e per device{rng}, basis {e.basis}; scope: {e.scope}  ({e.source})")
+        rng = f" (range {gfmt(e.range_kg_co2e[0])}–{gfmt(e.range_kg_co2e[1])})" if e.range_kg_co2e else ""
+        print(f"  embodied {gfmt(e.kg_co2e)} kg CO2e per device{rng}, basis {e.basis}; scope: {e.scope}  ({e.source})")
     elif (fallback := device_figure(None, p.kind, p.memory_gb)) is not None:
-        print(f"  embodied {NOT_STATED}; estimates take {fallback.kg_co2e:.3g} kg CO2e per device (range "
-              f"{fallback.low_kg_co2e:.3g}–{fallback.high_kg_co2e:.3g})  ({fallback.source})")
+        print(f"  embodied {NOT_STATED}; estimates take {gfmt(fallback.kg_co2e, 3)} kg CO2e per device (range "
+              f"{gfmt(fallback.low_kg_co2e, 3)}–{gfmt(fallback.high_kg_co2e, 3)})  ({fallback.source})")
     else:
         print(f"  embodied {NOT_STATED}")
     if p.notes:

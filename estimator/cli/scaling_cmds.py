@@ -11,6 +11,7 @@ from estimator.cli.estimate_cmds import add_site_args, count
 from estimator.core import bounds as B
 from estimator.core.errors import InputError
 from estimator.core.interval import LEVEL, PREDICTION, STATED
+from estimator.core.number_text import gfmt
 from estimator.core.profile import PRECISIONS
 from estimator.laws import contrasts, scaling, trends
 from estimator.laws import diminishing as dm
@@ -165,7 +166,7 @@ def cmd_diminishing(args):
         return _dump({**r.to_dict(), "base_source": rep.base_source, "base": api.summary_dict(rep.base),
                       "target": api.summary_dict(rep.target)})
     digits = next(d for d in range(6, 18) if f"{r.current_error:.{d}g}" != f"{r.target_error:.{d}g}")
-    _table([("error", f"{r.current_error:.{digits}g} → {r.target_error:.{digits}g}  (error ∝ compute^−{r.exponent:.4g})"),
+    _table([("error", f"{r.current_error:.{digits}g} → {r.target_error:.{digits}g}  (error ∝ compute^−{gfmt(r.exponent, 4)})"),
             ("compute multiplier", hz.times(r.compute_multiplier)),
             ("to halve the error", f"{hz.times(r.halving_multiplier)} compute"),
             ("base workload", hz.flops(r.base_flops)), *_est_rows(rep.base, "  base "),
@@ -185,7 +186,7 @@ def cmd_trend(args):
                       "start_year_basis": rep.start_year_basis, "summary": s.to_dict(), "rows": t.rows()})
     as_ = f", {rep.base_basis}" if rep.base_basis else ""
     print(f"A fixed workload: {hz.flops(rep.base.flops)} on {rep.base.hardware_id}{as_}, {hz.money(rep.base.cost_usd)} "
-          f"in {rep.start_year} ({rep.start_year_basis}); FLOP/s per $ doubles every {s.price_perf_doubling_years:g} "
+          f"in {rep.start_year} ({rep.start_year_basis}); FLOP/s per $ doubles every {gfmt(s.price_perf_doubling_years)} "
           "years.\n")
     # "range": the doubling time's 95% interval only (zero width in the base year), not an estimate's 80% range
     header = ("year", "cost", f"doubling-time {trends.PRICE_PERF_RANGE_LEVEL:.0%} range", "+ algorithms (what-if)", "frontier compute × (what-if)",
@@ -198,14 +199,14 @@ def cmd_trend(args):
     for r in [header] + rows:
         print("  ".join(x.rjust(w) for x, w in zip(r, widths)))
     print()
-    _table([("price-performance", f"×{s.price_perf_per_year:.3g} per year; 10× cheaper every {s.years_to_10x_cheaper:.3g} years"),
-            ("frontier training compute", f"×{s.training_compute_per_year:.3g} per year "
-                                          f"({trends.TRAINING_COMPUTE_DOUBLING_MONTHS:g}-month doubling, 2012–18)"),
-            ("frontier spend, if both held", f"×{s.frontier_spend_per_year:.3g} per year"),
-            ("memory wall", f"{trends.MEMORY_WALL_LABEL}: gap ×{s.memory_wall_gap_20y:.3g} in 20 years")],
+    _table([("price-performance", f"×{gfmt(s.price_perf_per_year, 3)} per year; 10× cheaper every {gfmt(s.years_to_10x_cheaper, 3)} years"),
+            ("frontier training compute", f"×{gfmt(s.training_compute_per_year, 3)} per year "
+                                          f"({gfmt(trends.TRAINING_COMPUTE_DOUBLING_MONTHS)}-month doubling, 2012–18)"),
+            ("frontier spend, if both held", f"×{gfmt(s.frontier_spend_per_year, 3)} per year"),
+            ("memory wall", f"{trends.MEMORY_WALL_LABEL}: gap ×{gfmt(s.memory_wall_gap_20y, 3)} in 20 years")],
            [trends.PRICE_PERF_SOURCE, trends.TRAINING_COMPUTE_SOURCE,
             f"+ algorithms: also {trends.ALGORITHMIC_LABEL} ({trends.ALGORITHMIC_SOURCE})",
-            f"frontier compute × (what-if): the {trends.TRAINING_COMPUTE_DOUBLING_MONTHS:g}-month doubling measured for "
+            f"frontier compute × (what-if): the {gfmt(trends.TRAINING_COMPUTE_DOUBLING_MONTHS)}-month doubling measured for "
             "2012–18, carried forward",
             trends.MEMORY_WALL_SOURCE])
 
@@ -233,26 +234,26 @@ def register(sub):
     w.add_argument("--budget-kwh", type=float, help="budget in kWh (needs --hardware)")
     w.add_argument("--budget-tco2e", type=float, help="budget in tonnes CO2e (needs --hardware)")
     q.add_argument("--method", choices=scaling.METHODS, default="tokens-per-param",
-                   help=f"tokens-per-param: D = {scaling.CHINCHILLA_TOKENS_PER_PARAM:g}·N; fit: minimum of Hoffmann et "
+                   help=f"tokens-per-param: D = {gfmt(scaling.CHINCHILLA_TOKENS_PER_PARAM)}·N; fit: minimum of Hoffmann et "
                         "al.'s L(N, D)")
     q.add_argument("--tokens-per-param", type=float,
-                   help=f"with --method tokens-per-param only (default {scaling.CHINCHILLA_TOKENS_PER_PARAM:g}, "
+                   help=f"with --method tokens-per-param only (default {gfmt(scaling.CHINCHILLA_TOKENS_PER_PARAM)}, "
                         "Hoffmann et al. 2022 Table 3)")
     add_setting_args(q)
     q.set_defaults(func=cmd_chinchilla)
 
     q = ssub.add_parser("diminishing", help="compute multiplier for a lower error, with error ∝ compute^(−k)")
     q.add_argument("--current-error", type=float, default=dm.CLAIM_CURRENT_ERROR_PCT,
-                   help=f"error now, any unit (default {dm.CLAIM_CURRENT_ERROR_PCT:g}: ImageNet top-1 %% in 2020)")
+                   help=f"error now, any unit (default {gfmt(dm.CLAIM_CURRENT_ERROR_PCT)}: ImageNet top-1 %% in 2020)")
     q.add_argument("--target-error", type=float, default=dm.CLAIM_TARGET_ERROR_PCT,
-                   help=f"error wanted, same unit (default {dm.CLAIM_TARGET_ERROR_PCT:g})")
+                   help=f"error wanted, same unit (default {gfmt(dm.CLAIM_TARGET_ERROR_PCT)})")
     q.add_argument("--exponent", type=float, default=dm.DEFAULT_EXPONENT,
-                   help=f"k in error ∝ compute^(−k) (default {dm.DEFAULT_EXPONENT:g}: the 10⁵× claim implies "
-                        f"{dm.CLAIM_EXPONENT:.4f}; at least {dm.MIN_HALVING_EXPONENT:g}, below which halving an error "
+                   help=f"k in error ∝ compute^(−k) (default {gfmt(dm.DEFAULT_EXPONENT)}: the 10⁵× claim implies "
+                        f"{dm.CLAIM_EXPONENT:.4f}; at least {gfmt(dm.MIN_HALVING_EXPONENT)}, below which halving an error "
                         "outgrows physics)")
     b = q.add_mutually_exclusive_group()
     b.add_argument("--base-flops", type=float, help="base compute to multiply, FLOPs (default: ResNet-50 on ImageNet, an illustrative base "
-                        f"at ≈{dm.RESNET50_TOP1_ERROR_PCT:g}%% top-1 error, not a model at the current error)")
+                        f"at ≈{gfmt(dm.RESNET50_TOP1_ERROR_PCT)}%% top-1 error, not a model at the current error)")
     b.add_argument("--base-preset", help="a preset with FLOPs as the base workload")
     add_setting_args(q, default_text=f"the base preset's, else {limits.DEFAULT_HARDWARE}")
     q.set_defaults(func=cmd_diminishing)
@@ -265,7 +266,7 @@ def register(sub):
     q.add_argument("--start-year", type=count, help="year of the base cost (default: the year of the profile's price; "
                    "with a price you give, the hardware's release year)")
     q.add_argument("--doubling-years", type=float, default=trends.PRICE_PERF_DOUBLING_YEARS,
-                   help=f"FLOP/s per $ doubling time (default %(default)g, {trends.PRICE_PERF_SOURCE}; {trends.PRICE_PERF_ML_GPU_DOUBLING_YEARS:g} for ML GPUs)")
+                   help=f"FLOP/s per $ doubling time (default %(default)g, {trends.PRICE_PERF_SOURCE}; {gfmt(trends.PRICE_PERF_ML_GPU_DOUBLING_YEARS)} for ML GPUs)")
     add_setting_args(q, hardware_default=limits.TREND_HARDWARE)
     q.set_defaults(func=cmd_trend)
 

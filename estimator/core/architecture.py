@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from estimator.core import bounds as B
 from estimator.core import validation as v
 from estimator.core.errors import InputError
+from estimator.core.number_text import gfmt
 from estimator.core.units import BITS_PER_BYTE
 
 
@@ -84,8 +85,8 @@ def check_params_fit(params: float, a: Architecture, what: str = "the model", fi
     if params < floor:
         shape = f"{a.layers} layer{'s' if a.layers != 1 else ''} of width {a.d_model}"
         held = "attention projections and embeddings" if a.embedding_params else "attention projections"
-        raise InputError(f"{what}'s {params:.3g} parameters cannot fill {shape}: their {held} alone "
-                         f"hold {floor:.3g}; " + fix.format(floor=f"{floor:.3g}"), field=field)
+        raise InputError(f"{what}'s {gfmt(params, 3)} parameters cannot fill {shape}: their {held} alone "
+                         f"hold {gfmt(floor, 3)}; " + fix.format(floor=f"{gfmt(floor, 3)}"), field=field)
 
 
 def check_architecture(a: Architecture) -> None:
@@ -97,7 +98,7 @@ def check_architecture(a: Architecture) -> None:
     # KV heads: no more than the attention heads (grouped-query attention shares them)
     for label, x, top in (("attention heads", a.heads, a.d_model), ("KV heads", a.kv_heads, a.heads)):
         if v.require_whole(label, x, B.HEADS) > top:
-            raise InputError(f"{label} must be a whole number from 1 to {top:g}, got {x!r}")
+            raise InputError(f"{label} must be a whole number from 1 to {gfmt(top)}, got {x!r}")
     if a.head_dim is not None:
         v.require_number_in("head dimension", a.head_dim, B.D_MODEL)
     if a.vocab is not None:
@@ -111,7 +112,7 @@ def check_architecture(a: Architecture) -> None:
             raise InputError("a mixture of experts needs its active parameters (the weights one token uses)")
         experts = v.require_whole("experts", a.experts, B.EXPERTS)
         if not 1 <= v.require_whole("experts per token", a.experts_per_token, B.EXPERTS) < experts:
-            raise InputError(f"experts per token must be a whole number from 1 to {experts - 1:g}, "
+            raise InputError(f"experts per token must be a whole number from 1 to {gfmt(experts - 1)}, "
                              f"got {a.experts_per_token!r}")
 
 

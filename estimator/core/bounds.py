@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from estimator.core.number_text import gfmt
 from estimator.core.units import MS_PER_S, S_PER_HOUR
 
 
@@ -23,8 +24,8 @@ class Bound:
     whole: bool = False      # True: only whole numbers
 
     def describe(self) -> str:
-        lo = f"more than {self.low:g}" if self.low_open else f"at least {self.low:g}"
-        return f"{lo} and at most {self.high:g}{' ' + self.unit if self.unit else ''}"
+        lo = f"more than {gfmt(self.low)}" if self.low_open else f"at least {gfmt(self.low)}"
+        return f"{lo} and at most {gfmt(self.high)}{' ' + self.unit if self.unit else ''}"
 
 
 # A bound that takes 0 itself (prices, grid intensity, water factors, a pruned share; not an open one)
@@ -35,11 +36,11 @@ SMALLEST_NONZERO = 1e-9
 # -- workloads --------------------------------------------------------------------------
 # The largest training run with a published FLOP count: Llama 3.1 405B, 3.8e25 FLOPs (Llama
 # Team 2024, arXiv:2407.21783, §1). The bounds leave room for thought experiments far beyond it.
-FLOPS = Bound(1.0, 1e32, "FLOPs", "1 FLOP up to ~2.6e6 × Llama 3.1 405B's 3.8e25 FLOPs (arXiv:2407.21783)")
+FLOPS = Bound(1.0, 1e32, "FLOPs", "1 FLOP up to ~2.6 million × Llama 3.1 405B's 3.8 × 10²⁵ FLOPs (arXiv:2407.21783)")
 PARAMS = Bound(1.0, 1e16, "parameters",
-               "up to ~2e4 × the largest published dense models (5.4e11 parameters, PaLM 540B, arXiv:2204.02311)")
+               "up to ~20,000 × the largest published dense models (5.4 × 10¹¹ parameters, PaLM 540B, arXiv:2204.02311)")
 TOKENS = Bound(1.0, 1e17, "tokens",
-               "up to ~6e3 × the largest published training sets (15.6T tokens, Llama 3.1 405B, arXiv:2407.21783)")
+               "up to ~6,000 × the largest published training sets (15.6T tokens, Llama 3.1 405B, arXiv:2407.21783)")
 # Tokens served (inference): Google's products together generated or read 480 trillion tokens a
 # month in May 2025 (S. Pichai, "Google I/O 2025: From research to reality", blog.google, 20 May 2025).
 SERVED_TOKENS = Bound(1.0, 1e17, "tokens",
@@ -47,7 +48,7 @@ SERVED_TOKENS = Bound(1.0, 1e17, "tokens",
                       "Google I/O 2025 keynote)", whole=True)  # whole tokens (CLI audit: 1000.5 was shown as 1,000)
 LAYERS = Bound(1, 1e4, "layers", "up to ~80 × the deepest published LLM (126 layers, Llama 3.1 405B)", whole=True)
 D_MODEL = Bound(1, 1e6, "", "up to ~60 × the widest published LLM (d_model 16,384, Llama 3.1 405B)", whole=True)
-CONTEXT = Bound(1, 1e8, "tokens", "up to 100 × the longest published context windows (~1e6 tokens, Gemini 1.5)",
+CONTEXT = Bound(1, 1e8, "tokens", "up to 100 × the longest published context windows (~1 million tokens, Gemini 1.5)",
                 whole=True)
 HEADS = Bound(1, 1e6, "heads", "whole, at least one; a head has at least one dimension, so at most d_model "
                "(checked against it)", whole=True)
@@ -55,8 +56,8 @@ EXPERTS = Bound(1, 1e5, "experts", "per layer, up to ~400 × the most published 
                  "arXiv:2412.19437)", whole=True)
 VOCAB = Bound(1, 1e8, "tokens", "up to ~400 × the largest published vocabularies (256,000, Gemma)", whole=True)
 FORWARD_FLOPS_PER_EXAMPLE = Bound(1.0, 1e18, "FLOPs",
-                                  "up to ~1e6 × a 175B model's forward pass over a 2,048-token example (≈7e14)")
-EXAMPLES = Bound(1.0, 1e15, "examples", "up to ~1e5 × the largest image datasets (LAION-5B, 5.85e9 pairs)")
+                                  "up to ~a million × a 175B model's forward pass over a 2,048-token example (≈7 × 10¹⁴)")
+EXAMPLES = Bound(1.0, 1e15, "examples", "up to ~100,000 × the largest image datasets (LAION-5B, 5.85 billion pairs)")
 EPOCHS = Bound(0.0, 1e6, "epochs", "any positive count up to a million passes", low_open=True)
 
 # A device's dense peak, as the profiles bound it (estimator/core/profile_reader.py): 1 MFLOP/s to 1 EFLOP/s.
@@ -79,7 +80,7 @@ HOURS = Bound(1 / S_PER_HOUR, 1e8, "h", "one second up to ~11,000 years of wall 
 # (a 338-token answer at batch 64 on an H100: 0.2 device-seconds), and its figures are the Inference
 # page's headline (audit: one query was refused as "too little to price").
 DEVICE_HOURS = Bound(1 / (S_PER_HOUR * MS_PER_S), 1e14, "device-h",
-                     "one device-millisecond up to 1e7 devices × 1e7 hours, 11 billion device-years: about the "
+                     "one device-millisecond up to 10 million devices × 10 million hours, 11 billion device-years: about the "
                      "age of the universe (13.8 billion years, Planck 2018) on one device")
 
 # -- site and prices ----------------------------------------------------------------------------
@@ -116,9 +117,9 @@ DEVICE_INDEX = Bound(0, GPU_COUNT.high - 1, "", "NVML's numbering of a machine's
 # A split past the parameter or token bounds is refused by the law itself (estimator/laws/scaling.py,
 # split_flops_range; its figures are held to this text by tests/test_lecture_laws_audit.py).
 SCALING_FLOPS = Bound(1e12, 6 * PARAMS.high * TOKENS.high, "FLOPs",
-                      "N ≈ 9e4 parameters at 20 tokens each, up to 6·N·D at the parameter and token bounds, which no "
-                      "split can pass (CLI audit: 1e35 was advertised and never accepted); a split past those bounds is "
-                      "refused (up to ≈3e33 FLOPs at 20 tokens a parameter, ≈1e32 by the fit)")
+                      "N ≈ 90,000 parameters at 20 tokens each, up to 6·N·D at the parameter and token bounds, which no "
+                      "split can pass (CLI audit: 10³⁵ was advertised and never accepted); a split past those bounds is "
+                      "refused (up to ≈3 × 10³³ FLOPs at 20 tokens a parameter, ≈10³² by the fit)")
 TOKENS_PER_PARAM = Bound(1e-3, 1e5, "tokens per parameter",
                          "a thousandth of a token up to 5,000 × Chinchilla's 20 (Hoffmann et al. 2022)")
 # k in error ∝ compute^(−k) (Thompson et al. 2020): fitted scaling exponents of loss against compute
@@ -135,16 +136,16 @@ DIMINISHING_EXPONENT = Bound(0.001, 5.0, "", "a thousandth up to 100 × the expo
 DOUBLING_YEARS = Bound(0.1, 50.0, "years", "a month up to 50 years (the fitted GPU price-performance trend is "
                                            "2.07–2.46 years, Hobbhahn & Besiroglu 2022)")
 BUDGET = {
-    "usd": Bound(0.0, 1e15, "USD", "up to ~10 × world GDP (≈1e14 USD, World Bank 2023)", low_open=True),
-    "kwh": Bound(0.0, 1e15, "kWh", "up to ~30 × world electricity (≈3e13 kWh a year, Ember 2024)", low_open=True),
-    "tco2e": Bound(0.0, 1e12, "t CO2e", "up to ~20 × world emissions (≈5e10 t CO2e a year, UNEP 2023)", low_open=True),
+    "usd": Bound(0.0, 1e15, "USD", "up to ~10 × world GDP (≈10¹⁴ USD, World Bank 2023)", low_open=True),
+    "kwh": Bound(0.0, 1e15, "kWh", "up to ~30 × world electricity (≈3 × 10¹³ kWh a year, Ember 2024)", low_open=True),
+    "tco2e": Bound(0.0, 1e12, "t CO2e", "up to ~20 × world emissions (≈5 × 10¹⁰ t CO2e a year, UNEP 2023)", low_open=True),
 }
 
 # -- inference ----------------------------------------------------------------------------------
-TOKENS_PER_QUERY = Bound(1, 1e7, "tokens", "one token up to ~10 × the longest context windows (~1e6 tokens)")
+TOKENS_PER_QUERY = Bound(1, 1e7, "tokens", "one token up to ~10 × the longest context windows (~1 million tokens)")
 BATCH = Bound(1, 1e6, "sequences", "one sequence up to a million decoded together", whole=True)
 # A prompt, like an answer: one token up to ~10 × the longest context windows (~1e6 tokens, Gemini 1.5).
-PROMPT_TOKENS = Bound(1, 1e7, "tokens", "one token up to ~10 × the longest context windows (~1e6 tokens)")
+PROMPT_TOKENS = Bound(1, 1e7, "tokens", "one token up to ~10 × the longest context windows (~1 million tokens)")
 # The fraction of weights pruned: none up to 99% (one weight in a hundred left). SparseGPT prunes
 # 50–60% in one shot (Frantar & Alistarh 2023, arXiv:2301.00774); past 99% the model is another one.
 SPARSITY = Bound(0.0, 0.99, "of the weights", "none up to 99% pruned (one weight in a hundred left)")

@@ -33,6 +33,7 @@ from estimator.core.calibration_checks import (  # noqa: F401  the prediction ch
     utilization_at_size,
 )
 from estimator.core.errors import InputError, MeasurementError
+from estimator.core.number_text import gfmt
 from estimator.core.profile import FITTED_BASIS, HardwareProfile
 from estimator.core.profile_reader import MAX_OVER_TDP, POWER_W_BOUNDS, profile_from_dict
 
@@ -163,7 +164,7 @@ def _tdp(base, details: Mapping[str, Any], measured_w: float) -> tuple[float, st
       The draw measured at full load on this machine's CPUs is the best figure for its own."""
     if base.kind == "cpu":
         return measured_w, (f"the measured draw at full load (the base profile {base.id} is a whole server, "
-                            f"{base.power.tdp_w:g} W)")
+                            f"{gfmt(base.power.tdp_w)} W)")
     if details.get("default_power_limit_w"):
         return float(details["default_power_limit_w"]), "NVML's default power limit (the board's rated power)"
     if details.get("power_limit_w"):
@@ -185,7 +186,7 @@ def require_power_or_base_device(base: HardwareProfile, device_name: str | None,
     if base.kind == "cpu":
         raise MeasurementError(
             f"no power was measured{why_text}; a CPU calibration without a power reading cannot make a profile whose "
-            f"energy is right, since the base profile {base.id} is a whole server ({base.power.tdp_w:g} W), not the "
+            f"energy is right, since the base profile {base.id} is a whole server ({gfmt(base.power.tdp_w)} W), not the "
             "machine measured: measure the CPU's power with CodeCarbon, or import a CodeCarbon log of the run; "
             "no profile written")
     try:
@@ -230,11 +231,11 @@ def calibrated_profile_data(base: HardwareProfile, points: Sequence[Throughput],
                              field=("flops", "base"))
         if fastest > MAX_OVER_PEAK * peaks[prec]:
             raise InputError(
-                f"measured {fastest:.3g} FLOP/s at {prec} is {fastest / peaks[prec]:.3g}× the peak of {base.id} "
-                f"({peaks[prec]:.3g} FLOP/s): check the FLOPs given, or choose a base profile that "
+                f"measured {gfmt(fastest, 3)} FLOP/s at {prec} is {gfmt(fastest / peaks[prec], 3)}× the peak of {base.id} "
+                f"({gfmt(peaks[prec], 3)} FLOP/s): check the FLOPs given, or choose a base profile that "
                 f"matches the measured device", field=("flops", "base"))
         if fastest > peaks[prec]:
-            raised.append(f"{prec} {peaks[prec]:.3g} → {fastest:.3g}")
+            raised.append(f"{prec} {gfmt(peaks[prec], 3)} → {gfmt(fastest, 3)}")
             peaks[prec] = fastest
     peak_tbl = {k: v for k, v in peaks.items()}
     peak_tbl["source"] = base.peak_source
@@ -250,7 +251,7 @@ def calibrated_profile_data(base: HardwareProfile, points: Sequence[Throughput],
 
     achieved = combined_flops_per_s(points, precision)
     if not ACHIEVED_FLOPS_PER_S.low <= achieved <= ACHIEVED_FLOPS_PER_S.high:
-        raise InputError(f"the measured throughput, {achieved:.3g} FLOP/s, is not plausible for a device "
+        raise InputError(f"the measured throughput, {gfmt(achieved, 3)} FLOP/s, is not plausible for a device "
                          f"({ACHIEVED_FLOPS_PER_S.source}): check the FLOPs given; no profile written")
     peak = peaks[precision]
     util = clamp_fraction(achieved / peak)
@@ -259,7 +260,7 @@ def calibrated_profile_data(base: HardwareProfile, points: Sequence[Throughput],
     data["default_precision"] = precision
     data["utilization"] = {
         "default": util, "range": [u_low, u_high],
-        "basis": (f"measured throughput ÷ {precision} peak ({peak:.4g} FLOP/s); range = slowest and fastest measured "
+        "basis": (f"measured throughput ÷ {precision} peak ({gfmt(peak, 4)} FLOP/s); range = slowest and fastest measured "
                   f"problem size; per-size figures in [calibration.points]"),
         "source": how,
     }
@@ -267,8 +268,8 @@ def calibrated_profile_data(base: HardwareProfile, points: Sequence[Throughput],
     if measurement.mean_power_w is not None:
         p_w = float(measurement.mean_power_w)
         if not POWER_W_BOUNDS[0] <= p_w <= POWER_W_BOUNDS[1]:
-            raise MeasurementError(f"the measured mean power, {p_w:.3g} W, is outside what a profile accepts "
-                                   f"({POWER_W_BOUNDS[0]:g} to {POWER_W_BOUNDS[1]:g} W): was the device idle during "
+            raise MeasurementError(f"the measured mean power, {gfmt(p_w, 3)} W, is outside what a profile accepts "
+                                   f"({gfmt(POWER_W_BOUNDS[0])} to {gfmt(POWER_W_BOUNDS[1])} W): was the device idle during "
                                    f"the run? ({measurement.power_source}); no profile written")
         estimate_word = " (an estimate, not a meter reading)" if measurement.power_is_estimate else ""
         tdp, tdp_how = _tdp(base, measurement.details or {}, p_w)
@@ -276,7 +277,7 @@ def calibrated_profile_data(base: HardwareProfile, points: Sequence[Throughput],
         # the base server's (review: a 20 kW "CPU" had passed)
         limit = base.power.tdp_w if base.kind == "cpu" else tdp
         if limit and p_w > MAX_OVER_TDP * limit:
-            raise InputError(f"the measured mean power, {p_w:.3g} W per device, is {p_w / limit:.3g}× the {limit:.3g} W TDP of "
+            raise InputError(f"the measured mean power, {gfmt(p_w, 3)} W per device, is {gfmt(p_w / limit, 3)}× the {gfmt(limit, 3)} W TDP of "
                              f"{base.id}: check the number of devices the measurement covers (a CodeCarbon log's "
                              "gpu_count) and its energy, or choose a base profile that matches the measured device; "
                              "no profile written", field=("base",))

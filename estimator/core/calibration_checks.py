@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from estimator.core.errors import MeasurementError
 from estimator.core.estimate import estimate
+from estimator.core.number_text import gfmt
 from estimator.core.profile import HardwareProfile
 from estimator.core.scenario import Scenario
 
@@ -146,8 +147,8 @@ def check_miss_warning(checks, factor: float = CHECK_MISS_FACTOR, idle: str | No
     closer = min((t for t in (worst.predicted_s, worst.at_size_s) if t is not None),
                  key=lambda t: max(t / worst.measured_s, worst.measured_s / t))
     which = "the prediction check" if len(checks) == 1 else f"{len(missed)} of the {len(checks)} prediction checks"
-    return (f"{which} missed by more than a factor of {factor:g} (worst: {worst.label}, predicted {closer:.3g} s, "
-            f"measured {worst.measured_s:.3g} s, error {closer / worst.measured_s - 1.0:+.0%})"
+    return (f"{which} missed by more than a factor of {gfmt(factor)} (worst: {worst.label}, predicted {gfmt(closer, 3)} s, "
+            f"measured {gfmt(worst.measured_s, 3)} s, error {closer / worst.measured_s - 1.0:+.0%})"
             + (f"; on an idle machine they come within {idle}" if idle else "")
             + ": the throughput changed during the calibration (other work on the machine?), so the profile is "
             "likely unreliable: re-run the calibration on an otherwise idle machine")

@@ -15,6 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from estimator.core.number_text import gfmt
+
 CALIBRATION_KEYS = {
     "measured_at", "host", "method", "base_profile", "backend", "power_source", "power_is_estimate",
     "device_name", "precision", "achieved_flops_per_s", "utilization", "mean_power_w", "energy_j",
@@ -56,7 +58,7 @@ def read_calibration(r, calibration: Mapping[str, Any] | None, average_w: float)
             r.fail(f"calibration.{key}", f"expected true or false, got {calibration[key]!r}"[:120], "write true or false")
     mean = calibration.get("mean_power_w")
     if mean is not None and not math.isclose(float(mean), average_w, rel_tol=POWER_AGREEMENT):
-        r.fail("calibration.mean_power_w", f"{float(mean):g} W measured, but power.average_w is {average_w:g} W",
+        r.fail("calibration.mean_power_w", f"{gfmt(float(mean))} W measured, but power.average_w is {gfmt(average_w)} W",
                "make the two agree (the estimate uses power.average_w), or remove mean_power_w")
     points = calibration.get("points", [])
     if not isinstance(points, list):

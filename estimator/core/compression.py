@@ -18,6 +18,7 @@ from estimator.core import validation as v
 from estimator.core.errors import InputError
 from estimator.core.estimate import Estimate
 from estimator.core.inference import PRECISIONS_FOR_BITS, InferenceResult, InferenceScenario, inference, peak_for_bits
+from estimator.core.number_text import gfmt
 from estimator.core.profile import HardwareProfile
 from estimator.core.serving import ServingFit
 from estimator.core.units import PARAMS_PER_BILLION, PARAMS_PER_MILLION
@@ -147,7 +148,7 @@ BASIS_WORDS = {"cost_usd": "cost", "energy_kwh": "energy"}
 
 ILLUSTRATIVE_NOTE = (
     f"Rows marked illustrative use settings from papers: {ILLUSTRATIVE_SPARSITY:.0%} pruning (SparseGPT, Frantar & "
-    f"Alistarh 2023) and a student of {ILLUSTRATIVE_STUDENT_FRACTION:g} × N (DistilBERT, Sanh et al. 2019). Unless "
+    f"Alistarh 2023) and a student of {gfmt(ILLUSTRATIVE_STUDENT_FRACTION)} × N (DistilBERT, Sanh et al. 2019). Unless "
     "dense kernels are chosen, the pruning row assumes kernels that skip the pruned weights, as SparseGPT's 2:4 "
     "pattern does on sparse tensor cores (A100 and later); unstructured sparsity on dense kernels rarely saves time, "
     "and with dense kernels the row saves nothing. The engine's fitted per-layer and per-sequence costs stay, so no "
@@ -187,9 +188,9 @@ class BreakEven:
 def _param_words(n: float) -> str:
     """A parameter count as a model card words it: "42.3 billion", "66 million", "5,000"."""
     if n >= PARAMS_PER_BILLION:
-        return f"{n / PARAMS_PER_BILLION:.3g} billion"
+        return f"{gfmt(n / PARAMS_PER_BILLION, 3)} billion"
     if n >= PARAMS_PER_MILLION:
-        return f"{n / PARAMS_PER_MILLION:.3g} million"
+        return f"{gfmt(n / PARAMS_PER_MILLION, 3)} million"
     return f"{n:,.0f}"
 
 

@@ -16,6 +16,7 @@ import math
 from dataclasses import dataclass
 
 from estimator.core.interval import around, combine, sides
+from estimator.core.number_text import gfmt
 from estimator.core.units import HOURS_PER_YEAR
 
 BASES = ("vendor-pcf", "lca", "die-area-model")
@@ -95,7 +96,7 @@ def device_figure(stated: DeviceEmbodied | None, kind: str, memory_gb: float | N
             center = kg * BOARD_TO_DIE_MODEL
             low, high = stated.range_kg_co2e or (max(kg, center / FALLBACK_FACTOR), center * FALLBACK_FACTOR)
             return DeviceFigure(center, low, high, stated.basis,
-                                f"{kg:g} kg die and memory ({stated.source}); {DIE_MODEL_SOURCE}")
+                                f"{gfmt(kg)} kg die and memory ({stated.source}); {DIE_MODEL_SOURCE}")
         low, high = stated.range_kg_co2e or (kg, kg)
         return DeviceFigure(kg, low, high, stated.basis, f"{BASIS_TEXT[stated.basis]}: {stated.scope}; {stated.source}")
     if kind not in FALLBACK_KINDS or not memory_gb:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from estimator.core.number_text import gfmt
 from estimator.core.units import G_PER_KG, HOURS_PER_YEAR, KM_PER_MILE, W_PER_KW
 
 # Human brain ≈ 20 W: the standard figure (e.g. Raichle & Gusnard 2002, PNAS 99(16),
@@ -38,7 +39,7 @@ def equivalents(energy_kwh: float, co2e_kg: float) -> tuple[Equivalent, ...]:
                    "20 W brain (Raichle & Gusnard 2002); Julian year 8766 h"),
         Equivalent("car_km", co2e_kg / CAR_KG_CO2_PER_KM, "km",
                    "km driven by a typical passenger car",
-                   f"US EPA 2023: {CAR_G_CO2_PER_MILE:g} g CO2 per mile (EPA-420-F-23-014)", of="co2e_kg"),
+                   f"US EPA 2023: {gfmt(CAR_G_CO2_PER_MILE)} g CO2 per mile (EPA-420-F-23-014)", of="co2e_kg"),
         Equivalent("household_years", energy_kwh / HOUSEHOLD_KWH_PER_YEAR, "years",
                    "years of a US household's electricity",
                    f"US EIA: {HOUSEHOLD_KWH_PER_YEAR:,.0f} kWh per residential customer in 2020"),

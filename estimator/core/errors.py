@@ -4,6 +4,7 @@ Library code raises these; only the CLI (``estimator.cli``) and the app catch th
 the user. Every message is written to be shown to a person as it is.
 """
 
+from estimator.core.number_text import gfmt
 
 # A name longer than this is no id, region or preset: a message quotes only its start (audit: a
 # 100,000-character --hardware was echoed whole, a 100 kB error line; the app cuts widget values to 40).
@@ -65,7 +66,7 @@ class ResultOutOfBounds(InputError):
     def past(self) -> str:
         """"7.72e+14 device-hours, more than the 1e+14 an estimate covers", for a caller's own message."""
         from estimator.core.bounds import DEVICE_HOURS
-        return f"{self.device_hours:.3g} device-hours, more than the {DEVICE_HOURS.high:g} an estimate covers"
+        return f"{gfmt(self.device_hours, 3)} device-hours, more than the {gfmt(DEVICE_HOURS.high)} an estimate covers"
 
 
 class UnknownHardwareError(InputError):

@@ -26,6 +26,7 @@ from estimator.core.estimate_result import (  # noqa: F401 (the estimate's types
 )
 from estimator.core.footprint import footprint
 from estimator.core.interval import EXACT, LEVEL, STATED, basis_of, combined_basis, sides
+from estimator.core.number_text import gfmt
 from estimator.core.profile import HardwareProfile
 from estimator.core.profile_limits import require_power_for_kind
 from estimator.core.scenario import Scenario, validate_scenario
@@ -60,13 +61,13 @@ def resolve_flops(s: Scenario) -> tuple[float | None, Assumption | None]:
         if not (B.FLOPS.low <= flops <= B.FLOPS.high):
             # each input is inside its own bound; their product is not: name the two, not a FLOPs input
             factor = FLOPS_PER_PARAM_TOKEN_TRAIN_RECOMPUTE if s.recompute else FLOPS_PER_PARAM_TOKEN_TRAIN
-            raise InputError(f"the FLOPs from the parameters and tokens, {factor:g} × "
-                             f"{s.params:.3g} × {s.tokens:.3g} = {flops:.3g}, must be {B.FLOPS.describe()}: "
+            raise InputError(f"the FLOPs from the parameters and tokens, {gfmt(factor)} × "
+                             f"{gfmt(s.params, 3)} × {gfmt(s.tokens, 3)} = {gfmt(flops, 3)}, must be {B.FLOPS.describe()}: "
                              "change the parameters or the tokens", field=("params", "tokens"))
         rule = "8·N·D, full activation recomputation (Narayanan et al. 2021)" if s.recompute else \
             "6·N·D, dense transformer training (Kaplan et al. 2020, §2.1)"
         return flops, Assumption("flops", flops, "FLOP", "derived",
-                                 f"{rule} with N = {s.params:.4g}{_whose(s, 'params')}, D = {s.tokens:.4g}{_whose(s, 'tokens')}")
+                                 f"{rule} with N = {gfmt(s.params, 4)}{_whose(s, 'params')}, D = {gfmt(s.tokens, 4)}{_whose(s, 'tokens')}")
     return None, None
 
 
@@ -94,8 +95,8 @@ def _require_device_hours_in_bounds(mid: dict, time_given: bool, s: Scenario) ->
         else:  # the workload's own inputs (review: a run of parameters and tokens was told to give fewer FLOPs)
             workload = ("flops",) if s.flops is not None else ("params", "tokens")
             fields, fix = workload + ("utilization",), "a smaller workload or a higher utilisation"
-        raise ResultOutOfBounds(f"the run would take {mid['device_hours']:.3g} device-hours, more than the "
-                                f"{B.DEVICE_HOURS.high:g} an estimate covers ({B.DEVICE_HOURS.source}); give {fix}",
+        raise ResultOutOfBounds(f"the run would take {gfmt(mid['device_hours'], 3)} device-hours, more than the "
+                                f"{gfmt(B.DEVICE_HOURS.high)} an estimate covers ({B.DEVICE_HOURS.source}); give {fix}",
                                 field=fields, device_hours=mid["device_hours"])
 
 
@@ -111,7 +112,7 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
                          "device-hours", field=("flops", "params", "preset", "hours", "device_hours"))
     if flops is not None and flops < devices:
         # not a thought experiment but a contradiction: a device cannot do a fraction of an operation
-        raise InputError(f"{flops:.3g} FLOPs on {devices:,} devices is less than one operation per device: give more "
+        raise InputError(f"{gfmt(flops, 3)} FLOPs on {devices:,} devices is less than one operation per device: give more "
                          "FLOPs or fewer devices", field=("flops", "devices"))
 
     precision = s.precision or profile.default_precision
@@ -128,8 +129,8 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
         util, half_util, util_origin, util_src, util_note, util_info = utilization_for(s, profile, model_flops)
         if s.recompute and util_origin.startswith("fit:"):
             time_flops = model_flops
-            recompute_note = (f"full recomputation: the devices execute 8·N·D = {flops:.3g} FLOPs, but the fitted "
-                              f"utilisation counts model FLOPs (6·N·D = {model_flops:.3g}) and already includes "
+            recompute_note = (f"full recomputation: the devices execute 8·N·D = {gfmt(flops, 3)} FLOPs, but the fitted "
+                              f"utilisation counts model FLOPs (6·N·D = {gfmt(model_flops, 3)}) and already includes "
                               "recomputation where its runs used it, so the time comes from 6·N·D")
     power_w, power_origin, power_src = _pick(s, "power_w", profile.power.average_w, profile, profile.power.source)
     if s.power_w is not None:
@@ -191,15 +192,15 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
     if flops is not None and time_given:
         implied = flops / (mid["device_hours"] * S_PER_HOUR * peak_high)
         if implied > 1:
-            raise InputError(f"the known run's time with {flops:.3g} FLOPs means {implied:.3g}× the {precision} peak "
+            raise InputError(f"the known run's time with {gfmt(flops, 3)} FLOPs means {gfmt(implied, 3)}× the {precision} peak "
                              f"of {profile.name}: more than the peak is impossible; check the FLOPs, the time and "
                              "the devices", field=("flops", "hours", "device_hours", "devices"))
         # the least peak gives the most the run could have used: below the utilisation bound even so,
         # the FLOPs and the time cannot belong to one run (a utilisation given that low is refused too)
         most = flops / (mid["device_hours"] * S_PER_HOUR * peak_low)
         if most < B.UTILIZATION.low:
-            raise InputError(f"the known run's time with {flops:.3g} FLOPs means {most:.3g} of the {precision} peak "
-                             f"of {profile.name}, below the least utilisation taken ({B.UTILIZATION.low:g}): check "
+            raise InputError(f"the known run's time with {gfmt(flops, 3)} FLOPs means {gfmt(most, 3)} of the {precision} peak "
+                             f"of {profile.name}, below the least utilisation taken ({gfmt(B.UTILIZATION.low)}): check "
                              "the FLOPs, the time and the devices", field=("flops", "hours", "device_hours"))
 
     assumptions = []
@@ -250,13 +251,13 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
     if flops is not None:
         achieved = flops / (mid["device_hours"] * S_PER_HOUR)
         if time_given:
-            notes.append(f"time taken from the known run; achieved {achieved:.3g} FLOP/s per device = "
+            notes.append(f"time taken from the known run; achieved {gfmt(achieved, 3)} FLOP/s per device = "
                          f"{achieved / peak:.1%} of the {precision} peak")
     elif s.precision is not None:
         notes.append(f"precision {precision} changes nothing here: the known run's time needs no peak (give its FLOPs "
                      "to see what share of the peak it reached)")
     if time_given and s.utilization is not None:
-        notes.append(f"utilisation {s.utilization:g} changes nothing here: the time is the known run's, not one "
+        notes.append(f"utilisation {gfmt(s.utilization)} changes nothing here: the time is the known run's, not one "
                      "computed from FLOPs at a utilisation")
     if util_note:
         notes.append(util_note)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from estimator.core import embodied as em
 from estimator.core import water as wt
+from estimator.core.number_text import gfmt
 
 # The assumptions behind the embodied-carbon and water figures (what ``footprint`` adds to an estimate's).
 FOOTPRINT_ASSUMPTIONS = ("embodied_kg_co2e_per_device", "lifetime_years", "wue_l_per_kwh", "ewif_l_per_kwh")
@@ -48,7 +49,7 @@ def footprint(profile, *, device_hours: float, device_hours_range: tuple[float, 
             emb, emb_range = c, (lo, hi)
             who = f"profile:{profile.id}" if fig.basis != "fallback" else "default"
             assumptions.append(("embodied_kg_co2e_per_device", fig.kg_co2e, "kg CO2e per device", who,
-                                f"{fig.basis}, range {fig.low_kg_co2e:.3g}–{fig.high_kg_co2e:.3g} kg: {fig.source}"))
+                                f"{fig.basis}, range {gfmt(fig.low_kg_co2e, 3)}–{gfmt(fig.high_kg_co2e, 3)} kg: {fig.source}"))
             assumptions.append(("lifetime_years", em.LIFETIME_YEARS if lifetime_years is None else lifetime_years,
                                 "years", "default" if lifetime_years is None else origin("lifetime_years"),
                                 em.LIFETIME_SOURCE if lifetime_years is None else "given"))

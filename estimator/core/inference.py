@@ -39,6 +39,7 @@ from estimator.core.inference_notes import (
 )
 from estimator.core.inference_ranges import physical_floor_s, serving_ranges
 from estimator.core.inference_result import InferenceResult
+from estimator.core.number_text import gfmt, sci
 from estimator.core.profile import HardwareProfile
 from estimator.core.scenario import SITE_FIELDS, Scenario, Site, validate_site
 from estimator.core.serving import (
@@ -65,6 +66,8 @@ from estimator.core.serving import (
 from estimator.core.serving_memory import devices_needed, serving_footprint
 from estimator.core.units import MB_PER_GB, MS_PER_S, S_PER_HOUR
 
+SMALLEST_PLAIN_MS = 1e-3  # below this a power of ten (5 × 10⁻⁴ ms), not .3g's zeros or e-notation (1e-05)
+
 BITS = WEIGHT_BITS
 # Peak used for each weight width, first match wins. 8-bit: FP8 (H100 and later) or INT8 (A100)
 # tensor peaks; 4-bit: an INT4 peak where a profile has one. Otherwise the 16-bit peak: the
@@ -82,7 +85,7 @@ LOW_BIT_COMPUTE_NOTE = ("{bits}-bit compute: the linear layers at the {p} peak, 
 # tokens (means 161.31 and 337.99: vLLM paper, Kwon et al. 2023, arXiv:2309.06180, Fig. 11).
 DEFAULT_PROMPT_TOKENS = 161.0
 DEFAULT_TOKENS_PER_QUERY = 338.0
-QUERY_SOURCE = (f"ShareGPT means, {DEFAULT_PROMPT_TOKENS:g} prompt and {DEFAULT_TOKENS_PER_QUERY:g} output tokens "
+QUERY_SOURCE = (f"ShareGPT means, {gfmt(DEFAULT_PROMPT_TOKENS)} prompt and {gfmt(DEFAULT_TOKENS_PER_QUERY)} output tokens "
                 "(vLLM paper, arXiv:2309.06180, Fig. 11)")
 MAX_BATCH = int(B.BATCH.high)
 # What is served when nothing else is said: 16-bit weights and KV cache (bf16/fp16, as models are
@@ -137,7 +140,7 @@ def _check(s: InferenceScenario, profile: HardwareProfile) -> None:
     v.require_number_in("tokens per query", s.tokens_per_query, B.TOKENS_PER_QUERY, field="tokens_per_query")
     if isinstance(s.tokens, (int, float)) and s.tokens < s.tokens_per_query:
         # per-query figures above the totals, and a break-even at a fraction of a query, mean nothing
-        raise InputError(f"{s.tokens:g} tokens in all are fewer than one query's {s.tokens_per_query:g} output tokens: "
+        raise InputError(f"{gfmt(s.tokens)} tokens in all are fewer than one query's {gfmt(s.tokens_per_query)} output tokens: "
                          "give more tokens or fewer tokens per query", field=("tokens", "tokens_per_query"))
     v.require_number_in("prompt tokens", s.prompt_tokens, B.PROMPT_TOKENS, field="prompt_tokens")
     v.require_number_in("sparsity (the fraction of weights removed)", s.sparsity, B.SPARSITY, field="sparsity")
@@ -151,8 +154,8 @@ def _check(s: InferenceScenario, profile: HardwareProfile) -> None:
     if s.student_params is not None:
         v.require_number_in("student parameters", s.student_params, B.PARAMS, field="student_params")
         if s.student_params >= s.params:
-            raise InputError(f"the student ({s.student_params:.3g} parameters) must be smaller than the model "
-                             f"({s.params:.3g})", field="student_params")
+            raise InputError(f"the student ({gfmt(s.student_params, 3)} parameters) must be smaller than the model "
+                             f"({gfmt(s.params, 3)})", field="student_params")
     if s.utilization is not None:
         v.require_number_in("utilisation", s.utilization, B.UTILIZATION, field="utilization")
     validate_site(s)
@@ -163,13 +166,13 @@ def _check(s: InferenceScenario, profile: HardwareProfile) -> None:
     check_params_fit(s.params, s.architecture)
     context = s.architecture.context
     if context is not None and s.prompt_tokens + s.tokens_per_query > context:
-        raise InputError(f"a query of {s.prompt_tokens:g} prompt and {s.tokens_per_query:g} output tokens is longer than "
+        raise InputError(f"a query of {gfmt(s.prompt_tokens)} prompt and {gfmt(s.tokens_per_query)} output tokens is longer than "
                          f"{s.architecture.name or 'the model'}'s context window of {context:,} tokens: give shorter "
                          "queries, or the shape instead of the catalog model to serve past its window",
                          field=("prompt_tokens", "tokens_per_query"))
     if s.architecture.active_params is not None and s.architecture.active_params > s.params:
-        raise InputError(f"active parameters ({s.architecture.active_params:.3g}) cannot exceed the parameters "
-                         f"({s.params:.3g})")
+        raise InputError(f"active parameters ({gfmt(s.architecture.active_params, 3)}) cannot exceed the parameters "
+                         f"({gfmt(s.params, 3)})")
     if not profile.memory_bandwidth_gb_per_s or not profile.memory_gb:
         raise InputError(f"{profile.id} has no memory capacity or bandwidth in its profile; inference needs both",
                          field="hardware")
@@ -191,9 +194,9 @@ def _devices_for_heads(needed: int, arch: Architecture, profile: HardwareProfile
                if not tensor_parallel_problem(d, heads, arch.kv_heads) and serving_footprint(devices=d, **mem).fits]
     if not fitting:
         need = serving_footprint(devices=1, **mem)
-        raise InputError(f"the weights and KV cache need {need.total_gb:.3g} GB, and no tensor-parallel split of the "
+        raise InputError(f"the weights and KV cache need {gfmt(need.total_gb, 3)} GB, and no tensor-parallel split of the "
                          f"{heads} attention heads ({arch.kv_heads} KV heads, copied when devices outnumber them) holds "
-                         f"them on {profile.memory_gb:g} GB devices ({profile.id}; {USABLE_MEMORY_SOURCE}); use a "
+                         f"them on {gfmt(profile.memory_gb)} GB devices ({profile.id}; {USABLE_MEMORY_SOURCE}); use a "
                          "smaller batch, fewer bits or a device with more memory")
     return fitting[0], (f"the fewest devices that split the {heads} attention heads and {arch.kv_heads} KV heads and "
                         "whose usable memory holds the weights and the batch's KV cache")
@@ -218,7 +221,11 @@ def _arch_origin(s: InferenceScenario) -> str:
 
 
 def _fmt_ms(x: float) -> str:
-    return f"{x * MS_PER_S:.3g} ms"
+    """A time in the notes: ms below a second, seconds from one on, never e-notation (audit: "7.17e+04 ms")."""
+    ms = x * MS_PER_S
+    if abs(ms) >= MS_PER_S:
+        return f"{sci(x)} s"
+    return f"{sci(ms) if 0 < abs(ms) < SMALLEST_PLAIN_MS else f'{gfmt(ms, 3)}'} ms"
 
 
 def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -> InferenceResult:
@@ -234,7 +241,7 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
         check_params_fit(float(s.student_params), arch, "the student", field="student_params",
                          fix="a student keeps the model's width, so give one of at least {floor} parameters")
         n = float(s.student_params)
-        notes.append(f"distillation: serving a {n:.3g}-parameter student with {arch.layers} layers (the model's width "
+        notes.append(f"distillation: serving a {gfmt(n, 3)}-parameter student with {arch.layers} layers (the model's width "
                      "and vocabulary, layers in proportion to the weights outside the embeddings, as DistilBERT); its "
                      "quality is not modelled")
     kept = 1.0 - s.sparsity
@@ -274,16 +281,16 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
     fp = serving_footprint(devices=devices, **mem)
     if not fp.fits:
         if fp.weights_gb >= fp.usable_gb:
-            raise InputError(f"the weights need {fp.weights_gb:.3g} GB; {devices} × {profile.memory_gb:g} GB of "
-                             f"{profile.id} offer {fp.usable_gb:.3g} GB ({USABLE_MEMORY_SOURCE}): use more devices")
+            raise InputError(f"the weights need {gfmt(fp.weights_gb, 3)} GB; {devices} × {gfmt(profile.memory_gb)} GB of "
+                             f"{profile.id} offer {gfmt(fp.usable_gb, 3)} GB ({USABLE_MEMORY_SOURCE}): use more devices")
         if fp.max_batch == 0:  # the weights fit, but not one sequence's KV cache beside them (audit: it blamed the weights)
-            raise InputError(f"one sequence of {p_tok:g} + {t_tok:g} tokens needs {fp.kv_gb_per_sequence:.3g} GB of KV "
-                             f"cache; beside {fp.weights_gb:.3g} GB of weights, {devices} × {profile.id} leave "
-                             f"{fp.usable_gb - fp.weights_gb:.3g} GB ({USABLE_MEMORY_SOURCE}): use shorter prompts or "
+            raise InputError(f"one sequence of {gfmt(p_tok)} + {gfmt(t_tok)} tokens needs {gfmt(fp.kv_gb_per_sequence, 3)} GB of KV "
+                             f"cache; beside {gfmt(fp.weights_gb, 3)} GB of weights, {devices} × {profile.id} leave "
+                             f"{gfmt(fp.usable_gb - fp.weights_gb, 3)} GB ({USABLE_MEMORY_SOURCE}): use shorter prompts or "
                              "answers, or more devices")
-        raise InputError(f"batch {b} does not fit: its KV cache needs {fp.kv_cache_gb:.3g} GB "
-                         f"({fp.kv_gb_per_sequence * MB_PER_GB:.3g} MB per sequence of {p_tok:g} + {t_tok:g} tokens) beside "
-                         f"{fp.weights_gb:.3g} GB of weights in {fp.usable_gb:.3g} GB usable on {devices} × {profile.id} "
+        raise InputError(f"batch {b} does not fit: its KV cache needs {gfmt(fp.kv_cache_gb, 3)} GB "
+                         f"({gfmt(fp.kv_gb_per_sequence * MB_PER_GB, 3)} MB per sequence of {gfmt(p_tok)} + {gfmt(t_tok)} tokens) beside "
+                         f"{gfmt(fp.weights_gb, 3)} GB of weights in {gfmt(fp.usable_gb, 3)} GB usable on {devices} × {profile.id} "
                          f"({USABLE_MEMORY_SOURCE}); the largest batch that fits is {fp.max_batch}")
     st = step(params=n, arch=arch, device=device, fit=fit, batch=b, prompt_tokens=p_tok, output_tokens=t_tok,
               tp=devices, weight_bits=bits, kv_bits=kv_bits, compute_fraction=util, power_w=s.power_w)
@@ -292,12 +299,12 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
     per_token_device_s = st.tpot_s / b * devices
     device_hours = float(s.tokens) * per_token_device_s / S_PER_HOUR
     if device_hours < B.DEVICE_HOURS.low:
-        n = f"{s.tokens:g}"  # "1 token takes", "2 tokens take" (humanize.noun's rule; the core cannot import it)
-        raise InputError(f"{n} {'token takes' if n == '1' else 'tokens take'} {device_hours * S_PER_HOUR:.3g} "
+        n = f"{gfmt(s.tokens)}"  # "1 token takes", "2 tokens take" (humanize.noun's rule; the core cannot import it)
+        raise InputError(f"{n} {'token takes' if n == '1' else 'tokens take'} {gfmt(device_hours * S_PER_HOUR, 3)} "
                          "device-seconds: less than one device-millisecond, too little to price; give more tokens")
     if device_hours > B.DEVICE_HOURS.high:
-        raise InputError(f"{s.tokens:.3g} tokens would take {device_hours:.3g} device-hours, beyond "
-                         f"{B.DEVICE_HOURS.high:g}: give fewer tokens")
+        raise InputError(f"{gfmt(s.tokens, 3)} tokens would take {gfmt(device_hours, 3)} device-hours, beyond "
+                         f"{gfmt(B.DEVICE_HOURS.high)}: give fewer tokens")
     site = {k: getattr(s, k) for k in SITE_FIELDS} | {"power_w": st.power_w}
     try:
         est = estimate(Scenario(device_hours=device_hours, devices=devices, **site), profile)
@@ -305,11 +312,11 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
         if s.power_w is not None or exc.fields != ("power_w",):
             raise
         raise InputError(f"{exc}: that is the serving model's draw, {st.power_fraction:.2f} × the profile's TDP of "
-                         f"{device.tdp_w:g} W; give the power per device, or a profile with its real TDP",
+                         f"{gfmt(device.tdp_w)} W; give the power per device, or a profile with its real TDP",
                          field=("power_w", "hardware")) from None
     borrowed = "; the online engine's, the load capped at a busy step" if fit.engine == "latency" else ""
     power_src = "given" if s.power_w is not None else (
-        f"{st.power_fraction:.2f} × TDP {device.tdp_w:g} W: {POWER_SOURCE}; GPU-busy time "
+        f"{st.power_fraction:.2f} × TDP {gfmt(device.tdp_w)} W: {POWER_SOURCE}; GPU-busy time "
         f"{fit.busy_per_roofline_s:.2f} × the roofline time (fitted, estimator/data/serving_fit.json{borrowed})")
     est = replace(est, assumptions=tuple(
         Assumption(a.name, a.value, a.unit, "derived",
@@ -339,12 +346,12 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
     chip = CHIP_WORDS.get(profile.kind, "device")
     notes.append(f"time per output token {_fmt_ms(st.tpot_s)} = {chip} "
                  f"{_fmt_ms(st.gpu_s)} ({st.bound}-bound: weights and "
-                 f"KV cache at {BANDWIDTH_FRACTION:g} of the bandwidth, FLOPs at {util:g} of the {precision} peak) + "
+                 f"KV cache at {gfmt(BANDWIDTH_FRACTION)} of the bandwidth, FLOPs at {gfmt(util)} of the {precision} peak) + "
                  f"prefill {_fmt_ms(st.prefill_s)} + tensor parallel {_fmt_ms(st.tp_s)} + engine {_fmt_ms(st.engine_s)} "
-                 f"({fit.engine_s_per_layer * MS_PER_S:.2g} ms per layer and {fit.engine_s_per_sequence * MS_PER_S:.2g} ms per "
+                 f"({gfmt(fit.engine_s_per_layer * MS_PER_S, 2)} ms per layer and {gfmt(fit.engine_s_per_sequence * MS_PER_S, 2)} ms per "
                  f"sequence, {ENGINE_FITTED_TO[fit.engine]})")
     if s.power_w is None:
-        notes.append(f"power {st.power_w:.3g} W per device ({st.power_fraction:.2f} × TDP), from idle towards the "
+        notes.append(f"power {gfmt(st.power_w, 3)} W per device ({st.power_fraction:.2f} × TDP), from idle towards the "
                      "decode and prefill draw by load (fitted to measured draw, not the TDP); energy counts the "
                      "devices only, as measured (Zeus), not the host; PUE multiplies it")
     if arch.active_params:
@@ -356,7 +363,7 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
                      "queue (in the measurements the realised average was 96–100% of it), less under light load")
     if devices > 1:
         notes.append(f"{devices} devices in tensor parallelism: each holds 1/{devices} of every layer; two all-reduces "
-                     f"per layer per step over {device.link_gb_per_s:g} GB/s ({device.link_source})")
+                     f"per layer per step over {gfmt(device.link_gb_per_s)} GB/s ({device.link_source})")
     if devices > 8:
         notes.append("tensor parallelism beyond 8 devices (one NVLink domain) is rarely used; serving usually adds "
                      "replicas or pipeline stages instead, not modelled")
@@ -364,8 +371,8 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
         notes.append(f"{profile.id} is a calibrated profile: its measured matmul throughput and mean power are "
                      "training figures and are not used here; serving takes the profile's peak, memory bandwidth and "
                      "TDP through the serving model (the training estimate and the break-even use the measurements)")
-    notes.append(f"memory: weights {fp.weights_gb:.3g} GB + KV cache {fp.kv_cache_gb:.3g} GB (batch {b} × "
-                 f"{p_tok:g} + {t_tok:g} tokens at {kv_bits} bits); the largest batch that fits on {devices} × "
+    notes.append(f"memory: weights {gfmt(fp.weights_gb, 3)} GB + KV cache {gfmt(fp.kv_cache_gb, 3)} GB (batch {b} × "
+                 f"{gfmt(p_tok)} + {gfmt(t_tok)} tokens at {kv_bits} bits); the largest batch that fits on {devices} × "
                  f"{profile.id} is {fp.max_batch} ({USABLE_MEMORY_SOURCE})")
     return InferenceResult(
         chip=chip,

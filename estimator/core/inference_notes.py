@@ -5,6 +5,7 @@ quantised. Pure: words from the shape, the parameter count and the fit."""
 from __future__ import annotations
 
 from estimator.core.architecture import Architecture
+from estimator.core.number_text import gfmt
 from estimator.core.serving import EMBEDDING_BITS, embedding_params, read_params
 from estimator.core.units import PARAMS_PER_BILLION
 
@@ -29,14 +30,14 @@ ENGINE_FITTED_TO = {"online": ("fitted to vLLM (2024) and FastChat measurements;
 def moe_note(arch: Architecture, params: float, batch: int) -> str:
     """What a mixture of experts reads per decode step, in words."""
     def billions(x: float) -> str:
-        return f"{x / PARAMS_PER_BILLION:.3g} B"
+        return f"{gfmt(x / PARAMS_PER_BILLION, 3)} B"
     flops = f"FLOPs use the {billions(arch.active_params)} active parameters"
     if arch.experts is None:
         return f"mixture of experts: all {billions(params)} parameters are read each step (routing not given); {flops}"
     read = read_params(arch, params, batch) / params
     touched = arch.experts * (1.0 - (1.0 - arch.experts_per_token / arch.experts) ** batch)
     return (f"mixture of experts: {arch.experts_per_token} of {arch.experts} experts per token; a step of {batch} "
-            f"token{'s' if batch != 1 else ''} reads {touched:.3g} experts per layer on average (if routing is even: "
+            f"token{'s' if batch != 1 else ''} reads {gfmt(touched, 3)} experts per layer on average (if routing is even: "
             f"an upper bound), {billions(read * params)} of the {billions(params)} parameters; {flops}")
 
 
@@ -48,7 +49,7 @@ def embedding_note(arch: Architecture, params: float, bits: int) -> str:
                 f"checkpoints keep the embeddings and LM head at {EMBEDDING_BITS} bits, so memory and time are "
                 "somewhat low (a vocabulary would keep them apart)")
     what = "the embedding table (tied to the LM head)" if arch.tied_embeddings else "the embedding table and the LM head"
-    return (f"{bits}-bit weights: the transformer blocks' linear layers; {what}, {stored / PARAMS_PER_BILLION:.3g} B "
+    return (f"{bits}-bit weights: the transformer blocks' linear layers; {what}, {gfmt(stored / PARAMS_PER_BILLION, 3)} B "
             f"parameters, stay at {EMBEDDING_BITS} bits, as quantised checkpoints keep them (GPTQ, AWQ, FP8)")
 
 

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from estimator.core import bounds as B
 from estimator.core import validation as v
 from estimator.core.errors import InputError
-from estimator.core.number_text import rounded, sci
+from estimator.core.number_text import gfmt, rounded, sci
 from estimator.core.units import BYTES_PER_GB
 
 # The training-memory inputs (the API's and the CLI's names): the services take them
@@ -122,7 +122,7 @@ def gb(x: float) -> str:
     powers of ten."""
     if x != 0 and not GB_PLAIN[0] <= abs(rounded(x)) < GB_PLAIN[1]:
         return sci(x)
-    return f"{x:,.0f}" if x >= 100 else f"{x:.3g}"
+    return f"{x:,.0f}" if x >= 100 else f"{gfmt(x, 3)}"
 
 
 def bytes_per_param(precision: str) -> tuple[float, float, float]:
@@ -242,7 +242,7 @@ class TrainingMemory:
     def note(self) -> str:
         """One sentence for the notes: does it fit, and on how many devices."""
         name = self.device_name
-        total = f"{gb(self.per_device.total_gb)} GB per device against {self.capacity_gb:g} GB"
+        total = f"{gb(self.per_device.total_gb)} GB per device against {gfmt(self.capacity_gb)} GB"
         how = (f"micro-batch {self.micro_batch}, sequence {self.seq_len}, {self.precision} with Adam; "
                f"shape: {self.how or self.shape.source}")
         if self.fits:

@@ -8,6 +8,8 @@ import math
 SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 # sci() writes numbers from 1 up to 10**PLAIN_UP_TO_EXP plainly (1, not 10⁰).
 PLAIN_UP_TO_EXP = 3
+# gfmt() writes whole numbers below 10**COMMAS_UP_TO_EXP with thousands commas (12,300), larger ones as powers of ten.
+COMMAS_UP_TO_EXP = 6
 
 
 def sci(x: float, digits: int = 3, trim: bool = True) -> str:
@@ -17,16 +19,28 @@ def sci(x: float, digits: int = 3, trim: bool = True) -> str:
         return "n/a"
     if x == 0 or not math.isfinite(x):
         return f"{x:g}"
-    exp = math.floor(math.log10(abs(x)))
-    mant = round(x / 10 ** exp, digits - 1)
-    if abs(mant) >= 10:  # 9.995 rounds up to 10.0
-        mant, exp = mant / 10, exp + 1
+    # Python's own correctly rounded mantissa and exponent (9.995 → 1.00e+01; 1.835e15 → 1.84, as :.3g writes
+    # it: dividing by 10**exp first gave 1.8349… → 1.83)
+    m_text, e_text = f"{x:.{max(digits - 1, 0)}e}".split("e")
+    mant, exp = float(m_text), int(e_text)
     if 0 <= exp < PLAIN_UP_TO_EXP:  # 1, 50, 123: a power of ten would only hide a small number
         return _trim(f"{mant * 10 ** exp:.{max(digits - 1 - exp, 0)}f}")
     m = f"{mant:.{digits - 1}f}"
     m = _trim(m) if trim else m
     power = f"10{str(exp).translate(SUPERSCRIPT)}"
     return power if m == "1" else f"{m} × {power}"
+
+
+def gfmt(x: float, digits: int = 6) -> str:
+    """Python's ``:.{digits}g`` (``:g`` at the default 6), but never its e-notation: a number it would write
+    as 2e+03 is written 2,000, and one it would write as 3.14e+23 is 3.14 × 10²³ (audit: notes read
+    "N = 7e+10", "shape: 1.75e+11 parameters", "weights 2e+03 GB")."""
+    text = f"{x:.{digits}g}"
+    if "e" not in text or not math.isfinite(x):
+        return text
+    if 1 <= abs(x) < 10 ** COMMAS_UP_TO_EXP:
+        return f"{rounded(x, digits):,.0f}"
+    return sci(x, digits)
 
 
 def rounded(x: float, digits: int = 3) -> float:

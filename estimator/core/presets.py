@@ -10,6 +10,7 @@ from typing import Any
 from estimator.core import bounds as B
 from estimator.core.errors import DataFileError
 from estimator.core.estimate import RESULT_KEYS, Estimate
+from estimator.core.number_text import gfmt
 from estimator.core.scenario import DEVICE_SITE_FIELDS, Scenario
 
 SCENARIO_FIELDS = ("flops", "params", "tokens", "devices", "utilization", "precision", "hours", "device_hours",
@@ -79,7 +80,7 @@ class Preset:
         s = self.shape or {}
         kv = s.get("kv_heads", s.get("heads"))
         seq = f", sequence {s['seq_len']}" if seq_len_used and "seq_len" in s else ""
-        return (f"{params:.3g} parameters with the shape of {self.why['shape']}: layers {s.get('layers')}, "
+        return (f"{gfmt(params, 3)} parameters with the shape of {self.why['shape']}: layers {s.get('layers')}, "
                 f"d_model {s.get('d_model')}, heads {s.get('heads')}, KV heads {kv}{seq}")
 
     def scenario(self) -> Scenario:
@@ -182,7 +183,7 @@ def _shape(shape, why, fail) -> dict[str, int] | None:
         bound = SHAPE_FIELDS[key]
         if (isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value)
                 or value != int(value) or not bound.low <= value <= bound.high):
-            fail(f"'shape.{key}' must be a whole number from {bound.low:g} to {bound.high:g}, got {value!r}")
+            fail(f"'shape.{key}' must be a whole number from {gfmt(bound.low)} to {gfmt(bound.high)}, got {value!r}")
         out[key] = int(value)
     if out["d_model"] % out["heads"]:
         fail(f"'shape.heads' {out['heads']} must divide shape.d_model {out['d_model']}")

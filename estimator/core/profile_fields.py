@@ -15,6 +15,7 @@ from typing import Any
 from estimator.core import bounds as B
 from estimator.core.calibration_section import CALIBRATION_KEYS
 from estimator.core.errors import ProfileError
+from estimator.core.number_text import gfmt
 from estimator.core.profile import PRECISIONS
 
 # Plausibility bounds: outside these a number is almost surely a typo (wrong unit or
@@ -145,9 +146,9 @@ class FieldReader:
         if not math.isfinite(value):
             self.fail(where, f"{value} is not a finite number", "write a finite number")
         if value < 0 or (value == 0 and not allow_zero):
-            self.fail(where, f"{value:g} must be greater than 0", "write a positive number")
+            self.fail(where, f"{gfmt(value)} must be greater than 0", "write a positive number")
         if bounds is not None and not (bounds[0] <= value <= bounds[1]):
-            self.fail(where, f"{value:g} is implausible{what} (expected {bounds[0]:g} to {bounds[1]:g})", hint)
+            self.fail(where, f"{gfmt(value)} is implausible{what} (expected {gfmt(bounds[0])} to {gfmt(bounds[1])})", hint)
         return value
 
     def pair(self, tbl, key, where, bounds=None, hint=UNIT_HINT, what: str = "") -> tuple[float, float] | None:
@@ -159,7 +160,7 @@ class FieldReader:
         low = self.number({"v": value[0]}, "v", where, bounds, hint=hint, what=what)
         high = self.number({"v": value[1]}, "v", where, bounds, hint=hint, what=what)
         if low > high:
-            self.fail(where, f"low {low:g} is above high {high:g}", "write [low, high] with low ≤ high")
+            self.fail(where, f"low {gfmt(low)} is above high {gfmt(high)}", "write [low, high] with low ≤ high")
         return (low, high)
 
 

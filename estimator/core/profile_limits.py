@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from estimator.core import bounds as B
 from estimator.core.errors import InputError
+from estimator.core.number_text import gfmt
 from estimator.core.profile_fields import BANDWIDTH_GB_PER_S_BOUNDS
 
 
@@ -88,7 +89,7 @@ def require_power_for_kind(power_w: float, kind: str, device: str) -> None:
     low, high = limits_for(kind).power_w
     if not low <= power_w <= high:
         article = "an" if kind[:1] in "aeiou" else "a"
-        raise InputError(f"power per device {power_w:g} W is outside what {article} {kind} may draw ({low:g}–{high:g} W per "
+        raise InputError(f"power per device {gfmt(power_w)} W is outside what {article} {kind} may draw ({gfmt(low)}–{gfmt(high)} W per "
                          f"device, the limits its profiles meet) for {device}", field="power_w")
 
 
@@ -106,7 +107,7 @@ def price_date_problem(date: str, today: datetime.date | None = None,
     gives it) and not before the device's ``release_year`` (a price is of a device that exists).
     The trend of costs starts from it (audit: "2100-12" started a trend in 2100)."""
     form = ('write the price\'s date as "YYYY", "YYYY-MM" or "YYYY-MM-DD", e.g. "2024-06", from '
-            f"{B.YEAR.low:g} to {B.YEAR.high:g}")
+            f"{gfmt(B.YEAR.low)} to {gfmt(B.YEAR.high)}")
     parts = date.split("-")
     if not (0 < len(parts) <= 3 and len(parts[0]) == 4 and all(len(x) == 2 for x in parts[1:])
             and all(x.isascii() and x.isdigit() for x in parts) and B.YEAR.low <= int(parts[0]) <= B.YEAR.high

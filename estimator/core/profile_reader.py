@@ -20,6 +20,7 @@ from estimator.core.calibration_section import read_calibration
 from estimator.core.embodied import BASES as EMBODIED_BASES
 from estimator.core.embodied import DeviceEmbodied
 from estimator.core.errors import ProfileError
+from estimator.core.number_text import gfmt
 from estimator.core.power_ratio import GROUPS, RatioFit
 from estimator.core.profile import (
     DISPLAY_FLOPS,
@@ -101,7 +102,7 @@ def _power(r: FieldReader, pw: Mapping[str, Any], fits: Mapping[str, RatioFit] |
     avg = r.number(pw, "average_w", "power.average_w", avg_lim, **avg_says)
     avg_range = r.pair(pw, "average_range_w", "power.average_range_w", avg_lim, **avg_says) or (avg, avg)
     if not avg_range[0] <= avg <= avg_range[1]:
-        r.fail("power.average_range_w", f"[{avg_range[0]:g}, {avg_range[1]:g}] does not contain average_w = {avg:g}",
+        r.fail("power.average_range_w", f"[{gfmt(avg_range[0])}, {gfmt(avg_range[1])}] does not contain average_w = {gfmt(avg)}",
                "widen the range or correct average_w")
     includes_host = pw.get("includes_host")
     if not isinstance(includes_host, bool):
@@ -111,14 +112,14 @@ def _power(r: FieldReader, pw: Mapping[str, Any], fits: Mapping[str, RatioFit] |
     if host_share and not includes_host:
         r.fail("power.host_share_w", "a host share is given but includes_host = false", "set includes_host = true or drop host_share_w")
     if host_share >= avg:
-        r.fail("power.host_share_w", f"{host_share:g} W is not below average_w = {avg:g} W", "the host share is part of average_w")
+        r.fail("power.host_share_w", f"{gfmt(host_share)} W is not below average_w = {gfmt(avg)} W", "the host share is part of average_w")
     if tdp is not None and avg_range[1] > MAX_OVER_TDP * tdp:
         r.fail("power.average_range_w" if avg_range[1] > avg else "power.average_w",
-               f"{avg_range[1]:g} W is more than {MAX_OVER_TDP:g} × tdp_w = {tdp:g} W",
+               f"{gfmt(avg_range[1])} W is more than {gfmt(MAX_OVER_TDP)} × tdp_w = {gfmt(tdp)} W",
                "give the average per device in W (not kW, not a whole server's), or correct tdp_w")
     if tdp is not None and avg_range[0] < MIN_OF_TDP * tdp:
         r.fail("power.average_range_w" if avg_range[0] < avg else "power.average_w",
-               f"{avg_range[0]:g} W is less than {MIN_OF_TDP:g} × tdp_w = {tdp:g} W, under half of what even an idle "
+               f"{gfmt(avg_range[0])} W is less than {gfmt(MIN_OF_TDP)} × tdp_w = {gfmt(tdp)} W, under half of what even an idle "
                "GPU draws of its TDP",
                "give the average per device in W (not kW), or correct tdp_w")
     return Power(tdp, avg, avg_range, includes_host, host_share, r.text(pw, "source", "power.source"))
@@ -135,7 +136,7 @@ def _embodied(r: FieldReader, em: Mapping[str, Any]) -> DeviceEmbodied | None:
                f"use one of {', '.join(EMBODIED_BASES)} (leave the table out when there is no figure)")
     rng = r.pair(em, "range_kg_co2e", "embodied.range_kg_co2e", EMBODIED_KG_BOUNDS)
     if rng and not rng[0] <= kg <= rng[1]:
-        r.fail("embodied.range_kg_co2e", f"[{rng[0]:g}, {rng[1]:g}] does not contain kg_co2e = {kg:g}",
+        r.fail("embodied.range_kg_co2e", f"[{gfmt(rng[0])}, {gfmt(rng[1])}] does not contain kg_co2e = {gfmt(kg)}",
                "widen the range or correct kg_co2e")
     return DeviceEmbodied(kg, basis, r.text(em, "scope", "embodied.scope"), r.text(em, "source", "embodied.source"), rng)
 
@@ -162,7 +163,7 @@ def _utilization(r: FieldReader, ut: Mapping[str, Any], model: UtilizationModel 
         u_default = r.number(ut, "default", "utilization.default", within, hint=FRACTION_HINT)
         u_range = r.pair(ut, "range", "utilization.range", within, hint=FRACTION_HINT) or (u_default, u_default)
         if not u_range[0] <= u_default <= u_range[1]:
-            r.fail("utilization.range", f"[{u_range[0]:g}, {u_range[1]:g}] does not contain default = {u_default:g}",
+            r.fail("utilization.range", f"[{gfmt(u_range[0])}, {gfmt(u_range[1])}] does not contain default = {gfmt(u_default)}",
                    "make the range contain the default")
         return Utilization(r.text(ut, "basis", "utilization.basis"), r.text(ut, "source", "utilization.source"),
                            default=u_default, range=u_range)
@@ -210,7 +211,7 @@ def _price(r: FieldReader, pr: Mapping[str, Any], lim: KindLimits, says: Mapping
     value = r.number(pr, "usd_per_device_hour", "price.usd_per_device_hour", lim.price_usd_per_hour,
                      required=False, allow_zero=True, **says)
     if value is not None and 0 < value < B.SMALLEST_NONZERO:
-        r.fail("price.usd_per_device_hour", f"{value:g} must be 0 or at least {B.SMALLEST_NONZERO:g} (a smaller "
+        r.fail("price.usd_per_device_hour", f"{gfmt(value)} must be 0 or at least {gfmt(B.SMALLEST_NONZERO)} (a smaller "
                "value is an underflow or a typo)", "write the price in USD per device-hour, or 0 for a free device")
     date = r.text(pr, "date", "price.date", required=value is not None)
     if date and (problem := price_date_problem(date, today, release_year)) is not None:

@@ -42,6 +42,7 @@ from estimator.core.architecture import (
     student_architecture,
 )
 from estimator.core.errors import InputError
+from estimator.core.number_text import gfmt
 from estimator.core.profile import HardwareProfile
 from estimator.core.units import BITS_PER_BYTE, BYTES_PER_GB
 
@@ -81,12 +82,12 @@ EMBEDDING_BITS = 16
 # (profiles/*.toml, with its datasheet), or this fallback where a profile states none: PCIe 4.0
 # ×16, ≈31.5 GB/s per direction (PCI-SIG, PCIe 4.0: 16 GT/s × 16 lanes, 128b/130b).
 FALLBACK_LINK_GB_PER_S = 31.5
-FALLBACK_LINK_SOURCE = (f"PCIe 4.0 x16, about {FALLBACK_LINK_GB_PER_S:g} GB/s per direction (PCI-SIG): the profile "
+FALLBACK_LINK_SOURCE = (f"PCIe 4.0 x16, about {gfmt(FALLBACK_LINK_GB_PER_S)} GB/s per direction (PCI-SIG): the profile "
                         "states no link ([interconnect])")
 # Memory a serving engine may use for weights and KV cache: 0.9 of capacity (vLLM's default
 # --gpu-memory-utilization; the rest holds activations, CUDA graphs and the allocator's slack).
 USABLE_MEMORY_FRACTION = 0.9
-USABLE_MEMORY_SOURCE = f"{USABLE_MEMORY_FRACTION:g} of device memory: vLLM's default --gpu-memory-utilization"
+USABLE_MEMORY_SOURCE = f"{gfmt(USABLE_MEMORY_FRACTION)} of device memory: vLLM's default --gpu-memory-utilization"
 # Power per device as a fraction of TDP (Splitwise, Patel et al. 2024, arXiv:2311.18677, simulator
 # power model configs/power_model/constant.yaml: A100-80GB idle 63 / decode 250 / prefill 400 W of
 # 400 W; H100 75 / 380 / 700 W of 700 W). Idle 0.2: POLCA (Patel et al., arXiv:2308.12908), A100

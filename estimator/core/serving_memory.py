@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from estimator.core import bounds as B
 from estimator.core.errors import InputError
+from estimator.core.number_text import gfmt
 from estimator.core.serving import USABLE_MEMORY_FRACTION, Architecture, kv_replication, stored_weight_bytes
 from estimator.core.units import BYTES_PER_GB
 
@@ -52,7 +53,7 @@ def devices_needed(*, params: float, arch: Architecture, memory_gb_per_device: f
     n = max(1, math.ceil(need.total_gb / per_device - 1e-12))
     devices = 1 << (n - 1).bit_length()
     if devices > B.DEVICES.high:
-        raise InputError(f"the weights and KV cache need {need.total_gb:.3g} GB: more than {B.DEVICES.high:g} devices hold")
+        raise InputError(f"the weights and KV cache need {gfmt(need.total_gb, 3)} GB: more than {gfmt(B.DEVICES.high)} devices hold")
     return devices
 
 

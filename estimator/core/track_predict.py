@@ -36,6 +36,7 @@ import numpy as np
 from estimator.core.base_profile import whole_server_price  # noqa: F401  (re-exported: the tracker reads it here)
 from estimator.core.bounds import Bound
 from estimator.core.interval import LEVEL
+from estimator.core.number_text import gfmt
 from estimator.core.step_times import MIN_STEADY_STEPS, StepTimes, t_quantile
 from estimator.core.units import G_PER_KG, J_PER_KWH, S_PER_HOUR
 
@@ -229,7 +230,7 @@ def predict(settings: Settings, times: StepTimes | None, power: Power | None, st
             if s.peak_flops_per_s:
                 util = achieved / s.peak_flops_per_s
                 if util > 1:  # impossible: said beside the figure, never passed off as a measurement
-                    notes.append(f"the achieved throughput is {util:.3g}× the device's {s.peak_flops_per_s:.3g} FLOP/s "
+                    notes.append(f"the achieved throughput is {gfmt(util, 3)}× the device's {gfmt(s.peak_flops_per_s, 3)} FLOP/s "
                                  "peak, which no run reaches: check flops_per_step, the devices and the hardware")
     if total is None:
         notes.append("no total_steps: time and energy per step only")

@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 
 from estimator.core.calibration_section import measured_utilization
 from estimator.core.interval import ONE_FIGURE, sides
+from estimator.core.number_text import gfmt
 from estimator.core.profile import HardwareProfile
 from estimator.core.scenario import Scenario
 from estimator.core.utilization_model import (
@@ -43,8 +44,8 @@ class UtilizationInfo:
         "0.3, 30% rule (no runs)", "0.224, preset". `compare` shows it beside each device."""
         who = self.origin.split(":", 1)[0]
         if who != "fit":
-            return f"{self.value:.3g}, {'given' if who == 'user' else who}"
-        return f"{self.value:.3g}, {fit_words(self.family, self.borrowed, self.same_chip)}"
+            return f"{gfmt(self.value, 3)}, {'given' if who == 'user' else who}"
+        return f"{gfmt(self.value, 3)}, {fit_words(self.family, self.borrowed, self.same_chip)}"
 
     def to_dict(self) -> dict:
         return {"value": self.value, "origin": self.origin, "summary": self.summary, "short": self.short,
@@ -123,7 +124,7 @@ def reference_run(model, flops: float) -> str:
     """The run a fitted figure is quoted for: "1e+22 FLOPs, year unknown" (the year only when the
     fit uses it)."""
     uses_year = model is not None and "maturity_years" in model.spec.covariates
-    return f"{flops:g} FLOPs" + (", year unknown" if uses_year else "")
+    return f"{gfmt(flops)} FLOPs" + (", year unknown" if uses_year else "")
 
 
 def fit_used(u) -> str | None:
@@ -169,10 +170,10 @@ def held_at_edge(model, pred, flops: float | None, year: int | None) -> str | No
     for name in pred.held_at_edge:
         lo, hi = model.covariate(name).range
         if name == "log10_flops":
-            parts.append(f"its {flops:.3g} FLOPs lie outside the fitted runs' {10 ** (lo + LOG10_FLOPS_REF):.2g}–"
-                         f"{10 ** (hi + LOG10_FLOPS_REF):.2g}")
+            parts.append(f"its {gfmt(flops, 3)} FLOPs lie outside the fitted runs' {gfmt(10 ** (lo + LOG10_FLOPS_REF), 2)}–"
+                         f"{gfmt(10 ** (hi + LOG10_FLOPS_REF), 2)}")
         else:
-            parts.append(f"{year} lies outside the fitted runs' {lo + MATURITY_REF_YEARS:g}–{hi + MATURITY_REF_YEARS:g} "
+            parts.append(f"{year} lies outside the fitted runs' {gfmt(lo + MATURITY_REF_YEARS)}–{gfmt(hi + MATURITY_REF_YEARS)} "
                          "years after their chip's release")
     return (f"the run is beyond the utilisation fit's data ({'; '.join(parts)}): the fit is held at its edge there, "
             f"not extrapolated, and no published run checks the figure")
@@ -183,7 +184,7 @@ def stated_range(low: float, high: float, profile: HardwareProfile) -> str:
     rests on one measurement and says so in the words the estimate's figures use (interval.ONE_FIGURE)."""
     if low == high and profile.calibration is not None:
         return ONE_FIGURE
-    return f"stated range {low:.3g}–{high:.3g}"
+    return f"stated range {gfmt(low, 3)}–{gfmt(high, 3)}"
 
 
 def utilization_for(s: Scenario, profile: HardwareProfile, flops: float | None):
@@ -215,7 +216,7 @@ def utilization_for(s: Scenario, profile: HardwareProfile, flops: float | None):
                       f"no runs on {profile.name}: the {'pooled' if pred.family == POOLED else fam + ' family'} fit "
                       f"({pred.n_runs} runs{why}), widened by the between-family spread{calibrated}")
         used = u.model.spec.covariates  # name only what the prediction depends on: a year the fit does not use is not "at" it
-        at = ", ".join(x for x in (f"{flops:.3g} FLOPs" if flops is not None and "log10_flops" in used else "",
+        at = ", ".join(x for x in (f"{gfmt(flops, 3)} FLOPs" if flops is not None and "log10_flops" in used else "",
                                     f"in {s.year}" if s.year is not None and "maturity_years" in used else "")
                        if x and pred.family != RULE)
         desc = (f"{fitted}: {pred.center:.2f}{' at ' + at if at else ''}, {pred.level:.0%} interval "
@@ -230,7 +231,7 @@ def utilization_for(s: Scenario, profile: HardwareProfile, flops: float | None):
             desc += f"; {not_nearest}"
         origin = f"fit:{pred.family}"
     elif measured is not None:
-        desc = (f"measured {precision} throughput ÷ {precision} peak ({profile.peak(precision):.4g} FLOP/s), from the "
+        desc = (f"measured {precision} throughput ÷ {precision} peak ({gfmt(profile.peak(precision), 4)} FLOP/s), from the "
                 f"calibration's {precision} points; {u.source}; {stated_range(pred.low, pred.high, profile)}"
                 + (" (slowest and fastest problem size)" if pred.low != pred.high else ""))
         origin = f"profile:{profile.id}"
@@ -241,7 +242,7 @@ def utilization_for(s: Scenario, profile: HardwareProfile, flops: float | None):
                  else stated_range(pred.low, pred.high, profile))
     if s.utilization is None:
         return pred.center, half, origin, desc, edge, UtilizationInfo(
-            pred.center, origin, f"{pred.center:.3g}, {short_fit}" if u.fitted else f"{pred.center:.3g} from the profile, {short_fit}",
+            pred.center, origin, f"{gfmt(pred.center, 3)}, {short_fit}" if u.fitted else f"{gfmt(pred.center, 3)} from the profile, {short_fit}",
             (pred.low, pred.high), pred.family if u.fitted else None, pred.n_runs, u.fitted and pred.borrowed,
             u.same_chip, nearest_passed_over(u))
     given = float(s.utilization)
@@ -250,20 +251,20 @@ def utilization_for(s: Scenario, profile: HardwareProfile, flops: float | None):
     # with full recomputation a given utilisation applies to the 8·N·D the devices execute; the fit
     # counts model FLOPs (6·N·D), so the comparison uses the given figure × 6/8
     as_model = given * RECOMPUTE_TO_MODEL_FLOPS if s.recompute else given
-    in_model = f"; {as_model:.3g} in model FLOPs, 6·N·D" if s.recompute else ""
-    info = UtilizationInfo(given, who, f"{given:.3g} from {by}{in_model.replace(';', ',')}; for comparison {pred.center:.3g}, {short_fit}",
+    in_model = f"; {gfmt(as_model, 3)} in model FLOPs, 6·N·D" if s.recompute else ""
+    info = UtilizationInfo(given, who, f"{gfmt(given, 3)} from {by}{in_model.replace(';', ',')}; for comparison {gfmt(pred.center, 3)}, {short_fit}",
                            (pred.low, pred.high), pred.family if u.fitted else None, pred.n_runs,
                            u.fitted and pred.borrowed, u.same_chip, nearest_passed_over(u))
     note = None
     if u.fitted and not pred.low <= as_model <= pred.high:
         if pred.family == RULE:
-            note = (f"the utilisation {given:.3g} ({s.origin('utilization')}{in_model}) is outside the {pred.level:.0%} "
+            note = (f"the utilisation {gfmt(given, 3)} ({s.origin('utilization')}{in_model}) is outside the {pred.level:.0%} "
                     f"interval {pred.low:.2f}–{pred.high:.2f} around the flat {RULE_GOODPUT:.0%} that hardware without "
-                    f"runs takes ({fitted}); at {pred.center:.2f} the run would take {as_model / pred.center:.2g}× as long")
+                    f"runs takes ({fitted}); at {pred.center:.2f} the run would take {gfmt(as_model / pred.center, 2)}× as long")
         else:
-            note = (f"the utilisation {given:.3g} ({s.origin('utilization')}{in_model}) is outside the fitted "
+            note = (f"the utilisation {gfmt(given, 3)} ({s.origin('utilization')}{in_model}) is outside the fitted "
                     f"{pred.level:.0%} interval {pred.low:.2f}–{pred.high:.2f} for this hardware and scale ({fitted}); "
-                    f"at the fit's {pred.center:.2f} the run would take {as_model / pred.center:.2g}× as long")
+                    f"at the fit's {pred.center:.2f} the run would take {gfmt(as_model / pred.center, 2)}× as long")
     return given, half, who, f"{s.source('utilization')}; range: the run-to-run spread around it, from the profile ({desc})", note, info
 
 

@@ -18,6 +18,7 @@ import numpy as np
 
 from estimator.core.errors import DataFileError, InputError
 from estimator.core.interval import LEVEL
+from estimator.core.number_text import gfmt
 
 # Student-t degrees of freedom of the residuals: ν = 4 is Lange, Little & Taylor's (1989)
 # default (other ν were tried: estimator/fit/utilization_fit.py, T_DOF_CHOICES).
@@ -73,7 +74,7 @@ class Spec:
 
     def label(self) -> str:
         names = " + ".join(COVARIATES[c] for c in self.covariates) or "no covariate"
-        return f"{names}, λ = {self.shrinkage:g}, ν = {self.dof:g}"
+        return f"{names}, λ = {gfmt(self.shrinkage)}, ν = {gfmt(self.dof)}"
 
 
 def covariate_value(name: str, flops: float | None = None, year: float | None = None,

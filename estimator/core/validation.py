@@ -20,6 +20,7 @@ import numpy as np
 
 from estimator.core.bounds import SMALLEST_NONZERO, Bound
 from estimator.core.errors import InputError
+from estimator.core.number_text import gfmt
 
 # Whole floats below this print as integers ("7000000000"), above it as repr's "1e+20": past 2**53 a float
 # no longer holds every integer, so the digits of a larger one would pretend to a precision it lacks.
@@ -114,7 +115,7 @@ def require_in(name: str, value, bound: Bound):
     if not (low_ok.all() and (arr <= bound.high).all()):
         raise InputError(f"{name} must be {bound.describe()} ({bound.source}), got {_show(value)}")
     if bound.low == 0 and not bound.low_open and ((arr > 0) & (arr < SMALLEST_NONZERO)).any():
-        raise InputError(f"{name} must be 0 or at least {SMALLEST_NONZERO:g} (a smaller value is an underflow or a "
+        raise InputError(f"{name} must be 0 or at least {gfmt(SMALLEST_NONZERO)} (a smaller value is an underflow or a "
                          f"typo, and the arithmetic on it is not meaningful), got {_show(value)}")
     if bound.whole and not (arr == np.floor(arr)).all():
         raise InputError(f"{name} must be a whole number, got {_show(value)}")
@@ -151,5 +152,5 @@ def require_finite_result(name: str, value) -> None:
         return
     arr = np.asarray(value, dtype=float)
     if not np.isfinite(arr).all():
-        raise InputError(f"the {name} overflows (beyond {np.finfo(float).max:.3g}): the inputs are too large "
+        raise InputError(f"the {name} overflows (beyond {gfmt(np.finfo(float).max, 3)}): the inputs are too large "
                          "together; reduce the workload, the devices or the price")

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from estimator.core.errors import InputError
 from estimator.core.interval import around, combine, sides
+from estimator.core.number_text import gfmt
 
 LI_2023 = "Li et al. 2023, 'Making AI Less Thirsty', arXiv:2304.03271"
 
@@ -108,7 +109,7 @@ def ewif_for(country: str | None) -> tuple[float, tuple[float, float], str]:
     name, value = EWIF_BY_COUNTRY[code]
     lo, hi = EWIF_RELATIVE_RANGE
     return value, (value * lo, value * hi), (
-        f"{value:g} L/kWh, consumption for electricity in {name} (WRI, Reig et al. 2020), as {LI_2023}, Table 1; "
+        f"{gfmt(value)} L/kWh, consumption for electricity in {name} (WRI, Reig et al. 2020), as {LI_2023}, Table 1; "
         f"range ×{lo:.2f}–×{hi:.2f} of it, the U.S. states' relative spread there (no spread is given for {name})")
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 
+from estimator.core.number_text import gfmt
 from estimator.fit.serving_fit import Measurement
 
 # The weights and KV cache of every measured configuration: 16-bit (ML.ENERGY leaderboard v2 ran
@@ -46,7 +47,7 @@ def outside_measured(ms: Sequence[Measurement], *, hardware_id: str, chip_of: Ca
                      "not measured")
     batches = sorted({m.batch for m in same})
     if not batches[0] <= batch <= batches[-1]:
-        notes.append(f"batch {batch:g}: the measured batches on {where} run from {batches[0]:g} to {batches[-1]:g}; "
+        notes.append(f"batch {gfmt(batch)}: the measured batches on {where} run from {gfmt(batches[0])} to {gfmt(batches[-1])}; "
                      "outside them the engine costs are extrapolated")
         return tuple(notes)
     # inside the range, the configurations nearest in batch may be another engine's than most (on
@@ -55,7 +56,7 @@ def outside_measured(ms: Sequence[Measurement], *, hardware_id: str, chip_of: Ca
     near = [m for m in same if m.batch == nearest]
     usual = Counter(engine_of(m) for m in same).most_common(1)[0][0]
     if all(engine_of(m) != usual for m in near):
-        notes.append(f"batch {batch:g}: the measured configurations nearest it on {where} (batch {nearest:g}) are "
+        notes.append(f"batch {gfmt(batch)}: the measured configurations nearest it on {where} (batch {gfmt(nearest)}) are "
                      f"{engine_of(near[0])}'s, not {usual}'s like the rest; a newer engine (CUDA graphs) may serve "
                      "such batches faster than predicted")
     return tuple(notes)

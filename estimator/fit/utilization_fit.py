@@ -59,6 +59,7 @@ import numpy as np
 
 from estimator.core.errors import InputError
 from estimator.core.interval import LEVEL
+from estimator.core.number_text import gfmt
 from estimator.core.units import S_PER_HOUR
 from estimator.core.utilization_model import (
     NEAREST,
@@ -324,7 +325,7 @@ def check_runs(runs: Sequence[TrainingRun]) -> None:
             if not (isinstance(v, (int, float)) and math.isfinite(v) and v > 0):
                 raise InputError(f"run '{r.name}': {name} must be a positive finite number, got {v!r}")
         if not 0 < r.goodput <= 1:
-            raise InputError(f"run '{r.name}': implied utilisation {r.goodput:.3g} is outside (0, 1]; "
+            raise InputError(f"run '{r.name}': implied utilisation {gfmt(r.goodput, 3)} is outside (0, 1]; "
                              "check its FLOPs, device-hours and hardware")
 
 

@@ -25,6 +25,7 @@ import tomli_w
 
 from estimator.core.bounds import GPU_COUNT
 from estimator.core.errors import DataFileError, InputError
+from estimator.core.number_text import gfmt
 from estimator.core.profile_reader import profile_from_dict
 from estimator.core.units import BYTES_PER_GB, BYTES_PER_GIB, BYTES_PER_MB, J_PER_KWH
 from estimator.core.validation import require_number_in
@@ -141,7 +142,7 @@ def _float(row, key, where, required=True) -> float:
         raise InputError(f"{where}: column '{key}' is not a number: {text[:40]!r}") from None
     high = MAX_DURATION_S if key == "duration" else MAX_ENERGY_KWH
     if not math.isfinite(value) or value < 0 or value > high:
-        raise InputError(f"{where}: column '{key}' must be a number from 0 to {high:g}, got {text[:40]!r}")
+        raise InputError(f"{where}: column '{key}' must be a number from 0 to {gfmt(high)}, got {text[:40]!r}")
     return value
 
 

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
 
+from estimator.core.number_text import gfmt
 from estimator.core.units import BYTES_PER_MB
 
 Fail = Callable[[str, str], NoReturn]
@@ -62,7 +63,7 @@ def read_bytes(path: str | Path, max_bytes: int, fail: Fail) -> bytes:
     finally:
         os.close(fd)
     if size > max_bytes:
-        fail(f"is larger than {max_bytes / BYTES_PER_MB:g} MB", "give a smaller file (keep only what is needed)")
+        fail(f"is larger than {gfmt(max_bytes / BYTES_PER_MB)} MB", "give a smaller file (keep only what is needed)")
     return b"".join(chunks)
 
 

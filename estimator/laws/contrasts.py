@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from estimator.core import validation as v
 from estimator.core.equivalents import BRAIN_KWH_PER_YEAR, BRAIN_POWER_W
+from estimator.core.number_text import gfmt
 from estimator.core.units import DAYS_PER_YEAR, HOURS_PER_YEAR, KWH_PER_MWH, KWH_PER_TWH, S_PER_YEAR, W_PER_KW, W_PER_TW
 
 # World electricity ≈ 30,000 TWh a year: Ember, "Global Electricity Review 2024", reports a record
@@ -28,8 +29,8 @@ def world_average_power_w(twh_per_year: float = WORLD_ELECTRICITY_TWH_PER_YEAR) 
 
 def world_electricity_note(twh_per_year: float = WORLD_ELECTRICITY_TWH_PER_YEAR) -> str:
     """The lecture's figure beside the sourced one, in words."""
-    return (f"world electricity: the lecture says ≈{LECTURE_WORLD_POWER_W / W_PER_TW:g} TW; the sourced figure is "
-            f"≈{twh_per_year:,.0f} TWh a year ≈ {world_average_power_w(twh_per_year) / W_PER_TW:.2g} TW average")
+    return (f"world electricity: the lecture says ≈{gfmt(LECTURE_WORLD_POWER_W / W_PER_TW)} TW; the sourced figure is "
+            f"≈{twh_per_year:,.0f} TWh a year ≈ {gfmt(world_average_power_w(twh_per_year) / W_PER_TW, 2)} TW average")
 
 
 @dataclass(frozen=True)
@@ -64,8 +65,8 @@ def contrasts(c: ContrastInputs) -> tuple[Contrast, ...]:
         v.require_positive(name, x)
     brain_kwh_year = c.brain_power_w * HOURS_PER_YEAR / W_PER_KW
     brain_kwh_day = brain_kwh_year / DAYS_PER_YEAR
-    brain = f"{c.brain_power_w:g} W brain"
-    brain_src = f"{brain} (Raichle & Gusnard 2002) × {HOURS_PER_YEAR:g} h = {brain_kwh_year:.4g} kWh a year"
+    brain = f"{gfmt(c.brain_power_w)} W brain"
+    brain_src = f"{brain} (Raichle & Gusnard 2002) × {gfmt(HOURS_PER_YEAR)} h = {gfmt(brain_kwh_year, 4)} kWh a year"
     world_w = world_average_power_w(c.world_twh_per_year)
     world_kwh = c.world_twh_per_year * KWH_PER_TWH
     out = [
@@ -73,35 +74,35 @@ def contrasts(c: ContrastInputs) -> tuple[Contrast, ...]:
         # estimated": the estimate's energy, not the published one (the next row; user-journey review)
         Contrast("gpt3_brain_years", f"GPT-3's training energy (the real run, as estimated) in years of a {brain}'s energy",
                  c.gpt3_energy_kwh / brain_kwh_year, "years",
-                 f"{c.gpt3_energy_kwh:.4g} kWh ÷ {brain_kwh_year:.4g} kWh per brain-year",
+                 f"{gfmt(c.gpt3_energy_kwh, 4)} kWh ÷ {gfmt(brain_kwh_year, 4)} kWh per brain-year",
                  f"{c.gpt3_energy_source}; {brain_src}"),
     ]
     if c.gpt3_published_energy_kwh:
         out.append(Contrast("gpt3_published_brain_years", f"the same with the published {c.gpt3_published_energy_kwh / KWH_PER_MWH:,.0f} MWh",
                             c.gpt3_published_energy_kwh / brain_kwh_year, "years",
-                            f"{c.gpt3_published_energy_kwh:.4g} kWh ÷ {brain_kwh_year:.4g} kWh",
+                            f"{gfmt(c.gpt3_published_energy_kwh, 4)} kWh ÷ {gfmt(brain_kwh_year, 4)} kWh",
                             f"Patterson et al. 2021, arXiv:2104.10350, Table 4; {brain_src}"))
     game_kwh = c.alphago_power_w * c.alphago_game_hours / W_PER_KW
     brain_game_kwh = c.brain_power_w * c.alphago_game_hours / W_PER_KW
     out += [
         Contrast("alphago_brain_power_ratio", "AlphaGo's power ÷ a human brain's", c.alphago_power_w / c.brain_power_w,
-                 "×", f"{c.alphago_power_w:.4g} W ÷ {c.brain_power_w:g} W",
+                 "×", f"{gfmt(c.alphago_power_w, 4)} W ÷ {gfmt(c.brain_power_w)} W",
                  f"{c.alphago_power_source}; {brain} (Raichle & Gusnard 2002)"),
-        Contrast("alphago_game_kwh", f"AlphaGo's energy for one {c.alphago_game_hours:g}-hour game", game_kwh, "kWh",
-                 f"{c.alphago_power_w:.4g} W × {c.alphago_game_hours:g} h; the brain: {brain_game_kwh:.3g} kWh",
+        Contrast("alphago_game_kwh", f"AlphaGo's energy for one {gfmt(c.alphago_game_hours)}-hour game", game_kwh, "kWh",
+                 f"{gfmt(c.alphago_power_w, 4)} W × {gfmt(c.alphago_game_hours)} h; the brain: {gfmt(brain_game_kwh, 3)} kWh",
                  c.alphago_power_source),
         Contrast("alphago_game_brain_days", "… in days of a brain's energy", game_kwh / brain_kwh_day,
-                 "days", f"{game_kwh:.4g} kWh ÷ {brain_kwh_day:.4g} kWh per brain-day", brain_src),
+                 "days", f"{gfmt(game_kwh, 4)} kWh ÷ {gfmt(brain_kwh_day, 4)} kWh per brain-day", brain_src),
         Contrast("world_power_w", "World electricity, average power", world_w, "W",
-                 f"{c.world_twh_per_year:,.0f} TWh/yr ÷ {HOURS_PER_YEAR:g} h/yr", WORLD_ELECTRICITY_SOURCE),
-        Contrast("lecture_world_power_ratio", f"the lecture's '≈{LECTURE_WORLD_POWER_W / W_PER_TW:g} TW' ÷ the sourced average",
+                 f"{c.world_twh_per_year:,.0f} TWh/yr ÷ {gfmt(HOURS_PER_YEAR)} h/yr", WORLD_ELECTRICITY_SOURCE),
+        Contrast("lecture_world_power_ratio", f"the lecture's '≈{gfmt(LECTURE_WORLD_POWER_W / W_PER_TW)} TW' ÷ the sourced average",
                  LECTURE_WORLD_POWER_W / world_w, "×",
-                 f"{LECTURE_WORLD_POWER_W / W_PER_TW:g} TW ÷ {world_w / W_PER_TW:.3g} TW: the lecture's figure is too high by this factor",
+                 f"{gfmt(LECTURE_WORLD_POWER_W / W_PER_TW)} TW ÷ {gfmt(world_w / W_PER_TW, 3)} TW: the lecture's figure is too high by this factor",
                  f"seed lecture; {WORLD_ELECTRICITY_SOURCE}"),
         Contrast("world_in_brains", f"World electricity ÷ {brain}s", world_w / c.brain_power_w, "brains",
-                 f"{world_w:.3g} W ÷ {c.brain_power_w:g} W", f"{WORLD_ELECTRICITY_SOURCE}; {brain_src}"),
+                 f"{gfmt(world_w, 3)} W ÷ {gfmt(c.brain_power_w)} W", f"{WORLD_ELECTRICITY_SOURCE}; {brain_src}"),
         Contrast("gpt3_share_of_world", "GPT-3's training energy as a share of a year's world electricity",
-                 c.gpt3_energy_kwh / world_kwh, "fraction", f"{c.gpt3_energy_kwh:.4g} kWh ÷ {world_kwh:.3g} kWh",
+                 c.gpt3_energy_kwh / world_kwh, "fraction", f"{gfmt(c.gpt3_energy_kwh, 4)} kWh ÷ {gfmt(world_kwh, 3)} kWh",
                  f"{c.gpt3_energy_source}; {WORLD_ELECTRICITY_SOURCE}"),
         Contrast("gpt3_world_seconds", "… i.e. seconds of the world's electricity", c.gpt3_energy_kwh / world_kwh
                  * S_PER_YEAR, "s", "share × seconds in a year", WORLD_ELECTRICITY_SOURCE),

@@ -17,6 +17,7 @@ import numpy as np
 from estimator.core import bounds as B
 from estimator.core import validation as v
 from estimator.core.errors import InputError
+from estimator.core.number_text import gfmt
 from estimator.laws import plausible as P
 
 # The lecture's claim, quoted from Thompson et al. 2020 (arXiv:2007.05558): "an additional 10⁵×
@@ -95,8 +96,8 @@ def halving_multiplier(exponent) -> float:
     with np.errstate(over="ignore"):
         m = float(np.power(2.0, 1.0 / exponent))
     # a plausible multiplier only (audit: k = 0.001 printed "to halve the error 1.07 × 10³⁰¹×")
-    P.check_multiplier(f"halving the error at k = {exponent:g} takes 2^(1/k) the compute, which", m,
-                       f"give an exponent k of at least {MIN_HALVING_EXPONENT:g}", field="exponent")
+    P.check_multiplier(f"halving the error at k = {gfmt(exponent)} takes 2^(1/k) the compute, which", m,
+                       f"give an exponent k of at least {gfmt(MIN_HALVING_EXPONENT)}", field="exponent")
     return m
 
 
@@ -122,18 +123,18 @@ def diminishing(current_error: float, target_error: float, exponent: float,
     one), the compute for the target: the base × the multiplier."""
     m = float(compute_multiplier(current_error, target_error, exponent))
     if not np.isfinite(m):
-        raise InputError(f"the compute multiplier overflows (({current_error:g}/{target_error:g})^(1/{exponent:g})): "
+        raise InputError(f"the compute multiplier overflows (({gfmt(current_error)}/{gfmt(target_error)})^(1/{gfmt(exponent)})): "
                          "raise k or narrow the gap", field=("exponent", "current_error", "target_error"))
     if base_flops is None:
         # the multiplier alone is the result: a plausible one only (with a base, the target's FLOPs are bounded)
-        P.check_multiplier(f"the compute multiplier from {current_error:g} to {target_error:g} at k = {exponent:g}", m,
+        P.check_multiplier(f"the compute multiplier from {gfmt(current_error)} to {gfmt(target_error)} at k = {gfmt(exponent)}", m,
                            "aim at a nearer target error or give a larger exponent k",
                            field=("target_error", "exponent"))
     else:
         v.require_number_in("base FLOPs", base_flops, B.FLOPS, field="base_flops")
     target = None if base_flops is None else base_flops * m
     if target is not None and not np.isfinite(target):
-        raise InputError(f"the target compute overflows: {base_flops:g} FLOPs × {m:.3g}; lower the gap or raise k")
+        raise InputError(f"the target compute overflows: {gfmt(base_flops)} FLOPs × {gfmt(m, 3)}; lower the gap or raise k")
     return Diminishing(float(current_error), float(target_error), float(exponent), m,
                        halving_multiplier(exponent), base_flops, target)
 

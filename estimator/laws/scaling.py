@@ -24,7 +24,7 @@ from estimator.core import bounds as B
 from estimator.core import validation as v
 from estimator.core.errors import InputError
 from estimator.core.estimate import Estimate
-from estimator.core.number_text import sci
+from estimator.core.number_text import gfmt, sci
 from estimator.core.units import KG_PER_T
 from estimator.core.workload import FLOPS_PER_PARAM_TOKEN_TRAIN
 from estimator.laws import plausible as P
@@ -60,7 +60,7 @@ CHINCHILLA_TABLE3 = (
 )
 
 METHODS = ("tokens-per-param", "fit")
-SOURCE_RULE = f"D ≈ {CHINCHILLA_TOKENS_PER_PARAM:g}·N (Hoffmann et al. 2022, arXiv:2203.15556, Table 3) with C = 6·N·D"
+SOURCE_RULE = f"D ≈ {gfmt(CHINCHILLA_TOKENS_PER_PARAM)}·N (Hoffmann et al. 2022, arXiv:2203.15556, Table 3) with C = 6·N·D"
 # The published fit's constants are rounded: with them the minimum lies far from the paper's other two
 # approaches (≈90 tokens per parameter at Chinchilla's budget, against ≈20). Besiroglu et al. 2024,
 # "Chinchilla Scaling: A replication attempt" (arXiv:2404.10102), abstract: the estimates "are rounded in
@@ -190,7 +190,7 @@ def split_problem(flops: float, params: float, tokens: float, method: str, token
     pairs = ((params, "parameters", B.PARAMS), (tokens, "tokens", B.TOKENS))
     bad = [f"{_past(x, bound.high)} {what} (the bound of a model is {sci(bound.high)})" for x, what, bound in pairs
            if x > bound.high]
-    bad += [f"{sci(x)} {what} (below {bound.low:g})" for x, what, bound in pairs if x < bound.low]
+    bad += [f"{sci(x)} {what} (below {gfmt(bound.low)})" for x, what, bound in pairs if x < bound.low]
     if not bad:
         return None
     lo, hi = split_flops_range(method, tokens_per_param)
@@ -200,7 +200,7 @@ def split_problem(flops: float, params: float, tokens: float, method: str, token
         at = f"at least {sci(P.ceil_sig(lo))}"
     else:  # cannot happen: the range is the bounds solved for C
         at = f"between {sci(P.ceil_sig(lo))} and {sci(P.floor_sig(hi))}"
-    how = "the fit's minimum" if method == "fit" else f"D = {tokens_per_param:g}·N"
+    how = "the fit's minimum" if method == "fit" else f"D = {gfmt(tokens_per_param)}·N"
     return (f"the compute-optimal split of {sci(flops)} FLOPs ({how}) is {' and '.join(bad)}; splits within the "
             f"bounds come from {at} FLOPs")
 
@@ -219,7 +219,7 @@ def chinchilla(flops: float, method: str = "tokens-per-param",
                          field=("flops", "tokens_per_param") if given_ratio else "flops")
     source = SOURCE_FIT if method == "fit" else (
         SOURCE_RULE if tokens_per_param == CHINCHILLA_TOKENS_PER_PARAM
-        else f"D = {tokens_per_param:g}·N (given) with C = 6·N·D")
+        else f"D = {gfmt(tokens_per_param)}·N (given) with C = 6·N·D")
     return ComputeOptimal(float(flops), method, n, d, float(loss(n, d)), d / n, source)
 
 
@@ -314,11 +314,11 @@ def flops_for_budget(estimate_at: Callable[[float], Estimate], kind: str, budget
         per_flop = _per_flop(estimate_at(flops), kind)
         new = budget / per_flop if per_flop > 0 else math.inf  # an underflowed spend per FLOP buys no finite count
         if not math.isfinite(new) or new <= 0:
-            raise InputError(f"a budget of {budget:g} {BUDGET_KINDS[kind][2]} gives no finite FLOP count")
+            raise InputError(f"a budget of {gfmt(budget)} {BUDGET_KINDS[kind][2]} gives no finite FLOP count")
         if abs(new / flops - 1) < BUDGET_REL_TOL:
             return new, per_flop
         flops = new
-    raise InputError(f"the FLOPs for a budget of {budget:g} {BUDGET_KINDS[kind][2]} did not settle")
+    raise InputError(f"the FLOPs for a budget of {gfmt(budget)} {BUDGET_KINDS[kind][2]} did not settle")
 
 
 def model_for_budget(estimate_at: Callable[[float], Estimate], kind: str, budget: float, start_flops: float,
@@ -334,15 +334,15 @@ def model_for_budget(estimate_at: Callable[[float], Estimate], kind: str, budget
     ends = [flops * budget / spent for spent in (spent_high, spent_low) if spent > 0]
     if any(not B.SCALING_FLOPS.low <= x <= B.SCALING_FLOPS.high for x in ends):
         # the range's far end leaves the law (audit: this had been blamed on FLOPs the user never gave)
-        raise InputError(f"a budget of {budget:g} {BUDGET_KINDS[kind][2]} buys between {min(ends):.3g} and "
-                         f"{max(ends):.3g} FLOPs on this hardware (the range of its estimate), and the scaling law "
+        raise InputError(f"a budget of {gfmt(budget)} {BUDGET_KINDS[kind][2]} buys between {gfmt(min(ends), 3)} and "
+                         f"{gfmt(max(ends), 3)} FLOPs on this hardware (the range of its estimate), and the scaling law "
                          f"covers {B.SCALING_FLOPS.describe()}: give a {'larger' if min(ends) < B.SCALING_FLOPS.low else 'smaller'} "
                          "budget", field=f"budget_{kind}")
     for end in [flops] + ends:  # the split of what the budget buys, at its centre and both ends, within a model's bounds
         n, d = (float(x) for x in optimal_params_tokens(end, method, tokens_per_param))
         problem = split_problem(end, n, d, method, tokens_per_param)
         if problem:
-            raise InputError(f"a budget of {budget:g} {BUDGET_KINDS[kind][2]} buys up to {sci(max(ends + [flops]))} FLOPs "
+            raise InputError(f"a budget of {gfmt(budget)} {BUDGET_KINDS[kind][2]} buys up to {sci(max(ends + [flops]))} FLOPs "
                              f"on this hardware, and {problem}: give a {'smaller' if n > B.PARAMS.high or d > B.TOKENS.high else 'larger'} "
                              "budget", field=f"budget_{kind}")
     low = chinchilla(flops * budget / spent_high, method, tokens_per_param) if spent_high > 0 else None

@@ -14,7 +14,7 @@ from estimator.core import bounds as B
 from estimator.core import validation as v
 from estimator.core.bounds import Bound
 from estimator.core.errors import InputError
-from estimator.core.number_text import sci
+from estimator.core.number_text import gfmt, sci
 from estimator.core.units import MONTHS_PER_YEAR
 from estimator.laws import plausible as P
 
@@ -51,7 +51,7 @@ MEMORY_WALL_SOURCE = "Gholami et al. 2024, \"AI and Memory Wall\", arXiv:2403.14
 # (audit: a century, bounds.TREND_YEARS, printed frontier compute ×1.76 × 10¹⁰⁶ and GPT-3 at $7.1 × 10⁻²⁹).
 MAX_YEARS = int(np.floor(np.log2(P.MAX_COMPUTE_MULTIPLIER) * TRAINING_COMPUTE_DOUBLING_MONTHS / MONTHS_PER_YEAR))
 YEARS = Bound(1, MAX_YEARS, "years", "one year up to as many as frontier training compute, doubling every "
-              f"{TRAINING_COMPUTE_DOUBLING_MONTHS:g} months, can grow without passing what a computer running on the "
+              f"{gfmt(TRAINING_COMPUTE_DOUBLING_MONTHS)} months, can grow without passing what a computer running on the "
               "Sun's whole output could do in a year", whole=True)
 # From when (estimator/core/bounds.py: TREND_START_YEAR).
 MIN_YEAR, MAX_YEAR = int(B.TREND_START_YEAR.low), int(B.TREND_START_YEAR.high)
@@ -59,17 +59,17 @@ MIN_YEAR, MAX_YEAR = int(B.TREND_START_YEAR.low), int(B.TREND_START_YEAR.high)
 # Labels built from the figures above, so that text and numbers cannot drift apart. The
 # training-compute trend was measured for 2012–2018 only: projections carry it forward as a
 # what-if, and say so.
-TRAINING_COMPUTE_LABEL = (f"frontier training compute ({TRAINING_COMPUTE_DOUBLING_MONTHS:g}-month doubling, "
+TRAINING_COMPUTE_LABEL = (f"frontier training compute ({gfmt(TRAINING_COMPUTE_DOUBLING_MONTHS)}-month doubling, "
                           "if the 2012–18 trend held)")
-PEAK_FLOPS_LABEL = f"peak FLOP/s ({PEAK_FLOPS_GROWTH_PER_2Y:g}× / 2 years)"
-PRICE_PERF_LABEL = f"hardware FLOP/s per $ (doubling every {PRICE_PERF_DOUBLING_YEARS:g} years)"
-DRAM_BANDWIDTH_LABEL = f"DRAM bandwidth ({DRAM_BANDWIDTH_GROWTH_PER_2Y:g}× / 2 years)"
-INTERCONNECT_LABEL = f"interconnect bandwidth ({INTERCONNECT_GROWTH_PER_2Y:g}× / 2 years)"
-MEMORY_WALL_LABEL = (f"peak FLOP/s ×{PEAK_FLOPS_GROWTH_PER_2Y:g} vs DRAM bandwidth ×{DRAM_BANDWIDTH_GROWTH_PER_2Y:g} "
+PEAK_FLOPS_LABEL = f"peak FLOP/s ({gfmt(PEAK_FLOPS_GROWTH_PER_2Y)}× / 2 years)"
+PRICE_PERF_LABEL = f"hardware FLOP/s per $ (doubling every {gfmt(PRICE_PERF_DOUBLING_YEARS)} years)"
+DRAM_BANDWIDTH_LABEL = f"DRAM bandwidth ({gfmt(DRAM_BANDWIDTH_GROWTH_PER_2Y)}× / 2 years)"
+INTERCONNECT_LABEL = f"interconnect bandwidth ({gfmt(INTERCONNECT_GROWTH_PER_2Y)}× / 2 years)"
+MEMORY_WALL_LABEL = (f"peak FLOP/s ×{gfmt(PEAK_FLOPS_GROWTH_PER_2Y)} vs DRAM bandwidth ×{gfmt(DRAM_BANDWIDTH_GROWTH_PER_2Y)} "
                      "per 2 years")
 # The halving was measured for one task (AlexNet-level ImageNet accuracy, 2012–19); applied to any other
 # workload it is a what-if, and the label says so (audit: it took GPT-3's cost to $1.5k by 2030 unqualified).
-ALGORITHMIC_LABEL = (f"compute for the same accuracy halving every {ALGORITHMIC_HALVING_MONTHS:g} months (measured for "
+ALGORITHMIC_LABEL = (f"compute for the same accuracy halving every {gfmt(ALGORITHMIC_HALVING_MONTHS)} months (measured for "
                      "AlexNet-level ImageNet accuracy, 2012–19; for other workloads a what-if)")
 
 
@@ -84,8 +84,8 @@ def _growth(years, doubling_years):
     with np.errstate(over="ignore"):
         out = np.power(2.0, np.asarray(years, dtype=float) / doubling_years)
     if not np.all(np.isfinite(out)):
-        raise InputError(f"a doubling time of {doubling_years:.3g} years grows past any float over "
-                         f"{float(np.max(np.abs(years))):g} years: give a longer doubling time",
+        raise InputError(f"a doubling time of {gfmt(doubling_years, 3)} years grows past any float over "
+                         f"{gfmt(float(np.max(np.abs(years))))} years: give a longer doubling time",
                          field="doubling_years")
     return out
 
@@ -168,7 +168,7 @@ def trend_table(start_year: int, years: int, base_cost_usd: float,
     years = v.require_whole("years", years, YEARS)
     v.require_whole("start year", start_year, B.TREND_START_YEAR, field="start_year")
     if start_year + years > B.YEAR.high:  # its rows are years a run may have, as `estimate`'s (review)
-        raise InputError(f"the trend would run from {start_year} to {start_year + years}, past {B.YEAR.high:g}, the last "
+        raise InputError(f"the trend would run from {start_year} to {start_year + years}, past {gfmt(B.YEAR.high)}, the last "
                          "year a run may have: give fewer years or an earlier start year", field=("years", "start_year"))
     v.require_number_in("doubling time (years)", price_perf_doubling_years, B.DOUBLING_YEARS, field="doubling_years")
     t = np.arange(years + 1, dtype=float)

@@ -29,6 +29,7 @@ from estimator.core.calibrate import (
 )
 from estimator.core.calibration_checks import check_miss_warning
 from estimator.core.errors import InputError, MeasurementError
+from estimator.core.number_text import gfmt
 from estimator.core.profile import HardwareProfile
 from estimator.measure import machine_load
 from estimator.measure import matmul_bench as mb
@@ -207,7 +208,7 @@ def calibrate_command(backend: Backend, base: HardwareProfile, cmd: Sequence[str
         notes_pre.append(window_note)
     achieved = achieved_flops_per_s(window_flops, m.duration_s)
     points = (Throughput(precision, achieved, seconds=m.duration_s),)
-    method = (f"user command `{shown[:200]}` ({flops:.4g} FLOP given, {backend.name} backend, window: {window})")
+    method = (f"user command `{shown[:200]}` ({gfmt(flops, 4)} FLOP given, {backend.name} backend, window: {window})")
     data, notes, profile = finish_profile(base, points, m, host=host_name(), measured_at=measured_at, method=method,
                                    profile_id=profile_id, extra={"workload_flops": window_flops, "command": shown[:500]})
     half = None
@@ -279,6 +280,6 @@ def _steady_window(child: Mapping, whole: Measurement, flops: float):
                         {**whole.details, **details})
         power_note = "power not measured"
     note = (f"measured the steady state only: {steady_steps:,} steps after {warmup:,} warm-up steps, "
-            f"{steady_s:.3g} s of the command's {whole.duration_s:.3g} s, as its estimator.measure.track run reported; "
-            f"{flops:.4g} FLOP shared equally among its {steps_done:,} steps; {power_note}")
+            f"{gfmt(steady_s, 3)} s of the command's {gfmt(whole.duration_s, 3)} s, as its estimator.measure.track run reported; "
+            f"{gfmt(flops, 4)} FLOP shared equally among its {steps_done:,} steps; {power_note}")
     return m, window_flops, note

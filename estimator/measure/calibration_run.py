@@ -27,6 +27,7 @@ from estimator.core.calibrate import (
 )
 from estimator.core.calibration_checks import CPU_IDLE_SCATTER, check_miss_warning
 from estimator.core.errors import EstimatorError, InputError
+from estimator.core.number_text import gfmt
 from estimator.core.profile import HardwareProfile
 from estimator.core.profile_reader import profile_from_dict
 from estimator.io.calibration_io import CodeCarbonRun, measurement_from_codecarbon
@@ -282,7 +283,7 @@ def calibrate_from_codecarbon(run: CodeCarbonRun, base: HardwareProfile, flops: 
     points = (Throughput(precision, achieved, seconds=m.duration_s),)
     version = run.codecarbon_version or "unknown version"
     method = (f"CodeCarbon {version} log import ({run.source}, run {run.run_id[:8] or '?'}, {run.columns} columns, "
-              f"{devices} device(s), {flops:.4g} FLOP given)")
+              f"{devices} device(s), {gfmt(flops, 4)} FLOP given)")
     # a CodeCarbon log names no host: the id says which run; the name and sources say whose machine it was
     host = f"codecarbon-run-{run.run_id[:8]}" if run.run_id else "imported-run"
     machine = (f"the machine of CodeCarbon run {run.run_id[:8]}" if run.run_id

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from typing import Any
 
 from estimator.core.errors import BackendUnavailable, MeasurementError
+from estimator.core.number_text import gfmt
 from estimator.core.units import J_PER_KWH
 from estimator.io.calibration_io import codecarbon_ram_gb
 from estimator.measure.base import (
@@ -122,7 +123,7 @@ class CodeCarbonBackend(Backend):
         if cpu_energy_j <= 0:
             # a RAPL counter that does not move (some VMs) or a tracker without a CPU: a silent 0 J would be
             # recorded as a measured zero (measure audit)
-            raise MeasurementError(f"CodeCarbon reported no CPU energy over {duration_s:.3g} s (its CPU method: "
+            raise MeasurementError(f"CodeCarbon reported no CPU energy over {gfmt(duration_s, 3)} s (its CPU method: "
                                    f"{cpu_power_source(tracker)[2]}): the CPU's power could not be read here")
         source, estimate, mode = cpu_power_source(tracker)
         cpu_model = getattr(data, "cpu_model", "") or "CPU"

@@ -17,6 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from estimator.core.number_text import gfmt
+
 
 @dataclass(frozen=True)
 class LoadReading:
@@ -127,7 +129,7 @@ def busy_warning(start: LoadReading | None, end: LoadReading | None, *, own_work
     if not busy:
         return None
     cpus = busy[0][1].cpus
-    at = " and ".join(f"{r.load_1min:.3g} at the {when}" for when, r in busy)
+    at = " and ".join(f"{gfmt(r.load_1min, 3)} at the {when}" for when, r in busy)
     own = f" ({own_work})" if own_work and [w for w, _ in busy] == ["end"] else ""
     return (f"the machine looked busy during the calibration: load average {at} of the measured window{own}, above "
             f"the machine's {cpus} CPU{'s' if cpus != 1 else ''}: other work may have taken CPU time from the "

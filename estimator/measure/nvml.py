@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from estimator.core.errors import BackendUnavailable, GpuChoiceError, InputError, MeasurementError
+from estimator.core.number_text import gfmt
 from estimator.core.units import MILLIJOULES_PER_J, MILLIWATTS_PER_W
 from estimator.measure.base import NVML_ENERGY_COUNTER, NVML_POWER_POLLING, Backend, Measurement
 from estimator.measure.cpu import cpu_backend_note
@@ -284,7 +285,7 @@ class NvmlBackend(Backend):
             if not self._not_supported(exc):
                 raise
             return False, f"no energy counter ({exc}; it needs a Volta or newer GPU): power polled every " \
-                          f"{self.poll_interval_s:g} s"
+                          f"{gfmt(self.poll_interval_s)} s"
         return True, "energy counter (nvmlDeviceGetTotalEnergyConsumption)"
 
     def _uuid(self) -> str | None:
@@ -368,7 +369,7 @@ class NvmlBackend(Backend):
         if not (math.isfinite(energy_j) and energy_j > 0):
             # a counter that did not move and polled power of 0 W (some virtual GPUs, a driver that reports no
             # power): a silent 0 J would be recorded as a measured zero (conventions audit; CodeCarbon refuses it too)
-            raise MeasurementError(f"NVML reported {energy_j!r} J over {duration_s:.3g} s on {self.device_name} "
+            raise MeasurementError(f"NVML reported {energy_j!r} J over {gfmt(duration_s, 3)} s on {self.device_name} "
                                    f"({source}): the GPU's power could not be read here")
         details = {"device_index": self.device_index, "device_chosen_by": self.chosen_by,
                    "power_limit_w": self.power_limit_w, "default_power_limit_w": self.default_power_limit_w,

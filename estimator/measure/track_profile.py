@@ -16,6 +16,7 @@ from estimator.core import track_predict as tp
 from estimator.core.base_profile import check_base_kind
 from estimator.core.calibrate import Throughput, calibrated_profile_data
 from estimator.core.errors import InputError, MeasurementError
+from estimator.core.number_text import gfmt
 from estimator.core.profile import HardwareProfile
 from estimator.core.track_predict import Settings
 from estimator.io.calibration_io import write_profile
@@ -57,7 +58,7 @@ def write_calibrated_profile(path: str | os.PathLike | None, *, profile: Hardwar
     precision = precision or profile.default_precision
     achieved = flops_per_step / times.mean_s / devices
     method = (f"estimator.measure.track in the user's training loop: {times.steps} steady steps after "
-              f"{times.warmup_steps} warm-up steps ({times.warmup_how}), {flops_per_step:.4g} FLOP a step, "
+              f"{times.warmup_steps} warm-up steps ({times.warmup_how}), {gfmt(flops_per_step, 4)} FLOP a step, "
               f"{s.backend} backend")
     data, _ = calibrated_profile_data(
         profile, [Throughput(precision, achieved, seconds=times.steady_s)], m, host=host_name(),

@@ -16,6 +16,7 @@ from estimator.core import bounds as B
 from estimator.core import track_predict as tp
 from estimator.core.errors import BackendUnavailable, EstimatorError, InputError, MeasurementError
 from estimator.core.estimate import DEFAULT_CARBON_INTENSITY_G_PER_KWH, DEFAULT_CARBON_INTENSITY_SOURCE
+from estimator.core.number_text import gfmt
 from estimator.core.profile import HardwareProfile
 from estimator.core.track_predict import Settings
 from estimator.core.validation import require_number_in
@@ -244,7 +245,7 @@ def settled(settings: Settings, profile: HardwareProfile | None, precision: str 
     precision = precision or (p.default_precision if p else None)
     price, price_src, no_price_why = price_given, "given", None
     if price is None and tp.whole_server_price(p):
-        no_price_why = (f"{p.id}'s price, ${p.price.usd_per_device_hour:g} an hour, is a whole server's "
+        no_price_why = (f"{p.id}'s price, ${gfmt(p.price.usd_per_device_hour)} an hour, is a whole server's "
                         f"({p.price.basis}), not the machine measured here; give price_usd_per_device_hour= for "
                         "this machine's own price")
     elif price is None and p is not None and p.price.usd_per_device_hour is not None:

@@ -16,6 +16,7 @@ from typing import Any
 from estimator.core import bounds as B
 from estimator.core.errors import InputError
 from estimator.core.interval import LEVEL
+from estimator.core.number_text import gfmt
 from estimator.core.step_times import StepTimes
 from estimator.core.track_predict import RESULT_KEYS, TOTAL_STEPS, Power, Prediction, Settings
 from estimator.core.units import BYTES_PER_MB, G_PER_KG, MS_PER_S, S_PER_HOUR, W_PER_KW
@@ -80,16 +81,16 @@ def format_report(p: Prediction, s: Settings, *, failures: Sequence[str] = (), f
         est = ", an estimate" if s.power_is_estimate else ""
         lines.append(f"  energy      {hz.energy(p.energy_kwh)}{pred} ({lvl}: {hz.energy(lo)}–{hz.energy(hi)}){measured}; "
                      f"{hz.power(p.mean_power_w)} mean [{s.power_source}{est}]"
-                     + (f", PUE {s.pue:g}" if s.pue != 1 else "") + (f", × {s.devices} devices" if s.devices > 1 else ""))
+                     + (f", PUE {gfmt(s.pue)}" if s.pue != 1 else "") + (f", × {s.devices} devices" if s.devices > 1 else ""))
         lo, hi = p.range["co2e_kg"]
         lines.append(f"  CO₂e        {hz.co2e(p.co2e_kg)}{pred} ({lvl}: {hz.co2e(lo)}–{hz.co2e(hi)}) at "
-                     f"{s.carbon_intensity_g_per_kwh:g} g/kWh ({s.carbon_intensity_source})")
+                     f"{gfmt(s.carbon_intensity_g_per_kwh)} g/kWh ({s.carbon_intensity_source})")
     elif p.mean_power_w is not None:
         lines.append(f"  power       {hz.power(p.mean_power_w)} mean [{s.power_source}]{measured}")
     if p.cost_usd is not None:
         lo, hi = p.range["cost_usd"]
         lines.append(f"  cost        {hz.money(p.cost_usd)}{pred} ({lvl}: {hz.money(lo)}–{hz.money(hi)}) at "
-                     f"${s.price_usd_per_device_hour:g}/device-hour ({s.price_source})")
+                     f"${gfmt(s.price_usd_per_device_hour)}/device-hour ({s.price_source})")
     if p.achieved_flops_per_s is not None:
         of_peak = (f" = {p.utilization:.1%} of the {s.precision} peak of {s.hardware_id}"
                    if p.utilization is not None else "")
@@ -165,9 +166,9 @@ def _num(where: str, value, *, allow_none: bool = True, high: float = math.inf,
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
         raise InputError(f"{where} must be a number of 0 or more, got {str(value)[:40]!r}")
     if value > high:
-        raise InputError(f"{where} is {value:.3g}, more than the {high:.3g} a report can hold")
+        raise InputError(f"{where} is {gfmt(value, 3)}, more than the {gfmt(high, 3)} a report can hold")
     if whole and value != int(value):
-        raise InputError(f"{where} must be a whole number, got {value:g}")
+        raise InputError(f"{where} must be a whole number, got {gfmt(value)}")
     return int(value) if whole else float(value)  # a count stays a count: "154 steps", never "154.0"
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from estimator.core import bounds as B
 from estimator.core.errors import EstimatorError, InputError
 from estimator.core.estimate import Estimate, estimate
+from estimator.core.number_text import gfmt
 from estimator.core.presets import Preset, PublishedComparison, compare_with_published
 from estimator.core.profile import HardwareProfile
 from estimator.core.scenario import FOOTPRINT_FIELDS, INPUT_FIELDS, Scenario
@@ -81,12 +82,12 @@ def workload_flops(*, layers=None, d_model=None, n_ctx=None, vocab=None, tokens=
         count = transformer_count(TransformerShape(*ints))
         flops = count.training_flops_per_token * tokens
         if not (B.FLOPS.low <= flops <= B.FLOPS.high):
-            raise InputError(f"the architecture's FLOPs, {count.training_flops_per_token:.3g} per token × {tokens:.3g} "
-                             f"tokens = {flops:.3g}, must be {B.FLOPS.describe()}: change the architecture or the tokens",
+            raise InputError(f"the architecture's FLOPs, {gfmt(count.training_flops_per_token, 3)} per token × {gfmt(tokens, 3)} "
+                             f"tokens = {gfmt(flops, 3)}, must be {B.FLOPS.describe()}: change the architecture or the tokens",
                              field=("tokens", "layers", "d_model"))
         return flops, (
-            f"architecture: {count.params_total:.3g} parameters, 3 × (2N + 2·n_layer·n_ctx·d_model + logits) = "
-            f"{count.training_flops_per_token:.3g} FLOPs per token (Kaplan et al. 2020, Table 1) × {tokens:.3g} tokens")
+            f"architecture: {gfmt(count.params_total, 3)} parameters, 3 × (2N + 2·n_layer·n_ctx·d_model + logits) = "
+            f"{gfmt(count.training_flops_per_token, 3)} FLOPs per token (Kaplan et al. 2020, Table 1) × {gfmt(tokens, 3)} tokens")
     if has_generic:
         if tokens is not None:
             raise InputError("a generic network counts examples and epochs, not tokens: give either tokens (with the "
@@ -100,10 +101,10 @@ def workload_flops(*, layers=None, d_model=None, n_ctx=None, vocab=None, tokens=
         flops = float(generic_training_flops(f, n, e))
         if not (B.FLOPS.low <= flops <= B.FLOPS.high):
             # each input is inside its own bound; their product is not: name the three, not a FLOPs input
-            raise InputError(f"the generic network's FLOPs, 3 × {f:.3g} forward FLOPs × {n:.3g} examples × {e:.3g} "
-                             f"epochs = {flops:.3g}, must be {B.FLOPS.describe()}: change the forward FLOPs, "
+            raise InputError(f"the generic network's FLOPs, 3 × {gfmt(f, 3)} forward FLOPs × {gfmt(n, 3)} examples × {gfmt(e, 3)} "
+                             f"epochs = {gfmt(flops, 3)}, must be {B.FLOPS.describe()}: change the forward FLOPs, "
                              "examples or epochs", field=("forward_flops_per_example", "examples", "epochs"))
-        return flops, (f"generic network: 3 × {f:.3g} forward FLOPs × {n:.3g} examples × {e:g} epochs "
+        return flops, (f"generic network: 3 × {gfmt(f, 3)} forward FLOPs × {gfmt(n, 3)} examples × {gfmt(e)} epochs "
                        "(backward ≈ 2 × forward)")
     return None, None
 

@@ -18,6 +18,7 @@ from estimator.core.errors import InputError, ResultOutOfBounds
 from estimator.core.estimate import Estimate
 from estimator.core.fixed_energy import with_energy_fixed
 from estimator.core.inference import InferenceResult, InferenceScenario, inference
+from estimator.core.number_text import gfmt
 from estimator.core.scenario import SITE_INPUTS
 from estimator.core.serving import DEFAULT_ENGINE
 from estimator.core.units import S_PER_HOUR
@@ -105,7 +106,7 @@ def _flops_in_bounds(what: str, flops: float, fields, fix: str) -> None:
     """FLOPs derived from other inputs (a budget, an error target) inside the estimator's bounds,
     else an error naming those inputs (``fields``) rather than a FLOPs input the user never gave."""
     if flops is not None and not (B.FLOPS.low <= flops <= B.FLOPS.high):
-        raise InputError(f"{what} {flops:.3g} FLOPs, but an estimate covers {B.FLOPS.describe()}: {fix}", field=fields)
+        raise InputError(f"{what} {gfmt(flops, 3)} FLOPs, but an estimate covers {B.FLOPS.describe()}: {fix}", field=fields)
 
 
 def budget_model(kind: str, budget: float, hardware: str, setting: dict | None = None,
@@ -116,16 +117,16 @@ def budget_model(kind: str, budget: float, hardware: str, setting: dict | None =
         raise InputError(f"budget kind must be one of {', '.join(scaling.BUDGET_KINDS)}, got {kind!r}")
     def at(flops):
         # the budget sets the FLOPs: one outside the estimator's bounds is the budget's doing, not a FLOPs input
-        _flops_in_bounds(f"the budget of {budget:.4g} {scaling.BUDGET_KINDS[kind][2]} buys", flops,
+        _flops_in_bounds(f"the budget of {gfmt(budget, 4)} {scaling.BUDGET_KINDS[kind][2]} buys", flops,
                          f"budget_{kind}", f"give a {'larger' if flops < B.FLOPS.low else 'smaller'} budget")
         try:
             return estimate_flops(flops, hardware, setting)
         except ResultOutOfBounds as exc:  # the budget's doing, not a FLOPs input (review)
-            raise ResultOutOfBounds(f"the budget of {budget:.4g} {scaling.BUDGET_KINDS[kind][2]} buys a run of {exc.past}: "
+            raise ResultOutOfBounds(f"the budget of {gfmt(budget, 4)} {scaling.BUDGET_KINDS[kind][2]} buys a run of {exc.past}: "
                                     "give a smaller budget", field=f"budget_{kind}", device_hours=exc.device_hours) from None
     flops, _ = scaling.flops_for_budget(at, kind, budget, BUDGET_REFERENCE_FLOPS)
     if not B.SCALING_FLOPS.low <= flops <= B.SCALING_FLOPS.high:
-        raise InputError(f"the budget of {budget:.4g} {scaling.BUDGET_KINDS[kind][2]} buys {flops:.3g} FLOPs on {hardware}, "
+        raise InputError(f"the budget of {gfmt(budget, 4)} {scaling.BUDGET_KINDS[kind][2]} buys {gfmt(flops, 3)} FLOPs on {hardware}, "
                          f"but the scaling law covers {B.SCALING_FLOPS.describe()} ({B.SCALING_FLOPS.source}): give a "
                          f"{'larger' if flops < B.SCALING_FLOPS.low else 'smaller'} budget", field=f"budget_{kind}")
     result = scaling.model_for_budget(at, kind, budget, BUDGET_REFERENCE_FLOPS, method, tokens_per_param)
@@ -133,7 +134,7 @@ def budget_model(kind: str, budget: float, hardware: str, setting: dict | None =
     est = run.estimate
     if kind == "usd" and est.assumption("electricity_usd_per_kwh") is None:
         if est.device_hours < B.DEVICE_HOURS.low:
-            raise InputError(f"the budget of ${budget:.4g} buys {est.device_hours * S_PER_HOUR:.3g} device-seconds on "
+            raise InputError(f"the budget of ${gfmt(budget, 4)} buys {gfmt(est.device_hours * S_PER_HOUR, 3)} device-seconds on "
                              f"{hardware}, less than one device-millisecond: give a larger budget", field="budget_usd")
         # dollars at a price per device-hour fix the device-hours: the run is a known run of those
         # hours (exact time and cost; energy and CO₂e keep power's range), and what is uncertain
@@ -186,7 +187,7 @@ def diminishing_report(current_error: float, target_error: float, exponent: floa
             raise InputError(f"preset '{base_preset}' gives a time, not FLOPs: choose a preset with FLOPs, or give the "
                              "base FLOPs", field=("base_preset", "base_flops"))
         result = dm.diminishing(current_error, target_error, exponent, base.flops)
-        _flops_in_bounds(f"the target error needs {result.compute_multiplier:.3g} × the base's FLOPs,",
+        _flops_in_bounds(f"the target error needs {gfmt(result.compute_multiplier, 3)} × the base's FLOPs,",
                          result.target_flops, ("base_preset", "target_error", "exponent"),
                          "aim at a nearer target error, give a larger exponent or a smaller base")
         with _target_in_bounds(("base_preset", "target_error", "exponent"), "a smaller base"):
@@ -197,7 +198,7 @@ def diminishing_report(current_error: float, target_error: float, exponent: floa
         base_flops, source = dm.RESNET50_IMAGENET_FLOPS, dm.RESNET50_SOURCE
     hardware = hardware or DEFAULT_HARDWARE
     result = dm.diminishing(current_error, target_error, exponent, base_flops)
-    _flops_in_bounds(f"the target error needs {result.compute_multiplier:.3g} × the base's {result.base_flops:.3g} FLOPs,",
+    _flops_in_bounds(f"the target error needs {gfmt(result.compute_multiplier, 3)} × the base's {gfmt(result.base_flops, 3)} FLOPs,",
                      result.target_flops, ("base_flops", "target_error", "exponent"),
                      "aim at a nearer target error, give a larger exponent or smaller base FLOPs")
     base = estimate_flops(result.base_flops, hardware, setting)
@@ -238,7 +239,7 @@ def trend_report(flops: float = TREND_FLOPS, hardware: str = TREND_HARDWARE, yea
     if lecture:
         preset = get_preset(TREND_PRESET)
         base = api.run(preset_id=TREND_PRESET, **_run_kwargs(setting)).estimate
-        base_basis = f"as the lecture's preset {TREND_PRESET} ({preset.title}), at its utilisation {base.utilization.value:.3g}"
+        base_basis = f"as the lecture's preset {TREND_PRESET} ({preset.title}), at its utilisation {gfmt(base.utilization.value, 3)}"
     else:
         try:
             base = estimate_flops(flops, hardware, setting)  # its utilisation said: off the lecture's by a hair, +21% (audit)
@@ -333,9 +334,9 @@ def inference_report(*, hardware: str, tokens: float, params: float | None = Non
         # 6·N counts the parameters a token passes through; Fedus et al. 2022, arXiv:2101.03961, §2)
         active = min(float(arch.active_params), params) if arch.active_params else params
         train_flops = float(dense_training_flops(active, d))
-        n_label = "N" if active == params else f"N_active ({active:.3g} of {params:.3g} parameters)"
-        how = (f"6·{n_label}·D with D = {d:.3g} tokens" + (tokens_how if train_tokens is not None else
-                                                  f" ({scaling.CHINCHILLA_TOKENS_PER_PARAM:g} tokens per parameter, Hoffmann et al. 2022)"))
+        n_label = "N" if active == params else f"N_active ({gfmt(active, 3)} of {gfmt(params, 3)} parameters)"
+        how = (f"6·{n_label}·D with D = {gfmt(d, 3)} tokens" + (tokens_how if train_tokens is not None else
+                                                  f" ({gfmt(scaling.CHINCHILLA_TOKENS_PER_PARAM)} tokens per parameter, Hoffmann et al. 2022)"))
     else:
         how = "given"
     # the same site; training draws the profile's average training power, not the serving power given for serving
@@ -343,7 +344,7 @@ def inference_report(*, hardware: str, tokens: float, params: float | None = Non
     try:
         training = estimate_flops(train_flops, hardware, setting)
     except ResultOutOfBounds as exc:  # the break-even's training run, not the serving asked for (CLI audit: it named --utilization)
-        what = f"{train_flops:.3g} FLOPs given" if how == "given" else how
+        what = f"{gfmt(train_flops, 3)} FLOPs given" if how == "given" else how
         raise ResultOutOfBounds(f"the training run that serving is compared with ({what}) would take {exc.past}: give "
                                 "fewer training FLOPs or tokens", field=train_given or ("train_flops", "train_tokens"),
                                 device_hours=exc.device_hours) from None

@@ -10,6 +10,7 @@ from dataclasses import replace
 from estimator.core import bounds as B
 from estimator.core import validation as v
 from estimator.core.errors import InputError
+from estimator.core.number_text import gfmt
 from estimator.core.serving import Architecture, param_floor, student_architecture
 from estimator.core.workload import non_embedding_params
 from estimator.io import serving_data
@@ -74,7 +75,7 @@ def resolve_architecture(*, params: float | None = None, model: str | None = Non
         voc = None if vocab is None else v.require_whole("vocabulary", vocab, B.VOCAB, field="vocab")
         if derived := params is None:  # one vocab × d_model table: the LM head counted as tied to it
             params = non_embedding_params(lay, dm) + (voc * dm if voc else 0.0)
-            how.append(f"parameters = 12·layers·d_model²{' + vocab·d_model' if voc else ''} = {params:.3g} "
+            how.append(f"parameters = 12·layers·d_model²{' + vocab·d_model' if voc else ''} = {gfmt(params, 3)} "
                        "(Kaplan et al. 2020: d_ff = 4·d_model; give the parameter count for gated MLPs)")
         arch = Architecture(lay, dm, int(heads), int(kv_heads), None, voc, None, "", "given", tied_embeddings=derived)
         return float(params), arch, "given" + ("; " + "; ".join(how) if how else "")
@@ -88,17 +89,17 @@ def resolve_architecture(*, params: float | None = None, model: str | None = Non
     arch = replace(m.arch, context=None,
                    source=f"assumed: the shape of {m.name}, the catalog's model nearest in parameter count ({m.source}); "
                           "give a catalog model or the architecture to set it")
-    how = (f"{float(params):.3g} parameters with the shape of {m.id} (layers {m.arch.layers}, d_model {m.arch.d_model}, heads "
+    how = (f"{gfmt(float(params), 3)} parameters with the shape of {m.id} (layers {m.arch.layers}, d_model {m.arch.d_model}, heads "
            f"{m.arch.heads}, KV heads {m.arch.kv_heads}, vocabulary {m.arch.vocab:,}{', tied' if m.arch.tied_embeddings else ''}"
            "): assumed, the catalog's model nearest in parameter count")
     if float(params) < param_floor(m.arch):  # smaller than the shape holds: its width, layers in proportion, no vocabulary
         arch = replace(student_architecture(replace(m.arch, vocab=None, tied_embeddings=False), m.params, float(params)),
                        name="", source=arch.source)
         if float(params) < param_floor(arch):
-            raise InputError(f"{float(params):.3g} parameters are fewer than one layer of the smallest catalog shape ({m.id}, width "
+            raise InputError(f"{gfmt(float(params), 3)} parameters are fewer than one layer of the smallest catalog shape ({m.id}, width "
                              f"{m.arch.d_model}) holds: give the architecture (layers, d_model) of a model this small",
                              field=("params", "layers", "d_model"))
-        how = (f"{float(params):.3g} parameters with the width of {m.id} (d_model {m.arch.d_model}, heads {m.arch.heads}, "
+        how = (f"{gfmt(float(params), 3)} parameters with the width of {m.id} (d_model {m.arch.d_model}, heads {m.arch.heads}, "
                f"KV heads {m.arch.kv_heads}; not its vocabulary, too big for them) and {arch.layers} of its {m.arch.layers} "
                "layers, in proportion to the parameters: assumed, the catalog's smallest shape; give the architecture")
     return float(params), arch, how

@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from estimator.core.interval import LEVEL
+from estimator.core.number_text import gfmt
 from estimator.core.serving import (
     BANDWIDTH_FRACTION_SOURCE,
     COMPUTE_FRACTION_SOURCE,
@@ -256,7 +257,7 @@ def small_batch_note(batch: int) -> tuple[str, ...]:
         return ()
     return (f"batch {batch}: on {len(batches)} published measurements at batches {min(batches)}–{max(batches)} from "
             f"latency benchmarks this engine's fit never saw ({', '.join(sorted(c.by_source))}), the predicted time per "
-            f"output token was a median {median_ratio(c.predictions):.2g}× the measured one and the stated interval "
+            f"output token was a median {gfmt(median_ratio(c.predictions), 2)}× the measured one and the stated interval "
             f"held {c.model.interval_coverage:.0%} of them (the serving validation): this estimates an online serving "
             "engine under load; the latency engine, fitted to those benchmarks, estimates a latency-optimised engine "
             "at a fixed batch",)

@@ -13,6 +13,7 @@ import pandas as pd
 from estimator.core import bounds as B
 from estimator.core.errors import EstimatorError
 from estimator.core.estimate import estimate
+from estimator.core.number_text import gfmt
 from estimator.core.units import KG_PER_T, S_PER_DAY
 from estimator.core.workload import FLOPS_PER_PARAM_TOKEN_TRAIN, FLOPS_PER_PARAM_TOKEN_TRAIN_RECOMPUTE
 from estimator.laws.scaling import CHINCHILLA_TOKENS_PER_PARAM  # D ≈ 20·N for a scenario that gives FLOPs only
@@ -81,7 +82,7 @@ def model_size_sweep(result, n_points: int = SWEEP_POINTS) -> Sweep | None:
         try:
             e = estimate(point, result.profile)
         except EstimatorError as exc:  # a size the estimator refuses: left out, and said on the page
-            skipped.append(f"N = {n:.3g}: {exc}")
+            skipped.append(f"N = {gfmt(n, 3)}: {exc}")
             continue
         rows += _rows(n, e, "sweep")
     rows += _rows(n_scenario, est, "scenario")

@@ -10,6 +10,7 @@ from estimator.core import bounds as B
 from estimator.core import validation as v
 from estimator.core.errors import InputError
 from estimator.core.memory import MEMORY_INPUTS
+from estimator.core.number_text import gfmt
 from estimator.core.presets import Preset
 from estimator.core.profile import HardwareProfile
 from estimator.core.scenario import Scenario
@@ -85,7 +86,7 @@ def _check_model_matches(scenario: Scenario, preset: Preset | None, model: str, 
     if params is None or abs(params / n - 1) <= MODEL_MATCH_TOLERANCE:
         return
     if preset and from_preset:
-        raise InputError(f"preset '{preset.id}' is a model of {params:.4g} parameters, not {model}'s {n:.4g}: leave "
+        raise InputError(f"preset '{preset.id}' is a model of {gfmt(params, 4)} parameters, not {model}'s {gfmt(n, 4)}: leave "
                          "the model out, or give that model's parameters and tokens", field=("model", "params"))
-    raise InputError(f"the parameters {params:.4g} are not the catalog model's {n:.4g}: give one of them",
+    raise InputError(f"the parameters {gfmt(params, 4)} are not the catalog model's {gfmt(n, 4)}: give one of them",
                      field=("model", "params"))

@@ -1,0 +1,96 @@
+"""Numbers in text read as people write them: never Python's e-notation (audit: notes read "N = 7e+10",
+"shape: 1.75e+11 parameters", "weights 2e+03 GB", "7.17e+04 ms", "at 3.14e+23 FLOPs")."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+
+import pytest
+from apptest_pages import run_page
+
+from estimator.core.inference import _fmt_ms
+from estimator.core.number_text import gfmt
+
+E_NOTATION = re.compile(r"\d(?:\.\d+)?e[+-]\d\d")  # what :g writes (1e+22, 2.5e-07), not a typed 1e22
+
+
+@pytest.mark.parametrize(("x", "digits", "text"), [
+    (0.18, 3, "0.18"), (175, 3, "175"), (123456, 6, "123456"),  # as :g writes them
+    (2000, 3, "2,000"), (12345, 3, "12,300"), (999999, 3, "1,000,000"), (-2e5, 3, "-200,000"),
+    (7e10, 4, "7 × 10¹⁰"), (3.14e23, 3, "3.14 × 10²³"), (1e32, 6, "10³²"), (1e-6, 6, "10⁻⁶"),
+    (2.5e-7, 3, "2.5 × 10⁻⁷"), (0, 3, "0"), (math.inf, 3, "inf"),
+])
+def test_gfmt_is_g_without_its_e_notation(x, digits, text):
+    assert gfmt(x, digits) == text
+    if "e" not in f"{x:.{digits}g}":
+        assert gfmt(x, digits) == f"{x:.{digits}g}"  # a no-op wherever :g is already plain
+
+
+@pytest.mark.parametrize(("seconds", "text"), [
+    (71.7, "71.7 s"), (7.17e4, "7.17 × 10⁴ s"), (0.0123, "12.3 ms"), (0.999, "999 ms"), (0.0, "0 ms"),
+    (2.5e-7, "2.5 × 10⁻⁴ ms"),
+])
+def test_an_inference_note_writes_a_time_in_ms_or_s(seconds, text):
+    assert _fmt_ms(seconds) == text
+
+
+COMMANDS = [
+    ("estimate", "--preset", "gpt3-175b"),
+    ("estimate", "--preset", "llama2-70b", "--tokens", "4e12"),
+    ("estimate", "--params", "7e9", "--tokens", "2e12", "--hardware", "h100-sxm", "--devices", "64"),
+    ("estimate", "--preset", "lambda-gpt3-v100"),
+    ("estimate", "--flops", "1e30", "--hardware", "h100-sxm", "--devices", "1000"),
+    ("estimate", "--params", "1e15", "--tokens", "1e12"),
+    ("inference", "--model", "llama-3.1-8b", "--tokens", "1e9"),
+    ("inference", "--params", "1e12", "--tokens", "1e9"),
+    ("inference", "--model", "llama-3.1-8b", "--tokens", "1e6", "--hardware", "gtx-580", "--prompt-tokens", "100000",
+     "--batch-size", "1"),
+    ("compare", "--preset", "gpt3-175b"),
+    ("contrasts",),
+    ("profiles", "show", "brain"),
+    ("profiles", "list"),
+]
+
+
+@pytest.mark.parametrize("argv", COMMANDS, ids=lambda a: " ".join(a))
+def test_no_command_writes_e_notation_in_its_text(cli, argv):
+    res = cli(*argv)
+    assert res.code == 0, res.err
+    assert not E_NOTATION.findall(res.out), [m.group(0) for m in
+                                             re.finditer(r".{0,40}" + E_NOTATION.pattern + r".{0,10}", res.out)]
+
+
+def test_json_keeps_its_numbers_as_numbers_and_its_notes_in_words(cli):
+    res = cli("estimate", "--params", "7e9", "--tokens", "2e12", "--hardware", "h100-sxm", "--format", "json")
+    doc = json.loads(res.out)
+    assert doc["flops"] == pytest.approx(8.4e22)  # a number, for programs
+    texts = list(doc["notes"]) + [a["source"] for a in doc["assumptions"].values()]
+    assert not [t for t in texts if E_NOTATION.search(t)]
+    assert "N = 7 × 10⁹, D = 2 × 10¹²" in doc["assumptions"]["flops"]["source"]
+
+
+def test_a_refusal_states_its_bound_in_powers_of_ten(cli):
+    res = cli("estimate", "--flops", "1e40")
+    assert res.code == 2 and "at most 10³² FLOPs" in res.err
+    assert "3.8 × 10²⁵ FLOPs" in res.err  # the bound's reason too (it read 3.8e25)
+
+
+@pytest.mark.parametrize(("page", "params"), [
+    ("estimate", {"preset": "llama2-70b", "tokens": "4e12"}),
+    ("estimate", {"flops": "1e30", "hardware": "h100-sxm"}),
+    ("inference", {"inf_model": "llama-3.1-8b", "inf_hw": "gtx-580", "inf_prompt": "100000"}),
+    ("profiles", {}),
+    ("compare", {"preset": "gpt3-175b"}),
+    ("limits", {}),
+    ("lecture", {}),
+    ("accuracy", {}),
+])
+def test_no_page_writes_e_notation(page, params):
+    at = run_page(page, params)
+    texts = [x.value for kind in ("markdown", "caption", "info", "warning", "error", "metric", "code")
+             for x in getattr(at, kind) if isinstance(getattr(x, "value", None), str)]
+    texts = [t for t in texts if not t.startswith("http")]  # a link holds what was typed (?tokens=4e12)
+    found = [t[:200] for t in texts if E_NOTATION.search(t)]
+    assert not found, found
