@@ -34,6 +34,7 @@ PAGES = (
 # The landing page again at /estimate (hidden from the menu): the menu calls it "Estimate", and
 # /estimate had opened Streamlit's "Page not found" dialog over it (browser audit).
 ESTIMATE_ALIAS = "estimate"
+LECTURE_PATH = "lecture"  # the one page that reads ?claim= (PAGES)
 # url paths of the pages that use the sidebar's scenario ("" is the landing page)
 SCENARIO_PAGES = {"", ESTIMATE_ALIAS, "compare"}
 
@@ -61,6 +62,8 @@ def main() -> None:
                        initial_sidebar_state="collapsed" if (lecture or embedded) else "auto")
     all_pages = pages()
     page = st.navigation(all_pages, position="hidden" if (lecture or embedded) else "sidebar")
+    if page.url_path != LECTURE_PATH and common.drop_claim_off_the_lecture_page():
+        st.rerun()  # the page as it is without the claim (audit: /compare?claim=… drew Compare in lecture mode)
     if lecture:
         style.apply_lecture_css()
     elif embedded:

@@ -35,6 +35,7 @@ from estimator.core.number_text import gfmt
 from estimator.io import datafiles
 
 from .profile_cache import clear_profile_cache, hardware_ids, load_error, profiles, refresh_profiles_if_changed  # noqa: F401 (re-exported)
+from .tables import LARGE_NUMBER_FORMAT, NO_VALUE, number_table, table_csv  # noqa: F401 (re-exported)
 
 # --------------------------------------------------------------------------------------
 # Cached loaders: the files do not change while the server runs. profiles(), hardware_ids() and the
@@ -124,40 +125,6 @@ def show_error(exc: EstimatorError, where: Any = st, labels: Mapping[str, str] |
 
 
 # --------------------------------------------------------------------------------------
-# Tables of numbers
-
-# Number fields for counts that run to 10²⁵ (parameters, tokens, FLOPs): scientific notation.
-# Streamlit formats a field with sprintf-js, whose %g prints every digit below 1e21
-# ("70000000000"); %e gives "7.000e+10", readable on a projector.
-LARGE_NUMBER_FORMAT = "%.3e"
-
-NO_VALUE = "n/a"  # a missing figure (no price, no release year), as the Estimate page says it
-
-
-def _or_no_value(show: Callable[[float], str]) -> Callable[[float], str]:
-    return lambda x: show(x) if math.isfinite(x) else NO_VALUE
-
-
-def number_table(df: Any, formats: Mapping[str, Callable[[float], str]]) -> Any:
-    """``df`` for ``st.dataframe`` with the numbers of ``formats``' columns written by its functions
-    ("$2.4M", "43.3 years") and a missing one as ``NO_VALUE``. The cells keep the numbers, so a
-    click on a header sorts by value. Streamlit draws a missing number as "None" whatever the
-    styling says, so a missing one is stored as +inf, shown as ``NO_VALUE``, and sorts last."""
-    filled = df.copy()
-    for key in formats:
-        filled[key] = filled[key].astype(float).fillna(math.inf)
-    return filled.style.format({key: _or_no_value(show) for key, show in formats.items()})
-
-
-def table_csv(df: Any) -> str:
-    """A table's download: its numbers unformatted and a missing one left empty. The tables' own
-    toolbar export is off app-wide (``client.disableDataExport`` in .streamlit/config.toml): it would
-    write the cells ``number_table`` keeps, +inf where a number is missing, and Streamlit has no
-    switch per table, so the tables worth taking away offer this CSV instead."""
-    return df.to_csv(index=False, lineterminator="\n")
-
-
-# --------------------------------------------------------------------------------------
 # Modes
 
 
@@ -190,6 +157,19 @@ def is_lecture() -> bool:
     if raw.strip().lower() not in _FALSE:
         record_url_warning("lecture", raw, "expected 1 or 0" + FALLBACK)
     return False
+
+
+def drop_claim_off_the_lecture_page() -> bool:
+    """On a page other than Lecture, a ``?claim=`` (a lecture claim's link, edited) is said and dropped: it
+    turned the page into lecture mode (audit). True when there was one to drop (the caller reruns)."""
+    claim = st.query_params.get("claim")
+    if claim is None:
+        return False
+    record_url_warning("claim", claim, "a lecture claim is read on the Lecture page only (/lecture?claim=…); "
+                       "this page ignores it")
+    with suppress(KeyError, StreamlitAPIException):
+        del st.query_params["claim"]
+    return True
 
 
 def mode_link(path: str, **params: str) -> str:

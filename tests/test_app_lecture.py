@@ -320,3 +320,15 @@ def test_the_compute_growth_slide_draws_the_trends_it_headlines():
         df = dataframe_util.convert_arrow_bytes_to_pandas_df(d.data.data)
     price = df[df["series"] == "hardware FLOP/s per $ (×1.33 a year)"].sort_values("year")
     assert price["growth"].iloc[1] / price["growth"].iloc[0] == pytest.approx(s.price_perf_per_year)
+
+
+def test_a_claim_on_another_page_is_said_and_dropped_not_lecture_mode():
+    """Audit: /?claim=gpt3-v100 drew the Estimate page in lecture mode (a claim's link, edited)."""
+    at = open_app({"preset": "gpt3-175b", "claim": "gpt3-v100"})
+    assert any("`claim`" in w.value and "read on the Lecture page only" in w.value for w in at.warning)
+    assert "claim" not in at.query_params
+    assert not any("20 W human brain's energy" in m.value for m in at.markdown)  # the lecture headline's line
+    assert len(at.tabs) >= 5  # the full page: its tabs are drawn (lecture mode draws none)
+    # without the claim the page is as it was
+    plain = open_app({"preset": "gpt3-175b"})
+    assert metrics(at) == metrics(plain)
