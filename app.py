@@ -68,6 +68,7 @@ def main() -> None:
         style.apply_lecture_css()
     elif embedded:
         style.apply_embed_css()
+    url_check.note_repeated_url_params()  # ?devices=4&devices=8: said, the last one used (audit)
     if page.url_path in SCENARIO_PAGES:
         # the scenario widgets are drawn here, not in the page, so they stay the same widgets
         # (with the same values) when the user moves between these pages

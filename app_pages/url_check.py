@@ -20,6 +20,7 @@ from app_pages.common import URL_KEYS_READ, WARNINGS_KEY, record_url_warning
 # The view's modes (``common.is_lecture``; Streamlit's own ``embed`` and ``embed_options``).
 MODE_KEYS = frozenset({"embed", "embed_options", "lecture", "claim"})
 CHECKED_KEY = "_url_unknown_checked"
+REPEATED_KEY = "_url_repeated_checked"
 
 
 def unknown_url_params() -> list[str]:
@@ -44,3 +45,24 @@ def check_unknown_url_params() -> None:
             del st.query_params[key]
     if unknown:
         st.rerun()
+
+
+def note_repeated_url_params() -> None:
+    """Before the page's first run: a parameter given more than once (``?devices=4&devices=8``, two links
+    pasted together) is said, with the value used, the last one, as Streamlit takes it (audit: the others
+    were dropped without a word)."""
+    if st.session_state.get(REPEATED_KEY):
+        return
+    st.session_state[REPEATED_KEY] = True
+    said = st.session_state.setdefault(WARNINGS_KEY, {})
+    for key in st.query_params:
+        values = st.query_params.get_all(key)
+        if len(values) > 1:
+            shown = ", ".join(f"`{clip(v)}`" for v in values[:-1][:3]) + (", …" if len(values) > 4 else "")
+            said[f"{key}\x00repeated"] = (f"URL parameter `{clip(key)}` is given {len(values)} times: the last, "
+                                           f"`{clip(values[-1])}`, is used; {shown} ignored.")
+
+
+def clip(text: str) -> str:
+    """A value as a warning quotes it: its first 40 characters, no backticks or line breaks."""
+    return str(text)[:40].replace("`", "").replace("\n", " ")

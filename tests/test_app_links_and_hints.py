@@ -257,3 +257,15 @@ def test_a_hardware_id_in_a_link_is_read_in_any_case_as_the_cli_reads_it(page, k
     assert at.query_params[key] in (shown, [shown])
     if page == "estimate":
         assert _metrics(at)["CO₂e"] == hz.co2e_short(api.run(hardware=shown, flops=1e22).estimate.co2e_kg)
+
+
+def test_a_parameter_given_twice_is_said_with_the_value_used():
+    """Audit: ?devices=4&devices=8 took 8 without a word (two links pasted together)."""
+    at = run_page("estimate", {"preset": "gpt3-175b", "devices": ["4", "8"]})
+    said = [w.value for w in at.warning if "is given 2 times" in w.value]
+    assert said == ["URL parameter `devices` is given 2 times: the last, `8`, is used; `4` ignored."]
+    assert next(m.value for m in at.metric if m.label.startswith("Devices")) == "8"
+    at = run_page("compare", {"preset": "gpt3-175b", "hw": ["a", "b", "c", "d", "e"]})  # an unknown one, five times
+    said = [w.value for w in at.warning if "is given 5 times" in w.value]
+    assert said == ["URL parameter `hw` is given 5 times: the last, `e`, is used; `a`, `b`, `c`, … ignored."]
+    assert not [w for w in run_page("estimate", {"preset": "gpt3-175b"}).warning if "times" in w.value]
