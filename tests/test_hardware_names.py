@@ -25,6 +25,7 @@ NAMES = {pid: p.name for pid, p in load_profiles().profiles.items()}
     # nvidia-smi's and rocm-smi's
     ("NVIDIA A100-SXM4-80GB", "a100-sxm-80gb"), ("NVIDIA A100 80GB PCIe", "a100-pcie-80gb"),
     ("NVIDIA H100 80GB HBM3", "h100-sxm"), ("NVIDIA H100 PCIe", "h100-pcie"), ("NVIDIA H800", "h800"),
+    ("NVIDIA H200", "h200-sxm"), ("H200", "h200-sxm"),  # the driver's name for the SXM part (audit: refused)
     # a form factor whose memory has one size (HGX and DGX boards carry SXM parts), and a name with its remark
     ("H100 SXM", "h100-sxm"), ("NVIDIA HGX H100", "h100-sxm"), ("NVIDIA L4 24GB", "l4"), ("HGX B200", "b200"), ("Tesla V100-SXM2-32GB", "v100-sxm2"),
     ("Tesla V100-PCIE-32GB", "v100-pcie"), ("Tesla T4", "t4"), ("NVIDIA L4", "l4"), ("NVIDIA A800-SXM4-80GB", "a800"),
@@ -54,7 +55,7 @@ def test_a_name_that_fits_several_is_refused_with_each_of_them(given, could_be):
 
 @pytest.mark.parametrize("given, suggested", [
     # the name leaves out what sets the profile apart (review: all of these were taken as the profile)
-    ("A100 40GB", "a100-sxm-40gb"), ("H200", "h200-sxm"), ("GTX 1080", "gtx-1080-ti"), ("Titan", "titan-v"),
+    ("A100 40GB", "a100-sxm-40gb"), ("GTX 1080", "gtx-1080-ti"), ("Titan", "titan-v"),
     ("MI250", "mi250x"), ("MI300", "mi300x"), ("cpu", "cpu-server-2s-epyc"), ("Trillium", "tpu-v6e"),
     # an id that says less than the part (review 12: the H800 and A800 come as 350/300 W PCIe cards too,
     # GCP's P100s are PCIe); the DGX-2's V100 SXM3 is a 350 W module, not the SXM2
