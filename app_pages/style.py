@@ -105,7 +105,7 @@ def apply_lecture_css() -> None:
 
 
 def apply_embed_css() -> None:
-    st.html(EMBED_CSS)
+    st.html(EMBED_CSS + EMBED_TITLE_CSS)
 
 
 # A lecture row of metrics whose values fit one line: every value of the row in one font size, the
@@ -181,6 +181,13 @@ EMBED_TITLE_REM = 1.6  # 26 px: the longest claim's title on one line in 800 px 
 EMBED_TITLE_GAP_REM = 0.25  # under the title, half the slide's 0.5rem: the numbers follow it closely
 EMBED_METRIC_MAX = "2.4rem"  # 38 px: the numbers' largest size, a headline in an 800-pixel frame
 _FRAME = "[data-testid=\"stApp\"]"
+# A page's title in a small frame (not lecture mode): the lecture's title size, so that Compare, Inference
+# and Limits keep their room for numbers and charts (audit: their 44 px titles in a 640×360 frame)
+EMBED_TITLE_CSS = f"""<style>
+@media (max-width: {EMBED_COMPACT_BELOW_PX[0] - 1}px), (max-height: {EMBED_COMPACT_BELOW_PX[1] - 1}px) {{
+{_FRAME} h1 {{ font-size: {EMBED_TITLE_REM}rem !important; padding-bottom: {EMBED_TITLE_GAP_REM}rem !important; }}
+}}
+</style>"""
 COMPACT_EMBED_CSS = f"""<style>
 @media (max-width: {EMBED_COMPACT_BELOW_PX[0] - 1}px), (max-height: {EMBED_COMPACT_BELOW_PX[1] - 1}px) {{
 {_FRAME} h1 {{ font-size: {EMBED_TITLE_REM}rem !important; padding-bottom: {EMBED_TITLE_GAP_REM}rem !important; }}

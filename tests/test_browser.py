@@ -27,6 +27,7 @@ from browser_fixtures import (
     wait_until_drawn,
 )
 
+from app_pages import style
 from app_pages.estimate import headline_values
 from estimator.services import api
 
@@ -300,6 +301,9 @@ def test_an_embedded_page_shows_its_scenario_and_a_number_in_a_small_frame(brows
     pad = page.evaluate(f"() => {pad_js}")
     title = page.evaluate("() => document.querySelector('h1').getBoundingClientRect().top")
     assert pad == "44px" and title < 60, (pad, title)  # 2.75rem (not a number's place: a warning may sit above)
+    # its title at the lecture's frame size, not Streamlit's 44 px (audit: 89 of a 450-pixel frame's height)
+    size = page.evaluate("() => getComputedStyle(document.querySelector('h1')).fontSize")
+    assert size == f"{style.EMBED_TITLE_REM * 16:g}px", size
     page.goto(f"{server}/?workload=flops&flops=1e24&hardware=h100-sxm&devices=1000&embed=true")
     wait_until_drawn(page)
     line = page.get_by_text("Custom workload on NVIDIA H100 SXM 80GB · 1,000 devices").first
