@@ -169,7 +169,7 @@ def test_diminishing_base_preset_keeps_the_presets_scenario(capsys):
 
 @pytest.mark.parametrize("argv, message", [
     (["scaling", "chinchilla", "--flops", "1e-300"], "at least 10¹²"),
-    (["scaling", "chinchilla", "--flops", "1e20", "--tokens-per-param", "1e300"], "at most 100000"),
+    (["scaling", "chinchilla", "--flops", "1e20", "--tokens-per-param", "1e300"], "at most 100,000"),
     (["scaling", "trend", "--start-year", "1e300"], "at least 1940 and at most 2100"),
 ])
 def test_implausible_inputs_are_refused(capsys, argv, message):

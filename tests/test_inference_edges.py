@@ -107,7 +107,7 @@ def test_queries_past_the_context_window_are_refused():
                             tokens=1e8, prompt_tokens=1e5, tokens_per_query=1e5)
     done = cli("--model", "llama-2-7b", "--tokens", "1e8", "--prompt-tokens", "100000", "--tokens-per-query", "100000")
     assert done.returncode == 2 and done.stdout == ""
-    assert done.stderr.startswith("error: a query of 100000 prompt and 100000 output tokens is longer than")
+    assert done.stderr.startswith("error: a query of 100,000 prompt and 100,000 output tokens is longer than")
     assert done.stderr.rstrip().endswith("(--prompt-tokens, --tokens-per-query)") and done.stderr.count("\n") == 1
 
 

@@ -17,19 +17,21 @@ E_NOTATION = re.compile(r"\d(?:\.\d+)?e[+-]\d\d")  # what :g writes (1e+22, 2.5e
 
 
 @pytest.mark.parametrize(("x", "digits", "text"), [
-    (0.18, 3, "0.18"), (175, 3, "175"), (123456, 6, "123456"),  # as :g writes them
-    (2000, 3, "2,000"), (12345, 3, "12,300"), (999999, 3, "1,000,000"), (-2e5, 3, "-200,000"),
-    (7e10, 4, "7 × 10¹⁰"), (3.14e23, 3, "3.14 × 10²³"), (1e32, 6, "10³²"), (1e-6, 6, "10⁻⁶"),
+    (0.18, 3, "0.18"), (175, 3, "175"), (2024, 6, "2024"), (12345.6, 6, "12345.6"),  # as :g writes them
+    (2000, 3, "2,000"), (12345, 3, "12,300"), (123456, 6, "123,456"), (131072, 6, "131,072"), (-2e5, 3, "-200,000"),
+    (7e10, 4, "7 × 10¹⁰"), (3.14e23, 3, "3.14 × 10²³"), (1e32, 6, "10³²"), (1e-6, 6, "10⁻⁶"), (-1e16, 3, "-10¹⁶"),
     (2.5e-7, 3, "2.5 × 10⁻⁷"), (0, 3, "0"), (math.inf, 3, "inf"),
+    (999999, 3, "10⁶"), (999999.5, 6, "10⁶"), (9.6e5, 1, "10⁶"),  # the notation of the number as rounded (review)
 ])
 def test_gfmt_is_g_without_its_e_notation(x, digits, text):
     assert gfmt(x, digits) == text
-    if "e" not in f"{x:.{digits}g}":
-        assert gfmt(x, digits) == f"{x:.{digits}g}"  # a no-op wherever :g is already plain
+    g = f"{x:.{digits}g}"
+    if "e" not in g and not 1e4 <= abs(x) < 1e6:
+        assert gfmt(x, digits) == g  # a no-op wherever :g is plain, but for the commas of 10⁴–10⁶
 
 
 @pytest.mark.parametrize(("seconds", "text"), [
-    (71.7, "71.7 s"), (7.17e4, "7.17 × 10⁴ s"), (0.0123, "12.3 ms"), (0.999, "999 ms"), (0.0, "0 ms"),
+    (71.7, "71.7 s"), (7.17e4, "71,700 s"), (2e6, "2 × 10⁶ s"), (0.9996, "1 s"), (0.0123, "12.3 ms"), (0.999, "999 ms"), (0.0, "0 ms"),
     (2.5e-7, "2.5 × 10⁻⁴ ms"),
 ])
 def test_an_inference_note_writes_a_time_in_ms_or_s(seconds, text):

@@ -166,4 +166,4 @@ def test_profiles_page_shows_interconnect_embodied_and_integer_peaks(calibrated_
 
 def test_profiles_page_shows_a_stated_peak_range(calibrated_dir):
     text = _text(run_page("profiles", {"hardware": "brain"}))
-    assert "range 10 – 100000 TFLOP/s" in text
+    assert "range 10 – 100,000 TFLOP/s" in text

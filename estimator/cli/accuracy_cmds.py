@@ -66,7 +66,7 @@ def validate_inference(args) -> None:
         m = doc[key]["model"]
         rows.append([label, m["n"], f"{m['median_factor']:.2f}×",
                      *(f"{doc[key][b]['median_factor']:.2f}×" for b, _ in SERVING_BASELINES),
-                     *(f"{m[f'share_within_{gfmt(x)}x']:.0%}" for x in SERVING_BANDS),
+                     *(f"{m[f'share_within_{x:g}x']:.0%}" for x in SERVING_BANDS),
                      f"{m['geometric_mean_ratio']:.2f} (geo. mean)", f"{m['interval_coverage']:.0%}",
                      f"{m['interval_coverage_by_model']:.0%}", f"×{m['interval_mean_width_factor']:.2f}"])
     print(_table(header, rows))
@@ -170,7 +170,7 @@ def _summary_table(summary, baseline: str, level: str) -> str:
     for fam, s in summary.items():
         m, b = s["model"], s["baseline"]
         rows.append([fam, m["n_runs"], f"{m['median_factor']:.2f}×", f"{b['median_factor']:.2f}×",
-                     *(f"{m[f'share_within_{gfmt(x)}x']:.0%} ({b[f'share_within_{gfmt(x)}x']:.0%})" for x in FACTOR_BANDS),
+                     *(f"{m[f'share_within_{x:g}x']:.0%} ({b[f'share_within_{x:g}x']:.0%})" for x in FACTOR_BANDS),
                      f"{m['interval_coverage']:.0%}", f"×{m['interval_mean_width_factor']:.2f}"])
     return _table(header, rows)
 

@@ -11,11 +11,11 @@ from estimator.core.utilization_choice import fit_used, reference_run, same_for_
 NOT_STATED = "not stated"
 
 
-def _stated(value, fmt="{:g}", unit="") -> str:
+def _stated(value, fmt=gfmt, unit="") -> str:
     """A profile's figure for people: "not stated" where the profile has none (the brain's memory)."""
     if value is None:
         return NOT_STATED
-    return fmt.format(value) + (f" {unit}" if unit else "")
+    return (fmt.format(value) if isinstance(fmt, str) else fmt(value)) + (f" {unit}" if unit else "")
 
 
 def _plain(value) -> str:
@@ -25,9 +25,9 @@ def _plain(value) -> str:
     if isinstance(value, float):
         return f"{gfmt(value, 4)}"
     if isinstance(value, (list, tuple)) and not any(isinstance(x, (dict, list, tuple)) for x in value):
-        return ", ".join(_plain(x) for x in value)
+        return "; ".join(_plain(x) for x in value)  # "; ": a number may hold commas (12,300)
     if isinstance(value, dict):
-        return ", ".join(f"{k} {_plain(x)}" for k, x in value.items())
+        return "; ".join(f"{k} {_plain(x)}" for k, x in value.items())
     return str(value)
 
 
@@ -71,7 +71,7 @@ def show_profile(p) -> None:
     else:
         print(f"  interconnect {NOT_STATED}")
     print(f"  power average {gfmt(p.power.average_w, 4)} W (range {gfmt(p.power.average_range_w[0], 4)}–{gfmt(p.power.average_range_w[1], 4)} W, "
-          f"host included: {'yes' if p.power.includes_host else 'no'}), TDP {_stated(p.power.tdp_w, '{:.4g}', 'W')}"
+          f"host included: {'yes' if p.power.includes_host else 'no'}), TDP {_stated(p.power.tdp_w, lambda w: gfmt(w, 4), 'W')}"
           f"  ({p.power.source})")
     u = p.utilization
     if u.fitted:

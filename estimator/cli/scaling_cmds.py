@@ -166,7 +166,7 @@ def cmd_diminishing(args):
         return _dump({**r.to_dict(), "base_source": rep.base_source, "base": api.summary_dict(rep.base),
                       "target": api.summary_dict(rep.target)})
     digits = next(d for d in range(6, 18) if f"{r.current_error:.{d}g}" != f"{r.target_error:.{d}g}")
-    _table([("error", f"{r.current_error:.{digits}g} → {r.target_error:.{digits}g}  (error ∝ compute^−{gfmt(r.exponent, 4)})"),
+    _table([("error", f"{gfmt(r.current_error, digits)} → {gfmt(r.target_error, digits)}  (error ∝ compute^−{gfmt(r.exponent, 4)})"),
             ("compute multiplier", hz.times(r.compute_multiplier)),
             ("to halve the error", f"{hz.times(r.halving_multiplier)} compute"),
             ("base workload", hz.flops(r.base_flops)), *_est_rows(rep.base, "  base "),

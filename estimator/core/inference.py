@@ -39,7 +39,7 @@ from estimator.core.inference_notes import (
 )
 from estimator.core.inference_ranges import physical_floor_s, serving_ranges
 from estimator.core.inference_result import InferenceResult
-from estimator.core.number_text import gfmt, sci
+from estimator.core.number_text import gfmt, rounded, sci
 from estimator.core.profile import HardwareProfile
 from estimator.core.scenario import SITE_FIELDS, Scenario, Site, validate_site
 from estimator.core.serving import (
@@ -223,9 +223,9 @@ def _arch_origin(s: InferenceScenario) -> str:
 def _fmt_ms(x: float) -> str:
     """A time in the notes: ms below a second, seconds from one on, never e-notation (audit: "7.17e+04 ms")."""
     ms = x * MS_PER_S
-    if abs(ms) >= MS_PER_S:
-        return f"{sci(x)} s"
-    return f"{sci(ms) if 0 < abs(ms) < SMALLEST_PLAIN_MS else f'{gfmt(ms, 3)}'} ms"
+    if abs(rounded(ms)) >= MS_PER_S:  # 999.6 ms reads "1 s", not "1,000 ms"
+        return f"{gfmt(x, 3)} s"
+    return f"{sci(ms) if 0 < abs(ms) < SMALLEST_PLAIN_MS else gfmt(ms, 3)} ms"
 
 
 def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -> InferenceResult:

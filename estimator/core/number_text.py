@@ -8,8 +8,9 @@ import math
 SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 # sci() writes numbers from 1 up to 10**PLAIN_UP_TO_EXP plainly (1, not 10⁰).
 PLAIN_UP_TO_EXP = 3
-# gfmt() writes whole numbers below 10**COMMAS_UP_TO_EXP with thousands commas (12,300), larger ones as powers of ten.
-COMMAS_UP_TO_EXP = 6
+# gfmt() writes whole numbers from 10**COMMAS_FROM_EXP (not years) below 10**COMMAS_UP_TO_EXP with thousands commas
+# (12,300), larger ones as powers of ten (10⁶ and up: "1.2 × 10⁶" reads at a glance, "1,200,000" must be counted).
+COMMAS_FROM_EXP, COMMAS_UP_TO_EXP = 4, 6
 
 
 def sci(x: float, digits: int = 3, trim: bool = True) -> str:
@@ -28,18 +29,24 @@ def sci(x: float, digits: int = 3, trim: bool = True) -> str:
     m = f"{mant:.{digits - 1}f}"
     m = _trim(m) if trim else m
     power = f"10{str(exp).translate(SUPERSCRIPT)}"
-    return power if m == "1" else f"{m} × {power}"
+    return f"{'-' if m.startswith('-') else ''}{power}" if m.lstrip("-") == "1" else f"{m} × {power}"
 
 
 def gfmt(x: float, digits: int = 6) -> str:
-    """Python's ``:.{digits}g`` (``:g`` at the default 6), but never its e-notation: a number it would write
-    as 2e+03 is written 2,000, and one it would write as 3.14e+23 is 3.14 × 10²³ (audit: notes read
-    "N = 7e+10", "shape: 1.75e+11 parameters", "weights 2e+03 GB")."""
+    """Python's ``:.{digits}g`` (``:g`` at the default 6), but never its e-notation, and a whole number from
+    10⁴ up to 10⁶ (as rounded) with thousands commas: 12,300 and 131,072, where :g writes 1.23e+04 and 131072;
+    3.14 × 10²³ where it writes 3.14e+23 (audit: notes read "N = 7e+10", "shape: 1.75e+11 parameters",
+    "weights 2e+03 GB"). Years and other numbers below 10⁴ stay as :g writes them (2024)."""
+    if not math.isfinite(x) or x == 0:
+        return f"{x:.{digits}g}"
+    shown = float(f"{x:.{max(digits - 1, 0)}e}")  # x as :g rounds it (999999.5 → 1e+06)
     text = f"{x:.{digits}g}"
-    if "e" not in text or not math.isfinite(x):
+    if 10 ** COMMAS_FROM_EXP <= abs(shown) < 10 ** COMMAS_UP_TO_EXP and shown.is_integer():
+        return f"{shown:,.0f}"
+    if "e" not in text:
         return text
-    if 1 <= abs(x) < 10 ** COMMAS_UP_TO_EXP:
-        return f"{rounded(x, digits):,.0f}"
+    if 1 <= abs(shown) < 10 ** COMMAS_UP_TO_EXP:
+        return f"{shown:,.0f}"
     return sci(x, digits)
 
 

@@ -28,7 +28,6 @@ import numpy as np
 
 from estimator.core.errors import InputError
 from estimator.core.interval import LEVEL
-from estimator.core.number_text import gfmt
 from estimator.core.serving import Architecture, Device, Previous, ServingFit, previous_model, step
 from estimator.fit.grouped_conformal import pooled_cdf_quantile
 
@@ -214,7 +213,7 @@ class Metrics:
 
     def to_dict(self) -> dict:
         return {"n": self.n, "median_factor": self.median_factor, "geometric_mean_ratio": self.geometric_mean_ratio,
-                **{f"share_within_{gfmt(b)}x": s for b, s in self.share_within.items()},
+                **{f"share_within_{b:g}x": s for b, s in self.share_within.items()},
                 "interval_coverage": self.interval_coverage,
                 "interval_mean_width_factor": self.interval_mean_width_factor,
                 "interval_coverage_by_model": self.interval_coverage_by_model}

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 
 from estimator.core.estimate import ALL_KEYS, FOOTPRINT_KEYS, RESULT_KEYS, Estimate
 from estimator.core.interval import EXACT, ONE_FIGURE, PREDICTION, STATED, range_meaning
+from estimator.core.number_text import gfmt
 from estimator.core.presets import PublishedComparison
 from estimator.core.units import W_PER_KW
 from estimator.report import humanize as hz
@@ -111,7 +112,7 @@ def memory_line(est: Estimate) -> str | None:
         return None
     from estimator.core.memory import gb
     b = m.per_device
-    return (f"{gb(b.total_gb)} GB per device of {m.capacity_gb:g} GB (weights {gb(b.weights_gb)}, gradients "
+    return (f"{gb(b.total_gb)} GB per device of {gfmt(m.capacity_gb)} GB (weights {gb(b.weights_gb)}, gradients "
             f"{gb(b.gradients_gb)}, optimizer {gb(b.optimizer_gb)}, activations {gb(b.activations_gb)}; "
             f"{m.strategy.describe()}): {'fits' if m.fits else 'does not fit'}")
 

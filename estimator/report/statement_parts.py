@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from estimator.core.calibration_section import CalibrationFacts
 from estimator.core.estimate import Estimate
 from estimator.core.memory import gb
+from estimator.core.number_text import gfmt
 from estimator.report import humanize as hz
 from estimator.report.latex_text import latex_escape
 from estimator.report.provenance import TOOL_KEY, TOOL_NAME
@@ -277,7 +278,7 @@ def memory_sentence(est: Estimate, cite: Mapping[str, str]) -> str:
     assumed = _ASSUMED_SHAPE.search(m.how or m.shape.source or "")
     shape = (f" (the model's shape assumed from {latex_escape(assumed['id'])}, {latex_escape(assumed['why'].strip())})"
              if assumed else "")
-    # rounded as the table's memory line (export.memory_line: memory.gb, and the capacity as :g)
+    # rounded as the table's memory line (export.memory_line: memory.gb, and the capacity as number_text.gfmt)
     return (f" Training needs {latex_escape(gb(m.per_device.total_gb))}~GB per device for weights, gradients, Adam "
             f"states{cite.get(ZERO_KEY, '')} and activations{cite.get(ACT_MEM_KEY, '')}{shape} against "
-            f"{latex_escape(f'{m.capacity_gb:g}')}~GB of device memory{fit}.")
+            f"{latex_escape(gfmt(m.capacity_gb))}~GB of device memory{fit}.")
