@@ -78,6 +78,8 @@ def test_calibrated_profile_numbers_and_sources():
     assert (p.memory_gb, p.pue) == (CPU.memory_gb, CPU.pue) and CPU.price.usd_per_device_hour == 7.344
     assert p.price.usd_per_device_hour is None and "is for a whole server, not the machine measured" in p.price.basis
     assert "its price is left out" in p.notes
+    # one device is the machine measured, not the base's dual-socket server (exports audit)
+    assert p.notes.endswith("One device = the machine measured.") and "dual-socket" not in p.notes
     from estimator.core.estimate import estimate
     from estimator.core.scenario import Scenario
     est = estimate(Scenario(flops=1e15), p)

@@ -224,3 +224,12 @@ def test_compare_takes_every_hardware_option_given(capsys):
     rc, out, _ = _run(capsys, "compare", "--flops", "1e22", "--hardware", "h100-sxm", "--hardware", "a10g", "l4",
                       "--format", "csv")
     assert rc == 0 and [row.split(",")[0] for row in out.splitlines()[1:]] == ["h100-sxm", "a10g", "l4"]
+
+
+def test_a_compare_page_in_markdown_says_which_hardware_it_left_out(capsys):
+    """Exports audit: a saved Markdown comparison gave no sign that a device asked for was left out."""
+    rc, out, err = _run(capsys, "compare", "--flops", "1e21", "--precision", "int8", "--hardware", "h100-sxm", "tpu-v4",
+                        "--format", "markdown")
+    assert rc == 0 and "| h100-sxm | int8 |" in out and "| tpu-v4" not in out
+    assert "\nLeft out: tpu-v4: has no peak for precision 'int8'; it has: bf16\n" in out
+    assert err == "note: tpu-v4: has no peak for precision 'int8'; it has: bf16\n"

@@ -144,6 +144,21 @@ def test_a_mistyped_device_is_refused_by_the_cli_not_answered_with_the_cpu(monke
     assert code == 2 and err.startswith("error: GPU index 5 does not exist: NVML sees 1 GPU(s)") and err.count("\n") == 1
 
 
+def test_a_device_without_nvml_or_with_the_cpu_backend_is_refused_not_ignored(monkeypatch, capsys):
+    """Exports audit: --device 3 on a machine without NVML measured the CPU (exit 0), and --backend cpu
+    --device 0 ignored the GPU number."""
+    def no_nvml():
+        raise BackendUnavailable("NVML is not available: no driver")
+    monkeypatch.setattr(nvml_mod, "_import_pynvml", no_nvml)
+    code = main(["calibrate", "--device", "3", "--seconds", "1", "--format", "json"])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert err.startswith("error: --device 3 asks for a GPU, and NVML is not available") and "leave --device out" in err
+    code = main(["calibrate", "--backend", "cpu", "--device", "0", "--seconds", "1"])
+    err = capsys.readouterr().err
+    assert code == 2 and err == "error: --device picks an NVIDIA GPU, and --backend cpu measures the CPU: give one of them\n"
+
+
 def test_the_tracked_runs_device_from_the_environment(monkeypatch):
     monkeypatch.delenv(ENV_TRACK_DEVICE, raising=False)
     assert device_index(None) is None  # then the GPU CUDA programs use first

@@ -201,3 +201,28 @@ def test_torch_example_runs_or_says_torch_is_missing(tmp_path):
     rep = track_rep.parse_report(out.read_bytes(), out.name)
     assert rep.finished and rep.steps_done == 60 and rep.prediction["step_s"] > 0
     assert "estimator.measure.track: step 6 of 60 (10%)" in proc.stderr
+
+
+def test_an_existing_file_that_is_not_a_report_or_a_profile_is_refused_before_the_run(tmp_path):
+    """Exports audit: report_path=train.py replaced the training script with the JSON report, without a word."""
+    script = tmp_path / "train.py"
+    script.write_text("print('my training script')\n")
+    notes = tmp_path / "notes.json"
+    notes.write_text('{"mine": 1}\n')
+    for path in (script, notes):
+        with pytest.raises(InputError, match="already holds a file that is not a track report") as e:
+            track(total_steps=10, backend="none", report_path=path)
+        assert e.value.field == "report_path"
+    assert script.read_text() == "print('my training script')\n" and notes.read_text() == '{"mine": 1}\n'
+    config = tmp_path / "config.toml"
+    config.write_text("[tool]\nname = 'mine'\n")
+    with pytest.raises(InputError, match="already holds something that is not a valid profile"):
+        track(total_steps=10, backend=FakeMeter(Clock()), profile_path=config)
+    assert config.read_text() == "[tool]\nname = 'mine'\n"
+    # a report the run wrote before is the run's to replace
+    clock = Clock()
+    report = tmp_path / "r.json"
+    for _ in range(2):
+        with track(total_steps=300, backend=FakeMeter(clock), clock=clock, report_path=report, print_report=False) as run:
+            run_steps(run, clock, [STEP] * 300)
+        assert json.loads(report.read_text())["format"] == track_rep.REPORT_FORMAT

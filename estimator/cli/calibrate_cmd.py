@@ -118,6 +118,8 @@ def cmd_calibrate(args):
         return cmd_backends(args)
     if args.device is not None:
         require_whole("device index", args.device, B.DEVICE_INDEX, field="device")
+        if args.backend == "cpu":  # exports audit: the GPU number was ignored and the CPU measured
+            raise InputError("--device picks an NVIDIA GPU, and --backend cpu measures the CPU: give one of them")
     if args.run_id is not None and not args.from_codecarbon:
         raise InputError("--run-id picks a run in the CodeCarbon log given with --from-codecarbon: give that file, or "
                          "leave --run-id out")
@@ -158,6 +160,9 @@ def cmd_calibrate(args):
         from estimator.measure import open_backend
         backend = open_backend(args.backend or "auto", country_iso_code=args.region, device_index=args.device)
         try:
+            if args.device is not None and getattr(backend, "fallback_reason", None):  # GPU 3 asked for, CPU measured
+                raise InputError(f"--device {args.device} asks for a GPU, and {backend.fallback_reason}: leave "
+                                 "--device out to measure the CPU")
             base = _base(args, backend.kind, backend.device_name)
             cr.check_power_measured(backend, base)  # a time-only meter on a CPU: refused before its fallback note
             from estimator.core.calibrate import default_profile_id

@@ -203,7 +203,7 @@ def cmd_compare(args):
     if not rep.results:
         # every profile failed: most often the input itself; its error, as raised, is the one line (exit 2)
         raise workload_named(rep.errors[0], args)
-    _compare_output(args, rep.results)
+    _compare_output(args, rep.results, rep.failures)
     for hw, msg in rep.failures:
         print(f"note: {hw}: {msg}", file=sys.stderr)
     if not args.hardware:  # every profile was asked for: say which files could not be (audit: left out silently)
@@ -211,7 +211,7 @@ def cmd_compare(args):
             print(f"note: left out, the profile file does not load: {err}", file=sys.stderr)
 
 
-def _compare_output(args, results) -> None:
+def _compare_output(args, results, failures=()) -> None:
     if args.format == "json":
         print(dump_json([api.compare_row(r) for r in results]))
         return
@@ -229,6 +229,8 @@ def _compare_output(args, results) -> None:
         print("|" + "---|" * len(header))
         for row in table:
             print("| " + " | ".join(row) + " |")
+        for hw, msg in failures:  # a saved page says which hardware asked for is missing (exports audit)
+            print(f"\nLeft out: {hw}: {msg}")
         print(f"\n{tool_line(load_sources())}")  # the tool and its version, as estimate's Markdown ends
         return
     widths = [max(len(str(x)) for x in col) for col in zip(header, *table)]

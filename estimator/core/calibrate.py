@@ -319,7 +319,9 @@ def calibrated_profile_data(base: HardwareProfile, points: Sequence[Throughput],
         kept = "Memory, price and PUE are the base profile's"
     what = ("throughput and power" if measurement.mean_power_w is not None
             else "throughput (power not measured: the base profile's)")
-    data["notes"] = f"Calibrated profile: {what} {how}. {kept} ({base.id}). {base.notes}".strip()
+    # a CPU base's "one device = one dual-socket server" is the base's, not the machine measured (exports audit)
+    base_notes = "One device = the machine measured." if base.kind == "cpu" else base.notes
+    data["notes"] = f"Calibrated profile: {what} {how}. {kept} ({base.id}). {base_notes}".strip()
     calibration = {
         "measured_at": measured_at, "host": host, "method": method, "base_profile": base.id,
         "backend": measurement.backend, "power_source": measurement.power_source,

@@ -12,11 +12,10 @@
 energy window, a report, a marker for ``calibrate -- CMD``) happens at most every second or
 so, and the time it takes is left out of the step times. The statistics are in
 :mod:`estimator.core.step_times` and :mod:`estimator.core.track_predict` (pure), the reports in
-:mod:`estimator.report.track_report` (pure); this module owns the clock, the energy windows and
-the report files. The checks and the backend's opening before the run are in
-:mod:`estimator.measure.track_setup`, the energy windows and the guard around the meter in
-:mod:`estimator.measure.track_energy`, the calibrated profile it writes in
-:mod:`estimator.measure.track_profile`.
+:mod:`estimator.report.track_report` (pure); this module owns the clock, the energy windows and the report
+files. The checks and the backend's opening before the run are in :mod:`estimator.measure.track_setup`, the
+energy windows and the guard around the meter in :mod:`estimator.measure.track_energy`, the calibrated
+profile it writes in :mod:`estimator.measure.track_profile`.
 
 Energy comes from the project's measurement backends (NVML for an NVIDIA GPU, CodeCarbon for
 the CPU, time only where neither can be read), in windows cut at step boundaries: the first
@@ -116,8 +115,9 @@ class Run:
         self.settings = Settings(total_steps=self.total_steps, flops_per_step=self.flops_per_step, devices=self.devices,
                                  carbon_intensity_g_per_kwh=ci, carbon_intensity_source=ci_src,
                                  energy_window_s=self.energy_window_s)
-        self.report_path = None if report_path is None else setup.output_path("report_path", report_path)
-        self.profile_path = None if profile_path is None else setup.output_path("profile_path", profile_path, ".toml")
+        self.report_path = None if report_path is None else setup.output_path("report_path", report_path, kind="report")
+        self.profile_path = (None if profile_path is None
+                             else setup.output_path("profile_path", profile_path, ".toml", kind="profile"))
         setup.check_profile_backend(self.profile_path, self._backend_choice)
         self.print_report = bool(print_report)
         if stream is not None and not callable(getattr(stream, "write", None)):

@@ -7,6 +7,7 @@ typo fails at once and never in the middle of a run. Opening a backend touches t
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -50,7 +51,7 @@ def report_steps(report_at: int | Iterable[int] | None) -> list[int]:
         raise InputError(f"report_at must be a step number or a list of them, got {report_at!r}"[:120]) from None
 
 
-def output_path(name: str, value, suffix: str | None = None) -> Path:
+def output_path(name: str, value, suffix: str | None = None, kind: str | None = None) -> Path:
     """A file the run will write (its report, its profile), checked when track() is called: text or
     a path, not empty (that would name the current folder), in a folder that exists (a typo in a
     folder name is not a folder to create) and takes new files, and not itself a folder. Else
@@ -72,6 +73,8 @@ def output_path(name: str, value, suffix: str | None = None) -> Path:
             problem = "is not a folder" if folder.exists() else "does not exist"
             raise InputError(f"{name} {path}: {folder} {problem}; give a file in a folder that exists", field=name)
         check_writable(path)
+        if kind is not None:
+            check_not_clobbered(name, path, kind)
     except OSError as exc:  # a name too long for the file system, a folder that cannot be read
         raise InputError(f"{name} {str(path)[:200]}: {exc.strerror or exc}", field=name) from None
     except EstimatorError as exc:
@@ -79,6 +82,36 @@ def output_path(name: str, value, suffix: str | None = None) -> Path:
             raise
         raise InputError(f"{name}: {exc}", field=name) from None
     return path
+
+
+# A track report is small (its history is capped): a larger file at report_path is something else.
+REPORT_MAX_BYTES = 50 * 1024 * 1024
+
+
+def check_not_clobbered(name: str, path: Path, kind: str) -> None:
+    """An existing file at ``path`` is replaced only when it is what the run writes there (``kind``: "report",
+    a track report; "profile", a hardware profile), checked when track() is called, before any training
+    (audit: report_path overwrote a .py source file without a word)."""
+    if not path.exists():
+        return
+    if kind == "report":
+        from estimator.report.track_report import REPORT_FORMAT
+        try:
+            doc = (json.loads(path.read_text(encoding="utf-8")) if path.stat().st_size <= REPORT_MAX_BYTES else None)
+        except (OSError, ValueError):  # unreadable, not UTF-8, not JSON: not a report
+            doc = None
+        if isinstance(doc, dict) and doc.get("format") == REPORT_FORMAT:
+            return
+        held = "a file that is not a track report"
+    else:
+        from estimator.io.datafiles import load_profile_file
+        try:
+            load_profile_file(path)
+            return  # a profile: the end of the run replaces it only if it holds the same id (write_profile)
+        except EstimatorError:
+            held = "something that is not a valid profile"
+    raise InputError(f"{name} {str(path)[:200]} already holds {held}; writing would replace it: give a new file, "
+                     "or remove that one first", field=name)
 
 
 def check_profile_backend(profile_path: Path | None, backend: str | Backend) -> None:
