@@ -292,7 +292,7 @@ def track_chart(rep: LoadedReport) -> alt.LayerChart:
 
 def _range_text(pred, key: str, fmt) -> str:
     low, high = (pred.get("range") or {}).get(key, [None, None])
-    return f"{pred.get('range_level', 0.8):.0%} range {fmt(low)} – {fmt(high)}" if low is not None else ""
+    return f"{pred.get('range_level', 0.8):.0%} range {' – '.join(hz.range_ends(fmt, low, high))}" if low is not None else ""
 
 
 def track_status(rep: LoadedReport) -> str | None:

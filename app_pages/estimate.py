@@ -48,7 +48,8 @@ def headline(est, lecture: bool = False, time_label: str = "Training time") -> N
         col.metric(shown, fmt(value), border=not lecture, help=None if lecture else headline_help(est, key))
         if value is not None and low is not None and low != high:
             bars += 1
-            style.range_bar(col, fmt(low), fmt(high) + (" (stated)" if stated else ""), meaning,
+            lo_text, hi_text = hz.range_ends(fmt, low, high)  # a cost's ends read apart ($2.17, not $2.2)
+            style.range_bar(col, lo_text, hi_text + (" (stated)" if stated else ""), meaning,
                             style.log_position(value, low, high))
         elif value is not None:
             # no range: a stated single figure (a calibration's one measurement), or exact; the words the
@@ -150,7 +151,7 @@ def footprint(est, embodied_on: bool = True) -> None:
         row.metric(label, missing if value is None else fmt(value), border=True, help=help_)
         low, high = est.range.get(key, (None, None))
         if value is not None and low is not None and low != high:
-            ranges.append(f"{label} {fmt(low)} – {fmt(high)}")
+            ranges.append(f"{label} {' – '.join(hz.range_ends(fmt, low, high))}")
     if ranges:  # embodied carbon and water: ranges their sources state (interval.STATED)
         st.caption(c.md_escape("Stated ranges: " + "; ".join(ranges), limit=300), help=meaning)
     m = est.memory

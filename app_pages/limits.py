@@ -64,7 +64,7 @@ def _range(est, key: str, fmt) -> str | None:
     if low is None or high is None or low == high:
         return "exact" if low is not None else None
     kind = {PREDICTION: f"{est.level:.0%} prediction interval", STATED: "as its sources state"}.get(est.basis(key), "")
-    return f"range {fmt(low)} – {fmt(high)}" + (f" ({kind})" if kind else "")
+    return f"range {' – '.join(hz.range_ends(fmt, low, high))}" + (f" ({kind})" if kind else "")
 
 
 def _priced_hardware() -> list[str]:

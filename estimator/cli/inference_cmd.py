@@ -31,8 +31,7 @@ INPUT_KEYS = ("utilization",) + SITE_INPUTS + ("sparsity", "student_params", "to
 def _rng(fmt, pair) -> str:
     if pair is None or None in pair:
         return ""
-    lo, hi = pair
-    return f" ({fmt(lo)} – {fmt(hi)})"
+    return f" ({' – '.join(hz.range_ends(fmt, *pair))})"
 
 
 def _ms(s: float) -> str:

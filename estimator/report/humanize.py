@@ -205,12 +205,13 @@ def co2e_short(kg: float) -> str:
 MONEY_DIGITS = 2
 
 
-def money(usd: float | None) -> str:
+def money(usd: float | None, digits: int = MONEY_DIGITS) -> str:
     """Two significant figures: an estimate is worth no more. Both are kept in powers of ten too
-    ("$4.0 × 10⁻⁷" beside "$8.7 × 10⁻⁷"), and the suffix follows the rounded value ("$10k" for 9,999)."""
+    ("$4.0 × 10⁻⁷" beside "$8.7 × 10⁻⁷"), and the suffix follows the rounded value ("$10k" for 9,999).
+    ``digits``: more, for a range whose ends would read alike (``money_range``)."""
     if usd is None:
         return "n/a"
-    d = MONEY_DIGITS
+    d = digits
     r = rounded(usd, d)
     if r >= 1e15 or 0 < abs(r) < 1e-4:  # past "$1000T" a suffix stops helping; tiny sums as sig() writes them
         return f"${sci(usd, d, trim=False)}"
@@ -273,7 +274,27 @@ def human(key: str, value) -> str:
     return FORMATTERS[key](value)
 
 
+# A money range's ends take up to this many figures to differ (audit: "$2.2 range $2.2 – $2.2" for 2.17–2.23).
+MONEY_RANGE_MAX_DIGITS = 4
+
+
+def money_range(low: float, high: float) -> tuple[str, str]:
+    """A cost range's two ends, with as many figures as they need to read apart (2, up to 4)."""
+    for d in range(MONEY_DIGITS, MONEY_RANGE_MAX_DIGITS + 1):
+        ends = money(low, d), money(high, d)
+        if ends[0] != ends[1]:
+            break
+    return ends
+
+
+def range_ends(fmt, low: float, high: float) -> tuple[str, str]:
+    """A range's two ends as ``fmt`` writes them; a cost's with the figures they need to read apart."""
+    if fmt is money and low != high:
+        return money_range(low, high)
+    return fmt(low), fmt(high)
+
+
 def human_range(key: str, low, high) -> str:
     if low is None or high is None:
         return "n/a"
-    return f"{human(key, low)} – {human(key, high)}"
+    return " – ".join(range_ends(FORMATTERS[key], low, high))

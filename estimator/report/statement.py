@@ -75,7 +75,8 @@ def _range(fmt, est: Estimate, key: str) -> str:
     if basis == EXACT or low == high:  # exact, or one stated figure: no range to print
         return ""
     what = f"{_pct(est.level)} range" if basis == PREDICTION else "stated range"
-    return f" ({what} {latex_escape(fmt(low))}--{latex_escape(fmt(high))})".replace("m3", "m$^3$")
+    ends = hz.range_ends(fmt, low, high)  # a cost's ends with the figures they need to read apart
+    return f" ({what} {latex_escape(ends[0])}--{latex_escape(ends[1])})".replace("m3", "m$^3$")
 
 
 def _pct(x: float) -> str:
