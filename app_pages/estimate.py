@@ -302,7 +302,9 @@ def render() -> None:
         # a footprint input (cooling, lifetime) is named too: the run is the published one, its footprint is not
         differs = sorted(result.changed) + sorted(result.footprint_changed)
         changed = ("; this scenario differs in " + ", ".join(differs)) if differs else ""
-        st.caption(c.md_escape(f"The published run: {result.preset.description.rstrip('.')}{changed}." if changed
+        desc = result.preset.description  # its full stop goes, an abbreviation's stays ("Patterson et al.;")
+        desc = desc[:-1] if desc.endswith(".") and not desc.endswith(" al.") else desc
+        st.caption(c.md_escape(f"The published run: {desc}{changed}." if changed
                                else result.preset.description, limit=500))
     headline(est, lecture, result.preset.time_label if result.preset else "Training time")
     companions(result)

@@ -22,7 +22,7 @@ from estimator.core import embodied
 from estimator.core.errors import EstimatorError
 from estimator.core.estimate import DEFAULT_CARBON_INTENSITY_G_PER_KWH
 from estimator.core.memory import DEFAULT_MICRO_BATCH, DEFAULT_SEQ_LEN, RECOMPUTE, ZERO_STAGES, Strategy
-from estimator.core.number_text import gfmt
+from estimator.core.number_text import gfmt, sci
 from estimator.core.scenario import Scenario
 from estimator.core.utilization_choice import depends_on, fit_words, same_for_every_run, year_words
 from estimator.core.validation import WHOLE_DIGITS_LIMIT
@@ -255,7 +255,7 @@ def draw_inputs(main: Any = None) -> ScenarioInputs:
         data = c.carbon_data()
         region = c.url_select("Country (ISO 3166 alpha-3)", "region", sorted(data.countries), where=side, any_case=True,
                               placeholder="e.g. FRA", help="CodeCarbon's per-country grid intensity")
-        side.caption(c.md_escape(f"{data.countries[region][0]}: {gfmt(data.countries[region][1])} gCO2e/kWh" if region
+        side.caption(c.md_escape(f"{data.countries[region][0]}: {_sig(data.countries[region][1])} gCO2e/kWh" if region
                                  else f"No country: {unset}"))
     elif grid_by == "cloud":
         data = c.carbon_data()
@@ -342,7 +342,7 @@ def _placeholder(preset, key: str) -> str:
     """What an empty workload field of a preset means: the preset's own count, or what it gives instead."""
     own = preset.inputs
     if own.get(key) is not None:
-        return f"{own[key]:.3e} (preset)"
+        return f"{sci(own[key])} (preset)"
     return ("6·N·D of the preset's" if key == "flops" and own.get("params") is not None else
             "none: the preset gives its FLOPs" if own.get("flops") is not None else "none: a known run's time")
 

@@ -113,7 +113,7 @@ def gpt3_v100() -> None:
     df = pd.DataFrame(rows)
     slide.chart(charts.log_bar_chart(df, "years", "hardware", "Years on one device (log scale)", suffix=" y",
                                 sort=list(df["hardware"])))
-    style.source_line("Lambda Labs 2020, \"OpenAI's GPT-3 Language Model: A Technical Overview\": 3.14e23 FLOPs "
+    style.source_line("Lambda Labs 2020, \"OpenAI's GPT-3 Language Model: A Technical Overview\": 3.14 × 10²³ FLOPs "
                       "at a theoretical 28 TFLOPS; newer GPUs use their fitted utilisation, and hardware without published "
                       "runs (the B200) the centre chosen for such devices (profiles/README.md).")
 

@@ -299,7 +299,7 @@ def trend_section() -> None:
     hw = c.url_select("Hardware of the base year", "tr_hw", options, where=left,
                       default=default_hardware(limits.TREND_HARDWARE, options, left, "tr_hw"))
     flops = c.url_number("Fixed workload (FLOPs)", "tr_flops", min_value=B.FLOPS.low, max_value=MAX_FLOPS,
-                         default=limits.TREND_FLOPS, fmt=c.LARGE_NUMBER_FORMAT, where=left, help="Default: GPT-3, 3.14e23 FLOPs")
+                         default=limits.TREND_FLOPS, fmt=c.LARGE_NUMBER_FORMAT, where=left, help="Default: GPT-3, 3.14 × 10²³ FLOPs (type 3.14e23)")
     years = c.url_number("Years", "tr_years", min_value=1, max_value=trends.MAX_YEARS, default=limits.TREND_YEARS,
                          integer=True, where=left)
     doubling = c.url_number("FLOP/s per $ doubling time (years)", "tr_doubling", min_value=B.DOUBLING_YEARS.low,

@@ -307,6 +307,10 @@ def test_a_changed_presets_caption_says_its_run_and_what_differs():
     at = run_page("estimate", {"preset": "gpt3-175b", "tokens": "1e12"})
     text = " ".join(x.value for x in at.caption).replace("\\", "")
     assert "; this scenario differs in tokens." in text
+    # an abbreviation keeps its full stop (browser audit: "as estimated by Patterson et al; this scenario")
+    at = run_page("estimate", {"preset": "gpt3-175b", "devices": "8"})
+    text = " ".join(x.value for x in at.caption).replace("\\", "")
+    assert "as estimated by Patterson et al.; this scenario differs in devices." in text
 
 
 def test_compare_says_a_refusal_shared_by_every_profile_once():

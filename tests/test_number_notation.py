@@ -96,3 +96,22 @@ def test_no_page_writes_e_notation(page, params):
     texts = [t for t in texts if not t.startswith("http")]  # a link holds what was typed (?tokens=4e12)
     found = [t[:200] for t in texts if E_NOTATION.search(t)]
     assert not found, found
+
+
+def test_a_presets_flops_placeholder_and_texts_in_powers_of_ten():
+    """Browser audit: the Training FLOPs field read "3.140e+23 (preset)", the Lambda preset's subtitle and the GPT-3
+    slide's source "3.14e23 FLOPs"."""
+    from app_pages import inputs
+    from estimator.services import api
+    assert inputs._placeholder(api.get_preset("gpt3-175b"), "flops") == "3.14 × 10²³ (preset)"
+    assert api.get_preset("lambda-gpt3-v100").description.startswith("3.14 × 10²³ FLOPs on a single V100")
+    at = run_page("lecture", {"claim": "gpt3-v100"})
+    assert any("3.14 × 10²³ FLOPs at a theoretical 28 TFLOPS" in h.value for h in at.get("html"))  # its source line
+
+
+def test_the_accuracy_pages_run_notes_have_no_workshop_words():
+    """Browser audit: a run's notes read "checked in: copies of the paper's text read (helper and lead, verbatim)"."""
+    at = run_page("accuracy", {})
+    texts = " ".join(x.value for kind in ("markdown", "caption") for x in getattr(at, kind))
+    assert "source check: copies of the paper's text read (quoted verbatim)" in texts.replace("\\", "")
+    assert "helper" not in texts and "checked in:" not in texts

@@ -46,7 +46,7 @@ RESNET50_IMAGENET_FLOPS = 3 * 2 * 3.8e9 * 1.281167e6 * 90
 # What that run reaches: ≈24% top-1 error (23.6–23.7% for ResNet-50 trained 90 epochs, Goyal et al. 2017,
 # arXiv:1706.02677, Table 1), not the ≈11.5% the claim starts from: a model at 11.5% costs more.
 RESNET50_TOP1_ERROR_PCT = 24.0
-RESNET50_SOURCE = ("ResNet-50, 90 epochs of ImageNet-1k: 3 × 7.6e9 FLOPs × 1.28M images × 90 "
+RESNET50_SOURCE = ("ResNet-50, 90 epochs of ImageNet-1k: 3 × 7.6 billion FLOPs × 1.28M images × 90 "
                    "(He et al. 2016, Table 1; Goyal et al. 2017); an illustrative base, not the model at the current error")
 SOURCE = "error ∝ compute^(−k) (Thompson et al. 2020, arXiv:2007.05558)"
 
