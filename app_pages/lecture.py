@@ -179,7 +179,7 @@ def imagenet_compute() -> None:
               (FRAME_COST_LABEL if c.is_embedded() else "Cost of that compute", hz.money(t.cost_usd),
                (imagenet_cost_caption(rep), illustrative_base_caption()))])
     slide.chart(legend_in_plot(multiplier_chart(dm.CLAIM_CURRENT_ERROR_PCT, k, dm.CLAIM_TARGET_ERROR_PCT)),
-           frame_y_title="Compute (×, log)")
+           frame_y_title="Compute (×)")  # at 640×360 "Compute (×, log)" ran past its plot (browser audit)
     style.source_line("Thompson et al. 2020, \"The Computational Limits of Deep Learning\", arXiv:2007.05558: "
                       "error ∝ compute^(−k); 10⁵× more compute for 5% ImageNet error.")
 

@@ -152,6 +152,8 @@ FRAME = """() => { const box = e => e.getBoundingClientRect();
           chart: svg ? {top: Math.min(...drawn.map(r => r.top)), bottom: Math.max(...drawn.map(r => r.bottom)),
                         left: Math.min(...drawn.map(r => r.left)), right: Math.max(...drawn.map(r => r.right))} : null,
           xAxis: x ? {top: box(x).top, bottom: box(x).bottom} : null,
+          yTitle: (t => t ? {top: box(t).top, bottom: box(t).bottom, svgTop: box(svg).top, svgBottom: box(svg).bottom,
+                             text: t.textContent} : null)(svg && svg.querySelector('.role-axis[aria-label^="Y-axis"] .role-axis-title text')),
           scroll: main.scrollHeight - main.clientHeight,
           minFont: Math.min(...shown.map(e => parseFloat(getComputedStyle(e).fontSize))),
           captions: [...document.querySelectorAll('[data-testid="stCaptionContainer"] p')].filter(e => box(e).height > 0)
@@ -180,6 +182,9 @@ def _frame_faults(f: dict, width: int, height: int) -> list[str]:
             faults.append(f"x axis ends at {f['xAxis']['bottom']:.0f} px")
         if f["xAxis"]["top"] - f["chart"]["top"] < MIN_PLOT_PX:
             faults.append(f"plot {f['xAxis']['top'] - f['chart']['top']:.0f} px tall")
+        y = f.get("yTitle")  # the y axis's title inside its chart (browser audit: "Compute (×, log" at 640×360)
+        if y and (y["top"] < y["svgTop"] - 0.5 or y["bottom"] > y["svgBottom"] + 0.5):
+            faults.append(f"y axis title {y['text']!r} past its chart ({y['top']:.0f}–{y['bottom']:.0f} px)")
     if f["scroll"] > 0:
         faults.append(f"scrolls {f['scroll']} px")
     if f["minFont"] < MIN_FONT_PX or any(px < CAPTION_MIN_PX for px in f["captions"]):
