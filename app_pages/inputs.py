@@ -22,7 +22,7 @@ from estimator.core import embodied
 from estimator.core.errors import EstimatorError
 from estimator.core.estimate import DEFAULT_CARBON_INTENSITY_G_PER_KWH
 from estimator.core.memory import DEFAULT_MICRO_BATCH, DEFAULT_SEQ_LEN, RECOMPUTE, ZERO_STAGES, Strategy
-from estimator.core.number_text import gfmt, sci
+from estimator.core.number_text import gfmt
 from estimator.core.scenario import Scenario
 from estimator.core.utilization_choice import depends_on, fit_words, same_for_every_run, year_words
 from estimator.core.validation import WHOLE_DIGITS_LIMIT
@@ -31,6 +31,7 @@ from estimator.services import api, limits
 
 from . import common as c
 from .preset_choice import preset_in_address
+from .preset_workload import preset_workload
 
 # The landing page's preset: GPT-3 175B as estimated by Patterson et al. 2021 (arXiv:2104.10350,
 # Table 4), the run with the most complete published figures (time, energy, CO2e).
@@ -336,31 +337,6 @@ WORKLOAD_KEYS = {"preset": ("preset", "params", "tokens", "flops", "recompute"),
 ALL_WORKLOAD_KEYS = ("preset", "params", "tokens", "flops", "recompute")
 GRID_KEYS = {"default": (), "country": ("region",), "cloud": ("cloud",), "g/kWh": ("grid",)}
 ALL_GRID_KEYS = ("region", "cloud", "grid")
-
-
-def _placeholder(preset, key: str) -> str:
-    """What an empty workload field of a preset means: the preset's own count, or what it gives instead."""
-    own = preset.inputs
-    if own.get(key) is not None:
-        return f"{sci(own[key])} (preset)"
-    return ("6·N·D of the preset's" if key == "flops" and own.get("params") is not None else
-            "none: the preset gives its FLOPs" if own.get("flops") is not None else "none: a known run's time")
-
-
-def preset_workload(preset, where: Any) -> dict[str, Any]:
-    """The preset's workload, changed (URL keys ``params``, ``tokens``, ``flops``, ``recompute``; empty: the preset's), passed
-    to ``api.run`` as the CLI's ``--preset … --tokens … --recompute``: tokens alone keep the preset's parameters."""
-    where.caption("The preset's workload (empty: the preset's own)")
-    out = {}
-    for key, label, bound in (("params", "Parameters N", B.PARAMS), ("tokens", "Training tokens D", B.TOKENS),
-                              ("flops", "Training FLOPs", B.FLOPS)):
-        out[key] = c.url_number(label, key, min_value=bound.low, max_value=bound.high, fmt=c.LARGE_NUMBER_FORMAT,
-                                placeholder=_placeholder(preset, key), where=where,
-                                help="Changes the preset's run: its tokens alone (or its parameters alone) keep the "
-                                     "preset's other count; FLOPs replace its workload.")
-    if c.url_toggle("Activation recomputation (8·N·D)", "recompute", where=where):  # as the CLI takes it with a preset
-        out["recompute"] = True
-    return out
 
 
 def _url_params(keys, workload: str = "preset") -> dict[str, str]:
