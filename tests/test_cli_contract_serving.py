@@ -1,0 +1,74 @@
+"""The CLI contract's serving defects (B of the command-line probe, tests/test_cli_contract.py): KV heads
+copied across devices, a compressed model's baseline, derived device counts, chip words, device links,
+savings without a price."""
+
+from __future__ import annotations
+
+import pytest
+from robustness_helpers import refused
+
+from estimator.cli.main import main
+from estimator.services import limits
+
+
+def test_b_kv_heads_are_copied_when_devices_outnumber_them(capsys):
+    """7B with mistral-7b's shape (32 heads, 8 KV heads) on 32 devices: each KV head is held 4 times,
+    so the largest batch is (usable − weights) ÷ (4 × KV per sequence), not ÷ KV per sequence."""
+    from estimator.core.serving import kv_replication
+    from estimator.core.serving_memory import serving_footprint as footprint
+    rep = limits.inference_report(hardware="a100-sxm-80gb", params=7e9, tokens=1e6, devices=32)
+    r, arch = rep.result, rep.result.architecture
+    assert (arch.heads, arch.kv_heads) == (32, 8) and kv_replication(arch, 32) == 4
+    per_seq = (r.prompt_tokens + r.tokens_per_query) * arch.kv_bytes_per_token(16) / 1e9
+    usable = 32 * 80 * 0.9
+    assert r.max_batch_size == int((usable - 14.0) // (4 * per_seq)) == 8753
+    fp = footprint(params=7e9, arch=arch, memory_gb_per_device=80, devices=8, batch=1, prompt_tokens=r.prompt_tokens,
+                   output_tokens=r.tokens_per_query, weight_bits=16, kv_bits=16)
+    assert fp.kv_gb_per_sequence == pytest.approx(per_seq)   # 8 devices, 8 KV heads: no copy
+    refused(capsys, "inference", "--model", "qwen2-7b", "--hardware", "a100-sxm-80gb", "--tokens", "1e6", "--devices", "7",
+            needle="the tensor-parallel degree 7 and the 4 KV heads must divide one another")
+
+
+def test_b_a_compressed_model_that_fits_the_devices_given_is_not_refused_for_its_baseline():
+    """4-bit Llama 3.1 70B fits one H100 (35 GB); its 16-bit baseline does not: the baseline row
+    runs on the fewest devices that hold it, and the report is not refused."""
+    rep = limits.inference_report(hardware="h100-sxm", model="llama-3.1-70b", tokens=1e6, devices=1, bits=4)
+    assert rep.result.devices == 1
+    rows = {t.name: t for t in rep.techniques}
+    assert rows["baseline"].result.devices == 2 and rows["quantization-4bit"].result.devices == 1
+    refused_before = limits.inference_report(hardware="a100-sxm-80gb", params=7e9, tokens=1e6, devices=1, kv_bits=8,
+                                             batch_size=1000)
+    assert refused_before.result.devices == 1
+
+
+def test_b_a_derived_device_count_is_not_labelled_as_given():
+    auto = limits.inference_report(hardware="h100-sxm", model="llama-3.1-70b", tokens=1e7, batch_size=64)
+    a = auto.result.estimate.assumption("devices")
+    assert (a.value, a.origin) == (4, "derived") and "power of two" in a.source
+    given = limits.inference_report(hardware="h100-sxm", model="llama-3.1-70b", tokens=1e7, batch_size=64, devices=8)
+    assert given.result.estimate.assumption("devices").origin == "user"
+
+
+def test_b_chip_words_follow_the_device_kind(capsys):
+    for hardware, chip in (("tpu-v4", "TPU"), ("cpu-server-2s-epyc", "CPU"), ("a100-sxm-80gb", "GPU")):
+        rep = limits.inference_report(hardware=hardware, params=1e9, tokens=1e6)
+        assert rep.result.chip == chip
+        assert any(n.startswith("time per output token") and f"= {chip} " in n for n in rep.result.notes)
+
+
+def test_b_links_of_capped_and_pcie3_devices():
+    from estimator.core.serving import FALLBACK_LINK_GB_PER_S, link_for
+    from estimator.io.datafiles import default_profiles
+    p = default_profiles()
+    assert link_for(p.get("h800"))[0] == link_for(p.get("a800"))[0] == 200.0  # 400 GB/s total, half each way
+    for pcie3 in ("t4", "v100-pcie", "k80"):                                 # slower than the PCIe 4.0 fallback
+        assert link_for(p.get(pcie3))[0] == 15.75 < FALLBACK_LINK_GB_PER_S
+    assert link_for(p.get("tpu-v5p")) == (600.0, p.get("tpu-v5p").link_source)  # 1,200 GB/s ICI, half each way
+    link, source = link_for(p.get("mi300x"))                               # no [interconnect]: the fallback, said so
+    assert link == FALLBACK_LINK_GB_PER_S and "states no link" in source
+
+
+def test_b_savings_without_a_price_give_energy_per_query(capsys):
+    assert main(["inference", "--params", "7e9", "--hardware", "mi300x", "--tokens", "1e6"]) == 0
+    rows = [r for r in capsys.readouterr().out.splitlines() if r.startswith("saves:")]
+    assert rows and all(r.endswith("Wh less per query") and "n/a" not in r for r in rows)
