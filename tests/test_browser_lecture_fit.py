@@ -172,6 +172,9 @@ def _frame_faults(f: dict, width: int, height: int) -> list[str]:
               if n["top"] < 0 or n["bottom"] > height or n["right"] > width]
     if f["title"] > height:
         faults.append(f"title ends at {f['title']:.0f} px")
+    tops = [n["top"] for n in f["numbers"]]  # one row: a label on two lines does not push its number down (browser audit)
+    if tops and max(tops) - min(tops) > 2:
+        faults.append(f"numbers at uneven heights {[round(t) for t in tops]}")
     if not f["chart"] or not f["xAxis"]:
         faults.append("no chart or no x axis")
     else:
