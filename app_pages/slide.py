@@ -15,7 +15,7 @@ def metrics(items) -> None:
     """Big numbers: (label, value, caption): a caption is None, a string, or a tuple of strings, each
     its own line under the number (a caveat beside the figure it qualifies). One font size for the
     row's numbers, each on one line (``style.metric_cells``)."""
-    cols = style.metric_cells(len(items), "claim", lecture=True)
+    cols = style.metric_cells(len(items), style.CLAIM_ROW, lecture=True)
     for col, (label, value, caption) in zip(cols, items):
         col.metric(label, value)
         for line in ((caption,) if isinstance(caption, str) else caption or ()):

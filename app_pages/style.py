@@ -176,7 +176,9 @@ def metric_cells(n: int, key: str, lecture: bool = False, where=st) -> list:
 # (EMBED_COMPACT_BELOW_PX): a smaller title and numbers, the numbers in one row (at 640×360 Streamlit
 # stacked the columns: a claim's numbers lay below 560 px, the Estimate page's lecture link showed one of
 # four), a range bar's high end under its bar when its column is too narrow for both ends on one line, and
-# the numbers level at their feet (a label on two lines pushed its number 20 px below the others: browser audit).
+# a claim's numbers level at their feet (a label on two lines pushed its number 20 px below the others: browser
+# audit); not the Estimate page's, whose numbers carry range bars, some of them none (a cost without a price).
+CLAIM_ROW = "claim"  # the key of a claim's row of numbers (slide.metrics)
 EMBED_COMPACT_BELOW_PX = (1280, 720)  # the lecture's slide, width × height (tests/test_browser.py)
 EMBED_TITLE_REM = 1.6  # 26 px: the longest claim's title on one line in 800 px (at 44 px it took two)
 EMBED_TITLE_GAP_REM = 0.25  # under the title, half the slide's 0.5rem: the numbers follow it closely
@@ -193,7 +195,8 @@ COMPACT_EMBED_CSS = f"""<style>
 @media (max-width: {EMBED_COMPACT_BELOW_PX[0] - 1}px), (max-height: {EMBED_COMPACT_BELOW_PX[1] - 1}px) {{
 {_FRAME} h1 {{ font-size: {EMBED_TITLE_REM}rem !important; padding-bottom: {EMBED_TITLE_GAP_REM}rem !important; }}
 {_FRAME} {{ --cce-metric-max: {EMBED_METRIC_MAX}; }}
-[class*="st-key-{FIT_ROW_KEY}"] [data-testid="stHorizontalBlock"] {{ flex-wrap: nowrap !important; align-items: flex-end; }}
+[class*="st-key-{FIT_ROW_KEY}"] [data-testid="stHorizontalBlock"] {{ flex-wrap: nowrap !important; }}
+.st-key-{FIT_ROW_KEY}{CLAIM_ROW} [data-testid="stHorizontalBlock"] {{ align-items: flex-end; }}
 [class*="st-key-{FIT_ROW_KEY}"] [data-testid="stColumn"] {{ min-width: 0 !important; }}
 {_FRAME} .cce-range {{ flex-wrap: wrap; row-gap: 0; }}
 {_FRAME} .cce-range .hi {{ margin-left: auto; }}
