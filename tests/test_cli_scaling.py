@@ -313,3 +313,14 @@ def test_a_tenth_of_a_cent_buys_half_a_device_second(capsys):
     assert "time                  0.523 s (exact) on 1 × h100-sxm" in capsys.readouterr().out
     assert main(["scaling", "chinchilla", "--budget-usd", "1e-6", "--hardware", "h100-sxm"]) == 2
     assert "but the scaling law covers at least 10¹²" in capsys.readouterr().err
+
+
+def test_a_range_that_rounds_to_one_figure_is_not_called_exact():
+    """Review: the scaling table called a cost range of $2.17–$2.23 "(exact)", its ends reading alike at two figures."""
+    from types import SimpleNamespace
+
+    from estimator.cli.scaling_cmds import _ranged
+    e = SimpleNamespace(cost_usd=2.2, range={"cost_usd": (2.17, 2.23)})
+    assert _ranged(e, "cost_usd", hz.money) == "$2.2 (range $2.17 – $2.23)"
+    e = SimpleNamespace(cost_usd=2.2, range={"cost_usd": (2.2, 2.2)})
+    assert _ranged(e, "cost_usd", hz.money) == "$2.2 (exact)"

@@ -58,9 +58,10 @@ def _ranged(e, key, fmt) -> str:
     low, high = e.range.get(key, (None, None))
     if value is None or low is None or high is None:
         return fmt(value)
-    if fmt(low) == fmt(high):
+    if low == high:
         return f"{fmt(value)} (exact)"
-    return f"{fmt(value)} (range {fmt(low)} – {fmt(high)})"
+    ends = hz.range_ends(fmt, low, high)  # a cost's ends take the figures they need (a range is never "exact")
+    return f"{fmt(value)} (range {ends[0]} – {ends[1]})"
 
 
 def est_range_note(*ests, exact: str) -> str | None:
