@@ -175,10 +175,8 @@ def metric_cells(n: int, key: str, lecture: bool = False, where=st) -> list:
 # A lecture page in a frame (?embed=true; an iframe on a slide) smaller than the lecture's slide
 # (EMBED_COMPACT_BELOW_PX): a smaller title and numbers, the numbers in one row (at 640×360 Streamlit
 # stacked the columns: a claim's numbers lay below 560 px, the Estimate page's lecture link showed one of
-# four), a range bar's high end under its bar when its column is too narrow for both ends on one line, and
-# a claim's numbers level at their feet (a label on two lines pushed its number 20 px below the others: browser
-# audit); not the Estimate page's, whose numbers carry range bars, some of them none (a cost without a price).
-CLAIM_ROW = "claim"  # the key of a claim's row of numbers (slide.metrics)
+# four), a range bar's high end under its bar when its column is too narrow for both ends on one line.
+CLAIM_ROW = "claim"  # the key of a claim's row of numbers (slide.metrics; EMBED_SLIDE_CSS levels them)
 EMBED_COMPACT_BELOW_PX = (1280, 720)  # the lecture's slide, width × height (tests/test_browser.py)
 EMBED_TITLE_REM = 1.6  # 26 px: the longest claim's title on one line in 800 px (at 44 px it took two)
 EMBED_TITLE_GAP_REM = 0.25  # under the title, half the slide's 0.5rem: the numbers follow it closely
@@ -196,7 +194,6 @@ COMPACT_EMBED_CSS = f"""<style>
 {_FRAME} h1 {{ font-size: {EMBED_TITLE_REM}rem !important; padding-bottom: {EMBED_TITLE_GAP_REM}rem !important; }}
 {_FRAME} {{ --cce-metric-max: {EMBED_METRIC_MAX}; }}
 [class*="st-key-{FIT_ROW_KEY}"] [data-testid="stHorizontalBlock"] {{ flex-wrap: nowrap !important; }}
-.st-key-{FIT_ROW_KEY}{CLAIM_ROW} [data-testid="stHorizontalBlock"] {{ align-items: flex-end; }}
 [class*="st-key-{FIT_ROW_KEY}"] [data-testid="stColumn"] {{ min-width: 0 !important; }}
 {_FRAME} .cce-range {{ flex-wrap: wrap; row-gap: 0; }}
 {_FRAME} .cce-range .hi {{ margin-left: auto; }}
@@ -220,7 +217,9 @@ EMBED_CHART_MIN_PX = 150
 # In a frame less tall than this the secondary lines give way to the chart, first the captions under the
 # numbers (each one to four lines at 800 px: at 800×450 they took 26–154 px and left the chart none) and
 # the ←/→ links (the slide's, not the frame's, way on), and the source line is one line (cut with "…",
-# whole in its tooltip). 600: at 1280×720 all of it fits with a 299–381 px chart (browser check).
+# whole in its tooltip). 600: at 1280×720 all of it fits with a 299–381 px chart (browser check). With the
+# captions gone, a claim's numbers level at their feet (a label on two lines had pushed its number 20 px below
+# the others: browser audit); where captions stand under them, a column's foot is its last caption's.
 EMBED_SHORT_BELOW_PX = 600
 # In a frame less tall than this the source line goes too: with its one line at 640×360 the charts got
 # 152–173 px, and the memory wall's legend and the ImageNet axis's title ran 12 px past them (browser
@@ -238,6 +237,7 @@ EMBED_SLIDE_CSS = f"""<style>
 {_SLIDE} [class*="st-key-{FIT_ROW_KEY}"] [data-testid="stElementContainer"]:has([data-testid="stCaptionContainer"]),
 {_SLIDE} [data-testid="stElementContainer"]:has(.cce-links) {{ display: none !important; }}
 {_SLIDE} .cce-source {{ white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }}
+{_SLIDE} .st-key-{FIT_ROW_KEY}{CLAIM_ROW} [data-testid="stHorizontalBlock"] {{ align-items: flex-end; }}
 }}
 @media (max-height: {EMBED_TINY_BELOW_PX - 1}px) {{
 {_SLIDE} [data-testid="stElementContainer"]:has(.cce-source) {{ display: none !important; }}

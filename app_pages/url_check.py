@@ -59,8 +59,8 @@ def note_repeated_url_params() -> None:
         values = st.query_params.get_all(key)
         if len(values) > 1:
             shown = ", ".join(f"`{clip(v)}`" for v in values[:-1][:3]) + (", …" if len(values) > 4 else "")
-            said[f"{key}\x00repeated"] = (f"URL parameter `{clip(key)}` is given {len(values)} times: the last, "
-                                           f"`{clip(values[-1])}`, is used; {shown} ignored.")
+            said[f"{key}\x00repeated"] = (f"URL parameter `{clip(key)}` is given {len(values)} times: only the last, "
+                                           f"`{clip(values[-1])}`, is read; {shown} ignored.")
 
 
 def clip(text: str) -> str:

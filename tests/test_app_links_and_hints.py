@@ -263,9 +263,9 @@ def test_a_parameter_given_twice_is_said_with_the_value_used():
     """Audit: ?devices=4&devices=8 took 8 without a word (two links pasted together)."""
     at = run_page("estimate", {"preset": "gpt3-175b", "devices": ["4", "8"]})
     said = [w.value for w in at.warning if "is given 2 times" in w.value]
-    assert said == ["URL parameter `devices` is given 2 times: the last, `8`, is used; `4` ignored."]
+    assert said == ["URL parameter `devices` is given 2 times: only the last, `8`, is read; `4` ignored."]
     assert next(m.value for m in at.metric if m.label.startswith("Devices")) == "8"
     at = run_page("compare", {"preset": "gpt3-175b", "hw": ["a", "b", "c", "d", "e"]})  # an unknown one, five times
     said = [w.value for w in at.warning if "is given 5 times" in w.value]
-    assert said == ["URL parameter `hw` is given 5 times: the last, `e`, is used; `a`, `b`, `c`, … ignored."]
+    assert said == ["URL parameter `hw` is given 5 times: only the last, `e`, is read; `a`, `b`, `c`, … ignored."]
     assert not [w for w in run_page("estimate", {"preset": "gpt3-175b"}).warning if "times" in w.value]

@@ -26,6 +26,7 @@ NAMES = {pid: p.name for pid, p in load_profiles().profiles.items()}
     ("NVIDIA A100-SXM4-80GB", "a100-sxm-80gb"), ("NVIDIA A100 80GB PCIe", "a100-pcie-80gb"),
     ("NVIDIA H100 80GB HBM3", "h100-sxm"), ("NVIDIA H100 PCIe", "h100-pcie"), ("NVIDIA H800", "h800"),
     ("NVIDIA H200", "h200-sxm"), ("H200", "h200-sxm"),  # the driver's name for the SXM part (audit: refused)
+    ("NVIDIA H200 SXM", "h200-sxm"),
     # a form factor whose memory has one size (HGX and DGX boards carry SXM parts), and a name with its remark
     ("H100 SXM", "h100-sxm"), ("NVIDIA HGX H100", "h100-sxm"), ("NVIDIA L4 24GB", "l4"), ("HGX B200", "b200"), ("Tesla V100-SXM2-32GB", "v100-sxm2"),
     ("Tesla V100-PCIE-32GB", "v100-pcie"), ("Tesla T4", "t4"), ("NVIDIA L4", "l4"), ("NVIDIA A800-SXM4-80GB", "a800"),

@@ -157,6 +157,11 @@ def test_a_device_without_nvml_or_with_the_cpu_backend_is_refused_not_ignored(mo
     code = main(["calibrate", "--backend", "cpu", "--device", "0", "--seconds", "1"])
     err = capsys.readouterr().err
     assert code == 2 and err == "error: --device picks an NVIDIA GPU, and --backend cpu measures the CPU: give one of them\n"
+    from estimator.measure.track import track  # the same rule for a tracked run (review)
+    with pytest.raises(InputError, match="device_index picks an NVIDIA GPU, and backend='cpu' measures the CPU"):
+        track(total_steps=10, backend="cpu", device_index=1)
+    monkeypatch.setenv(ENV_TRACK_DEVICE, "0")  # calibrate -- CMD on the CPU sets it: not the user's choice
+    assert device_index(None, "cpu") == 0
 
 
 def test_the_tracked_runs_device_from_the_environment(monkeypatch):

@@ -226,3 +226,38 @@ def test_an_existing_file_that_is_not_a_report_or_a_profile_is_refused_before_th
         with track(total_steps=300, backend=FakeMeter(clock), clock=clock, report_path=report, print_report=False) as run:
             run_steps(run, clock, [STEP] * 300)
         assert json.loads(report.read_text())["format"] == track_rep.REPORT_FORMAT
+
+
+def test_a_profile_path_holding_another_profile_is_refused_at_the_start_and_the_runs_own_is_replaced(tmp_path):
+    """Review: a profile_path holding another profile (a copy of h100-sxm.toml) passed the setup, and the end of
+    the whole training refused to replace it, with a force= that track() does not take."""
+    import shutil
+    mine = tmp_path / "mine.toml"
+    shutil.copy(Path(__file__).resolve().parents[1] / "profiles" / "h100-sxm.toml", mine)
+    clock = Clock()
+    run = track(total_steps=500, flops_per_step=2e9, hardware="cpu-server-2s-epyc", backend=FakeMeter(clock, power_w=150.0),
+                clock=clock, print_report=False, profile_path=mine)
+    with pytest.raises(InputError, match="already holds the profile 'h100-sxm', not this run's 'cpu-server-2s-epyc-cal"):
+        run.start()  # before any step
+    assert load_profile_file(mine).id == "h100-sxm"
+    # the run's own profile, written before, is the run's to replace
+    own = tmp_path / "own.toml"
+    for power_w in (150.0, 120.0):
+        clock = Clock()
+        with track(total_steps=500, flops_per_step=2e9, hardware="cpu-server-2s-epyc", backend=FakeMeter(clock, power_w=power_w),
+                   clock=clock, print_report=False, profile_path=own) as run:
+            run_steps(run, clock, WARMUP + [0.02] * 497)
+        assert load_profile_file(own).power.average_w == pytest.approx(power_w)
+
+
+def test_an_empty_report_file_is_taken_and_a_fifo_is_refused(tmp_path):
+    empty = tmp_path / "r.json"
+    empty.write_text("")  # as tempfile.mkstemp leaves it
+    clock = Clock()
+    with track(total_steps=300, backend=FakeMeter(clock), clock=clock, report_path=empty, print_report=False) as run:
+        run_steps(run, clock, [STEP] * 300)
+    assert json.loads(empty.read_text())["format"] == track_rep.REPORT_FORMAT
+    fifo = tmp_path / "pipe.json"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match="is not a regular file"):
+        track(total_steps=10, backend="none", report_path=fifo)

@@ -147,7 +147,7 @@ def test_a_cost_range_takes_the_figures_its_ends_need_to_differ(cli):
     assert hz.human_range("cost_usd", 2.17, 2.23) == "$2.17 – $2.23"
     assert hz.human_range("cost_usd", 1.7e6, 3.2e6) == "$1.7M – $3.2M"  # two figures where they suffice
     assert hz.human_range("cost_usd", 9990, 10010) == "$9.99k – $10.0k"
-    assert hz.range_ends(hz.money, 2.2001, 2.2002) == ("$2.200", "$2.200")  # at most four figures
+    assert hz.range_ends(hz.money, 2.2001, 2.2002) == ("$2.2", "$2.2")  # alike at four figures too: two
     assert hz.range_ends(hz.energy, 1.0, 2.0) == (hz.energy(1.0), hz.energy(2.0))  # other units as before
     # the calibrated CPU profile's cost range in the audit, here from a price whose ends differ by a few percent
     out = cli("estimate", "--flops", "1e18", "--hardware", "cpu-server-2s-epyc", "--electricity-usd-per-kwh", "0.2",

@@ -51,6 +51,7 @@ ALIASES = (
                                     "SXM 80GB)"),
     ("h100-pcie", "NVIDIA H100 PCIe", f"{DRIVER_TABLE}: device 2331, made with 80 GB (NVIDIA H100 datasheet)"),
     ("h800", "NVIDIA H800", f"{DRIVER_TABLE}: device 2324, beside 2322 'NVIDIA H800 PCIe' and 233A 'NVIDIA H800 NVL'"),
+    ("h200-sxm", "NVIDIA H200 SXM", "NVIDIA H200 datasheet: the SXM form factor has 141 GB (HGX H200: 8× H200 SXM)"),
     ("h200-sxm", "NVIDIA H200", f"{DRIVER_TABLE}: device 2335, the SXM part (NVIDIA H200 datasheet: SXM and NVL form "
                                 "factors; the NVL, a PCIe card, is 'NVIDIA H200 NVL', a variant no profile has)"),
 )

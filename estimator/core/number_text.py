@@ -20,7 +20,7 @@ def sci(x: float, digits: int = 3, trim: bool = True) -> str:
         return "n/a"
     if x == 0 or not math.isfinite(x):
         return f"{x:g}"
-    # Python's own correctly rounded mantissa and exponent (9.995 → 1.00e+01; 1.835e15 → 1.84, as :.3g writes
+    # Python's own correctly rounded mantissa and exponent (9.9996 → 1.00e+01; 1.835e15 → 1.84, as :.3g writes
     # it: dividing by 10**exp first gave 1.8349… → 1.83)
     m_text, e_text = f"{x:.{max(digits - 1, 0)}e}".split("e")
     mant, exp = float(m_text), int(e_text)

@@ -97,7 +97,7 @@ class Run:
         self._report_steps = setup.report_steps(report_at)
         self.energy_window_s = require_number_in("energy_window_s", energy_window_s, tp.ENERGY_WINDOW)
         self._backend_choice = setup.backend_choice(backend)
-        self.device_index = setup.device_index(device_index)
+        self.device_index = setup.device_index(device_index, self._backend_choice)
         # the grid and the price, checked now: a typo fails before the training starts
         ci, ci_src = setup.grid(region, carbon_intensity_g_per_kwh)
         self._price_given = None if price_usd_per_device_hour is None else require_number_in(

@@ -92,8 +92,10 @@ def check_not_clobbered(name: str, path: Path, kind: str) -> None:
     """An existing file at ``path`` is replaced only when it is what the run writes there (``kind``: "report",
     a track report; "profile", a hardware profile), checked when track() is called, before any training
     (audit: report_path overwrote a .py source file without a word)."""
-    if not path.exists():
-        return
+    if not path.exists() or (path.is_file() and path.stat().st_size == 0):
+        return  # nothing there yet (an empty file, as tempfile.mkstemp makes one)
+    if not path.is_file():  # a FIFO or a device would block or take the report
+        raise InputError(f"{name} {str(path)[:200]} is not a regular file; give a file path", field=name)
     if kind == "report":
         from estimator.report.track_report import REPORT_FORMAT
         try:
@@ -107,11 +109,19 @@ def check_not_clobbered(name: str, path: Path, kind: str) -> None:
         from estimator.io.datafiles import load_profile_file
         try:
             load_profile_file(path)
-            return  # a profile: the end of the run replaces it only if it holds the same id (write_profile)
+            return  # a profile: replaced only if it holds this run's id (check_profile_power, at the start)
         except EstimatorError:
             held = "something that is not a valid profile"
     raise InputError(f"{name} {str(path)[:200]} already holds {held}; writing would replace it: give a new file, "
                      "or remove that one first", field=name)
+
+
+def _held_profile_id(path: Path) -> str | None:
+    """The id of the profile a file holds, None where there is no file (``check_not_clobbered`` refused any other)."""
+    if not path.is_file():
+        return None
+    from estimator.io.datafiles import load_profile_file
+    return load_profile_file(path).id
 
 
 def check_profile_backend(profile_path: Path | None, backend: str | Backend) -> None:
@@ -130,12 +140,20 @@ def check_profile_power(profile_path: Path | None, opened: Opened, marker=None) 
     only a base whose power is the measured device's own may stand in; a CPU base never does),
     before the training, not after it (review: the whole run had gone before "no power was
     measured"). MeasurementError with calibration's message, after closing what the start had
-    opened (the meter, the ``marker`` file)."""
-    if profile_path is None or opened.energy_on or opened.profile is None:
-        return  # no profile asked for, power read, or no base (said at the end, as it needs one)
-    from estimator.core.calibrate import require_power_or_base_device
-    from estimator.measure.calibration_run import check_power_measured
+    opened (the meter, the ``marker`` file). A ``profile_path`` that holds another profile than the one
+    this run writes (its id from the base and the host) is refused here too, not after the training."""
+    if profile_path is None or opened.profile is None:
+        return  # no profile asked for, or no base (said at the end, as it needs one)
+    from estimator.core.calibrate import default_profile_id, require_power_or_base_device
+    from estimator.measure.calibration_run import check_power_measured, host_name
     try:
+        held = _held_profile_id(profile_path)
+        if held is not None and held != (own := default_profile_id(opened.profile.id, host_name())):
+            # the end of the run replaces only the same id's file (review: refused after the whole training)
+            raise InputError(f"profile_path {str(profile_path)[:200]} already holds the profile '{held}', not this "
+                             f"run's '{own}': give a new file, or remove that one first", field="profile_path")
+        if opened.energy_on:
+            return
         if isinstance(opened.backend, TimerBackend):
             check_power_measured(opened.backend, opened.profile)
         else:  # the backend asked for did not open: time only
@@ -173,10 +191,14 @@ def backend_choice(backend: str | Backend | None) -> str | Backend:
     return backend
 
 
-def device_index(given: int | None) -> int | None:
+def device_index(given: int | None, backend: str | Backend = "auto") -> int | None:
     """The GPU to measure (NVML's number): the argument, else ``calibrate -- CMD``'s environment,
-    else None: the GPU a CUDA program here uses first (CUDA_VISIBLE_DEVICES's first, else 0)."""
+    else None: the GPU a CUDA program here uses first (CUDA_VISIBLE_DEVICES's first, else 0). A GPU
+    given with ``backend="cpu"`` is refused, as ``calibrate --backend cpu --device`` is (review)."""
     if given is not None:
+        if backend == "cpu":
+            raise InputError("device_index picks an NVIDIA GPU, and backend='cpu' measures the CPU: give one of them",
+                             field="device_index")
         return _whole("device_index", given, B.DEVICE_INDEX)
     env_dev = os.environ.get(ENV_TRACK_DEVICE)
     if env_dev is None:

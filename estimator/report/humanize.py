@@ -283,8 +283,8 @@ def money_range(low: float, high: float) -> tuple[str, str]:
     for d in range(MONEY_DIGITS, MONEY_RANGE_MAX_DIGITS + 1):
         ends = money(low, d), money(high, d)
         if ends[0] != ends[1]:
-            break
-    return ends
+            return ends
+    return money(low), money(high)  # alike at every width: two figures, no false precision
 
 
 def range_ends(fmt, low: float, high: float) -> tuple[str, str]:

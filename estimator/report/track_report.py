@@ -89,7 +89,7 @@ def format_report(p: Prediction, s: Settings, *, failures: Sequence[str] = (), f
         lines.append(f"  power       {hz.power(p.mean_power_w)} mean [{s.power_source}]{measured}")
     if p.cost_usd is not None:
         lo, hi = p.range["cost_usd"]
-        lines.append(f"  cost        {hz.money(p.cost_usd)}{pred} ({lvl}: {hz.money(lo)}–{hz.money(hi)}) at "
+        lines.append(f"  cost        {hz.money(p.cost_usd)}{pred} ({lvl}: {'–'.join(hz.range_ends(hz.money, lo, hi))}) at "
                      f"${gfmt(s.price_usd_per_device_hour)}/device-hour ({s.price_source})")
     if p.achieved_flops_per_s is not None:
         of_peak = (f" = {p.utilization:.1%} of the {s.precision} peak of {s.hardware_id}"

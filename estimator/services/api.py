@@ -206,6 +206,8 @@ def changed_from_preset(preset: Preset, hardware: str, scenario: Scenario) -> fr
         changed.discard("flops")
     if scenario.flops is not None and "flops" in changed:  # new FLOPs replace the preset's size and tokens
         changed -= {k for k in ("params", "tokens") if getattr(scenario, k) is None}
+    if changed & {"flops", "params", "tokens"}:  # a new workload drops a time-only preset's known time
+        changed -= {k for k in ("hours", "device_hours") if getattr(scenario, k) is None}
     if hardware != preset.hardware:
         changed.add("hardware")
     return frozenset(changed)
