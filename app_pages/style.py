@@ -219,7 +219,7 @@ EMBED_CHART_MIN_PX = 150
 # the ←/→ links (the slide's, not the frame's, way on), and the source line is one line (cut with "…",
 # whole in its tooltip). 600: at 1280×720 all of it fits with a 299–381 px chart (browser check). With the
 # captions gone, a claim's numbers level at their feet (a label on two lines had pushed its number 20 px below
-# the others: browser audit); where captions stand under them, a column's foot is its last caption's.
+# the others: browser audit); where captions stand under them (a 1024×768 frame), every label takes two lines.
 EMBED_SHORT_BELOW_PX = 600
 # In a frame less tall than this the source line goes too: with its one line at 640×360 the charts got
 # 152–173 px, and the memory wall's legend and the ImageNet axis's title ran 12 px past them (browser
@@ -238,6 +238,9 @@ EMBED_SLIDE_CSS = f"""<style>
 {_SLIDE} [data-testid="stElementContainer"]:has(.cce-links) {{ display: none !important; }}
 {_SLIDE} .cce-source {{ white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }}
 {_SLIDE} .st-key-{FIT_ROW_KEY}{CLAIM_ROW} [data-testid="stHorizontalBlock"] {{ align-items: flex-end; }}
+}}
+@media (min-height: {EMBED_SHORT_BELOW_PX}px) and (max-width: {EMBED_COMPACT_BELOW_PX[0] - 1}px) {{
+{_SLIDE} .st-key-{FIT_ROW_KEY}{CLAIM_ROW} [data-testid="stMetricLabel"] p {{ display: block; min-height: 2lh; }}
 }}
 @media (max-height: {EMBED_TINY_BELOW_PX - 1}px) {{
 {_SLIDE} [data-testid="stElementContainer"]:has(.cce-source) {{ display: none !important; }}

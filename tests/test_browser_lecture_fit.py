@@ -195,7 +195,7 @@ def _frame_faults(f: dict, width: int, height: int) -> list[str]:
     return faults
 
 
-@pytest.mark.parametrize("width, height", [(1280, 720), (800, 450), (640, 360)])
+@pytest.mark.parametrize("width, height", [(1280, 720), (800, 450), (640, 360), (1024, 768)])  # and a 4:3 projector
 def test_an_embedded_claim_fits_a_16_by_9_frame(browser, server, tmp_path, width, height):
     """Embedded (``?embed=true``) in a 16:9 frame every claim shows its title, each number and its whole
     chart, x axis included, without scrolling (browser audit: at 640×360 every chart lay below the frame, at
