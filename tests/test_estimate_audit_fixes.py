@@ -293,24 +293,21 @@ def test_a_lower_case_country_is_the_country_as_on_the_command_line(cli):
         api.run(preset_id="gpt3-175b", cloud="gcp:europe-west1").estimate)
 
 
-def test_a_changed_presets_caption_says_its_run_and_what_differs():
-    """Browser check: "Meta's Llama 2 70B: 2T tokens" stood above a scenario of 4T tokens."""
-    at = run_page("estimate", {"preset": "llama2-70b", "tokens": "4e12"})
-    text = " ".join(x.value for x in at.caption).replace("\\", "")
-    assert "The published run: Meta's Llama 2 70B: 2T tokens, 1.72M A100-hours; this scenario differs in tokens." in text
+@pytest.mark.parametrize("params, said", [
+    # browser check: "Meta's Llama 2 70B: 2T tokens" stood above a scenario of 4T tokens
+    ({"preset": "llama2-70b", "tokens": "4e12"},
+     "The published run: Meta's Llama 2 70B: 2T tokens, 1.72M A100-hours; this scenario differs in tokens."),
     # cooling sets only the water: the run is still the published one, and the caption says what differs
-    at = run_page("estimate", {"preset": "llama2-70b", "cooling": "dry"})
-    text = " ".join(x.value for x in at.caption).replace("\\", "")
-    assert "1.72M A100-hours; this scenario differs in cooling." in text
-    # GPT-3 states FLOPs and its model's size: new tokens are its model on them (audit: "differs in flops,
-    # params, tokens")
-    at = run_page("estimate", {"preset": "gpt3-175b", "tokens": "1e12"})
-    text = " ".join(x.value for x in at.caption).replace("\\", "")
-    assert "; this scenario differs in tokens." in text
+    ({"preset": "llama2-70b", "cooling": "dry"}, "1.72M A100-hours; this scenario differs in cooling."),
+    # GPT-3 states FLOPs and its model's size: new tokens are its model on them (audit: "differs in flops, params,
+    # tokens")
+    ({"preset": "gpt3-175b", "tokens": "1e12"}, "; this scenario differs in tokens."),
     # an abbreviation keeps its full stop (browser audit: "as estimated by Patterson et al; this scenario")
-    at = run_page("estimate", {"preset": "gpt3-175b", "devices": "8"})
-    text = " ".join(x.value for x in at.caption).replace("\\", "")
-    assert "as estimated by Patterson et al.; this scenario differs in devices." in text
+    ({"preset": "gpt3-175b", "devices": "8"}, "as estimated by Patterson et al.; this scenario differs in devices."),
+])
+def test_a_changed_presets_caption_says_its_run_and_what_differs(params, said):
+    at = run_page("estimate", params)
+    assert said in " ".join(x.value for x in at.caption).replace("\\", "")
 
 
 def test_compare_says_a_refusal_shared_by_every_profile_once():
