@@ -20,6 +20,7 @@ from estimator.core.estimate import DEFAULT_CARBON_INTENSITY_G_PER_KWH, DEFAULT_
 from estimator.core.number_text import gfmt
 from estimator.core.profile import HardwareProfile
 from estimator.core.track_predict import Settings
+from estimator.core.units import BYTES_PER_MB
 from estimator.core.validation import require_number_in
 from estimator.core.validation import require_whole as _whole
 from estimator.measure.base import NOT_MEASURED, Backend, TimerBackend
@@ -85,7 +86,7 @@ def output_path(name: str, value, suffix: str | None = None, kind: str | None = 
 
 
 # A track report is small (its history is capped): a larger file at report_path is something else.
-REPORT_MAX_BYTES = 50 * 1024 * 1024
+REPORT_MAX_BYTES = 50 * BYTES_PER_MB
 
 
 def check_not_clobbered(name: str, path: Path, kind: str) -> None:
