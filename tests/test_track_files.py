@@ -248,6 +248,13 @@ def test_a_profile_path_holding_another_profile_is_refused_at_the_start_and_the_
                    clock=clock, print_report=False, profile_path=own) as run:
             run_steps(run, clock, WARMUP + [0.02] * 497)
         assert load_profile_file(own).power.average_w == pytest.approx(power_w)
+    empty = tmp_path / "empty.toml"  # an empty file, as tempfile.mkstemp leaves one, is no profile yet: taken
+    empty.write_text("")
+    clock = Clock()
+    with track(total_steps=500, flops_per_step=2e9, hardware="cpu-server-2s-epyc", backend=FakeMeter(clock, power_w=90.0),
+               clock=clock, print_report=False, profile_path=empty) as run:
+        run_steps(run, clock, WARMUP + [0.02] * 497)
+    assert load_profile_file(empty).power.average_w == pytest.approx(90.0)
 
 
 def test_an_empty_report_file_is_taken_and_a_fifo_is_refused(tmp_path):

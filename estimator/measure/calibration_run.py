@@ -245,7 +245,7 @@ def checked_out_path(out: str | None, profile_id: str, force: bool = False, *, o
                          f"set {out_name} to {display_path(CALIBRATED_DIR / path.name)} or another folder")
     if path.is_dir():
         raise InputError(f"{out_name} {path} is a folder; give a .toml file name")
-    if path.exists() and not force:
+    if path.exists() and path.stat().st_size > 0 and not force:  # an empty file (mkstemp's) holds nothing yet
         try:
             existing = load_profile_file(path).id
         except EstimatorError:

@@ -118,8 +118,9 @@ def check_not_clobbered(name: str, path: Path, kind: str) -> None:
 
 
 def _held_profile_id(path: Path) -> str | None:
-    """The id of the profile a file holds, None where there is no file (``check_not_clobbered`` refused any other)."""
-    if not path.is_file():
+    """The id of the profile a file holds, None where there is none yet (no file, or an empty one, as
+    ``check_not_clobbered`` takes it; it refused any other file that is not a profile)."""
+    if not path.is_file() or path.stat().st_size == 0:
         return None
     from estimator.io.datafiles import load_profile_file
     return load_profile_file(path).id
