@@ -361,4 +361,4 @@ def render() -> None:
     if i + 1 < len(CLAIMS):
         nav.append((f"{CLAIMS[i + 1].title} →", claim_link(CLAIMS[i + 1].id)))
     # a claim in a frame on a slide: the frame's height, whatever its size (the links are the slide's last element)
-    style.links(nav, css=style.EMBED_SLIDE_CSS if c.is_embedded() else "")
+    style.links(nav, css=style.EMBED_SLIDE_CSS if c.is_embedded() else style.SLIDE_CSS)

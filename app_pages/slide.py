@@ -41,21 +41,17 @@ def frame_legend(chart):
 
 
 def chart(chart, frame_y_title: str | None = None, frame_x_title: str | None = None) -> None:
-    """A claim's chart in lecture mode (projector-size text); a chart without a height of its own (a
-    plot, not bars in steps) gets the slide's (``style.SLIDE_PLOT_HEIGHT_PX``), so the slide fits. In a
-    frame (``?embed=true``, any size: Python cannot see it) the chart takes the height the frame leaves
-    it (``style.EMBED_SLIDE_CSS``), its bars' steps too, and its y axis ``frame_y_title``, shorter: at
-    640×360 "Growth since the first year (×, log)" (≈290 px at 18 px) ran past a 160-pixel plot. Its x axis
-    takes ``frame_x_title``: a caveat a short frame hides from under the numbers can go there."""
+    """A claim's chart in lecture mode (projector-size text), taking the height the slide or the frame
+    leaves it (``style.SLIDE_CSS``, ``style.EMBED_SLIDE_CSS``: Python cannot see the screen), its bars'
+    steps too. In a frame (``?embed=true``) its y axis takes ``frame_y_title``, shorter: at 640×360
+    "Growth since the first year (×, log)" (≈290 px at 18 px) ran past a 160-pixel plot. Its x axis takes
+    ``frame_x_title``: a caveat a short frame hides from under the numbers can go there."""
     if c.is_embedded():
         for axis, title in (("y", frame_y_title), ("x", frame_x_title)):
             if title:
                 chart = chart.copy(deep=True)
                 getattr((chart.layer[0] if isinstance(chart, alt.LayerChart) else chart).encoding, axis).title = title
-        with st.container(key=style.EMBED_CHART_KEY):
-            chart = frame_legend(chart).properties(autosize=EMBED_AUTOSIZE)
-            st.altair_chart(style.chart_fonts(chart, lecture=True, frame=True), width="stretch", height="stretch")
-        return
-    if chart.to_dict().get("height") is None:
-        chart = chart.properties(height=style.SLIDE_PLOT_HEIGHT_PX)
-    charts.render_chart(chart)
+        chart = frame_legend(chart)
+    with st.container(key=style.EMBED_CHART_KEY):
+        chart = chart.properties(autosize=EMBED_AUTOSIZE)
+        st.altair_chart(style.chart_fonts(chart, lecture=True, frame=True), width="stretch", height="stretch")

@@ -44,9 +44,8 @@ h1 { padding-top: 0 !important; padding-bottom: 0.5rem !important; }
 # Captions (a figure's range, price, caveat) at least 16 px, the projector minimum (browser check: 14 px
 # grey). A lecture slide fits a 1280×720 projector: the page's top padding (6rem, room for Streamlit's
 # toolbar, whose white band is made clear so it cannot hide the title) is cut to 2.5rem and the
-# title's to none (measured: the title began 96 px down and the slides ran 160–600 px past 720); a
-# claim's chart plot is this tall (``slide.chart``).
-SLIDE_PLOT_HEIGHT_PX = 140
+# title's to none (measured: the title began 96 px down and the slides ran 160–600 px past 720). A
+# claim's chart takes the height the screen leaves it (``SLIDE_CSS``).
 # Chart text in lecture mode (issue: at least 16 px on a projector); legends never cut.
 LECTURE_CHART_FONT_PX = 18
 NORMAL_CHART_FONT_PX = 12
@@ -214,6 +213,14 @@ EMBED_BOTTOM_PAD_REM = 0.5  # half the lecture's 1rem: what the last line needs 
 # A chart never gets less than this (px): a plot and its axis at the smallest frame's font (a design
 # choice; what is left in 640×360 once the secondary lines are hidden, browser check: 201–221 px).
 EMBED_CHART_MIN_PX = 150
+# On a slide (not a frame) a screen too short for the claim scrolls rather than squeeze its chart below
+# this: 200 px is the 140-pixel plot with its axis that every slide had before its chart took the
+# screen's height (a design choice). Below Streamlit's 640-pixel breakpoint (a phone, 390×844) the numbers
+# stack and run past the screen, and a legend under the plot takes ~100 px of the chart: there it gets
+# 360 (at 200 the growth chart's 10⁰ and 10¹¹ ran into each other, browser check).
+SLIDE_CHART_MIN_PX = 200
+STACKED_BELOW_PX = 640
+SLIDE_CHART_MIN_STACKED_PX = 360
 # In a frame less tall than this the secondary lines give way to the chart, first the captions under the
 # numbers (each one to four lines at 800 px: at 800×450 they took 26–154 px and left the chart none) and
 # the ←/→ links (the slide's, not the frame's, way on), and the source line is one line (cut with "…",
@@ -225,12 +232,17 @@ EMBED_SHORT_BELOW_PX = 600
 # 152–173 px, and the memory wall's legend and the ImageNet axis's title ran 12 px past them (browser
 # check); the lecturer's slide cites the source.
 EMBED_TINY_BELOW_PX = 400
+# A lecture slide is the screen's height too, so that on a 1920×1080 projector its chart fills what the
+# numbers leave (with a fixed 140-pixel plot about 30% of the screen stood empty below the links).
 _SLIDE = f'[data-testid="stMainBlockContainer"]:has(.st-key-{EMBED_CHART_KEY})'
-EMBED_SLIDE_CSS = f"""<style>
-{_SLIDE} {{ height: 100vh; padding-top: {EMBED_TOP_PAD_REM}rem !important; padding-bottom: {EMBED_BOTTOM_PAD_REM}rem !important; }}
+SLIDE_CSS = f"""<style>
+{_SLIDE} {{ height: 100vh; }}
 {_SLIDE} > [data-testid="stVerticalBlock"] {{ height: 100%; }}
 [data-testid="stLayoutWrapper"]:has(> .st-key-{EMBED_CHART_KEY}) {{ flex: 1 1 0 !important;
-  min-height: {EMBED_CHART_MIN_PX}px; }}
+  min-height: {SLIDE_CHART_MIN_PX}px; }}
+@media (max-width: {STACKED_BELOW_PX - 1}px) {{
+[data-testid="stLayoutWrapper"]:has(> .st-key-{EMBED_CHART_KEY}) {{ min-height: {SLIDE_CHART_MIN_STACKED_PX}px; }}
+}}
 .st-key-{EMBED_CHART_KEY} {{ height: 100%; }}
 .st-key-{EMBED_CHART_KEY} > [data-testid="stElementContainer"] {{ flex: 1 1 0 !important; min-height: 0 !important; }}
 @media (max-height: {EMBED_SHORT_BELOW_PX - 1}px) {{
@@ -245,6 +257,10 @@ EMBED_SLIDE_CSS = f"""<style>
 @media (max-height: {EMBED_TINY_BELOW_PX - 1}px) {{
 {_SLIDE} [data-testid="stElementContainer"]:has(.cce-source) {{ display: none !important; }}
 }}
+</style>"""
+EMBED_SLIDE_CSS = SLIDE_CSS + f"""<style>
+{_SLIDE} {{ padding-top: {EMBED_TOP_PAD_REM}rem !important; padding-bottom: {EMBED_BOTTOM_PAD_REM}rem !important; }}
+[data-testid="stLayoutWrapper"]:has(> .st-key-{EMBED_CHART_KEY}) {{ min-height: {EMBED_CHART_MIN_PX}px !important; }}
 </style>"""
 
 

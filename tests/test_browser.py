@@ -147,11 +147,14 @@ SLIDE_BOTTOMS = """() => { const main = document.querySelector('[data-testid="st
           headerBackground: getComputedStyle(document.querySelector('[data-testid="stHeader"]')).backgroundColor}; }"""
 
 
-def test_each_lecture_claim_fits_a_1280_by_720_slide(browser, server):
+@pytest.mark.parametrize("width, height", [(1280, 720), (1920, 1080)])
+def test_each_lecture_claim_fills_its_slide(browser, server, width, height):
     """A claim's title, big numbers and chart are on the screen without scrolling (they ran 160–600 px
-    past 720: 6rem of top padding, stacked metrics, a tall chart and a one-column legend), and the
-    toolbar's band above the title is clear (at 2.5rem of padding its white band cut the title's top)."""
-    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    past 720: 6rem of top padding, stacked metrics, a tall chart and a one-column legend), its chart
+    takes the height the numbers leave (on a 1920×1080 projector a fixed 140-pixel plot left the lower
+    30% of the screen empty), and the toolbar's band above the title is clear (at 2.5rem of padding its
+    white band cut the title's top)."""
+    page = browser.new_page(viewport={"width": width, "height": height})
     page.set_default_timeout(TIMEOUT_MS)
     for cl in CLAIMS:
         # measured once its ←/→ links are drawn (on a cold server the first slide was read before its
@@ -159,12 +162,24 @@ def test_each_lecture_claim_fits_a_1280_by_720_slide(browser, server):
         open_claim(page, server, cl.id)
         b = page.evaluate(SLIDE_BOTTOMS)
         # the source line and the ←/→ links too (browser audit: four slides put them 25–100 px below the fold)
-        assert max(b["title"], b["metrics"], b["chart"], b["source"], b["links"]) <= 720, (cl.id, b)
+        assert max(b["title"], b["metrics"], b["chart"], b["source"], b["links"]) <= height, (cl.id, b)
+        assert b["links"] >= 0.95 * height, (cl.id, b)  # the last line near the screen's foot: nothing left empty
         # captions (a range, a price, a caveat) at the projector's 16 px at least (browser audit: 14 px)
         sizes = page.evaluate("""() => [...document.querySelectorAll('[data-testid="stCaptionContainer"] p')]
                                      .map(e => parseFloat(getComputedStyle(e).fontSize))""")
         assert sizes and min(sizes) >= 16, (cl.id, sizes)
         assert b["titleTop"] < b["header"] and b["headerBackground"] in ("transparent", "rgba(0, 0, 0, 0)"), (cl.id, b)
+
+
+def test_a_lecture_chart_keeps_its_height_on_a_phone(browser, server):
+    """On a screen too short for the whole claim (a phone, 390×844) the slide scrolls: its chart keeps
+    ``style.SLIDE_CHART_MIN_STACKED_PX`` rather than shrink to what the numbers leave (nothing)."""
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.set_default_timeout(TIMEOUT_MS)
+    for cl in CLAIMS:
+        open_claim(page, server, cl.id)
+        h = page.evaluate("() => document.querySelector('[data-testid=\"stVegaLiteChart\"]').getBoundingClientRect().height")
+        assert h >= style.SLIDE_CHART_MIN_STACKED_PX - 1, (cl.id, h)
 
 
 def test_lecture_index_lists_every_claim_in_order(browser, server):
