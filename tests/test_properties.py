@@ -5,7 +5,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from estimator.core.estimate import estimate
+from estimator.core.errors import InputError
+from estimator.core.estimate import DEFAULT_CARBON_INTENSITY_G_PER_KWH, estimate
 from estimator.core.scenario import Scenario
 from estimator.core.sweep import sweep
 from estimator.io.datafiles import default_profiles
@@ -68,7 +69,8 @@ def test_sweep_equals_scalar_estimates(rows):
     p = PROFILES["a100-sxm-80gb"]
     f, d, u = (np.array(x, dtype=float) for x in zip(*rows))
     out = sweep(flops=f, peak_flops_per_s=p.peak(), utilization=u, devices=d, power_w=p.power.average_w,
-                pue=p.pue, carbon_intensity_g_per_kwh=475.0, price_usd_per_device_hour=p.price.usd_per_device_hour)
+                pue=p.pue, carbon_intensity_g_per_kwh=DEFAULT_CARBON_INTENSITY_G_PER_KWH,
+                price_usd_per_device_hour=p.price.usd_per_device_hour)
     for i, (fi, di, ui) in enumerate(rows):
         e = estimate(Scenario(flops=fi, devices=di, utilization=ui), p)
         assert out["co2e_kg"][i] == pytest.approx(e.co2e_kg, rel=1e-12)
@@ -76,8 +78,25 @@ def test_sweep_equals_scalar_estimates(rows):
         assert out["wall_clock_s"][i] == pytest.approx(e.wall_clock_s, rel=1e-12)
 
 
+@pytest.mark.parametrize("flops, devices, utilization, words", [
+    (10.0, 1000, 0.3, "less than one operation per device"),       # estimate refuses FLOPs < devices
+    (1e32, 1, 0.01, "than the 10¹⁴ an estimate covers"),          # and more device-hours than it covers
+])
+def test_sweep_refuses_what_estimate_refuses(flops, devices, utilization, words):
+    """The array path holds the scalar path's refusals (code audit: sweep answered 2.5 × 10⁻¹⁷ s for 10 FLOPs on
+    1,000 devices, and 2.8 × 10²⁴ device-hours): each input alone is in bounds, together they are not."""
+    p = PROFILES["v100-sxm2"]
+    kw = dict(peak_flops_per_s=p.peak(), power_w=p.power.average_w, pue=p.pue,
+              carbon_intensity_g_per_kwh=DEFAULT_CARBON_INTENSITY_G_PER_KWH)
+    with pytest.raises(InputError, match=words):
+        estimate(Scenario(flops=flops, devices=devices, utilization=utilization), p)
+    with pytest.raises(InputError, match=words):
+        sweep(flops=np.array([1e20, flops]), utilization=utilization, devices=devices, **kw)
+    with pytest.raises(InputError, match="1 of 2 scenarios"):
+        sweep(flops=np.array([1e20, flops]), utilization=utilization, devices=devices, **kw)
+
+
 def test_sweep_rejects_bad_arrays():
-    from estimator.core.errors import InputError
     with pytest.raises(InputError, match="utilisation"):
         sweep(flops=np.array([1e20]), peak_flops_per_s=1e14, utilization=np.array([1.2]), devices=1,
               power_w=300, pue=1.1, carbon_intensity_g_per_kwh=400)

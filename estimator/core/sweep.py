@@ -1,7 +1,8 @@
 """The estimate over numpy arrays: a million scenarios in one call (pure).
 
 The same arithmetic as ``estimate.estimate`` (both call ``compute.compute``); the inputs are
-checked once, as arrays, and every result must be finite.
+checked once, as arrays, and refused where ``estimate`` refuses them: fewer FLOPs than devices, and
+more device-hours than an estimate covers. Every result must be finite.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ import numpy as np
 from estimator.core import bounds as B
 from estimator.core import validation as v
 from estimator.core.compute import compute
-from estimator.core.errors import InputError
+from estimator.core.errors import InputError, ResultOutOfBounds
+from estimator.core.number_text import gfmt
 from estimator.core.scenario import check_one_price
 
 
@@ -47,7 +49,23 @@ def sweep(*, flops, peak_flops_per_s, utilization, devices, power_w, pue,
         raise InputError(f"the inputs' shapes cannot be broadcast together: {shapes}") from None
     if 0 in shape:
         raise InputError("the inputs hold no scenario (an empty array)")
+    few = arrays["flops"] < arrays["devices"]
+    if few.any():  # as ``estimate``: a device cannot do a fraction of an operation (code audit: sweep answered)
+        raise InputError(f"{_scenarios(few, shape)} less than one operation per device: give more FLOPs or fewer "
+                         "devices", field=("flops", "devices"))
     out = compute(**arrays)
     for key, value in out.items():
         v.require_finite_result(key, value)
+    over = np.asarray(out["device_hours"]) > B.DEVICE_HOURS.high
+    if over.any():  # the bound ``estimate`` holds a run to (code audit: sweep gave 2.8 × 10²⁴ device-hours)
+        raise ResultOutOfBounds(f"{_scenarios(over, shape)} more device-hours than the {gfmt(B.DEVICE_HOURS.high)} an "
+                                f"estimate covers ({B.DEVICE_HOURS.source}); give a smaller workload or a higher "
+                                "utilisation", field=("flops", "utilization"),
+                                device_hours=float(np.max(out["device_hours"])))
     return out
+
+
+def _scenarios(mask, shape) -> str:
+    """"2 of 5 scenarios have" / "the scenario has": how many of the broadcast scenarios a refusal is about."""
+    n, total = int(np.count_nonzero(np.broadcast_to(mask, shape))), int(np.prod(shape))
+    return "the scenario has" if total == 1 else f"{n:,} of {total:,} scenarios have"
