@@ -178,9 +178,19 @@ def test_c_the_api_refuses_the_same_conflicts():
 
 
 def test_c_agreeing_options_still_run(capsys):
-    code, _, _ = run(capsys, "estimate", "--params", "7e9", "--tokens", "1e12", "--recompute",
-                     "--activation-recompute", "full", "--hardware", "h100-sxm")
+    """--recompute with --activation-recompute full: the devices execute 8·N·D, the time comes from 6·N·D (the
+    fitted utilisation counts model FLOPs), and the memory is full recomputation's. The JSON's own fields give
+    the time back (audit: from ``flops`` alone it missed by 25%)."""
+    code, out, _ = run(capsys, "estimate", "--params", "7e9", "--tokens", "1e12", "--recompute",
+                       "--activation-recompute", "full", "--hardware", "h100-sxm", "--format", "json")
     assert code == 0
+    d = json.loads(out)
+    assert d["flops"] == pytest.approx(8 * 7e9 * 1e12) and d["time_flops"] == pytest.approx(6 * 7e9 * 1e12)
+    peak = default_profiles().profiles["h100-sxm"].peak()
+    assert d["utilization"]["origin"] == "fit:h100"
+    assert d["wall_clock_s"] == pytest.approx(d["time_flops"] / (peak * d["utilization"]["value"] * d["devices"]))
+    assert d["achieved_flops_per_s_per_device"] == pytest.approx(d["flops"] / d["wall_clock_s"])  # executed FLOP/s
+    assert d["memory"]["strategy"]["recompute"] == "full"
     code, _, _ = run(capsys, "scaling", "chinchilla", "--flops", "1e22", "--devices", "8", "--hardware", "h100-sxm")
     assert code == 0
 

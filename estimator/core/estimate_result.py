@@ -133,7 +133,12 @@ class Estimate:
             "range_basis": {k: self.basis(k) for k in ALL_KEYS if k in self.range},
             "range_meaning": RANGE_MEANING.format(level=self.level),
             "utilization": None if self.utilization is None else self.utilization.to_dict(),
+            # the FLOPs the devices execute over their time: with full recomputation 8·N·D, so above the utilisation
             "achieved_flops_per_s_per_device": self.achieved_flops_per_s,
+            # the FLOPs the time is computed from: ``flops``, or with full recomputation and a fitted utilisation
+            # 6·N·D (the fit counts model FLOPs), so that time = time_flops / (peak × utilisation × devices)
+            # holds from the JSON's own fields (audit: with 8·N·D it missed by 25%)
+            "time_flops": self.flops if self.time_flops is None else self.time_flops,
             "energy_breakdown_kwh": {
                 "devices": self.breakdown.devices_kwh,
                 "host": self.breakdown.host_kwh,
