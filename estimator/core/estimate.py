@@ -266,6 +266,13 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
                      "the fit to published runs: its coverage is not measured")
     if recompute_note:
         notes.append(recompute_note)
+    if not time_given and util_origin.startswith("fit:") and precision != profile.default_precision:
+        # the fit measures each run against the default precision's peak (services/training_runs.py); at
+        # another precision the same share of a different peak is an assumption (audit: fp32 on an A100 read
+        # 16× the bf16 time with no word of it)
+        notes.append(f"the fitted utilisation is a share of the {profile.default_precision} peak, the runs' own; here it "
+                     f"is applied to the {precision} peak ({gfmt(peak / profile.peak(), 3)}× the "
+                     f"{profile.default_precision} peak), as if the run reached the same share of it")
     scale_note = beyond_fitted_scale(devices, profile) if not time_given else None
     if scale_note:
         notes.append(scale_note)
