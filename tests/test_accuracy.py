@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import sys
 from dataclasses import replace
 
@@ -142,6 +143,23 @@ def test_every_run_names_its_developer_and_a_run_without_one_is_refused():
     rows[0] = {**rows[0], "developer": " "}
     with pytest.raises(DataFileError, match="no developer"):
         runs_data.build_runs(rows, (), runs_data._profiles_without_fit())
+
+
+@pytest.mark.parametrize("column, text", [("train_flops", "3.1e2x"), ("chip_hours", "nan"), ("chip_hours", "-5"),
+                                          ("year", "20l9"), ("accelerators", "inf")])
+def test_a_run_whose_number_does_not_read_is_refused_by_run_and_column(column, text):
+    """A typo is refused by its file, run and column (code audit: it read as missing, dropping the run or its year
+    unseen), and so is a number that is not finite and positive (a NaN or negative chip-hours reached the fit)."""
+    from estimator.core.errors import DataFileError
+    rows = runs_data.read_epoch_rows()
+    i = next(i for i, r in enumerate(rows) if r.get("flagged", "").strip().lower() != "yes")
+    rows[i] = {**rows[i], column: text}
+    with pytest.raises(DataFileError, match=rf"epoch_training_runs.csv, run '{re.escape(rows[i]['run'])}': {column} = "
+                                            rf"'{re.escape(text)}' is not a positive number"):
+        runs_data.build_runs(rows, (), runs_data._profiles_without_fit())
+    if column in ("year", "accelerators"):  # an empty cell is "not known", not an error
+        rows[i] = {**rows[i], column: ""}
+        assert rows[i]["run"] in {r.name for r in runs_data.build_runs(rows, (), runs_data._profiles_without_fit()).runs}
 
 
 @pytest.mark.parametrize("tty", [True, False])

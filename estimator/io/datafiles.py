@@ -10,11 +10,13 @@ import csv
 import datetime
 import difflib
 import io
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from estimator.core import bounds as B
 from estimator.core.carbon import CarbonData
 from estimator.core.errors import (
     MAX_QUOTED_CHARS,
@@ -39,6 +41,7 @@ UTILIZATION_FIT_PATH = DATA_DIR / "utilization_fit.json"
 # command: computing it takes about 20 s, too long for the first student to open the Accuracy page.
 UTILIZATION_VALIDATION_PATH = DATA_DIR / "utilization_validation.json"
 EPOCH_RUNS_PATH = DATA_DIR / "epoch_training_runs.csv"
+PUBLISHED_RUNS_PATH = DATA_DIR / "published_runs.csv"
 _FIT = object()  # "the shipped utilisation fit" (the default of the loaders below)
 
 
@@ -348,13 +351,27 @@ class PublishedRun:
 
 @lru_cache(maxsize=1)
 def load_published_runs() -> tuple[PublishedRun, ...]:
-    path = DATA_DIR / "published_runs.csv"
+    path = PUBLISHED_RUNS_PATH
     rows = list(csv.DictReader(io.StringIO(safe_read.read_data_text(path), newline="")))
     numeric = ("params", "tokens", "train_flops", "accelerators", "wall_clock_days", "accelerator_hours",
                "power_w_per_accelerator", "energy_mwh", "pue", "kgco2e_per_kwh", "tco2e",
                "achieved_tflops_per_accelerator")
     return tuple(PublishedRun(run=r["run"], hardware_id=r["hardware_id"], source=r["source"],
                               row=dict(r), **{k: _num(r[k]) for k in numeric}) for r in rows)
+
+
+def _intensity(value) -> float | None:
+    """A grid intensity from CodeCarbon's data, or None for a row that carries none usable: not a number, not
+    finite, or outside the bound an intensity given by hand must meet (code audit: an ``inf`` or ``nan`` row was
+    taken, and the refusal then blamed the user's --region). Such a row is left out, as one without a number."""
+    if isinstance(value, bool):
+        return None
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return None
+    bound = B.CARBON_INTENSITY_G_PER_KWH
+    return value if math.isfinite(value) and bound.low <= value <= bound.high else None
 
 
 @lru_cache(maxsize=1)
@@ -367,17 +384,16 @@ def load_carbon_data() -> CarbonData:
     cloud_rows = list(csv.DictReader(io.StringIO(safe_read.read_data_text(cloud_path, fix), newline="")))
     countries = {}
     for code, row in mix.items():
-        value = row.get("carbon_intensity")
-        if isinstance(value, (int, float)) and value >= 0:
-            countries[code.upper()] = (row.get("country_name", code), float(value), int(row.get("year", 0)))
+        value = _intensity(row.get("carbon_intensity"))
+        if value is not None:
+            countries[code.upper()] = (row.get("country_name", code), value, int(row.get("year", 0)))
     cloud = {}
     for row in cloud_rows:
-        try:
+        value = _intensity(row.get("impact"))
+        if value is not None and row.get("provider") and row.get("region"):
             cloud[(row["provider"].strip().lower(), row["region"].strip())] = (
-                float(row["impact"]), ", ".join(x for x in (row.get("city"), row.get("country_name")) if x),
+                value, ", ".join(x for x in (row.get("city"), row.get("country_name")) if x),
                 (row.get("countryIsoCode") or "").strip())
-        except (KeyError, ValueError):
-            continue  # a row without a number carries no intensity
     version = codecarbon_version()
     return CarbonData(countries, cloud,
                       country_source=f"CodeCarbon {version} global_energy_mix.json (Our World in Data / Ember)",

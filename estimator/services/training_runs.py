@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -23,7 +24,13 @@ from estimator.core.units import HOURS_PER_DAY
 from estimator.core.workload import dense_training_flops
 from estimator.fit.utilization_fit import TrainingRun
 from estimator.io import safe_read
-from estimator.io.datafiles import EPOCH_RUNS_PATH, load_profiles, load_published_runs, load_sources
+from estimator.io.datafiles import (
+    EPOCH_RUNS_PATH,
+    PUBLISHED_RUNS_PATH,
+    load_profiles,
+    load_published_runs,
+    load_sources,
+)
 
 EPOCH_SOURCE = ("Epoch AI, 'Notable AI Models' database, CC BY 4.0 (https://epoch.ai/data/notable-ai-models); "
                 "rows selected and mapped to hardware profiles by this project")
@@ -72,11 +79,21 @@ class RunSet:
     excluded: tuple[ExcludedRun, ...]
 
 
-def _num(text: str | None) -> float | None:
-    try:
-        return float(text) if text not in (None, "") else None
-    except ValueError:
+def _num(row: Mapping[str, str], column: str, run: str, data: str = EPOCH_RUNS_PATH.name) -> float | None:
+    """A row's number, or None where the cell is empty. A cell that is not a finite positive number is refused
+    by its run and column (code audit: a typo read as missing dropped the run or its year unseen, and a
+    negative or non-finite number reached the fit)."""
+    text = (row.get(column) or "").strip()
+    if not text:
         return None
+    try:
+        value = float(text)
+    except ValueError:
+        value = None
+    if value is None or not math.isfinite(value) or value <= 0:
+        raise DataFileError(f"{data}, run '{run}': {column} = {text!r} is not a positive number; correct it or leave "
+                            "the cell empty")
+    return value
 
 
 def _notes(text: str) -> dict[str, str]:
@@ -154,12 +171,12 @@ def build_runs(epoch_rows, published, profiles: Mapping[str, HardwareProfile],
             reason = "; ".join(v for k, v in notes.items() if k.startswith(("data_flag", "data_note", "chip_hours_mismatch")))
             excluded.append(ExcludedRun(row["run"], src, f"flagged in the data: {reason or row.get('notes', '')}"))
             continue
-        flops, dh = _num(row.get("train_flops")), _num(row.get("chip_hours"))
+        flops, dh = _num(row, "train_flops", row["run"]), _num(row, "chip_hours", row["run"])
         if not flops or not dh:
             excluded.append(ExcludedRun(row["run"], src, "no FLOPs or chip-hours"))
             continue
-        year = _num(row.get("year"))
-        add(row["run"], row["hardware_id"], flops, dh, src, _num(row.get("accelerators")),
+        year = _num(row, "year", row["run"])
+        add(row["run"], row["hardware_id"], flops, dh, src, _num(row, "accelerators", row["run"]),
             int(year) if year else None, "epoch", notes.get("data_note", ""), row.get("flops_basis", ""),
             _developer(row, row["run"]))
 
@@ -173,7 +190,7 @@ def build_runs(epoch_rows, published, profiles: Mapping[str, HardwareProfile],
         if not flops or not dh:
             excluded.append(ExcludedRun(r.run, r.source, "no FLOPs or device-hours"))
             continue
-        year = _num(r.row.get("year"))
+        year = _num(r.row, "year", r.run, PUBLISHED_RUNS_PATH.name)
         add(r.run, r.hardware_id, flops, dh, r.source, r.accelerators, int(year) if year else None, "published",
             r.row.get("notes", ""), "reported" if r.train_flops else "6ND", _developer(r.row, r.run))
 
