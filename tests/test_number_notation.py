@@ -77,6 +77,42 @@ def test_a_refusal_states_its_bound_in_powers_of_ten(cli):
     res = cli("estimate", "--flops", "1e40")
     assert res.code == 2 and "at most 10³² FLOPs" in res.err
     assert "3.8 × 10²⁵ FLOPs" in res.err  # the bound's reason too (it read 3.8e25)
+    assert res.err.rstrip().endswith("got 10⁴⁰ (--flops)")  # and the value it refused (it read "got 1e+40")
+
+
+@pytest.mark.parametrize(("argv", "got"), [
+    (("--flops", "1e22", "--utilization", "1.5e-7"), "got 1.5 × 10⁻⁷ (--utilization)"),
+    (("--flops", "1e22", "--power-w", "-1e-06"), "got -10⁻⁶ (--power-w)"),
+    (("--flops", "1.0000000001e40"), "got 1.0000000001 × 10⁴⁰ (--flops)"),  # every digit given, none rounded away
+    (("--flops", "1e22", "--devices", "2.5"), "got 2.5 (--devices)"),
+    (("--flops", "1e22", "--hours", "1e9"), "got 1000000000 (--hours)"),  # a whole number: its digits
+])
+def test_a_refused_value_is_echoed_exactly_without_e_notation(cli, argv, got):
+    res = cli("estimate", *argv)
+    assert res.code == 2 and res.err.rstrip().endswith(got), res.err
+
+
+def test_no_profile_writes_e_notation_in_its_text():
+    """A profile's sources and notes are read by people (``profiles show``, the Profiles page, the statement): a
+    figure in them in powers of ten (CLI audit: "1e13–1e17", "≈ 8.5e14 FLOP/s", "3.53e12 FP64"); its numbers
+    (``fp32 = 8.5e14``) are data and may be written as TOML allows."""
+    import tomllib
+
+    from estimator.io.datafiles import PROFILES_DIR
+
+    def texts(node):
+        if isinstance(node, str):
+            yield node
+        elif isinstance(node, dict):
+            for v in node.values():
+                yield from texts(v)
+        elif isinstance(node, list):
+            for v in node:
+                yield from texts(v)
+    typed = re.compile(r"\d(?:\.\d+)?e[+-]?\d")
+    found = [(path.name, t) for path in sorted(PROFILES_DIR.glob("*.toml"))
+             for t in texts(tomllib.loads(path.read_text(encoding="utf-8"))) if typed.search(t)]
+    assert not found, found
 
 
 @pytest.mark.parametrize(("page", "params"), [

@@ -57,7 +57,8 @@ EXPERTS = Bound(1, 1e5, "experts", "per layer, up to ~400 × the most published 
 VOCAB = Bound(1, 1e8, "tokens", "up to ~400 × the largest published vocabularies (256,000, Gemma)", whole=True)
 FORWARD_FLOPS_PER_EXAMPLE = Bound(1.0, 1e18, "FLOPs",
                                   "up to ~a million × a 175B model's forward pass over a 2,048-token example (≈7 × 10¹⁴)")
-EXAMPLES = Bound(1.0, 1e15, "examples", "up to ~100,000 × the largest image datasets (LAION-5B, 5.85 billion pairs)")
+EXAMPLES = Bound(1.0, 1e15, "examples", "up to ~100,000 × the largest image datasets (LAION-5B, 5.85 billion pairs)",
+                 whole=True)  # a count (CLI audit: 1.5 examples was answered)
 EPOCHS = Bound(0.0, 1e6, "epochs", "any positive count up to a million passes", low_open=True)
 
 # A device's dense peak, as the profiles bound it (estimator/core/profile_reader.py): 1 MFLOP/s to 1 EFLOP/s.
@@ -115,11 +116,12 @@ DEVICE_INDEX = Bound(0, GPU_COUNT.high - 1, "", "NVML's numbering of a machine's
 # Hoffmann et al. fit 400 models of 70M–16B parameters on 5–500B tokens (arXiv:2203.15556,
 # abstract); far outside that range a scaling law means nothing.
 # A split past the parameter or token bounds is refused by the law itself (estimator/laws/scaling.py,
-# split_flops_range; its figures are held to this text by tests/test_lecture_laws_audit.py).
+# split_flops_range; its figures are held to this text by tests/test_lecture_laws_audit.py). The top is what
+# no split can pass (CLI audit: 10³⁵ was advertised and never accepted).
 SCALING_FLOPS = Bound(1e12, 6 * PARAMS.high * TOKENS.high, "FLOPs",
                       "N ≈ 90,000 parameters at 20 tokens each, up to 6·N·D at the parameter and token bounds, which no "
-                      "split can pass (CLI audit: 10³⁵ was advertised and never accepted); a split past those bounds is "
-                      "refused (up to ≈3 × 10³³ FLOPs at 20 tokens a parameter, ≈10³² by the fit)")
+                      "split can pass; a split past those bounds is refused (up to ≈3 × 10³³ FLOPs at 20 tokens a "
+                      "parameter, ≈10³² by the fit)")
 TOKENS_PER_PARAM = Bound(1e-3, 1e5, "tokens per parameter",
                          "a thousandth of a token up to 5,000 × Chinchilla's 20 (Hoffmann et al. 2022)")
 # k in error ∝ compute^(−k) (Thompson et al. 2020): fitted scaling exponents of loss against compute

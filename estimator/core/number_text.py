@@ -50,6 +50,18 @@ def gfmt(x: float, digits: int = 6) -> str:
     return sci(x, digits)
 
 
+def exact(x: float) -> str:
+    """``x`` with every digit Python's ``repr`` keeps (the shortest text that reads back as ``x``), but its
+    e-notation as a power of ten: 1e+40 → 10⁴⁰, 1.5e-07 → 1.5 × 10⁻⁷ (CLI audit: a refusal echoed
+    "got 1e+40" beside its bound's "10³²"). For a value echoed back exactly, as a refusal does."""
+    text = repr(float(x))
+    if "e" not in text or not math.isfinite(x):
+        return text
+    m, e = text.split("e")
+    power = f"10{str(int(e)).translate(SUPERSCRIPT)}"
+    return f"{'-' if m.startswith('-') else ''}{power}" if m.lstrip("-") == "1" else f"{m} × {power}"
+
+
 def rounded(x: float, digits: int = 3) -> float:
     """``x`` as it prints at ``digits`` significant figures (0.99999 → 1.0): every formatter picks its
     unit, word or notation from this, never from the raw value, so a rounding that reaches the next

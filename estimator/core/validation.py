@@ -20,7 +20,7 @@ import numpy as np
 
 from estimator.core.bounds import SMALLEST_NONZERO, Bound
 from estimator.core.errors import InputError
-from estimator.core.number_text import gfmt
+from estimator.core.number_text import exact, gfmt
 
 # Whole floats below this print as integers ("7000000000"), above it as repr's "1e+20": past 2**53 a float
 # no longer holds every integer, so the digits of a larger one would pretend to a precision it lacks.
@@ -48,7 +48,7 @@ def _show(value) -> str:
             return repr(value)[:40]
         if math.isnan(v):
             return "NaN"
-        return repr(int(v)) if v.is_integer() and abs(v) < WHOLE_DIGITS_LIMIT else repr(v)  # "0", not "0.0", for a count
+        return repr(int(v)) if v.is_integer() and abs(v) < WHOLE_DIGITS_LIMIT else exact(v)  # "0", not "0.0", for a count
     return "an array with out-of-range values"
 
 
