@@ -118,7 +118,7 @@ def memory_line(est: Estimate) -> str | None:
 
 
 def to_csv(est: Estimate, comparison=()) -> str:
-    """One row per quantity; ``low``–``high`` is what ``range_basis`` says (interval.PREDICTION, STATED or EXACT): a
+    """One row per quantity, the same rows in every file (a quantity not known has empty cells); ``low``–``high`` is what ``range_basis`` says (interval.PREDICTION, STATED or EXACT): a
     prediction interval at ``range_level`` (0.8: 80%), a range its sources state (no level), or
     exact (low = high, no level); a figure published as a range has its ends in the
     ``published_low``/``published_high`` columns. Then, the same on every row, what the numbers were computed
@@ -130,7 +130,10 @@ def to_csv(est: Estimate, comparison=()) -> str:
     w.writerow(["quantity", "value", "low", "high", "published", "hardware", "devices", "published_low",
                 "published_high", "range_level", "range_basis", "precision", *CONTEXT_COLUMNS])
     same = [est.precision, *_cells(context(est))]
-    for key, value, low, high in rows(est):
+    # every quantity, one known or not (empty cells), so that every file has the same rows, as the JSON has the
+    # same keys (CLI audit: a missing FLOPs or price kept its row and a missing embodied CO₂e lost its own)
+    every = [(k, getattr(est, k), *est.range.get(k, (None, None))) for k in RESULT_KEYS + FOOTPRINT_KEYS]
+    for key, value, low, high in every:
         c = published.get(key)
         ends = c.published_range if c and c.published_range else (None, None)
         basis = est.basis(key)
