@@ -11,6 +11,7 @@ from estimator.report import export
 from estimator.report import humanize as hz
 from estimator.report.export import LABELS, published_cells
 from estimator.services import api
+from estimator.services.companions import companion_sentence
 from estimator.services.size_sweep import model_size_sweep
 
 from . import charts, explain, exports, size_sweep, style
@@ -90,10 +91,8 @@ def companions(result) -> None:
         col.metric("Power", hz.power(e.assumption("power_w").value))
         col.metric("Energy", hz.energy(e.energy_kwh))
         col.metric("CO₂e", hz.co2e_short(e.co2e_kg))
-    ratio = result.estimate.energy_kwh / others[0].estimate.energy_kwh
-    st.caption(c.md_escape(f"The same {api.companion_basis(result)}, each at its own power and PUE: "
-                           f"{result.profile.name} uses {hz.times(ratio)} the energy of {others[0].profile.name}.",
-                           limit=300))
+    for other in others:  # the CLI's sentence, for each companion
+        st.caption(c.md_escape(companion_sentence(result, other) + ".", limit=300))
 
 
 def provenance(est) -> None:

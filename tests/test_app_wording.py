@@ -88,4 +88,15 @@ def test_the_companions_caption_says_what_they_share():
     def captions(params):
         return [cap.value.replace("\\", "") for cap in run_page("estimate", params).caption]  # markdown escapes off
     shown = captions({"preset": "alphago-vs-brain"})
-    assert any(v.startswith("The same time (4.00 hours), each at its own power and PUE") for v in shown), shown
+    sentence = ("The same time (4.00 hours) on Human brain, at its own power and PUE: energy 80.0 Wh (50,000× less "
+                "than AlphaGo distributed (2016 match))")
+    assert sentence + "." in shown, shown
+    # the CLI's line word for word (code audit: the app had its own sentence, about the first companion only)
+    import contextlib
+    import io
+
+    from estimator.cli.main import main
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        assert main(["estimate", "--preset", "alphago-vs-brain"]) == 0
+    assert sentence in buf.getvalue()

@@ -21,6 +21,7 @@ from estimator.report import humanize as hz
 from estimator.report.export import COMPARE_KEYS, FORMATS, LABELS, compare_csv, dump_json, render
 from estimator.report.provenance import tool_line
 from estimator.services import api
+from estimator.services.companions import companion_sentence
 from estimator.services.limits import DEFAULT_HEAD_DIM
 
 SCENARIO_ARGS = INPUT_FIELDS  # each is an argument of the same dest
@@ -189,10 +190,7 @@ def cmd_estimate(args):
                             footprint_changed=result.footprint_changed))
     if args.format == "table":
         for r2 in api.companions(result):
-            ratio = result.estimate.energy_kwh / r2.estimate.energy_kwh
-            than = (f"{hz.times(ratio)} less" if ratio >= 1 else f"{hz.times(1 / ratio)} more") + f" than {result.profile.name}"
-            sys.stdout.write(f"\nThe same {api.companion_basis(result)} on {r2.profile.name}, at its own power and PUE: "
-                             f"energy {hz.energy(r2.estimate.energy_kwh)} ({than})\n")
+            sys.stdout.write(f"\n{companion_sentence(result, r2)}\n")
 
 
 def cmd_compare(args):

@@ -17,7 +17,6 @@ from estimator.core.presets import Preset, PublishedComparison, compare_with_pub
 from estimator.core.profile import HardwareProfile
 from estimator.core.scenario import FOOTPRINT_FIELDS, INPUT_FIELDS, Scenario
 from estimator.io.datafiles import default_profiles, get_preset, source_path
-from estimator.report import humanize as hz
 from estimator.services.grid import grid_place, resolve_grid, resolve_grid_site, text_or_none  # noqa: F401 (re-exported)
 from estimator.services.preset_check import in_sample_note
 from estimator.services.rows import (  # noqa: F401 (a comparison's rows as data, re-exported)
@@ -301,15 +300,6 @@ def companions(result: Result) -> list[Result]:
     if ci is not None and result.scenario.origin("carbon_intensity_g_per_kwh") == "user":  # a region, cloud or number
         same["carbon_intensity_g_per_kwh"] = ci
     return [run(hardware=h, preset_id=p.id, **same) for h in p.compare_hardware]
-
-
-def companion_basis(result: Result) -> str:
-    """What a preset's companions share with it, for the CLI's line and the app's caption: the time
-    when the scenario gives one ("time (2.00 hours)"), else the work, each device at its own speed
-    ("work (4.20 × 10²² FLOPs)")."""
-    if result.scenario.hours is not None or result.scenario.device_hours is not None:
-        return f"time ({hz.duration(result.estimate.wall_clock_s)})"
-    return f"work ({hz.flops(result.estimate.flops)})"
 
 
 @dataclass(frozen=True)

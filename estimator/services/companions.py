@@ -1,0 +1,24 @@
+"""What a preset's companion devices (the brain beside AlphaGo) share with it, in one sentence for the CLI's
+table and the app's caption alike (code audit: the CLI said "N× less than X" for each companion, the app
+"uses N× the energy of" the first only)."""
+
+from __future__ import annotations
+
+from estimator.report import humanize as hz
+
+
+def companion_basis(result) -> str:
+    """What a preset's companions share with it: the time when the scenario gives one ("time (2.00 hours)"),
+    else the work, each device at its own speed ("work (4.20 × 10²² FLOPs)")."""
+    if result.scenario.hours is not None or result.scenario.device_hours is not None:
+        return f"time ({hz.duration(result.estimate.wall_clock_s)})"
+    return f"work ({hz.flops(result.estimate.flops)})"
+
+
+def companion_sentence(result, other) -> str:
+    """The companion ``other`` beside ``result``: "The same time (4.00 hours) on Lee Sedol's brain, at its own
+    power and PUE: energy 80.0 Wh (50,000× less than AlphaGo (2016))"."""
+    ratio = result.estimate.energy_kwh / other.estimate.energy_kwh
+    than = (f"{hz.times(ratio)} less" if ratio >= 1 else f"{hz.times(1 / ratio)} more") + f" than {result.profile.name}"
+    return (f"The same {companion_basis(result)} on {other.profile.name}, at its own power and PUE: energy "
+            f"{hz.energy(other.estimate.energy_kwh)} ({than})")
