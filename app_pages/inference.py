@@ -20,7 +20,6 @@ from estimator.core.estimate import DEFAULT_CARBON_INTENSITY_G_PER_KWH
 from estimator.core.inference import DEFAULT_PROMPT_TOKENS, DEFAULT_TOKENS_PER_QUERY, QUERY_SOURCE
 from estimator.core.number_text import gfmt
 from estimator.core.serving import DEFAULT_ENGINE, ENGINES
-from estimator.core.units import MS_PER_S
 from estimator.io import serving_data
 from estimator.report import export
 from estimator.report import humanize as hz
@@ -175,14 +174,6 @@ def inputs() -> dict:
     return {k: v for k, v in kw.items() if v is not None}
 
 
-def _ms(s: float) -> str:
-    return f"{hz.sig(s * MS_PER_S)} ms"
-
-
-def _joules(j: float) -> str:
-    return f"{hz.sig(j)} J"
-
-
 def _rate(x: float) -> str:
     return f"{hz.sig(x)} tokens/s"
 
@@ -198,11 +189,11 @@ def headline(r) -> None:
     lecture = c.is_lecture()
     cols = style.metric_cells(4, "inf_speed", lecture)
     _metric_with_range(cols[0], "Time per output token", r.seconds_per_output_token, r.range["seconds_per_output_token"],
-                       _ms, meaning, help=f"TPOT: one decode step, what each user waits per token (batch {r.batch_size})")
+                       hz.token_time, meaning, help=f"TPOT: one decode step, what each user waits per token (batch {r.batch_size})")
     _metric_with_range(cols[1], "Throughput", r.tokens_per_s, r.range["tokens_per_s"], _rate, meaning,
                        help=f"batch {r.batch_size} ÷ TPOT, all {r.devices} device(s) together")
     _metric_with_range(cols[2], "Energy per output token", r.joules_per_output_token, r.range["joules_per_output_token"],
-                       _joules, meaning, help="power × devices × TPOT ÷ batch: the devices' energy, prefill included, "
+                       hz.joules, meaning, help="power × devices × TPOT ÷ batch: the devices' energy, prefill included, "
                                               "before PUE (what ML.ENERGY measures)")
     cols[3].metric("Power per device", hz.power(r.power_w_per_device), border=True,
                    help=c.md_escape(r.estimate.assumption("power_w").source, 600))
@@ -215,8 +206,8 @@ def headline(r) -> None:
     cols[2].metric("Largest batch that fits", hz.count(r.max_batch_size), border=True,
                    help="the KV cache of this many sequences fits beside the weights")
     cols[3].metric("Bound by", r.bound, border=True,
-                   help=f"{r.chip} part of the step: memory (bandwidth) {_ms(r.memory_s_per_step)} vs compute "
-                        f"{_ms(r.compute_s_per_step)} ({r.precision} peak)")
+                   help=f"{r.chip} part of the step: memory (bandwidth) {hz.token_time(r.memory_s_per_step)} vs compute "
+                        f"{hz.token_time(r.compute_s_per_step)} ({r.precision} peak)")
     cols = style.metric_cells(3, "inf_query", lecture)
     per_q = r.range["per_query"]
     _metric_with_range(cols[0], f"Energy per query ({hz.count(r.tokens_per_query)} tokens)", r.per_query("energy_kwh"),
@@ -251,7 +242,7 @@ def scenario_line(r) -> str:
 
 def step_section(r) -> None:
     st.subheader("One decode step", anchor=False)
-    st.caption(f"Time per output token {_ms(r.seconds_per_output_token)} = the slower of memory and compute "
+    st.caption(f"Time per output token {hz.token_time(r.seconds_per_output_token)} = the slower of memory and compute "
                f"({r.bound}-bound) + prefill + tensor parallel + engine. Pale: the {r.chip} part that is not the bound.")
     charts.render_chart(step_chart(step_frame(r)))
 

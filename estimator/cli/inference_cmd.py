@@ -34,15 +34,6 @@ def _rng(fmt, pair) -> str:
     return f" ({' – '.join(hz.range_ends(fmt, *pair))})"
 
 
-def _ms(s: float) -> str:
-    """Milliseconds below a second, then the duration in its own unit (66.9 s, not 66,900 ms)."""
-    return f"{hz.sig(s * MS_PER_S)} ms" if hz.rounded(s) < 1 else hz.duration(s)
-
-
-def _joules(j: float) -> str:
-    return hz.joules(j)
-
-
 def _share(saved: float | None, what: str) -> str:
     """"34% of time" saved, or "14% more time" where a technique on fewer devices takes longer per
     token (its cost, which follows device time, can still fall): never a negative saving."""
@@ -74,11 +65,11 @@ def cmd_inference(args):
         ("memory", f"{hz.sig(r.memory_gb)} GB = weights {hz.sig(r.weights_gb)} GB + KV cache {hz.sig(r.kv_cache_gb)} GB "
                    f"(batch {r.batch_size}; largest that fits: {hz.count(r.max_batch_size)})"),
         ("query", f"{hz.count(r.prompt_tokens)} prompt + {hz.count(r.tokens_per_query)} output tokens"),
-        ("time per output token", f"{_ms(r.seconds_per_output_token)}{_rng(_ms, rg['seconds_per_output_token'])}: "
+        ("time per output token", f"{hz.token_time(r.seconds_per_output_token)}{_rng(hz.token_time, rg['seconds_per_output_token'])}: "
                                   f"one step of batch {r.batch_size}, {r.chip} part {r.bound}-bound"),
         ("throughput", f"{hz.sig(r.tokens_per_s)} tokens/s{_rng(hz.sig, rg['tokens_per_s'])}"),
-        ("energy per output token", f"{_joules(r.joules_per_output_token)}"
-                                    f"{_rng(_joules, rg['joules_per_output_token'])} on the devices "
+        ("energy per output token", f"{hz.joules(r.joules_per_output_token)}"
+                                    f"{_rng(hz.joules, rg['joules_per_output_token'])} on the devices "
                                     f"({hz.power(r.power_w_per_device)} each), before PUE"),
         ("per query (PUE included)", f"{hz.energy(r.per_query('energy_kwh'))}{_rng(hz.energy, rg['per_query']['energy_kwh'])}, "
                        f"{hz.co2e(r.per_query('co2e_kg'))}{_rng(hz.co2e, rg['per_query']['co2e_kg'])}, "

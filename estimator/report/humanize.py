@@ -13,6 +13,7 @@ from estimator.core.units import (
     KWH_PER_TWH,
     L_PER_M3,
     ML_PER_L,
+    MS_PER_S,
     S_PER_DAY,
     S_PER_HOUR,
     S_PER_MINUTE,
@@ -175,6 +176,12 @@ def _si(unit: str, largest: str, smallest: str = "") -> list[tuple[float, str]]:
 
 def power(watts: float) -> str:
     return _scaled(watts, _si("W", "T"))
+
+
+def token_time(seconds: float) -> str:
+    """A time per token or per step: milliseconds below a second, then the duration in its own unit (66.9 s,
+    not 66,900 ms), for the CLI and the app alike (code audit: the app wrote "66,900 ms")."""
+    return f"{sig(seconds * MS_PER_S)} ms" if rounded(seconds) < 1 else duration(seconds)
 
 
 def joules(j: float) -> str:
