@@ -64,11 +64,6 @@ def summary_table(doc: dict) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-# Above this model ÷ rule ratio the page says the fitted centre is no better than the flat rule
-# (a 5% edge is within what the choice of runs moves: profiles/README.md, "Out of sample").
-NO_BETTER_RATIO = 0.95
-
-
 def summary_formats(doc: dict) -> dict:
     """The summary tables' cells as the CLI and README write them: whole percentages ("69%", where
     Streamlit's percent format gave "68.54%"), factors to two decimals."""
@@ -171,8 +166,7 @@ def _held_out_sentence(doc: dict, held: dict, who: str, no_better: str | None = 
     st.markdown(c.md_escape(
         f"{who}, the typical miss is {m['median_factor']:.2f}× against {b['median_factor']:.2f}× for the {RULE_LABEL}, "
         f"and {m['interval_coverage']:.0%} of runs fall inside the {doc['interval_level']:.0%} interval"
-        + ((no_better or ": the centre is no better than the rule there; read the estimate as its range.")
-           if held["ratio_to_baseline"] > NO_BETTER_RATIO else "."), limit=500))
+        + ((no_better or f": {accuracy.NO_BETTER_READING}.") if accuracy.no_better_than_rule(held) else "."), limit=500))
 
 
 # A miss's line in full: the reasons (shipped data, at most 754 characters today) are never cut.

@@ -195,6 +195,11 @@ def _miss_lines(rows, level: str, baseline: bool, noted: set[str]) -> list[str]:
     return out
 
 
+def _verdict(held: dict, lead: str = ": ") -> str:
+    """The plain reading, as the Accuracy page gives it, where a validation finds the centre no better than the rule."""
+    return f"{lead}{accuracy.NO_BETTER_READING}" if accuracy.no_better_than_rule(held) else ""
+
+
 def cmd_validate(args):
     if getattr(args, "inference", False):
         return validate_inference(args)
@@ -205,7 +210,8 @@ def cmd_validate(args):
     print(f"Device-hours of each run predicted from {accuracy.PREDICTED_FROM}, out of sample: {doc['method']}.")
     print(f"Model: the fitted utilisation (profiles/README.md). Baseline: {doc['baseline']}.\n")
     print(_summary_table(doc["summary"], doc["baseline"], level))
-    print(f"\nmedian factor of the model ÷ the baseline's: {doc['ratio_to_baseline']:.2f} (below 1: the model is better); "
+    print(f"\nmedian factor of the model ÷ the baseline's: {doc['ratio_to_baseline']:.2f} (below 1: the model is better"
+          f"{_verdict(doc, ', but ')}); "
           f"'within' columns: model (baseline); mean width: geometric mean of the interval's high ÷ low.")
     ny = doc["without_year"]
     print(f"Without the run's year (how `estimate` predicts when no --year is given; it changes the "
@@ -217,7 +223,7 @@ def cmd_validate(args):
     print(f"Held out by developer (a lab the fit has not seen; {bd['n_developers']} developers, each one's runs left out "
           f"together): median factor {m['median_factor']:.2f}× against {b['median_factor']:.2f}× for the baseline "
           f"(ratio {bd['ratio_to_baseline']:.2f}), within 2× {m['share_within_2x']:.0%} ({b['share_within_2x']:.0%}), "
-          f"{level} coverage {m['interval_coverage']:.0%}, mean width ×{m['interval_mean_width_factor']:.2f}.")
+          f"{level} coverage {m['interval_coverage']:.0%}, mean width ×{m['interval_mean_width_factor']:.2f}{_verdict(bd)}.")
     nf = doc["new_family"]
     m, b = nf["summary"]["all"]["model"], nf["summary"]["all"]["baseline"]
     per = ", ".join(f"{f} from {centre_name(nf['predicted_from'][f])} {s['model']['interval_coverage']:.0%}"
@@ -227,7 +233,7 @@ def cmd_validate(args):
           f"baseline (ratio {nf['ratio_to_baseline']:.2f}), within 2× {m['share_within_2x']:.0%} "
           f"({b['share_within_2x']:.0%}), {level} coverage {m['interval_coverage']:.0%} of runs "
           f"({nf['family_mean_coverage']:.0%} averaged over families: {per}), mean width "
-          f"×{m['interval_mean_width_factor']:.2f}.")
+          f"×{m['interval_mean_width_factor']:.2f}{_verdict(nf)}.")
     for held, how in ((bd, "held out by developer"), (nf, "as a device without runs (its family held out whole)")):
         print(f"\nBy family, {how}:")
         print(_summary_table(held["summary"], doc["baseline"], level))
