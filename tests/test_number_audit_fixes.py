@@ -96,3 +96,13 @@ def test_examples_per_epoch_are_a_whole_number(capsys):
     assert code == 0
     import json
     assert json.loads(out)["flops"] == pytest.approx(3 * 4e9 * 1e6 * 1.5)
+
+
+def test_sharegpts_mean_prompt_has_one_home():
+    """The default query's prompt and the serving fit's chat prompt are one figure, ShareGPT's mean (code audit:
+    161 and 161.31 were typed apart): the default is its whole-token rounding."""
+    from estimator.core import inference
+    from estimator.io.serving_data import TASK_PROMPT_TOKENS
+    assert TASK_PROMPT_TOKENS["chat"][0] == inference.SHAREGPT_MEAN_PROMPT_TOKENS == 161.31
+    assert inference.DEFAULT_PROMPT_TOKENS == round(inference.SHAREGPT_MEAN_PROMPT_TOKENS) == 161
+    assert inference.DEFAULT_TOKENS_PER_QUERY == round(inference.SHAREGPT_MEAN_OUTPUT_TOKENS) == 338

