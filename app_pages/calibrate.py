@@ -35,6 +35,7 @@ from estimator.io.calibration_io import (
     write_profile,
 )
 from estimator.measure import calibration_run as cr
+from estimator.measure import matmul_bench as mb
 from estimator.report import humanize as hz
 from estimator.report.track_report import MAX_REPORT_BYTES, LoadedReport, parse_report
 
@@ -233,7 +234,7 @@ def _import_section() -> None:
 
 def _cpu_section() -> None:
     st.subheader("Short CPU calibration on this server", anchor=False)
-    st.caption("Matrix products (numpy, fp64 and fp32, sizes 256–1024) measured with CodeCarbon on the machine "
+    st.caption(f"Matrix products (numpy, {' and '.join(mb.CPU_PRECISIONS)}, sizes {mb.CPU_SIZES[0]}–{mb.CPU_SIZES[-1]}) measured with CodeCarbon on the machine "
                "that runs this app, which may not be yours: for your own machine run `python -m estimator calibrate`.")
     seconds = c.url_number("Seconds", "cal_seconds", min_value=1, max_value=MAX_APP_SECONDS, default=APP_SECONDS,
                            integer=True, where=st)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from estimator.core.embodied import LIFETIME_UTILIZATION
 from estimator.core.number_text import gfmt
 from estimator.core.units import G_PER_KG, HOURS_PER_YEAR, W_PER_KW
 from estimator.report import humanize as hz
@@ -91,7 +92,7 @@ def steps(est) -> list[Step]:
     if est.embodied_co2e_kg is not None and kg is not None:
         years = _a(est, "lifetime_years").value
         out.append(Step("6. Embodied CO₂e (manufacturing, beside the operational CO₂e)",
-                        "embodied = device-hours × kg CO₂e per device ÷ (lifetime hours × 1.0 utilisation)",
+                        f"embodied = device-hours × kg CO₂e per device ÷ (lifetime hours × {gfmt(LIFETIME_UTILIZATION)} utilisation)",
                         f"{hz.sig(est.device_hours, 4)} h × {gfmt(kg.value, 4)} kg ÷ ({gfmt(years)} years × "
                         f"{gfmt(HOURS_PER_YEAR)} h) = {hz.co2e(est.embodied_co2e_kg)}",
                         _src(est, "embodied_kg_co2e_per_device", "lifetime_years")))

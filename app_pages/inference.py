@@ -21,6 +21,7 @@ from estimator.core.inference import DEFAULT_PROMPT_TOKENS, DEFAULT_TOKENS_PER_Q
 from estimator.core.number_text import gfmt
 from estimator.core.serving import DEFAULT_ENGINE, ENGINES
 from estimator.io import serving_data
+from estimator.laws.scaling import CHINCHILLA_TOKENS_PER_PARAM
 from estimator.report import export
 from estimator.report import humanize as hz
 from estimator.services import limits
@@ -169,7 +170,7 @@ def inputs() -> dict:
     published = catalog()[kw["model"]].train_tokens if "model" in kw else None
     kw["train_tokens"] = c.url_number("Training tokens (break-even)", "inf_train", min_value=float(B.TOKENS.low),
                                       max_value=MAX_TOKENS, fmt=c.LARGE_NUMBER_FORMAT, where=side,
-                                      placeholder=("20 × N (Chinchilla)" if published is None
+                                      placeholder=(f"{gfmt(CHINCHILLA_TOKENS_PER_PARAM)} × N (Chinchilla)" if published is None
                                                    else f"published: {hz.count(published)}"))
     return {k: v for k, v in kw.items() if v is not None}
 

@@ -28,7 +28,7 @@ from estimator.services import api, limits
 
 from . import charts, slide, style
 from . import common as c
-from .limits import multiplier_chart
+from .limits_charts import multiplier_chart
 
 BRAIN_YEARS_LABEL = "Brain-years, one V100"  # the single V100's energy, not the real run's (the caption has that)
 LECTURE_HW = ("v100-sxm2", "a100-sxm-80gb", "h100-sxm", "b200")  # the GPU generations since GPT-3
@@ -181,7 +181,7 @@ def imagenet_compute() -> None:
     slide.chart(legend_in_plot(multiplier_chart(dm.CLAIM_CURRENT_ERROR_PCT, k, dm.CLAIM_TARGET_ERROR_PCT)),
            frame_y_title="Compute (×)")  # at 640×360 "Compute (×, log)" ran past its plot (browser audit)
     style.source_line("Thompson et al. 2020, \"The Computational Limits of Deep Learning\", arXiv:2007.05558: "
-                      "error ∝ compute^(−k); 10⁵× more compute for 5% ImageNet error.")
+                      f"error ∝ compute^(−k); {dm.CLAIM_TEXT}.")
 
 
 def compute_vs_price_chart(rep) -> alt.Chart:
@@ -230,7 +230,7 @@ def memory_wall() -> None:
               ("DRAM bandwidth", f"×{gfmt(trends.DRAM_BANDWIDTH_GROWTH_PER_2Y)}", "every 2 years"),
               ("The gap in 20 years", hz.times(s.memory_wall_gap_20y), "compute outruns memory")])
     slide.chart(memory_wall_chart())
-    style.source_line(f"{trends.MEMORY_WALL_SOURCE}: over 20 years peak FLOPS grew {gfmt(trends.PEAK_FLOPS_GROWTH_PER_2Y)}× "
+    style.source_line(f"{trends.MEMORY_WALL_SOURCE}: over {trends.MEMORY_WALL_YEARS} years peak FLOPS grew {gfmt(trends.PEAK_FLOPS_GROWTH_PER_2Y)}× "
                       f"every 2 years, DRAM bandwidth {gfmt(trends.DRAM_BANDWIDTH_GROWTH_PER_2Y)}×, interconnect "
                       f"{gfmt(trends.INTERCONNECT_GROWTH_PER_2Y)}×.")
 

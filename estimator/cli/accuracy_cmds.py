@@ -10,7 +10,7 @@ from estimator.core.number_text import gfmt
 from estimator.core.profile import DISPLAY_FLOPS
 from estimator.core.units import MS_PER_S
 from estimator.core.utilization_choice import centre_name, reference_run
-from estimator.core.utilization_model import COVARIATES
+from estimator.core.utilization_model import COVARIATES, RULE_GOODPUT
 from estimator.fit.serving_fit import FACTOR_BANDS as SERVING_BANDS
 from estimator.fit.utilization_cv import FACTOR_BANDS
 from estimator.io.datafiles import UTILIZATION_FIT_PATH, UTILIZATION_VALIDATION_PATH
@@ -318,7 +318,7 @@ def cmd_fit(args):
 
 
 def register(sub):
-    p = sub.add_parser("validate", help="out-of-sample accuracy over every run the project holds, beside the 30%% rule")
+    p = sub.add_parser("validate", help=f"out-of-sample accuracy over every run the project holds, beside the {RULE_GOODPUT * 100:.0f}%% rule")
     p.add_argument("--inference", action="store_true",
                    help="the serving model instead: J per output token and TPOT, leave-one-model-out over the "
                         "measured serving configurations")

@@ -173,7 +173,7 @@ def cmd_diminishing(args):
             ("base workload", hz.flops(r.base_flops)), *_est_rows(rep.base, "  base "),
             ("target workload", hz.flops(r.target_flops)), *_est_rows(rep.target, "  target ")],
            [dm.SOURCE, f"base: {rep.base_source}",
-            f"the lecture's claim (10⁵× for 5% ImageNet error from ≈11.5%) implies k = {dm.CLAIM_EXPONENT:.3f}",
+            f"the lecture's claim ({dm.CLAIM_TEXT} {dm.CLAIM_FROM_TEXT}) implies k = {dm.CLAIM_EXPONENT:.3f}",
             *([rep.cost_note] if rep.cost_note else []),
             *[f"{n} (the exponent moves the multiplier most: it is (current ÷ target error)^(1/k))" for n in
               [est_range_note(rep.base, rep.target, exact="the errors, the base and the exponent are")] if n]])
