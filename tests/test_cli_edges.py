@@ -4,6 +4,8 @@ bounds the code holds."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from estimator.cli.main import main
@@ -49,8 +51,15 @@ def test_a_zero_is_never_printed_with_a_minus_sign(capsys, argv):
 
 
 def test_zero_and_ordinary_small_prices_still_work(capsys):
-    rc, out, _ = _run(capsys, "estimate", "--flops", "1e20", "--carbon-intensity", "0", "--price-usd-per-hour", "0.001")
-    assert rc == 0 and "CO₂e" in out
+    """A zero grid intensity and a tenth of a cent an hour are answered, with their numbers: no operational CO₂e, and
+    the cost the device-hours at that price (code audit: the test asked only that "CO₂e" was printed)."""
+    rc, out, _ = _run(capsys, "estimate", "--flops", "1e20", "--carbon-intensity", "0", "--price-usd-per-hour", "0.001",
+                      "--format", "json")
+    assert rc == 0
+    d = json.loads(out)
+    assert d["co2e_kg"] == 0 and d["range"]["co2e_kg"] == [0, 0] and d["energy_kwh"] > 0
+    assert d["cost_usd"] == pytest.approx(d["device_hours"] * 0.001)
+    assert d["range"]["cost_usd"] == pytest.approx([h * 0.001 for h in d["range"]["device_hours"]])
 
 
 @pytest.mark.parametrize("gigabytes, text", [(5.12e16, "5.12 × 10¹⁶"), (2e-9, "2 × 10⁻⁹"), (113.4, "113"),
