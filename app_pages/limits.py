@@ -94,6 +94,7 @@ def scaling_section(hardware: str) -> None:
     method = c.url_radio("Split between N and D", "lim_method", list(scaling.METHODS), default="tokens-per-param",
                          where=left, help=f"tokens-per-param: D = {gfmt(scaling.CHINCHILLA_TOKENS_PER_PARAM)}·N (Hoffmann et al. 2022, Table 3); "
                                           "fit: the minimum of L(N, D) = E + A/N^α + B/D^β (§3.3, App. D.2)")
+    res = None
     try:
         if kind == "FLOPs":
             flops = c.url_number("Training FLOPs", "lim_flops", min_value=B.SCALING_FLOPS.low, max_value=B.SCALING_FLOPS.high,
@@ -102,28 +103,39 @@ def scaling_section(hardware: str) -> None:
             extrapolated = model.extrapolated
         else:
             key = "lim_" + BUDGET_KIND[kind]
-            amount = c.url_number(f"Budget ({kind})", key, min_value=1e-3, max_value=B.BUDGET[BUDGET_KIND[kind]].high,
+            # any budget the CLI takes, more than 0 (code audit: the page refused $0.0005, which the CLI answers)
+            amount = c.url_number(f"Budget ({kind})", key, min_value=B.SMALLEST_NONZERO, max_value=B.BUDGET[BUDGET_KIND[kind]].high,
                                   default=DEFAULT_BUDGETS[kind], fmt="%.4g", where=left)
             res, est = limits.budget_model(BUDGET_KIND[kind], amount, hardware, method=method)
             model, extrapolated = res.model, res.extrapolated
     except EstimatorError as exc:
         c.show_error(exc, right, SCALING_LABELS)
         return
+    def bought(fmt, name: str, text: str | None) -> str | None:
+        """A budget's parameters, tokens or FLOPs: the range of what it buys before the card's own help, as the CLI."""
+        if res is None or res.low is None or res.high is None:
+            return text
+        ends = sorted((getattr(res.low, name), getattr(res.high, name)))
+        return f"range {' – '.join(hz.range_ends(fmt, *ends))}" + (f"; {text}" if text else "")
     with right:
-        _metrics("scaling_model", [("Parameters", hz.count(model.params_opt), model.source),
-                  ("Tokens", hz.count(model.tokens_opt), f"{gfmt(model.tokens_per_param, 3)} tokens per parameter"),
+        _metrics("scaling_model", [("Parameters", hz.count(model.params_opt), bought(hz.count, "params_opt", model.source)),
+                  ("Tokens", hz.count(model.tokens_opt), bought(hz.count, "tokens_opt",
+                                                                f"{gfmt(model.tokens_per_param, 3)} tokens per parameter")),
                   ("Predicted loss", f"{model.loss_opt:.3f}", scaling.SOURCE_LOSS)])
         if extrapolated:
             st.caption(c.md_escape(extrapolated[:1].upper() + extrapolated[1:] + ".", 600))
         if est is None:
             st.info(f"{beyond[:1].upper()}{beyond[1:]}.")
         else:
-            _metrics("scaling_cost", [("FLOPs", hz.sci(model.flops), None),
+            _metrics("scaling_cost", [("FLOPs", hz.sci(model.flops), bought(hz.sci, "flops", None)),
                       ("Time (1 device)", hz.duration(est.wall_clock_s), _range(est, "wall_clock_s", hz.duration)
                        + f"; on one {est.hardware_name}"),
                       ("Energy", hz.energy(est.energy_kwh), _range(est, "energy_kwh", hz.energy)),
                       ("CO₂e", hz.co2e_short(est.co2e_kg), _range(est, "co2e_kg", hz.co2e_short)),
                       ("Cost", hz.money(est.cost_usd), _range(est, "cost_usd", hz.money))])
+            if res is not None:
+                note = limits.budget_note(BUDGET_KIND[kind], est)
+                st.caption(c.md_escape(f"{note[:1].upper()}{note[1:]}.", 400))
         charts.render_chart(loss_chart(method, model.flops, model.loss_opt))
         first, second = scaling.METHODS
         st.caption(f"The two splits' predicted losses differ by at most {loss_gap():.3f} over the chart, so the "
@@ -153,9 +165,10 @@ def diminishing_section(hardware: str) -> None:
                 f"2^(1/k) ≈ {hz.times(dm.halving_multiplier(dm.DEFAULT_EXPONENT))} the compute. Move k to see how sensitive "
                 "the claim is.")
     left, right = _layout()
-    now = c.url_number(DIMINISHING_LABELS["current_error"], "dr_now", min_value=0.001, max_value=100.0,
+    now = c.url_number(DIMINISHING_LABELS["current_error"], "dr_now", min_value=B.SMALLEST_NONZERO, max_value=B.ERROR_PCT.high,
                        default=dm.CLAIM_CURRENT_ERROR_PCT, fmt="%.3g", where=left)
-    target = c.url_number(DIMINISHING_LABELS["target_error"], "dr_target", min_value=0.001, max_value=100.0,
+    target = c.url_number(DIMINISHING_LABELS["target_error"], "dr_target", min_value=B.SMALLEST_NONZERO,
+                          max_value=B.ERROR_PCT.high,
                           default=dm.CLAIM_TARGET_ERROR_PCT, fmt="%.3g", where=left)
     k = c.url_number(DIMINISHING_LABELS["exponent"], "dr_k", min_value=dm.MIN_HALVING_EXPONENT, max_value=B.DIMINISHING_EXPONENT.high,
                      default=dm.DEFAULT_EXPONENT, step=0.005, fmt="%.4g", where=left, help="error ∝ compute^(−k)")

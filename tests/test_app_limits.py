@@ -72,6 +72,18 @@ def test_limits_budget_from_the_url():
     m = metrics(at)
     assert m["Parameters"] == hz.count(res.model.params_opt)
     assert m["Cost"] == hz.money(est.cost_usd) == "$1.0M"
+    # what the budget buys with its range, and what the ranges mean, as the CLI prints them (code audit: the page
+    # showed neither)
+    helps = {x.label: x.proto.help for x in at.metric}
+    for label, name, fmt in (("Parameters", "params_opt", hz.count), ("Tokens", "tokens_opt", hz.count),
+                             ("FLOPs", "flops", hz.sci)):
+        lo, hi = sorted((getattr(res.low, name), getattr(res.high, name)))
+        assert lo < getattr(res.model, name) < hi
+        assert helps[label].startswith(f"range {' – '.join(hz.range_ends(fmt, lo, hi))}"), helps[label]
+    note = limits.budget_note("usd", est)
+    assert "it pays for exact device-hours" in note
+    assert any(c.value.replace("\\", "") == f"{note[:1].upper()}{note[1:]}." for c in at.caption)
+    assert "range" not in (dict((x.label, x.proto.help) for x in run_page("limits").metric)["Parameters"] or "")
 
 
 def test_limits_widgets_move_the_numbers():

@@ -148,14 +148,7 @@ def cmd_chinchilla(args):
         [est_range_note(est, exact="the split and the law's constants are")] if est is not None and not budget else [])
     notes = [n for n in notes if n]
     if budget:
-        hours_bought = kind == "usd" and est.assumption("electricity_usd_per_kwh") is None
-        power_given = est.assumption("power_w").origin == "user"
-        varies = "the utilisation" if hours_bought or power_given else "the utilisation and the power"
-        notes.append(f"the budget is fixed; the ranges are {LEVEL:.0%} ranges: what it buys (FLOPs, parameters, tokens, "
-                     f"loss) varies with {varies}; "
-                     + ("it pays for exact device-hours" if hours_bought else
-                        "it fixes the energy, and device-hours = energy ÷ (power × PUE)")
-                     + ", and each row says whether it is exact")
+        notes.append(limits.budget_note(kind, est))
     _table(rows, notes)
 
 
@@ -249,7 +242,7 @@ def register(sub):
     q.add_argument("--target-error", type=float, default=dm.CLAIM_TARGET_ERROR_PCT,
                    help=f"error wanted, same unit (default {gfmt(dm.CLAIM_TARGET_ERROR_PCT)})")
     q.add_argument("--exponent", type=float, default=dm.DEFAULT_EXPONENT,
-                   help=f"k in error ∝ compute^(−k) (default {gfmt(dm.DEFAULT_EXPONENT)}: the 10⁵× claim implies "
+                   help=f"k in error ∝ compute^(−k) (default {gfmt(dm.DEFAULT_EXPONENT)}: the {dm.CLAIM_MULTIPLIER_TEXT} claim implies "
                         f"{dm.CLAIM_EXPONENT:.4f}; at least {gfmt(dm.MIN_HALVING_EXPONENT)}, below which halving an error "
                         "outgrows physics)")
     b = q.add_mutually_exclusive_group()

@@ -124,6 +124,9 @@ SCALING_FLOPS = Bound(1e12, 6 * PARAMS.high * TOKENS.high, "FLOPs",
                       "parameter, ≈10³² by the fit)")
 TOKENS_PER_PARAM = Bound(1e-3, 1e5, "tokens per parameter",
                          "a thousandth of a token up to 5,000 × Chinchilla's 20 (Hoffmann et al. 2022)")
+# An error rate the Limits page takes in percent (the CLI's errors are in any unit, only positive): more than 0,
+# at most 100% (a rate cannot pass all of the examples; code audit: the page typed 0.001–100 itself).
+ERROR_PCT = Bound(0.0, 100.0, "%", "an error rate: more than 0%, at most 100%", low_open=True)
 # k in error ∝ compute^(−k) (Thompson et al. 2020): fitted scaling exponents of loss against compute
 # are about 0.05 (Kaplan et al. 2020, arXiv:2001.08361, α_C ≈ 0.050) and the lecture's claim implies
 # 0.072; k = 5 would mean 1% more compute cuts the error by 5%.

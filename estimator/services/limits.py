@@ -18,6 +18,7 @@ from estimator.core.errors import InputError, ResultOutOfBounds
 from estimator.core.estimate import Estimate
 from estimator.core.fixed_energy import with_energy_fixed
 from estimator.core.inference import InferenceResult, InferenceScenario, inference
+from estimator.core.interval import LEVEL
 from estimator.core.number_text import gfmt
 from estimator.core.scenario import SITE_INPUTS
 from estimator.core.serving import DEFAULT_ENGINE
@@ -144,6 +145,19 @@ def budget_model(kind: str, budget: float, hardware: str, setting: dict | None =
     # energy fixed (in kWh, or in t CO₂e at a grid intensity without a range; in dollars at an
     # electricity price): energy, CO₂e and that cost are exact, the power's range goes into the time
     return result, with_energy_fixed(est, run.scenario, run.profile)
+
+
+def budget_note(kind: str, est: Estimate) -> str:
+    """What a fixed budget's ranges mean, for the CLI's notes and the Limits page alike (code audit: the page had
+    neither this note nor the ranges of what the budget buys): dollars at a price per device-hour buy exact
+    device-hours; any other budget fixes the energy."""
+    hours_bought = kind == "usd" and est.assumption("electricity_usd_per_kwh") is None
+    power_given = est.assumption("power_w").origin == "user"
+    varies = "the utilisation" if hours_bought or power_given else "the utilisation and the power"
+    return (f"the budget is fixed; the ranges are {LEVEL:.0%} ranges: what it buys (FLOPs, parameters, tokens, loss) "
+            f"varies with {varies}; " + ("it pays for exact device-hours" if hours_bought else
+                                         "it fixes the energy, and device-hours = energy ÷ (power × PUE)")
+            + ", and each row says whether it is exact")
 
 
 @dataclass(frozen=True)
