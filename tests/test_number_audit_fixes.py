@@ -106,3 +106,16 @@ def test_sharegpts_mean_prompt_has_one_home():
     assert TASK_PROMPT_TOKENS["chat"][0] == inference.SHAREGPT_MEAN_PROMPT_TOKENS == 161.31
     assert inference.DEFAULT_PROMPT_TOKENS == round(inference.SHAREGPT_MEAN_PROMPT_TOKENS) == 161
     assert inference.DEFAULT_TOKENS_PER_QUERY == round(inference.SHAREGPT_MEAN_OUTPUT_TOKENS) == 338
+
+
+@pytest.mark.parametrize("flag, kind, value", [("--budget-usd", "usd", 1e6), ("--budget-kwh", "kwh", 1e6),
+                                               ("--budget-tco2e", "tco2e", 100.0)])
+def test_a_budgets_json_names_its_unit_in_each_key(capsys, flag, kind, value):
+    """budget_usd and usd_per_flop, not one "budget" whose unit changed with the flag (CLI audit); the price per FLOP
+    times the FLOPs bought is the budget."""
+    import json
+    code, out, _ = _cli(capsys, "scaling", "chinchilla", flag, f"{value:g}", "--hardware", "h100-sxm", "--format", "json")
+    assert code == 0
+    d = json.loads(out)
+    assert d["budget_kind"] == kind and d[f"budget_{kind}"] == value and "budget" not in d and "per_flop" not in d
+    assert d[f"{kind}_per_flop"] * d["flops"] == pytest.approx(value, rel=1e-6)

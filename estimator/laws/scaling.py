@@ -267,8 +267,10 @@ class BudgetResult:
         return None
 
     def to_dict(self) -> dict:
-        out = {"budget": self.budget, "budget_unit": self.unit, "hardware": self.hardware_id,
-               "per_flop": self.per_flop, **self.model.to_dict(), "flops": self.flops}
+        # the unit in each key's name, as everywhere in the JSON (CLI audit: "budget" and "per_flop" changed unit with
+        # the flag): budget_usd and usd_per_flop, budget_kwh and kwh_per_flop, budget_tco2e and tco2e_per_flop
+        out = {"budget_kind": self.kind, f"budget_{self.kind}": self.budget, "hardware": self.hardware_id,
+               f"{self.kind}_per_flop": self.per_flop, **self.model.to_dict(), "flops": self.flops}
         if self.low is not None and self.high is not None:
             out["range"] = {k: [getattr(self.low, k), getattr(self.high, k)] for k in ("flops", "params_opt", "tokens_opt")}
             out["range"]["loss_opt"] = sorted([self.low.loss_opt, self.high.loss_opt])  # more FLOPs, lower loss
