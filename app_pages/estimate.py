@@ -7,14 +7,14 @@ import streamlit as st
 
 from estimator.core.interval import EXACT, ONE_FIGURE, STATED, range_meaning
 from estimator.core.number_text import gfmt
-from estimator.report import export
+from estimator.report import explain, export
 from estimator.report import humanize as hz
 from estimator.report.export import LABELS, published_cells
 from estimator.services import api
 from estimator.services.companions import companion_sentence
 from estimator.services.size_sweep import model_size_sweep
 
-from . import charts, explain, exports, size_sweep, style
+from . import charts, exports, size_sweep, style
 from . import common as c
 from .inputs import ScenarioInputs, run_or_error, scenario_inputs
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 
 pytest.importorskip("streamlit")
-from app_pages import charts, explain  # noqa: E402
+from app_pages import charts  # noqa: E402
 from estimator.core import bounds as B  # noqa: E402
+from estimator.report import explain  # noqa: E402
 from estimator.services import api  # noqa: E402
 from estimator.services.size_sweep import SWEEP_DECADES, model_size_sweep  # noqa: E402
 

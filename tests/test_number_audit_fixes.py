@@ -119,3 +119,17 @@ def test_a_budgets_json_names_its_unit_in_each_key(capsys, flag, kind, value):
     d = json.loads(out)
     assert d["budget_kind"] == kind and d[f"budget_{kind}"] == value and "budget" not in d and "per_flop" not in d
     assert d[f"{kind}_per_flop"] * d["flops"] == pytest.approx(value, rel=1e-6)
+
+
+def test_how_it_was_computed_reads_the_flops_rule_from_the_estimate_not_from_words():
+    """The first step's formula comes from ``Estimate.flops_per_param_token`` (code audit: it looked for "8·N·D" in
+    the FLOPs' source, so a given count whose source quoted 8·N·D was shown as derived)."""
+    from estimator.report.explain import steps
+    p = PROFILES["h100-sxm"]
+    first = {}
+    for name, s in (("6", Scenario(params=7e9, tokens=1e12)), ("8", Scenario(params=7e9, tokens=1e12, recompute=True)),
+                    ("given", Scenario(flops=5.6e22, flops_source="8·N·D from the paper's own count"))):
+        e = estimate(s, p)
+        first[name] = (e.flops_per_param_token, steps(e)[0].formula)
+    assert first == {"6": (6.0, "C = 6·N·D (dense transformer)"), "8": (8.0, "C = 8·N·D (with activation recomputation)"),
+                     "given": (None, "C = given")}

@@ -297,6 +297,8 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
         equivalents=equivalents(float(mid["energy_kwh"]), float(mid["co2e_kg"])),
         breakdown=breakdown, achieved_flops_per_s=achieved, notes=tuple(notes), level=LEVEL,
         time_flops=time_flops if time_flops != flops else None,
+        flops_per_param_token=(None if flops_assumption is None or flops_assumption.origin != "derived" else
+                               FLOPS_PER_PARAM_TOKEN_TRAIN_RECOMPUTE if s.recompute else FLOPS_PER_PARAM_TOKEN_TRAIN),
         utilization=util_info, embodied_co2e_kg=fp.embodied_co2e_kg, water_l=fp.water_l, range_basis=range_basis,
         calibration=calibration_facts(profile.calibration, profile.power.includes_host), price_basis=price_basis,
         power_includes_host=None if s.power_w is not None else profile.power.includes_host,

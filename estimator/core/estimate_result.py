@@ -86,6 +86,9 @@ class Estimate:
     # the FLOPs the time was computed from, where they are not ``flops``: with full recomputation the
     # fitted utilisation counts model FLOPs, 6·N·D, not the 8·N·D the devices execute
     time_flops: float | None = None
+    # the FLOPs per parameter and token when ``flops`` came from N and D (6, or 8 with full recomputation); None
+    # when the FLOPs were given or there are none
+    flops_per_param_token: float | None = None
     hardware_release_year: int | None = None  # the profile's release_year (a datasheet citation's year)
     hardware_kind: str | None = None  # the profile's kind (gpu, tpu, cpu, system, brain): a "system" is one whole device
     # what each range is (interval.PREDICTION, STATED or EXACT), by the key of ``range``

@@ -1,5 +1,7 @@
 """'How this was computed': each step (FLOPs → time → energy → CO₂e → cost) with its formula,
-its numbers and the source of every assumption, built from the Estimate's own assumptions."""
+its numbers and the source of every assumption, built from the Estimate's own assumptions and figures
+(pure: the Estimate page shows it; code audit: it sat with the page and read recomputation from a source's
+words)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from dataclasses import dataclass
 from estimator.core.embodied import LIFETIME_UTILIZATION
 from estimator.core.number_text import gfmt
 from estimator.core.units import G_PER_KG, HOURS_PER_YEAR, W_PER_KW
+from estimator.core.workload import FLOPS_PER_PARAM_TOKEN_TRAIN, FLOPS_PER_PARAM_TOKEN_TRAIN_RECOMPUTE
 from estimator.report import humanize as hz
 
 
@@ -39,8 +42,8 @@ def steps(est) -> list[Step]:
     hours = _a(est, "hours")
     dev_hours = _a(est, "device_hours")
     if flops is not None:
-        formula = ("C = 8·N·D (with activation recomputation)" if "8·N·D" in flops.source else
-                   "C = 6·N·D (dense transformer)" if flops.origin == "derived" else "C = given")
+        formula = {FLOPS_PER_PARAM_TOKEN_TRAIN_RECOMPUTE: "C = 8·N·D (with activation recomputation)",
+                   FLOPS_PER_PARAM_TOKEN_TRAIN: "C = 6·N·D (dense transformer)"}.get(est.flops_per_param_token, "C = given")
         out.append(Step("1. Training FLOPs C", formula,
                         f"C = {hz.sci(est.flops, 4)} FLOPs", _src(est, "flops")))
     if hours is None and dev_hours is None:
