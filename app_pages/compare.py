@@ -201,6 +201,8 @@ def draw(inputs) -> None:
     st.dataframe(table_view(df.drop(columns=ranges).sort_values("time_days")), hide_index=True, column_config=table_config(),
                  column_order=column_order(with_refs), width="stretch",
                  height=35 * (len(df) + 1) + 3)  # every profile visible; click a header to sort
+    for note in api.compare_caveats(rep.results):  # what the rows do not share, as the CLI says under its table
+        st.caption(c.md_escape(f"Note: {note}.", limit=600))
     by_id = sorted(rep.results, key=lambda r: r.profile.id)  # the CLI's order: its default list is sorted by id
     st.download_button("CSV", export.compare_csv(r.estimate for r in by_id), file_name="compare.csv",
                        mime="text/csv", on_click="ignore", icon=":material/download:",

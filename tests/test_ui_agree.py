@@ -80,7 +80,8 @@ def test_compare_reports_unusable_profiles_and_goes_on(capsys):
                       flops=1e23, precision="fp8")
     assert rep.results and rep.failures, "some profiles have fp8 and some do not"
     notes = [x for x in err.splitlines() if x.startswith("note: ")]
-    assert notes == [f"note: {hw}: {msg}" for hw, msg in rep.failures]
+    caveats = [f"note: {n}" for n in api.compare_caveats(rep.results)]  # what the rows shown do not share, first
+    assert notes == caveats + [f"note: {hw}: {msg}" for hw, msg in rep.failures]
     for r in rep.results:
         assert any(line.startswith(r.profile.id + " ") for line in out.splitlines())
     for hw, _ in rep.failures:
@@ -239,3 +240,26 @@ def test_cli_and_app_write_a_time_and_an_energy_per_token_alike(capsys):
                                 "inf_prompt": "100000", "inf_batch": "1"})
     shown = {m.label: m.value for m in at.metric}
     assert tpot in shown.values() and joules in shown.values(), shown
+
+
+def test_a_comparison_says_under_its_table_what_its_rows_do_not_share(capsys):
+    """Chip-only power beside host-included power, and the 30% rule beside fitted utilisation, are said once under
+    the table, in the CLI's table and Markdown and on the Compare page (numbers audit: the TPU v5p's chip-only power
+    read 2.7× less energy than the TPU v4's with no word); rows that share both get no note."""
+    pytest.importorskip("streamlit")
+    from apptest_pages import run_page
+
+    mixed = ["tpu-v4", "tpu-v5p", "h100-sxm"]
+    notes = api.compare_caveats(api.compare(mixed, flops=1e23).results)
+    assert len(notes) == 2 and notes[0].startswith("power incl. host differs: tpu-v5p counts the chip alone, the others")
+    assert notes[1].startswith("utilisation differs in kind: rows at the 30% rule")
+    code, out, err = cli(capsys, "compare", "--flops", "1e23", "--hardware", *mixed)
+    assert code == 0 and all(f"note: {n}\n" in err for n in notes) and "note:" not in out  # the table stays a table
+    code, out, _ = cli(capsys, "compare", "--flops", "1e23", "--hardware", *mixed, "--format", "markdown")
+    assert code == 0 and all(f"Note: {n}." in out for n in notes)
+    assert api.compare_caveats(api.compare(["h100-sxm", "a100-sxm-80gb"], flops=1e23).results) == []
+    code, out, err = cli(capsys, "compare", "--flops", "1e23", "--hardware", "h100-sxm", "a100-sxm-80gb")
+    assert "note:" not in out + err
+    at = run_page("compare", {"flops": "1e23"})
+    shown = [cap.value.replace("\\", "") for cap in at.caption]
+    assert any(s.startswith("Note: power incl. host differs:") for s in shown), shown

@@ -227,6 +227,8 @@ def _compare_output(args, results, failures=()) -> None:
         print("|" + "---|" * len(header))
         for row in table:
             print("| " + " | ".join(row) + " |")
+        for note in api.compare_caveats(results):
+            print(f"\nNote: {note}.")
         for hw, msg in failures:  # a saved page says which hardware asked for is missing (exports audit)
             print(f"\nLeft out: {hw}: {msg}")
         print(f"\n{tool_line(load_sources())}")  # the tool and its version, as estimate's Markdown ends
@@ -234,6 +236,8 @@ def _compare_output(args, results, failures=()) -> None:
     widths = [max(len(str(x)) for x in col) for col in zip(header, *table)]
     for row in [header] + table:
         print("  ".join(str(x).ljust(w) for x, w in zip(row, widths)))
+    for note in api.compare_caveats(results):  # on stderr, as the left-out profiles: the table stays a table
+        print(f"note: {note}", file=sys.stderr)
 
 
 def cmd_presets(args):

@@ -21,6 +21,7 @@ from estimator.services.grid import grid_place, resolve_grid, resolve_grid_site,
 from estimator.services.preset_check import in_sample_note
 from estimator.services.rows import (  # noqa: F401 (a comparison's rows as data, re-exported)
     COMPARE_ASSUMPTIONS,
+    compare_caveats,
     compare_row,
     host_words,
     price_basis,

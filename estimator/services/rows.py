@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from estimator.core.estimate import ALL_KEYS
+from estimator.core.utilization_model import RULE_GOODPUT
 from estimator.report.provenance import tool_info
 
 if TYPE_CHECKING:
@@ -75,3 +76,21 @@ def compare_row(result: Result) -> dict[str, Any]:
             "reference_point": p.reference_point, "notes": list(e.notes),
             # what estimate's JSON carries beside its numbers (review: compare's JSON alone had neither)
             "provenance": as_estimate["provenance"], "tool": tool_info()}
+
+
+def compare_caveats(results) -> list[str]:
+    """What a comparison's rows do not share, said under the table in the CLI and on the Compare page (numbers
+    audit: the TPU v5p's chip-only power read 2.7× less energy than the TPU v4's host-included one, and the
+    B200 at the 30% rule 3.5× the H100's fitted speed per device, with no word under the table)."""
+    out = []
+    hosts = {r.estimate.power_includes_host for r in results} - {None}
+    if hosts == {True, False}:
+        chip = sorted(r.profile.id for r in results if r.estimate.power_includes_host is False)
+        out.append(f"power incl. host differs: {', '.join(chip)} count{'s' if len(chip) == 1 else ''} the chip alone, "
+                   "the others the device's share of its server too, so their energy reads low beside the others")
+    kinds = {u.family == "rule" for u in (r.estimate.utilization for r in results) if u is not None}
+    if kinds == {True, False}:
+        out.append(f"utilisation differs in kind: rows at the {RULE_GOODPUT:.0%} rule have no published runs and take the "
+                   "centre chosen for such devices, with a range calibrated on families held out whole; the others "
+                   "take their family's fit to its own runs")
+    return out
