@@ -10,7 +10,6 @@ import streamlit as st
 
 from estimator.core.number_text import gfmt
 from estimator.core.utilization_choice import centre_name
-from estimator.core.utilization_model import RULE
 from estimator.fit.utilization_cv import BASELINE_GOODPUT, FACTOR_BANDS
 from estimator.io.datafiles import UTILIZATION_VALIDATION_PATH, load_utilization_model, load_validation_document
 from estimator.report import export
@@ -144,8 +143,7 @@ def headline(doc: dict, lecture: bool) -> None:
     _held_out_sentence(doc, nf, f"For hardware with no runs in the data (B200, TPU v5p, ...), estimated "
                                 f"{accuracy.NEW_DEVICE_CHOICE}: with each of "
                                 f"the {nf['n_families']} families held out whole and predicted that way",
-                       no_better=(f": such hardware takes {centre_name(centre)} itself, with this calibrated range."
-                                  if centre == RULE else None))
+                       new_device_centre=centre)
     if not lecture:
         ny = doc["without_year"]
         st.caption(f"Without the run's year (as an estimate without one is made; it changes the {ny['folds_using_year']} "
@@ -158,7 +156,7 @@ def headline(doc: dict, lecture: bool) -> None:
                    f"`{accuracy.FIT_COMMAND}` and checked against a fresh run by the tests).")
 
 
-def _held_out_sentence(doc: dict, held: dict, who: str, no_better: str | None = None) -> None:
+def _held_out_sentence(doc: dict, held: dict, who: str, new_device_centre: str | None = None) -> None:
     """One line for a stricter hold-out (``by_developer``, ``new_family``): its typical miss beside
     the rule's and its coverage, with the plain reading when the centre is no better than the rule
     (``no_better``: that reading in other words)."""
@@ -166,7 +164,7 @@ def _held_out_sentence(doc: dict, held: dict, who: str, no_better: str | None = 
     st.markdown(c.md_escape(
         f"{who}, the typical miss is {m['median_factor']:.2f}× against {b['median_factor']:.2f}× for the {RULE_LABEL}, "
         f"and {m['interval_coverage']:.0%} of runs fall inside the {doc['interval_level']:.0%} interval"
-        + ((no_better or f": {accuracy.NO_BETTER_READING}.") if accuracy.no_better_than_rule(held) else "."), limit=500))
+        + (f": {reading}." if (reading := accuracy.no_better_reading(held, new_device_centre)) else "."), limit=500))
 
 
 # A miss's line in full: the reasons (shipped data, at most 754 characters today) are never cut.

@@ -245,6 +245,12 @@ SLIDE_CSS = f"""<style>
 }}
 .st-key-{EMBED_CHART_KEY} {{ height: 100%; }}
 .st-key-{EMBED_CHART_KEY} > [data-testid="stElementContainer"] {{ flex: 1 1 0 !important; min-height: 0 !important; }}
+</style>"""
+# In a frame only: its short sizes give the chart the room the secondary lines leave (a slide keeps them and scrolls:
+# its ←/→ links are the way on, review)
+EMBED_SLIDE_CSS = SLIDE_CSS + f"""<style>
+{_SLIDE} {{ padding-top: {EMBED_TOP_PAD_REM}rem !important; padding-bottom: {EMBED_BOTTOM_PAD_REM}rem !important; }}
+[data-testid="stLayoutWrapper"]:has(> .st-key-{EMBED_CHART_KEY}) {{ min-height: {EMBED_CHART_MIN_PX}px !important; }}
 @media (max-height: {EMBED_SHORT_BELOW_PX - 1}px) {{
 {_SLIDE} [class*="st-key-{FIT_ROW_KEY}"] [data-testid="stElementContainer"]:has([data-testid="stCaptionContainer"]),
 {_SLIDE} [data-testid="stElementContainer"]:has(.cce-links) {{ display: none !important; }}
@@ -257,10 +263,6 @@ SLIDE_CSS = f"""<style>
 @media (max-height: {EMBED_TINY_BELOW_PX - 1}px) {{
 {_SLIDE} [data-testid="stElementContainer"]:has(.cce-source) {{ display: none !important; }}
 }}
-</style>"""
-EMBED_SLIDE_CSS = SLIDE_CSS + f"""<style>
-{_SLIDE} {{ padding-top: {EMBED_TOP_PAD_REM}rem !important; padding-bottom: {EMBED_BOTTOM_PAD_REM}rem !important; }}
-[data-testid="stLayoutWrapper"]:has(> .st-key-{EMBED_CHART_KEY}) {{ min-height: {EMBED_CHART_MIN_PX}px !important; }}
 </style>"""
 
 

@@ -22,10 +22,19 @@ def test_a_fitted_utilisation_at_another_precision_says_whose_peak_it_shares(pre
     assert other.utilization.value == pytest.approx(bf16.utilization.value)
     assert other.wall_clock_s == pytest.approx(bf16.wall_clock_s * p.peak() / p.peak(precision))
     note = next(n for n in other.notes if "share of the bf16 peak" in n)
+    assert note.startswith(f"the utilisation ({other.utilization.short}) is a share of the bf16 peak")
     assert f"applied to the {precision} peak ({ratio} the bf16 peak)" in note
     assert not any("share of the bf16 peak" in n for n in bf16.notes)
     given = estimate(Scenario(flops=1e21, devices=8, precision=precision, utilization=0.3), p)  # the user's own share
     assert not any("share of the bf16 peak" in n for n in given.notes)
+
+
+def test_the_rule_at_another_precision_is_named_as_the_rule():
+    """Hardware without runs takes the 30% rule, not a fit: the note names it as it is (review: it read "the fitted
+    utilisation … the runs' own" for the B200 at fp8)."""
+    e = estimate(Scenario(flops=1e21, devices=8, precision="fp8"), PROFILES["b200"])
+    note = next(n for n in e.notes if "share of the bf16 peak" in n)
+    assert note.startswith("the utilisation (0.3, 30% rule (no runs)) is a share of the bf16 peak") and "fitted" not in note
 
 
 def test_a_grid_intensity_codecarbon_ships_out_of_bounds_is_left_out(monkeypatch, tmp_path):
@@ -35,7 +44,7 @@ def test_a_grid_intensity_codecarbon_ships_out_of_bounds_is_left_out(monkeypatch
     import json
 
     from estimator.core import bounds as B
-    from estimator.io import datafiles
+    from estimator.io import carbon_data, datafiles
     (tmp_path / "private_infra").mkdir()
     (tmp_path / "cloud").mkdir()
     mix = {"AAA": {"country_name": "Ok", "carbon_intensity": 300.5, "year": 2023},
@@ -50,7 +59,7 @@ def test_a_grid_intensity_codecarbon_ships_out_of_bounds_is_left_out(monkeypatch
         "provider,providerName,offsetRatio,region,impact,country_name,countryIsoCode,state,city\n"
         "gcp,Google,1,ok-1,120,Ok,AAA,,City\ngcp,Google,1,nan-1,nan,Ok,AAA,,City\n"
         "gcp,Google,1,inf-1,inf,Ok,AAA,,City\ngcp,Google,1,text-1,n/a,Ok,AAA,,City\n")
-    monkeypatch.setattr(datafiles, "codecarbon_data_dir", lambda: tmp_path)
+    monkeypatch.setattr(carbon_data, "codecarbon_data_dir", lambda: tmp_path)
     datafiles.load_carbon_data.cache_clear()
     try:
         data = datafiles.load_carbon_data()
@@ -133,3 +142,30 @@ def test_how_it_was_computed_reads_the_flops_rule_from_the_estimate_not_from_wor
         first[name] = (e.flops_per_param_token, steps(e)[0].formula)
     assert first == {"6": (6.0, "C = 6·N·D (dense transformer)"), "8": (8.0, "C = 8·N·D (with activation recomputation)"),
                      "given": (None, "C = given")}
+
+
+@pytest.mark.parametrize("column, text", [("train_flops", "nan"), ("accelerator_hours", "-5"), ("tokens", "2.1e12x")])
+def test_a_published_run_whose_number_does_not_read_is_refused_by_run_and_column(monkeypatch, tmp_path, column, text):
+    """published_runs.csv as epoch_training_runs.csv: a typo, a NaN or a negative is refused by file, run and column
+    (review: "nan" passed and a typo was read as missing)."""
+    import csv
+    import re
+
+    from estimator.core.errors import DataFileError
+    from estimator.io import datafiles
+    with datafiles.PUBLISHED_RUNS_PATH.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    rows[0][column] = text
+    bad = tmp_path / datafiles.PUBLISHED_RUNS_PATH.name
+    with bad.open("w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    monkeypatch.setattr(datafiles, "PUBLISHED_RUNS_PATH", bad)
+    datafiles.load_published_runs.cache_clear()
+    try:
+        with pytest.raises(DataFileError, match=rf"published_runs.csv, run '{re.escape(rows[0]['run'])}': {column} = "
+                                                rf"'{re.escape(text)}' is not a positive number"):
+            datafiles.load_published_runs()
+    finally:
+        datafiles.load_published_runs.cache_clear()

@@ -13,7 +13,7 @@ from estimator.core.utilization_choice import centre_name, reference_run
 from estimator.core.utilization_model import COVARIATES, RULE_GOODPUT
 from estimator.fit.serving_fit import FACTOR_BANDS as SERVING_BANDS
 from estimator.fit.utilization_cv import FACTOR_BANDS
-from estimator.io.datafiles import UTILIZATION_FIT_PATH, UTILIZATION_VALIDATION_PATH
+from estimator.io.datafiles import UTILIZATION_FIT_PATH, UTILIZATION_VALIDATION_PATH, load_utilization_model
 from estimator.report import export
 from estimator.report import humanize as hz
 from estimator.services import accuracy
@@ -195,9 +195,10 @@ def _miss_lines(rows, level: str, baseline: bool, noted: set[str]) -> list[str]:
     return out
 
 
-def _verdict(held: dict, lead: str = ": ") -> str:
-    """The plain reading, as the Accuracy page gives it, where a validation finds the centre no better than the rule."""
-    return f"{lead}{accuracy.NO_BETTER_READING}" if accuracy.no_better_than_rule(held) else ""
+def _verdict(held: dict, new_device_centre: str | None = None) -> str:
+    """The plain reading, as the Accuracy page gives it, where a hold-out finds the centre no better than the rule."""
+    reading = accuracy.no_better_reading(held, new_device_centre)
+    return f": {reading}" if reading else ""
 
 
 def cmd_validate(args):
@@ -210,8 +211,7 @@ def cmd_validate(args):
     print(f"Device-hours of each run predicted from {accuracy.PREDICTED_FROM}, out of sample: {doc['method']}.")
     print(f"Model: the fitted utilisation (profiles/README.md). Baseline: {doc['baseline']}.\n")
     print(_summary_table(doc["summary"], doc["baseline"], level))
-    print(f"\nmedian factor of the model ÷ the baseline's: {doc['ratio_to_baseline']:.2f} (below 1: the model is better"
-          f"{_verdict(doc, ', but ')}); "
+    print(f"\nmedian factor of the model ÷ the baseline's: {doc['ratio_to_baseline']:.2f} (below 1: the model is better); "
           f"'within' columns: model (baseline); mean width: geometric mean of the interval's high ÷ low.")
     ny = doc["without_year"]
     print(f"Without the run's year (how `estimate` predicts when no --year is given; it changes the "
@@ -233,7 +233,7 @@ def cmd_validate(args):
           f"baseline (ratio {nf['ratio_to_baseline']:.2f}), within 2× {m['share_within_2x']:.0%} "
           f"({b['share_within_2x']:.0%}), {level} coverage {m['interval_coverage']:.0%} of runs "
           f"({nf['family_mean_coverage']:.0%} averaged over families: {per}), mean width "
-          f"×{m['interval_mean_width_factor']:.2f}{_verdict(nf)}.")
+          f"×{m['interval_mean_width_factor']:.2f}{_verdict(nf, load_utilization_model().new_device_centre)}.")
     for held, how in ((bd, "held out by developer"), (nf, "as a device without runs (its family held out whole)")):
         print(f"\nBy family, {how}:")
         print(_summary_table(held["summary"], doc["baseline"], level))

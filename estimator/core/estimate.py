@@ -270,9 +270,10 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
         # the fit measures each run against the default precision's peak (services/training_runs.py); at
         # another precision the same share of a different peak is an assumption (audit: fp32 on an A100 read
         # 16× the bf16 time with no word of it)
-        notes.append(f"the fitted utilisation is a share of the {profile.default_precision} peak, the runs' own; here it "
-                     f"is applied to the {precision} peak ({gfmt(peak / profile.peak(), 3)}× the "
-                     f"{profile.default_precision} peak), as if the run reached the same share of it")
+        # (review: the 30% rule and the pooled fit, for hardware without runs, are shares of that peak too)
+        notes.append(f"the utilisation ({util_info.short}) is a share of the {profile.default_precision} peak, as the runs "
+                     f"behind it were measured; here it is applied to the {precision} peak ({gfmt(peak / profile.peak(), 3)}× "
+                     f"the {profile.default_precision} peak), as if the run reached the same share of it")
     scale_note = beyond_fitted_scale(devices, profile) if not time_given else None
     if scale_note:
         notes.append(scale_note)

@@ -16,8 +16,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from estimator.core import bounds as B
-from estimator.core.carbon import CarbonData
 from estimator.core.errors import (
     MAX_QUOTED_CHARS,
     DataFileError,
@@ -34,7 +32,8 @@ from estimator.core.profile_reader import profile_from_dict
 from estimator.core.utilization_model import UtilizationModel
 from estimator.fit.power_fit import PowerMeasurement, fit_groups
 from estimator.io import safe_read
-from estimator.io.paths import CALIBRATED_DIR, DATA_DIR, PROFILES_DIR, codecarbon_data_dir, codecarbon_version
+from estimator.io.carbon_data import load_carbon_data  # noqa: F401 (re-exported: the grid data beside the others)
+from estimator.io.paths import CALIBRATED_DIR, DATA_DIR, PROFILES_DIR
 
 UTILIZATION_FIT_PATH = DATA_DIR / "utilization_fit.json"
 # The fit's nested cross-validation (what `validate` prints), written beside the fit by the same
@@ -319,14 +318,21 @@ def load_sources() -> Mapping[str, Mapping[str, str]]:
     return _read_toml(DATA_DIR / "sources.toml")
 
 
-def _num(text: str) -> float | None:
+def _num(text: str, run: str, column: str) -> float | None:
+    """A published run's number, None for an empty cell; a cell that is not a finite positive number is refused by
+    file, run and column (review: a typo was read as missing and "nan" or "-5" reached the fit; a published range
+    goes in the run's notes)."""
     text = text.strip()
     if not text:
         return None
     try:
-        return float(text)
+        value = float(text)
     except ValueError:
-        return None  # ranges such as "3751 to 12571" are kept as text in the row
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
+        raise DataFileError(f"{PUBLISHED_RUNS_PATH.name}, run '{run}': {column} = {text!r} is not a positive number; "
+                            "correct it or leave the cell empty")
+    return value
 
 
 @dataclass(frozen=True)
@@ -357,44 +363,4 @@ def load_published_runs() -> tuple[PublishedRun, ...]:
                "power_w_per_accelerator", "energy_mwh", "pue", "kgco2e_per_kwh", "tco2e",
                "achieved_tflops_per_accelerator")
     return tuple(PublishedRun(run=r["run"], hardware_id=r["hardware_id"], source=r["source"],
-                              row=dict(r), **{k: _num(r[k]) for k in numeric}) for r in rows)
-
-
-def _intensity(value) -> float | None:
-    """A grid intensity from CodeCarbon's data, or None for a row that carries none usable: not a number, not
-    finite, or outside the bound an intensity given by hand must meet (code audit: an ``inf`` or ``nan`` row was
-    taken, and the refusal then blamed the user's --region). Such a row is left out, as one without a number."""
-    if isinstance(value, bool):
-        return None
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        return None
-    bound = B.CARBON_INTENSITY_G_PER_KWH
-    return value if math.isfinite(value) and bound.low <= value <= bound.high else None
-
-
-@lru_cache(maxsize=1)
-def load_carbon_data() -> CarbonData:
-    base = codecarbon_data_dir()
-    mix_path = base / "private_infra" / "global_energy_mix.json"
-    cloud_path = base / "cloud" / "impact.csv"
-    fix = "reinstall CodeCarbon (`pip install codecarbon`)"
-    mix = safe_read.read_data_json(mix_path, fix)
-    cloud_rows = list(csv.DictReader(io.StringIO(safe_read.read_data_text(cloud_path, fix), newline="")))
-    countries = {}
-    for code, row in mix.items():
-        value = _intensity(row.get("carbon_intensity"))
-        if value is not None:
-            countries[code.upper()] = (row.get("country_name", code), value, int(row.get("year", 0)))
-    cloud = {}
-    for row in cloud_rows:
-        value = _intensity(row.get("impact"))
-        if value is not None and row.get("provider") and row.get("region"):
-            cloud[(row["provider"].strip().lower(), row["region"].strip())] = (
-                value, ", ".join(x for x in (row.get("city"), row.get("country_name")) if x),
-                (row.get("countryIsoCode") or "").strip())
-    version = codecarbon_version()
-    return CarbonData(countries, cloud,
-                      country_source=f"CodeCarbon {version} global_energy_mix.json (Our World in Data / Ember)",
-                      cloud_source=f"CodeCarbon {version} cloud/impact.csv (provider's published region figures)")
+                              row=dict(r), **{k: _num(r[k], r["run"], k) for k in numeric}) for r in rows)

@@ -17,7 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from estimator.core.utilization_model import COVARIATES, RULE_GOODPUT, UtilizationModel
+from estimator.core.utilization_choice import centre_name
+from estimator.core.utilization_model import COVARIATES, RULE, RULE_GOODPUT, UtilizationModel
 from estimator.fit.energy_cover import HeldOut, paired_coverage
 from estimator.fit.power_fit import leave_one_device_out, leave_one_out
 from estimator.fit.utilization_cv import (
@@ -53,6 +54,17 @@ NO_BETTER_READING = "the centre is no better than the rule there; read the estim
 def no_better_than_rule(held: dict) -> bool:
     """Whether a validation (the whole, or a stricter hold-out) finds the fitted centre no better than the rule."""
     return held["ratio_to_baseline"] > NO_BETTER_RATIO
+
+
+def no_better_reading(held: dict, new_device_centre: str | None = None) -> str | None:
+    """The plain reading where a hold-out finds the centre no better than the rule, for the CLI and the page alike;
+    None where it is better. For hardware without runs (``new_device_centre``: the centre chosen for it) that takes
+    the rule itself, the reading says so (review: "no better than the rule" read oddly of the rule)."""
+    if not no_better_than_rule(held):
+        return None
+    if new_device_centre == RULE:
+        return f"such hardware takes {centre_name(RULE)} itself, with this calibrated range"
+    return NO_BETTER_READING
 # What each held-out run is predicted from (the CLI's and the page's headline): the fit's candidate
 # covariates are its FLOPs and its year (through the years since the chip's release); its device
 # count is not one (device-hours do not depend on it in the model).
