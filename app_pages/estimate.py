@@ -5,6 +5,7 @@ from __future__ import annotations
 import pyarrow as pa
 import streamlit as st
 
+from estimator.core.equivalents import BRAIN_POWER_W
 from estimator.core.interval import EXACT, ONE_FIGURE, STATED, range_meaning
 from estimator.core.number_text import gfmt
 from estimator.report import explain, export
@@ -118,7 +119,7 @@ def secondary(result) -> None:
 
 
 # The everyday equivalents shown beside the estimate: (key, text after the number).
-EQUIVALENTS = (("brain_years", "years of a 20 W brain"), ("car_km", "car-km"),
+EQUIVALENTS = (("brain_years", f"years of a {gfmt(BRAIN_POWER_W)} W brain"), ("car_km", "car-km"),
                ("household_years", "US household-years"))
 # What an equivalent is computed from (``Equivalent.of``), as the line names it.
 EQUIVALENT_OF = {"energy_kwh": "Energy", "co2e_kg": "CO₂e"}
@@ -311,7 +312,7 @@ def render() -> None:
         provenance(est)
     if lecture:
         eq = {e.key: e for e in est.equivalents}
-        st.markdown(f"### ≈ {hz.count(eq['brain_years'].value)} years of a 20 W human brain's energy")
+        st.markdown(f"### ≈ {hz.count(eq['brain_years'].value)} {eq['brain_years'].label}")
         return
     secondary(result)
     footprint(est, result.scenario.embodied)

@@ -136,7 +136,7 @@ def brain_vs_alphago() -> None:
                        "watts": [r.profile.power.average_w, brain.profile.power.average_w]})
     slide.chart(charts.log_bar_chart(df, "watts", "player", "Power (log scale)", labels=charts.POWER_LABELS, step=64))
     style.source_line("Silver et al. 2016 (1,202 CPUs and 176 GPUs; ≈1 MW is a quoted estimate); "
-                      "a human brain ≈20 W (Raichle & Gusnard 2002, PNAS 99(16)).")
+                      f"a human brain ≈{gfmt(BRAIN_POWER_W)} W (Raichle & Gusnard 2002, PNAS 99(16)).")
 
 
 def illustrative_base_caption() -> str:
@@ -228,7 +228,7 @@ def memory_wall() -> None:
     # the big number short (a wrapped "×3 every 2 / years" left the three columns uneven), its period below
     slide.metrics([("Peak FLOP/s", f"×{gfmt(trends.PEAK_FLOPS_GROWTH_PER_2Y)}", "every 2 years"),
               ("DRAM bandwidth", f"×{gfmt(trends.DRAM_BANDWIDTH_GROWTH_PER_2Y)}", "every 2 years"),
-              ("The gap in 20 years", hz.times(s.memory_wall_gap_20y), "compute outruns memory")])
+              (f"The gap in {trends.MEMORY_WALL_YEARS} years", hz.times(s.memory_wall_gap_20y), "compute outruns memory")])
     slide.chart(memory_wall_chart())
     style.source_line(f"{trends.MEMORY_WALL_SOURCE}: over {trends.MEMORY_WALL_YEARS} years peak FLOPS grew {gfmt(trends.PEAK_FLOPS_GROWTH_PER_2Y)}× "
                       f"every 2 years, DRAM bandwidth {gfmt(trends.DRAM_BANDWIDTH_GROWTH_PER_2Y)}×, interconnect "
@@ -321,7 +321,8 @@ def world_electricity() -> None:
 CLAIMS = (
     Claim("gpt3-v100", "GPT-3 on one V100", gpt3_v100),
     Claim("brain-alphago", "A 20 W brain against AlphaGo", brain_vs_alphago),
-    Claim("imagenet-compute", "10⁵× the compute for 5% ImageNet error", imagenet_compute),
+    Claim("imagenet-compute", f"{dm.CLAIM_MULTIPLIER_TEXT} the compute for {gfmt(dm.CLAIM_TARGET_ERROR_PCT)}% ImageNet error",
+          imagenet_compute),
     Claim("compute-growth", "Training compute grows faster than hardware", compute_growth),
     Claim("memory-wall", "The memory wall", memory_wall),
     Claim("compression", "Quantisation, pruning and distillation", compression_savings),

@@ -121,7 +121,7 @@ def scaling_section(hardware: str) -> None:
         _metrics("scaling_model", [("Parameters", hz.count(model.params_opt), bought(hz.count, "params_opt", model.source)),
                   ("Tokens", hz.count(model.tokens_opt), bought(hz.count, "tokens_opt",
                                                                 f"{gfmt(model.tokens_per_param, 3)} tokens per parameter")),
-                  ("Predicted loss", f"{model.loss_opt:.3f}", scaling.SOURCE_LOSS)])
+                  ("Predicted loss", f"{model.loss_opt:.3f}", bought(lambda x: f"{x:.3f}", "loss_opt", scaling.SOURCE_LOSS))])
         if extrapolated:
             st.caption(c.md_escape(extrapolated[:1].upper() + extrapolated[1:] + ".", 600))
         if est is None:
@@ -191,7 +191,7 @@ def diminishing_section(hardware: str) -> None:
                   ("Energy", hz.energy(t.energy_kwh), None), ("CO₂e", hz.co2e_short(t.co2e_kg), None),
                   ("Cost", hz.money(t.cost_usd), f"base workload: {hz.money(rep.base.cost_usd)}")])
         charts.render_chart(multiplier_chart(now, k, target))
-    st.caption(f"Base workload: {c.md_escape(rep.base_source, 300)}. The ≈11.5% starting error is an assumption "
+    st.caption(f"Base workload: {c.md_escape(rep.base_source, 300)}. The ≈{gfmt(dm.CLAIM_CURRENT_ERROR_PCT)}% starting error is an assumption "
                "(the best ImageNet top-1 results of 2020); Thompson et al.'s fitted coefficients were not checked here."
                + (f" {cost_note(rep)}" if rep.cost_note else ""))
 
@@ -227,7 +227,8 @@ def trend_section() -> None:
                              + f"; {rep.start_year}: {rep.start_year_basis}"),
                   (f"Cost in {int(rep.table.year[-1])}", hz.money(rep.table.workload_cost_usd[-1]), trends.PRICE_PERF_SOURCE),
                   ("Frontier compute per year", f"×{gfmt(s.training_compute_per_year, 3)}", trends.TRAINING_COMPUTE_SOURCE),
-                  ("Memory wall in 20 years", hz.times(s.memory_wall_gap_20y), trends.MEMORY_WALL_SOURCE)])  # as the slide
+                  (f"Memory wall in {trends.MEMORY_WALL_YEARS} years", hz.times(s.memory_wall_gap_20y),
+                   trends.MEMORY_WALL_SOURCE)])  # as the slide
         charts.render_chart(cost_chart(rep.table))
         charts.render_chart(growth_chart(rep.table))
     st.caption(f"A fixed workload gets {s.price_perf_per_year:.2f}× cheaper a year (10× every "

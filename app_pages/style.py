@@ -328,7 +328,7 @@ def chart_fonts(chart: alt.TopLevelMixin, lecture: bool, frame: bool = False) ->
     frame's height (``EMBED_SLIDE_CSS``), whose rows may be closer than that: every bar keeps its label
     (Vega dropped every other one of the compression claim's six at 640×360, 21 px apart at 18 px), each on
     its bar (Streamlit's theme flushes the end labels inside the axis, ``labelFlush``, which there set the
-    first on the second)."""
+    first on the second). A lecture claim's chart on a slide takes it too: it fills the slide's height the same way."""
     px = LECTURE_CHART_FONT_PX if lecture else NORMAL_CHART_FONT_PX
     return (chart.configure_axis(labelFontSize=px, titleFontSize=px, labelLimit=0, titleLimit=0)
             .configure_axisBand(labelLimit=band_label_limit(lecture), **({"labelOverlap": False, "labelFlush": False} if frame else {}))

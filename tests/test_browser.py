@@ -182,6 +182,18 @@ def test_a_lecture_chart_keeps_its_height_on_a_phone(browser, server):
         assert h >= style.SLIDE_CHART_MIN_STACKED_PX - 1, (cl.id, h)
 
 
+def test_a_slide_on_a_short_screen_keeps_its_links_and_captions(browser, server):
+    """A slide in a browser window under 600 px tall (a 1280×720 projector less the browser's bars) keeps its ←/→
+    links and the caveats under its numbers, and scrolls (review: the frame's short-size rules hid them there)."""
+    page = browser.new_page(viewport={"width": 1280, "height": 560})
+    page.set_default_timeout(TIMEOUT_MS)
+    open_claim(page, server, "gpt3-v100")
+    assert page.locator(".cce-links").last.is_visible()
+    assert page.get_by_test_id("stCaptionContainer").first.is_visible()
+    open_claim(page, server, "gpt3-v100", embed=True)  # in a frame that short they give way to the chart
+    assert not page.locator(".cce-links").last.is_visible()
+
+
 def test_lecture_index_lists_every_claim_in_order(browser, server):
     page = browser.new_page(viewport={"width": 1280, "height": 720})
     page.goto(f"{server}/lecture")

@@ -92,7 +92,7 @@ def test_sweep_refuses_what_estimate_refuses(flops, devices, utilization, words)
         estimate(Scenario(flops=flops, devices=devices, utilization=utilization), p)
     with pytest.raises(InputError, match=words):
         sweep(flops=np.array([1e20, flops]), utilization=utilization, devices=devices, **kw)
-    with pytest.raises(InputError, match="1 of 2 scenarios"):
+    with pytest.raises(InputError, match="1 of 2 scenarios has "):
         sweep(flops=np.array([1e20, flops]), utilization=utilization, devices=devices, **kw)
 
 

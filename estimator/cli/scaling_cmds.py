@@ -197,7 +197,7 @@ def cmd_trend(args):
             ("frontier training compute", f"×{gfmt(s.training_compute_per_year, 3)} per year "
                                           f"({gfmt(trends.TRAINING_COMPUTE_DOUBLING_MONTHS)}-month doubling, 2012–18)"),
             ("frontier spend, if both held", f"×{gfmt(s.frontier_spend_per_year, 3)} per year"),
-            ("memory wall", f"{trends.MEMORY_WALL_LABEL}: gap ×{gfmt(s.memory_wall_gap_20y, 3)} in 20 years")],
+            ("memory wall", f"{trends.MEMORY_WALL_LABEL}: gap ×{gfmt(s.memory_wall_gap_20y, 3)} in {trends.MEMORY_WALL_YEARS} years")],
            [trends.PRICE_PERF_SOURCE, trends.TRAINING_COMPUTE_SOURCE,
             f"+ algorithms: also {trends.ALGORITHMIC_LABEL} ({trends.ALGORITHMIC_SOURCE})",
             f"frontier compute × (what-if): the {gfmt(trends.TRAINING_COMPUTE_DOUBLING_MONTHS)}-month doubling measured for "

@@ -88,8 +88,9 @@ SHAREGPT_MEAN_PROMPT_TOKENS = 161.31
 SHAREGPT_MEAN_OUTPUT_TOKENS = 337.99
 DEFAULT_PROMPT_TOKENS = float(round(SHAREGPT_MEAN_PROMPT_TOKENS))
 DEFAULT_TOKENS_PER_QUERY = float(round(SHAREGPT_MEAN_OUTPUT_TOKENS))
-QUERY_SOURCE = (f"ShareGPT means, {gfmt(DEFAULT_PROMPT_TOKENS)} prompt and {gfmt(DEFAULT_TOKENS_PER_QUERY)} output tokens "
-                "(vLLM paper, arXiv:2309.06180, Fig. 11)")
+QUERY_SOURCE = (f"ShareGPT means, {gfmt(SHAREGPT_MEAN_PROMPT_TOKENS)} prompt and {gfmt(SHAREGPT_MEAN_OUTPUT_TOKENS)} output "
+                f"tokens, rounded to {gfmt(DEFAULT_PROMPT_TOKENS)} and {gfmt(DEFAULT_TOKENS_PER_QUERY)} (vLLM paper, "
+                "arXiv:2309.06180, Fig. 11)")
 MAX_BATCH = int(B.BATCH.high)
 # What is served when nothing else is said: 16-bit weights and KV cache (bf16/fp16, as models are
 # released and as the ML.ENERGY measurements the serving model is fitted to ran), one sequence at a

@@ -68,4 +68,4 @@ def sweep(*, flops, peak_flops_per_s, utilization, devices, power_w, pue,
 def _scenarios(mask, shape) -> str:
     """"2 of 5 scenarios have" / "the scenario has": how many of the broadcast scenarios a refusal is about."""
     n, total = int(np.count_nonzero(np.broadcast_to(mask, shape))), int(np.prod(shape))
-    return "the scenario has" if total == 1 else f"{n:,} of {total:,} scenarios have"
+    return "the scenario has" if total == 1 else f"{n:,} of {total:,} scenarios {'has' if n == 1 else 'have'}"

@@ -22,7 +22,7 @@ from estimator.core.bounds import SMALLEST_NONZERO, Bound
 from estimator.core.errors import InputError
 from estimator.core.number_text import exact, gfmt
 
-# Whole floats below this print as integers ("7000000000"), above it as repr's "1e+20": past 2**53 a float
+# Whole floats below this print as integers ("7000000000"), above it as powers of ten ("10²⁰", number_text.exact): past 2**53 a float
 # no longer holds every integer, so the digits of a larger one would pretend to a precision it lacks.
 WHOLE_DIGITS_LIMIT = 1e16
 

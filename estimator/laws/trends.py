@@ -40,6 +40,7 @@ ALGORITHMIC_SOURCE = "Hernandez & Brown 2020, arXiv:2005.04305"
 # The memory wall: over 20 years peak server FLOP/s grew 3.0× every 2 years, DRAM bandwidth
 # 1.6× and interconnect bandwidth 1.4× (Gholami et al. 2024, "AI and Memory Wall", arXiv:2403.14123).
 MEMORY_WALL_YEARS = 20  # the span those rates were measured over
+MEMORY_WALL_PERIOD_YEARS = 2  # each rate's period ("every 2 years")
 PEAK_FLOPS_GROWTH_PER_2Y = 3.0
 DRAM_BANDWIDTH_GROWTH_PER_2Y = 1.6
 INTERCONNECT_GROWTH_PER_2Y = 1.4
@@ -129,7 +130,7 @@ def summary(price_perf_doubling_years: float = PRICE_PERF_DOUBLING_YEARS) -> Tre
         training_compute_per_year=tc, frontier_spend_per_year=tc / pp,
         years_to_10x_cheaper=float(price_perf_doubling_years * np.log2(10.0)),
         algorithmic_per_year=float(growth(1.0, ALGORITHMIC_HALVING_MONTHS / MONTHS_PER_YEAR)),
-        memory_wall_gap_per_2y=gap, memory_wall_gap_20y=float(gap ** 10))
+        memory_wall_gap_per_2y=gap, memory_wall_gap_20y=float(gap ** (MEMORY_WALL_YEARS / MEMORY_WALL_PERIOD_YEARS)))
 
 
 @dataclass(frozen=True)

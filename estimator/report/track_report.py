@@ -19,7 +19,7 @@ from estimator.core.interval import LEVEL
 from estimator.core.number_text import gfmt
 from estimator.core.step_times import StepTimes
 from estimator.core.track_predict import RESULT_KEYS, TOTAL_STEPS, Power, Prediction, Settings
-from estimator.core.units import BYTES_PER_MB, G_PER_KG, MS_PER_S, S_PER_HOUR, W_PER_KW
+from estimator.core.units import BYTES_PER_MB, G_PER_KG, S_PER_HOUR, W_PER_KW
 from estimator.report import humanize as hz
 
 REPORT_FORMAT = "estimator-track-report"
@@ -28,10 +28,6 @@ MAX_REPORT_BYTES = 2_000_000  # a report holds at most ~1,000 history rows (~200
 
 
 # --- the short text report -------------------------------------------------------------
-
-def _ms(seconds: float) -> str:
-    return f"{hz.sig(seconds * MS_PER_S)} ms" if seconds < 1 else hz.duration(seconds)
-
 
 def _headline(p: Prediction, final: bool, status: str | None) -> str:
     """How the run stands: "no steps ran", "interrupted", "failed (…)", "finished", "stopped early" (or
@@ -71,7 +67,7 @@ def format_report(p: Prediction, s: Settings, *, failures: Sequence[str] = (), f
         one = " (one device, before PUE)" if s.devices > 1 or s.pue != 1 else ""
         measured = f"; {hz.energy(p.energy_measured_kwh)} measured{' so far' if pred else ''}{one}"
     if p.step_s is not None:
-        lines.append(f"  step time   {_ms(p.step_s)} ({lvl}: {_ms(p.step_range_s[0])}–{_ms(p.step_range_s[1])}) over "
+        lines.append(f"  step time   {hz.token_time(p.step_s)} ({lvl}: {hz.token_time(p.step_range_s[0])}–{hz.token_time(p.step_range_s[1])}) over "
                      f"{p.steady_steps:,} steady steps, after {p.warmup_steps:,} warm-up steps ({p.warmup_how})")
     if p.wall_clock_s is not None:
         lo, hi = p.range["wall_clock_s"]

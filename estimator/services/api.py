@@ -17,6 +17,7 @@ from estimator.core.presets import Preset, PublishedComparison, compare_with_pub
 from estimator.core.profile import HardwareProfile
 from estimator.core.scenario import FOOTPRINT_FIELDS, INPUT_FIELDS, Scenario
 from estimator.io.datafiles import default_profiles, get_preset, source_path
+from estimator.report import humanize as hz
 from estimator.services.grid import grid_place, resolve_grid, resolve_grid_site, text_or_none  # noqa: F401 (re-exported)
 from estimator.services.preset_check import in_sample_note
 from estimator.services.rows import (  # noqa: F401 (a comparison's rows as data, re-exported)
@@ -104,7 +105,7 @@ def workload_flops(*, layers=None, d_model=None, n_ctx=None, vocab=None, tokens=
             raise InputError(f"the generic network's FLOPs, 3 × {gfmt(f, 3)} forward FLOPs × {gfmt(n, 3)} examples × {gfmt(e, 3)} "
                              f"epochs = {gfmt(flops, 3)}, must be {B.FLOPS.describe()}: change the forward FLOPs, "
                              "examples or epochs", field=("forward_flops_per_example", "examples", "epochs"))
-        return flops, (f"generic network: 3 × {gfmt(f, 3)} forward FLOPs × {gfmt(n, 3)} examples × {gfmt(e)} epochs "
+        return flops, (f"generic network: 3 × {gfmt(f, 3)} forward FLOPs × {gfmt(n, 3)} examples × {hz.noun(gfmt(e), 'epoch')} "
                        "(backward ≈ 2 × forward)")
     return None, None
 

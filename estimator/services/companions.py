@@ -16,9 +16,13 @@ def companion_basis(result) -> str:
 
 
 def companion_sentence(result, other) -> str:
-    """The companion ``other`` beside ``result``: "The same time (4.00 hours) on Lee Sedol's brain, at its own
-    power and PUE: energy 80.0 Wh (50,000× less than AlphaGo (2016))"."""
+    """The companion ``other`` beside ``result``: "The same time (4.00 hours) on Human brain, at its own power and
+    PUE: energy 80.0 Wh (50,000× less than AlphaGo distributed (2016 match))"; "the same as" where the two read
+    alike."""
     ratio = result.estimate.energy_kwh / other.estimate.energy_kwh
-    than = (f"{hz.times(ratio)} less" if ratio >= 1 else f"{hz.times(1 / ratio)} more") + f" than {result.profile.name}"
+    if hz.times(ratio) == hz.times(1.0):  # "1× less" said nothing (review)
+        than = f"the same as {result.profile.name}"
+    else:
+        than = (f"{hz.times(ratio)} less" if ratio >= 1 else f"{hz.times(1 / ratio)} more") + f" than {result.profile.name}"
     return (f"The same {companion_basis(result)} on {other.profile.name}, at its own power and PUE: energy "
             f"{hz.energy(other.estimate.energy_kwh)} ({than})")

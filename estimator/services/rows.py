@@ -7,7 +7,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from estimator.core.estimate import ALL_KEYS
-from estimator.core.utilization_model import RULE_GOODPUT
+from estimator.core.utilization_choice import centre_name
+from estimator.core.utilization_model import POOLED, RULE
 from estimator.report.provenance import tool_info
 
 if TYPE_CHECKING:
@@ -88,9 +89,11 @@ def compare_caveats(results) -> list[str]:
         chip = sorted(r.profile.id for r in results if r.estimate.power_includes_host is False)
         out.append(f"power incl. host differs: {', '.join(chip)} count{'s' if len(chip) == 1 else ''} the chip alone, "
                    "the others the device's share of its server too, so their energy reads low beside the others")
-    kinds = {u.family == "rule" for u in (r.estimate.utilization for r in results) if u is not None}
-    if kinds == {True, False}:
-        out.append(f"utilisation differs in kind: rows at the {RULE_GOODPUT:.0%} rule have no published runs and take the "
-                   "centre chosen for such devices, with a range calibrated on families held out whole; the others "
-                   "take their family's fit to its own runs")
+    used = [u for u in (r.estimate.utilization for r in results) if u is not None]
+    no_runs = [u.family in (RULE, POOLED) for u in used]  # a device without runs takes the rule or the pooled fit
+    if any(no_runs) and not all(no_runs):
+        without = sorted({u.family for u in used if u.family in (RULE, POOLED)})
+        out.append(f"utilisation differs in kind: rows at {' or '.join(centre_name(f) for f in without)} have no "
+                   "published runs and take the centre chosen for such devices, with a range calibrated on families "
+                   "held out whole; the others take their family's fit to its own runs")
     return out
