@@ -320,8 +320,8 @@ def load_sources() -> Mapping[str, Mapping[str, str]]:
 
 def _num(text: str, run: str, column: str) -> float | None:
     """A published run's number, None for an empty cell; a cell that is not a finite positive number is refused by
-    file, run and column (review: a typo was read as missing and "nan" or "-5" reached the fit; a published range
-    goes in the run's notes)."""
+    file, run and column (review: a typo was read as missing and "nan" or "-5" reached the fit). A range in words
+    ("3751 to 12571") belongs in a text column (``cost_usd``), which is not read as a number."""
     text = text.strip()
     if not text:
         return None
