@@ -10,7 +10,13 @@ import math
 import numpy as np
 import pytest
 
-from estimator.fit.power_fit import PowerMeasurement, fit_groups, fit_ratio, leave_one_device_out, leave_one_out
+from estimator.fit.power_fit import (
+    PowerMeasurement,
+    fit_all,
+    fit_ratio,
+    leave_one_device_out,
+    leave_one_out,
+)
 from estimator.io.datafiles import (
     default_profiles,
     load_power_measurements,
@@ -143,14 +149,28 @@ def test_profiles_readme_quotes_the_power_fits_and_their_validation():
     """The power table in profiles/README.md is the fits' and `validate`'s, to the digits shown."""
     from pathlib import Path
     text = (Path(__file__).resolve().parents[1] / "profiles" / "README.md").read_text()
-    fits = fit_groups(load_power_measurements())
-    for group, f in fits.items():
+    fits = fit_all(load_power_measurements())
+    for group, f in fits.groups.items():
         s = DOC["power_summary"][group]
         held = s["device_held_out"]
         row = (f"| {f.n} | {f.center:.2f} | {f.low:.2f}–{f.high:.2f} | {s['median_factor']:.2f}× "
-               f"({s['tdp_median_factor']:.2f}×) | {s['interval_coverage']:.0%} | {held['median_factor']:.2f}×, "
-               f"{held['interval_coverage']:.0%} ({held['n_devices']} devices) |")
+               f"({s['group_fit_median_factor']:.2f}×; {s['tdp_median_factor']:.2f}×) | {s['interval_coverage']:.0%} | "
+               f"{held['median_factor']:.2f}×, {held['interval_coverage']:.0%} ({held['n_devices']} devices) |")
         assert s["median_factor"] < s["tdp_median_factor"]  # "the fit is closer in every group"
         assert f"| `{group}` |" in text and row in text, row
+    # the devices' own centres: each profile that names its device, as the table gives it
+    named = {(p.power.fit_group, p.power.fit_device): p.id for p in default_profiles().profiles.values()
+             if p.power.fit_device}
+    for (group, device), pid in named.items():
+        f = fits.device(group, device)
+        assert (f"| {device} (`{pid}`) | `{group}` | {f.n} | {f.n_spread} | {f.center:.2f} | "
+                f"{f.low:.2f}–{f.high:.2f} |") in text
+    # "every device measured twice or more in a group that profiles use names it"
+    used = {p.power.fit_group for p in default_profiles().profiles.values() if p.power.fit_group}
+    assert set(named) == {key for key in fits.devices if key[0] in used}
+    tpu = DOC["power_summary"]["tpu-system"]
+    assert (f"the TPUs' median factor from {tpu['group_fit_median_factor']:.2f}× to {tpu['median_factor']:.2f}× "
+            f"at the same coverage ({tpu['interval_coverage']:.0%})") in " ".join(text.split())
+    assert tpu["interval_coverage"] == tpu["group_fit_interval_coverage"]
     gs = DOC["power_summary"]["gpu-system"]["device_held_out"]
     assert f"it held all {gs['n']} runs, median factor {gs['median_factor']:.2f}×" in " ".join(text.split())

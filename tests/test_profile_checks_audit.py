@@ -36,6 +36,10 @@ def _swap(text: str, old: str, new: str) -> str:
     return text.replace(old, new)
 
 
+# the H100 without its measured device: a [power] table that can trade fit for an explicit average
+H100_GROUP_FIT = _swap(H100, next(ln for ln in H100.splitlines(keepends=True) if ln.startswith("measured_device")), "")
+
+
 def _broken(tmp_path: Path, text: str, name: str = "broken.toml") -> ProfileError:
     path = tmp_path / name
     path.write_text(text)
@@ -115,7 +119,7 @@ def test_the_trend_never_starts_from_a_price_dated_in_the_future_nor_blames_a_fl
     (H100, "usd_per_device_hour = 6.88", "usd_per_device_hour = 99999", {"price.usd_per_device_hour"}),
     (TPU, "average_w = 284.0\naverage_range_w = [142.0, 426.0]",
      "average_w = 900000.0\naverage_range_w = [800000.0, 900000.0]", {"power.average_w"}),
-    (H100, 'tdp_w = 700.0\nfit = "gpu-system"', "average_w = 500000.0\nincludes_host = false", {"power.average_w"}),
+    (H100_GROUP_FIT, 'tdp_w = 700.0\nfit = "gpu-system"', "average_w = 500000.0\nincludes_host = false", {"power.average_w"}),
 ])
 def test_each_kind_is_held_to_its_own_limits(tmp_path, text, old, new, fields):
     err = _broken(tmp_path, _swap(text, old, new))
@@ -132,7 +136,7 @@ def test_a_cpu_at_900_kw_with_a_1000_times_peak_names_both_fields(tmp_path):
 @pytest.mark.parametrize("average", ["1.0", "20.0"])
 def test_an_average_far_below_the_tdp_is_refused(tmp_path, average):
     from estimator.core.profile_limits import MIN_OF_TDP
-    text = _swap(H100, 'fit = "gpu-system"', f"average_w = {average}\nincludes_host = false")
+    text = _swap(H100_GROUP_FIT, 'fit = "gpu-system"', f"average_w = {average}\nincludes_host = false")
     err = _broken(tmp_path, text)
     assert err.field == "power.average_w" and f"less than {MIN_OF_TDP:g} × tdp_w = 700 W" in err.problem
 

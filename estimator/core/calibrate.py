@@ -77,6 +77,8 @@ def profile_to_dict(p: HardwareProfile, snapshot: bool = False) -> dict:
     peaks["source"] = p.peak_source
     if p.power.fit_group and not snapshot:
         power = {"tdp_w": p.power.tdp_w, "fit": p.power.fit_group, "source": p.power.tdp_source}
+        if p.power.fit_device:
+            power["measured_device"] = p.power.fit_device
     else:
         power = {"tdp_w": p.power.tdp_w, "average_w": p.power.average_w, "average_range_w": list(p.power.average_range_w),
                  "includes_host": p.power.includes_host, "source": p.power.source}

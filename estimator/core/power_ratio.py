@@ -7,7 +7,10 @@ and its model, are in ``estimator/fit/power_fit.py``, the measurements in
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+DATA_FILE = "estimator/data/measured_power.csv"
 
 # The groups, never mixed: they measure different things (estimator/fit/power_fit.py's docstring).
 GROUPS = {
@@ -19,16 +22,33 @@ GROUPS = {
 
 @dataclass(frozen=True)
 class RatioFit:
-    """Average draw ÷ TDP for one group: the centre and the stated interval."""
+    """Average draw ÷ TDP for one group, or for one measured device of it (``device``): the centre
+    and the stated interval."""
 
     group: str
-    n: int
+    n: int                      # the measurements the centre comes from (the device's own, with device)
     center: float
     low: float
     high: float
     level: float
     sigma_log: float
+    device: str | None = None   # the measured device (its name in the data file); None: the whole group
+    n_spread: int = 0           # with device: the group's measurements the spread is pooled over
 
     def describe(self) -> str:
-        return (f"{self.center:.2f} × TDP, {self.level:.0%} interval {self.low:.2f}–{self.high:.2f} × TDP, "
-                f"fitted on {self.n} measured runs ({GROUPS[self.group]}; estimator/data/measured_power.csv)")
+        interval = f"{self.center:.2f} × TDP, {self.level:.0%} interval {self.low:.2f}–{self.high:.2f} × TDP"
+        if self.device is None:
+            return f"{interval}, fitted on {self.n} measured runs ({GROUPS[self.group]}; {DATA_FILE})"
+        return (f"{interval}, the centre fitted on the {self.n} measured runs of the {self.device}, the spread within "
+                f"devices over the group's {self.n_spread} ({GROUPS[self.group]}; {DATA_FILE})")
+
+
+@dataclass(frozen=True)
+class PowerFits:
+    """What a profile's ``[power] fit`` (a group) and ``measured_device`` (a device of it) read."""
+
+    groups: Mapping[str, RatioFit]
+    devices: Mapping[tuple[str, str], RatioFit] = field(default_factory=dict)  # (group, device name)
+
+    def device(self, group: str, name: str) -> RatioFit | None:
+        return self.devices.get((group, name))

@@ -38,6 +38,7 @@ class Power:
     source: str
     fit_group: str | None = None           # the measured-draw fit it comes from (power_ratio.GROUPS)
     tdp_source: str = ""                   # with fit_group: the TDP's own source
+    fit_device: str | None = None          # with fit_group: the measured device whose own centre it takes
 
 
 @dataclass(frozen=True)

@@ -54,7 +54,7 @@ EMBODIED_KG_BOUNDS = (0.1, 1e4)
 # The keys each table may hold (profiles/README.md documents them). [sources] is free text.
 TABLE_KEYS = {
     "peak_flops_per_s": set(PRECISIONS) | {"source", "range"},
-    "power": {"tdp_w", "fit", "average_w", "average_range_w", "includes_host", "host_share_w", "source"},
+    "power": {"tdp_w", "fit", "measured_device", "average_w", "average_range_w", "includes_host", "host_share_w", "source"},
     "utilization": {"family", "prior_from", "default", "range", "basis", "source", "same_chip"},
     "memory": {"capacity_gb", "bandwidth_gb_per_s", "source"},
     "interconnect": {"link_gb_per_s", "source"},

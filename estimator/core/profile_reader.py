@@ -21,7 +21,8 @@ from estimator.core.embodied import BASES as EMBODIED_BASES
 from estimator.core.embodied import DeviceEmbodied
 from estimator.core.errors import ProfileError
 from estimator.core.number_text import gfmt
-from estimator.core.power_ratio import GROUPS, RatioFit
+from estimator.core.power_ratio import DATA_FILE as POWER_FIT_FILE
+from estimator.core.power_ratio import GROUPS, PowerFits
 from estimator.core.profile import (
     DISPLAY_FLOPS,
     FITTED_BASIS,
@@ -61,7 +62,6 @@ from estimator.core.utilization_model import POOLED, UtilizationModel
 from estimator.core.water import COOLING
 
 FIT_FILE = "estimator/data/utilization_fit.json"
-POWER_FIT_FILE = "estimator/data/measured_power.csv"
 
 
 def _says(kind: str) -> dict[str, str]:
@@ -71,10 +71,10 @@ def _says(kind: str) -> dict[str, str]:
     return {"what": f" for a {kind}", "hint": f'{UNIT_HINT}; a whole cluster or system is kind = "system"'}
 
 
-def _power(r: FieldReader, pw: Mapping[str, Any], fits: Mapping[str, RatioFit] | None, lim: KindLimits,
+def _power(r: FieldReader, pw: Mapping[str, Any], fits: PowerFits | None, lim: KindLimits,
            says: Mapping[str, str]) -> Power:
-    """[power]: ``fit = "<group>"`` with ``tdp_w`` (average and range from the measured-draw fit),
-    or an explicit ``average_w`` with ``average_range_w`` and ``includes_host``; within the kind's
+    """[power]: ``fit = "<group>"`` with ``tdp_w`` (average and range from the measured-draw fit;
+    with ``measured_device``, from that device's own measurements in the group), or an explicit ``average_w`` with ``average_range_w`` and ``includes_host``; within the kind's
     limits (``lim``), the average between MIN_OF_TDP and MAX_OVER_TDP × tdp_w."""
     tdp = r.number(pw, "tdp_w", "power.tdp_w", lim.power_w, required=False, **says)
     if "fit" in pw:
@@ -87,16 +87,28 @@ def _power(r: FieldReader, pw: Mapping[str, Any], fits: Mapping[str, RatioFit] |
         if tdp is None:
             r.fail("power.tdp_w", "power.fit needs the device's TDP", "add tdp_w = <W> from the datasheet")
         src = r.text(pw, "source", "power.source")
-        if fits is None or group not in fits:
+        if fits is None or group not in fits.groups:
             r.fail("power.fit", f"no fit for group '{group}' is loaded", f"load profiles with the fits of {POWER_FIT_FILE}")
-        f = fits[group]
-        chip = fits.get("gpu-chip")
+        f = fits.groups[group]
+        device = r.text(pw, "measured_device", "power.measured_device", required=False) or None
+        if device is not None:
+            f = fits.device(group, device)
+            if f is None:
+                named = sorted(d for g, d in fits.devices if g == group)
+                r.fail("power.measured_device", f"'{device}' is not a device measured at least twice in group '{group}' "
+                       f"of {POWER_FIT_FILE}",
+                       f"use one of {', '.join(named)}, or drop measured_device to take the group's fit" if named
+                       else "drop measured_device to take the group's fit")
+        chip = fits.groups.get("gpu-chip")
         includes_host = group.endswith("-system")
         # the host's part of a system-level draw: the system fit's centre less the chip-only fit's
         host = (f.center - chip.center) * tdp if (group == "gpu-system" and chip is not None and chip.center < f.center) else 0.0
         return Power(tdp, f.center * tdp, (f.low * tdp, f.high * tdp), includes_host, host,
                      f"average {f.describe()}; TDP: {src}"
-                     + (f"; host share {host:.0f} W = (system − chip-only fit centre) × TDP" if host else ""), group, src)
+                     + (f"; host share {host:.0f} W = (system − chip-only fit centre) × TDP" if host else ""), group, src, device)
+    if "measured_device" in pw:
+        r.fail("power.measured_device", "given without power.fit", 'add fit = "<group>" (the device\'s measurements are '
+               "in a group's fit), or drop measured_device")
     # with a TDP, the average is held to MIN_OF_TDP–MAX_OVER_TDP × it below, a narrower check than the kind's
     avg_lim, avg_says = (lim.power_w, says) if tdp is None else (POWER_W_BOUNDS, {})
     avg = r.number(pw, "average_w", "power.average_w", avg_lim, **avg_says)
@@ -221,7 +233,7 @@ def _price(r: FieldReader, pr: Mapping[str, Any], lim: KindLimits, says: Mapping
 
 def profile_from_dict(data: Mapping[str, Any], source: str,
                       utilization_model: UtilizationModel | None = None,
-                      power_fits: Mapping[str, RatioFit] | None = None,
+                      power_fits: PowerFits | None = None,
                       today: datetime.date | None = None) -> HardwareProfile:
     """Validate one profile's data and build a HardwareProfile.
 
@@ -230,7 +242,7 @@ def profile_from_dict(data: Mapping[str, Any], source: str,
     the day; None: not checked, the core reading no clock).
     ``utilization_model`` is the fit that ``[utilization] family`` refers to; without it a
     fitted profile loads, but cannot predict its utilisation (used by the fit itself).
-    ``power_fits`` are the measured-draw fits that ``[power] fit`` refers to.
+    ``power_fits`` are the measured-draw fits that ``[power] fit`` and ``measured_device`` refer to.
     """
     if not isinstance(data, Mapping):
         raise ProfileError(source, "(file)", "not a table of fields", "write the profile as TOML key = value pairs")

@@ -10,6 +10,13 @@ run, exp(μ̂ ± t_{n−1, (1+level)/2} · s · √(1 + 1/n)) × TDP. Leave-one-
 group's own measurements is reported by ``python -m estimator validate``, and beside it the
 coverage with each device's measurements held out together (a device the group has not measured).
 
+A device measured at least ``MIN_OWN`` times in its group may take its own centre
+(:func:`fit_device`; a profile names it with ``[power] measured_device``): one fixed effect per
+device, ln(measured ÷ TDP) = μ_device + ε with one within-device σ for the group, so the interval is
+exp(ȳ_d ± t_{ν, (1+level)/2} · s_w · √(1 + 1/n_d)), s_w² the pooled within-device variance and
+ν = Σ(n_j − 1) over the group's devices measured more than once. TPU v2 and v3 draw different
+shares of their TDP (0.74–0.82 against 0.54–0.69), which one centre for both cannot give.
+
 Groups (never mixed: they measure different things):
 - ``gpu-system``: a GPU's share of its whole server (GPU, host CPU, memory, fans), the
   quantity PUE multiplies; it exceeds the GPU's TDP for large jobs (GPT-3 on V100: 330 W of 300 W).
@@ -20,7 +27,7 @@ Groups (never mixed: they measure different things):
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,7 +35,9 @@ import numpy as np
 from estimator.core import student_t
 from estimator.core.errors import InputError
 from estimator.core.interval import LEVEL
-from estimator.core.power_ratio import GROUPS, RatioFit
+from estimator.core.power_ratio import GROUPS, PowerFits, RatioFit
+
+MIN_OWN = 2  # measurements of its own a device needs to take its own centre (fit_device)
 
 
 @dataclass(frozen=True)
@@ -72,6 +81,45 @@ def fit_groups(points: Sequence[PowerMeasurement], level: float = LEVEL) -> Mapp
     return {g: fit_ratio(ps, level) for g, ps in by.items() if len(ps) >= 2}
 
 
+def _logs_by_device(points: Sequence[PowerMeasurement]) -> dict[str, list[float]]:
+    by: dict[str, list[float]] = {}
+    for p in points:
+        by.setdefault(p.device, []).append(math.log(p.ratio))
+    return by
+
+
+def fit_device(points: Sequence[PowerMeasurement], device: str, level: float = LEVEL) -> RatioFit:
+    """One measured device's centre, with the spread within devices pooled over its group
+    (``points``: one group's measurements; the module docstring gives the model)."""
+    groups = {p.group for p in points}
+    if len(groups) != 1:
+        raise InputError(f"a power fit takes one group of measurements, got {sorted(groups)}")
+    by = _logs_by_device(points)
+    own = by.get(device, [])
+    if len(own) < MIN_OWN:
+        raise InputError(f"device '{device}' has {len(own)} measurement(s) in group '{next(iter(groups))}'; "
+                         f"its own centre needs at least {MIN_OWN}")
+    repeated = [np.asarray(v) for v in by.values() if len(v) >= 2]
+    df = sum(len(v) - 1 for v in repeated)
+    s = math.sqrt(sum(float(((v - v.mean()) ** 2).sum()) for v in repeated) / df)
+    mu, n = float(np.mean(own)), len(own)
+    half = float(student_t.quantile(0.5 + level / 2, df)) * s * math.sqrt(1 + 1 / n)
+    return RatioFit(groups.pop(), n, math.exp(mu), math.exp(mu - half), math.exp(mu + half), level, s,
+                    device=device, n_spread=sum(len(v) for v in repeated))
+
+
+def fit_all(points: Sequence[PowerMeasurement], level: float = LEVEL) -> PowerFits:
+    """Each group's fit, and the own fit of each device measured at least MIN_OWN times in its group."""
+    groups = fit_groups(points, level)
+    devices = {}
+    for g in groups:
+        members = [p for p in points if p.group == g]
+        for device, logs in _logs_by_device(members).items():
+            if len(logs) >= MIN_OWN:
+                devices[(g, device)] = fit_device(members, device, level)
+    return PowerFits(groups, devices)
+
+
 @dataclass(frozen=True)
 class PowerCheck:
     point: PowerMeasurement
@@ -87,15 +135,22 @@ class PowerCheck:
         return max(r, 1 / r)
 
 
-def leave_one_out(points: Sequence[PowerMeasurement], level: float = LEVEL) -> list[PowerCheck]:
-    """Each measurement against the fit of the others in its group (groups of 3 or more)."""
+def leave_one_out(points: Sequence[PowerMeasurement], level: float = LEVEL,
+                  own: Collection[tuple[str, str]] = ()) -> list[PowerCheck]:
+    """Each measurement against the fit of the others in its group (groups of 3 or more): the
+    device's own fit where (group, device) is in ``own`` (the devices whose profiles name
+    ``measured_device``) and the others hold MIN_OWN of its measurements, else the group's fit."""
     out = []
     for g in GROUPS:
         members = [p for p in points if p.group == g]
         if len(members) < 3:
             continue
         for i, p in enumerate(members):
-            out.append(PowerCheck(p, fit_ratio(members[:i] + members[i + 1:], level)))
+            others = members[:i] + members[i + 1:]
+            mine = sum(q.device == p.device for q in others)
+            fit = (fit_device(others, p.device, level) if (g, p.device) in own and mine >= MIN_OWN
+                   else fit_ratio(others, level))
+            out.append(PowerCheck(p, fit))
     return out
 
 

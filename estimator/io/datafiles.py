@@ -25,12 +25,12 @@ from estimator.core.errors import (
     quoted,
 )
 from estimator.core.hardware_names import nearest_hardware, resolve_name
-from estimator.core.power_ratio import RatioFit
+from estimator.core.power_ratio import PowerFits
 from estimator.core.presets import Preset, preset_from_dict
 from estimator.core.profile import HardwareProfile
 from estimator.core.profile_reader import profile_from_dict
 from estimator.core.utilization_model import UtilizationModel
-from estimator.fit.power_fit import PowerMeasurement, fit_groups
+from estimator.fit.power_fit import PowerMeasurement, fit_all
 from estimator.io import safe_read
 from estimator.io.carbon_data import load_carbon_data  # noqa: F401 (re-exported: the grid data beside the others)
 from estimator.io.paths import CALIBRATED_DIR, DATA_DIR, PROFILES_DIR
@@ -82,9 +82,10 @@ def load_power_measurements() -> tuple[PowerMeasurement, ...]:
 
 
 @lru_cache(maxsize=1)
-def load_power_fits() -> Mapping[str, RatioFit]:
-    """The average-draw fit of each measured-power group (cheap: fitted when loaded)."""
-    return fit_groups(load_power_measurements())
+def load_power_fits() -> PowerFits:
+    """The average-draw fit of each measured-power group and of each device measured at least
+    twice in one (cheap: fitted when loaded)."""
+    return fit_all(load_power_measurements())
 
 
 def load_profile_file(path: str | Path, utilization_model=_FIT) -> HardwareProfile:

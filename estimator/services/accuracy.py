@@ -158,7 +158,9 @@ def validation_document() -> dict:
             "baseline_device_hours": b.predicted_device_hours, "baseline_factor": b.factor,
             "likely_reason": likely_reason(r) if r.factor > MISS_FACTOR else None,
         })
-    for chk in leave_one_out(load_power_measurements()):
+    own = own_power_devices()
+    pooled = leave_one_out(load_power_measurements(), cv.level)
+    for chk, grp in zip(leave_one_out(load_power_measurements(), cv.level, own), pooled, strict=True):
         doc["power"].append({
             "id": chk.point.id, "group": chk.point.group, "device": chk.point.device, "source": chk.point.source,
             "tdp_w": chk.point.tdp_w, "measured_w": chk.point.measured_w,
@@ -166,6 +168,8 @@ def validation_document() -> dict:
             "interval_w": [chk.fit.low * chk.point.tdp_w, chk.fit.high * chk.point.tdp_w],
             "inside_interval": chk.inside, "factor": chk.factor,
             "tdp_factor": max(chk.point.ratio, 1 / chk.point.ratio),
+            "own_centre": chk.fit.device is not None,
+            "group_fit_factor": grp.factor, "group_fit_inside_interval": grp.inside,
         })
     doc["power_summary"] = _power_summary(doc["power"], cv.level)
     for group, held in _power_device_held_out(cv.level).items():
@@ -264,7 +268,7 @@ def _energy_coverage(cv: CrossValidation) -> dict[str, dict]:
                                                          *r.device_hours_interval))
         return out
     points = load_power_measurements()
-    power = {"measured_device": leave_one_out(points, cv.level), "unmeasured_device": leave_one_device_out(points, cv.level)}
+    power = {"measured_device": leave_one_out(points, cv.level, own_power_devices()), "unmeasured_device": leave_one_device_out(points, cv.level)}
     runs = {"measured_device": by_group(cv.model), "unmeasured_device": by_group(cv.model),
             "new_device": by_group(validation_new_family().model)}
     checks = {**power, "new_device": power["unmeasured_device"]}
@@ -281,14 +285,26 @@ def _energy_coverage(cv: CrossValidation) -> dict[str, dict]:
     return out
 
 
+def own_power_devices() -> frozenset[tuple[str, str]]:
+    """(group, device) of each measured device whose bundled profile takes its own centre
+    (``[power] measured_device``)."""
+    return frozenset((p.power.fit_group, p.power.fit_device) for p in default_profiles().profiles.values()
+                     if p.power.fit_group and p.power.fit_device)
+
+
 def _power_summary(rows: list[dict], level: float) -> dict:
-    """Per measured-power group: leave-one-out median factor and coverage, beside the 'TDP' convention."""
+    """Per measured-power group: leave-one-out median factor and coverage as the profiles use the
+    fits (a device's own centre where its profile names it), beside one fit for the whole group
+    and the 'TDP' convention."""
     out = {}
     for group in sorted({r["group"] for r in rows}):
         g = [r for r in rows if r["group"] == group]
         out[group] = {"n": len(g), "median_factor": float(np.median([r["factor"] for r in g])),
                       "tdp_median_factor": float(np.median([r["tdp_factor"] for r in g])),
-                      "interval_coverage": float(np.mean([r["inside_interval"] for r in g])), "level": level}
+                      "interval_coverage": float(np.mean([r["inside_interval"] for r in g])), "level": level,
+                      "own_centre": sum(r["own_centre"] for r in g),
+                      "group_fit_median_factor": float(np.median([r["group_fit_factor"] for r in g])),
+                      "group_fit_interval_coverage": float(np.mean([r["group_fit_inside_interval"] for r in g]))}
     return out
 
 
