@@ -38,7 +38,7 @@ def test_a_number_too_large_for_a_float_is_a_profile_error_and_the_others_still_
 
 
 def test_calibration_points_must_be_an_array_of_tables(tmp_path):
-    err = _broken(tmp_path, GOOD + "\n[calibration]\npoints = 5\n")
+    err = _broken(tmp_path, GOOD + "\n[calibration]\nmethod = \"by hand\"\npoints = 5\n")
     assert err.field == "calibration.points" and "[[calibration.points]]" in err.fix
 
 

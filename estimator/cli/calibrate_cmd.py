@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 from estimator.core import bounds as B
+from estimator.core.base_profile import check_base_kind
 from estimator.core.errors import InputError
 from estimator.core.number_text import gfmt
 from estimator.core.profile import PRECISIONS
@@ -106,6 +107,9 @@ def cmd_calibrate(args):
     cmd = list(args.cmd or [])
     if cmd and cmd[0] == "--":
         cmd = cmd[1:]
+        if not cmd:  # `calibrate --` alone ran the built-in workload (calibrate audit)
+            raise InputError("nothing follows `--`: give the command to measure after it, or leave `--` out to run "
+                             "the built-in workload")
     if args.backends:
         given = [flag for flag, value in (("--seconds", args.seconds), ("--out", args.out), ("--base", args.base),
                                           ("--id", args.id), ("--flops", args.flops), ("--precision", args.precision),
@@ -164,6 +168,7 @@ def cmd_calibrate(args):
                 raise InputError(f"--device {args.device} asks for a GPU, and {backend.fallback_reason}: leave "
                                  "--device out to measure the CPU")
             base = _base(args, backend.kind, backend.device_name)
+            check_base_kind(base, backend.kind)  # before the fallback note: a refused run's stderr is one line
             cr.check_power_measured(backend, base)  # a time-only meter on a CPU: refused before its fallback note
             from estimator.core.calibrate import default_profile_id
             _out_path(args, args.id or default_profile_id(base.id, cr.host_name()))  # fail before measuring
@@ -192,6 +197,12 @@ def cmd_calibrate(args):
                     bar.close()
     out = _out_path(args, result.profile.id)
     replaced = out.exists()  # a re-calibration (the same id) or --force: said, never silent
+    if replaced and result.warnings and not args.force:
+        # a likely unreliable profile never silently replaces one (calibrate audit: a busy re-run's 117×-wide
+        # range replaced a good calibration)
+        raise InputError(f"this calibration warns that its profile is likely unreliable ({result.warnings[0]}), and "
+                         f"it would replace the profile in {out}: nothing was written; re-run it on an otherwise idle "
+                         "machine, or give --force to replace that profile anyway")
     write_profile(result.data, out)
     summary = {**result.summary(), "profile_path": str(out), "replaced_existing_file": replaced}
     if args.format == "json":
@@ -247,7 +258,8 @@ def register(sub):
                                  "checkout, in the user's data folder when installed, or in the folder the "
                                  f"environment variable {CALIBRATED_DIR_ENV} names, where set, which the app reads "
                                  "too); never in the bundled profiles/ folder")
-    p.add_argument("--force", action="store_true", help="replace an existing --out file that holds another profile")
+    p.add_argument("--force", action="store_true", help="replace an existing --out file that holds another profile, "
+                                                        "or replace a profile with a calibration that warns")
     p.add_argument("--base", help="profile id, name or file the calibrated profile starts from (default: matched to the "
                                   "device)")
     p.add_argument("--id", help="id of the calibrated profile (default: <base>-cal-<host>)")

@@ -23,7 +23,7 @@ from typing import Any
 from estimator.core import bounds as B
 from estimator.core import validation as val
 from estimator.core.base_profile import guess_base_profile, whole_server_price
-from estimator.core.bounds import ACHIEVED_FLOPS_PER_S
+from estimator.core.bounds import ACHIEVED_FLOPS_PER_S, UTILIZATION
 from estimator.core.calibration_checks import (  # noqa: F401  the prediction checks, re-exported
     AS_ESTIMATE,
     PredictionCheck,
@@ -259,6 +259,11 @@ def calibrated_profile_data(base: HardwareProfile, points: Sequence[Throughput],
     util = clamp_fraction(achieved / peak)
     per_size = [clamp_fraction(t.flops_per_s / peak) for t in points if t.precision == precision]
     u_low, u_high = min(per_size + [util]), max(per_size + [util])
+    if u_low < UTILIZATION.low:  # the profile's own check would name a field the user never wrote (calibrate audit)
+        raise InputError(f"the measured throughput is {gfmt(u_low, 3)} of the {precision} peak of {base.id} "
+                         f"({gfmt(peak, 3)} FLOP/s), below the {gfmt(UTILIZATION.low)} of peak a profile holds: check the "
+                         "FLOPs given, or choose the base profile of the measured device; no profile written",
+                         field=("flops", "base"))
     data["default_precision"] = precision
     data["utilization"] = {
         "default": util, "range": [u_low, u_high],

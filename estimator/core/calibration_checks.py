@@ -152,3 +152,28 @@ def check_miss_warning(checks, factor: float = CHECK_MISS_FACTOR, idle: str | No
             + (f"; on an idle machine they come within {idle}" if idle else "")
             + ": the throughput changed during the calibration (other work on the machine?), so the profile is "
             "likely unreliable: re-run the calibration on an otherwise idle machine")
+
+
+# A command's throughput this many times below (or above) what the machine's own matrix products
+# reach in the check on them is flagged. A design choice: that check measures other work than the
+# command's steps (README), so a command may well be slower, but an order of magnitude lies far
+# outside the ±25% the products' own checks scatter on an idle machine; it catches a command that
+# did little arithmetic in its window (calibrate audit: `-- sleep 2` was 83× below and passed without
+# a word) and FLOPs given far off, while a tuned training step stays under it.
+COMMAND_FAR_FACTOR = 10.0
+
+
+def command_far_warning(check: PredictionCheck | None, factor: float = COMMAND_FAR_FACTOR) -> str | None:
+    """A warning when a command-calibrated profile's check on the machine's matrix products (``check``)
+    finds the command's throughput more than ``factor`` away from theirs; None otherwise."""
+    if check is None:
+        return None
+    ratio = check.predicted_s / check.measured_s  # above 1: the command was slower than the products
+    if max(ratio, 1.0 / ratio) <= factor:
+        return None
+    if ratio > 1:
+        return (f"the command reached 1/{gfmt(ratio, 2)} of the throughput of this machine's matrix products (the "
+                "check on them): if the FLOPs given are right, most of its time went to other work (start-up, I/O, "
+                "waiting), and the profile describes this command, not the machine")
+    return (f"the command reached {gfmt(1.0 / ratio, 2)}× the throughput of this machine's matrix products (the check "
+            "on them), more than the machine computes: check the FLOPs given")

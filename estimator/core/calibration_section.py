@@ -40,11 +40,23 @@ def _number(r, value, where: str, allow_zero: bool = False) -> None:
     r.number({"v": value}, "v", where, allow_zero=allow_zero, hint="write a plain positive number")
 
 
-def read_calibration(r, calibration: Mapping[str, Any] | None, average_w: float) -> dict | None:
+# How far the recorded throughput may differ from utilisation × peak: the calibration writes one as
+# the other times the peak (rounding only).
+THROUGHPUT_AGREEMENT = 1e-6
+
+
+def read_calibration(r, calibration: Mapping[str, Any] | None, average_w: float,
+                     peaks: Mapping[str, float] | None = None) -> dict | None:
     """The checked ``[calibration]`` table (None without one). ``r``: the profile reader (its
-    ``fail``, ``number`` and ``known_keys``); ``average_w``: the power the profile uses."""
+    ``fail``, ``number`` and ``known_keys``); ``average_w``: the power the profile uses; ``peaks``:
+    the profile's peak FLOP/s by precision (the recorded throughput is its utilisation × one)."""
     if not calibration:
         return None
+    if not (isinstance(calibration.get("method"), str) and calibration["method"].strip()):
+        # the record of how it was measured is what the pages and the statement cite (calibrate audit: a
+        # profile without it validated "ok")
+        r.fail("calibration.method", "missing or empty text", 'add method = "..." (how the throughput and power were '
+               "measured), or remove the [calibration] table")
     for key in _TEXT:
         if key in calibration and not isinstance(calibration[key], str):
             r.fail(f"calibration.{key}", f"expected text, got {calibration[key]!r}"[:120], "put the value in quotes")
@@ -60,6 +72,14 @@ def read_calibration(r, calibration: Mapping[str, Any] | None, average_w: float)
     if mean is not None and not math.isclose(float(mean), average_w, rel_tol=POWER_AGREEMENT):
         r.fail("calibration.mean_power_w", f"{gfmt(float(mean))} W measured, but power.average_w is {gfmt(average_w)} W",
                "make the two agree (the estimate uses power.average_w), or remove mean_power_w")
+    achieved, util, precision = (calibration.get(k) for k in ("achieved_flops_per_s", "utilization", "precision"))
+    if achieved is not None and util is not None and peaks and precision in peaks:
+        expected = float(util) * peaks[precision]
+        if not math.isclose(float(achieved), expected, rel_tol=THROUGHPUT_AGREEMENT):
+            r.fail("calibration.achieved_flops_per_s",
+                   f"{gfmt(float(achieved))} FLOP/s, but calibration.utilization {gfmt(float(util))} × the {precision} "
+                   f"peak is {gfmt(expected)} FLOP/s",
+                   "make the two agree (the estimate uses the utilisation), or remove achieved_flops_per_s")
     points = calibration.get("points", [])
     if not isinstance(points, list):
         r.fail("calibration.points", f"expected an array of tables, got {points!r}"[:120],

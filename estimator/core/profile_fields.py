@@ -129,16 +129,17 @@ class FieldReader:
         return value.strip()
 
     def number(self, tbl, key, where, bounds=None, required=True, allow_zero=False, hint=UNIT_HINT,
-               what: str = "") -> float | None:
+               what: str = "", example: str = "312e12") -> float | None:
         """A number inside ``bounds``; ``hint``: the fix when it is outside (a unit for a physical
-        quantity, the form for a ratio or a year); ``what``: whose bounds they are (" for a gpu")."""
+        quantity, the form for a ratio or a year); ``what``: whose bounds they are (" for a gpu");
+        ``example``: a plain number of the field's kind, for text given instead of one."""
         value = tbl.get(key)
         if value is None:
             if required:
                 self.fail(where, "missing number", f"add {key} = <number>")
             return None
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            self.fail(where, f"expected a number, got {value!r}", "write a plain number such as 312e12, no quotes or units")
+            self.fail(where, f"expected a number, got {value!r}", f"write a plain number such as {example}, no quotes or units")
         try:
             value = float(value)
         except OverflowError:  # an integer of hundreds of digits

@@ -270,7 +270,7 @@ def profile_from_dict(data: Mapping[str, Any], source: str,
             r.fail("kind", f"{kind!r} is not a known kind", f"use one of {', '.join(KINDS)}")
     with r.section():
         year = r.number(data, "release_year", "release_year", RELEASE_YEAR_BOUNDS, required=kind != "brain",
-                        hint="write the four-digit year the device came out, such as 2020")
+                        hint="write the four-digit year the device came out, such as 2020", example="2020")
         if year is not None and year != int(year):
             bad, year = year, None
             r.fail("release_year", f"{bad} is not a whole year", "write a year such as 2020")
@@ -332,7 +332,7 @@ def profile_from_dict(data: Mapping[str, Any], source: str,
         embodied = _embodied(r, r.table("embodied", required=False))
     if power is not None:  # the calibration's measured power is checked against the profile's
         with r.section():
-            calibration = read_calibration(r, r.table("calibration", required=False), power.average_w)
+            calibration = read_calibration(r, r.table("calibration", required=False), power.average_w, peaks)
     sources, notes = {}, ""
     with r.section():
         sources = data.get("sources") or {}

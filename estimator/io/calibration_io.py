@@ -15,6 +15,7 @@ import csv
 import io
 import math
 import os
+import re
 import tempfile
 import tomllib
 from collections.abc import Mapping
@@ -91,6 +92,15 @@ def write_profile(data: Mapping, path: str | Path) -> Path:
 # --- CodeCarbon emissions.csv -------------------------------------------------------------
 # Columns read by name: CodeCarbon 2.2–2.3 write 31 columns, 3.x 38 (experiment_id, water and
 # utilisation columns added); both have these. Energies are in kWh, duration in seconds.
+def one_gpu_name(gpu_model: str, gpu_count: int) -> str:
+    """One GPU's name from CodeCarbon's ``gpu_model``, which counts them ("8 x NVIDIA H100 80GB
+    HBM3", codecarbon/core/resource_tracker.py): a profile of one device named after eight read as
+    64 GPUs with --devices 8 (calibrate audit). Several kinds, or a count that is not the run's, stay as
+    written."""
+    m = re.fullmatch(r"(\d+) x (.+)", gpu_model.strip())
+    return m.group(2).strip() if m and int(m.group(1)) == gpu_count and " x " not in m.group(2) else gpu_model
+
+
 REQUIRED_COLUMNS = ("duration", "cpu_energy", "gpu_energy")
 
 
@@ -266,7 +276,7 @@ def measurement_from_codecarbon(run: CodeCarbonRun, device_kind: str) -> tuple[M
         energy_j = run.gpu_energy_j / devices
         power_w = energy_j / run.duration_s
         m = Measurement(run.duration_s, energy_j, power_w, CODECARBON_CSV_GPU, False,
-                        run.gpu_model or "GPU", "codecarbon-csv",
+                        one_gpu_name(run.gpu_model, devices) or "GPU", "codecarbon-csv",
                         {**details, "gpus": devices, "gpu_energy_j_all_devices": run.gpu_energy_j})
         return m, devices
     if run.gpu_energy_j > 0 and run.gpu_count >= 1:

@@ -27,7 +27,7 @@ from estimator.core.calibrate import (
     achieved_flops_per_s,
     prediction_check,
 )
-from estimator.core.calibration_checks import check_miss_warning
+from estimator.core.calibration_checks import check_miss_warning, command_far_warning
 from estimator.core.errors import InputError, MeasurementError
 from estimator.core.number_text import gfmt
 from estimator.core.profile import HardwareProfile
@@ -68,8 +68,12 @@ def split_half_check(base: HardwareProfile, child: Mapping, flops: float, precis
     profile = refit_profile(base, (Throughput(precision, per_step * first_steps / first_s, seconds=first_s),), m, **finish)
     if profile is None:
         return None
+    # the oldest steady steps that fill no whole batch are in neither half (step_times: ``lead``)
+    left = int(st.get("steady_steps") or 0) - len(means) * batch_steps
+    unbatched = (f" (the first {left:,} steady steps fill no batch of {batch_steps:,} and are in neither half)"
+                 if left > 0 else "")
     return prediction_check(profile, f"the last {second_steps:,} steady steps, from a profile fitted on the "
-                                     f"{first_steps:,} before them", per_step * second_steps, second_s,
+                                     f"{first_steps:,} before them{unbatched}", per_step * second_steps, second_s,
                             precision=precision, fitted=False)
 
 
@@ -156,7 +160,8 @@ def calibrate_command(backend: Backend, base: HardwareProfile, cmd: Sequence[str
     ``load`` reads the machine's load at the window's start and end (``calibrate_builtin``): a busy
     machine adds a warning, and so does a split-half check that misses far. The whole-command check
     (start-up included) and the one on matrix products measure other things than the profile's
-    steady steps (README), so their misses add none.
+    steady steps (README), so their misses add none, unless the products run more than
+    COMMAND_FAR_FACTOR times faster or slower than the command (``command_far_warning``).
     """
     read = load or machine_load.read_load
     from estimator.measure.track_markers import ENV_TRACK_BACKEND, ENV_TRACK_DEVICE, ENV_TRACK_FILE, read_track_file
@@ -222,12 +227,14 @@ def calibrate_command(backend: Backend, base: HardwareProfile, cmd: Sequence[str
         checks = ([half] if half is not None else []) + [
             prediction_check(profile, "the whole command, start-up included", flops, whole.duration_s,
                              precision=precision, fitted=False)]
+    products = None
     if backend.kind == "cpu" and holdout_s > 0 and mb.HOLDOUT_PRECISION in profile.peak_flops_per_s:
         h = mb.run_holdout_numpy(holdout_s)
-        checks.append(prediction_check(profile, f"not fitted: {h.reps} × {h.label()} products", h.flops, h.total_s,
-                                       precision=h.precision, size=h.size, fitted=False))
+        products = prediction_check(profile, f"not fitted: {h.reps} × {h.label()} products", h.flops, h.total_s,
+                                    precision=h.precision, size=h.size, fitted=False)
+        checks.append(products)
     warnings = [machine_load.busy_warning(load_start, load_end, own_work="the command's own threads count in it"),
-                check_miss_warning([half]) if half is not None else None]
+                check_miss_warning([half]) if half is not None else None, command_far_warning(products)]
     return CalibrationResult(data, profile, m, points, tuple(checks), tuple(notes_pre + notes),
                              getattr(backend, "fallback_reason", None), window, tuple(w for w in warnings if w))
 

@@ -1,0 +1,159 @@
+"""Fixes from an audit of the engineer's path (calibrate, its profiles, their validation): each
+finding's reproduction, now answered as it should be."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+
+import pytest
+from test_calibration_busy import BUSY, IDLE, STEADY, fake_cpu, readings, run_command_calibration
+
+from estimator.cli import main
+from estimator.core.errors import ProfileError
+from estimator.io.datafiles import PROFILES_DIR, load_profile_file
+from estimator.measure import machine_load
+
+
+def _calibrate(monkeypatch, *args: str, load=(IDLE, IDLE), fallback: str | None = None) -> int:
+    import estimator.measure as measure
+
+    def backend(*a, **k):
+        meter = fake_cpu(monkeypatch, STEADY)
+        if fallback:
+            meter.fallback_reason = fallback
+        return meter
+    monkeypatch.setattr(machine_load, "read_load", readings(*load))
+    monkeypatch.setattr(measure, "open_backend", backend)
+    return main(["calibrate", *args])
+
+
+def test_a_calibration_that_warns_replaces_a_profile_only_with_force(monkeypatch, tmp_path, capsys):
+    """Audit 1: a busy re-run (3 of 4 checks missed) replaced a good calibration without a word of asking."""
+    out = tmp_path / "cal.toml"
+    assert _calibrate(monkeypatch, "--seconds", "1", "--out", str(out)) == 0
+    good = out.read_text()
+    capsys.readouterr()
+    assert _calibrate(monkeypatch, "--seconds", "1", "--out", str(out), load=(BUSY, BUSY)) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("error: this calibration warns that its profile is likely unreliable")
+    assert f"would replace the profile in {out}: nothing was written" in err and "--force" in err
+    assert out.read_text() == good
+    assert _calibrate(monkeypatch, "--seconds", "1", "--out", str(out), "--force", load=(BUSY, BUSY)) == 0
+    forced = capsys.readouterr().out
+    assert "replaced the profile" in forced and "warning       the machine looked busy" in forced
+    # an idle re-calibration replaces it as before, said on its last lines
+    assert _calibrate(monkeypatch, "--seconds", "1", "--out", str(out)) == 0
+    assert "replaced the profile" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("holdout, words", [
+    (2e12, "the command reached 1/20 of the throughput of this machine's matrix products"),
+    (5e9, "the command reached 20× the throughput of this machine's matrix products"),
+])
+def test_a_command_far_from_the_machines_products_warns(monkeypatch, holdout, words):
+    """Audit 2: `-- sleep 2` became a profile at 8.4 × 10⁻⁵ of peak with no warning; its check on the
+    machine's matrix products missed by +8193%. The fake command runs 1 × 10¹¹ FLOP/s."""
+    result = run_command_calibration(monkeypatch, readings(IDLE, IDLE), holdout_flops_per_s=holdout)
+    (warning,) = result.warnings
+    assert warning.startswith(words)
+    assert run_command_calibration(monkeypatch, readings(IDLE, IDLE), holdout_flops_per_s=9e11).warnings == ()
+
+
+def test_a_refused_base_is_one_error_line_after_no_note(monkeypatch, tmp_path, capsys):
+    """Audit 3: `calibrate --base h100-sxm` without a GPU printed the CPU-fallback note, then the error."""
+    code = _calibrate(monkeypatch, "--base", "h100-sxm", "--out", str(tmp_path / "x.toml"),
+                      fallback="NVML is not available (no NVIDIA GPU)")
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and err.startswith("error: the measurement is of a cpu, but the base "
+                                                                  "profile h100-sxm is a gpu")
+
+
+def test_nothing_after_the_separator_is_refused(capsys):
+    """Audit 8: `calibrate --` alone ran the 10-second built-in workload and wrote a profile."""
+    assert main(["calibrate", "--"]) == 2
+    err = capsys.readouterr().err
+    assert err == ("error: nothing follows `--`: give the command to measure after it, or leave `--` out to run the "
+                   "built-in workload (see `python -m estimator calibrate --help`)\n") or (
+        err.startswith("error: nothing follows `--`") and err.count("\n") == 1)
+
+
+def test_an_imported_gpu_profile_is_named_for_one_gpu(tmp_path, capsys, monkeypatch):
+    """Audit 4: CodeCarbon's "8 x NVIDIA H100 80GB HBM3" named a one-device profile; with --devices 8
+    its heading read as 64 GPUs."""
+    monkeypatch.setenv("ESTIMATOR_CALIBRATED_DIR", str(tmp_path))
+    log = tmp_path / "emissions.csv"
+    log.write_text("timestamp,project_name,run_id,duration,cpu_energy,gpu_energy,ram_energy,gpu_count,gpu_model,"
+                   "cpu_model,codecarbon_version\n2026-01-01T00:00:00,p,aaaa1111,3600,0.05,2.8,0.01,8,"
+                   "8 x NVIDIA H100 80GB HBM3,Xeon,2.7.0\n")
+    out = tmp_path / "h.toml"
+    assert main(["calibrate", "--from-codecarbon", str(log), "--flops", "8e18", "--base", "h100-sxm",
+                 "--out", str(out), "--format", "json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["device_name"] == "NVIDIA H100 80GB HBM3"
+    profile = load_profile_file(out)
+    assert "8 x" not in profile.name and profile.name.startswith("NVIDIA H100 80GB HBM3")
+
+
+def _calibrated(tmp_path, **changes) -> ProfileError:
+    """A calibrated profile (the CLI's, on the fake CPU) with [calibration] fields changed."""
+    import tomli_w
+    out = tmp_path / "cal.toml"
+    data = tomllib.loads(out.read_text())
+    for key, value in changes.items():
+        if value is None:
+            data["calibration"].pop(key)
+        else:
+            data["calibration"][key] = value
+    bad = tmp_path / "bad.toml"
+    bad.write_text(tomli_w.dumps(data))
+    with pytest.raises(ProfileError) as err:
+        load_profile_file(bad)
+    return err.value
+
+
+def test_a_hand_edited_calibration_record_is_checked(monkeypatch, tmp_path, capsys):
+    """Audit 5: achieved_flops_per_s above the peak, against the utilisation, and a record without its
+    method validated "ok"."""
+    assert _calibrate(monkeypatch, "--seconds", "1", "--out", str(tmp_path / "cal.toml")) == 0
+    err = _calibrated(tmp_path, achieved_flops_per_s=9e12)
+    assert err.field == "calibration.achieved_flops_per_s" and "9 × 10¹² FLOP/s, but calibration.utilization" in err.problem
+    assert "make the two agree" in err.fix
+    err = _calibrated(tmp_path, method=None)
+    assert err.field == "calibration.method" and "remove the [calibration] table" in err.fix
+    assert _calibrated(tmp_path, method="  ").field == "calibration.method"
+    capsys.readouterr()
+    assert main(["profiles", "validate", str(tmp_path / "bad.toml")]) == 2
+    assert "calibration.method" in capsys.readouterr().out
+
+
+def test_a_year_given_as_text_is_told_to_write_a_year():
+    """Audit 10: release_year = "2023" was told to write a number such as 312e12."""
+    data = tomllib.loads((PROFILES_DIR / "h100-sxm.toml").read_text())
+    data["release_year"] = "2023"
+    from estimator.core.profile_reader import profile_from_dict
+    from estimator.io.datafiles import load_power_fits, load_utilization_model
+    with pytest.raises(ProfileError) as err:
+        profile_from_dict(data, "x.toml", load_utilization_model(), load_power_fits())
+    assert err.value.field == "release_year" and err.value.fix == "write a plain number such as 2020, no quotes or units"
+
+
+def test_the_readme_gives_the_commands_factor_from_its_constant():
+    from pathlib import Path
+
+    from estimator.core.calibration_checks import COMMAND_FAR_FACTOR
+    text = " ".join((Path(__file__).resolve().parents[1] / "README.md").read_text().split())
+    assert f"unless the command ran more than {COMMAND_FAR_FACTOR:g} times slower or faster than the matrix products" in text
+
+
+def test_an_imported_run_too_slow_for_a_profile_is_told_in_the_commands_words(capsys, tmp_path):
+    """Audit 6: a throughput below a millionth of peak was refused as the profile's 'utilization.default'
+    with a fix for someone editing a file."""
+    from pathlib import Path
+    log = Path(__file__).resolve().parent / "data" / "codecarbon" / "emissions_codecarbon_3.3.2.csv"
+    assert main(["calibrate", "--from-codecarbon", str(log),
+                 "--flops", "1.5e7", "--base", "cpu-server-2s-epyc", "--out", str(tmp_path / "x.toml")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: the measured throughput is ") and "of the fp32 peak of cpu-server-2s-epyc" in err
+    assert "check the FLOPs given" in err and "utilization.default" not in err and err.count("\n") == 1
+    assert not (tmp_path / "x.toml").exists()
