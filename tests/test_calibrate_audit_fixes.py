@@ -157,3 +157,46 @@ def test_an_imported_run_too_slow_for_a_profile_is_told_in_the_commands_words(ca
     assert err.startswith("error: the measured throughput is ") and "of the fp32 peak of cpu-server-2s-epyc" in err
     assert "check the FLOPs given" in err and "utilization.default" not in err and err.count("\n") == 1
     assert not (tmp_path / "x.toml").exists()
+
+
+def _no_nvml(monkeypatch):
+    import pynvml
+    from fake_nvml import FakeClock, FakeGpu
+
+    from estimator.measure import nvml as nvml_mod
+    monkeypatch.setattr(nvml_mod, "_import_pynvml",
+                        FakeGpu(FakeClock(), init_error=pynvml.NVML_ERROR_LIBRARY_NOT_FOUND).module)
+
+
+def test_a_tracked_run_that_names_a_gpu_and_measures_the_cpu_says_so_as_a_failure(monkeypatch):
+    """Audit 9: track(device_index=2) on a machine without a GPU measured the CPU with a note only, its
+    failures empty (calibrate --device 3 refuses the same)."""
+    from track_fakes import Clock, run_steps
+
+    from estimator.measure.track import track
+    _no_nvml(monkeypatch)
+    monkeypatch.delenv("CUDA_VISIBLE_DEVICES", raising=False)
+    clock = Clock()
+    with track(total_steps=20, device_index=2, clock=clock, print_report=False) as run:
+        run_steps(run, clock, [0.01] * 20)
+    (failure,) = run.failures
+    assert failure.startswith("device_index 2 names a GPU, and NVML is not available")
+    assert failure.endswith("the CPU was measured instead")
+    with track(total_steps=20, clock=clock, print_report=False) as run:  # no GPU named: the CPU, as asked
+        run_steps(run, clock, [0.01] * 20)
+    assert run.failures == []
+
+
+def test_a_tracked_run_on_nvml_alone_says_it_is_timed_only_and_what_to_ask_for(monkeypatch):
+    """Audit 9: backend='nvml' fell back to time only while its message said the CPU backend still works."""
+    from track_fakes import Clock, run_steps
+
+    from estimator.measure.track import track
+    _no_nvml(monkeypatch)
+    clock = Clock()
+    with track(total_steps=20, backend="nvml", clock=clock, print_report=False) as run:
+        run_steps(run, clock, [0.01] * 20)
+    (failure,) = run.failures
+    assert failure.endswith("backend='nvml' measures a GPU only, so time only: give backend='auto' or 'cpu' to "
+                            "measure the CPU")
+    assert run.predict().energy_kwh is None

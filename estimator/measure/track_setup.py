@@ -253,13 +253,19 @@ def open_measurement(choice: str | Backend, device_index: int | None, settings: 
         try:
             backend = open_backend(choice, device_index=device_index)
         except (BackendUnavailable, MeasurementError) as exc:
-            failures.append(f"opening the {choice} backend: {exc}")
+            # the meter asked for, and no other: time only, and what to ask for instead (calibrate audit: the
+            # NVML message's "the CPU backend still works" read as if the CPU were measured)
+            instead = {"nvml": "; backend='nvml' measures a GPU only, so time only: give backend='auto' or 'cpu' "
+                               "to measure the CPU"}.get(choice, "; time only")
+            failures.append(f"opening the {choice} backend: {exc}{instead}")
             return _time_only(replace(settings, no_power_why=str(exc)), profile, hardware_how,
                               {"cpu": "cpu", "nvml": "gpu"}.get(choice))
         fallback = getattr(backend, "fallback_reason", None)
         if fallback:  # what the CPU gives: its power with CodeCarbon, else time only
             notes.append(f"{fallback}; measuring the CPU instead"
                          + ("" if not isinstance(backend, TimerBackend) else ", time only"))
+            if device_index is not None:  # a GPU was named, and another device measured: a failure, as the CLI refuses it
+                failures.append(f"device_index {device_index} names a GPU, and {fallback}: the CPU was measured instead")
     device = backend.device_name or ""
     if not device and backend.kind == "cpu":
         from estimator.measure.cpu import cpu_device_name
