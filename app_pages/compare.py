@@ -187,7 +187,7 @@ def draw(inputs) -> None:
     except EstimatorError as exc:  # the scenario itself is wrong for every profile (a time-only preset)
         c.show_error(exc)
         return
-    if c.is_embedded() and rep.results:  # the sidebar is closed in a frame: name the scenario (browser audit)
+    if rep.results:  # named in view: the sidebar is closed in a frame and on a phone (browser audits)
         first = rep.results[0]
         what = first.title if first.preset else "Custom workload"
         st.markdown(c.md_escape(f"{what}: " + (f"{hz.flops(first.estimate.flops)} on " if first.estimate.flops else "")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pyarrow as pa
 import streamlit as st
 
@@ -17,7 +19,7 @@ from estimator.services.size_sweep import model_size_sweep
 
 from . import charts, exports, size_sweep, style
 from . import common as c
-from .inputs import ScenarioInputs, run_or_error, scenario_inputs
+from .inputs import DEFAULT_PRESET, ScenarioInputs, run_or_error, scenario_inputs
 
 # Headline metrics: (label, result key, formatter); the labels are the and the CLI's.
 HEADLINE = (
@@ -269,10 +271,17 @@ def export_and_share(result, inputs: ScenarioInputs) -> None:
     with st.expander("BibTeX"):
         st.code(bib.text, language="bibtex", wrap_lines=True)
     base = (getattr(st.context, "url", None) or "http://localhost:8501/").split("?")[0]
+    if not urlsplit(base).path:  # "http://host:8501" + "?preset=…": the root's own slash (browser audit)
+        base += "/"
     query = inputs.query_string()
     link = base + (f"?{query}" if query else "")
     sep = "&" if query else "?"
-    st.markdown("**Link to this scenario** (the address bar holds the same inputs)")
+    # the address bar leaves a bound widget's default out: with the default preset's run changed it reads
+    # "?tokens=…", which opens a custom workload (app_pages/preset_choice.py), so it is not offered then
+    gap = inputs.url_params.get("preset") == DEFAULT_PRESET
+    st.markdown("**Link to this scenario** " + ("(share this one: the address bar leaves out the default preset, "
+                                                 "so it would open a custom workload)" if gap else
+                                                 "(the address bar holds the same inputs)"))
     st.code(link, language=None)
     st.markdown("**For a lecture**: large headline numbers, few controls")
     st.code(f"{link}{sep}lecture=1", language=None)

@@ -49,6 +49,7 @@ SCALING_LABELS = {"flops": "Training FLOPs", "hardware": HARDWARE_LABEL,
 # the base is illustrative (ResNet-50's training by default, which reaches ≈24% top-1 error, not the claim's
 # 11.5%; audit: the label said "reaches the current error", contradicting its own default)
 BASE_LABEL = "Base compute to multiply (FLOPs)"
+LOSS_LABEL = f"Predicted loss ({scaling.LOSS_UNIT})"
 DIMINISHING_LABELS = {"base_flops": BASE_LABEL, "hardware": HARDWARE_LABEL, "current_error": "Current error (%)",
                       "target_error": "Target error (%)", "exponent": "Exponent k"}
 TREND_LABELS = {"flops": "Fixed workload (FLOPs)", "hardware": "Hardware of the base year", "years": "Years",
@@ -76,6 +77,26 @@ def _range(est, key: str, fmt) -> str | None:
         return "exact" if low is not None else None
     kind = {PREDICTION: f"{est.level:.0%} prediction interval", STATED: "as its sources state"}.get(est.basis(key), "")
     return f"range {' – '.join(hz.range_ends(fmt, low, high))}" + (f" ({kind})" if kind else "")
+
+
+def _ranges_line(est) -> str | None:
+    """The cost cards' ranges in one line, in view (browser audit: they were only in the cards' "?"
+    tooltips, while the Estimate page draws them and the CLI prints them)."""
+    parts = []
+    for label, key, fmt in (("time", "wall_clock_s", hz.duration), ("energy", "energy_kwh", hz.energy),
+                            ("CO₂e", "co2e_kg", hz.co2e_short), ("cost", "cost_usd", hz.money)):
+        low, high = est.range.get(key, (None, None))
+        if low is None or high is None or low == high:
+            continue
+        kind = "" if est.basis(key) == PREDICTION else f" ({'as its sources state' if est.basis(key) == STATED else 'stated'})"
+        parts.append(f"{label} {' – '.join(hz.range_ends(fmt, low, high))}{kind}")
+    return f"Ranges ({est.level:.0%} prediction intervals unless marked): " + "; ".join(parts) + "." if parts else None
+
+
+def _show_ranges(est) -> None:
+    line = _ranges_line(est)
+    if line:
+        st.caption(c.md_escape(line, 600))
 
 
 def _priced_hardware() -> list[str]:
@@ -121,7 +142,7 @@ def scaling_section(hardware: str) -> None:
         _metrics("scaling_model", [("Parameters", hz.count(model.params_opt), bought(hz.count, "params_opt", model.source)),
                   ("Tokens", hz.count(model.tokens_opt), bought(hz.count, "tokens_opt",
                                                                 f"{gfmt(model.tokens_per_param, 3)} tokens per parameter")),
-                  ("Predicted loss", f"{model.loss_opt:.3f}", bought(lambda x: f"{x:.3f}", "loss_opt", scaling.SOURCE_LOSS))])
+                  (LOSS_LABEL, f"{model.loss_opt:.3f}", bought(lambda x: f"{x:.3f}", "loss_opt", scaling.SOURCE_LOSS))])
         if extrapolated:
             st.caption(c.md_escape(extrapolated[:1].upper() + extrapolated[1:] + ".", 600))
         if est is None:
@@ -133,6 +154,7 @@ def scaling_section(hardware: str) -> None:
                       ("Energy", hz.energy(est.energy_kwh), _range(est, "energy_kwh", hz.energy)),
                       ("CO₂e", hz.co2e_short(est.co2e_kg), _range(est, "co2e_kg", hz.co2e_short)),
                       ("Cost", hz.money(est.cost_usd), _range(est, "cost_usd", hz.money))])
+            _show_ranges(est)
             if res is not None:
                 note = limits.budget_note(BUDGET_KIND[kind], est)
                 st.caption(c.md_escape(f"{note[:1].upper()}{note[1:]}.", 400))
@@ -190,6 +212,7 @@ def diminishing_section(hardware: str) -> None:
         _metrics("dr_cost", [("Time (1 device)", hz.duration(t.wall_clock_s), f"on one {t.hardware_name}"),
                   ("Energy", hz.energy(t.energy_kwh), None), ("CO₂e", hz.co2e_short(t.co2e_kg), None),
                   ("Cost", hz.money(t.cost_usd), f"base workload: {hz.money(rep.base.cost_usd)}")])
+        _show_ranges(t)
         charts.render_chart(multiplier_chart(now, k, target))
     st.caption(f"Base workload: {c.md_escape(rep.base_source, 300)}. The ≈{gfmt(dm.CLAIM_CURRENT_ERROR_PCT)}% starting error is an assumption "
                "(the best ImageNet top-1 results of 2020); Thompson et al.'s fitted coefficients were not checked here."

@@ -36,7 +36,7 @@ PAGE_TITLES = {
     "compare": ("Compare hardware", set()),
     "profiles": ("Profiles & sources", set()),
     "calibrate": ("Calibrate", set()),
-    "limits": ("Limits of scale", {"Parameters", "Tokens", "Predicted loss", "FLOPs"}),
+    "limits": ("Limits of scale", {"Parameters", "Tokens", "Predicted loss (nats per token)", "FLOPs"}),
     "inference": ("Inference & compression", {"Time per output token", "Energy per output token"}),
     "accuracy": ("How far can I trust this?", {"Typical miss on unseen runs", "Inside the 80% interval"}),
     "lecture": ("Lecture: the limits of deep learning, claim by claim", set()),
@@ -56,7 +56,10 @@ def test_every_page_runs(module):
     title, metrics = PAGE_TITLES[module]
     assert [t.value.replace("\\", "") for t in at.title] == [title]
     assert metrics <= {m.label for m in at.metric}
-    assert not at.warning and not at.error
+    # the one warning a default page gives: what the held-out benchmarks found at the Inference page's batch 1
+    from estimator.services.serving_accuracy import small_batch_note
+    expected = [n[:1].upper() + n[1:] for n in small_batch_note(1)] if module == "inference" else []
+    assert [w.value.replace("\\", "") for w in at.warning] == expected and not at.error
 
 
 @pytest.mark.parametrize("module", ALL_PAGES)

@@ -45,6 +45,11 @@ def test_the_default_preset_with_a_changed_workload_keeps_its_preset_in_the_shar
     again = run_page("estimate", link)  # reopened, the link gives the same run (it gave a custom workload)
     assert _headline(again) == expected
     assert again.title[0].value.replace("\\", "").startswith("Based on GPT-3")
+    # the page no longer says the address bar holds the same inputs: it leaves the preset out (browser audit)
+    said = " ".join(m.value for m in at.markdown)
+    assert "share this one: the address bar leaves out the default preset" in said
+    assert "the address bar holds the same inputs" not in said
+    assert urlsplit(next(code.value for code in at.code if code.value.startswith("http"))).path.startswith("/")
 
 
 def test_the_landing_page_and_a_custom_workload_leave_the_preset_out_of_the_link():
@@ -54,6 +59,8 @@ def test_the_landing_page_and_a_custom_workload_leave_the_preset_out_of_the_link
     assert "preset" not in _address(custom) and "preset" not in _share_link(custom)
     other = run_page("estimate", {"preset": "llama-65b", "tab": "Export & share"})
     assert _address(other)["preset"] == "llama-65b" and _share_link(other)["preset"] == "llama-65b"
+    for at in (landing, custom, other):  # there the address bar does hold the same inputs
+        assert "(the address bar holds the same inputs)" in " ".join(m.value for m in at.markdown)
 
 
 def test_an_unknown_preset_in_a_link_is_still_refused_with_a_warning():

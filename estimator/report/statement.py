@@ -206,10 +206,10 @@ def input_label(name: str) -> str:
 
 
 def _power(est: Estimate, power, *, same: bool, cite: str) -> str:
-    """"an average of 735~W per device", and where it comes from when it is not the profile's figure: the
+    """"an average of 750~W per device", and where it comes from when it is not the profile's figure: the
     preset's paper, the user ("given"), or the profile's calibration and its meter (CodeCarbon, NVML)."""
     watts = hz.power(power.value).split(" ")  # "734 W", "1.00 MW": the number, then its unit
-    # above the TDP where it includes the host (journeys R7: 735 W per 700 W H100): said
+    # above the TDP where it includes the host (journeys R7: 750 W per 700 W H100): said
     # a whole system as one device (AlphaGo's 1 MW) has no server whose host it shares (review)
     host = ("" if not est.power_includes_host else " (the whole system's draw)" if est.hardware_kind == "system"
             else " (its share of the server's host included)")
