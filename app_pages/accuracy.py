@@ -92,17 +92,21 @@ def power_section(doc: dict) -> None:
     st.subheader("Power per device", anchor=False)
     st.markdown(c.md_escape(
         f"Average draw per device against the measured training runs (estimator/data/measured_power.csv), "
-        f"leave-one-out within each group, beside the TDP convention; then each device's runs held out together, "
-        f"as for a device nobody measured. Where the {level:.0%} interval holds far fewer runs than that, the power "
-        "range is too narrow.", limit=600))
+        f"leave-one-out within each group as the profiles use the fits (a device's own centre where its profile "
+        f"names the device; 'own-centre runs': the runs predicted so), beside one fit for the whole group and the "
+        f"TDP convention; then each device's runs held out together, as for a device nobody measured. Where the "
+        f"{level:.0%} interval holds far fewer runs than that, the power range is too narrow.", limit=700))
     rows = []
     for group, g in doc["power_summary"].items():
         d = g.get("device_held_out") or {}
-        rows.append({"Group": group, "Runs": g["n"], "Median factor": g["median_factor"], "TDP": g["tdp_median_factor"],
-                     f"{level:.0%} coverage": g["interval_coverage"], "Devices": d.get("n_devices", float("nan")),
+        rows.append({"Group": group, "Runs": g["n"], "Own-centre runs": g["own_centre_runs"],
+                     "Median factor": g["median_factor"], f"{level:.0%} coverage": g["interval_coverage"],
+                     "One fit: factor": g["group_fit_median_factor"], "One fit: coverage": g["group_fit_interval_coverage"],
+                     "TDP": g["tdp_median_factor"], "Devices": d.get("n_devices", float("nan")),
                      "Device held out: factor": d.get("median_factor", float("nan")),
                      "Device held out: coverage": d.get("interval_coverage", float("nan"))})
     formats = {"Median factor": factor_cell, "TDP": factor_cell, f"{level:.0%} coverage": percent_cell, "Devices": lambda x: f"{gfmt(x)}",
+               "One fit: factor": factor_cell, "One fit: coverage": percent_cell,
                "Device held out: factor": factor_cell, "Device held out: coverage": percent_cell}
     st.dataframe(c.number_table(pd.DataFrame(rows), formats), hide_index=True, width="stretch")
     energy_section(doc)

@@ -89,8 +89,9 @@ def saved_path(profile_id: str):
 
 
 def save_profile(result: cr.CalibrationResult):
-    """Write the calibrated profile to ``saved_path`` (the CLI's rules), then forget the cached
-    profiles so that it is listed and usable at once."""
+    """Write the calibrated profile to ``saved_path`` (the CLI's rules for where), then forget the cached
+    profiles so that it is listed and usable at once. A calibration that warns may replace a profile
+    here without the CLI's --force: its warnings stand above the Save button, so the click is that choice."""
     out = cr.checked_out_path(None, result.profile.id)
     write_profile(result.data, out)
     c.clear_profile_cache()

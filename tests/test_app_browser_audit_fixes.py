@@ -52,3 +52,18 @@ def test_the_limits_page_shows_its_ranges_in_view_and_its_loss_with_a_unit():
         assert line.startswith("Ranges (80% prediction intervals unless marked): time ")
         assert "; energy " in line and "; CO₂e " in line and "; cost " in line
     assert f"Predicted loss ({scaling.LOSS_UNIT})" in {m.label for m in run_page("limits").metric}
+
+
+def test_the_accuracy_pages_power_table_is_validates_own():
+    """Review: the page's power table kept the old columns after validate gained the devices' own centres."""
+    from estimator.io.datafiles import load_validation_document
+    doc = load_validation_document()
+    at = run_page("accuracy")
+    tables = [df.value for df in at.dataframe if "Own-centre runs" in df.value.columns]
+    assert len(tables) == 1
+    table = tables[0].set_index("Group")
+    for group, s in doc["power_summary"].items():
+        row = table.loc[group]
+        assert int(row["Own-centre runs"]) == s["own_centre_runs"] and int(row["Runs"]) == s["n"]
+        assert row["One fit: factor"] == pytest.approx(s["group_fit_median_factor"])
+        assert row["Median factor"] == pytest.approx(s["median_factor"])

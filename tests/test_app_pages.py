@@ -36,7 +36,7 @@ PAGE_TITLES = {
     "compare": ("Compare hardware", set()),
     "profiles": ("Profiles & sources", set()),
     "calibrate": ("Calibrate", set()),
-    "limits": ("Limits of scale", {"Parameters", "Tokens", "Predicted loss (nats per token)", "FLOPs"}),
+    "limits": ("Limits of scale", {"Parameters", "Tokens", "Predicted loss (cross-entropy per token)", "FLOPs"}),
     "inference": ("Inference & compression", {"Time per output token", "Energy per output token"}),
     "accuracy": ("How far can I trust this?", {"Typical miss on unseen runs", "Inside the 80% interval"}),
     "lecture": ("Lecture: the limits of deep learning, claim by claim", set()),

@@ -200,3 +200,24 @@ def test_a_tracked_run_on_nvml_alone_says_it_is_timed_only_and_what_to_ask_for(m
     assert failure.endswith("backend='nvml' measures a GPU only, so time only: give backend='auto' or 'cpu' to "
                             "measure the CPU")
     assert run.predict().energy_kwh is None
+
+
+def test_a_command_calibrated_on_the_cpu_is_given_no_gpu_number(monkeypatch, tmp_path):
+    """Review: `calibrate -- CMD` on the CPU set the tracked run's GPU to 0, so a script's track() on a machine
+    without a GPU was told it named GPU 0."""
+    import sys
+
+    from test_calibration_busy import BASE
+    from track_fakes import FakeMeter
+
+    from estimator.io.datafiles import default_profiles
+    from estimator.measure import calibration_command as cc
+    from estimator.measure.track_markers import ENV_TRACK_DEVICE
+    fake_cpu(monkeypatch, STEADY)
+    monkeypatch.delenv(ENV_TRACK_DEVICE, raising=False)
+    seen = tmp_path / "env.txt"
+    script = f"import os; open({str(seen)!r}, 'w').write(os.environ.get({ENV_TRACK_DEVICE!r}, 'unset'))"
+    from fake_nvml import FakeClock
+    cc.calibrate_command(FakeMeter(FakeClock(tick=2.0), power_w=20.0), default_profiles().get(BASE),
+                         [sys.executable, "-c", script], 2e11, load=readings(IDLE, IDLE))
+    assert seen.read_text() == "unset"

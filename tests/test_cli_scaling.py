@@ -293,7 +293,7 @@ def test_budget_loss_has_its_range_in_text(capsys):
     res, _ = limits.budget_model("usd", 1e5, "a100-sxm-80gb", {"devices": 8})
     lo, hi = res.to_dict()["range"]["loss_opt"]
     assert main(["scaling", "chinchilla", "--budget-usd", "1e5", "--hardware", "a100-sxm-80gb", "--devices", "8"]) == 0
-    assert (f"predicted loss        {res.model.loss_opt:.3f} nats per token (range {lo:.3f} – {hi:.3f})"
+    assert (f"predicted loss        {res.model.loss_opt:.3f} cross-entropy per token (range {lo:.3f} – {hi:.3f})"
             in capsys.readouterr().out)
 
 

@@ -160,7 +160,7 @@ def test_a_device_without_nvml_or_with_the_cpu_backend_is_refused_not_ignored(mo
     from estimator.measure.track import track  # the same rule for a tracked run (review)
     with pytest.raises(InputError, match="device_index picks an NVIDIA GPU, and backend='cpu' measures the CPU"):
         track(total_steps=10, backend="cpu", device_index=1)
-    monkeypatch.setenv(ENV_TRACK_DEVICE, "0")  # calibrate -- CMD on the CPU sets it: not the user's choice
+    monkeypatch.setenv(ENV_TRACK_DEVICE, "0")  # calibrate -- CMD on a GPU sets it; with backend="cpu" it is not the user's choice
     assert device_index(None, "cpu") == 0
 
 

@@ -34,7 +34,9 @@ def test_the_centre_is_the_devices_own_and_the_spread_is_pooled_within_devices()
     assert f.center == pytest.approx(math.exp(a.mean()))
     assert (f.low, f.high) == pytest.approx((math.exp(a.mean() - half), math.exp(a.mean() + half)))
     assert (f.device, f.n, f.n_spread, f.sigma_log) == ("a", 3, 5, pytest.approx(s_w))
-    assert "the centre fitted on the 3 measured runs of the a, the spread within devices over the group's 5" in f.describe()
+    assert ("the centre fitted on the 3 measured runs of the a, the spread pooled within devices over the 5 runs of "
+            "the group's devices measured more than once") in f.describe()
+    assert f.device_tdp_w == 100.0
     # a device measured once gives no spread of its own, but takes no part in the pooled one either
     assert fit_device([*pts, _m("c", 2.0)], "a", level=0.8) == f
 
@@ -140,3 +142,17 @@ def test_the_readme_gives_the_h100s_power_from_its_profile():
     power = default_profiles().get("h100-sxm").power
     text = " ".join((Path(__file__).resolve().parents[1] / "README.md").read_text().split())
     assert f"the H100's {power.average_w:.0f} W against its {power.tdp_w:.0f} W TDP" in text
+
+
+def test_a_device_named_with_another_tdp_is_refused():
+    """Review: the own centre is a share of the measured device's TDP; an H100 PCIe (350 W) naming the SXM's
+    700 W runs would have taken the SXM's share of its own TDP."""
+    import tomllib
+    data = tomllib.loads((PROFILES_DIR / "h100-pcie.toml").read_text())
+    data["power"]["measured_device"] = "H100 SXM"
+    with pytest.raises(ProfileError) as err:
+        profile_from_dict(data, "pcie.toml", load_utilization_model(), load_power_fits())
+    assert err.value.field == "power.measured_device"
+    assert "the H100 SXM's measurements are shares of a 700 W TDP, but tdp_w is 350 W" in err.value.problem
+    with pytest.raises(InputError, match="2 TDPs"):
+        fit_device([_m("a", 0.8), PowerMeasurement("a-1", "a", "tpu-system", 200.0, 150.0, "w", "s")], "a")

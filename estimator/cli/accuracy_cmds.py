@@ -251,17 +251,18 @@ def cmd_validate(args):
             print(f"  {e['run']} ({e['source']}): {e['reason']}")
     print("\nAverage power per device, leave-one-out over the measured training runs of each group "
           "(estimator/data/measured_power.csv), as the profiles use the fits (a device's own centre where its "
-          "profile names the device: 'own'), beside one fit for the whole group and the TDP convention; then each "
-          "device's runs held out together (a device the group has not measured, as most profiles are):")
+          "profile names the device; 'own-centre runs': the runs predicted so), beside one fit for the whole group "
+          "and the TDP convention; then each device's runs held out together (a device the group has not measured, "
+          "as most profiles are):")
     rows = []
     for g, s in doc["power_summary"].items():
         d = s.get("device_held_out")
-        rows.append([g, s["n"], s["own_centre"], f"{s['median_factor']:.2f}×", f"{s['interval_coverage']:.0%}",
+        rows.append([g, s["n"], s["own_centre_runs"], f"{s['median_factor']:.2f}×", f"{s['interval_coverage']:.0%}",
                      f"{s['group_fit_median_factor']:.2f}×", f"{s['group_fit_interval_coverage']:.0%}",
                      f"{s['tdp_median_factor']:.2f}×", "" if d is None else d["n_devices"],
                      "" if d is None else f"{d['median_factor']:.2f}×", "" if d is None else f"{d['interval_coverage']:.0%}"])
-    print(_table(["group", "runs", "own", "median factor", f"{level} coverage", "one fit: factor", "coverage",
-                  "TDP", "devices", "device held out: factor", "coverage"], rows))
+    print(_table(["group", "runs", "own-centre runs", "median factor", f"{level} coverage", "one fit: factor",
+                  "one fit: coverage", "TDP: factor", "devices", "device held out: factor", "coverage"], rows))
     print(f"\nEnergy (device-hours × power; PUE exact, so CO2e and an electricity cost with it): the {level} range's "
           "coverage, each run's held-out device-hours paired with each held-out power measurement of the group its "
           "profile uses (the two errors assumed independent); the power fit holding the device's own measurements "

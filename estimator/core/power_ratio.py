@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 DATA_FILE = "estimator/data/measured_power.csv"
+MIN_OWN = 2  # measurements of its own a device needs to take its own centre (estimator/fit/power_fit.py)
 
 # The groups, never mixed: they measure different things (estimator/fit/power_fit.py's docstring).
 GROUPS = {
@@ -34,13 +35,15 @@ class RatioFit:
     sigma_log: float
     device: str | None = None   # the measured device (its name in the data file); None: the whole group
     n_spread: int = 0           # with device: the group's measurements the spread is pooled over
+    device_tdp_w: float | None = None  # with device: the TDP its measurements were divided by
 
     def describe(self) -> str:
         interval = f"{self.center:.2f} × TDP, {self.level:.0%} interval {self.low:.2f}–{self.high:.2f} × TDP"
         if self.device is None:
             return f"{interval}, fitted on {self.n} measured runs ({GROUPS[self.group]}; {DATA_FILE})"
-        return (f"{interval}, the centre fitted on the {self.n} measured runs of the {self.device}, the spread within "
-                f"devices over the group's {self.n_spread} ({GROUPS[self.group]}; {DATA_FILE})")
+        return (f"{interval}, the centre fitted on the {self.n} measured runs of the {self.device}, the spread pooled "
+                f"within devices over the {self.n_spread} runs of the group's devices measured more than once "
+                f"({GROUPS[self.group]}; {DATA_FILE})")
 
 
 @dataclass(frozen=True)

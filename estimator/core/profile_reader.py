@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -22,7 +23,7 @@ from estimator.core.embodied import DeviceEmbodied
 from estimator.core.errors import ProfileError
 from estimator.core.number_text import gfmt
 from estimator.core.power_ratio import DATA_FILE as POWER_FIT_FILE
-from estimator.core.power_ratio import GROUPS, PowerFits
+from estimator.core.power_ratio import GROUPS, MIN_OWN, PowerFits
 from estimator.core.profile import (
     DISPLAY_FLOPS,
     FITTED_BASIS,
@@ -95,10 +96,15 @@ def _power(r: FieldReader, pw: Mapping[str, Any], fits: PowerFits | None, lim: K
             f = fits.device(group, device)
             if f is None:
                 named = sorted(d for g, d in fits.devices if g == group)
-                r.fail("power.measured_device", f"'{device}' is not a device measured at least twice in group '{group}' "
-                       f"of {POWER_FIT_FILE}",
+                r.fail("power.measured_device", f"'{device}' is not a device measured at least {MIN_OWN} times in group "
+                       f"'{group}' of {POWER_FIT_FILE}",
                        f"use one of {', '.join(named)}, or drop measured_device to take the group's fit" if named
                        else "drop measured_device to take the group's fit")
+            if f.device_tdp_w is not None and not math.isclose(f.device_tdp_w, tdp, rel_tol=1e-9):
+                # the centre is a share of that TDP: an H100 PCIe (350 W) naming the SXM's 700 W runs would take
+                # the SXM's share of its own TDP (review)
+                r.fail("power.measured_device", f"the {device}'s measurements are shares of a {gfmt(f.device_tdp_w)} W "
+                       f"TDP, but tdp_w is {gfmt(tdp)} W", "name the device measured, or drop measured_device")
         chip = fits.groups.get("gpu-chip")
         includes_host = group.endswith("-system")
         # the host's part of a system-level draw: the system fit's centre less the chip-only fit's

@@ -35,9 +35,7 @@ import numpy as np
 from estimator.core import student_t
 from estimator.core.errors import InputError
 from estimator.core.interval import LEVEL
-from estimator.core.power_ratio import GROUPS, PowerFits, RatioFit
-
-MIN_OWN = 2  # measurements of its own a device needs to take its own centre (fit_device)
+from estimator.core.power_ratio import GROUPS, MIN_OWN, PowerFits, RatioFit
 
 
 @dataclass(frozen=True)
@@ -55,6 +53,12 @@ class PowerMeasurement:
         return self.measured_w / self.tdp_w
 
 
+def _check_finite(points: Sequence[PowerMeasurement]) -> None:
+    for p in points:
+        if not (math.isfinite(p.tdp_w) and math.isfinite(p.measured_w) and p.tdp_w > 0 and p.measured_w > 0):
+            raise InputError(f"measurement '{p.id}': TDP and measured power must be positive finite numbers")
+
+
 def fit_ratio(points: Sequence[PowerMeasurement], level: float = LEVEL) -> RatioFit:
     """The normal prediction interval of ln(measured ÷ TDP) for one new run."""
     groups = {p.group for p in points}
@@ -62,9 +66,7 @@ def fit_ratio(points: Sequence[PowerMeasurement], level: float = LEVEL) -> Ratio
         raise InputError(f"a power fit takes one group of measurements, got {sorted(groups)}")
     if len(points) < 2:
         raise InputError("a power fit needs at least 2 measurements")
-    for p in points:
-        if not (math.isfinite(p.tdp_w) and math.isfinite(p.measured_w) and p.tdp_w > 0 and p.measured_w > 0):
-            raise InputError(f"measurement '{p.id}': TDP and measured power must be positive finite numbers")
+    _check_finite(points)
     logs = np.log([p.ratio for p in points])
     n = len(logs)
     mu, s = float(logs.mean()), float(logs.std(ddof=1))
@@ -94,6 +96,10 @@ def fit_device(points: Sequence[PowerMeasurement], device: str, level: float = L
     groups = {p.group for p in points}
     if len(groups) != 1:
         raise InputError(f"a power fit takes one group of measurements, got {sorted(groups)}")
+    _check_finite(points)
+    tdps = {p.tdp_w for p in points if p.device == device}
+    if len(tdps) > 1:
+        raise InputError(f"device '{device}': its measurements give {len(tdps)} TDPs; one device has one")
     by = _logs_by_device(points)
     own = by.get(device, [])
     if len(own) < MIN_OWN:
@@ -105,7 +111,7 @@ def fit_device(points: Sequence[PowerMeasurement], device: str, level: float = L
     mu, n = float(np.mean(own)), len(own)
     half = float(student_t.quantile(0.5 + level / 2, df)) * s * math.sqrt(1 + 1 / n)
     return RatioFit(groups.pop(), n, math.exp(mu), math.exp(mu - half), math.exp(mu + half), level, s,
-                    device=device, n_spread=sum(len(v) for v in repeated))
+                    device=device, n_spread=sum(len(v) for v in repeated), device_tdp_w=tdps.pop())
 
 
 def fit_all(points: Sequence[PowerMeasurement], level: float = LEVEL) -> PowerFits:

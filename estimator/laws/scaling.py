@@ -72,9 +72,9 @@ FIT_CAVEAT = ("with these rounded published constants the minimum is biased towa
 SOURCE_FIT = ("closed-form minimum of L(N, D) = 1.69 + 406.4/N^0.34 + 410.7/D^0.28 under C = 6·N·D "
               f"(Hoffmann et al. 2022, arXiv:2203.15556, §3.3 and App. D.2); {FIT_CAVEAT}")
 SOURCE_LOSS = "predicted loss from the parametric fit L(N, D) (Hoffmann et al. 2022, §3.3, eq. 10)"
-# L(N, D)'s unit: the language model's cross-entropy per token in natural-log units, as the fit's
-# constant E = 1.69 is "the entropy of natural text" (Hoffmann et al. 2022, §3.3)
-LOSS_UNIT = "nats per token"
+# What L(N, D) measures: the final pre-training loss, a cross-entropy per token on the fit's own data
+# and tokenizer (MassiveText, Hoffmann et al. 2022, §3.3), so not comparable with another model's loss
+LOSS_UNIT = "cross-entropy per token"
 
 
 # The models the law was fitted to: over 400 of 70M–16B parameters on 5–500B tokens (Hoffmann et al.

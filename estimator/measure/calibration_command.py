@@ -175,8 +175,9 @@ def calibrate_command(backend: Backend, base: HardwareProfile, cmd: Sequence[str
     with tempfile.TemporaryDirectory(prefix="estimator-track-") as tmp:
         marker = Path(tmp) / "track.jsonl"
         env = {**os.environ, ENV_TRACK_FILE: str(marker),
-               ENV_TRACK_BACKEND: "nvml" if backend.kind == "gpu" else ("cpu" if backend.name == "codecarbon" else "none"),
-               ENV_TRACK_DEVICE: str(getattr(backend, "device_index", 0))}
+               ENV_TRACK_BACKEND: "nvml" if backend.kind == "gpu" else ("cpu" if backend.name == "codecarbon" else "none")}
+        if backend.kind == "gpu":  # a GPU index only for a GPU: on the CPU it named a GPU the run never asked for (review)
+            env[ENV_TRACK_DEVICE] = str(getattr(backend, "device_index", 0))
         with backend:
             load_start = read()
             backend.begin_window()

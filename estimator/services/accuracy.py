@@ -302,7 +302,7 @@ def _power_summary(rows: list[dict], level: float) -> dict:
         out[group] = {"n": len(g), "median_factor": float(np.median([r["factor"] for r in g])),
                       "tdp_median_factor": float(np.median([r["tdp_factor"] for r in g])),
                       "interval_coverage": float(np.mean([r["inside_interval"] for r in g])), "level": level,
-                      "own_centre": sum(r["own_centre"] for r in g),
+                      "own_centre_runs": sum(r["own_centre"] for r in g),
                       "group_fit_median_factor": float(np.median([r["group_fit_factor"] for r in g])),
                       "group_fit_interval_coverage": float(np.mean([r["group_fit_inside_interval"] for r in g]))}
     return out
