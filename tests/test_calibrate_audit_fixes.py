@@ -73,9 +73,9 @@ def test_nothing_after_the_separator_is_refused(capsys):
     """Audit 8: `calibrate --` alone ran the 10-second built-in workload and wrote a profile."""
     assert main(["calibrate", "--"]) == 2
     err = capsys.readouterr().err
-    assert err == ("error: nothing follows `--`: give the command to measure after it, or leave `--` out to run the "
-                   "built-in workload (see `python -m estimator calibrate --help`)\n") or (
-        err.startswith("error: nothing follows `--`") and err.count("\n") == 1)
+    assert err.count("\n") == 1 and err.startswith(
+        "error: nothing follows `--`: give the command to measure after it, or leave `--` out to run the built-in "
+        "workload")
 
 
 def test_an_imported_gpu_profile_is_named_for_one_gpu(tmp_path, capsys, monkeypatch):

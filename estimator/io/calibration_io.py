@@ -89,9 +89,6 @@ def write_profile(data: Mapping, path: str | Path) -> Path:
     return write_text_atomic(path, profile_toml(data))
 
 
-# --- CodeCarbon emissions.csv -------------------------------------------------------------
-# Columns read by name: CodeCarbon 2.2–2.3 write 31 columns, 3.x 38 (experiment_id, water and
-# utilisation columns added); both have these. Energies are in kWh, duration in seconds.
 def one_gpu_name(gpu_model: str, gpu_count: int) -> str:
     """One GPU's name from CodeCarbon's ``gpu_model``, which counts them ("8 x NVIDIA H100 80GB
     HBM3", codecarbon/core/resource_tracker.py): a profile of one device named after eight read as
@@ -101,6 +98,9 @@ def one_gpu_name(gpu_model: str, gpu_count: int) -> str:
     return m.group(2).strip() if m and int(m.group(1)) == gpu_count and " x " not in m.group(2) else gpu_model
 
 
+# --- CodeCarbon emissions.csv -------------------------------------------------------------
+# Columns read by name: CodeCarbon 2.2–2.3 write 31 columns, 3.x 38 (experiment_id, water and
+# utilisation columns added); both have these. Energies are in kWh, duration in seconds.
 REQUIRED_COLUMNS = ("duration", "cpu_energy", "gpu_energy")
 
 
