@@ -237,8 +237,12 @@ def _cpu_section() -> None:
     st.subheader("Short CPU calibration on this server", anchor=False)
     st.caption(f"Matrix products (numpy, {' and '.join(mb.CPU_PRECISIONS)}, sizes {mb.CPU_SIZES[0]}–{mb.CPU_SIZES[-1]}) measured with CodeCarbon on the machine "
                "that runs this app, which may not be yours: for your own machine run `python -m estimator calibrate`.")
+    cli = B.CALIBRATION_SECONDS
     seconds = c.url_number("Seconds", "cal_seconds", min_value=1, max_value=MAX_APP_SECONDS, default=APP_SECONDS,
-                           integer=True, where=st)
+                           integer=True, where=st,
+                           help=f"1 to {MAX_APP_SECONDS:g} s here: a run on this page holds up the page until it ends. "
+                                f"`python -m estimator calibrate --seconds` takes {cli.low:g} s to {cli.high:g} s "
+                                "(an hour).")
     if st.button("Run the CPU calibration", key="cal_run_cpu", icon=":material/play_arrow:"):
         bar = st.progress(0.0, text="starting CodeCarbon…")
         last = [0.0]

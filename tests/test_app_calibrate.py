@@ -299,3 +299,11 @@ def test_a_hand_edited_calibration_is_refused_on_load_and_named_on_the_page(cali
     assert not at.exception
     shown = [w.value.replace("\\", "") for w in at.warning]  # Markdown-escaped
     assert any("edited.toml" in w and field in w for w in shown), shown
+
+
+def test_the_seconds_field_says_why_it_is_shorter_than_the_clis():
+    """Calibrate audit: the page took 1–10 s and the CLI 0.1 s to an hour, with no word of the difference."""
+    (field,) = [n for n in open_page().number_input if n.label == "Seconds"]
+    assert (field.min, field.max, field.value) == (1, 10, 3)
+    assert field.help == ("1 to 10 s here: a run on this page holds up the page until it ends. `python -m estimator "
+                          "calibrate --seconds` takes 0.1 s to 3600 s (an hour).")

@@ -37,8 +37,12 @@ def test_a_calibration_that_warns_replaces_a_profile_only_with_force(monkeypatch
     assert _calibrate(monkeypatch, "--seconds", "1", "--out", str(out), load=(BUSY, BUSY)) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("error: this calibration warns that its profile is likely unreliable")
-    assert f"would replace the profile in {out}: nothing was written" in err and "--force" in err
-    assert out.read_text() == good
+    kept = tmp_path / "cal.toml.new"
+    assert (f"would replace the profile in {out}: that file was left as it was, and the new profile was written to "
+            f"{kept}; re-run it on an otherwise idle machine, move cal.toml.new over cal.toml to use it") in err
+    assert "--force" in err and out.read_text() == good
+    # the refused measurement is kept, whole: a profile that validates, carrying its warning's numbers
+    assert kept.read_text() != good and load_profile_file(kept.rename(tmp_path / "kept.toml")).calibration is not None
     assert _calibrate(monkeypatch, "--seconds", "1", "--out", str(out), "--force", load=(BUSY, BUSY)) == 0
     forced = capsys.readouterr().out
     assert "replaced the profile" in forced and "warning       the machine looked busy" in forced
@@ -125,6 +129,42 @@ def test_a_hand_edited_calibration_record_is_checked(monkeypatch, tmp_path, caps
     capsys.readouterr()
     assert main(["profiles", "validate", str(tmp_path / "bad.toml")]) == 2
     assert "calibration.method" in capsys.readouterr().out
+
+
+def test_a_kept_warned_calibration_says_so_wherever_it_is_used(monkeypatch, tmp_path, capsys):
+    """Review: a profile forced past its warnings read like any other once written. It now records them
+    (calibration.warnings), `profiles show` lists them, and an estimate on it notes the first."""
+    out = tmp_path / "cal.toml"
+    assert _calibrate(monkeypatch, "--seconds", "1", "--out", str(out), load=(BUSY, BUSY)) == 0
+    (warning,) = tomllib.loads(out.read_text())["calibration"]["warnings"]
+    assert warning.startswith("the machine looked busy")
+    capsys.readouterr()
+    assert main(["profiles", "show", str(out)]) == 0
+    assert f"warnings: {warning}" in capsys.readouterr().out
+    assert main(["estimate", "--hardware", str(out), "--flops", "1e18", "--format", "json"]) == 0
+    notes = json.loads(capsys.readouterr().out)["notes"]
+    assert sum(n.startswith("the calibration behind") and f"likely unreliable ({warning})" in n for n in notes) == 1
+    # an idle calibration records none, and its estimate has no such note
+    assert _calibrate(monkeypatch, "--seconds", "1", "--out", str(tmp_path / "idle.toml")) == 0
+    assert "warnings" not in tomllib.loads((tmp_path / "idle.toml").read_text())["calibration"]
+    # a hand edit of the record is checked like its other fields
+    err = _calibrated(tmp_path, warnings=[3])
+    assert err.field == "calibration.warnings" and "expected a list of texts" in err.problem
+
+
+def test_a_calibrated_cpu_base_is_not_called_a_whole_server(monkeypatch, tmp_path):
+    """Calibrate audit: with a calibrated profile as the base, its power was "a whole server" at its own 7.5 W."""
+    from estimator.core.calibrate import require_power_or_base_device
+    from estimator.core.errors import MeasurementError
+    from estimator.io.datafiles import default_profiles
+    assert _calibrate(monkeypatch, "--seconds", "1", "--out", str(tmp_path / "cal.toml")) == 0
+    calibrated = load_profile_file(tmp_path / "cal.toml")
+    watts = calibrated.power.tdp_w
+    with pytest.raises(MeasurementError, match=r"since the base profile \S+ holds an earlier calibration's draw, "
+                                               rf"{watts:g} W, not the machine measured now"):
+        require_power_or_base_device(calibrated, None)
+    with pytest.raises(MeasurementError, match="cpu-server-2s-epyc is a whole server, 450 W, not the machine"):
+        require_power_or_base_device(default_profiles().get("cpu-server-2s-epyc"), None)
 
 
 def test_a_year_given_as_text_is_told_to_write_a_year():

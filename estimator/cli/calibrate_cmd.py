@@ -73,6 +73,11 @@ class ProgressLine:
             self.shown = False
 
 
+# A refused re-calibration's profile goes to <out>.toml.new: profiles load from *.toml only, so it never
+# loads beside the profile it would have replaced (two files with one id are refused).
+KEPT_SUFFIX = ".new"
+
+
 def _out_path(args, profile_id: str) -> Path:
     """Where to write: see :func:`estimator.measure.calibration_run.checked_out_path`, its messages
     in this command's flags."""
@@ -200,9 +205,13 @@ def cmd_calibrate(args):
     if replaced and result.warnings and not args.force:
         # a likely unreliable profile never silently replaces one (calibrate audit: a busy re-run's 117×-wide
         # range replaced a good calibration)
+        # the measurement is kept beside it, under a name profiles never load from (not *.toml): a refused run
+        # of minutes is not lost (review of the calibrate audit fixes)
+        kept = write_profile(result.data, out.with_name(out.name + KEPT_SUFFIX))
         raise InputError(f"this calibration warns that its profile is likely unreliable ({result.warnings[0]}), and "
-                         f"it would replace the profile in {out}: nothing was written; re-run it on an otherwise idle "
-                         "machine, or give --force to replace that profile anyway")
+                         f"it would replace the profile in {out}: that file was left as it was, and the new profile "
+                         f"was written to {kept}; re-run it on an otherwise idle machine, move {kept.name} over "
+                         f"{out.name} to use it, or give --force to replace that profile anyway")
     write_profile(result.data, out)
     summary = {**result.summary(), "profile_path": str(out), "replaced_existing_file": replaced}
     if args.format == "json":

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 from estimator.core.errors import InputError
 from estimator.core.hardware_names import matching_hardware, name_words
+from estimator.core.number_text import gfmt
 from estimator.core.profile import HardwareProfile
 
 # Device names as NVML reports them → bundled profile ids (first match wins; words as
@@ -68,3 +69,16 @@ def whole_server_price(profile: HardwareProfile | None) -> bool:
         return False
     base = (profile.calibration or {}).get("base_profile")
     return profile.id == CPU_BASE_PROFILE or base == CPU_BASE_PROFILE
+
+
+def cpu_base_power_words(base: HardwareProfile) -> str:
+    """What a CPU base profile's power is, in words that follow "the base profile <id>": the bundled
+    server's is a whole dual-socket server's; a calibrated one's is an earlier measurement's draw
+    (calibrate audit: a calibrated base was called "a whole server" at its own 7.5 W); another CPU
+    profile's is its own figure. Either way not the machine measured now."""
+    watts = f"{gfmt(base.power.tdp_w)} W"
+    if base.id == CPU_BASE_PROFILE:
+        return f"is a whole server, {watts}"
+    if base.calibration:
+        return f"holds an earlier calibration's draw, {watts}"
+    return f"holds its own machine's power, {watts}"

@@ -22,7 +22,7 @@ from typing import Any
 
 from estimator.core import bounds as B
 from estimator.core import validation as val
-from estimator.core.base_profile import guess_base_profile, whole_server_price
+from estimator.core.base_profile import cpu_base_power_words, guess_base_profile, whole_server_price
 from estimator.core.bounds import ACHIEVED_FLOPS_PER_S, UTILIZATION
 from estimator.core.calibration_checks import (  # noqa: F401  the prediction checks, re-exported
     AS_ESTIMATE,
@@ -165,8 +165,7 @@ def _tdp(base, details: Mapping[str, Any], measured_w: float) -> tuple[float, st
       scales its power from the TDP, and gave a 2-vCPU VM that drew 7.5 W 268 W (measure audit).
       The draw measured at full load on this machine's CPUs is the best figure for its own."""
     if base.kind == "cpu":
-        return measured_w, (f"the measured draw at full load (the base profile {base.id} is a whole server, "
-                            f"{gfmt(base.power.tdp_w)} W)")
+        return measured_w, f"the measured draw at full load (the base profile {base.id} {cpu_base_power_words(base)})"
     if details.get("default_power_limit_w"):
         return float(details["default_power_limit_w"]), "NVML's default power limit (the board's rated power)"
     if details.get("power_limit_w"):
@@ -188,8 +187,8 @@ def require_power_or_base_device(base: HardwareProfile, device_name: str | None,
     if base.kind == "cpu":
         raise MeasurementError(
             f"no power was measured{why_text}; a CPU calibration without a power reading cannot make a profile whose "
-            f"energy is right, since the base profile {base.id} is a whole server ({gfmt(base.power.tdp_w)} W), not the "
-            "machine measured: measure the CPU's power with CodeCarbon, or import a CodeCarbon log of the run; "
+            f"energy is right, since the base profile {base.id} {cpu_base_power_words(base)}, not the machine "
+            "measured now: measure the CPU's power with CodeCarbon, or import a CodeCarbon log of the run; "
             "no profile written")
     try:
         same = bool(device_name) and guess_base_profile(str(device_name), "gpu") == base.id

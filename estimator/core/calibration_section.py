@@ -21,6 +21,7 @@ CALIBRATION_KEYS = {
     "measured_at", "host", "method", "base_profile", "backend", "power_source", "power_is_estimate",
     "device_name", "precision", "achieved_flops_per_s", "utilization", "mean_power_w", "energy_j",
     "duration_s", "peak_raised", "workload_flops", "command", "devices", "imported_at", "details", "points",
+    "warnings",
 }
 CALIBRATION_POINT_KEYS = {"precision", "size", "shape", "reps", "seconds", "flops_per_s", "utilization"}
 
@@ -80,6 +81,10 @@ def read_calibration(r, calibration: Mapping[str, Any] | None, average_w: float,
                    f"{gfmt(float(achieved))} FLOP/s, but calibration.utilization {gfmt(float(util))} × the {precision} "
                    f"peak is {gfmt(expected)} FLOP/s",
                    "make the two agree (the estimate uses the utilisation), or remove achieved_flops_per_s")
+    warnings = calibration.get("warnings", [])
+    if not (isinstance(warnings, list) and all(isinstance(w, str) and w.strip() for w in warnings)):
+        r.fail("calibration.warnings", f"expected a list of texts, got {warnings!r}"[:120],
+               'write warnings = ["..."], or remove it')
     points = calibration.get("points", [])
     if not isinstance(points, list):
         r.fail("calibration.points", f"expected an array of tables, got {points!r}"[:120],
@@ -151,6 +156,9 @@ class CalibrationFacts:
     peak_raised: bool = False
     imported_from: str | None = None            # "CodeCarbon 3.3.2": a CodeCarbon log imported, else None
     run_id: str | None = None                   # that log's run
+    # why the measurement was likely unreliable when it was made (a busy machine, its checks far off):
+    # written by a calibration that warned and was kept anyway (``calibrate --force``, the app's Save)
+    warnings: tuple[str, ...] = ()
 
 
 def calibration_facts(calibration: Mapping[str, Any] | None, includes_host: bool = False) -> CalibrationFacts | None:
@@ -172,7 +180,8 @@ def calibration_facts(calibration: Mapping[str, Any] | None, includes_host: bool
         power_is_estimate=t.get("power_is_estimate") is True, power_includes_host=bool(includes_host),
         peak_raised=t.get("peak_raised") is True,
         imported_from=(f"CodeCarbon {version}" if version else "CodeCarbon") if imported else None,
-        run_id=str(details.get("run_id") or "") or None if imported else None)
+        run_id=str(details.get("run_id") or "") or None if imported else None,
+        warnings=tuple(w for w in t.get("warnings") or () if isinstance(w, str)))
 
 
 __all__ = ["CALIBRATION_KEYS", "CALIBRATION_POINT_KEYS", "CODECARBON_LOG_BACKEND", "CalibrationFacts",

@@ -264,6 +264,10 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
     if not time_given and not util_origin.startswith("fit:") and s.utilization is None:
         notes.append(f"the time range comes from {profile.name}'s stated ranges (its peak and utilisation), not from "
                      "the fit to published runs: its coverage is not measured")
+    warned = (profile.calibration or {}).get("warnings") or ()
+    if warned and ((not time_given and s.utilization is None) or s.power_w is None):
+        notes.append(f"the calibration behind {profile.name} warned that it was likely unreliable ({warned[0]}); "
+                     "it was kept anyway: re-calibrate on an otherwise idle machine")
     if recompute_note:
         notes.append(recompute_note)
     if not time_given and util_origin.startswith("fit:") and precision != profile.default_precision:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -51,6 +51,14 @@ class CalibrationResult:
     window: str | None = None  # a user command: "whole command" or "steady state (estimator.measure.track)"
     # why the profile is likely unreliable (a busy machine, checks far off): shown, the profile still written
     warnings: tuple[str, ...] = field(default_factory=tuple)
+
+    def __post_init__(self):
+        # the profile carries its warnings (calibration.warnings), so a kept unreliable profile says so wherever it
+        # is used, not only on the run's own screen (review: a forced one read like any other)
+        if self.warnings:
+            cal = {**self.data["calibration"], "warnings": list(self.warnings)}
+            object.__setattr__(self, "data", {**self.data, "calibration": cal})
+            object.__setattr__(self, "profile", replace(self.profile, calibration=cal))
 
     def summary(self) -> dict:
         cal = self.data["calibration"]
