@@ -83,15 +83,14 @@ def time_range_caption(e) -> str:
 
 def brain_years_caption() -> str:
     """The real run's brain-years beside the slide's single V100's (audit: unlabelled, the slide's 6,150 and
-    Contrasts' 7,420 read as one figure): from the published energy, the one the Energy card beside it
+    Contrasts' estimated 7,970 read as one figure): from the published energy, the one the Energy card beside it
     names (review: "1.29 GWh" there and "estimated 1.30 GWh" here), as Contrasts' published row has it."""
     inputs = limits.contrast_inputs()
     real = next(x for x in contrasts.contrasts(inputs) if x.key == "gpt3_published_brain_years")
-    estimated = next(x for x in contrasts.contrasts(inputs) if x.key == "gpt3_brain_years")
-    # both named (browser check: Contrasts' headline is the estimate's 7,420, its published row 7,340)
+    # two figures, not three (browser audit: a third, Contrasts' estimated headline, crowded the card;
+    # that tab's headline says "(estimated)" itself)
     return (f"a {gfmt(BRAIN_POWER_W)} W brain's energy for that long; the real run's published "
-            f"{hz.energy(gpt3_published_kwh())}: {hz.count(real.value)} years (Contrasts' headline, "
-            f"{hz.count(estimated.value)}, is from this tool's estimate, {hz.energy(inputs.gpt3_energy_kwh)})")
+            f"{hz.energy(gpt3_published_kwh())}: {hz.count(real.value)} years")
 
 
 def gpt3_v100() -> None:
@@ -179,7 +178,7 @@ def imagenet_compute() -> None:
               (FRAME_COST_LABEL if c.is_embedded() else "Cost of that compute", hz.money(t.cost_usd),
                (imagenet_cost_caption(rep), illustrative_base_caption()))])
     slide.chart(legend_in_plot(multiplier_chart(dm.CLAIM_CURRENT_ERROR_PCT, k, dm.CLAIM_TARGET_ERROR_PCT)),
-           frame_y_title="Compute (×)")  # at 640×360 "Compute (×, log)" ran past its plot (browser audit)
+           short_y_title="Compute (×)")  # at 640×360 "Compute (×, log)" ran past its plot (browser audit)
     style.source_line("Thompson et al. 2020, \"The Computational Limits of Deep Learning\", arXiv:2007.05558: "
                       f"error ∝ compute^(−k); {dm.CLAIM_TEXT}.")
 
@@ -217,7 +216,7 @@ def compute_growth() -> None:
               ("Hardware FLOP/s per $", f"×{hz.sig(s.price_perf_per_year)} a year",
                f"10× cheaper every {hz.sig(s.years_to_10x_cheaper)} years"),
               ("Frontier spend, if both held", f"×{hz.sig(s.frontier_spend_per_year)} a year", None)])
-    slide.chart(compute_vs_price_chart(rep), frame_y_title="Growth (×, log)")
+    slide.chart(compute_vs_price_chart(rep), short_y_title="Growth (×, log)")
     style.source_line(f"{trends.TRAINING_COMPUTE_SOURCE}; {trends.PRICE_PERF_SOURCE}. The compute trend was "
                       "measured for 2012–18 and is carried forward as a what-if.")
 

@@ -24,6 +24,11 @@ def metrics(items) -> None:
 
 # In a frame a chart fits its container's width and height, axes and legend included.
 EMBED_AUTOSIZE = alt.AutoSizeParams(type="fit", contains="padding")
+# Room inside that size for an end tick's label, which Vega centres on its tick: half a lecture-size label
+# above the top tick and a four-digit label's half-width right of the last (browser audit at 1280×720: the
+# memory wall's top "10⁵" ran 12 px above its chart, the compression claim's "1,300" and the ImageNet
+# claim's "12%" past its right edge; ``style.LECTURE_CHART_FONT_PX`` = 18 px).
+CHART_PADDING_PX = {"top": 14, "right": 24, "bottom": 4, "left": 10}
 
 
 def frame_legend(chart):
@@ -40,18 +45,20 @@ def frame_legend(chart):
     return chart
 
 
-def chart(chart, frame_y_title: str | None = None, frame_x_title: str | None = None) -> None:
+def chart(chart, short_y_title: str | None = None, frame_x_title: str | None = None) -> None:
     """A claim's chart in lecture mode (projector-size text), taking the height the slide or the frame
     leaves it (``style.SLIDE_CSS``, ``style.EMBED_SLIDE_CSS``: Python cannot see the screen), its bars'
-    steps too. In a frame (``?embed=true``) its y axis takes ``frame_y_title``, shorter: at 640×360
-    "Growth since the first year (×, log)" (≈290 px at 18 px) ran past a 160-pixel plot. Its x axis takes
-    ``frame_x_title``: a caveat a short frame hides from under the numbers can go there."""
+    steps too. Its y axis takes ``short_y_title``, on a slide and in a frame: the plot is as short as the
+    screen leaves it, and "Growth since the first year (×, log)" (≈290 px at 18 px) ran past a 160-pixel
+    plot in a 640×360 frame and past a 300-pixel one on a 1280×720 slide (browser audit). In a frame
+    (``?embed=true``) its x axis takes ``frame_x_title``: a caveat a short frame hides from under the
+    numbers can go there."""
+    for axis, title in (("y", short_y_title), ("x", frame_x_title if c.is_embedded() else None)):
+        if title:
+            chart = chart.copy(deep=True)
+            getattr((chart.layer[0] if isinstance(chart, alt.LayerChart) else chart).encoding, axis).title = title
     if c.is_embedded():
-        for axis, title in (("y", frame_y_title), ("x", frame_x_title)):
-            if title:
-                chart = chart.copy(deep=True)
-                getattr((chart.layer[0] if isinstance(chart, alt.LayerChart) else chart).encoding, axis).title = title
         chart = frame_legend(chart)
     with st.container(key=style.EMBED_CHART_KEY):
-        chart = chart.properties(autosize=EMBED_AUTOSIZE)
+        chart = chart.properties(autosize=EMBED_AUTOSIZE, padding=CHART_PADDING_PX)
         st.altair_chart(style.chart_fonts(chart, lecture=True, frame=True), width="stretch", height="stretch")

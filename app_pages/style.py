@@ -312,6 +312,24 @@ BAND_STEP_FONTS = 2.4
 LEGEND_OFFSET_PX = 12
 
 
+# On a narrow chart a bar's label longer than this many characters goes on two lines, broken at its last
+# space within them (browser audit on a phone: "V100 SXM2 32…", "student, 42 bi…"): about
+# ``NARROW_BAND_LABEL_LIMIT_PX`` at lecture size; the second line is cut at that width like any label.
+NARROW_LINE_CHARS = 13
+
+
+def band_label_expr() -> str:
+    """A bar's label at lecture size: as it is on a wide chart; on a narrow one (``NARROW_CHART_PX``), past
+    ``NARROW_LINE_CHARS`` characters, two lines (Vega draws an array of strings as lines), broken at the
+    last space within them; a label with no such space stays one line."""
+    n = NARROW_LINE_CHARS
+    # the first line's length: the longest start of at most n characters that a space follows (greedy;
+    # Vega's expressions have no lastIndexOf)
+    cut = f"length(replace(datum.label, /^(.{{1,{n}}}) .*$/, '$1'))"
+    return (f"containerSize()[0] < {NARROW_CHART_PX} && length(datum.label) > {n} && test(/^.{{1,{n}}} /, datum.label) ? "
+            f"[slice(datum.label, 0, {cut}), slice(datum.label, {cut} + 1)] : datum.label")
+
+
 def band_label_limit(lecture: bool):
     """A bar's label width: ``BAND_LABEL_LIMIT_PX``, and at lecture size on a narrow chart
     ``NARROW_BAND_LABEL_LIMIT_PX`` (a Vega expression on the chart's container, drawn by the browser)."""
@@ -331,7 +349,8 @@ def chart_fonts(chart: alt.TopLevelMixin, lecture: bool, frame: bool = False) ->
     first on the second). A lecture claim's chart on a slide takes it too: it fills the slide's height the same way."""
     px = LECTURE_CHART_FONT_PX if lecture else NORMAL_CHART_FONT_PX
     return (chart.configure_axis(labelFontSize=px, titleFontSize=px, labelLimit=0, titleLimit=0)
-            .configure_axisBand(labelLimit=band_label_limit(lecture), **({"labelOverlap": False, "labelFlush": False} if frame else {}))
+            .configure_axisBand(labelLimit=band_label_limit(lecture), **({"labelExpr": band_label_expr(), "labelLineHeight": px} if lecture else {}),
+                                **({"labelOverlap": False, "labelFlush": False} if frame else {}))
             .configure_view(discreteHeight={"step": round(BAND_STEP_FONTS * px)})
             .configure_legend(labelFontSize=px, titleFontSize=px, labelLimit=0, titleLimit=0, orient="bottom",
                               direction="vertical", offset=LEGEND_OFFSET_PX)

@@ -307,3 +307,30 @@ def test_an_embedded_bar_chart_keeps_its_labels_apart_at_640_by_360(browser, ser
         return b.slice(1).filter((l, i) => l.mid - b[i].mid < {LABEL_SPACING_EM} * l.px); }}""")
     assert not close, (claim_id, page.evaluate(BAND_LABELS))
     page.close()
+
+
+# Every shown text of a claim's chart (opacity 0: a label Vega hid for overlap) that lies past its chart's
+# own box, by more than half a pixel, or that Vega cut with "…": a cut title or label.
+CUT_CHART_TEXT = """() => { const svg = document.querySelector('[data-testid="stVegaLiteChart"] svg'), s = svg.getBoundingClientRect();
+  return [...svg.querySelectorAll('text')].filter(t => t.textContent.trim() && !t.closest('[opacity="0"]')
+      && getComputedStyle(t).opacity !== '0').map(t => ({text: t.textContent, r: t.getBoundingClientRect()}))
+    .filter(({text, r}) => text.endsWith('…') || r.top < s.top - 0.5 || r.bottom > s.bottom + 0.5 || r.left < s.left - 0.5
+      || r.right > s.right + 0.5)
+    .map(({text, r}) => `${text} at ${Math.round(r.left - s.left)},${Math.round(r.top - s.top)}`); }"""
+
+
+@pytest.mark.parametrize("width, height", [(1280, 720), (1024, 768), (390, 844)])
+def test_a_claims_chart_on_a_slide_shows_every_label_whole(browser, server, width, height):
+    """On a slide opened from the lecture list (not embedded) at 1280×720 the compute-growth y title ran past
+    its 300-px plot ("Growth since the first year (×, lo"), the memory wall's top tick "10⁵" 12 px above its
+    chart, and the compression and ImageNet claims' last x ticks past its right edge; on a phone bars' labels
+    were cut ("V100 SXM2 32…", "student, 42 bi…"), now on two lines (browser audit)."""
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.set_default_timeout(TIMEOUT_MS)
+    cut = {}
+    for cl in CLAIMS:
+        open_claim(page, server, cl.id)
+        if found := settled(page, CUT_CHART_TEXT):
+            cut[cl.id] = found
+    assert not cut, (width, height, cut)
+    page.close()
