@@ -104,19 +104,8 @@ def interconnect_text(p) -> tuple[str, str]:
 
 
 def embodied_text(p) -> tuple[str, str]:
-    """([embodied] manufacturing footprint per device, its basis, scope and source), and the figure
-    estimates use where it differs (a die-area model's board, or the fallback for a device without one)."""
-    used = embodied.device_figure(p.embodied, p.kind, p.memory_gb)
-    spread = "" if used is None or used.low_kg_co2e == used.high_kg_co2e else \
-        f" (range {gfmt(used.low_kg_co2e, 3)} – {gfmt(used.high_kg_co2e, 3)} kg)"
-    if p.embodied is None:
-        if used is None:
-            return "none (no figure is made for a reference point or a device without memory)", "not applicable"
-        return f"not stated; estimates use {gfmt(used.kg_co2e, 3)} kg CO₂e per device{spread}", used.source
-    e = p.embodied
-    text = f"{gfmt(e.kg_co2e)} kg CO₂e per device, basis {e.basis}"
-    text += spread if used.kg_co2e == e.kg_co2e else f"; estimates use {gfmt(used.kg_co2e, 3)} kg{spread}"
-    return text, f"{embodied.BASIS_TEXT.get(e.basis, e.basis)}; scope: {e.scope}; {e.source}"
+    """The embodied figure in words and its source (``embodied.figure_text``, as ``profiles show`` has it)."""
+    return embodied.figure_text(p.embodied, p.kind, p.memory_gb)
 
 
 def details(p) -> None:

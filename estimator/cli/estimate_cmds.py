@@ -93,7 +93,8 @@ def add_memory_args(p) -> None:
     m.add_argument("--model", help="a catalog model for the shape (see `inference --help`), e.g. llama-2-7b")
     m.add_argument("--heads", type=float, help=f"attention heads (default d_model ÷ {DEFAULT_HEAD_DIM})")
     m.add_argument("--micro-batch", type=float, help=f"sequences per device per step (default {DEFAULT_MICRO_BATCH})")
-    m.add_argument("--seq-len", type=float, help=f"sequence length in tokens (default {DEFAULT_SEQ_LEN}, or a preset's own)")
+    m.add_argument("--seq-len", type=float, help=f"sequence length in tokens (default: the architecture's --context, a preset's own, "
+                                            f"or {DEFAULT_SEQ_LEN})")
     m.add_argument("--zero", type=_zero_stage, choices=(0, 1, 2, 3), metavar="{0,1,2,3,fsdp}",
                    help="ZeRO stage: 1 shards optimizer states, 2 also gradients, 3 (= fsdp) also weights (default 0)")
     m.add_argument("--activation-recompute", choices=RECOMPUTE,
@@ -104,7 +105,10 @@ def add_memory_args(p) -> None:
 
 def memory_kwargs(args) -> dict:
     """The training-memory inputs (services/training_memory.MEMORY_KEYS) from the arguments."""
-    return {"micro_batch": args.micro_batch, "seq_len": args.seq_len, "zero": args.zero,
+    # an architecture's --context is its sequences' length: its FLOPs count attention over it, so its
+    # activations do too (researcher audit: memory at 2,048 tokens beside FLOPs at 8,192)
+    seq_len = args.seq_len if args.seq_len is not None else getattr(args, "n_ctx", None)
+    return {"micro_batch": args.micro_batch, "seq_len": seq_len, "zero": args.zero,
             "activation_recompute": args.activation_recompute, "tp": args.tp, "pp": args.pp, "model": args.model,
             "layers": args.layers, "d_model": args.d_model, "heads": args.heads, "vocab": args.vocab}
 
@@ -178,7 +182,8 @@ def cmd_estimate(args):
         workload["params"] = model_params
     try:
         result = api.run(hardware=args.hardware, preset_id=args.preset, region=args.region, cloud=args.cloud,
-                         memory=memory_kwargs(args), **workload)
+                         memory=memory_kwargs(args), params_model=args.model if model_params is not None else None,
+                         **workload)
     except ResultOutOfBounds as exc:
         raise workload_named(exc, args) from None
     title = result.title

@@ -3,7 +3,7 @@ why a profile file would not load beside the others (``estimator.cli.estimate_cm
 
 from __future__ import annotations
 
-from estimator.core.embodied import device_figure
+from estimator.core.embodied import figure_text
 from estimator.core.number_text import gfmt
 from estimator.core.profile import DISPLAY_FLOPS
 from estimator.core.utilization_choice import fit_used, reference_run, same_for_every_run
@@ -85,15 +85,8 @@ def show_profile(p) -> None:
              else f"${p.price.usd_per_device_hour}/device-hour" + (f", {p.price.date}" if p.price.date else ""))
     print(f"  price {price}  ({'; '.join(x for x in (p.price.basis, p.price.source) if x and x != 'none')})")
     print(f"  PUE {gfmt(p.pue)}" + (f", cooling {p.cooling}" if p.cooling else "") + f"  ({p.pue_source})")
-    e = p.embodied
-    if e is not None:
-        rng = f" (range {gfmt(e.range_kg_co2e[0])}–{gfmt(e.range_kg_co2e[1])})" if e.range_kg_co2e else ""
-        print(f"  embodied {gfmt(e.kg_co2e)} kg CO2e per device{rng}, basis {e.basis}; scope: {e.scope}  ({e.source})")
-    elif (fallback := device_figure(None, p.kind, p.memory_gb)) is not None:
-        print(f"  embodied {NOT_STATED}; estimates take {gfmt(fallback.kg_co2e, 3)} kg CO2e per device (range "
-              f"{gfmt(fallback.low_kg_co2e, 3)}–{gfmt(fallback.high_kg_co2e, 3)})  ({fallback.source})")
-    else:
-        print(f"  embodied {NOT_STATED}")
+    text, source = figure_text(p.embodied, p.kind, p.memory_gb, co2="CO2e")  # the Profiles page's words
+    print(f"  embodied {text}  ({source})")
     if p.notes:
         print(f"  notes: {p.notes}")
     if p.calibration:

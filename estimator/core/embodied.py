@@ -121,3 +121,21 @@ def run_embodied(figure: DeviceFigure, device_hours: float, device_hours_range: 
     h_down, h_up = sides(device_hours, *device_hours_range)
     low, high = around(center, combine(f_down, l_down, h_down), combine(f_up, l_up, h_up))
     return center, float(low), float(high)
+
+
+def figure_text(stated: DeviceEmbodied | None, kind: str, memory_gb: float | None,
+                co2: str = "CO₂e") -> tuple[str, str]:
+    """(a profile's ``[embodied]`` figure per device in words, its basis, scope and source), naming the
+    figure estimates use where it differs: a die-area model's board, or the fallback for a device
+    without one. One text for the Profiles page and ``profiles show`` (researcher audit: the CLI showed
+    the A100's 25.2 kg die model where estimates take 144 kg). ``co2``: how the caller writes CO₂e."""
+    used = device_figure(stated, kind, memory_gb)
+    spread = "" if used is None or used.low_kg_co2e == used.high_kg_co2e else \
+        f" (range {gfmt(used.low_kg_co2e, 3)} – {gfmt(used.high_kg_co2e, 3)} kg)"
+    if stated is None:
+        if used is None:
+            return "none (no figure is made for a reference point or a device without memory)", "not applicable"
+        return f"not stated; estimates use {gfmt(used.kg_co2e, 3)} kg {co2} per device{spread}", used.source
+    text = f"{gfmt(stated.kg_co2e)} kg {co2} per device, basis {stated.basis}"
+    text += spread if used.kg_co2e == stated.kg_co2e else f"; estimates use {gfmt(used.kg_co2e, 3)} kg{spread}"
+    return text, f"{BASIS_TEXT.get(stated.basis, stated.basis)}; scope: {stated.scope}; {stated.source}"

@@ -28,7 +28,7 @@ from estimator.core.footprint import footprint
 from estimator.core.interval import EXACT, LEVEL, STATED, basis_of, combined_basis, sides
 from estimator.core.number_text import gfmt
 from estimator.core.profile import HardwareProfile
-from estimator.core.profile_limits import require_power_for_kind
+from estimator.core.profile_limits import power_over_tdp_note, require_power_for_kind
 from estimator.core.scenario import Scenario, validate_scenario
 from estimator.core.units import S_PER_HOUR
 from estimator.core.utilization_choice import UtilizationInfo, beyond_fitted_scale, utilization_for  # noqa: F401
@@ -259,6 +259,15 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
     if time_given and s.utilization is not None:
         notes.append(f"utilisation {gfmt(s.utilization)} changes nothing here: the time is the known run's, not one "
                      "computed from FLOPs at a utilisation")
+    model = profile.utilization.model
+    if s.year is not None and s.origin("year") == "user" and not (model is not None and "maturity_years" in model.spec.covariates
+                                   and not time_given and s.utilization is None):
+        # as for a utilisation beside a known run's time (researcher audit: --year 2026 was echoed and did nothing)
+        why = ("the time is the known run's" if time_given else
+               ("the utilisation is the one given" if s.origin("utilization") == "user" else "the utilisation is the "
+                "preset's own") if s.utilization is not None else f"{profile.name}'s utilisation has no fit" if model is None else
+               f"the shipped utilisation fit does not use the year (cross-validation chose {model.spec.label()})")
+        notes.append(f"year {s.year} changes nothing here: {why}; it is checked against the hardware's release only")
     if util_note:
         notes.append(util_note)
     if not time_given and not util_origin.startswith("fit:") and s.utilization is None:
@@ -284,6 +293,8 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
     if not profile.power.includes_host and s.power_w is None and profile.kind != "brain":  # a brain has no host
         notes.append("power is the CPU's alone (not memory, network, fans); real draw is higher" if profile.kind == "cpu"
                      else "power excludes the host's share (CPU, memory, network); real draw is higher")
+    if s.power_w is not None and (over := power_over_tdp_note(s.power_w, profile.power.tdp_w, profile.name)):
+        notes.append(over)
     if mid["cost_usd"] is None:
         notes.append("no cost: the profile has no price; give a price per device-hour or per kWh")
     if ci == 0:

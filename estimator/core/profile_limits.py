@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from estimator.core import bounds as B
 from estimator.core.errors import InputError
 from estimator.core.number_text import gfmt
-from estimator.core.profile_fields import BANDWIDTH_GB_PER_S_BOUNDS
+from estimator.core.profile_fields import BANDWIDTH_GB_PER_S_BOUNDS, MAX_OVER_TDP
 
 
 @dataclass(frozen=True)
@@ -91,6 +91,19 @@ def require_power_for_kind(power_w: float, kind: str, device: str) -> None:
         article = "an" if kind[:1] in "aeiou" else "a"
         raise InputError(f"power per device {gfmt(power_w)} W is outside what {article} {kind} may draw ({gfmt(low)}–{gfmt(high)} W per "
                          f"device, the limits its profiles meet) for {device}", field="power_w")
+
+
+def power_over_tdp_note(power_w: float, tdp_w: float | None, device: str) -> str | None:
+    """A note when a power per device given for a scenario is above ``MAX_OVER_TDP`` × the device's TDP
+    (inference audit: 5 kW on one A100, 12.5× its 400 W, was used without a word). Not refused: a
+    whole server's draw shared out per device (its CPUs, memory, fans) can be several times a small
+    GPU's TDP; but a device's own draw stays under its power limit, so the figure counts more than the
+    device, or is in the wrong unit."""
+    if tdp_w is None or not tdp_w > 0 or power_w <= MAX_OVER_TDP * tdp_w:
+        return None
+    return (f"power {gfmt(power_w, 3)} W per device is {gfmt(power_w / tdp_w, 3)}× {device}'s TDP ({gfmt(tdp_w, 3)} W), "
+            "which a device's own draw stays under: right only for a whole server's draw shared out per device; "
+            "check the unit (W, not kW) and that it is per device")
 
 
 # The least a device's average power (the low end of its range) may be of its TDP: even idle, a GPU

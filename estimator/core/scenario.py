@@ -166,7 +166,9 @@ def validate_scenario(s: Scenario) -> None:
         raise InputError("the devices' lifetime only shares out their embodied CO2e, which is left out here: give "
                          "one of them", field=("embodied", "lifetime_years"))
     if s.recompute and s.params is None:
-        whose = ("the preset's FLOPs (its published count)" if s.flops is not None and s.origin("flops") != "user"
-                 else "FLOPs given directly")
+        if s.flops is None:  # researcher audit: a known time alone was told of "FLOPs given directly"
+            raise InputError("activation recomputation (8·N·D) applies to parameters and tokens, and none are given: "
+                             "give the parameters and tokens, or leave it out", field="recompute")
+        whose = "the preset's FLOPs (its published count)" if s.origin("flops") != "user" else "FLOPs given directly"
         raise InputError(f"activation recomputation (8·N·D) applies to parameters and tokens; {whose} are used "
                          "as they are", field="recompute")

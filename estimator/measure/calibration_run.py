@@ -300,6 +300,14 @@ def calibrate_from_codecarbon(run: CodeCarbonRun, base: HardwareProfile, flops: 
                                           measured_at=run.timestamp or now_iso(), method=method,
                                    profile_id=profile_id, extra={"workload_flops": flops, "devices": devices,
                                                                  "imported_at": now_iso()})
+    if base.kind == "gpu" and (host_j := run.cpu_energy_j + run.ram_energy_j) > 0:
+        # the log measured the host beside the GPUs; the profile's power is the GPUs' alone, as on a GPU measured
+        # here (researcher audit: the logged CPU and RAM energy went unmentioned)
+        host_w = host_j / run.duration_s / devices
+        notes.append(f"the log's CPU and RAM drew {gfmt(host_w, 3)} W per GPU beside them "
+                     f"({gfmt(run.cpu_energy_j / run.duration_s, 3)} W CPU, {gfmt(run.ram_energy_j / run.duration_s, 3)} W "
+                     "RAM for the run; CodeCarbon may have estimated the CPU's from its TDP): not in the profile's power, "
+                     "which is the GPUs' alone; to count them, give an estimate --power-w of the GPU's draw plus this share")
     # no check: the imported run is the fit itself (0% by construction), and its machine is not this one
     notes.append("no prediction check: the profile is fitted on the one imported run, and its machine is not "
                  "this one, so there is no other workload to check it on")

@@ -123,7 +123,9 @@ def to_csv(est: Estimate, comparison=()) -> str:
     exact (low = high, no level); a figure published as a range has its ends in the
     ``published_low``/``published_high`` columns. Then, the same on every row, what the numbers were computed
     from (``precision`` and ``provenance.CONTEXT_COLUMNS``: grid intensity, its source and place, PUE, power,
-    utilisation, peak, price basis, water factors, the tool and its version), so that the file alone traces them."""
+    utilisation, peak, price basis, water factors, the embodied figure per device and lifetime, the
+    estimate's notes (joined by ``provenance.NOTES_SEPARATOR``), the tool and its version), so that the file
+    alone traces them."""
     published = {c.key: c for c in comparison}
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")

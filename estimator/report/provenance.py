@@ -55,10 +55,13 @@ def one_figure(est: Estimate, key: str) -> bool:
 CONTEXT_COLUMNS = ("hardware_name", "peak_flops_per_s", "utilization", "utilization_origin", "power_w", "power_origin",
                    "power_includes_host", "pue", "pue_origin", "region", "cloud", "carbon_intensity_g_per_kwh",
                    "carbon_intensity_source", "price_basis", "price_usd_per_device_hour", "electricity_usd_per_kwh",
-                   "wue_l_per_kwh", "ewif_l_per_kwh", "tool", "tool_version")
+                   "wue_l_per_kwh", "ewif_l_per_kwh", "embodied_kg_co2e_per_device", "lifetime_years", "notes",
+                   "tool", "tool_version")
 # Those of them that hold text (an origin, a source, a place, a yes/no as true/false); the others hold numbers.
 TEXT_COLUMNS = ("hardware_name", "utilization_origin", "power_origin", "power_includes_host", "pue_origin", "region",
-                "cloud", "carbon_intensity_source", "price_basis", "tool", "tool_version")
+                "cloud", "carbon_intensity_source", "price_basis", "notes", "tool", "tool_version")
+# Between an estimate's notes in its one ``notes`` cell (a note may hold "; " itself).
+NOTES_SEPARATOR = " | "
 
 
 def context(est: Estimate) -> dict[str, object]:
@@ -84,7 +87,11 @@ def context(est: Estimate) -> dict[str, object]:
             "carbon_intensity_source": None if ci is None else ci.source, "price_basis": est.price_basis,
             "price_usd_per_device_hour": value("price_usd_per_device_hour"),
             "electricity_usd_per_kwh": value("electricity_usd_per_kwh"), "wue_l_per_kwh": value("wue_l_per_kwh"),
-            "ewif_l_per_kwh": value("ewif_l_per_kwh"), "tool": TOOL_NAME, "tool_version": tool_version()}
+            "ewif_l_per_kwh": value("ewif_l_per_kwh"),
+            # the embodied CO₂e's inputs and the estimate's caveats (researcher audit: a CSV alone lost them)
+            "embodied_kg_co2e_per_device": value("embodied_kg_co2e_per_device") if est.embodied_co2e_kg is not None else None,
+            "lifetime_years": value("lifetime_years") if est.embodied_co2e_kg is not None else None,
+            "notes": NOTES_SEPARATOR.join(est.notes) or None, "tool": TOOL_NAME, "tool_version": tool_version()}
 
 
 def memory_given(scenario: Mapping | None) -> bool:

@@ -231,8 +231,10 @@ def check_year_after_release(scenario: Scenario, profile: HardwareProfile) -> No
 
 
 def run(hardware: str | None = None, preset_id: str | None = None, region=None, cloud=None, memory=None,
-        **inputs) -> Result:
-    """One scenario on one device; ``memory``: the training-memory inputs (``MEMORY_KEYS``)."""
+        params_model: str | None = None, **inputs) -> Result:
+    """One scenario on one device; ``memory``: the training-memory inputs (``MEMORY_KEYS``);
+    ``params_model``: the catalog model whose parameter count ``params`` is (named where the FLOPs
+    derived from it are; researcher audit: `--model llama-2-7b` read as a count the user typed)."""
     for name, value in (("hardware", hardware), ("preset", preset_id), ("region", region), ("cloud", cloud)):
         text_or_none(name, value)
     preset = get_preset(preset_id) if preset_id else None
@@ -242,6 +244,12 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
     hardware = profile.id  # a profile given as a file is the device its id names (the preset's own, perhaps)
     other = bool(preset) and hardware != preset.hardware
     scenario = build_scenario(preset, region=region, cloud=cloud, other_hardware=other, **inputs)
+    if params_model is not None and scenario.params is not None:
+        from estimator.io.serving_data import catalog_model
+        m = catalog_model(params_model)
+        scenario = replace(scenario, origins=scenario.origins + (("params", f"model:{m.id}"),),
+                           sources=scenario.sources + (("params", f"{m.name}: {m.source} "
+                                                                  "(estimator/data/open_models.toml)"),))
     est = estimate(scenario, profile)  # validates the scenario first (the year a whole number in its bound)
     if region or cloud:  # where the grid is, as data (the intensity's source text is for display)
         est = replace(est, grid=grid_place(region, cloud))

@@ -1,0 +1,137 @@
+"""Fixes from an audit of the researcher's path (estimate, profiles, exports): each finding's
+reproduction, now answered as it should be."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from estimator.cli import main
+from estimator.core import embodied
+from estimator.io.datafiles import default_profiles
+
+
+def _run(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_profiles_show_gives_the_embodied_figure_estimates_use(capsys):
+    """Audit 4: `profiles show a100-sxm-80gb` gave the 25.2 kg die model; estimates take 144 kg (the board)."""
+    p = default_profiles().get("a100-sxm-80gb")
+    used = embodied.device_figure(p.embodied, p.kind, p.memory_gb)
+    assert round(used.kg_co2e) == 144 and p.embodied.kg_co2e == pytest.approx(25.2)
+    code, out, _ = _run(capsys, "profiles", "show", "a100-sxm-80gb")
+    assert code == 0
+    assert ("  embodied 25.2 kg CO2e per device, basis die-area-model; estimates use 144 kg (range 72 – 288 kg)  ("
+            in out)
+    # the figure an estimate reports is that one
+    code, out, _ = _run(capsys, "estimate", "--flops", "1e21", "--hardware", "a100-sxm-80gb", "--format", "json")
+    assert json.loads(out)["assumptions"]["embodied_kg_co2e_per_device"]["value"] == pytest.approx(used.kg_co2e)
+    # the Profiles page says the same
+    from app_pages.profiles import embodied_text
+    assert embodied_text(p)[0] == "25.2 kg CO₂e per device, basis die-area-model; estimates use 144 kg (range 72 – 288 kg)"
+
+
+def _json(capsys, *args: str) -> dict:
+    code, out, err = _run(capsys, "estimate", *args, "--format", "json")
+    assert code == 0, err
+    return json.loads(out)
+
+
+def test_an_architectures_context_is_its_training_memorys_sequence(capsys):
+    """Audit 5: `--context 8192` set the FLOPs' attention, and the memory check stayed at 2,048 tokens."""
+    arch = ("--layers", "32", "--d-model", "4096", "--vocab", "32000", "--tokens", "1e12", "--hardware", "h100-sxm",
+            "--devices", "64")
+    long = _json(capsys, *arch, "--context", "8192")["memory"]
+    short = _json(capsys, *arch, "--context", "2048")["memory"]
+    assert (long["seq_len"], short["seq_len"]) == (8192, 2048)
+    assert long["per_device_gb"]["activations"] > 4 * short["per_device_gb"]["activations"]
+    # a sequence given is kept (within the context)
+    assert _json(capsys, *arch, "--context", "8192", "--seq-len", "4096")["memory"]["seq_len"] == 4096
+
+
+def test_a_year_that_changes_nothing_says_so(capsys):
+    """Audit 6: `--year 2026` was echoed in the scenario and changed nothing, without a word."""
+    with_year = _json(capsys, "--flops", "1e22", "--hardware", "h100-sxm", "--year", "2026")
+    without = _json(capsys, "--flops", "1e22", "--hardware", "h100-sxm")
+    assert with_year["wall_clock_s"] == without["wall_clock_s"]
+    from estimator.io.datafiles import load_utilization_model
+    label = load_utilization_model().spec.label()
+    assert (f"year 2026 changes nothing here: the shipped utilisation fit does not use the year (cross-validation "
+            f"chose {label}); it is checked against the hardware's release only") in with_year["notes"]
+    assert not [n for n in without["notes"] if n.startswith("year ")]
+    given = _json(capsys, "--flops", "1e22", "--hardware", "h100-sxm", "--year", "2026", "--utilization", "0.3")
+    assert [n for n in given["notes"] if n.startswith("year 2026 changes nothing here: the utilisation is the one given")]
+    # a preset's own year is not the user's: no note
+    assert not [n for n in _json(capsys, "--preset", "lambda-gpt3-v100")["notes"] if n.startswith("year ")]
+
+
+def test_a_catalog_models_parameters_are_named_in_the_flops(capsys):
+    """Audit 8: `--model llama-2-7b --tokens 2e12` derived the FLOPs from N = 6.738 × 10⁹ as if typed."""
+    source = _json(capsys, "--model", "llama-2-7b", "--tokens", "2e12", "--hardware", "a100-sxm-80gb")["assumptions"][
+        "flops"]["source"]
+    assert "with N = 6.738 × 10⁹ (model llama-2-7b: Llama 2 7B" in source and "(estimator/data/open_models.toml)), D" in source
+    typed = _json(capsys, "--params", "6.738e9", "--tokens", "2e12", "--hardware", "a100-sxm-80gb")
+    assert "with N = 6.738 × 10⁹, D = 2 × 10¹²" in typed["assumptions"]["flops"]["source"]
+
+
+def test_recomputation_without_a_workload_names_what_is_missing(capsys):
+    """Audit 10: `--hours 100 --recompute` was told its "FLOPs given directly" are used as they are."""
+    code, _, err = _run(capsys, "estimate", "--hours", "100", "--recompute")
+    assert code == 2 and err == ("error: activation recomputation (8·N·D) applies to parameters and tokens, and none "
+                                 "are given: give the parameters and tokens, or leave it out (--recompute)\n")
+    code, _, err = _run(capsys, "estimate", "--flops", "1e20", "--recompute")
+    assert code == 2 and "FLOPs given directly are used as they are" in err
+
+
+def test_a_power_far_above_the_devices_tdp_is_noted(capsys):
+    """Inference audit 5: 5 kW on one A100 (12.5× its 400 W TDP) was used without a word."""
+    notes = _json(capsys, "--flops", "1e21", "--hardware", "a100-sxm-80gb", "--power-w", "5000")["notes"]
+    assert ("power 5,000 W per device is 12.5× NVIDIA A100 SXM 80GB's TDP (400 W), which a device's own draw stays "
+            "under: right only for a whole server's draw shared out per device; check the unit (W, not kW) and that "
+            "it is per device") in notes
+    # up to 1.5× the TDP (profile_fields.MAX_OVER_TDP): none
+    notes = _json(capsys, "--flops", "1e21", "--hardware", "a100-sxm-80gb", "--power-w", "600")["notes"]
+    assert not [n for n in notes if "TDP" in n]
+
+
+def test_an_imported_gpu_logs_host_energy_is_reported(tmp_path, capsys, monkeypatch):
+    """Audit 9: a CodeCarbon log of 8 GPUs with its CPU (150 W) and RAM (60 W) became a profile of the GPUs
+    alone without a word of the host's energy the log holds."""
+    monkeypatch.setenv("ESTIMATOR_CALIBRATED_DIR", str(tmp_path))
+    log = tmp_path / "emissions.csv"
+    # one hour: 8 × 330 W of GPUs = 2.64 kWh, CPU 0.15 kWh, RAM 0.06 kWh
+    log.write_text("timestamp,project_name,run_id,duration,cpu_energy,gpu_energy,ram_energy,gpu_count,gpu_model,"
+                   "cpu_model,codecarbon_version\n2026-01-01T00:00:00,p,bbbb2222,3600,0.15,2.64,0.06,8,"
+                   "8 x NVIDIA A100-SXM4-80GB,Xeon,2.7.0\n")
+    code, out, _ = _run(capsys, "calibrate", "--from-codecarbon", str(log), "--flops", "2.5e18", "--base",
+                        "a100-sxm-80gb", "--out", str(tmp_path / "a.toml"), "--format", "json")
+    assert code == 0
+    summary = json.loads(out)
+    assert summary["mean_power_w"] == pytest.approx(330)
+    assert ("the log's CPU and RAM drew 26.2 W per GPU beside them (150 W CPU, 60 W RAM for the run; CodeCarbon may "
+            "have estimated the CPU's from its TDP): not in the profile's power, which is the GPUs' alone; to count "
+            "them, give an estimate --power-w of the GPU's draw plus this share") in summary["notes"]
+
+
+def test_a_csv_carries_the_embodied_inputs_and_the_notes(capsys):
+    """Audit 7: the CSV, said to trace its numbers alone, had no embodied figure per device, no lifetime and
+    none of the estimate's notes (a fallback embodied figure, the host left out of the power)."""
+    import csv
+    import io
+
+    from estimator.report.provenance import NOTES_SEPARATOR
+    args = ("--flops", "1e21", "--hardware", "tpu-v5e", "--devices", "8")
+    code, out, _ = _run(capsys, "estimate", *args, "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    est = _json(capsys, *args)
+    assert code == 0 and {r["notes"] for r in rows} == {NOTES_SEPARATOR.join(est["notes"])}
+    assert any(n.startswith("power excludes the host's share") for n in rows[0]["notes"].split(NOTES_SEPARATOR))
+    emb = est["assumptions"]["embodied_kg_co2e_per_device"]["value"]
+    assert {(float(r["embodied_kg_co2e_per_device"]), float(r["lifetime_years"])) for r in rows} == {(emb, 5.0)}
+    # without the embodied CO₂e, its inputs' cells are empty
+    code, out, _ = _run(capsys, "estimate", *args, "--no-embodied", "--format", "csv")
+    assert {(r["embodied_kg_co2e_per_device"], r["lifetime_years"]) for r in csv.DictReader(io.StringIO(out))} == {("", "")}
