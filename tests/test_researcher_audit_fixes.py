@@ -135,3 +135,18 @@ def test_a_csv_carries_the_embodied_inputs_and_the_notes(capsys):
     # without the embodied CO₂e, its inputs' cells are empty
     code, out, _ = _run(capsys, "estimate", *args, "--no-embodied", "--format", "csv")
     assert {(r["embodied_kg_co2e_per_device"], r["lifetime_years"]) for r in csv.DictReader(io.StringIO(out))} == {("", "")}
+
+
+def test_device_hours_without_devices_say_the_time_is_one_devices(capsys):
+    """Audit 1: 100,000 device-hours without --devices read as an 11.4-year training time on a device count
+    never given; the statement said "took 11.4 years on 1 ×". An explicit --devices 1 is the user's."""
+    args = ("--device-hours", "100000", "--hardware", "a100-sxm-80gb")
+    est = _json(capsys, *args)
+    assert ("no device count given: the training time is that of one device doing all 100,000 device-hours; give "
+            "the devices for the run's wall clock") in est["notes"]
+    assert est["assumptions"]["devices"]["origin"] == "default"
+    one = _json(capsys, *args, "--devices", "1")
+    assert one["assumptions"]["devices"]["origin"] == "user"
+    assert not [n for n in one["notes"] if n.startswith("no device count given")]
+    _, latex, _ = _run(capsys, "estimate", *args, "--devices", "1", "--format", "latex")
+    assert "Training the model took 11.4 years on 1~$\\times$~NVIDIA A100 SXM 80GB" in latex

@@ -3,7 +3,10 @@ that its throughput and power were the user's own measurement; a published run's
 said "does not fit" of a run that trained; the utilisation never named its precision and peak;
 its device-hours differed from the other exports' (a later review: "4.00" against "4"); and the
 statement disagreed with the table on a device's memory (34.4 GB against 34.36 GB), left out that a
-model's shape was assumed, and cited neither a preset's utilisation nor its power. Each is checked on the text itself; the new kinds of
+model's shape was assumed, and cited neither a preset's utilisation nor its power. A researcher's audit of
+`--format latex` found a wall clock and "1 ×" from the default device count when only device-hours were given, a
+power without its host said nowhere, and the utilisation fit's caveats (beyond its runs, another precision's peak)
+left out (section 6). Each is checked on the text itself; the new kinds of
 statement compile with pdflatex and BibTeX without warnings (tests/test_statement.py)."""
 
 from __future__ import annotations
@@ -219,4 +222,91 @@ def test_the_new_statements_compile_without_warnings(tmp_path, run):
     elif run == "gpu-known-run":
         run = dict(hardware=_calibrated(tmp_path, "h100-sxm", 5e14, 600.0, meters.NVML_ENERGY_COUNTER, False,
                                         "NVIDIA H100 80GB HBM3"), hours=10, devices=8)
+    _compiles(tmp_path, _statement(**run)[1])
+
+
+# --- 6. researcher audit of --format latex: no device count or wall clock the user did not give, a power without its
+# host said so, and the utilisation fit's caveats in the paragraph as in the estimate's notes
+
+
+def test_device_hours_without_a_device_count_state_no_wall_clock_and_no_count():
+    r, st = _statement(hardware="a100-sxm-80gb", device_hours=100_000, region="FRA")
+    assert r.estimate.assumption("devices").origin == "default"  # the tool's one device, not the user's
+    assert ("Training the model took 100,000 device-hours on NVIDIA A100 SXM 80GB~\\cite{hw-a100-sxm-80gb} (the number "
+            "of devices was not given, so no wall-clock time is stated). At an average of 420~W per device") in st.tex
+    assert "11.4 years" not in st.tex and "$\\times$~NVIDIA" not in st.tex  # it had: "took 11.4 years on 1~×~NVIDIA …"
+    # the device count given: the wall clock follows from it, as before
+    _, given = _statement(hardware="a100-sxm-80gb", device_hours=100_000, region="FRA", devices=512)
+    assert hz.duration(100_000 / 512 * S_PER_HOUR) == "8.14 days"
+    assert ("Training the model took 8.14 days on 512~$\\times$~NVIDIA A100 SXM 80GB~\\cite{hw-a100-sxm-80gb}, "
+            "100,000 device-hours. At an average of 420~W per device") in given.tex
+
+
+def test_hours_without_a_device_count_say_one_device_is_assumed():
+    """The wall clock is the user's; the device-hours (and the energy) follow from the one device the tool assumes."""
+    r, st = _statement(hardware="h100-sxm", hours=10)
+    assert r.estimate.device_hours == 10
+    assert ("Training the model took 10.0 hours on 1~$\\times$~NVIDIA H100 SXM 80GB~\\cite{hw-h100-sxm} (one device "
+            "assumed: the number of devices was not given), 10 device-hours. At") in st.tex
+
+
+@pytest.mark.parametrize(("hardware", "note", "power"), [
+    ("tpu-v5e", "power excludes the host's share (CPU, memory, network); real draw is higher",
+     "122~W per device (the TPU chip alone, not its host: the real draw is higher)"),
+    ("cpu-server-2s-epyc", "power is the CPU's alone (not memory, network, fans); real draw is higher",
+     "450~W per device (the CPU alone, not memory or the rest of the machine: the real draw is higher)")],
+    ids=["tpu-v5e", "cpu-server-2s-epyc"])
+def test_a_power_without_its_host_says_so_as_the_notes_do(hardware, note, power):
+    r, st = _statement(hardware=hardware, flops=1e21, devices=8)
+    assert r.estimate.power_includes_host is False and note in r.estimate.notes
+    assert f"At an average of {power}, this would use" in st.tex  # it had: "At an average of 122~W per device, this"
+    _, given = _statement(hardware=hardware, flops=1e21, devices=8, power_w=200)  # the user's power: theirs to say
+    assert "At an average of 200~W per device (given), this would use" in given.tex
+    _, brain = _statement(hardware="brain", flops=1e18)  # no host to leave out
+    assert "At an average of 20.0~W per device, this would use" in brain.tex
+
+
+FITTED_H100 = ("fitted on 25 published training runs (from Epoch AI's database~\\cite{epoch2024notable} and from papers "
+               "and model cards).")
+BEYOND_FLOPS = (" The run lies beyond the fit's data (its $10^{26}$ FLOPs lie outside the fitted runs' 1.4 $\\times "
+                "10^{18}$--3.8 $\\times 10^{25}$): the utilisation is held at the fit's edge there, not extrapolated, "
+                "and no published run checks it.")
+BEYOND_DEVICES = (" Its 20,000 devices are more than any fitted run used (at most 16,384): the time assumes it falls in "
+                  "proportion to the devices, which nothing measured vouches for at this size.")
+
+
+def test_a_run_beyond_the_fitted_runs_says_so_after_the_fit():
+    r, st = _statement(hardware="h100-sxm", flops=1e26, devices=20_000)
+    notes = r.estimate.notes
+    assert any(n.startswith("the run is beyond the utilisation fit's data (its 10²⁶ FLOPs lie outside the fitted runs' "
+                            "1.4 × 10¹⁸–3.8 × 10²⁵)") for n in notes)
+    assert any(n.startswith("20,000 devices is more than any run the utilisation fit holds (at most 16,384)") for n in notes)
+    assert FITTED_H100 + BEYOND_FLOPS + BEYOND_DEVICES + " At an average of 750~W" in st.tex
+    _, flops_only = _statement(hardware="h100-sxm", flops=1e26, devices=2048)
+    assert FITTED_H100 + BEYOND_FLOPS + " At an average" in flops_only.tex
+    _, devices_only = _statement(hardware="h100-sxm", flops=1e24, devices=20_000)
+    assert FITTED_H100 + BEYOND_DEVICES + " At an average" in devices_only.tex
+    _, inside = _statement(hardware="h100-sxm", flops=1e22, devices=8)
+    assert FITTED_H100 + " At an average" in inside.tex
+
+
+def test_a_fit_applied_to_another_precisions_peak_says_so():
+    r, st = _statement(hardware="a100-sxm-80gb", flops=1e21, devices=8, precision="fp32")
+    assert any(n.startswith("the utilisation (0.224, A100 fit) is a share of the bf16 peak") for n in r.estimate.notes)
+    assert 19.5e12 / 312e12 == 0.0625  # the A100's fp32 and bf16 peaks (its datasheet)
+    assert ("assuming a whole-run utilisation of 0.224 of the fp32 peak (19.5 TFLOP/s per device), fitted on 43 published "
+            "training runs (from Epoch AI's database~\\cite{epoch2024notable} and from papers and model cards). The "
+            "utilisation is a share of the bf16 peak, as the fitted runs were measured; here it is applied to the fp32 "
+            "peak (0.0625~$\\times$ the bf16 peak), as if the run reached the same share of it. At an average") in st.tex
+    _, bf16 = _statement(hardware="a100-sxm-80gb", flops=1e21, devices=8, precision="bf16")  # the fit's own peak
+    assert "model cards). At an average" in bf16.tex and "share of the bf16 peak" not in bf16.tex
+
+
+@pytest.mark.parametrize("run", [dict(hardware="a100-sxm-80gb", device_hours=100_000, region="FRA"),
+                                 dict(hardware="h100-sxm", hours=10), dict(hardware="tpu-v5e", flops=1e21, devices=8),
+                                 dict(hardware="cpu-server-2s-epyc", flops=1e21, devices=8),
+                                 dict(hardware="h100-sxm", flops=1e26, devices=20_000),
+                                 dict(hardware="a100-sxm-80gb", flops=1e21, devices=8, precision="fp32")], ids=str)
+def test_the_researcher_audits_statements_compile_without_warnings(tmp_path, run):
+    _tex_available()
     _compiles(tmp_path, _statement(**run)[1])

@@ -293,6 +293,10 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
     if not profile.power.includes_host and s.power_w is None and profile.kind != "brain":  # a brain has no host
         notes.append("power is the CPU's alone (not memory, network, fans); real draw is higher" if profile.kind == "cpu"
                      else "power excludes the host's share (CPU, memory, network); real draw is higher")
+    if s.device_hours is not None and not devices_set:
+        # researcher audit: 100,000 device-hours read as a training time of 11.4 years, of a device count never given
+        notes.append(f"no device count given: the training time is that of one device doing all "
+                     f"{gfmt(s.device_hours, 3)} device-hours; give the devices for the run's wall clock")
     if s.power_w is not None and (over := power_over_tdp_note(s.power_w, profile.power.tdp_w, profile.name)):
         notes.append(over)
     if mid["cost_usd"] is None:

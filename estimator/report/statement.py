@@ -17,8 +17,11 @@ differs (``TIME_INPUTS``); any change makes it "a variant of" the run. A calibra
 utilisation leads with the throughput it measured, its peak named as the base profile's
 (statement_utilisation.py). The electricity's water factor is said to be the U.S. average where it is
 (and why, for a country Li et al. give no figure for); a power that includes the device's share of its
-host says so; figures that rest on one measurement say "one measured figure: no range"; a run of the
-user's own states its training memory only when a memory input was given (provenance.py).
+host says so, and one that leaves the host out says that (statement_parts.py); device-hours given without a
+device count state no wall clock and no count; the fit's caveats on the estimate (a run beyond its runs' FLOPs or
+devices, a share of another precision's peak) follow the utilisation (statement_utilisation.py); figures that
+rest on one measurement say "one measured figure: no range"; a run of the user's own states its training
+memory only when a memory input was given (provenance.py).
 
 BibTeX: only entry types that standard BibTeX styles define (article, inproceedings, misc),
 every title in double braces so that a style's lower-casing keeps "GPT-3" and "NVIDIA" as they
@@ -42,10 +45,12 @@ from estimator.report.statement_parts import (
     GRID_KEY,
     TOOL_KEY,
     ZERO_KEY,
+    alone_words,
     cited_keys,
     embodied_caveat,
     embodied_entry,
     hardware_entry,
+    known_time,
     measured_power,
     measured_throughput,
     measured_where,
@@ -54,7 +59,7 @@ from estimator.report.statement_parts import (
     named_keys,
     same_measurement,
 )
-from estimator.report.statement_utilisation import utilisation_clause
+from estimator.report.statement_utilisation import fit_caveats, utilisation_clause
 
 EPOCH_KEY = "EPOCH"
 # embodied carbon and water (estimator/core/embodied.py, water.py)
@@ -213,6 +218,10 @@ def _power(est: Estimate, power, *, same: bool, cite: str) -> str:
     # a whole system as one device (AlphaGo's 1 MW) has no server whose host it shares (review)
     host = ("" if not est.power_includes_host else " (the whole system's draw)" if est.hardware_kind == "system"
             else " (its share of the server's host included)")
+    if est.power_includes_host is False and est.hardware_kind != "brain" and not measured_power(est):
+        # researcher audit: the table noted "power excludes the host's share", the paragraph did not (a calibration's
+        # meter says it in its own clause; a brain has no host)
+        host = f" ({alone_words(est.hardware_kind)}: the real draw is higher)"
     text = f"an average of {latex_escape(watts[0])}~{watts[1]} per device{host}"
     if power.origin == "user":
         return text + " (given)"
@@ -296,7 +305,8 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
     said = {name: _cite(bibkeys, [*keys_, FIGURES[name][0]]) for name, (keys_, _) in figures.items()}
     run_name = latex_escape((title or "").removeprefix(BASED_ON))
     what = (r"a variant of \emph{" if changed else r"\emph{") + run_name + "}" if run_name else "the model"
-    devices = f"{latex_escape(hz.whole(est.devices))}~$\\times$~{latex_escape(est.hardware_name)}{cite.get('HW', '')}"
+    hardware = f"{latex_escape(est.hardware_name)}{cite.get('HW', '')}"
+    devices = f"{latex_escape(hz.whole(est.devices))}~$\\times$~{hardware}"
     flops = f" ({latex_escape(hz.sci(est.flops))} FLOPs)" if est.flops else ""
     energy = (f"{latex_escape(hz.energy(est.energy_kwh))}{_range(hz.energy, est, 'energy_kwh')} of electricity "
               f"at a PUE of {latex_escape(hz.sig(a['pue'].value))}{said['pue'] or ' (given)'}")
@@ -310,14 +320,13 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
                    cite=_cite(bibkeys, own.get("power_w", ())))
     doing = (f"training {what}" if not time_label or time_label.lower() == "training time"
              else latex_escape(time_label[:1].lower() + time_label[1:]))
+    on, took, dev_h = known_time(est, devices, hardware)  # no wall clock nor count the user did not give
     if measured:
-        text = (f"{doing[:1].upper() + doing[1:]}{flops} took {latex_escape(hz.duration(est.wall_clock_s))} on {devices}, "
-                f"{latex_escape(hz.device_hours(est.device_hours))}. At {power}, this corresponds to "
-                f"{energy}, and to {co2}.")
+        text = (f"{doing[:1].upper() + doing[1:]}{flops} took {took} on {on}{', ' + dev_h if dev_h else ''}. "
+                f"At {power}, this corresponds to {energy}, and to {co2}.")
     elif time_given:  # a known run's time, in a scenario that differs from the run: what it would take
-        text = (f"Taking the time from the known run, {doing}{flops} on {devices} would take "
-                f"{latex_escape(hz.duration(est.wall_clock_s))}, or {latex_escape(hz.device_hours(est.device_hours))}. "
-                f"At {power}, this would use {energy}, and emit {co2}.")
+        text = (f"Taking the time from the known run, {doing}{flops} on {on} would take {took}"
+                f"{', or ' + dev_h if dev_h else ''}. At {power}, this would use {energy}, and emit {co2}.")
     else:
         if est.time_flops is not None:
             # with full recomputation: the FLOPs executed, and the model FLOPs the utilisation counts
@@ -326,7 +335,7 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
                                   own_cite=_cite(bibkeys, own.get("utilization", ())))
         text = (f"We estimate that {doing}{flops} on {devices} would take "
                 f"{latex_escape(hz.duration(est.wall_clock_s))}{_range(hz.duration, est, 'wall_clock_s')}, "
-                f"or {latex_escape(hz.device_hours(est.device_hours))}, assuming {util}. At {power}, this "
+                f"or {latex_escape(hz.device_hours(est.device_hours))}, assuming {util}.{fit_caveats(est)} At {power}, this "
                 f"would use {energy}, and emit {co2}.")
     shown = {est.basis(k) for k in SHOWN_RANGES if k in est.range and est.range[k][0] != est.range[k][1]}
     if PREDICTION in shown:

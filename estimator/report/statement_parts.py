@@ -84,6 +84,19 @@ def measured_power(est: Estimate) -> bool:
             and math.isclose(power.value, cal.mean_power_w, rel_tol=_SAME))
 
 
+# What a power that leaves out the host covers, by the device's kind (a meter's: the CPU's counters, NVML's GPU):
+# a calibration's meter says it, and so does a profile's power that excludes the host (researcher audit: the
+# statement said nothing where the table notes "power excludes the host's share")
+ALONE = {"cpu": "the CPU alone, not memory or the rest of the machine", "gpu": "the GPU alone, not its host",
+         "tpu": "the TPU chip alone, not its host"}
+DEVICE_ALONE = "the device alone, not its host"
+
+
+def alone_words(kind: str | None) -> str:
+    """What a power without the host's share covers, for a device of ``kind`` ("the GPU alone, not its host")."""
+    return ALONE.get(kind or "", DEVICE_ALONE)
+
+
 def meter_words(cal: CalibrationFacts) -> str:
     """The power's meter in words, whether it is an estimate, and what it covers ("the CPU alone, …")."""
     label = cal.power_source or ""
@@ -94,9 +107,28 @@ def meter_words(cal: CalibrationFacts) -> str:
     if not cal.power_includes_host:
         cpu = "cpu" in label or "rapl" in label
         gpu = "nvml" in label or "gpu" in label
-        words += ("; the CPU alone, not memory or the rest of the machine" if cpu else
-                  "; the GPU alone, not its host" if gpu else "; the device alone, not its host")
+        words += "; " + alone_words("cpu" if cpu else "gpu" if gpu else None)
     return words
+
+
+# researcher audit: device-hours given without --devices read "took 11.4 years on 1 × NVIDIA A100 SXM 80GB": a
+# device count and a wall-clock time from the default of one device, which the user never gave
+NO_DEVICE_COUNT = "the number of devices was not given, so no wall-clock time is stated"
+ONE_DEVICE_ASSUMED = "one device assumed: the number of devices was not given"
+
+
+def known_time(est: Estimate, devices: str, hardware: str) -> tuple[str, str, str]:
+    """A known run's time for the paragraph, LaTeX: (what it ran on, its time, its device-hours or "").
+    ``devices``: "8~$\\times$~<hardware>"; ``hardware``: the hardware alone. With the device count the tool's
+    default (the devices assumption's origin "default"), device-hours given are the run's time alone (no
+    wall clock, no count), and hours given say that one device is assumed (the device-hours follow from it)."""
+    time, dev_h = latex_escape(hz.duration(est.wall_clock_s)), latex_escape(hz.device_hours(est.device_hours))
+    count = est.assumption("devices")
+    if count is None or count.origin != "default":
+        return devices, time, dev_h
+    if est.assumption("device_hours") is not None:
+        return f"{hardware} ({NO_DEVICE_COUNT})", dev_h, ""
+    return f"{devices} ({ONE_DEVICE_ASSUMED})", time, dev_h
 
 
 def measured_date(cal: CalibrationFacts) -> str:

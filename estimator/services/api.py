@@ -189,7 +189,10 @@ def build_scenario(preset: Preset | None = None, region=None, cloud=None, *, oth
     # the fields the user set are the user's; every other field keeps the preset's origin and source
     def kept(pairs):
         return tuple((k, o) for k, o in pairs if k not in given and getattr(base, k) is not None)
-    return replace(base, **given, origins=kept(base.origins), sources=kept(base.sources))
+    # a device count given is recorded even where it is the default's 1 (a statement says "one device assumed"
+    # only where none was given: statement review)
+    mine = (("devices", "user"),) if "devices" in given else ()
+    return replace(base, **given, origins=kept(base.origins) + mine, sources=kept(base.sources))
 
 
 def changed_from_preset(preset: Preset, hardware: str, scenario: Scenario) -> frozenset[str]:
