@@ -114,7 +114,7 @@ def test_an_imported_gpu_logs_host_energy_is_reported(tmp_path, capsys, monkeypa
     assert summary["mean_power_w"] == pytest.approx(330)
     assert ("the log's CPU and RAM drew 26.2 W per GPU beside them (150 W CPU, 60 W RAM for the run; CodeCarbon may "
             "have estimated the CPU's from its TDP): not in the profile's power, which is the GPUs' alone; to count "
-            "them, give an estimate --power-w of the GPU's draw plus this share") in summary["notes"]
+            "them, give an estimate a power per device of the GPU's draw plus this share") in summary["notes"]
 
 
 def test_a_csv_carries_the_embodied_inputs_and_the_notes(capsys):

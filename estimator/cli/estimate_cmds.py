@@ -93,8 +93,8 @@ def add_memory_args(p) -> None:
     m.add_argument("--model", help="a catalog model for the shape (see `inference --help`), e.g. llama-2-7b")
     m.add_argument("--heads", type=float, help=f"attention heads (default d_model ÷ {DEFAULT_HEAD_DIM})")
     m.add_argument("--micro-batch", type=float, help=f"sequences per device per step (default {DEFAULT_MICRO_BATCH})")
-    m.add_argument("--seq-len", type=float, help=f"sequence length in tokens (default: the architecture's --context, a preset's own, "
-                                            f"or {DEFAULT_SEQ_LEN})")
+    m.add_argument("--seq-len", type=float, help=f"sequence length in tokens (default {DEFAULT_SEQ_LEN}, or the architecture's "
+                                            "--context, or a preset's own)")
     m.add_argument("--zero", type=_zero_stage, choices=(0, 1, 2, 3), metavar="{0,1,2,3,fsdp}",
                    help="ZeRO stage: 1 shards optimizer states, 2 also gradients, 3 (= fsdp) also weights (default 0)")
     m.add_argument("--activation-recompute", choices=RECOMPUTE,

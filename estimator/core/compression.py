@@ -18,6 +18,7 @@ from estimator.core import validation as v
 from estimator.core.errors import InputError
 from estimator.core.estimate import Estimate
 from estimator.core.inference import PRECISIONS_FOR_BITS, InferenceResult, InferenceScenario, inference, peak_for_bits
+from estimator.core.inference_pruning import SPARSE_TENSOR_CORE_WORDS, why_dense
 from estimator.core.number_text import gfmt
 from estimator.core.profile import HardwareProfile
 from estimator.core.serving import ServingFit
@@ -131,9 +132,11 @@ def techniques(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit,
         add("kv-cache-8bit", "8-bit KV cache", s.kv_bits == 8, replace(base_s, kv_bits=8))
     if s.sparsity > 0 or illustrate:
         sp = s.sparsity if s.sparsity > 0 else ILLUSTRATIVE_SPARSITY
-        add("pruning", f"{sp:.0%} of weights pruned" + (", skipped by the kernels" if s.sparse_kernels else " (dense kernels)"),
-            s.sparsity > 0, replace(base_s, sparsity=sp),
-            short=f"{sp:.0%} pruned" + ("" if s.sparse_kernels else ", dense kernels"))
+        # inference audit: "skipped by the kernels" only where they are (2:4 on sparse tensor cores), else why not
+        dense = why_dense(profile, sp, s.sparse_kernels)
+        how = ", skipped by the kernels" if dense is None else f" (dense kernels{': ' + dense if dense else ''})"
+        add("pruning", f"{sp:.0%} of weights pruned{how}", s.sparsity > 0, replace(base_s, sparsity=sp),
+            short=f"{sp:.0%} pruned" + ("" if dense is None else ", dense kernels"))
     if s.student_params is not None or illustrate:
         m = s.student_params if s.student_params is not None else ILLUSTRATIVE_STUDENT_FRACTION * s.params
         add("distillation", f"student of {_param_words(m)} parameters", s.student_params is not None,
@@ -149,10 +152,12 @@ BASIS_WORDS = {"cost_usd": "cost", "energy_kwh": "energy"}
 ILLUSTRATIVE_NOTE = (
     f"Rows marked illustrative use settings from papers: {ILLUSTRATIVE_SPARSITY:.0%} pruning (SparseGPT, Frantar & "
     f"Alistarh 2023) and a student of {gfmt(ILLUSTRATIVE_STUDENT_FRACTION)} × N (DistilBERT, Sanh et al. 2019). Unless "
-    "dense kernels are chosen, the pruning row assumes kernels that skip the pruned weights, as SparseGPT's 2:4 "
-    "pattern does on sparse tensor cores (A100 and later); unstructured sparsity on dense kernels rarely saves time, "
-    "and with dense kernels the row saves nothing. The engine's fitted per-layer and per-sequence costs stay, so no "
-    "technique saves its whole share. Quality is not modelled.")
+    "dense kernels are chosen, the pruning row assumes kernels that skip the pruned weights where they can: "
+    f"SparseGPT's 2:4 pattern (exactly 50%) on {SPARSE_TENSOR_CORE_WORDS}; any other fraction or device "
+    "runs dense kernels, which still read and multiply the pruned weights, and the row saves nothing. The engine's "
+    "fitted per-layer and per-sequence costs stay, so no technique saves its whole share. A technique's energy "
+    "saving can exceed its time saving: the fitted power model draws less while the GPU reads fewer bytes (modelled, "
+    "not measured for compressed models). Quality is not modelled.")
 
 
 @dataclass(frozen=True)

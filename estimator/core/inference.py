@@ -30,13 +30,17 @@ from estimator.core import validation as v
 from estimator.core.architecture import check_tensor_parallel, tensor_parallel_problem  # noqa: F401 (importable from here as before)
 from estimator.core.errors import InputError
 from estimator.core.estimate import Assumption, estimate
+from estimator.core.inference_checks import devices_for_heads, unfilled_batch
 from estimator.core.inference_notes import (
     ENGINE_FITTED_TO,
     LATENCY_RANGE_MEANING,
     RANGE_MEANING,
+    article,
+    count_text,
     embedding_note,
     moe_note,
 )
+from estimator.core.inference_pruning import pruned
 from estimator.core.inference_ranges import physical_floor_s, serving_ranges
 from estimator.core.inference_result import InferenceResult
 from estimator.core.number_text import gfmt, rounded, sci
@@ -58,7 +62,6 @@ from estimator.core.serving import (
     ServingFit,
     check_architecture,
     check_params_fit,
-    embedding_params,
     link_for,
     step,
     student_architecture,
@@ -144,7 +147,7 @@ def _check(s: InferenceScenario, profile: HardwareProfile) -> None:
     v.require_number_in("tokens per query", s.tokens_per_query, B.TOKENS_PER_QUERY, field="tokens_per_query")
     if isinstance(s.tokens, (int, float)) and s.tokens < s.tokens_per_query:
         # per-query figures above the totals, and a break-even at a fraction of a query, mean nothing
-        raise InputError(f"{gfmt(s.tokens)} tokens in all are fewer than one query's {gfmt(s.tokens_per_query)} output tokens: "
+        raise InputError(f"{count_text(s.tokens)} tokens in all are fewer than one query's {count_text(s.tokens_per_query)} output tokens: "
                          "give more tokens or fewer tokens per query", field=("tokens", "tokens_per_query"))
     v.require_number_in("prompt tokens", s.prompt_tokens, B.PROMPT_TOKENS, field="prompt_tokens")
     v.require_number_in("sparsity (the fraction of weights removed)", s.sparsity, B.SPARSITY, field="sparsity")
@@ -170,8 +173,8 @@ def _check(s: InferenceScenario, profile: HardwareProfile) -> None:
     check_params_fit(s.params, s.architecture)
     context = s.architecture.context
     if context is not None and s.prompt_tokens + s.tokens_per_query > context:
-        raise InputError(f"a query of {gfmt(s.prompt_tokens)} prompt and {gfmt(s.tokens_per_query)} output tokens is longer than "
-                         f"{s.architecture.name or 'the model'}'s context window of {context:,} tokens: give shorter "
+        raise InputError(f"a query of {count_text(s.prompt_tokens)} prompt and {count_text(s.tokens_per_query)} output tokens is "
+                         f"longer than {s.architecture.name or 'the model'}'s context window of {count_text(context)} tokens: give shorter "
                          "queries, or the shape instead of the catalog model to serve past its window",
                          field=("prompt_tokens", "tokens_per_query"))
     if s.architecture.active_params is not None and s.architecture.active_params > s.params:
@@ -184,26 +187,6 @@ def _check(s: InferenceScenario, profile: HardwareProfile) -> None:
 
 # What the roofline part of a step runs on, by profile kind, in the words the results use.
 CHIP_WORDS = {"gpu": "GPU", "tpu": "TPU", "cpu": "CPU"}
-
-
-def _devices_for_heads(needed: int, arch: Architecture, profile: HardwareProfile, mem: dict) -> tuple[int, str]:
-    """``needed`` (the smallest power of two that holds weights and KV cache) when it splits the
-    heads and still holds them with the KV heads copied; else the fewest devices that split the
-    heads and hold the weights and the KV cache; refused when even one device per head is too few."""
-    heads = arch.heads
-    how = "the smallest power of two whose usable memory holds the weights and the batch's KV cache"
-    if not tensor_parallel_problem(needed, heads, arch.kv_heads) and serving_footprint(devices=needed, **mem).fits:
-        return needed, how
-    fitting = [d for d in range(1, heads + 1)
-               if not tensor_parallel_problem(d, heads, arch.kv_heads) and serving_footprint(devices=d, **mem).fits]
-    if not fitting:
-        need = serving_footprint(devices=1, **mem)
-        raise InputError(f"the weights and KV cache need {gfmt(need.total_gb, 3)} GB, and no tensor-parallel split of the "
-                         f"{heads} attention heads ({arch.kv_heads} KV heads, copied when devices outnumber them) holds "
-                         f"them on {gfmt(profile.memory_gb)} GB devices ({profile.id}; {USABLE_MEMORY_SOURCE}); use a "
-                         "smaller batch, fewer bits or a device with more memory")
-    return fitting[0], (f"the fewest devices that split the {heads} attention heads and {arch.kv_heads} KV heads and "
-                        "whose usable memory holds the weights and the batch's KV cache")
 
 
 def device_of(profile: HardwareProfile, peak_flops_per_s: float) -> Device:
@@ -245,26 +228,13 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
         check_params_fit(float(s.student_params), arch, "the student", field="student_params",
                          fix="a student keeps the model's width, so give one of at least {floor} parameters")
         n = float(s.student_params)
-        notes.append(f"distillation: serving a {gfmt(n, 3)}-parameter student with {arch.layers} layers (the model's width "
+        notes.append(f"distillation: serving {article(gfmt(n, 3))} {gfmt(n, 3)}-parameter student with {arch.layers} layers (the model's width "
                      "and vocabulary, layers in proportion to the weights outside the embeddings, as DistilBERT); its "
                      "quality is not modelled")
-    kept = 1.0 - s.sparsity
-    if s.sparsity > 0 and s.sparse_kernels:
-        # the blocks' linear layers are pruned, the embeddings and LM head kept (SparseGPT, Frantar & Alistarh
-        # 2023, arXiv:2301.00774; its code, IST-DASLab/sparsegpt llama.py, prunes each decoder layer's linears)
-        emb, _ = embedding_params(arch, n)
-        n = emb + (n - emb) * kept
-        if arch.active_params:
-            arch = replace(arch, active_params=emb + max(0.0, arch.active_params - emb) * kept)
-        which = "the blocks' weights removed (the embeddings and LM head kept)" if emb else "weights removed"
-        notes.append(f"pruning: {s.sparsity:.0%} of {which}; "
-                     "assumed that storage and kernels skip them, so their bytes and FLOPs scale by the kept "
-                     "fraction (ideal: index overhead ignored; unstructured "
-                     "sparsity rarely speeds up dense hardware, 2:4 structured sparsity on NVIDIA tensor cores is the "
-                     "exception); the KV cache and the engine's costs stay")
-    elif s.sparsity > 0:
-        notes.append(f"pruning: {s.sparsity:.0%} of weights are zero but the dense hardware still reads and "
-                     "multiplies them: no saving (the usual case for unstructured sparsity)")
+    skipped = False
+    if s.sparsity > 0:  # inference audit: skipped only in the 2:4 pattern on sparse tensor cores (inference_pruning)
+        n, arch, skipped, note = pruned(profile, arch, n, float(s.sparsity), s.sparse_kernels)
+        notes.append(note)
     bits, kv_bits, b = int(s.bits), int(s.kv_bits), int(s.batch_size)
     p_tok, t_tok = float(s.prompt_tokens), float(s.tokens_per_query)
     precision, peak, note = peak_for_bits(profile, bits)
@@ -277,7 +247,7 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
     mem = dict(params=n, arch=arch, memory_gb_per_device=profile.memory_gb, batch=b, prompt_tokens=p_tok,
                output_tokens=t_tok, weight_bits=bits, kv_bits=kv_bits)
     if s.devices is None:
-        devices, how = _devices_for_heads(devices_needed(**mem), arch, profile, mem)
+        devices, how = devices_for_heads(devices_needed(**mem), arch, profile, mem)
     else:
         devices = int(s.devices)
         check_tensor_parallel(devices, arch.heads, arch.kv_heads)
@@ -288,14 +258,14 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
             raise InputError(f"the weights need {gfmt(fp.weights_gb, 3)} GB; {devices} × {gfmt(profile.memory_gb)} GB of "
                              f"{profile.id} offer {gfmt(fp.usable_gb, 3)} GB ({USABLE_MEMORY_SOURCE}): use more devices")
         if fp.max_batch == 0:  # the weights fit, but not one sequence's KV cache beside them (audit: it blamed the weights)
-            raise InputError(f"one sequence of {gfmt(p_tok)} + {gfmt(t_tok)} tokens needs {gfmt(fp.kv_gb_per_sequence, 3)} GB of KV "
+            raise InputError(f"one sequence of {count_text(p_tok)} + {count_text(t_tok)} tokens needs {gfmt(fp.kv_gb_per_sequence, 3)} GB of KV "
                              f"cache; beside {gfmt(fp.weights_gb, 3)} GB of weights, {devices} × {profile.id} leave "
                              f"{gfmt(fp.usable_gb - fp.weights_gb, 3)} GB ({USABLE_MEMORY_SOURCE}): use shorter prompts or "
                              "answers, or more devices")
-        raise InputError(f"batch {b} does not fit: its KV cache needs {gfmt(fp.kv_cache_gb, 3)} GB "
-                         f"({gfmt(fp.kv_gb_per_sequence * MB_PER_GB, 3)} MB per sequence of {gfmt(p_tok)} + {gfmt(t_tok)} tokens) beside "
+        raise InputError(f"batch {count_text(b)} does not fit: its KV cache needs {gfmt(fp.kv_cache_gb, 3)} GB "
+                         f"({gfmt(fp.kv_gb_per_sequence * MB_PER_GB, 3)} MB per sequence of {count_text(p_tok)} + {count_text(t_tok)} tokens) beside "
                          f"{gfmt(fp.weights_gb, 3)} GB of weights in {gfmt(fp.usable_gb, 3)} GB usable on {devices} × {profile.id} "
-                         f"({USABLE_MEMORY_SOURCE}); the largest batch that fits is {fp.max_batch}")
+                         f"({USABLE_MEMORY_SOURCE}); the largest batch that fits is {count_text(fp.max_batch)}")
     st = step(params=n, arch=arch, device=device, fit=fit, batch=b, prompt_tokens=p_tok, output_tokens=t_tok,
               tp=devices, weight_bits=bits, kv_bits=kv_bits, compute_fraction=util, power_w=s.power_w)
     for name, x in (("time per output token", st.tpot_s), ("energy per output token", st.joules_per_output_token)):
@@ -340,6 +310,9 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
         Assumption("devices_rule", devices, "devices", "user" if s.devices is not None else "derived", how),
         Assumption("architecture", arch.name or "given", "", _arch_origin(s), arch.source or "given")))
 
+    if (unfilled := unfilled_batch(float(s.tokens), b, t_tok, st.tpot_s)) is not None:
+        est = replace(est, wall_clock_s=max(est.wall_clock_s, unfilled[0]))
+        notes.append(unfilled[1])
     # ranges: ×/÷ the fitted half-widths, time's cut at the roofline's floor (none for a mixture of experts,
     # whose bytes read are an upper bound under even routing)
     rng = serving_ranges(est, st, fit, batch=b, tokens=float(s.tokens), tokens_per_query=t_tok,
@@ -361,9 +334,10 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
     if arch.active_params:
         notes.append(moe_note(arch, n, b))
     if b > 1 and fit.engine == "latency":
-        notes.append(f"batch {b}: {b} sequences decoded together from start to end, as the latency benchmarks ran them")
+        notes.append(f"batch {count_text(b)}: {count_text(b)} sequences decoded together from start to end, as the latency "
+                     "benchmarks ran them")
     elif b > 1:
-        notes.append(f"batch {b}: the engine's maximum; continuous batching keeps it nearly full while requests "
+        notes.append(f"batch {count_text(b)}: the engine's maximum; continuous batching keeps it nearly full while requests "
                      "queue (in the measurements the realised average was 96–100% of it), less under light load")
     if devices > 1:
         notes.append(f"{devices} devices in tensor parallelism: each holds 1/{devices} of every layer; two all-reduces "
@@ -375,9 +349,9 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
         notes.append(f"{profile.id} is a calibrated profile: its measured matmul throughput and mean power are "
                      "training figures and are not used here; serving takes the profile's peak, memory bandwidth and "
                      "TDP through the serving model (the training estimate and the break-even use the measurements)")
-    notes.append(f"memory: weights {gfmt(fp.weights_gb, 3)} GB + KV cache {gfmt(fp.kv_cache_gb, 3)} GB (batch {b} × "
-                 f"{gfmt(p_tok)} + {gfmt(t_tok)} tokens at {kv_bits} bits); the largest batch that fits on {devices} × "
-                 f"{profile.id} is {fp.max_batch} ({USABLE_MEMORY_SOURCE})")
+    notes.append(f"memory: weights {gfmt(fp.weights_gb, 3)} GB + KV cache {gfmt(fp.kv_cache_gb, 3)} GB (batch {count_text(b)} × "
+                 f"{count_text(p_tok)} + {count_text(t_tok)} tokens at {kv_bits} bits); the largest batch that fits on {devices} × "
+                 f"{profile.id} is {count_text(fp.max_batch)} ({USABLE_MEMORY_SOURCE})")
     return InferenceResult(
         chip=chip,
         hardware_id=profile.id, params_served=n, architecture=arch, bits=bits, kv_bits=kv_bits, precision=precision,
@@ -390,7 +364,8 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
         prompt_tokens=p_tok, estimate=est, range=rng, level=fit.level,
         range_meaning=(LATENCY_RANGE_MEANING if fit.engine == "latency" else RANGE_MEANING).format(
             level=fit.level, n=fit.n_configs, models=fit.n_models, held="a share nobody measured" if fit.held_out_coverage is None else f"{fit.held_out_coverage:.0%}"),
-        notes=tuple(notes), engine=fit.engine)
+        notes=tuple(notes), engine=fit.engine, sparsity=float(s.sparsity), pruned_skipped=skipped,
+        teacher_params=None if s.student_params is None else float(s.params))
 
 
 __all__ = ["BITS", "DEFAULT_PROMPT_TOKENS", "DEFAULT_TOKENS_PER_QUERY", "FLOPS_PER_PARAM_PER_TOKEN", "KV_BITS",

@@ -4,6 +4,8 @@ quantised. Pure: words from the shape, the parameter count and the fit."""
 
 from __future__ import annotations
 
+import re
+
 from estimator.core.architecture import Architecture
 from estimator.core.number_text import gfmt
 from estimator.core.serving import EMBEDDING_BITS, embedding_params, read_params
@@ -25,6 +27,38 @@ LATENCY_RANGE_MEANING = ("{level:.0%} intervals from the leave-one-benchmark-out
 ENGINE_FITTED_TO = {"online": ("fitted to vLLM (2024) and FastChat measurements; newer engines with CUDA graphs and "
                                "asynchronous scheduling have less"),
                     "latency": "fitted to published latency benchmarks (gpt-fast, LMDeploy, TGI, vLLM)"}
+
+
+# Whole counts below a million written in full with thousands separators, as the report layer's
+# humanize.count and humanize.whole write them (the core cannot import the report layer): the CLI's table
+# read "largest that fits: 17,472" beside a note's "is 17472" (inference audit).
+COUNT_IN_FULL_BELOW = 1e6
+# The numbers whose spoken name starts with a vowel ("eight", "eleven", "eighteen", "eighty", "eight
+# hundred", "eleven thousand"): a leading digit group starting with 8, or the group 11 or 18 (English
+# usage: the article follows the sound, not the digit).
+_VOWEL_NUMBER = re.compile(r"(8|1[18](?!\d))")
+
+
+def count_text(x: float) -> str:
+    """A count: a whole number below a million with thousands separators (1,200; 17,472; 338), anything
+    else as ``gfmt`` writes it (161.31, 2 × 10⁹)."""
+    if float(x).is_integer() and abs(x) < COUNT_IN_FULL_BELOW:
+        return f"{int(x):,}"
+    return gfmt(x)
+
+
+def counted(n: float, singular: str, plural: str | None = None) -> str:
+    """A count and its noun, singular only for exactly one: "1 attention head", "32 KV heads"."""
+    text = count_text(n)
+    return f"{text} {singular if text == '1' else (plural or singular + 's')}"
+
+
+def article(text: str) -> str:
+    """The indefinite article before ``text`` as it is spoken: "an 8-bit KV cache", "an 11 B-parameter
+    student", "a 16-bit KV cache", "a 1,200-token prompt" (inference audit: "a 8-bit KV cache")."""
+    if text[:1].isdigit():
+        return "an" if _VOWEL_NUMBER.match(text) else "a"
+    return "an" if text[:1].lower() in "aeiou" else "a"
 
 
 def moe_note(arch: Architecture, params: float, batch: int) -> str:
@@ -53,4 +87,5 @@ def embedding_note(arch: Architecture, params: float, bits: int) -> str:
             f"parameters, stay at {EMBEDDING_BITS} bits, as quantised checkpoints keep them (GPTQ, AWQ, FP8)")
 
 
-__all__ = ["ENGINE_FITTED_TO", "LATENCY_RANGE_MEANING", "RANGE_MEANING", "embedding_note", "moe_note"]
+__all__ = ["ENGINE_FITTED_TO", "LATENCY_RANGE_MEANING", "RANGE_MEANING", "article", "count_text", "counted",
+           "embedding_note", "moe_note"]

@@ -50,6 +50,9 @@ class InferenceResult:
     notes: tuple[str, ...] = field(default_factory=tuple)
     chip: str = "GPU"             # what the roofline part runs on, in words: GPU, TPU, CPU or device
     engine: str = "online"        # whose fitted engine costs (estimator.core.serving.ENGINES)
+    sparsity: float = 0.0         # the fraction of weights pruned
+    pruned_skipped: bool = False  # the kernels skip them (2:4 on sparse tensor cores: estimator.core.inference_pruning)
+    teacher_params: float | None = None  # distilled: the model the student is distilled from
 
     @property
     def memory_gb(self) -> float:

@@ -19,7 +19,7 @@ MEASURED_BITS = 16
 
 
 def outside_measured(ms: Sequence[Measurement], *, hardware_id: str, chip_of: Callable[[str], str], devices: int,
-                     batch: float, bits: int, kv_bits: int,
+                     batch: float,
                      engine_of: Callable[[Measurement], str] = lambda m: m.leaderboard) -> tuple[str, ...]:
     """One note per way the scenario lies outside the measured configurations ``ms`` (none when
     it lies inside). ``chip_of``: a hardware id's chip family (the A100 40GB and 80GB are one
@@ -39,12 +39,7 @@ def outside_measured(ms: Sequence[Measurement], *, hardware_id: str, chip_of: Ca
     if devices > tp_max:
         notes.append(f"{devices} devices: the measured configurations on {where} split a model over at most {tp_max} "
                      "(tensor parallel); beyond that the all-reduce cost is extrapolated")
-    weight_bits = {getattr(m, "bits", MEASURED_BITS) for m in ms}
-    if bits not in weight_bits or kv_bits != MEASURED_BITS:
-        ran = "/".join(f"{b}" for b in sorted(weight_bits, reverse=True))
-        notes.append(f"{bits}-bit weights and a {kv_bits}-bit KV cache: the measured configurations ran {ran}-bit "
-                     f"weights and a {MEASURED_BITS}-bit KV cache, so what this quantisation saves is the roofline's, "
-                     "not measured")
+    # the weights' and the KV cache's bits: services/serving_accuracy.compression_notes (inference audit)
     batches = sorted({m.batch for m in same})
     if not batches[0] <= batch <= batches[-1]:
         notes.append(f"batch {gfmt(batch)}: the measured batches on {where} run from {gfmt(batches[0])} to {gfmt(batches[-1])}; "

@@ -307,7 +307,8 @@ def calibrate_from_codecarbon(run: CodeCarbonRun, base: HardwareProfile, flops: 
         notes.append(f"the log's CPU and RAM drew {gfmt(host_w, 3)} W per GPU beside them "
                      f"({gfmt(run.cpu_energy_j / run.duration_s, 3)} W CPU, {gfmt(run.ram_energy_j / run.duration_s, 3)} W "
                      "RAM for the run; CodeCarbon may have estimated the CPU's from its TDP): not in the profile's power, "
-                     "which is the GPUs' alone; to count them, give an estimate --power-w of the GPU's draw plus this share")
+                     "which is the GPUs' alone; to count them, give an estimate a power per device of the GPU's draw plus this "
+                     "share")
     # no check: the imported run is the fit itself (0% by construction), and its machine is not this one
     notes.append("no prediction check: the profile is fitted on the one imported run, and its machine is not "
                  "this one, so there is no other workload to check it on")

@@ -1,0 +1,194 @@
+"""An audit of the inference estimates: a batch no query count could fill, pruning "skipped by the
+kernels" where no kernel skips it, an energy saving worded as the roofline's, and mixed number
+words. Each test failed before its fix."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import pytest
+
+from estimator.core import compression
+from estimator.core.inference import InferenceScenario, inference
+from estimator.core.inference_notes import article, count_text, counted
+from estimator.core.inference_pruning import SPARSE_TENSOR_CORE_PROFILES, has_sparse_tensor_cores
+from estimator.core.units import S_PER_HOUR
+from estimator.io import serving_data
+from estimator.io.datafiles import default_profiles
+from estimator.services import limits
+
+QUANTISED_8 = ("8-bit weights and a 16-bit KV cache: the measured configurations ran 16-bit weights and a 16-bit KV "
+               "cache, so the time this quantisation saves is the roofline's, not measured; the energy it saves also "
+               "includes the fitted power model's lower draw when the GPU reads fewer bytes (a modelled effect, not "
+               "measured for quantised weights)")
+
+
+def _pruning(rep):
+    return next(t for t in rep.techniques if t.name == "pruning")
+
+
+# --- 1. too few tokens to fill the batch ---------------------------------------------------------
+
+
+def test_one_answer_at_batch_800_takes_its_own_steps(cli):
+    """338 tokens at batch 800: a time per output token of 268 ms but a total of 0.113 s, under one
+    step. One query is still priced as its share of a batch other requests keep full (an earlier audit:
+    per-query figures are the page's headline), but its time is its own 338 steps."""
+    res = cli("inference", "--model", "llama-3.1-8b", "--tokens", "338", "--batch-size", "800", "--format", "json")
+    assert res.code == 0, res.err
+    d = json.loads(res.out)
+    assert d["wall_clock_s"] == pytest.approx(338 * d["seconds_per_output_token"])
+    # the device-hours stay the query's share of the full batch: 338 tokens × TPOT ÷ 800
+    assert d["device_hours"] * S_PER_HOUR == pytest.approx(338 * d["seconds_per_output_token"] / 800)
+    assert ("338 tokens fill less than one batch of 800 queries of 338 output tokens: the device-hours, energy and "
+            "cost are their share of a batch that other requests keep full; the time is one query's own, 338 steps of "
+            "0.268 s") in d["notes"]
+
+
+def test_a_full_batch_is_one_querys_steps_and_a_fuller_run_has_no_note():
+    rep = limits.inference_report(hardware="a100-sxm-80gb", model="llama-3.1-8b", tokens=800 * 338, batch_size=800)
+    r = rep.result
+    # a full batch: the total is one query's 338 sequential steps, not less
+    assert r.estimate.wall_clock_s == pytest.approx(338 * r.seconds_per_output_token)
+    assert not [n for n in r.notes if "fill less than one batch" in n]
+    short = limits.inference_report(hardware="a100-sxm-80gb", model="llama-3.1-8b", tokens=800 * 338 - 1,
+                                    batch_size=800).result
+    assert short.estimate.wall_clock_s == pytest.approx(338 * short.seconds_per_output_token)
+    assert [n for n in short.notes if "fill less than one batch" in n]
+
+
+def test_the_apps_defaults_and_the_lecture_still_fill_their_batches():
+    from app_pages import inference as page
+    from app_pages import lecture
+    from estimator.core.inference import DEFAULT_BATCH_SIZE
+    assert limits.inference_report(hardware=page.DEFAULT_HARDWARE, params=7e9, tokens=page.DEFAULT_TOKENS,
+                                   batch_size=DEFAULT_BATCH_SIZE).result.batch_size == 1
+    assert limits.inference_report(**lecture.COMPRESSION_MODEL).result.batch_size == 16
+
+
+# --- 2. pruning skipped only in the 2:4 pattern on sparse tensor cores ----------------------------
+
+
+@pytest.mark.parametrize("hardware", ["v100-sxm2", "t4", "tpu-v4", "cpu-server-2s-epyc"])
+def test_no_sparse_tensor_cores_no_pruning_saving(hardware):
+    rep = limits.inference_report(hardware=hardware, model="gemma-2b", tokens=1e6)
+    row = _pruning(rep)
+    assert row.label == f"50% of weights pruned (dense kernels: {hardware} has no sparse tensor cores)"
+    assert row.short_label == "50% pruned, dense kernels"
+    assert row.saving("energy_kwh") == pytest.approx(0.0, abs=1e-12)
+    assert row.saving("seconds_per_token") == pytest.approx(0.0, abs=1e-12)
+
+
+def test_ninety_percent_is_not_two_four():
+    rep = limits.inference_report(hardware="t4", model="llama-3.1-8b", tokens=1e6, sparsity=0.9)
+    assert _pruning(rep).label == "90% of weights pruned (dense kernels: t4 has no sparse tensor cores)"
+    rep = limits.inference_report(hardware="a100-sxm-80gb", model="llama-3.1-8b", tokens=1e6, sparsity=0.9)
+    row = _pruning(rep)
+    assert row.label == "90% of weights pruned (dense kernels: not the 2:4 pattern)" and row.chosen
+    assert row.saving("energy_kwh") == pytest.approx(0.0, abs=1e-12)
+    assert ("pruning: 90% of weights are zero but they are not in the 2:4 pattern, so the dense kernels still read "
+            "and multiply them: no saving (kernels skip pruned weights only in the 2:4 pattern, exactly 50%, on sparse "
+            "tensor cores: NVIDIA A100 and later, AMD MI300X)") in rep.result.notes
+    assert rep.result.params_served == rep.techniques[0].result.params_served  # nothing removed from the step
+
+
+def test_half_on_an_a100_is_still_skipped():
+    rep = limits.inference_report(hardware="a100-sxm-80gb", model="llama-3.1-8b", tokens=1e6)
+    row = _pruning(rep)
+    assert row.label == "50% of weights pruned, skipped by the kernels" and not row.chosen
+    assert f"{row.saving('energy_kwh'):.0%}" == "32%" and f"{row.saving('seconds_per_token'):.0%}" == "13%"
+    assert ("SparseGPT's 2:4 pattern (exactly 50%) on sparse tensor cores (NVIDIA A100 and later, AMD MI300X); any "
+            "other fraction or device runs dense kernels, which still read and multiply the pruned weights, and the "
+            "row saves nothing.") in compression.ILLUSTRATIVE_NOTE
+
+
+def test_which_profiles_have_sparse_tensor_cores():
+    profiles = default_profiles()
+    assert all(profiles.get(i).id == i for i in SPARSE_TENSOR_CORE_PROFILES)  # every id a bundled profile
+    assert [p for p in sorted(profiles.profiles) if has_sparse_tensor_cores(profiles.get(p))] == sorted(
+        SPARSE_TENSOR_CORE_PROFILES)
+    # a calibrated profile has its base profile's chip
+    calibrated = replace(profiles.get("a100-sxm-80gb"), id="a100-sxm-80gb-cal-host",
+                         calibration={"base_profile": "a100-sxm-80gb"})
+    assert has_sparse_tensor_cores(calibrated)
+    assert not has_sparse_tensor_cores(replace(calibrated, calibration={"base_profile": "v100-sxm2"}))
+
+
+def test_pruning_and_distillation_say_what_nobody_measured():
+    rep = limits.inference_report(hardware="a100-sxm-80gb", model="llama-3.1-8b", tokens=1e6, sparsity=0.5,
+                                  student_params=5e9)
+    notes = rep.result.notes
+    assert ("50% of the weights pruned (2:4): the measured configurations ran dense models, so the time this pruning "
+            "saves is the roofline's (the kept weights' bytes and FLOPs), not measured; the energy it saves also "
+            "includes the fitted power model's lower draw when the GPU reads fewer bytes (a modelled effect, not "
+            "measured for pruned weights)") in notes
+    assert ("a distilled student: no measured configuration served its shape (the model's width and vocabulary, fewer "
+            "layers): what it saves is the serving model's difference between the two shapes, not measured") in notes
+    # pruning that saves nothing has nothing unmeasured to say
+    dense = limits.inference_report(hardware="v100-sxm2", model="llama-3.1-8b", tokens=1e6, sparsity=0.5)
+    assert not any("pruned (2:4)" in n for n in dense.result.notes)
+
+
+# --- 3. the energy saved is more than the roofline's ---------------------------------------------
+
+
+def test_the_quantisation_note_says_what_the_energy_saving_includes():
+    rep = limits.inference_report(hardware="a100-sxm-80gb", model="llama-3.1-8b", tokens=1e6, bits=8)
+    assert QUANTISED_8 in rep.result.notes
+    assert not any("what this quantisation saves is the roofline's" in n for n in rep.result.notes)
+    row = next(t for t in limits.inference_report(hardware="a100-sxm-80gb", model="llama-3.1-8b",
+                                                  tokens=1e6).techniques if t.name == "quantization-8bit")
+    assert f"{row.saving('energy_kwh'):.0%}" == "32%" and f"{row.saving('seconds_per_token'):.0%}" == "13%"
+    assert ("A technique's energy saving can exceed its time saving: the fitted power model draws less while the GPU "
+            "reads fewer bytes (modelled, not measured for compressed models).") in compression.ILLUSTRATIVE_NOTE
+
+
+# --- 4. number words ------------------------------------------------------------------------------
+
+
+def test_an_8_bit_kv_cache():
+    rep = limits.inference_report(hardware="a100-sxm-80gb", model="llama-3.1-8b", tokens=1e6, kv_bits=8)
+    assert any(n.startswith("16-bit weights and an 8-bit KV cache: the measured configurations ran 16-bit weights "
+                            "and a 16-bit KV cache, so the time this quantisation saves is the roofline's")
+               for n in rep.result.notes)
+    assert not any(" a 8-bit" in n for n in rep.result.notes)
+    student = limits.inference_report(hardware="a100-sxm-80gb", model="llama-3.1-70b", tokens=1e6, student_params=8e9)
+    assert any(n.startswith("distillation: serving an 8 × 10⁹-parameter student with 7 layers")
+               for n in student.result.notes)
+
+
+@pytest.mark.parametrize("text, word", [("8", "an"), ("8-bit", "an"), ("11", "an"), ("18", "an"), ("80", "an"),
+                                        ("800", "an"), ("11,000", "an"), ("8 × 10⁹", "an"), ("16", "a"), ("4", "a"),
+                                        ("1", "a"), ("110", "a"), ("181", "a"), ("1,100", "a"), ("1.8", "a")])
+def test_articles_follow_the_spoken_number(text, word):
+    assert article(text) == word
+
+
+def test_thousands_are_written_alike(cli):
+    res = cli("inference", "--layers", "2", "--d-model", "1024", "--vocab", "256000", "--tokens", "1e6",
+              "--batch-size", "64")
+    assert res.code == 0
+    assert "(batch 64; largest that fits: 17,472)" in res.out
+    assert "the largest batch that fits on 1 × a100-sxm-80gb is 17,472 (" in res.out
+    res = cli("inference", "--model", "llama-3-8b", "--tokens", "1e6", "--prompt-tokens", "8000")
+    assert res.err.startswith("error: a query of 8,000 prompt and 338 output tokens is longer than llama-3-8b's context "
+                              "window of 8,192 tokens: ")
+    assert count_text(1200) == "1,200" and count_text(161.31) == "161.31" and count_text(2e9) == "2 × 10⁹"
+
+
+def test_one_head_is_singular(cli):
+    res = cli("inference", "--layers", "1", "--d-model", "64", "--params", "1e16", "--tokens", "1e6")
+    assert res.code == 2
+    assert ("no tensor-parallel split of the 1 attention head (1 KV head, copied when devices outnumber them) holds "
+            "them on 80 GB devices") in res.err
+    assert counted(1, "KV head") == "1 KV head" and counted(8, "KV head") == "8 KV heads"
+
+
+def test_the_core_floors_the_time_whoever_calls_it():
+    """The core takes one query's own steps as its least time too, whoever calls it."""
+    from estimator.io.serving_data import catalog_model
+    m = catalog_model("llama-3.1-8b")
+    s_ = InferenceScenario(params=m.params, tokens=338, architecture=m.arch, batch_size=2)
+    r = inference(s_, default_profiles().get("a100-sxm-80gb"), serving_data.load_serving_fit())
+    assert r.estimate.wall_clock_s == pytest.approx(338 * r.seconds_per_output_token)
