@@ -18,6 +18,7 @@ from estimator.core import inference as inference_core
 from estimator.core.errors import EstimatorError
 from estimator.core.estimate import DEFAULT_CARBON_INTENSITY_G_PER_KWH
 from estimator.core.inference import DEFAULT_PROMPT_TOKENS, DEFAULT_TOKENS_PER_QUERY, QUERY_SOURCE
+from estimator.core.inference_pruning import SKIP_RULE
 from estimator.core.number_text import gfmt
 from estimator.core.serving import DEFAULT_ENGINE, ENGINES
 from estimator.io import serving_data
@@ -150,7 +151,8 @@ def inputs() -> dict:
                                   max_value=B.SPARSITY.high,
                                   default=0.0, step=0.05, fmt="%.2f", where=side)
     kw["sparse_kernels"] = not c.url_toggle("Dense kernels (pruning saves nothing)", "inf_dense", where=side,
-                                            help="Unstructured sparsity rarely speeds up dense hardware")
+                                            help=f"Off: {SKIP_RULE}; any other fraction or device saves nothing. "
+                                                 "Unstructured sparsity rarely speeds up dense hardware.")
     kw["student_params"] = c.url_number("Distilled student (parameters)", "inf_student", min_value=float(B.PARAMS.low),
                                         max_value=MAX_PARAMS, fmt=c.LARGE_NUMBER_FORMAT, placeholder="none", where=side)
     side.subheader("Power, grid, price, training")

@@ -18,7 +18,7 @@ from estimator.core import validation as v
 from estimator.core.errors import InputError
 from estimator.core.estimate import Estimate
 from estimator.core.inference import PRECISIONS_FOR_BITS, InferenceResult, InferenceScenario, inference, peak_for_bits
-from estimator.core.inference_pruning import SPARSE_TENSOR_CORE_WORDS, why_dense
+from estimator.core.inference_pruning import SPARSE_TENSOR_CORE_WORDS, percent, why_dense
 from estimator.core.number_text import gfmt
 from estimator.core.profile import HardwareProfile
 from estimator.core.serving import ServingFit
@@ -135,8 +135,9 @@ def techniques(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit,
         # inference audit: "skipped by the kernels" only where they are (2:4 on sparse tensor cores), else why not
         dense = why_dense(profile, sp, s.sparse_kernels)
         how = ", skipped by the kernels" if dense is None else f" (dense kernels{': ' + dense if dense else ''})"
-        add("pruning", f"{sp:.0%} of weights pruned{how}", s.sparsity > 0, replace(base_s, sparsity=sp),
-            short=f"{sp:.0%} pruned" + ("" if dense is None else ", dense kernels"))
+        # the note's digits (review: 0.497 read "50% … not the 2:4 pattern" beside the note's 49.7%)
+        add("pruning", f"{percent(sp)} of weights pruned{how}", s.sparsity > 0, replace(base_s, sparsity=sp),
+            short=f"{percent(sp)} pruned" + ("" if dense is None else ", dense kernels"))
     if s.student_params is not None or illustrate:
         m = s.student_params if s.student_params is not None else ILLUSTRATIVE_STUDENT_FRACTION * s.params
         add("distillation", f"student of {_param_words(m)} parameters", s.student_params is not None,
@@ -156,8 +157,8 @@ ILLUSTRATIVE_NOTE = (
     f"SparseGPT's 2:4 pattern (exactly 50%) on {SPARSE_TENSOR_CORE_WORDS}; any other fraction or device "
     "runs dense kernels, which still read and multiply the pruned weights, and the row saves nothing. The engine's "
     "fitted per-layer and per-sequence costs stay, so no technique saves its whole share. A technique's energy "
-    "saving can exceed its time saving: the fitted power model draws less while the GPU reads fewer bytes (modelled, "
-    "not measured for compressed models). Quality is not modelled.")
+    "saving can exceed its time saving: the fitted power model draws less while the device reads fewer bytes "
+    "(modelled, not measured for compressed models; with a power given, the two savings are equal). Quality is not modelled.")
 
 
 @dataclass(frozen=True)

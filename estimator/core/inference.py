@@ -45,6 +45,7 @@ from estimator.core.inference_ranges import physical_floor_s, serving_ranges
 from estimator.core.inference_result import InferenceResult
 from estimator.core.number_text import gfmt, rounded, sci
 from estimator.core.profile import HardwareProfile
+from estimator.core.profile_limits import power_over_tdp_note
 from estimator.core.scenario import SITE_FIELDS, Scenario, Site, validate_site
 from estimator.core.serving import (
     BANDWIDTH_FRACTION,
@@ -327,6 +328,8 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
                  f"prefill {_fmt_ms(st.prefill_s)} + tensor parallel {_fmt_ms(st.tp_s)} + engine {_fmt_ms(st.engine_s)} "
                  f"({gfmt(fit.engine_s_per_layer * MS_PER_S, 2)} ms per layer and {gfmt(fit.engine_s_per_sequence * MS_PER_S, 2)} ms per "
                  f"sequence, {ENGINE_FITTED_TO[fit.engine]})")
+    if s.power_w is not None and (over := power_over_tdp_note(s.power_w, device.tdp_w, profile.name)):
+        notes.append(over)  # as estimate notes it (review: the inference audit's 5 kW on an A100 had none here)
     if s.power_w is None:
         notes.append(f"power {gfmt(st.power_w, 3)} W per device ({st.power_fraction:.2f} × TDP), from idle towards the "
                      "decode and prefill draw by load (fitted to measured draw, not the TDP); energy counts the "

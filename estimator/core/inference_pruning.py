@@ -65,13 +65,14 @@ def why_dense(profile: HardwareProfile, sparsity: float, sparse_kernels: bool) -
     if not sparse_kernels:
         return ""
     if not has_sparse_tensor_cores(profile):
-        return f"{profile.id} has no sparse tensor cores"
+        # "known": a user's own profile of an Ampere card under another id is not in the list (review)
+        return f"no sparse tensor cores known for {profile.id}"
     if not is_structured(sparsity):
         return "not the 2:4 pattern"
     return None
 
 
-def _percent(x: float) -> str:
+def percent(x: float) -> str:
     """A fraction as a percentage, with one decimal where the whole one would read as the 2:4 pattern's
     50% without being it (49.9%)."""
     text = f"{x:.0%}"
@@ -98,10 +99,10 @@ def pruned(profile: HardwareProfile, arch: Architecture, params: float, sparsity
             "unstructured sparsity rarely speeds up dense hardware, so only this pattern on these cores saves); "
             "the KV cache and the engine's costs stay")
     if not dense:
-        return params, arch, False, (f"pruning: {_percent(sparsity)} of weights are zero but the dense kernels still read "
+        return params, arch, False, (f"pruning: {percent(sparsity)} of weights are zero but the dense kernels still read "
                                      "and multiply them: no saving (the usual case for unstructured sparsity)")
     why = dense if not has_sparse_tensor_cores(profile) else "they are not in the 2:4 pattern"
-    return params, arch, False, (f"pruning: {_percent(sparsity)} of weights are zero but {why}, so the dense kernels "
+    return params, arch, False, (f"pruning: {percent(sparsity)} of weights are zero but {why}, so the dense kernels "
                                  f"still read and multiply them: no saving ({SKIP_RULE})")
 
 

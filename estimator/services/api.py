@@ -309,6 +309,8 @@ def companions(result: Result) -> list[Result]:
     same = {k: getattr(result.scenario, k) for k in ("hours", "device_hours", "flops", "params", "tokens", "recompute",
                                                      "devices")
             if getattr(result.scenario, k) is not None}
+    if ("devices", "user") not in result.scenario.origins:  # the preset's or the default's count stays theirs (review)
+        same.pop("devices", None)
     ci = result.scenario.carbon_intensity_g_per_kwh
     if ci is not None and result.scenario.origin("carbon_intensity_g_per_kwh") == "user":  # a region, cloud or number
         same["carbon_intensity_g_per_kwh"] = ci
@@ -376,6 +378,10 @@ def _compare_one(hardware: str, inputs: Mapping[str, Any]) -> Result:
     if not profile.reference_point or inputs.get("devices") is not None:
         return run(hardware=hardware, **inputs)
     r = run(hardware=hardware, **{**inputs, "devices": 1})
+    # one of it is the comparison's choice, not a count the user gave (review: it read "user, given")
+    r = replace(r, estimate=replace(r.estimate, assumptions=tuple(
+        replace(a, origin="default", source="a reference point: one of it") if a.name == "devices" else a
+        for a in r.estimate.assumptions)))
     asked = run_devices(inputs)
     if asked == 1:
         return r

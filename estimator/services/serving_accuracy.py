@@ -69,8 +69,18 @@ def domain_notes(result) -> tuple[str, ...]:
 # energy per token and 13% of the time): the power's load is the GPU-busy share of each step, which falls
 # with the roofline time (estimator.core.serving.step: busy_per_roofline_s), so a step that reads fewer bytes
 # is shorter and draws less.
-POWER_SAVING_WORDS = ("the energy it saves also includes the fitted power model's lower draw when the GPU reads "
+POWER_SAVING_WORDS = ("the energy it saves also includes the fitted power model's lower draw when the {chip} reads "
                       "fewer bytes (a modelled effect, not measured for {what})")
+# With a power given the energy is the time at that power: it saves what the time saves (review).
+GIVEN_POWER_WORDS = "the energy it saves is the time's, at the power given"
+
+
+def _energy_words(result, what: str) -> str:
+    est = getattr(result, "estimate", None)
+    power = est.assumption("power_w") if est is not None else None
+    if power is not None and power.origin == "user":
+        return GIVEN_POWER_WORDS
+    return POWER_SAVING_WORDS.format(chip=getattr(result, "chip", "GPU"), what=what)
 
 
 def compression_notes(result, measured_bits: set[int]) -> tuple[str, ...]:
@@ -86,11 +96,11 @@ def compression_notes(result, measured_bits: set[int]) -> tuple[str, ...]:
                 "quantised weights" if bits not in measured_bits else "a quantised KV cache")
         notes.append(f"{bits}-bit weights and {article(str(kv_bits))} {kv_bits}-bit KV cache: the measured configurations "
                      f"ran {ran}-bit weights and a {MEASURED_BITS}-bit KV cache, so the time this quantisation saves is "
-                     f"the roofline's, not measured; {POWER_SAVING_WORDS.format(what=what)}")
+                     f"the roofline's, not measured; {_energy_words(result, what)}")
     if getattr(result, "pruned_skipped", False):
         notes.append(f"{result.sparsity:.0%} of the weights pruned (2:4): the measured configurations ran dense models, so "
                      "the time this pruning saves is the roofline's (the kept weights' bytes and FLOPs), not measured; "
-                     f"{POWER_SAVING_WORDS.format(what='pruned weights')}")
+                     f"{_energy_words(result, 'pruned weights')}")
     if getattr(result, "teacher_params", None) is not None:
         notes.append("a distilled student: no measured configuration served its shape (the model's width and "
                      "vocabulary, fewer layers): what it saves is the serving model's difference between the two "
