@@ -24,6 +24,7 @@ from estimator.core.estimate_result import (  # noqa: F401 (the estimate's types
     Estimate,
     GridPlace,
 )
+from estimator.core.fit_caveats import OtherPeak
 from estimator.core.footprint import footprint
 from estimator.core.interval import EXACT, LEVEL, STATED, basis_of, combined_basis, sides
 from estimator.core.number_text import gfmt
@@ -270,6 +271,8 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
         notes.append(f"year {s.year} changes nothing here: {why}; it is checked against the hardware's release only")
     if util_note:
         notes.append(util_note)
+    # where the fit does not vouch for the run, as facts beside the notes (the paper statement reads them)
+    caveats = [util_info.beyond_data] if util_info is not None and util_info.beyond_data else []
     if not time_given and not util_origin.startswith("fit:") and s.utilization is None:
         notes.append(f"the time range comes from {profile.name}'s stated ranges (its peak and utilisation), not from "
                      "the fit to published runs: its coverage is not measured")
@@ -284,12 +287,11 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
         # another precision the same share of a different peak is an assumption (audit: fp32 on an A100 read
         # 16× the bf16 time with no word of it)
         # (review: the 30% rule and the pooled fit, for hardware without runs, are shares of that peak too)
-        notes.append(f"the utilisation ({util_info.short}) is a share of the {profile.default_precision} peak, as the runs "
-                     f"behind it were measured; here it is applied to the {precision} peak ({gfmt(peak / profile.peak(), 3)}× "
-                     f"the {profile.default_precision} peak), as if the run reached the same share of it")
-    scale_note = beyond_fitted_scale(devices, profile) if not time_given else None
-    if scale_note:
-        notes.append(scale_note)
+        caveats.append(OtherPeak(profile.default_precision, precision, peak / profile.peak(), util_info.short))
+        notes.append(caveats[-1].note())
+    if not time_given and (more := beyond_fitted_scale(devices, profile)):
+        caveats.append(more)
+        notes.append(more.note())
     if not profile.power.includes_host and s.power_w is None and profile.kind != "brain":  # a brain has no host
         notes.append("power is the CPU's alone (not memory, network, fans); real draw is higher" if profile.kind == "cpu"
                      else "power excludes the host's share (CPU, memory, network); real draw is higher")
@@ -315,7 +317,7 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
         cost_usd=None if mid["cost_usd"] is None else float(mid["cost_usd"]),
         range=ranges, assumptions=tuple(assumptions),
         equivalents=equivalents(float(mid["energy_kwh"]), float(mid["co2e_kg"])),
-        breakdown=breakdown, achieved_flops_per_s=achieved, notes=tuple(notes), level=LEVEL,
+        breakdown=breakdown, achieved_flops_per_s=achieved, notes=tuple(notes), fit_caveats=tuple(caveats), level=LEVEL,
         time_flops=time_flops if time_flops != flops else None,
         flops_per_param_token=(None if flops_assumption is None or flops_assumption.origin != "derived" else
                                FLOPS_PER_PARAM_TOKEN_TRAIN_RECOMPUTE if s.recompute else FLOPS_PER_PARAM_TOKEN_TRAIN),

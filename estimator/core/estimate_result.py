@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from estimator.core.calibration_section import CalibrationFacts
 from estimator.core.equivalents import Equivalent
+from estimator.core.fit_caveats import FitCaveat
 from estimator.core.interval import EXACT, LEVEL, PREDICTION, RANGE_MEANING, STATED
 from estimator.core.utilization_choice import UtilizationInfo
 
@@ -78,6 +79,8 @@ class Estimate:
     breakdown: EnergyBreakdown
     achieved_flops_per_s: float | None = None  # per device, when FLOPs are known
     notes: tuple[str, ...] = field(default_factory=tuple)
+    # where the fitted utilisation is not vouched for (core/fit_caveats.py), in the order of their notes
+    fit_caveats: tuple[FitCaveat, ...] = ()
     level: float = LEVEL  # every range is a stated prediction interval at this level
     utilization: UtilizationInfo | None = None  # None when the time was given (a known run)
     embodied_co2e_kg: float | None = None  # the devices' manufacturing share (None: switched off or unknown)

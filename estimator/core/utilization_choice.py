@@ -8,6 +8,7 @@ import math
 from dataclasses import dataclass, replace
 
 from estimator.core.calibration_section import measured_utilization
+from estimator.core.fit_caveats import BeyondData, MoreDevices
 from estimator.core.interval import ONE_FIGURE, sides
 from estimator.core.number_text import gfmt
 from estimator.core.profile import HardwareProfile
@@ -37,6 +38,7 @@ class UtilizationInfo:
     borrowed: bool = False           # the device has no runs: a neighbouring family's fit, the pooled one or the rule
     same_chip: bool = False          # borrowed: its chip's family's fit (the same chip on another board)
     passed_over: str | None = None   # borrowed: the nearest family whose fit the pooled one or the rule replaced
+    beyond_data: BeyondData | None = None  # fitted: the run lies beyond the fitted runs' data (held at the edge)
 
     @property
     def short(self) -> str:
@@ -161,9 +163,9 @@ def passed_over(u) -> str | None:
             "families (not for every one of them; profiles/README.md)")
 
 
-def held_at_edge(model, pred, flops: float | None, year: int | None) -> str | None:
-    """A note when the run lies outside the fitted runs (its FLOPs, or its years since the chip's
-    release): the fit is held at the edge of its data there, and no run checks it."""
+def held_at_edge(model, pred, flops: float | None, year: int | None) -> BeyondData | None:
+    """Where the run lies outside the fitted runs (its FLOPs, or its years since the chip's release): the
+    fit is held at the edge of its data there, and no run checks it (its ``note()`` says so)."""
     if model is None or not pred.held_at_edge:
         return None
     parts = []
@@ -175,8 +177,7 @@ def held_at_edge(model, pred, flops: float | None, year: int | None) -> str | No
         else:
             parts.append(f"{year} lies outside the fitted runs' {gfmt(lo + MATURITY_REF_YEARS)}–{gfmt(hi + MATURITY_REF_YEARS)} "
                          "years after their chip's release")
-    return (f"the run is beyond the utilisation fit's data ({'; '.join(parts)}): the fit is held at its edge there, "
-            f"not extrapolated, and no published run checks the figure")
+    return BeyondData("; ".join(parts))
 
 
 def stated_range(low: float, high: float, profile: HardwareProfile) -> str:
@@ -241,10 +242,10 @@ def utilization_for(s: Scenario, profile: HardwareProfile, flops: float | None):
     short_fit = (f"{fitted}, {pred.level:.0%} interval {pred.low:.2f}–{pred.high:.2f}" if u.fitted
                  else stated_range(pred.low, pred.high, profile))
     if s.utilization is None:
-        return pred.center, half, origin, desc, edge, UtilizationInfo(
+        return pred.center, half, origin, desc, edge and edge.note(), UtilizationInfo(
             pred.center, origin, f"{gfmt(pred.center, 3)}, {short_fit}" if u.fitted else f"{gfmt(pred.center, 3)} from the profile, {short_fit}",
             (pred.low, pred.high), pred.family if u.fitted else None, pred.n_runs, u.fitted and pred.borrowed,
-            u.same_chip, nearest_passed_over(u))
+            u.same_chip, nearest_passed_over(u), edge)
     given = float(s.utilization)
     who = s.origin("utilization")
     by = f"the preset {who.removeprefix('preset:')}" if who.startswith("preset:") else "the user"
@@ -268,13 +269,11 @@ def utilization_for(s: Scenario, profile: HardwareProfile, flops: float | None):
     return given, half, who, f"{s.source('utilization')}; range: the run-to-run spread around it, from the profile ({desc})", note, info
 
 
-def beyond_fitted_scale(devices: int, profile: HardwareProfile) -> str | None:
-    """A note when the run uses more devices than any run the utilisation fit holds: time is taken
-    to fall as 1/devices, which nothing in the data vouches for beyond that size."""
+def beyond_fitted_scale(devices: int, profile: HardwareProfile) -> MoreDevices | None:
+    """When the run uses more devices than any run the utilisation fit holds: time is taken to fall as
+    1/devices, which nothing in the data vouches for beyond that size (its ``note()`` says so)."""
     model = profile.utilization.model
     most = model.max_devices if model is not None and profile.utilization.fitted else None
     if most is None or devices <= most:
         return None
-    return (f"{devices:,} devices is more than any run the utilisation fit holds (at most {most:,}): the time "
-            "assumes it falls in proportion to the devices, which nothing measured vouches for at this size "
-            "(batch size, communication and failures all grow with it)")
+    return MoreDevices(devices, most)

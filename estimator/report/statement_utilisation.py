@@ -8,49 +8,39 @@ a throughput on its own machine; its peak is its base profile's (a datasheet fig
 another machine: a 96-core server for a 2-vCPU VM), so the clause leads with the measured throughput
 and names the peak as the base profile's, never as the measured machine's. Where the estimate's notes say the
 fit does not vouch for the run (beyond its runs' FLOPs or devices, a share of another precision's peak), the
-paragraph says so after the clause (``fit_caveats``).
+paragraph says so after the clause (``fit_caveats``, from the estimate's ``fit_caveats``).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 
 from estimator.core.estimate import Estimate
+from estimator.core.fit_caveats import BeyondData, MoreDevices, OtherPeak
+from estimator.core.number_text import gfmt
 from estimator.core.utilization_model import POOLED, RULE, RULE_GOODPUT, family_label
 from estimator.report import humanize as hz
 from estimator.report.latex_text import latex_escape
 from estimator.report.statement_parts import measured_throughput, measured_where
 
-# The estimate's notes on where the fitted utilisation is not vouched for, matched here (the Estimate carries them as
-# text only): the run beyond the fitted runs' FLOPs or years (utilization_choice.held_at_edge), more devices than any
-# fitted run (utilization_choice.beyond_fitted_scale), and a fit of one precision's peak applied to another's
-# (estimator/core/estimate.py). researcher audit: the paragraph said "fitted on 25 published training runs" of a run
-# beyond them all, and "0.224 of the fp32 peak" of a share of the bf16 peak.
-HELD_AT_EDGE = re.compile(r"the run is beyond the utilisation fit's data \((?P<where>.+)\): the fit is held at its edge "
-                          r"there, not extrapolated, and no published run checks the figure$")
-MORE_DEVICES = re.compile(r"[\d,]+ devices is more than any run the utilisation fit holds \(at most (?P<most>[\d,]+)\)")
-OTHER_PEAK = re.compile(r"the utilisation \(.+?\) is a share of the (?P<fit>\S+) peak, as the runs behind it were "
-                        r"measured; here it is applied to the (?P<used>\S+) peak \((?P<ratio>.+?)× the (?P=fit) peak\)")
-
 
 def fit_caveats(est: Estimate) -> str:
     """Sentences, LaTeX, on where the utilisation is not vouched for, in the order of the estimate's notes: " The
     utilisation is a share of the bf16 peak, …", " The run lies beyond the fit's data (…)", " Its 20,000 devices are more
-    than …"; "" when there is none. Their facts are the notes' (the bounds, the precisions); the devices the run's."""
+    than …"; "" when there is none. The facts are the estimate's (``Estimate.fit_caveats``, core/fit_caveats.py)."""
     text = ""
-    for note in est.notes:
-        if m := OTHER_PEAK.match(note):
-            fit, used = latex_escape(m["fit"]), latex_escape(m["used"])
+    for c in est.fit_caveats:
+        if isinstance(c, OtherPeak):
+            fit, used = latex_escape(c.fit_precision), latex_escape(c.used_precision)
             text += (f" The utilisation is a share of the {fit} peak, as the fitted runs were measured; here it is "
-                     f"applied to the {used} peak ({latex_escape(m['ratio'].strip())}~$\\times$ the {fit} peak), as "
+                     f"applied to the {used} peak ({latex_escape(gfmt(c.ratio, 3))}~$\\times$ the {fit} peak), as "
                      "if the run reached the same share of it.")
-        elif m := HELD_AT_EDGE.match(note):
-            text += (f" The run lies beyond the fit's data ({latex_escape(m['where'])}): the utilisation is held at "
+        elif isinstance(c, BeyondData):
+            text += (f" The run lies beyond the fit's data ({latex_escape(c.where)}): the utilisation is held at "
                      "the fit's edge there, not extrapolated, and no published run checks it.")
-        elif m := MORE_DEVICES.match(note):
-            text += (f" Its {latex_escape(hz.whole(est.devices))} devices are more than any fitted run used (at most "
-                     f"{latex_escape(m['most'])}): the time assumes it falls in proportion to the devices, which "
+        elif isinstance(c, MoreDevices):
+            text += (f" Its {latex_escape(hz.whole(c.devices))} devices are more than any fitted run used (at most "
+                     f"{latex_escape(hz.whole(c.most))}): the time assumes it falls in proportion to the devices, which "
                      "nothing measured vouches for at this size.")
     return text
 

@@ -1,0 +1,57 @@
+"""Where a fitted utilisation is not vouched for by the runs behind it, as facts an Estimate carries
+(``Estimate.fit_caveats``) beside the notes that say them. Pure.
+
+Three cases: the run lies beyond the fitted runs' FLOPs or years (the fit is held at its edge there);
+it uses more devices than any fitted run (time is taken to fall as 1/devices); the fit, a share of one
+precision's peak, is applied to another precision's peak. The estimate's note is each caveat's
+``note()``; the paper statement words the same facts its own way (report/statement_utilisation.py),
+reading these fields, never the note text (statement audit: it had matched the notes by regular
+expressions, which a reworded note would have broken).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from estimator.core.number_text import gfmt
+
+
+@dataclass(frozen=True)
+class BeyondData:
+    """The run lies outside the fitted runs' data; ``where``: "its 1e+27 FLOPs lie outside the fitted runs'
+    1.4e+20–5e+25", one clause per covariate, joined by "; "."""
+    where: str
+
+    def note(self) -> str:
+        return (f"the run is beyond the utilisation fit's data ({self.where}): the fit is held at its edge there, "
+                "not extrapolated, and no published run checks the figure")
+
+
+@dataclass(frozen=True)
+class MoreDevices:
+    """The run uses more devices than any fitted run (``most``)."""
+    devices: int
+    most: int
+
+    def note(self) -> str:
+        return (f"{self.devices:,} devices is more than any run the utilisation fit holds (at most {self.most:,}): the "
+                "time assumes it falls in proportion to the devices, which nothing measured vouches for at this size "
+                "(batch size, communication and failures all grow with it)")
+
+
+@dataclass(frozen=True)
+class OtherPeak:
+    """The fit is a share of ``fit_precision``'s peak, applied to ``used_precision``'s, ``ratio`` × the
+    first; ``utilization``: the utilisation's table-cell words (UtilizationInfo.short)."""
+    fit_precision: str
+    used_precision: str
+    ratio: float
+    utilization: str
+
+    def note(self) -> str:
+        return (f"the utilisation ({self.utilization}) is a share of the {self.fit_precision} peak, as the runs "
+                f"behind it were measured; here it is applied to the {self.used_precision} peak "
+                f"({gfmt(self.ratio, 3)}× the {self.fit_precision} peak), as if the run reached the same share of it")
+
+
+FitCaveat = BeyondData | MoreDevices | OtherPeak
