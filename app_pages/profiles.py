@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from estimator.core import embodied
+from estimator.core.inference_pruning import sparsity_words
 from estimator.core.interval import LEVEL
 from estimator.core.number_text import gfmt
 from estimator.core.profile import DISPLAY_FLOPS
@@ -123,6 +124,7 @@ def details(p) -> None:
         ("Price", price, f"{p.price.basis}; {p.price.source}"),
         ("PUE", f"{gfmt(p.pue)}" + (f", cooling: {p.cooling}" if p.cooling else ""), p.pue_source),
         ("Interconnect", *interconnect_text(p)),
+        ("Sparsity", *sparsity_words(p)),
         ("Embodied", *embodied_text(p)),
     ]
     for name, value, source in rows:

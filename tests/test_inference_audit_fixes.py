@@ -5,14 +5,16 @@ words. Each test failed before its fix."""
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 
 import pytest
 
 from estimator.core import compression
+from estimator.core.calibrate import profile_to_dict
+from estimator.core.errors import ProfileError
 from estimator.core.inference import InferenceScenario, inference
 from estimator.core.inference_notes import article, count_text, counted
-from estimator.core.inference_pruning import SPARSE_TENSOR_CORE_PROFILES, has_sparse_tensor_cores
+from estimator.core.inference_pruning import has_sparse_tensor_cores
+from estimator.core.profile_reader import profile_from_dict
 from estimator.core.units import S_PER_HOUR
 from estimator.io import serving_data
 from estimator.io.datafiles import default_profiles
@@ -103,16 +105,35 @@ def test_half_on_an_a100_is_still_skipped():
             "row saves nothing.") in compression.ILLUSTRATIVE_NOTE
 
 
+# NVIDIA Ampere, Ada, Hopper and Blackwell, AMD CDNA 3 (core/inference_pruning.py names the sources' chips)
+SPARSE = {"a100-pcie-80gb", "a100-sxm-40gb", "a100-sxm-80gb", "a800", "a10g", "rtx-3090", "l4", "l40s", "rtx-4090",
+          "h100-pcie", "h100-sxm", "h800", "h200-sxm", "b200", "mi300x"}
+
+
 def test_which_profiles_have_sparse_tensor_cores():
     profiles = default_profiles()
-    assert all(profiles.get(i).id == i for i in SPARSE_TENSOR_CORE_PROFILES)  # every id a bundled profile
-    assert [p for p in sorted(profiles.profiles) if has_sparse_tensor_cores(profiles.get(p))] == sorted(
-        SPARSE_TENSOR_CORE_PROFILES)
-    # a calibrated profile has its base profile's chip
-    calibrated = replace(profiles.get("a100-sxm-80gb"), id="a100-sxm-80gb-cal-host",
-                         calibration={"base_profile": "a100-sxm-80gb"})
-    assert has_sparse_tensor_cores(calibrated)
-    assert not has_sparse_tensor_cores(replace(calibrated, calibration={"base_profile": "v100-sxm2"}))
+    with_table = {i for i in profiles.profiles if has_sparse_tensor_cores(profiles.get(i))}
+    assert with_table == SPARSE
+    assert all(profiles.get(i).sparse_source for i in SPARSE)  # each with its source
+    # a calibrated profile keeps its base's table (written out and read back)
+    a100 = profiles.get("a100-sxm-80gb")
+    data = {**profile_to_dict(a100, snapshot=True), "id": "a100-sxm-80gb-cal-host"}
+    assert data["sparsity"] == {"structured_2_4": True, "source": a100.sparse_source}
+    assert has_sparse_tensor_cores(profile_from_dict(data, "a100-sxm-80gb-cal-host.toml"))
+    assert "sparsity" not in profile_to_dict(profiles.get("v100-sxm2"))
+
+
+@pytest.mark.parametrize(("value", "problem"), [("yes", "expected true or false, got 'yes'"),
+                                                (1, "expected true or false, got 1")])
+def test_a_sparsity_table_is_checked_on_load(value, problem):
+    data = {**profile_to_dict(default_profiles().get("a100-sxm-80gb"), snapshot=True), "sparsity": {"structured_2_4": value,
+                                                                                       "source": "x"}}
+    with pytest.raises(ProfileError) as e:
+        profile_from_dict(data, "mine.toml")
+    assert "sparsity.structured_2_4" in str(e.value) and problem in str(e.value) and "mine.toml" in str(e.value)
+    no_source = {**data, "sparsity": {"structured_2_4": True}}
+    with pytest.raises(ProfileError, match="sparsity.source"):
+        profile_from_dict(no_source, "mine.toml")
 
 
 def test_pruning_and_distillation_say_what_nobody_measured():
@@ -210,3 +231,11 @@ def test_review_a_power_far_above_the_tdp_is_noted_and_a_given_power_saves_with_
 def test_review_a_near_half_pruning_row_says_its_own_digits():
     rep = limits.inference_report(hardware="a100-sxm-80gb", model="llama-3.1-8b", tokens=1e6, sparsity=0.497)
     assert _pruning(rep).label == "49.7% of weights pruned (dense kernels: not the 2:4 pattern)"
+
+
+def test_profiles_show_says_what_a_profile_holds_of_sparsity(cli):
+    h100 = cli("profiles", "show", "h100-sxm").out
+    assert ("  sparsity 2:4: the kernels skip pruned weights  (NVIDIA H100 Tensor Core GPU Architecture whitepaper "
+            "(2022)") in h100
+    assert ("  sparsity none known: pruned weights run through dense kernels  (the profile has no [sparsity] table)"
+            in cli("profiles", "show", "t4").out)

@@ -4,6 +4,7 @@ why a profile file would not load beside the others (``estimator.cli.estimate_cm
 from __future__ import annotations
 
 from estimator.core.embodied import figure_text
+from estimator.core.inference_pruning import sparsity_words
 from estimator.core.number_text import gfmt
 from estimator.core.profile import DISPLAY_FLOPS
 from estimator.core.utilization_choice import fit_used, reference_run, same_for_every_run
@@ -70,6 +71,7 @@ def show_profile(p) -> None:
         print(f"  interconnect {gfmt(p.link_gb_per_s)} GB/s per direction, device to device  ({p.link_source})")
     else:
         print(f"  interconnect {NOT_STATED}")
+    print("  sparsity {}  ({})".format(*sparsity_words(p)))
     print(f"  power average {gfmt(p.power.average_w, 4)} W (range {gfmt(p.power.average_range_w[0], 4)}–{gfmt(p.power.average_range_w[1], 4)} W, "
           f"host included: {'yes' if p.power.includes_host else 'no'}), TDP {_stated(p.power.tdp_w, lambda w: gfmt(w, 4), 'W')}"
           f"  ({p.power.source})")

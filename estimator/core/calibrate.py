@@ -100,6 +100,7 @@ def profile_to_dict(p: HardwareProfile, snapshot: bool = False) -> dict:
         "memory": {"capacity_gb": p.memory_gb, "bandwidth_gb_per_s": p.memory_bandwidth_gb_per_s, "source": p.memory_source},
         "interconnect": None if p.link_gb_per_s is None else {"link_gb_per_s": p.link_gb_per_s,
                                                               "source": p.link_source},
+        "sparsity": {"structured_2_4": True, "source": p.sparse_source} if p.sparse_2_4 else None,
         "power": power,
         "utilization": utilization,
         "price": {"usd_per_device_hour": p.price.usd_per_device_hour, "date": p.price.date or None,

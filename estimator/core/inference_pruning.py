@@ -25,33 +25,26 @@ from estimator.core.serving import embedding_params
 # Frantar & Alistarh 2023, arXiv:2301.00774, §4).
 STRUCTURED_SPARSITY = 0.5
 STRUCTURED_TOLERANCE = 1e-9  # a fraction read from text or a slider: 0.5 give or take its rounding
-# The profiles whose chips have such cores: NVIDIA Ampere (A100, A800, A10G, RTX 3090: NVIDIA A100
-# whitepaper and GA102 whitepaper, "third-generation Tensor Cores" with sparsity), Ada (L4, L40S,
-# RTX 4090: Ada GPU Architecture whitepaper, Appendix A, dense/sparse peaks), Hopper (H100, H800,
-# H200: NVIDIA H100 Tensor Core GPU Architecture whitepaper, 2022) and Blackwell (B200: its HGX
-# datasheet's peaks "with 2:4 sparsity", as profiles/b200.toml records); and AMD's CDNA 3 (MI300X:
-# structured sparsity in its matrix cores, AMD CDNA 3 architecture whitepaper, 2023; its datasheet doubles
-# the fp16/bf16/fp8 peaks "with sparsity", as profiles/mi300x.toml records).
-# Not the V100, T4, TITAN V, P100, K80 or GeForce 10 series (no sparse tensor cores: sparsity came
-# with the A100), nor AMD's CDNA 2, Intel Gaudi, Google's TPUs or CPUs. A calibrated profile has its
-# base profile's chip.
-SPARSE_TENSOR_CORE_PROFILES = frozenset({
-    "a100-pcie-80gb", "a100-sxm-40gb", "a100-sxm-80gb", "a800", "a10g", "rtx-3090",
-    "l4", "l40s", "rtx-4090",
-    "h100-pcie", "h100-sxm", "h800", "h200-sxm",
-    "b200",
-    "mi300x",
-})
+# Which chips have such cores is a fact of each profile, with its source: its [sparsity] table
+# (profiles/README.md). NVIDIA Ampere (A100, A800, A10G, RTX 3090), Ada (L4, L40S, RTX 4090), Hopper
+# (H100, H800, H200) and Blackwell (B200) have them, and AMD's CDNA 3 (MI300X); not the V100, T4, TITAN
+# V, P100, K80 or GeForce 10 series (sparsity came with the A100), nor AMD's CDNA 2, Intel Gaudi,
+# Google's TPUs or CPUs. A calibrated profile carries its base profile's table.
 SPARSE_TENSOR_CORE_WORDS = "sparse tensor cores (NVIDIA A100 and later, AMD MI300X)"
 SKIP_RULE = ("kernels skip pruned weights only in the 2:4 pattern, exactly 50%, on sparse tensor cores: NVIDIA A100 "
              "and later, AMD MI300X")
 
 
 def has_sparse_tensor_cores(profile: HardwareProfile) -> bool:
-    """Whether ``profile``'s chip skips 2:4-pruned weights (``SPARSE_TENSOR_CORE_PROFILES``); a
-    calibrated profile by its base profile."""
-    base = (profile.calibration or {}).get("base_profile")
-    return profile.id in SPARSE_TENSOR_CORE_PROFILES or base in SPARSE_TENSOR_CORE_PROFILES
+    """Whether ``profile``'s chip skips 2:4-pruned weights: its [sparsity] table says so."""
+    return profile.sparse_2_4
+
+
+def sparsity_words(profile: HardwareProfile) -> tuple[str, str]:
+    """What a profile says of 2:4 sparsity, and its source, for ``profiles show`` and the Profiles page."""
+    if profile.sparse_2_4:
+        return "2:4: the kernels skip pruned weights", profile.sparse_source
+    return "none known: pruned weights run through dense kernels", "the profile has no [sparsity] table"
 
 
 def is_structured(sparsity: float) -> bool:
@@ -65,7 +58,7 @@ def why_dense(profile: HardwareProfile, sparsity: float, sparse_kernels: bool) -
     if not sparse_kernels:
         return ""
     if not has_sparse_tensor_cores(profile):
-        # "known": a user's own profile of an Ampere card under another id is not in the list (review)
+        # "known": a user's own profile of an Ampere card may leave its [sparsity] table out (review)
         return f"no sparse tensor cores known for {profile.id}"
     if not is_structured(sparsity):
         return "not the 2:4 pattern"
@@ -106,5 +99,5 @@ def pruned(profile: HardwareProfile, arch: Architecture, params: float, sparsity
                                  f"still read and multiply them: no saving ({SKIP_RULE})")
 
 
-__all__ = ["SKIP_RULE", "SPARSE_TENSOR_CORE_PROFILES", "SPARSE_TENSOR_CORE_WORDS", "STRUCTURED_SPARSITY",
-           "has_sparse_tensor_cores", "is_structured", "pruned", "why_dense"]
+__all__ = ["SKIP_RULE", "SPARSE_TENSOR_CORE_WORDS", "STRUCTURED_SPARSITY",
+           "has_sparse_tensor_cores", "is_structured", "pruned", "sparsity_words", "why_dense"]

@@ -133,6 +133,9 @@ class HardwareProfile:
     embodied: DeviceEmbodied | None = None  # [embodied]: manufacturing footprint per device (None: not stated)
     link_gb_per_s: float | None = None     # [interconnect]: device-to-device bandwidth per direction (None: not stated)
     link_source: str = ""
+    # [sparsity]: the chip's tensor cores skip weights pruned in the 2:4 pattern (core/inference_pruning.py)
+    sparse_2_4: bool = False
+    sparse_source: str = ""
     cooling: str | None = None              # [datacenter] cooling: its kind (core.water.COOLING); None: the default
 
     @property

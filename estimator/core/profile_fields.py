@@ -58,6 +58,7 @@ TABLE_KEYS = {
     "utilization": {"family", "prior_from", "default", "range", "basis", "source", "same_chip"},
     "memory": {"capacity_gb", "bandwidth_gb_per_s", "source"},
     "interconnect": {"link_gb_per_s", "source"},
+    "sparsity": {"structured_2_4", "source"},
     "price": {"usd_per_device_hour", "date", "basis", "source"},
     "datacenter": {"pue", "cooling", "source"},
     "embodied": {"kg_co2e", "range_kg_co2e", "basis", "scope", "source"},
@@ -67,7 +68,7 @@ TABLE_KEYS = {
 TOP_LEVEL_KEYS = {
     "id", "name", "kind", "release_year", "default_precision", "notes",
     "peak_flops_per_s", "memory", "power", "utilization", "price", "datacenter",
-    "calibration", "sources", "embodied", "interconnect",
+    "calibration", "sources", "embodied", "interconnect", "sparsity",
 }
 
 

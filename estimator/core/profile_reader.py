@@ -316,6 +316,15 @@ def profile_from_dict(data: Mapping[str, Any], source: str,
         link_tbl = r.table("interconnect", required=False)
         link = r.number(link_tbl, "link_gb_per_s", "interconnect.link_gb_per_s", LINK_GB_PER_S_BOUNDS, required=False)
         link_source = r.text(link_tbl, "source", "interconnect.source", required=link is not None)
+    sparse, sparse_source = False, ""
+    with r.section():
+        sparse_tbl = r.table("sparsity", required=False)
+        if sparse_tbl:
+            sparse = sparse_tbl.get("structured_2_4")
+            if not isinstance(sparse, bool):
+                r.fail("sparsity.structured_2_4", f"expected true or false, got {sparse!r}",
+                       "write structured_2_4 = true where the chip skips 2:4-pruned weights (else leave [sparsity] out)")
+            sparse_source = r.text(sparse_tbl, "source", "sparsity.source")
 
     power = utilization = price = embodied = calibration = None
     with r.section():
@@ -357,5 +366,5 @@ def profile_from_dict(data: Mapping[str, Any], source: str,
         power=power, utilization=utilization, price=price, pue=pue, pue_source=pue_source, cooling=cooling,
         notes=notes.strip(), calibration=calibration,
         source_file=source, extra_sources=dict(sources), embodied=embodied,
-        link_gb_per_s=link, link_source=link_source,
+        link_gb_per_s=link, link_source=link_source, sparse_2_4=sparse, sparse_source=sparse_source,
     )
