@@ -202,7 +202,7 @@ def test_inference_defaults_7b_on_a100():
 
 
 def test_inference_table_shows_device_time_when_quantisation_frees_a_device():
-    """65B (Code Llama 70B's shape) at 16 bits (130 GB) exceeds one H100's usable 0.9 × 80 GB = 72 GB,
+    """65B (Code Llama 70B's shape) at 16 bits (130 GB) exceeds one H100's usable 0.9 × 85.52 GB = 77 GB,
     so two; at 8 bits (66 GB with the embeddings and LM head at 16 bits, + a small KV cache) one
     fits. Device time per token, what energy and cost follow, falls by more than the wall time."""
     at = run_page("inference", {"inf_params": "65e9", "inf_hw": "h100-sxm"})

@@ -20,8 +20,8 @@ def test_b_kv_heads_are_copied_when_devices_outnumber_them(capsys):
     r, arch = rep.result, rep.result.architecture
     assert (arch.heads, arch.kv_heads) == (32, 8) and kv_replication(arch, 32) == 4
     per_seq = (r.prompt_tokens + r.tokens_per_query) * arch.kv_bytes_per_token(16) / 1e9
-    usable = 32 * 80 * 0.9
-    assert r.max_batch_size == int((usable - 14.0) // (4 * per_seq)) == 8753
+    usable = 32 * 85.9 * 0.9  # the A100 80GB's 81,920 MiB (profiles/a100-sxm-80gb.toml)
+    assert r.max_batch_size == int((usable - 14.0) // (4 * per_seq)) == 9402
     fp = footprint(params=7e9, arch=arch, memory_gb_per_device=80, devices=8, batch=1, prompt_tokens=r.prompt_tokens,
                    output_tokens=r.tokens_per_query, weight_bits=16, kv_bits=16)
     assert fp.kv_gb_per_sequence == pytest.approx(per_seq)   # 8 devices, 8 KV heads: no copy
@@ -44,7 +44,8 @@ def test_b_a_compressed_model_that_fits_the_devices_given_is_not_refused_for_its
 def test_b_a_derived_device_count_is_not_labelled_as_given():
     auto = limits.inference_report(hardware="h100-sxm", model="llama-3.1-70b", tokens=1e7, batch_size=64)
     a = auto.result.estimate.assumption("devices")
-    assert (a.value, a.origin) == (4, "derived") and "power of two" in a.source
+    # 141 GB of weights and 64 sequences' KV cache: two H100s (2 × 85.52 GB × 0.9 = 154 GB usable)
+    assert (a.value, a.origin) == (2, "derived") and "power of two" in a.source
     given = limits.inference_report(hardware="h100-sxm", model="llama-3.1-70b", tokens=1e7, batch_size=64, devices=8)
     assert given.result.estimate.assumption("devices").origin == "user"
 

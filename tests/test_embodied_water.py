@@ -57,11 +57,12 @@ def test_die_area_model_is_scaled_to_board_level_by_the_pcf_ratio():
 
 
 def test_fallback_scales_the_h100_footprint_by_memory():
-    """MI300X has no published figure: 164 × (0.58 + 0.42 × 192/80) = 260.4 kg, range ÷2 to ×2."""
+    """MI300X has no published figure: 164 × (0.58 + 0.42 × 206.14/85.52) = 261.1 kg (its memory against the
+    H100's, both as the devices report them), range ÷2 to ×2."""
     p = default_profiles().get("mi300x")
     assert p.embodied is None
     f = em.device_figure(None, p.kind, p.memory_gb)
-    assert f.kg_co2e == pytest.approx(164 * (0.58 + 0.42 * 192 / 80))
+    assert f.kg_co2e == pytest.approx(164 * (0.58 + 0.42 * 206.14 / 85.52))
     assert (f.low_kg_co2e, f.high_kg_co2e) == pytest.approx((f.kg_co2e / 2, f.kg_co2e * 2))
     e = api.run(hardware="mi300x", device_hours=100.0).estimate
     assert any("fallback" in n for n in e.notes)
@@ -218,13 +219,13 @@ def test_estimate_page_shows_embodied_water_and_the_memory_bar():
     from estimator.report import humanize as hz
     assert shown["Embodied CO₂e"] == hz.co2e_short(e.embodied_co2e_kg)
     assert shown["Water"] == hz.water(e.water_l)
-    assert any("needs ≥ 104" in i.value for i in at.info)  # GPT-3 175B's own shape (96 × 12,288), presets.toml
+    assert any("needs ≥ 95" in i.value for i in at.info)  # GPT-3 175B's own shape (96 × 12,288), presets.toml
     assert not at.get("vega_lite_chart")  # the memory bar is drawn only in its tab (issue 16)
     at = run_page("estimate", {"preset": "lambda-gpt3-v100", "tab": "Training memory"})
     specs = [_json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
     assert any("GB per device" in _json.dumps(s, ensure_ascii=False) for s in specs)
     # the red rule has no legend entry: the caption names it (browser audit)
-    assert any("The red line is the device's memory, 32 GB." in x.value.replace("\\", "") for x in at.caption)
+    assert any("The red line is the device's memory, 34.36 GB." in x.value.replace("\\", "") for x in at.caption)
     off = run_page("estimate", {"preset": "lambda-gpt3-v100", "embodied": "false"})
     assert {m.label: m.value for m in off.metric}["Embodied CO₂e"] == "off"
 

@@ -87,13 +87,13 @@ def test_memory_is_weights_plus_kv_cache_and_gives_the_largest_batch():
     per_seq_gb = (161 + 338) * KV_PER_TOKEN / 1e9
     assert r.kv_cache_gb == pytest.approx(100 * per_seq_gb)
     assert r.memory_gb == pytest.approx(r.weights_gb + r.kv_cache_gb)
-    usable = 80 * USABLE_MEMORY_FRACTION
-    assert r.max_batch_size == math.floor((usable - r.weights_gb) / per_seq_gb) == 223
-    run(replace(BASE, batch_size=223, devices=1))
-    with pytest.raises(InputError, match="largest batch that fits is 223"):
-        run(replace(BASE, batch_size=224, devices=1))
+    usable = 85.9 * USABLE_MEMORY_FRACTION  # the A100 80GB's 81,920 MiB (profiles/a100-sxm-80gb.toml)
+    assert r.max_batch_size == math.floor((usable - r.weights_gb) / per_seq_gb) == 243
+    run(replace(BASE, batch_size=243, devices=1))
+    with pytest.raises(InputError, match="largest batch that fits is 243"):
+        run(replace(BASE, batch_size=244, devices=1))
     # without --devices: the fewest devices (a power of two) that hold weights and KV cache
-    assert run(replace(BASE, batch_size=224)).devices == 2
+    assert run(replace(BASE, batch_size=244)).devices == 2
     assert run(replace(BASE, batch_size=1000)).devices == 4
 
 
@@ -371,9 +371,9 @@ def test_report_architecture_from_a_model_a_shape_or_params_alone():
 
 
 def test_a_technique_that_needs_fewer_devices_says_so(cli):
-    """8-bit weights fit Llama 3.1 70B on 2 A100s instead of 4: the CLI's "saves" row says its time
-    is on 2 devices, so "0% of time" is not read as the same devices doing the same work."""
-    code, out, _ = cli("inference", "--model", "llama-3.1-70b", "--tokens", "1e8", "--batch-size", "32")
+    """8-bit weights fit Llama 3.1 70B and a batch of 128 on 2 A100s instead of 4: the CLI's "saves" row
+    says its time is on 2 devices, so "0% of time" is not read as the same devices doing the same work."""
+    code, out, _ = cli("inference", "--model", "llama-3.1-70b", "--tokens", "1e8", "--batch-size", "128")
     assert code == 0
     row = next(line for line in out.splitlines() if line.startswith("saves: 8-bit weights"))
     assert re.search(r"\d+% (of|more) time on 2 devices \(not 4\);", row)

@@ -191,8 +191,8 @@ def test_thousands_are_written_alike(cli):
     res = cli("inference", "--layers", "2", "--d-model", "1024", "--vocab", "256000", "--tokens", "1e6",
               "--batch-size", "64")
     assert res.code == 0
-    assert "(batch 64; largest that fits: 17,472)" in res.out
-    assert "the largest batch that fits on 1 × a100-sxm-80gb is 17,472 (" in res.out
+    assert "(batch 64; largest that fits: 18,771)" in res.out
+    assert "the largest batch that fits on 1 × a100-sxm-80gb is 18,771 (" in res.out
     res = cli("inference", "--model", "llama-3-8b", "--tokens", "1e6", "--prompt-tokens", "8000")
     assert res.err.startswith("error: a query of 8,000 prompt and 338 output tokens is longer than llama-3-8b's context "
                               "window of 8,192 tokens: ")
@@ -203,7 +203,7 @@ def test_one_head_is_singular(cli):
     res = cli("inference", "--layers", "1", "--d-model", "64", "--params", "1e16", "--tokens", "1e6")
     assert res.code == 2
     assert ("no tensor-parallel split of the 1 attention head (1 KV head, copied when devices outnumber them) holds "
-            "them on 80 GB devices") in res.err
+            "them on 85.9 GB devices") in res.err
     assert counted(1, "KV head") == "1 KV head" and counted(8, "KV head") == "8 KV heads"
 
 

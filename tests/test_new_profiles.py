@@ -73,4 +73,4 @@ def test_every_new_device_estimates_from_its_own_profile(pid):
 def test_h800_figures_are_the_h100s_with_the_interconnect_cut():
     h800, h100 = default_profiles().get("h800"), default_profiles().get("h100-sxm")
     assert h800.peak("bf16") == h100.peak("bf16") == 9.89e14
-    assert h800.memory_gb == 80.0 and h800.power.tdp_w == 700.0
+    assert h800.memory_gb == 85.52 and h800.power.tdp_w == 700.0

@@ -112,7 +112,7 @@ def test_the_trend_never_starts_from_a_price_dated_in_the_future_nor_blames_a_fl
     (CPU, "tdp_w = 450.0\naverage_w = 450.0\naverage_range_w = [337.5, 450.0]",
      "tdp_w = 900000.0\naverage_w = 900000.0\naverage_range_w = [700000.0, 900000.0]", {"power.tdp_w"}),
     (H100, "bf16 = 9.89e14", "bf16 = 9.89e17", {"peak_flops_per_s.bf16"}),
-    (H100, "capacity_gb = 80.0", "capacity_gb = 80000", {"memory.capacity_gb"}),
+    (H100, "capacity_gb = 85.52", "capacity_gb = 80000", {"memory.capacity_gb"}),
     (H100, "bandwidth_gb_per_s = 3350.0", "bandwidth_gb_per_s = 3350000.0", {"memory.bandwidth_gb_per_s"}),
     (H100, "tdp_w = 700.0", "tdp_w = 7e7", {"power.tdp_w"}),
     (H100, "tdp_w = 700.0", "tdp_w = 1.0", {"power.tdp_w"}),

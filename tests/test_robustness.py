@@ -74,7 +74,7 @@ def test_2_a_duplicate_id_is_reported_and_neither_file_wins(tmp_path, capsys):
 @pytest.mark.parametrize("old, new, field, hint", [
     ("usd_per_device_hour = 6.88", "usd_per_device_hr = 6.88", "price.usd_per_device_hr", "usd_per_device_hour"),
     ('fit = "gpu-system"', 'fit = "gpu-system"\nhost_share = 100.0', "power.host_share", "host_share_w"),
-    ("capacity_gb = 80.0", "capacity_gb = 80.0\nbandwith_gb_per_s = 3350.0", "memory.bandwith_gb_per_s", "bandwidth"),
+    ("capacity_gb = 85.52", "capacity_gb = 85.52\nbandwith_gb_per_s = 3350.0", "memory.bandwith_gb_per_s", "bandwidth"),
     ('family = "h100"', 'family = "h100"\nbais = "x"', "utilization.bais", "basis"),
 ])
 def test_3_unknown_keys_inside_tables_are_refused(tmp_path, capsys, old, new, field, hint):

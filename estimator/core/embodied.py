@@ -55,12 +55,13 @@ DIE_MODEL_SOURCE = ("a die-and-memory model counts only die and memory; the boar
                     f"{BOARD_TO_DIE_MODEL:.2f}, assumed range ÷2 to ×2 as for a device with no figure, never below "
                     "the model's own figure")
 # Fallback for a device with no figure: the HGX H100 footprint per GPU, its memory part (42%,
-# NVIDIA's PCF summary) scaled by the device's memory against the H100's 80 GB; stated range ÷2 to ×2.
+# NVIDIA's PCF summary) scaled by the device's memory against the H100's, both as the devices report
+# them (80 GB marketed: 81,559 MiB = 85.52 GB); stated range ÷2 to ×2.
 MEMORY_SHARE = 0.42
-H100_MEMORY_GB = 80.0
+H100_MEMORY_GB = 85.52
 FALLBACK_FACTOR = 2.0
 FALLBACK_SOURCE = ("no published figure for this device: NVIDIA's HGX H100 PCF per GPU (164 kg, cradle-to-gate), "
-                   "its memory part (42%) scaled by this device's memory against the H100's 80 GB; "
+                   "its memory part (42%) scaled by this device's memory against the H100's 85.52 GB (its 80 GB); "
                    "assumed range ÷2 to ×2")
 FALLBACK_KINDS = ("gpu", "tpu", "accelerator")
 
