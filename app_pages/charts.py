@@ -256,26 +256,37 @@ def memory_frame(memory) -> pd.DataFrame:
     "capacity"), in one table."""
     b = memory.per_device.to_dict()
     n = len(MEMORY_PARTS)
+    # the rule's label reads leftwards where the rule is in the axis's right half, so it stays inside the chart
+    leftwards = memory.capacity_gb > max(memory.per_device.total_gb, memory.capacity_gb) / 2
     return pd.DataFrame({"kind": ["part"] * n + ["capacity"], "part": [*MEMORY_PARTS, None],
                          "gb": [*(b[k] for k in MEMORY_PARTS), memory.capacity_gb], "row": "per device",
-                         "order": range(n + 1),
+                         "order": range(n + 1), "leftwards": [False] * n + [leftwards],
                          "label": [*MEMORY_PARTS, f"device memory {gfmt(memory.capacity_gb)} GB"]})
+
+
+# The device's memory: a dark dashed rule, labelled above the bar (browser audit: a thin red rule at 34 GB
+# was lost against a 3,075 GB bar whose optimizer part is red too)
+MEMORY_RULE_COLOR = "#1a1a1a"
 
 
 def memory_layers(df: pd.DataFrame) -> alt.LayerChart:
     """One stacked bar (weights, gradients, optimizer states, activations) against the device's
-    memory (the red rule)."""
+    memory (the dark dashed rule, labelled)."""
     base = alt.Chart()
     bars = base.transform_filter("datum.kind == 'part'").mark_bar().encode(
         x=alt.X("sum(gb):Q", title="GB per device"),
-        y=alt.Y("row:N", title=None),
+        y=alt.Y("row:N", title=None, scale=alt.Scale(paddingOuter=0.45)),
         color=alt.Color("part:N", sort=list(MEMORY_PARTS), title=None, legend=alt.Legend(orient="bottom")),
         order=alt.Order("order:Q"),
         tooltip=["part:N", alt.Tooltip("gb:Q", format=",.4~r", title="GB")],
     )
-    rule = base.transform_filter("datum.kind == 'capacity'").mark_rule(color="red", strokeWidth=2).encode(
+    capacity = base.transform_filter("datum.kind == 'capacity'")
+    rule = capacity.mark_rule(color=MEMORY_RULE_COLOR, strokeWidth=3, strokeDash=[6, 3]).encode(
         x="gb:Q", tooltip=["label:N"])
-    return alt.layer(bars, rule, data=df).properties(height=alt.Step(48))
+    labels = [capacity.transform_filter(f"{'' if leftwards else '!'}datum.leftwards").mark_text(
+        color=MEMORY_RULE_COLOR, align="right" if leftwards else "left", baseline="top", dx=-5 if leftwards else 5,
+        fontWeight="bold").encode(x="gb:Q", y=alt.value(1), text="label:N") for leftwards in (False, True)]
+    return alt.layer(bars, rule, *labels, data=df).properties(height=alt.Step(80))
 
 
 def memory_chart(memory) -> alt.LayerChart:

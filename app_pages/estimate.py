@@ -174,8 +174,8 @@ def memory_chart(est) -> None:
     if m is None:
         st.info("No training-memory figure for this scenario (it needs the model's parameters).")
         return
-    # the red rule has no legend entry of its own (browser audit): the caption names it
-    st.caption(c.md_escape(f"{export.memory_line(est)}. The red line is the device's memory, "
+    # the rule has no legend entry of its own (browser audit): the caption names it, as its label does
+    st.caption(c.md_escape(f"{export.memory_line(est)}. The dashed line is the device's memory, "
                            f"{gfmt(m.capacity_gb)} GB.", limit=450))
     charts.render_templated(charts.memory_layers, charts.memory_frame(m))
 

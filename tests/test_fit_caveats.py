@@ -43,3 +43,16 @@ def test_the_statement_reads_the_caveats_not_the_notes():
         assert words in texts[0], words
     bare = statement(replace(est, fit_caveats=()), SOURCES, version=__version__).tex
     assert "The run lies beyond" not in bare and "share of the bf16 peak" not in bare
+
+
+def test_a_presets_utilisation_on_another_precisions_peak_says_so():
+    """Scaling audit: the lecture's 0.224 (28 TFLOPS ÷ the V100's 125 TFLOPS fp16 peak) went onto the 15.7 TFLOPS
+    fp32 peak with no word: 2,830 years."""
+    est = api.run(preset_id="lambda-gpt3-v100", precision="fp32").estimate
+    (other,) = [c for c in est.fit_caveats if isinstance(c, OtherPeak)]
+    assert (other.fit_precision, other.used_precision, other.preset) == ("fp16", "fp32", True)
+    assert ("the utilisation (0.224, preset) is a share of the fp16 peak, as the published figure gives it; here it is "
+            "applied to the fp32 peak (0.126× the fp16 peak), as if the run reached the same share of it") in est.notes
+    tex = statement(est, SOURCES, version=__version__).tex
+    assert "The utilisation is a share of the fp16 peak, as the published figure gives it; here it is applied" in tex
+    assert api.run(preset_id="lambda-gpt3-v100").estimate.fit_caveats == ()  # its own precision

@@ -282,12 +282,14 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
                      "it was kept anyway: re-calibrate on an otherwise idle machine")
     if recompute_note:
         notes.append(recompute_note)
-    if not time_given and util_origin.startswith("fit:") and precision != profile.default_precision:
+    if not time_given and util_origin.startswith(("fit:", "preset:")) and precision != profile.default_precision:
         # the fit measures each run against the default precision's peak (services/training_runs.py); at
         # another precision the same share of a different peak is an assumption (audit: fp32 on an A100 read
         # 16× the bf16 time with no word of it)
-        # (review: the 30% rule and the pooled fit, for hardware without runs, are shares of that peak too)
-        caveats.append(OtherPeak(profile.default_precision, precision, peak / profile.peak(), util_info.short))
+        # (review: the 30% rule and the pooled fit, for hardware without runs, are shares of that peak too;
+        # scaling audit: so is a preset's own figure, no preset setting a precision: data/presets.toml)
+        caveats.append(OtherPeak(profile.default_precision, precision, peak / profile.peak(), util_info.short,
+                                 preset=util_origin.startswith("preset:")))
         notes.append(caveats[-1].note())
     if not time_given and (more := beyond_fitted_scale(devices, profile)):
         caveats.append(more)
@@ -295,6 +297,9 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
     if not profile.power.includes_host and s.power_w is None and profile.kind != "brain":  # a brain has no host
         notes.append("power is the CPU's alone (not memory, network, fans); real draw is higher" if profile.kind == "cpu"
                      else "power excludes the host's share (CPU, memory, network); real draw is higher")
+    if profile.kind == "brain":  # scaling audit: the brain's CO2e and water read as if it ran on the grid
+        notes.append("a brain's energy is metabolic (food), not grid electricity: its CO2e and water are those of the "
+                     "same energy drawn from the grid, for comparison")
     if s.device_hours is not None and not devices_set:
         # researcher audit: 100,000 device-hours read as a training time of 11.4 years, of a device count never given
         notes.append(f"no device count given: the training time is that of one device doing all "

@@ -41,17 +41,25 @@ class MoreDevices:
 
 @dataclass(frozen=True)
 class OtherPeak:
-    """The fit is a share of ``fit_precision``'s peak, applied to ``used_precision``'s, ``ratio`` × the
-    first; ``utilization``: the utilisation's table-cell words (UtilizationInfo.short)."""
+    """The utilisation is a share of ``fit_precision``'s peak, applied to ``used_precision``'s, ``ratio`` × the
+    first; ``utilization``: the utilisation's table-cell words (UtilizationInfo.short); ``preset``: a preset's
+    own figure (scaling audit: the lecture's 0.224 of the V100's fp16 peak went onto its fp32 peak unsaid),
+    else the fit's."""
     fit_precision: str
     used_precision: str
     ratio: float
     utilization: str
+    preset: bool = False
+
+    @property
+    def why(self) -> str:
+        """Why it is a share of that peak, in a few words."""
+        return "as the published figure gives it" if self.preset else "as the runs behind it were measured"
 
     def note(self) -> str:
-        return (f"the utilisation ({self.utilization}) is a share of the {self.fit_precision} peak, as the runs "
-                f"behind it were measured; here it is applied to the {self.used_precision} peak "
-                f"({gfmt(self.ratio, 3)}× the {self.fit_precision} peak), as if the run reached the same share of it")
+        return (f"the utilisation ({self.utilization}) is a share of the {self.fit_precision} peak, {self.why}; here "
+                f"it is applied to the {self.used_precision} peak ({gfmt(self.ratio, 3)}× the {self.fit_precision} "
+                "peak), as if the run reached the same share of it")
 
 
 FitCaveat = BeyondData | MoreDevices | OtherPeak

@@ -93,24 +93,30 @@ def require_power_for_kind(power_w: float, kind: str, device: str) -> None:
                          f"device, the limits its profiles meet) for {device}", field="power_w")
 
 
-def power_over_tdp_note(power_w: float, tdp_w: float | None, device: str) -> str | None:
-    """A note when a power per device given for a scenario is above ``MAX_OVER_TDP`` × the device's TDP
-    (inference audit: 5 kW on one A100, 12.5× its 400 W, was used without a word). Not refused: a
-    whole server's draw shared out per device (its CPUs, memory, fans) can be several times a small
-    GPU's TDP; but a device's own draw stays under its power limit, so the figure counts more than the
-    device, or is in the wrong unit."""
-    if tdp_w is None or not tdp_w > 0 or power_w <= MAX_OVER_TDP * tdp_w:
-        return None
-    return (f"power {gfmt(power_w, 3)} W per device is {gfmt(power_w / tdp_w, 3)}× {device}'s TDP ({gfmt(tdp_w, 3)} W), "
-            "which a device's own draw stays under: right only for a whole server's draw shared out per device; "
-            "check the unit (W, not kW) and that it is per device")
-
-
 # The least a device's average power (the low end of its range) may be of its TDP: even idle, a GPU
 # draws 11–16% of it (Splitwise, Patel et al. 2024, arXiv:2311.18677, power model: A100-80GB idle 63 W
 # of 400 W, H100 75 W of 700 W; estimator/core/serving.py). 0.05, half the lowest, is a design choice:
 # below it the figure is another unit (kW for W) or another device's TDP, not a device at work.
 MIN_OF_TDP = 0.05
+
+
+def power_over_tdp_note(power_w: float, tdp_w: float | None, device: str) -> str | None:
+    """A note when a power per device given for a scenario is above ``MAX_OVER_TDP`` × the device's TDP
+    (inference audit: 5 kW on one A100, 12.5× its 400 W, was used without a word), or below ``MIN_OF_TDP`` ×
+    it (scaling audit: 2.5 W on an H100, 0.4% of its TDP, passed silently, where a profile's own power
+    that low is refused). Not refused: a whole server's draw shared out per device (its CPUs, memory,
+    fans) can be several times a small GPU's TDP, and a thought experiment may ask for any draw; but a
+    device's own draw stays under its power limit and above its idle, so the figure counts more or less
+    than the device, or is in the wrong unit."""
+    if tdp_w is None or not tdp_w > 0 or MIN_OF_TDP * tdp_w <= power_w <= MAX_OVER_TDP * tdp_w:
+        return None
+    if power_w < MIN_OF_TDP * tdp_w:
+        return (f"power {gfmt(power_w, 3)} W per device is {gfmt(100 * power_w / tdp_w, 2)}% of {device}'s TDP "
+                f"({gfmt(tdp_w, 3)} W), below what the device draws even idle (11–16% of its TDP): check the unit "
+                "(W, not kW) and that it is the device's")
+    return (f"power {gfmt(power_w, 3)} W per device is {gfmt(power_w / tdp_w, 3)}× {device}'s TDP ({gfmt(tdp_w, 3)} W), "
+            "which a device's own draw stays under: right only for a whole server's draw shared out per device; "
+            "check the unit (W, not kW) and that it is per device")
 
 
 def price_date_problem(date: str, today: datetime.date | None = None,

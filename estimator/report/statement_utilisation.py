@@ -32,7 +32,8 @@ def fit_caveats(est: Estimate) -> str:
     for c in est.fit_caveats:
         if isinstance(c, OtherPeak):
             fit, used = latex_escape(c.fit_precision), latex_escape(c.used_precision)
-            text += (f" The utilisation is a share of the {fit} peak, as the fitted runs were measured; here it is "
+            why = "as the published figure gives it" if c.preset else "as the fitted runs were measured"
+            text += (f" The utilisation is a share of the {fit} peak, {why}; here it is "
                      f"applied to the {used} peak ({latex_escape(gfmt(c.ratio, 3))}~$\\times$ the {fit} peak), as "
                      "if the run reached the same share of it.")
         elif isinstance(c, BeyondData):

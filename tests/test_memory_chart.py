@@ -1,0 +1,34 @@
+"""The training-memory chart's device-memory rule (browser audit: a thin red rule at a V100's 34 GB was lost
+against GPT-3's 3,075 GB bar, whose optimizer part is red too): dark, dashed, labelled, its label inside."""
+
+from __future__ import annotations
+
+import json
+
+from app_pages import charts
+from estimator.services import api
+
+
+def _spec(memory) -> dict:
+    return charts.memory_chart(memory).to_dict()
+
+
+def test_the_rule_is_dark_dashed_and_labelled_apart_from_the_bars_colours():
+    m = api.run(preset_id="lambda-gpt3-v100").estimate.memory
+    spec = _spec(m)
+    marks = [layer["mark"] for layer in spec["layer"]]
+    rule = next(mk for mk in marks if mk["type"] == "rule")
+    assert rule["color"] == charts.MEMORY_RULE_COLOR != "red" and rule["strokeDash"] and rule["strokeWidth"] >= 3
+    texts = [mk for mk in marks if mk["type"] == "text"]
+    assert {t["align"] for t in texts} == {"left", "right"}
+    df = charts.memory_frame(m)
+    cap = df[df.kind == "capacity"].iloc[0]
+    assert cap.label == "device memory 34.36 GB" and not cap.leftwards  # far left of a 3,075 GB bar: reads rightwards
+    assert "device memory 34.36 GB" in json.dumps(spec, ensure_ascii=False)
+
+
+def test_a_rule_in_the_right_half_labels_leftwards():
+    m = api.run(params=6.738e9, tokens=2e12, hardware="a100-sxm-80gb", devices=64, memory={"zero": "3"}).estimate.memory
+    df = charts.memory_frame(m)
+    cap = df[df.kind == "capacity"].iloc[0]
+    assert m.per_device.total_gb < m.capacity_gb == 85.9 and cap.leftwards

@@ -1,0 +1,31 @@
+"""The scaling audit's findings fixed in the core: a power far below the TDP is noted as one far above it
+is, and a brain's energy is said to be metabolic, its CO2e and water the grid's for comparison. (A
+preset's utilisation on another precision's peak: tests/test_fit_caveats.py.)"""
+
+from __future__ import annotations
+
+import pytest
+
+from estimator.core.profile_limits import MIN_OF_TDP, power_over_tdp_note
+from estimator.services import api, limits
+
+
+def test_a_power_below_any_devices_idle_is_noted():
+    est = api.run(hardware="h100-sxm", flops=1e21, power_w=2.5).estimate
+    assert ("power 2.5 W per device is 0.36% of NVIDIA H100 SXM 80GB's TDP (700 W), below what the device draws even "
+            "idle (11–16% of its TDP): check the unit (W, not kW) and that it is the device's") in est.notes
+    assert est.energy_kwh == pytest.approx(est.device_hours * 2.5 * est.assumption("pue").value / 1000)  # still used
+    served = limits.inference_report(hardware="a100-sxm-80gb", model="llama-3.1-8b", tokens=1e6, power_w=2.5)
+    assert any(n.startswith("power 2.5 W per device is 0.62% of NVIDIA A100 SXM 80GB's TDP") for n in served.result.notes)
+    # at the bound and inside: no note
+    assert power_over_tdp_note(MIN_OF_TDP * 700, 700, "x") is None
+    assert power_over_tdp_note(350, 700, "x") is None
+    assert not any("TDP" in n for n in api.run(hardware="h100-sxm", flops=1e21, power_w=400).estimate.notes)
+
+
+def test_a_brains_co2e_and_water_are_said_to_be_the_grids_for_comparison():
+    est = api.run(hardware="brain", flops=1e21).estimate
+    assert est.co2e_kg > 0 and est.water_l > 0
+    assert ("a brain's energy is metabolic (food), not grid electricity: its CO2e and water are those of the same "
+            "energy drawn from the grid, for comparison") in est.notes
+    assert not any("metabolic" in n for n in api.run(hardware="h100-sxm", flops=1e21).estimate.notes)
