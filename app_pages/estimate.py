@@ -194,16 +194,26 @@ def published(result) -> None:
     st.dataframe(pa.table(columns), hide_index=True, width="content")
 
 
+# A source line is shown whole up to this many characters (browser audit: the die-area embodied model's
+# source, 1,259 characters with its citations, was cut at 600); past it, a profile file's text is cut
+SOURCE_LINE_LIMIT = 2000
+
+
+def source_lines(est) -> list[str]:
+    """Each step's sources, one line each: "Embodied embodied_kg_co2e_per_device — profile:…: …"."""
+    return [f"{step.title.split(' ', 1)[0]} {name} — {origin}: {source}"
+            for step in explain.steps(est) for name, origin, source in step.sources]
+
+
 def how_computed(est) -> None:
     """Every step's formula and numbers in one code block, every source in one caption (two
     elements, not three per step)."""
     steps = explain.steps(est)
     st.code("\n\n".join(f"── {step.title}\n{step.formula}\n{step.numbers}" for step in steps),
             language=None, wrap_lines=True)
-    lines = [f"{step.title.split(' ', 1)[0]} {name} — {origin}: {source}"
-             for step in steps for name, origin, source in step.sources]
+    lines = source_lines(est)
     if lines:
-        st.caption("  \n".join(c.md_escape(line, limit=600) for line in lines))
+        st.caption("  \n".join(c.md_escape(line, limit=SOURCE_LINE_LIMIT) for line in lines))
     shown = memory_notes(est) if est.memory is not None and not est.memory.fits else []  # above, by footprint()
     for note in est.notes:
         if note not in shown:

@@ -32,3 +32,14 @@ def test_a_rule_in_the_right_half_labels_leftwards():
     df = charts.memory_frame(m)
     cap = df[df.kind == "capacity"].iloc[0]
     assert m.per_device.total_gb < m.capacity_gb == 85.9 and cap.leftwards
+
+
+def test_no_bundled_profiles_source_line_is_cut_on_the_estimate_page():
+    """Browser audit: the embodied source line in "How this was computed" was cut at 600 characters."""
+    from app_pages.estimate import SOURCE_LINE_LIMIT, source_lines
+    from estimator.io.datafiles import default_profiles
+    longest = 0
+    for pid in default_profiles().profiles:
+        lines = source_lines(api.run(hardware=pid, flops=1e21).estimate)
+        longest = max(longest, *map(len, lines))
+    assert 1000 < longest <= SOURCE_LINE_LIMIT  # the longest, a die-area model's embodied source, whole
