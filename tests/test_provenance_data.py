@@ -190,4 +190,4 @@ def test_a_brain_has_no_host_share_to_leave_out():
     notes = api.run(flops=1e21, hardware="brain").estimate.notes
     assert not [n for n in notes if "host" in n]
     cpu = api.run(flops=1e21, hardware="cpu-server-2s-epyc").estimate.notes  # a CPU's own words remain
-    assert "power is the CPU's alone (not memory, network, fans); real draw is higher" in cpu
+    assert "power is the CPU alone, not memory or the rest of the machine; real draw is higher" in cpu

@@ -129,7 +129,7 @@ def test_a_csv_carries_the_embodied_inputs_and_the_notes(capsys):
     rows = list(csv.DictReader(io.StringIO(out)))
     est = _json(capsys, *args)
     assert code == 0 and {r["notes"] for r in rows} == {NOTES_SEPARATOR.join(est["notes"])}
-    assert any(n.startswith("power excludes the host's share") for n in rows[0]["notes"].split(NOTES_SEPARATOR))
+    assert any(n.startswith("power is the TPU chip alone, not its host") for n in rows[0]["notes"].split(NOTES_SEPARATOR))
     emb = est["assumptions"]["embodied_kg_co2e_per_device"]["value"]
     assert {(float(r["embodied_kg_co2e_per_device"]), float(r["lifetime_years"])) for r in rows} == {(emb, 5.0)}
     # without the embodied CO₂e, its inputs' cells are empty

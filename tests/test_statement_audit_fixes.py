@@ -251,9 +251,9 @@ def test_hours_without_a_device_count_say_one_device_is_assumed():
 
 
 @pytest.mark.parametrize(("hardware", "note", "power"), [
-    ("tpu-v5e", "power excludes the host's share (CPU, memory, network); real draw is higher",
+    ("tpu-v5e", "power is the TPU chip alone, not its host; real draw is higher",
      "122~W per device (the TPU chip alone, not its host: the real draw is higher)"),
-    ("cpu-server-2s-epyc", "power is the CPU's alone (not memory, network, fans); real draw is higher",
+    ("cpu-server-2s-epyc", "power is the CPU alone, not memory or the rest of the machine; real draw is higher",
      "450~W per device (the CPU alone, not memory or the rest of the machine: the real draw is higher)")],
     ids=["tpu-v5e", "cpu-server-2s-epyc"])
 def test_a_power_without_its_host_says_so_as_the_notes_do(hardware, note, power):

@@ -28,7 +28,7 @@ from estimator.core.fit_caveats import OtherPeak
 from estimator.core.footprint import footprint
 from estimator.core.interval import EXACT, LEVEL, STATED, basis_of, combined_basis, sides
 from estimator.core.number_text import gfmt
-from estimator.core.profile import HardwareProfile
+from estimator.core.profile import HardwareProfile, alone_words
 from estimator.core.profile_limits import power_over_tdp_note, require_power_for_kind
 from estimator.core.scenario import Scenario, validate_scenario
 from estimator.core.units import S_PER_HOUR
@@ -295,8 +295,7 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
         caveats.append(more)
         notes.append(more.note())
     if not profile.power.includes_host and s.power_w is None and profile.kind != "brain":  # a brain has no host
-        notes.append("power is the CPU's alone (not memory, network, fans); real draw is higher" if profile.kind == "cpu"
-                     else "power excludes the host's share (CPU, memory, network); real draw is higher")
+        notes.append(f"power is {alone_words(profile.kind)}; real draw is higher")
     if profile.kind == "brain":  # scaling audit: the brain's CO2e and water read as if it ran on the grid
         notes.append("a brain's energy is metabolic (food), not grid electricity: its CO2e and water are those of the "
                      "same energy drawn from the grid, for comparison")

@@ -152,3 +152,16 @@ class HardwareProfile:
         if self.peak_range_flops_per_s is None or (precision or self.default_precision) != self.default_precision:
             return (p, p)
         return self.peak_range_flops_per_s
+
+
+# What a power that leaves out the host covers, by the device's kind (a meter's: the CPU's counters, NVML's GPU):
+# the estimate's note and the paper statement say it in these words (researcher audit: the statement said
+# nothing where the table noted the host left out; review: the two had worded "the CPU alone" apart)
+ALONE = {"cpu": "the CPU alone, not memory or the rest of the machine", "gpu": "the GPU alone, not its host",
+         "tpu": "the TPU chip alone, not its host"}
+DEVICE_ALONE = "the device alone, not its host"
+
+
+def alone_words(kind: str | None) -> str:
+    """What a power without the host's share covers, for a device of ``kind`` ("the GPU alone, not its host")."""
+    return ALONE.get(kind or "", DEVICE_ALONE)

@@ -23,6 +23,7 @@ from estimator.core.calibration_section import CalibrationFacts
 from estimator.core.estimate import Estimate
 from estimator.core.memory import gb
 from estimator.core.number_text import gfmt
+from estimator.core.profile import alone_words
 from estimator.report import humanize as hz
 from estimator.report.latex_text import latex_escape
 from estimator.report.provenance import TOOL_KEY, TOOL_NAME
@@ -82,19 +83,6 @@ def measured_power(est: Estimate) -> bool:
     cal, power = est.calibration, est.assumption("power_w")
     return (cal is not None and cal.mean_power_w is not None and _from_profile(power)
             and math.isclose(power.value, cal.mean_power_w, rel_tol=_SAME))
-
-
-# What a power that leaves out the host covers, by the device's kind (a meter's: the CPU's counters, NVML's GPU):
-# a calibration's meter says it, and so does a profile's power that excludes the host (researcher audit: the
-# statement said nothing where the table notes "power excludes the host's share")
-ALONE = {"cpu": "the CPU alone, not memory or the rest of the machine", "gpu": "the GPU alone, not its host",
-         "tpu": "the TPU chip alone, not its host"}
-DEVICE_ALONE = "the device alone, not its host"
-
-
-def alone_words(kind: str | None) -> str:
-    """What a power without the host's share covers, for a device of ``kind`` ("the GPU alone, not its host")."""
-    return ALONE.get(kind or "", DEVICE_ALONE)
 
 
 def meter_words(cal: CalibrationFacts) -> str:
