@@ -13,6 +13,7 @@ from estimator.core.units import KG_PER_T, KWH_PER_MWH, L_PER_M3, S_PER_DAY
 from estimator.report import export
 from estimator.report import humanize as hz
 from estimator.services import api
+from estimator.services.rows import reference_words
 
 from . import charts
 from . import common as c
@@ -73,7 +74,7 @@ def table_of(rep: api.CompareReport) -> tuple[pd.DataFrame, list[str]]:
     for r in rep.results:
         e, shared = r.estimate, api.compare_row(r)  # the CLI's row: same price basis, same numbers
         row = {"hardware": shared["hardware"], "hardware_name": shared["hardware_name"], "kind": shared["kind"],
-               "reference": f"reference point, {hz.count(e.devices)} of it" if shared["reference_point"] else "",
+               "reference": reference_words(r),  # "reference point, × 8", as the CLI's row says
                "precision": shared["precision"], "utilization": api.utilization_short(r),
                "price_basis": shared["price_basis"], "host_in_power": api.host_words(r)}
         for key, _, get, _, _ in COLUMNS:

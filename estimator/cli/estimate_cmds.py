@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from estimator.cli.compare_output import compare_output, no_workload
 from estimator.cli.profile_text import peak_unit, show_profile
 from estimator.core import bounds as B
 from estimator.core import embodied
@@ -18,8 +19,7 @@ from estimator.core.utilization_choice import reference_run
 from estimator.core.water import COOLING, DEFAULT_COOLING, EWIF_L_PER_KWH
 from estimator.io.datafiles import default_profiles, id_clash, load_presets, load_profile_file, load_sources
 from estimator.report import humanize as hz
-from estimator.report.export import COMPARE_KEYS, FORMATS, LABELS, compare_csv, dump_json, render
-from estimator.report.provenance import tool_line
+from estimator.report.export import FORMATS, dump_json, render
 from estimator.services import api
 from estimator.services.companions import companion_sentence
 from estimator.services.limits import DEFAULT_HEAD_DIM
@@ -204,45 +204,15 @@ def cmd_compare(args):
     ids = args.hardware or sorted(i for i, p in ps.profiles.items() if not p.reference_point)
     rep = api.compare(ids, preset_id=args.preset, region=args.region, cloud=args.cloud, **scenario_kwargs(args))
     if not rep.results:
-        # every profile failed: most often the input itself; its error, as raised, is the one line (exit 2)
-        raise workload_named(rep.errors[0], args)
-    _compare_output(args, rep.results, rep.failures)
+        # every profile failed: most often the input itself; its error, as raised, is the one line (exit 2), but
+        # for no workload at all: compare's own, which names what compare takes
+        raise no_workload(args, rep) or workload_named(rep.errors[0], args)
+    compare_output(args, rep.results, rep.failures)
     for hw, msg in rep.failures:
         print(f"note: {hw}: {msg}", file=sys.stderr)
     if not args.hardware:  # every profile was asked for: say which files could not be (audit: left out silently)
         for err in ps.errors:
             print(f"note: left out, the profile file does not load: {err}", file=sys.stderr)
-
-
-def _compare_output(args, results, failures=()) -> None:
-    if args.format == "json":
-        print(dump_json([api.compare_row(r) for r in results]))
-        return
-    if args.format == "csv":
-        print(compare_csv(r.estimate for r in results), end="")
-        return
-    keys = COMPARE_KEYS[1:]  # FLOPs are the workload's, the same on every row
-    header = ["hardware", "precision"] + [LABELS[k] for k in keys] + ["utilisation", "price basis", "power incl. host"]
-    table = [[r.profile.id + (f" (reference, {hz.whole(r.estimate.devices)} of it)" if r.profile.reference_point else "")]
-             + [r.estimate.precision] + [hz.human(k, getattr(r.estimate, k)) for k in keys]
-             + [api.utilization_short(r), api.price_basis(r), api.host_words(r)]
-             for r in results]
-    if args.format == "markdown":
-        print("| " + " | ".join(header) + " |")
-        print("|" + "---|" * len(header))
-        for row in table:
-            print("| " + " | ".join(row) + " |")
-        for note in api.compare_caveats(results):
-            print(f"\nNote: {note}.")
-        for hw, msg in failures:  # a saved page says which hardware asked for is missing (exports audit)
-            print(f"\nLeft out: {hw}: {msg}")
-        print(f"\n{tool_line(load_sources())}")  # the tool and its version, as estimate's Markdown ends
-        return
-    widths = [max(len(str(x)) for x in col) for col in zip(header, *table)]
-    for row in [header] + table:
-        print("  ".join(str(x).ljust(w) for x, w in zip(row, widths)))
-    for note in api.compare_caveats(results):  # on stderr, as the left-out profiles: the table stays a table
-        print(f"note: {note}", file=sys.stderr)
 
 
 def cmd_presets(args):

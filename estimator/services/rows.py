@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from estimator.core.estimate import ALL_KEYS
 from estimator.core.utilization_choice import centre_name
 from estimator.core.utilization_model import POOLED, RULE
+from estimator.report.humanize import whole
 from estimator.report.provenance import tool_info
 
 if TYPE_CHECKING:
@@ -79,21 +80,54 @@ def compare_row(result: Result) -> dict[str, Any]:
             "provenance": as_estimate["provenance"], "tool": tool_info()}
 
 
+def reference_words(result: Result) -> str:
+    """What a reference point's row says beside its id, the same in the CLI's table and Markdown and the app's
+    Compare page: "reference point, × 8" (8 brains, not "8 of it"); "" for hardware."""
+    if not result.profile.reference_point:
+        return ""
+    return f"reference point, × {whole(result.estimate.devices)}"
+
+
 def compare_caveats(results) -> list[str]:
     """What a comparison's rows do not share, said under the table in the CLI and on the Compare page (numbers
     audit: the TPU v5p's chip-only power read 2.7× less energy than the TPU v4's host-included one, and the
     B200 at the 30% rule 3.5× the H100's fitted speed per device, with no word under the table)."""
     out = []
-    hosts = {r.estimate.power_includes_host for r in results} - {None}
+    # reference points are left out: the brain's 20 W is the whole organ, AlphaGo's the whole system, not a chip
+    # beside a server's share (audit: "brain counts the chip alone")
+    hardware = [r for r in results if not r.profile.reference_point]
+    hosts = {r.estimate.power_includes_host for r in hardware} - {None}
     if hosts == {True, False}:
-        chip = sorted(r.profile.id for r in results if r.estimate.power_includes_host is False)
+        chip = sorted(r.profile.id for r in hardware if r.estimate.power_includes_host is False)
+        others, beside = ("the others", "the others") if len(hardware) == len(results) else \
+            ("the other hardware", "that hardware's")
         out.append(f"power incl. host differs: {', '.join(chip)} count{'s' if len(chip) == 1 else ''} the chip alone, "
-                   "the others the device's share of its server too, so their energy reads low beside the others")
-    used = [u for u in (r.estimate.utilization for r in results) if u is not None]
-    no_runs = [u.family in (RULE, POOLED) for u in used]  # a device without runs takes the rule or the pooled fit
-    if any(no_runs) and not all(no_runs):
-        without = sorted({u.family for u in used if u.family in (RULE, POOLED)})
-        out.append(f"utilisation differs in kind: rows at {' or '.join(centre_name(f) for f in without)} have no "
-                   "published runs and take the centre chosen for such devices, with a range calibrated on families "
-                   "held out whole; the others take their family's fit to its own runs")
+                   f"{others} the device's share of its server too, so their energy reads low beside {beside}")
+    # only the rows whose utilisation the fit set: one given (or a preset's) is the same figure whatever the
+    # device's runs (audit: "0.5, given" on both rows, yet "rows at the flat 30% rule … the others take their
+    # family's fit")
+    from_fit = {r.profile.id: u for r in results if (u := r.estimate.utilization) is not None
+                and u.origin.startswith("fit:")}
+    no_runs = {u.family for u in from_fit.values() if u.family in (RULE, POOLED)}  # the rule or the pooled fit
+    if no_runs and any(u.family not in (RULE, POOLED) for u in from_fit.values()):
+        without = sorted(no_runs)
+        unfitted = [r.profile.id for r in results if r.profile.id not in from_fit]
+        others = f"the others, but {', '.join(unfitted)} (utilisation not from a fit)," if unfitted else "the others"
+        out.append(f"utilisation differs in kind: rows at {' or '.join(centre_name(f) for f in without)} "
+                   "have no published runs and take the centre chosen for such devices, with a range calibrated on "
+                   f"families held out whole; {others} take their family's fit to its own runs")
+    return out
+
+
+def grouped_notes(results) -> list[tuple[str | None, list[str]]]:
+    """Each row's notes (``Estimate.notes``) for under a comparison's table, each said once: a note every row has
+    (of two or more) under None first, then each hardware id with the rest of its own notes, in the rows' order
+    (exports audit: the table and the Markdown dropped them all, though the JSON and the CSV carry them)."""
+    notes = [(r.profile.id, list(dict.fromkeys(r.estimate.notes))) for r in results]
+    common = [n for n in notes[0][1] if all(n in own for _, own in notes)] if len(notes) > 1 else []
+    out: list[tuple[str | None, list[str]]] = [(None, common)] if common else []
+    for hw, own in notes:
+        rest = [n for n in own if n not in common]
+        if rest:
+            out.append((hw, rest))
     return out

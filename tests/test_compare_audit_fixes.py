@@ -1,0 +1,208 @@
+"""`compare` audit fixes: the table and the Markdown carry each row's notes and the ranges of the headline figures
+(marked as `estimate` marks them); the utilisation caveat speaks only of rows whose utilisation a fit set; a
+reference point is never "the chip alone" and reads "× 8", not "8 of it"; no workload gets compare's own error."""
+
+from __future__ import annotations
+
+import json
+from types import SimpleNamespace
+
+from estimator.cli.compare_output import TABLE_RANGES, with_range
+from estimator.cli.main import main
+from estimator.core.interval import range_meaning
+from estimator.report import humanize as hz
+from estimator.services import api
+from estimator.services.rows import compare_caveats, grouped_notes, reference_words
+
+
+def _run(capsys, *argv):
+    rc = main(list(argv))
+    cap = capsys.readouterr()
+    return rc, cap.out, cap.err
+
+
+def _flat(text: str) -> str:
+    """Text with every run of white space one space: the table wraps its notes."""
+    return " ".join(text.split())
+
+
+def _table(out: str) -> str:
+    return out.split("\n\n")[0]
+
+
+# --- 1. notes and ranges in the table and the Markdown ------------------------------------------------------
+
+
+def test_markdown_carries_the_rows_note_and_every_figures_range(capsys):
+    rc, out, _ = _run(capsys, "compare", "--flops", "1e21", "--power-w", "5000", "--hardware", "h100-sxm",
+                      "--format", "markdown")
+    assert rc == 0
+    est = api.run(hardware="h100-sxm", flops=1e21, power_w=5000).estimate
+    # the reproducing command's figures and ranges, as the JSON has them
+    assert hz.energy(est.energy_kwh) == "12.4 MWh" and hz.human_range("energy_kwh", *est.range["energy_kwh"]) == \
+        "9.32 MWh – 16.6 MWh"
+    row = next(line for line in out.splitlines() if line.startswith("| h100-sxm |"))
+    assert "| 94.3 days (70.6–126) | 2,260 device-hours (1,700–3,020) | 12.4 MWh (9.32–16.6) |" in row
+    assert "| 5.91 t CO₂e (4.43–7.90) |" in row and "| $16k ($12k–$21k) |" in row
+    # stated ranges marked as estimate marks them; prediction intervals unmarked
+    assert "| 8.47 kg CO₂e (6.02–12.2) (stated) | 50.4 m³ (28.8–88.9) (stated) |" in row
+    assert est.basis("water_l") == "stated" and est.basis("energy_kwh") == "prediction"
+    assert "| 12.4 MWh |" not in row  # the old cell: the figure alone
+    assert f"In brackets: each figure's range. {range_meaning(est.level)}" in out
+    # the 7.14× TDP note, under the hardware's id, once
+    note = next(n for n in est.notes if "7.14× NVIDIA H100 SXM 80GB's TDP (700 W)" in n)
+    assert "\nNotes on h100-sxm:\n\n- power 5,000 W per device is 7.14× NVIDIA H100 SXM 80GB's TDP (700 W)" in out
+    assert out.count("7.14×") == 1 and note.startswith("power 5,000 W per device is 7.14×")
+    assert out.rstrip().endswith("(the BibTeX export).")  # still ends with the tool line
+
+
+def test_table_carries_each_rows_notes_under_its_id(capsys):
+    rc, out, err = _run(capsys, "compare", "--preset", "gpt3-175b")
+    assert rc == 0
+    flat = _flat(out)
+    v100 = _flat(out.split("Notes on v100-sxm2:")[1].split("\n\nNotes on ")[0])
+    assert "in sample: this run (gpt3-175b) is one of the runs the utilisation was fitted on" in v100
+    assert "its device-hours are 3.99 million against the published 3.55 million (1.12× off" in v100
+    gtx = _flat(out.split("Notes on gtx-580:")[1].split("\n\nNotes on ")[0])
+    assert "no strategy considered fits it on NVIDIA GeForce GTX 580: the chosen 10,000 devices cannot hold it" in gtx
+    assert "embodied carbon of NVIDIA GeForce GTX 580 is a fallback (no published figure): 98 kg per device" in gtx
+    # every note of every row is there, once
+    for r in api.compare(sorted(h for h, p in api.default_profiles().profiles.items() if not p.reference_point),
+                         preset_id="gpt3-175b").results:
+        for n in r.estimate.notes:
+            assert _flat(n) in flat, (r.profile.id, n)
+    assert flat.count("in sample: this run (gpt3-175b)") == 1
+    # the table itself stays a table: a header and one line per row before the first blank line
+    assert len(_table(out).splitlines()) == 1 + len(api.default_profiles().profiles) - 2  # less brain, AlphaGo
+    assert "note:" not in out and err.startswith("note: power incl. host differs")
+
+
+def test_table_shows_the_headline_ranges_so_close_figures_read_as_overlapping(capsys):
+    rc, out, _ = _run(capsys, "compare", "--flops", "1e21", "--hardware", "h100-sxm", "a100-sxm-80gb")
+    assert rc == 0
+    rows = {line.split()[0]: line for line in _table(out).splitlines()[1:]}
+    h100 = api.run(hardware="h100-sxm", flops=1e21).estimate
+    a100 = api.run(hardware="a100-sxm-80gb", flops=1e21).estimate
+    assert "1.87 MWh (1.33–2.63)" in rows["h100-sxm"] and "1.83 MWh (1.11–3.02)" in rows["a100-sxm-80gb"]
+    assert "2,260 device-hours (1,700–3,020)" in rows["h100-sxm"] and "166 days (104–264)" in rows["a100-sxm-80gb"]
+    # the two energies' ranges overlap, which the table now lets a reader see
+    (hl, hh), (al, ah) = h100.range["energy_kwh"], a100.range["energy_kwh"]
+    assert hl < ah and al < hh and abs(h100.energy_kwh / a100.energy_kwh - 1) < 0.03
+    for key in TABLE_RANGES:
+        assert with_range(h100, key) in rows["h100-sxm"]
+    assert "887 kg CO₂e " in rows["h100-sxm"] and "887 kg CO₂e (" not in rows["h100-sxm"]  # headline ranges only
+    meaning = _flat(out.split("\n\n")[1])
+    assert meaning == _flat(f"In brackets: the ranges of training time, device-hours and energy. "
+                            f"{range_meaning(h100.level)}")
+    assert "Notes on" not in out  # neither row has a note
+
+
+def test_a_range_cell_says_its_unit_once_and_keeps_ends_whose_units_differ():
+    est = api.run(preset_id="gpt3-175b", hardware="a10g").estimate
+    assert with_range(est, "device_hours") == "4.15 million device-hours (2.48–6.95)"
+    assert with_range(est, "energy_kwh") == "1.44 GWh (836 MWh – 2.48 GWh)"
+    est = api.run(preset_id="gpt3-175b", hardware="a100-pcie-80gb").estimate
+    assert with_range(est, "device_hours") == "717,000 device-hours (299,000 – 1.72 million)"
+    assert with_range(est, "wall_clock_s") == "2.99 days (29.9 hours – 7.16 days)"
+    known = api.run(hardware="h100-sxm", hours=10).estimate  # a known run's time is exact: no range
+    assert with_range(known, "wall_clock_s") == "10.0 hours"
+
+
+def test_a_note_every_row_has_is_said_once(capsys):
+    rc, out, _ = _run(capsys, "compare", "--flops", "1e21", "--devices", "100000", "--hardware", "h100-sxm",
+                      "a100-sxm-80gb")
+    assert rc == 0
+    flat = _flat(out)
+    assert "Notes on every row: - 100,000 devices is more than any run the utilisation fit holds (at most 16,384)" \
+        in flat
+    assert flat.count("100,000 devices is more than any run") == 1 and "Notes on h100-sxm" not in out
+    rc, out, _ = _run(capsys, "compare", "--flops", "1e21", "--devices", "100000", "--hardware", "h100-sxm",
+                      "a100-sxm-80gb", "--format", "markdown")
+    assert "\nNotes on every row:\n\n- 100,000 devices is more than any run" in out
+    assert out.count("100,000 devices is more than any run") == 1
+
+
+def test_grouped_notes_puts_shared_notes_first_and_each_once():
+    def row(hw, *notes):
+        return SimpleNamespace(profile=SimpleNamespace(id=hw), estimate=SimpleNamespace(notes=notes))
+    rows = [row("a", "shared", "only a", "only a"), row("b", "only b", "shared"), row("c", "shared")]
+    assert grouped_notes(rows) == [(None, ["shared"]), ("a", ["only a"]), ("b", ["only b"])]
+    assert grouped_notes([row("a", "x")]) == [("a", ["x"])]  # one row: its own, not "every row"
+    assert grouped_notes([row("a"), row("b")]) == []
+
+
+# --- 2. the utilisation caveat speaks only of rows a fit set -------------------------------------------------
+
+
+def test_no_utilisation_caveat_when_the_user_gave_the_utilisation(capsys):
+    rc, out, err = _run(capsys, "compare", "--flops", "1e21", "--utilization", "0.5", "--hardware", "h100-sxm", "l4")
+    assert rc == 0
+    rows = {line.split()[0]: line for line in _table(out).splitlines()[1:]}
+    assert all("0.5, given" in line for line in rows.values()) and len(rows) == 2
+    assert "utilisation differs in kind" not in err and "30% rule" not in err and err == ""
+    rep = api.compare(["h100-sxm", "l4"], flops=1e21, utilization=0.5)
+    assert [r.estimate.utilization.origin for r in rep.results] == ["user", "user"]
+    assert compare_caveats(rep.results) == []
+
+
+def test_the_utilisation_caveat_leaves_out_a_presets_figure():
+    rep = api.compare(["v100-sxm2", "l4"], preset_id="lambda-gpt3-v100")  # the preset's 0.224 on its V100
+    assert rep.results[0].estimate.utilization.origin == "preset:lambda-gpt3-v100"
+    assert compare_caveats(rep.results) == []  # was: "the others take their family's fit"
+    rep = api.compare(["v100-sxm2", "h100-sxm", "l4"], preset_id="lambda-gpt3-v100")
+    assert compare_caveats(rep.results) == [
+        "utilisation differs in kind: rows at the flat 30% rule have no published runs and take the centre chosen "
+        "for such devices, with a range calibrated on families held out whole; the others, but v100-sxm2 "
+        "(utilisation not from a fit), take their family's fit to its own runs"]
+
+
+# --- 3. reference points: not "the chip alone", "× 8" not "8 of it" -------------------------------------------
+
+
+def test_a_reference_point_is_never_the_chip_alone(capsys):
+    rc, _, err = _run(capsys, "compare", "--flops", "1e21", "--hardware", "h100-sxm", "brain")
+    assert rc == 0 and "chip alone" not in err and "brain counts" not in err and err == ""
+    rep = api.compare(["h100-sxm", "brain"], flops=1e21)
+    assert rep.results[1].estimate.power_includes_host is False and compare_caveats(rep.results) == []
+    notes = compare_caveats(api.compare(["tpu-v5p", "h100-sxm", "brain", "alphago-2016"], flops=1e21).results)
+    assert notes[0] == ("power incl. host differs: tpu-v5p counts the chip alone, the other hardware the device's "
+                        "share of its server too, so their energy reads low beside that hardware's")
+    assert "the others, but brain (utilisation not from a fit)," in notes[1]
+
+
+def test_a_reference_points_row_reads_times_its_count(capsys):
+    rc, out, _ = _run(capsys, "compare", "--flops", "1e21", "--hardware", "h100-sxm", "brain", "--devices", "8")
+    assert rc == 0 and "brain (reference point, × 8)" in out and "of it" not in _table(out)
+    rc, out, _ = _run(capsys, "compare", "--flops", "1e21", "--hardware", "h100-sxm", "brain", "--devices", "8",
+                      "--format", "markdown")
+    assert "| brain (reference point, × 8) | fp32 |" in out and "8 of it" not in out
+    rc, out, _ = _run(capsys, "compare", "--flops", "1e21", "--hardware", "h100-sxm", "brain")
+    assert "brain (reference point, × 1)" in out
+    rep = api.compare(["h100-sxm", "brain"], flops=1e21, devices=8)
+    assert [reference_words(r) for r in rep.results] == ["", "reference point, × 8"]
+    from app_pages.compare import table_of  # the app's Reference column says the same
+    df, _ = table_of(rep)
+    assert list(df["reference"]) == ["", "reference point, × 8"]
+    rc, out, _ = _run(capsys, "compare", "--flops", "1e21", "--hardware", "brain", "--devices", "8", "--format", "json")
+    assert json.loads(out)[0]["devices"] == 8 and json.loads(out)[0]["reference_point"] is True
+
+
+# --- 4. compare's own error for no workload --------------------------------------------------------------------
+
+
+def test_no_workload_says_what_compare_takes(capsys):
+    for argv in ([], ["--hardware", "h100-sxm", "a100-sxm-80gb"], ["--hardware", "h100-sxm", "tpu-v4", "--devices", "4"]):
+        rc, out, err = _run(capsys, "compare", *argv)
+        assert rc == 2 and out == ""
+        assert err == ("error: no workload to compare: give the FLOPs, the parameters and tokens, an architecture and "
+                       "tokens, a generic network or a preset; a known run's hours or device-hours say nothing about "
+                       "other hardware, so they are taken only with one profile named (--flops, --params, --preset)\n")
+        assert "--hours" not in err and "--device-hours" not in err
+    # one profile named: a known run's hours are taken, so estimate's message (which offers them) is right
+    rc, _, err = _run(capsys, "compare", "--hardware", "h100-sxm")
+    assert rc == 2 and err.startswith("error: no workload: give") and "--hours, --device-hours" in err
+    rc, out, _ = _run(capsys, "compare", "--hardware", "h100-sxm", "--hours", "10")
+    assert rc == 0 and "10.0 hours" in out
+    # an unknown id is still named before the missing workload
+    rc, _, err = _run(capsys, "compare", "--hardware", "nope", "h100-sxm")
+    assert rc == 2 and "unknown hardware 'nope'" in err
