@@ -156,7 +156,7 @@ def scaling_section(hardware: str) -> None:
                       ("Cost", hz.money(est.cost_usd), _range(est, "cost_usd", hz.money))])
             _show_ranges(est)
             if res is not None:
-                note = limits.budget_note(BUDGET_KIND[kind], est)
+                note = limits.budget_note(res, est)
                 st.caption(c.md_escape(f"{note[:1].upper()}{note[1:]}.", 400))
         charts.render_chart(loss_chart(method, model.flops, model.loss_opt))
         first, second = scaling.METHODS
@@ -165,7 +165,8 @@ def scaling_section(hardware: str) -> None:
     chin = scaling.chinchilla(DEFAULT_FLOPS)  # computed, not typed (audit: the caption had its own ≈69B)
     st.caption(f"Chinchilla's rule gives ≈{hz.count(chin.params_opt)} parameters and ≈{hz.count(chin.tokens_opt)} "
                f"tokens for {hz.sci(DEFAULT_FLOPS)} FLOPs (Hoffmann et al. 2022, "
-               "arXiv:2203.15556). The published fit's own minimum favours smaller models trained on more tokens, "
+               "arXiv:2203.15556). The published fit's own minimum favours smaller models trained on more tokens above "
+               f"≈{hz.sci(scaling.fit_crossing_flops(), 2)} FLOPs (larger ones on fewer tokens below), "
                "but its constants are rounded: Besiroglu et al. 2024 (arXiv:2404.10102) show the rounding biases it, "
                "and their refit agrees with the ≈20 tokens-per-parameter rule. Time, energy, "
                "CO₂e and cost come from the estimator on the chosen hardware with its profile's defaults.")
@@ -260,7 +261,9 @@ def trend_section() -> None:
                "that trend held (it was measured for 2012–18; the chart carries it forward as a what-if). "
                f"Memory wall: {trends.MEMORY_WALL_LABEL} (Gholami et al. 2024). "
                f"'+ algorithmic efficiency': {trends.ALGORITHMIC_LABEL} "
-               "(Hernandez & Brown 2020). The shaded band is the 95% interval of the doubling time.")
+               "(Hernandez & Brown 2020). "
+               + ("The shaded band is the cost's range. " if rep.table.workload_cost_low_usd is not None else "")
+               + c.md_escape(s.price_perf_interval_note[:1].upper() + s.price_perf_interval_note[1:], 400) + ".")
 
 
 # ----------------------------------------------------------------------------- contrasts

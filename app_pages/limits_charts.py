@@ -109,11 +109,14 @@ def multiplier_chart(current: float, k: float, target: float) -> alt.LayerChart:
 
 def cost_chart(table: trends.TrendTable) -> alt.LayerChart:
     df = pd.DataFrame(table.rows())
-    costs = df[["workload_cost_low_usd", "workload_cost_high_usd", "workload_cost_with_algorithms_usd"]].to_numpy()
-    y = charts.log_encoding(alt.Y, "workload_cost_low_usd:Q", costs, "Cost of the fixed workload (USD, log)",
+    # the band: the doubling time's interval where its source states one (trends.doubling_interval), else none
+    banded = table.workload_cost_low_usd is not None
+    low, high = ("workload_cost_low_usd", "workload_cost_high_usd") if banded else ("workload_cost_usd",) * 2
+    costs = df[[low, high, "workload_cost_with_algorithms_usd"]].to_numpy()
+    y = charts.log_encoding(alt.Y, f"{low}:Q", costs, "Cost of the fixed workload (USD, log)",
                             labelExpr=charts.human_labels("$"))  # decades: "1,000" and "2,000" crowded
-    band = alt.Chart(df).mark_area(opacity=0.25).encode(
-        x=alt.X("year:Q", axis=alt.Axis(format="d"), title="Year"), y=y, y2="workload_cost_high_usd:Q")
+    band = alt.Chart(df).mark_area(opacity=0.25 if banded else 0.0).encode(
+        x=alt.X("year:Q", axis=alt.Axis(format="d"), title="Year"), y=y, y2=f"{high}:Q")
     long = df.melt(id_vars="year", value_vars=["workload_cost_usd", "workload_cost_with_algorithms_usd"],
                    var_name="series", value_name="usd")
     long["series"] = long["series"].map({"workload_cost_usd": "hardware price-performance only",

@@ -30,7 +30,7 @@ def test_numbers_past_the_largest_unit_use_powers_of_ten():
     assert hz.water(1.48e16) == "1.48 × 10¹³ m³"  # was "14,800,000 million m³"
     assert hz.water(2.47e14) == "2.47 × 10¹¹ m³"  # was "247,000 million m³"
     assert hz.energy(3.66e15) == "3.66 × 10⁶ TWh"  # was "3,660,000 TWh"
-    assert hz.power(5e15) == "5 × 10³ TW" and hz.co2e(2.5e13) == "2.5 × 10⁴ Mt CO₂e"
+    assert hz.power(5e15) == "5 × 10³ TW" and hz.co2e(2.5e16) == "2.5 × 10⁴ Gt CO₂e"
     # below the limit, unchanged
     assert hz.water(2.47e11) == "247 million m³" and hz.energy(9.99e11) == "999 TWh"
     assert hz.energy(1287e3) == "1.29 GWh" and hz.power(3.42e12) == "3.42 TW"

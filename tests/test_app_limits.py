@@ -82,7 +82,7 @@ def test_limits_budget_from_the_url():
         assert helps[label].startswith(f"range {' – '.join(hz.range_ends(fmt, lo, hi))}"), helps[label]
     lo, hi = sorted((res.low.loss_opt, res.high.loss_opt))  # more FLOPs, lower loss: the ends sorted, as the CLI
     assert helps["Predicted loss (cross-entropy per token)"].startswith(f"range {lo:.3f} – {hi:.3f}; ") and lo < res.model.loss_opt < hi
-    note = limits.budget_note("usd", est)
+    note = limits.budget_note(res, est)
     assert "it pays for exact device-hours" in note
     assert any(c.value.replace("\\", "") == f"{note[:1].upper()}{note[1:]}." for c in at.caption)
     assert "range" not in (dict((x.label, x.proto.help) for x in run_page("limits").metric)["Parameters"] or "")

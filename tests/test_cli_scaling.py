@@ -321,7 +321,7 @@ def test_a_range_that_rounds_to_one_figure_is_not_called_exact():
     from types import SimpleNamespace
 
     from estimator.cli.scaling_cmds import _ranged
-    e = SimpleNamespace(cost_usd=2.2, range={"cost_usd": (2.17, 2.23)})
+    e = SimpleNamespace(cost_usd=2.2, range={"cost_usd": (2.17, 2.23)}, basis=lambda key: "prediction")
     assert _ranged(e, "cost_usd", hz.money) == "$2.2 (range $2.17 – $2.23)"
     e = SimpleNamespace(cost_usd=2.2, range={"cost_usd": (2.2, 2.2)})
     assert _ranged(e, "cost_usd", hz.money) == "$2.2 (exact)"

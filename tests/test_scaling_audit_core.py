@@ -29,3 +29,20 @@ def test_a_brains_co2e_and_water_are_said_to_be_the_grids_for_comparison():
     assert ("a brain's energy is metabolic (food), not grid electricity: its CO2e and water are those of the same "
             "energy drawn from the grid, for comparison") in est.notes
     assert not any("metabolic" in n for n in api.run(hardware="h100-sxm", flops=1e21).estimate.notes)
+
+
+def test_a_fixed_energys_ranges_say_what_they_are():
+    """With the energy fixed, the time's range is the power's (stated for a TPU v4, whose power is its source's
+    range), the energy and CO2e exact; the note names the ranges that go into the FLOPs bought: the brain's is its
+    peak's, its utilisation being 1."""
+    _, e = limits.budget_model("tco2e", 100, "tpu-v4", {"devices": 64})
+    assert {k: e.basis(k) for k in ("wall_clock_s", "device_hours", "energy_kwh", "co2e_kg", "cost_usd")} == {
+        "wall_clock_s": "stated", "device_hours": "stated", "energy_kwh": "exact", "co2e_kg": "exact",
+        "cost_usd": "stated"}
+    assert any(n.endswith("the utilisation's range goes into the FLOPs it buys") for n in e.notes)
+    _, h100 = limits.budget_model("kwh", 1e6, "h100-sxm", {"devices": 64})
+    assert h100.basis("wall_clock_s") == "prediction" and h100.basis("energy_kwh") == "exact"
+    _, brain = limits.budget_model("kwh", 100, "brain")
+    assert brain.basis("wall_clock_s") == "exact"  # 20 W, no range: the time is exact
+    assert any(n.endswith("take the power's range, and the peak's range goes into the FLOPs it buys")
+               for n in brain.notes)

@@ -53,7 +53,8 @@ def setting(args) -> dict:
 
 
 def _ranged(e, key, fmt) -> str:
-    """The value, and its range where it has one ("exact" where the range is a point)."""
+    """The value, and its range where it has one ("exact" where the range is a point), marked " (stated)"
+    where its sources state it, as `estimate` marks it (``export.range_tag``; audit: scaling left it unmarked)."""
     value = getattr(e, key)
     low, high = e.range.get(key, (None, None))
     if value is None or low is None or high is None:
@@ -61,7 +62,7 @@ def _ranged(e, key, fmt) -> str:
     if low == high:
         return f"{fmt(value)} (exact)"
     ends = hz.range_ends(fmt, low, high)  # a cost's ends take the figures they need (a range is never "exact")
-    return f"{fmt(value)} (range {ends[0]} – {ends[1]})"
+    return f"{fmt(value)} (range {ends[0]} – {ends[1]}){export.range_tag(e, key)}"
 
 
 def est_range_note(*ests, exact: str) -> str | None:
@@ -69,9 +70,13 @@ def est_range_note(*ests, exact: str) -> str | None:
     from each figure's basis as the Limits page reads it (review: the brain's are stated, not fitted), and
     what it leaves out: the law's own inputs, ``exact``. None when no figure has a range."""
     bases = {e.basis(k) for e in ests for k in ("wall_clock_s", "energy_kwh", "co2e_kg", "cost_usd")}
-    kinds = [text for basis, text in ((PREDICTION, f"{LEVEL:.0%} prediction intervals from the utilisation and power fits"),
-                                      (STATED, "as their sources state them, with no measured coverage")) if basis in bases]
-    return f"ranges: {' and '.join(kinds)}, as `estimate` gives them; {exact} taken as exact" if kinds else None
+    # worded as `estimate`'s legend (interval.RANGE_MEANING): a stated range is marked, and no prediction interval
+    # is claimed for it (audit: "80% prediction intervals … and as their sources state them" over unmarked ranges)
+    kinds = [text for basis, text in ((PREDICTION, f"unmarked ones are {LEVEL:.0%} prediction intervals from the "
+                                                   "utilisation and power fits"),
+                                      (STATED, "those marked \"stated\" are as their sources state them, with no "
+                                               "measured coverage")) if basis in bases]
+    return f"ranges: {'; '.join(kinds)}, as `estimate` gives them; {exact} taken as exact" if kinds else None
 
 
 def _est_rows(e, prefix=""):
@@ -148,7 +153,7 @@ def cmd_chinchilla(args):
         [est_range_note(est, exact="the split and the law's constants are")] if est is not None and not budget else [])
     notes = [n for n in notes if n]
     if budget:
-        notes.append(limits.budget_note(kind, est))
+        notes.append(limits.budget_note(res, est))
     _table(rows, notes)
 
 
@@ -182,12 +187,15 @@ def cmd_trend(args):
     print(f"A fixed workload: {hz.flops(rep.base.flops)} on {rep.base.hardware_id}{as_}, {hz.money(rep.base.cost_usd)} "
           f"in {rep.start_year} ({rep.start_year_basis}); FLOP/s per $ doubles every {gfmt(s.price_perf_doubling_years)} "
           "years.\n")
-    # "range": the doubling time's 95% interval only (zero width in the base year), not an estimate's 80% range
-    header = ("year", "cost", f"doubling-time {trends.PRICE_PERF_RANGE_LEVEL:.0%} range", "+ algorithms (what-if)", "frontier compute × (what-if)",
-              "peak FLOP/s ×", "DRAM BW ×")
-    rows = [(f"{y:.0f}", hz.money(c), f"{hz.money(lo)}–{hz.money(hi)}", hz.money(a), hz.sci(g), hz.sci(p), hz.sci(b))
-            for y, c, lo, hi, a, g, p, b in zip(t.year, t.workload_cost_usd, t.workload_cost_low_usd,
-                                                 t.workload_cost_high_usd, t.workload_cost_with_algorithms_usd,
+    # "range": the doubling time's 95% interval only (zero width in the base year), not an estimate's 80% range;
+    # no column where the source states no interval for the doubling time (trends.interval_note says so)
+    ranged = t.workload_cost_low_usd is not None
+    header = ("year", "cost", *([f"doubling-time {trends.PRICE_PERF_RANGE_LEVEL:.0%} range"] if ranged else []),
+              "+ algorithms (what-if)", "frontier compute × (what-if)", "peak FLOP/s ×", "DRAM BW ×")
+    lows, highs = (t.workload_cost_low_usd, t.workload_cost_high_usd) if ranged else ([None] * len(t.year),) * 2
+    rows = [(f"{y}", hz.money(c), *([f"{hz.money(lo)}–{hz.money(hi)}"] if ranged else []), hz.money(a), hz.sci(g),
+             hz.sci(p), hz.sci(b))
+            for y, c, lo, hi, a, g, p, b in zip(t.year, t.workload_cost_usd, lows, highs, t.workload_cost_with_algorithms_usd,
                                                  t.training_compute_growth, t.peak_flops_growth, t.dram_bandwidth_growth)]
     widths = [max(len(r[i]) for r in rows + [header]) for i in range(len(header))]
     for r in [header] + rows:
@@ -198,7 +206,7 @@ def cmd_trend(args):
                                           f"({gfmt(trends.TRAINING_COMPUTE_DOUBLING_MONTHS)}-month doubling, 2012–18)"),
             ("frontier spend, if both held", f"×{gfmt(s.frontier_spend_per_year, 3)} per year"),
             ("memory wall", f"{trends.MEMORY_WALL_LABEL}: gap ×{gfmt(s.memory_wall_gap_20y, 3)} in {trends.MEMORY_WALL_YEARS} years")],
-           [trends.PRICE_PERF_SOURCE, trends.TRAINING_COMPUTE_SOURCE,
+           [trends.PRICE_PERF_SOURCE, s.price_perf_interval_note, trends.TRAINING_COMPUTE_SOURCE,
             f"+ algorithms: also {trends.ALGORITHMIC_LABEL} ({trends.ALGORITHMIC_SOURCE})",
             f"frontier compute × (what-if): the {gfmt(trends.TRAINING_COMPUTE_DOUBLING_MONTHS)}-month doubling measured for "
             "2012–18, carried forward",

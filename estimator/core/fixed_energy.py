@@ -17,6 +17,8 @@ from dataclasses import replace
 
 from estimator.core.estimate import Estimate
 from estimator.core.footprint import footprint
+from estimator.core.interval import EXACT as EXACT_BASIS
+from estimator.core.interval import PREDICTION, STATED
 from estimator.core.profile import HardwareProfile
 from estimator.core.scenario import Scenario
 
@@ -50,11 +52,31 @@ def with_energy_fixed(e: Estimate, scenario: Scenario, profile: HardwareProfile)
                    country=scenario.grid_country, origin=scenario.origin)
     ranges["embodied_co2e_kg"] = fp.embodied_co2e_range_kg
     ranges["water_l"] = fp.water_range_l
+    # what each range now is (scaling audit: the ranges were re-derived but kept the FLOPs estimate's bases, so a
+    # time from a stated power range printed unmarked): the time's is the power's, the energy's exact
+    power_basis = (EXACT_BASIS if fewest == most else PREDICTION if profile.power.fit_group is not None else STATED)
+    basis = {**e.range_basis, **dict.fromkeys(BY_TIME, power_basis), **dict.fromkeys(EXACT, EXACT_BASIS)}
+    if e.cost_usd is not None:
+        basis["cost_usd"] = power_basis if by_hours else EXACT_BASIS
     note = ("the energy is fixed: it, the operational CO₂e" + ("" if e.cost_usd is None or by_hours
                                                                else " and the cost at the electricity price")
             + " are exact; device-hours = energy ÷ (power × PUE), so the time" + (" and the cost" if by_hours else "")
-            + " take the power's range, and the utilisation's range goes into the FLOPs it buys")
-    return replace(e, range=ranges, notes=(*e.notes, note))
+            + f" take the power's range, and {_flops_ranges(profile, e.precision, scenario)}")
+    return replace(e, range=ranges, range_basis=basis, notes=(*e.notes, note))
+
+
+def _flops_ranges(profile: HardwareProfile, precision: str, scenario: Scenario) -> str:
+    """What ranges go into the FLOPs a fixed energy buys, in words: the utilisation's (a fit's interval, a stated
+    range, or the fit's spread around a given figure) and the peak's where it is uncertain (the brain's), or none
+    (scaling audit: "the utilisation's range" was said of the brain, whose utilisation is 1 and whose range is
+    its peak's)."""
+    u = profile.utilization
+    util_wide = u.fitted or scenario.utilization is not None or (u.range is not None and u.range[0] < u.range[1])
+    low, high = profile.peak_range(precision)
+    wide = [w for w, is_wide in (("the utilisation's", util_wide), ("the peak's", low < high)) if is_wide]
+    if not wide:
+        return "the FLOPs it buys have no range"
+    return f"{' and '.join(wide)} range{'s go' if len(wide) > 1 else ' goes'} into the FLOPs it buys"
 
 
 __all__ = ["with_energy_fixed"]

@@ -65,12 +65,43 @@ SOURCE_RULE = f"D ≈ {gfmt(CHINCHILLA_TOKENS_PER_PARAM)}·N (Hoffmann et al. 20
 # approaches (≈90 tokens per parameter at Chinchilla's budget, against ≈20). Besiroglu et al. 2024,
 # "Chinchilla Scaling: A replication attempt" (arXiv:2404.10102), abstract: the estimates "are rounded in
 # a way that results in substantial bias", and their refit "yields results that are compatible with"
-# Approaches 1 and 2. So the rule is the default and the fit's split is shown with this caveat.
-FIT_CAVEAT = ("with these rounded published constants the minimum is biased toward smaller models on more tokens "
-              "than Hoffmann et al.'s other two approaches give (≈20 tokens per parameter); Besiroglu et al. 2024 "
-              "(arXiv:2404.10102) show the rounding biases it and their refit agrees with the ≈20 rule")
-SOURCE_FIT = ("closed-form minimum of L(N, D) = 1.69 + 406.4/N^0.34 + 410.7/D^0.28 under C = 6·N·D "
-              f"(Hoffmann et al. 2022, arXiv:2203.15556, §3.3 and App. D.2); {FIT_CAVEAT}")
+# Approaches 1 and 2. So the rule is the default and the fit's split is shown with a caveat, worked out at
+# the budget (``fit_caveat``): the fit's tokens per parameter grow as C^(b − a) = C^0.097 and cross 20
+# near 7.6e16 FLOPs, so below that its minimum is a larger model on fewer tokens (audit: a fixed sentence
+# said "smaller models on more tokens" beside 13.2 tokens per parameter at 1e15 FLOPs).
+FIT_FORM = f"L(N, D) = {gfmt(FIT_E)} + {gfmt(FIT_A)}/N^{gfmt(FIT_ALPHA)} + {gfmt(FIT_B)}/D^{gfmt(FIT_BETA)}"
+REFIT_SOURCE = "Besiroglu et al. 2024 (arXiv:2404.10102) show the rounding biases it and their refit agrees with the ≈20 rule"
+
+
+def fit_crossing_flops(tokens_per_param: float = CHINCHILLA_TOKENS_PER_PARAM) -> float:
+    """The FLOPs at which the fit's minimum has ``tokens_per_param`` tokens per parameter: D/N =
+    (C/6)^(b − a) / G² (``fit_exponents``), so C = 6·(k·G²)^(1/(b − a))."""
+    g, a, b = fit_exponents()
+    return FLOPS_PER_PARAM_TOKEN * (tokens_per_param * g * g) ** (1.0 / (b - a))
+
+
+def fit_caveat(tokens_per_param: float) -> str:
+    """How the fit's minimum at a budget (``tokens_per_param`` tokens per parameter there) compares with the
+    ≈20 of Hoffmann et al.'s other two approaches, true at every budget (the comment above)."""
+    rule = f"the ≈{gfmt(CHINCHILLA_TOKENS_PER_PARAM)} tokens per parameter of Hoffmann et al.'s other two approaches"
+    _, a, b = fit_exponents()
+    here = f"with these rounded published constants the minimum here has {gfmt(tokens_per_param, 3)} tokens per parameter"
+    if f"{tokens_per_param:.3g}" == f"{CHINCHILLA_TOKENS_PER_PARAM:.3g}":
+        where = f"close to {rule} at this budget only"
+    elif tokens_per_param > CHINCHILLA_TOKENS_PER_PARAM:
+        where = f"a smaller model on more tokens than {rule}"
+    else:
+        where = f"a larger model on fewer tokens than {rule}"
+    return (f"{here}, {where} (its tokens per parameter grow as C^{b - a:.3f}, crossing "
+            f"{gfmt(CHINCHILLA_TOKENS_PER_PARAM)} near {sci(fit_crossing_flops(), 2)} FLOPs); {REFIT_SOURCE}")
+
+
+def fit_source(tokens_per_param: float) -> str:
+    """The fit's split's source, with its caveat at the budget (``fit_caveat``)."""
+    return (f"closed-form minimum of {FIT_FORM} under C = 6·N·D (Hoffmann et al. 2022, arXiv:2203.15556, §3.3 and "
+            f"App. D.2); {fit_caveat(tokens_per_param)}")
+
+
 SOURCE_LOSS = "predicted loss from the parametric fit L(N, D) (Hoffmann et al. 2022, §3.3, eq. 10)"
 # What L(N, D) measures: the final pre-training loss, a cross-entropy per token on the fit's own data
 # and tokenizer (MassiveText, Hoffmann et al. 2022, §3.3), so not comparable with another model's loss
@@ -220,7 +251,7 @@ def chinchilla(flops: float, method: str = "tokens-per-param",
         given_ratio = method != "fit" and tokens_per_param != CHINCHILLA_TOKENS_PER_PARAM
         raise InputError(f"{problem}: {fix}" + (" or another number of tokens per parameter" if given_ratio else ""),
                          field=("flops", "tokens_per_param") if given_ratio else "flops")
-    source = SOURCE_FIT if method == "fit" else (
+    source = fit_source(d / n) if method == "fit" else (
         SOURCE_RULE if tokens_per_param == CHINCHILLA_TOKENS_PER_PARAM
         else f"D = {gfmt(tokens_per_param)}·N (given) with C = 6·N·D")
     return ComputeOptimal(float(flops), method, n, d, float(loss(n, d)), d / n, source)
@@ -257,6 +288,9 @@ class BudgetResult:
     # fixed; utilisation and power are not): the compute-optimal models at the low and high FLOPs
     low: ComputeOptimal | None = None
     high: ComputeOptimal | None = None
+    # the inputs whose ranges set low and high, each with its basis ("prediction" or "stated"; set at the edge,
+    # which knows the profile: services.limits_notes.budget_range_inputs)
+    range_from: tuple[tuple[str, str], ...] = ()
 
     @property
     def extrapolated(self) -> str | None:
@@ -277,6 +311,7 @@ class BudgetResult:
         if self.low is not None and self.high is not None:
             out["range"] = {k: [getattr(self.low, k), getattr(self.high, k)] for k in ("flops", "params_opt", "tokens_opt")}
             out["range"]["loss_opt"] = sorted([self.low.loss_opt, self.high.loss_opt])  # more FLOPs, lower loss
+            out["range_from"] = dict(self.range_from)
         out["extrapolated"] = self.extrapolated  # the range's ends too, not only the centre's
         return out
 

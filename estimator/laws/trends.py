@@ -6,6 +6,7 @@ cost of a workload comes from ``estimator.core.estimate`` at the edge.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,6 +27,15 @@ PRICE_PERF_DOUBLING_RANGE_YEARS = (2.24, 2.72)
 PRICE_PERF_RANGE_LEVEL = 0.95  # that range is the paper's 95% confidence interval
 PRICE_PERF_ML_GPU_DOUBLING_YEARS = 2.07
 PRICE_PERF_SOURCE = "Hobbhahn & Besiroglu 2022, Epoch AI, \"Trends in GPU Price-Performance\", Table 1"
+# Every FLOP/s-per-dollar doubling time of that Table 1 with the 95% confidence interval it states, and of
+# what: a doubling time has a range only where the paper states one for it (audit: 2.07 years had been
+# given the all-GPU interval scaled, 1.88–2.29, not the paper's 1.54–3.13).
+PRICE_PERF_INTERVALS = {
+    PRICE_PERF_DOUBLING_YEARS: (PRICE_PERF_DOUBLING_RANGE_YEARS, "all GPUs, n = 470"),
+    PRICE_PERF_ML_GPU_DOUBLING_YEARS: ((1.54, 3.13), "GPUs used in ML research, n = 26"),
+    2.95: ((2.54, 3.52), "the top GPUs of each time, n = 57"),
+    2.30: ((1.69, 3.62), "FP16 FLOP/s per dollar, n = 91"),
+}
 
 # Compute of the largest training runs doubled every 3.4 months from 2012 to 2018
 # (Amodei & Hernandez 2018, OpenAI, "AI and Compute"); about 2 years before 2012.
@@ -114,6 +124,8 @@ class TrendSummary:
     algorithmic_per_year: float           # × less compute for a fixed accuracy each year
     memory_wall_gap_per_2y: float         # peak FLOP/s growth ÷ DRAM bandwidth growth, per 2 years
     memory_wall_gap_20y: float
+    price_perf_interval_years: tuple[float, float] | None = None  # as its source states it; None: it states none
+    price_perf_interval_note: str = ""                             # what the cost's range is, or why there is none
 
     def to_dict(self) -> dict:
         return {**self.__dict__, "sources": {
@@ -130,17 +142,21 @@ def summary(price_perf_doubling_years: float = PRICE_PERF_DOUBLING_YEARS) -> Tre
         training_compute_per_year=tc, frontier_spend_per_year=tc / pp,
         years_to_10x_cheaper=float(price_perf_doubling_years * np.log2(10.0)),
         algorithmic_per_year=float(growth(1.0, ALGORITHMIC_HALVING_MONTHS / MONTHS_PER_YEAR)),
-        memory_wall_gap_per_2y=gap, memory_wall_gap_20y=float(gap ** (MEMORY_WALL_YEARS / MEMORY_WALL_PERIOD_YEARS)))
+        memory_wall_gap_per_2y=gap, memory_wall_gap_20y=float(gap ** (MEMORY_WALL_YEARS / MEMORY_WALL_PERIOD_YEARS)),
+        price_perf_interval_years=doubling_interval(price_perf_doubling_years),
+        price_perf_interval_note=interval_note(price_perf_doubling_years))
 
 
 @dataclass(frozen=True)
 class TrendTable:
     """Year-by-year columns (numpy arrays of equal length)."""
 
-    year: np.ndarray
+    year: np.ndarray                     # whole years (integers)
     workload_cost_usd: np.ndarray
-    workload_cost_low_usd: np.ndarray    # faster price-performance (shorter doubling time)
-    workload_cost_high_usd: np.ndarray
+    # at the ends of the doubling time's stated interval (faster price-performance, then slower); None
+    # where its source states no interval for that doubling time (``doubling_interval``)
+    workload_cost_low_usd: np.ndarray | None
+    workload_cost_high_usd: np.ndarray | None
     workload_cost_with_algorithms_usd: np.ndarray  # same capability, also algorithmic progress
     training_compute_growth: np.ndarray  # × relative to the first year
     peak_flops_growth: np.ndarray
@@ -148,17 +164,34 @@ class TrendTable:
     interconnect_growth: np.ndarray
 
     def rows(self) -> list[dict]:
-        names = list(self.__dataclass_fields__)
-        return [{n: float(getattr(self, n)[i]) for n in names} for i in range(len(self.year))]
+        names = [n for n in self.__dataclass_fields__ if n != "year"]
+        # the year a whole number (audit: the JSON wrote 2020.0); a column without a source's interval null
+        return [{"year": int(self.year[i]), **{n: None if getattr(self, n) is None else float(getattr(self, n)[i])
+                                                for n in names}} for i in range(len(self.year))]
 
 
-def doubling_interval(doubling_years: float) -> tuple[float, float]:
-    """The 95% interval around a doubling time: Hobbhahn & Besiroglu's (2.24–2.72 years around 2.46),
-    scaled to the doubling time chosen. Its ends are derived, not given, so they are not held to the
-    bound on a doubling time one gives (``B.DOUBLING_YEARS``): 50 years, the bound's top, has
-    45.5–55.3 (audit: the stretched ends were checked as inputs, and 0.1 and 50 years were refused)."""
-    lo, hi = PRICE_PERF_DOUBLING_RANGE_YEARS
-    return doubling_years * lo / PRICE_PERF_DOUBLING_YEARS, doubling_years * hi / PRICE_PERF_DOUBLING_YEARS
+def doubling_interval(doubling_years: float) -> tuple[float, float] | None:
+    """The 95% interval Hobbhahn & Besiroglu 2022 state for ``doubling_years`` (``PRICE_PERF_INTERVALS``),
+    or None for a doubling time they state none for: no interval is made up by scaling another one."""
+    for stated, (interval, _) in PRICE_PERF_INTERVALS.items():
+        if math.isclose(float(doubling_years), stated, rel_tol=1e-9):
+            return interval
+    return None
+
+
+def interval_note(doubling_years: float) -> str:
+    """What the doubling time's range is: the interval its source states for it, and of what; or that
+    there is none, and for which doubling times the source states one."""
+    interval = doubling_interval(doubling_years)
+    level = f"{PRICE_PERF_RANGE_LEVEL:.0%}"
+    if interval is not None:
+        what = next(w for d, (_, w) in PRICE_PERF_INTERVALS.items() if math.isclose(float(doubling_years), d, rel_tol=1e-9))
+        return (f"the cost's range: the doubling time's {level} confidence interval, {gfmt(interval[0])}–{gfmt(interval[1])} "
+                f"years around {gfmt(doubling_years)}, as {PRICE_PERF_SOURCE} states it ({what})")
+    each = [f"{d:.2f} ({w.split(',')[0]})" for d, (_, w) in PRICE_PERF_INTERVALS.items()]  # as the table prints them
+    stated = ", ".join(each[:-1]) + f" and {each[-1]}"
+    return (f"no range for the cost: {PRICE_PERF_SOURCE} states a {level} interval only for the doubling times "
+            f"{stated} years, none for {gfmt(doubling_years)} years")
 
 
 def trend_table(start_year: int, years: int, base_cost_usd: float,
@@ -173,14 +206,14 @@ def trend_table(start_year: int, years: int, base_cost_usd: float,
                          "year a run may have: give fewer years or an earlier start year", field=("years", "start_year"))
     v.require_number_in("doubling time (years)", price_perf_doubling_years, B.DOUBLING_YEARS, field="doubling_years")
     t = np.arange(years + 1, dtype=float)
-    lo, hi = doubling_interval(price_perf_doubling_years)
+    interval = doubling_interval(price_perf_doubling_years)
     cost = fixed_workload_cost(base_cost_usd, t, price_perf_doubling_years)
     base = np.asarray(base_cost_usd, dtype=float)
     table = TrendTable(
-        year=int(start_year) + t,
+        year=int(start_year) + np.arange(years + 1),
         workload_cost_usd=cost,
-        workload_cost_low_usd=base / _growth(t, lo),
-        workload_cost_high_usd=base / _growth(t, hi),
+        workload_cost_low_usd=None if interval is None else base / _growth(t, interval[0]),
+        workload_cost_high_usd=None if interval is None else base / _growth(t, interval[1]),
         workload_cost_with_algorithms_usd=cost / growth(t, ALGORITHMIC_HALVING_MONTHS / MONTHS_PER_YEAR),
         training_compute_growth=growth(t, TRAINING_COMPUTE_DOUBLING_MONTHS / MONTHS_PER_YEAR),
         peak_flops_growth=per_2y_growth(t, PEAK_FLOPS_GROWTH_PER_2Y),
@@ -207,8 +240,8 @@ def check_costs(table: TrendTable) -> None:
     if base < P.MIN_COST_USD:
         raise InputError(f"the fixed workload costs less than {P.MIN_COST_WORDS} ({sci(P.MIN_COST_USD)} USD) in its base "
                          "year, too little for a price to mean anything: give a larger workload", field="flops")
-    firsts = [(int(below[0]), where) for name, where in COST_COLUMNS
-              if (below := np.flatnonzero(getattr(table, name) < P.MIN_COST_USD)).size]
+    firsts = [(int(below[0]), where) for name, where in COST_COLUMNS if getattr(table, name) is not None
+              and (below := np.flatnonzero(getattr(table, name) < P.MIN_COST_USD)).size]
     if not firsts:
         return
     first, where = min(firsts, key=lambda x: x[0])  # the earliest year; of columns that fall then, the first named

@@ -201,7 +201,9 @@ def co2e(kg: float) -> str:
         return "n/a"
     if rounded(kg) < 1:
         return f"{sig(kg * G_PER_KG)} g CO₂e"
-    return _scaled(kg, [(KG_PER_T * T_PER_MT, "Mt"), (KG_PER_T * T_PER_KT, "kt"), (KG_PER_T, "t"), (1.0, "kg")]) + " CO₂e"
+    # Gt = kt of Mt (SI giga = kilo × mega, exact), as energy steps on to TWh (audit: "1.58 × 10³ Mt CO₂e")
+    return _scaled(kg, [(KG_PER_T * T_PER_MT * T_PER_KT, "Gt"), (KG_PER_T * T_PER_MT, "Mt"), (KG_PER_T * T_PER_KT, "kt"),
+                        (KG_PER_T, "t"), (1.0, "kg")]) + " CO₂e"
 
 
 def co2e_short(kg: float) -> str:

@@ -18,7 +18,6 @@ from estimator.core.errors import InputError, ResultOutOfBounds
 from estimator.core.estimate import Estimate
 from estimator.core.fixed_energy import with_energy_fixed
 from estimator.core.inference import InferenceResult, InferenceScenario, inference
-from estimator.core.interval import LEVEL
 from estimator.core.number_text import gfmt
 from estimator.core.scenario import SITE_INPUTS
 from estimator.core.serving import DEFAULT_ENGINE
@@ -31,6 +30,11 @@ from estimator.laws import diminishing as dm
 from estimator.laws import scaling, trends
 from estimator.report import humanize as hz
 from estimator.services import api, serving_accuracy
+from estimator.services.limits_notes import (  # noqa: F401  (budget_note re-exported: the CLI and the app read it here)
+    budget_note,
+    budget_range_inputs,
+    diminishing_cost_note,
+)
 from estimator.services.model_shape import (  # noqa: F401  (re-exported: the CLI, the app and tests read them here)
     DEFAULT_HEAD_DIM,
     check_head_split,
@@ -133,7 +137,9 @@ def budget_model(kind: str, budget: float, hardware: str, setting: dict | None =
     result = scaling.model_for_budget(at, kind, budget, BUDGET_REFERENCE_FLOPS, method, tokens_per_param)
     run = api.run(hardware=hardware, flops=result.flops, **_run_kwargs(setting))   # estimate_flops, with its scenario
     est = run.estimate
-    if kind == "usd" and est.assumption("electricity_usd_per_kwh") is None:
+    hours_bought = kind == "usd" and est.assumption("electricity_usd_per_kwh") is None
+    result = replace(result, range_from=budget_range_inputs(est, run.scenario, run.profile, hours_bought))
+    if hours_bought:
         if est.device_hours < B.DEVICE_HOURS.low:
             raise InputError(f"the budget of ${gfmt(budget, 4)} buys {gfmt(est.device_hours * S_PER_HOUR, 3)} device-seconds on "
                              f"{hardware}, less than one device-millisecond: give a larger budget", field="budget_usd")
@@ -147,19 +153,6 @@ def budget_model(kind: str, budget: float, hardware: str, setting: dict | None =
     return result, with_energy_fixed(est, run.scenario, run.profile)
 
 
-def budget_note(kind: str, est: Estimate) -> str:
-    """What a fixed budget's ranges mean, for the CLI's notes and the Limits page alike (code audit: the page had
-    neither this note nor the ranges of what the budget buys): dollars at a price per device-hour buy exact
-    device-hours; any other budget fixes the energy."""
-    hours_bought = kind == "usd" and est.assumption("electricity_usd_per_kwh") is None
-    power_given = est.assumption("power_w").origin == "user"
-    varies = "the utilisation" if hours_bought or power_given else "the utilisation and the power"
-    return (f"the budget is fixed; the ranges are {LEVEL:.0%} ranges: what it buys (FLOPs, parameters, tokens, loss) "
-            f"varies with {varies}; " + ("it pays for exact device-hours" if hours_bought else
-                                         "it fixes the energy, and device-hours = energy ÷ (power × PUE)")
-            + ", and each row says whether it is exact")
-
-
 @dataclass(frozen=True)
 class DiminishingReport:
     result: dm.Diminishing
@@ -169,18 +162,9 @@ class DiminishingReport:
 
     @property
     def cost_note(self) -> str | None:
-        """Why the target's cost is not the base's × the compute multiplier, when it is not: the
-        fitted utilisation changes with a run's size (profiles/README.md)."""
-        b, t = self.base, self.target
-        ub, ut = b.assumption("utilization"), t.assumption("utilization")
-        if not (b.cost_usd and t.cost_usd and ub and ut) or ub.value == ut.value:
-            return None
-        ratio = t.cost_usd / b.cost_usd
-        if abs(ratio / self.result.compute_multiplier - 1) < 0.05:
-            return None
-        return (f"the target costs {hz.times(ratio)} the base, not {hz.times(self.result.compute_multiplier)}: the fitted "
-                f"utilisation is {ut.value:.2f} at the target's size against {ub.value:.2f} at the base's "
-                "(larger runs reach more of the peak); time, energy and cost follow the utilisation")
+        """Why the target's cost is not the base's × the compute multiplier, whenever it is not
+        (``limits_notes.diminishing_cost_note``)."""
+        return diminishing_cost_note(self.base, self.target, self.result.compute_multiplier)
 
 
 def diminishing_report(current_error: float, target_error: float, exponent: float, *, base_flops: float | None = None,
