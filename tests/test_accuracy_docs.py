@@ -63,8 +63,12 @@ def test_the_readme_quotes_the_shipped_validation():
     said = ", ".join(f"TPU {f[-2:]} {s[f]['model']['median_factor']:.2f}× against {s[f]['baseline']['median_factor']:.2f}×"
                      for f in worse)
     assert f"on {' and '.join(f'TPU {f[-2:]}' for f in worse)} runs the rule does better than the fit ({said})" in readme
-    assert (f"(TPU v3 {dev['tpu-v3']['model']['median_factor']:.2f}×, TPU v4 {dev['tpu-v4']['model']['median_factor']:.2f}×)"
-            ) in readme
+    # held out by developer, the families where the rule does better still (newcomer audit: the README had named
+    # TPU v4 at 1.07×, where the fit beats the rule's 1.10×)
+    worse_dev = [f for f in dev if f != "all" and dev[f]["model"]["median_factor"] > dev[f]["baseline"]["median_factor"]]
+    assert worse_dev == ["tpu-v3"]
+    assert (f"(TPU v3 {dev['tpu-v3']['model']['median_factor']:.2f}× against the rule's "
+            f"{dev['tpu-v3']['baseline']['median_factor']:.2f}×)") in readme
 
 
 def test_the_readme_quotes_the_power_validation_including_where_it_fails():
