@@ -18,7 +18,7 @@ from estimator.core.units import W_PER_TW
 from estimator.laws import contrasts, scaling, trends
 from estimator.laws import diminishing as dm
 from estimator.report import humanize as hz
-from estimator.services import limits
+from estimator.services import limits, limits_notes
 
 from . import charts, style
 from . import common as c
@@ -270,8 +270,8 @@ def trend_section() -> None:
 
 
 def contrast_text(x: contrasts.Contrast) -> str:
-    """A contrast's value with its unit, for people (the CLI's ``contrasts`` writes the same)."""
-    return hz.with_unit(x.value, x.unit)
+    """A contrast's value with its unit and its range, for people (the CLI's ``contrasts`` writes the same)."""
+    return limits_notes.contrast_text(x)
 
 
 def contrasts_section() -> None:
@@ -290,14 +290,16 @@ def contrasts_section() -> None:
                f"The sourced figure is ≈{contrasts.WORLD_ELECTRICITY_TWH_PER_YEAR:,.0f} TWh a year, "
                f"an average of ≈{by['world_power_w'].value / W_PER_TW:.1f} TW: the lecture's number is "
                f"≈{by['lecture_world_power_ratio'].value:.0f}× too high.", icon=":material/fact_check:")
-    df = pd.DataFrame([{"contrast": x.label, "value": x.value, "unit": x.unit, "how": x.detail, "source": x.source}
-                       for x in items])
+    df = pd.DataFrame([{"contrast": x.label, "value": x.value, "unit": x.unit,
+                        "low": None if x.range is None else x.range[0], "high": None if x.range is None else x.range[1],
+                        "range_basis": x.range_basis, "how": x.detail, "source": x.source} for x in items])
     # shown as people read them ("3.42 TW", "50,000×"), as the cards above; the CSV keeps the numbers
-    shown = df.assign(value=[contrast_text(x) for x in items]).drop(columns="unit")
-    st.dataframe(shown, hide_index=True, width="stretch", column_config={"contrast": st.column_config.TextColumn(pinned=True, width="medium")})  # not the whole phone
+    shown = df.assign(value=[contrast_text(x) for x in items]).drop(columns=["unit", "low", "high", "range_basis"])  # the range is in the value
+    st.dataframe(shown, hide_index=True, width="stretch", column_config={"contrast": st.column_config.TextColumn(pinned=True, width="medium"),
+                                                                  "value": st.column_config.TextColumn(width="medium")})  # not the whole phone
     st.download_button("CSV", c.table_csv(df), file_name="contrasts.csv", mime="text/csv", on_click="ignore",
                        icon=":material/download:", key="contrasts_csv",
-                       help="Every contrast with its value, unit, how it was computed and its source.")
+                       help="Every contrast with its value, unit, range (low, high and what it is), how it was computed and its source.")
 
 
 def render() -> None:

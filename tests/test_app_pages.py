@@ -245,7 +245,11 @@ def test_contrasts_and_compression_tables_download_as_csv(captured_downloads):
     items = limits.contrast_report()
     assert list(table["value"]) == [contrast_text(x) for x in items]
     assert csv_table["value"].tolist() == pytest.approx([x.value for x in items], rel=1e-12)
-    assert "3.42 TW" in list(table["value"]) and "50,000×" in list(table["value"])
+    assert "3.42 TW" in list(table["value"]) and "50,000× (range 3,300× – 50,000×) (stated)" in list(table["value"])
+    ranged = [x for x in items if x.range is not None]  # the CSV keeps each range's ends and basis too
+    assert csv_table.set_index("contrast").loc[[x.label for x in ranged], "low"].tolist() == pytest.approx(
+        [x.range[0] for x in ranged], rel=1e-12)
+    assert set(csv_table["range_basis"].dropna()) == {"prediction", "stated"}
     at = run_page("inference")
     techniques = pd.read_csv(io.StringIO(captured_downloads["compression.csv"]))
     shown = next(d.value for d in at.dataframe if "technique" in d.value.columns)

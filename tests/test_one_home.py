@@ -169,7 +169,7 @@ def test_help_text_is_built_from_the_constants(capsys):
             main(argv)
     text = " ".join(capsys.readouterr().out.split())
     for piece in (f"default {embodied.LIFETIME_YEARS:g}, range {embodied.LIFETIME_RANGE_YEARS[0]:g}–",
-                  f"default {water.EWIF_L_PER_KWH:g}, U.S. average", f"default {memory.DEFAULT_SEQ_LEN}",
+                  f"else default {water.EWIF_L_PER_KWH:g}, the U.S. average", f"default {memory.DEFAULT_SEQ_LEN}",
                   f"d_model ÷ {limits.DEFAULT_HEAD_DIM}", f"else {scaling.CHINCHILLA_TOKENS_PER_PARAM:g}·N)",
                   f"D = {scaling.CHINCHILLA_TOKENS_PER_PARAM:g}·N", f"(default {limits.INFERENCE_DEFAULT_HARDWARE})"):
         assert piece in text, piece

@@ -46,3 +46,21 @@ def test_a_fixed_energys_ranges_say_what_they_are():
     assert brain.basis("wall_clock_s") == "exact"  # 20 W, no range: the time is exact
     assert any(n.endswith("take the power's range, and the peak's range goes into the FLOPs it buys")
                for n in brain.notes)
+
+
+def test_contrasts_carry_their_inputs_ranges(cli):
+    """Scaling audit: 7,970 brain-years and 50,000× stood alone, though the estimate's energy is 401 MWh – 4.86 GWh
+    and AlphaGo's stated power 66 kW – 1 MW."""
+    by = {c.key: c for c in limits.contrast_report()}
+    gpt3 = api.run(preset_id="gpt3-175b").estimate
+    brain_kwh_year = 20 * 8766 / 1000
+    low, high = gpt3.range["energy_kwh"]
+    assert by["gpt3_brain_years"].range == pytest.approx((low / brain_kwh_year, high / brain_kwh_year))
+    assert by["gpt3_brain_years"].range_basis == "prediction"
+    assert by["alphago_brain_power_ratio"].range == pytest.approx((66_000 / 20, 1e6 / 20))
+    assert by["alphago_brain_power_ratio"].stated
+    assert by["world_power_w"].range is None and by["gpt3_published_brain_years"].range is None  # exact inputs
+    out = cli("contrasts").out
+    assert "7,970 years (range 2,290 years – 27,700 years)   [" in out
+    assert "50,000× (range 3,300× – 50,000×) (stated)   [10⁶ W ÷ 20 W]" in out
+    assert "[4,000 kWh ÷ 0.48 kWh per brain-day]" in out and "[30,000 TWh/yr ÷ 8,766 h/yr]" in out

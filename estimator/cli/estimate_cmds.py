@@ -80,7 +80,8 @@ def add_workload_args(p, hardware_required=False):
                         f"{DEFAULT_COOLING}: {gfmt(COOLING[DEFAULT_COOLING].wue_l_per_kwh)} L/kWh)")
     f.add_argument("--wue", dest="wue_l_per_kwh", type=float, help="on-site water, L per kWh of IT energy")
     f.add_argument("--ewif", dest="ewif_l_per_kwh", type=float,
-                   help=f"off-site water of the electricity, L per kWh (default {gfmt(EWIF_L_PER_KWH)}, U.S. average)")
+                   help=f"off-site water of the electricity, L per kWh (default: the grid's country's, Li et al.'s Table 1, where "
+                        f"--region names one it has, else default {gfmt(EWIF_L_PER_KWH)}, the U.S. average)")
 
 
 

@@ -17,7 +17,7 @@ from estimator.laws import contrasts, scaling, trends
 from estimator.laws import diminishing as dm
 from estimator.report import export
 from estimator.report import humanize as hz
-from estimator.services import api, limits
+from estimator.services import api, limits, limits_notes
 
 
 def _dump(data) -> None:
@@ -220,7 +220,7 @@ def cmd_contrasts(args):
     items = limits.contrast_report()
     if args.format == "json":
         return _dump({c.key: c.to_dict() for c in items})
-    _table([(c.label, f"{hz.with_unit(c.value, c.unit)}   [{c.detail}]") for c in items],
+    _table([(c.label, f"{limits_notes.contrast_text(c)}   [{c.detail}]") for c in items],
            [contrasts.world_electricity_note()])
 
 

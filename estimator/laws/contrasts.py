@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from estimator.core import validation as v
 from estimator.core.equivalents import BRAIN_KWH_PER_YEAR, BRAIN_POWER_W
+from estimator.core.inference_notes import count_text  # 8,766 h, 4,000 kWh (scaling audit: "8766 h/yr")
 from estimator.core.number_text import gfmt
 from estimator.core.units import DAYS_PER_YEAR, HOURS_PER_YEAR, KWH_PER_MWH, KWH_PER_TWH, S_PER_YEAR, W_PER_KW, W_PER_TW
 
@@ -41,10 +42,21 @@ class Contrast:
     unit: str
     detail: str   # the arithmetic
     source: str
+    # the range the inputs' ranges give (the estimate's energy range, AlphaGo's stated power range) and what it
+    # is; None where the inputs are exact (scaling audit: 7,970 brain-years and 50,000× stood alone where the
+    # estimate gives 401 MWh – 4.86 GWh and the profile 66 kW – 1 MW)
+    range: tuple[float, float] | None = None
+    range_basis: str | None = None
+
+    @property
+    def stated(self) -> bool:
+        """Whether its range is as a source states it (no measured coverage), not a prediction interval."""
+        return self.range_basis == "stated"
 
     def to_dict(self) -> dict:
         return {"label": self.label, "value": self.value, "unit": self.unit, "detail": self.detail,
-                "source": self.source}
+                "source": self.source, "range": None if self.range is None else list(self.range),
+                "range_basis": self.range_basis}
 
 
 @dataclass(frozen=True)
@@ -55,8 +67,19 @@ class ContrastInputs:
     alphago_power_w: float
     alphago_power_source: str
     alphago_game_hours: float
+    gpt3_energy_range_kwh: tuple[float, float] | None = None  # the estimate's range and its basis
+    gpt3_energy_basis: str | None = None
+    alphago_power_range_w: tuple[float, float] | None = None   # the profile's stated range
+    alphago_power_basis: str | None = None
     brain_power_w: float = BRAIN_POWER_W
     world_twh_per_year: float = WORLD_ELECTRICITY_TWH_PER_YEAR
+
+
+def _scaled(rng: tuple[float, float] | None, factor: float, basis: str | None) -> tuple:
+    """An input's range carried through a contrast's arithmetic (× ``factor``), with its basis; () without one."""
+    if rng is None or rng[0] == rng[1]:
+        return ()
+    return (rng[0] * factor, rng[1] * factor), basis
 
 
 def contrasts(c: ContrastInputs) -> tuple[Contrast, ...]:
@@ -66,7 +89,7 @@ def contrasts(c: ContrastInputs) -> tuple[Contrast, ...]:
     brain_kwh_year = c.brain_power_w * HOURS_PER_YEAR / W_PER_KW
     brain_kwh_day = brain_kwh_year / DAYS_PER_YEAR
     brain = f"{gfmt(c.brain_power_w)} W brain"
-    brain_src = f"{brain} (Raichle & Gusnard 2002) × {gfmt(HOURS_PER_YEAR)} h = {gfmt(brain_kwh_year, 4)} kWh a year"
+    brain_src = f"{brain} (Raichle & Gusnard 2002) × {count_text(HOURS_PER_YEAR)} h = {gfmt(brain_kwh_year, 4)} kWh a year"
     world_w = world_average_power_w(c.world_twh_per_year)
     world_kwh = c.world_twh_per_year * KWH_PER_TWH
     out = [
@@ -75,7 +98,8 @@ def contrasts(c: ContrastInputs) -> tuple[Contrast, ...]:
         Contrast("gpt3_brain_years", f"GPT-3's training energy (the real run, as estimated) in years of a {brain}'s energy",
                  c.gpt3_energy_kwh / brain_kwh_year, "years",
                  f"{gfmt(c.gpt3_energy_kwh, 4)} kWh ÷ {gfmt(brain_kwh_year, 4)} kWh per brain-year",
-                 f"{c.gpt3_energy_source}; {brain_src}"),
+                 f"{c.gpt3_energy_source}; {brain_src}", *_scaled(c.gpt3_energy_range_kwh, 1 / brain_kwh_year,
+                                                                   c.gpt3_energy_basis)),
     ]
     if c.gpt3_published_energy_kwh:
         out.append(Contrast("gpt3_published_brain_years", f"the same with the published {c.gpt3_published_energy_kwh / KWH_PER_MWH:,.0f} MWh",
@@ -87,14 +111,18 @@ def contrasts(c: ContrastInputs) -> tuple[Contrast, ...]:
     out += [
         Contrast("alphago_brain_power_ratio", "AlphaGo's power ÷ a human brain's", c.alphago_power_w / c.brain_power_w,
                  "×", f"{gfmt(c.alphago_power_w, 4)} W ÷ {gfmt(c.brain_power_w)} W",
-                 f"{c.alphago_power_source}; {brain} (Raichle & Gusnard 2002)"),
+                 f"{c.alphago_power_source}; {brain} (Raichle & Gusnard 2002)",
+                 *_scaled(c.alphago_power_range_w, 1 / c.brain_power_w, c.alphago_power_basis)),
         Contrast("alphago_game_kwh", f"AlphaGo's energy for one {gfmt(c.alphago_game_hours)}-hour game", game_kwh, "kWh",
                  f"{gfmt(c.alphago_power_w, 4)} W × {gfmt(c.alphago_game_hours)} h; the brain: {gfmt(brain_game_kwh, 3)} kWh",
-                 c.alphago_power_source),
+                 c.alphago_power_source,
+                 *_scaled(c.alphago_power_range_w, c.alphago_game_hours / W_PER_KW, c.alphago_power_basis)),
         Contrast("alphago_game_brain_days", "… in days of a brain's energy", game_kwh / brain_kwh_day,
-                 "days", f"{gfmt(game_kwh, 4)} kWh ÷ {gfmt(brain_kwh_day, 4)} kWh per brain-day", brain_src),
+                 "days", f"{count_text(game_kwh)} kWh ÷ {gfmt(brain_kwh_day, 4)} kWh per brain-day", brain_src,
+                 *_scaled(c.alphago_power_range_w, c.alphago_game_hours / W_PER_KW / brain_kwh_day,
+                          c.alphago_power_basis)),
         Contrast("world_power_w", "World electricity, average power", world_w, "W",
-                 f"{c.world_twh_per_year:,.0f} TWh/yr ÷ {gfmt(HOURS_PER_YEAR)} h/yr", WORLD_ELECTRICITY_SOURCE),
+                 f"{c.world_twh_per_year:,.0f} TWh/yr ÷ {count_text(HOURS_PER_YEAR)} h/yr", WORLD_ELECTRICITY_SOURCE),
         Contrast("lecture_world_power_ratio", f"the lecture's '≈{gfmt(LECTURE_WORLD_POWER_W / W_PER_TW)} TW' ÷ the sourced average",
                  LECTURE_WORLD_POWER_W / world_w, "×",
                  f"{gfmt(LECTURE_WORLD_POWER_W / W_PER_TW)} TW ÷ {gfmt(world_w / W_PER_TW, 3)} TW: the lecture's figure is too high by this factor",
@@ -103,9 +131,11 @@ def contrasts(c: ContrastInputs) -> tuple[Contrast, ...]:
                  f"{gfmt(world_w, 3)} W ÷ {gfmt(c.brain_power_w)} W", f"{WORLD_ELECTRICITY_SOURCE}; {brain_src}"),
         Contrast("gpt3_share_of_world", "GPT-3's training energy as a share of a year's world electricity",
                  c.gpt3_energy_kwh / world_kwh, "fraction", f"{gfmt(c.gpt3_energy_kwh, 4)} kWh ÷ {gfmt(world_kwh, 3)} kWh",
-                 f"{c.gpt3_energy_source}; {WORLD_ELECTRICITY_SOURCE}"),
+                 f"{c.gpt3_energy_source}; {WORLD_ELECTRICITY_SOURCE}",
+                 *_scaled(c.gpt3_energy_range_kwh, 1 / world_kwh, c.gpt3_energy_basis)),
         Contrast("gpt3_world_seconds", "… i.e. seconds of the world's electricity", c.gpt3_energy_kwh / world_kwh
-                 * S_PER_YEAR, "s", "share × seconds in a year", WORLD_ELECTRICITY_SOURCE),
+                 * S_PER_YEAR, "s", "share × seconds in a year", WORLD_ELECTRICITY_SOURCE,
+                 *_scaled(c.gpt3_energy_range_kwh, S_PER_YEAR / world_kwh, c.gpt3_energy_basis)),
     ]
     return tuple(out)
 

@@ -18,6 +18,7 @@ from estimator.core.errors import InputError, ResultOutOfBounds
 from estimator.core.estimate import Estimate
 from estimator.core.fixed_energy import with_energy_fixed
 from estimator.core.inference import InferenceResult, InferenceScenario, inference
+from estimator.core.interval import PREDICTION, STATED
 from estimator.core.number_text import gfmt
 from estimator.core.scenario import SITE_INPUTS
 from estimator.core.serving import DEFAULT_ENGINE
@@ -366,6 +367,9 @@ def contrast_inputs() -> ct.ContrastInputs:
         alphago_power_w=alphago.profile.power.average_w,
         alphago_power_source=f"profile {alphago.profile.id}: {alphago.profile.power.source}",
         alphago_game_hours=alphago.scenario.hours,
+        gpt3_energy_range_kwh=gpt3.estimate.range.get("energy_kwh"), gpt3_energy_basis=gpt3.estimate.basis("energy_kwh"),
+        alphago_power_range_w=alphago.profile.power.average_range_w,
+        alphago_power_basis=PREDICTION if alphago.profile.power.fit_group else STATED,  # its profile's range
     )
 
 

@@ -1,6 +1,6 @@
 """The notes of the limits of scale that say why a figure is what it is: what a fixed budget's ranges come
 from (``budget_note``), and why a diminishing-returns target does not cost the base × the compute multiplier
-(``diminishing_cost_note``). Shared by the CLI and the app through ``estimator.services.limits``.
+(``diminishing_cost_note``); a contrast with its range (``contrast_text``). Shared by the CLI and the app through ``estimator.services.limits``.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from estimator.core.estimate import Estimate
 from estimator.core.interval import EXACT, LEVEL, PREDICTION, STATED, basis_of, sides
 from estimator.core.profile import HardwareProfile
 from estimator.core.scenario import Scenario
+from estimator.laws.contrasts import Contrast
 from estimator.laws.scaling import BudgetResult
 from estimator.report import humanize as hz
 
@@ -117,4 +118,16 @@ def diminishing_cost_note(base: Estimate, target: Estimate, multiplier: float) -
     return f"{head}: the base runs at {how_b} {ub:.2f} and the target at {how_t} {ut:.2f}; {follow}"
 
 
-__all__ = ["BUDGET_INPUTS", "budget_note", "budget_range_inputs", "diminishing_cost_note"]
+
+
+def contrast_text(c: Contrast) -> str:
+    """A contrast's value, and its range where its inputs have one: "7,970 years (range 2,290 – 27,700 years)",
+    "50,000× (range 3,300× – 50,000×) (stated)" (the CLI's `contrasts` and the Limits page's table)."""
+    text = hz.with_unit(c.value, c.unit)
+    if c.range is None:
+        return text
+    low, high = (hz.with_unit(x, c.unit) for x in c.range)
+    return f"{text} (range {low} – {high})" + (" (stated)" if c.stated else "")
+
+
+__all__ = ["BUDGET_INPUTS", "budget_note", "budget_range_inputs", "contrast_text", "diminishing_cost_note"]
