@@ -109,7 +109,8 @@ def diminishing_cost_note(base: Estimate, target: Estimate, multiplier: float) -
     if how_b == "implied":
         time = base.assumption("hours") or base.assumption("device_hours")
         run = "the published run's" if time is not None and time.origin.startswith("preset:") else "the known run's"
-        return (f"{head}: the base's time is {run} own ({hz.duration(base.wall_clock_s)} on {hz.count(base.devices)} devices, "
+        return (f"{head}: the base's time is {run} own ({hz.duration(base.wall_clock_s)} on {hz.count(base.devices)} "
+                f"{'device' if base.devices == 1 else 'devices'}, "
                 f"an implied utilisation of {ub:.2g} of the peak), the target's comes from {how_t} {ut:.2f} at its size; "
                 f"{follow}")
     if how_b == how_t == "the fitted utilisation":
@@ -118,10 +119,8 @@ def diminishing_cost_note(base: Estimate, target: Estimate, multiplier: float) -
     return f"{head}: the base runs at {how_b} {ub:.2f} and the target at {how_t} {ut:.2f}; {follow}"
 
 
-
-
 def contrast_text(c: Contrast) -> str:
-    """A contrast's value, and its range where its inputs have one: "7,970 years (range 2,290 – 27,700 years)",
+    """A contrast's value, and its range where its inputs have one: "7,970 years (range 2,290 years – 27,700 years)",
     "50,000× (range 3,300× – 50,000×) (stated)" (the CLI's `contrasts` and the Limits page's table)."""
     text = hz.with_unit(c.value, c.unit)
     if c.range is None:
