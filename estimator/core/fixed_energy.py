@@ -18,7 +18,7 @@ from dataclasses import replace
 from estimator.core.estimate import Estimate
 from estimator.core.footprint import footprint
 from estimator.core.interval import EXACT as EXACT_BASIS
-from estimator.core.interval import PREDICTION, STATED
+from estimator.core.interval import basis_of, sides
 from estimator.core.profile import HardwareProfile
 from estimator.core.scenario import Scenario
 
@@ -54,7 +54,8 @@ def with_energy_fixed(e: Estimate, scenario: Scenario, profile: HardwareProfile)
     ranges["water_l"] = fp.water_range_l
     # what each range now is (scaling audit: the ranges were re-derived but kept the FLOPs estimate's bases, so a
     # time from a stated power range printed unmarked): the time's is the power's, the energy's exact
-    power_basis = (EXACT_BASIS if fewest == most else PREDICTION if profile.power.fit_group is not None else STATED)
+    power_basis = EXACT_BASIS if fewest == most else basis_of(sides(power, *profile.power.average_range_w),
+                                                              fitted=profile.power.fit_group is not None)
     basis = {**e.range_basis, **dict.fromkeys(BY_TIME, power_basis), **dict.fromkeys(EXACT, EXACT_BASIS)}
     if e.cost_usd is not None:
         basis["cost_usd"] = power_basis if by_hours else EXACT_BASIS
