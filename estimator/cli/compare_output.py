@@ -12,7 +12,7 @@ from estimator.core.errors import InputError
 from estimator.core.interval import EXACT, ONE_FIGURE, range_meaning
 from estimator.io.datafiles import load_sources
 from estimator.report import humanize as hz
-from estimator.report.export import COMPARE_KEYS, LABELS, TEXT_WIDTH, _md_escape, compare_csv, dump_json, range_tag
+from estimator.report.export import COMPARE_KEYS, LABELS, TEXT_WIDTH, compare_csv, dump_json, markdown_escape, range_tag
 from estimator.report.provenance import one_figure, tool_line
 from estimator.services import api
 from estimator.services.rows import compare_caveats, grouped_notes, reference_words
@@ -84,7 +84,7 @@ def compare_output(args, results, failures=()) -> None:
             print(f"\nNote: {note}.")
         for hw, notes in grouped_notes(results):
             print(f"\nNotes on {hw or EVERY_ROW}:\n")
-            print("\n".join(f"- {_md_escape(n)}" for n in notes))
+            print("\n".join(f"- {markdown_escape(n)}" for n in notes))
         for hw, msg in failures:  # a saved page says which hardware asked for is missing (exports audit)
             print(f"\nLeft out: {hw}: {msg}")
         print(f"\n{tool_line(load_sources())}")  # the tool and its version, as estimate's Markdown ends

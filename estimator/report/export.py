@@ -231,7 +231,7 @@ def range_cell(est: Estimate, key: str) -> str:
     return f"{hz.human_range(key, low, high)}{range_tag(est, key)}"
 
 
-def _md_escape(text: str) -> str:
+def markdown_escape(text: str) -> str:
     """Text safe inside a Markdown table cell: one line, special characters escaped."""
     one_line = " ".join(str(text).split())
     return re.sub(r"([|\\`*_<>\[\]])", r"\\\1", one_line)
@@ -274,8 +274,8 @@ def to_markdown(est: Estimate, comparison=(), title: str | None = None, time_lab
     published = {c.key: c for c in comparison}
     lines = []
     if title:
-        lines += [f"## {_md_escape(title)}", ""]
-    lines += [f"Hardware: {_md_escape(est.hardware_name)} × {hz.whole(est.devices)}, precision {est.precision}", "",
+        lines += [f"## {markdown_escape(title)}", ""]
+    lines += [f"Hardware: {markdown_escape(est.hardware_name)} × {hz.whole(est.devices)}, precision {est.precision}", "",
               # the column names the level when a prediction interval is in it (review: "80% range" over
               # only stated ranges and exact figures)
               f"| Quantity | Estimate | {range_header(est)} | Published |", "|---|---|---|---|"]
@@ -286,16 +286,16 @@ def to_markdown(est: Estimate, comparison=(), title: str | None = None, time_lab
         lines.append(f"| {_label(key, time_label)} | {hz.human(key, value)} | {shown} | {pub_text} |")
     lines += ["", range_meaning(est.level)]  # the project's own text, its command a code span
     if est.memory is not None:
-        lines += ["", f"Training memory: {_md_escape(memory_line(est))}"]
+        lines += ["", f"Training memory: {markdown_escape(memory_line(est))}"]
     lines += ["", "| Equivalent | Value | Source |", "|---|---|---|"]
     for e in est.equivalents:
-        lines.append(f"| {e.label} | {hz.number(e.value)} | {_md_escape(e.source)} |")
+        lines.append(f"| {e.label} | {hz.number(e.value)} | {markdown_escape(e.source)} |")
     lines += ["", "| Assumption | Value | From | Source |", "|---|---|---|---|"]
     for a in est.assumptions:
-        lines.append(f"| {a.name} | {_md_escape(_assumption_value(a.value, a.unit))} | {a.origin} | {_md_escape(a.source)} |")
+        lines.append(f"| {a.name} | {markdown_escape(_assumption_value(a.value, a.unit))} | {a.origin} | {markdown_escape(a.source)} |")
     if est.notes:
-        lines += [""] + [f"- {_md_escape(n)}" for n in est.notes]
-    lines += ["", _md_escape(tool_line(sources))]
+        lines += [""] + [f"- {markdown_escape(n)}" for n in est.notes]
+    lines += ["", markdown_escape(tool_line(sources))]
     return "\n".join(lines) + "\n"
 
 
