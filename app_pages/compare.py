@@ -13,7 +13,7 @@ from estimator.core.units import KG_PER_T, KWH_PER_MWH, L_PER_M3, S_PER_DAY
 from estimator.report import export
 from estimator.report import humanize as hz
 from estimator.services import api
-from estimator.services.rows import reference_words
+from estimator.services.rows import EVERY_ROW, grouped_notes, reference_words
 
 from . import charts
 from . import common as c
@@ -159,6 +159,18 @@ def table_config() -> dict:
     return config
 
 
+def row_notes(results) -> None:
+    """Each row's notes (memory, the fit's caveats, a power's basis), as the CLI prints them under its table:
+    the ones every row shares once, then each hardware's own, folded (a note per row ran the page long)."""
+    groups = grouped_notes(results)
+    if not groups:
+        return
+    with st.expander(f"Notes on the rows ({sum(len(notes) for _, notes in groups)})", icon=":material/info:"):
+        for hw, notes in groups:
+            st.markdown(f"**{c.md_escape(hw or EVERY_ROW.capitalize())}**\n\n"
+                        + "\n".join(f"- {c.md_escape(n, limit=1000)}" for n in notes))
+
+
 def render() -> None:
     inputs = scenario_inputs()
     # the page's own URL-bound widgets (cmp_ref, cmp) are drawn below: their warnings go in this box
@@ -204,6 +216,7 @@ def draw(inputs) -> None:
                  height=35 * (len(df) + 1) + 3)  # every profile visible; click a header to sort
     for note in api.compare_caveats(rep.results):  # what the rows do not share, as the CLI says under its table
         st.caption(c.md_escape(f"Note: {note}.", limit=600))
+    row_notes(sorted(rep.results, key=lambda r: r.profile.id))  # by id, as the CLI lists them
     by_id = sorted(rep.results, key=lambda r: r.profile.id)  # the CLI's order: its default list is sorted by id
     st.download_button("CSV", export.compare_csv(r.estimate for r in by_id), file_name="compare.csv",
                        mime="text/csv", on_click="ignore", icon=":material/download:",

@@ -12,7 +12,7 @@ import streamlit as st
 from estimator.core import bounds as B
 from estimator.core.equivalents import BRAIN_POWER_W
 from estimator.core.errors import EstimatorError
-from estimator.core.interval import PREDICTION, STATED
+from estimator.core.interval import LEVEL, PREDICTION, STATED
 from estimator.core.number_text import gfmt
 from estimator.core.units import W_PER_TW
 from estimator.laws import contrasts, scaling, trends
@@ -274,6 +274,15 @@ def contrast_text(x: contrasts.Contrast) -> str:
     return limits_notes.contrast_text(x)
 
 
+def contrast_ranges_line(cards) -> str:
+    """The cards' ranges in one line, in view, as the cost cards' (``_ranges_line``), from (card label, contrast):
+    AlphaGo's 50,000× is the top of its stated range (≈1 MW quoted, 66 kW bottom-up), which the card alone hid."""
+    parts = [f"{label}: {' – '.join(hz.with_unit(v, x.unit) for v in x.range)}"
+             + ("" if x.range_basis == PREDICTION else " (as its sources state)" if x.stated else f" ({x.range_basis})")
+             for label, x in cards if x.range is not None]
+    return f"Ranges ({LEVEL:.0%} prediction intervals unless marked): " + "; ".join(parts) + "." if parts else ""
+
+
 def contrasts_section() -> None:
     st.header(f"Machines against a {gfmt(BRAIN_POWER_W)} W brain", anchor=False)
     try:
@@ -282,10 +291,13 @@ def contrasts_section() -> None:
         c.show_error(exc, labels={})
         return
     by = {x.key: x for x in items}
-    _metrics("contrasts", [("GPT-3 training, in brain-years (estimated)", hz.count(by["gpt3_brain_years"].value), by["gpt3_brain_years"].detail),
-              ("AlphaGo ÷ brain (power)", f"{by['alphago_brain_power_ratio'].value:,.0f}×",
-               by["alphago_brain_power_ratio"].source),
+    brain_years, alphago = by["gpt3_brain_years"], by["alphago_brain_power_ratio"]
+    _metrics("contrasts", [("GPT-3 training, in brain-years (estimated)", hz.count(brain_years.value), brain_years.detail),
+              ("AlphaGo ÷ brain (power)", f"{alphago.value:,.0f}×", alphago.source),
               ("World electricity (average)", hz.power(by["world_power_w"].value), by["world_power_w"].source)])
+    line = contrast_ranges_line([("GPT-3 in brain-years", brain_years), ("AlphaGo ÷ brain", alphago)])
+    if line:
+        st.caption(c.md_escape(line, 600))
     st.warning(f"The lecture says the world uses ≈{gfmt(contrasts.LECTURE_WORLD_POWER_W / W_PER_TW)} TW of electricity. "
                f"The sourced figure is ≈{contrasts.WORLD_ELECTRICITY_TWH_PER_YEAR:,.0f} TWh a year, "
                f"an average of ≈{by['world_power_w'].value / W_PER_TW:.1f} TW: the lecture's number is "

@@ -206,3 +206,22 @@ def test_no_workload_says_what_compare_takes(capsys):
     # an unknown id is still named before the missing workload
     rc, _, err = _run(capsys, "compare", "--hardware", "nope", "h100-sxm")
     assert rc == 2 and "unknown hardware 'nope'" in err
+
+
+# --- the app's Compare page shows each row's notes, as the CLI does --------------------------------------------
+
+
+def test_compare_page_shows_each_rows_notes_under_its_id():
+    from apptest_pages import run_page
+
+    at = run_page("compare", {"preset": "lambda-gpt3-v100"})
+    (box,) = [e for e in at.expander if e.label.startswith("Notes on the rows")]
+    blocks = [m.value for m in box.markdown]
+    items = sum(b.count("\n- ") for b in blocks)
+    assert box.label == f"Notes on the rows ({items})" and items > 20
+    heads = [b.split("\n")[0] for b in blocks]
+    assert heads == sorted(heads) and r"**h100\-sxm**" in heads  # by id, as the CLI lists them
+    h100 = next(b for b in blocks if b.startswith(r"**h100\-sxm**"))
+    est = api.run(hardware="h100-sxm", preset_id="lambda-gpt3-v100").estimate
+    memory = next(n for n in est.notes if n.startswith("memory:"))  # GPT-3 on one H100 does not fit
+    assert "needs ≥ 35 × NVIDIA H100" in memory and "needs ≥ 35 × NVIDIA H100" in h100

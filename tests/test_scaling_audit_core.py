@@ -64,3 +64,15 @@ def test_contrasts_carry_their_inputs_ranges(cli):
     assert "7,970 years (range 2,290 years – 27,700 years)   [" in out
     assert "50,000× (range 3,300× – 50,000×) (stated)   [10⁶ W ÷ 20 W]" in out
     assert "[4,000 kWh ÷ 0.48 kWh per brain-day]" in out and "[30,000 TWh/yr ÷ 8,766 h/yr]" in out
+
+
+def test_limits_page_shows_the_contrast_cards_ranges_in_view():
+    """The AlphaGo card's 50,000× is the top of its stated range: the line under the cards says so, as the cost
+    cards' line does (before, the range was only in the table below)."""
+    from apptest_pages import run_page
+
+    at = run_page("limits", {"lim": "Contrasts"})
+    line = next(x.value for x in at.caption if "AlphaGo ÷ brain\\:" in x.value)
+    assert "GPT\\-3 in brain\\-years\\: 2,290 years – 27,700 years" in line
+    assert "AlphaGo ÷ brain\\: 3,300× – 50,000× \\(as its sources state\\)" in line
+    assert line.startswith("Ranges \\(80% prediction intervals unless marked\\)")

@@ -15,14 +15,11 @@ from estimator.report import humanize as hz
 from estimator.report.export import COMPARE_KEYS, LABELS, TEXT_WIDTH, compare_csv, dump_json, markdown_escape, range_tag
 from estimator.report.provenance import one_figure, tool_line
 from estimator.services import api
-from estimator.services.rows import compare_caveats, grouped_notes, reference_words
+from estimator.services.rows import EVERY_ROW, compare_caveats, grouped_notes, reference_words
 
 # The figures the text table gives with their ranges: the headline ones (a range on every column ran the table
 # past any terminal); the Markdown gives every figure's.
 TABLE_RANGES = ("wall_clock_s", "device_hours", "energy_kwh")
-
-# What a group of notes is headed by when every row has them.
-EVERY_ROW = "every row"
 
 
 def _shared_unit(ends: tuple[str, str], text: str) -> tuple[str, str]:

@@ -119,6 +119,10 @@ def compare_caveats(results) -> list[str]:
     return out
 
 
+# What a group of notes is headed by when every row has them, in the CLI and on the Compare page.
+EVERY_ROW = "every row"
+
+
 def grouped_notes(results) -> list[tuple[str | None, list[str]]]:
     """Each row's notes (``Estimate.notes``) for under a comparison's table, each said once: a note every row has
     (of two or more) under None first, then each hardware id with the rest of its own notes, in the rows' order
