@@ -34,13 +34,19 @@ def test_a_calibration_that_warns_replaces_a_profile_only_with_force(monkeypatch
     assert _calibrate(monkeypatch, "--seconds", "1", "--out", str(out)) == 0
     good = out.read_text()
     capsys.readouterr()
-    assert _calibrate(monkeypatch, "--seconds", "1", "--out", str(out), load=(BUSY, BUSY)) == 2
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1 and err.startswith("error: this calibration warns that its profile is likely unreliable")
+    # measure audit: a measurement made is printed with exit 0, its file kept beside (it had exit 2, stdout empty)
+    assert _calibrate(monkeypatch, "--seconds", "1", "--out", str(out), load=(BUSY, BUSY)) == 0
+    cap = capsys.readouterr()
+    assert cap.err.count("\n") == 1 and cap.err.startswith("warning: this calibration warns that its profile is likely unreliable")
     kept = tmp_path / "cal.toml.new"
-    assert (f"would replace the profile in {out}: that file was left as it was, and the new profile was written to "
-            f"{kept}; re-run it on an otherwise idle machine, move cal.toml.new over cal.toml to use it") in err
-    assert "--force" in err and out.read_text() == good
+    assert (f"so it did not replace the profile in {out}; it was written to {kept} instead: re-run it on an otherwise "
+            "idle machine, move cal.toml.new over cal.toml to use it") in cap.err
+    assert f"profile       {kept}  (id " in cap.out and "not loaded from there: move it over cal.toml to use it" in cap.out
+    assert "replaced the profile" not in cap.out
+    assert "--force" in cap.err and out.read_text() == good
+    assert _calibrate(monkeypatch, "--seconds", "1", "--out", str(out), "--format", "json", load=(BUSY, BUSY)) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["profile_path"] == str(kept) and doc["not_replaced"] == str(out) and doc["replaced_existing_file"] is False
     # the refused measurement is kept, whole: a profile that validates, carrying its warning's numbers
     assert kept.read_text() != good and load_profile_file(kept.rename(tmp_path / "kept.toml")).calibration is not None
     assert _calibrate(monkeypatch, "--seconds", "1", "--out", str(out), "--force", load=(BUSY, BUSY)) == 0

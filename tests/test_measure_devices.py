@@ -10,7 +10,7 @@ import pytest
 from fake_nvml import FakeClock, FakeGpu
 
 from estimator.cli.main import main
-from estimator.core.errors import BackendUnavailable, InputError
+from estimator.core.errors import BackendUnavailable, GpuPresentError, InputError
 from estimator.measure import nvml as nvml_mod
 from estimator.measure import open_backend
 from estimator.measure.nvml import NvmlBackend, visible_gpu
@@ -107,10 +107,26 @@ def test_a_gpu_without_a_power_reading_is_not_available_and_auto_measures_the_cp
 def test_an_error_while_probing_the_counter_is_not_a_pre_volta_gpu():
     """A timeout at the probe had been read as "no energy counter (it needs a Volta or newer GPU)"."""
     gpu = FakeGpu(FakeClock(), probe_error=pynvml.NVML_ERROR_TIMEOUT)
-    with pytest.raises(BackendUnavailable, match="NVML cannot read GPU 0: Timeout"):
+    with pytest.raises(GpuPresentError, match=r"NVML sees 1 GPU\(s\) but cannot read GPU 0: Timeout"):
         open_(gpu)
     with open_(FakeGpu(FakeClock(), has_counter=False)) as b:  # a real "Not Supported": polling, as before
         assert not b.has_counter and "Volta" in b.counter_note
+
+
+def test_a_gpu_nvml_sees_but_cannot_read_is_never_answered_by_the_cpu(monkeypatch):
+    """Measure audit: a lost GPU made ``auto`` measure the CPU, whose energy would have been charged to the GPU
+    run."""
+    monkeypatch.delenv("CUDA_VISIBLE_DEVICES", raising=False)
+    lost = FakeGpu(FakeClock(tick=0.01), probe_error=pynvml.NVML_ERROR_GPU_IS_LOST)
+    with pytest.raises(GpuPresentError, match="cannot read GPU 0: GPU is lost; the CPU is not measured") as exc:
+        open_backend("auto", nvml_module=lost.module())
+    assert exc.value.fields == ("backend",)
+    with pytest.raises(GpuPresentError, match="cannot read GPU 0"):  # asked for by number: refused as well
+        open_backend("auto", device_index=0,
+                     nvml_module=FakeGpu(FakeClock(), probe_error=pynvml.NVML_ERROR_GPU_IS_LOST).module())
+    # no GPU at all still falls back to the CPU, saying why
+    backend = open_backend("auto", nvml_module=FakeGpu(FakeClock(), count=0).module())
+    assert backend.kind == "cpu" and "finds no NVIDIA GPU" in backend.fallback_reason
 
 
 def test_the_rated_power_and_the_cap_are_both_recorded():

@@ -139,12 +139,26 @@ def test_write_a_calibrated_profile(tmp_path):
 
 def test_profile_path_failure_at_the_end_is_reported_not_raised(tmp_path, capsys):
     clock = Clock()
-    with track(total_steps=50, flops_per_step=1e9, backend=FakeMeter(clock), clock=clock,
-               profile_path=tmp_path / "p.toml") as run:  # no hardware: no base profile
-        run_steps(run, clock, [0.01] * 50)
+    with track(total_steps=50, flops_per_step=1e9, backend=FakeMeter(clock), clock=clock, hardware="cpu-server-2s-epyc",
+               profile_path=tmp_path / "p.toml") as run:
+        run_steps(run, clock, [0.01] * 3)  # too few steps to calibrate: known only at the end
     assert not (tmp_path / "p.toml").exists()
-    assert "writing the profile" in run.failures[0] and "base hardware profile" in run.failures[0]
-    assert "needs a base hardware profile" in capsys.readouterr().err
+    assert "writing the profile" in run.failures[0] and "not enough steps to calibrate" in run.failures[0]
+    assert "not enough steps to calibrate" in capsys.readouterr().err
+
+
+def test_a_profile_that_cannot_be_written_is_refused_before_the_training(tmp_path):
+    """Measure audit: without a base profile (a CPU has none detected) or without flops_per_step, the refusal came
+    after the whole training, with exit 0 and the reason only in run.failures."""
+    clock = Clock()
+    run = track(total_steps=50, flops_per_step=1e9, backend=FakeMeter(clock), clock=clock, profile_path=tmp_path / "p.toml")
+    with pytest.raises(InputError, match="profile_path: a calibrated profile needs a base hardware profile: no profile "
+                                         "is matched to a CPU; give hardware= for a peak and a price$") as exc:
+        run.start()
+    assert exc.value.fields == ("profile_path",) and run._status == "not started"
+    with pytest.raises(InputError, match="profile_path: a calibrated profile needs flops_per_step"):
+        track(total_steps=50, backend=FakeMeter(clock), clock=clock, hardware="cpu-server-2s-epyc",
+              profile_path=tmp_path / "p.toml")
 
 
 # --- a real numpy training loop ------------------------------------------------------------

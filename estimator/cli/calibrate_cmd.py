@@ -202,28 +202,33 @@ def cmd_calibrate(args):
                     bar.close()
     out = _out_path(args, result.profile.id)
     replaced = out.exists()  # a re-calibration (the same id) or --force: said, never silent
-    if replaced and result.warnings and not args.force:
+    kept_beside = replaced and bool(result.warnings) and not args.force
+    if kept_beside:
         # a likely unreliable profile never silently replaces one (calibrate audit: a busy re-run's 117×-wide
-        # range replaced a good calibration)
-        # the measurement is kept beside it, under a name profiles never load from (not *.toml): a refused run
-        # of minutes is not lost (review of the calibrate audit fixes)
-        kept = write_profile(result.data, out.with_name(out.name + KEPT_SUFFIX))
-        raise InputError(f"this calibration warns that its profile is likely unreliable ({result.warnings[0]}), and "
-                         f"it would replace the profile in {out}: that file was left as it was, and the new profile "
-                         f"was written to {kept}; re-run it on an otherwise idle machine, move {kept.name} over "
-                         f"{out.name} to use it, or give --force to replace that profile anyway")
-    write_profile(result.data, out)
-    summary = {**result.summary(), "profile_path": str(out), "replaced_existing_file": replaced}
+        # range replaced a good calibration); the measurement is kept beside it, under a name profiles never load
+        # from (not *.toml): a run of minutes is not lost. Its result is printed and the exit is 0, as for any
+        # measurement made (measure audit: exit 2 and an empty stdout, where the first such run had exit 0)
+        written = write_profile(result.data, out.with_name(out.name + KEPT_SUFFIX))
+    else:
+        written = write_profile(result.data, out)
+    summary = {**result.summary(), "profile_path": str(written), "replaced_existing_file": replaced and not kept_beside,
+               "not_replaced": str(out) if kept_beside else None}
     if args.format == "json":
         print(export.dump_json(summary))
     else:
-        _print_table(result, out)
-        if replaced:
+        _print_table(result, written, out if kept_beside else None)
+        if replaced and not kept_beside:
             print(f"note          replaced the profile that was in {out}")
+    if kept_beside:
+        print(f"warning: this calibration warns that its profile is likely unreliable ({result.warnings[0]}), so it "
+              f"did not replace the profile in {out}; it was written to {written} instead: re-run it on an otherwise "
+              f"idle machine, move {written.name} over {out.name} to use it, or give --force to replace that profile",
+              file=sys.stderr)
     return 0
 
 
-def _print_table(result, out: Path) -> None:
+def _print_table(result, out: Path, instead_of: Path | None = None) -> None:
+    """``instead_of``: the profile a warning kept this one from replacing (``out`` is then its ``.new`` file)."""
     s = result.summary()
     m = result.measurement
     print(f"device        {s['device_name']}  ({s['backend']} backend)")
@@ -243,6 +248,8 @@ def _print_table(result, out: Path) -> None:
     # the id names the profile only where profiles load from (profiles/calibrated/); elsewhere, the file
     loads = Path(out).resolve().parent == CALIBRATED_DIR.resolve()
     use = f"use --hardware {result.profile.id} or --hardware {out}" if loads else f"use --hardware {out}"
+    if instead_of is not None:  # never loaded from there (not *.toml)
+        use = f"not loaded from there: move it over {instead_of.name} to use it"
     print(f"profile       {out}  (id {result.profile.id}; {use})")
     if result.checks:
         print("prediction check (calibrated profile vs measured wall time, each on a workload it was not fitted on):")

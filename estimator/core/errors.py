@@ -114,7 +114,13 @@ class BackendUnavailable(NamesInputs, EstimatorError):
     ``field`` names the input that offers a way out (e.g. ``"backend"``: another backend)."""
 
 
-class GpuChoiceError(BackendUnavailable):
+class GpuPresentError(BackendUnavailable):
+    """A GPU is there but cannot be measured: which one a run uses cannot be told (``GpuChoiceError``), or NVML
+    sees it and fails to read it (a lost GPU, a driver fault). Measuring the CPU instead would record the wrong
+    device's energy, so ``auto`` does not fall back to it (measure audit: a lost GPU was answered by the CPU)."""
+
+
+class GpuChoiceError(GpuPresentError):
     """NVML works, but which GPU a run computes on cannot be told (a machine that mixes models
     without CUDA_DEVICE_ORDER=PCI_BUS_ID, a CUDA_VISIBLE_DEVICES that names no GPU here, a MIG
     instance). Measuring the CPU instead would record the wrong device's energy, so ``auto`` does

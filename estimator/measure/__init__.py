@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from estimator.core.errors import BackendUnavailable, GpuChoiceError, InputError
+from estimator.core.errors import BackendUnavailable, GpuPresentError, InputError
 from estimator.measure.base import Backend, Measurement, TimerBackend, UnavailableBackend
 
 __all__ = ["BACKENDS", "Backend", "BackendStatus", "Measurement", "TimerBackend", "UnavailableBackend",
@@ -37,8 +37,8 @@ def open_backend(kind: str = "auto", *, country_iso_code: str | None = None, dev
     from estimator.measure.nvml import NvmlBackend
     try:
         return NvmlBackend(nvml_module, device_index=device_index)
-    except GpuChoiceError:
-        raise  # a GPU is there but cannot be told: the CPU's energy would be the wrong device's
+    except GpuPresentError:
+        raise  # a GPU is there but cannot be told or read: the CPU's energy would be the wrong device's
     except BackendUnavailable as exc:
         if kind == "nvml":
             raise

@@ -26,11 +26,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from estimator.core.errors import BackendUnavailable, GpuChoiceError, InputError, MeasurementError
+from estimator.core.errors import BackendUnavailable, GpuPresentError, InputError, MeasurementError
 from estimator.core.number_text import gfmt
 from estimator.core.units import MILLIJOULES_PER_J, MILLIWATTS_PER_W
 from estimator.measure.base import NVML_ENERGY_COUNTER, NVML_POWER_POLLING, Backend, Measurement
 from estimator.measure.cpu import cpu_backend_note
+from estimator.measure.gpu_choice import nvml_text, visible_gpu  # noqa: F401 (visible_gpu importable from here as before)
 
 # Power polling every ≤ 100 ms (used only where the energy counter is missing). The reading
 # is coarse whatever the rate: nvmlDeviceGetPowerUsage averages over 1 s on Ampere (not GA100)
@@ -129,80 +130,6 @@ def energy_from_samples(samples: Sequence[Sample], has_counter: bool) -> tuple[f
     return sums.energy()
 
 
-def _text(value) -> str:
-    return value.decode() if isinstance(value, bytes) else str(value)
-
-
-def _names(nvml, count: int) -> set[str] | None:
-    """Every GPU's model name, or None if one cannot be read (then they cannot be told alike)."""
-    try:
-        return {_text(nvml.nvmlDeviceGetName(nvml.nvmlDeviceGetHandleByIndex(i))) for i in range(count)}
-    except nvml.NVMLError:
-        return None
-
-
-def _pci_order_or_refuse(nvml, count: int, environ, why: str) -> None:
-    """CUDA numbers GPUs fastest first unless CUDA_DEVICE_ORDER=PCI_BUS_ID; NVML in PCI order. The
-    two agree where the GPUs are all one model (then "fastest first" leaves PCI order), so an
-    index is taken as NVML's only then; otherwise refused (``why``: what was to be numbered)."""
-    if environ.get("CUDA_DEVICE_ORDER") == "PCI_BUS_ID" or count == 1:
-        return
-    names = _names(nvml, count)
-    if names is None or len(names) > 1:
-        models = "models NVML could not all read" if names is None else ", ".join(sorted(names))
-        raise GpuChoiceError(f"{why}: CUDA numbers GPUs fastest first, and this machine mixes {models}, so which "
-                             "GPU a CUDA program uses cannot be told; set CUDA_DEVICE_ORDER=PCI_BUS_ID, name the GPU "
-                             "by its UUID in CUDA_VISIBLE_DEVICES, or give the GPU's number", field="device_index")
-
-
-def visible_gpu(nvml, count: int, environ) -> tuple[int, str]:
-    """(NVML's index of the GPU a CUDA program uses as device 0, how it was found).
-
-    NVML numbers every GPU in PCI order; CUDA (PyTorch, JAX) numbers only those
-    CUDA_VISIBLE_DEVICES lists, in its order, and by default fastest first (CUDA C++ Programming
-    Guide, "CUDA Environment Variables"). A run under ``CUDA_VISIBLE_DEVICES=2`` computes on the
-    machine's third GPU, so measuring NVML's GPU 0 would read another device's power (audit). The
-    variable's first entry is taken: a UUID (``GPU-…``, or a unique prefix of one) by its UUID; an
-    index as NVML's index where CUDA numbers as NVML does (``CUDA_DEVICE_ORDER=PCI_BUS_ID``, or
-    GPUs all of one model); without the variable, GPU 0 on the same condition. Where the GPU cannot
-    be told, :class:`GpuChoiceError`; where CUDA programs see no GPU, BackendUnavailable."""
-    visible = environ.get("CUDA_VISIBLE_DEVICES")
-    if visible is None:
-        _pci_order_or_refuse(nvml, count, environ, "CUDA_VISIBLE_DEVICES is not set")
-        return 0, "CUDA_VISIBLE_DEVICES not set"
-    first = visible.split(",")[0].strip()
-    if not first or first.startswith("-") or first == "NoDevFiles":
-        raise BackendUnavailable(f"CUDA_VISIBLE_DEVICES={visible!r} hides every GPU from CUDA programs; "
-                                 f"{cpu_backend_note()}", field="device_index")
-    if first.startswith("MIG-"):
-        raise GpuChoiceError(f"CUDA_VISIBLE_DEVICES names a MIG instance ({first}): NVML's power and energy "
-                             "readings are the whole GPU's, shared by its instances, so they cannot be "
-                             "charged to this run", field="device_index")
-    if first.startswith("GPU-"):
-        try:
-            found = [i for i in range(count)
-                     if _text(nvml.nvmlDeviceGetUUID(nvml.nvmlDeviceGetHandleByIndex(i))).startswith(first)]
-        except nvml.NVMLError as exc:  # the GPU cannot be told: never answered with the CPU
-            raise GpuChoiceError(f"CUDA_VISIBLE_DEVICES names {first}, and NVML cannot read every GPU's UUID to "
-                                 f"find it ({exc})", field="device_index") from None
-        if len(found) != 1:
-            raise GpuChoiceError(f"CUDA_VISIBLE_DEVICES names {first}, which "
-                                 + ("matches no GPU NVML sees" if not found else "matches several GPUs")
-                                 + ": name the GPU by its full UUID (nvidia-smi -L)", field="device_index")
-        return found[0], f"the first in CUDA_VISIBLE_DEVICES ({first})"
-    if not first.isdigit():
-        raise GpuChoiceError(f"CUDA_VISIBLE_DEVICES={visible!r} is neither GPU indices nor UUIDs",
-                             field="device_index")
-    index = int(first)
-    if index >= count:
-        # CUDA ignores an index it does not have and every entry after it: CUDA programs here see no GPU
-        raise BackendUnavailable(f"CUDA_VISIBLE_DEVICES={visible!r} names GPU {index}, but NVML sees {count} GPU(s), "
-                                 f"numbered 0 to {count - 1}, so CUDA programs here see no GPU; {cpu_backend_note()}",
-                                 field="device_index")
-    _pci_order_or_refuse(nvml, count, environ, f"CUDA_VISIBLE_DEVICES={visible!r} gives an index")
-    return index, "the first in CUDA_VISIBLE_DEVICES"
-
-
 class NvmlBackend(Backend):
     name = "nvml"
     kind = "gpu"
@@ -228,6 +155,7 @@ class NvmlBackend(Backend):
             raise BackendUnavailable(f"NVML is not available: {exc} (no NVIDIA GPU or driver: libnvidia-ml.so "
                                      f"could not be used); {cpu_backend_note()}", field="backend") from None
         self._initialised = True
+        count = None
         try:
             count = n.nvmlDeviceGetCount()
             if count == 0:
@@ -244,7 +172,7 @@ class NvmlBackend(Backend):
             self.device_index = device_index
             self.handle = n.nvmlDeviceGetHandleByIndex(device_index)
             name = n.nvmlDeviceGetName(self.handle)
-            self.device_name = _text(name)
+            self.device_name = nvml_text(name)
             self.has_counter, self.counter_note = self._probe_counter()
             self.power_limit_w = self._optional(lambda: n.nvmlDeviceGetEnforcedPowerLimit(self.handle) / MILLIWATTS_PER_W)
             # the board's rated power (the enforced limit may be an administrator's cap)
@@ -257,8 +185,13 @@ class NvmlBackend(Backend):
             self.uuid = self._uuid()
         except n.NVMLError as exc:
             self.close()
-            which = "the GPU CUDA_VISIBLE_DEVICES names" if device_index is None else f"GPU {device_index}"
-            raise BackendUnavailable(f"NVML cannot read {which}: {exc}") from None
+            which = f"GPU {device_index}" if device_index is not None else "the GPU a CUDA program here uses"
+            if count is None:  # not even how many GPUs there are
+                raise BackendUnavailable(f"NVML cannot count the GPUs: {exc}; {cpu_backend_note()}",
+                                         field="backend") from None
+            # a GPU is there: never answered by measuring the CPU (measure audit: a lost GPU was)
+            raise GpuPresentError(f"NVML sees {count} GPU(s) but cannot read {which}: {exc}; the CPU is not measured "
+                                  "in its place, as its energy would not be the GPU's", field="backend") from None
         except (BackendUnavailable, InputError):
             self.close()
             raise

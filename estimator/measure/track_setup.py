@@ -126,9 +126,13 @@ def _held_profile_id(path: Path) -> str | None:
     return load_profile_file(path).id
 
 
-def check_profile_backend(profile_path: Path | None, backend: str | Backend) -> None:
+def check_profile_backend(profile_path: Path | None, backend: str | Backend, flops_per_step: float | None = None) -> None:
     """A calibrated profile at the end needs power measured: backend "none" measures none, and the
-    base's power beside the measured throughput would be another machine's (track audit)."""
+    base's power beside the measured throughput would be another machine's (track audit); and it needs the FLOPs
+    of a step, known before the training (measure audit: refused only after it)."""
+    if profile_path is not None and flops_per_step is None:
+        raise InputError("profile_path: a calibrated profile needs flops_per_step (the FLOPs of one step); give it, "
+                         "or leave profile_path out", field="profile_path")
     if profile_path is not None and backend == "none":
         raise InputError("profile_path: a calibrated profile needs the power measured over the run, and "
                          "backend='none' turns the measurement off; give backend='auto', 'cpu' or 'nvml', or leave "
@@ -144,11 +148,15 @@ def check_profile_power(profile_path: Path | None, opened: Opened, marker=None) 
     measured"). MeasurementError with calibration's message, after closing what the start had
     opened (the meter, the ``marker`` file). A ``profile_path`` that holds another profile than the one
     this run writes (its id from the base and the host) is refused here too, not after the training."""
-    if profile_path is None or opened.profile is None:
-        return  # no profile asked for, or no base (said at the end, as it needs one)
+    if profile_path is None:
+        return  # no profile asked for
     from estimator.core.calibrate import default_profile_id, require_power_or_base_device
     from estimator.measure.calibration_run import check_power_measured, host_name
     try:
+        if opened.profile is None:  # no base given or detected: known now, not after the training (measure audit)
+            how = opened.hardware_how or "none detected"
+            raise InputError(f"profile_path: a calibrated profile needs a base hardware profile: {how}"
+                             + ("" if "give hardware=" in how else "; give hardware="), field="profile_path")
         held = _held_profile_id(profile_path)
         if held is not None and held != (own := default_profile_id(opened.profile.id, host_name())):
             # the end of the run replaces only the same id's file (review: refused after the whole training)
