@@ -5,7 +5,7 @@ Every number comes from ``estimator.services.limits.inference_report`` (the CLI'
 calls it too): the serving model of ``estimator.core.serving`` (weights and the batch's KV cache read
 each decode step, prefill, tensor parallelism, the engine's fitted costs, power by load), fitted
 to and judged on measured serving (``validate --inference``; the Accuracy page). Every input is
-bound to the URL.
+bound to the URL. The savings and the break-even sections are in ``inference_sections``.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from __future__ import annotations
 import streamlit as st
 
 from estimator.core import bounds as B
-from estimator.core import compression
 from estimator.core import inference as inference_core
 from estimator.core.errors import EstimatorError
 from estimator.core.estimate import DEFAULT_CARBON_INTENSITY_G_PER_KWH
@@ -26,10 +25,12 @@ from estimator.laws.scaling import CHINCHILLA_TOKENS_PER_PARAM
 from estimator.report import export
 from estimator.report import humanize as hz
 from estimator.services import limits, serving_accuracy
+from estimator.services.serving_words import DEVICES_ONLY, site_used
 
 from . import charts, inputs, style
 from . import common as c
-from .inference_charts import break_even_chart, savings_chart, step_chart, step_frame, technique_table
+from .inference_charts import step_chart, step_frame
+from .inference_sections import break_even_section, technique_section
 
 # Defaults, each with its source:
 DEFAULT_HARDWARE = limits.INFERENCE_DEFAULT_HARDWARE  # the CLI's default too (estimator/services/limits.py)
@@ -177,6 +178,16 @@ def inputs() -> dict:
     return {k: v for k, v in kw.items() if v is not None}
 
 
+DEVICES_ONLY_HELP = ("The devices' energy, PUE included; the host (CPUs, memory, network) is not counted: serving "
+                     "is measured on the devices alone (the Estimate page's training adds the host's share)")
+
+
+def site_line(r) -> str:
+    """The PUE, grid intensity and price used, each "value (origin; source)", as the CLI's rows (audit: only in
+    the JSON)."""
+    return "Used: " + "; ".join(f"{label} {text}" for label, text in site_used(r)) + "."
+
+
 def _rate(x: float) -> str:
     return f"{hz.sig(x)} tokens/s"
 
@@ -194,7 +205,7 @@ def headline(r) -> None:
     _metric_with_range(cols[0], "Time per output token", r.seconds_per_output_token, r.range["seconds_per_output_token"],
                        hz.token_time, meaning, help=f"TPOT: one decode step, what each user waits per token (batch {r.batch_size})")
     _metric_with_range(cols[1], "Throughput", r.tokens_per_s, r.range["tokens_per_s"], _rate, meaning,
-                       help=f"batch {r.batch_size} ÷ TPOT, all {r.devices} device(s) together")
+                       help=f"batch {r.batch_size} ÷ TPOT" + ("" if r.devices == 1 else f", all {r.devices} devices together"))
     _metric_with_range(cols[2], "Energy per output token", r.joules_per_output_token, r.range["joules_per_output_token"],
                        hz.joules, meaning, help="power × devices × TPOT ÷ batch: the devices' energy, prefill included, "
                                               "before PUE (what ML.ENERGY measures)")
@@ -213,27 +224,37 @@ def headline(r) -> None:
                         f"{hz.token_time(r.compute_s_per_step)} ({r.precision} peak)")
     cols = style.metric_cells(3, "inf_query", lecture)
     per_q = r.range["per_query"]
-    _metric_with_range(cols[0], f"Energy per query ({hz.count(r.tokens_per_query)} tokens)", r.per_query("energy_kwh"),
-                       per_q["energy_kwh"], hz.energy, meaning, help="PUE included")
-    _metric_with_range(cols[1], "CO₂e per query", r.per_query("co2e_kg"), per_q["co2e_kg"], hz.co2e, meaning)
+    # serving's energy is the devices' alone, training's (the Estimate page) has the host's share: said in the
+    # labels, not only in a note (audit)
+    _metric_with_range(cols[0], f"Energy per query, {DEVICES_ONLY} ({hz.noun(hz.count(r.tokens_per_query), 'token')})",
+                       r.per_query("energy_kwh"), per_q["energy_kwh"], hz.energy, meaning, help=DEVICES_ONLY_HELP)
+    _metric_with_range(cols[1], f"CO₂e per query, {DEVICES_ONLY}", r.per_query("co2e_kg"), per_q["co2e_kg"], hz.co2e,
+                       meaning, help=DEVICES_ONLY_HELP)
     _metric_with_range(cols[2], "Cost per query", r.per_query("cost_usd"), per_q["cost_usd"], hz.money, meaning)
     # the whole amount served, each with its range, as the CLI's total row (user-journey review: only the cost
     # was shown, its energy, CO₂e and time in a tooltip without ranges)
     cols = style.metric_cells(4, "inf_total", lecture)
-    helps = {"wall_clock_s": f"at batch {r.batch_size}", "energy_kwh": "PUE included", "co2e_kg": "PUE included",
+    # the time is one replica's (the tensor-parallel group) generating every token alone (audit: 550 million
+    # years read as a deadline); the device-hours are the same however many replicas share them
+    helps = {"wall_clock_s": f"One replica, {r.devices} × {r.hardware_id} (the tensor-parallel group) at batch "
+                             f"{r.batch_size}, generating every token alone: {hz.device_hours(r.estimate.device_hours)}, "
+                             "however many replicas share them",
+             "energy_kwh": DEVICES_ONLY_HELP, "co2e_kg": DEVICES_ONLY_HELP,
              # the page prices per device-hour only (review: it said "PUE included" on the cost too)
              "cost_usd": "device-hours × the price per device-hour"}
-    for col, (label, key, fmt) in zip(cols, (("time", "wall_clock_s", hz.duration), ("energy", "energy_kwh", hz.energy),
-                                             ("CO₂e", "co2e_kg", hz.co2e), ("cost", "cost_usd", hz.money))):
+    tokens = hz.noun(hz.count(r.tokens), "token")
+    for col, (label, key, fmt) in zip(cols, (("time, one replica", "wall_clock_s", hz.duration),
+                                             (f"energy, {DEVICES_ONLY}", "energy_kwh", hz.energy),
+                                             (f"CO₂e, {DEVICES_ONLY}", "co2e_kg", hz.co2e), ("cost", "cost_usd", hz.money))):
         value = r.estimate.wall_clock_s if key == "wall_clock_s" else getattr(r, key)
-        _metric_with_range(col, f"Total {label} ({hz.count(r.tokens)} tokens)", value, r.range[key], fmt, meaning,
-                           help=helps[key])
+        _metric_with_range(col, f"Total {label} ({tokens})", value, r.range[key], fmt, meaning, help=helps[key])
     short = (f"{r.level:.0%} intervals from published latency benchmarks: they held "
              f"{serving_data.load_serving_fit('latency').held_out_coverage:.0%} of held-out times, too narrow; "
              "energy's unchecked." if r.engine == "latency" else
              f"{r.level:.0%} intervals from ML.ENERGY's measurements (coverage measured out of sample); likely too "
              "narrow off the A100 and H100.")
     style.bars_caption(f"{meaning}.", short, lecture)
+    st.caption(c.md_escape(site_line(r), 900))
 
 
 def scenario_line(r) -> str:
@@ -290,75 +311,3 @@ def render() -> None:
         technique_section(report, r)
     break_even_section(report)
     c.show_url_warnings(warn_box)
-
-
-# The technique table's cells: significant figures, never e-notation (7.17 × 10⁴, not 7.17e+04)
-def _g3(x: float) -> str:
-    return gfmt(x, 3)
-
-
-def _g4(x: float) -> str:
-    return gfmt(x, 4)
-
-
-_whole = "{:.0f}".format
-
-
-def technique_section(report, r) -> None:
-    df = technique_table(report.techniques)
-    # (key, label, format, help): the numbers written by number_table, so a device without a price
-    # shows "n/a" for the cost columns, not "None"
-    columns = (
-        ("tpot_ms", "TPOT (ms)", _g3, "time per output token: one decode step"),
-        ("tpot_ms_low", "TPOT low", _g3, None), ("tpot_ms_high", "TPOT high", _g3, None),
-        ("devices", "Devices", _whole, "as many as the weights and KV cache need"),
-        ("device_ms_per_token", "Device-ms / token", _g3, "TPOT ÷ batch × devices: what energy and cost scale with"),
-        ("j_per_token", "J / output token", _g3, None),
-        ("j_per_token_low", "J low", _g3, None), ("j_per_token_high", "J high", _g3, None),
-        ("weights_gb", "Weights (GB)", _g3, None), ("kv_cache_gb", "KV cache (GB)", _g3, None),
-        ("wh_per_query", "Wh / query", _g3, None),
-        ("wh_per_query_low", "Wh low", _g3, None), ("wh_per_query_high", "Wh high", _g3, None),
-        ("g_co2e_per_query", "g CO₂e / query", _g3, None),
-        ("usd_per_query", "USD / query", _g3, None),
-        ("saved_pct", "Energy saved (%)", _whole, None),
-        ("cost_total_usd", "Total cost (USD)", _g4, None))
-    num = st.column_config.NumberColumn  # the cells keep their numbers (sorting); number_table writes them
-    table = df.drop(columns=["short"])  # the chart's axis labels, not the table's
-    st.dataframe(c.number_table(table, {key: fmt for key, _, fmt, _ in columns}), hide_index=True,
-                 width="stretch", column_config={"technique": "Technique", "setting": "Setting", "bound": "Bound",
-                                                 **{key: num(label, help=help_) for key, label, _, help_ in columns}})
-    st.download_button("CSV", c.table_csv(table), file_name="compression.csv", mime="text/csv", on_click="ignore",
-                       icon=":material/download:", key="techniques_csv",
-                       help="The table's numbers unformatted, each with the low and high ends of its range.")
-    charts.render_chart(savings_chart(df))
-    st.caption(f"Low and high: the {r.level:.0%} range. On the chart, * marks an illustrative setting. "
-               f"{compression.ILLUSTRATIVE_NOTE}")
-
-
-def break_even_section(report) -> None:
-    st.header("Training vs serving: the break-even", anchor=False)
-    be, t = report.break_even, report.training
-    key = be.basis
-    cols = style.metric_cells(3, "inf_break_even", c.is_lecture())
-    devices_only = (f" Compared on the devices' {hz.percent(be.train_device_share)} of its energy, as serving "
-                    "counts it (without the host)." if be.train_device_share < 1 else "")
-    cols[0].metric("Training", hz.money(be.train[key]) if key == "cost_usd" else hz.energy(be.train[key]), border=True,
-                   help=f"{gfmt(t.flops, 3)} FLOPs: {hz.energy(t.energy_kwh)}, {hz.co2e(t.co2e_kg)}; {report.training_source}."
-                        + devices_only)
-    q = be.queries[key]
-    q_rng = (be.queries_range or {}).get(key)
-    cols[1].metric("Serving costs more after", "n/a" if not q else hz.queries_until(q), border=True,
-                   help=f"by {be.basis_word}")
-    if q and q >= 1 and q_rng:
-        style.range_bar(cols[1], hz.count(q_rng[0]), hz.count(q_rng[1]),
-                        "training's range ÷ serving's per-query range (wider than an exact joint range)",
-                        style.log_position(q, q_rng[0], q_rng[1]))
-    tok = be.tokens[key]
-    # under one query no token count, as the CLI (audit: "0.0384" tokens, a fraction of one token)
-    cols[2].metric("… i.e. tokens", "n/a" if not tok else hz.count(tok) if q >= 1 else "within the first query",
-                   border=True, help=None if not tok or q >= 1 else "training costs less than one query's "
-                                                                     f"{hz.count(report.result.tokens_per_query)} tokens")
-    chart = break_even_chart(report)
-    if chart is not None:
-        charts.render_chart(chart)
-        st.caption("Grey band: the break-even's range.")

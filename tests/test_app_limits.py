@@ -11,7 +11,7 @@ pytest.importorskip("streamlit")
 from apptest_pages import run_page  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from app_pages import inference as inference_page  # noqa: E402
+from app_pages import inference_charts  # noqa: E402
 from app_pages import limits as limits_page  # noqa: E402
 from app_pages.common import md_escape  # noqa: E402
 from estimator.core import inference as inference_core
@@ -185,7 +185,7 @@ def test_inference_defaults_7b_on_a100():
     assert m["Energy per output token"] == f"{hz.sig(r.power_w_per_device * r.seconds_per_output_token)} J"
     assert (m["Devices"], m["Largest batch that fits"]) == ("1", hz.count(r.max_batch_size))
     assert m["Cost per query"] == hz.money(r.per_query("cost_usd"))
-    assert m["Serving costs more after"] == f"{hz.count(rep.break_even.queries['cost_usd'])} queries"
+    assert m["Serving outgrows training, by cost, after"] == f"{hz.count(rep.break_even.queries['cost_usd'])} queries"
     assert md_escape(r.range_meaning, 800) in captions(at)
     df = at.dataframe[0].value.set_index("technique")
     # 8-bit weights: half the blocks' bytes (the embeddings and LM head stay at 16 bits); the time falls by
@@ -310,13 +310,13 @@ def test_chart_specs_validate():
     charts = [limits_page.loss_chart("fit", 1e22, model.loss_opt), limits_page.multiplier_chart(11.5, 0.072, 5.0),
               limits_page.multiplier_chart(11.5, 0.001, 5.0),  # overflowing multipliers are dropped
               limits_page.cost_chart(rep.table), limits_page.growth_chart(rep.table),
-              inference_page.savings_chart(inference_page.technique_table(inf.techniques)),
-              inference_page.step_chart(inference_page.step_frame(inf.result)),
-              inference_page.break_even_chart(inf)]
+              inference_charts.savings_chart(inference_charts.technique_table(inf.techniques)),
+              inference_charts.step_chart(inference_charts.step_frame(inf.result)),
+              inference_charts.break_even_chart(inf)]
     for chart in charts:
         assert isinstance(chart.to_dict(validate=True), dict)
     # log axes label with the app's human labels, not d3's "~e" (which Vega renders as 1e+6)
-    spec = json.dumps(inference_page.break_even_chart(inf).to_dict())
+    spec = json.dumps(inference_charts.break_even_chart(inf).to_dict())
     assert '"~e"' not in spec and "labelExpr" in spec
 
 

@@ -65,11 +65,12 @@ def test_b_links_of_capped_and_pcie3_devices():
     for pcie3 in ("t4", "v100-pcie", "k80"):                                 # slower than the PCIe 4.0 fallback
         assert link_for(p.get(pcie3))[0] == 15.75 < FALLBACK_LINK_GB_PER_S
     assert link_for(p.get("tpu-v5p")) == (600.0, p.get("tpu-v5p").link_source)  # 1,200 GB/s ICI, half each way
-    link, source = link_for(p.get("mi300x"))                               # no [interconnect]: the fallback, said so
+    assert link_for(p.get("mi300x")) == (448.0, p.get("mi300x").link_source)  # 7 Infinity Fabric links × 64 GB/s each way
+    link, source = link_for(p.get("a10g"))                                 # no [interconnect]: the fallback, said so
     assert link == FALLBACK_LINK_GB_PER_S and "states no link" in source
 
 
 def test_b_savings_without_a_price_give_energy_per_query(capsys):
     assert main(["inference", "--params", "7e9", "--hardware", "mi300x", "--tokens", "1e6"]) == 0
-    rows = [r for r in capsys.readouterr().out.splitlines() if r.startswith("saves:")]
+    rows = [r for r in capsys.readouterr().out.splitlines() if r.startswith("saves vs baseline:")]
     assert rows and all(r.endswith("Wh less per query") and "n/a" not in r for r in rows)

@@ -204,7 +204,7 @@ def test_a_served_query_under_a_device_second_is_priced(capsys):
     device-millisecond floor), not refused (review: a one-second floor for known training runs refused
     it, and a budget of a tenth of a cent, so that floor was withdrawn)."""
     rc, out, err = _run(capsys, "inference", "--tokens", "338", "--params", "7e9", "--batch-size", "64")
-    assert rc == 0 and err == "" and "total (338 tokens)                  " in out
+    assert rc == 0 and err == "" and "total time, one replica (338 tokens)  " in out
     rc, out, err = _run(capsys, "scaling", "chinchilla", "--budget-usd", "1e-3", "--hardware", "h100-sxm")
     assert rc == 0 and err == ""
 

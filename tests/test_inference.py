@@ -375,7 +375,7 @@ def test_a_technique_that_needs_fewer_devices_says_so(cli):
     says its time is on 2 devices, so "0% of time" is not read as the same devices doing the same work."""
     code, out, _ = cli("inference", "--model", "llama-3.1-70b", "--tokens", "1e8", "--batch-size", "128")
     assert code == 0
-    row = next(line for line in out.splitlines() if line.startswith("saves: 8-bit weights"))
+    row = next(line for line in out.splitlines() if line.startswith("saves vs baseline: 8-bit weights"))
     assert re.search(r"\d+% (of|more) time on 2 devices \(not 4\);", row)
 
 

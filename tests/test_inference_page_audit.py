@@ -13,6 +13,7 @@ from apptest_pages import run_page  # noqa: E402
 
 from app_pages import inference as page  # noqa: E402
 from estimator.cli import main  # noqa: E402
+from estimator.core.compression import BASIS_WORDS  # noqa: E402
 from estimator.core.units import MS_PER_S  # noqa: E402
 from estimator.report import humanize as hz  # noqa: E402
 from estimator.services import limits  # noqa: E402
@@ -131,7 +132,7 @@ def test_a_break_even_under_one_query_shows_no_fractional_tokens(capsys):
     line = next(x for x in capsys.readouterr()[0].splitlines() if x.startswith("serving outgrows training"))
     assert "token" not in line  # the CLI leaves the token count out
     m = metrics(run_page("inference", {"inf_train": "1"}))
-    assert m["Serving costs more after"].startswith("the first query (training costs ")
+    assert m[f"Serving outgrows training, by {BASIS_WORDS[key]}, after"].startswith("the first query (training costs ")
     assert m["… i.e. tokens"] == "within the first query"
     assert hz.count(be["tokens"][key]) not in m.values()
 
@@ -143,4 +144,4 @@ def test_a_break_even_past_one_query_still_counts_its_tokens(capsys):
     assert be["queries"][key] >= 1
     m = metrics(run_page("inference"))
     assert m["… i.e. tokens"] == hz.count(be["tokens"][key])
-    assert m["Serving costs more after"] == hz.queries_until(be["queries"][key])
+    assert m[f"Serving outgrows training, by {BASIS_WORDS[key]}, after"] == hz.queries_until(be["queries"][key])

@@ -95,9 +95,9 @@ def test_the_inference_page_shows_its_totals_with_ranges_and_exports_the_clis_js
     rep = limits.inference_report(hardware="a100-sxm-80gb", model="llama-3.1-8b", tokens=1e9)
     r = rep.result
     n = hz.count(r.tokens)
-    assert shown[f"Total energy ({n} tokens)"] == hz.energy(r.energy_kwh)  # was only in a tooltip
-    assert shown[f"Total CO₂e ({n} tokens)"] == hz.co2e(r.co2e_kg)
-    assert shown[f"Total time ({n} tokens)"] == hz.duration(r.estimate.wall_clock_s)
+    assert shown[f"Total energy, devices only ({n} tokens)"] == hz.energy(r.energy_kwh)  # was only in a tooltip
+    assert shown[f"Total CO₂e, devices only ({n} tokens)"] == hz.co2e(r.co2e_kg)
+    assert shown[f"Total time, one replica ({n} tokens)"] == hz.duration(r.estimate.wall_clock_s)
     assert shown[f"Total cost ({n} tokens)"] == hz.money(r.cost_usd)
     bars = [h.proto.body for h in at.get("html") if "cce-range" in h.proto.body]
     assert any(hz.energy(r.range["energy_kwh"][0]) in b and hz.energy(r.range["energy_kwh"][1]) in b for b in bars)
@@ -107,7 +107,7 @@ def test_the_inference_page_shows_its_totals_with_ranges_and_exports_the_clis_js
     # the cost's help says what it is priced from (review: "PUE included" on a price per device-hour)
     helps = {m.label: m.help for m in at.metric}
     assert helps[f"Total cost ({n} tokens)"] == "device-hours × the price per device-hour"
-    assert helps[f"Total energy ({n} tokens)"] == "PUE included"
+    assert helps[f"Total energy, devices only ({n} tokens)"].startswith("The devices' energy, PUE included; the host")
 
 
 

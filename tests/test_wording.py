@@ -140,7 +140,7 @@ def test_the_cli_prints_money_with_two_figures(cli):
     out = cli("estimate", "--device-hours", "9999", "--price-usd-per-hour", "1", "--hardware", "h100-sxm").out
     assert line(out, "Cost") == "Cost           $10k"  # was "$10.0k"
     out = cli("inference", "--model", "mistral-7b", "--tokens", "1e8", "--batch-size", "192").out
-    assert line(out, "saves: student of").endswith("; $3.0 × 10⁻⁵ less per query")  # was "$3 × 10⁻⁵"
+    assert line(out, "saves vs baseline: student of").endswith("; $3.0 × 10⁻⁵ less per query")  # was "$3 × 10⁻⁵"
 
 
 def test_a_cost_range_takes_the_figures_its_ends_need_to_differ(cli):
@@ -185,10 +185,10 @@ def test_inference_savings_never_read_minus_zero(cli):
     out = cli("inference", "--model", "llama-3.1-70b", "--tokens", "1e8", "--batch-size", "128").out
     pruned = limits.inference_report(hardware="a100-sxm-80gb", model="llama-3.1-70b", tokens=1e8, batch_size=128)
     assert -0.005 < next(t for t in pruned.techniques if t.name == "pruning").saving("seconds_per_token") < 0
-    row = line(out, "saves: 50% of weights pruned")  # 0.09% more time
+    row = line(out, "saves vs baseline: 50% of weights pruned")  # 0.09% more time
     assert row.endswith("49% of energy per token, 0% of time on 2 devices (not 4); $0.00077 less per query")  # was "-0% of time"
     assert "-0%" not in out
-    assert "23% more time on 2 devices (not 4)" in line(out, "saves: 8-bit KV cache")  # a real increase, in words (was "-18% of time")
+    assert "23% more time on 2 devices (not 4)" in line(out, "saves vs baseline: 8-bit KV cache")  # a real increase, in words (was "-18% of time")
     assert "-18%" not in out
 
 
@@ -224,6 +224,6 @@ def test_trend_growth_columns_use_powers_of_ten(cli):
 
 def test_a_students_size_reads_as_a_model_card_gives_it(cli):
     out = cli("inference", "--model", "llama-3.1-70b", "--tokens", "1e8", "--batch-size", "32").out
-    assert "saves: student of 42.3 billion parameters (illustrative)" in out and "e+10" not in out
+    assert "saves vs baseline: student of 42.3 billion parameters (illustrative)" in out and "e+10" not in out
     small = cli("inference", "--params", "110e6", "--tokens", "1e6", "--hardware", "t4").out
     assert "student of 66 million parameters" in small

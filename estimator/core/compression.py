@@ -206,9 +206,10 @@ def break_even(training: Estimate, serving: InferenceResult) -> BreakEven:
     The two are not independent (same hardware, power rules and grid), so this range is wider
     than an exact one would be.
 
-    Like is compared with like: serving's energy counts the devices only (as measured, before
-    PUE), so training's energy, CO₂e and an electricity-priced cost count only the devices' share
-    of its IT energy too (``train_device_share``); a cost per device-hour is compared whole."""
+    Like is compared with like: serving's energy counts the devices only (as measured, without the
+    host; PUE included, as in training's), so training's energy, CO₂e and an electricity-priced
+    cost count only the devices' share of its IT energy too (``train_device_share``, which scales
+    its PUE-included figures); a cost per device-hour is compared whole."""
     b = training.breakdown
     it_kwh = b.devices_kwh + b.host_kwh
     share = b.devices_kwh / it_kwh if it_kwh > 0 else 1.0

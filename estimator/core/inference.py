@@ -34,12 +34,15 @@ from estimator.core.inference_checks import devices_for_heads, unfilled_batch
 from estimator.core.inference_notes import (
     ENGINE_FITTED_TO,
     LATENCY_RANGE_MEANING,
+    POWER_GIVEN_RANGE,
     RANGE_MEANING,
     article,
     count_text,
+    counted,
     embedding_note,
     moe_note,
 )
+from estimator.core.inference_power import CHIP_DRAW, chip_draw_note, power_base
 from estimator.core.inference_pruning import pruned
 from estimator.core.inference_ranges import physical_floor_s, serving_ranges
 from estimator.core.inference_result import InferenceResult
@@ -63,6 +66,7 @@ from estimator.core.serving import (
     ServingFit,
     check_architecture,
     check_params_fit,
+    kv_replication,
     link_for,
     step,
     student_architecture,
@@ -148,7 +152,8 @@ def _check(s: InferenceScenario, profile: HardwareProfile) -> None:
     v.require_number_in("tokens per query", s.tokens_per_query, B.TOKENS_PER_QUERY, field="tokens_per_query")
     if isinstance(s.tokens, (int, float)) and s.tokens < s.tokens_per_query:
         # per-query figures above the totals, and a break-even at a fraction of a query, mean nothing
-        raise InputError(f"{count_text(s.tokens)} tokens in all are fewer than one query's {count_text(s.tokens_per_query)} output tokens: "
+        raise InputError(f"{counted(s.tokens, 'token')} in all {'is' if count_text(s.tokens) == '1' else 'are'} fewer than one query's "
+                         f"{counted(s.tokens_per_query, 'output token')}: "
                          "give more tokens or fewer tokens per query", field=("tokens", "tokens_per_query"))
     v.require_number_in("prompt tokens", s.prompt_tokens, B.PROMPT_TOKENS, field="prompt_tokens")
     v.require_number_in("sparsity (the fraction of weights removed)", s.sparsity, B.SPARSITY, field="sparsity")
@@ -190,14 +195,20 @@ def _check(s: InferenceScenario, profile: HardwareProfile) -> None:
 CHIP_WORDS = {"gpu": "GPU", "tpu": "TPU", "cpu": "CPU"}
 
 
-def device_of(profile: HardwareProfile, peak_flops_per_s: float) -> Device:
+def device_of(profile: HardwareProfile, peak_flops_per_s: float, power_given: bool = False) -> Device:
     """What the serving step needs of a profile, at the tensor peak of the precision served (attention
-    at the 16-bit peak: it multiplies activations, not the weights)."""
-    tdp = profile.power.tdp_w or profile.power.average_w
+    at the 16-bit peak: it multiplies activations, not the weights). Without a power given, a profile whose
+    chip power is unknown (``power_base``) is refused."""
+    base = power_base(profile)
+    if base is None and not power_given:
+        raise InputError(f"{profile.name} states no TDP, and its average power includes the host with no host share: "
+                         "the serving model needs the chip's own power; give the power per device",
+                         field=("power_w", "hardware"))
+    tdp, label = base or (profile.power.average_w, "TDP")  # a power given: only the step's fraction reads it
     link, link_source = link_for(profile)
     _, sixteen, _ = peak_for_bits(profile, 16)
     return Device(profile.id, profile.memory_gb, profile.memory_bandwidth_gb_per_s, peak_flops_per_s, tdp, link,
-                  link_source, attention_flops_per_s=sixteen)
+                  link_source, attention_flops_per_s=sixteen, tdp_label=label)
 
 
 def _arch_origin(s: InferenceScenario) -> str:
@@ -244,7 +255,7 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
     if bits < EMBEDDING_BITS:
         notes.append(embedding_note(arch, n, bits))
     util = float(s.utilization) if s.utilization is not None else COMPUTE_FRACTION
-    device = device_of(profile, peak)
+    device = device_of(profile, peak, power_given=s.power_w is not None)
     mem = dict(params=n, arch=arch, memory_gb_per_device=profile.memory_gb, batch=b, prompt_tokens=p_tok,
                output_tokens=t_tok, weight_bits=bits, kv_bits=kv_bits)
     if s.devices is None:
@@ -286,12 +297,12 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
     except InputError as exc:  # the serving model's power, not a --power-w given (CLI audit: it was named)
         if s.power_w is not None or exc.fields != ("power_w",):
             raise
-        raise InputError(f"{exc}: that is the serving model's draw, {st.power_fraction:.2f} × the profile's TDP of "
-                         f"{gfmt(device.tdp_w)} W; give the power per device, or a profile with its real TDP",
+        raise InputError(f"{exc}: that is the serving model's draw, {st.power_fraction:.2f} × the profile's "
+                         f"{device.tdp_label} of {gfmt(device.tdp_w)} W; give the power per device, or a profile with its real TDP",
                          field=("power_w", "hardware")) from None
     borrowed = "; the online engine's, the load capped at a busy step" if fit.engine == "latency" else ""
     power_src = "given" if s.power_w is not None else (
-        f"{st.power_fraction:.2f} × TDP {gfmt(device.tdp_w)} W: {POWER_SOURCE}; GPU-busy time "
+        f"{st.power_fraction:.2f} × {device.tdp_label} {gfmt(device.tdp_w)} W: {POWER_SOURCE}; GPU-busy time "
         f"{fit.busy_per_roofline_s:.2f} × the roofline time (fitted, estimator/data/serving_fit.json{borrowed})")
     est = replace(est, assumptions=tuple(
         Assumption(a.name, a.value, a.unit, "derived",
@@ -328,12 +339,14 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
                  f"prefill {_fmt_ms(st.prefill_s)} + tensor parallel {_fmt_ms(st.tp_s)} + engine {_fmt_ms(st.engine_s)} "
                  f"({gfmt(fit.engine_s_per_layer * MS_PER_S, 2)} ms per layer and {gfmt(fit.engine_s_per_sequence * MS_PER_S, 2)} ms per "
                  f"sequence, {ENGINE_FITTED_TO[fit.engine]})")
-    if s.power_w is not None and (over := power_over_tdp_note(s.power_w, device.tdp_w, profile.name)):
+    if s.power_w is not None and (over := power_over_tdp_note(s.power_w, profile.power.tdp_w, profile.name)):
         notes.append(over)  # as estimate notes it (review: the inference audit's 5 kW on an A100 had none here)
     if s.power_w is None:
-        notes.append(f"power {gfmt(st.power_w, 3)} W per device ({st.power_fraction:.2f} × TDP), from idle towards the "
-                     "decode and prefill draw by load (fitted to measured draw, not the TDP); energy counts the "
-                     "devices only, as measured (Zeus), not the host; PUE multiplies it")
+        notes.append(f"power {gfmt(st.power_w, 3)} W per device ({st.power_fraction:.2f} × {device.tdp_label}), from idle "
+                     "towards the decode and prefill draw by load (fitted to measured draw, not the TDP); energy counts "
+                     "the devices only, as measured (Zeus), not the host; PUE multiplies it")
+        if device.tdp_label == CHIP_DRAW:
+            notes.append(chip_draw_note(profile, device.tdp_w))
     if arch.active_params:
         notes.append(moe_note(arch, n, b))
     if b > 1 and fit.engine == "latency":
@@ -352,8 +365,13 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
         notes.append(f"{profile.id} is a calibrated profile: its measured matmul throughput and mean power are "
                      "training figures and are not used here; serving takes the profile's peak, memory bandwidth and "
                      "TDP through the serving model (the training estimate and the break-even use the measurements)")
+    # more devices than KV heads: each head is copied, not split (inference audit: 8 devices held twice 1 device's
+    # cache with no word why)
+    copies = kv_replication(arch, devices)
+    copied = (f", held {gfmt(copies, 3)}× over: each of the {count_text(arch.kv_heads)} KV heads on {gfmt(copies, 3)} of the "
+              f"{devices} devices, as a KV head is copied across devices, never split" if copies > 1 else "")
     notes.append(f"memory: weights {gfmt(fp.weights_gb, 3)} GB + KV cache {gfmt(fp.kv_cache_gb, 3)} GB (batch {count_text(b)} × "
-                 f"{count_text(p_tok)} + {count_text(t_tok)} tokens at {kv_bits} bits); the largest batch that fits on {devices} × "
+                 f"{count_text(p_tok)} + {count_text(t_tok)} tokens at {kv_bits} bits{copied}); the largest batch that fits on {devices} × "
                  f"{profile.id} is {count_text(fp.max_batch)} ({USABLE_MEMORY_SOURCE})")
     return InferenceResult(
         chip=chip,
@@ -366,7 +384,8 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
         joules_per_output_token=st.joules_per_output_token, tokens=float(s.tokens), tokens_per_query=t_tok,
         prompt_tokens=p_tok, estimate=est, range=rng, level=fit.level,
         range_meaning=(LATENCY_RANGE_MEANING if fit.engine == "latency" else RANGE_MEANING).format(
-            level=fit.level, n=fit.n_configs, models=fit.n_models, held="a share nobody measured" if fit.held_out_coverage is None else f"{fit.held_out_coverage:.0%}"),
+            level=fit.level, n=fit.n_configs, models=fit.n_models, held="a share nobody measured" if fit.held_out_coverage is None else f"{fit.held_out_coverage:.0%}")
+        + (POWER_GIVEN_RANGE if s.power_w is not None and fit.engine != "latency" else ""),
         notes=tuple(notes), engine=fit.engine, sparsity=float(s.sparsity), pruned_skipped=skipped,
         teacher_params=None if s.student_params is None else float(s.params))
 

@@ -23,6 +23,10 @@ LATENCY_RANGE_MEANING = ("{level:.0%} intervals from the leave-one-benchmark-out
                          "(`python -m estimator validate --inference`); energy's range is the "
                          "time's at the modelled power, which no measurement of this engine checks; memory is exact "
                          "arithmetic; outside those devices and batches they are likelier still to miss")
+# said after either meaning where a power is given: the energy's range is then the time's at that power, not the
+# fitted energy half-width (inference audit: 5.94–13.7 J was 300 W × the time's range, under a meaning that spoke
+# only of the fitted residuals)
+POWER_GIVEN_RANGE = "; with the power given, energy's range is the time's at that power"
 # what each engine's fitted costs were fitted to, for the time's breakdown
 ENGINE_FITTED_TO = {"online": ("fitted to vLLM (2024) and FastChat measurements; newer engines with CUDA graphs and "
                                "asynchronous scheduling have less"),
@@ -87,5 +91,5 @@ def embedding_note(arch: Architecture, params: float, bits: int) -> str:
             f"parameters, stay at {EMBEDDING_BITS} bits, as quantised checkpoints keep them (GPTQ, AWQ, FP8)")
 
 
-__all__ = ["ENGINE_FITTED_TO", "LATENCY_RANGE_MEANING", "RANGE_MEANING", "article", "count_text", "counted",
+__all__ = ["ENGINE_FITTED_TO", "LATENCY_RANGE_MEANING", "POWER_GIVEN_RANGE", "RANGE_MEANING", "article", "count_text", "counted",
            "embedding_note", "moe_note"]

@@ -141,12 +141,14 @@ class Device:
     memory_gb: float
     bandwidth_gb_per_s: float
     peak_flops_per_s: float       # the tensor peak the weights' matrix products use
-    tdp_w: float
+    tdp_w: float                  # what the fractions of TDP multiply: the TDP, or a stand-in (``tdp_label``)
     link_gb_per_s: float
     link_source: str = ""
     # attention's products (QKᵀ, AV) multiply activations by the 16-bit KV cache, not weights: they run at
     # the 16-bit peak whatever the weights' bits (None: ``peak_flops_per_s``; audit: 8-bit ran them at INT8)
     attention_flops_per_s: float | None = None
+    # "TDP", or what stands in for it where a profile states none ("chip draw": the TPUs since v4)
+    tdp_label: str = "TDP"
 
 
 def link_for(profile: HardwareProfile) -> tuple[float, str]:

@@ -244,7 +244,7 @@ def _label(key: str, time_label: str | None) -> str:
 VALUE_WIDTH = 26  # characters of the table's value column ("355 years" and its padding)
 
 
-def _assumption_value(value, unit: str = "") -> str:
+def assumption_value(value, unit: str = "") -> str:
     """An assumption's value and unit for a table: text as it is, a count as a whole number (256
     devices, not 256.0), any other number to 4 significant digits; a missing one "n/a", unitless."""
     if value is None:
@@ -292,7 +292,7 @@ def to_markdown(est: Estimate, comparison=(), title: str | None = None, time_lab
         lines.append(f"| {e.label} | {hz.number(e.value)} | {markdown_escape(e.source)} |")
     lines += ["", "| Assumption | Value | From | Source |", "|---|---|---|---|"]
     for a in est.assumptions:
-        lines.append(f"| {a.name} | {markdown_escape(_assumption_value(a.value, a.unit))} | {a.origin} | {markdown_escape(a.source)} |")
+        lines.append(f"| {a.name} | {markdown_escape(assumption_value(a.value, a.unit))} | {a.origin} | {markdown_escape(a.source)} |")
     if est.notes:
         lines += [""] + [f"- {markdown_escape(n)}" for n in est.notes]
     lines += ["", markdown_escape(tool_line(sources))]
@@ -338,7 +338,7 @@ def to_table(est: Estimate, comparison=(), title: str | None = None, time_label:
     out.append("")
     out.append("Assumptions")
     for a in est.assumptions:
-        out.append(f"  {a.name} = {_assumption_value(a.value, a.unit)}  ({a.origin}; {a.source})")
+        out.append(f"  {a.name} = {assumption_value(a.value, a.unit)}  ({a.origin}; {a.source})")
     for n in est.notes:
         out.append(f"note: {n}")
     return "\n".join(out) + "\n"

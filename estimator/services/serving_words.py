@@ -1,0 +1,23 @@
+"""Words the CLI's `inference` and the app's Inference page share about a serving estimate: what its energy
+counts, and the site settings its totals used (one home for both, so they say the same)."""
+
+from __future__ import annotations
+
+from estimator.report.export import assumption_value
+
+# Serving's energy counts the devices only, as measured (Zeus), never the host (training's `estimate` adds the
+# host's share): the totals and per-query figures say so in their labels (inference audit: only a note did)
+DEVICES_ONLY = "devices only"
+# The site settings every cost uses, as `estimate`'s Assumptions block names them: (assumption name, label)
+SITE_ASSUMPTIONS = (("pue", "PUE"), ("carbon_intensity_g_per_kwh", "grid intensity"),
+                    ("price_usd_per_device_hour", "price"), ("electricity_usd_per_kwh", "electricity price"))
+
+
+def site_used(result) -> list[tuple[str, str]]:
+    """(label, "value (origin; source)") of the PUE, grid intensity and price a serving estimate's totals used, as
+    `estimate` prints its assumptions (inference audit: they were only in the JSON)."""
+    return [(label, f"{assumption_value(a.value, a.unit)} ({a.origin}; {a.source})")
+            for name, label in SITE_ASSUMPTIONS if (a := result.estimate.assumption(name)) is not None]
+
+
+__all__ = ["DEVICES_ONLY", "SITE_ASSUMPTIONS", "site_used"]
