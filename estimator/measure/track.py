@@ -149,7 +149,7 @@ class Run:
     def start(self) -> Run:
         if self._status != "not started":
             raise InputError("this run has already started; create a new one with track(...)")
-        self._open_marker()
+        self._marker = open_marker(self.failures)
         opened = setup.open_measurement(self._backend_choice, self.device_index, self.settings, self.profile,
                                         self._hardware_how, self.failures, self.notes)
         # a profile asked for from a meter that reads no power: refused now (what opened closed), not after the training
@@ -281,11 +281,10 @@ class Run:
             self._base += self._clock() - t_in
 
     def _predict_now(self) -> Prediction:
-        # no window has closed yet: close this one so that power is known, once it is FIRST_WINDOW_S long (a report
-        # at 0.05 s cut a window of the meter's start and stop readings alone: 0.0108 W for 0.8 W; measure audit)
+        # no window has closed yet: close this one so that power is known, once FIRST_WINDOW_S long (measure audit)
         if (self._status == "running" and not self._energy.windows and self._energy.can_cut(self._n)
                 and self._elapsed_s() - self._energy.start_s >= FIRST_WINDOW_S):
-            self._energy.cut(self._n)
+            self._energy.cut(self._n)  # (a report at 0.05 s had read the meter's start and stop alone: 0.0108 W)
         return self._prediction()
 
     def _report_now(self, stream: IO[str] | None) -> str:
@@ -374,9 +373,6 @@ class Run:
         except (OSError, EstimatorError) as exc:
             if setup.count_failure(self.failures, self._file_failures, what, f"{what}: {exc}"):
                 self._say(f"estimator.measure.track: {what}: {exc}")
-
-    def _open_marker(self) -> None:
-        self._marker = open_marker(self.failures)
 
     def _marker_write(self, event: dict) -> None:
         self._marker = write_marker(self._marker, event, self.failures)
