@@ -267,3 +267,10 @@ def test_a_command_calibrated_on_the_cpu_is_given_no_gpu_number(monkeypatch, tmp
     cc.calibrate_command(FakeMeter(FakeClock(tick=2.0), power_w=20.0), default_profiles().get(BASE),
                          [sys.executable, "-c", script], 2e11, load=readings(IDLE, IDLE))
     assert seen.read_text() == "unset"
+
+
+def test_the_flops_help_says_a_command_is_metered_on_one_device(cli_process):
+    """Measure audit: NVML meters one GPU, and a command's FLOPs over 8 GPUs gave 8× the throughput beside one
+    GPU's power, with nothing saying the FLOPs must be the metered device's."""
+    out = " ".join(cli_process("calibrate", "--help").stdout.split())
+    assert "FLOPs of the command after `--` on the one device it meters (on several GPUs: one GPU's share)" in out

@@ -280,7 +280,8 @@ def register(sub):
                                   "device)")
     p.add_argument("--id", help="id of the calibrated profile (default: <base>-cal-<host>)")
     p.add_argument("--format", choices=("table", "json"), default="table")
-    p.add_argument("--flops", type=float, help="FLOPs of the command after `--` or of the imported run")
+    p.add_argument("--flops", type=float, help="FLOPs of the command after `--` on the one device it meters (on "
+                                               "several GPUs: one GPU's share), or of the imported run")
     p.add_argument("--precision", choices=PRECISIONS, help="precision of the command or imported run (default: the base's)")
     p.add_argument("--from-codecarbon", metavar="CSV", help="import a CodeCarbon emissions.csv (needs --flops and --base)")
     p.add_argument("--run-id", help="with --from-codecarbon: the run (id or prefix); default the file's last run")
