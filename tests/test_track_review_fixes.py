@@ -228,3 +228,23 @@ def test_an_early_report_leaves_the_first_window_open_until_it_is_long_enough():
         p = run.predict()
         assert len(run._energy.windows) == 1 and p.mean_power_w == pytest.approx(100.0)
         assert not any(n.startswith("no energy yet") for n in p.notes)
+
+
+def test_a_cpu_run_on_a_busy_machine_says_other_work_counts_in_its_energy(monkeypatch):
+    """Measure audit: CodeCarbon's CPU power for one 3-s single-core loop read 1.70, 1.73 and 7.53 W on a machine
+    other work kept busy, and the run said nothing, where a calibration warns."""
+    from estimator.measure import machine_load
+    from estimator.measure.machine_load import LoadReading
+
+    def run_on(start, end):
+        loads = iter((start, end))
+        monkeypatch.setattr(machine_load, "read_load", lambda: next(loads))
+        clock = Clock()
+        with track(total_steps=100, backend=FakeMeter(clock), clock=clock, print_report=False) as run:
+            run_steps(run, clock, [1 / 64] * 100)
+        return run.predict().notes
+
+    notes = run_on(LoadReading(0.3, 2), LoadReading(3.6, 2))
+    assert ("the machine looked busy (load average 3.6 at the end, above its 2 CPUs): the CPU's power is the whole "
+            "machine's load shared out, so other work counts in this run's energy") in notes
+    assert not any("looked busy" in n for n in run_on(LoadReading(0.3, 2), LoadReading(1.1, 2)))

@@ -14,6 +14,8 @@ from typing import Any
 
 from estimator.core import track_predict as tp
 from estimator.core.errors import EstimatorError
+from estimator.core.number_text import gfmt
+from estimator.measure import machine_load
 from estimator.measure.base import Backend, Measurement
 
 # What a backend may raise that stops the measurement but never the training: the project's own
@@ -40,6 +42,7 @@ class EnergyWindows:
         self.on = bool(on) and backend is not None
         self.windows: list[tp.Window] = []
         self.first_step = 0      # the open window's first step
+        self._load_start = None  # the load average when a CPU measurement opened (``_busy_note``)
         self.start_s = 0.0       # and its start on the run's clock
         self._failures, self._notes = failures, notes
         self._elapsed_s, self._changed, self._say = elapsed_s, changed, say
@@ -53,6 +56,8 @@ class EnergyWindows:
             self.guard("starting the energy measurement", self.backend.abort_window)
         if self.on:
             self.guard("starting the energy measurement", self.backend.begin_window)
+        # the CPU's power through CodeCarbon is the whole machine's load shared out: other work counts in it
+        self._load_start = machine_load.read_load() if self.on and self.backend.kind == "cpu" else None
 
     def can_cut(self, step: int) -> bool:
         """Whether a cut at ``step`` would close a window holding at least one step."""
@@ -75,6 +80,8 @@ class EnergyWindows:
         exception is read too, since the energy it used until then was used (track audit: an
         interrupted run had dropped its open window, 703 J measured of 1,500 J used). A window
         holding no step is thrown away."""
+        if self._load_start is not None and self.windows:
+            self._busy_note(self._load_start, machine_load.read_load())
         if self.on and self.can_cut(step):
             self.cut(step, reopen=False)
         elif self.on:
@@ -82,6 +89,17 @@ class EnergyWindows:
         if self.backend is not None:
             self.guard("closing the measurement backend", self.backend.close)
         self.on = False
+
+    def _busy_note(self, start, end) -> None:
+        """A note where the load average at the run's start or end was above the machine's CPUs (measure audit:
+        CodeCarbon's CPU power for one 3-s single-core loop read 1.70, 1.73 and 7.53 W on a machine other work kept
+        busy, and the run said nothing, where a calibration warns)."""
+        busy = [(when, r) for when, r in (("start", start), ("end", end)) if machine_load.is_busy(r)]
+        if busy:
+            at = " and ".join(f"{gfmt(r.load_1min, 3)} at the {when}" for when, r in busy)
+            self._notes.append(f"the machine looked busy (load average {at}, above its {busy[0][1].cpus} CPUs): the "
+                               "CPU's power is the whole machine's load shared out, so other work counts in this "
+                               "run's energy")
 
     def guard(self, what: str, fn) -> tuple[bool, Any]:
         """(ok, result) of a measurement call; a failure stops the measurement, never the training."""
