@@ -195,3 +195,15 @@ def test_the_break_even_compares_pue_included_device_energies():
     b = t.breakdown
     assert be.train["energy_kwh"] == pytest.approx(t.energy_kwh * b.devices_kwh / (b.devices_kwh + b.host_kwh))
     assert t.energy_kwh == pytest.approx((b.devices_kwh + b.host_kwh) * t.assumption("pue").value)
+
+
+def test_with_a_price_of_zero_the_savings_are_energy_per_query(cli):
+    """A price of 0 gave "$0 less per query" on every row, while the break-even went by energy."""
+    rep = limits.inference_report(**SERVE, price_usd_per_device_hour=0)
+    t = rows(cli(*ARGS, "--price-usd-per-hour", "0").out)
+    base = rep.techniques[0].result
+    assert t["baseline: 16-bit, dense, full model"].endswith(f"; {hz.energy(base.per_query('energy_kwh'))} per query")
+    four = next(x for x in rep.techniques if x.label.startswith("4-bit"))
+    saved = four.to_dict()["saved_per_query"]["energy_kwh"]
+    assert t["saves vs baseline: 4-bit weights (weight-only) (illustrative)"].endswith(f"; {hz.energy(saved)} less per query")
+    assert not any("$0" in v for k, v in t.items() if k.startswith(("saves", "baseline")))

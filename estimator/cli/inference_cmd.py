@@ -75,7 +75,8 @@ def technique_rows(techniques) -> list[tuple[str, str]]:
     base = techniques[0]
     b, rg = base.result, base.result.range
     cost = b.per_query("cost_usd")
-    per_query = hz.money(cost) if cost is not None else hz.energy(b.per_query("energy_kwh"))
+    priced = bool(cost)  # a price of 0 saves $0 on every row: the energy per query instead, as the break-even does
+    per_query = hz.money(cost) if priced else hz.energy(b.per_query("energy_kwh"))
     rows = [(f"{BASELINE}: {base.label}",
              f"{hz.joules(b.joules_per_output_token)}{_rng(hz.joules, rg['joules_per_output_token'])} and "
              f"{hz.token_time(b.seconds_per_output_token)}{_rng(hz.token_time, rg['seconds_per_output_token'])} per "
@@ -85,7 +86,7 @@ def technique_rows(techniques) -> list[tuple[str, str]]:
         e, c = t.saving("energy_kwh"), saved["cost_usd"]
         # without a price, the energy saved per query (PUE included), not "n/a per query"
         # "less per query": the amount saved, which had read like a cost (audit)
-        per_query = (f"{hz.money(c)} less per query" if c is not None
+        per_query = (f"{hz.money(c)} less per query" if priced and c is not None
                      else f"{hz.energy(saved['energy_kwh'])} less per query")
         label = t.label + ("" if t.chosen else " (illustrative)")
         # a technique that needs fewer devices (smaller weights) says so: its time is on those
