@@ -8,6 +8,7 @@ import pyarrow as pa
 import streamlit as st
 
 from estimator.core.equivalents import BRAIN_POWER_W
+from estimator.core.fit_caveats import UnlikeHeldOut
 from estimator.core.interval import EXACT, ONE_FIGURE, STATED, range_meaning
 from estimator.core.number_text import gfmt
 from estimator.report import explain, export
@@ -60,7 +61,13 @@ def headline(est, lecture: bool = False, time_label: str = "Training time") -> N
             # table, Markdown and the statement use (interval.ONE_FIGURE)
             col.caption(ONE_FIGURE if stated else exact_words(key))
     if bars:  # what the bars mean, only under bars (audit: it was shown under four exact figures)
-        style.bars_caption(meaning, f'unmarked, {level} prediction intervals (coverage measured out of sample); '
+        # a device unlike every family held out (a CPU, a consumer or another vendor's GPU): not measured there
+        unlike = next((x for x in est.fit_caveats if isinstance(x, UnlikeHeldOut)), None)
+        measured = "coverage measured out of sample" + (", but not on a device like this one: see the notes"
+                                                        if unlike else "")
+        if unlike:
+            meaning += f" On {unlike.device} that coverage is not measured: no family held out is {unlike.what}."
+        style.bars_caption(meaning, f'unmarked, {level} prediction intervals ({measured}); '
                                     '"stated", as the sources state.', lecture)
 
 

@@ -90,6 +90,8 @@ def profile_to_dict(p: HardwareProfile, snapshot: bool = False) -> dict:
                        "basis": None if u.basis == FITTED_BASIS else u.basis}
         if u.same_chip:
             utilization["same_chip"] = True
+        if u.unlike_held_out:
+            utilization["unlike_held_out"] = u.unlike_held_out
     else:
         utilization = {"default": u.default, "range": list(u.range), "basis": u.basis or "fitted utilisation at 1e22 FLOPs",
                        "source": u.source}

@@ -24,7 +24,7 @@ from estimator.core.estimate_result import (  # noqa: F401 (the estimate's types
     Estimate,
     GridPlace,
 )
-from estimator.core.fit_caveats import OtherPeak
+from estimator.core.fit_caveats import OtherPeak, UnlikeHeldOut
 from estimator.core.footprint import footprint
 from estimator.core.interval import EXACT, LEVEL, STATED, basis_of, combined_basis, sides
 from estimator.core.number_text import gfmt
@@ -33,6 +33,7 @@ from estimator.core.profile_limits import power_over_tdp_note, require_power_for
 from estimator.core.scenario import Scenario, validate_scenario
 from estimator.core.units import S_PER_HOUR
 from estimator.core.utilization_choice import UtilizationInfo, beyond_fitted_scale, utilization_for  # noqa: F401
+from estimator.core.utilization_model import family_label
 from estimator.core.workload import (
     FLOPS_PER_PARAM_TOKEN_TRAIN,
     FLOPS_PER_PARAM_TOKEN_TRAIN_RECOMPUTE,
@@ -290,6 +291,12 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
         # scaling audit: so is a preset's own figure, no preset setting a precision: data/presets.toml)
         caveats.append(OtherPeak(profile.default_precision, precision, peak / profile.peak(), util_info.short,
                                  preset=util_origin.startswith("preset:")))
+        notes.append(caveats[-1].note())
+    unlike = profile.utilization.unlike_held_out
+    if (unlike and not time_given and s.utilization is None and util_origin.startswith("fit:")
+            and profile.utilization.model is not None):
+        held = tuple(family_label(f) for f in sorted(profile.utilization.model.families))
+        caveats.append(UnlikeHeldOut(profile.name, unlike, held))
         notes.append(caveats[-1].note())
     if not time_given and (more := beyond_fitted_scale(devices, profile)):
         caveats.append(more)

@@ -1,9 +1,10 @@
 """Where a fitted utilisation is not vouched for by the runs behind it, as facts an Estimate carries
 (``Estimate.fit_caveats``) beside the notes that say them. Pure.
 
-Three cases: the run lies beyond the fitted runs' FLOPs or years (the fit is held at its edge there);
+Four cases: the run lies beyond the fitted runs' FLOPs or years (the fit is held at its edge there);
 it uses more devices than any fitted run (time is taken to fall as 1/devices); the fit, a share of one
-precision's peak, is applied to another precision's peak. The estimate's note is each caveat's
+precision's peak, is applied to another precision's peak; the device, without runs, is unlike every family
+held out to calibrate such a device's range. The estimate's note is each caveat's
 ``note()``; the paper statement words the same facts its own way (report/statement_utilisation.py),
 reading these fields, never the note text (statement audit: it had matched the notes by regular
 expressions, which a reworded note would have broken).
@@ -62,4 +63,19 @@ class OtherPeak:
                 "peak), as if the run reached the same share of it")
 
 
-FitCaveat = BeyondData | MoreDevices | OtherPeak
+@dataclass(frozen=True)
+class UnlikeHeldOut:
+    """A device without runs whose range was calibrated on families held out whole, none of them like it
+    (accuracy audit: a CPU, consumer and AMD or Intel parts took an "80%, coverage measured" range measured on
+    data-centre NVIDIA GPUs and Google TPUs only).
+    ``device``: its name; ``what``: what it is, from its profile ("a CPU"); ``families``: those held out."""
+    device: str
+    what: str
+    families: tuple[str, ...]
+
+    def note(self) -> str:
+        return (f"{self.device} is {self.what}, unlike every family held out whole to measure the range of a device "
+                f"without runs ({', '.join(self.families)}): the range's coverage on such a device is not measured")
+
+
+FitCaveat = BeyondData | MoreDevices | OtherPeak | UnlikeHeldOut

@@ -56,6 +56,7 @@ class Utilization:
     model: UtilizationModel | None = None   # the fit (None: explicit, or the fit was not loaded)
     release_year: int | None = None         # the device's; a family member counts from its family's first release (the fit file)
     same_chip: bool = False                 # borrowed, but the family's own chip: its years count from the family's release
+    unlike_held_out: str | None = None      # borrowed: what the device is, unlike every family held out ("a CPU")
 
     @property
     def fitted(self) -> bool:

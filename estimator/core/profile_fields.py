@@ -55,7 +55,7 @@ EMBODIED_KG_BOUNDS = (0.1, 1e4)
 TABLE_KEYS = {
     "peak_flops_per_s": set(PRECISIONS) | {"source", "range"},
     "power": {"tdp_w", "fit", "measured_device", "average_w", "average_range_w", "includes_host", "host_share_w", "source"},
-    "utilization": {"family", "prior_from", "default", "range", "basis", "source", "same_chip"},
+    "utilization": {"family", "prior_from", "default", "range", "basis", "source", "same_chip", "unlike_held_out"},
     "memory": {"capacity_gb", "bandwidth_gb_per_s", "source"},
     "interconnect": {"link_gb_per_s", "source"},
     "sparsity": {"structured_2_4", "source"},

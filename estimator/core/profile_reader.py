@@ -200,14 +200,20 @@ def _utilization(r: FieldReader, ut: Mapping[str, Any], model: UtilizationModel 
     basis = r.text(ut, "basis", "utilization.basis", required=borrowed) or FITTED_BASIS
     if same_chip and family == POOLED:
         r.fail("utilization.same_chip", "the pooled fit has no chip of its own", "leave same_chip out")
+    # what a device without runs is, where no family held out to calibrate its range is like it (a CPU, a consumer
+    # or another vendor's GPU): its estimates say the range's coverage on it is not measured (fit_caveats)
+    unlike = r.text(ut, "unlike_held_out", "utilization.unlike_held_out", required=False) or None
+    if unlike is not None and not borrowed:
+        r.fail("utilization.unlike_held_out", "only a device without runs (prior_from) takes a range calibrated on "
+               "families held out whole", "leave unlike_held_out out")
     u = Utilization(basis, FIT_FILE, family=family, borrowed=borrowed, model=model, release_year=release_year,
-                    same_chip=same_chip)
+                    same_chip=same_chip, unlike_held_out=unlike)
     if model is None:
         return u
     at_ref = u.predict(DISPLAY_FLOPS)
     return Utilization(basis, FIT_FILE, default=at_ref.center, range=(at_ref.low, at_ref.high),
                        family=family, borrowed=borrowed, model=model, release_year=release_year,
-                       same_chip=same_chip)
+                       same_chip=same_chip, unlike_held_out=unlike)
 
 
 ID_FIX = "use an id like 'a100-sxm-80gb'"

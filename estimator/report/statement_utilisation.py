@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from estimator.core.estimate import Estimate
-from estimator.core.fit_caveats import BeyondData, MoreDevices, OtherPeak
+from estimator.core.fit_caveats import BeyondData, MoreDevices, OtherPeak, UnlikeHeldOut
 from estimator.core.number_text import gfmt
 from estimator.core.utilization_model import POOLED, RULE, RULE_GOODPUT, family_label
 from estimator.report import humanize as hz
@@ -39,6 +39,9 @@ def fit_caveats(est: Estimate) -> str:
         elif isinstance(c, BeyondData):
             text += (f" The run lies beyond the fit's data ({latex_escape(c.where)}): the utilisation is held at "
                      "the fit's edge there, not extrapolated, and no published run checks it.")
+        elif isinstance(c, UnlikeHeldOut):
+            text += (f" The range's coverage is not measured on this device: it is {latex_escape(c.what)}, unlike every "
+                     f"family held out whole to calibrate it ({latex_escape(', '.join(c.families))}).")
         elif isinstance(c, MoreDevices):
             text += (f" Its {latex_escape(hz.whole(c.devices))} devices are more than any fitted run used (at most "
                      f"{latex_escape(hz.whole(c.most))}): the time assumes it falls in proportion to the devices, which "
