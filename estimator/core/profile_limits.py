@@ -45,19 +45,23 @@ KIND_LIMITS = {
     # Largest shipped: the B200 (profiles/b200.toml): fp8 4.5e15 FLOP/s dense, 1,000 W TGP, 180 GB,
     # 7.7 TB/s, $14.24 an hour. Announced above it: 288 GB (B300, MI355X) and ~1.4 kW (B300), both
     # still ≥ 10 × below the limits. The low power: under half the 5 W mode of the smallest CUDA
-    # module (NVIDIA Jetson Nano datasheet: 5 W / 10 W modes): 1 W is a typo, not a GPU.
+    # module (NVIDIA Jetson Nano datasheet: 5 W / 10 W modes): 1 W is a typo, not a GPU. The low memory and bandwidth: a
+    # quarter of the GeForce 8800 GT's 512 MB and a sixth of its 57.6 GB/s (2007, the first CUDA GPUs),
+    # so a TB/s figure typed as GB/s (4.0) or TB typed as GB (0.096) is refused (profile audit).
     "gpu": KindLimits(
-        (B.PEAK_FLOPS_PER_S.low, 1e17), (2.0, 2e4), (B.MEMORY_GB.low, 1e4), (1.0, 2e5), (0.0, 1e3),
+        (B.PEAK_FLOPS_PER_S.low, 1e17), (2.0, 2e4), (0.128, 1e4), (9.6, 2e5), (0.0, 1e3),
         "22 × the B200's 4.5e15 FLOP/s fp8, 20 × its 1,000 W, ~35 × the 288 GB of the largest announced GPU "
         "memory, 26 × its 7.7 TB/s and 70 × its $14.24 an hour (profiles/b200.toml); at least 2 W: under half "
-        "the Jetson Nano's 5 W mode"),
+        "the Jetson Nano's 5 W mode; a quarter of the GeForce 8800 GT's 512 MB and a sixth of its 57.6 GB/s (2007)"),
     # Largest: Ironwood (Google Cloud blog "Ironwood: the first Google TPU for the age of inference", 9
     # April 2025): 4,614 TFLOP/s fp8, 192 GB HBM, 7.37 TB/s a chip; Google publishes no per-chip power
     # past TPU v3's 450 W (profiles/tpu-v3.toml), so the GPUs' limit. Price: profiles/tpu-v5p.toml.
+    # The low memory and bandwidth: under a tenth of the first TPU's 8 GiB and 34 GB/s (Jouppi et al. 2017,
+    # "In-Datacenter Performance Analysis of a Tensor Processing Unit", Table 2).
     "tpu": KindLimits(
-        (B.PEAK_FLOPS_PER_S.low, 1e17), (B.POWER_W.low, 2e4), (B.MEMORY_GB.low, 1e4), (1.0, 2e5), (0.0, 1e3),
+        (B.PEAK_FLOPS_PER_S.low, 1e17), (B.POWER_W.low, 2e4), (0.5, 1e4), (3.0, 2e5), (0.0, 1e3),
         "~22 × Ironwood's 4.6e15 FLOP/s, ~50 × its 192 GB and ~27 × its 7.37 TB/s (Google, April 2025); 44 × "
-        "TPU v3's 450 W; ~240 × TPU v5p's $4.20 an hour"),
+        "TPU v3's 450 W; ~240 × TPU v5p's $4.20 an hour; under a tenth of TPU v1's 8 GiB and 34 GB/s"),
     # Gaudi, Trainium and the like; the largest chip built is wafer-scale: Cerebras WSE-3 (press release,
     # 13 March 2024: 125 PFLOP/s peak AI, a sparse figure; 44 GB of on-chip SRAM; the CS-3 system
     # ~23 kW). Its peak keeps the shared limit (8 × the sparse figure); its SRAM's 21 PB/s is beyond the
@@ -76,6 +80,27 @@ KIND_LIMITS = {
         "~10 × an 8-socket Xeon 8490H server's 1.9e15 int8 OP/s with AMX, 18 × its 2.8 kW of CPUs, ~15 × its "
         "32 TB and 40 × its 2.5 TB/s (Intel ARK); ~1,400 × the dual-socket server's $7.34 an hour"),
 }
+
+
+# The most FLOP/s a device may state per watt of its power (its TDP, else its chip's average draw): ~18 × the
+# most efficient bundled figure, TPU v6e's int8 918 TFLOP/s at an assumed 340 W (5.4e12 FLOP/J;
+# profiles/tpu-v6e.toml), ~22 × the B200's fp8 4.5e15 FLOP/s at 1,000 W. Every figure of a profile can lie
+# inside its kind's limits while the pair is absurd (profile audit: 1e18 FLOP/s at 1 W timed 1e23 FLOPs on
+# 8 devices at 111 Wh, 10⁶ × an H100's efficiency). The brain and whole systems are not held to it.
+MAX_FLOPS_PER_J = 1e14
+
+
+def efficiency_problem(kind: str, peaks: dict[str, float], power_w: float | None) -> tuple[str, str] | None:
+    """(problem, fix) where a device's highest peak per watt of ``power_w`` is above ``MAX_FLOPS_PER_J``; None
+    where it is not, for the brain and whole systems, and without a power."""
+    if kind not in KIND_LIMITS or not power_w or not peaks:
+        return None
+    precision, peak = max(peaks.items(), key=lambda kv: kv[1])
+    if peak / power_w <= MAX_FLOPS_PER_J:
+        return None
+    return (f"{gfmt(peak, 3)} FLOP/s ({precision}) at {gfmt(power_w, 3)} W is {gfmt(peak / power_w, 2)} FLOP/J, above "
+            f"{gfmt(MAX_FLOPS_PER_J)} (~18 × the most efficient device known)",
+            "check the units: the peaks in FLOP/s per device (989 TFLOP/s is 9.89e14), the power in W (not kW)")
 
 
 def limits_for(kind: str) -> KindLimits:
@@ -155,4 +180,4 @@ def text_problem(text: str) -> str | None:
     return None
 
 
-__all__ = ["KIND_LIMITS", "MIN_OF_TDP", "WIDE", "KindLimits", "limits_for", "price_date_problem", "text_problem"]
+__all__ = ["KIND_LIMITS", "MAX_FLOPS_PER_J", "MIN_OF_TDP", "efficiency_problem", "WIDE", "KindLimits", "limits_for", "price_date_problem", "text_problem"]

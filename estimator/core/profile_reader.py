@@ -55,6 +55,7 @@ from estimator.core.profile_limits import (
     KIND_LIMITS,
     MIN_OF_TDP,
     KindLimits,
+    efficiency_problem,
     limits_for,
     price_date_problem,
     text_problem,
@@ -72,8 +73,13 @@ def _says(kind: str) -> dict[str, str]:
     return {"what": f" for a {kind}", "hint": f'{UNIT_HINT}; a whole cluster or system is kind = "system"'}
 
 
+# The kinds of device each measured-power group's fit may stand for: the GPUs' for GPUs and for accelerators in
+# servers like theirs (Gaudi: OAM modules in 8-way servers), the TPUs' for TPUs.
+FIT_KINDS = {"gpu": ("gpu", "accelerator"), "tpu": ("tpu",)}
+
+
 def _power(r: FieldReader, pw: Mapping[str, Any], fits: PowerFits | None, lim: KindLimits,
-           says: Mapping[str, str]) -> Power:
+           says: Mapping[str, str], kind: str = "gpu") -> Power:
     """[power]: ``fit = "<group>"`` with ``tdp_w`` (average and range from the measured-draw fit;
     with ``measured_device``, from that device's own measurements in the group), or an explicit ``average_w`` with ``average_range_w`` and ``includes_host``; within the kind's
     limits (``lim``), the average between MIN_OF_TDP and MAX_OVER_TDP × tdp_w."""
@@ -82,6 +88,10 @@ def _power(r: FieldReader, pw: Mapping[str, Any], fits: PowerFits | None, lim: K
         group = r.text(pw, "fit", "power.fit")
         if group not in GROUPS:
             r.fail("power.fit", f"'{group}' is not a measured-power group", f"use one of {', '.join(GROUPS)}")
+        if kind not in FIT_KINDS.get(group.split("-")[0], ()):  # a CPU took the GPU servers' ratio (profile audit)
+            ours = [g for g in GROUPS if kind in FIT_KINDS.get(g.split("-")[0], ())]
+            r.fail("power.fit", f"'{group}' is measured on other devices than this {kind}",
+                   f"use {' or '.join(ours)}" if ours else "give average_w, average_range_w and includes_host instead")
         for key in ("average_w", "average_range_w", "includes_host", "host_share_w"):
             if key in pw:
                 r.fail(f"power.{key}", "given together with power.fit", f"drop {key}: the fit sets it, or drop fit")
@@ -224,6 +234,8 @@ def id_problem(pid: str) -> str | None:
     on command lines), or None: lower-case ASCII letters, digits, '-', '_' and '.' only."""
     if not all(c.isascii() and (c.isalnum() or c in "-_.") for c in pid) or pid != pid.lower():
         return f"{pid!r} has characters other than lower-case letters, digits, '-', '_' and '.'"
+    if not pid[:1].isalnum():  # "-acme" reads as an option, "." and ".." as folders (profile audit)
+        return f"{pid!r} does not start with a letter or a digit"
     return None
 
 
@@ -306,6 +318,9 @@ def profile_from_dict(data: Mapping[str, Any], source: str,
             r.fail("default_precision", f"{default_precision!r} has no peak in [peak_flops_per_s]",
                    f"use one of {', '.join(peaks)} or add its peak")
         peak_range = r.pair(peak_tbl, "range", "peak_flops_per_s.range", lim.peak_flops_per_s, **says)
+        if peak_range and kind in KIND_LIMITS:  # a datasheet's peak is exact (profile audit: a GPU's range turned
+            r.fail("peak_flops_per_s.range", f"a {kind}'s peak is its datasheet's, not uncertain",  # every range "stated")
+                   "drop range: it is for a peak that is itself uncertain (the brain, a whole system)")
         if peak_range and not peak_range[0] <= peaks[default_precision] <= peak_range[1]:
             r.fail("peak_flops_per_s.range", "does not contain the default precision's peak",
                    "make the range [low, high] contain the peak")
@@ -334,7 +349,9 @@ def profile_from_dict(data: Mapping[str, Any], source: str,
 
     power = utilization = price = embodied = calibration = None
     with r.section():
-        power = _power(r, r.table("power"), power_fits, lim, says)
+        power = _power(r, r.table("power"), power_fits, lim, says, kind)
+        if power is not None and (bad := efficiency_problem(kind, peaks, power.tdp_w or power.average_w - power.host_share_w)):
+            r.fail("peak_flops_per_s" if power.tdp_w else "power.average_w", *bad)
     with r.section():
         utilization = _utilization(r, r.table("utilization"), utilization_model, None if year is None else int(year))
     with r.section():

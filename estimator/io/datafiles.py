@@ -96,6 +96,8 @@ def load_profile_file(path: str | Path, utilization_model=_FIT) -> HardwareProfi
 
     def fail(problem, fix):
         raise ProfileError(shown, "(file)", problem, fix)
+    if path.suffix != ".toml" and path.is_file():  # as every command and the profile folders take them (profile audit:
+        fail("a profile is a .toml file", "give the profile's .toml file")  # validate said ok to a .txt)
     data = safe_read.read_toml(path, safe_read.MAX_PROFILE_BYTES, fail)
     # today's date: a price's date may not be after it (the core reads no clock)
     return profile_from_dict(data, shown, _model(utilization_model), load_power_fits(), today=datetime.date.today())
