@@ -14,6 +14,8 @@ from estimator.core.profile import DISPLAY_FLOPS
 from estimator.core.serving import FALLBACK_LINK_GB_PER_S, FALLBACK_LINK_SOURCE
 from estimator.core.units import BYTES_PER_GB, FLOPS_PER_TFLOP
 from estimator.core.utilization_choice import depends_on, fit_used, same_for_every_run
+from estimator.io import datafiles
+from estimator.io.paths import CALIBRATED_DIR
 from estimator.report import humanize as hz
 
 from . import charts
@@ -142,7 +144,7 @@ def details(p) -> None:
 def render() -> None:
     ps = c.profiles()
     st.title("Profiles & sources", anchor=False)
-    st.caption("Every hardware profile (profiles/*.toml, calibrated ones in profiles/calibrated/). "
+    st.caption(f"Every hardware profile (profiles/*.toml, calibrated ones in `{datafiles.display_path(CALIBRATED_DIR)}/`). "
                "Every figure carries its source; see profiles/README.md to add one.")
     for err in ps.errors:
         st.warning(c.md_escape(f"A profile failed to load: {err}", limit=500))

@@ -84,3 +84,14 @@ def test_validate_refuses_a_file_no_command_would_use(tmp_path, capsys):
     assert main(["profiles", "validate", str(txt)]) == 2
     out = capsys.readouterr().out
     assert out.startswith(f"broken: {txt}: field '(file)': a profile is a .toml file")
+
+
+def test_the_profiles_page_names_the_calibrated_folder_in_use():
+    """It said profiles/calibrated/ whatever ESTIMATOR_CALIBRATED_DIR pointed at (the tests point it elsewhere)."""
+    from apptest_pages import run_page
+
+    from estimator.io.datafiles import display_path
+    from estimator.io.paths import CALIBRATED_DIR
+
+    caption = next(x.value for x in run_page("profiles").caption if x.value.startswith("Every hardware profile"))
+    assert f"calibrated ones in `{display_path(CALIBRATED_DIR)}/`" in caption

@@ -337,7 +337,7 @@ def register(sub):
     p = sub.add_parser("compare", help="one workload across several hardware profiles")
     add_workload_args(p)
     p.add_argument("--hardware", nargs="+", action="extend",  # repeated, each adds (CLI audit: the last one alone counted)
-                   help="profile ids or names, each of one profile (default: every profile, calibrated ones included; "
+                   help="profile ids, names or .toml files, each of one profile (default: every profile, calibrated ones included; "
                         "the reference points, the brain and AlphaGo, only when named)")
     p.add_argument("--format", choices=("table", "json", "csv", "markdown"), default="table")
     p.set_defaults(func=cmd_compare)
@@ -350,6 +350,7 @@ def register(sub):
     # optional for argparse, so that with none the message names the action alone, not the optional files too
     p.add_argument("action", nargs="?", choices=("list", "show", "validate"))
     p.add_argument("id", nargs="?", help="with show: a profile id, name or file")
-    p.add_argument("files", nargs="*", help="with validate: profile files (default: all in profiles/)")
+    p.add_argument("files", nargs="*", help="with validate: profile files (default: every profile, the bundled "
+                                            "and the calibrated ones)")
     p.add_argument("--format", choices=("table", "json"), default="table", help="with list or show")
     p.set_defaults(func=cmd_profiles)
