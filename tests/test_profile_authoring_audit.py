@@ -95,3 +95,22 @@ def test_the_profiles_page_names_the_calibrated_folder_in_use():
 
     caption = next(x.value for x in run_page("profiles").caption if x.value.startswith("Every hardware profile"))
     assert f"calibrated ones in `{display_path(CALIBRATED_DIR)}/`" in caption
+
+
+def test_an_id_is_taken_in_any_case_and_a_broken_files_name_never_hides_a_profile(tmp_path):
+    from estimator.io.datafiles import PROFILES_DIR
+
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "h200.toml").write_text(_swap(_swap(H100, 'id = "h100-sxm"', 'id = "h200"'),
+                                          'name = "NVIDIA H100 SXM 80GB"', 'name = "My H200 NVL"'))
+    ps = load_profiles(PROFILES_DIR, mine)
+    assert ps.get("h200").name == ps.get("H200").name == "My H200 NVL"  # the app ignored case, the CLI did not
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "h200.toml").write_text(_swap(_swap(H100, 'id = "h100-sxm"', 'id = "my-broken"'), "bf16 = 9.89e14",
+                                            "bf16 = nan"))
+    ps = load_profiles(PROFILES_DIR, broken)
+    assert ps.errors and ps.get("h200").id == "h200-sxm"  # the bundled H200 by its name, not the broken file's error
+    with pytest.raises(ProfileError, match="bf16"):
+        ps.get("my-broken")

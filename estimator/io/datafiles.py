@@ -157,8 +157,10 @@ class ProfileSet:
         says what one bundled profile's name or an alias says (``core.hardware_names``)."""
         if not isinstance(hardware, str) or not hardware.strip():
             raise UnknownHardwareError(f"hardware must be a profile id or a profile file, got {repr(hardware)[:40]}")
-        if hardware in self.profiles:
-            return self.profiles[hardware]
+        # an id in any case, as the app takes it (profile audit: "H200" meant a user's "h200" in the app, the
+        # bundled H200 SXM by its name in the CLI); ids are lower-case (profile_reader.id_problem)
+        if (as_id := hardware.strip().lower()) in self.profiles:
+            return self.profiles[as_id]
         for err in self.errors:
             if err.field == "id" and f"'{hardware}' is defined by" in err.problem:
                 raise err
@@ -175,10 +177,15 @@ class ProfileSet:
             return profile
         if hardware in self.broken_ids:  # its file names it, whatever the file is called
             raise self.broken_ids[hardware]
-        for err in self.errors:
-            if Path(err.source).stem == hardware:
-                raise err
-        return self._by_name(hardware)
+        try:
+            return self._by_name(hardware)
+        except UnknownHardwareError:
+            # a broken file whose id could not be read, by its file's name: only where no profile's name fits
+            # (profile audit: a broken h200.toml of id "my-broken" stood in the way of the bundled H200's name)
+            for err in self.errors:
+                if Path(err.source).stem == hardware:
+                    raise err from None
+            raise
 
     def by_id(self, hardware_id: str) -> HardwareProfile:
         """A profile by its exact id, as the project's data files name them: there a name or a file is
