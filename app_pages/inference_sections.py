@@ -83,9 +83,10 @@ def break_even_section(report) -> None:
     # the basis in view, as the CLI's ", by energy" (audit: "costs more" with no price, "by energy" in a tooltip)
     cols[1].metric(f"Serving outgrows training, by {be.basis_word}, after", "n/a" if not q else hz.queries_until(q),
                    border=True, help=BASIS_HELP[key])
-    if q and q >= 1 and q_rng:
+    shown = bool(q and q >= 1 and q_rng)
+    if shown:
         style.range_bar(cols[1], hz.count(q_rng[0]), hz.count(q_rng[1]),
-                        "training's range ÷ serving's per-query range (wider than an exact joint range)",
+                        f"training's range ÷ serving's per-query range, {compression.BREAK_EVEN_RANGE_MEANING}",
                         style.log_position(q, q_rng[0], q_rng[1]))
     tok = be.tokens[key]
     # under one query no token count, as the CLI (audit: "0.0384" tokens, a fraction of one token)
@@ -95,4 +96,6 @@ def break_even_section(report) -> None:
     chart = break_even_chart(report)
     if chart is not None:
         charts.render_chart(chart)
-        st.caption("Grey band: the break-even's range.")
+        if q_rng:  # what the band and the bar are, in view: not one of the page's 80% ranges (audit)
+            st.caption(c.md_escape(f"Grey band{' and the bar under the number' if shown else ''}: the break-even's "
+                                   f"range, {compression.BREAK_EVEN_RANGE_MEANING}.", limit=300))

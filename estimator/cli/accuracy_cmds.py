@@ -18,6 +18,7 @@ from estimator.report import export
 from estimator.report import humanize as hz
 from estimator.services import accuracy
 from estimator.services.accuracy import MISS_FACTOR
+from estimator.services.accuracy_words import DESIGN_OPTIMISM, energy_runs
 from estimator.services.fit_check import check_fit
 
 
@@ -213,6 +214,7 @@ def cmd_validate(args):
     print(_summary_table(doc["summary"], doc["baseline"], level))
     print(f"\nmedian factor of the model ÷ the baseline's: {doc['ratio_to_baseline']:.2f} (below 1: the model is better); "
           f"'within' columns: model (baseline); mean width: geometric mean of the interval's high ÷ low.")
+    print(DESIGN_OPTIMISM)
     ny = doc["without_year"]
     print(f"Without the run's year (how `estimate` predicts when no --year is given; it changes the "
           f"{ny['folds_using_year']} of {ny['n_runs']} folds whose chosen fit uses the years since release): median factor "
@@ -264,7 +266,7 @@ def cmd_validate(args):
     print(_table(["group", "runs", "own-centre runs", "median factor", f"{level} coverage", "one fit: factor",
                   "one fit: coverage", "TDP: factor", "devices", "device held out: factor", "coverage"], rows))
     print(f"\nEnergy (device-hours × power; PUE exact, so CO2e and an electricity cost with it): the {level} range's "
-          "coverage, each run's held-out device-hours paired with each held-out power measurement of the group its "
+          f"coverage over {energy_runs(doc)}, each run's held-out device-hours paired with each held-out power measurement of the group its "
           "profile uses (the two errors assumed independent); the power fit holding the device's own measurements "
           "(V100, H100, TPU v2/v3), holding none of them (A100, H800, most GPU profiles), and a device with neither "
           "runs nor power data (each family held out whole: a B200; no shipped TPU profile is in that case):")

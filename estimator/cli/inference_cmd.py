@@ -147,9 +147,13 @@ def cmd_inference(args):
                                               f"{devices_only}, {hz.money(be.train['cost_usd'])}"))
     key = be.basis
     q = be.queries[key]
+    # the range said for what it is, in the row: not one of the 80% intervals of the "ranges" note (audit)
+    ends = (be.queries_range or {}).get(key)
+    q_rng = (f" ({' – '.join(hz.range_ends(hz.count, *ends))}, {compression.BREAK_EVEN_RANGE_MEANING})"
+             if ends and None not in ends else "")
     rows.append(("serving outgrows training", "n/a" if not q else
-                 f"after {hz.queries_until(q)}" + (f"{_rng(hz.count, (be.queries_range or {}).get(key))} "
-                                                   f"({hz.noun(hz.count(be.tokens[key]), 'token')})" if q >= 1 else "")
+                 f"after {hz.queries_until(q)}" + (f"{q_rng} ({hz.noun(hz.count(be.tokens[key]), 'token')})"
+                                                   if q >= 1 else "")
                  + f", by {be.basis_word}"))
     notes = [f"ranges: {r.range_meaning}"] + list(r.notes)
     if any(not t.chosen for t in rep.techniques):

@@ -19,6 +19,7 @@ from estimator.core.errors import InputError
 from estimator.core.estimate import Estimate
 from estimator.core.inference import PRECISIONS_FOR_BITS, InferenceResult, InferenceScenario, inference, peak_for_bits
 from estimator.core.inference_pruning import SPARSE_TENSOR_CORE_WORDS, percent, why_dense
+from estimator.core.interval import LEVEL
 from estimator.core.number_text import gfmt
 from estimator.core.profile import HardwareProfile
 from estimator.core.serving import ServingFit
@@ -161,6 +162,14 @@ ILLUSTRATIVE_NOTE = (
     "(modelled, not measured for compressed models; with a power given, the two savings are equal). Quality is not modelled.")
 
 
+# What the break-even's range is, for the CLI's row and the app's (one home): not a stated interval.
+# Its ends are the corners of two 80% ranges (training's low ÷ serving's high, training's high ÷
+# serving's low; ``break_even``), so it is no stated 80% range (it is wider) and no validation measures its coverage
+# (audit: the CLI printed it under "ranges: 80% intervals").
+BREAK_EVEN_RANGE_MEANING = (f"from the ends of the training and serving ranges: wider than an {LEVEL:.0%} range, "
+                            "coverage not measured")
+
+
 @dataclass(frozen=True)
 class BreakEven:
     """After how many queries (and tokens) serving has used as much as training did."""
@@ -170,7 +179,7 @@ class BreakEven:
     per_query: dict        # key → serving per query
     queries: dict          # key → queries to break even (None when a side has no value)
     tokens: dict
-    queries_range: dict | None = None  # key → (low, high): training's range ÷ serving's per-query range
+    queries_range: dict | None = None  # key → (low, high): training's range ÷ serving's per-query range (not 80%)
     train_device_share: float = 1.0    # the devices' share of training's IT energy that ``train`` counts
 
     @property
@@ -204,7 +213,8 @@ def break_even(training: Estimate, serving: InferenceResult) -> BreakEven:
     """Queries after which serving's energy, CO₂e and cost exceed the training run's, with the
     range that the two ranges give: (training low ÷ serving high, training high ÷ serving low).
     The two are not independent (same hardware, power rules and grid), so this range is wider
-    than an exact one would be.
+    than an exact one would be; it is no stated interval, its coverage is not measured
+    (``BREAK_EVEN_RANGE_MEANING``, the words the CLI and the app give it).
 
     Like is compared with like: serving's energy counts the devices only (as measured, without the
     host; PUE included, as in training's), so training's energy, CO₂e and an electricity-priced
