@@ -25,7 +25,7 @@ from estimator.laws.scaling import CHINCHILLA_TOKENS_PER_PARAM
 from estimator.report import export
 from estimator.report import humanize as hz
 from estimator.services import limits, serving_accuracy
-from estimator.services.serving_words import DEVICES_ONLY, site_used
+from estimator.services.serving_words import DEVICES_ONLY, DEVICES_ONLY_MEANING, one_replica, site_used
 
 from . import charts, inputs, style
 from . import common as c
@@ -178,8 +178,7 @@ def inputs() -> dict:
     return {k: v for k, v in kw.items() if v is not None}
 
 
-DEVICES_ONLY_HELP = ("The devices' energy, PUE included; the host (CPUs, memory, network) is not counted: serving "
-                     "is measured on the devices alone (the Estimate page's training adds the host's share)")
+DEVICES_ONLY_HELP = f"The devices' energy: {DEVICES_ONLY_MEANING}"
 
 
 def site_line(r) -> str:
@@ -236,9 +235,7 @@ def headline(r) -> None:
     cols = style.metric_cells(4, "inf_total", lecture)
     # the time is one replica's (the tensor-parallel group) generating every token alone (audit: 550 million
     # years read as a deadline); the device-hours are the same however many replicas share them
-    helps = {"wall_clock_s": f"One replica, {r.devices} × {r.hardware_id} (the tensor-parallel group) at batch "
-                             f"{r.batch_size}, generating every token alone: {hz.device_hours(r.estimate.device_hours)}, "
-                             "however many replicas share them",
+    helps = {"wall_clock_s": one_replica(r),
              "energy_kwh": DEVICES_ONLY_HELP, "co2e_kg": DEVICES_ONLY_HELP,
              # the page prices per device-hour only (review: it said "PUE included" on the cost too)
              "cost_usd": "device-hours × the price per device-hour"}

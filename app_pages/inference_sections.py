@@ -63,11 +63,6 @@ BASIS_HELP = {"cost_usd": "by cost: serving's cost per query × queries passes t
                             "devices' alone, × queries passes the devices' share of training's"}
 
 
-def flops_text(flops: float) -> str:
-    """Training's FLOPs, "1 FLOP" and never "1 FLOPs"."""
-    return hz.noun(gfmt(flops, 3), "FLOP")
-
-
 def break_even_section(report) -> None:
     st.header("Training vs serving: the break-even", anchor=False)
     be, t = report.break_even, report.training
@@ -76,7 +71,7 @@ def break_even_section(report) -> None:
     devices_only = (f" Compared on the devices' {hz.percent(be.train_device_share)} of its energy, as serving "
                     "counts it (without the host)." if be.train_device_share < 1 else "")
     cols[0].metric("Training", hz.money(be.train[key]) if key == "cost_usd" else hz.energy(be.train[key]), border=True,
-                   help=f"{flops_text(t.flops)}: {hz.energy(t.energy_kwh)}, {hz.co2e(t.co2e_kg)}; {report.training_source}."
+                   help=f"{hz.flops(t.flops)}: {hz.energy(t.energy_kwh)}, {hz.co2e(t.co2e_kg)}; {report.training_source}."
                         + devices_only)
     q = be.queries[key]
     q_rng = (be.queries_range or {}).get(key)

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import pytest
 
-from estimator.cli.inference_cmd import SAVES, _train_flops
+from estimator.cli.inference_cmd import SAVES
 from estimator.core.units import J_PER_KWH
 from estimator.report import humanize as hz
 from estimator.report.export import assumption_value
 from estimator.services import limits
+from estimator.services.serving_words import DEVICES_ONLY_MEANING
 
 SERVE = {"hardware": "a100-sxm-80gb", "model": "llama-3.1-8b", "tokens": 1e6}
 ARGS = ("inference", "--model", "llama-3.1-8b", "--tokens", "1e6")
@@ -51,7 +52,7 @@ def test_the_cli_labels_say_the_energy_is_the_devices_alone(cli):
     assert per_query.startswith(hz.energy(r.per_query("energy_kwh")))
     total = t["total, devices only (1.00 million tokens)"]
     assert total.startswith(f"{hz.energy(r.energy_kwh)} (")  # 1.71 kWh, with its range
-    assert hz.co2e(r.co2e_kg) in total and total.endswith("PUE included, the host not counted")
+    assert hz.co2e(r.co2e_kg) in total and total.endswith(DEVICES_ONLY_MEANING)
     assert "total (1.00 million tokens)" not in t
 
 
@@ -65,7 +66,7 @@ def test_the_page_labels_and_helps_say_the_energy_is_the_devices_alone():
                          ("Energy per query, devices only (338 tokens)", hz.energy(r.per_query("energy_kwh"))),
                          ("CO₂e per query, devices only", hz.co2e(r.per_query("co2e_kg")))):
         assert shown[label][0] == value
-        assert "the host (CPUs, memory, network) is not counted" in shown[label][1]
+        assert "the host (CPUs, memory, network) not counted" in shown[label][1]
     assert not any(label.startswith("Total energy (") for label in shown)
 
 
@@ -136,8 +137,8 @@ def test_the_total_time_is_one_replicas(cli):
     assert r.devices == 16
     row = rows(cli("inference", "--model", "llama-3.1-405b", "--tokens", "1e17").out)["total time, one replica (10¹⁷ tokens)"]
     assert row.startswith(f"{hz.duration(r.estimate.wall_clock_s)} (")  # 550 million years
-    assert row.endswith(f": 16 × a100-sxm-80gb generating every token alone; "
-                        f"{hz.device_hours(r.estimate.device_hours)}, however many replicas share them")
+    assert row.endswith(f": 16 × a100-sxm-80gb (one replica, the tensor-parallel group) at batch 1, generating every "
+                        f"token alone: {hz.device_hours(r.estimate.device_hours)}, however many replicas share them")
 
 
 def test_the_pages_total_time_is_one_replicas():
@@ -145,7 +146,7 @@ def test_the_pages_total_time_is_one_replicas():
     at = page({"inf_model": "llama-3.1-405b", "inf_hw": "a100-sxm-80gb", "inf_tokens": "1e17"})
     (m,) = [m for m in at.metric if m.label == "Total time, one replica (10¹⁷ tokens)"]
     assert m.value == hz.duration(r.estimate.wall_clock_s)
-    assert m.help == (f"One replica, 16 × a100-sxm-80gb (the tensor-parallel group) at batch 1, generating every "
+    assert m.help == (f"16 × a100-sxm-80gb (one replica, the tensor-parallel group) at batch 1, generating every "
                       f"token alone: {hz.device_hours(r.estimate.device_hours)}, however many replicas share them")
 
 
@@ -171,17 +172,12 @@ def test_the_pages_break_even_says_its_basis_in_view(cli, price, word):
 # --- 6. one of a thing is singular -----------------------------------------------------------------
 
 
-def test_one_flop_and_one_output_token_are_singular(cli):
+def test_one_output_token_is_singular_and_the_flops_read_alike(cli):
+    """The query row said "1 output tokens"; training's FLOPs are hz.flops's in the CLI and on the page (three
+    figures, as every figure: "1.00 FLOPs" as "1.00 hours")."""
     t = rows(cli(*ARGS, "--train-flops", "1", "--tokens-per-query", "1").out)
-    assert t["training (for break-even)"].startswith("1 FLOP: ")  # was "1.00 FLOPs"
+    assert t["training (for break-even)"].startswith(f"{hz.flops(1)}: ")
     assert t["query"] == "161 prompt + 1 output token"
-    assert _train_flops(2.5) == "2.50 FLOPs" and _train_flops(7.23e23) == hz.flops(7.23e23)
-    from app_pages.inference_sections import flops_text
-
-    assert flops_text(1) == "1 FLOP" and flops_text(7.23e23) == "7.23 × 10²³ FLOPs"
-    at = page({"inf_params": "7e9", "inf_tokens": "338", "inf_tpq": "1"})
-    labels = [m.label for m in at.metric]
-    assert "Energy per query, devices only (1 token)" in labels
 
 
 # --- the break-even compares like with like: both energies the devices', PUE included ---------------

@@ -94,3 +94,14 @@ def test_the_memory_note_says_when_the_kv_cache_is_copied_across_devices():
 def test_one_token_reads_in_the_singular(cli):
     res = cli("inference", "--model", "llama-3.1-8b", "--tokens", "1")
     assert res.code == 2 and res.err.startswith("error: 1 token in all is fewer than one query's 338 output tokens")
+
+
+def test_a_power_given_is_held_to_the_chip_draw_where_no_tdp_is_stated(cli):
+    """Review: with the TDP check on profile.power.tdp_w, 5 kW on a TPU v4 (no TDP) passed without a word, in
+    serving and training alike."""
+    words = "power 5,000 W per device is 29.4× Google TPU v4 (per chip)'s chip draw (170 W)"
+    assert words in cli("inference", "--model", "llama-3.1-8b", "--tokens", "1e6", "--hardware", "tpu-v4",
+                        "--power-w", "5000").out
+    assert any(n.startswith(words) for n in api.run(hardware="tpu-v4", flops=1e21, power_w=5000).estimate.notes)
+    assert any("12.5× NVIDIA A100 SXM 80GB's TDP (400 W)" in n
+               for n in api.run(hardware="a100-sxm-80gb", flops=1e21, power_w=5000).estimate.notes)

@@ -114,3 +114,21 @@ def test_an_id_is_taken_in_any_case_and_a_broken_files_name_never_hides_a_profil
     assert ps.errors and ps.get("h200").id == "h200-sxm"  # the bundled H200 by its name, not the broken file's error
     with pytest.raises(ProfileError, match="bf16"):
         ps.get("my-broken")
+
+
+def test_a_typo_of_the_peak_tables_other_keys_keeps_its_hint():
+    err = _refused(_swap(H100, 'source = "NVIDIA H100 datasheet (SXM): FP64', 'sorce = "x"\nsource = "NVIDIA H100 datasheet (SXM): FP64'))
+    assert err.field == "peak_flops_per_s.sorce" and err.fix == "did you mean 'source'?"
+
+
+def test_a_broken_ids_error_is_found_in_any_case(tmp_path):
+    from estimator.io.datafiles import PROFILES_DIR
+
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "x.toml").write_text(_swap(_swap(H100, 'id = "h100-sxm"', 'id = "my-broken"'), "bf16 = 9.89e14",
+                                         "bf16 = nan"))
+    ps = load_profiles(PROFILES_DIR, broken)
+    for given in ("my-broken", "MY-BROKEN"):
+        with pytest.raises(ProfileError, match="bf16"):
+            ps.get(given)

@@ -107,7 +107,7 @@ def test_the_inference_page_shows_its_totals_with_ranges_and_exports_the_clis_js
     # the cost's help says what it is priced from (review: "PUE included" on a price per device-hour)
     helps = {m.label: m.help for m in at.metric}
     assert helps[f"Total cost ({n} tokens)"] == "device-hours × the price per device-hour"
-    assert helps[f"Total energy, devices only ({n} tokens)"].startswith("The devices' energy, PUE included; the host")
+    assert helps[f"Total energy, devices only ({n} tokens)"].startswith("The devices' energy: PUE included, the host")
 
 
 

@@ -24,7 +24,7 @@ from estimator.laws import scaling
 from estimator.report import humanize as hz
 from estimator.services import limits, serving_accuracy
 from estimator.services.fit_check import check_fit
-from estimator.services.serving_words import DEVICES_ONLY, site_used
+from estimator.services.serving_words import DEVICES_ONLY, DEVICES_ONLY_MEANING, one_replica, site_used
 
 INPUT_KEYS = ("utilization",) + SITE_INPUTS + ("sparsity", "student_params", "tokens_per_query", "prompt_tokens")
 
@@ -47,7 +47,6 @@ def _share(saved: float | None, what: str) -> str:
 
 BASELINE = "baseline"            # the row every saving is measured from (compression.techniques' first)
 SAVES = f"saves vs {BASELINE}:"  # each technique's row
-FLOPS_IN_WORDS_BELOW = 1e6       # hz.flops's own switch to powers of ten
 
 
 def total_rows(r) -> list[tuple[str, str]]:
@@ -58,12 +57,13 @@ def total_rows(r) -> list[tuple[str, str]]:
     e = r.estimate
     return [
         (f"total time, one replica ({tokens})",
-         f"{hz.duration(e.wall_clock_s)}{_rng(hz.duration, rg['wall_clock_s'])}: {r.devices} × {r.hardware_id} "
-         f"generating every token alone; {hz.device_hours(e.device_hours)}, however many replicas share them"),
+         f"{hz.duration(e.wall_clock_s)}{_rng(hz.duration, rg['wall_clock_s'])}: {one_replica(r)}"),
         (f"total, {DEVICES_ONLY} ({tokens})",
          f"{hz.energy(r.energy_kwh)}{_rng(hz.energy, rg['energy_kwh'])}, {hz.co2e(r.co2e_kg)}{_rng(hz.co2e, rg['co2e_kg'])}: "
-         "PUE included, the host not counted"),
-        (f"total cost ({tokens})", f"{hz.money(r.cost_usd)}{_rng(hz.money, rg['cost_usd'])}"),
+         f"{DEVICES_ONLY_MEANING}"),
+        # priced by the kWh, the cost is the devices' energy's too (review)
+        (f"total cost{', ' + DEVICES_ONLY if e.assumption('electricity_usd_per_kwh') else ''} ({tokens})",
+         f"{hz.money(r.cost_usd)}{_rng(hz.money, rg['cost_usd'])}"),
     ]
 
 
@@ -95,11 +95,6 @@ def technique_rows(techniques) -> list[tuple[str, str]]:
         rows.append((f"{SAVES} {label}", f"{_share(e, 'energy per token')}, "
                                          f"{_share(t.saving('seconds_per_token'), 'time')}{fewer}; {per_query}"))
     return rows
-
-
-def _train_flops(flops: float) -> str:
-    """Training's FLOPs, "1 FLOP" and never "1.00 FLOPs" (hz.flops writes three figures under 10⁶)."""
-    return hz.flops(flops) if flops >= FLOPS_IN_WORDS_BELOW else hz.noun(hz.count(flops), "FLOP")
 
 
 def cmd_inference(args):
@@ -143,7 +138,7 @@ def cmd_inference(args):
     # training's energy as serving counts it: the devices' share, without the host (compression.break_even)
     devices_only = (f" (the devices' {hz.percent(be.train_device_share)} of {hz.energy(rep.training.energy_kwh)}, "
                     "as serving counts)" if be.train_device_share < 1 else "")
-    rows.append(("training (for break-even)", f"{_train_flops(rep.training.flops)}: {hz.energy(be.train['energy_kwh'])}"
+    rows.append(("training (for break-even)", f"{hz.flops(rep.training.flops)}: {hz.energy(be.train['energy_kwh'])}"
                                               f"{devices_only}, {hz.money(be.train['cost_usd'])}"))
     key = be.basis
     q = be.queries[key]

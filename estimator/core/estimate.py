@@ -26,6 +26,7 @@ from estimator.core.estimate_result import (  # noqa: F401 (the estimate's types
 )
 from estimator.core.fit_caveats import OtherPeak, UnlikeHeldOut
 from estimator.core.footprint import footprint
+from estimator.core.inference_power import power_base
 from estimator.core.interval import EXACT, LEVEL, STATED, basis_of, combined_basis, sides
 from estimator.core.number_text import gfmt
 from estimator.core.profile import HardwareProfile, alone_words
@@ -310,7 +311,8 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
         # researcher audit: 100,000 device-hours read as a training time of 11.4 years, of a device count never given
         notes.append(f"no device count given: the training time is that of one device doing all "
                      f"{gfmt(s.device_hours, 3)} device-hours; give the devices for the run's wall clock")
-    if s.power_w is not None and (over := power_over_tdp_note(s.power_w, profile.power.tdp_w, profile.name)):
+    base = power_base(profile)  # the TDP, or the chip's draw standing in for it (a TPU v4 states no TDP: review)
+    if s.power_w is not None and base and (over := power_over_tdp_note(s.power_w, base[0], profile.name, base[1])):
         notes.append(over)
     if mid["cost_usd"] is None:
         notes.append("no cost: the profile has no price; give a price per device-hour or per kWh")

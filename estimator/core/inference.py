@@ -302,7 +302,9 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
                          field=("power_w", "hardware")) from None
     borrowed = "; the online engine's, the load capped at a busy step" if fit.engine == "latency" else ""
     power_src = "given" if s.power_w is not None else (
-        f"{st.power_fraction:.2f} × {device.tdp_label} {gfmt(device.tdp_w)} W: {POWER_SOURCE}; GPU-busy time "
+        f"{st.power_fraction:.2f} × {device.tdp_label} {gfmt(device.tdp_w)} W"
+        + (" (standing in for the TDP the fractions below are of)" if device.tdp_label == CHIP_DRAW else "")
+        + f": {POWER_SOURCE}; GPU-busy time "
         f"{fit.busy_per_roofline_s:.2f} × the roofline time (fitted, estimator/data/serving_fit.json{borrowed})")
     est = replace(est, assumptions=tuple(
         Assumption(a.name, a.value, a.unit, "derived",
@@ -339,7 +341,9 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
                  f"prefill {_fmt_ms(st.prefill_s)} + tensor parallel {_fmt_ms(st.tp_s)} + engine {_fmt_ms(st.engine_s)} "
                  f"({gfmt(fit.engine_s_per_layer * MS_PER_S, 2)} ms per layer and {gfmt(fit.engine_s_per_sequence * MS_PER_S, 2)} ms per "
                  f"sequence, {ENGINE_FITTED_TO[fit.engine]})")
-    if s.power_w is not None and (over := power_over_tdp_note(s.power_w, profile.power.tdp_w, profile.name)):
+    # against the TDP, or the chip draw standing in for it (review: a TPU v4, no TDP, took 5 kW without a word)
+    base = power_base(profile)
+    if s.power_w is not None and base and (over := power_over_tdp_note(s.power_w, base[0], profile.name, base[1])):
         notes.append(over)  # as estimate notes it (review: the inference audit's 5 kW on an A100 had none here)
     if s.power_w is None:
         notes.append(f"power {gfmt(st.power_w, 3)} W per device ({st.power_fraction:.2f} × {device.tdp_label}), from idle "

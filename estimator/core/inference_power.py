@@ -27,6 +27,6 @@ def power_base(profile: HardwareProfile) -> tuple[float, str] | None:
 def chip_draw_note(profile: HardwareProfile, chip_w: float) -> str:
     """Said where a chip's average draw stands in for its TDP (``power_base``)."""
     less_host = " (its average less the host's share)" if profile.power.includes_host else ""
-    return (f"{profile.name} states no TDP: the serving model's fractions of TDP multiply its average draw under "
-            f"training load, {gfmt(chip_w, 4)} W{less_host}, instead; a TDP is at least that, so the serving draw may "
-            "read low")
+    return (f"{profile.name} states no TDP: the serving model's fractions of TDP multiply its profile's average "
+            f"draw, {gfmt(chip_w, 4)} W{less_host}, instead (measured or assumed, as its power source says); a TDP is "
+            "at least that, so the serving draw may read low")

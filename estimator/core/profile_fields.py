@@ -114,11 +114,14 @@ class FieldReader:
     def known_keys(self, tbl: Mapping[str, Any], allowed, where: str) -> None:
         """Every key of ``tbl`` is one of ``allowed`` (a typo is an error, never silently ignored)."""
         for key in tbl:
-            if key not in allowed and where == "peak_flops_per_s":  # never "did you mean 'fp64'?" for fp4 (audit)
+            # a precision is never a near miss of another ("did you mean 'fp64'?" for fp4: audit); a typo of the
+            # table's other keys (sorce, rnge) still is
+            others = sorted(allowed - set(PRECISIONS))
+            if key not in allowed and where == "peak_flops_per_s" and not difflib.get_close_matches(key, others, n=1):
                 self.fail(f"{where}.{key}", "unknown precision",
                           f"use one of {', '.join(PRECISIONS)}; a precision not among them cannot be used here")
             elif key not in allowed:
-                close = difflib.get_close_matches(key, sorted(allowed), n=1)
+                close = difflib.get_close_matches(key, others if where == "peak_flops_per_s" else sorted(allowed), n=1)
                 hint = f"did you mean '{close[0]}'?" if close else f"remove it; allowed: {', '.join(sorted(allowed))}"
                 self.fail(f"{where}.{key}", "unknown field", hint)
 

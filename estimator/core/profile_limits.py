@@ -46,8 +46,9 @@ KIND_LIMITS = {
     # 7.7 TB/s, $14.24 an hour. Announced above it: 288 GB (B300, MI355X) and ~1.4 kW (B300), both
     # still ≥ 10 × below the limits. The low power: under half the 5 W mode of the smallest CUDA
     # module (NVIDIA Jetson Nano datasheet: 5 W / 10 W modes): 1 W is a typo, not a GPU. The low memory and bandwidth: a
-    # quarter of the GeForce 8800 GT's 512 MB and a sixth of its 57.6 GB/s (2007, the first CUDA GPUs),
-    # so a TB/s figure typed as GB/s (4.0) or TB typed as GB (0.096) is refused (profile audit).
+    # quarter of the GeForce 8800 GT's 512 MB and a sixth of its 57.6 GB/s (2007, the first CUDA GPUs one would
+    # train on; display cards such as the 8400 GS, 6.4 GB/s, are not), so a TB/s figure typed as GB/s (4.0)
+    # or, for a device under 128 GB, TB typed as GB (0.096) is refused (profile audit).
     "gpu": KindLimits(
         (B.PEAK_FLOPS_PER_S.low, 1e17), (2.0, 2e4), (0.128, 1e4), (9.6, 2e5), (0.0, 1e3),
         "22 × the B200's 4.5e15 FLOP/s fp8, 20 × its 1,000 W, ~35 × the 288 GB of the largest announced GPU "
@@ -83,8 +84,8 @@ KIND_LIMITS = {
 
 
 # The most FLOP/s a device may state per watt of its power (its TDP, else its chip's average draw): ~18 × the
-# most efficient bundled figure, TPU v6e's int8 918 TFLOP/s at an assumed 340 W (5.4e12 FLOP/J;
-# profiles/tpu-v6e.toml), ~22 × the B200's fp8 4.5e15 FLOP/s at 1,000 W. Every figure of a profile can lie
+# most efficient bundled figure, TPU v6e's int8 1,836 TOP/s at an assumed 340 W (5.4e12 FLOP/J;
+# profiles/tpu-v6e.toml), ~22 × the most efficient with a stated power, the B200's fp8 4.5e15 FLOP/s at 1,000 W. Every figure of a profile can lie
 # inside its kind's limits while the pair is absurd (profile audit: 1e18 FLOP/s at 1 W timed 1e23 FLOPs on
 # 8 devices at 111 Wh, 10⁶ × an H100's efficiency). The brain and whole systems are not held to it.
 MAX_FLOPS_PER_J = 1e14
@@ -99,7 +100,7 @@ def efficiency_problem(kind: str, peaks: dict[str, float], power_w: float | None
     if peak / power_w <= MAX_FLOPS_PER_J:
         return None
     return (f"{gfmt(peak, 3)} FLOP/s ({precision}) at {gfmt(power_w, 3)} W is {gfmt(peak / power_w, 2)} FLOP/J, above "
-            f"{gfmt(MAX_FLOPS_PER_J)} (~18 × the most efficient device known)",
+            f"{gfmt(MAX_FLOPS_PER_J)} (~22 × the B200's fp8 per watt)",
             "check the units: the peaks in FLOP/s per device (989 TFLOP/s is 9.89e14), the power in W (not kW)")
 
 
@@ -125,7 +126,7 @@ def require_power_for_kind(power_w: float, kind: str, device: str) -> None:
 MIN_OF_TDP = 0.05
 
 
-def power_over_tdp_note(power_w: float, tdp_w: float | None, device: str) -> str | None:
+def power_over_tdp_note(power_w: float, tdp_w: float | None, device: str, what: str = "TDP") -> str | None:
     """A note when a power per device given for a scenario is above ``MAX_OVER_TDP`` × the device's TDP
     (inference audit: 5 kW on one A100, 12.5× its 400 W, was used without a word), or below ``MIN_OF_TDP`` ×
     it (scaling audit: 2.5 W on an H100, 0.4% of its TDP, passed silently, where a profile's own power
@@ -136,10 +137,10 @@ def power_over_tdp_note(power_w: float, tdp_w: float | None, device: str) -> str
     if tdp_w is None or not tdp_w > 0 or MIN_OF_TDP * tdp_w <= power_w <= MAX_OVER_TDP * tdp_w:
         return None
     if power_w < MIN_OF_TDP * tdp_w:
-        return (f"power {gfmt(power_w, 3)} W per device is {gfmt(100 * power_w / tdp_w, 2)}% of {device}'s TDP "
-                f"({gfmt(tdp_w, 3)} W), below what the device draws even idle (11–16% of its TDP): check the unit "
+        return (f"power {gfmt(power_w, 3)} W per device is {gfmt(100 * power_w / tdp_w, 2)}% of {device}'s {what} "
+                f"({gfmt(tdp_w, 3)} W), below what the device draws even idle (11–16% of {'its' if what == 'TDP' else 'a'} TDP): check the unit "
                 "(W, not kW) and that it is the device's")
-    return (f"power {gfmt(power_w, 3)} W per device is {gfmt(power_w / tdp_w, 3)}× {device}'s TDP ({gfmt(tdp_w, 3)} W), "
+    return (f"power {gfmt(power_w, 3)} W per device is {gfmt(power_w / tdp_w, 3)}× {device}'s {what} ({gfmt(tdp_w, 3)} W), "
             "which a device's own draw stays under: right only for a whole server's draw shared out per device; "
             "check the unit (W, not kW) and that it is per device")
 

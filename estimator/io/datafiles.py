@@ -162,7 +162,7 @@ class ProfileSet:
         if (as_id := hardware.strip().lower()) in self.profiles:
             return self.profiles[as_id]
         for err in self.errors:
-            if err.field == "id" and f"'{hardware}' is defined by" in err.problem:
+            if err.field == "id" and f"'{as_id}' is defined by" in err.problem:
                 raise err
         if hardware.endswith(".toml") or ("/" in hardware and _exists(hardware)):
             # a file as `profiles validate` takes it (CLI audit: a .txt file, and a copy with a bundled
@@ -175,15 +175,15 @@ class ProfileSet:
             if clash is not None:
                 raise ProfileError(shown, "id", clash, "an id names one profile")
             return profile
-        if hardware in self.broken_ids:  # its file names it, whatever the file is called
-            raise self.broken_ids[hardware]
+        if as_id in self.broken_ids:  # its file names it, whatever the file is called
+            raise self.broken_ids[as_id]
         try:
             return self._by_name(hardware)
         except UnknownHardwareError:
             # a broken file whose id could not be read, by its file's name: only where no profile's name fits
             # (profile audit: a broken h200.toml of id "my-broken" stood in the way of the bundled H200's name)
             for err in self.errors:
-                if Path(err.source).stem == hardware:
+                if Path(err.source).stem.lower() == as_id:
                     raise err from None
             raise
 

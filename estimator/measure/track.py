@@ -320,7 +320,7 @@ class Run:
         if self._stride > 1:
             notes.append(f"a long run: step times kept as means of {self._stride} steps")
         if self._energy.on and not self._energy.windows:
-            notes.append(f"no energy yet: the first energy window closes after {FIRST_WINDOW_S:g} s")
+            notes.append(f"no energy yet: the first energy window closes after {FIRST_WINDOW_S:g} s and a step")
         return tp.predict(self.settings, times, self._power(times), self._n, self._elapsed_s(), extra_notes=notes)
 
     def _add_history(self, p: Prediction) -> None:

@@ -80,10 +80,11 @@ class EnergyWindows:
         exception is read too, since the energy it used until then was used (track audit: an
         interrupted run had dropped its open window, 703 J measured of 1,500 J used). A window
         holding no step is thrown away."""
-        if self._load_start is not None and self.windows:
-            self._busy_note(self._load_start, machine_load.read_load())
+        end_load = machine_load.read_load() if self._load_start is not None else None
         if self.on and self.can_cut(step):
             self.cut(step, reopen=False)
+        if self._load_start is not None and self.windows:  # after the last cut: a short run has only that window
+            self._busy_note(self._load_start, end_load)
         elif self.on:
             self.guard("stopping the energy measurement", self.backend.abort_window)
         if self.backend is not None:
@@ -99,7 +100,7 @@ class EnergyWindows:
             at = " and ".join(f"{gfmt(r.load_1min, 3)} at the {when}" for when, r in busy)
             self._notes.append(f"the machine looked busy (load average {at}, above its {busy[0][1].cpus} CPUs): the "
                                "CPU's power is the whole machine's load shared out, so other work counts in this "
-                               "run's energy")
+                               "run's energy (as may the run's own threads, in the load at the end)")
 
     def guard(self, what: str, fn) -> tuple[bool, Any]:
         """(ok, result) of a measurement call; a failure stops the measurement, never the training."""

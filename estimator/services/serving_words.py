@@ -3,11 +3,24 @@ counts, and the site settings its totals used (one home for both, so they say th
 
 from __future__ import annotations
 
+from estimator.report import humanize as hz
 from estimator.report.export import assumption_value
 
 # Serving's energy counts the devices only, as measured (Zeus), never the host (training's `estimate` adds the
 # host's share): the totals and per-query figures say so in their labels (inference audit: only a note did)
 DEVICES_ONLY = "devices only"
+# what that energy counts, in a sentence (the CLI's total row, the page's help)
+DEVICES_ONLY_MEANING = ("PUE included, the host (CPUs, memory, network) not counted: serving is measured on the "
+                        "devices alone, where training's estimate adds the host's share")
+
+
+def one_replica(result) -> str:
+    """What the total time is: one replica (the tensor-parallel group) generating every token alone, its
+    device-hours the same however many replicas share them (inference audit: 550 million years read as a
+    deadline)."""
+    return (f"{result.devices} × {result.hardware_id} (one replica, the tensor-parallel group) at batch "
+            f"{result.batch_size}, generating every token alone: {hz.device_hours(result.estimate.device_hours)}, "
+            "however many replicas share them")
 # The site settings every cost uses, as `estimate`'s Assumptions block names them: (assumption name, label)
 SITE_ASSUMPTIONS = (("pue", "PUE"), ("carbon_intensity_g_per_kwh", "grid intensity"),
                     ("price_usd_per_device_hour", "price"), ("electricity_usd_per_kwh", "electricity price"))
@@ -20,4 +33,4 @@ def site_used(result) -> list[tuple[str, str]]:
             for name, label in SITE_ASSUMPTIONS if (a := result.estimate.assumption(name)) is not None]
 
 
-__all__ = ["DEVICES_ONLY", "SITE_ASSUMPTIONS", "site_used"]
+__all__ = ["DEVICES_ONLY", "DEVICES_ONLY_MEANING", "SITE_ASSUMPTIONS", "one_replica", "site_used"]
