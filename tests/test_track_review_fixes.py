@@ -263,3 +263,16 @@ def test_a_short_cpu_run_on_a_busy_machine_is_noted_too(monkeypatch):
         run_steps(run, clock, [1 / 64] * 10)  # 0.16 s: no window closes before the end
     assert len(run._energy.windows) == 1
     assert any(n.startswith("the machine looked busy (load average 3.6 at the end") for n in run.predict().notes)
+
+
+def test_the_last_window_is_read_not_aborted_whatever_the_meter(monkeypatch):
+    """Review of this session: the busy-note change made close() abort a GPU meter's window it had just read."""
+    class GpuMeter(FakeMeter):
+        kind = "gpu"
+
+    clock = Clock()
+    meter = GpuMeter(clock, power_w=300.0)
+    with track(total_steps=200, backend=meter, clock=clock, print_report=False) as run:
+        run_steps(run, clock, [1 / 64] * 200)
+    assert meter.aborts == 1 and meter.ends == len(run._energy.windows)  # the warm-up window aborted, every other read
+    assert run.failures == [] and run.predict().mean_power_w == pytest.approx(300.0)

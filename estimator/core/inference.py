@@ -303,7 +303,7 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
     borrowed = "; the online engine's, the load capped at a busy step" if fit.engine == "latency" else ""
     power_src = "given" if s.power_w is not None else (
         f"{st.power_fraction:.2f} × {device.tdp_label} {gfmt(device.tdp_w)} W"
-        + (" (standing in for the TDP the fractions below are of)" if device.tdp_label == CHIP_DRAW else "")
+        + (" (in place of the TDP that the fractions after it are of)" if device.tdp_label == CHIP_DRAW else "")
         + f": {POWER_SOURCE}; GPU-busy time "
         f"{fit.busy_per_roofline_s:.2f} × the roofline time (fitted, estimator/data/serving_fit.json{borrowed})")
     est = replace(est, assumptions=tuple(

@@ -83,10 +83,10 @@ class EnergyWindows:
         end_load = machine_load.read_load() if self._load_start is not None else None
         if self.on and self.can_cut(step):
             self.cut(step, reopen=False)
-        if self._load_start is not None and self.windows:  # after the last cut: a short run has only that window
-            self._busy_note(self._load_start, end_load)
         elif self.on:
             self.guard("stopping the energy measurement", self.backend.abort_window)
+        if self._load_start is not None and self.windows:  # after the last cut: a short run has only that window
+            self._busy_note(self._load_start, end_load)
         if self.backend is not None:
             self.guard("closing the measurement backend", self.backend.close)
         self.on = False

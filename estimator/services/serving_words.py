@@ -21,6 +21,8 @@ def one_replica(result) -> str:
     return (f"{result.devices} × {result.hardware_id} (one replica, the tensor-parallel group) at batch "
             f"{result.batch_size}, generating every token alone: {hz.device_hours(result.estimate.device_hours)}, "
             "however many replicas share them")
+
+
 # The site settings every cost uses, as `estimate`'s Assumptions block names them: (assumption name, label)
 SITE_ASSUMPTIONS = (("pue", "PUE"), ("carbon_intensity_g_per_kwh", "grid intensity"),
                     ("price_usd_per_device_hour", "price"), ("electricity_usd_per_kwh", "electricity price"))
