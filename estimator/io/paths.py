@@ -32,6 +32,9 @@ PROFILES_DIR = _package_path("bundled_profiles") if INSTALLED else _CHECKOUT_PRO
 # ESTIMATOR_CALIBRATED_DIR, where set, moves them elsewhere (the tests use an empty folder of their
 # own, so that a developer's calibrations cannot change what the tests see; newcomer audit)
 CALIBRATED_DIR_ENV = "ESTIMATOR_CALIBRATED_DIR"
+# whether the folder was named by the variable: such a folder is never created (a typo in it is not a
+# folder to make), where the default folders are made on the first calibration
+CALIBRATED_DIR_NAMED = bool(os.environ.get(CALIBRATED_DIR_ENV))
 CALIBRATED_DIR = (Path(os.environ[CALIBRATED_DIR_ENV]).expanduser().resolve() if os.environ.get(CALIBRATED_DIR_ENV) else
                   (Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "compute-cost"
                    / "calibrated") if INSTALLED else PROFILES_DIR / "calibrated")

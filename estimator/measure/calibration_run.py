@@ -233,6 +233,7 @@ def checked_out_path(out: str | None, profile_id: str, force: bool = False, *, o
         load_profile_file,
         source_path,
     )
+    from estimator.io.paths import CALIBRATED_DIR_ENV, CALIBRATED_DIR_NAMED
     if (problem := id_problem(str(profile_id))) is not None:
         raise InputError(f"{id_name}: {problem}; {ID_FIX}", field="id")
     if out is not None:
@@ -246,6 +247,9 @@ def checked_out_path(out: str | None, profile_id: str, force: bool = False, *, o
             raise InputError(f"{out_name} {path}: the folder {path.parent} does not exist; create it first, or give "
                              "a file in a folder that exists")
     else:
+        if CALIBRATED_DIR_NAMED and not CALIBRATED_DIR.is_dir():  # a typo in the variable is not a folder to create
+            raise InputError(f"the calibrated profiles' folder {CALIBRATED_DIR}, named by {CALIBRATED_DIR_ENV}, does "
+                             f"not exist: create it, or correct or unset {CALIBRATED_DIR_ENV}")
         path = CALIBRATED_DIR / f"{profile_id}.toml"
     resolved = path.resolve()
     if resolved.parent == PROFILES_DIR.resolve():
