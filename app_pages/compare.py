@@ -13,28 +13,26 @@ from estimator.core.units import KG_PER_T, KWH_PER_MWH, L_PER_M3, S_PER_DAY
 from estimator.report import export
 from estimator.report import humanize as hz
 from estimator.services import api
-from estimator.services.rows import EVERY_ROW, grouped_notes, reference_words
+from estimator.services.rows import EVERY_ROW, compared_ids, grouped_notes, reference_words
 
 from . import charts
 from . import common as c
 from .inputs import scenario_inputs
 
-# Table columns: (column, chart title, from an Estimate, table title, shown as). The table shows
-# each number as the Estimate page does (43.3 years, $2.4M, n/a without a price) and sorts by the
-# number itself.
+# Table columns: (column, chart title, the Estimate's field, the factor that turns it into the column's unit,
+# table title, shown as). The table shows each number as the Estimate page does (43.3 years, $2.4M, n/a without a
+# price or an embodied figure) and sorts by the number itself; the chart draws it with the field's range, scaled
+# alike (one factor for both: structure audit, they had been written twice).
 COLUMNS = (
-    ("time_days", "Training time (days)", lambda e: e.wall_clock_s / S_PER_DAY, "Training time",
+    ("time_days", "Training time (days)", "wall_clock_s", 1 / S_PER_DAY, "Training time",
      lambda days: hz.duration(days * S_PER_DAY)),
-    ("device_hours", "Device-hours", lambda e: e.device_hours, "Device-hours", hz.device_hours_number),
-    ("energy_mwh", "Energy (MWh)", lambda e: e.energy_kwh / KWH_PER_MWH, "Energy",
-     lambda mwh: hz.energy(mwh * KWH_PER_MWH)),
-    ("co2e_t", "CO₂e (t)", lambda e: e.co2e_kg / KG_PER_T, "CO₂e", lambda t: hz.co2e_short(t * KG_PER_T)),
-    ("cost_usd", "Cost (USD)", lambda e: e.cost_usd, "Cost", hz.money),
-    # n/a when switched off in the sidebar or the profile has no embodied figure
-    ("embodied_t", "Embodied CO₂e (t)", lambda e: None if e.embodied_co2e_kg is None else e.embodied_co2e_kg / KG_PER_T,
-     "Embodied CO₂e", lambda t: hz.co2e_short(t * KG_PER_T)),
-    ("water_m3", "Water (m³)", lambda e: None if e.water_l is None else e.water_l / L_PER_M3, "Water",
-     lambda m3: hz.water(m3 * L_PER_M3)),
+    ("device_hours", "Device-hours", "device_hours", 1.0, "Device-hours", hz.device_hours_number),
+    ("energy_mwh", "Energy (MWh)", "energy_kwh", 1 / KWH_PER_MWH, "Energy", lambda mwh: hz.energy(mwh * KWH_PER_MWH)),
+    ("co2e_t", "CO₂e (t)", "co2e_kg", 1 / KG_PER_T, "CO₂e", lambda t: hz.co2e_short(t * KG_PER_T)),
+    ("cost_usd", "Cost (USD)", "cost_usd", 1.0, "Cost", hz.money),
+    ("embodied_t", "Embodied CO₂e (t)", "embodied_co2e_kg", 1 / KG_PER_T, "Embodied CO₂e",
+     lambda t: hz.co2e_short(t * KG_PER_T)),
+    ("water_m3", "Water (m³)", "water_l", 1 / L_PER_M3, "Water", lambda m3: hz.water(m3 * L_PER_M3)),
 )
 # The table's columns after the hardware and its numbers; the name last, where a long one may run
 # past a 1280-pixel window with the sidebar open. The kind is left out (the name says it: "Google TPU v4").
@@ -44,16 +42,11 @@ CHART_QUANTITIES = {"time": "time_days", "energy": "energy_mwh", "cost": "cost_u
                     "embodied": "embodied_t", "water": "water_m3"}
 
 
-# Each column's Estimate field and the factor that turns it into the column's unit (its range is that
-# field's range, scaled alike): the chart draws every figure with its range.
-RANGE_OF = {"time_days": ("wall_clock_s", 1 / S_PER_DAY), "device_hours": ("device_hours", 1.0),
-            "energy_mwh": ("energy_kwh", 1 / KWH_PER_MWH), "co2e_t": ("co2e_kg", 1 / KG_PER_T),
-            "cost_usd": ("cost_usd", 1.0), "embodied_t": ("embodied_co2e_kg", 1 / KG_PER_T),
-            "water_m3": ("water_l", 1 / L_PER_M3)}
+def _in_unit(value, scale: float) -> float | None:
+    return None if value is None else float(value) * scale
 
 
-def _range_in(e, column: str) -> tuple[float | None, float | None]:
-    field, scale = RANGE_OF[column]
+def _range_in(e, field: str, scale: float) -> tuple[float | None, float | None]:
     low, high = e.range.get(field, (None, None))
     return (None, None) if low is None or high is None else (float(low) * scale, float(high) * scale)
 
@@ -77,12 +70,10 @@ def table_of(rep: api.CompareReport) -> tuple[pd.DataFrame, list[str]]:
                "reference": reference_words(r),  # "reference point, × 8", as the CLI's row says
                "precision": shared["precision"], "utilization": api.utilization_short(r),
                "price_basis": shared["price_basis"], "host_in_power": api.host_words(r)}
-        for key, _, get, _, _ in COLUMNS:
-            value = get(e) if key != "cost_usd" or e.cost_usd is not None else None
-            row[key] = None if value is None else float(value)
+        for key, _, field, scale, _, _ in COLUMNS:
+            row[key] = _in_unit(getattr(e, field), scale)
             # the range's ends in the column's unit, for the chart's bars (not shown in the table)
-            low, high = _range_in(e, key)
-            row[f"{key}_low"], row[f"{key}_high"] = low, high
+            row[f"{key}_low"], row[f"{key}_high"] = _range_in(e, field, scale)
         rows.append(row)
     names = {h: p.name for h, p in c.profiles().profiles.items()}
     return pd.DataFrame(rows), group_failures(rep.failures, rep.errors, names)
@@ -133,7 +124,7 @@ def _group_text(members: list[tuple[str, str]], names: dict[str, str]) -> str:
 def table_view(df: pd.DataFrame):
     """The table with its numbers written as on the Estimate page (``COLUMNS``) and "n/a" for a
     cost without a price (``common.number_table``: the cells keep the numbers for sorting)."""
-    return c.number_table(df, {key: show for key, _, _, _, show in COLUMNS})
+    return c.number_table(df, {key: show for key, *_, show in COLUMNS})
 
 
 def column_order(with_refs: bool) -> list[str]:
@@ -155,7 +146,7 @@ def table_config() -> dict:
               "host_in_power": text("Host", width="small", help="does the power include the host's share "
                                                                          "(CPU, memory, network)? n/a for a power "
                                                                          "given, not the profile's")}
-    config.update({key: st.column_config.NumberColumn(title) for key, _, _, title, _ in COLUMNS})
+    config.update({key: st.column_config.NumberColumn(title) for key, _, _, _, title, _ in COLUMNS})
     return config
 
 
@@ -194,7 +185,7 @@ def draw(inputs) -> None:
         files = ", ".join(f"{Path(e.source).name} ({e.field})" for e in ps.errors)
         st.warning(c.md_escape(f"{len(ps.errors)} profile file(s) failed to load and are not compared: {files}. "
                                "The Profiles & sources page shows each error and its fix.", limit=1000))
-    ids = [h for h in c.hardware_ids() if with_refs or not ps.profiles[h].reference_point]
+    ids = compared_ids(ps.profiles, with_references=with_refs)
     try:
         rep = run_comparison(inputs.run_kwargs, ids)
     except EstimatorError as exc:  # the scenario itself is wrong for every profile (a time-only preset)
@@ -224,7 +215,7 @@ def draw(inputs) -> None:
                             "USD), a missing one left empty: the same file as `python -m estimator compare --format csv`.")
     quantity = c.url_radio("Chart", "cmp", list(CHART_QUANTITIES), default="time", where=st)
     column = CHART_QUANTITIES[quantity]
-    title = next(t for k, t, _, _, _ in COLUMNS if k == column)
+    title = next(t for k, t, *_ in COLUMNS if k == column)
     if not (df[column].astype(float) > 0).any():
         st.info(f"No profile has a figure for {quantity} here (embodied CO₂e switched off in the sidebar, or no "
                 "profile's figure known), so there is nothing to chart.")

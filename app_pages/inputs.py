@@ -308,11 +308,6 @@ def draw_inputs(main: Any = None) -> ScenarioInputs:
                            max_value=B.PIPELINE_PARALLEL.high, integer=True, placeholder=f"{_NO_STRATEGY.pp} (default)", where=side),
     }
 
-    if kwargs.get("price_usd_per_device_hour") is not None and kwargs.get("electricity_usd_per_kwh") is not None:
-        # two prices would make the estimate refuse the scenario: say which one counts and keep the page
-        side.warning("Both prices are set: the price per device-hour is used. Clear it to cost by electricity.",
-                     icon=":material/info:")
-        kwargs["electricity_usd_per_kwh"] = None
     run_kwargs = {"hardware": hardware, "preset_id": preset_id, "region": region, "cloud": cloud}
     run_kwargs.update({k: v for k, v in kwargs.items() if v is not None})
     memory = {k: v for k, v in memory.items() if v is not None}

@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 from app_pages import estimate as estimate_page  # noqa: E402
 from app_pages import exports  # noqa: E402
 from estimator.cli import main as cli_main  # noqa: E402
+from estimator.core.errors import InputError  # noqa: E402
 from estimator.io.datafiles import load_sources  # noqa: E402
 from estimator.services import api  # noqa: E402
 
@@ -137,9 +138,14 @@ def test_inconsistent_inputs_show_an_error_not_an_exception():
     assert not at.exception
     assert any("change the parameters or the tokens" in e.value.replace("\\", "") for e in at.error)
     assert not headline(at)
-    # both prices: the page keeps the price per device-hour and says so (a warning, not an error)
+    # both prices: refused as the CLI refuses them (structure audit: the page had quietly kept the price per
+    # device-hour, so the same inputs gave a number here and an error there), naming the two fields
     at = open_app({**LECTURE, "price": "2", "elec": "0.1"})
-    assert not at.exception and any("Both prices are set" in w.value for w in at.warning)
+    assert not at.exception and not headline(at)
+    text = " ".join(e.value.replace("\\", "") for e in at.error)
+    assert "give either a price per device-hour or an electricity price, not both" in text
+    with pytest.raises(InputError, match="not both"):
+        api.run(preset_id="lambda-gpt3-v100", price_usd_per_device_hour=2.0, electricity_usd_per_kwh=0.1)
 
 
 # --- tampered query parameters ----------------------------------------------------------

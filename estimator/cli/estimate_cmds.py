@@ -23,6 +23,7 @@ from estimator.report.export import FORMATS, dump_json, render
 from estimator.services import api
 from estimator.services.companions import companion_sentence
 from estimator.services.limits import DEFAULT_HEAD_DIM
+from estimator.services.rows import compared_ids
 
 SCENARIO_ARGS = INPUT_FIELDS  # each is an argument of the same dest
 
@@ -38,7 +39,7 @@ def count(text: str) -> int | float:
     return int(x) if x.is_integer() else x
 
 
-def add_workload_args(p, hardware_required=False):
+def add_workload_args(p):
     w = p.add_argument_group("workload (one of)")
     w.add_argument("--flops", type=float, help="total training FLOPs, e.g. 3.14e23")
     w.add_argument("--params", type=float, help="parameters N (with --tokens: 6·N·D)")
@@ -202,7 +203,7 @@ def cmd_estimate(args):
 def cmd_compare(args):
     # by default every hardware profile; reference points (the brain, AlphaGo) only when named
     ps = default_profiles()
-    ids = args.hardware or sorted(i for i, p in ps.profiles.items() if not p.reference_point)
+    ids = args.hardware or compared_ids(ps.profiles)
     rep = api.compare(ids, preset_id=args.preset, region=args.region, cloud=args.cloud, **scenario_kwargs(args))
     if not rep.results:
         # every profile failed: most often the input itself; its error, as raised, is the one line (exit 2), but

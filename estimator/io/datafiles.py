@@ -361,7 +361,7 @@ class PublishedRun:
     pue: float | None
     kgco2e_per_kwh: float | None
     tco2e: float | None
-    achieved_tflops_per_accelerator: float | None
+    achieved_tflops_per_accelerator: float | None  # as published; held to the FLOPs and hours by the tests
     row: Mapping[str, str]
 
 

@@ -61,8 +61,8 @@ def workload_flops(*, layers=None, d_model=None, n_ctx=None, vocab=None, tokens=
                    forward_flops_per_example=None, examples=None, epochs=None):
     """FLOPs and how they were derived, from an architecture or a generic network; (None, None)
     when neither is given."""
+    from estimator.core import workload as wl
     from estimator.core.validation import require_number_in
-    from estimator.core.workload import TransformerShape, generic_training_flops, transformer_count
     arch = {"layers": (layers, B.LAYERS), "d_model": (d_model, B.D_MODEL), "context": (n_ctx, B.CONTEXT),
             "vocab": (vocab, B.VOCAB)}
     generic = {"forward FLOPs per example": (forward_flops_per_example, B.FORWARD_FLOPS_PER_EXAMPLE),
@@ -80,8 +80,8 @@ def workload_flops(*, layers=None, d_model=None, n_ctx=None, vocab=None, tokens=
         ints = [int(require_number_in(name, x, bound, field="n_ctx" if name == "context" else name))
                 for name, (x, bound) in arch.items()]
         tokens = require_number_in("tokens", tokens, B.TOKENS)
-        count = transformer_count(TransformerShape(*ints))
-        flops = count.training_flops_per_token * tokens
+        shape = wl.TransformerShape(*ints)
+        count, flops = wl.transformer_count(shape), wl.transformer_training_flops(shape, tokens)
         if not (B.FLOPS.low <= flops <= B.FLOPS.high):
             raise InputError(f"the architecture's FLOPs, {gfmt(count.training_flops_per_token, 3)} per token × {gfmt(tokens, 3)} "
                              f"tokens = {gfmt(flops, 3)}, must be {B.FLOPS.describe()}: change the architecture or the tokens",
@@ -99,7 +99,7 @@ def workload_flops(*, layers=None, d_model=None, n_ctx=None, vocab=None, tokens=
                              field=("forward_flops_per_example", "examples", "epochs"))
         f, n, e = (require_number_in(name, x, bound, field=key) for (name, (x, bound)), key
                    in zip(generic.items(), ("forward_flops_per_example", "examples", "epochs")))
-        flops = float(generic_training_flops(f, n, e))
+        flops = float(wl.generic_training_flops(f, n, e))
         if not (B.FLOPS.low <= flops <= B.FLOPS.high):
             # each input is inside its own bound; their product is not: name the three, not a FLOPs input
             raise InputError(f"the generic network's FLOPs, 3 × {gfmt(f, 3)} forward FLOPs × {gfmt(n, 3)} examples × {gfmt(e, 3)} "

@@ -4,6 +4,7 @@ price basis and the same numbers. ``estimator.services.api`` re-exports these.""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from estimator.core.estimate import ALL_KEYS
@@ -13,7 +14,15 @@ from estimator.report.humanize import whole
 from estimator.report.provenance import tool_info
 
 if TYPE_CHECKING:
+    from estimator.core.profile import HardwareProfile
     from estimator.services.api import Result
+
+
+def compared_ids(profiles: Mapping[str, HardwareProfile], with_references: bool = False) -> list[str]:
+    """The profiles a comparison covers when none are named, in the order the CLI and the app list them: every
+    profile by id, the reference points (the brain, AlphaGo: not hardware to buy) only when asked for
+    (structure audit: the CLI and the Compare page each wrote this list, in two orders)."""
+    return sorted(i for i, p in profiles.items() if with_references or not p.reference_point)
 
 
 def price_basis(result: Result) -> str:
