@@ -164,6 +164,6 @@ def test_a_bundled_id_gets_a_way_out_that_works_in_every_caller():
     assert "outside profiles/" not in msg and "to replace it" not in msg and e.value.field == "id"
     with pytest.raises(InputError) as e:
         cr.checked_out_path("./elsewhere.toml", "h100-sxm", id_name="profile_id", out_name="path",
-                            id_example=lambda v: f"e.g. profile_id={v!r}", out_example=lambda v: f"e.g. path={v!r}")
+                            id_example=lambda v: f"e.g. profile_id={v!r}")
     assert "profile_id='h100-sxm-cal'" in str(e.value)
     assert cr.checked_out_path(None, "h100-sxm-cal").name == "h100-sxm-cal.toml"  # the suggested id is free

@@ -83,7 +83,7 @@ def _out_path(args, profile_id: str) -> Path:
     in this command's flags."""
     from estimator.measure.calibration_run import checked_out_path
     return checked_out_path(args.out, profile_id, args.force, out_name="--out", force_name="--force", id_name="--id",
-                            id_example=lambda v: f"e.g. --id {v}", out_example=lambda v: f"e.g. --out {v}")
+                            id_example=lambda v: f"e.g. --id {v}")
 
 
 def _base(args, kind: str, device_name: str):

@@ -31,7 +31,7 @@ from estimator.core.profile_reader import profile_from_dict
 from estimator.core.units import BYTES_PER_GB, BYTES_PER_GIB, BYTES_PER_MB, J_PER_KWH
 from estimator.core.validation import require_number_in
 from estimator.io import safe_read
-from estimator.measure.base import CODECARBON_CSV_CPU, CODECARBON_CSV_GPU, Measurement
+from estimator.measure.base import CODECARBON_CSV_CPU, CODECARBON_CSV_GPU, Measurement, mean_power_w
 
 MAX_CSV_BYTES = 5_000_000  # an emissions.csv gains ~0.4 kB per run: 5 MB is ~10,000 runs
 
@@ -261,7 +261,7 @@ def measurement_from_codecarbon(run: CodeCarbonRun, device_kind: str) -> tuple[M
         # audit: a brain base took a CPU log and wrote a "brain" profile at the brain's peak)
         raise InputError(f"a CodeCarbon log measures GPUs and CPUs, not a {device_kind}: choose a GPU or CPU base "
                          "profile", field="base")
-    if run.duration_s <= 0:
+    if not (run.duration_s > 0 and math.isfinite(run.duration_s)):  # a bad log: InputError, not mean_power_w's
         raise InputError(f"{run.source}: run {run.run_id[:8]} lasted {run.duration_s} s; nothing to derive")
     details = {"codecarbon_version": run.codecarbon_version, "tracking_mode": run.tracking_mode,
                "csv_columns": run.columns, "run_id": run.run_id, "project_name": run.project_name,
@@ -274,7 +274,7 @@ def measurement_from_codecarbon(run: CodeCarbonRun, device_kind: str) -> tuple[M
         devices = run.gpu_count
         # one device's share, energy and power alike (power × duration = energy); the run's total is kept
         energy_j = run.gpu_energy_j / devices
-        power_w = energy_j / run.duration_s
+        power_w = mean_power_w(energy_j, run.duration_s)
         m = Measurement(run.duration_s, energy_j, power_w, CODECARBON_CSV_GPU, False,
                         one_gpu_name(run.gpu_model, devices) or "GPU", "codecarbon-csv",
                         {**details, "gpus": devices, "gpu_energy_j_all_devices": run.gpu_energy_j})
@@ -286,7 +286,7 @@ def measurement_from_codecarbon(run: CodeCarbonRun, device_kind: str) -> tuple[M
                          "log): use a GPU profile as the base, or a log of a CPU-only run", field="base")
     if run.cpu_energy_j <= 0:
         raise InputError(f"{run.source}: run {run.run_id[:8]} has no CPU energy")
-    power_w = run.cpu_energy_j / run.duration_s
+    power_w = mean_power_w(run.cpu_energy_j, run.duration_s)
     details["estimate_note"] = ("the CSV does not record whether CodeCarbon read RAPL or estimated CPU power "
                                 "from the TDP; treated as an estimate")
     if run.ram_total_gb is not None:

@@ -126,6 +126,9 @@ class UnavailableBackend(Backend):
 
 
 def mean_power_w(energy_j: float, duration_s: float) -> float:
+    """Mean power in watts over a window: its energy (J) over its duration (s), the one home of
+    this division. A window of zero, negative or non-finite duration is refused (MeasurementError):
+    it has nothing to average over, and the quotient would be infinite, negative or NaN."""
     if not (duration_s > 0 and math.isfinite(duration_s)):
         raise MeasurementError(f"the measurement window lasted {duration_s!r} s; nothing to average over")
     return energy_j / duration_s

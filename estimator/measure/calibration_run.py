@@ -33,7 +33,7 @@ from estimator.core.profile_reader import profile_from_dict
 from estimator.io.calibration_io import CodeCarbonRun, measurement_from_codecarbon
 from estimator.measure import machine_load
 from estimator.measure import matmul_bench as mb
-from estimator.measure.base import Backend, Measurement, TimerBackend
+from estimator.measure.base import Backend, Measurement, TimerBackend, mean_power_w
 
 Progress = Callable[[float], None]  # fraction done in [0, 1]; for a user command: seconds elapsed
 HOLDOUT_S = mb.HOLDOUT_S  # estimator/measure/matmul_bench.py
@@ -212,7 +212,7 @@ def held_out_size_checks(base: HardwareProfile, points: Sequence[Throughput], m:
 
 def checked_out_path(out: str | None, profile_id: str, force: bool = False, *, out_name: str = "the output file",
                      force_name: str = "the force option", id_name: str = "the profile id",
-                     id_example=lambda v: f"e.g. {v}", out_example=lambda v: f"e.g. {v}") -> Path:
+                     id_example=lambda v: f"e.g. {v}") -> Path:
     """Where to write a calibrated profile, refusing anything that would destroy a profile:
 
     - never a file in the bundled profiles/ folder (calibrated profiles go to profiles/calibrated/);
@@ -220,8 +220,9 @@ def checked_out_path(out: str | None, profile_id: str, force: bool = False, *, o
     - in profiles/calibrated/, not a second file with an id another file there already has.
     ``out`` None: profiles/calibrated/<id>.toml. Shared by ``calibrate``, ``track`` and the app;
     ``out_name``, ``force_name`` and ``id_name`` are how the caller's user spells them in the messages
-    (the CLI: its flags; ``track``: its arguments; by default neutral words), and ``id_example`` and
-    ``out_example`` write an example value the way that user would give it ("--id h100-sxm-cal").
+    (the CLI: its flags; ``track``: its arguments; by default neutral words), and ``id_example`` writes
+    an example id the way that user would give it ("--id h100-sxm-cal"); a message about the output
+    path names its value in full ("set --out to profiles/calibrated/x.toml"), so it needs no example.
     """
     from estimator.core.profile_reader import ID_FIX, id_problem
     from estimator.io.datafiles import (
@@ -307,9 +308,10 @@ def calibrate_from_codecarbon(run: CodeCarbonRun, base: HardwareProfile, flops: 
     if base.kind == "gpu" and (host_j := run.cpu_energy_j + run.ram_energy_j) > 0:
         # the log measured the host beside the GPUs; the profile's power is the GPUs' alone, as on a GPU measured
         # here (researcher audit: the logged CPU and RAM energy went unmentioned)
-        host_w = host_j / run.duration_s / devices
+        host_w = mean_power_w(host_j, run.duration_s) / devices
+        cpu_w, ram_w = mean_power_w(run.cpu_energy_j, run.duration_s), mean_power_w(run.ram_energy_j, run.duration_s)
         notes.append(f"the log's CPU and RAM drew {gfmt(host_w, 3)} W per GPU beside them "
-                     f"({gfmt(run.cpu_energy_j / run.duration_s, 3)} W CPU, {gfmt(run.ram_energy_j / run.duration_s, 3)} W "
+                     f"({gfmt(cpu_w, 3)} W CPU, {gfmt(ram_w, 3)} W "
                      "RAM for the run; CodeCarbon may have estimated the CPU's from its TDP): not in the profile's power, "
                      "which is the GPUs' alone; to count them, give an estimate a power per device of the GPU's draw plus this "
                      "share")

@@ -30,6 +30,7 @@ from estimator.measure.base import (
     CODECARBON_RAPL,
     Backend,
     Measurement,
+    mean_power_w,
 )
 
 # CodeCarbon needs a country for its CO2 figure; the calibration uses only its energy, so the
@@ -143,8 +144,8 @@ class CodeCarbonBackend(Backend):
         if estimate:
             details["estimate_note"] = (f"CPU power is CodeCarbon's {mode} estimate (no RAPL energy counter readable "
                                         "on this machine), not a measurement")
-        return Measurement(duration_s, cpu_energy_j, cpu_energy_j / duration_s, source, estimate, self.device_name,
-                           self.name, {k: v for k, v in details.items() if v is not None})
+        return Measurement(duration_s, cpu_energy_j, mean_power_w(cpu_energy_j, duration_s), source, estimate,
+                           self.device_name, self.name, {k: v for k, v in details.items() if v is not None})
 
     def abort_window(self) -> None:
         stack, self._stack, self._tracker = self._stack, None, None

@@ -32,9 +32,6 @@ GPU_SIZES = (1024, 2048, 4096, 8192)
 GPU_PRECISIONS = ("fp32", "tf32", "bf16", "fp16")
 NUMPY_DTYPES = {"fp64": np.float64, "fp32": np.float32}
 MIN_REPS = 3  # at least three timed products per point, so the median is not a single sample
-# An hour is far beyond what a stable throughput needs (seconds); longer runs are the user's
-# own command (`calibrate --flops F -- …`), which has no limit.
-MAX_SECONDS = CALIBRATION_SECONDS.high  # estimator/core/bounds.py
 # A shape none of the sizes above has (rectangular, between 512 and 1024): the workload the
 # calibrated profile was not fitted on, for the prediction check.
 HOLDOUT_SHAPE = (640, 1536, 896)
@@ -105,7 +102,10 @@ def _check(points, seconds):
 
 
 def check_seconds(seconds) -> float:
-    """The built-in workload's length: a number of seconds inside ``bounds.CALIBRATION_SECONDS``."""
+    """The built-in workload's length: a number of seconds inside ``bounds.CALIBRATION_SECONDS``.
+
+    Its top, an hour, is far beyond what a stable throughput needs (seconds); longer runs are the
+    user's own command (``calibrate --flops F -- …``), which has no limit."""
     return require_number_in("calibration seconds", seconds, CALIBRATION_SECONDS, field="seconds")
 
 

@@ -29,7 +29,7 @@ from typing import Any
 from estimator.core.errors import BackendUnavailable, GpuPresentError, InputError, MeasurementError
 from estimator.core.number_text import gfmt
 from estimator.core.units import MILLIJOULES_PER_J, MILLIWATTS_PER_W
-from estimator.measure.base import NVML_ENERGY_COUNTER, NVML_POWER_POLLING, Backend, Measurement
+from estimator.measure.base import NVML_ENERGY_COUNTER, NVML_POWER_POLLING, Backend, Measurement, mean_power_w
 from estimator.measure.cpu import cpu_backend_note
 from estimator.measure.gpu_choice import nvml_text, visible_gpu  # noqa: F401 (visible_gpu importable from here as before)
 
@@ -297,8 +297,7 @@ class NvmlBackend(Backend):
                                    f"{self.device_name}: {self._error}; the measurement is incomplete")
         energy_j, source, notes = sums.energy()
         duration_s = sums.last.t_s - t0
-        if duration_s <= 0:
-            raise MeasurementError("the measurement window lasted no measurable time")
+        power_w = mean_power_w(energy_j, duration_s)  # refuses a window that lasted no measurable time
         if not (math.isfinite(energy_j) and energy_j > 0):
             # a counter that did not move and polled power of 0 W (some virtual GPUs, a driver that reports no
             # power): a silent 0 J would be recorded as a measured zero (conventions audit; CodeCarbon refuses it too)
@@ -311,7 +310,7 @@ class NvmlBackend(Backend):
                    "mean_gpu_utilization_percent": sums.mean_utilization_percent,
                    "samples": sums.n, "poll_interval_s": self.poll_interval_s,
                    "method": self.counter_note, **notes}
-        return Measurement(duration_s, energy_j, energy_j / duration_s, source, False, self.device_name, self.name,
+        return Measurement(duration_s, energy_j, power_w, source, False, self.device_name, self.name,
                            {k: v for k, v in details.items() if v is not None})
 
     def abort_window(self) -> None:

@@ -49,7 +49,7 @@ from estimator.core import bounds as B
 from estimator.core import step_times as steps_mod
 from estimator.core import track_predict as tp
 from estimator.core.errors import DataFileError, EstimatorError, InputError
-from estimator.core.profile import PRECISIONS, HardwareProfile
+from estimator.core.profile import HardwareProfile
 from estimator.core.track_predict import Prediction, Settings
 from estimator.core.validation import require_number_in
 from estimator.core.validation import require_whole as _whole
@@ -73,11 +73,6 @@ MAX_KEPT = 1 << 20
 MAX_HISTORY = 1000       # prediction snapshots kept for the report (thinned by half when full)
 
 
-def _now_iso() -> str:
-    from estimator.measure.calibration_run import now_iso
-    return now_iso()
-
-
 class Run:
     """One tracked training run. Create it with :func:`track`."""
 
@@ -98,20 +93,12 @@ class Run:
         self.energy_window_s = require_number_in("energy_window_s", energy_window_s, tp.ENERGY_WINDOW)
         self._backend_choice = setup.backend_choice(backend)
         self.device_index = setup.device_index(device_index, self._backend_choice)
-        # the grid and the price, checked now: a typo fails before the training starts
-        ci, ci_src = setup.grid(region, carbon_intensity_g_per_kwh)
-        self._price_given = None if price_usd_per_device_hour is None else require_number_in(
-            "price_usd_per_device_hour", price_usd_per_device_hour, B.PRICE_USD_PER_DEVICE_HOUR)
-        self._pue_given = None if pue is None else require_number_in("pue", pue, B.PUE)
+        # the grid, the price and the PUE, checked now: a typo fails before the training starts
+        ci, ci_src, self._price_given, self._pue_given = setup.site(region, carbon_intensity_g_per_kwh,
+                                                                     price_usd_per_device_hour, pue)
         self.profile: HardwareProfile | None = None if hardware is None else setup.resolve_profile(hardware)
         self._hardware_how = "given" if hardware is not None else ""
-        if precision is not None and self.profile is not None and precision not in self.profile.peak_flops_per_s:
-            raise InputError(f"{self.profile.id} has no peak for precision '{precision}'; it has: "
-                             f"{', '.join(self.profile.peak_flops_per_s)}")
-        if precision is not None and precision not in PRECISIONS:
-            raise InputError(f"precision must be one of {', '.join(PRECISIONS)}, got {str(precision)[:40]!r}",
-                             field="precision")
-        self.precision = precision
+        self.precision = setup.precision_choice(precision, self.profile)
         self.settings = Settings(total_steps=self.total_steps, flops_per_step=self.flops_per_step, devices=self.devices,
                                  carbon_intensity_g_per_kwh=ci, carbon_intensity_source=ci_src,
                                  energy_window_s=self.energy_window_s)
@@ -120,9 +107,7 @@ class Run:
                              else setup.output_path("profile_path", profile_path, ".toml", kind="profile"))
         setup.check_profile_backend(self.profile_path, self._backend_choice, self.flops_per_step)
         self.print_report = bool(print_report)
-        if stream is not None and not callable(getattr(stream, "write", None)):
-            raise InputError(f"stream must be a text stream (with write), got {type(stream).__name__}", field="stream")
-        self._stream = stream
+        self._stream = setup.text_stream(stream)
         self._clock = clock
         self.failures: list[str] = []
         self.notes: list[str] = []
@@ -212,12 +197,12 @@ class Run:
 
     def report_dict(self, prediction: Prediction | None = None) -> dict:
         """The JSON report's content (see :func:`estimator.report.track_report.report_dict`)."""
-        from estimator.measure.calibration_run import host_name
+        from estimator.measure.calibration_run import host_name, now_iso
         p = prediction or self._prediction()
         times = self._step_times()
         return track_rep.report_dict(p, self.settings, times=times, power=self._power(times), history=self._history,
                               failures=self.failures, finished=p.done and self._status == "stopped",
-                              status=self._status, written_at=_now_iso(), host=host_name())
+                              status=self._status, written_at=now_iso(), host=host_name())
 
     def write_profile(self, path: str | os.PathLike | None = None, *, profile_id: str | None = None,
                       force: bool = False) -> Path:

@@ -66,5 +66,5 @@ def write_calibrated_profile(path: str | os.PathLike | None, *, profile: Hardwar
         extra={"workload_flops": flops_per_step * times.steps})
     out = checked_out_path(None if path is None else str(path), data["id"], force, out_name="path",
                            force_name="force=True", id_name="profile_id",
-                           id_example=lambda v: f"e.g. profile_id={v!r}", out_example=lambda v: f"e.g. path={v!r}")
+                           id_example=lambda v: f"e.g. profile_id={v!r}")
     return write_profile(data, out)

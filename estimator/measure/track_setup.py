@@ -18,7 +18,7 @@ from estimator.core import track_predict as tp
 from estimator.core.errors import BackendUnavailable, EstimatorError, InputError, MeasurementError
 from estimator.core.estimate import DEFAULT_CARBON_INTENSITY_G_PER_KWH, DEFAULT_CARBON_INTENSITY_SOURCE
 from estimator.core.number_text import gfmt
-from estimator.core.profile import HardwareProfile
+from estimator.core.profile import PRECISIONS, HardwareProfile
 from estimator.core.track_predict import Settings
 from estimator.core.units import BYTES_PER_MB
 from estimator.core.validation import require_number_in
@@ -231,6 +231,34 @@ def grid(region: str | None, carbon_intensity_g_per_kwh: float | None) -> tuple[
         return float(require_number_in("carbon_intensity_g_per_kwh", carbon_intensity_g_per_kwh,
                                        B.CARBON_INTENSITY_G_PER_KWH)), "given"
     return float(DEFAULT_CARBON_INTENSITY_G_PER_KWH), DEFAULT_CARBON_INTENSITY_SOURCE
+
+
+def site(region: str | None, carbon_intensity_g_per_kwh: float | None, price_usd_per_device_hour: float | None,
+         pue: float | None) -> tuple[float, str, float | None, float | None]:
+    """(grid carbon intensity in g/kWh, its source, the price per device-hour given, the PUE given):
+    the site's figures checked; a price or PUE not given is None (the profile's, once it is known)."""
+    ci, ci_src = grid(region, carbon_intensity_g_per_kwh)
+    price = None if price_usd_per_device_hour is None else require_number_in(
+        "price_usd_per_device_hour", price_usd_per_device_hour, B.PRICE_USD_PER_DEVICE_HOUR)
+    return ci, ci_src, price, None if pue is None else require_number_in("pue", pue, B.PUE)
+
+
+def precision_choice(precision: str | None, profile: HardwareProfile | None) -> str | None:
+    """The precision given (None: the profile's default, once it is known), one the profile has a peak for."""
+    if precision is not None and profile is not None and precision not in profile.peak_flops_per_s:
+        raise InputError(f"{profile.id} has no peak for precision '{precision}'; it has: "
+                         f"{', '.join(profile.peak_flops_per_s)}")
+    if precision is not None and precision not in PRECISIONS:
+        raise InputError(f"precision must be one of {', '.join(PRECISIONS)}, got {str(precision)[:40]!r}",
+                         field="precision")
+    return precision
+
+
+def text_stream(stream):
+    """Where the reports are printed: None (stderr) or anything with a ``write``."""
+    if stream is not None and not callable(getattr(stream, "write", None)):
+        raise InputError(f"stream must be a text stream (with write), got {type(stream).__name__}", field="stream")
+    return stream
 
 
 @dataclass(frozen=True)
