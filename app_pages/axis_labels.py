@@ -28,15 +28,27 @@ def _pow10(value: str) -> str:
 POW10 = _pow10("datum.value")
 
 
+# The short scale's letters an axis uses (humanize.SHORT_SCALE): M, B and T; below a million the number is
+# written out ("1,000", "250,000"), as count() writes it.
+SHORT_SCALE_LETTERS = tuple((factor, letter) for factor, _, letter in hz.SHORT_SCALE if factor >= 1e6)
+
+
+def _vega_number(x: float) -> str:
+    """``x`` as a Vega expression's number literal, short: 1e12, 1e9 (Python's :g writes "1e+12", "1e+09")."""
+    mantissa, _, exponent = f"{x:g}".partition("e")
+    return f"{mantissa}e{int(exponent)}" if exponent else mantissa
+
+
 def human_labels(prefix: str = "", suffix: str = "", linear: bool = False) -> str:
     """A Vega labelExpr: numbers as people read them, with ``prefix`` and ``suffix`` ("$", " days"). Below
     10⁻³ a log axis's ticks are powers of ten and read as such; a ``linear`` axis's (0.0002, 0.0004…) are
     written out (browser audit: rounded to powers of ten they read "10⁻⁴, 10⁻³, 10⁻³")."""
     v = "abs(datum.value)"
     small = "format(datum.value, '~g')" if linear else POW10
-    body = (f"{v} >= 1e15 ? {POW10} : {v} >= 1e12 ? format(datum.value / 1e12, '~g') + 'T' : "
-            f"{v} >= 1e9 ? format(datum.value / 1e9, '~g') + 'B' : {v} >= 1e6 ? format(datum.value / 1e6, '~g') + 'M' : "
-            f"{v} >= 1 || {v} == 0 ? format(datum.value, ',~g') : {v} >= 1e-3 ? format(datum.value, '~g') : {small}")
+    body = f"{v} >= 1 || {v} == 0 ? format(datum.value, ',~g') : {v} >= 1e-3 ? format(datum.value, '~g') : {small}"
+    for factor, letter in reversed(SHORT_SCALE_LETTERS):
+        body = f"{v} >= {_vega_number(factor)} ? format(datum.value / {_vega_number(factor)}, '~g') + '{letter}' : {body}"
+    body = f"{v} >= {_vega_number(hz.WORDS_UP_TO)} ? {POW10} : {body}"
     return f"'{prefix}' + ({body}) + '{suffix}'"
 
 

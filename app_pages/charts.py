@@ -19,7 +19,6 @@ import streamlit as st
 
 from estimator.core.interval import LEVEL
 from estimator.core.number_text import gfmt
-from estimator.core.units import BYTES_PER_GB
 from estimator.core.utilization_model import RULE_GOODPUT
 
 # Axis labels (Vega labelExpr): app_pages/axis_labels.py; re-exported for the pages that use them here.
@@ -297,17 +296,16 @@ def memory_chart(memory) -> alt.LayerChart:
 def roofline_chart(profile) -> alt.LayerChart | None:
     """Attainable FLOP/s = min(peak, bandwidth × arithmetic intensity) for each precision
     (Williams, Waterman & Patterson 2009, "Roofline", CACM 52(4))."""
-    bw = profile.memory_bandwidth_gb_per_s
-    if not bw:
+    bw_bytes = profile.memory_bandwidth_bytes_per_s
+    if bw_bytes is None:
         return None
-    bw_bytes = bw * BYTES_PER_GB  # GB/s → bytes/s (decimal GB, as datasheets quote it)
     ai = np.logspace(-2, 4, 61)
     rows = []
     for precision, peak in profile.peak_flops_per_s.items():
         for x in ai:
             rows.append({"intensity": x, "flops_per_s": min(peak, bw_bytes * x), "precision": precision})
     df = pd.DataFrame(rows)
-    ridge = pd.DataFrame([{"intensity": peak / bw_bytes, "flops_per_s": peak, "precision": p}
+    ridge = pd.DataFrame([{"intensity": profile.ridge_flop_per_byte(p), "flops_per_s": peak, "precision": p}
                           for p, peak in profile.peak_flops_per_s.items()])
     lines = alt.Chart(df).mark_line().encode(
         x=alt.X("intensity:Q", scale=LOG, title="Arithmetic intensity (FLOP per byte)",

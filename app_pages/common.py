@@ -2,8 +2,8 @@
 
 Every page module in ``app_pages/`` exposes ``render()`` and builds on these helpers:
 
-- **Cached loaders** (``profiles()``, ``presets()``, ``carbon_data()``, ``sources()``,
-  ``published_runs()``): the bundled data files are read once per server process
+- **Cached loaders** (``profiles()``, ``presets()``, ``carbon_data()``, ``sources()``): the
+  bundled data files are read once per server process
   (``st.cache_resource``; the objects are frozen dataclasses and mappings: treat them as
   read-only). After writing a calibrated profile call ``clear_profile_cache()``.
 - **URL-bound widgets** (``url_number``, ``url_select``, ``url_radio``, ``url_toggle``): each
@@ -58,12 +58,6 @@ def carbon_data():
 def sources() -> Mapping[str, Mapping[str, str]]:
     """Source key → {cite, bibtex} (estimator/data/sources.toml)."""
     return datafiles.load_sources()
-
-
-@st.cache_resource(show_spinner=False)
-def published_runs():
-    """Published training runs (estimator/data/published_runs.csv)."""
-    return datafiles.load_published_runs()
 
 
 # --------------------------------------------------------------------------------------

@@ -34,7 +34,7 @@ TABS = ("How this was computed", "Growth with model size", "Where the energy goe
 
 
 def headline_values(est) -> dict[str, str]:
-    """Metric label → the text shown (used by the page and the tests)."""
+    """Metric label → the text shown: ``headline`` writes these, so the tests check what the page shows."""
     return {label: fmt(getattr(est, key)) for label, key, fmt in HEADLINE}
 
 
@@ -45,12 +45,13 @@ def headline(est, lecture: bool = False, time_label: str = "Training time") -> N
     level = f"{est.level:.0%}"
     meaning = range_meaning(est.level)
     bars = 0
+    texts = headline_values(est)
     for col, (label, key, fmt) in zip(cols, HEADLINE):
         low, high = est.range[key]
         value = getattr(est, key)
         shown = time_label if key == "wall_clock_s" else label
         stated = est.basis(key) == STATED
-        col.metric(shown, fmt(value), border=not lecture, help=None if lecture else headline_help(est, key))
+        col.metric(shown, texts[label], border=not lecture, help=None if lecture else headline_help(est, key))
         if value is not None and low is not None and low != high:
             bars += 1
             lo_text, hi_text = hz.range_ends(fmt, low, high)  # a cost's ends read apart ($2.17, not $2.2)
@@ -176,7 +177,8 @@ def memory_notes(est) -> list[str]:
     return [n for n in est.notes if n.startswith("memory:")]
 
 
-def memory_chart(est) -> None:
+def memory_tab(est) -> None:
+    """The 'Training memory' tab: the memory line and the stacked bar (``charts.memory_layers``)."""
     m = est.memory
     if m is None:
         st.info("No training-memory figure for this scenario (it needs the model's parameters).")
@@ -345,7 +347,7 @@ def render() -> None:
     published(result)
     tabs = st.tabs(TABS, key="tab", on_change="rerun", bind="query-params")
     for tab, draw in zip(tabs, (lambda: how_computed(est), lambda: growth(result), lambda: energy_parts(est, result.profile.power.includes_host),
-                                lambda: memory_chart(est), lambda: export_and_share(result, inputs))):
+                                lambda: memory_tab(est), lambda: export_and_share(result, inputs))):
         if tab.open is not False:
             with tab:
                 draw()

@@ -35,7 +35,7 @@ def technique_table(techniques) -> pd.DataFrame:
                      # the chart's axis (the setting, whole, in its tooltip); * an illustrative setting
                      "short": t.short_label + ("" if t.chosen else " *"),
                      "tpot_ms": r.seconds_per_output_token * MS_PER_S, "tpot_ms_low": tpot_lo, "tpot_ms_high": tpot_hi,
-                     "devices": r.devices, "device_ms_per_token": r.seconds_per_token * r.devices * MS_PER_S,
+                     "devices": r.devices, "device_ms_per_token": r.device_seconds_per_token * MS_PER_S,
                      "j_per_token": r.joules_per_output_token, "j_per_token_low": j_lo, "j_per_token_high": j_hi,
                      "weights_gb": r.weights_gb, "kv_cache_gb": r.kv_cache_gb, "bound": r.bound,
                      "wh_per_query": r.per_query("energy_kwh") * WH_PER_KWH, "wh_per_query_low": wh_lo,

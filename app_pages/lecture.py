@@ -24,7 +24,7 @@ from estimator.core.units import S_PER_YEAR, W_PER_TW
 from estimator.laws import contrasts, trends
 from estimator.laws import diminishing as dm
 from estimator.report import humanize as hz
-from estimator.services import api, limits
+from estimator.services import api, companions, limits
 
 from . import charts, slide, style
 from . import common as c
@@ -117,6 +117,13 @@ def gpt3_v100() -> None:
                       "runs (the B200) the centre chosen for such devices (profiles/README.md).")
 
 
+def ratio_caption(ratio_range: tuple[float, float] | None) -> str:
+    """The AlphaGo ÷ brain card's caption: the ratio over AlphaGo's stated range of power, where it has one."""
+    if ratio_range is None:
+        return "in energy for the game"
+    return f"in energy for the game; stated range {hz.times(ratio_range[0])} – {hz.times(ratio_range[1])}"
+
+
 def brain_vs_alphago() -> None:
     r = api.run(preset_id="alphago-vs-brain")
     brain = api.companions(r)[0]
@@ -126,10 +133,9 @@ def brain_vs_alphago() -> None:
                f"{hz.energy(a.energy_kwh)} for one 4-hour game"),
               ("Lee Sedol's brain: power", hz.power(brain.profile.power.average_w),
                f"{hz.energy(b.energy_kwh)} for the same game"),
-              ("AlphaGo ÷ brain", hz.times(a.energy_kwh / b.energy_kwh),
+              ("AlphaGo ÷ brain", hz.times(companions.energy_ratio(r, brain)),
                # the ≈1 MW is the top of the stated range (a bottom-up 66 kW below it): the ratio says so
-               f"in energy for the game; stated range {hz.times(a.range['energy_kwh'][0] / b.energy_kwh)} – "
-               f"{hz.times(a.range['energy_kwh'][1] / b.energy_kwh)}")])
+               ratio_caption(companions.energy_ratio_range(r, brain)))])
     # short bar labels: the profile's whole name was cut ("AlphaGo distributed (2016 …") at every width
     df = pd.DataFrame({"player": ["AlphaGo (2016)", "Human brain"],
                        "watts": [r.profile.power.average_w, brain.profile.power.average_w]})
@@ -190,13 +196,12 @@ def compute_vs_price_chart(rep) -> alt.Chart:
     enough for one legend line each, and without a "Year" title, so that the slide's source line fits
     a 1280×720 projector."""
     rows, s = rep.table.rows(), rep.summary
-    first = rows[0]["year"]
     compute = f"frontier training compute (×{hz.sig(s.training_compute_per_year)} a year)"
     price = f"hardware FLOP/s per $ (×{hz.sig(s.price_perf_per_year)} a year)"
     df = pd.DataFrame([{"year": r["year"], "series": label, "growth": growth}
                        for r in rows for label, growth in (
                            (compute, r["training_compute_growth"]),
-                           (price, s.price_perf_per_year ** (r["year"] - first)))])
+                           (price, r["price_perf_growth"]))])
     # the colours the same trends have on the Limits page (charts.trend_colours)
     colours = charts.trend_colours([trends.TRAINING_COMPUTE_LABEL, trends.PRICE_PERF_LABEL]).to_dict()["range"]
     return alt.Chart(df).mark_line().encode(

@@ -12,7 +12,7 @@ from estimator.core.interval import LEVEL
 from estimator.core.number_text import gfmt
 from estimator.core.profile import DISPLAY_FLOPS
 from estimator.core.serving import FALLBACK_LINK_GB_PER_S, FALLBACK_LINK_SOURCE
-from estimator.core.units import BYTES_PER_GB, FLOPS_PER_TFLOP
+from estimator.core.units import FLOPS_PER_TFLOP
 from estimator.core.utilization_choice import depends_on, fit_used, same_for_every_run
 from estimator.io import datafiles
 from estimator.io.paths import CALIBRATED_DIR
@@ -170,7 +170,7 @@ def render() -> None:
         if chart is None:
             st.info("No memory bandwidth in this profile, so no roofline.")
         else:
-            ridge = p.peak() / (p.memory_bandwidth_gb_per_s * BYTES_PER_GB)
+            ridge = p.ridge_flop_per_byte()
             st.caption(f"Roofline: attainable FLOP/s = min(peak, bandwidth × FLOP per byte). Below "
                        f"{gfmt(ridge, 3)} FLOP/byte ({p.default_precision}) the device waits on memory.")
             charts.render_chart(chart)

@@ -257,11 +257,12 @@ def test_in_the_lecture_hall_the_bars_meaning_is_one_line_with_the_sentence_in_i
 # --- smaller defects -------------------------------------------------------------------------------
 
 
-def test_both_prices_keep_the_page_and_say_which_wins():
+def test_both_prices_are_refused_as_the_cli_refuses_them():
+    """Structure audit: the page had kept the price per device-hour with a warning while the CLI refused the
+    pair, so one link gave a number here and an error there; the page now refuses it too, and keeps no cost."""
     at = open_app({"preset": "lambda-gpt3-v100", "price": "2", "elec": "0.1"})
-    assert any("price per device-hour is used" in w.value for w in at.warning)
-    est = api.run(preset_id="lambda-gpt3-v100", price_usd_per_device_hour=2.0).estimate
-    assert metrics(at)["Cost"] == hz.money(est.cost_usd)
+    assert not at.exception and "Cost" not in metrics(at)
+    assert any("not both" in e.value for e in at.error)
 
 
 @pytest.mark.parametrize("key", ["devices", "year"])

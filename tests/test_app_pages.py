@@ -19,7 +19,7 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from app_pages import charts, size_sweep  # noqa: E402
 from estimator.core.units import S_PER_DAY  # noqa: E402
-from estimator.report.provenance import CONTEXT_COLUMNS, TEXT_COLUMNS  # noqa: E402
+from estimator.report.provenance import CONTEXT_COLUMNS, CONTEXT_TEXT_COLUMNS  # noqa: E402
 from estimator.services import api  # noqa: E402
 from estimator.services import size_sweep as sweep_service  # noqa: E402
 
@@ -155,7 +155,7 @@ def test_compare_download_is_the_clis_csv(captured_downloads, cli):
     assert captured_downloads["compare.csv"] == out
     brain = dict(zip(header, rows["brain"]))
     assert brain["cost_usd"] == brain["cost_usd_low"] == brain["cost_usd_high"] == ""  # no price: empty
-    numbers = [c for c in header if c not in (*TEXT_COLUMNS, "hardware", "precision") and not c.endswith("_basis")]
+    numbers = [c for c in header if c not in (*CONTEXT_TEXT_COLUMNS, "hardware", "precision") and not c.endswith("_basis")]
     cells = [row[header.index(c)].lower() for row in rows.values() for c in numbers]
     assert all("inf" not in x and "none" not in x for x in cells)
     est = api.run(hardware="h100-sxm", preset_id="lambda-gpt3-v100").estimate

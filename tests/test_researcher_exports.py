@@ -24,7 +24,7 @@ from estimator.io.datafiles import load_profile_file, load_sources
 from estimator.report import humanize as hz
 from estimator.report.export import render
 from estimator.report.latex_text import bib_key
-from estimator.report.provenance import CONTEXT_COLUMNS, TEXT_COLUMNS
+from estimator.report.provenance import CONTEXT_COLUMNS, CONTEXT_TEXT_COLUMNS
 from estimator.report.statement import Statement
 from estimator.services import api
 
@@ -78,7 +78,7 @@ def test_the_estimate_csv_carries_its_context_on_every_row(cli, fra):
         assert (row["tool"], row["tool_version"]) == (TOOL_NAME, __version__)
         # numbers are numbers: every column that is not text parses as one
         for column in CONTEXT_COLUMNS:
-            if column not in TEXT_COLUMNS and row[column]:
+            if column not in CONTEXT_TEXT_COLUMNS and row[column]:
                 float(row[column])
     # the numbers themselves: 5.62 t from 100 MWh at 56 g/kWh, as the file's own columns say
     co2 = next(r for r in rows if r["quantity"] == "co2e_kg")

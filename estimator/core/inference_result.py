@@ -68,6 +68,11 @@ class InferenceResult:
         return self.seconds_per_output_token / self.batch_size
 
     @property
+    def device_seconds_per_token(self) -> float:
+        """Device-seconds per token, TPOT ÷ batch × devices: what the energy and the cost scale with."""
+        return self.seconds_per_token * self.devices
+
+    @property
     def tokens_per_s(self) -> float:
         return self.batch_size / self.seconds_per_output_token
 
@@ -108,7 +113,8 @@ class InferenceResult:
                        "engine": self.engine_s_per_step},
             "compute_s_per_step": self.compute_s_per_step, "memory_s_per_step": self.memory_s_per_step,
             "seconds_per_output_token": self.seconds_per_output_token, "latency_s_per_token": self.latency_s_per_token,
-            "seconds_per_token": self.seconds_per_token, "tokens_per_s": self.tokens_per_s,
+            "seconds_per_token": self.seconds_per_token,
+            "device_seconds_per_token": self.device_seconds_per_token, "tokens_per_s": self.tokens_per_s,
             "power_w_per_device": self.power_w_per_device, "joules_per_output_token": self.joules_per_output_token,
             "tokens": self.tokens, "wall_clock_s": self.estimate.wall_clock_s, "device_hours": self.estimate.device_hours,
             **{k: getattr(self, k) for k in keys},

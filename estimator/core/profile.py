@@ -15,6 +15,7 @@ from typing import Any
 from estimator.core.embodied import DeviceEmbodied
 from estimator.core.errors import ProfileError
 from estimator.core.interval import LEVEL
+from estimator.core.units import BYTES_PER_GB
 from estimator.core.utilization_model import POOLED, Prediction, UtilizationModel
 
 KINDS = ("gpu", "tpu", "accelerator", "cpu", "brain", "system")  # accelerator: Gaudi, Trainium…
@@ -153,6 +154,19 @@ class HardwareProfile:
         if self.peak_range_flops_per_s is None or (precision or self.default_precision) != self.default_precision:
             return (p, p)
         return self.peak_range_flops_per_s
+
+    @property
+    def memory_bandwidth_bytes_per_s(self) -> float | None:
+        """The memory bandwidth in bytes/s (decimal GB, as datasheets quote it); None where the profile states none."""
+        bw = self.memory_bandwidth_gb_per_s
+        return bw * BYTES_PER_GB if bw else None
+
+    def ridge_flop_per_byte(self, precision: str | None = None) -> float | None:
+        """The roofline's ridge point (Williams, Waterman & Patterson 2009, "Roofline", CACM 52(4)): the
+        arithmetic intensity, FLOP per byte of memory traffic, below which the device waits on memory, peak
+        FLOP/s ÷ memory bandwidth in bytes/s; None where the profile states no bandwidth."""
+        bw = self.memory_bandwidth_bytes_per_s
+        return None if bw is None else self.peak(precision) / bw
 
 
 # What a power that leaves out the host covers, by the device's kind (a meter's: the CPU's counters, NVML's GPU):

@@ -176,8 +176,8 @@ def _check_method(method: str) -> None:
 
 # Where the laws are used at all: Hoffmann et al. fit over 400 models of 70M–16B parameters
 # trained on 5–500B tokens (abstract); far outside that range the numbers mean nothing, so
-# budgets many orders of magnitude away are refused rather than answered.
-MIN_FLOPS, MAX_FLOPS = B.SCALING_FLOPS.low, B.SCALING_FLOPS.high  # estimator/core/bounds.py
+# budgets many orders of magnitude away are refused rather than answered (estimator/core/bounds.py's
+# SCALING_FLOPS, read by each law below).
 
 
 def optimal_params_tokens(flops, method: str = "tokens-per-param",

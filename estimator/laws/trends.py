@@ -64,8 +64,6 @@ MAX_YEARS = int(np.floor(np.log2(P.MAX_COMPUTE_MULTIPLIER) * TRAINING_COMPUTE_DO
 YEARS = Bound(1, MAX_YEARS, "years", "one year up to as many as frontier training compute, doubling every "
               f"{gfmt(TRAINING_COMPUTE_DOUBLING_MONTHS)} months, can grow without passing what a computer running on the "
               "Sun's whole output could do in a year", whole=True)
-# From when (estimator/core/bounds.py: TREND_START_YEAR).
-MIN_YEAR, MAX_YEAR = int(B.TREND_START_YEAR.low), int(B.TREND_START_YEAR.high)
 
 # Labels built from the figures above, so that text and numbers cannot drift apart. The
 # training-compute trend was measured for 2012–2018 only: projections carry it forward as a
@@ -158,6 +156,7 @@ class TrendTable:
     workload_cost_low_usd: np.ndarray | None
     workload_cost_high_usd: np.ndarray | None
     workload_cost_with_algorithms_usd: np.ndarray  # same capability, also algorithmic progress
+    price_perf_growth: np.ndarray        # × hardware FLOP/s per dollar relative to the first year
     training_compute_growth: np.ndarray  # × relative to the first year
     peak_flops_growth: np.ndarray
     dram_bandwidth_growth: np.ndarray
@@ -215,6 +214,7 @@ def trend_table(start_year: int, years: int, base_cost_usd: float,
         workload_cost_low_usd=None if interval is None else base / _growth(t, interval[0]),
         workload_cost_high_usd=None if interval is None else base / _growth(t, interval[1]),
         workload_cost_with_algorithms_usd=cost / growth(t, ALGORITHMIC_HALVING_MONTHS / MONTHS_PER_YEAR),
+        price_perf_growth=growth(t, price_perf_doubling_years),
         training_compute_growth=growth(t, TRAINING_COMPUTE_DOUBLING_MONTHS / MONTHS_PER_YEAR),
         peak_flops_growth=per_2y_growth(t, PEAK_FLOPS_GROWTH_PER_2Y),
         dram_bandwidth_growth=per_2y_growth(t, DRAM_BANDWIDTH_GROWTH_PER_2Y),

@@ -24,9 +24,14 @@ from estimator.core.units import (
     WH_PER_KWH,
 )
 
-# Number words for people, up to where they stop helping (then powers of ten).
-WORDS = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"))
+# The short scale, the one table of number words and their one-letter suffixes (largest first): count()'s
+# words, money()'s suffixes and the app's axis labels (app_pages/axis_labels.py) are read from it.
+SHORT_SCALE = ((1e12, "trillion", "T"), (1e9, "billion", "B"), (1e6, "million", "M"), (1e3, "thousand", "k"))
+# Number words for people, from a million up to where they stop helping (then powers of ten).
+WORDS = tuple((factor, word) for factor, word, _ in SHORT_SCALE if factor >= 1e6)
 WORDS_UP_TO = 1e15
+# Money's suffixes: "$1.2k" … "$4.6T", up to WORDS_UP_TO too.
+MONEY_SUFFIXES = tuple((factor, suffix) for factor, _, suffix in SHORT_SCALE)
 # Past this many of a table's largest unit (the next SI prefix), _scaled() writes powers of ten:
 # 3.66 × 10⁶ TWh, never "3,660,000 TWh".
 NEXT_PREFIX = 1e3
@@ -222,9 +227,9 @@ def money(usd: float | None, digits: int = MONEY_DIGITS) -> str:
         return "n/a"
     d = digits
     r = rounded(usd, d)
-    if r >= 1e15 or 0 < abs(r) < 1e-4:  # past "$1000T" a suffix stops helping; tiny sums as sig() writes them
+    if r >= WORDS_UP_TO or 0 < abs(r) < 1e-4:  # past "$1000T" a suffix stops helping; tiny sums as sig() writes them
         return f"${sci(usd, d, trim=False)}"
-    for factor, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
+    for factor, suffix in MONEY_SUFFIXES:
         if rounded(usd / factor, d) >= 1:
             return f"${sig(usd / factor, d)}{suffix}"
     return f"${sig(usd, d)}"

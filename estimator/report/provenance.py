@@ -57,9 +57,9 @@ CONTEXT_COLUMNS = ("hardware_name", "peak_flops_per_s", "utilization", "utilizat
                    "carbon_intensity_source", "price_basis", "price_usd_per_device_hour", "electricity_usd_per_kwh",
                    "wue_l_per_kwh", "ewif_l_per_kwh", "embodied_kg_co2e_per_device", "lifetime_years", "notes",
                    "tool", "tool_version")
-# Those of them that hold text (an origin, a source, a place, a yes/no as true/false); the others hold numbers.
-TEXT_COLUMNS = ("hardware_name", "utilization_origin", "power_origin", "power_includes_host", "pue_origin", "region",
-                "cloud", "carbon_intensity_source", "price_basis", "notes", "tool", "tool_version")
+# Those of CONTEXT_COLUMNS that hold text (an origin, a source, a place, a yes/no as true/false); the others hold numbers.
+CONTEXT_TEXT_COLUMNS = ("hardware_name", "utilization_origin", "power_origin", "power_includes_host", "pue_origin",
+                        "region", "cloud", "carbon_intensity_source", "price_basis", "notes", "tool", "tool_version")
 # Between an estimate's notes in its one ``notes`` cell (a note may hold "; " itself).
 NOTES_SEPARATOR = " | "
 

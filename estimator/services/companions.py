@@ -15,11 +15,27 @@ def companion_basis(result) -> str:
     return f"work ({hz.flops(result.estimate.flops)})"
 
 
+def energy_ratio(result, other) -> float:
+    """``result``'s energy ÷ its companion ``other``'s (AlphaGo's game ÷ the brain's, ≈50,000×): the one home of
+    the ratio the CLI's table, the Estimate page's caption and the lecture's slide print."""
+    return result.estimate.energy_kwh / other.estimate.energy_kwh
+
+
+def energy_ratio_range(result, other) -> tuple[float, float] | None:
+    """The ratio at the two ends of ``result``'s stated energy range, over ``other``'s energy (AlphaGo's ≈66 kW – 1 MW
+    over the brain's game: 3,300× – 50,000×); None where ``result`` has no range."""
+    low, high = result.estimate.range.get("energy_kwh", (None, None))
+    if low is None or high is None:
+        return None
+    energy = other.estimate.energy_kwh
+    return low / energy, high / energy
+
+
 def companion_sentence(result, other) -> str:
     """The companion ``other`` beside ``result``: "The same time (4.00 hours) on Human brain, at its own power and
     PUE: energy 80.0 Wh (50,000× less than AlphaGo distributed (2016 match))"; "the same as" where the two read
     alike."""
-    ratio = result.estimate.energy_kwh / other.estimate.energy_kwh
+    ratio = energy_ratio(result, other)
     if hz.times(ratio) == hz.times(1.0):  # "1× less" said nothing (review)
         than = f"the same as {result.profile.name}"
     else:
