@@ -188,8 +188,20 @@ def stated_range(low: float, high: float, profile: HardwareProfile) -> str:
     return f"stated range {gfmt(low, 3)}–{gfmt(high, 3)}"
 
 
-def utilization_for(s: Scenario, profile: HardwareProfile, flops: float | None):
-    """(utilisation, its log half-width at the stated level, origin, source, note or None, info).
+@dataclass(frozen=True)
+class UtilizationChoice:
+    """The utilisation an estimate takes (``utilization_for``), with what the estimate says of it."""
+    value: float                       # the fraction of peak the time is computed at
+    log_sides: tuple[float, float]     # log distances (down, up) to its interval's ends at the stated level
+    origin: str                        # fit:<family>, profile:<id>, preset:<id>, user
+    source: str                        # the utilisation assumption's source text
+    note: str | None                   # the estimate's note on it (beyond the fit's data, outside its interval)
+    info: UtilizationInfo              # for people: where it came from and the fit's interval beside it
+
+
+def utilization_for(s: Scenario, profile: HardwareProfile, flops: float | None) -> UtilizationChoice:
+    """The utilisation for a run of ``flops`` model FLOPs: the fit's (or the profile's stated) figure,
+    or the user's or a preset's beside it.
 
     A utilisation from the user or a preset is a centre, not a certainty: the family's fitted
     run-to-run spread applies around it, as around the fit's own centre."""
@@ -242,10 +254,10 @@ def utilization_for(s: Scenario, profile: HardwareProfile, flops: float | None):
     short_fit = (f"{fitted}, {pred.level:.0%} interval {pred.low:.2f}–{pred.high:.2f}" if u.fitted
                  else stated_range(pred.low, pred.high, profile))
     if s.utilization is None:
-        return pred.center, half, origin, desc, edge and edge.note(), UtilizationInfo(
+        return UtilizationChoice(pred.center, half, origin, desc, edge and edge.note(), UtilizationInfo(
             pred.center, origin, f"{gfmt(pred.center, 3)}, {short_fit}" if u.fitted else f"{gfmt(pred.center, 3)} from the profile, {short_fit}",
             (pred.low, pred.high), pred.family if u.fitted else None, pred.n_runs, u.fitted and pred.borrowed,
-            u.same_chip, nearest_passed_over(u), edge)
+            u.same_chip, nearest_passed_over(u), edge))
     given = float(s.utilization)
     who = s.origin("utilization")
     by = f"the preset {who.removeprefix('preset:')}" if who.startswith("preset:") else "the user"
@@ -266,7 +278,8 @@ def utilization_for(s: Scenario, profile: HardwareProfile, flops: float | None):
             note = (f"the utilisation {gfmt(given, 3)} ({s.origin('utilization')}{in_model}) is outside the fitted "
                     f"{pred.level:.0%} interval {pred.low:.2f}–{pred.high:.2f} for this hardware and scale ({fitted}); "
                     f"at the fit's {pred.center:.2f} the run would take {gfmt(as_model / pred.center, 2)}× as long")
-    return given, half, who, f"{s.source('utilization')}; range: the run-to-run spread around it, from the profile ({desc})", note, info
+    return UtilizationChoice(given, half, who, f"{s.source('utilization')}; range: the run-to-run spread around it, "
+                             f"from the profile ({desc})", note, info)
 
 
 def beyond_fitted_scale(devices: int, profile: HardwareProfile) -> MoreDevices | None:
