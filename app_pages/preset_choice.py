@@ -1,4 +1,4 @@
-"""When a shared link must name the preset: the Export tab's link (``inputs._url_params``).
+"""When a shared link must name the preset: the Export tab's link (``inputs_links.url_params``).
 
 Streamlit leaves a bound widget's default value out of the address and the links built like it. With
 the default preset (GPT-3 175B) and its workload changed, the Export tab's link read "/?tokens=1e12",

@@ -1,0 +1,49 @@
+"""The sidebar's scenario inputs: their defaults, their choices and the URL keys each choice uses.
+
+Shared by the sections that draw the inputs (``inputs_*.py``) and by ``inputs.py``, which composes them
+(and re-exports these names: other pages read ``inputs.DEFAULT_PRESET`` and the like).
+"""
+
+from __future__ import annotations
+
+from estimator.services import limits
+
+# The landing page's preset: GPT-3 175B as estimated by Patterson et al. 2021 (arXiv:2104.10350,
+# Table 4), the run with the most complete published figures (time, energy, CO2e).
+DEFAULT_PRESET = "gpt3-175b"
+# Hardware for a workload without a preset: the service layer's default (estimator/services/limits.py).
+DEFAULT_HARDWARE = limits.DEFAULT_HARDWARE
+# Default workload for "params": Llama 2 7B, 7e9 parameters on 2e12 tokens (Touvron et al.
+# 2023, arXiv:2307.09288, Table 1); for "flops": GPT-3's 3.14e23 FLOPs (Brown et al. 2020, Table D.1),
+# the lecture's fixed workload (estimator/services/limits.py, held to its preset).
+DEFAULT_PARAMS = 7e9
+DEFAULT_TOKENS = 2e12
+DEFAULT_FLOPS = limits.TREND_FLOPS
+
+# The memory inputs' URL keys, drawn behind the "Training memory" toggle.
+MEMORY_KEYS = ("micro_batch", "seq_len", "zero", "act_recompute", "tp", "pp")
+MEMORY_DEFAULT_KEY = "_memory_inputs_default"  # the toggle's default: on when the first URL set one
+
+WORKLOADS = ("preset", "params", "flops")
+GRID_BY = ("default", "country", "cloud", "g/kWh")
+# Bounds for typed values come from estimator/core/bounds.py (the core refuses the same values).
+
+
+# Inputs that describe how a run was done; a new preset brings its own, so picking one clears them
+# (its workload too: a preset's parameters, tokens or FLOPs given are changes to that preset's run).
+# Grid and price inputs describe the user's own setting and stay.
+PRESET_SCOPED_KEYS = ("hardware", "devices", "utilization", "year", "precision", "power_w", "pue", "params", "tokens",
+                      "flops")
+# Each workload's own fields and the values they start from when the Workload switch picks it: a
+# preset's are empty (its own workload), the others the defaults above.
+WORKLOAD_START = {"preset": {"params": None, "tokens": None, "flops": None},
+                  "params": {"params": DEFAULT_PARAMS, "tokens": DEFAULT_TOKENS},
+                  "flops": {"flops": DEFAULT_FLOPS}}
+
+# The URL keys each choice of the Workload and grid switches uses; the others are ignored.
+WORKLOAD_KEYS = {"preset": ("preset", "params", "tokens", "flops", "recompute"),
+                 "params": ("params", "tokens", "recompute"),
+                 "flops": ("flops",)}
+ALL_WORKLOAD_KEYS = ("preset", "params", "tokens", "flops", "recompute")
+GRID_KEYS = {"default": (), "country": ("region",), "cloud": ("cloud",), "g/kWh": ("grid",)}
+ALL_GRID_KEYS = ("region", "cloud", "grid")

@@ -1,0 +1,140 @@
+"""The sidebar's sections (app_pages/inputs_*.py): each returns its part of the scenario, and together they make
+what ``inputs.draw_inputs`` passes to ``api.run`` for the same link."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("streamlit")
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+from app_pages.inputs_links import address_keys  # noqa: E402
+from app_pages.inputs_placeholders import PresetInputs, sig  # noqa: E402
+from estimator.io.datafiles import load_presets  # noqa: E402
+
+TIMEOUT_S = 60
+
+
+def _sections_script() -> None:  # run by AppTest as its own script: each section, one after the other
+    import streamlit as st
+
+    from app_pages.inputs_hardware import draw_hardware, draw_hardware_use
+    from app_pages.inputs_memory import draw_memory
+    from app_pages.inputs_site import draw_footprint, draw_grid, draw_prices
+    from app_pages.inputs_workload import draw_workload
+
+    side = st.sidebar
+    workload = draw_workload(side, side, lecture=False)
+    hardware = draw_hardware(workload, side)
+    use = draw_hardware_use(side, workload.preset, hardware)
+    grid = draw_grid(side, use.shown)
+    prices = draw_prices(side, use.shown, hardware.profile)
+    footprint = draw_footprint(side, hardware.profile)
+    memory = draw_memory(side)
+    st.session_state["_sections"] = {
+        "workload": (workload.workload, workload.preset_id, dict(workload.kwargs)),
+        "hardware": (hardware.hardware, dict(hardware.kwargs)),
+        "use": dict(use.kwargs), "shown": dict(use.shown.values),
+        "grid": (grid.grid_by, grid.region, grid.cloud, dict(grid.kwargs)),
+        "prices": dict(prices), "footprint": dict(footprint), "memory": (memory.shown, dict(memory.values)),
+    }
+
+
+def _draw_inputs_script() -> None:  # run by AppTest as its own script: the composed sidebar
+    import streamlit as st
+
+    from app_pages.inputs import draw_inputs
+
+    drawn = draw_inputs()
+    st.session_state["_drawn"] = (drawn.workload, drawn.preset_id, drawn.hardware, dict(drawn.run_kwargs),
+                                  dict(drawn.url_params))
+
+
+def _run(script, params: dict[str, str]) -> AppTest:
+    at = AppTest.from_function(script, default_timeout=TIMEOUT_S)
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def sections(params: dict[str, str]) -> dict:
+    return _run(_sections_script, params).session_state["_sections"]
+
+
+def drawn(params: dict[str, str]) -> tuple:
+    return _run(_draw_inputs_script, params).session_state["_drawn"]
+
+
+LINKS = [
+    {"preset": "gpt3-175b", "tokens": "1e12", "devices": "512", "cooling": "dry"},
+    {"preset": "llama2-70b", "power_w": "300", "region": "FRA", "embodied": "false"},
+    {"workload": "params", "params": "1e9", "tokens": "2e10", "recompute": "true", "cloud": "gcp:europe-west1"},
+    {"flops": "1e24", "grid": "100", "price": "2.5", "micro_batch": "2", "tp": "8", "zero": "3"},
+    {"workload": "flops", "params": "1e9", "grid_by": "default", "region": "FRA", "memory_inputs": "false", "pp": "2"},
+]
+
+
+@pytest.mark.parametrize("params", LINKS, ids=lambda p: "&".join(f"{k}={v}" for k, v in p.items()))
+def test_the_sections_make_what_draw_inputs_passes_to_the_core(params):
+    got = sections(params)
+    workload, preset_id, hardware, run_kwargs, _ = drawn(params)
+    (kind, preset, workload_kwargs), (hw, devices) = got["workload"], got["hardware"]
+    grid_by, region, cloud, grid_kwargs = got["grid"]
+    memory_shown, memory = got["memory"]
+    expected = {"hardware": hw, "preset_id": preset, "region": region, "cloud": cloud}
+    for part in (workload_kwargs, devices, got["use"], grid_kwargs, got["prices"], got["footprint"]):
+        expected.update({k: v for k, v in part.items() if v is not None})
+    if memory:
+        expected["memory"] = memory
+    assert (workload, preset_id, hardware) == (kind, preset, hw)
+    assert run_kwargs == expected
+    assert list(run_kwargs) == list(expected)  # in the sidebar's order
+
+
+def test_a_link_with_flops_alone_means_the_flops_workload():
+    kind, preset_id, workload_kwargs = sections({"flops": "1e24"})["workload"]
+    assert (kind, preset_id, workload_kwargs) == ("flops", None, {"flops": 1e24})
+
+
+def test_a_preset_brings_its_hardware_and_its_inputs_as_placeholders():
+    got = sections({"preset": "llama-65b"})
+    assert got["workload"] == ("preset", "llama-65b", {"params": None, "tokens": None, "flops": None})
+    assert got["hardware"] == ("a100-sxm-80gb", {"devices": None})
+    assert got["shown"]["devices"] == 2048 and got["shown"]["pue"] == 1.1
+
+
+def test_another_power_drops_the_preset_inputs_tied_to_its_power():
+    preset = load_presets()["llama2-70b"]
+    assert "pue" in preset.tied_to_power
+    got = sections({"preset": "llama2-70b", "power_w": "300"})
+    assert got["use"]["power_w"] == 300 and "pue" not in got["shown"]
+    assert "pue" in sections({"preset": "llama2-70b"})["shown"]
+
+
+def test_a_country_in_the_link_picks_the_grid_by_country():
+    grid_by, region, cloud, kwargs = sections({"region": "FRA"})["grid"]
+    assert (grid_by, region, cloud, kwargs) == ("country", "FRA", None, {})
+
+
+def test_the_memory_inputs_are_off_unless_the_link_sets_one():
+    assert sections({})["memory"] == (False, {})
+    assert sections({"tp": "8", "seq_len": "4096"})["memory"] == (True, {"tp": 8, "seq_len": 4096})
+
+
+def test_a_preset_on_other_hardware_keeps_its_run_not_its_device_figures():
+    preset = load_presets()["bert-base"]
+    on_own, elsewhere = PresetInputs.applying(preset, preset.hardware), PresetInputs.applying(preset, "h100-sxm")
+    assert "power_w" in on_own and "power_w" not in elsewhere and elsewhere["devices"] == preset.inputs["devices"]
+    assert on_own.placeholder("power_w", 300) == f"{sig(preset.inputs['power_w'])} (preset)"
+    assert elsewhere.placeholder("power_w", 300) == "300 (profile)"
+    assert elsewhere.placeholder("power_w") == "default"
+    assert PresetInputs.applying(None, "h100-sxm").values == {}
+
+
+def test_the_address_holds_the_keys_of_the_inputs_drawn():
+    keys = address_keys("params", "country", memory_shown=False)
+    assert keys[:4] == ["workload", "params", "tokens", "recompute"]
+    assert "region" in keys and "cloud" not in keys and "tp" not in keys
+    assert "tp" in address_keys("flops", "default", memory_shown=True)
