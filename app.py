@@ -13,7 +13,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from app_pages import common, gc_tuning, inputs, style, url_check
+from app_pages import a11y, common, gc_tuning, inputs, style, url_check
 from estimator.core.tool import TOOL_NAME
 
 # The browser tab's icon, a local file: a Material icon would be fetched from Google's font host.
@@ -62,6 +62,9 @@ def main() -> None:
                        initial_sidebar_state="collapsed" if (lecture or embedded) else "auto")
     all_pages = pages()
     page = st.navigation(all_pages, position="hidden" if (lecture or embedded) else "sidebar")
+    # each page its own browser title (a11y audit: every tab read "Compute Cost Estimator"; WCAG 2.1 SC 2.4.2)
+    st.set_page_config(page_title=f"{page.title} · {TOOL_NAME}")
+    a11y.apply()
     if page.url_path != LECTURE_PATH and common.drop_claim_off_the_lecture_page():
         st.rerun()  # the page as it is without the claim (audit: /compare?claim=… drew Compare in lecture mode)
     if lecture:

@@ -90,7 +90,7 @@ def power_section(doc: dict) -> None:
     """The power intervals' validation, as `validate` prints it: leave-one-out within each group,
     then each device's runs held out together (a device nobody measured, as most profiles are)."""
     level = doc["interval_level"]
-    st.subheader("Power per device", anchor=False)
+    st.header("Power per device", anchor=False)
     st.markdown(c.md_escape(
         f"Average draw per device against the measured training runs (estimator/data/measured_power.csv), "
         f"leave-one-out within each group as the profiles use the fits (a device's own centre where its profile "
@@ -189,7 +189,7 @@ def misses(doc: dict) -> None:
     rows = accuracy.misses(doc)
     if not rows:
         return
-    st.subheader(f"Runs missed by more than {gfmt(accuracy.MISS_FACTOR)}×", anchor=False)
+    st.header(f"Runs missed by more than {gfmt(accuracy.MISS_FACTOR)}×", anchor=False)
     for r in rows:
         st.markdown(c.md_escape(
             f"{r['run']} ({r['hardware']}): predicted {hz.sig(r['predicted_device_hours'])} device-hours, "
@@ -243,7 +243,7 @@ def render() -> None:
         inference_section(lecture)
         return
     st.caption("Grey: the diagonal (perfect) and the band within 2×. Bars: the stated interval of each prediction.")
-    st.subheader("Cross-validated figures", anchor=False)
+    st.header("Cross-validated figures", anchor=False)
     formats = summary_formats(doc)
     table = summary_table(doc)
     st.dataframe(c.number_table(table, formats), hide_index=True, width="stretch", column_config=column_config(table))

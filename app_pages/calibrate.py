@@ -41,7 +41,7 @@ from estimator.report.track_report import MAX_REPORT_BYTES, LoadedReport, parse_
 
 from . import common as c
 from . import style
-from .charts import render_chart
+from .charts import category_scale, render_chart
 
 CPU_BASE = CPU_BASE_PROFILE  # estimator/core/calibrate.py
 # A page run blocks its session: the in-app calibration is kept short, at most the CLI's default
@@ -169,7 +169,7 @@ def _meters() -> None:
 
 
 def _listing() -> None:
-    st.subheader("Calibrated profiles", anchor=False)
+    st.header("Calibrated profiles", anchor=False)
     saved = st.session_state.pop("cal_saved", None)
     if saved:
         path, pid = saved
@@ -194,7 +194,7 @@ def _listing() -> None:
 
 
 def _import_section() -> None:
-    st.subheader("Import a CodeCarbon log", anchor=False)
+    st.header("Import a CodeCarbon log", anchor=False)
     st.caption("CodeCarbon's emissions.csv (31-column files of CodeCarbon 2.x and 38-column files of 3.x, read by "
                f"column name; at most {MAX_CSV_BYTES / BYTES_PER_MB:.0f} MB) plus the FLOPs of the run.")
     upload = st.file_uploader("emissions.csv", type=["csv"], key="cal_upload",
@@ -234,7 +234,7 @@ def _import_section() -> None:
 
 
 def _cpu_section() -> None:
-    st.subheader("Short CPU calibration on this server", anchor=False)
+    st.header("Short CPU calibration on this server", anchor=False)
     st.caption(f"Matrix products (numpy, {' and '.join(mb.CPU_PRECISIONS)}, sizes {mb.CPU_SIZES[0]}–{mb.CPU_SIZES[-1]}) measured with CodeCarbon on the machine "
                "that runs this app, which may not be yours: for your own machine run `python -m estimator calibrate`.")
     cli = B.CALIBRATION_SECONDS
@@ -286,7 +286,7 @@ def track_chart(rep: LoadedReport) -> alt.LayerChart:
                    value_name="seconds").dropna()
     long["series"] = long["series"].map({"wall_clock_s": "predicted whole run", "elapsed_s": "elapsed"})
     lines = alt.Chart(long).mark_line(point=True).encode(
-        x=x, y=alt.Y("seconds:Q", title="seconds"), color=alt.Color("series:N", title=None),
+        x=x, y=alt.Y("seconds:Q", title="seconds"), color=alt.Color("series:N", title=None, scale=category_scale()),
         tooltip=[alt.Tooltip("step:Q", format=","), "series:N", alt.Tooltip("seconds:Q", format=".4g")])
     layers = [band, lines]
     if rep.finished:
@@ -361,7 +361,7 @@ def show_track_report(rep: LoadedReport) -> None:
 
 
 def _track_section() -> None:
-    st.subheader("Load a track report", anchor=False)
+    st.header("Load a track report", anchor=False)
     st.caption("The JSON report that estimator.measure.track writes from inside a training loop "
                "(track(..., report_path=\"track.json\"), or run.save_report(path); examples/train_numpy.py "
                "--report track.json): the whole run predicted from its first steps, against the time elapsed.")

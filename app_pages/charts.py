@@ -22,6 +22,7 @@ from estimator.core.number_text import gfmt
 from estimator.core.utilization_model import RULE_GOODPUT
 
 # Axis labels (Vega labelExpr): app_pages/axis_labels.py; re-exported for the pages that use them here.
+from . import palette
 from .axis_labels import FLOPS_PER_S_LABELS, POW10, POWER_LABELS, human_labels, pow10_labels  # noqa: F401
 
 LOG = alt.Scale(type="log")
@@ -60,32 +61,51 @@ def wrapped_labels(labels, chars: int = LEGEND_LINE_CHARS) -> str:
 WIDE_PLOT = f"width >= {LEGEND_WIDE_MIN_PLOT_PX}"
 
 
-# Vega's default category palette, Tableau 10 (vega-scale's "tableau10" scheme), for charts that
-# fix a series' colour themselves.
-CATEGORY_COLOURS = ("#4c78a8", "#f58518", "#e45756", "#72b7b2", "#54a24b",
-                    "#eeca3b", "#b279a2", "#ff9da6", "#9d755d", "#bab0ac")
+# The category palette (app_pages/palette.py: legible on a projector and to colour-blind readers), for charts that
+# fix a series' colour themselves; every other chart takes it as its default range (style.chart_fonts).
+CATEGORY_COLOURS = palette.CATEGORY_COLOURS
+
+
+def category_scale(domain=None) -> alt.Scale:
+    """The category palette as a chart's colour scale (over ``domain`` where given, for the same colours in every
+    panel). Set on each chart: Streamlit's chart theme overrides a configured default range."""
+    return alt.Scale(range=list(CATEGORY_COLOURS)) if domain is None else alt.Scale(domain=list(domain),
+                                                                                    range=list(CATEGORY_COLOURS))
 
 
 def trend_colours(names) -> alt.Scale:
     """One colour per trend series wherever it is drawn (the Limits page's growth chart, the lecture's
-    compute-growth and memory-wall slides), from the default category palette (Tableau 10); the
-    scale holds only ``names``, the series the chart draws, so its legend lists no other."""
+    compute-growth and memory-wall slides), from the category palette; DRAM and interconnect, drawn close
+    together, in green and near-black (a11y audit: Tableau's green and red were one colour to a deuteranope).
+    The scale holds only ``names``, the series the chart draws, so its legend lists no other."""
     from estimator.laws import trends
-    blue, orange, red, _, green = CATEGORY_COLOURS[:5]
-    colour = {trends.TRAINING_COMPUTE_LABEL: blue, trends.PEAK_FLOPS_LABEL: orange,
-              trends.DRAM_BANDWIDTH_LABEL: green, trends.INTERCONNECT_LABEL: red,
-              trends.PRICE_PERF_LABEL: CATEGORY_COLOURS[6]}  # purple: a colour no other trend has
+    blue, vermillion, green, purple, black = CATEGORY_COLOURS[:5]
+    colour = {trends.TRAINING_COMPUTE_LABEL: blue, trends.PEAK_FLOPS_LABEL: vermillion,
+              trends.DRAM_BANDWIDTH_LABEL: green, trends.INTERCONNECT_LABEL: black,
+              trends.PRICE_PERF_LABEL: purple}
     names = list(names)
     return alt.Scale(domain=names, range=[colour[n] for n in names])
 
 
-def series_legend(labels, title: str | None = None) -> alt.Legend:
+def trend_dashes(names) -> alt.Scale:
+    """Each trend's dash, beside its colour (``trend_colours``): the lines are told apart without colour too."""
+    from estimator.laws import trends
+    order = (trends.TRAINING_COMPUTE_LABEL, trends.PEAK_FLOPS_LABEL, trends.DRAM_BANDWIDTH_LABEL,
+             trends.INTERCONNECT_LABEL, trends.PRICE_PERF_LABEL)
+    names = list(names)
+    return alt.Scale(domain=names, range=[palette.DASHES[order.index(n)] for n in names])
+
+
+def series_legend(labels, title: str | None = None, dashed: bool = True) -> alt.Legend:
     """A legend below the plot, long labels wrapped: every series named in full on any screen (a
     legend on one row ran past the chart and dropped its last entries). On a narrow plot (a phone)
     one entry a row; on a wide one (``WIDE_PLOT``) two columns of longer lines, so that the legend
     takes half the height (the choice is the browser's, from the plot's drawn width)."""
     labels = list(labels)
-    return alt.Legend(title=title, orient="bottom", direction="vertical", labelLimit=0,
+    # ``dashed``: each entry a short stretch of its line, so the dash that tells the series apart without colour
+    # shows in the legend too (a11y audit); else the default symbol
+    symbol = {"symbolType": "stroke", "symbolStrokeWidth": 3, "symbolSize": 500} if dashed else {}
+    return alt.Legend(title=title, orient="bottom", direction="vertical", labelLimit=0, **symbol,
                       columns=alt.ExprRef(f"{WIDE_PLOT} ? 2 : 1"),
                       labelExpr=f"{WIDE_PLOT} ? ({wrapped_labels(labels, LEGEND_WIDE_LINE_CHARS)}) : "
                                 f"({wrapped_labels(labels)})")
@@ -236,7 +256,7 @@ def energy_chart(df: pd.DataFrame) -> alt.Chart:
     return alt.Chart(df).mark_bar().encode(
         x=alt.X("energy_kwh:Q", title="Energy (kWh)", axis=alt.Axis(labelExpr=human_labels(linear=True))),
         y=alt.Y("part:N", title=None, sort=parts),
-        color=alt.Color("part:N", sort=parts, legend=None),
+        color=alt.Color("part:N", sort=parts, legend=None, scale=category_scale()),
         tooltip=["part:N", alt.Tooltip("energy_kwh:Q", format=",.4~r", title="kWh"),
                  alt.Tooltip("share:Q", format=".1%")],
     ).properties(height=alt.Step(32))
@@ -275,7 +295,8 @@ def memory_layers(df: pd.DataFrame) -> alt.LayerChart:
     bars = base.transform_filter("datum.kind == 'part'").mark_bar().encode(
         x=alt.X("sum(gb):Q", title="GB per device"),
         y=alt.Y("row:N", title=None, scale=alt.Scale(paddingOuter=0.45)),
-        color=alt.Color("part:N", sort=list(MEMORY_PARTS), title=None, legend=alt.Legend(orient="bottom")),
+        color=alt.Color("part:N", sort=list(MEMORY_PARTS), title=None, legend=alt.Legend(orient="bottom"),
+                        scale=category_scale()),
         order=alt.Order("order:Q"),
         tooltip=["part:N", alt.Tooltip("gb:Q", format=",.4~r", title="GB")],
     )
@@ -311,9 +332,11 @@ def roofline_chart(profile) -> alt.LayerChart | None:
         x=alt.X("intensity:Q", scale=LOG, title="Arithmetic intensity (FLOP per byte)",
                 axis=log_axis(decades(ai[0], ai[-1]), format="~g", grid=False)),
         y=alt.Y("flops_per_s:Q", scale=LOG, title="Attainable FLOP/s", axis=alt.Axis(labelExpr=FLOPS_PER_S_LABELS, tickCount=6)),
-        color=alt.Color("precision:N"))
+        color=alt.Color("precision:N", scale=category_scale()),
+        strokeDash=alt.StrokeDash("precision:N", scale=alt.Scale(range=list(palette.DASHES))))  # not colour alone
     points = alt.Chart(ridge).mark_point(filled=True, size=60).encode(
-        x="intensity:Q", y="flops_per_s:Q", color="precision:N",
+        x="intensity:Q", y="flops_per_s:Q", color=alt.Color("precision:N", scale=category_scale()),
+        shape=alt.Shape("precision:N", scale=alt.Scale(range=list(palette.SHAPES))),
         tooltip=["precision", alt.Tooltip("intensity:Q", format=".3~r", title="ridge FLOP/byte"),
                  alt.Tooltip("flops_per_s:Q", format=".3~s", title="peak FLOP/s")])
     return (lines + points).properties(height=320)
@@ -360,12 +383,14 @@ def accuracy_panel(df: pd.DataFrame, panel: str, font_px: int = 12) -> alt.Layer
         x=x, y=alt.Y("low:Q", scale=scale, axis=axis, title="Predicted device-hours"), y2="high:Q")
     line = base.transform_filter("datum.kind == 'diagonal'").mark_line(color="gray", strokeDash=[4, 4]).encode(x=x, y=y)
     families = sorted(df.loc[df["kind"] == "run", "family"].dropna().unique())  # same colours in every panel
-    color = alt.Color("family:N", title="Hardware family", scale=alt.Scale(domain=families),
+    color = alt.Color("family:N", title="Hardware family", scale=category_scale(families),
                       legend=alt.Legend(labelFontSize=font_px, titleFontSize=font_px, labelLimit=0, titleLimit=0))
     runs = base.transform_filter("datum.kind == 'run'")
     bars = runs.mark_rule(opacity=0.6).encode(x=x, y=alt.Y("low:Q", scale=scale), y2="high:Q", color=color)
+    shape = alt.Shape("family:N", title="Hardware family", scale=alt.Scale(domain=families, range=list(palette.SHAPES)),
+                      legend=alt.Legend(labelFontSize=font_px, titleFontSize=font_px, labelLimit=0, titleLimit=0))
     points = runs.mark_point(filled=True, size=60).encode(
-        x=x, y=y, color=color,
+        x=x, y=y, color=color, shape=shape,  # the family by its mark as well as its colour (a11y audit)
         tooltip=["run", "family", alt.Tooltip("published:Q", format=".3~s"), alt.Tooltip("predicted:Q", format=".3~s"),
                  alt.Tooltip("low:Q", format=".3~s"), alt.Tooltip("high:Q", format=".3~s"),
                  alt.Tooltip("factor:Q", format=".2f", title="factor off")])

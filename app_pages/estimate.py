@@ -98,7 +98,7 @@ def companions(result) -> None:
     cols = st.columns(1 + len(others))
     for col, r in zip(cols, [result, *others]):
         e = r.estimate
-        col.subheader(c.md_escape(r.profile.name), anchor=False)
+        col.header(c.md_escape(r.profile.name), anchor=False)  # h2 under the h1 (a11y audit)
         col.metric("Power", hz.power(e.assumption("power_w").value))
         col.metric("Energy", hz.energy(e.energy_kwh))
         col.metric("CO₂e", hz.co2e_short(e.co2e_kg))
@@ -196,7 +196,7 @@ def published(result) -> None:
                "Published": [published_cells(cmp)[0] for cmp in result.comparison],
                "Estimated": [hz.human(cmp.key, cmp.estimated) for cmp in result.comparison],
                "Difference": [published_cells(cmp)[1] for cmp in result.comparison]}
-    st.subheader("Published and estimated")
+    st.header("Published and estimated", anchor=False)  # h2 under the h1 (a11y audit: h1 → h3)
     src = c.sources().get(result.preset.source, {}).get("cite", result.preset.source)
     st.caption(c.md_escape(f"Published figures: {src}", limit=400))
     # an Arrow table, not a pandas frame: Streamlit sends Arrow, so this skips a conversion per run

@@ -9,7 +9,7 @@ import pandas as pd
 
 from estimator.core.units import G_PER_KG, MS_PER_S, WH_PER_KWH
 
-from . import charts
+from . import charts, palette
 
 # the components of one decode step: TPOT = max(memory, compute) + prefill + tensor parallel + engine
 STEP_PARTS = (("memory", "memory_s_per_step", "weights + KV cache read"),
@@ -52,7 +52,7 @@ def savings_chart(df: pd.DataFrame) -> alt.LayerChart:
     y = alt.Y("short:N", sort=None, title=None)  # short labels (the full setting cut to "student of 42 billion param…")
     bars = alt.Chart(df).mark_bar().encode(
         x=alt.X("wh_per_query:Q", title="Energy per query (Wh), with its range"), y=y,
-        color=alt.Color("technique:N", legend=None),
+        color=alt.Color("technique:N", legend=None, scale=charts.category_scale()),
         tooltip=["short", "setting", alt.Tooltip("wh_per_query:Q", format=".3g"), alt.Tooltip("wh_per_query_low:Q", format=".3g"),
                  alt.Tooltip("wh_per_query_high:Q", format=".3g"), alt.Tooltip("saved_pct:Q", format=".0f")])
     ranges = alt.Chart(df).mark_rule(color="black").encode(x="wh_per_query_low:Q", x2="wh_per_query_high:Q", y=y)
@@ -93,7 +93,10 @@ def break_even_chart(report) -> alt.LayerChart | None:
     lines = alt.Chart(df).mark_line().encode(
         x=alt.X("queries:Q", scale=charts.log_scale(x_ticks), title="Queries served (log)", axis=x_axis),
         y=alt.Y("value:Q", scale=charts.log_scale(y_ticks), title=f"{unit} (log)", axis=y_axis),
-        color=alt.Color("what:N", title=None), tooltip=["what", alt.Tooltip("queries:Q", format=".3~s"),
+        color=alt.Color("what:N", title=None, scale=charts.category_scale()),
+        strokeDash=alt.StrokeDash("what:N", title=None, sort=["serving (cumulative)", "training (once)"],
+                                  scale=alt.Scale(range=[palette.DASHES[0], palette.DASHES[1]])),  # a11y audit: not colour alone
+        tooltip=["what", alt.Tooltip("queries:Q", format=".3~s"),
                                                          alt.Tooltip("value:Q", format=".3~s")])
     layers = [lines]
     rng = (be.queries_range or {}).get(key)

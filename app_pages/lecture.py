@@ -204,12 +204,15 @@ def compute_vs_price_chart(rep) -> alt.Chart:
                            (price, r["price_perf_growth"]))])
     # the colours the same trends have on the Limits page (charts.trend_colours)
     colours = charts.trend_colours([trends.TRAINING_COMPUTE_LABEL, trends.PRICE_PERF_LABEL]).to_dict()["range"]
+    dashes = charts.trend_dashes([trends.TRAINING_COMPUTE_LABEL, trends.PRICE_PERF_LABEL]).to_dict()["range"]
     return alt.Chart(df).mark_line().encode(
         x=alt.X("year:Q", axis=alt.Axis(format="d"), title=None),
         y=charts.log_encoding(alt.Y, "growth:Q", df["growth"], "Growth since the first year (×, log)",
                               labelExpr=charts.pow10_labels()),
         color=alt.Color("series:N", scale=alt.Scale(domain=[compute, price], range=colours),
                         legend=charts.series_legend([compute, price])),
+        strokeDash=alt.StrokeDash("series:N", scale=alt.Scale(domain=[compute, price], range=dashes),
+                                  legend=charts.series_legend([compute, price])),  # the same legend: one, both cues
         tooltip=["year", "series", alt.Tooltip("growth:Q", format=".3~e")])
 
 
@@ -257,7 +260,9 @@ def memory_wall_chart() -> alt.Chart:
         y=charts.log_encoding(alt.Y, "growth:Q", df["growth"], "Growth (×, log)",
                               labelExpr=charts.pow10_labels()),  # 10⁵: narrow, so the legend fits
         color=alt.Color("series:N", scale=charts.trend_colours(name for name, _ in MEMORY_WALL_SERIES),
-                        legend=charts.series_legend([name for name, _ in MEMORY_WALL_SERIES])))
+                        legend=charts.series_legend([name for name, _ in MEMORY_WALL_SERIES])),
+        strokeDash=alt.StrokeDash("series:N", scale=charts.trend_dashes(name for name, _ in MEMORY_WALL_SERIES),
+                                  legend=charts.series_legend([name for name, _ in MEMORY_WALL_SERIES])))
 
 
 def technique_caption(t) -> str:

@@ -163,7 +163,7 @@ def render() -> None:
     if chosen is None:
         return  # no profile loaded: the warnings above say why
     p = ps.profiles[chosen]
-    st.subheader(c.md_escape(p.name), anchor=False)
+    st.header(c.md_escape(p.name), anchor=False)
     left, right = st.columns([3, 2])
     with left:
         chart = charts.roofline_chart(p)

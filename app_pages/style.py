@@ -15,6 +15,7 @@ from pathlib import Path
 import altair as alt
 import streamlit as st
 
+from . import palette
 from .common import md_escape
 
 # Lecture mode: numbers large enough for the back of a room, and never cut. Streamlit's metric
@@ -37,12 +38,13 @@ LECTURE_CSS = """<style>
 [data-testid="stMetricDelta"] * { white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
 .cce-source { font-size: 1.05rem; }
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { font-size: clamp(1rem, 0.6rem + 0.4vw, 1.25rem) !important; }
+.cce-range { font-size: clamp(1rem, 0.6rem + 0.4vw, 1.25rem) !important; flex-wrap: wrap; }
 [data-testid="stMainBlockContainer"] { padding-top: 2.5rem !important; padding-bottom: 1rem !important; }
 h1 { padding-top: 0 !important; padding-bottom: 0.5rem !important; }
 [data-testid="stHeader"] { background: transparent !important; }
 </style>"""
-# Captions (a figure's range, price, caveat) at least 16 px, the projector minimum (browser check: 14 px
-# grey). A lecture slide fits a 1280×720 projector: the page's top padding (6rem, room for Streamlit's
+# Captions (a figure's range, price, caveat) and the range bars' ends at least 16 px, the projector minimum
+# (browser check: 14 px grey; a11y audit: the bars' 12.8 px were the slide's smallest text). A lecture slide fits a 1280×720 projector: the page's top padding (6rem, room for Streamlit's
 # toolbar, whose white band is made clear so it cannot hide the title) is cut to 2.5rem and the
 # title's to none (measured: the title began 96 px down and the slides ran 160–600 px past 720). A
 # claim's chart takes the height the screen leaves it (``SLIDE_CSS``).
@@ -280,10 +282,14 @@ def range_bar(where, low_text: str, high_text: str, meaning: str, position: floa
     figure fixed at one end of its range sits there). ``meaning`` is the tooltip."""
     left = f"{100.0 * min(1.0, max(0.0, float(position))):.1f}%"
     tooltip = meaning.replace("`", "")  # a tooltip is plain text: a command's backticks would show
-    where.html(RANGE_CSS + f'<div class="cce-range" title="{html.escape(tooltip)}">'
-                           f'<span class="lo">{html.escape(low_text)}</span><span class="bar">'
-                           f'<span class="dot" style="left: {left}"></span>'
-                           f'</span><span class="hi">{html.escape(high_text)}</span></div>')
+    # read aloud as one phrase, "range: <low> to <high>", what the ranges mean said once in the caption below them
+    # (a11y audit: a screen reader said "102 years 1,240 years", the meaning only in a tooltip it does not read)
+    spoken = f"range: {low_text} to {high_text}"
+    where.html(RANGE_CSS + f'<div class="cce-range" title="{html.escape(tooltip)}" role="img" '
+                           f'aria-label="{html.escape(spoken)}">'
+                           f'<span class="lo" aria-hidden="true">{html.escape(low_text)}</span><span class="bar" '
+                           f'aria-hidden="true"><span class="dot" style="left: {left}"></span>'
+                           f'</span><span class="hi" aria-hidden="true">{html.escape(high_text)}</span></div>')
 
 
 def bars_caption(meaning: str, short: str, lecture: bool) -> None:
@@ -348,14 +354,17 @@ def chart_fonts(chart: alt.TopLevelMixin, lecture: bool, frame: bool = False) ->
     its bar (Streamlit's theme flushes the end labels inside the axis, ``labelFlush``, which there set the
     first on the second). A lecture claim's chart on a slide takes it too: it fills the slide's height the same way."""
     px = LECTURE_CHART_FONT_PX if lecture else NORMAL_CHART_FONT_PX
-    return (chart.configure_axis(labelFontSize=px, titleFontSize=px, labelLimit=0, titleLimit=0)
+    ink = {"labelColor": palette.CHART_TEXT, "titleColor": palette.CHART_TEXT}  # a11y audit: Streamlit's grey was 3.7:1
+    return (chart.configure_axis(labelFontSize=px, titleFontSize=px, labelLimit=0, titleLimit=0, **ink)
             .configure_axisBand(labelLimit=band_label_limit(lecture), **({"labelExpr": band_label_expr(), "labelLineHeight": px} if lecture else {}),
                                 **({"labelOverlap": False, "labelFlush": False} if frame else {}))
             .configure_view(discreteHeight={"step": round(BAND_STEP_FONTS * px)})
             .configure_legend(labelFontSize=px, titleFontSize=px, labelLimit=0, titleLimit=0, orient="bottom",
-                              direction="vertical", offset=LEGEND_OFFSET_PX)
-            .configure_header(labelFontSize=px, titleFontSize=px, labelLimit=0)
-            .configure_title(fontSize=px + 2))
+                              direction="vertical", offset=LEGEND_OFFSET_PX, **ink)
+            .configure_header(labelFontSize=px, titleFontSize=px, labelLimit=0, labelColor=palette.CHART_TEXT,
+                              titleColor=palette.CHART_TEXT)
+            .configure_title(fontSize=px + 2, color=palette.CHART_TEXT)
+            .configure_range(category=list(palette.CATEGORY_COLOURS)))  # the series' colours unless a chart sets them
 
 
 def links(items, css: str = "") -> None:

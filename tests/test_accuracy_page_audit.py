@@ -62,7 +62,7 @@ def test_the_power_intervals_validation_is_on_the_page(page):
     for group, g in DOC["power_summary"].items():
         assert table.loc[group, "80% coverage"] == pytest.approx(g["interval_coverage"])
         assert table.loc[group, "Device held out: coverage"] == pytest.approx(g["device_held_out"]["interval_coverage"])
-    assert any(s.value == "Power per device" for s in page.subheader)
+    assert any(s.value == "Power per device" for s in page.header)
 
 
 def test_misses_are_worst_first_with_two_decimals_and_whether_the_interval_held_them(page):

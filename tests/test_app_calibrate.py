@@ -43,7 +43,7 @@ def downloaded_profile(at: AppTest) -> dict:
 
 def test_page_renders_with_sections():
     at = open_page()
-    subheaders = [s.value for s in at.subheader]
+    subheaders = [s.value for s in at.header]
     assert subheaders == ["Calibrated profiles", "Import a CodeCarbon log", "Short CPU calibration on this server",
                           "Load a track report"]
     assert [u.allowed_type for u in at.file_uploader] == [[".csv"], [".json"]]

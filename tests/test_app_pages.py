@@ -124,12 +124,12 @@ def test_compare_follows_the_sidebar_inputs():
 
 def test_profiles_page_shows_the_chosen_device_and_its_roofline():
     at = run_page("profiles", {"hardware": "a100-sxm-80gb"})
-    assert any("NVIDIA A100 SXM 80GB" in s.value.replace("\\", "") for s in at.subheader)
+    assert any("NVIDIA A100 SXM 80GB" in s.value.replace("\\", "") for s in at.header)
     assert at.get("vega_lite_chart"), "roofline chart missing"
     table = at.dataframe[0].value
     assert set(table["id"]) >= {"v100-sxm2", "h100-sxm", "tpu-v4", "brain"}
     at.selectbox(key="hardware").set_value("tpu-v4").run()
-    assert any("TPU v4" in s.value.replace("\\", "") for s in at.subheader)
+    assert any("TPU v4" in s.value.replace("\\", "") for s in at.header)
 
 
 # --- downloads: clean numbers, never the +inf a table keeps for "n/a" ---------------------

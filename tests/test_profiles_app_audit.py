@@ -22,7 +22,7 @@ BROKEN_PUE = GOOD.replace('id = "h100-sxm"', 'id = "broken-one"').replace("pue =
 
 def _text(at) -> str:
     """Everything the page wrote, markdown escapes removed."""
-    parts = [*at.markdown, *at.caption, *at.warning, *at.error, *at.info, *at.subheader]
+    parts = [*at.markdown, *at.caption, *at.warning, *at.error, *at.info, *at.header]
     return "\n".join(str(x.value) for x in parts).replace("\\", "")
 
 
@@ -80,7 +80,7 @@ def test_profiles_page_falls_back_when_the_default_profile_is_broken(broken_defa
     text = _text(at)
     assert "h100-sxm.toml: field 'datacenter.pue'" in text
     assert "The default profile h100-sxm failed to load" in text
-    assert at.subheader and "H100 SXM" not in at.subheader[0].value
+    assert at.header and "H100 SXM" not in at.header[0].value
 
 
 def test_limits_page_falls_back_when_the_default_profile_is_broken(broken_default):
