@@ -1,0 +1,59 @@
+"""A real browser on the accessibility audit's fixes (2026-11-25): the collapsed sidebar out of the Tab order,
+each page its own title, chart text dark, and the memory wall's series in one legend with their dashes. The
+pure checks are in tests/test_a11y.py."""
+
+from __future__ import annotations
+
+import browser_fixtures
+import pytest
+from browser_fixtures import TIMEOUT_MS, open_claim, wait_until_drawn
+
+from app_pages import palette
+from estimator.core.tool import TOOL_NAME
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+browser, server = browser_fixtures.browser, browser_fixtures.server  # the shared fixtures
+
+FOCUSED = """() => { const e = document.activeElement; const r = e.getBoundingClientRect();
+  return {x: r.x, y: r.y, w: r.width, label: (e.getAttribute('aria-label') || e.textContent || '').slice(0, 40)}; }"""
+TAB_STOPS = 15
+SCRIPT_STATE_DONE = """() => document.querySelector('[data-testid="stApp"]')?.getAttribute('data-test-script-state')
+  === 'notRunning' && document.querySelector('h1') !== null"""
+
+
+@pytest.mark.parametrize("query", ["/?preset=lambda-gpt3-v100&lecture=1", "/?preset=lambda-gpt3-v100&embed=true"])
+def test_no_tab_stop_is_off_screen_while_the_sidebar_is_collapsed(browser, server, query):
+    """Lecture and embed mode collapse the sidebar; its 28–42 controls had stayed in the Tab order at x ≈ −300."""
+    page = browser.new_page(viewport={"width": 1024, "height": 768})
+    page.goto(server + query)
+    wait_until_drawn(page)
+    stops = []
+    for _ in range(TAB_STOPS):
+        page.keyboard.press("Tab")
+        stops.append(page.evaluate(FOCUSED))
+    page.close()
+    assert not [s for s in stops if s["x"] + s["w"] <= 0], stops
+
+
+@pytest.mark.parametrize("path, title", [("/compare", "Compare hardware"), ("/accuracy", "Accuracy"),
+                                         ("/lecture?claim=memory-wall", "Lecture")])
+def test_each_page_has_its_own_title(browser, server, path, title):
+    page = browser.new_page()
+    page.goto(server + path)
+    # the page's script done (the Compare page draws no metric, which wait_until_drawn waits for)
+    page.wait_for_function(SCRIPT_STATE_DONE, timeout=TIMEOUT_MS)
+    assert page.title() == f"{title} · {TOOL_NAME}"
+    page.close()
+
+
+def test_the_memory_wall_draws_dark_text_and_one_legend_of_dashed_lines(browser, server):
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    open_claim(page, server, "memory-wall")
+    chart = page.locator('[data-testid="stVegaLiteChart"] svg').first
+    fills = chart.evaluate("svg => [...new Set([...svg.querySelectorAll('.role-axis-label text')].map(t => t.getAttribute('fill')))]")
+    legends = chart.evaluate("svg => svg.querySelectorAll('.role-legend').length")
+    dashes = chart.evaluate("svg => [...new Set([...svg.querySelectorAll('.role-legend-symbol path')]"
+                            ".map(p => p.getAttribute('stroke-dasharray')))]")
+    page.close()
+    assert fills == [palette.CHART_TEXT]
+    assert legends == 1 and len(dashes) == 3  # one legend, each entry its own dash
