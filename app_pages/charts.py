@@ -96,6 +96,12 @@ def trend_dashes(names) -> alt.Scale:
     return alt.Scale(domain=names, range=[palette.DASHES[order.index(n)] for n in names])
 
 
+# A dashed legend entry's size (Vega's symbolSize, a stroke's length squared): 12 px, one normal font's height, so
+# an entry is no taller than its label and the legend takes no height from the plot (a 640×360 frame's had
+# dropped to 62 px at 22 px)
+LEGEND_STROKE_SIZE = 144
+
+
 def series_legend(labels, title: str | None = None, dashed: bool = True) -> alt.Legend:
     """A legend below the plot, long labels wrapped: every series named in full on any screen (a
     legend on one row ran past the chart and dropped its last entries). On a narrow plot (a phone)
@@ -104,7 +110,7 @@ def series_legend(labels, title: str | None = None, dashed: bool = True) -> alt.
     labels = list(labels)
     # ``dashed``: each entry a short stretch of its line, so the dash that tells the series apart without colour
     # shows in the legend too (a11y audit); else the default symbol
-    symbol = {"symbolType": "stroke", "symbolStrokeWidth": 3, "symbolSize": 500} if dashed else {}
+    symbol = {"symbolType": "stroke", "symbolStrokeWidth": 3, "symbolSize": LEGEND_STROKE_SIZE} if dashed else {}
     return alt.Legend(title=title, orient="bottom", direction="vertical", labelLimit=0, **symbol,
                       columns=alt.ExprRef(f"{WIDE_PLOT} ? 2 : 1"),
                       labelExpr=f"{WIDE_PLOT} ? ({wrapped_labels(labels, LEGEND_WIDE_LINE_CHARS)}) : "

@@ -169,7 +169,10 @@ def legend_in_plot(chart: alt.LayerChart) -> alt.LayerChart:
     falls from the top left): a legend row below it had no room once the cost said its base is
     illustrative, on a 1280×720 slide."""
     chart = chart.copy(deep=True)
-    chart.layer[0].encoding.color.legend = alt.Legend(title=None, orient="top-right", labelLimit=0)
+    legend = alt.Legend(title=None, orient="top-right", labelLimit=0, symbolType="stroke", symbolStrokeWidth=3,
+                        symbolSize=charts.LEGEND_STROKE_SIZE)
+    chart.layer[0].encoding.color.legend = legend
+    chart.layer[0].encoding.strokeDash.legend = legend  # the same legend: apart, the dash's stayed below the plot
     return chart
 
 

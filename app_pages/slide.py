@@ -40,8 +40,14 @@ def frame_legend(chart):
     if not color or color.get("legend", {}).get("orient") != "bottom":
         return chart
     chart = chart.copy(deep=True)
-    chart.encoding.color.legend = alt.Legend(title=None, orient="right", direction="vertical", labelLimit=0,
-                                             labelExpr=charts.wrapped_labels(color["scale"]["domain"]))
+    dash = chart.to_dict().get("encoding", {}).get("strokeDash")
+    dashed = dash is not None and dash.get("field") == color.get("field")
+    symbol = {"symbolType": "stroke", "symbolStrokeWidth": 3, "symbolSize": charts.LEGEND_STROKE_SIZE} if dashed else {}
+    legend = alt.Legend(title=None, orient="right", direction="vertical", labelLimit=0,
+                        labelExpr=charts.wrapped_labels(color["scale"]["domain"]), **symbol)
+    chart.encoding.color.legend = legend
+    if dashed:  # the same legend on the dash, so the two stay one (apart, the dash's stayed below the plot)
+        chart.encoding.strokeDash.legend = legend
     return chart
 
 

@@ -120,3 +120,11 @@ def test_a_range_bar_is_read_as_one_phrase():
 def test_the_palettes_first_five_are_told_apart_by_dash_in_every_pair():
     for a, b in itertools.combinations(range(5), 2):
         assert palette.DASHES[a] != palette.DASHES[b]
+
+
+def test_in_a_frame_the_dash_keeps_the_colours_legend():
+    """In a frame the legend moves beside the plot; the dash's had stayed below it, a second legend that left a
+    640×360 frame's memory-wall plot 70 px tall (tests/test_browser_lecture_fit.py)."""
+    from app_pages import slide
+    enc = slide.frame_legend(lecture.memory_wall_chart()).to_dict()["encoding"]
+    assert enc["color"]["legend"] == enc["strokeDash"]["legend"] and enc["color"]["legend"]["orient"] == "right"

@@ -241,7 +241,7 @@ class UtilizationModel:
         cov = np.asarray(self.param_cov)
         var = scale ** 2 + float(vec @ cov @ vec) + (self.tau_log ** 2 if borrowed else 0.0) + extra_var
         sigma = math.sqrt(var)
-        return Prediction(center=min(math.exp(center_log), 1.0), low=math.exp(center_log - q * sigma),
+        return Prediction(center=min(math.exp(center_log), 1.0), low=min(math.exp(center_log - q * sigma), 1.0),
                           high=min(math.exp(center_log + q * sigma), 1.0), level=self.level, sigma_log=sigma,
                           family=family or POOLED, n_runs=n_runs, borrowed=borrowed, unknown=tuple(unknown),
                           interval_from=interval_from, held_at_edge=tuple(held))
