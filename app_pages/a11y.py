@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-FOCUS_COLOUR = "#1f5fbf"  # the range bars' dot (style.RANGE_CSS), 6.1:1 on white
+from . import palette
+
+FOCUS_COLOUR = palette.ACCENT
 A11Y_CSS = f"""<style>
-[data-testid="stSidebar"][aria-expanded="false"], [data-testid="stSidebar"][aria-expanded="false"] *,
 [data-testid="stSidebar"][data-collapsed="true"], [data-testid="stSidebar"][data-collapsed="true"] * {{
   visibility: hidden !important;
 }}

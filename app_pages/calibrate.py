@@ -41,7 +41,8 @@ from estimator.report.track_report import MAX_REPORT_BYTES, LoadedReport, parse_
 
 from . import common as c
 from . import style
-from .charts import category_scale, render_chart
+from .charts import render_chart
+from .palette import category_scale
 
 CPU_BASE = CPU_BASE_PROFILE  # estimator/core/calibrate.py
 # A page run blocks its session: the in-app calibration is kept short, at most the CLI's default

@@ -62,56 +62,19 @@ WIDE_PLOT = f"width >= {LEGEND_WIDE_MIN_PLOT_PX}"
 
 
 # The category palette (app_pages/palette.py: legible on a projector and to colour-blind readers), for charts that
-# fix a series' colour themselves; every other chart takes it as its default range (style.chart_fonts).
+# fix a series' colour themselves (palette.category_scale sets it on a chart).
 CATEGORY_COLOURS = palette.CATEGORY_COLOURS
 
 
-def category_scale(domain=None) -> alt.Scale:
-    """The category palette as a chart's colour scale (over ``domain`` where given, for the same colours in every
-    panel). Set on each chart: Streamlit's chart theme overrides a configured default range."""
-    return alt.Scale(range=list(CATEGORY_COLOURS)) if domain is None else alt.Scale(domain=list(domain),
-                                                                                    range=list(CATEGORY_COLOURS))
-
-
-def trend_colours(names) -> alt.Scale:
-    """One colour per trend series wherever it is drawn (the Limits page's growth chart, the lecture's
-    compute-growth and memory-wall slides), from the category palette; DRAM and interconnect, drawn close
-    together, in green and near-black (a11y audit: Tableau's green and red were one colour to a deuteranope).
-    The scale holds only ``names``, the series the chart draws, so its legend lists no other."""
-    from estimator.laws import trends
-    blue, vermillion, green, purple, black = CATEGORY_COLOURS[:5]
-    colour = {trends.TRAINING_COMPUTE_LABEL: blue, trends.PEAK_FLOPS_LABEL: vermillion,
-              trends.DRAM_BANDWIDTH_LABEL: green, trends.INTERCONNECT_LABEL: black,
-              trends.PRICE_PERF_LABEL: purple}
-    names = list(names)
-    return alt.Scale(domain=names, range=[colour[n] for n in names])
-
-
-def trend_dashes(names) -> alt.Scale:
-    """Each trend's dash, beside its colour (``trend_colours``): the lines are told apart without colour too."""
-    from estimator.laws import trends
-    order = (trends.TRAINING_COMPUTE_LABEL, trends.PEAK_FLOPS_LABEL, trends.DRAM_BANDWIDTH_LABEL,
-             trends.INTERCONNECT_LABEL, trends.PRICE_PERF_LABEL)
-    names = list(names)
-    return alt.Scale(domain=names, range=[palette.DASHES[order.index(n)] for n in names])
-
-
-# A dashed legend entry's size (Vega's symbolSize, a stroke's length squared): 12 px, one normal font's height, so
-# an entry is no taller than its label and the legend takes no height from the plot (a 640×360 frame's had
-# dropped to 62 px at 22 px)
-LEGEND_STROKE_SIZE = 144
-
-
-def series_legend(labels, title: str | None = None, dashed: bool = True) -> alt.Legend:
+def series_legend(labels, title: str | None = None) -> alt.Legend:
     """A legend below the plot, long labels wrapped: every series named in full on any screen (a
     legend on one row ran past the chart and dropped its last entries). On a narrow plot (a phone)
     one entry a row; on a wide one (``WIDE_PLOT``) two columns of longer lines, so that the legend
     takes half the height (the choice is the browser's, from the plot's drawn width)."""
     labels = list(labels)
-    # ``dashed``: each entry a short stretch of its line, so the dash that tells the series apart without colour
-    # shows in the legend too (a11y audit); else the default symbol
-    symbol = {"symbolType": "stroke", "symbolStrokeWidth": 3, "symbolSize": LEGEND_STROKE_SIZE} if dashed else {}
-    return alt.Legend(title=title, orient="bottom", direction="vertical", labelLimit=0, **symbol,
+    # each entry a short stretch of its line, so the dash that tells the series apart without colour shows in the
+    # legend too (a11y audit)
+    return alt.Legend(title=title, orient="bottom", direction="vertical", labelLimit=0, **palette.STROKE_LEGEND,
                       columns=alt.ExprRef(f"{WIDE_PLOT} ? 2 : 1"),
                       labelExpr=f"{WIDE_PLOT} ? ({wrapped_labels(labels, LEGEND_WIDE_LINE_CHARS)}) : "
                                 f"({wrapped_labels(labels)})")
@@ -262,7 +225,7 @@ def energy_chart(df: pd.DataFrame) -> alt.Chart:
     return alt.Chart(df).mark_bar().encode(
         x=alt.X("energy_kwh:Q", title="Energy (kWh)", axis=alt.Axis(labelExpr=human_labels(linear=True))),
         y=alt.Y("part:N", title=None, sort=parts),
-        color=alt.Color("part:N", sort=parts, legend=None, scale=category_scale()),
+        color=alt.Color("part:N", sort=parts, legend=None, scale=palette.category_scale()),
         tooltip=["part:N", alt.Tooltip("energy_kwh:Q", format=",.4~r", title="kWh"),
                  alt.Tooltip("share:Q", format=".1%")],
     ).properties(height=alt.Step(32))
@@ -302,7 +265,7 @@ def memory_layers(df: pd.DataFrame) -> alt.LayerChart:
         x=alt.X("sum(gb):Q", title="GB per device"),
         y=alt.Y("row:N", title=None, scale=alt.Scale(paddingOuter=0.45)),
         color=alt.Color("part:N", sort=list(MEMORY_PARTS), title=None, legend=alt.Legend(orient="bottom"),
-                        scale=category_scale()),
+                        scale=palette.category_scale()),
         order=alt.Order("order:Q"),
         tooltip=["part:N", alt.Tooltip("gb:Q", format=",.4~r", title="GB")],
     )
@@ -338,10 +301,10 @@ def roofline_chart(profile) -> alt.LayerChart | None:
         x=alt.X("intensity:Q", scale=LOG, title="Arithmetic intensity (FLOP per byte)",
                 axis=log_axis(decades(ai[0], ai[-1]), format="~g", grid=False)),
         y=alt.Y("flops_per_s:Q", scale=LOG, title="Attainable FLOP/s", axis=alt.Axis(labelExpr=FLOPS_PER_S_LABELS, tickCount=6)),
-        color=alt.Color("precision:N", scale=category_scale()),
+        color=alt.Color("precision:N", scale=palette.category_scale()),
         strokeDash=alt.StrokeDash("precision:N", scale=alt.Scale(range=list(palette.DASHES))))  # not colour alone
     points = alt.Chart(ridge).mark_point(filled=True, size=60).encode(
-        x="intensity:Q", y="flops_per_s:Q", color=alt.Color("precision:N", scale=category_scale()),
+        x="intensity:Q", y="flops_per_s:Q", color=alt.Color("precision:N", scale=palette.category_scale()),
         shape=alt.Shape("precision:N", scale=alt.Scale(range=list(palette.SHAPES))),
         tooltip=["precision", alt.Tooltip("intensity:Q", format=".3~r", title="ridge FLOP/byte"),
                  alt.Tooltip("flops_per_s:Q", format=".3~s", title="peak FLOP/s")])
@@ -389,7 +352,7 @@ def accuracy_panel(df: pd.DataFrame, panel: str, font_px: int = 12) -> alt.Layer
         x=x, y=alt.Y("low:Q", scale=scale, axis=axis, title="Predicted device-hours"), y2="high:Q")
     line = base.transform_filter("datum.kind == 'diagonal'").mark_line(color="gray", strokeDash=[4, 4]).encode(x=x, y=y)
     families = sorted(df.loc[df["kind"] == "run", "family"].dropna().unique())  # same colours in every panel
-    color = alt.Color("family:N", title="Hardware family", scale=category_scale(families),
+    color = alt.Color("family:N", title="Hardware family", scale=palette.category_scale(families),
                       legend=alt.Legend(labelFontSize=font_px, titleFontSize=font_px, labelLimit=0, titleLimit=0))
     runs = base.transform_filter("datum.kind == 'run'")
     bars = runs.mark_rule(opacity=0.6).encode(x=x, y=alt.Y("low:Q", scale=scale), y2="high:Q", color=color)

@@ -52,7 +52,7 @@ def savings_chart(df: pd.DataFrame) -> alt.LayerChart:
     y = alt.Y("short:N", sort=None, title=None)  # short labels (the full setting cut to "student of 42 billion param…")
     bars = alt.Chart(df).mark_bar().encode(
         x=alt.X("wh_per_query:Q", title="Energy per query (Wh), with its range"), y=y,
-        color=alt.Color("technique:N", legend=None, scale=charts.category_scale()),
+        color=alt.Color("technique:N", legend=None, scale=palette.category_scale()),
         tooltip=["short", "setting", alt.Tooltip("wh_per_query:Q", format=".3g"), alt.Tooltip("wh_per_query_low:Q", format=".3g"),
                  alt.Tooltip("wh_per_query_high:Q", format=".3g"), alt.Tooltip("saved_pct:Q", format=".0f")])
     ranges = alt.Chart(df).mark_rule(color="black").encode(x="wh_per_query_low:Q", x2="wh_per_query_high:Q", y=y)
@@ -90,11 +90,12 @@ def break_even_chart(report) -> alt.LayerChart | None:
     y_ticks = charts.log_ticks(float(df["value"].min()), float(df["value"].max()))
     x_axis = charts.log_axis(x_ticks, labelExpr=charts.human_labels())
     y_axis = charts.log_axis(y_ticks, labelExpr=charts.human_labels("$" if key == "cost_usd" else ""))
+    legend = alt.Legend(title=None, **palette.STROKE_LEGEND)  # one legend for both cues, its entries dashed
     lines = alt.Chart(df).mark_line().encode(
         x=alt.X("queries:Q", scale=charts.log_scale(x_ticks), title="Queries served (log)", axis=x_axis),
         y=alt.Y("value:Q", scale=charts.log_scale(y_ticks), title=f"{unit} (log)", axis=y_axis),
-        color=alt.Color("what:N", title=None, scale=charts.category_scale()),
-        strokeDash=alt.StrokeDash("what:N", title=None, sort=["serving (cumulative)", "training (once)"],
+        color=alt.Color("what:N", title=None, scale=palette.category_scale(), legend=legend),
+        strokeDash=alt.StrokeDash("what:N", title=None, sort=["serving (cumulative)", "training (once)"], legend=legend,
                                   scale=alt.Scale(range=[palette.DASHES[0], palette.DASHES[1]])),  # a11y audit: not colour alone
         tooltip=["what", alt.Tooltip("queries:Q", format=".3~s"),
                                                          alt.Tooltip("value:Q", format=".3~s")])

@@ -26,7 +26,7 @@ from estimator.laws import diminishing as dm
 from estimator.report import humanize as hz
 from estimator.services import api, companions, limits
 
-from . import charts, slide, style
+from . import charts, palette, slide, style
 from . import common as c
 from .limits_charts import multiplier_chart
 
@@ -169,8 +169,7 @@ def legend_in_plot(chart: alt.LayerChart) -> alt.LayerChart:
     falls from the top left): a legend row below it had no room once the cost said its base is
     illustrative, on a 1280×720 slide."""
     chart = chart.copy(deep=True)
-    legend = alt.Legend(title=None, orient="top-right", labelLimit=0, symbolType="stroke", symbolStrokeWidth=3,
-                        symbolSize=charts.LEGEND_STROKE_SIZE)
+    legend = alt.Legend(title=None, orient="top-right", labelLimit=0, **palette.STROKE_LEGEND)
     chart.layer[0].encoding.color.legend = legend
     chart.layer[0].encoding.strokeDash.legend = legend  # the same legend: apart, the dash's stayed below the plot
     return chart
@@ -205,9 +204,9 @@ def compute_vs_price_chart(rep) -> alt.Chart:
                        for r in rows for label, growth in (
                            (compute, r["training_compute_growth"]),
                            (price, r["price_perf_growth"]))])
-    # the colours the same trends have on the Limits page (charts.trend_colours)
-    colours = charts.trend_colours([trends.TRAINING_COMPUTE_LABEL, trends.PRICE_PERF_LABEL]).to_dict()["range"]
-    dashes = charts.trend_dashes([trends.TRAINING_COMPUTE_LABEL, trends.PRICE_PERF_LABEL]).to_dict()["range"]
+    # the colours the same trends have on the Limits page (palette.trend_colours)
+    colours = palette.trend_colours([trends.TRAINING_COMPUTE_LABEL, trends.PRICE_PERF_LABEL]).to_dict()["range"]
+    dashes = palette.trend_dashes([trends.TRAINING_COMPUTE_LABEL, trends.PRICE_PERF_LABEL]).to_dict()["range"]
     return alt.Chart(df).mark_line().encode(
         x=alt.X("year:Q", axis=alt.Axis(format="d"), title=None),
         y=charts.log_encoding(alt.Y, "growth:Q", df["growth"], "Growth since the first year (×, log)",
@@ -262,9 +261,9 @@ def memory_wall_chart() -> alt.Chart:
                 axis=alt.Axis(values=[int(y) for y in years], format="d")),  # whole years, not "2.0"
         y=charts.log_encoding(alt.Y, "growth:Q", df["growth"], "Growth (×, log)",
                               labelExpr=charts.pow10_labels()),  # 10⁵: narrow, so the legend fits
-        color=alt.Color("series:N", scale=charts.trend_colours(name for name, _ in MEMORY_WALL_SERIES),
+        color=alt.Color("series:N", scale=palette.trend_colours(name for name, _ in MEMORY_WALL_SERIES),
                         legend=charts.series_legend([name for name, _ in MEMORY_WALL_SERIES])),
-        strokeDash=alt.StrokeDash("series:N", scale=charts.trend_dashes(name for name, _ in MEMORY_WALL_SERIES),
+        strokeDash=alt.StrokeDash("series:N", scale=palette.trend_dashes(name for name, _ in MEMORY_WALL_SERIES),
                                   legend=charts.series_legend([name for name, _ in MEMORY_WALL_SERIES])))
 
 

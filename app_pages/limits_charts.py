@@ -93,7 +93,7 @@ def multiplier_chart(current: float, k: float, target: float) -> alt.LayerChart:
         x=alt.X("target:Q", title="Target error", axis=alt.Axis(labelExpr=charts.human_labels(suffix="%", linear=True))),
         y=charts.log_encoding(alt.Y, "multiplier:Q", df["multiplier"], "Compute multiplier (log)",
                               labelExpr=charts.pow10_labels()),
-        color=alt.Color("k:N", sort=labels, scale=charts.category_scale(labels), legend=charts.series_legend(labels)),
+        color=alt.Color("k:N", sort=labels, scale=palette.category_scale(labels), legend=charts.series_legend(labels)),
         strokeDash=alt.StrokeDash("k:N", sort=labels, scale=alt.Scale(domain=labels, range=list(palette.DASHES)),
                                   legend=charts.series_legend(labels)),  # the same legend: one, both cues (a11y)
         tooltip=["k", alt.Tooltip("target:Q", format=".3g", title="target error (%)"),
@@ -124,7 +124,7 @@ def cost_chart(table: trends.TrendTable) -> alt.LayerChart:
     long["series"] = long["series"].map({"workload_cost_usd": "hardware price-performance only",
                                          "workload_cost_with_algorithms_usd": "+ algorithmic efficiency"})
     lines = alt.Chart(long).mark_line(point=True).encode(
-        x="year:Q", y=alt.Y("usd:Q", scale=y["scale"]), color=alt.Color("series:N", title=None, scale=charts.category_scale()),
+        x="year:Q", y=alt.Y("usd:Q", scale=y["scale"]), color=alt.Color("series:N", title=None, scale=palette.category_scale()),
         tooltip=["year", "series", alt.Tooltip("usd:Q", format="$,.3~s")])
     return alt.layer(band, lines)
 
@@ -141,8 +141,8 @@ def growth_chart(table: trends.TrendTable) -> alt.Chart:
         x=alt.X("year:Q", axis=alt.Axis(format="d"), title="Year"),
         y=charts.log_encoding(alt.Y, "growth:Q", long["growth"], "Growth since the first year (×, log)",
                               labelExpr=charts.pow10_labels()),
-        color=alt.Color("series:N", scale=charts.trend_colours(names.values()),
+        color=alt.Color("series:N", scale=palette.trend_colours(names.values()),
                         legend=charts.series_legend(names.values())),
-        strokeDash=alt.StrokeDash("series:N", scale=charts.trend_dashes(names.values()),
+        strokeDash=alt.StrokeDash("series:N", scale=palette.trend_dashes(names.values()),
                                   legend=charts.series_legend(names.values())),  # the same legend: one, both cues
         tooltip=["year", "series", alt.Tooltip("growth:Q", format=".3~e")])

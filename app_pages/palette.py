@@ -13,8 +13,12 @@ apart by colour alone also varies the dash or the mark's shape (``DASHES``, ``SH
 
 from __future__ import annotations
 
+import altair as alt
+
 # Chart text: axis labels and titles, legends, headers (11.2:1 on white).
 CHART_TEXT = "#3b3b3b"
+# The accent: a range bar's dot (style.RANGE_CSS) and the keyboard's focus outline (a11y.A11Y_CSS), 6.1:1 on white.
+ACCENT = "#1f5fbf"
 
 # Categorical series, in order; each at least 3:1 on white (contrast in the comment).
 CATEGORY_COLOURS = (
@@ -31,6 +35,43 @@ CATEGORY_COLOURS = (
 # Dash patterns and point shapes for series told apart by more than colour (Vega-Lite's strokeDash and shape).
 DASHES = ([1, 0], [8, 4], [2, 3], [8, 3, 2, 3], [12, 4], [4, 4], [1, 4], [14, 3, 3, 3])
 SHAPES = ("circle", "square", "triangle-up", "diamond", "cross", "triangle-down", "wedge", "stroke")
+# A legend entry of dashed lines: a short stretch of the line, 12 px long (Vega's symbolSize is its length
+# squared), one normal font's height, so an entry is no taller than its label (at 22 px a second row of
+# entries had left a 640×360 frame's plot 62 px tall)
+STROKE_LEGEND = {"symbolType": "stroke", "symbolStrokeWidth": 3, "symbolSize": 144}
+
+
+def category_scale(domain=None) -> alt.Scale:
+    """The category palette as a chart's colour scale (over ``domain`` where given, for the same colours in every
+    panel). Set on each chart: Streamlit's chart theme overrides a configured default range."""
+    return (alt.Scale(range=list(CATEGORY_COLOURS)) if domain is None
+            else alt.Scale(domain=list(domain), range=list(CATEGORY_COLOURS)))
+
+
+def _trend_order():
+    from estimator.laws import trends
+    return (trends.TRAINING_COMPUTE_LABEL, trends.PEAK_FLOPS_LABEL, trends.DRAM_BANDWIDTH_LABEL,
+            trends.INTERCONNECT_LABEL, trends.PRICE_PERF_LABEL)
+
+
+# Each trend's colour (its place in _trend_order): compute blue, peak FLOP/s vermillion, DRAM green, interconnect
+# near-black, price-performance purple; DRAM and interconnect, drawn close together, in green and near-black
+# (a11y audit: Tableau's green and red were one colour to a deuteranope)
+TREND_COLOUR_INDEX = (0, 1, 2, 4, 3)
+
+
+def trend_colours(names) -> alt.Scale:
+    """One colour per trend series wherever it is drawn (the Limits page's growth chart, the lecture's
+    compute-growth and memory-wall slides); the scale holds only ``names``, the series the chart draws, so its
+    legend lists no other."""
+    order, names = _trend_order(), list(names)
+    return alt.Scale(domain=names, range=[CATEGORY_COLOURS[TREND_COLOUR_INDEX[order.index(n)]] for n in names])
+
+
+def trend_dashes(names) -> alt.Scale:
+    """Each trend's dash, beside its colour (``trend_colours``): the lines are told apart without colour too."""
+    order, names = _trend_order(), list(names)
+    return alt.Scale(domain=names, range=[DASHES[order.index(n)] for n in names])
 
 
 def contrast_ratio(foreground: str, background: str = "#ffffff") -> float:

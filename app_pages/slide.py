@@ -7,7 +7,7 @@ from __future__ import annotations
 import altair as alt
 import streamlit as st
 
-from . import charts, style
+from . import charts, palette, style
 from . import common as c
 
 
@@ -42,7 +42,7 @@ def frame_legend(chart):
     chart = chart.copy(deep=True)
     dash = chart.to_dict().get("encoding", {}).get("strokeDash")
     dashed = dash is not None and dash.get("field") == color.get("field")
-    symbol = {"symbolType": "stroke", "symbolStrokeWidth": 3, "symbolSize": charts.LEGEND_STROKE_SIZE} if dashed else {}
+    symbol = palette.STROKE_LEGEND if dashed else {}
     legend = alt.Legend(title=None, orient="right", direction="vertical", labelLimit=0,
                         labelExpr=charts.wrapped_labels(color["scale"]["domain"]), **symbol)
     chart.encoding.color.legend = legend

@@ -63,7 +63,7 @@ RANGE_CSS = """<style>
 .cce-range { display: flex; align-items: center; gap: 0.4rem; font-size: 0.8rem; color: #555; margin-top: -0.4rem; }
 .cce-range .bar { flex: 1 1 auto; min-width: 2rem; height: 0.35rem; border-radius: 0.2rem; background: #c9d6ea; position: relative; }
 .cce-range .dot { position: absolute; left: 50%; top: 50%; width: 0.6rem; height: 0.6rem; margin: -0.3rem 0 0 -0.3rem;
-  border-radius: 50%; background: #1f5fbf; }
+  border-radius: 50%; background: """ + palette.ACCENT + """; }
 .cce-range .lo, .cce-range .hi { white-space: nowrap; }
 </style>"""
 
@@ -363,8 +363,7 @@ def chart_fonts(chart: alt.TopLevelMixin, lecture: bool, frame: bool = False) ->
                               direction="vertical", offset=LEGEND_OFFSET_PX, **ink)
             .configure_header(labelFontSize=px, titleFontSize=px, labelLimit=0, labelColor=palette.CHART_TEXT,
                               titleColor=palette.CHART_TEXT)
-            .configure_title(fontSize=px + 2, color=palette.CHART_TEXT)
-            .configure_range(category=list(palette.CATEGORY_COLOURS)))  # the series' colours unless a chart sets them
+            .configure_title(fontSize=px + 2, color=palette.CHART_TEXT))  # series' colours: palette.category_scale
 
 
 def links(items, css: str = "") -> None:

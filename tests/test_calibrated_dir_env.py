@@ -28,11 +28,11 @@ def test_a_named_folder_that_does_not_exist_is_refused(tmp_path, monkeypatch):
     assert not typo.exists()
 
 
-def test_the_default_folder_is_still_made_on_the_first_calibration(tmp_path, monkeypatch):
+def test_the_default_folder_is_taken_before_it_exists(tmp_path, monkeypatch):
     fresh = tmp_path / "calibrated"
     monkeypatch.setattr(datafiles, "CALIBRATED_DIR", fresh)
     monkeypatch.setattr(paths, "CALIBRATED_DIR_NAMED", False)
-    assert cr.checked_out_path(None, "h100-mine") == fresh / "h100-mine.toml"
+    assert cr.checked_out_path(None, "h100-mine") == fresh / "h100-mine.toml"  # write_text_atomic makes it then
 
 
 def test_an_existing_named_folder_and_an_explicit_path_are_taken(tmp_path, monkeypatch):

@@ -59,7 +59,7 @@ def test_the_stages_agree_with_the_estimate(profiles):
     assert e.time_flops == t.time_flops and e.utilization == t.choice.info and t.recompute_note in e.notes
     said = {a.name: a for a in e.assumptions}
     assert (said["utilization"].value, said["utilization"].source) == (t.choice.value, t.choice.source)
-    assert said["power_w"].value == site.power.value and e.price_basis == site.pricing.basis
+    assert said["power_w"].value == site.power_w.value and e.price_basis == site.pricing.basis
 
 
 def test_a_known_runs_time_takes_no_utilisation(profiles):

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from estimator.core.errors import InputError
-from estimator.core.inference import InferenceScenario, _input_assumptions, inference
+from estimator.core.inference import InferenceScenario, inference, input_assumptions
 from estimator.core.inference_device import ServingCompute, serving_compute
 from estimator.core.inference_memory import MemoryFit, memory_fit
 from estimator.core.inference_served import ServedModel, served_model
@@ -45,7 +45,7 @@ def _stages(s, profile, fit):
     memory = memory_fit(s, profile, served)
     decode = decode_step(s, fit, served, compute, memory)
     totals = serving_totals(s, profile, fit, served, compute, memory, decode,
-                            inputs=_input_assumptions(s, served, compute, memory))
+                            inputs=input_assumptions(s, served, compute, memory))
     return served, compute, memory, decode, totals
 
 

@@ -10,7 +10,7 @@ import re
 import pytest
 from apptest_pages import run_page
 
-from estimator.core.inference import _fmt_ms
+from estimator.core.inference_step_notes import fmt_ms
 from estimator.core.number_text import gfmt
 
 E_NOTATION = re.compile(r"\d(?:\.\d+)?e[+-]\d\d")  # what :g writes (1e+22, 2.5e-07), not a typed 1e22
@@ -35,7 +35,7 @@ def test_gfmt_is_g_without_its_e_notation(x, digits, text):
     (2.5e-7, "2.5 × 10⁻⁴ ms"),
 ])
 def test_an_inference_note_writes_a_time_in_ms_or_s(seconds, text):
-    assert _fmt_ms(seconds) == text
+    assert fmt_ms(seconds) == text
 
 
 COMMANDS = [

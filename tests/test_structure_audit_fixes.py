@@ -20,7 +20,7 @@ def test_a_comparison_covers_every_profile_by_id_and_reference_points_only_when_
     assert set(every) == set(ps)
 
 
-def test_the_cli_and_the_compare_page_compare_the_same_profiles(cli):
+def test_the_clis_compare_lists_the_profiles_compared_ids_gives(cli):
     import csv
     import io
 

@@ -24,13 +24,12 @@ from estimator.core.calibration_section import calibration_facts
 from estimator.core.compute import compute, compute_interval
 from estimator.core.equivalents import equivalents
 from estimator.core.errors import InputError, ResultOutOfBounds
-from estimator.core.estimate_inputs import (  # noqa: F401 (the defaults and resolve_flops, importable from here as before)
+from estimator.core.estimate_inputs import (  # noqa: F401 (the default grid intensity, importable from here as before)
     DEFAULT_CARBON_INTENSITY_G_PER_KWH,
     DEFAULT_CARBON_INTENSITY_SOURCE,
     SiteInputs,
     TimeBasis,
     Workload,
-    resolve_flops,
     resolve_workload,
     site_inputs,
     time_basis,
@@ -51,12 +50,6 @@ from estimator.core.number_text import gfmt
 from estimator.core.profile import HardwareProfile
 from estimator.core.scenario import Scenario
 from estimator.core.units import S_PER_HOUR
-from estimator.core.utilization_choice import (  # noqa: F401
-    UtilizationChoice,
-    UtilizationInfo,
-    beyond_fitted_scale,
-    utilization_for,
-)
 from estimator.core.workload import FLOPS_PER_PARAM_TOKEN_TRAIN, FLOPS_PER_PARAM_TOKEN_TRAIN_RECOMPUTE
 
 # The figures the time and the energy give, each with a range (``compute.compute_interval``'s keys).
@@ -131,7 +124,7 @@ def _time_and_energy(s: Scenario, profile: HardwareProfile, w: Workload, t: Time
     a known run's time, or from the FLOPs at the utilisation and the peak, the ranges from those of the
     utilisation, the peak and the power. Refuses figures that are not finite, device-hours past their
     bound, and a known run's time its FLOPs contradict."""
-    power_w = site.power.value
+    power_w = site.power_w.value
     point = dict(devices=w.devices, power_w=power_w, pue=site.pue.value,
                  carbon_intensity_g_per_kwh=site.carbon_intensity.value,
                  price_usd_per_device_hour=site.pricing.usd_per_device_hour,
@@ -141,11 +134,11 @@ def _time_and_energy(s: Scenario, profile: HardwareProfile, w: Workload, t: Time
     elif s.device_hours is not None:
         point["device_hours"] = s.device_hours
     else:
-        point.update(flops=t.time_flops, peak_flops_per_s=w.peak, utilization=t.choice.value)
+        point.update(flops=t.time_flops, peak_flops_per_s=w.peak_flops_per_s, utilization=t.choice.value)
     peak_low, peak_high = profile.peak_range(w.precision)
     input_sides = {
         "utilization": t.choice.log_sides if t.choice is not None else (0.0, 0.0),
-        "peak": sides(w.peak, peak_low, peak_high),
+        "peak": sides(w.peak_flops_per_s, peak_low, peak_high),
         "power": (0.0, 0.0) if s.power_w is not None else sides(power_w, *profile.power.average_range_w),
     }
     mid, low, high = compute_interval(input_sides, **point)

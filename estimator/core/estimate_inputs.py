@@ -42,7 +42,7 @@ class Workload:
     flops_assumption: Assumption | None
     time_given: bool                      # the time is a known run's hours or device-hours, not computed
     precision: str
-    peak: float                           # FLOP/s per device at the precision
+    peak_flops_per_s: float               # per device at the precision
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,7 @@ class Pricing:
 @dataclass(frozen=True)
 class SiteInputs:
     """Where the devices run: their power, the data centre's PUE, the grid's intensity, the price."""
-    power: Picked                         # W per device
+    power_w: Picked                       # per device
     pue: Picked
     carbon_intensity: Picked              # gCO2e/kWh
     pricing: Pricing
@@ -134,7 +134,7 @@ def resolve_workload(s: Scenario, profile: HardwareProfile) -> Workload:
                          field="precision")
     return Workload(devices=devices, devices_set=s.devices != 1 or "devices" in dict(s.origins), flops=flops,
                     flops_assumption=flops_assumption, time_given=time_given, precision=precision,
-                    peak=profile.peak(precision))
+                    peak_flops_per_s=profile.peak(precision))
 
 
 def time_basis(s: Scenario, profile: HardwareProfile, w: Workload) -> TimeBasis:
@@ -197,4 +197,4 @@ def site_inputs(s: Scenario, profile: HardwareProfile) -> SiteInputs:
                     s.carbon_intensity_source or s.source("carbon_intensity_g_per_kwh"))
     else:
         ci = Picked(DEFAULT_CARBON_INTENSITY_G_PER_KWH, "default", DEFAULT_CARBON_INTENSITY_SOURCE)
-    return SiteInputs(power=power, pue=pue, carbon_intensity=ci, pricing=_pricing(s, profile))
+    return SiteInputs(power_w=power, pue=pue, carbon_intensity=ci, pricing=_pricing(s, profile))

@@ -43,11 +43,11 @@ def assumptions(s: Scenario, profile: HardwareProfile, w: Workload, t: TimeBasis
         out.append(Assumption("precision", w.precision, "",
                               s.origin("precision") if s.precision else f"profile:{profile.id}",
                               s.source("precision") if s.precision else "profile's default precision"))
-        out.append(Assumption("peak_flops_per_s", w.peak, "FLOP/s per device", f"profile:{profile.id}",
+        out.append(Assumption("peak_flops_per_s", w.peak_flops_per_s, "FLOP/s per device", f"profile:{profile.id}",
                               profile.peak_source))
         out.append(Assumption("utilization", t.choice.value, "fraction of peak", t.choice.origin, t.choice.source))
-    out.append(Assumption("power_w", site.power.value, "W per device", site.power.origin,
-                          site.power.source + ("" if s.power_w is not None else
+    out.append(Assumption("power_w", site.power_w.value, "W per device", site.power_w.origin,
+                          site.power_w.source + ("" if s.power_w is not None else
                                                f" (includes host share: {'yes' if profile.power.includes_host else 'no'})")))
     out.append(Assumption("pue", site.pue.value, "", site.pue.origin, site.pue.source))
     out.append(Assumption("carbon_intensity_g_per_kwh", site.carbon_intensity.value, "gCO2e/kWh",
@@ -90,7 +90,7 @@ def _input_notes(s: Scenario, profile: HardwareProfile, w: Workload, achieved: f
     if w.flops is not None:
         if time_given:
             notes.append(f"time taken from the known run; achieved {gfmt(achieved, 3)} FLOP/s per device = "
-                         f"{achieved / w.peak:.1%} of the {precision} peak")
+                         f"{achieved / w.peak_flops_per_s:.1%} of the {precision} peak")
     elif s.precision is not None:
         notes.append(f"precision {precision} changes nothing here: the known run's time needs no peak (give its FLOPs "
                      "to see what share of the peak it reached)")
@@ -138,7 +138,7 @@ def _utilization_notes(s: Scenario, profile: HardwareProfile, w: Workload,
         # 16× the bf16 time with no word of it)
         # (review: the 30% rule and the pooled fit, for hardware without runs, are shares of that peak too;
         # scaling audit: so is a preset's own figure, no preset setting a precision: data/presets.toml)
-        caveats.append(OtherPeak(profile.default_precision, precision, w.peak / profile.peak(), util_info.short,
+        caveats.append(OtherPeak(profile.default_precision, precision, w.peak_flops_per_s / profile.peak(), util_info.short,
                                  preset=choice.origin.startswith("preset:")))
         notes.append(caveats[-1].note())
     unlike = profile.utilization.unlike_held_out

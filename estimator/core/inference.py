@@ -33,13 +33,10 @@ from dataclasses import dataclass
 
 from estimator.core import bounds as B
 from estimator.core import validation as v
-from estimator.core.architecture import check_tensor_parallel, tensor_parallel_problem  # noqa: F401 (importable from here as before)
+from estimator.core.architecture import tensor_parallel_problem  # noqa: F401 (importable from here as before)
 from estimator.core.errors import InputError
 from estimator.core.estimate import Assumption
 from estimator.core.inference_device import (  # noqa: F401 (importable from here as before)
-    ACTIVATION_SCHEMES,
-    CHIP_WORDS,
-    LOW_BIT_COMPUTE_NOTE,
     PRECISIONS_FOR_BITS,
     ServingCompute,
     device_of,
@@ -50,8 +47,7 @@ from estimator.core.inference_memory import MemoryFit, memory_fit
 from estimator.core.inference_notes import count_text, counted
 from estimator.core.inference_result import InferenceResult
 from estimator.core.inference_served import ServedModel, served_model
-from estimator.core.inference_step_notes import SMALLEST_PLAIN_MS, range_meaning, step_notes  # noqa: F401
-from estimator.core.inference_step_notes import fmt_ms as _fmt_ms  # noqa: F401 (importable from here as before)
+from estimator.core.inference_step_notes import range_meaning, step_notes
 from estimator.core.inference_totals import decode_step, serving_totals
 from estimator.core.number_text import gfmt
 from estimator.core.profile import HardwareProfile
@@ -177,7 +173,7 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
     memory = memory_fit(s, profile, served)
     decode = decode_step(s, fit, served, compute, memory)
     totals = serving_totals(s, profile, fit, served, compute, memory, decode,
-                            inputs=_input_assumptions(s, served, compute, memory))
+                            inputs=input_assumptions(s, served, compute, memory))
     notes = served.notes + compute.notes + totals.notes + step_notes(s, profile, fit, served, compute, memory, decode)
     footprint = memory.footprint
     return InferenceResult(
@@ -197,7 +193,7 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
         teacher_params=None if s.student_params is None else float(s.params))
 
 
-def _input_assumptions(s: InferenceScenario, served: ServedModel, compute: ServingCompute,
+def input_assumptions(s: InferenceScenario, served: ServedModel, compute: ServingCompute,
                        memory: MemoryFit) -> tuple[Assumption, ...]:
     """The serving inputs the estimate's own assumptions leave out, each given or defaulted: the fractions of the
     bandwidth and the peak achieved, the query's prompt and output tokens, the devices' rule, the architecture."""
