@@ -36,8 +36,9 @@ CATEGORY_COLOURS = (
 DASHES = ([1, 0], [8, 4], [2, 3], [8, 3, 2, 3], [12, 4], [4, 4], [1, 4], [14, 3, 3, 3])
 SHAPES = ("circle", "square", "triangle-up", "diamond", "cross", "triangle-down", "wedge", "stroke")
 # A legend entry of dashed lines: a short stretch of the line, 12 px long (Vega's symbolSize is its length
-# squared), one normal font's height, so an entry is no taller than its label (at 22 px a second row of
-# entries had left a 640×360 frame's plot 62 px tall)
+# squared), one normal font's height, so an entry is no taller than its label. A chart that dashes its series
+# gives the colour and the dash this same legend, or Vega-Lite draws two (in a 640×360 frame the second had
+# left the memory-wall plot 70 px tall)
 STROKE_LEGEND = {"symbolType": "stroke", "symbolStrokeWidth": 3, "symbolSize": 144}
 
 
