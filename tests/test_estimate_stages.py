@@ -54,7 +54,7 @@ def test_the_stages_agree_with_the_estimate(profiles):
     t = time_basis(s, p, w)
     assert t.time_flops == pytest.approx(6 * 7e9 * 2e12) and t.recompute_note.startswith("full recomputation")
     site = site_inputs(s, p)
-    assert site.carbon_intensity.value == DEFAULT_CARBON_INTENSITY_G_PER_KWH and site.pricing.usd_per_kwh is None
+    assert site.carbon_intensity_g_per_kwh.value == DEFAULT_CARBON_INTENSITY_G_PER_KWH and site.pricing.usd_per_kwh is None
     e = estimate(s, p)
     assert e.time_flops == t.time_flops and e.utilization == t.choice.info and t.recompute_note in e.notes
     said = {a.name: a for a in e.assumptions}

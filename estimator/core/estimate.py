@@ -89,7 +89,7 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
     said = assumptions(s, profile, w, t, site, fp.assumptions)
     notes, caveats = notes_and_caveats(s, profile, w, t, achieved=fig.achieved_flops_per_s,
                                        has_cost=mid["cost_usd"] is not None,
-                                       carbon_intensity=site.carbon_intensity.value, footprint_notes=fp.notes)
+                                       carbon_intensity_g_per_kwh=site.carbon_intensity_g_per_kwh.value, footprint_notes=fp.notes)
     derived = w.flops_assumption is not None and w.flops_assumption.origin == "derived"
     return Estimate(
         hardware_id=profile.id, hardware_name=profile.name, hardware_release_year=profile.release_year,
@@ -126,7 +126,7 @@ def _time_and_energy(s: Scenario, profile: HardwareProfile, w: Workload, t: Time
     bound, and a known run's time its FLOPs contradict."""
     power_w = site.power_w.value
     point = dict(devices=w.devices, power_w=power_w, pue=site.pue.value,
-                 carbon_intensity_g_per_kwh=site.carbon_intensity.value,
+                 carbon_intensity_g_per_kwh=site.carbon_intensity_g_per_kwh.value,
                  price_usd_per_device_hour=site.pricing.usd_per_device_hour,
                  electricity_usd_per_kwh=site.pricing.usd_per_kwh)
     if s.hours is not None:

@@ -77,7 +77,7 @@ class SiteInputs:
     """Where the devices run: their power, the data centre's PUE, the grid's intensity, the price."""
     power_w: Picked                       # per device
     pue: Picked
-    carbon_intensity: Picked              # gCO2e/kWh
+    carbon_intensity_g_per_kwh: Picked
     pricing: Pricing
 
 
@@ -197,4 +197,4 @@ def site_inputs(s: Scenario, profile: HardwareProfile) -> SiteInputs:
                     s.carbon_intensity_source or s.source("carbon_intensity_g_per_kwh"))
     else:
         ci = Picked(DEFAULT_CARBON_INTENSITY_G_PER_KWH, "default", DEFAULT_CARBON_INTENSITY_SOURCE)
-    return SiteInputs(power_w=power, pue=pue, carbon_intensity=ci, pricing=_pricing(s, profile))
+    return SiteInputs(power_w=power, pue=pue, carbon_intensity_g_per_kwh=ci, pricing=_pricing(s, profile))

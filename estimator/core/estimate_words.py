@@ -50,8 +50,8 @@ def assumptions(s: Scenario, profile: HardwareProfile, w: Workload, t: TimeBasis
                           site.power_w.source + ("" if s.power_w is not None else
                                                f" (includes host share: {'yes' if profile.power.includes_host else 'no'})")))
     out.append(Assumption("pue", site.pue.value, "", site.pue.origin, site.pue.source))
-    out.append(Assumption("carbon_intensity_g_per_kwh", site.carbon_intensity.value, "gCO2e/kWh",
-                          site.carbon_intensity.origin, site.carbon_intensity.source))
+    out.append(Assumption("carbon_intensity_g_per_kwh", site.carbon_intensity_g_per_kwh.value, "gCO2e/kWh",
+                          site.carbon_intensity_g_per_kwh.origin, site.carbon_intensity_g_per_kwh.source))
     out.append(site.pricing.assumption)
     out.extend(_grid_water(Assumption(*a), s) for a in footprint_assumptions)
     return out
@@ -67,7 +67,7 @@ def _grid_water(a: Assumption, s: Scenario) -> Assumption:
 
 
 def notes_and_caveats(s: Scenario, profile: HardwareProfile, w: Workload, t: TimeBasis, *,
-                      achieved: float | None, has_cost: bool, carbon_intensity: float,
+                      achieved: float | None, has_cost: bool, carbon_intensity_g_per_kwh: float,
                       footprint_notes) -> tuple[list[str], list[FitCaveat]]:
     """The estimate's notes, in order: on the known run's time and the inputs that change nothing; on
     the utilisation and where the fit does not vouch for the run (with those caveats as facts); on the
@@ -77,7 +77,7 @@ def notes_and_caveats(s: Scenario, profile: HardwareProfile, w: Workload, t: Tim
     notes = _input_notes(s, profile, w, achieved)
     fit_notes, caveats = _utilization_notes(s, profile, w, t)
     notes += fit_notes
-    notes += _site_notes(s, profile, w, has_cost, carbon_intensity)
+    notes += _site_notes(s, profile, w, has_cost, carbon_intensity_g_per_kwh)
     notes.extend(footprint_notes)
     return notes, caveats
 
@@ -154,7 +154,7 @@ def _utilization_notes(s: Scenario, profile: HardwareProfile, w: Workload,
 
 
 def _site_notes(s: Scenario, profile: HardwareProfile, w: Workload, has_cost: bool,
-                carbon_intensity: float) -> list[str]:
+                carbon_intensity_g_per_kwh: float) -> list[str]:
     """The notes on the site's inputs: power without the host, a brain's metabolic energy, a known run's
     device-hours without a device count, a power above the device's TDP, no price, a zero grid intensity."""
     notes = []
@@ -172,7 +172,7 @@ def _site_notes(s: Scenario, profile: HardwareProfile, w: Workload, has_cost: bo
         notes.append(over)
     if not has_cost:
         notes.append("no cost: the profile has no price; give a price per device-hour or per kWh")
-    if carbon_intensity == 0:
+    if carbon_intensity_g_per_kwh == 0:
         notes.append("grid intensity 0 g CO2e/kWh: the operational CO2e is zero (a grid's life-cycle intensity, "
                      "building its plants, never quite is); the devices' manufacturing share is reported apart")
     return notes
