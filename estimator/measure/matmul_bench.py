@@ -10,6 +10,7 @@ add per term; the usual GEMM count, e.g. NVIDIA's cuBLAS and MLPerf conventions)
 from __future__ import annotations
 
 import importlib.util
+import math
 import os
 import statistics
 import time
@@ -31,7 +32,16 @@ CPU_PRECISIONS = ("fp64", "fp32")
 GPU_SIZES = (1024, 2048, 4096, 8192)
 GPU_PRECISIONS = ("fp32", "tf32", "bf16", "fp16")
 NUMPY_DTYPES = {"fp64": np.float64, "fp32": np.float32}
-MIN_REPS = 3  # at least three timed products per point, so the median is not a single sample
+MIN_REPS = 3  # at least three timed reps per point, so the median is not a single sample
+# FLOPs queued between two synchronisations on a GPU. Kernels launched on one CUDA stream run back
+# to back while the host queues the next (CUDA C++ Programming Guide, "Asynchronous Concurrent
+# Execution"), as in a training step; a synchronisation after every product adds the host's
+# launch-and-wait round trip to each, which is not the device's speed. Measured on an H200
+# (2026-11-26, benchmarks/gpu_check.sh), a synchronisation after each 1024² bf16 product gave 20.7 µs
+# per product (0.10 PFLOP/s), where the arithmetic takes about 3 µs at the 0.66 PFLOP/s measured
+# at 8192². 10¹² FLOPs is one 8192² product (1.1 × 10¹²) and about 1.5 ms at that speed, so
+# a synchronisation costs at most a few per cent of a rep; a design choice, not a figure from a paper.
+GPU_FLOPS_PER_SYNC = 1e12
 # A shape none of the sizes above has (rectangular, between 512 and 1024): the workload the
 # calibrated profile was not fitted on, for the prediction check.
 HOLDOUT_SHAPE = (640, 1536, 896)
@@ -176,10 +186,18 @@ def cuda_index(cuda, nvml_index: int, uuid: str | None) -> int:
     return found[0]
 
 
+def products_per_sync(m: int, k: int, n: int) -> int:
+    """How many (m×k)·(k×n) products a GPU rep queues before it waits for them: enough for
+    ``GPU_FLOPS_PER_SYNC``, at least one."""
+    return max(1, math.ceil(GPU_FLOPS_PER_SYNC / (2.0 * m * k * n)))
+
+
 def run_torch(points, seconds: float, progress: Progress | None = None, device_index: int = 0,
               clock=time.perf_counter, uuid: str | None = None) -> list[MatmulPoint]:
     """The GPU workload (needs torch with CUDA) on NVML's GPU ``device_index`` (``uuid``: its NVML
-    UUID, to find it among CUDA's devices). fp32 runs with TF32 off, tf32 with it on."""
+    UUID, to find it among CUDA's devices). fp32 runs with TF32 off, tf32 with it on. Each rep queues
+    ``products_per_sync`` products and then waits for the GPU; a point's time per product is a rep's
+    median time over that count."""
     _check(points, seconds)
     require_torch()
     import torch
@@ -196,9 +214,11 @@ def run_torch(points, seconds: float, progress: Progress | None = None, device_i
             a = torch.randn((m, k), device=dev, dtype=dtypes[precision])
             b = torch.randn((k, n), device=dev, dtype=dtypes[precision])
             c = torch.empty((m, n), device=dev, dtype=dtypes[precision])
+            per_sync = products_per_sync(m, k, n)
 
-            def once(a=a, b=b, c=c):
-                torch.matmul(a, b, out=c)
+            def once(a=a, b=b, c=c, per_sync=per_sync):
+                for _ in range(per_sync):
+                    torch.matmul(a, b, out=c)
                 torch.cuda.synchronize(dev)
 
             def tick(frac, i=i):
@@ -206,7 +226,7 @@ def run_torch(points, seconds: float, progress: Progress | None = None, device_i
                     progress((i + frac) / len(points))
 
             reps, median, total = _run_point(once, budget, clock, tick)
-            out.append(MatmulPoint(m, k, n, precision, reps, median, total))
+            out.append(MatmulPoint(m, k, n, precision, reps * per_sync, median / per_sync, total))
     finally:
         torch.backends.cuda.matmul.allow_tf32 = old_tf32
     return out
