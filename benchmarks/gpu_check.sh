@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# The checks that need a real NVIDIA GPU, in one run (about 4 minutes on an H200), each step's output
+# saved in a folder:
+#
+#     bash benchmarks/gpu_check.sh [OUT_DIR]        # default OUT_DIR: $OUT, else ./gpu-check
+#
+# Needs the project's requirements, PyTorch with CUDA and a GPU with its driver. Steps (NAME.log holds
+# each one's output):
+#   env.txt          the GPU, driver, PyTorch and NVML versions
+#   backends         `calibrate --backends`: which meters this machine has
+#   pytest           the measurement, tracking and calibration tests, the real-GPU ones included
+#                    (tests/test_measure_nvml.py: they skip without a GPU)
+#   calibrate        `calibrate --backend nvml`: the built-in torch matmuls at 4 sizes × fp32, tf32,
+#                    bf16 and fp16, power through NVML; the profile it writes: gpu-cal.toml
+#   estimate         `estimate` of 1e21 FLOPs on that calibrated profile
+#   track.log/.json  examples/train_torch.py tracked: the whole run predicted at step 2,000 of 20,000
+#   own              `calibrate --flops F -- examples/train_torch.py`: a profile from one's own run
+#   decode           benchmarks/gpu_decode.py: a Llama-3-8B-shaped decode step, time and NVML energy,
+#                    at batch 1, 8 and 32 as CUDA graphs (decode.json); decode_eager: batch 1 launched eagerly
+# Each step has its own time limit; a step that fails is recorded and the next one runs.
+set -u
+cd "$(dirname "$0")/.."
+OUT_DIR=${1:-${OUT:-gpu-check}}
+mkdir -p "$OUT_DIR"
+PY=${PYTHON:-python3}
+export PYTHONUNBUFFERED=1 ESTIMATOR_CALIBRATED_DIR="$OUT_DIR"
+status=0
+step() {  # step NAME LIMIT_S CMD...: run CMD with a limit, stdout+stderr to OUT_DIR/NAME.log
+  local name=$1 limit=$2; shift 2
+  local t0=$SECONDS
+  timeout "$limit" "$@" >"$OUT_DIR/$name.log" 2>&1
+  local rc=$?
+  echo "$name: exit $rc in $((SECONDS - t0)) s" | tee -a "$OUT_DIR/steps.txt"
+  [ $rc -eq 0 ] || status=1
+}
+
+{ nvidia-smi --query-gpu=name,uuid,driver_version,power.default_limit,power.limit,memory.total,clocks.max.sm \
+    --format=csv; "$PY" -c "import sys, torch, pynvml; print(sys.version.split()[0], 'torch', torch.__version__,
+torch.version.cuda, torch.cuda.get_device_name(0)); pynvml.nvmlInit(); print('NVML driver',
+pynvml.nvmlSystemGetDriverVersion(), 'NVML', pynvml.nvmlSystemGetNVMLVersion())"; } >"$OUT_DIR/env.txt" 2>&1
+
+step backends 60 "$PY" -m estimator calibrate --backends --format json
+step pytest 240 "$PY" -m pytest -q -p no:cacheprovider tests/test_measure_nvml.py tests/test_measure_devices.py \
+  tests/test_measure_audit_fixes.py tests/test_measure_mean_power.py tests/test_measure_codecarbon.py \
+  tests/test_track.py tests/test_track_files.py tests/test_track_review_fixes.py tests/test_calibrate_cli.py \
+  tests/test_calibrate_core.py tests/test_calibrate_io.py tests/test_calibration_busy.py \
+  tests/test_calibrate_audit_fixes.py \
+  --deselect tests/test_measure_audit_fixes.py::test_the_save_button_names_the_real_folder_and_a_command_that_works
+step calibrate 120 "$PY" -m estimator calibrate --backend nvml --seconds 32 --out "$OUT_DIR/gpu-cal.toml" --force \
+  --format json
+step estimate 60 "$PY" -m estimator estimate --hardware "$OUT_DIR/gpu-cal.toml" --flops 1e21 --format json
+step track 120 "$PY" examples/train_torch.py --steps 20000 --report-at 2000 --width 4096 --report "$OUT_DIR/track.json"
+# the example's FLOPs: 6 per weight per example (examples/train_torch.py) × the mean batch × steps
+own_flops=$("$PY" -c "import examples.train_torch as t; print(t.flops_per_step(4096) * 5000)")
+step own 180 "$PY" -m estimator calibrate --backend nvml --flops "$own_flops" --id gpu-own-run --out "$OUT_DIR/own.toml" \
+  --force --format json -- "$PY" examples/train_torch.py --steps 5000 --width 4096
+step decode 180 "$PY" -m benchmarks.gpu_decode --out "$OUT_DIR/decode.json"
+step decode_eager 90 "$PY" -m benchmarks.gpu_decode --batches 1 --repeats 1 --no-graphs --out "$OUT_DIR/decode_eager.json"
+exit $status

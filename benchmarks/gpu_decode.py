@@ -1,0 +1,301 @@
+"""Benchmark: a transformer's decode step on a real NVIDIA GPU, its time and its energy read through
+NVML, beside what ``python -m estimator inference`` predicts for the same shape, batch and device.
+
+    python -m benchmarks.gpu_decode --out decode.json              # on a machine with a GPU and PyTorch
+    python -m benchmarks.gpu_decode --device cpu --layers 2 --d-model 256 --heads 4 --kv-heads 2 \
+        --ffn 512 --vocab 1000 --batches 1,2 --new 8 --repeats 1   # the same code on a CPU, time only
+
+The model is a Llama-3-8B-shaped decoder (Dubey et al. 2024, Table 3: 32 layers, d_model 4096, 32
+query and 8 key/value heads, FFN 14,336, vocabulary 128,256) with random bf16 weights: the arithmetic
+and the bytes read per step are those of the real model, whatever the weights hold. Each decode step
+(RMSNorm, rotary embeddings, grouped-query attention over a static KV cache, SwiGLU, the LM head and a
+greedy pick of the next token) is captured once as a CUDA graph and replayed (as gpt-fast and
+latency-optimised engines do), so the figures are the device's, not Python's launch overhead. The
+prompt's KV cache is filled with random values rather than computed by a prefill, so the window holds
+decode steps only, as the estimate's TPOT is per output token. Attention runs over the whole static
+cache with a mask (prompt + new tokens), which reads at most (prompt + new) ÷ (prompt + new ÷ 2) of
+the live cache; at 128 + 256 tokens that is under 4% of a step's bytes at batch 32.
+
+Energy is the GPU's own (NVML's energy counter through ``estimator.measure.nvml.NvmlBackend``),
+without the host, as the estimate's J per token counts a device's draw. Not a test: it needs a GPU.
+
+    python -m benchmarks.gpu_decode --to-csv decode.json decode_eager.json --run 1 --hardware-id h200-sxm \
+        --citation "measured by this project ... run 1"
+
+prints the results as rows of ``estimator/data/measured_decode.csv`` (``validate --inference`` checks both
+serving engines against them).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+import sys
+import time
+
+from estimator.core.errors import BackendUnavailable
+from estimator.measure.calibration_run import now_iso
+
+# Llama-3-8B's shape (Dubey et al. 2024, "The Llama 3 Herd of Models", Table 3; the HF config
+# meta-llama/Meta-Llama-3-8B); the catalog's llama-3-8b (estimator/data/open_models.toml) is the same.
+LLAMA3_8B = {"layers": 32, "d_model": 4096, "heads": 32, "kv_heads": 8, "ffn": 14336, "vocab": 128256}
+ROPE_THETA = 500000.0  # Llama 3's rotary base (its HF config's rope_theta)
+RMS_EPS = 1e-5         # Llama 3's rms_norm_eps
+INIT_STD = 0.02        # random weights' scale (the usual initialiser's); keeps bf16 activations finite
+
+
+def build_weights(torch, cfg, max_len: int, device, dtype, seed: int = 0):
+    """Random weights and the rotary tables for up to ``max_len`` positions."""
+    g = torch.Generator(device=device).manual_seed(seed)
+    n_l, d, h, kvh, ffn, vocab = (cfg[k] for k in ("layers", "d_model", "heads", "kv_heads", "ffn", "vocab"))
+    hd = d // h
+
+    def rand(*shape):  # drawn in the model's dtype: an fp32 draw of the FFN weights alone is 15 GB
+        return torch.randn(*shape, generator=g, device=device, dtype=dtype).mul_(INIT_STD)
+
+    w = {"emb": rand(vocab, d), "wqkv": rand(n_l, d, (h + 2 * kvh) * hd), "wo": rand(n_l, h * hd, d),
+         "w13": rand(n_l, d, 2 * ffn), "w2": rand(n_l, ffn, d), "head": rand(d, vocab),
+         "n1": torch.ones(n_l, d, device=device, dtype=dtype), "n2": torch.ones(n_l, d, device=device, dtype=dtype),
+         "nf": torch.ones(d, device=device, dtype=dtype)}
+    inv = 1.0 / (ROPE_THETA ** (torch.arange(0, hd, 2, device=device, dtype=torch.float32) / hd))
+    angles = torch.outer(torch.arange(max_len, device=device, dtype=torch.float32), inv)
+    rope = {"cos": angles.cos(), "sin": angles.sin()}
+    return w, rope
+
+
+def build_cache(torch, cfg, batch: int, max_len: int, device, dtype):
+    """An empty KV cache for ``batch`` sequences of up to ``max_len`` tokens."""
+    hd = cfg["d_model"] // cfg["heads"]
+    shape = (cfg["layers"], batch, cfg["kv_heads"], max_len, hd)
+    return {"k": torch.zeros(shape, device=device, dtype=dtype), "v": torch.zeros(shape, device=device, dtype=dtype)}
+
+
+def param_count(w) -> int:
+    return sum(t.numel() for t in w.values())
+
+
+def make_step(torch, cfg, w, cache, rope, tokens, pos):
+    """One decode step for every sequence, in place: reads ``tokens`` (B,) and ``pos`` (a 0-d
+    long tensor), writes the next tokens into ``tokens`` and advances ``pos``. Static shapes only,
+    so the step can be captured as a CUDA graph."""
+    silu = torch.nn.functional.silu
+    n_l, d, h, kvh = (cfg[k] for k in ("layers", "d_model", "heads", "kv_heads"))
+    hd = d // h
+    max_len = cache["k"].shape[3]
+    positions = torch.arange(max_len, device=tokens.device)
+    scale = 1.0 / math.sqrt(hd)
+
+    def rms(x, weight):
+        xf = x.float()
+        return (xf * torch.rsqrt(xf.pow(2).mean(-1, keepdim=True) + RMS_EPS)).to(x.dtype) * weight
+
+    def rotate(x, cos, sin):  # x: (B, heads, hd); rotate each pair of halves (the HF Llama layout)
+        xf = x.float()
+        x1, x2 = xf[..., : hd // 2], xf[..., hd // 2:]
+        return torch.cat((x1 * cos - x2 * sin, x2 * cos + x1 * sin), dim=-1).to(x.dtype)
+
+    def step():
+        b = tokens.shape[0]
+        cos = rope["cos"].index_select(0, pos.view(1))
+        sin = rope["sin"].index_select(0, pos.view(1))
+        mask = (positions <= pos).view(1, 1, 1, max_len)
+        x = w["emb"].index_select(0, tokens)
+        for layer in range(n_l):
+            qkv = rms(x, w["n1"][layer]) @ w["wqkv"][layer]
+            q, k, v = qkv.split((h * hd, kvh * hd, kvh * hd), dim=-1)
+            q = rotate(q.view(b, h, hd), cos, sin)
+            k = rotate(k.view(b, kvh, hd), cos, sin)
+            cache["k"][layer].index_copy_(2, pos.view(1), k.unsqueeze(2))
+            cache["v"][layer].index_copy_(2, pos.view(1), v.view(b, kvh, hd).unsqueeze(2))
+            # grouped-query attention, each key/value head read once for its group of query heads
+            scores = (q.view(b, kvh, h // kvh, hd) @ cache["k"][layer].transpose(-1, -2)).float() * scale
+            probs = scores.masked_fill(~mask, float("-inf")).softmax(dim=-1).to(q.dtype)
+            att = probs @ cache["v"][layer]  # (B, kvh, group, hd)
+            x = x + att.reshape(b, h * hd) @ w["wo"][layer]
+            gate, up = (rms(x, w["n2"][layer]) @ w["w13"][layer]).chunk(2, dim=-1)
+            x = x + (silu(gate) * up) @ w["w2"][layer]
+        logits = rms(x, w["nf"]) @ w["head"]
+        tokens.copy_(logits.argmax(dim=-1))
+        pos.add_(1)
+
+    return step
+
+
+def open_meter(device_type: str):
+    """The GPU's NVML meter, or None (time only) on a CPU or where NVML is not available."""
+    if device_type != "cuda":
+        return None, "a CPU run: time only"
+    from estimator.measure.nvml import NvmlBackend
+    try:
+        return NvmlBackend(), ""
+    except BackendUnavailable as exc:
+        return None, str(exc)
+
+
+def measure_batch(torch, cfg, w, rope, batch: int, prompt: int, new: int, repeats: int, device, dtype,
+                  graphs: bool, meter):
+    max_len = prompt + new
+    cache = build_cache(torch, cfg, batch, max_len, device, dtype)
+    g = torch.Generator(device=device).manual_seed(1)
+    cache["k"][:, :, :, :prompt].normal_(0, 1, generator=g)  # the prompt's keys and values, not computed
+    cache["v"][:, :, :, :prompt].normal_(0, 1, generator=g)
+    tokens = torch.randint(cfg["vocab"], (batch,), device=device, generator=g)
+    pos = torch.tensor(prompt, device=device, dtype=torch.long)
+    step = make_step(torch, cfg, w, cache, rope, tokens, pos)
+    sync = torch.cuda.synchronize if device.type == "cuda" else (lambda: None)
+    run = step
+    if graphs and device.type == "cuda":
+        side = torch.cuda.Stream()
+        side.wait_stream(torch.cuda.current_stream())
+        with torch.cuda.stream(side):
+            for _ in range(3):  # warm-up on a side stream before capture (PyTorch's CUDA-graph recipe)
+                step()
+        torch.cuda.current_stream().wait_stream(side)
+        graph = torch.cuda.CUDAGraph()
+        with torch.cuda.graph(graph):
+            step()
+        run = graph.replay
+    pos.fill_(prompt)
+    for _ in range(min(new, 8)):
+        run()
+    sync()
+    if meter is not None:
+        meter.begin_window()
+    t0 = time.perf_counter()
+    for _ in range(repeats):
+        pos.fill_(prompt)
+        for _ in range(new):
+            run()
+    sync()
+    elapsed_s = time.perf_counter() - t0
+    m = meter.end_window() if meter is not None else None
+    steps = repeats * new
+    out = {"batch": batch, "steps": steps, "elapsed_s": elapsed_s, "tpot_s": elapsed_s / steps,
+           "tokens_per_s": steps * batch / elapsed_s}
+    if m is not None:
+        out.update({"energy_j": m.energy_j, "mean_power_w": m.mean_power_w, "power_source": m.power_source,
+                    "joules_per_output_token": m.energy_j / (steps * batch),
+                    "sm_clock_mhz": m.details.get("mean_sm_clock_mhz"),
+                    "utilization_percent": m.details.get("mean_utilization_percent"),
+                    "power_limit_w": m.details.get("power_limit_w")})
+    del cache, step, run
+    if device.type == "cuda":
+        torch.cuda.empty_cache()
+    return out
+
+
+def idle_power(meter, seconds: float = 2.0) -> float | None:
+    if meter is None:
+        return None
+    meter.begin_window()
+    time.sleep(seconds)
+    return meter.end_window().mean_power_w
+
+
+def data_rows(docs, run: str, hardware_id: str, citation: str, model: str = "llama-3-8b") -> list[dict]:
+    """The results of ``docs`` (this script's JSON) as rows of estimator/data/measured_decode.csv."""
+    from estimator.io.tpot_checks import MEASURED_DECODE_COLUMNS
+    rows = []
+    for doc in docs:
+        if doc["config"] != LLAMA3_8B:
+            raise SystemExit(f"error: a {doc['config']} run is not the {model} shape the data file names")
+        how = ("CUDA graphs", "each decode step one CUDA graph") if doc["graphs"] else \
+              ("eager launches", "each decode step launched kernel by kernel from Python")
+        for r in doc["runs"]:
+            rows.append({
+                "source": how[0], "engine": (f"benchmarks/gpu_decode.py: a Llama-3-8B-shaped decoder in "
+                                                            f"PyTorch {doc['torch']}, {how[1]}"),
+                "model": model, "hardware_id": hardware_id, "tensor_parallel": 1, "batch": r["batch"], "bits": 16,
+                "prompt_tokens": doc["prompt"], "output_tokens": doc["new"], "measured_tpot_s": repr(r["tpot_s"]),
+                "published": (f"measured: {r['tpot_s'] * 1e3:.2f} ms per output token, {r['mean_power_w']:.0f} W, "
+                              f"{r['joules_per_output_token']:.3f} J per output token"),
+                "how": (f"the energy window's time ÷ its {r['steps']} decode steps ({doc['repeats']} passes of "
+                        f"{doc['new']} tokens after a {doc['prompt']}-token prompt); its energy from NVML's counter "
+                        f"({r['power_source']}) ÷ the tokens"),
+                "prefill_included": "no",
+                "note": ("random bf16 weights; the prompt's KV cache filled at random (no prefill in the window); the "
+                         "GPU alone, no host; attention over the whole static cache, masked"),
+                "citation": citation, "measured_power_w": repr(r["mean_power_w"]),
+                "measured_j_per_output_token": repr(r["joules_per_output_token"]),
+                "idle_power_w": repr(doc["idle_power_w"]), "run": run})
+    return [{k: row[k] for k in MEASURED_DECODE_COLUMNS} for row in rows]
+
+
+def to_csv(argv) -> int:
+    ap = argparse.ArgumentParser(description="print this benchmark's JSON results as data-file rows")
+    ap.add_argument("json", nargs="+")
+    ap.add_argument("--run", required=True)
+    ap.add_argument("--hardware-id", required=True, help="the profile id of the GPU measured")
+    ap.add_argument("--citation", required=True, help="who measured what, where and when")
+    args = ap.parse_args(argv)
+    docs = []
+    for path in args.json:
+        with open(path, encoding="utf-8") as fh:
+            docs.append(json.load(fh))
+    rows = data_rows(docs, args.run, args.hardware_id, args.citation)
+    w = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]), lineterminator="\n")
+    w.writerows(rows)
+    return 0
+
+
+def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["--to-csv"]:
+        return to_csv(argv[1:])
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    for key, value in LLAMA3_8B.items():
+        ap.add_argument("--" + key.replace("_", "-"), type=int, default=value)
+    ap.add_argument("--batches", default="1,8,32", help="batch sizes, comma-separated (default 1,8,32)")
+    ap.add_argument("--prompt", type=int, default=128, help="prompt tokens already in the KV cache (default 128)")
+    ap.add_argument("--new", type=int, default=256, help="output tokens per sequence per pass (default 256)")
+    ap.add_argument("--repeats", type=int, default=4, help="passes over the new tokens in one energy window")
+    ap.add_argument("--device", default="cuda")
+    ap.add_argument("--no-graphs", action="store_true", help="run the step eagerly (launch-bound)")
+    ap.add_argument("--out", help="write the results as JSON here")
+    args = ap.parse_args(argv)
+    try:
+        import torch
+    except ImportError:
+        print("error: this benchmark needs PyTorch", file=sys.stderr)
+        return 2
+    device = torch.device(args.device)
+    if device.type == "cuda" and not torch.cuda.is_available():
+        print("error: PyTorch sees no CUDA GPU here (run with --device cpu for a time-only try)", file=sys.stderr)
+        return 2
+    cfg = {k: getattr(args, k) for k in LLAMA3_8B}
+    dtype = torch.bfloat16
+    meter, why = open_meter(device.type)
+    doc = {"measured_at": now_iso(),
+           "config": cfg, "prompt": args.prompt, "new": args.new, "repeats": args.repeats,
+           "graphs": not args.no_graphs, "torch": torch.__version__, "meter": why or "nvml", "runs": []}
+    if device.type == "cuda":
+        doc["device_name"] = torch.cuda.get_device_name(device)
+        if meter is not None:
+            doc["nvml_uuid"] = meter.uuid
+    try:
+        doc["idle_power_w"] = idle_power(meter)
+        w, rope = build_weights(torch, cfg, args.prompt + args.new, device, dtype)
+        doc["params"] = param_count(w)
+        for batch in (int(b) for b in args.batches.split(",")):
+            r = measure_batch(torch, cfg, w, rope, batch, args.prompt, args.new, args.repeats, device, dtype,
+                              not args.no_graphs, meter)
+            doc["runs"].append(r)
+            power = f", {r['mean_power_w']:.0f} W, {r['joules_per_output_token']:.3f} J/token" if "energy_j" in r else ""
+            print(f"batch {batch:3d}: {r['tpot_s'] * 1e3:.2f} ms per output token, "
+                  f"{r['tokens_per_s']:.0f} tokens/s{power}", flush=True)
+    finally:
+        if meter is not None:
+            meter.close()
+    if not all(math.isfinite(r["tpot_s"]) for r in doc["runs"]):
+        print("error: a non-finite time", file=sys.stderr)
+        return 1
+    if args.out:
+        with open(args.out, "w", encoding="utf-8") as fh:
+            json.dump(doc, fh, indent=1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
