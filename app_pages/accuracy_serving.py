@@ -227,7 +227,7 @@ def independent_tpot(t: dict, level: float) -> None:
         f"(the Inference page's engine setting) is fitted to those rows; {lat['method']}: "
         f"off by a median {o['model']['median_factor']:.2f}× (the previous model {o['previous']['median_factor']:.2f}×), "
         f"its {level:.0%} range held {o['model']['interval_coverage']:.0%}. Its energy is the modelled power × its "
-        "time; no measured energy checks it.", limit=900))
+        "time, checked on decode steps measured on a real GPU (below).", limit=900))
     rows = [{"Held out": name, "Rows": x["model"]["n"], "Median factor": x["model"]["median_factor"],
              f"{level:.0%} coverage": x["model"]["interval_coverage"], WIDTH: x["model"]["interval_mean_width_factor"],
              "Previous model": x["previous"]["median_factor"]} for name, x in lat["by_source"].items()]
@@ -245,6 +245,20 @@ def later_tpot(t: dict, level: float) -> None:
         f"{lat['model']['interval_coverage']:.0%} (width ×{lat['model']['interval_mean_width_factor']:.2f}); the online "
         f"engine is a median {onl['median_predicted_over_measured']:.2f}× too slow there, its range holding "
         f"{onl['model']['interval_coverage']:.0%}.", limit=900))
+
+
+def measured_decode(t: dict, level: float) -> None:
+    """Both engines on decode steps this project measured on a real GPU, time and energy (`validate --inference`)."""
+    st.markdown("**Decode steps measured on a real GPU, never fitted:** " + c.md_escape(f"{t['method']}.", limit=900))
+    rows = [{"Engine": engine, "Decoder": source, "Rows": s["energy"]["n"],
+             "J/token factor": s["energy"]["median_factor"], f"J {level:.0%} coverage": s["energy"]["interval_coverage"],
+             "TPOT factor": s["tpot"]["median_factor"], "Power factor": s["power"]["median_factor"],
+             "Previous model, J": s["previous_energy"]["median_factor"]}
+            for engine, by_source in t["by_engine"].items() for source, s in by_source.items()]
+    st.dataframe(c.number_table(pd.DataFrame(rows), {"J/token factor": factor_cell, f"J {level:.0%} coverage": percent_cell,
+                                                      "TPOT factor": factor_cell, "Power factor": factor_cell,
+                                                      "Previous model, J": factor_cell}),
+                 hide_index=True, width="stretch")
 
 
 def inference_section(lecture: bool) -> None:
@@ -277,6 +291,7 @@ def inference_section(lecture: bool) -> None:
         st.caption(c.md_escape(f"{name}: {doc['baselines'][pred]}", limit=600))
     independent_tpot(doc["independent_tpot"], doc["interval_level"])
     later_tpot(doc["later_tpot"], doc["interval_level"])
+    measured_decode(doc["measured_decode"], doc["interval_level"])
     with st.expander(f"Every configuration ({len(doc['configs'])})"):
         st.dataframe(pd.DataFrame(doc["configs"])[[
             "model", "hardware", "tensor_parallel", "batch", "task", "measured_tpot_s", "predicted_tpot_s",

@@ -6,7 +6,9 @@ row cited; the sources and their caveats are in ``estimator/data/README.md``) th
 reader, joins each row to the catalog's architecture and the hardware profile, and hands plain rows
 to the pure check (``estimator.fit.tpot_check``). The online engine never sees the first file's rows;
 the latency engine is fitted to them, and judged on them leave-one-benchmark-out. Neither engine is
-fitted to the second file: both are only checked on it.
+fitted to the second file: both are only checked on it. The third, ``measured_decode.csv``, holds
+decode steps this project measured on a real GPU, with their energy (NVML): only checked
+(``estimator.fit.decode_check``).
 """
 
 from __future__ import annotations
@@ -20,7 +22,9 @@ from pathlib import Path
 
 from estimator.core.errors import DataFileError, InputError
 from estimator.core.inference import peak_for_bits
+from estimator.core.number_text import gfmt
 from estimator.core.serving import WEIGHT_BITS
+from estimator.fit.decode_check import DecodeMeasurement
 from estimator.fit.tpot_check import TpotRow
 from estimator.io import safe_read
 from estimator.io.datafiles import DATA_DIR, default_profiles
@@ -34,6 +38,16 @@ TPOT_CHECKS_PATH = DATA_DIR / "small_batch_tpot.csv"
 LATER_CHECKS_PATH = DATA_DIR / "small_batch_tpot_later.csv"
 COLUMNS = ("source", "engine", "model", "hardware_id", "tensor_parallel", "batch", "bits", "prompt_tokens",
            "output_tokens", "measured_tpot_s", "published", "how", "prefill_included", "note", "citation")
+# Decode steps this project measured on a real GPU, time and energy (benchmarks/gpu_decode.py, run by
+# benchmarks/gpu_check.sh): never fitted, only checked, each engine against them.
+MEASURED_DECODE_PATH = DATA_DIR / "measured_decode.csv"
+MEASURED_DECODE_COLUMNS = COLUMNS + ("measured_power_w", "measured_j_per_output_token", "idle_power_w", "run")
+
+
+# The measured J per output token and power × TPOT ÷ batch are two readings of one window (the
+# elapsed time by the host's clock, the energy by NVML's counter over the same steps): they agree
+# to well under 1% (the shipped rows: within 0.1%); 2% refuses a mistyped column, not a rounding.
+ENERGY_AGREEMENT = 0.02
 
 
 def _number(row: dict, key: str, line: int, whole: bool, path: Path) -> float:
@@ -52,44 +66,77 @@ def load_rows(path: Path | None = None) -> tuple[TpotRow, ...]:
     return _load(Path(path or TPOT_CHECKS_PATH).resolve())
 
 
-@lru_cache(maxsize=4)
-def _load(path: Path) -> tuple[TpotRow, ...]:
+def _reader(path: Path, columns: tuple[str, ...]):
+    """The file's rows (line number, dict), its header held to ``columns``; and its ``fail``."""
     def fail(problem, fix):
         raise DataFileError(f"{path}: {problem}; {fix}")
-
-    def number(r, key, line, whole=False):
-        return _number(r, key, line, whole, path)
     text = safe_read.read_text(path, safe_read.MAX_DATA_BYTES, fail)
     reader = csv.DictReader(io.StringIO(text))
-    if tuple(reader.fieldnames or ()) != COLUMNS:
-        fail(f"columns {reader.fieldnames} are not {list(COLUMNS)}", "keep the header as shipped")
+    if tuple(reader.fieldnames or ()) != columns:
+        fail(f"columns {reader.fieldnames} are not {list(columns)}", "keep the header as shipped")
+    rows = list(enumerate(reader, start=2))
+    if not rows:
+        fail("no rows", "restore the shipped file")
+    return rows, fail
+
+
+def _tpot_row(r: dict, line: int, path: Path, profiles, fail) -> TpotRow:
+    """One row's decode time, joined to the catalog's architecture and the hardware profile."""
+    def number(key, whole=False):
+        return _number(r, key, line, whole, path)
+    if not (r["citation"] or "").strip():
+        fail(f"line {line} has no citation", "every measurement names where it was published")
+    bits = int(number("bits", whole=True))
+    if bits not in WEIGHT_BITS:
+        fail(f"line {line}: bits {bits} is not one of {WEIGHT_BITS}", "use 16, 8 or 4")
+    try:
+        m = catalog_model(r["model"])
+        profile = profiles.by_id(r["hardware_id"])
+    except InputError as exc:
+        raise DataFileError(f"{path}: line {line}: {exc}") from None
+    if r["prefill_included"] not in ("yes", "no"):
+        fail(f"line {line}: prefill_included is {r['prefill_included']!r}",
+             "write yes where the published time spreads the prompts' prefill over the tokens, else no")
+    precision, _, _ = peak_for_bits(profile, bits)
+    return TpotRow(
+        source=r["source"], engine=r["engine"], model=m.id, hardware_id=profile.id,
+        device=device_for(profile, precision), params=m.params, arch=m.arch,
+        tp=int(number("tensor_parallel", whole=True)), batch=int(number("batch", whole=True)),
+        bits=bits, prompt_tokens=number("prompt_tokens"), output_tokens=number("output_tokens"),
+        tpot_s=number("measured_tpot_s"), prefill_included=r["prefill_included"] == "yes",
+        note=r["note"], citation=r["citation"],
+        previous_utilization=profile.utilization.default)
+
+
+@lru_cache(maxsize=4)
+def _load(path: Path) -> tuple[TpotRow, ...]:
+    rows, fail = _reader(path, COLUMNS)
+    profiles = default_profiles()
+    return tuple(_tpot_row(r, line, path, profiles, fail) for line, r in rows)
+
+
+def load_measured_decode(path: Path | None = None) -> tuple[DecodeMeasurement, ...]:
+    """The decode steps measured on a real GPU, time and energy (default: the shipped file)."""
+    return _load_measured(Path(path or MEASURED_DECODE_PATH).resolve())
+
+
+@lru_cache(maxsize=2)
+def _load_measured(path: Path) -> tuple[DecodeMeasurement, ...]:
+    rows, fail = _reader(path, MEASURED_DECODE_COLUMNS)
     profiles = default_profiles()
     out = []
-    for line, r in enumerate(reader, start=2):
-        if not (r["citation"] or "").strip():
-            fail(f"line {line} has no citation", "every measurement names where it was published")
-        bits = int(number(r, "bits", line, whole=True))
-        if bits not in WEIGHT_BITS:
-            fail(f"line {line}: bits {bits} is not one of {WEIGHT_BITS}", "use 16, 8 or 4")
-        try:
-            m = catalog_model(r["model"])
-            profile = profiles.by_id(r["hardware_id"])
-        except InputError as exc:
-            raise DataFileError(f"{path}: line {line}: {exc}") from None
-        if r["prefill_included"] not in ("yes", "no"):
-            fail(f"line {line}: prefill_included is {r['prefill_included']!r}",
-                 "write yes where the published time spreads the prompts' prefill over the tokens, else no")
-        precision, _, _ = peak_for_bits(profile, bits)
-        out.append(TpotRow(
-            source=r["source"], engine=r["engine"], model=m.id, hardware_id=profile.id,
-            device=device_for(profile, precision), params=m.params, arch=m.arch,
-            tp=int(number(r, "tensor_parallel", line, whole=True)), batch=int(number(r, "batch", line, whole=True)),
-            bits=bits, prompt_tokens=number(r, "prompt_tokens", line), output_tokens=number(r, "output_tokens", line),
-            tpot_s=number(r, "measured_tpot_s", line), prefill_included=r["prefill_included"] == "yes",
-            note=r["note"], citation=r["citation"],
-            previous_utilization=profile.utilization.default))
-    if not out:
-        fail("no rows", "restore the shipped file")
+    for line, r in rows:
+        row = _tpot_row(r, line, path, profiles, fail)
+        power_w, j, idle_w = (_number(r, k, line, False, path) for k in
+                              ("measured_power_w", "measured_j_per_output_token", "idle_power_w"))
+        # the energy per token is the power over the tokens: a row whose three figures disagree is mistyped
+        implied = power_w * row.tp * row.tpot_s / row.batch
+        if abs(j / implied - 1.0) > ENERGY_AGREEMENT:
+            fail(f"line {line}: {gfmt(j, 4)} J per output token is not the power × TPOT ÷ batch ({gfmt(implied, 4)} J)",
+                 "check the three measured columns")
+        if not (r["run"] or "").strip():
+            fail(f"line {line} has no run", "name the run the row comes from, so repeats are told apart")
+        out.append(DecodeMeasurement(row, power_w, j, idle_w, r["run"].strip()))
     return tuple(out)
 
 
@@ -100,4 +147,5 @@ def shipped_latency_validation() -> dict:
     return json.loads(safe_read.read_data_text(SERVING_FIT_PATH))["latency_engine"]["validation"]
 
 
-__all__ = ["COLUMNS", "LATER_CHECKS_PATH", "TPOT_CHECKS_PATH", "load_rows", "shipped_latency_validation"]
+__all__ = ["COLUMNS", "LATER_CHECKS_PATH", "MEASURED_DECODE_COLUMNS", "MEASURED_DECODE_PATH", "TPOT_CHECKS_PATH",
+           "load_measured_decode", "load_rows", "shipped_latency_validation"]

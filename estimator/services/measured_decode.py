@@ -1,0 +1,86 @@
+"""Decode steps this project measured on a real GPU, time and energy, judged by both serving engines as
+shipped: ``validate --inference`` prints the document, and the latency engine's note quotes it.
+
+Use case over ``estimator.io.tpot_checks.load_measured_decode`` (the data file) and the pure check
+``estimator.fit.decode_check``. The rows are grouped by their ``source`` (how the decoder ran: one
+CUDA graph per step, or launched kernel by kernel), since the engines model different decoders.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+
+from estimator.core.interval import LEVEL
+from estimator.core.number_text import gfmt
+from estimator.core.units import MS_PER_S
+from estimator.fit.decode_check import DecodeCheck, check
+from estimator.io.serving_data import load_serving_fit
+from estimator.io.tpot_checks import MEASURED_DECODE_PATH, load_measured_decode
+
+ENGINES_CHECKED = ("latency", "online")
+
+
+@lru_cache(maxsize=1)
+def measured_decode_checks() -> dict[str, dict[str, DecodeCheck]]:
+    """engine → source → the check of that source's rows by that engine's shipped fit."""
+    ms = load_measured_decode()
+    sources = sorted({m.row.source for m in ms})
+    return {engine: {s: check([m for m in ms if m.row.source == s], load_serving_fit(engine)) for s in sources}
+            for engine in ENGINES_CHECKED}
+
+
+def _summary(c: DecodeCheck) -> dict:
+    return {"tpot": c.tpot.to_dict(), "energy": c.energy.to_dict(), "power": c.power.to_dict(),
+            "previous_tpot": c.previous_tpot.to_dict(), "previous_energy": c.previous_energy.to_dict()}
+
+
+def _interval(centre: float, half: float) -> list[float]:
+    return [centre / math.exp(half), centre * math.exp(half)]
+
+
+@lru_cache(maxsize=1)
+def measured_decode_document() -> dict:
+    """What `validate --inference` reports on the measured decode steps, as plain numbers."""
+    ms = load_measured_decode()
+    checks = measured_decode_checks()
+    devices = sorted({m.row.hardware_id for m in ms})
+    return {
+        "data": f"estimator/data/{MEASURED_DECODE_PATH.name}",
+        "method": (f"{len(ms)} decode configurations this project measured on {', '.join(devices)} "
+                   f"({len({m.run for m in ms})} runs; benchmarks/gpu_decode.py), time and the GPU's energy through NVML, "
+                   "never fitted: each predicted by each engine as shipped (the prompts' prefill taken out, as the "
+                   "window holds decode steps only), its stated intervals checked; the previous model beside"),
+        "by_engine": {engine: {s: _summary(c) for s, c in by_source.items()} for engine, by_source in checks.items()},
+        "rows": [{"engine": engine, "source": p.measured.row.source, "run": p.measured.run,
+                  "model": p.measured.row.model, "hardware": p.measured.row.hardware_id,
+                  "batch": p.measured.row.batch, "bits": p.measured.row.bits,
+                  "measured_tpot_ms": p.measured.row.tpot_s * MS_PER_S, "predicted_tpot_ms": p.tpot_s * MS_PER_S,
+                  "interval_tpot_ms": [x * MS_PER_S for x in _interval(p.tpot_s, p.tpot_half)],
+                  "inside_tpot": p.inside_tpot,
+                  "measured_power_w": p.measured.power_w, "predicted_power_w": p.power_w,
+                  "measured_j_per_output_token": p.measured.joules_per_output_token,
+                  "predicted_j_per_output_token": p.joules_per_output_token,
+                  "interval_j_per_output_token": _interval(p.joules_per_output_token, p.energy_half),
+                  "inside_energy": p.inside_energy, "previous_j_per_output_token": p.previous_j,
+                  "citation": p.measured.row.citation}
+                 for engine, by_source in checks.items() for c in by_source.values() for p in c.predictions],
+    }
+
+
+def measured_energy_words(engine: str) -> str:
+    """How ``engine``'s energy per output token did on the measured decode steps, by how they ran."""
+    checks = measured_decode_checks()[engine]
+    parts = [f"{source}: {gfmt(c.energy.median_factor, 3)}× off (time {gfmt(c.tpot.median_factor, 3)}×, power "
+             f"{gfmt(c.power.median_factor, 3)}×), the {LEVEL:.0%} interval holding "
+             f"{round(c.energy.interval_coverage * c.energy.n)} of {c.energy.n}"
+             for source, c in checks.items()]
+    ms = load_measured_decode()
+    devices = ", ".join(sorted({m.row.hardware_id for m in ms}))
+    batches = sorted({m.row.batch for m in ms})
+    return (f"on {len(ms)} decode steps this project measured on {devices} with NVML (a Llama-3-8B-shaped decoder, "
+            f"batches {batches[0]}–{batches[-1]}; the serving validation), its J per output token was "
+            + "; ".join(parts))
+
+
+__all__ = ["ENGINES_CHECKED", "measured_decode_checks", "measured_decode_document", "measured_energy_words"]
