@@ -22,7 +22,7 @@ from estimator.core.number_text import gfmt
 from estimator.core.utilization_model import RULE_GOODPUT
 
 # Axis labels (Vega labelExpr): app_pages/axis_labels.py; re-exported for the pages that use them here.
-from . import palette
+from . import chart_text, palette
 from .axis_labels import FLOPS_PER_S_LABELS, POW10, POWER_LABELS, human_labels, pow10_labels  # noqa: F401
 
 LOG = alt.Scale(type="log")
@@ -92,7 +92,7 @@ def render_chart(chart: alt.TopLevelMixin, where=st) -> None:
     """Draw a chart at the container's width, legends below the plot and never cut; in lecture
     mode with projector-size text."""
     from . import common, style
-    chart = style.chart_fonts(fit_width(chart), lecture=common.is_lecture())
+    chart = style.chart_fonts(chart_text.with_description(fit_width(chart)), lecture=common.is_lecture())
     where.altair_chart(chart, width="stretch")
 
 
@@ -200,6 +200,7 @@ def render_templated(builder: Callable[[pd.DataFrame], alt.TopLevelMixin], df: p
     """Draw ``builder(df)`` from its cached spec: the same picture as ``render_chart(builder(df))``.
     ``builder`` must take all its data from ``df`` (one data source, no values computed from it)."""
     spec = copy.deepcopy(_template(builder, tuple(df.columns)))
+    spec.setdefault("description", chart_text.describe(spec, df))  # the series named from this run's data
     from . import common, style
     if common.is_lecture():
         px = style.LECTURE_CHART_FONT_PX

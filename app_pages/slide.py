@@ -7,7 +7,7 @@ from __future__ import annotations
 import altair as alt
 import streamlit as st
 
-from . import charts, palette, style
+from . import chart_text, charts, palette, style
 from . import common as c
 
 
@@ -66,5 +66,5 @@ def chart(chart, short_y_title: str | None = None, frame_x_title: str | None = N
     if c.is_embedded():
         chart = frame_legend(chart)
     with st.container(key=style.EMBED_CHART_KEY):
-        chart = chart.properties(autosize=EMBED_AUTOSIZE, padding=CHART_PADDING_PX)
+        chart = chart_text.with_description(chart).properties(autosize=EMBED_AUTOSIZE, padding=CHART_PADDING_PX)
         st.altair_chart(style.chart_fonts(chart, lecture=True, frame=True), width="stretch", height="stretch")

@@ -57,3 +57,17 @@ def test_the_memory_wall_draws_dark_text_and_one_legend_of_dashed_lines(browser,
     page.close()
     assert fills == [palette.CHART_TEXT]
     assert legends == 1 and len(dashes) == 3  # one legend, each entry its own dash
+
+
+def test_a_chart_is_announced_by_what_it_shows(browser, server):
+    """Every chart was announced as "Vega visualization" (audit A5): its container's ARIA label is now the
+    chart's text alternative (app_pages/chart_text.py), from Vega-Lite's top-level description."""
+    from app_pages import chart_text, lecture
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    open_claim(page, server, "memory-wall")
+    box = page.locator('[data-testid="stVegaLiteChart"]').first
+    role, label = box.get_attribute("role"), box.get_attribute("aria-label")
+    page.close()
+    assert role == "graphics-document"
+    assert label == chart_text.describe(lecture.memory_wall_chart().to_dict(validate=False))
+    assert label.startswith("Line chart of Growth") and "3 series: peak FLOP/s" in label
