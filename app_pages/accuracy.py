@@ -233,7 +233,7 @@ def render() -> None:
     stale_warning(doc)
     headline(doc, lecture)
     df = charts.accuracy_frame(doc)
-    font = style.LECTURE_CHART_FONT_PX if lecture else style.NORMAL_CHART_FONT_PX
+    font = style.LECTURE_CHART_FONT_PX if c.projector_charts() else style.NORMAL_CHART_FONT_PX
     for col, panel in zip(st.columns(len(charts.ACCURACY_PANELS)), charts.ACCURACY_PANELS):
         charts.render_chart(charts.accuracy_panel(df, panel, font_px=font), where=col)  # stacked on a phone
     if lecture:

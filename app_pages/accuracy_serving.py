@@ -270,7 +270,7 @@ def inference_section(lecture: bool) -> None:
             f"constants fitted without its model: {doc['method']}. The previous model and two baselines built from "
             "the other models' measurements are scored on the same configurations.", limit=900))
     inference_headline(doc, lecture)
-    font = style.LECTURE_CHART_FONT_PX if lecture else style.NORMAL_CHART_FONT_PX
+    font = style.LECTURE_CHART_FONT_PX if c.projector_charts() else style.NORMAL_CHART_FONT_PX
     for col, (key, *_) in zip(st.columns(len(INFERENCE_QUANTITIES)), INFERENCE_QUANTITIES):
         # the same predictors, in the same order, in both: the same colours without a shared scale
         charts.render_chart(inference_chart(inference_frame(doc, key), key, font_px=font), where=col)  # stacked on a phone

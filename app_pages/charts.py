@@ -90,9 +90,9 @@ def fit_width(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
 
 def render_chart(chart: alt.TopLevelMixin, where=st) -> None:
     """Draw a chart at the container's width, legends below the plot and never cut; in lecture
-    mode with projector-size text."""
+    mode and in a frame with projector-size text."""
     from . import common, style
-    chart = style.chart_fonts(chart_text.with_description(fit_width(chart)), lecture=common.is_lecture())
+    chart = style.chart_fonts(chart_text.with_description(fit_width(chart)), lecture=common.projector_charts())
     where.altair_chart(chart, width="stretch")
 
 
@@ -202,7 +202,7 @@ def render_templated(builder: Callable[[pd.DataFrame], alt.TopLevelMixin], df: p
     spec = copy.deepcopy(_template(builder, tuple(df.columns)))
     spec.setdefault("description", chart_text.describe(spec, df))  # the series named from this run's data
     from . import common, style
-    if common.is_lecture():
+    if common.projector_charts():
         px = style.LECTURE_CHART_FONT_PX
         spec["config"] = {**spec.get("config", {}),
                           "axis": {"labelFontSize": px, "titleFontSize": px, "labelLimit": 0},

@@ -15,7 +15,7 @@ Every page module in ``app_pages/`` exposes ``render()`` and builds on these hel
 - **Messages** (``show_error``, ``md_escape``): library errors (``EstimatorError``) are shown
   with ``st.error``; user text is escaped, never rendered as HTML.
 - **Modes**: ``is_embedded()`` (``?embed=true``, Streamlit's own embed mode) and
-  ``is_lecture()`` (``?lecture=1``).
+  ``is_lecture()`` (``?lecture=1``); charts take the lecture's text size in either (``projector_charts()``).
 """
 
 from __future__ import annotations
@@ -128,6 +128,13 @@ def is_embedded() -> bool:
         return bool(st.context.is_embedded)
     except (AttributeError, RuntimeError):
         return False
+
+
+def projector_charts() -> bool:
+    """Charts at the lecture's text size: in lecture mode, and in a frame (``?embed=true``), which is
+    made for a slide on a projector (accessibility audit A9: a frame without ``&lecture=1`` kept the
+    12 px labels)."""
+    return is_lecture() or is_embedded()
 
 
 _TRUE = {"1", "true", "yes", "on"}

@@ -129,6 +129,7 @@ def secondary(result) -> None:
 
 
 # The everyday equivalents shown beside the estimate: (key, text after the number).
+BRAIN_YEARS_LABEL = f"The same energy runs a {gfmt(BRAIN_POWER_W)} W brain for"  # the lecture's line under the headline
 EQUIVALENTS = (("brain_years", f"years of a {gfmt(BRAIN_POWER_W)} W brain"), ("car_km", "car-km"),
                ("household_years", "US household-years"))
 # What an equivalent is computed from (``Equivalent.of``), as the line names it.
@@ -339,8 +340,9 @@ def render() -> None:
     if not lecture:
         provenance(est)
     if lecture:
-        eq = {e.key: e for e in est.equivalents}
-        st.markdown(f"### ≈ {hz.count(eq['brain_years'].value)} {eq['brain_years'].label}")
+        # a metric, not a "###" heading: read as a heading, it broke the page's outline (accessibility audit)
+        years = next(e for e in est.equivalents if e.key == "brain_years")
+        st.metric(BRAIN_YEARS_LABEL, f"≈ {hz.count(years.value)} years", border=False)
         return
     secondary(result)
     footprint(est, result.scenario.embodied)

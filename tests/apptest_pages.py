@@ -20,12 +20,15 @@ def page_script() -> None:  # run by AppTest as its own script
     url_check.check_unknown_url_params()
 
 
-def run_page(module: str, params: dict | None = None) -> AppTest:
-    """Open ``app_pages.<module>`` with these query parameters; fail on any exception shown."""
+def run_page(module: str, params: dict | None = None, **context) -> AppTest:
+    """Open ``app_pages.<module>`` with these query parameters and ``st.context`` values (AppTest reads
+    no embed mode from ``?embed=true``: ``is_embedded=True`` sets it); fail on any exception shown."""
     at = AppTest.from_function(page_script, default_timeout=TIMEOUT_S)
     at.session_state["_test_page_module"] = module
     for k, v in (params or {}).items():
         at.query_params[k] = v
+    for k, v in context.items():
+        at.context[k] = v
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at

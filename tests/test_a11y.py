@@ -4,6 +4,7 @@ the same: tests/test_browser_a11y.py."""
 
 from __future__ import annotations
 
+import json
 import tomllib
 from pathlib import Path
 
@@ -125,3 +126,29 @@ def test_in_a_frame_the_dash_keeps_the_colours_legend():
     from app_pages import slide
     enc = slide.frame_legend(lecture.memory_wall_chart()).to_dict()["encoding"]
     assert enc["color"]["legend"] == enc["strokeDash"]["legend"] and enc["color"]["legend"]["orient"] == "right"
+
+
+def test_the_lecture_estimate_says_its_brain_years_as_a_metric_not_a_heading():
+    """A raw "### ≈ 3,530 years of a 20 W brain" was read as a heading after the h1 (audit): now a metric."""
+    from app_pages import estimate
+    from estimator.report import humanize as hz
+    from estimator.services import api
+    at = run_page("estimate", {"preset": "lambda-gpt3-v100", "lecture": "1"})
+    assert not [m.value for m in at.markdown if m.value.lstrip().startswith("#")]
+    est = api.run(preset_id="lambda-gpt3-v100").estimate
+    years = next(e for e in est.equivalents if e.key == "brain_years").value
+    shown = {m.label: m.value for m in at.metric}
+    assert shown[estimate.BRAIN_YEARS_LABEL] == f"≈ {hz.count(years)} years"
+    assert estimate.BRAIN_YEARS_LABEL == "The same energy runs a 20 W brain for"
+
+
+@pytest.mark.parametrize("page", ["accuracy", "profiles", "limits"])
+def test_a_frame_draws_its_charts_at_the_lectures_text_size(page):
+    """Audit A9: ``?embed=true`` without ``&lecture=1`` (a frame for a slide) kept 12 px chart text."""
+    def sizes(params, **context):
+        at = run_page(page, params, **context)
+        specs = [json.loads(e.proto.spec) for e in at.get("vega_lite_chart")]
+        assert specs
+        return {s["config"]["axis"]["labelFontSize"] for s in specs}
+    assert sizes({}) == {style.NORMAL_CHART_FONT_PX}
+    assert sizes({"embed": "true"}, is_embedded=True) == sizes({"lecture": "1"}) == {style.LECTURE_CHART_FONT_PX}

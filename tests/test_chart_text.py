@@ -77,7 +77,7 @@ PAGES = [("estimate", {}), ("compare", {}), ("profiles", {}), ("limits", {}), ("
 
 @pytest.mark.parametrize("module, params", PAGES, ids=[f"{m}-{p.get('claim', '')}" for m, p in PAGES])
 def test_every_chart_on_every_page_says_what_it_shows(module, params):
-    at = run_page(module, params)
+    at = run_page(module, params, is_embedded="embed" in params)
     for element in at.get("vega_lite_chart"):
         spec = json.loads(element.proto.spec)
         text = spec.get("description", "")
