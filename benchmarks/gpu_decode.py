@@ -195,7 +195,8 @@ def idle_power(meter, seconds: float = 2.0) -> float | None:
 
 
 def data_rows(docs, run: str, hardware_id: str, citation: str, model: str = "llama-3-8b") -> list[dict]:
-    """The results of ``docs`` (this script's JSON) as rows of estimator/data/measured_decode.csv."""
+    """The results of ``docs`` (this script's JSON) as rows of estimator/data/measured_decode.csv; the
+    GPU's NVML UUID and the time of the run, where the JSON records them, end each row's citation."""
     from estimator.io.tpot_checks import MEASURED_DECODE_COLUMNS
     rows = []
     for doc in docs:
@@ -217,7 +218,8 @@ def data_rows(docs, run: str, hardware_id: str, citation: str, model: str = "lla
                 "prefill_included": "no",
                 "note": ("random bf16 weights; the prompt's KV cache filled at random (no prefill in the window); the "
                          "GPU alone, no host; attention over the whole static cache, masked"),
-                "citation": citation, "measured_power_w": repr(r["mean_power_w"]),
+                "citation": citation + "".join(f", {k} {doc[k]}" for k in ("nvml_uuid", "measured_at") if doc.get(k)),
+                "measured_power_w": repr(r["mean_power_w"]),
                 "measured_j_per_output_token": repr(r["joules_per_output_token"]),
                 "idle_power_w": repr(doc["idle_power_w"]), "run": run})
     return [{k: row[k] for k in MEASURED_DECODE_COLUMNS} for row in rows]

@@ -148,6 +148,9 @@ def test_the_benchmark_writes_rows_the_loader_reads(tmp_path):
     [m] = load_measured_decode(_write(tmp_path / "rows.csv", rows))
     assert (m.run, m.row.batch, m.row.hardware_id, m.row.source) == ("7", 8, "h100-sxm", "CUDA graphs")
     assert (m.power_w, m.row.tpot_s, m.joules_per_output_token) == (400.0, 0.008, 0.4)
+    assert m.row.citation == "a test's own figures"
+    [row] = data_rows([{**doc, "measured_at": "2026-11-26T01:22:00Z", "nvml_uuid": "GPU-13d2"}], "7", "h100-sxm", "x")
+    assert row["citation"] == "x, nvml_uuid GPU-13d2, measured_at 2026-11-26T01:22:00Z"
     with pytest.raises(SystemExit, match="is not the llama-3-8b shape"):
         data_rows([{**doc, "config": {**LLAMA3_8B, "layers": 2}}], "7", "h100-sxm", "x")
 
