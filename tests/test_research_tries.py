@@ -66,3 +66,17 @@ def test_the_per_family_choice_of_fit_or_rule_is_what_profiles_readme_says():
             f"them by {v3:.3f}× against the fit's {v3_fit:.3f}×, but it was also taken for {took_v100} of the "
             f"{n_v100} V100 runs, which it missed by {v100:.3f}× against the fit's {v100_fit:.3f}×") in text
     assert nested >= fit_alone
+
+
+def test_least_absolute_deviations_find_the_median_line():
+    """The curved forms' held-out try fits by least absolute deviations (the median factor's own loss):
+    on points off a line by a skewed noise, it finds the line through their median, where least squares
+    follows the mean."""
+    rng = np.random.default_rng(3)
+    x = rng.uniform(-1, 1, 201)
+    noise = rng.exponential(1.0, 201) - math.log(2)  # median 0, mean 1 − ln 2
+    X = np.column_stack([np.ones_like(x), x])
+    b = T._least_absolute(X, 1.0 + 2.0 * x + noise)
+    assert b == pytest.approx([1.0, 2.0], abs=0.15)
+    ols = np.linalg.lstsq(X, 1.0 + 2.0 * x + noise, rcond=None)[0]
+    assert ols[0] - b[0] == pytest.approx(1 - math.log(2), abs=0.15)
