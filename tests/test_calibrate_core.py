@@ -260,3 +260,26 @@ def test_a_cpu_draw_is_still_held_to_the_base_servers_tdp():
     """Review: with a CPU's TDP set to its own draw, the 1.5× check could never fail (a 20 kW CPU passed)."""
     with pytest.raises(InputError, match="20,000 W|2e\\+04 W per device, is 44.4× the 450 W TDP of cpu-server-2s-epyc"):
         build(m=meas(power=20000.0))
+
+
+def test_an_estimate_on_the_built_in_workloads_profile_says_its_speed_is_matrix_products_alone():
+    """A real H200 (2026-11-26): the built-in workload's 0.55 of peak made a 10²¹-FLOP run 21 days where the
+    fit to published runs gives 94. The estimate keeps the measured speed and says what it is; a calibration
+    of the user's own command, or a CodeCarbon log of a run, measured a run and says nothing of the kind."""
+    from estimator.core.estimate import estimate
+    from estimator.core.scenario import Scenario
+    gpu = Measurement(10.0, 5770.0, 577.0, "nvml-energy-counter", False, "NVIDIA H200", "nvml", {})
+    pts = [Throughput("bf16", 2.1e14, 1024.0, (1024, 1024, 1024), 100, 1.0),
+           Throughput("bf16", 6.5e14, 8192.0, (8192, 8192, 8192), 10, 1.0)]
+
+    def notes(extra=None, **scenario):
+        data, _ = calibrated_profile_data(H100, pts, gpu, host="vm", measured_at="2026-11-26T01:26:38Z",
+                                          method="built-in matmul workload (torch)", extra=extra)
+        p = profile_from_dict(data, "x", load_utilization_model(), load_power_fits())
+        return [n for n in estimate(Scenario(flops=1e21, **scenario), p).notes if "matrix products alone" in n]
+    [note] = notes({"workload_flops": 1e15})
+    assert note.startswith("NVIDIA H200 (calibrated on vm, base h100-sxm)'s utilisation (0.435) is the speed")
+    assert "estimate on the base profile (h100-sxm) for the fit to published whole runs" in note
+    assert notes({"workload_flops": 1e15, "command": "python train.py"}) == []          # the user's own run
+    assert notes({"workload_flops": 1e15}, utilization=0.3) == []                       # a utilisation given
+    assert notes({"workload_flops": 1e15}, hours=1e6, devices=1) == []                  # a known run's time

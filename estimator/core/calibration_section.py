@@ -159,6 +159,9 @@ class CalibrationFacts:
     # why the measurement was likely unreliable when it was made (a busy machine, its checks far off):
     # written by a calibration that warned and was kept anyway (``calibrate --force``, the app's Save)
     warnings: tuple[str, ...] = ()
+    # the built-in workload (matrix products alone), not a run of the user's own (a command, or an
+    # imported CodeCarbon log): its throughput is an upper bound for a training run's
+    matrix_products_only: bool = False
 
 
 def calibration_facts(calibration: Mapping[str, Any] | None, includes_host: bool = False) -> CalibrationFacts | None:
@@ -181,7 +184,9 @@ def calibration_facts(calibration: Mapping[str, Any] | None, includes_host: bool
         peak_raised=t.get("peak_raised") is True,
         imported_from=(f"CodeCarbon {version}" if version else "CodeCarbon") if imported else None,
         run_id=str(details.get("run_id") or "") or None if imported else None,
-        warnings=tuple(w for w in t.get("warnings") or () if isinstance(w, str)))
+        warnings=tuple(w for w in t.get("warnings") or () if isinstance(w, str)),
+        # a calibration of the user's own command records it; an imported log, when it was imported
+        matrix_products_only=not imported and not t.get("command"))
 
 
 __all__ = ["CALIBRATION_KEYS", "CALIBRATION_POINT_KEYS", "CODECARBON_LOG_BACKEND", "CalibrationFacts",

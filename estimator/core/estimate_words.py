@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from estimator.core.calibration_section import calibration_facts
 from estimator.core.estimate_inputs import SiteInputs, TimeBasis, Workload
 from estimator.core.estimate_result import Assumption
 from estimator.core.fit_caveats import FitCaveat, OtherPeak, UnlikeHeldOut
@@ -126,6 +127,16 @@ def _utilization_notes(s: Scenario, profile: HardwareProfile, w: Workload,
     if not time_given and not choice.origin.startswith("fit:") and s.utilization is None:
         notes.append(f"the time range comes from {profile.name}'s stated ranges (its peak and utilisation), not from "
                      "the fit to published runs: its coverage is not measured")
+    facts = calibration_facts(profile.calibration)
+    if (facts is not None and facts.matrix_products_only and not time_given and s.utilization is None
+            and not choice.origin.startswith("fit:")):
+        # a real H200 (2026-11-26): the built-in workload's 0.55 made a 10²¹-FLOP run 21 days, where the
+        # fit to published runs on the same chip gives 94 (benchmarks/gpu_check.sh; README, "On a real GPU")
+        notes.append(f"{profile.name}'s utilisation ({gfmt(choice.value, 3)}) is the speed of its matrix products "
+                     "alone (the built-in calibration workload): an upper bound for a training run, which also spends "
+                     "time outside them (attention, communication, data loading, restarts), so a run's time is likely "
+                     "longer; calibrate on a run of your own training for its speed, or estimate on the base profile "
+                     f"({facts.base_profile}) for the fit to published whole runs")
     warned = (profile.calibration or {}).get("warnings") or ()
     if warned and ((not time_given and s.utilization is None) or s.power_w is None):
         notes.append(f"the calibration behind {profile.name} warned that it was likely unreliable ({warned[0]}); "
