@@ -127,8 +127,8 @@ def test_a_near_miss_of_a_preset_or_model_gets_a_suggestion(capsys):
 
 def test_a_model_alone_says_what_is_missing_and_an_unknown_one_is_named(capsys):
     refused(capsys, "estimate", "--model", "nope", needle="unknown model 'nope'")
-    refused(capsys, "estimate", "--model", "llama-2-7b", needle="--model llama-2-7b gives the parameters (6.74 × 10⁹): "
-                                                                "add --tokens for 6·N·D, or give --flops")
+    refused(capsys, "estimate", "--model", "llama-2-7b", needle="the model llama-2-7b gives the parameters (6.74 × 10⁹): "
+                                                                "add the tokens for 6·N·D, or give the FLOPs (--tokens, --flops)")
     assert main(["estimate", "--model", "llama-2-7b", "--tokens", "2e12"]) == 0
 
 
@@ -146,7 +146,9 @@ def test_a_trend_starts_in_a_year_an_estimate_takes(capsys):
 
 def test_a_sequence_longer_than_the_architectures_context_is_refused(capsys):
     refused(capsys, "estimate", "--layers", "24", "--d-model", "1024", "--context", "2048", "--vocab", "50000",
-            "--tokens", "1e9", "--seq-len", "1000000", needle="longer than the architecture's --context 2048")
+            "--tokens", "1e9", "--seq-len", "1000000",
+            needle="the sequence length 10⁶ is longer than the architecture's context 2048: give a sequence within the "
+                   "context, or a longer context (--seq-len, --context)")
 
 
 def test_the_scaling_laws_bound_is_one_a_split_can_reach(capsys):

@@ -24,6 +24,7 @@ from estimator.services import api
 from estimator.services.companions import companion_sentence
 from estimator.services.limits import DEFAULT_HEAD_DIM
 from estimator.services.rows import compared_ids
+from estimator.services.workload_inputs import ARCH_KEYS, GENERIC_KEYS, WorkloadInputs, workload_inputs
 
 SCENARIO_ARGS = INPUT_FIELDS  # each is an argument of the same dest
 
@@ -105,11 +106,9 @@ def add_memory_args(p) -> None:
     m.add_argument("--pp", type=float, help="pipeline stages (default 1)")
 
 
-def memory_kwargs(args) -> dict:
-    """The training-memory inputs (services/training_memory.MEMORY_KEYS) from the arguments."""
-    # an architecture's --context is its sequences' length: its FLOPs count attention over it, so its
-    # activations do too (researcher audit: memory at 2,048 tokens beside FLOPs at 8,192)
-    seq_len = args.seq_len if args.seq_len is not None else getattr(args, "n_ctx", None)
+def memory_kwargs(args, seq_len=None) -> dict:
+    """The training-memory inputs (services/training_memory.MEMORY_KEYS) from the arguments; ``seq_len``:
+    the one the workload's rules chose (``WorkloadInputs.seq_len``: given, else the architecture's context)."""
     return {"micro_batch": args.micro_batch, "seq_len": seq_len, "zero": args.zero,
             "activation_recompute": args.activation_recompute, "tp": args.tp, "pp": args.pp, "model": args.model,
             "layers": args.layers, "d_model": args.d_model, "heads": args.heads, "vocab": args.vocab}
@@ -128,22 +127,15 @@ def add_site_args(s) -> None:
     c.add_argument("--electricity-usd-per-kwh", type=float, help="cost from energy instead: USD per kWh")
 
 
-ARCH_ARGS = ("layers", "d_model", "n_ctx", "vocab")
-GENERIC_ARGS = ("forward_flops_per_example", "examples", "epochs")
+def workload(args) -> WorkloadInputs:
+    """The workload from the arguments, by the rules the services hold (``services.workload_inputs``)."""
+    given = {k: getattr(args, k, None) for k in SCENARIO_ARGS + ARCH_KEYS + GENERIC_KEYS}
+    return workload_inputs(given, model=getattr(args, "model", None), preset=getattr(args, "preset", None),
+                           seq_len=getattr(args, "seq_len", None))
 
 
 def scenario_kwargs(args) -> dict:
-    out = {k: getattr(args, k, None) for k in SCENARIO_ARGS}
-    flops, how = api.workload_flops(tokens=out["tokens"], **{k: getattr(args, k, None) for k in ARCH_ARGS + GENERIC_ARGS})
-    if flops is not None:
-        given = [f"--{k}" for k in ("flops", "params") if out[k] is not None]
-        if given:
-            raise InputError(f"give either {' or '.join(given)} or an architecture / generic network, not both")
-        if out["recompute"]:
-            raise InputError("--recompute applies to --params with --tokens (8·N·D); an architecture or a generic "
-                             "network gives its own FLOPs")
-        out.update(flops=flops, flops_source=how, tokens=None)
-    return out
+    return workload(args).inputs
 
 
 def workload_named(exc: Exception, args) -> Exception:
@@ -152,9 +144,9 @@ def workload_named(exc: Exception, args) -> Exception:
     ``--flops``, which it never gave)."""
     if not isinstance(exc, ResultOutOfBounds):
         return exc
-    given = tuple(k for k in ARCH_ARGS + GENERIC_ARGS if getattr(args, k, None) is not None)
+    given = tuple(k for k in ARCH_KEYS + GENERIC_KEYS if getattr(args, k, None) is not None)
     if "flops" in exc.fields and given and args.flops is None:
-        exc.field = given + (("tokens",) if set(given) & set(ARCH_ARGS) else ()) + \
+        exc.field = given + (("tokens",) if set(given) & set(ARCH_KEYS) else ()) + \
             tuple(f for f in exc.fields if f != "flops")
     if "params" in exc.fields and args.params is None:
         # the parameters came from --model or from a preset's model (review: both were told --params)
@@ -164,28 +156,10 @@ def workload_named(exc: Exception, args) -> Exception:
 
 
 def cmd_estimate(args):
-    if args.seq_len is not None and args.n_ctx is not None and args.seq_len > args.n_ctx:
-        # the architecture's context sets its attention FLOPs; a longer sequence for the memory is another model
-        raise InputError(f"--seq-len {gfmt(args.seq_len)} is longer than the architecture's --context {gfmt(args.n_ctx)}: "
-                         "give a sequence within the context, or a longer context")
-    model_params = None  # 6·N·D with the catalog model's N (--params stays the user's: a refusal names --model)
-    if args.model:
-        from estimator.io.serving_data import catalog_model
-        model = catalog_model(args.model)  # an unknown model is named first (CLI audit: "no workload" hid it)
-        if (args.params is None and args.flops is None and args.layers is None and args.preset is None
-                and args.forward_flops_per_example is None):
-            if args.tokens is None and args.hours is None and args.device_hours is None:
-                raise InputError(f"--model {args.model} gives the parameters ({gfmt(model.params, 3)}): add --tokens for "
-                                 "6·N·D, or give --flops")
-            if args.tokens is not None:
-                model_params = model.params
-    workload = scenario_kwargs(args)
-    if model_params is not None:
-        workload["params"] = model_params
+    w = workload(args)
     try:
         result = api.run(hardware=args.hardware, preset_id=args.preset, region=args.region, cloud=args.cloud,
-                         memory=memory_kwargs(args), params_model=args.model if model_params is not None else None,
-                         **workload)
+                         memory=memory_kwargs(args, w.seq_len), params_model=w.params_model, **w.inputs)
     except ResultOutOfBounds as exc:
         raise workload_named(exc, args) from None
     title = result.title

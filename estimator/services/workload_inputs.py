@@ -1,0 +1,83 @@
+"""A training scenario's workload from what a user gives: FLOPs, parameters × tokens, a catalog model's
+parameters, an architecture or a generic network, and the sequence length its memory uses.
+
+One home for the rules the CLI's ``estimate`` and ``compare`` and any page that takes these inputs
+share (until this module the CLI held them alone): an architecture's or a generic network's FLOPs
+replace neither given FLOPs nor parameters; recomputation's 8·N·D needs parameters and tokens; a
+catalog model gives the parameters for 6·N·D with tokens; a sequence longer than the architecture's
+context is another model. Messages name the inputs in words and by their field names
+(``InputError.field``), so each front end names its own flags or widgets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from estimator.core.errors import InputError
+from estimator.core.number_text import gfmt
+from estimator.services import api
+
+ARCH_KEYS = ("layers", "d_model", "n_ctx", "vocab")
+GENERIC_KEYS = ("forward_flops_per_example", "examples", "epochs")
+# what else may stand for a workload beside a catalog model (its parameters then are not needed)
+OWN_WORKLOAD_KEYS = ("params", "flops", "layers", "forward_flops_per_example")
+
+
+@dataclass(frozen=True)
+class WorkloadInputs:
+    """What ``api.run`` takes for the workload: its scenario inputs, the catalog model whose parameter
+    count ``params`` is (None: the user's own or none), and the training memory's sequence length."""
+
+    inputs: dict = field(default_factory=dict)
+    params_model: str | None = None
+    seq_len: float | None = None
+
+
+def workload_inputs(given: Mapping[str, Any], *, model: str | None = None, preset: str | None = None,
+                    seq_len: float | None = None) -> WorkloadInputs:
+    """The workload from ``given`` (the scenario's inputs, ``api.INPUT_FIELDS``, and an architecture's
+    ``ARCH_KEYS`` or a generic network's ``GENERIC_KEYS``; None: not given), a catalog ``model`` and a
+    ``preset`` id; ``seq_len``: the training memory's sequence length (default: the architecture's context)."""
+    n_ctx = given.get("n_ctx")
+    if seq_len is not None and n_ctx is not None and seq_len > n_ctx:
+        # the architecture's context sets its attention FLOPs; a longer sequence for the memory is another model
+        raise InputError(f"the sequence length {gfmt(seq_len)} is longer than the architecture's context "
+                         f"{gfmt(n_ctx)}: give a sequence within the context, or a longer context",
+                         field=("seq_len", "n_ctx"))
+    params_model = _model_params(given, model, preset)
+    inputs = {k: v for k, v in given.items() if k not in ARCH_KEYS + GENERIC_KEYS}
+    flops, how = api.workload_flops(tokens=given.get("tokens"), **{k: given.get(k) for k in ARCH_KEYS + GENERIC_KEYS})
+    if flops is not None:
+        both = tuple(k for k in ("flops", "params") if given.get(k) is not None)
+        if both:
+            raise InputError(f"give either {' or '.join('the FLOPs' if k == 'flops' else 'the parameters' for k in both)} "
+                             "or an architecture / generic network, not both", field=both)
+        if given.get("recompute"):
+            raise InputError("recomputation (8·N·D) applies to the parameters with tokens; an architecture or a generic "
+                             "network gives its own FLOPs", field=("recompute",))
+        inputs.update(flops=flops, flops_source=how, tokens=None)
+    if params_model is not None:
+        inputs["params"] = params_model.params
+    return WorkloadInputs(inputs, params_model.id if params_model is not None else None,
+                          seq_len if seq_len is not None else n_ctx)
+
+
+def _model_params(given: Mapping[str, Any], model: str | None, preset: str | None):
+    """The catalog model whose parameters are the workload's N (6·N·D with the tokens given), or None:
+    no model, or the workload is given otherwise (its FLOPs, parameters, architecture, a preset). A
+    model alone is refused with what is missing; an unknown model is named first."""
+    if not model:
+        return None
+    from estimator.io.serving_data import catalog_model
+    m = catalog_model(model)  # an unknown model is named first (CLI audit: "no workload" hid it)
+    if preset is not None or any(given.get(k) is not None for k in OWN_WORKLOAD_KEYS):
+        return None  # the model gives the memory's shape only
+    if all(given.get(k) is None for k in ("tokens", "hours", "device_hours")):
+        raise InputError(f"the model {m.id} gives the parameters ({gfmt(m.params, 3)}): add the tokens for 6·N·D, "
+                         "or give the FLOPs", field=("tokens", "flops"))
+    return m if given.get("tokens") is not None else None
+
+
+__all__ = ["ARCH_KEYS", "GENERIC_KEYS", "WorkloadInputs", "workload_inputs"]
