@@ -252,11 +252,12 @@ def measured_decode(t: dict, level: float) -> None:
     st.markdown("**Decode steps measured on a real GPU, never fitted:** " + c.md_escape(f"{t['method']}.", limit=900))
     rows = [{"Engine": engine, "Decoder": source, "Rows": s["energy"]["n"],
              "J/token factor": s["energy"]["median_factor"], f"J {level:.0%} coverage": s["energy"]["interval_coverage"],
-             "TPOT factor": s["tpot"]["median_factor"], "Power factor": s["power"]["median_factor"],
+             "TPOT factor": s["tpot"]["median_factor"], "TPOT predicted ÷ measured": s["tpot"]["geometric_mean_ratio"],
+             "Power predicted ÷ measured": s["power"]["geometric_mean_ratio"],
              "Previous model, J": s["previous_energy"]["median_factor"]}
             for engine, by_source in t["by_engine"].items() for source, s in by_source.items()]
     st.dataframe(c.number_table(pd.DataFrame(rows), {"J/token factor": factor_cell, f"J {level:.0%} coverage": percent_cell,
-                                                      "TPOT factor": factor_cell, "Power factor": factor_cell,
+                                                      "TPOT factor": factor_cell,
                                                       "Previous model, J": factor_cell}),
                  hide_index=True, width="stretch")
 

@@ -171,13 +171,15 @@ def _measured_decode(t: dict, level: str) -> None:
     for engine, by_source in t["by_engine"].items():
         for source, s in by_source.items():
             j, tp, pw = s["energy"], s["tpot"], s["power"]
-            rows.append([engine, source, j["n"], f"{j['median_factor']:.2f}×", f"{j['interval_coverage']:.0%}",
-                         f"{tp['median_factor']:.2f}×", f"{tp['interval_coverage']:.0%}", f"{pw['median_factor']:.2f}×",
+            rows.append([engine, source, j["n"], f"{j['median_factor']:.2f}×", f"{j['geometric_mean_ratio']:.2f}",
+                         f"{j['interval_coverage']:.0%}", f"{tp['median_factor']:.2f}×", f"{tp['geometric_mean_ratio']:.2f}",
+                         f"{tp['interval_coverage']:.0%}", f"{pw['geometric_mean_ratio']:.2f}",
                          f"{s['previous_energy']['median_factor']:.2f}×", f"{s['previous_tpot']['median_factor']:.2f}×"])
-    print(_table(["engine", "decoder", "rows", "J/token factor", f"{level} coverage", "TPOT factor", f"{level} coverage",
-                  "power factor", "J previous", "TPOT previous"], rows))
-    print("A latency-optimised engine captures each step as CUDA graphs, as gpt-fast does; an online engine's costs come "
-          "from vLLM and FastChat (a Python loop at batch 1). Power is the GPU's own, host not included.")
+    print(_table(["engine", "decoder", "rows", "J/token factor", "pred ÷ meas", f"{level} coverage", "TPOT factor",
+                  "pred ÷ meas", f"{level} coverage", "power pred ÷ meas", "J previous", "TPOT previous"], rows))
+    print("Factors say how far (median); pred ÷ meas, which way (geometric mean: below 1, predicted too low or too "
+          "short). A latency-optimised engine captures each step as CUDA graphs, as gpt-fast does; an online engine's "
+          "costs come from vLLM and FastChat (a Python loop at batch 1). Power is the GPU's own, host not included.")
 
 
 def _summary_table(summary, baseline: str, level: str) -> str:

@@ -257,10 +257,7 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
     engine_s = fit.engine_s_per_layer * arch.layers + fit.engine_s_per_sequence * b
     tpot = gpu_s + prefill_s + tp_s + engine_s
     if power_w is None:
-        k = fit.busy_per_roofline_s
-        u_dec, u_pre = min(1.0, k * gpu_s / tpot), min(1.0, k * prefill_s / tpot)
-        frac = min(1.0, IDLE_POWER_FRACTION + (DECODE_POWER_FRACTION - IDLE_POWER_FRACTION) * u_dec
-                   + (PREFILL_POWER_FRACTION - IDLE_POWER_FRACTION) * u_pre)
+        frac = load_power_fraction(fit, gpu_s, prefill_s, tpot)
         watts = frac * device.tdp_w
     else:
         watts = float(power_w)
@@ -270,6 +267,17 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
                 memory_s=memory_s, compute_s=compute_s, gpu_s=gpu_s, prefill_s=prefill_s, tp_s=tp_s, engine_s=engine_s,
                 tpot_s=tpot, power_w=watts, power_fraction=frac, joules_per_output_token=watts * tp * tpot / b,
                 bound="memory" if memory_s >= compute_s else "compute", flops_per_token=flops_per_token)
+
+
+def load_power_fraction(fit: ServingFit, gpu_s: float, prefill_s: float, step_s: float) -> float:
+    """Power ÷ TDP over a step of ``step_s`` seconds whose roofline holds ``gpu_s`` of decoding and
+    ``prefill_s`` of prefill: from idle towards the decode and prefill draws by how busy each keeps the
+    GPU (``busy_per_roofline_s`` seconds a roofline second), at most the TDP. A window of decode steps
+    alone (``prefill_s`` 0, ``step_s`` without it) draws the decode's share only."""
+    k = fit.busy_per_roofline_s
+    u_dec, u_pre = min(1.0, k * gpu_s / step_s), min(1.0, k * prefill_s / step_s)
+    return min(1.0, IDLE_POWER_FRACTION + (DECODE_POWER_FRACTION - IDLE_POWER_FRACTION) * u_dec
+               + (PREFILL_POWER_FRACTION - IDLE_POWER_FRACTION) * u_pre)
 
 
 def embedding_params(arch: Architecture, params: float) -> tuple[float, float]:
@@ -353,6 +361,6 @@ def previous_model(*, params: float, device: Device, batch: float, tp: int, util
 
 __all__ = ["DEFAULT_ENGINE", "EMBEDDING_BITS", "ENGINES", "Architecture", "Device", "Previous",
            "ServingFit", "Step", "attention_params", "check_architecture", "check_params_fit",
-           "embedding_params", "input_table_params", "kv_replication", "link_for", "param_floor",
+           "embedding_params", "input_table_params", "kv_replication", "link_for", "load_power_fraction", "param_floor",
            "previous_model", "read_params", "read_weight_bytes", "step", "stored_weight_bytes",
            "student_architecture"]

@@ -4,9 +4,9 @@ real GPU (``estimator/data/measured_decode.csv``, written by ``benchmarks/gpu_de
 Pure: measurements in, predictions and summaries out. No fit has seen these rows: the online engine
 is fitted to ML.ENERGY's measurements, the latency engine's time constants to published decode
 times (``estimator.fit.tpot_check``) with the online fit's power factor, so each row is out of sample
-for both. They are the first measured *energy* the latency engine is held to. Each row's decode step
-excludes the prompts' prefill (the window holds decode steps only), so the model's prefill share is
-taken out of its time and energy, as ``tpot_check`` does for such rows.
+for both. They are the first measured *energy* the latency engine is held to. Each row's window holds
+decode steps only, no prefill, so the model's prefill is taken out of its time (as ``tpot_check`` does
+for such rows) and out of its power's load (``serving.load_power_fraction`` with no prefill).
 
 The baseline, computed in the same run, is the previous model (``serving.previous_model``: weight
 bytes ÷ the full bandwidth at the TDP), as in the other serving checks.
@@ -18,9 +18,9 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from estimator.core.serving import ServingFit, previous_model, step
+from estimator.core.serving import ServingFit, load_power_fraction
 from estimator.fit.serving_fit import Metrics, metrics
-from estimator.fit.tpot_check import TpotRow
+from estimator.fit.tpot_check import TpotRow, measured_time, row_previous, row_step
 
 
 @dataclass(frozen=True)
@@ -76,14 +76,16 @@ class DecodeCheck:
 
 
 def predict(m: DecodeMeasurement, fit: ServingFit) -> DecodePrediction:
-    """``m``'s configuration as ``fit`` predicts it: the decode step alone, its power and energy."""
+    """``m``'s configuration as ``fit`` predicts it: the step's time as the row measured it, and the
+    power of that window: without the prefill's time or load where the window held decode steps only
+    (review: the full step's power counted a prefill load the window never had, 76 W of 482 at batch 32)."""
     r = m.row
-    s = step(params=r.params, arch=r.arch, device=r.device, fit=fit, batch=r.batch, prompt_tokens=r.prompt_tokens,
-             output_tokens=r.output_tokens, tp=r.tp, weight_bits=r.bits)
-    decode_s = s.tpot_s if r.prefill_included else s.tpot_s - s.prefill_s
-    previous = previous_model(params=r.params, device=r.device, batch=r.batch, tp=r.tp,
-                              utilization=r.previous_utilization, power_w=r.device.tdp_w, weight_bits=r.bits)
-    return DecodePrediction(m, fit.engine, decode_s, s.power_w, s.joules_per_output_token * decode_s / s.tpot_s,
+    s = row_step(r, fit)
+    time_s = measured_time(r, s)
+    power_w = s.power_w if r.prefill_included else \
+        load_power_fraction(fit, s.gpu_s, 0.0, time_s) * r.device.tdp_w
+    previous = row_previous(r)
+    return DecodePrediction(m, fit.engine, time_s, power_w, power_w * r.tp * time_s / r.batch,
                             fit.tpot_log_half_width, fit.energy_log_half_width, previous.tpot_s,
                             previous.joules_per_output_token)
 

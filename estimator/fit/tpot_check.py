@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from estimator.core.errors import InputError
-from estimator.core.serving import Architecture, Device, ServingFit, previous_model, step
+from estimator.core.serving import Architecture, Device, Previous, ServingFit, Step, previous_model, step
 from estimator.fit.grouped_conformal import pooled_cdf_quantile
 from estimator.fit.serving_fit import TIME_PARAMS, Metrics, metrics, solve
 
@@ -81,17 +81,30 @@ class TpotCheck:
     by_source: dict          # source → (model Metrics, previous Metrics)
 
 
-def _tpot(r: TpotRow, fit: ServingFit) -> float:
-    """The model's time per output token as the row measured it: with the prompts' prefill spread over
+def row_step(r: TpotRow, fit: ServingFit) -> Step:
+    """The serving model's step at the row's shape, batch, prompt and output lengths."""
+    return step(params=r.params, arch=r.arch, device=r.device, fit=fit, batch=r.batch, prompt_tokens=r.prompt_tokens,
+                output_tokens=r.output_tokens, tp=r.tp, weight_bits=r.bits)
+
+
+def measured_time(r: TpotRow, s: Step) -> float:
+    """The step's time per output token as the row measured it: with the prompts' prefill spread over
     the tokens, or the decode step alone (a median per-token latency after the first token)."""
-    s = step(params=r.params, arch=r.arch, device=r.device, fit=fit, batch=r.batch, prompt_tokens=r.prompt_tokens,
-             output_tokens=r.output_tokens, tp=r.tp, weight_bits=r.bits)
     return s.tpot_s if r.prefill_included else s.tpot_s - s.prefill_s
 
 
-def _previous(r: TpotRow) -> float:
+def _tpot(r: TpotRow, fit: ServingFit) -> float:
+    return measured_time(r, row_step(r, fit))
+
+
+def row_previous(r: TpotRow) -> Previous:
+    """The previous model (the baseline) at the row's configuration, at the TDP."""
     return previous_model(params=r.params, device=r.device, batch=r.batch, tp=r.tp, utilization=r.previous_utilization,
-                          power_w=r.device.tdp_w, weight_bits=r.bits).tpot_s
+                          power_w=r.device.tdp_w, weight_bits=r.bits)
+
+
+def _previous(r: TpotRow) -> float:
+    return row_previous(r).tpot_s
 
 
 def predict_row(r: TpotRow, fit: ServingFit, half: float | None = None) -> TpotPrediction:
@@ -164,4 +177,4 @@ def median_ratio(ps: Sequence[TpotPrediction]) -> float:
 
 
 __all__ = ["MIN_BENCHMARKS", "TpotCheck", "TpotPrediction", "TpotRow", "check", "fit_latency", "fit_time",
-           "leave_one_benchmark_out", "median_ratio", "predict_row"]
+           "leave_one_benchmark_out", "measured_time", "median_ratio", "predict_row", "row_previous", "row_step"]

@@ -8,10 +8,9 @@ CUDA graph per step, or launched kernel by kernel), since the engines model diff
 
 from __future__ import annotations
 
-import math
 from functools import lru_cache
 
-from estimator.core.interval import LEVEL
+from estimator.core.interval import LEVEL, around
 from estimator.core.number_text import gfmt
 from estimator.core.units import MS_PER_S
 from estimator.fit.decode_check import DecodeCheck, check
@@ -36,7 +35,7 @@ def _summary(c: DecodeCheck) -> dict:
 
 
 def _interval(centre: float, half: float) -> list[float]:
-    return [centre / math.exp(half), centre * math.exp(half)]
+    return [float(x) for x in around(centre, half)]
 
 
 @lru_cache(maxsize=1)
@@ -49,8 +48,9 @@ def measured_decode_document() -> dict:
         "data": f"estimator/data/{MEASURED_DECODE_PATH.name}",
         "method": (f"{len(ms)} decode configurations this project measured on {', '.join(devices)} "
                    f"({len({m.run for m in ms})} runs; benchmarks/gpu_decode.py), time and the GPU's energy through NVML, "
-                   "never fitted: each predicted by each engine as shipped (the prompts' prefill taken out, as the "
-                   "window holds decode steps only), its stated intervals checked; the previous model beside"),
+                   "never fitted: each predicted by each engine as shipped (the prompts' prefill taken out of its time and "
+                   "its power's load, as the window holds decode steps only), its stated intervals checked; the "
+                   "previous model beside"),
         "by_engine": {engine: {s: _summary(c) for s, c in by_source.items()} for engine, by_source in checks.items()},
         "rows": [{"engine": engine, "source": p.measured.row.source, "run": p.measured.run,
                   "model": p.measured.row.model, "hardware": p.measured.row.hardware_id,
@@ -71,15 +71,17 @@ def measured_decode_document() -> dict:
 def measured_energy_words(engine: str) -> str:
     """How ``engine``'s energy per output token did on the measured decode steps, by how they ran."""
     checks = measured_decode_checks()[engine]
-    parts = [f"{source}: {gfmt(c.energy.median_factor, 3)}× off (time {gfmt(c.tpot.median_factor, 3)}×, power "
-             f"{gfmt(c.power.median_factor, 3)}×), the {LEVEL:.0%} interval holding "
+    # the factors say how far, the geometric-mean ratios which way (review: a time 1.16× off was too short)
+    parts = [f"{source}: {gfmt(c.energy.median_factor, 3)}× off (predicted ÷ measured: energy "
+             f"{c.energy.geometric_mean_ratio:.2f}, time {c.tpot.geometric_mean_ratio:.2f}, power "
+             f"{c.power.geometric_mean_ratio:.2f}), the {LEVEL:.0%} interval holding "
              f"{round(c.energy.interval_coverage * c.energy.n)} of {c.energy.n}"
              for source, c in checks.items()]
     ms = load_measured_decode()
     devices = ", ".join(sorted({m.row.hardware_id for m in ms}))
     batches = sorted({m.row.batch for m in ms})
-    return (f"on {len(ms)} decode steps this project measured on {devices} with NVML (a Llama-3-8B-shaped decoder, "
-            f"batches {batches[0]}–{batches[-1]}; the serving validation), its J per output token was "
+    return (f"on {len(ms)} decode configurations this project measured on {devices} with NVML (a Llama-3-8B-shaped "
+            f"decoder, batches {batches[0]}–{batches[-1]}; the serving validation), its J per output token was "
             + "; ".join(parts))
 
 
