@@ -272,14 +272,18 @@ def test_an_estimate_on_the_built_in_workloads_profile_says_its_speed_is_matrix_
     pts = [Throughput("bf16", 2.1e14, 1024.0, (1024, 1024, 1024), 100, 1.0),
            Throughput("bf16", 6.5e14, 8192.0, (8192, 8192, 8192), 10, 1.0)]
 
-    def notes(extra=None, **scenario):
+    from estimator.core.calibration_section import BUILTIN_METHOD
+
+    def notes(extra=None, method=f"{BUILTIN_METHOD} (torch)", **scenario):
         data, _ = calibrated_profile_data(H100, pts, gpu, host="vm", measured_at="2026-11-26T01:26:38Z",
-                                          method="built-in matmul workload (torch)", extra=extra)
+                                          method=method, extra=extra)
         p = profile_from_dict(data, "x", load_utilization_model(), load_power_fits())
         return [n for n in estimate(Scenario(flops=1e21, **scenario), p).notes if "matrix products alone" in n]
     [note] = notes({"workload_flops": 1e15})
     assert note.startswith("NVIDIA H200 (calibrated on vm, base h100-sxm)'s utilisation (0.435) is the speed")
     assert "estimate on the base profile (h100-sxm) for the fit to published whole runs" in note
     assert notes({"workload_flops": 1e15, "command": "python train.py"}) == []          # the user's own run
+    # a profile that track writes from the user's training loop has no command, and is no matrix workload (review)
+    assert notes({"workload_flops": 1e15}, method="estimator.measure.track: 500 steady steps") == []
     assert notes({"workload_flops": 1e15}, utilization=0.3) == []                       # a utilisation given
     assert notes({"workload_flops": 1e15}, hours=1e6, devices=1) == []                  # a known run's time

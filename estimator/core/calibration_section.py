@@ -32,6 +32,10 @@ _POSITIVE = ("achieved_flops_per_s", "utilization", "mean_power_w", "duration_s"
 _FLAGS = ("power_is_estimate", "peak_raised")
 _POINT_POSITIVE = ("size", "reps", "seconds", "flops_per_s", "utilization")
 
+# How the built-in workload's calibrations begin their ``method`` (``measure/calibration_run.py`` writes it):
+# what tells its matrix products from a run of the user's own (a command, a tracked training loop, a log).
+BUILTIN_METHOD = "built-in matmul workload"
+
 # How far the recorded mean power may differ from the power the profile uses before the two
 # contradict each other: the calibration writes the same number to both (rounding only).
 POWER_AGREEMENT = 1e-6
@@ -185,9 +189,11 @@ def calibration_facts(calibration: Mapping[str, Any] | None, includes_host: bool
         imported_from=(f"CodeCarbon {version}" if version else "CodeCarbon") if imported else None,
         run_id=str(details.get("run_id") or "") or None if imported else None,
         warnings=tuple(w for w in t.get("warnings") or () if isinstance(w, str)),
-        # a calibration of the user's own command records it; an imported log, when it was imported
-        matrix_products_only=not imported and not t.get("command"))
+        # by its method, as the built-in workload writes it (review: "no command" had also caught profiles that
+        # ``track`` writes from the user's own training loop)
+        matrix_products_only=(not imported and not t.get("command")
+                              and str(t.get("method") or "").startswith(BUILTIN_METHOD)))
 
 
-__all__ = ["CALIBRATION_KEYS", "CALIBRATION_POINT_KEYS", "CODECARBON_LOG_BACKEND", "CalibrationFacts",
+__all__ = ["BUILTIN_METHOD", "CALIBRATION_KEYS", "CALIBRATION_POINT_KEYS", "CODECARBON_LOG_BACKEND", "CalibrationFacts",
            "calibration_facts", "measured_utilization", "read_calibration"]

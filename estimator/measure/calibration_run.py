@@ -26,6 +26,7 @@ from estimator.core.calibrate import (
     require_power_or_base_device,
 )
 from estimator.core.calibration_checks import CPU_IDLE_SCATTER, check_miss_warning
+from estimator.core.calibration_section import BUILTIN_METHOD
 from estimator.core.errors import EstimatorError, InputError
 from estimator.core.number_text import gfmt
 from estimator.core.profile import HardwareProfile
@@ -149,7 +150,7 @@ def calibrate_builtin(backend: Backend, base: HardwareProfile, seconds: float, p
     points = _throughputs(results)
     sizes_text = f"sizes {min(p.m for p in results)}–{max(p.m for p in results)}"
     precs_text = "+".join(dict.fromkeys(p.precision for p in results))
-    method = f"built-in matmul workload ({library}, {precs_text}, {sizes_text}, {backend.name} backend)"
+    method = f"{BUILTIN_METHOD} ({library}, {precs_text}, {sizes_text}, {backend.name} backend)"
     data, notes, profile = finish_profile(base, points, m, host=host_name(), measured_at=measured_at, method=method,
                                    profile_id=profile_id, extra={"workload_flops": sum(p.flops for p in results)})
     precision = data["default_precision"]
