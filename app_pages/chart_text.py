@@ -23,7 +23,6 @@ import pandas as pd
 MARK_WORDS = {"line": "Line chart", "trail": "Line chart", "bar": "Bar chart", "area": "Area chart",
               "point": "Scatter plot", "circle": "Scatter plot", "square": "Scatter plot", "rect": "Heat map",
               "arc": "Pie chart", "tick": "Strip plot", "boxplot": "Box plot", "errorbar": "Range chart"}
-ANNOTATING_MARKS = ("rule", "text", "errorbar", "errorband")
 SERIES_CHANNELS = ("color", "strokeDash", "shape", "column", "row", "facet")
 MAX_SERIES_NAMED = 8        # a longer list is cut, its count said ("and 5 more")
 MAX_CHARS = 400             # a label, not a table: the numbers are in the page's text and tables
@@ -153,7 +152,11 @@ def with_description(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     """``chart`` with its text alternative, unless it has one of its own."""
     if getattr(chart, "description", alt.Undefined) is not alt.Undefined:
         return chart
-    return chart.properties(description=describe(chart.to_dict(validate=False)))
+    # the spec is read, not drawn: Altair's 5,000-row guard (for specs it inlines) does not apply here, and
+    # Streamlit hands the data over its own way (review: a larger chart would have raised here)
+    with alt.data_transformers.disable_max_rows():
+        spec = chart.to_dict(validate=False)
+    return chart.properties(description=describe(spec))
 
 
 __all__ = ["describe", "with_description"]

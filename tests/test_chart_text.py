@@ -54,6 +54,14 @@ def test_a_long_list_is_cut_with_its_count_and_the_label_has_a_length_limit():
     assert chart_text.describe({"mark": "text"}) == "Chart."
 
 
+def test_a_chart_of_many_rows_is_described_and_the_row_guard_is_left_as_it_was():
+    big = pd.DataFrame({"x": range(6000), "y": range(6000)})
+    chart = alt.Chart(big).mark_point().encode(x=alt.X("x:Q", title="X"), y=alt.Y("y:Q", title="Y"))
+    assert chart_text.with_description(chart).description == "Scatter plot of Y against X."
+    with pytest.raises(alt.MaxRowsError):  # Altair's own guard is back on after the description was read
+        chart.to_dict(validate=False)
+
+
 def test_a_chart_keeps_a_description_of_its_own():
     own = alt.Chart(BARS).mark_bar().encode(x="w:Q", y="what:N").properties(description="Mine.")
     assert chart_text.with_description(own).to_dict()["description"] == "Mine."
