@@ -36,6 +36,7 @@ import sys
 import time
 
 from estimator.core.errors import BackendUnavailable
+from estimator.core.units import MS_PER_S
 from estimator.measure.calibration_run import now_iso
 
 # Llama-3-8B's shape (Dubey et al. 2024, "The Llama 3 Herd of Models", Table 3; the HF config
@@ -210,7 +211,7 @@ def data_rows(docs, run: str, hardware_id: str, citation: str, model: str = "lla
                                                             f"PyTorch {doc['torch']}, {how[1]}"),
                 "model": model, "hardware_id": hardware_id, "tensor_parallel": 1, "batch": r["batch"], "bits": 16,
                 "prompt_tokens": doc["prompt"], "output_tokens": doc["new"], "measured_tpot_s": repr(r["tpot_s"]),
-                "published": (f"measured: {r['tpot_s'] * 1e3:.2f} ms per output token, {r['mean_power_w']:.0f} W, "
+                "published": (f"measured: {r['tpot_s'] * MS_PER_S:.2f} ms per output token, {r['mean_power_w']:.0f} W, "
                               f"{r['joules_per_output_token']:.3f} J per output token"),
                 "how": (f"the energy window's time ÷ its {r['steps']} decode steps ({doc['repeats']} passes of "
                         f"{doc['new']} tokens after a {doc['prompt']}-token prompt); its energy from NVML's counter "
@@ -237,6 +238,9 @@ def to_csv(argv) -> int:
         with open(path, encoding="utf-8") as fh:
             docs.append(json.load(fh))
     rows = data_rows(docs, args.run, args.hardware_id, args.citation)
+    if not rows:
+        print("error: the JSON holds no measured batch", file=sys.stderr)
+        return 2
     w = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]), lineterminator="\n")
     w.writerows(rows)
     return 0
@@ -285,7 +289,7 @@ def main(argv=None) -> int:
                               not args.no_graphs, meter)
             doc["runs"].append(r)
             power = f", {r['mean_power_w']:.0f} W, {r['joules_per_output_token']:.3f} J/token" if "energy_j" in r else ""
-            print(f"batch {batch:3d}: {r['tpot_s'] * 1e3:.2f} ms per output token, "
+            print(f"batch {batch:3d}: {r['tpot_s'] * MS_PER_S:.2f} ms per output token, "
                   f"{r['tokens_per_s']:.0f} tokens/s{power}", flush=True)
     finally:
         if meter is not None:
