@@ -163,8 +163,8 @@ class CalibrationFacts:
     # why the measurement was likely unreliable when it was made (a busy machine, its checks far off):
     # written by a calibration that warned and was kept anyway (``calibrate --force``, the app's Save)
     warnings: tuple[str, ...] = ()
-    # the built-in workload (matrix products alone), not a run of the user's own (a command, or an
-    # imported CodeCarbon log): its throughput is an upper bound for a training run's
+    # the built-in workload (matrix products alone), not a run of the user's own (a command, a training
+    # loop that ``track`` measured, an imported CodeCarbon log): its throughput is an upper bound for a run's
     matrix_products_only: bool = False
 
 
