@@ -14,7 +14,7 @@ from pathlib import Path
 import streamlit as st
 
 from app_pages import a11y, common, gc_tuning, inputs, style, url_check
-from estimator.core.tool import TOOL_NAME
+from estimator.core.base.tool import TOOL_NAME
 
 # The browser tab's icon, a local file: a Material icon would be fetched from Google's font host.
 ICON = Path(__file__).resolve().parent / "app_pages" / "static" / "icon.png"

@@ -8,8 +8,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from estimator.core.number_text import gfmt
-from estimator.core.utilization_choice import centre_name
+from estimator.core.base.number_text import gfmt
+from estimator.core.training.utilization_choice import centre_name
 from estimator.fit.utilization_cv import BASELINE_GOODPUT, FACTOR_BANDS
 from estimator.io.datafiles import UTILIZATION_VALIDATION_PATH, load_utilization_model, load_validation_document
 from estimator.report import export

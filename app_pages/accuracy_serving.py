@@ -8,8 +8,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from estimator.core.number_text import gfmt
-from estimator.core.units import MS_PER_S
+from estimator.core.base.number_text import gfmt
+from estimator.core.base.units import MS_PER_S
 from estimator.fit.serving_fit import FACTOR_BANDS as SERVING_FACTOR_BANDS
 from estimator.report import export
 from estimator.services import accuracy

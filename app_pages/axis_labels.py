@@ -3,7 +3,7 @@ as people read them, SI units, powers of ten with superscripts. ``charts`` uses 
 
 from __future__ import annotations
 
-from estimator.core import units
+from estimator.core.base import units
 from estimator.report import humanize as hz
 
 # Axis labels for people: 0.5, 10, 1,000, 2.5M, 3B, 1T (never d3's SI "100m" for 0.1 or "1G"),

@@ -19,12 +19,12 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from estimator.core import bounds as B
-from estimator.core.base_profile import CPU_BASE_PROFILE
-from estimator.core.errors import EstimatorError
-from estimator.core.number_text import gfmt
-from estimator.core.profile import PRECISIONS
-from estimator.core.units import BYTES_PER_MB, FLOPS_PER_TFLOP, MS_PER_S
+from estimator.core.base import bounds as B
+from estimator.core.base.errors import EstimatorError
+from estimator.core.base.number_text import gfmt
+from estimator.core.base.units import BYTES_PER_MB, FLOPS_PER_TFLOP, MS_PER_S
+from estimator.core.hardware.base_profile import CPU_BASE_PROFILE
+from estimator.core.hardware.profile import PRECISIONS
 from estimator.io import datafiles
 from estimator.io.calibration_io import (
     MAX_CSV_BYTES,
@@ -44,7 +44,7 @@ from . import style
 from .charts import render_chart
 from .palette import category_scale
 
-CPU_BASE = CPU_BASE_PROFILE  # estimator/core/calibrate.py
+CPU_BASE = CPU_BASE_PROFILE  # estimator/core/calibration/calibrate.py
 # A page run blocks its session: the in-app calibration is kept short, at most the CLI's default
 # length, 3 s by default, and its hold-out product runs 0.5 s instead of the CLI's 0.6 s.
 MAX_APP_SECONDS = B.DEFAULT_CALIBRATION_SECONDS

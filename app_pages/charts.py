@@ -17,9 +17,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from estimator.core.interval import LEVEL
-from estimator.core.number_text import gfmt
-from estimator.core.utilization_model import RULE_GOODPUT
+from estimator.core.base.interval import LEVEL
+from estimator.core.base.number_text import gfmt
+from estimator.core.hardware.utilization_model import RULE_GOODPUT
 
 # Axis labels (Vega labelExpr): app_pages/axis_labels.py; re-exported for the pages that use them here.
 from . import chart_text, palette

@@ -30,8 +30,8 @@ from urllib.parse import urlencode
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from estimator.core.errors import EstimatorError
-from estimator.core.number_text import gfmt
+from estimator.core.base.errors import EstimatorError
+from estimator.core.base.number_text import gfmt
 from estimator.io import datafiles
 
 from .profile_cache import clear_profile_cache, hardware_ids, load_error, profiles, refresh_profiles_if_changed  # noqa: F401 (re-exported)
@@ -44,13 +44,13 @@ from .tables import LARGE_NUMBER_FORMAT, NO_VALUE, number_table, table_csv  # no
 
 @st.cache_resource(show_spinner=False)
 def presets():
-    """Preset id → ``estimator.core.presets.Preset`` (famous runs with published figures)."""
+    """Preset id → ``estimator.core.training.presets.Preset`` (famous runs with published figures)."""
     return datafiles.load_presets()
 
 
 @st.cache_resource(show_spinner=False)
 def carbon_data():
-    """CodeCarbon's grid-intensity tables (``estimator.core.carbon.CarbonData``)."""
+    """CodeCarbon's grid-intensity tables (``estimator.core.footprint.carbon.CarbonData``)."""
     return datafiles.load_carbon_data()
 
 

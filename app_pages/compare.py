@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from estimator.core.errors import EstimatorError
-from estimator.core.units import KG_PER_T, KWH_PER_MWH, L_PER_M3, S_PER_DAY
+from estimator.core.base.errors import EstimatorError
+from estimator.core.base.units import KG_PER_T, KWH_PER_MWH, L_PER_M3, S_PER_DAY
 from estimator.report import export
 from estimator.report import humanize as hz
 from estimator.services import api

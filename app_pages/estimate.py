@@ -7,10 +7,10 @@ from urllib.parse import urlsplit
 import pyarrow as pa
 import streamlit as st
 
-from estimator.core.equivalents import BRAIN_POWER_W
-from estimator.core.fit_caveats import UnlikeHeldOut
-from estimator.core.interval import EXACT, ONE_FIGURE, STATED, range_meaning
-from estimator.core.number_text import gfmt
+from estimator.core.base.interval import EXACT, ONE_FIGURE, STATED, range_meaning
+from estimator.core.base.number_text import gfmt
+from estimator.core.footprint.equivalents import BRAIN_POWER_W
+from estimator.core.training.fit_caveats import UnlikeHeldOut
 from estimator.report import explain, export
 from estimator.report import humanize as hz
 from estimator.report.export import LABELS, published_cells

@@ -2,7 +2,7 @@
 quantisation, pruning and distillation save, and when serving outgrows training.
 
 Every number comes from ``estimator.services.limits.inference_report`` (the CLI's ``inference`` command
-calls it too): the serving model of ``estimator.core.serving`` (weights and the batch's KV cache read
+calls it too): the serving model of ``estimator.core.serving.step`` (weights and the batch's KV cache read
 each decode step, prefill, tensor parallelism, the engine's fitted costs, power by load), fitted
 to and judged on measured serving (``validate --inference``; the Accuracy page). Every input is
 bound to the URL. The savings and the break-even sections are in ``inference_sections``.
@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from estimator.core import bounds as B
-from estimator.core import inference as inference_core
-from estimator.core.errors import EstimatorError
-from estimator.core.estimate import DEFAULT_CARBON_INTENSITY_G_PER_KWH
-from estimator.core.inference import DEFAULT_PROMPT_TOKENS, DEFAULT_TOKENS_PER_QUERY, QUERY_SOURCE
-from estimator.core.inference_pruning import SKIP_RULE
-from estimator.core.number_text import gfmt
-from estimator.core.serving import DEFAULT_ENGINE, ENGINES
+from estimator.core.base import bounds as B
+from estimator.core.base.errors import EstimatorError
+from estimator.core.base.number_text import gfmt
+from estimator.core.serving import estimate as inference_core
+from estimator.core.serving.estimate import DEFAULT_PROMPT_TOKENS, DEFAULT_TOKENS_PER_QUERY, QUERY_SOURCE
+from estimator.core.serving.pruning import SKIP_RULE
+from estimator.core.serving.step import DEFAULT_ENGINE, ENGINES
+from estimator.core.training.estimate import DEFAULT_CARBON_INTENSITY_G_PER_KWH
 from estimator.io import serving_data
 from estimator.laws.scaling import CHINCHILLA_TOKENS_PER_PARAM
 from estimator.report import export
@@ -39,7 +39,7 @@ DEFAULT_MODEL = CUSTOM              # so that links with only `inf_params` (befo
 DEFAULT_PARAMS = inputs.DEFAULT_PARAMS  # a 7B model (Llama 2 7B, as the Estimate page's; Mistral 7B): the shape
 #                                         is the catalog's nearest, stated under the numbers
 DEFAULT_TOKENS = 1e9                # illustrative: a billion generated tokens (about 3 million 338-token answers)
-# bounds for typed values: the core's (estimator/core/bounds.py)
+# bounds for typed values: the core's (estimator/core/base/bounds.py)
 MAX_PARAMS, MAX_TOKENS, MAX_SERVED = float(B.PARAMS.high), float(B.TOKENS.high), float(B.SERVED_TOKENS.high)
 MAX_BATCH = inference_core.MAX_BATCH
 MAX_GRID_G_PER_KWH, MAX_PRICE = B.CARBON_INTENSITY_G_PER_KWH.high, B.PRICE_USD_PER_DEVICE_HOUR.high

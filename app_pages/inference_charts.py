@@ -7,7 +7,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from estimator.core.units import G_PER_KG, MS_PER_S, WH_PER_KWH
+from estimator.core.base.units import G_PER_KG, MS_PER_S, WH_PER_KWH
 
 from . import charts, palette
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from estimator.core import compression
-from estimator.core.number_text import gfmt
+from estimator.core.base.number_text import gfmt
+from estimator.core.serving import compression
 from estimator.report import humanize as hz
 
 from . import charts, style

@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from estimator.core.errors import EstimatorError
+from estimator.core.base.errors import EstimatorError
 from estimator.services import api
 
 from . import common as c

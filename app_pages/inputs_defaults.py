@@ -26,7 +26,7 @@ MEMORY_DEFAULT_KEY = "_memory_inputs_default"  # the toggle's default: on when t
 
 WORKLOADS = ("preset", "params", "flops")
 GRID_BY = ("default", "country", "cloud", "g/kWh")
-# Bounds for typed values come from estimator/core/bounds.py (the core refuses the same values).
+# Bounds for typed values come from estimator/core/base/bounds.py (the core refuses the same values).
 
 
 # Inputs that describe how a run was done; a new preset brings its own, so picking one clears them

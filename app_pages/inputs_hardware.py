@@ -10,9 +10,9 @@ from typing import Any
 
 import streamlit as st
 
-from estimator.core import bounds as B
-from estimator.core.scenario import Scenario
-from estimator.core.utilization_choice import depends_on, year_words
+from estimator.core.base import bounds as B
+from estimator.core.training.utilization_choice import depends_on, year_words
+from estimator.core.workload.scenario import Scenario
 from estimator.services import api
 
 from . import common as c

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from estimator.core.validation import WHOLE_DIGITS_LIMIT
+from estimator.core.base.validation import WHOLE_DIGITS_LIMIT
 
 from . import common as c
 from .inputs_defaults import (

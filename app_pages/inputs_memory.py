@@ -9,8 +9,8 @@ from typing import Any
 
 import streamlit as st
 
-from estimator.core import bounds as B
-from estimator.core.memory import DEFAULT_MICRO_BATCH, DEFAULT_SEQ_LEN, RECOMPUTE, ZERO_STAGES, Strategy
+from estimator.core.base import bounds as B
+from estimator.core.training.memory import DEFAULT_MICRO_BATCH, DEFAULT_SEQ_LEN, RECOMPUTE, ZERO_STAGES, Strategy
 
 from . import common as c
 from .inputs_defaults import MEMORY_DEFAULT_KEY, MEMORY_KEYS

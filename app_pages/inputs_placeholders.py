@@ -10,8 +10,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from estimator.core.number_text import gfmt
-from estimator.core.utilization_choice import fit_words, same_for_every_run
+from estimator.core.base.number_text import gfmt
+from estimator.core.training.utilization_choice import fit_words, same_for_every_run
 
 
 def sig(x: float | None) -> str:

@@ -9,11 +9,11 @@ from typing import Any
 
 import streamlit as st
 
-from estimator.core import bounds as B
-from estimator.core import embodied
-from estimator.core.estimate import DEFAULT_CARBON_INTENSITY_G_PER_KWH
-from estimator.core.number_text import gfmt
-from estimator.core.water import COOLING, DEFAULT_COOLING, EWIF_L_PER_KWH
+from estimator.core.base import bounds as B
+from estimator.core.base.number_text import gfmt
+from estimator.core.footprint import embodied
+from estimator.core.footprint.water import COOLING, DEFAULT_COOLING, EWIF_L_PER_KWH
+from estimator.core.training.estimate import DEFAULT_CARBON_INTENSITY_G_PER_KWH
 
 from . import common as c
 from .inputs_defaults import GRID_BY

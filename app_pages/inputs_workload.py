@@ -9,7 +9,7 @@ from typing import Any
 
 import streamlit as st
 
-from estimator.core import bounds as B
+from estimator.core.base import bounds as B
 
 from . import common as c
 from .inputs_defaults import (
@@ -30,7 +30,7 @@ class WorkloadChoice:
 
     workload: str
     preset_id: str | None
-    preset: Any  # estimator.core.presets.Preset, or None
+    preset: Any  # estimator.core.training.presets.Preset, or None
     kwargs: dict[str, Any]
 
 

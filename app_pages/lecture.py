@@ -16,11 +16,11 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from estimator.core import compression
-from estimator.core.equivalents import BRAIN_POWER_W
-from estimator.core.errors import EstimatorError
-from estimator.core.number_text import gfmt
-from estimator.core.units import S_PER_YEAR, W_PER_TW
+from estimator.core.base.errors import EstimatorError
+from estimator.core.base.number_text import gfmt
+from estimator.core.base.units import S_PER_YEAR, W_PER_TW
+from estimator.core.footprint.equivalents import BRAIN_POWER_W
+from estimator.core.serving import compression
 from estimator.laws import contrasts, trends
 from estimator.laws import diminishing as dm
 from estimator.report import humanize as hz

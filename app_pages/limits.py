@@ -9,12 +9,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from estimator.core import bounds as B
-from estimator.core.equivalents import BRAIN_POWER_W
-from estimator.core.errors import EstimatorError
-from estimator.core.interval import LEVEL, PREDICTION, STATED
-from estimator.core.number_text import gfmt
-from estimator.core.units import W_PER_TW
+from estimator.core.base import bounds as B
+from estimator.core.base.errors import EstimatorError
+from estimator.core.base.interval import LEVEL, PREDICTION, STATED
+from estimator.core.base.number_text import gfmt
+from estimator.core.base.units import W_PER_TW
+from estimator.core.footprint.equivalents import BRAIN_POWER_W
 from estimator.laws import contrasts, scaling, trends
 from estimator.laws import diminishing as dm
 from estimator.report import humanize as hz
@@ -41,7 +41,7 @@ TREND_FLOPS_TYPED = f"{limits.TREND_FLOPS:g}".replace("e+", "e")
 DEFAULT_FLOPS = scaling.CHINCHILLA_TABLE3[3][1]  # Chinchilla's budget, 5.76e23 (Hoffmann et al. 2022, Table 3, 67B row)
 DEFAULT_BUDGETS = {"USD": 1e6, "kWh": 1e6, "t CO₂e": 100.0}  # illustrative round numbers
 BUDGET_KIND = {"USD": "usd", "kWh": "kwh", "t CO₂e": "tco2e"}
-MAX_FLOPS = B.FLOPS.high        # estimator/core/bounds.py, as the Estimate page
+MAX_FLOPS = B.FLOPS.high        # estimator/core/base/bounds.py, as the Estimate page
 # Each section's widgets for the inputs an error may name (``common.error_text``)
 HARDWARE_LABEL = "Hardware for costs"
 SCALING_LABELS = {"flops": "Training FLOPs", "hardware": HARDWARE_LABEL,

@@ -8,8 +8,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from estimator.core import bounds as B
-from estimator.core.number_text import gfmt
+from estimator.core.base import bounds as B
+from estimator.core.base.number_text import gfmt
 from estimator.laws import diminishing as dm
 from estimator.laws import scaling, trends
 

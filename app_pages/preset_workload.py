@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from estimator.core import bounds as B
-from estimator.core.number_text import sci
+from estimator.core.base import bounds as B
+from estimator.core.base.number_text import sci
 
 from . import common as c
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from estimator.core.errors import ProfileError
+from estimator.core.base.errors import ProfileError
 from estimator.io import datafiles
 
 

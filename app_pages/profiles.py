@@ -6,14 +6,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from estimator.core import embodied
-from estimator.core.inference_pruning import sparsity_words
-from estimator.core.interval import LEVEL
-from estimator.core.number_text import gfmt
-from estimator.core.profile import DISPLAY_FLOPS
-from estimator.core.serving import FALLBACK_LINK_GB_PER_S, FALLBACK_LINK_SOURCE
-from estimator.core.units import FLOPS_PER_TFLOP
-from estimator.core.utilization_choice import depends_on, fit_used, same_for_every_run
+from estimator.core.base.interval import LEVEL
+from estimator.core.base.number_text import gfmt
+from estimator.core.base.units import FLOPS_PER_TFLOP
+from estimator.core.footprint import embodied
+from estimator.core.hardware.profile import DISPLAY_FLOPS
+from estimator.core.serving.pruning import sparsity_words
+from estimator.core.serving.step import FALLBACK_LINK_GB_PER_S, FALLBACK_LINK_SOURCE
+from estimator.core.training.utilization_choice import depends_on, fit_used, same_for_every_run
 from estimator.io import datafiles
 from estimator.io.paths import CALIBRATED_DIR
 from estimator.report import humanize as hz

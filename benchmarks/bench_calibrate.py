@@ -51,7 +51,7 @@ print(statistics.median(times))
 
 
 def one_repeat(seconds: float, env: dict) -> tuple[float, float, float, str]:
-    from estimator.core.calibrate import predict_wall_time
+    from estimator.core.calibration.calibrate import predict_wall_time
     from estimator.io.datafiles import load_profile_file
 
     with tempfile.TemporaryDirectory() as tmp:

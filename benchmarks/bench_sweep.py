@@ -2,7 +2,7 @@
 
     .venv/bin/python -m benchmarks.bench_sweep [--n 1000000]
 
-Both sides call the same function (estimator.core.compute.compute): the sweep once on numpy
+Both sides call the same function (estimator.core.training.compute.compute): the sweep once on numpy
 arrays, the loop once per scenario on Python floats. Goal: sweep under 1 s and ≥ 50× faster
 than the loop on 2 cores.
 """
@@ -14,8 +14,8 @@ import time
 
 import numpy as np
 
-from estimator.core.compute import compute
-from estimator.core.sweep import sweep
+from estimator.core.training.compute import compute
+from estimator.core.training.sweep import sweep
 
 
 def make_inputs(n: int, seed: int = 0) -> dict:

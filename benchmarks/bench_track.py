@@ -22,7 +22,7 @@ import time
 
 import numpy as np
 
-from estimator.core import step_times as steps_mod
+from estimator.core.calibration import step_times as steps_mod
 
 SCENARIOS = ("steady", "batch-sizes", "lognormal", "autocorrelated", "rare-slow-steps", "drift+20%", "thermal",
              "random-walk")

@@ -35,8 +35,8 @@ import math
 import sys
 import time
 
-from estimator.core.errors import BackendUnavailable
-from estimator.core.units import MS_PER_S
+from estimator.core.base.errors import BackendUnavailable
+from estimator.core.base.units import MS_PER_S
 from estimator.measure.calibration_run import now_iso
 
 # Llama-3-8B's shape (Dubey et al. 2024, "The Llama 3 Herd of Models", Table 3; the HF config

@@ -8,7 +8,7 @@ measurement (``measure``) and the CLI (``cli``) sit at the edges.
 
 __version__ = "0.10.0"  # the one place the version lives (pyproject.toml reads it)
 
-from estimator.core.errors import (
+from estimator.core.base.errors import (
                                    BackendUnavailable,
                                    DataFileError,
                                    EstimatorError,
@@ -19,12 +19,17 @@ from estimator.core.errors import (
                                    UnknownPresetError,
                                    UnknownRegionError,
 )
-from estimator.core.estimate import Estimate, estimate
-from estimator.core.profile import HardwareProfile
-from estimator.core.profile_reader import profile_from_dict
-from estimator.core.scenario import Scenario
-from estimator.core.sweep import sweep
-from estimator.core.workload import TransformerShape, dense_training_flops, generic_training_flops, transformer_count
+from estimator.core.hardware.profile import HardwareProfile
+from estimator.core.hardware.reader import profile_from_dict
+from estimator.core.training.estimate import Estimate, estimate
+from estimator.core.training.sweep import sweep
+from estimator.core.workload.flops import (
+                                   TransformerShape,
+                                   dense_training_flops,
+                                   generic_training_flops,
+                                   transformer_count,
+)
+from estimator.core.workload.scenario import Scenario
 
 __all__ = [
     "BackendUnavailable", "DataFileError", "Estimate", "EstimatorError", "HardwareProfile", "InputError",

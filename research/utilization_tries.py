@@ -35,7 +35,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from estimator.core.utilization_model import POOLED, RULE, T_DOF, Spec
+from estimator.core.hardware.utilization_model import POOLED, RULE, T_DOF, Spec
 from estimator.fit import utilization_cv as CV
 from estimator.fit import utilization_fit as U
 from estimator.fit.new_family import family_traits, nearest_family
@@ -188,7 +188,7 @@ def model_size_nested(runs) -> tuple[int, tuple[float, float, float], tuple[floa
     only. (runs, (factor, ratio, coverage) shipped, (factor, ratio, coverage) with parameters)."""
     from unittest import mock
 
-    from estimator.core import utilization_model as M
+    from estimator.core.hardware import utilization_model as M
     sizes = {p.run: p.params for p in load_published_runs() if p.params}
     held = [r for r in runs if r.name in sizes]
     plain = U._run_covariate

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from estimator.core.utilization_model import T_DOF, Spec
+from estimator.core.hardware.utilization_model import T_DOF, Spec
 from estimator.fit.utilization_fit import fit
 from estimator.io.datafiles import load_profiles
 from estimator.io.paths import PROFILES_DIR

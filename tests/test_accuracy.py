@@ -13,7 +13,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from estimator.core.utilization_model import Spec
+from estimator.core.hardware.utilization_model import Spec
 from estimator.fit.utilization_cv import BASELINE_GOODPUT, cross_validate
 from estimator.fit.utilization_fit import TrainingRun, conformal_multiplier, fit
 from estimator.io.datafiles import (
@@ -130,14 +130,14 @@ def test_grouped_validation_never_sees_the_held_out_group():
     (lambda n: ["a"] * n, "every run needs runs from other groups"),
 ])
 def test_grouped_validation_refuses_groups_that_do_not_fit_the_runs(groups, problem):
-    from estimator.core.errors import InputError
+    from estimator.core.base.errors import InputError
     runs = list(runs_data.training_runs().runs)[:8]
     with pytest.raises(InputError, match=problem):
         cross_validate(runs, groups=groups(len(runs)))
 
 
 def test_every_run_names_its_developer_and_a_run_without_one_is_refused():
-    from estimator.core.errors import DataFileError
+    from estimator.core.base.errors import DataFileError
     assert all(r.developer for r in runs_data.training_runs().runs)
     rows = runs_data.read_epoch_rows()
     rows[0] = {**rows[0], "developer": " "}
@@ -150,7 +150,7 @@ def test_every_run_names_its_developer_and_a_run_without_one_is_refused():
 def test_a_run_whose_number_does_not_read_is_refused_by_run_and_column(column, text):
     """A typo is refused by its file, run and column (code audit: it read as missing, dropping the run or its year
     unseen), and so is a number that is not finite and positive (a NaN or negative chip-hours reached the fit)."""
-    from estimator.core.errors import DataFileError
+    from estimator.core.base.errors import DataFileError
     rows = runs_data.read_epoch_rows()
     i = next(i for i, r in enumerate(rows) if r.get("flagged", "").strip().lower() != "yes")
     rows[i] = {**rows[i], column: text}
@@ -230,7 +230,7 @@ def test_the_shipped_cross_validation_is_a_fresh_one_and_the_app_reads_it():
 
 
 def test_a_missing_or_broken_validation_file_names_the_command(tmp_path):
-    from estimator.core.errors import DataFileError
+    from estimator.core.base.errors import DataFileError
     from estimator.io.datafiles import load_validation_document
     with pytest.raises(DataFileError, match="fit-utilization"):
         load_validation_document(tmp_path / "absent.json")
@@ -322,7 +322,7 @@ def test_another_chip_without_runs_takes_the_centre_the_fit_chose():
     import dataclasses
     import math
 
-    from estimator.core.utilization_model import NEAREST, POOLED, RULE, RULE_GOODPUT
+    from estimator.core.hardware.utilization_model import NEAREST, POOLED, RULE, RULE_GOODPUT
     model = load_utilization_model()
     b200 = default_profiles().get("b200").utilization
     assert b200.borrowed and b200.family == "h100" and not b200.same_chip
@@ -349,7 +349,7 @@ def test_another_chip_without_runs_takes_the_centre_the_fit_chose():
 
 
 def test_the_t_degrees_of_freedom_are_a_cross_validated_choice_and_round_trip():
-    from estimator.core.utilization_model import UtilizationModel
+    from estimator.core.hardware.utilization_model import UtilizationModel
     from estimator.fit.utilization_fit import CANDIDATE_SPECS, T_DOF_CHOICES
     assert {s.dof for s in CANDIDATE_SPECS} == set(T_DOF_CHOICES) == {4.0} and len(CANDIDATE_SPECS) == 12
     model = load_utilization_model()

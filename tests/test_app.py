@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 from app_pages import estimate as estimate_page  # noqa: E402
 from app_pages import exports  # noqa: E402
 from estimator.cli import main as cli_main  # noqa: E402
-from estimator.core.errors import InputError  # noqa: E402
+from estimator.core.base.errors import InputError  # noqa: E402
 from estimator.io.datafiles import load_sources  # noqa: E402
 from estimator.services import api  # noqa: E402
 

@@ -7,7 +7,7 @@ import pytest
 
 pytest.importorskip("streamlit")
 from app_pages import charts  # noqa: E402
-from estimator.core import bounds as B  # noqa: E402
+from estimator.core.base import bounds as B  # noqa: E402
 from estimator.report import explain  # noqa: E402
 from estimator.services import api  # noqa: E402
 from estimator.services.size_sweep import SWEEP_DECADES, model_size_sweep  # noqa: E402

@@ -72,6 +72,6 @@ def test_the_accuracy_pages_power_table_is_validates_own():
 def test_the_dense_kernels_toggle_says_when_pruning_saves():
     """Review: the toggle's help still spoke of unstructured sparsity only, after pruning came to save only
     at 2:4 on sparse tensor cores."""
-    from estimator.core.inference_pruning import SKIP_RULE
+    from estimator.core.serving.pruning import SKIP_RULE
     (toggle,) = [t for t in run_page("inference").toggle if t.label == "Dense kernels (pruning saves nothing)"]
     assert toggle.help.startswith(f"Off: {SKIP_RULE}; any other fraction or device saves nothing.")

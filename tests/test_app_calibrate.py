@@ -16,7 +16,7 @@ from apptest_pages import run_page  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from app_pages.calibrate import calibrated_table  # noqa: E402
-from estimator.core.profile_reader import profile_from_dict  # noqa: E402
+from estimator.core.hardware.reader import profile_from_dict  # noqa: E402
 from estimator.io.datafiles import default_profiles  # noqa: E402
 from estimator.report.humanize import signed_percent  # noqa: E402
 
@@ -55,7 +55,7 @@ def test_page_renders_with_sections():
 
 
 def test_calibrated_table_lists_measurement_details():
-    from estimator.core.calibrate import Throughput, calibrated_profile_data
+    from estimator.core.calibration.calibrate import Throughput, calibrated_profile_data
     from estimator.measure.base import Measurement
     base = default_profiles().get("cpu-server-2s-epyc")
     m = Measurement(2.0, 40.0, 20.0, "codecarbon-rapl", False, "Test CPU", "codecarbon", {})
@@ -166,7 +166,7 @@ def test_saving_a_profile_writes_it_and_the_listing_shows_it_at_once(calibrated_
 
 
 def test_a_profile_written_by_the_cli_while_the_server_runs_is_listed(calibrated_dir):
-    from estimator.core.calibrate import Throughput, calibrated_profile_data
+    from estimator.core.calibration.calibrate import Throughput, calibrated_profile_data
     from estimator.io.calibration_io import write_profile
     from estimator.measure.base import Measurement
     at = open_page()
@@ -183,7 +183,7 @@ def test_a_profile_written_by_the_cli_while_the_server_runs_is_listed(calibrated
 def test_a_profile_written_by_the_cli_is_usable_on_the_estimate_page_at_once(calibrated_dir):
     """Calibrate audit: a link to a profile the CLI had just written showed "unknown value … Using the
     default instead" and H100 numbers until someone opened the Calibrate page."""
-    from estimator.core.calibrate import Throughput, calibrated_profile_data
+    from estimator.core.calibration.calibrate import Throughput, calibrated_profile_data
     from estimator.io.calibration_io import write_profile
     from estimator.measure.base import Measurement
     params = {"workload": "flops", "flops": "1e15", "hardware": "cpu-server-2s-epyc-cal-link-box"}
@@ -201,7 +201,7 @@ def test_a_profile_written_by_the_cli_is_usable_on_the_estimate_page_at_once(cal
 
 
 def test_the_listing_downloads_as_csv(calibrated_dir, captured_downloads):
-    from estimator.core.calibrate import Throughput, calibrated_profile_data
+    from estimator.core.calibration.calibrate import Throughput, calibrated_profile_data
     from estimator.io.calibration_io import write_profile
     from estimator.measure.base import Measurement
     base = default_profiles().get("cpu-server-2s-epyc")
@@ -277,8 +277,8 @@ def test_a_hand_edited_calibration_is_refused_on_load_and_named_on_the_page(cali
     """Calibrate audit: achieved_flops_per_s = "abc" passed `profiles validate` and then crashed the
     Calibrate page with a TypeError; a mean power contradicting power.average_w, a NaN or a negative
     size were accepted, and the broken file vanished from the page's list without a word."""
-    from estimator.core.calibrate import Throughput, calibrated_profile_data
-    from estimator.core.errors import ProfileError
+    from estimator.core.base.errors import ProfileError
+    from estimator.core.calibration.calibrate import Throughput, calibrated_profile_data
     from estimator.io.calibration_io import write_profile
     from estimator.io.datafiles import load_profile_file
     from estimator.measure.base import Measurement

@@ -14,7 +14,7 @@ pytest.importorskip("streamlit")
 from apptest_pages import run_page  # noqa: E402
 
 from app_pages import accuracy_serving as serving_page  # noqa: E402
-from estimator.core.units import MS_PER_S  # noqa: E402
+from estimator.core.base.units import MS_PER_S  # noqa: E402
 from estimator.fit.serving_fit import FACTOR_BANDS  # noqa: E402
 from estimator.services import accuracy  # noqa: E402
 
@@ -142,7 +142,7 @@ def test_training_section_says_how_it_does_for_hardware_without_runs(page):
 
 
 def test_the_held_out_family_figures_are_a_table_beside_the_rule(page):
-    from estimator.core.utilization_choice import centre_name
+    from estimator.core.training.utilization_choice import centre_name
     from estimator.io.datafiles import load_validation_document
     nf = load_validation_document()["new_family"]
     tables = [d.value for d in page.dataframe if "Family" in d.value.columns]

@@ -14,9 +14,9 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 from app_pages import inference_charts  # noqa: E402
 from app_pages import limits as limits_page  # noqa: E402
 from app_pages.common import md_escape  # noqa: E402
-from estimator.core import inference as inference_core
-from estimator.core import serving
-from estimator.core.units import BYTES_PER_GB, MS_PER_S  # noqa: E402
+from estimator.core.base.units import BYTES_PER_GB, MS_PER_S  # noqa: E402
+from estimator.core.serving import estimate as inference_core
+from estimator.core.serving import step as serving
 from estimator.io import serving_data  # noqa: E402
 from estimator.io.datafiles import default_profiles  # noqa: E402
 from estimator.laws import diminishing as dm
@@ -134,7 +134,7 @@ def test_limits_inconsistent_inputs_show_an_error_box():
 # --- Inference & compression ------------------------------------------------------------------
 
 
-# The figures below are checked against the documented formulas (estimator/core/serving.py):
+# The figures below are checked against the documented formulas (estimator/core/serving/step.py):
 # weights = N × bits ÷ 8 bytes; KV cache per token = 2 (K, V) × layers × KV heads × d_head × bytes;
 # a decode step reads the weights and the batch's KV cache (at the average context, prompt + half
 # the answer) at 0.9 of the bandwidth; TPOT = max(memory, compute) + prefill + tensor parallel + engine.

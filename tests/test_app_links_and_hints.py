@@ -13,8 +13,8 @@ from app_pages import calibrate as calibrate_page  # noqa: E402
 from app_pages import common as c  # noqa: E402
 from app_pages import inference as inference_page  # noqa: E402
 from app_pages import limits as limits_page  # noqa: E402
-from estimator.core import bounds as B  # noqa: E402
-from estimator.core.errors import InputError  # noqa: E402
+from estimator.core.base import bounds as B  # noqa: E402
+from estimator.core.base.errors import InputError  # noqa: E402
 from estimator.laws import scaling  # noqa: E402
 from estimator.report import humanize as hz  # noqa: E402
 from estimator.report.explain import steps  # noqa: E402

@@ -18,7 +18,7 @@ from apptest_pages import run_page
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from app_pages import charts, size_sweep  # noqa: E402
-from estimator.core.units import S_PER_DAY  # noqa: E402
+from estimator.core.base.units import S_PER_DAY  # noqa: E402
 from estimator.report.provenance import CONTEXT_COLUMNS, CONTEXT_TEXT_COLUMNS  # noqa: E402
 from estimator.services import api  # noqa: E402
 from estimator.services import size_sweep as sweep_service  # noqa: E402
@@ -323,7 +323,7 @@ def test_an_empty_utilisation_field_says_the_fit_for_this_run_not_a_reference_va
 
 
 def test_a_broken_model_catalog_is_an_error_box_on_the_inference_page(monkeypatch):
-    from estimator.core.errors import DataFileError
+    from estimator.core.base.errors import DataFileError
     from estimator.io import serving_data
 
     def broken():

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from app_pages import common as c
-from estimator.core.errors import InputError
+from estimator.core.base.errors import InputError
 from estimator.io.calibration_io import parse_codecarbon_csv
 from tests.apptest_pages import run_page
 

@@ -9,7 +9,7 @@ import pytest
 from browser_fixtures import TIMEOUT_MS, open_claim, wait_until_drawn
 
 from app_pages import palette
-from estimator.core.tool import TOOL_NAME
+from estimator.core.base.tool import TOOL_NAME
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 browser, server = browser_fixtures.browser, browser_fixtures.server  # the shared fixtures

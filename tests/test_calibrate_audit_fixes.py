@@ -10,7 +10,7 @@ import pytest
 from test_calibration_busy import BUSY, IDLE, STEADY, fake_cpu, readings, run_command_calibration
 
 from estimator.cli import main
-from estimator.core.errors import ProfileError
+from estimator.core.base.errors import ProfileError
 from estimator.io.datafiles import PROFILES_DIR, load_profile_file
 from estimator.measure import machine_load
 
@@ -160,8 +160,8 @@ def test_a_kept_warned_calibration_says_so_wherever_it_is_used(monkeypatch, tmp_
 
 def test_a_calibrated_cpu_base_is_not_called_a_whole_server(monkeypatch, tmp_path):
     """Calibrate audit: with a calibrated profile as the base, its power was "a whole server" at its own 7.5 W."""
-    from estimator.core.calibrate import require_power_or_base_device
-    from estimator.core.errors import MeasurementError
+    from estimator.core.base.errors import MeasurementError
+    from estimator.core.calibration.calibrate import require_power_or_base_device
     from estimator.io.datafiles import default_profiles
     assert _calibrate(monkeypatch, "--seconds", "1", "--out", str(tmp_path / "cal.toml")) == 0
     calibrated = load_profile_file(tmp_path / "cal.toml")
@@ -177,7 +177,7 @@ def test_a_year_given_as_text_is_told_to_write_a_year():
     """Audit 10: release_year = "2023" was told to write a number such as 312e12."""
     data = tomllib.loads((PROFILES_DIR / "h100-sxm.toml").read_text())
     data["release_year"] = "2023"
-    from estimator.core.profile_reader import profile_from_dict
+    from estimator.core.hardware.reader import profile_from_dict
     from estimator.io.datafiles import load_power_fits, load_utilization_model
     with pytest.raises(ProfileError) as err:
         profile_from_dict(data, "x.toml", load_utilization_model(), load_power_fits())
@@ -187,7 +187,7 @@ def test_a_year_given_as_text_is_told_to_write_a_year():
 def test_the_readme_gives_the_commands_factor_from_its_constant():
     from pathlib import Path
 
-    from estimator.core.calibration_checks import COMMAND_FAR_FACTOR
+    from estimator.core.calibration.checks import COMMAND_FAR_FACTOR
     text = " ".join((Path(__file__).resolve().parents[1] / "README.md").read_text().split())
     assert f"unless the command ran more than {COMMAND_FAR_FACTOR:g} times slower or faster than the matrix products" in text
 

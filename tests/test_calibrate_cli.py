@@ -360,7 +360,7 @@ def test_the_table_offers_the_id_only_where_profiles_load_from(tmp_path, cli):
 def test_a_base_of_another_kind_than_the_measured_device_is_refused_before_measuring(monkeypatch, capsys, tmp_path):
     """Calibrate audit: a CPU measurement on --base h100-sxm (or the brain) was written as a "gpu"
     with the H100's price and embodied carbon."""
-    from estimator.core.errors import InputError
+    from estimator.core.base.errors import InputError
     ran = []
     monkeypatch.setattr(mb, "run_numpy", lambda *a, **k: ran.append(1) or [])
     for base in ("h100-sxm", "brain"):

@@ -4,8 +4,8 @@ from dataclasses import replace
 
 import pytest
 
-from estimator.core.base_profile import GPU_NAME_TO_PROFILE, guess_base_profile
-from estimator.core.calibrate import (
+from estimator.core.base.errors import InputError, MeasurementError
+from estimator.core.calibration.calibrate import (
     Throughput,
     achieved_flops_per_s,
     calibrated_profile_data,
@@ -15,8 +15,8 @@ from estimator.core.calibrate import (
     profile_to_dict,
     utilization_at_size,
 )
-from estimator.core.errors import InputError, MeasurementError
-from estimator.core.profile_reader import profile_from_dict
+from estimator.core.hardware.base_profile import GPU_NAME_TO_PROFILE, guess_base_profile
+from estimator.core.hardware.reader import profile_from_dict
 from estimator.io.datafiles import default_profiles, load_power_fits, load_utilization_model
 from estimator.measure.base import Measurement
 
@@ -80,8 +80,8 @@ def test_calibrated_profile_numbers_and_sources():
     assert "its price is left out" in p.notes
     # one device is the machine measured, not the base's dual-socket server (exports audit)
     assert p.notes.endswith("One device = the machine measured.") and "dual-socket" not in p.notes
-    from estimator.core.estimate import estimate
-    from estimator.core.scenario import Scenario
+    from estimator.core.training.estimate import estimate
+    from estimator.core.workload.scenario import Scenario
     est = estimate(Scenario(flops=1e15), p)
     assert est.cost_usd is None and any(n.startswith("no cost: the profile has no price") for n in est.notes)
     # a GPU base keeps its price: the same device by the hour
@@ -221,8 +221,8 @@ def test_an_estimate_at_another_measured_precision_uses_that_precisions_throughp
     """Calibrate audit: --precision fp64 on a calibrated CPU took the fp32 utilisation to the fp64
     peak (13.4 GFLOP/s where 17.1 were measured). A precision the calibration measured uses its own
     points: all their FLOPs over all their time, the range their slowest and fastest size."""
-    from estimator.core.estimate import estimate
-    from estimator.core.scenario import Scenario
+    from estimator.core.training.estimate import estimate
+    from estimator.core.workload.scenario import Scenario
     m = Measurement(2.0, 40.0, 20.0, "codecarbon-rapl", False, "Test CPU", "codecarbon", {})
     pts = [Throughput("fp32", 1e11, seconds=1.0, size=512.0, reps=10), Throughput("fp32", 2e11, seconds=1.0, size=1024.0, reps=10),
            Throughput("fp64", 4e10, seconds=1.0, size=512.0, reps=10), Throughput("fp64", 6e10, seconds=1.0, size=1024.0, reps=10)]
@@ -266,13 +266,13 @@ def test_an_estimate_on_the_built_in_workloads_profile_says_its_speed_is_matrix_
     """A real H200 (2026-11-26): the built-in workload's 0.55 of peak made a 10²¹-FLOP run 21 days where the
     fit to published runs gives 94. The estimate keeps the measured speed and says what it is; a calibration
     of the user's own command, or a CodeCarbon log of a run, measured a run and says nothing of the kind."""
-    from estimator.core.estimate import estimate
-    from estimator.core.scenario import Scenario
+    from estimator.core.training.estimate import estimate
+    from estimator.core.workload.scenario import Scenario
     gpu = Measurement(10.0, 5770.0, 577.0, "nvml-energy-counter", False, "NVIDIA H200", "nvml", {})
     pts = [Throughput("bf16", 2.1e14, 1024.0, (1024, 1024, 1024), 100, 1.0),
            Throughput("bf16", 6.5e14, 8192.0, (8192, 8192, 8192), 10, 1.0)]
 
-    from estimator.core.calibration_section import BUILTIN_METHOD
+    from estimator.core.hardware.calibration_section import BUILTIN_METHOD
 
     def notes(extra=None, method=f"{BUILTIN_METHOD} (torch)", **scenario):
         data, _ = calibrated_profile_data(H100, pts, gpu, host="vm", measured_at="2026-11-26T01:26:38Z",

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from estimator.cli import main
-from estimator.core.calibrate import profile_to_dict
-from estimator.core.errors import InputError, ProfileError
+from estimator.core.base.errors import InputError, ProfileError
+from estimator.core.calibration.calibrate import profile_to_dict
 from estimator.io.calibration_io import (
     MAX_CSV_BYTES,
     decode_csv_bytes,
@@ -216,7 +216,7 @@ def test_eight_gpus_give_a_per_device_profile(tmp_path, capsys):
 def test_serving_on_a_calibrated_profile_says_it_does_not_use_the_measurements(tmp_path):
     """Calibrate audit: `inference` on a calibrated profile gave the base profile's numbers (power at a
     fraction of TDP against a measured 7.8 W) without a word."""
-    from estimator.core.calibrate import Throughput, calibrated_profile_data
+    from estimator.core.calibration.calibrate import Throughput, calibrated_profile_data
     from estimator.io.calibration_io import write_profile
     from estimator.measure.base import Measurement
     from estimator.services import limits

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from estimator.core.errors import InputError
+from estimator.core.base.errors import InputError
 from estimator.io import datafiles, paths
 from estimator.measure import calibration_run as cr
 

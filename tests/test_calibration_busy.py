@@ -15,7 +15,7 @@ from fake_nvml import FakeClock
 from track_fakes import FakeMeter
 
 from estimator.cli import main
-from estimator.core.calibration_checks import (
+from estimator.core.calibration.checks import (
     CHECK_MISS_FACTOR,
     CPU_IDLE_SCATTER,
     PredictionCheck,

@@ -203,7 +203,7 @@ def test_bad_workload_shapes(capsys, args, message):
 def test_validate_names_a_broken_profile_instead_of_crashing(monkeypatch, capsys):
     """A shipped profile that fails to load (a bad edit) stops `validate` with its file, field and fix
     (exit 2, one line), as `estimate` does: no KeyError traceback."""
-    from estimator.core.errors import ProfileError
+    from estimator.core.base.errors import ProfileError
     from estimator.io.datafiles import ProfileSet
     ps = default_profiles()
     err = ProfileError(str(PROFILES_DIR / "v100-sxm2.toml"), "power.tdp_w", "expected a number, got 'oops'",
@@ -247,7 +247,7 @@ def test_an_incomplete_architecture_names_what_is_missing(capsys):
 
 def test_presets_and_profiles_as_json(capsys):
     """Export audit: no machine-readable list of presets or profiles (`--format json` was refused)."""
-    from estimator.core.calibrate import profile_to_dict
+    from estimator.core.calibration.calibrate import profile_to_dict
     from estimator.io.datafiles import default_profiles, load_presets
     code, out, _ = cli(capsys, "presets", "--format", "json")
     doc = json.loads(out)

@@ -9,8 +9,8 @@ import pytest
 from robustness_helpers import refused, run
 
 from estimator.cli.main import main
-from estimator.core import bounds as B
-from estimator.core.errors import ResultOutOfBounds
+from estimator.core.base import bounds as B
+from estimator.core.base.errors import ResultOutOfBounds
 from estimator.io.datafiles import PROFILES_DIR
 from estimator.services import limits
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from estimator.cli.main import main
-from estimator.core.errors import InputError
+from estimator.core.base.errors import InputError
 from estimator.io.datafiles import PROFILES_DIR, default_profiles
 from estimator.services import api, limits
 
@@ -82,8 +82,8 @@ def test_b_heads_and_tensor_parallelism_are_checked_alike(capsys, argv, needle):
     ("llama-3.1-405b", "a100-sxm-80gb", 64),  # 8 KV heads on 16 devices: each KV head held twice
 ])
 def test_b_the_automatic_device_count_is_the_fewest_that_splits_and_holds(model, hardware, batch):
-    from estimator.core.inference import tensor_parallel_problem
-    from estimator.core.serving_memory import serving_footprint as footprint
+    from estimator.core.serving.estimate import tensor_parallel_problem
+    from estimator.core.serving.memory import serving_footprint as footprint
     rep = limits.inference_report(hardware=hardware, model=model, tokens=1e6, devices=None, batch_size=batch)
     r, arch = rep.result, limits.resolve_architecture(model=model)[1]
     assert not tensor_parallel_problem(r.devices, arch.heads, arch.kv_heads)

@@ -14,8 +14,8 @@ from estimator.services import limits
 def test_b_kv_heads_are_copied_when_devices_outnumber_them(capsys):
     """7B with mistral-7b's shape (32 heads, 8 KV heads) on 32 devices: each KV head is held 4 times,
     so the largest batch is (usable − weights) ÷ (4 × KV per sequence), not ÷ KV per sequence."""
-    from estimator.core.serving import kv_replication
-    from estimator.core.serving_memory import serving_footprint as footprint
+    from estimator.core.serving.memory import serving_footprint as footprint
+    from estimator.core.serving.step import kv_replication
     rep = limits.inference_report(hardware="a100-sxm-80gb", params=7e9, tokens=1e6, devices=32)
     r, arch = rep.result, rep.result.architecture
     assert (arch.heads, arch.kv_heads) == (32, 8) and kv_replication(arch, 32) == 4
@@ -58,7 +58,7 @@ def test_b_chip_words_follow_the_device_kind(capsys):
 
 
 def test_b_links_of_capped_and_pcie3_devices():
-    from estimator.core.serving import FALLBACK_LINK_GB_PER_S, link_for
+    from estimator.core.serving.step import FALLBACK_LINK_GB_PER_S, link_for
     from estimator.io.datafiles import default_profiles
     p = default_profiles()
     assert link_for(p.get("h800"))[0] == link_for(p.get("a800"))[0] == 200.0  # 400 GB/s total, half each way

@@ -9,9 +9,9 @@ import json
 import pytest
 
 from estimator.cli.main import main
-from estimator.core import bounds as B
-from estimator.core.memory import gb
-from estimator.core.number_text import gfmt
+from estimator.core.base import bounds as B
+from estimator.core.base.number_text import gfmt
+from estimator.core.training.memory import gb
 from estimator.report import humanize as hz
 
 
@@ -83,7 +83,7 @@ def test_device_hours_read_to_three_significant_figures(capsys):
 
 def test_serving_energy_and_time_move_to_larger_units(capsys):
     rc, out, _ = _run(capsys, "inference", "--params", "7e9", "--tokens", "1e9", "--power-w", "2e4", "--utilization",
-                      "1e-6")  # 20 kW, the most a GPU may draw (core/profile_limits.py), at a millionth of peak
+                      "1e-6")  # 20 kW, the most a GPU may draw (core/hardware/limits.py), at a millionth of peak
     energy = next(x for x in out.splitlines() if x.startswith("energy per output token"))
     assert rc == 0 and " MJ (" in energy and "1,310,000" not in energy
     assert hz.joules(0.42) == "420 mJ" and hz.joules(5.29) == "5.29 J"
@@ -190,8 +190,8 @@ def test_fewer_flops_than_devices_is_a_contradiction_not_a_thought_experiment(ca
 
 def test_an_unknown_gpu_is_named_in_neutral_words_and_the_cli_adds_its_hints():
     from estimator.cli.main import build_parser, flag_map, with_hint
-    from estimator.core.base_profile import guess_base_profile
-    from estimator.core.errors import InputError
+    from estimator.core.base.errors import InputError
+    from estimator.core.hardware.base_profile import guess_base_profile
     with pytest.raises(InputError) as err:
         guess_base_profile("Acme Tensor 9000", "gpu")
     assert "python -m" not in str(err.value) and err.value.fields == ("base",)

@@ -11,8 +11,8 @@ import json
 import pytest
 
 from estimator.cli.main import main
-from estimator.core.errors import InputError
-from estimator.core.interval import range_meaning
+from estimator.core.base.errors import InputError
+from estimator.core.base.interval import range_meaning
 from estimator.io.datafiles import load_validation_document
 from estimator.services import accuracy, api
 from tests.apptest_pages import run_page
@@ -187,7 +187,7 @@ def test_a_reference_point_in_a_comparison_is_one_of_it_and_says_so(capsys):
 def test_a_missing_figure_has_no_basis_and_a_single_measurement_is_stated_not_exact(tmp_path):
     """Review: range_basis said "exact" for a cost without a price (null) and for a calibration's one
     measurement (a zero-width range that is not known exactly)."""
-    from estimator.core.calibrate import Throughput, calibrated_profile_data
+    from estimator.core.calibration.calibrate import Throughput, calibrated_profile_data
     from estimator.io.calibration_io import write_profile
     from estimator.measure.base import Measurement
     from estimator.report.export import to_csv

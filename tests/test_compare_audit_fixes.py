@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 from estimator.cli.compare_output import TABLE_RANGES, with_range
 from estimator.cli.main import main
-from estimator.core.interval import range_meaning
+from estimator.core.base.interval import range_meaning
 from estimator.report import humanize as hz
 from estimator.services import api
 from estimator.services.rows import compare_caveats, grouped_notes, reference_words

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from estimator.core.equivalents import BRAIN_KWH_PER_YEAR
-from estimator.core.errors import InputError
+from estimator.core.base.errors import InputError
+from estimator.core.footprint.equivalents import BRAIN_KWH_PER_YEAR
 from estimator.laws import contrasts as ct
 from estimator.services import api, limits
 

@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 from fake_nvml import FakeClock, FakeGpu
 
-from estimator.core import bounds as B
-from estimator.core.errors import InputError, MeasurementError
-from estimator.core.sweep import sweep
-from estimator.core.workload import dense_training_flops, generic_training_flops
+from estimator.core.base import bounds as B
+from estimator.core.base.errors import InputError, MeasurementError
+from estimator.core.training.sweep import sweep
+from estimator.core.workload.flops import dense_training_flops, generic_training_flops
 from estimator.laws import scaling
 from estimator.measure.nvml import NvmlBackend
 from estimator.services import api, limits

@@ -7,15 +7,15 @@ import json
 import pytest
 
 from estimator.cli import main
-from estimator.core import embodied as em
-from estimator.core import water as wt
-from estimator.core.errors import ProfileError
-from estimator.core.profile_reader import profile_from_dict
+from estimator.core.base.errors import ProfileError
+from estimator.core.footprint import embodied as em
+from estimator.core.footprint import water as wt
+from estimator.core.hardware.reader import profile_from_dict
 from estimator.io.datafiles import default_profiles
 from estimator.report.export import render
 from estimator.services import api
 
-HOURS_PER_YEAR = 8766.0  # Julian year (estimator/core/units.py)
+HOURS_PER_YEAR = 8766.0  # Julian year (estimator/core/base/units.py)
 
 
 def cli(capsys, *args):
@@ -247,7 +247,7 @@ def test_the_readme_s_example_is_what_estimate_prints(capsys):
 def test_the_cores_h100_reference_figures_are_the_profiles():
     """The core cannot read profiles (it is pure), so the H100 figures its die-model scaling and
     fallback rest on are constants there; they must be what the profiles state."""
-    from estimator.core import embodied as emb
+    from estimator.core.footprint import embodied as emb
     ps = default_profiles()
     h100 = ps.get("h100-sxm")
     assert h100.embodied.kg_co2e == emb.H100_PCF_KG_PER_GPU and h100.memory_gb == emb.H100_MEMORY_GB

@@ -7,8 +7,8 @@ import math
 
 import pytest
 
-from estimator.core.errors import InputError
-from estimator.core.interval import combine
+from estimator.core.base.errors import InputError
+from estimator.core.base.interval import combine
 from estimator.fit.energy_cover import HeldOut, paired_coverage
 from estimator.io.datafiles import default_profiles, load_validation_document
 

@@ -2,10 +2,10 @@ import math
 
 import pytest
 
-from estimator.core.errors import InputError
-from estimator.core.estimate import estimate
-from estimator.core.scenario import Scenario
-from estimator.core.units import HOURS_PER_YEAR, S_PER_YEAR
+from estimator.core.base.errors import InputError
+from estimator.core.base.units import HOURS_PER_YEAR, S_PER_YEAR
+from estimator.core.training.estimate import estimate
+from estimator.core.workload.scenario import Scenario
 from estimator.io.datafiles import default_profiles
 from estimator.report.humanize import co2e, duration, energy, money
 from estimator.services import api
@@ -44,7 +44,7 @@ def test_a_cost_published_as_a_range_is_compared_with_the_range():
     doc = json.loads(render("json", r.estimate, r.comparison))
     assert doc["published"]["cost_usd"]["inside_published_range"] is True
     assert "inside_published_range" not in doc["published"]["device_hours"]
-    from estimator.core.presets import PublishedComparison
+    from estimator.core.training.presets import PublishedComparison
     assert published_cells(PublishedComparison("cost_usd", None, 1875.5, -0.5, (3751.0, 12571.0)))[1] == "-50% below"
     assert published_cells(PublishedComparison("cost_usd", None, 15085.2, 0.2, (3751.0, 12571.0)))[1] == "+20% above"
 
@@ -279,8 +279,8 @@ def test_region_and_cloud_resolution():
 
 
 def test_a_zero_grid_intensity_says_what_zero_means():
-    from estimator.core.estimate import estimate
-    from estimator.core.scenario import Scenario
+    from estimator.core.training.estimate import estimate
+    from estimator.core.workload.scenario import Scenario
     from estimator.io.datafiles import default_profiles
     h100 = default_profiles().get("h100-sxm")
     e = estimate(Scenario(flops=1e21, carbon_intensity_g_per_kwh=0.0), h100)

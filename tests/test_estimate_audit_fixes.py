@@ -17,9 +17,9 @@ from apptest_pages import run_page  # noqa: E402
 
 from app_pages import estimate as estimate_page  # noqa: E402
 from estimator import __version__  # noqa: E402
-from estimator.core.equivalents import CAR_KG_CO2_PER_KM  # noqa: E402
-from estimator.core.errors import InputError  # noqa: E402
-from estimator.core.units import S_PER_DAY, S_PER_HOUR  # noqa: E402
+from estimator.core.base.errors import InputError  # noqa: E402
+from estimator.core.base.units import S_PER_DAY, S_PER_HOUR  # noqa: E402
+from estimator.core.footprint.equivalents import CAR_KG_CO2_PER_KM  # noqa: E402
 from estimator.io.datafiles import load_sources  # noqa: E402
 from estimator.report import humanize as hz  # noqa: E402
 from estimator.report.export import render  # noqa: E402

@@ -10,16 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from estimator.core.errors import InputError
-from estimator.core.estimate import estimate
-from estimator.core.estimate_inputs import (
+from estimator.core.base.errors import InputError
+from estimator.core.training.estimate import estimate
+from estimator.core.training.inputs import (
     DEFAULT_CARBON_INTENSITY_G_PER_KWH,
     resolve_workload,
     site_inputs,
     time_basis,
 )
-from estimator.core.scenario import Scenario
-from estimator.core.utilization_choice import UtilizationChoice, UtilizationInfo, utilization_for
+from estimator.core.training.utilization_choice import UtilizationChoice, UtilizationInfo, utilization_for
+from estimator.core.workload.scenario import Scenario
 from estimator.io.datafiles import default_profiles
 
 CORE = Path(__file__).resolve().parents[1] / "estimator" / "core"

@@ -52,7 +52,7 @@ def test_markdown_table_and_escaping(gpt3):
     assert f"| Energy | {energy(gpt3.estimate.energy_kwh)} |" in md
     assert "\\|" in md and "\\<b\\>" in md
     # the ranges say what they are: the column names the level, and the meaning follows the table
-    from estimator.core.interval import range_meaning
+    from estimator.core.base.interval import range_meaning
     assert "| Quantity | Estimate | 80% range | Published |" in md
     assert f"\n{range_meaning(0.8)}\n" in md and "`python -m estimator validate`" in md
 
@@ -118,7 +118,7 @@ def test_a_difference_from_a_published_figure_never_reads_0_percent_for_differen
 
 def test_the_table_shows_its_figures_before_what_the_ranges_mean_wrapped():
     """Newcomer's try: one 700-character line of what the ranges mean stood above the figures in a terminal."""
-    from estimator.core.interval import range_meaning
+    from estimator.core.base.interval import range_meaning
     from estimator.report.export import TEXT_WIDTH, to_table
     from estimator.services import api
     est = api.run(preset_id="lambda-gpt3-v100").estimate

@@ -1,4 +1,4 @@
-"""Where the fit does not vouch for a run, the estimate carries it as facts (core/fit_caveats.py), its
+"""Where the fit does not vouch for a run, the estimate carries it as facts (core/training/fit_caveats.py), its
 notes say them, and the paper statement words them from the facts, not by matching the notes' text."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from dataclasses import replace
 from test_statement import SOURCES
 
 from estimator import __version__
-from estimator.core.fit_caveats import BeyondData, MoreDevices, OtherPeak
+from estimator.core.training.fit_caveats import BeyondData, MoreDevices, OtherPeak
 from estimator.report.statement import statement
 from estimator.services import api
 

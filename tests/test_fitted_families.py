@@ -10,7 +10,7 @@ import math
 import numpy as np
 import pytest
 
-from estimator.core.utilization_model import Spec
+from estimator.core.hardware.utilization_model import Spec
 from estimator.fit.utilization_fit import fit
 from estimator.io.datafiles import default_profiles, load_utilization_model
 from estimator.services import training_runs as runs_data
@@ -60,7 +60,7 @@ def _a800_with_utilization(utilization: str, model=None):
     (with the shipped fit, or ``model``)."""
     import tomllib
 
-    from estimator.core.profile_reader import profile_from_dict
+    from estimator.core.hardware.reader import profile_from_dict
     from estimator.io.datafiles import load_power_fits
     from estimator.io.paths import PROFILES_DIR
     text = (PROFILES_DIR / "a800.toml").read_text()
@@ -94,7 +94,7 @@ def test_a_borrowing_board_of_the_family_chip_counts_from_the_family_release():
     ('prior_from = "a100"\nbasis = "x"\nsame_chip = "yes"', "is not true or false"),
 ])
 def test_same_chip_is_refused_where_it_means_nothing(utilization, problem):
-    from estimator.core.errors import ProfileError
+    from estimator.core.base.errors import ProfileError
     with pytest.raises(ProfileError, match=problem) as e:
         _a800_with_utilization(utilization)
     assert "utilization.same_chip" in str(e.value)
@@ -118,8 +118,8 @@ def test_a_family_with_no_run_in_the_fold_is_predicted_like_the_pooled_fit():
 
 
 def test_a_run_beyond_the_fitted_runs_is_held_at_the_edge_and_says_so():
-    from estimator.core.estimate import estimate
-    from estimator.core.scenario import Scenario
+    from estimator.core.training.estimate import estimate
+    from estimator.core.workload.scenario import Scenario
     h100 = default_profiles().get("h100-sxm")
     model = h100.utilization.model
     lo, hi = model.covariate("log10_flops").range

@@ -18,9 +18,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from estimator.cli.main import main
-from estimator.core.errors import EstimatorError
-from estimator.core.estimate import RESULT_KEYS, estimate
-from estimator.core.scenario import Scenario
+from estimator.core.base.errors import EstimatorError
+from estimator.core.training.estimate import RESULT_KEYS, estimate
+from estimator.core.workload.scenario import Scenario
 from estimator.io.datafiles import default_profiles
 from estimator.services import api
 

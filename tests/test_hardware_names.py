@@ -1,5 +1,5 @@
 """Hardware named as people write it: Epoch AI's and the datasheets' names fit one profile, or the
-refusal names the profiles they could be (core/hardware_names.py; io/datafiles.ProfileSet.get)."""
+refusal names the profiles they could be (core/hardware/names.py; io/datafiles.ProfileSet.get)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import json
 import pytest
 from robustness_helpers import refused, run
 
-from estimator.core.errors import UnknownHardwareError
-from estimator.core.hardware_names import matching_hardware, name_words, nearest_hardware, partly_matching_hardware
+from estimator.core.base.errors import UnknownHardwareError
+from estimator.core.hardware.names import matching_hardware, name_words, nearest_hardware, partly_matching_hardware
 from estimator.io.datafiles import load_profiles
 from estimator.io.paths import DATA_DIR
 from estimator.services import api

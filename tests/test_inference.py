@@ -10,10 +10,10 @@ from dataclasses import replace
 
 import pytest
 
-from estimator.core import compression
-from estimator.core.errors import InputError
-from estimator.core.inference import InferenceScenario, inference
-from estimator.core.serving import (
+from estimator.core.base.errors import InputError
+from estimator.core.serving import compression
+from estimator.core.serving.estimate import InferenceScenario, inference
+from estimator.core.serving.step import (
     BANDWIDTH_FRACTION,
     COMPUTE_FRACTION,
     DECODE_POWER_FRACTION,

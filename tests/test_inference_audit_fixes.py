@@ -8,14 +8,14 @@ import json
 
 import pytest
 
-from estimator.core import compression
-from estimator.core.calibrate import profile_to_dict
-from estimator.core.errors import ProfileError
-from estimator.core.inference import InferenceScenario, inference
-from estimator.core.inference_notes import article, count_text, counted
-from estimator.core.inference_pruning import has_sparse_tensor_cores
-from estimator.core.profile_reader import profile_from_dict
-from estimator.core.units import S_PER_HOUR
+from estimator.core.base.errors import ProfileError
+from estimator.core.base.units import S_PER_HOUR
+from estimator.core.calibration.calibrate import profile_to_dict
+from estimator.core.hardware.reader import profile_from_dict
+from estimator.core.serving import compression
+from estimator.core.serving.estimate import InferenceScenario, inference
+from estimator.core.serving.notes import article, count_text, counted
+from estimator.core.serving.pruning import has_sparse_tensor_cores
 from estimator.io import serving_data
 from estimator.io.datafiles import default_profiles
 from estimator.services import limits
@@ -63,7 +63,7 @@ def test_a_full_batch_is_one_querys_steps_and_a_fuller_run_has_no_note():
 def test_the_apps_defaults_and_the_lecture_still_fill_their_batches():
     from app_pages import inference as page
     from app_pages import lecture
-    from estimator.core.inference import DEFAULT_BATCH_SIZE
+    from estimator.core.serving.estimate import DEFAULT_BATCH_SIZE
     assert limits.inference_report(hardware=page.DEFAULT_HARDWARE, params=7e9, tokens=page.DEFAULT_TOKENS,
                                    batch_size=DEFAULT_BATCH_SIZE).result.batch_size == 1
     assert limits.inference_report(**lecture.COMPRESSION_MODEL).result.batch_size == 16
@@ -105,7 +105,7 @@ def test_half_on_an_a100_is_still_skipped():
             "row saves nothing.") in compression.ILLUSTRATIVE_NOTE
 
 
-# NVIDIA Ampere, Ada, Hopper and Blackwell, AMD CDNA 3 (core/inference_pruning.py names the sources' chips)
+# NVIDIA Ampere, Ada, Hopper and Blackwell, AMD CDNA 3 (core/serving/pruning.py names the sources' chips)
 SPARSE = {"a100-pcie-80gb", "a100-sxm-40gb", "a100-sxm-80gb", "a800", "a10g", "rtx-3090", "l4", "l40s", "rtx-4090",
           "h100-pcie", "h100-sxm", "h800", "h200-sxm", "b200", "mi300x"}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from estimator.core.serving import BANDWIDTH_FRACTION
+from estimator.core.serving.step import BANDWIDTH_FRACTION
 from estimator.services import limits
 
 

@@ -9,9 +9,9 @@ import sys
 
 import pytest
 
-from estimator.core import compression
-from estimator.core.errors import InputError
-from estimator.core.serving import attention_params
+from estimator.core.base.errors import InputError
+from estimator.core.serving import compression
+from estimator.core.serving.step import attention_params
 from estimator.io import serving_data
 from estimator.services import limits
 from tests.apptest_pages import run_page
@@ -64,7 +64,7 @@ def test_the_app_shows_the_answer_and_the_reason():
 def test_a_row_that_cannot_be_served_is_left_out_with_a_note_and_the_others_stay():
     """An illustrative student below one layer of the model's width: that row is noted, the rest shown."""
     params, arch, _ = limits.resolve_architecture(params=1e7)
-    from estimator.core.inference import InferenceScenario
+    from estimator.core.serving.estimate import InferenceScenario
     from estimator.io.datafiles import default_profiles
     s = InferenceScenario(params=params, tokens=1e6, architecture=arch)
     rows, notes = compression.techniques(s, default_profiles().get("a100-sxm-80gb"), serving_data.load_serving_fit())
@@ -167,7 +167,7 @@ def test_a_catalog_models_break_even_uses_its_published_training_tokens():
 
 
 def test_the_catalog_refuses_training_tokens_without_a_source(tmp_path, monkeypatch):
-    from estimator.core.errors import DataFileError
+    from estimator.core.base.errors import DataFileError
     from estimator.io import serving_data
     bad = tmp_path / "models.toml"
     bad.write_text('[m]\nname = "M"\nparams = 1e9\nlayers = 8\nd_model = 1024\nheads = 8\nkv_heads = 8\n'

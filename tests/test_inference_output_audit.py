@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from estimator.cli.inference_cmd import SAVES
-from estimator.core.units import J_PER_KWH
+from estimator.core.base.units import J_PER_KWH
 from estimator.report import humanize as hz
 from estimator.report.export import assumption_value
 from estimator.services import limits

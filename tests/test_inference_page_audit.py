@@ -13,8 +13,8 @@ from apptest_pages import run_page  # noqa: E402
 
 from app_pages import inference as page  # noqa: E402
 from estimator.cli import main  # noqa: E402
-from estimator.core.compression import BASIS_WORDS  # noqa: E402
-from estimator.core.units import MS_PER_S  # noqa: E402
+from estimator.core.base.units import MS_PER_S  # noqa: E402
+from estimator.core.serving.compression import BASIS_WORDS  # noqa: E402
 from estimator.report import humanize as hz  # noqa: E402
 from estimator.services import limits  # noqa: E402
 

@@ -8,9 +8,9 @@ import dataclasses
 
 import pytest
 
-from estimator.core.errors import InputError
-from estimator.core.inference_power import CHIP_DRAW, power_base
-from estimator.core.serving import kv_replication
+from estimator.core.base.errors import InputError
+from estimator.core.hardware.power_base import CHIP_DRAW, power_base
+from estimator.core.serving.step import kv_replication
 from estimator.io.datafiles import load_profiles
 from estimator.services import api, limits
 
@@ -55,7 +55,7 @@ def test_a_host_inclusive_power_without_a_host_share_is_refused_unless_a_power_i
     v4 = PROFILES.get("tpu-v4")
     bare = dataclasses.replace(v4, power=dataclasses.replace(v4.power, host_share_w=0.0))
     assert power_base(bare) is None
-    from estimator.core.inference import device_of
+    from estimator.core.serving.estimate import device_of
     with pytest.raises(InputError, match="states no TDP, and its average power includes the host") as exc:
         device_of(bare, 1e14)
     assert exc.value.fields == ("power_w", "hardware")

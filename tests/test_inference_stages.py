@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from estimator.core.errors import InputError
-from estimator.core.inference import InferenceScenario, inference, input_assumptions
-from estimator.core.inference_device import ServingCompute, serving_compute
-from estimator.core.inference_memory import MemoryFit, memory_fit
-from estimator.core.inference_served import ServedModel, served_model
-from estimator.core.inference_step_notes import range_meaning, step_notes
-from estimator.core.inference_totals import ServingTotals, decode_step, device_hours_for, serving_totals
+from estimator.core.base.errors import InputError
+from estimator.core.serving.device import ServingCompute, serving_compute
+from estimator.core.serving.estimate import InferenceScenario, inference, input_assumptions
+from estimator.core.serving.memory_fit import MemoryFit, memory_fit
+from estimator.core.serving.served import ServedModel, served_model
+from estimator.core.serving.step_notes import range_meaning, step_notes
+from estimator.core.serving.totals import ServingTotals, decode_step, device_hours_for, serving_totals
 from estimator.io import serving_data
 from estimator.io.datafiles import default_profiles
 

@@ -7,7 +7,7 @@ Gaudi 3. Reference points (the brain, AlphaGo) and CPUs are not devices for tens
 
 import pytest
 
-from estimator.core.serving import FALLBACK_LINK_GB_PER_S, link_for
+from estimator.core.serving.step import FALLBACK_LINK_GB_PER_S, link_for
 from estimator.io.datafiles import default_profiles
 from tests.test_profiles import source_kinds
 

@@ -10,8 +10,8 @@ import math
 import numpy as np
 import pytest
 
-from estimator.core.errors import DataFileError, InputError
-from estimator.core.utilization_model import Spec, UtilizationModel
+from estimator.core.base.errors import DataFileError, InputError
+from estimator.core.hardware.utilization_model import Spec, UtilizationModel
 from estimator.fit.utilization_cv import cross_validate
 from estimator.fit.utilization_fit import (
     TrainingRun,

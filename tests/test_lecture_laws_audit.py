@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 
 from estimator.cli.main import main
-from estimator.core import bounds as B
-from estimator.core.errors import InputError
-from estimator.core.number_text import gfmt
+from estimator.core.base import bounds as B
+from estimator.core.base.errors import InputError
+from estimator.core.base.number_text import gfmt
 from estimator.laws import contrasts, plausible, scaling, trends
 from estimator.laws import diminishing as dm
 from estimator.report import humanize as hz

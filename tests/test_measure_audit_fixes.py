@@ -22,10 +22,10 @@ from fake_nvml import FakeClock, FakeGpu
 from track_fakes import STEP, TWO_RUNS, WARMUP, Clock, FakeMeter, RealClockMeter, run_steps
 
 from estimator.cli.main import main
-from estimator.core.errors import InputError, MeasurementError
-from estimator.core.estimate import estimate
-from estimator.core.scenario import Scenario
-from estimator.core.units import J_PER_KWH
+from estimator.core.base.errors import InputError, MeasurementError
+from estimator.core.base.units import J_PER_KWH
+from estimator.core.training.estimate import estimate
+from estimator.core.workload.scenario import Scenario
 from estimator.io.datafiles import default_profiles, load_profile_file
 from estimator.measure import calibration_command as cc
 from estimator.measure import matmul_bench as mb
@@ -324,7 +324,7 @@ def test_the_save_button_names_the_real_folder_and_a_command_that_works(calibrat
 # --- 8. what still works without NVML; why a CPU has no embodied carbon ----------------------------
 
 def test_without_nvml_the_message_says_what_the_cpu_backend_really_measures(monkeypatch):
-    from estimator.core.errors import BackendUnavailable
+    from estimator.core.base.errors import BackendUnavailable
     from estimator.measure.nvml import NvmlBackend
     missing = FakeGpu(FakeClock(), init_error=pynvml.NVML_ERROR_LIBRARY_NOT_FOUND).module()
     with pytest.raises(BackendUnavailable, match="the CPU backend still works \\(its power through CodeCarbon\\)"):

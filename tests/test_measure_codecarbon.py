@@ -7,8 +7,8 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from estimator.core.errors import BackendUnavailable, MeasurementError
-from estimator.core.units import BYTES_PER_GB
+from estimator.core.base.errors import BackendUnavailable, MeasurementError
+from estimator.core.base.units import BYTES_PER_GB
 from estimator.measure import open_backend
 from estimator.measure.base import (
     CODECARBON_CONSTANT_ESTIMATE,

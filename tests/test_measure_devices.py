@@ -10,7 +10,7 @@ import pytest
 from fake_nvml import FakeClock, FakeGpu
 
 from estimator.cli.main import main
-from estimator.core.errors import BackendUnavailable, GpuPresentError, InputError
+from estimator.core.base.errors import BackendUnavailable, GpuPresentError, InputError
 from estimator.measure import nvml as nvml_mod
 from estimator.measure import open_backend
 from estimator.measure.nvml import NvmlBackend, visible_gpu
@@ -77,7 +77,7 @@ def test_cuda_visible_devices_that_hides_every_gpu_falls_back_to_the_cpu_and_say
 @pytest.mark.parametrize("visible, why", [("MIG-4b3b5e4d-1b2a-5c1e-9f0a-123456789abc", "MIG instance"),
                                           ("gpu0", "neither GPU indices nor UUIDs")])
 def test_a_gpu_that_cannot_be_measured_or_told_is_refused_even_by_auto(monkeypatch, visible, why):
-    from estimator.core.errors import GpuChoiceError
+    from estimator.core.base.errors import GpuChoiceError
     gpu = FakeGpu(FakeClock(), count=2)
     monkeypatch.setenv("CUDA_VISIBLE_DEVICES", visible)
     with pytest.raises(GpuChoiceError, match=why):
@@ -249,7 +249,7 @@ def test_an_index_past_nvmls_count_hides_the_gpus_as_cuda_does(monkeypatch):
 def test_an_unreadable_uuid_is_a_gpu_that_cannot_be_told(monkeypatch):
     """Review: a failing UUID read while matching GPU-… was a plain BackendUnavailable, so `auto`
     measured the CPU while the run computed on a GPU."""
-    from estimator.core.errors import GpuChoiceError
+    from estimator.core.base.errors import GpuChoiceError
     gpu = FakeGpu(FakeClock(), count=2)
     module = gpu.module()
 
@@ -264,7 +264,7 @@ def test_an_unreadable_uuid_is_a_gpu_that_cannot_be_told(monkeypatch):
 
 
 def test_without_the_variable_a_machine_that_mixes_models_needs_pci_order(monkeypatch):
-    from estimator.core.errors import GpuChoiceError
+    from estimator.core.base.errors import GpuChoiceError
     names = {0: "NVIDIA A100-SXM4-80GB", 1: "NVIDIA H100 80GB HBM3"}
     with pytest.raises(GpuChoiceError, match="CUDA_VISIBLE_DEVICES is not set: CUDA numbers GPUs fastest first"):
         open_(FakeGpu(FakeClock(), count=2, names=names))
@@ -276,7 +276,7 @@ def test_without_the_variable_a_machine_that_mixes_models_needs_pci_order(monkey
 
 
 def test_an_unreadable_gpu_name_is_not_reported_as_gpu_none(monkeypatch):
-    from estimator.core.errors import GpuChoiceError
+    from estimator.core.base.errors import GpuChoiceError
     gpu = FakeGpu(FakeClock(), count=2)
     module = gpu.module()
     real = module.nvmlDeviceGetName

@@ -9,8 +9,8 @@ from types import SimpleNamespace
 import pytest
 from fake_nvml import FakeClock, FakeGpu
 
-from estimator.core.errors import InputError, MeasurementError
-from estimator.core.units import S_PER_HOUR
+from estimator.core.base.errors import InputError, MeasurementError
+from estimator.core.base.units import S_PER_HOUR
 from estimator.io.calibration_io import CodeCarbonRun, measurement_from_codecarbon
 from estimator.measure import track_setup as setup
 from estimator.measure.base import mean_power_w

@@ -10,7 +10,7 @@ import pytest
 from fake_nvml import FakeClock, FakeGpu, api_mismatches
 
 from estimator.cli import main
-from estimator.core.errors import BackendUnavailable, InputError, MeasurementError
+from estimator.core.base.errors import BackendUnavailable, InputError, MeasurementError
 from estimator.measure import nvml as nvml_mod
 from estimator.measure import open_backend
 from estimator.measure.base import NVML_ENERGY_COUNTER, NVML_POWER_POLLING
@@ -375,7 +375,7 @@ def test_the_matmuls_run_on_the_gpu_whose_power_is_read(monkeypatch):
     """Audit: NVML's index was passed to torch.device as it was, but CUDA numbers the GPUs that
     CUDA_VISIBLE_DEVICES shows, fastest first: on a multi-GPU host the matmuls could run on one GPU
     while the power of another was read. The CUDA device is found by the GPU's UUID."""
-    from estimator.core.errors import BackendUnavailable
+    from estimator.core.base.errors import BackendUnavailable
     from estimator.measure.matmul_bench import cuda_index
     a, b = "GPU-aaaa-1111", "GPU-bbbb-2222"
     # CUDA lists the two the other way round, UUIDs without NVML's "GPU-" prefix

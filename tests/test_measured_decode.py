@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from estimator.core.errors import DataFileError
-from estimator.core.serving import step
+from estimator.core.base.errors import DataFileError
+from estimator.core.serving.step import step
 from estimator.fit import decode_check
 from estimator.io.serving_data import load_serving_fit
 from estimator.io.tpot_checks import MEASURED_DECODE_COLUMNS, MEASURED_DECODE_PATH, load_measured_decode

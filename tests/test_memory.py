@@ -1,4 +1,4 @@
-"""Training memory per device (estimator/core/memory.py) against hand computations from the cited
+"""Training memory per device (estimator/core/training/memory.py) against hand computations from the cited
 formulas: Rajbhandari et al. 2020 (ZeRO) for the model states, Korthikanti et al. 2022 for the
 activations."""
 
@@ -8,8 +8,8 @@ import math
 import pytest
 
 from estimator.cli import main
-from estimator.core import memory as mem
-from estimator.core.errors import InputError
+from estimator.core.base.errors import InputError
+from estimator.core.training import memory as mem
 from estimator.services import api
 
 GB = 1e9

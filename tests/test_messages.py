@@ -12,7 +12,7 @@ import pytest
 
 from estimator.cli import main
 from estimator.cli.main import build_parser, flag_map
-from estimator.core.errors import InputError, UnknownHardwareError
+from estimator.core.base.errors import InputError, UnknownHardwareError
 
 PKG = Path(__file__).resolve().parents[1] / "estimator"
 FLAG = re.compile(r"(?<![\w-])--[a-z]")
@@ -134,7 +134,7 @@ def test_app_hint_names_the_widget():
 
 def test_the_measurement_messages_are_neutral_and_the_cli_adds_its_flags(tmp_path):
     from estimator.cli.main import with_hint
-    from estimator.core.errors import BackendUnavailable
+    from estimator.core.base.errors import BackendUnavailable
     from estimator.measure import calibration_run as cr
     from estimator.measure.matmul_bench import check_seconds
 

@@ -6,15 +6,15 @@ import math
 import numpy as np
 import pytest
 
-from estimator.core import memory as mem
-from estimator.core.errors import InputError
-from estimator.core.estimate import estimate
-from estimator.core.scenario import Scenario
-from estimator.core.serving import Architecture
-from estimator.core.serving_memory import devices_needed
-from estimator.core.step_times import step_times
-from estimator.core.utilization_model import Spec, UtilizationModel
-from estimator.core.workload import TransformerShape, transformer_count
+from estimator.core.base.errors import InputError
+from estimator.core.calibration.step_times import step_times
+from estimator.core.hardware.utilization_model import Spec, UtilizationModel
+from estimator.core.serving.memory import devices_needed
+from estimator.core.serving.step import Architecture
+from estimator.core.training import memory as mem
+from estimator.core.training.estimate import estimate
+from estimator.core.workload.flops import TransformerShape, transformer_count
+from estimator.core.workload.scenario import Scenario
 from estimator.io.datafiles import default_profiles
 from estimator.services import api
 from estimator.services.size_sweep import model_size_sweep

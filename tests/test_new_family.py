@@ -10,9 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from estimator.core.errors import InputError
-from estimator.core.utilization_choice import centre_name
-from estimator.core.utilization_model import (
+from estimator.core.base.errors import InputError
+from estimator.core.hardware.utilization_model import (
     NEAREST,
     NEW_DEVICE_CENTRES,
     POOLED,
@@ -21,6 +20,7 @@ from estimator.core.utilization_model import (
     Spec,
     family_label,
 )
+from estimator.core.training.utilization_choice import centre_name
 from estimator.fit import utilization_cv
 from estimator.fit.grouped_conformal import pooled_cdf_quantile
 from estimator.fit.new_family import (
@@ -144,8 +144,8 @@ def test_too_few_families_or_a_tie_keep_the_nearest_family():
 
 
 def test_the_centre_in_the_file_is_checked():
-    from estimator.core.errors import DataFileError
-    from estimator.core.utilization_model import UtilizationModel
+    from estimator.core.base.errors import DataFileError
+    from estimator.core.hardware.utilization_model import UtilizationModel
     data = load_utilization_model().to_dict()
     assert data["new_device_centre"] in NEW_DEVICE_CENTRES
     with pytest.raises(DataFileError, match="new_device_centre"):
@@ -247,8 +247,8 @@ def test_the_shipped_figures_are_reported_with_the_rule_beside_them():
 
 
 def test_a_bad_multiplier_in_the_file_is_refused():
-    from estimator.core.errors import DataFileError
-    from estimator.core.utilization_model import UtilizationModel
+    from estimator.core.base.errors import DataFileError
+    from estimator.core.hardware.utilization_model import UtilizationModel
     data = load_utilization_model().to_dict()
     for key in ("new_family_multiplier", "neighbour_multiplier", "rule_multiplier"):
         for bad in (-1.0, 0.0, float("nan"), "2"):

@@ -3,7 +3,7 @@ embodied figures are those of the research table (vendor PCF, LCA or the ACT mod
 
 import pytest
 
-from estimator.core.units import S_PER_HOUR, W_PER_KW
+from estimator.core.base.units import S_PER_HOUR, W_PER_KW
 from estimator.io.datafiles import PROFILES_DIR, default_profiles, load_profile_file
 from estimator.services import api
 from estimator.services.training_runs import training_runs
@@ -58,7 +58,7 @@ def test_a800_and_h800_are_fitted_in_their_chips_families():
 @pytest.mark.parametrize("pid", NEW)
 def test_every_new_device_estimates_from_its_own_profile(pid):
     """Time = 6·N·D ÷ (the profile's peak × the fitted utilisation × devices); device-hours, energy
-    and cost follow from it with the profile's power and PUE (the arithmetic of estimator/core/compute.py)."""
+    and cost follow from it with the profile's power and PUE (the arithmetic of estimator/core/training/compute.py)."""
     p = default_profiles().get(pid)
     e = api.run(hardware=pid, params=1e9, tokens=2e10, devices=8, price_usd_per_device_hour=1.0).estimate
     flops = 6 * 1e9 * 2e10

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from estimator.core.estimate import estimate
-from estimator.core.scenario import Scenario
+from estimator.core.training.estimate import estimate
+from estimator.core.workload.scenario import Scenario
 from estimator.io.datafiles import default_profiles
 
 PROFILES = default_profiles().profiles
@@ -43,7 +43,7 @@ def test_a_grid_intensity_codecarbon_ships_out_of_bounds_is_left_out(monkeypatch
     user's --region). Rows in bounds, 0 and the bound's top included, are kept."""
     import json
 
-    from estimator.core import bounds as B
+    from estimator.core.base import bounds as B
     from estimator.io import carbon_data, datafiles
     (tmp_path / "private_infra").mkdir()
     (tmp_path / "cloud").mkdir()
@@ -110,7 +110,7 @@ def test_examples_per_epoch_are_a_whole_number(capsys):
 def test_sharegpts_mean_prompt_has_one_home():
     """The default query's prompt and the serving fit's chat prompt are one figure, ShareGPT's mean (code audit:
     161 and 161.31 were typed apart): the default is its whole-token rounding."""
-    from estimator.core import inference
+    from estimator.core.serving import estimate as inference
     from estimator.io.serving_data import TASK_PROMPT_TOKENS
     assert TASK_PROMPT_TOKENS["chat"][0] == inference.SHAREGPT_MEAN_PROMPT_TOKENS == 161.31
     assert inference.DEFAULT_PROMPT_TOKENS == round(inference.SHAREGPT_MEAN_PROMPT_TOKENS) == 161
@@ -151,7 +151,7 @@ def test_a_published_run_whose_number_does_not_read_is_refused_by_run_and_column
     import csv
     import re
 
-    from estimator.core.errors import DataFileError
+    from estimator.core.base.errors import DataFileError
     from estimator.io import datafiles
     with datafiles.PUBLISHED_RUNS_PATH.open(encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))

@@ -10,8 +10,8 @@ import re
 import pytest
 from apptest_pages import run_page
 
-from estimator.core.inference_step_notes import fmt_ms
-from estimator.core.number_text import gfmt
+from estimator.core.base.number_text import gfmt
+from estimator.core.serving.step_notes import fmt_ms
 
 E_NOTATION = re.compile(r"\d(?:\.\d+)?e[+-]\d\d")  # what :g writes (1e+22, 2.5e-07), not a typed 1e22
 

@@ -13,13 +13,13 @@ import pytest
 
 from estimator.cli import main
 from estimator.cli.estimate_cmds import SCENARIO_ARGS
-from estimator.core import bounds as B
-from estimator.core import validation as v
-from estimator.core.calibrate import achieved_flops_per_s
-from estimator.core.errors import InputError
-from estimator.core.inference import InferenceScenario, inference
-from estimator.core.presets import DEVICE_FIELDS
-from estimator.core.scenario import FOOTPRINT_FIELDS, INPUT_FIELDS, SITE_FIELDS, SITE_INPUTS, Scenario, Site
+from estimator.core.base import bounds as B
+from estimator.core.base import validation as v
+from estimator.core.base.errors import InputError
+from estimator.core.calibration.calibrate import achieved_flops_per_s
+from estimator.core.serving.estimate import InferenceScenario, inference
+from estimator.core.training.presets import DEVICE_FIELDS
+from estimator.core.workload.scenario import FOOTPRINT_FIELDS, INPUT_FIELDS, SITE_FIELDS, SITE_INPUTS, Scenario, Site
 from estimator.io import serving_data
 from estimator.io.datafiles import default_profiles, get_preset
 from estimator.services import api, limits
@@ -162,7 +162,8 @@ def test_inference_has_one_default_hardware_for_the_cli_and_the_app(capsys):
 
 
 def test_help_text_is_built_from_the_constants(capsys):
-    from estimator.core import embodied, memory, water
+    from estimator.core.footprint import embodied, water
+    from estimator.core.training import memory
     from estimator.laws import scaling
     for argv in (["estimate", "--help"], ["inference", "--help"], ["scaling", "chinchilla", "--help"]):
         with pytest.raises(SystemExit):
@@ -198,7 +199,7 @@ def test_every_data_file_goes_through_the_guarded_reader(monkeypatch):
 
 
 def test_a_data_file_that_is_too_large_is_refused_by_name(tmp_path):
-    from estimator.core.errors import DataFileError
+    from estimator.core.base.errors import DataFileError
     from estimator.io import safe_read
     big = tmp_path / "big.csv"
     big.write_bytes(b"x" * 2_000)
@@ -209,9 +210,9 @@ def test_a_data_file_that_is_too_large_is_refused_by_name(tmp_path):
 def test_labelled_checks_name_their_input_field():
     """A check whose label is prose ("PUE", "utilisation") still names the scenario field, so the CLI
     can add its flag and the app its widget."""
-    from estimator.core import validation
-    from estimator.core.errors import InputError
-    from estimator.core.sweep import sweep
+    from estimator.core.base import validation
+    from estimator.core.base.errors import InputError
+    from estimator.core.training.sweep import sweep
     with pytest.raises(InputError) as exc:
         validation.require_pue(0.5)
     assert exc.value.field == "pue"
@@ -223,7 +224,7 @@ def test_labelled_checks_name_their_input_field():
 
 def test_the_app_s_limits_on_pruning_and_doubling_time_are_the_core_s():
     """The Inference page's sparsity and the Limits page's doubling time are bounded by
-    core/bounds.py, as the CLI is: a value one accepts, the other accepts."""
+    core/base/bounds.py, as the CLI is: a value one accepts, the other accepts."""
     import inspect
 
     from app_pages import inference as inference_page

@@ -11,7 +11,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from estimator.core.utilization_model import Spec
+from estimator.core.hardware.utilization_model import Spec
 from estimator.fit import utilization_fit as U
 from estimator.fit.utilization_cv import cross_validate
 from estimator.io.datafiles import load_sources
@@ -77,7 +77,7 @@ def test_by_developer_a_whole_family_held_out_is_predicted_as_the_tool_predicts_
     """Review: both TPU v4 runs are Google's, so the Google fold holds no TPU v4 run; the check took
     the pooled fit and its multiplier, which the tool never uses there. It now fits as shipped on the
     fold's runs (select_and_fit) and centres the runs as that fit centres a device without runs."""
-    from estimator.core.utilization_model import POOLED
+    from estimator.core.hardware.utilization_model import POOLED
     from estimator.fit.new_family import family_traits, nearest_family
     from estimator.services import accuracy
     runs = runs_data.training_runs().runs

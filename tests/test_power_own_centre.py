@@ -8,9 +8,9 @@ import math
 import numpy as np
 import pytest
 
-from estimator.core.calibrate import profile_to_dict
-from estimator.core.errors import InputError, ProfileError
-from estimator.core.profile_reader import profile_from_dict
+from estimator.core.base.errors import InputError, ProfileError
+from estimator.core.calibration.calibrate import profile_to_dict
+from estimator.core.hardware.reader import profile_from_dict
 from estimator.fit.power_fit import MIN_OWN, PowerMeasurement, fit_all, fit_device, fit_ratio, leave_one_out
 from estimator.io.datafiles import (
     PROFILES_DIR,

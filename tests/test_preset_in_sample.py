@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from estimator.core.errors import DataFileError
-from estimator.core.presets import preset_from_dict
-from estimator.core.units import G_PER_KG, KG_PER_T, KWH_PER_MWH, S_PER_DAY
+from estimator.core.base.errors import DataFileError
+from estimator.core.base.units import G_PER_KG, KG_PER_T, KWH_PER_MWH, S_PER_DAY
+from estimator.core.training.presets import preset_from_dict
 from estimator.io.datafiles import load_presets, load_published_runs, load_validation_document
 from estimator.report import humanize as hz
 from estimator.services import api, preset_check
@@ -54,7 +54,7 @@ def test_a_run_the_fit_leaves_out_says_why_its_match_is_no_test(pid):
 
 
 def test_the_estimate_does_not_need_the_validation_file(monkeypatch):
-    from estimator.core.errors import DataFileError
+    from estimator.core.base.errors import DataFileError
     def broken():
         raise DataFileError("utilization_validation.json: not found")
     monkeypatch.setattr(preset_check, "load_validation_document", broken)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from estimator.core.errors import InputError
+from estimator.core.base.errors import InputError
 from estimator.io.datafiles import get_preset, load_sources
 from estimator.report.export import render
 from estimator.services import api
@@ -176,8 +176,8 @@ def test_a_pue_tied_to_the_presets_power_goes_where_that_power_goes(preset_id):
 
 
 def test_tied_to_power_is_checked_on_load():
-    from estimator.core.errors import DataFileError
-    from estimator.core.presets import preset_from_dict
+    from estimator.core.base.errors import DataFileError
+    from estimator.core.training.presets import preset_from_dict
     base = {"title": "t", "description": "d", "source": "s", "hardware": "a100-sxm-80gb", "flops": 1e21}
     with pytest.raises(DataFileError, match="only pue can be tied"):
         preset_from_dict("x", {**base, "power_w": 400, "pue": 1.0, "tied_to_power": ["devices"]}, "p.toml")

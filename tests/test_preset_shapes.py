@@ -1,7 +1,7 @@
 """A preset's training memory uses the model's published shape (presets.toml `shape`, its source
 in why.shape), not the catalog's model nearest in parameter count; the user's own shape, model or
 parameter count still wins. Activations recomputed by hand from Korthikanti et al. 2022, Table 2
-(estimator/core/memory.py): no recomputation, t = 1: L · s·b·h · (34 + 5·a·s/h) bytes."""
+(estimator/core/training/memory.py): no recomputation, t = 1: L · s·b·h · (34 + 5·a·s/h) bytes."""
 
 import json
 import re
@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from estimator.core.errors import DataFileError
-from estimator.core.presets import SHAPE_FIELDS, preset_from_dict
+from estimator.core.base.errors import DataFileError
+from estimator.core.training.presets import SHAPE_FIELDS, preset_from_dict
 from estimator.io.datafiles import load_presets
 from estimator.services import api
 

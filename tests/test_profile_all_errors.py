@@ -7,9 +7,9 @@ import tomllib
 
 import pytest
 
-from estimator.core.errors import ProfileError
-from estimator.core.profile_fields import ProfileErrors
-from estimator.core.profile_reader import profile_from_dict
+from estimator.core.base.errors import ProfileError
+from estimator.core.hardware.fields import ProfileErrors
+from estimator.core.hardware.reader import profile_from_dict
 from estimator.io.datafiles import PROFILES_DIR, load_power_fits, load_profile_file, load_utilization_model
 
 

@@ -9,9 +9,9 @@ import pytest
 from test_profile_checks_audit import CPU, H100, H100_GROUP_FIT, _swap
 
 from estimator.cli.main import main
-from estimator.core.errors import ProfileError
-from estimator.core.profile_limits import MAX_FLOPS_PER_J
-from estimator.core.profile_reader import profile_from_dict
+from estimator.core.base.errors import ProfileError
+from estimator.core.hardware.limits import MAX_FLOPS_PER_J
+from estimator.core.hardware.reader import profile_from_dict
 from estimator.io.datafiles import load_power_fits, load_profiles, load_utilization_model
 
 FITS, MODEL = load_power_fits(), load_utilization_model()

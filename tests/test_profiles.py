@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from estimator.core.errors import ProfileError, UnknownHardwareError
+from estimator.core.base.errors import ProfileError, UnknownHardwareError
 from estimator.io.datafiles import PROFILES_DIR, default_profiles, load_profile_file, load_profiles
 
 REQUIRED = ["v100-sxm2", "v100-pcie", "a100-sxm-40gb", "a100-sxm-80gb", "a100-pcie-80gb", "h100-sxm", "h100-pcie",
@@ -94,7 +94,7 @@ def test_datasheet_figures():
     assert ps["v100-sxm2"].peak("fp16") == 125e12
     assert ps["tpu-v4"].peak() == 275e12
     brain = ps["brain"]
-    from estimator.core.equivalents import BRAIN_POWER_W
+    from estimator.core.footprint.equivalents import BRAIN_POWER_W
     # the brain profile's power is the brain-years' (code audit: two homes for 20 W, nothing tying them)
     assert brain.power.average_w == BRAIN_POWER_W == 20 and brain.pue == 1.0
     assert brain.peak() == 1e15 and brain.peak_range() == (1e13, 1e17)
@@ -205,7 +205,7 @@ def test_bundled_profiles_are_known_as_such_from_any_working_folder(tmp_path, mo
     """Review: a profile's source_file is shown relative to the project, and resolving it against the
     working folder made the bundled rules (a copy of a bundled id set aside; calibrate refusing a
     bundled id) fail when a command ran from another folder."""
-    from estimator.core.errors import InputError
+    from estimator.core.base.errors import InputError
     from estimator.io.datafiles import is_bundled
     from estimator.measure.calibration_run import checked_out_path
     shutil.copy(PROFILES_DIR / "brain.toml", tmp_path / "my-brain.toml")

@@ -132,7 +132,7 @@ def test_compare_page_groups_refusals_of_one_kind(params, lead):
 
 def test_the_grouping_keeps_refusals_of_different_kinds_apart():
     from app_pages.compare import group_failures
-    from estimator.core.errors import InputError
+    from estimator.core.base.errors import InputError
     failures = [("a100-sxm-80gb", "the run's year 2010 is before NVIDIA A100 SXM 80GB was released (2020): give a year "
                                   "from 2020 on"),
                 ("h100-sxm", "the run's year 2010 is before NVIDIA H100 SXM 80GB was released (2022): give a year "

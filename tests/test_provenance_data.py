@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 import estimator
-from estimator.core.estimate import GridPlace
-from estimator.core.tool import TOOL_NAME
+from estimator.core.base.tool import TOOL_NAME
+from estimator.core.training.estimate import GridPlace
 from estimator.io.datafiles import load_sources
 from estimator.report.export import compare_csv, render, to_csv
 from estimator.report.provenance import context

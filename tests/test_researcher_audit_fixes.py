@@ -8,7 +8,7 @@ import json
 import pytest
 
 from estimator.cli import main
-from estimator.core import embodied
+from estimator.core.footprint import embodied
 from estimator.io.datafiles import default_profiles
 
 

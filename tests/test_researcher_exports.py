@@ -18,8 +18,8 @@ import pytest
 from test_statement import _compiles, _tex_available
 
 from estimator import __version__
-from estimator.core.interval import ONE_FIGURE
-from estimator.core.tool import TOOL_NAME
+from estimator.core.base.interval import ONE_FIGURE
+from estimator.core.base.tool import TOOL_NAME
 from estimator.io.datafiles import load_profile_file, load_sources
 from estimator.report import humanize as hz
 from estimator.report.export import render
@@ -269,8 +269,8 @@ def test_a_whole_system_s_power_is_its_own_draw_in_the_statement(cli):
 
 def test_an_estimate_made_in_the_core_names_its_grid_country():
     """The water's fallback country never stands beside no grid country (review)."""
-    from estimator.core.estimate import estimate
-    from estimator.core.scenario import Scenario
+    from estimator.core.training.estimate import estimate
+    from estimator.core.workload.scenario import Scenario
     from estimator.io.datafiles import load_profiles
     est = estimate(Scenario(flops=1e21, grid_country="FRA", carbon_intensity_g_per_kwh=56),
                    load_profiles().get("h100-sxm"))

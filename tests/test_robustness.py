@@ -13,10 +13,10 @@ import pytest
 from robustness_helpers import CSV, H100, ROOT, refused, run
 
 from estimator.cli.main import main
-from estimator.core.errors import DataFileError, EstimatorError, InputError, ProfileError
-from estimator.core.estimate import estimate
-from estimator.core.scenario import Scenario
-from estimator.core.sweep import sweep
+from estimator.core.base.errors import DataFileError, EstimatorError, InputError, ProfileError
+from estimator.core.training.estimate import estimate
+from estimator.core.training.sweep import sweep
+from estimator.core.workload.scenario import Scenario
 from estimator.io.datafiles import PROFILES_DIR, default_profiles, load_profile_file, load_profiles
 from estimator.report.export import to_markdown
 from estimator.services import api
@@ -272,7 +272,7 @@ def test_json_output_never_holds_a_non_finite_number(capsys):
 
 
 def test_readme_states_every_bound_as_bounds_py_has_it():
-    from estimator.core import bounds as B
+    from estimator.core.base import bounds as B
     readme = (ROOT / "README.md").read_text()
     all_bounds = [b for b in vars(B).values() if isinstance(b, B.Bound)] + list(B.BUDGET.values())
     for b in all_bounds:
@@ -313,7 +313,7 @@ def test_without_hardware_or_preset_the_cli_and_the_app_take_the_same_default(ca
     assert inputs.DEFAULT_HARDWARE == api.DEFAULT_HARDWARE
     at = run_page("estimate", {"workload": "flops", "flops": "1e23"})
     assert not at.exception and "16.6 years" in [m.value for m in at.metric]
-    from estimator.core.units import S_PER_YEAR
+    from estimator.core.base.units import S_PER_YEAR
     assert r.estimate.wall_clock_s / S_PER_YEAR == pytest.approx(16.6, abs=0.05)
 
 

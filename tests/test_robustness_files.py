@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from robustness_helpers import CSV, cli_subprocess, refused
 
-from estimator.core.errors import InputError, ProfileError
+from estimator.core.base.errors import InputError, ProfileError
 from estimator.io.datafiles import PROFILES_DIR, load_profile_file, load_profiles
 
 # 10, 11, 12 --------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from estimator.core.errors import InputError
+from estimator.core.base.errors import InputError
 from estimator.laws import diminishing as dm
 from estimator.laws import scaling, trends
 from estimator.report import humanize as hz

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from estimator.core.profile_limits import MIN_OF_TDP, power_over_tdp_note
+from estimator.core.hardware.limits import MIN_OF_TDP, power_over_tdp_note
 from estimator.services import api, limits
 
 

@@ -9,7 +9,7 @@ import json
 import pytest
 
 from estimator.cli.main import main
-from estimator.core.errors import InputError
+from estimator.core.base.errors import InputError
 from estimator.fit.serving_fit import cross_validate, fit, fit_params
 from estimator.io import serving_data
 from estimator.services import serving_accuracy
@@ -229,7 +229,7 @@ def test_the_readme_quotes_the_serving_validation(capsys):
 def test_serving_json_lists_only_the_assumptions_it_uses():
     """Export audit: the inference JSON listed embodied-carbon and water assumptions although no
     serving figure uses them (a reader could think co2e_kg held embodied carbon)."""
-    from estimator.core.footprint import FOOTPRINT_ASSUMPTIONS
+    from estimator.core.footprint.total import FOOTPRINT_ASSUMPTIONS
     from estimator.services import limits
     d = limits.inference_report(hardware="a100-sxm-80gb", params=7e9, tokens=1e6).result.to_dict()
     assert not set(FOOTPRINT_ASSUMPTIONS) & set(d["assumptions"])

@@ -1,14 +1,14 @@
 """The serving step worked by hand on a toy model (the mutation audit: serving formulas were caught only by
 the refit-comparison test, so a formula changed and refitted in one commit would have passed). Every
-number below is written out from the formulas in estimator/core/serving.py's docstring, not computed
+number below is written out from the formulas in estimator/core/serving/step.py's docstring, not computed
 by its helpers: a change to any term of the step changes one of them."""
 
 from __future__ import annotations
 
 import pytest
 
-from estimator.core.architecture import Architecture
-from estimator.core.serving import Device, ServingFit, previous_model, step
+from estimator.core.serving.step import Device, ServingFit, previous_model, step
+from estimator.core.workload.architecture import Architecture
 
 # 2 layers, d_model 8, 2 query heads and 1 KV head of 4, a 10-word vocabulary (untied): 1,000 parameters.
 TOY = Architecture(layers=2, d_model=8, heads=2, kv_heads=1, head_dim=4, vocab=10)

@@ -14,7 +14,7 @@ import subprocess
 import pytest
 
 from estimator import __version__
-from estimator.core.units import S_PER_HOUR
+from estimator.core.base.units import S_PER_HOUR
 from estimator.io.datafiles import default_profiles, load_sources
 from estimator.report import humanize as hz
 from estimator.report.export import render
@@ -379,7 +379,7 @@ def test_letters_and_signs_beyond_latin_1_are_written_not_lost(tmp_path):
 def test_no_range_is_printed_with_two_equal_ends(tmp_path):
     """Review: with the water factors given the statement printed "(stated range 2.41 m$^3$--2.41 m$^3$)";
     a calibration's single measurement is one stated figure, printed without a range."""
-    from estimator.core.calibrate import Throughput, calibrated_profile_data
+    from estimator.core.calibration.calibrate import Throughput, calibrated_profile_data
     from estimator.io.calibration_io import write_profile
     from estimator.io.datafiles import default_profiles
     from estimator.measure.base import Measurement

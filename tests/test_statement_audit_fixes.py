@@ -15,8 +15,8 @@ import pytest
 from test_statement import _compiles, _statement, _tex_available
 
 from estimator import __version__
-from estimator.core.calibrate import Throughput, calibrated_profile_data
-from estimator.core.units import S_PER_HOUR
+from estimator.core.base.units import S_PER_HOUR
+from estimator.core.calibration.calibrate import Throughput, calibrated_profile_data
 from estimator.io.calibration_io import write_profile
 from estimator.io.datafiles import default_profiles, load_sources
 from estimator.measure import base as meters

@@ -17,7 +17,7 @@ from test_statement_audit_fixes import AT, HOST, METHOD, _calibrated
 
 from estimator import __version__
 from estimator.cli import main
-from estimator.core.calibrate import profile_to_dict
+from estimator.core.calibration.calibrate import profile_to_dict
 from estimator.io.calibration_io import write_profile
 from estimator.io.datafiles import default_profiles, load_profile_file
 from estimator.measure import base as meters

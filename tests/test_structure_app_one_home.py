@@ -12,7 +12,7 @@ pytest.importorskip("streamlit")
 from apptest_pages import run_page  # noqa: E402
 
 from app_pages import axis_labels, charts, estimate, inference_charts, lecture  # noqa: E402
-from estimator.core.units import BYTES_PER_GB, J_PER_KWH, MS_PER_S  # noqa: E402
+from estimator.core.base.units import BYTES_PER_GB, J_PER_KWH, MS_PER_S  # noqa: E402
 from estimator.io.datafiles import default_profiles  # noqa: E402
 from estimator.laws import trends  # noqa: E402
 from estimator.report import humanize as hz  # noqa: E402

@@ -3,7 +3,7 @@ parsed being checked rather than carried unread."""
 
 import pytest
 
-from estimator.core.units import FLOPS_PER_TFLOP, HOURS_PER_DAY, S_PER_HOUR
+from estimator.core.base.units import FLOPS_PER_TFLOP, HOURS_PER_DAY, S_PER_HOUR
 from estimator.io.datafiles import default_profiles, load_published_runs
 from estimator.services.rows import compared_ids
 

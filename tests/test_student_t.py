@@ -1,4 +1,4 @@
-"""The Student-t quantile the core computes without SciPy (estimator/core/student_t.py), held
+"""The Student-t quantile the core computes without SciPy (estimator/core/base/student_t.py), held
 to SciPy's, which the tests may import."""
 
 from __future__ import annotations
@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from scipy import special, stats
 
-from estimator.core import student_t
-from estimator.core.errors import InputError
+from estimator.core.base import student_t
+from estimator.core.base.errors import InputError
 
 DFS = (0.5, 1, 1.5, 2, 3, 4, 5, 7, 10, 20, 30, 63, 100, 1000, 1e5)
 PROBS = (0.51, 0.55, 0.6, 0.75, 0.8, 0.9, 0.95, 0.975, 0.99, 0.995, 0.9995, 0.999999)

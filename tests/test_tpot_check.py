@@ -9,9 +9,9 @@ import math
 import pytest
 
 from estimator.cli.main import main
-from estimator.core.errors import DataFileError, InputError
-from estimator.core.serving import previous_model, step
-from estimator.core.units import MS_PER_S
+from estimator.core.base.errors import DataFileError, InputError
+from estimator.core.base.units import MS_PER_S
+from estimator.core.serving.step import previous_model, step
 from estimator.io import serving_data, tpot_checks
 from estimator.services import limits, serving_accuracy
 
@@ -106,7 +106,7 @@ def test_the_latency_engine_is_fitted_to_the_rows_and_judged_leave_one_benchmark
     grouped quantile of the held-out residuals; the shipped validation is a fresh run's."""
     from dataclasses import replace
 
-    from estimator.core.interval import LEVEL
+    from estimator.core.base.interval import LEVEL
     from estimator.fit import tpot_check
     from estimator.fit.grouped_conformal import pooled_cdf_quantile
 
@@ -214,7 +214,7 @@ def test_a_latency_fit_without_its_measured_coverage_says_so_rather_than_zero():
     """Final read: a latency fit built without its held-out coverage printed "held 0%" (a silent zero)."""
     from dataclasses import replace
 
-    from estimator.core.inference import InferenceScenario, inference
+    from estimator.core.serving.estimate import InferenceScenario, inference
     from estimator.io.datafiles import default_profiles
 
     m = serving_data.catalog_model("llama-3-8b")

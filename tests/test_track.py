@@ -14,8 +14,8 @@ import sys
 import pytest
 from track_fakes import ALTERNATING, STEP, WARMUP, Clock, FakeMeter, run_steps
 
-from estimator.core.errors import InputError, UnknownRegionError
-from estimator.core.units import J_PER_KWH, S_PER_HOUR
+from estimator.core.base.errors import InputError, UnknownRegionError
+from estimator.core.base.units import J_PER_KWH, S_PER_HOUR
 from estimator.measure.nvml import NvmlBackend
 from estimator.measure.track import track
 from estimator.report import track_report as track_rep

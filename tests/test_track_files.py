@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from track_fakes import STEP, WARMUP, Clock, FakeMeter, run_steps
 
-from estimator.core.errors import InputError
+from estimator.core.base.errors import InputError
 from estimator.io.datafiles import load_profile_file
 from estimator.measure.track import track
 from estimator.measure.track_markers import ENV_TRACK_FILE, read_track_file

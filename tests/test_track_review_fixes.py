@@ -20,11 +20,11 @@ import pytest
 from track_fakes import TWO_RUNS, WARMUP, Clock, FakeMeter, RealClockMeter, run_steps
 
 import estimator.measure as measure_pkg
-from estimator.core.errors import BackendUnavailable, MeasurementError
-from estimator.core.estimate import estimate
-from estimator.core.scenario import Scenario
-from estimator.core.track_predict import whole_server_price
-from estimator.core.units import J_PER_KWH, S_PER_HOUR
+from estimator.core.base.errors import BackendUnavailable, MeasurementError
+from estimator.core.base.units import J_PER_KWH, S_PER_HOUR
+from estimator.core.calibration.track_predict import whole_server_price
+from estimator.core.training.estimate import estimate
+from estimator.core.workload.scenario import Scenario
 from estimator.io.datafiles import default_profiles, load_profile_file
 from estimator.measure import calibration_command as cc
 from estimator.measure.base import TimerBackend

@@ -9,8 +9,8 @@ import json
 import pytest
 
 from estimator.cli import main
-from estimator.core import compression
-from estimator.core.estimate import FOOTPRINT_KEYS, RESULT_KEYS
+from estimator.core.serving import compression
+from estimator.core.training.estimate import FOOTPRINT_KEYS, RESULT_KEYS
 from estimator.io.datafiles import default_profiles
 from estimator.report import export
 from estimator.services import api, limits

@@ -11,9 +11,9 @@ from test_profile_checks_audit import H100, _swap
 from test_statement import SOURCES
 
 from estimator import __version__
-from estimator.core.errors import ProfileError
-from estimator.core.fit_caveats import UnlikeHeldOut
-from estimator.core.profile_reader import profile_from_dict
+from estimator.core.base.errors import ProfileError
+from estimator.core.hardware.reader import profile_from_dict
+from estimator.core.training.fit_caveats import UnlikeHeldOut
 from estimator.io.datafiles import PROFILES_DIR, load_power_fits, load_profiles, load_utilization_model
 from estimator.report.statement import statement
 from estimator.services import api

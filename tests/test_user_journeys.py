@@ -50,7 +50,7 @@ def test_an_encoder_decoder_preset_does_not_take_6nd_on_its_tokens_alone(capsys)
     T5-11B on 1T tokens gave 6.6e22 FLOPs against its published 4.05e22); with the parameters, 6·N·D is asked for."""
     import pytest
 
-    from estimator.core.errors import InputError
+    from estimator.core.base.errors import InputError
     from estimator.services import api
     for pid in ("t5-11b", "meena"):
         with pytest.raises(InputError, match="no shape that 6·N·D fits") as info:

@@ -12,7 +12,7 @@ import json
 import pytest
 
 from estimator.cli.accuracy_cmds import energy_check_rows
-from estimator.core.units import S_PER_DAY, S_PER_HOUR, S_PER_YEAR
+from estimator.core.base.units import S_PER_DAY, S_PER_HOUR, S_PER_YEAR
 from estimator.report import humanize as hz
 from estimator.services import limits
 

@@ -1,7 +1,7 @@
 import pytest
 
-from estimator.core.errors import InputError
-from estimator.core.workload import (
+from estimator.core.base.errors import InputError
+from estimator.core.workload.flops import (
     TransformerShape,
     dense_training_flops,
     generic_training_flops,

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from estimator.core import workload as wl
-from estimator.core.errors import InputError
+from estimator.core.base.errors import InputError
+from estimator.core.workload import flops as wl
 from estimator.io.serving_data import catalog_model
 from estimator.services import api
 from estimator.services.workload_inputs import workload_inputs

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from estimator.core.errors import MeasurementError
+from estimator.core.base.errors import MeasurementError
 from estimator.measure.base import Backend, Measurement
 from estimator.measure.track import Run
 

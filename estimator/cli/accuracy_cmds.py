@@ -6,11 +6,11 @@ from __future__ import annotations
 import math
 import sys
 
-from estimator.core.number_text import gfmt
-from estimator.core.profile import DISPLAY_FLOPS
-from estimator.core.units import MS_PER_S
-from estimator.core.utilization_choice import centre_name, reference_run
-from estimator.core.utilization_model import COVARIATES, RULE_GOODPUT
+from estimator.core.base.number_text import gfmt
+from estimator.core.base.units import MS_PER_S
+from estimator.core.hardware.profile import DISPLAY_FLOPS
+from estimator.core.hardware.utilization_model import COVARIATES, RULE_GOODPUT
+from estimator.core.training.utilization_choice import centre_name, reference_run
 from estimator.fit.serving_fit import FACTOR_BANDS as SERVING_BANDS
 from estimator.fit.utilization_cv import FACTOR_BANDS
 from estimator.io.datafiles import UTILIZATION_FIT_PATH, UTILIZATION_VALIDATION_PATH, load_utilization_model
@@ -57,7 +57,7 @@ def validate_inference(args) -> None:
     if (level := _json_or_level(args, doc)) is None:
         return
     print(f"Serving, out of sample: {doc['method']}.")
-    print(f"Data: {doc['data']}. Model: estimator/core/serving.py with estimator/data/serving_fit.json.")
+    print(f"Data: {doc['data']}. Model: estimator/core/serving/step.py with estimator/data/serving_fit.json.")
     print("Baselines, in the same run: " + "; ".join(f"{label}: {doc['baselines'][k]}" for k, label in SERVING_BASELINES)
           + ".\n")
     header = ["figure", "configs", "median factor", *(label for _, label in SERVING_BASELINES),

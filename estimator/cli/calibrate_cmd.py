@@ -16,13 +16,13 @@ import sys
 import time
 from pathlib import Path
 
-from estimator.core import bounds as B
-from estimator.core.base_profile import check_base_kind
-from estimator.core.errors import InputError
-from estimator.core.number_text import gfmt
-from estimator.core.profile import PRECISIONS
-from estimator.core.units import FLOPS_PER_GFLOP, FLOPS_PER_TFLOP
-from estimator.core.validation import require_whole
+from estimator.core.base import bounds as B
+from estimator.core.base.errors import InputError
+from estimator.core.base.number_text import gfmt
+from estimator.core.base.units import FLOPS_PER_GFLOP, FLOPS_PER_TFLOP
+from estimator.core.base.validation import require_whole
+from estimator.core.hardware.base_profile import check_base_kind
+from estimator.core.hardware.profile import PRECISIONS
 from estimator.io.calibration_io import read_codecarbon_csv, select_run, write_profile
 from estimator.io.datafiles import default_profiles
 from estimator.io.paths import CALIBRATED_DIR, CALIBRATED_DIR_ENV
@@ -87,7 +87,7 @@ def _out_path(args, profile_id: str) -> Path:
 
 
 def _base(args, kind: str, device_name: str):
-    from estimator.core.base_profile import guess_base_profile
+    from estimator.core.hardware.base_profile import guess_base_profile
     from estimator.io.datafiles import bundled_names
     ps = default_profiles()
     return ps.get(args.base or guess_base_profile(device_name, kind, bundled_names(ps)))
@@ -175,7 +175,7 @@ def cmd_calibrate(args):
             base = _base(args, backend.kind, backend.device_name)
             check_base_kind(base, backend.kind)  # before the fallback note: a refused run's stderr is one line
             cr.check_power_measured(backend, base)  # a time-only meter on a CPU: refused before its fallback note
-            from estimator.core.calibrate import default_profile_id
+            from estimator.core.calibration.calibrate import default_profile_id
             _out_path(args, args.id or default_profile_id(base.id, cr.host_name()))  # fail before measuring
         except BaseException:
             backend.close()

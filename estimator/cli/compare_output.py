@@ -8,8 +8,8 @@ from __future__ import annotations
 import sys
 import textwrap
 
-from estimator.core.errors import InputError
-from estimator.core.interval import EXACT, ONE_FIGURE, range_meaning
+from estimator.core.base.errors import InputError
+from estimator.core.base.interval import EXACT, ONE_FIGURE, range_meaning
 from estimator.io.datafiles import load_sources
 from estimator.report import humanize as hz
 from estimator.report.export import COMPARE_KEYS, LABELS, TEXT_WIDTH, compare_csv, dump_json, markdown_escape, range_tag

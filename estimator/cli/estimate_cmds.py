@@ -8,15 +8,15 @@ from pathlib import Path
 
 from estimator.cli.compare_output import compare_output, no_workload
 from estimator.cli.profile_text import peak_unit, show_profile
-from estimator.core import bounds as B
-from estimator.core import embodied
-from estimator.core.errors import InputError, ProfileError, ResultOutOfBounds
-from estimator.core.memory import DEFAULT_MICRO_BATCH, DEFAULT_SEQ_LEN, RECOMPUTE
-from estimator.core.number_text import gfmt
-from estimator.core.profile import DISPLAY_FLOPS, PRECISIONS
-from estimator.core.scenario import INPUT_FIELDS
-from estimator.core.utilization_choice import reference_run
-from estimator.core.water import COOLING, DEFAULT_COOLING, EWIF_L_PER_KWH
+from estimator.core.base import bounds as B
+from estimator.core.base.errors import InputError, ProfileError, ResultOutOfBounds
+from estimator.core.base.number_text import gfmt
+from estimator.core.footprint import embodied
+from estimator.core.footprint.water import COOLING, DEFAULT_COOLING, EWIF_L_PER_KWH
+from estimator.core.hardware.profile import DISPLAY_FLOPS, PRECISIONS
+from estimator.core.training.memory import DEFAULT_MICRO_BATCH, DEFAULT_SEQ_LEN, RECOMPUTE
+from estimator.core.training.utilization_choice import reference_run
+from estimator.core.workload.scenario import INPUT_FIELDS
 from estimator.io.datafiles import default_profiles, id_clash, load_presets, load_profile_file, load_sources
 from estimator.report import humanize as hz
 from estimator.report.export import FORMATS, dump_json, render
@@ -246,7 +246,7 @@ def cmd_profiles(args):
         if len(extra) != 1:
             raise InputError(f"profiles show takes exactly one hardware id or profile file, got {len(extra)}")
         if args.format == "json":  # the profile's data, every figure with its source, as its file holds it
-            from estimator.core.calibrate import profile_to_dict
+            from estimator.core.calibration.calibrate import profile_to_dict
             print(dump_json(profile_to_dict(ps.get(args.id))))
         else:
             show_profile(ps.get(args.id))

@@ -11,14 +11,14 @@ import math
 
 from estimator.cli.estimate_cmds import count
 from estimator.cli.scaling_cmds import _dump, _table, add_setting_args
-from estimator.core import bounds as B
-from estimator.core import compression
-from estimator.core import inference as inference_core
-from estimator.core.inference import BITS, DEFAULT_PROMPT_TOKENS, DEFAULT_TOKENS_PER_QUERY, KV_BITS
-from estimator.core.number_text import gfmt
-from estimator.core.scenario import SITE_INPUTS
-from estimator.core.serving import BANDWIDTH_FRACTION, COMPUTE_FRACTION, DEFAULT_ENGINE, ENGINES
-from estimator.core.units import MS_PER_S
+from estimator.core.base import bounds as B
+from estimator.core.base.number_text import gfmt
+from estimator.core.base.units import MS_PER_S
+from estimator.core.serving import compression
+from estimator.core.serving import estimate as inference_core
+from estimator.core.serving.estimate import BITS, DEFAULT_PROMPT_TOKENS, DEFAULT_TOKENS_PER_QUERY, KV_BITS
+from estimator.core.serving.step import BANDWIDTH_FRACTION, COMPUTE_FRACTION, DEFAULT_ENGINE, ENGINES
+from estimator.core.workload.scenario import SITE_INPUTS
 from estimator.io import serving_data
 from estimator.laws import scaling
 from estimator.report import humanize as hz

@@ -12,8 +12,8 @@ import threading
 
 from estimator import __version__
 from estimator.cli import accuracy_cmds, calibrate_cmd, estimate_cmds, inference_cmd, scaling_cmds
-from estimator.core.errors import MAX_QUOTED_CHARS, EstimatorError, InputError, UnknownHardwareError, quoted
-from estimator.core.tool import TOOL_NAME
+from estimator.core.base.errors import MAX_QUOTED_CHARS, EstimatorError, InputError, UnknownHardwareError, quoted
+from estimator.core.base.tool import TOOL_NAME
 
 # Each module adds its subcommands with register(subparsers).
 COMMAND_MODULES = [estimate_cmds, accuracy_cmds, calibrate_cmd, scaling_cmds, inference_cmd]

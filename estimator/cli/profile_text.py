@@ -3,11 +3,11 @@ why a profile file would not load beside the others (``estimator.cli.estimate_cm
 
 from __future__ import annotations
 
-from estimator.core.embodied import figure_text
-from estimator.core.inference_pruning import sparsity_words
-from estimator.core.number_text import gfmt
-from estimator.core.profile import DISPLAY_FLOPS
-from estimator.core.utilization_choice import fit_used, reference_run, same_for_every_run
+from estimator.core.base.number_text import gfmt
+from estimator.core.footprint.embodied import figure_text
+from estimator.core.hardware.profile import DISPLAY_FLOPS
+from estimator.core.serving.pruning import sparsity_words
+from estimator.core.training.utilization_choice import fit_used, reference_run, same_for_every_run
 
 NOT_STATED = "not stated"
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 import sys
 
 from estimator.cli.estimate_cmds import add_site_args, count
-from estimator.core import bounds as B
-from estimator.core.errors import InputError
-from estimator.core.interval import LEVEL, PREDICTION, STATED
-from estimator.core.number_text import gfmt
-from estimator.core.profile import PRECISIONS
+from estimator.core.base import bounds as B
+from estimator.core.base.errors import InputError
+from estimator.core.base.interval import LEVEL, PREDICTION, STATED
+from estimator.core.base.number_text import gfmt
+from estimator.core.hardware.profile import PRECISIONS
 from estimator.laws import contrasts, scaling, trends
 from estimator.laws import diminishing as dm
 from estimator.report import export

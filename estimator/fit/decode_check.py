@@ -18,7 +18,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from estimator.core.serving import ServingFit, load_power_fraction
+from estimator.core.serving.step import ServingFit, load_power_fraction
 from estimator.fit.serving_fit import Metrics, metrics
 from estimator.fit.tpot_check import TpotRow, measured_time, row_previous, row_step
 

@@ -2,7 +2,7 @@
 
 Pure: held-out errors in, a coverage out. An estimate's energy is device-hours × average power ×
 PUE, and its range combines the device-hours interval (the utilisation fit) and the power interval
-(the measured-draw fit) side by side in quadrature on the log scale (``estimator.core.interval``);
+(the measured-draw fit) side by side in quadrature on the log scale (``estimator.core.base.interval``);
 PUE and the grid intensity are taken as exact, so CO₂e and a cost at an electricity price share
 the energy's coverage. Few runs publish a measured energy, so the coverage is measured by pairing:
 every run's held-out device-hours error with every held-out power error of the group its profile
@@ -16,8 +16,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from estimator.core.errors import InputError
-from estimator.core.interval import combine, sides
+from estimator.core.base.errors import InputError
+from estimator.core.base.interval import combine, sides
 
 
 @dataclass(frozen=True)

@@ -30,8 +30,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from estimator.core.errors import InputError
-from estimator.core.interval import LEVEL
+from estimator.core.base.errors import InputError
+from estimator.core.base.interval import LEVEL
 
 
 def pooled_cdf_quantile(scores: Sequence[float], groups: Sequence[str], level: float = LEVEL) -> float:

@@ -2,7 +2,7 @@
 
 Pure. A device with no runs of its own (B200, TPU v5p, the CPU server) is predicted from its
 nearest family's fit or the pooled fit with τ² added, or by the flat rule
-(``estimator/core/utilization_model.py``). Whether that interval holds "80%" cannot be read off
+(``estimator/core/hardware/utilization_model.py``). Whether that interval holds "80%" cannot be read off
 the families' own leave-one-paper-out residuals: those come from runs whose family the fit has seen.
 So each family with runs is held out whole, fitted without, and predicted as a device without
 runs would be, each of those ways; the interval's multiplier for each way is the 80% point of
@@ -41,8 +41,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from estimator.core.interval import LEVEL
-from estimator.core.utilization_model import NEAREST, NEW_DEVICE_CENTRES, POOLED, RULE, Prediction, Spec
+from estimator.core.base.interval import LEVEL
+from estimator.core.hardware.utilization_model import NEAREST, NEW_DEVICE_CENTRES, POOLED, RULE, Prediction, Spec
 from estimator.fit.grouped_conformal import pooled_cdf_quantile
 
 # The fewest families for a multiplier of devices without runs: with two, each family's residuals

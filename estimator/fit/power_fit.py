@@ -32,10 +32,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from estimator.core import student_t
-from estimator.core.errors import InputError
-from estimator.core.interval import LEVEL
-from estimator.core.power_ratio import GROUPS, MIN_OWN, PowerFits, RatioFit
+from estimator.core.base import student_t
+from estimator.core.base.errors import InputError
+from estimator.core.base.interval import LEVEL
+from estimator.core.hardware.power_ratio import GROUPS, MIN_OWN, PowerFits, RatioFit
 
 
 @dataclass(frozen=True)

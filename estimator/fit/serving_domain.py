@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 
-from estimator.core.number_text import gfmt
+from estimator.core.base.number_text import gfmt
 from estimator.fit.serving_fit import Measurement
 
 # The weights and KV cache of every measured configuration: 16-bit (ML.ENERGY leaderboard v2 ran

@@ -11,7 +11,7 @@ start, deterministic):
 2. power: the GPU-busy time per unit of roofline time, so that the predicted energy per output
    token matches the measured one, the time model held fixed.
 
-Every other constant is sourced (``estimator.core.serving``). The stated interval is conformal over
+Every other constant is sourced (``estimator.core.serving.step``). The stated interval is conformal over
 the leave-one-model-out residuals |ln measured − ln predicted|, with each model's configurations
 weighted together as one (``grouped_conformal``: a model's configurations share its errors, so they
 are not exchangeable one by one). Its coverage is measured model by model: each held-out model's
@@ -26,9 +26,9 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from estimator.core.errors import InputError
-from estimator.core.interval import LEVEL
-from estimator.core.serving import Architecture, Device, Previous, ServingFit, previous_model, step
+from estimator.core.base.errors import InputError
+from estimator.core.base.interval import LEVEL
+from estimator.core.serving.step import Architecture, Device, Previous, ServingFit, previous_model, step
 from estimator.fit.grouped_conformal import pooled_cdf_quantile
 
 # Start and bounds of the fitted numbers (seconds; the power factor is a ratio). The bounds only

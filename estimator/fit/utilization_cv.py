@@ -13,10 +13,10 @@ from typing import Any
 
 import numpy as np
 
-from estimator.core.errors import InputError
-from estimator.core.interval import LEVEL
-from estimator.core.units import S_PER_HOUR
-from estimator.core.utilization_model import POOLED, RULE_GOODPUT, Spec
+from estimator.core.base.errors import InputError
+from estimator.core.base.interval import LEVEL
+from estimator.core.base.units import S_PER_HOUR
+from estimator.core.hardware.utilization_model import POOLED, RULE_GOODPUT, Spec
 from estimator.fit.new_family import family_traits, leave_family_out, nearest_family
 from estimator.fit.utilization_fit import (
     CANDIDATE_SPECS,
@@ -32,7 +32,7 @@ from estimator.fit.utilization_fit import (
 )
 
 # The naive baseline every accuracy figure is shown beside: 30% of dense peak over the whole run
-# (its home and source: estimator/core/utilization_model.py, RULE_GOODPUT).
+# (its home and source: estimator/core/hardware/utilization_model.py, RULE_GOODPUT).
 BASELINE_GOODPUT = RULE_GOODPUT
 # Accuracy bands reported by `validate` (issue: within 1.35× and within 2×).
 FACTOR_BANDS = (1.35, 2.0)

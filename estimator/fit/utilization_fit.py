@@ -1,7 +1,7 @@
 """Whole-run utilisation fitted to published training runs (its validation: ``utilization_cv``).
 
 Pure: training runs (frozen dataclasses) in, a :class:`UtilizationModel`
-(``estimator/core/utilization_model.py``) out. No files are read here; ``python -m estimator fit-utilization``
+(``estimator/core/hardware/utilization_model.py``) out. No files are read here; ``python -m estimator fit-utilization``
 loads the runs, calls :func:`select_and_fit` and writes the model to
 ``estimator/data/utilization_fit.json``, which the profiles read.
 
@@ -57,11 +57,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from estimator.core.errors import InputError
-from estimator.core.interval import LEVEL
-from estimator.core.number_text import gfmt
-from estimator.core.units import S_PER_HOUR
-from estimator.core.utilization_model import (
+from estimator.core.base.errors import InputError
+from estimator.core.base.interval import LEVEL
+from estimator.core.base.number_text import gfmt
+from estimator.core.base.units import S_PER_HOUR
+from estimator.core.hardware.utilization_model import (
     NEAREST,
     NEW_DEVICE_CENTRES,
     POOLED,

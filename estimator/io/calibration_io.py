@@ -24,12 +24,12 @@ from pathlib import Path
 
 import tomli_w
 
-from estimator.core.bounds import GPU_COUNT
-from estimator.core.errors import DataFileError, InputError
-from estimator.core.number_text import gfmt
-from estimator.core.profile_reader import profile_from_dict
-from estimator.core.units import BYTES_PER_GB, BYTES_PER_GIB, BYTES_PER_MB, J_PER_KWH
-from estimator.core.validation import require_number_in
+from estimator.core.base.bounds import GPU_COUNT
+from estimator.core.base.errors import DataFileError, InputError
+from estimator.core.base.number_text import gfmt
+from estimator.core.base.units import BYTES_PER_GB, BYTES_PER_GIB, BYTES_PER_MB, J_PER_KWH
+from estimator.core.base.validation import require_number_in
+from estimator.core.hardware.reader import profile_from_dict
 from estimator.io import safe_read
 from estimator.measure.base import CODECARBON_CSV_CPU, CODECARBON_CSV_GPU, Measurement, mean_power_w
 

@@ -8,8 +8,8 @@ import io
 import math
 from functools import lru_cache
 
-from estimator.core import bounds as B
-from estimator.core.carbon import CarbonData
+from estimator.core.base import bounds as B
+from estimator.core.footprint.carbon import CarbonData
 from estimator.io import safe_read
 from estimator.io.paths import codecarbon_data_dir, codecarbon_version
 

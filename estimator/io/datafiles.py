@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from estimator.core.errors import (
+from estimator.core.base.errors import (
     MAX_QUOTED_CHARS,
     DataFileError,
     ProfileError,
@@ -24,12 +24,12 @@ from estimator.core.errors import (
     UnknownPresetError,
     quoted,
 )
-from estimator.core.hardware_names import nearest_hardware, resolve_name
-from estimator.core.power_ratio import PowerFits
-from estimator.core.presets import Preset, preset_from_dict
-from estimator.core.profile import HardwareProfile
-from estimator.core.profile_reader import profile_from_dict
-from estimator.core.utilization_model import UtilizationModel
+from estimator.core.hardware.names import nearest_hardware, resolve_name
+from estimator.core.hardware.power_ratio import PowerFits
+from estimator.core.hardware.profile import HardwareProfile
+from estimator.core.hardware.reader import profile_from_dict
+from estimator.core.hardware.utilization_model import UtilizationModel
+from estimator.core.training.presets import Preset, preset_from_dict
 from estimator.fit.power_fit import PowerMeasurement, fit_all
 from estimator.io import safe_read
 from estimator.io.carbon_data import load_carbon_data  # noqa: F401 (re-exported: the grid data beside the others)

@@ -16,7 +16,7 @@ import os
 from importlib.resources import files
 from pathlib import Path
 
-from estimator.core.errors import DataFileError
+from estimator.core.base.errors import DataFileError
 
 PACKAGE = "estimator"
 

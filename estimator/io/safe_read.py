@@ -20,8 +20,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
 
-from estimator.core.number_text import gfmt
-from estimator.core.units import BYTES_PER_MB
+from estimator.core.base.number_text import gfmt
+from estimator.core.base.units import BYTES_PER_MB
 
 Fail = Callable[[str, str], NoReturn]
 
@@ -78,7 +78,7 @@ def read_text(path: str | Path, max_bytes: int, fail: Fail) -> str:
 def read_data_text(path: str | Path, fix: str = "reinstall the package or restore the file from the repository",
                    max_bytes: int = MAX_DATA_BYTES) -> str:
     """The text of a data file; a DataFileError naming the file, the problem and ``fix`` otherwise."""
-    from estimator.core.errors import DataFileError
+    from estimator.core.base.errors import DataFileError
 
     def fail(problem, default_fix):
         raise DataFileError(f"{path}: {problem}; {fix or default_fix}")
@@ -90,7 +90,7 @@ def read_data_json(path: str | Path, fix: str = "reinstall the package or restor
     """A JSON data file, parsed; a DataFileError naming the file, the problem and ``fix`` otherwise."""
     import json
 
-    from estimator.core.errors import DataFileError
+    from estimator.core.base.errors import DataFileError
     text = read_data_text(path, fix, max_bytes)
     try:
         return json.loads(text)

@@ -3,7 +3,7 @@ the shipped fit (its validation and document: ``estimator.services.serving_accur
 
 Edge module: reads ``estimator/data/mlenergy_inference.csv``, ``open_models.toml`` and
 ``serving_fit.json`` through the guarded reader, and hands plain dataclasses to the pure core
-(``estimator.core.serving``, ``estimator.fit.serving_fit``).
+(``estimator.core.serving.step``, ``estimator.fit.serving_fit``).
 """
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from estimator.core.errors import DataFileError, InputError
-from estimator.core.inference import SHAREGPT_MEAN_PROMPT_TOKENS, device_of
-from estimator.core.number_text import gfmt
-from estimator.core.profile import HardwareProfile
-from estimator.core.serving import (
+from estimator.core.base.errors import DataFileError, InputError
+from estimator.core.base.number_text import gfmt
+from estimator.core.hardware.profile import HardwareProfile
+from estimator.core.serving.estimate import SHAREGPT_MEAN_PROMPT_TOKENS, device_of
+from estimator.core.serving.step import (
     DEFAULT_ENGINE,
     ENGINES,
     Architecture,

@@ -8,11 +8,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from estimator.core import validation as v
-from estimator.core.equivalents import BRAIN_KWH_PER_YEAR, BRAIN_POWER_W
-from estimator.core.inference_notes import count_text  # 8,766 h, 4,000 kWh (scaling audit: "8766 h/yr")
-from estimator.core.number_text import gfmt
-from estimator.core.units import DAYS_PER_YEAR, HOURS_PER_YEAR, KWH_PER_MWH, KWH_PER_TWH, S_PER_YEAR, W_PER_KW, W_PER_TW
+from estimator.core.base import validation as v
+from estimator.core.base.number_text import gfmt
+from estimator.core.base.units import (
+    DAYS_PER_YEAR,
+    HOURS_PER_YEAR,
+    KWH_PER_MWH,
+    KWH_PER_TWH,
+    S_PER_YEAR,
+    W_PER_KW,
+    W_PER_TW,
+)
+from estimator.core.footprint.equivalents import BRAIN_KWH_PER_YEAR, BRAIN_POWER_W
+from estimator.core.serving.notes import count_text  # 8,766 h, 4,000 kWh (scaling audit: "8766 h/yr")
 
 # World electricity ≈ 30,000 TWh a year: Ember, "Global Electricity Review 2024", reports a record
 # 29,471 TWh in 2023 (IEA, "Electricity 2024", is close); rounded to 30,000 TWh.

@@ -5,7 +5,7 @@ performance against compute on log-log axes. From error E0 with compute C0 to er
 E1/E0 = (C1/C0)^(−k), so the compute multiplier is C1/C0 = (E0/E1)^(1/k).
 
 Pure: numbers in, numbers (or numpy arrays) out. What the multiplied compute costs in time,
-money, energy and CO₂e comes from ``estimator.core.estimate`` at the edge (CLI, app).
+money, energy and CO₂e comes from ``estimator.core.training.estimate`` at the edge (CLI, app).
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from estimator.core import bounds as B
-from estimator.core import validation as v
-from estimator.core.errors import InputError
-from estimator.core.number_text import gfmt, sci
+from estimator.core.base import bounds as B
+from estimator.core.base import validation as v
+from estimator.core.base.errors import InputError
+from estimator.core.base.number_text import gfmt, sci
 from estimator.laws import plausible as P
 
 # The lecture's claim, quoted from Thompson et al. 2020 (arXiv:2007.05558): "an additional 10⁵×
@@ -57,7 +57,7 @@ SOURCE = "error ∝ compute^(−k) (Thompson et al. 2020, arXiv:2007.05558)"
 
 # The least k whose halving multiplier 2^(1/k) stays within ``plausible.MAX_COMPUTE_MULTIPLIER``
 # (≈1.1e29): k = ln 2 / ln(1.1e29) ≈ 0.01037, rounded up to 0.0104. A smaller k is inside the bound on
-# what one may give (estimator/core/bounds.py, DIMINISHING_EXPONENT) but its 2^(1/k) is past physics.
+# what one may give (estimator/core/base/bounds.py, DIMINISHING_EXPONENT) but its 2^(1/k) is past physics.
 MIN_HALVING_EXPONENT = P.ceil_sig(float(np.log(2.0) / np.log(P.MAX_COMPUTE_MULTIPLIER)), 3)
 
 

@@ -1,6 +1,6 @@
 """Plausible bounds on what the laws compute (a multiplier on compute, a cost), each with its reason.
 
-``estimator.core.bounds`` bounds what a user gives; these bound what the laws derive from it, so
+``estimator.core.base.bounds`` bounds what a user gives; these bound what the laws derive from it, so
 that a result past them is refused with the input to change, never printed (audit: a trend printed
 GPT-3's training at $7.1 × 10⁻²⁹ and frontier compute ×1.76 × 10¹⁰⁶; halving an error at k = 0.001
 printed 1.07 × 10³⁰¹× the compute). Pure.
@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import math
 
-from estimator.core.errors import InputError
-from estimator.core.number_text import sci
-from estimator.core.units import S_PER_YEAR
+from estimator.core.base.errors import InputError
+from estimator.core.base.number_text import sci
+from estimator.core.base.units import S_PER_YEAR
 
 # The Sun's luminosity: 3.828e26 W (IAU 2015 Resolution B3, the nominal solar luminosity).
 SUN_LUMINOSITY_W = 3.828e26
@@ -27,7 +27,7 @@ LANDAUER_J_PER_BIT = BOLTZMANN_J_PER_K * ROOM_TEMPERATURE_K * math.log(2)
 # operations. A FLOP erases many bits, so no FLOP count in any year can come near it.
 SUN_YEAR_MAX_OPERATIONS = SUN_LUMINOSITY_W * S_PER_YEAR / LANDAUER_J_PER_BIT
 # The largest training run with a published FLOP count: Llama 3.1 405B, 3.8e25 FLOPs (Llama Team 2024,
-# arXiv:2407.21783, §1), as estimator/core/bounds.py cites for its FLOPs bound.
+# arXiv:2407.21783, §1), as estimator/core/base/bounds.py cites for its FLOPs bound.
 LARGEST_RUN_FLOPS = 3.8e25
 # A multiplier on compute past ≈1.1e29 would take today's largest run beyond that Sun-powered year.
 MAX_COMPUTE_MULTIPLIER = SUN_YEAR_MAX_OPERATIONS / LARGEST_RUN_FLOPS

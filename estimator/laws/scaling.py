@@ -20,17 +20,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from estimator.core import bounds as B
-from estimator.core import validation as v
-from estimator.core.errors import InputError
-from estimator.core.estimate import Estimate
-from estimator.core.number_text import gfmt, sci
-from estimator.core.units import KG_PER_T
-from estimator.core.workload import FLOPS_PER_PARAM_TOKEN_TRAIN
+from estimator.core.base import bounds as B
+from estimator.core.base import validation as v
+from estimator.core.base.errors import InputError
+from estimator.core.base.number_text import gfmt, sci
+from estimator.core.base.units import KG_PER_T
+from estimator.core.training.estimate import Estimate
+from estimator.core.workload.flops import FLOPS_PER_PARAM_TOKEN_TRAIN
 from estimator.laws import plausible as P
 
 # Training FLOPs of a dense transformer ≈ 6·N·D (Kaplan et al. 2020, §2.1; Hoffmann et al. 2022
-# use the same approximation, §3.3): the one constant of estimator.core.workload.
+# use the same approximation, §3.3): the one constant of estimator.core.workload.flops.
 FLOPS_PER_PARAM_TOKEN = FLOPS_PER_PARAM_TOKEN_TRAIN
 
 # ≈20 training tokens per parameter: Hoffmann et al. 2022, arXiv:2203.15556, Table 3
@@ -176,7 +176,7 @@ def _check_method(method: str) -> None:
 
 # Where the laws are used at all: Hoffmann et al. fit over 400 models of 70M–16B parameters
 # trained on 5–500B tokens (abstract); far outside that range the numbers mean nothing, so
-# budgets many orders of magnitude away are refused rather than answered (estimator/core/bounds.py's
+# budgets many orders of magnitude away are refused rather than answered (estimator/core/base/bounds.py's
 # SCALING_FLOPS, read by each law below).
 
 

@@ -1,7 +1,7 @@
 """Trends: a fixed workload gets cheaper, frontier compute grows much faster, memory lags.
 
 Pure: growth rates (each with its source) and the arithmetic of exponential trends. The base
-cost of a workload comes from ``estimator.core.estimate`` at the edge.
+cost of a workload comes from ``estimator.core.training.estimate`` at the edge.
 """
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from estimator.core import bounds as B
-from estimator.core import validation as v
-from estimator.core.bounds import Bound
-from estimator.core.errors import InputError
-from estimator.core.number_text import gfmt, sci
-from estimator.core.units import MONTHS_PER_YEAR
+from estimator.core.base import bounds as B
+from estimator.core.base import validation as v
+from estimator.core.base.bounds import Bound
+from estimator.core.base.errors import InputError
+from estimator.core.base.number_text import gfmt, sci
+from estimator.core.base.units import MONTHS_PER_YEAR
 from estimator.laws import plausible as P
 
 # FLOP/s per dollar of GPUs doubles every 2.46 years (95% CI 2.24–2.72), 470 GPUs released

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from estimator.core.errors import BackendUnavailable, GpuPresentError, InputError
+from estimator.core.base.errors import BackendUnavailable, GpuPresentError, InputError
 from estimator.measure.base import Backend, Measurement, TimerBackend, UnavailableBackend
 
 __all__ = ["BACKENDS", "Backend", "BackendStatus", "Measurement", "TimerBackend", "UnavailableBackend",

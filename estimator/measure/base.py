@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from estimator.core.errors import BackendUnavailable, MeasurementError
+from estimator.core.base.errors import BackendUnavailable, MeasurementError
 
 # power_source labels: how a window's energy was obtained.
 NVML_ENERGY_COUNTER = "nvml-energy-counter"        # nvmlDeviceGetTotalEnergyConsumption deltas (Volta and newer)
@@ -82,7 +82,7 @@ class TimerBackend(Backend):
     """Wall time only, for a machine where no power meter can be read.
 
     A calibration with it is refused unless the base's power is the measured device's own (never
-    a CPU's: ``estimator.core.calibrate.require_power_or_base_device``); a tracked run reports
+    a CPU's: ``estimator.core.calibration.calibrate.require_power_or_base_device``); a tracked run reports
     its time, and no energy.
     """
 

@@ -20,17 +20,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from estimator.core.base_profile import check_base_kind
-from estimator.core.calibrate import (
+from estimator.core.base.errors import InputError, MeasurementError
+from estimator.core.base.number_text import gfmt
+from estimator.core.calibration.calibrate import (
     PredictionCheck,
     Throughput,
     achieved_flops_per_s,
     prediction_check,
 )
-from estimator.core.calibration_checks import check_miss_warning, command_far_warning
-from estimator.core.errors import InputError, MeasurementError
-from estimator.core.number_text import gfmt
-from estimator.core.profile import HardwareProfile
+from estimator.core.calibration.checks import check_miss_warning, command_far_warning
+from estimator.core.hardware.base_profile import check_base_kind
+from estimator.core.hardware.profile import HardwareProfile
 from estimator.measure import machine_load
 from estimator.measure import matmul_bench as mb
 from estimator.measure.base import Backend, Measurement

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from estimator.core.base_profile import check_base_kind
-from estimator.core.calibrate import (
+from estimator.core.base.errors import EstimatorError, InputError
+from estimator.core.base.number_text import gfmt
+from estimator.core.calibration.calibrate import (
     PredictionCheck,
     Throughput,
     achieved_flops_per_s,
@@ -25,12 +26,11 @@ from estimator.core.calibrate import (
     prediction_check,
     require_power_or_base_device,
 )
-from estimator.core.calibration_checks import CPU_IDLE_SCATTER, check_miss_warning
-from estimator.core.calibration_section import BUILTIN_METHOD
-from estimator.core.errors import EstimatorError, InputError
-from estimator.core.number_text import gfmt
-from estimator.core.profile import HardwareProfile
-from estimator.core.profile_reader import profile_from_dict
+from estimator.core.calibration.checks import CPU_IDLE_SCATTER, check_miss_warning
+from estimator.core.hardware.base_profile import check_base_kind
+from estimator.core.hardware.calibration_section import BUILTIN_METHOD
+from estimator.core.hardware.profile import HardwareProfile
+from estimator.core.hardware.reader import profile_from_dict
 from estimator.io.calibration_io import CodeCarbonRun, measurement_from_codecarbon
 from estimator.measure import machine_load
 from estimator.measure import matmul_bench as mb
@@ -94,7 +94,7 @@ def finish_profile(base, points, m, *, host, measured_at, method, profile_id, ex
 def check_power_measured(backend: Backend, base: HardwareProfile) -> None:
     """Before anything runs: a backend that reads no power (time only, e.g. no CodeCarbon) makes a
     profile only where the base's power is the measured device's own
-    (``estimator.core.calibrate.require_power_or_base_device``; a CPU base never is)."""
+    (``estimator.core.calibration.calibrate.require_power_or_base_device``; a CPU base never is)."""
     if isinstance(backend, TimerBackend):
         require_power_or_base_device(base, backend.device_name, backend.why)
 
@@ -225,7 +225,7 @@ def checked_out_path(out: str | None, profile_id: str, force: bool = False, *, o
     an example id the way that user would give it ("--id h100-sxm-cal"); a message about the output
     path names its value in full ("set --out to profiles/calibrated/x.toml"), so it needs no example.
     """
-    from estimator.core.profile_reader import ID_FIX, id_problem
+    from estimator.core.hardware.reader import ID_FIX, id_problem
     from estimator.io.datafiles import (
         CALIBRATED_DIR,
         PROFILES_DIR,

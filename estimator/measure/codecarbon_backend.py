@@ -20,9 +20,9 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from estimator.core.errors import BackendUnavailable, MeasurementError
-from estimator.core.number_text import gfmt
-from estimator.core.units import J_PER_KWH
+from estimator.core.base.errors import BackendUnavailable, MeasurementError
+from estimator.core.base.number_text import gfmt
+from estimator.core.base.units import J_PER_KWH
 from estimator.io.calibration_io import codecarbon_ram_gb
 from estimator.measure.base import (
     CODECARBON_CONSTANT_ESTIMATE,

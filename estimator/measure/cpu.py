@@ -2,7 +2,7 @@
 
 Without CodeCarbon a tracked run measures its time only, and a CPU calibration is refused: the
 only power left would be the CPU base profile's, a whole 450 W server's, never the machine
-measured (``estimator.core.calibrate.require_power_or_base_device``).
+measured (``estimator.core.calibration.calibrate.require_power_or_base_device``).
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@ NVML through the pynvml-like module it is given; ``estimator.measure.nvml`` meas
 
 from __future__ import annotations
 
-from estimator.core.errors import BackendUnavailable, GpuChoiceError
+from estimator.core.base.errors import BackendUnavailable, GpuChoiceError
 from estimator.measure.cpu import cpu_backend_note
 
 

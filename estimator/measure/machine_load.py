@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from estimator.core.number_text import gfmt
+from estimator.core.base.number_text import gfmt
 
 
 @dataclass(frozen=True)

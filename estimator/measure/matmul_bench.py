@@ -19,9 +19,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from estimator.core.bounds import CALIBRATION_SECONDS
-from estimator.core.errors import BackendUnavailable, InputError
-from estimator.core.validation import require_number_in
+from estimator.core.base.bounds import CALIBRATION_SECONDS
+from estimator.core.base.errors import BackendUnavailable, InputError
+from estimator.core.base.validation import require_number_in
 
 # Sizes are a design choice, not measured figures: square products from cache-resident to
 # memory-resident on a CPU (a 1024² fp64 operand is 8 MiB, beyond a typical per-core L2),

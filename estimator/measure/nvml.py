@@ -26,9 +26,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from estimator.core.errors import BackendUnavailable, GpuPresentError, InputError, MeasurementError
-from estimator.core.number_text import gfmt
-from estimator.core.units import MILLIJOULES_PER_J, MILLIWATTS_PER_W
+from estimator.core.base.errors import BackendUnavailable, GpuPresentError, InputError, MeasurementError
+from estimator.core.base.number_text import gfmt
+from estimator.core.base.units import MILLIJOULES_PER_J, MILLIWATTS_PER_W
 from estimator.measure.base import NVML_ENERGY_COUNTER, NVML_POWER_POLLING, Backend, Measurement, mean_power_w
 from estimator.measure.cpu import cpu_backend_note
 from estimator.measure.gpu_choice import nvml_text, visible_gpu  # noqa: F401 (visible_gpu importable from here as before)

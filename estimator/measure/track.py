@@ -11,7 +11,7 @@
 ``run.step()`` only reads the clock and appends to an array; everything else (cutting the
 energy window, a report, a marker for ``calibrate -- CMD``) happens at most every second or
 so, and the time it takes is left out of the step times. The statistics are in
-:mod:`estimator.core.step_times` and :mod:`estimator.core.track_predict` (pure), the reports in
+:mod:`estimator.core.calibration.step_times` and :mod:`estimator.core.calibration.track_predict` (pure), the reports in
 :mod:`estimator.report.track_report` (pure); this module owns the clock, the energy windows and the report
 files. The checks and the backend's opening before the run are in :mod:`estimator.measure.track_setup`, the
 energy windows and the guard around the meter in :mod:`estimator.measure.track_energy`, the calibrated
@@ -45,14 +45,14 @@ from dataclasses import replace
 from pathlib import Path
 from typing import IO, Any
 
-from estimator.core import bounds as B
-from estimator.core import step_times as steps_mod
-from estimator.core import track_predict as tp
-from estimator.core.errors import DataFileError, EstimatorError, InputError
-from estimator.core.profile import HardwareProfile
-from estimator.core.track_predict import Prediction, Settings
-from estimator.core.validation import require_number_in
-from estimator.core.validation import require_whole as _whole
+from estimator.core.base import bounds as B
+from estimator.core.base.errors import DataFileError, EstimatorError, InputError
+from estimator.core.base.validation import require_number_in
+from estimator.core.base.validation import require_whole as _whole
+from estimator.core.calibration import step_times as steps_mod
+from estimator.core.calibration import track_predict as tp
+from estimator.core.calibration.track_predict import Prediction, Settings
+from estimator.core.hardware.profile import HardwareProfile
 from estimator.measure import track_setup as setup
 from estimator.measure.base import Backend
 from estimator.measure.track_energy import EnergyWindows
@@ -62,7 +62,7 @@ from estimator.report import track_report as track_rep
 __all__ = ["Run", "track"]
 
 
-# Energy windows: the first closes after FIRST_WINDOW_S (estimator/core/track_predict.py, with its reason), each next
+# Energy windows: the first closes after FIRST_WINDOW_S (estimator/core/calibration/track_predict.py, with its reason), each next
 # one twice as long, up to ENERGY_WINDOW_S. A cut costs ~7 ms with CodeCarbon and ~1 ms with NVML (measured on the
 # development machine and with the fake NVML): every 10 s that is < 0.1% of the run.
 FIRST_WINDOW_S = tp.FIRST_WINDOW_S
@@ -181,7 +181,7 @@ class Run:
             self._event(now)
 
     def predict(self) -> Prediction:
-        """The whole run predicted from the steps so far (see :class:`estimator.core.track_predict.Prediction`)."""
+        """The whole run predicted from the steps so far (see :class:`estimator.core.calibration.track_predict.Prediction`)."""
         return self._excluding(self._predict_now)
 
     def report(self, stream: IO[str] | None = None) -> str:

@@ -3,7 +3,7 @@ meter stops the measurement and never the training.
 
 :class:`estimator.measure.track.Run` owns the clock and decides when to cut; this class owns the
 backend's windows. A cut closes the open window (``end_window``), records it as a
-:class:`estimator.core.track_predict.Window` (first and last step, start and end on the run's
+:class:`estimator.core.calibration.track_predict.Window` (first and last step, start and end on the run's
 clock, the meter's duration and energy) and opens the next (``begin_window``).
 """
 
@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from estimator.core import track_predict as tp
-from estimator.core.errors import EstimatorError
-from estimator.core.number_text import gfmt
+from estimator.core.base.errors import EstimatorError
+from estimator.core.base.number_text import gfmt
+from estimator.core.calibration import track_predict as tp
 from estimator.measure import machine_load
 from estimator.measure.base import Backend, Measurement
 

@@ -16,7 +16,7 @@ import os
 from pathlib import Path
 from typing import IO, NamedTuple
 
-from estimator.core.errors import MeasurementError
+from estimator.core.base.errors import MeasurementError
 
 ENV_TRACK_FILE = "ESTIMATOR_TRACK_FILE"        # set by `calibrate -- CMD`: where the markers go
 ENV_TRACK_BACKEND = "ESTIMATOR_TRACK_BACKEND"  # set by `calibrate -- CMD`: the parent's --backend

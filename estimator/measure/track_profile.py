@@ -11,14 +11,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from estimator.core import step_times as steps_mod
-from estimator.core import track_predict as tp
-from estimator.core.base_profile import check_base_kind
-from estimator.core.calibrate import Throughput, calibrated_profile_data
-from estimator.core.errors import InputError, MeasurementError
-from estimator.core.number_text import gfmt
-from estimator.core.profile import HardwareProfile
-from estimator.core.track_predict import Settings
+from estimator.core.base.errors import InputError, MeasurementError
+from estimator.core.base.number_text import gfmt
+from estimator.core.calibration import step_times as steps_mod
+from estimator.core.calibration import track_predict as tp
+from estimator.core.calibration.calibrate import Throughput, calibrated_profile_data
+from estimator.core.calibration.track_predict import Settings
+from estimator.core.hardware.base_profile import check_base_kind
+from estimator.core.hardware.profile import HardwareProfile
 from estimator.io.calibration_io import write_profile
 from estimator.measure.base import NOT_MEASURED, Measurement
 from estimator.measure.calibration_run import checked_out_path, host_name, now_iso

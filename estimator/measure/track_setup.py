@@ -13,16 +13,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from estimator.core import bounds as B
-from estimator.core import track_predict as tp
-from estimator.core.errors import BackendUnavailable, EstimatorError, InputError, MeasurementError
-from estimator.core.estimate import DEFAULT_CARBON_INTENSITY_G_PER_KWH, DEFAULT_CARBON_INTENSITY_SOURCE
-from estimator.core.number_text import gfmt
-from estimator.core.profile import PRECISIONS, HardwareProfile
-from estimator.core.track_predict import Settings
-from estimator.core.units import BYTES_PER_MB
-from estimator.core.validation import require_number_in
-from estimator.core.validation import require_whole as _whole
+from estimator.core.base import bounds as B
+from estimator.core.base.errors import BackendUnavailable, EstimatorError, InputError, MeasurementError
+from estimator.core.base.number_text import gfmt
+from estimator.core.base.units import BYTES_PER_MB
+from estimator.core.base.validation import require_number_in
+from estimator.core.base.validation import require_whole as _whole
+from estimator.core.calibration import track_predict as tp
+from estimator.core.calibration.track_predict import Settings
+from estimator.core.hardware.profile import PRECISIONS, HardwareProfile
+from estimator.core.training.estimate import DEFAULT_CARBON_INTENSITY_G_PER_KWH, DEFAULT_CARBON_INTENSITY_SOURCE
 from estimator.measure.base import NOT_MEASURED, Backend, TimerBackend
 from estimator.measure.track_markers import ENV_TRACK_BACKEND, ENV_TRACK_DEVICE
 
@@ -150,7 +150,7 @@ def check_profile_power(profile_path: Path | None, opened: Opened, marker=None) 
     this run writes (its id from the base and the host) is refused here too, not after the training."""
     if profile_path is None:
         return  # no profile asked for
-    from estimator.core.calibrate import default_profile_id, require_power_or_base_device
+    from estimator.core.calibration.calibrate import default_profile_id, require_power_or_base_device
     from estimator.measure.calibration_run import check_power_measured, host_name
     try:
         if opened.profile is None:  # no base given or detected: known now, not after the training (measure audit)
@@ -313,7 +313,7 @@ def open_measurement(choice: str | Backend, device_index: int | None, settings: 
         settings = replace(settings, backend=backend.name, device_name=device, power_source=NOT_MEASURED,
                            no_power_why=f"no power meter: {backend.why}")
     if profile is None and backend.kind == "gpu":
-        from estimator.core.base_profile import guess_base_profile
+        from estimator.core.hardware.base_profile import guess_base_profile
         try:
             from estimator.io.datafiles import bundled_names, default_profiles
             profile = resolve_profile(guess_base_profile(device, "gpu", bundled_names(default_profiles())))

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from estimator.core.embodied import LIFETIME_UTILIZATION
-from estimator.core.number_text import gfmt
-from estimator.core.units import G_PER_KG, HOURS_PER_YEAR, W_PER_KW
-from estimator.core.workload import FLOPS_PER_PARAM_TOKEN_TRAIN, FLOPS_PER_PARAM_TOKEN_TRAIN_RECOMPUTE
+from estimator.core.base.number_text import gfmt
+from estimator.core.base.units import G_PER_KG, HOURS_PER_YEAR, W_PER_KW
+from estimator.core.footprint.embodied import LIFETIME_UTILIZATION
+from estimator.core.workload.flops import FLOPS_PER_PARAM_TOKEN_TRAIN, FLOPS_PER_PARAM_TOKEN_TRAIN_RECOMPUTE
 from estimator.report import humanize as hz
 
 

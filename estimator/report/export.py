@@ -10,11 +10,11 @@ import re
 import textwrap
 from collections.abc import Iterable, Mapping
 
-from estimator.core.estimate import ALL_KEYS, FOOTPRINT_KEYS, RESULT_KEYS, Estimate
-from estimator.core.interval import EXACT, ONE_FIGURE, PREDICTION, STATED, range_meaning
-from estimator.core.number_text import gfmt
-from estimator.core.presets import PublishedComparison
-from estimator.core.units import W_PER_KW
+from estimator.core.base.interval import EXACT, ONE_FIGURE, PREDICTION, STATED, range_meaning
+from estimator.core.base.number_text import gfmt
+from estimator.core.base.units import W_PER_KW
+from estimator.core.training.estimate import ALL_KEYS, FOOTPRINT_KEYS, RESULT_KEYS, Estimate
+from estimator.core.training.presets import PublishedComparison
 from estimator.report import humanize as hz
 from estimator.report.provenance import (
     CONTEXT_COLUMNS,
@@ -110,7 +110,7 @@ def memory_line(est: Estimate) -> str | None:
     m = est.memory
     if m is None:
         return None
-    from estimator.core.memory import gb
+    from estimator.core.training.memory import gb
     b = m.per_device
     return (f"{gb(b.total_gb)} GB per device of {gfmt(m.capacity_gb)} GB (weights {gb(b.weights_gb)}, gradients "
             f"{gb(b.gradients_gb)}, optimizer {gb(b.optimizer_gb)}, activations {gb(b.activations_gb)}; "

@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 
 # powers of ten and significant figures have their home in the core (its notes use them too)
-from estimator.core.number_text import SUPERSCRIPT, _trim, rounded, sci  # noqa: F401
-from estimator.core.units import (
+from estimator.core.base.number_text import SUPERSCRIPT, _trim, rounded, sci  # noqa: F401
+from estimator.core.base.units import (
     G_PER_KG,
     KG_PER_T,
     KWH_PER_MWH,
@@ -150,7 +150,7 @@ def duration(seconds: float) -> str:
 
 
 # The tables below: energy, mass and volume step through the named conversions of
-# estimator/core/units.py; power and throughput through SI prefixes (k, M, G, T, P, E) on one unit.
+# estimator/core/base/units.py; power and throughput through SI prefixes (k, M, G, T, P, E) on one unit.
 def _scaled(value: float, units: list[tuple[float, str]], digits: int = 3,
             beyond: tuple[float, str] | None = None) -> str:
     """``value`` in the largest unit it reaches; past ``NEXT_PREFIX`` of the largest unit, in

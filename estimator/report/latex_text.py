@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from estimator.core.errors import DataFileError
+from estimator.core.base.errors import DataFileError
 
 # BibTeX entry types every standard style (plain, unsrt, alpha, abbrv) defines: anything else
 # (biblatex's @software, @online) makes BibTeX warn "entry type … isn't style-file defined".

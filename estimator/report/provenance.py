@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from estimator.core.estimate import Estimate
-from estimator.core.interval import STATED
-from estimator.core.memory import MEMORY_INPUTS
-from estimator.core.tool import TOOL_NAME
+from estimator.core.base.interval import STATED
+from estimator.core.base.tool import TOOL_NAME
+from estimator.core.training.estimate import Estimate
+from estimator.core.training.memory import MEMORY_INPUTS
 from estimator.report.latex_text import bib_key
 
 TOOL_KEY = "TOOL"  # the tool's citation in estimator/data/sources.toml

@@ -34,9 +34,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from estimator.core.estimate import DEFAULT_CARBON_INTENSITY_SOURCE, Estimate
-from estimator.core.interval import EXACT, PREDICTION, STATED
-from estimator.core.scenario import SCENARIO_BOUNDS
+from estimator.core.base.interval import EXACT, PREDICTION, STATED
+from estimator.core.training.estimate import DEFAULT_CARBON_INTENSITY_SOURCE, Estimate
+from estimator.core.workload.scenario import SCENARIO_BOUNDS
 from estimator.report import humanize as hz
 from estimator.report.latex_text import bib_key, latex_escape, normalize_bibtex
 from estimator.report.provenance import TOOL_NAME, figures_from, one_figure
@@ -62,7 +62,7 @@ from estimator.report.statement_parts import (
 from estimator.report.statement_utilisation import fit_caveats, utilisation_clause
 
 EPOCH_KEY = "EPOCH"
-# embodied carbon and water (estimator/core/embodied.py, water.py)
+# embodied carbon and water (estimator/core/footprint/embodied.py, water.py)
 LLMC_KEY, ACT_KEY, PCF_KEY, WATER_KEY = "LLMC24", "ACT22", "NVPCF", "WATER23"
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ figures' citations read from their source texts, and the training-memory sentenc
 Estimate's assumptions, notes and calibration facts in, text out.
 
 What a calibrated profile measured is read from its ``[calibration]`` table, as the estimate
-carries it (``Estimate.calibration``: estimator/core/calibration_section.py), never from the
+carries it (``Estimate.calibration``: estimator/core/hardware/calibration_section.py), never from the
 profile's free text: a hand-written profile whose sources say "measured on …" is not called
 calibrated, and one whose source texts were edited keeps its meter. The throughput is said to be
 measured when the utilisation used is the table's (its figure at its precision, or its points'
@@ -19,17 +19,17 @@ import math
 import re
 from collections.abc import Mapping
 
-from estimator.core.calibration_section import CalibrationFacts
-from estimator.core.estimate import Estimate
-from estimator.core.memory import gb
-from estimator.core.number_text import gfmt
-from estimator.core.profile import alone_words
+from estimator.core.base.number_text import gfmt
+from estimator.core.hardware.calibration_section import CalibrationFacts
+from estimator.core.hardware.profile import alone_words
+from estimator.core.training.estimate import Estimate
+from estimator.core.training.memory import gb
 from estimator.report import humanize as hz
 from estimator.report.latex_text import latex_escape
 from estimator.report.provenance import TOOL_KEY, TOOL_NAME
 
 GRID_KEY = "CC"
-# training memory (estimator/core/memory.py): ZeRO's states, activation memory
+# training memory (estimator/core/training/memory.py): ZeRO's states, activation memory
 ZERO_KEY, ACT_MEM_KEY = "ZERO20", "KOR22"
 
 DATASHEET_VENDORS = ("NVIDIA", "Google", "AMD", "Intel")  # the first word of the shipped profiles' names
@@ -153,7 +153,7 @@ def same_measurement(cal: CalibrationFacts) -> str:
 
 def _plain(cal: CalibrationFacts, text: str) -> str:
     """A calibrated profile's source text (its peak's, its power's) for the entry: the calibration's own
-    "measured on <host> at <time> by <method>" (as estimator/core/calibrate.py writes it, from the table's
+    "measured on <host> at <time> by <method>" (as estimator/core/calibration/calibrate.py writes it, from the table's
     fields) said as the entry says it, and no local path."""
     if cal.imported_from and cal.host and cal.measured_at and cal.method:
         text = text.replace(f"measured on {cal.host} at {cal.measured_at} by {cal.method}",

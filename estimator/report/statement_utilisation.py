@@ -15,10 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from estimator.core.estimate import Estimate
-from estimator.core.fit_caveats import BeyondData, MoreDevices, OtherPeak, UnlikeHeldOut
-from estimator.core.number_text import gfmt
-from estimator.core.utilization_model import POOLED, RULE, RULE_GOODPUT, family_label
+from estimator.core.base.number_text import gfmt
+from estimator.core.hardware.utilization_model import POOLED, RULE, RULE_GOODPUT, family_label
+from estimator.core.training.estimate import Estimate
+from estimator.core.training.fit_caveats import BeyondData, MoreDevices, OtherPeak, UnlikeHeldOut
 from estimator.report import humanize as hz
 from estimator.report.latex_text import latex_escape
 from estimator.report.statement_parts import measured_throughput, measured_where
@@ -27,7 +27,7 @@ from estimator.report.statement_parts import measured_throughput, measured_where
 def fit_caveats(est: Estimate) -> str:
     """Sentences, LaTeX, on where the utilisation is not vouched for, in the order of the estimate's notes: " The
     utilisation is a share of the bf16 peak, …", " The run lies beyond the fit's data (…)", " Its 20,000 devices are more
-    than …"; "" when there is none. The facts are the estimate's (``Estimate.fit_caveats``, core/fit_caveats.py)."""
+    than …"; "" when there is none. The facts are the estimate's (``Estimate.fit_caveats``, core/training/fit_caveats.py)."""
     text = ""
     for c in est.fit_caveats:
         if isinstance(c, OtherPeak):

@@ -1,7 +1,7 @@
 """A tracked run's reports (pure): the few lines printed while it runs, and the saved JSON
 report (built here, and read back and checked for the app's Calibrate page).
 
-The prediction they show is ``estimator.core.track_predict``'s; ``estimator.measure.track``
+The prediction they show is ``estimator.core.calibration.track_predict``'s; ``estimator.measure.track``
 prints and saves them.
 """
 
@@ -13,13 +13,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from estimator.core import bounds as B
-from estimator.core.errors import InputError
-from estimator.core.interval import LEVEL
-from estimator.core.number_text import gfmt
-from estimator.core.step_times import StepTimes
-from estimator.core.track_predict import RESULT_KEYS, TOTAL_STEPS, Power, Prediction, Settings
-from estimator.core.units import BYTES_PER_MB, G_PER_KG, S_PER_HOUR, W_PER_KW
+from estimator.core.base import bounds as B
+from estimator.core.base.errors import InputError
+from estimator.core.base.interval import LEVEL
+from estimator.core.base.number_text import gfmt
+from estimator.core.base.units import BYTES_PER_MB, G_PER_KG, S_PER_HOUR, W_PER_KW
+from estimator.core.calibration.step_times import StepTimes
+from estimator.core.calibration.track_predict import RESULT_KEYS, TOTAL_STEPS, Power, Prediction, Settings
 from estimator.report import humanize as hz
 
 REPORT_FORMAT = "estimator-track-report"
@@ -169,7 +169,7 @@ def _num(where: str, value, *, allow_none: bool = True, high: float = math.inf,
 
 
 # The largest figure each field of a report can hold: what the tracker itself could write, from the
-# estimator's bounds (estimator/core/bounds.py) and the tracker's (TOTAL_STEPS), so a corrupt or
+# estimator's bounds (estimator/core/base/bounds.py) and the tracker's (TOTAL_STEPS), so a corrupt or
 # hand-edited report is refused, never shown. A measured time (elapsed, a step) is at most the
 # wall-clock bound; a predicted whole run is at most that many steps of the longest step.
 MAX_SECONDS = B.HOURS.high * S_PER_HOUR

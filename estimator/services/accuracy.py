@@ -17,8 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from estimator.core.utilization_choice import centre_name
-from estimator.core.utilization_model import COVARIATES, RULE, RULE_GOODPUT, UtilizationModel
+from estimator.core.hardware.utilization_model import COVARIATES, RULE, RULE_GOODPUT, UtilizationModel
+from estimator.core.training.utilization_choice import centre_name
 from estimator.fit.energy_cover import HeldOut, paired_coverage
 from estimator.fit.power_fit import leave_one_device_out, leave_one_out
 from estimator.fit.utilization_cv import (

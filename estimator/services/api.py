@@ -9,13 +9,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from estimator.core import bounds as B
-from estimator.core.errors import EstimatorError, InputError
-from estimator.core.estimate import Estimate, estimate
-from estimator.core.number_text import gfmt
-from estimator.core.presets import Preset, PublishedComparison, compare_with_published
-from estimator.core.profile import HardwareProfile
-from estimator.core.scenario import FOOTPRINT_FIELDS, INPUT_FIELDS, Scenario
+from estimator.core.base import bounds as B
+from estimator.core.base.errors import EstimatorError, InputError
+from estimator.core.base.number_text import gfmt
+from estimator.core.hardware.profile import HardwareProfile
+from estimator.core.training.estimate import Estimate, estimate
+from estimator.core.training.presets import Preset, PublishedComparison, compare_with_published
+from estimator.core.workload.scenario import FOOTPRINT_FIELDS, INPUT_FIELDS, Scenario
 from estimator.io.datafiles import default_profiles, get_preset, source_path
 from estimator.report import humanize as hz
 from estimator.services.grid import grid_place, resolve_grid, resolve_grid_site, text_or_none  # noqa: F401 (re-exported)
@@ -61,8 +61,8 @@ def workload_flops(*, layers=None, d_model=None, n_ctx=None, vocab=None, tokens=
                    forward_flops_per_example=None, examples=None, epochs=None):
     """FLOPs and how they were derived, from an architecture or a generic network; (None, None)
     when neither is given."""
-    from estimator.core import workload as wl
-    from estimator.core.validation import require_number_in
+    from estimator.core.base.validation import require_number_in
+    from estimator.core.workload import flops as wl
     arch = {"layers": (layers, B.LAYERS), "d_model": (d_model, B.D_MODEL), "context": (n_ctx, B.CONTEXT),
             "vocab": (vocab, B.VOCAB)}
     generic = {"forward FLOPs per example": (forward_flops_per_example, B.FORWARD_FLOPS_PER_EXAMPLE),

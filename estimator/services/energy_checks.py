@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from estimator.core.estimate import estimate
-from estimator.core.profile import HardwareProfile
-from estimator.core.scenario import Scenario
-from estimator.core.units import G_PER_KG, KG_PER_T, KWH_PER_MWH
+from estimator.core.base.units import G_PER_KG, KG_PER_T, KWH_PER_MWH
+from estimator.core.hardware.profile import HardwareProfile
+from estimator.core.training.estimate import estimate
+from estimator.core.workload.scenario import Scenario
 from estimator.io.datafiles import default_profiles, load_published_runs
 from estimator.services.training_runs import published_device_hours
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from estimator.core.errors import DataFileError
+from estimator.core.base.errors import DataFileError
 from estimator.io import safe_read
 
 SHOWN_FIELDS = 5  # the differing fields named in the message; "…" says there are more

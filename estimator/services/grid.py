@@ -5,10 +5,10 @@ as data the exports state (estimator/core/estimate_result.GridPlace). ``estimato
 
 from __future__ import annotations
 
-from estimator.core import bounds as B
-from estimator.core.carbon import GridIntensity, cloud_intensity, country_intensity
-from estimator.core.errors import InputError
-from estimator.core.estimate_result import GridPlace
+from estimator.core.base import bounds as B
+from estimator.core.base.errors import InputError
+from estimator.core.footprint.carbon import GridIntensity, cloud_intensity, country_intensity
+from estimator.core.training.result import GridPlace
 from estimator.io.datafiles import load_carbon_data
 
 
@@ -48,7 +48,7 @@ def resolve_grid_site(carbon_intensity_g_per_kwh=None, region: str | None = None
     if g is not None:
         return g.carbon_intensity_g_per_kwh, f"{g.label}: {g.source}", g.country
     if carbon_intensity_g_per_kwh is not None:
-        from estimator.core.validation import require_number_in
+        from estimator.core.base.validation import require_number_in
         ci = require_number_in("grid carbon intensity (g/kWh)", carbon_intensity_g_per_kwh,
                                B.CARBON_INTENSITY_G_PER_KWH, field="carbon_intensity_g_per_kwh")
         return ci, "given", None

@@ -11,19 +11,19 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
-from estimator.core import bounds as B
-from estimator.core import compression
-from estimator.core import validation as v
-from estimator.core.errors import InputError, ResultOutOfBounds
-from estimator.core.estimate import Estimate
-from estimator.core.fixed_energy import with_energy_fixed
-from estimator.core.inference import InferenceResult, InferenceScenario, inference
-from estimator.core.interval import PREDICTION, STATED
-from estimator.core.number_text import gfmt
-from estimator.core.scenario import SITE_INPUTS
-from estimator.core.serving import DEFAULT_ENGINE
-from estimator.core.units import S_PER_HOUR
-from estimator.core.workload import dense_training_flops
+from estimator.core.base import bounds as B
+from estimator.core.base import validation as v
+from estimator.core.base.errors import InputError, ResultOutOfBounds
+from estimator.core.base.interval import PREDICTION, STATED
+from estimator.core.base.number_text import gfmt
+from estimator.core.base.units import S_PER_HOUR
+from estimator.core.serving import compression
+from estimator.core.serving.estimate import InferenceResult, InferenceScenario, inference
+from estimator.core.serving.step import DEFAULT_ENGINE
+from estimator.core.training.estimate import Estimate
+from estimator.core.training.fixed_energy import with_energy_fixed
+from estimator.core.workload.flops import dense_training_flops
+from estimator.core.workload.scenario import SITE_INPUTS
 from estimator.io import serving_data
 from estimator.io.datafiles import default_profiles, get_preset
 from estimator.laws import contrasts as ct

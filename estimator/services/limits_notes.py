@@ -5,10 +5,10 @@ from (``budget_note``), and why a diminishing-returns target does not cost the b
 
 from __future__ import annotations
 
-from estimator.core.estimate import Estimate
-from estimator.core.interval import EXACT, LEVEL, PREDICTION, STATED, basis_of, sides
-from estimator.core.profile import HardwareProfile
-from estimator.core.scenario import Scenario
+from estimator.core.base.interval import EXACT, LEVEL, PREDICTION, STATED, basis_of, sides
+from estimator.core.hardware.profile import HardwareProfile
+from estimator.core.training.estimate import Estimate
+from estimator.core.workload.scenario import Scenario
 from estimator.laws.contrasts import Contrast
 from estimator.laws.scaling import BudgetResult
 from estimator.report import humanize as hz

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from estimator.core import bounds as B
-from estimator.core import validation as v
-from estimator.core.errors import InputError
-from estimator.core.number_text import gfmt
-from estimator.core.serving import Architecture, param_floor, student_architecture
-from estimator.core.workload import non_embedding_params
+from estimator.core.base import bounds as B
+from estimator.core.base import validation as v
+from estimator.core.base.errors import InputError
+from estimator.core.base.number_text import gfmt
+from estimator.core.serving.step import Architecture, param_floor, student_architecture
+from estimator.core.workload.flops import non_embedding_params
 from estimator.io import serving_data
 
 # When only a parameter count is given, the architecture is the catalog's dense model nearest in

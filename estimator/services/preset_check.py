@@ -8,10 +8,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from functools import lru_cache
 
-from estimator.core.errors import DataFileError
-from estimator.core.estimate import Estimate
-from estimator.core.presets import Preset
-from estimator.core.utilization_model import RULE_GOODPUT
+from estimator.core.base.errors import DataFileError
+from estimator.core.hardware.utilization_model import RULE_GOODPUT
+from estimator.core.training.estimate import Estimate
+from estimator.core.training.presets import Preset
 from estimator.io.datafiles import load_validation_document
 from estimator.report import humanize as hz
 

@@ -7,14 +7,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from estimator.core.estimate import ALL_KEYS
-from estimator.core.utilization_choice import centre_name
-from estimator.core.utilization_model import POOLED, RULE
+from estimator.core.hardware.utilization_model import POOLED, RULE
+from estimator.core.training.estimate import ALL_KEYS
+from estimator.core.training.utilization_choice import centre_name
 from estimator.report.humanize import whole
 from estimator.report.provenance import tool_info
 
 if TYPE_CHECKING:
-    from estimator.core.profile import HardwareProfile
+    from estimator.core.hardware.profile import HardwareProfile
     from estimator.services.api import Result
 
 

@@ -12,10 +12,11 @@ import math
 from functools import lru_cache
 from typing import Any
 
-from estimator.core.inference_notes import article
-from estimator.core.interval import LEVEL
-from estimator.core.number_text import gfmt
-from estimator.core.serving import (
+from estimator.core.base.interval import LEVEL
+from estimator.core.base.number_text import gfmt
+from estimator.core.base.units import MS_PER_S
+from estimator.core.serving.notes import article
+from estimator.core.serving.step import (
     BANDWIDTH_FRACTION_SOURCE,
     COMPUTE_FRACTION_SOURCE,
     DEFAULT_ENGINE,
@@ -24,7 +25,6 @@ from estimator.core.serving import (
     USABLE_MEMORY_SOURCE,
     ServingFit,
 )
-from estimator.core.units import MS_PER_S
 from estimator.fit.serving_fit import ServingCV, by_architecture_and_engine, cross_validate, fit
 from estimator.fit.tpot_check import TpotCheck, check, fit_latency, median_ratio
 from estimator.io.datafiles import default_profiles
@@ -68,7 +68,7 @@ def domain_notes(result) -> tuple[str, ...]:
 
 # The saving the fitted power model adds to the roofline's (inference audit: 8-bit weights saved 32% of the
 # energy per token and 13% of the time): the power's load is the GPU-busy share of each step, which falls
-# with the roofline time (estimator.core.serving.step: busy_per_roofline_s), so a step that reads fewer bytes
+# with the roofline time (estimator.core.serving.step.step: busy_per_roofline_s), so a step that reads fewer bytes
 # is shorter and draws less.
 POWER_SAVING_WORDS = ("the energy it saves also includes the fitted power model's lower draw when the {chip} reads "
                       "fewer bytes (a modelled effect, not measured for {what})")
@@ -112,7 +112,7 @@ def compression_notes(result, measured_bits: set[int]) -> tuple[str, ...]:
 def fit_document(serving_fit: ServingFit, measurements=None) -> dict[str, Any]:
     ms = load_measurements() if measurements is None else measurements
     return {
-        "about": ("The serving model's fitted constants (estimator/core/serving.py). Written by "
+        "about": ("The serving model's fitted constants (estimator/core/serving/step.py). Written by "
                   f"`{FIT_COMMAND}`; do not edit by hand. Method: estimator/fit/serving_fit.py."),
         "data": {"file": "estimator/data/mlenergy_inference.csv", "n_configs": len(ms),
                  "models": sorted({m.model for m in ms}),

@@ -10,12 +10,12 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from estimator.core import bounds as B
-from estimator.core.errors import EstimatorError
-from estimator.core.estimate import estimate
-from estimator.core.number_text import gfmt
-from estimator.core.units import KG_PER_T, S_PER_DAY
-from estimator.core.workload import FLOPS_PER_PARAM_TOKEN_TRAIN, FLOPS_PER_PARAM_TOKEN_TRAIN_RECOMPUTE
+from estimator.core.base import bounds as B
+from estimator.core.base.errors import EstimatorError
+from estimator.core.base.number_text import gfmt
+from estimator.core.base.units import KG_PER_T, S_PER_DAY
+from estimator.core.training.estimate import estimate
+from estimator.core.workload.flops import FLOPS_PER_PARAM_TOKEN_TRAIN, FLOPS_PER_PARAM_TOKEN_TRAIN_RECOMPUTE
 from estimator.laws.scaling import CHINCHILLA_TOKENS_PER_PARAM  # D ≈ 20·N for a scenario that gives FLOPs only
 
 # The sizes drawn: this many decades either side of the scenario (a design choice), within the parameter

@@ -1,21 +1,21 @@
 """Training memory for a scenario: the model's shape (a catalog id, an architecture, the preset's
 published shape or the nearest catalog shape to the parameter count) and the memory per device with
-the fewest devices that hold it (estimator/core/memory.py). Used by ``api.run``; memory changes
+the fewest devices that hold it (estimator/core/training/memory.py). Used by ``api.run``; memory changes
 neither the time nor the energy, so its inputs are not part of the Scenario.
 """
 
 from __future__ import annotations
 
-from estimator.core import bounds as B
-from estimator.core import validation as v
-from estimator.core.errors import InputError
-from estimator.core.memory import MEMORY_INPUTS
-from estimator.core.number_text import gfmt
-from estimator.core.presets import Preset
-from estimator.core.profile import HardwareProfile
-from estimator.core.scenario import Scenario
+from estimator.core.base import bounds as B
+from estimator.core.base import validation as v
+from estimator.core.base.errors import InputError
+from estimator.core.base.number_text import gfmt
+from estimator.core.hardware.profile import HardwareProfile
+from estimator.core.training.memory import MEMORY_INPUTS
+from estimator.core.training.presets import Preset
+from estimator.core.workload.scenario import Scenario
 
-# The inputs of the training-memory model (estimator/core/memory.py): not part of the Scenario, since
+# The inputs of the training-memory model (estimator/core/training/memory.py): not part of the Scenario, since
 # they change neither the time nor the energy; the model's shape comes from a catalog id or an
 # architecture, else from the preset's published shape (while the parameters are the preset's), else
 # from the parameter count (the catalog's nearest shape, stated). Their one home is the core's MEMORY_INPUTS.
@@ -26,7 +26,7 @@ def training_memory(scenario: Scenario, profile: HardwareProfile, preset: Preset
                     **options):
     """Memory per device and the fewest devices that hold it, or None when the model's size is
     unknown (FLOPs alone) or the device states no memory."""
-    from estimator.core import memory as mem
+    from estimator.core.training import memory as mem
     from estimator.services.model_shape import resolve_architecture  # it reads the catalog: only when asked
     unknown = set(options) - set(MEMORY_KEYS)
     if unknown:

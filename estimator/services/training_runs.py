@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from estimator.core.errors import DataFileError
-from estimator.core.profile import HardwareProfile
-from estimator.core.units import HOURS_PER_DAY
-from estimator.core.workload import dense_training_flops
+from estimator.core.base.errors import DataFileError
+from estimator.core.base.units import HOURS_PER_DAY
+from estimator.core.hardware.profile import HardwareProfile
+from estimator.core.workload.flops import dense_training_flops
 from estimator.fit.utilization_fit import TrainingRun
 from estimator.io import safe_read
 from estimator.io.datafiles import (

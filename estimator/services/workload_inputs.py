@@ -15,8 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from estimator.core.errors import InputError
-from estimator.core.number_text import gfmt
+from estimator.core.base.errors import InputError
+from estimator.core.base.number_text import gfmt
 from estimator.services import api
 
 ARCH_KEYS = ("layers", "d_model", "n_ctx", "vocab")

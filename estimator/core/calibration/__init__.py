@@ -1,0 +1,1 @@
+"""Calibration: measured throughput and power into a profile, the measurement record, tracking predictions."""

@@ -1,0 +1,1 @@
+"""Carbon, embodied carbon, water and everyday equivalents."""

@@ -1,0 +1,1 @@
+"""Hardware profiles: the dataclass, its fields and limits, the reader, names, the utilisation model a profile reads."""

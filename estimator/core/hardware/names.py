@@ -1,0 +1,159 @@
+"""Hardware named as people and tools write it ("NVIDIA A100 SXM4 80 GB", "Google TPU v4",
+"Tesla V100-SXM2-32GB"), matched to a profile. Pure: strings in, profile ids out.
+
+A name is taken as a profile only when it says what the profile's name says (all its words before
+any remark in brackets, and perhaps some of the remark's) or what one of its sourced aliases says,
+vendor and brand words left out; a bundled profile's id is taken as typed, in any case. Words split
+at separators and where letters meet digits, so "A100-SXM4" and "A100 SXM4" are the same, and a
+size is one word ("80GB", "80 GB"); the SXM socket's generation ("SXM2", "SXM4", "SXM5", not the
+DGX-2's V100 "SXM3", a 350 W module) and NVIDIA's DGX/HGX boards (SXM parts) read as "sxm". A
+name that says less than a profile does ("A100 40GB" leaves out the form factor; the A100 PCIe
+40GB draws 250 W, not the SXM's 400 W) names no profile: the refusal says which profiles it could
+be, since their power, memory or price differ (reviews of 2026-11-25: a looser match took
+"GTX 1080" as the 1080 Ti and "MI300" as the MI300X).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+
+from estimator.core.base.errors import UnknownHardwareError, quoted
+
+# Words that say who makes or sells a part, or what kind of thing it is, not which part it is
+# (datasheets' and Epoch AI's names carry them: "NVIDIA Tesla V100", "AMD Instinct MI250X",
+# "Google TPU v3", "NVIDIA A100 Tensor Core GPU").
+VENDOR_WORDS = frozenset({"nvidia", "google", "cloud", "amd", "intel", "habana", "tesla", "geforce", "instinct",
+                          "gpu", "tensor", "core", "accelerator"})
+# NVIDIA's DGX and HGX boards carry SXM modules (NVIDIA DGX-1/DGX A100/HGX H100 datasheets), so a
+# "DGXS"/"HGX" part is an SXM part; "SXM2"/"SXM4"/"SXM5" name the socket's generation, which the
+# part's own name (V100, A100, H100) fixes, except the V100's "SXM3" (DGX-2: a 350 W module, not
+# the 300 W SXM2, NVIDIA DGX-2 datasheet), kept apart.
+_SXM = re.compile(r"(?<![a-z])(?:sxm[245]?|dgxs?|hgx)(?![a-z0-9])")
+# "TPUv4" is "TPU v4": Google writes both.
+_TPU = re.compile(r"(?<![a-z])tpu(?=v\d)")
+_ATOM = re.compile(r"[a-z]+|\d+")
+# A size or a power stays one word ("80GB", "80 GB": "80gb"; "1000 W": "1000w"), so that a memory's
+# digits are never a part's ("NVIDIA A40" is no A100 40GB, review 12).
+_QUANTITY = re.compile(r"(?<![a-z0-9])(\d+)\s*(gb|w)(?![a-z0-9])")
+_QUANTITY_WORD = re.compile(r"\d+(?:gb|w)")
+
+# Names tools print that say what a profile is in other words: (profile id, name, where it is printed).
+# NVIDIA's driver lists each device's name as nvidia-smi prints it (NVIDIA/open-gpu-kernel-modules
+# README.md, the supported-GPU table: device 2330 "NVIDIA H100 80GB HBM3", 2331 "NVIDIA H100 PCIe",
+# 2324 "NVIDIA H800" beside 2322 "NVIDIA H800 PCIe" and 233A "NVIDIA H800 NVL").
+DRIVER_TABLE = "NVIDIA/open-gpu-kernel-modules README.md, supported-GPU table"
+ALIASES = (
+    ("h100-sxm", "NVIDIA H100 80GB HBM3", f"{DRIVER_TABLE}: device 2330 (an 8× H100 SXM HGX server's nvidia-smi "
+                                          "shows it at a 700 W cap: NVIDIA/nccl issue #1264)"),
+    ("h100-sxm", "NVIDIA H100 SXM", "NVIDIA H100 datasheet: the SXM form factor has 80 GB (HGX and DGX H100: 8× H100 "
+                                    "SXM 80GB)"),
+    ("h100-pcie", "NVIDIA H100 PCIe", f"{DRIVER_TABLE}: device 2331, made with 80 GB (NVIDIA H100 datasheet)"),
+    ("h800", "NVIDIA H800", f"{DRIVER_TABLE}: device 2324, beside 2322 'NVIDIA H800 PCIe' and 233A 'NVIDIA H800 NVL'"),
+    ("h200-sxm", "NVIDIA H200 SXM", "NVIDIA H200 datasheet: the SXM form factor has 141 GB (HGX H200: 8× H200 SXM)"),
+    ("h200-sxm", "NVIDIA H200", f"{DRIVER_TABLE}: device 2335, the SXM part (NVIDIA H200 datasheet: SXM and NVL form "
+                                "factors; the NVL, a PCIe card, is 'NVIDIA H200 NVL', a variant no profile has)"),
+)
+
+
+def name_words(name: str) -> frozenset[str]:
+    """The words of a hardware name or id: lower case, split at separators and where letters meet
+    digits, a size one word, vendor words left out ("NVIDIA A100-SXM4-80GB": a, 100, sxm, 80gb)."""
+    text = unicodedata.normalize("NFKC", name).lower()
+    text = _QUANTITY.sub(r" \1\2 ", _TPU.sub("tpu ", _SXM.sub(" sxm ", " ".join(re.findall(r"[a-z0-9]+", text)))))
+    words = []
+    for token in text.split():
+        words.extend([token] if token in VENDOR_WORDS or _QUANTITY_WORD.fullmatch(token) else _ATOM.findall(token))
+    return frozenset(words) - VENDOR_WORDS
+
+
+def _telling(words) -> bool:
+    """Whether words say which part they mean: a word of two or more letters, or a letter and a number
+    (a part's "a" and "100"). "X", "100" or "80GB" alone say too little to be offered profiles for."""
+    return any(w.isalpha() and len(w) > 1 for w in words) or (
+        any(w.isalpha() for w in words) and any(w.isdigit() for w in words))
+
+
+def _own_words(pid: str, name: str) -> tuple[frozenset[str], ...]:
+    """The word sets that name a profile: its whole name's and its name's before any bracketed remark,
+    its aliases'. Not its id's, which may say less than the part (h800: the SXM5, beside a 350 W PCIe
+    card; review 12): an id is taken as typed (``ProfileSet.get``)."""
+    keys = [name_words(name), name_words(name.split("(")[0])]
+    keys += [name_words(alias) for alias_id, alias, _ in ALIASES if alias_id == pid]
+    return tuple(k for k in keys if k)
+
+
+def _names(wanted: frozenset[str], pid: str, name: str) -> bool:
+    """Whether words name a profile: an alias's words, or its name's: all the words before any bracketed
+    remark, and any of the remark's ("NVIDIA L4 24GB": the L4, whose name says "(24GB, 72 W)")."""
+    if any(wanted == name_words(alias) for alias_id, alias, _ in ALIASES if alias_id == pid):
+        return True
+    return name_words(name.split("(")[0]) <= wanted <= name_words(name)
+
+
+def matching_hardware(given: str, names: Mapping[str, str]) -> tuple[str, ...]:
+    """The ids (sorted) of the profiles ``given`` names (``_names``). ``names`` maps each profile id
+    to its name. A ``given`` of vendor words only names none."""
+    wanted = name_words(given)
+    if not wanted:
+        return ()
+    return tuple(sorted(pid for pid, name in names.items() if _names(wanted, pid, name)))
+
+
+def partly_matching_hardware(given: str, names: Mapping[str, str]) -> tuple[str, ...]:
+    """The ids (sorted) of the profiles whose id, name or alias says all that ``given`` says and
+    more ("NVIDIA A100": the three A100s; "A100 40GB": the A100 SXM 40GB, whose form factor it
+    leaves out): what a name that names no profile could be."""
+    wanted = name_words(given)
+    if not _telling(wanted):
+        return ()
+    return tuple(sorted(pid for pid, name in names.items() if not _names(wanted, pid, name)
+                        and any(wanted < k for k in (*_own_words(pid, name), name_words(pid)))))
+
+
+def nearest_hardware(given: str, names: Mapping[str, str]) -> tuple[str, ...]:
+    """For a name no profile's words hold: the ids (sorted) sharing the most of its words, at least
+    half of them, and words that say which part (``_telling``; a size alone, "24GB", names none); a
+    tie goes to the words with letters ("A100 PCIe 40GB": the A100 PCIe 80GB, whose "pcie" outweighs
+    the A100 SXM 40GB's "40gb")."""
+    wanted = name_words(given)
+    shared = {}
+    for pid, name in names.items():
+        common = wanted & frozenset().union(name_words(pid), *_own_words(pid, name))
+        if _telling(common):
+            # the words in common, then those with letters ("Tesla V100-SXM2-16GB": the V100's "v" beside
+            # "100" and "sxm" puts it before the P100, which shares "100", "sxm" and "16gb"; newcomer's try)
+            shared[pid] = (len(common), sum(not w.isdigit() and not _QUANTITY_WORD.fullmatch(w) for w in common))
+    best = max(shared.values(), default=(0, 0))
+    if not best[0] or 2 * best[0] < len(wanted):
+        return ()
+    return tuple(sorted(pid for pid, n in shared.items() if n == best))
+
+
+def resolve_name(given: str, names: Mapping[str, str]) -> str | None:
+    """The id of the one profile ``given`` names: an id in any case, or a name (``matching_hardware``);
+    None where it names none and could be none; else the refusal, saying what the name could be:
+    several parts ("MI250X/MI250", rocm-smi's name of either), several profiles ("NVIDIA A100"), or
+    one profile whose name says more ("A100 40GB": the form factor it leaves out)."""
+    if given.strip().lower() in names:
+        return given.strip().lower()
+    pieces = [x for x in given.split("/") if name_words(x)]
+    each = [matching_hardware(x, names) + partly_matching_hardware(x, names) for x in pieces]
+    near = sorted({i for found in each for i in found})
+    if len(pieces) > 1 and all(each):  # every piece a part ("my/h100" is a path mistyped, not two parts)
+        raise UnknownHardwareError(f"hardware {quoted(given)} names {len(pieces)} parts: give one profile id "
+                                   f"({' or '.join(near)})")
+    fits = matching_hardware(given, names)
+    if len(fits) == 1:
+        return fits[0]
+    could = fits or partly_matching_hardware(given, names)
+    if len(could) > 1:
+        raise UnknownHardwareError(f"hardware {quoted(given)} could be {' or '.join(could)}: their power, memory or "
+                                   "price differ, so give one of these ids")
+    if could:  # one profile says all the name says and more: the name leaves out what sets it apart
+        raise UnknownHardwareError(f"hardware {quoted(given)} says less than a profile's name: did you mean "
+                                   f"{could[0]} ({names[could[0]]})? Give its id if that is the part: a name that "
+                                   "leaves out a variant (form factor, memory, a suffix such as Ti) may be another "
+                                   "part, with another power, memory or price")
+    return None

@@ -1,0 +1,182 @@
+"""Hardware profiles (pure): the frozen dataclasses a profile becomes.
+
+``estimator.core.hardware.reader.profile_from_dict`` builds a :class:`HardwareProfile` from a
+profile's parsed contents, checking every field; reading the files is ``estimator.io.datafiles``'s
+job.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from estimator.core.base.errors import ProfileError
+from estimator.core.base.interval import LEVEL
+from estimator.core.base.units import BYTES_PER_GB
+from estimator.core.footprint.embodied import DeviceEmbodied
+from estimator.core.hardware.utilization_model import POOLED, Prediction, UtilizationModel
+
+KINDS = ("gpu", "tpu", "accelerator", "cpu", "brain", "system")  # accelerator: Gaudi, Trainium…
+REFERENCE_KINDS = ("brain", "system")  # reference points (the brain, AlphaGo), not hardware to buy
+PRECISIONS = ("fp64", "fp32", "tf32", "bf16", "fp16", "fp8", "int8", "int4")
+
+# The basis of a fitted utilisation when the profile states none (calibrate.py leaves it out when it copies one).
+FITTED_BASIS = "whole-run model-FLOPs goodput fitted on this family's published runs (profiles/README.md)"
+
+# The fit's centre shown for a device (profiles list, placeholders): at 1e22 FLOPs, year unknown.
+DISPLAY_FLOPS = 1e22
+
+
+@dataclass(frozen=True)
+class Power:
+    tdp_w: float | None
+    average_w: float
+    average_range_w: tuple[float, float]   # the stated interval of the average draw
+    includes_host: bool
+    host_share_w: float
+    source: str
+    fit_group: str | None = None           # the measured-draw fit it comes from (power_ratio.GROUPS)
+    tdp_source: str = ""                   # with fit_group: the TDP's own source
+    fit_device: str | None = None          # with fit_group: the measured device whose own centre it takes
+
+
+@dataclass(frozen=True)
+class Utilization:
+    """Whole-run utilisation of a device: fitted on its family's published runs
+    (``family``); for a device without runs, its nearest family's fit, the pooled one or the flat
+    rule as the fit chose (``prior_from``: :attr:`fit_family`), widened; or stated in the profile (``default`` and ``range``: the brain, calibrated profiles)."""
+
+    basis: str
+    source: str
+    default: float | None = None            # explicit value; or the fit's centre at 1e22 FLOPs
+    range: tuple[float, float] | None = None  # explicit interval; or the fit's interval at 1e22 FLOPs
+    family: str | None = None               # the fitted family ("pooled": all families); borrowed: the nearest
+    borrowed: bool = False                  # True: no runs on this device: see fit_family
+    model: UtilizationModel | None = None   # the fit (None: explicit, or the fit was not loaded)
+    release_year: int | None = None         # the device's; a family member counts from its family's first release (the fit file)
+    same_chip: bool = False                 # borrowed, but the family's own chip: its years count from the family's release
+    unlike_held_out: str | None = None      # borrowed: what the device is, unlike every family held out ("a CPU")
+
+    @property
+    def fitted(self) -> bool:
+        return self.family is not None
+
+    def predict(self, flops: float | None = None, year: int | None = None) -> Prediction:
+        """Centre and stated interval for a run of ``flops`` FLOPs in ``year`` (None: unknown,
+        averaged over the fitted runs)."""
+        if self.family is None:
+            lo, hi = self.range
+            half = max(math.log(self.default / lo), math.log(hi / self.default))
+            return Prediction(self.default, lo, hi, LEVEL, half, "explicit", 0, False)
+        if self.model is None:
+            raise ProfileError(self.source, "utilization.family", "the utilisation fit is not loaded",
+                               "load profiles with the fit (estimator/data/utilization_fit.json)")
+        release_year = self.release_year
+        if self.same_chip:
+            release_year = self.model.families[self.family].release_year or release_year
+        used = self.fit_family
+        return self.model.predict(None if used == POOLED else used, flops, year=year,
+                                  release_year=release_year, borrowed=self.borrowed)
+
+    @property
+    def fit_family(self) -> str | None:
+        """The fit the predictions use: the device's family; for a device without runs, its
+        nearest family (``family``), the pooled fit or the flat rule (RULE), as the fit chose on
+        families held out whole (``UtilizationModel.new_device_centre``), the same chip on another board keeping
+        its family's."""
+        if not self.borrowed or self.model is None or self.family is None:
+            return self.family
+        return self.model.borrowed_family(self.family, self.same_chip) or POOLED
+
+
+@dataclass(frozen=True)
+class Price:
+    usd_per_device_hour: float | None
+    date: str
+    basis: str
+    source: str
+
+    @property
+    def kind(self) -> str:
+        """The price's basis in one word, from its basis text: on-demand, reserved, spot, other or none."""
+        if self.usd_per_device_hour is None:
+            return "none"
+        text = self.basis.lower()
+        for word in ("reserved", "spot", "on-demand"):
+            if word in text:
+                return word
+        return "other"
+
+
+@dataclass(frozen=True)
+class HardwareProfile:
+    id: str
+    name: str
+    kind: str
+    release_year: int | None
+    default_precision: str
+    peak_flops_per_s: Mapping[str, float]
+    peak_range_flops_per_s: tuple[float, float] | None  # only where the peak itself is uncertain (brain)
+    peak_source: str
+    memory_gb: float | None
+    memory_bandwidth_gb_per_s: float | None
+    memory_source: str
+    power: Power
+    utilization: Utilization
+    price: Price
+    pue: float
+    pue_source: str
+    notes: str = ""
+    calibration: Mapping[str, Any] | None = None
+    source_file: str = ""
+    extra_sources: Mapping[str, str] = field(default_factory=dict)
+    embodied: DeviceEmbodied | None = None  # [embodied]: manufacturing footprint per device (None: not stated)
+    link_gb_per_s: float | None = None     # [interconnect]: device-to-device bandwidth per direction (None: not stated)
+    link_source: str = ""
+    # [sparsity]: the chip's tensor cores skip weights pruned in the 2:4 pattern (core/serving/pruning.py)
+    sparse_2_4: bool = False
+    sparse_source: str = ""
+    cooling: str | None = None              # [datacenter] cooling: its kind (core.water.COOLING); None: the default
+
+    @property
+    def reference_point(self) -> bool:
+        """A brain or a whole historical system: shown beside hardware, not compared as hardware."""
+        return self.kind in REFERENCE_KINDS
+
+    def peak(self, precision: str | None = None) -> float:
+        precision = precision or self.default_precision
+        return self.peak_flops_per_s[precision]
+
+    def peak_range(self, precision: str | None = None) -> tuple[float, float]:
+        p = self.peak(precision)
+        if self.peak_range_flops_per_s is None or (precision or self.default_precision) != self.default_precision:
+            return (p, p)
+        return self.peak_range_flops_per_s
+
+    @property
+    def memory_bandwidth_bytes_per_s(self) -> float | None:
+        """The memory bandwidth in bytes/s (decimal GB, as datasheets quote it); None where the profile states none."""
+        bw = self.memory_bandwidth_gb_per_s
+        return bw * BYTES_PER_GB if bw else None
+
+    def ridge_flop_per_byte(self, precision: str | None = None) -> float | None:
+        """The roofline's ridge point (Williams, Waterman & Patterson 2009, "Roofline", CACM 52(4)): the
+        arithmetic intensity, FLOP per byte of memory traffic, below which the device waits on memory, peak
+        FLOP/s ÷ memory bandwidth in bytes/s; None where the profile states no bandwidth."""
+        bw = self.memory_bandwidth_bytes_per_s
+        return None if bw is None else self.peak(precision) / bw
+
+
+# What a power that leaves out the host covers, by the device's kind (a meter's: the CPU's counters, NVML's GPU):
+# the estimate's note and the paper statement say it in these words (researcher audit: the statement said
+# nothing where the table noted the host left out; review: the two had worded "the CPU alone" apart)
+ALONE = {"cpu": "the CPU alone, not memory or the rest of the machine", "gpu": "the GPU alone, not its host",
+         "tpu": "the TPU chip alone, not its host"}
+DEVICE_ALONE = "the device alone, not its host"
+
+
+def alone_words(kind: str | None) -> str:
+    """What a power without the host's share covers, for a device of ``kind`` ("the GPU alone, not its host")."""
+    return ALONE.get(kind or "", DEVICE_ALONE)

@@ -1,0 +1,1 @@
+"""Serving: time, memory and energy per output token and in total; compression."""

@@ -1,0 +1,133 @@
+"""Serving a model: time, memory, energy, CO₂e and cost per output token and in total, with ranges.
+
+Pure. The physics of one decode step (weights and the batch's KV cache read at an achievable
+fraction of the bandwidth, 2·N plus attention FLOPs at an achievable fraction of the peak,
+prefill of the prompts, tensor-parallel all-reduces, the engine's fitted per-layer and
+per-sequence costs, power between idle and the decode/prefill draw by load) is in
+``estimator.core.serving.step``; its fitted constants come in as a ``ServingFit`` (the edge loads the
+shipped one: ``estimator.io.serving_data.load_serving_fit``).
+
+- ``seconds_per_output_token`` (TPOT) is one step: what one user waits per token.
+- ``seconds_per_token`` is wall time per token with the whole batch served, TPOT ÷ batch
+  (the inverse of ``tokens_per_s``); device time per token, what costs scale with, is that × devices.
+- ``joules_per_output_token`` = power per device × devices × TPOT ÷ batch: the devices' energy,
+  prefill included, before PUE (what ML.ENERGY measures with Zeus).
+
+Energy, CO₂e and cost come from ``estimate`` with the device-hours the tokens take at the
+modelled power, so they use the same PUE, grid and price rules as every other estimate. Every
+figure has an 80% range: ×/÷ the fit's conformal half-width for TPOT (time, throughput,
+device-hours, a price per device-hour) and for J per output token (energy, CO₂e, a price per kWh).
+Quantisation (weights, KV cache), pruning and distillation change N, the bytes per weight and
+per KV entry, the peak used and the layers; ``compression.py`` compares them.
+
+``inference`` runs in stages, each a function of the checked scenario and the stages before it:
+``served_model`` (inference_served: the student or pruned model served), ``serving_compute``
+(inference_device: its precision, peak and device), ``memory_fit`` (inference_memory: the devices that
+hold it), ``decode_step`` and ``serving_totals`` (inference_totals: one step's time and energy, then
+the tokens' device-hours, energy, CO₂e, cost and ranges) and ``step_notes`` (inference_step_notes).
+"""
+
+from __future__ import annotations
+
+from estimator.core.base.errors import InputError
+from estimator.core.hardware.profile import HardwareProfile
+from estimator.core.serving.device import (  # noqa: F401 (importable from here as before)
+    PRECISIONS_FOR_BITS,
+    ServingCompute,
+    device_of,
+    peak_for_bits,
+    serving_compute,
+)
+from estimator.core.serving.memory_fit import MemoryFit, memory_fit
+from estimator.core.serving.result import InferenceResult
+from estimator.core.serving.scenario import (  # noqa: F401 (importable from here as before)
+    BITS,
+    DEFAULT_BATCH_SIZE,
+    DEFAULT_BITS,
+    DEFAULT_KV_BITS,
+    DEFAULT_PROMPT_TOKENS,
+    DEFAULT_TOKENS_PER_QUERY,
+    MAX_BATCH,
+    QUERY_SOURCE,
+    SHAREGPT_MEAN_OUTPUT_TOKENS,
+    SHAREGPT_MEAN_PROMPT_TOKENS,
+    InferenceScenario,
+    check_scenario,
+)
+from estimator.core.serving.served import ServedModel, served_model
+from estimator.core.serving.step import (
+    BANDWIDTH_FRACTION,
+    BANDWIDTH_FRACTION_SOURCE,
+    COMPUTE_FRACTION_SOURCE,
+    FLOPS_PER_PARAM_PER_TOKEN,
+    KV_BITS,
+    ServingFit,
+)
+from estimator.core.serving.step_notes import range_meaning, step_notes
+from estimator.core.serving.totals import decode_step, serving_totals
+from estimator.core.training.estimate import Assumption
+from estimator.core.workload.architecture import tensor_parallel_problem  # noqa: F401 (importable from here as before)
+
+
+def _arch_origin(s: InferenceScenario) -> str:
+    """Who set the architecture served: derived (a student), default (assumed), catalog or user."""
+    if s.student_params is not None:
+        return "derived"
+    if s.architecture.source.startswith("assumed"):
+        return "default"
+    return "catalog" if s.architecture.name else "user"
+
+
+def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -> InferenceResult:
+    """Per-token and total time, memory, energy, CO₂e and cost of generating ``s.tokens`` tokens."""
+    check_scenario(s, profile)
+    if not isinstance(fit, ServingFit):
+        raise InputError("inference needs the serving fit (estimator.io.serving_data.load_serving_fit())")
+    served = served_model(s, profile)
+    compute = serving_compute(s, profile, served)
+    memory = memory_fit(s, profile, served)
+    decode = decode_step(s, fit, served, compute, memory)
+    totals = serving_totals(s, profile, fit, served, compute, memory, decode,
+                            inputs=input_assumptions(s, served, compute, memory))
+    notes = served.notes + compute.notes + totals.notes + step_notes(s, profile, fit, served, compute, memory, decode)
+    footprint = memory.footprint
+    return InferenceResult(
+        chip=compute.chip,
+        hardware_id=profile.id, params_served=served.params, architecture=served.architecture, bits=int(s.bits),
+        kv_bits=int(s.kv_bits), precision=compute.precision, peak_flops_per_s=compute.peak_flops_per_s,
+        utilization=compute.utilization, flops_per_token=decode.flops_per_token, weights_gb=footprint.weights_gb,
+        kv_cache_gb=footprint.kv_cache_gb, devices=memory.devices, batch_size=int(s.batch_size),
+        max_batch_size=footprint.max_batch,
+        compute_s_per_step=decode.compute_s, memory_s_per_step=decode.memory_s, prefill_s_per_step=decode.prefill_s,
+        tensor_parallel_s_per_step=decode.tp_s, engine_s_per_step=decode.engine_s, bound=decode.bound,
+        seconds_per_output_token=decode.tpot_s, power_w_per_device=decode.power_w,
+        joules_per_output_token=decode.joules_per_output_token, tokens=float(s.tokens),
+        tokens_per_query=float(s.tokens_per_query), prompt_tokens=float(s.prompt_tokens), estimate=totals.estimate,
+        range=totals.ranges, level=fit.level, range_meaning=range_meaning(fit, power_given=s.power_w is not None),
+        notes=notes, engine=fit.engine, sparsity=float(s.sparsity), pruned_skipped=served.pruned_skipped,
+        teacher_params=None if s.student_params is None else float(s.params))
+
+
+def input_assumptions(s: InferenceScenario, served: ServedModel, compute: ServingCompute,
+                       memory: MemoryFit) -> tuple[Assumption, ...]:
+    """The serving inputs the estimate's own assumptions leave out, each given or defaulted: the fractions of the
+    bandwidth and the peak achieved, the query's prompt and output tokens, the devices' rule, the architecture."""
+    prompt_tokens, output_tokens = float(s.prompt_tokens), float(s.tokens_per_query)
+    prompt_given, output_given = prompt_tokens != DEFAULT_PROMPT_TOKENS, output_tokens != DEFAULT_TOKENS_PER_QUERY
+    return (
+        Assumption("bandwidth_fraction", BANDWIDTH_FRACTION, "of peak bandwidth", "default", BANDWIDTH_FRACTION_SOURCE),
+        Assumption("compute_fraction", compute.utilization, "of peak FLOP/s",
+                   "user" if s.utilization is not None else "default",
+                   "given" if s.utilization is not None else COMPUTE_FRACTION_SOURCE),
+        Assumption("prompt_tokens", prompt_tokens, "tokens", "user" if prompt_given else "default",
+                   "given" if prompt_given else QUERY_SOURCE),
+        Assumption("tokens_per_query", output_tokens, "tokens", "user" if output_given else "default",
+                   "given" if output_given else QUERY_SOURCE),
+        Assumption("devices_rule", memory.devices, "devices", "user" if s.devices is not None else "derived",
+                   memory.devices_how),
+        Assumption("architecture", served.architecture.name or "given", "", _arch_origin(s),
+                   served.architecture.source or "given"))
+
+
+__all__ = ["BITS", "DEFAULT_PROMPT_TOKENS", "DEFAULT_TOKENS_PER_QUERY", "FLOPS_PER_PARAM_PER_TOKEN", "KV_BITS",
+           "MAX_BATCH", "InferenceResult", "InferenceScenario", "inference", "peak_for_bits"]

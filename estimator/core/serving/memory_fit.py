@@ -1,0 +1,75 @@
+"""Where a served model fits (pure): the devices in tensor parallelism that hold its weights and its batch's KV
+cache, and the refusal, in the words the results use, where they do not. A stage of
+``estimator.core.serving.estimate.inference``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from estimator.core.base.errors import InputError
+from estimator.core.base.number_text import gfmt
+from estimator.core.base.units import MB_PER_GB
+from estimator.core.hardware.profile import HardwareProfile
+from estimator.core.serving.checks import devices_for_heads
+from estimator.core.serving.memory import Footprint, devices_needed, serving_footprint
+from estimator.core.serving.notes import count_text
+from estimator.core.serving.step import USABLE_MEMORY_SOURCE
+from estimator.core.workload.architecture import check_tensor_parallel
+
+if TYPE_CHECKING:
+    from estimator.core.serving.scenario import InferenceScenario
+    from estimator.core.serving.served import ServedModel
+
+
+@dataclass(frozen=True)
+class MemoryFit:
+    """The devices the model is served on and what their memory holds."""
+    devices: int
+    devices_how: str              # "given", or the rule that chose them
+    footprint: Footprint          # weights and the batch's KV cache against the usable memory; it fits
+
+
+def memory_fit(s: InferenceScenario, profile: HardwareProfile, served: ServedModel) -> MemoryFit:
+    """The devices given (a tensor-parallel degree that splits the heads) or the fewest that hold the weights and
+    the batch's KV cache (``inference_checks.devices_for_heads``); refused where the memory does not hold them."""
+    architecture = served.architecture
+    batch = int(s.batch_size)
+    prompt_tokens, output_tokens = float(s.prompt_tokens), float(s.tokens_per_query)
+    shape = dict(params=served.params, arch=architecture, memory_gb_per_device=profile.memory_gb, batch=batch,
+                 prompt_tokens=prompt_tokens, output_tokens=output_tokens, weight_bits=int(s.bits),
+                 kv_bits=int(s.kv_bits))
+    if s.devices is None:
+        devices, how = devices_for_heads(devices_needed(**shape), architecture, profile, shape)
+    else:
+        devices = int(s.devices)
+        check_tensor_parallel(devices, architecture.heads, architecture.kv_heads)
+        how = "given"
+    footprint = serving_footprint(devices=devices, **shape)
+    if not footprint.fits:
+        raise does_not_fit(footprint, devices, profile, batch, prompt_tokens, output_tokens)
+    return MemoryFit(devices=devices, devices_how=how, footprint=footprint)
+
+
+def does_not_fit(footprint: Footprint, devices: int, profile: HardwareProfile, batch: int, prompt_tokens: float,
+                 output_tokens: float) -> InputError:
+    """Why ``footprint`` does not fit on ``devices`` × ``profile``: the weights alone, one sequence's KV cache
+    beside them, or the batch's."""
+    weights_gb, usable_gb, per_sequence_gb = footprint.weights_gb, footprint.usable_gb, footprint.kv_gb_per_sequence
+    on = f"{devices} × {profile.id}"
+    if weights_gb >= usable_gb:
+        return InputError(f"the weights need {gfmt(weights_gb, 3)} GB; {devices} × {gfmt(profile.memory_gb)} GB of "
+                          f"{profile.id} offer {gfmt(usable_gb, 3)} GB ({USABLE_MEMORY_SOURCE}): use more devices")
+    query = f"{count_text(prompt_tokens)} + {count_text(output_tokens)} tokens"
+    if footprint.max_batch == 0:  # the weights fit, not one sequence's KV cache beside them (audit: it blamed the weights)
+        return InputError(f"one sequence of {query} needs {gfmt(per_sequence_gb, 3)} GB of KV cache; beside "
+                          f"{gfmt(weights_gb, 3)} GB of weights, {on} leave {gfmt(usable_gb - weights_gb, 3)} GB "
+                          f"({USABLE_MEMORY_SOURCE}): use shorter prompts or answers, or more devices")
+    return InputError(f"batch {count_text(batch)} does not fit: its KV cache needs {gfmt(footprint.kv_cache_gb, 3)} GB "
+                      f"({gfmt(per_sequence_gb * MB_PER_GB, 3)} MB per sequence of {query}) beside "
+                      f"{gfmt(weights_gb, 3)} GB of weights in {gfmt(usable_gb, 3)} GB usable on {on} "
+                      f"({USABLE_MEMORY_SOURCE}); the largest batch that fits is {count_text(footprint.max_batch)}")
+
+
+__all__ = ["MemoryFit", "does_not_fit", "memory_fit"]

@@ -1,0 +1,65 @@
+"""The ranges of a serving estimate: ×/÷ the fitted half-widths, the time's never faster than the
+hardware can go.
+
+A step cannot take less than its bytes read at the full memory bandwidth, nor less than its FLOPs
+(the decode's and the prefill's share) at the full peak: the roofline's own floor (Williams,
+Waterman & Patterson 2009, "Roofline", CACM 52(4)). The fitted ×/÷ half-width is symmetric in
+log time, so at small batches its low end fell below that floor (audit: a Llama 3.1 8B on an A100 at
+up to 193 tokens/s, where reading its 16 GB of weights at 2,039 GB/s allows 127). The low end is
+cut at the floor, and so is every figure that is the time times a constant: device-hours, the
+energy where it is the time at a power (a power given, or the latency engine's), the cost per
+device-hour. A dense model's true time is never below the floor, so every interval that held a
+measured time still holds it: the measured coverage stands as reported. A mixture of experts gets no
+cut: its bytes read assume even routing, an upper bound, so its true floor is lower.
+"""
+
+from __future__ import annotations
+
+import math
+
+from estimator.core.serving.step import ServingFit, Step
+
+
+def physical_floor_s(st: Step, bandwidth_fraction: float, compute_fraction: float) -> float:
+    """The least time one decode step can take: the weights and KV cache read at the full bandwidth,
+    or the step's FLOPs (decode and its share of prefill) at the full peak, whichever is longer.
+    ``st``'s times are at ``bandwidth_fraction`` of the bandwidth and ``compute_fraction`` of the peak."""
+    return max(st.memory_s * bandwidth_fraction, (st.compute_s + st.prefill_s) * compute_fraction)
+
+
+def _around(x, h, low_ratio=None):
+    """``x`` ×/÷ e^h; ``low_ratio``: the least ``x`` may be, as a fraction of it (the floor's share)."""
+    if x is None:
+        return None
+    low = x / math.exp(h)
+    return (low if low_ratio is None else min(max(low, x * low_ratio), x), x * math.exp(h))
+
+
+def serving_ranges(est, st: Step, fit: ServingFit, *, batch: float, tokens: float, tokens_per_query: float,
+                   power_given: bool, floor_s: float | None) -> dict:
+    """Each figure's range: the time's by ``fit.tpot_log_half_width``; the energy's by the fitted energy
+    half-width, or by the time's where the energy is the time at a power (``power_given``, or the latency
+    engine, whose power is modelled, not measured); the cost's as what it is priced by (the energy with an
+    electricity price, else the device-hours). ``floor_s``: the step's least time (``physical_floor_s``,
+    None: no cut), which cuts the low end of each figure that follows the time."""
+    b = float(batch)
+    ht = fit.tpot_log_half_width
+    energy_timed = power_given or fit.engine == "latency"
+    he = ht if power_given else fit.energy_log_half_width
+    by_energy = est.assumption("electricity_usd_per_kwh") is not None
+    cut = None if floor_s is None else floor_s / st.tpot_s  # each time is the step's × a constant
+    half = {"wall_clock_s": ht, "device_hours": ht, "energy_kwh": he, "co2e_kg": he, "cost_usd": he if by_energy else ht}
+    timed = {"wall_clock_s": True, "device_hours": True, "energy_kwh": energy_timed, "co2e_kg": energy_timed,
+             "cost_usd": energy_timed if by_energy else True}
+    tps = _around(b / st.tpot_s, ht)
+    rng = {"seconds_per_output_token": _around(st.tpot_s, ht, cut),
+           "latency_s_per_token": _around(st.tpot_s, ht, cut),
+           "seconds_per_token": _around(st.tpot_s / b, ht, cut),
+           "tokens_per_s": tps if cut is None else (tps[0], max(min(tps[1], b / floor_s), b / st.tpot_s)),
+           "joules_per_output_token": _around(st.joules_per_output_token, he, cut if energy_timed else None),
+           **{k: _around(getattr(est, k), h, cut if timed[k] else None) for k, h in half.items()}}
+    for scope, scale in (("per_token", 1.0 / float(tokens)), ("per_query", tokens_per_query / float(tokens))):
+        rng[scope] = {k: _around(None if getattr(est, k) is None else getattr(est, k) * scale, half[k],
+                                 cut if timed[k] else None)
+                      for k in ("energy_kwh", "co2e_kg", "cost_usd")}
+    return rng

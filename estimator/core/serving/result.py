@@ -1,0 +1,128 @@
+"""What serving a model comes to: the result of ``estimator.core.serving.estimate.inference``.
+
+Pure: a frozen dataclass of the step's parts, the per-token and total figures, their ranges and
+notes, with the derived figures (throughput, per query) and the plain-number form ``to_dict``.
+How each figure is computed, and what it means, is in ``estimator/core/serving/estimate.py``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from estimator.core.base.interval import LEVEL
+from estimator.core.footprint.total import FOOTPRINT_ASSUMPTIONS
+from estimator.core.serving.step import Architecture
+from estimator.core.training.estimate import Estimate
+
+
+@dataclass(frozen=True)
+class InferenceResult:
+    hardware_id: str
+    params_served: float          # after distillation and pruning
+    architecture: Architecture    # served (a student has fewer layers)
+    bits: int
+    kv_bits: int
+    precision: str                # whose peak bounds the compute-bound phases
+    peak_flops_per_s: float
+    utilization: float            # fraction of that peak achieved in compute-bound phases
+    flops_per_token: float        # decode, at the average context
+    weights_gb: float
+    kv_cache_gb: float            # the batch's KV cache at full length (prompt + answer)
+    devices: int
+    batch_size: int
+    max_batch_size: int           # the largest batch whose KV cache fits beside the weights
+    compute_s_per_step: float
+    memory_s_per_step: float
+    prefill_s_per_step: float
+    tensor_parallel_s_per_step: float
+    engine_s_per_step: float
+    bound: str                    # of the GPU part: "memory" or "compute"
+    seconds_per_output_token: float   # TPOT: one step
+    power_w_per_device: float
+    joules_per_output_token: float    # devices only, before PUE
+    tokens: float
+    tokens_per_query: float
+    prompt_tokens: float
+    estimate: Estimate            # totals for all tokens
+    range: dict                   # key → (low, high); "per_query" and "per_token" → key → (low, high)
+    level: float = LEVEL
+    range_meaning: str = ""
+    notes: tuple[str, ...] = field(default_factory=tuple)
+    chip: str = "GPU"             # what the roofline part runs on, in words: GPU, TPU, CPU or device
+    engine: str = "online"        # whose fitted engine costs (estimator.core.serving.step.ENGINES)
+    sparsity: float = 0.0         # the fraction of weights pruned
+    pruned_skipped: bool = False  # the kernels skip them (2:4 on sparse tensor cores: estimator.core.serving.pruning)
+    teacher_params: float | None = None  # distilled: the model the student is distilled from
+
+    @property
+    def memory_gb(self) -> float:
+        """Weights plus the batch's KV cache."""
+        return self.weights_gb + self.kv_cache_gb
+
+    @property
+    def latency_s_per_token(self) -> float:
+        return self.seconds_per_output_token
+
+    @property
+    def seconds_per_token(self) -> float:
+        return self.seconds_per_output_token / self.batch_size
+
+    @property
+    def device_seconds_per_token(self) -> float:
+        """Device-seconds per token, TPOT ÷ batch × devices: what the energy and the cost scale with."""
+        return self.seconds_per_token * self.devices
+
+    @property
+    def tokens_per_s(self) -> float:
+        return self.batch_size / self.seconds_per_output_token
+
+    @property
+    def energy_kwh(self) -> float:
+        return self.estimate.energy_kwh
+
+    @property
+    def co2e_kg(self) -> float:
+        return self.estimate.co2e_kg
+
+    @property
+    def cost_usd(self) -> float | None:
+        return self.estimate.cost_usd
+
+    def per_token(self, key: str) -> float | None:
+        total = getattr(self, key)
+        return None if total is None else total / self.tokens
+
+    def per_query(self, key: str) -> float | None:
+        x = self.per_token(key)
+        return None if x is None else x * self.tokens_per_query
+
+    def to_dict(self) -> dict:
+        keys = ("energy_kwh", "co2e_kg", "cost_usd")
+        rng = {k: (None if v is None else list(v)) if not isinstance(v, dict) else
+               {kk: None if vv is None else list(vv) for kk, vv in v.items()} for k, v in self.range.items()}
+        return {
+            "hardware": self.hardware_id, "params_served": self.params_served,
+            "architecture": self.architecture.to_dict(), "bits": self.bits, "kv_bits": self.kv_bits,
+            "precision": self.precision, "peak_flops_per_s": self.peak_flops_per_s, "utilization": self.utilization,
+            "flops_per_token": self.flops_per_token, "devices": self.devices, "batch_size": self.batch_size,
+            "max_batch_size": self.max_batch_size, "prompt_tokens": self.prompt_tokens,
+            "memory_gb": {"weights": self.weights_gb, "kv_cache": self.kv_cache_gb, "total": self.memory_gb},
+            "bound": self.bound, "engine": self.engine,
+            "step_s": {"memory": self.memory_s_per_step, "compute": self.compute_s_per_step,
+                       "prefill": self.prefill_s_per_step, "tensor_parallel": self.tensor_parallel_s_per_step,
+                       "engine": self.engine_s_per_step},
+            "compute_s_per_step": self.compute_s_per_step, "memory_s_per_step": self.memory_s_per_step,
+            "seconds_per_output_token": self.seconds_per_output_token, "latency_s_per_token": self.latency_s_per_token,
+            "seconds_per_token": self.seconds_per_token,
+            "device_seconds_per_token": self.device_seconds_per_token, "tokens_per_s": self.tokens_per_s,
+            "power_w_per_device": self.power_w_per_device, "joules_per_output_token": self.joules_per_output_token,
+            "tokens": self.tokens, "wall_clock_s": self.estimate.wall_clock_s, "device_hours": self.estimate.device_hours,
+            **{k: getattr(self, k) for k in keys},
+            "per_token": {k: self.per_token(k) for k in keys},
+            "tokens_per_query": self.tokens_per_query,
+            "per_query": {k: self.per_query(k) for k in keys},
+            "range": rng, "range_level": self.level, "range_meaning": self.range_meaning,
+            # serving reports no embodied carbon or water: their assumptions would read as if it did
+            "assumptions": {a.name: a.to_dict() for a in self.estimate.assumptions if a.name not in FOOTPRINT_ASSUMPTIONS},
+            "notes": list(self.notes),
+        }

@@ -1,0 +1,103 @@
+"""What to serve (``InferenceScenario``), its defaults and its checks: the serving stages take it, so it lives
+below them (``estimate`` runs them)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from estimator.core.base import bounds as B
+from estimator.core.base import validation as v
+from estimator.core.base.errors import InputError
+from estimator.core.base.number_text import gfmt
+from estimator.core.hardware.profile import HardwareProfile
+from estimator.core.serving.notes import count_text, counted
+from estimator.core.serving.step import KV_BITS, WEIGHT_BITS, Architecture, check_architecture, check_params_fit
+from estimator.core.workload.scenario import Site, validate_site
+
+BITS = WEIGHT_BITS
+
+# ShareGPT's mean conversation turn: 161.31 input and 337.99 output tokens (vLLM paper, Kwon et al. 2023,
+# arXiv:2309.06180, Fig. 11, OPT tokenizer). The serving fit's chat rows take the mean itself
+# (io/serving_data.py); a query when none is given, whole tokens: 161 and 338.
+SHAREGPT_MEAN_PROMPT_TOKENS = 161.31
+SHAREGPT_MEAN_OUTPUT_TOKENS = 337.99
+DEFAULT_PROMPT_TOKENS = float(round(SHAREGPT_MEAN_PROMPT_TOKENS))
+DEFAULT_TOKENS_PER_QUERY = float(round(SHAREGPT_MEAN_OUTPUT_TOKENS))
+QUERY_SOURCE = (f"ShareGPT means, {gfmt(SHAREGPT_MEAN_PROMPT_TOKENS)} prompt and {gfmt(SHAREGPT_MEAN_OUTPUT_TOKENS)} output "
+                f"tokens, rounded to {gfmt(DEFAULT_PROMPT_TOKENS)} and {gfmt(DEFAULT_TOKENS_PER_QUERY)} (vLLM paper, "
+                "arXiv:2309.06180, Fig. 11)")
+MAX_BATCH = int(B.BATCH.high)
+# What is served when nothing else is said: 16-bit weights and KV cache (bf16/fp16, as models are
+# released and as the ML.ENERGY measurements the serving model is fitted to ran), one sequence at a
+# time (the latency-bound case). Design choices, shared by the CLI and the app.
+DEFAULT_BITS = 16
+DEFAULT_KV_BITS = 16
+DEFAULT_BATCH_SIZE = 1
+
+
+@dataclass(frozen=True)
+class InferenceScenario(Site):
+    """What to serve. ``None``: the profile's value or the default, as in ``Scenario``; the site
+    fields (power, PUE, grid, price) come from ``Site``."""
+
+    params: float
+    tokens: float
+    architecture: Architecture | None = None   # required by ``inference``; the edge fills it in
+    bits: int = DEFAULT_BITS
+    kv_bits: int = DEFAULT_KV_BITS
+    sparsity: float = 0.0
+    sparse_kernels: bool = True   # do kernels skip pruned weights? (unstructured sparsity rarely does)
+    batch_size: int = DEFAULT_BATCH_SIZE
+    student_params: float | None = None
+    tokens_per_query: float = DEFAULT_TOKENS_PER_QUERY
+    prompt_tokens: float = DEFAULT_PROMPT_TOKENS
+    devices: int | None = None    # None: the smallest power of two that holds weights and KV cache
+    utilization: float | None = None   # fraction of peak in compute-bound phases (serving.COMPUTE_FRACTION)
+
+
+def check_scenario(s: InferenceScenario, profile: HardwareProfile) -> None:
+    """Refuse a scenario outside its inputs' bounds, or one the profile cannot serve (no memory or bandwidth)."""
+    if not isinstance(s, InferenceScenario):
+        raise InputError(f"expected an InferenceScenario, got {type(s).__name__}")
+    v.require_number_in("parameters", s.params, B.PARAMS, field="params")
+    v.require_number_in("tokens", s.tokens, B.SERVED_TOKENS)
+    v.require_number_in("tokens per query", s.tokens_per_query, B.TOKENS_PER_QUERY, field="tokens_per_query")
+    if isinstance(s.tokens, (int, float)) and s.tokens < s.tokens_per_query:
+        # per-query figures above the totals, and a break-even at a fraction of a query, mean nothing
+        raise InputError(f"{counted(s.tokens, 'token')} in all {'is' if count_text(s.tokens) == '1' else 'are'} fewer than one query's "
+                         f"{counted(s.tokens_per_query, 'output token')}: "
+                         "give more tokens or fewer tokens per query", field=("tokens", "tokens_per_query"))
+    v.require_number_in("prompt tokens", s.prompt_tokens, B.PROMPT_TOKENS, field="prompt_tokens")
+    v.require_number_in("sparsity (the fraction of weights removed)", s.sparsity, B.SPARSITY, field="sparsity")
+    v.require_number_in("batch size", s.batch_size, B.BATCH, field="batch_size")
+    if s.bits not in BITS or isinstance(s.bits, bool):
+        raise InputError(f"bits must be one of {', '.join(map(str, BITS))}, got {s.bits!r}")
+    if s.kv_bits not in KV_BITS or isinstance(s.kv_bits, bool):
+        raise InputError(f"KV-cache bits must be one of {', '.join(map(str, KV_BITS))}, got {s.kv_bits!r}")
+    if s.devices is not None:
+        v.require_number_in("devices", s.devices, B.DEVICES)
+    if s.student_params is not None:
+        v.require_number_in("student parameters", s.student_params, B.PARAMS, field="student_params")
+        if s.student_params >= s.params:
+            raise InputError(f"the student ({gfmt(s.student_params, 3)} parameters) must be smaller than the model "
+                             f"({gfmt(s.params, 3)})", field="student_params")
+    if s.utilization is not None:
+        v.require_number_in("utilisation", s.utilization, B.UTILIZATION, field="utilization")
+    validate_site(s)
+    if s.architecture is None:
+        raise InputError("give the architecture (layers, d_model, heads, KV heads) or a catalog model; "
+                         "estimator.services.limits.inference_report assumes the catalog's nearest model for a parameter count")
+    check_architecture(s.architecture)
+    check_params_fit(s.params, s.architecture)
+    context = s.architecture.context
+    if context is not None and s.prompt_tokens + s.tokens_per_query > context:
+        raise InputError(f"a query of {count_text(s.prompt_tokens)} prompt and {count_text(s.tokens_per_query)} output tokens is "
+                         f"longer than {s.architecture.name or 'the model'}'s context window of {count_text(context)} tokens: give shorter "
+                         "queries, or the shape instead of the catalog model to serve past its window",
+                         field=("prompt_tokens", "tokens_per_query"))
+    if s.architecture.active_params is not None and s.architecture.active_params > s.params:
+        raise InputError(f"active parameters ({gfmt(s.architecture.active_params, 3)}) cannot exceed the parameters "
+                         f"({gfmt(s.params, 3)})")
+    if not profile.memory_bandwidth_gb_per_s or not profile.memory_gb:
+        raise InputError(f"{profile.id} has no memory capacity or bandwidth in its profile; inference needs both",
+                         field="hardware")

@@ -1,0 +1,366 @@
+"""Serving a transformer: one decode step, the KV cache, prefill, tensor parallelism and power.
+
+Pure: frozen dataclasses in, frozen dataclasses out; the fitted constants come in as a
+``ServingFit`` (written by ``python -m estimator fit-serving`` from the measured configurations
+in ``estimator/data/mlenergy_inference.csv``; loaded at the edge by ``estimator.io.serving_data``).
+
+One decode step produces one token for each of the B sequences in a batch, on ``tp`` devices
+that split every layer (tensor parallelism). Its time, per device:
+
+- memory   = (weight bytes read + B × context × KV bytes per token) ÷ (tp × η_bw × bandwidth);
+  a dense model reads all its weights but the embedding table (only its B rows), a mixture of
+  experts its shared weights and the experts its B tokens are routed to
+  (``weights_read_fraction``); quantised weights are the blocks' linear layers, the embeddings
+  and LM head staying at 16 bits (``stored_weight_bytes``, ``read_weight_bytes``)
+- compute  = B × (2·N_active + 4·L·context·H·d_head) ÷ (tp × η_c × peak)
+- GPU time = the slower of the two (roofline; at small batch decoding is memory-bound, and
+  larger batches raise it through the KV cache they read)
+- prefill  = the prompts of the B/T requests that start per step (T = output tokens per
+  request): (B/T) × (2·N_active·P + 2·L·P²·H·d_head) ÷ (tp × η_c × peak), compute-bound
+- tensor parallelism = 2 all-reduces per layer (Megatron-LM), each a fitted fixed cost plus
+  its bytes over the device's link
+- engine = a fitted cost per layer and per sequence (kernel launches, scheduling, sampling:
+  the CPU side of a serving engine)
+
+TPOT (time per output token, what one user waits per token) is their sum; throughput is
+B ÷ TPOT. Power per device rises with load from idle towards the decode and prefill draws
+(Splitwise's power model), with one fitted factor for how long the GPU is really busy per
+unit of roofline time. Energy per output token = power × devices × TPOT ÷ B, prefill included.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from estimator.core.base.errors import InputError
+from estimator.core.base.number_text import gfmt
+from estimator.core.base.units import BITS_PER_BYTE, BYTES_PER_GB
+from estimator.core.hardware.profile import HardwareProfile
+from estimator.core.workload.architecture import (
+    Architecture,
+    attention_params,
+    check_architecture,
+    check_params_fit,
+    param_floor,
+    student_architecture,
+)
+
+# -- sourced constants (research notes: /work/research/models.md Part B, sources named here) ----
+# Forward pass ≈ 2·N FLOPs per token for a dense model (Kaplan et al. 2020, arXiv:2001.08361, §2.1).
+FLOPS_PER_PARAM_PER_TOKEN = 2.0
+# Attention per decoded token: QKᵀ and AV, 2 FLOPs per multiply-add each, over the context:
+# 4·L·context·(H·d_head) (Kaplan et al. 2020, Table 1 counts 2·L·n_ctx·d_attn per token forward
+# for one of the two products). Prefill over P prompt tokens: causal, half of 4·L·P²·H·d_head.
+ATTENTION_FLOPS_PER_CONTEXT_TOKEN = 4.0
+# Achievable fraction of peak HBM bandwidth for streaming kernels: 0.90 (kipply, "Transformer
+# Inference Arithmetic", 2022, profiling FasterTransformer 13B on A100; llm-analysis
+# HBM_MEMORY_EFFICIENCY = 0.9). Whole-step overheads are the fitted engine costs, not this.
+BANDWIDTH_FRACTION = 0.9
+BANDWIDTH_FRACTION_SOURCE = ("0.9 of peak HBM bandwidth: kipply, 'Transformer Inference Arithmetic' (2022), "
+                             "FasterTransformer 13B on A100; llm-analysis HBM_MEMORY_EFFICIENCY")
+# Achievable fraction of the tensor peak in compute-bound phases (prefill, large batches): 0.6.
+# Prefill MFU measured on A100 at 16 bits: 0.61–0.67 (TensorRT-LLM v0.5 performance.md, first-token
+# latency of LLaMA 7B/70B at 2048 input tokens; Splitwise perf_model.csv, Llama-2-70B TP2); kipply
+# fits 0.7 on A100; H100 reaches 0.46–0.78 of its BF16 peak in the same sources.
+COMPUTE_FRACTION = 0.6
+COMPUTE_FRACTION_SOURCE = ("0.6 of the tensor peak: prefill MFU 0.61–0.67 on A100 (TensorRT-LLM v0.5 "
+                           "docs/source/performance.md; Splitwise data/perf_model.csv), 0.46–0.78 of BF16 on H100")
+# Tensor parallelism: two all-reduces per layer in the forward pass (Shoeybi et al. 2019,
+# Megatron-LM, arXiv:1909.08053, §3); a ring all-reduce moves 2(tp−1)/tp of the message over
+# each link (NCCL tests, doc/PERFORMANCE.md: busbw = algbw · 2(n−1)/n).
+ALLREDUCES_PER_LAYER = 2
+ACTIVATION_BYTES = 2  # 16-bit activations in the all-reduced messages
+# Weight-only quantisation (GPTQ, AWQ, FP8/INT8 weights) quantises the transformer blocks' linear
+# layers; the token embedding table (a lookup) and the LM head stay at 16 bits: vLLM's AWQ/GPTQ
+# configs quantise the LM head only when the checkpoint says so (`lm_head_quantized`, default
+# false; docs.vllm.ai, vllm.model_executor.layers.quantization.auto_awq), and llm-compressor's
+# recipes target Linear layers with `ignore: [lm_head]`. A decode step reads the whole LM head but
+# only its B tokens' rows of the embedding table (B × d_model, left out).
+EMBEDDING_BITS = 16
+# Link bandwidth per direction for the all-reduce bytes: each profile's [interconnect] table
+# (profiles/*.toml, with its datasheet), or this fallback where a profile states none: PCIe 4.0
+# ×16, ≈31.5 GB/s per direction (PCI-SIG, PCIe 4.0: 16 GT/s × 16 lanes, 128b/130b).
+FALLBACK_LINK_GB_PER_S = 31.5
+FALLBACK_LINK_SOURCE = (f"PCIe 4.0 x16, about {gfmt(FALLBACK_LINK_GB_PER_S)} GB/s per direction (PCI-SIG): the profile "
+                        "states no link ([interconnect])")
+# Memory a serving engine may use for weights and KV cache: 0.9 of capacity (vLLM's default
+# --gpu-memory-utilization; the rest holds activations, CUDA graphs and the allocator's slack).
+USABLE_MEMORY_FRACTION = 0.9
+USABLE_MEMORY_SOURCE = f"{gfmt(USABLE_MEMORY_FRACTION)} of device memory: vLLM's default --gpu-memory-utilization"
+# Power per device as a fraction of TDP (Splitwise, Patel et al. 2024, arXiv:2311.18677, simulator
+# power model configs/power_model/constant.yaml: A100-80GB idle 63 / decode 250 / prefill 400 W of
+# 400 W; H100 75 / 380 / 700 W of 700 W). Idle 0.2: POLCA (Patel et al., arXiv:2308.12908), A100
+# idle ≈ 20% of TDP (a loaded process keeps clocks up; Splitwise's bare idle is 0.11–0.16).
+# Decode 0.58: the mean of Splitwise's 0.625 (A100) and 0.54 (H100). Prefill: TDP.
+IDLE_POWER_FRACTION = 0.2
+DECODE_POWER_FRACTION = 0.58
+PREFILL_POWER_FRACTION = 1.0
+POWER_SOURCE = ("power between idle 0.2 × TDP (POLCA, arXiv:2308.12908) and decode 0.58 × TDP / prefill 1.0 × TDP "
+                "(Splitwise power model, arXiv:2311.18677: A100 250/400 W, H100 380/700 W), by load")
+
+# What each fitted number means, and the sourced figure it can be held against.
+FITTED = {
+    "engine_s_per_layer": (
+        "engine cost per layer and decode step (kernel launches, framework)",
+        "vLLM v0.6.0 release blog (2024-09-05): vLLM v0.5.3 serving Llama 3 8B on one H100 spent 33% of the time in "
+        "the HTTP API server and 29% in scheduling, i.e. the GPU waited about 62% of the time"),
+    "engine_s_per_sequence": (
+        "engine cost per sequence and decode step (scheduling, sampling, detokenisation)",
+        "fitted only: the same blog gives scheduling 29% of the time but no per-sequence figure"),
+    "tp_s_per_allreduce": (
+        "fixed cost of one tensor-parallel all-reduce (2 per layer), synchronisation included",
+        "no citable small-message NVLink all-reduce latency was found (research notes, models.md B.4): fitted only"),
+    "busy_per_roofline_s": (
+        "GPU-busy seconds per second of roofline time (kernels run below the roofline): sets the power's load",
+        "Splitwise's power model draws the decode power through the whole step (factor 1)"),
+}
+
+# The precisions modelled: 16-bit weights and their 8- and 4-bit quantisations (LLM.int8(), Dettmers et al.
+# 2022; GPTQ, Frantar et al. 2023; AWQ, Lin et al. 2024), and a 16- or 8-bit KV cache (vLLM's fp8 cache).
+WEIGHT_BITS = (16, 8, 4)
+KV_BITS = (16, 8)
+# Which engine's fitted costs a step takes. "online": an online serving engine under a stream of
+# requests, fitted to ML.ENERGY's measured configurations (vLLM 0.5-era at batch ≥ 32, FastChat at
+# batch 1), TPOT and energy both measured; "latency": a latency-optimised engine at a fixed batch,
+# fitted to published benchmark times (gpt-fast, LMDeploy, TGI, vLLM's CI), TPOT only. The
+# default is the one whose energy is measured. vLLM's own account of the gap: v0.6.0 cut TPOT 5×
+# against v0.5.3 on Llama 3 8B (vLLM blog, 2024-09-05).
+ENGINES = {
+    "online": "an online serving engine under a stream of requests, as measured in 2024 (vLLM 0.5, FastChat)",
+    "latency": "a latency-optimised engine at a fixed batch (gpt-fast, LMDeploy, TGI, vLLM's benchmarks)",
+}
+DEFAULT_ENGINE = "online"
+
+
+@dataclass(frozen=True)
+class Device:
+    """What the step needs to know about one device (from a hardware profile)."""
+
+    id: str
+    memory_gb: float
+    bandwidth_gb_per_s: float
+    peak_flops_per_s: float       # the tensor peak the weights' matrix products use
+    tdp_w: float                  # what the fractions of TDP multiply: the TDP, or a stand-in (``tdp_label``)
+    link_gb_per_s: float
+    link_source: str = ""
+    # attention's products (QKᵀ, AV) multiply activations by the 16-bit KV cache, not weights: they run at
+    # the 16-bit peak whatever the weights' bits (None: ``peak_flops_per_s``; audit: 8-bit ran them at INT8)
+    attention_flops_per_s: float | None = None
+    # "TDP", or what stands in for it where a profile states none ("chip draw": the TPUs since v4)
+    tdp_label: str = "TDP"
+
+
+def link_for(profile: HardwareProfile) -> tuple[float, str]:
+    """The device's link per direction (GB/s) and its source: the profile's, or the PCIe 4.0 fallback."""
+    if profile.link_gb_per_s:
+        return profile.link_gb_per_s, profile.link_source
+    return FALLBACK_LINK_GB_PER_S, FALLBACK_LINK_SOURCE
+
+
+@dataclass(frozen=True)
+class ServingFit:
+    """The fitted constants of the serving model and the interval around its predictions."""
+
+    engine_s_per_layer: float        # per decode step and layer
+    engine_s_per_sequence: float     # per decode step and sequence in the batch
+    tp_s_per_allreduce: float        # fixed cost of one all-reduce (with tensor parallelism)
+    busy_per_roofline_s: float       # GPU-busy seconds per second of roofline time (power)
+    tpot_log_half_width: float       # 80% interval of TPOT: ×/÷ exp(this)
+    energy_log_half_width: float     # 80% interval of J per output token
+    level: float
+    n_configs: int
+    n_models: int                    # the groups the interval counts once each (models, or benchmarks)
+    source: str = ""
+    engine: str = DEFAULT_ENGINE     # whose costs these are (ENGINES)
+    held_out_coverage: float | None = None  # the share of held-out measurements its interval held (where measured)
+
+    PARAMS = ("engine_s_per_layer", "engine_s_per_sequence", "tp_s_per_allreduce", "busy_per_roofline_s")
+
+    def params(self) -> tuple[float, ...]:
+        return tuple(getattr(self, k) for k in self.PARAMS)
+
+    def to_dict(self) -> dict:
+        return {k: getattr(self, k) for k in (*self.PARAMS, "tpot_log_half_width", "energy_log_half_width",
+                                                "level", "n_configs", "n_models")}
+
+    @classmethod
+    def from_dict(cls, d: dict, source: str = "", engine: str = DEFAULT_ENGINE) -> ServingFit:
+        keys = (*cls.PARAMS, "tpot_log_half_width", "energy_log_half_width", "level", "n_configs", "n_models")
+        missing = [k for k in keys if k not in d]
+        if missing:
+            raise InputError(f"serving fit: missing {', '.join(missing)}")
+        vals = {}
+        for k in keys:
+            x = d[k]
+            if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x) or x < 0:
+                raise InputError(f"serving fit: {k} must be a finite number of at least 0, got {x!r}")
+            vals[k] = x
+        if engine not in ENGINES:
+            raise InputError(f"serving fit: engine must be one of {', '.join(ENGINES)}, got {engine!r}")
+        return cls(**vals, source=source, engine=engine)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One decode step of a batch, per device, and what follows from it."""
+
+    weights_gb: float             # all devices together
+    kv_cache_gb: float            # the batch's KV cache at full length (prompt + output), all devices
+    memory_s: float               # weights + KV read at the achievable bandwidth
+    compute_s: float              # decode FLOPs at the achievable peak
+    gpu_s: float                  # the roofline: the slower of the two
+    prefill_s: float              # prompts that start per step, compute-bound
+    tp_s: float                   # tensor-parallel all-reduces
+    engine_s: float               # fitted per-layer and per-sequence costs
+    tpot_s: float                 # the sum: time per output token of one sequence
+    power_w: float                # average per device
+    power_fraction: float         # power ÷ TDP
+    joules_per_output_token: float
+    bound: str                    # "memory" or "compute" (the GPU part)
+    flops_per_token: float        # decode, at the average context
+
+
+def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, batch: float, prompt_tokens: float,
+         output_tokens: float, tp: int, weight_bits: int = 16, kv_bits: int = 16,
+         bandwidth_fraction: float = BANDWIDTH_FRACTION, compute_fraction: float = COMPUTE_FRACTION,
+         power_w: float | None = None) -> Step:
+    """The decode step (see the module docstring). ``params`` counts every weight stored (total
+    for a mixture of experts); ``arch.active_params`` the ones used per token."""
+    n_total = float(params)
+    n_active = float(arch.active_params) if arch.active_params else n_total
+    n_active = min(n_active, n_total)
+    # FLOPs: 2 per weight a token multiplies; the untied input embedding table is a lookup, not a product
+    n_flops = max(0.0, n_active - input_table_params(arch, n_total))
+    b, p, t = float(batch), float(prompt_tokens), float(output_tokens)
+    context = p + t / 2.0                       # average context while an answer is decoded
+    width = arch.attention_width
+    bw = device.bandwidth_gb_per_s * BYTES_PER_GB * bandwidth_fraction
+    flops_s = device.peak_flops_per_s * compute_fraction
+    weight_bytes = stored_weight_bytes(arch, n_total, weight_bits)
+    kv_tok = arch.kv_bytes_per_token(kv_bits)
+    memory_s = (read_weight_bytes(arch, n_total, weight_bits, b) + b * context * kv_tok * kv_replication(arch, tp)) / (tp * bw)
+    attention_s = (device.attention_flops_per_s or device.peak_flops_per_s) * compute_fraction
+    linear_per_token = FLOPS_PER_PARAM_PER_TOKEN * n_flops
+    attention_per_token = ATTENTION_FLOPS_PER_CONTEXT_TOKEN * arch.layers * context * width
+    flops_per_token = linear_per_token + attention_per_token
+    compute_s = b * (linear_per_token / flops_s + attention_per_token / attention_s) / tp
+    gpu_s = max(memory_s, compute_s)
+    prompt_linear = FLOPS_PER_PARAM_PER_TOKEN * n_flops * p
+    prompt_attention = ATTENTION_FLOPS_PER_CONTEXT_TOKEN / 2 * arch.layers * p * p * width
+    prefill_s = (b / t) * (prompt_linear / flops_s + prompt_attention / attention_s) / tp
+    tp_s = 0.0
+    if tp > 1:
+        message = b * arch.d_model * ACTIVATION_BYTES
+        per_allreduce = fit.tp_s_per_allreduce + 2.0 * (tp - 1) / tp * message / (device.link_gb_per_s * BYTES_PER_GB)
+        tp_s = ALLREDUCES_PER_LAYER * arch.layers * per_allreduce
+    engine_s = fit.engine_s_per_layer * arch.layers + fit.engine_s_per_sequence * b
+    tpot = gpu_s + prefill_s + tp_s + engine_s
+    if power_w is None:
+        frac = load_power_fraction(fit, gpu_s, prefill_s, tpot)
+        watts = frac * device.tdp_w
+    else:
+        watts = float(power_w)
+        frac = watts / device.tdp_w if device.tdp_w else 0.0
+    return Step(weights_gb=weight_bytes / BYTES_PER_GB,
+                kv_cache_gb=b * (p + t) * kv_tok * kv_replication(arch, tp) / BYTES_PER_GB,
+                memory_s=memory_s, compute_s=compute_s, gpu_s=gpu_s, prefill_s=prefill_s, tp_s=tp_s, engine_s=engine_s,
+                tpot_s=tpot, power_w=watts, power_fraction=frac, joules_per_output_token=watts * tp * tpot / b,
+                bound="memory" if memory_s >= compute_s else "compute", flops_per_token=flops_per_token)
+
+
+def load_power_fraction(fit: ServingFit, gpu_s: float, prefill_s: float, step_s: float) -> float:
+    """Power ÷ TDP over a step of ``step_s`` seconds whose roofline holds ``gpu_s`` of decoding and
+    ``prefill_s`` of prefill: from idle towards the decode and prefill draws by how busy each keeps the
+    GPU (``busy_per_roofline_s`` seconds a roofline second), at most the TDP. A window of decode steps
+    alone (``prefill_s`` 0, ``step_s`` without it) draws the decode's share only."""
+    k = fit.busy_per_roofline_s
+    u_dec, u_pre = min(1.0, k * gpu_s / step_s), min(1.0, k * prefill_s / step_s)
+    return min(1.0, IDLE_POWER_FRACTION + (DECODE_POWER_FRACTION - IDLE_POWER_FRACTION) * u_dec
+               + (PREFILL_POWER_FRACTION - IDLE_POWER_FRACTION) * u_pre)
+
+
+def embedding_params(arch: Architecture, params: float) -> tuple[float, float]:
+    """(the parameters stored at ``EMBEDDING_BITS``: the embedding table and, unless tied, the LM
+    head; the LM head's, read whole every step). Both 0 when the vocabulary is not given: then every
+    weight counts at the weights' bits."""
+    table = min(arch.embedding_table_params, float(params))
+    return min(float(params), arch.embedding_params), table
+
+
+def input_table_params(arch: Architecture, params: float) -> float:
+    """The parameters a token looks up rather than multiplies: an untied input embedding table (a
+    tied one is the LM head too, multiplied every step); 0 when the vocabulary is not given."""
+    stored, table = embedding_params(arch, params)
+    return stored - table
+
+
+def read_params(arch: Architecture, params: float, batch: float) -> float:
+    """The parameters one decode step reads (``read_weight_bytes`` counts their bytes)."""
+    emb, head = embedding_params(arch, params)
+    return max(0.0, float(params) * weights_read_fraction(arch, params, batch) - emb) + head
+
+
+def stored_weight_bytes(arch: Architecture, params: float, weight_bits: int) -> float:
+    """The bytes the weights take: the blocks at ``weight_bits``, embeddings and LM head at 16 bits."""
+    emb, _ = embedding_params(arch, params)
+    return ((float(params) - emb) * weight_bits + emb * EMBEDDING_BITS) / BITS_PER_BYTE
+
+
+def read_weight_bytes(arch: Architecture, params: float, weight_bits: int, batch: float) -> float:
+    """The weight bytes one decode step reads: the blocks' weights it uses (all for a dense model,
+    ``weights_read_fraction`` for a mixture of experts) and the whole LM head; of the embedding
+    table only the batch's rows, left out."""
+    emb, head = embedding_params(arch, params)
+    blocks = max(0.0, float(params) * weights_read_fraction(arch, params, batch) - emb)
+    return (blocks * weight_bits + head * EMBEDDING_BITS) / BITS_PER_BYTE
+
+
+def weights_read_fraction(arch: Architecture, params: float, batch: float) -> float:
+    """The share of the stored weights one decode step reads. Dense: all of them. A mixture of
+    experts reads its shared weights (attention, embeddings, router) and only the experts its B
+    tokens are routed to: with E experts per layer and top-k routing, a given expert is missed by
+    all B tokens with probability (1 − k/E)^B if tokens choose experts independently and evenly,
+    so a layer reads E·(1 − (1 − k/E)^B) experts on average (the expected number of distinct
+    experts; Mixtral 8x7B: 2 of 8 at batch 1, 7.2 at 8, all 8 from about 16 on; Jiang et al. 2024,
+    arXiv:2401.04088, §2.1 and §5 on the routing). Real routing is uneven, so fewer distinct
+    experts are read at a given batch and this is an upper bound on the bytes. The expert weights
+    follow from the totals: N_experts = (N − N_active) ÷ (1 − k/E), N_shared = N − N_experts."""
+    if arch.experts is None or not arch.active_params:
+        return 1.0
+    share = arch.experts_per_token / arch.experts
+    n_active = min(float(arch.active_params), float(params))
+    expert_params = min(float(params), (float(params) - n_active) / (1.0 - share))
+    touched = 1.0 - (1.0 - share) ** max(1.0, float(batch))
+    return (float(params) - expert_params + expert_params * touched) / float(params)
+
+
+def kv_replication(arch: Architecture, tp: int) -> float:
+    """How many copies of each KV head the devices hold: with more tensor-parallel devices than KV
+    heads, each device keeps a copy of the head its query heads use, so the cache is held tp ÷ KV
+    heads times over (vLLM's rule for grouped-query attention: tp a multiple of the KV heads)."""
+    return max(1.0, tp / arch.kv_heads)
+
+
+@dataclass(frozen=True)
+class Previous:
+    """The model before issue 13, kept as a baseline: the slower of weight bytes ÷ bandwidth and
+    2·N FLOPs at the training utilisation, at a constant (training) power."""
+
+    tpot_s: float
+    joules_per_output_token: float
+
+
+def previous_model(*, params: float, device: Device, batch: float, tp: int, utilization: float, power_w: float,
+                   weight_bits: int = 16) -> Previous:
+    compute = batch * FLOPS_PER_PARAM_PER_TOKEN * params / (device.peak_flops_per_s * utilization * tp)
+    memory = params * weight_bits / BITS_PER_BYTE / (device.bandwidth_gb_per_s * BYTES_PER_GB * tp)
+    s = max(compute, memory)
+    return Previous(s, power_w * tp * s / batch)
+
+
+__all__ = ["DEFAULT_ENGINE", "EMBEDDING_BITS", "ENGINES", "Architecture", "Device", "Previous",
+           "ServingFit", "Step", "attention_params", "check_architecture", "check_params_fit",
+           "embedding_params", "input_table_params", "kv_replication", "link_for", "load_power_fraction", "param_floor",
+           "previous_model", "read_params", "read_weight_bytes", "step", "stored_weight_bytes",
+           "student_architecture"]

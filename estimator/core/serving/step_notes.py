@@ -1,0 +1,139 @@
+"""What a serving result says of how it came about (pure): the decode step's parts, the power drawn, a mixture
+of experts, the batch, the devices, a calibrated profile and the memory, in that order; what its ranges mean;
+and times in words (``fmt_ms``). The last stage of ``estimator.core.serving.estimate.inference``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from estimator.core.base.number_text import gfmt, rounded, sci
+from estimator.core.base.units import MS_PER_S
+from estimator.core.hardware.limits import power_over_tdp_note
+from estimator.core.hardware.power_base import CHIP_DRAW, chip_draw_note, power_base
+from estimator.core.hardware.profile import HardwareProfile
+from estimator.core.serving.notes import (
+    ENGINE_FITTED_TO,
+    LATENCY_RANGE_MEANING,
+    POWER_GIVEN_RANGE,
+    RANGE_MEANING,
+    count_text,
+    moe_note,
+)
+from estimator.core.serving.step import (
+    BANDWIDTH_FRACTION,
+    USABLE_MEMORY_SOURCE,
+    Device,
+    ServingFit,
+    Step,
+    kv_replication,
+)
+
+if TYPE_CHECKING:
+    from estimator.core.serving.device import ServingCompute
+    from estimator.core.serving.memory_fit import MemoryFit
+    from estimator.core.serving.scenario import InferenceScenario
+    from estimator.core.serving.served import ServedModel
+
+SMALLEST_PLAIN_MS = 1e-3  # below this a power of ten (5 × 10⁻⁴ ms), not .3g's zeros or e-notation (1e-05)
+
+
+def fmt_ms(x: float) -> str:
+    """A time in the notes: ms below a second, seconds from one on, never e-notation (audit: "7.17e+04 ms")."""
+    ms = x * MS_PER_S
+    if abs(rounded(ms)) >= MS_PER_S:  # 999.6 ms reads "1 s", not "1,000 ms"
+        return f"{gfmt(x, 3)} s"
+    return f"{sci(ms) if 0 < abs(ms) < SMALLEST_PLAIN_MS else gfmt(ms, 3)} ms"
+
+
+def step_notes(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit, served: ServedModel,
+               compute: ServingCompute, memory: MemoryFit, decode: Step) -> tuple[str, ...]:
+    """The notes after the totals': the step's time, its power, then the scale it runs at, then its memory."""
+    return ((time_note(fit, compute, decode),) + power_notes(s, profile, compute, decode)
+            + scale_notes(profile, fit, served, int(s.batch_size), memory.devices, compute.device)
+            + (memory_note(s, profile, served, memory),))
+
+
+def time_note(fit: ServingFit, compute: ServingCompute, decode: Step) -> str:
+    """Time per output token as the sum of its parts: the roofline's, prefill's, tensor parallelism's and the
+    engine's."""
+    return (f"time per output token {fmt_ms(decode.tpot_s)} = {compute.chip} "
+            f"{fmt_ms(decode.gpu_s)} ({decode.bound}-bound: weights and "
+            f"KV cache at {gfmt(BANDWIDTH_FRACTION)} of the bandwidth, FLOPs at {gfmt(compute.utilization)} of the "
+            f"{compute.precision} peak) + prefill {fmt_ms(decode.prefill_s)} + tensor parallel {fmt_ms(decode.tp_s)} + "
+            f"engine {fmt_ms(decode.engine_s)} ({gfmt(fit.engine_s_per_layer * MS_PER_S, 2)} ms per layer and "
+            f"{gfmt(fit.engine_s_per_sequence * MS_PER_S, 2)} ms per sequence, {ENGINE_FITTED_TO[fit.engine]})")
+
+
+def power_notes(s: InferenceScenario, profile: HardwareProfile, compute: ServingCompute,
+                decode: Step) -> tuple[str, ...]:
+    """A power given beyond the chip's TDP (or the draw standing in for it); else the modelled power, and the
+    chip draw that stands in for a TDP the profile does not state."""
+    notes = []
+    # against the TDP, or the chip draw standing in for it (review: a TPU v4, no TDP, took 5 kW without a word)
+    base = power_base(profile)
+    if s.power_w is not None and base and (over := power_over_tdp_note(s.power_w, base[0], profile.name, base[1])):
+        notes.append(over)  # as estimate notes it (review: the inference audit's 5 kW on an A100 had none here)
+    device = compute.device
+    if s.power_w is None:
+        notes.append(f"power {gfmt(decode.power_w, 3)} W per device ({decode.power_fraction:.2f} × "
+                     f"{device.tdp_label}), from idle towards the decode and prefill draw by load (fitted to measured "
+                     "draw, not the TDP); energy counts the devices only, as measured (Zeus), not the host; PUE "
+                     "multiplies it")
+        if device.tdp_label == CHIP_DRAW:
+            notes.append(chip_draw_note(profile, device.tdp_w))
+    return tuple(notes)
+
+
+def scale_notes(profile: HardwareProfile, fit: ServingFit, served: ServedModel, batch: int, devices: int,
+                device: Device) -> tuple[str, ...]:
+    """A mixture of experts' routing, the batch, the tensor parallelism, and a calibrated profile's measurements
+    left unused."""
+    notes = []
+    if served.architecture.active_params:
+        notes.append(moe_note(served.architecture, served.params, batch))
+    if batch > 1 and fit.engine == "latency":
+        notes.append(f"batch {count_text(batch)}: {count_text(batch)} sequences decoded together from start to end, "
+                     "as the latency benchmarks ran them")
+    elif batch > 1:
+        notes.append(f"batch {count_text(batch)}: the engine's maximum; continuous batching keeps it nearly full while "
+                     "requests queue (in the measurements the realised average was 96–100% of it), less under light load")
+    if devices > 1:
+        notes.append(f"{devices} devices in tensor parallelism: each holds 1/{devices} of every layer; two all-reduces "
+                     f"per layer per step over {gfmt(device.link_gb_per_s)} GB/s ({device.link_source})")
+    if devices > 8:
+        notes.append("tensor parallelism beyond 8 devices (one NVLink domain) is rarely used; serving usually adds "
+                     "replicas or pipeline stages instead, not modelled")
+    if profile.calibration is not None:  # calibrate audit: the serving numbers ignored it without a word
+        notes.append(f"{profile.id} is a calibrated profile: its measured matmul throughput and mean power are "
+                     "training figures and are not used here; serving takes the profile's peak, memory bandwidth and "
+                     "TDP through the serving model (the training estimate and the break-even use the measurements)")
+    return tuple(notes)
+
+
+def memory_note(s: InferenceScenario, profile: HardwareProfile, served: ServedModel, memory: MemoryFit) -> str:
+    """Weights plus the batch's KV cache, copies of the KV heads across devices included, and the largest batch."""
+    architecture, devices, footprint = served.architecture, memory.devices, memory.footprint
+    # more devices than KV heads: each head is copied, not split (inference audit: 8 devices held twice 1 device's
+    # cache with no word why)
+    copies = kv_replication(architecture, devices)
+    copied = (f", held {gfmt(copies, 3)}× over: each of the {count_text(architecture.kv_heads)} KV heads on "
+              f"{gfmt(copies, 3)} of the {devices} devices, as a KV head is copied across devices, never split"
+              if copies > 1 else "")
+    return (f"memory: weights {gfmt(footprint.weights_gb, 3)} GB + KV cache {gfmt(footprint.kv_cache_gb, 3)} GB "
+            f"(batch {count_text(int(s.batch_size))} × {count_text(float(s.prompt_tokens))} + "
+            f"{count_text(float(s.tokens_per_query))} tokens at {int(s.kv_bits)} bits{copied}); the largest batch that "
+            f"fits on {devices} × {profile.id} is {count_text(footprint.max_batch)} ({USABLE_MEMORY_SOURCE})")
+
+
+def range_meaning(fit: ServingFit, power_given: bool) -> str:
+    """What the result's 80% ranges mean: the engine's fitted interval and its held-out coverage; with a power
+    given (online engine), that the energy's range is the time's."""
+    held = "a share nobody measured" if fit.held_out_coverage is None else f"{fit.held_out_coverage:.0%}"
+    meaning = (LATENCY_RANGE_MEANING if fit.engine == "latency" else RANGE_MEANING).format(
+        level=fit.level, n=fit.n_configs, models=fit.n_models, held=held)
+    return meaning + (POWER_GIVEN_RANGE if power_given and fit.engine != "latency" else "")
+
+
+__all__ = ["SMALLEST_PLAIN_MS", "fmt_ms", "memory_note", "power_notes", "range_meaning", "scale_notes", "step_notes",
+           "time_note"]

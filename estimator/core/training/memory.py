@@ -1,0 +1,299 @@
+"""Training memory per device: will it fit, and on how many devices?
+
+Pure: a model's shape, the run's micro-batch and sequence length, and a parallel strategy in;
+memory per device, the fewest devices that hold it under that strategy, and the strategy that
+fits on the fewest devices out. Every formula is cited beside it.
+
+Model states (Rajbhandari et al. 2020, "ZeRO: Memory Optimizations Toward Training Trillion
+Parameter Models", arXiv:1910.02054, §3.1 and §5): mixed-precision Adam keeps 16-bit weights
+(2Ψ bytes) and gradients (2Ψ), and K = 12 bytes per parameter of optimizer state (fp32 master
+weights, momentum and variance): 16Ψ in all. ZeRO stage 1 shards the optimizer states over the
+N_d data-parallel replicas (2Ψ + 2Ψ + 12Ψ/N_d), stage 2 also the gradients (2Ψ + 14Ψ/N_d),
+stage 3 (= PyTorch FSDP's full sharding) also the weights (16Ψ/N_d). Tensor (t) and pipeline
+(p) parallelism split the model states t·p ways (Narayanan et al. 2021, arXiv:2104.04473).
+
+Activations per transformer layer (Korthikanti et al. 2022, "Reducing Activation Recomputation
+in Large Transformer Models", arXiv:2205.05198, Table 2), in bytes with 16-bit activations and
+1-byte dropout masks, for sequence length s, micro-batch b, hidden size h, a attention heads:
+  no recomputation, tensor + sequence parallel   sbh(34 + 5as/h) / t
+  selective recomputation (attention core)        34·sbh / t
+  full recomputation (only each layer's input)    2·sbh
+With 1F1B pipeline scheduling the first stage holds p micro-batches of L/p layers: L layers'
+worth whatever p is (§4.2.3), so pipelining shrinks the model states, not the activations.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from estimator.core.base import bounds as B
+from estimator.core.base import validation as v
+from estimator.core.base.errors import InputError
+from estimator.core.base.number_text import gfmt, rounded, sci
+from estimator.core.base.units import BYTES_PER_GB
+
+# The training-memory inputs (the API's and the CLI's names): the services take them
+# (estimator/services/training_memory.MEMORY_KEYS), and a statement states the memory verdict of a user's own
+# run only when one of them was given (estimator/report/provenance.memory_given).
+MEMORY_INPUTS = ("micro_batch", "seq_len", "zero", "activation_recompute", "tp", "pp", "model", "layers", "d_model",
+                 "heads", "vocab")
+
+PAPER_ZERO = "Rajbhandari et al. 2020 (ZeRO, arXiv:1910.02054), §3.1 and §5"
+PAPER_ACT = "Korthikanti et al. 2022 (arXiv:2205.05198), Table 2"
+
+# bytes per parameter: (weights, gradients, optimizer states)
+# Mixed precision with Adam: 2 + 2 + 12 (fp32 copy 4, momentum 4, variance 4), Rajbhandari et al. 2020, §3.1.
+MIXED_BYTES = (2.0, 2.0, 12.0)
+# fp32 training with Adam: 4-byte weights and gradients, momentum and variance 4 + 4, no extra copy.
+FP32_BYTES = (4.0, 4.0, 8.0)
+FP32_PRECISIONS = ("fp32", "tf32", "fp64")
+# Korthikanti et al.'s constants assume 16-bit activations; an fp32 run stores them at twice the
+# size (dropout masks stay 1 byte, so this slightly over-counts: stated, not hidden).
+FP32_ACTIVATION_SCALE = 2.0
+
+RECOMPUTE = ("none", "selective", "full")
+ZERO_STAGES = (0, 1, 2, 3)
+# The defaults when the user gives none: GPT-3's 2,048-token context (Brown et al. 2020,
+# arXiv:2005.14165, Table 2.1), the sequence length of Korthikanti et al.'s GPT experiments;
+# micro-batch 1, the smallest, as in Korthikanti et al.'s Table 3 configurations.
+DEFAULT_SEQ_LEN = 2048
+DEFAULT_MICRO_BATCH = 1
+# Tensor parallelism stays inside one 8-GPU server (NVLink), as Narayanan et al. 2021 (§3.3) do;
+# pipeline stages are powers of two up to the layer count.
+TP_CHOICES = (1, 2, 4, 8)
+PP_CHOICES = tuple(2 ** i for i in range(11))
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What the memory needs of a dense decoder-only transformer."""
+    params: float
+    layers: int
+    d_model: int
+    heads: int
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Strategy:
+    zero: int = 0            # ZeRO stage 0–3 (3 = FSDP full sharding)
+    recompute: str = "none"  # none | selective | full
+    tp: int = 1              # tensor-parallel degree (with sequence parallelism when > 1)
+    pp: int = 1              # pipeline stages (1F1B schedule)
+
+    def describe(self) -> str:
+        parts = [f"ZeRO-{self.zero}" if self.zero else "no ZeRO sharding",
+                 {"none": "no activation recomputation", "selective": "selective recomputation",
+                  "full": "full recomputation"}[self.recompute]]
+        if self.tp > 1:
+            parts.append(f"tensor parallel {self.tp}")
+        if self.pp > 1:
+            parts.append(f"pipeline {self.pp}")
+        return ", ".join(parts)
+
+    def to_dict(self) -> dict:
+        return {"zero": self.zero, "recompute": self.recompute, "tensor_parallel": self.tp, "pipeline_parallel": self.pp}
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """Memory per device, GB (decimal)."""
+    weights_gb: float
+    gradients_gb: float
+    optimizer_gb: float
+    activations_gb: float
+
+    @property
+    def total_gb(self) -> float:
+        return self.weights_gb + self.gradients_gb + self.optimizer_gb + self.activations_gb
+
+    def to_dict(self) -> dict:
+        return {"weights": self.weights_gb, "gradients": self.gradients_gb, "optimizer": self.optimizer_gb,
+                "activations": self.activations_gb, "total": self.total_gb}
+
+
+GB_PLAIN = (1e-3, 1e4)  # GB figures written plainly; outside, in powers of ten (never 51,200,445,644,800,112)
+
+
+def gb(x: float) -> str:
+    """GB for people: whole GB from 100 while three significant figures stay below 10,000 (at most four
+    digits), three significant figures below 100; from there (9,999.5 reads 10⁴) or below 0.001 GB,
+    powers of ten."""
+    if x != 0 and not GB_PLAIN[0] <= abs(rounded(x)) < GB_PLAIN[1]:
+        return sci(x)
+    return f"{x:,.0f}" if x >= 100 else f"{gfmt(x, 3)}"
+
+
+def bytes_per_param(precision: str) -> tuple[float, float, float]:
+    """(weights, gradients, optimizer) bytes per parameter for Adam at ``precision``."""
+    return FP32_BYTES if precision in FP32_PRECISIONS else MIXED_BYTES
+
+
+def activation_bytes_per_layer(seq_len: float, micro_batch: float, d_model: float, heads: float,
+                               tp: int = 1, recompute: str = "none") -> float:
+    """Korthikanti et al. 2022, Table 2 (sequence parallelism on whenever t > 1)."""
+    sbh = seq_len * micro_batch * d_model
+    if recompute == "none":
+        return sbh * (34.0 + 5.0 * heads * seq_len / d_model) / tp
+    if recompute == "selective":
+        return sbh * 34.0 / tp
+    if recompute == "full":
+        return 2.0 * sbh
+    raise InputError(f"activation recomputation must be one of {', '.join(RECOMPUTE)}, got {recompute!r}")
+
+
+def check_strategy(st: Strategy, shape: Shape) -> None:
+    if not isinstance(st, Strategy):
+        raise InputError(f"expected a Strategy, got {type(st).__name__}")
+    if st.zero not in ZERO_STAGES or isinstance(st.zero, bool):
+        raise InputError(f"ZeRO stage must be 0, 1, 2 or 3, got {st.zero!r}", field="zero")
+    if st.recompute not in RECOMPUTE:
+        raise InputError(f"activation recomputation must be one of {', '.join(RECOMPUTE)}, got {st.recompute!r}",
+                         field="activation_recompute")
+    v.require_number_in("tensor-parallel degree", st.tp, B.TENSOR_PARALLEL, field="tp")
+    v.require_number_in("pipeline stages", st.pp, B.PIPELINE_PARALLEL, field="pp")
+    if st.tp > shape.heads or shape.heads % st.tp:
+        raise InputError(f"the tensor-parallel degree {st.tp} must divide the {shape.heads} attention heads",
+                         field="tp")
+    if st.pp > shape.layers:
+        raise InputError(f"{st.pp} pipeline stages is more than the {shape.layers} layers", field="pp")
+
+
+def per_device(shape: Shape, st: Strategy, dp: int, seq_len: float, micro_batch: float,
+               precision: str) -> Breakdown:
+    """Memory on one device with ``dp`` data-parallel replicas (the first pipeline stage, which
+    holds the most activations)."""
+    w, g, o = bytes_per_param(precision)
+    psi = shape.params / (st.tp * st.pp)  # parameters per model-parallel rank
+    shard_o = dp if st.zero >= 1 else 1
+    shard_g = dp if st.zero >= 2 else 1
+    shard_w = dp if st.zero >= 3 else 1
+    act = shape.layers * activation_bytes_per_layer(seq_len, micro_batch, shape.d_model, shape.heads, st.tp, st.recompute)
+    if precision in FP32_PRECISIONS:
+        act *= FP32_ACTIVATION_SCALE
+    return Breakdown(w * psi / shard_w / BYTES_PER_GB, g * psi / shard_g / BYTES_PER_GB,
+                     o * psi / shard_o / BYTES_PER_GB, act / BYTES_PER_GB)
+
+
+def min_devices(shape: Shape, st: Strategy, capacity_gb: float, seq_len: float, micro_batch: float,
+                precision: str) -> int | None:
+    """The fewest devices (t·p·N_d) on which every device holds its share, or None when no
+    number of data-parallel replicas is enough (what ZeRO does not shard must fit on its own)."""
+    one = per_device(shape, st, 1, seq_len, micro_batch, precision)
+    if one.total_gb <= capacity_gb:
+        return st.tp * st.pp
+    if st.zero == 0:
+        return None
+    # per device = fixed + sharded / N_d
+    sharded = one.optimizer_gb + (one.gradients_gb if st.zero >= 2 else 0.0) + (one.weights_gb if st.zero >= 3 else 0.0)
+    fixed = one.total_gb - sharded
+    if fixed >= capacity_gb:
+        return None
+    dp = max(1, math.ceil(sharded / (capacity_gb - fixed) - 1e-12))
+    n = st.tp * st.pp * dp
+    return n if n <= B.DEVICES.high else None
+
+
+def fewest(shape: Shape, capacity_gb: float, seq_len: float, micro_batch: float,
+           precision: str) -> tuple[Strategy, int] | None:
+    """The strategy that fits on the fewest devices; ties go to less recomputation (it costs
+    compute: a full recomputation adds a forward pass, Korthikanti et al. §5), then to less
+    sharding and less model parallelism (less communication)."""
+    best = None
+    for rank, rc in enumerate(RECOMPUTE):
+        for zero in ZERO_STAGES:
+            for tp in TP_CHOICES:
+                if tp > shape.heads or shape.heads % tp:
+                    continue
+                for pp in PP_CHOICES:
+                    if pp > shape.layers:
+                        continue
+                    st = Strategy(zero, rc, tp, pp)
+                    n = min_devices(shape, st, capacity_gb, seq_len, micro_batch, precision)
+                    if n is not None:
+                        key = (n, rank, zero, tp, pp)
+                        if best is None or key < best[0]:
+                            best = (key, st, n)
+    return None if best is None else (best[1], best[2])
+
+
+@dataclass(frozen=True)
+class TrainingMemory:
+    shape: Shape
+    strategy: Strategy
+    devices: int                 # the devices of the run
+    data_parallel: int
+    seq_len: int
+    micro_batch: int
+    precision: str
+    per_device: Breakdown        # at the run's devices and strategy
+    capacity_gb: float
+    device_name: str
+    min_devices: int | None      # under the chosen strategy (None: no count is enough)
+    best_strategy: Strategy | None
+    best_devices: int | None
+    how: str                     # where the shape came from
+
+    @property
+    def fits(self) -> bool:
+        return self.per_device.total_gb <= self.capacity_gb
+
+    def note(self) -> str:
+        """One sentence for the notes: does it fit, and on how many devices."""
+        name = self.device_name
+        total = f"{gb(self.per_device.total_gb)} GB per device against {gfmt(self.capacity_gb)} GB"
+        how = (f"micro-batch {self.micro_batch}, sequence {self.seq_len}, {self.precision} with Adam; "
+               f"shape: {self.how or self.shape.source}")
+        if self.fits:
+            return f"memory: fits, {total} ({self.strategy.describe()}; {how})"
+        chosen = f"the chosen {self.devices:,} device{'s' if self.devices != 1 else ''} cannot hold it ({total}; {how})"
+        if self.min_devices is not None:
+            return f"memory: needs ≥ {self.min_devices:,} × {name} with {self.strategy.describe()}: {chosen}"
+        if self.best_strategy is not None and self.best_devices > self.devices:
+            tp = "" if self.strategy.tp > 1 else ", no tensor parallelism"
+            return (f"memory: needs ≥ {self.best_devices:,} × {name} with {self.best_strategy.describe()}: {chosen}; "
+                    f"with the chosen setup ({self.strategy.describe()}{tp}), no number of devices can hold it")
+        if self.best_strategy is not None:
+            return (f"memory: {self.best_devices:,} × {name} would hold it with {self.best_strategy.describe()}; "
+                    f"with {self.strategy.describe()}, more devices (data parallel) do not shrink what each one holds "
+                    f"({total}; {how})")
+        return f"memory: no strategy considered fits it on {name}: {chosen}"
+
+    def to_dict(self) -> dict:
+        return {
+            "per_device_gb": self.per_device.to_dict(), "device_memory_gb": self.capacity_gb, "fits": self.fits,
+            "devices": self.devices, "data_parallel": self.data_parallel, "strategy": self.strategy.to_dict(),
+            "min_devices": self.min_devices,
+            "fewest_devices": None if self.best_strategy is None else {
+                "devices": self.best_devices, "strategy": self.best_strategy.to_dict()},
+            "seq_len": self.seq_len, "micro_batch": self.micro_batch, "precision": self.precision,
+            "optimizer": "adam", "bytes_per_param": list(bytes_per_param(self.precision)),
+            "model": {"params": self.shape.params, "layers": self.shape.layers, "d_model": self.shape.d_model,
+                      "heads": self.shape.heads, "source": self.how},
+            "source": f"model states: {PAPER_ZERO}; activations: {PAPER_ACT}",
+        }
+
+
+def training_memory(shape: Shape, strategy: Strategy, devices: int, capacity_gb: float, device_name: str,
+                    precision: str, seq_len: float | None = None, micro_batch: float | None = None,
+                    how: str = "") -> TrainingMemory:
+    """Memory per device of a run on ``devices`` devices, and the fewest devices that hold it."""
+    v.require_number_in("parameters", shape.params, B.PARAMS)
+    v.require_number_in("layers", shape.layers, B.LAYERS)
+    v.require_number_in("d_model", shape.d_model, B.D_MODEL)
+    v.require_number_in("attention heads", shape.heads, B.D_MODEL)
+    check_strategy(strategy, shape)
+    s = v.require_whole("sequence length", DEFAULT_SEQ_LEN if seq_len is None else seq_len, B.CONTEXT, field="seq_len")
+    b = v.require_whole("micro-batch", DEFAULT_MICRO_BATCH if micro_batch is None else micro_batch, B.MICRO_BATCH,
+                        field="micro_batch")
+    n = v.require_whole("devices", devices, B.DEVICES)
+    cap = v.require_number_in("device memory (GB)", capacity_gb, B.MEMORY_GB)
+    model_parallel = strategy.tp * strategy.pp
+    if n < model_parallel:
+        raise InputError(f"tensor × pipeline parallel = {model_parallel} needs at least {model_parallel} devices, "
+                         f"got {n}", field=("tp", "pp", "devices"))
+    dp = n // model_parallel
+    return TrainingMemory(shape, strategy, n, dp, s, b, precision, per_device(shape, strategy, dp, s, b, precision),
+                          cap, device_name, min_devices(shape, strategy, cap, s, b, precision),
+                          *(fewest(shape, cap, s, b, precision) or (None, None)), how)

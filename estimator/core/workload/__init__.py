@@ -1,0 +1,1 @@
+"""What is run: the scenario, the workload's FLOPs and the model's architecture."""

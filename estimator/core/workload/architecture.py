@@ -1,0 +1,152 @@
+"""The shape of a decoder-only transformer: layers, width, heads, KV heads and, for a mixture of
+experts, its experts. Pure: the checks refuse a shape (or a parameter count) that cannot be, and a
+distilled student's shape follows from its teacher's.
+
+The serving model (``estimator.core.serving.step``) reads the shape; it re-exports these names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from estimator.core.base import bounds as B
+from estimator.core.base import validation as v
+from estimator.core.base.errors import InputError
+from estimator.core.base.number_text import gfmt
+from estimator.core.base.units import BITS_PER_BYTE
+
+
+@dataclass(frozen=True)
+class Architecture:
+    """The shape of a decoder-only transformer, as its published config gives it."""
+
+    layers: int
+    d_model: int
+    heads: int
+    kv_heads: int
+    head_dim: float | None = None        # None: d_model / heads
+    vocab: int | None = None
+    active_params: float | None = None   # mixture of experts: parameters used per token (None: all)
+    name: str = ""                       # a catalog id, or "" when given by the user
+    source: str = ""                     # where the shape comes from
+    experts: int | None = None           # mixture of experts: experts per layer (None: dense)
+    experts_per_token: int | None = None  # mixture of experts: experts each token is routed to (top-k)
+    context: int | None = None           # the context window, tokens (a catalog model's; None: not known)
+    tied_embeddings: bool = False        # the LM head is the token embedding table (one vocab × d_model matrix)
+
+    @property
+    def embedding_table_params(self) -> float:
+        """vocab × d_model, one table (0 when the vocabulary is not given)."""
+        return float(self.vocab) * self.d_model if self.vocab else 0.0
+
+    @property
+    def embedding_params(self) -> float:
+        """The embedding table and, unless tied to it, the LM head: the weights outside the blocks."""
+        return self.embedding_table_params * (1.0 if self.tied_embeddings else 2.0)
+
+    @property
+    def head_size(self) -> float:
+        return float(self.head_dim) if self.head_dim else self.d_model / self.heads
+
+    @property
+    def attention_width(self) -> float:
+        """H·d_head, the width of the attention products (= d_model unless the config sets head_dim)."""
+        return self.heads * self.head_size
+
+    def kv_bytes_per_token(self, kv_bits: int) -> float:
+        """2 (K and V) × layers × KV heads × d_head × bytes (vLLM paper, Kwon et al. 2023, §3)."""
+        return 2.0 * self.layers * self.kv_heads * self.head_size * kv_bits / BITS_PER_BYTE
+
+    def to_dict(self) -> dict:
+        return {"layers": self.layers, "d_model": self.d_model, "heads": self.heads, "kv_heads": self.kv_heads,
+                "head_dim": self.head_size, "vocab": self.vocab, "active_params": self.active_params,
+                "experts": self.experts, "experts_per_token": self.experts_per_token,
+                "tied_embeddings": self.tied_embeddings, "name": self.name, "source": self.source}
+
+
+def attention_params(a: Architecture, layers: int | None = None) -> float:
+    """The parameters of ``layers`` (default: all) layers' attention projections: query and output
+    d_model × H·d_head each, key and value d_model × H_kv·d_head each. Every decoder layer holds
+    them, so a parameter count below this and the embeddings cannot have the shape (the MLP only adds)."""
+    n = a.layers if layers is None else layers
+    return n * a.d_model * 2 * (a.attention_width + a.kv_heads * a.head_size)
+
+
+def param_floor(a: Architecture) -> float:
+    """The fewest parameters the shape can hold: its attention projections and its embeddings."""
+    return attention_params(a) + a.embedding_params
+
+
+def check_params_fit(params: float, a: Architecture, what: str = "the model", field: str = "params",
+                     fix: str = "give a parameter count and a shape that belong together") -> None:
+    """Refuse a parameter count that cannot fill the shape: the weights would use one number and the
+    KV cache, attention and per-layer costs another. ``fix`` ends the message ({floor}: the least)."""
+    floor = param_floor(a)
+    if params < floor:
+        shape = f"{a.layers} layer{'s' if a.layers != 1 else ''} of width {a.d_model}"
+        held = "attention projections and embeddings" if a.embedding_params else "attention projections"
+        raise InputError(f"{what}'s {gfmt(params, 3)} parameters cannot fill {shape}: their {held} alone "
+                         f"hold {gfmt(floor, 3)}; " + fix.format(floor=f"{gfmt(floor, 3)}"), field=field)
+
+
+def check_architecture(a: Architecture) -> None:
+    if not isinstance(a, Architecture):
+        raise InputError(f"expected an Architecture, got {type(a).__name__}")
+    v.require_number_in("layers", a.layers, B.LAYERS)
+    v.require_number_in("d_model", a.d_model, B.D_MODEL)
+    # heads: whole, at least one, and no more than d_model (a head has at least one dimension);
+    # KV heads: no more than the attention heads (grouped-query attention shares them)
+    for label, x, top in (("attention heads", a.heads, a.d_model), ("KV heads", a.kv_heads, a.heads)):
+        if v.require_whole(label, x, B.HEADS) > top:
+            raise InputError(f"{label} must be a whole number from 1 to {gfmt(top)}, got {x!r}")
+    if a.head_dim is not None:
+        v.require_number_in("head dimension", a.head_dim, B.D_MODEL)
+    if a.vocab is not None:
+        v.require_number_in("vocabulary", a.vocab, B.VOCAB)
+    if a.active_params is not None:
+        v.require_number_in("active parameters", a.active_params, B.PARAMS)
+    if (a.experts is None) != (a.experts_per_token is None):
+        raise InputError("give both the number of experts and the experts per token, or neither")
+    if a.experts is not None:
+        if a.active_params is None:
+            raise InputError("a mixture of experts needs its active parameters (the weights one token uses)")
+        experts = v.require_whole("experts", a.experts, B.EXPERTS)
+        if not 1 <= v.require_whole("experts per token", a.experts_per_token, B.EXPERTS) < experts:
+            raise InputError(f"experts per token must be a whole number from 1 to {gfmt(experts - 1)}, "
+                             f"got {a.experts_per_token!r}")
+
+
+def student_architecture(arch: Architecture, params: float, student_params: float) -> Architecture:
+    """A distilled student keeps the width and the vocabulary and has fewer layers, in proportion to
+    its parameters outside the embeddings (DistilBERT halves BERT's layers and keeps its hidden size:
+    Sanh et al. 2019, arXiv:1910.01108)."""
+    emb = min(arch.embedding_params, float(params))
+    blocks = float(params) - emb
+    share = (float(student_params) - emb) / blocks if blocks > 0 else float(student_params) / float(params)
+    layers = max(1, round(arch.layers * share))
+    active = None if arch.active_params is None else arch.active_params * student_params / params
+    return replace(arch, layers=layers, active_params=active, name=f"student of {arch.name or 'the model'}",
+                   source="the model's width with layers × student ÷ model parameters (DistilBERT, Sanh et al. 2019)")
+
+
+def tensor_parallel_problem(devices: int, heads: int, kv_heads: int | None = None) -> str | None:
+    """Why ``devices`` cannot split the model, or None. Tensor parallelism splits the attention
+    heads: the degree must divide them (the same rule as training memory,
+    ``estimator.core.training.memory.check_strategy``); and the KV heads must divide the degree or the degree
+    them (vLLM's rule for grouped-query attention: a KV head is never split, only copied)."""
+    if devices > heads or heads % devices:
+        return f"the tensor-parallel degree {devices} must divide the {heads} attention heads"
+    if kv_heads and (devices % kv_heads if devices > kv_heads else kv_heads % devices):
+        return (f"the tensor-parallel degree {devices} and the {kv_heads} KV heads must divide one another "
+                "(a KV head is copied across devices, never split)")
+    return None
+
+
+def check_tensor_parallel(devices: int, heads: int, kv_heads: int | None = None) -> None:
+    problem = tensor_parallel_problem(devices, heads, kv_heads)
+    if problem:
+        raise InputError(problem, field="devices")
+
+
+__all__ = ["Architecture", "attention_params", "check_architecture", "check_params_fit", "param_floor",
+           "student_architecture", "tensor_parallel_problem", "check_tensor_parallel"]

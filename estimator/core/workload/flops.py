@@ -1,0 +1,95 @@
+"""Workload → training FLOPs. Pure functions; every formula carries its source."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from estimator.core.base import bounds as B
+from estimator.core.base.errors import InputError
+from estimator.core.base.validation import require_finite_result, require_in, require_positive
+
+# Dense transformer training: ≈ 6 FLOPs per parameter per token (forward 2N, backward 4N).
+# Kaplan et al. 2020, "Scaling Laws for Neural Language Models", arXiv:2001.08361, §2.1.
+FLOPS_PER_PARAM_TOKEN_TRAIN = 6.0
+# Full activation recomputation adds a second forward pass: ≈ 8·N·D.
+# Narayanan et al. 2021, arXiv:2104.04473, §5.1 ("8TP" with recomputation).
+FLOPS_PER_PARAM_TOKEN_TRAIN_RECOMPUTE = 8.0
+# Model FLOPs (6·N·D) per FLOP the devices execute with full recomputation (8·N·D).
+RECOMPUTE_TO_MODEL_FLOPS = FLOPS_PER_PARAM_TOKEN_TRAIN / FLOPS_PER_PARAM_TOKEN_TRAIN_RECOMPUTE
+# Generic network: backward ≈ 2× forward, so training ≈ 3 × forward FLOPs per example
+# (Epoch AI's compute calculator: 2 × connections × 3 × examples × epochs).
+TRAIN_TO_FORWARD_RATIO = 3.0
+
+
+def dense_training_flops(params, tokens, recompute: bool = False):
+    """Training FLOPs of a dense transformer: 6·N·D, or 8·N·D with full recomputation."""
+    require_in("params", params, B.PARAMS)
+    require_in("tokens", tokens, B.TOKENS)
+    factor = FLOPS_PER_PARAM_TOKEN_TRAIN_RECOMPUTE if recompute else FLOPS_PER_PARAM_TOKEN_TRAIN
+    flops = factor * params * tokens
+    require_finite_result("training FLOPs", flops)
+    return flops
+
+
+def generic_training_flops(forward_flops_per_example, examples, epochs):
+    """Training FLOPs of any network: 3 × forward FLOPs per example × examples × epochs."""
+    require_in("forward FLOPs per example", forward_flops_per_example, B.FORWARD_FLOPS_PER_EXAMPLE)
+    require_in("examples", examples, B.EXAMPLES)
+    require_in("epochs", epochs, B.EPOCHS)
+    flops = TRAIN_TO_FORWARD_RATIO * forward_flops_per_example * examples * epochs
+    require_finite_result("training FLOPs", flops)
+    return flops
+
+
+@dataclass(frozen=True)
+class TransformerShape:
+    """Decoder-only transformer with d_attn = d_model and d_ff = 4·d_model (Kaplan Table 1)."""
+
+    n_layer: int
+    d_model: int
+    n_ctx: int
+    vocab_size: int
+
+
+@dataclass(frozen=True)
+class TransformerCount:
+    params_non_embedding: float
+    params_total: float
+    forward_flops_per_token: float
+    training_flops_per_token: float
+
+
+
+def non_embedding_params(layers: float, d_model: float) -> float:
+    """Kaplan et al. 2020, Table 1: N = 12·n_layer·d_model² (non-embedding; d_attn = d_model,
+    d_ff = 4·d_model). The one home of the formula (training FLOPs and the serving shape use it)."""
+    return 12.0 * layers * d_model ** 2
+
+
+def transformer_count(shape: TransformerShape) -> TransformerCount:
+    """Parameters and FLOPs per token from the architecture.
+
+    Kaplan et al. 2020, Table 1: N = 12·n_layer·d_model² (non-embedding, d_attn = d_model,
+    d_ff = 4·d_model); forward C = 2N + 2·n_layer·n_ctx·d_model (the attention term).
+    We add the output logits, 2·d_model·vocab per token forward (Hoffmann et al. 2022,
+    arXiv:2203.15556, App. F counts them too). Training = 3 × forward.
+    """
+    for name in ("n_layer", "d_model", "n_ctx", "vocab_size"):
+        value = getattr(shape, name)
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            raise InputError(f"{name} must be a positive whole number, got {value!r}")
+    n_non_emb = non_embedding_params(shape.n_layer, shape.d_model)
+    n_embed = float(shape.vocab_size * shape.d_model + shape.n_ctx * shape.d_model)
+    forward = 2.0 * n_non_emb + 2.0 * shape.n_layer * shape.n_ctx * shape.d_model
+    forward += 2.0 * shape.d_model * shape.vocab_size
+    return TransformerCount(
+        params_non_embedding=n_non_emb,
+        params_total=n_non_emb + n_embed,
+        forward_flops_per_token=forward,
+        training_flops_per_token=TRAIN_TO_FORWARD_RATIO * forward,
+    )
+
+
+def transformer_training_flops(shape: TransformerShape, tokens) -> float:
+    require_positive("tokens", tokens)
+    return transformer_count(shape).training_flops_per_token * tokens
