@@ -1,6 +1,6 @@
 """Compute Cost Estimator: the Streamlit app. Run with ``streamlit run app.py``.
 
-Pages live in ``app_pages/`` (one module per page, each with ``render()``), imported when opened.
+Pages live in ``app_pages/pages/`` (one module per page, each with ``render()``), imported when opened.
 Every input is bound to the URL, so a page's address is a shareable scenario:
 ``?preset=lambda-gpt3-v100`` opens the lecture scenario; ``?lecture=1`` shows the headline
 numbers large; ``?embed=true`` is Streamlit's own embed mode for slides.
@@ -13,7 +13,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from app_pages import a11y, common, gc_tuning, inputs, style, url_check
+from app_pages.inputs import sidebar as inputs
+from app_pages.inputs import url_check
+from app_pages.ui import a11y, common, gc_tuning, style
 from estimator.core.base.tool import TOOL_NAME
 
 # The browser tab's icon, a local file: a Material icon would be fetched from Google's font host.
@@ -40,9 +42,9 @@ SCENARIO_PAGES = {"", ESTIMATE_ALIAS, "compare"}
 
 
 def _page_function(module: str):
-    """A page callable that imports ``app_pages.<module>`` when the page is opened."""
+    """A page callable that imports ``app_pages.pages.<module>`` when the page is opened."""
     def page():
-        importlib.import_module(f"app_pages.{module}").render()
+        importlib.import_module(f"app_pages.pages.{module}").render()
     page.__name__ = page.__qualname__ = f"page_{module}"
     return page
 

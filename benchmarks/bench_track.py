@@ -76,7 +76,7 @@ def coverage(name: str, n: int, fraction: float, runs: int, seed: int = 0) -> di
 
 
 def overhead(step_ms: float, steps: int, backend: str) -> None:
-    from estimator.measure.track import track
+    from estimator.monitor.track import track
 
     def work():
         t = time.perf_counter() + step_ms / 1e3

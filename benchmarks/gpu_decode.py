@@ -16,7 +16,7 @@ decode steps only, as the estimate's TPOT is per output token. Attention runs ov
 cache with a mask (prompt + new tokens), which reads at most (prompt + new) ÷ (prompt + new ÷ 2) of
 the live cache; at 128 + 256 tokens that is under 4% of a step's bytes at batch 32.
 
-Energy is the GPU's own (NVML's energy counter through ``estimator.measure.nvml.NvmlBackend``),
+Energy is the GPU's own (NVML's energy counter through ``estimator.device.nvml.NvmlBackend``),
 without the host, as the estimate's J per token counts a device's draw. Not a test: it needs a GPU.
 
     python -m benchmarks.gpu_decode --to-csv decode.json decode_eager.json --run 1 --hardware-id h200-sxm \
@@ -37,7 +37,7 @@ import time
 
 from estimator.core.base.errors import BackendUnavailable
 from estimator.core.base.units import MS_PER_S
-from estimator.measure.calibration_run import now_iso
+from estimator.monitor.calibration_run import now_iso
 
 # Llama-3-8B's shape (Dubey et al. 2024, "The Llama 3 Herd of Models", Table 3; the HF config
 # meta-llama/Meta-Llama-3-8B); the catalog's llama-3-8b (estimator/data/open_models.toml) is the same.
@@ -128,7 +128,7 @@ def open_meter(device_type: str):
     """The GPU's NVML meter, or None (time only) on a CPU or where NVML is not available."""
     if device_type != "cuda":
         return None, "a CPU run: time only"
-    from estimator.measure.nvml import NvmlBackend
+    from estimator.device.nvml import NvmlBackend
     try:
         return NvmlBackend(), ""
     except BackendUnavailable as exc:

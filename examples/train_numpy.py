@@ -1,4 +1,4 @@
-"""A small numpy MLP trained with estimator.measure.track: the whole run predicted from its first steps.
+"""A small numpy MLP trained with estimator.monitor.track: the whole run predicted from its first steps.
 
     .venv/bin/python examples/train_numpy.py --steps 300
     .venv/bin/python examples/train_numpy.py --steps 3000 --report-at 300 --report track.json --hardware cpu-server-2s-epyc
@@ -22,10 +22,10 @@ from pathlib import Path
 import numpy as np
 
 try:
-    from estimator.measure.track import track
+    from estimator.monitor.track import track
 except ImportError:  # run from a checkout without installing: the package is one folder up
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from estimator.measure.track import track
+    from estimator.monitor.track import track
 
 BATCH_SIZES = (64, 96, 128, 160, 192)
 D_IN, D_OUT = 512, 10

@@ -1,4 +1,4 @@
-"""The numpy example in PyTorch: a small MLP trained with estimator.measure.track, CPU or CUDA GPU.
+"""The numpy example in PyTorch: a small MLP trained with estimator.monitor.track, CPU or CUDA GPU.
 
     .venv/bin/python examples/train_torch.py --steps 300
     .venv/bin/python examples/train_torch.py --steps 5000 --report-at 500 --report track.json   # on a GPU: NVML
@@ -20,10 +20,10 @@ import time
 from pathlib import Path
 
 try:
-    from estimator.measure.track import track
+    from estimator.monitor.track import track
 except ImportError:  # run from a checkout without installing: the package is one folder up
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from estimator.measure.track import track
+    from estimator.monitor.track import track
 
 BATCH_SIZES = (64, 96, 128, 160, 192)
 D_IN, D_OUT = 512, 10

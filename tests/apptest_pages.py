@@ -13,10 +13,10 @@ def page_script() -> None:  # run by AppTest as its own script
 
     import streamlit as st
 
-    from app_pages import url_check  # as app.py does before and after every page
+    from app_pages.inputs import url_check  # as app.py does before and after every page
 
     url_check.note_repeated_url_params()
-    importlib.import_module(f"app_pages.{st.session_state['_test_page_module']}").render()
+    importlib.import_module(f"app_pages.pages.{st.session_state['_test_page_module']}").render()
     url_check.check_unknown_url_params()
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from app_pages.lecture import CLAIMS
+from app_pages.pages.lecture import CLAIMS
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -109,7 +109,7 @@ def open_claim(page, server: str, claim_id: str, embed: bool = False) -> None:
     page.goto(f"{server}/lecture?claim={claim_id}" + ("&embed=true" if embed else ""))
     wait_until_drawn(page)
     page.wait_for_function(CHARTS_DRAWN, arg=1, timeout=TIMEOUT_MS)
-    # attached, not visible: a small frame hides the links (app_pages/style.py, EMBED_SLIDE_CSS)
+    # attached, not visible: a small frame hides the links (app_pages/ui/style.py, EMBED_SLIDE_CSS)
     page.locator(".cce-links").first.wait_for(state="attached", timeout=TIMEOUT_MS)
     page.evaluate(LAID_OUT)
 

@@ -114,7 +114,7 @@ def fake_clock():
 @pytest.fixture
 def calibrated_dir(tmp_path, monkeypatch):
     """profiles/calibrated/ moved to a temporary folder; the profile cache forgotten before and after."""
-    from app_pages.common import clear_profile_cache
+    from app_pages.ui.common import clear_profile_cache
     from estimator.io import datafiles
     folder = tmp_path / "calibrated"
     folder.mkdir()

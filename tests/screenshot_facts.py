@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from app_pages.estimate import HEADLINE
+from app_pages.pages.estimate import HEADLINE
 from estimator.services import api
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"

@@ -13,8 +13,9 @@ import pandas as pd
 import pytest
 from apptest_pages import run_page
 
-from app_pages import a11y, charts, lecture, palette, style
-from app_pages import limits_charts as lc
+from app_pages.pages import lecture
+from app_pages.pages import limits_charts as lc
+from app_pages.ui import a11y, charts, palette, style
 from estimator.services import limits
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -123,14 +124,14 @@ def test_a_range_bar_is_read_as_one_phrase():
 def test_in_a_frame_the_dash_keeps_the_colours_legend():
     """In a frame the legend moves beside the plot; the dash's had stayed below it, a second legend that left a
     640×360 frame's memory-wall plot 70 px tall (tests/test_browser_lecture_fit.py)."""
-    from app_pages import slide
+    from app_pages.pages import lecture_slide as slide
     enc = slide.frame_legend(lecture.memory_wall_chart()).to_dict()["encoding"]
     assert enc["color"]["legend"] == enc["strokeDash"]["legend"] and enc["color"]["legend"]["orient"] == "right"
 
 
 def test_the_lecture_estimate_says_its_brain_years_as_a_metric_not_a_heading():
     """A raw "### ≈ 3,530 years of a 20 W brain" was read as a heading after the h1 (audit): now a metric."""
-    from app_pages import estimate
+    from app_pages.pages import estimate
     from estimator.report import humanize as hz
     from estimator.services import api
     at = run_page("estimate", {"preset": "lambda-gpt3-v100", "lecture": "1"})

@@ -225,7 +225,7 @@ def test_the_shipped_cross_validation_is_a_fresh_one_and_the_app_reads_it():
     assert stale_fields(accuracy.validation_file_document(), shipped) == []
     assert load_validation_document() == shipped["validation"]
     assert "NaN" not in UTILIZATION_VALIDATION_PATH.read_text()
-    import app_pages.accuracy as page
+    import app_pages.pages.accuracy as page
     assert page.document.__wrapped__() == shipped["validation"]  # not recomputed per server process
 
 

@@ -12,7 +12,7 @@ import pytest
 pytest.importorskip("streamlit")
 from apptest_pages import run_page  # noqa: E402
 
-from app_pages import accuracy_serving as serving_page  # noqa: E402
+from app_pages.pages import accuracy_serving as serving_page  # noqa: E402
 from estimator.cli.main import main  # noqa: E402
 from estimator.core.serving import compression  # noqa: E402
 from estimator.io.datafiles import default_profiles, load_validation_document  # noqa: E402

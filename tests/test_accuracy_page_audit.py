@@ -9,7 +9,7 @@ import pytest
 pytest.importorskip("streamlit")
 from apptest_pages import run_page  # noqa: E402
 
-from app_pages import accuracy as accuracy_page  # noqa: E402
+from app_pages.pages import accuracy as accuracy_page  # noqa: E402
 from estimator.core.hardware.utilization_model import COVARIATES  # noqa: E402
 from estimator.io.datafiles import load_validation_document  # noqa: E402
 from estimator.services import accuracy  # noqa: E402

@@ -14,8 +14,8 @@ import pytest
 pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from app_pages import estimate as estimate_page  # noqa: E402
-from app_pages import exports  # noqa: E402
+from app_pages.pages import estimate as estimate_page  # noqa: E402
+from app_pages.pages import estimate_exports as exports  # noqa: E402
 from estimator.cli import main as cli_main  # noqa: E402
 from estimator.core.base.errors import InputError  # noqa: E402
 from estimator.io.datafiles import load_sources  # noqa: E402
@@ -292,7 +292,7 @@ def _memory_text(at: AppTest) -> str:
 
 
 def _memory_expected(**memory) -> str:
-    from app_pages.common import md_escape
+    from app_pages.ui.common import md_escape
     from estimator.report.export import memory_line
     est = api.run(hardware="h100-sxm", params=7e9, tokens=2e12, **({"memory": memory} if memory else {})).estimate
     return f"**Training memory**: {md_escape(memory_line(est), limit=400)}"

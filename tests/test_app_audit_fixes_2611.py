@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 pytest.importorskip("streamlit")
-from app_pages import charts  # noqa: E402
+from app_pages.ui import charts  # noqa: E402
 from estimator.core.base import bounds as B  # noqa: E402
 from estimator.report import explain  # noqa: E402
 from estimator.services import api  # noqa: E402
@@ -37,8 +37,8 @@ def test_the_size_sweep_spans_two_decades_around_any_scenario_within_the_bounds(
 
 
 def test_the_profiles_csv_writes_whole_years_and_the_brains_empty():
-    from app_pages import common as c
-    from app_pages.profiles import profile_table
+    from app_pages.pages.profiles import profile_table
+    from app_pages.ui import common as c
     from estimator.io.datafiles import default_profiles
     rows = c.table_csv(profile_table(default_profiles().profiles.values())).splitlines()
     head = rows[0].split(",")

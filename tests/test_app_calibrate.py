@@ -15,7 +15,7 @@ pytest.importorskip("streamlit")
 from apptest_pages import run_page  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from app_pages.calibrate import calibrated_table  # noqa: E402
+from app_pages.pages.calibrate import calibrated_table  # noqa: E402
 from estimator.core.hardware.reader import profile_from_dict  # noqa: E402
 from estimator.io.datafiles import default_profiles  # noqa: E402
 from estimator.report.humanize import signed_percent  # noqa: E402
@@ -48,7 +48,7 @@ def test_page_renders_with_sections():
                           "Load a track report"]
     assert [u.allowed_type for u in at.file_uploader] == [[".csv"], [".json"]]
     # the meters on this server, as `calibrate --backends` says: NVML's absence is stated, never a crash
-    from estimator.measure import backend_status
+    from estimator.device.backends import backend_status
     shown = " ".join(plain(el.value) for el in [*at.info, *at.caption])
     for s in backend_status():
         assert s.line in shown
@@ -56,7 +56,7 @@ def test_page_renders_with_sections():
 
 def test_calibrated_table_lists_measurement_details():
     from estimator.core.calibration.calibrate import Throughput, calibrated_profile_data
-    from estimator.measure.base import Measurement
+    from estimator.device.base import Measurement
     base = default_profiles().get("cpu-server-2s-epyc")
     m = Measurement(2.0, 40.0, 20.0, "codecarbon-rapl", False, "Test CPU", "codecarbon", {})
     data, _ = calibrated_profile_data(base, [Throughput("fp32", 1e11, 512.0, (512, 512, 512), 3, 1.0)], m,
@@ -167,8 +167,8 @@ def test_saving_a_profile_writes_it_and_the_listing_shows_it_at_once(calibrated_
 
 def test_a_profile_written_by_the_cli_while_the_server_runs_is_listed(calibrated_dir):
     from estimator.core.calibration.calibrate import Throughput, calibrated_profile_data
+    from estimator.device.base import Measurement
     from estimator.io.calibration_io import write_profile
-    from estimator.measure.base import Measurement
     at = open_page()
     assert listed_ids(at) == []
     base = default_profiles().get("cpu-server-2s-epyc")
@@ -184,8 +184,8 @@ def test_a_profile_written_by_the_cli_is_usable_on_the_estimate_page_at_once(cal
     """Calibrate audit: a link to a profile the CLI had just written showed "unknown value … Using the
     default instead" and H100 numbers until someone opened the Calibrate page."""
     from estimator.core.calibration.calibrate import Throughput, calibrated_profile_data
+    from estimator.device.base import Measurement
     from estimator.io.calibration_io import write_profile
-    from estimator.measure.base import Measurement
     params = {"workload": "flops", "flops": "1e15", "hardware": "cpu-server-2s-epyc-cal-link-box"}
     before = run_page("estimate", params)
     assert any("unknown value" in w.value for w in before.warning)
@@ -202,8 +202,8 @@ def test_a_profile_written_by_the_cli_is_usable_on_the_estimate_page_at_once(cal
 
 def test_the_listing_downloads_as_csv(calibrated_dir, captured_downloads):
     from estimator.core.calibration.calibrate import Throughput, calibrated_profile_data
+    from estimator.device.base import Measurement
     from estimator.io.calibration_io import write_profile
-    from estimator.measure.base import Measurement
     base = default_profiles().get("cpu-server-2s-epyc")
     m = Measurement(2.0, 40.0, 20.0, "codecarbon-rapl", False, "Test CPU", "codecarbon", {})
     data, _ = calibrated_profile_data(base, [Throughput("fp32", 1e11, seconds=1.0)], m, host="csv-box",
@@ -215,10 +215,10 @@ def test_the_listing_downloads_as_csv(calibrated_dir, captured_downloads):
     assert float(row["achieved_tflops"]) == pytest.approx(0.1)
 
 
-# --- a saved estimator.measure.track report --------------------------------------------------------
+# --- a saved estimator.monitor.track report --------------------------------------------------------
 
 def track_report_bytes(tmp_path, finished=True) -> tuple[bytes, dict]:
-    from estimator.measure.track import track
+    from estimator.monitor.track import track
     t = [0.0]
     out = tmp_path / "track.json"
     with track(total_steps=1000 if finished else 4000, backend="none", hardware="cpu-server-2s-epyc",
@@ -279,9 +279,9 @@ def test_a_hand_edited_calibration_is_refused_on_load_and_named_on_the_page(cali
     size were accepted, and the broken file vanished from the page's list without a word."""
     from estimator.core.base.errors import ProfileError
     from estimator.core.calibration.calibrate import Throughput, calibrated_profile_data
+    from estimator.device.base import Measurement
     from estimator.io.calibration_io import write_profile
     from estimator.io.datafiles import load_profile_file
-    from estimator.measure.base import Measurement
     base = default_profiles().get("cpu-server-2s-epyc")
     m = Measurement(2.0, 40.0, 20.0, "codecarbon-rapl", False, "Test CPU", "codecarbon", {})
     data, _ = calibrated_profile_data(base, [Throughput("fp32", 1e11, seconds=1.0, size=512.0)], m, host="edit-box",

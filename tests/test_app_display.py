@@ -15,10 +15,18 @@ pytest.importorskip("streamlit")
 from apptest_pages import run_page  # noqa: E402
 from streamlit import dataframe_util  # noqa: E402
 
-from app_pages import accuracy_serving as serving_page  # noqa: E402
-from app_pages import charts, lecture, size_sweep, style  # noqa: E402
-from app_pages import limits as limits_page  # noqa: E402
-from app_pages.compare import comparison_table, table_view  # noqa: E402
+from app_pages.pages import accuracy_serving as serving_page  # noqa: E402
+from app_pages.pages import estimate_sweep as size_sweep
+from app_pages.pages import lecture
+from app_pages.pages import limits as limits_page  # noqa: E402
+from app_pages.pages.compare import (
+    comparison_table,
+    table_view,  # noqa: E402
+)
+from app_pages.ui import (
+    charts,
+    style,  # noqa: E402
+)
 from estimator.report import humanize as hz  # noqa: E402
 from estimator.services import api, limits  # noqa: E402
 from estimator.services import size_sweep as sweep_service  # noqa: E402

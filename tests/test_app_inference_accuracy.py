@@ -13,7 +13,7 @@ import pytest
 pytest.importorskip("streamlit")
 from apptest_pages import run_page  # noqa: E402
 
-from app_pages import accuracy_serving as serving_page  # noqa: E402
+from app_pages.pages import accuracy_serving as serving_page  # noqa: E402
 from estimator.core.base.units import MS_PER_S  # noqa: E402
 from estimator.fit.serving_fit import FACTOR_BANDS  # noqa: E402
 from estimator.services import accuracy  # noqa: E402

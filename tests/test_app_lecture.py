@@ -15,8 +15,8 @@ from apptest_pages import TIMEOUT_S, run_page  # noqa: E402
 from streamlit import dataframe_util  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from app_pages import style  # noqa: E402
-from app_pages.lecture import CLAIMS  # noqa: E402
+from app_pages.pages.lecture import CLAIMS  # noqa: E402
+from app_pages.ui import style  # noqa: E402
 from estimator.cli.main import main  # noqa: E402
 from estimator.laws import diminishing as dm  # noqa: E402
 from estimator.report import humanize as hz  # noqa: E402

@@ -11,9 +11,9 @@ pytest.importorskip("streamlit")
 from apptest_pages import run_page  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from app_pages import inference_charts  # noqa: E402
-from app_pages import limits as limits_page  # noqa: E402
-from app_pages.common import md_escape  # noqa: E402
+from app_pages.pages import inference_charts  # noqa: E402
+from app_pages.pages import limits as limits_page  # noqa: E402
+from app_pages.ui.common import md_escape  # noqa: E402
 from estimator.core.base.units import BYTES_PER_GB, MS_PER_S  # noqa: E402
 from estimator.core.serving import estimate as inference_core
 from estimator.core.serving import step as serving

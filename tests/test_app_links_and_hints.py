@@ -9,10 +9,10 @@ pytest.importorskip("streamlit")
 from apptest_pages import run_page  # noqa: E402
 from streamlit import dataframe_util  # noqa: E402
 
-from app_pages import calibrate as calibrate_page  # noqa: E402
-from app_pages import common as c  # noqa: E402
-from app_pages import inference as inference_page  # noqa: E402
-from app_pages import limits as limits_page  # noqa: E402
+from app_pages.pages import calibrate as calibrate_page  # noqa: E402
+from app_pages.pages import inference as inference_page  # noqa: E402
+from app_pages.pages import limits as limits_page  # noqa: E402
+from app_pages.ui import common as c  # noqa: E402
 from estimator.core.base import bounds as B  # noqa: E402
 from estimator.core.base.errors import InputError  # noqa: E402
 from estimator.laws import scaling  # noqa: E402
@@ -153,7 +153,7 @@ def test_the_memory_note_is_shown_once():
 @pytest.mark.parametrize("value, text", [(1234567.0, "1234567"), (1.23456789e9, "1234567890"), (0.1234567, "0.1234567"),
                                          (3.14e23, "3.14e+23"), (True, "true"), (False, "false"), ("FRA", "FRA")])
 def test_a_shared_link_keeps_every_digit_and_writes_booleans_as_the_toggles_read_them(value, text):
-    from app_pages.inputs import url_text
+    from app_pages.inputs.sidebar import url_text
     assert url_text(value) == text
     if isinstance(value, float):
         assert float(text) == value

@@ -17,7 +17,8 @@ from apptest_pages import TIMEOUT_S as TIMEOUT  # noqa: E402
 from apptest_pages import run_page
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from app_pages import charts, size_sweep  # noqa: E402
+from app_pages.pages import estimate_sweep as size_sweep  # noqa: E402
+from app_pages.ui import charts
 from estimator.core.base.units import S_PER_DAY  # noqa: E402
 from estimator.report.provenance import CONTEXT_COLUMNS, CONTEXT_TEXT_COLUMNS  # noqa: E402
 from estimator.services import api  # noqa: E402
@@ -68,7 +69,7 @@ def test_every_page_survives_tampered_params(module):
     assert [t.value.replace("\\", "") for t in at.title][:1] == [PAGE_TITLES[module][0]]
     warned = {key for key in TAMPERED for w in at.warning if f"Ignored URL parameter `{key}`" in w.value}
     # every key is warned about: a bad value where the page reads it, else as an input the page does not
-    # have (app_pages/url_check.py; audit: a typo in a shared link was kept without a word)
+    # have (app_pages/inputs/url_check.py; audit: a typo in a shared link was kept without a word)
     assert warned == set(TAMPERED)
     unread = {key for key in TAMPERED for w in at.warning if f"Ignored URL parameter `{key}`" in w.value
               and "nothing on the page as opened reads it" in w.value}
@@ -78,7 +79,7 @@ def test_every_page_survives_tampered_params(module):
     # the tampered markup is never rendered as HTML
     assert all("<img" not in h.proto.body for h in at.get("html"))
     if module == "estimate":  # every bad value falls back: the default preset on its own hardware
-        from app_pages.estimate import headline_values
+        from app_pages.pages.estimate import headline_values
         want = headline_values(api.run(preset_id="gpt3-175b").estimate)
         assert {m.label: m.value for m in at.metric if m.label in want} == want
 
@@ -204,7 +205,7 @@ def test_chart_specs_validate():
     for chart in (size_sweep.scaling_chart(df), charts.energy_breakdown_chart(result.estimate),
                   charts.roofline_chart(result.profile)):
         assert isinstance(chart.to_dict(validate=True), dict)
-    from app_pages.compare import comparison_table
+    from app_pages.pages.compare import comparison_table
     table, errors = comparison_table({"preset_id": "gpt3-175b"}, ["v100-sxm2", "h100-sxm"])
     assert not errors
     spec = charts.comparison_chart(table, "energy_mwh", "Energy").to_dict(validate=True)
@@ -240,7 +241,7 @@ def test_contrasts_and_compression_tables_download_as_csv(captured_downloads):
     assert list(csv_table["contrast"]) == list(table["contrast"])
     # the page shows them as people read them (browser audit: "3422000000000" beside "3.42 TW" in the
     # cards), the CSV keeps the numbers
-    from app_pages.limits import contrast_text
+    from app_pages.pages.limits import contrast_text
     from estimator.services import limits
     items = limits.contrast_report()
     assert list(table["value"]) == [contrast_text(x) for x in items]
@@ -258,7 +259,7 @@ def test_contrasts_and_compression_tables_download_as_csv(captured_downloads):
 
 
 def test_the_range_bar_puts_the_dot_where_the_estimate_lies():
-    from app_pages import style
+    from app_pages.ui import style
     assert style.log_position(10.0, 1.0, 100.0) == pytest.approx(0.5)       # the centre of a log interval
     assert style.log_position(100.0, 1.0, 100.0) == 1.0
     assert style.log_position(1.0, 1.0, 100.0) == 0.0
@@ -293,7 +294,7 @@ def test_the_placeholders_name_the_values_that_apply_on_other_hardware():
 
 
 def test_an_empty_utilisation_field_says_the_fit_for_this_run_not_a_reference_value():
-    from app_pages.profiles import utilization_text
+    from app_pages.pages.profiles import utilization_text
     at = run_page("estimate")
     field = next(w for w in at.number_input if w.label == "Utilisation (fraction of peak)")
     assert field.proto.placeholder == "fitted for this run"
@@ -335,7 +336,7 @@ def test_a_broken_model_catalog_is_an_error_box_on_the_inference_page(monkeypatc
 
 
 def test_md_escape_keeps_commands_as_code_and_escapes_the_rest():
-    from app_pages.common import md_escape
+    from app_pages.ui.common import md_escape
     assert md_escape("measured by `python -m estimator validate` (80%)") == \
         "measured by `python -m estimator validate` \\(80%\\)"
     assert md_escape("[x](http://e.org) `<img src=x>`") == "\\[x\\]\\(http\\://e\\.org\\) `<img src=x>`"
@@ -386,7 +387,7 @@ def test_inference_and_limits_say_what_their_numbers_are_on_in_view():
 def test_the_energy_breakdown_says_why_a_host_share_is_missing():
     """Browser audit: "host share 0 Wh" beside GPT-3's measured 330 W (host included) read as "no host
     energy"; the caption says why there is no share to show."""
-    from app_pages.estimate import host_share_text
+    from app_pages.pages.estimate import host_share_text
     from estimator.report import humanize as hz
     def text(**kw):
         r = api.run(**kw)

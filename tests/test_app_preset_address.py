@@ -1,7 +1,7 @@
 """App audit: the default preset (GPT-3 175B) with its workload changed lost its preset from the Export
 tab's link (Streamlit leaves a bound widget's default out), so the link of "/?preset=gpt3-175b&tokens=1e12"
 read "/?tokens=1e12": a custom workload of 10¹² tokens on other hardware, 7.57 years instead of 47.7 days,
-with no word. The link now names the preset whenever its run is changed (``app_pages.preset_choice``);
+with no word. The link now names the preset whenever its run is changed (``app_pages.inputs.preset_choice``);
 the address bar is Streamlit's and keeps the gap (README)."""
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ import pytest
 pytest.importorskip("streamlit")
 from apptest_pages import run_page  # noqa: E402
 
-from app_pages import estimate as estimate_page  # noqa: E402
-from app_pages.inputs import DEFAULT_PRESET  # noqa: E402
-from app_pages.preset_choice import preset_in_address  # noqa: E402
+from app_pages.inputs.preset_choice import preset_in_address  # noqa: E402
+from app_pages.inputs.sidebar import DEFAULT_PRESET  # noqa: E402
+from app_pages.pages import estimate as estimate_page  # noqa: E402
 from estimator.services import api  # noqa: E402
 
 

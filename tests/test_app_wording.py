@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from app_pages import common as c
+from app_pages.ui import common as c
 from estimator.core.base.errors import InputError
 from estimator.io.calibration_io import parse_codecarbon_csv
 from tests.apptest_pages import run_page
@@ -41,7 +41,7 @@ def test_every_flops_field_is_in_scientific_notation():
     """Streamlit's %g prints every digit below 1e21 (2629000000000000000): each number field whose
     label counts FLOPs uses the pages' ``LARGE_NUMBER_FORMAT``."""
     calls = []
-    for path in (ROOT / "app_pages").glob("*.py"):
+    for path in (ROOT / "app_pages").rglob("*.py"):
         text = path.read_text()
         for m in re.finditer(r"url_number\(\s*\"([^\"]*FLOPs[^\"]*)\"(.*?)\)\n", text, re.S):
             calls.append((path.name, m.group(1), m.group(2)))
@@ -70,7 +70,7 @@ def test_a_saved_track_report_keeps_its_step_counts_whole(tmp_path):
 
     from track_fakes import STEP, WARMUP, Clock, FakeMeter, run_steps
 
-    from estimator.measure.track import track
+    from estimator.monitor.track import track
     from estimator.report import track_report as track_rep
     clock, out = Clock(), tmp_path / "track.json"
     with track(total_steps=300, backend=FakeMeter(clock), clock=clock, report_path=out, print_report=False) as run:

@@ -14,8 +14,9 @@ import pytest
 pytest.importorskip("streamlit")
 from apptest_pages import run_page  # noqa: E402
 
-from app_pages import charts, lecture  # noqa: E402
-from app_pages import limits as limits_page  # noqa: E402
+from app_pages.pages import lecture  # noqa: E402
+from app_pages.pages import limits as limits_page  # noqa: E402
+from app_pages.ui import charts
 
 # --- axis labels: a Vega labelExpr, evaluated ----------------------------------------------------
 
@@ -178,6 +179,6 @@ def test_target_error_axis_reads_percent():
 def test_a_lecture_bar_label_gives_way_on_a_narrow_chart():
     """Browser audit: at lecture size on a phone the 220 px bar labels left the bars 40 px of a 358 px
     chart, their ticks overlapping ("0.00.5"); below 500 px of container the labels get 120 px."""
-    from app_pages import style
+    from app_pages.ui import style
     assert style.band_label_limit(False) == style.BAND_LABEL_LIMIT_PX[False]
     assert style.band_label_limit(True).to_dict() == {"expr": "containerSize()[0] < 500 ? 120 : 220"}

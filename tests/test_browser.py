@@ -27,8 +27,8 @@ from browser_fixtures import (
     wait_until_drawn,
 )
 
-from app_pages import style
-from app_pages.estimate import headline_values
+from app_pages.pages.estimate import headline_values
+from app_pages.ui import style
 from estimator.services import api
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

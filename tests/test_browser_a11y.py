@@ -8,7 +8,7 @@ import browser_fixtures
 import pytest
 from browser_fixtures import TIMEOUT_MS, open_claim, wait_until_drawn
 
-from app_pages import palette
+from app_pages.ui import palette
 from estimator.core.base.tool import TOOL_NAME
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -61,8 +61,9 @@ def test_the_memory_wall_draws_dark_text_and_one_legend_of_dashed_lines(browser,
 
 def test_a_chart_is_announced_by_what_it_shows(browser, server):
     """Every chart was announced as "Vega visualization" (audit A5): its container's ARIA label is now the
-    chart's text alternative (app_pages/chart_text.py), from Vega-Lite's top-level description."""
-    from app_pages import chart_text, lecture
+    chart's text alternative (app_pages/ui/chart_text.py), from Vega-Lite's top-level description."""
+    from app_pages.pages import lecture
+    from app_pages.ui import chart_text
     page = browser.new_page(viewport={"width": 1280, "height": 720})
     open_claim(page, server, "memory-wall")
     box = page.locator('[data-testid="stVegaLiteChart"]').first

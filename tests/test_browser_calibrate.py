@@ -9,7 +9,7 @@ import pytest
 from browser_fixtures import CUT_TEXT, LAID_OUT, SCRIPT_DONE, TIMEOUT_MS
 from track_fakes import Clock, FakeMeter
 
-from estimator.measure.track import track
+from estimator.monitor.track import track
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 browser, server = browser_fixtures.browser, browser_fixtures.server  # the shared fixtures

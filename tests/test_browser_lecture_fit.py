@@ -11,8 +11,9 @@ import browser_fixtures
 import pytest
 from browser_fixtures import CHARTS_DRAWN, CLAIMS, LAID_OUT, LECTURE_LINKS, TIMEOUT_MS, open_claim, wait_until_drawn
 
-from app_pages import charts, lecture
-from app_pages import limits as limits_page
+from app_pages.pages import lecture
+from app_pages.pages import limits as limits_page
+from app_pages.ui import charts
 from estimator.services import limits
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -163,7 +164,7 @@ FRAME = """() => { const box = e => e.getBoundingClientRect();
 # left the memory wall's none).
 MIN_PLOT_PX = 80
 MIN_FONT_PX = 11  # no text in a frame smaller (readable on a slide; the claims' smallest measured 16.8 px)
-CAPTION_MIN_PX = 16  # a caption's size on a projector (app_pages/style.py), in a frame too
+CAPTION_MIN_PX = 16  # a caption's size on a projector (app_pages/ui/style.py), in a frame too
 
 
 def _frame_faults(f: dict, width: int, height: int) -> list[str]:
@@ -230,7 +231,7 @@ HEADLINE_BOXES = """() => [...document.querySelectorAll('[data-testid="stMetric"
 def test_the_embedded_estimate_page_shows_its_four_numbers_in_640_by_360(browser, server, query):
     """Browser audit: at 640×360 the embedded Estimate page showed three of its four numbers (Cost wrapped
     below the frame), and its lecture link one ("355 years")."""
-    from app_pages.estimate import headline_values
+    from app_pages.pages.estimate import headline_values
     from estimator.services import api
     page = browser.new_page(viewport={"width": 640, "height": 360})
     page.set_default_timeout(TIMEOUT_MS)

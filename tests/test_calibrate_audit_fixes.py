@@ -11,12 +11,12 @@ from test_calibration_busy import BUSY, IDLE, STEADY, fake_cpu, readings, run_co
 
 from estimator.cli import main
 from estimator.core.base.errors import ProfileError
+from estimator.device import machine_load
 from estimator.io.datafiles import PROFILES_DIR, load_profile_file
-from estimator.measure import machine_load
 
 
 def _calibrate(monkeypatch, *args: str, load=(IDLE, IDLE), fallback: str | None = None) -> int:
-    import estimator.measure as measure
+    import estimator.device.backends as measure
 
     def backend(*a, **k):
         meter = fake_cpu(monkeypatch, STEADY)
@@ -209,7 +209,7 @@ def _no_nvml(monkeypatch):
     import pynvml
     from fake_nvml import FakeClock, FakeGpu
 
-    from estimator.measure import nvml as nvml_mod
+    from estimator.device import nvml as nvml_mod
     monkeypatch.setattr(nvml_mod, "_import_pynvml",
                         FakeGpu(FakeClock(), init_error=pynvml.NVML_ERROR_LIBRARY_NOT_FOUND).module)
 
@@ -219,7 +219,7 @@ def test_a_tracked_run_that_names_a_gpu_and_measures_the_cpu_says_so_as_a_failur
     failures empty (calibrate --device 3 refuses the same)."""
     from track_fakes import Clock, run_steps
 
-    from estimator.measure.track import track
+    from estimator.monitor.track import track
     _no_nvml(monkeypatch)
     monkeypatch.delenv("CUDA_VISIBLE_DEVICES", raising=False)
     clock = Clock()
@@ -237,7 +237,7 @@ def test_a_tracked_run_on_nvml_alone_says_it_is_timed_only_and_what_to_ask_for(m
     """Audit 9: backend='nvml' fell back to time only while its message said the CPU backend still works."""
     from track_fakes import Clock, run_steps
 
-    from estimator.measure.track import track
+    from estimator.monitor.track import track
     _no_nvml(monkeypatch)
     clock = Clock()
     with track(total_steps=20, backend="nvml", clock=clock, print_report=False) as run:
@@ -257,8 +257,8 @@ def test_a_command_calibrated_on_the_cpu_is_given_no_gpu_number(monkeypatch, tmp
     from track_fakes import FakeMeter
 
     from estimator.io.datafiles import default_profiles
-    from estimator.measure import calibration_command as cc
-    from estimator.measure.track_markers import ENV_TRACK_DEVICE
+    from estimator.monitor import calibration_command as cc
+    from estimator.monitor.track_markers import ENV_TRACK_DEVICE
     fake_cpu(monkeypatch, STEADY)
     monkeypatch.delenv(ENV_TRACK_DEVICE, raising=False)
     seen = tmp_path / "env.txt"

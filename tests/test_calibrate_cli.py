@@ -15,10 +15,10 @@ from fake_nvml import FakeClock
 from track_fakes import FakeMeter
 
 from estimator.cli import main
+from estimator.device import matmul_bench as mb
+from estimator.device.base import TimerBackend
 from estimator.io.datafiles import default_profiles, load_profile_file
-from estimator.measure import matmul_bench as mb
-from estimator.measure.base import TimerBackend
-from estimator.measure.calibration_run import calibrate_builtin
+from estimator.monitor.calibration_run import calibrate_builtin
 
 ROOT = Path(__file__).resolve().parents[1]
 SUMMARY_KEYS = {"achieved_flops_per_s", "mean_power_w", "energy_j", "duration_s", "power_source", "device_name"}
@@ -311,12 +311,12 @@ def test_table_output_says_the_window_includes_start_up(tmp_path, capsys):
     out, err = capsys.readouterr()
     assert code == 0, err
     assert "note          the measured window is the whole command, start-up included" in out
-    assert "estimator.measure.track" in out
+    assert "estimator.monitor.track" in out
 
 
 @pytest.mark.slow
 def test_a_tracked_command_is_measured_over_its_steady_steps_only(tmp_path, capsys):
-    """examples/train_numpy.py uses estimator.measure.track: the profile comes from its steady steps (its
+    """examples/train_numpy.py uses estimator.monitor.track: the profile comes from its steady steps (its
     own measured power), not from the whole command with the interpreter's start-up."""
     flops = 3e10
     code = main(["calibrate", "--backend", "cpu", "--flops", str(flops), "--out", str(tmp_path / "t.toml"),
@@ -326,7 +326,7 @@ def test_a_tracked_command_is_measured_over_its_steady_steps_only(tmp_path, caps
     assert code == 0, err
     s = json.loads(out)
     assert "final loss" in err  # the child's stdout, sent to stderr
-    assert s["window"] == "steady state (estimator.measure.track)"
+    assert s["window"] == "steady state (estimator.monitor.track)"
     details = load_profile_file(tmp_path / "t.toml").calibration["details"]
     steady, done = details["steady_steps"], details["steps_done"]
     assert done == 200 and 100 <= steady <= 200

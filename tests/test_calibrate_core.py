@@ -17,8 +17,8 @@ from estimator.core.calibration.calibrate import (
 )
 from estimator.core.hardware.base_profile import GPU_NAME_TO_PROFILE, guess_base_profile
 from estimator.core.hardware.reader import profile_from_dict
+from estimator.device.base import Measurement
 from estimator.io.datafiles import default_profiles, load_power_fits, load_utilization_model
-from estimator.measure.base import Measurement
 
 CPU = default_profiles().get("cpu-server-2s-epyc")  # fp32 peak 7.0656e12, fp64 3.5328e12
 H100 = default_profiles().get("h100-sxm")
@@ -284,6 +284,6 @@ def test_an_estimate_on_the_built_in_workloads_profile_says_its_speed_is_matrix_
     assert "estimate on the base profile (h100-sxm) for the fit to published whole runs" in note
     assert notes({"workload_flops": 1e15, "command": "python train.py"}) == []          # the user's own run
     # a profile that track writes from the user's training loop has no command, and is no matrix workload (review)
-    assert notes({"workload_flops": 1e15}, method="estimator.measure.track: 500 steady steps") == []
+    assert notes({"workload_flops": 1e15}, method="estimator.monitor.track: 500 steady steps") == []
     assert notes({"workload_flops": 1e15}, utilization=0.3) == []                       # a utilisation given
     assert notes({"workload_flops": 1e15}, hours=1e6, devices=1) == []                  # a known run's time

@@ -217,8 +217,8 @@ def test_serving_on_a_calibrated_profile_says_it_does_not_use_the_measurements(t
     """Calibrate audit: `inference` on a calibrated profile gave the base profile's numbers (power at a
     fraction of TDP against a measured 7.8 W) without a word."""
     from estimator.core.calibration.calibrate import Throughput, calibrated_profile_data
+    from estimator.device.base import Measurement
     from estimator.io.calibration_io import write_profile
-    from estimator.measure.base import Measurement
     from estimator.services import limits
     base = default_profiles().get("a100-sxm-80gb")
     m = Measurement(2.0, 400.0, 200.0, "nvml", False, "NVIDIA A100-SXM4-80GB", "nvml", {})

@@ -10,7 +10,7 @@ import pytest
 
 from estimator.core.base.errors import InputError
 from estimator.io import datafiles, paths
-from estimator.measure import calibration_run as cr
+from estimator.monitor import calibration_run as cr
 
 ROOT = Path(__file__).resolve().parents[1]
 LOG = ("timestamp,project_name,run_id,duration,cpu_energy,gpu_energy,ram_energy,gpu_count,gpu_model,"

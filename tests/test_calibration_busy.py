@@ -22,12 +22,12 @@ from estimator.core.calibration.checks import (
     check_miss_warning,
     missed_checks,
 )
+from estimator.device import machine_load
+from estimator.device import matmul_bench as mb
+from estimator.device.machine_load import LoadReading, busy_warning
 from estimator.io.datafiles import default_profiles
-from estimator.measure import calibration_command as cc
-from estimator.measure import machine_load
-from estimator.measure import matmul_bench as mb
-from estimator.measure.calibration_run import CalibrationResult, calibrate_builtin
-from estimator.measure.machine_load import LoadReading, busy_warning
+from estimator.monitor import calibration_command as cc
+from estimator.monitor.calibration_run import CalibrationResult, calibrate_builtin
 
 BASE = "cpu-server-2s-epyc"
 BUSY = LoadReading(11.8, 2)  # the finding's machine
@@ -194,7 +194,7 @@ def steady_child(batch_means_s) -> dict:
 
 
 def run_command_calibration(monkeypatch, load, child=None, holdout_flops_per_s=1.75e11):
-    from estimator.measure import track_markers
+    from estimator.monitor import track_markers
     fake_cpu(monkeypatch, STEADY, holdout_flops_per_s)
     monkeypatch.setattr(track_markers, "read_track_file",
                         lambda path: track_markers.TrackFile(child, 100 if child else 0, 1 if child else 0))
@@ -238,7 +238,7 @@ def test_a_command_whose_steady_halves_disagree_warns(monkeypatch):
 # --- the CLI shows them ----------------------------------------------------------------------------
 
 def test_the_cli_prints_the_warning_last_and_puts_it_in_the_json(monkeypatch, tmp_path, capsys):
-    import estimator.measure as measure
+    import estimator.device.backends as measure
     monkeypatch.setattr(machine_load, "read_load", readings(BUSY, IDLE, BUSY, IDLE))
     monkeypatch.setattr(measure, "open_backend", lambda *a, **k: fake_cpu(monkeypatch, STEADY))
     out = tmp_path / "busy.toml"
@@ -253,7 +253,7 @@ def test_the_cli_prints_the_warning_last_and_puts_it_in_the_json(monkeypatch, tm
 
 
 def test_the_cli_prints_no_warning_for_an_idle_steady_run(monkeypatch, tmp_path, capsys):
-    import estimator.measure as measure
+    import estimator.device.backends as measure
     monkeypatch.setattr(machine_load, "read_load", readings(IDLE, IDLE))
     monkeypatch.setattr(measure, "open_backend", lambda *a, **k: fake_cpu(monkeypatch, STEADY))
     assert main(["calibrate", "--backend", "cpu", "--seconds", "1", "--out", str(tmp_path / "idle.toml")]) == 0
@@ -284,7 +284,7 @@ def test_the_calibrate_page_shows_the_warnings_of_its_cpu_run(monkeypatch, fp32,
     pytest.importorskip("streamlit")
     from apptest_pages import run_page
 
-    import estimator.measure as measure
+    import estimator.device.backends as measure
     monkeypatch.setattr(machine_load, "read_load", readings(*load))
     monkeypatch.setattr(measure, "open_backend", lambda *a, **k: fake_cpu(monkeypatch, fp32))
     at = run_page("calibrate", {"cal_seconds": "1"})

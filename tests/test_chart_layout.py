@@ -9,8 +9,9 @@ import json
 import pandas as pd
 import pytest
 
-from app_pages import charts, lecture, style
-from app_pages.limits import growth_chart
+from app_pages.pages import lecture
+from app_pages.pages.limits import growth_chart
+from app_pages.ui import charts, style
 from estimator.laws import trends
 from estimator.services import limits
 from tests.apptest_pages import run_page
@@ -74,7 +75,7 @@ def _layers(spec: dict) -> list[dict]:
 def test_the_serving_charts_legend_is_filled_and_hollow_like_its_points():
     """The legend had one symbol style for both predictors while the points were filled and hollow:
     the stroke and the fill now encode the predictor, and Vega-Lite draws them as one legend."""
-    from app_pages import accuracy_serving as page
+    from app_pages.pages import accuracy_serving as page
     doc = page.inference_document()
     for key, *_ in page.INFERENCE_QUANTITIES:
         spec = page.inference_chart(page.inference_frame(doc, key), key).to_dict()
@@ -91,7 +92,7 @@ def test_the_serving_charts_legend_is_filled_and_hollow_like_its_points():
 def test_both_chinchilla_splits_show_on_the_loss_chart():
     """The two splits' losses lie within a few thousandths, so one plain line hid the other: the
     first is drawn wide and pale, the second thin and dashed above it, and the page says why."""
-    from app_pages import limits as page
+    from app_pages.pages import limits as page
     from estimator.laws import scaling
     assert 0 < page.loss_gap() < 0.01
     spec = page.loss_chart("fit", 1e22, 2.0).to_dict()
@@ -123,7 +124,7 @@ def test_a_series_legend_takes_two_columns_only_on_a_wide_plot():
 def test_the_loss_curve_runs_through_the_scenarios_point(flops):
     """A budget outside the chart's usual 1e18–1e28 FLOPs (0.001 kWh buys 3.4e14) drew its point
     away from the curves: the curves now reach a decade past it either way."""
-    from app_pages import limits as page
+    from app_pages.pages import limits as page
     grid = page.loss_grid(flops)
     assert grid[0] < flops < grid[-1]
     assert grid[0] <= page.LOSS_GRID_FLOPS[0] and grid[-1] >= page.LOSS_GRID_FLOPS[-1]
@@ -134,7 +135,7 @@ def test_log_ticks_keep_ten_to_the_zero_and_give_one_value_a_decade():
     and one exact power of ten gave a single tick, a domain of zero width."""
     import math
 
-    from app_pages.charts import LOG_AXIS_MAX_TICKS, log_ticks
+    from app_pages.ui.charts import LOG_AXIS_MAX_TICKS, log_ticks
     ticks = log_ticks(0.5, 2e14)
     exps = [round(math.log10(t)) for t in ticks]
     assert 0 in exps and ticks[0] <= 0.5 and ticks[-1] >= 2e14 and len(ticks) <= LOG_AXIS_MAX_TICKS + 1

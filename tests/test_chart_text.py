@@ -1,4 +1,4 @@
-"""Each chart's text alternative (app_pages/chart_text.py): what a screen reader announces for it, from
+"""Each chart's text alternative (app_pages/ui/chart_text.py): what a screen reader announces for it, from
 the chart's own spec (audit A5: every chart was "Vega visualization"). The browser check that the label
 reaches the page is in tests/test_browser_a11y.py."""
 
@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 from apptest_pages import run_page
 
-from app_pages import chart_text, charts, lecture
+from app_pages.pages import lecture
+from app_pages.ui import chart_text, charts
 
 BARS = pd.DataFrame({"what": ["AlphaGo", "brain"], "w": [1e6, 20.0]})
 LINES = pd.DataFrame({"year": [2020, 2021, 2020, 2021], "v": [1, 2, 1, 3], "series": ["a", "a", "b", "b"]})

@@ -87,7 +87,7 @@ def test_each_miss_shows_its_diagnosis_first_and_in_full():
     for r in misses:
         assert r["likely_reason"].startswith("achieved ")
     at = run_page("accuracy")
-    from app_pages.common import md_escape
+    from app_pages.ui.common import md_escape
     shown = [m.value for m in at.markdown]
     longest = max(misses, key=lambda r: len(r["likely_reason"]))
     assert len(longest["likely_reason"]) > 700  # the old 700-character cut fell inside it
@@ -188,8 +188,8 @@ def test_a_missing_figure_has_no_basis_and_a_single_measurement_is_stated_not_ex
     """Review: range_basis said "exact" for a cost without a price (null) and for a calibration's one
     measurement (a zero-width range that is not known exactly)."""
     from estimator.core.calibration.calibrate import Throughput, calibrated_profile_data
+    from estimator.device.base import Measurement
     from estimator.io.calibration_io import write_profile
-    from estimator.measure.base import Measurement
     from estimator.report.export import to_csv
     est = api.run(hardware="gtx-580", flops=1e20).estimate
     assert est.cost_usd is None and est.basis("cost_usd") is None
@@ -213,7 +213,7 @@ def test_a_missing_figure_has_no_basis_and_a_single_measurement_is_stated_not_ex
 def test_every_compare_output_names_the_precision_each_profile_ran_at(capsys):
     """Each profile runs at its own default precision (the V100's fp16, the CPU's fp32) unless one is
     given: the text table, the JSON rows, the CSV and the app's table say which."""
-    from app_pages.compare import table_of
+    from app_pages.pages.compare import table_of
     ids = ["a100-sxm-80gb", "v100-sxm2", "cpu-server-2s-epyc"]
     expected = {h: api.run(hardware=h, flops=1e21).estimate.precision for h in ids}
     assert len(set(expected.values())) >= 2  # the point: they differ

@@ -180,7 +180,7 @@ def test_a_reference_points_row_reads_times_its_count(capsys):
     assert "brain (reference point, × 1)" in out
     rep = api.compare(["h100-sxm", "brain"], flops=1e21, devices=8)
     assert [reference_words(r) for r in rep.results] == ["", "reference point, × 8"]
-    from app_pages.compare import table_of  # the app's Reference column says the same
+    from app_pages.pages.compare import table_of  # the app's Reference column says the same
     df, _ = table_of(rep)
     assert list(df["reference"]) == ["", "reference point, × 8"]
     rc, out, _ = _run(capsys, "compare", "--flops", "1e21", "--hardware", "brain", "--devices", "8", "--format", "json")

@@ -14,8 +14,8 @@ from estimator.core.base import bounds as B
 from estimator.core.base.errors import InputError, MeasurementError
 from estimator.core.training.sweep import sweep
 from estimator.core.workload.flops import dense_training_flops, generic_training_flops
+from estimator.device.nvml import NvmlBackend
 from estimator.laws import scaling
-from estimator.measure.nvml import NvmlBackend
 from estimator.services import api, limits
 
 SWEEP = dict(peak_flops_per_s=1e14, utilization=0.3, devices=1, power_w=300.0, pue=1.1,

@@ -15,7 +15,7 @@ import pytest
 pytest.importorskip("streamlit")
 from apptest_pages import run_page  # noqa: E402
 
-from app_pages import estimate as estimate_page  # noqa: E402
+from app_pages.pages import estimate as estimate_page  # noqa: E402
 from estimator import __version__  # noqa: E402
 from estimator.core.base.errors import InputError  # noqa: E402
 from estimator.core.base.units import S_PER_DAY, S_PER_HOUR  # noqa: E402

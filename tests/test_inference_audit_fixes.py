@@ -61,8 +61,8 @@ def test_a_full_batch_is_one_querys_steps_and_a_fuller_run_has_no_note():
 
 
 def test_the_apps_defaults_and_the_lecture_still_fill_their_batches():
-    from app_pages import inference as page
-    from app_pages import lecture
+    from app_pages.pages import inference as page
+    from app_pages.pages import lecture
     from estimator.core.serving.estimate import DEFAULT_BATCH_SIZE
     assert limits.inference_report(hardware=page.DEFAULT_HARDWARE, params=7e9, tokens=page.DEFAULT_TOKENS,
                                    batch_size=DEFAULT_BATCH_SIZE).result.batch_size == 1

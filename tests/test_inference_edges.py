@@ -272,7 +272,7 @@ def test_the_combined_row_and_illustrative_rows_have_short_chart_labels():
     """Review: the combined row's axis label was 92 characters, and a chosen setting and an
     illustrative one looked the same on the chart's axis."""
     pytest.importorskip("streamlit")
-    from app_pages.inference_charts import technique_table
+    from app_pages.pages.inference_charts import technique_table
     from estimator.services.limits import inference_report
     rep = inference_report(hardware="h100-sxm", tokens=1e9, model="llama-3-70b", bits=8, sparsity=0.5,
                            student_params=7e9)

@@ -11,7 +11,7 @@ import pytest
 pytest.importorskip("streamlit")
 from apptest_pages import run_page  # noqa: E402
 
-from app_pages import inference as page  # noqa: E402
+from app_pages.pages import inference as page  # noqa: E402
 from estimator.cli import main  # noqa: E402
 from estimator.core.base.units import MS_PER_S  # noqa: E402
 from estimator.core.serving.compression import BASIS_WORDS  # noqa: E402

@@ -8,8 +8,11 @@ import pytest
 pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from app_pages.inputs_links import address_keys  # noqa: E402
-from app_pages.inputs_placeholders import PresetInputs, sig  # noqa: E402
+from app_pages.inputs.links import address_keys  # noqa: E402
+from app_pages.inputs.placeholders import (
+    PresetInputs,
+    sig,  # noqa: E402
+)
 from estimator.io.datafiles import load_presets  # noqa: E402
 
 TIMEOUT_S = 60
@@ -18,10 +21,10 @@ TIMEOUT_S = 60
 def _sections_script() -> None:  # run by AppTest as its own script: each section, one after the other
     import streamlit as st
 
-    from app_pages.inputs_hardware import draw_hardware, draw_hardware_use
-    from app_pages.inputs_memory import draw_memory
-    from app_pages.inputs_site import draw_footprint, draw_grid, draw_prices
-    from app_pages.inputs_workload import draw_workload
+    from app_pages.inputs.hardware import draw_hardware, draw_hardware_use
+    from app_pages.inputs.memory import draw_memory
+    from app_pages.inputs.site import draw_footprint, draw_grid, draw_prices
+    from app_pages.inputs.workload import draw_workload
 
     side = st.sidebar
     workload = draw_workload(side, side, lecture=False)
@@ -43,7 +46,7 @@ def _sections_script() -> None:  # run by AppTest as its own script: each sectio
 def _draw_inputs_script() -> None:  # run by AppTest as its own script: the composed sidebar
     import streamlit as st
 
-    from app_pages.inputs import draw_inputs
+    from app_pages.inputs.sidebar import draw_inputs
 
     drawn = draw_inputs()
     st.session_state["_drawn"] = (drawn.workload, drawn.preset_id, drawn.hardware, dict(drawn.run_kwargs),

@@ -87,7 +87,7 @@ def test_fifty_years_keeps_the_default_decade():
 
 
 def test_the_first_slides_brain_years_are_one_v100s_and_name_the_real_runs():
-    from app_pages import lecture
+    from app_pages.pages import lecture
     at = _page("lecture", {"claim": "gpt3-v100"})
     est = api.run(preset_id="lambda-gpt3-v100").estimate
     one_v100 = next(x for x in est.equivalents if x.key == "brain_years").value
@@ -216,7 +216,7 @@ def test_the_compression_axis_title_fits_a_phone_at_lecture_size():
     chart; beside bar labels of ``NARROW_BAND_LABEL_LIMIT_PX`` and ~20 px of ticks, the plot is ~218 px;
     at ``LECTURE_CHART_FONT_PX`` a character takes up to ~0.6 em. One line: a second ran the slide past
     720 px at 1280 (tests/test_browser.py)."""
-    from app_pages import style
+    from app_pages.ui import style
     at = _page("lecture", {"claim": "compression"})
     title = json.loads(at.get("vega_lite_chart")[0].proto.spec)["encoding"]["x"]["title"]
     plot_px = 358 - style.NARROW_BAND_LABEL_LIMIT_PX - 20
@@ -228,7 +228,7 @@ def test_the_compression_axis_title_fits_a_phone_at_lecture_size():
 
 
 def test_the_first_slide_reads_its_price_and_its_ranges_level():
-    from app_pages import lecture
+    from app_pages.pages import lecture
     est = api.run(preset_id="lambda-gpt3-v100").estimate
     assert lecture.price_caption(est) == "at $1.48 per GPU-hour"
     assert lecture.price_caption(api.run(preset_id="lambda-gpt3-v100", price_usd_per_device_hour=2.5).estimate) \

@@ -75,7 +75,7 @@ def test_the_trend_says_what_its_range_and_its_algorithms_column_are(capsys):
 
 def test_the_profiles_table_puts_the_figures_before_the_long_name():
     pytest.importorskip("streamlit")
-    from app_pages import profiles as page
+    from app_pages.pages import profiles as page
     from estimator.io.datafiles import default_profiles
     cols = list(page.profile_table(default_profiles().profiles.values()).columns)
     assert cols.index("name") > max(cols.index(k) for k in ("memory_gb", "power_w", "utilization", "price_usd_h", "pue"))

@@ -1,5 +1,5 @@
 """The built-in GPU workload times the device, not the host's round trip: each rep queues enough
-products to amortise one synchronisation (estimator/measure/matmul_bench.py, GPU_FLOPS_PER_SYNC).
+products to amortise one synchronisation (estimator/device/matmul_bench.py, GPU_FLOPS_PER_SYNC).
 
 A real H200 (benchmarks/gpu_check.sh, 2026-11-26) showed why: with a synchronisation after every
 product, 1024² bf16 products measured 0.10 PFLOP/s where 8192² ones measured 0.66. Here a fake
@@ -17,7 +17,7 @@ import types
 
 import pytest
 
-from estimator.measure import matmul_bench as mb
+from estimator.device import matmul_bench as mb
 
 DEVICE_FLOPS_PER_S = 1e15   # the fake GPU's speed, every size alike
 SYNC_S = 20e-6              # the fake host's launch-and-wait round trip (the H200's 1024² figure, rounded)

@@ -26,13 +26,13 @@ from estimator.core.base.errors import InputError, MeasurementError
 from estimator.core.base.units import J_PER_KWH
 from estimator.core.training.estimate import estimate
 from estimator.core.workload.scenario import Scenario
+from estimator.device import matmul_bench as mb
+from estimator.device.base import TimerBackend
 from estimator.io.datafiles import default_profiles, load_profile_file
-from estimator.measure import calibration_command as cc
-from estimator.measure import matmul_bench as mb
-from estimator.measure.base import TimerBackend
-from estimator.measure.calibration_run import calibrate_builtin
-from estimator.measure.track import track
-from estimator.measure.track_markers import ENV_TRACK_FILE, read_track_file
+from estimator.monitor import calibration_command as cc
+from estimator.monitor.calibration_run import calibrate_builtin
+from estimator.monitor.track import track
+from estimator.monitor.track_markers import ENV_TRACK_FILE, read_track_file
 from estimator.report import humanize as hz
 from estimator.report import track_report as track_rep
 
@@ -42,7 +42,7 @@ CPU = default_profiles().get("cpu-server-2s-epyc")
 
 def no_codecarbon(monkeypatch) -> None:
     """This machine as one without CodeCarbon: the CPU backend is a timer."""
-    monkeypatch.setattr("estimator.measure.cpu.codecarbon_available", lambda: False)
+    monkeypatch.setattr("estimator.device.cpu.codecarbon_available", lambda: False)
     monkeypatch.setattr("estimator.io.paths.codecarbon_available", lambda: False)
 
 
@@ -159,7 +159,7 @@ def test_a_command_with_two_tracked_runs_takes_its_flops_over_the_whole_command(
     assert result.window == "whole command"
     assert result.data["calibration"]["achieved_flops_per_s"] == pytest.approx(1e9 / result.measurement.duration_s)
     assert result.measurement.details["tracked_runs"] == 2
-    assert any(n.startswith("the command ran 2 tracked runs (estimator.measure.track): the FLOPs given are the whole "
+    assert any(n.startswith("the command ran 2 tracked runs (estimator.monitor.track): the FLOPs given are the whole "
                             "command's") for n in result.notes)
 
 
@@ -199,7 +199,7 @@ def test_ctrl_c_reads_the_open_window_and_the_report_says_what_is_predicted():
             run_steps(run, clock, [0.01] * 1500)
             raise KeyboardInterrupt
     text = out.getvalue()
-    assert text.startswith("estimator.measure.track: interrupted, step 1,500 of 10,000 (15%)")
+    assert text.startswith("estimator.monitor.track: interrupted, step 1,500 of 10,000 (15%)")
     lines = {line[2:14].strip(): line for line in text.splitlines()[1:]}
     assert " predicted (80%" in lines["whole run"] and " predicted (80%" in lines["CO₂e"]
     assert f"{hz.energy(1500 / J_PER_KWH)} measured so far" in lines["energy"]
@@ -212,7 +212,7 @@ def test_a_finished_runs_report_does_not_call_its_figures_predicted():
     with track(total_steps=300, backend=FakeMeter(clock), clock=clock, stream=out) as run:
         run_steps(run, clock, WARMUP + [0.01] * 297)
     text = out.getvalue()
-    assert text.startswith("estimator.measure.track: finished, step 300 of 300") and "predicted" not in text
+    assert text.startswith("estimator.monitor.track: finished, step 300 of 300") and "predicted" not in text
     assert f"{hz.energy(100.0 * run.predict().elapsed_s / J_PER_KWH)} measured;" in text
 
 
@@ -325,7 +325,7 @@ def test_the_save_button_names_the_real_folder_and_a_command_that_works(calibrat
 
 def test_without_nvml_the_message_says_what_the_cpu_backend_really_measures(monkeypatch):
     from estimator.core.base.errors import BackendUnavailable
-    from estimator.measure.nvml import NvmlBackend
+    from estimator.device.nvml import NvmlBackend
     missing = FakeGpu(FakeClock(), init_error=pynvml.NVML_ERROR_LIBRARY_NOT_FOUND).module()
     with pytest.raises(BackendUnavailable, match="the CPU backend still works \\(its power through CodeCarbon\\)"):
         NvmlBackend(missing)
@@ -335,13 +335,13 @@ def test_without_nvml_the_message_says_what_the_cpu_backend_really_measures(monk
     assert "still works" not in str(e.value)
     assert str(e.value).endswith("the CPU backend measures time only here: CodeCarbon, which reads the CPU's power, "
                                  "is not installed (`pip install codecarbon`)")
-    from estimator.measure import backend_status
+    from estimator.device.backends import backend_status
     _, cpu = backend_status(missing)
     assert not cpu.available and "a CPU calibration, which needs the CPU's power, is refused" in cpu.detail
 
 
 def test_a_tracked_run_on_the_cpu_without_codecarbon_says_time_only(monkeypatch):
-    from estimator.measure import nvml as nvml_mod
+    from estimator.device import nvml as nvml_mod
     no_codecarbon(monkeypatch)
     monkeypatch.setattr(nvml_mod, "_import_pynvml",
                         FakeGpu(FakeClock(), init_error=pynvml.NVML_ERROR_LIBRARY_NOT_FOUND).module)
@@ -389,5 +389,5 @@ def test_a_run_that_ran_no_step_says_so_not_finished():
         with track(total_steps=total, backend="none", stream=out) as run:
             pass
         first = out.getvalue().splitlines()[0]
-        assert first.startswith("estimator.measure.track: no steps ran, step 0") and "finished" not in first
+        assert first.startswith("estimator.monitor.track: no steps ran, step 0") and "finished" not in first
         assert track_rep.format_report(run._prediction(), run.settings, final=True, status="stopped") == out.getvalue().rstrip("\n")

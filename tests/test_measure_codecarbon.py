@@ -9,15 +9,15 @@ import pytest
 
 from estimator.core.base.errors import BackendUnavailable, MeasurementError
 from estimator.core.base.units import BYTES_PER_GB
-from estimator.measure import open_backend
-from estimator.measure.base import (
+from estimator.device.backends import open_backend
+from estimator.device.base import (
     CODECARBON_CONSTANT_ESTIMATE,
     CODECARBON_CPU_LOAD_ESTIMATE,
     CODECARBON_RAPL,
     TimerBackend,
     UnavailableBackend,
 )
-from estimator.measure.codecarbon_backend import CodeCarbonBackend, cpu_power_source
+from estimator.device.codecarbon_backend import CodeCarbonBackend, cpu_power_source
 
 
 class CPU:  # CodeCarbon's hardware classes are recognised by name

@@ -11,11 +11,11 @@ from fake_nvml import FakeClock, FakeGpu
 
 from estimator.cli.main import main
 from estimator.core.base.errors import BackendUnavailable, GpuPresentError, InputError
-from estimator.measure import nvml as nvml_mod
-from estimator.measure import open_backend
-from estimator.measure.nvml import NvmlBackend, visible_gpu
-from estimator.measure.track_markers import ENV_TRACK_DEVICE
-from estimator.measure.track_setup import device_index
+from estimator.device import nvml as nvml_mod
+from estimator.device.backends import open_backend
+from estimator.device.nvml import NvmlBackend, visible_gpu
+from estimator.monitor.track_markers import ENV_TRACK_DEVICE
+from estimator.monitor.track_setup import device_index
 
 
 def open_(gpu: FakeGpu, **kw) -> NvmlBackend:
@@ -173,7 +173,7 @@ def test_a_device_without_nvml_or_with_the_cpu_backend_is_refused_not_ignored(mo
     code = main(["calibrate", "--backend", "cpu", "--device", "0", "--seconds", "1"])
     err = capsys.readouterr().err
     assert code == 2 and err == "error: --device picks an NVIDIA GPU, and --backend cpu measures the CPU: give one of them\n"
-    from estimator.measure.track import track  # the same rule for a tracked run (review)
+    from estimator.monitor.track import track  # the same rule for a tracked run (review)
     with pytest.raises(InputError, match="device_index picks an NVIDIA GPU, and backend='cpu' measures the CPU"):
         track(total_steps=10, backend="cpu", device_index=1)
     monkeypatch.setenv(ENV_TRACK_DEVICE, "0")  # calibrate -- CMD on a GPU sets it; with backend="cpu" it is not the user's choice
@@ -206,7 +206,7 @@ def test_a_command_ends_when_it_ends_not_at_the_next_poll():
     import sys
     import time
 
-    from estimator.measure.calibration_command import run_command
+    from estimator.monitor.calibration_command import run_command
     seen = []
     t0 = time.monotonic()
     assert run_command([sys.executable, "-c", "pass"], progress=seen.append, poll_s=60.0) == 0
@@ -241,7 +241,7 @@ def test_an_index_past_nvmls_count_hides_the_gpus_as_cuda_does(monkeypatch):
         open_(FakeGpu(FakeClock(), count=2))
     backend = open_backend("auto", nvml_module=FakeGpu(FakeClock(), count=2).module())
     assert backend.kind == "cpu" and "names GPU 3" in backend.fallback_reason
-    from estimator.measure import backend_status
+    from estimator.device.backends import backend_status
     nvml, _ = backend_status(FakeGpu(FakeClock(), count=2).module())  # the Calibrate page's list: no crash
     assert not nvml.available and "names GPU 3" in nvml.detail
 

@@ -1,5 +1,5 @@
 """Structure audit (1a #2, #5, 2d #5): mean power = energy ÷ duration has one guarded home,
-``estimator.measure.base.mean_power_w``, used by every backend and the CodeCarbon log import; the
+``estimator.device.base.mean_power_w``, used by every backend and the CodeCarbon log import; the
 built-in workload's hour limit is enforced; track()'s site, precision and stream checks."""
 
 import math
@@ -11,13 +11,13 @@ from fake_nvml import FakeClock, FakeGpu
 
 from estimator.core.base.errors import InputError, MeasurementError
 from estimator.core.base.units import S_PER_HOUR
+from estimator.device.base import mean_power_w
+from estimator.device.codecarbon_backend import CodeCarbonBackend
+from estimator.device.matmul_bench import check_seconds
+from estimator.device.nvml import NvmlBackend
 from estimator.io.calibration_io import CodeCarbonRun, measurement_from_codecarbon
-from estimator.measure import track_setup as setup
-from estimator.measure.base import mean_power_w
-from estimator.measure.codecarbon_backend import CodeCarbonBackend
-from estimator.measure.matmul_bench import check_seconds
-from estimator.measure.nvml import NvmlBackend
-from estimator.measure.track import track
+from estimator.monitor import track_setup as setup
+from estimator.monitor.track import track
 
 RUN = CodeCarbonRun(source="emissions.csv", columns=30, run_id="abcdef1234", project_name="p", timestamp="",
                     duration_s=10.0, cpu_energy_j=300.0, gpu_energy_j=4000.0, ram_energy_j=100.0, gpu_count=2,

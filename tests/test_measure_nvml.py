@@ -11,10 +11,10 @@ from fake_nvml import FakeClock, FakeGpu, api_mismatches
 
 from estimator.cli import main
 from estimator.core.base.errors import BackendUnavailable, InputError, MeasurementError
-from estimator.measure import nvml as nvml_mod
-from estimator.measure import open_backend
-from estimator.measure.base import NVML_ENERGY_COUNTER, NVML_POWER_POLLING
-from estimator.measure.nvml import NvmlBackend, Sample, energy_from_samples
+from estimator.device import nvml as nvml_mod
+from estimator.device.backends import open_backend
+from estimator.device.base import NVML_ENERGY_COUNTER, NVML_POWER_POLLING
+from estimator.device.nvml import NvmlBackend, Sample, energy_from_samples
 
 # The fake (tests/fake_nvml.py) is held to the real pynvml API and runs on a FakeClock: each
 # window below is driven step by step (poll_in_thread=False), so every number is exact.
@@ -220,7 +220,7 @@ def test_auto_falls_back_to_the_cpu_and_says_why():
 
 
 def test_backend_status_says_which_meters_this_machine_has():
-    from estimator.measure import backend_status
+    from estimator.device.backends import backend_status
     gpu = FakeGpu(FakeClock(), count=2)
     nvml, cpu = backend_status(gpu.module())
     assert nvml.available and nvml.detail.startswith(
@@ -237,7 +237,7 @@ def test_backend_status_says_which_meters_this_machine_has():
 
 
 def test_calibrate_backends_lists_them_and_takes_nothing_else(capsys):
-    from estimator.measure import backend_status
+    from estimator.device.backends import backend_status
     assert main(["calibrate", "--backends", "--format", "json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     real = backend_status()  # this machine's own answer: NVML is absent on CI, present on a GPU machine
@@ -376,7 +376,7 @@ def test_the_matmuls_run_on_the_gpu_whose_power_is_read(monkeypatch):
     CUDA_VISIBLE_DEVICES shows, fastest first: on a multi-GPU host the matmuls could run on one GPU
     while the power of another was read. The CUDA device is found by the GPU's UUID."""
     from estimator.core.base.errors import BackendUnavailable
-    from estimator.measure.matmul_bench import cuda_index
+    from estimator.device.matmul_bench import cuda_index
     a, b = "GPU-aaaa-1111", "GPU-bbbb-2222"
     # CUDA lists the two the other way round, UUIDs without NVML's "GPU-" prefix
     assert cuda_index(_FakeCuda(["bbbb-2222", "aaaa-1111"]), 0, a) == 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from app_pages import charts
+from app_pages.ui import charts
 from estimator.services import api
 
 
@@ -36,7 +36,7 @@ def test_a_rule_in_the_right_half_labels_leftwards():
 
 def test_no_bundled_profiles_source_line_is_cut_on_the_estimate_page():
     """Browser audit: the embodied source line in "How this was computed" was cut at 600 characters."""
-    from app_pages.estimate import SOURCE_LINE_LIMIT, source_lines
+    from app_pages.pages.estimate import SOURCE_LINE_LIMIT, source_lines
     from estimator.io.datafiles import default_profiles
     longest = 0
     for pid in default_profiles().profiles:

@@ -126,7 +126,7 @@ def test_library_errors_name_no_flag():
 
 def test_app_hint_names_the_widget():
     pytest.importorskip("streamlit")
-    from app_pages.common import error_text
+    from app_pages.ui.common import error_text
     text = error_text(InputError("no price", field=("price_usd_per_device_hour",)))
     assert text == "no price (set: Price (USD per device-hour))"
     assert not FLAG.search(text)
@@ -135,8 +135,8 @@ def test_app_hint_names_the_widget():
 def test_the_measurement_messages_are_neutral_and_the_cli_adds_its_flags(tmp_path):
     from estimator.cli.main import with_hint
     from estimator.core.base.errors import BackendUnavailable
-    from estimator.measure import calibration_run as cr
-    from estimator.measure.matmul_bench import check_seconds
+    from estimator.device.matmul_bench import check_seconds
+    from estimator.monitor import calibration_run as cr
 
     flags = flag_map(build_parser())
     with pytest.raises(InputError) as e:
@@ -156,7 +156,7 @@ def test_a_bundled_id_gets_a_way_out_that_works_in_every_caller():
     """The app, ``track`` and the CLI share ``checked_out_path``: an id a bundled profile has is
     refused with another id, wherever it would be written, never "set the output to the bundled file"
     (which is refused next) nor "a file outside profiles/" (where it would stand for the bundled device)."""
-    from estimator.measure import calibration_run as cr
+    from estimator.monitor import calibration_run as cr
     with pytest.raises(InputError) as e:
         cr.checked_out_path(None, "h100-sxm")  # the app: neutral words
     msg = str(e.value)

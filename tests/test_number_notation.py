@@ -137,7 +137,7 @@ def test_no_page_writes_e_notation(page, params):
 def test_a_presets_flops_placeholder_and_texts_in_powers_of_ten():
     """Browser audit: the Training FLOPs field read "3.140e+23 (preset)", the Lambda preset's subtitle and the GPT-3
     slide's source "3.14e23 FLOPs"."""
-    from app_pages import preset_workload
+    from app_pages.inputs import preset_workload
     from estimator.services import api
     assert preset_workload.placeholder(api.get_preset("gpt3-175b"), "flops") == "3.14 × 10²³ (preset)"
     assert api.get_preset("lambda-gpt3-v100").description.startswith("3.14 × 10²³ FLOPs on a single V100")

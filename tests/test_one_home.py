@@ -155,7 +155,7 @@ def test_the_cli_json_shows_the_presets_sources_after_an_override(capsys):
 
 def test_inference_has_one_default_hardware_for_the_cli_and_the_app(capsys):
     pytest.importorskip("streamlit")
-    from app_pages import inference as page
+    from app_pages.pages import inference as page
     assert page.DEFAULT_HARDWARE == limits.INFERENCE_DEFAULT_HARDWARE
     d = _cli_json(capsys, "inference", "--model", "llama-2-7b", "--tokens", "1e6", "--format", "json")
     assert d["hardware"] == limits.INFERENCE_DEFAULT_HARDWARE == "a100-sxm-80gb"
@@ -227,8 +227,8 @@ def test_the_app_s_limits_on_pruning_and_doubling_time_are_the_core_s():
     core/base/bounds.py, as the CLI is: a value one accepts, the other accepts."""
     import inspect
 
-    from app_pages import inference as inference_page
-    from app_pages import limits as limits_page
+    from app_pages.pages import inference as inference_page
+    from app_pages.pages import limits as limits_page
     assert "B.SPARSITY.high" in inspect.getsource(inference_page) and "0.99" not in inspect.getsource(inference_page)
     assert "B.DOUBLING_YEARS.high" in inspect.getsource(limits_page)
     with pytest.raises(InputError):

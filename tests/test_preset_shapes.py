@@ -162,7 +162,7 @@ def test_estimate_page_memory_follows_the_presets_shape():
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from apptest_pages import run_page
 
-    from app_pages.common import md_escape
+    from app_pages.ui.common import md_escape
     from estimator.report.export import memory_line
     at = run_page("estimate", {"preset": "bert-base"})
     est = api.run(preset_id="bert-base").estimate

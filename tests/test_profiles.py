@@ -207,7 +207,7 @@ def test_bundled_profiles_are_known_as_such_from_any_working_folder(tmp_path, mo
     bundled id) fail when a command ran from another folder."""
     from estimator.core.base.errors import InputError
     from estimator.io.datafiles import is_bundled
-    from estimator.measure.calibration_run import checked_out_path
+    from estimator.monitor.calibration_run import checked_out_path
     shutil.copy(PROFILES_DIR / "brain.toml", tmp_path / "my-brain.toml")
     monkeypatch.chdir(tmp_path)
     ps = load_profiles(PROFILES_DIR, tmp_path)

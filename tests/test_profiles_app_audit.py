@@ -12,7 +12,7 @@ import pytest
 pytest.importorskip("streamlit")
 from apptest_pages import run_page  # noqa: E402
 
-from app_pages import profile_cache  # noqa: E402
+from app_pages.ui import profile_cache  # noqa: E402
 from estimator.io import datafiles  # noqa: E402
 from estimator.io.paths import PROFILES_DIR  # noqa: E402
 
@@ -131,7 +131,7 @@ def test_compare_page_groups_refusals_of_one_kind(params, lead):
 
 
 def test_the_grouping_keeps_refusals_of_different_kinds_apart():
-    from app_pages.compare import group_failures
+    from app_pages.pages.compare import group_failures
     from estimator.core.base.errors import InputError
     failures = [("a100-sxm-80gb", "the run's year 2010 is before NVIDIA A100 SXM 80GB was released (2020): give a year "
                                   "from 2020 on"),

@@ -90,7 +90,7 @@ def test_a_given_power_says_nothing_of_the_host_in_every_output(cli):
 
 def test_the_compare_page_reads_the_same_field():
     pytest.importorskip("streamlit")
-    from app_pages.compare import table_of
+    from app_pages.pages.compare import table_of
     df, _ = table_of(api.compare(["h100-sxm", "cpu-server-2s-epyc"], flops=1e21, power_w=500))
     assert list(df["host_in_power"]) == ["n/a (given)", "n/a (given)"]
     df, _ = table_of(api.compare(["h100-sxm", "cpu-server-2s-epyc"], flops=1e21))

@@ -31,7 +31,7 @@ def test_profiles_show_gives_the_embodied_figure_estimates_use(capsys):
     code, out, _ = _run(capsys, "estimate", "--flops", "1e21", "--hardware", "a100-sxm-80gb", "--format", "json")
     assert json.loads(out)["assumptions"]["embodied_kg_co2e_per_device"]["value"] == pytest.approx(used.kg_co2e)
     # the Profiles page says the same
-    from app_pages.profiles import embodied_text
+    from app_pages.pages.profiles import embodied_text
     assert embodied_text(p)[0] == "25.2 kg CO₂e per device, basis die-area-model; estimates use 144 kg (range 72 – 288 kg)"
 
 

@@ -309,7 +309,7 @@ def test_without_hardware_or_preset_the_cli_and_the_app_take_the_same_default(ca
     assert code == code2 == 0 and json.loads(out)["wall_clock_s"] == json.loads(out2)["wall_clock_s"]
     from apptest_pages import run_page
 
-    from app_pages import inputs
+    from app_pages.inputs import sidebar as inputs
     assert inputs.DEFAULT_HARDWARE == api.DEFAULT_HARDWARE
     at = run_page("estimate", {"workload": "flops", "flops": "1e23"})
     assert not at.exception and "16.6 years" in [m.value for m in at.metric]

@@ -200,7 +200,7 @@ def test_the_limits_page_draws_a_band_only_for_a_stated_interval(doubling, bande
     pytest.importorskip("streamlit")
     from apptest_pages import run_page
 
-    from app_pages import limits_charts
+    from app_pages.pages import limits_charts
     at = run_page("limits", {"lim": "Trends", "tr_doubling": doubling})
     assert not at.exception and not at.error
     note = limits.trend_report(doubling_years=float(doubling)).summary.price_perf_interval_note

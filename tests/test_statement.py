@@ -380,9 +380,9 @@ def test_no_range_is_printed_with_two_equal_ends(tmp_path):
     """Review: with the water factors given the statement printed "(stated range 2.41 m$^3$--2.41 m$^3$)";
     a calibration's single measurement is one stated figure, printed without a range."""
     from estimator.core.calibration.calibrate import Throughput, calibrated_profile_data
+    from estimator.device.base import Measurement
     from estimator.io.calibration_io import write_profile
     from estimator.io.datafiles import default_profiles
-    from estimator.measure.base import Measurement
     base = default_profiles().get("cpu-server-2s-epyc")
     m = Measurement(2.0, 40.0, 20.0, "codecarbon-rapl", False, "Test CPU", "codecarbon", {})
     data, _ = calibrated_profile_data(base, [Throughput("fp32", 1e11, seconds=1.0)], m, host="one",

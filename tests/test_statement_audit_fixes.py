@@ -17,9 +17,9 @@ from test_statement import _compiles, _statement, _tex_available
 from estimator import __version__
 from estimator.core.base.units import S_PER_HOUR
 from estimator.core.calibration.calibrate import Throughput, calibrated_profile_data
+from estimator.device import base as meters
 from estimator.io.calibration_io import write_profile
 from estimator.io.datafiles import default_profiles, load_sources
-from estimator.measure import base as meters
 from estimator.report import humanize as hz
 from estimator.report.export import memory_line
 from estimator.report.latex_text import latex_escape
@@ -33,7 +33,7 @@ METHOD = "built-in matmul workload (numpy 2.4.6, fp32, sizes 256–1024, codecar
 
 def _calibrated(tmp_path, base_id, flops_per_s, power_w, meter, estimate, device):
     """A profile as `python -m estimator calibrate` writes it (the same function), in ``tmp_path``."""
-    from estimator.measure.base import Measurement
+    from estimator.device.base import Measurement
     base = default_profiles().get(base_id)
     details = {"estimate_note": "CodeCarbon's cpu_load model, not a meter"} if estimate else {}
     m = Measurement(2.0, 2.0 * power_w, power_w, meter, estimate, device, "codecarbon", details)
@@ -113,7 +113,7 @@ def test_a_given_utilisation_or_power_is_not_called_measured(cpu_profile):
 
 
 def test_every_meter_label_has_words():
-    """The labels the statement puts in words are the meters' own (estimator/measure/base.py), which a pure
+    """The labels the statement puts in words are the meters' own (estimator/device/base.py), which a pure
     module may not import."""
     labels = {getattr(meters, n) for n in dir(meters) if n.startswith(("NVML_", "CODECARBON_")) and n.isupper()}
     labels = {x for x in labels if isinstance(x, str)}

@@ -18,9 +18,9 @@ from test_statement_audit_fixes import AT, HOST, METHOD, _calibrated
 from estimator import __version__
 from estimator.cli import main
 from estimator.core.calibration.calibrate import profile_to_dict
+from estimator.device import base as meters
 from estimator.io.calibration_io import write_profile
 from estimator.io.datafiles import default_profiles, load_profile_file
-from estimator.measure import base as meters
 from estimator.report import humanize as hz
 from estimator.report.export import render
 from estimator.report.statement import TIME_INPUTS, statement

@@ -1,4 +1,4 @@
-"""The statistics behind estimator.measure.track (pure): warm-up, batch means, drift, the range's
+"""The statistics behind estimator.monitor.track (pure): warm-up, batch means, drift, the range's
 coverage in simulation, power from the energy windows, and the whole-run prediction's numbers.
 
 The tracker itself (a fake clock, fake meters, the fake NVML, the files, a real training loop) is

@@ -11,7 +11,12 @@ import pytest
 pytest.importorskip("streamlit")
 from apptest_pages import run_page  # noqa: E402
 
-from app_pages import axis_labels, charts, estimate, inference_charts, lecture  # noqa: E402
+from app_pages.pages import (
+    estimate,
+    inference_charts,
+    lecture,  # noqa: E402
+)
+from app_pages.ui import axis_labels, charts
 from estimator.core.base.units import BYTES_PER_GB, J_PER_KWH, MS_PER_S  # noqa: E402
 from estimator.io.datafiles import default_profiles  # noqa: E402
 from estimator.laws import trends  # noqa: E402

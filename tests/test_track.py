@@ -1,4 +1,4 @@
-"""estimator.measure.track: the whole run predicted from its first steps.
+"""estimator.monitor.track: the whole run predicted from its first steps.
 
 The run on a fake clock, energy from a fake meter and from the fake NVML, and measurement
 failures that never stop the training. The files (report, markers, profile) and the real training
@@ -16,11 +16,11 @@ from track_fakes import ALTERNATING, STEP, WARMUP, Clock, FakeMeter, run_steps
 
 from estimator.core.base.errors import InputError, UnknownRegionError
 from estimator.core.base.units import J_PER_KWH, S_PER_HOUR
-from estimator.measure.nvml import NvmlBackend
-from estimator.measure.track import track
+from estimator.device.nvml import NvmlBackend
+from estimator.monitor.track import track
 from estimator.report import track_report as track_rep
 
-TRACK = sys.modules["estimator.measure.track"]  # the module (estimator.measure.track may name the function once re-exported)
+TRACK = sys.modules["estimator.monitor.track"]  # the module (estimator.monitor.track may name the function once re-exported)
 
 # --- the run, on a fake clock --------------------------------------------------------------
 
@@ -84,7 +84,7 @@ def test_a_report_at_a_chosen_step_is_printed_and_its_time_left_out(capsys):
         run_steps(run, clock, [0.02] * 120)
         p = run.predict()
     err = capsys.readouterr().err
-    assert err.count("estimator.measure.track: step ") == 2 and "step 50 of 500 (10%)" in err and "step 100 of 500" in err
+    assert err.count("estimator.monitor.track: step ") == 2 and "step 50 of 500 (10%)" in err and "step 100 of 500" in err
     assert "whole run   " in err and "cost        $" in err and "stopped early, step 120 of 500" in err and "finished" not in err
     assert p.step_s == pytest.approx(0.02) and p.elapsed_s > 120 * 0.02
     assert p.cost_usd == pytest.approx(2.0 * p.wall_clock_s / S_PER_HOUR)  # the price given, not the server's

@@ -1,4 +1,4 @@
-"""estimator.measure.track's files and a real training loop: the saved report (round trip and the
+"""estimator.monitor.track's files and a real training loop: the saved report (round trip and the
 reports refused), the markers that calibrate reads, a calibrated profile written at the end, and
 the numpy and PyTorch examples run as subprocesses. The run itself is in tests/test_track.py.
 """
@@ -16,8 +16,8 @@ from track_fakes import STEP, WARMUP, Clock, FakeMeter, run_steps
 
 from estimator.core.base.errors import InputError
 from estimator.io.datafiles import load_profile_file
-from estimator.measure.track import track
-from estimator.measure.track_markers import ENV_TRACK_FILE, read_track_file
+from estimator.monitor.track import track
+from estimator.monitor.track_markers import ENV_TRACK_FILE, read_track_file
 from estimator.report import track_report as track_rep
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -126,7 +126,7 @@ def test_write_a_calibrated_profile(tmp_path):
     assert prof.calibration["achieved_flops_per_s"] == pytest.approx(2e9 / 0.02)
     assert prof.utilization.default == pytest.approx(1e11 / 7.0656e12)
     assert prof.power.average_w == pytest.approx(150.0) and prof.calibration["details"]["steady_steps"] == 497
-    assert prof.calibration["method"].startswith("estimator.measure.track in the user's training loop")
+    assert prof.calibration["method"].startswith("estimator.monitor.track in the user's training loop")
     other = tmp_path / "other.toml"
     other.write_text("# someone's notes\n")
     with pytest.raises(InputError, match="already holds"):
@@ -186,7 +186,7 @@ def test_numpy_example_predicts_its_total_from_the_first_10_percent(tmp_path):
                            "--data-ms", "10", "--seed", "3", "--backend", "cpu", "--report", str(out)],
                           env={**os.environ, **ONE_THREAD}, capture_output=True, text=True, timeout=180)
     assert proc.returncode == 0, proc.stderr
-    assert "final loss" in proc.stdout and "estimator.measure.track: step 30 of 300 (10%)" in proc.stderr
+    assert "final loss" in proc.stdout and "estimator.monitor.track: step 30 of 300 (10%)" in proc.stderr
     rep = track_rep.parse_report(out.read_bytes(), out.name)
     assert rep.finished and rep.steps_done == 300
     at_10 = next(h for h in rep.history if h["step"] == 30)
@@ -214,7 +214,7 @@ def test_torch_example_runs_or_says_torch_is_missing(tmp_path):
     assert proc.returncode == 0, proc.stderr
     rep = track_rep.parse_report(out.read_bytes(), out.name)
     assert rep.finished and rep.steps_done == 60 and rep.prediction["step_s"] > 0
-    assert "estimator.measure.track: step 6 of 60 (10%)" in proc.stderr
+    assert "estimator.monitor.track: step 6 of 60 (10%)" in proc.stderr
 
 
 def test_an_existing_file_that_is_not_a_report_or_a_profile_is_refused_before_the_run(tmp_path):

@@ -19,17 +19,17 @@ from pathlib import Path
 import pytest
 from track_fakes import TWO_RUNS, WARMUP, Clock, FakeMeter, RealClockMeter, run_steps
 
-import estimator.measure as measure_pkg
+import estimator.device.backends as measure_pkg
 from estimator.core.base.errors import BackendUnavailable, MeasurementError
 from estimator.core.base.units import J_PER_KWH, S_PER_HOUR
 from estimator.core.calibration.track_predict import whole_server_price
 from estimator.core.training.estimate import estimate
 from estimator.core.workload.scenario import Scenario
+from estimator.device.base import TimerBackend
 from estimator.io.datafiles import default_profiles, load_profile_file
-from estimator.measure import calibration_command as cc
-from estimator.measure.base import TimerBackend
-from estimator.measure.track import track
-from estimator.measure.track_markers import ENV_TRACK_FILE, read_track_file
+from estimator.monitor import calibration_command as cc
+from estimator.monitor.track import track
+from estimator.monitor.track_markers import ENV_TRACK_FILE, read_track_file
 from estimator.report import humanize as hz
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -137,7 +137,7 @@ def test_a_profile_from_a_timer_is_refused_when_the_run_starts(tmp_path, monkeyp
 
 
 def test_backend_cpu_without_codecarbon_refuses_a_profile_before_the_training(tmp_path, monkeypatch):
-    monkeypatch.setattr("estimator.measure.cpu.codecarbon_available", lambda: False)
+    monkeypatch.setattr("estimator.device.cpu.codecarbon_available", lambda: False)
     monkeypatch.setattr("estimator.io.paths.codecarbon_available", lambda: False)
     run = track(total_steps=200, flops_per_step=1e9, hardware="cpu-server-2s-epyc", backend="cpu",
                 print_report=False, profile_path=tmp_path / "p.toml")  # the arguments are fine
@@ -180,21 +180,21 @@ def no_total_run(exc: BaseException | None = None) -> str:
 def test_a_run_without_a_total_that_ended_normally_says_measured():
     """nototal.py: "finished, step 300" and then "0.0146 Wh measured so far" in one report."""
     text = no_total_run()
-    assert text.startswith("estimator.measure.track: finished, step 300, ")
+    assert text.startswith("estimator.monitor.track: finished, step 300, ")
     assert f"{hz.energy(300.0 / J_PER_KWH)} measured" in text and "so far" not in text and "predicted" not in text
 
 
 @pytest.mark.parametrize("exc, head", [(KeyboardInterrupt(), "interrupted"), (ValueError("x"), "failed (ValueError)")])
 def test_a_run_without_a_total_that_did_not_end_normally_keeps_so_far(exc, head):
     text = no_total_run(exc)
-    assert text.startswith(f"estimator.measure.track: {head}, step 300, ")
+    assert text.startswith(f"estimator.monitor.track: {head}, step 300, ")
     assert f"{hz.energy(300.0 / J_PER_KWH)} measured so far" in text
 
 
 # --- 4. several tracked runs: why there is no split-half check ----------------------------------------
 
 def test_a_command_with_two_tracked_runs_is_told_why_it_has_no_split_half_check():
-    """two.py: "no check on the command itself … a loop tracked with estimator.measure.track gets a
+    """two.py: "no check on the command itself … a loop tracked with estimator.monitor.track gets a
     split-half check", said to a command whose two loops were tracked."""
     result = cc.calibrate_command(RealClockMeter(), CPU, [sys.executable, "-c", TWO_RUNS], 1e9, holdout_s=0)
     assert result.window == "whole command" and result.checks == ()
@@ -206,7 +206,7 @@ def test_a_command_with_two_tracked_runs_is_told_why_it_has_no_split_half_check(
 
 def test_the_no_check_note_says_what_each_command_did():
     untracked = cc._no_command_check_note(0, None)
-    assert untracked.endswith("a loop tracked with estimator.measure.track gets a split-half check")
+    assert untracked.endswith("a loop tracked with estimator.monitor.track gets a split-half check")
     assert cc._no_command_check_note(1, {"prediction": {}}).endswith(
         "no split-half check either: its tracked run reported no steady state to split in two")
     assert cc._no_command_check_note(1, None).endswith("its tracked run wrote no final report")
@@ -233,8 +233,8 @@ def test_an_early_report_leaves_the_first_window_open_until_it_is_long_enough():
 def test_a_cpu_run_on_a_busy_machine_says_other_work_counts_in_its_energy(monkeypatch):
     """Measure audit: CodeCarbon's CPU power for one 3-s single-core loop read 1.70, 1.73 and 7.53 W on a machine
     other work kept busy, and the run said nothing, where a calibration warns."""
-    from estimator.measure import machine_load
-    from estimator.measure.machine_load import LoadReading
+    from estimator.device import machine_load
+    from estimator.device.machine_load import LoadReading
 
     def run_on(start, end):
         loads = iter((start, end))
@@ -253,8 +253,8 @@ def test_a_cpu_run_on_a_busy_machine_says_other_work_counts_in_its_energy(monkey
 
 def test_a_short_cpu_run_on_a_busy_machine_is_noted_too(monkeypatch):
     """Review: the note needed a window closed before the last one; a run under 1 s has only the last."""
-    from estimator.measure import machine_load
-    from estimator.measure.machine_load import LoadReading
+    from estimator.device import machine_load
+    from estimator.device.machine_load import LoadReading
 
     loads = iter((LoadReading(0.3, 2), LoadReading(3.6, 2)))
     monkeypatch.setattr(machine_load, "read_load", lambda: next(loads))

@@ -97,7 +97,7 @@ def test_compare_fails_only_when_every_profile_fails(capsys):
 
 def test_app_compare_warns_with_the_service_failures():
     pytest.importorskip("streamlit")
-    from app_pages.compare import comparison_table
+    from app_pages.pages.compare import comparison_table
 
     ids = ["h100-sxm", "a100-sxm-80gb"]
     df, errors = comparison_table({"flops": 1e23, "precision": "fp8"}, ids)
@@ -125,7 +125,7 @@ def test_every_json_output_uses_one_writer(capsys):
 def test_compare_rows_are_one_shape_for_the_cli_and_the_app(capsys):
     """The CLI's JSON rows are api.compare_row; the app's table takes hardware, price basis and
     host from the same rows (a price the user gives reads "given" in both)."""
-    from app_pages.compare import comparison_table
+    from app_pages.pages.compare import comparison_table
     from estimator.cli.main import main
     assert main(["compare", "--flops", "1e22", "--hardware", "h100-sxm", "a100-sxm-80gb", "--price-usd-per-hour", "2",
                  "--format", "json"]) == 0
@@ -177,7 +177,7 @@ def test_compare_says_each_devices_utilisation_and_where_it_came_from(capsys):
     """A device with runs takes its family's fit; one without, the centre the fit chose for such
     devices (the 30% rule); the same chip on another board, its family's; a preset's or the user's
     figure says so. The CLI's table and the app's column read the same words."""
-    from app_pages.compare import comparison_table
+    from app_pages.pages.compare import comparison_table
     from estimator.cli.main import main
     ids = ["h100-sxm", "b200", "h200-sxm", "gtx-580", "brain"]
     assert main(["compare", "--flops", "1e22", "--hardware", *ids]) == 0

@@ -1,4 +1,4 @@
-"""A link's parameter that no input of the opened page reads is said and dropped (app_pages/url_check.py)."""
+"""A link's parameter that no input of the opened page reads is said and dropped (app_pages/inputs/url_check.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ pytest.importorskip("streamlit")
 
 from apptest_pages import run_page  # noqa: E402
 
-from app_pages.estimate import headline_values  # noqa: E402
+from app_pages.pages.estimate import headline_values  # noqa: E402
 from estimator.services import api  # noqa: E402
 
 

@@ -7,8 +7,8 @@ import time
 from pathlib import Path
 
 from estimator.core.base.errors import MeasurementError
-from estimator.measure.base import Backend, Measurement
-from estimator.measure.track import Run
+from estimator.device.base import Backend, Measurement
+from estimator.monitor.track import Run
 
 
 class Clock:
@@ -84,7 +84,7 @@ class RealClockMeter(Backend):
 TWO_RUNS = f"""
 import sys, time
 sys.path.insert(0, {str(Path(__file__).resolve().parents[1])!r})
-from estimator.measure.track import track
+from estimator.monitor.track import track
 for _ in range(2):
     with track(total_steps=40, print_report=False) as run:
         for _ in range(40):

@@ -3,7 +3,7 @@
     python -m estimator calibrate [--backend auto|nvml|cpu] [--seconds S] [--out PATH.toml]
                                   [--base PROFILE] [--format table|json]
     python -m estimator calibrate --flops F [--backend …] -- python train.py …
-        (a command that uses estimator.measure.track is measured over its steady-state steps only; with
+        (a command that uses estimator.monitor.track is measured over its steady-state steps only; with
         --format json its own stdout goes to stderr, so stdout holds only the JSON)
     python -m estimator calibrate --from-codecarbon emissions.csv --flops F --base PROFILE
     python -m estimator calibrate --backends [--format json]
@@ -23,10 +23,10 @@ from estimator.core.base.units import FLOPS_PER_GFLOP, FLOPS_PER_TFLOP
 from estimator.core.base.validation import require_whole
 from estimator.core.hardware.base_profile import check_base_kind
 from estimator.core.hardware.profile import PRECISIONS
+from estimator.device.matmul_bench import check_seconds
 from estimator.io.calibration_io import read_codecarbon_csv, select_run, write_profile
 from estimator.io.datafiles import default_profiles
 from estimator.io.paths import CALIBRATED_DIR, CALIBRATED_DIR_ENV
-from estimator.measure.matmul_bench import check_seconds
 from estimator.report import export
 from estimator.report import humanize as hz
 
@@ -79,9 +79,9 @@ KEPT_SUFFIX = ".new"
 
 
 def _out_path(args, profile_id: str) -> Path:
-    """Where to write: see :func:`estimator.measure.calibration_run.checked_out_path`, its messages
+    """Where to write: see :func:`estimator.monitor.calibration_run.checked_out_path`, its messages
     in this command's flags."""
-    from estimator.measure.calibration_run import checked_out_path
+    from estimator.monitor.calibration_run import checked_out_path
     return checked_out_path(args.out, profile_id, args.force, out_name="--out", force_name="--force", id_name="--id",
                             id_example=lambda v: f"e.g. --id {v}")
 
@@ -95,7 +95,7 @@ def _base(args, kind: str, device_name: str):
 
 def cmd_backends(args) -> int:
     """`calibrate --backends`: which meters this machine has (the Calibrate page shows the same)."""
-    from estimator.measure import backend_status
+    from estimator.device.backends import backend_status
     status = backend_status()
     if args.format == "json":
         print(export.dump_json({"backends": [{"backend": s.backend, "available": s.available, "detail": s.detail}
@@ -107,8 +107,8 @@ def cmd_backends(args) -> int:
 
 
 def cmd_calibrate(args):
-    from estimator.measure import calibration_command
-    from estimator.measure import calibration_run as cr
+    from estimator.monitor import calibration_command
+    from estimator.monitor import calibration_run as cr
     cmd = list(args.cmd or [])
     if cmd and cmd[0] == "--":
         cmd = cmd[1:]
@@ -166,7 +166,7 @@ def cmd_calibrate(args):
         if args.region:  # CodeCarbon only logs an unknown country and goes on: check it first
             from estimator.services.api import resolve_grid
             resolve_grid(region=args.region)
-        from estimator.measure import open_backend
+        from estimator.device.backends import open_backend
         backend = open_backend(args.backend or "auto", country_iso_code=args.region, device_index=args.device)
         try:
             if args.device is not None and getattr(backend, "fallback_reason", None):  # GPU 3 asked for, CPU measured
@@ -292,5 +292,5 @@ def register(sub):
     p.add_argument("--backends", action="store_true",
                    help="only say which meters this machine has (NVML, CodeCarbon/RAPL) and why one is missing")
     p.add_argument("cmd", nargs=argparse.REMAINDER,
-                   help="-- COMMAND …: measure your own run (only its steady-state steps if it uses estimator.measure.track)")
+                   help="-- COMMAND …: measure your own run (only its steady-state steps if it uses estimator.monitor.track)")
     p.set_defaults(func=cmd_calibrate)

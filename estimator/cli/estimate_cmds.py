@@ -292,7 +292,7 @@ def cmd_profiles(args):
         except BrokenPipeError:  # the reader left early (`| head -1`): a broken file is still an error, exit 2 (CLI audit)
             if not broken:
                 raise
-            from estimator.cli.main import stdout_to_devnull
+            from estimator.cli.output import stdout_to_devnull
             stdout_to_devnull()
         if broken:
             raise InputError(f"{broken} of {total} profile file(s) are broken; the lines starting 'broken:' above "

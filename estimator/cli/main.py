@@ -4,16 +4,15 @@ line ``error: …`` on stderr, never a traceback."""
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import signal
 import sys
 import threading
 
-from estimator import __version__
 from estimator.cli import accuracy_cmds, calibrate_cmd, estimate_cmds, inference_cmd, scaling_cmds
+from estimator.cli.output import stdout_to_devnull
 from estimator.core.base.errors import MAX_QUOTED_CHARS, EstimatorError, InputError, UnknownHardwareError, quoted
-from estimator.core.base.tool import TOOL_NAME
+from estimator.core.base.tool import TOOL_NAME, __version__
 
 # Each module adds its subcommands with register(subparsers).
 COMMAND_MODULES = [estimate_cmds, accuracy_cmds, calibrate_cmd, scaling_cmds, inference_cmd]
@@ -119,17 +118,6 @@ OUTPUT_FAILED = 1
 # (Ctrl-C, SIGINT 2: 130; SIGTERM 15: 143).
 EXIT_INTERRUPTED = 128 + signal.SIGINT
 EXIT_TERMINATED = 128 + signal.SIGTERM
-
-
-def stdout_to_devnull() -> None:
-    """After stdout failed, point its file descriptor at /dev/null so that the interpreter's own
-    flush at exit does not fail a second time (the Python docs' advice for SIGPIPE)."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-    except (OSError, AttributeError, ValueError):
-        pass  # no file descriptor to redirect (stdout replaced or closed): the exit flush has nothing to fail on
 
 
 def _output_error(message: str) -> int:

@@ -29,9 +29,9 @@ from estimator.core.base.errors import DataFileError, InputError
 from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import BYTES_PER_GB, BYTES_PER_GIB, BYTES_PER_MB, J_PER_KWH
 from estimator.core.base.validation import require_number_in
+from estimator.core.calibration.measurement import CODECARBON_CSV_CPU, CODECARBON_CSV_GPU, Measurement, mean_power_w
 from estimator.core.hardware.reader import profile_from_dict
 from estimator.io import safe_read
-from estimator.measure.base import CODECARBON_CSV_CPU, CODECARBON_CSV_GPU, Measurement, mean_power_w
 
 MAX_CSV_BYTES = 5_000_000  # an emissions.csv gains ~0.4 kB per run: 5 MB is ~10,000 runs
 

@@ -357,7 +357,7 @@ def render(fmt: str, est: Estimate, comparison=(), title=None, scenario=None, ci
     if fmt == "markdown":
         return to_markdown(est, comparison, title, time_label, sources)
     if fmt in ("latex", "bibtex"):
-        from estimator import __version__
+        from estimator.core.base.tool import __version__
         st = statement(est, sources or {}, version=__version__, title=title, extra_keys=tuple(cite_keys),
                        time_label=time_label, changed=tuple(changed), footprint_changed=tuple(footprint_changed),
                        memory_given=memory_given(scenario))

@@ -25,7 +25,7 @@ from estimator.core.base.units import (
 )
 
 # The short scale, the one table of number words and their one-letter suffixes (largest first): count()'s
-# words, money()'s suffixes and the app's axis labels (app_pages/axis_labels.py) are read from it.
+# words, money()'s suffixes and the app's axis labels (app_pages/ui/axis_labels.py) are read from it.
 SHORT_SCALE = ((1e12, "trillion", "T"), (1e9, "billion", "B"), (1e6, "million", "M"), (1e3, "thousand", "k"))
 # Number words for people, from a million up to where they stop helping (then powers of ten).
 WORDS = tuple((factor, word) for factor, word, _ in SHORT_SCALE if factor >= 1e6)

@@ -20,7 +20,7 @@ TOOL_KEY = "TOOL"  # the tool's citation in estimator/data/sources.toml
 
 
 def tool_version() -> str:
-    from estimator import __version__  # the package's own version (pyproject.toml reads it)
+    from estimator.core.base.tool import __version__  # the package's own version (pyproject.toml reads it)
     return __version__
 
 

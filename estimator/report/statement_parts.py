@@ -34,7 +34,7 @@ ZERO_KEY, ACT_MEM_KEY = "ZERO20", "KOR22"
 
 DATASHEET_VENDORS = ("NVIDIA", "Google", "AMD", "Intel")  # the first word of the shipped profiles' names
 
-# The meters' labels in words: estimator/measure/base.py's, a CodeCarbon log's included (a pure module may not
+# The meters' labels in words: estimator/device/base.py's, a CodeCarbon log's included (a pure module may not
 # import it: tests/test_layers.py).
 METERS = {"nvml-energy-counter": "NVML's energy counter", "nvml-power-polling": "NVML's power readings, sampled",
           "codecarbon-rapl": "CodeCarbon's reading of the RAPL energy counters",

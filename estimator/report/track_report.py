@@ -1,7 +1,7 @@
 """A tracked run's reports (pure): the few lines printed while it runs, and the saved JSON
 report (built here, and read back and checked for the app's Calibrate page).
 
-The prediction they show is ``estimator.core.calibration.track_predict``'s; ``estimator.measure.track``
+The prediction they show is ``estimator.core.calibration.track_predict``'s; ``estimator.monitor.track``
 prints and saves them.
 """
 
@@ -52,7 +52,7 @@ def format_report(p: Prediction, s: Settings, *, failures: Sequence[str] = (), f
     finished: its energy is "measured", not "measured so far" (review)."""
     where = (f"step {p.steps_done:,} of {p.total_steps:,} ({p.steps_done / p.total_steps:.0%})"
              if p.total_steps else f"step {p.steps_done:,}")
-    lines = [f"estimator.measure.track: {_headline(p, final, status)}{where}, {hz.duration(p.elapsed_s)} elapsed"]
+    lines = [f"estimator.monitor.track: {_headline(p, final, status)}{where}, {hz.duration(p.elapsed_s)} elapsed"]
     if not p.ready:
         lines += [f"  {n}" for n in p.notes]
         lines += [f"  failed: {f}" for f in failures]

@@ -13,13 +13,14 @@ from estimator.core.base import bounds as B
 from estimator.core.base.errors import EstimatorError, InputError
 from estimator.core.base.number_text import gfmt
 from estimator.core.hardware.profile import HardwareProfile
-from estimator.core.training.estimate import Estimate, estimate
-from estimator.core.training.presets import Preset, PublishedComparison, compare_with_published
+from estimator.core.training.estimate import estimate
+from estimator.core.training.presets import Preset, compare_with_published
 from estimator.core.workload.scenario import FOOTPRINT_FIELDS, INPUT_FIELDS, Scenario
 from estimator.io.datafiles import default_profiles, get_preset, source_path
 from estimator.report import humanize as hz
 from estimator.services.grid import grid_place, resolve_grid, resolve_grid_site, text_or_none  # noqa: F401 (re-exported)
 from estimator.services.preset_check import in_sample_note
+from estimator.services.result import Result  # noqa: F401 (importable from here as before)
 from estimator.services.rows import (  # noqa: F401 (a comparison's rows as data, re-exported)
     COMPARE_ASSUMPTIONS,
     compare_caveats,
@@ -35,26 +36,6 @@ from estimator.services.training_memory import training_memory
 # architecture's or a generic network's working); never the records of who set a field, nor the
 # grid's derived source and country (from the intensity, region or cloud given).
 GIVEN_KEYS = INPUT_FIELDS + ("flops_source",)
-
-
-@dataclass(frozen=True)
-class Result:
-    estimate: Estimate
-    scenario: Scenario
-    profile: HardwareProfile
-    preset: Preset | None
-    comparison: tuple[PublishedComparison, ...]
-    changed: frozenset[str] = frozenset()  # inputs that differ from the preset's own run
-    # inputs that set only the embodied carbon and the water (``FOOTPRINT_FIELDS``) and differ from the
-    # preset's: the run's time, energy and cost stay the published run's, but its footprint is not (audit)
-    footprint_changed: frozenset[str] = frozenset()
-
-    @property
-    def title(self) -> str | None:
-        """The preset's title, or "Based on …" once the scenario is no longer the preset's run."""
-        if self.preset is None:
-            return None
-        return self.preset.title if not self.changed else f"Based on {self.preset.title}"
 
 
 def workload_flops(*, layers=None, d_model=None, n_ctx=None, vocab=None, tokens=None,

@@ -15,7 +15,7 @@ from estimator.report.provenance import tool_info
 
 if TYPE_CHECKING:
     from estimator.core.hardware.profile import HardwareProfile
-    from estimator.services.api import Result
+    from estimator.services.result import Result
 
 
 def compared_ids(profiles: Mapping[str, HardwareProfile], with_references: bool = False) -> list[str]:

@@ -1,6 +1,6 @@
 """The model-size sweep shared by the app's Estimate page: time, cost and CO₂e as the model grows on
 the same hardware, devices and prices, each size estimated by the core (``estimate``), the scenario
-itself as one more row. Rows as a long table; the charts are the app's (``app_pages/size_sweep.py``).
+itself as one more row. Rows as a long table; the charts are the app's (``app_pages/pages/estimate_sweep.py``).
 """
 
 from __future__ import annotations

@@ -209,7 +209,7 @@ def calibrated_profile_data(base: HardwareProfile, points: Sequence[Throughput],
                             extra: Mapping[str, Any] | None = None, machine: str | None = None) -> tuple[dict, list[str]]:
     """(profile data, notes for the user): the base profile with measured throughput and power.
 
-    ``measurement`` is a :class:`estimator.measure.base.Measurement` (or anything with its fields).
+    ``measurement`` is a :class:`estimator.device.base.Measurement` (or anything with its fields).
     ``points`` have ``seconds`` = the robust time of their FLOPs (median per product × reps).
     ``host``: the label the profile id is made from; ``machine``: the measured machine in words
     (default the host name; an imported log's "the machine of CodeCarbon run …", whose host is unknown).

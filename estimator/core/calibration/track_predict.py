@@ -1,7 +1,7 @@
 """A whole training run predicted from its first steps (pure): from the steady step time
 (``step_times``) and the power between measurement windows, the prediction with its 80% range.
 
-``estimator.measure.track`` (the edge) times the user's steps and reads the power meter; this module
+``estimator.monitor.track`` (the edge) times the user's steps and reads the power meter; this module
 turns those numbers into a :class:`Prediction` in the shape of an estimate (``wall_clock_s``,
 ``energy_kwh``, ``co2e_kg``, ``cost_usd`` and ``range[key] == (low, high)``). The short text
 report and the saved JSON report are ``estimator.report.track_report``. No clock, no files, no
@@ -42,7 +42,7 @@ from estimator.core.hardware.base_profile import whole_server_price  # noqa: F40
 
 TOTAL_STEPS = Bound(1, 1e12, "steps", "up to 1e12 steps (~300 years at 10 ms a step)", whole=True)
 WARMUP_STEPS = Bound(0, 1e12, "steps", "0 up to the largest step count", whole=True)
-# A tracked run's first energy window (estimator/measure/track.py): 1 s, because CodeCarbon samples
+# A tracked run's first energy window (estimator/monitor/track.py): 1 s, because CodeCarbon samples
 # power every 1 s (MEASURE_POWER_SECS), so a shorter window holds little more than its start and
 # stop readings.
 FIRST_WINDOW_S = 1.0

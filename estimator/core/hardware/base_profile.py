@@ -63,7 +63,7 @@ def whole_server_price(profile: HardwareProfile | None) -> bool:
     2-vCPU VM costs a small share of it, a laptop nothing by the hour); any other profile's price,
     a user's own CPU profile included, is that profile's own and is kept (review: every CPU profile's
     price had been dropped, a 2-vCPU VM's own $0.034 too). The one rule for the tracker
-    (``estimator.measure.track_setup.settled``) and calibration (``estimator.core.calibration.calibrate``
+    (``estimator.monitor.track_setup.settled``) and calibration (``estimator.core.calibration.calibrate``
     leaves such a base's price out of the calibrated profile)."""
     if profile is None or profile.kind != "cpu" or profile.price.usd_per_device_hour is None:
         return False

@@ -154,7 +154,7 @@ class CalibrationFacts:
     utilization: float | None = None            # the measured throughput ÷ the ``precision`` peak
     precisions: tuple[str, ...] = ()            # every precision the calibration's points measured
     mean_power_w: float | None = None           # None: no power measured (the base profile's kept)
-    power_source: str | None = None             # the meter's label (estimator/measure/base.py)
+    power_source: str | None = None             # the meter's label (estimator/device/base.py)
     power_is_estimate: bool = False
     power_includes_host: bool = False           # the profile's power: the device's alone unless true
     peak_raised: bool = False

@@ -1,0 +1,98 @@
+"""The sidebar's hardware sections: the hardware profile and the device count (in the page's controls in
+lecture mode), then "Hardware use": utilisation, year, precision, power and PUE. An empty field takes the
+preset's value or the profile's, and its placeholder says which (``inputs_placeholders``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import streamlit as st
+
+from app_pages.inputs.defaults import DEFAULT_HARDWARE
+from app_pages.inputs.placeholders import PresetInputs, utilization_placeholder
+from app_pages.inputs.workload import WorkloadChoice
+from app_pages.ui import common as c
+from estimator.core.base import bounds as B
+from estimator.core.training.utilization_choice import depends_on, year_words
+from estimator.core.workload.scenario import Scenario
+from estimator.services import api
+
+
+def hardware_select(preset_hardware: str | None, where: Any = st.sidebar, *, only_preset: bool = False) -> str | None:
+    """The hardware selectbox (URL key ``hardware``); None means the preset's or the default.
+    ``only_preset``: the preset gives only a time on its own hardware (``api.time_only``), which says
+    nothing about another device, so the picker offers that hardware alone."""
+    ids = [preset_hardware] if only_preset and preset_hardware else c.hardware_ids()
+    c.check_profile_link("hardware")  # a profile whose file failed to load: its load error, not "unknown value"
+    return c.url_select("Hardware profile", "hardware", ids, help="Profile ids; see the Profiles & sources page. Empty: "
+                        "the preset's hardware.", where=where, placeholder=f"{preset_hardware or DEFAULT_HARDWARE} "
+                        f"({'preset' if preset_hardware else 'default'})", any_case=True)  # as the CLI reads an id
+
+
+@dataclass(frozen=True)
+class HardwareChoice:
+    """The hardware drawn: its id, its profile (None for an unknown id), the preset's inputs that apply on
+    it and the device count (``kwargs``, for ``api.run``)."""
+
+    hardware: str
+    profile: Any  # estimator.core.profiles.HardwareProfile, or None
+    shown: PresetInputs
+    kwargs: dict[str, Any]
+
+
+def draw_hardware(choice: WorkloadChoice, top: Any) -> HardwareChoice:
+    """The hardware profile (the preset's alone when the preset gives only a time) and the device count,
+    both in ``top``."""
+    preset = choice.preset
+    only_preset = preset is not None and api.time_only(preset, choice.kwargs)
+    hardware = hardware_select(preset.hardware if preset else None, where=top, only_preset=only_preset) or (
+        preset.hardware if preset else DEFAULT_HARDWARE)
+    profile = c.profiles().profiles.get(hardware)
+    shown = PresetInputs.applying(preset, hardware)
+    devices = c.url_number("Devices", "devices", min_value=B.DEVICES.low, max_value=B.DEVICES.high, integer=True,
+                           placeholder=shown.placeholder("devices") if "devices" in shown
+                           else f"{Scenario.devices} (default)", where=top,
+                           help="Number of accelerators (or systems) working in parallel")
+    return HardwareChoice(hardware, profile, shown, {"devices": devices})
+
+
+@dataclass(frozen=True)
+class HardwareUse:
+    """The "Hardware use" inputs (``kwargs``, for ``api.run``) and the preset's inputs that still apply
+    (those tied to its power go when another power is given)."""
+
+    kwargs: dict[str, Any]
+    shown: PresetInputs
+
+
+def draw_hardware_use(side: Any, preset: Any, hw: HardwareChoice) -> HardwareUse:
+    """The "Hardware use" subsection: utilisation, year, precision, power per device and PUE."""
+    profile, shown = hw.profile, hw.shown
+    side.subheader("Hardware use")
+    kwargs: dict[str, Any] = {}
+    kwargs["utilization"] = c.url_number(
+        "Utilisation (fraction of peak)", "utilization", min_value=B.UTILIZATION.low, max_value=B.UTILIZATION.high,
+        fmt="%.3f", step=0.01, placeholder=utilization_placeholder(shown, profile), where=side,
+        help="Model-FLOPs utilisation over the whole run; empty: the preset's value, or the profile's fit "
+             f"for this run's {depends_on(profile.utilization.model if profile else None) or 'figures'} (shown with "
+             "the result; hardware without runs takes the centre chosen for such devices, the same for every run)")
+    kwargs["year"] = c.url_number(
+        "Year of the run", "year", min_value=B.YEAR.low, max_value=B.YEAR.high, integer=True,
+        placeholder=f"{shown['year']} (preset)" if "year" in shown else "unknown (averaged)",
+        where=side, help=year_words(profile))
+    kwargs["precision"] = c.url_select(
+        "Precision", "precision", list(profile.peak_flops_per_s) if profile else [], where=side,
+        placeholder=f"{shown.get('precision') or (profile.default_precision if profile else '')} (default)")
+    kwargs["power_w"] = c.url_number(
+        "Power per device (W)", "power_w", min_value=B.POWER_W.low, max_value=B.POWER_W.high, fmt="%.4g",
+        placeholder=shown.placeholder("power_w", profile.power.average_w if profile else None),
+        where=side, help="Average draw per device over the run")
+    if preset and kwargs["power_w"] not in (None, preset.inputs.get("power_w")):  # another power: its ties go
+        shown = shown.without(preset.tied_to_power)
+    kwargs["pue"] = c.url_number(
+        "PUE", "pue", min_value=B.PUE.low, max_value=B.PUE.high, fmt="%.2f", step=0.01,
+        placeholder=shown.placeholder("pue", profile.pue if profile else None), where=side,
+        help="Data-centre power usage effectiveness (facility energy ÷ IT energy)")
+    return HardwareUse(kwargs, shown)

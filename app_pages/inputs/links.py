@@ -1,0 +1,65 @@
+"""The scenario inputs and the page's address: a link's parameters the scenario drawn does not use are
+said and dropped, and the inputs that differ from the defaults make the Export tab's link.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages.inputs.defaults import (
+    ALL_GRID_KEYS,
+    ALL_WORKLOAD_KEYS,
+    DEFAULT_PRESET,
+    GRID_KEYS,
+    MEMORY_DEFAULT_KEY,
+    MEMORY_KEYS,
+    WORKLOAD_KEYS,
+    WORKLOAD_START,
+)
+from app_pages.inputs.preset_choice import preset_in_address
+from app_pages.ui import common as c
+from estimator.core.base.validation import WHOLE_DIGITS_LIMIT
+
+
+def drop_unused_link_params(workload: str, grid_by: str, memory_shown: bool) -> None:
+    """A link's parameters this state does not use: said, and dropped from the address (audit: they had
+    stayed in it with no word, so a link copied from it said what the page did not show)."""
+    for every, used, why in ((ALL_WORKLOAD_KEYS, WORKLOAD_KEYS[workload], f"the workload is '{workload}' (Workload)"),
+                             (ALL_GRID_KEYS, GRID_KEYS[grid_by], f"the grid intensity is from '{grid_by}' (Grid "
+                                                                  "carbon intensity from)"),
+                             (MEMORY_KEYS, MEMORY_KEYS if memory_shown else (), "the training-memory inputs are off")):
+        c.ignored_url_params([k for k in every if k not in used], why, drop=True)
+
+
+def address_keys(workload: str, grid_by: str, memory_shown: bool) -> list[str]:
+    """The URL keys of the inputs this state draws, in the sidebar's order."""
+    keys = ["workload", *WORKLOAD_KEYS[workload], "hardware", "devices", "utilization", "year", "precision", "power_w",
+            "pue", "grid_by", *GRID_KEYS[grid_by], "price", "elec"]
+    return keys + ["embodied", "cooling", "memory_inputs"] + (list(MEMORY_KEYS) if memory_shown else [])
+
+
+def url_params(keys, workload: str = "preset") -> dict[str, str]:
+    """The scenario's non-default inputs as URL parameters (the Export tab's link); a preset's workload
+    fields have no default but the preset's own (empty), and a changed preset is named even when it is the default."""
+    out = {}
+    defaults = {"workload": "preset", "grid_by": "default", "recompute": False,
+                "embodied": True, "memory_inputs": st.session_state.get(MEMORY_DEFAULT_KEY, False),
+                **({} if workload == "preset" else WORKLOAD_START[workload])}
+    for key in keys:
+        value = st.session_state.get(key) if key != "preset" else preset_in_address(
+            workload, st.session_state.get(key), DEFAULT_PRESET, st.session_state)  # the default's too, when changed
+        if value is None or value == defaults.get(key):
+            continue
+        out[key] = url_text(value)
+    return out
+
+
+def url_text(value) -> str:
+    """A widget's value as the URL holds it: true/false as the toggles read them, and a number
+    with every digit it has, so that the link reopens on the same inputs (1234567 devices, not
+    1.23457e+06)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < WHOLE_DIGITS_LIMIT else repr(value)
+    return str(value)

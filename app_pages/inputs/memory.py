@@ -1,0 +1,62 @@
+"""The sidebar's training-memory inputs (micro-batch, sequence, ZeRO, recomputation, parallelism), drawn behind a
+toggle: six widgets on every run for a choice most users never make cost each student's run (issue 16).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import streamlit as st
+
+from app_pages.inputs.defaults import MEMORY_DEFAULT_KEY, MEMORY_KEYS
+from app_pages.ui import common as c
+from estimator.core.base import bounds as B
+from estimator.core.training.memory import DEFAULT_MICRO_BATCH, DEFAULT_SEQ_LEN, RECOMPUTE, ZERO_STAGES, Strategy
+
+# The memory inputs' defaults: the core's own (no sharding, no parallelism, no recomputation).
+_NO_STRATEGY = Strategy()
+
+
+@dataclass(frozen=True)
+class MemoryChoice:
+    """Whether the memory inputs are drawn, and those given (``api.run``'s ``memory``; empty: the core's defaults)."""
+
+    shown: bool
+    values: dict[str, Any]
+
+
+def draw_memory_toggle(side: Any) -> bool:
+    """The "Training memory" toggle; on by default when the session's first link set a memory input."""
+    st.session_state.setdefault(MEMORY_DEFAULT_KEY, any(k in st.query_params for k in MEMORY_KEYS))
+    return c.url_toggle("Training memory: parallelism and sequence", "memory_inputs",
+                        default=st.session_state[MEMORY_DEFAULT_KEY], where=side,
+                        help="Off: the core's defaults (micro-batch "
+                             f"{DEFAULT_MICRO_BATCH}, {DEFAULT_SEQ_LEN} tokens or a preset's own, {_NO_STRATEGY.describe()})")
+
+
+def draw_memory_fields(side: Any) -> dict[str, Any]:
+    """The six memory inputs (URL keys ``MEMORY_KEYS``), keyed as ``api.run``'s ``memory`` takes them; None: empty."""
+    return {
+        "micro_batch": c.url_number("Micro-batch (sequences per device)", "micro_batch", min_value=B.MICRO_BATCH.low,
+                                    max_value=B.MICRO_BATCH.high, integer=True,
+                                    placeholder=f"{DEFAULT_MICRO_BATCH} (default)", where=side),
+        "seq_len": c.url_number("Sequence length (tokens)", "seq_len", min_value=B.CONTEXT.low, max_value=B.CONTEXT.high,
+                                integer=True, placeholder=f"{DEFAULT_SEQ_LEN} or the preset's (default)", where=side),
+        "zero": c.url_select("ZeRO stage (3 = FSDP)", "zero", [str(z) for z in ZERO_STAGES],
+                             placeholder=f"{_NO_STRATEGY.zero} (default)", where=side),
+        "activation_recompute": c.url_select("Activation recomputation (memory)", "act_recompute", list(RECOMPUTE),
+                                             placeholder=f"{_NO_STRATEGY.recompute} (default)", where=side),
+        "tp": c.url_number("Tensor parallel", "tp", min_value=B.TENSOR_PARALLEL.low, max_value=B.TENSOR_PARALLEL.high,
+                           integer=True, placeholder=f"{_NO_STRATEGY.tp} (default)", where=side),
+        "pp": c.url_number("Pipeline stages", "pp", min_value=B.PIPELINE_PARALLEL.low,
+                           max_value=B.PIPELINE_PARALLEL.high, integer=True, placeholder=f"{_NO_STRATEGY.pp} (default)",
+                           where=side),
+    }
+
+
+def draw_memory(side: Any) -> MemoryChoice:
+    """The toggle, and when it is on the memory inputs; ``values`` keeps the ones given."""
+    shown = draw_memory_toggle(side)
+    fields = draw_memory_fields(side) if shown else {}
+    return MemoryChoice(shown, {k: v for k, v in fields.items() if v is not None})

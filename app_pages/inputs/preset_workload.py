@@ -1,0 +1,35 @@
+"""The preset's workload fields in the sidebar: its parameters, tokens and FLOPs, empty for the preset's own,
+each with a placeholder that says what empty means (``inputs.draw_inputs`` draws them under the preset)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app_pages.ui import common as c
+from estimator.core.base import bounds as B
+from estimator.core.base.number_text import sci
+
+
+def placeholder(preset, key: str) -> str:
+    """What an empty workload field of a preset means: the preset's own count, or what it gives instead."""
+    own = preset.inputs
+    if own.get(key) is not None:
+        return f"{sci(own[key])} (preset)"
+    return ("6·N·D of the preset's" if key == "flops" and own.get("params") is not None else
+            "none: the preset gives its FLOPs" if own.get("flops") is not None else "none: a known run's time")
+
+
+def preset_workload(preset, where: Any) -> dict[str, Any]:
+    """The preset's workload, changed (URL keys ``params``, ``tokens``, ``flops``, ``recompute``; empty: the preset's), passed
+    to ``api.run`` as the CLI's ``--preset … --tokens … --recompute``: tokens alone keep the preset's parameters."""
+    where.caption("The preset's workload (empty: the preset's own)")
+    out = {}
+    for key, label, bound in (("params", "Parameters N", B.PARAMS), ("tokens", "Training tokens D", B.TOKENS),
+                              ("flops", "Training FLOPs", B.FLOPS)):
+        out[key] = c.url_number(label, key, min_value=bound.low, max_value=bound.high, fmt=c.LARGE_NUMBER_FORMAT,
+                                placeholder=placeholder(preset, key), where=where,
+                                help="Changes the preset's run: its tokens alone (or its parameters alone) keep the "
+                                     "preset's other count; FLOPs replace its workload.")
+    if c.url_toggle("Activation recomputation (8·N·D)", "recompute", where=where):  # as the CLI takes it with a preset
+        out["recompute"] = True
+    return out

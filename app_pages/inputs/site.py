@@ -1,0 +1,111 @@
+"""The sidebar's site sections: "Grid and price" (where the grid's carbon intensity comes from, and the
+prices) and "Embodied carbon and water". They describe the user's own setting: picking a preset keeps them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import streamlit as st
+
+from app_pages.inputs.defaults import GRID_BY
+from app_pages.inputs.placeholders import PresetInputs, sig
+from app_pages.ui import common as c
+from estimator.core.base import bounds as B
+from estimator.core.base.number_text import gfmt
+from estimator.core.footprint import embodied
+from estimator.core.footprint.water import COOLING, DEFAULT_COOLING, EWIF_L_PER_KWH
+from estimator.core.training.estimate import DEFAULT_CARBON_INTENSITY_G_PER_KWH
+
+
+@dataclass(frozen=True)
+class GridChoice:
+    """Where the grid's carbon intensity comes from (a ``GRID_BY`` choice), the country or cloud region
+    picked (None when not), and a typed intensity (``kwargs``, for ``api.run``)."""
+
+    grid_by: str
+    region: str | None
+    cloud: str | None
+    kwargs: dict[str, Any]
+
+
+def infer_grid_source_from_link() -> None:
+    """A link with ?region=…, ?cloud=… or ?grid=… but no ?grid_by= means that source (as the CLI's flags do)."""
+    if "grid_by" in st.session_state or "grid_by" in st.query_params:
+        return
+    for key, source in (("region", "country"), ("cloud", "cloud"), ("grid", "g/kWh")):
+        if key in st.query_params:
+            st.session_state["grid_by"] = source
+            break
+
+
+def _until_chosen(shown: PresetInputs) -> str:
+    """What the grid intensity is while no country or cloud region is chosen (user-journey review)."""
+    return ("until one is chosen, " + (f"the preset's {sig(shown['carbon_intensity_g_per_kwh'])}"
+                                       if "carbon_intensity_g_per_kwh" in shown
+                                       else f"the world average, {sig(DEFAULT_CARBON_INTENSITY_G_PER_KWH)}")
+            + " gCO2e/kWh")
+
+
+def draw_grid(side: Any, shown: PresetInputs) -> GridChoice:
+    """The "Grid and price" subsection's grid part: the source switch (inferred from a link that implies
+    one), then the country, the cloud region or the intensity itself."""
+    side.subheader("Grid and price")
+    region = cloud = None
+    kwargs: dict[str, Any] = {}
+    infer_grid_source_from_link()
+    grid_by = c.url_radio("Grid carbon intensity from", "grid_by", GRID_BY, default="default", where=side)
+    unset = _until_chosen(shown)
+    if grid_by == "country":
+        data = c.carbon_data()
+        region = c.url_select("Country (ISO 3166 alpha-3)", "region", sorted(data.countries), where=side, any_case=True,
+                              placeholder="e.g. FRA", help="CodeCarbon's per-country grid intensity")
+        side.caption(c.md_escape(f"{data.countries[region][0]}: {sig(data.countries[region][1])} gCO2e/kWh" if region
+                                 else f"No country: {unset}"))
+    elif grid_by == "cloud":
+        data = c.carbon_data()
+        options = [f"{p}:{r}" for p, r in sorted(data.cloud)]
+        cloud = c.url_select("Cloud region", "cloud", options, placeholder="e.g. gcp:europe-west1", where=side,
+                             any_case=True)
+        if not cloud:
+            side.caption(f"No cloud region: {unset}")
+    elif grid_by == "g/kWh":
+        kwargs["carbon_intensity_g_per_kwh"] = c.url_number(
+            "Grid intensity (gCO2e/kWh)", "grid", min_value=B.CARBON_INTENSITY_G_PER_KWH.low,
+            max_value=B.CARBON_INTENSITY_G_PER_KWH.high, fmt="%.4g",
+            placeholder=shown.placeholder("carbon_intensity_g_per_kwh", DEFAULT_CARBON_INTENSITY_G_PER_KWH), where=side)
+    return GridChoice(grid_by, region, cloud, kwargs)
+
+
+def draw_prices(side: Any, shown: PresetInputs, profile: Any) -> dict[str, Any]:
+    """The "Grid and price" subsection's prices: per device-hour, or of electricity."""
+    return {
+        "price_usd_per_device_hour": c.url_number(
+            "Price (USD per device-hour)", "price", min_value=B.PRICE_USD_PER_DEVICE_HOUR.low,
+            max_value=B.PRICE_USD_PER_DEVICE_HOUR.high, fmt="%.4g",
+            placeholder=shown.placeholder("price_usd_per_device_hour",
+                                          profile.price.usd_per_device_hour if profile else None), where=side),
+        "electricity_usd_per_kwh": c.url_number(
+            "Or electricity price (USD/kWh)", "elec", min_value=B.ELECTRICITY_USD_PER_KWH.low,
+            max_value=B.ELECTRICITY_USD_PER_KWH.high, fmt="%.4g",
+            placeholder="none", where=side, help="Cost from energy instead of a price per device-hour"),
+    }
+
+
+def draw_footprint(side: Any, profile: Any) -> dict[str, Any]:
+    """The "Embodied carbon and water" subsection: the embodied-CO₂e switch (off: ``embodied=False``)
+    and the data centre's cooling."""
+    kwargs: dict[str, Any] = {}
+    side.subheader("Embodied carbon and water")
+    if not c.url_toggle("Embodied (manufacturing) CO₂e", "embodied", default=True, where=side,
+                        help=f"The devices' manufacturing footprint, shared over a {gfmt(embodied.LIFETIME_YEARS)}-year "
+                             f"life ({gfmt(embodied.LIFETIME_RANGE_YEARS[0])}–{gfmt(embodied.LIFETIME_RANGE_YEARS[1])})"):
+        kwargs["embodied"] = False
+    kwargs["cooling"] = c.url_select("Data-centre cooling (on-site water)", "cooling", list(COOLING), where=side,
+                                     placeholder=(f"{profile.cooling} (profile)" if profile and profile.cooling
+                                                  else f"{DEFAULT_COOLING} (default)"),
+                                     help="On-site water per kWh by kind of data centre (Li et al. 2023 and "
+                                          f"operators' reports); off-site water: the grid's country where Li et al. "
+                                          f"give one, else the U.S. average {gfmt(EWIF_L_PER_KWH)} L/kWh")
+    return kwargs

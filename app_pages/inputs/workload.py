@@ -1,0 +1,111 @@
+"""The sidebar's workload section: the Workload switch, then a preset (and its workload changed) or a custom
+workload's parameters and tokens, or FLOPs. Each field is bound to the URL (``?workload=``, ``?preset=``, …).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import streamlit as st
+
+from app_pages.inputs.defaults import (
+    DEFAULT_FLOPS,
+    DEFAULT_PARAMS,
+    DEFAULT_PRESET,
+    DEFAULT_TOKENS,
+    PRESET_SCOPED_KEYS,
+    WORKLOAD_START,
+    WORKLOADS,
+)
+from app_pages.inputs.preset_workload import preset_workload
+from app_pages.ui import common as c
+from estimator.core.base import bounds as B
+
+
+@dataclass(frozen=True)
+class WorkloadChoice:
+    """The workload drawn: which kind, the preset (None for a custom workload) and its ``api.run`` arguments."""
+
+    workload: str
+    preset_id: str | None
+    preset: Any  # estimator.core.training.presets.Preset, or None
+    kwargs: dict[str, Any]
+
+
+def _clear_preset_scoped() -> None:
+    """on_change of the preset selectbox: the new preset's own inputs apply."""
+    for key in PRESET_SCOPED_KEYS:
+        if st.session_state.get(key) is not None:
+            st.session_state[key] = None
+
+
+def _workload_changed() -> None:
+    """on_change of the Workload switch: the fields the new workload shows start from its own values,
+    not from what another workload left in them (a preset's fields are changes to its run)."""
+    for key, value in WORKLOAD_START.get(st.session_state.get("workload"), {}).items():
+        if key in st.session_state:
+            st.session_state[key] = value
+
+
+def infer_workload_from_link() -> None:
+    """A link with ?flops=… or ?params=… but no ?workload= means that workload; with ?preset=, they
+    change the preset's run (as `estimate --preset … --tokens …` does), drawn under the preset."""
+    if "workload" in st.session_state or "workload" in st.query_params or "preset" in st.query_params:
+        return
+    inferred = ("flops" if "flops" in st.query_params else
+                "params" if "params" in st.query_params or "tokens" in st.query_params else None)
+    if inferred:
+        st.session_state["workload"] = inferred
+        # written to the address too: if the value that implied it is refused (?flops=abc), the
+        # address still reopens this workload, as the page shows it (browser audit)
+        st.query_params["workload"] = inferred
+
+
+def draw_preset(side: Any, top: Any, lecture: bool) -> tuple[str, Any, dict[str, Any]]:
+    """The preset selectbox (in ``top``), its title unless ``lecture`` (the controls are in the page, lecture
+    mode) and its workload's fields: (preset id, preset, the changes to its workload)."""
+    presets = c.presets()
+    preset_id = c.url_select("Preset", "preset", list(presets), default=DEFAULT_PRESET, where=top,
+                             on_change=_clear_preset_scoped,
+                             help="Famous runs with published figures (estimator/data/presets.toml). Picking one "
+                                  "clears hardware, devices, utilisation, precision, power, PUE and the workload.")
+    preset = presets[preset_id]
+    if not lecture:
+        top.caption(c.md_escape(preset.title))
+    return preset_id, preset, preset_workload(preset, side)
+
+
+def draw_params_workload(side: Any) -> dict[str, Any]:
+    """A custom workload of parameters × tokens (6·N·D, or 8·N·D with recomputation)."""
+    kwargs: dict[str, Any] = {}
+    kwargs["params"] = c.url_number("Parameters N", "params", min_value=B.PARAMS.low, max_value=B.PARAMS.high,
+                                    default=DEFAULT_PARAMS, fmt=c.LARGE_NUMBER_FORMAT, where=side,
+                                    help="Model parameters; FLOPs = 6·N·D (Kaplan et al. 2020)")
+    kwargs["tokens"] = c.url_number("Training tokens D", "tokens", min_value=B.TOKENS.low, max_value=B.TOKENS.high,
+                                    default=DEFAULT_TOKENS, fmt=c.LARGE_NUMBER_FORMAT, where=side)
+    if c.url_toggle("Activation recomputation (8·N·D)", "recompute", where=side):
+        kwargs["recompute"] = True
+    return kwargs
+
+
+def draw_flops_workload(side: Any) -> dict[str, Any]:
+    """A custom workload given as its total training FLOPs."""
+    flops = c.url_number("Training FLOPs", "flops", min_value=B.FLOPS.low, max_value=B.FLOPS.high,
+                         default=DEFAULT_FLOPS, fmt=c.LARGE_NUMBER_FORMAT, where=side)
+    return {"flops": flops}
+
+
+def draw_workload(side: Any, top: Any, lecture: bool) -> WorkloadChoice:
+    """The section's header (not when ``lecture``: the few controls are in the page), the Workload switch
+    (its choice inferred from a link that implies one) and the chosen workload's fields."""
+    infer_workload_from_link()
+    if not lecture:
+        side.header("Scenario")
+    workload = c.url_radio("Workload", "workload", WORKLOADS, default="preset", where=side, on_change=_workload_changed,
+                           help="preset: a famous run; params: parameters × tokens (6·N·D); flops: total training FLOPs")
+    if workload == "preset":
+        preset_id, preset, kwargs = draw_preset(side, top, lecture)
+        return WorkloadChoice(workload, preset_id, preset, kwargs)
+    kwargs = draw_params_workload(side) if workload == "params" else draw_flops_workload(side)
+    return WorkloadChoice(workload, None, None, kwargs)

@@ -1,0 +1,356 @@
+"""The Estimate page (the landing page): headline numbers, how they were computed, charts, exports."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import pyarrow as pa
+import streamlit as st
+
+from app_pages.inputs.sidebar import DEFAULT_PRESET, ScenarioInputs, run_or_error, scenario_inputs
+from app_pages.pages import estimate_exports as exports
+from app_pages.pages import estimate_sweep as size_sweep
+from app_pages.ui import charts, style
+from app_pages.ui import common as c
+from estimator.core.base.interval import EXACT, ONE_FIGURE, STATED, range_meaning
+from estimator.core.base.number_text import gfmt
+from estimator.core.footprint.equivalents import BRAIN_POWER_W
+from estimator.core.training.fit_caveats import UnlikeHeldOut
+from estimator.report import explain, export
+from estimator.report import humanize as hz
+from estimator.report.export import LABELS, published_cells
+from estimator.services import api
+from estimator.services.companions import companion_sentence
+from estimator.services.size_sweep import model_size_sweep
+
+# Headline metrics: (label, result key, formatter); the labels are the issue's and the CLI's.
+HEADLINE = (
+    ("Training time", "wall_clock_s", hz.duration),
+    ("Energy", "energy_kwh", hz.energy),
+    ("CO₂e", "co2e_kg", hz.co2e_short),
+    ("Cost", "cost_usd", hz.money),
+)
+TABS = ("How this was computed", "Growth with model size", "Where the energy goes", "Training memory",
+        "Export & share")
+
+
+def headline_values(est) -> dict[str, str]:
+    """Metric label → the text shown: ``headline`` writes these, so the tests check what the page shows."""
+    return {label: fmt(getattr(est, key)) for label, key, fmt in HEADLINE}
+
+
+def headline(est, lecture: bool = False, time_label: str = "Training time") -> None:
+    """The four headline numbers, each with its stated range as a bar beside it (low ▬●▬ high,
+    the dot where the estimate lies in it); what the range means is said once below."""
+    cols = style.metric_cells(4, "headline", lecture)
+    level = f"{est.level:.0%}"
+    meaning = range_meaning(est.level)
+    bars = 0
+    texts = headline_values(est)
+    for col, (label, key, fmt) in zip(cols, HEADLINE):
+        low, high = est.range[key]
+        value = getattr(est, key)
+        shown = time_label if key == "wall_clock_s" else label
+        stated = est.basis(key) == STATED
+        col.metric(shown, texts[label], border=not lecture, help=None if lecture else headline_help(est, key))
+        if value is not None and low is not None and low != high:
+            bars += 1
+            lo_text, hi_text = hz.range_ends(fmt, low, high)  # a cost's ends read apart ($2.17, not $2.2)
+            style.range_bar(col, lo_text, hi_text + (" (stated)" if stated else ""), meaning,
+                            style.log_position(value, low, high))
+        elif value is not None:
+            # no range: a stated single figure (a calibration's one measurement), or exact; the words the
+            # table, Markdown and the statement use (interval.ONE_FIGURE)
+            col.caption(ONE_FIGURE if stated else exact_words(key))
+    if bars:  # what the bars mean, only under bars (audit: it was shown under four exact figures)
+        # a device unlike every family held out (a CPU, a consumer or another vendor's GPU): not measured there
+        unlike = next((x for x in est.fit_caveats if isinstance(x, UnlikeHeldOut)), None)
+        measured = "coverage measured out of sample" + (", but not on a device like this one: see the notes"
+                                                        if unlike else "")
+        if unlike:
+            meaning += f" On {unlike.device} that coverage is not measured: no family held out is {unlike.what}."
+        style.bars_caption(meaning, f'unmarked, {level} prediction intervals ({measured}); '
+                                    '"stated", as the sources state.', lecture)
+
+
+def exact_words(key: str) -> str:
+    """Why a headline figure has no range: the known run's time, or inputs all taken as exact."""
+    return "exact: from the known run" if key in ("wall_clock_s", "device_hours") else "exact"
+
+
+def headline_help(est, key: str) -> str:
+    """A headline figure's tooltip, by what its range is (``Estimate.basis``)."""
+    basis = est.basis(key)
+    if basis == STATED:
+        return f"{LABELS[key]} within the range its sources state (no measured coverage)"
+    if basis == EXACT:
+        return (f"{LABELS[key]}: exact, from the known run's time" if key in ("wall_clock_s", "device_hours") else
+                f"{LABELS[key]}: exact, from inputs all taken as exact (no range)")
+    if basis is None:
+        return f"{LABELS[key]}: no figure for this scenario (the notes under How this was computed say why)"
+    return f"{LABELS[key]}: the centre of a {est.level:.0%} prediction interval"
+
+
+def companions(result) -> None:
+    """The preset's companions side by side (AlphaGo and the brain, one game each)."""
+    others = api.companions(result)
+    if not others:
+        return
+    cols = st.columns(1 + len(others))
+    for col, r in zip(cols, [result, *others]):
+        e = r.estimate
+        col.header(c.md_escape(r.profile.name), anchor=False)  # h2 under the h1 (a11y audit)
+        col.metric("Power", hz.power(e.assumption("power_w").value))
+        col.metric("Energy", hz.energy(e.energy_kwh))
+        col.metric("CO₂e", hz.co2e_short(e.co2e_kg))
+    for other in others:  # the CLI's sentence, for each companion
+        st.caption(c.md_escape(companion_sentence(result, other) + ".", limit=300))
+
+
+def provenance(est) -> None:
+    """Where the utilisation came from: the fit (with its runs and interval), the preset or the user."""
+    if est.utilization is None:
+        return
+    st.markdown(c.md_escape(f"Utilisation {est.utilization.summary}", limit=400)
+                + f" ([how far can I trust this?]({c.mode_link('/accuracy')}))")
+
+
+def secondary(result) -> None:
+    """The run's size in one row, and its energy in everyday terms in one line (one element each,
+    not a grid of columns: every element is a message to each student's browser, issue 16)."""
+    est = result.estimate
+    row = st.container(horizontal=True)
+    row.metric("Device-hours", hz.device_hours_number(est.device_hours))
+    row.metric("Training FLOPs", "n/a" if est.flops is None else hz.sci(est.flops))
+    row.metric(f"Devices ({result.profile.id})", hz.whole(est.devices), help=result.profile.name)
+    achieved = est.achieved_flops_per_s
+    row.metric("Achieved per device", hz.flops_rate(achieved))
+    st.markdown(c.md_escape(equivalents_line(est), limit=400),
+                help="  \n".join(c.md_escape(f"{e.label} ({e.source})", limit=300) for e in est.equivalents))
+
+
+# The everyday equivalents shown beside the estimate: (key, text after the number).
+BRAIN_YEARS_LABEL = f"The same energy runs a {gfmt(BRAIN_POWER_W)} W brain for"  # the lecture's line under the headline
+EQUIVALENTS = (("brain_years", f"years of a {gfmt(BRAIN_POWER_W)} W brain"), ("car_km", "car-km"),
+               ("household_years", "US household-years"))
+# What an equivalent is computed from (``Equivalent.of``), as the line names it.
+EQUIVALENT_OF = {"energy_kwh": "Energy", "co2e_kg": "CO₂e"}
+
+
+def equivalents_line(est) -> str:
+    """'Energy equal to ≈ 1.2 k years of a 20 W brain · 3 US household-years; CO₂e equal to ≈ 5 car-km':
+    each equivalent under the figure it is computed from (sources in the line's tooltip)."""
+    eq = {e.key: e for e in est.equivalents}
+    return "; ".join(f"{name} equal to ≈ " + " · ".join(f"{hz.count(eq[key].value)} {text}" for key, text in EQUIVALENTS
+                                                         if eq[key].of == of)
+                     for of, name in EQUIVALENT_OF.items() if any(eq[key].of == of for key, _ in EQUIVALENTS))
+
+
+def footprint(est, embodied_on: bool = True) -> None:
+    """Beside the operational CO₂e: the devices' embodied CO₂e and the run's water, with their
+    ranges in one caption; and whether the model fits in the devices' memory (the stacked bar
+    is in the 'Training memory' tab, drawn only when open). A figure left out by the user reads
+    "off"; one the hardware has no data for reads "n/a" (as on the Compare page)."""
+    meaning = range_meaning(est.level)
+    row = st.container(horizontal=True)
+    ranges = []
+    for key, label, fmt, help_ in (
+            ("embodied_co2e_kg", "Embodied CO₂e", hz.co2e_short,
+             "The devices' manufacturing footprint, shared over their service life (not in the CO₂e above)"),
+            ("water_l", "Water", hz.water, "On site (cooling) and off site (electricity), Li et al. 2023")):
+        value = getattr(est, key)
+        missing = "off" if key == "embodied_co2e_kg" and not embodied_on else "n/a"
+        row.metric(label, missing if value is None else fmt(value), border=True, help=help_)
+        low, high = est.range.get(key, (None, None))
+        if value is not None and low is not None and low != high:
+            ranges.append(f"{label} {' – '.join(hz.range_ends(fmt, low, high))}")
+    if ranges:  # embodied carbon and water: ranges their sources state (interval.STATED)
+        st.caption(c.md_escape("Stated ranges: " + "; ".join(ranges), limit=300), help=meaning)
+    m = est.memory
+    if m is not None:
+        st.markdown(f"**Training memory**: {c.md_escape(export.memory_line(est), limit=400)}")
+        if not m.fits:
+            # with it, a published run's word that "does not fit" is of the settings, not of the run
+            st.info(c.md_escape(" ".join(memory_notes(est)), limit=1000), icon=":material/memory:")
+
+
+def memory_notes(est) -> list[str]:
+    """The notes on training memory (``memory: …``), the model's own first."""
+    return [n for n in est.notes if n.startswith("memory:")]
+
+
+def memory_tab(est) -> None:
+    """The 'Training memory' tab: the memory line and the stacked bar (``charts.memory_layers``)."""
+    m = est.memory
+    if m is None:
+        st.info("No training-memory figure for this scenario (it needs the model's parameters).")
+        return
+    # the rule has no legend entry of its own (browser audit): the caption names it, as its label does
+    st.caption(c.md_escape(f"{export.memory_line(est)}. The dashed line is the device's memory, "
+                           f"{gfmt(m.capacity_gb)} GB.", limit=450))
+    charts.render_templated(charts.memory_layers, charts.memory_frame(m))
+
+
+def published(result) -> None:
+    if not result.comparison:
+        return
+    columns = {"Quantity": [LABELS[cmp.key] for cmp in result.comparison],
+               "Published": [published_cells(cmp)[0] for cmp in result.comparison],
+               "Estimated": [hz.human(cmp.key, cmp.estimated) for cmp in result.comparison],
+               "Difference": [published_cells(cmp)[1] for cmp in result.comparison]}
+    st.header("Published and estimated", anchor=False)  # h2 under the h1 (a11y audit: h1 → h3)
+    src = c.sources().get(result.preset.source, {}).get("cite", result.preset.source)
+    st.caption(c.md_escape(f"Published figures: {src}", limit=400))
+    # an Arrow table, not a pandas frame: Streamlit sends Arrow, so this skips a conversion per run
+    st.dataframe(pa.table(columns), hide_index=True, width="content")
+
+
+# A source line is shown whole up to this many characters (browser audit: the die-area embodied model's
+# source, 1,259 characters with its citations, was cut at 600); past it, a profile file's text is cut
+SOURCE_LINE_LIMIT = 2000
+
+
+def source_lines(est) -> list[str]:
+    """Each step's sources, one line each: "Embodied embodied_kg_co2e_per_device — profile:…: …"."""
+    return [f"{step.title.split(' ', 1)[0]} {name} — {origin}: {source}"
+            for step in explain.steps(est) for name, origin, source in step.sources]
+
+
+def how_computed(est) -> None:
+    """Every step's formula and numbers in one code block, every source in one caption (two
+    elements, not three per step)."""
+    steps = explain.steps(est)
+    st.code("\n\n".join(f"── {step.title}\n{step.formula}\n{step.numbers}" for step in steps),
+            language=None, wrap_lines=True)
+    lines = source_lines(est)
+    if lines:
+        st.caption("  \n".join(c.md_escape(line, limit=SOURCE_LINE_LIMIT) for line in lines))
+    shown = memory_notes(est) if est.memory is not None and not est.memory.fits else []  # above, by footprint()
+    for note in est.notes:
+        if note not in shown:
+            st.info(c.md_escape(note, limit=600))
+
+
+def growth(result) -> None:
+    sweep = model_size_sweep(result)
+    if sweep is None:
+        st.info("This scenario's time is taken from a known run (no FLOPs), so there is no model-size sweep.")
+        return
+    if sweep.empty:  # every size refused: say why, not an empty chart
+        st.warning(c.md_escape(f"No model size could be estimated: {sweep.skipped[0]}", limit=600),
+                   icon=":material/warning:")
+        return
+    est = result.estimate
+    how = ("; with full activation recomputation, as this scenario (8·N·D executed)" if result.scenario.recompute else "")
+    if sweep.run_utilization is not None:  # a known run: its time, not the fit, sets the utilisation
+        how += (f"; timed at the known run's own utilisation, {hz.percent(sweep.run_utilization, 1)} of the "
+                f"{est.precision} peak (implied by its time), not the fitted one")
+    st.caption(c.md_escape(
+        f"Same hardware, devices, power and prices{how}; tokens grow with the model at the scenario's D/N "
+        f"(or 20 tokens per parameter, Hoffmann et al. 2022). The red point is this scenario "
+        f"(N ≈ {hz.count(sweep.n)}); the band is the {est.level:.0%} range.", limit=800))
+    if sweep.skipped:
+        st.caption(c.md_escape(f"{len(sweep.skipped)} of the model sizes left out (the estimator refuses them); the "
+                               f"first: {sweep.skipped[0]}", limit=600))
+    size_sweep.render_scaling_chart(sweep.df)
+
+
+def host_share_text(est, includes_host: bool) -> str:
+    """The host's share of the energy, or why there is none to show (browser audit: "host share 0 Wh"
+    beside a preset's 330 W that includes the host read as "no host energy"). ``includes_host``: the
+    profile's power includes the host's share."""
+    if est.breakdown.host_kwh > 0:
+        return hz.energy(est.breakdown.host_kwh)
+    power = est.assumption("power_w")
+    if power is not None and not power.origin.startswith("profile:"):
+        return "not split out (the power per device given is taken as it is, host or not)"
+    if includes_host:
+        return "in the devices' figure (the profile's power includes the host; no split is known)"
+    return "not included (the profile's power is the device's alone)"
+
+
+def energy_parts(est, includes_host: bool) -> None:
+    b = est.breakdown
+    st.caption(f"Devices {hz.energy(b.devices_kwh)}, host share {host_share_text(est, includes_host)}, "
+               f"facility overhead {hz.energy(b.facility_kwh)} (PUE − 1).")
+    charts.render_templated(charts.energy_chart, charts.energy_frame(est))
+
+
+def export_and_share(result, inputs: ScenarioInputs) -> None:
+    files = exports.downloads(result, inputs.run_kwargs, c.sources())
+    cols = st.columns(len(files))
+    for col, d in zip(cols, files):
+        col.download_button(d.label, d.text, file_name=d.file_name, mime=d.mime, on_click="ignore",
+                            key=f"download_{d.label}", icon=":material/download:")
+    by = {d.label: d for d in files}
+    tex, bib = by["LaTeX paragraph"], by["BibTeX"]
+    st.markdown(f"**For a paper**: `\\input{{{tex.file_name.removesuffix('.tex')}}}` in your text and "
+                f"`\\bibliography{{{bib.file_name.removesuffix('.bib')}}}` with the BibTeX file beside it. Preview:")
+    # plain text: the LaTeX highlighter reads the escaped "80\%" as the start of a comment and greys
+    # out the rest of the line (seen in Chromium), though the file itself is right
+    st.code(tex.text, language=None, wrap_lines=True)
+    with st.expander("BibTeX"):
+        st.code(bib.text, language="bibtex", wrap_lines=True)
+    base = (getattr(st.context, "url", None) or "http://localhost:8501/").split("?")[0]
+    if not urlsplit(base).path:  # "http://host:8501" + "?preset=…": the root's own slash (browser audit)
+        base += "/"
+    query = inputs.query_string()
+    link = base + (f"?{query}" if query else "")
+    sep = "&" if query else "?"
+    # the address bar leaves a bound widget's default out: with the default preset's run changed it reads
+    # "?tokens=…", which opens a custom workload (app_pages/inputs/preset_choice.py), so it is not offered then
+    gap = inputs.url_params.get("preset") == DEFAULT_PRESET
+    st.markdown("**Link to this scenario** " + ("(share this one: the address bar leaves out the default preset, "
+                                                 "so it would open a custom workload)" if gap else
+                                                 "(the address bar holds the same inputs)"))
+    st.code(link, language=None)
+    st.markdown("**For a lecture**: large headline numbers, few controls")
+    st.code(f"{link}{sep}lecture=1", language=None)
+    st.markdown("**For slides** (Streamlit's embed mode, e.g. in an iframe)")
+    st.code(f"{link}{sep}embed=true", language=None)
+
+
+def render() -> None:
+    lecture = c.is_lecture()
+    c.check_option("tab", TABS)  # st.tabs below is bound to ?tab=
+    controls = st.container(horizontal=True) if lecture else None
+    inputs = scenario_inputs(main=controls)
+    c.show_url_warnings()
+    result = run_or_error(inputs)
+    if result is None:
+        return
+    est = result.estimate
+    title = result.title or f"Custom workload on {result.profile.name}"
+    if not c.is_embedded() or lecture:
+        st.title(c.md_escape(title, limit=120), anchor=False)
+    else:  # embedded: one compact line names the scenario (browser audit: its numbers stood unlabelled)
+        on = "devices" if est.hardware_name in title else f"× {est.hardware_name}"
+        st.markdown(c.md_escape(f"{title} · {hz.whole(est.devices)} {on}", limit=200).join(("**", "**"))
+                    + (f" · {c.md_escape(hz.flops(est.flops), 40)}" if est.flops else ""))
+    if result.preset and not lecture:
+        # the preset's own run; once changed, say which inputs differ (browser check: "2T tokens" stood above 4T)
+        # a footprint input (cooling, lifetime) is named too: the run is the published one, its footprint is not
+        differs = sorted(result.changed) + sorted(result.footprint_changed)
+        changed = ("; this scenario differs in " + ", ".join(differs)) if differs else ""
+        desc = result.preset.description  # its full stop goes, an abbreviation's stays ("Patterson et al.;")
+        desc = desc[:-1] if desc.endswith(".") and not desc.endswith(" al.") else desc
+        st.caption(c.md_escape(f"The published run: {desc}{changed}." if changed
+                               else result.preset.description, limit=500))
+    headline(est, lecture, result.preset.time_label if result.preset else "Training time")
+    companions(result)
+    if not lecture:
+        provenance(est)
+    if lecture:
+        # a metric, not a "###" heading: read as a heading, it broke the page's outline (accessibility audit)
+        years = next(e for e in est.equivalents if e.key == "brain_years")
+        st.metric(BRAIN_YEARS_LABEL, f"≈ {hz.count(years.value)} years", border=False)
+        return
+    secondary(result)
+    footprint(est, result.scenario.embodied)
+    published(result)
+    tabs = st.tabs(TABS, key="tab", on_change="rerun", bind="query-params")
+    for tab, draw in zip(tabs, (lambda: how_computed(est), lambda: growth(result), lambda: energy_parts(est, result.profile.power.includes_host),
+                                lambda: memory_tab(est), lambda: export_and_share(result, inputs))):
+        if tab.open is not False:
+            with tab:
+                draw()

@@ -1,0 +1,310 @@
+"""Inference & compression: time and energy per output token with their ranges, what
+quantisation, pruning and distillation save, and when serving outgrows training.
+
+Every number comes from ``estimator.services.limits.inference_report`` (the CLI's ``inference`` command
+calls it too): the serving model of ``estimator.core.serving.step`` (weights and the batch's KV cache read
+each decode step, prefill, tensor parallelism, the engine's fitted costs, power by load), fitted
+to and judged on measured serving (``validate --inference``; the Accuracy page). Every input is
+bound to the URL. The savings and the break-even sections are in ``inference_sections``.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages.inputs import sidebar as inputs
+from app_pages.pages.inference_charts import step_chart, step_frame
+from app_pages.pages.inference_sections import break_even_section, technique_section
+from app_pages.ui import charts, style
+from app_pages.ui import common as c
+from estimator.core.base import bounds as B
+from estimator.core.base.errors import EstimatorError
+from estimator.core.base.number_text import gfmt
+from estimator.core.serving import estimate as inference_core
+from estimator.core.serving.estimate import DEFAULT_PROMPT_TOKENS, DEFAULT_TOKENS_PER_QUERY, QUERY_SOURCE
+from estimator.core.serving.pruning import SKIP_RULE
+from estimator.core.serving.step import DEFAULT_ENGINE, ENGINES
+from estimator.core.training.estimate import DEFAULT_CARBON_INTENSITY_G_PER_KWH
+from estimator.io import serving_data
+from estimator.laws.scaling import CHINCHILLA_TOKENS_PER_PARAM
+from estimator.report import export
+from estimator.report import humanize as hz
+from estimator.services import limits, serving_accuracy
+from estimator.services.serving_words import DEVICES_ONLY, DEVICES_ONLY_MEANING, one_replica, site_used
+
+# Defaults, each with its source:
+DEFAULT_HARDWARE = limits.INFERENCE_DEFAULT_HARDWARE  # the CLI's default too (estimator/services/limits.py)
+CUSTOM = "custom"                   # the model picker's "give the parameters (and shape) yourself"
+DEFAULT_MODEL = CUSTOM              # so that links with only `inf_params` (before the picker) keep working
+DEFAULT_PARAMS = inputs.DEFAULT_PARAMS  # a 7B model (Llama 2 7B, as the Estimate page's; Mistral 7B): the shape
+#                                         is the catalog's nearest, stated under the numbers
+DEFAULT_TOKENS = 1e9                # illustrative: a billion generated tokens (about 3 million 338-token answers)
+# bounds for typed values: the core's (estimator/core/base/bounds.py)
+MAX_PARAMS, MAX_TOKENS, MAX_SERVED = float(B.PARAMS.high), float(B.TOKENS.high), float(B.SERVED_TOKENS.high)
+MAX_BATCH = inference_core.MAX_BATCH
+MAX_GRID_G_PER_KWH, MAX_PRICE = B.CARBON_INTENSITY_G_PER_KWH.high, B.PRICE_USD_PER_DEVICE_HOUR.high
+BITS = tuple(str(b) for b in inference_core.BITS)
+KV_BITS = tuple(str(b) for b in inference_core.KV_BITS)
+
+
+def _hardware_options() -> list[str]:
+    """Profiles that can serve: they have memory capacity and bandwidth."""
+    ps = c.profiles().profiles
+    return [i for i in c.hardware_ids() if ps[i].memory_gb and ps[i].memory_bandwidth_gb_per_s]
+
+
+@st.cache_resource(show_spinner=False)
+def catalog():
+    """Catalog id → ``serving_data.CatalogModel`` (estimator/data/open_models.toml)."""
+    return serving_data.load_catalog()
+
+
+# The URL parameters of a custom model (ignored, with a warning, when a catalog model is chosen)
+CUSTOM_KEYS = ("inf_params", "inf_layers", "inf_dmodel", "inf_heads", "inf_kvheads")
+
+
+def model_inputs(side, kw: dict) -> None:
+    """A catalog model, or the parameters with an optional shape (else the catalog's nearest)."""
+    cat = catalog()
+    model = c.url_select("Model", "inf_model", [CUSTOM, *cat], default=DEFAULT_MODEL, where=side,
+                         help="An open model from the catalog (its published config), or `custom`: give the "
+                              "parameters and, optionally, the shape")
+    if model != CUSTOM:
+        # said and dropped from the address (audit: ?inf_params=13e9 stayed in a copied link, and came back
+        # when Model was switched to custom), as the Estimate page does with the inputs it ignores
+        c.ignored_url_params(CUSTOM_KEYS, f"the model is {model}; choose Model = {CUSTOM} to give the parameters "
+                                          "and the shape", drop=True)
+        m = cat[model]
+        side.caption(c.md_escape(f"{m.name}: {hz.count(m.params)} parameters, {m.arch.layers} layers, d_model "
+                                 f"{m.arch.d_model}, {m.arch.heads} heads, {m.arch.kv_heads} KV heads", 300))
+        kw["model"] = model
+        return
+    # empty by default: with a shape, N is worked out from it as the CLI does (audit: the page had served
+    # 7e9 parameters with ?inf_layers=16&inf_dmodel=2048, the CLI 805 million); alone, DEFAULT_PARAMS
+    kw["params"] = c.url_number("Parameters N", "inf_params", min_value=float(B.PARAMS.low), max_value=MAX_PARAMS,
+                                fmt=c.LARGE_NUMBER_FORMAT, where=side,
+                                placeholder=f"{hz.count(DEFAULT_PARAMS)}, or from the architecture's shape",
+                                help="Empty: 12·layers·d_model² when the architecture's layers and d_model are given "
+                                     f"(as `python -m estimator inference` does), else {hz.count(DEFAULT_PARAMS)}")
+    shape = side.expander("Architecture (optional)")
+    kw["layers"] = c.url_number("Layers", "inf_layers", min_value=B.LAYERS.low, max_value=B.LAYERS.high, integer=True,
+                                placeholder="catalog's nearest", where=shape)
+    kw["d_model"] = c.url_number("d_model", "inf_dmodel", min_value=B.D_MODEL.low, max_value=B.D_MODEL.high,
+                                 integer=True, placeholder="catalog's nearest", where=shape)
+    kw["heads"] = c.url_number("Attention heads", "inf_heads", min_value=1, max_value=B.D_MODEL.high, integer=True,
+                               placeholder=f"d_model ÷ {limits.DEFAULT_HEAD_DIM}", where=shape)
+    kw["kv_heads"] = c.url_number("KV heads", "inf_kvheads", min_value=1, max_value=B.D_MODEL.high, integer=True,
+                                  placeholder="= heads", where=shape,
+                                  help="Fewer than the heads: grouped-query attention, a smaller KV cache")
+    if kw["params"] is None and all(kw[k] is None for k in SHAPE_KWARGS):
+        kw["params"] = DEFAULT_PARAMS  # no shape either: the default model's size, with the catalog's nearest shape
+
+
+SHAPE_KWARGS = ("layers", "d_model", "heads", "kv_heads")  # given any of them, an empty N comes from the shape
+
+
+# This page's widgets for the inputs an error may name (``common.error_text``)
+FIELD_LABELS = {
+    "hardware": "Hardware", "params": "Parameters N", "layers": "Layers", "power_w": "Power per device (W)",
+    "pue": "PUE", "price_usd_per_device_hour": "Price (USD per device-hour)", "model": "Model",
+    "tokens": "Tokens generated in total", "prompt_tokens": "Prompt tokens per query",
+    "tokens_per_query": "Output tokens per query", "batch_size": "Batch size", "devices": "Devices (tensor parallel)",
+    "bits": "Bits per weight", "kv_bits": "Bits per KV-cache entry", "sparsity": "Pruned fraction of weights",
+    "student_params": "Distilled student (parameters)", "carbon_intensity_g_per_kwh": "Grid intensity (gCO2e/kWh)",
+    "train_tokens": "Training tokens (break-even)", "d_model": "d_model", "heads": "Attention heads",
+    "kv_heads": "KV heads",
+}
+
+
+def inputs() -> dict:
+    side = st.sidebar
+    side.header("Serving")
+    kw = {}
+    kw["hardware"] = c.url_select("Hardware", "inf_hw", _hardware_options(), default=DEFAULT_HARDWARE, where=side,
+                                  any_case=True)
+    model_inputs(side, kw)
+    kw["tokens"] = c.url_number("Tokens generated in total", "inf_tokens", min_value=float(B.SERVED_TOKENS.low),
+                                max_value=MAX_SERVED, default=DEFAULT_TOKENS, fmt=c.LARGE_NUMBER_FORMAT, where=side)
+    kw["prompt_tokens"] = c.url_number("Prompt tokens per query", "inf_prompt", min_value=float(B.PROMPT_TOKENS.low),
+                                       max_value=float(B.PROMPT_TOKENS.high), default=DEFAULT_PROMPT_TOKENS, fmt="%.4g",
+                                       where=side, help=f"Default: {QUERY_SOURCE}")
+    kw["tokens_per_query"] = c.url_number("Output tokens per query", "inf_tpq", min_value=float(B.TOKENS_PER_QUERY.low),
+                                          max_value=float(B.TOKENS_PER_QUERY.high), default=DEFAULT_TOKENS_PER_QUERY,
+                                          fmt="%.4g", where=side, help=f"Default: {QUERY_SOURCE}")
+    kw["batch_size"] = c.url_number("Batch size", "inf_batch", min_value=1, max_value=MAX_BATCH,
+                                    default=inference_core.DEFAULT_BATCH_SIZE,
+                                    integer=True, where=side,
+                                    help="Sequences decoded together: they share each weight read, each adds its KV cache")
+    kw["devices"] = c.url_number("Devices (tensor parallel)", "inf_devices", min_value=B.DEVICES.low,
+                                 max_value=B.DEVICES.high, integer=True, placeholder="as many as memory needs",
+                                 where=side)
+    kw["engine"] = c.url_radio("Serving engine", "inf_engine", list(ENGINES), default=DEFAULT_ENGINE, where=side,
+                               help="; ".join(f"{k}: {v}" for k, v in ENGINES.items()) + ". The online engine's energy "
+                                    "is measured; the latency engine's time is fitted to published benchmarks, its "
+                                    "energy is not checked (Accuracy page).")
+    side.subheader("Compression")
+    kw["bits"] = int(c.url_radio("Bits per weight", "inf_bits", BITS, default=str(inference_core.DEFAULT_BITS), where=side,
+                                 help="Quantisation: 8-bit uses the FP8/INT8 peak where the hardware has one"))
+    kw["kv_bits"] = int(c.url_radio("Bits per KV-cache entry", "inf_kvbits", KV_BITS, default=str(inference_core.DEFAULT_KV_BITS),
+                                    where=side,
+                                    help="A quantised KV cache: fewer bytes read per step at large batch or context"))
+    kw["sparsity"] = c.url_number("Pruned fraction of weights", "inf_sparsity", min_value=B.SPARSITY.low,
+                                  max_value=B.SPARSITY.high,
+                                  default=0.0, step=0.05, fmt="%.2f", where=side)
+    kw["sparse_kernels"] = not c.url_toggle("Dense kernels (pruning saves nothing)", "inf_dense", where=side,
+                                            help=f"Off: {SKIP_RULE}; any other fraction or device saves nothing. "
+                                                 "Unstructured sparsity rarely speeds up dense hardware.")
+    kw["student_params"] = c.url_number("Distilled student (parameters)", "inf_student", min_value=float(B.PARAMS.low),
+                                        max_value=MAX_PARAMS, fmt=c.LARGE_NUMBER_FORMAT, placeholder="none", where=side)
+    side.subheader("Power, grid, price, training")
+    kw["power_w"] = c.url_number("Power per device (W)", "inf_power", min_value=float(B.POWER_W.low),
+                                 max_value=float(B.POWER_W.high), fmt="%.4g",
+                                 placeholder="by load (fitted)", where=side,
+                                 help="Empty: each device's power rises with its load, from idle towards the decode and "
+                                      "prefill draws, fitted to the measured draw of the serving runs (ML.ENERGY)")
+    kw["pue"] = c.url_number("PUE", "inf_pue", min_value=float(B.PUE.low), max_value=float(B.PUE.high), fmt="%.3g",
+                             placeholder="profile's", where=side,
+                             help="Multiplies the devices' energy (the J per output token shown is before PUE)")
+    kw["carbon_intensity_g_per_kwh"] = c.url_number("Grid intensity (gCO2e/kWh)", "inf_grid", min_value=0.0,
+                                                    max_value=MAX_GRID_G_PER_KWH, fmt="%.4g",
+                                                    placeholder=f"{gfmt(DEFAULT_CARBON_INTENSITY_G_PER_KWH)} (world average)", where=side)
+    kw["price_usd_per_device_hour"] = c.url_number("Price (USD per device-hour)", "inf_price", min_value=0.0,
+                                                   max_value=MAX_PRICE, fmt="%.4g", placeholder="profile's", where=side)
+    published = catalog()[kw["model"]].train_tokens if "model" in kw else None
+    kw["train_tokens"] = c.url_number("Training tokens (break-even)", "inf_train", min_value=float(B.TOKENS.low),
+                                      max_value=MAX_TOKENS, fmt=c.LARGE_NUMBER_FORMAT, where=side,
+                                      placeholder=(f"{gfmt(CHINCHILLA_TOKENS_PER_PARAM)} × N (Chinchilla)" if published is None
+                                                   else f"published: {hz.count(published)}"))
+    return {k: v for k, v in kw.items() if v is not None}
+
+
+DEVICES_ONLY_HELP = f"The devices' energy: {DEVICES_ONLY_MEANING}"
+
+
+def site_line(r) -> str:
+    """The PUE, grid intensity and price used, each "value (origin; source)", as the CLI's rows (audit: only in
+    the JSON)."""
+    return "Used: " + "; ".join(f"{label} {text}" for label, text in site_used(r)) + "."
+
+
+def _rate(x: float) -> str:
+    return f"{hz.sig(x)} tokens/s"
+
+
+def _metric_with_range(col, label: str, value: float, rng, fmt, meaning: str, help: str | None = None) -> None:
+    col.metric(label, fmt(value), border=True, help=help)
+    if rng is not None and rng[0] is not None and rng[0] != rng[1]:
+        style.range_bar(col, fmt(rng[0]), fmt(rng[1]), meaning, style.log_position(value, rng[0], rng[1]))
+
+
+def headline(r) -> None:
+    meaning = r.range_meaning
+    lecture = c.is_lecture()
+    cols = style.metric_cells(4, "inf_speed", lecture)
+    _metric_with_range(cols[0], "Time per output token", r.seconds_per_output_token, r.range["seconds_per_output_token"],
+                       hz.token_time, meaning, help=f"TPOT: one decode step, what each user waits per token (batch {r.batch_size})")
+    _metric_with_range(cols[1], "Throughput", r.tokens_per_s, r.range["tokens_per_s"], _rate, meaning,
+                       help=f"batch {r.batch_size} ÷ TPOT" + ("" if r.devices == 1 else f", all {r.devices} devices together"))
+    _metric_with_range(cols[2], "Energy per output token", r.joules_per_output_token, r.range["joules_per_output_token"],
+                       hz.joules, meaning, help="power × devices × TPOT ÷ batch: the devices' energy, prefill included, "
+                                              "before PUE (what ML.ENERGY measures)")
+    cols[3].metric("Power per device", hz.power(r.power_w_per_device), border=True,
+                   help=c.md_escape(r.estimate.assumption("power_w").source, 600))
+    cols = style.metric_cells(4, "inf_memory", lecture)
+    cols[0].metric("Memory", f"{hz.sig(r.memory_gb)} GB", border=True,
+                   help=f"weights {hz.sig(r.weights_gb)} GB + KV cache {hz.sig(r.kv_cache_gb)} GB "
+                        f"(batch {r.batch_size}, {r.bits}-bit weights, {r.kv_bits}-bit KV cache)")
+    cols[0].caption(f"weights {hz.sig(r.weights_gb)} GB + KV cache {hz.sig(r.kv_cache_gb)} GB")
+    cols[1].metric("Devices", f"{r.devices}", border=True, help=f"{r.devices} × {r.hardware_id}")
+    cols[2].metric("Largest batch that fits", hz.count(r.max_batch_size), border=True,
+                   help="the KV cache of this many sequences fits beside the weights")
+    cols[3].metric("Bound by", r.bound, border=True,
+                   help=f"{r.chip} part of the step: memory (bandwidth) {hz.token_time(r.memory_s_per_step)} vs compute "
+                        f"{hz.token_time(r.compute_s_per_step)} ({r.precision} peak)")
+    cols = style.metric_cells(3, "inf_query", lecture)
+    per_q = r.range["per_query"]
+    # serving's energy is the devices' alone, training's (the Estimate page) has the host's share: said in the
+    # labels, not only in a note (audit)
+    _metric_with_range(cols[0], f"Energy per query, {DEVICES_ONLY} ({hz.noun(hz.count(r.tokens_per_query), 'token')})",
+                       r.per_query("energy_kwh"), per_q["energy_kwh"], hz.energy, meaning, help=DEVICES_ONLY_HELP)
+    _metric_with_range(cols[1], f"CO₂e per query, {DEVICES_ONLY}", r.per_query("co2e_kg"), per_q["co2e_kg"], hz.co2e,
+                       meaning, help=DEVICES_ONLY_HELP)
+    _metric_with_range(cols[2], "Cost per query", r.per_query("cost_usd"), per_q["cost_usd"], hz.money, meaning)
+    # the whole amount served, each with its range, as the CLI's total row (user-journey review: only the cost
+    # was shown, its energy, CO₂e and time in a tooltip without ranges)
+    cols = style.metric_cells(4, "inf_total", lecture)
+    # the time is one replica's (the tensor-parallel group) generating every token alone (audit: 550 million
+    # years read as a deadline); the device-hours are the same however many replicas share them
+    helps = {"wall_clock_s": one_replica(r),
+             "energy_kwh": DEVICES_ONLY_HELP, "co2e_kg": DEVICES_ONLY_HELP,
+             # the page prices per device-hour only (review: it said "PUE included" on the cost too)
+             "cost_usd": "device-hours × the price per device-hour"}
+    tokens = hz.noun(hz.count(r.tokens), "token")
+    for col, (label, key, fmt) in zip(cols, (("time, one replica", "wall_clock_s", hz.duration),
+                                             (f"energy, {DEVICES_ONLY}", "energy_kwh", hz.energy),
+                                             (f"CO₂e, {DEVICES_ONLY}", "co2e_kg", hz.co2e), ("cost", "cost_usd", hz.money))):
+        value = r.estimate.wall_clock_s if key == "wall_clock_s" else getattr(r, key)
+        _metric_with_range(col, f"Total {label} ({tokens})", value, r.range[key], fmt, meaning, help=helps[key])
+    short = (f"{r.level:.0%} intervals from published latency benchmarks: they held "
+             f"{serving_data.load_serving_fit('latency').held_out_coverage:.0%} of held-out times, too narrow; "
+             "energy's unchecked." if r.engine == "latency" else
+             f"{r.level:.0%} intervals from ML.ENERGY's measurements (coverage measured out of sample); likely too "
+             "narrow off the A100 and H100.")
+    style.bars_caption(f"{meaning}.", short, lecture)
+    st.caption(c.md_escape(site_line(r), 900))
+
+
+def scenario_line(r) -> str:
+    """What the headline numbers are for, in one line: the model served, the hardware, the weights'
+    bits and the batch (browser audit: in lecture and embed modes only the closed sidebar said so)."""
+    return (f"{hz.count(r.params_served)} parameters served on {r.devices} × {c.profiles().get(r.hardware_id).name}, "
+            f"{r.bits}-bit weights, batch {r.batch_size}{', latency engine' if r.engine == 'latency' else ''}.")
+
+
+def step_section(r) -> None:
+    st.header("One decode step", anchor=False)
+    st.caption(f"Time per output token {hz.token_time(r.seconds_per_output_token)} = the slower of memory and compute "
+               f"({r.bound}-bound) + prefill + tensor parallel + engine. Pale: the {r.chip} part that is not the bound.")
+    charts.render_chart(step_chart(step_frame(r)))
+
+
+def render() -> None:
+    warn_box = st.container()
+    st.title("Inference & compression", anchor=False)
+    st.caption("Each decode step reads the weights and the batch's KV cache, does 2·N FLOPs per token plus attention, "
+               "and pays the serving engine's per-layer and per-sequence costs (fitted to measured vLLM serving, or "
+               "to published latency benchmarks: the engine setting); "
+               "power lies between idle and the decode draw by load, not at the TDP. "
+               "Same numbers as `python -m estimator inference …`; its accuracy is on the Accuracy page.")
+    try:
+        kw = inputs()  # reads the model catalog: a broken data file is an error box, not a traceback
+        report = limits.inference_report(**kw)
+    except EstimatorError as exc:
+        c.show_error(exc, labels=FIELD_LABELS)
+        c.show_url_warnings(warn_box)
+        return
+    r = report.result
+    st.caption(c.md_escape(scenario_line(r), 300))  # in view: in lecture and embed modes the sidebar is closed
+    # what the held-out benchmarks showed of this batch's range, in view beside the numbers it qualifies
+    # (browser audit: a 0% coverage was only in the closed box below, under a headline range)
+    in_view = [n for n in serving_accuracy.small_batch_note(r.batch_size) if n in r.notes]
+    for note in in_view:
+        st.warning(c.md_escape(note[:1].upper() + note[1:], 600), icon=":material/warning:")
+    headline(r)
+    step_section(r)
+    with st.expander("Notes and assumptions"):
+        for note in r.notes:
+            if note not in in_view:
+                st.caption(c.md_escape(note, 600))
+    # the result as `inference --format json` writes it, byte for byte (user-journey review: nothing to export)
+    st.download_button("JSON", export.dump_json(report.to_dict()) + "\n", file_name="inference.json",
+                       mime="application/json", on_click="ignore", icon=":material/download:", key="inference_json",
+                       help="The same file as `python -m estimator inference … --format json`")
+
+    st.header("What each technique saves", anchor=False)
+    for note in report.techniques_left_out:
+        st.caption(c.md_escape(note[:1].upper() + note[1:] + ".", 600))
+    if report.techniques:
+        technique_section(report, r)
+    break_even_section(report)
+    c.show_url_warnings(warn_box)

@@ -1,0 +1,108 @@
+"""The Inference page's tables and charts: the compression techniques side by side, the parts of
+one decode step, and cumulative serving against training (the break-even)."""
+
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from app_pages.ui import charts, palette
+from estimator.core.base.units import G_PER_KG, MS_PER_S, WH_PER_KWH
+
+# the components of one decode step: TPOT = max(memory, compute) + prefill + tensor parallel + engine
+STEP_PARTS = (("memory", "memory_s_per_step", "weights + KV cache read"),
+              ("compute", "compute_s_per_step", "decode FLOPs"),
+              ("prefill", "prefill_s_per_step", "prompts started, per step"),
+              ("tensor parallel", "tensor_parallel_s_per_step", "all-reduces between devices"),
+              ("engine", "engine_s_per_step", "fitted per layer and per sequence"))
+
+
+def _pair(rng, scale: float = 1.0) -> tuple[float | None, float | None]:
+    return (None, None) if rng is None else (rng[0] * scale, rng[1] * scale)
+
+
+def technique_table(techniques) -> pd.DataFrame:
+    """One row per technique, each figure with the low and high ends of its stated range."""
+    rows = []
+    for t in techniques:
+        r = t.result
+        tpot_lo, tpot_hi = _pair(r.range["seconds_per_output_token"], MS_PER_S)
+        j_lo, j_hi = _pair(r.range["joules_per_output_token"])
+        wh_lo, wh_hi = _pair(r.range["per_query"]["energy_kwh"], WH_PER_KWH)
+        rows.append({"technique": t.name, "setting": t.label + ("" if t.chosen else " (illustrative)"),
+                     # the chart's axis (the setting, whole, in its tooltip); * an illustrative setting
+                     "short": t.short_label + ("" if t.chosen else " *"),
+                     "tpot_ms": r.seconds_per_output_token * MS_PER_S, "tpot_ms_low": tpot_lo, "tpot_ms_high": tpot_hi,
+                     "devices": r.devices, "device_ms_per_token": r.device_seconds_per_token * MS_PER_S,
+                     "j_per_token": r.joules_per_output_token, "j_per_token_low": j_lo, "j_per_token_high": j_hi,
+                     "weights_gb": r.weights_gb, "kv_cache_gb": r.kv_cache_gb, "bound": r.bound,
+                     "wh_per_query": r.per_query("energy_kwh") * WH_PER_KWH, "wh_per_query_low": wh_lo,
+                     "wh_per_query_high": wh_hi,
+                     "g_co2e_per_query": r.per_query("co2e_kg") * G_PER_KG,
+                     "usd_per_query": r.per_query("cost_usd"),
+                     "saved_pct": None if t.saving("energy_kwh") is None else 100 * t.saving("energy_kwh"),
+                     "cost_total_usd": r.cost_usd})
+    return pd.DataFrame(rows)
+
+
+def savings_chart(df: pd.DataFrame) -> alt.LayerChart:
+    """Energy per query of each technique, with its stated range as a bar."""
+    y = alt.Y("short:N", sort=None, title=None)  # short labels (the full setting cut to "student of 42 billion param…")
+    bars = alt.Chart(df).mark_bar().encode(
+        x=alt.X("wh_per_query:Q", title="Energy per query (Wh), with its range"), y=y,
+        color=alt.Color("technique:N", legend=None, scale=palette.category_scale()),
+        tooltip=["short", "setting", alt.Tooltip("wh_per_query:Q", format=".3g"), alt.Tooltip("wh_per_query_low:Q", format=".3g"),
+                 alt.Tooltip("wh_per_query_high:Q", format=".3g"), alt.Tooltip("saved_pct:Q", format=".0f")])
+    ranges = alt.Chart(df).mark_rule(color="black").encode(x="wh_per_query_low:Q", x2="wh_per_query_high:Q", y=y)
+    return alt.layer(bars, ranges)
+
+
+def step_frame(r) -> pd.DataFrame:
+    return pd.DataFrame([{"part": name, "what": what, "ms": getattr(r, attr) * MS_PER_S,
+                          "counted": name not in ("memory", "compute") or name == r.bound}
+                         for name, attr, what in STEP_PARTS])
+
+
+def step_chart(df: pd.DataFrame) -> alt.Chart:
+    """Milliseconds per decode step of each part; the GPU part that is not the bound is pale."""
+    return alt.Chart(df).mark_bar().encode(
+        x=alt.X("ms:Q", title="ms per decode step"),
+        y=alt.Y("part:N", sort=None, title=None),
+        opacity=alt.condition("datum.counted", alt.value(1.0), alt.value(0.3)),
+        tooltip=["part", "what", alt.Tooltip("ms:Q", format=".3g"), "counted"])
+
+
+def break_even_chart(report) -> alt.LayerChart | None:
+    """Cumulative serving cost vs queries (log-log) against the training cost, with the break-even
+    point and its range."""
+    be = report.break_even
+    key = be.basis
+    unit = "USD" if key == "cost_usd" else "kWh"
+    q, train = be.queries[key], be.train[key]
+    if not q:
+        return None
+    queries = np.logspace(np.log10(q) - 3, np.log10(q) + 2, 60)
+    df = pd.DataFrame({"queries": queries, "value": queries * be.per_query[key], "what": "serving (cumulative)"})
+    df = pd.concat([df, pd.DataFrame({"queries": queries, "value": train, "what": "training (once)"})])
+    x_ticks = charts.log_ticks(float(queries[0]), float(queries[-1]))
+    y_ticks = charts.log_ticks(float(df["value"].min()), float(df["value"].max()))
+    x_axis = charts.log_axis(x_ticks, labelExpr=charts.human_labels())
+    y_axis = charts.log_axis(y_ticks, labelExpr=charts.human_labels("$" if key == "cost_usd" else ""))
+    legend = alt.Legend(title=None, **palette.STROKE_LEGEND)  # one legend for both cues, its entries dashed
+    lines = alt.Chart(df).mark_line().encode(
+        x=alt.X("queries:Q", scale=charts.log_scale(x_ticks), title="Queries served (log)", axis=x_axis),
+        y=alt.Y("value:Q", scale=charts.log_scale(y_ticks), title=f"{unit} (log)", axis=y_axis),
+        color=alt.Color("what:N", title=None, scale=palette.category_scale(), legend=legend),
+        strokeDash=alt.StrokeDash("what:N", title=None, sort=["serving (cumulative)", "training (once)"], legend=legend,
+                                  scale=alt.Scale(range=[palette.DASHES[0], palette.DASHES[1]])),  # a11y audit: not colour alone
+        tooltip=["what", alt.Tooltip("queries:Q", format=".3~s"),
+                                                         alt.Tooltip("value:Q", format=".3~s")])
+    layers = [lines]
+    rng = (be.queries_range or {}).get(key)
+    if rng:
+        band = pd.DataFrame({"low": [rng[0]], "high": [rng[1]]})
+        layers.insert(0, alt.Chart(band).mark_rect(opacity=0.12, color="gray", clip=True).encode(x="low:Q", x2="high:Q"))
+    layers.append(alt.Chart(pd.DataFrame({"queries": [q]})).mark_rule(strokeDash=[4, 4]).encode(x="queries:Q"))
+    return alt.layer(*layers)
+

@@ -1,0 +1,344 @@
+"""Limits of scale: compute-optimal models, diminishing returns, trends and the lecture's contrasts.
+
+Every number comes from ``estimator.services.limits`` (the CLI's ``scaling`` and ``contrasts`` commands
+call the same functions); every input is bound to the URL.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from app_pages.inputs.profile_choice import default_hardware
+from app_pages.pages.limits_charts import (
+    cost_chart,
+    growth_chart,
+    loss_chart,
+    loss_gap,
+    multiplier_chart,
+)
+from app_pages.ui import charts, style
+from app_pages.ui import common as c
+from estimator.core.base import bounds as B
+from estimator.core.base.errors import EstimatorError
+from estimator.core.base.interval import LEVEL, PREDICTION, STATED
+from estimator.core.base.number_text import gfmt
+from estimator.core.base.units import W_PER_TW
+from estimator.core.footprint.equivalents import BRAIN_POWER_W
+from estimator.laws import contrasts, scaling, trends
+from estimator.laws import diminishing as dm
+from estimator.report import humanize as hz
+from estimator.services import limits, limits_notes
+
+# The trend's default workload as one types it in the field ("3.14e23")
+TREND_FLOPS_TYPED = f"{limits.TREND_FLOPS:g}".replace("e+", "e")
+
+# Defaults, each with its source:
+DEFAULT_FLOPS = scaling.CHINCHILLA_TABLE3[3][1]  # Chinchilla's budget, 5.76e23 (Hoffmann et al. 2022, Table 3, 67B row)
+DEFAULT_BUDGETS = {"USD": 1e6, "kWh": 1e6, "t CO₂e": 100.0}  # illustrative round numbers
+BUDGET_KIND = {"USD": "usd", "kWh": "kwh", "t CO₂e": "tco2e"}
+MAX_FLOPS = B.FLOPS.high        # estimator/core/base/bounds.py, as the Estimate page
+# Each section's widgets for the inputs an error may name (``common.error_text``)
+HARDWARE_LABEL = "Hardware for costs"
+SCALING_LABELS = {"flops": "Training FLOPs", "hardware": HARDWARE_LABEL,
+                  **{f"budget_{kind}": f"Budget ({unit})" for unit, kind in BUDGET_KIND.items()}}
+# the base is illustrative (ResNet-50's training by default, which reaches ≈24% top-1 error, not the claim's
+# 11.5%; audit: the label said "reaches the current error", contradicting its own default)
+BASE_LABEL = "Base compute to multiply (FLOPs)"
+LOSS_LABEL = f"Predicted loss ({scaling.LOSS_UNIT})"
+DIMINISHING_LABELS = {"base_flops": BASE_LABEL, "hardware": HARDWARE_LABEL, "current_error": "Current error (%)",
+                      "target_error": "Target error (%)", "exponent": "Exponent k"}
+TREND_LABELS = {"flops": "Fixed workload (FLOPs)", "hardware": "Hardware of the base year", "years": "Years",
+                "doubling_years": "FLOP/s per $ doubling time (years)"}
+
+
+def _layout():
+    """(inputs, numbers): side by side, or in lecture mode the numbers at full width below the
+    inputs, which fold away (big numbers, few controls, on any projector)."""
+    if c.is_lecture():
+        return st.expander("Inputs"), st.container()
+    return st.columns([1, 2])
+
+
+def _metrics(key: str, pairs) -> None:
+    """(label, value, help) as bordered metrics in a row that wraps (``style.metric_cells``)."""
+    for cell, (label, value, help_) in zip(style.metric_cells(len(pairs), key, c.is_lecture()), pairs):
+        cell.metric(label, value, help=help_, border=True)
+
+
+def _range(est, key: str, fmt) -> str | None:
+    """A card's help: its range as the CLI prints it, and what kind of range it is."""
+    low, high = est.range.get(key, (None, None))
+    if low is None or high is None or low == high:
+        return "exact" if low is not None else None
+    kind = {PREDICTION: f"{est.level:.0%} prediction interval", STATED: "as its sources state"}.get(est.basis(key), "")
+    return f"range {' – '.join(hz.range_ends(fmt, low, high))}" + (f" ({kind})" if kind else "")
+
+
+def _ranges_line(est) -> str | None:
+    """The cost cards' ranges in one line, in view (browser audit: they were only in the cards' "?"
+    tooltips, while the Estimate page draws them and the CLI prints them)."""
+    parts = []
+    for label, key, fmt in (("time", "wall_clock_s", hz.duration), ("energy", "energy_kwh", hz.energy),
+                            ("CO₂e", "co2e_kg", hz.co2e_short), ("cost", "cost_usd", hz.money)):
+        low, high = est.range.get(key, (None, None))
+        if low is None or high is None or low == high:
+            continue
+        kind = "" if est.basis(key) == PREDICTION else f" ({'as its sources state' if est.basis(key) == STATED else 'stated'})"
+        parts.append(f"{label} {' – '.join(hz.range_ends(fmt, low, high))}{kind}")
+    return f"Ranges ({est.level:.0%} prediction intervals unless marked): " + "; ".join(parts) + "." if parts else None
+
+
+def _show_ranges(est) -> None:
+    line = _ranges_line(est)
+    if line:
+        st.caption(c.md_escape(line, 600))
+
+
+def _priced_hardware() -> list[str]:
+    ps = c.profiles().profiles
+    return [i for i in c.hardware_ids() if ps[i].price.usd_per_device_hour is not None]
+
+
+# ----------------------------------------------------------------------------- scaling laws
+
+
+def scaling_section(hardware: str) -> None:
+    st.header("Scaling laws: the best model a budget buys", anchor=False)
+    left, right = _layout()
+    kind = c.url_radio("Budget in", "lim_budget", ["FLOPs", *DEFAULT_BUDGETS], default="FLOPs", where=left,
+                       help="A FLOP budget, or money, energy or CO₂e spent on the hardware below")
+    method = c.url_radio("Split between N and D", "lim_method", list(scaling.METHODS), default="tokens-per-param",
+                         where=left, help=f"tokens-per-param: D = {gfmt(scaling.CHINCHILLA_TOKENS_PER_PARAM)}·N (Hoffmann et al. 2022, Table 3); "
+                                          "fit: the minimum of L(N, D) = E + A/N^α + B/D^β (§3.3, App. D.2)")
+    res = None
+    try:
+        if kind == "FLOPs":
+            flops = c.url_number("Training FLOPs", "lim_flops", min_value=B.SCALING_FLOPS.low, max_value=B.SCALING_FLOPS.high,
+                                 default=DEFAULT_FLOPS, fmt=c.LARGE_NUMBER_FORMAT, where=left)
+            model, est, beyond = limits.flops_model(flops, hardware, method=method)
+            extrapolated = model.extrapolated
+        else:
+            key = "lim_" + BUDGET_KIND[kind]
+            # any budget the CLI takes, more than 0 (code audit: the page refused $0.0005, which the CLI answers)
+            amount = c.url_number(f"Budget ({kind})", key, min_value=B.SMALLEST_NONZERO, max_value=B.BUDGET[BUDGET_KIND[kind]].high,
+                                  default=DEFAULT_BUDGETS[kind], fmt="%.4g", where=left)
+            res, est = limits.budget_model(BUDGET_KIND[kind], amount, hardware, method=method)
+            model, extrapolated = res.model, res.extrapolated
+    except EstimatorError as exc:
+        c.show_error(exc, right, SCALING_LABELS)
+        return
+    def bought(fmt, name: str, text: str | None) -> str | None:
+        """A budget's parameters, tokens or FLOPs: the range of what it buys before the card's own help, as the CLI."""
+        if res is None or res.low is None or res.high is None:
+            return text
+        ends = sorted((getattr(res.low, name), getattr(res.high, name)))
+        return f"range {' – '.join(hz.range_ends(fmt, *ends))}" + (f"; {text}" if text else "")
+    with right:
+        _metrics("scaling_model", [("Parameters", hz.count(model.params_opt), bought(hz.count, "params_opt", model.source)),
+                  ("Tokens", hz.count(model.tokens_opt), bought(hz.count, "tokens_opt",
+                                                                f"{gfmt(model.tokens_per_param, 3)} tokens per parameter")),
+                  (LOSS_LABEL, f"{model.loss_opt:.3f}", bought(lambda x: f"{x:.3f}", "loss_opt", scaling.SOURCE_LOSS))])
+        if extrapolated:
+            st.caption(c.md_escape(extrapolated[:1].upper() + extrapolated[1:] + ".", 600))
+        if est is None:
+            st.info(f"{beyond[:1].upper()}{beyond[1:]}.")
+        else:
+            _metrics("scaling_cost", [("FLOPs", hz.sci(model.flops), bought(hz.sci, "flops", None)),
+                      ("Time (1 device)", hz.duration(est.wall_clock_s), _range(est, "wall_clock_s", hz.duration)
+                       + f"; on one {est.hardware_name}"),
+                      ("Energy", hz.energy(est.energy_kwh), _range(est, "energy_kwh", hz.energy)),
+                      ("CO₂e", hz.co2e_short(est.co2e_kg), _range(est, "co2e_kg", hz.co2e_short)),
+                      ("Cost", hz.money(est.cost_usd), _range(est, "cost_usd", hz.money))])
+            _show_ranges(est)
+            if res is not None:
+                note = limits.budget_note(res, est)
+                st.caption(c.md_escape(f"{note[:1].upper()}{note[1:]}.", 400))
+        charts.render_chart(loss_chart(method, model.flops, model.loss_opt))
+        first, second = scaling.METHODS
+        st.caption(f"The two splits' predicted losses differ by at most {loss_gap():.3f} over the chart, so the "
+                   f"lines lie on each other ({first}: wide; {second}: dashed).")
+    chin = scaling.chinchilla(DEFAULT_FLOPS)  # computed, not typed (audit: the caption had its own ≈69B)
+    st.caption(f"Chinchilla's rule gives ≈{hz.count(chin.params_opt)} parameters and ≈{hz.count(chin.tokens_opt)} "
+               f"tokens for {hz.sci(DEFAULT_FLOPS)} FLOPs (Hoffmann et al. 2022, "
+               "arXiv:2203.15556). The published fit's own minimum favours smaller models trained on more tokens above "
+               f"≈{hz.sci(scaling.fit_crossing_flops(), 2)} FLOPs (larger ones on fewer tokens below), "
+               "but its constants are rounded: Besiroglu et al. 2024 (arXiv:2404.10102) show the rounding biases it, "
+               "and their refit agrees with the ≈20 tokens-per-parameter rule. Time, energy, "
+               "CO₂e and cost come from the estimator on the chosen hardware with its profile's defaults.")
+
+
+# ----------------------------------------------------------------------------- diminishing returns
+
+
+def cost_note(rep: limits.DiminishingReport) -> str:
+    """Why the target's cost is not the base's × the multiplier (``rep.cost_note``), as a sentence for
+    a caption, or "" when it is."""
+    return f"Note: {c.md_escape(rep.cost_note, 400)}." if rep.cost_note else ""
+
+
+def diminishing_section(hardware: str) -> None:
+    st.header("Diminishing returns", anchor=False)
+    st.markdown(f"Thompson et al. (2020) fit error ∝ compute^(−k). Their ImageNet projection: **{dm.CLAIM_TEXT}**. "
+                f"{dm.CLAIM_FROM_TEXT.capitalize()} that implies k ≈ {gfmt(dm.DEFAULT_EXPONENT)}, and halving any error then takes "
+                f"2^(1/k) ≈ {hz.times(dm.halving_multiplier(dm.DEFAULT_EXPONENT))} the compute. Move k to see how sensitive "
+                "the claim is.")
+    left, right = _layout()
+    now = c.url_number(DIMINISHING_LABELS["current_error"], "dr_now", min_value=B.SMALLEST_NONZERO, max_value=B.ERROR_PCT.high,
+                       default=dm.CLAIM_CURRENT_ERROR_PCT, fmt="%.3g", where=left)
+    target = c.url_number(DIMINISHING_LABELS["target_error"], "dr_target", min_value=B.SMALLEST_NONZERO,
+                          max_value=B.ERROR_PCT.high,
+                          default=dm.CLAIM_TARGET_ERROR_PCT, fmt="%.3g", where=left)
+    k = c.url_number(DIMINISHING_LABELS["exponent"], "dr_k", min_value=dm.MIN_HALVING_EXPONENT, max_value=B.DIMINISHING_EXPONENT.high,
+                     default=dm.DEFAULT_EXPONENT, step=0.005, fmt="%.4g", where=left, help="error ∝ compute^(−k)")
+    base = c.url_number(BASE_LABEL, "dr_base", min_value=B.FLOPS.low, max_value=MAX_FLOPS,
+                        default=dm.RESNET50_IMAGENET_FLOPS, fmt=c.LARGE_NUMBER_FORMAT, where=left,
+                        help=f"The compute the multiplier is applied to; by default {dm.RESNET50_SOURCE}")
+    try:
+        # the default base is the illustrative ResNet-50 workload: None lets the report name its source
+        given = None if base == dm.RESNET50_IMAGENET_FLOPS else base
+        rep = limits.diminishing_report(now, target, k, base_flops=given, hardware=hardware)
+    except EstimatorError as exc:
+        c.show_error(exc, right, DIMINISHING_LABELS)
+        return
+    r, t = rep.result, rep.target
+    with right:
+        _metrics("dr_multiplier", [("Compute multiplier", hz.times(r.compute_multiplier), dm.SOURCE),
+                  ("To halve the error", hz.times(r.halving_multiplier), f"2^(1/k) with k = {gfmt(k)}"),
+                  ("Target compute", hz.flops(r.target_flops), None)])
+        _metrics("dr_cost", [("Time (1 device)", hz.duration(t.wall_clock_s), f"on one {t.hardware_name}"),
+                  ("Energy", hz.energy(t.energy_kwh), None), ("CO₂e", hz.co2e_short(t.co2e_kg), None),
+                  ("Cost", hz.money(t.cost_usd), f"base workload: {hz.money(rep.base.cost_usd)}")])
+        _show_ranges(t)
+        charts.render_chart(multiplier_chart(now, k, target))
+    st.caption(f"Base workload: {c.md_escape(rep.base_source, 300)}. The ≈{gfmt(dm.CLAIM_CURRENT_ERROR_PCT)}% starting error is an assumption "
+               "(the best ImageNet top-1 results of 2020); Thompson et al.'s fitted coefficients were not checked here."
+               + (f" {cost_note(rep)}" if rep.cost_note else ""))
+
+
+# ----------------------------------------------------------------------------- trends
+
+
+def trend_section() -> None:
+    st.header("Trends: hardware gets cheaper, demand grows faster", anchor=False)
+    left, right = _layout()
+    options = [i for i in _priced_hardware() if c.profiles().profiles[i].release_year]
+    hw = c.url_select("Hardware of the base year", "tr_hw", options, where=left,
+                      default=default_hardware(limits.TREND_HARDWARE, options, left, "tr_hw"))
+    flops = c.url_number("Fixed workload (FLOPs)", "tr_flops", min_value=B.FLOPS.low, max_value=MAX_FLOPS,
+                         default=limits.TREND_FLOPS, fmt=c.LARGE_NUMBER_FORMAT, where=left, help=f"Default: GPT-3, {hz.flops(limits.TREND_FLOPS)} (type {TREND_FLOPS_TYPED})")
+    years = c.url_number("Years", "tr_years", min_value=1, max_value=trends.MAX_YEARS, default=limits.TREND_YEARS,
+                         integer=True, where=left)
+    doubling = c.url_number("FLOP/s per $ doubling time (years)", "tr_doubling", min_value=B.DOUBLING_YEARS.low,
+                            max_value=B.DOUBLING_YEARS.high,
+                            default=trends.PRICE_PERF_DOUBLING_YEARS, fmt="%.3g", step=0.1, where=left,
+                            help=f"{trends.PRICE_PERF_SOURCE}: {gfmt(trends.PRICE_PERF_DOUBLING_YEARS)} years for all GPUs, "
+                                 f"{gfmt(trends.PRICE_PERF_ML_GPU_DOUBLING_YEARS)} for ML GPUs")
+    try:
+        rep = limits.trend_report(flops, hw, years, doubling_years=doubling)
+    except EstimatorError as exc:
+        c.show_error(exc, right, TREND_LABELS)
+        return
+    s = rep.summary
+    with right:
+        _metrics("trends", [(f"Cost in {rep.start_year}", hz.money(rep.base.cost_usd),
+                             f"on {rep.base.hardware_name}"
+                             + (f", {rep.base_basis}" if rep.base_basis else "")
+                             + f"; {rep.start_year}: {rep.start_year_basis}"),
+                  (f"Cost in {int(rep.table.year[-1])}", hz.money(rep.table.workload_cost_usd[-1]), trends.PRICE_PERF_SOURCE),
+                  ("Frontier compute per year", f"×{gfmt(s.training_compute_per_year, 3)}", trends.TRAINING_COMPUTE_SOURCE),
+                  (f"Memory wall in {trends.MEMORY_WALL_YEARS} years", hz.times(s.memory_wall_gap_20y),
+                   trends.MEMORY_WALL_SOURCE)])  # as the slide
+        charts.render_chart(cost_chart(rep.table))
+        charts.render_chart(growth_chart(rep.table))
+    st.caption(f"A fixed workload gets {s.price_perf_per_year:.2f}× cheaper a year (10× every "
+               f"{gfmt(s.years_to_10x_cheaper, 3)} years); the largest training runs grew {gfmt(s.training_compute_per_year, 3)}× "
+               f"a year (Amodei & Hernandez 2018), so their cost grew ≈{gfmt(s.frontier_spend_per_year, 3)}× a year while "
+               "that trend held (it was measured for 2012–18; the chart carries it forward as a what-if). "
+               f"Memory wall: {trends.MEMORY_WALL_LABEL} (Gholami et al. 2024). "
+               f"'+ algorithmic efficiency': {trends.ALGORITHMIC_LABEL} "
+               "(Hernandez & Brown 2020). "
+               + ("The shaded band is the cost's range. " if rep.table.workload_cost_low_usd is not None else "")
+               + c.md_escape(s.price_perf_interval_note[:1].upper() + s.price_perf_interval_note[1:], 400) + ".")
+
+
+# ----------------------------------------------------------------------------- contrasts
+
+
+def contrast_text(x: contrasts.Contrast) -> str:
+    """A contrast's value with its unit and its range, for people (the CLI's ``contrasts`` writes the same)."""
+    return limits_notes.contrast_text(x)
+
+
+def contrast_ranges_line(cards) -> str:
+    """The cards' ranges in one line, in view, as the cost cards' (``_ranges_line``), from (card label, contrast):
+    AlphaGo's 50,000× is the top of its stated range (≈1 MW quoted, 66 kW bottom-up), which the card alone hid."""
+    parts = [f"{label}: {' – '.join(hz.with_unit(v, x.unit) for v in x.range)}"
+             + ("" if x.range_basis == PREDICTION else " (as its sources state)" if x.stated else f" ({x.range_basis})")
+             for label, x in cards if x.range is not None]
+    return f"Ranges ({LEVEL:.0%} prediction intervals unless marked): " + "; ".join(parts) + "." if parts else ""
+
+
+def contrasts_section() -> None:
+    st.header(f"Machines against a {gfmt(BRAIN_POWER_W)} W brain", anchor=False)
+    try:
+        items = limits.contrast_report()
+    except EstimatorError as exc:
+        c.show_error(exc, labels={})
+        return
+    by = {x.key: x for x in items}
+    brain_years, alphago = by["gpt3_brain_years"], by["alphago_brain_power_ratio"]
+    _metrics("contrasts", [("GPT-3 training, in brain-years (estimated)", hz.count(brain_years.value), brain_years.detail),
+              ("AlphaGo ÷ brain (power)", f"{alphago.value:,.0f}×", alphago.source),
+              ("World electricity (average)", hz.power(by["world_power_w"].value), by["world_power_w"].source)])
+    line = contrast_ranges_line([("GPT-3 in brain-years", brain_years), ("AlphaGo ÷ brain", alphago)])
+    if line:
+        st.caption(c.md_escape(line, 600))
+    st.warning(f"The lecture says the world uses ≈{gfmt(contrasts.LECTURE_WORLD_POWER_W / W_PER_TW)} TW of electricity. "
+               f"The sourced figure is ≈{contrasts.WORLD_ELECTRICITY_TWH_PER_YEAR:,.0f} TWh a year, "
+               f"an average of ≈{by['world_power_w'].value / W_PER_TW:.1f} TW: the lecture's number is "
+               f"≈{by['lecture_world_power_ratio'].value:.0f}× too high.", icon=":material/fact_check:")
+    df = pd.DataFrame([{"contrast": x.label, "value": x.value, "unit": x.unit,
+                        "low": None if x.range is None else x.range[0], "high": None if x.range is None else x.range[1],
+                        "range_basis": x.range_basis, "how": x.detail, "source": x.source} for x in items])
+    # shown as people read them ("3.42 TW", "50,000×"), as the cards above; the CSV keeps the numbers
+    shown = df.assign(value=[contrast_text(x) for x in items]).drop(columns=["unit", "low", "high", "range_basis"])  # the range is in the value
+    st.dataframe(shown, hide_index=True, width="stretch", column_config={"contrast": st.column_config.TextColumn(pinned=True, width="medium"),
+                                                                  "value": st.column_config.TextColumn(width="medium")})  # not the whole phone
+    st.download_button("CSV", c.table_csv(df), file_name="contrasts.csv", mime="text/csv", on_click="ignore",
+                       icon=":material/download:", key="contrasts_csv",
+                       help="Every contrast with its value, unit, range (low, high and what it is), how it was computed and its source.")
+
+
+def render() -> None:
+    warn_box = st.container()
+    st.title("Limits of scale", anchor=False)
+    st.caption(f"Compute that grows faster than hardware, returns that diminish, and a {gfmt(BRAIN_POWER_W)} W brain against "
+               "megawatt systems. Same numbers as `python -m estimator scaling …` and `contrasts`.")
+    priced = _priced_hardware()
+    hardware = c.url_select(HARDWARE_LABEL, "lim_hw", priced, default=default_hardware(limits.DEFAULT_HARDWARE, priced,
+                            warn_box, "lim_hw"), where=st.sidebar, help="Time, energy, CO₂e and cost use this profile's defaults")
+    # One section at a time, each with its own link (?lim=…): a link lands on its section
+    # whatever the sections above it draw, and only the open one is computed.
+    c.check_option("lim", list(SECTIONS))
+    tabs = st.tabs(list(SECTIONS), key="lim", on_change="rerun", bind="query-params")
+    for tab, (name, draw) in zip(tabs, SECTIONS.items()):
+        if tab.open is not False:
+            with tab:
+                if name in ON_SIDEBAR_HARDWARE:
+                    # the hardware the numbers are on, in view (in lecture and embed modes the sidebar is
+                    # closed), in the tabs that use it: the Trends tab has its own (audit)
+                    st.caption(c.md_escape(f"Time, energy, CO₂e and cost on {c.profiles().get(hardware).name} "
+                                           f"({hardware}).", 300))
+                draw(hardware)
+    c.show_url_warnings(warn_box)
+
+
+# The sections priced on the sidebar's hardware (the Trends tab prices its own workload and device)
+ON_SIDEBAR_HARDWARE = ("Scaling laws", "Diminishing returns")
+SECTIONS = {
+    "Scaling laws": scaling_section,
+    "Diminishing returns": diminishing_section,
+    "Trends": lambda hardware: trend_section(),
+    "Contrasts": lambda hardware: contrasts_section(),
+}

@@ -1,0 +1,371 @@
+"""Altair charts for the pages. Data in, ``alt.Chart`` out; the numbers come from the core.
+
+Specs are built without schema validation at render time (``render_chart``) so that a
+rerun stays fast; tests build them with validation on.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import json
+import textwrap
+from collections.abc import Callable
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+# Axis labels (Vega labelExpr): app_pages/ui/axis_labels.py; re-exported for the pages that use them here.
+from app_pages.ui import chart_text, palette
+from app_pages.ui.axis_labels import (
+    FLOPS_PER_S_LABELS,
+    human_labels,
+    pow10_labels,  # noqa: F401
+)
+from estimator.core.base.interval import LEVEL
+from estimator.core.base.number_text import gfmt
+from estimator.core.hardware.utilization_model import RULE_GOODPUT
+
+LOG = alt.Scale(type="log")
+
+# A legend label longer than this many characters is drawn on several lines, so that a legend
+# below the plot fits a phone (390 px) even at lecture size (18 px, ≈8 px a character), where the
+# legend starts under the plot, right of the y axis (measured: 30 characters ran past the edge).
+LEGEND_LINE_CHARS = 24
+# On a plot at least this wide (a projector, a desktop) the legend takes two columns of lines up to
+# ``LEGEND_WIDE_LINE_CHARS`` long: one column of 24-character lines made a 4-series legend ~330 px
+# tall at lecture size and pushed a slide's chart past 720 px. Two 44-character columns at 18 px
+# (≈8 px a character, plus the symbol) take ~800 px.
+LEGEND_WIDE_MIN_PLOT_PX = 820
+LEGEND_WIDE_LINE_CHARS = 44
+# Width fits the container; the height grows with the legend and the axis titles instead of
+# squeezing the plot (Streamlit's default, "fit", shrank it to ~150 px under a 4-entry legend).
+FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
+
+
+def _label_lines(label: str, chars: int = LEGEND_LINE_CHARS) -> list[str]:
+    return textwrap.wrap(label, chars, break_long_words=False) or [label]
+
+
+def wrapped_labels(labels, chars: int = LEGEND_LINE_CHARS) -> str:
+    """A Vega labelExpr that draws each of ``labels`` on lines of at most ``chars`` characters (Vega
+    draws an array of strings as lines); any other label as it is."""
+    expr = "datum.label"
+    for label in labels:
+        lines = _label_lines(label, chars)
+        if len(lines) > 1:
+            expr = f"datum.label === {json.dumps(label)} ? {json.dumps(lines)} : ({expr})"
+    return expr
+
+
+# The plot is wide enough for the two-column legend (Vega's ``width`` signal: the plot's width).
+WIDE_PLOT = f"width >= {LEGEND_WIDE_MIN_PLOT_PX}"
+
+
+# The category palette (app_pages/ui/palette.py: legible on a projector and to colour-blind readers), for charts that
+# fix a series' colour themselves (palette.category_scale sets it on a chart).
+CATEGORY_COLOURS = palette.CATEGORY_COLOURS
+
+
+def series_legend(labels, title: str | None = None) -> alt.Legend:
+    """A legend below the plot, long labels wrapped: every series named in full on any screen (a
+    legend on one row ran past the chart and dropped its last entries). On a narrow plot (a phone)
+    one entry a row; on a wide one (``WIDE_PLOT``) two columns of longer lines, so that the legend
+    takes half the height (the choice is the browser's, from the plot's drawn width)."""
+    labels = list(labels)
+    # each entry a short stretch of its line, so the dash that tells the series apart without colour shows in the
+    # legend too (a11y audit)
+    return alt.Legend(title=title, orient="bottom", direction="vertical", labelLimit=0, **palette.STROKE_LEGEND,
+                      columns=alt.ExprRef(f"{WIDE_PLOT} ? 2 : 1"),
+                      labelExpr=f"{WIDE_PLOT} ? ({wrapped_labels(labels, LEGEND_WIDE_LINE_CHARS)}) : "
+                                f"({wrapped_labels(labels)})")
+
+
+def fit_width(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """Single and layered charts fit the container's width at a fixed plot height (facets and
+    concatenations cannot fit: draw their panels in ``st.columns`` instead)."""
+    if isinstance(chart, alt.Chart | alt.LayerChart):
+        return chart.properties(autosize=FIT_WIDTH)
+    return chart
+
+
+def render_chart(chart: alt.TopLevelMixin, where=st) -> None:
+    """Draw a chart at the container's width, legends below the plot and never cut; in lecture
+    mode and in a frame with projector-size text."""
+    from app_pages.ui import common, style
+    chart = style.chart_fonts(chart_text.with_description(fit_width(chart)), lecture=common.projector_charts())
+    where.altair_chart(chart, width="stretch")
+
+
+def decades(lo: float, hi: float) -> list[float]:
+    """Powers of ten covering [lo, hi]: the tick values of a log axis."""
+    a, b = int(np.floor(np.log10(lo))), int(np.ceil(np.log10(hi)))
+    return [10.0 ** k for k in range(a, b + 1)]
+
+
+# A log axis ticks at most about this many powers of ten, every n-th one beyond (a multiplier curve at a
+# small k spans hundreds of decades); the power bars' 14 (a brain's 20 W to 25 TW) each keep a tick.
+LOG_AXIS_MAX_TICKS = 16
+# Labels on a log axis are at least this far apart by Vega's measure, which takes a label as tall as its
+# font; drawn, one is ≈1.26× that (a superscript included): at the lecture's 18 px, 12 px leaves ≥7 px
+# (at 8, six decades stood 4 px apart on the memory wall's 140-pixel plot).
+LOG_LABEL_SEPARATION_PX = 12
+
+
+def log_ticks(lo: float, hi: float) -> list[float]:
+    """Powers of ten covering [lo, hi], every n-th one so that there are about ``LOG_AXIS_MAX_TICKS``
+    at most: a log axis's tick values and, first and last, its domain."""
+    a, b = int(np.floor(np.log10(lo))), int(np.ceil(np.log10(hi)))
+    b = max(b, a + 1)  # one value that is a power of ten still gets a decade to sit in
+    step = max(1, int(np.ceil((b - a) / (LOG_AXIS_MAX_TICKS - 1))))
+    a = a // step * step  # on a multiple of the step, so that 10⁰ is a tick whenever the range spans it
+    return [10.0 ** k for k in range(a, b + step, step)]  # the last one ≥ hi
+
+
+def log_axis(ticks, **kwargs) -> alt.Axis:
+    """A log axis with a tick at each of ``ticks`` whose labels never touch (browser check: Streamlit's
+    theme pushes an axis's end labels inside the plot, ``labelFlush``, and at lecture size drew 10¹¹ on
+    10¹⁰ and 10⁰ on 10¹ on the Trends tab's growth chart, and the multiplier chart's eleven decades 3 px
+    apart): each label centred on its tick, and every other one dropped until the rest are
+    ``LOG_LABEL_SEPARATION_PX`` apart (Vega's ``parity``). ``kwargs``: the axis's other properties."""
+    return alt.Axis(values=list(ticks), labelFlush=False, labelOverlap="parity",
+                    labelSeparation=LOG_LABEL_SEPARATION_PX, **kwargs)
+
+
+def log_scale(ticks) -> alt.Scale:
+    """A log scale from the first of ``ticks`` to the last (``log_ticks``): every tick on the plot."""
+    return alt.Scale(type="log", domain=[ticks[0], ticks[-1]])
+
+
+def log_encoding(channel, field: str, values, title: str | None, **axis):
+    """``channel`` (``alt.X`` or ``alt.Y``) for ``field`` on a log scale over ``values`` (what it must
+    show), ticked at powers of ten (``log_ticks``), labels apart (``log_axis``; ``axis``: its other properties)."""
+    ticks = log_ticks(float(np.min(values)), float(np.max(values)))
+    return channel(field, scale=log_scale(ticks), title=title, axis=log_axis(ticks, **axis))
+
+
+def log_bar_chart(df: pd.DataFrame, value: str, label: str, title: str, *, prefix: str = "", suffix: str = "",
+                  labels: str | None = None, sort=None, step: int = 48) -> alt.Chart:
+    """Horizontal bars on a log scale: they start at the decade below the smallest value (a log
+    scale has no zero, and bars without a start are not drawn) with a tick at each decade, labelled
+    by ``labels`` (a labelExpr, e.g. ``POWER_LABELS``) or else ``human_labels(prefix, suffix)``."""
+    data = df[df[value] > 0]
+    ticks = log_ticks(float(data[value].min()), float(data[value].max()))
+    return alt.Chart(data).mark_bar().encode(
+        x=alt.X(f"{value}:Q", scale=log_scale(ticks), title=title,
+                axis=log_axis(ticks, labelExpr=labels or human_labels(prefix, suffix))),
+        x2=alt.X2(datum=ticks[0]),
+        y=alt.Y(f"{label}:N", sort=sort, title=None),  # labels cut as style.chart_fonts says, whole in the tooltip
+        tooltip=[label, alt.Tooltip(f"{value}:Q", format=",.3~r")],
+    ).properties(height=alt.Step(step))
+
+
+def comparison_chart(df: pd.DataFrame, column: str, title: str) -> alt.LayerChart:
+    """One quantity across hardware on a log scale, sorted by value: a point for each estimate and a
+    line for its range (``<column>_low``/``_high``). Bars from an arbitrary decade had made a
+    1,400× difference look like 8× in bar length (audit), and showed no range."""
+    low, high = f"{column}_low", f"{column}_high"
+    cols = ["hardware", "hardware_name", column] + [c for c in (low, high) if c in df.columns]
+    data = df[cols].dropna(subset=[column])
+    data = data[data[column] > 0]
+    ends = pd.concat([data[column]] + [data[c].dropna() for c in (low, high) if c in data.columns])
+    ticks = log_ticks(float(ends[ends > 0].min()), float(ends.max()))
+    x_scale = log_scale(ticks)
+    axis = log_axis(ticks, labelExpr=human_labels("$" if column == "cost_usd" else ""))
+    y = alt.Y("hardware:N", sort=alt.EncodingSortField(field=column, order="ascending"), title=None,
+              axis=alt.Axis(labelOverlap=False))
+    tooltip = ["hardware", alt.Tooltip("hardware_name:N", title="name"), alt.Tooltip(f"{column}:Q", format=".3~s")] + [
+        alt.Tooltip(f"{c}:Q", format=".3~s") for c in (low, high) if c in data.columns]
+    base = alt.Chart(data)
+    points = base.mark_point(filled=True, size=60).encode(
+        x=alt.X(f"{column}:Q", scale=x_scale, title=title, axis=axis), y=y, tooltip=tooltip)
+    layers = [points]
+    if low in data.columns and high in data.columns:
+        layers.insert(0, base.transform_filter(f"isValid(datum['{low}']) && datum['{low}'] > 0").mark_rule(
+            opacity=0.6).encode(x=alt.X(f"{low}:Q", scale=x_scale), x2=f"{high}:Q", y=y))
+    return alt.layer(*layers).properties(height=alt.Step(24))
+
+
+@functools.cache
+def _template(builder: Callable[[pd.DataFrame], alt.TopLevelMixin], columns: tuple[str, ...]) -> dict:
+    """``builder``'s Vega-Lite spec without data, built once per process: the data changes on
+    every rerun, the spec never does (building and validating a spec costs 15–50 ms a chart,
+    measured; most of a rerun's time under load was spent there)."""
+    spec = builder(pd.DataFrame(columns=list(columns))).to_dict(validate=False)
+    spec.pop("data", None)
+    spec.pop("datasets", None)
+    return spec
+
+
+def render_templated(builder: Callable[[pd.DataFrame], alt.TopLevelMixin], df: pd.DataFrame, where=st) -> None:
+    """Draw ``builder(df)`` from its cached spec: the same picture as ``render_chart(builder(df))``.
+    ``builder`` must take all its data from ``df`` (one data source, no values computed from it)."""
+    spec = copy.deepcopy(_template(builder, tuple(df.columns)))
+    spec.setdefault("description", chart_text.describe(spec, df))  # the series named from this run's data
+    from app_pages.ui import common, style
+    if common.projector_charts():
+        px = style.LECTURE_CHART_FONT_PX
+        spec["config"] = {**spec.get("config", {}),
+                          "axis": {"labelFontSize": px, "titleFontSize": px, "labelLimit": 0},
+                          "header": {"labelFontSize": px, "labelLimit": 0}, "legend": {"labelFontSize": px, "labelLimit": 0}}
+    where.vega_lite_chart(df, spec, width="stretch")
+
+
+ENERGY_PARTS = ("devices", "host share", "facility (PUE − 1)")
+
+
+def energy_frame(est) -> pd.DataFrame:
+    """Where the energy goes: the devices, the host's share, the facility overhead (PUE − 1)."""
+    b = est.breakdown
+    df = pd.DataFrame({"part": list(ENERGY_PARTS), "energy_kwh": [b.devices_kwh, b.host_kwh, b.facility_kwh]})
+    df["share"] = df["energy_kwh"] / max(df["energy_kwh"].sum(), 1e-300)
+    return df
+
+
+def energy_chart(df: pd.DataFrame) -> alt.Chart:
+    parts = list(ENERGY_PARTS)
+    return alt.Chart(df).mark_bar().encode(
+        x=alt.X("energy_kwh:Q", title="Energy (kWh)", axis=alt.Axis(labelExpr=human_labels(linear=True))),
+        y=alt.Y("part:N", title=None, sort=parts),
+        color=alt.Color("part:N", sort=parts, legend=None, scale=palette.category_scale()),
+        tooltip=["part:N", alt.Tooltip("energy_kwh:Q", format=",.4~r", title="kWh"),
+                 alt.Tooltip("share:Q", format=".1%")],
+    ).properties(height=alt.Step(32))
+
+
+def energy_breakdown_chart(est) -> alt.Chart:
+    """Where the energy goes, as bars (``energy_frame`` drawn by ``energy_chart``)."""
+    return energy_chart(energy_frame(est))
+
+
+MEMORY_PARTS = ("weights", "gradients", "optimizer", "activations")
+
+
+def memory_frame(memory) -> pd.DataFrame:
+    """The parts of the training memory per device (kind "part") and the device's memory (kind
+    "capacity"), in one table."""
+    b = memory.per_device.to_dict()
+    n = len(MEMORY_PARTS)
+    # the rule's label reads leftwards where the rule is in the axis's right half, so it stays inside the chart
+    leftwards = memory.capacity_gb > max(memory.per_device.total_gb, memory.capacity_gb) / 2
+    return pd.DataFrame({"kind": ["part"] * n + ["capacity"], "part": [*MEMORY_PARTS, None],
+                         "gb": [*(b[k] for k in MEMORY_PARTS), memory.capacity_gb], "row": "per device",
+                         "order": range(n + 1), "leftwards": [False] * n + [leftwards],
+                         "label": [*MEMORY_PARTS, f"device memory {gfmt(memory.capacity_gb)} GB"]})
+
+
+# The device's memory: a dark dashed rule, labelled above the bar (browser audit: a thin red rule at 34 GB
+# was lost against a 3,075 GB bar whose optimizer part is red too)
+MEMORY_RULE_COLOR = "#1a1a1a"
+
+
+def memory_layers(df: pd.DataFrame) -> alt.LayerChart:
+    """One stacked bar (weights, gradients, optimizer states, activations) against the device's
+    memory (the dark dashed rule, labelled)."""
+    base = alt.Chart()
+    bars = base.transform_filter("datum.kind == 'part'").mark_bar().encode(
+        x=alt.X("sum(gb):Q", title="GB per device"),
+        y=alt.Y("row:N", title=None, scale=alt.Scale(paddingOuter=0.45)),
+        color=alt.Color("part:N", sort=list(MEMORY_PARTS), title=None, legend=alt.Legend(orient="bottom"),
+                        scale=palette.category_scale()),
+        order=alt.Order("order:Q"),
+        tooltip=["part:N", alt.Tooltip("gb:Q", format=",.4~r", title="GB")],
+    )
+    capacity = base.transform_filter("datum.kind == 'capacity'")
+    rule = capacity.mark_rule(color=MEMORY_RULE_COLOR, strokeWidth=3, strokeDash=[6, 3]).encode(
+        x="gb:Q", tooltip=["label:N"])
+    labels = [capacity.transform_filter(f"{'' if leftwards else '!'}datum.leftwards").mark_text(
+        color=MEMORY_RULE_COLOR, align="right" if leftwards else "left", baseline="top", dx=-5 if leftwards else 5,
+        fontWeight="bold").encode(x="gb:Q", y=alt.value(1), text="label:N") for leftwards in (False, True)]
+    return alt.layer(bars, rule, *labels, data=df).properties(height=alt.Step(80))
+
+
+def memory_chart(memory) -> alt.LayerChart:
+    """Training memory per device against the device's memory (``memory_frame`` drawn by ``memory_layers``)."""
+    return memory_layers(memory_frame(memory))
+
+
+def roofline_chart(profile) -> alt.LayerChart | None:
+    """Attainable FLOP/s = min(peak, bandwidth × arithmetic intensity) for each precision
+    (Williams, Waterman & Patterson 2009, "Roofline", CACM 52(4))."""
+    bw_bytes = profile.memory_bandwidth_bytes_per_s
+    if bw_bytes is None:
+        return None
+    ai = np.logspace(-2, 4, 61)
+    rows = []
+    for precision, peak in profile.peak_flops_per_s.items():
+        for x in ai:
+            rows.append({"intensity": x, "flops_per_s": min(peak, bw_bytes * x), "precision": precision})
+    df = pd.DataFrame(rows)
+    ridge = pd.DataFrame([{"intensity": profile.ridge_flop_per_byte(p), "flops_per_s": peak, "precision": p}
+                          for p, peak in profile.peak_flops_per_s.items()])
+    lines = alt.Chart(df).mark_line().encode(
+        x=alt.X("intensity:Q", scale=LOG, title="Arithmetic intensity (FLOP per byte)",
+                axis=log_axis(decades(ai[0], ai[-1]), format="~g", grid=False)),
+        y=alt.Y("flops_per_s:Q", scale=LOG, title="Attainable FLOP/s", axis=alt.Axis(labelExpr=FLOPS_PER_S_LABELS, tickCount=6)),
+        color=alt.Color("precision:N", scale=palette.category_scale()),
+        strokeDash=alt.StrokeDash("precision:N", scale=alt.Scale(range=list(palette.DASHES))))  # not colour alone
+    points = alt.Chart(ridge).mark_point(filled=True, size=60).encode(
+        x="intensity:Q", y="flops_per_s:Q", color=alt.Color("precision:N", scale=palette.category_scale()),
+        shape=alt.Shape("precision:N", scale=alt.Scale(range=list(palette.SHAPES))),
+        tooltip=["precision", alt.Tooltip("intensity:Q", format=".3~r", title="ridge FLOP/byte"),
+                 alt.Tooltip("flops_per_s:Q", format=".3~s", title="peak FLOP/s")])
+    return (lines + points).properties(height=320)
+
+
+ACCURACY_PANELS = (f"Fitted utilisation, {LEVEL:.0%} interval", f"Flat {RULE_GOODPUT:.0%} of dense peak")
+
+
+def accuracy_frame(doc: dict) -> pd.DataFrame:
+    """Long table for the accuracy chart: one row per run and predictor (the fit, the 30% rule),
+    plus, per panel, the two ends of the diagonal (kind "diagonal") for the y = x line and 2× band."""
+    rows = []
+    for r in doc["runs"]:
+        lo, hi = r["interval_device_hours"]
+        common = {"kind": "run", "run": r["run"], "family": r["family"], "published": r["published_device_hours"]}
+        rows.append({**common, "panel": ACCURACY_PANELS[0], "predicted": r["predicted_device_hours"],
+                     "low": lo, "high": hi, "factor": r["factor"]})
+        rows.append({**common, "panel": ACCURACY_PANELS[1], "predicted": r["baseline_device_hours"],
+                     "low": r["baseline_device_hours"], "high": r["baseline_device_hours"],
+                     "factor": r["baseline_factor"]})
+    df = pd.DataFrame(rows)
+    ticks = decades(float(min(df["published"].min(), df["low"].min())),
+                     float(max(df["published"].max(), df["high"].max())))
+    for panel in ACCURACY_PANELS:
+        for end in (ticks[0], ticks[-1]):
+            rows.append({"kind": "diagonal", "panel": panel, "published": end, "predicted": end,
+                         "low": end / 2, "high": end * 2})
+    return pd.DataFrame(rows)
+
+
+def accuracy_panel(df: pd.DataFrame, panel: str, font_px: int = 12) -> alt.LayerChart:
+    """Predicted against published device-hours, log–log, for one predictor (``panel``, one of
+    ``ACCURACY_PANELS``): points coloured by hardware family, interval bars for the fit, the
+    diagonal and the 2× band (grey). One chart per panel, so that the page can put them side by
+    side on a wide screen and one under the other on a phone (a facet has a fixed width)."""
+    diag = df[df["kind"] == "diagonal"]
+    ticks = log_ticks(float(diag["published"].min()), float(diag["published"].max()))
+    scale = log_scale(ticks)
+    axis = log_axis(ticks, labelExpr=human_labels(), labelFontSize=font_px, titleFontSize=font_px)
+    x = alt.X("published:Q", scale=scale, title="Published device-hours", axis=axis)
+    y = alt.Y("predicted:Q", scale=scale, title="Predicted device-hours", axis=axis)
+    base = alt.Chart(df[df["panel"] == panel])
+    band = base.transform_filter("datum.kind == 'diagonal'").mark_area(opacity=0.12, color="gray").encode(
+        x=x, y=alt.Y("low:Q", scale=scale, axis=axis, title="Predicted device-hours"), y2="high:Q")
+    line = base.transform_filter("datum.kind == 'diagonal'").mark_line(color="gray", strokeDash=[4, 4]).encode(x=x, y=y)
+    families = sorted(df.loc[df["kind"] == "run", "family"].dropna().unique())  # same colours in every panel
+    color = alt.Color("family:N", title="Hardware family", scale=palette.category_scale(families),
+                      legend=alt.Legend(labelFontSize=font_px, titleFontSize=font_px, labelLimit=0, titleLimit=0))
+    runs = base.transform_filter("datum.kind == 'run'")
+    bars = runs.mark_rule(opacity=0.6).encode(x=x, y=alt.Y("low:Q", scale=scale), y2="high:Q", color=color)
+    shape = alt.Shape("family:N", title="Hardware family", scale=alt.Scale(domain=families, range=list(palette.SHAPES)),
+                      legend=alt.Legend(labelFontSize=font_px, titleFontSize=font_px, labelLimit=0, titleLimit=0))
+    points = runs.mark_point(filled=True, size=60).encode(
+        x=x, y=y, color=color, shape=shape,  # the family by its mark as well as its colour (a11y audit)
+        tooltip=["run", "family", alt.Tooltip("published:Q", format=".3~s"), alt.Tooltip("predicted:Q", format=".3~s"),
+                 alt.Tooltip("low:Q", format=".3~s"), alt.Tooltip("high:Q", format=".3~s"),
+                 alt.Tooltip("factor:Q", format=".2f", title="factor off")])
+    title = alt.TitleParams(panel, fontSize=font_px, limit=0)
+    return alt.layer(band, line, bars, points).properties(height=320, title=title)

@@ -1,0 +1,384 @@
+"""Shared helpers for the Streamlit pages: cached data, URL-bound widgets, safe messages.
+
+Every page module in ``app_pages/`` exposes ``render()`` and builds on these helpers:
+
+- **Cached loaders** (``profiles()``, ``presets()``, ``carbon_data()``, ``sources()``): the
+  bundled data files are read once per server process
+  (``st.cache_resource``; the objects are frozen dataclasses and mappings: treat them as
+  read-only). After writing a calibrated profile call ``clear_profile_cache()``.
+- **URL-bound widgets** (``url_number``, ``url_select``, ``url_radio``, ``url_toggle``): each
+  input lives in the page's query string (``bind="query-params"``, the key is the parameter
+  name), so the URL is a shareable scenario. On the session's first run the raw URL value is
+  checked (text for numbers, NaN/inf, negatives or values outside [min, max], unknown ids);
+  a bad value is removed from the URL, the widget falls back to its default and a visible
+  ``st.warning`` names the parameter. Pick keys that no other page uses for something else.
+- **Messages** (``show_error``, ``md_escape``): library errors (``EstimatorError``) are shown
+  with ``st.error``; user text is escaped, never rendered as HTML.
+- **Modes**: ``is_embedded()`` (``?embed=true``, Streamlit's own embed mode) and
+  ``is_lecture()`` (``?lecture=1``); charts take the lecture's text size in either (``projector_charts()``).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import suppress
+from typing import Any
+from urllib.parse import urlencode
+
+import streamlit as st
+from streamlit.errors import StreamlitAPIException
+
+from app_pages.ui.claim_ids import CLAIM_IDS
+from app_pages.ui.profile_cache import (
+    load_error,
+    refresh_profiles_if_changed,  # noqa: F401 (re-exported)
+)
+from app_pages.ui.tables import (
+    table_csv,  # noqa: F401 (re-exported)
+)
+from estimator.core.base.errors import EstimatorError
+from estimator.core.base.number_text import gfmt
+from estimator.io import datafiles
+
+# --------------------------------------------------------------------------------------
+# Cached loaders: the files do not change while the server runs. profiles(), hardware_ids() and the
+# broken-profile helpers: app_pages/ui/profile_cache.py (loaded again when profiles/calibrated/ changes).
+
+
+@st.cache_resource(show_spinner=False)
+def presets():
+    """Preset id → ``estimator.core.training.presets.Preset`` (famous runs with published figures)."""
+    return datafiles.load_presets()
+
+
+@st.cache_resource(show_spinner=False)
+def carbon_data():
+    """CodeCarbon's grid-intensity tables (``estimator.core.footprint.carbon.CarbonData``)."""
+    return datafiles.load_carbon_data()
+
+
+@st.cache_resource(show_spinner=False)
+def sources() -> Mapping[str, Mapping[str, str]]:
+    """Source key → {cite, bibtex} (estimator/data/sources.toml)."""
+    return datafiles.load_sources()
+
+
+# --------------------------------------------------------------------------------------
+# Safe text
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def md_escape(text: Any, limit: int = 200) -> str:
+    """Text safe to put inside Streamlit markdown: special characters escaped, newlines
+    flattened, cut to ``limit`` characters; paired backticks stay code spans (a command).
+    Streamlit never renders raw HTML unless asked (``unsafe_allow_html``, which this app never
+    uses for user text); escaping also stops links, images and formatting in user-supplied text."""
+    s = str(text).replace("\r", " ").replace("\n", " ")
+    if len(s) > limit:
+        s = s[:limit] + "…"
+    parts = s.split("`")
+    if len(parts) % 2 == 0 or not all(parts[1::2]):  # an unpaired backtick or an empty span: escape everything
+        return _MD_SPECIAL.sub(r"\\\1", s)
+    # `command` spans stay code (rendered literally, so nothing inside them needs escaping); the
+    # text between them is escaped
+    return "".join(f"`{p}`" if i % 2 else _MD_SPECIAL.sub(r"\\\1", p) for i, p in enumerate(parts))
+
+
+# The scenario sidebar's widgets (Estimate, Compare, Lecture) that set each input
+# (``InputError.field``: the dataclass field or API argument), for the hint that follows a library
+# error; the library's messages name no widget. Pages with other widgets pass their own labels.
+FIELD_LABELS = {
+    "hardware": "Hardware profile", "preset": "Preset", "flops": "Training FLOPs", "params": "Parameters N",
+    "tokens": "Training tokens D", "devices": "Devices", "power_w": "Power per device (W)", "pue": "PUE",
+    "region": "Country (ISO 3166 alpha-3)", "cloud": "Cloud region", "carbon_intensity_g_per_kwh": "Grid intensity (gCO2e/kWh)",
+    "price_usd_per_device_hour": "Price (USD per device-hour)", "electricity_usd_per_kwh": "Or electricity price (USD/kWh)",
+    "utilization": "Utilisation (fraction of peak)", "year": "Year of the run", "precision": "Precision",
+    "recompute": "Activation recomputation (8·N·D)", "micro_batch": "Micro-batch (sequences per device)",
+    "seq_len": "Sequence length (tokens)", "zero": "ZeRO stage (3 = FSDP)",
+    "activation_recompute": "Activation recomputation (memory)", "tp": "Tensor parallel", "pp": "Pipeline stages",
+}
+
+
+# The Workload choice that draws each workload field, for the hint (under a preset too: inputs.run_or_error).
+WORKLOAD_CHOICE = {"flops": "flops", "params": "params", "tokens": "params"}
+
+
+def error_text(exc: EstimatorError, labels: Mapping[str, str] | None = None) -> str:
+    """The library's message, plus the widgets that set the inputs it names (``exc.field``):
+    ``labels``, the page's own widgets (input → label), else the scenario sidebar's (``FIELD_LABELS``;
+    a workload field with the Workload choice that shows it). An input the page has no widget for
+    is not named."""
+    known = FIELD_LABELS if labels is None else labels
+    named = [known[f] + (f" (Workload: {WORKLOAD_CHOICE[f]})" if labels is None and f in WORKLOAD_CHOICE else "")
+             for f in getattr(exc, "fields", ()) if f in known]
+    return f"{exc} (set: {', '.join(named)})" if named else str(exc)
+
+
+def show_error(exc: EstimatorError, where: Any = st, labels: Mapping[str, str] | None = None) -> None:
+    """Show a library error as a red box (its message is written for people); never a traceback."""
+    where.error(md_escape(error_text(exc, labels), limit=1000), icon=":material/error:")
+
+
+# --------------------------------------------------------------------------------------
+# Modes
+
+
+def is_embedded() -> bool:
+    """True under ``?embed=true`` (Streamlit's own embed mode; read from ``st.context``)."""
+    try:
+        return bool(st.context.is_embedded)
+    except (AttributeError, RuntimeError):
+        return False
+
+
+def projector_charts() -> bool:
+    """Charts at the lecture's text size: in lecture mode, and in a frame (``?embed=true``), which is
+    made for a slide on a projector (accessibility audit A9: a frame without ``&lecture=1`` kept the
+    12 px labels)."""
+    return is_lecture() or is_embedded()
+
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def is_lecture() -> bool:
+    """True under ``?lecture=1`` (also true/yes/on), or on a lecture claim's link (``?claim=…``).
+    Any other value of ``lecture`` warns once and means off."""
+    claim = st.query_params.get("claim")
+    if claim:
+        if claim in CLAIM_IDS:
+            return True
+        record_url_warning("claim", claim, "not a lecture claim (the Lecture page lists them)" + FALLBACK)
+    raw = st.query_params.get("lecture")
+    if raw is None:
+        return False
+    if raw.strip().lower() in _TRUE:
+        return True
+    if raw.strip().lower() not in _FALSE:
+        record_url_warning("lecture", raw, "expected 1 or 0" + FALLBACK)
+    return False
+
+
+def drop_claim_off_the_lecture_page() -> bool:
+    """On a page other than Lecture, a ``?claim=`` (a lecture claim's link, edited) is said and dropped: it
+    turned the page into lecture mode (audit). True when there was one to drop (the caller reruns)."""
+    claim = st.query_params.get("claim")
+    if claim is None:
+        return False
+    record_url_warning("claim", claim, "a lecture claim is read on the Lecture page only (/lecture?claim=…); "
+                       "this page ignores it")
+    with suppress(KeyError, StreamlitAPIException):
+        del st.query_params["claim"]
+    return True
+
+
+def mode_link(path: str, **params: str) -> str:
+    """An app path with ``params`` that keeps the view's modes: embed (``?embed=true``, so a link
+    clicked inside a slide's iframe stays embedded) and lecture (``?lecture=1``; a claim's own link
+    is lecture already, and the Lecture page is the lecture)."""
+    query = dict(params)
+    if is_embedded():
+        query["embed"] = "true"
+    if is_lecture() and "claim" not in query and path != "/lecture":
+        query["lecture"] = "1"
+    return path + (f"?{urlencode(query)}" if query else "")
+
+
+# --------------------------------------------------------------------------------------
+# URL-bound widgets with validation of tampered query parameters
+
+WARNINGS_KEY, URL_KEYS_READ, FALLBACK = "_url_warnings", "_url_keys_read", ". Using the default instead"
+
+
+def record_url_warning(key: str, raw: Any, why: str) -> None:
+    """Record "Ignored URL parameter `key` = `raw`: why." (kept for the session; ``show_url_warnings`` shows it);
+    a bad value's ``why`` ends "Using the default instead" (``FALLBACK``)."""
+    st.session_state.setdefault(WARNINGS_KEY, {})[key] = (
+        f"Ignored URL parameter `{key[:40].replace('`', '')}` = `{str(raw)[:40].replace('`', '').replace(chr(10), ' ')}`: {why}.")
+
+
+def ignored_url_params(keys: Sequence[str], why: str, *, drop: bool = False) -> None:
+    """Warn about URL parameters a page does not use in its current state (a catalog model's page given
+    ``?inf_params=``: the CLI refuses the contradiction, the page had dropped it silently); ``drop``: and
+    remove them from the address, so that a link copied from it says what the page shows."""
+    for key in keys:
+        raw = _first_run_raw(key)
+        if raw is not None:
+            record_url_warning(key, raw, why)
+            if drop:
+                with suppress(KeyError, StreamlitAPIException):  # bound already: the widget's value is the URL's
+                    del st.query_params[key]  # not bound yet on the first run, so this is allowed
+
+
+def show_url_warnings(where: Any = st) -> None:
+    """Show the warnings collected about bad URL parameters this session. Call it once per page,
+    after drawing the page's URL-bound widgets (a bad value is found while its widget is drawn)."""
+    for text in st.session_state.get(WARNINGS_KEY, {}).values():
+        where.warning(text, icon=":material/link_off:")
+
+
+def _first_run_raw(key: str) -> str | None:
+    """The URL's raw value for ``key`` when the widget has not been created yet this session (the only time
+    Streamlit seeds a widget from the URL), else None; the key is recorded as the page's (``url_check``)."""
+    st.session_state.setdefault(URL_KEYS_READ, set()).add(key)
+    if key in st.session_state:
+        return None
+    with suppress(AttributeError, RuntimeError):
+        return st.query_params.get(key)
+    return None
+
+
+FIX_KEY = "_url_fix"
+
+
+def _drop(key: str, raw: str, problem: str) -> None:
+    """Warn about a bad URL value and remember to reset the widget if Streamlit seeds it anyway
+    (it rounds ``?devices=2.5`` to 2, for example; see ``_enforce``)."""
+    record_url_warning(key, raw, problem + FALLBACK)
+    st.session_state.setdefault(FIX_KEY, {})[key] = None  # None: flagged, not yet checked
+    with suppress(KeyError, StreamlitAPIException):  # the widget is bound already; _enforce resets it
+        del st.query_params[key]  # not bound yet on the first run, so this is allowed
+
+
+def _apply_fix(key: str) -> None:
+    """Before a widget is drawn: apply a reset scheduled by ``_enforce`` on the previous run."""
+    fixes = st.session_state.get(FIX_KEY)
+    if fixes and fixes.get(key) is not None:
+        st.session_state[key] = fixes.pop(key)[0]
+
+
+def _enforce(key: str, value: Any, default: Any) -> Any:
+    """After a widget is drawn: if its URL value was flagged bad but Streamlit seeded it anyway,
+    reset it to ``default`` on an immediate rerun (the URL follows)."""
+    fixes = st.session_state.get(FIX_KEY)
+    if not fixes or key not in fixes:
+        return value
+    if fixes[key] is None and value != default:
+        fixes[key] = (default,)
+        st.rerun()
+    fixes.pop(key, None)
+    return value
+
+
+def check_number(raw: str, *, min_value: float, max_value: float, integer: bool) -> str | None:
+    """Why ``raw`` is not acceptable for a number widget, or None when it is.
+
+    Rejects text, NaN/inf, values outside [min_value, max_value] (negatives, huge values)
+    and, for ``integer`` widgets, non-whole numbers."""
+    if raw is None or raw.strip() == "":
+        return None
+    try:
+        x = float(raw)
+    except ValueError:
+        return "not a number"
+    if not math.isfinite(x):
+        return "not a finite number"
+    if x < min_value:
+        return f"below the minimum {gfmt(min_value)}"
+    if x > max_value:
+        return f"above the maximum {gfmt(max_value)}"
+    if integer and x != int(x):
+        return "not a whole number"
+    return None
+
+
+def url_number(label: str, key: str, *, min_value: float, max_value: float, default: float | int | None = None,
+               integer: bool = False, step: float | int | None = None, fmt: str | None = None,
+               placeholder: str | None = None, help: str | None = None, where: Any = st.sidebar) -> float | int | None:
+    """A number input bound to the query parameter ``key``.
+
+    ``default=None`` gives an empty field (the caller then uses its own default, e.g. the
+    preset's or the profile's value; say which in ``placeholder``). ``integer=True`` returns
+    an int. A bad URL value (text, NaN/inf, outside [min_value, max_value], a fraction for an
+    integer) is dropped with a warning. ``where`` is the container (default: the sidebar)."""
+    raw = _first_run_raw(key)
+    if raw is not None:
+        problem = check_number(raw, min_value=min_value, max_value=max_value, integer=integer)
+        if problem:
+            _drop(key, raw, problem)
+    if integer:
+        # A whole-number field is a float widget shown without decimals: Streamlit parses a bound
+        # URL value for an int widget with int(), and int(float("inf")) raises OverflowError before
+        # any check can run (/?devices=inf); its float parser resets a non-finite value instead.
+        min_value, max_value = float(int(min_value)), float(int(max_value))
+        default = None if default is None else float(int(default))
+        step, fmt = float(step or 1), fmt or "%.0f"
+    _apply_fix(key)
+    value = where.number_input(label, min_value=min_value, max_value=max_value, value=default, step=step,
+                               format=fmt, placeholder=placeholder, help=help, key=key,
+                               bind="query-params", persist_state="session")
+    value = _enforce(key, value, default)
+    if integer and value is not None:
+        whole = float(math.floor(value + 0.5))  # half up, as the field shows a typed 2.5 ("3")
+        if whole != value:  # a typed fraction: the field, the numbers and the URL take the whole number
+            st.session_state.setdefault(FIX_KEY, {})[key] = (whole,)
+            st.rerun()
+        return int(whole)
+    return value
+
+
+def check_option(key: str, options: Sequence[str], *, any_case: bool = False) -> None:
+    """Drop the URL value of ``key`` with a warning when it is not one of ``options`` (also for bound widgets not made
+    here, e.g. ``st.tabs``). ``any_case``: ``?region=fra`` is the option ``FRA``, as the command line reads it."""
+    raw = _first_run_raw(key)
+    same = next((o for o in options if o.lower() == raw.strip().lower()), raw) if raw is not None and any_case else raw
+    if same != raw:  # mend the URL and run again: a widget drawn on "fra" had cleared it from the address (review)
+        st.query_params[key] = same
+        st.rerun()
+    if raw is not None and raw not in options:
+        shown = ", ".join(options[:8]) + (", …" if len(options) > 8 else "")
+        _drop(key, raw, f"unknown value; valid: {shown}")
+
+
+def check_profile_link(key: str) -> None:
+    """A link to a profile whose file failed to load (``?hardware=broken-one``) is dropped with that
+    load error (file, field and fix, as the CLI says it), not as an unknown value."""
+    raw = _first_run_raw(key)
+    err = load_error(raw) if raw else None
+    if err is not None:
+        _drop(key, raw, md_escape(f"that profile failed to load: {err}", 600))
+
+
+def url_select(label: str, key: str, options: Sequence[str], *, default: str | None = None,
+               placeholder: str | None = None, help: str | None = None,
+               format_func: Callable[[str], str] | None = None, on_change: Callable[[], None] | None = None,
+               any_case: bool = False, where: Any = st.sidebar) -> str | None:
+    """A selectbox of ids bound to the query parameter ``key``; the URL holds the id itself
+    (``?hardware=h100-sxm``). ``default=None`` starts empty (returns None). An unknown id in
+    the URL is dropped with a warning. ``format_func`` must return the id unchanged or with
+    extra text *after* it, since the URL stores the displayed text. ``on_change`` runs before
+    the rerun when the user picks another option; ``any_case``: see ``check_option``."""
+    options = list(options)
+    check_option(key, [format_func(o) for o in options] if format_func else options, any_case=any_case)
+    index = options.index(default) if default is not None else None
+    kwargs = {"format_func": format_func} if format_func else {}
+    _apply_fix(key)
+    value = where.selectbox(label, options, index=index, placeholder=placeholder, help=help, key=key,
+                            on_change=on_change, bind="query-params", persist_state="session", **kwargs)
+    return _enforce(key, value, default)
+
+
+def url_radio(label: str, key: str, options: Sequence[str], *, default: str, help: str | None = None,
+              horizontal: bool = True, on_change: Callable[[], None] | None = None, where: Any = st.sidebar) -> str:
+    """Radio buttons bound to the query parameter ``key`` (the URL holds the option text)."""
+    options = list(options)
+    check_option(key, options)
+    _apply_fix(key)
+    value = where.radio(label, options, index=options.index(default), horizontal=horizontal, help=help, key=key,
+                        on_change=on_change, bind="query-params", persist_state="session")
+    return _enforce(key, value, default)
+
+
+def url_toggle(label: str, key: str, *, default: bool = False, help: str | None = None, where: Any = st.sidebar) -> bool:
+    """A toggle bound to the query parameter ``key`` (``?key=true`` / ``false``)."""
+    raw = _first_run_raw(key)
+    if raw is not None and raw.strip().lower() not in ("true", "false"):
+        _drop(key, raw, "expected true or false")
+    _apply_fix(key)
+    value = where.toggle(label, value=default, help=help, key=key, bind="query-params", persist_state="session")
+    return _enforce(key, value, default)

@@ -1,0 +1,386 @@
+"""Presentation shared by the pages: lecture mode for a projector, the range bar, chart fonts.
+
+Static CSS and markup only: every text put into HTML here is escaped (``html.escape``); no user
+text is ever rendered unescaped.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import html
+import math
+from pathlib import Path
+
+import altair as alt
+import streamlit as st
+
+from app_pages.ui import palette
+from app_pages.ui.common import md_escape
+
+# Lecture mode: numbers large enough for the back of a room, and never cut. Streamlit's metric
+# value is one line with an ellipsis; here it may wrap between words (never inside a number) and
+# its font shrinks with the window (clamp), so "355 years" fits a 1024-pixel projector in 4
+# columns and grows on a 1920-pixel one. A row of longer values ("7.53 million queries") gets a
+# smaller size of its own (``metric_cells``: ``--cce-fit``), so that each value is one line.
+METRIC_VALUE_CQI = 17  # a value's font, % of its metric's width: "355 years" fills ~2/3 of it
+METRIC_VALUE_MAX = "4.2rem"  # 67 px: the largest a value grows (a 1920-pixel projector)
+LECTURE_CSS = """<style>
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+  overflow-wrap: normal !important; word-break: keep-all !important;
+}
+[data-testid="stMetric"] { container-type: inline-size; }
+""" + (f'[data-testid="stMetricValue"] {{ font-size: clamp(1.1rem, var(--cce-fit, {METRIC_VALUE_CQI}cqi), '
+       f'var(--cce-metric-max, {METRIC_VALUE_MAX})) !important; line-height: 1.3 !important; }}\n') + """\
+[data-testid="stMetricLabel"] p { font-size: clamp(1.05rem, 0.6rem + 0.9vw, 1.5rem) !important; white-space: normal !important; }
+[data-testid="stMetricLabel"] * { overflow: visible !important; text-overflow: clip !important; }
+[data-testid="stMetricDelta"] * { white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
+.cce-source { font-size: 1.05rem; }
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { font-size: clamp(1rem, 0.6rem + 0.4vw, 1.25rem) !important; }
+.cce-range { font-size: clamp(1rem, 0.6rem + 0.4vw, 1.25rem) !important; flex-wrap: wrap; }
+[data-testid="stMainBlockContainer"] { padding-top: 2.5rem !important; padding-bottom: 1rem !important; }
+h1 { padding-top: 0 !important; padding-bottom: 0.5rem !important; }
+[data-testid="stHeader"] { background: transparent !important; }
+</style>"""
+# Captions (a figure's range, price, caveat) and the range bars' ends at least 16 px, the projector minimum
+# (browser check: 14 px grey; a11y audit: the bars' 12.8 px were the slide's smallest text). A lecture slide fits a 1280×720 projector: the page's top padding (6rem, room for Streamlit's
+# toolbar, whose white band is made clear so it cannot hide the title) is cut to 2.5rem and the
+# title's to none (measured: the title began 96 px down and the slides ran 160–600 px past 720). A
+# claim's chart takes the height the screen leaves it (``SLIDE_CSS``).
+# Chart text in lecture mode (issue: at least 16 px on a projector); legends never cut.
+LECTURE_CHART_FONT_PX = 18
+NORMAL_CHART_FONT_PX = 12
+
+# Metrics side by side that wrap onto another row rather than cut a number ("69.3 bi…"): each cell
+# of a wrapping horizontal container is at least as wide as its label and value (Streamlit lets a
+# cell shrink to 16 px and the metric ends its value with an ellipsis).
+METRIC_ROW_KEY = "cce_metrics_"
+METRIC_ROW_CSS = (f'<style>[class*="st-key-{METRIC_ROW_KEY}"] > [data-testid="stLayoutWrapper"] '
+                  "{ min-width: fit-content; }</style>")
+
+RANGE_CSS = """<style>
+.cce-range { display: flex; align-items: center; gap: 0.4rem; font-size: 0.8rem; color: #555; margin-top: -0.4rem; }
+.cce-range .bar { flex: 1 1 auto; min-width: 2rem; height: 0.35rem; border-radius: 0.2rem; background: #c9d6ea; position: relative; }
+.cce-range .dot { position: absolute; left: 50%; top: 50%; width: 0.6rem; height: 0.6rem; margin: -0.3rem 0 0 -0.3rem;
+  border-radius: 50%; background: """ + palette.ACCENT + """; }
+.cce-range .lo, .cce-range .hi { white-space: nowrap; }
+</style>"""
+
+
+@functools.cache
+def data_url(png: Path) -> str:
+    """A small PNG as a ``data:`` URL, read once per process. Given a file path, Streamlit's
+    ``set_page_config(page_icon=…)`` reads and registers the file on every script run; a data URL
+    is passed through as it is (issue 16: per-run cost)."""
+    return "data:image/png;base64," + base64.b64encode(png.read_bytes()).decode("ascii")
+
+
+# In a frame (?embed=true; Streamlit hides its toolbar there) the page's 6rem of top padding left the
+# first number below the fold of an 800×450 frame (browser audit): 2.75rem, clear of the sidebar toggle.
+# In a frame narrower than EMBED_TWO_BY_TWO_BELOW_PX the Estimate page's four headline numbers are two rows
+# of two, their boxes tighter: at 640×360 three stood in a row and the fourth (Cost) below them, its
+# value at 318–370 px (browser check); one row of four 140-pixel cells has no room for a
+# range bar's "102 years ▬●▬ 1,240 years" (≈170 px at 12.8 px).
+EMBED_TWO_BY_TWO_BELOW_PX = 800  # at 800 px the four stood in one row (browser check)
+EMBED_METRIC_VALUE_REM = 1.75  # 28 px (Streamlit's is 36): two rows of numbers and bars in 360 px
+_HEADLINE = f'[data-testid="stApp"] .st-key-{METRIC_ROW_KEY}headline'
+EMBED_CSS = f"""<style>
+[data-testid="stMainBlockContainer"] {{ padding-top: 2.75rem !important; }}
+[data-testid="stHeader"] {{ background: transparent !important; }}
+@media (max-width: {EMBED_TWO_BY_TWO_BELOW_PX - 1}px) {{
+{_HEADLINE} {{ row-gap: 0.5rem; }}
+{_HEADLINE} > [data-testid="stLayoutWrapper"] {{ flex: 1 1 calc(50% - 0.5rem); }}
+{_HEADLINE} [data-testid="stVerticalBlock"] {{ gap: 0.5rem; }}
+{_HEADLINE} [data-testid="stMetric"], {_HEADLINE} [data-testid="stMetric"] > div {{ padding: 0.25rem 0.5rem !important; }}
+{_HEADLINE} [data-testid="stMetricValue"] {{ font-size: {EMBED_METRIC_VALUE_REM}rem !important; }}
+}}
+</style>"""
+
+
+def apply_lecture_css() -> None:
+    """The lecture's CSS, and in a frame (``?embed=true``) its compact form too (``COMPACT_EMBED_CSS``:
+    at 640×360 the Estimate page's lecture link showed one of its four numbers)."""
+    from app_pages.ui.common import is_embedded
+    st.html(LECTURE_CSS + (COMPACT_EMBED_CSS if is_embedded() else ""))
+
+
+def apply_embed_css() -> None:
+    st.html(EMBED_CSS + EMBED_TITLE_CSS)
+
+
+# A lecture row of metrics whose values fit one line: every value of the row in one font size, the
+# largest at which its longest value fits its column (browser check at 1280 px: "2.78 × 10²³ FLOPs",
+# "34.1 tokens/s" and "7.53 million queries" wrapped at 17cqi; at 1920 px the last one still did).
+FIT_ROW_KEY = "cce_fit_"
+# A value's width per character, in ems of its font: measured in Source Sans at most 0.47 em ("-72% energy"),
+# digits and words 0.39–0.43 em; 0.5 keeps a margin. A row of values up to 11 characters keeps METRIC_VALUE_CQI.
+METRIC_EM_PER_CHAR = 0.5
+
+
+def fit_cqi(text: str) -> float:
+    """The font size (% of its metric's width) at which ``text`` fits one line, at most ``METRIC_VALUE_CQI``."""
+    return min(float(METRIC_VALUE_CQI), 100.0 / (METRIC_EM_PER_CHAR * max(len(text), 1)))
+
+
+class _FitRow:
+    """A keyed row of lecture metrics: each value shown may lower the row's font size (``fit_cqi``),
+    set as ``--cce-fit`` on the row; a later rule of the same row overrides an earlier one."""
+
+    def __init__(self, key: str, where) -> None:
+        self.key, self.where, self.cqi = FIT_ROW_KEY + key, where, float(METRIC_VALUE_CQI)
+
+    def fit(self, value) -> None:
+        cqi = fit_cqi("—" if value is None else str(value))
+        if cqi < self.cqi:
+            self.cqi = cqi
+            self.where.html(f"<style>.st-key-{self.key} {{ --cce-fit: {cqi:.2f}cqi; }}</style>")
+
+
+class _FitCell:
+    """A column of a ``_FitRow``: a ``DeltaGenerator`` whose ``metric`` also fits the row's font. Call
+    ``cell.metric(...)``: ``with cell: st.metric(...)`` draws in the column but does not fit the font."""
+
+    def __init__(self, column, row: _FitRow) -> None:
+        self._column, self._row = column, row
+
+    def __getattr__(self, name):
+        return getattr(self._column, name)
+
+    def __enter__(self):
+        return self._column.__enter__()
+
+    def __exit__(self, *exc):
+        return self._column.__exit__(*exc)
+
+    def metric(self, label, value, *args, **kwargs):
+        shown = self._column.metric(label, value, *args, **kwargs)
+        self._row.fit(value)
+        return shown
+
+
+def metric_cells(n: int, key: str, lecture: bool = False, where=st) -> list:
+    """``n`` cells for metrics side by side, like ``st.columns(n)``, but a row that wraps: a cell is
+    never narrower than its number and label, so a narrow window gets fewer metrics per row, never
+    a cut value. ``key`` names the row (unique on the page). In lecture mode, plain columns: the
+    lecture's CSS shrinks the numbers to their column instead, the row's longest value setting the
+    size (``_FitRow``), so that every value is one line."""
+    if lecture:
+        row = _FitRow(key, where)
+        return [_FitCell(col, row) for col in where.container(key=row.key).columns(n)]
+    where.html(METRIC_ROW_CSS)
+    row = where.container(horizontal=True, key=METRIC_ROW_KEY + key)
+    return [row.container() for _ in range(n)]
+
+
+# A lecture page in a frame (?embed=true; an iframe on a slide) smaller than the lecture's slide
+# (EMBED_COMPACT_BELOW_PX): a smaller title and numbers, the numbers in one row (at 640×360 Streamlit
+# stacked the columns: a claim's numbers lay below 560 px, the Estimate page's lecture link showed one of
+# four), a range bar's high end under its bar when its column is too narrow for both ends on one line.
+CLAIM_ROW = "claim"  # the key of a claim's row of numbers (slide.metrics; EMBED_SLIDE_CSS levels them)
+EMBED_COMPACT_BELOW_PX = (1280, 720)  # the lecture's slide, width × height (tests/test_browser.py)
+EMBED_TITLE_REM = 1.6  # 26 px: the longest claim's title on one line in 800 px (at 44 px it took two)
+EMBED_TITLE_GAP_REM = 0.25  # under the title, half the slide's 0.5rem: the numbers follow it closely
+EMBED_METRIC_MAX = "2.4rem"  # 38 px: the numbers' largest size, a headline in an 800-pixel frame
+_FRAME = "[data-testid=\"stApp\"]"
+# A page's title in a small frame (not lecture mode): the lecture's title size, so that Compare, Inference
+# and Limits keep their room for numbers and charts (audit: their 44 px titles in a 640×360 frame)
+EMBED_TITLE_CSS = f"""<style>
+@media (max-width: {EMBED_COMPACT_BELOW_PX[0] - 1}px), (max-height: {EMBED_COMPACT_BELOW_PX[1] - 1}px) {{
+{_FRAME} h1 {{ font-size: {EMBED_TITLE_REM}rem !important; padding-bottom: {EMBED_TITLE_GAP_REM}rem !important; }}
+}}
+</style>"""
+COMPACT_EMBED_CSS = f"""<style>
+@media (max-width: {EMBED_COMPACT_BELOW_PX[0] - 1}px), (max-height: {EMBED_COMPACT_BELOW_PX[1] - 1}px) {{
+{_FRAME} h1 {{ font-size: {EMBED_TITLE_REM}rem !important; padding-bottom: {EMBED_TITLE_GAP_REM}rem !important; }}
+{_FRAME} {{ --cce-metric-max: {EMBED_METRIC_MAX}; }}
+[class*="st-key-{FIT_ROW_KEY}"] [data-testid="stHorizontalBlock"] {{ flex-wrap: nowrap !important; }}
+[class*="st-key-{FIT_ROW_KEY}"] [data-testid="stColumn"] {{ min-width: 0 !important; }}
+{_FRAME} .cce-range {{ flex-wrap: wrap; row-gap: 0; }}
+{_FRAME} .cce-range .hi {{ margin-left: auto; }}
+}}
+</style>"""
+
+# A lecture claim in a frame is the frame's height: title, numbers, chart, source and links in a column
+# whose chart takes what the others leave (Streamlit's ``height="stretch"``: Vega-Lite lays the whole chart,
+# axes and legend included, out in that height). Python cannot see the frame, so the chart cannot have a
+# fixed height there: 100 px of plot put the GPT-3 claim's axis 117 px below an 800×450 frame and its
+# chart entirely below 640×360 (browser audit); the bars' fixed steps (48 px) could not fit either.
+EMBED_CHART_KEY = "cce_embed_chart"
+# Streamlit hides its toolbar in a frame and a claim has no sidebar toggle: the lecture's 2.5rem of top
+# padding is cut at any size (browser check: at 1280×720 the GPT-3 and compression claims ran 731–734 px,
+# a scrollbar in the frame); the Estimate page's lecture link keeps it, clear of its sidebar toggle.
+EMBED_TOP_PAD_REM = 1.0
+EMBED_BOTTOM_PAD_REM = 0.5  # half the lecture's 1rem: what the last line needs below it (a design choice)
+# A chart never gets less than this (px): a plot and its axis at the smallest frame's font (a design
+# choice; what is left in 640×360 once the secondary lines are hidden, browser check: 201–221 px).
+EMBED_CHART_MIN_PX = 150
+# On a slide (not a frame) a screen too short for the claim scrolls rather than squeeze its chart below
+# this: 200 px is the 140-pixel plot with its axis that every slide had before its chart took the
+# screen's height (a design choice). Below Streamlit's 640-pixel breakpoint (a phone, 390×844) the numbers
+# stack and run past the screen, and a legend under the plot takes ~100 px of the chart: there it gets
+# 360 (at 200 the growth chart's 10⁰ and 10¹¹ ran into each other, browser check).
+SLIDE_CHART_MIN_PX = 200
+STACKED_BELOW_PX = 640
+SLIDE_CHART_MIN_STACKED_PX = 360
+# In a frame less tall than this the secondary lines give way to the chart, first the captions under the
+# numbers (each one to four lines at 800 px: at 800×450 they took 26–154 px and left the chart none) and
+# the ←/→ links (the slide's, not the frame's, way on), and the source line is one line (cut with "…",
+# whole in its tooltip). 600: at 1280×720 all of it fits with a 299–381 px chart (browser check). With the
+# captions gone, a claim's numbers level at their feet (a label on two lines had pushed its number 20 px below
+# the others: browser audit); where captions stand under them (a 1024×768 frame), every label takes two lines.
+EMBED_SHORT_BELOW_PX = 600
+# In a frame less tall than this the source line goes too: with its one line at 640×360 the charts got
+# 152–173 px, and the memory wall's legend and the ImageNet axis's title ran 12 px past them (browser
+# check); the lecturer's slide cites the source.
+EMBED_TINY_BELOW_PX = 400
+# A lecture slide is the screen's height too, so that on a 1920×1080 projector its chart fills what the
+# numbers leave (with a fixed 140-pixel plot about 30% of the screen stood empty below the links).
+_SLIDE = f'[data-testid="stMainBlockContainer"]:has(.st-key-{EMBED_CHART_KEY})'
+SLIDE_CSS = f"""<style>
+{_SLIDE} {{ height: 100vh; }}
+{_SLIDE} > [data-testid="stVerticalBlock"] {{ height: 100%; }}
+[data-testid="stLayoutWrapper"]:has(> .st-key-{EMBED_CHART_KEY}) {{ flex: 1 1 0 !important;
+  min-height: {SLIDE_CHART_MIN_PX}px; }}
+@media (max-width: {STACKED_BELOW_PX - 1}px) {{
+[data-testid="stLayoutWrapper"]:has(> .st-key-{EMBED_CHART_KEY}) {{ min-height: {SLIDE_CHART_MIN_STACKED_PX}px; }}
+}}
+.st-key-{EMBED_CHART_KEY} {{ height: 100%; }}
+.st-key-{EMBED_CHART_KEY} > [data-testid="stElementContainer"] {{ flex: 1 1 0 !important; min-height: 0 !important; }}
+</style>"""
+# In a frame only: its short sizes give the chart the room the secondary lines leave (a slide keeps them and scrolls:
+# its ←/→ links are the way on, review)
+EMBED_SLIDE_CSS = SLIDE_CSS + f"""<style>
+{_SLIDE} {{ padding-top: {EMBED_TOP_PAD_REM}rem !important; padding-bottom: {EMBED_BOTTOM_PAD_REM}rem !important; }}
+[data-testid="stLayoutWrapper"]:has(> .st-key-{EMBED_CHART_KEY}) {{ min-height: {EMBED_CHART_MIN_PX}px !important; }}
+@media (max-height: {EMBED_SHORT_BELOW_PX - 1}px) {{
+{_SLIDE} [class*="st-key-{FIT_ROW_KEY}"] [data-testid="stElementContainer"]:has([data-testid="stCaptionContainer"]),
+{_SLIDE} [data-testid="stElementContainer"]:has(.cce-links) {{ display: none !important; }}
+{_SLIDE} .cce-source {{ white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }}
+{_SLIDE} .st-key-{FIT_ROW_KEY}{CLAIM_ROW} [data-testid="stHorizontalBlock"] {{ align-items: flex-end; }}
+}}
+@media (min-height: {EMBED_SHORT_BELOW_PX}px) and (max-width: {EMBED_COMPACT_BELOW_PX[0] - 1}px) {{
+{_SLIDE} .st-key-{FIT_ROW_KEY}{CLAIM_ROW} [data-testid="stMetricLabel"] p {{ display: block; min-height: 2lh; }}
+}}
+@media (max-height: {EMBED_TINY_BELOW_PX - 1}px) {{
+{_SLIDE} [data-testid="stElementContainer"]:has(.cce-source) {{ display: none !important; }}
+}}
+</style>"""
+
+
+def log_position(value, low, high) -> float:
+    """Where ``value`` lies between ``low`` and ``high`` on a log scale, 0 to 1 (the middle when the
+    numbers cannot be placed: a zero, a missing end or an empty interval)."""
+    if value is None or low is None or high is None or not 0 < low < high or value <= 0:
+        return 0.5
+    return min(1.0, max(0.0, math.log(value / low) / math.log(high / low)))
+
+
+def range_bar(where, low_text: str, high_text: str, meaning: str, position: float = 0.5) -> None:
+    """low ▬●▬ high under a number: the stated interval, the point where the estimate lies in it
+    (``position`` 0–1, from ``log_position``: the centre of a symmetric log interval is 0.5, a
+    figure fixed at one end of its range sits there). ``meaning`` is the tooltip."""
+    left = f"{100.0 * min(1.0, max(0.0, float(position))):.1f}%"
+    tooltip = meaning.replace("`", "")  # a tooltip is plain text: a command's backticks would show
+    # read aloud as one phrase, "range: <low> to <high>", what the ranges mean said once in the caption below them
+    # (a11y audit: a screen reader said "102 years 1,240 years", the meaning only in a tooltip it does not read)
+    spoken = f"range: {low_text} to {high_text}"
+    where.html(RANGE_CSS + f'<div class="cce-range" title="{html.escape(tooltip)}" role="img" '
+                           f'aria-label="{html.escape(spoken)}">'
+                           f'<span class="lo" aria-hidden="true">{html.escape(low_text)}</span><span class="bar" '
+                           f'aria-hidden="true"><span class="dot" style="left: {left}"></span>'
+                           f'</span><span class="hi" aria-hidden="true">{html.escape(high_text)}</span></div>')
+
+
+def bars_caption(meaning: str, short: str, lecture: bool) -> None:
+    """What the range bars mean, once under them. In the lecture hall the whole sentence (about four
+    lines at 1280 px) pushed the numbers it explains below the fold, so there it is the one line
+    ``short`` with the sentence in its tooltip."""
+    if lecture:
+        st.caption(md_escape(f"Bars: {short}", limit=200), help=meaning.replace("`", ""))
+    else:
+        st.caption(md_escape(f"Bars: {meaning}", limit=800))
+
+
+# A bar's label (a band axis) is cut with "…" past this width, its full text in the bar's tooltip:
+# uncut, one long label ("50% of weights pruned, skipped by the kernels") took the whole width of a
+# phone (390 px) and no bar was drawn. About 24 characters at either font size.
+BAND_LABEL_LIMIT_PX = {False: 150, True: 220}
+# On a narrow chart (a phone) the lecture's 220 px left the bars 40 px of a 358 px chart and their
+# ticks overlapping ("0.00.5"; browser audit): below this container width its labels get this many px.
+NARROW_CHART_PX, NARROW_BAND_LABEL_LIMIT_PX = 500, 120
+# Rows of bars (a band axis without a height of its own) this many font sizes apart, so that every
+# label has room at lecture size (crowded, Vega drops labels).
+BAND_STEP_FONTS = 2.4
+
+
+# Between the x axis's title and a legend below it (Streamlit's theme leaves ~50 px).
+LEGEND_OFFSET_PX = 12
+
+
+# On a narrow chart a bar's label longer than this many characters goes on two lines, broken at its last
+# space within them (browser audit on a phone: "V100 SXM2 32…", "student, 42 bi…"): about
+# ``NARROW_BAND_LABEL_LIMIT_PX`` at lecture size; the second line is cut at that width like any label.
+NARROW_LINE_CHARS = 13
+
+
+def band_label_expr() -> str:
+    """A bar's label at lecture size: as it is on a wide chart; on a narrow one (``NARROW_CHART_PX``), past
+    ``NARROW_LINE_CHARS`` characters, two lines (Vega draws an array of strings as lines), broken at the
+    last space within them; a label with no such space stays one line."""
+    n = NARROW_LINE_CHARS
+    # the first line's length: the longest start of at most n characters that a space follows (greedy;
+    # Vega's expressions have no lastIndexOf)
+    cut = f"length(replace(datum.label, /^(.{{1,{n}}}) .*$/, '$1'))"
+    return (f"containerSize()[0] < {NARROW_CHART_PX} && length(datum.label) > {n} && test(/^.{{1,{n}}} /, datum.label) ? "
+            f"[slice(datum.label, 0, {cut}), slice(datum.label, {cut} + 1)] : datum.label")
+
+
+def band_label_limit(lecture: bool):
+    """A bar's label width: ``BAND_LABEL_LIMIT_PX``, and at lecture size on a narrow chart
+    ``NARROW_BAND_LABEL_LIMIT_PX`` (a Vega expression on the chart's container, drawn by the browser)."""
+    wide = BAND_LABEL_LIMIT_PX[lecture]
+    if not lecture:
+        return wide
+    return alt.ExprRef(f"containerSize()[0] < {NARROW_CHART_PX} ? {NARROW_BAND_LABEL_LIMIT_PX} : {wide}")
+
+
+def chart_fonts(chart: alt.TopLevelMixin, lecture: bool, frame: bool = False) -> alt.TopLevelMixin:
+    """Axis, legend and header text at lecture size (or the normal size); legends below the plot,
+    one entry per line (a row of entries runs past a narrow chart), never truncated; a bar's label
+    cut at ``BAND_LABEL_LIMIT_PX``, rows ``BAND_STEP_FONTS`` font sizes apart. ``frame``: a chart in a
+    frame's height (``EMBED_SLIDE_CSS``), whose rows may be closer than that: every bar keeps its label
+    (Vega dropped every other one of the compression claim's six at 640×360, 21 px apart at 18 px), each on
+    its bar (Streamlit's theme flushes the end labels inside the axis, ``labelFlush``, which there set the
+    first on the second). A lecture claim's chart on a slide takes it too: it fills the slide's height the same way."""
+    px = LECTURE_CHART_FONT_PX if lecture else NORMAL_CHART_FONT_PX
+    ink = {"labelColor": palette.CHART_TEXT, "titleColor": palette.CHART_TEXT}  # a11y audit: Streamlit's grey was 3.7:1
+    return (chart.configure_axis(labelFontSize=px, titleFontSize=px, labelLimit=0, titleLimit=0, **ink)
+            .configure_axisBand(labelLimit=band_label_limit(lecture), **({"labelExpr": band_label_expr(), "labelLineHeight": px} if lecture else {}),
+                                **({"labelOverlap": False, "labelFlush": False} if frame else {}))
+            .configure_view(discreteHeight={"step": round(BAND_STEP_FONTS * px)})
+            .configure_legend(labelFontSize=px, titleFontSize=px, labelLimit=0, titleLimit=0, orient="bottom",
+                              direction="vertical", offset=LEGEND_OFFSET_PX, **ink)
+            .configure_header(labelFontSize=px, titleFontSize=px, labelLimit=0, labelColor=palette.CHART_TEXT,
+                              titleColor=palette.CHART_TEXT)
+            .configure_title(fontSize=px + 2, color=palette.CHART_TEXT))  # series' colours: palette.category_scale
+
+
+def links(items, css: str = "") -> None:
+    """Links that open in the same tab (Markdown links open a new one): (label, href) pairs,
+    escaped; the hrefs are the app's own paths. ``css``: a page's static ``<style>`` drawn with them
+    (alone, Streamlit would send it apart from the page, after the links)."""
+    parts = [f'<a href="{html.escape(href)}" target="_self">{html.escape(label)}</a>' for label, href in items]
+    st.html(css + '<div class="cce-links">' + " · ".join(parts) + "</div>")
+
+
+def link_list(items) -> None:
+    """A numbered list of same-tab links."""
+    rows = "".join(f'<li><a href="{html.escape(href)}" target="_self">{html.escape(label)}</a></li>' for label, href in items)
+    st.html(f'<ol class="cce-links" style="font-size: 1.2rem; line-height: 1.9">{rows}</ol>')
+
+
+def source_line(text: str) -> None:
+    """The one-line source under a lecture claim; whole in its tooltip (a small frame cuts it to one line)."""
+    shown = html.escape(f"Source: {text}")
+    st.html(f'<div class="cce-source" title="{shown}">{shown}</div>')

@@ -1,0 +1,38 @@
+"""Tables of numbers for ``st.dataframe``: cells written by a function each, a missing figure as
+``NO_VALUE``, and the CSV a table offers for download. (Re-exported by ``app_pages.ui.common``.)"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from typing import Any
+
+# Number fields for counts that run to 10²⁵ (parameters, tokens, FLOPs): scientific notation.
+# Streamlit formats a field with sprintf-js, whose %g prints every digit below 1e21
+# ("70000000000"); %e gives "7.000e+10", readable on a projector.
+LARGE_NUMBER_FORMAT = "%.3e"
+
+NO_VALUE = "n/a"  # a missing figure (no price, no release year), as the Estimate page says it
+
+
+def _or_no_value(show: Callable[[float], str]) -> Callable[[float], str]:
+    return lambda x: show(x) if math.isfinite(x) else NO_VALUE
+
+
+def number_table(df: Any, formats: Mapping[str, Callable[[float], str]]) -> Any:
+    """``df`` for ``st.dataframe`` with the numbers of ``formats``' columns written by its functions
+    ("$2.4M", "43.3 years") and a missing one as ``NO_VALUE``. The cells keep the numbers, so a
+    click on a header sorts by value. Streamlit draws a missing number as "None" whatever the
+    styling says, so a missing one is stored as +inf, shown as ``NO_VALUE``, and sorts last."""
+    filled = df.copy()
+    for key in formats:
+        filled[key] = filled[key].astype(float).fillna(math.inf)
+    return filled.style.format({key: _or_no_value(show) for key, show in formats.items()})
+
+
+def table_csv(df: Any) -> str:
+    """A table's download: its numbers unformatted and a missing one left empty. The tables' own
+    toolbar export is off app-wide (``client.disableDataExport`` in .streamlit/config.toml): it would
+    write the cells ``number_table`` keeps, +inf where a number is missing, and Streamlit has no
+    switch per table, so the tables worth taking away offer this CSV instead."""
+    return df.to_csv(index=False, lineterminator="\n")

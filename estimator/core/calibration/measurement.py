@@ -1,0 +1,50 @@
+"""One measurement window on one device (``Measurement``), how its energy was obtained (the power-source
+labels) and its mean power: the record the meters (``estimator.device``) produce and the calibration and the
+CodeCarbon import (``estimator.io.calibration_io``) read. Pure data."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from estimator.core.base.errors import MeasurementError
+
+# power_source labels: how a window's energy was obtained.
+NVML_ENERGY_COUNTER = "nvml-energy-counter"        # nvmlDeviceGetTotalEnergyConsumption deltas (Volta and newer)
+NVML_POWER_POLLING = "nvml-power-polling"          # nvmlDeviceGetPowerUsage sampled, integrated over time
+CODECARBON_RAPL = "codecarbon-rapl"                # CodeCarbon read Intel RAPL energy counters
+CODECARBON_CPU_LOAD_ESTIMATE = "codecarbon-cpu-load-estimate"  # TDP × CPU-load model, no RAPL access
+CODECARBON_CONSTANT_ESTIMATE = "codecarbon-constant-tdp-estimate"  # a fixed share of a (generic) TDP
+NOT_MEASURED = "not-measured"                      # time only: no power meter on this machine
+CODECARBON_CSV_GPU = "codecarbon-csv-gpu-nvml"     # a CodeCarbon log's GPU energy (CodeCarbon reads it through NVML)
+CODECARBON_CSV_CPU = "codecarbon-csv-cpu-method-not-recorded"  # a log's CPU energy: RAPL or TDP, not recorded
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """One measurement window on one device."""
+
+    duration_s: float
+    energy_j: float | None        # None only when no power meter exists (power_source == not-measured)
+    mean_power_w: float | None
+    power_source: str             # one of the labels above
+    power_is_estimate: bool       # True when the power is modelled, not read from a meter
+    device_name: str
+    backend: str                  # nvml | codecarbon | timer
+    details: Mapping[str, Any] = field(default_factory=dict)  # power limit, clocks, utilisation, tracking mode…
+
+    def summary(self) -> dict:
+        return {"duration_s": self.duration_s, "energy_j": self.energy_j, "mean_power_w": self.mean_power_w,
+                "power_source": self.power_source, "power_is_estimate": self.power_is_estimate,
+                "device_name": self.device_name, "backend": self.backend}
+
+
+def mean_power_w(energy_j: float, duration_s: float) -> float:
+    """Mean power in watts over a window: its energy (J) over its duration (s), the one home of
+    this division. A window of zero, negative or non-finite duration is refused (MeasurementError):
+    it has nothing to average over, and the quotient would be infinite, negative or NaN."""
+    if not (duration_s > 0 and math.isfinite(duration_s)):
+        raise MeasurementError(f"the measurement window lasted {duration_s!r} s; nothing to average over")
+    return energy_j / duration_s

@@ -1,0 +1,156 @@
+"""CPU energy through CodeCarbon's ``OfflineEmissionsTracker``.
+
+The only module that imports codecarbon. The tracker is used as a context manager
+(entered at begin_window, left at end_window or on an interrupt), with quiet logging and
+no file output: the calibration writes its own profile, and an interrupted run leaves
+nothing behind.
+
+CodeCarbon reads Intel RAPL energy counters where it can (Linux with
+/sys/class/powercap/intel-rapl readable). Without them it *models* CPU power: "cpu_load"
+mode (the CPU's TDP × a load curve) or "constant" mode (a share of a TDP from its table or
+a generic one). Those are labelled estimates here, never passed off as measurements.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import inspect
+import logging
+import math
+from collections.abc import Callable
+from typing import Any
+
+from estimator.core.base.errors import BackendUnavailable, MeasurementError
+from estimator.core.base.number_text import gfmt
+from estimator.core.base.units import J_PER_KWH
+from estimator.device.base import (
+    CODECARBON_CONSTANT_ESTIMATE,
+    CODECARBON_CPU_LOAD_ESTIMATE,
+    CODECARBON_RAPL,
+    Backend,
+    Measurement,
+    mean_power_w,
+)
+from estimator.io.calibration_io import codecarbon_ram_gb
+
+# CodeCarbon needs a country for its CO2 figure; the calibration uses only its energy, so the
+# country only changes CodeCarbon's own emissions number (the CLI passes the user's --region).
+DEFAULT_COUNTRY_ISO_CODE = "USA"
+# CodeCarbon samples power every measure_power_secs (its default, 15 s, is longer than a
+# short calibration); 1 s gives several samples in a few seconds.
+MEASURE_POWER_SECS = 1.0
+
+# CodeCarbon's CPU modes (codecarbon/core/resource_tracker.py) → (power_source, is_estimate)
+CPU_MODES = {
+    "intel_rapl": (CODECARBON_RAPL, False),
+    "intel_power_gadget": ("codecarbon-intel-power-gadget", False),
+    "windows_emi": ("codecarbon-windows-emi", False),
+    "cpu_load": (CODECARBON_CPU_LOAD_ESTIMATE, True),
+    "constant": (CODECARBON_CONSTANT_ESTIMATE, True),
+}
+
+
+def cpu_power_source(tracker) -> tuple[str, bool, str]:
+    """(power_source, is_estimate, CodeCarbon's mode) from a tracker's hardware list.
+
+    CodeCarbon keeps the CPU's mode in ``CPU._mode``, a private attribute: a mode this
+    module does not know, or no CPU entry at all, is labelled an estimate.
+    """
+    for hw in getattr(tracker, "_hardware", ()):
+        if type(hw).__name__ in ("CPU", "AppleSiliconChip"):
+            mode = str(getattr(hw, "_mode", "unknown"))
+            source, estimate = CPU_MODES.get(mode, (f"codecarbon-{mode.replace('_', '-')}", mode != "apple_powermetrics"))
+            return source, estimate, mode
+    return "codecarbon-cpu-unknown-method", True, "unknown"
+
+
+def _default_factory(**kwargs):
+    try:
+        from codecarbon import OfflineEmissionsTracker
+        from codecarbon.emissions_tracker import BaseEmissionsTracker
+    except ImportError:
+        raise BackendUnavailable("CodeCarbon is not installed (`pip install codecarbon`): the CPU's power cannot "
+                                 "be measured") from None
+    # Quiet: CodeCarbon resets its logger on import and logs its first lines before it applies
+    # log_level, so the level is set here, after the import and before the tracker exists.
+    logging.getLogger("codecarbon").setLevel(logging.ERROR)
+    if not kwargs.pop("save_to_file", True):
+        if "output_methods" in inspect.signature(BaseEmissionsTracker.__init__).parameters:
+            kwargs["output_methods"] = []  # CodeCarbon ≥ 3.3 deprecates save_to_file; [] = no output at all
+        else:
+            kwargs["save_to_file"] = False
+    return OfflineEmissionsTracker(**kwargs)
+
+
+class CodeCarbonBackend(Backend):
+    name = "codecarbon"
+    kind = "cpu"
+
+    def __init__(self, country_iso_code: str | None = None, measure_power_secs: float = MEASURE_POWER_SECS,
+                 tracker_factory: Callable[..., Any] = _default_factory):
+        self.country_iso_code = (country_iso_code or DEFAULT_COUNTRY_ISO_CODE).upper()
+        self.measure_power_secs = measure_power_secs
+        self._factory = tracker_factory
+        self._stack: contextlib.ExitStack | None = None
+        self._tracker = None
+        self.device_name = "CPU"
+
+    def _new_tracker(self):
+        return self._factory(country_iso_code=self.country_iso_code, log_level="error", save_to_file=False,
+                             measure_power_secs=self.measure_power_secs, tracking_mode="machine",
+                             allow_multiple_runs=True, project_name="compute-cost-estimator-calibration")
+
+    def begin_window(self) -> None:
+        if self._stack is not None:
+            raise MeasurementError("a measurement window is already open")
+        tracker = self._new_tracker()
+        stack = contextlib.ExitStack()
+        stack.enter_context(tracker)  # OfflineEmissionsTracker.__enter__ starts it, __exit__ stops it
+        self._stack, self._tracker = stack, tracker
+
+    def end_window(self) -> Measurement:
+        if self._stack is None:
+            raise MeasurementError("end_window() without begin_window()")
+        tracker = self._tracker
+        stack, self._stack, self._tracker = self._stack, None, None
+        stack.close()
+        data = getattr(tracker, "final_emissions_data", None)
+        if data is None:
+            raise MeasurementError("CodeCarbon stopped without emissions data; the measurement is incomplete")
+        duration_s = float(data.duration)
+        cpu_energy_j = float(data.cpu_energy) * J_PER_KWH
+        if not (duration_s > 0 and math.isfinite(cpu_energy_j)):
+            raise MeasurementError(f"CodeCarbon reported {duration_s!r} s and {cpu_energy_j!r} J; nothing to use")
+        if cpu_energy_j <= 0:
+            # a RAPL counter that does not move (some VMs) or a tracker without a CPU: a silent 0 J would be
+            # recorded as a measured zero (measure audit)
+            raise MeasurementError(f"CodeCarbon reported no CPU energy over {gfmt(duration_s, 3)} s (its CPU method: "
+                                   f"{cpu_power_source(tracker)[2]}): the CPU's power could not be read here")
+        source, estimate, mode = cpu_power_source(tracker)
+        cpu_model = getattr(data, "cpu_model", "") or "CPU"
+        cpu_count = getattr(data, "cpu_count", None)
+        self.device_name = f"{cpu_model} ({cpu_count} CPUs)" if cpu_count else cpu_model
+        details = {
+            "codecarbon_cpu_mode": mode,
+            "tracking_mode": getattr(data, "tracking_mode", None),
+            "codecarbon_version": getattr(data, "codecarbon_version", None),
+            "cpu_power_w_reported": float(getattr(data, "cpu_power", 0.0) or 0.0),
+            "ram_energy_j": float(getattr(data, "ram_energy", 0.0) or 0.0) * J_PER_KWH,
+            "ram_power_w": float(getattr(data, "ram_power", 0.0) or 0.0),
+            "ram_total_gb": codecarbon_ram_gb(getattr(data, "ram_total_size", None)),
+            "country_iso_code": self.country_iso_code,
+            "cpu_utilization_percent": getattr(data, "cpu_utilization_percent", None),
+        }
+        if estimate:
+            details["estimate_note"] = (f"CPU power is CodeCarbon's {mode} estimate (no RAPL energy counter readable "
+                                        "on this machine), not a measurement")
+        return Measurement(duration_s, cpu_energy_j, mean_power_w(cpu_energy_j, duration_s), source, estimate,
+                           self.device_name, self.name, {k: v for k, v in details.items() if v is not None})
+
+    def abort_window(self) -> None:
+        stack, self._stack, self._tracker = self._stack, None, None
+        if stack is not None:
+            stack.close()
+
+    def close(self) -> None:
+        self.abort_window()

@@ -1,0 +1,48 @@
+"""The CPU path: CodeCarbon where it is installed, otherwise wall time only.
+
+Without CodeCarbon a tracked run measures its time only, and a CPU calibration is refused: the
+only power left would be the CPU base profile's, a whole 450 W server's, never the machine
+measured (``estimator.core.calibration.calibrate.require_power_or_base_device``).
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+
+from estimator.device.base import Backend, TimerBackend
+from estimator.io.paths import codecarbon_available
+
+
+def cpu_model_name() -> str:
+    """The CPU's model name from /proc/cpuinfo (Linux), else platform.processor()."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as f:
+            for line in f:
+                if line.lower().startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass  # not Linux: fall through to platform's name
+    return platform.processor() or platform.machine() or "CPU"
+
+
+def cpu_device_name() -> str:
+    return f"{cpu_model_name()} ({os.cpu_count()} CPUs)"
+
+
+def cpu_backend_note() -> str:
+    """What the CPU backend measures on this machine, for a message that a GPU cannot be measured:
+    its power through CodeCarbon, or time only without CodeCarbon (audit: "the CPU backend still
+    works" was said where only time could be measured)."""
+    if codecarbon_available():
+        return "the CPU backend still works (its power through CodeCarbon)"
+    return ("the CPU backend measures time only here: CodeCarbon, which reads the CPU's power, is not installed "
+            "(`pip install codecarbon`)")
+
+
+def cpu_backend(country_iso_code: str | None = None) -> Backend:
+    if not codecarbon_available():
+        return TimerBackend(cpu_device_name(), "CodeCarbon, which reads the CPU's power, is not installed "
+                                               "(`pip install codecarbon`)")
+    from estimator.device.codecarbon_backend import CodeCarbonBackend
+    return CodeCarbonBackend(country_iso_code)

@@ -1,0 +1,386 @@
+"""Track a training run from inside its loop and predict the whole run from its first steps (edge).
+
+    from estimator.monitor.track import track      # `from estimator import track` once re-exported
+
+    with track(total_steps=10_000, flops_per_step=F, hardware="a100-sxm-80gb") as run:
+        for batch in data:
+            train_step(batch)
+            run.step()
+            if ...: print(run.predict().wall_clock_s)
+
+``run.step()`` only reads the clock and appends to an array; everything else (cutting the
+energy window, a report, a marker for ``calibrate -- CMD``) happens at most every second or
+so, and the time it takes is left out of the step times. The statistics are in
+:mod:`estimator.core.calibration.step_times` and :mod:`estimator.core.calibration.track_predict` (pure), the reports in
+:mod:`estimator.report.track_report` (pure); this module owns the clock, the energy windows and the report
+files. The checks and the backend's opening before the run are in :mod:`estimator.monitor.track_setup`, the
+energy windows and the guard around the meter in :mod:`estimator.monitor.track_energy`, the calibrated
+profile it writes in :mod:`estimator.monitor.track_profile`.
+
+Energy comes from the project's measurement backends (NVML for an NVIDIA GPU, CodeCarbon for
+the CPU, time only where neither can be read), in windows cut at step boundaries: the first
+after 1 s, then each twice as long up to ``energy_window_s`` (10 s), so a short run still has a
+window after its warm-up and a long one pays for a cut (~7 ms with CodeCarbon, measured) only
+every 10 s.
+
+Measurement never stops the training: a backend that fails is recorded (``run.failures``),
+reported, and the run goes on with time only. Wrong arguments to ``track()`` raise InputError
+before the training starts.
+
+``calibrate -- CMD`` sets ``ESTIMATOR_TRACK_FILE``: a run inside the command then appends JSON
+lines to that file (start, a step marker every second, and its final report), from which the
+parent takes the steady-state window (``estimator.monitor.track_markers``).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import sys
+import time
+from array import array
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from pathlib import Path
+from typing import IO, Any
+
+from estimator.core.base import bounds as B
+from estimator.core.base.errors import DataFileError, EstimatorError, InputError
+from estimator.core.base.validation import require_number_in
+from estimator.core.base.validation import require_whole as _whole
+from estimator.core.calibration import step_times as steps_mod
+from estimator.core.calibration import track_predict as tp
+from estimator.core.calibration.track_predict import Prediction, Settings
+from estimator.core.hardware.profile import HardwareProfile
+from estimator.device.base import Backend
+from estimator.monitor import track_setup as setup
+from estimator.monitor.track_energy import EnergyWindows
+from estimator.monitor.track_markers import MARKER_EVERY_S, open_marker, write_marker
+from estimator.report import track_report as track_rep
+
+__all__ = ["Run", "track"]
+
+
+# Energy windows: the first closes after FIRST_WINDOW_S (estimator/core/calibration/track_predict.py, with its reason), each next
+# one twice as long, up to ENERGY_WINDOW_S. A cut costs ~7 ms with CodeCarbon and ~1 ms with NVML (measured on the
+# development machine and with the fake NVML): every 10 s that is < 0.1% of the run.
+FIRST_WINDOW_S = tp.FIRST_WINDOW_S
+ENERGY_WINDOW_S = 10.0
+# The step times of a long run are kept at a coarser grain once 2^20 values (8 MB) are held:
+# then every other timestamp is dropped and each value is the mean of 2, 4, … steps.
+MAX_KEPT = 1 << 20
+MAX_HISTORY = 1000       # prediction snapshots kept for the report (thinned by half when full)
+
+
+class Run:
+    """One tracked training run. Create it with :func:`track`."""
+
+    def __init__(self, total_steps: int | None = None, *, flops_per_step: float | None = None, hardware=None,
+                 precision: str | None = None, devices: int = 1, warmup_steps: int | None = None,
+                 backend: str | Backend | None = None, device_index: int | None = None, region: str | None = None,
+                 carbon_intensity_g_per_kwh: float | None = None, price_usd_per_device_hour: float | None = None,
+                 pue: float | None = None, report_at: int | Iterable[int] | None = None,
+                 report_path: str | os.PathLike | None = None, profile_path: str | os.PathLike | None = None,
+                 print_report: bool = True, stream: IO[str] | None = None,
+                 energy_window_s: float = ENERGY_WINDOW_S, clock: Callable[[], float] = time.perf_counter):
+        self.total_steps = None if total_steps is None else _whole("total_steps", total_steps, tp.TOTAL_STEPS)
+        self.flops_per_step = None if flops_per_step is None else require_number_in("flops_per_step", flops_per_step,
+                                                                                    B.FLOPS)
+        self.devices = _whole("devices", devices, B.DEVICES)
+        self.warmup_steps = None if warmup_steps is None else _whole("warmup_steps", warmup_steps, tp.WARMUP_STEPS)
+        self._report_steps = setup.report_steps(report_at)
+        self.energy_window_s = require_number_in("energy_window_s", energy_window_s, tp.ENERGY_WINDOW)
+        self._backend_choice = setup.backend_choice(backend)
+        self.device_index = setup.device_index(device_index, self._backend_choice)
+        # the grid, the price and the PUE, checked now: a typo fails before the training starts
+        ci, ci_src, self._price_given, self._pue_given = setup.site(region, carbon_intensity_g_per_kwh,
+                                                                     price_usd_per_device_hour, pue)
+        self.profile: HardwareProfile | None = None if hardware is None else setup.resolve_profile(hardware)
+        self._hardware_how = "given" if hardware is not None else ""
+        self.precision = setup.precision_choice(precision, self.profile)
+        self.settings = Settings(total_steps=self.total_steps, flops_per_step=self.flops_per_step, devices=self.devices,
+                                 carbon_intensity_g_per_kwh=ci, carbon_intensity_source=ci_src,
+                                 energy_window_s=self.energy_window_s)
+        self.report_path = None if report_path is None else setup.output_path("report_path", report_path, kind="report")
+        self.profile_path = (None if profile_path is None
+                             else setup.output_path("profile_path", profile_path, ".toml", kind="profile"))
+        setup.check_profile_backend(self.profile_path, self._backend_choice, self.flops_per_step)
+        self.print_report = bool(print_report)
+        self._stream = setup.text_stream(stream)
+        self._clock = clock
+        self.failures: list[str] = []
+        self.notes: list[str] = []
+        self._history: list[dict] = []
+        self._energy = EnergyWindows(None, False, failures=self.failures, notes=self.notes, elapsed_s=self._since_start_s,
+                                     changed=self._settings_changed, say=self._say)
+        self._marker: IO[str] | None = None
+        self._measured_kind: str | None = None  # "gpu" or "cpu" once a backend opened (the base is checked against it)
+        self._file_failures: dict[str, list[int]] = {}  # what failed → [its place in failures, how many times]
+        self._status = "not started"
+        self._n = 0
+        self._in_event = False
+        self.step = self._step_not_started  # replaced by the fast method at start()
+
+    # --- the user's calls ------------------------------------------------------------------
+    def __enter__(self) -> Run:
+        self.start()
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        self.stop(exc)
+        return False  # the training's own exception goes on up
+
+    def start(self) -> Run:
+        if self._status != "not started":
+            raise InputError("this run has already started; create a new one with track(...)")
+        self._marker = open_marker(self.failures)
+        opened = setup.open_measurement(self._backend_choice, self.device_index, self.settings, self.profile,
+                                        self._hardware_how, self.failures, self.notes)
+        # a profile asked for from a meter that reads no power: refused now (what opened closed), not after the training
+        setup.check_profile_power(self.profile_path, opened, self._marker)
+        self._energy = EnergyWindows(opened.backend, opened.energy_on, failures=self.failures, notes=self.notes,
+                                     elapsed_s=self._since_start_s, changed=self._settings_changed, say=self._say)
+        self.profile = opened.profile
+        self._hardware_how = opened.hardware_how
+        self._measured_kind = opened.kind
+        self.settings = setup.settled(opened.settings, self.profile, self.precision, self._price_given,
+                                      self._pue_given, self._hardware_how)
+        from estimator.monitor import calibration_run  # noqa: F401  imported now, not at the first report
+        self._energy.open()  # before the clock starts
+        self._status = "running"
+        self._t0 = self._clock()
+        self._base = self._t0            # the run's clock: wall time less the time spent in our own work
+        self._last_now = self._t0
+        self._times = array("d", [0.0])  # the run's clock at steps 0, stride, 2·stride, …
+        self._stride = 1
+        self._keep_at = 1
+        self._win_len_s = FIRST_WINDOW_S
+        self._next_tick = FIRST_WINDOW_S
+        self._next_marker = MARKER_EVERY_S if self._marker is not None else math.inf
+        self._next_event_t = min(self._next_tick, self._next_marker)
+        self._next_report = self._report_steps[0] if self._report_steps else -1
+        self._marker_write({"event": "start", "version": track_rep.REPORT_VERSION, "pid": os.getpid(),
+                            "total_steps": self.total_steps, "flops_per_step": self.flops_per_step,
+                            "backend": self.settings.backend, "device_name": self.settings.device_name})
+        del self.step  # the class's fast step() from now on
+        return self
+
+    def step(self) -> None:
+        """Mark the end of one training step (call it once per step, after the step's work)."""
+        now = self._clock()
+        t = now - self._base
+        n = self._n = self._n + 1
+        if n == self._keep_at:
+            self._times.append(t)
+            self._keep_at += self._stride
+            if len(self._times) > MAX_KEPT:
+                self._compact()
+        self._last_now = now
+        if t >= self._next_event_t or n == self._next_report:
+            self._event(now)
+
+    def predict(self) -> Prediction:
+        """The whole run predicted from the steps so far (see :class:`estimator.core.calibration.track_predict.Prediction`)."""
+        return self._excluding(self._predict_now)
+
+    def report(self, stream: IO[str] | None = None) -> str:
+        """Print the short report now (to ``stream``, default stderr) and return its text."""
+        return self._excluding(lambda: self._report_now(stream))
+
+    def save_report(self, path: str | os.PathLike) -> Path:
+        """Write the JSON report atomically (the Calibrate page of the app loads it), in a folder that exists."""
+        from estimator.io.calibration_io import write_text_atomic
+        if not Path(path).parent.is_dir():  # a missing folder is never made unasked (track audit)
+            raise DataFileError(f"cannot write {path}: the folder {Path(path).parent} does not exist")
+        return write_text_atomic(path, json.dumps(self.report_dict(), indent=1, allow_nan=False) + "\n")
+
+    def report_dict(self, prediction: Prediction | None = None) -> dict:
+        """The JSON report's content (see :func:`estimator.report.track_report.report_dict`)."""
+        from estimator.monitor.calibration_run import host_name, now_iso
+        p = prediction or self._prediction()
+        times = self._step_times()
+        return track_rep.report_dict(p, self.settings, times=times, power=self._power(times), history=self._history,
+                              failures=self.failures, finished=p.done and self._status == "stopped",
+                              status=self._status, written_at=now_iso(), host=host_name())
+
+    def write_profile(self, path: str | os.PathLike | None = None, *, profile_id: str | None = None,
+                      force: bool = False) -> Path:
+        """Write a calibrated profile (achieved FLOP/s from flops_per_step, measured power) atomically.
+
+        Needs flops_per_step and a hardware profile (given, or detected for a known GPU) as its
+        base. Like ``calibrate``, it never writes into the bundled profiles/ folder and replaces
+        an existing file only if it holds the same profile id, or with ``force``.
+        """
+        from estimator.monitor.track_profile import write_calibrated_profile
+        times = self._step_times()
+        return write_calibrated_profile(
+            path, profile=self.profile, hardware_how=self._hardware_how, settings=self.settings, times=times,
+            power=self._power(times), steps_done=self._n, flops_per_step=self.flops_per_step, devices=self.devices,
+            precision=self.precision, profile_id=profile_id, force=force, measured_kind=self._measured_kind)
+
+    def stop(self, exc: BaseException | None = None) -> None:
+        """End the run: close the energy window, write the report and markers, print the final report."""
+        if self._status != "running":
+            return
+        self._energy.close(self._n)  # read even when interrupted
+        self._status = "stopped" if exc is None else (
+            "interrupted" if isinstance(exc, KeyboardInterrupt) else f"failed ({type(exc).__name__})")
+        self.step = self._step_after_stop
+        p = self._prediction()
+        self._add_history(p)
+        doc = self.report_dict(p)
+        self._marker_write({"event": "end", "status": self._status, "report": doc})
+        if self._marker is not None:
+            self._guard_file("closing the marker file", self._marker.close)
+            self._marker = None
+        if self.report_path is not None:
+            self._guard_file(f"writing the report {self.report_path}", lambda: self.save_report(self.report_path))
+        if self.profile_path is not None and exc is None:
+            self._guard_file(f"writing the profile {self.profile_path}",
+                             lambda: self.write_profile(self.profile_path))
+        if self.print_report:
+            text = track_rep.format_report(p, self.settings, failures=self.failures, final=True, status=self._status)
+            print(text, file=self._stream or sys.stderr, flush=True)
+
+    # --- internals ------------------------------------------------------------------------
+    def _step_not_started(self) -> None:
+        raise InputError("run.step() before the run started: use `with track(...) as run:` or call run.start()")
+
+    def _step_after_stop(self) -> None:
+        raise InputError("run.step() after the run stopped: the `with track(...)` block has ended")
+
+    def _compact(self) -> None:
+        self._times = self._times[::2]
+        self._stride *= 2
+        self._keep_at = len(self._times) * self._stride
+
+    def _excluding(self, fn):
+        """Run ``fn`` and leave its time out of the step times (our own work is not the training's)."""
+        if self._status != "running" or self._in_event:
+            return fn()
+        t_in = self._clock()
+        try:
+            return fn()
+        finally:
+            self._base += self._clock() - t_in
+
+    def _predict_now(self) -> Prediction:
+        # no window has closed yet: close this one so that power is known, once FIRST_WINDOW_S long (measure audit)
+        if (self._status == "running" and not self._energy.windows and self._energy.can_cut(self._n)
+                and self._elapsed_s() - self._energy.start_s >= FIRST_WINDOW_S):
+            self._energy.cut(self._n)  # (a report at 0.05 s had read the meter's start and stop alone: 0.0108 W)
+        return self._prediction()
+
+    def _report_now(self, stream: IO[str] | None) -> str:
+        p = self._predict_now()
+        text = track_rep.format_report(p, self.settings, failures=self.failures, final=self._status != "running",
+                                       status=self._status)
+        print(text, file=stream or self._stream or sys.stderr, flush=True)
+        self._add_history(p)
+        return text
+
+    def _values(self):
+        import numpy as np
+        t = np.frombuffer(self._times, dtype=float)
+        return np.diff(t) / self._stride
+
+    def _step_times(self) -> steps_mod.StepTimes | None:
+        if self._status == "not started":
+            return None
+        return steps_mod.step_times(self._values(), self._stride, self.warmup_steps)
+
+    def _power(self, times: steps_mod.StepTimes | None) -> tp.Power | None:
+        warm = times.warmup_steps if times is not None else self._n
+        return tp.power_from_windows(self._energy.windows, warm)
+
+    def _elapsed_s(self) -> float:
+        return 0.0 if self._status == "not started" else self._last_now - self._t0
+
+    def _prediction(self) -> Prediction:
+        if self._status == "not started":
+            return tp.predict(self.settings, None, None, 0, 0.0, extra_notes=["the run has not started"])
+        times = self._step_times()
+        notes = list(self.notes)
+        if self._stride > 1:
+            notes.append(f"a long run: step times kept as means of {self._stride} steps")
+        if self._energy.on and not self._energy.windows:
+            notes.append(f"no energy yet: the first energy window closes after {FIRST_WINDOW_S:g} s and a step")
+        return tp.predict(self.settings, times, self._power(times), self._n, self._elapsed_s(), extra_notes=notes)
+
+    def _add_history(self, p: Prediction) -> None:
+        self._history.append(track_rep.history_row(p))
+        if len(self._history) > MAX_HISTORY:
+            self._history = self._history[::2]
+
+    def _event(self, now: float) -> None:
+        """The slow path of step(): a report, a tick (energy window, snapshot, report file), a marker."""
+        t = now - self._base
+        self._in_event = True
+        try:
+            if self._n == self._next_report:
+                later = [s for s in self._report_steps if s > self._n]
+                self._next_report = later[0] if later else -1
+                self._report_now(None)
+            if t >= self._next_tick:
+                self._tick(t)
+            if t >= self._next_marker:
+                self._marker_write({"event": "steps", "step": self._n, "elapsed_s": self._elapsed_s()})
+                self._next_marker = t + MARKER_EVERY_S
+            self._next_event_t = min(self._next_tick, self._next_marker)
+        finally:
+            self._in_event = False
+            self._base += self._clock() - now  # the event's time is left out of the next step
+
+    def _tick(self, t: float) -> None:
+        if self._energy.can_cut(self._n):
+            self._energy.cut(self._n)
+        self._win_len_s = min(self._win_len_s * 2, self.energy_window_s)
+        self._next_tick = t + self._win_len_s
+        self._add_history(self._prediction())
+        if self.report_path is not None:
+            self._guard_file(f"writing the report {self.report_path}", lambda: self.save_report(self.report_path))
+
+    def _since_start_s(self) -> float:
+        """Now on the clock, in seconds since the run started (the energy windows' time base)."""
+        return self._clock() - self._t0
+
+    def _settings_changed(self, **fields) -> None:
+        self.settings = replace(self.settings, **fields)
+
+    def _say(self, text: str) -> None:
+        print(text, file=self._stream or sys.stderr, flush=True)
+
+    def _guard_file(self, what: str, fn) -> None:
+        """A file written for the run (report, profile, markers): a failure is reported, never raised."""
+        try:
+            fn()
+        except (OSError, EstimatorError) as exc:
+            if setup.count_failure(self.failures, self._file_failures, what, f"{what}: {exc}"):
+                self._say(f"estimator.monitor.track: {what}: {exc}")
+
+    def _marker_write(self, event: dict) -> None:
+        self._marker = write_marker(self._marker, event, self.failures)
+
+
+def track(total_steps: int | None = None, **options: Any) -> Run:
+    """A run to use as ``with track(total_steps=N, flops_per_step=F, hardware="a100-sxm-80gb") as run:``.
+
+    Options (all optional):
+
+    - ``flops_per_step``: FLOPs of one step over all devices → achieved FLOP/s and a calibrated profile;
+    - ``hardware``: a profile id, a profile file or a HardwareProfile (default: detected for a known
+      NVIDIA GPU, none for a CPU) → peak, price per device-hour, PUE; ``precision``; ``devices``
+      (every device taken to draw what the measured one draws);
+    - ``warmup_steps``: steps to skip (default: detected with MSER);
+    - ``backend``: "auto" (NVML, else CodeCarbon on the CPU, else time only), "nvml", "cpu", "none"
+      or a Backend (the run closes it at the end); ``device_index``;
+    - ``region`` (ISO 3166 alpha-3) or ``carbon_intensity_g_per_kwh``; ``price_usd_per_device_hour``; ``pue``;
+    - ``report_at``: step(s) at which to print the short report; ``report_path``: the JSON report,
+      rewritten every energy window and at the end; ``profile_path``: write a calibrated profile
+      at the end (both in a folder that exists, checked now; a profile needs power measured: not with
+      backend "none", and a meter that reads no power is refused at the start, by calibration's rule);
+      ``print_report`` (the final report, default True), ``stream`` (default stderr);
+    - ``energy_window_s`` (default 10 s); ``clock`` (tests).
+    """
+    return Run(total_steps, **options)

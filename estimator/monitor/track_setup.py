@@ -1,0 +1,363 @@
+"""Setting up a tracked run (edge): its arguments checked, its backend opened, its settings settled.
+
+:class:`estimator.monitor.track.Run` calls these once, before the training starts, so that a
+typo fails at once and never in the middle of a run. Opening a backend touches the hardware
+(NVML, CodeCarbon); the rest reads no file and no device.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from estimator.core.base import bounds as B
+from estimator.core.base.errors import BackendUnavailable, EstimatorError, InputError, MeasurementError
+from estimator.core.base.number_text import gfmt
+from estimator.core.base.units import BYTES_PER_MB
+from estimator.core.base.validation import require_number_in
+from estimator.core.base.validation import require_whole as _whole
+from estimator.core.calibration import track_predict as tp
+from estimator.core.calibration.track_predict import Settings
+from estimator.core.hardware.profile import PRECISIONS, HardwareProfile
+from estimator.core.training.estimate import DEFAULT_CARBON_INTENSITY_G_PER_KWH, DEFAULT_CARBON_INTENSITY_SOURCE
+from estimator.device.base import NOT_MEASURED, Backend, TimerBackend
+from estimator.monitor.track_markers import ENV_TRACK_BACKEND, ENV_TRACK_DEVICE
+
+BACKEND_CHOICES = ("auto", "nvml", "cpu", "none")
+NO_CPU_PROFILE = "no profile is matched to a CPU; give hardware= for a peak and a price"
+
+
+def resolve_profile(hardware) -> HardwareProfile:
+    """A HardwareProfile as given, or the bundled profile with that id (or from that file)."""
+    if isinstance(hardware, HardwareProfile):
+        return hardware
+    from estimator.io.datafiles import default_profiles
+    return default_profiles().get(hardware)
+
+
+def report_steps(report_at: int | Iterable[int] | None) -> list[int]:
+    """The steps at which to print the short report, sorted, each checked."""
+    if report_at is None:
+        return []
+    if isinstance(report_at, (str, bytes)):  # text is not a list of steps (audit: "abc" was read as "a", "b", "c")
+        raise InputError(f"report_at must be a step number or a list of them, got {report_at!r}"[:120], field="report_at")
+    if isinstance(report_at, (int, float)) and not isinstance(report_at, bool):
+        report_at = (report_at,)
+    try:
+        return sorted({_whole("report_at", s, tp.TOTAL_STEPS) for s in report_at})
+    except TypeError:
+        raise InputError(f"report_at must be a step number or a list of them, got {report_at!r}"[:120]) from None
+
+
+def output_path(name: str, value, suffix: str | None = None, kind: str | None = None) -> Path:
+    """A file the run will write (its report, its profile), checked when track() is called: text or
+    a path, not empty (that would name the current folder), in a folder that exists (a typo in a
+    folder name is not a folder to create) and takes new files, and not itself a folder. Else
+    InputError naming the argument: a report path under a file had failed every energy window
+    and repeated its failure ~100 times in the report (track audit)."""
+    from estimator.io.calibration_io import check_writable
+    if not isinstance(value, (str, os.PathLike)):
+        raise InputError(f"{name} must be a file path, got {type(value).__name__}", field=name)
+    if not str(os.fspath(value)).strip():
+        raise InputError(f"{name} is empty: give a file path, or leave it out", field=name)
+    path = Path(value)
+    if suffix is not None and path.suffix != suffix:
+        raise InputError(f"{name} must name a {suffix} file, got {str(path)[:200]!r}", field=name)
+    try:
+        if path.is_dir():
+            raise InputError(f"{name} {path} is a folder; give a file name", field=name)
+        folder = path.parent
+        if not folder.is_dir():
+            problem = "is not a folder" if folder.exists() else "does not exist"
+            raise InputError(f"{name} {path}: {folder} {problem}; give a file in a folder that exists", field=name)
+        check_writable(path)
+        if kind is not None:
+            check_not_clobbered(name, path, kind)
+    except OSError as exc:  # a name too long for the file system, a folder that cannot be read
+        raise InputError(f"{name} {str(path)[:200]}: {exc.strerror or exc}", field=name) from None
+    except EstimatorError as exc:
+        if isinstance(exc, InputError):
+            raise
+        raise InputError(f"{name}: {exc}", field=name) from None
+    return path
+
+
+# A track report is small (its history is capped): a larger file at report_path is something else.
+REPORT_MAX_BYTES = 50 * BYTES_PER_MB
+
+
+def check_not_clobbered(name: str, path: Path, kind: str) -> None:
+    """An existing file at ``path`` is replaced only when it is what the run writes there (``kind``: "report",
+    a track report; "profile", a hardware profile), checked when track() is called, before any training
+    (audit: report_path overwrote a .py source file without a word)."""
+    if not path.exists() or (path.is_file() and path.stat().st_size == 0):
+        return  # nothing there yet (an empty file, as tempfile.mkstemp makes one)
+    if not path.is_file():  # a FIFO or a device would block or take the report
+        raise InputError(f"{name} {str(path)[:200]} is not a regular file; give a file path", field=name)
+    if kind == "report":
+        from estimator.report.track_report import REPORT_FORMAT
+        try:
+            doc = (json.loads(path.read_text(encoding="utf-8")) if path.stat().st_size <= REPORT_MAX_BYTES else None)
+        except (OSError, ValueError):  # unreadable, not UTF-8, not JSON: not a report
+            doc = None
+        if isinstance(doc, dict) and doc.get("format") == REPORT_FORMAT:
+            return
+        held = "a file that is not a track report"
+    else:
+        from estimator.io.datafiles import load_profile_file
+        try:
+            load_profile_file(path)
+            return  # a profile: replaced only if it holds this run's id (check_profile_power, at the start)
+        except EstimatorError:
+            held = "something that is not a valid profile"
+    raise InputError(f"{name} {str(path)[:200]} already holds {held}; writing would replace it: give a new file, "
+                     "or remove that one first", field=name)
+
+
+def _held_profile_id(path: Path) -> str | None:
+    """The id of the profile a file holds, None where there is none yet (no file, or an empty one, as
+    ``check_not_clobbered`` takes it; it refused any other file that is not a profile)."""
+    if not path.is_file() or path.stat().st_size == 0:
+        return None
+    from estimator.io.datafiles import load_profile_file
+    return load_profile_file(path).id
+
+
+def check_profile_backend(profile_path: Path | None, backend: str | Backend, flops_per_step: float | None = None) -> None:
+    """A calibrated profile at the end needs power measured: backend "none" measures none, and the
+    base's power beside the measured throughput would be another machine's (track audit); and it needs the FLOPs
+    of a step, known before the training (measure audit: refused only after it)."""
+    if profile_path is not None and flops_per_step is None:
+        raise InputError("profile_path: a calibrated profile needs flops_per_step (the FLOPs of one step); give it, "
+                         "or leave profile_path out", field="profile_path")
+    if profile_path is not None and backend == "none":
+        raise InputError("profile_path: a calibrated profile needs the power measured over the run, and "
+                         "backend='none' turns the measurement off; give backend='auto', 'cpu' or 'nvml', or leave "
+                         "profile_path out", field="profile_path")
+
+
+def check_profile_power(profile_path: Path | None, opened: Opened, marker=None) -> None:
+    """At the start, once the backend is open: a calibrated profile at the end needs power, so a
+    meter that reads none (a timer, e.g. the CPU without CodeCarbon, or a backend that did not
+    open) is refused now by calibration's own rule (``calibration_run.check_power_measured``:
+    only a base whose power is the measured device's own may stand in; a CPU base never does),
+    before the training, not after it (review: the whole run had gone before "no power was
+    measured"). MeasurementError with calibration's message, after closing what the start had
+    opened (the meter, the ``marker`` file). A ``profile_path`` that holds another profile than the one
+    this run writes (its id from the base and the host) is refused here too, not after the training."""
+    if profile_path is None:
+        return  # no profile asked for
+    from estimator.core.calibration.calibrate import default_profile_id, require_power_or_base_device
+    from estimator.monitor.calibration_run import check_power_measured, host_name
+    try:
+        if opened.profile is None:  # no base given or detected: known now, not after the training (measure audit)
+            how = opened.hardware_how or "none detected"
+            raise InputError(f"profile_path: a calibrated profile needs a base hardware profile: {how}"
+                             + ("" if "give hardware=" in how else "; give hardware="), field="profile_path")
+        held = _held_profile_id(profile_path)
+        if held is not None and held != (own := default_profile_id(opened.profile.id, host_name())):
+            # the end of the run replaces only the same id's file (review: refused after the whole training)
+            raise InputError(f"profile_path {str(profile_path)[:200]} already holds the profile '{held}', not this "
+                             f"run's '{own}': give a new file, or remove that one first", field="profile_path")
+        if opened.energy_on:
+            return
+        if isinstance(opened.backend, TimerBackend):
+            check_power_measured(opened.backend, opened.profile)
+        else:  # the backend asked for did not open: time only
+            require_power_or_base_device(opened.profile, opened.settings.device_name, opened.settings.no_power_why)
+    except EstimatorError:
+        for close in (getattr(opened.backend, "close", None), getattr(marker, "close", None)):
+            try:
+                if close is not None:
+                    close()
+            except (OSError, EstimatorError):
+                pass  # the refusal is what the user is told
+        raise
+
+
+def count_failure(failures: list[str], seen: dict[str, list[int]], what: str, text: str) -> bool:
+    """Add ``text`` to ``failures`` the first time ``what`` fails (True: new, to be said); the same
+    failure again (a report rewritten every window) is counted on that line, not repeated (track
+    audit: one unwritable report path had filled ~100 lines of the report)."""
+    entry = seen.get(what)
+    if entry is None:
+        seen[what] = [len(failures), 1]
+        failures.append(text)
+        return True
+    entry[1] += 1
+    failures[entry[0]] = f"{text} ({entry[1]:,} times)"
+    return False
+
+
+def backend_choice(backend: str | Backend | None) -> str | Backend:
+    """The backend asked for: the argument, else ``calibrate -- CMD``'s environment, else "auto"."""
+    if backend is None:
+        backend = os.environ.get(ENV_TRACK_BACKEND) or "auto"
+    if isinstance(backend, str) and backend not in BACKEND_CHOICES:
+        raise InputError(f"backend must be one of {', '.join(BACKEND_CHOICES)} or a Backend, got {backend!r}")
+    return backend
+
+
+def device_index(given: int | None, backend: str | Backend = "auto") -> int | None:
+    """The GPU to measure (NVML's number): the argument, else ``calibrate -- CMD``'s environment,
+    else None: the GPU a CUDA program here uses first (CUDA_VISIBLE_DEVICES's first, else 0). A GPU
+    given with ``backend="cpu"`` is refused, as ``calibrate --backend cpu --device`` is (review)."""
+    if given is not None:
+        if backend == "cpu":
+            raise InputError("device_index picks an NVIDIA GPU, and backend='cpu' measures the CPU: give one of them",
+                             field="device_index")
+        return _whole("device_index", given, B.DEVICE_INDEX)
+    env_dev = os.environ.get(ENV_TRACK_DEVICE)
+    if env_dev is None:
+        return None
+    if not env_dev.strip().isdigit():
+        raise InputError(f"{ENV_TRACK_DEVICE} must be a GPU number (NVML's), got {env_dev!r}"[:160],
+                         field="device_index")
+    return _whole("device_index", int(env_dev), B.DEVICE_INDEX)
+
+
+def grid(region: str | None, carbon_intensity_g_per_kwh: float | None) -> tuple[float, str]:
+    """(grid carbon intensity in g/kWh, its source) from a region or a given intensity."""
+    if carbon_intensity_g_per_kwh is not None and region is not None:
+        raise InputError("give region or carbon_intensity_g_per_kwh, not both")
+    if region is not None:
+        from estimator.services.api import resolve_grid
+        ci, src = resolve_grid(region=region)
+        return float(ci), src
+    if carbon_intensity_g_per_kwh is not None:
+        return float(require_number_in("carbon_intensity_g_per_kwh", carbon_intensity_g_per_kwh,
+                                       B.CARBON_INTENSITY_G_PER_KWH)), "given"
+    return float(DEFAULT_CARBON_INTENSITY_G_PER_KWH), DEFAULT_CARBON_INTENSITY_SOURCE
+
+
+def site(region: str | None, carbon_intensity_g_per_kwh: float | None, price_usd_per_device_hour: float | None,
+         pue: float | None) -> tuple[float, str, float | None, float | None]:
+    """(grid carbon intensity in g/kWh, its source, the price per device-hour given, the PUE given):
+    the site's figures checked; a price or PUE not given is None (the profile's, once it is known)."""
+    ci, ci_src = grid(region, carbon_intensity_g_per_kwh)
+    price = None if price_usd_per_device_hour is None else require_number_in(
+        "price_usd_per_device_hour", price_usd_per_device_hour, B.PRICE_USD_PER_DEVICE_HOUR)
+    return ci, ci_src, price, None if pue is None else require_number_in("pue", pue, B.PUE)
+
+
+def precision_choice(precision: str | None, profile: HardwareProfile | None) -> str | None:
+    """The precision given (None: the profile's default, once it is known), one the profile has a peak for."""
+    if precision is not None and profile is not None and precision not in profile.peak_flops_per_s:
+        raise InputError(f"{profile.id} has no peak for precision '{precision}'; it has: "
+                         f"{', '.join(profile.peak_flops_per_s)}")
+    if precision is not None and precision not in PRECISIONS:
+        raise InputError(f"precision must be one of {', '.join(PRECISIONS)}, got {str(precision)[:40]!r}",
+                         field="precision")
+    return precision
+
+
+def text_stream(stream):
+    """Where the reports are printed: None (stderr) or anything with a ``write``."""
+    if stream is not None and not callable(getattr(stream, "write", None)):
+        raise InputError(f"stream must be a text stream (with write), got {type(stream).__name__}", field="stream")
+    return stream
+
+
+@dataclass(frozen=True)
+class Opened:
+    """What opening the measurement found."""
+
+    backend: Backend | None       # None: time only
+    energy_on: bool               # the backend reads energy (not a timer)
+    settings: Settings
+    profile: HardwareProfile | None
+    hardware_how: str
+    kind: str | None = None       # the device measured: "gpu", "cpu", or None where nothing says (backend "none")
+
+
+def open_measurement(choice: str | Backend, device_index: int | None, settings: Settings, profile: HardwareProfile | None,
+                     hardware_how: str, failures: list[str], notes: list[str]) -> Opened:
+    """Open the backend asked for; a backend that cannot open leaves time only (recorded in ``failures``).
+
+    For a known NVIDIA GPU and no profile given, the profile is detected from the device's name.
+    """
+    if isinstance(choice, Backend):
+        backend = choice
+    elif choice == "none":
+        return _time_only(replace(settings, no_power_why="energy measurement turned off (backend='none')"),
+                          profile, hardware_how, None)
+    else:
+        from estimator.device.backends import open_backend
+        try:
+            backend = open_backend(choice, device_index=device_index)
+        except (BackendUnavailable, MeasurementError) as exc:
+            # the meter asked for, and no other: time only, and what to ask for instead (calibrate audit: the
+            # NVML message's "the CPU backend still works" read as if the CPU were measured)
+            instead = {"nvml": "; backend='nvml' measures a GPU only, so time only: give backend='auto' or 'cpu' "
+                               "to measure the CPU"}.get(choice, "; time only")
+            failures.append(f"opening the {choice} backend: {exc}{instead}")
+            return _time_only(replace(settings, no_power_why=str(exc)), profile, hardware_how,
+                              {"cpu": "cpu", "nvml": "gpu"}.get(choice))
+        fallback = getattr(backend, "fallback_reason", None)
+        if fallback:  # what the CPU gives: its power with CodeCarbon, else time only
+            notes.append(f"{fallback}; measuring the CPU instead"
+                         + ("" if not isinstance(backend, TimerBackend) else ", time only"))
+            if device_index is not None:  # a GPU was named, and another device measured: a failure, as the CLI refuses it
+                failures.append(f"device_index {device_index} names a GPU, and {fallback}: the CPU was measured instead")
+    device = backend.device_name or ""
+    if not device and backend.kind == "cpu":
+        from estimator.device.cpu import cpu_device_name
+        device = cpu_device_name()
+    energy_on = not isinstance(backend, TimerBackend)
+    if energy_on:
+        settings = replace(settings, backend=backend.name, device_name=device)
+    else:
+        settings = replace(settings, backend=backend.name, device_name=device, power_source=NOT_MEASURED,
+                           no_power_why=f"no power meter: {backend.why}")
+    if profile is None and backend.kind == "gpu":
+        from estimator.core.hardware.base_profile import guess_base_profile
+        try:
+            from estimator.io.datafiles import bundled_names, default_profiles
+            profile = resolve_profile(guess_base_profile(device, "gpu", bundled_names(default_profiles())))
+            hardware_how = f"detected: {device}"
+        except EstimatorError as exc:
+            hardware_how = f"not detected: {exc}"
+    elif profile is None:
+        hardware_how = NO_CPU_PROFILE
+    return Opened(backend, energy_on, settings, profile, hardware_how, backend.kind)
+
+
+def _time_only(settings: Settings, profile: HardwareProfile | None, hardware_how: str, kind: str | None) -> Opened:
+    from estimator.device.cpu import cpu_device_name
+    return Opened(None, False, replace(settings, backend="none", device_name=cpu_device_name()), profile,
+                  hardware_how if profile is not None else NO_CPU_PROFILE, kind)
+
+
+def settled(settings: Settings, profile: HardwareProfile | None, precision: str | None, price_given: float | None,
+            pue_given: float | None, hardware_how: str) -> Settings:
+    """The profile's figures (peak, price, PUE) in the settings, now that the hardware is known.
+
+    A whole server's price is left out (``track_predict.whole_server_price``: the bundled CPU
+    server profile, or one calibrated from it): it is a 96-core server's hour, and a run on
+    another machine (a 2-vCPU VM, a laptop) was costed at the whole server's $7.344 an hour (track
+    audit); ``no_price_why`` says so, once, in the prediction's notes. A user's own CPU profile
+    keeps its price. ``price_given`` prices the machine measured."""
+    p = profile
+    precision = precision or (p.default_precision if p else None)
+    price, price_src, no_price_why = price_given, "given", None
+    if price is None and tp.whole_server_price(p):
+        no_price_why = (f"{p.id}'s price, ${gfmt(p.price.usd_per_device_hour)} an hour, is a whole server's "
+                        f"({p.price.basis}), not the machine measured here; give price_usd_per_device_hour= for "
+                        "this machine's own price")
+    elif price is None and p is not None and p.price.usd_per_device_hour is not None:
+        price = p.price.usd_per_device_hour
+        price_src = f"profile {p.id}: " + ", ".join(x for x in (p.price.basis, p.price.date) if x)
+    if pue_given is not None:
+        pue, pue_src = pue_given, "given"
+    elif p is not None:
+        pue, pue_src = p.pue, f"profile {p.id}: {p.pue_source}"
+    else:
+        pue, pue_src = 1.0, "1.0: the measured device only, no facility overhead (give pue= or hardware=)"
+    return replace(
+        settings, hardware_id=p.id if p else None, hardware_name=p.name if p else None, hardware_how=hardware_how,
+        precision=precision, peak_flops_per_s=p.peak(precision) if p and precision in p.peak_flops_per_s else None,
+        price_usd_per_device_hour=price, price_source=price_src if price is not None else "",
+        no_price_why=no_price_why, pue=pue, pue_source=pue_src)

@@ -1,0 +1,41 @@
+"""The public face's own calls (``from estimator import estimate, load_profile``): the same inputs and
+checks as the CLI, through the same service layer (``api.run``), for a user's script."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from estimator.core.base.errors import InputError
+from estimator.core.hardware.profile import HardwareProfile
+from estimator.core.training.estimate import Estimate
+from estimator.core.training.estimate import estimate as core_estimate
+from estimator.core.workload.scenario import Scenario
+from estimator.io.datafiles import default_profiles
+from estimator.services import api
+
+
+def load_profile(hardware: str | Path | HardwareProfile) -> HardwareProfile:
+    """A hardware profile by id ("h100-sxm"), by name as people write it ("NVIDIA A100 SXM4 80 GB"), or by
+    the path of a profile file; a ``HardwareProfile`` is returned as it is."""
+    if isinstance(hardware, HardwareProfile):
+        return hardware
+    if isinstance(hardware, Path):
+        hardware = str(hardware)
+    return default_profiles().get(hardware)
+
+
+def estimate(scenario: Scenario | None = None, profile: str | Path | HardwareProfile | None = None, /,
+             **inputs) -> Estimate:
+    """One training run's estimate, either from the CLI's keyword inputs (``estimate(flops=1e23,
+    hardware="h100-sxm", devices=64)``, as ``api.run`` takes them) or from a ``Scenario`` and a profile
+    (an id, a file or a ``HardwareProfile``)."""
+    if scenario is None and profile is None:
+        return api.run(**inputs).estimate
+    if inputs:
+        raise InputError("give a Scenario and a profile, or keyword inputs, not both")
+    if not isinstance(scenario, Scenario):
+        raise InputError(f"expected a Scenario, got {type(scenario).__name__}")
+    if profile is None:
+        raise InputError("a Scenario needs a hardware profile: an id, a profile file or a HardwareProfile",
+                         field="hardware")
+    return core_estimate(scenario, load_profile(profile))

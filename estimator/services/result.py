@@ -1,0 +1,31 @@
+"""One scenario's whole answer (``Result``): the estimate, the scenario and profile it came from, and a preset's
+published figures beside it. ``api.run`` makes it; the rows, exports and pages read it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from estimator.core.hardware.profile import HardwareProfile
+from estimator.core.training.estimate import Estimate
+from estimator.core.training.presets import Preset, PublishedComparison
+from estimator.core.workload.scenario import Scenario
+
+
+@dataclass(frozen=True)
+class Result:
+    estimate: Estimate
+    scenario: Scenario
+    profile: HardwareProfile
+    preset: Preset | None
+    comparison: tuple[PublishedComparison, ...]
+    changed: frozenset[str] = frozenset()  # inputs that differ from the preset's own run
+    # inputs that set only the embodied carbon and the water (``FOOTPRINT_FIELDS``) and differ from the
+    # preset's: the run's time, energy and cost stay the published run's, but its footprint is not (audit)
+    footprint_changed: frozenset[str] = frozenset()
+
+    @property
+    def title(self) -> str | None:
+        """The preset's title, or "Based on …" once the scenario is no longer the preset's run."""
+        if self.preset is None:
+            return None
+        return self.preset.title if not self.changed else f"Based on {self.preset.title}"
