@@ -22,11 +22,24 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from app_pages.inputs.defaults import (
+from app_pages.inputs.defaults import (  # noqa: F401 (re-exported)
+    DEFAULT_HARDWARE,
+    DEFAULT_PARAMS,
     DEFAULT_PRESET,  # noqa: F401 (re-exported)
 )
-from app_pages.inputs.hardware import HardwareChoice, HardwareUse, draw_hardware, draw_hardware_use
-from app_pages.inputs.links import address_keys, drop_unused_link_params, url_params
+from app_pages.inputs.hardware import (
+    HardwareChoice,
+    HardwareUse,
+    draw_hardware,
+    draw_hardware_use,
+    hardware_select,  # noqa: F401 (re-exported: the Profiles page draws it)
+)
+from app_pages.inputs.links import (
+    address_keys,
+    drop_unused_link_params,
+    url_params,
+    url_text,  # noqa: F401 (re-exported)
+)
 from app_pages.inputs.memory import MemoryChoice, draw_memory
 from app_pages.inputs.site import GridChoice, draw_footprint, draw_grid, draw_prices
 from app_pages.inputs.workload import WorkloadChoice, draw_workload

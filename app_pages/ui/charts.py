@@ -19,8 +19,10 @@ import streamlit as st
 
 # Axis labels (Vega labelExpr): app_pages/ui/axis_labels.py; re-exported for the pages that use them here.
 from app_pages.ui import chart_text, palette
-from app_pages.ui.axis_labels import (
+from app_pages.ui.axis_labels import (  # noqa: F401 (re-exported)
     FLOPS_PER_S_LABELS,
+    POW10,
+    POWER_LABELS,
     human_labels,
     pow10_labels,  # noqa: F401
 )

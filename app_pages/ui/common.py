@@ -31,11 +31,17 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from app_pages.ui.claim_ids import CLAIM_IDS
-from app_pages.ui.profile_cache import (
+from app_pages.ui.profile_cache import (  # noqa: F401 (re-exported)
+    clear_profile_cache,
+    hardware_ids,
     load_error,
+    profiles,
     refresh_profiles_if_changed,  # noqa: F401 (re-exported)
 )
-from app_pages.ui.tables import (
+from app_pages.ui.tables import (  # noqa: F401 (re-exported)
+    LARGE_NUMBER_FORMAT,
+    NO_VALUE,
+    number_table,
     table_csv,  # noqa: F401 (re-exported)
 )
 from estimator.core.base.errors import EstimatorError

@@ -13,8 +13,15 @@ from estimator.core.base import bounds as B
 from estimator.core.base.errors import EstimatorError, InputError
 from estimator.core.base.number_text import gfmt
 from estimator.core.hardware.profile import HardwareProfile
-from estimator.core.training.estimate import estimate
-from estimator.core.training.presets import Preset, compare_with_published
+from estimator.core.training.estimate import (
+    Estimate,  # noqa: F401 (re-exported)
+    estimate,
+)
+from estimator.core.training.presets import (
+    Preset,
+    PublishedComparison,  # noqa: F401 (re-exported)
+    compare_with_published,
+)
 from estimator.core.workload.scenario import FOOTPRINT_FIELDS, INPUT_FIELDS, Scenario
 from estimator.io.datafiles import default_profiles, get_preset, source_path
 from estimator.report import humanize as hz
