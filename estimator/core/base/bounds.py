@@ -98,7 +98,7 @@ ELECTRICITY_USD_PER_KWH = Bound(0.0, 10.0, "USD/kWh",
 
 # -- calibration -------------------------------------------------------------------------------
 # The built-in workload's length. Below a tenth of a second the budget no longer sets the length (each
-# matrix size runs its 3 minimum products whatever it is: estimator/measure/matmul_bench.MIN_REPS), so
+# matrix size runs its 3 minimum products whatever it is: estimator/device/matmul_bench.MIN_REPS), so
 # a shorter one is a typo; a design choice, not a published figure.
 CALIBRATION_SECONDS = Bound(0.1, S_PER_HOUR, "s", "a tenth of a second up to an hour")
 # The built-in calibration's length when none is given: long enough for every matrix size to reach

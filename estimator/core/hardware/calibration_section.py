@@ -32,7 +32,7 @@ _POSITIVE = ("achieved_flops_per_s", "utilization", "mean_power_w", "duration_s"
 _FLAGS = ("power_is_estimate", "peak_raised")
 _POINT_POSITIVE = ("size", "reps", "seconds", "flops_per_s", "utilization")
 
-# How the built-in workload's calibrations begin their ``method`` (``measure/calibration_run.py`` writes it):
+# How the built-in workload's calibrations begin their ``method`` (``monitor/calibration_run.py`` writes it):
 # what tells its matrix products from a run of the user's own (a command, a tracked training loop, a log).
 BUILTIN_METHOD = "built-in matmul workload"
 
