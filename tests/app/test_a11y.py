@@ -1,0 +1,155 @@
+"""Accessibility audit (2026-11-25): text and series legible on a projector and to colour-blind readers,
+the collapsed sidebar out of the Tab order, each page its own title, headings in order. Browser checks of
+the same: tests/test_browser_a11y.py."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+import pytest
+from apptest_pages import run_page
+
+from app_pages.pages import lecture
+from app_pages.pages import limits_charts as lc
+from app_pages.ui import a11y, charts, palette, style
+from estimator.services import limits
+
+ROOT = Path(__file__).resolve().parents[2]
+TEXT_AA, GRAPHICS_AA = 4.5, 3.0  # WCAG 2.1 SC 1.4.3 (text) and 1.4.11 (graphical objects)
+
+
+def test_the_contrast_formula_gives_wcags_known_values():
+    assert palette.contrast_ratio("#000000") == pytest.approx(21.0)
+    assert palette.contrast_ratio("#ffffff") == pytest.approx(1.0)
+    assert palette.contrast_ratio("#808495") == pytest.approx(3.72, abs=0.01)  # Streamlit's chart text, refused
+
+
+def test_chart_text_and_every_series_colour_stand_out_on_white():
+    assert palette.contrast_ratio(palette.CHART_TEXT) >= TEXT_AA
+    assert all(palette.contrast_ratio(c) >= GRAPHICS_AA for c in palette.CATEGORY_COLOURS)
+    assert len(set(palette.CATEGORY_COLOURS)) == len(palette.CATEGORY_COLOURS)
+    assert len(set(map(tuple, palette.DASHES))) == len(palette.DASHES) >= len(palette.CATEGORY_COLOURS)
+
+
+def test_the_theme_text_makes_a_60_percent_caption_pass():
+    theme = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())["theme"]
+    assert theme["base"] == "light"
+    # Streamlit draws a caption at 60% opacity of the text colour: blended on white
+    rgb = [int(theme["textColor"].lstrip("#")[i:i + 2], 16) for i in (0, 2, 4)]
+    caption = "#" + "".join(f"{round(0.6 * c + 0.4 * 255):02x}" for c in rgb)
+    assert palette.contrast_ratio(caption) >= TEXT_AA
+
+
+def test_every_chart_writes_its_text_dark():
+    cfg = style.chart_fonts(alt.Chart(pd.DataFrame({"x": [1]})).mark_point().encode(x="x:Q"), lecture=True).to_dict()
+    config = cfg["config"]
+    assert config["axis"]["labelColor"] == config["axis"]["titleColor"] == palette.CHART_TEXT
+    assert config["legend"]["labelColor"] == config["title"]["color"] == palette.CHART_TEXT
+
+
+def test_the_trends_differ_by_dash_as_well_as_colour_and_keep_one_legend():
+    """DRAM and interconnect were Tableau's green and red: one colour to a deuteranope, lines alike."""
+    spec = lecture.memory_wall_chart().to_dict()
+    enc = spec["encoding"]
+    colours, dashes = enc["color"]["scale"]["range"], enc["strokeDash"]["scale"]["range"]
+    assert len(set(colours)) == len(set(map(tuple, dashes))) == 3
+    assert enc["color"]["legend"] == enc["strokeDash"]["legend"]  # identical: Vega-Lite merges them into one
+    growth = lc.growth_chart(limits.trend_report().table).to_dict()["encoding"]
+    by_trend = dict(zip(growth["color"]["scale"]["domain"], growth["color"]["scale"]["range"]))
+    from estimator.laws import trends
+    # the same colour for a trend on every chart: DRAM green and interconnect near-black, not green and red
+    assert by_trend[trends.DRAM_BANDWIDTH_LABEL] == "#009E73" and by_trend[trends.INTERCONNECT_LABEL] == "#333333"
+    assert dict(zip(enc["color"]["scale"]["domain"], colours))[trends.DRAM_BANDWIDTH_LABEL] == "#009E73"
+
+
+def test_charts_that_used_streamlits_light_defaults_take_the_palette():
+    """Streamlit's chart theme overrides a configured default range, so each chart sets the palette itself
+    (its light shades, 1.4–1.8:1, had vanished on a projector)."""
+    df = pd.DataFrame({"family": ["a100", "h100"], "kind": ["run", "run"], "panel": ["p", "p"], "published": [1.0, 10.0],
+                       "predicted": [1.0, 10.0], "low": [0.5, 5.0], "high": [2.0, 20.0], "run": ["a", "b"]})
+    diag = pd.DataFrame({"kind": ["diagonal"] * 2, "panel": ["p"] * 2, "published": [1.0, 100.0], "predicted": [1.0, 100.0],
+                         "low": [0.5, 50.0], "high": [2.0, 200.0]})
+    layers = charts.accuracy_panel(pd.concat([df, diag]), "p").to_dict()["layer"]
+    points = next(lay for lay in layers if lay.get("mark", {}).get("type") == "point")
+    assert points["encoding"]["color"]["scale"]["range"][:2] == list(palette.CATEGORY_COLOURS[:2])
+    assert points["encoding"]["shape"]["field"] == "family"  # the family by its mark too
+
+
+def test_the_sidebar_hides_while_collapsed_and_focus_shows():
+    css = a11y.A11Y_CSS
+    assert '[data-testid="stSidebar"][data-collapsed="true"] *' in css and "visibility: hidden" in css
+    assert f"outline: 3px solid {a11y.FOCUS_COLOUR}" in css and palette.contrast_ratio(a11y.FOCUS_COLOUR) >= GRAPHICS_AA
+
+
+LEVELS = {"Title": 1, "Header": 2, "Subheader": 3}
+
+
+def headings(node, out=None) -> list[tuple[int, str]]:
+    """The main area's headings in the order drawn: (level, text)."""
+    out = [] if out is None else out
+    if type(node).__name__ in LEVELS:
+        out.append((LEVELS[type(node).__name__], node.value))
+    for child in getattr(node, "children", {}).values():
+        headings(child, out)
+    return out
+
+
+@pytest.mark.parametrize("page, query", [("estimate", {"preset": "lambda-gpt3-v100"}), ("estimate", {"preset": "alphago-vs-brain"}),
+                                         ("accuracy", {}), ("profiles", {}), ("inference", {}), ("calibrate", {})])
+def test_a_pages_headings_never_skip_a_level(page, query):
+    """axe's heading-order: the Estimate, Profiles, Calibrate, Accuracy and Inference pages went from the h1 to h3."""
+    at = run_page(page, query)
+    found = headings(at.main)
+    assert not at.exception and found and found[0][0] == 1
+    assert all(b <= a + 1 for (a, _), (b, _) in zip(found, found[1:])), found
+
+
+def test_a_range_bar_is_read_as_one_phrase():
+    html_out = []
+
+    class Where:
+        def html(self, text):
+            html_out.append(text)
+
+    style.range_bar(Where(), "102 years", "1,240 years", "80% prediction interval", 0.4)
+    assert 'role="img" aria-label="range: 102 years to 1,240 years"' in html_out[0]
+    assert html_out[0].count('aria-hidden="true"') == 3
+    assert ".cce-range { font-size: clamp(1rem" in style.LECTURE_CSS  # at least 16 px on a slide
+
+
+def test_in_a_frame_the_dash_keeps_the_colours_legend():
+    """In a frame the legend moves beside the plot; the dash's had stayed below it, a second legend that left a
+    640×360 frame's memory-wall plot 70 px tall (tests/test_browser_lecture_fit.py)."""
+    from app_pages.pages import lecture_slide as slide
+    enc = slide.frame_legend(lecture.memory_wall_chart()).to_dict()["encoding"]
+    assert enc["color"]["legend"] == enc["strokeDash"]["legend"] and enc["color"]["legend"]["orient"] == "right"
+
+
+def test_the_lecture_estimate_says_its_brain_years_as_a_metric_not_a_heading():
+    """A raw "### ≈ 3,530 years of a 20 W brain" was read as a heading after the h1 (audit): now a metric."""
+    from app_pages.pages import estimate
+    from estimator.report import humanize as hz
+    from estimator.services import api
+    at = run_page("estimate", {"preset": "lambda-gpt3-v100", "lecture": "1"})
+    assert not [m.value for m in at.markdown if m.value.lstrip().startswith("#")]
+    est = api.run(preset_id="lambda-gpt3-v100").estimate
+    years = next(e for e in est.equivalents if e.key == "brain_years").value
+    shown = {m.label: m.value for m in at.metric}
+    assert shown[estimate.BRAIN_YEARS_LABEL] == f"≈ {hz.count(years)} years"
+    assert estimate.BRAIN_YEARS_LABEL == "The same energy runs a 20 W brain for"
+
+
+@pytest.mark.parametrize("page", ["accuracy", "profiles", "limits"])
+def test_a_frame_draws_its_charts_at_the_lectures_text_size(page):
+    """Audit A9: ``?embed=true`` without ``&lecture=1`` (a frame for a slide) kept 12 px chart text."""
+    def sizes(params, **context):
+        at = run_page(page, params, **context)
+        specs = [json.loads(e.proto.spec) for e in at.get("vega_lite_chart")]
+        assert specs
+        return {s["config"]["axis"]["labelFontSize"] for s in specs}
+    assert sizes({}) == {style.NORMAL_CHART_FONT_PX}
+    assert sizes({"embed": "true"}, is_embedded=True) == sizes({"lecture": "1"}) == {style.LECTURE_CHART_FONT_PX}

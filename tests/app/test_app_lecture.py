@@ -1,0 +1,335 @@
+"""Issue 11 in the app: presets safe to edit, lecture claims, numbers for people, the range bar,
+the Compare page's bases, and the smaller defects. (Lecture mode in a real browser at 1024×768
+and 1920×1080: tests/test_browser.py.)"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("streamlit")
+from apptest_pages import TIMEOUT_S, run_page  # noqa: E402
+from streamlit import dataframe_util  # noqa: E402
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+from app_pages.pages.lecture import CLAIMS  # noqa: E402
+from app_pages.ui import style  # noqa: E402
+from estimator.cli.main import main  # noqa: E402
+from estimator.laws import diminishing as dm  # noqa: E402
+from estimator.report import humanize as hz  # noqa: E402
+from estimator.services import api, limits  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def open_app(params):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT_S)
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def metrics(at):
+    return {m.label: m.value for m in at.metric}
+
+
+# --- a preset's device settings stay with its device -----------------------------------------
+
+
+def test_compare_cli_uses_each_devices_own_power_utilisation_and_price(capsys):
+    assert main(["compare", "--preset", "lambda-gpt3-v100", "--hardware", "b200", "v100-sxm2", "--format", "json"]) == 0
+    rows = {r["hardware"]: r for r in json.loads(capsys.readouterr().out)}
+    b200, v100 = rows["b200"], rows["v100-sxm2"]
+    assert b200["flops"] == v100["flops"] == 3.14e23  # the preset's workload carries over
+    assert b200["utilization"]["origin"] == "fit:rule" and b200["utilization"]["value"] != 0.224  # no B200 runs
+    assert b200["power_w"]["origin"] == "profile:b200" and b200["price_usd_per_device_hour"]["origin"] == "profile:b200"
+    assert b200["price_usd_per_device_hour"]["value"] != 1.48
+    assert v100["utilization"]["value"] == 0.224 and v100["price_usd_per_device_hour"]["value"] == 1.48
+
+
+def test_other_hardware_in_the_app_is_priced_as_itself():
+    at = open_app({"preset": "lambda-gpt3-v100", "hardware": "h100-sxm", "devices": "1024"})
+    est = api.run(preset_id="lambda-gpt3-v100", hardware="h100-sxm", devices=1024).estimate
+    assert est.assumption("price_usd_per_device_hour").origin == "profile:h100-sxm"
+    assert metrics(at)["Cost"] == hz.money(est.cost_usd)
+    assert at.title[0].value.startswith("Based on GPT")
+
+
+def test_a_changed_scenario_is_not_compared_with_the_published_run():
+    at = open_app({"preset": "lambda-gpt3-v100", "devices": "1024"})
+    assert at.title[0].value == "Based on GPT\\-3 on one V100 \\(Lambda 2020\\)"
+    table = at.dataframe[0].value
+    # the time depends on the devices: no longer compared; device-hours and cost do not: still compared
+    assert list(table["Quantity"]) == ["Device-hours", "Cost"]
+    at = open_app({"preset": "lambda-gpt3-v100", "hardware": "h100-sxm"})
+    assert not at.dataframe or "Published" not in at.dataframe[0].value.columns
+
+
+def test_the_unchanged_preset_keeps_its_title_and_comparison():
+    at = open_app({"preset": "lambda-gpt3-v100"})
+    assert at.title[0].value.startswith("GPT\\-3 on one V100")
+    assert list(at.dataframe[0].value["Quantity"]) == ["Training time", "Device-hours", "Cost"]
+
+
+# --- AlphaGo and the brain side by side --------------------------------------------------------
+
+
+def test_alphago_preset_shows_one_game_beside_the_brain():
+    at = open_app({"preset": "alphago-vs-brain"})
+    m = [(x.label, x.value) for x in at.metric]
+    assert ("One game", "4.00 hours") in m and not any(label == "Training time" for label, _ in m)
+    assert ("Power", "1.00 MW") in m and ("Power", "20.0 W") in m
+    assert ("Energy", "4.00 MWh") in m and ("Energy", "80.0 Wh") in m
+    assert any("50,000×" in c.value for c in at.caption)
+
+
+# --- lecture claims ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("claim", [c.id for c in CLAIMS])
+def test_every_claim_has_big_numbers_one_chart_and_a_source(claim):
+    at = run_page("lecture", {"claim": claim})
+    assert len(at.metric) >= 3
+    charts = at.get("vega_lite_chart")
+    assert len(charts) == 1
+    assert any("Source:" in h.proto.body for h in at.get("html"))
+
+
+def test_claim_numbers_are_the_cores():
+    m = metrics(run_page("lecture", {"claim": "gpt3-v100"}))
+    est = api.run(preset_id="lambda-gpt3-v100").estimate
+    assert m["Training time"] == "355 years" == hz.duration(est.wall_clock_s)
+    assert m["Cost"] == "$4.6M"
+    m = metrics(run_page("lecture", {"claim": "imagenet-compute"}))
+    assert m["Compute for 5% ImageNet error"] == "≈10⁵×"
+    m = metrics(run_page("lecture", {"claim": "world-electricity"}))
+    assert m["World electricity, average"] == "3.42 TW" and m["The lecture says"] == "≈25 TW"
+
+
+def test_the_compression_slide_serves_at_a_stated_batch_and_its_numbers_are_the_clis(capsys):
+    """User-journey review: the slide's 19.4 MWh served 1B tokens one request at a time (3.7 years), unsaid;
+    it now serves them 16 at a time (batch 16), says so, and its number is `inference --batch-size 16`'s."""
+    at = run_page("lecture", {"claim": "compression"})
+    m = metrics(at)
+    label = next(k for k in m if k.startswith("70B"))
+    assert label == "70B, 1B tokens, batch 16"
+    rep = limits.inference_report(hardware="h100-sxm", params=70e9, tokens=1e9, batch_size=16)
+    assert m[label] == hz.energy(rep.result.energy_kwh) == "1.28 MWh"
+    assert main(["inference", "--params", "70e9", "--tokens", "1e9", "--hardware", "h100-sxm", "--batch-size", "16"]) == 0
+    assert "1.28 MWh" in capsys.readouterr().out
+
+
+def test_each_gpt3_energy_says_which_gpt3_run_it_is():
+    """Browser audit: slide 1 said 1.08 GWh and the World electricity slide 1.30 GWh for "GPT-3's
+    training", without saying that the first is one V100 in a thought experiment and the second the
+    real run's 10,000 V100s (Patterson et al. 2021)."""
+    slide = run_page("lecture", {"claim": "gpt3-v100"})
+    est = api.run(preset_id="lambda-gpt3-v100").estimate
+    captions = [x.value.replace("\\", "") for x in slide.caption]
+    assert metrics(slide)["Energy"] == hz.energy(est.energy_kwh) == "1.08 GWh"
+    assert f"one V100 at {hz.power(est.assumption('power_w').value)}; the real run: 1.29 GWh (Patterson et al. 2021)" in captions
+    world = run_page("lecture", {"claim": "world-electricity"})
+    assert "GPT-3's training (10,000 V100s)" in metrics(world)
+    assert any("1.40 GWh estimated (1.29 GWh published)" in x.value.replace("\\", "") for x in world.caption)
+
+
+def test_the_alphago_ratio_shows_its_stated_range():
+    """Browser audit: "50,000×" is the top of AlphaGo's stated power range (66 kW – 1 MW) and was shown
+    as exact."""
+    slide = run_page("lecture", {"claim": "brain-alphago"})
+    captions = [x.value.replace("\\", "") for x in slide.caption]
+    assert metrics(slide)["AlphaGo ÷ brain"] == "50,000×"
+    assert "in energy for the game; stated range 3,300× – 50,000×" in captions
+
+
+def _chart_series(at: AppTest, column: str) -> list[str]:
+    """The distinct values of ``column`` in the page's first chart's data, in order."""
+    out = []
+    for d in at.get("vega_lite_chart")[0].proto.datasets:
+        df = dataframe_util.convert_arrow_bytes_to_pandas_df(d.data.data)
+        out += list(df[column]) if column in df else []
+    return list(dict.fromkeys(out))
+
+
+def test_imagenet_slide_and_limits_page_show_one_k_and_one_multiplier():
+    """The slide said "To halve any error 14,500×" (the unrounded k) beside "k = 0.072", the Limits
+    page 15,200×, and their costs differed ($2.2M in 36.8 years against $2.3M in 38.7). One k now,
+    ``dm.DEFAULT_EXPONENT``, printed as used: 2^(1/k) from the printed k is the printed multiplier."""
+    slide, page = run_page("lecture", {"claim": "imagenet-compute"}), run_page("limits", {"lim": "Diminishing returns"})
+    s, p = metrics(slide), metrics(page)
+    shown_k = f"{dm.DEFAULT_EXPONENT:g}"
+    assert shown_k == "0.072" and hz.times(2 ** (1 / float(shown_k))) == "15,200×"
+    assert s["To halve any error"] == p["To halve the error"] == "15,200×"
+    slide_captions = [x.value.replace("\\", "") for x in slide.caption]  # the page escapes Markdown
+    assert f"2^(1/k) with k = {shown_k}" in slide_captions
+    halving_help = next(m.proto.help for m in page.metric if m.label == "To halve the error")
+    assert halving_help == f"2^(1/k) with k = {shown_k}"
+    intro = " ".join(md.value for md in page.markdown)
+    assert f"k ≈ {shown_k}, and halving any error then takes 2^(1/k) ≈ 15,200×" in intro
+    # the multiplier and the costs are the Limits page's defaults
+    assert any(x.startswith("1.06 × 10⁵× from 11.5%") for x in slide_captions) and p["Compute multiplier"] == "1.06 × 10⁵×"
+    assert s["Cost of that compute"] == p["Cost"] == "$2.5M" and p["Time (1 device)"] == "41.7 years"
+
+
+def test_imagenet_slide_says_what_it_costs_and_why_not_base_times_multiplier():
+    at = run_page("lecture", {"claim": "imagenet-compute"})
+    rep = limits.diminishing_report(11.5, 5.0, dm.DEFAULT_EXPONENT)
+    captions = [x.value.replace("\\", "") for x in at.caption]
+    base, multiplier = hz.money(rep.base.cost_usd), hz.times(rep.result.compute_multiplier)
+    # browser audit: "$62 at 1.06 × 10⁵× the compute" beside $2.3M did not add up as written; the caption
+    # now leads with the cost ratio a student can check ($62 × 37,500 ≈ $2.3M) and says why it is not
+    # the compute multiplier
+    ratio = rep.target.cost_usd / rep.base.cost_usd
+    # the time under the first card, where the slide has room (browser test: 1280×720 with 16 px captions)
+    assert f"{hz.times(ratio)} ResNet-50's {base}: {multiplier} the compute at 0.21 of peak, not 0.07" in captions
+    assert f"{multiplier} from 11.5%: 41.7 years on one {rep.target.hardware_name}" in captions
+    assert hz.money(rep.base.cost_usd * float(hz.times(ratio).rstrip("×").replace(",", ""))) == "$2.5M"
+    assert rep.cost_note.startswith("the target costs 34,700× the base, not 1.06 × 10⁵×")
+
+
+def test_imagenet_slide_draws_the_claims_curve_once():
+    """Its legend listed "k = 0.072 (10⁵× claim)" and "k = 0.0723 (chosen)": one curve, two names."""
+    at = run_page("lecture", {"claim": "imagenet-compute"})
+    assert _chart_series(at, "k") == ["k = 0.072 (10⁵× claim)"]
+
+
+def test_lecture_index_lists_the_claims_in_the_lectures_order():
+    at = run_page("lecture")
+    body = " ".join(h.proto.body for h in at.get("html"))
+    positions = [body.index(f"claim={c.id}") for c in CLAIMS]
+    assert positions == sorted(positions) and 'target="_self"' in body
+
+
+def test_unknown_claim_falls_back_to_the_index_with_a_warning():
+    at = run_page("lecture", {"claim": "<script>"})
+    assert any("`claim`" in w.value for w in at.warning)
+    assert "<script>" not in " ".join(h.proto.body for h in at.get("html"))
+
+
+def test_lecture_charts_use_projector_fonts_and_whole_legends():
+    at = run_page("lecture", {"claim": "memory-wall"})
+    spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    cfg = spec["config"]
+    assert cfg["axis"]["labelFontSize"] >= 16 and cfg["legend"]["labelFontSize"] >= 16
+    assert cfg["legend"]["labelLimit"] == 0
+
+
+def test_limits_sections_in_lecture_mode_put_the_numbers_at_full_width():
+    at = run_page("limits", {"lecture": "1", "lim": "Diminishing returns"})
+    assert at.expander and at.expander[0].label == "Inputs"
+    assert metrics(at)["Compute multiplier"] == "1.06 × 10⁵×"
+
+
+# --- numbers for people, the range bar ---------------------------------------------------------
+
+
+def test_the_range_is_a_bar_beside_the_number_with_its_meaning():
+    at = open_app({"preset": "gpt3-175b"})
+    est = api.run(preset_id="gpt3-175b").estimate
+    bars = [h.proto.body for h in at.get("html") if "cce-range" in h.proto.body and "<span" in h.proto.body]
+    assert len(bars) == 4
+    lo, hi = est.range["wall_clock_s"]
+    assert hz.duration(lo) in bars[0] and hz.duration(hi) in bars[0]
+    assert any("a figure without a range is taken as exact" in c.value and "PUE and grid intensity" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("page", ["estimate", "inference"])
+def test_in_the_lecture_hall_the_bars_meaning_is_one_line_with_the_sentence_in_its_tooltip(page):
+    """Browser audit: at 1280×720 the four-line meaning pushed AlphaGo-vs-brain's second column
+    below the fold; in lecture mode it is one line, the whole sentence in its help."""
+    params = {"preset": "alphago-vs-brain"} if page == "estimate" else {}
+    at = run_page(page, {**params, "lecture": "1"}) if page == "inference" else open_app({**params, "lecture": "1"})
+    bars = [c.value.replace("\\", "") for c in at.caption if c.value.startswith("Bars")]
+    assert len(bars) == 1 and len(bars[0]) < 130, bars
+    assert "80%" in bars[0] and "out of sample" in bars[0]
+    bars = [c for c in at.caption if c.value.startswith("Bars")]
+    full = "a figure without a range is taken as exact" if page == "estimate" else "leave-one-model-out residuals"
+    assert full in bars[0].proto.help
+    # outside the lecture hall the whole sentence is the caption itself
+    at = run_page(page, params) if page == "inference" else open_app(params)
+    assert any(c.value.startswith("Bars") and full in c.value.replace("\\", "") for c in at.caption)
+
+# --- smaller defects -------------------------------------------------------------------------------
+
+
+def test_both_prices_are_refused_as_the_cli_refuses_them():
+    """Structure audit: the page had kept the price per device-hour with a warning while the CLI refused the
+    pair, so one link gave a number here and an error there; the page now refuses it too, and keeps no cost."""
+    at = open_app({"preset": "lambda-gpt3-v100", "price": "2", "elec": "0.1"})
+    assert not at.exception and "Cost" not in metrics(at)
+    assert any("not both" in e.value for e in at.error)
+
+
+@pytest.mark.parametrize("key", ["devices", "year"])
+@pytest.mark.parametrize("value", ["inf", "-inf", "1e400"])
+def test_non_finite_whole_numbers_in_the_url_warn_not_crash(key, value):
+    at = open_app({"preset": "lambda-gpt3-v100", key: value})
+    assert any(f"`{key}`" in w.value and "finite" in w.value for w in at.warning)
+    assert metrics(at)["Training time"] == "355 years"
+
+
+def test_the_server_listens_on_localhost_and_the_icon_is_local():
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["address"] == "localhost"
+    assert config["server"]["showEmailPrompt"] is False  # the README's app command starts without a terminal question
+    import app as app_module
+    assert app_module.ICON.is_file() and app_module.ICON.suffix == ".png"
+    assert "material" not in app_module.ICON.name
+
+
+def test_test_only_packages_stay_out_of_the_apps_requirements():
+    app_req = (ROOT / "requirements.txt").read_text()
+    dev_req = (ROOT / "requirements-dev.txt").read_text()
+    for pkg in ("pytest", "hypothesis", "playwright"):
+        assert pkg not in app_req and pkg in dev_req
+    assert "-r requirements.txt" in dev_req
+    readme = (ROOT / "README.md").read_text()
+    assert "Python 3.11 or newer" in readme and "pip install -r requirements-dev.txt" in readme
+
+
+def test_range_bar_escapes_its_text():
+    class Sink:
+        body = ""
+
+        def html(self, text):
+            self.body = text
+    s = Sink()
+    style.range_bar(s, "<b>1</b>", "2", "\"quoted\"")
+    assert "<b>1</b>" not in s.body and "&lt;b&gt;" in s.body and "&quot;quoted&quot;" in s.body
+    # the tooltip is plain text: a command's backticks are dropped, not shown
+    style.range_bar(s, "1", "2", "coverage measured by `python -m estimator validate`")
+    assert 'title="coverage measured by python -m estimator validate"' in s.body
+
+
+def test_the_compute_growth_slide_draws_the_trends_it_headlines():
+    """Browser audit: the slide headlined "Hardware FLOP/s per $ ×1.33 a year" and drew peak FLOP/s
+    (×1.73 a year), a trend it does not name."""
+    at = run_page("lecture", {"claim": "compute-growth"})
+    s = limits.trend_report().summary
+    # named as the headline numbers above them, one legend line each (the slide fits 1280×720)
+    assert _chart_series(at, "series") == ["frontier training compute (×11.5 a year)",
+                                           "hardware FLOP/s per $ (×1.33 a year)"]
+    assert metrics(at)["Hardware FLOP/s per $"] == f"×{hz.sig(s.price_perf_per_year)} a year" == "×1.33 a year"
+    assert metrics(at)["Frontier training compute"] == f"×{hz.sig(s.training_compute_per_year)} a year"
+    df = None
+    for d in at.get("vega_lite_chart")[0].proto.datasets:
+        df = dataframe_util.convert_arrow_bytes_to_pandas_df(d.data.data)
+    price = df[df["series"] == "hardware FLOP/s per $ (×1.33 a year)"].sort_values("year")
+    assert price["growth"].iloc[1] / price["growth"].iloc[0] == pytest.approx(s.price_perf_per_year)
+
+
+def test_a_claim_on_another_page_is_said_and_dropped_not_lecture_mode():
+    """Audit: /?claim=gpt3-v100 drew the Estimate page in lecture mode (a claim's link, edited)."""
+    at = open_app({"preset": "gpt3-175b", "claim": "gpt3-v100"})
+    assert any("`claim`" in w.value and "read on the Lecture page only" in w.value for w in at.warning)
+    assert "claim" not in at.query_params
+    assert not any("20 W human brain's energy" in m.value for m in at.markdown)  # the lecture headline's line
+    assert len(at.tabs) >= 5  # the full page: its tabs are drawn (lecture mode draws none)
+    # without the claim the page is as it was
+    plain = open_app({"preset": "gpt3-175b"})
+    assert metrics(at) == metrics(plain)

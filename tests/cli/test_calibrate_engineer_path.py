@@ -1,0 +1,276 @@
+"""Fixes from an audit of the engineer's path (calibrate, its profiles, their validation): each
+finding's reproduction, now answered as it should be."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+
+import pytest
+
+from estimator.cli import main
+from estimator.core.base.errors import ProfileError
+from estimator.device import machine_load
+from estimator.io.datafiles import PROFILES_DIR, load_profile_file
+from tests.monitor.test_calibration_busy import BUSY, IDLE, STEADY, fake_cpu, readings, run_command_calibration
+
+
+def _calibrate(monkeypatch, *args: str, load=(IDLE, IDLE), fallback: str | None = None) -> int:
+    import estimator.device.backends as measure
+
+    def backend(*a, **k):
+        meter = fake_cpu(monkeypatch, STEADY)
+        if fallback:
+            meter.fallback_reason = fallback
+        return meter
+    monkeypatch.setattr(machine_load, "read_load", readings(*load))
+    monkeypatch.setattr(measure, "open_backend", backend)
+    return main(["calibrate", *args])
+
+
+def test_a_calibration_that_warns_replaces_a_profile_only_with_force(monkeypatch, tmp_path, capsys):
+    """Audit 1: a busy re-run (3 of 4 checks missed) replaced a good calibration without a word of asking."""
+    out = tmp_path / "cal.toml"
+    assert _calibrate(monkeypatch, "--seconds", "1", "--out", str(out)) == 0
+    good = out.read_text()
+    capsys.readouterr()
+    # measure audit: a measurement made is printed with exit 0, its file kept beside (it had exit 2, stdout empty)
+    assert _calibrate(monkeypatch, "--seconds", "1", "--out", str(out), load=(BUSY, BUSY)) == 0
+    cap = capsys.readouterr()
+    assert cap.err.count("\n") == 1 and cap.err.startswith("warning: this calibration warns that its profile is likely unreliable")
+    kept = tmp_path / "cal.toml.new"
+    assert (f"so it did not replace the profile in {out}; it was written to {kept} instead: re-run it on an otherwise "
+            "idle machine, move cal.toml.new over cal.toml to use it") in cap.err
+    assert f"profile       {kept}  (id " in cap.out and "not loaded from there: move it over cal.toml to use it" in cap.out
+    assert "replaced the profile" not in cap.out
+    assert "--force" in cap.err and out.read_text() == good
+    assert _calibrate(monkeypatch, "--seconds", "1", "--out", str(out), "--format", "json", load=(BUSY, BUSY)) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["profile_path"] == str(kept) and doc["not_replaced"] == str(out) and doc["replaced_existing_file"] is False
+    # the refused measurement is kept, whole: a profile that validates, carrying its warning's numbers
+    assert kept.read_text() != good and load_profile_file(kept.rename(tmp_path / "kept.toml")).calibration is not None
+    assert _calibrate(monkeypatch, "--seconds", "1", "--out", str(out), "--force", load=(BUSY, BUSY)) == 0
+    forced = capsys.readouterr().out
+    assert "replaced the profile" in forced and "warning       the machine looked busy" in forced
+    # an idle re-calibration replaces it as before, said on its last lines
+    assert _calibrate(monkeypatch, "--seconds", "1", "--out", str(out)) == 0
+    assert "replaced the profile" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("holdout, words", [
+    (2e12, "the command reached 1/20 of the throughput of this machine's matrix products"),
+    (5e9, "the command reached 20× the throughput of this machine's matrix products"),
+])
+def test_a_command_far_from_the_machines_products_warns(monkeypatch, holdout, words):
+    """Audit 2: `-- sleep 2` became a profile at 8.4 × 10⁻⁵ of peak with no warning; its check on the
+    machine's matrix products missed by +8193%. The fake command runs 1 × 10¹¹ FLOP/s."""
+    result = run_command_calibration(monkeypatch, readings(IDLE, IDLE), holdout_flops_per_s=holdout)
+    (warning,) = result.warnings
+    assert warning.startswith(words)
+    assert run_command_calibration(monkeypatch, readings(IDLE, IDLE), holdout_flops_per_s=9e11).warnings == ()
+
+
+def test_a_refused_base_is_one_error_line_after_no_note(monkeypatch, tmp_path, capsys):
+    """Audit 3: `calibrate --base h100-sxm` without a GPU printed the CPU-fallback note, then the error."""
+    code = _calibrate(monkeypatch, "--base", "h100-sxm", "--out", str(tmp_path / "x.toml"),
+                      fallback="NVML is not available (no NVIDIA GPU)")
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and err.startswith("error: the measurement is of a cpu, but the base "
+                                                                  "profile h100-sxm is a gpu")
+
+
+def test_nothing_after_the_separator_is_refused(capsys):
+    """Audit 8: `calibrate --` alone ran the 10-second built-in workload and wrote a profile."""
+    assert main(["calibrate", "--"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith(
+        "error: nothing follows `--`: give the command to measure after it, or leave `--` out to run the built-in "
+        "workload")
+
+
+def test_an_imported_gpu_profile_is_named_for_one_gpu(tmp_path, capsys, monkeypatch):
+    """Audit 4: CodeCarbon's "8 x NVIDIA H100 80GB HBM3" named a one-device profile; with --devices 8
+    its heading read as 64 GPUs."""
+    monkeypatch.setenv("ESTIMATOR_CALIBRATED_DIR", str(tmp_path))
+    log = tmp_path / "emissions.csv"
+    log.write_text("timestamp,project_name,run_id,duration,cpu_energy,gpu_energy,ram_energy,gpu_count,gpu_model,"
+                   "cpu_model,codecarbon_version\n2026-01-01T00:00:00,p,aaaa1111,3600,0.05,2.8,0.01,8,"
+                   "8 x NVIDIA H100 80GB HBM3,Xeon,2.7.0\n")
+    out = tmp_path / "h.toml"
+    assert main(["calibrate", "--from-codecarbon", str(log), "--flops", "8e18", "--base", "h100-sxm",
+                 "--out", str(out), "--format", "json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["device_name"] == "NVIDIA H100 80GB HBM3"
+    profile = load_profile_file(out)
+    assert "8 x" not in profile.name and profile.name.startswith("NVIDIA H100 80GB HBM3")
+
+
+def _calibrated(tmp_path, **changes) -> ProfileError:
+    """A calibrated profile (the CLI's, on the fake CPU) with [calibration] fields changed."""
+    import tomli_w
+    out = tmp_path / "cal.toml"
+    data = tomllib.loads(out.read_text())
+    for key, value in changes.items():
+        if value is None:
+            data["calibration"].pop(key)
+        else:
+            data["calibration"][key] = value
+    bad = tmp_path / "bad.toml"
+    bad.write_text(tomli_w.dumps(data))
+    with pytest.raises(ProfileError) as err:
+        load_profile_file(bad)
+    return err.value
+
+
+def test_a_hand_edited_calibration_record_is_checked(monkeypatch, tmp_path, capsys):
+    """Audit 5: achieved_flops_per_s above the peak, against the utilisation, and a record without its
+    method validated "ok"."""
+    assert _calibrate(monkeypatch, "--seconds", "1", "--out", str(tmp_path / "cal.toml")) == 0
+    err = _calibrated(tmp_path, achieved_flops_per_s=9e12)
+    assert err.field == "calibration.achieved_flops_per_s" and "9 × 10¹² FLOP/s, but calibration.utilization" in err.problem
+    assert "make the two agree" in err.fix
+    err = _calibrated(tmp_path, method=None)
+    assert err.field == "calibration.method" and "remove the [calibration] table" in err.fix
+    assert _calibrated(tmp_path, method="  ").field == "calibration.method"
+    capsys.readouterr()
+    assert main(["profiles", "validate", str(tmp_path / "bad.toml")]) == 2
+    assert "calibration.method" in capsys.readouterr().out
+
+
+def test_a_kept_warned_calibration_says_so_wherever_it_is_used(monkeypatch, tmp_path, capsys):
+    """Review: a profile forced past its warnings read like any other once written. It now records them
+    (calibration.warnings), `profiles show` lists them, and an estimate on it notes the first."""
+    out = tmp_path / "cal.toml"
+    assert _calibrate(monkeypatch, "--seconds", "1", "--out", str(out), load=(BUSY, BUSY)) == 0
+    (warning,) = tomllib.loads(out.read_text())["calibration"]["warnings"]
+    assert warning.startswith("the machine looked busy")
+    capsys.readouterr()
+    assert main(["profiles", "show", str(out)]) == 0
+    assert f"warnings: {warning}" in capsys.readouterr().out
+    assert main(["estimate", "--hardware", str(out), "--flops", "1e18", "--format", "json"]) == 0
+    notes = json.loads(capsys.readouterr().out)["notes"]
+    assert sum(n.startswith("the calibration behind") and f"likely unreliable ({warning})" in n for n in notes) == 1
+    # an idle calibration records none, and its estimate has no such note
+    assert _calibrate(monkeypatch, "--seconds", "1", "--out", str(tmp_path / "idle.toml")) == 0
+    assert "warnings" not in tomllib.loads((tmp_path / "idle.toml").read_text())["calibration"]
+    # a hand edit of the record is checked like its other fields
+    err = _calibrated(tmp_path, warnings=[3])
+    assert err.field == "calibration.warnings" and "expected a list of texts" in err.problem
+
+
+def test_a_calibrated_cpu_base_is_not_called_a_whole_server(monkeypatch, tmp_path):
+    """Calibrate audit: with a calibrated profile as the base, its power was "a whole server" at its own 7.5 W."""
+    from estimator.core.base.errors import MeasurementError
+    from estimator.core.calibration.calibrate import require_power_or_base_device
+    from estimator.io.datafiles import default_profiles
+    assert _calibrate(monkeypatch, "--seconds", "1", "--out", str(tmp_path / "cal.toml")) == 0
+    calibrated = load_profile_file(tmp_path / "cal.toml")
+    watts = calibrated.power.tdp_w
+    with pytest.raises(MeasurementError, match=r"since the base profile \S+ holds an earlier calibration's draw, "
+                                               rf"{watts:g} W, not the machine measured now"):
+        require_power_or_base_device(calibrated, None)
+    with pytest.raises(MeasurementError, match="cpu-server-2s-epyc is a whole server, 450 W, not the machine"):
+        require_power_or_base_device(default_profiles().get("cpu-server-2s-epyc"), None)
+
+
+def test_a_year_given_as_text_is_told_to_write_a_year():
+    """Audit 10: release_year = "2023" was told to write a number such as 312e12."""
+    data = tomllib.loads((PROFILES_DIR / "h100-sxm.toml").read_text())
+    data["release_year"] = "2023"
+    from estimator.core.hardware.reader import profile_from_dict
+    from estimator.io.datafiles import load_power_fits, load_utilization_model
+    with pytest.raises(ProfileError) as err:
+        profile_from_dict(data, "x.toml", load_utilization_model(), load_power_fits())
+    assert err.value.field == "release_year" and err.value.fix == "write a plain number such as 2020, no quotes or units"
+
+
+def test_the_readme_gives_the_commands_factor_from_its_constant():
+    from pathlib import Path
+
+    from estimator.core.calibration.checks import COMMAND_FAR_FACTOR
+    text = " ".join((Path(__file__).resolve().parents[2] / "README.md").read_text().split())
+    assert f"unless the command ran more than {COMMAND_FAR_FACTOR:g} times slower or faster than the matrix products" in text
+
+
+def test_an_imported_run_too_slow_for_a_profile_is_told_in_the_commands_words(capsys, tmp_path):
+    """Audit 6: a throughput below a millionth of peak was refused as the profile's 'utilization.default'
+    with a fix for someone editing a file."""
+    from pathlib import Path
+    log = Path(__file__).resolve().parents[1] / "data" / "codecarbon" / "emissions_codecarbon_3.3.2.csv"
+    assert main(["calibrate", "--from-codecarbon", str(log),
+                 "--flops", "1.5e7", "--base", "cpu-server-2s-epyc", "--out", str(tmp_path / "x.toml")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: the measured throughput is ") and "of the fp32 peak of cpu-server-2s-epyc" in err
+    assert "check the FLOPs given" in err and "utilization.default" not in err and err.count("\n") == 1
+    assert not (tmp_path / "x.toml").exists()
+
+
+def _no_nvml(monkeypatch):
+    import pynvml
+    from fake_nvml import FakeClock, FakeGpu
+
+    from estimator.device import nvml as nvml_mod
+    monkeypatch.setattr(nvml_mod, "_import_pynvml",
+                        FakeGpu(FakeClock(), init_error=pynvml.NVML_ERROR_LIBRARY_NOT_FOUND).module)
+
+
+def test_a_tracked_run_that_names_a_gpu_and_measures_the_cpu_says_so_as_a_failure(monkeypatch):
+    """Audit 9: track(device_index=2) on a machine without a GPU measured the CPU with a note only, its
+    failures empty (calibrate --device 3 refuses the same)."""
+    from track_fakes import Clock, run_steps
+
+    from estimator.monitor.track import track
+    _no_nvml(monkeypatch)
+    monkeypatch.delenv("CUDA_VISIBLE_DEVICES", raising=False)
+    clock = Clock()
+    with track(total_steps=20, device_index=2, clock=clock, print_report=False) as run:
+        run_steps(run, clock, [0.01] * 20)
+    (failure,) = run.failures
+    assert failure.startswith("device_index 2 names a GPU, and NVML is not available")
+    assert failure.endswith("the CPU was measured instead")
+    with track(total_steps=20, clock=clock, print_report=False) as run:  # no GPU named: the CPU, as asked
+        run_steps(run, clock, [0.01] * 20)
+    assert run.failures == []
+
+
+def test_a_tracked_run_on_nvml_alone_says_it_is_timed_only_and_what_to_ask_for(monkeypatch):
+    """Audit 9: backend='nvml' fell back to time only while its message said the CPU backend still works."""
+    from track_fakes import Clock, run_steps
+
+    from estimator.monitor.track import track
+    _no_nvml(monkeypatch)
+    clock = Clock()
+    with track(total_steps=20, backend="nvml", clock=clock, print_report=False) as run:
+        run_steps(run, clock, [0.01] * 20)
+    (failure,) = run.failures
+    assert failure.endswith("backend='nvml' measures a GPU only, so time only: give backend='auto' or 'cpu' to "
+                            "measure the CPU")
+    assert run.predict().energy_kwh is None
+
+
+def test_a_command_calibrated_on_the_cpu_is_given_no_gpu_number(monkeypatch, tmp_path):
+    """Review: `calibrate -- CMD` on the CPU set the tracked run's GPU to 0, so a script's track() on a machine
+    without a GPU was told it named GPU 0."""
+    import sys
+
+    from track_fakes import FakeMeter
+
+    from estimator.io.datafiles import default_profiles
+    from estimator.monitor import calibration_command as cc
+    from estimator.monitor.track_markers import ENV_TRACK_DEVICE
+    from tests.monitor.test_calibration_busy import BASE
+    fake_cpu(monkeypatch, STEADY)
+    monkeypatch.delenv(ENV_TRACK_DEVICE, raising=False)
+    seen = tmp_path / "env.txt"
+    script = f"import os; open({str(seen)!r}, 'w').write(os.environ.get({ENV_TRACK_DEVICE!r}, 'unset'))"
+    from fake_nvml import FakeClock
+    cc.calibrate_command(FakeMeter(FakeClock(tick=2.0), power_w=20.0), default_profiles().get(BASE),
+                         [sys.executable, "-c", script], 2e11, load=readings(IDLE, IDLE))
+    assert seen.read_text() == "unset"
+
+
+def test_the_flops_help_says_a_command_is_metered_on_one_device(cli_process):
+    """Measure audit: NVML meters one GPU, and a command's FLOPs over 8 GPUs gave 8× the throughput beside one
+    GPU's power, with nothing saying the FLOPs must be the metered device's."""
+    out = " ".join(cli_process("calibrate", "--help").stdout.split())
+    assert "FLOPs of the command after `--` on the one device it meters (on several GPUs: one GPU's share)" in out

@@ -1,0 +1,171 @@
+"""A preset's training memory uses the model's published shape (presets.toml `shape`, its source
+in why.shape), not the catalog's model nearest in parameter count; the user's own shape, model or
+parameter count still wins. Activations recomputed by hand from Korthikanti et al. 2022, Table 2
+(estimator/core/training/memory.py): no recomputation, t = 1: L · s·b·h · (34 + 5·a·s/h) bytes."""
+
+import json
+import re
+
+import pytest
+
+from estimator.core.base.errors import DataFileError
+from estimator.core.training.presets import SHAPE_FIELDS, preset_from_dict
+from estimator.io.datafiles import load_presets
+from estimator.services import api
+
+GB = 1e9
+
+
+def act_bytes(layers, d_model, heads, seq_len, micro_batch=1):
+    return layers * seq_len * micro_batch * d_model * (34 + 5 * heads * seq_len / d_model)
+
+
+def test_bert_base_memory_uses_bert_base_shape(cli):
+    """Devlin et al. 2019, §3: BERT-base is 12 layers, H = 768, A = 12; App. A.2: 512-token
+    sequences. Not Gemma 2B's 18 × 2048 at 2,048 tokens (the catalog's nearest in size)."""
+    r = cli("estimate", "--preset", "bert-base", "--format", "json")
+    assert r.code == 0, r.err
+    m = json.loads(r.out)["memory"]
+    assert (m["model"]["layers"], m["model"]["d_model"], m["model"]["heads"], m["seq_len"]) == (12, 768, 12, 512)
+    # 12 · 512 · 768 · (34 + 5 · 12 · 512 / 768) = 12 · 393,216 · 74 = 349,175,808 bytes
+    assert act_bytes(12, 768, 12, 512) == 349_175_808
+    assert m["per_device_gb"]["activations"] == pytest.approx(349_175_808 / GB)
+    assert m["per_device_gb"]["weights"] == pytest.approx(2 * 110e6 / GB)
+    assert m["per_device_gb"]["total"] == pytest.approx(16 * 110e6 / GB + 349_175_808 / GB)
+    assert "shape of BERT-base (Devlin et al. 2019" in m["model"]["source"]
+    assert "gemma" not in m["model"]["source"] and "nearest" not in m["model"]["source"]
+    table = cli("estimate", "--preset", "bert-base")
+    note = next(line for line in table.out.splitlines() if line.startswith("note: memory:"))
+    assert "sequence 512" in note and "shape of BERT-base (Devlin et al. 2019, arXiv:1810.04805" in note
+    assert "catalog's model nearest" not in note
+
+
+@pytest.mark.parametrize("pid", ["gpt3-175b", "lambda-gpt3-v100", "megatron-gpt3-a100"])
+def test_gpt3_presets_use_gpt3_shape(pid):
+    """Brown et al. 2020, Table 2.1: 96 layers, d_model 12,288, 96 heads, context 2,048; not
+    Llama 3.1 405B's 126 × 16,384."""
+    tm = api.run(preset_id=pid).estimate.memory
+    assert (tm.shape.layers, tm.shape.d_model, tm.shape.heads, tm.seq_len) == (96, 12288, 96, 2048)
+    assert tm.shape.params == 175e9
+    # 96 · 2048 · 12288 · (34 + 5 · 96 · 2048 / 12288) = 96 · 25,165,824 · 114 bytes ≈ 275.4 GB
+    assert tm.per_device.activations_gb == pytest.approx(96 * 2048 * 12288 * 114 / GB)
+    assert tm.per_device.activations_gb == pytest.approx(act_bytes(96, 12288, 96, 2048) / GB)
+    assert "shape of GPT-3 175B (Brown et al. 2020, arXiv:2005.14165, Table 2.1" in tm.note()
+    assert "405" not in tm.how and "nearest" not in tm.how
+
+
+def test_gpt3_fewest_devices_follow_from_gpt3_shape():
+    """ZeRO-3 with full recomputation keeps 2·s·b·h·L = 2 · 2048 · 12288 · 96 bytes ≈ 4.83 GB of
+    activations per device, so ⌈16 · 175e9 / 1e9 ÷ (34.36 − 4.83)⌉ = 95 V100s 32 GB (34.36 GB as they report
+    it; 109 with 405B's shape)."""
+    tm = api.run(preset_id="gpt3-175b").estimate.memory
+    act_full = 2 * 2048 * 12288 * 96 / GB
+    assert tm.best_devices == -(-16 * 175e9 / GB // (34.36 - act_full)) == 95
+    assert (tm.best_strategy.zero, tm.best_strategy.recompute) == (3, "full")
+
+
+def test_other_presets_shapes():
+    expected = {"llama-65b": (80, 8192, 64, 2048), "llama2-70b": (80, 8192, 64, 4096),
+                "bloom-176b": (70, 14336, 112, 2048)}
+    for pid, (layers, d_model, heads, seq) in expected.items():
+        tm = api.run(preset_id=pid).estimate.memory
+        assert (tm.shape.layers, tm.shape.d_model, tm.shape.heads, tm.seq_len) == (layers, d_model, heads, seq), pid
+        assert tm.per_device.activations_gb == pytest.approx(act_bytes(layers, d_model, heads, seq) / GB), pid
+    assert load_presets()["llama2-70b"].shape["kv_heads"] == 8
+    assert "KV heads 8" in api.run(preset_id="llama2-70b").estimate.memory.how
+
+
+def test_the_users_sequence_length_wins_over_the_presets():
+    tm = api.run(preset_id="bert-base", memory={"seq_len": 128}).estimate.memory
+    assert (tm.shape.layers, tm.shape.d_model, tm.seq_len) == (12, 768, 128)
+    assert tm.per_device.activations_gb == pytest.approx(act_bytes(12, 768, 12, 128) / GB)
+    assert "sequence 512" not in tm.how
+
+
+def test_the_users_architecture_wins():
+    tm = api.run(preset_id="bert-base", memory={"layers": 24, "d_model": 1024, "heads": 16}).estimate.memory
+    assert (tm.shape.layers, tm.shape.d_model, tm.shape.heads, tm.seq_len) == (24, 1024, 16, 2048)
+    assert tm.how.startswith("given") and "BERT-base" not in tm.how
+
+
+def test_the_users_catalog_model_wins(cli):
+    # the preset's model by its nominal size (70B for 68.98B): the catalog's exact shape is used
+    r = cli("estimate", "--preset", "llama2-70b", "--model", "llama-2-70b", "--format", "json")
+    assert r.code == 0, r.err
+    m = json.loads(r.out)["memory"]
+    assert (m["model"]["layers"], m["model"]["d_model"]) == (80, 8192)
+    assert "Llama 2 70B" in m["model"]["source"]
+    # another model's memory beside the preset's compute is refused (tests/test_preset_overrides.py)
+    r = cli("estimate", "--preset", "gpt3-175b", "--model", "llama-3.1-405b")
+    assert r.code == 2 and "preset 'gpt3-175b' is a model of 1.75 × 10¹¹ parameters" in r.err
+
+
+def test_another_parameter_count_drops_the_presets_shape(cli):
+    # 340M parameters are not BERT-base: the preset's shape no longer describes the model
+    r = cli("estimate", "--preset", "bert-base", "--params", "340e6", "--tokens", "1.28e11", "--format", "json")
+    assert r.code == 0, r.err
+    m = json.loads(r.out)["memory"]
+    assert m["model"]["params"] == 340e6
+    # the catalog's smallest shape (Gemma 2B's width; not its 256k vocabulary, too big for 340M)
+    assert "BERT-base" not in m["model"]["source"] and "the catalog's smallest shape" in m["model"]["source"]
+    assert m["seq_len"] == 2048
+    # the preset's own count, given again, keeps its shape
+    same = api.run(preset_id="gpt3-175b", params=175e9, tokens=300e9).estimate.memory
+    assert (same.shape.layers, same.shape.d_model) == (96, 12288)
+
+
+def test_every_shape_has_its_source_and_is_whole():
+    shaped = {pid: p for pid, p in load_presets().items() if p.shape}
+    assert {"bert-base", "gpt3-175b", "lambda-gpt3-v100", "megatron-gpt3-a100", "llama-65b", "llama2-70b",
+            "bloom-176b"} <= set(shaped)
+    for pid, p in shaped.items():
+        assert p.why.get("shape", "").strip(), pid
+        assert re.search(r"arXiv:\d{4}\.\d{4,5}|HF config", p.why["shape"]), pid  # a primary source
+        assert set(p.shape) <= set(SHAPE_FIELDS) and all(isinstance(x, int) and x > 0 for x in p.shape.values()), pid
+        assert p.shape["d_model"] % p.shape["heads"] == 0, pid
+
+
+BASE = {"title": "T", "description": "D", "source": "S", "hardware": "h100-sxm", "params": 1e9, "tokens": 1e12,
+        "why": {"shape": "a model (someone 2024, Table 1)"}}
+
+
+@pytest.mark.parametrize("shape, field", [
+    ({"layers": 0, "d_model": 768, "heads": 12}, "shape.layers"),
+    ({"layers": 12.5, "d_model": 768, "heads": 12}, "shape.layers"),
+    ({"layers": 12, "d_model": -768, "heads": 12}, "shape.d_model"),
+    ({"layers": 12, "d_model": 768, "heads": True}, "shape.heads"),
+    ({"layers": 12, "d_model": 768, "heads": 12, "seq_len": "512"}, "shape.seq_len"),
+    ({"layers": 12, "d_model": 768, "heads": 12, "seq_len": float("inf")}, "shape.seq_len"),
+    ({"layers": 12, "d_model": 768, "heads": 10}, "shape.heads"),
+    ({"layers": 12, "d_model": 768, "heads": 12, "kv_heads": 5}, "shape.kv_heads"),
+    ({"layers": 12, "d_model": 768}, "shape.heads"),
+    ({"layers": 12, "d_model": 768, "heads": 12, "width": 3}, "shape.width"),
+])
+def test_a_bad_shape_is_refused_naming_the_preset_and_field(shape, field):
+    with pytest.raises(DataFileError) as exc:
+        preset_from_dict("my-run", {**BASE, "shape": shape}, "presets.toml")
+    assert "preset 'my-run'" in str(exc.value) and field in str(exc.value)
+
+
+def test_a_shape_needs_its_source():
+    with pytest.raises(DataFileError, match=r"preset 'my-run'.*why\.shape"):
+        preset_from_dict("my-run", {**BASE, "why": {}, "shape": {"layers": 12, "d_model": 768, "heads": 12}}, "x")
+    with pytest.raises(DataFileError, match=r"preset 'my-run'.*'shape' must be a table"):
+        preset_from_dict("my-run", {**BASE, "shape": [12, 768, 12]}, "x")
+    ok = preset_from_dict("my-run", {**BASE, "shape": {"layers": 12, "d_model": 768, "heads": 12.0}}, "x")
+    assert ok.shape == {"layers": 12, "d_model": 768, "heads": 12}
+
+
+def test_estimate_page_memory_follows_the_presets_shape():
+    from apptest_pages import run_page
+
+    from app_pages.ui.common import md_escape
+    from estimator.report.export import memory_line
+    at = run_page("estimate", {"preset": "bert-base"})
+    est = api.run(preset_id="bert-base").estimate
+    line = next(m.value for m in at.markdown if m.value.startswith("**Training memory**"))
+    assert line == f"**Training memory**: {md_escape(memory_line(est), limit=400)}"
+    assert memory_line(est).startswith("2.11 GB per device") and "activations 0.349" in memory_line(est)
+    note = next(n for n in est.notes if n.startswith("memory:"))
+    assert "shape of BERT-base (Devlin et al. 2019" in note and "sequence 512" in note
+    assert md_escape(note, limit=600) in [i.value for i in at.info]  # "How this was computed" shows it

@@ -1,0 +1,190 @@
+"""Decode steps this project measured on a real GPU (estimator/data/measured_decode.csv): read and
+checked at the edge, predicted by both serving engines (estimator.fit.decode_check), reported by
+``validate --inference`` and quoted in the latency engine's note."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import statistics
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from estimator.core.base.errors import DataFileError
+from estimator.core.serving.step import step
+from estimator.fit import decode_check
+from estimator.io.serving_data import load_serving_fit
+from estimator.io.tpot_checks import MEASURED_DECODE_COLUMNS, MEASURED_DECODE_PATH, load_measured_decode
+from estimator.services import measured_decode as md
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _shipped_rows() -> list[dict]:
+    return list(csv.DictReader(io.StringIO(MEASURED_DECODE_PATH.read_text(encoding="utf-8"))))
+
+
+def _write(path: Path, rows: list[dict], columns=MEASURED_DECODE_COLUMNS) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(columns), lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+    return path
+
+
+def test_the_shipped_measurements_load_with_their_runs_and_citations():
+    ms = load_measured_decode()
+    assert len(ms) == len(_shipped_rows()) == 10
+    assert {m.run for m in ms} == {"1", "2", "3"} and {m.row.hardware_id for m in ms} == {"h200-sxm"}
+    assert {m.row.source for m in ms} == {"CUDA graphs", "eager launches"}
+    for m in ms:
+        assert "measured by this project" in m.row.citation and not m.row.prefill_included
+        # one window's two readings agree: the energy over the tokens is the power over the time
+        assert m.joules_per_output_token == pytest.approx(m.power_w * m.row.tpot_s / m.row.batch, rel=0.005)
+        assert 0 < m.idle_power_w < m.power_w < m.row.device.tdp_w
+
+
+def test_a_mistyped_energy_is_refused_with_the_file_line_and_fix(tmp_path):
+    rows = _shipped_rows()
+    rows[2]["measured_j_per_output_token"] = str(float(rows[2]["measured_j_per_output_token"]) * 10)
+    path = _write(tmp_path / "bad.csv", rows)
+    with pytest.raises(DataFileError, match=r"bad\.csv: line 4: .*J per output token is not the power × TPOT ÷ batch"
+                                            r".*check the three measured columns"):
+        load_measured_decode(path)
+
+
+def test_a_row_without_its_run_or_the_energy_columns_is_refused(tmp_path):
+    rows = _shipped_rows()
+    rows[0]["run"] = " "
+    with pytest.raises(DataFileError, match=r"line 2 has no run; name the run"):
+        load_measured_decode(_write(tmp_path / "norun.csv", rows))
+    short = [{k: r[k] for k in MEASURED_DECODE_COLUMNS[:-4]} for r in _shipped_rows()]
+    with pytest.raises(DataFileError, match=r"columns .* are not .*keep the header as shipped"):
+        load_measured_decode(_write(tmp_path / "tpot_only.csv", short, MEASURED_DECODE_COLUMNS[:-4]))
+
+
+def test_a_prediction_is_the_decode_step_alone_its_time_and_its_power():
+    """Pinned from the serving step: the prefill the window does not hold is taken out of the time and out
+    of the power's load (review: the full step's power counted a prefill load the window never had)."""
+    m = next(x for x in load_measured_decode() if x.row.batch == 32)
+    fit = load_serving_fit("latency")
+    r = m.row
+    s = step(params=r.params, arch=r.arch, device=r.device, fit=fit, batch=r.batch, prompt_tokens=r.prompt_tokens,
+             output_tokens=r.output_tokens, tp=r.tp, weight_bits=r.bits)
+    p = decode_check.predict(m, fit)
+    decode_s = s.tpot_s - s.prefill_s
+    assert s.prefill_s > 0 and p.tpot_s == pytest.approx(decode_s, rel=1e-12)
+    # idle 0.2 of TDP + (0.58 − 0.2) × the decode's busy share of the decode-only step (serving.py's power model)
+    busy = min(1.0, fit.busy_per_roofline_s * s.gpu_s / decode_s)
+    assert p.power_w == pytest.approx((0.2 + 0.38 * busy) * r.device.tdp_w, rel=1e-12)
+    assert p.power_w < s.power_w  # the full step's power holds the prefill's load too
+    assert p.joules_per_output_token == pytest.approx(p.power_w * r.tp * p.tpot_s / r.batch, rel=1e-12)
+    assert p.log_error("energy") == pytest.approx(math.log(p.joules_per_output_token / m.joules_per_output_token))
+    # a row whose time spreads the prefill keeps it
+    spread = replace(m, row=replace(r, prefill_included=True))
+    assert decode_check.predict(spread, fit).tpot_s == pytest.approx(s.tpot_s, rel=1e-12)
+
+
+def test_the_summaries_are_the_medians_of_the_rows():
+    for engine, by_source in md.measured_decode_checks().items():
+        for source, c in by_source.items():
+            factors = [math.exp(abs(p.log_error("energy"))) for p in c.predictions]
+            assert c.energy.median_factor == pytest.approx(statistics.median(factors))
+            assert c.energy.interval_coverage == pytest.approx(
+                sum(p.inside_energy for p in c.predictions) / len(c.predictions))
+            assert all(p.measured.row.source == source and p.engine == engine for p in c.predictions)
+
+
+def test_each_engine_holds_the_decoder_it_models():
+    """What the README and the latency engine's note claim, recomputed from the shipped rows: the
+    latency engine's energy interval holds every graph-captured step, and its energy centre is
+    closer than the previous model's; the online engine (vLLM and FastChat) holds the eager steps."""
+    checks = md.measured_decode_checks()
+    graphs, eager = checks["latency"]["CUDA graphs"], checks["online"]["eager launches"]
+    assert graphs.energy.interval_coverage == 1.0 and graphs.tpot.interval_coverage == 1.0
+    assert graphs.energy.median_factor < graphs.previous_energy.median_factor
+    assert graphs.tpot.median_factor < graphs.previous_tpot.median_factor
+    assert eager.energy.interval_coverage == 1.0
+    # and neither engine holds the other's decoder's time
+    assert checks["online"]["CUDA graphs"].tpot.interval_coverage == 0.0
+    assert checks["latency"]["eager launches"].tpot.interval_coverage == 0.0
+
+
+def test_the_document_is_numbers_and_the_note_quotes_it():
+    doc = md.measured_decode_document()
+    json.dumps(doc, allow_nan=False)
+    assert len(doc["rows"]) == 2 * 10 and set(doc["by_engine"]) == {"latency", "online"}
+    for row in doc["rows"]:
+        lo, hi = row["interval_j_per_output_token"]
+        assert lo < row["predicted_j_per_output_token"] < hi
+        assert row["inside_energy"] == (lo <= row["measured_j_per_output_token"] <= hi)
+    c = md.measured_decode_checks()["latency"]["CUDA graphs"]
+    words = md.measured_energy_words("latency")
+    assert f"CUDA graphs: {c.energy.median_factor:.3g}× off" in words and "holding 8 of 8" in words
+    from estimator.services.serving_accuracy import latency_note
+    assert words in latency_note()[0] and "no measured energy checks it" not in latency_note()[0]
+
+
+def test_validate_inference_prints_the_measured_steps(capsys):
+    from estimator.cli.accuracy_cmds import _measured_decode
+    _measured_decode(md.measured_decode_document(), "80%")
+    out = capsys.readouterr().out
+    assert "Decode steps measured on a real GPU, never fitted (estimator/data/measured_decode.csv)" in out
+    line = next(ln for ln in out.splitlines() if ln.startswith("latency") and "CUDA graphs" in ln)
+    c = md.measured_decode_checks()["latency"]["CUDA graphs"]
+    assert f"{c.energy.median_factor:.2f}×" in line and "100%" in line
+
+
+def test_the_benchmark_writes_rows_the_loader_reads(tmp_path):
+    """benchmarks/gpu_decode.py's JSON → data rows → the loader: the path the shipped file took."""
+    from benchmarks.gpu_decode import LLAMA3_8B, data_rows
+    doc = {"config": dict(LLAMA3_8B), "prompt": 128, "new": 256, "repeats": 4, "graphs": True, "torch": "2.x",
+           "idle_power_w": 80.0,
+           "runs": [{"batch": 8, "steps": 1024, "tpot_s": 0.008, "mean_power_w": 400.0,
+                     "joules_per_output_token": 400.0 * 0.008 / 8, "power_source": "nvml-energy-counter"}]}
+    rows = data_rows([doc], "7", "h100-sxm", "a test's own figures")
+    [m] = load_measured_decode(_write(tmp_path / "rows.csv", rows))
+    assert (m.run, m.row.batch, m.row.hardware_id, m.row.source) == ("7", 8, "h100-sxm", "CUDA graphs")
+    assert (m.power_w, m.row.tpot_s, m.joules_per_output_token) == (400.0, 0.008, 0.4)
+    assert m.row.citation == "a test's own figures"
+    [row] = data_rows([{**doc, "measured_at": "2026-11-26T01:22:00Z", "nvml_uuid": "GPU-13d2"}], "7", "h100-sxm", "x")
+    assert row["citation"] == "x, nvml_uuid GPU-13d2, measured_at 2026-11-26T01:22:00Z"
+    with pytest.raises(SystemExit, match="is not the llama-3-8b shape"):
+        data_rows([{**doc, "config": {**LLAMA3_8B, "layers": 2}}], "7", "h100-sxm", "x")
+
+
+def test_the_decode_benchmark_runs_on_a_cpu_or_says_torch_is_missing(tmp_path):
+    out = tmp_path / "d.json"
+    proc = subprocess.run([sys.executable, "-m", "benchmarks.gpu_decode", "--device", "cpu", "--layers", "2",
+                           "--d-model", "64", "--heads", "4", "--kv-heads", "2", "--ffn", "128", "--vocab", "100",
+                           "--batches", "1,2", "--new", "4", "--repeats", "1", "--out", str(out)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        assert proc.returncode == 2 and proc.stderr.startswith("error: this benchmark needs PyTorch")
+        return
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(out.read_text())
+    assert [r["batch"] for r in doc["runs"]] == [1, 2] and all(r["tpot_s"] > 0 for r in doc["runs"])
+    assert doc["meter"] == "a CPU run: time only" and "energy_j" not in doc["runs"][0]
+
+
+def test_the_gpu_check_script_parses_and_names_files_that_exist():
+    """benchmarks/gpu_check.sh runs only where a GPU is lent; here it is held to the files it runs, so
+    a renamed test or example breaks this test rather than the next GPU session's script."""
+    import re
+    script = ROOT / "benchmarks" / "gpu_check.sh"
+    assert subprocess.run(["bash", "-n", str(script)], capture_output=True).returncode == 0
+    text = script.read_text(encoding="utf-8")
+    named = set(re.findall(r"\b((?:tests|examples|benchmarks)/[\w/]+\.py)\b", text))
+    assert {"tests/test_measure_nvml.py", "examples/train_torch.py", "benchmarks/gpu_decode.py"} <= named
+    assert not [p for p in named if not (ROOT / p).is_file()]
+    for module in re.findall(r"-m (benchmarks\.\w+)", text):
+        assert (ROOT / (module.replace(".", "/") + ".py")).is_file(), module

@@ -1,0 +1,284 @@
+"""estimator.monitor.track's files and a real training loop: the saved report (round trip and the
+reports refused), the markers that calibrate reads, a calibrated profile written at the end, and
+the numpy and PyTorch examples run as subprocesses. The run itself is in tests/test_track.py.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from track_fakes import STEP, WARMUP, Clock, FakeMeter, run_steps
+
+from estimator.core.base.errors import InputError
+from estimator.io.datafiles import load_profile_file
+from estimator.monitor.track import track
+from estimator.monitor.track_markers import ENV_TRACK_FILE, read_track_file
+from estimator.report import track_report as track_rep
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+# --- files: the report, the markers, a calibrated profile -----------------------------------
+
+def test_saved_report_round_trips_and_bad_reports_are_refused(tmp_path):
+    clock = Clock()
+    out = tmp_path / "track.json"
+    with track(total_steps=2000, backend=FakeMeter(clock), clock=clock, report_path=out, print_report=False) as run:
+        run_steps(run, clock, WARMUP + [STEP] * 1497)
+    rep = track_rep.parse_report(out.read_bytes(), "track.json")
+    assert rep.status == "stopped" and not rep.finished and rep.steps_done == 1500 and rep.total_steps == 2000
+    assert rep.prediction["wall_clock_s"] == pytest.approx(1.5 + 1497 * STEP + 500 * STEP)
+    assert [h["elapsed_s"] for h in rep.history][:4] == [1.0, 3.0, 7.0, 15.0]  # a snapshot a window
+    assert [h["step"] for h in rep.history][:3] == [2, 3 + 1.5 * 64, 3 + 5.5 * 64]
+    assert rep.history[-1]["step"] == 1500
+    doc = json.loads(out.read_text())
+    assert doc["step_time"]["warmup_steps"] == 3 and doc["energy"]["mean_power_w"] == pytest.approx(100.0)
+    assert not list(tmp_path.glob(".*.tmp"))  # written atomically, no temporary file left
+    for data, match in [(b"{", "not a JSON file"), (b"[]", "not a track report"),
+                        (json.dumps({**doc, "version": 99}).encode(), "version '99' is not one"),
+                        (json.dumps({**doc, "prediction": {**doc["prediction"], "elapsed_s": -1}}).encode(), "elapsed_s"),
+                        (b"x" * (track_rep.MAX_REPORT_BYTES + 1), "at most 2 MB")]:
+        with pytest.raises(InputError, match=match):
+            track_rep.parse_report(data, "bad.json")
+    bad_nan = out.read_text().replace('"elapsed_s": ', '"elapsed_s": NaN, "x": ', 1)
+    with pytest.raises(InputError):
+        track_rep.parse_report(bad_nan.encode(), "nan.json")
+
+
+@pytest.mark.parametrize("change, match", [
+    ({"steady_steps": "abc"}, "steady_steps must be a number"),
+    ({"step_s": "x"}, "step_s must be a number"),
+    ({"step_s": -1.0}, "step_s must be a number of 0 or more"),
+    ({"range_level": "high"}, "range_level must be a fraction"),
+    ({"range_level": 80}, "range_level must be a fraction"),
+    ({"notes": 5}, "notes must be a list"),
+    ({"total_steps": 1e300}, "total_steps is 10³⁰⁰, more than the 10¹²"),
+    ({"steps_done": 2.5}, "steps_done must be a whole number"),
+    ({"elapsed_s": 1e300}, "elapsed_s is 10³⁰⁰"),
+    ({"wall_clock_s": 1e300}, "wall_clock_s is 10³⁰⁰"),
+    ({"energy_kwh": 1e300}, "energy_kwh is 10³⁰⁰"),
+    ({"range": {"wall_clock_s": [10.0, 5.0]}}, "range.wall_clock_s must be \\[low, high\\] around the value"),
+    ({"range": "wide"}, "range must be an object"),
+])
+def test_a_report_with_a_field_the_page_shows_broken_is_refused_naming_it(tmp_path, change, match):
+    """Every field the Calibrate page shows is checked on load: a hand-edited or corrupt report is an
+    error naming the field, never a traceback or a nonsense figure on the page."""
+    clock = Clock()
+    out = tmp_path / "track.json"
+    with track(total_steps=2000, backend=FakeMeter(clock), clock=clock, report_path=out, print_report=False) as run:
+        run_steps(run, clock, WARMUP + [STEP] * 100)
+    doc = json.loads(out.read_text())
+    doc["prediction"].update(change)
+    with pytest.raises(InputError, match=match):
+        track_rep.parse_report(json.dumps(doc).encode(), "bad.json")
+
+
+def test_a_report_the_tracker_writes_at_its_own_bounds_loads(tmp_path):
+    """The read caps come from what the tracker can write: a trillion steps of a second each is a
+    31,700-year prediction, which the tracker accepts, so the page must load it."""
+    clock = Clock()
+    out = tmp_path / "long.json"
+    with track(total_steps=10**12, backend=FakeMeter(clock), clock=clock, report_path=out, print_report=False) as run:
+        run_steps(run, clock, WARMUP + [1.0] * 100)
+    rep = track_rep.parse_report(out.read_bytes(), "long.json")
+    assert rep.prediction["wall_clock_s"] > track_rep.MAX_SECONDS  # past the wall-clock input bound, yet loaded
+
+
+def test_a_reports_settings_text_is_cut_to_what_the_page_shows(tmp_path):
+    clock = Clock()
+    out = tmp_path / "track.json"
+    with track(total_steps=2000, backend=FakeMeter(clock), clock=clock, report_path=out, print_report=False) as run:
+        run_steps(run, clock, WARMUP + [STEP] * 100)
+    doc = json.loads(out.read_text())
+    doc["settings"]["device_name"] = {"nested": "x" * 1000}
+    doc["prediction"]["notes"] = ["y" * 1000, 7]
+    rep = track_rep.parse_report(json.dumps(doc).encode(), "odd.json")
+    assert isinstance(rep.settings["device_name"], str) and len(rep.settings["device_name"]) == track_rep.TEXT_CHARS
+    assert [len(n) for n in rep.prediction["notes"]] == [track_rep.TEXT_CHARS, 1]
+
+
+def test_markers_for_calibrate(tmp_path, monkeypatch):
+    marker = tmp_path / "m.jsonl"
+    monkeypatch.setenv(ENV_TRACK_FILE, str(marker))
+    clock = Clock()
+    with track(total_steps=300, backend="none", clock=clock, print_report=False) as run:
+        run_steps(run, clock, WARMUP + [0.01] * 297)
+    events = [json.loads(line)["event"] for line in marker.read_text().splitlines()]
+    assert events[0] == "start" and events[-1] == "end" and events.count("steps") == 4  # at 1, 2, 3, 4 s
+    report, markers, runs = read_track_file(marker)
+    assert markers == 4 and runs == 1
+    assert report["step_time"]["steady_steps"] == 297 and report["step_time"]["warmup_steps"] == 3
+    assert read_track_file(tmp_path / "none.jsonl") == (None, 0, 0)
+
+
+def test_write_a_calibrated_profile(tmp_path):
+    clock = Clock()
+    meter = FakeMeter(clock, power_w=150.0)
+    with track(total_steps=500, flops_per_step=2e9, hardware="cpu-server-2s-epyc", backend=meter, clock=clock,
+               print_report=False, profile_path=tmp_path / "mine.toml") as run:
+        run_steps(run, clock, WARMUP + [0.02] * 497)
+    prof = load_profile_file(tmp_path / "mine.toml")
+    assert prof.calibration["achieved_flops_per_s"] == pytest.approx(2e9 / 0.02)
+    assert prof.utilization.default == pytest.approx(1e11 / 7.0656e12)
+    assert prof.power.average_w == pytest.approx(150.0) and prof.calibration["details"]["steady_steps"] == 497
+    assert prof.calibration["method"].startswith("estimator.monitor.track in the user's training loop")
+    other = tmp_path / "other.toml"
+    other.write_text("# someone's notes\n")
+    with pytest.raises(InputError, match="already holds"):
+        run.write_profile(other)
+    assert other.read_text() == "# someone's notes\n"
+    no_flops = track(total_steps=10, backend="none", hardware="cpu-server-2s-epyc")
+    with pytest.raises(InputError, match="flops_per_step"):
+        no_flops.write_profile(tmp_path / "x.toml")
+
+
+def test_profile_path_failure_at_the_end_is_reported_not_raised(tmp_path, capsys):
+    clock = Clock()
+    with track(total_steps=50, flops_per_step=1e9, backend=FakeMeter(clock), clock=clock, hardware="cpu-server-2s-epyc",
+               profile_path=tmp_path / "p.toml") as run:
+        run_steps(run, clock, [0.01] * 3)  # too few steps to calibrate: known only at the end
+    assert not (tmp_path / "p.toml").exists()
+    assert "writing the profile" in run.failures[0] and "not enough steps to calibrate" in run.failures[0]
+    assert "not enough steps to calibrate" in capsys.readouterr().err
+
+
+def test_a_profile_that_cannot_be_written_is_refused_before_the_training(tmp_path):
+    """Measure audit: without a base profile (a CPU has none detected) or without flops_per_step, the refusal came
+    after the whole training, with exit 0 and the reason only in run.failures."""
+    clock = Clock()
+    run = track(total_steps=50, flops_per_step=1e9, backend=FakeMeter(clock), clock=clock, profile_path=tmp_path / "p.toml")
+    with pytest.raises(InputError, match="profile_path: a calibrated profile needs a base hardware profile: no profile "
+                                         "is matched to a CPU; give hardware= for a peak and a price$") as exc:
+        run.start()
+    assert exc.value.fields == ("profile_path",) and run._status == "not started"
+    with pytest.raises(InputError, match="profile_path: a calibrated profile needs flops_per_step"):
+        track(total_steps=50, backend=FakeMeter(clock), clock=clock, hardware="cpu-server-2s-epyc",
+              profile_path=tmp_path / "p.toml")
+
+
+# --- a real numpy training loop ------------------------------------------------------------
+
+ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
+@pytest.mark.slow
+def test_numpy_example_predicts_its_total_from_the_first_10_percent(tmp_path):
+    """The example's real numpy MLP, 300 steps whose times vary (batch sizes 64–192 and a
+    simulated data-loading wait of 0–20 ms), the CPU measured through CodeCarbon. The prediction
+    made at step 30 lands within 20% of the measured total, and its 80% range is neither empty
+    nor vague, and misses the total, if at all, by less than its own half-width again.
+
+    One draw of an 80% range misses one time in five by design, so this test cannot ask the range
+    to hold the total: it did fail that way once in CI, by 0.3 ms in 4.2 s (1.001 half-widths).
+    The range's coverage itself is measured in simulation (test_step_times.py,
+    `test_the_80_percent_range_holds_the_total_80_percent_of_the_time`). Seed 3 fixes the batch sizes and waits (its first
+    30 steps are typical of the rest: 10.45 ms of wait on average against 10.39 ms), so runs differ
+    only by the machine's noise. On the 2-core development machine, under other tests' load, the
+    range was ±7–8% and in 9 runs the measured total landed between −0.5 and +0.8 of its
+    half-width from its centre (errors of the point −6% to +3%)."""
+    out = tmp_path / "track.json"
+    proc = subprocess.run([sys.executable, str(ROOT / "examples" / "train_numpy.py"), "--steps", "300", "--width", "32",
+                           "--data-ms", "10", "--seed", "3", "--backend", "cpu", "--report", str(out)],
+                          env={**os.environ, **ONE_THREAD}, capture_output=True, text=True, timeout=180)
+    assert proc.returncode == 0, proc.stderr
+    assert "final loss" in proc.stdout and "estimator.monitor.track: step 30 of 300 (10%)" in proc.stderr
+    rep = track_rep.parse_report(out.read_bytes(), out.name)
+    assert rep.finished and rep.steps_done == 300
+    at_10 = next(h for h in rep.history if h["step"] == 30)
+    total = rep.elapsed_s
+    assert at_10["wall_clock_s"] == pytest.approx(total, rel=0.20)
+    centre_s, half_s = (at_10["high_s"] + at_10["low_s"]) / 2, (at_10["high_s"] - at_10["low_s"]) / 2
+    assert 0.01 * centre_s < half_s < 0.30 * centre_s, at_10
+    assert abs(total - centre_s) < 2 * half_s, (at_10, total)
+    if rep.settings["backend"] == "codecarbon":  # CodeCarbon is in requirements.txt
+        assert rep.prediction["energy_kwh"] > 0 and rep.prediction["mean_power_w"] > 0
+        assert rep.settings["power_source"].startswith("codecarbon")
+
+
+def test_torch_example_runs_or_says_torch_is_missing(tmp_path):
+    """With PyTorch the example trains and reports like the numpy one; without it, one line and status 2."""
+    import importlib.util
+    out = tmp_path / "torch.json"
+    proc = subprocess.run([sys.executable, str(ROOT / "examples" / "train_torch.py"), "--steps", "60", "--width", "32",
+                           "--backend", "none", "--report", str(out)],
+                          env={**os.environ, **ONE_THREAD}, capture_output=True, text=True, timeout=300)
+    if importlib.util.find_spec("torch") is None:
+        assert proc.returncode == 2 and proc.stderr.count("\n") == 1
+        assert proc.stderr.startswith("error: this example needs PyTorch")
+        return
+    assert proc.returncode == 0, proc.stderr
+    rep = track_rep.parse_report(out.read_bytes(), out.name)
+    assert rep.finished and rep.steps_done == 60 and rep.prediction["step_s"] > 0
+    assert "estimator.monitor.track: step 6 of 60 (10%)" in proc.stderr
+
+
+def test_an_existing_file_that_is_not_a_report_or_a_profile_is_refused_before_the_run(tmp_path):
+    """Exports audit: report_path=train.py replaced the training script with the JSON report, without a word."""
+    script = tmp_path / "train.py"
+    script.write_text("print('my training script')\n")
+    notes = tmp_path / "notes.json"
+    notes.write_text('{"mine": 1}\n')
+    for path in (script, notes):
+        with pytest.raises(InputError, match="already holds a file that is not a track report") as e:
+            track(total_steps=10, backend="none", report_path=path)
+        assert e.value.field == "report_path"
+    assert script.read_text() == "print('my training script')\n" and notes.read_text() == '{"mine": 1}\n'
+    config = tmp_path / "config.toml"
+    config.write_text("[tool]\nname = 'mine'\n")
+    with pytest.raises(InputError, match="already holds something that is not a valid profile"):
+        track(total_steps=10, backend=FakeMeter(Clock()), profile_path=config)
+    assert config.read_text() == "[tool]\nname = 'mine'\n"
+    # a report the run wrote before is the run's to replace
+    clock = Clock()
+    report = tmp_path / "r.json"
+    for _ in range(2):
+        with track(total_steps=300, backend=FakeMeter(clock), clock=clock, report_path=report, print_report=False) as run:
+            run_steps(run, clock, [STEP] * 300)
+        assert json.loads(report.read_text())["format"] == track_rep.REPORT_FORMAT
+
+
+def test_a_profile_path_holding_another_profile_is_refused_at_the_start_and_the_runs_own_is_replaced(tmp_path):
+    """Review: a profile_path holding another profile (a copy of h100-sxm.toml) passed the setup, and the end of
+    the whole training refused to replace it, with a force= that track() does not take."""
+    import shutil
+    mine = tmp_path / "mine.toml"
+    shutil.copy(Path(__file__).resolve().parents[2] / "profiles" / "h100-sxm.toml", mine)
+    clock = Clock()
+    run = track(total_steps=500, flops_per_step=2e9, hardware="cpu-server-2s-epyc", backend=FakeMeter(clock, power_w=150.0),
+                clock=clock, print_report=False, profile_path=mine)
+    with pytest.raises(InputError, match="already holds the profile 'h100-sxm', not this run's 'cpu-server-2s-epyc-cal"):
+        run.start()  # before any step
+    assert load_profile_file(mine).id == "h100-sxm"
+    # the run's own profile, written before, is the run's to replace
+    own = tmp_path / "own.toml"
+    for power_w in (150.0, 120.0):
+        clock = Clock()
+        with track(total_steps=500, flops_per_step=2e9, hardware="cpu-server-2s-epyc", backend=FakeMeter(clock, power_w=power_w),
+                   clock=clock, print_report=False, profile_path=own) as run:
+            run_steps(run, clock, WARMUP + [0.02] * 497)
+        assert load_profile_file(own).power.average_w == pytest.approx(power_w)
+    empty = tmp_path / "empty.toml"  # an empty file, as tempfile.mkstemp leaves one, is no profile yet: taken
+    empty.write_text("")
+    clock = Clock()
+    with track(total_steps=500, flops_per_step=2e9, hardware="cpu-server-2s-epyc", backend=FakeMeter(clock, power_w=90.0),
+               clock=clock, print_report=False, profile_path=empty) as run:
+        run_steps(run, clock, WARMUP + [0.02] * 497)
+    assert load_profile_file(empty).power.average_w == pytest.approx(90.0)
+
+
+def test_an_empty_report_file_is_taken_and_a_fifo_is_refused(tmp_path):
+    empty = tmp_path / "r.json"
+    empty.write_text("")  # as tempfile.mkstemp leaves it
+    clock = Clock()
+    with track(total_steps=300, backend=FakeMeter(clock), clock=clock, report_path=empty, print_report=False) as run:
+        run_steps(run, clock, [STEP] * 300)
+    assert json.loads(empty.read_text())["format"] == track_rep.REPORT_FORMAT
+    fifo = tmp_path / "pipe.json"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match="is not a regular file"):
+        track(total_steps=10, backend="none", report_path=fifo)

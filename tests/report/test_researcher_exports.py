@@ -1,0 +1,279 @@
+"""A researcher's exports (journeys review, R1–R7): the CSVs carry what the numbers were computed from
+(grid, its source and place, PUE, power, utilisation, precision, price basis, the tool's version); JSON
+and Markdown name the tool and its version; the paper statement says when the water factor is the U.S.
+average for a country Li et al. give no figure for, states a memory verdict for a user's own run only
+when the user set a memory input, leads a calibrated profile's utilisation with its measured throughput
+and names the peak as the base profile's, says that a power per device includes its host's share, and
+a figure that rests on one measurement says so, in the same words, in the table, Markdown, LaTeX and the
+app."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from estimator import __version__
+from estimator.core.base.interval import ONE_FIGURE
+from estimator.core.base.tool import TOOL_NAME
+from estimator.io.datafiles import load_profile_file, load_sources
+from estimator.report import humanize as hz
+from estimator.report.export import render
+from estimator.report.latex_text import bib_key
+from estimator.report.provenance import CONTEXT_COLUMNS, CONTEXT_TEXT_COLUMNS
+from estimator.report.statement import Statement
+from estimator.services import api
+from tests.report.test_statement import _compiles, _tex_available
+
+FRA = ["--params", "7e9", "--tokens", "2e12", "--hardware", "h100-sxm", "--devices", "256", "--region", "FRA"]
+CODECARBON_CSV = Path(__file__).resolve().parents[1] / "data" / "codecarbon" / "emissions_codecarbon_3.3.2.csv"
+OLD_COLUMNS = ["quantity", "value", "low", "high", "published", "hardware", "devices", "published_low",
+               "published_high", "range_level", "range_basis"]
+
+
+def _rows(text: str) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+@pytest.fixture(scope="module")
+def fra():
+    return api.run(params=7e9, tokens=2e12, hardware="h100-sxm", devices=256, region="FRA")
+
+
+@pytest.fixture
+def imported(tmp_path, cli):
+    """The journeys' one-run calibration: a CodeCarbon log imported on the EPYC server's base profile."""
+    out = tmp_path / "cc.toml"
+    assert cli("calibrate", "--from-codecarbon", CODECARBON_CSV, "--flops", "1e11", "--base", "cpu-server-2s-epyc",
+               "--out", out).code == 0
+    return out
+
+
+# --- R1. the CSVs say what the numbers were computed from
+
+
+def test_the_estimate_csv_carries_its_context_on_every_row(cli, fra):
+    res = cli("estimate", *FRA, "--format", "csv")
+    assert res.code == 0
+    header = next(csv.reader(io.StringIO(res.out)))
+    assert header[:len(OLD_COLUMNS)] == OLD_COLUMNS  # the columns a reader had stay where they were
+    assert header[len(OLD_COLUMNS):] == ["precision", *CONTEXT_COLUMNS]
+    rows = _rows(res.out)
+    est = fra.estimate
+    a = {x.name: x for x in est.assumptions}
+    for row in rows:
+        assert row["region"] == "FRA" and row["cloud"] == "" and row["precision"] == "bf16"
+        assert float(row["carbon_intensity_g_per_kwh"]) == a["carbon_intensity_g_per_kwh"].value == pytest.approx(56.039)
+        assert row["carbon_intensity_source"].startswith("France (FRA): CodeCarbon")
+        assert float(row["pue"]) == a["pue"].value == 1.1 and row["pue_origin"] == "profile:h100-sxm"
+        assert float(row["power_w"]) == a["power_w"].value and row["power_includes_host"] == "true"
+        assert float(row["utilization"]) == est.utilization.value and row["utilization_origin"] == "fit:h100"
+        assert float(row["peak_flops_per_s"]) == 989e12
+        assert row["price_basis"] == "on-demand" and float(row["price_usd_per_device_hour"]) == 6.88
+        assert row["electricity_usd_per_kwh"] == ""
+        assert float(row["ewif_l_per_kwh"]) == 3.142 and float(row["wue_l_per_kwh"]) == 1.0
+        assert (row["tool"], row["tool_version"]) == (TOOL_NAME, __version__)
+        # numbers are numbers: every column that is not text parses as one
+        for column in CONTEXT_COLUMNS:
+            if column not in CONTEXT_TEXT_COLUMNS and row[column]:
+                float(row[column])
+    # the numbers themselves: 5.62 t from 100 MWh at 56 g/kWh, as the file's own columns say
+    co2 = next(r for r in rows if r["quantity"] == "co2e_kg")
+    energy = next(r for r in rows if r["quantity"] == "energy_kwh")
+    assert float(co2["value"]) == pytest.approx(float(energy["value"]) * float(co2["carbon_intensity_g_per_kwh"]) / 1e3)
+
+
+def test_a_cloud_region_and_an_electricity_price_are_named(cli):
+    res = cli("estimate", "--flops", "1e22", "--hardware", "a100-sxm-80gb", "--cloud", "gcp:europe-west1",
+              "--electricity-usd-per-kwh", "0.2", "--format", "csv")
+    row = _rows(res.out)[0]
+    assert (row["cloud"], row["region"]) == ("gcp:europe-west1", "")
+    assert row["price_basis"] == "electricity" and float(row["electricity_usd_per_kwh"]) == 0.2
+    assert row["price_usd_per_device_hour"] == ""
+
+
+def test_the_compare_csv_carries_each_rows_context(cli):
+    res = cli("compare", "--flops", "1e21", "--hardware", "h100-sxm", "cpu-server-2s-epyc", "--region", "FRA",
+              "--format", "csv")
+    header = next(csv.reader(io.StringIO(res.out)))
+    assert header[header.index("range_level") + 1:] == list(CONTEXT_COLUMNS)
+    rows = {r["hardware"]: r for r in _rows(res.out)}
+    for hw, row in rows.items():
+        est = api.run(hardware=hw, flops=1e21, region="FRA").estimate
+        assert float(row["power_w"]) == est.assumption("power_w").value
+        assert float(row["pue"]) == est.assumption("pue").value
+        assert row["region"] == "FRA" and row["tool_version"] == __version__
+    assert rows["h100-sxm"]["power_includes_host"] == "true" and rows["cpu-server-2s-epyc"]["power_includes_host"] == "false"
+    assert float(rows["h100-sxm"]["pue"]) == 1.1 and float(rows["cpu-server-2s-epyc"]["pue"]) == 1.25
+
+
+# --- R2. the tool's name and version in JSON and Markdown, from the one place the version lives
+
+
+def test_json_and_markdown_name_the_tool_and_its_version(cli):
+    d = json.loads(cli("estimate", *FRA, "--format", "json").out)
+    assert next(iter(d)) == "tool" and d["tool"] == {"name": "Compute Cost Estimator", "version": __version__}
+    md = cli("estimate", *FRA, "--format", "markdown").out
+    key = bib_key(load_sources()["TOOL"]["bibtex"])
+    assert md.splitlines()[-1] == (f"Figures from Compute Cost Estimator {__version__}; cite it with the BibTeX "
+                                   f"entry {key} (the BibTeX export).")
+    assert f"@misc{{{key}," in cli("estimate", *FRA, "--format", "bibtex").out  # the entry the line names
+    tex = cli("estimate", *FRA, "--format", "latex").out
+    assert f"Figures from {TOOL_NAME} {__version__}~\\cite{{{key}}}." in tex
+
+
+# --- R3. the water factor's fallback
+
+
+@pytest.mark.parametrize("where, said", [
+    (dict(region="FRA"), ", the U.S. average, since Li et al. give no figure for France (FRA)."),
+    # a cloud region's country by its name too (it was the bare code, read back from the source text)
+    (dict(cloud="gcp:europe-west1"), ", the U.S. average, since Li et al. give no figure for Belgium (BEL)."),
+    (dict(), ", the U.S. average."),  # the world-average grid: no country, the U.S. figure all the same
+])
+def test_the_statement_says_the_water_factor_is_the_us_average(where, said):
+    r = api.run(params=7e9, tokens=2e12, hardware="h100-sxm", devices=256, **where)
+    assert r.estimate.assumption("ewif_l_per_kwh").value == 3.142
+    tex = render("latex", r.estimate, sources=load_sources(), scenario={})
+    assert f"off site for the electricity at 3.14~L/kWh~\\cite{{li2023thirsty}}{said}" in tex
+
+
+def test_a_countrys_own_water_factor_is_not_called_the_us_average():
+    r = api.run(params=7e9, tokens=2e12, hardware="h100-sxm", devices=256, region="IND")
+    tex = render("latex", r.estimate, sources=load_sources(), scenario={})
+    assert "at 3.44~L/kWh~\\cite{li2023thirsty}." in tex and "U.S. average" not in tex
+
+
+# --- R4. a memory verdict only of settings the user chose
+
+
+def test_a_users_own_run_states_no_memory_verdict_of_settings_it_did_not_choose(cli):
+    for extra in ((), ("--hours", "400")):
+        tex = cli("estimate", *FRA, *extra, "--format", "latex").out
+        bib = cli("estimate", *FRA, *extra, "--format", "bibtex").out
+        assert "Training needs" not in tex and "does not fit" not in tex and "mistral-7b" not in tex
+        assert "rajbhandari2020zero" not in bib and "korthikanti2022reducing" not in bib  # no citation left dangling
+    # the table still shows the memory under the defaults, its settings named
+    assert "143 GB per device of 85.52 GB" in cli("estimate", *FRA).out
+
+
+def test_a_memory_setting_given_brings_the_sentence_back(cli):
+    tex = cli("estimate", *FRA, "--zero", "3", "--format", "latex").out
+    assert ("Training needs 31~GB per device for weights, gradients, Adam states~\\cite{rajbhandari2020zero} and "
+            "activations~\\cite{korthikanti2022reducing} (the model's shape assumed from mistral-7b") in tex
+    assert "against 85.52~GB of device memory, which fits." in tex
+    tex = cli("estimate", *FRA, "--seq-len", "8192", "--format", "latex").out
+    assert "which does not fit with no ZeRO sharding, no activation recomputation" in tex
+
+
+def test_a_preset_keeps_its_memory_sentence(cli):
+    tex = cli("estimate", "--preset", "gpt3-175b", "--format", "latex").out
+    assert "Training needs 3,075~GB per device" in tex and "says nothing of whether the run's own setup fitted" in tex
+
+
+# --- R5. a calibrated profile's throughput first, its peak the base profile's
+
+
+def test_a_calibrated_profile_leads_with_its_measured_throughput(cli, imported):
+    profile = load_profile_file(imported)
+    measured = profile.calibration["achieved_flops_per_s"]
+    tex = cli("estimate", "--flops", "1e12", "--hardware", imported, "--electricity-usd-per-kwh", "0.3",
+              "--format", "latex").out
+    assert hz.flops_rate(measured) == "33.2 GFLOP/s"
+    assert ("assuming a throughput of 33.2 GFLOP/s per device, measured by CodeCarbon 3.3.2 in an imported run on "
+            "2026-11-23") in tex
+    assert "or 0.00470 of the fp32 peak of the base profile cpu-server-2s-epyc (7.07 TFLOP/s per device)." in tex
+    assert "of the fp32 peak (7.07" not in tex  # never as the measured machine's own peak
+    est = api.run(flops=1e12, hardware=str(imported)).estimate
+    assert est.wall_clock_s == pytest.approx(1e12 / measured)  # the time is the measured throughput's
+
+
+# --- R6. one measured figure: no range, in the same words everywhere
+
+
+def test_a_one_run_calibration_says_one_measured_figure_everywhere(cli, imported):
+    run = ("estimate", "--flops", "1e12", "--hardware", imported, "--electricity-usd-per-kwh", "0.3")
+    table = cli(*run).out
+    line = next(x for x in table.splitlines() if x.startswith("Training time"))
+    assert line.split() == ["Training", "time", "30.1", "s", *ONE_FIGURE.split()]
+    figures = [x for x in table.splitlines() if x.split(" ")[0] in ("Training", "Device-hours", "Energy", "CO₂e", "Cost")]
+    assert len(figures) == 5 and all(x.endswith(ONE_FIGURE) for x in figures)  # time, device-hours, energy, CO₂e, cost
+    # the utilisation's summary in the same words (review finding 12: it said "stated range 0.0047–0.0047")
+    assert f"Utilisation 0.0047 from the profile, {ONE_FIGURE}" in table.splitlines()
+    assert "stated range 0.0047–0.0047" not in table
+    assert "range 0.206 mL – 0.534 mL (stated)" in table  # a real range keeps its ends
+    md = cli(*run, "--format", "markdown").out
+    assert f"| Training time | 30.1 s | {ONE_FIGURE} |  |" in md and "30.1 s – 30.1 s" not in md
+    tex = cli(*run, "--format", "latex").out
+    assert "The time, energy, CO$_2$e and cost rest on one measurement and have no range." in tex
+    d = json.loads(cli(*run, "--format", "json").out)
+    assert d["range_basis"]["wall_clock_s"] == "stated" and d["range"]["wall_clock_s"] == [d["wall_clock_s"]] * 2
+
+
+def test_the_app_says_it_in_the_same_words(calibrated_dir, cli):
+    from apptest_pages import run_page
+    out = calibrated_dir / "cc.toml"
+    assert cli("calibrate", "--from-codecarbon", CODECARBON_CSV, "--flops", "1e11", "--base", "cpu-server-2s-epyc",
+               "--out", out).code == 0
+    at = run_page("estimate", {"workload": "flops", "flops": "1e12", "hardware": load_profile_file(out).id,
+                               "elec": "0.3"})
+    assert {m.label: m.value for m in at.metric}["Training time"] == "30.1 s"
+    assert sum(c.value == ONE_FIGURE for c in at.caption) == 4  # the four headline figures
+
+
+# --- R7. a power that includes its host's share says so
+
+
+def test_the_power_per_device_says_it_includes_the_host(fra):
+    tex = render("latex", fra.estimate, sources=load_sources(), scenario={})
+    assert fra.estimate.assumption("power_w").value == pytest.approx(750.1, abs=0.1)  # above the 700 W TDP
+    assert "At an average of 750~W per device (its share of the server's host included), this would use" in tex
+    given = api.run(params=7e9, tokens=2e12, hardware="h100-sxm", devices=256, power_w=700)
+    assert "At an average of 700~W per device (given)" in render("latex", given.estimate, sources=load_sources(),
+                                                                   scenario={})
+    # its power is the two CPUs' TDP (profiles/cpu-server-2s-epyc.toml: memory, disks and fans not included),
+    # so no host share is included, and the statement claims none
+    cpu = api.run(flops=1e20, hardware="cpu-server-2s-epyc")
+    assert "host included" not in render("latex", cpu.estimate, sources=load_sources(), scenario={})
+
+
+# --- the new statements compile
+
+
+@pytest.mark.parametrize("which", ["fra", "imported"])
+def test_the_new_statements_compile(tmp_path, cli, which, request):
+    _tex_available()
+    argv = FRA if which == "fra" else ["--flops", "1e12", "--hardware", request.getfixturevalue("imported"),
+                                       "--electricity-usd-per-kwh", "0.3"]
+    tex = cli("estimate", *argv, "--format", "latex").out
+    bib = cli("estimate", *argv, "--format", "bibtex").out
+    _compiles(tmp_path, Statement(tex, bib, tuple(bib_key(e) for e in bib.strip().split("\n\n"))))
+
+
+def test_a_given_utilisation_on_a_calibrated_profile_compares_with_its_measured_figure(cli, imported):
+    """The measured 0.0047 beside a given 0.5, to three figures (review: "for comparison 0.00")."""
+    table = cli("estimate", "--flops", "1e12", "--hardware", imported, "--utilization", "0.5").out
+    assert f"Utilisation 0.5 from the user; for comparison 0.0047, {ONE_FIGURE}" in table.splitlines()
+
+
+def test_a_whole_system_s_power_is_its_own_draw_in_the_statement(cli):
+    """AlphaGo is one device that is the whole system: no server whose host it shares (review)."""
+    tex = cli("estimate", "--preset", "alphago-vs-brain", "--format", "latex").out
+    assert "per device (the whole system's draw)" in tex and "share of the server's host" not in tex
+    tex = cli("estimate", "--flops", "1e21", "--hardware", "h100-sxm", "--format", "latex").out
+    assert "per device (its share of the server's host included)" in tex
+
+
+def test_an_estimate_made_in_the_core_names_its_grid_country():
+    """The water's fallback country never stands beside no grid country (review)."""
+    from estimator.core.training.estimate import estimate
+    from estimator.core.workload.scenario import Scenario
+    from estimator.io.datafiles import load_profiles
+    est = estimate(Scenario(flops=1e21, grid_country="FRA", carbon_intensity_g_per_kwh=56),
+                   load_profiles().get("h100-sxm"))
+    prov = est.to_dict()["provenance"]
+    assert (prov["grid_country"], prov["ewif_fallback_country"], prov["cloud_region"]) == ("FRA", "FRA", None)
+    assert estimate(Scenario(flops=1e21), load_profiles().get("h100-sxm")).grid is None
