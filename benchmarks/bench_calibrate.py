@@ -15,7 +15,7 @@ retries). Exit status 1 when that median misses the target.
 
 This is a benchmark, not a test: on a shared machine a load that changes between the
 calibration and the timed batch moves either by up to 2×. The suite checks the same path
-deterministically (tests/test_calibrate_cli.py: fixed throughputs on a fake clock).
+deterministically (tests/monitor/test_calibrate_cli.py: fixed throughputs on a fake clock).
 """
 
 from __future__ import annotations

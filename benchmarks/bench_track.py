@@ -12,7 +12,7 @@ and the slowest calls, and the whole loop's time with and without tracking. Goal
 Coverage: simulated step-time series (stationary, skewed, autocorrelated, drifting, with rare
 slow steps, a warm-up of 3 slow steps each), predicted from their first 10% and 30%; printed:
 how often the stated 80% range holds the true total, and the median and 95th-percentile error
-of the point. Deterministic (seeded); ``tests/test_track.py`` asserts the stationary cases.
+of the point. Deterministic (seeded); ``tests/monitor/test_track.py`` asserts the stationary cases.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@
 #   env.txt          the GPU, driver, PyTorch and NVML versions
 #   backends         `calibrate --backends`: which meters this machine has
 #   pytest           the measurement, tracking and calibration tests, the real-GPU ones included
-#                    (tests/test_measure_nvml.py: they skip without a GPU)
+#                    (tests/device/test_measure_nvml.py: they skip without a GPU)
 #   calibrate        `calibrate --backend nvml`: the built-in torch matmuls at 4 sizes × fp32, tf32,
 #                    bf16 and fp16, power through NVML; the profile it writes: gpu-cal.toml
 #   estimate         `estimate` of 1e21 FLOPs on that calibrated profile
@@ -40,12 +40,12 @@ torch.version.cuda, torch.cuda.get_device_name(0)); pynvml.nvmlInit(); print('NV
 pynvml.nvmlSystemGetDriverVersion(), 'NVML', pynvml.nvmlSystemGetNVMLVersion())"; } >"$OUT_DIR/env.txt" 2>&1
 
 step backends 60 "$PY" -m estimator calibrate --backends --format json
-step pytest 240 "$PY" -m pytest -q -p no:cacheprovider tests/test_measure_nvml.py tests/test_measure_devices.py \
-  tests/test_measure_audit_fixes.py tests/test_measure_mean_power.py tests/test_measure_codecarbon.py \
-  tests/test_track.py tests/test_track_files.py tests/test_track_review_fixes.py tests/test_calibrate_cli.py \
-  tests/test_calibrate_core.py tests/test_calibrate_io.py tests/test_calibration_busy.py \
-  tests/test_calibrate_audit_fixes.py \
-  --deselect tests/test_measure_audit_fixes.py::test_the_save_button_names_the_real_folder_and_a_command_that_works
+step pytest 240 "$PY" -m pytest -q -p no:cacheprovider tests/device/test_measure_nvml.py tests/device/test_measure_devices.py \
+  tests/monitor/test_track_and_calibration_findings.py tests/device/test_measure_mean_power.py tests/device/test_measure_codecarbon.py \
+  tests/monitor/test_track.py tests/monitor/test_track_files.py tests/monitor/test_track_review.py tests/monitor/test_calibrate_cli.py \
+  tests/core/test_calibrate_core.py tests/io/test_calibrate_io.py tests/monitor/test_calibration_busy.py \
+  tests/cli/test_calibrate_engineer_path.py \
+  --deselect tests/monitor/test_track_and_calibration_findings.py::test_the_save_button_names_the_real_folder_and_a_command_that_works
 step calibrate 120 "$PY" -m estimator calibrate --backend nvml --seconds 32 --out "$OUT_DIR/gpu-cal.toml" --force \
   --format json
 step estimate 60 "$PY" -m estimator estimate --hardware "$OUT_DIR/gpu-cal.toml" --flops 1e21 --format json

@@ -1,4 +1,4 @@
-"""What the browser tests share (tests/test_browser.py, tests/test_browser_*.py): the ``browser`` and
+"""What the browser tests share (tests/browser/test_browser.py, tests/test_browser_*.py): the ``browser`` and
 ``server`` fixtures (Debian's Chromium driven by Playwright; ``streamlit run app.py`` on 127.0.0.1),
 and the page scripts that wait for a page to be drawn. Without /usr/bin/chromium a test using them
 is skipped, except under CI=true, where it fails. A test module takes the fixtures by assignment,

@@ -56,7 +56,7 @@ def _scan_streamlit_components_once():
     custom components (``manifest_scanner.scan_component_manifests``): 0.2 s each time in this
     project's venv, more than most page runs, and the suite opens about 130 of them. The installed
     packages cannot change during a test session, so the first scan's answer is reused.
-    ``tests/test_apptest_harness.py`` holds the reused answer to a fresh scan."""
+    ``tests/app/test_apptest_harness.py`` holds the reused answer to a fresh scan."""
     if "streamlit" not in sys.modules:  # this session has no app tests
         yield
         return

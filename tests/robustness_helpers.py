@@ -1,4 +1,4 @@
-"""Shared by tests/test_robustness.py and tests/test_robustness_files.py: the CLI contract for bad
+"""Shared by tests/cli/test_robustness.py and tests/io/test_robustness_files.py: the CLI contract for bad
 input (exit 2, one line 'error: …', no traceback) and the files the tests start from."""
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from estimator.services import api
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 FACTS = DOCS / "estimate-page.json"
 PRESET = "lambda-gpt3-v100"
-RETAKE = ("UPDATE_SCREENSHOT=1 .venv/bin/python -m pytest tests/test_browser.py "
+RETAKE = ("UPDATE_SCREENSHOT=1 .venv/bin/python -m pytest tests/browser/test_browser.py "
           "-k test_lecture_link_in_a_real_browser")
 
 

@@ -1,4 +1,4 @@
-"""Fakes for the tracker's tests (tests/test_track.py, tests/test_track_files.py): a clock the test
+"""Fakes for the tracker's tests (tests/monitor/test_track.py, tests/monitor/test_track_files.py): a clock the test
 moves and a power meter held to the ``Backend`` interface, at a constant power on that clock."""
 
 from __future__ import annotations

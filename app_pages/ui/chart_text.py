@@ -2,7 +2,7 @@
 
 Vega-Lite's top-level ``description`` becomes the ARIA label of the chart's container (role
 ``graphics-document``); without one, every chart was announced as "Vega visualization" (checked in
-Chromium: tests/test_browser_a11y.py). The label is written from the chart's own spec: its kind of
+Chromium: tests/browser/test_browser_a11y.py). The label is written from the chart's own spec: its kind of
 mark, its title, what it plots against what (the axes' titles) and the series it tells apart (the
 colour, dash or shape legend's values), so it stays true as the chart changes. Vega's SVG renderer
 labels the axes with their ranges too; this is the one sentence that says what the chart is.

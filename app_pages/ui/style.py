@@ -178,7 +178,7 @@ def metric_cells(n: int, key: str, lecture: bool = False, where=st) -> list:
 # stacked the columns: a claim's numbers lay below 560 px, the Estimate page's lecture link showed one of
 # four), a range bar's high end under its bar when its column is too narrow for both ends on one line.
 CLAIM_ROW = "claim"  # the key of a claim's row of numbers (slide.metrics; EMBED_SLIDE_CSS levels them)
-EMBED_COMPACT_BELOW_PX = (1280, 720)  # the lecture's slide, width × height (tests/test_browser.py)
+EMBED_COMPACT_BELOW_PX = (1280, 720)  # the lecture's slide, width × height (tests/browser/test_browser.py)
 EMBED_TITLE_REM = 1.6  # 26 px: the longest claim's title on one line in 800 px (at 44 px it took two)
 EMBED_TITLE_GAP_REM = 0.25  # under the title, half the slide's 0.5rem: the numbers follow it closely
 EMBED_METRIC_MAX = "2.4rem"  # 38 px: the numbers' largest size, a headline in an 800-pixel frame

@@ -30,7 +30,7 @@ by a fixed rule: the family of the same kind (GPU, TPU) whose chip was released 
 the newer on a tie; with none of the same kind, the pooled fit. The profiles' ``prior_from`` is
 chosen per device, with its reason in the profile's ``basis``; the rule gives the same family
 for 18 of the 26 devices that borrow (the others: Gaudi, the MI250X and the A10G, and the older
-GPUs that name no family, ``prior_from = "pooled"``; ``tests/test_new_family.py`` counts them).
+GPUs that name no family, ``prior_from = "pooled"``; ``tests/fit/test_new_family.py`` counts them).
 """
 
 from __future__ import annotations

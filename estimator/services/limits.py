@@ -54,7 +54,7 @@ TREND_FLOPS = 3.14e23
 TREND_HARDWARE = "v100-sxm2"
 # The trend's default workload is the lecture's: GPT-3 on one V100 as Lambda priced it (355 years, $4.6M),
 # so its base cost is that preset's (its own utilisation, Lambda's 28 TFLOPS), not the fit's for a V100.
-# TREND_FLOPS and TREND_HARDWARE are the preset's (tests/test_compare_and_ranges.py holds them equal).
+# TREND_FLOPS and TREND_HARDWARE are the preset's (tests/cli/test_compare_and_ranges.py holds them equal).
 TREND_PRESET = "lambda-gpt3-v100"
 TREND_YEARS = 10  # a decade ahead, what one slide shows: a design choice (the table reaches trends.MAX_YEARS when asked)
 # Any FLOP count works as the reference for a budget: the estimate is linear in FLOPs.

@@ -1,6 +1,6 @@
 """Accessibility audit (2026-11-25): text and series legible on a projector and to colour-blind readers,
 the collapsed sidebar out of the Tab order, each page its own title, headings in order. Browser checks of
-the same: tests/test_browser_a11y.py."""
+the same: tests/browser/test_browser_a11y.py."""
 
 from __future__ import annotations
 
@@ -123,7 +123,7 @@ def test_a_range_bar_is_read_as_one_phrase():
 
 def test_in_a_frame_the_dash_keeps_the_colours_legend():
     """In a frame the legend moves beside the plot; the dash's had stayed below it, a second legend that left a
-    640×360 frame's memory-wall plot 70 px tall (tests/test_browser_lecture_fit.py)."""
+    640×360 frame's memory-wall plot 70 px tall (tests/browser/test_browser_lecture_fit.py)."""
     from app_pages.pages import lecture_slide as slide
     enc = slide.frame_legend(lecture.memory_wall_chart()).to_dict()["encoding"]
     assert enc["color"]["legend"] == enc["strokeDash"]["legend"] and enc["color"]["legend"]["orient"] == "right"

@@ -1,6 +1,6 @@
 """What the pages show, checked without a browser: metrics in rows that wrap instead of cutting a
 number, chart legends that name every series, tables without a raw "None", and numbers past the
-largest unit in powers of ten (axis labels: tests/test_axis_labels.py). ``tests/test_browser.py`` looks at
+largest unit in powers of ten (axis labels: tests/app/test_axis_labels.py). ``tests/browser/test_browser.py`` looks at
 the same pages in Chromium."""
 
 from __future__ import annotations
@@ -184,7 +184,7 @@ def test_accuracy_serving_charts_are_one_chart_per_quantity_that_fits_its_column
     specs = {s.get("title", {}).get("text"): s for s in (json.loads(c.proto.spec) for c in at.get("vega_lite_chart"))}
     labels = [label for _, label, *_ in serving_page.INFERENCE_QUANTITIES]
     assert set(labels) <= set(specs), list(specs)
-    for label in labels:  # (each names its two series in its own legend: tests/test_browser.py)
+    for label in labels:  # (each names its two series in its own legend: tests/browser/test_browser.py)
         assert _fits_its_column(specs[label]), label
 
 

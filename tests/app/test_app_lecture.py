@@ -1,6 +1,6 @@
 """Issue 11 in the app: presets safe to edit, lecture claims, numbers for people, the range bar,
 the Compare page's bases, and the smaller defects. (Lecture mode in a real browser at 1024×768
-and 1920×1080: tests/test_browser.py.)"""
+and 1920×1080: tests/browser/test_browser.py.)"""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Axis labels as the pages draw them: each chart's Vega ``labelExpr`` evaluated here as Vega
 does (powers of ten, watts with SI prefixes, FLOP/s in one style, whole years, percent), checked
-without a browser. Split from tests/test_app_display.py."""
+without a browser. Split from tests/app/test_app_display.py."""
 
 from __future__ import annotations
 

@@ -22,7 +22,7 @@ def test_bar_labels_are_capped_and_rows_spaced_for_the_font():
         chart = alt_bar_chart()
         cfg = style.chart_fonts(chart, lecture=lecture_mode).to_dict()["config"]
         assert style.BAND_LABEL_LIMIT_PX[lecture_mode] <= 220  # a phone keeps 170 px
-        # at lecture size the cap gives way on a narrow chart (tests/test_axis_labels.py)
+        # at lecture size the cap gives way on a narrow chart (tests/app/test_axis_labels.py)
         expected = ({"expr": "containerSize()[0] < 500 ? 120 : 220"} if lecture_mode
                     else style.BAND_LABEL_LIMIT_PX[lecture_mode])
         assert cfg["axisBand"]["labelLimit"] == expected

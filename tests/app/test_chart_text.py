@@ -1,6 +1,6 @@
 """Each chart's text alternative (app_pages/ui/chart_text.py): what a screen reader announces for it, from
 the chart's own spec (audit A5: every chart was "Vega visualization"). The browser check that the label
-reaches the page is in tests/test_browser_a11y.py."""
+reaches the page is in tests/browser/test_browser_a11y.py."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """A real browser on the accessibility audit's fixes (2026-11-25): the collapsed sidebar out of the Tab order,
 each page its own title, chart text dark, and the memory wall's series in one legend with their dashes. The
-pure checks are in tests/test_a11y.py."""
+pure checks are in tests/app/test_a11y.py."""
 
 from __future__ import annotations
 

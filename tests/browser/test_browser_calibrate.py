@@ -1,6 +1,6 @@
 """A real browser on the Calibrate page: an uploaded track report's numbers are never cut (journeys C1:
 at 1400 px its CO₂e tile read "0.00311 g C…" in one of four plain columns). Shares the fixtures of
-tests/test_browser.py (tests/browser_fixtures.py)."""
+tests/browser/test_browser.py (tests/browser_fixtures.py)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 browser, server = browser_fixtures.browser, browser_fixtures.server  # the shared fixtures
 
 # How long the page may take, once its script has run, to reach what is checked (a metric row's CSS
-# mounts after its metrics): the check then reads the page as it is (tests/test_browser.py).
+# mounts after its metrics): the check then reads the page as it is (tests/browser/test_browser.py).
 SETTLE_MS = 10_000
 
 

@@ -1,6 +1,6 @@
 """A real browser on the lecture's weak spots: a big number on one line at 1280 and 1920 px, log axes
 whose tick labels never touch, a claim embedded in a 16:9 frame (1280×720, 800×450, 640×360) showing its
-title, numbers and whole chart without scrolling, and the embedded Estimate page's numbers in 640×360. Shares the fixtures of tests/test_browser.py (tests/browser_fixtures.py)."""
+title, numbers and whole chart without scrolling, and the embedded Estimate page's numbers in 640×360. Shares the fixtures of tests/browser/test_browser.py (tests/browser_fixtures.py)."""
 
 from __future__ import annotations
 

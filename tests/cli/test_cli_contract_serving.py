@@ -1,4 +1,4 @@
-"""The CLI contract's serving defects (B of the command-line probe, tests/test_cli_contract.py): KV heads
+"""The CLI contract's serving defects (B of the command-line probe, tests/cli/test_cli_contract.py): KV heads
 copied across devices, a compressed model's baseline, derived device counts, chip words, device links,
 savings without a price."""
 

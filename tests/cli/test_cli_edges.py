@@ -113,7 +113,7 @@ def test_two_profile_files_of_one_id_are_not_both_ok(capsys, tmp_path):
     clash.write_text(text.replace('id = "a100-sxm-80gb"', 'id = "my-gpu"', 1))
     rc, out, err = _run(capsys, "profiles", "validate", str(first), str(clash))
     assert rc == 2 and out.startswith(f"ok: {first}") and "id 'my-gpu' is also the id of" in out
-    # a bundled profile's id in another file is set aside as loading does (tests/test_cli.py)
+    # a bundled profile's id in another file is set aside as loading does (tests/cli/test_cli.py)
     bundled = tmp_path / "bundled.toml"
     bundled.write_text(text.replace('id = "a100-sxm-80gb"', 'id = "h100-sxm"', 1))
     rc, out, err = _run(capsys, "profiles", "validate", str(bundled), str(PROFILES_DIR / "h100-sxm.toml"))

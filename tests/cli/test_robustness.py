@@ -1,7 +1,7 @@
 """Issue 10: every bad input refused with exit 2 and one line, every file protected.
 
 One test per numbered root cause of the issue (the number is in the test name); the file causes (10 to
-13) are in tests/test_robustness_files.py, the shared helpers in tests/robustness_helpers.py."""
+13) are in tests/io/test_robustness_files.py, the shared helpers in tests/robustness_helpers.py."""
 
 from __future__ import annotations
 

@@ -95,7 +95,7 @@ def test_the_users_catalog_model_wins(cli):
     m = json.loads(r.out)["memory"]
     assert (m["model"]["layers"], m["model"]["d_model"]) == (80, 8192)
     assert "Llama 2 70B" in m["model"]["source"]
-    # another model's memory beside the preset's compute is refused (tests/test_preset_overrides.py)
+    # another model's memory beside the preset's compute is refused (tests/services/test_preset_overrides.py)
     r = cli("estimate", "--preset", "gpt3-175b", "--model", "llama-3.1-405b")
     assert r.code == 2 and "preset 'gpt3-175b' is a model of 1.75 × 10¹¹ parameters" in r.err
 

@@ -2,7 +2,7 @@
 coverage in simulation, power from the energy windows, and the whole-run prediction's numbers.
 
 The tracker itself (a fake clock, fake meters, the fake NVML, the files, a real training loop) is
-tested in tests/test_track.py.
+tested in tests/monitor/test_track.py.
 """
 
 from __future__ import annotations

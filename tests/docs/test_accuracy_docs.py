@@ -1,6 +1,6 @@
 """Issue 9's figures as the documents quote them: profiles/README.md (the fit per family and the
 cross-validation) and README.md ("How far to trust it") give the shipped validation's numbers to
-the digits shown, with the 30% rule beside them. Split from tests/test_accuracy.py."""
+the digits shown, with the 30% rule beside them. Split from tests/fit/test_accuracy.py."""
 
 from __future__ import annotations
 

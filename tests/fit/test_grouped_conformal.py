@@ -1,5 +1,5 @@
 """CDF pooling for the serving intervals: each model counts once, whatever its number of
-configurations (the quantile itself is also tested in tests/test_new_family.py)."""
+configurations (the quantile itself is also tested in tests/fit/test_new_family.py)."""
 
 from __future__ import annotations
 

@@ -184,7 +184,7 @@ def test_the_gpu_check_script_parses_and_names_files_that_exist():
     assert subprocess.run(["bash", "-n", str(script)], capture_output=True).returncode == 0
     text = script.read_text(encoding="utf-8")
     named = set(re.findall(r"\b((?:tests|examples|benchmarks)/[\w/]+\.py)\b", text))
-    assert {"tests/test_measure_nvml.py", "examples/train_torch.py", "benchmarks/gpu_decode.py"} <= named
+    assert {"tests/device/test_measure_nvml.py", "examples/train_torch.py", "benchmarks/gpu_decode.py"} <= named
     assert not [p for p in named if not (ROOT / p).is_file()]
     for module in re.findall(r"-m (benchmarks\.\w+)", text):
         assert (ROOT / (module.replace(".", "/") + ".py")).is_file(), module

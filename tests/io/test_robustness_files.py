@@ -1,5 +1,5 @@
 """Issue 10, the files: a deeply nested profile, a FIFO, a device file, a size checked while
-reading, a CodeCarbon log's GPU count. Split from tests/test_robustness.py (the number is the
+reading, a CodeCarbon log's GPU count. Split from tests/cli/test_robustness.py (the number is the
 issue's root cause)."""
 
 from __future__ import annotations

@@ -215,7 +215,7 @@ def test_the_compression_axis_title_fits_a_phone_at_lecture_size():
     """At 390 px the title was cut to "Energy to serve 1B tokens (kWh". A 390 px phone leaves a 358 px
     chart; beside bar labels of ``NARROW_BAND_LABEL_LIMIT_PX`` and ~20 px of ticks, the plot is ~218 px;
     at ``LECTURE_CHART_FONT_PX`` a character takes up to ~0.6 em. One line: a second ran the slide past
-    720 px at 1280 (tests/test_browser.py)."""
+    720 px at 1280 (tests/browser/test_browser.py)."""
     from app_pages.ui import style
     at = _page("lecture", {"claim": "compression"})
     title = json.loads(at.get("vega_lite_chart")[0].proto.spec)["encoding"]["x"]["title"]

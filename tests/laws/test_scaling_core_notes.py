@@ -1,6 +1,6 @@
 """The scaling audit's findings fixed in the core: a power far below the TDP is noted as one far above it
 is, and a brain's energy is said to be metabolic, its CO2e and water the grid's for comparison. (A
-preset's utilisation on another precision's peak: tests/test_fit_caveats.py.)"""
+preset's utilisation on another precision's peak: tests/core/test_fit_caveats.py.)"""
 
 from __future__ import annotations
 

@@ -2,8 +2,8 @@
 
 The run on a fake clock, energy from a fake meter and from the fake NVML, and measurement
 failures that never stop the training. The files (report, markers, profile) and the real training
-loops are in tests/test_track_files.py, the fakes in tests/track_fakes.py, and the statistics
-(pure) in tests/test_step_times.py.
+loops are in tests/monitor/test_track_files.py, the fakes in tests/track_fakes.py, and the statistics
+(pure) in tests/core/test_step_times.py.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """estimator.monitor.track's files and a real training loop: the saved report (round trip and the
 reports refused), the markers that calibrate reads, a calibrated profile written at the end, and
-the numpy and PyTorch examples run as subprocesses. The run itself is in tests/test_track.py.
+the numpy and PyTorch examples run as subprocesses. The run itself is in tests/monitor/test_track.py.
 """
 
 from __future__ import annotations

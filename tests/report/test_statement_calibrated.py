@@ -7,7 +7,7 @@ model's shape was assumed, and cited neither a preset's utilisation nor its powe
 `--format latex` found a wall clock and "1 ×" from the default device count when only device-hours were given, a
 power without its host said nowhere, and the utilisation fit's caveats (beyond its runs, another precision's peak)
 left out (section 6). Each is checked on the text itself; the new kinds of
-statement compile with pdflatex and BibTeX without warnings (tests/test_statement.py)."""
+statement compile with pdflatex and BibTeX without warnings (tests/report/test_statement.py)."""
 
 from __future__ import annotations
 

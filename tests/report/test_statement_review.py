@@ -28,7 +28,7 @@ from tests.report.test_statement import SOURCES, _compiles, _statement, _tex_ava
 from tests.report.test_statement_calibrated import AT, HOST, METHOD, _calibrated
 
 CSV = Path(__file__).resolve().parents[1] / "data" / "codecarbon" / "emissions_codecarbon_3.3.2.csv"
-FLOPS_B = 2683 * 2 * 512 ** 3  # the FLOPs of the file's last run (tests/test_calibrate_io.py)
+FLOPS_B = 2683 * 2 * 512 ** 3  # the FLOPs of the file's last run (tests/io/test_calibrate_io.py)
 
 
 def _both(run: dict) -> tuple[str, str]:

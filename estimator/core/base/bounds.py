@@ -116,7 +116,7 @@ DEVICE_INDEX = Bound(0, GPU_COUNT.high - 1, "", "NVML's numbering of a machine's
 # Hoffmann et al. fit 400 models of 70M–16B parameters on 5–500B tokens (arXiv:2203.15556,
 # abstract); far outside that range a scaling law means nothing.
 # A split past the parameter or token bounds is refused by the law itself (estimator/laws/scaling.py,
-# split_flops_range; its figures are held to this text by tests/test_lecture_laws_audit.py). The top is what
+# split_flops_range; its figures are held to this text by tests/laws/test_lecture_laws.py). The top is what
 # no split can pass (CLI audit: 10³⁵ was advertised and never accepted).
 SCALING_FLOPS = Bound(1e12, 6 * PARAMS.high * TOKENS.high, "FLOPs",
                       "N ≈ 90,000 parameters at 20 tokens each, up to 6·N·D at the parameter and token bounds, which no "
@@ -131,7 +131,7 @@ ERROR_PCT = Bound(0.0, 100.0, "%", "an error rate: more than 0%, at most 100%", 
 # are about 0.05 (Kaplan et al. 2020, arXiv:2001.08361, α_C ≈ 0.050) and the lecture's claim implies
 # 0.072; k = 5 would mean 1% more compute cuts the error by 5%.
 # Halving an error needs k ≥ 0.0104 (estimator/laws/diminishing.py, MIN_HALVING_EXPONENT; held to this text
-# by tests/test_lecture_laws_audit.py).
+# by tests/laws/test_lecture_laws.py).
 DIMINISHING_EXPONENT = Bound(0.001, 5.0, "", "a thousandth up to 100 × the exponents fitted to loss against compute "
                                              "(Kaplan et al. 2020, α_C ≈ 0.05); halving an error, which every report "
                                              "shows, needs at least 0.0104 (below it 2^(1/k) passes what a computer "

@@ -7,7 +7,7 @@ start-up time. The quantile is computed here from the t distribution's CDF, whic
 incomplete beta function (Abramowitz & Stegun 1964, 26.7.1 with 26.5.27:
 P(|T| ≤ t) = 1 − I_x(ν/2, 1/2), x = ν / (ν + t²)), evaluated by its continued fraction with the
 modified Lentz method (Press et al., Numerical Recipes, 3rd ed. 2007, §6.4 and §5.2), then
-inverted by bisection. ``tests/test_student_t.py`` holds it to ``scipy.stats.t.ppf`` to 1e-10.
+inverted by bisection. ``tests/core/test_student_t.py`` holds it to ``scipy.stats.t.ppf`` to 1e-10.
 """
 
 from __future__ import annotations

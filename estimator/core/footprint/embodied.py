@@ -45,7 +45,7 @@ LIFETIME_UTILIZATION = 1.0
 # power delivery, thermal parts and assembly. The A100 SXM 40GB agrees: 127.6 kg (Falk et al. 2025,
 # arXiv:2509.00093, a teardown LCA) against 22.3 kg from ACT, ×5.7 again.
 # The core reads no profile, so these two (and H100_MEMORY_GB below) restate profiles/h100-sxm.toml,
-# h100-pcie.toml and h800.toml; tests/test_embodied_water.py holds them equal.
+# h100-pcie.toml and h800.toml; tests/core/test_embodied_water.py holds them equal.
 H100_PCF_KG_PER_GPU = 164.0
 H100_ACT_MODEL_KG = 28.7
 BOARD_TO_DIE_MODEL = H100_PCF_KG_PER_GPU / H100_ACT_MODEL_KG  # 5.71

@@ -9,7 +9,7 @@ from estimator.core.base.units import G_PER_KG, HOURS_PER_YEAR, KM_PER_MILE, W_P
 
 # Human brain ≈ 20 W: the standard figure (e.g. Raichle & Gusnard 2002, PNAS 99(16),
 # "Appraising the brain's energy budget": ≈20% of a ≈100 W resting body). profiles/brain.toml states the
-# same figure as a profile's power, which is data; tests/test_profiles.py holds the two equal.
+# same figure as a profile's power, which is data; tests/io/test_profiles.py holds the two equal.
 BRAIN_POWER_W = 20.0
 BRAIN_KWH_PER_YEAR = BRAIN_POWER_W * HOURS_PER_YEAR / W_PER_KW  # 175.32 kWh
 
