@@ -12,20 +12,31 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from estimator.core.base import bounds as B
 from estimator.core.base.errors import ProfileError
 from estimator.core.base.number_text import gfmt
-from estimator.core.hardware.calibration_section import CALIBRATION_KEYS
 from estimator.core.hardware.profile import PRECISIONS
+from estimator.core.hardware.schema import (  # noqa: F401  (re-exported: the bounds' and keys' one home is the schema)
+    BANDWIDTH_GB_PER_S_BOUNDS,
+    EMBODIED_KG_BOUNDS,
+    FLAG,
+    FRACTION_HINT,
+    LINK_GB_PER_S_BOUNDS,
+    MEMORY_GB_BOUNDS,
+    NUMBER,
+    PAIR,
+    PEAK_FLOPS_PER_S_BOUNDS,
+    POWER_W_BOUNDS,
+    PRICE_USD_PER_HOUR_BOUNDS,
+    PUE_BOUNDS,
+    RELEASE_YEAR_BOUNDS,
+    TABLE_KEYS,
+    TEXT,
+    TOP_LEVEL_KEYS,
+    UNIT_HINT,
+    Field,
+)
 
-# Plausibility bounds: outside these a number is almost surely a typo (wrong unit or
-# exponent). One device here can be a whole system (AlphaGo ≈ 1 MW), hence the wide bounds; a
-# gpu, tpu, accelerator or cpu is held to its kind's tighter limits (estimator/core/hardware/limits.py).
-# Those an input shares have their one home in estimator/core/base/bounds.py.
-# The fix for a number outside its bounds: a physical quantity's usual slip is its unit; a ratio's
-# or a year's is its form.
-UNIT_HINT = "check the unit and the exponent (FLOP/s not TFLOP/s, W not kW, GB/s)"
-FRACTION_HINT = "write a fraction of the peak, one millionth (1e-6) up to 1, such as 0.3 for 30%"
+# The bounds and fixes of each field are declared in estimator/core/hardware/schema.py.
 # The most a device's average power may be above its TDP (or NVML's enforced power limit): "total
 # board power draw is manipulated by the power management algorithm such that it stays under this
 # value" (nvidia-smi(1), "Enforced Power Limit"), so an average far above it is a device count or
@@ -33,43 +44,6 @@ FRACTION_HINT = "write a fraction of the peak, one millionth (1e-6) up to 1, suc
 # measured-draw data (estimator/data/measured_power.csv) reach 1.25× TDP with the host; 1.5× is a
 # design choice. Checked on load and when a calibration measures power (core/calibration/calibrate.py).
 MAX_OVER_TDP = 1.5
-PEAK_FLOPS_PER_S_BOUNDS = (B.PEAK_FLOPS_PER_S.low, B.PEAK_FLOPS_PER_S.high)
-POWER_W_BOUNDS = (B.POWER_W.low, B.POWER_W.high)
-MEMORY_GB_BOUNDS = (B.MEMORY_GB.low, B.MEMORY_GB.high)
-# 1 GB/s: below any accelerator's or server's memory (the GTX 580 of 2010: 192 GB/s; one DDR4 channel
-# 25.6 GB/s); a figure below it is a unit error (TB/s, or bytes), and it divides every decode step
-BANDWIDTH_GB_PER_S_BOUNDS = (1.0, 1e7)
-# Device-to-device link per direction: from PCIe 2.0 ×16 (8 GB/s) to well above NVLink 5 (900 GB/s).
-LINK_GB_PER_S_BOUNDS = (1.0, 1e5)
-PRICE_USD_PER_HOUR_BOUNDS = (B.PRICE_USD_PER_DEVICE_HOUR.low, B.PRICE_USD_PER_DEVICE_HOUR.high)
-# A device's release year: from the first electronic computers (bounds.YEAR) to a few years past the
-# newest profiles (2024-2025): a device announced for later has no datasheet to cite yet.
-RELEASE_YEAR_BOUNDS = (B.YEAR.low, 2035)
-PUE_BOUNDS = (B.PUE.low, B.PUE.high)
-# A device's cradle-to-gate footprint: from a phone SoC's few kg up to 10 t (an HGX B200 board of
-# 8 GPUs is 2,274 kg, NVIDIA's PCF summary); a whole system (AlphaGo) is not given one.
-EMBODIED_KG_BOUNDS = (0.1, 1e4)
-
-
-# The keys each table may hold (profiles/README.md documents them). [sources] is free text.
-TABLE_KEYS = {
-    "peak_flops_per_s": set(PRECISIONS) | {"source", "range"},
-    "power": {"tdp_w", "fit", "measured_device", "average_w", "average_range_w", "includes_host", "host_share_w", "source"},
-    "utilization": {"family", "prior_from", "default", "range", "basis", "source", "same_chip", "unlike_held_out"},
-    "memory": {"capacity_gb", "bandwidth_gb_per_s", "source"},
-    "interconnect": {"link_gb_per_s", "source"},
-    "sparsity": {"structured_2_4", "source"},
-    "price": {"usd_per_device_hour", "date", "basis", "source"},
-    "datacenter": {"pue", "cooling", "source"},
-    "embodied": {"kg_co2e", "range_kg_co2e", "basis", "scope", "source"},
-    "calibration": CALIBRATION_KEYS,
-}
-
-TOP_LEVEL_KEYS = {
-    "id", "name", "kind", "release_year", "default_precision", "notes",
-    "peak_flops_per_s", "memory", "power", "utilization", "price", "datacenter",
-    "calibration", "sources", "embodied", "interconnect", "sparsity",
-}
 
 
 class FieldReader:
@@ -79,6 +53,40 @@ class FieldReader:
         self.data = data
         self.source = source
         self.errors: list[ProfileError] = []
+        self.values: dict[str, Any] = {}     # each declared field read, by its path
+        self.tried: set[str] = set()         # each declared field read or refused, by its path
+        self.limits = None                   # the kind's limits (limits.KindLimits), once the kind is read
+        self.says: Mapping[str, str] = {}    # how a number outside them is told (what, hint)
+
+    def field(self, f: Field, tbl: Mapping[str, Any], key: str | None = None, *, required: bool | None = None,
+              by_kind: bool = True) -> Any:
+        """The value of declared field ``f`` in ``tbl``, checked as its declaration says (``key``: a
+        PEAKS field's precision); recorded in ``values``. ``required``: where the requirement
+        depends on another field; ``by_kind``: held to the kind's limits where it has them."""
+        where = f.path if key is None else f"{f.table}.{key}"
+        key = key or f.key
+        self.tried.add(where)
+        required = f.required if required is None else required
+        says: dict[str, str] = {"hint": f.fix}
+        bounds = f.bounds
+        if f.kind_limit and by_kind and self.limits is not None:
+            bounds = getattr(self.limits, f.kind_limit)
+            says.update(self.says)
+        if f.type == TEXT:
+            value = self.values[where] = self.text(tbl, key, where, required=required)
+            if f.choices is not None and value and value not in f.choices:  # recorded as written: other messages name it
+                self.fail(where, f.problem.format(value=value), f.choice_fix())
+        elif f.type == FLAG:
+            value = tbl.get(key, None if required else False)
+            if not isinstance(value, bool):
+                self.fail(where, f.problem.format(value=value), f.fix)
+        elif f.type == PAIR:
+            value = self.pair(tbl, key, where, bounds, **says)
+        else:
+            value = self.number(tbl, key, where, bounds, required=required, allow_zero=f.allow_zero, example=f.example,
+                                **says)
+        self.values[where] = value
+        return value
 
     @contextmanager
     def section(self) -> Iterator[None]:
@@ -187,6 +195,6 @@ class ProfileErrors(ProfileError):
         return self.args[0]
 
 
-__all__ = ["BANDWIDTH_GB_PER_S_BOUNDS", "EMBODIED_KG_BOUNDS", "FRACTION_HINT", "LINK_GB_PER_S_BOUNDS", "MAX_OVER_TDP",
+__all__ = ["BANDWIDTH_GB_PER_S_BOUNDS", "NUMBER", "PAIR", "FLAG", "TEXT", "EMBODIED_KG_BOUNDS", "FRACTION_HINT", "LINK_GB_PER_S_BOUNDS", "MAX_OVER_TDP",
            "MEMORY_GB_BOUNDS", "PEAK_FLOPS_PER_S_BOUNDS", "POWER_W_BOUNDS", "PRICE_USD_PER_HOUR_BOUNDS", "PUE_BOUNDS",
            "RELEASE_YEAR_BOUNDS", "TABLE_KEYS", "TOP_LEVEL_KEYS", "UNIT_HINT", "FieldReader", "ProfileErrors"]

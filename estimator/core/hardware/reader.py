@@ -14,27 +14,30 @@ import datetime
 import difflib
 import math
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from estimator.core.base import bounds as B
 from estimator.core.base.errors import ProfileError
 from estimator.core.base.number_text import gfmt
-from estimator.core.footprint.embodied import BASES as EMBODIED_BASES
 from estimator.core.footprint.embodied import DeviceEmbodied
-from estimator.core.footprint.water import COOLING
 from estimator.core.hardware.calibration_section import read_calibration
 from estimator.core.hardware.fields import (  # noqa: F401  (re-exported: calibrate and the tests read them here)
     BANDWIDTH_GB_PER_S_BOUNDS,
     EMBODIED_KG_BOUNDS,
+    FLAG,
     FRACTION_HINT,
     LINK_GB_PER_S_BOUNDS,
     MAX_OVER_TDP,
     MEMORY_GB_BOUNDS,
+    NUMBER,
+    PAIR,
     PEAK_FLOPS_PER_S_BOUNDS,
     POWER_W_BOUNDS,
     PRICE_USD_PER_HOUR_BOUNDS,
     PUE_BOUNDS,
     RELEASE_YEAR_BOUNDS,
+    TEXT,
     TOP_LEVEL_KEYS,
     UNIT_HINT,
     FieldReader,
@@ -43,7 +46,6 @@ from estimator.core.hardware.fields import (  # noqa: F401  (re-exported: calibr
 from estimator.core.hardware.limits import (
     KIND_LIMITS,
     MIN_OF_TDP,
-    KindLimits,
     efficiency_problem,
     limits_for,
     price_date_problem,
@@ -54,13 +56,13 @@ from estimator.core.hardware.power_ratio import GROUPS, MIN_OWN, PowerFits
 from estimator.core.hardware.profile import (
     DISPLAY_FLOPS,
     FITTED_BASIS,
-    KINDS,
     PRECISIONS,
     HardwareProfile,
     Power,
     Price,
     Utilization,
 )
+from estimator.core.hardware.schema import FIELDS, STATED, TABLES, TOP_FIELDS, table_fields
 from estimator.core.hardware.utilization_model import POOLED, UtilizationModel
 
 FIT_FILE = "estimator/data/utilization_fit.json"
@@ -77,17 +79,42 @@ def _says(kind: str) -> dict[str, str]:
 # servers like theirs (Gaudi: OAM modules in 8-way servers), the TPUs' for TPUs.
 FIT_KINDS = {"gpu": ("gpu", "accelerator"), "tpu": ("tpu",)}
 
+F = FIELDS  # the declared fields by path (estimator/core/hardware/schema.py)
+PLAIN = (NUMBER, TEXT, PAIR, FLAG)  # the types a field is read by its declaration alone
 
-def _power(r: FieldReader, pw: Mapping[str, Any], fits: PowerFits | None, lim: KindLimits,
-           says: Mapping[str, str], kind: str = "gpu") -> Power:
+
+def _rest(r: FieldReader, key: str | None, tbl: Mapping[str, Any], form: str | None = None) -> dict[str, Any]:
+    """Read the declared fields of table ``key`` (None: the top level) that its rules did not, in
+    their declared order, and give them by the attribute each becomes (a dotted one's leaf: its
+    table's dataclass's): a field with no rule of its own needs no code here. Skipped: an optional
+    table left out, a field of another form, and one whose attribute a field read already gives
+    (``prior_from`` beside ``family``)."""
+    if key is not None and not tbl and not TABLES[key].required:
+        return {}
+    fields = tuple(TOP_FIELDS.values()) if key is None else table_fields(key, form)
+    given = {f.attr for f in fields if f.path in r.tried}
+    out = {}
+    for f in fields:
+        if f.type in PLAIN and f.path not in r.tried and f.attr not in given:
+            value = r.field(f, tbl)
+            if f.attr:
+                out[f.attr.rsplit(".", 1)[-1]] = value
+    return out
+
+
+def _with_rest(r: FieldReader, key: str, tbl: Mapping[str, Any], obj, form: str | None = None):
+    """``obj``, the dataclass table ``key``'s rules built, with its declared fields that they did not read."""
+    extra = _rest(r, key, tbl, form)
+    return replace(obj, **extra) if extra and obj is not None else obj
+
+
+def _power(r: FieldReader, pw: Mapping[str, Any], fits: PowerFits | None, kind: str = "gpu") -> Power:
     """[power]: ``fit = "<group>"`` with ``tdp_w`` (average and range from the measured-draw fit;
     with ``measured_device``, from that device's own measurements in the group), or an explicit ``average_w`` with ``average_range_w`` and ``includes_host``; within the kind's
-    limits (``lim``), the average between MIN_OF_TDP and MAX_OVER_TDP × tdp_w."""
-    tdp = r.number(pw, "tdp_w", "power.tdp_w", lim.power_w, required=False, **says)
+    limits, the average between MIN_OF_TDP and MAX_OVER_TDP × tdp_w."""
+    tdp = r.field(F["power.tdp_w"], pw)
     if "fit" in pw:
-        group = r.text(pw, "fit", "power.fit")
-        if group not in GROUPS:
-            r.fail("power.fit", f"'{group}' is not a measured-power group", f"use one of {', '.join(GROUPS)}")
+        group = r.field(F["power.fit"], pw)
         if kind not in FIT_KINDS.get(group.split("-")[0], ()):  # a CPU took the GPU servers' ratio (profile audit)
             ours = [g for g in GROUPS if kind in FIT_KINDS.get(g.split("-")[0], ())]
             r.fail("power.fit", f"'{group}' is measured on other devices than this {kind}",
@@ -97,11 +124,11 @@ def _power(r: FieldReader, pw: Mapping[str, Any], fits: PowerFits | None, lim: K
                 r.fail(f"power.{key}", "given together with power.fit", f"drop {key}: the fit sets it, or drop fit")
         if tdp is None:
             r.fail("power.tdp_w", "power.fit needs the device's TDP", "add tdp_w = <W> from the datasheet")
-        src = r.text(pw, "source", "power.source")
+        src = r.field(F["power.source"], pw)
         if fits is None or group not in fits.groups:
             r.fail("power.fit", f"no fit for group '{group}' is loaded", f"load profiles with the fits of {POWER_FIT_FILE}")
         f = fits.groups[group]
-        device = r.text(pw, "measured_device", "power.measured_device", required=False) or None
+        device = r.field(F["power.measured_device"], pw) or None
         if device is not None:
             f = fits.device(group, device)
             if f is None:
@@ -126,17 +153,13 @@ def _power(r: FieldReader, pw: Mapping[str, Any], fits: PowerFits | None, lim: K
         r.fail("power.measured_device", "given without power.fit", 'add fit = "<group>" (the device\'s measurements are '
                "in a group's fit), or drop measured_device")
     # with a TDP, the average is held to MIN_OF_TDP–MAX_OVER_TDP × it below, a narrower check than the kind's
-    avg_lim, avg_says = (lim.power_w, says) if tdp is None else (POWER_W_BOUNDS, {})
-    avg = r.number(pw, "average_w", "power.average_w", avg_lim, **avg_says)
-    avg_range = r.pair(pw, "average_range_w", "power.average_range_w", avg_lim, **avg_says) or (avg, avg)
+    avg = r.field(F["power.average_w"], pw, by_kind=tdp is None)
+    avg_range = r.field(F["power.average_range_w"], pw, by_kind=tdp is None) or (avg, avg)
     if not avg_range[0] <= avg <= avg_range[1]:
         r.fail("power.average_range_w", f"[{gfmt(avg_range[0])}, {gfmt(avg_range[1])}] does not contain average_w = {gfmt(avg)}",
                "widen the range or correct average_w")
-    includes_host = pw.get("includes_host")
-    if not isinstance(includes_host, bool):
-        r.fail("power.includes_host", f"expected true or false, got {includes_host!r}",
-               "say whether average_w includes the host's share (CPU, memory, network): true or false")
-    host_share = r.number(pw, "host_share_w", "power.host_share_w", required=False, allow_zero=True) or 0.0
+    includes_host = r.field(F["power.includes_host"], pw)
+    host_share = r.field(F["power.host_share_w"], pw) or 0.0
     if host_share and not includes_host:
         r.fail("power.host_share_w", "a host share is given but includes_host = false", "set includes_host = true or drop host_share_w")
     if host_share >= avg:
@@ -150,23 +173,20 @@ def _power(r: FieldReader, pw: Mapping[str, Any], fits: PowerFits | None, lim: K
                f"{gfmt(avg_range[0])} W is less than {gfmt(MIN_OF_TDP)} × tdp_w = {gfmt(tdp)} W, under half of what even an idle "
                "GPU draws of its TDP",
                "give the average per device in W (not kW), or correct tdp_w")
-    return Power(tdp, avg, avg_range, includes_host, host_share, r.text(pw, "source", "power.source"))
+    return Power(tdp, avg, avg_range, includes_host, host_share, r.field(F["power.source"], pw))
 
 
 def _embodied(r: FieldReader, em: Mapping[str, Any]) -> DeviceEmbodied | None:
     """[embodied]: kg CO2e per device (cradle-to-gate), its basis, what it covers and its source."""
     if not em:
         return None
-    kg = r.number(em, "kg_co2e", "embodied.kg_co2e", EMBODIED_KG_BOUNDS)
-    basis = r.text(em, "basis", "embodied.basis")
-    if basis not in EMBODIED_BASES:
-        r.fail("embodied.basis", f"'{basis}' is not a known basis",
-               f"use one of {', '.join(EMBODIED_BASES)} (leave the table out when there is no figure)")
-    rng = r.pair(em, "range_kg_co2e", "embodied.range_kg_co2e", EMBODIED_KG_BOUNDS)
+    kg = r.field(F["embodied.kg_co2e"], em)
+    basis = r.field(F["embodied.basis"], em)
+    rng = r.field(F["embodied.range_kg_co2e"], em)
     if rng and not rng[0] <= kg <= rng[1]:
         r.fail("embodied.range_kg_co2e", f"[{gfmt(rng[0])}, {gfmt(rng[1])}] does not contain kg_co2e = {gfmt(kg)}",
                "widen the range or correct kg_co2e")
-    return DeviceEmbodied(kg, basis, r.text(em, "scope", "embodied.scope"), r.text(em, "source", "embodied.source"), rng)
+    return DeviceEmbodied(kg, basis, r.field(F["embodied.scope"], em), r.field(F["embodied.source"], em), rng)
 
 
 def _utilization(r: FieldReader, ut: Mapping[str, Any], model: UtilizationModel | None,
@@ -175,9 +195,7 @@ def _utilization(r: FieldReader, ut: Mapping[str, Any], model: UtilizationModel 
     the pooled one or the flat rule is used as the fit chose; ``Utilization.fit_family``) or an explicit
     ``default`` with its ``range``."""
     forms = [k for k in ("family", "prior_from", "default") if k in ut]
-    same_chip = ut.get("same_chip", False)
-    if not isinstance(same_chip, bool):
-        r.fail("utilization.same_chip", f"{same_chip!r} is not true or false", "write same_chip = true or leave it out")
+    same_chip = r.field(F["utilization.same_chip"], ut)
     if same_chip and "prior_from" not in ut:
         r.fail("utilization.same_chip", "same_chip only applies to a device that borrows its family's fit",
                "give prior_from = \"<family>\" with it, or leave same_chip out")
@@ -186,20 +204,19 @@ def _utilization(r: FieldReader, ut: Mapping[str, Any], model: UtilizationModel 
                f"write family = \"a100\" for a device with runs in {FIT_FILE}, prior_from = \"h100\" for one "
                "without, or default = 0.3 with range = [low, high] for a stated value")
     if "default" in ut:
-        # held to the bound a --utilization meets (CLI audit: default = 1e-9 passed and timed 1e22 FLOPs at 3.17 billion years)
-        within = (B.UTILIZATION.low, B.UTILIZATION.high)
-        u_default = r.number(ut, "default", "utilization.default", within, hint=FRACTION_HINT)
-        u_range = r.pair(ut, "range", "utilization.range", within, hint=FRACTION_HINT) or (u_default, u_default)
+        # held to the bound a --utilization meets (schema.UTILIZATION_BOUNDS)
+        u_default = r.field(F["utilization.default"], ut)
+        u_range = r.field(F["utilization.range"], ut) or (u_default, u_default)
         if not u_range[0] <= u_default <= u_range[1]:
             r.fail("utilization.range", f"[{gfmt(u_range[0])}, {gfmt(u_range[1])}] does not contain default = {gfmt(u_default)}",
                    "make the range contain the default")
-        return Utilization(r.text(ut, "basis", "utilization.basis"), r.text(ut, "source", "utilization.source"),
+        return Utilization(r.field(F["utilization.basis"], ut, required=True), r.field(F["utilization.source"], ut),
                            default=u_default, range=u_range)
     key = forms[0]
     if "range" in ut:
         r.fail("utilization.range", f"a range is stated beside {key}, which takes the fit's interval",
                "drop range, or give default = <fraction> with it instead of " + key)
-    family = r.text(ut, key, f"utilization.{key}")
+    family = r.field(F[f"utilization.{key}"], ut, required=True)
     borrowed = key == "prior_from"
     if model is not None:
         known = sorted(model.families) + ([POOLED] if borrowed else [])
@@ -207,12 +224,12 @@ def _utilization(r: FieldReader, ut: Mapping[str, Any], model: UtilizationModel 
             r.fail(f"utilization.{key}", f"'{family}' is not a fitted family",
                    f"use one of {', '.join(known)} (families with runs in {FIT_FILE})")
     # a borrowed fit must say why that neighbour; a fitted family may add a note
-    basis = r.text(ut, "basis", "utilization.basis", required=borrowed) or FITTED_BASIS
+    basis = r.field(F["utilization.basis"], ut, required=borrowed) or FITTED_BASIS
     if same_chip and family == POOLED:
         r.fail("utilization.same_chip", "the pooled fit has no chip of its own", "leave same_chip out")
     # what a device without runs is, where no family held out to calibrate its range is like it (a CPU, a consumer
     # or another vendor's GPU): its estimates say the range's coverage on it is not measured (fit_caveats)
-    unlike = r.text(ut, "unlike_held_out", "utilization.unlike_held_out", required=False) or None
+    unlike = r.field(F["utilization.unlike_held_out"], ut) or None
     if unlike is not None and not borrowed:
         r.fail("utilization.unlike_held_out", "only a device without runs (prior_from) takes a range calibrated on "
                "families held out whole", "leave unlike_held_out out")
@@ -239,20 +256,18 @@ def id_problem(pid: str) -> str | None:
     return None
 
 
-def _price(r: FieldReader, pr: Mapping[str, Any], lim: KindLimits, says: Mapping[str, str],
-           today: datetime.date | None, release_year: int | None) -> Price:
+def _price(r: FieldReader, pr: Mapping[str, Any], today: datetime.date | None, release_year: int | None) -> Price:
     """[price]: a price within the kind's limits, 0 or at least bounds.SMALLEST_NONZERO (as an input
     price is), and its date (``price_date_problem``): the trend of costs starts from it (audit:
     "2099-13" started a trend in 2099, "2100-12" printed a cost in 2100, "last tuesday" fell back silently)."""
-    value = r.number(pr, "usd_per_device_hour", "price.usd_per_device_hour", lim.price_usd_per_hour,
-                     required=False, allow_zero=True, **says)
+    value = r.field(F["price.usd_per_device_hour"], pr)
     if value is not None and 0 < value < B.SMALLEST_NONZERO:
         r.fail("price.usd_per_device_hour", f"{gfmt(value)} must be 0 or at least {gfmt(B.SMALLEST_NONZERO)} (a smaller "
                "value is an underflow or a typo)", "write the price in USD per device-hour, or 0 for a free device")
-    date = r.text(pr, "date", "price.date", required=value is not None)
+    date = r.field(F["price.date"], pr, required=value is not None)
     if date and (problem := price_date_problem(date, today, release_year)) is not None:
         r.fail("price.date", *problem)
-    return Price(value, date, r.text(pr, "basis", "price.basis"), r.text(pr, "source", "price.source"))
+    return Price(value, date, r.field(F["price.basis"], pr), r.field(F["price.source"], pr))
 
 
 def profile_from_dict(data: Mapping[str, Any], source: str,
@@ -281,93 +296,99 @@ def profile_from_dict(data: Mapping[str, Any], source: str,
     pid = name = kind = ""
     year = None
     with r.section():
-        pid = r.text(data, "id", "id")
+        pid = r.field(F["id"], data)
         if (problem := id_problem(pid)) is not None:
             r.fail("id", problem, ID_FIX)
     with r.section():
-        name = r.text(data, "name", "name")
+        name = r.field(F["name"], data)
         if (problem := text_problem(name)) is not None:
             r.fail("name", problem, "write the name on one line, without control characters")
     with r.section():
-        kind = r.text(data, "kind", "kind")
-        if kind not in KINDS:
-            r.fail("kind", f"{kind!r} is not a known kind", f"use one of {', '.join(KINDS)}")
+        r.field(F["kind"], data)
+    kind = r.values.get("kind", "")  # as written, even where it is not a kind: the other sections' messages name it
     with r.section():
-        year = r.number(data, "release_year", "release_year", RELEASE_YEAR_BOUNDS, required=kind != "brain",
-                        hint="write the four-digit year the device came out, such as 2020", example="2020")
+        year = r.field(F["release_year"], data, required=kind != "brain")
         if year is not None and year != int(year):
             bad, year = year, None
             r.fail("release_year", f"{bad} is not a whole year", "write a year such as 2020")
     lim, says = limits_for(kind), _says(kind)
+    r.limits, r.says = lim, says
 
     peaks: dict[str, float] = {}
     peak_source, default_precision, peak_range = "", "", None
+    flat: dict[str, Any] = {}  # the profile's own attributes from declared fields no rule reads
     with r.section():
+        r.tried.add("default_precision")  # read below, once the peaks it names are
         peak_tbl = r.table("peak_flops_per_s")
+        peak = F["peak_flops_per_s.<precision>"]
         for key in peak_tbl:
             if key in ("source", "range"):
                 continue
             if key not in PRECISIONS:
                 r.fail(f"peak_flops_per_s.{key}", "unknown precision", f"use one of {', '.join(PRECISIONS)}")
-            peaks[key] = r.number(peak_tbl, key, f"peak_flops_per_s.{key}", lim.peak_flops_per_s, **says)
+            peaks[key] = r.field(peak, peak_tbl, key)
         if not peaks:
             r.fail("peak_flops_per_s", "no precision given", "add at least one line such as fp32 = 19.5e12")
-        peak_source = r.text(peak_tbl, "source", "peak_flops_per_s.source")
-        default_precision = r.text(data, "default_precision", "default_precision")
+        peak_source = r.field(F["peak_flops_per_s.source"], peak_tbl)
+        default_precision = r.field(F["default_precision"], data)
         if default_precision not in peaks:
             r.fail("default_precision", f"{default_precision!r} has no peak in [peak_flops_per_s]",
                    f"use one of {', '.join(peaks)} or add its peak")
-        peak_range = r.pair(peak_tbl, "range", "peak_flops_per_s.range", lim.peak_flops_per_s, **says)
+        peak_range = r.field(F["peak_flops_per_s.range"], peak_tbl)
         if peak_range and kind in KIND_LIMITS:  # a datasheet's peak is exact (profile audit: a GPU's range turned
             r.fail("peak_flops_per_s.range", f"a {kind}'s peak is its datasheet's, not uncertain",  # every range "stated")
                    "drop range: it is for a peak that is itself uncertain (the brain, a whole system)")
         if peak_range and not peak_range[0] <= peaks[default_precision] <= peak_range[1]:
             r.fail("peak_flops_per_s.range", "does not contain the default precision's peak",
                    "make the range [low, high] contain the peak")
+        flat.update(_rest(r, "peak_flops_per_s", peak_tbl))
 
     memory_gb = bandwidth = link = None
     memory_source = link_source = ""
     with r.section():
         mem = r.table("memory")
-        memory_gb = r.number(mem, "capacity_gb", "memory.capacity_gb", lim.memory_gb, required=False, **says)
-        bandwidth = r.number(mem, "bandwidth_gb_per_s", "memory.bandwidth_gb_per_s", lim.bandwidth_gb_per_s,
-                             required=False, **says)
-        memory_source = r.text(mem, "source", "memory.source")
+        memory_gb = r.field(F["memory.capacity_gb"], mem)
+        bandwidth = r.field(F["memory.bandwidth_gb_per_s"], mem)
+        memory_source = r.field(F["memory.source"], mem)
+        flat.update(_rest(r, "memory", mem))
     with r.section():
         link_tbl = r.table("interconnect", required=False)
-        link = r.number(link_tbl, "link_gb_per_s", "interconnect.link_gb_per_s", LINK_GB_PER_S_BOUNDS, required=False)
-        link_source = r.text(link_tbl, "source", "interconnect.source", required=link is not None)
+        link = r.field(F["interconnect.link_gb_per_s"], link_tbl)
+        link_source = r.field(F["interconnect.source"], link_tbl, required=link is not None)
+        flat.update(_rest(r, "interconnect", link_tbl))
     sparse, sparse_source = False, ""
     with r.section():
         sparse_tbl = r.table("sparsity", required=False)
         if sparse_tbl:
-            sparse = sparse_tbl.get("structured_2_4")
-            if not isinstance(sparse, bool):
-                r.fail("sparsity.structured_2_4", f"expected true or false, got {sparse!r}",
-                       "write structured_2_4 = true where the chip skips 2:4-pruned weights (else leave [sparsity] out)")
-            sparse_source = r.text(sparse_tbl, "source", "sparsity.source")
+            sparse = r.field(F["sparsity.structured_2_4"], sparse_tbl)
+            sparse_source = r.field(F["sparsity.source"], sparse_tbl)
+        flat.update(_rest(r, "sparsity", sparse_tbl))
 
     power = utilization = price = embodied = calibration = None
     with r.section():
-        power = _power(r, r.table("power"), power_fits, lim, says, kind)
+        pw = r.table("power")
+        power = _with_rest(r, "power", pw, _power(r, pw, power_fits, kind), "fit" if "fit" in pw else STATED)
         if power is not None and (bad := efficiency_problem(kind, peaks, power.tdp_w or power.average_w - power.host_share_w)):
             r.fail("peak_flops_per_s" if power.tdp_w else "power.average_w", *bad)
     with r.section():
-        utilization = _utilization(r, r.table("utilization"), utilization_model, None if year is None else int(year))
+        ut = r.table("utilization")
+        utilization = _with_rest(r, "utilization", ut,
+                                 _utilization(r, ut, utilization_model, None if year is None else int(year)),
+                                 STATED if "default" in ut else "fit")
     with r.section():
-        price = _price(r, r.table("price"), lim, says, today, None if year is None else int(year))
+        pr = r.table("price")
+        price = _with_rest(r, "price", pr, _price(r, pr, today, None if year is None else int(year)))
 
     pue, pue_source, cooling = None, "", None
     with r.section():
         dc = r.table("datacenter")
-        pue = r.number(dc, "pue", "datacenter.pue", PUE_BOUNDS,
-                       hint="write the PUE as a ratio of at least 1, such as 1.1 (facility energy ÷ IT energy)")
-        pue_source = r.text(dc, "source", "datacenter.source")
-        cooling = r.text(dc, "cooling", "datacenter.cooling", required=False) or None
-        if cooling is not None and cooling not in COOLING:
-            r.fail("datacenter.cooling", f"'{cooling}' is not a kind of cooling", f"use one of {', '.join(COOLING)}")
+        pue = r.field(F["datacenter.pue"], dc)
+        pue_source = r.field(F["datacenter.source"], dc)
+        cooling = r.field(F["datacenter.cooling"], dc) or None
+        flat.update(_rest(r, "datacenter", dc))
     with r.section():
-        embodied = _embodied(r, r.table("embodied", required=False))
+        em = r.table("embodied", required=False)
+        embodied = _with_rest(r, "embodied", em, _embodied(r, em))
     if power is not None:  # the calibration's measured power is checked against the profile's
         with r.section():
             calibration = read_calibration(r, r.table("calibration", required=False), power.average_w, peaks)
@@ -378,8 +399,11 @@ def profile_from_dict(data: Mapping[str, Any], source: str,
             r.fail("sources", "expected a table of text", 'write [sources] with key = "citation" lines')
     with r.section():
         notes = data.get("notes", "")
+        r.tried.add("notes")
         if not isinstance(notes, str):
             r.fail("notes", f"expected text, got {notes!r}", "put the notes in quotes")
+    with r.section():
+        flat.update(_rest(r, None, data))
     r.raise_errors()
 
     return HardwareProfile(
@@ -389,5 +413,5 @@ def profile_from_dict(data: Mapping[str, Any], source: str,
         power=power, utilization=utilization, price=price, pue=pue, pue_source=pue_source, cooling=cooling,
         notes=notes.strip(), calibration=calibration,
         source_file=source, extra_sources=dict(sources), embodied=embodied,
-        link_gb_per_s=link, link_source=link_source, sparse_2_4=sparse, sparse_source=sparse_source,
+        link_gb_per_s=link, link_source=link_source, sparse_2_4=sparse, sparse_source=sparse_source, **flat,
     )
