@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
 from estimator.cli.compare_output import compare_output, no_workload
+from estimator.cli.input_args import add_input_args, count  # noqa: F401 (count re-exported)
 from estimator.cli.profile_text import peak_unit, show_profile
-from estimator.core.base import bounds as B
 from estimator.core.base.errors import InputError, ProfileError, ResultOutOfBounds
 from estimator.core.base.number_text import gfmt
-from estimator.core.footprint import embodied
-from estimator.core.footprint.water import COOLING, DEFAULT_COOLING, EWIF_L_PER_KWH
-from estimator.core.hardware.profile import DISPLAY_FLOPS, PRECISIONS
-from estimator.core.training.memory import DEFAULT_MICRO_BATCH, DEFAULT_SEQ_LEN, RECOMPUTE
+from estimator.core.hardware.profile import DISPLAY_FLOPS
 from estimator.core.training.utilization_choice import reference_run
 from estimator.core.workload.scenario import INPUT_FIELDS
 from estimator.io.datafiles import default_profiles, id_clash, load_presets, load_profile_file, load_sources
@@ -22,88 +18,29 @@ from estimator.report import humanize as hz
 from estimator.report.export import FORMATS, dump_json, render
 from estimator.services import api
 from estimator.services.companions import companion_sentence
-from estimator.services.limits import DEFAULT_HEAD_DIM
+from estimator.services.inputs import COMPARE, MEMORY_NAMES, TRAINING
 from estimator.services.rows import compared_ids
 from estimator.services.workload_inputs import ARCH_KEYS, GENERIC_KEYS, WorkloadInputs, workload_inputs
 
 SCENARIO_ARGS = INPUT_FIELDS  # each is an argument of the same dest
 
 
-def count(text: str) -> int | float:
-    """An argument that counts (devices, years): a whole number as an int, so that ``--devices 8``
-    reads 8, not 8.0, in the JSON; anything else as a float, for the core to refuse by name. Text that is
-    no number is refused here in words (CLI audit: argparse said "invalid count value: 'abc'")."""
-    try:
-        x = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    return int(x) if x.is_integer() else x
-
-
-def add_workload_args(p):
+def add_workload_args(p, inputs=TRAINING):
     w = p.add_argument_group("workload (one of)")
-    w.add_argument("--flops", type=float, help="total training FLOPs, e.g. 3.14e23")
-    w.add_argument("--params", type=float, help="parameters N (with --tokens: 6·N·D)")
-    w.add_argument("--tokens", type=float, help="training tokens D")
-    w.add_argument("--recompute", action="store_true", default=None,
-                   help="full activation recomputation: the devices execute 8·N·D, not 6·N·D (a fitted utilisation, which counts "
-                        "model FLOPs, still times 6·N·D; one you give applies to 8·N·D)")
-    w.add_argument("--preset", help="a famous run (see `presets`)")
+    add_input_args(w, inputs, ("flops", "params", "tokens", "recompute", "preset"))
     a = p.add_argument_group("workload from an architecture (with --tokens) or a generic network")
-    a.add_argument("--layers", type=float, help="transformer layers")
-    a.add_argument("--d-model", type=float, help="model width")
-    a.add_argument("--context", dest="n_ctx", type=float, help="context length")
-    a.add_argument("--vocab", type=float, help="vocabulary size")
-    a.add_argument("--forward-flops", dest="forward_flops_per_example", type=float,
-                   help="forward FLOPs per example (generic network: × examples × epochs × 3)")
-    a.add_argument("--examples", type=float, help="training examples per epoch")
-    a.add_argument("--epochs", type=float, help="epochs")
+    add_input_args(a, inputs, ("layers", "d_model", "n_ctx", "vocab", "forward_flops_per_example", "examples", "epochs"))
     s = p.add_argument_group("scenario (defaults come from the hardware profile)")
-    s.add_argument("--devices", type=count, help="number of devices (default 1)")
-    s.add_argument("--utilization", type=float, help=f"fraction of peak achieved over the whole run, {B.UTILIZATION.describe()}")
-    s.add_argument("--precision", choices=PRECISIONS, help="precision whose peak is used")
-    s.add_argument("--year", type=count, help="year of the run: the utilisation fit uses the years since the "
-                                              "chip's release when cross-validation keeps that covariate "
-                                              "(profiles/README.md says whether the shipped fit does; default: "
-                                              "unknown, averaged over the fitted runs)")
-    t = s.add_mutually_exclusive_group()
-    t.add_argument("--hours", type=float, help="wall-clock hours of a known run (time is taken from it)")
-    t.add_argument("--device-hours", type=float, help="device-hours of a known run")
-    add_site_args(s)
+    add_input_args(s, inputs, ("devices", "utilization", "precision", "year"))
+    add_input_args(s.add_mutually_exclusive_group(), inputs, ("hours", "device_hours"))
+    add_site_args(s, inputs)
     f = p.add_argument_group("embodied carbon and water")
-    f.add_argument("--no-embodied", dest="embodied", action="store_false", default=None,
-                   help="leave out the devices' embodied (manufacturing) CO2e")
-    f.add_argument("--lifetime-years", type=float,
-                   help="devices' service life over which their manufacturing is shared (default "
-                        f"{gfmt(embodied.LIFETIME_YEARS)}, range {gfmt(embodied.LIFETIME_RANGE_YEARS[0])}–"
-                        f"{gfmt(embodied.LIFETIME_RANGE_YEARS[1])}; accepts {B.LIFETIME_YEARS.describe()})")
-    f.add_argument("--cooling", choices=tuple(COOLING),
-                   help=f"kind of data centre for on-site water (default: the profile's cooling, else "
-                        f"{DEFAULT_COOLING}: {gfmt(COOLING[DEFAULT_COOLING].wue_l_per_kwh)} L/kWh)")
-    f.add_argument("--wue", dest="wue_l_per_kwh", type=float, help="on-site water, L per kWh of IT energy")
-    f.add_argument("--ewif", dest="ewif_l_per_kwh", type=float,
-                   help=f"off-site water of the electricity, L per kWh (default: the grid's country's, Li et al.'s Table 1, where "
-                        f"--region names one it has, else default {gfmt(EWIF_L_PER_KWH)}, the U.S. average)")
+    add_input_args(f, inputs, ("embodied", "lifetime_years", "cooling", "wue_l_per_kwh", "ewif_l_per_kwh"))
 
-
-
-def _zero_stage(text: str) -> int | str:
-    """``--zero``: a stage number, or fsdp (= 3), read as the number (the JSON echo is a number)."""
-    return 3 if text.lower() == "fsdp" else int(text) if text.isdigit() else text
 
 def add_memory_args(p) -> None:
     m = p.add_argument_group("training memory (with --params, --preset, --model or an architecture)")
-    m.add_argument("--model", help="a catalog model for the shape (see `inference --help`), e.g. llama-2-7b")
-    m.add_argument("--heads", type=float, help=f"attention heads (default d_model ÷ {DEFAULT_HEAD_DIM})")
-    m.add_argument("--micro-batch", type=float, help=f"sequences per device per step (default {DEFAULT_MICRO_BATCH})")
-    m.add_argument("--seq-len", type=float, help=f"sequence length in tokens (default {DEFAULT_SEQ_LEN}, or the architecture's "
-                                            "--context, or a preset's own)")
-    m.add_argument("--zero", type=_zero_stage, choices=(0, 1, 2, 3), metavar="{0,1,2,3,fsdp}",
-                   help="ZeRO stage: 1 shards optimizer states, 2 also gradients, 3 (= fsdp) also weights (default 0)")
-    m.add_argument("--activation-recompute", choices=RECOMPUTE,
-                   help="activation recomputation (default none; full with --recompute)")
-    m.add_argument("--tp", type=float, help="tensor-parallel degree (default 1)")
-    m.add_argument("--pp", type=float, help="pipeline stages (default 1)")
+    add_input_args(m, TRAINING, ("model", "heads") + MEMORY_NAMES)
 
 
 def memory_kwargs(args, seq_len=None) -> dict:
@@ -114,17 +51,11 @@ def memory_kwargs(args, seq_len=None) -> dict:
             "layers": args.layers, "d_model": args.d_model, "heads": args.heads, "vocab": args.vocab}
 
 
-def add_site_args(s) -> None:
+def add_site_args(s, inputs=TRAINING) -> None:
     """Power, PUE, grid intensity and price: the arguments every priced command shares."""
-    s.add_argument("--power-w", type=float, help="average power per device in W")
-    s.add_argument("--pue", type=float, help=f"data-centre PUE, {B.PUE.describe()}")
-    g = s.add_mutually_exclusive_group()
-    g.add_argument("--carbon-intensity", dest="carbon_intensity_g_per_kwh", type=float, help="grid gCO2e/kWh")
-    g.add_argument("--region", help="ISO 3166 alpha-3 country code, e.g. FRA (CodeCarbon's data)")
-    g.add_argument("--cloud", help="provider:region, e.g. gcp:europe-west1 (CodeCarbon's data)")
-    c = s.add_mutually_exclusive_group()
-    c.add_argument("--price-usd-per-hour", dest="price_usd_per_device_hour", type=float, help="USD per device-hour")
-    c.add_argument("--electricity-usd-per-kwh", type=float, help="cost from energy instead: USD per kWh")
+    add_input_args(s, inputs, ("power_w", "pue"))
+    add_input_args(s.add_mutually_exclusive_group(), inputs, ("carbon_intensity_g_per_kwh", "region", "cloud"))
+    add_input_args(s.add_mutually_exclusive_group(), inputs, ("price_usd_per_device_hour", "electricity_usd_per_kwh"))
 
 
 def workload(args) -> WorkloadInputs:
@@ -303,17 +234,13 @@ def register(sub):
     p = sub.add_parser("estimate", help="time, device-hours, energy, CO2e and cost of one scenario")
     add_workload_args(p)
     add_memory_args(p)
-    p.add_argument("--hardware", help="profile id (see `profiles list`), a name of one profile ('NVIDIA A100 SXM4 "
-                                      "80 GB', 'TPU v4') or path to a profile .toml (default: the "
-                                      f"preset's, else {api.DEFAULT_HARDWARE})")
+    add_input_args(p, TRAINING, ("hardware",))
     p.add_argument("--format", choices=FORMATS, default="table")
     p.set_defaults(func=cmd_estimate)
 
     p = sub.add_parser("compare", help="one workload across several hardware profiles")
-    add_workload_args(p)
-    p.add_argument("--hardware", nargs="+", action="extend",  # repeated, each adds (CLI audit: the last one alone counted)
-                   help="profile ids, names or .toml files, each of one profile (default: every profile, calibrated ones included; "
-                        "the reference points, the brain and AlphaGo, only when named)")
+    add_workload_args(p, COMPARE)
+    add_input_args(p, COMPARE, ("hardware",))
     p.add_argument("--format", choices=("table", "json", "csv", "markdown"), default="table")
     p.set_defaults(func=cmd_compare)
 

@@ -9,21 +9,17 @@ from __future__ import annotations
 
 import math
 
-from estimator.cli.estimate_cmds import count
+from estimator.cli.input_args import add_input_args
 from estimator.cli.scaling_cmds import _dump, _table, add_setting_args
-from estimator.core.base import bounds as B
 from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import MS_PER_S
 from estimator.core.serving import compression
-from estimator.core.serving import estimate as inference_core
-from estimator.core.serving.estimate import BITS, DEFAULT_PROMPT_TOKENS, DEFAULT_TOKENS_PER_QUERY, KV_BITS
-from estimator.core.serving.step import BANDWIDTH_FRACTION, COMPUTE_FRACTION, DEFAULT_ENGINE, ENGINES
 from estimator.core.workload.scenario import SITE_INPUTS
 from estimator.io import serving_data
-from estimator.laws import scaling
 from estimator.report import humanize as hz
 from estimator.services import limits, serving_accuracy
 from estimator.services.fit_check import check_fit
+from estimator.services.inputs import INFERENCE_DEFAULT_HARDWARE, SERVING
 from estimator.services.serving_words import DEVICES_ONLY, DEVICES_ONLY_MEANING, one_replica, site_used
 
 INPUT_KEYS = ("utilization",) + SITE_INPUTS + ("sparsity", "student_params", "tokens_per_query", "prompt_tokens")
@@ -187,45 +183,13 @@ def register(sub):
     p = sub.add_parser("inference", help="serving cost per output token and in total, with ranges; quantisation, "
                                          "pruning, distillation; break-even with training")
     m = p.add_argument_group("model (one of: --model, an architecture, --params alone)")
-    m.add_argument("--model", help="a catalog model, e.g. llama-3.1-8b (estimator/data/open_models.toml)")
-    m.add_argument("--params", type=float, help="model parameters N (alone: the catalog's nearest shape is assumed)")
-    m.add_argument("--layers", type=float, help="transformer layers")
-    m.add_argument("--d-model", type=float, help="hidden size")
-    m.add_argument("--heads", type=float, help=f"attention heads (default d_model ÷ {limits.DEFAULT_HEAD_DIM})")
-    m.add_argument("--kv-heads", type=float, help="key/value heads (default: as many as heads)")
-    m.add_argument("--vocab", type=float, help="vocabulary (with an architecture and no --params: N adds vocab·d_model)")
+    add_input_args(m, SERVING, ("model", "params", "layers", "d_model", "heads", "kv_heads", "vocab"))
     w = p.add_argument_group("workload and serving")
-    w.add_argument("--tokens", type=float, required=True, help="output tokens to generate in total")
-    w.add_argument("--prompt-tokens", type=float, default=DEFAULT_PROMPT_TOKENS,
-                   help=f"prompt tokens per query (default {gfmt(DEFAULT_PROMPT_TOKENS)}: ShareGPT's mean, vLLM paper)")
-    w.add_argument("--tokens-per-query", type=float, default=DEFAULT_TOKENS_PER_QUERY,
-                   help=f"output tokens per query (default {gfmt(DEFAULT_TOKENS_PER_QUERY)}: ShareGPT's mean, vLLM paper)")
-    w.add_argument("--batch-size", type=count, default=inference_core.DEFAULT_BATCH_SIZE, help="sequences decoded together (default %(default)g)")
-    w.add_argument("--devices", type=count,
-                   help="devices in tensor parallelism, a divisor of the attention heads (default: the fewest, a power of "
-                        "two where it divides the heads, that hold weights and KV cache)")
-    w.add_argument("--engine", choices=list(ENGINES), default=DEFAULT_ENGINE,
-                   help="whose fitted engine costs: " + "; ".join(f"{k}, {v}" for k, v in ENGINES.items())
-                        + " (default %(default)s: its energy is measured)")
+    add_input_args(w, SERVING, ("tokens", "prompt_tokens", "tokens_per_query", "batch_size", "devices", "engine"))
     c = p.add_argument_group("compression")
-    c.add_argument("--bits", type=int, choices=BITS, default=inference_core.DEFAULT_BITS, help="bits per weight (quantisation)")
-    c.add_argument("--kv-bits", type=int, choices=KV_BITS, default=inference_core.DEFAULT_KV_BITS, help="bits per KV-cache entry")
-    c.add_argument("--sparsity", type=float, default=0.0, help=f"fraction of weights pruned, {B.SPARSITY.describe()}")
-    c.add_argument("--dense-kernels", action="store_true",
-                   help="pruned weights are still read and multiplied (unstructured sparsity on dense hardware)")
-    c.add_argument("--student-params", type=float, help="distillation: serve a student of this many parameters")
-    t = p.add_mutually_exclusive_group()
-    t.add_argument("--train-flops", type=float, help=("training FLOPs for the break-even (default 6·N·D, N the active parameters of a mixture of "
-                         "experts; D a catalog model's published training tokens, else "
-                         f"{gfmt(scaling.CHINCHILLA_TOKENS_PER_PARAM)}·N)"))
-    t.add_argument("--train-tokens", type=float, help="training tokens D for the break-even (6·N·D)")
-    add_setting_args(p, hardware_default=limits.INFERENCE_DEFAULT_HARDWARE, training=False)
-    for action in p._actions:
-        if action.dest == "utilization":
-            action.help = (f"fraction of peak in compute-bound phases (default {gfmt(COMPUTE_FRACTION)}; memory reads at "
-                           f"{gfmt(BANDWIDTH_FRACTION)} of the bandwidth)")
-        if action.dest == "power_w":
-            action.help = "average serving power per device in W (default: modelled from load)"
+    add_input_args(c, SERVING, ("bits", "kv_bits", "sparsity", "sparse_kernels", "student_params"))
+    add_input_args(p.add_mutually_exclusive_group(), SERVING, ("train_flops", "train_tokens"))
+    add_setting_args(p, hardware_default=INFERENCE_DEFAULT_HARDWARE, training=False, inputs=SERVING)
     p.set_defaults(func=cmd_inference)
 
     p = sub.add_parser("fit-serving", help="re-fit the serving model's two engines (online: the measured configurations; "

@@ -7,17 +7,17 @@ from __future__ import annotations
 
 import sys
 
-from estimator.cli.estimate_cmds import add_site_args, count
-from estimator.core.base import bounds as B
+from estimator.cli.estimate_cmds import add_site_args
+from estimator.cli.input_args import add_input_args, count
 from estimator.core.base.errors import InputError
 from estimator.core.base.interval import LEVEL, PREDICTION, STATED
 from estimator.core.base.number_text import gfmt
-from estimator.core.hardware.profile import PRECISIONS
 from estimator.laws import contrasts, scaling, trends
 from estimator.laws import diminishing as dm
 from estimator.report import export
 from estimator.report import humanize as hz
 from estimator.services import api, limits, limits_notes
+from estimator.services.inputs import SETTING, setting_hardware
 
 
 def _dump(data) -> None:
@@ -33,18 +33,15 @@ def _table(rows, notes=()) -> None:
         print(f"  · {n}")
 
 
-def add_setting_args(p, hardware_default=None, training=True, default_text=None):
+def add_setting_args(p, hardware_default=None, training=True, default_text=None, inputs=SETTING):
     """--hardware and the scenario settings every cost uses (as in `estimate`); ``default_text``: the
-    default said in words, where the service chooses it (no argparse default)."""
-    default_text = default_text or hardware_default
-    p.add_argument("--hardware", default=hardware_default,
-                   help="profile id, name ('TPU v4') or .toml file" + (f" (default {default_text})" if default_text else ""))
+    default said in words, where the service chooses it (no argparse default); ``inputs``: the settings'
+    declarations (``inputs.SETTING``; serving's for `inference`)."""
+    hardware = setting_hardware(hardware_default, default_text or hardware_default)
+    add_input_args(p, {"hardware": hardware}, ("hardware",))
     s = p.add_argument_group("setting (defaults come from the hardware profile)")
-    if training:
-        s.add_argument("--devices", type=count, help="devices (changes the time, not the energy or cost)")
-        s.add_argument("--precision", choices=PRECISIONS, help="precision whose peak is used")
-    s.add_argument("--utilization", type=float, help=f"fraction of peak achieved, {B.UTILIZATION.describe()}")
-    add_site_args(s)
+    add_input_args(s, inputs, (("devices", "precision") if training else ()) + ("utilization",))
+    add_site_args(s, inputs)
     p.add_argument("--format", choices=("table", "json"), default="table")
 
 
@@ -89,10 +86,7 @@ def _est_rows(e, prefix=""):
 
 
 # The setting's arguments (dest, flag): each needs the hardware it describes.
-SETTING_FLAGS = (("devices", "--devices"), ("precision", "--precision"), ("utilization", "--utilization"),
-                 ("power_w", "--power-w"), ("pue", "--pue"), ("carbon_intensity_g_per_kwh", "--carbon-intensity"),
-                 ("region", "--region"), ("cloud", "--cloud"), ("price_usd_per_device_hour", "--price-usd-per-hour"),
-                 ("electricity_usd_per_kwh", "--electricity-usd-per-kwh"))
+SETTING_FLAGS = tuple((i.name, i.flag) for i in SETTING.values())
 BUDGETS = (("budget_usd", "usd"), ("budget_kwh", "kwh"), ("budget_tco2e", "tco2e"))
 
 

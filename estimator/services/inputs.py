@@ -1,0 +1,358 @@
+"""Every input a user gives a scenario, declared once: the CLI's flags, the app's widgets, the URL's keys and
+the API's names all come from here.
+
+One ``Input`` per input of a command: its API name (the keyword of ``api.run`` / ``limits.inference_report``, the
+CLI's argument ``dest``), the app's label, its unit and plausible bound (the core's object,
+``estimator.core.base.bounds``, which carries its source), the CLI's flag(s) and help, the URL key and the kind of
+widget. ``TRAINING`` holds `estimate`'s and `compare`'s inputs (the Estimate and Compare pages' sidebar),
+``SERVING`` `inference`'s (the Inference page's), ``SETTING`` the `scaling` commands' setting. An input that
+several commands share is declared once and varied (``Input.but``) where a command says it otherwise: serving's
+power per device is training's, with its own help and URL key.
+
+A malformed declaration (a flag without ``--``, a widget without a URL key, a number without a bound) fails at
+import: the declarations are frozen pydantic models. The checks of the values themselves stay the core's
+(``estimator.core.base.validation``), with their words: ``as_number`` accepts any real number (an int, a float, a
+``Fraction``, a numpy scalar) and refuses a bool.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, InstanceOf, field_validator, model_validator
+
+from estimator.core.base import bounds as B
+from estimator.core.base.number_text import gfmt
+from estimator.core.footprint import embodied
+from estimator.core.footprint.water import COOLING, DEFAULT_COOLING, EWIF_L_PER_KWH
+from estimator.core.hardware.profile import PRECISIONS
+from estimator.core.serving import estimate as serving
+from estimator.core.serving.estimate import BITS, DEFAULT_PROMPT_TOKENS, DEFAULT_TOKENS_PER_QUERY, KV_BITS, QUERY_SOURCE
+from estimator.core.serving.step import BANDWIDTH_FRACTION, COMPUTE_FRACTION, DEFAULT_ENGINE, ENGINES
+from estimator.core.training.memory import DEFAULT_MICRO_BATCH, DEFAULT_SEQ_LEN, RECOMPUTE
+from estimator.laws import scaling
+from estimator.services.model_shape import DEFAULT_HEAD_DIM
+
+# Hardware when neither it nor a preset is given (`estimate`, the Estimate page, `scaling`): NVIDIA
+# H100 SXM, the most used training GPU of 2023-2024 (profiles/h100-sxm.toml).
+DEFAULT_HARDWARE = "h100-sxm"
+
+# How the CLI reads a value (``estimator.cli.input_args`` maps each to its argparse type):
+#   number: a float; count: a whole number as an int (devices, years), anything else a float for the core to
+#   refuse by name; int: an int (bits, from a list of choices); zero_stage: a ZeRO stage or "fsdp"; text: as typed.
+CliValue = Literal["number", "count", "int", "zero_stage", "text"]
+# What the CLI does with the flag: store its value, set a switch (store_true/store_false), or add values (extend).
+CliAction = Literal["store", "store_true", "store_false", "extend"]
+# The app's widget: a number field (integer: shown and returned whole), a select box, a radio or a toggle.
+Widget = Literal["number", "integer", "select", "radio", "toggle"]
+UNSET: Any = "<unset>"  # no argparse default given (a store_true then defaults to False, a store to None)
+
+
+class Input(BaseModel):
+    """One input of a command, as every interface names and bounds it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str                                  # API keyword, and the CLI argument's dest
+    label: str | None = None                   # the app widget's label (None: no widget draws it)
+    unit: str = ""                             # its unit ("" where it has none); a bound's unit unless given
+    bound: InstanceOf[B.Bound] | None = None   # its plausible bound, with its source (core/base/bounds.py)
+    choices: tuple[Any, ...] | None = None     # the values it may take (a precision, a cooling, bits)
+    # the CLI
+    flags: tuple[str, ...] = ()                # option strings (empty: no CLI flag)
+    dest: str | None = None                    # the argument's dest where it is not the API name (--dense-kernels)
+    help: str | None = None                    # the CLI's help
+    value: CliValue = "number"
+    action: CliAction = "store"
+    metavar: str | None = None
+    nargs: str | None = None
+    default: Any = UNSET                      # argparse's default (where the CLI states one)
+    required: bool = False
+    # the app
+    url_key: str | None = None                 # the query parameter its widget is bound to
+    widget: Widget | None = None
+    widget_help: str | None = None             # the widget's tooltip (a page may give one that depends on the run)
+
+    @field_validator("name")
+    @classmethod
+    def _identifier(cls, name: str) -> str:
+        if not name.isidentifier():
+            raise ValueError(f"an input's name is a Python keyword, got {name!r}")
+        return name
+
+    @field_validator("flags")
+    @classmethod
+    def _long_flags(cls, flags: tuple[str, ...]) -> tuple[str, ...]:
+        if any(not f.startswith("--") or f != f.strip() or len(f) < 3 for f in flags):
+            raise ValueError(f"a flag starts with --, got {flags!r}")
+        return flags
+
+    @model_validator(mode="before")
+    @classmethod
+    def _unit_from_bound(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "unit" not in data and data.get("bound") is not None:
+            return {**data, "unit": data["bound"].unit}
+        return data
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Input:
+        if self.widget is not None and (self.label is None or self.url_key is None):
+            raise ValueError(f"{self.name}: a widget needs a label and a URL key")
+        if self.widget in ("number", "integer") and self.bound is None:
+            raise ValueError(f"{self.name}: a number widget needs a bound")
+        if self.widget == "integer" and not self.bound.whole:
+            raise ValueError(f"{self.name}: a whole-number widget needs a whole-number bound")
+        if self.url_key is not None and not self.url_key.isidentifier():
+            raise ValueError(f"{self.name}: a URL key is a plain name, got {self.url_key!r}")
+        if self.help is not None and not self.flags:
+            raise ValueError(f"{self.name}: a CLI help needs a flag")
+        if self.action in ("store_true", "store_false") and self.value != "number":
+            raise ValueError(f"{self.name}: a switch takes no value")
+        return self
+
+    @property
+    def flag(self) -> str | None:
+        """The CLI's flag (its first option string), None where the CLI has none."""
+        return self.flags[0] if self.flags else None
+
+    @property
+    def cli_dest(self) -> str:
+        return self.dest or self.name
+
+    def but(self, **changes: Any) -> Input:
+        """This input as another command or page says it (its help, URL key or default), checked again."""
+        return type(self)(**{**{k: getattr(self, k) for k in self.model_fields_set | {"unit"}}, **changes})
+
+
+def table(*inputs: Input) -> dict[str, Input]:
+    """Inputs by API name, in the order given (the CLI's order); a name given twice is a mistake."""
+    out: dict[str, Input] = {}
+    for i in inputs:
+        if i.name in out:
+            raise ValueError(f"input {i.name!r} declared twice")
+        out[i.name] = i
+    return out
+
+
+def labels(inputs: Mapping[str, Input]) -> dict[str, str]:
+    """API name → the app widget's label, for the inputs a widget draws (the hint after an error)."""
+    return {name: i.label for name, i in inputs.items() if i.label is not None}
+
+
+def url_keys(inputs: Mapping[str, Input], names: Iterable[str] | None = None) -> tuple[str, ...]:
+    """The URL keys of ``names`` (default: every input with a widget), in that order."""
+    chosen = inputs.values() if names is None else (inputs[n] for n in names)
+    return tuple(i.url_key for i in chosen if i.url_key is not None)
+
+
+# -- training: `estimate`, `compare`, the Estimate and Compare pages ------------------------------------------------
+FLOPS = Input(name="flops", label="Training FLOPs", bound=B.FLOPS, flags=("--flops",),
+              help="total training FLOPs, e.g. 3.14e23", url_key="flops", widget="number")
+PARAMS = Input(name="params", label="Parameters N", bound=B.PARAMS, flags=("--params",),
+               help="parameters N (with --tokens: 6·N·D)", url_key="params", widget="number",
+               widget_help="Model parameters; FLOPs = 6·N·D (Kaplan et al. 2020)")
+TOKENS = Input(name="tokens", label="Training tokens D", bound=B.TOKENS, flags=("--tokens",),
+               help="training tokens D", url_key="tokens", widget="number")
+RECOMPUTE_FLOPS = Input(name="recompute", label="Activation recomputation (8·N·D)", flags=("--recompute",),
+                        action="store_true", default=None, url_key="recompute", widget="toggle",
+                        help="full activation recomputation: the devices execute 8·N·D, not 6·N·D (a fitted utilisation, "
+                             "which counts model FLOPs, still times 6·N·D; one you give applies to 8·N·D)")
+PRESET = Input(name="preset", label="Preset", flags=("--preset",), value="text", help="a famous run (see `presets`)",
+               url_key="preset", widget="select",
+               widget_help="Famous runs with published figures (estimator/data/presets.toml). Picking one clears "
+                           "hardware, devices, utilisation, precision, power, PUE and the workload.")
+LAYERS = Input(name="layers", bound=B.LAYERS, flags=("--layers",), help="transformer layers")
+D_MODEL = Input(name="d_model", bound=B.D_MODEL, flags=("--d-model",), help="model width")
+CONTEXT = Input(name="n_ctx", bound=B.CONTEXT, flags=("--context",), help="context length")
+VOCAB = Input(name="vocab", bound=B.VOCAB, flags=("--vocab",), help="vocabulary size")
+FORWARD_FLOPS = Input(name="forward_flops_per_example", bound=B.FORWARD_FLOPS_PER_EXAMPLE, flags=("--forward-flops",),
+                      help="forward FLOPs per example (generic network: × examples × epochs × 3)")
+EXAMPLES = Input(name="examples", bound=B.EXAMPLES, flags=("--examples",), help="training examples per epoch")
+EPOCHS = Input(name="epochs", bound=B.EPOCHS, flags=("--epochs",), help="epochs")
+DEVICES = Input(name="devices", label="Devices", bound=B.DEVICES, flags=("--devices",), value="count",
+                help="number of devices (default 1)", url_key="devices", widget="integer",
+                widget_help="Number of accelerators (or systems) working in parallel")
+UTILIZATION = Input(name="utilization", label="Utilisation (fraction of peak)", bound=B.UTILIZATION,
+                    flags=("--utilization",), help=f"fraction of peak achieved over the whole run, {B.UTILIZATION.describe()}",
+                    url_key="utilization", widget="number")
+PRECISION = Input(name="precision", label="Precision", choices=PRECISIONS, flags=("--precision",), value="text",
+                  help="precision whose peak is used", url_key="precision", widget="select")
+YEAR = Input(name="year", label="Year of the run", bound=B.YEAR, flags=("--year",), value="count",
+             help="year of the run: the utilisation fit uses the years since the chip's release when cross-validation "
+                  "keeps that covariate (profiles/README.md says whether the shipped fit does; default: unknown, "
+                  "averaged over the fitted runs)", url_key="year", widget="integer")
+HOURS = Input(name="hours", bound=B.HOURS, flags=("--hours",),
+              help="wall-clock hours of a known run (time is taken from it)")
+DEVICE_HOURS = Input(name="device_hours", bound=B.DEVICE_HOURS, flags=("--device-hours",),
+                     help="device-hours of a known run")
+POWER = Input(name="power_w", label="Power per device (W)", bound=B.POWER_W, flags=("--power-w",),
+              help="average power per device in W", url_key="power_w", widget="number",
+              widget_help="Average draw per device over the run")
+PUE = Input(name="pue", label="PUE", bound=B.PUE, flags=("--pue",), help=f"data-centre PUE, {B.PUE.describe()}",
+            url_key="pue", widget="number",
+            widget_help="Data-centre power usage effectiveness (facility energy ÷ IT energy)")
+GRID = Input(name="carbon_intensity_g_per_kwh", label="Grid intensity (gCO2e/kWh)", bound=B.CARBON_INTENSITY_G_PER_KWH,
+             flags=("--carbon-intensity",), help="grid gCO2e/kWh", url_key="grid", widget="number")
+REGION = Input(name="region", label="Country (ISO 3166 alpha-3)", flags=("--region",), value="text",
+               help="ISO 3166 alpha-3 country code, e.g. FRA (CodeCarbon's data)", url_key="region", widget="select",
+               widget_help="CodeCarbon's per-country grid intensity")
+CLOUD = Input(name="cloud", label="Cloud region", flags=("--cloud",), value="text",
+              help="provider:region, e.g. gcp:europe-west1 (CodeCarbon's data)", url_key="cloud", widget="select")
+PRICE = Input(name="price_usd_per_device_hour", label="Price (USD per device-hour)", bound=B.PRICE_USD_PER_DEVICE_HOUR,
+              flags=("--price-usd-per-hour",), help="USD per device-hour", url_key="price", widget="number")
+ELECTRICITY = Input(name="electricity_usd_per_kwh", label="Or electricity price (USD/kWh)",
+                    bound=B.ELECTRICITY_USD_PER_KWH, flags=("--electricity-usd-per-kwh",),
+                    help="cost from energy instead: USD per kWh", url_key="elec", widget="number",
+                    widget_help="Cost from energy instead of a price per device-hour")
+EMBODIED = Input(name="embodied", label="Embodied (manufacturing) CO₂e", flags=("--no-embodied",), action="store_false",
+                 default=None, help="leave out the devices' embodied (manufacturing) CO2e", url_key="embodied",
+                 widget="toggle",
+                 widget_help=f"The devices' manufacturing footprint, shared over a {gfmt(embodied.LIFETIME_YEARS)}-year "
+                             f"life ({gfmt(embodied.LIFETIME_RANGE_YEARS[0])}–{gfmt(embodied.LIFETIME_RANGE_YEARS[1])})")
+LIFETIME = Input(name="lifetime_years", bound=B.LIFETIME_YEARS, flags=("--lifetime-years",),
+                 help="devices' service life over which their manufacturing is shared (default "
+                      f"{gfmt(embodied.LIFETIME_YEARS)}, range {gfmt(embodied.LIFETIME_RANGE_YEARS[0])}–"
+                      f"{gfmt(embodied.LIFETIME_RANGE_YEARS[1])}; accepts {B.LIFETIME_YEARS.describe()})")
+COOLING_INPUT = Input(name="cooling", label="Data-centre cooling (on-site water)", choices=tuple(COOLING),
+                      flags=("--cooling",), value="text",
+                      help=f"kind of data centre for on-site water (default: the profile's cooling, else "
+                           f"{DEFAULT_COOLING}: {gfmt(COOLING[DEFAULT_COOLING].wue_l_per_kwh)} L/kWh)",
+                      url_key="cooling", widget="select",
+                      widget_help="On-site water per kWh by kind of data centre (Li et al. 2023 and operators' reports); "
+                                  "off-site water: the grid's country where Li et al. give one, else the U.S. average "
+                                  f"{gfmt(EWIF_L_PER_KWH)} L/kWh")
+WUE = Input(name="wue_l_per_kwh", bound=B.WUE_L_PER_KWH, flags=("--wue",), help="on-site water, L per kWh of IT energy")
+EWIF = Input(name="ewif_l_per_kwh", bound=B.EWIF_L_PER_KWH, flags=("--ewif",),
+             help="off-site water of the electricity, L per kWh (default: the grid's country's, Li et al.'s Table 1, where "
+                  f"--region names one it has, else default {gfmt(EWIF_L_PER_KWH)}, the U.S. average)")
+MODEL = Input(name="model", flags=("--model",), value="text",
+              help="a catalog model for the shape (see `inference --help`), e.g. llama-2-7b")
+HEADS = Input(name="heads", bound=B.HEADS, flags=("--heads",), help=f"attention heads (default d_model ÷ {DEFAULT_HEAD_DIM})")
+MICRO_BATCH = Input(name="micro_batch", label="Micro-batch (sequences per device)", bound=B.MICRO_BATCH,
+                    flags=("--micro-batch",), help=f"sequences per device per step (default {DEFAULT_MICRO_BATCH})",
+                    url_key="micro_batch", widget="integer")
+SEQ_LEN = Input(name="seq_len", label="Sequence length (tokens)", bound=B.CONTEXT, flags=("--seq-len",),
+                help=f"sequence length in tokens (default {DEFAULT_SEQ_LEN}, or the architecture's --context, or a "
+                     "preset's own)", url_key="seq_len", widget="integer")
+ZERO = Input(name="zero", label="ZeRO stage (3 = FSDP)", choices=(0, 1, 2, 3), flags=("--zero",), value="zero_stage",
+             metavar="{0,1,2,3,fsdp}",
+             help="ZeRO stage: 1 shards optimizer states, 2 also gradients, 3 (= fsdp) also weights (default 0)",
+             url_key="zero", widget="select")
+ACTIVATION_RECOMPUTE = Input(name="activation_recompute", label="Activation recomputation (memory)", choices=RECOMPUTE,
+                             flags=("--activation-recompute",), value="text",
+                             help="activation recomputation (default none; full with --recompute)",
+                             url_key="act_recompute", widget="select")
+TP = Input(name="tp", label="Tensor parallel", bound=B.TENSOR_PARALLEL, flags=("--tp",), help="tensor-parallel degree (default 1)",
+           url_key="tp", widget="integer")
+PP = Input(name="pp", label="Pipeline stages", bound=B.PIPELINE_PARALLEL, flags=("--pp",), help="pipeline stages (default 1)",
+           url_key="pp", widget="integer")
+HARDWARE = Input(name="hardware", label="Hardware profile", flags=("--hardware",), value="text",
+                 help="profile id (see `profiles list`), a name of one profile ('NVIDIA A100 SXM4 80 GB', 'TPU v4') or "
+                      f"path to a profile .toml (default: the preset's, else {DEFAULT_HARDWARE})",
+                 url_key="hardware", widget="select",
+                 widget_help="Profile ids; see the Profiles & sources page. Empty: the preset's hardware.")
+
+TRAINING = table(FLOPS, PARAMS, TOKENS, RECOMPUTE_FLOPS, PRESET, LAYERS, D_MODEL, CONTEXT, VOCAB, FORWARD_FLOPS,
+                 EXAMPLES, EPOCHS, DEVICES, UTILIZATION, PRECISION, YEAR, HOURS, DEVICE_HOURS, POWER, PUE, GRID, REGION,
+                 CLOUD, PRICE, ELECTRICITY, EMBODIED, LIFETIME, COOLING_INPUT, WUE, EWIF, MODEL, HEADS, MICRO_BATCH,
+                 SEQ_LEN, ZERO, ACTIVATION_RECOMPUTE, TP, PP, HARDWARE)
+# `compare`: the workload and scenario of `estimate` (no training memory), on several profiles.
+COMPARE = table(*(TRAINING[n] for n in TRAINING if n not in ("model", "heads", "micro_batch", "seq_len", "zero",
+                                                                "activation_recompute", "tp", "pp", "hardware")),
+                HARDWARE.but(nargs="+", action="extend",  # repeated, each adds (CLI audit: the last one alone counted)
+                             help="profile ids, names or .toml files, each of one profile (default: every profile, "
+                                  "calibrated ones included; the reference points, the brain and AlphaGo, only when named)"))
+# The site's inputs, in the CLI's order: power, PUE, grid (intensity, country or cloud) and price.
+SITE_NAMES = ("power_w", "pue", "carbon_intensity_g_per_kwh", "region", "cloud", "price_usd_per_device_hour",
+              "electricity_usd_per_kwh")
+MEMORY_NAMES = ("micro_batch", "seq_len", "zero", "activation_recompute", "tp", "pp")
+
+# -- `scaling`: the setting every cost uses (`add_setting_args`) ---------------------------------------------------
+SETTING = table(DEVICES.but(help="devices (changes the time, not the energy or cost)"), PRECISION,
+                UTILIZATION.but(help=f"fraction of peak achieved, {B.UTILIZATION.describe()}"),
+                *(TRAINING[n] for n in SITE_NAMES))
+
+
+def setting_hardware(default: str | None, default_text: str | None) -> Input:
+    """The setting's hardware, with the default a command states (argparse's, or said in words)."""
+    return HARDWARE.but(help="profile id, name ('TPU v4') or .toml file" + (f" (default {default_text})" if default_text
+                                                                           else ""),
+                        default=default)
+
+
+# -- serving: `inference`, the Inference page -----------------------------------------------------------------------
+# Hardware that serves when none is given: an A100 80GB, the GPU of the measured serving runs (ML.ENERGY).
+INFERENCE_DEFAULT_HARDWARE = "a100-sxm-80gb"
+SERVING = table(
+    Input(name="model", label="Model", flags=MODEL.flags, value="text",
+          help="a catalog model, e.g. llama-3.1-8b (estimator/data/open_models.toml)", url_key="inf_model", widget="select",
+          widget_help="An open model from the catalog (its published config), or `custom`: give the parameters and, "
+                      "optionally, the shape"),
+    PARAMS.but(help="model parameters N (alone: the catalog's nearest shape is assumed)", url_key="inf_params",
+               widget_help=None),
+    LAYERS.but(label="Layers", url_key="inf_layers", widget="integer"),
+    D_MODEL.but(label="d_model", help="hidden size", url_key="inf_dmodel", widget="integer"),
+    HEADS.but(label="Attention heads", url_key="inf_heads", widget="integer"),
+    Input(name="kv_heads", label="KV heads", bound=B.HEADS, flags=("--kv-heads",),
+          help="key/value heads (default: as many as heads)", url_key="inf_kvheads", widget="integer",
+          widget_help="Fewer than the heads: grouped-query attention, a smaller KV cache"),
+    VOCAB.but(help="vocabulary (with an architecture and no --params: N adds vocab·d_model)"),
+    Input(name="tokens", label="Tokens generated in total", bound=B.SERVED_TOKENS, flags=TOKENS.flags, required=True,
+          help="output tokens to generate in total", url_key="inf_tokens", widget="number"),
+    Input(name="prompt_tokens", label="Prompt tokens per query", bound=B.PROMPT_TOKENS, flags=("--prompt-tokens",),
+          default=DEFAULT_PROMPT_TOKENS,
+          help=f"prompt tokens per query (default {gfmt(DEFAULT_PROMPT_TOKENS)}: ShareGPT's mean, vLLM paper)",
+          url_key="inf_prompt", widget="number", widget_help=f"Default: {QUERY_SOURCE}"),
+    Input(name="tokens_per_query", label="Output tokens per query", bound=B.TOKENS_PER_QUERY,
+          flags=("--tokens-per-query",), default=DEFAULT_TOKENS_PER_QUERY,
+          help=f"output tokens per query (default {gfmt(DEFAULT_TOKENS_PER_QUERY)}: ShareGPT's mean, vLLM paper)",
+          url_key="inf_tpq", widget="number", widget_help=f"Default: {QUERY_SOURCE}"),
+    Input(name="batch_size", label="Batch size", bound=B.BATCH, flags=("--batch-size",), value="count",
+          default=serving.DEFAULT_BATCH_SIZE, help="sequences decoded together (default %(default)g)",
+          url_key="inf_batch", widget="integer",
+          widget_help="Sequences decoded together: they share each weight read, each adds its KV cache"),
+    DEVICES.but(label="Devices (tensor parallel)", url_key="inf_devices", widget_help=None,
+                help="devices in tensor parallelism, a divisor of the attention heads (default: the fewest, a power of "
+                     "two where it divides the heads, that hold weights and KV cache)"),
+    Input(name="engine", label="Serving engine", choices=tuple(ENGINES), flags=("--engine",), value="text",
+          default=DEFAULT_ENGINE, url_key="inf_engine", widget="radio",
+          help="whose fitted engine costs: " + "; ".join(f"{k}, {v}" for k, v in ENGINES.items())
+               + " (default %(default)s: its energy is measured)",
+          widget_help="; ".join(f"{k}: {v}" for k, v in ENGINES.items()) + ". The online engine's energy is measured; "
+                      "the latency engine's time is fitted to published benchmarks, its energy is not checked "
+                      "(Accuracy page)."),
+    Input(name="bits", label="Bits per weight", choices=BITS, flags=("--bits",), value="int", default=serving.DEFAULT_BITS,
+          help="bits per weight (quantisation)", url_key="inf_bits", widget="radio",
+          widget_help="Quantisation: 8-bit uses the FP8/INT8 peak where the hardware has one"),
+    Input(name="kv_bits", label="Bits per KV-cache entry", choices=KV_BITS, flags=("--kv-bits",), value="int",
+          default=serving.DEFAULT_KV_BITS, help="bits per KV-cache entry", url_key="inf_kvbits", widget="radio",
+          widget_help="A quantised KV cache: fewer bytes read per step at large batch or context"),
+    Input(name="sparsity", label="Pruned fraction of weights", bound=B.SPARSITY, flags=("--sparsity",), default=0.0,
+          help=f"fraction of weights pruned, {B.SPARSITY.describe()}", url_key="inf_sparsity", widget="number"),
+    # the API's sparse_kernels is its opposite: dense kernels, where pruning saves nothing
+    Input(name="sparse_kernels", label="Dense kernels (pruning saves nothing)", flags=("--dense-kernels",),
+          dest="dense_kernels", action="store_true",
+          help="pruned weights are still read and multiplied (unstructured sparsity on dense hardware)",
+          url_key="inf_dense", widget="toggle"),
+    Input(name="student_params", label="Distilled student (parameters)", bound=B.PARAMS, flags=("--student-params",),
+          help="distillation: serve a student of this many parameters", url_key="inf_student", widget="number"),
+    Input(name="train_flops", bound=B.FLOPS, flags=("--train-flops",),
+          help="training FLOPs for the break-even (default 6·N·D, N the active parameters of a mixture of experts; D a "
+               f"catalog model's published training tokens, else {gfmt(scaling.CHINCHILLA_TOKENS_PER_PARAM)}·N)"),
+    Input(name="train_tokens", label="Training tokens (break-even)", bound=B.TOKENS, flags=("--train-tokens",),
+          help="training tokens D for the break-even (6·N·D)", url_key="inf_train", widget="number"),
+    setting_hardware(INFERENCE_DEFAULT_HARDWARE, INFERENCE_DEFAULT_HARDWARE).but(label="Hardware", url_key="inf_hw",
+                                                                                 widget_help=None),
+    UTILIZATION.but(help=f"fraction of peak in compute-bound phases (default {gfmt(COMPUTE_FRACTION)}; memory reads at "
+                         f"{gfmt(BANDWIDTH_FRACTION)} of the bandwidth)", label=None, url_key=None, widget=None),
+    POWER.but(help="average serving power per device in W (default: modelled from load)", url_key="inf_power",
+              widget_help="Empty: each device's power rises with its load, from idle towards the decode and prefill "
+                          "draws, fitted to the measured draw of the serving runs (ML.ENERGY)"),
+    PUE.but(url_key="inf_pue", widget_help="Multiplies the devices' energy (the J per output token shown is before PUE)"),
+    GRID.but(url_key="inf_grid"),
+    REGION.but(label=None, url_key=None, widget=None, widget_help=None),
+    CLOUD.but(label=None, url_key=None, widget=None),
+    PRICE.but(url_key="inf_price"),
+    ELECTRICITY.but(label=None, url_key=None, widget=None, widget_help=None),
+)
