@@ -34,8 +34,9 @@ from estimator.core.calibration.checks import (  # noqa: F401  the prediction ch
     utilization_at_size,
 )
 from estimator.core.hardware.base_profile import cpu_base_power_words, guess_base_profile, whole_server_price
-from estimator.core.hardware.profile import FITTED_BASIS, HardwareProfile
+from estimator.core.hardware.profile import HardwareProfile
 from estimator.core.hardware.reader import MAX_OVER_TDP, POWER_W_BOUNDS, profile_from_dict
+from estimator.core.hardware.writer import drop_none, profile_to_dict  # noqa: F401  (re-exported: the CLI and tests read them here)
 
 # How far a measurement may exceed the base profile's datasheet peak before it is taken for a
 # mistake (wrong --flops, or a base profile of other hardware) rather than a device a little
@@ -64,68 +65,6 @@ class Throughput:
     shape: tuple[int, int, int] | None = None
     reps: int | None = None
     seconds: float | None = None
-
-
-def profile_to_dict(p: HardwareProfile, snapshot: bool = False) -> dict:
-    """The TOML data of a profile (the inverse of ``profile_from_dict``, less ``source_file``).
-
-    ``snapshot=True`` writes fitted utilisation and power as the numbers they give now, so the
-    data stands alone (a calibrated profile): no reference to the fits."""
-    peaks: dict[str, Any] = dict(p.peak_flops_per_s)
-    if p.peak_range_flops_per_s is not None:
-        peaks["range"] = list(p.peak_range_flops_per_s)
-    peaks["source"] = p.peak_source
-    if p.power.fit_group and not snapshot:
-        power = {"tdp_w": p.power.tdp_w, "fit": p.power.fit_group, "source": p.power.tdp_source}
-        if p.power.fit_device:
-            power["measured_device"] = p.power.fit_device
-    else:
-        power = {"tdp_w": p.power.tdp_w, "average_w": p.power.average_w, "average_range_w": list(p.power.average_range_w),
-                 "includes_host": p.power.includes_host, "source": p.power.source}
-        if p.power.host_share_w:
-            power["host_share_w"] = p.power.host_share_w
-    u = p.utilization
-    if u.fitted and not snapshot:
-        utilization = {("prior_from" if u.borrowed else "family"): u.family,
-                       "basis": None if u.basis == FITTED_BASIS else u.basis}
-        if u.same_chip:
-            utilization["same_chip"] = True
-        if u.unlike_held_out:
-            utilization["unlike_held_out"] = u.unlike_held_out
-    else:
-        utilization = {"default": u.default, "range": list(u.range), "basis": u.basis or "fitted utilisation at 1e22 FLOPs",
-                       "source": u.source}
-    data = {
-        "id": p.id, "name": p.name, "kind": p.kind, "release_year": p.release_year,
-        "default_precision": p.default_precision, "notes": p.notes or None,
-        "peak_flops_per_s": peaks,
-        "memory": {"capacity_gb": p.memory_gb, "bandwidth_gb_per_s": p.memory_bandwidth_gb_per_s, "source": p.memory_source},
-        "interconnect": None if p.link_gb_per_s is None else {"link_gb_per_s": p.link_gb_per_s,
-                                                              "source": p.link_source},
-        "sparsity": {"structured_2_4": True, "source": p.sparse_source} if p.sparse_2_4 else None,
-        "power": power,
-        "utilization": utilization,
-        "price": {"usd_per_device_hour": p.price.usd_per_device_hour, "date": p.price.date or None,
-                  "basis": p.price.basis, "source": p.price.source},
-        "datacenter": {"pue": p.pue, "cooling": p.cooling, "source": p.pue_source},
-        # the base device's manufacturing footprint carries over: calibration measures speed and power
-        "embodied": None if p.embodied is None else {
-            "kg_co2e": p.embodied.kg_co2e, "basis": p.embodied.basis, "scope": p.embodied.scope,
-            "source": p.embodied.source,
-            "range_kg_co2e": None if p.embodied.range_kg_co2e is None else list(p.embodied.range_kg_co2e)},
-        "calibration": dict(p.calibration) if p.calibration else None,
-        "sources": dict(p.extra_sources) or None,
-    }
-    return drop_none(data)
-
-
-def drop_none(value):
-    """TOML has no null: leave unset fields out (recursively)."""
-    if isinstance(value, Mapping):
-        return {k: drop_none(v) for k, v in value.items() if v is not None}
-    if isinstance(value, (list, tuple)):
-        return [drop_none(v) for v in value if v is not None]
-    return value
 
 
 def slug(text: str) -> str:

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from estimator.core.base import bounds as B
 from estimator.core.base.errors import InputError
 from estimator.core.base.number_text import gfmt
-from estimator.core.hardware.fields import BANDWIDTH_GB_PER_S_BOUNDS, MAX_OVER_TDP
+from estimator.core.hardware.fields import MAX_OVER_TDP
+from estimator.core.hardware.schema import BANDWIDTH_GB_PER_S_BOUNDS
 
 
 @dataclass(frozen=True)
