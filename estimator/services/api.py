@@ -5,7 +5,7 @@ Loads profiles, presets and carbon data (edge) and calls the pure core.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -247,7 +247,7 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
     if defaulted:
         est = replace(est, notes=(f"no hardware given: the default, {profile.name} ({hardware})",) + est.notes)
     check_year_after_release(scenario, profile)
-    if memory is not None and not isinstance(memory, dict):
+    if memory is not None and (not isinstance(memory, Mapping) or not all(isinstance(k, str) for k in memory)):
         raise InputError("memory inputs must be a mapping of names to values")
     asked = any(x is not None for x in (memory or {}).values())
     try:
@@ -320,9 +320,13 @@ def compare(hardware_ids, **inputs) -> CompareReport:
     precision it lacks) is recorded in ``failures`` instead of failing the whole comparison. An
     unknown id or a broken profile file is bad input and raised; a profile named twice (the same
     id, or an id and its own file) is run once."""
-    if isinstance(hardware_ids, str) or not all(isinstance(h, str) for h in hardware_ids):
+    # None or 5 is the project's error, not a TypeError; a generator is read once
+    listed = None if isinstance(hardware_ids, (str, bytes, Mapping)) or not isinstance(hardware_ids, Iterable) \
+        else tuple(hardware_ids)
+    if listed is None or not all(isinstance(h, str) for h in listed):
         raise InputError(f"hardware must be a list of profile ids or files, got {repr(hardware_ids)[:40]}",
                          field="hardware")
+    hardware_ids = listed
     if not hardware_ids:
         raise InputError("hardware must name at least one profile to compare", field="hardware")
     seen: dict[str, tuple[str, str]] = {}  # profile id -> (as named, its file)

@@ -19,7 +19,7 @@ from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import S_PER_HOUR
 from estimator.core.serving import compression
 from estimator.core.serving.estimate import InferenceResult, InferenceScenario, inference
-from estimator.core.serving.step import DEFAULT_ENGINE
+from estimator.core.serving.step import DEFAULT_ENGINE, ENGINES
 from estimator.core.training.estimate import Estimate
 from estimator.core.training.fixed_energy import with_energy_fixed
 from estimator.core.workload.flops import dense_training_flops
@@ -308,6 +308,8 @@ def inference_report(*, hardware: str, tokens: float, params: float | None = Non
     training (on the same hardware, grid and price; training FLOPs = 6·N·D, with D the tokens given,
     else a catalog model's published ones, else 20·N). The model: a catalog id (``model``), an architecture, or ``params`` alone (the
     catalog's nearest shape, stated in the notes). ``engine``: whose fitted costs (``serving.ENGINES``)."""
+    if not isinstance(engine, str):  # a list is no engine, and no TypeError either (audit)
+        raise InputError(f"unknown engine {repr(engine)[:40]}: use one of {', '.join(ENGINES)}", field="engine")
     compression.check_train_inputs(train_flops, train_tokens)
     train_given = ("train_flops",) if train_flops is not None else ("train_tokens",) if train_tokens is not None else ()
     params, arch, arch_how = resolve_architecture(params=params, model=model, layers=layers, d_model=d_model,

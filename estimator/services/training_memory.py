@@ -6,8 +6,6 @@ neither the time nor the energy, so its inputs are not part of the Scenario.
 
 from __future__ import annotations
 
-from estimator.core.base import bounds as B
-from estimator.core.base import validation as v
 from estimator.core.base.errors import InputError
 from estimator.core.base.number_text import gfmt
 from estimator.core.hardware.profile import HardwareProfile
@@ -31,7 +29,8 @@ def training_memory(scenario: Scenario, profile: HardwareProfile, preset: Preset
     unknown = set(options) - set(MEMORY_KEYS)
     if unknown:
         raise InputError(f"unknown memory input(s): {', '.join(sorted(unknown))}")
-    o = {k: x for k, x in options.items() if x is not None}
+    # each input checked on its own first, whatever the device: the brain refuses a ZeRO stage of 7 as a GPU does
+    o = mem.check_inputs({k: x for k, x in options.items() if x is not None})
     if scenario.recompute and o.get("activation_recompute") not in (None, "full"):
         # 8·N·D counts full recomputation: memory under another recomputation would contradict it
         raise InputError(f"recomputation for the FLOPs (8·N·D) is full, but the activation recomputation for memory "
@@ -44,8 +43,9 @@ def training_memory(scenario: Scenario, profile: HardwareProfile, preset: Preset
             raise InputError("training memory needs the model: give the parameters, a catalog model or the architecture",
                              field=("params", "model", "layers"))
         return None
-    if not profile.memory_gb or profile.reference_point:
-        return None
+    no_memory = not profile.memory_gb or profile.reference_point
+    if no_memory and not o:
+        return None  # nothing asked of a device that states no memory
     own = preset.shape if preset and preset.shape and not shape_keys and params is not None else None
     if own and abs(params / (preset.inputs.get("params") or preset.model_params or params) - 1) > 1e-9:
         own = None  # another model's size than the preset's: the preset's shape no longer describes it
@@ -58,18 +58,13 @@ def training_memory(scenario: Scenario, profile: HardwareProfile, preset: Preset
         n, arch, how = resolve_architecture(params=params if "model" not in shape_keys else None, **shape_keys)
     if "model" in shape_keys:
         _check_model_matches(scenario, preset, shape_keys["model"], n)
-    zero = o.get("zero", 0)
-    if isinstance(zero, str):
-        zero = 3 if zero.lower() == "fsdp" else zero
-    try:
-        zero = int(zero) if not isinstance(zero, bool) and float(zero) == int(float(zero)) else zero
-    except (TypeError, ValueError):
-        raise InputError(f"ZeRO stage must be 0, 1, 2, 3 or fsdp, got {str(zero)[:20]!r}") from None
-    recompute = o.get("activation_recompute") or ("full" if scenario.recompute else "none")
-    tp, pp = (int(v.require_number_in(label, o.get(k, 1), bound, field=k)) for k, label, bound in
-              (("tp", "tensor-parallel degree", B.TENSOR_PARALLEL), ("pp", "pipeline stages", B.PIPELINE_PARALLEL)))
+    recompute = o.get("activation_recompute", "full" if scenario.recompute else "none")
     shape = mem.Shape(n, arch.layers, arch.d_model, arch.heads, how)
-    return mem.training_memory(shape, mem.Strategy(zero, recompute, tp, pp), int(scenario.devices), profile.memory_gb,
+    strategy = mem.Strategy(o.get("zero", 0), recompute, o.get("tp", 1), o.get("pp", 1))
+    if no_memory:  # the run's own checks still hold (a tensor-parallel degree that splits no heads), as on a GPU
+        mem.check_run(shape, strategy, int(scenario.devices), o.get("seq_len"), o.get("micro_batch"))
+        return None
+    return mem.training_memory(shape, strategy, int(scenario.devices), profile.memory_gb,
                                profile.name, precision, o.get("seq_len"), o.get("micro_batch"), how)
 
 

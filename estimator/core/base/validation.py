@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import math
 import numbers
+from decimal import Decimal
 
 import numpy as np
 
@@ -56,7 +57,7 @@ def _as_array(name, value) -> np.ndarray:
     """A float array of ``value`` (one number or an array of them), or InputError."""
     if isinstance(value, (str, bytes)):
         raise InputError(f"{name} must be a number, got text {str(value)[:40]!r}")
-    if isinstance(value, bool) or value is None:
+    if isinstance(value, (bool, np.bool_)) or value is None:
         raise InputError(f"{name} must be a number, got {value!r}")
     try:
         arr = np.asarray(value, dtype=float)
@@ -65,10 +66,32 @@ def _as_array(name, value) -> np.ndarray:
     return arr
 
 
+def is_real_number(value) -> bool:
+    """A real number of any type (int, float, a numpy scalar, a Fraction, a Decimal), not a bool: a True
+    given for a count is a mistake, not 1."""
+    return (isinstance(value, (numbers.Real, Decimal)) or (isinstance(value, np.number) and np.isrealobj(value))) \
+        and not isinstance(value, (bool, np.bool_))
+
+
+def plain_number(value):
+    """``value`` as the arithmetic and the text take it: a real number of another type than int or float (a
+    Fraction, a Decimal, a numpy scalar) as a float (a whole numpy integer as an int); anything else as it
+    is, for the checks to refuse by name (audit: a Fraction of parameters was a TypeError while formatting)."""
+    if type(value) in (int, float) or not is_real_number(value):
+        return value
+    if isinstance(value, (numbers.Integral, np.integer)):
+        return int(value)
+    try:
+        return float(value)
+    except (OverflowError, ValueError, TypeError):  # beyond a float: the bound checks refuse it as it is
+        return value
+
+
 @_names_field
 def as_number(name, value) -> float:
-    """One real number (an int, float or numpy scalar), as a float; InputError otherwise."""
-    if isinstance(value, bool) or not isinstance(value, (numbers.Real, np.number)):
+    """One real number (``is_real_number``: an int, float, numpy scalar, Fraction or Decimal), as a float;
+    InputError otherwise."""
+    if not is_real_number(value):
         raise InputError(f"{name} must be a number, got {repr(value)[:40]}")
     try:
         return float(value)

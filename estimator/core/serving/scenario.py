@@ -59,6 +59,11 @@ def check_scenario(s: InferenceScenario, profile: HardwareProfile) -> None:
     """Refuse a scenario outside its inputs' bounds, or one the profile cannot serve (no memory or bandwidth)."""
     if not isinstance(s, InferenceScenario):
         raise InputError(f"expected an InferenceScenario, got {type(s).__name__}")
+    if not isinstance(profile, HardwareProfile):  # the project's error, not an AttributeError (audit)
+        raise InputError(f"expected a HardwareProfile, got {type(profile).__name__}: load one with "
+                         "estimator.load_profile (an id, a name or a profile file)", field="hardware")
+    if not isinstance(s.sparse_kernels, bool):  # not taken by truthiness: "no" is not True (audit)
+        raise InputError(f"sparse kernels must be true or false, got {repr(s.sparse_kernels)[:40]}", field="sparse_kernels")
     v.require_number_in("parameters", s.params, B.PARAMS, field="params")
     v.require_number_in("tokens", s.tokens, B.SERVED_TOKENS)
     v.require_number_in("tokens per query", s.tokens_per_query, B.TOKENS_PER_QUERY, field="tokens_per_query")

@@ -78,6 +78,11 @@ class Ranges:
 
 def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
     """Estimate time, device-hours, energy, CO₂e and cost of a scenario on a profile."""
+    if not isinstance(scenario, Scenario):  # the project's error, not an AttributeError deep inside (audit)
+        raise InputError(f"expected a Scenario, got {type(scenario).__name__}")
+    if not isinstance(profile, HardwareProfile):
+        raise InputError(f"expected a HardwareProfile, got {type(profile).__name__}: load one with "
+                         "estimator.load_profile (an id, a name or a profile file)", field="hardware")
     s = scenario
     w = resolve_workload(s, profile)
     t = time_basis(s, profile, w)

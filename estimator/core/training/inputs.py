@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from estimator.core.base import bounds as B
-from estimator.core.base.errors import InputError
+from estimator.core.base.errors import InputError, quoted
 from estimator.core.base.number_text import gfmt
 from estimator.core.hardware.limits import require_power_for_kind
-from estimator.core.hardware.profile import HardwareProfile
+from estimator.core.hardware.profile import PRECISIONS, HardwareProfile
 from estimator.core.training.result import Assumption
 from estimator.core.training.utilization_choice import UtilizationChoice, utilization_for
 from estimator.core.workload.flops import (
@@ -128,7 +128,10 @@ def resolve_workload(s: Scenario, profile: HardwareProfile) -> Workload:
         # not a thought experiment but a contradiction: a device cannot do a fraction of an operation
         raise InputError(f"{gfmt(flops, 3)} FLOPs on {devices:,} devices is less than one operation per device: give more "
                          "FLOPs or fewer devices", field=("flops", "devices"))
-    precision = s.precision or profile.default_precision
+    # an empty precision is no precision, not the profile's default (audit: precision='' ran at bf16)
+    precision = profile.default_precision if s.precision is None else s.precision
+    if precision not in PRECISIONS:  # the words of track()'s check, and the CLI's choices
+        raise InputError(f"precision must be one of {', '.join(PRECISIONS)}, got {quoted(precision)}", field="precision")
     if precision not in profile.peak_flops_per_s:
         raise InputError(f"{profile.id} has no peak for precision '{precision}'; it has: {', '.join(profile.peak_flops_per_s)}",
                          field="precision")

@@ -160,6 +160,65 @@ def check_strategy(st: Strategy, shape: Shape) -> None:
         raise InputError(f"{st.pp} pipeline stages is more than the {shape.layers} layers", field="pp")
 
 
+# ZeRO's stages as a user gives them: a number, or "fsdp" (PyTorch FSDP's full sharding = stage 3), as the CLI's --zero.
+ZERO_TEXT = {**{str(stage): stage for stage in ZERO_STAGES}, "fsdp": 3}
+# Each numeric memory input, how people call it, its bound (estimator/core/base/bounds.py): the words of the
+# checks below and of ``resolve_architecture``'s (the CLI, the app and the Python API refuse the same inputs).
+MEMORY_NUMBERS = {"micro_batch": ("micro-batch", B.MICRO_BATCH), "seq_len": ("sequence length", B.CONTEXT),
+                  "tp": ("tensor-parallel degree", B.TENSOR_PARALLEL), "pp": ("pipeline stages", B.PIPELINE_PARALLEL),
+                  "layers": ("layers", B.LAYERS), "d_model": ("d_model", B.D_MODEL),
+                  "heads": ("attention heads", B.HEADS), "vocab": ("vocabulary", B.VOCAB)}
+
+
+def zero_stage(given) -> int:
+    """A ZeRO stage as given (0–3 as a number or its digit, or "fsdp" = 3) as an int; InputError otherwise (a
+    bool, 1.5, infinity, bytes)."""
+    stage = ZERO_TEXT.get(given.strip().lower()) if isinstance(given, str) else given
+    if v.is_real_number(stage) and v.plain_number(stage) in ZERO_STAGES:
+        return int(v.plain_number(stage))
+    raise InputError(f"ZeRO stage must be {', '.join(map(str, ZERO_STAGES))} or fsdp, got {repr(given)[:40]}",
+                     field="zero")
+
+
+def check_inputs(given: dict) -> dict:
+    """The training-memory inputs a user gives (``MEMORY_INPUTS``, None left out), each checked on its own, before
+    any profile or model is known: so a device that states no memory (the brain, AlphaGo) refuses what a GPU refuses
+    (audit: ``--hardware brain --tp -5`` echoed -5). Returns them as the model takes them: the ZeRO stage an int,
+    the counts ints, the model's id text; InputError naming the input otherwise."""
+    out = dict(given)
+    if "zero" in out:
+        out["zero"] = zero_stage(out["zero"])
+    if "activation_recompute" in out and out["activation_recompute"] not in RECOMPUTE:
+        raise InputError(f"activation recomputation must be one of {', '.join(RECOMPUTE)}, got "
+                         f"{repr(out['activation_recompute'])[:40]}", field="activation_recompute")
+    if "model" in out and (not isinstance(out["model"], str) or not out["model"].strip()):
+        raise InputError(f"model must be a catalog model's id (text), got {repr(out['model'])[:40]}", field="model")
+    for key, (label, bound) in MEMORY_NUMBERS.items():
+        if key in out:
+            out[key] = v.require_whole(label, out[key], bound, field=key)
+    return out
+
+
+def check_run(shape: Shape, strategy: Strategy, devices, seq_len: float | None = None,
+              micro_batch: float | None = None) -> tuple[int, int, int]:
+    """A run's shape and strategy that can go together, whatever the device's memory: (sequence length,
+    micro-batch, devices) as whole numbers, the defaults for those not given; InputError otherwise."""
+    v.require_number_in("parameters", shape.params, B.PARAMS)
+    v.require_number_in("layers", shape.layers, B.LAYERS)
+    v.require_number_in("d_model", shape.d_model, B.D_MODEL)
+    v.require_number_in("attention heads", shape.heads, B.D_MODEL)
+    check_strategy(strategy, shape)
+    s = v.require_whole("sequence length", DEFAULT_SEQ_LEN if seq_len is None else seq_len, B.CONTEXT, field="seq_len")
+    b = v.require_whole("micro-batch", DEFAULT_MICRO_BATCH if micro_batch is None else micro_batch, B.MICRO_BATCH,
+                        field="micro_batch")
+    n = v.require_whole("devices", devices, B.DEVICES)
+    model_parallel = strategy.tp * strategy.pp
+    if n < model_parallel:
+        raise InputError(f"tensor × pipeline parallel = {model_parallel} needs at least {model_parallel} devices, "
+                         f"got {n}", field=("tp", "pp", "devices"))
+    return s, b, n
+
+
 def per_device(shape: Shape, st: Strategy, dp: int, seq_len: float, micro_batch: float,
                precision: str) -> Breakdown:
     """Memory on one device with ``dp`` data-parallel replicas (the first pipeline stage, which
@@ -279,21 +338,9 @@ def training_memory(shape: Shape, strategy: Strategy, devices: int, capacity_gb:
                     precision: str, seq_len: float | None = None, micro_batch: float | None = None,
                     how: str = "") -> TrainingMemory:
     """Memory per device of a run on ``devices`` devices, and the fewest devices that hold it."""
-    v.require_number_in("parameters", shape.params, B.PARAMS)
-    v.require_number_in("layers", shape.layers, B.LAYERS)
-    v.require_number_in("d_model", shape.d_model, B.D_MODEL)
-    v.require_number_in("attention heads", shape.heads, B.D_MODEL)
-    check_strategy(strategy, shape)
-    s = v.require_whole("sequence length", DEFAULT_SEQ_LEN if seq_len is None else seq_len, B.CONTEXT, field="seq_len")
-    b = v.require_whole("micro-batch", DEFAULT_MICRO_BATCH if micro_batch is None else micro_batch, B.MICRO_BATCH,
-                        field="micro_batch")
-    n = v.require_whole("devices", devices, B.DEVICES)
+    s, b, n = check_run(shape, strategy, devices, seq_len, micro_batch)
     cap = v.require_number_in("device memory (GB)", capacity_gb, B.MEMORY_GB)
-    model_parallel = strategy.tp * strategy.pp
-    if n < model_parallel:
-        raise InputError(f"tensor × pipeline parallel = {model_parallel} needs at least {model_parallel} devices, "
-                         f"got {n}", field=("tp", "pp", "devices"))
-    dp = n // model_parallel
+    dp = n // (strategy.tp * strategy.pp)
     return TrainingMemory(shape, strategy, n, dp, s, b, precision, per_device(shape, strategy, dp, s, b, precision),
                           cap, device_name, min_devices(shape, strategy, cap, s, b, precision),
                           *(fewest(shape, cap, s, b, precision) or (None, None)), how)

@@ -12,6 +12,8 @@ from estimator.core.base import bounds as B
 from estimator.core.base import validation as v
 from estimator.core.base.errors import InputError
 
+_AS_GIVEN = frozenset((int, float, str, bool, tuple, type(None)))  # the types a scenario's field keeps as they are
+
 
 @dataclass(frozen=True, kw_only=True)
 class Site:
@@ -27,6 +29,13 @@ class Site:
     grid_country: str | None = None  # ISO-3 country of that grid, when a region or cloud names it (for water)
     price_usd_per_device_hour: float | None = field(default=None, metadata={"per_device": True})
     electricity_usd_per_kwh: float | None = None
+
+    def __post_init__(self):
+        # a number of any real type (a Fraction, a Decimal, a numpy scalar) as a float, as the arithmetic and the
+        # text take it (audit: a Fraction of parameters was a TypeError while formatting); the checks refuse the rest
+        for name, value in self.__dict__.items():
+            if type(value) not in _AS_GIVEN:
+                self.__dict__[name] = v.plain_number(value)  # a value replaced, no key added: the loop holds
 
 
 SITE_FIELDS = tuple(f.name for f in fields(Site))

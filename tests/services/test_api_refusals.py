@@ -1,0 +1,227 @@
+"""The Python API refuses every bad input the CLI refuses, with the project's exceptions and the CLI's words
+(audit with generated bad inputs: the CLI and the app held, the API and the memory inputs did not).
+
+- the training-memory inputs are checked whatever the device: the brain and AlphaGo, which state no memory,
+  refuse what a GPU refuses, in the same words;
+- the memory mapping: an infinite, bytes or empty ZeRO stage or recomputation is an InputError;
+- an empty or unknown precision, a non-bool ``sparse_kernels``, an engine that is no text;
+- wrong types (``compare(None)``, the core ``estimate(scenario, None)``, ``inference(s, None, fit)``);
+- numbers of any real type (a Fraction, a Decimal, numpy scalars) are numbers, and give the float's estimate.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import math
+from decimal import Decimal
+from fractions import Fraction
+
+import numpy as np
+import pytest
+
+from estimator.cli.main import main
+from estimator.core.base.errors import InputError
+from estimator.core.hardware.profile import PRECISIONS
+from estimator.core.serving.estimate import InferenceScenario, inference
+from estimator.core.training.estimate import estimate as core_estimate
+from estimator.core.workload.scenario import Scenario
+from estimator.io.datafiles import default_profiles
+from estimator.io.serving_data import load_serving_fit
+from estimator.report.export import to_json
+from estimator.services import api, limits
+from estimator.services.model_shape import resolve_architecture
+
+WORKLOAD = dict(params=7e9, tokens=1e12)
+NO_MEMORY = ("brain", "alphago-2016")  # profiles that state no memory (a reference point, a whole system)
+HARDWARE = ("h100-sxm",) + NO_MEMORY
+
+
+def cli(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(list(argv))
+    return code, out.getvalue(), err.getvalue()
+
+
+def refusal(hardware: str, memory: dict, **inputs) -> InputError:
+    with pytest.raises(InputError) as exc:
+        api.run(hardware=hardware, memory=memory, **{**WORKLOAD, **inputs})
+    return exc.value
+
+
+# Memory mistakes the library refuses (the CLI passes the number on): the input, its CLI flags, the field named.
+NUMBER_MISTAKES = [
+    ({"tp": -5}, ["--tp", "-5"], "tp"),
+    ({"tp": math.nan}, ["--tp", "nan"], "tp"),
+    ({"tp": math.inf}, ["--tp", "inf"], "tp"),
+    ({"pp": 3.5}, ["--pp", "3.5"], "pp"),
+    ({"seq_len": -1}, ["--seq-len", "-1"], "seq_len"),
+    ({"micro_batch": 0.5}, ["--micro-batch", "0.5"], "micro_batch"),
+    ({"tp": 3}, ["--tp", "3"], "tp"),                # divides none of the 32 heads of the assumed shape
+    ({"heads": -1}, ["--heads", "-1"], "heads"),
+]
+
+
+@pytest.mark.parametrize("memory, flags, field", NUMBER_MISTAKES, ids=lambda x: str(x) if isinstance(x, dict) else "")
+def test_a_memory_input_is_refused_on_a_device_that_states_no_memory_as_on_a_gpu(memory, flags, field):
+    errors = {h: refusal(h, memory) for h in HARDWARE}
+    assert len({str(e) for e in errors.values()}) == 1, errors  # the same words on the brain, AlphaGo and a GPU
+    assert all(e.field == field for e in errors.values())
+    message = str(errors["h100-sxm"])
+    for hardware in HARDWARE:  # the CLI: exit 2, one line, nothing echoed (audit: the brain echoed --tp -5)
+        code, out, err = cli("estimate", "--hardware", hardware, "--params", "7e9", "--tokens", "1e12", *flags,
+                             "--format", "json")
+        assert (code, out) == (2, "")
+        assert err.count("\n") == 1 and err.startswith(f"error: {message} (--")
+
+
+def test_devices_fewer_than_the_model_parallel_ranks_are_refused_on_every_device():
+    errors = {h: refusal(h, {"tp": 4}, devices=2) for h in HARDWARE}
+    assert {str(e) for e in errors.values()} == {"tensor × pipeline parallel = 4 needs at least 4 devices, got 2"}
+
+
+# Mistakes the CLI's choices refuse before the library: the API says the same choices in neutral words.
+CHOICE_MISTAKES = [
+    ({"zero": math.inf}, "ZeRO stage must be 0, 1, 2, 3 or fsdp, got inf", ["--zero", "inf"]),
+    ({"zero": 7}, "ZeRO stage must be 0, 1, 2, 3 or fsdp, got 7", ["--zero", "7"]),
+    ({"zero": b"1"}, "ZeRO stage must be 0, 1, 2, 3 or fsdp, got b'1'", None),
+    ({"zero": True}, "ZeRO stage must be 0, 1, 2, 3 or fsdp, got True", None),
+    ({"zero": 1.5}, "ZeRO stage must be 0, 1, 2, 3 or fsdp, got 1.5", ["--zero", "1.5"]),
+    ({"zero": ""}, "ZeRO stage must be 0, 1, 2, 3 or fsdp, got ''", ["--zero", ""]),
+    ({"activation_recompute": ""}, "activation recomputation must be one of none, selective, full, got ''",
+     ["--activation-recompute", ""]),
+    ({"activation_recompute": "some"}, "activation recomputation must be one of none, selective, full, got 'some'",
+     ["--activation-recompute", "some"]),
+    ({"activation_recompute": 5}, "activation recomputation must be one of none, selective, full, got 5", None),
+]
+
+
+@pytest.mark.parametrize("memory, message, flags", CHOICE_MISTAKES, ids=lambda x: str(x) if isinstance(x, dict) else "")
+def test_a_zero_stage_or_recomputation_that_is_no_choice_is_an_input_error(memory, message, flags):
+    for hardware in HARDWARE:  # was an OverflowError (inf), or taken (b'1', '') on any device
+        error = refusal(hardware, memory)
+        assert str(error) == message
+        assert error.field == next(iter(memory))
+    if flags is not None:  # the CLI lists the same choices
+        code, out, err = cli("estimate", "--hardware", "brain", "--params", "7e9", "--tokens", "1e12", *flags)
+        assert (code, out) == (2, "") and err.count("\n") == 1
+        choices = message.split(" must be ")[1].split(", got")[0].replace(" or ", ", ").replace("one of ", "")
+        # (argparse lists the stages as numbers: "fsdp", which both take, is in the CLI's usage line, not its error)
+        assert all(c in err for c in choices.split(", ") if c != "fsdp")
+
+
+def test_good_memory_inputs_on_a_device_without_memory_change_nothing():
+    plain = api.run(hardware="brain", devices=8, **WORKLOAD)
+    for memory in ({"zero": "fsdp"}, {"zero": 2.0}, {"zero": Fraction(3)}, {"tp": 2, "pp": 2},
+                   {"activation_recompute": "selective", "seq_len": 4096, "micro_batch": np.int64(2)}):
+        r = api.run(hardware="brain", devices=8, memory=memory, **WORKLOAD)
+        assert r.estimate.memory is None and r.estimate == plain.estimate
+
+
+def test_the_memory_inputs_must_be_a_mapping_of_names():
+    for memory in ([("tp", 2)], {1: 2}, "tp=2"):
+        with pytest.raises(InputError, match="memory inputs must be a mapping of names to values"):
+            api.run(hardware="h100-sxm", memory=memory, **WORKLOAD)
+
+
+@pytest.mark.parametrize("precision", ["", " ", "bogus", "BF16"])
+def test_an_empty_or_unknown_precision_is_refused_not_taken_for_the_default(precision):
+    with pytest.raises(InputError) as exc:
+        api.run(hardware="h100-sxm", precision=precision, **WORKLOAD)  # '' ran at bf16
+    assert str(exc.value) == f"precision must be one of {', '.join(PRECISIONS)}, got '{precision}'"
+    assert exc.value.field == "precision"
+    code, out, err = cli("estimate", "--hardware", "h100-sxm", "--params", "7e9", "--tokens", "1e12",
+                         "--precision", precision)
+    assert (code, out) == (2, "") and all(f"'{p}'" in err for p in PRECISIONS)  # the same choices
+
+
+def test_a_precision_the_profile_lacks_is_still_named_with_the_profiles_own():
+    with pytest.raises(InputError, match="v100-sxm2 has no peak for precision 'fp8'"):
+        api.run(hardware="v100-sxm2", precision="fp8", **WORKLOAD)
+
+
+@pytest.mark.parametrize("hardware_ids", [None, 5, "h100-sxm", b"h100-sxm", {"h100-sxm": 1}, [None], ["h100-sxm", 5]])
+def test_compare_refuses_what_is_no_list_of_profiles_in_the_projects_words(hardware_ids):
+    with pytest.raises(InputError, match="hardware must be a list of profile ids or files, got") as exc:
+        api.compare(hardware_ids, flops=1e23)  # None and 5 were TypeErrors
+    assert exc.value.field == "hardware"
+
+
+def test_compare_reads_a_generator_of_ids_once():
+    report = api.compare((h for h in ("h100-sxm", "a100-sxm-80gb")), flops=1e23)
+    assert [r.profile.id for r in report.results] == ["h100-sxm", "a100-sxm-80gb"]  # was an empty comparison
+
+
+def test_the_core_estimate_and_inference_check_what_they_are_given():
+    profile = default_profiles().get("h100-sxm")
+    for scenario, prof, words in ((Scenario(flops=1e23), None, "expected a HardwareProfile, got NoneType"),
+                                  (Scenario(flops=1e23), "h100-sxm", "expected a HardwareProfile, got str"),
+                                  (None, profile, "expected a Scenario, got NoneType")):
+        with pytest.raises(InputError, match=words):
+            core_estimate(scenario, prof)  # None as the profile was an AttributeError
+    params, arch, _ = resolve_architecture(params=7e9)
+    with pytest.raises(InputError, match="expected a HardwareProfile, got NoneType"):
+        inference(InferenceScenario(params=params, tokens=1e9, architecture=arch), None, load_serving_fit())
+
+
+SERVE = dict(hardware="a100-sxm-80gb", params=7e9, tokens=1e9)
+
+
+@pytest.mark.parametrize("given", ["no", "", 1, 0, None.__class__, [True]])
+def test_sparse_kernels_must_be_a_bool_not_a_truthy_value(given):
+    with pytest.raises(InputError, match="sparse kernels must be true or false, got") as exc:
+        limits.inference_report(sparse_kernels=given, sparsity=0.5, **SERVE)  # "no" was taken as True
+    assert exc.value.field == "sparse_kernels"
+
+
+def test_sparse_kernels_as_a_bool_sets_whether_pruning_saves():
+    sparse = limits.inference_report(sparse_kernels=True, sparsity=0.5, **SERVE).result
+    dense = limits.inference_report(sparse_kernels=False, sparsity=0.5, **SERVE).result
+    assert dense.energy_kwh > sparse.energy_kwh
+
+
+@pytest.mark.parametrize("engine", [[1], 5, b"online", None])
+def test_an_engine_that_is_no_name_is_refused_as_an_unknown_one(engine):
+    with pytest.raises(InputError, match=r"unknown engine .*: use one of online, latency") as exc:
+        limits.inference_report(engine=engine, **SERVE)  # [1] was a TypeError (unhashable)
+    assert exc.value.field == "engine"
+    code, out, err = cli("inference", "--hardware", "a100-sxm-80gb", "--params", "7e9", "--tokens", "1e9",
+                         "--engine", "nope")
+    assert code == 2 and "'online'" in err and "'latency'" in err
+
+
+# A real number of another type than float: the estimate of the same float (a Fraction was a TypeError while
+# formatting; a Decimal was "must be a number").
+REAL_TYPES = [Fraction, Decimal, np.float32, np.float64, np.int64]
+
+
+@pytest.mark.parametrize("kind", REAL_TYPES, ids=lambda k: k.__name__)
+@pytest.mark.parametrize("key, value, base", [("params", 7_000_000_000, dict(tokens=1e12)),
+                                              ("tokens", 1_000_000_000_000, dict(params=7e9)),
+                                              ("power_w", 500, dict(params=7e9, tokens=1e12)),
+                                              ("device_hours", 500_000, dict(flops=1e23))])
+def test_a_number_of_any_real_type_gives_the_floats_estimate(kind, key, value, base):
+    given = api.run(hardware="h100-sxm", **base, **{key: kind(value)})
+    as_float = api.run(hardware="h100-sxm", **base, **{key: float(kind(value))})  # a float32 of 1e12 is not 1e12
+    assert given.estimate == as_float.estimate
+    assert type(getattr(given.scenario, key)) in (int, float)
+    assert to_json(given.estimate, scenario={key: getattr(given.scenario, key)})  # printable, as JSON
+
+
+def test_a_fraction_is_a_number_for_serving_too():
+    r = limits.inference_report(hardware="a100-sxm-80gb", params=Fraction(7 * 10**9), tokens=Fraction(10**9))
+    assert r.result == limits.inference_report(**SERVE).result
+    json.dumps(r.to_dict(), default=str)
+
+
+@pytest.mark.parametrize("value, words", [(True, "parameters must be a number, got True"),
+                                          (np.bool_(True), "parameters must be a number, got"),
+                                          (Fraction(10**400), "parameters must be a finite number"),
+                                          (Decimal("NaN"), "parameters must be a finite number, got NaN"),
+                                          (complex(7e9), "parameters must be a number, got (7000000000+0j)")])
+def test_a_bool_or_a_number_past_a_float_is_still_refused(value, words):
+    with pytest.raises(InputError, match=words.replace("(", r"\(").replace(")", r"\)").replace("+", r"\+")) as exc:
+        api.run(hardware="h100-sxm", params=value, tokens=1e12)
+    assert exc.value.field == "params"
