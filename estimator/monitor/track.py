@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from estimator.core.base import bounds as B
-from estimator.core.base.errors import DataFileError, EstimatorError, InputError
+from estimator.core.base.errors import DataFileError, EstimatorError, InputError, MeasurementError
 from estimator.core.base.validation import require_number_in
 from estimator.core.base.validation import require_whole as _whole
 from estimator.core.calibration import step_times as steps_mod
@@ -108,7 +108,7 @@ class Run:
         setup.check_profile_backend(self.profile_path, self._backend_choice, self.flops_per_step)
         self.print_report = bool(print_report)
         self._stream = setup.text_stream(stream)
-        self._clock = clock
+        self._clock = setup.clock_choice(clock)
         self.failures: list[str] = []
         self.notes: list[str] = []
         self._history: list[dict] = []
@@ -148,8 +148,14 @@ class Run:
                                       self._pue_given, self._hardware_how)
         from estimator.monitor import calibration_run  # noqa: F401  imported now, not at the first report
         self._energy.open()  # before the clock starts
+        try:
+            t0 = setup.clock_reading(self._clock())
+        except BaseException:  # a clock that gives no time (or fails): what the start opened is closed, not started
+            self._energy.close(0)
+            self._close_marker()
+            raise
         self._status = "running"
-        self._t0 = self._clock()
+        self._t0 = t0
         self._base = self._t0            # the run's clock: wall time less the time spent in our own work
         self._last_now = self._t0
         self._times = array("d", [0.0])  # the run's clock at steps 0, stride, 2·stride, …
@@ -169,15 +175,20 @@ class Run:
     def step(self) -> None:
         """Mark the end of one training step (call it once per step, after the step's work)."""
         now = self._clock()
-        t = now - self._base
-        n = self._n = self._n + 1
-        if n == self._keep_at:
-            self._times.append(t)
-            self._keep_at += self._stride
-            if len(self._times) > MAX_KEPT:
-                self._compact()
+        try:  # no cost unless it fails (Python 3.11's exceptions): a clock that returns no number
+            t = now - self._base
+            due = t >= self._next_event_t
+            n = self._n = self._n + 1
+            if n == self._keep_at:
+                self._times.append(t)
+                self._keep_at += self._stride
+                if len(self._times) > MAX_KEPT:
+                    self._compact()
+        except TypeError:
+            raise MeasurementError(f"the clock returned {repr(now)[:40]}, not the time in seconds as a number: the "
+                                   "step times cannot be read") from None
         self._last_now = now
-        if t >= self._next_event_t or n == self._next_report:
+        if due or n == self._next_report:
             self._event(now)
 
     def predict(self) -> Prediction:
@@ -191,6 +202,7 @@ class Run:
     def save_report(self, path: str | os.PathLike) -> Path:
         """Write the JSON report atomically (the Calibrate page of the app loads it), in a folder that exists."""
         from estimator.io.calibration_io import write_text_atomic
+        setup.file_path("path", path)
         if not Path(path).parent.is_dir():  # a missing folder is never made unasked (track audit)
             raise DataFileError(f"cannot write {path}: the folder {Path(path).parent} does not exist")
         return write_text_atomic(path, json.dumps(self.report_dict(), indent=1, allow_nan=False) + "\n")
@@ -213,6 +225,8 @@ class Run:
         an existing file only if it holds the same profile id, or with ``force``.
         """
         from estimator.monitor.track_profile import write_calibrated_profile
+        if path is not None:
+            setup.file_path("path", path)
         times = self._step_times()
         return write_calibrated_profile(
             path, profile=self.profile, hardware_how=self._hardware_how, settings=self.settings, times=times,
@@ -227,13 +241,19 @@ class Run:
         self._status = "stopped" if exc is None else (
             "interrupted" if isinstance(exc, KeyboardInterrupt) else f"failed ({type(exc).__name__})")
         self.step = self._step_after_stop
+        problem = setup.clock_problem(self._times, self._t0, self._last_now)
+        if problem is not None:  # no step time can be read: no report, no profile; said, never an IndexError (audit)
+            self._marker_write({"event": "end", "status": self._status, "report": None})
+            self._close_marker()
+            if exc is None:
+                raise MeasurementError(problem)
+            self._say(f"estimator.monitor.track: {problem}")  # the training's own exception goes on up
+            return
         p = self._prediction()
         self._add_history(p)
         doc = self.report_dict(p)
         self._marker_write({"event": "end", "status": self._status, "report": doc})
-        if self._marker is not None:
-            self._guard_file("closing the marker file", self._marker.close)
-            self._marker = None
+        self._close_marker()
         if self.report_path is not None:
             self._guard_file(f"writing the report {self.report_path}", lambda: self.save_report(self.report_path))
         if self.profile_path is not None and exc is None:
@@ -288,6 +308,9 @@ class Run:
     def _step_times(self) -> steps_mod.StepTimes | None:
         if self._status == "not started":
             return None
+        problem = setup.clock_problem(self._times, self._t0, self._last_now)
+        if problem is not None:
+            raise MeasurementError(problem)
         return steps_mod.step_times(self._values(), self._stride, self.warmup_steps)
 
     def _power(self, times: steps_mod.StepTimes | None) -> tp.Power | None:
@@ -358,6 +381,11 @@ class Run:
         except (OSError, EstimatorError) as exc:
             if setup.count_failure(self.failures, self._file_failures, what, f"{what}: {exc}"):
                 self._say(f"estimator.monitor.track: {what}: {exc}")
+
+    def _close_marker(self) -> None:
+        if self._marker is not None:
+            self._guard_file("closing the marker file", self._marker.close)
+            self._marker = None
 
     def _marker_write(self, event: dict) -> None:
         self._marker = write_marker(self._marker, event, self.failures)

@@ -8,8 +8,10 @@ typo fails at once and never in the middle of a run. Opening a backend touches t
 from __future__ import annotations
 
 import json
+import math
+import numbers
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -17,7 +19,7 @@ from estimator.core.base import bounds as B
 from estimator.core.base.errors import BackendUnavailable, EstimatorError, InputError, MeasurementError
 from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import BYTES_PER_MB
-from estimator.core.base.validation import require_number_in
+from estimator.core.base.validation import is_real_number, require_number_in
 from estimator.core.base.validation import require_whole as _whole
 from estimator.core.calibration import track_predict as tp
 from estimator.core.calibration.track_predict import Settings
@@ -39,17 +41,59 @@ def resolve_profile(hardware) -> HardwareProfile:
 
 
 def report_steps(report_at: int | Iterable[int] | None) -> list[int]:
-    """The steps at which to print the short report, sorted, each checked."""
+    """The steps at which to print the short report, sorted, each checked: one step number (of any real type), or
+    a list of them; text (audit: "abc" was read as "a", "b", "c"), a mapping (``{}`` was taken as no steps) or
+    anything else that is no list of numbers is refused."""
     if report_at is None:
         return []
-    if isinstance(report_at, (str, bytes)):  # text is not a list of steps (audit: "abc" was read as "a", "b", "c")
-        raise InputError(f"report_at must be a step number or a list of them, got {report_at!r}"[:120], field="report_at")
-    if isinstance(report_at, (int, float)) and not isinstance(report_at, bool):
+    if is_real_number(report_at):
         report_at = (report_at,)
-    try:
-        return sorted({_whole("report_at", s, tp.TOTAL_STEPS) for s in report_at})
-    except TypeError:
-        raise InputError(f"report_at must be a step number or a list of them, got {report_at!r}"[:120]) from None
+    elif isinstance(report_at, (str, bytes, Mapping)) or not isinstance(report_at, Iterable):
+        raise InputError(f"report_at must be a step number or a list of them, got {report_at!r}"[:120], field="report_at")
+    return sorted({_whole("report_at", s, tp.TOTAL_STEPS) for s in report_at})
+
+
+def file_path(name: str, value) -> str | os.PathLike:
+    """A path given to write a file: text or a path, not empty; InputError naming the argument otherwise (a number
+    was a TypeError, or a file named "5")."""
+    if not isinstance(value, (str, os.PathLike)):
+        raise InputError(f"{name} must be a file path, got {type(value).__name__}", field=name)
+    if not str(os.fspath(value)).strip():
+        raise InputError(f"{name} is empty: give a file path, or leave it out", field=name)
+    return value
+
+
+def clock_choice(clock):
+    """The run's clock: a function of no arguments that returns the time in seconds (``time.perf_counter``)."""
+    if not callable(clock):
+        raise InputError(f"clock must be a function that returns the time in seconds, got {type(clock).__name__}",
+                         field="clock")
+    return clock
+
+
+def clock_reading(value) -> float:
+    """A reading of the run's clock as a float: a finite real number; InputError naming the clock otherwise."""
+    try:  # a real number that takes part in float arithmetic (a Decimal does not: refused)
+        seconds = float(value) if isinstance(value, numbers.Real) and not isinstance(value, bool) else math.nan
+    except (OverflowError, ValueError):  # a Fraction past a float, a signalling NaN
+        seconds = math.nan
+    if not math.isfinite(seconds):
+        raise InputError(f"clock must return the time in seconds as a finite number, got {repr(value)[:40]}",
+                         field="clock")
+    return seconds
+
+
+def clock_problem(times, t0: float, last: float) -> str | None:
+    """What is wrong with the run's clock, from the step times it gave (the run's clock at the kept steps, from 0)
+    and its first and last readings: a reading that is not a finite number, or one before the one before; None
+    when nothing is (the step statistics cannot be read from such times: an IndexError, in an audit)."""
+    import numpy as np
+    t = np.frombuffer(times, dtype=float)
+    if not (np.isfinite(t).all() and math.isfinite(last - t0)):
+        return "the clock returned a time that is not a finite number (NaN or infinity): the step times cannot be read"
+    if last < t0 or (np.diff(t) < 0).any():
+        return "the clock ran backwards (a later reading before an earlier one): the step times cannot be read"
+    return None
 
 
 def output_path(name: str, value, suffix: str | None = None, kind: str | None = None) -> Path:
@@ -59,11 +103,7 @@ def output_path(name: str, value, suffix: str | None = None, kind: str | None = 
     InputError naming the argument: a report path under a file had failed every energy window
     and repeated its failure ~100 times in the report (track audit)."""
     from estimator.io.calibration_io import check_writable
-    if not isinstance(value, (str, os.PathLike)):
-        raise InputError(f"{name} must be a file path, got {type(value).__name__}", field=name)
-    if not str(os.fspath(value)).strip():
-        raise InputError(f"{name} is empty: give a file path, or leave it out", field=name)
-    path = Path(value)
+    path = Path(file_path(name, value))
     if suffix is not None and path.suffix != suffix:
         raise InputError(f"{name} must name a {suffix} file, got {str(path)[:200]!r}", field=name)
     try:
