@@ -7,6 +7,7 @@ Shared by the sections that draw the inputs (``inputs_*.py``) and by ``inputs.py
 from __future__ import annotations
 
 from estimator.services import limits
+from estimator.services.inputs import MEMORY_NAMES, TRAINING, url_keys
 
 # The landing page's preset: GPT-3 175B as estimated by Patterson et al. 2021 (arXiv:2104.10350,
 # Table 4), the run with the most complete published figures (time, energy, CO2e).
@@ -21,7 +22,7 @@ DEFAULT_TOKENS = 2e12
 DEFAULT_FLOPS = limits.TREND_FLOPS
 
 # The memory inputs' URL keys, drawn behind the "Training memory" toggle.
-MEMORY_KEYS = ("micro_batch", "seq_len", "zero", "act_recompute", "tp", "pp")
+MEMORY_KEYS = url_keys(TRAINING, MEMORY_NAMES)
 MEMORY_DEFAULT_KEY = "_memory_inputs_default"  # the toggle's default: on when the first URL set one
 
 WORKLOADS = ("preset", "params", "flops")
@@ -32,8 +33,8 @@ GRID_BY = ("default", "country", "cloud", "g/kWh")
 # Inputs that describe how a run was done; a new preset brings its own, so picking one clears them
 # (its workload too: a preset's parameters, tokens or FLOPs given are changes to that preset's run).
 # Grid and price inputs describe the user's own setting and stay.
-PRESET_SCOPED_KEYS = ("hardware", "devices", "utilization", "year", "precision", "power_w", "pue", "params", "tokens",
-                      "flops")
+PRESET_SCOPED_KEYS = url_keys(TRAINING, ("hardware", "devices", "utilization", "year", "precision", "power_w", "pue",
+                                          "params", "tokens", "flops"))
 # Each workload's own fields and the values they start from when the Workload switch picks it: a
 # preset's are empty (its own workload), the others the defaults above.
 WORKLOAD_START = {"preset": {"params": None, "tokens": None, "flops": None},
@@ -41,9 +42,13 @@ WORKLOAD_START = {"preset": {"params": None, "tokens": None, "flops": None},
                   "flops": {"flops": DEFAULT_FLOPS}}
 
 # The URL keys each choice of the Workload and grid switches uses; the others are ignored.
-WORKLOAD_KEYS = {"preset": ("preset", "params", "tokens", "flops", "recompute"),
-                 "params": ("params", "tokens", "recompute"),
-                 "flops": ("flops",)}
-ALL_WORKLOAD_KEYS = ("preset", "params", "tokens", "flops", "recompute")
-GRID_KEYS = {"default": (), "country": ("region",), "cloud": ("cloud",), "g/kWh": ("grid",)}
-ALL_GRID_KEYS = ("region", "cloud", "grid")
+WORKLOAD_KEYS = {"preset": url_keys(TRAINING, ("preset", "params", "tokens", "flops", "recompute")),
+                 "params": url_keys(TRAINING, ("params", "tokens", "recompute")),
+                 "flops": url_keys(TRAINING, ("flops",))}
+ALL_WORKLOAD_KEYS = WORKLOAD_KEYS["preset"]
+GRID_KEYS = {"default": (), "country": url_keys(TRAINING, ("region",)), "cloud": url_keys(TRAINING, ("cloud",)),
+             "g/kWh": url_keys(TRAINING, ("carbon_intensity_g_per_kwh",))}
+ALL_GRID_KEYS = url_keys(TRAINING, ("region", "cloud", "carbon_intensity_g_per_kwh"))
+# The sidebar's own switches: which workload, where the grid intensity comes from, whether the memory inputs are
+# drawn. They choose which inputs are drawn and are no input of a scenario (``estimator.services.inputs``).
+SWITCH_KEYS = ("workload", "grid_by", "memory_inputs")

@@ -10,14 +10,15 @@ from typing import Any
 
 import streamlit as st
 
+from app_pages.inputs import declared as d
 from app_pages.inputs.defaults import DEFAULT_HARDWARE
 from app_pages.inputs.placeholders import PresetInputs, utilization_placeholder
 from app_pages.inputs.workload import WorkloadChoice
 from app_pages.ui import common as c
-from estimator.core.base import bounds as B
 from estimator.core.training.utilization_choice import depends_on, year_words
 from estimator.core.workload.scenario import Scenario
 from estimator.services import api
+from estimator.services import inputs as I
 
 
 def hardware_select(preset_hardware: str | None, where: Any = st.sidebar, *, only_preset: bool = False) -> str | None:
@@ -26,9 +27,8 @@ def hardware_select(preset_hardware: str | None, where: Any = st.sidebar, *, onl
     nothing about another device, so the picker offers that hardware alone."""
     ids = [preset_hardware] if only_preset and preset_hardware else c.hardware_ids()
     c.check_profile_link("hardware")  # a profile whose file failed to load: its load error, not "unknown value"
-    return c.url_select("Hardware profile", "hardware", ids, help="Profile ids; see the Profiles & sources page. Empty: "
-                        "the preset's hardware.", where=where, placeholder=f"{preset_hardware or DEFAULT_HARDWARE} "
-                        f"({'preset' if preset_hardware else 'default'})", any_case=True)  # as the CLI reads an id
+    return d.select(I.HARDWARE, ids, where=where, placeholder=f"{preset_hardware or DEFAULT_HARDWARE} "
+                    f"({'preset' if preset_hardware else 'default'})", any_case=True)  # as the CLI reads an id
 
 
 @dataclass(frozen=True)
@@ -51,10 +51,8 @@ def draw_hardware(choice: WorkloadChoice, top: Any) -> HardwareChoice:
         preset.hardware if preset else DEFAULT_HARDWARE)
     profile = c.profiles().profiles.get(hardware)
     shown = PresetInputs.applying(preset, hardware)
-    devices = c.url_number("Devices", "devices", min_value=B.DEVICES.low, max_value=B.DEVICES.high, integer=True,
-                           placeholder=shown.placeholder("devices") if "devices" in shown
-                           else f"{Scenario.devices} (default)", where=top,
-                           help="Number of accelerators (or systems) working in parallel")
+    devices = d.number(I.DEVICES, placeholder=shown.placeholder("devices") if "devices" in shown
+                       else f"{Scenario.devices} (default)", where=top)
     return HardwareChoice(hardware, profile, shown, {"devices": devices})
 
 
@@ -72,27 +70,23 @@ def draw_hardware_use(side: Any, preset: Any, hw: HardwareChoice) -> HardwareUse
     profile, shown = hw.profile, hw.shown
     side.subheader("Hardware use")
     kwargs: dict[str, Any] = {}
-    kwargs["utilization"] = c.url_number(
-        "Utilisation (fraction of peak)", "utilization", min_value=B.UTILIZATION.low, max_value=B.UTILIZATION.high,
-        fmt="%.3f", step=0.01, placeholder=utilization_placeholder(shown, profile), where=side,
+    kwargs["utilization"] = d.number(
+        I.UTILIZATION, fmt="%.3f", step=0.01, placeholder=utilization_placeholder(shown, profile), where=side,
         help="Model-FLOPs utilisation over the whole run; empty: the preset's value, or the profile's fit "
              f"for this run's {depends_on(profile.utilization.model if profile else None) or 'figures'} (shown with "
              "the result; hardware without runs takes the centre chosen for such devices, the same for every run)")
-    kwargs["year"] = c.url_number(
-        "Year of the run", "year", min_value=B.YEAR.low, max_value=B.YEAR.high, integer=True,
-        placeholder=f"{shown['year']} (preset)" if "year" in shown else "unknown (averaged)",
+    kwargs["year"] = d.number(
+        I.YEAR, placeholder=f"{shown['year']} (preset)" if "year" in shown else "unknown (averaged)",
         where=side, help=year_words(profile))
-    kwargs["precision"] = c.url_select(
-        "Precision", "precision", list(profile.peak_flops_per_s) if profile else [], where=side,
+    kwargs["precision"] = d.select(
+        I.PRECISION, list(profile.peak_flops_per_s) if profile else [], where=side,
         placeholder=f"{shown.get('precision') or (profile.default_precision if profile else '')} (default)")
-    kwargs["power_w"] = c.url_number(
-        "Power per device (W)", "power_w", min_value=B.POWER_W.low, max_value=B.POWER_W.high, fmt="%.4g",
-        placeholder=shown.placeholder("power_w", profile.power.average_w if profile else None),
-        where=side, help="Average draw per device over the run")
+    kwargs["power_w"] = d.number(
+        I.POWER, fmt="%.4g", placeholder=shown.placeholder("power_w", profile.power.average_w if profile else None),
+        where=side)
     if preset and kwargs["power_w"] not in (None, preset.inputs.get("power_w")):  # another power: its ties go
         shown = shown.without(preset.tied_to_power)
-    kwargs["pue"] = c.url_number(
-        "PUE", "pue", min_value=B.PUE.low, max_value=B.PUE.high, fmt="%.2f", step=0.01,
-        placeholder=shown.placeholder("pue", profile.pue if profile else None), where=side,
-        help="Data-centre power usage effectiveness (facility energy ÷ IT energy)")
+    kwargs["pue"] = d.number(
+        I.PUE, fmt="%.2f", step=0.01, placeholder=shown.placeholder("pue", profile.pue if profile else None),
+        where=side)
     return HardwareUse(kwargs, shown)

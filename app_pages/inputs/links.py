@@ -19,6 +19,12 @@ from app_pages.inputs.defaults import (
 from app_pages.inputs.preset_choice import preset_in_address
 from app_pages.ui import common as c
 from estimator.core.base.validation import WHOLE_DIGITS_LIMIT
+from estimator.services.inputs import TRAINING, url_keys
+
+# The inputs of the sidebar's sections, in its order (their URL keys make the Export tab's link).
+HARDWARE_NAMES = ("hardware", "devices", "utilization", "year", "precision", "power_w", "pue")
+PRICE_NAMES = ("price_usd_per_device_hour", "electricity_usd_per_kwh")
+FOOTPRINT_NAMES = ("embodied", "cooling")
 
 
 def drop_unused_link_params(workload: str, grid_by: str, memory_shown: bool) -> None:
@@ -33,9 +39,9 @@ def drop_unused_link_params(workload: str, grid_by: str, memory_shown: bool) -> 
 
 def address_keys(workload: str, grid_by: str, memory_shown: bool) -> list[str]:
     """The URL keys of the inputs this state draws, in the sidebar's order."""
-    keys = ["workload", *WORKLOAD_KEYS[workload], "hardware", "devices", "utilization", "year", "precision", "power_w",
-            "pue", "grid_by", *GRID_KEYS[grid_by], "price", "elec"]
-    return keys + ["embodied", "cooling", "memory_inputs"] + (list(MEMORY_KEYS) if memory_shown else [])
+    keys = ["workload", *WORKLOAD_KEYS[workload], *url_keys(TRAINING, HARDWARE_NAMES), "grid_by", *GRID_KEYS[grid_by],
+            *url_keys(TRAINING, PRICE_NAMES)]
+    return keys + [*url_keys(TRAINING, FOOTPRINT_NAMES), "memory_inputs"] + (list(MEMORY_KEYS) if memory_shown else [])
 
 
 def url_params(keys, workload: str = "preset") -> dict[str, str]:

@@ -9,10 +9,11 @@ from typing import Any
 
 import streamlit as st
 
+from app_pages.inputs import declared as d
 from app_pages.inputs.defaults import MEMORY_DEFAULT_KEY, MEMORY_KEYS
 from app_pages.ui import common as c
-from estimator.core.base import bounds as B
 from estimator.core.training.memory import DEFAULT_MICRO_BATCH, DEFAULT_SEQ_LEN, RECOMPUTE, ZERO_STAGES, Strategy
+from estimator.services import inputs as I
 
 # The memory inputs' defaults: the core's own (no sharding, no parallelism, no recomputation).
 _NO_STRATEGY = Strategy()
@@ -38,20 +39,13 @@ def draw_memory_toggle(side: Any) -> bool:
 def draw_memory_fields(side: Any) -> dict[str, Any]:
     """The six memory inputs (URL keys ``MEMORY_KEYS``), keyed as ``api.run``'s ``memory`` takes them; None: empty."""
     return {
-        "micro_batch": c.url_number("Micro-batch (sequences per device)", "micro_batch", min_value=B.MICRO_BATCH.low,
-                                    max_value=B.MICRO_BATCH.high, integer=True,
-                                    placeholder=f"{DEFAULT_MICRO_BATCH} (default)", where=side),
-        "seq_len": c.url_number("Sequence length (tokens)", "seq_len", min_value=B.CONTEXT.low, max_value=B.CONTEXT.high,
-                                integer=True, placeholder=f"{DEFAULT_SEQ_LEN} or the preset's (default)", where=side),
-        "zero": c.url_select("ZeRO stage (3 = FSDP)", "zero", [str(z) for z in ZERO_STAGES],
-                             placeholder=f"{_NO_STRATEGY.zero} (default)", where=side),
-        "activation_recompute": c.url_select("Activation recomputation (memory)", "act_recompute", list(RECOMPUTE),
-                                             placeholder=f"{_NO_STRATEGY.recompute} (default)", where=side),
-        "tp": c.url_number("Tensor parallel", "tp", min_value=B.TENSOR_PARALLEL.low, max_value=B.TENSOR_PARALLEL.high,
-                           integer=True, placeholder=f"{_NO_STRATEGY.tp} (default)", where=side),
-        "pp": c.url_number("Pipeline stages", "pp", min_value=B.PIPELINE_PARALLEL.low,
-                           max_value=B.PIPELINE_PARALLEL.high, integer=True, placeholder=f"{_NO_STRATEGY.pp} (default)",
-                           where=side),
+        "micro_batch": d.number(I.MICRO_BATCH, placeholder=f"{DEFAULT_MICRO_BATCH} (default)", where=side),
+        "seq_len": d.number(I.SEQ_LEN, placeholder=f"{DEFAULT_SEQ_LEN} or the preset's (default)", where=side),
+        "zero": d.select(I.ZERO, [str(z) for z in ZERO_STAGES], placeholder=f"{_NO_STRATEGY.zero} (default)", where=side),
+        "activation_recompute": d.select(I.ACTIVATION_RECOMPUTE, list(RECOMPUTE),
+                                         placeholder=f"{_NO_STRATEGY.recompute} (default)", where=side),
+        "tp": d.number(I.TP, placeholder=f"{_NO_STRATEGY.tp} (default)", where=side),
+        "pp": d.number(I.PP, placeholder=f"{_NO_STRATEGY.pp} (default)", where=side),
     }
 
 

@@ -9,14 +9,13 @@ from typing import Any
 
 import streamlit as st
 
+from app_pages.inputs import declared as d
 from app_pages.inputs.defaults import GRID_BY
 from app_pages.inputs.placeholders import PresetInputs, sig
 from app_pages.ui import common as c
-from estimator.core.base import bounds as B
-from estimator.core.base.number_text import gfmt
-from estimator.core.footprint import embodied
-from estimator.core.footprint.water import COOLING, DEFAULT_COOLING, EWIF_L_PER_KWH
+from estimator.core.footprint.water import DEFAULT_COOLING
 from estimator.core.training.estimate import DEFAULT_CARBON_INTENSITY_G_PER_KWH
+from estimator.services import inputs as I
 
 
 @dataclass(frozen=True)
@@ -59,21 +58,18 @@ def draw_grid(side: Any, shown: PresetInputs) -> GridChoice:
     unset = _until_chosen(shown)
     if grid_by == "country":
         data = c.carbon_data()
-        region = c.url_select("Country (ISO 3166 alpha-3)", "region", sorted(data.countries), where=side, any_case=True,
-                              placeholder="e.g. FRA", help="CodeCarbon's per-country grid intensity")
+        region = d.select(I.REGION, sorted(data.countries), where=side, any_case=True, placeholder="e.g. FRA")
         side.caption(c.md_escape(f"{data.countries[region][0]}: {sig(data.countries[region][1])} gCO2e/kWh" if region
                                  else f"No country: {unset}"))
     elif grid_by == "cloud":
         data = c.carbon_data()
         options = [f"{p}:{r}" for p, r in sorted(data.cloud)]
-        cloud = c.url_select("Cloud region", "cloud", options, placeholder="e.g. gcp:europe-west1", where=side,
-                             any_case=True)
+        cloud = d.select(I.CLOUD, options, placeholder="e.g. gcp:europe-west1", where=side, any_case=True)
         if not cloud:
             side.caption(f"No cloud region: {unset}")
     elif grid_by == "g/kWh":
-        kwargs["carbon_intensity_g_per_kwh"] = c.url_number(
-            "Grid intensity (gCO2e/kWh)", "grid", min_value=B.CARBON_INTENSITY_G_PER_KWH.low,
-            max_value=B.CARBON_INTENSITY_G_PER_KWH.high, fmt="%.4g",
+        kwargs["carbon_intensity_g_per_kwh"] = d.number(
+            I.GRID, fmt="%.4g",
             placeholder=shown.placeholder("carbon_intensity_g_per_kwh", DEFAULT_CARBON_INTENSITY_G_PER_KWH), where=side)
     return GridChoice(grid_by, region, cloud, kwargs)
 
@@ -81,15 +77,11 @@ def draw_grid(side: Any, shown: PresetInputs) -> GridChoice:
 def draw_prices(side: Any, shown: PresetInputs, profile: Any) -> dict[str, Any]:
     """The "Grid and price" subsection's prices: per device-hour, or of electricity."""
     return {
-        "price_usd_per_device_hour": c.url_number(
-            "Price (USD per device-hour)", "price", min_value=B.PRICE_USD_PER_DEVICE_HOUR.low,
-            max_value=B.PRICE_USD_PER_DEVICE_HOUR.high, fmt="%.4g",
+        "price_usd_per_device_hour": d.number(
+            I.PRICE, fmt="%.4g",
             placeholder=shown.placeholder("price_usd_per_device_hour",
                                           profile.price.usd_per_device_hour if profile else None), where=side),
-        "electricity_usd_per_kwh": c.url_number(
-            "Or electricity price (USD/kWh)", "elec", min_value=B.ELECTRICITY_USD_PER_KWH.low,
-            max_value=B.ELECTRICITY_USD_PER_KWH.high, fmt="%.4g",
-            placeholder="none", where=side, help="Cost from energy instead of a price per device-hour"),
+        "electricity_usd_per_kwh": d.number(I.ELECTRICITY, fmt="%.4g", placeholder="none", where=side),
     }
 
 
@@ -98,14 +90,9 @@ def draw_footprint(side: Any, profile: Any) -> dict[str, Any]:
     and the data centre's cooling."""
     kwargs: dict[str, Any] = {}
     side.subheader("Embodied carbon and water")
-    if not c.url_toggle("Embodied (manufacturing) CO₂e", "embodied", default=True, where=side,
-                        help=f"The devices' manufacturing footprint, shared over a {gfmt(embodied.LIFETIME_YEARS)}-year "
-                             f"life ({gfmt(embodied.LIFETIME_RANGE_YEARS[0])}–{gfmt(embodied.LIFETIME_RANGE_YEARS[1])})"):
+    if not d.toggle(I.EMBODIED, default=True, where=side):
         kwargs["embodied"] = False
-    kwargs["cooling"] = c.url_select("Data-centre cooling (on-site water)", "cooling", list(COOLING), where=side,
-                                     placeholder=(f"{profile.cooling} (profile)" if profile and profile.cooling
-                                                  else f"{DEFAULT_COOLING} (default)"),
-                                     help="On-site water per kWh by kind of data centre (Li et al. 2023 and "
-                                          f"operators' reports); off-site water: the grid's country where Li et al. "
-                                          f"give one, else the U.S. average {gfmt(EWIF_L_PER_KWH)} L/kWh")
+    kwargs["cooling"] = d.select(I.COOLING_INPUT, list(I.COOLING_INPUT.choices), where=side,
+                                 placeholder=(f"{profile.cooling} (profile)" if profile and profile.cooling
+                                              else f"{DEFAULT_COOLING} (default)"))
     return kwargs

@@ -9,6 +9,7 @@ from typing import Any
 
 import streamlit as st
 
+from app_pages.inputs import declared as d
 from app_pages.inputs.defaults import (
     DEFAULT_FLOPS,
     DEFAULT_PARAMS,
@@ -20,7 +21,7 @@ from app_pages.inputs.defaults import (
 )
 from app_pages.inputs.preset_workload import preset_workload
 from app_pages.ui import common as c
-from estimator.core.base import bounds as B
+from estimator.services import inputs as I
 
 
 @dataclass(frozen=True)
@@ -66,10 +67,7 @@ def draw_preset(side: Any, top: Any, lecture: bool) -> tuple[str, Any, dict[str,
     """The preset selectbox (in ``top``), its title unless ``lecture`` (the controls are in the page, lecture
     mode) and its workload's fields: (preset id, preset, the changes to its workload)."""
     presets = c.presets()
-    preset_id = c.url_select("Preset", "preset", list(presets), default=DEFAULT_PRESET, where=top,
-                             on_change=_clear_preset_scoped,
-                             help="Famous runs with published figures (estimator/data/presets.toml). Picking one "
-                                  "clears hardware, devices, utilisation, precision, power, PUE and the workload.")
+    preset_id = d.select(I.PRESET, list(presets), default=DEFAULT_PRESET, where=top, on_change=_clear_preset_scoped)
     preset = presets[preset_id]
     if not lecture:
         top.caption(c.md_escape(preset.title))
@@ -79,20 +77,16 @@ def draw_preset(side: Any, top: Any, lecture: bool) -> tuple[str, Any, dict[str,
 def draw_params_workload(side: Any) -> dict[str, Any]:
     """A custom workload of parameters × tokens (6·N·D, or 8·N·D with recomputation)."""
     kwargs: dict[str, Any] = {}
-    kwargs["params"] = c.url_number("Parameters N", "params", min_value=B.PARAMS.low, max_value=B.PARAMS.high,
-                                    default=DEFAULT_PARAMS, fmt=c.LARGE_NUMBER_FORMAT, where=side,
-                                    help="Model parameters; FLOPs = 6·N·D (Kaplan et al. 2020)")
-    kwargs["tokens"] = c.url_number("Training tokens D", "tokens", min_value=B.TOKENS.low, max_value=B.TOKENS.high,
-                                    default=DEFAULT_TOKENS, fmt=c.LARGE_NUMBER_FORMAT, where=side)
-    if c.url_toggle("Activation recomputation (8·N·D)", "recompute", where=side):
+    kwargs["params"] = d.number(I.PARAMS, default=DEFAULT_PARAMS, fmt=c.LARGE_NUMBER_FORMAT, where=side)
+    kwargs["tokens"] = d.number(I.TOKENS, default=DEFAULT_TOKENS, fmt=c.LARGE_NUMBER_FORMAT, where=side)
+    if d.toggle(I.RECOMPUTE_FLOPS, where=side):
         kwargs["recompute"] = True
     return kwargs
 
 
 def draw_flops_workload(side: Any) -> dict[str, Any]:
     """A custom workload given as its total training FLOPs."""
-    flops = c.url_number("Training FLOPs", "flops", min_value=B.FLOPS.low, max_value=B.FLOPS.high,
-                         default=DEFAULT_FLOPS, fmt=c.LARGE_NUMBER_FORMAT, where=side)
+    flops = d.number(I.FLOPS, default=DEFAULT_FLOPS, fmt=c.LARGE_NUMBER_FORMAT, where=side)
     return {"flops": flops}
 
 

@@ -12,17 +12,16 @@ from __future__ import annotations
 
 import streamlit as st
 
+from app_pages.inputs import declared as d
 from app_pages.inputs import sidebar as inputs
 from app_pages.pages.inference_charts import step_chart, step_frame
 from app_pages.pages.inference_sections import break_even_section, technique_section
 from app_pages.ui import charts, style
 from app_pages.ui import common as c
-from estimator.core.base import bounds as B
 from estimator.core.base.errors import EstimatorError
 from estimator.core.base.number_text import gfmt
 from estimator.core.serving import estimate as inference_core
-from estimator.core.serving.estimate import DEFAULT_PROMPT_TOKENS, DEFAULT_TOKENS_PER_QUERY, QUERY_SOURCE
-from estimator.core.serving.pruning import SKIP_RULE
+from estimator.core.serving.estimate import DEFAULT_PROMPT_TOKENS, DEFAULT_TOKENS_PER_QUERY
 from estimator.core.serving.step import DEFAULT_ENGINE, ENGINES
 from estimator.core.training.estimate import DEFAULT_CARBON_INTENSITY_G_PER_KWH
 from estimator.io import serving_data
@@ -30,6 +29,8 @@ from estimator.laws.scaling import CHINCHILLA_TOKENS_PER_PARAM
 from estimator.report import export
 from estimator.report import humanize as hz
 from estimator.services import limits, serving_accuracy
+from estimator.services.inputs import SERVING as S
+from estimator.services.inputs import labels
 from estimator.services.serving_words import DEVICES_ONLY, DEVICES_ONLY_MEANING, one_replica, site_used
 
 # Defaults, each with its source:
@@ -39,12 +40,9 @@ DEFAULT_MODEL = CUSTOM              # so that links with only `inf_params` (befo
 DEFAULT_PARAMS = inputs.DEFAULT_PARAMS  # a 7B model (Llama 2 7B, as the Estimate page's; Mistral 7B): the shape
 #                                         is the catalog's nearest, stated under the numbers
 DEFAULT_TOKENS = 1e9                # illustrative: a billion generated tokens (about 3 million 338-token answers)
-# bounds for typed values: the core's (estimator/core/base/bounds.py)
-MAX_PARAMS, MAX_TOKENS, MAX_SERVED = float(B.PARAMS.high), float(B.TOKENS.high), float(B.SERVED_TOKENS.high)
-MAX_BATCH = inference_core.MAX_BATCH
-MAX_GRID_G_PER_KWH, MAX_PRICE = B.CARBON_INTENSITY_G_PER_KWH.high, B.PRICE_USD_PER_DEVICE_HOUR.high
-BITS = tuple(str(b) for b in inference_core.BITS)
-KV_BITS = tuple(str(b) for b in inference_core.KV_BITS)
+# the inputs' labels, URL keys and bounds: their declarations (estimator/services/inputs.py, SERVING)
+BITS = tuple(str(b) for b in S["bits"].choices)
+KV_BITS = tuple(str(b) for b in S["kv_bits"].choices)
 
 
 def _hardware_options() -> list[str]:
@@ -66,9 +64,7 @@ CUSTOM_KEYS = ("inf_params", "inf_layers", "inf_dmodel", "inf_heads", "inf_kvhea
 def model_inputs(side, kw: dict) -> None:
     """A catalog model, or the parameters with an optional shape (else the catalog's nearest)."""
     cat = catalog()
-    model = c.url_select("Model", "inf_model", [CUSTOM, *cat], default=DEFAULT_MODEL, where=side,
-                         help="An open model from the catalog (its published config), or `custom`: give the "
-                              "parameters and, optionally, the shape")
+    model = d.select(S["model"], [CUSTOM, *cat], default=DEFAULT_MODEL, where=side)
     if model != CUSTOM:
         # said and dropped from the address (audit: ?inf_params=13e9 stayed in a copied link, and came back
         # when Model was switched to custom), as the Estimate page does with the inputs it ignores
@@ -81,21 +77,15 @@ def model_inputs(side, kw: dict) -> None:
         return
     # empty by default: with a shape, N is worked out from it as the CLI does (audit: the page had served
     # 7e9 parameters with ?inf_layers=16&inf_dmodel=2048, the CLI 805 million); alone, DEFAULT_PARAMS
-    kw["params"] = c.url_number("Parameters N", "inf_params", min_value=float(B.PARAMS.low), max_value=MAX_PARAMS,
-                                fmt=c.LARGE_NUMBER_FORMAT, where=side,
-                                placeholder=f"{hz.count(DEFAULT_PARAMS)}, or from the architecture's shape",
-                                help="Empty: 12·layers·d_model² when the architecture's layers and d_model are given "
-                                     f"(as `python -m estimator inference` does), else {hz.count(DEFAULT_PARAMS)}")
+    kw["params"] = d.number(S["params"], fmt=c.LARGE_NUMBER_FORMAT, where=side,
+                            placeholder=f"{hz.count(DEFAULT_PARAMS)}, or from the architecture's shape",
+                            help="Empty: 12·layers·d_model² when the architecture's layers and d_model are given "
+                                 f"(as `python -m estimator inference` does), else {hz.count(DEFAULT_PARAMS)}")
     shape = side.expander("Architecture (optional)")
-    kw["layers"] = c.url_number("Layers", "inf_layers", min_value=B.LAYERS.low, max_value=B.LAYERS.high, integer=True,
-                                placeholder="catalog's nearest", where=shape)
-    kw["d_model"] = c.url_number("d_model", "inf_dmodel", min_value=B.D_MODEL.low, max_value=B.D_MODEL.high,
-                                 integer=True, placeholder="catalog's nearest", where=shape)
-    kw["heads"] = c.url_number("Attention heads", "inf_heads", min_value=1, max_value=B.D_MODEL.high, integer=True,
-                               placeholder=f"d_model ÷ {limits.DEFAULT_HEAD_DIM}", where=shape)
-    kw["kv_heads"] = c.url_number("KV heads", "inf_kvheads", min_value=1, max_value=B.D_MODEL.high, integer=True,
-                                  placeholder="= heads", where=shape,
-                                  help="Fewer than the heads: grouped-query attention, a smaller KV cache")
+    kw["layers"] = d.number(S["layers"], placeholder="catalog's nearest", where=shape)
+    kw["d_model"] = d.number(S["d_model"], placeholder="catalog's nearest", where=shape)
+    kw["heads"] = d.number(S["heads"], placeholder=f"d_model ÷ {limits.DEFAULT_HEAD_DIM}", where=shape)
+    kw["kv_heads"] = d.number(S["kv_heads"], placeholder="= heads", where=shape)
     if kw["params"] is None and all(kw[k] is None for k in SHAPE_KWARGS):
         kw["params"] = DEFAULT_PARAMS  # no shape either: the default model's size, with the catalog's nearest shape
 
@@ -103,78 +93,39 @@ def model_inputs(side, kw: dict) -> None:
 SHAPE_KWARGS = ("layers", "d_model", "heads", "kv_heads")  # given any of them, an empty N comes from the shape
 
 
-# This page's widgets for the inputs an error may name (``common.error_text``)
-FIELD_LABELS = {
-    "hardware": "Hardware", "params": "Parameters N", "layers": "Layers", "power_w": "Power per device (W)",
-    "pue": "PUE", "price_usd_per_device_hour": "Price (USD per device-hour)", "model": "Model",
-    "tokens": "Tokens generated in total", "prompt_tokens": "Prompt tokens per query",
-    "tokens_per_query": "Output tokens per query", "batch_size": "Batch size", "devices": "Devices (tensor parallel)",
-    "bits": "Bits per weight", "kv_bits": "Bits per KV-cache entry", "sparsity": "Pruned fraction of weights",
-    "student_params": "Distilled student (parameters)", "carbon_intensity_g_per_kwh": "Grid intensity (gCO2e/kWh)",
-    "train_tokens": "Training tokens (break-even)", "d_model": "d_model", "heads": "Attention heads",
-    "kv_heads": "KV heads",
-}
+# This page's widgets for the inputs an error may name (``common.error_text``): their declarations' labels
+FIELD_LABELS = labels(S)
 
 
 def inputs() -> dict:
     side = st.sidebar
     side.header("Serving")
     kw = {}
-    kw["hardware"] = c.url_select("Hardware", "inf_hw", _hardware_options(), default=DEFAULT_HARDWARE, where=side,
-                                  any_case=True)
+    kw["hardware"] = d.select(S["hardware"], _hardware_options(), default=DEFAULT_HARDWARE, where=side, any_case=True)
     model_inputs(side, kw)
-    kw["tokens"] = c.url_number("Tokens generated in total", "inf_tokens", min_value=float(B.SERVED_TOKENS.low),
-                                max_value=MAX_SERVED, default=DEFAULT_TOKENS, fmt=c.LARGE_NUMBER_FORMAT, where=side)
-    kw["prompt_tokens"] = c.url_number("Prompt tokens per query", "inf_prompt", min_value=float(B.PROMPT_TOKENS.low),
-                                       max_value=float(B.PROMPT_TOKENS.high), default=DEFAULT_PROMPT_TOKENS, fmt="%.4g",
-                                       where=side, help=f"Default: {QUERY_SOURCE}")
-    kw["tokens_per_query"] = c.url_number("Output tokens per query", "inf_tpq", min_value=float(B.TOKENS_PER_QUERY.low),
-                                          max_value=float(B.TOKENS_PER_QUERY.high), default=DEFAULT_TOKENS_PER_QUERY,
-                                          fmt="%.4g", where=side, help=f"Default: {QUERY_SOURCE}")
-    kw["batch_size"] = c.url_number("Batch size", "inf_batch", min_value=1, max_value=MAX_BATCH,
-                                    default=inference_core.DEFAULT_BATCH_SIZE,
-                                    integer=True, where=side,
-                                    help="Sequences decoded together: they share each weight read, each adds its KV cache")
-    kw["devices"] = c.url_number("Devices (tensor parallel)", "inf_devices", min_value=B.DEVICES.low,
-                                 max_value=B.DEVICES.high, integer=True, placeholder="as many as memory needs",
-                                 where=side)
-    kw["engine"] = c.url_radio("Serving engine", "inf_engine", list(ENGINES), default=DEFAULT_ENGINE, where=side,
-                               help="; ".join(f"{k}: {v}" for k, v in ENGINES.items()) + ". The online engine's energy "
-                                    "is measured; the latency engine's time is fitted to published benchmarks, its "
-                                    "energy is not checked (Accuracy page).")
+    kw["tokens"] = d.number(S["tokens"], default=DEFAULT_TOKENS, fmt=c.LARGE_NUMBER_FORMAT, where=side)
+    kw["prompt_tokens"] = d.number(S["prompt_tokens"], default=DEFAULT_PROMPT_TOKENS, fmt="%.4g", where=side)
+    kw["tokens_per_query"] = d.number(S["tokens_per_query"], default=DEFAULT_TOKENS_PER_QUERY, fmt="%.4g", where=side)
+    kw["batch_size"] = d.number(S["batch_size"], default=inference_core.DEFAULT_BATCH_SIZE, where=side)
+    kw["devices"] = d.number(S["devices"], placeholder="as many as memory needs", where=side)
+    kw["engine"] = d.radio(S["engine"], list(ENGINES), default=DEFAULT_ENGINE, where=side)
     side.subheader("Compression")
-    kw["bits"] = int(c.url_radio("Bits per weight", "inf_bits", BITS, default=str(inference_core.DEFAULT_BITS), where=side,
-                                 help="Quantisation: 8-bit uses the FP8/INT8 peak where the hardware has one"))
-    kw["kv_bits"] = int(c.url_radio("Bits per KV-cache entry", "inf_kvbits", KV_BITS, default=str(inference_core.DEFAULT_KV_BITS),
-                                    where=side,
-                                    help="A quantised KV cache: fewer bytes read per step at large batch or context"))
-    kw["sparsity"] = c.url_number("Pruned fraction of weights", "inf_sparsity", min_value=B.SPARSITY.low,
-                                  max_value=B.SPARSITY.high,
-                                  default=0.0, step=0.05, fmt="%.2f", where=side)
-    kw["sparse_kernels"] = not c.url_toggle("Dense kernels (pruning saves nothing)", "inf_dense", where=side,
-                                            help=f"Off: {SKIP_RULE}; any other fraction or device saves nothing. "
-                                                 "Unstructured sparsity rarely speeds up dense hardware.")
-    kw["student_params"] = c.url_number("Distilled student (parameters)", "inf_student", min_value=float(B.PARAMS.low),
-                                        max_value=MAX_PARAMS, fmt=c.LARGE_NUMBER_FORMAT, placeholder="none", where=side)
+    kw["bits"] = int(d.radio(S["bits"], BITS, default=str(inference_core.DEFAULT_BITS), where=side))
+    kw["kv_bits"] = int(d.radio(S["kv_bits"], KV_BITS, default=str(inference_core.DEFAULT_KV_BITS), where=side))
+    kw["sparsity"] = d.number(S["sparsity"], default=0.0, step=0.05, fmt="%.2f", where=side)
+    kw["sparse_kernels"] = not d.toggle(S["sparse_kernels"], where=side)
+    kw["student_params"] = d.number(S["student_params"], fmt=c.LARGE_NUMBER_FORMAT, placeholder="none", where=side)
     side.subheader("Power, grid, price, training")
-    kw["power_w"] = c.url_number("Power per device (W)", "inf_power", min_value=float(B.POWER_W.low),
-                                 max_value=float(B.POWER_W.high), fmt="%.4g",
-                                 placeholder="by load (fitted)", where=side,
-                                 help="Empty: each device's power rises with its load, from idle towards the decode and "
-                                      "prefill draws, fitted to the measured draw of the serving runs (ML.ENERGY)")
-    kw["pue"] = c.url_number("PUE", "inf_pue", min_value=float(B.PUE.low), max_value=float(B.PUE.high), fmt="%.3g",
-                             placeholder="profile's", where=side,
-                             help="Multiplies the devices' energy (the J per output token shown is before PUE)")
-    kw["carbon_intensity_g_per_kwh"] = c.url_number("Grid intensity (gCO2e/kWh)", "inf_grid", min_value=0.0,
-                                                    max_value=MAX_GRID_G_PER_KWH, fmt="%.4g",
-                                                    placeholder=f"{gfmt(DEFAULT_CARBON_INTENSITY_G_PER_KWH)} (world average)", where=side)
-    kw["price_usd_per_device_hour"] = c.url_number("Price (USD per device-hour)", "inf_price", min_value=0.0,
-                                                   max_value=MAX_PRICE, fmt="%.4g", placeholder="profile's", where=side)
+    kw["power_w"] = d.number(S["power_w"], fmt="%.4g", placeholder="by load (fitted)", where=side)
+    kw["pue"] = d.number(S["pue"], fmt="%.3g", placeholder="profile's", where=side)
+    kw["carbon_intensity_g_per_kwh"] = d.number(S["carbon_intensity_g_per_kwh"], fmt="%.4g", where=side,
+                                                placeholder=f"{gfmt(DEFAULT_CARBON_INTENSITY_G_PER_KWH)} (world average)")
+    kw["price_usd_per_device_hour"] = d.number(S["price_usd_per_device_hour"], fmt="%.4g", placeholder="profile's",
+                                               where=side)
     published = catalog()[kw["model"]].train_tokens if "model" in kw else None
-    kw["train_tokens"] = c.url_number("Training tokens (break-even)", "inf_train", min_value=float(B.TOKENS.low),
-                                      max_value=MAX_TOKENS, fmt=c.LARGE_NUMBER_FORMAT, where=side,
-                                      placeholder=(f"{gfmt(CHINCHILLA_TOKENS_PER_PARAM)} × N (Chinchilla)" if published is None
-                                                   else f"published: {hz.count(published)}"))
+    kw["train_tokens"] = d.number(S["train_tokens"], fmt=c.LARGE_NUMBER_FORMAT, where=side,
+                                  placeholder=(f"{gfmt(CHINCHILLA_TOKENS_PER_PARAM)} × N (Chinchilla)" if published is None
+                                               else f"published: {hz.count(published)}"))
     return {k: v for k, v in kw.items() if v is not None}
 
 

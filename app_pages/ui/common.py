@@ -47,6 +47,7 @@ from app_pages.ui.tables import (  # noqa: F401 (re-exported)
 from estimator.core.base.errors import EstimatorError
 from estimator.core.base.number_text import gfmt
 from estimator.io import datafiles
+from estimator.services import inputs as declared_inputs
 
 # --------------------------------------------------------------------------------------
 # Cached loaders: the files do not change while the server runs. profiles(), hardware_ids() and the
@@ -97,16 +98,7 @@ def md_escape(text: Any, limit: int = 200) -> str:
 # The scenario sidebar's widgets (Estimate, Compare, Lecture) that set each input
 # (``InputError.field``: the dataclass field or API argument), for the hint that follows a library
 # error; the library's messages name no widget. Pages with other widgets pass their own labels.
-FIELD_LABELS = {
-    "hardware": "Hardware profile", "preset": "Preset", "flops": "Training FLOPs", "params": "Parameters N",
-    "tokens": "Training tokens D", "devices": "Devices", "power_w": "Power per device (W)", "pue": "PUE",
-    "region": "Country (ISO 3166 alpha-3)", "cloud": "Cloud region", "carbon_intensity_g_per_kwh": "Grid intensity (gCO2e/kWh)",
-    "price_usd_per_device_hour": "Price (USD per device-hour)", "electricity_usd_per_kwh": "Or electricity price (USD/kWh)",
-    "utilization": "Utilisation (fraction of peak)", "year": "Year of the run", "precision": "Precision",
-    "recompute": "Activation recomputation (8·N·D)", "micro_batch": "Micro-batch (sequences per device)",
-    "seq_len": "Sequence length (tokens)", "zero": "ZeRO stage (3 = FSDP)",
-    "activation_recompute": "Activation recomputation (memory)", "tp": "Tensor parallel", "pp": "Pipeline stages",
-}
+FIELD_LABELS = declared_inputs.labels(declared_inputs.TRAINING)  # their declarations' labels (estimator/services/inputs.py)
 
 
 # The Workload choice that draws each workload field, for the hint (under a preset too: inputs.run_or_error).

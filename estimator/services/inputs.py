@@ -29,6 +29,7 @@ from estimator.core.footprint.water import COOLING, DEFAULT_COOLING, EWIF_L_PER_
 from estimator.core.hardware.profile import PRECISIONS
 from estimator.core.serving import estimate as serving
 from estimator.core.serving.estimate import BITS, DEFAULT_PROMPT_TOKENS, DEFAULT_TOKENS_PER_QUERY, KV_BITS, QUERY_SOURCE
+from estimator.core.serving.pruning import SKIP_RULE
 from estimator.core.serving.step import BANDWIDTH_FRACTION, COMPUTE_FRACTION, DEFAULT_ENGINE, ENGINES
 from estimator.core.training.memory import DEFAULT_MICRO_BATCH, DEFAULT_SEQ_LEN, RECOMPUTE
 from estimator.laws import scaling
@@ -334,7 +335,9 @@ SERVING = table(
     Input(name="sparse_kernels", label="Dense kernels (pruning saves nothing)", flags=("--dense-kernels",),
           dest="dense_kernels", action="store_true",
           help="pruned weights are still read and multiplied (unstructured sparsity on dense hardware)",
-          url_key="inf_dense", widget="toggle"),
+          url_key="inf_dense", widget="toggle",
+          widget_help=f"Off: {SKIP_RULE}; any other fraction or device saves nothing. Unstructured sparsity rarely speeds "
+                      "up dense hardware."),
     Input(name="student_params", label="Distilled student (parameters)", bound=B.PARAMS, flags=("--student-params",),
           help="distillation: serve a student of this many parameters", url_key="inf_student", widget="number"),
     Input(name="train_flops", bound=B.FLOPS, flags=("--train-flops",),
