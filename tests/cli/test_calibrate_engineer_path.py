@@ -184,11 +184,11 @@ def test_a_year_given_as_text_is_told_to_write_a_year():
     assert err.value.field == "release_year" and err.value.fix == "write a plain number such as 2020, no quotes or units"
 
 
-def test_the_readme_gives_the_commands_factor_from_its_constant():
+def test_the_calibrate_guide_gives_the_commands_factor_from_its_constant():
     from pathlib import Path
 
     from estimator.core.calibration.checks import COMMAND_FAR_FACTOR
-    text = " ".join((Path(__file__).resolve().parents[2] / "README.md").read_text().split())
+    text = " ".join((Path(__file__).resolve().parents[2] / "docs" / "how-to" / "calibrate.md").read_text().split())
     assert f"unless the command ran more than {COMMAND_FAR_FACTOR:g} times slower or faster than the matrix products" in text
 
 

@@ -271,9 +271,9 @@ def test_json_output_never_holds_a_non_finite_number(capsys):
     json.loads(out, parse_constant=lambda c: pytest.fail(f"non-finite {c} in JSON"))
 
 
-def test_readme_states_every_bound_as_bounds_py_has_it():
+def test_the_docs_state_every_bound_as_bounds_py_has_it():
     from estimator.core.base import bounds as B
-    readme = (ROOT / "README.md").read_text()
+    readme = (ROOT / "docs" / "reference" / "contract.md").read_text()
     all_bounds = [b for b in vars(B).values() if isinstance(b, B.Bound)] + list(B.BUDGET.values())
     for b in all_bounds:
         low = f"{'> ' if b.low_open else ''}{b.low:.6g}"

@@ -228,20 +228,6 @@ def test_estimate_page_shows_embodied_water_and_the_memory_bar():
     assert {m.label: m.value for m in off.metric}["Embodied CO₂e"] == "off"
 
 
-def test_the_readme_s_example_is_what_estimate_prints(capsys):
-    """The README's 256-H100 example (embodied CO2e, operational CO2e, water), to the digits shown."""
-    from pathlib import Path
-    text = " ".join((Path(__file__).resolve().parents[2] / "README.md").read_text().split())
-    code, out, _ = cli(capsys, "estimate", "--params", "7e9", "--tokens", "2e12", "--hardware", "h100-sxm",
-                       "--devices", "256", "--region", "FRA", "--format", "json")
-    d = json.loads(out)
-    emb, (emb_lo, emb_hi) = d["embodied_co2e_kg"], d["range"]["embodied_co2e_kg"]
-    water_m3, (w_lo, w_hi) = d["water_l"] / 1000, [x / 1000 for x in d["range"]["water_l"]]
-    assert (f"256 H100s: {emb:.0f} kg embodied ({emb_lo:.0f}–{emb_hi:.0f} kg) beside "
-            f"{d['co2e_kg'] / 1000:.2f} t operational CO₂e in France") in text
-    assert f"Same 256-H100 example: {water_m3:.0f} m³ ({w_lo:.0f}–{w_hi:.0f} m³)" in text
-
-
 def test_the_cores_h100_reference_figures_are_the_profiles():
     """The core cannot read profiles (it is pure), so the H100 figures its die-model scaling and
     fallback rest on are constants there; they must be what the profiles state."""

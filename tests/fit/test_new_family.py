@@ -285,7 +285,7 @@ def test_the_docs_quote_the_shipped_figures():
     m, b = nf["summary"]["all"]["model"], nf["summary"]["all"]["baseline"]
     model = load_utilization_model()
     method = " ".join((ROOT / "profiles" / "README.md").read_text().split())
-    readme = " ".join((ROOT / "README.md").read_text().split())
+    readme = " ".join((ROOT / "docs" / "explanation" / "accuracy.md").read_text().split())
     head = f"{m['median_factor']:.2f}× against the rule's {b['median_factor']:.2f}× (ratio {nf['ratio_to_baseline']:.2f})"
     assert f"median factor {head}, within 2×: {m['share_within_2x']:.0%} against {b['share_within_2x']:.0%}" in method
     assert (f"the 80% interval covers {m['interval_coverage']:.0%} of runs ({nf['family_mean_coverage']:.0%} "

@@ -137,10 +137,10 @@ def test_the_fits_group_each_measurement_once():
         assert f == fit_ratio([p for p in load_power_measurements() if p.group == group])
 
 
-def test_the_readme_gives_the_h100s_power_from_its_profile():
+def test_the_docs_give_the_h100s_power_from_its_profile():
     from pathlib import Path
     power = default_profiles().get("h100-sxm").power
-    text = " ".join((Path(__file__).resolve().parents[2] / "README.md").read_text().split())
+    text = " ".join((Path(__file__).resolve().parents[2] / "docs" / "how-to" / "write-a-paper-statement.md").read_text().split())
     assert f"the H100's {power.average_w:.0f} W against its {power.tdp_w:.0f} W TDP" in text
 
 

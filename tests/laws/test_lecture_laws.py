@@ -240,15 +240,15 @@ def test_the_first_slide_reads_its_price_and_its_ranges_level():
     assert lecture.price_caption(est) in texts and lecture.time_range_caption(est) in texts
 
 
-def test_the_readmes_bounds_table_says_the_laws_own_limits():
-    """The README's table had said a century of trend years and k from 0.001 with no word of halving."""
+def test_the_docs_bounds_table_says_the_laws_own_limits():
+    """The bounds table (docs/reference/contract.md; once the README's) had said a century of trend years and k from 0.001 with no word of halving."""
     from pathlib import Path
-    text = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    text = (Path(__file__).resolve().parents[2] / "docs" / "reference" / "contract.md").read_text()
     row = next(line for line in text.splitlines() if line.startswith("| `scaling trend --years`"))
     assert row.startswith(f"| `scaling trend --years` | 1 | {trends.MAX_YEARS} | yes |")
     row = next(line for line in text.splitlines() if line.startswith("| `scaling diminishing --exponent`"))
     assert f"needs at least {dm.MIN_HALVING_EXPONENT:g}" in row and f"needs at least {dm.MIN_HALVING_EXPONENT:g}" in \
-        B.DIMINISHING_EXPONENT.source  # the bound's own text (the README row is it)
+        B.DIMINISHING_EXPONENT.source  # the bound's own text (the docs' row is it)
     for method in ("tokens-per-param", "fit"):  # the most FLOPs whose split stays in bounds, as the text says
         most = plausible.floor_sig(scaling.split_flops_range(method)[1], 2)
         assert f"≈{gfmt(most, 2)} " in B.SCALING_FLOPS.source
