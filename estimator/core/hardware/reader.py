@@ -343,26 +343,16 @@ def profile_from_dict(data: Mapping[str, Any], source: str,
                    "make the range [low, high] contain the peak")
         flat.update(_rest(r, "peak_flops_per_s", peak_tbl))
 
-    memory_gb = bandwidth = link = None
-    memory_source = link_source = ""
-    with r.section():
-        mem = r.table("memory")
-        memory_gb = r.field(F["memory.capacity_gb"], mem)
-        bandwidth = r.field(F["memory.bandwidth_gb_per_s"], mem)
-        memory_source = r.field(F["memory.source"], mem)
-        flat.update(_rest(r, "memory", mem))
+    link, link_source = None, ""
+    with r.section():  # [memory] and [sparsity]: their fields alone, as declared
+        flat.update(_rest(r, "memory", r.table("memory")))
     with r.section():
         link_tbl = r.table("interconnect", required=False)
         link = r.field(F["interconnect.link_gb_per_s"], link_tbl)
         link_source = r.field(F["interconnect.source"], link_tbl, required=link is not None)
         flat.update(_rest(r, "interconnect", link_tbl))
-    sparse, sparse_source = False, ""
     with r.section():
-        sparse_tbl = r.table("sparsity", required=False)
-        if sparse_tbl:
-            sparse = r.field(F["sparsity.structured_2_4"], sparse_tbl)
-            sparse_source = r.field(F["sparsity.source"], sparse_tbl)
-        flat.update(_rest(r, "sparsity", sparse_tbl))
+        flat.update(_rest(r, "sparsity", r.table("sparsity", required=False)))
 
     power = utilization = price = embodied = calibration = None
     with r.section():
@@ -409,9 +399,8 @@ def profile_from_dict(data: Mapping[str, Any], source: str,
     return HardwareProfile(
         id=pid, name=name, kind=kind, release_year=None if year is None else int(year), default_precision=default_precision,
         peak_flops_per_s=dict(peaks), peak_range_flops_per_s=peak_range, peak_source=peak_source,
-        memory_gb=memory_gb, memory_bandwidth_gb_per_s=bandwidth, memory_source=memory_source,
         power=power, utilization=utilization, price=price, pue=pue, pue_source=pue_source, cooling=cooling,
         notes=notes.strip(), calibration=calibration,
         source_file=source, extra_sources=dict(sources), embodied=embodied,
-        link_gb_per_s=link, link_source=link_source, sparse_2_4=sparse, sparse_source=sparse_source, **flat,
+        link_gb_per_s=link, link_source=link_source, **flat,
     )
