@@ -1,0 +1,525 @@
+"""One training step's time from the run's plan: model shape, parallel layout, precision and links.
+
+Pure: frozen dataclasses in, a :class:`StepTime` out (issue 53, stage 1). The step is built from
+its parts, each an analytic count of work over a rate, after the layout models of Narayanan et al.
+2021 (Megatron-LM, arXiv:2104.04473, §3: pipeline bubble, interleaving, tensor-parallel
+all-reduces), Korthikanti et al. 2022 (arXiv:2205.05198: sequence parallelism, selective
+recomputation) and Calculon (Isaev et al., SC'23: a step as the sum of compute, exposed
+communication and bubble per micro-batch). A few free parameters (:class:`StepParams`) are fitted
+on published layouts by ``estimator.fit.step_fit``.
+
+Per micro-batch, on the pipeline's slowest stage (the last: it also holds the output logits):
+
+- matrix multiplies (the linear layers and the logits): 2·M·N·K FLOPs per GEMM over the peak of
+  the precision times an efficiency that grows with the matrices' size,
+  ``gemm_efficiency · Π x/(x + gemm_half_dim)`` over the three dimensions (fitted), never faster
+  than reading the operands from memory (roofline); backward = twice the forward;
+- attention (scores and their product with V): FlashAttention skips the masked half and its
+  backward does 5 matrix multiplies to the forward's 2 (Dao 2023, FlashAttention-2,
+  arXiv:2307.08691, §3.1); the old kernels compute the whole square and move the scores through
+  memory (``ATTENTION_SCORE_PASSES_FWD``);
+- memory-bound operations (norms, residual adds, dropout, the MLP's activation, the loss's softmax):
+  bytes over the memory bandwidth times a fitted efficiency;
+- recomputation: full recomputes the forward, selective the attention core (Korthikanti et al. §5);
+- tensor-parallel collectives: 2 all-reduces forward and 2 backward per layer (Narayanan et al.
+  §3.2; with sequence parallelism the same volume as all-gathers and reduce-scatters), on the
+  scale-up links (NVLink) when the TP group fits in the scale-up domain, else on the scale-out
+  network; a fitted share hidden where the run overlaps them (MegaScale arXiv:2402.15627 §3.3,
+  Transformer Engine's userbuffers);
+- context-parallel ring exchange of K and V, hidden under the attention it feeds;
+- pipeline point-to-point sends, and the expert all-to-all (dispatch and combine, forward and
+  backward) less the share the run overlaps.
+
+Per step: ``m`` micro-batches, plus the pipeline bubble ``(p − 1)/(v·m)`` of them (Narayanan et
+al. §2.2, eq. for the interleaved schedule), plus the data-parallel gradient reduction less the share
+hidden under compute (fitted), plus the optimizer step (memory-bound Adam).
+
+FLOPs conventions, everywhere in this module:
+- ``model_flops_per_token`` (MFU): 6·N + 12·L·s·(heads·head_dim), with N the parameters that
+  multiply (the layers' matrices, the active experts only, and the output projection: not the
+  input embedding lookup) and the attention counted over the whole s×s square, as PaLM
+  (Chowdhery et al. 2022, App. B) and Megatron-LM (Narayanan et al. eq. 3 without recomputation)
+  count it. No recomputation.
+- ``hardware_flops_per_token`` (HFU): the model FLOPs plus what recomputation repeats (full: the
+  layers' forward, 2·N_layers + 4·L·s·a; selective: the attention core, 4·L·s·a), same conventions.
+- MFU and HFU are against the peak of the precision the linear layers run in (``precision``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from estimator.core.base.errors import InputError
+from estimator.core.base.units import BITS_PER_BYTE, BYTES_PER_GB
+from estimator.core.hardware.profile import HardwareProfile
+
+RECOMPUTE = ("none", "selective", "full")
+PRECISIONS = ("bf16", "fp16", "fp8")
+ZERO_STAGES = (0, 1, 2, 3)
+
+# Bytes per element. 16-bit activations and weights; FP8 GEMM operands are 1 byte (Transformer
+# Engine keeps activations between layers in 16-bit: NVIDIA Transformer Engine docs, "FP8 primer").
+BYTES_16BIT = 2
+BYTES_FP8 = 1
+BYTES_FP32 = 4
+# Adam with mixed precision, per parameter held on the device: reads fp32 master weight, m, v and
+# the gradient (4 × 4 bytes), writes the weight, m, v (3 × 4) and the 16-bit copy (2): 30 bytes.
+ADAM_BYTES_PER_PARAM = 4 * BYTES_FP32 + 3 * BYTES_FP32 + BYTES_16BIT
+# Memory-bound elements moved per token per layer in the forward pass, in units of d_model, by count:
+# 2 layer norms (read + write: 4), 2 residual adds (read 2, write 1: 6), 2 dropouts (read + write and
+# a 1-byte mask: ~5) = 15. The MLP's activation adds (ffn_matrices)·ffn/tp (GELU reads and writes
+# ffn; a gated unit reads 2·ffn and writes ffn). Backward moves about twice the forward.
+MEMORY_OPS_ELEMENTS_PER_D = 15
+BACKWARD_OVER_FORWARD = 2.0        # backward = weight and input gradients: two GEMMs per forward GEMM
+# FlashAttention-2's backward does 5 matrix multiplies to the forward's 2 (Dao 2023, arXiv:2307.08691, §3.1)
+FLASH_BACKWARD_OVER_FORWARD = 2.5
+# Old (pre-FlashAttention) kernels: 16-bit element passes over the s×s scores per layer in the forward,
+# by count of Megatron-LM's fused scale-mask-softmax (read + write), dropout (read, write, 1-byte mask),
+# the score GEMM's write and the AV GEMM's read: ~5 (the backward, as its FLOPs, twice that).
+ATTENTION_SCORE_PASSES_FWD = 5
+# Loss: the logits are written and read in fp32 by the softmax cross-entropy, forward and backward (~4 passes).
+LOGIT_PASSES = 4
+ATTENTION_FWD_FLOPS_PER_TOKEN_PER_DIM = 4   # QKᵀ and A·V: 2·s·a each, per token per layer, whole square
+ALL_REDUCE_STEPS = 2                        # a ring all-reduce sends 2·(n−1)/n of the message (reduce-scatter + all-gather)
+TP_COLLECTIVES_PER_LAYER_FWD = 2            # Megatron: one after attention, one after the MLP (Narayanan et al. §3.2)
+TP_BACKWARD_OVER_FORWARD = 1                # and as many in the backward (the conjugate operators, §3.2)
+EXPERT_ALL_TO_ALLS_PER_LAYER = 4            # dispatch and combine, forward and backward
+
+# Link facts the profiles do not hold yet (core/hardware is another engineer's; stage 2 moves these
+# into the profiles). Per device, per direction, GB/s.
+NVLINK_GB_PER_S = {
+    "nvlink3": (300.0, "NVIDIA A100 datasheet: NVLink 600 GB/s total (third generation), half each way"),
+    "nvlink4": (450.0, "NVIDIA H100 datasheet: NVLink 900 GB/s total (fourth generation), half each way"),
+    "nvlink5": (900.0, "NVIDIA B200 datasheet: NVLink 1.8 TB/s total (fifth generation), half each way"),
+}
+HDR_GB_PER_S = 200.0 / BITS_PER_BYTE   # InfiniBand HDR, 200 Gb/s per port
+NDR_GB_PER_S = 400.0 / BITS_PER_BYTE   # InfiniBand NDR, 400 Gb/s per port
+
+
+@dataclass(frozen=True)
+class LinkDefault:
+    scale_up_devices: int          # devices that share the scale-up fabric (NVSwitch node, TPU pod)
+    scale_out_gb_per_s: float      # per device, per direction, to devices outside the domain
+    source: str
+
+
+LINK_DEFAULTS: Mapping[str, LinkDefault] = {
+    "a100-sxm-80gb": LinkDefault(8, HDR_GB_PER_S,
+                                 "DGX A100: 8 GPUs on NVSwitch, 8 × 200 Gb/s HDR InfiniBand per node, one per GPU "
+                                 "(NVIDIA DGX A100 user guide; Narayanan et al. 2021 §5 for Selene)"),
+    "a100-sxm-40gb": LinkDefault(8, HDR_GB_PER_S,
+                                 "DGX A100: 8 GPUs on NVSwitch, 8 × 200 Gb/s HDR InfiniBand per node (NVIDIA DGX A100 user guide)"),
+    "h100-sxm": LinkDefault(8, NDR_GB_PER_S,
+                            "DGX H100: 8 GPUs on NVSwitch, 8 × 400 Gb/s NDR (ConnectX-7) per node, one per GPU "
+                            "(NVIDIA DGX H100 user guide)"),
+    "h200-sxm": LinkDefault(8, NDR_GB_PER_S, "HGX H200: 8 GPUs on NVSwitch, 400 Gb/s NDR per GPU (as the DGX H100)"),
+    "h800": LinkDefault(8, NDR_GB_PER_S,
+                        "DeepSeek-V3 (arXiv:2412.19437) §3.1: 8 H800 per node on NVLink/NVSwitch, InfiniBand "
+                        "across nodes at 50 GB/s per GPU"),
+    "b200": LinkDefault(8, NDR_GB_PER_S, "HGX B200: 8 GPUs on NVSwitch, 400 Gb/s per GPU (ConnectX-7), as the DGX B200 user guide"),
+    "tpu-v4": LinkDefault(3072, 81e3 / BITS_PER_BYTE / 3072,
+                          "PaLM (Chowdhery et al. 2022, arXiv:2204.02311) §4: 3,072 TPU v4 chips per pod on ICI; "
+                          "81 Tb/s between the two pods over the data-centre network = 3.3 GB/s per chip"),
+    "v100-sxm2": LinkDefault(8, 100.0 / BITS_PER_BYTE,
+                             "DGX-1V: 8 V100 (hybrid cube-mesh NVLink), 4 × 100 Gb/s EDR per node; per GPU taken as one "
+                             "port's worth (NVIDIA DGX-1 datasheet)"),
+}
+
+
+@dataclass(frozen=True)
+class ModelShape:
+    """The transformer's shape. ``ffn`` is one expert's hidden size for a mixture of experts.
+
+    ``ffn_matrices``: 2 for a plain MLP (up, down), 3 for a gated one (SwiGLU, GeGLU: gate, up, down).
+    ``experts`` and ``experts_per_token`` (routed and shared together) describe a mixture of experts;
+    ``active_params`` (optional), the published count of parameters used per token, rescales the
+    layers' matrices to it where the shape's own count differs (multi-head latent attention and
+    dense first layers are not modelled one by one); ``total_params`` (optional) sizes the gradients
+    and optimizer state of a mixture of experts."""
+
+    layers: int
+    d_model: int
+    heads: int
+    kv_heads: int
+    vocab: int
+    ffn: int
+    ffn_matrices: int = 2
+    head_dim: int | None = None
+    experts: int = 1
+    experts_per_token: int = 1
+    active_params: float | None = None
+    total_params: float | None = None
+
+    @property
+    def attention_dim(self) -> int:
+        return self.heads * (self.head_dim or self.d_model // self.heads)
+
+    @property
+    def kv_dim(self) -> int:
+        return self.kv_heads * (self.head_dim or self.d_model // self.heads)
+
+    def attention_params_per_layer(self) -> float:
+        return self.d_model * (self.attention_dim + 2 * self.kv_dim) + self.attention_dim * self.d_model
+
+    def mlp_params_per_expert(self) -> float:
+        return self.ffn_matrices * self.d_model * self.ffn
+
+    def shape_layer_params_active(self) -> float:
+        return self.layers * (self.attention_params_per_layer() + self.experts_per_token * self.mlp_params_per_expert())
+
+    @property
+    def layer_scale(self) -> float:
+        """The factor that brings the shape's active layer parameters to ``active_params`` (1 without it)."""
+        if self.active_params is None:
+            return 1.0
+        return (self.active_params - 2 * self.vocab * self.d_model) / self.shape_layer_params_active()
+
+    def matmul_params_active(self) -> float:
+        """N of the MFU convention: the layers' active matrices and the output projection."""
+        return self.shape_layer_params_active() * self.layer_scale + self.vocab * self.d_model
+
+    def params_total(self) -> float:
+        if self.total_params is not None:
+            return self.total_params
+        return (self.layers * (self.attention_params_per_layer() + self.experts * self.mlp_params_per_expert())
+                + 2 * self.vocab * self.d_model)
+
+    def expert_params(self) -> float:
+        """Parameters that live in the routed experts (sharded over expert parallelism)."""
+        if self.experts == 1:
+            return 0.0
+        dense = self.layers * self.attention_params_per_layer() * self.layer_scale + 2 * self.vocab * self.d_model
+        return max(self.params_total() - dense, 0.0)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How the step is spread: tp·pp·cp·dp devices (expert parallelism ``ep`` divides the
+    data-parallel group for the experts), ``vp`` interleaved chunks per pipeline stage, sequences of
+    ``seq_len`` tokens, ``global_batch`` sequences per step, ``micro_batch`` sequences per micro-batch."""
+
+    seq_len: int
+    global_batch: int
+    micro_batch: int = 1
+    tp: int = 1
+    pp: int = 1
+    cp: int = 1
+    ep: int = 1
+    dp: int = 1
+    vp: int = 1
+    zero_stage: int = 1
+    recompute: str = "none"
+    precision: str = "bf16"
+    sequence_parallel: bool = True     # Korthikanti et al.: norms and dropout split over the TP group
+    flash_attention: bool = True
+    tp_comm_overlap: bool = False      # the run overlaps TP collectives with GEMMs (MegaScale, TE userbuffers)
+    dp_overlap: bool = True            # gradient reduction overlapped with backward (off: Korthikanti et al. §6.3's runs)
+    expert_overlap_share: float = 0.0  # share of the expert all-to-all the schedule hides (DeepSeek-V3 DualPipe: all)
+    grad_reduce_bytes: int = BYTES_FP32  # Megatron-LM reduces bf16 runs' gradients in fp32; FSDP "PURE" in 16-bit
+
+    @property
+    def devices(self) -> int:
+        return self.tp * self.pp * self.cp * self.dp
+
+    @property
+    def micro_batches(self) -> float:
+        """Micro-batches per pipeline per step."""
+        return self.global_batch / (self.dp * self.micro_batch)
+
+
+@dataclass(frozen=True)
+class StepHardware:
+    peak_flops_per_s: Mapping[str, float]
+    memory_bandwidth_gb_per_s: float
+    scale_up_devices: int
+    scale_up_gb_per_s: float           # per device, per direction
+    scale_out_gb_per_s: float          # per device, per direction
+    sources: tuple[str, ...] = ()
+
+
+def step_hardware(profile: HardwareProfile, *, scale_up_devices: int | None = None,
+                  scale_up_gb_per_s: float | None = None, scale_out_gb_per_s: float | None = None) -> StepHardware:
+    """The step model's view of a profile: its peaks and memory bandwidth, its link (scale-up,
+    per direction) and, where the profile lacks them, the scale-up domain and scale-out bandwidth
+    from ``LINK_DEFAULTS`` (an argument overrides either)."""
+    default = LINK_DEFAULTS.get(profile.id)
+    up_devices = scale_up_devices or (default.scale_up_devices if default else None)
+    out = scale_out_gb_per_s or (default.scale_out_gb_per_s if default else None)
+    up = scale_up_gb_per_s or profile.link_gb_per_s
+    missing = [name for name, value in (("scale_up_devices", up_devices), ("scale_out_gb_per_s", out),
+                                        ("scale_up_gb_per_s", up),
+                                        ("memory bandwidth", profile.memory_bandwidth_gb_per_s)) if not value]
+    if missing:
+        raise InputError(f"the step model needs {', '.join(missing)} for {profile.id}; the profile does not state "
+                         "them: give them as arguments", field=missing[0])
+    sources = (profile.link_source,) + ((default.source,) if default else ())
+    return StepHardware(dict(profile.peak_flops_per_s), float(profile.memory_bandwidth_gb_per_s), int(up_devices),
+                        float(up), float(out), tuple(s for s in sources if s))
+
+
+@dataclass(frozen=True)
+class StepParams:
+    """The step model's free parameters (fitted by ``estimator.fit.step_fit``)."""
+
+    gemm_efficiency: float = 0.75      # share of peak a large GEMM reaches
+    gemm_half_dim: float = 64.0        # the matrix dimension at which a GEMM loses half of that
+    fp8_gemm_factor: float = 0.75      # FP8 GEMMs reach this share of the 16-bit share of their (2×) peak
+    attention_efficiency: float = 0.5  # attention's share of peak, relative to gemm_efficiency
+    memory_efficiency: float = 0.7     # share of the memory bandwidth the memory-bound kernels reach
+    tp_hidden_share: float = 0.5       # share of TP communication hidden where the run overlaps it
+    dp_hidden_share: float = 0.8       # share of the backward under which gradient reduction can hide
+
+    def as_dict(self) -> dict[str, float]:
+        return {name: getattr(self, name) for name in PARAM_NAMES}
+
+
+PARAM_NAMES = ("gemm_efficiency", "gemm_half_dim", "fp8_gemm_factor", "attention_efficiency",
+               "memory_efficiency", "tp_hidden_share", "dp_hidden_share")
+
+
+@dataclass(frozen=True)
+class StepParts:
+    """Seconds per step, per device, by kind. Compute parts are without recomputation (that is
+    ``recompute_s``); communication parts are what stays exposed."""
+
+    matmul_s: float
+    attention_s: float
+    memory_ops_s: float
+    recompute_s: float
+    tp_comm_s: float
+    cp_comm_s: float
+    pp_comm_s: float
+    expert_comm_s: float
+    bubble_s: float
+    dp_comm_s: float
+    dp_comm_total_s: float   # before hiding
+    optimizer_s: float
+
+    @property
+    def total_s(self) -> float:
+        return (self.matmul_s + self.attention_s + self.memory_ops_s + self.recompute_s + self.tp_comm_s
+                + self.cp_comm_s + self.pp_comm_s + self.expert_comm_s + self.bubble_s + self.dp_comm_s
+                + self.optimizer_s)
+
+
+@dataclass(frozen=True)
+class StepTime:
+    seconds: float
+    tokens_per_s_per_device: float
+    mfu: float                     # model FLOPs (6·N + 12·L·s·a per token, no recomputation) / precision's peak
+    hfu: float                     # hardware FLOPs (with recomputation), same peak
+    model_flops_per_token: float
+    hardware_flops_per_token: float
+    parts: StepParts
+    layout: Layout
+    conventions: Mapping[str, str] = field(default_factory=lambda: dict(CONVENTIONS))
+
+
+CONVENTIONS = {
+    "mfu": "model FLOPs per token 6·N + 12·L·s·a (N: the active matrices and the output projection; attention "
+           "over the whole s×s square; no recomputation) × tokens/s ÷ the peak of the run's precision",
+    "hfu": "as mfu, plus the FLOPs recomputation repeats",
+    "tokens_per_s_per_device": "tokens of the global batch per step ÷ step seconds ÷ devices",
+}
+
+
+def check_inputs(shape: ModelShape, layout: Layout, hardware: StepHardware) -> None:
+    for name in ("layers", "d_model", "heads", "kv_heads", "vocab", "ffn", "ffn_matrices", "experts", "experts_per_token"):
+        if getattr(shape, name) < 1:
+            raise InputError(f"{name} must be at least 1, got {getattr(shape, name)}", field=name)
+    for name in ("seq_len", "global_batch", "micro_batch", "tp", "pp", "cp", "ep", "dp", "vp"):
+        if getattr(layout, name) < 1:
+            raise InputError(f"{name} must be at least 1, got {getattr(layout, name)}", field=name)
+    if layout.recompute not in RECOMPUTE:
+        raise InputError(f"recompute must be one of {', '.join(RECOMPUTE)}, got {layout.recompute!r}", field="recompute")
+    if layout.precision not in PRECISIONS or layout.precision not in hardware.peak_flops_per_s:
+        raise InputError(f"precision {layout.precision!r} is not one the step model or this hardware has "
+                         f"({', '.join(p for p in PRECISIONS if p in hardware.peak_flops_per_s)})", field="precision")
+    if layout.zero_stage not in ZERO_STAGES:
+        raise InputError(f"zero_stage must be 0-3, got {layout.zero_stage}", field="zero_stage")
+    if layout.pp * layout.vp > shape.layers:
+        raise InputError(f"pp × vp = {layout.pp * layout.vp} exceeds the {shape.layers} layers", field="pp")
+    if layout.micro_batches < 1:
+        raise InputError(f"the global batch ({layout.global_batch} sequences) is smaller than dp × micro-batch "
+                         f"({layout.dp} × {layout.micro_batch})", field="global_batch")
+    if layout.ep > layout.dp * layout.tp * layout.cp or shape.experts % layout.ep:
+        raise InputError(f"ep = {layout.ep} must divide the experts ({shape.experts}) and fit in the data-parallel group",
+                         field="ep")
+    if not 0.0 <= layout.expert_overlap_share <= 1.0:
+        raise InputError("expert_overlap_share must be between 0 and 1", field="expert_overlap_share")
+
+
+def _saturation(x: float, half: float) -> float:
+    return x / (x + half)
+
+
+def gemm_seconds(m: float, n: float, k: float, peak: float, bandwidth: float, elem_bytes: float,
+                 efficiency: float, half_dim: float) -> float:
+    """One GEMM (m×k by k×n): 2mnk FLOPs at ``efficiency × Π x/(x+half_dim)`` of ``peak``, never
+    faster than reading and writing its operands at ``bandwidth`` (bytes/s)."""
+    eff = efficiency * _saturation(m, half_dim) * _saturation(n, half_dim) * _saturation(k, half_dim)
+    compute = 2.0 * m * n * k / (peak * eff)
+    memory = elem_bytes * (m * k + k * n + m * n) / bandwidth
+    return max(compute, memory)
+
+
+def ring_seconds(message_bytes: float, group: int, gb_per_s: float, steps: int = ALL_REDUCE_STEPS) -> float:
+    """A ring collective over ``group`` devices: ``steps``·(n−1)/n of the message over each device's link."""
+    if group <= 1:
+        return 0.0
+    return steps * (group - 1) / group * message_bytes / (gb_per_s * BYTES_PER_GB)
+
+
+def bubble_fraction(pp: int, vp: int, micro_batches: float) -> float:
+    """The pipeline bubble over the ideal time, (p − 1)/(v·m) (Narayanan et al. 2021, §2.2)."""
+    return (pp - 1) / (vp * micro_batches)
+
+
+def flops_per_token(shape: ModelShape, seq_len: int, recompute: str = "none") -> tuple[float, float]:
+    """(model, hardware) FLOPs per token, the conventions of the module's docstring."""
+    n = shape.matmul_params_active()
+    attention = ATTENTION_FWD_FLOPS_PER_TOKEN_PER_DIM * shape.layers * seq_len * shape.attention_dim
+    model = 6.0 * n + 3.0 * attention
+    layers_n = n - shape.vocab * shape.d_model
+    extra = {"none": 0.0, "selective": attention, "full": 2.0 * layers_n + attention}[recompute]
+    return model, model + extra
+
+
+def step_time(shape: ModelShape, layout: Layout, hardware: StepHardware, params: StepParams = StepParams()) -> StepTime:
+    """The step's time and its parts, per device (see the module docstring)."""
+    check_inputs(shape, layout, hardware)
+    t, p, c, v = layout.tp, layout.pp, layout.cp, layout.vp
+    fp8 = layout.precision == "fp8"
+    peak_gemm = hardware.peak_flops_per_s[layout.precision]
+    peak_16 = hardware.peak_flops_per_s.get("bf16") or hardware.peak_flops_per_s.get("fp16") or peak_gemm
+    bandwidth = hardware.memory_bandwidth_gb_per_s * BYTES_PER_GB
+    mem_rate = bandwidth * params.memory_efficiency
+    gemm_eff = params.gemm_efficiency * (params.fp8_gemm_factor if fp8 else 1.0)
+    gemm_bytes = BYTES_FP8 if fp8 else BYTES_16BIT
+    half = params.gemm_half_dim
+
+    tokens = layout.micro_batch * layout.seq_len / c          # tokens one device holds in a micro-batch
+    d, a, kv, f = shape.d_model, shape.attention_dim, shape.kv_dim, shape.ffn
+    scale = shape.layer_scale
+
+    def gemm(m, n, k):
+        return gemm_seconds(m, n, k, peak_gemm, bandwidth, gemm_bytes, gemm_eff, half)
+
+    # --- one layer, forward, one micro-batch ---
+    routed_tokens = tokens * shape.experts_per_token * layout.ep / shape.experts if shape.experts > 1 else tokens
+    expert_groups = shape.experts_per_token * (tokens / routed_tokens) if shape.experts > 1 else 1.0
+    matmul_fwd = scale * (gemm(tokens, (a + 2 * kv) / t, d) + gemm(tokens, d, a / t)
+                          + expert_groups * (gemm(routed_tokens, (shape.ffn_matrices - 1) * f / t, d)
+                                             + gemm(routed_tokens, d, f / t)))
+    attn_flops_fwd = ATTENTION_FWD_FLOPS_PER_TOKEN_PER_DIM * tokens * layout.seq_len * a / t
+    attn_rate = peak_16 * params.gemm_efficiency * params.attention_efficiency
+    if layout.flash_attention:
+        attention_fwd = 0.5 * attn_flops_fwd / attn_rate
+        attention_bwd = FLASH_BACKWARD_OVER_FORWARD * attention_fwd
+    else:
+        score_bytes = shape.heads / t * tokens * layout.seq_len * BYTES_16BIT * ATTENTION_SCORE_PASSES_FWD
+        attention_fwd = attn_flops_fwd / attn_rate + score_bytes / mem_rate
+        attention_bwd = BACKWARD_OVER_FORWARD * attention_fwd
+    d_split = t if (layout.sequence_parallel or t == 1) else 1
+    mem_elems = (MEMORY_OPS_ELEMENTS_PER_D * d / d_split
+                 + shape.ffn_matrices * f / t * (shape.experts_per_token if shape.experts > 1 else 1))
+    memory_fwd = mem_elems * tokens * BYTES_16BIT / mem_rate
+
+    # --- tensor-parallel and context-parallel communication, per layer per micro-batch ---
+    tp_bw = hardware.scale_up_gb_per_s if t <= hardware.scale_up_devices else hardware.scale_out_gb_per_s
+    tp_fwd = TP_COLLECTIVES_PER_LAYER_FWD * ring_seconds(tokens * d * BYTES_16BIT, t, tp_bw)
+    tp_exposed = 1.0 - (params.tp_hidden_share if layout.tp_comm_overlap else 0.0)
+    cp_bw = hardware.scale_up_gb_per_s if t * c <= hardware.scale_up_devices else hardware.scale_out_gb_per_s
+    cp_fwd = ((c - 1) * tokens * 2 * kv / t * BYTES_16BIT / (cp_bw * BYTES_PER_GB)) if c > 1 else 0.0
+    cp_fwd_exposed = max(0.0, cp_fwd - attention_fwd)
+    cp_bwd_exposed = max(0.0, BACKWARD_OVER_FORWARD * cp_fwd - attention_bwd)
+
+    # --- expert all-to-all, per layer per micro-batch ---
+    expert_s = 0.0
+    if shape.experts > 1 and layout.ep > 1:
+        ep_bw = hardware.scale_up_gb_per_s if layout.ep * t <= hardware.scale_up_devices else hardware.scale_out_gb_per_s
+        routed = shape.experts_per_token * tokens * d * BYTES_16BIT * (layout.ep - 1) / layout.ep
+        expert_s = (EXPERT_ALL_TO_ALLS_PER_LAYER * routed / (ep_bw * BYTES_PER_GB)
+                    * (1.0 - layout.expert_overlap_share))
+
+    layers_stage = shape.layers / p
+    fwd_layer = matmul_fwd + attention_fwd + memory_fwd
+    # recomputation: one more forward of the layers (full) or of the attention core (selective)
+    recompute_layer = {"none": 0.0, "selective": attention_fwd,
+                       "full": fwd_layer + tp_fwd * tp_exposed}[layout.recompute]
+
+    # the logits and loss on the last stage
+    logits = gemm(tokens, shape.vocab / t, d) * (1 + BACKWARD_OVER_FORWARD)
+    logits_mem = LOGIT_PASSES * tokens * shape.vocab / t * BYTES_FP32 / mem_rate
+
+    # pipeline sends: activations forward, gradients backward, at each of the v chunks' boundaries
+    pp_bw = hardware.scale_up_gb_per_s if t * c * p <= hardware.scale_up_devices else hardware.scale_out_gb_per_s
+    pp_mb = (2 * v * tokens * d / (t if layout.sequence_parallel else 1) * BYTES_16BIT / (pp_bw * BYTES_PER_GB)
+             if p > 1 else 0.0)
+
+    per_mb = {
+        "matmul": layers_stage * matmul_fwd * (1 + BACKWARD_OVER_FORWARD) + logits,
+        "attention": layers_stage * (attention_fwd + attention_bwd),
+        "memory": layers_stage * memory_fwd * (1 + BACKWARD_OVER_FORWARD) + logits_mem,
+        "recompute": layers_stage * recompute_layer,
+        "tp": layers_stage * tp_fwd * (1 + TP_BACKWARD_OVER_FORWARD) * tp_exposed,
+        "cp": layers_stage * (cp_fwd_exposed + cp_bwd_exposed),
+        "pp": pp_mb,
+        "expert": layers_stage * expert_s,
+    }
+    m = layout.micro_batches
+    mb_time = sum(per_mb.values())
+    bubble = bubble_fraction(p, v, m) * m * mb_time
+
+    # --- data-parallel gradient reduction (and ZeRO-3's parameter gathers) ---
+    params_device = ((shape.params_total() - shape.expert_params()) + shape.expert_params() / layout.ep) / (t * p)
+    dp_group = layout.dp * c           # gradients are reduced over data and context parallel ranks
+    # hierarchical: the ranks inside one scale-up domain reduce there, the domains over scale-out
+    inside = max(1, min(dp_group, hardware.scale_up_devices // (t * c)))
+
+    def dp_collective(message_bytes: float, steps: int) -> float:
+        return (ring_seconds(message_bytes, inside, hardware.scale_up_gb_per_s, steps)
+                + ring_seconds(message_bytes / inside, math.ceil(dp_group / inside), hardware.scale_out_gb_per_s, steps))
+
+    backward_mb = (per_mb["matmul"] + per_mb["attention"] + per_mb["memory"]) * (
+        BACKWARD_OVER_FORWARD / (1 + BACKWARD_OVER_FORWARD))
+    if layout.zero_stage == 3:
+        per_gather = dp_collective(params_device * BYTES_16BIT, steps=1)
+        reduce = dp_collective(params_device * layout.grad_reduce_bytes, steps=1)
+        dp_total = m * (2 * per_gather + reduce)
+        window = m * mb_time
+    else:
+        dp_total = dp_collective(params_device * layout.grad_reduce_bytes, ALL_REDUCE_STEPS)
+        window = backward_mb
+    dp_exposed = max(0.0, dp_total - params.dp_hidden_share * window) if layout.dp_overlap else dp_total
+
+    optimizer_params = params_device / (dp_group if layout.zero_stage >= 1 else 1)
+    optimizer = optimizer_params * ADAM_BYTES_PER_PARAM / mem_rate
+
+    parts = StepParts(
+        matmul_s=m * per_mb["matmul"], attention_s=m * per_mb["attention"], memory_ops_s=m * per_mb["memory"],
+        recompute_s=m * per_mb["recompute"], tp_comm_s=m * per_mb["tp"], cp_comm_s=m * per_mb["cp"],
+        pp_comm_s=m * per_mb["pp"], expert_comm_s=m * per_mb["expert"], bubble_s=bubble,
+        dp_comm_s=dp_exposed, dp_comm_total_s=dp_total, optimizer_s=optimizer)
+    seconds = parts.total_s
+    tokens_per_s = layout.global_batch * layout.seq_len / seconds / layout.devices
+    model_fpt, hardware_fpt = flops_per_token(shape, layout.seq_len, layout.recompute)
+    return StepTime(seconds=seconds, tokens_per_s_per_device=tokens_per_s,
+                    mfu=model_fpt * tokens_per_s / peak_gemm, hfu=hardware_fpt * tokens_per_s / peak_gemm,
+                    model_flops_per_token=model_fpt, hardware_flops_per_token=hardware_fpt,
+                    parts=parts, layout=layout)
+
+
+
+def flat_mfu_tokens_per_s(shape: ModelShape, seq_len: int, mfu: float, peak_flops_per_s: float) -> float:
+    """The naive baseline: tokens/s per device at a flat MFU (model FLOPs convention)."""
+    return mfu * peak_flops_per_s / flops_per_token(shape, seq_len)[0]
+
+
+__all__ = [
+    "CONVENTIONS", "LINK_DEFAULTS", "PARAM_NAMES", "Layout", "ModelShape", "StepHardware", "StepParams",
+    "StepParts", "StepTime", "bubble_fraction", "flat_mfu_tokens_per_s", "flops_per_token", "gemm_seconds",
+    "ring_seconds", "step_hardware", "step_time",
+]
