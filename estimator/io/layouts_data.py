@@ -1,0 +1,117 @@
+"""The step model's fit data at the edge: published training layouts and the shipped fit.
+
+Reads ``estimator/data/training_layouts.csv`` (86 published configurations, each row citing its
+source) through the guarded reader into ``estimator.fit.step_fit.LayoutRow``s, with the hardware
+from the bundled profiles; writes ``estimator/data/step_fit.json``. Run
+``python -m estimator.io.layouts_data`` to refit and rewrite it (``--check``: compare instead).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from functools import lru_cache
+
+from estimator.core.base.errors import DataFileError, EstimatorError, InputError
+from estimator.core.base.units import PARAMS_PER_BILLION
+from estimator.core.training.step import Layout, ModelShape, step_hardware
+from estimator.fit.step_fit import LayoutRow, fit_document
+from estimator.io import safe_read
+from estimator.io.calibration_io import write_text_atomic
+from estimator.io.datafiles import DATA_DIR, default_profiles
+
+LAYOUTS_PATH = DATA_DIR / "training_layouts.csv"
+STEP_FIT_PATH = DATA_DIR / "step_fit.json"
+FIT_COMMAND = "python -m estimator.io.layouts_data"
+
+
+def _int(row, key, default=None):
+    text = (row.get(key) or "").strip()
+    return int(float(text)) if text else default
+
+
+def _float(row, key, default=None):
+    text = (row.get(key) or "").strip()
+    return float(text) if text else default
+
+
+def _row(row: dict, profiles) -> LayoutRow:
+    where = f"{LAYOUTS_PATH.name} row {row.get('row_id')}"
+    try:
+        active = _float(row, "active_params_b")
+        total = _float(row, "total_params_b")
+        shape = ModelShape(
+            layers=_int(row, "layers"), d_model=_int(row, "d_model"), heads=_int(row, "heads"),
+            kv_heads=_int(row, "kv_heads"), vocab=_int(row, "vocab"), ffn=_int(row, "ffn"),
+            ffn_matrices=_int(row, "ffn_matrices", 2), head_dim=_int(row, "head_dim"),
+            experts=_int(row, "experts", 1), experts_per_token=_int(row, "experts_per_token", 1),
+            active_params=active * PARAMS_PER_BILLION if active else None,
+            total_params=total * PARAMS_PER_BILLION if total else None)
+        usable = row["fit_use"].strip() == "yes"
+        layout = Layout(
+            seq_len=_int(row, "seq_len"), global_batch=_int(row, "global_batch", 1), micro_batch=_int(row, "micro_batch", 1),
+            tp=_int(row, "tp", 1), pp=_int(row, "pp", 1), cp=_int(row, "cp", 1), ep=_int(row, "ep", 1),
+            dp=_int(row, "dp", 1), vp=_int(row, "vp", 1), zero_stage=_int(row, "zero_stage", 1),
+            recompute=row["recompute"].strip(), precision=row["precision"].strip(),
+            sequence_parallel=bool(_int(row, "sequence_parallel", 0)), flash_attention=bool(_int(row, "flash_attention", 0)),
+            tp_comm_overlap=bool(_int(row, "tp_comm_overlap", 0)), dp_overlap=bool(_int(row, "dp_overlap", 1)),
+            expert_overlap_share=_float(row, "expert_overlap_share", 0.0),
+            grad_reduce_bytes=_int(row, "grad_reduce_bytes", 4))
+        hardware_id = row["hardware_profile"].strip()
+        profile = profiles.get(hardware_id)
+        try:
+            hardware = step_hardware(profile, scale_up_devices=_int(row, "scale_up_devices"),
+                                     scale_out_gb_per_s=_float(row, "scale_out_gb_per_s"))
+        except InputError:
+            if usable:
+                raise
+            hardware = None   # a row outside the fit whose hardware lacks link facts: not predicted
+        return LayoutRow(row_id=row["row_id"], source_key=row["source_key"], model=row["model"], shape=shape,
+                         layout=layout, hardware=hardware, hardware_id=hardware_id,
+                         measured_kind=row["measured_kind"].strip(), measured_value=_float(row, "measured_value", 0.0),
+                         use=usable, why_not="" if usable else row["fit_use"].strip())
+    except (KeyError, TypeError, ValueError, InputError) as exc:
+        raise DataFileError(f"{where}: {exc}") from None
+
+
+@lru_cache(maxsize=1)
+def load_layout_rows() -> tuple[LayoutRow, ...]:
+    text = safe_read.read_data_text(LAYOUTS_PATH)
+    profiles = default_profiles()
+    return tuple(_row(r, profiles) for r in csv.DictReader(io.StringIO(text)))
+
+
+def fit_json() -> str:
+    document = fit_document(load_layout_rows(), f"estimator/data/{LAYOUTS_PATH.name}", FIT_COMMAND)
+    return json.dumps(document, indent=1, sort_keys=False) + "\n"
+
+
+def load_step_fit() -> dict:
+    return safe_read.read_data_json(STEP_FIT_PATH)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    try:
+        text = fit_json()
+        if "--check" in argv:
+            same = STEP_FIT_PATH.is_file() and safe_read.read_data_text(STEP_FIT_PATH) == text
+            print(f"{STEP_FIT_PATH.name}: {'up to date' if same else 'differs from a fresh fit'}")
+            return 0 if same else 1
+        write_text_atomic(STEP_FIT_PATH, text)
+    except EstimatorError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    cv = json.loads(text)["cross_validation"]
+    for name in ("step_model", "flat_mfu_baseline"):
+        s = cv[name]
+        print(f"{name}: held-out median factor ×{s['median_factor']}, 80% range holds {s['coverage_80']:.0%} "
+              f"of {s['rows']} rows (median range ×{s['median_range_factor']})")
+    print(f"wrote {STEP_FIT_PATH}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
