@@ -9,6 +9,9 @@
 - ``captured_downloads``: the files the app gives to ``st.download_button``, by file name (text).
 - ``calibrated_dir``: ``profiles/calibrated/`` moved to a temporary folder, the app's profile
   cache forgotten before and after (a test that writes a calibrated profile leaves no trace).
+- ``shipped_validation``: ``validate`` reads the shipped cross-validation instead of computing one.
+- ``compiled_statements``: every paper statement the test modules registered (``latex_batch.to_compile``)
+  compiled with pdflatex and BibTeX in one document, once per session: each one's problems, by name.
 - (automatic) Streamlit's scan of the installed packages for components runs once per test
   session instead of once per ``AppTest`` (see ``_scan_streamlit_components_once``).
 
@@ -72,6 +75,27 @@ def _scan_streamlit_components_once():
     manifest_scanner.scan_component_manifests = scan_once
     yield
     manifest_scanner.scan_component_manifests = real
+
+
+@pytest.fixture
+def shipped_validation(monkeypatch) -> dict:
+    """``validate`` answers from the shipped cross-validation (estimator/data/utilization_validation.json)
+    instead of computing a fresh one (45 s of CPU), for the tests of what it prints: the document. That
+    the shipped document is a fresh one's is held by tests/fit/test_accuracy.py (marked slow)."""
+    from estimator.io.datafiles import load_validation_document
+    from estimator.services import accuracy
+    doc = load_validation_document()
+    monkeypatch.setattr(accuracy, "validation_document", lambda: doc)
+    return doc
+
+
+@pytest.fixture(scope="session")
+def compiled_statements(tmp_path_factory) -> dict[str, list[str]]:
+    """Each registered statement's compile problems (none: it compiles without a warning), by name;
+    skipped without TeX, failed under CI=true (tests/latex_batch.py)."""
+    import latex_batch
+    latex_batch.tex_available()
+    return latex_batch.compile_registered(tmp_path_factory.mktemp("latex"))
 
 
 @pytest.fixture(autouse=True)

@@ -26,7 +26,7 @@ def _text(at) -> str:
     return " ".join([m.value for m in at.markdown] + [c.value for c in at.caption]).replace("\\", "")
 
 
-def test_the_headline_names_the_inputs_the_fit_uses(page, cli):
+def test_the_headline_names_the_inputs_the_fit_uses(page, cli, shipped_validation):
     """The page and the CLI said "FLOPs, hardware and device count alone"; the fit uses the run's
     year (years since the chip's release) and never its device count."""
     assert all(name in accuracy.PREDICTED_FROM for name in COVARIATES.values())
@@ -98,7 +98,7 @@ def test_stale_shipped_figures_are_said(monkeypatch):
     assert not shown
 
 
-def test_validate_prints_the_by_family_figures_the_readme_quotes(cli):
+def test_validate_prints_the_by_family_figures_the_readme_quotes(cli, shipped_validation):
     code, out, _ = cli("validate")
     assert code == 0
     bd = DOC["by_developer"]["summary"]["tpu-v3"]["model"]

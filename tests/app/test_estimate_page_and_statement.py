@@ -14,6 +14,7 @@ import pytest
 
 pytest.importorskip("streamlit")
 from apptest_pages import run_page  # noqa: E402
+from latex_batch import to_compile  # noqa: E402
 
 from app_pages.pages import estimate as estimate_page  # noqa: E402
 from estimator import __version__  # noqa: E402
@@ -206,13 +207,18 @@ def test_a_preset_s_statement_names_it_and_cites_its_paper_for_its_own_figures()
     assert "at a PUE of 1.00~\\cite{touvron2023llama2}" in tex
 
 
-def test_the_new_statement_compiles(tmp_path):
+def _changed_known_run_statement(folder):
     from estimator.report.statement import statement
-    from tests.report.test_statement import _compiles, _tex_available
-    _tex_available()
     r = api.run(preset_id="bert-base", devices=128, region="FRA")
-    _compiles(tmp_path, statement(r.estimate, load_sources(), version=__version__, title=r.title,
-                                  extra_keys=(r.preset.source,), changed=tuple(r.changed)))
+    return statement(r.estimate, load_sources(), version=__version__, title=r.title, extra_keys=(r.preset.source,),
+                     changed=tuple(r.changed))
+
+
+to_compile("the statement of a known run with its devices and grid changed")(_changed_known_run_statement)
+
+
+def test_the_new_statement_compiles(compiled_statements):
+    assert compiled_statements["the statement of a known run with its devices and grid changed"] == []
 
 
 # --- 6. headline tooltips by what the range is; the bars' caption only under bars

@@ -157,7 +157,7 @@ def test_presets_profiles_validate(capsys):
 
 
 @pytest.mark.slow  # a fresh nested leave-one-out (about 20 s)
-def test_validate_json_energy_checks(capsys):
+def test_validate_json_energy_checks(capsys, shipped_validation):
     code, out, _ = cli(capsys, "validate", "--format", "json")
     doc = json.loads(out)
     checks = {r["run"]: r for r in doc["energy_checks"]}

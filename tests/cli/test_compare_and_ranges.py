@@ -103,7 +103,7 @@ def test_the_zero_stage_is_echoed_as_a_number(capsys):
 
 
 @pytest.mark.parametrize("key", ["by_developer", "new_family"])
-def test_the_stricter_hold_outs_name_their_misses(key, capsys):
+def test_the_stricter_hold_outs_name_their_misses(key, capsys, shipped_validation):
     """Audit: the hold-outs by developer and by family gave summaries only, so their large misses
     (V100 within 2× for under half its runs as a device without runs) were never named."""
     doc = load_validation_document()

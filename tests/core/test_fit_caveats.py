@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from statements import SOURCES
+
 from estimator import __version__
 from estimator.core.training.fit_caveats import BeyondData, MoreDevices, OtherPeak
 from estimator.report.statement import statement
 from estimator.services import api
-from tests.report.test_statement import SOURCES
 
 
 def test_the_estimate_carries_each_caveat_beside_its_note():

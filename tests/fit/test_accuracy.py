@@ -165,11 +165,20 @@ def test_a_run_whose_number_does_not_read_is_refused_by_run_and_column(column, t
 @pytest.mark.parametrize("tty", [True, False])
 def test_validate_says_on_a_terminal_that_it_is_working_and_nothing_in_a_pipe(capsys, monkeypatch, tty):
     """The cross-validation is silent for 20 s to a minute: on a terminal one line on stderr says so
-    before it starts; piped or captured, stderr stays empty (scripts read it)."""
+    before it starts; piped or captured, stderr stays empty (scripts read it). The cross-validation
+    itself is the shipped document's here (what it computes: test_validate_json_is_numbers_only)."""
     from estimator.cli.main import main
     monkeypatch.setattr(sys.stderr, "isatty", lambda: tty)
+    said_before = []
+
+    def cross_validation() -> dict:  # what stderr held when the computation started
+        said_before.append(capsys.readouterr().err)
+        return DOC
+    monkeypatch.setattr(accuracy, "validation_document", cross_validation)
     assert main(["validate", "--format", "json"]) == 0
-    err = capsys.readouterr().err
+    out, err = capsys.readouterr()
+    assert json.loads(out) == DOC and err == ""  # nothing after it
+    [err] = said_before
     if tty:
         assert err.count("\n") == 1 and err.startswith("cross-validating every training run") and "a minute" in err
     else:

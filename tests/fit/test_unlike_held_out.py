@@ -7,6 +7,7 @@ from __future__ import annotations
 import tomllib
 
 import pytest
+from statements import SOURCES
 
 from estimator import __version__
 from estimator.core.base.errors import ProfileError
@@ -16,7 +17,6 @@ from estimator.io.datafiles import PROFILES_DIR, load_power_fits, load_profiles,
 from estimator.report.statement import statement
 from estimator.services import api
 from tests.core.test_profile_plausibility import H100, _swap
-from tests.report.test_statement import SOURCES
 
 FLAGGED = {"cpu-server-2s-epyc", "gtx-580", "gtx-1080-ti", "rtx-3090", "rtx-4090", "k80", "p100", "mi250x", "mi300x",
            "gaudi2", "gaudi3"}

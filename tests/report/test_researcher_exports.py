@@ -9,12 +9,14 @@ app."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 from pathlib import Path
 
 import pytest
+from latex_batch import to_compile
 
 from estimator import __version__
 from estimator.core.base.interval import ONE_FIGURE
@@ -26,7 +28,6 @@ from estimator.report.latex_text import bib_key
 from estimator.report.provenance import CONTEXT_COLUMNS, CONTEXT_TEXT_COLUMNS
 from estimator.report.statement import Statement
 from estimator.services import api
-from tests.report.test_statement import _compiles, _tex_available
 
 FRA = ["--params", "7e9", "--tokens", "2e12", "--hardware", "h100-sxm", "--devices", "256", "--region", "FRA"]
 CODECARBON_CSV = Path(__file__).resolve().parents[1] / "data" / "codecarbon" / "emissions_codecarbon_3.3.2.csv"
@@ -243,14 +244,34 @@ def test_the_power_per_device_says_it_includes_the_host(fra):
 # --- the new statements compile
 
 
-@pytest.mark.parametrize("which", ["fra", "imported"])
-def test_the_new_statements_compile(tmp_path, cli, which, request):
-    _tex_available()
-    argv = FRA if which == "fra" else ["--flops", "1e12", "--hardware", request.getfixturevalue("imported"),
-                                       "--electricity-usd-per-kwh", "0.3"]
-    tex = cli("estimate", *argv, "--format", "latex").out
-    bib = cli("estimate", *argv, "--format", "bibtex").out
-    _compiles(tmp_path, Statement(tex, bib, tuple(bib_key(e) for e in bib.strip().split("\n\n"))))
+def _printed(*argv) -> str:
+    """What ``python -m estimator *argv`` prints (in this process), where no ``cli`` fixture is at hand."""
+    from estimator.cli import main
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main([str(a) for a in argv]) == 0, argv
+    return out.getvalue()
+
+
+def _cli_statement(argv) -> Statement:
+    tex, bib = _printed("estimate", *argv, "--format", "latex"), _printed("estimate", *argv, "--format", "bibtex")
+    return Statement(tex, bib, tuple(bib_key(e) for e in bib.strip().split("\n\n")))
+
+
+def _imported_argv(folder):
+    out = folder / "cc.toml"
+    _printed("calibrate", "--from-codecarbon", CODECARBON_CSV, "--flops", "1e11", "--base", "cpu-server-2s-epyc",
+             "--out", out)
+    return ["--flops", "1e12", "--hardware", out, "--electricity-usd-per-kwh", "0.3"]
+
+
+to_compile("the CLI's statement of a run in France")(lambda folder: _cli_statement(FRA))
+to_compile("the CLI's statement of an imported log")(lambda folder: _cli_statement(_imported_argv(folder)))
+
+
+@pytest.mark.parametrize("which", ["a run in France", "an imported log"])
+def test_the_new_statements_compile(compiled_statements, which):
+    assert compiled_statements[f"the CLI's statement of {which}"] == []
 
 
 def test_a_given_utilisation_on_a_calibrated_profile_compares_with_its_measured_figure(cli, imported):

@@ -6,29 +6,22 @@ except under CI=true, where it fails."""
 from __future__ import annotations
 
 import math
-import os
 import re
-import shutil
-import subprocess
 
 import pytest
+from latex_batch import to_compile
+from statements import SOURCES, statement_of
 
 from estimator import __version__
 from estimator.core.base.units import S_PER_HOUR
-from estimator.io.datafiles import default_profiles, load_sources
+from estimator.io.datafiles import default_profiles
 from estimator.report import humanize as hz
 from estimator.report.export import render
 from estimator.report.latex_text import STANDARD_TYPES, latex_escape, normalize_bibtex
 from estimator.report.statement import cited_keys, grid_basis, statement
 from estimator.services import api
 
-SOURCES = load_sources()
-
-
-def _statement(**run):
-    r = api.run(**run)
-    keys = (r.preset.source,) if r.preset else ()
-    return r, statement(r.estimate, SOURCES, version=__version__, extra_keys=keys)
+_statement = statement_of
 
 
 def test_an_estimate_is_worded_as_one_with_its_range_and_citations():
@@ -269,52 +262,43 @@ def test_cli_formats_give_the_two_files():
     assert render("bibtex", r.estimate, **kw) == st.bib
 
 
-def _tex_available():
-    if shutil.which("pdflatex") and shutil.which("bibtex"):
-        return True
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail("pdflatex and bibtex are needed under CI=true (apt-get install texlive-latex-base)")
-    pytest.skip("pdflatex/bibtex not installed: apt-get install texlive-latex-base")
+COMPILED_RUNS = [dict(preset_id="gpt3-175b"), dict(preset_id="lambda-gpt3-v100"), dict(preset_id="bert-base"),
+                 dict(hardware="b200", flops=1e24, devices=512, region="FRA"), dict(hardware="tpu-v6e", flops=1e22, devices=8),
+                 dict(hardware="a100-sxm-40gb", params=7e9, tokens=1e12, recompute=True, devices=64,
+                      cloud="gcp:europe-west1"),
+                 dict(hardware="l4", flops=1e21, electricity_usd_per_kwh=0.1), dict(hardware="brain", flops=1e20),
+                 # a known run cites its hardware by the power it takes from the profile; letters beyond Latin-1
+                 dict(hardware="h100-sxm", hours=100, devices=8)]
+for _run in COMPILED_RUNS:
+    to_compile(f"statement {_run}")(lambda folder, run=_run: _statement(**run)[1])
 
 
-MAIN = r"""\documentclass{article}
-\begin{document}
-\input{statement}
-\bibliographystyle{plain}
-\bibliography{statement}
-\end{document}
-"""
+@pytest.mark.parametrize("run", COMPILED_RUNS, ids=str)
+def test_statement_compiles_with_pdflatex_and_bibtex_without_warnings(compiled_statements, run):
+    assert compiled_statements[f"statement {run}"] == []
 
 
-@pytest.mark.parametrize("run", [dict(preset_id="gpt3-175b"), dict(preset_id="lambda-gpt3-v100"),
-                                 dict(preset_id="bert-base"), dict(hardware="b200", flops=1e24, devices=512,
-                                                                   region="FRA"),
-                                 dict(hardware="tpu-v6e", flops=1e22, devices=8),
-                                 dict(hardware="a100-sxm-40gb", params=7e9, tokens=1e12, recompute=True, devices=64,
-                                      cloud="gcp:europe-west1"),
-                                 dict(hardware="l4", flops=1e21, electricity_usd_per_kwh=0.1),
-                                 dict(hardware="brain", flops=1e20)])
-def test_statement_compiles_with_pdflatex_and_bibtex_without_warnings(tmp_path, run):
-    _tex_available()
-    r, st = _statement(**run)
-    _compiles(tmp_path, st)
-
-
-def test_a_users_hardware_name_with_odd_characters_compiles(tmp_path):
-    """Audit: a profile named with one brace ended its BibTeX entry early ("Illegal end of database
-    file"), and a "≤" or "→" stopped pdflatex ("Unicode character … not set up")."""
-    _tex_available()
+def _odd_name(folder):
     from estimator.io.paths import PROFILES_DIR
     text = (PROFILES_DIR / "h100-sxm.toml").read_text()
-    name = "Open { brace ≤ 5% → µ_# 中"
-    text = re.sub(r'(?m)^name = ".*"$', f'name = "{name}"', text, count=1)
+    text = re.sub(r'(?m)^name = ".*"$', f'name = "{ODD_NAME}"', text, count=1)
     text = re.sub(r'(?m)^id = ".*"$', 'id = "odd-name"', text, count=1)
-    (tmp_path / "odd.toml").write_text(text)
-    r, st = _statement(hardware=str(tmp_path / "odd.toml"), flops=1e22)
-    assert r.estimate.hardware_name == name
-    assert latex_escape(name) == r"Open \textbraceleft{} brace $\leq$ 5\% $\rightarrow$ $\mu$\_\# ?"
+    (folder / "odd.toml").write_text(text)
+    return _statement(hardware=str(folder / "odd.toml"), flops=1e22)
+
+
+ODD_NAME = "Open { brace ≤ 5% → µ_# 中"
+to_compile("statement of a hardware name with odd characters")(lambda folder: _odd_name(folder)[1])
+
+
+def test_a_users_hardware_name_with_odd_characters_compiles(tmp_path, compiled_statements):
+    """Audit: a profile named with one brace ended its BibTeX entry early ("Illegal end of database
+    file"), and a "≤" or "→" stopped pdflatex ("Unicode character … not set up")."""
+    r, st = _odd_name(tmp_path)
+    assert r.estimate.hardware_name == ODD_NAME
+    assert latex_escape(ODD_NAME) == r"Open \textbraceleft{} brace $\leq$ 5\% $\rightarrow$ $\mu$\_\# ?"
     assert st.bib.count("{") == st.bib.count("}")
-    _compiles(tmp_path, st)
+    assert compiled_statements["statement of a hardware name with odd characters"] == []
 
 
 def test_the_statement_says_the_footprint_ranges_are_stated_not_measured():
@@ -339,32 +323,7 @@ def test_the_statement_says_the_footprint_ranges_are_stated_not_measured():
     assert {r.estimate.basis(k) for k in ("wall_clock_s", "energy_kwh", "co2e_kg")} == {"stated"}
 
 
-def _compiles(tmp_path, st) -> None:
-    (tmp_path / "statement.tex").write_text(st.tex)
-    (tmp_path / "statement.bib").write_text(st.bib)
-    (tmp_path / "main.tex").write_text(MAIN)
-
-    def go(*cmd):
-        p = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=120)
-        assert p.returncode == 0, p.stdout[-3000:]
-        return p
-    go("pdflatex", "-interaction=nonstopmode", "-halt-on-error", "main")
-    go("bibtex", "main")
-    go("pdflatex", "-interaction=nonstopmode", "-halt-on-error", "main")
-    go("pdflatex", "-interaction=nonstopmode", "-halt-on-error", "main")
-    blg = (tmp_path / "main.blg").read_text()
-    assert "Warning--" not in blg and "error" not in blg.lower(), blg
-    log = (tmp_path / "main.log").read_text(errors="replace")
-    assert "undefined" not in log.lower(), [ln for ln in log.splitlines() if "undefined" in ln.lower()]
-    assert "Missing character" not in log
-    bbl = (tmp_path / "main.bbl").read_text()
-    cited = {k for group in re.findall(r"\\cite\{([^}]*)\}", st.tex) for k in group.split(",")}
-    assert cited == set(st.keys)  # every entry in the .bib is cited, and every citation has its entry
-    assert bbl.count("\\bibitem") == len(cited)  # every entry cited is listed
-    assert (tmp_path / "main.pdf").stat().st_size > 1000
-
-
-def test_letters_and_signs_beyond_latin_1_are_written_not_lost(tmp_path):
+def test_letters_and_signs_beyond_latin_1_are_written_not_lost(compiled_statements):
     """Export audit: "Łódź" became "?ódz" and the power source's "system − chip" "system ? chip"."""
     assert latex_escape("Łódź") == r"\L{}ódz" and latex_escape("system − chip") == "system $-$ chip"
     assert latex_escape("Œuvre, ı, ≠, ∞") == r"\OE{}uvre, \i{}, $\neq$, $\infty$"
@@ -372,8 +331,7 @@ def test_letters_and_signs_beyond_latin_1_are_written_not_lost(tmp_path):
     assert "?" not in st.bib and "(system $-$ chip-only fit centre)" in st.bib
     # a known run cites its hardware too, by the power it takes from the profile (it had no citation)
     assert r"8~$\times$~NVIDIA H100 SXM 80GB~\cite{hw-h100-sxm}" in st.tex and "@misc{hw-h100-sxm," in st.bib
-    _tex_available()
-    _compiles(tmp_path, st)
+    assert compiled_statements[f"statement {dict(hardware='h100-sxm', hours=100, devices=8)}"] == []
 
 
 def test_no_range_is_printed_with_two_equal_ends(tmp_path):

@@ -12,12 +12,12 @@ statement compile with pdflatex and BibTeX without warnings (tests/report/test_s
 from __future__ import annotations
 
 import pytest
+from latex_batch import to_compile
+from statements import AT, calibrated, statement_of
 
 from estimator import __version__
 from estimator.core.base.units import S_PER_HOUR
-from estimator.core.calibration.calibrate import Throughput, calibrated_profile_data
 from estimator.device import base as meters
-from estimator.io.calibration_io import write_profile
 from estimator.io.datafiles import default_profiles, load_sources
 from estimator.report import humanize as hz
 from estimator.report.export import memory_line
@@ -25,23 +25,8 @@ from estimator.report.latex_text import latex_escape
 from estimator.report.statement import statement
 from estimator.report.statement_parts import METERS, UNRECORDED_SPLIT
 from estimator.services import api
-from tests.report.test_statement import _compiles, _statement, _tex_available
 
-HOST, AT = "lab-box", "2026-03-04T05:06:07Z"
-METHOD = "built-in matmul workload (numpy 2.4.6, fp32, sizes 256–1024, codecarbon backend)"
-
-
-def _calibrated(tmp_path, base_id, flops_per_s, power_w, meter, estimate, device):
-    """A profile as `python -m estimator calibrate` writes it (the same function), in ``tmp_path``."""
-    from estimator.device.base import Measurement
-    base = default_profiles().get(base_id)
-    details = {"estimate_note": "CodeCarbon's cpu_load model, not a meter"} if estimate else {}
-    m = Measurement(2.0, 2.0 * power_w, power_w, meter, estimate, device, "codecarbon", details)
-    data, _ = calibrated_profile_data(base, [Throughput(base.default_precision, flops_per_s, seconds=1.0)], m,
-                                      host=HOST, measured_at=AT, method=METHOD)
-    path = tmp_path / f"{base_id}-cal.toml"
-    write_profile(data, path)
-    return str(path)
+_statement, _calibrated = statement_of, calibrated
 
 
 @pytest.fixture
@@ -212,17 +197,22 @@ def test_a_presets_utilisation_and_power_cite_its_paper():
     assert "At an average of 188~W per device~\\cite{strubell2019energy}, this corresponds to" in st.tex
 
 
-@pytest.mark.parametrize("run", ["cpu", "gpu-known-run", dict(preset_id="t5-11b"), dict(preset_id="alphago-vs-brain"),
-                                 dict(preset_id="llama2-70b")], ids=str)
-def test_the_new_statements_compile_without_warnings(tmp_path, run):
-    _tex_available()
-    if run == "cpu":
-        run = dict(hardware=_calibrated(tmp_path, "cpu-server-2s-epyc", 1e11, 40.0,
-                                        meters.CODECARBON_CPU_LOAD_ESTIMATE, True, "AMD EPYC (2 CPUs)"), flops=1e14)
-    elif run == "gpu-known-run":
-        run = dict(hardware=_calibrated(tmp_path, "h100-sxm", 5e14, 600.0, meters.NVML_ENERGY_COUNTER, False,
-                                        "NVIDIA H100 80GB HBM3"), hours=10, devices=8)
-    _compiles(tmp_path, _statement(**run)[1])
+NEW_KINDS = {"cpu": lambda folder: dict(hardware=_calibrated(folder, "cpu-server-2s-epyc", 1e11, 40.0,
+                                                              meters.CODECARBON_CPU_LOAD_ESTIMATE, True, "AMD EPYC (2 CPUs)"),
+                                       flops=1e14),
+             "gpu-known-run": lambda folder: dict(hardware=_calibrated(folder, "h100-sxm", 5e14, 600.0,
+                                                                       meters.NVML_ENERGY_COUNTER, False,
+                                                                       "NVIDIA H100 80GB HBM3"), hours=10, devices=8),
+             **{str(run): lambda folder, run=run: run for run in (dict(preset_id="t5-11b"),
+                                                                   dict(preset_id="alphago-vs-brain"),
+                                                                   dict(preset_id="llama2-70b"))}}
+for _kind, _run in NEW_KINDS.items():
+    to_compile(f"new kind of statement {_kind}")(lambda folder, run=_run: _statement(**run(folder))[1])
+
+
+@pytest.mark.parametrize("kind", NEW_KINDS)
+def test_the_new_statements_compile_without_warnings(compiled_statements, kind):
+    assert compiled_statements[f"new kind of statement {kind}"] == []
 
 
 # --- 6. researcher audit of --format latex: no device count or wall clock the user did not give, a power without its
@@ -302,11 +292,15 @@ def test_a_fit_applied_to_another_precisions_peak_says_so():
     assert "model cards). At an average" in bf16.tex and "share of the bf16 peak" not in bf16.tex
 
 
-@pytest.mark.parametrize("run", [dict(hardware="a100-sxm-80gb", device_hours=100_000, region="FRA"),
-                                 dict(hardware="h100-sxm", hours=10), dict(hardware="tpu-v5e", flops=1e21, devices=8),
-                                 dict(hardware="cpu-server-2s-epyc", flops=1e21, devices=8),
-                                 dict(hardware="h100-sxm", flops=1e26, devices=20_000),
-                                 dict(hardware="a100-sxm-80gb", flops=1e21, devices=8, precision="fp32")], ids=str)
-def test_the_researcher_audits_statements_compile_without_warnings(tmp_path, run):
-    _tex_available()
-    _compiles(tmp_path, _statement(**run)[1])
+RESEARCHER_RUNS = [dict(hardware="a100-sxm-80gb", device_hours=100_000, region="FRA"),
+                   dict(hardware="h100-sxm", hours=10), dict(hardware="tpu-v5e", flops=1e21, devices=8),
+                   dict(hardware="cpu-server-2s-epyc", flops=1e21, devices=8),
+                   dict(hardware="h100-sxm", flops=1e26, devices=20_000),
+                   dict(hardware="a100-sxm-80gb", flops=1e21, devices=8, precision="fp32")]
+for _run in RESEARCHER_RUNS:
+    to_compile(f"researcher audit's statement {_run}")(lambda folder, run=_run: _statement(**run)[1])
+
+
+@pytest.mark.parametrize("run", RESEARCHER_RUNS, ids=str)
+def test_the_researcher_audits_statements_compile_without_warnings(compiled_statements, run):
+    assert compiled_statements[f"researcher audit's statement {run}"] == []

@@ -12,6 +12,10 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from latex_batch import to_compile
+from statements import AT, HOST, METHOD, SOURCES
+from statements import calibrated as _calibrated
+from statements import statement_of as _statement
 
 from estimator import __version__
 from estimator.cli import main
@@ -24,8 +28,6 @@ from estimator.report.export import render
 from estimator.report.statement import TIME_INPUTS, statement
 from estimator.report.statement_parts import no_paths
 from estimator.services import api
-from tests.report.test_statement import SOURCES, _compiles, _statement, _tex_available
-from tests.report.test_statement_calibrated import AT, HOST, METHOD, _calibrated
 
 CSV = Path(__file__).resolve().parents[1] / "data" / "codecarbon" / "emissions_codecarbon_3.3.2.csv"
 FLOPS_B = 2683 * 2 * 512 ** 3  # the FLOPs of the file's last run (tests/io/test_calibrate_io.py)
@@ -131,10 +133,14 @@ def test_a_utilisation_edited_by_hand_is_not_called_measured(tmp_path):
 def imported(request, tmp_path):
     """A profile imported from a CodeCarbon log at an absolute path, its timestamps "2026-11-23T07:04:24" or
     "2026-11-23 07:04:24" (as CodeCarbon writes them)."""
-    csv = tmp_path / "private-dir" / "emissions.csv"
+    return _import_log(tmp_path, request.param)
+
+
+def _import_log(folder: Path, separator: str) -> Path:
+    csv = folder / "private-dir" / "emissions.csv"
     csv.parent.mkdir()
-    csv.write_text(CSV.read_text().replace("2026-11-23T", f"2026-11-23{request.param}"))
-    out = tmp_path / "imported.toml"
+    csv.write_text(CSV.read_text().replace("2026-11-23T", f"2026-11-23{separator}"))
+    out = folder / "imported.toml"
     assert main(["calibrate", "--from-codecarbon", str(csv), "--flops", str(FLOPS_B), "--base", "cpu-server-2s-epyc",
                  "--out", str(out)]) == 0
     return out
@@ -230,9 +236,16 @@ def test_device_hours_read_as_in_the_table_and_markdown(run):
 # --- the new statements compile
 
 
-def test_the_review_statements_compile_without_warnings(imported, tmp_path):
-    _tex_available()
-    for i, run in enumerate((dict(flops=1e22, price_usd_per_device_hour=0), dict(hardware=str(imported), flops=1e16),
-                             dict(preset_id="bert-base", region="FRA"))):
-        (tmp_path / str(i)).mkdir()
-        _compiles(tmp_path / str(i), _statement(**run)[1])
+REVIEW_RUNS = {"a price of 0": lambda folder: dict(flops=1e22, price_usd_per_device_hour=0),
+               "an imported log, its times with T": lambda folder: dict(hardware=str(_import_log(folder, "T")),
+                                                                        flops=1e16),
+               "an imported log, its times with a space": lambda folder: dict(hardware=str(_import_log(folder, " ")),
+                                                                              flops=1e16),
+               "a known run in another grid": lambda folder: dict(preset_id="bert-base", region="FRA")}
+for _name, _run in REVIEW_RUNS.items():
+    to_compile(f"review's statement: {_name}")(lambda folder, run=_run: _statement(**run(folder))[1])
+
+
+@pytest.mark.parametrize("name", REVIEW_RUNS)
+def test_the_review_statements_compile_without_warnings(compiled_statements, name):
+    assert compiled_statements[f"review's statement: {name}"] == []
