@@ -1,0 +1,117 @@
+"""The step model (core/training/step.py) worked by hand on a toy configuration."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from estimator.core.base.errors import InputError
+from estimator.core.training.step import (
+    Layout,
+    ModelShape,
+    StepHardware,
+    StepParams,
+    bubble_fraction,
+    flops_per_token,
+    ring_seconds,
+    step_time,
+)
+
+GB = 1e9
+# A toy: 2 layers, d 64, 4 heads (head dim 16), vocab 100, ffn 256 (plain MLP), sequence 8.
+SHAPE = ModelShape(layers=2, d_model=64, heads=4, kv_heads=4, vocab=100, ffn=256)
+HW = StepHardware(peak_flops_per_s={"bf16": 1e12, "fp8": 2e12}, memory_bandwidth_gb_per_s=100.0,
+                  scale_up_devices=8, scale_up_gb_per_s=10.0, scale_out_gb_per_s=1.0)
+# Efficiency 0.5 at every size (half_dim tiny), memory at full bandwidth, nothing hidden.
+PARAMS = StepParams(gemm_efficiency=0.5, gemm_half_dim=1e-12, fp8_gemm_factor=1.0, attention_efficiency=1.0,
+                    memory_efficiency=1.0, tp_hidden_share=0.0, dp_hidden_share=0.0)
+
+
+def test_every_part_by_hand_on_one_device():
+    layout = Layout(seq_len=8, global_batch=2, micro_batch=1, zero_stage=0)
+    st = step_time(SHAPE, layout, HW, PARAMS)
+    m, s, d, f, V = 2, 8, 64, 256, 100
+    rate = 1e12 * 0.5
+    # linear layers per layer per token, forward: QKV 2·d·3d, out 2·d·d, MLP 2·d·f·2
+    gemm_fwd_flops = s * (2 * d * 3 * d + 2 * d * d + 2 * d * f + 2 * f * d)
+    logits_flops = 3 * 2 * s * d * V
+    assert st.parts.matmul_s == pytest.approx(m * (2 * 3 * gemm_fwd_flops + logits_flops) / rate)
+    # FlashAttention: forward half of 4·s·s·a, backward 2.5× the forward
+    attn_fwd = 0.5 * 4 * s * s * d / rate
+    assert st.parts.attention_s == pytest.approx(m * 2 * attn_fwd * 3.5)
+    # memory-bound: (15·d + 2·f) elements × 2 bytes per token per layer, ×3 with the backward; logits 4 passes fp32
+    mem = (15 * d + 2 * f) * s * 2 / 100e9
+    logit_mem = 4 * s * V * 4 / 100e9
+    assert st.parts.memory_ops_s == pytest.approx(m * (2 * mem * 3 + logit_mem))
+    assert st.parts.recompute_s == st.parts.tp_comm_s == st.parts.bubble_s == st.parts.dp_comm_s == 0.0
+    # optimizer: 30 bytes per parameter at the memory bandwidth
+    params = 2 * (4 * d * d + 2 * d * f) + 2 * V * d
+    assert st.parts.optimizer_s == pytest.approx(params * 30 / 100e9)
+    assert st.seconds == pytest.approx(st.parts.total_s)
+    assert st.tokens_per_s_per_device == pytest.approx(2 * 8 / st.seconds)
+    # MFU: (6·N + 12·L·s·a) per token, N = layers' matrices + output projection
+    n = 2 * (4 * d * d + 2 * d * f) + V * d
+    assert st.model_flops_per_token == pytest.approx(6 * n + 12 * 2 * s * d)
+    assert st.mfu == pytest.approx(st.model_flops_per_token * st.tokens_per_s_per_device / 1e12)
+    assert st.hfu == st.mfu
+
+
+def test_recomputation_adds_a_forward_and_counts_in_hfu_only():
+    base = step_time(SHAPE, Layout(seq_len=8, global_batch=2, zero_stage=0), HW, PARAMS)
+    full = step_time(SHAPE, Layout(seq_len=8, global_batch=2, zero_stage=0, recompute="full"), HW, PARAMS)
+    per_layer_fwd = (base.parts.matmul_s - 2 * 3 * 2 * 8 * 64 * 100 / 0.5e12) / 3  # both layers, forward, both micro-batches
+    attn_fwd = base.parts.attention_s / 3.5
+    mem_fwd = (base.parts.memory_ops_s - 2 * 4 * 8 * 100 * 4 / 100e9) / 3
+    assert full.parts.recompute_s == pytest.approx(per_layer_fwd + attn_fwd + mem_fwd)
+    assert full.mfu < base.mfu and full.hfu > full.mfu
+    model, hardware = flops_per_token(SHAPE, 8, "full")
+    assert hardware - model == pytest.approx(2 * 2 * (4 * 64 * 64 + 2 * 64 * 256) + 4 * 2 * 8 * 64)
+
+
+def test_bubble_formula_and_interleaving():
+    assert bubble_fraction(4, 1, 8) == pytest.approx(3 / 8)
+    assert bubble_fraction(4, 2, 8) == pytest.approx(3 / 16)
+    assert bubble_fraction(1, 1, 8) == 0.0
+    layout = Layout(seq_len=8, global_batch=8, pp=2, zero_stage=0)
+    st = step_time(SHAPE, layout, HW, PARAMS)
+    busy = st.seconds - st.parts.bubble_s - st.parts.dp_comm_s - st.parts.optimizer_s
+    assert st.parts.bubble_s == pytest.approx(busy * (2 - 1) / 8)
+    four = ModelShape(layers=4, d_model=64, heads=4, kv_heads=4, vocab=100, ffn=256)
+    plain = step_time(four, Layout(seq_len=8, global_batch=8, pp=2, zero_stage=0), HW, PARAMS)
+    interleaved = step_time(four, Layout(seq_len=8, global_batch=8, pp=2, vp=2, zero_stage=0), HW, PARAMS)
+    assert interleaved.parts.bubble_s < plain.parts.bubble_s
+
+
+def test_tp_collectives_by_hand_and_dearer_off_nvlink():
+    layout = Layout(seq_len=8, global_batch=1, tp=2, zero_stage=0)
+    st = step_time(SHAPE, layout, HW, PARAMS)
+    # 2 all-reduces forward + 2 backward per layer, of s·d·2 bytes, ring 2·(n−1)/n over 10 GB/s
+    one = 2 * (2 - 1) / 2 * 8 * 64 * 2 / 10e9
+    assert st.parts.tp_comm_s == pytest.approx(2 * 4 * one)
+    assert ring_seconds(8 * 64 * 2, 2, 10.0) == pytest.approx(one)
+    small_domain = StepHardware(HW.peak_flops_per_s, 100.0, scale_up_devices=1, scale_up_gb_per_s=10.0,
+                                scale_out_gb_per_s=1.0)
+    off = step_time(SHAPE, layout, small_domain, PARAMS)
+    assert off.parts.tp_comm_s == pytest.approx(10 * st.parts.tp_comm_s)
+    assert off.seconds > st.seconds
+
+
+def test_dp_reduction_hidden_share():
+    layout = Layout(seq_len=8, global_batch=4, dp=2, zero_stage=1)
+    exposed = step_time(SHAPE, layout, HW, PARAMS)
+    params = 2 * (4 * 64 * 64 + 2 * 64 * 256) + 2 * 100 * 64
+    assert exposed.parts.dp_comm_total_s == pytest.approx(2 * 1 / 2 * params * 4 / 10e9)
+    assert exposed.parts.dp_comm_s == exposed.parts.dp_comm_total_s
+    hidden = step_time(SHAPE, layout, HW, PARAMS.__class__(**{**PARAMS.as_dict(), "dp_hidden_share": 1.0}))
+    assert hidden.parts.dp_comm_s < exposed.parts.dp_comm_s
+
+
+def test_refusals():
+    with pytest.raises(InputError):
+        step_time(SHAPE, Layout(seq_len=8, global_batch=1, dp=2), HW, PARAMS)
+    with pytest.raises(InputError):
+        step_time(SHAPE, Layout(seq_len=8, global_batch=1, recompute="some"), HW, PARAMS)
+    with pytest.raises(InputError):
+        step_time(SHAPE, Layout(seq_len=8, global_batch=1, precision="fp16"), HW, PARAMS)
+    assert math.isfinite(step_time(SHAPE, Layout(seq_len=8, global_batch=1, precision="fp8"), HW, PARAMS).seconds)
