@@ -2,8 +2,8 @@
 
 - ```python blocks run in order, one namespace per page (``from estimator import ...``: the public face);
 - ```console blocks of the command line run: each ``$ python -m estimator …`` line (or
-  ``$ .venv/bin/python -m estimator …``) runs as ``sys.executable -m estimator …`` in the repository's
-  root, and every output line shown under it must come in the command's output (stdout, then stderr),
+  ``$ .venv/bin/python -m estimator …``) runs as ``python -m estimator …`` would, in the repository's
+  root (in this process: ``estimator.cli.main``), and every output line shown under it must come in the command's output (stdout, then stderr),
   in the order shown; a line ``…`` stands for lines left out, and a line that ends in `` …`` for the rest
   of a long line (the printed line starts with the text before it). The command must exit 0, or as a last
   line ``[exit N]`` says;
@@ -20,8 +20,6 @@ import atexit
 import os
 import shlex
 import shutil
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
@@ -34,11 +32,11 @@ CLI_PREFIXES = (("python", "-m", "estimator"), (".venv/bin/python", "-m", "estim
 GAP_LINES = {"…", "..."}
 # the shell's own (reader's) prompt in a console block
 PROMPT = "$ "
-# one command of an example may take this long before the example fails (each is meant to take ~1 s)
-COMMAND_TIMEOUT_S = 60
 
+# set before anything imports the estimator; tests/conftest.py, where it is loaded, sets its own the same way
 _CALIBRATED = tempfile.mkdtemp(prefix="cce-docs-calibrated-")
 atexit.register(shutil.rmtree, _CALIBRATED, ignore_errors=True)
+os.environ["ESTIMATOR_CALIBRATED_DIR"] = _CALIBRATED
 
 
 def _commands(source: str) -> list[tuple[str, list[str]]]:
@@ -55,10 +53,11 @@ def _commands(source: str) -> list[tuple[str, list[str]]]:
 
 
 def _argv(command: str) -> list[str]:
+    """The arguments after ``python -m estimator``."""
     words = shlex.split(command, comments=True)
     for prefix in CLI_PREFIXES:
         if tuple(words[:len(prefix)]) == prefix:
-            return [sys.executable, "-m", "estimator", *words[len(prefix):]]
+            return words[len(prefix):]
     raise ValueError(f"a console example runs `python -m estimator …`; skip it otherwise: {command!r}")
 
 
@@ -72,18 +71,27 @@ def _find(printed: list[str], line: str, start: int) -> int | None:
 
 
 def run_console(example: Example) -> str | None:
-    """Run a console block's commands; a failure message, or None when the output holds what is shown."""
-    env = {**os.environ, "ESTIMATOR_CALIBRATED_DIR": _CALIBRATED}
+    """Run a console block's commands; a failure message, or None when the output holds what is shown.
+    Each runs in this process (``estimator.cli.main``, as the tests' ``cli`` fixture does: a fresh
+    interpreter would cost each example half a second of start-up), its output captured by pytest."""
+    from estimator.cli import main
+
+    capsys = example.namespace["capsys"]
     for command, shown in _commands(example.parsed):
         expected_code = 0
         if shown and shown[-1].startswith("[exit ") and shown[-1].endswith("]"):
             expected_code = int(shown.pop()[len("[exit "):-1])
-        done = subprocess.run(_argv(command), cwd=ROOT, env=env, capture_output=True, text=True,
-                              timeout=COMMAND_TIMEOUT_S)
-        if done.returncode != expected_code:
-            return (f"`{command}` exited {done.returncode}, the docs say {expected_code}\n"
-                    f"stderr: {done.stderr[-2000:]}")
-        printed = [line.rstrip() for line in (done.stdout + done.stderr).splitlines()]
+        capsys.readouterr()
+        cwd = os.getcwd()
+        os.chdir(ROOT)  # as the reader runs it, from the repository's root
+        try:
+            code = main(_argv(command))
+        finally:
+            os.chdir(cwd)
+        out, err = capsys.readouterr()
+        if code != expected_code:
+            return f"`{command}` exited {code}, the docs say {expected_code}\nstderr: {err[-2000:]}"
+        printed = [line.rstrip() for line in (out + err).splitlines()]
         at = 0
         for line in shown:
             if line.strip() in GAP_LINES or not line.strip():
@@ -100,7 +108,8 @@ def run_console(example: Example) -> str | None:
 _PARSERS = [PythonCodeBlockParser(), CodeBlockParser(language="console", evaluator=run_console), SkipParser()]
 
 pytest_collect_file = (
-    Sybil(parsers=_PARSERS, path="docs", patterns=["*.md"], name="docs")
+    Sybil(parsers=_PARSERS, path="docs", patterns=["*.md"], fixtures=["capsys"], name="docs")
     # the top-level README only (not profiles/README.md nor estimator/data/README.md)
-    + Sybil(parsers=_PARSERS, path=".", filenames=["README.md"], excludes=["*/README.md"], name="readme")
+    + Sybil(parsers=_PARSERS, path=".", filenames=["README.md"], excludes=["*/README.md"], fixtures=["capsys"],
+          name="readme")
 ).pytest()
