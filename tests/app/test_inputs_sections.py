@@ -1,5 +1,5 @@
-"""The sidebar's sections (app_pages/inputs_*.py): each returns its part of the scenario, and together they make
-what ``inputs.draw_inputs`` passes to ``api.run`` for the same link."""
+"""The sidebar's sections (app_pages/inputs/): what each returns for a link. (That the pages' numbers are the
+core's for a link, through the composed sidebar: tests/app/test_app.py and tests/app/test_app_pages.py.)"""
 
 from __future__ import annotations
 
@@ -43,16 +43,6 @@ def _sections_script() -> None:  # run by AppTest as its own script: each sectio
     }
 
 
-def _draw_inputs_script() -> None:  # run by AppTest as its own script: the composed sidebar
-    import streamlit as st
-
-    from app_pages.inputs.sidebar import draw_inputs
-
-    drawn = draw_inputs()
-    st.session_state["_drawn"] = (drawn.workload, drawn.preset_id, drawn.hardware, dict(drawn.run_kwargs),
-                                  dict(drawn.url_params))
-
-
 def _run(script, params: dict[str, str]) -> AppTest:
     at = AppTest.from_function(script, default_timeout=TIMEOUT_S)
     for k, v in params.items():
@@ -64,36 +54,6 @@ def _run(script, params: dict[str, str]) -> AppTest:
 
 def sections(params: dict[str, str]) -> dict:
     return _run(_sections_script, params).session_state["_sections"]
-
-
-def drawn(params: dict[str, str]) -> tuple:
-    return _run(_draw_inputs_script, params).session_state["_drawn"]
-
-
-LINKS = [
-    {"preset": "gpt3-175b", "tokens": "1e12", "devices": "512", "cooling": "dry"},
-    {"preset": "llama2-70b", "power_w": "300", "region": "FRA", "embodied": "false"},
-    {"workload": "params", "params": "1e9", "tokens": "2e10", "recompute": "true", "cloud": "gcp:europe-west1"},
-    {"flops": "1e24", "grid": "100", "price": "2.5", "micro_batch": "2", "tp": "8", "zero": "3"},
-    {"workload": "flops", "params": "1e9", "grid_by": "default", "region": "FRA", "memory_inputs": "false", "pp": "2"},
-]
-
-
-@pytest.mark.parametrize("params", LINKS, ids=lambda p: "&".join(f"{k}={v}" for k, v in p.items()))
-def test_the_sections_make_what_draw_inputs_passes_to_the_core(params):
-    got = sections(params)
-    workload, preset_id, hardware, run_kwargs, _ = drawn(params)
-    (kind, preset, workload_kwargs), (hw, devices) = got["workload"], got["hardware"]
-    grid_by, region, cloud, grid_kwargs = got["grid"]
-    memory_shown, memory = got["memory"]
-    expected = {"hardware": hw, "preset_id": preset, "region": region, "cloud": cloud}
-    for part in (workload_kwargs, devices, got["use"], grid_kwargs, got["prices"], got["footprint"]):
-        expected.update({k: v for k, v in part.items() if v is not None})
-    if memory:
-        expected["memory"] = memory
-    assert (workload, preset_id, hardware) == (kind, preset, hw)
-    assert run_kwargs == expected
-    assert list(run_kwargs) == list(expected)  # in the sidebar's order
 
 
 def test_a_link_with_flops_alone_means_the_flops_workload():

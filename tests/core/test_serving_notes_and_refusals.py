@@ -1,0 +1,61 @@
+"""What a serving estimate says it did (from a structure audit that split ``inference`` into stages; the
+tests hold the results, not how the stages are wired): a distilled, pruned student's notes and size, a
+chip without a 4-bit peak, a batch no query count fills, and the memory refusals, each worded once."""
+
+from __future__ import annotations
+
+import pytest
+
+from estimator.core.base.errors import InputError
+from estimator.core.serving.estimate import InferenceScenario, inference
+from estimator.io import serving_data
+from estimator.io.datafiles import default_profiles
+
+
+@pytest.fixture(scope="module")
+def profiles():
+    return default_profiles().profiles
+
+
+@pytest.fixture(scope="module")
+def fit():
+    return serving_data.load_serving_fit()
+
+
+def _scenario(model: str, **kw) -> InferenceScenario:
+    m = serving_data.catalog_model(model)
+    return InferenceScenario(params=m.params, tokens=kw.pop("tokens", 1e9), architecture=m.arch, **kw)
+
+
+def test_a_distilled_pruned_student_says_so_and_serves_fewer_parameters(profiles, fit):
+    r = inference(_scenario("llama-3.1-8b", student_params=3e9, sparsity=0.5), profiles["a100-sxm-80gb"], fit)
+    assert r.pruned_skipped and r.params_served < 3e9  # the student's blocks pruned by half, its embeddings kept
+    said = [n for n in r.notes if n.startswith(("distillation:", "pruning:"))]
+    assert len(said) == 2 and said[0].startswith("distillation:") and said[1].startswith("pruning: 50%")  # in order
+    plain = inference(_scenario("llama-3.1-8b"), profiles["a100-sxm-80gb"], fit)
+    assert (plain.params_served, plain.pruned_skipped) == (8.03e9, False)
+    assert not any(n.startswith(("distillation:", "pruning:")) for n in plain.notes)
+
+
+def test_the_chip_and_the_precision_served_are_said(profiles, fit):
+    assert inference(_scenario("llama-3.1-8b"), profiles["tpu-v4"], fit).chip == "TPU"
+    four = inference(_scenario("llama-3.1-8b", bits=4), profiles["a100-sxm-80gb"], fit)
+    assert four.precision == "bf16" and any(n.startswith("a100-sxm-80gb has no 4-bit peak") for n in four.notes)
+
+
+def test_a_batch_no_query_count_fills_is_said_and_costs_a_whole_step(profiles, fit):
+    r = inference(_scenario("llama-3.1-8b", tokens=1000.0, batch_size=32), profiles["tpu-v4"], fit)
+    assert any(n.startswith("1,000 tokens fill less than one batch") for n in r.notes)
+    assert r.estimate.wall_clock_s >= 338 * r.seconds_per_output_token
+
+
+@pytest.mark.parametrize("kw, start", [
+    (dict(devices=1, batch_size=4000), "batch 4,000 does not fit"),
+    (dict(devices=1, model="llama-3.1-405b"), "the weights need 812 GB"),
+    (dict(devices=2, model="llama-3.1-70b", prompt_tokens=100000.0), "one sequence of 100,000 + 338 tokens"),
+])
+def test_what_does_not_fit_in_memory_is_refused_saying_why(profiles, fit, kw, start):
+    s = _scenario(kw.pop("model", "llama-3.1-8b"), **kw)
+    with pytest.raises(InputError) as e:
+        inference(s, profiles["h100-sxm"], fit)
+    assert str(e.value).startswith(start)
