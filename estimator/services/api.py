@@ -26,6 +26,7 @@ from estimator.core.workload.scenario import FOOTPRINT_FIELDS, INPUT_FIELDS, Sce
 from estimator.io.datafiles import default_profiles, get_preset, source_path
 from estimator.report import humanize as hz
 from estimator.services.grid import grid_place, resolve_grid, resolve_grid_site, text_or_none  # noqa: F401 (re-exported)
+from estimator.services.inputs import DEFAULT_HARDWARE  # noqa: F401 (re-exported; the hardware input's default, its source there)
 from estimator.services.preset_check import in_sample_note
 from estimator.services.result import Result  # noqa: F401 (importable from here as before)
 from estimator.services.rows import (  # noqa: F401 (a comparison's rows as data, re-exported)
@@ -99,9 +100,6 @@ def workload_flops(*, layers=None, d_model=None, n_ctx=None, vocab=None, tokens=
 
 
 WORKLOAD_KEYS = ("flops", "params", "tokens", "hours", "device_hours")
-# Hardware when neither it nor a preset is given (`estimate`, the Estimate page, `scaling`): NVIDIA
-# H100 SXM, the most used training GPU of 2023-2024 (profiles/h100-sxm.toml).
-DEFAULT_HARDWARE = "h100-sxm"
 
 
 def time_only(preset: Preset, given) -> bool:

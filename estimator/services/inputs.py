@@ -283,7 +283,9 @@ def setting_hardware(default: str | None, default_text: str | None) -> Input:
 
 
 # -- serving: `inference`, the Inference page -----------------------------------------------------------------------
-# Hardware that serves when none is given: an A100 80GB, the GPU of the measured serving runs (ML.ENERGY).
+# Hardware for serving when none is given (the CLI's `inference` and the app's Inference page): the
+# NVIDIA A100 SXM 80GB of issue 13's worked example (7B at 16 bits), one of the two devices the
+# serving fit is measured on (ML.ENERGY, estimator/data/mlenergy_inference.csv).
 INFERENCE_DEFAULT_HARDWARE = "a100-sxm-80gb"
 SERVING = table(
     Input(name="model", label="Model", flags=MODEL.flags, value="text",

@@ -7,6 +7,7 @@ Costs come from ``api.run`` / ``estimate`` so they match every other estimate.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
@@ -31,6 +32,7 @@ from estimator.laws import diminishing as dm
 from estimator.laws import scaling, trends
 from estimator.report import humanize as hz
 from estimator.services import api, serving_accuracy
+from estimator.services.inputs import INFERENCE_DEFAULT_HARDWARE  # noqa: F401 (re-exported; serving's hardware default, its source there)
 from estimator.services.limits_notes import (  # noqa: F401  (budget_note re-exported: the CLI and the app read it here)
     budget_note,
     budget_range_inputs,
@@ -44,10 +46,6 @@ from estimator.services.model_shape import (  # noqa: F401  (re-exported: the CL
 )
 
 DEFAULT_HARDWARE = api.DEFAULT_HARDWARE  # hardware for a cost when none is given (its source is there)
-# Hardware for serving when none is given (the CLI's `inference` and the app's Inference page): the
-# NVIDIA A100 SXM 80GB of issue 13's worked example (7B at 16 bits), one of the two devices the
-# serving fit is measured on (ML.ENERGY, estimator/data/mlenergy_inference.csv).
-INFERENCE_DEFAULT_HARDWARE = "a100-sxm-80gb"
 # The trend's default fixed workload: GPT-3's 3.14e23 training FLOPs (Brown et al. 2020, Table D.1)
 # on the V100 (2017) it was trained on (Patterson et al. 2021, Table 4).
 TREND_FLOPS = 3.14e23
@@ -67,6 +65,8 @@ RUN_KEYS = ("devices", "utilization", "precision") + SITE_INPUTS
 
 
 def _run_kwargs(setting: dict[str, Any] | None) -> dict[str, Any]:
+    if setting is not None and (not isinstance(setting, Mapping) or not all(isinstance(k, str) for k in setting)):
+        raise InputError(f"the setting must be a mapping of input names to values, got {repr(setting)[:40]}")
     setting = {k: v for k, v in (setting or {}).items() if v is not None}
     unknown = set(setting) - set(RUN_KEYS) - {"region", "cloud"}
     if unknown:
@@ -93,7 +93,8 @@ def flops_model(flops: float, hardware: str | None = None, setting: dict | None 
     hardware), and why there is no estimate when the FLOPs lie past the estimator's bound (the scaling
     law covers more: the split alone, the hardware and setting still checked). ``scaling chinchilla``
     and the Limits page both call this."""
-    model = scaling.chinchilla(flops, method, tokens_per_param)
+    flops = v.as_number("FLOPs for a scaling law", flops, field="flops")  # one number: [] was a TypeError
+    model = scaling.chinchilla(flops, method, v.plain_number(tokens_per_param))
     if hardware is None:
         return model, None, None
     if model.flops > B.FLOPS.high:
@@ -119,8 +120,10 @@ def budget_model(kind: str, budget: float, hardware: str, setting: dict | None =
                  method: str = "tokens-per-param",
                  tokens_per_param: float = scaling.CHINCHILLA_TOKENS_PER_PARAM) -> tuple[scaling.BudgetResult, Estimate]:
     """The compute-optimal model a budget buys, and the estimate of training it (which spends the budget)."""
-    if kind not in scaling.BUDGET_KINDS:
-        raise InputError(f"budget kind must be one of {', '.join(scaling.BUDGET_KINDS)}, got {kind!r}")
+    if not isinstance(kind, str) or kind not in scaling.BUDGET_KINDS:  # a list: no TypeError (unhashable)
+        raise InputError(f"budget kind must be one of {', '.join(scaling.BUDGET_KINDS)}, got {repr(kind)[:40]}")
+    budget = v.as_number(f"budget ({scaling.BUDGET_KINDS[kind][2]})", budget, field=f"budget_{kind}")
+    tokens_per_param = v.plain_number(tokens_per_param)
     def at(flops):
         # the budget sets the FLOPs: one outside the estimator's bounds is the budget's doing, not a FLOPs input
         _flops_in_bounds(f"the budget of {gfmt(budget, 4)} {scaling.BUDGET_KINDS[kind][2]} buys", flops,
@@ -172,6 +175,11 @@ def diminishing_report(current_error: float, target_error: float, exponent: floa
                        base_preset: str | None = None, hardware: str | None = None,
                        setting: dict | None = None) -> DiminishingReport:
     """The compute multiplier and what the base and the multiplied workloads cost on ``hardware``."""
+    # each one number, as a float (a Fraction, a numpy number; [] was a TypeError): the law checks their bounds
+    current_error, target_error, exponent = (v.as_number(label, x, field=key) for label, x, key in (
+        ("current error", current_error, "current_error"), ("target error", target_error, "target_error"),
+        ("exponent k", exponent, "exponent")))
+    base_flops = None if base_flops is None else v.as_number("base FLOPs", base_flops, field="base_flops")
     if base_preset is not None and (not isinstance(base_preset, str) or not base_preset.strip()):
         raise InputError(f"the base preset must be a preset id, got {repr(base_preset)[:40]}", field="base_preset")
     if base_flops is not None and base_preset is not None:
@@ -234,7 +242,8 @@ def trend_report(flops: float = TREND_FLOPS, hardware: str = TREND_HARDWARE, yea
     years after. The profile's price is of its date (V100: Lambda's 2020 price), so that is the base
     year; a price the user gives is taken as of the hardware's release year unless a start year is
     given."""
-    lecture = flops == TREND_FLOPS and hardware == TREND_HARDWARE and (setting or {}).get("utilization") is None
+    flops, years, start_year, doubling_years = (v.plain_number(x) for x in (flops, years, start_year, doubling_years))
+    lecture = flops == TREND_FLOPS and hardware == TREND_HARDWARE and _run_kwargs(setting).get("utilization") is None
     if lecture:
         preset = get_preset(TREND_PRESET)
         base = api.run(preset_id=TREND_PRESET, **_run_kwargs(setting)).estimate
@@ -311,6 +320,8 @@ def inference_report(*, hardware: str, tokens: float, params: float | None = Non
     if not isinstance(engine, str):  # a list is no engine, and no TypeError either (audit)
         raise InputError(f"unknown engine {repr(engine)[:40]}: use one of {', '.join(ENGINES)}", field="engine")
     compression.check_train_inputs(train_flops, train_tokens)
+    # checked numbers of any real type (a Fraction, a numpy scalar) as the floats the text takes
+    train_flops, train_tokens = (None if x is None else float(x) for x in (train_flops, train_tokens))
     train_given = ("train_flops",) if train_flops is not None else ("train_tokens",) if train_tokens is not None else ()
     params, arch, arch_how = resolve_architecture(params=params, model=model, layers=layers, d_model=d_model,
                                                   heads=heads, kv_heads=kv_heads, vocab=vocab)
