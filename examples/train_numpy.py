@@ -22,10 +22,10 @@ from pathlib import Path
 import numpy as np
 
 try:
-    from estimator.monitor.track import track
+    from estimator import track
 except ImportError:  # run from a checkout without installing: the package is one folder up
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from estimator.monitor.track import track
+    from estimator import track
 
 BATCH_SIZES = (64, 96, 128, 160, 192)
 D_IN, D_OUT = 512, 10
