@@ -225,3 +225,16 @@ def test_a_bool_or_a_number_past_a_float_is_still_refused(value, words):
     with pytest.raises(InputError, match=words.replace("(", r"\(").replace(")", r"\)").replace("+", r"\+")) as exc:
         api.run(hardware="h100-sxm", params=value, tokens=1e12)
     assert exc.value.field == "params"
+
+
+def test_the_limits_reports_take_any_real_number_and_refuse_what_is_no_number():
+    model, est, _ = limits.flops_model(Fraction(10**23), "h100-sxm", tokens_per_param=Fraction(20))
+    assert (model, est) == limits.flops_model(1e23, "h100-sxm", tokens_per_param=20.0)[:2]  # a Fraction: TypeError
+    assert limits.budget_model("usd", Fraction(10**6), "h100-sxm")[0] == limits.budget_model("usd", 1e6, "h100-sxm")[0]
+    assert limits.trend_report(doubling_years=Fraction(5, 2)).base == limits.trend_report(doubling_years=2.5).base
+    for call, words in ((lambda: limits.flops_model([], "h100-sxm"), "FLOPs for a scaling law must be a number"),
+                        (lambda: limits.budget_model([], 1e6, "h100-sxm"), "budget kind must be one of usd, kwh"),
+                        (lambda: limits.diminishing_report([], 0.05, 0.07), "current error must be a number"),
+                        (lambda: limits.trend_report(setting=" "), "the setting must be a mapping of input names")):
+        with pytest.raises(InputError, match=words):
+            call()  # each was a TypeError or an AttributeError
