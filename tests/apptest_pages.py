@@ -1,7 +1,15 @@
 """Run one page of the app under AppTest. AppTest's switch_page takes file paths only, so a
-page (a function page under st.navigation) runs through a small script that calls its render()."""
+page (a function page under st.navigation) runs through a small script that calls its render().
+
+``run_page`` runs the page afresh: for a test that changes a widget and runs it again, or that
+renders under its own monkeypatch, folder or spy. ``shared_page`` gives the page as shown for a link,
+run once per test session and shared by every test that only reads it (a page run costs 0.1 to
+0.7 s of CPU, and the suite read the Accuracy page alone 17 times); running a shared page again
+is refused."""
 
 from __future__ import annotations
+
+import json
 
 from streamlit.testing.v1 import AppTest
 
@@ -32,3 +40,25 @@ def run_page(module: str, params: dict | None = None, **context) -> AppTest:
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+class SharedPageError(AssertionError):
+    pass
+
+
+def _refuse_run(*args, **kwargs):
+    raise SharedPageError("this page is shared by the tests that read it (apptest_pages.shared_page): "
+                          "use run_page for a page the test changes and runs again")
+
+
+_SHOWN: dict[str, AppTest] = {}
+
+
+def shared_page(module: str, params: dict | None = None, **context) -> AppTest:
+    """``run_page(module, params, **context)``, run once per test session: read it, never run it again."""
+    key = json.dumps([module, params or {}, context], sort_keys=True, default=repr)
+    if key not in _SHOWN:
+        at = run_page(module, params, **context)
+        at.run = at._run = _refuse_run  # the element tree runs it through _run
+        _SHOWN[key] = at
+    return _SHOWN[key]

@@ -11,7 +11,7 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 import pytest
-from apptest_pages import run_page
+from apptest_pages import run_page, shared_page
 
 from app_pages.pages import lecture
 from app_pages.pages import limits_charts as lc
@@ -102,7 +102,7 @@ def headings(node, out=None) -> list[tuple[int, str]]:
                                          ("accuracy", {}), ("profiles", {}), ("inference", {}), ("calibrate", {})])
 def test_a_pages_headings_never_skip_a_level(page, query):
     """axe's heading-order: the Estimate, Profiles, Calibrate, Accuracy and Inference pages went from the h1 to h3."""
-    at = run_page(page, query)
+    at = shared_page(page, query)
     found = headings(at.main)
     assert not at.exception and found and found[0][0] == 1
     assert all(b <= a + 1 for (a, _), (b, _) in zip(found, found[1:])), found
@@ -147,7 +147,7 @@ def test_the_lecture_estimate_says_its_brain_years_as_a_metric_not_a_heading():
 def test_a_frame_draws_its_charts_at_the_lectures_text_size(page):
     """Audit A9: ``?embed=true`` without ``&lecture=1`` (a frame for a slide) kept 12 px chart text."""
     def sizes(params, **context):
-        at = run_page(page, params, **context)
+        at = shared_page(page, params, **context)
         specs = [json.loads(e.proto.spec) for e in at.get("vega_lite_chart")]
         assert specs
         return {s["config"]["axis"]["labelFontSize"] for s in specs}

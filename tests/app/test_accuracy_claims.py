@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("streamlit")
-from apptest_pages import run_page  # noqa: E402
+
+from apptest_pages import shared_page  # noqa: E402
 
 from app_pages.pages import accuracy_serving as serving_page  # noqa: E402
 from estimator.cli.main import main  # noqa: E402
@@ -39,12 +40,12 @@ def serving_doc() -> dict:
 
 @pytest.fixture(scope="module")
 def lecture():
-    return run_page("accuracy", {"lecture": "1"})
+    return shared_page("accuracy", {"lecture": "1"})
 
 
 @pytest.fixture(scope="module")
 def full():
-    return run_page("accuracy")
+    return shared_page("accuracy")
 
 
 @pytest.mark.parametrize("mode", ["full", "lecture"])
@@ -75,7 +76,7 @@ def test_break_even_range_is_said_for_what_it_is(capsys):
     assert main(["inference", "--params", "7e9", "--tokens", "1e9"]) == 0
     row = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("serving outgrows training"))
     assert re.search(r"\(\S+ \S+ – \S+ \S+, " + re.escape(meaning) + r"\)", row), row
-    at = run_page("inference", {"inf_params": "7e9", "inf_tokens": "1e9"})
+    at = shared_page("inference", {"inf_params": "7e9", "inf_tokens": "1e9"})
     assert f"the break-even's range, {meaning}." in _flat(" ".join(c.value for c in at.caption))
     assert any(meaning in h.proto.body for h in at.get("html"))  # the range bar's tooltip
 

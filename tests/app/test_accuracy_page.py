@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 pytest.importorskip("streamlit")
-from apptest_pages import run_page  # noqa: E402
+
+from apptest_pages import shared_page  # noqa: E402
 
 from app_pages.pages import accuracy as accuracy_page  # noqa: E402
 from estimator.core.hardware.utilization_model import COVARIATES  # noqa: E402
@@ -19,7 +20,7 @@ DOC = load_validation_document()
 
 @pytest.fixture(scope="module")
 def page():
-    return run_page("accuracy")
+    return shared_page("accuracy")
 
 
 def _text(at) -> str:
@@ -77,7 +78,7 @@ def test_misses_are_worst_first_with_two_decimals_and_whether_the_interval_held_
 
 
 def test_the_lecture_hall_names_the_misses_and_says_out_of_sample():
-    at = run_page("accuracy", {"lecture": "1"})
+    at = shared_page("accuracy", {"lecture": "1"})
     missed = accuracy.misses(DOC)
     line = next(c.value.replace("\\", "") for c in at.caption if c.value.startswith("Missed by more than"))
     assert f"({len(missed)} of {len(DOC['runs'])} runs)" in line and missed[0]["run"] in line

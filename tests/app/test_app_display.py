@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 pytest.importorskip("streamlit")
-from apptest_pages import run_page  # noqa: E402
+from apptest_pages import run_page, shared_page  # noqa: E402
 from streamlit import dataframe_util  # noqa: E402
 
 from app_pages.pages import accuracy_serving as serving_page  # noqa: E402
@@ -95,7 +95,7 @@ def test_headline_metrics_sit_in_rows_that_wrap(page, params):
     """At 1280 px with the sidebar open, five metrics in st.columns got 95 px each ("69.3 bi…",
     "$…"), and "J per token: inside the 80% range" 171 px of its 193: every metric is now in a
     wrapping row whose cells are at least as wide as their text."""
-    at = run_page(page, params)
+    at = shared_page(page, params)
     rows = _metric_rows(at)
     assert rows and all(row for _, row in rows), [label for label, row in rows if not row]
     css = " ".join(h.proto.body for h in at.get("html"))
@@ -103,12 +103,12 @@ def test_headline_metrics_sit_in_rows_that_wrap(page, params):
 
 
 def test_lecture_mode_keeps_its_columns():
-    at = run_page("limits", {"lecture": "1", "lim": "Diminishing returns"})
+    at = shared_page("limits", {"lecture": "1", "lim": "Diminishing returns"})
     assert not any(row for _, row in _metric_rows(at))  # lecture CSS sizes the numbers to columns
 
 
 def test_metric_values_are_whole():
-    m = {x.label: x.value for x in run_page("limits").metric}
+    m = {x.label: x.value for x in shared_page("limits").metric}
     assert m["Parameters"] == "69.3 billion" and m["Tokens"] == "1.39 trillion"
     assert m["FLOPs"] == hz.sci(5.76e23) == "5.76 × 10²³"
     assert not any(v.endswith("…") for v in m.values())
@@ -144,13 +144,13 @@ def test_memory_wall_chart_has_three_named_series_and_decade_ticks():
 
 
 def test_rendered_charts_fit_the_width_with_legends_below():
-    at = run_page("lecture", {"claim": "compute-growth"})
+    at = shared_page("lecture", {"claim": "compute-growth"})
     spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
     # a claim's chart fits the slide's width and the height its numbers leave (style.SLIDE_CSS)
     assert spec["autosize"] == {"type": "fit", "contains": "padding"}
     assert spec["config"]["legend"]["orient"] == "bottom" and spec["config"]["legend"]["direction"] == "vertical"
     assert spec["config"]["legend"]["labelLimit"] == 0 and spec["config"]["axis"]["titleLimit"] == 0
-    spec = json.loads(run_page("limits").get("vega_lite_chart")[0].proto.spec)  # not only in lecture mode
+    spec = json.loads(shared_page("limits").get("vega_lite_chart")[0].proto.spec)  # not only in lecture mode
     assert spec["config"]["legend"]["direction"] == "vertical"
     assert spec["autosize"] == {"type": "fit-x", "contains": "padding"}  # off a slide the plot keeps its height
 
@@ -163,7 +163,7 @@ def test_powers_of_ten_on_axes_replace_every_digit():
 def test_accuracy_scatter_is_one_chart_per_panel():
     """A facet has a fixed width (877 px: cut on a phone); one chart per panel in st.columns
     stacks them on a narrow screen, each with the family legend."""
-    at = run_page("accuracy")
+    at = shared_page("accuracy")
     specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
     titles = [s.get("title", {}).get("text") for s in specs]
     assert [t for t in titles if t in charts.ACCURACY_PANELS] == list(charts.ACCURACY_PANELS)
@@ -180,7 +180,7 @@ def _fits_its_column(spec: dict) -> bool:
 
 
 def test_accuracy_serving_charts_are_one_chart_per_quantity_that_fits_its_column():
-    at = run_page("accuracy")
+    at = shared_page("accuracy")
     specs = {s.get("title", {}).get("text"): s for s in (json.loads(c.proto.spec) for c in at.get("vega_lite_chart"))}
     labels = [label for _, label, *_ in serving_page.INFERENCE_QUANTITIES]
     assert set(labels) <= set(specs), list(specs)
@@ -195,7 +195,7 @@ def test_accuracy_serving_charts_are_one_chart_per_quantity_that_fits_its_column
 def test_growth_charts_are_one_chart_per_quantity_that_fits_its_column(params, drawn):
     """Three 260-pixel panels in one facet were 968 px wide: past the 820-pixel page beside the
     sidebar at 1280 px and a phone's 358. One chart per quantity now, each with its own rows."""
-    at = run_page("estimate", {**params, "tab": "Growth with model size"})
+    at = shared_page("estimate", {**params, "tab": "Growth with model size"})
     drawn_charts = at.get("vega_lite_chart")
     specs = [json.loads(c.proto.spec) for c in drawn_charts]
     assert [s["title"]["text"] for s in specs] == list(drawn)
@@ -246,14 +246,14 @@ def test_compare_table_says_n_a_and_humanises_its_numbers():
 
 
 def test_compare_page_with_embodied_switched_off_says_n_a_and_charts_nothing():
-    at = run_page("compare", {"preset": "lambda-gpt3-v100", "embodied": "false", "cmp": "embodied"})
+    at = shared_page("compare", {"preset": "lambda-gpt3-v100", "embodied": "false", "cmp": "embodied"})
     shown = _shown(at).set_index("hardware")
     assert set(shown["embodied_t"]) == {"n/a"} and "n/a" not in set(shown["water_m3"])
     assert not at.exception and any("nothing to chart" in i.value for i in at.info)
 
 
 def test_compare_chart_names_the_profiles_it_leaves_out():
-    at = run_page("compare", {"preset": "lambda-gpt3-v100", "cmp": "cost"})
+    at = shared_page("compare", {"preset": "lambda-gpt3-v100", "cmp": "cost"})
     shown = _shown(at).set_index("hardware")
     no_price = sorted(h for h, v in shown["cost_usd"].items() if v == "n/a")
     assert no_price  # the H800 has no hourly price
@@ -269,7 +269,7 @@ def test_compare_table_view_keeps_the_table_it_was_given():
 
 
 def test_profiles_table_says_n_a_and_separates_thousands():
-    at = run_page("profiles")
+    at = shared_page("profiles")
     shown = _shown(at).set_index("id")
     assert not {"None", "nan", "inf", "Infinity"} & set(_cells(shown))
     assert list(shown.loc["brain", ["year", "memory_gb", "bandwidth_gb_s", "price_usd_h"]]) == ["n/a"] * 4

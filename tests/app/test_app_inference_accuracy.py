@@ -11,7 +11,7 @@ import altair as alt
 import pytest
 
 pytest.importorskip("streamlit")
-from apptest_pages import run_page  # noqa: E402
+from apptest_pages import run_page, shared_page  # noqa: E402
 
 from app_pages.pages import accuracy_serving as serving_page  # noqa: E402
 from estimator.core.base.units import MS_PER_S  # noqa: E402
@@ -28,7 +28,7 @@ def doc() -> dict:
 
 @pytest.fixture(scope="module")
 def page():
-    return run_page("accuracy")
+    return shared_page("accuracy")
 
 
 def metrics(at) -> dict[str, tuple[str, str]]:
@@ -107,7 +107,7 @@ def test_inference_accuracy_chart_specs_validate(doc):
 
 
 def test_lecture_mode_shows_the_serving_headline_and_chart_without_tables():
-    at = run_page("accuracy", {"lecture": "1"})
+    at = shared_page("accuracy", {"lecture": "1"})
     assert "J per token: typical miss" in metrics(at)
     assert not [d for d in at.dataframe if "Predictor" in d.value.columns]
     assert any("Measured (J)" in json.dumps(c.proto.spec) for c in at.get("vega_lite_chart"))

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("streamlit")
-from apptest_pages import TIMEOUT_S, run_page  # noqa: E402
+from apptest_pages import TIMEOUT_S, run_page, shared_page  # noqa: E402
 from streamlit import dataframe_util  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
@@ -93,7 +93,7 @@ def test_alphago_preset_shows_one_game_beside_the_brain():
 
 @pytest.mark.parametrize("claim", [c.id for c in CLAIMS])
 def test_every_claim_has_big_numbers_one_chart_and_a_source(claim):
-    at = run_page("lecture", {"claim": claim})
+    at = shared_page("lecture", {"claim": claim})
     assert len(at.metric) >= 3
     charts = at.get("vega_lite_chart")
     assert len(charts) == 1
@@ -114,7 +114,7 @@ def test_claim_numbers_are_the_cores():
 def test_the_compression_slide_serves_at_a_stated_batch_and_its_numbers_are_the_clis(capsys):
     """User-journey review: the slide's 19.4 MWh served 1B tokens one request at a time (3.7 years), unsaid;
     it now serves them 16 at a time (batch 16), says so, and its number is `inference --batch-size 16`'s."""
-    at = run_page("lecture", {"claim": "compression"})
+    at = shared_page("lecture", {"claim": "compression"})
     m = metrics(at)
     label = next(k for k in m if k.startswith("70B"))
     assert label == "70B, 1B tokens, batch 16"
@@ -141,7 +141,7 @@ def test_each_gpt3_energy_says_which_gpt3_run_it_is():
 def test_the_alphago_ratio_shows_its_stated_range():
     """Browser audit: "50,000×" is the top of AlphaGo's stated power range (66 kW – 1 MW) and was shown
     as exact."""
-    slide = run_page("lecture", {"claim": "brain-alphago"})
+    slide = shared_page("lecture", {"claim": "brain-alphago"})
     captions = [x.value.replace("\\", "") for x in slide.caption]
     assert metrics(slide)["AlphaGo ÷ brain"] == "50,000×"
     assert "in energy for the game; stated range 3,300× – 50,000×" in captions
@@ -160,7 +160,7 @@ def test_imagenet_slide_and_limits_page_show_one_k_and_one_multiplier():
     """The slide said "To halve any error 14,500×" (the unrounded k) beside "k = 0.072", the Limits
     page 15,200×, and their costs differed ($2.2M in 36.8 years against $2.3M in 38.7). One k now,
     ``dm.DEFAULT_EXPONENT``, printed as used: 2^(1/k) from the printed k is the printed multiplier."""
-    slide, page = run_page("lecture", {"claim": "imagenet-compute"}), run_page("limits", {"lim": "Diminishing returns"})
+    slide, page = shared_page("lecture", {"claim": "imagenet-compute"}), shared_page("limits", {"lim": "Diminishing returns"})
     s, p = metrics(slide), metrics(page)
     shown_k = f"{dm.DEFAULT_EXPONENT:g}"
     assert shown_k == "0.072" and hz.times(2 ** (1 / float(shown_k))) == "15,200×"
@@ -177,7 +177,7 @@ def test_imagenet_slide_and_limits_page_show_one_k_and_one_multiplier():
 
 
 def test_imagenet_slide_says_what_it_costs_and_why_not_base_times_multiplier():
-    at = run_page("lecture", {"claim": "imagenet-compute"})
+    at = shared_page("lecture", {"claim": "imagenet-compute"})
     rep = limits.diminishing_report(11.5, 5.0, dm.DEFAULT_EXPONENT)
     captions = [x.value.replace("\\", "") for x in at.caption]
     base, multiplier = hz.money(rep.base.cost_usd), hz.times(rep.result.compute_multiplier)
@@ -194,25 +194,25 @@ def test_imagenet_slide_says_what_it_costs_and_why_not_base_times_multiplier():
 
 def test_imagenet_slide_draws_the_claims_curve_once():
     """Its legend listed "k = 0.072 (10⁵× claim)" and "k = 0.0723 (chosen)": one curve, two names."""
-    at = run_page("lecture", {"claim": "imagenet-compute"})
+    at = shared_page("lecture", {"claim": "imagenet-compute"})
     assert _chart_series(at, "k") == ["k = 0.072 (10⁵× claim)"]
 
 
 def test_lecture_index_lists_the_claims_in_the_lectures_order():
-    at = run_page("lecture")
+    at = shared_page("lecture")
     body = " ".join(h.proto.body for h in at.get("html"))
     positions = [body.index(f"claim={c.id}") for c in CLAIMS]
     assert positions == sorted(positions) and 'target="_self"' in body
 
 
 def test_unknown_claim_falls_back_to_the_index_with_a_warning():
-    at = run_page("lecture", {"claim": "<script>"})
+    at = shared_page("lecture", {"claim": "<script>"})
     assert any("`claim`" in w.value for w in at.warning)
     assert "<script>" not in " ".join(h.proto.body for h in at.get("html"))
 
 
 def test_lecture_charts_use_projector_fonts_and_whole_legends():
-    at = run_page("lecture", {"claim": "memory-wall"})
+    at = shared_page("lecture", {"claim": "memory-wall"})
     spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
     cfg = spec["config"]
     assert cfg["axis"]["labelFontSize"] >= 16 and cfg["legend"]["labelFontSize"] >= 16
@@ -220,7 +220,7 @@ def test_lecture_charts_use_projector_fonts_and_whole_legends():
 
 
 def test_limits_sections_in_lecture_mode_put_the_numbers_at_full_width():
-    at = run_page("limits", {"lecture": "1", "lim": "Diminishing returns"})
+    at = shared_page("limits", {"lecture": "1", "lim": "Diminishing returns"})
     assert at.expander and at.expander[0].label == "Inputs"
     assert metrics(at)["Compute multiplier"] == "1.06 × 10⁵×"
 
@@ -243,7 +243,7 @@ def test_in_the_lecture_hall_the_bars_meaning_is_one_line_with_the_sentence_in_i
     """Browser audit: at 1280×720 the four-line meaning pushed AlphaGo-vs-brain's second column
     below the fold; in lecture mode it is one line, the whole sentence in its help."""
     params = {"preset": "alphago-vs-brain"} if page == "estimate" else {}
-    at = run_page(page, {**params, "lecture": "1"}) if page == "inference" else open_app({**params, "lecture": "1"})
+    at = shared_page(page, {**params, "lecture": "1"}) if page == "inference" else open_app({**params, "lecture": "1"})
     bars = [c.value.replace("\\", "") for c in at.caption if c.value.startswith("Bars")]
     assert len(bars) == 1 and len(bars[0]) < 130, bars
     assert "80%" in bars[0] and "out of sample" in bars[0]
@@ -251,7 +251,7 @@ def test_in_the_lecture_hall_the_bars_meaning_is_one_line_with_the_sentence_in_i
     full = "a figure without a range is taken as exact" if page == "estimate" else "leave-one-model-out residuals"
     assert full in bars[0].proto.help
     # outside the lecture hall the whole sentence is the caption itself
-    at = run_page(page, params) if page == "inference" else open_app(params)
+    at = shared_page(page, params) if page == "inference" else open_app(params)
     assert any(c.value.startswith("Bars") and full in c.value.replace("\\", "") for c in at.caption)
 
 # --- smaller defects -------------------------------------------------------------------------------
@@ -307,7 +307,7 @@ def test_range_bar_escapes_its_text():
 def test_the_compute_growth_slide_draws_the_trends_it_headlines():
     """Browser audit: the slide headlined "Hardware FLOP/s per $ ×1.33 a year" and drew peak FLOP/s
     (×1.73 a year), a trend it does not name."""
-    at = run_page("lecture", {"claim": "compute-growth"})
+    at = shared_page("lecture", {"claim": "compute-growth"})
     s = limits.trend_report().summary
     # named as the headline numbers above them, one legend line each (the slide fits 1280×720)
     assert _chart_series(at, "series") == ["frontier training compute (×11.5 a year)",

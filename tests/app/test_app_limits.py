@@ -8,7 +8,7 @@ import json
 import pytest
 
 pytest.importorskip("streamlit")
-from apptest_pages import run_page  # noqa: E402
+from apptest_pages import run_page, shared_page  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from app_pages.pages import inference_charts  # noqa: E402
@@ -43,18 +43,18 @@ DIM, TRENDS, CONTRASTS = "Diminishing returns", "Trends", "Contrasts"
 
 
 def test_limits_defaults_show_chinchilla_and_the_claim():
-    at = run_page("limits")
+    at = shared_page("limits")
     m = metrics(at)
     model = scaling.chinchilla(5.76e23)
     assert m["Parameters"] == hz.count(model.params_opt) == "69.3 billion"
     assert m["Tokens"] == hz.count(model.tokens_opt)
     assert len(at.get("vega_lite_chart")) == 1  # only the open section is drawn: the loss curve
-    m = metrics(run_page("limits", {"lim": DIM}))
+    m = metrics(shared_page("limits", {"lim": DIM}))
     assert m["Compute multiplier"] == hz.times(dm.compute_multiplier(11.5, 5.0, dm.DEFAULT_EXPONENT)) == "1.06 × 10⁵×"
-    at = run_page("limits", {"lim": CONTRASTS})
+    at = shared_page("limits", {"lim": CONTRASTS})
     assert metrics(at)["World electricity (average)"] == "3.42 TW"
     assert any("25 TW" in w.value for w in at.warning)
-    at = run_page("limits", {"lim": TRENDS})
+    at = shared_page("limits", {"lim": TRENDS})
     assert len(at.get("vega_lite_chart")) == 2  # cost over years, growth
     assert not url_warnings(at)
 
@@ -62,12 +62,12 @@ def test_limits_defaults_show_chinchilla_and_the_claim():
 def test_each_section_has_its_own_link_and_draws_alone():
     for section, label in ((DIM, "Compute multiplier"), (TRENDS, "Frontier compute per year"),
                            (CONTRASTS, "AlphaGo ÷ brain (power)")):
-        m = metrics(run_page("limits", {"lim": section}))
+        m = metrics(shared_page("limits", {"lim": section}))
         assert label in m and "Parameters" not in m
 
 
 def test_limits_budget_from_the_url():
-    at = run_page("limits", {"lim_budget": "USD", "lim_usd": "1e6", "lim_hw": "h100-sxm"})
+    at = shared_page("limits", {"lim_budget": "USD", "lim_usd": "1e6", "lim_hw": "h100-sxm"})
     res, est = limits.budget_model("usd", 1e6, "h100-sxm")
     m = metrics(at)
     assert m["Parameters"] == hz.count(res.model.params_opt)
@@ -85,7 +85,7 @@ def test_limits_budget_from_the_url():
     note = limits.budget_note(res, est)
     assert "it pays for exact device-hours" in note
     assert any(c.value.replace("\\", "") == f"{note[:1].upper()}{note[1:]}." for c in at.caption)
-    assert "range" not in (dict((x.label, x.proto.help) for x in run_page("limits").metric)["Parameters"] or "")
+    assert "range" not in (dict((x.label, x.proto.help) for x in shared_page("limits").metric)["Parameters"] or "")
 
 
 def test_limits_widgets_move_the_numbers():
@@ -112,7 +112,7 @@ TAMPERED = {
 @pytest.mark.parametrize("section", list(TAMPERED))
 def test_limits_tampered_query_params_warn_and_fall_back(section):
     params = {**TAMPERED[section], **({"lim": section} if section else {})}
-    at = run_page("limits", params)
+    at = shared_page("limits", params)
     warned = " ".join(url_warnings(at))
     for key in TAMPERED[section]:
         assert f"`{key}`" in warned, key
@@ -127,7 +127,7 @@ def test_limits_tampered_query_params_warn_and_fall_back(section):
 
 
 def test_limits_inconsistent_inputs_show_an_error_box():
-    at = run_page("limits", {"lim": DIM, "dr_now": "5", "dr_target": "10"})
+    at = shared_page("limits", {"lim": DIM, "dr_now": "5", "dr_target": "10"})
     assert any("below the current error" in e.value for e in at.error)
 
 
@@ -157,7 +157,7 @@ def captions(at: AppTest) -> str:
 
 
 def test_inference_defaults_7b_on_a100():
-    at = run_page("inference")
+    at = shared_page("inference")
     m = metrics(at)
     rep = default_report()
     r = rep.result
@@ -205,7 +205,7 @@ def test_inference_table_shows_device_time_when_quantisation_frees_a_device():
     """65B (Code Llama 70B's shape) at 16 bits (130 GB) exceeds one H100's usable 0.9 × 85.52 GB = 77 GB,
     so two; at 8 bits (66 GB with the embeddings and LM head at 16 bits, + a small KV cache) one
     fits. Device time per token, what energy and cost follow, falls by more than the wall time."""
-    at = run_page("inference", {"inf_params": "65e9", "inf_hw": "h100-sxm"})
+    at = shared_page("inference", {"inf_params": "65e9", "inf_hw": "h100-sxm"})
     usable_gb = serving.USABLE_MEMORY_FRACTION * default_profiles().get("h100-sxm").memory_gb
     table = 2 * 32016 * 8192                              # embeddings and LM head, kept at 2 bytes
     assert 65e9 * 2 / BYTES_PER_GB > usable_gb > ((65e9 - table) * 1 + table * 2) / BYTES_PER_GB + 1
@@ -242,7 +242,7 @@ def test_inference_8bit_from_the_url_halves_the_weight_bytes():
 
 
 def test_inference_chosen_techniques_and_combined_row():
-    at = run_page("inference", {"inf_bits": "8", "inf_sparsity": "0.5", "inf_student": "3.5e9", "inf_hw": "h100-sxm"})
+    at = shared_page("inference", {"inf_bits": "8", "inf_sparsity": "0.5", "inf_student": "3.5e9", "inf_hw": "h100-sxm"})
     df = at.dataframe[0].value.set_index("technique")
     assert "combined" in df.index
     assert "(illustrative)" not in df.loc["pruning", "setting"]
@@ -264,19 +264,19 @@ def test_inference_chosen_techniques_and_combined_row():
 
 
 def test_inference_catalog_model_and_shape_from_the_url():
-    at = run_page("inference", {"inf_model": "llama-3-70b", "inf_hw": "h100-sxm", "inf_batch": "64"})
+    at = shared_page("inference", {"inf_model": "llama-3-70b", "inf_hw": "h100-sxm", "inf_batch": "64"})
     rep = limits.inference_report(hardware="h100-sxm", model="llama-3-70b", tokens=1e9, batch_size=64)
     m = metrics(at)
     assert m["Time per output token"] == shown_ms(rep.result.seconds_per_output_token)
     assert m["Energy per output token"] == f"{hz.sig(rep.result.joules_per_output_token)} J"
     assert m["Devices"] == str(rep.result.devices)
-    at = run_page("inference", {"inf_params": "7e9", "inf_layers": "32", "inf_dmodel": "4096", "inf_kvheads": "32"})
+    at = shared_page("inference", {"inf_params": "7e9", "inf_layers": "32", "inf_dmodel": "4096", "inf_kvheads": "32"})
     r = limits.inference_report(hardware="a100-sxm-80gb", params=7e9, layers=32, d_model=4096, kv_heads=32,
                                 tokens=1e9).result
     # multi-head attention: 4 × the KV cache of the default's 8 KV heads
     assert r.kv_cache_gb == pytest.approx(4 * default_report().result.kv_cache_gb)
     assert metrics(at)["Memory"] == f"{hz.sig(r.memory_gb)} GB"
-    at = run_page("inference", {"inf_batch": "5000", "inf_devices": "1"})
+    at = shared_page("inference", {"inf_batch": "5000", "inf_devices": "1"})
     assert at.error and "does not fit" in at.error[0].value
 
 
@@ -288,18 +288,18 @@ TAMPERED_INFERENCE = {"inf_hw": "brain", "inf_params": "-5", "inf_tokens": "NaN"
 
 
 def test_inference_tampered_query_params_warn_and_fall_back():
-    at = run_page("inference", TAMPERED_INFERENCE)
+    at = shared_page("inference", TAMPERED_INFERENCE)
     warned = " ".join(url_warnings(at))
     for key in TAMPERED_INFERENCE:
         assert f"`{key}`" in warned, key
     assert "<b>" not in " ".join(md.value for md in at.markdown)
-    shown, defaults = metrics(at), metrics(run_page("inference"))
+    shown, defaults = metrics(at), metrics(shared_page("inference"))
     assert shown == defaults  # every figure falls back to the defaults'
     assert shown["Time per output token"] == shown_ms(default_report().result.seconds_per_output_token)
 
 
 def test_inference_inconsistent_inputs_show_an_error():
-    at = run_page("inference", {"inf_student": "7e10"})
+    at = shared_page("inference", {"inf_student": "7e10"})
     assert at.error and "smaller" in at.error[0].value
 
 
@@ -323,7 +323,7 @@ def test_chart_specs_validate():
 def test_diminishing_section_agrees_with_its_metric_and_names_the_base():
     """The intro's halving figure is the metric's (the default k), the default base names its
     source, and the caption says why the target's cost is not base × multiplier."""
-    at = run_page("limits", {"lim": DIM})
+    at = shared_page("limits", {"lim": DIM})
     assert not at.exception
     halving = metrics(at)["To halve the error"]
     assert halving == hz.times(dm.halving_multiplier(dm.DEFAULT_EXPONENT)) == "15,200×"
@@ -354,7 +354,7 @@ def test_the_multiplier_chart_draws_each_k_once_under_its_own_label():
 
 
 def test_a_k_from_the_url_shows_with_its_digits():
-    at = run_page("limits", {"lim": DIM, "dr_k": "0.0723"})
+    at = shared_page("limits", {"lim": DIM, "dr_k": "0.0723"})
     assert at.number_input(key="dr_k").value == 0.0723 and at.number_input(key="dr_k").format == "%.4g"
     help_ = next(m.proto.help for m in at.metric if m.label == "To halve the error")
     assert help_ == "2^(1/k) with k = 0.0723"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 pytest.importorskip("streamlit")
-from apptest_pages import run_page  # noqa: E402
+from apptest_pages import run_page, shared_page  # noqa: E402
 from streamlit import dataframe_util  # noqa: E402
 
 from app_pages.pages import calibrate as calibrate_page  # noqa: E402
@@ -54,7 +54,7 @@ def test_scaling_past_the_estimate_bound_shows_the_split_and_says_why_no_cost():
     parameters and tokens (as `scaling chinchilla` does) and says why there is no time or cost."""
     flops = 2e33
     assert B.FLOPS.high < flops <= B.SCALING_FLOPS.high
-    at = run_page("limits", {"lim_flops": str(flops)})
+    at = shared_page("limits", {"lim_flops": str(flops)})
     shown = _metrics(at)
     assert not at.error
     assert shown["Parameters"] == hz.count(scaling.chinchilla(flops, "tokens-per-param").params_opt)
@@ -66,7 +66,7 @@ def test_scaling_past_the_estimate_bound_shows_the_split_and_says_why_no_cost():
 
 def test_the_inference_table_says_n_a_for_hardware_without_a_price():
     assert api.default_profiles().get("gtx-580").price.usd_per_device_hour is None
-    at = run_page("inference", {"inf_hw": "gtx-580"})
+    at = shared_page("inference", {"inf_hw": "gtx-580"})
     shown = dataframe_util.convert_arrow_bytes_to_pandas_df(at.dataframe[0].proto.arrow_data.styler.display_values)
     assert set(shown["usd_per_query"]) == {c.NO_VALUE} and set(shown["cost_total_usd"]) == {c.NO_VALUE}
     assert not {"None", "nan", "inf"} & {str(v) for v in shown.to_numpy().ravel()}
@@ -74,7 +74,7 @@ def test_the_inference_table_says_n_a_for_hardware_without_a_price():
 
 
 def test_the_inference_page_names_its_own_token_field():
-    at = run_page("inference", {"inf_tokens": "1"})
+    at = shared_page("inference", {"inf_tokens": "1"})
     assert at.error
     text = at.error[0].value.replace("\\", "")
     assert "Tokens generated in total" in text and "Training tokens D" not in text
@@ -90,18 +90,18 @@ def test_every_hint_names_a_widget_the_page_draws():
     drawn = set()
     for params in ({"workload": "params", "memory_inputs": "true", "grid_by": "country"},
                    {"workload": "flops", "grid_by": "cloud"}, {"grid_by": "g/kWh"}):
-        drawn |= _labels(run_page("estimate", params))
+        drawn |= _labels(shared_page("estimate", params))
     assert set(c.FIELD_LABELS.values()) <= drawn, set(c.FIELD_LABELS.values()) - drawn
-    inf = _labels(run_page("inference", {"inf_model": "custom"}))
+    inf = _labels(shared_page("inference", {"inf_model": "custom"}))
     assert set(inference_page.FIELD_LABELS.values()) <= inf, set(inference_page.FIELD_LABELS.values()) - inf
     lim = set()
     for params in ({"lim": "Scaling laws"}, {"lim": "Scaling laws", "lim_budget": "USD"},
                    {"lim": "Scaling laws", "lim_budget": "kWh"}, {"lim": "Scaling laws", "lim_budget": "t CO₂e"},
                    {"lim": "Diminishing returns"}, {"lim": "Trends"}):
-        lim |= _labels(run_page("limits", params))
+        lim |= _labels(shared_page("limits", params))
     for labels in (limits_page.SCALING_LABELS, limits_page.DIMINISHING_LABELS, limits_page.TREND_LABELS):
         assert set(labels.values()) <= lim, set(labels.values()) - lim
-    cal = _labels(run_page("calibrate"))
+    cal = _labels(shared_page("calibrate"))
     assert set(calibrate_page.FIELD_LABELS.values()) <= cal, set(calibrate_page.FIELD_LABELS.values()) - cal
 
 
@@ -145,7 +145,7 @@ def test_how_it_was_computed_takes_the_time_from_model_flops_under_recomputation
 
 
 def test_the_memory_note_is_shown_once():
-    at = run_page("estimate", {"workload": "params", "params": "7e9", "tokens": "2e12", "recompute": "true"})
+    at = shared_page("estimate", {"workload": "params", "params": "7e9", "tokens": "2e12", "recompute": "true"})
     notes = [i.value for i in at.info if "memory" in i.value]
     assert len(notes) == 1
 
@@ -160,7 +160,7 @@ def test_a_shared_link_keeps_every_digit_and_writes_booleans_as_the_toggles_read
 
 
 def test_a_shared_link_reopens_on_the_same_devices():
-    at = run_page("estimate", {"preset": "lambda-gpt3-v100", "devices": "1234567", "tab": "Export & share"})
+    at = shared_page("estimate", {"preset": "lambda-gpt3-v100", "devices": "1234567", "tab": "Export & share"})
     link = next(x.value for x in at.code if x.value.startswith("http"))
     assert "devices=1234567" in link and "e%2B06" not in link
 
@@ -179,14 +179,14 @@ def test_lecture_links_stay_in_embed_mode(monkeypatch):
 
 
 def test_an_unknown_claim_on_another_page_warns_and_is_not_lecture_mode():
-    at = run_page("estimate", {"claim": "garbage"})
+    at = shared_page("estimate", {"claim": "garbage"})
     assert any("`claim`" in w.value and "not a lecture claim" in w.value for w in at.warning)
 
 
 def test_a_time_only_preset_offers_only_its_own_hardware():
     """AlphaGo's preset gives a game's time on AlphaGo, which says nothing about an H100: the picker
     offers AlphaGo alone, and a link naming other hardware warns and keeps the preset's numbers."""
-    at = run_page("estimate", {"preset": "alphago-vs-brain", "hardware": "h100-sxm"})
+    at = shared_page("estimate", {"preset": "alphago-vs-brain", "hardware": "h100-sxm"})
     picker = next(s for s in at.selectbox if s.label == "Hardware profile")
     assert list(picker.options) == [api.get_preset("alphago-vs-brain").hardware]
     assert not at.error and any("`hardware`" in w.value for w in at.warning)
@@ -214,11 +214,11 @@ def test_a_refused_workload_value_still_leaves_the_workload_in_the_address(query
     """Browser audit: /?params=abc showed the params workload at its default value, but the address
     became "/", which reopens GPT-3: the workload implied by the refused value is written to the
     address, so the link reopens what the page shows."""
-    at = run_page("estimate", query)
+    at = shared_page("estimate", query)
     assert any("Ignored URL parameter" in w.value for w in at.warning)
     address = {k: v[0] if isinstance(v, list) else v for k, v in at.query_params.items()}
     assert address["workload"] == workload
-    again = run_page("estimate", address)
+    again = shared_page("estimate", address)
     assert _metrics(again) == _metrics(at) and _metrics(at)
 
 
@@ -263,11 +263,11 @@ def test_a_hardware_id_in_a_link_is_read_in_any_case_as_the_cli_reads_it(page, k
 
 def test_a_parameter_given_twice_is_said_with_the_value_used():
     """Audit: ?devices=4&devices=8 took 8 without a word (two links pasted together)."""
-    at = run_page("estimate", {"preset": "gpt3-175b", "devices": ["4", "8"]})
+    at = shared_page("estimate", {"preset": "gpt3-175b", "devices": ["4", "8"]})
     said = [w.value for w in at.warning if "is given 2 times" in w.value]
     assert said == ["URL parameter `devices` is given 2 times: only the last, `8`, is read; `4` ignored."]
     assert next(m.value for m in at.metric if m.label.startswith("Devices")) == "8"
-    at = run_page("compare", {"preset": "gpt3-175b", "hw": ["a", "b", "c", "d", "e"]})  # an unknown one, five times
+    at = shared_page("compare", {"preset": "gpt3-175b", "hw": ["a", "b", "c", "d", "e"]})  # an unknown one, five times
     said = [w.value for w in at.warning if "is given 5 times" in w.value]
     assert said == ["URL parameter `hw` is given 5 times: only the last, `e`, is read; `a`, `b`, `c`, … ignored."]
-    assert not [w for w in run_page("estimate", {"preset": "gpt3-175b"}).warning if "times" in w.value]
+    assert not [w for w in shared_page("estimate", {"preset": "gpt3-175b"}).warning if "times" in w.value]

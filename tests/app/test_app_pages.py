@@ -14,7 +14,7 @@ import pytest
 
 pytest.importorskip("streamlit")
 from apptest_pages import TIMEOUT_S as TIMEOUT  # noqa: E402
-from apptest_pages import run_page
+from apptest_pages import run_page, shared_page
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from app_pages.pages import estimate_sweep as size_sweep  # noqa: E402
@@ -53,7 +53,7 @@ def test_the_title_table_names_every_page():
 
 @pytest.mark.parametrize("module", ALL_PAGES)
 def test_every_page_runs(module):
-    at = run_page(module)
+    at = shared_page(module)
     title, metrics = PAGE_TITLES[module]
     assert [t.value.replace("\\", "") for t in at.title] == [title]
     assert metrics <= {m.label for m in at.metric}
@@ -281,7 +281,7 @@ def test_the_placeholders_name_the_values_that_apply_on_other_hardware():
     """BLOOM on an H100: the power and PUE fields name the H100 profile's values (the numbers used),
     not the preset's 400 W and PUE 1.0 that hold only on its A100s."""
     def placeholders(params):
-        at = run_page("estimate", params)
+        at = shared_page("estimate", params)
         return {w.label: w.proto.placeholder for w in at.number_input if w.label in ("Power per device (W)", "PUE")}
     own = placeholders({"preset": "bloom-176b"})
     assert own == {"Power per device (W)": "400 (preset)", "PUE": "1 (preset)"}
@@ -343,29 +343,29 @@ def test_md_escape_keeps_commands_as_code_and_escapes_the_rest():
     for unpaired in ("odd ` here", "empty `` span"):                  # no code span to keep: all escaped
         assert "\\`" in md_escape(unpaired)
     # the Estimate page's caption shows the command as code, not as literal backticks
-    captions = [c.value for c in run_page("estimate").caption]
+    captions = [c.value for c in shared_page("estimate").caption]
     assert any("`python -m estimator validate`" in c and "\\`" not in c for c in captions)
 
 
 def test_a_preset_that_gives_only_a_time_says_so_once_on_compare_and_estimate():
     """MLPerf's ResNet-50 preset is a time on 8 H100s, no FLOPs: one clear error, not a warning
     per profile nor "no workload", on both pages (the service layer raises it)."""
-    at = run_page("compare", {"preset": "resnet50-imagenet"})
+    at = shared_page("compare", {"preset": "resnet50-imagenet"})
     shown = [e.value.replace("\\", "") for e in at.error]  # markdown-escaped: h100\-sxm
     assert not at.exception and len(shown) == 1 and "gives a time on h100-sxm, not FLOPs" in shown[0]
     assert not at.warning
     # the Estimate page's picker offers such a preset its own hardware alone: a link naming other
     # hardware is warned about and dropped, and the preset's own numbers show
-    at = run_page("estimate", {"preset": "resnet50-imagenet", "hardware": "a100-sxm-80gb"})
+    at = shared_page("estimate", {"preset": "resnet50-imagenet", "hardware": "a100-sxm-80gb"})
     assert not at.exception and not at.error and any("`hardware`" in w.value for w in at.warning)
     assert next(s for s in at.selectbox if s.label == "Hardware profile").options == ["h100-sxm"]
 
 
 def test_compare_warns_about_its_own_bad_url_parameters():
     """?cmp and ?cmp_ref are drawn after the sidebar: a bad value of either is still named."""
-    at = run_page("compare", {"preset": "lambda-gpt3-v100", "cmp": "nope"})
+    at = shared_page("compare", {"preset": "lambda-gpt3-v100", "cmp": "nope"})
     assert not at.exception and any("cmp" in w.value for w in at.warning)
-    at = run_page("compare", {"preset": "lambda-gpt3-v100", "cmp_ref": "maybe"})
+    at = shared_page("compare", {"preset": "lambda-gpt3-v100", "cmp_ref": "maybe"})
     assert not at.exception and any("cmp_ref" in w.value for w in at.warning)
 
 
@@ -373,14 +373,14 @@ def test_inference_and_limits_say_what_their_numbers_are_on_in_view():
     """Browser audit: in lecture and embed modes the sidebar is closed, and the Inference and Limits
     pages' headline numbers did not say what model or hardware they were for."""
     for params in ({}, {"lecture": "1"}, {"embed": "true"}):
-        at = run_page("inference", {**params, "inf_params": "13e9", "inf_hw": "h100-sxm"})
+        at = shared_page("inference", {**params, "inf_params": "13e9", "inf_hw": "h100-sxm"})
         text = [x.value.replace("\\", "") for x in at.caption]
         assert "13.0 billion parameters served on 1 × NVIDIA H100 SXM 80GB, 16-bit weights, batch 1." in text, text
-        at = run_page("limits", {**params, "lim_hw": "a100-sxm-80gb"})
+        at = shared_page("limits", {**params, "lim_hw": "a100-sxm-80gb"})
         text = [x.value.replace("\\", "") for x in at.caption]
         assert "Time, energy, CO₂e and cost on NVIDIA A100 SXM 80GB (a100-sxm-80gb)." in text
     # only in the tabs that use the sidebar's hardware: the Trends tab prices its own device (audit)
-    at = run_page("limits", {"lim_hw": "a100-sxm-80gb", "lim": "Trends"})
+    at = shared_page("limits", {"lim_hw": "a100-sxm-80gb", "lim": "Trends"})
     assert not any(x.value.startswith("Time, energy, CO₂e and cost on") for x in at.caption)
 
 

@@ -11,7 +11,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 
 pytest.importorskip("streamlit")
-from apptest_pages import run_page  # noqa: E402
+from apptest_pages import run_page, shared_page  # noqa: E402
 
 from app_pages.inputs.preset_choice import preset_in_address  # noqa: E402
 from app_pages.inputs.sidebar import DEFAULT_PRESET  # noqa: E402
@@ -53,11 +53,11 @@ def test_the_default_preset_with_a_changed_workload_keeps_its_preset_in_the_shar
 
 
 def test_the_landing_page_and_a_custom_workload_leave_the_preset_out_of_the_link():
-    landing = run_page("estimate", {"tab": "Export & share"})
+    landing = shared_page("estimate", {"tab": "Export & share"})
     assert "preset" not in _address(landing) and "preset" not in _share_link(landing)
-    custom = run_page("estimate", {"workload": "params", "params": "1e9", "tokens": "2e10", "tab": "Export & share"})
+    custom = shared_page("estimate", {"workload": "params", "params": "1e9", "tokens": "2e10", "tab": "Export & share"})
     assert "preset" not in _address(custom) and "preset" not in _share_link(custom)
-    other = run_page("estimate", {"preset": "llama-65b", "tab": "Export & share"})
+    other = shared_page("estimate", {"preset": "llama-65b", "tab": "Export & share"})
     assert _address(other)["preset"] == "llama-65b" and _share_link(other)["preset"] == "llama-65b"
     for at in (landing, custom, other):  # there the address bar does hold the same inputs
         assert "(the address bar holds the same inputs)" in " ".join(m.value for m in at.markdown)

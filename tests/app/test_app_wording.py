@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
-from apptest_pages import run_page
+from apptest_pages import shared_page
 
 from app_pages.ui import common as c
 from estimator.core.base.errors import InputError
@@ -27,11 +27,11 @@ def _metric(at, label: str) -> str:
     ({"preset": "gpt3-175b", "embodied": "false"}, "off"),   # turned off by the user
 ])
 def test_embodied_reads_off_only_when_turned_off(params, shown):
-    assert _metric(run_page("estimate", params), "Embodied CO₂e") == shown
+    assert _metric(shared_page("estimate", params), "Embodied CO₂e") == shown
 
 
 def test_a_profile_without_memory_says_n_a_without_units():
-    at = run_page("profiles", {"hardware": "brain"})
+    at = shared_page("profiles", {"hardware": "brain"})
     text = " ".join(str(t.value) for t in at.table) + " ".join(str(m.value) for m in at.markdown)
     text += " ".join(str(d.value) for d in at.dataframe)
     assert "n/a GB" not in text and "n/a, n/a" in text
@@ -86,7 +86,7 @@ def test_the_companions_caption_says_what_they_share():
     """The brain beside AlphaGo: the same time, said as the CLI says it (the page's workload switch
     takes a preset or parameters, never both, so the 'same work' case is the CLI's and the API's)."""
     def captions(params):
-        return [cap.value.replace("\\", "") for cap in run_page("estimate", params).caption]  # markdown escapes off
+        return [cap.value.replace("\\", "") for cap in shared_page("estimate", params).caption]  # markdown escapes off
     shown = captions({"preset": "alphago-vs-brain"})
     sentence = ("The same time (4.00 hours) on Human brain, at its own power and PUE: energy 80.0 Wh (50,000× less "
                 "than AlphaGo distributed (2016 match))")

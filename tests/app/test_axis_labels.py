@@ -12,7 +12,8 @@ import re
 import pytest
 
 pytest.importorskip("streamlit")
-from apptest_pages import run_page  # noqa: E402
+
+from apptest_pages import shared_page  # noqa: E402
 
 from app_pages.pages import lecture  # noqa: E402
 from app_pages.pages import limits as limits_page  # noqa: E402
@@ -148,7 +149,7 @@ def test_power_axes_read_watts_with_si_prefixes():
     ("world-electricity", ["10 W", "100 W", "1 kW", "10 kW", "100 kW", "1 MW", "10 MW", "100 MW", "1 GW", "10 GW",
                            "100 GW", "1 TW", "10 TW", "100 TW"])])
 def test_lecture_power_bars_tick_in_si_units(claim, ticks):
-    at = run_page("lecture", {"claim": claim})
+    at = shared_page("lecture", {"claim": claim})
     axis = json.loads(at.get("vega_lite_chart")[0].proto.spec)["encoding"]["x"]["axis"]
     assert axis["labelExpr"] == charts.POWER_LABELS
     assert _labels(axis["labelExpr"], axis["values"]) == ticks

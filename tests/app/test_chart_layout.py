@@ -8,7 +8,7 @@ import json
 
 import pandas as pd
 import pytest
-from apptest_pages import run_page
+from apptest_pages import shared_page
 
 from app_pages.pages import lecture
 from app_pages.pages.limits import growth_chart
@@ -39,7 +39,7 @@ def alt_bar_chart():
 def test_the_pages_bar_charts_keep_no_label_limit_of_their_own():
     """A chart's own ``labelLimit: 0`` (or 320) would override the cap: the savings chart, the log bar
     chart (brain vs AlphaGo) and the lecture's compression chart leave it to the config."""
-    at = run_page("lecture", {"claim": "compression"})
+    at = shared_page("lecture", {"claim": "compression"})
     bars = 0
     for proto in at.get("vega_lite_chart"):
         spec = json.loads(proto.proto.spec)
@@ -101,7 +101,7 @@ def test_both_chinchilla_splits_show_on_the_loss_chart():
     enc = lines[0]["encoding"]
     assert enc["strokeWidth"]["scale"]["range"][0] > enc["strokeWidth"]["scale"]["range"][1]
     assert enc["strokeDash"]["scale"]["range"][0] != enc["strokeDash"]["scale"]["range"][1]
-    at = run_page("limits")
+    at = shared_page("limits")
     assert any(f"differ by at most {page.loss_gap():.3f}" in cap.value for cap in at.caption)
 
 

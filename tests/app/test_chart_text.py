@@ -9,7 +9,7 @@ import json
 import altair as alt
 import pandas as pd
 import pytest
-from apptest_pages import run_page
+from apptest_pages import shared_page
 
 from app_pages.pages import lecture
 from app_pages.ui import chart_text, charts
@@ -86,7 +86,7 @@ PAGES = [("estimate", {}), ("compare", {}), ("profiles", {}), ("limits", {}), ("
 
 @pytest.mark.parametrize("module, params", PAGES, ids=[f"{m}-{p.get('claim', '')}" for m, p in PAGES])
 def test_every_chart_on_every_page_says_what_it_shows(module, params):
-    at = run_page(module, params, is_embedded="embed" in params)
+    at = shared_page(module, params, is_embedded="embed" in params)
     for element in at.get("vega_lite_chart"):
         spec = json.loads(element.proto.spec)
         text = spec.get("description", "")

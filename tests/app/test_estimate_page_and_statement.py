@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 pytest.importorskip("streamlit")
-from apptest_pages import run_page  # noqa: E402
+from apptest_pages import run_page, shared_page  # noqa: E402
 from latex_batch import to_compile  # noqa: E402
 
 from app_pages.pages import estimate as estimate_page  # noqa: E402
@@ -73,7 +73,7 @@ def test_a_preset_link_with_a_workload_changes_the_preset_as_the_cli_does(params
 
 
 def test_the_share_link_keeps_the_preset_and_its_changed_workload():
-    at = run_page("estimate", {"preset": "llama2-70b", "tokens": "4e12", "tab": "Export & share"})
+    at = shared_page("estimate", {"preset": "llama2-70b", "tokens": "4e12", "tab": "Export & share"})
     link = next(code.value for code in at.code if code.value.startswith("http"))
     assert link.endswith("?preset=llama2-70b&tokens=4000000000000")
 
@@ -225,12 +225,12 @@ def test_the_new_statement_compiles(compiled_statements):
 
 
 def test_exact_headline_figures_are_not_called_prediction_intervals():
-    at = run_page("estimate", {"preset": "bert-base"})
+    at = shared_page("estimate", {"preset": "bert-base"})
     helps = {m.label: m.proto.help for m in at.metric[:4]}
     assert helps["Training time"] == "Training time: exact, from the known run's time"
     assert not any("prediction interval" in h for h in helps.values()), helps
     assert not any(c.value.startswith("Bars") for c in at.caption)
-    at = run_page("estimate", {"preset": "gpt3-175b"})
+    at = shared_page("estimate", {"preset": "gpt3-175b"})
     assert at.metric[0].proto.help == "Training time: the centre of a 80% prediction interval"
     assert any(c.value.startswith("Bars") for c in at.caption)
 
@@ -246,7 +246,7 @@ def test_a_million_devices_are_counted_exactly(cli):
         out = cli(*argv, "--format", fmt).out
         assert header in out and "1.23 million" not in out, fmt
     assert hz.whole(1234567) == "1,234,567" and hz.whole(8.0) == "8"
-    at = run_page("estimate", {"flops": "1e25", "devices": "1234567"})
+    at = shared_page("estimate", {"flops": "1e25", "devices": "1234567"})
     assert _metrics(at)["Devices (h100-sxm)"] == "1,234,567"
 
 
@@ -273,7 +273,7 @@ def test_the_electricity_s_water_from_a_region_says_it_comes_from_it():
     ({"workload": "params", "preset": "llama2-70b", "flops": "1e24"}, ["preset", "flops"]),
 ])
 def test_a_parameter_the_page_ignores_is_warned_about_and_dropped(params, ignored):
-    at = run_page("estimate", params)
+    at = shared_page("estimate", params)
     for key in ignored:
         assert any(w.startswith(f"Ignored URL parameter `{key}`") for w in _warnings(at)), (key, _warnings(at))
         assert key not in at.query_params
@@ -311,14 +311,14 @@ def test_a_lower_case_country_is_the_country_as_on_the_command_line(cli):
     ({"preset": "gpt3-175b", "devices": "8"}, "as estimated by Patterson et al.; this scenario differs in devices."),
 ])
 def test_a_changed_presets_caption_says_its_run_and_what_differs(params, said):
-    at = run_page("estimate", params)
+    at = shared_page("estimate", params)
     assert said in " ".join(x.value for x in at.caption).replace("\\", "")
 
 
 def test_compare_says_a_refusal_shared_by_every_profile_once():
     """Review: ?preset=gpt3-175b&tokens=4e12 on the Compare page drew the same refusal for each of
     33 profiles; it is one warning naming how many profiles it concerns."""
-    at = run_page("compare", {"preset": "alexnet", "tokens": "4e12"})  # (gpt3-175b now takes tokens: its size is known)
+    at = shared_page("compare", {"preset": "alexnet", "tokens": "4e12"})  # (gpt3-175b now takes tokens: its size is known)
     warnings = [w.value.replace("\\", "") for w in at.warning]   # markdown escapes removed
     same = [w for w in warnings if "states no parameters" in w]
     assert len(same) == 1 and re.match(r"\d+ profiles \(a100-pcie-80gb, a100-sxm-40gb, a100-sxm-80gb, a10g, …\): ", same[0])  # by id

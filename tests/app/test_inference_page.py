@@ -9,7 +9,7 @@ import json
 import pytest
 
 pytest.importorskip("streamlit")
-from apptest_pages import run_page  # noqa: E402
+from apptest_pages import run_page, shared_page  # noqa: E402
 
 from app_pages.pages import inference as page  # noqa: E402
 from estimator.cli import main  # noqa: E402
@@ -76,11 +76,11 @@ def test_a_catalog_model_warns_and_drops_the_custom_parameters_from_the_address(
 def test_an_unknown_url_key_is_treated_as_the_estimate_page_treats_it(query):
     """Neither page warns about nor drops a key no page knows (common.py has no such check): the
     Inference page does what the Estimate page does, and its numbers are the default's."""
-    inf, est = run_page("inference", query), run_page("estimate", query)
+    inf, est = shared_page("inference", query), shared_page("estimate", query)
     key = next(iter(query))
     assert (key in address(inf)) == (key in address(est))
     assert any(key in w for w in url_warnings(inf)) == any(key in w for w in url_warnings(est))
-    assert metrics(inf) == metrics(run_page("inference"))
+    assert metrics(inf) == metrics(shared_page("inference"))
 
 
 # --- 2. a shape without N: N from the shape, as the CLI ----------------------------------------
@@ -94,7 +94,7 @@ def test_a_shape_without_n_serves_the_n_the_cli_works_out(capsys):
     assert r.params_served == pytest.approx(12 * 16 * 2048**2)  # 12·layers·d_model²: 805 million
     assert cli["seconds_per_output_token"] == pytest.approx(r.seconds_per_output_token, rel=1e-12)
     assert r.seconds_per_output_token * MS_PER_S == pytest.approx(11.9, abs=0.05)  # the audit's 11.9 ms, not 18.7
-    at = run_page("inference", SHAPE)
+    at = shared_page("inference", SHAPE)
     m = metrics(at)
     assert m["Time per output token"] == f"{hz.sig(cli['seconds_per_output_token'] * MS_PER_S)} ms" == "11.9 ms"
     assert m["Energy per output token"] == f"{hz.sig(cli['joules_per_output_token'])} J" == "1.30 J"
@@ -105,16 +105,16 @@ def test_a_shape_without_n_serves_the_n_the_cli_works_out(capsys):
 
 def test_a_given_n_with_a_shape_is_kept_and_no_shape_keeps_the_default(capsys):
     cli = cli_json(capsys, *SHAPE_ARGS, "--params", "7e9")
-    at = run_page("inference", {**SHAPE, "inf_params": "7e9"})
+    at = shared_page("inference", {**SHAPE, "inf_params": "7e9"})
     assert metrics(at)["Time per output token"] == f"{hz.sig(cli['seconds_per_output_token'] * MS_PER_S)} ms"
     cli = cli_json(capsys, "inference", "--tokens", "1e9", "--params", f"{page.DEFAULT_PARAMS:g}")
-    plain_page = run_page("inference")
+    plain_page = shared_page("inference")
     assert metrics(plain_page)["Time per output token"] == f"{hz.sig(cli['seconds_per_output_token'] * MS_PER_S)} ms"
     assert served(plain_page).startswith(f"{hz.count(page.DEFAULT_PARAMS)} parameters served")
 
 
 def test_a_partial_shape_without_n_is_the_clis_error_not_a_silent_default(capsys):
-    at = run_page("inference", {"inf_heads": "16"})
+    at = shared_page("inference", {"inf_heads": "16"})
     assert at.error and "heads given without the layers and d_model" in plain(at.error[0].value)
     assert main(["inference", "--tokens", "1e9", "--heads", "16"]) not in (0, None)
     capsys.readouterr()
@@ -131,7 +131,7 @@ def test_a_break_even_under_one_query_shows_no_fractional_tokens(capsys):
     main(["inference", "--tokens", "1e9", "--params", "7e9", "--train-tokens", "1"])
     line = next(x for x in capsys.readouterr()[0].splitlines() if x.startswith("serving outgrows training"))
     assert "token" not in line  # the CLI leaves the token count out
-    m = metrics(run_page("inference", {"inf_train": "1"}))
+    m = metrics(shared_page("inference", {"inf_train": "1"}))
     assert m[f"Serving outgrows training, by {BASIS_WORDS[key]}, after"].startswith("the first query (training costs ")
     assert m["… i.e. tokens"] == "within the first query"
     assert hz.count(be["tokens"][key]) not in m.values()
@@ -142,6 +142,6 @@ def test_a_break_even_past_one_query_still_counts_its_tokens(capsys):
     be = cli["break_even"]
     key = be["basis"]
     assert be["queries"][key] >= 1
-    m = metrics(run_page("inference"))
+    m = metrics(shared_page("inference"))
     assert m["… i.e. tokens"] == hz.count(be["tokens"][key])
     assert m[f"Serving outgrows training, by {BASIS_WORDS[key]}, after"] == hz.queries_until(be["queries"][key])

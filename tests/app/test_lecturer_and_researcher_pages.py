@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 pytest.importorskip("streamlit")
-from apptest_pages import run_page  # noqa: E402
+
+from apptest_pages import shared_page  # noqa: E402
 
 from estimator.services import serving_accuracy  # noqa: E402
 
@@ -19,17 +20,17 @@ def test_the_inference_page_shows_what_the_benchmarks_found_at_its_batch_in_view
     """The page opened at batch 1 on the online engine with an 80% range that held 0% of the held-out
     small-batch benchmarks; that was said only inside the closed notes box."""
     (note,) = serving_accuracy.small_batch_note(1)
-    at = run_page("inference")
+    at = shared_page("inference")
     shown = [w for w in _warnings(at) if w.startswith("Batch 1: on ")]
     assert shown == [note[:1].upper() + note[1:]]
     assert "the stated interval held 0% of them" in shown[0]
     closed = " ".join(cap.value.replace("\\", "") for cap in at.expander[0].caption)
     assert note not in closed  # said once
     # the latency engine, fitted to those benchmarks, gets no such warning
-    latency = run_page("inference", {"inf_engine": "latency"})
+    latency = shared_page("inference", {"inf_engine": "latency"})
     assert not [w for w in _warnings(latency) if w.startswith("Batch 1: on ")]
     # nor a batch past the benchmarks' batches
-    big = run_page("inference", {"inf_batch": "128"})
+    big = shared_page("inference", {"inf_batch": "128"})
     assert not [w for w in _warnings(big) if w.startswith("Batch ")]
 
 
@@ -41,7 +42,7 @@ def test_the_limits_page_shows_its_ranges_in_view_and_its_loss_with_a_unit():
     from estimator.services import limits
     lines = []
     for section in ("Scaling laws", "Diminishing returns"):  # one tab is drawn at a time (?lim=)
-        at = run_page("limits", {"lim": section})
+        at = shared_page("limits", {"lim": section})
         lines += [cap.value.replace("\\", "") for cap in at.caption
                   if cap.value.replace("\\", "").startswith("Ranges (")]
     assert len(lines) == 2, lines
@@ -51,14 +52,14 @@ def test_the_limits_page_shows_its_ranges_in_view_and_its_loss_with_a_unit():
     for line in lines:
         assert line.startswith("Ranges (80% prediction intervals unless marked): time ")
         assert "; energy " in line and "; CO₂e " in line and "; cost " in line
-    assert f"Predicted loss ({scaling.LOSS_UNIT})" in {m.label for m in run_page("limits").metric}
+    assert f"Predicted loss ({scaling.LOSS_UNIT})" in {m.label for m in shared_page("limits").metric}
 
 
 def test_the_accuracy_pages_power_table_is_validates_own():
     """Review: the page's power table kept the old columns after validate gained the devices' own centres."""
     from estimator.io.datafiles import load_validation_document
     doc = load_validation_document()
-    at = run_page("accuracy")
+    at = shared_page("accuracy")
     tables = [df.value for df in at.dataframe if "Own-centre runs" in df.value.columns]
     assert len(tables) == 1
     table = tables[0].set_index("Group")
@@ -73,5 +74,5 @@ def test_the_dense_kernels_toggle_says_when_pruning_saves():
     """Review: the toggle's help still spoke of unstructured sparsity only, after pruning came to save only
     at 2:4 on sparse tensor cores."""
     from estimator.core.serving.pruning import SKIP_RULE
-    (toggle,) = [t for t in run_page("inference").toggle if t.label == "Dense kernels (pruning saves nothing)"]
+    (toggle,) = [t for t in shared_page("inference").toggle if t.label == "Dense kernels (pruning saves nothing)"]
     assert toggle.help.startswith(f"Off: {SKIP_RULE}; any other fraction or device saves nothing.")

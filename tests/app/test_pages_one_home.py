@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 pytest.importorskip("streamlit")
-from apptest_pages import run_page  # noqa: E402
+from apptest_pages import run_page, shared_page  # noqa: E402
 
 from app_pages.pages import (
     estimate,
@@ -76,7 +76,7 @@ def test_the_roofline_chart_marks_each_precisions_ridge_from_the_profile():
 
 
 def test_the_profiles_page_caption_states_the_ridge():
-    at = run_page("profiles", {"hardware": "h100-sxm"})
+    at = shared_page("profiles", {"hardware": "h100-sxm"})
     assert any("Below 295 FLOP/byte (bf16) the device waits on memory" in x.value.replace("\\", "") for x in at.caption)
 
 

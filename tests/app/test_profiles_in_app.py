@@ -10,7 +10,7 @@ import shutil
 import pytest
 
 pytest.importorskip("streamlit")
-from apptest_pages import run_page  # noqa: E402
+from apptest_pages import run_page, shared_page  # noqa: E402
 
 from app_pages.ui import profile_cache  # noqa: E402
 from estimator.io import datafiles  # noqa: E402
@@ -124,7 +124,7 @@ def test_a_link_to_a_broken_profile_shows_its_load_error(calibrated_dir, page, k
     ({"workload": "flops", "hardware": "t4", "precision": "int4"}, "has no peak for precision 'int4' …")])
 def test_compare_page_groups_refusals_of_one_kind(params, lead):
     """Before: 32 boxes (each message names its device and release year) and 15 (each lists its precisions)."""
-    at = run_page("compare", params)
+    at = shared_page("compare", params)
     boxes = [w.value.replace("\\", "") for w in at.warning]
     assert len(at.dataframe[0].value) == 1 and len(boxes) == 1, boxes
     assert boxes[0].startswith("32 profiles (") and f", …): {lead} (for example " in boxes[0]

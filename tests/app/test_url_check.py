@@ -6,7 +6,7 @@ import pytest
 
 pytest.importorskip("streamlit")
 
-from apptest_pages import run_page  # noqa: E402
+from apptest_pages import run_page, shared_page  # noqa: E402
 
 from app_pages.pages.estimate import headline_values  # noqa: E402
 from estimator.services import api  # noqa: E402
@@ -39,12 +39,12 @@ def test_a_typo_in_a_shared_link_is_said_and_dropped_not_silently_kept():
     ("compare", {"preset": "llama2-70b", "cmp_ref": "true"}),
 ])
 def test_the_parameters_a_page_reads_are_never_called_unknown(module, params):
-    at = run_page(module, params)
+    at = shared_page(module, params)
     assert not [w for w in _warnings(at) if "nothing on the page as opened reads it" in w]
     assert set(params) <= set(at.query_params) | {"claim"}
 
 
 def test_an_input_the_page_has_but_does_not_draw_now_is_not_called_unknown():
     """Review: ?tab=… in lecture mode (which draws no tabs) was warned as "no such input" and dropped."""
-    at = run_page("estimate", {"preset": "llama2-70b", "tab": "Export & share", "lecture": "1"})
+    at = shared_page("estimate", {"preset": "llama2-70b", "tab": "Export & share", "lecture": "1"})
     assert not [w for w in _warnings(at) if "nothing on the page as opened reads it" in w]

@@ -3,6 +3,7 @@ and the app end to end), each as the behaviour now expected."""
 
 from __future__ import annotations
 
+from apptest_pages import shared_page
 from robustness_helpers import run
 
 from estimator.report import humanize as hz
@@ -73,12 +74,11 @@ def test_a_bound_refusal_names_the_model_or_preset_that_gave_the_parameters(caps
 # A1: a grid source chosen without its country or region says what is used meanwhile -------------------
 
 def test_a_grid_source_without_its_choice_says_which_intensity_stays():
-    from apptest_pages import run_page
-    at = run_page("estimate", {"workload": "params", "params": "7e9", "tokens": "2e12", "grid_by": "country"})
+    at = shared_page("estimate", {"workload": "params", "params": "7e9", "tokens": "2e12", "grid_by": "country"})
     assert "No country: until one is chosen, the world average, 475 gCO2e/kWh" in [x.value.replace("\\", "") for x in at.caption]
-    at = run_page("estimate", {"preset": "gpt3-175b", "grid_by": "cloud"})
+    at = shared_page("estimate", {"preset": "gpt3-175b", "grid_by": "cloud"})
     assert "No cloud region: until one is chosen, the preset's 429 gCO2e/kWh" in [x.value.replace("\\", "") for x in at.caption]
-    at = run_page("estimate", {"workload": "params", "params": "7e9", "tokens": "2e12", "region": "FRA"})
+    at = shared_page("estimate", {"workload": "params", "params": "7e9", "tokens": "2e12", "region": "FRA"})
     assert not [x for x in at.caption if x.value.startswith("No country")]
 
 

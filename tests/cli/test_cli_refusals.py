@@ -201,15 +201,15 @@ def test_each_path_past_a_bound_names_what_the_user_gave(capsys, argv, needle):
 
 def test_the_limits_page_names_the_budget_and_the_target_not_a_flops_input():
     pytest.importorskip("streamlit")
-    from apptest_pages import run_page
-    at = run_page("limits", {"lim_budget": "kWh", "lim_kwh": "1e14", "lim_hw": "v100-sxm2"})
+    from apptest_pages import shared_page
+    at = shared_page("limits", {"lim_budget": "kWh", "lim_kwh": "1e14", "lim_hw": "v100-sxm2"})
     shown = " ".join(e.value.replace("\\", "") for e in at.error)
     assert "give a smaller budget" in shown and "Training FLOPs" not in shown
 
 
 def test_the_diminishing_tab_names_its_own_inputs_past_the_bound():
     pytest.importorskip("streamlit")
-    from apptest_pages import run_page
-    at = run_page("limits", {"lim": "Diminishing returns", "dr_k": "0.027", "lim_hw": "v100-sxm2"})
+    from apptest_pages import shared_page
+    at = shared_page("limits", {"lim": "Diminishing returns", "dr_k": "0.027", "lim_hw": "v100-sxm2"})
     shown = " ".join(e.value.replace("\\", "") for e in at.error)
     assert shown.endswith("(set: Base compute to multiply (FLOPs), Target error (%), Exponent k)")

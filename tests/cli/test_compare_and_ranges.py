@@ -9,7 +9,7 @@ import io
 import json
 
 import pytest
-from apptest_pages import run_page
+from apptest_pages import shared_page
 
 from estimator.cli.main import main
 from estimator.core.base.errors import InputError
@@ -86,7 +86,7 @@ def test_each_miss_shows_its_diagnosis_first_and_in_full():
     assert misses
     for r in misses:
         assert r["likely_reason"].startswith("achieved ")
-    at = run_page("accuracy")
+    at = shared_page("accuracy")
     from app_pages.ui.common import md_escape
     shown = [m.value for m in at.markdown]
     longest = max(misses, key=lambda r: len(r["likely_reason"]))
@@ -117,7 +117,7 @@ def test_the_stricter_hold_outs_name_their_misses(key, capsys, shipped_validatio
     assert rc == 0 and f"  {worst['run']} ({worst['hardware']}, {worst['source']}): " in out
     # two decimals (2.01× had read "2.0×" under "more than 2×"), the rule's beside it, and the reason
     assert (f"({worst['factor']:.2f}×; the baseline {worst['baseline_factor']:.2f}×) — achieved ") in out
-    at = run_page("accuracy")
+    at = shared_page("accuracy")
     titles = [e.label for e in at.expander]
     assert any(t.startswith("Runs missed by more than 2× ") and t.endswith(f"({len(held['misses'])})") for t in titles)
 

@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 import pytest
-from apptest_pages import run_page
+from apptest_pages import shared_page
 
 from estimator.core.base.errors import InputError
 from estimator.core.serving import compression
@@ -55,7 +55,7 @@ def test_a_baseline_past_the_device_hour_bound_leaves_only_the_savings_out():
 
 
 def test_the_app_shows_the_answer_and_the_reason():
-    at = run_page("inference", {"inf_model": "gemma-2b", "inf_kvbits": "8", "inf_batch": "10000"})
+    at = shared_page("inference", {"inf_model": "gemma-2b", "inf_kvbits": "8", "inf_batch": "10000"})
     assert not at.error, [e.value for e in at.error]
     assert any(x.value.startswith(r"Savings left out\: the model they are measured from") for x in at.caption)
     assert not at.dataframe or all("technique" not in d.value.columns for d in at.dataframe)
@@ -184,8 +184,7 @@ def test_the_catalog_refuses_training_tokens_without_a_source(tmp_path, monkeypa
 def test_the_page_says_it_ignores_a_custom_models_parameters_beside_a_catalog_model():
     """The CLI refuses --model with --params; the page had dropped ?inf_params silently."""
     pytest.importorskip("streamlit")
-    from apptest_pages import run_page
-    at = run_page("inference", {"inf_model": "llama-3-8b", "inf_params": "7e9"})
+    at = shared_page("inference", {"inf_model": "llama-3-8b", "inf_params": "7e9"})
     warnings = [w.value for w in at.warning]
     assert any("Ignored URL parameter `inf_params` = `7e9`: the model is llama-3-8b; choose Model = custom" in w
                for w in warnings), warnings
@@ -237,8 +236,7 @@ def test_the_cli_and_the_page_give_the_notes():
     rep = inference_report(hardware="h100-sxm", tokens=1e6, model="llama-3-8b")
     assert any(n.startswith("batch 1: the measured batches on this chip") for n in rep.result.notes)
     pytest.importorskip("streamlit")
-    from apptest_pages import run_page
-    at = run_page("inference", {"inf_model": "llama-3-8b", "inf_hw": "h100-sxm"})
+    at = shared_page("inference", {"inf_model": "llama-3-8b", "inf_hw": "h100-sxm"})
     text = " ".join(x.value for x in [*at.caption, *at.markdown]).replace("\\", "")
     assert "batch 1: the measured batches on this chip run from 64 to 512" in text
 

@@ -8,7 +8,7 @@ import math
 import re
 
 import pytest
-from apptest_pages import run_page
+from apptest_pages import shared_page
 
 from estimator.core.base.number_text import gfmt
 from estimator.core.serving.step_notes import fmt_ms
@@ -126,7 +126,7 @@ def test_no_profile_writes_e_notation_in_its_text():
     ("accuracy", {}),
 ])
 def test_no_page_writes_e_notation(page, params):
-    at = run_page(page, params)
+    at = shared_page(page, params)
     texts = [x.value for kind in ("markdown", "caption", "info", "warning", "error", "metric", "code")
              for x in getattr(at, kind) if isinstance(getattr(x, "value", None), str)]
     texts = [t for t in texts if not t.startswith("http")]  # a link holds what was typed (?tokens=4e12)
@@ -141,13 +141,13 @@ def test_a_presets_flops_placeholder_and_texts_in_powers_of_ten():
     from estimator.services import api
     assert preset_workload.placeholder(api.get_preset("gpt3-175b"), "flops") == "3.14 × 10²³ (preset)"
     assert api.get_preset("lambda-gpt3-v100").description.startswith("3.14 × 10²³ FLOPs on a single V100")
-    at = run_page("lecture", {"claim": "gpt3-v100"})
+    at = shared_page("lecture", {"claim": "gpt3-v100"})
     assert any("3.14 × 10²³ FLOPs at a theoretical 28 TFLOPS" in h.value for h in at.get("html"))  # its source line
 
 
 def test_the_accuracy_pages_run_notes_have_no_workshop_words():
     """Browser audit: a run's notes read "checked in: copies of the paper's text read (helper and lead, verbatim)"."""
-    at = run_page("accuracy", {})
+    at = shared_page("accuracy", {})
     texts = " ".join(x.value for kind in ("markdown", "caption") for x in getattr(at, kind))
     assert "source check: copies of the paper's text read (quoted verbatim)" in texts.replace("\\", "")
     assert "helper" not in texts and "checked in:" not in texts

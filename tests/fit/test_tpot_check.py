@@ -7,6 +7,7 @@ import json
 import math
 
 import pytest
+from apptest_pages import shared_page
 
 from estimator.cli.main import main
 from estimator.core.base.errors import DataFileError, InputError
@@ -172,11 +173,11 @@ def test_the_engine_choice_flows_through_the_cli_the_service_and_the_notes(cli):
 
 def test_the_app_offers_the_engine_and_shows_the_services_numbers():
     pytest.importorskip("streamlit")
-    from apptest_pages import run_page
+    from apptest_pages import shared_page
 
     from estimator.report import humanize as hz
 
-    at = run_page("inference", {"inf_engine": "latency", "inf_hw": "h100-sxm", "inf_model": "llama-3-8b"})
+    at = shared_page("inference", {"inf_engine": "latency", "inf_hw": "h100-sxm", "inf_model": "llama-3-8b"})
     rep = limits.inference_report(hardware="h100-sxm", model="llama-3-8b", tokens=1e6, engine="latency")
     assert at.radio(key="inf_engine").value == "latency"
     shown = {m.label: m.value for m in at.metric}["Time per output token"]
@@ -186,23 +187,21 @@ def test_the_app_offers_the_engine_and_shows_the_services_numbers():
 
 def test_the_lecture_caption_names_the_engines_ranges():
     pytest.importorskip("streamlit")
-    from apptest_pages import run_page
 
     def captions(at) -> str:
         return " ".join(x.value for x in at.caption).replace("\\", "")   # markdown escapes removed
 
-    latency = captions(run_page("inference", {"inf_engine": "latency", "lecture": "1"}))
+    latency = captions(shared_page("inference", {"inf_engine": "latency", "lecture": "1"}))
     assert "Bars: 80% intervals from published latency benchmarks" in latency and "ML.ENERGY's" not in latency
-    assert "Bars: 80% intervals from ML.ENERGY's measurements" in captions(run_page("inference", {"lecture": "1"}))
+    assert "Bars: 80% intervals from ML.ENERGY's measurements" in captions(shared_page("inference", {"lecture": "1"}))
 
 
 def test_the_inference_page_names_the_latency_engine_and_its_ranges_coverage():
     """Browser check: the summary line did not name the engine, and the ranges' words did not say the
     latency engine's 80% intervals held only part of the held-out times."""
     pytest.importorskip("streamlit")
-    from apptest_pages import run_page
 
-    at = run_page("inference", {"inf_engine": "latency"})
+    at = shared_page("inference", {"inf_engine": "latency"})
     held = serving_data.load_serving_fit("latency").held_out_coverage
     text = " ".join(x.value for x in at.caption).replace("\\", "")
     assert ", latency engine." in text

@@ -7,6 +7,7 @@ from __future__ import annotations
 import tomllib
 
 import pytest
+from apptest_pages import shared_page
 from statements import SOURCES
 
 from estimator import __version__
@@ -65,10 +66,9 @@ def test_the_reader_takes_it_only_with_prior_from():
 
 
 def test_the_estimate_page_says_the_coverage_is_not_measured_on_such_a_device():
-    from apptest_pages import run_page
 
     def bars(params):
-        at = run_page("estimate", params)
+        at = shared_page("estimate", params)
         return next(x for x in at.caption if x.value.startswith("Bars")), at
 
     mi300x = {"hardware": "mi300x", "flops": "1e21"}

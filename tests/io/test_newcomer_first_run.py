@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+from apptest_pages import shared_page
 
 from estimator.io import paths
 from estimator.services import api
@@ -41,8 +42,7 @@ def test_a_published_run_that_does_not_fit_as_set_says_the_run_split_its_model(p
 
 def test_the_estimate_page_says_it_beside_the_memory():
     pytest.importorskip("streamlit")
-    from apptest_pages import run_page
-    at = run_page("estimate", {"preset": "gpt3-175b"})
+    at = shared_page("estimate", {"preset": "gpt3-175b"})
     boxes = [i.value.replace("\\", "") for i in at.info if i.value.replace("\\", "").startswith("memory:")]
     assert len(boxes) == 1 and SPLIT in boxes[0] and "would hold it with ZeRO-3" in boxes[0]
 

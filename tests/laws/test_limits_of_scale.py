@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 
 import pytest
+from apptest_pages import shared_page
 
 from estimator.cli.main import main
 from estimator.laws import scaling
@@ -41,18 +42,16 @@ def test_a_budget_whose_range_leaves_the_law_names_the_budget(capsys):
 def test_the_limits_page_draws_at_the_laws_own_limits(params):
     """Any FLOPs below ~1e13 or above ~1e34 (allowed by the page's own input then) raised in the chart."""
     pytest.importorskip("streamlit")
-    from apptest_pages import run_page
-    at = run_page("limits", params)  # fails on any exception shown
+    at = shared_page("limits", params)  # fails on any exception shown
     assert any("outside the models the law was fitted to" in c.value.replace("\\", "") for c in at.caption)
 
 
 def test_the_cards_carry_the_estimates_range_and_the_caption_is_computed():
     pytest.importorskip("streamlit")
-    from apptest_pages import run_page
 
     from estimator.report import humanize as hz
     from estimator.services import limits
-    at = run_page("limits")
+    at = shared_page("limits")
     cost = next(m for m in at.metric if m.label == "Cost")
     est = limits.estimate_flops(scaling.CHINCHILLA_TABLE3[3][1], limits.DEFAULT_HARDWARE)
     lo, hi = est.range["cost_usd"]

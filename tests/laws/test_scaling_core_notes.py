@@ -5,6 +5,7 @@ preset's utilisation on another precision's peak: tests/core/test_fit_caveats.py
 from __future__ import annotations
 
 import pytest
+from apptest_pages import shared_page
 
 from estimator.core.hardware.limits import MIN_OF_TDP, power_over_tdp_note
 from estimator.services import api, limits
@@ -69,9 +70,8 @@ def test_contrasts_carry_their_inputs_ranges(cli):
 def test_limits_page_shows_the_contrast_cards_ranges_in_view():
     """The AlphaGo card's 50,000× is the top of its stated range: the line under the cards says so, as the cost
     cards' line does (before, the range was only in the table below)."""
-    from apptest_pages import run_page
 
-    at = run_page("limits", {"lim": "Contrasts"})
+    at = shared_page("limits", {"lim": "Contrasts"})
     line = next(x.value for x in at.caption if "AlphaGo ÷ brain\\:" in x.value)
     assert "GPT\\-3 in brain\\-years\\: 2,290 years – 27,700 years" in line
     assert "AlphaGo ÷ brain\\: 3,300× – 50,000× \\(as its sources state\\)" in line

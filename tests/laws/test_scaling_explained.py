@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from apptest_pages import shared_page
 
 from estimator.cli.main import main
 from estimator.laws import scaling, trends
@@ -198,10 +199,9 @@ def test_the_trend_json_writes_whole_years(capsys):
 @pytest.mark.parametrize("doubling, banded", [("2.07", True), ("2.2", False)])
 def test_the_limits_page_draws_a_band_only_for_a_stated_interval(doubling, banded):
     pytest.importorskip("streamlit")
-    from apptest_pages import run_page
 
     from app_pages.pages import limits_charts
-    at = run_page("limits", {"lim": "Trends", "tr_doubling": doubling})
+    at = shared_page("limits", {"lim": "Trends", "tr_doubling": doubling})
     assert not at.exception and not at.error
     note = limits.trend_report(doubling_years=float(doubling)).summary.price_perf_interval_note
     captions = " ".join(c.value.replace("\\", "") for c in at.caption)
@@ -214,8 +214,7 @@ def test_the_limits_page_draws_a_band_only_for_a_stated_interval(doubling, bande
 
 def test_the_limits_page_budget_note_is_the_clis(capsys):
     pytest.importorskip("streamlit")
-    from apptest_pages import run_page
-    at = run_page("limits", {"lim_budget": "t CO₂e", "lim_tco2e": "100", "lim_hw": "tpu-v4"})  # the page prices only
+    at = shared_page("limits", {"lim_budget": "t CO₂e", "lim_tco2e": "100", "lim_hw": "tpu-v4"})  # the page prices only
     res, est = limits.budget_model("tco2e", 100, "tpu-v4")
     note = limits.budget_note(res, est)
     assert "the power (a range as its source states it, with no measured coverage)" in note

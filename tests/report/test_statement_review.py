@@ -12,6 +12,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from apptest_pages import shared_page
 from latex_batch import to_compile
 from statements import AT, HOST, METHOD, SOURCES
 from statements import calibrated as _calibrated
@@ -67,8 +68,7 @@ def test_a_profile_with_a_price_of_zero(tmp_path):
 
 
 def test_the_apps_export_tab_with_a_price_of_zero():
-    from apptest_pages import run_page
-    at = run_page("estimate", {"price": "0", "tab": "Export & share"})
+    at = shared_page("estimate", {"price": "0", "tab": "Export & share"})
     tex = next(c.value for c in at.code if "Compute and carbon statement" in c.value)
     assert "this costs about \\$0." in tex
 

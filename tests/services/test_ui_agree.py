@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from apptest_pages import shared_page
 
 from estimator.cli import main
 from estimator.core.serving import compression
@@ -35,7 +36,6 @@ def test_break_even_basis_is_decided_once(price, basis):
 @pytest.mark.parametrize("price, word", [(None, "cost"), (0.0, "energy")])
 def test_cli_and_app_name_the_same_break_even_basis(capsys, price, word):
     pytest.importorskip("streamlit")
-    from apptest_pages import run_page
 
     extra = () if price is None else ("--price-usd-per-hour", f"{price:g}")
     code, out, _ = cli(capsys, *SERVE_ARGS, *extra)
@@ -45,7 +45,7 @@ def test_cli_and_app_name_the_same_break_even_basis(capsys, price, word):
     params = {"inf_hw": "a100-sxm-80gb", "inf_params": "7e9", "inf_tokens": "1e9"}
     if price is not None:
         params["inf_price"] = f"{price:g}"
-    at = run_page("inference", params)
+    at = shared_page("inference", params)
     # the basis in view, as the CLI's (audit: "costs more" by energy, the basis only in the tooltip)
     metric = next(m for m in at.metric if m.label == f"Serving outgrows training, by {word}, after")
     assert metric.proto.help.startswith(f"by {word}")
@@ -68,9 +68,8 @@ def test_cli_shows_the_illustrative_rows_and_note(capsys):
 
 def test_app_shows_the_same_illustrative_note():
     pytest.importorskip("streamlit")
-    from apptest_pages import run_page
 
-    at = run_page("inference", {"inf_hw": "a100-sxm-80gb", "inf_params": "7e9", "inf_tokens": "1e9"})
+    at = shared_page("inference", {"inf_hw": "a100-sxm-80gb", "inf_params": "7e9", "inf_tokens": "1e9"})
     assert any(compression.ILLUSTRATIVE_NOTE in c.value for c in at.caption)
 
 
@@ -163,12 +162,12 @@ def test_compare_rows_are_one_shape_for_the_cli_and_the_app(capsys):
 
 def test_cli_and_app_both_say_when_devices_outgrow_the_fitted_runs(capsys):
     pytest.importorskip("streamlit")
-    from apptest_pages import run_page
+    from apptest_pages import shared_page
 
     code, out, _ = cli(capsys, "estimate", "--preset", "gpt3-175b", "--hardware", "b200", "--devices", "1000000")
     assert code in (0, None)
     note = next(x for x in out.splitlines() if "is more than any run the utilisation fit holds" in x)
-    at = run_page("estimate", {"preset": "gpt3-175b", "hardware": "b200", "devices": "1000000"})
+    at = shared_page("estimate", {"preset": "gpt3-175b", "hardware": "b200", "devices": "1000000"})
     shown = " ".join(el.value.replace("\\", "") for el in [*at.info, *at.caption, *at.markdown, *at.warning])
     assert note.removeprefix("note: ") in shown
 
@@ -248,7 +247,7 @@ def test_a_comparison_says_under_its_table_what_its_rows_do_not_share(capsys):
     the table, in the CLI's table and Markdown and on the Compare page (numbers audit: the TPU v5p's chip-only power
     read 2.7× less energy than the TPU v4's with no word); rows that share both get no note."""
     pytest.importorskip("streamlit")
-    from apptest_pages import run_page
+    from apptest_pages import shared_page
 
     mixed = ["tpu-v4", "tpu-v5p", "h100-sxm"]
     notes = api.compare_caveats(api.compare(mixed, flops=1e23).results)
@@ -261,6 +260,6 @@ def test_a_comparison_says_under_its_table_what_its_rows_do_not_share(capsys):
     assert api.compare_caveats(api.compare(["h100-sxm", "a100-sxm-80gb"], flops=1e23).results) == []
     code, out, err = cli(capsys, "compare", "--flops", "1e23", "--hardware", "h100-sxm", "a100-sxm-80gb")
     assert "note:" not in out + err
-    at = run_page("compare", {"flops": "1e23"})
+    at = shared_page("compare", {"flops": "1e23"})
     shown = [cap.value.replace("\\", "") for cap in at.caption]
     assert any(s.startswith("Note: power incl. host differs:") for s in shown), shown
