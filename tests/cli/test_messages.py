@@ -23,6 +23,9 @@ ALLOWED = (
 )
 # Files allowed to name some flags: none (estimator/measure/ speaks in neutral words too).
 KNOWN_LEFT: dict[str, set[str]] = {}
+# Where the flags themselves are declared, once, for the CLI to derive its arguments from (not messages).
+# and a maintainer command's own argument parser (python -m estimator.io.layouts_data --check).
+FLAG_HOMES = {"services/inputs.py", "io/layouts_data.py"}
 
 
 def _docstrings(tree) -> set[int]:
@@ -61,7 +64,7 @@ def test_no_cli_flags_in_library_strings():
     found = []
     for path in sorted(PKG.rglob("*.py")):
         rel = path.relative_to(PKG).as_posix()
-        if rel.startswith("cli/"):
+        if rel.startswith("cli/") or rel in FLAG_HOMES:
             continue
         left = KNOWN_LEFT.get(rel, set())
         for line, text in _literals(path):

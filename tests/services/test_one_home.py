@@ -227,9 +227,10 @@ def test_the_app_s_limits_on_pruning_and_doubling_time_are_the_core_s():
     core/base/bounds.py, as the CLI is: a value one accepts, the other accepts."""
     import inspect
 
-    from app_pages.pages import inference as inference_page
     from app_pages.pages import limits as limits_page
-    assert "B.SPARSITY.high" in inspect.getsource(inference_page) and "0.99" not in inspect.getsource(inference_page)
+    from estimator.services import inputs as declared
+    # the Inference page draws its widgets from the declarations (tests/services/test_inputs_declared_once.py)
+    assert declared.SERVING["sparsity"].bound is B.SPARSITY
     assert "B.DOUBLING_YEARS.high" in inspect.getsource(limits_page)
     with pytest.raises(InputError):
         inference(replace(InferenceScenario(7e9, 1e6), sparsity=0.995), default_profiles().get("a100-sxm-80gb"),

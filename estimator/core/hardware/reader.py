@@ -204,7 +204,7 @@ def _utilization(r: FieldReader, ut: Mapping[str, Any], model: UtilizationModel 
                f"write family = \"a100\" for a device with runs in {FIT_FILE}, prior_from = \"h100\" for one "
                "without, or default = 0.3 with range = [low, high] for a stated value")
     if "default" in ut:
-        # held to the bound a --utilization meets (schema.UTILIZATION_BOUNDS)
+        # held to the bound a utilisation given as an input meets (schema.UTILIZATION_BOUNDS)
         u_default = r.field(F["utilization.default"], ut)
         u_range = r.field(F["utilization.range"], ut) or (u_default, u_default)
         if not u_range[0] <= u_default <= u_range[1]:

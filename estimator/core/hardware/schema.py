@@ -55,7 +55,7 @@ PUE_BOUNDS = (B.PUE.low, B.PUE.high)
 # A device's cradle-to-gate footprint: from a phone SoC's few kg up to 10 t (an HGX B200 board of
 # 8 GPUs is 2,274 kg, NVIDIA's PCF summary); a whole system (AlphaGo) is not given one.
 EMBODIED_KG_BOUNDS = (0.1, 1e4)
-# A stated utilisation: the bound a --utilization meets (CLI audit: default = 1e-9 passed and timed 1e22
+# A stated utilisation: the bound a utilisation given as an input meets (CLI audit: default = 1e-9 passed and timed 1e22
 # FLOPs at 3.17 billion years)
 UTILIZATION_BOUNDS = (B.UTILIZATION.low, B.UTILIZATION.high)
 
@@ -250,7 +250,7 @@ SCHEMA: tuple[Field | Table, ...] = (
         Field("utilization.prior_from", TEXT, form=FIT, attr="utilization.family",
               write=_when(utilization_fit_written, lambda p: p.utilization.family if p.utilization.borrowed else None)),
         Field("utilization.default", NUMBER, unit="fraction of peak", form=STATED, required=True, bounds=UTILIZATION_BOUNDS,
-              bounds_source="bounds.UTILIZATION, the bound a --utilization meets", fix=FRACTION_HINT, attr="utilization.default",
+              bounds_source="bounds.UTILIZATION, the bound a utilisation given as an input meets", fix=FRACTION_HINT, attr="utilization.default",
               write=_when(utilization_fit_written, lambda p: p.utilization.default, fit=False)),
         Field("utilization.range", PAIR, unit="fraction of peak", form=STATED, bounds=UTILIZATION_BOUNDS,
               bounds_source="bounds.UTILIZATION", fix=FRACTION_HINT, attr="utilization.range",
