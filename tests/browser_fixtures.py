@@ -1,21 +1,13 @@
-"""What the browser tests share (tests/browser/test_browser.py, tests/test_browser_*.py): the ``browser`` and
-``server`` fixtures (Debian's Chromium driven by Playwright; ``streamlit run app.py`` on 127.0.0.1),
-and the page scripts that wait for a page to be drawn. Without /usr/bin/chromium a test using them
-is skipped, except under CI=true, where it fails. A test module takes the fixtures by assignment,
-``browser, server = browser_fixtures.browser, browser_fixtures.server`` (each module its own server).
+"""What the browser tests (tests/browser/) share besides their fixtures: the page scripts that wait for a
+page to be drawn and the checks they run. The ``browser`` and ``server`` fixtures (Debian's Chromium
+driven by Playwright; ``streamlit run app.py`` on 127.0.0.1) are tests/browser/conftest.py's, one of
+each per test session.
 """
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
-
-import pytest
 
 from app_pages.pages.lecture import CLAIMS
 
@@ -24,64 +16,6 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 TIMEOUT_MS = 60_000
-
-
-def _unavailable(reason: str):
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"{reason} (CI=true: the browser test must run)")
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not os.access(CHROMIUM, os.X_OK):
-        _unavailable(f"{CHROMIUM} not found: install Debian's Chromium with `apt-get install chromium`")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("playwright (python) is not installed: pip install -r requirements.txt")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield b
-        b.close()
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    port = _free_port()
-    log = tmp_path_factory.mktemp("streamlit") / "server.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
-             "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none"],
-            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not start:\n{log.read_text(errors='replace')[-3000:]}")
-            time.sleep(0.25)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 # Streamlit's root element carries the script's state (`data-test-script-state`: initial, running,
@@ -103,12 +37,51 @@ CHARTS_DRAWN = """n => { const charts = [...document.querySelectorAll('[data-tes
   return charts.length >= n && charts.every(chart => chart.querySelector('svg')); }"""
 
 
+# Vega measures a chart's text once, when it lays the chart out, with the font the text will be drawn in;
+# if the page's font (Source Sans, which the page loads when it first draws text) is still loading then,
+# the chart is laid out with the fallback font's widths and drawn in Source Sans: legend labels ran past
+# the chart's box, and stayed so (a slide test failed under heavy load and passed alone: delaying the font
+# file by 2 s reproduces it every time). The page records when the font was ready and when the first
+# chart's text was drawn; a slide is measured only if its chart was drawn with the font loaded.
+FONT_WATCH = """(() => {
+  const w = window.__cceFonts = {fontAt: null, chartAt: null};
+  const ready = () => { const faces = [...document.fonts].filter(f => f.family.replace(/["']/g, '') === 'Source Sans'
+                                                              && f.style === 'normal');
+                        return faces.length > 0 && faces.every(f => f.status === 'loaded'); };
+  const note = () => { if (w.fontAt === null && ready()) w.fontAt = performance.now(); };
+  document.fonts.addEventListener('loadingdone', note);
+  new MutationObserver(() => {
+    note();
+    if (w.chartAt === null && document.querySelector('[data-testid="stVegaLiteChart"] svg text')) w.chartAt = performance.now();
+  }).observe(document, {subtree: true, childList: true});
+})()"""
+# The chart's text drawn (chartAt set) and the font ready no later (fontAt <= chartAt): the font's loading
+# is done in a task of its own, so it was done before the task that measured and drew the chart's text.
+CHART_WITH_ITS_FONT = """() => { const w = window.__cceFonts;
+  return w.chartAt !== null && w.fontAt !== null && w.fontAt <= w.chartAt; }"""
+CHART_TEXT_DRAWN = "() => window.__cceFonts.chartAt !== null"
+
+
 def open_claim(page, server: str, claim_id: str, embed: bool = False) -> None:
-    """A lecture claim opened and laid out: its script done, its chart drawn, its ←/→ links (the slide's
-    last element) drawn and the fonts loaded, so that what is measured is the slide as shown."""
+    """A lecture claim opened and laid out: its script done, its chart drawn with the page's font loaded
+    (FONT_WATCH), its ←/→ links (the slide's last element) drawn and the fonts loaded, so that what is
+    measured is the slide as shown. A slide whose chart was laid out before its font had loaded is
+    opened again (the font is then in the browser's cache), until its chart is drawn with its font."""
+    if not getattr(page, "_cce_font_watch", False):
+        page.add_init_script(FONT_WATCH)
+        page._cce_font_watch = True
     page.goto(f"{server}/lecture?claim={claim_id}" + ("&embed=true" if embed else ""))
-    wait_until_drawn(page)
-    page.wait_for_function(CHARTS_DRAWN, arg=1, timeout=TIMEOUT_MS)
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    while True:
+        wait_until_drawn(page)
+        page.wait_for_function(CHARTS_DRAWN, arg=1, timeout=TIMEOUT_MS)
+        page.wait_for_function(CHART_TEXT_DRAWN, timeout=TIMEOUT_MS)
+        if page.evaluate(CHART_WITH_ITS_FONT):
+            break
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{claim_id}: its chart was laid out before the page's font had loaded, "
+                                 f"each time it was opened for {TIMEOUT_MS / 1000:.0f} s")
+        page.reload()
     # attached, not visible: a small frame hides the links (app_pages/ui/style.py, EMBED_SLIDE_CSS)
     page.locator(".cce-links").first.wait_for(state="attached", timeout=TIMEOUT_MS)
     page.evaluate(LAID_OUT)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import shutil
 
-import browser_fixtures
 import pytest
 import screenshot_facts
 from browser_fixtures import (
@@ -32,7 +31,6 @@ from app_pages.ui import style
 from estimator.services import api
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-browser, server = browser_fixtures.browser, browser_fixtures.server  # the shared fixtures (tests/browser_fixtures.py)
 
 LABELS = ("Training time", "Energy", "CO₂e", "Cost")
 

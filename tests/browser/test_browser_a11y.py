@@ -4,7 +4,6 @@ pure checks are in tests/app/test_a11y.py."""
 
 from __future__ import annotations
 
-import browser_fixtures
 import pytest
 from browser_fixtures import TIMEOUT_MS, open_claim, wait_until_drawn
 
@@ -12,7 +11,6 @@ from app_pages.ui import palette
 from estimator.core.base.tool import TOOL_NAME
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-browser, server = browser_fixtures.browser, browser_fixtures.server  # the shared fixtures
 
 FOCUSED = """() => { const e = document.activeElement; const r = e.getBoundingClientRect();
   return {x: r.x, y: r.y, w: r.width, label: (e.getAttribute('aria-label') || e.textContent || '').slice(0, 40)}; }"""

@@ -1,10 +1,8 @@
 """A real browser on the Calibrate page: an uploaded track report's numbers are never cut (journeys C1:
-at 1400 px its CO₂e tile read "0.00311 g C…" in one of four plain columns). Shares the fixtures of
-tests/browser/test_browser.py (tests/browser_fixtures.py)."""
+at 1400 px its CO₂e tile read "0.00311 g C…" in one of four plain columns). Its fixtures: tests/browser/conftest.py."""
 
 from __future__ import annotations
 
-import browser_fixtures
 import pytest
 from browser_fixtures import CUT_TEXT, LAID_OUT, SCRIPT_DONE, TIMEOUT_MS
 from track_fakes import Clock, FakeMeter
@@ -12,7 +10,6 @@ from track_fakes import Clock, FakeMeter
 from estimator.monitor.track import track
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-browser, server = browser_fixtures.browser, browser_fixtures.server  # the shared fixtures
 
 # How long the page may take, once its script has run, to reach what is checked (a metric row's CSS
 # mounts after its metrics): the check then reads the page as it is (tests/browser/test_browser.py).

@@ -1,13 +1,12 @@
 """A real browser on the lecture's weak spots: a big number on one line at 1280 and 1920 px, log axes
 whose tick labels never touch, a claim embedded in a 16:9 frame (1280×720, 800×450, 640×360) showing its
-title, numbers and whole chart without scrolling, and the embedded Estimate page's numbers in 640×360. Shares the fixtures of tests/browser/test_browser.py (tests/browser_fixtures.py)."""
+title, numbers and whole chart without scrolling, and the embedded Estimate page's numbers in 640×360. Its fixtures: tests/browser/conftest.py."""
 
 from __future__ import annotations
 
 import math
 import time
 
-import browser_fixtures
 import pytest
 from browser_fixtures import CHARTS_DRAWN, CLAIMS, LAID_OUT, LECTURE_LINKS, TIMEOUT_MS, open_claim, wait_until_drawn
 
@@ -17,7 +16,6 @@ from app_pages.ui import charts
 from estimator.services import limits
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-browser, server = browser_fixtures.browser, browser_fixtures.server  # the shared fixtures
 
 # How long a page may take, once its script has run, to reach what is checked (its metrics' CSS and
 # charts mount one by one after the script): the check then reads the page as it is.
