@@ -7,12 +7,12 @@ import json
 import tomllib
 
 import pytest
+from busy_calibration import BUSY, IDLE, STEADY, fake_cpu, readings, run_command_calibration
 
 from estimator.cli import main
 from estimator.core.base.errors import ProfileError
 from estimator.device import machine_load
 from estimator.io.datafiles import PROFILES_DIR, load_profile_file
-from tests.monitor.test_calibration_busy import BUSY, IDLE, STEADY, fake_cpu, readings, run_command_calibration
 
 
 def _calibrate(monkeypatch, *args: str, load=(IDLE, IDLE), fallback: str | None = None) -> int:
@@ -253,12 +253,12 @@ def test_a_command_calibrated_on_the_cpu_is_given_no_gpu_number(monkeypatch, tmp
     without a GPU was told it named GPU 0."""
     import sys
 
+    from busy_calibration import BASE
     from track_fakes import FakeMeter
 
     from estimator.io.datafiles import default_profiles
     from estimator.monitor import calibration_command as cc
     from estimator.monitor.track_markers import ENV_TRACK_DEVICE
-    from tests.monitor.test_calibration_busy import BASE
     fake_cpu(monkeypatch, STEADY)
     monkeypatch.delenv(ENV_TRACK_DEVICE, raising=False)
     seen = tmp_path / "env.txt"

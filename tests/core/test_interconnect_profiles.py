@@ -6,10 +6,10 @@ Gaudi 3. Reference points (the brain, AlphaGo) and CPUs are not devices for tens
 """
 
 import pytest
+from profile_texts import source_kinds
 
 from estimator.core.serving.step import FALLBACK_LINK_GB_PER_S, link_for
 from estimator.io.datafiles import default_profiles
-from tests.io.test_profiles import source_kinds
 
 # Accelerators left on the fallback on purpose, each with why (profiles/README.md: no figure without a source).
 UNSOURCED = {

@@ -6,13 +6,14 @@ from __future__ import annotations
 import tomllib
 
 import pytest
+from profile_texts import CPU, H100, H100_GROUP_FIT
+from profile_texts import swap as _swap
 
 from estimator.cli.main import main
 from estimator.core.base.errors import ProfileError
 from estimator.core.hardware.limits import MAX_FLOPS_PER_J
 from estimator.core.hardware.reader import profile_from_dict
 from estimator.io.datafiles import load_power_fits, load_profiles, load_utilization_model
-from tests.core.test_profile_plausibility import CPU, H100, H100_GROUP_FIT, _swap
 
 FITS, MODEL = load_power_fits(), load_utilization_model()
 

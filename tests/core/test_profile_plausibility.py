@@ -11,6 +11,8 @@ import datetime
 from pathlib import Path
 
 import pytest
+from profile_texts import CPU, H100, H100_GROUP_FIT
+from profile_texts import swap as _swap
 
 from estimator.core.base.errors import ProfileError
 from estimator.core.hardware.profile import KINDS
@@ -23,21 +25,10 @@ from estimator.io.datafiles import (
     load_utilization_model,
 )
 
-H100 = (PROFILES_DIR / "h100-sxm.toml").read_text()
-CPU = (PROFILES_DIR / "cpu-server-2s-epyc.toml").read_text()
 TPU = (PROFILES_DIR / "tpu-v5p.toml").read_text()
 DATE_LINE = 'date = "2026-11"'
 # the audit's "2030-01" (today being 2026-11-25), kept after today whenever the tests run
 SOON = f"{max(2030, datetime.date.today().year + 1)}-01"
-
-
-def _swap(text: str, old: str, new: str) -> str:
-    assert old in text, old
-    return text.replace(old, new)
-
-
-# the H100 without its measured device: a [power] table that can trade fit for an explicit average
-H100_GROUP_FIT = _swap(H100, next(ln for ln in H100.splitlines(keepends=True) if ln.startswith("measured_device")), "")
 
 
 def _broken(tmp_path: Path, text: str, name: str = "broken.toml") -> ProfileError:

@@ -8,6 +8,8 @@ import tomllib
 
 import pytest
 from apptest_pages import shared_page
+from profile_texts import H100
+from profile_texts import swap as _swap
 from statements import SOURCES
 
 from estimator import __version__
@@ -17,7 +19,6 @@ from estimator.core.training.fit_caveats import UnlikeHeldOut
 from estimator.io.datafiles import PROFILES_DIR, load_power_fits, load_profiles, load_utilization_model
 from estimator.report.statement import statement
 from estimator.services import api
-from tests.core.test_profile_plausibility import H100, _swap
 
 FLAGGED = {"cpu-server-2s-epyc", "gtx-580", "gtx-1080-ti", "rtx-3090", "rtx-4090", "k80", "p100", "mi250x", "mi300x",
            "gaudi2", "gaudi3"}

@@ -3,6 +3,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from profile_texts import source_kinds
 
 from estimator.core.base.errors import ProfileError, UnknownHardwareError
 from estimator.io.datafiles import PROFILES_DIR, default_profiles, load_profile_file, load_profiles
@@ -27,25 +28,9 @@ def test_required_profiles_load_without_errors():
 # A figure that does not exist (no price, no published memory) may instead say so ("none", "not
 # published", "not applicable", "not for sale"); a PUE of exactly 1.0 (no facility overhead) needs
 # its reason in words, not a citation.
-SOURCE_PATTERNS = {
-    "url": r"https?://\S+",
-    "doi": r"\b10\.\d{4,9}/\S+",
-    "arxiv": r"\barXiv:\s?\d{4}\.\d{4,5}",
-    "year": r"\b(19[5-9]\d|20[0-4]\d)\b",
-    "table": r"\b(Table|Tab\.|Fig\.|Figure|App\.|Appendix|§)\s?[A-Z]?\d",
-    "named document": r"\b(datasheet|data sheet|product brief|product page|page|specifications|spec table|"
-                      r"documentation|docs|pricing|price data|white ?paper|technical overview|user guide|"
-                      r"system description)\b|\b[\w-]+\.py\b",
-}
 ABSENT = r"^(none|not published|not applicable|not for sale)\b"
 
 
-def source_kinds(text: str) -> list[str]:
-    """The kinds of source the text cites ([] when it cites none)."""
-    kinds = [k for k, pat in SOURCE_PATTERNS.items() if re.search(pat, text, re.IGNORECASE)]
-    kinds += ["project file" for f in re.findall(r"\b(?:estimator|profiles)/[\w./-]+\.(?:json|csv|toml|md)\b", text)
-              if (PROFILES_DIR.parent / f).is_file()]
-    return kinds
 
 
 def sourced_figures(p):

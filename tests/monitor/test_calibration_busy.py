@@ -6,13 +6,11 @@ by more than a factor of 2. The machine's load is injected (the ``load`` seam), 
 from __future__ import annotations
 
 import json
-import math
 import os
 import sys
 
 import pytest
-from fake_nvml import FakeClock
-from track_fakes import FakeMeter
+from busy_calibration import BASE, BUSY, FALLING, IDLE, STEADY, fake_cpu, readings, run_command_calibration
 
 from estimator.cli import main
 from estimator.core.calibration.checks import (
@@ -23,45 +21,9 @@ from estimator.core.calibration.checks import (
     missed_checks,
 )
 from estimator.device import machine_load
-from estimator.device import matmul_bench as mb
 from estimator.device.machine_load import LoadReading, busy_warning
 from estimator.io.datafiles import default_profiles
-from estimator.monitor import calibration_command as cc
 from estimator.monitor.calibration_run import CalibrationResult, calibrate_builtin
-
-BASE = "cpu-server-2s-epyc"
-BUSY = LoadReading(11.8, 2)  # the finding's machine
-IDLE = LoadReading(0.3, 2)
-STEADY = {256: 1.7e11, 512: 1.8e11, 1024: 1.75e11}  # fp32 FLOP/s by size, idle (README: 168–182 GFLOP/s)
-# fp64 as the busy run of the finding measured it (72.5 → 8.9 → 2.4 GFLOP/s), fp32 twice that
-FALLING = {256: 2 * 72.5e9, 512: 2 * 8.9e9, 1024: 2 * 2.4e9}
-
-
-def readings(*values):
-    """A load reader giving ``values`` in turn (the window's start, then its end)."""
-    it = iter(values)
-    return lambda: next(it)
-
-
-def fake_cpu(monkeypatch, fp32: dict, holdout_flops_per_s: float | None = None) -> FakeMeter:
-    """The numpy workload replaced by fixed throughputs (fp64 half of fp32); the hold-out product at
-    ``holdout_flops_per_s`` (default: the interpolation of the sizes either side of it)."""
-    def point(m, k, n, precision, flops_per_s, reps=10):
-        median = 2.0 * m * k * n / flops_per_s
-        return mb.MatmulPoint(m, k, n, precision, reps, median, median * reps)
-
-    def run_numpy(spec, seconds, progress=None):
-        return [point(m, k, n, p, fp32[m] * (1.0 if p == "fp32" else 0.5)) for m, k, n, p in spec]
-
-    def run_holdout_numpy(seconds):
-        m, k, n = mb.HOLDOUT_SHAPE
-        w = math.log((m * k * n) ** (1 / 3) / 512) / math.log(2)
-        return point(m, k, n, "fp32", holdout_flops_per_s or fp32[512] + w * (fp32[1024] - fp32[512]), reps=20)
-
-    monkeypatch.setattr(mb, "run_numpy", run_numpy)
-    monkeypatch.setattr(mb, "run_holdout_numpy", run_holdout_numpy)
-    return FakeMeter(FakeClock(tick=2.0), power_w=20.0)
-
 
 # --- the load average ------------------------------------------------------------------------------
 
@@ -193,16 +155,6 @@ def steady_child(batch_means_s) -> dict:
             "prediction": {"steps_done": 100}, "settings": {}}
 
 
-def run_command_calibration(monkeypatch, load, child=None, holdout_flops_per_s=1.75e11):
-    from estimator.monitor import track_markers
-    fake_cpu(monkeypatch, STEADY, holdout_flops_per_s)
-    monkeypatch.setattr(track_markers, "read_track_file",
-                        lambda path: track_markers.TrackFile(child, 100 if child else 0, 1 if child else 0))
-    meter = FakeMeter(FakeClock(tick=2.0), power_w=20.0)
-    return cc.calibrate_command(meter, default_profiles().get(BASE), [sys.executable, "-c", "pass"], 2e11,
-                                load=load)
-
-
 def test_a_command_on_a_busy_machine_warns(monkeypatch):
     result = run_command_calibration(monkeypatch, readings(BUSY, BUSY))
     (warning,) = result.warnings
@@ -321,7 +273,6 @@ def test_batch_means_no_run_can_have_are_no_split_half_check(monkeypatch):
 def test_the_blas_threads_are_what_the_library_reports():
     """Review 13: one thread per CPU was assumed (a 192-CPU machine's OpenBLAS runs at most 64, MKL its
     physical cores): the count is the library's own, and with no BLAS to ask nothing is judged."""
-    import sys
 
     from threadpoolctl import threadpool_info, threadpool_limits
     own = max(i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas")

@@ -1,0 +1,40 @@
+"""Profile texts the profile tests share (tests/core/, tests/io/, tests/fit/): the shipped H100's and EPYC
+server's files, a field swapped in one, and the kinds of source a profile's text cites."""
+
+from __future__ import annotations
+
+import re
+
+from estimator.io.datafiles import PROFILES_DIR
+
+H100 = (PROFILES_DIR / "h100-sxm.toml").read_text()
+CPU = (PROFILES_DIR / "cpu-server-2s-epyc.toml").read_text()
+
+
+def swap(text: str, old: str, new: str) -> str:
+    """``text`` with ``old`` (which must be there) replaced by ``new``."""
+    assert old in text, old
+    return text.replace(old, new)
+
+
+# the H100 without its measured device: a [power] table that can trade fit for an explicit average
+H100_GROUP_FIT = swap(H100, next(ln for ln in H100.splitlines(keepends=True) if ln.startswith("measured_device")), "")
+
+SOURCE_PATTERNS = {
+    "url": r"https?://\S+",
+    "doi": r"\b10\.\d{4,9}/\S+",
+    "arxiv": r"\barXiv:\s?\d{4}\.\d{4,5}",
+    "year": r"\b(19[5-9]\d|20[0-4]\d)\b",
+    "table": r"\b(Table|Tab\.|Fig\.|Figure|App\.|Appendix|§)\s?[A-Z]?\d",
+    "named document": r"\b(datasheet|data sheet|product brief|product page|page|specifications|spec table|"
+                      r"documentation|docs|pricing|price data|white ?paper|technical overview|user guide|"
+                      r"system description)\b|\b[\w-]+\.py\b",
+}
+
+
+def source_kinds(text: str) -> list[str]:
+    """The kinds of source the text cites ([] when it cites none)."""
+    kinds = [k for k, pat in SOURCE_PATTERNS.items() if re.search(pat, text, re.IGNORECASE)]
+    kinds += ["project file" for f in re.findall(r"\b(?:estimator|profiles)/[\w./-]+\.(?:json|csv|toml|md)\b", text)
+              if (PROFILES_DIR.parent / f).is_file()]
+    return kinds
