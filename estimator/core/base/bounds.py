@@ -162,6 +162,12 @@ MICRO_BATCH = Bound(1, 1e6, "sequences", "one sequence up to a million per devic
 TENSOR_PARALLEL = Bound(1, 1024, "devices", "1 up to 128 × the 8 GPUs of one server (Narayanan et al. 2021)",
                         whole=True)
 PIPELINE_PARALLEL = Bound(1, 1e4, "stages", "1 up to the layer bound: one stage per layer at most", whole=True)
+# Context parallelism splits each sequence over ranks: Llama 3 405B trained with CP 16 at 131,072 tokens (Dubey et al.
+# 2024, arXiv:2407.21783, §3.3.2 and Table 4); the bound leaves room far above.
+CONTEXT_PARALLEL = Bound(1, 1024, "devices", "1 up to 64 × Llama 3's 16 (Dubey et al. 2024, §3.3.2)", whole=True)
+# Expert parallelism spreads a mixture of experts' experts over ranks: DeepSeek-V3 trained with EP 64 (DeepSeek-AI
+# 2024, arXiv:2412.19437, §3.2); the bound leaves room far above, as the experts per layer (256 there) cap it.
+EXPERT_PARALLEL = Bound(1, 1024, "devices", "1 up to 16 × DeepSeek-V3's 64 (DeepSeek-AI 2024, §3.2)", whole=True)
 MEMORY_GB = Bound(1e-3, 1e7, "GB", "1 MB up to 10 PB per device, a whole system's included (the hardware profiles take the same bounds)")
 # Servers' useful life as hyperscalers book it is 4–6 years (Microsoft and Alphabet raised it from
 # 4 to 6 years in 2022–2023; Amazon books 5–6), as reported in their annual reports.
