@@ -43,7 +43,7 @@ def test_a_name_that_says_what_a_profile_says_is_that_profile(given, profile_id)
 
 @pytest.mark.parametrize("given, could_be", [
     ("NVIDIA A100", ("a100-pcie-80gb", "a100-sxm-40gb", "a100-sxm-80gb")), ("NVIDIA V100", ("v100-pcie", "v100-sxm2")),
-    ("H100", ("h100-pcie", "h100-sxm")), ("A100 80GB", ("a100-pcie-80gb", "a100-sxm-80gb")),
+    ("H100", ("h100-nvl", "h100-pcie", "h100-sxm")), ("A100 80GB", ("a100-pcie-80gb", "a100-sxm-80gb")),
     ("NVIDIA A100 Tensor Core GPU", ("a100-pcie-80gb", "a100-sxm-40gb", "a100-sxm-80gb")),
 ])
 def test_a_name_that_fits_several_is_refused_with_each_of_them(given, could_be):

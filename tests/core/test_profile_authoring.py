@@ -52,10 +52,10 @@ def test_a_gpus_unit_slips_are_refused(old, new, field):
 
 
 def test_an_unknown_precision_is_named_as_one_never_a_near_miss():
-    """fp4 got "did you mean 'fp64'?": following it was a 1000× error."""
-    err = _refused(_swap(H100, "fp8 = 1.979e15", "fp8 = 1.979e15\nfp4 = 4e15"))
-    assert err.field == "peak_flops_per_s.fp4" and err.problem == "unknown precision"
-    assert err.fix.startswith("use one of fp64, fp32, tf32, bf16, fp16, fp8, int8, int4") and "fp64'?" not in err.fix
+    """fp4 got "did you mean 'fp64'?": following it was a 1000× error (fp4 is now a precision; fp6 is not)."""
+    err = _refused(_swap(H100, "fp8 = 1.979e15", "fp8 = 1.979e15\nfp6 = 4e15"))
+    assert err.field == "peak_flops_per_s.fp6" and err.problem == "unknown precision"
+    assert err.fix.startswith("use one of fp64, fp32, tf32, bf16, fp16, fp8, fp4, int8, int4") and "fp64'?" not in err.fix
 
 
 def test_a_power_fit_is_for_the_kinds_it_was_measured_on():

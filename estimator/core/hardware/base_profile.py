@@ -11,9 +11,9 @@ from estimator.core.hardware.names import matching_hardware, name_words
 from estimator.core.hardware.profile import HardwareProfile
 
 # Device names as NVML reports them → bundled profile ids (first match wins; words as
-# hardware_names.name_words splits them, so "GH200" is not an "H200"). A part of the same name
-# that no profile has is refused first: the H100/H200 NVL (PCIe cards of 94/141 GB at 350-600 W,
-# NVIDIA H100 NVL and H200 NVL product briefs).
+# hardware_names.name_words splits them, so "GH200" is not an "H200"). A name a bundled profile's name
+# or alias holds is taken first (the H100 NVL and H200 NVL have their own profiles); an NVL variant none
+# holds (the H800 NVL) is refused rather than read as the SXM part.
 VARIANTS_WITHOUT_PROFILE = ("nvl",)
 GPU_NAME_TO_PROFILE = (
     (("h200",), "h200-sxm"), (("b200",), "b200"),

@@ -43,17 +43,16 @@ WIDE = KindLimits(
     "the shared bounds (estimator/core/base/bounds.py): one device can be a whole system, AlphaGo's ≈ 1 MW")
 
 KIND_LIMITS = {
-    # Largest shipped: the B200 (profiles/b200.toml): fp8 4.5e15 FLOP/s dense, 1,000 W TGP, 180 GB,
-    # 7.7 TB/s, $14.24 an hour. Announced above it: 288 GB (B300, MI355X) and ~1.4 kW (B300), both
-    # still ≥ 10 × below the limits. The low power: under half the 5 W mode of the smallest CUDA
+    # Largest bundled: the GB300 (profiles/gb300.toml): fp4 1.5e16 FLOP/s dense, 1,400 W, 288 GB, 8 TB/s;
+    # the B200 (profiles/b200.toml): $14.24 an hour. All still ≥ 10 × below the limits. The low power: under half the 5 W mode of the smallest CUDA
     # module (NVIDIA Jetson Nano datasheet: 5 W / 10 W modes): 1 W is a typo, not a GPU. The low memory and bandwidth: a
     # quarter of the GeForce 8800 GT's 512 MB and a sixth of its 57.6 GB/s (2007, the first CUDA GPUs one would
     # train on; display cards such as the 8400 GS, 6.4 GB/s, are not), so a TB/s figure typed as GB/s (4.0)
     # or, for a device under 128 GB, TB typed as GB (0.096) is refused (profile audit).
     "gpu": KindLimits(
-        (B.PEAK_FLOPS_PER_S.low, 1e17), (2.0, 2e4), (0.128, 1e4), (9.6, 2e5), (0.0, 1e3),
-        "22 × the B200's 4.5e15 FLOP/s fp8, 20 × its 1,000 W, ~35 × the 288 GB of the largest announced GPU "
-        "memory, 26 × its 7.7 TB/s and 70 × its $14.24 an hour (profiles/b200.toml); at least 2 W: under half "
+        (B.PEAK_FLOPS_PER_S.low, 2e17), (2.0, 2e4), (0.128, 1e4), (9.6, 2e5), (0.0, 1e3),
+        "13 × the GB300's 1.5e16 FLOP/s fp4, 14 × its 1,400 W, ~35 × its 288 GB, 25 × its 8 TB/s "
+        "(profiles/gb300.toml) and 70 × the B200's $14.24 an hour (profiles/b200.toml); at least 2 W: under half "
         "the Jetson Nano's 5 W mode; a quarter of the GeForce 8800 GT's 512 MB and a sixth of its 57.6 GB/s (2007)"),
     # Largest: Ironwood (Google Cloud blog "Ironwood: the first Google TPU for the age of inference", 9
     # April 2025): 4,614 TFLOP/s fp8, 192 GB HBM, 7.37 TB/s a chip; Google publishes no per-chip power

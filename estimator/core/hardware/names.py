@@ -53,7 +53,33 @@ ALIASES = (
     ("h800", "NVIDIA H800", f"{DRIVER_TABLE}: device 2324, beside 2322 'NVIDIA H800 PCIe' and 233A 'NVIDIA H800 NVL'"),
     ("h200-sxm", "NVIDIA H200 SXM", "NVIDIA H200 datasheet: the SXM form factor has 141 GB (HGX H200: 8× H200 SXM)"),
     ("h200-sxm", "NVIDIA H200", f"{DRIVER_TABLE}: device 2335, the SXM part (NVIDIA H200 datasheet: SXM and NVL form "
-                                "factors; the NVL, a PCIe card, is 'NVIDIA H200 NVL', a variant no profile has)"),
+                                "factors; the NVL, a PCIe card, is 'NVIDIA H200 NVL', profiles/h200-nvl.toml)"),
+    # Names as system descriptions and clouds write the Blackwell, AMD and AWS parts: NVIDIA's MLPerf system
+    # descriptions name the accelerator "<part>-<form>-<memory>" ("NVIDIA H200-SXM-141GB", MLPerf Inference v4.1
+    # closed/NVIDIA/systems/H200-SXM-141GBx8_TRT_MaxQ.json); issue 54 lists "NVIDIA B200-SXM-180GB" and "AMD Instinct
+    # MI325X 256GB HBM3e" as such names.
+    ("b200", "NVIDIA B200-SXM-180GB", "the HGX/DGX B200's GPU as NVIDIA's system descriptions name it: SXM, 180 GB exposed "
+                                      "of the package's 192 GB (profiles/b200.toml's memory source)"),
+    ("b200", "NVIDIA B200", "NVIDIA's name of the HGX B200's GPU (NVIDIA Blackwell datasheet: 'HGX B200' column); the "
+                            "GB200's GPU is named GB200"),
+    ("gb200", "NVIDIA GB200", "NVIDIA's name of the Grace Blackwell superchip's GPU in a GB200 NVL72 rack (NVIDIA GB200 "
+                              "NVL72 specifications)"),
+    ("gb200", "NVIDIA GB200 NVL72", "NVIDIA's name of the rack; the profile is one of its 72 GPUs"),
+    ("gb300", "NVIDIA GB300", "NVIDIA's name of the Grace Blackwell Ultra superchip's GPU in a GB300 NVL72 rack"),
+    ("gb300", "NVIDIA GB300 NVL72", "NVIDIA's name of the rack; the profile is one of its 72 GPUs"),
+    ("b300", "NVIDIA B300-SXM-288GB", "the HGX B300's GPU in NVIDIA's system-description form (part, SXM, marketed "
+                                      "288 GB)"),
+    ("h200-nvl", "NVIDIA H200-NVL-141GB", "the H200 NVL in NVIDIA's system-description form"),
+    ("h100-nvl", "NVIDIA H100-NVL-94GB", "the H100 NVL in NVIDIA's system-description form"),
+    ("h100-nvl", "NVIDIA H100 NVL", f"{DRIVER_TABLE}: the H100 NVL's name as nvidia-smi prints it (NVIDIA H100 datasheet: "
+                                    "the NVL, a 94 GB PCIe card)"),
+    ("mi325x", "AMD Instinct MI325X 256GB HBM3e", "issue 54's example of the name as system descriptions write it"),
+    ("mi325x", "AMD Instinct MI325X", "AMD's product name (one memory size: 256 GB)"),
+    ("mi355x", "AMD Instinct MI355X 288GB HBM3e", "the MI325X's system-description form (issue 54) for the MI355X"),
+    ("mi355x", "AMD Instinct MI355X", "AMD's product name (one memory size: 288 GB; the 1,000 W part is the MI350X)"),
+    ("rtx-pro-6000-server", "NVIDIA RTX PRO 6000 Blackwell Server Edition", "NVIDIA's product name"),
+    ("trainium2", "Trainium2", "AWS Neuron documentation's name of the chip ('Trainium2 Architecture')"),
+    ("trainium2", "AWS Trainium2", "AWS's product name"),
 )
 
 

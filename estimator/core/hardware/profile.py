@@ -20,7 +20,8 @@ from estimator.core.hardware.utilization_model import POOLED, Prediction, Utiliz
 
 KINDS = ("gpu", "tpu", "accelerator", "cpu", "brain", "system")  # accelerator: Gaudi, Trainium…
 REFERENCE_KINDS = ("brain", "system")  # reference points (the brain, AlphaGo), not hardware to buy
-PRECISIONS = ("fp64", "fp32", "tf32", "bf16", "fp16", "fp8", "int8", "int4")
+# fp4: NVIDIA Blackwell's NVFP4 and AMD CDNA 4's MXFP4 tensor peaks (dense), where the chip has them
+PRECISIONS = ("fp64", "fp32", "tf32", "bf16", "fp16", "fp8", "fp4", "int8", "int4")
 
 # The basis of a fitted utilisation when the profile states none (calibrate.py leaves it out when it copies one).
 FITTED_BASIS = "whole-run model-FLOPs goodput fitted on this family's published runs (profiles/README.md)"
@@ -135,6 +136,14 @@ class HardwareProfile:
     embodied: DeviceEmbodied | None = None  # [embodied]: manufacturing footprint per device (None: not stated)
     link_gb_per_s: float | None = None     # [interconnect]: device-to-device bandwidth per direction (None: not stated)
     link_source: str = ""
+    # [interconnect] the cluster's links, as a step of training sees them (core/training/step.py): the scale-up
+    # domain (NVLink/NVSwitch, ICI, Infinity Fabric: devices and bandwidth per device per direction) and the
+    # scale-out network to devices outside it (InfiniBand, RoCE, EFA, DCN: per device per direction); None: not stated
+    scale_up_devices: int | None = None
+    scale_up_gb_per_s: float | None = None
+    scale_up_source: str = ""
+    scale_out_gb_per_s: float | None = None
+    scale_out_source: str = ""
     # [sparsity]: the chip's tensor cores skip weights pruned in the 2:4 pattern (core/serving/pruning.py)
     sparse_2_4: bool = False
     sparse_source: str = ""

@@ -176,6 +176,21 @@ def _power(r: FieldReader, pw: Mapping[str, Any], fits: PowerFits | None, kind: 
     return Power(tdp, avg, avg_range, includes_host, host_share, r.field(F["power.source"], pw))
 
 
+def _links(r: FieldReader, tbl: Mapping[str, Any]) -> dict[str, Any]:
+    """[interconnect]'s cluster links: the scale-up domain (a whole number of devices) and its bandwidth
+    with their source, the scale-out bandwidth with its own: a figure without its source is refused."""
+    devices = r.field(F["interconnect.scale_up_devices"], tbl)
+    if devices is not None and devices != int(devices):
+        bad, devices = devices, None
+        r.fail("interconnect.scale_up_devices", f"{gfmt(bad)} is not a whole number of devices", F["interconnect.scale_up_devices"].fix)
+    up = r.field(F["interconnect.scale_up_gb_per_s"], tbl)
+    up_source = r.field(F["interconnect.scale_up_source"], tbl, required=devices is not None or up is not None)
+    out = r.field(F["interconnect.scale_out_gb_per_s"], tbl)
+    out_source = r.field(F["interconnect.scale_out_source"], tbl, required=out is not None)
+    return {"scale_up_devices": None if devices is None else int(devices), "scale_up_gb_per_s": up,
+            "scale_up_source": up_source, "scale_out_gb_per_s": out, "scale_out_source": out_source}
+
+
 def _embodied(r: FieldReader, em: Mapping[str, Any]) -> DeviceEmbodied | None:
     """[embodied]: kg CO2e per device (cradle-to-gate), its basis, what it covers and its source."""
     if not em:
@@ -350,6 +365,7 @@ def profile_from_dict(data: Mapping[str, Any], source: str,
         link_tbl = r.table("interconnect", required=False)
         link = r.field(F["interconnect.link_gb_per_s"], link_tbl)
         link_source = r.field(F["interconnect.source"], link_tbl, required=link is not None)
+        flat.update(_links(r, link_tbl))
         flat.update(_rest(r, "interconnect", link_tbl))
     with r.section():
         flat.update(_rest(r, "sparsity", r.table("sparsity", required=False)))

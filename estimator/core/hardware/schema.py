@@ -47,6 +47,13 @@ MEMORY_GB_BOUNDS = (B.MEMORY_GB.low, B.MEMORY_GB.high)
 BANDWIDTH_GB_PER_S_BOUNDS = (1.0, 1e7)
 # Device-to-device link per direction: from PCIe 2.0 ×16 (8 GB/s) to well above NVLink 5 (900 GB/s).
 LINK_GB_PER_S_BOUNDS = (1.0, 1e5)
+# The devices of one scale-up domain: from one up to well past the largest ICI pod (TPU v5p: 8,960 chips,
+# Google Cloud TPU v5p documentation); an NVL72 rack is 72.
+SCALE_UP_DEVICES_BOUNDS = (1.0, 1e5)
+# A device's share of the scale-out network per direction: from a few devices sharing one 10 Gb/s port
+# (0.1 GB/s) to well above NVLink 5 (a figure above it is a unit slip: Gb/s for GB/s, or a whole node's)
+SCALE_OUT_GB_PER_S_BOUNDS = (0.1, 1e4)
+DEVICES_HINT = "write the number of devices in one scale-up domain, such as 8 for an HGX node or 72 for an NVL72 rack"
 PRICE_USD_PER_HOUR_BOUNDS = (B.PRICE_USD_PER_DEVICE_HOUR.low, B.PRICE_USD_PER_DEVICE_HOUR.high)
 # A device's release year: from the first electronic computers (bounds.YEAR) to a few years past the
 # newest profiles (2024-2025): a device announced for later has no datasheet to cite yet.
@@ -211,7 +218,21 @@ SCHEMA: tuple[Field | Table, ...] = (
               bounds_source="PCIe 2.0 ×16 (8 GB/s) to well above NVLink 5 (900 GB/s)", attr="link_gb_per_s",
               doc="device-to-device link per direction"),
         Field("interconnect.source", TEXT, attr="link_source", doc="required with link_gb_per_s"),
-    ), required=False, present=lambda p: p.link_gb_per_s is not None),
+        Field("interconnect.scale_up_devices", NUMBER, unit="devices", bounds=SCALE_UP_DEVICES_BOUNDS, example="8",
+              bounds_source="one device up to past the largest ICI pod (TPU v5p: 8,960 chips)", fix=DEVICES_HINT,
+              attr="scale_up_devices", doc="a whole number: the devices that share the scale-up fabric (an NVSwitch "
+                                           "node or rack, a TPU pod); rule: reader"),
+        Field("interconnect.scale_up_gb_per_s", NUMBER, unit="GB/s", bounds=LINK_GB_PER_S_BOUNDS,
+              bounds_source="as link_gb_per_s", attr="scale_up_gb_per_s",
+              doc="per device, per direction, inside the scale-up domain (absent: link_gb_per_s)"),
+        Field("interconnect.scale_up_source", TEXT, attr="scale_up_source",
+              doc="required with scale_up_devices or scale_up_gb_per_s"),
+        Field("interconnect.scale_out_gb_per_s", NUMBER, unit="GB/s", bounds=SCALE_OUT_GB_PER_S_BOUNDS,
+              bounds_source="10 Gb/s Ethernet (1.25 GB/s) shared by a few devices up to well above NVLink 5",
+              attr="scale_out_gb_per_s", doc="per device, per direction, to devices outside the scale-up domain"),
+        Field("interconnect.scale_out_source", TEXT, attr="scale_out_source", doc="required with scale_out_gb_per_s"),
+    ), required=False, present=lambda p: any(v is not None for v in (p.link_gb_per_s, p.scale_up_devices,
+                                                                      p.scale_up_gb_per_s, p.scale_out_gb_per_s))),
     Table("sparsity", (
         Field("sparsity.structured_2_4", FLAG, required=True, attr="sparse_2_4",
               problem="expected true or false, got {value!r}",
@@ -330,6 +351,6 @@ def field(path: str) -> Field:
 
 __all__ = ["BANDWIDTH_GB_PER_S_BOUNDS", "EMBODIED_KG_BOUNDS", "FIELDS", "FRACTION_HINT", "Field", "LINK_GB_PER_S_BOUNDS",
            "MEMORY_GB_BOUNDS", "PEAK_FLOPS_PER_S_BOUNDS", "POWER_W_BOUNDS", "PRICE_USD_PER_HOUR_BOUNDS", "PUE_BOUNDS",
-           "RELEASE_YEAR_BOUNDS", "SCHEMA", "TABLES", "TABLE_KEYS", "TOP_LEVEL_KEYS", "Table", "UNIT_HINT", "field",
+           "RELEASE_YEAR_BOUNDS", "SCALE_OUT_GB_PER_S_BOUNDS", "SCALE_UP_DEVICES_BOUNDS", "SCHEMA", "TABLES", "TABLE_KEYS", "TOP_LEVEL_KEYS", "Table", "UNIT_HINT", "field",
            "table_fields"]
 

@@ -87,8 +87,8 @@ TP_COLLECTIVES_PER_LAYER_FWD = 2            # Megatron: one after attention, one
 TP_BACKWARD_OVER_FORWARD = 1                # and as many in the backward (the conjugate operators, §3.2)
 EXPERT_ALL_TO_ALLS_PER_LAYER = 4            # dispatch and combine, forward and backward
 
-# Link facts the profiles do not hold yet (core/hardware is another engineer's; stage 2 moves these
-# into the profiles). Per device, per direction, GB/s.
+# Link facts for a profile whose [interconnect] does not state them (the profiles' own scale_up_devices,
+# scale_up_gb_per_s and scale_out_gb_per_s come first: step_hardware). Per device, per direction, GB/s.
 NVLINK_GB_PER_S = {
     "nvlink3": (300.0, "NVIDIA A100 datasheet: NVLink 600 GB/s total (third generation), half each way"),
     "nvlink4": (450.0, "NVIDIA H100 datasheet: NVLink 900 GB/s total (fourth generation), half each way"),
@@ -241,20 +241,24 @@ class StepHardware:
 
 def step_hardware(profile: HardwareProfile, *, scale_up_devices: int | None = None,
                   scale_up_gb_per_s: float | None = None, scale_out_gb_per_s: float | None = None) -> StepHardware:
-    """The step model's view of a profile: its peaks and memory bandwidth, its link (scale-up,
-    per direction) and, where the profile lacks them, the scale-up domain and scale-out bandwidth
-    from ``LINK_DEFAULTS`` (an argument overrides either)."""
+    """The step model's view of a profile: its peaks and memory bandwidth, and its links as the
+    profile's ``[interconnect]`` states them (the scale-up domain's devices and bandwidth, else its
+    device-to-device link, and the scale-out bandwidth); where the profile lacks one, from
+    ``LINK_DEFAULTS``. An argument overrides any."""
     default = LINK_DEFAULTS.get(profile.id)
-    up_devices = scale_up_devices or (default.scale_up_devices if default else None)
-    out = scale_out_gb_per_s or (default.scale_out_gb_per_s if default else None)
-    up = scale_up_gb_per_s or profile.link_gb_per_s
+    up_devices = (scale_up_devices or profile.scale_up_devices
+                  or (default.scale_up_devices if default else None))
+    out = scale_out_gb_per_s or profile.scale_out_gb_per_s or (default.scale_out_gb_per_s if default else None)
+    up = scale_up_gb_per_s or profile.scale_up_gb_per_s or profile.link_gb_per_s
     missing = [name for name, value in (("scale_up_devices", up_devices), ("scale_out_gb_per_s", out),
                                         ("scale_up_gb_per_s", up),
                                         ("memory bandwidth", profile.memory_bandwidth_gb_per_s)) if not value]
     if missing:
         raise InputError(f"the step model needs {', '.join(missing)} for {profile.id}; the profile does not state "
                          "them: give them as arguments", field=missing[0])
-    sources = (profile.link_source,) + ((default.source,) if default else ())
+    from_default = default is not None and (not profile.scale_up_devices or not profile.scale_out_gb_per_s)
+    sources = ((profile.scale_up_source or profile.link_source, profile.scale_out_source)
+               + ((default.source,) if from_default else ()))
     return StepHardware(dict(profile.peak_flops_per_s), float(profile.memory_bandwidth_gb_per_s), int(up_devices),
                         float(up), float(out), tuple(s for s in sources if s))
 
