@@ -1,0 +1,109 @@
+"""The current hardware's profiles (issues 53 and 54): each loads and validates, the names that system
+descriptions and clouds write resolve to it, the cluster's links are stated with their sources where
+people train and serve, and the step model reads them from the profile."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from estimator.cli import main
+from estimator.core.training.step import LINK_DEFAULTS, step_hardware
+from estimator.io.datafiles import PROFILES_DIR, default_profiles
+
+NEW = ("gb200", "gb300", "b300", "h200-nvl", "h100-nvl", "mi325x", "mi355x", "rtx-pro-6000-server", "trainium2")
+# the profiles people train and serve on whose cluster links are stated (scale-up devices, scale-up and
+# scale-out bandwidth); the TPU v6e's, the A800's and some new ones' scale-out is not published
+LINKED = ("a100-sxm-80gb", "a100-sxm-40gb", "h100-sxm", "h200-sxm", "h800", "b200", "mi300x", "tpu-v4", "tpu-v5p",
+          "gaudi2", "gaudi3", "gb200", "gb300", "b300", "trainium2")
+SCALE_UP_ONLY = ("tpu-v6e", "a800", "h200-nvl", "h100-nvl", "mi325x", "mi355x")
+
+
+@pytest.fixture(scope="module")
+def profiles():
+    return default_profiles()
+
+
+@pytest.mark.parametrize("pid", NEW + ("b200",))
+def test_each_new_profile_validates(pid, capsys):
+    assert main(["profiles", "validate", str(PROFILES_DIR / f"{pid}.toml")]) == 0
+    assert capsys.readouterr().out.startswith("ok:")
+
+
+@pytest.mark.parametrize("given, pid", [
+    ("NVIDIA B200-SXM-180GB", "b200"), ("NVIDIA B200", "b200"), ("NVIDIA GB200", "gb200"), ("NVIDIA GB200 NVL72", "gb200"),
+    ("NVIDIA GB300", "gb300"), ("NVIDIA B300", "b300"), ("NVIDIA B300-SXM-288GB", "b300"),
+    ("NVIDIA H200 NVL", "h200-nvl"), ("NVIDIA H200-NVL-141GB", "h200-nvl"), ("NVIDIA H100 NVL", "h100-nvl"),
+    ("AMD Instinct MI325X 256GB HBM3e", "mi325x"), ("AMD Instinct MI325X", "mi325x"),
+    ("AMD Instinct MI355X 288GB HBM3e", "mi355x"), ("NVIDIA RTX PRO 6000 Blackwell Server Edition", "rtx-pro-6000-server"),
+    ("Trainium2", "trainium2"), ("AWS Trainium2", "trainium2"),
+    # the names that named the older parts still do
+    ("NVIDIA H200", "h200-sxm"), ("NVIDIA H100 80GB HBM3", "h100-sxm"), ("MI300X", "mi300x"),
+])
+def test_names_as_written_resolve(profiles, given, pid):
+    assert profiles.get(given).id == pid
+
+
+def test_the_blackwell_peaks_per_precision(profiles):
+    """Dense peaks, FP4 where the chip has it: the NVL72 racks' figures ÷ 72, halved from sparse."""
+    assert profiles.get("b200").peak("fp4") == 9.0e15 and profiles.get("b200").peak("fp8") == 4.5e15
+    assert profiles.get("gb200").peak("fp4") == 1.0e16 and profiles.get("gb200").peak("bf16") == 2.5e15
+    assert profiles.get("gb300").peak("fp4") == 1.5e16 and profiles.get("b300").peak("fp4") == 1.35e16
+    assert profiles.get("mi355x").peak("fp4") == 1.0e16
+    assert "fp4" not in profiles.get("h100-sxm").peak_flops_per_s  # Hopper has no FP4 tensor cores
+
+
+@pytest.mark.parametrize("pid", LINKED)
+def test_the_cluster_links_are_stated_with_their_sources(profiles, pid):
+    p = profiles.get(pid)
+    assert p.scale_up_devices >= 2 and p.scale_up_gb_per_s > 0 and p.scale_out_gb_per_s > 0
+    assert len(p.scale_up_source) > 40 and len(p.scale_out_source) > 40
+    assert p.scale_out_gb_per_s < p.scale_up_gb_per_s   # the network is slower than the fabric
+
+
+@pytest.mark.parametrize("pid", SCALE_UP_ONLY)
+def test_a_scale_up_domain_without_a_published_network(profiles, pid):
+    p = profiles.get(pid)
+    assert p.scale_up_devices >= 2 and p.scale_up_source and p.scale_out_gb_per_s is None
+
+
+@pytest.mark.parametrize("pid, devices, up, out", [
+    ("h100-sxm", 8, 450.0, 50.0), ("a100-sxm-80gb", 8, 300.0, 25.0), ("gb200", 72, 900.0, 50.0),
+    ("gb300", 72, 900.0, 100.0), ("tpu-v5p", 8960, 600.0, 6.25), ("gaudi3", 8, 525.0, 75.0), ("mi300x", 8, 448.0, 50.0),
+])
+def test_the_step_model_reads_the_profiles_links(profiles, pid, devices, up, out):
+    hw = step_hardware(profiles.get(pid))
+    assert (hw.scale_up_devices, hw.scale_up_gb_per_s, hw.scale_out_gb_per_s) == (devices, up, out)
+    assert profiles.get(pid).scale_up_source in hw.sources
+
+
+def test_a_profiles_link_beats_the_defaults_and_an_argument_beats_both(profiles):
+    p = profiles.get("h100-sxm")
+    changed = dataclasses.replace(p, scale_up_devices=16, scale_out_gb_per_s=100.0)
+    hw = step_hardware(changed)
+    assert (hw.scale_up_devices, hw.scale_out_gb_per_s) == (16, 100.0)
+    assert LINK_DEFAULTS["h100-sxm"].source not in hw.sources   # nothing taken from the defaults
+    assert step_hardware(changed, scale_up_devices=4).scale_up_devices == 4
+    bare = dataclasses.replace(p, scale_up_devices=None, scale_up_gb_per_s=None, scale_out_gb_per_s=None)
+    assert step_hardware(bare).scale_out_gb_per_s == LINK_DEFAULTS["h100-sxm"].scale_out_gb_per_s
+
+
+def test_the_profiles_links_agree_with_the_defaults_the_fit_was_made_with(profiles):
+    """The step fit (estimator/data/step_fit.json) was made with LINK_DEFAULTS; the profiles state the same
+    scale-out figures, and the TPU v4's pod (4,096 chips, where PaLM's run used 3,072) leaves the fit as it was."""
+    for pid, default in LINK_DEFAULTS.items():
+        p = profiles.get(pid)
+        assert p.scale_out_gb_per_s == pytest.approx(default.scale_out_gb_per_s, rel=1e-4)
+        assert p.scale_up_devices == (4096 if pid == "tpu-v4" else default.scale_up_devices)
+
+
+def test_a_fractional_domain_and_a_figure_without_its_source_are_refused(tmp_path, capsys):
+    text = (PROFILES_DIR / "h100-sxm.toml").read_text()
+    for old, new, field in (("scale_up_devices = 8 ", "scale_up_devices = 8.5 ", "interconnect.scale_up_devices"),
+                            ("scale_out_source = ", "# scale_out_source = ", "interconnect.scale_out_source")):
+        path = tmp_path / "h100-copy.toml"
+        path.write_text(text.replace(old, new).replace('id = "h100-sxm"', 'id = "h100-copy"'))
+        assert main(["profiles", "validate", str(path)]) != 0
+        out = capsys.readouterr().out
+        assert f"field '{field}'" in out

@@ -1,0 +1,85 @@
+"""The catalog's open models (estimator/data/open_models.toml): each entry's parameter count, counted
+from its shape, is its stated count within a few percent; the catalog's fields do not hold the FFN
+width, so each model's is given here with the config or paper that states it."""
+
+from __future__ import annotations
+
+import pytest
+
+from estimator.io.serving_data import load_catalog
+
+# FFN width per expert (or of the dense model), the matrices of its MLP (3: gated SwiGLU; 2: GPT's), and
+# what the catalog's fields cannot say; each from the source the catalog entry cites.
+FFN = {
+    "llama-3-8b": (14336, 3), "llama-3.1-8b": (14336, 3),     # HF configs: intermediate_size
+    "llama-3-70b": (28672, 3), "llama-3.1-70b": (28672, 3),
+    "llama-3.1-405b": (53248, 3),
+    "mixtral-8x22b": (16384, 3),                             # HF config mistralai/Mixtral-8x22B-v0.1
+    "qwen3-235b-a22b": (1536, 3),                            # moe_intermediate_size
+    "gpt-oss-120b": (2880, 3), "gpt-oss-20b": (2880, 3),     # model card: experts of width 2880, SwiGLU
+    "gpt-3-175b": (4 * 12288, 2),                            # Brown et al. 2020: FFN 4 × d_model
+}
+
+
+def counted(m) -> tuple[float, float]:
+    """(total, active) parameters from the shape: embeddings (one table if tied), attention, MLPs."""
+    a = m.arch
+    head = a.head_size
+    emb = a.vocab * a.d_model * (1 if a.tied_embeddings else 2)
+    attention = a.d_model * head * (2 * a.heads + 2 * a.kv_heads)
+    ffn, mats = FFN[m.id]
+    mlp = mats * a.d_model * ffn
+    experts, per_token = a.experts or 1, a.experts_per_token or 1
+    if m.id == "gpt-3-175b":
+        emb += m.context * a.d_model     # learned positions
+    total = emb + a.layers * (attention + experts * mlp)
+    active = emb + a.layers * (attention + per_token * mlp)
+    return total, active
+
+
+def deepseek_v3() -> tuple[float, float]:
+    """DeepSeek-V3 (arXiv:2412.19437 §2, HF config): MLA (q_lora 1536, kv_lora 512, rope 64, query heads
+    128 + 64, value heads 128), 3 dense layers of FFN 18432, then 58 MoE layers of 1 shared + 256 routed
+    experts of width 2048, 8 routed per token; untied embeddings of 129280 × 7168."""
+    d, h, layers = 7168, 128, 61
+    mla = d * 1536 + 1536 * h * 192 + d * (512 + 64) + 512 * h * (128 + 128) + h * 128 * d
+    expert = 3 * d * 2048
+    emb = 2 * 129280 * d
+    dense = 3 * 3 * d * 18432
+    total = emb + layers * mla + dense + 58 * (257 * expert + 256 * d)
+    active = emb + layers * mla + dense + 58 * 9 * expert
+    return total, active
+
+
+NEW = ("mixtral-8x22b", "deepseek-v3", "qwen3-235b-a22b", "gpt-oss-120b", "gpt-oss-20b", "gpt-3-175b")
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return load_catalog()
+
+
+@pytest.mark.parametrize("mid", NEW + ("llama-3-8b", "llama-3-70b", "llama-3.1-8b", "llama-3.1-70b", "llama-3.1-405b"))
+def test_the_count_from_the_shape_is_the_stated_count(catalog, mid):
+    m = catalog[mid]
+    total, active = deepseek_v3() if mid == "deepseek-v3" else counted(m)
+    assert total == pytest.approx(m.params, rel=0.01)
+    if m.arch.active_params is not None:
+        # gpt-oss's card leaves the embedding table out of its active count (its unembedding stays in)
+        leave_out = m.arch.vocab * m.arch.d_model if mid.startswith("gpt-oss") else 0
+        assert active - leave_out == pytest.approx(m.arch.active_params, rel=0.02)
+
+
+def test_deepseek_v3s_kv_cache_is_what_mla_stores(catalog):
+    """576 values a token and layer (the 512-dim latent and the 64-dim RoPE key), one copy per rank."""
+    a = catalog["deepseek-v3"].arch
+    assert 2 * a.kv_heads * a.head_size == 512 + 64 and a.kv_heads == 1
+    assert (a.experts, a.experts_per_token, a.layers, a.d_model) == (256, 8, 61, 7168)
+
+
+def test_the_mixtures_of_experts_and_gpt3_are_in_the_catalog(catalog):
+    assert catalog["gpt-3-175b"].train_tokens == 3e11 and catalog["gpt-3-175b"].arch.tied_embeddings
+    assert catalog["deepseek-v3"].train_tokens == 1.48e13
+    for mid in NEW:
+        m = catalog[mid]
+        assert m.source and (m.arch.experts is None) == (mid == "gpt-3-175b")
