@@ -23,12 +23,11 @@ from estimator.fit.utilization_fit import (
     MIN_FIT_RUNS,
     TrainingRun,
     check_runs,
-    conformal_multiplier,
-    family_multipliers,
     predict_held_out,
     same_paper,
     select_and_fit,
     usable,
+    user_run_multiplier,
 )
 
 # The naive baseline every accuracy figure is shown beside: 30% of dense peak over the whole run
@@ -162,7 +161,8 @@ def cross_validate(runs: Sequence[TrainingRun], level: float = LEVEL,
             runs, rows, masks_outer, spec, families, unknown_sets=((), ("maturity_years",)))
         per_spec[spec] = (np.split(actual, splits), np.split(center, splits), np.split(sigma, splits),
                           (c_out, s_out), (c_noyear, s_noyear))
-    inner_families = np.split(np.array([r.family for r in runs])[inner_j], splits)
+    inner_datasets = np.split(np.array([r.dataset for r in runs])[inner_j], splits)
+    inner_developers = np.split(np.array([r.developer for r in runs])[inner_j], splits)
     results: list[RunResult] = []
     without_year: list[RunResult] = []
     for i in range(n):
@@ -172,8 +172,7 @@ def cross_validate(runs: Sequence[TrainingRun], level: float = LEVEL,
             if score < best_score - 1e-12:
                 best, best_score = spec, score
         a, c, sig, known, noyear = per_spec[best]
-        own_q = family_multipliers(a[i], c[i], sig[i], inner_families[i], level)
-        q = own_q.get(runs[i].family, conformal_multiplier(a[i], c[i], sig[i], level))
+        q = user_run_multiplier(a[i], c[i], sig[i], inner_datasets[i], inner_developers[i], level)
         for (c_out, s_out), out in ((known, results), (noyear, without_year)):
             centre, half = float(c_out[i]), q * float(s_out[i])
             out.append(RunResult(runs[i], min(math.exp(centre), 1.0), math.exp(centre - half),

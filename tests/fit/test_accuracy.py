@@ -93,14 +93,15 @@ def test_validation_never_sees_the_held_out_run():
 
 def test_held_out_by_developer_is_reported_beside_the_rule():
     """A lab the data does not hold: every developer's runs left out together. Measured: 1.31×
-    against the rule's 1.28× (ratio 1.03), coverage 83%: no better than the rule for a new lab."""
+    against the rule's 1.28× (ratio 1.03), coverage 83%: no better than the rule for a new lab. Since
+    issue 53 the range is calibrated on the Epoch rows, so the curated runs are over-covered: 91% overall."""
     bd = DOC["by_developer"]
     runs = runs_data.training_runs().runs
     assert bd["n_developers"] == len({r.developer for r in runs}) >= 20
     m, b = bd["summary"]["all"]["model"], bd["summary"]["all"]["baseline"]
     assert b == DOC["summary"]["all"]["baseline"]  # the same rule on the same runs
     assert bd["ratio_to_baseline"] == pytest.approx(m["median_factor"] / b["median_factor"])
-    assert 0.70 <= m["interval_coverage"] <= 0.90
+    assert 0.75 <= m["interval_coverage"] <= 0.95
     assert "leave-one-group-out" in bd["method"]
 
 

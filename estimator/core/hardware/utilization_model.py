@@ -107,7 +107,8 @@ class FamilyFit:
     runs: tuple[str, ...]
     release_year: int | None = None  # the family's first release: its members' maturity counts from it
     # the family's own interval multiplier (conformal over its own runs' leave-one-paper-out residuals;
-    # estimator/fit/utilization_fit.py, family_multipliers); None: too few runs, the pooled one is used
+    # the fit no longer writes one since issue 53: estimator/fit/utilization_fit.py, user_run_multiplier); None: the
+    # pooled one is used
     interval_multiplier: float | None = None
 
 
