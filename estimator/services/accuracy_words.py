@@ -8,7 +8,7 @@ from estimator.io.datafiles import default_profiles
 # The caveat on the utilisation figures, once for `validate` and the app's Accuracy page: they are
 # held out, but the procedure they score was shaped on the same runs (README.md, "How far to trust it").
 DESIGN_OPTIMISM = ("These figures score the procedure as it stands; how it came to be (the candidate set, ν, the "
-                   "per-family (Mondrian) interval multipliers, adopted after nested figures on these runs) was "
+                   "interval multiplier taken over the Epoch AI rows only, adopted after nested figures on these runs) was "
                    "settled after looking at results on many of the same runs, so they carry some optimism that no "
                    "fold removes (profiles/README.md lists what was tried).")
 
