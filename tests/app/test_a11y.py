@@ -11,7 +11,7 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 import pytest
-from apptest_pages import run_page, shared_page
+from apptest_pages import shared_page
 
 from app_pages.pages import lecture
 from app_pages.pages import limits_charts as lc
@@ -134,7 +134,7 @@ def test_the_lecture_estimate_says_its_brain_years_as_a_metric_not_a_heading():
     from app_pages.pages import estimate
     from estimator.report import humanize as hz
     from estimator.services import api
-    at = run_page("estimate", {"preset": "lambda-gpt3-v100", "lecture": "1"})
+    at = shared_page("estimate", {"preset": "lambda-gpt3-v100", "lecture": "1"})
     assert not [m.value for m in at.markdown if m.value.lstrip().startswith("#")]
     est = api.run(preset_id="lambda-gpt3-v100").estimate
     years = next(e for e in est.equivalents if e.key == "brain_years").value

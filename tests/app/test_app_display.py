@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 pytest.importorskip("streamlit")
-from apptest_pages import run_page, shared_page  # noqa: E402
+from apptest_pages import shared_page  # noqa: E402
 from streamlit import dataframe_util  # noqa: E402
 
 from app_pages.pages import accuracy_serving as serving_page  # noqa: E402
@@ -227,7 +227,7 @@ def _cells(df) -> list[str]:
 
 
 def test_compare_table_says_n_a_and_humanises_its_numbers():
-    at = run_page("compare", {"preset": "lambda-gpt3-v100", "cmp_ref": "true"})
+    at = shared_page("compare", {"preset": "lambda-gpt3-v100", "cmp_ref": "true"})
     shown = _shown(at).set_index("hardware")
     assert not {"None", "nan", "inf", "Infinity"} & set(_cells(shown))
     assert shown.loc["h800", "cost_usd"] == "n/a"  # no hourly price, as on the Estimate page

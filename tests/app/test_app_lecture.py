@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("streamlit")
-from apptest_pages import TIMEOUT_S, run_page, shared_page  # noqa: E402
+from apptest_pages import TIMEOUT_S, shared_page  # noqa: E402
 from streamlit import dataframe_util  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
@@ -101,13 +101,13 @@ def test_every_claim_has_big_numbers_one_chart_and_a_source(claim):
 
 
 def test_claim_numbers_are_the_cores():
-    m = metrics(run_page("lecture", {"claim": "gpt3-v100"}))
+    m = metrics(shared_page("lecture", {"claim": "gpt3-v100"}))
     est = api.run(preset_id="lambda-gpt3-v100").estimate
     assert m["Training time"] == "355 years" == hz.duration(est.wall_clock_s)
     assert m["Cost"] == "$4.6M"
-    m = metrics(run_page("lecture", {"claim": "imagenet-compute"}))
+    m = metrics(shared_page("lecture", {"claim": "imagenet-compute"}))
     assert m["Compute for 5% ImageNet error"] == "≈10⁵×"
-    m = metrics(run_page("lecture", {"claim": "world-electricity"}))
+    m = metrics(shared_page("lecture", {"claim": "world-electricity"}))
     assert m["World electricity, average"] == "3.42 TW" and m["The lecture says"] == "≈25 TW"
 
 
@@ -128,12 +128,12 @@ def test_each_gpt3_energy_says_which_gpt3_run_it_is():
     """Browser audit: slide 1 said 1.08 GWh and the World electricity slide 1.30 GWh for "GPT-3's
     training", without saying that the first is one V100 in a thought experiment and the second the
     real run's 10,000 V100s (Patterson et al. 2021)."""
-    slide = run_page("lecture", {"claim": "gpt3-v100"})
+    slide = shared_page("lecture", {"claim": "gpt3-v100"})
     est = api.run(preset_id="lambda-gpt3-v100").estimate
     captions = [x.value.replace("\\", "") for x in slide.caption]
     assert metrics(slide)["Energy"] == hz.energy(est.energy_kwh) == "1.08 GWh"
     assert f"one V100 at {hz.power(est.assumption('power_w').value)}; the real run: 1.29 GWh (Patterson et al. 2021)" in captions
-    world = run_page("lecture", {"claim": "world-electricity"})
+    world = shared_page("lecture", {"claim": "world-electricity"})
     assert "GPT-3's training (10,000 V100s)" in metrics(world)
     assert any("1.40 GWh estimated (1.29 GWh published)" in x.value.replace("\\", "") for x in world.caption)
 

@@ -37,7 +37,7 @@ def _text(at) -> str:
 def test_a_link_with_a_grid_input_but_no_switch_uses_it_as_the_cli_does(params, kwargs):
     """?region=FRA alone means the country's grid, as ?flops= alone means a FLOPs workload and as
     the CLI's --region does; it was silently ignored."""
-    at = run_page("estimate", {"preset": "gpt3-175b", **params})
+    at = shared_page("estimate", {"preset": "gpt3-175b", **params})
     expected = api.run(preset_id="gpt3-175b", **kwargs).estimate
     default = api.run(preset_id="gpt3-175b").estimate
     assert expected.co2e_kg != pytest.approx(default.co2e_kg)
@@ -45,7 +45,7 @@ def test_a_link_with_a_grid_input_but_no_switch_uses_it_as_the_cli_does(params, 
 
 
 def test_an_explicit_grid_switch_still_wins_over_a_stray_input():
-    at = run_page("estimate", {"preset": "gpt3-175b", "grid_by": "default", "region": "FRA"})
+    at = shared_page("estimate", {"preset": "gpt3-175b", "grid_by": "default", "region": "FRA"})
     assert _metrics(at)["CO₂e"] == hz.co2e_short(api.run(preset_id="gpt3-175b").estimate.co2e_kg)
 
 
@@ -126,7 +126,7 @@ def test_flops_from_parameters_and_tokens_are_held_to_the_flops_bound():
     with pytest.raises(InputError, match="6 × 10¹⁶ × 10¹⁷ = 6 × 10³³") as e:
         api.run(params=1e16, tokens=1e17)
     assert set(e.value.fields) == {"params", "tokens"}
-    at = run_page("estimate", {"workload": "params", "params": "1e16", "tokens": "1e17"})
+    at = shared_page("estimate", {"workload": "params", "params": "1e16", "tokens": "1e17"})
     assert at.error and "Time" not in _metrics(at)
 
 

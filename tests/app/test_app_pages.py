@@ -117,7 +117,7 @@ def test_compare_page_numbers_are_the_cores():
 
 
 def test_compare_follows_the_sidebar_inputs():
-    at = run_page("compare", {"workload": "params", "params": "1e9", "tokens": "2e10", "devices": "8"})
+    at = shared_page("compare", {"workload": "params", "params": "1e9", "tokens": "2e10", "devices": "8"})
     df = at.dataframe[0].value.set_index("hardware")
     est = api.run(hardware="a100-sxm-80gb", params=1e9, tokens=2e10, devices=8).estimate
     assert df.loc["a100-sxm-80gb", "time_days"] == pytest.approx(est.wall_clock_s / S_PER_DAY, rel=1e-12)
@@ -269,10 +269,10 @@ def test_the_range_bar_puts_the_dot_where_the_estimate_lies():
     # while GPT-3's symmetric ranges keep theirs in the middle
     est = api.run(preset_id="alphago-vs-brain").estimate
     assert est.energy_kwh == est.range["energy_kwh"][1] > est.range["energy_kwh"][0]
-    bars = [h.proto.body for h in run_page("estimate", {"preset": "alphago-vs-brain"}).get("html")
+    bars = [h.proto.body for h in shared_page("estimate", {"preset": "alphago-vs-brain"}).get("html")
             if "cce-range" in h.proto.body and "<span" in h.proto.body]
     assert bars and all('style="left: 100.0%"' in b for b in bars)
-    bars = [h.proto.body for h in run_page("estimate", {"preset": "gpt3-175b"}).get("html")
+    bars = [h.proto.body for h in shared_page("estimate", {"preset": "gpt3-175b"}).get("html")
             if "cce-range" in h.proto.body and "<span" in h.proto.body]
     assert len(bars) == 4 and all('style="left: 50.0%"' in b for b in bars)
 
@@ -295,18 +295,18 @@ def test_the_placeholders_name_the_values_that_apply_on_other_hardware():
 
 def test_an_empty_utilisation_field_says_the_fit_for_this_run_not_a_reference_value():
     from app_pages.pages.profiles import utilization_text
-    at = run_page("estimate")
+    at = shared_page("estimate")
     field = next(w for w in at.number_input if w.label == "Utilisation (fraction of peak)")
     assert field.proto.placeholder == "fitted for this run"
     # the figure used is the one the page states, with its fit
     est = api.run(preset_id="gpt3-175b").estimate
     assert any(f"Utilisation {est.utilization.summary}" in m.value.replace("\\", "") for m in at.markdown)
     # hardware without runs takes the same figure for every run: the field says which
-    at = run_page("estimate", {"hardware": "b200", "flops": "1e23"})
+    at = shared_page("estimate", {"hardware": "b200", "flops": "1e23"})
     field = next(w for w in at.number_input if w.label == "Utilisation (fraction of peak)")
     assert field.proto.placeholder == "0.3: 30% rule (no runs)"
     # a preset's own value is still named as the preset's
-    at = run_page("estimate", {"preset": "lambda-gpt3-v100"})
+    at = shared_page("estimate", {"preset": "lambda-gpt3-v100"})
     field = next(w for w in at.number_input if w.label == "Utilisation (fraction of peak)")
     assert field.proto.placeholder.endswith("(preset)")
     # the Profiles page names its fitted figure as the fit's value for a reference run, in 3 digits

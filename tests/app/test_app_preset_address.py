@@ -11,7 +11,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 
 pytest.importorskip("streamlit")
-from apptest_pages import run_page, shared_page  # noqa: E402
+from apptest_pages import shared_page  # noqa: E402
 
 from app_pages.inputs.preset_choice import preset_in_address  # noqa: E402
 from app_pages.inputs.sidebar import DEFAULT_PRESET  # noqa: E402
@@ -36,13 +36,13 @@ def _headline(at) -> dict[str, str]:
 @pytest.mark.parametrize("change", [{"tokens": "1e12"}, {"flops": "1e24"},
                                     {"params": "1e11", "tokens": "3e11"}])
 def test_the_default_preset_with_a_changed_workload_keeps_its_preset_in_the_share_link(change):
-    at = run_page("estimate", {"preset": DEFAULT_PRESET, **change, "tab": "Export & share"})
+    at = shared_page("estimate", {"preset": DEFAULT_PRESET, **change, "tab": "Export & share"})
     kwargs = {k: float(v) for k, v in change.items()}
     expected = estimate_page.headline_values(api.run(preset_id=DEFAULT_PRESET, **kwargs).estimate)
     assert _headline(at) == expected
     link = _share_link(at)
     assert link["preset"] == DEFAULT_PRESET
-    again = run_page("estimate", link)  # reopened, the link gives the same run (it gave a custom workload)
+    again = shared_page("estimate", link)  # reopened, the link gives the same run (it gave a custom workload)
     assert _headline(again) == expected
     assert again.title[0].value.replace("\\", "").startswith("Based on GPT-3")
     # the page no longer says the address bar holds the same inputs: it leaves the preset out (browser audit)
@@ -64,7 +64,7 @@ def test_the_landing_page_and_a_custom_workload_leave_the_preset_out_of_the_link
 
 
 def test_an_unknown_preset_in_a_link_is_still_refused_with_a_warning():
-    at = run_page("estimate", {"preset": "nosuch"})
+    at = shared_page("estimate", {"preset": "nosuch"})
     assert any("Ignored URL parameter `preset` = `nosuch`" in w.value for w in at.warning)
     assert "preset" not in _address(at)
     assert _headline(at) == estimate_page.headline_values(api.run(preset_id=DEFAULT_PRESET).estimate)

@@ -60,7 +60,7 @@ def _latex(result) -> str:
      ("--preset", "llama2-70b", "--params", "1.3e10")),
 ])
 def test_a_preset_link_with_a_workload_changes_the_preset_as_the_cli_does(params, kwargs, argv, cli):
-    at = run_page("estimate", params)
+    at = shared_page("estimate", params)
     result = api.run(**kwargs)
     assert not _warnings(at) and not at.error
     assert _headline(at) == estimate_page.headline_values(result.estimate)
@@ -94,7 +94,7 @@ def test_a_preset_s_workload_starts_empty_and_each_workload_from_its_own_values(
 
 
 def test_a_preset_s_workload_the_service_refuses_is_an_error_naming_its_fields():
-    at = run_page("estimate", {"preset": "alexnet", "tokens": "4e12"})  # FLOPs, no model size to go with tokens
+    at = shared_page("estimate", {"preset": "alexnet", "tokens": "4e12"})  # FLOPs, no model size to go with tokens
     with pytest.raises(InputError) as refused:
         api.run(preset_id="alexnet", tokens=4e12)
     text = at.error[0].value.replace("\\", "")
@@ -123,7 +123,7 @@ def test_the_growth_sweep_draws_with_recomputation_through_the_scenario():
     row = sweep.df[(sweep.df["kind"] == "sweep") & (sweep.df["quantity"] == "Training time (days)")]
     drawn = float(np.exp(np.interp(np.log(n), np.log(row["params"]), np.log(row["value"]))))
     assert drawn == pytest.approx(e.wall_clock_s / S_PER_DAY, rel=2e-2)
-    at = run_page("estimate", {"workload": "params", "recompute": "true", "tab": "Growth with model size"})
+    at = shared_page("estimate", {"workload": "params", "recompute": "true", "tab": "Growth with model size"})
     assert len(at.get("vega_lite_chart")) == 3 and not _warnings(at)
     assert any("full activation recomputation" in c.value for c in at.caption)
 
@@ -148,7 +148,7 @@ def test_a_known_run_s_growth_curve_passes_through_its_own_point():
         assert curve == pytest.approx(point, rel=1e-9), quantity
     assert _curve_at_scenario(sweep, "Cost (USD)")[1] == pytest.approx(e.cost_usd, rel=1e-9)
     assert _curve_at_scenario(sweep)[1] == pytest.approx(3.3, rel=1e-9)  # days: the run's 79.2 h, not the fit's 1.51 days
-    at = run_page("estimate", {"preset": "bert-base", "tab": "Growth with model size"})
+    at = shared_page("estimate", {"preset": "bert-base", "tab": "Growth with model size"})
     assert any("the known run's own utilisation, 3.7% of the fp16 peak" in c.value.replace("\\", "")
                for c in at.caption)
 
@@ -327,7 +327,7 @@ def test_compare_says_a_refusal_shared_by_every_profile_once():
 def test_a_presets_link_takes_recomputation_as_the_cli_does():
     """Review: `estimate --preset llama2-70b --tokens 4e12 --recompute` counts 8·N·D (2.24e24 FLOPs);
     the page had warned ?recompute=true away and shown 1.68e24."""
-    at = run_page("estimate", {"preset": "llama2-70b", "tokens": "4e12", "recompute": "true"})
+    at = shared_page("estimate", {"preset": "llama2-70b", "tokens": "4e12", "recompute": "true"})
     assert not _warnings(at) and at.toggle(key="recompute").value is True
     r = api.run(preset_id="llama2-70b", tokens=4e12, recompute=True)
     assert r.estimate.flops == pytest.approx(2.24e24)

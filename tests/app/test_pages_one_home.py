@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 pytest.importorskip("streamlit")
-from apptest_pages import run_page, shared_page  # noqa: E402
+from apptest_pages import shared_page  # noqa: E402
 
 from app_pages.pages import (
     estimate,
@@ -41,7 +41,7 @@ def test_the_alphago_brain_ratio_and_its_range_come_from_the_service():
     low, high = companions.energy_ratio_range(r, brain)
     assert low == pytest.approx(66e3 / 20) and high == pytest.approx(50_000)
     assert "(50,000× less than" in companions.companion_sentence(r, brain)
-    slide = run_page("lecture", {"claim": "brain-alphago"})
+    slide = shared_page("lecture", {"claim": "brain-alphago"})
     assert metrics(slide)["AlphaGo ÷ brain"] == hz.times(companions.energy_ratio(r, brain)) == "50,000×"
     assert lecture.ratio_caption((low, high)) in [x.value.replace("\\", "") for x in slide.caption]
 
@@ -152,7 +152,7 @@ def test_money_and_count_read_the_short_scale_unchanged():
 
 
 def test_the_estimate_page_shows_headline_values():
-    at = run_page("estimate", {"preset": "gpt3-175b"})
+    at = shared_page("estimate", {"preset": "gpt3-175b"})
     est = api.run(preset_id="gpt3-175b").estimate
     shown = metrics(at)
     values = estimate.headline_values(est)

@@ -32,7 +32,7 @@ def test_the_scaling_tables_say_what_their_ranges_are(capsys):
 # P1: a FLOPs preset whose model's size is known takes tokens alone ------------------------------------
 
 def test_gpt3_on_more_tokens_is_its_own_model_on_them():
-    from apptest_pages import run_page
+    from apptest_pages import shared_page
 
     from estimator.io.datafiles import load_presets
     from estimator.services import api
@@ -42,7 +42,7 @@ def test_gpt3_on_more_tokens_is_its_own_model_on_them():
     assert r.scenario.origin("params") == "preset:gpt3-175b" and r.scenario.origin("tokens") == "user"
     assert r.scenario.source("params") == preset.why["model_params"]  # Brown et al. 2020, Table 2.1
     assert "tokens" in r.changed and not r.comparison  # no longer the published run: not compared with it
-    at = run_page("estimate", {"preset": "gpt3-175b", "tokens": "6e11"})  # the app, from the same service
+    at = shared_page("estimate", {"preset": "gpt3-175b", "tokens": "6e11"})  # the app, from the same service
     assert not at.error and hz.duration(r.estimate.wall_clock_s) in [m.value for m in at.metric]
 
 

@@ -212,9 +212,9 @@ def test_no_workload_says_what_compare_takes(capsys):
 
 
 def test_compare_page_shows_each_rows_notes_under_its_id():
-    from apptest_pages import run_page
+    from apptest_pages import shared_page
 
-    at = run_page("compare", {"preset": "lambda-gpt3-v100"})
+    at = shared_page("compare", {"preset": "lambda-gpt3-v100"})
     (box,) = [e for e in at.expander if e.label.startswith("Notes on the rows")]
     blocks = [m.value for m in box.markdown]
     items = sum(b.count("\n- ") for b in blocks)

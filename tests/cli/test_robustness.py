@@ -307,11 +307,11 @@ def test_without_hardware_or_preset_the_cli_and_the_app_take_the_same_default(ca
     code, out, _ = run(capsys, "estimate", "--flops", "1e23", "--format", "json")
     code2, out2, _ = run(capsys, "estimate", "--flops", "1e23", "--hardware", "h100-sxm", "--format", "json")
     assert code == code2 == 0 and json.loads(out)["wall_clock_s"] == json.loads(out2)["wall_clock_s"]
-    from apptest_pages import run_page
+    from apptest_pages import shared_page
 
     from app_pages.inputs import sidebar as inputs
     assert inputs.DEFAULT_HARDWARE == api.DEFAULT_HARDWARE
-    at = run_page("estimate", {"workload": "flops", "flops": "1e23"})
+    at = shared_page("estimate", {"workload": "flops", "flops": "1e23"})
     assert not at.exception and "16.6 years" in [m.value for m in at.metric]
     from estimator.core.base.units import S_PER_YEAR
     assert r.estimate.wall_clock_s / S_PER_YEAR == pytest.approx(16.6, abs=0.05)

@@ -210,8 +210,8 @@ def test_embodied_table_is_validated_with_file_field_and_fix():
 def test_estimate_page_shows_embodied_water_and_the_memory_bar():
     import json as _json
 
-    from apptest_pages import run_page
-    at = run_page("estimate", {"preset": "lambda-gpt3-v100"})
+    from apptest_pages import shared_page
+    at = shared_page("estimate", {"preset": "lambda-gpt3-v100"})
     shown = {m.label: m.value for m in at.metric}
     e = api.run(preset_id="lambda-gpt3-v100").estimate
     from estimator.report import humanize as hz
@@ -219,12 +219,12 @@ def test_estimate_page_shows_embodied_water_and_the_memory_bar():
     assert shown["Water"] == hz.water(e.water_l)
     assert any("needs ≥ 95" in i.value for i in at.info)  # GPT-3 175B's own shape (96 × 12,288), presets.toml
     assert not at.get("vega_lite_chart")  # the memory bar is drawn only in its tab (issue 16)
-    at = run_page("estimate", {"preset": "lambda-gpt3-v100", "tab": "Training memory"})
+    at = shared_page("estimate", {"preset": "lambda-gpt3-v100", "tab": "Training memory"})
     specs = [_json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
     assert any("GB per device" in _json.dumps(s, ensure_ascii=False) for s in specs)
     # the rule has no legend entry: the caption names it (browser audit)
     assert any("The dashed line is the device's memory, 34.36 GB." in x.value.replace("\\", "") for x in at.caption)
-    off = run_page("estimate", {"preset": "lambda-gpt3-v100", "embodied": "false"})
+    off = shared_page("estimate", {"preset": "lambda-gpt3-v100", "embodied": "false"})
     assert {m.label: m.value for m in off.metric}["Embodied CO₂e"] == "off"
 
 

@@ -223,7 +223,7 @@ def test_cli_and_app_write_a_time_and_an_energy_per_token_alike(capsys):
     """One formatter each (code audit: the app wrote "3,340 J" and "1,300 ms" where the CLI wrote "3.34 kJ" and
     "1.30 s"): the time per output token and its energy, with their ranges, read the same on both."""
     pytest.importorskip("streamlit")
-    from apptest_pages import run_page
+    from apptest_pages import shared_page
 
     from estimator.report import humanize as hz
     args = {"hardware": "gtx-580", "model": "llama-3.1-8b", "tokens": 1e6, "prompt_tokens": 100000, "batch_size": 1}
@@ -236,7 +236,7 @@ def test_cli_and_app_write_a_time_and_an_energy_per_token_alike(capsys):
     lo, hi = r.range["seconds_per_output_token"]
     assert f"{tpot} ({' – '.join(hz.range_ends(hz.token_time, lo, hi))})" in out
     assert hz.token_time(hi).endswith(" s")  # the range's top past a second: in seconds on both
-    at = run_page("inference", {"inf_hw": "gtx-580", "inf_model": "llama-3.1-8b", "inf_tokens": "1e6",
+    at = shared_page("inference", {"inf_hw": "gtx-580", "inf_model": "llama-3.1-8b", "inf_tokens": "1e6",
                                 "inf_prompt": "100000", "inf_batch": "1"})
     shown = {m.label: m.value for m in at.metric}
     assert tpot in shown.values() and joules in shown.values(), shown
