@@ -18,14 +18,27 @@ def _help(i: Input, help: Any) -> str | None:
     return i.widget_help if help is DECLARED else help
 
 
-def number(i: Input, *, help: Any = DECLARED, **kwargs: Any) -> float | int | None:
-    """A number field bound to ``i``'s URL key, inside its bound (whole numbers for an integer widget)."""
+def number(i: Input, *, help: Any = DECLARED, min_value: float | None = None, max_value: float | None = None,
+           integer: bool | None = None, **kwargs: Any) -> float | int | None:
+    """A number field bound to ``i``'s URL key, inside its bound (whole numbers for an integer widget). A page
+    may narrow what it takes (``min_value``, ``max_value``, ``integer=True``: a short run on this server, an
+    open bound's smallest value), never widen it: a value outside the declared bound is refused as a mistake."""
     if i.widget not in ("number", "integer"):
         raise ValueError(f"{i.name} is drawn as a {i.widget}, not a number field")
-    integer = i.widget == "integer"
-    low, high = (i.bound.low, i.bound.high) if integer else (float(i.bound.low), float(i.bound.high))
-    return c.url_number(i.label, i.url_key, min_value=low, max_value=high, integer=integer, help=_help(i, help),
-                        **kwargs)
+    whole = i.widget == "integer"
+    low, high = (i.bound.low, i.bound.high) if whole else (float(i.bound.low), float(i.bound.high))
+    if integer is False and whole:
+        raise ValueError(f"{i.name} is declared whole: a page cannot take fractions of it")
+    if min_value is not None:
+        if not (low < min_value if i.bound.low_open else low <= min_value) or min_value > high:
+            raise ValueError(f"{i.name}: a page narrows the declared bound, {min_value} is outside it")
+        low = min_value
+    if max_value is not None:
+        if not low <= max_value <= high:
+            raise ValueError(f"{i.name}: a page narrows the declared bound, {max_value} is outside it")
+        high = max_value
+    return c.url_number(i.label, i.url_key, min_value=low, max_value=high, integer=bool(integer) or whole,
+                        help=_help(i, help), **kwargs)
 
 
 def select(i: Input, options: Sequence[str], *, help: Any = DECLARED, **kwargs: Any) -> str | None:

@@ -19,6 +19,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from app_pages.inputs import declared as w
 from app_pages.ui import common as c
 from app_pages.ui import style
 from app_pages.ui.charts import render_chart
@@ -28,7 +29,6 @@ from estimator.core.base.errors import EstimatorError
 from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import BYTES_PER_MB, FLOPS_PER_TFLOP, MS_PER_S
 from estimator.core.hardware.base_profile import CPU_BASE_PROFILE
-from estimator.core.hardware.profile import PRECISIONS
 from estimator.device import matmul_bench as mb
 from estimator.io import datafiles
 from estimator.io.calibration_io import (
@@ -42,6 +42,7 @@ from estimator.io.calibration_io import (
 from estimator.monitor import calibration_run as cr
 from estimator.report import humanize as hz
 from estimator.report.track_report import MAX_REPORT_BYTES, LoadedReport, parse_report
+from estimator.services.inputs import CALIBRATE, labels
 
 CPU_BASE = CPU_BASE_PROFILE  # estimator/core/calibration/calibrate.py
 # A page run blocks its session: the in-app calibration is kept short, at most the CLI's default
@@ -49,9 +50,9 @@ CPU_BASE = CPU_BASE_PROFILE  # estimator/core/calibration/calibrate.py
 MAX_APP_SECONDS = B.DEFAULT_CALIBRATION_SECONDS
 APP_SECONDS = 3
 APP_HOLDOUT_S = 0.5
-# This page's widgets for the inputs an error may name (``common.error_text``)
-FIELD_LABELS = {"flops": "FLOPs of the run", "hardware": "Base profile (the run's hardware)", "precision": "Precision",
-                "seconds": "Seconds"}
+# This page's widgets for the inputs an error may name (``common.error_text``), from their declarations; a base
+# profile that does not load is refused as the hardware (field "hardware")
+FIELD_LABELS = {**labels(CALIBRATE), "hardware": CALIBRATE["base"].label}
 
 
 def calibrated_table(profiles) -> pd.DataFrame:
@@ -201,13 +202,13 @@ def _import_section() -> None:
                               max_upload_size=int(MAX_CSV_BYTES / BYTES_PER_MB))
     col1, col2, col3 = st.columns(3)
     with col1:
-        flops = c.url_number("FLOPs of the run", "cal_flops", min_value=B.FLOPS.low, max_value=B.FLOPS.high,
-                             default=None, fmt=c.LARGE_NUMBER_FORMAT, placeholder="e.g. 7.2e11", where=st)
+        flops = w.number(CALIBRATE["flops"], default=None, fmt=c.LARGE_NUMBER_FORMAT, placeholder="e.g. 7.2e11",
+                         where=st)
     with col2:
-        base_id = c.url_select("Base profile (the run's hardware)", "cal_base", c.hardware_ids(), default=CPU_BASE,
-                               where=st)
+        base_id = w.select(CALIBRATE["base"], c.hardware_ids(), default=CPU_BASE, where=st)
     with col3:
-        precision = st.selectbox("Precision", ["(the base's default)", *PRECISIONS], key="cal_precision")
+        precision = st.selectbox(CALIBRATE["precision"].label, ["(the base's default)", *CALIBRATE["precision"].choices],
+                                 key="cal_precision")
     if upload is None:
         return
     data = upload.getvalue()
@@ -238,11 +239,11 @@ def _cpu_section() -> None:
     st.caption(f"Matrix products (numpy, {' and '.join(mb.CPU_PRECISIONS)}, sizes {mb.CPU_SIZES[0]}–{mb.CPU_SIZES[-1]}) measured with CodeCarbon on the machine "
                "that runs this app, which may not be yours: for your own machine run `python -m estimator calibrate`.")
     cli = B.CALIBRATION_SECONDS
-    seconds = c.url_number("Seconds", "cal_seconds", min_value=1, max_value=MAX_APP_SECONDS, default=APP_SECONDS,
-                           integer=True, where=st,
-                           help=f"1 to {MAX_APP_SECONDS:g} s here: a run on this page holds up the page until it ends. "
-                                f"`python -m estimator calibrate --seconds` takes {cli.low:g} s to {cli.high:g} s "
-                                "(an hour).")
+    seconds = w.number(CALIBRATE["seconds"], min_value=1, max_value=MAX_APP_SECONDS, integer=True, default=APP_SECONDS,
+                       where=st,
+                       help=f"1 to {MAX_APP_SECONDS:g} s here: a run on this page holds up the page until it ends. "
+                            f"`python -m estimator calibrate --seconds` takes {cli.low:g} s to {cli.high:g} s "
+                            "(an hour).")
     if st.button("Run the CPU calibration", key="cal_run_cpu", icon=":material/play_arrow:"):
         bar = st.progress(0.0, text="starting CodeCarbon…")
         last = [0.0]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from app_pages.inputs import declared as w
 from app_pages.inputs.profile_choice import default_hardware
 from app_pages.pages.limits_charts import (  # noqa: F401 (the page's charts, also read from here by the lecture and the tests)
     LOSS_GRID_FLOPS,
@@ -31,28 +32,26 @@ from estimator.core.footprint.equivalents import BRAIN_POWER_W
 from estimator.laws import contrasts, scaling, trends
 from estimator.laws import diminishing as dm
 from estimator.report import humanize as hz
+from estimator.services import inputs as I
 from estimator.services import limits, limits_notes
 
 # The trend's default workload as one types it in the field ("3.14e23")
-TREND_FLOPS_TYPED = f"{limits.TREND_FLOPS:g}".replace("e+", "e")
+TREND_FLOPS_TYPED = I.TREND_FLOPS_TYPED
 
 # Defaults, each with its source:
 DEFAULT_FLOPS = scaling.CHINCHILLA_TABLE3[3][1]  # Chinchilla's budget, 5.76e23 (Hoffmann et al. 2022, Table 3, 67B row)
-DEFAULT_BUDGETS = {"USD": 1e6, "kWh": 1e6, "t CO₂e": 100.0}  # illustrative round numbers
-BUDGET_KIND = {"USD": "usd", "kWh": "kwh", "t CO₂e": "tco2e"}
+# A budget by its unit as the page names it (the "Budget in" choice; laws.scaling.BUDGET_KINDS), its declared input
+BUDGET_INPUTS = {scaling.BUDGET_KINDS[kind][2]: i for kind, i in I.BUDGETS.items()}
+BUDGET_KIND = {unit: i.name.removeprefix("budget_") for unit, i in BUDGET_INPUTS.items()}  # "USD" → "usd"
+DEFAULT_BUDGETS = dict(zip(BUDGET_INPUTS, (1e6, 1e6, 100.0)))  # USD, kWh, t CO₂e: illustrative round numbers
 MAX_FLOPS = B.FLOPS.high        # estimator/core/base/bounds.py, as the Estimate page
-# Each section's widgets for the inputs an error may name (``common.error_text``)
-HARDWARE_LABEL = "Hardware for costs"
-SCALING_LABELS = {"flops": "Training FLOPs", "hardware": HARDWARE_LABEL,
-                  **{f"budget_{kind}": f"Budget ({unit})" for unit, kind in BUDGET_KIND.items()}}
-# the base is illustrative (ResNet-50's training by default, which reaches ≈24% top-1 error, not the claim's
-# 11.5%; audit: the label said "reaches the current error", contradicting its own default)
-BASE_LABEL = "Base compute to multiply (FLOPs)"
 LOSS_LABEL = f"Predicted loss ({scaling.LOSS_UNIT})"
-DIMINISHING_LABELS = {"base_flops": BASE_LABEL, "hardware": HARDWARE_LABEL, "current_error": "Current error (%)",
-                      "target_error": "Target error (%)", "exponent": "Exponent k"}
-TREND_LABELS = {"flops": "Fixed workload (FLOPs)", "hardware": "Hardware of the base year", "years": "Years",
-                "doubling_years": "FLOP/s per $ doubling time (years)"}
+# Each section's widgets for the inputs an error may name (``common.error_text``), from their declarations
+HARDWARE_LABEL = I.CHINCHILLA["hardware"].label
+SCALING_LABELS = I.labels(I.CHINCHILLA)
+DIMINISHING_LABELS = I.labels(I.DIMINISHING)
+TREND_LABELS = I.labels(I.TREND)
+BASE_LABEL = I.DIMINISHING["base_flops"].label
 
 
 def _layout():
@@ -109,23 +108,19 @@ def _priced_hardware() -> list[str]:
 def scaling_section(hardware: str) -> None:
     st.header("Scaling laws: the best model a budget buys", anchor=False)
     left, right = _layout()
-    kind = c.url_radio("Budget in", "lim_budget", ["FLOPs", *DEFAULT_BUDGETS], default="FLOPs", where=left,
-                       help="A FLOP budget, or money, energy or CO₂e spent on the hardware below")
-    method = c.url_radio("Split between N and D", "lim_method", list(scaling.METHODS), default="tokens-per-param",
-                         where=left, help=f"tokens-per-param: D = {gfmt(scaling.CHINCHILLA_TOKENS_PER_PARAM)}·N (Hoffmann et al. 2022, Table 3); "
-                                          "fit: the minimum of L(N, D) = E + A/N^α + B/D^β (§3.3, App. D.2)")
+    kind_input, method_input = I.CHINCHILLA["kind"], I.CHINCHILLA["method"]
+    kind = w.radio(kind_input, list(kind_input.choices), default=kind_input.default, where=left)
+    method = w.radio(method_input, list(method_input.choices), default=method_input.default, where=left)
     res = None
     try:
         if kind == "FLOPs":
-            flops = c.url_number("Training FLOPs", "lim_flops", min_value=B.SCALING_FLOPS.low, max_value=B.SCALING_FLOPS.high,
-                                 default=DEFAULT_FLOPS, fmt=c.LARGE_NUMBER_FORMAT, where=left)
+            flops = w.number(I.CHINCHILLA["flops"], default=DEFAULT_FLOPS, fmt=c.LARGE_NUMBER_FORMAT, where=left)
             model, est, beyond = limits.flops_model(flops, hardware, method=method)
             extrapolated = model.extrapolated
         else:
-            key = "lim_" + BUDGET_KIND[kind]
             # any budget the CLI takes, more than 0 (code audit: the page refused $0.0005, which the CLI answers)
-            amount = c.url_number(f"Budget ({kind})", key, min_value=B.SMALLEST_NONZERO, max_value=B.BUDGET[BUDGET_KIND[kind]].high,
-                                  default=DEFAULT_BUDGETS[kind], fmt="%.4g", where=left)
+            amount = w.number(BUDGET_INPUTS[kind], min_value=B.SMALLEST_NONZERO, default=DEFAULT_BUDGETS[kind], fmt="%.4g",
+                              where=left)
             res, est = limits.budget_model(BUDGET_KIND[kind], amount, hardware, method=method)
             model, extrapolated = res.model, res.extrapolated
     except EstimatorError as exc:
@@ -187,16 +182,13 @@ def diminishing_section(hardware: str) -> None:
                 f"2^(1/k) ≈ {hz.times(dm.halving_multiplier(dm.DEFAULT_EXPONENT))} the compute. Move k to see how sensitive "
                 "the claim is.")
     left, right = _layout()
-    now = c.url_number(DIMINISHING_LABELS["current_error"], "dr_now", min_value=B.SMALLEST_NONZERO, max_value=B.ERROR_PCT.high,
-                       default=dm.CLAIM_CURRENT_ERROR_PCT, fmt="%.3g", where=left)
-    target = c.url_number(DIMINISHING_LABELS["target_error"], "dr_target", min_value=B.SMALLEST_NONZERO,
-                          max_value=B.ERROR_PCT.high,
-                          default=dm.CLAIM_TARGET_ERROR_PCT, fmt="%.3g", where=left)
-    k = c.url_number(DIMINISHING_LABELS["exponent"], "dr_k", min_value=dm.MIN_HALVING_EXPONENT, max_value=B.DIMINISHING_EXPONENT.high,
-                     default=dm.DEFAULT_EXPONENT, step=0.005, fmt="%.4g", where=left, help="error ∝ compute^(−k)")
-    base = c.url_number(BASE_LABEL, "dr_base", min_value=B.FLOPS.low, max_value=MAX_FLOPS,
-                        default=dm.RESNET50_IMAGENET_FLOPS, fmt=c.LARGE_NUMBER_FORMAT, where=left,
-                        help=f"The compute the multiplier is applied to; by default {dm.RESNET50_SOURCE}")
+    now, target = (w.number(I.DIMINISHING[name], min_value=B.SMALLEST_NONZERO, default=I.DIMINISHING[name].default,
+                            fmt="%.3g", where=left) for name in ("current_error", "target_error"))
+    # from the exponent that halves an error at all (every report shows the halving)
+    k = w.number(I.DIMINISHING["exponent"], min_value=dm.MIN_HALVING_EXPONENT, default=I.DIMINISHING["exponent"].default,
+                 step=0.005, fmt="%.4g", where=left)
+    base = w.number(I.DIMINISHING["base_flops"], default=dm.RESNET50_IMAGENET_FLOPS, fmt=c.LARGE_NUMBER_FORMAT,
+                    where=left)
     try:
         # the default base is the illustrative ResNet-50 workload: None lets the report name its source
         given = None if base == dm.RESNET50_IMAGENET_FLOPS else base
@@ -226,17 +218,13 @@ def trend_section() -> None:
     st.header("Trends: hardware gets cheaper, demand grows faster", anchor=False)
     left, right = _layout()
     options = [i for i in _priced_hardware() if c.profiles().profiles[i].release_year]
-    hw = c.url_select("Hardware of the base year", "tr_hw", options, where=left,
-                      default=default_hardware(limits.TREND_HARDWARE, options, left, "tr_hw"))
-    flops = c.url_number("Fixed workload (FLOPs)", "tr_flops", min_value=B.FLOPS.low, max_value=MAX_FLOPS,
-                         default=limits.TREND_FLOPS, fmt=c.LARGE_NUMBER_FORMAT, where=left, help=f"Default: GPT-3, {hz.flops(limits.TREND_FLOPS)} (type {TREND_FLOPS_TYPED})")
-    years = c.url_number("Years", "tr_years", min_value=1, max_value=trends.MAX_YEARS, default=limits.TREND_YEARS,
-                         integer=True, where=left)
-    doubling = c.url_number("FLOP/s per $ doubling time (years)", "tr_doubling", min_value=B.DOUBLING_YEARS.low,
-                            max_value=B.DOUBLING_YEARS.high,
-                            default=trends.PRICE_PERF_DOUBLING_YEARS, fmt="%.3g", step=0.1, where=left,
-                            help=f"{trends.PRICE_PERF_SOURCE}: {gfmt(trends.PRICE_PERF_DOUBLING_YEARS)} years for all GPUs, "
-                                 f"{gfmt(trends.PRICE_PERF_ML_GPU_DOUBLING_YEARS)} for ML GPUs")
+    hw_input = I.TREND["hardware"]
+    hw = w.select(hw_input, options, where=left, default=default_hardware(hw_input.default, options, left,
+                                                                          hw_input.url_key))
+    flops = w.number(I.TREND["flops"], default=I.TREND["flops"].default, fmt=c.LARGE_NUMBER_FORMAT, where=left)
+    years = w.number(I.TREND["years"], default=I.TREND["years"].default, where=left)
+    doubling = w.number(I.TREND["doubling_years"], default=I.TREND["doubling_years"].default, fmt="%.3g", step=0.1,
+                        where=left)
     try:
         rep = limits.trend_report(flops, hw, years, doubling_years=doubling)
     except EstimatorError as exc:
@@ -319,8 +307,9 @@ def render() -> None:
     st.caption(f"Compute that grows faster than hardware, returns that diminish, and a {gfmt(BRAIN_POWER_W)} W brain against "
                "megawatt systems. Same numbers as `python -m estimator scaling …` and `contrasts`.")
     priced = _priced_hardware()
-    hardware = c.url_select(HARDWARE_LABEL, "lim_hw", priced, default=default_hardware(limits.DEFAULT_HARDWARE, priced,
-                            warn_box, "lim_hw"), where=st.sidebar, help="Time, energy, CO₂e and cost use this profile's defaults")
+    hw_input = I.CHINCHILLA["hardware"]  # the hardware of every cost but the trend's (the CLI's --hardware)
+    hardware = w.select(hw_input, priced, default=default_hardware(limits.DEFAULT_HARDWARE, priced, warn_box,
+                                                                   hw_input.url_key), where=st.sidebar)
     # One section at a time, each with its own link (?lim=…): a link lands on its section
     # whatever the sections above it draw, and only the open one is computed.
     c.check_option("lim", list(SECTIONS))

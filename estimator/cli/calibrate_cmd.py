@@ -16,19 +16,20 @@ import sys
 import time
 from pathlib import Path
 
+from estimator.cli.input_args import add_input_args
 from estimator.core.base import bounds as B
 from estimator.core.base.errors import InputError
 from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import FLOPS_PER_GFLOP, FLOPS_PER_TFLOP
 from estimator.core.base.validation import require_whole
 from estimator.core.hardware.base_profile import check_base_kind
-from estimator.core.hardware.profile import PRECISIONS
 from estimator.device.matmul_bench import check_seconds
 from estimator.io.calibration_io import read_codecarbon_csv, select_run, write_profile
 from estimator.io.datafiles import default_profiles
-from estimator.io.paths import CALIBRATED_DIR, CALIBRATED_DIR_ENV
+from estimator.io.paths import CALIBRATED_DIR
 from estimator.report import export
 from estimator.report import humanize as hz
+from estimator.services.inputs import CALIBRATE
 
 PROGRESS_AFTER_S = 3.0  # runs longer than this get a progress line on stderr
 
@@ -267,30 +268,9 @@ def register(sub):
     p = sub.add_parser("calibrate", help="measure throughput and power on this machine; write a calibrated profile",
                        description="Measure achieved FLOP/s and power here (built-in matmuls, your own command "
                                    "after `--`, or a CodeCarbon log) and write a calibrated profile.")
-    p.add_argument("--backend", choices=("auto", "nvml", "cpu"), default=None,
-                   help="auto (the default): the NVIDIA GPU through NVML when available, else the CPU through CodeCarbon")
-    p.add_argument("--seconds", type=float, help=f"built-in workload: seconds to run (default {gfmt(B.DEFAULT_CALIBRATION_SECONDS)})")
-    p.add_argument("--out", help="where to write the profile (.toml; default <id>.toml in profiles/calibrated/ in a "
-                                 "checkout, in the user's data folder when installed, or in the folder the "
-                                 f"environment variable {CALIBRATED_DIR_ENV} names, where set, which the app reads "
-                                 "too); never in the bundled profiles/ folder")
-    p.add_argument("--force", action="store_true", help="replace an existing --out file that holds another profile, "
-                                                        "or replace a profile with a calibration that warns")
-    p.add_argument("--base", help="profile id, name or file the calibrated profile starts from (default: matched to the "
-                                  "device)")
-    p.add_argument("--id", help="id of the calibrated profile (default: <base>-cal-<host>)")
+    add_input_args(p, CALIBRATE, ("backend", "seconds", "out", "force", "base", "id"))
     p.add_argument("--format", choices=("table", "json"), default="table")
-    p.add_argument("--flops", type=float, help="FLOPs of the command after `--` on the one device it meters (on "
-                                               "several GPUs: one GPU's share), or of the imported run")
-    p.add_argument("--precision", choices=PRECISIONS, help="precision of the command or imported run (default: the base's)")
-    p.add_argument("--from-codecarbon", metavar="CSV", help="import a CodeCarbon emissions.csv (needs --flops and --base)")
-    p.add_argument("--run-id", help="with --from-codecarbon: the run (id or prefix); default the file's last run")
-    p.add_argument("--region", help="ISO 3166 alpha-3 country for CodeCarbon, e.g. FRA (its CO2 figure only)")
-    p.add_argument("--device", type=int, default=None,
-                   help="GPU index for NVML (default: the GPU CUDA programs here use first: CUDA_VISIBLE_DEVICES's "
-                        "first, else 0)")
-    p.add_argument("--backends", action="store_true",
-                   help="only say which meters this machine has (NVML, CodeCarbon/RAPL) and why one is missing")
+    add_input_args(p, CALIBRATE, ("flops", "precision", "from_codecarbon", "run_id", "region", "device", "backends"))
     p.add_argument("cmd", nargs=argparse.REMAINDER,
                    help="-- COMMAND …: measure your own run (only its steady-state steps if it uses estimator.monitor.track)")
     p.set_defaults(func=cmd_calibrate)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 
 from estimator.cli.estimate_cmds import add_site_args
-from estimator.cli.input_args import add_input_args, count
+from estimator.cli.input_args import add_input_args
 from estimator.core.base.errors import InputError
 from estimator.core.base.interval import LEVEL, PREDICTION, STATED
 from estimator.core.base.number_text import gfmt
@@ -17,7 +17,8 @@ from estimator.laws import diminishing as dm
 from estimator.report import export
 from estimator.report import humanize as hz
 from estimator.services import api, limits, limits_notes
-from estimator.services.inputs import SETTING, setting_hardware
+from estimator.services.inputs import BUDGETS as BUDGET_INPUTS
+from estimator.services.inputs import CHINCHILLA, CHINCHILLA_SIZE_NAMES, DIMINISHING, SETTING, TREND, setting_hardware
 
 
 def _dump(data) -> None:
@@ -34,10 +35,11 @@ def _table(rows, notes=()) -> None:
 
 
 def add_setting_args(p, hardware_default=None, training=True, default_text=None, inputs=SETTING):
-    """--hardware and the scenario settings every cost uses (as in `estimate`); ``default_text``: the
-    default said in words, where the service chooses it (no argparse default); ``inputs``: the settings'
-    declarations (``inputs.SETTING``; serving's for `inference`)."""
-    hardware = setting_hardware(hardware_default, default_text or hardware_default)
+    """--hardware and the scenario settings every cost uses (as in `estimate`); ``inputs``: the command's
+    declarations (``inputs.CHINCHILLA`` and the like; serving's for `inference`), whose hardware is the one
+    declared there; where they declare none, ``hardware_default`` (argparse's) and ``default_text`` (the
+    default said in words, where the service chooses it) make it."""
+    hardware = inputs.get("hardware") or setting_hardware(hardware_default, default_text or hardware_default)
     add_input_args(p, {"hardware": hardware}, ("hardware",))
     s = p.add_argument_group("setting (defaults come from the hardware profile)")
     add_input_args(s, inputs, (("devices", "precision") if training else ()) + ("utilization",))
@@ -87,7 +89,7 @@ def _est_rows(e, prefix=""):
 
 # The setting's arguments (dest, flag): each needs the hardware it describes.
 SETTING_FLAGS = tuple((i.name, i.flag) for i in SETTING.values())
-BUDGETS = (("budget_usd", "usd"), ("budget_kwh", "kwh"), ("budget_tco2e", "tco2e"))
+BUDGETS = tuple((i.name, kind) for kind, i in BUDGET_INPUTS.items())
 
 
 def cmd_chinchilla(args):
@@ -224,46 +226,20 @@ def register(sub):
     ssub.required = True
 
     q = ssub.add_parser("chinchilla", help="compute-optimal parameters, tokens and loss for FLOPs or a budget")
-    w = q.add_mutually_exclusive_group()
-    w.add_argument("--flops", type=float, help="training FLOP budget C")
-    w.add_argument("--budget-usd", type=float, help="budget in US dollars (needs --hardware)")
-    w.add_argument("--budget-kwh", type=float, help="budget in kWh (needs --hardware)")
-    w.add_argument("--budget-tco2e", type=float, help="budget in tonnes CO2e (needs --hardware)")
-    q.add_argument("--method", choices=scaling.METHODS, default="tokens-per-param",
-                   help=f"tokens-per-param: D = {gfmt(scaling.CHINCHILLA_TOKENS_PER_PARAM)}·N; fit: minimum of Hoffmann et "
-                        "al.'s L(N, D)")
-    q.add_argument("--tokens-per-param", type=float,
-                   help=f"with --method tokens-per-param only (default {gfmt(scaling.CHINCHILLA_TOKENS_PER_PARAM)}, "
-                        "Hoffmann et al. 2022 Table 3)")
-    add_setting_args(q)
+    add_input_args(q.add_mutually_exclusive_group(), CHINCHILLA, CHINCHILLA_SIZE_NAMES)
+    add_input_args(q, CHINCHILLA, ("method", "tokens_per_param"))
+    add_setting_args(q, inputs=CHINCHILLA)
     q.set_defaults(func=cmd_chinchilla)
 
     q = ssub.add_parser("diminishing", help="compute multiplier for a lower error, with error ∝ compute^(−k)")
-    q.add_argument("--current-error", type=float, default=dm.CLAIM_CURRENT_ERROR_PCT,
-                   help=f"error now, any unit (default {gfmt(dm.CLAIM_CURRENT_ERROR_PCT)}: ImageNet top-1 %% in 2020)")
-    q.add_argument("--target-error", type=float, default=dm.CLAIM_TARGET_ERROR_PCT,
-                   help=f"error wanted, same unit (default {gfmt(dm.CLAIM_TARGET_ERROR_PCT)})")
-    q.add_argument("--exponent", type=float, default=dm.DEFAULT_EXPONENT,
-                   help=f"k in error ∝ compute^(−k) (default {gfmt(dm.DEFAULT_EXPONENT)}: the {dm.CLAIM_MULTIPLIER_TEXT} claim implies "
-                        f"{dm.CLAIM_EXPONENT:.4f}; at least {gfmt(dm.MIN_HALVING_EXPONENT)}, below which halving an error "
-                        "outgrows physics)")
-    b = q.add_mutually_exclusive_group()
-    b.add_argument("--base-flops", type=float, help="base compute to multiply, FLOPs (default: ResNet-50 on ImageNet, an illustrative base "
-                        f"at ≈{gfmt(dm.RESNET50_TOP1_ERROR_PCT)}%% top-1 error, not a model at the current error)")
-    b.add_argument("--base-preset", help="a preset with FLOPs as the base workload")
-    add_setting_args(q, default_text=f"the base preset's, else {limits.DEFAULT_HARDWARE}")
+    add_input_args(q, DIMINISHING, ("current_error", "target_error", "exponent"))
+    add_input_args(q.add_mutually_exclusive_group(), DIMINISHING, ("base_flops", "base_preset"))
+    add_setting_args(q, inputs=DIMINISHING)
     q.set_defaults(func=cmd_diminishing)
 
     q = ssub.add_parser("trend", help="a fixed workload's cost over the years vs frontier compute and the memory wall")
-    q.add_argument("--flops", type=float, default=limits.TREND_FLOPS, help="the fixed workload (default GPT-3, 3.14e23)")
-    q.add_argument("--years", type=count, default=limits.TREND_YEARS,
-                   help=f"years to project (default %(default)g, at most {trends.MAX_YEARS}: past that the frontier-compute "
-                        "what-if outgrows physics)")
-    q.add_argument("--start-year", type=count, help="year of the base cost (default: the year of the profile's price; "
-                   "with a price you give, the hardware's release year)")
-    q.add_argument("--doubling-years", type=float, default=trends.PRICE_PERF_DOUBLING_YEARS,
-                   help=f"FLOP/s per $ doubling time (default %(default)g, {trends.PRICE_PERF_SOURCE}; {gfmt(trends.PRICE_PERF_ML_GPU_DOUBLING_YEARS)} for ML GPUs)")
-    add_setting_args(q, hardware_default=limits.TREND_HARDWARE)
+    add_input_args(q, TREND, ("flops", "years", "start_year", "doubling_years"))
+    add_setting_args(q, inputs=TREND)
     q.set_defaults(func=cmd_trend)
 
     p = sub.add_parser("contrasts", help="GPT-3 and AlphaGo against a 20 W brain; world electricity")

@@ -26,7 +26,11 @@ from estimator.core.workload.scenario import FOOTPRINT_FIELDS, INPUT_FIELDS, Sce
 from estimator.io.datafiles import default_profiles, get_preset, source_path
 from estimator.report import humanize as hz
 from estimator.services.grid import grid_place, resolve_grid, resolve_grid_site, text_or_none  # noqa: F401 (re-exported)
-from estimator.services.inputs import DEFAULT_HARDWARE  # noqa: F401 (re-exported; the hardware input's default, its source there)
+from estimator.services.inputs import (
+    DEFAULT_HARDWARE,  # noqa: F401 (re-exported; the hardware input's default, its source there)
+    TRAINING,
+    check_keywords,
+)
 from estimator.services.preset_check import in_sample_note
 from estimator.services.result import Result  # noqa: F401 (importable from here as before)
 from estimator.services.rows import (  # noqa: F401 (a comparison's rows as data, re-exported)
@@ -44,6 +48,14 @@ from estimator.services.training_memory import training_memory
 # architecture's or a generic network's working); never the records of who set a field, nor the
 # grid's derived source and country (from the intensity, region or cloud given).
 GIVEN_KEYS = INPUT_FIELDS + ("flops_source",)
+# What ``run`` takes by keyword: the run's own (the hardware; the preset and the catalog model by id, the grid's
+# place, the training-memory inputs as one mapping), the declared training inputs a scenario holds
+# (estimator/services/inputs.py; tests/services/test_inputs_declared_once.py holds every scenario input declared),
+# and where the FLOPs came from. A keyword outside them is refused by name, never a TypeError.
+RUN_KEYWORDS = ("hardware", "preset_id", "region", "cloud", "memory", "params_model") + tuple(
+    n for n in TRAINING if n in INPUT_FIELDS) + ("flops_source",)
+# ``compare`` takes them but the hardware, which is its list of profiles.
+COMPARE_KEYWORDS = tuple(n for n in RUN_KEYWORDS if n != "hardware")
 
 
 def workload_flops(*, layers=None, d_model=None, n_ctx=None, vocab=None, tokens=None,
@@ -122,9 +134,7 @@ def build_scenario(preset: Preset | None = None, region=None, cloud=None, *, oth
     the preset's (``other_hardware``), the preset's device-specific inputs are dropped
     (``presets.DEVICE_FIELDS``): that hardware's own profile values apply; so are the inputs tied
     to the preset's power wherever that power is not used (``Preset.dropped_inputs``)."""
-    unknown = set(overrides) - set(GIVEN_KEYS)
-    if unknown:
-        raise InputError(f"unknown scenario input(s): {', '.join(sorted(unknown))}")
+    check_keywords(overrides, GIVEN_KEYS)
     base = preset.scenario() if preset else Scenario()
     given = {k: v for k, v in overrides.items() if v is not None}
     size_keys, time_keys = {"flops", "params", "tokens"}, {"hours", "device_hours"}
@@ -223,7 +233,9 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
         params_model: str | None = None, **inputs) -> Result:
     """One scenario on one device; ``memory``: the training-memory inputs (``MEMORY_KEYS``);
     ``params_model``: the catalog model whose parameter count ``params`` is (named where the FLOPs
-    derived from it are; researcher audit: `--model llama-2-7b` read as a count the user typed)."""
+    derived from it are; researcher audit: `--model llama-2-7b` read as a count the user typed). A keyword
+    that is none of ``RUN_KEYWORDS`` is refused by name ("unknown input 'devcies'; did you mean 'devices'?")."""
+    check_keywords(inputs, RUN_KEYWORDS)
     for name, value in (("hardware", hardware), ("preset", preset_id), ("region", region), ("cloud", cloud)):
         text_or_none(name, value)
     preset = get_preset(preset_id) if preset_id else None
@@ -317,7 +329,9 @@ def compare(hardware_ids, **inputs) -> CompareReport:
     """``run`` on each profile in ``hardware_ids``; a profile that cannot run the scenario (e.g. a
     precision it lacks) is recorded in ``failures`` instead of failing the whole comparison. An
     unknown id or a broken profile file is bad input and raised; a profile named twice (the same
-    id, or an id and its own file) is run once."""
+    id, or an id and its own file) is run once. A keyword that is none of ``COMPARE_KEYWORDS`` is refused by
+    name, before any profile is run (a typo was each profile's failure)."""
+    check_keywords(inputs, COMPARE_KEYWORDS)
     # None or 5 is the project's error, not a TypeError; a generator is read once
     listed = None if isinstance(hardware_ids, (str, bytes, Mapping)) or not isinstance(hardware_ids, Iterable) \
         else tuple(hardware_ids)

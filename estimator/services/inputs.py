@@ -17,12 +17,14 @@ import: the declarations are frozen pydantic models. The checks of the values th
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, InstanceOf, field_validator, model_validator
 
 from estimator.core.base import bounds as B
+from estimator.core.base.errors import InputError
 from estimator.core.base.number_text import gfmt
 from estimator.core.footprint import embodied
 from estimator.core.footprint.water import COOLING, DEFAULT_COOLING, EWIF_L_PER_KWH
@@ -30,9 +32,14 @@ from estimator.core.hardware.profile import PRECISIONS
 from estimator.core.serving import estimate as serving
 from estimator.core.serving.estimate import BITS, DEFAULT_PROMPT_TOKENS, DEFAULT_TOKENS_PER_QUERY, KV_BITS, QUERY_SOURCE
 from estimator.core.serving.pruning import SKIP_RULE
+from estimator.core.serving.scenario import SERVING_BOUNDS
 from estimator.core.serving.step import BANDWIDTH_FRACTION, COMPUTE_FRACTION, DEFAULT_ENGINE, ENGINES
 from estimator.core.training.memory import DEFAULT_MICRO_BATCH, DEFAULT_SEQ_LEN, RECOMPUTE
-from estimator.laws import scaling
+from estimator.core.workload.scenario import SCENARIO_BOUNDS
+from estimator.io.paths import CALIBRATED_DIR_ENV
+from estimator.laws import diminishing as dm
+from estimator.laws import scaling, trends
+from estimator.report import humanize as hz
 from estimator.services.model_shape import DEFAULT_HEAD_DIM
 
 # Hardware when neither it nor a preset is given (`estimate`, the Estimate page, `scaling`): NVIDIA
@@ -59,6 +66,7 @@ class Input(BaseModel):
     label: str | None = None                   # the app widget's label (None: no widget draws it)
     unit: str = ""                             # its unit ("" where it has none); a bound's unit unless given
     bound: InstanceOf[B.Bound] | None = None   # its plausible bound, with its source (core/base/bounds.py)
+    message_name: str | None = None            # how the core's refusals name it ("power per device (W)"): see ``checked``
     choices: tuple[Any, ...] | None = None     # the values it may take (a precision, a cooling, bits)
     # the CLI
     flags: tuple[str, ...] = ()                # option strings (empty: no CLI flag)
@@ -106,6 +114,8 @@ class Input(BaseModel):
             raise ValueError(f"{self.name}: a whole-number widget needs a whole-number bound")
         if self.url_key is not None and not self.url_key.isidentifier():
             raise ValueError(f"{self.name}: a URL key is a plain name, got {self.url_key!r}")
+        if self.message_name is not None and self.bound is None:
+            raise ValueError(f"{self.name}: a message name comes with the bound the core checks it against")
         if self.help is not None and not self.flags:
             raise ValueError(f"{self.name}: a CLI help needs a flag")
         if self.action in ("store_true", "store_false") and self.value != "number":
@@ -147,13 +157,43 @@ def url_keys(inputs: Mapping[str, Input], names: Iterable[str] | None = None) ->
     return tuple(i.url_key for i in chosen if i.url_key is not None)
 
 
+def checked(core_table: Mapping[str, tuple[str, B.Bound]], name: str) -> dict[str, Any]:
+    """The bound and the message name the core checks input ``name`` with, from the core's own table
+    (``SCENARIO_BOUNDS``, ``SERVING_BOUNDS``: name → (message name, bound)), for a declaration to refer to: the
+    words are written once, in the core, which cannot import the declarations."""
+    message_name, bound = core_table[name]
+    return {"bound": bound, "message_name": message_name}
+
+
+def cli_only(i: Input) -> Input:
+    """``i`` with no widget: a command's input that no page draws as it (its label is then no page's hint)."""
+    return i.but(label=None, url_key=None, widget=None, widget_help=None)
+
+
+# How alike a typo and a name must be for the refusal to suggest the name (difflib's ratio: 'devcies' and
+# 'devices' 0.86, 'preset' and 'preset_id' 0.8; 'origins' and 'region' 0.62 are no typo): a design choice.
+NEAR = 0.75
+
+
+def check_keywords(given: Iterable[str], accepted: Iterable[str]) -> None:
+    """Refuse a keyword that is none of the ``accepted`` names, by name, with the nearest one ("unknown input
+    'devcies'; did you mean 'devices'?") or, where none is near, every one: a typo is never a TypeError, nor a
+    silent default (the CLI's argparse says the same of a flag)."""
+    names = tuple(accepted)
+    for name in given:
+        if name not in names:
+            near = difflib.get_close_matches(str(name), names, n=1, cutoff=NEAR)
+            raise InputError(f"unknown input {name!r}; " + (f"did you mean {near[0]!r}?" if near else
+                                                             f"the inputs are {', '.join(sorted(names))}"))
+
+
 # -- training: `estimate`, `compare`, the Estimate and Compare pages ------------------------------------------------
-FLOPS = Input(name="flops", label="Training FLOPs", bound=B.FLOPS, flags=("--flops",),
+FLOPS = Input(name="flops", label="Training FLOPs", **checked(SCENARIO_BOUNDS, "flops"), flags=("--flops",),
               help="total training FLOPs, e.g. 3.14e23", url_key="flops", widget="number")
-PARAMS = Input(name="params", label="Parameters N", bound=B.PARAMS, flags=("--params",),
+PARAMS = Input(name="params", label="Parameters N", **checked(SCENARIO_BOUNDS, "params"), flags=("--params",),
                help="parameters N (with --tokens: 6·N·D)", url_key="params", widget="number",
                widget_help="Model parameters; FLOPs = 6·N·D (Kaplan et al. 2020)")
-TOKENS = Input(name="tokens", label="Training tokens D", bound=B.TOKENS, flags=("--tokens",),
+TOKENS = Input(name="tokens", label="Training tokens D", **checked(SCENARIO_BOUNDS, "tokens"), flags=("--tokens",),
                help="training tokens D", url_key="tokens", widget="number")
 RECOMPUTE_FLOPS = Input(name="recompute", label="Activation recomputation (8·N·D)", flags=("--recompute",),
                         action="store_true", default=None, url_key="recompute", widget="toggle",
@@ -171,39 +211,39 @@ FORWARD_FLOPS = Input(name="forward_flops_per_example", bound=B.FORWARD_FLOPS_PE
                       help="forward FLOPs per example (generic network: × examples × epochs × 3)")
 EXAMPLES = Input(name="examples", bound=B.EXAMPLES, flags=("--examples",), help="training examples per epoch")
 EPOCHS = Input(name="epochs", bound=B.EPOCHS, flags=("--epochs",), help="epochs")
-DEVICES = Input(name="devices", label="Devices", bound=B.DEVICES, flags=("--devices",), value="count",
+DEVICES = Input(name="devices", label="Devices", **checked(SCENARIO_BOUNDS, "devices"), flags=("--devices",), value="count",
                 help="number of devices (default 1)", url_key="devices", widget="integer",
                 widget_help="Number of accelerators (or systems) working in parallel")
-UTILIZATION = Input(name="utilization", label="Utilisation (fraction of peak)", bound=B.UTILIZATION,
+UTILIZATION = Input(name="utilization", label="Utilisation (fraction of peak)", **checked(SCENARIO_BOUNDS, "utilization"),
                     flags=("--utilization",), help=f"fraction of peak achieved over the whole run, {B.UTILIZATION.describe()}",
                     url_key="utilization", widget="number")
 PRECISION = Input(name="precision", label="Precision", choices=PRECISIONS, flags=("--precision",), value="text",
                   help="precision whose peak is used", url_key="precision", widget="select")
-YEAR = Input(name="year", label="Year of the run", bound=B.YEAR, flags=("--year",), value="count",
+YEAR = Input(name="year", label="Year of the run", **checked(SCENARIO_BOUNDS, "year"), flags=("--year",), value="count",
              help="year of the run: the utilisation fit uses the years since the chip's release when cross-validation "
                   "keeps that covariate (profiles/README.md says whether the shipped fit does; default: unknown, "
                   "averaged over the fitted runs)", url_key="year", widget="integer")
-HOURS = Input(name="hours", bound=B.HOURS, flags=("--hours",),
+HOURS = Input(name="hours", **checked(SCENARIO_BOUNDS, "hours"), flags=("--hours",),
               help="wall-clock hours of a known run (time is taken from it)")
-DEVICE_HOURS = Input(name="device_hours", bound=B.DEVICE_HOURS, flags=("--device-hours",),
+DEVICE_HOURS = Input(name="device_hours", **checked(SCENARIO_BOUNDS, "device_hours"), flags=("--device-hours",),
                      help="device-hours of a known run")
-POWER = Input(name="power_w", label="Power per device (W)", bound=B.POWER_W, flags=("--power-w",),
+POWER = Input(name="power_w", label="Power per device (W)", **checked(SCENARIO_BOUNDS, "power_w"), flags=("--power-w",),
               help="average power per device in W", url_key="power_w", widget="number",
               widget_help="Average draw per device over the run")
-PUE = Input(name="pue", label="PUE", bound=B.PUE, flags=("--pue",), help=f"data-centre PUE, {B.PUE.describe()}",
+PUE = Input(name="pue", label="PUE", **checked(SCENARIO_BOUNDS, "pue"), flags=("--pue",), help=f"data-centre PUE, {B.PUE.describe()}",
             url_key="pue", widget="number",
             widget_help="Data-centre power usage effectiveness (facility energy ÷ IT energy)")
-GRID = Input(name="carbon_intensity_g_per_kwh", label="Grid intensity (gCO2e/kWh)", bound=B.CARBON_INTENSITY_G_PER_KWH,
+GRID = Input(name="carbon_intensity_g_per_kwh", label="Grid intensity (gCO2e/kWh)", **checked(SCENARIO_BOUNDS, "carbon_intensity_g_per_kwh"),
              flags=("--carbon-intensity",), help="grid gCO2e/kWh", url_key="grid", widget="number")
 REGION = Input(name="region", label="Country (ISO 3166 alpha-3)", flags=("--region",), value="text",
                help="ISO 3166 alpha-3 country code, e.g. FRA (CodeCarbon's data)", url_key="region", widget="select",
                widget_help="CodeCarbon's per-country grid intensity")
 CLOUD = Input(name="cloud", label="Cloud region", flags=("--cloud",), value="text",
               help="provider:region, e.g. gcp:europe-west1 (CodeCarbon's data)", url_key="cloud", widget="select")
-PRICE = Input(name="price_usd_per_device_hour", label="Price (USD per device-hour)", bound=B.PRICE_USD_PER_DEVICE_HOUR,
+PRICE = Input(name="price_usd_per_device_hour", label="Price (USD per device-hour)", **checked(SCENARIO_BOUNDS, "price_usd_per_device_hour"),
               flags=("--price-usd-per-hour",), help="USD per device-hour", url_key="price", widget="number")
 ELECTRICITY = Input(name="electricity_usd_per_kwh", label="Or electricity price (USD/kWh)",
-                    bound=B.ELECTRICITY_USD_PER_KWH, flags=("--electricity-usd-per-kwh",),
+                    **checked(SCENARIO_BOUNDS, "electricity_usd_per_kwh"), flags=("--electricity-usd-per-kwh",),
                     help="cost from energy instead: USD per kWh", url_key="elec", widget="number",
                     widget_help="Cost from energy instead of a price per device-hour")
 EMBODIED = Input(name="embodied", label="Embodied (manufacturing) CO₂e", flags=("--no-embodied",), action="store_false",
@@ -211,7 +251,7 @@ EMBODIED = Input(name="embodied", label="Embodied (manufacturing) CO₂e", flags
                  widget="toggle",
                  widget_help=f"The devices' manufacturing footprint, shared over a {gfmt(embodied.LIFETIME_YEARS)}-year "
                              f"life ({gfmt(embodied.LIFETIME_RANGE_YEARS[0])}–{gfmt(embodied.LIFETIME_RANGE_YEARS[1])})")
-LIFETIME = Input(name="lifetime_years", bound=B.LIFETIME_YEARS, flags=("--lifetime-years",),
+LIFETIME = Input(name="lifetime_years", **checked(SCENARIO_BOUNDS, "lifetime_years"), flags=("--lifetime-years",),
                  help="devices' service life over which their manufacturing is shared (default "
                       f"{gfmt(embodied.LIFETIME_YEARS)}, range {gfmt(embodied.LIFETIME_RANGE_YEARS[0])}–"
                       f"{gfmt(embodied.LIFETIME_RANGE_YEARS[1])}; accepts {B.LIFETIME_YEARS.describe()})")
@@ -223,8 +263,8 @@ COOLING_INPUT = Input(name="cooling", label="Data-centre cooling (on-site water)
                       widget_help="On-site water per kWh by kind of data centre (Li et al. 2023 and operators' reports); "
                                   "off-site water: the grid's country where Li et al. give one, else the U.S. average "
                                   f"{gfmt(EWIF_L_PER_KWH)} L/kWh")
-WUE = Input(name="wue_l_per_kwh", bound=B.WUE_L_PER_KWH, flags=("--wue",), help="on-site water, L per kWh of IT energy")
-EWIF = Input(name="ewif_l_per_kwh", bound=B.EWIF_L_PER_KWH, flags=("--ewif",),
+WUE = Input(name="wue_l_per_kwh", **checked(SCENARIO_BOUNDS, "wue_l_per_kwh"), flags=("--wue",), help="on-site water, L per kWh of IT energy")
+EWIF = Input(name="ewif_l_per_kwh", **checked(SCENARIO_BOUNDS, "ewif_l_per_kwh"), flags=("--ewif",),
              help="off-site water of the electricity, L per kWh (default: the grid's country's, Li et al.'s Table 1, where "
                   f"--region names one it has, else default {gfmt(EWIF_L_PER_KWH)}, the U.S. average)")
 MODEL = Input(name="model", flags=("--model",), value="text",
@@ -301,17 +341,17 @@ SERVING = table(
           help="key/value heads (default: as many as heads)", url_key="inf_kvheads", widget="integer",
           widget_help="Fewer than the heads: grouped-query attention, a smaller KV cache"),
     VOCAB.but(help="vocabulary (with an architecture and no --params: N adds vocab·d_model)"),
-    Input(name="tokens", label="Tokens generated in total", bound=B.SERVED_TOKENS, flags=TOKENS.flags, required=True,
+    Input(name="tokens", label="Tokens generated in total", **checked(SERVING_BOUNDS, "tokens"), flags=TOKENS.flags, required=True,
           help="output tokens to generate in total", url_key="inf_tokens", widget="number"),
-    Input(name="prompt_tokens", label="Prompt tokens per query", bound=B.PROMPT_TOKENS, flags=("--prompt-tokens",),
+    Input(name="prompt_tokens", label="Prompt tokens per query", **checked(SERVING_BOUNDS, "prompt_tokens"), flags=("--prompt-tokens",),
           default=DEFAULT_PROMPT_TOKENS,
           help=f"prompt tokens per query (default {gfmt(DEFAULT_PROMPT_TOKENS)}: ShareGPT's mean, vLLM paper)",
           url_key="inf_prompt", widget="number", widget_help=f"Default: {QUERY_SOURCE}"),
-    Input(name="tokens_per_query", label="Output tokens per query", bound=B.TOKENS_PER_QUERY,
+    Input(name="tokens_per_query", label="Output tokens per query", **checked(SERVING_BOUNDS, "tokens_per_query"),
           flags=("--tokens-per-query",), default=DEFAULT_TOKENS_PER_QUERY,
           help=f"output tokens per query (default {gfmt(DEFAULT_TOKENS_PER_QUERY)}: ShareGPT's mean, vLLM paper)",
           url_key="inf_tpq", widget="number", widget_help=f"Default: {QUERY_SOURCE}"),
-    Input(name="batch_size", label="Batch size", bound=B.BATCH, flags=("--batch-size",), value="count",
+    Input(name="batch_size", label="Batch size", **checked(SERVING_BOUNDS, "batch_size"), flags=("--batch-size",), value="count",
           default=serving.DEFAULT_BATCH_SIZE, help="sequences decoded together (default %(default)g)",
           url_key="inf_batch", widget="integer",
           widget_help="Sequences decoded together: they share each weight read, each adds its KV cache"),
@@ -331,7 +371,7 @@ SERVING = table(
     Input(name="kv_bits", label="Bits per KV-cache entry", choices=KV_BITS, flags=("--kv-bits",), value="int",
           default=serving.DEFAULT_KV_BITS, help="bits per KV-cache entry", url_key="inf_kvbits", widget="radio",
           widget_help="A quantised KV cache: fewer bytes read per step at large batch or context"),
-    Input(name="sparsity", label="Pruned fraction of weights", bound=B.SPARSITY, flags=("--sparsity",), default=0.0,
+    Input(name="sparsity", label="Pruned fraction of weights", **checked(SERVING_BOUNDS, "sparsity"), flags=("--sparsity",), default=0.0,
           help=f"fraction of weights pruned, {B.SPARSITY.describe()}", url_key="inf_sparsity", widget="number"),
     # the API's sparse_kernels is its opposite: dense kernels, where pruning saves nothing
     Input(name="sparse_kernels", label="Dense kernels (pruning saves nothing)", flags=("--dense-kernels",),
@@ -340,7 +380,7 @@ SERVING = table(
           url_key="inf_dense", widget="toggle",
           widget_help=f"Off: {SKIP_RULE}; any other fraction or device saves nothing. Unstructured sparsity rarely speeds "
                       "up dense hardware."),
-    Input(name="student_params", label="Distilled student (parameters)", bound=B.PARAMS, flags=("--student-params",),
+    Input(name="student_params", label="Distilled student (parameters)", **checked(SERVING_BOUNDS, "student_params"), flags=("--student-params",),
           help="distillation: serve a student of this many parameters", url_key="inf_student", widget="number"),
     Input(name="train_flops", bound=B.FLOPS, flags=("--train-flops",),
           help="training FLOPs for the break-even (default 6·N·D, N the active parameters of a mixture of experts; D a "
@@ -360,4 +400,125 @@ SERVING = table(
     CLOUD.but(label=None, url_key=None, widget=None),
     PRICE.but(url_key="inf_price"),
     ELECTRICITY.but(label=None, url_key=None, widget=None, widget_help=None),
+)
+
+
+# -- `scaling`'s own inputs: `scaling chinchilla`, `diminishing` and `trend`, the Limits page ----------------------
+# The trend's default fixed workload: GPT-3's 3.14e23 training FLOPs (Brown et al. 2020, Table D.1)
+# on the V100 (2017) it was trained on (Patterson et al. 2021, Table 4); limits re-exports them.
+TREND_FLOPS = 3.14e23
+TREND_HARDWARE = "v100-sxm2"
+TREND_YEARS = 10  # a decade ahead, what one slide shows: a design choice (the table reaches trends.MAX_YEARS when asked)
+TREND_FLOPS_TYPED = f"{TREND_FLOPS:g}".replace("e+", "e")  # as one types it ("3.14e23")
+# The hardware every cost of the Limits page is on (the sidebar's), and the hardware for a cost the CLI states.
+COST_HARDWARE_WIDGET = dict(label="Hardware for costs", url_key="lim_hw", widget="select",
+                            widget_help="Time, energy, CO₂e and cost use this profile's defaults")
+# The setting (the Limits page prices with its hardware's defaults: it draws none of them).
+_SETTING_CLI = {name: cli_only(i) for name, i in SETTING.items()}
+
+SCALING_FLOPS = FLOPS.but(bound=B.SCALING_FLOPS, message_name=None, help="training FLOP budget C", url_key="lim_flops")
+# A budget, by kind (laws.scaling.BUDGET_KINDS: its unit as the page writes it), as the CLI says its unit.
+_BUDGET_WORDS = {"usd": "US dollars", "kwh": "kWh", "tco2e": "tonnes CO2e"}
+BUDGETS = {kind: Input(name=f"budget_{kind}", label=f"Budget ({scaling.BUDGET_KINDS[kind][2]})", bound=B.BUDGET[kind],
+                       flags=(f"--budget-{kind}",), help=f"budget in {words} (needs --hardware)", url_key=f"lim_{kind}",
+                       widget="number")
+           for kind, words in _BUDGET_WORDS.items()}
+# the page's choice of a budget's kind (the CLI's is which flag is given): FLOPs, else a budget's unit
+BUDGET_KIND = Input(name="kind", label="Budget in", choices=("FLOPs", *(scaling.BUDGET_KINDS[k][2] for k in BUDGETS)),
+                    default="FLOPs", url_key="lim_budget", widget="radio",
+                    widget_help="A FLOP budget, or money, energy or CO₂e spent on the hardware below")
+METHOD = Input(name="method", label="Split between N and D", choices=scaling.METHODS, flags=("--method",), value="text",
+               default="tokens-per-param", url_key="lim_method", widget="radio",
+               help=f"tokens-per-param: D = {gfmt(scaling.CHINCHILLA_TOKENS_PER_PARAM)}·N; fit: minimum of Hoffmann et "
+                    "al.'s L(N, D)",
+               widget_help=f"tokens-per-param: D = {gfmt(scaling.CHINCHILLA_TOKENS_PER_PARAM)}·N (Hoffmann et al. 2022, "
+                           "Table 3); fit: the minimum of L(N, D) = E + A/N^α + B/D^β (§3.3, App. D.2)")
+TOKENS_PER_PARAM = Input(name="tokens_per_param", bound=B.TOKENS_PER_PARAM, flags=("--tokens-per-param",),
+                         help=f"with --method tokens-per-param only (default {gfmt(scaling.CHINCHILLA_TOKENS_PER_PARAM)}, "
+                              "Hoffmann et al. 2022 Table 3)")
+CHINCHILLA = table(SCALING_FLOPS, *BUDGETS.values(), BUDGET_KIND, METHOD, TOKENS_PER_PARAM,
+                   setting_hardware(None, None).but(**COST_HARDWARE_WIDGET), *_SETTING_CLI.values())
+# the budget's flags, one of which (or --flops) a `scaling chinchilla` takes
+CHINCHILLA_SIZE_NAMES = ("flops", *(i.name for i in BUDGETS.values()))
+
+# An error rate: the page takes it in percent (ERROR_PCT, more than 0); the CLI and the API in any unit, only positive.
+CURRENT_ERROR = Input(name="current_error", label="Current error (%)", bound=B.ERROR_PCT, flags=("--current-error",),
+                      default=dm.CLAIM_CURRENT_ERROR_PCT, url_key="dr_now", widget="number",
+                      help=f"error now, any unit (default {gfmt(dm.CLAIM_CURRENT_ERROR_PCT)}: ImageNet top-1 %% in 2020)")
+TARGET_ERROR = Input(name="target_error", label="Target error (%)", bound=B.ERROR_PCT, flags=("--target-error",),
+                     default=dm.CLAIM_TARGET_ERROR_PCT, url_key="dr_target", widget="number",
+                     help=f"error wanted, same unit (default {gfmt(dm.CLAIM_TARGET_ERROR_PCT)})")
+EXPONENT = Input(name="exponent", label="Exponent k", bound=B.DIMINISHING_EXPONENT, flags=("--exponent",),
+                 default=dm.DEFAULT_EXPONENT, url_key="dr_k", widget="number", widget_help="error ∝ compute^(−k)",
+                 help=f"k in error ∝ compute^(−k) (default {gfmt(dm.DEFAULT_EXPONENT)}: the {dm.CLAIM_MULTIPLIER_TEXT} "
+                      f"claim implies {dm.CLAIM_EXPONENT:.4f}; at least {gfmt(dm.MIN_HALVING_EXPONENT)}, below which "
+                      "halving an error outgrows physics)")
+# the base is illustrative (ResNet-50's training by default, which reaches ≈24% top-1 error, not the claim's
+# 11.5%; audit: the label said "reaches the current error", contradicting its own default)
+BASE_FLOPS = Input(name="base_flops", label="Base compute to multiply (FLOPs)", bound=B.FLOPS, flags=("--base-flops",),
+                   url_key="dr_base", widget="number",
+                   help="base compute to multiply, FLOPs (default: ResNet-50 on ImageNet, an illustrative base at "
+                        f"≈{gfmt(dm.RESNET50_TOP1_ERROR_PCT)}%% top-1 error, not a model at the current error)",
+                   widget_help=f"The compute the multiplier is applied to; by default {dm.RESNET50_SOURCE}")
+BASE_PRESET = Input(name="base_preset", flags=("--base-preset",), value="text",
+                    help="a preset with FLOPs as the base workload")
+DIMINISHING = table(CURRENT_ERROR, TARGET_ERROR, EXPONENT, BASE_FLOPS, BASE_PRESET,
+                    setting_hardware(None, f"the base preset's, else {DEFAULT_HARDWARE}").but(**COST_HARDWARE_WIDGET),
+                    *_SETTING_CLI.values())
+
+TREND = table(
+    FLOPS.but(label="Fixed workload (FLOPs)", default=TREND_FLOPS, url_key="tr_flops",
+              help=f"the fixed workload (default GPT-3, {TREND_FLOPS_TYPED})",
+              widget_help=f"Default: GPT-3, {hz.flops(TREND_FLOPS)} (type {TREND_FLOPS_TYPED})"),
+    Input(name="years", label="Years", bound=trends.YEARS, flags=("--years",), value="count", default=TREND_YEARS,
+          url_key="tr_years", widget="integer",
+          help=f"years to project (default %(default)g, at most {trends.MAX_YEARS}: past that the frontier-compute "
+               "what-if outgrows physics)"),
+    Input(name="start_year", bound=B.TREND_START_YEAR, flags=("--start-year",), value="count",
+          help="year of the base cost (default: the year of the profile's price; with a price you give, the hardware's "
+               "release year)"),
+    Input(name="doubling_years", label="FLOP/s per $ doubling time (years)", bound=B.DOUBLING_YEARS,
+          flags=("--doubling-years",), default=trends.PRICE_PERF_DOUBLING_YEARS, url_key="tr_doubling", widget="number",
+          help=f"FLOP/s per $ doubling time (default %(default)g, {trends.PRICE_PERF_SOURCE}; "
+               f"{gfmt(trends.PRICE_PERF_ML_GPU_DOUBLING_YEARS)} for ML GPUs)",
+          widget_help=f"{trends.PRICE_PERF_SOURCE}: {gfmt(trends.PRICE_PERF_DOUBLING_YEARS)} years for all GPUs, "
+                      f"{gfmt(trends.PRICE_PERF_ML_GPU_DOUBLING_YEARS)} for ML GPUs"),
+    setting_hardware(TREND_HARDWARE, TREND_HARDWARE).but(label="Hardware of the base year", url_key="tr_hw",
+                                                         widget="select", widget_help=None),
+    *_SETTING_CLI.values(),
+)
+
+
+# -- `calibrate`, the Calibrate page ----------------------------------------------------------------------------------
+CALIBRATE = table(
+    Input(name="backend", choices=("auto", "nvml", "cpu"), flags=("--backend",), value="text", default=None,
+          help="auto (the default): the NVIDIA GPU through NVML when available, else the CPU through CodeCarbon"),
+    # the page runs whole seconds, at most the CLI's default (app_pages/pages/calibrate.py narrows the bound)
+    Input(name="seconds", label="Seconds", bound=B.CALIBRATION_SECONDS, flags=("--seconds",), url_key="cal_seconds",
+          widget="number", help=f"built-in workload: seconds to run (default {gfmt(B.DEFAULT_CALIBRATION_SECONDS)})"),
+    Input(name="out", flags=("--out",), value="text",
+          help="where to write the profile (.toml; default <id>.toml in profiles/calibrated/ in a checkout, in the "
+               "user's data folder when installed, or in the folder the environment variable "
+               f"{CALIBRATED_DIR_ENV} names, where set, which the app reads too); never in the bundled profiles/ folder"),
+    Input(name="force", flags=("--force",), action="store_true",
+          help="replace an existing --out file that holds another profile, or replace a profile with a calibration "
+               "that warns"),
+    Input(name="base", label="Base profile (the run's hardware)", flags=("--base",), value="text",
+          url_key="cal_base", widget="select",
+          help="profile id, name or file the calibrated profile starts from (default: matched to the device)"),
+    Input(name="id", flags=("--id",), value="text", help="id of the calibrated profile (default: <base>-cal-<host>)"),
+    FLOPS.but(label="FLOPs of the run", url_key="cal_flops",
+              help="FLOPs of the command after `--` on the one device it meters (on several GPUs: one GPU's share), "
+                   "or of the imported run"),
+    # the page's precision is no URL's (a select box of its own session)
+    PRECISION.but(help="precision of the command or imported run (default: the base's)", url_key=None, widget=None),
+    Input(name="from_codecarbon", flags=("--from-codecarbon",), value="text", metavar="CSV",
+          help="import a CodeCarbon emissions.csv (needs --flops and --base)"),
+    Input(name="run_id", flags=("--run-id",), value="text",
+          help="with --from-codecarbon: the run (id or prefix); default the file's last run"),
+    cli_only(REGION).but(help="ISO 3166 alpha-3 country for CodeCarbon, e.g. FRA (its CO2 figure only)"),
+    Input(name="device", bound=B.DEVICE_INDEX, flags=("--device",), value="int", default=None,
+          help="GPU index for NVML (default: the GPU CUDA programs here use first: CUDA_VISIBLE_DEVICES's first, else 0)"),
+    Input(name="backends", flags=("--backends",), action="store_true",
+          help="only say which meters this machine has (NVML, CodeCarbon/RAPL) and why one is missing"),
 )

@@ -32,7 +32,14 @@ from estimator.laws import diminishing as dm
 from estimator.laws import scaling, trends
 from estimator.report import humanize as hz
 from estimator.services import api, serving_accuracy
-from estimator.services.inputs import INFERENCE_DEFAULT_HARDWARE  # noqa: F401 (re-exported; serving's hardware default, its source there)
+from estimator.services.inputs import (  # noqa: F401 (re-exported: serving's hardware default, the trend's; their sources there)
+    INFERENCE_DEFAULT_HARDWARE,
+    SERVING,
+    TREND_FLOPS,
+    TREND_HARDWARE,
+    TREND_YEARS,
+    check_keywords,
+)
 from estimator.services.limits_notes import (  # noqa: F401  (budget_note re-exported: the CLI and the app read it here)
     budget_note,
     budget_range_inputs,
@@ -46,15 +53,11 @@ from estimator.services.model_shape import (  # noqa: F401  (re-exported: the CL
 )
 
 DEFAULT_HARDWARE = api.DEFAULT_HARDWARE  # hardware for a cost when none is given (its source is there)
-# The trend's default fixed workload: GPT-3's 3.14e23 training FLOPs (Brown et al. 2020, Table D.1)
-# on the V100 (2017) it was trained on (Patterson et al. 2021, Table 4).
-TREND_FLOPS = 3.14e23
-TREND_HARDWARE = "v100-sxm2"
 # The trend's default workload is the lecture's: GPT-3 on one V100 as Lambda priced it (355 years, $4.6M),
 # so its base cost is that preset's (its own utilisation, Lambda's 28 TFLOPS), not the fit's for a V100.
-# TREND_FLOPS and TREND_HARDWARE are the preset's (tests/cli/test_compare_and_ranges.py holds them equal).
+# TREND_FLOPS and TREND_HARDWARE (declared with the trend's inputs, services/inputs.py) are the preset's
+# (tests/cli/test_compare_and_ranges.py holds them equal).
 TREND_PRESET = "lambda-gpt3-v100"
-TREND_YEARS = 10  # a decade ahead, what one slide shows: a design choice (the table reaches trends.MAX_YEARS when asked)
 # Any FLOP count works as the reference for a budget: the estimate is linear in FLOPs.
 BUDGET_REFERENCE_FLOPS = 1e24
 # The famous runs the contrasts use (estimator/data/presets.toml).
@@ -316,7 +319,9 @@ def inference_report(*, hardware: str, tokens: float, params: float | None = Non
     both the CLI and the app show them), and the queries after which serving outgrows
     training (on the same hardware, grid and price; training FLOPs = 6·N·D, with D the tokens given,
     else a catalog model's published ones, else 20·N). The model: a catalog id (``model``), an architecture, or ``params`` alone (the
-    catalog's nearest shape, stated in the notes). ``engine``: whose fitted costs (``serving.ENGINES``)."""
+    catalog's nearest shape, stated in the notes). ``engine``: whose fitted costs (``serving.ENGINES``). A
+    keyword that is none of the declared serving inputs (``inputs.SERVING``) is refused by name."""
+    check_keywords(inputs, SERVING)
     if not isinstance(engine, str):  # a list is no engine, and no TypeError either (audit)
         raise InputError(f"unknown engine {repr(engine)[:40]}: use one of {', '.join(ENGINES)}", field="engine")
     compression.check_train_inputs(train_flops, train_tokens)

@@ -5,7 +5,6 @@ binary file without control characters."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
@@ -39,15 +38,15 @@ def test_a_profile_without_memory_says_n_a_without_units():
 
 def test_every_flops_field_is_in_scientific_notation():
     """Streamlit's %g prints every digit below 1e21 (2629000000000000000): each number field whose
-    label counts FLOPs uses the pages' ``LARGE_NUMBER_FORMAT``."""
-    calls = []
-    for path in (ROOT / "app_pages").rglob("*.py"):
-        text = path.read_text()
-        for m in re.finditer(r"url_number\(\s*\"([^\"]*FLOPs[^\"]*)\"(.*?)\)\n", text, re.S):
-            calls.append((path.name, m.group(1), m.group(2)))
-    assert len(calls) >= 3, calls
-    for name, label, rest in calls:
-        assert "fmt=c.LARGE_NUMBER_FORMAT" in rest, f"{name}: {label!r} has another format"
+    label counts FLOPs, on every page that draws one, uses the pages' ``LARGE_NUMBER_FORMAT``."""
+    fields = []
+    for page, params in (("estimate", {"workload": "flops"}), ("estimate", {"preset": "gpt3-175b"}),
+                         ("limits", {"lim": "Scaling laws"}), ("limits", {"lim": "Diminishing returns"}),
+                         ("limits", {"lim": "Trends"}), ("calibrate", {})):
+        fields += [(page, n.label, n.proto.format) for n in shared_page(page, params).number_input if "FLOPs" in n.label]
+    assert len(fields) >= 6, fields  # the two on the Estimate page (a workload typed, a preset's), three on Limits, one on Calibrate
+    for page, label, fmt in fields:
+        assert fmt == c.LARGE_NUMBER_FORMAT, f"{page}: {label!r} has another format"
 
 
 def test_a_binary_file_named_as_a_codecarbon_log_shows_no_control_characters():

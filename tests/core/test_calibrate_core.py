@@ -201,12 +201,14 @@ def test_guess_base_profile():
         guess_base_profile("NVIDIA GeForce RTX 4090", "gpu")
     assert e.value.field == "base"  # the CLI adds --base, the app its widget
     # with the bundled profiles' names, a device named as --hardware takes it is that profile; NVML's
-    # words, not its letters: a GH200 is no H200, an H100 NVL (no profile) no H100 SXM (review)
+    # words, not its letters: a GH200 is no H200, an H800 NVL (no profile) no H800 SXM (review); the H100 NVL
+    # has its own profile
     from estimator.io.datafiles import bundled_names
     names = bundled_names(default_profiles())
     assert [guess_base_profile(n, "gpu", names) for n in ("NVIDIA GeForce RTX 4090", "NVIDIA L4", "Tesla T4")] == \
         ["rtx-4090", "l4", "t4"]
-    for name in ("NVIDIA GH200 480GB", "NVIDIA H100 NVL"):
+    assert guess_base_profile("NVIDIA H100 NVL", "gpu", names) == "h100-nvl"
+    for name in ("NVIDIA GH200 480GB", "NVIDIA H800 NVL"):
         with pytest.raises(InputError, match="choose the closest base profile"):
             guess_base_profile(name, "gpu", names)
     # every name the table knows leads to a bundled GPU profile whose own name has the same words

@@ -225,13 +225,13 @@ def test_labelled_checks_name_their_input_field():
 def test_the_app_s_limits_on_pruning_and_doubling_time_are_the_core_s():
     """The Inference page's sparsity and the Limits page's doubling time are bounded by
     core/base/bounds.py, as the CLI is: a value one accepts, the other accepts."""
-    import inspect
-
     from app_pages.pages import limits as limits_page
     from estimator.services import inputs as declared
     # the Inference page draws its widgets from the declarations (tests/services/test_inputs_declared_once.py)
     assert declared.SERVING["sparsity"].bound is B.SPARSITY
-    assert "B.DOUBLING_YEARS.high" in inspect.getsource(limits_page)
+    # and the Limits page's from theirs too (the page draws every widget through one: test_inputs_declared_once.py)
+    assert declared.TREND["doubling_years"].bound is B.DOUBLING_YEARS
+    assert limits_page.TREND_LABELS["doubling_years"] == declared.TREND["doubling_years"].label
     with pytest.raises(InputError):
         inference(replace(InferenceScenario(7e9, 1e6), sparsity=0.995), default_profiles().get("a100-sxm-80gb"),
                   serving_data.load_serving_fit())

@@ -55,6 +55,23 @@ class InferenceScenario(Site):
     utilization: float | None = None   # fraction of peak in compute-bound phases (serving.COMPUTE_FRACTION)
 
 
+# Each numeric input of a serving scenario, how its messages name it, and its plausible bound
+# (estimator/core/base/bounds.py): one home, which the declarations (estimator/services/inputs.py) read too.
+SERVING_BOUNDS = {
+    "params": ("parameters", B.PARAMS), "tokens": ("tokens", B.SERVED_TOKENS),
+    "tokens_per_query": ("tokens per query", B.TOKENS_PER_QUERY), "prompt_tokens": ("prompt tokens", B.PROMPT_TOKENS),
+    "sparsity": ("sparsity (the fraction of weights removed)", B.SPARSITY), "batch_size": ("batch size", B.BATCH),
+    "devices": ("devices", B.DEVICES), "student_params": ("student parameters", B.PARAMS),
+    "utilization": ("utilisation", B.UTILIZATION),
+}
+
+
+def _require(s: InferenceScenario, name: str) -> None:
+    """``s``'s input ``name`` a number inside its bound, refused in its words (``SERVING_BOUNDS``)."""
+    words, bound = SERVING_BOUNDS[name]
+    v.require_number_in(words, getattr(s, name), bound, field=name)
+
+
 def check_scenario(s: InferenceScenario, profile: HardwareProfile) -> None:
     """Refuse a scenario outside its inputs' bounds, or one the profile cannot serve (no memory or bandwidth)."""
     if not isinstance(s, InferenceScenario):
@@ -64,30 +81,28 @@ def check_scenario(s: InferenceScenario, profile: HardwareProfile) -> None:
                          "estimator.load_profile (an id, a name or a profile file)", field="hardware")
     if not isinstance(s.sparse_kernels, bool):  # not taken by truthiness: "no" is not True (audit)
         raise InputError(f"sparse kernels must be true or false, got {repr(s.sparse_kernels)[:40]}", field="sparse_kernels")
-    v.require_number_in("parameters", s.params, B.PARAMS, field="params")
-    v.require_number_in("tokens", s.tokens, B.SERVED_TOKENS)
-    v.require_number_in("tokens per query", s.tokens_per_query, B.TOKENS_PER_QUERY, field="tokens_per_query")
+    for name in ("params", "tokens", "tokens_per_query"):
+        _require(s, name)
     if isinstance(s.tokens, (int, float)) and s.tokens < s.tokens_per_query:
         # per-query figures above the totals, and a break-even at a fraction of a query, mean nothing
         raise InputError(f"{counted(s.tokens, 'token')} in all {'is' if count_text(s.tokens) == '1' else 'are'} fewer than one query's "
                          f"{counted(s.tokens_per_query, 'output token')}: "
                          "give more tokens or fewer tokens per query", field=("tokens", "tokens_per_query"))
-    v.require_number_in("prompt tokens", s.prompt_tokens, B.PROMPT_TOKENS, field="prompt_tokens")
-    v.require_number_in("sparsity (the fraction of weights removed)", s.sparsity, B.SPARSITY, field="sparsity")
-    v.require_number_in("batch size", s.batch_size, B.BATCH, field="batch_size")
+    for name in ("prompt_tokens", "sparsity", "batch_size"):
+        _require(s, name)
     if s.bits not in BITS or isinstance(s.bits, bool):
         raise InputError(f"bits must be one of {', '.join(map(str, BITS))}, got {s.bits!r}")
     if s.kv_bits not in KV_BITS or isinstance(s.kv_bits, bool):
         raise InputError(f"KV-cache bits must be one of {', '.join(map(str, KV_BITS))}, got {s.kv_bits!r}")
     if s.devices is not None:
-        v.require_number_in("devices", s.devices, B.DEVICES)
+        _require(s, "devices")
     if s.student_params is not None:
-        v.require_number_in("student parameters", s.student_params, B.PARAMS, field="student_params")
+        _require(s, "student_params")
         if s.student_params >= s.params:
             raise InputError(f"the student ({gfmt(s.student_params, 3)} parameters) must be smaller than the model "
                              f"({gfmt(s.params, 3)})", field="student_params")
     if s.utilization is not None:
-        v.require_number_in("utilisation", s.utilization, B.UTILIZATION, field="utilization")
+        _require(s, "utilization")
     validate_site(s)
     if s.architecture is None:
         raise InputError("give the architecture (layers, d_model, heads, KV heads) or a catalog model; "

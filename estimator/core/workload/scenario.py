@@ -92,8 +92,9 @@ INPUT_FIELDS = tuple(f.name for f in fields(Scenario)
                      if not f.metadata.get("record") and f.name not in DERIVED_TEXT_FIELDS)
 
 
-# Each numeric Scenario field, how people call it, and its plausible bound (estimator/core/base/bounds.py):
-# the CLI, the app and the Python API refuse the same inputs.
+# Each numeric Scenario field, how its messages name it, and its plausible bound (estimator/core/base/bounds.py):
+# the CLI, the app and the Python API refuse the same inputs. One home: the inputs' declarations
+# (estimator/services/inputs.py, which the core cannot import) take both from here.
 SCENARIO_BOUNDS = {
     "flops": ("FLOPs", B.FLOPS), "params": ("parameters", B.PARAMS), "tokens": ("tokens", B.TOKENS),
     "devices": ("devices", B.DEVICES), "utilization": ("utilisation", B.UTILIZATION),
