@@ -71,6 +71,12 @@ def show_profile(p) -> None:
         print(f"  interconnect {gfmt(p.link_gb_per_s)} GB/s per direction, device to device  ({p.link_source})")
     else:
         print(f"  interconnect {NOT_STATED}")
+    if p.scale_up_devices is not None or p.scale_up_gb_per_s is not None:
+        devices = f"{p.scale_up_devices:,} devices" if p.scale_up_devices is not None else f"devices {NOT_STATED}"
+        print(f"  scale-up domain {devices}, {_stated(p.scale_up_gb_per_s, unit='GB/s')} per device per direction"
+              f"  ({p.scale_up_source})")
+    if p.scale_out_gb_per_s is not None:
+        print(f"  scale-out {gfmt(p.scale_out_gb_per_s)} GB/s per device per direction  ({p.scale_out_source})")
     print("  sparsity {}  ({})".format(*sparsity_words(p)))
     print(f"  power average {gfmt(p.power.average_w, 4)} W (range {gfmt(p.power.average_range_w[0], 4)}–{gfmt(p.power.average_range_w[1], 4)} W, "
           f"host included: {'yes' if p.power.includes_host else 'no'}), TDP {_stated(p.power.tdp_w, lambda w: gfmt(w, 4), 'W')}"
