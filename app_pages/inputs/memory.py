@@ -1,4 +1,4 @@
-"""The sidebar's training-memory inputs (micro-batch, sequence, ZeRO, recomputation, parallelism), drawn behind a
+"""The sidebar's training-memory inputs (micro-batch, sequence, ZeRO, recomputation, parallelism, attention kernel), drawn behind a
 toggle: six widgets on every run for a choice most users never make cost each student's run (issue 16).
 """
 
@@ -12,7 +12,14 @@ import streamlit as st
 from app_pages.inputs import declared as d
 from app_pages.inputs.defaults import MEMORY_DEFAULT_KEY, MEMORY_KEYS
 from app_pages.ui import common as c
-from estimator.core.training.memory import DEFAULT_MICRO_BATCH, DEFAULT_SEQ_LEN, RECOMPUTE, ZERO_STAGES, Strategy
+from estimator.core.training.memory import (
+    ATTENTION_KERNELS,
+    DEFAULT_MICRO_BATCH,
+    DEFAULT_SEQ_LEN,
+    RECOMPUTE,
+    ZERO_STAGES,
+    Strategy,
+)
 from estimator.services import inputs as I
 
 # The memory inputs' defaults: the core's own (no sharding, no parallelism, no recomputation).
@@ -37,7 +44,7 @@ def draw_memory_toggle(side: Any) -> bool:
 
 
 def draw_memory_fields(side: Any) -> dict[str, Any]:
-    """The six memory inputs (URL keys ``MEMORY_KEYS``), keyed as ``api.run``'s ``memory`` takes them; None: empty."""
+    """The memory inputs (URL keys ``MEMORY_KEYS``), keyed as ``api.run``'s ``memory`` takes them; None: empty."""
     return {
         "micro_batch": d.number(I.MICRO_BATCH, placeholder=f"{DEFAULT_MICRO_BATCH} (default)", where=side),
         "seq_len": d.number(I.SEQ_LEN, placeholder=f"{DEFAULT_SEQ_LEN} or the preset's (default)", where=side),
@@ -46,6 +53,10 @@ def draw_memory_fields(side: Any) -> dict[str, Any]:
                                          placeholder=f"{_NO_STRATEGY.recompute} (default)", where=side),
         "tp": d.number(I.TP, placeholder=f"{_NO_STRATEGY.tp} (default)", where=side),
         "pp": d.number(I.PP, placeholder=f"{_NO_STRATEGY.pp} (default)", where=side),
+        "cp": d.number(I.CP, placeholder=f"{_NO_STRATEGY.cp} (default)", where=side),
+        "ep": d.number(I.EP, placeholder=f"{_NO_STRATEGY.ep} (default)", where=side),
+        "attention_kernel": d.select(I.ATTENTION_KERNEL, list(ATTENTION_KERNELS),
+                                     placeholder=f"{_NO_STRATEGY.attention} (default)", where=side),
     }
 
 

@@ -47,7 +47,8 @@ def memory_kwargs(args, seq_len=None) -> dict:
     """The training-memory inputs (services/training_memory.MEMORY_KEYS) from the arguments; ``seq_len``:
     the one the workload's rules chose (``WorkloadInputs.seq_len``: given, else the architecture's context)."""
     return {"micro_batch": args.micro_batch, "seq_len": seq_len, "zero": args.zero,
-            "activation_recompute": args.activation_recompute, "tp": args.tp, "pp": args.pp, "model": args.model,
+            "activation_recompute": args.activation_recompute, "tp": args.tp, "pp": args.pp, "cp": args.cp,
+            "ep": args.ep, "attention_kernel": args.attention_kernel, "model": args.model,
             "layers": args.layers, "d_model": args.d_model, "heads": args.heads, "vocab": args.vocab}
 
 

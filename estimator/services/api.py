@@ -17,6 +17,7 @@ from estimator.core.training.estimate import (
     Estimate,  # noqa: F401 (re-exported)
     estimate,
 )
+from estimator.core.training.memory import PLAN_INPUTS
 from estimator.core.training.presets import (
     Preset,
     PublishedComparison,  # noqa: F401 (re-exported)
@@ -273,7 +274,7 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
         own = preset.scenario().devices if preset is not None else None
         # on the run's own hardware and devices, with no sharding or parallelism chosen (a sequence
         # length or micro-batch given leaves the run's plan as unknown as before; review)
-        planned = any((memory or {}).get(k) is not None for k in ("zero", "activation_recompute", "tp", "pp"))
+        planned = any((memory or {}).get(k) is not None for k in PLAN_INPUTS)
         if preset is not None and preset.published and not tm.fits and not planned and own and own > 1 \
                 and scenario.devices == own and hardware == preset.hardware:
             # a published run that happened "does not fit" only as set here (newcomer audit: every large

@@ -34,7 +34,13 @@ from estimator.core.serving.estimate import BITS, DEFAULT_PROMPT_TOKENS, DEFAULT
 from estimator.core.serving.pruning import SKIP_RULE
 from estimator.core.serving.scenario import SERVING_BOUNDS
 from estimator.core.serving.step import BANDWIDTH_FRACTION, COMPUTE_FRACTION, DEFAULT_ENGINE, ENGINES
-from estimator.core.training.memory import DEFAULT_MICRO_BATCH, DEFAULT_SEQ_LEN, RECOMPUTE
+from estimator.core.training.memory import (
+    ATTENTION_KERNELS,
+    DEFAULT_ATTENTION,
+    DEFAULT_MICRO_BATCH,
+    DEFAULT_SEQ_LEN,
+    RECOMPUTE,
+)
 from estimator.core.workload.scenario import SCENARIO_BOUNDS
 from estimator.io.paths import CALIBRATED_DIR_ENV
 from estimator.laws import diminishing as dm
@@ -288,6 +294,20 @@ TP = Input(name="tp", label="Tensor parallel", bound=B.TENSOR_PARALLEL, flags=("
            url_key="tp", widget="integer")
 PP = Input(name="pp", label="Pipeline stages", bound=B.PIPELINE_PARALLEL, flags=("--pp",), help="pipeline stages (default 1)",
            url_key="pp", widget="integer")
+CP = Input(name="cp", label="Context parallel", bound=B.CONTEXT_PARALLEL, flags=("--cp",),
+           help="context-parallel degree: each sequence split over this many devices (default 1)", url_key="cp",
+           widget="integer", widget_help="Each sequence split over this many devices: activations ÷ this degree")
+EP = Input(name="ep", label="Expert parallel (mixture of experts)", bound=B.EXPERT_PARALLEL, flags=("--ep",),
+           help="expert-parallel degree: a mixture of experts' experts split over this many devices (default 1)",
+           url_key="ep", widget="integer",
+           widget_help="A mixture of experts' expert weights, gradients and optimizer states ÷ this degree")
+ATTENTION_KERNEL = Input(name="attention_kernel", label="Attention kernel (memory)", choices=ATTENTION_KERNELS,
+                         flags=("--attention-kernel",), value="text",
+                         help=f"attention kernel for activation memory (default {DEFAULT_ATTENTION}: FlashAttention "
+                              "stores no attention scores; eager: the kernels before it, which store them)",
+                         url_key="attn_kernel", widget="select",
+                         widget_help="flash: FlashAttention (Dao et al. 2022) stores no attention scores, as today's "
+                                     "kernels; eager: the older kernels, which store them (Korthikanti et al. 2022)")
 HARDWARE = Input(name="hardware", label="Hardware profile", flags=("--hardware",), value="text",
                  help="profile id (see `profiles list`), a name of one profile ('NVIDIA A100 SXM4 80 GB', 'TPU v4') or "
                       f"path to a profile .toml (default: the preset's, else {DEFAULT_HARDWARE})",
@@ -297,17 +317,18 @@ HARDWARE = Input(name="hardware", label="Hardware profile", flags=("--hardware",
 TRAINING = table(FLOPS, PARAMS, TOKENS, RECOMPUTE_FLOPS, PRESET, LAYERS, D_MODEL, CONTEXT, VOCAB, FORWARD_FLOPS,
                  EXAMPLES, EPOCHS, DEVICES, UTILIZATION, PRECISION, YEAR, HOURS, DEVICE_HOURS, POWER, PUE, GRID, REGION,
                  CLOUD, PRICE, ELECTRICITY, EMBODIED, LIFETIME, COOLING_INPUT, WUE, EWIF, MODEL, HEADS, MICRO_BATCH,
-                 SEQ_LEN, ZERO, ACTIVATION_RECOMPUTE, TP, PP, HARDWARE)
+                 SEQ_LEN, ZERO, ACTIVATION_RECOMPUTE, TP, PP, CP, EP, ATTENTION_KERNEL, HARDWARE)
 # `compare`: the workload and scenario of `estimate` (no training memory), on several profiles.
 COMPARE = table(*(TRAINING[n] for n in TRAINING if n not in ("model", "heads", "micro_batch", "seq_len", "zero",
-                                                                "activation_recompute", "tp", "pp", "hardware")),
+                                                                "activation_recompute", "tp", "pp", "cp", "ep",
+                                                                "attention_kernel", "hardware")),
                 HARDWARE.but(nargs="+", action="extend",  # repeated, each adds (CLI audit: the last one alone counted)
                              help="profile ids, names or .toml files, each of one profile (default: every profile, "
                                   "calibrated ones included; the reference points, the brain and AlphaGo, only when named)"))
 # The site's inputs, in the CLI's order: power, PUE, grid (intensity, country or cloud) and price.
 SITE_NAMES = ("power_w", "pue", "carbon_intensity_g_per_kwh", "region", "cloud", "price_usd_per_device_hour",
               "electricity_usd_per_kwh")
-MEMORY_NAMES = ("micro_batch", "seq_len", "zero", "activation_recompute", "tp", "pp")
+MEMORY_NAMES = ("micro_batch", "seq_len", "zero", "activation_recompute", "tp", "pp", "cp", "ep", "attention_kernel")
 
 # -- `scaling`: the setting every cost uses (`add_setting_args`) ---------------------------------------------------
 SETTING = table(DEVICES.but(help="devices (changes the time, not the energy or cost)"), PRECISION,

@@ -1,6 +1,8 @@
 """Training memory per device (estimator/core/training/memory.py) against hand computations from the cited
 formulas: Rajbhandari et al. 2020 (ZeRO) for the model states, Korthikanti et al. 2022 for the
-activations."""
+activations, with FlashAttention's rule (no attention scores stored; Dao et al. 2022) by default and the old
+kernels' rule (``attention="eager"``) where a paper's worked example uses it. The published checks of the
+FlashAttention rule, context, expert parallelism and FP8 are in test_training_memory_kernels.py."""
 
 import json
 import math
@@ -48,9 +50,13 @@ def test_7b_llama_on_a100_80gb_model_states_match_an_independent_computation():
         assert b.weights_gb == pytest.approx(ref["weights"], rel=0.05)
         assert 2 * b.gradients_gb == pytest.approx(ref["gradients"], rel=0.05)  # their fp32 gradients
         assert b.optimizer_gb == pytest.approx(ref["optimizer"], rel=0.05)
-    # activations: sbhL(34 + 5as/h) = 2048·4096·32·(34 + 5·32·2048/4096) bytes = 30.6 GB
-    assert b.activations_gb == pytest.approx(2048 * 4096 * 32 * (34 + 80) / GB)
-    assert b.total_gb > 80  # 138 GB: it does not fit on one A100-80GB without sharding
+    # activations with FlashAttention: L(34·sbh + 4asb) = 32·(34·2048·4096 + 4·32·2048) bytes = 9.14 GB (Korthikanti
+    # et al.'s layer without its 5as/h scores, plus FlashAttention-2's fp32 log-sum-exp per row and head)
+    assert b.activations_gb == pytest.approx(32 * (2048 * 4096 * 34 + 4 * 32 * 2048) / GB)
+    # with the old kernels' stored scores: sbhL(34 + 5as/h) = 2048·4096·32·(34 + 5·32·2048/4096) bytes = 30.6 GB
+    eager = mem.per_device(LLAMA7B, mem.Strategy(attention="eager"), 1, 2048, 1, "bf16")
+    assert eager.activations_gb == pytest.approx(2048 * 4096 * 32 * (34 + 80) / GB)
+    assert b.total_gb > 80  # 117 GB: it does not fit on one A100-80GB without sharding
 
 
 def test_activation_formula_holds_the_papers_worked_examples():
@@ -58,17 +64,20 @@ def test_activation_formula_holds_the_papers_worked_examples():
     is 80 against the 34 of the rest, and selective recomputation saves 70% of the activation
     memory; for MT-NLG 530B (a = 128, h = 20480) 5as/h = 64 and the saving is 65%."""
     s, b = 2048, 1
-    full = mem.activation_bytes_per_layer(s, b, 12288, 96, tp=1, recompute="none")
+    full = mem.activation_bytes_per_layer(s, b, 12288, 96, tp=1, recompute="none", attention="eager")
     assert full == pytest.approx(s * b * 12288 * (34 + 80))
-    sel = mem.activation_bytes_per_layer(s, b, 12288, 96, tp=1, recompute="selective")
+    sel = mem.activation_bytes_per_layer(s, b, 12288, 96, tp=1, recompute="selective", attention="eager")
     assert 1 - sel / full == pytest.approx(0.70, abs=0.005)
-    full_mt = mem.activation_bytes_per_layer(s, b, 20480, 128, tp=1, recompute="none")
-    sel_mt = mem.activation_bytes_per_layer(s, b, 20480, 128, tp=1, recompute="selective")
+    full_mt = mem.activation_bytes_per_layer(s, b, 20480, 128, tp=1, recompute="none", attention="eager")
+    sel_mt = mem.activation_bytes_per_layer(s, b, 20480, 128, tp=1, recompute="selective", attention="eager")
     assert full_mt == pytest.approx(s * b * 20480 * (34 + 64))
     assert 1 - sel_mt / full_mt == pytest.approx(0.65, abs=0.005)
     # tensor + sequence parallelism divide every term by t; full recomputation keeps 2sbh per layer
-    assert mem.activation_bytes_per_layer(s, b, 12288, 96, tp=8) == pytest.approx(full / 8)
+    assert mem.activation_bytes_per_layer(s, b, 12288, 96, tp=8, attention="eager") == pytest.approx(full / 8)
     assert mem.activation_bytes_per_layer(s, b, 12288, 96, tp=8, recompute="full") == pytest.approx(2 * s * 12288)
+    # Table 2's tensor parallel row without sequence parallelism: sbh(10 + 24/t + 5as/(ht))
+    assert mem.activation_bytes_per_layer(s, b, 12288, 96, tp=8, attention="eager", sequence_parallel=False) == \
+        pytest.approx(s * b * 12288 * (10 + 24 / 8 + 80 / 8))
 
 
 def test_zero_stages_reproduce_rajbhandari_figure_1():
@@ -92,19 +101,23 @@ def test_fp32_training_uses_four_byte_weights_and_gradients():
 
 
 def test_min_devices_under_zero3_is_the_hand_computed_count():
-    """ZeRO-3, no recomputation: each device holds 30.6 GB of activations and 16Ψ/N_d of model
-    states; 16 × 6.738e9 = 107.8 GB over N_d devices fits beside 30.6 GB in 80 GB from N_d = 3."""
+    """ZeRO-3, no recomputation: each device holds 16Ψ/N_d of model states beside its activations: 30.6 GB with the
+    old kernels' stored scores, where 16 × 6.738e9 = 107.8 GB fits in 80 GB from N_d = 3; 9.14 GB with
+    FlashAttention (L(34·sbh + 4asb)), from N_d = 2."""
     act = 2048 * 4096 * 32 * 114 / GB
     n = math.ceil(16 * 6.738e9 / GB / (80 - act))
     assert n == 3
-    assert mem.min_devices(LLAMA7B, mem.Strategy(zero=3), 80, 2048, 1, "bf16") == 3
+    assert mem.min_devices(LLAMA7B, mem.Strategy(zero=3, attention="eager"), 80, 2048, 1, "bf16") == 3
+    act = 32 * (2048 * 4096 * 34 + 4 * 32 * 2048) / GB
+    assert mem.min_devices(LLAMA7B, mem.Strategy(zero=3), 80, 2048, 1, "bf16") == \
+        math.ceil(16 * 6.738e9 / GB / (80 - act)) == 2
     # without ZeRO no number of data-parallel replicas shrinks the model states
     assert mem.min_devices(LLAMA7B, mem.Strategy(zero=0), 80, 2048, 1, "bf16") is None
 
 
 def test_the_fewest_devices_strategy_beats_or_ties_every_strategy():
     best, n = mem.fewest(LLAMA7B, 80, 2048, 1, "bf16")
-    assert n == 2  # 138 GB → two devices at most: tensor parallel 2 halves states and activations
+    assert n == 2  # 117 GB → two devices at most: tensor parallel 2 halves states and activations
     for zero in mem.ZERO_STAGES:
         for rc in mem.RECOMPUTE:
             m = mem.min_devices(LLAMA7B, mem.Strategy(zero, rc), 80, 2048, 1, "bf16")
@@ -113,24 +126,26 @@ def test_the_fewest_devices_strategy_beats_or_ties_every_strategy():
 
 def test_gpt3_on_one_v100_does_not_fit_and_says_how_many_would(capsys):
     """The issue's example: 175B parameters on one 32 GB V100 (32,768 MiB = 34.36 GB, as it reports). Model
-    states alone are 16 × 175e9 = 2,800 GB. The shape is the catalog's nearest (Llama 3.1 405B: 126 layers,
-    d_model 16,384; stated in the output); with ZeRO-3 and full recomputation each device keeps 2sbhL =
-    2 · 2048 · 16384 · 126 bytes = 8.46 GB of activations, so N_d = ⌈2800 ÷ (34.36 − 8.46)⌉ = 109."""
+    states alone are 16 × 175e9 = 2,800 GB. The shape is the catalog's nearest (GPT-3 175B's own since the catalog
+    holds it: 96 layers, d_model 12,288; stated in the output); with ZeRO-3 and full recomputation each device keeps
+    2sbhL = 2 · 2048 · 12288 · 96 bytes = 4.83 GB of activations, so N_d = ⌈2800 ÷ (34.36 − 4.83)⌉ = 95 (109 with
+    Llama 3.1 405B's shape, the nearest before)."""
     code, out, _ = cli(capsys, "estimate", "--params", "175e9", "--tokens", "300e9", "--hardware", "v100-sxm2",
                        "--devices", "1")
     assert code == 0
     assert "does not fit" in out
-    assert "needs ≥ 109 × NVIDIA V100 SXM2 32GB with ZeRO-3, full recomputation: the chosen 1 device cannot hold it" in out
+    assert "needs ≥ 95 × NVIDIA V100 SXM2 32GB with ZeRO-3, full recomputation: the chosen 1 device cannot hold it" in out
     code, out, _ = cli(capsys, "estimate", "--params", "175e9", "--tokens", "300e9", "--hardware", "v100-sxm2",
                        "--devices", "1", "--format", "json")
     m = json.loads(out)["memory"]
-    act = 2 * 2048 * 16384 * 126 / GB
+    act = 2 * 2048 * 12288 * 96 / GB
     assert m["fits"] is False and m["min_devices"] is None
-    assert m["fewest_devices"]["devices"] == math.ceil(16 * 175e9 / GB / (34.36 - act)) == 109
+    assert m["fewest_devices"]["devices"] == math.ceil(16 * 175e9 / GB / (34.36 - act)) == 95
     assert m["fewest_devices"]["strategy"] == {"zero": 3, "recompute": "full", "tensor_parallel": 1,
-                                               "pipeline_parallel": 1}
+                                               "pipeline_parallel": 1, "context_parallel": 1, "expert_parallel": 1,
+                                               "sequence_parallel": True, "attention_kernel": "flash"}
     assert m["per_device_gb"]["weights"] == pytest.approx(350.0)
-    assert "Llama 3.1 405B" in m["model"]["source"] or "llama-3.1-405b" in m["model"]["source"]
+    assert "gpt-3-175b" in m["model"]["source"]
 
 
 def test_lecture_thought_experiment_still_computes_with_the_note(capsys):
@@ -149,11 +164,17 @@ def test_chosen_strategy_that_fits(capsys):
 
 
 def test_a_model_that_no_data_parallel_count_holds_says_what_would():
+    """7B parameters unsharded: 16 × 7e9 = 112 GB of model states, plus FlashAttention's activations of the
+    nearest catalog shape (32 layers, d_model 4096, 32 heads): 32·(34·2048·4096 + 4·32·2048) bytes = 9.1 GB, 121 GB
+    in all. Split two ways, pipeline 2 holds 56 + 9.1 GB and tensor parallel 2 holds 56 + 4.6 GB, both within
+    85.52 GB; the tie goes to the lower tensor-parallel degree (``fewest``), so pipeline 2. (With the old kernels'
+    stored scores, 30.6 GB of activations, pipeline 2 held 86.6 GB and only tensor parallel 2 fitted.)"""
+    assert 16 * 7e9 / GB + 32 * (34 * 2048 * 4096 + 4 * 32 * 2048) / GB == pytest.approx(121.1, abs=0.05)
     r = api.run(params=7e9, tokens=2e12, hardware="h100-sxm", devices=256)
     note = next(n for n in r.estimate.notes if n.startswith("memory:"))
     assert note.startswith("memory: 2 × NVIDIA H100 SXM 80GB would hold it with no ZeRO sharding, no activation "
-                           "recomputation, tensor parallel 2; with no ZeRO sharding, no activation recomputation, "
-                           "more devices (data parallel) do not shrink what each one holds (143 GB per device "
+                           "recomputation, pipeline 2; with no ZeRO sharding, no activation recomputation, "
+                           "more devices (data parallel) do not shrink what each one holds (121 GB per device "
                            "against 85.52 GB;")
 
 
@@ -187,6 +208,6 @@ def test_a_setup_that_never_fits_names_itself_in_full():
     note = next(n for n in api.run(params=7e9, tokens=1.4e12, hardware="h100-sxm").estimate.notes
                 if n.startswith("memory:"))
     assert note.startswith("memory: needs ≥ 2 × NVIDIA H100 SXM 80GB with no ZeRO sharding, no activation "
-                           "recomputation, tensor parallel 2: the chosen 1 device cannot hold it")
+                           "recomputation, pipeline 2: the chosen 1 device cannot hold it")
     assert note.endswith("with the chosen setup (no ZeRO sharding, no activation recomputation, no tensor "
                          "parallelism), no number of devices can hold it")

@@ -157,13 +157,15 @@ def test_a_users_own_run_states_no_memory_verdict_of_settings_it_did_not_choose(
         bib = cli("estimate", *FRA, *extra, "--format", "bibtex").out
         assert "Training needs" not in tex and "does not fit" not in tex and "mistral-7b" not in tex
         assert "rajbhandari2020zero" not in bib and "korthikanti2022reducing" not in bib  # no citation left dangling
-    # the table still shows the memory under the defaults, its settings named
-    assert "143 GB per device of 85.52 GB" in cli("estimate", *FRA).out
+    # the table still shows the memory under the defaults, its settings named: 16 × 7e9 bytes of model states and
+    # FlashAttention's 32·(34·2048·4096 + 4·32·2048) bytes = 9.1 GB of activations (core/test_memory.py)
+    assert "121 GB per device of 85.52 GB" in cli("estimate", *FRA).out
 
 
 def test_a_memory_setting_given_brings_the_sentence_back(cli):
     tex = cli("estimate", *FRA, "--zero", "3", "--format", "latex").out
-    assert ("Training needs 31~GB per device for weights, gradients, Adam states~\\cite{rajbhandari2020zero} and "
+    # ZeRO-3 over 256 devices: 16 × 7e9 / 256 = 0.44 GB of model states beside 9.14 GB of activations
+    assert ("Training needs 9.57~GB per device for weights, gradients, Adam states~\\cite{rajbhandari2020zero} and "
             "activations~\\cite{korthikanti2022reducing} (the model's shape assumed from mistral-7b") in tex
     assert "against 85.52~GB of device memory, which fits." in tex
     tex = cli("estimate", *FRA, "--seq-len", "8192", "--format", "latex").out
@@ -172,7 +174,8 @@ def test_a_memory_setting_given_brings_the_sentence_back(cli):
 
 def test_a_preset_keeps_its_memory_sentence(cli):
     tex = cli("estimate", "--preset", "gpt3-175b", "--format", "latex").out
-    assert "Training needs 3,075~GB per device" in tex and "says nothing of whether the run's own setup fitted" in tex
+    # GPT-3: 16 × 175e9 = 2,800 GB of model states and 82.2 GB of FlashAttention's activations (test_preset_shapes.py)
+    assert "Training needs 2,882~GB per device" in tex and "says nothing of whether the run's own setup fitted" in tex
 
 
 # --- R5. a calibrated profile's throughput first, its peak the base profile's

@@ -13,13 +13,33 @@ stage 3 (= PyTorch FSDP's full sharding) also the weights (16Ψ/N_d). Tensor (t)
 (p) parallelism split the model states t·p ways (Narayanan et al. 2021, arXiv:2104.04473).
 
 Activations per transformer layer (Korthikanti et al. 2022, "Reducing Activation Recomputation
-in Large Transformer Models", arXiv:2205.05198, Table 2), in bytes with 16-bit activations and
-1-byte dropout masks, for sequence length s, micro-batch b, hidden size h, a attention heads:
-  no recomputation, tensor + sequence parallel   sbh(34 + 5as/h) / t
-  selective recomputation (attention core)        34·sbh / t
-  full recomputation (only each layer's input)    2·sbh
+in Large Transformer Models", arXiv:2205.05198, §4.1 and Table 2), in bytes with 16-bit activations and
+1-byte dropout masks, for sequence length s, micro-batch b, hidden size h, a attention heads, tensor-parallel
+degree t (``LAYER_TERMS`` lists the 34·sbh term by term):
+  eager attention (the a·s×s scores stored), no recomputation, tensor + sequence parallel   sbh(34 + 5as/h) / t
+  the same without sequence parallelism                                                      sbh(10 + 24/t + 5as/(ht))
+  FlashAttention (Dao et al. 2022, arXiv:2205.14135, §3.1): no scores stored; its backward recomputes them
+  from Q, K, V, the output and one fp32 log-sum-exp per row and head (FlashAttention-2, Dao 2023,
+  arXiv:2307.08691, §3.1)                                                                    (34·sbh + 4asb) / t
+  selective recomputation (the attention core recomputed)                                   34·sbh / t
+  full recomputation (only each layer's input)                                              2·sbh
+FlashAttention is the default: every current training stack (Megatron-Core, PyTorch's SDPA, DeepSpeed,
+NeMo, torchtitan) uses it or a kernel of its kind, and none stores the scores since 2022; ``eager`` keeps the
+old kernels' rule. With FlashAttention, selective recomputation saves only the log-sum-exp: the quadratic
+part it drops is the part FlashAttention never stores. Context parallelism (c ranks share each sequence,
+Megatron-Core; Liu et al. 2023, Ring Attention, arXiv:2310.01889) divides every term by c. FP8 training
+(precision fp8: Transformer Engine's recipe, as in DeepSeek-AI 2024, arXiv:2412.19437, §3.3.3) keeps the
+inputs of the FP8 matrix multiplies in FP8 (1 byte) for the backward pass and the rest at 16 bits
+(``LAYER_TERMS``' last column). The constants are those of a GPT layer (4h MLP, multi-head attention,
+dropout); a SwiGLU MLP stores somewhat more and grouped-query attention somewhat less, not modelled.
 With 1F1B pipeline scheduling the first stage holds p micro-batches of L/p layers: L layers'
 worth whatever p is (§4.2.3), so pipelining shrinks the model states, not the activations.
+
+Context and expert parallelism for the model states: context-parallel ranks hold the same weights, and
+Megatron-Core reduces gradients and shards the distributed optimizer over the data- and context-parallel ranks
+together (N_d·c), as ZeRO's sharding here. A mixture of experts' expert weights are split e ways by expert
+parallelism (Lepikhin et al. 2020, GShard, arXiv:2006.16668; Megatron-Core's MoE), its expert states sharded
+over the N_d·c/e ranks that hold the same experts; the rest of the model as a dense one.
 """
 
 from __future__ import annotations
@@ -36,11 +56,14 @@ from estimator.core.base.units import BYTES_PER_GB
 # The training-memory inputs (the API's and the CLI's names): the services take them
 # (estimator/services/training_memory.MEMORY_KEYS), and a statement states the memory verdict of a user's own
 # run only when one of them was given (estimator/report/provenance.memory_given).
-MEMORY_INPUTS = ("micro_batch", "seq_len", "zero", "activation_recompute", "tp", "pp", "model", "layers", "d_model",
-                 "heads", "vocab")
+MEMORY_INPUTS = ("micro_batch", "seq_len", "zero", "activation_recompute", "tp", "pp", "cp", "ep", "attention_kernel",
+                 "model", "layers", "d_model", "heads", "vocab")
+# The inputs that choose how the run is split and stored (the parallel plan), as against the workload's size.
+PLAN_INPUTS = ("zero", "activation_recompute", "tp", "pp", "cp", "ep", "attention_kernel")
 
 PAPER_ZERO = "Rajbhandari et al. 2020 (ZeRO, arXiv:1910.02054), §3.1 and §5"
 PAPER_ACT = "Korthikanti et al. 2022 (arXiv:2205.05198), Table 2"
+PAPER_FLASH = "FlashAttention, Dao et al. 2022 (arXiv:2205.14135): no attention scores stored"
 
 # bytes per parameter: (weights, gradients, optimizer states)
 # Mixed precision with Adam: 2 + 2 + 12 (fp32 copy 4, momentum 4, variance 4), Rajbhandari et al. 2020, §3.1.
@@ -53,6 +76,40 @@ FP32_PRECISIONS = ("fp32", "tf32", "fp64")
 FP32_ACTIVATION_SCALE = 2.0
 
 RECOMPUTE = ("none", "selective", "full")
+# The attention kernel: FlashAttention (no a·s×s scores stored; Dao et al. 2022) or the kernels before it (eager:
+# softmax output, its dropout mask and output stored, Korthikanti et al.'s 5as/h term).
+ATTENTION_KERNELS = ("flash", "eager")
+DEFAULT_ATTENTION = "flash"
+KERNEL_WORDS = {"flash": "FlashAttention", "eager": "eager attention (scores stored)"}
+
+# What a transformer layer stores for its backward pass, per s·b·h (Korthikanti et al. 2022, §4.1): (what, bytes at
+# 16 bits, split by tensor parallelism even without sequence parallelism, bytes in FP8 training). Sequence
+# parallelism splits every term by t. FP8: Transformer Engine casts the input of each FP8 matrix multiply to FP8 and
+# keeps that FP8 copy for the backward pass (NVIDIA, "Using FP8 with Transformer Engine"; DeepSeek-AI 2024,
+# arXiv:2412.19437, §3.3.3, caches the Linear inputs in FP8 likewise); Q, K, V (FlashAttention in 16 bits), the GeLU's
+# input and the LayerNorms' inputs stay at 16 bits. Sum: 34 at 16 bits (10 not split without sequence parallelism,
+# 24 split), 27 in FP8 (+2 with FlashAttention, which keeps its own 16-bit output beside the projection's FP8 copy).
+LAYER_TERMS = (
+    ("attention: the QKV projection's input (LayerNorm output)", 2.0, False, 1.0),
+    ("attention: Q and K", 4.0, True, 4.0),
+    ("attention: V", 2.0, True, 2.0),
+    ("attention: the output projection's input", 2.0, True, 1.0),
+    ("attention: dropout mask", 1.0, False, 1.0),
+    ("MLP: the first linear's input", 2.0, False, 1.0),
+    ("MLP: the GeLU's input (4h)", 8.0, True, 8.0),
+    ("MLP: the second linear's input (4h)", 8.0, True, 4.0),
+    ("MLP: dropout mask", 1.0, False, 1.0),
+    ("the two LayerNorms' inputs", 4.0, False, 4.0),
+)
+# Eager attention's scores per a·s²·b (Korthikanti et al. §4.1): softmax output 2, its dropout mask 1, dropout output 2.
+EAGER_SCORES_BYTES = 5.0
+# FlashAttention's log-sum-exp per row and head, fp32 (FlashAttention-2, Dao 2023, §3.1), per a·s·b.
+FLASH_LSE_BYTES = 4.0
+# FlashAttention's own 16-bit output, kept beside the output projection's FP8 copy in FP8 training, per s·b·h.
+FLASH_OUTPUT_BYTES = 2.0
+# Full recomputation keeps each layer's 16-bit input, per s·b·h (Korthikanti et al. Table 2).
+FULL_RECOMPUTE_BYTES = 2.0
+FP8_PRECISIONS = ("fp8",)
 ZERO_STAGES = (0, 1, 2, 3)
 # The defaults when the user gives none: GPT-3's 2,048-token context (Brown et al. 2020,
 # arXiv:2005.14165, Table 2.1), the sequence length of Korthikanti et al.'s GPT experiments;
@@ -73,27 +130,46 @@ class Shape:
     d_model: int
     heads: int
     source: str = ""
+    expert_params: float = 0.0   # a mixture of experts' parameters in its experts (0: dense)
+    experts: int | None = None   # experts per layer (None: dense)
+
+
+def expert_params(params: float, active_params: float, experts: int, per_token: int) -> float:
+    """The parameters in a mixture of experts' experts from its total and active counts: a token uses the shared
+    part and k of the E experts, so total − active = (1 − k/E) × the experts' parameters."""
+    return (params - active_params) * experts / (experts - per_token)
 
 
 @dataclass(frozen=True)
 class Strategy:
     zero: int = 0            # ZeRO stage 0–3 (3 = FSDP full sharding)
     recompute: str = "none"  # none | selective | full
-    tp: int = 1              # tensor-parallel degree (with sequence parallelism when > 1)
+    tp: int = 1              # tensor-parallel degree
     pp: int = 1              # pipeline stages (1F1B schedule)
+    cp: int = 1              # context-parallel degree (each sequence split over cp ranks)
+    ep: int = 1              # expert-parallel degree (a mixture of experts' experts split over ep ranks)
+    attention: str = DEFAULT_ATTENTION  # flash | eager
+    sequence_parallel: bool = True  # with tensor parallelism (Korthikanti et al. §4.2.2), as Megatron-LM runs do
 
     def describe(self) -> str:
         parts = [f"ZeRO-{self.zero}" if self.zero else "no ZeRO sharding",
                  {"none": "no activation recomputation", "selective": "selective recomputation",
                   "full": "full recomputation"}[self.recompute]]
         if self.tp > 1:
-            parts.append(f"tensor parallel {self.tp}")
+            parts.append(f"tensor parallel {self.tp}" + ("" if self.sequence_parallel else
+                                                         " without sequence parallelism"))
         if self.pp > 1:
             parts.append(f"pipeline {self.pp}")
+        if self.cp > 1:
+            parts.append(f"context parallel {self.cp}")
+        if self.ep > 1:
+            parts.append(f"expert parallel {self.ep}")
         return ", ".join(parts)
 
     def to_dict(self) -> dict:
-        return {"zero": self.zero, "recompute": self.recompute, "tensor_parallel": self.tp, "pipeline_parallel": self.pp}
+        return {"zero": self.zero, "recompute": self.recompute, "tensor_parallel": self.tp, "pipeline_parallel": self.pp,
+                "context_parallel": self.cp, "expert_parallel": self.ep, "sequence_parallel": self.sequence_parallel,
+                "attention_kernel": self.attention}
 
 
 @dataclass(frozen=True)
@@ -131,16 +207,30 @@ def bytes_per_param(precision: str) -> tuple[float, float, float]:
 
 
 def activation_bytes_per_layer(seq_len: float, micro_batch: float, d_model: float, heads: float,
-                               tp: int = 1, recompute: str = "none") -> float:
-    """Korthikanti et al. 2022, Table 2 (sequence parallelism on whenever t > 1)."""
+                               tp: int = 1, recompute: str = "none", *, attention: str = DEFAULT_ATTENTION,
+                               sequence_parallel: bool = True, cp: int = 1, fp8: bool = False) -> float:
+    """Bytes one transformer layer stores for its backward pass (Korthikanti et al. 2022, §4.1 and Table 2;
+    FlashAttention's rule, context parallelism and FP8 as the module's docstring says)."""
+    if recompute not in RECOMPUTE:
+        raise InputError(f"activation recomputation must be one of {', '.join(RECOMPUTE)}, got {recompute!r}")
+    if attention not in ATTENTION_KERNELS:
+        raise InputError(f"attention kernel must be one of {', '.join(ATTENTION_KERNELS)}, got {attention!r}")
     sbh = seq_len * micro_batch * d_model
-    if recompute == "none":
-        return sbh * (34.0 + 5.0 * heads * seq_len / d_model) / tp
-    if recompute == "selective":
-        return sbh * 34.0 / tp
     if recompute == "full":
-        return 2.0 * sbh
-    raise InputError(f"activation recomputation must be one of {', '.join(RECOMPUTE)}, got {recompute!r}")
+        return FULL_RECOMPUTE_BYTES * sbh / cp
+    split = sum(t[3 if fp8 else 1] for t in LAYER_TERMS if t[2])
+    kept = sum(t[3 if fp8 else 1] for t in LAYER_TERMS if not t[2])
+    if fp8 and attention == "flash":
+        split += FLASH_OUTPUT_BYTES
+    if recompute == "selective":
+        attn = 0.0  # the attention core recomputed: neither scores nor log-sum-exp kept
+    elif attention == "eager":  # the scores, a·s×s per sequence, split over the heads' ranks
+        attn = sbh * EAGER_SCORES_BYTES * heads * seq_len / d_model
+    else:
+        attn = FLASH_LSE_BYTES * heads * seq_len * micro_batch
+    if sequence_parallel:  # every term split t ways (Table 2's "tensor + sequence parallel" row)
+        return (sbh * (kept + split) + attn) / tp / cp
+    return (sbh * kept + (sbh * split + attn) / tp) / cp
 
 
 def check_strategy(st: Strategy, shape: Shape) -> None:
@@ -153,6 +243,19 @@ def check_strategy(st: Strategy, shape: Shape) -> None:
                          field="activation_recompute")
     v.require_number_in("tensor-parallel degree", st.tp, B.TENSOR_PARALLEL, field="tp")
     v.require_number_in("pipeline stages", st.pp, B.PIPELINE_PARALLEL, field="pp")
+    v.require_number_in("context-parallel degree", st.cp, B.CONTEXT_PARALLEL, field="cp")
+    v.require_number_in("expert-parallel degree", st.ep, B.EXPERT_PARALLEL, field="ep")
+    if st.attention not in ATTENTION_KERNELS:
+        raise InputError(f"attention kernel must be one of {', '.join(ATTENTION_KERNELS)}, got {st.attention!r}",
+                         field="attention_kernel")
+    if not isinstance(st.sequence_parallel, bool):
+        raise InputError(f"sequence parallelism is on or off (True or False), got {st.sequence_parallel!r}")
+    if st.ep > 1 and not shape.experts:
+        raise InputError(f"expert parallelism ({st.ep}) needs a mixture of experts whose experts are known (a catalog "
+                         "model such as mixtral-8x7b); this model is dense or its experts are not given", field="ep")
+    if st.ep > 1 and shape.experts % st.ep:
+        raise InputError(f"the expert-parallel degree {st.ep} must divide the {shape.experts} experts per layer",
+                         field="ep")
     if st.tp > shape.heads or shape.heads % st.tp:
         raise InputError(f"the tensor-parallel degree {st.tp} must divide the {shape.heads} attention heads",
                          field="tp")
@@ -166,6 +269,7 @@ ZERO_TEXT = {**{str(stage): stage for stage in ZERO_STAGES}, "fsdp": 3}
 # checks below and of ``resolve_architecture``'s (the CLI, the app and the Python API refuse the same inputs).
 MEMORY_NUMBERS = {"micro_batch": ("micro-batch", B.MICRO_BATCH), "seq_len": ("sequence length", B.CONTEXT),
                   "tp": ("tensor-parallel degree", B.TENSOR_PARALLEL), "pp": ("pipeline stages", B.PIPELINE_PARALLEL),
+                  "cp": ("context-parallel degree", B.CONTEXT_PARALLEL), "ep": ("expert-parallel degree", B.EXPERT_PARALLEL),
                   "layers": ("layers", B.LAYERS), "d_model": ("d_model", B.D_MODEL),
                   "heads": ("attention heads", B.HEADS), "vocab": ("vocabulary", B.VOCAB)}
 
@@ -191,6 +295,9 @@ def check_inputs(given: dict) -> dict:
     if "activation_recompute" in out and out["activation_recompute"] not in RECOMPUTE:
         raise InputError(f"activation recomputation must be one of {', '.join(RECOMPUTE)}, got "
                          f"{repr(out['activation_recompute'])[:40]}", field="activation_recompute")
+    if "attention_kernel" in out and out["attention_kernel"] not in ATTENTION_KERNELS:
+        raise InputError(f"attention kernel must be one of {', '.join(ATTENTION_KERNELS)}, got "
+                         f"{repr(out['attention_kernel'])[:40]}", field="attention_kernel")
     if "model" in out and (not isinstance(out["model"], str) or not out["model"].strip()):
         raise InputError(f"model must be a catalog model's id (text), got {repr(out['model'])[:40]}", field="model")
     for key, (label, bound) in MEMORY_NUMBERS.items():
@@ -216,32 +323,58 @@ def check_run(shape: Shape, strategy: Strategy, devices, seq_len: float | None =
     if n < model_parallel:
         raise InputError(f"tensor × pipeline parallel = {model_parallel} needs at least {model_parallel} devices, "
                          f"got {n}", field=("tp", "pp", "devices"))
+    if strategy.cp > 1:
+        if n < model_parallel * strategy.cp:
+            raise InputError(f"tensor × pipeline × context parallel = {model_parallel * strategy.cp} needs at least "
+                             f"that many devices, got {n}", field=("tp", "pp", "cp", "devices"))
+        if s % strategy.cp:
+            raise InputError(f"the context-parallel degree {strategy.cp} must divide the sequence of {s:,} tokens "
+                             "(each rank holds an equal part)", field=("cp", "seq_len"))
+    if strategy.ep > 1 and (n // (model_parallel * strategy.cp) * strategy.cp) % strategy.ep:
+        group = n // (model_parallel * strategy.cp) * strategy.cp
+        raise InputError(f"the expert-parallel degree {strategy.ep} must divide the {group:,} data- and "
+                         "context-parallel ranks that share the experts", field=("ep", "devices"))
     return s, b, n
 
 
 def per_device(shape: Shape, st: Strategy, dp: int, seq_len: float, micro_batch: float,
                precision: str) -> Breakdown:
     """Memory on one device with ``dp`` data-parallel replicas (the first pipeline stage, which
-    holds the most activations)."""
+    holds the most activations). ZeRO shards over the dp·cp data- and context-parallel ranks; a mixture of
+    experts' expert states over the dp·cp/ep ranks that hold the same experts."""
     w, g, o = bytes_per_param(precision)
-    psi = shape.params / (st.tp * st.pp)  # parameters per model-parallel rank
-    shard_o = dp if st.zero >= 1 else 1
-    shard_g = dp if st.zero >= 2 else 1
-    shard_w = dp if st.zero >= 3 else 1
-    act = shape.layers * activation_bytes_per_layer(seq_len, micro_batch, shape.d_model, shape.heads, st.tp, st.recompute)
+    psi = (shape.params - shape.expert_params) / (st.tp * st.pp)  # parameters per model-parallel rank
+    group = dp * st.cp
+    shard_o = group if st.zero >= 1 else 1
+    shard_g = group if st.zero >= 2 else 1
+    shard_w = group if st.zero >= 3 else 1
+
+    def experts(bytes_per_param: float, sharded: bool) -> float:
+        if not shape.expert_params:
+            return 0.0
+        return bytes_per_param * shape.expert_params / (st.tp * st.pp * st.ep) / (group / st.ep if sharded else 1)
+
+    act = shape.layers * activation_bytes_per_layer(seq_len, micro_batch, shape.d_model, shape.heads, st.tp,
+                                                    st.recompute, attention=st.attention,
+                                                    sequence_parallel=st.sequence_parallel, cp=st.cp,
+                                                    fp8=precision in FP8_PRECISIONS)
     if precision in FP32_PRECISIONS:
         act *= FP32_ACTIVATION_SCALE
-    return Breakdown(w * psi / shard_w / BYTES_PER_GB, g * psi / shard_g / BYTES_PER_GB,
-                     o * psi / shard_o / BYTES_PER_GB, act / BYTES_PER_GB)
+    return Breakdown((w * psi / shard_w + experts(w, st.zero >= 3)) / BYTES_PER_GB,
+                     (g * psi / shard_g + experts(g, st.zero >= 2)) / BYTES_PER_GB,
+                     (o * psi / shard_o + experts(o, st.zero >= 1)) / BYTES_PER_GB, act / BYTES_PER_GB)
 
 
 def min_devices(shape: Shape, st: Strategy, capacity_gb: float, seq_len: float, micro_batch: float,
                 precision: str) -> int | None:
-    """The fewest devices (t·p·N_d) on which every device holds its share, or None when no
-    number of data-parallel replicas is enough (what ZeRO does not shard must fit on its own)."""
-    one = per_device(shape, st, 1, seq_len, micro_batch, precision)
+    """The fewest devices (t·p·c·N_d) on which every device holds its share, or None when no
+    number of data-parallel replicas is enough (what ZeRO does not shard must fit on its own). With expert
+    parallelism, N_d·c is a multiple of e (the experts split over the ranks that share them)."""
+    step = st.ep // math.gcd(st.ep, st.cp)  # N_d is a multiple of this
+    ranks = st.tp * st.pp * st.cp
+    one = per_device(shape, st, 1, seq_len, micro_batch, precision)  # the sharded parts ∝ 1/N_d from here
     if one.total_gb <= capacity_gb:
-        return st.tp * st.pp
+        return ranks * step
     if st.zero == 0:
         return None
     # per device = fixed + sharded / N_d
@@ -250,15 +383,16 @@ def min_devices(shape: Shape, st: Strategy, capacity_gb: float, seq_len: float, 
     if fixed >= capacity_gb:
         return None
     dp = max(1, math.ceil(sharded / (capacity_gb - fixed) - 1e-12))
-    n = st.tp * st.pp * dp
+    dp = step * math.ceil(dp / step)
+    n = ranks * dp
     return n if n <= B.DEVICES.high else None
 
 
 def fewest(shape: Shape, capacity_gb: float, seq_len: float, micro_batch: float,
-           precision: str) -> tuple[Strategy, int] | None:
-    """The strategy that fits on the fewest devices; ties go to less recomputation (it costs
-    compute: a full recomputation adds a forward pass, Korthikanti et al. §5), then to less
-    sharding and less model parallelism (less communication)."""
+           precision: str, attention: str = DEFAULT_ATTENTION) -> tuple[Strategy, int] | None:
+    """The strategy that fits on the fewest devices, with the run's attention kernel and neither context nor expert
+    parallelism; ties go to less recomputation (it costs compute: a full recomputation adds a forward pass,
+    Korthikanti et al. §5), then to less sharding and less model parallelism (less communication)."""
     best = None
     for rank, rc in enumerate(RECOMPUTE):
         for zero in ZERO_STAGES:
@@ -268,7 +402,7 @@ def fewest(shape: Shape, capacity_gb: float, seq_len: float, micro_batch: float,
                 for pp in PP_CHOICES:
                     if pp > shape.layers:
                         continue
-                    st = Strategy(zero, rc, tp, pp)
+                    st = Strategy(zero, rc, tp, pp, attention=attention)
                     n = min_devices(shape, st, capacity_gb, seq_len, micro_batch, precision)
                     if n is not None:
                         key = (n, rank, zero, tp, pp)
@@ -302,8 +436,8 @@ class TrainingMemory:
         """One sentence for the notes: does it fit, and on how many devices."""
         name = self.device_name
         total = f"{gb(self.per_device.total_gb)} GB per device against {gfmt(self.capacity_gb)} GB"
-        how = (f"micro-batch {self.micro_batch}, sequence {self.seq_len}, {self.precision} with Adam; "
-               f"shape: {self.how or self.shape.source}")
+        how = (f"micro-batch {self.micro_batch}, sequence {self.seq_len}, {self.precision} with Adam, "
+               f"{KERNEL_WORDS[self.strategy.attention]}; shape: {self.how or self.shape.source}")
         if self.fits:
             return f"memory: fits, {total} ({self.strategy.describe()}; {how})"
         chosen = f"the chosen {self.devices:,} device{'s' if self.devices != 1 else ''} cannot hold it ({total}; {how})"
@@ -329,8 +463,10 @@ class TrainingMemory:
             "seq_len": self.seq_len, "micro_batch": self.micro_batch, "precision": self.precision,
             "optimizer": "adam", "bytes_per_param": list(bytes_per_param(self.precision)),
             "model": {"params": self.shape.params, "layers": self.shape.layers, "d_model": self.shape.d_model,
-                      "heads": self.shape.heads, "source": self.how},
-            "source": f"model states: {PAPER_ZERO}; activations: {PAPER_ACT}",
+                      "heads": self.shape.heads, "expert_params": self.shape.expert_params,
+                      "experts": self.shape.experts, "source": self.how},
+            "source": f"model states: {PAPER_ZERO}; activations: {PAPER_ACT}"
+                      + (f", with {PAPER_FLASH}" if self.strategy.attention == "flash" else ", eager attention"),
         }
 
 
@@ -340,7 +476,7 @@ def training_memory(shape: Shape, strategy: Strategy, devices: int, capacity_gb:
     """Memory per device of a run on ``devices`` devices, and the fewest devices that hold it."""
     s, b, n = check_run(shape, strategy, devices, seq_len, micro_batch)
     cap = v.require_number_in("device memory (GB)", capacity_gb, B.MEMORY_GB)
-    dp = n // (strategy.tp * strategy.pp)
+    dp = n // (strategy.tp * strategy.pp * strategy.cp)
     return TrainingMemory(shape, strategy, n, dp, s, b, precision, per_device(shape, strategy, dp, s, b, precision),
                           cap, device_name, min_devices(shape, strategy, cap, s, b, precision),
-                          *(fewest(shape, cap, s, b, precision) or (None, None)), how)
+                          *(fewest(shape, cap, s, b, precision, strategy.attention) or (None, None)), how)

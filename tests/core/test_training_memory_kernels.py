@@ -1,0 +1,243 @@
+"""Training memory as today's kernels need it (issue 53): FlashAttention's rule by default (no attention scores
+stored), the old kernels' on request, selective recomputation, sequence, context and expert parallelism and FP8
+activations, each against a hand computation from its cited formula and against published figures: the issue's
+Llama-2-7B case, llm-analysis's and DeepSpeed's published estimates, and Llama 3 405B's published layouts."""
+
+import json
+
+import pytest
+
+from estimator.cli import main
+from estimator.core.base.errors import InputError
+from estimator.core.training import memory as mem
+from estimator.io.datafiles import default_profiles
+from estimator.services import api
+from estimator.services.model_shape import resolve_architecture
+
+GB = 1e9
+GIB = 2 ** 30
+
+
+def catalog_shape(model: str) -> mem.Shape:
+    n, arch, how = resolve_architecture(model=model)
+    moe = arch.active_params is not None and arch.experts
+    return mem.Shape(n, arch.layers, arch.d_model, arch.heads, how,
+                     mem.expert_params(n, arch.active_params, arch.experts, arch.experts_per_token) if moe else 0.0,
+                     arch.experts if moe else None)
+
+
+def cli_json(capsys, *args) -> dict:
+    assert main([*args, "--format", "json"]) == 0
+    return json.loads(capsys.readouterr().out)["memory"]
+
+
+# -- the issue's case ----------------------------------------------------------------------------------------------
+
+def test_llama2_7b_zero3_on_8_a100_fits_with_flashattention(capsys):
+    """Issue 53: Llama-2-7B, ZeRO-3 on 8 A100 80GB, bf16, sequence 2048, micro-batch 4, no recomputation. Korthikanti
+    et al.'s rule with the scores stored gave sbhL(34 + 5as/h) = 2048·4·4096·32·(34 + 80) bytes = 122 GB per device,
+    "does not fit". FlashAttention stores no scores: L(34·sbh + 4asb) = 36.5 GB, within ±25% of the issue's 36.5 GB,
+    and with 16Ψ/8 = 13.5 GB of ZeRO-3 states, 50 GB in all: it fits."""
+    args = ("estimate", "--model", "llama-2-7b", "--tokens", "1e12", "--hardware", "a100-sxm-80gb", "--devices", "8",
+            "--zero", "3", "--micro-batch", "4", "--seq-len", "2048", "--precision", "bf16")
+    m = cli_json(capsys, *args)
+    act = m["per_device_gb"]["activations"]
+    assert act == pytest.approx(32 * (2048 * 4 * 4096 * 34 + 4 * 32 * 2048 * 4) / GB)
+    assert act == pytest.approx(36.5, rel=0.25)
+    assert m["fits"] is True and m["strategy"]["attention_kernel"] == "flash"
+    assert m["per_device_gb"]["total"] == pytest.approx(16 * 6.738e9 / 8 / GB + act)
+    # the issue quotes llm-analysis at 59.5 GB in all for this case (as the issue's author ran it; not a published
+    # figure): within 25% (llm-analysis keeps fp32 gradients, 2 bytes per parameter more than ZeRO's paper)
+    assert m["per_device_gb"]["total"] == pytest.approx(59.5, rel=0.25)
+    # the old kernels, on request, reproduce the issue's 122 GB and "does not fit"
+    eager = cli_json(capsys, *args, "--attention-kernel", "eager")
+    assert eager["per_device_gb"]["activations"] == pytest.approx(2048 * 4 * 4096 * 32 * (34 + 80) / GB)
+    assert eager["per_device_gb"]["activations"] == pytest.approx(122.4, abs=0.05)
+    assert eager["fits"] is False and eager["strategy"]["attention_kernel"] == "eager"
+
+
+def test_the_note_names_the_kernel(capsys):
+    assert main(["estimate", "--model", "llama-2-7b", "--tokens", "1e12", "--hardware", "a100-sxm-80gb", "--devices",
+                 "8", "--zero", "3", "--micro-batch", "4"]) == 0
+    out = capsys.readouterr().out
+    assert "memory: fits, 50 GB per device against 85.9 GB (ZeRO-3, no activation recomputation; micro-batch 4, " \
+           "sequence 2048, bf16 with Adam, FlashAttention;" in out
+
+
+# -- published estimates -------------------------------------------------------------------------------------------
+
+# llm-analysis's published LLaMA training analyses (github.com/cli99/llm-analysis, examples/llama/outputs_train/
+# decapoda-research_llama-{7b,65b}-hf-a100-sxm-80gb-w16a16e16-tp8-pp8-dp32-sp8-fe0.5-hbme0.9-summary-readable.txt):
+# tensor parallel 8 with sequence parallelism, pipeline 8, selective recomputation, sequence 2048,
+# "activation_memory_bs1" per GPU of 1.24 GB (LLaMA-7B: 32 layers, d_model 4096, 32 heads) and 6.21 GB (LLaMA-65B:
+# 80 layers, d_model 8192, 64 heads).
+LLM_ANALYSIS_BS1 = [((32, 4096, 32), 1.24), ((80, 8192, 64), 6.21)]
+
+
+@pytest.mark.parametrize("shape, published", LLM_ANALYSIS_BS1)
+def test_selective_recomputation_matches_llm_analysis_published_llama_figures(shape, published):
+    """Korthikanti et al.'s selective recomputation with sequence parallelism: 34·sbhL/t (1.14 GB for LLaMA-7B,
+    5.70 GB for 65B), within 20% of llm-analysis's figures whether its GB is decimal or binary (it also counts the
+    embeddings and the SwiGLU MLP's larger activations, so it sits above)."""
+    layers, d_model, heads = shape
+    ours = layers * mem.activation_bytes_per_layer(2048, 1, d_model, heads, tp=8, recompute="selective")
+    assert ours == pytest.approx(34 * 2048 * d_model * layers / 8)
+    for unit in (GB, GIB):
+        assert ours == pytest.approx(published * unit, rel=0.20)
+        assert ours < published * unit
+
+
+# DeepSpeed's estimator as published in Hugging Face Transformers' DeepSpeed guide ("Memory requirements",
+# huggingface.co/docs/transformers/deepspeed): bigscience/T0_3B, 2,783M parameters, ZeRO-3 with no offload:
+# 46.91 GB per GPU on 1 GPU, 23.58 GB per GPU on 2 (its GB are GiB: 46.91 × 2³⁰ / 2.783e9 = 18.1 bytes per
+# parameter, i.e. 2-byte weights, 4-byte fp32 gradients and 12 bytes of Adam states, plus one gathered layer).
+DEEPSPEED_T0_3B = [(1, 46.91), (2, 23.58)]
+
+
+@pytest.mark.parametrize("gpus, published_gib", DEEPSPEED_T0_3B)
+def test_zero3_model_states_match_deepspeeds_published_estimate(gpus, published_gib):
+    """ZeRO's paper counts 16 bytes per parameter (16-bit gradients) where DeepSpeed's estimator counts 18: ours is
+    16/18 of theirs within 2%, and halves from 1 GPU to 2 as theirs does."""
+    shape = mem.Shape(2.783e9, 24, 1024, 32)  # the model states need only the parameters
+    b = mem.per_device(shape, mem.Strategy(zero=3), gpus, 1, 1, "bf16")
+    states = b.weights_gb + b.gradients_gb + b.optimizer_gb
+    assert states == pytest.approx(16 * 2.783e9 / gpus / GB)
+    assert states * GB / GIB == pytest.approx(published_gib * 16 / 18, rel=0.02)
+
+
+# -- published layouts that fitted ---------------------------------------------------------------------------------
+
+# Llama 3 405B (Dubey et al. 2024, arXiv:2407.21783, §3.3.2 and Table 4): on 80 GB H100s, bf16, tensor parallel 8
+# and pipeline 16 with DP 64 (8,192 GPUs) or DP 128 (16,384 GPUs) at sequence 8,192, and context parallel 16 with
+# DP 8 (16,384 GPUs) at sequence 131,072. §3.3.2: FSDP shards the optimizer states and gradients, the weights kept
+# whole through the step (ZeRO-2 here); no activation recomputation is reported; micro-batch 1.
+LLAMA3_LAYOUTS = [(8192, 1, 8192), (16384, 1, 8192), (16384, 16, 131072)]
+
+
+@pytest.mark.parametrize("devices, cp, seq_len", LLAMA3_LAYOUTS)
+def test_llama3_405b_published_layouts_fit_on_h100(devices, cp, seq_len):
+    """Model states: 2Ψ/(t·p) = 6.3 GB of weights and 14Ψ/(t·p)/(N_d·c) of gradients and optimizer; activations
+    L(34·sbh + 4asb)/(t·c) = 126 × 8,192 tokens × 16,384 × 34 / 8 = 72 GB per device either way (context parallel
+    16 splits the 16× longer sequence): about 79 GB, inside the H100's 85.5 GB (and its nominal 80 GB)."""
+    h100 = default_profiles().get("h100-sxm")
+    shape = catalog_shape("llama-3.1-405b")
+    st = mem.Strategy(zero=2, tp=8, pp=16, cp=cp)
+    tm = mem.training_memory(shape, st, devices, h100.memory_gb, h100.name, "bf16", seq_len, 1)
+    assert tm.data_parallel == devices // (8 * 16 * cp)
+    tokens = seq_len // cp
+    act = shape.layers * (34 * tokens * shape.d_model + 4 * shape.heads * tokens) / 8 / GB
+    assert tm.per_device.activations_gb == pytest.approx(act)
+    assert tm.per_device.weights_gb == pytest.approx(2 * shape.params / 128 / GB)
+    assert tm.per_device.optimizer_gb == pytest.approx(12 * shape.params / 128 / (tm.data_parallel * cp) / GB)
+    assert tm.fits and tm.per_device.total_gb < 80
+    # the same run with no parallelism (every device a whole replica) does not fit, whatever the devices
+    flat = mem.training_memory(shape, mem.Strategy(), devices, h100.memory_gb, h100.name, "bf16", seq_len, 1)
+    assert not flat.fits and flat.min_devices is None
+    assert flat.per_device.total_gb > 16 * shape.params / GB
+
+
+def test_llama3_405b_layout_from_the_cli(capsys):
+    m = cli_json(capsys, "estimate", "--model", "llama-3.1-405b", "--tokens", "15.6e12", "--hardware", "h100-sxm",
+                 "--devices", "16384", "--tp", "8", "--pp", "16", "--cp", "16", "--zero", "2", "--seq-len", "131072")
+    assert m["fits"] is True and m["data_parallel"] == 8
+    assert m["strategy"]["context_parallel"] == 16
+
+
+# -- each rule on its own ------------------------------------------------------------------------------------------
+
+def test_selective_recomputation_with_flashattention_keeps_only_the_34_terms():
+    """Korthikanti et al.'s selective recomputation keeps 34·sbh/t; with FlashAttention, no recomputation keeps
+    only the log-sum-exp (4asb/t) more; with the old kernels, the 5as²b/t scores more."""
+    s, b, h, a = 2048, 1, 12288, 96
+    sel = mem.activation_bytes_per_layer(s, b, h, a, tp=8, recompute="selective")
+    assert sel == pytest.approx(34 * s * b * h / 8)
+    assert sel == mem.activation_bytes_per_layer(s, b, h, a, tp=8, recompute="selective", attention="eager")
+    assert mem.activation_bytes_per_layer(s, b, h, a, tp=8) - sel == pytest.approx(4 * a * s * b / 8)
+    assert mem.activation_bytes_per_layer(s, b, h, a, tp=8, attention="eager") - sel == \
+        pytest.approx(5 * a * s * s * b / 8)
+
+
+def test_sequence_parallelism_splits_the_layernorm_and_dropout_parts():
+    """Table 2: tensor parallel alone keeps 10·sbh whole (LayerNorms' and the linears' inputs, dropout masks) and
+    splits 24·sbh; sequence parallelism splits all 34."""
+    s, b, h, a = 2048, 1, 12288, 96
+    without = mem.activation_bytes_per_layer(s, b, h, a, tp=8, recompute="selective", sequence_parallel=False)
+    assert without == pytest.approx(s * b * h * (10 + 24 / 8))
+    shape = mem.Shape(175e9, 96, h, a)
+    on = mem.per_device(shape, mem.Strategy(tp=8), 1, s, b, "bf16").activations_gb
+    off = mem.per_device(shape, mem.Strategy(tp=8, sequence_parallel=False), 1, s, b, "bf16").activations_gb
+    assert off > on
+    assert "without sequence parallelism" in mem.Strategy(tp=8, sequence_parallel=False).describe()
+
+
+def test_context_parallelism_divides_activations_and_shards_states_with_data_parallel():
+    shape = mem.Shape(6.738e9, 32, 4096, 32)
+    one = mem.per_device(shape, mem.Strategy(zero=1), 4, 8192, 1, "bf16")
+    cp4 = mem.per_device(shape, mem.Strategy(zero=1, cp=4), 4, 8192, 1, "bf16")
+    assert cp4.activations_gb == pytest.approx(one.activations_gb / 4)
+    assert cp4.optimizer_gb == pytest.approx(one.optimizer_gb / 4)  # ZeRO over N_d·c = 16 ranks, not 4
+    assert cp4.weights_gb == one.weights_gb
+    with pytest.raises(InputError, match="must divide the sequence"):
+        mem.check_run(shape, mem.Strategy(cp=3), 3, 8192, 1)
+
+
+def test_expert_parallelism_divides_a_mixtures_expert_states():
+    """Mixtral 8x7B (catalog: 46.7B in all, 12.9B active, 8 experts, top 2): its experts hold (46.7 − 12.9) × 8/6 =
+    45.1B parameters, 32 layers × 8 experts × 3 × 4096 × 14,336 as its config gives. Expert parallel 8 divides
+    their weights, gradients and optimizer states by 8; the shared 1.6B stay whole."""
+    shape = catalog_shape("mixtral-8x7b")
+    assert shape.expert_params == pytest.approx(32 * 8 * 3 * 4096 * 14336, rel=1e-3)
+    dense = shape.params - shape.expert_params
+    b = mem.per_device(shape, mem.Strategy(ep=8), 8, 2048, 1, "bf16")
+    assert b.weights_gb == pytest.approx(2 * (dense + shape.expert_params / 8) / GB)
+    assert b.optimizer_gb == pytest.approx(12 * (dense + shape.expert_params / 8) / GB)
+    # ZeRO-1 over 8 ranks: the shared states over all 8, each expert's over the 8/8 = 1 rank that holds it
+    z1 = mem.per_device(shape, mem.Strategy(zero=1, ep=8), 8, 2048, 1, "bf16")
+    assert z1.optimizer_gb == pytest.approx(12 * (dense / 8 + shape.expert_params / 8) / GB)
+    with pytest.raises(InputError, match="mixture of experts"):
+        mem.check_strategy(mem.Strategy(ep=2), mem.Shape(6.738e9, 32, 4096, 32))
+    with pytest.raises(InputError, match="must divide the 8 experts"):
+        mem.check_strategy(mem.Strategy(ep=3), shape)
+
+
+def test_fp8_keeps_the_matrix_multiplies_inputs_at_one_byte():
+    """Transformer Engine's FP8 recipe keeps the inputs of the QKV, output-projection and two MLP matrix multiplies
+    in FP8 for the backward pass (2 + 2 + 2 + 8 = 14·sbh at 16 bits become 7), the rest at 16 bits: 27·sbh in
+    place of 34; FlashAttention keeps its own 16-bit output beside the projection's FP8 copy (+2)."""
+    s, b, h, a = 2048, 1, 4096, 32
+    assert mem.activation_bytes_per_layer(s, b, h, a, recompute="selective", fp8=True) == \
+        pytest.approx(29 * s * b * h)
+    assert mem.activation_bytes_per_layer(s, b, h, a, recompute="selective", fp8=True, attention="eager") == \
+        pytest.approx(27 * s * b * h)
+    shape = mem.Shape(6.738e9, 32, h, a)
+    fp8 = mem.per_device(shape, mem.Strategy(recompute="selective"), 1, s, b, "fp8")
+    bf16 = mem.per_device(shape, mem.Strategy(recompute="selective"), 1, s, b, "bf16")
+    assert fp8.activations_gb == pytest.approx(bf16.activations_gb * 29 / 34)
+    assert fp8.weights_gb == bf16.weights_gb  # master weights and Adam states as in mixed precision
+
+
+@pytest.mark.parametrize("memory, field", [({"attention_kernel": "fast"}, "attention_kernel"), ({"cp": 0}, "cp"),
+                                           ({"ep": 1.5}, "ep"), ({"cp": 2000}, "cp")])
+def test_api_refuses_bad_kernels_and_degrees(memory, field):
+    with pytest.raises(InputError) as exc:
+        api.run(hardware="a100-sxm-80gb", params=7e9, tokens=1e12, memory=memory)
+    assert field in exc.value.fields
+
+
+@pytest.mark.parametrize("args, message", [(("--attention-kernel", "fast"), "invalid choice"),
+                                           (("--cp", "0"), "context-parallel degree"),
+                                           (("--ep", "2"), "mixture of experts")])
+def test_cli_refuses_bad_kernels_and_degrees(capsys, args, message):
+    code = main(["estimate", "--model", "llama-2-7b", "--tokens", "1e12", "--hardware", "a100-sxm-80gb", *args])
+    err = capsys.readouterr().err
+    assert code == 2 and message in err and err.count("\n") <= 2
+
+
+def test_min_devices_with_expert_parallelism_is_a_multiple_of_the_experts_split():
+    shape = catalog_shape("mixtral-8x7b")
+    n = mem.min_devices(shape, mem.Strategy(zero=3, ep=8), 80, 2048, 1, "bf16")
+    assert n is not None and n % 8 == 0
+    b = mem.per_device(shape, mem.Strategy(zero=3, ep=8), n, 2048, 1, "bf16")
+    assert b.total_gb <= 80
+    # one fewer step of 8 does not hold it
+    assert n == 8 or mem.per_device(shape, mem.Strategy(zero=3, ep=8), n - 8, 2048, 1, "bf16").total_gb > 80
