@@ -1,5 +1,5 @@
 """The scenario inputs and the page's address: a link's parameters the scenario drawn does not use are
-said and dropped, and the inputs that differ from the defaults make the Export tab's link.
+said and dropped, and every input the scenario draws makes the Export tab's link.
 """
 
 from __future__ import annotations
@@ -11,12 +11,10 @@ from app_pages.inputs.defaults import (
     ALL_WORKLOAD_KEYS,
     DEFAULT_PRESET,
     GRID_KEYS,
-    MEMORY_DEFAULT_KEY,
     MEMORY_KEYS,
     WORKLOAD_KEYS,
-    WORKLOAD_START,
 )
-from app_pages.inputs.preset_choice import preset_in_address
+from app_pages.inputs.preset_choice import PRESET_WORKLOAD_KEYS
 from app_pages.ui import common as c
 from estimator.core.base.validation import WHOLE_DIGITS_LIMIT
 from estimator.services.inputs import TRAINING, url_keys
@@ -45,16 +43,19 @@ def address_keys(workload: str, grid_by: str, memory_shown: bool) -> list[str]:
 
 
 def url_params(keys, workload: str = "preset") -> dict[str, str]:
-    """The scenario's non-default inputs as URL parameters (the Export tab's link); a preset's workload
-    fields have no default but the preset's own (empty), and a changed preset is named even when it is the default."""
+    """Every input this state draws, as URL parameters (the Export tab's link): its value even where it is
+    today's default, so that a shared link keeps its meaning when a default changes (issue 55: a link that
+    left out the default preset, hardware or devices would open another scenario once the default moved).
+    Left out: an empty field (the preset's, the profile's or the core's value applies, as an omitted CLI flag
+    does) and a preset's unticked recomputation (its own setting applies). Links without some inputs (the
+    address bar's, which Streamlit writes without its defaults, and those shared before) still open: a missing
+    input takes its default."""
     out = {}
-    defaults = {"workload": "preset", "grid_by": "default", "recompute": False,
-                "embodied": True, "memory_inputs": st.session_state.get(MEMORY_DEFAULT_KEY, False),
-                **({} if workload == "preset" else WORKLOAD_START[workload])}
     for key in keys:
-        value = st.session_state.get(key) if key != "preset" else preset_in_address(
-            workload, st.session_state.get(key), DEFAULT_PRESET, st.session_state)  # the default's too, when changed
-        if value is None or value == defaults.get(key):
+        value = st.session_state.get(key)
+        if key == "preset":
+            value = value or DEFAULT_PRESET if workload == "preset" else None
+        if value is None or value == "" or (workload == "preset" and key in PRESET_WORKLOAD_KEYS and value is False):
             continue
         out[key] = url_text(value)
     return out

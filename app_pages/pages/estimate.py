@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 import pyarrow as pa
 import streamlit as st
 
-from app_pages.inputs.sidebar import DEFAULT_PRESET, ScenarioInputs, run_or_error, scenario_inputs
+from app_pages.inputs.sidebar import ScenarioInputs, run_or_error, scenario_inputs
 from app_pages.pages import estimate_exports as exports
 from app_pages.pages import estimate_sweep as size_sweep
 from app_pages.ui import charts, style
@@ -297,12 +297,10 @@ def export_and_share(result, inputs: ScenarioInputs) -> None:
     query = inputs.query_string()
     link = base + (f"?{query}" if query else "")
     sep = "&" if query else "?"
-    # the address bar leaves a bound widget's default out: with the default preset's run changed it reads
-    # "?tokens=…", which opens a custom workload (app_pages/inputs/preset_choice.py), so it is not offered then
-    gap = inputs.url_params.get("preset") == DEFAULT_PRESET
-    st.markdown("**Link to this scenario** " + ("(share this one: the address bar leaves out the default preset, "
-                                                 "so it would open a custom workload)" if gap else
-                                                 "(the address bar holds the same inputs)"))
+    # the address bar leaves a bound widget's default out (with the default preset's run changed it reads
+    # "?tokens=…", a custom workload: app_pages/inputs/preset_choice.py); this link holds every input (links.url_params)
+    st.markdown("**Link to this scenario** (share this one: it holds every input, where the address bar leaves "
+                "out those at today's defaults)")
     st.code(link, language=None)
     st.markdown("**For a lecture**: large headline numbers, few controls")
     st.code(f"{link}{sep}lecture=1", language=None)

@@ -47,20 +47,23 @@ def test_the_default_preset_with_a_changed_workload_keeps_its_preset_in_the_shar
     assert again.title[0].value.replace("\\", "").startswith("Based on GPT-3")
     # the page no longer says the address bar holds the same inputs: it leaves the preset out (browser audit)
     said = " ".join(m.value for m in at.markdown)
-    assert "share this one: the address bar leaves out the default preset" in said
+    assert "share this one: it holds every input" in said
     assert "the address bar holds the same inputs" not in said
     assert urlsplit(next(code.value for code in at.code if code.value.startswith("http"))).path.startswith("/")
 
 
-def test_the_landing_page_and_a_custom_workload_leave_the_preset_out_of_the_link():
+def test_the_share_link_names_every_preset_and_a_custom_workload_none():
+    """Issue 55: a shared link holds every input, the default preset too (it had left it out, so the link
+    would open another run once the default changed); the address bar is Streamlit's and still leaves it out."""
     landing = shared_page("estimate", {"tab": "Export & share"})
-    assert "preset" not in _address(landing) and "preset" not in _share_link(landing)
+    assert "preset" not in _address(landing) and _share_link(landing)["preset"] == DEFAULT_PRESET
+    assert _share_link(landing)["workload"] == "preset"
     custom = shared_page("estimate", {"workload": "params", "params": "1e9", "tokens": "2e10", "tab": "Export & share"})
     assert "preset" not in _address(custom) and "preset" not in _share_link(custom)
     other = shared_page("estimate", {"preset": "llama-65b", "tab": "Export & share"})
     assert _address(other)["preset"] == "llama-65b" and _share_link(other)["preset"] == "llama-65b"
-    for at in (landing, custom, other):  # there the address bar does hold the same inputs
-        assert "(the address bar holds the same inputs)" in " ".join(m.value for m in at.markdown)
+    for at in (landing, custom, other):  # one wording: the link is the one to share
+        assert "share this one: it holds every input" in " ".join(m.value for m in at.markdown)
 
 
 def test_an_unknown_preset_in_a_link_is_still_refused_with_a_warning():

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from urllib.parse import parse_qsl, urlsplit
 
 import numpy as np
 import pytest
@@ -75,7 +76,7 @@ def test_a_preset_link_with_a_workload_changes_the_preset_as_the_cli_does(params
 def test_the_share_link_keeps_the_preset_and_its_changed_workload():
     at = shared_page("estimate", {"preset": "llama2-70b", "tokens": "4e12", "tab": "Export & share"})
     link = next(code.value for code in at.code if code.value.startswith("http"))
-    assert link.endswith("?preset=llama2-70b&tokens=4000000000000")
+    assert {"preset": "llama2-70b", "tokens": "4000000000000"}.items() <= dict(parse_qsl(urlsplit(link).query)).items()
 
 
 def test_a_preset_s_workload_starts_empty_and_each_workload_from_its_own_values():
@@ -289,7 +290,8 @@ def test_a_lower_case_country_is_the_country_as_on_the_command_line(cli):
     assert not _warnings(at) and at.selectbox(key="region").value == "FRA"
     assert at.query_params.get("region") in ("FRA", ["FRA"])   # the address keeps it, mended (review: it was dropped)
     assert _headline(at) == estimate_page.headline_values(fra)
-    assert next(code.value for code in at.code if code.value.startswith("http")).endswith("?grid_by=country&region=FRA")
+    link = next(code.value for code in at.code if code.value.startswith("http"))
+    assert {"grid_by": "country", "region": "FRA"}.items() <= dict(parse_qsl(urlsplit(link).query)).items()
     code, out, _ = cli("estimate", "--preset", "gpt3-175b", "--region", "fra", "--format", "json")
     assert code == 0 and math.isclose(json.loads(out)["co2e_kg"], fra.co2e_kg)
     at = run_page("estimate", {"preset": "gpt3-175b", "cloud": "GCP:Europe-West1"})
