@@ -81,7 +81,7 @@ def predict(m: DecodeMeasurement, fit: ServingFit) -> DecodePrediction:
     (review: the full step's power counted a prefill load the window never had, 76 W of 482 at batch 32)."""
     r = m.row
     s = row_step(r, fit)
-    time_s = measured_time(r, s)
+    time_s = measured_time(r, s, fit.mixed_prefill)
     power_w = s.power_w if r.prefill_included else \
         load_power_fraction(fit, s.gpu_s, 0.0, time_s) * r.device.tdp_w
     previous = row_previous(r)

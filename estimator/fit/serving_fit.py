@@ -33,13 +33,14 @@ from estimator.fit.grouped_conformal import pooled_cdf_quantile
 
 # Start and bounds of the fitted numbers (seconds; the power factor is a ratio). The bounds only
 # keep the optimiser in a physical range: from a nanosecond to a second per layer, sequence or
-# all-reduce; a GPU busy from 0.1 to 20 × the roofline time.
+# all-reduce; a GPU busy from 0.1 to 20 × the roofline time; an engine reaching 5% to all of the tensor peak
+# (compute_fraction: fitted for the optimised engine only, estimator.fit.serving_mlperf).
 START = {"engine_s_per_layer": 3e-4, "engine_s_per_sequence": 1e-4, "tp_s_per_allreduce": 1e-4,
-         "busy_per_roofline_s": 2.0}
+         "busy_per_roofline_s": 2.0, "compute_fraction": 0.5}
 LOW = {"engine_s_per_layer": 1e-9, "engine_s_per_sequence": 1e-9, "tp_s_per_allreduce": 1e-9,
-       "busy_per_roofline_s": 0.1}
+       "busy_per_roofline_s": 0.1, "compute_fraction": 0.05}
 HIGH = {"engine_s_per_layer": 1.0, "engine_s_per_sequence": 1.0, "tp_s_per_allreduce": 1.0,
-        "busy_per_roofline_s": 20.0}
+        "busy_per_roofline_s": 20.0, "compute_fraction": 1.0}
 TIME_PARAMS = ("engine_s_per_layer", "engine_s_per_sequence", "tp_s_per_allreduce")
 POWER_PARAMS = ("busy_per_roofline_s",)
 # The "within 1.5× and 2×" shares the serving validation reports (a reporting choice, not a fitted figure;

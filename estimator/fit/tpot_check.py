@@ -87,14 +87,17 @@ def row_step(r: TpotRow, fit: ServingFit) -> Step:
                 output_tokens=r.output_tokens, tp=r.tp, weight_bits=r.bits)
 
 
-def measured_time(r: TpotRow, s: Step) -> float:
+def measured_time(r: TpotRow, s: Step, mixed_prefill: bool = False) -> float:
     """The step's time per output token as the row measured it: with the prompts' prefill spread over
     the tokens, or the decode step alone (a median per-token latency after the first token)."""
-    return s.tpot_s if r.prefill_included else s.tpot_s - s.prefill_s
+    if r.prefill_included:
+        return s.tpot_s
+    # prefill mixed into the step (an optimised engine): the step without it; else its own phase, taken out
+    return s.decode_s if mixed_prefill else s.tpot_s - s.prefill_s
 
 
 def _tpot(r: TpotRow, fit: ServingFit) -> float:
-    return measured_time(r, row_step(r, fit))
+    return measured_time(r, row_step(r, fit), fit.mixed_prefill)
 
 
 def row_previous(r: TpotRow) -> Previous:

@@ -20,22 +20,28 @@ from typing import Any
 
 from estimator.core.base.errors import DataFileError, InputError
 from estimator.core.base.number_text import gfmt
+from estimator.core.base.units import MS_PER_S
 from estimator.core.hardware.profile import HardwareProfile
-from estimator.core.serving.estimate import SHAREGPT_MEAN_PROMPT_TOKENS, device_of
+from estimator.core.serving.estimate import SHAREGPT_MEAN_PROMPT_TOKENS, device_of, peak_for_bits
 from estimator.core.serving.step import (
     DEFAULT_ENGINE,
+    ENGINE_ALIASES,
     ENGINES,
     Architecture,
     Device,
     ServingFit,
     check_architecture,
+    engine_name,
 )
 from estimator.fit.serving_fit import Measurement
+from estimator.fit.serving_mlperf import MLPerfRow
 from estimator.io import safe_read
 from estimator.io.calibration_io import write_text_atomic
 from estimator.io.datafiles import DATA_DIR, default_profiles, did_you_mean
 
 MEASUREMENTS_PATH = DATA_DIR / "mlenergy_inference.csv"
+MLPERF_PATH = DATA_DIR / "mlperf_inference.csv"
+ENGINES_PATH = DATA_DIR / "engines.toml"
 CATALOG_PATH = DATA_DIR / "open_models.toml"
 SERVING_FIT_PATH = DATA_DIR / "serving_fit.json"
 FIT_COMMAND = "python -m estimator fit-serving"
@@ -176,25 +182,158 @@ def load_measurements() -> tuple[Measurement, ...]:
     return tuple(out)
 
 
+# ------------------------------------------------------------------------------------ engines
+
+
+@dataclass(frozen=True)
+class EngineProfile:
+    """One engine as estimator/data/engines.toml describes it (its fitted constants: serving_fit.json)."""
+    name: str
+    label: str
+    dated: str
+    about: str
+    fitted_to: str
+    fit_key: str                   # its section of serving_fit.json
+    memory_fraction: float
+    memory_fraction_source: str
+    max_batch: int
+    max_batch_source: str
+
+
+ENGINE_KEYS = {f for f in EngineProfile.__dataclass_fields__ if f != "name"}
+
+
+@lru_cache(maxsize=1)
+def load_engines() -> Mapping[str, EngineProfile]:
+    """The engine profiles (estimator/data/engines.toml), one for each name of ``serving.ENGINES`` (aliases aside)."""
+    def fail(problem, fix):
+        raise DataFileError(f"{ENGINES_PATH}: {problem}; {fix}")
+    data = safe_read.read_toml(ENGINES_PATH, MAX_DATA_BYTES, fail)
+    names = [e for e in ENGINES if e not in ENGINE_ALIASES]
+    if sorted(data) != sorted(names):
+        fail(f"engines {sorted(data)} are not {sorted(names)}", "keep one table per engine of estimator.core.serving.step.ENGINES")
+    out = {}
+    for name, row in data.items():
+        if not isinstance(row, dict) or set(row) != ENGINE_KEYS:
+            fail(f"'{name}' must have exactly {sorted(ENGINE_KEYS)}", "restore the shipped table")
+        frac, cap = row["memory_fraction"], row["max_batch"]
+        if isinstance(frac, bool) or not isinstance(frac, (int, float)) or not 0 < frac <= 1:
+            fail(f"'{name}' memory_fraction must be in (0, 1], got {frac!r}", "give the engine's share of device memory")
+        if isinstance(cap, bool) or not isinstance(cap, int) or cap < 1:
+            fail(f"'{name}' max_batch must be a whole number of at least 1, got {cap!r}", "give the scheduler's cap")
+        out[name] = EngineProfile(name=name, **row)
+    return out
+
+
+def engine_profile(name: str) -> EngineProfile:
+    """The profile of engine ``name`` (an alias resolved; an unknown name refused)."""
+    return load_engines()[engine_name(name)]
+
+
+# ------------------------------------------------------------------------------------ MLPerf Inference
+
+# Each MLPerf benchmark's prompt and output lengths (tokens per sample). Outputs: the reference's tokens per
+# sample that every closed submission must match within 10% (mlcommons/inference, language/llama2-70b/README.md
+# "Accuracy Target": 294.45; language/mixtral-8x7b/README.md: 144.84); GPT-J's loadgen counts a fixed 69 tokens
+# per sample (the rows reporting both samples/s and tokens/s: 69.00). Prompts: MLPerf's documentation gives
+# the datasets' limits (OpenOrca at most 1,024 input tokens, processorca.py --seqlen_limit=1024; CNN-DailyMail
+# at most 1,919 for GPT-J), not their means: the means here are this project's assumption, stated as such.
+MLPERF_LENGTHS = {
+    "llama-2-70b": (300.0, 294.45, "OpenOrca (MLPerf's 24,576 samples): output 294.45 tokens per sample "
+                    "(mlcommons/inference language/llama2-70b/README.md, Accuracy Target); prompt assumed 300 "
+                    "(MLPerf documents the limit, 1,024, not the mean)"),
+    "mixtral-8x7b": (300.0, 144.84, "OpenOrca + GSM8K + MBXP (MLPerf's 15,000 samples): output 144.84 tokens per "
+                     "sample (mlcommons/inference language/mixtral-8x7b/README.md, Accuracy Target); prompt assumed "
+                     "300 (not documented)"),
+    "gpt-j-6b": (781.0, 69.0, "CNN-DailyMail: output 69 tokens per sample as loadgen counts them (the rows that "
+                 "report both samples/s and tokens/s); prompt 781 tokens, the articles' mean length (See et al. 2017, "
+                 "arXiv:1704.04368, §4; MLPerf truncates at 1,919 tokens)"),
+}
+# Beam search: GPT-J decodes 4 beams a sample ("only beam_size 4 is allowed for official submission":
+# mlcommons/inference language/gpt-j/backend_PyTorch.py, gen_kwargs num_beams); the others greedy.
+MLPERF_BEAMS = {"gpt-j-6b": 4}
+# GPT-J is not in the catalog of open models; its shape from its published config.
+GPT_J = ("gpt-j-6b", 6.053381344e9, Architecture(28, 4096, 16, 16, 256, 50400, None, "gpt-j-6b",
+         "EleutherAI/gpt-j-6b config.json (n_layer 28, n_embd 4096, n_head 16, vocab 50400) and model card "
+         "(6,053,381,344 parameters)"))
+MLPERF_COLUMNS = ("row_id", "version", "submitter", "system", "accelerator", "hardware_id", "hardware_note", "devices",
+                  "benchmark", "model", "scenario", "tokens_per_s", "tokens_per_s_basis", "tpot_mean_ms", "tpot_p99_ms",
+                  "tpot_bound_ms", "ttft_bound_ms", "bits", "kv_bits", "bits_source", "software", "power_w", "source")
+
+
+def _optional_ms(row: dict, key: str) -> float | None:
+    x = (row.get(key) or "").strip()
+    return None if not x else float(x) / MS_PER_S
+
+
+@lru_cache(maxsize=1)
+def load_mlperf() -> tuple[MLPerfRow, ...]:
+    """The MLPerf Inference results (estimator/data/mlperf_inference.csv), each with its model's shape, its
+    device at the peak of the bits it ran and its benchmark's lengths."""
+    def fail(problem, fix):
+        raise DataFileError(f"{MLPERF_PATH}: {problem}; {fix}")
+    reader = csv.DictReader(io.StringIO(_read_text(MLPERF_PATH)))
+    if tuple(reader.fieldnames or ()) != MLPERF_COLUMNS:
+        fail(f"columns {reader.fieldnames} are not {list(MLPERF_COLUMNS)}", "keep the header as shipped")
+    profiles = default_profiles()
+    out = []
+    for line, r in enumerate(reader, start=2):
+        if not r["source"].strip():
+            fail(f"line {line} has no source", "every result names its result file")
+        if r["model"] == GPT_J[0]:
+            params, arch = GPT_J[1], GPT_J[2]
+        else:
+            m = catalog_model(r["model"])
+            params, arch = m.params, m.arch
+        prompt, output, _ = MLPERF_LENGTHS[r["model"]]
+        try:
+            profile = profiles.by_id(r["hardware_id"])
+            bits, kv_bits = int(r["bits"]), int(r["kv_bits"])
+            precision, _, _ = peak_for_bits(profile, bits)
+            out.append(MLPerfRow(
+                row_id=r["row_id"], version=r["version"], benchmark=r["benchmark"], model=r["model"],
+                hardware_id=profile.id, device=device_for(profile, precision), params=params, arch=arch,
+                devices=int(r["devices"]), scenario=r["scenario"], prompt_tokens=prompt, output_tokens=output,
+                bits=bits, kv_bits=kv_bits, tokens_per_s=float(r["tokens_per_s"]),
+                tpot_bound_s=_optional_ms(r, "tpot_bound_ms"), tpot_mean_s=_optional_ms(r, "tpot_mean_ms"),
+                power_w=float(r["power_w"]) if r["power_w"].strip() else None, software=r["software"],
+                source=r["source"], beams=MLPERF_BEAMS.get(r["model"], 1)))
+        except (InputError, KeyError, ValueError) as exc:
+            fail(f"line {line}: {exc}", "restore the shipped file")
+    return tuple(out)
+
+
 # ------------------------------------------------------------------------------------ the fit file
 
 
-@lru_cache(maxsize=2)
 def load_serving_fit(engine: str = DEFAULT_ENGINE) -> ServingFit:
-    """The shipped fit of ``engine`` (``serving.ENGINES``; written by ``python -m estimator fit-serving``)."""
-    if engine not in ENGINES:
-        raise InputError(f"unknown engine {engine!r}: use one of {', '.join(ENGINES)}", field="engine")
+    """The shipped fit of ``engine`` (``serving.ENGINES``, an alias taken as its engine; written by
+    ``python -m estimator fit-serving``), with the engine's memory fraction from engines.toml."""
+    return _load_fit(engine_name(engine))
+
+
+@lru_cache(maxsize=8)
+def _load_fit(engine: str) -> ServingFit:
+    """``load_serving_fit``'s cached reading (its ``cache_clear`` clears this)."""
+    profile = load_engines()[engine]
     try:
         data = json.loads(_read_text(SERVING_FIT_PATH))
-        if engine == DEFAULT_ENGINE:
-            return ServingFit.from_dict(data["fit"], str(SERVING_FIT_PATH), engine)
-        held = data["latency_engine"]["validation"]["overall"]["model"]["interval_coverage"]
-        return replace(ServingFit.from_dict(data["latency_engine"]["fit"], str(SERVING_FIT_PATH), engine),
-                       held_out_coverage=float(held))
+        section = data if profile.fit_key == "fit" else data[profile.fit_key]
+        fit = replace(ServingFit.from_dict(section["fit"], str(SERVING_FIT_PATH), engine),
+                      memory_fraction=float(profile.memory_fraction))
+        if profile.fit_key == "latency_engine":
+            held = data["latency_engine"]["validation"]["overall"]["model"]["interval_coverage"]
+            fit = replace(fit, held_out_coverage=float(held))
+        elif "held_out_coverage" in section:
+            fit = replace(fit, held_out_coverage=float(section["held_out_coverage"]))
+        return fit
     except DataFileError:
         raise DataFileError(f"{SERVING_FIT_PATH}: missing or unreadable; create it with `{FIT_COMMAND}`") from None
     except (ValueError, KeyError, TypeError) as exc:
         raise DataFileError(f"{SERVING_FIT_PATH}: {exc}; re-create it with `{FIT_COMMAND}`") from None
+
+
+load_serving_fit.cache_clear = _load_fit.cache_clear  # type: ignore[attr-defined]
 
 
 def write_fit(document: Mapping[str, Any], path: Path = SERVING_FIT_PATH) -> None:
@@ -205,6 +344,7 @@ def write_fit(document: Mapping[str, Any], path: Path = SERVING_FIT_PATH) -> Non
 # ------------------------------------------------------------------------------------ validation
 
 
-__all__ = ["CATALOG_PATH", "FIT_COMMAND", "MEASUREMENTS_PATH", "SERVING_FIT_PATH", "TASK_PROMPT_TOKENS",
-           "CatalogModel", "catalog_model", "device_for", "load_catalog", "load_measurements", "load_serving_fit",
+__all__ = ["CATALOG_PATH", "ENGINES_PATH", "FIT_COMMAND", "MEASUREMENTS_PATH", "MLPERF_LENGTHS", "MLPERF_PATH",
+           "SERVING_FIT_PATH", "TASK_PROMPT_TOKENS", "CatalogModel", "EngineProfile", "catalog_model", "device_for",
+           "engine_profile", "load_catalog", "load_engines", "load_measurements", "load_mlperf", "load_serving_fit",
            "nearest_model", "write_fit"]

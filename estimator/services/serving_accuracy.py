@@ -9,6 +9,7 @@ fitting and the checks themselves are pure (``estimator.fit.serving_fit``, ``est
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
@@ -19,20 +20,23 @@ from estimator.core.serving.notes import article
 from estimator.core.serving.step import (
     BANDWIDTH_FRACTION_SOURCE,
     COMPUTE_FRACTION_SOURCE,
-    DEFAULT_ENGINE,
     FITTED,
     POWER_SOURCE,
     USABLE_MEMORY_SOURCE,
     ServingFit,
 )
-from estimator.fit.serving_fit import ServingCV, by_architecture_and_engine, cross_validate, fit
+from estimator.fit.serving_fit import ServingCV, by_architecture_and_engine, cross_validate, fit, metrics
+from estimator.fit.serving_mlperf import OFFLINE, SERVER, fit_engine, interval_half, server_share
+from estimator.fit.serving_mlperf import cross_validate as mlperf_cv
 from estimator.fit.tpot_check import TpotCheck, check, fit_latency, median_ratio
 from estimator.io.datafiles import default_profiles
 from estimator.io.serving_data import (
     FIT_COMMAND,
     SERVING_FIT_PATH,
     TASK_PROMPT_TOKENS,
+    engine_profile,
     load_measurements,
+    load_mlperf,
     load_serving_fit,
 )
 from estimator.io.tpot_checks import LATER_CHECKS_PATH, TPOT_CHECKS_PATH, load_rows, shipped_latency_validation
@@ -58,7 +62,9 @@ def domain_notes(result) -> tuple[str, ...]:
     # inference audit: the bits are judged by compression_notes, whose words say what the energy saved includes
     # (outside_measured's had said the roofline's, and "a 8-bit KV cache")
     where = dict(hardware_id=result.hardware_id, chip_of=chip_of, devices=result.devices, batch=result.batch_size)
-    if result.engine != DEFAULT_ENGINE:  # the latency engine: its own published times are what it was fitted to
+    if result.engine == OPTIMIZED:  # fitted to MLPerf's devices and models: the bits they ran are measured
+        return compression_notes(result, {r.bits for r in load_mlperf()})
+    if result.engine == "latency":  # the latency engine: its own published times are what it was fitted to
         rows = load_rows()
         return (latency_note() + outside_measured(rows, **where, engine_of=lambda r: r.source)
                 + compression_notes(result, {r.bits for r in rows}))
@@ -123,11 +129,76 @@ def fit_document(serving_fit: ServingFit, measurements=None) -> dict[str, Any]:
 
 
 def refit() -> dict[str, Any]:
-    """Both engines' fits as serving_fit.json holds them: the online fit and, fitted beside it to the
-    independent small-batch times, the latency engine (``estimator.io.tpot_checks``; below)."""
+    """Every engine's fit as serving_fit.json holds them: vllm-2024 (the measured ML.ENERGY configurations, the
+    file's "fit"), the latency engine fitted beside it to the independent small-batch times
+    (``estimator.io.tpot_checks``; below), the optimised engine to MLPerf Inference and those times, and the eager
+    engine to ML.ENERGY's FastChat rows."""
     online = fit(load_measurements())
-    return {**fit_document(online), "latency_engine": latency_fit_document(online)}
+    return {**fit_document(online), "latency_engine": latency_fit_document(online),
+            "optimized_engine": optimized_engine_document(online), "eager_engine": eager_engine_document()}
 
+
+def eager_engine_document() -> dict[str, Any]:
+    """The eager engine's section of serving_fit.json: the serving fit (``serving_fit.fit``) on ML.ENERGY's
+    FastChat rows alone (a Python loop launching kernels one by one, batch 1), its interval leave-one-model-out."""
+    rows = [m for m in load_measurements() if m.leaderboard.startswith(EAGER_LEADERBOARD)]
+    eager = fit(rows)
+    return {"about": ("The eager engine (Hugging Face generate / FastChat): the serving fit on ML.ENERGY leaderboard "
+                      f"v1's FastChat rows ({len(rows)} configurations of {len({m.model for m in rows})} models, batch "
+                      "1, TP 1: the all-reduce cost is not pinned by them). Method: estimator/fit/serving_fit.py."),
+            "fit": eager.to_dict(), "models": sorted({m.model for m in rows})}
+
+
+def optimized_engine_document(online: ServingFit) -> dict[str, Any]:
+    """The optimised engine's section of serving_fit.json: its fit to MLPerf Inference Offline results and the
+    small-batch times (``estimator.fit.serving_mlperf``), cross-validated by model and by hardware held out
+    beside the flat-roofline baseline. Its power factor is ``online``'s (no device energy was measured): the
+    energy's interval is the wider of its time's and ``online``'s energy's."""
+    rows, latency = load_mlperf(), load_rows()
+    cap = engine_profile(OPTIMIZED).max_batch
+    base = replace(online, engine=OPTIMIZED, mixed_prefill=True)
+    params = fit_engine(rows, latency, base, cap)
+    cvs = {by: mlperf_cv(rows, latency, base, cap, by, LEVEL) for by in ("model", "hardware_id")}
+    half = interval_half(list(cvs.values()), LEVEL)
+    offline = [r for r in rows if r.scenario == OFFLINE]
+    fitted = replace(base, **params, tpot_log_half_width=half, energy_log_half_width=max(half, online.energy_log_half_width),
+                     level=LEVEL, n_configs=len(offline) + len(latency), n_models=len({r.model for r in rows}))
+    validation = {by: {sc: cv.summary(sc) for sc in (OFFLINE, SERVER)} for by, cv in cvs.items()}
+    return {
+        "about": ("The current optimised engine (TensorRT-LLM/vLLM/SGLang class): the time constants and the fraction of "
+                  f"the tensor peak fitted to {len(offline)} MLPerf Inference v4.0/v4.1 Offline results "
+                  f"(estimator/data/mlperf_inference.csv) and {len(latency)} published small-batch times "
+                  "(estimator/data/small_batch_tpot.csv), prompts mixed into the decode steps (chunked prefill); the "
+                  "power factor vllm-2024's. Server results never fitted. Method: estimator/fit/serving_mlperf.py."),
+        "fit": fitted.to_dict(),
+        "server_share": server_share(rows),
+        "held_out_coverage": validation["model"][OFFLINE]["model"]["interval_coverage"],
+        "validation": {
+            "method": ("each group's rows (every MLPerf result and small-batch time of a model, or of a device) predicted "
+                       "by a fit of the other groups', the baseline's fraction from the same; each group's interval the "
+                       f"{LEVEL:.0%} quantile of the other groups' out-of-sample |log errors|, each group once"),
+            "baseline": BASELINE_WORDS,
+            "by_model": validation["model"], "by_hardware": validation["hardware_id"],
+            "small_batch_by_model": metrics(list(cvs["model"].latency_log_errors)).to_dict(),
+            "rows": [{"row_id": h.row.row_id, "model": h.row.model, "hardware": h.row.hardware_id,
+                      "devices": h.row.devices, "scenario": h.row.scenario, "bits": h.row.bits,
+                      "measured_tokens_per_s": h.row.tokens_per_s,
+                      **{f"{by}_held_out": {"tokens_per_s": x.tokens_per_s, "baseline": x.baseline_tokens_per_s,
+                                            "tp": x.tp, "batch": x.batch,
+                                            "inside": abs(x.log_error) <= x.half}
+                         for by, x in ((by, next(x for x in cv.held if x.row.row_id == h.row.row_id))
+                                       for by, cv in cvs.items())}}
+                     for h in cvs["model"].held],
+        },
+    }
+
+
+# The engines fitted here beside vllm-2024 ("fit"), and what the optimised engine is judged beside.
+OPTIMIZED, EAGER, VLLM = "optimized-2024", "eager-2023", "vllm-2024"
+EAGER_LEADERBOARD = "v1 (FastChat"
+BASELINE_WORDS = ("a flat fraction of the compute roofline: devices × the peak at the bits run ÷ the FLOPs per "
+                  "output token counted (prompt and beams included), the fraction the training folds' median "
+                  "measured ÷ roofline over their Offline rows")
 
 BASELINES = {
     "previous": ("the roofline model this project used before the fitted one: weight bytes ÷ full bandwidth "
@@ -157,7 +228,7 @@ def _metrics(m) -> dict:
 def validation_document() -> dict:
     """What `validate --inference` reports, as plain numbers (cached: treat it as read-only)."""
     cv = validation()
-    shipped = load_serving_fit()
+    shipped = load_serving_fit(VLLM)
     ms = load_measurements()
     doc = {
         "method": (f"leave-one-model-out over {len(ms)} measured configurations of {len({m.model for m in ms})} models: "
@@ -217,7 +288,7 @@ def validation_document() -> dict:
 
 @lru_cache(maxsize=1)
 def tpot_check() -> TpotCheck:
-    return check(load_rows(), load_serving_fit())
+    return check(load_rows(), load_serving_fit(VLLM))
 
 
 def _summary(model, previous, ps) -> dict:
@@ -234,7 +305,7 @@ def tpot_check_document() -> dict:
         "method": (f"{len(ps)} published small-batch measurements ({', '.join(sorted(c.by_source))}), none of them "
                    "seen by the online engine's fit: each predicted by it, its stated interval checked"),
         **_check_document(c),
-        "latency_engine": latency_fit_document(load_serving_fit())["validation"],
+        "latency_engine": latency_fit_document(load_serving_fit(VLLM))["validation"],
         "rows": [{"source": p.row.source, "model": p.row.model, "hardware": p.row.hardware_id,
                   "tensor_parallel": p.row.tp, "batch": p.row.batch, "bits": p.row.bits,
                   "measured_tpot_ms": p.row.tpot_s * MS_PER_S, "predicted_tpot_ms": p.tpot_s * MS_PER_S,

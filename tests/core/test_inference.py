@@ -29,7 +29,7 @@ from estimator.services import limits
 A100 = default_profiles().get("a100-sxm-80gb")
 H100 = default_profiles().get("h100-sxm")
 V100 = default_profiles().get("v100-sxm2")
-FIT = serving_data.load_serving_fit()
+FIT = serving_data.load_serving_fit("vllm-2024")
 LLAMA2_7B = serving_data.catalog_model("llama-2-7b")     # 32 layers, d_model 4096, 32 heads, 32 KV heads
 LLAMA3_8B = serving_data.catalog_model("llama-3-8b")     # same width, 8 KV heads (grouped-query)
 BASE = InferenceScenario(params=LLAMA2_7B.params, tokens=1e6, architecture=LLAMA2_7B.arch)
@@ -84,16 +84,20 @@ def test_very_large_batches_become_compute_bound():
 
 def test_memory_is_weights_plus_kv_cache_and_gives_the_largest_batch():
     r = run(replace(BASE, batch_size=100))
-    per_seq_gb = (161 + 338) * KV_PER_TOKEN / 1e9
+    # a paged engine holds each sequence at its length so far: prompt + half the output on average
+    per_seq_gb = (161 + 338 / 2) * KV_PER_TOKEN / 1e9
     assert r.kv_cache_gb == pytest.approx(100 * per_seq_gb)
     assert r.memory_gb == pytest.approx(r.weights_gb + r.kv_cache_gb)
     usable = 85.9 * USABLE_MEMORY_FRACTION  # the A100 80GB's 81,920 MiB (profiles/a100-sxm-80gb.toml)
-    assert r.max_batch_size == math.floor((usable - r.weights_gb) / per_seq_gb) == 243
-    run(replace(BASE, batch_size=243, devices=1))
-    with pytest.raises(InputError, match="largest batch that fits is 243"):
-        run(replace(BASE, batch_size=244, devices=1))
-    # without --devices: the fewest devices (a power of two) that hold weights and KV cache
-    assert run(replace(BASE, batch_size=244)).devices == 2
+    assert r.max_batch_size == math.floor((usable - r.weights_gb) / per_seq_gb) == 368
+    full = run(replace(BASE, batch_size=368, devices=1))
+    assert full.batch_size == 368 and not any("preempts" in n for n in full.notes)
+    # one more is not refused: the engine preempts it and runs the 368 that fit, and says so
+    over = run(replace(BASE, batch_size=369, devices=1))
+    assert over.batch_size == 368 and over.seconds_per_output_token == full.seconds_per_output_token
+    assert any(n.startswith("batch 369 does not fit") and "preempts" in n and n.endswith("is 368") for n in over.notes)
+    # without --devices: the fewest devices (a power of two) that hold weights and the whole batch's KV cache
+    assert run(replace(BASE, batch_size=369)).devices == 2
     assert run(replace(BASE, batch_size=1000)).devices == 4
 
 

@@ -191,8 +191,8 @@ def test_thousands_are_written_alike(cli):
     res = cli("inference", "--layers", "2", "--d-model", "1024", "--vocab", "256000", "--tokens", "1e6",
               "--batch-size", "64")
     assert res.code == 0
-    assert "(batch 64; largest that fits: 18,771)" in res.out
-    assert "the largest batch that fits on 1 × a100-sxm-80gb is 18,771 (" in res.out
+    assert "(batch 64; largest that fits: 28,385)" in res.out
+    assert "the largest batch that fits on 1 × a100-sxm-80gb is 28,385 (" in res.out
     res = cli("inference", "--model", "llama-3-8b", "--tokens", "1e6", "--prompt-tokens", "8000")
     assert res.err.startswith("error: a query of 8,000 prompt and 338 output tokens is longer than llama-3-8b's context "
                               "window of 8,192 tokens: ")
@@ -212,7 +212,7 @@ def test_the_core_floors_the_time_whoever_calls_it():
     from estimator.io.serving_data import catalog_model
     m = catalog_model("llama-3.1-8b")
     s_ = InferenceScenario(params=m.params, tokens=338, architecture=m.arch, batch_size=2)
-    r = inference(s_, default_profiles().get("a100-sxm-80gb"), serving_data.load_serving_fit())
+    r = inference(s_, default_profiles().get("a100-sxm-80gb"), serving_data.load_serving_fit("vllm-2024"))
     assert r.estimate.wall_clock_s == pytest.approx(338 * r.seconds_per_output_token)
 
 

@@ -19,7 +19,7 @@ def profiles():
 
 @pytest.fixture(scope="module")
 def fit():
-    return serving_data.load_serving_fit()
+    return serving_data.load_serving_fit("vllm-2024")
 
 
 def _scenario(model: str, **kw) -> InferenceScenario:
@@ -50,7 +50,6 @@ def test_a_batch_no_query_count_fills_is_said_and_costs_a_whole_step(profiles, f
 
 
 @pytest.mark.parametrize("kw, start", [
-    (dict(devices=1, batch_size=4000), "batch 4,000 does not fit"),
     (dict(devices=1, model="llama-3.1-405b"), "the weights need 812 GB"),
     (dict(devices=2, model="llama-3.1-70b", prompt_tokens=100000.0), "one sequence of 100,000 + 338 tokens"),
 ])

@@ -33,7 +33,7 @@ def test_weights_within_a_group_split_its_share():
 def test_the_shipped_serving_intervals_count_each_model_once():
     cv = cross_validate(load_measurements())
     groups = [h.m.model for h in cv.held]
-    fit = load_serving_fit()
+    fit = load_serving_fit("vllm-2024")
     assert fit.tpot_log_half_width == pytest.approx(
         pooled_cdf_quantile([abs(h.tpot_log_error) for h in cv.held], groups))
     assert fit.energy_log_half_width == pytest.approx(

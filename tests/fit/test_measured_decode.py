@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from estimator.core.base.errors import DataFileError
-from estimator.core.serving.step import step
+from estimator.core.serving.step import engine_name, step
 from estimator.fit import decode_check
 from estimator.io.serving_data import load_serving_fit
 from estimator.io.tpot_checks import MEASURED_DECODE_COLUMNS, MEASURED_DECODE_PATH, load_measured_decode
@@ -98,7 +98,7 @@ def test_the_summaries_are_the_medians_of_the_rows():
             assert c.energy.median_factor == pytest.approx(statistics.median(factors))
             assert c.energy.interval_coverage == pytest.approx(
                 sum(p.inside_energy for p in c.predictions) / len(c.predictions))
-            assert all(p.measured.row.source == source and p.engine == engine for p in c.predictions)
+            assert all(p.measured.row.source == source and p.engine == engine_name(engine) for p in c.predictions)
 
 
 def test_each_engine_holds_the_decoder_it_models():

@@ -184,7 +184,7 @@ def test_sparse_kernels_as_a_bool_sets_whether_pruning_saves():
 
 @pytest.mark.parametrize("engine", [[1], 5, b"online", None])
 def test_an_engine_that_is_no_name_is_refused_as_an_unknown_one(engine):
-    with pytest.raises(InputError, match=r"unknown engine .*: use one of online, latency") as exc:
+    with pytest.raises(InputError, match=r"unknown engine .*: use one of optimized-2024, vllm-2024, eager-2023, latency, online") as exc:
         limits.inference_report(engine=engine, **SERVE)  # [1] was a TypeError (unhashable)
     assert exc.value.field == "engine"
     code, out, err = cli("inference", "--hardware", "a100-sxm-80gb", "--params", "7e9", "--tokens", "1e9",

@@ -27,7 +27,7 @@ def devices_for_heads(needed: int, arch: Architecture, profile: HardwareProfile,
     # inference audit: "the 1 attention heads (1 KV heads": the counts take their nouns' number
     if not fitting:
         need = serving_footprint(devices=1, **mem)
-        raise InputError(f"the weights and KV cache need {gfmt(need.total_gb, 3)} GB, and no tensor-parallel split of the "
+        raise InputError(f"the weights and KV cache need {gfmt(need.needed_gb, 3)} GB, and no tensor-parallel split of the "
                          f"{counted(heads, 'attention head')} ({counted(arch.kv_heads, 'KV head')}, copied when devices "
                          f"outnumber them) holds them on {gfmt(profile.memory_gb)} GB devices ({profile.id}; "
                          f"{USABLE_MEMORY_SOURCE}); use a smaller batch, fewer bits or a device with more memory")

@@ -22,14 +22,17 @@ if TYPE_CHECKING:
     from estimator.core.serving.served import ServedModel
 
 # Peak used for each weight width, first match wins. 8-bit: FP8 (H100 and later) or INT8 (A100)
-# tensor peaks; 4-bit: an INT4 peak where a profile has one. Otherwise the 16-bit peak: the
+# tensor peaks; 4-bit: FP4 (Blackwell's NVFP4/MXFP4 tensor cores, MI355X) or an INT4 peak where a profile has one. Otherwise the 16-bit peak: the
 # weights are dequantised to 16 bits for the matrix multiply (weight-only quantisation, as in
 # GPTQ, Frantar et al. 2022, arXiv:2210.17323), so only the bytes read shrink.
-PRECISIONS_FOR_BITS = {16: ("bf16", "fp16"), 8: ("fp8", "int8"), 4: ("int4",)}
+PRECISIONS_FOR_BITS = {16: ("bf16", "fp16"), 8: ("fp8", "int8"), 4: ("fp4", "int4")}
 # Where such a peak is used, the activations are quantised too: W8A8 (FP8 checkpoints; SmoothQuant, Xiao et al.
 # 2023, arXiv:2211.10438) or W4A4 (Atom, Zhao et al. 2024, arXiv:2310.19102, on INT4 tensor cores); a
 # weight-only checkpoint (GPTQ, AWQ) computes at 16 bits.
-ACTIVATION_SCHEMES = {8: "as FP8 checkpoints and SmoothQuant run", 4: "as Atom runs on INT4 tensor cores"}
+# On FP4 tensor cores, W4A4 is NVFP4/MXFP4 (block-scaled 4-bit floats: OCP Microscaling Formats v1.0, 2023;
+# NVIDIA's B200 ran Llama 2 70B at FP4 in MLPerf Inference v4.1).
+ACTIVATION_SCHEMES = {8: "as FP8 checkpoints and SmoothQuant run", 4: "as Atom runs on INT4 tensor cores",
+                      "fp4": "as NVFP4/MXFP4 checkpoints run on FP4 tensor cores"}
 LOW_BIT_COMPUTE_NOTE = ("{bits}-bit compute: the linear layers at the {p} peak, so activations are taken as quantised "
                         "too (W{bits}A{bits}, {scheme}); attention (QKᵀ, AV) at the 16-bit peak; a weight-only "
                         "checkpoint (GPTQ, AWQ) would compute at 16 bits, its compute-bound phases slower")
@@ -44,7 +47,7 @@ def peak_for_bits(profile: HardwareProfile, bits: int) -> tuple[str, float, str 
     for p in PRECISIONS_FOR_BITS[bits]:
         if p in profile.peak_flops_per_s:
             return p, profile.peak(p), (None if bits == 16 else LOW_BIT_COMPUTE_NOTE.format(
-                bits=bits, p=p, scheme=ACTIVATION_SCHEMES[bits]))
+                bits=bits, p=p, scheme=ACTIVATION_SCHEMES.get(p, ACTIVATION_SCHEMES[bits])))
     sixteen = next((p for p in PRECISIONS_FOR_BITS[16] if p in profile.peak_flops_per_s), profile.default_precision)
     if bits == 16:
         return sixteen, profile.peak(sixteen), f"{profile.id} has no 16-bit peak; using its {sixteen} peak"
@@ -81,15 +84,17 @@ class ServingCompute:
     notes: tuple[str, ...]        # the precision's (a low-bit peak, or none of it) and the embeddings'
 
 
-def serving_compute(s: InferenceScenario, profile: HardwareProfile, served: ServedModel) -> ServingCompute:
-    """The precision and peak for ``s.bits`` on ``profile``, the utilisation, and the serving device; refuses
-    a profile whose chip power is unknown when no power is given (``device_of``)."""
+def serving_compute(s: InferenceScenario, profile: HardwareProfile, served: ServedModel,
+                    compute_fraction: float = COMPUTE_FRACTION) -> ServingCompute:
+    """The precision and peak for ``s.bits`` on ``profile``, the utilisation (given, or the engine's
+    ``compute_fraction``), and the serving device; refuses a profile whose chip power is unknown when no power
+    is given (``device_of``)."""
     bits = int(s.bits)
     precision, peak, peak_note = peak_for_bits(profile, bits)
     notes = [peak_note] if peak_note else []
     if bits < EMBEDDING_BITS:
         notes.append(embedding_note(served.architecture, served.params, bits))
-    utilization = float(s.utilization) if s.utilization is not None else COMPUTE_FRACTION
+    utilization = float(s.utilization) if s.utilization is not None else compute_fraction
     device = device_of(profile, peak, power_given=s.power_w is not None)
     return ServingCompute(precision=precision, peak_flops_per_s=peak, utilization=utilization, device=device,
                           chip=CHIP_WORDS.get(profile.kind, "device"), notes=tuple(notes))

@@ -29,6 +29,8 @@ the tokens' device-hours, energy, CO₂e, cost and ranges) and ``step_notes`` (i
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from estimator.core.base.errors import InputError
 from estimator.core.hardware.profile import HardwareProfile
 from estimator.core.serving.device import (  # noqa: F401 (importable from here as before)
@@ -38,7 +40,7 @@ from estimator.core.serving.device import (  # noqa: F401 (importable from here 
     peak_for_bits,
     serving_compute,
 )
-from estimator.core.serving.memory_fit import MemoryFit, memory_fit
+from estimator.core.serving.memory_fit import MemoryFit, memory_fit, preemption_note
 from estimator.core.serving.result import InferenceResult
 from estimator.core.serving.scenario import (  # noqa: F401 (importable from here as before)
     BITS,
@@ -58,6 +60,7 @@ from estimator.core.serving.served import ServedModel, served_model
 from estimator.core.serving.step import (
     BANDWIDTH_FRACTION,
     BANDWIDTH_FRACTION_SOURCE,
+    COMPUTE_FRACTION,
     COMPUTE_FRACTION_SOURCE,
     FLOPS_PER_PARAM_PER_TOKEN,
     KV_BITS,
@@ -84,12 +87,17 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
     if not isinstance(fit, ServingFit):
         raise InputError("inference needs the serving fit (estimator.io.serving_data.load_serving_fit())")
     served = served_model(s, profile)
-    compute = serving_compute(s, profile, served)
-    memory = memory_fit(s, profile, served)
+    compute = serving_compute(s, profile, served, fit.compute_fraction)
+    memory = memory_fit(s, profile, served, fit.memory_fraction)
+    preempted = ()
+    if memory.preempted:  # a paged engine runs the batch that fits, the rest preempted: the figures are that batch's
+        preempted = (preemption_note(memory.footprint, memory.devices, profile),)
+        s = replace(s, batch_size=int(memory.footprint.max_batch))
     decode = decode_step(s, fit, served, compute, memory)
     totals = serving_totals(s, profile, fit, served, compute, memory, decode,
-                            inputs=input_assumptions(s, served, compute, memory))
-    notes = served.notes + compute.notes + totals.notes + step_notes(s, profile, fit, served, compute, memory, decode)
+                            inputs=input_assumptions(s, served, compute, memory, fit))
+    notes = (served.notes + compute.notes + preempted + totals.notes
+             + step_notes(s, profile, fit, served, compute, memory, decode))
     footprint = memory.footprint
     return InferenceResult(
         chip=compute.chip,
@@ -108,8 +116,16 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
         teacher_params=None if s.student_params is None else float(s.params))
 
 
+def compute_fraction_source(fit: ServingFit | None) -> str:
+    """Where the engine's fraction of the peak comes from: the sourced default, or its fit."""
+    if fit is None or fit.compute_fraction == COMPUTE_FRACTION:
+        return COMPUTE_FRACTION_SOURCE
+    return (f"{fit.compute_fraction:.2f} of the tensor peak: fitted for the {fit.engine} engine to its measurements "
+            "(estimator/data/serving_fit.json)")
+
+
 def input_assumptions(s: InferenceScenario, served: ServedModel, compute: ServingCompute,
-                       memory: MemoryFit) -> tuple[Assumption, ...]:
+                       memory: MemoryFit, fit: ServingFit | None = None) -> tuple[Assumption, ...]:
     """The serving inputs the estimate's own assumptions leave out, each given or defaulted: the fractions of the
     bandwidth and the peak achieved, the query's prompt and output tokens, the devices' rule, the architecture."""
     prompt_tokens, output_tokens = float(s.prompt_tokens), float(s.tokens_per_query)
@@ -118,7 +134,7 @@ def input_assumptions(s: InferenceScenario, served: ServedModel, compute: Servin
         Assumption("bandwidth_fraction", BANDWIDTH_FRACTION, "of peak bandwidth", "default", BANDWIDTH_FRACTION_SOURCE),
         Assumption("compute_fraction", compute.utilization, "of peak FLOP/s",
                    "user" if s.utilization is not None else "default",
-                   "given" if s.utilization is not None else COMPUTE_FRACTION_SOURCE),
+                   "given" if s.utilization is not None else compute_fraction_source(fit)),
         Assumption("prompt_tokens", prompt_tokens, "tokens", "user" if prompt_given else "default",
                    "given" if prompt_given else QUERY_SOURCE),
         Assumption("tokens_per_query", output_tokens, "tokens", "user" if output_given else "default",

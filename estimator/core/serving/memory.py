@@ -1,5 +1,12 @@
 """A served model's memory: its weights and the KV cache of a batch against what the devices offer, and
-the fewest devices that hold them. Pure."""
+the fewest devices that hold them. Pure.
+
+Paged engines (vLLM's PagedAttention, Kwon et al. 2023, arXiv:2309.06180, §4; TensorRT-LLM's paged KV cache)
+allocate the KV cache block by block as sequences grow and free it when they finish, so a running batch holds
+each sequence at its current length: under a steady stream, the prompt plus half the output on average
+(``AVERAGE_OUTPUT_SHARE``). A batch larger than that memory holds is not refused: the engine preempts
+sequences (vLLM recomputes or swaps them; §4.5) and runs the batch that fits, the effective batch.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +19,11 @@ from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import BYTES_PER_GB
 from estimator.core.serving.step import USABLE_MEMORY_FRACTION, Architecture, kv_replication, stored_weight_bytes
 
+# The share of its output a sequence in flight holds on average: sequences start with their prompt and grow
+# one token a step to prompt + output, evenly over their life under a steady stream (the decode step's own
+# average context, step.step: prompt + output ÷ 2).
+AVERAGE_OUTPUT_SHARE = 0.5
+
 
 @dataclass(frozen=True)
 class Footprint:
@@ -22,39 +34,67 @@ class Footprint:
     kv_gb_per_sequence: float
     usable_gb: float              # devices × capacity × the usable fraction
     max_batch: int                # the largest batch whose KV cache fits beside the weights (0: weights do not fit)
+    batch: float = 0.0            # the batch asked for (``kv_cache_gb`` is that of the batch run: ``effective_batch``)
 
     @property
     def total_gb(self) -> float:
         return self.weights_gb + self.kv_cache_gb
 
     @property
+    def needed_gb(self) -> float:
+        """The weights and the whole batch's KV cache, none preempted."""
+        return self.weights_gb + self.batch * self.kv_gb_per_sequence
+
+    @property
     def fits(self) -> bool:
-        return self.total_gb <= self.usable_gb * (1 + 1e-12)
+        """The whole batch asked for fits, none preempted."""
+        return self.weights_gb + self.batch * self.kv_gb_per_sequence <= self.usable_gb * (1 + 1e-12)
+
+    @property
+    def runs(self) -> bool:
+        """The weights and at least one sequence fit: the engine runs (preempting what does not fit)."""
+        return self.max_batch >= 1
+
+    @property
+    def effective_batch(self) -> float:
+        """The batch the engine runs: the one asked for, or the largest that fits (the rest preempted)."""
+        return self.batch if self.fits else float(self.max_batch)
+
+
+def sequence_tokens(prompt_tokens: float, output_tokens: float) -> float:
+    """The tokens a sequence in flight holds in the KV cache on average (paged engines; the module docstring)."""
+    return prompt_tokens + AVERAGE_OUTPUT_SHARE * output_tokens
 
 
 def serving_footprint(*, params: float, arch: Architecture, memory_gb_per_device: float, devices: int, batch: float,
-              prompt_tokens: float, output_tokens: float, weight_bits: int = 16, kv_bits: int = 16) -> Footprint:
+                      prompt_tokens: float, output_tokens: float, weight_bits: int = 16, kv_bits: int = 16,
+                      memory_fraction: float = USABLE_MEMORY_FRACTION) -> Footprint:
+    """The weights and the KV cache of the batch run (the whole ``batch``, or the largest that fits) against
+    ``devices`` × capacity × ``memory_fraction`` (the engine's)."""
     weights = stored_weight_bytes(arch, params, weight_bits) / BYTES_PER_GB
-    per_seq = ((prompt_tokens + output_tokens) * arch.kv_bytes_per_token(kv_bits) * kv_replication(arch, devices)
-               / BYTES_PER_GB)
-    usable = devices * memory_gb_per_device * USABLE_MEMORY_FRACTION
+    per_seq = (sequence_tokens(prompt_tokens, output_tokens) * arch.kv_bytes_per_token(kv_bits)
+               * kv_replication(arch, devices) / BYTES_PER_GB)
+    usable = devices * memory_gb_per_device * memory_fraction
     room = usable - weights
     max_batch = 0 if room <= 0 else int(min(math.floor(room / per_seq), B.BATCH.high))
-    return Footprint(weights, batch * per_seq, per_seq, usable, max_batch)
+    run = batch if weights + batch * per_seq <= usable * (1 + 1e-12) else max_batch
+    return Footprint(weights, run * per_seq, per_seq, usable, max_batch, float(batch))
 
 
 def devices_needed(*, params: float, arch: Architecture, memory_gb_per_device: float, batch: float,
-                   prompt_tokens: float, output_tokens: float, weight_bits: int, kv_bits: int) -> int:
+                   prompt_tokens: float, output_tokens: float, weight_bits: int, kv_bits: int,
+                   memory_fraction: float = USABLE_MEMORY_FRACTION) -> int:
     """The smallest power of two of devices whose usable memory holds the weights and the batch's
     KV cache (tensor parallelism splits heads, so engines take powers of two)."""
     need = serving_footprint(params=params, arch=arch, memory_gb_per_device=memory_gb_per_device, devices=1, batch=batch,
-                     prompt_tokens=prompt_tokens, output_tokens=output_tokens, weight_bits=weight_bits, kv_bits=kv_bits)
-    per_device = memory_gb_per_device * USABLE_MEMORY_FRACTION
-    n = max(1, math.ceil(need.total_gb / per_device - 1e-12))
+                             prompt_tokens=prompt_tokens, output_tokens=output_tokens, weight_bits=weight_bits,
+                             kv_bits=kv_bits, memory_fraction=memory_fraction)
+    per_device = memory_gb_per_device * memory_fraction
+    n = max(1, math.ceil((need.weights_gb + batch * need.kv_gb_per_sequence) / per_device - 1e-12))
     devices = 1 << (n - 1).bit_length()
     if devices > B.DEVICES.high:
-        raise InputError(f"the weights and KV cache need {gfmt(need.total_gb, 3)} GB: more than {gfmt(B.DEVICES.high)} devices hold")
+        raise InputError(f"the weights and KV cache need {gfmt(need.needed_gb, 3)} GB: more than {gfmt(B.DEVICES.high)} devices hold")
     return devices
 
 
-__all__ = ["Footprint", "devices_needed", "serving_footprint"]
+__all__ = ["AVERAGE_OUTPUT_SHARE", "Footprint", "devices_needed", "sequence_tokens", "serving_footprint"]

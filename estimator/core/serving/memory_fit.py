@@ -15,7 +15,7 @@ from estimator.core.hardware.profile import HardwareProfile
 from estimator.core.serving.checks import devices_for_heads
 from estimator.core.serving.memory import Footprint, devices_needed, serving_footprint
 from estimator.core.serving.notes import count_text
-from estimator.core.serving.step import USABLE_MEMORY_SOURCE
+from estimator.core.serving.step import USABLE_MEMORY_FRACTION, USABLE_MEMORY_SOURCE
 from estimator.core.workload.architecture import check_tensor_parallel
 
 if TYPE_CHECKING:
@@ -28,18 +28,26 @@ class MemoryFit:
     """The devices the model is served on and what their memory holds."""
     devices: int
     devices_how: str              # "given", or the rule that chose them
-    footprint: Footprint          # weights and the batch's KV cache against the usable memory; it fits
+    footprint: Footprint          # weights and the KV cache of the batch run against the usable memory
+
+    @property
+    def preempted(self) -> bool:
+        """The batch asked for does not fit: the engine runs the largest that does (``footprint.effective_batch``)."""
+        return not self.footprint.fits
 
 
-def memory_fit(s: InferenceScenario, profile: HardwareProfile, served: ServedModel) -> MemoryFit:
+def memory_fit(s: InferenceScenario, profile: HardwareProfile, served: ServedModel,
+               memory_fraction: float = USABLE_MEMORY_FRACTION) -> MemoryFit:
     """The devices given (a tensor-parallel degree that splits the heads) or the fewest that hold the weights and
-    the batch's KV cache (``inference_checks.devices_for_heads``); refused where the memory does not hold them."""
+    the batch's KV cache (``inference_checks.devices_for_heads``), at the engine's ``memory_fraction``. On the
+    devices given, a batch beyond what they hold runs as the largest that fits, the rest preempted
+    (``Footprint.effective_batch``); refused only where the weights, or one sequence beside them, do not fit."""
     architecture = served.architecture
     batch = int(s.batch_size)
     prompt_tokens, output_tokens = float(s.prompt_tokens), float(s.tokens_per_query)
     shape = dict(params=served.params, arch=architecture, memory_gb_per_device=profile.memory_gb, batch=batch,
                  prompt_tokens=prompt_tokens, output_tokens=output_tokens, weight_bits=int(s.bits),
-                 kv_bits=int(s.kv_bits))
+                 kv_bits=int(s.kv_bits), memory_fraction=memory_fraction)
     if s.devices is None:
         devices, how = devices_for_heads(devices_needed(**shape), architecture, profile, shape)
     else:
@@ -47,9 +55,19 @@ def memory_fit(s: InferenceScenario, profile: HardwareProfile, served: ServedMod
         check_tensor_parallel(devices, architecture.heads, architecture.kv_heads)
         how = "given"
     footprint = serving_footprint(devices=devices, **shape)
-    if not footprint.fits:
+    if not footprint.runs:
         raise does_not_fit(footprint, devices, profile, batch, prompt_tokens, output_tokens)
     return MemoryFit(devices=devices, devices_how=how, footprint=footprint)
+
+
+def preemption_note(footprint: Footprint, devices: int, profile: HardwareProfile) -> str:
+    """What a batch beyond the memory does on a paged engine: the largest batch that fits runs, the rest waits."""
+    return (f"batch {count_text(footprint.batch)} does not fit: its KV cache at the average sequence in flight "
+            f"({gfmt(footprint.kv_gb_per_sequence * MB_PER_GB, 3)} MB each) beside {gfmt(footprint.weights_gb, 3)} GB of "
+            f"weights needs {gfmt(footprint.needed_gb, 3)} GB of the {gfmt(footprint.usable_gb, 3)} GB usable on "
+            f"{devices} × {profile.id}; a paged engine preempts the sequences that do not fit (vLLM recomputes or swaps "
+            f"them: Kwon et al. 2023, arXiv:2309.06180, §4.5), so the batch run, and estimated here, is "
+            f"{count_text(footprint.max_batch)}")
 
 
 def does_not_fit(footprint: Footprint, devices: int, profile: HardwareProfile, batch: int, prompt_tokens: float,
@@ -72,4 +90,4 @@ def does_not_fit(footprint: Footprint, devices: int, profile: HardwareProfile, b
                       f"({USABLE_MEMORY_SOURCE}); the largest batch that fits is {count_text(footprint.max_batch)}")
 
 
-__all__ = ["MemoryFit", "does_not_fit", "memory_fit"]
+__all__ = ["MemoryFit", "does_not_fit", "memory_fit", "preemption_note"]

@@ -28,9 +28,23 @@ LATENCY_RANGE_MEANING = ("{level:.0%} intervals from the leave-one-benchmark-out
 # only of the fitted residuals)
 POWER_GIVEN_RANGE = "; with the power given, energy's range is the time's at that power"
 # what each engine's fitted costs were fitted to, for the time's breakdown
-ENGINE_FITTED_TO = {"online": ("fitted to vLLM (2024) and FastChat measurements; newer engines with CUDA graphs and "
-                               "asynchronous scheduling have less"),
-                    "latency": "fitted to published latency benchmarks (gpt-fast, LMDeploy, TGI, vLLM)"}
+ENGINE_FITTED_TO = {"vllm-2024": ("fitted to vLLM (2024) and FastChat measurements; newer engines with CUDA graphs and "
+                                  "asynchronous scheduling have less"),
+                    "latency": "fitted to published latency benchmarks (gpt-fast, LMDeploy, TGI, vLLM)",
+                    "optimized-2024": ("fitted to MLPerf Inference v4.0/v4.1 results (TensorRT-LLM class) and published "
+                                       "latency benchmarks, the prompts' prefill mixed into the decode steps"),
+                    "eager-2023": "fitted to FastChat measurements at batch 1 (ML.ENERGY 2023)"}
+# the optimised engine's: tokens/s of MLPerf results held out by model, and its energy unmeasured
+OPTIMIZED_RANGE_MEANING = ("{level:.0%} intervals from the out-of-sample residuals of MLPerf Inference results held out "
+                           "by model, each model counted once ({models} models; fitted on {n} results and published "
+                           "times); held out by model they held {held} of its Offline results "
+                           "(`python -m estimator validate --inference`); energy's range is the wider of the time's and "
+                           "vllm-2024's measured one, as no device energy of this engine was measured; memory is exact "
+                           "arithmetic; outside those devices and models the intervals are likely too narrow")
+# the eager engine's: four FastChat models at batch 1
+EAGER_RANGE_MEANING = ("{level:.0%} intervals from the leave-one-model-out residuals of {n} FastChat configurations at "
+                       "batch 1, each model counted once ({models} models, A100); beyond batch 1 and one device, "
+                       "nothing measured them; memory is exact arithmetic")
 
 
 # Whole counts below a million written in full with thousands separators, as the report layer's
@@ -91,5 +105,5 @@ def embedding_note(arch: Architecture, params: float, bits: int) -> str:
             f"parameters, stay at {EMBEDDING_BITS} bits, as quantised checkpoints keep them (GPTQ, AWQ, FP8)")
 
 
-__all__ = ["ENGINE_FITTED_TO", "LATENCY_RANGE_MEANING", "POWER_GIVEN_RANGE", "RANGE_MEANING", "article", "count_text", "counted",
+__all__ = ["EAGER_RANGE_MEANING", "ENGINE_FITTED_TO", "LATENCY_RANGE_MEANING", "OPTIMIZED_RANGE_MEANING", "POWER_GIVEN_RANGE", "RANGE_MEANING", "article", "count_text", "counted",
            "embedding_note", "moe_note"]

@@ -49,7 +49,7 @@ class InferenceResult:
     range_meaning: str = ""
     notes: tuple[str, ...] = field(default_factory=tuple)
     chip: str = "GPU"             # what the roofline part runs on, in words: GPU, TPU, CPU or device
-    engine: str = "online"        # whose fitted engine costs (estimator.core.serving.step.ENGINES)
+    engine: str = "vllm-2024"     # whose fitted engine costs (estimator.core.serving.step.ENGINES)
     sparsity: float = 0.0         # the fraction of weights pruned
     pruned_skipped: bool = False  # the kernels skip them (2:4 on sparse tensor cores: estimator.core.serving.pruning)
     teacher_params: float | None = None  # distilled: the model the student is distilled from

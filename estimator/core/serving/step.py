@@ -120,17 +120,38 @@ FITTED = {
 # 2022; GPTQ, Frantar et al. 2023; AWQ, Lin et al. 2024), and a 16- or 8-bit KV cache (vLLM's fp8 cache).
 WEIGHT_BITS = (16, 8, 4)
 KV_BITS = (16, 8)
-# Which engine's fitted costs a step takes. "online": an online serving engine under a stream of
-# requests, fitted to ML.ENERGY's measured configurations (vLLM 0.5-era at batch ≥ 32, FastChat at
-# batch 1), TPOT and energy both measured; "latency": a latency-optimised engine at a fixed batch,
-# fitted to published benchmark times (gpt-fast, LMDeploy, TGI, vLLM's CI), TPOT only. The
-# default is the one whose energy is measured. vLLM's own account of the gap: v0.6.0 cut TPOT 5×
-# against v0.5.3 on Llama 3 8B (vLLM blog, 2024-09-05).
+# Which engine's fitted costs a step takes: named, dated engine profiles, each fitted to measurements of that
+# engine (their data: estimator/data/engines.toml, read at the edge by estimator.io.serving_data; their fitted
+# constants: serving_fit.json, written by `python -m estimator fit-serving`).
+# - "optimized-2024": a current optimised engine (TensorRT-LLM/vLLM/SGLang class: CUDA graphs, in-flight
+#   batching, chunked prefill, FP8), fitted to MLPerf Inference v4.0/v4.1 closed Offline results and the
+#   published small-batch decode times; the default.
+# - "vllm-2024": an online serving engine under a stream of requests as ML.ENERGY measured it in 2024 (vLLM 0.5
+#   at batch >= 32, FastChat at batch 1), TPOT and energy both measured (the former default, "online").
+# - "eager-2023": a Python loop launching kernel by kernel (Hugging Face generate, FastChat), fitted to
+#   ML.ENERGY's FastChat rows.
+# - "latency": a latency-optimised engine at a fixed batch (gpt-fast, LMDeploy, TGI, vLLM's benchmarks).
+# vLLM's own account of the gap between 2024's engines: v0.6.0 cut TPOT 5x against v0.5.3 on Llama 3 8B
+# (vLLM blog, 2024-09-05).
 ENGINES = {
-    "online": "an online serving engine under a stream of requests, as measured in 2024 (vLLM 0.5, FastChat)",
+    "optimized-2024": "a current optimised engine (TensorRT-LLM/vLLM/SGLang class: CUDA graphs, in-flight batching, "
+                      "chunked prefill), fitted to MLPerf Inference v4.0/v4.1 (2024) and published decode benchmarks",
+    "vllm-2024": "an online serving engine under a stream of requests, as ML.ENERGY measured it in 2024 (vLLM 0.5, "
+                 "FastChat)",
+    "eager-2023": "an eager Python decoding loop (Hugging Face generate, FastChat), as ML.ENERGY measured it in 2023",
     "latency": "a latency-optimised engine at a fixed batch (gpt-fast, LMDeploy, TGI, vLLM's benchmarks)",
+    "online": "the former name of vllm-2024 (kept as an alias)",
 }
-DEFAULT_ENGINE = "online"
+# Names kept working for what they called before (the CLI, the API, saved addresses): each the engine it now names.
+ENGINE_ALIASES = {"online": "vllm-2024"}
+DEFAULT_ENGINE = "vllm-2024"
+
+
+def engine_name(name: str) -> str:
+    """The engine ``name`` stands for (an alias resolved); refuses a name that is none of ``ENGINES``."""
+    if not isinstance(name, str) or name not in ENGINES:
+        raise InputError(f"unknown engine {repr(name)[:40]}: use one of {', '.join(ENGINES)}", field="engine")
+    return ENGINE_ALIASES.get(name, name)
 
 
 @dataclass(frozen=True)
@@ -172,8 +193,17 @@ class ServingFit:
     n_configs: int
     n_models: int                    # the groups the interval counts once each (models, or benchmarks)
     source: str = ""
-    engine: str = DEFAULT_ENGINE     # whose costs these are (ENGINES)
+    engine: str = "vllm-2024"        # whose costs these are (ENGINES)
     held_out_coverage: float | None = None  # the share of held-out measurements its interval held (where measured)
+    # the engine's achieved fraction of the tensor peak in compute-bound phases (fitted where its measurements
+    # pin it: MLPerf's large batches; else the sourced COMPUTE_FRACTION) and the share of device memory it
+    # gives weights and KV cache (engines.toml, with its source)
+    compute_fraction: float = COMPUTE_FRACTION
+    memory_fraction: float = USABLE_MEMORY_FRACTION
+    # in-flight batching with chunked prefill (Sarathi-Serve, Agrawal et al. 2024, arXiv:2403.02310; TensorRT-LLM,
+    # vLLM >= 0.6): the prompts' tokens ride in the decode step's matrix products, so the step's GPU time is
+    # the slower of its bytes and all its FLOPs, prefill's included; False: prefill runs as its own phase, added
+    mixed_prefill: bool = False
 
     PARAMS = ("engine_s_per_layer", "engine_s_per_sequence", "tp_s_per_allreduce", "busy_per_roofline_s")
 
@@ -181,11 +211,17 @@ class ServingFit:
         return tuple(getattr(self, k) for k in self.PARAMS)
 
     def to_dict(self) -> dict:
-        return {k: getattr(self, k) for k in (*self.PARAMS, "tpot_log_half_width", "energy_log_half_width",
-                                                "level", "n_configs", "n_models")}
+        """The fitted numbers, and the engine's compute fraction and mixed prefill where not the defaults."""
+        out = {k: getattr(self, k) for k in (*self.PARAMS, "tpot_log_half_width", "energy_log_half_width",
+                                              "level", "n_configs", "n_models")}
+        if self.compute_fraction != COMPUTE_FRACTION:
+            out["compute_fraction"] = self.compute_fraction
+        if self.mixed_prefill:
+            out["mixed_prefill"] = True
+        return out
 
     @classmethod
-    def from_dict(cls, d: dict, source: str = "", engine: str = DEFAULT_ENGINE) -> ServingFit:
+    def from_dict(cls, d: dict, source: str = "", engine: str = "vllm-2024") -> ServingFit:
         keys = (*cls.PARAMS, "tpot_log_half_width", "energy_log_half_width", "level", "n_configs", "n_models")
         missing = [k for k in keys if k not in d]
         if missing:
@@ -196,9 +232,21 @@ class ServingFit:
             if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x) or x < 0:
                 raise InputError(f"serving fit: {k} must be a finite number of at least 0, got {x!r}")
             vals[k] = x
-        if engine not in ENGINES:
-            raise InputError(f"serving fit: engine must be one of {', '.join(ENGINES)}, got {engine!r}")
-        return cls(**vals, source=source, engine=engine)
+        if engine not in ENGINES or engine in ENGINE_ALIASES:
+            raise InputError(f"serving fit: engine must be one of {', '.join(e for e in ENGINES if e not in ENGINE_ALIASES)}, "
+                             f"got {engine!r}")
+        extra = {}
+        for k in ("compute_fraction",):
+            if k in d:
+                x = d[k]
+                if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x) or not 0 < x <= 1:
+                    raise InputError(f"serving fit: {k} must be a number in (0, 1], got {x!r}")
+                extra[k] = float(x)
+        if "mixed_prefill" in d:
+            if not isinstance(d["mixed_prefill"], bool):
+                raise InputError(f"serving fit: mixed_prefill must be true or false, got {d['mixed_prefill']!r}")
+            extra["mixed_prefill"] = d["mixed_prefill"]
+        return cls(**vals, source=source, engine=engine, **extra)
 
 
 @dataclass(frozen=True)
@@ -206,7 +254,7 @@ class Step:
     """One decode step of a batch, per device, and what follows from it."""
 
     weights_gb: float             # all devices together
-    kv_cache_gb: float            # the batch's KV cache at full length (prompt + output), all devices
+    kv_cache_gb: float            # the batch's KV cache at the average sequence in flight (prompt + half the output)
     memory_s: float               # weights + KV read at the achievable bandwidth
     compute_s: float              # decode FLOPs at the achievable peak
     gpu_s: float                  # the roofline: the slower of the two
@@ -214,6 +262,7 @@ class Step:
     tp_s: float                   # tensor-parallel all-reduces
     engine_s: float               # fitted per-layer and per-sequence costs
     tpot_s: float                 # the sum: time per output token of one sequence
+    decode_s: float               # the step without the prompts' prefill (a window of decode steps alone)
     power_w: float                # average per device
     power_fraction: float         # power ÷ TDP
     joules_per_output_token: float
@@ -223,10 +272,13 @@ class Step:
 
 def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, batch: float, prompt_tokens: float,
          output_tokens: float, tp: int, weight_bits: int = 16, kv_bits: int = 16,
-         bandwidth_fraction: float = BANDWIDTH_FRACTION, compute_fraction: float = COMPUTE_FRACTION,
+         bandwidth_fraction: float = BANDWIDTH_FRACTION, compute_fraction: float | None = None,
          power_w: float | None = None) -> Step:
     """The decode step (see the module docstring). ``params`` counts every weight stored (total
-    for a mixture of experts); ``arch.active_params`` the ones used per token."""
+    for a mixture of experts); ``arch.active_params`` the ones used per token. ``compute_fraction``:
+    the engine's (``fit.compute_fraction``) unless given."""
+    if compute_fraction is None:
+        compute_fraction = fit.compute_fraction
     n_total = float(params)
     n_active = float(arch.active_params) if arch.active_params else n_total
     n_active = min(n_active, n_total)
@@ -255,7 +307,7 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
         per_allreduce = fit.tp_s_per_allreduce + 2.0 * (tp - 1) / tp * message / (device.link_gb_per_s * BYTES_PER_GB)
         tp_s = ALLREDUCES_PER_LAYER * arch.layers * per_allreduce
     engine_s = fit.engine_s_per_layer * arch.layers + fit.engine_s_per_sequence * b
-    tpot = gpu_s + prefill_s + tp_s + engine_s
+    tpot = (max(memory_s, compute_s + prefill_s) if fit.mixed_prefill else gpu_s + prefill_s) + tp_s + engine_s
     if power_w is None:
         frac = load_power_fraction(fit, gpu_s, prefill_s, tpot)
         watts = frac * device.tdp_w
@@ -263,9 +315,9 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
         watts = float(power_w)
         frac = watts / device.tdp_w if device.tdp_w else 0.0
     return Step(weights_gb=weight_bytes / BYTES_PER_GB,
-                kv_cache_gb=b * (p + t) * kv_tok * kv_replication(arch, tp) / BYTES_PER_GB,
+                kv_cache_gb=b * context * kv_tok * kv_replication(arch, tp) / BYTES_PER_GB,
                 memory_s=memory_s, compute_s=compute_s, gpu_s=gpu_s, prefill_s=prefill_s, tp_s=tp_s, engine_s=engine_s,
-                tpot_s=tpot, power_w=watts, power_fraction=frac, joules_per_output_token=watts * tp * tpot / b,
+                tpot_s=tpot, decode_s=gpu_s + tp_s + engine_s, power_w=watts, power_fraction=frac, joules_per_output_token=watts * tp * tpot / b,
                 bound="memory" if memory_s >= compute_s else "compute", flops_per_token=flops_per_token)
 
 
@@ -359,7 +411,7 @@ def previous_model(*, params: float, device: Device, batch: float, tp: int, util
     return Previous(s, power_w * tp * s / batch)
 
 
-__all__ = ["DEFAULT_ENGINE", "EMBEDDING_BITS", "ENGINES", "Architecture", "Device", "Previous",
+__all__ = ["DEFAULT_ENGINE", "EMBEDDING_BITS", "ENGINES", "ENGINE_ALIASES", "engine_name", "Architecture", "Device", "Previous",
            "ServingFit", "Step", "attention_params", "check_architecture", "check_params_fit",
            "embedding_params", "input_table_params", "kv_replication", "link_for", "load_power_fraction", "param_floor",
            "previous_model", "read_params", "read_weight_bytes", "step", "stored_weight_bytes",

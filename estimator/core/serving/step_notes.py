@@ -13,8 +13,10 @@ from estimator.core.hardware.limits import power_over_tdp_note
 from estimator.core.hardware.power_base import CHIP_DRAW, chip_draw_note, power_base
 from estimator.core.hardware.profile import HardwareProfile
 from estimator.core.serving.notes import (
+    EAGER_RANGE_MEANING,
     ENGINE_FITTED_TO,
     LATENCY_RANGE_MEANING,
+    OPTIMIZED_RANGE_MEANING,
     POWER_GIVEN_RANGE,
     RANGE_MEANING,
     count_text,
@@ -112,7 +114,8 @@ def scale_notes(profile: HardwareProfile, fit: ServingFit, served: ServedModel, 
 
 
 def memory_note(s: InferenceScenario, profile: HardwareProfile, served: ServedModel, memory: MemoryFit) -> str:
-    """Weights plus the batch's KV cache, copies of the KV heads across devices included, and the largest batch."""
+    """Weights plus the batch's KV cache (each sequence at prompt + half its output, as a paged engine holds it),
+    copies of the KV heads across devices included, and the largest batch."""
     architecture, devices, footprint = served.architecture, memory.devices, memory.footprint
     # more devices than KV heads: each head is copied, not split (inference audit: 8 devices held twice 1 device's
     # cache with no word why)
@@ -122,7 +125,8 @@ def memory_note(s: InferenceScenario, profile: HardwareProfile, served: ServedMo
               if copies > 1 else "")
     return (f"memory: weights {gfmt(footprint.weights_gb, 3)} GB + KV cache {gfmt(footprint.kv_cache_gb, 3)} GB "
             f"(batch {count_text(int(s.batch_size))} × {count_text(float(s.prompt_tokens))} + "
-            f"{count_text(float(s.tokens_per_query))} tokens at {int(s.kv_bits)} bits{copied}); the largest batch that "
+            f"{count_text(float(s.tokens_per_query))} ÷ 2 tokens, a sequence's average in flight as a paged engine holds "
+            f"it, at {int(s.kv_bits)} bits{copied}); the largest batch that "
             f"fits on {devices} × {profile.id} is {count_text(footprint.max_batch)} ({USABLE_MEMORY_SOURCE})")
 
 
@@ -130,7 +134,8 @@ def range_meaning(fit: ServingFit, power_given: bool) -> str:
     """What the result's 80% ranges mean: the engine's fitted interval and its held-out coverage; with a power
     given (online engine), that the energy's range is the time's."""
     held = "a share nobody measured" if fit.held_out_coverage is None else f"{fit.held_out_coverage:.0%}"
-    meaning = (LATENCY_RANGE_MEANING if fit.engine == "latency" else RANGE_MEANING).format(
+    meaning = {"latency": LATENCY_RANGE_MEANING, "optimized-2024": OPTIMIZED_RANGE_MEANING,
+               "eager-2023": EAGER_RANGE_MEANING}.get(fit.engine, RANGE_MEANING).format(
         level=fit.level, n=fit.n_configs, models=fit.n_models, held=held)
     return meaning + (POWER_GIVEN_RANGE if power_given and fit.engine != "latency" else "")
 

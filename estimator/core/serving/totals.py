@@ -117,7 +117,8 @@ def power_source(s: InferenceScenario, fit: ServingFit, device: Device, decode: 
     draw standing in for it) and the engine's fitted busy time."""
     if s.power_w is not None:
         return "given"
-    borrowed = "; the online engine's, the load capped at a busy step" if fit.engine == "latency" else ""
+    borrowed = {"latency": "; the online engine's, the load capped at a busy step",
+                "optimized-2024": "; vllm-2024's: no device energy of this engine was measured"}.get(fit.engine, "")
     return (f"{decode.power_fraction:.2f} × {device.tdp_label} {gfmt(device.tdp_w)} W"
             + (" (in place of the TDP that the fractions after it are of)" if device.tdp_label == CHIP_DRAW else "")
             + f": {POWER_SOURCE}; GPU-busy time "

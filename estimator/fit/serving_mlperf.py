@@ -1,0 +1,191 @@
+"""The current optimised engine ("optimized-2024") fitted to MLPerf Inference, and judged out of sample.
+
+Pure: rows in, a fit and its cross-validation out. The rows: MLPerf Inference v4.0/v4.1 datacenter closed
+results for Llama 2 70B, GPT-J and Mixtral 8x7B (``estimator/data/mlperf_inference.csv``, each citing its
+result file; read by ``estimator.io.serving_data.load_mlperf``), and the published small-batch decode times
+of latency-optimised engines (``small_batch_tpot.csv``: gpt-fast, LMDeploy, TGI, vLLM's CI), which pin the
+per-layer and per-sequence costs at batch 1 that MLPerf's large batches cannot.
+
+An Offline row is predicted as the most tokens per second its devices serve
+(``core.serving.throughput.max_throughput``: tensor parallelism, replicas and the batch that fits, at most the
+engine's cap); a Server row as the same under the TPOT bound, the engine holding the mean TPOT at the
+bound's share that the training rows' Server runs measured (``server_share``: their mean ÷ the p99 bound).
+
+The fit: least squares of log ratios (``serving_fit.solve``) over the Offline rows' tokens/s and the
+small-batch rows' TPOT, each set weighted as one, for the engine's per-layer, per-sequence and per-all-reduce
+costs and its fraction of the tensor peak (``compute_fraction``); the power factor is the vllm-2024 fit's (no
+device energy was measured). Server rows are never fitted: their prediction is out of sample by construction.
+
+Judged by model held out (every row of a model, MLPerf and small-batch, out of the fit that predicts it)
+and by hardware held out, beside a naive baseline fitted on the same folds: a flat fraction of the compute
+roofline (devices × the peak at the bits run ÷ the FLOPs per output token, prompts included), its fraction the
+training rows' median measured ÷ roofline.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from estimator.core.base.errors import InputError
+from estimator.core.serving.step import FLOPS_PER_PARAM_PER_TOKEN, Architecture, Device, ServingFit
+from estimator.core.serving.throughput import Throughput, max_throughput
+from estimator.fit import serving_fit as sf
+from estimator.fit.grouped_conformal import pooled_cdf_quantile
+from estimator.fit.serving_fit import Metrics, metrics
+from estimator.fit.tpot_check import TpotRow, measured_time, row_step
+
+# The engine's fitted numbers (their start and bounds: serving_fit.START, LOW, HIGH).
+FITTED = ("engine_s_per_layer", "engine_s_per_sequence", "tp_s_per_allreduce", "compute_fraction")
+OFFLINE, SERVER = "Offline", "Server"
+
+
+@dataclass(frozen=True)
+class MLPerfRow:
+    """One MLPerf Inference result, with what the serving model needs to predict it."""
+    row_id: str
+    version: str
+    benchmark: str
+    model: str                  # a catalog id (gpt-j-6b: the shape in the file)
+    hardware_id: str
+    device: Device              # at the peak of the bits run
+    params: float
+    arch: Architecture
+    devices: int
+    scenario: str               # Offline or Server
+    prompt_tokens: float        # the benchmark's documented mean
+    output_tokens: float
+    bits: int
+    kv_bits: int
+    tokens_per_s: float         # measured, the whole system
+    tpot_bound_s: float | None  # Server: the p99 TPOT bound (None: none, GPT-J)
+    tpot_mean_s: float | None   # Server: the measured mean
+    power_w: float | None       # at the wall, where measured
+    software: str
+    source: str
+    beams: int = 1              # beam search width (GPT-J: 4, the only width MLPerf's closed division allows)
+
+
+def predict(r: MLPerfRow, fit: ServingFit, server_share: float, max_batch: int) -> Throughput:
+    """The row's throughput as the engine ``fit`` would serve it (the module docstring). Beam search decodes
+    ``beams`` sequences for each sample and counts one's tokens: taken as ``beams`` × the output tokens decoded
+    per prompt prefilled (each beam's KV cache held whole, its average length so overstated a little), the
+    tokens counted 1 ÷ ``beams`` of those decoded."""
+    bound = (r.tpot_bound_s * server_share) if (r.scenario == SERVER and r.tpot_bound_s) else None
+    t = max_throughput(params=r.params, arch=r.arch, device=r.device, fit=fit, devices=r.devices,
+                       prompt_tokens=r.prompt_tokens, output_tokens=r.output_tokens * r.beams, weight_bits=r.bits,
+                       kv_bits=r.kv_bits, max_batch=max_batch, tpot_bound_s=bound)
+    return t if r.beams == 1 else replace(t, tokens_per_s=t.tokens_per_s / r.beams)
+
+
+def server_share(rows: Sequence[MLPerfRow]) -> float:
+    """The Server runs' median mean TPOT ÷ their p99 bound: how close to the bound engines hold the mean."""
+    xs = [r.tpot_mean_s / r.tpot_bound_s for r in rows if r.scenario == SERVER and r.tpot_mean_s and r.tpot_bound_s]
+    if not xs:
+        raise InputError("no Server run with a measured mean TPOT and a TPOT bound to set the engine's share")
+    return float(np.median(xs))
+
+
+def roofline_tokens_per_s(r: MLPerfRow) -> float:
+    """The compute roofline: devices × the peak ÷ the FLOPs per output token counted, the prompt's and the other
+    beams' included."""
+    n = float(r.arch.active_params or r.params)
+    per_output = FLOPS_PER_PARAM_PER_TOKEN * n * (r.beams + r.prompt_tokens / r.output_tokens)
+    return r.devices * r.device.peak_flops_per_s / per_output
+
+
+def fit_engine(rows: Sequence[MLPerfRow], latency: Sequence[TpotRow], base: ServingFit, max_batch: int) -> dict:
+    """The engine's four numbers (``FITTED``) from the Offline rows' tokens/s and the small-batch TPOTs."""
+    offline = [r for r in rows if r.scenario == OFFLINE]
+    if len(offline) < 2 or len(latency) < 2:
+        raise InputError("the optimised engine's fit needs at least 2 Offline rows and 2 small-batch rows")
+    y_off = np.log([r.tokens_per_s for r in offline])
+    y_lat = np.log([r.tpot_s for r in latency])
+    w_off, w_lat = 1.0 / math.sqrt(len(offline)), 1.0 / math.sqrt(len(latency))
+
+    def residuals(q: dict) -> np.ndarray:
+        f = replace(base, **q)
+        off = np.log([predict(r, f, 1.0, max_batch).tokens_per_s for r in offline]) - y_off
+        lat = np.log([measured_time(r, row_step(r, f), True) for r in latency]) - y_lat
+        return np.concatenate([w_off * off, w_lat * lat])
+    return sf.solve(FITTED, residuals, {})
+
+
+@dataclass(frozen=True)
+class HeldRow:
+    """One row predicted by a fit made without its group (model or hardware), and the baseline."""
+    row: MLPerfRow
+    tokens_per_s: float
+    baseline_tokens_per_s: float
+    tp: int
+    batch: int
+    half: float = 0.0          # the interval's log half-width (from the other groups' residuals)
+
+    @property
+    def log_error(self) -> float:
+        return math.log(self.tokens_per_s / self.row.tokens_per_s)
+
+    @property
+    def baseline_log_error(self) -> float:
+        return math.log(self.baseline_tokens_per_s / self.row.tokens_per_s)
+
+
+@dataclass(frozen=True)
+class EngineCV:
+    """Held out by one key (model or hardware): each row's prediction and the summaries by scenario."""
+    by: str
+    held: tuple[HeldRow, ...]
+    latency_log_errors: tuple[float, ...]      # the small-batch rows of the held-out group, predicted out of sample
+
+    def summary(self, scenario: str) -> dict:
+        hs = [h for h in self.held if h.row.scenario == scenario]
+        groups = [getattr(h.row, self.by) for h in hs]
+        return {"model": metrics([h.log_error for h in hs], [h.half for h in hs], groups).to_dict(),
+                "baseline": metrics([h.baseline_log_error for h in hs]).to_dict()}
+
+
+def cross_validate(rows: Sequence[MLPerfRow], latency: Sequence[TpotRow], base: ServingFit, max_batch: int,
+                   by: str, level: float,
+                   key_of_latency: Callable[[TpotRow], str] | None = None) -> EngineCV:
+    """Each group's rows (``by``: "model" or "hardware_id") predicted by a fit of the other groups' rows and
+    small-batch rows, the baseline's fraction from the same; each group's interval the level quantile of the other
+    groups' out-of-sample |log errors|, each group once."""
+    key_lat = key_of_latency or (lambda t: getattr(t, "model" if by == "model" else "hardware_id"))
+    groups = sorted({getattr(r, by) for r in rows})
+    if len(groups) < 2:
+        raise InputError(f"holding out by {by} needs at least 2 groups, got {len(groups)}")
+    held: list[HeldRow] = []
+    lat_errors: list[float] = []
+    for g in groups:
+        train = [r for r in rows if getattr(r, by) != g]
+        train_lat = [t for t in latency if key_lat(t) != g]
+        f = replace(base, **fit_engine(train, train_lat, base, max_batch))
+        share = server_share(train) if any(r.scenario == SERVER and r.tpot_mean_s for r in train) else 1.0
+        flat = float(np.median([r.tokens_per_s / roofline_tokens_per_s(r) for r in train if r.scenario == OFFLINE]))
+        for r in rows:
+            if getattr(r, by) != g:
+                continue
+            t = predict(r, f, share, max_batch)
+            held.append(HeldRow(r, t.tokens_per_s, flat * roofline_tokens_per_s(r), t.tp, t.batch))
+        lat_errors += [math.log(measured_time(t, row_step(t, f), True) / t.tpot_s) for t in latency if key_lat(t) == g]
+    out = []
+    for h in held:
+        g = getattr(h.row, by)
+        others = [x for x in held if getattr(x.row, by) != g and x.row.scenario == h.row.scenario]
+        half = pooled_cdf_quantile([abs(x.log_error) for x in others], [getattr(x.row, by) for x in others], level)
+        out.append(replace(h, half=half))
+    return EngineCV(by, tuple(out), tuple(lat_errors))
+
+
+def interval_half(cvs: Sequence[EngineCV], level: float) -> float:
+    """The stated interval of tokens/s: the level quantile of the out-of-sample |log errors| held out by model,
+    each model once (the coarser hold-out: models vary more than devices in the rows)."""
+    hs = [h for cv in cvs if cv.by == "model" for h in cv.held]
+    return pooled_cdf_quantile([abs(h.log_error) for h in hs], [h.row.model for h in hs], level)
+
+
+__all__ = ["FITTED", "OFFLINE", "SERVER", "EngineCV", "HeldRow", "MLPerfRow", "Metrics", "cross_validate",
+           "fit_engine", "interval_half", "predict", "roofline_tokens_per_s", "server_share"]
