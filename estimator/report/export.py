@@ -360,6 +360,7 @@ def render(fmt: str, est: Estimate, comparison=(), title=None, scenario=None, ci
         from estimator.core.base.tool import __version__
         st = statement(est, sources or {}, version=__version__, title=title, extra_keys=tuple(cite_keys),
                        time_label=time_label, changed=tuple(changed), footprint_changed=tuple(footprint_changed),
-                       memory_given=memory_given(scenario))
+                       memory_given=memory_given(scenario), params=(scenario or {}).get("params"),
+                       tokens=(scenario or {}).get("tokens"))
         return st.tex if fmt == "latex" else st.bib
     return to_table(est, comparison, title, time_label)

@@ -42,9 +42,11 @@ from estimator.report.latex_text import bib_key, latex_escape, normalize_bibtex
 from estimator.report.provenance import TOOL_NAME, figures_from, one_figure
 from estimator.report.statement_parts import (
     ACT_MEM_KEY,
+    FLASH_KEY,
     GRID_KEY,
     TOOL_KEY,
     ZERO_KEY,
+    address,
     alone_words,
     cited_keys,
     embodied_caveat,
@@ -58,10 +60,13 @@ from estimator.report.statement_parts import (
     meter_words,
     named_keys,
     same_measurement,
+    unkeyed,
 )
 from estimator.report.statement_utilisation import fit_caveats, utilisation_clause
 
 EPOCH_KEY = "EPOCH"
+# 6·N·D, the training FLOPs of a dense transformer (and its architecture's count): Kaplan et al. 2020, §2.1, Table 1
+SCALING_KEY = "K20"
 # embodied carbon and water (estimator/core/footprint/embodied.py, water.py)
 LLMC_KEY, ACT_KEY, PCF_KEY, WATER_KEY = "LLMC24", "ACT22", "NVPCF", "WATER23"
 
@@ -80,8 +85,51 @@ def _range(fmt, est: Estimate, key: str) -> str:
     if basis == EXACT or low == high:  # exact, or one stated figure: no range to print
         return ""
     what = f"{_pct(est.level)} range" if basis == PREDICTION else "stated range"
-    ends = hz.range_ends(fmt, low, high)  # a cost's ends with the figures they need to read apart
+    ends = (paper_money_range(low, high) if fmt is paper_money  # a cost's ends with the figures they need to read apart
+            else hz.range_ends(fmt, low, high))
     return f" ({what} {latex_escape(ends[0])}--{latex_escape(ends[1])})".replace("m3", "m$^3$")
+
+
+def paper_money(usd: float, digits: int = hz.MONEY_DIGITS) -> str:
+    """Money as a paper writes it: "$850,000", "$1.6 million", "$0.12"; never "$850k" (issue 55)."""
+    r = hz.rounded(usd, digits)
+    if abs(r) >= hz.WORDS_UP_TO:
+        return f"${hz.sci(usd, digits)}"
+    for factor, word in hz.WORDS:  # a million and up: in words
+        if abs(hz.rounded(usd / factor, digits)) >= 1:
+            return f"${hz.sig(usd / factor, digits)} {word}"
+    return f"${hz.sig(usd, digits)}"
+
+
+def paper_money_range(low: float, high: float) -> tuple[str, str]:
+    """A cost range's ends, with the figures they need to read apart (as humanize.money_range)."""
+    for d in range(hz.MONEY_DIGITS, hz.MONEY_RANGE_MAX_DIGITS + 1):
+        ends = paper_money(low, d), paper_money(high, d)
+        if ends[0] != ends[1]:
+            return ends
+    return paper_money(low), paper_money(high)
+
+
+def paper_water(litres: float) -> str:
+    """Water as a paper writes it: litres below a cubic metre, then cubic metres with thousands separators
+    ("4,370 m3"), then "1.20 million m3", past a thousand million m3 powers of ten (LaTeX: ``_water_tex``)."""
+    m3 = litres / hz.L_PER_M3
+    if abs(hz.rounded(m3)) < 1:
+        return f"{hz.sig(litres)} L"
+    if abs(hz.rounded(m3)) < hz.MILLION:
+        return f"{hz.sig(m3)} m3"
+    if abs(hz.rounded(m3 / hz.MILLION)) < hz.NEXT_PREFIX:
+        return f"{hz.sig(m3 / hz.MILLION)} million m3"
+    return f"{hz.sci(m3)} m3"
+
+
+def amount(x: float) -> str:
+    """A count the user gave, in words and without trailing zeros: "7 billion", "2 trillion", "6.59 billion"."""
+    text = hz.count(x)
+    number, _, word = text.partition(" ")
+    if "." in number and "×" not in text:
+        number = number.rstrip("0").rstrip(".")
+    return f"{number} {word}".strip()
 
 
 def _pct(x: float) -> str:
@@ -89,7 +137,7 @@ def _pct(x: float) -> str:
 
 
 def _water(litres: float) -> str:
-    return hz.water(litres).replace("m³", "m3")
+    return paper_water(litres)
 
 
 def _water_tex(litres: float) -> str:
@@ -121,7 +169,11 @@ def figure_citation(est: Estimate, a, sources: Mapping[str, Mapping[str, str]], 
     """(source keys, a misc entry or None) for a figure of ``FIGURES``: a profile's figure cites its source text
     (and the entries whose titles it names), a preset's the papers its source names (else the preset's)."""
     if a.origin.startswith("profile:"):
-        return cited_keys(a.source, sources), embodied_entry(est, a.source, *FIGURES[a.name][1:])
+        # the entries its text names (by title, arXiv id or source key); its own entry when it names none, or when
+        # it gives an address (issue 55: a PUE's note leaked the key "P21" and gave no address)
+        keys = list(dict.fromkeys(cited_keys(a.source, sources) + named_keys(a.source, sources)))
+        own = not keys or address(a.source) is not None
+        return keys, embodied_entry(est, unkeyed(a.source, sources), *FIGURES[a.name][1:]) if own else None
     if a.origin.startswith("preset:"):
         return named_keys(a.source, sources) or [k for k in extra_keys if k in sources], None
     return [], None
@@ -198,6 +250,33 @@ def grid_basis(source: str) -> str:
     return f"{what}; {m['origin']}, as shipped with CodeCarbon {m['version']}"
 
 
+KAPLAN_MARK = "\0"  # a stand-in for Kaplan et al.'s citation: whether ``workload_words`` cites it
+
+
+def workload_words(est: Estimate, a, params: float | None, tokens: float | None, cite: str) -> tuple[str, str]:
+    """(what is trained, how its FLOPs were counted), LaTeX: for 6·N·D, "a model of 7 billion parameters on 2
+    trillion tokens" and " ($C = 6ND$ = 8.4 × 10²² FLOPs~\\cite{kaplan…})"; for an architecture's or a generic
+    network's count, the FLOPs and the rule; for FLOPs given, the FLOPs "as given". ``cite``: Kaplan et al.'s."""
+    flops = a.get("flops")
+    if not est.flops or flops is None:
+        return "", ""
+    n = latex_escape(hz.sci(est.flops))
+    source = flops.source
+    if flops.origin == "derived" and est.flops_per_param_token and params and tokens:
+        model = f"a model of {latex_escape(amount(params))} parameters on {latex_escape(amount(tokens))} tokens"
+        if est.time_flops is not None:  # full recomputation: 8·N·D executed, the utilisation counts 6·N·D
+            return model, (f" ($8ND$ = {n} FLOPs executed with full activation recomputation; "
+                           f"$C = 6ND$ = {latex_escape(hz.sci(est.time_flops))} model FLOPs{cite})")
+        return model, f" ($C = 6ND$ = {n} FLOPs{cite})"
+    if source.startswith("architecture:"):
+        return "", f" ({n} FLOPs, counted from the model's architecture as Kaplan et al.{cite} count a transformer's)"
+    if source.startswith("generic network:"):
+        return "", f" ({n} FLOPs, counted as three times the forward pass's FLOPs per example, times the examples and epochs)"
+    if flops.origin == "user":
+        return "", f" ({n} FLOPs, as given)"
+    return "", f" ({n} FLOPs)"
+
+
 BASED_ON = "Based on "  # how api.Result.title names a scenario changed from its preset's run
 
 
@@ -243,7 +322,7 @@ TIME_INPUTS = frozenset({"hardware", "devices", "flops", "params", "tokens", "re
 def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, version: str, title: str | None = None,
               extra_keys: tuple[str, ...] = (), time_label: str | None = None,
               changed: tuple[str, ...] = (), footprint_changed: tuple[str, ...] = (),
-              memory_given: bool = False) -> Statement:
+              memory_given: bool = False, params: float | None = None, tokens: float | None = None) -> Statement:
     """The .tex paragraph and its .bib for ``est``.
 
     ``sources``: key → {cite, bibtex} (estimator/data/sources.toml); ``extra_keys``: more source
@@ -259,8 +338,10 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
     published one, but its footprint is the scenario's (``api.Result.footprint_changed``).
     ``memory_given``: whether the user set a training-memory input; a run of the user's own (no preset) states
     its memory only then (journeys R4: a run's statement had said it "does not fit" under a ZeRO stage, a
-    parallelism and a model shape the user never chose)."""
-    hardware_bibtex = hardware_entry(est)
+    parallelism and a model shape the user never chose).
+    ``params``, ``tokens``: the model's size and its training tokens when the FLOPs are 6·N·D of them (the paragraph
+    names both and cites Kaplan et al. 2020 for the rule)."""
+    hardware_bibtex = hardware_entry(est, sources)
     a = {x.name: x for x in est.assumptions}
     time_given = "hours" in a or "device_hours" in a
     # the known run's own time: a change to what sets it (``TIME_INPUTS``) is a scenario's, not a measurement
@@ -268,13 +349,15 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
     fitted = est.utilization is not None and est.utilization.origin.startswith("fit:")
     grid = grid_keys(a["carbon_intensity_g_per_kwh"].source, sources)
     keys = [TOOL_KEY] + ([EPOCH_KEY] if fitted else []) + grid + [k for k in extra_keys if k in sources]
+    if KAPLAN_MARK in "".join(workload_words(est, a, params, tokens, KAPLAN_MARK)):  # 6·N·D, or an architecture's count
+        keys.append(SCALING_KEY)
     figures = {n: figure_citation(est, a[n], sources, extra_keys) for n in FIGURES if n in a and (n == "pue" or est.cost_usd is not None)}
     keys += [k for name_keys, _ in figures.values() for k in name_keys]
     emb = a.get("embodied_kg_co2e_per_device") if est.embodied_co2e_kg is not None else None
     basis = emb.source.split(",", 1)[0] if emb else ""
     memory = est.memory is not None and (memory_given or bool(title) or bool(extra_keys))  # a preset: its own shape
     if memory:
-        keys += [ZERO_KEY, ACT_MEM_KEY]
+        keys += [ZERO_KEY, ACT_MEM_KEY] + ([FLASH_KEY] if est.memory.strategy.attention == "flash" else [])
     # a preset's utilisation or power cites the paper its source names (else the preset's)
     own = {n: (named_keys(a[n].source, sources) or [k for k in extra_keys if k in sources])
            for n in ("utilization", "power_w") if n in a and a[n].origin.startswith("preset:")}
@@ -304,10 +387,11 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
     cite = {k: _cite(bibkeys, [k]) for k in bibkeys}
     said = {name: _cite(bibkeys, [*keys_, FIGURES[name][0]]) for name, (keys_, _) in figures.items()}
     run_name = latex_escape((title or "").removeprefix(BASED_ON))
-    what = (r"a variant of \emph{" if changed else r"\emph{") + run_name + "}" if run_name else "the model"
+    model, counted_how = workload_words(est, a, params, tokens, cite.get(SCALING_KEY, ""))
+    what = ((r"a variant of \emph{" if changed else r"\emph{") + run_name + "}" if run_name else model or "the model")
     hardware = f"{latex_escape(est.hardware_name)}{cite.get('HW', '')}"
     devices = f"{latex_escape(hz.whole(est.devices))}~$\\times$~{hardware}"
-    flops = f" ({latex_escape(hz.sci(est.flops))} FLOPs)" if est.flops else ""
+    flops = counted_how
     energy = (f"{latex_escape(hz.energy(est.energy_kwh))}{_range(hz.energy, est, 'energy_kwh')} of electricity "
               f"at a PUE of {latex_escape(hz.sig(a['pue'].value))}{said['pue'] or ' (given)'}")
     ci = a["carbon_intensity_g_per_kwh"]
@@ -328,7 +412,7 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
         text = (f"Taking the time from the known run, {doing}{flops} on {on} would take {took}"
                 f"{', or ' + dev_h if dev_h else ''}. At {power}, this would use {energy}, and emit {co2}.")
     else:
-        if est.time_flops is not None:
+        if est.time_flops is not None and "executed" not in flops:
             # with full recomputation: the FLOPs executed, and the model FLOPs the utilisation counts
             flops = f" ({latex_escape(hz.sci(est.flops))} FLOPs executed, with full activation recomputation)"
         util = utilisation_clause(est, a, fitted=fitted, epoch_cite=cite.get(EPOCH_KEY, ""),
@@ -364,9 +448,9 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
         text += f" The scenario follows {runs}."
     if est.cost_usd is not None:
         elec = a.get("electricity_usd_per_kwh")
-        cost = f"{latex_escape(hz.money(est.cost_usd))}{_range(hz.money, est, 'cost_usd')}"
+        cost = f"{latex_escape(paper_money(est.cost_usd))}{_range(paper_money, est, 'cost_usd')}"
         if elec is not None:  # the cost is the electricity alone: nothing for renting or buying the devices
-            text += (f" At {_assumed(elec)} electricity price of {latex_escape(hz.money(elec.value))}/kWh"
+            text += (f" At {_assumed(elec)} electricity price of {latex_escape(paper_money(elec.value))}/kWh"
                      f"{said[elec.name]}, the electricity alone costs about {cost}, with no device rental or purchase.")
         else:
             price = a["price_usd_per_device_hour"]

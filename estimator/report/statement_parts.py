@@ -29,8 +29,8 @@ from estimator.report.latex_text import latex_escape
 from estimator.report.provenance import TOOL_KEY, TOOL_NAME
 
 GRID_KEY = "CC"
-# training memory (estimator/core/training/memory.py): ZeRO's states, activation memory
-ZERO_KEY, ACT_MEM_KEY = "ZERO20", "KOR22"
+# training memory (estimator/core/training/memory.py): ZeRO's states, activation memory, FlashAttention's kernels
+ZERO_KEY, ACT_MEM_KEY, FLASH_KEY = "ZERO20", "KOR22", "FLASH22"
 
 DATASHEET_VENDORS = ("NVIDIA", "Google", "AMD", "Intel")  # the first word of the shipped profiles' names
 
@@ -161,11 +161,60 @@ def _plain(cal: CalibrationFacts, text: str) -> str:
     return no_paths(text)
 
 
+# The pages a profile's source text names without their address (its words → the address), so that an entry built
+# from the text (a datasheet's, a PUE's, a price's) gives a reader somewhere to check it (issue 55: a reviewer sends
+# back a reference without a URL, DOI or arXiv id). An address written in the text itself comes first (``address``).
+PUBLISHER_PAGES = {
+    "NVIDIA H100 datasheet": "https://www.nvidia.com/en-us/data-center/h100/",
+    "NVIDIA H200 datasheet": "https://www.nvidia.com/en-us/data-center/h200/",
+    "NVIDIA A100 datasheet": "https://www.nvidia.com/en-us/data-center/a100/",
+    "NVIDIA A100 80GB datasheet": "https://www.nvidia.com/en-us/data-center/a100/",
+    "NVIDIA Tesla V100 datasheet": "https://www.nvidia.com/en-us/data-center/v100/",
+    "NVIDIA H100 Tensor Core GPU Architecture whitepaper": "https://resources.nvidia.com/en-us-tensor-core",
+    "NVIDIA Developer Blog 'NVIDIA Ampere Architecture In-Depth'":
+        "https://developer.nvidia.com/blog/nvidia-ampere-architecture-in-depth/",
+    "Google Cloud TPU documentation": "https://cloud.google.com/tpu/docs/system-architecture-tpu-vm",
+    "Google Cloud TPU pricing": "https://cloud.google.com/tpu/pricing",
+    "AWS EC2 on-demand pricing": "https://aws.amazon.com/ec2/pricing/on-demand/",
+    "AWS EC2 on-demand price list": "https://aws.amazon.com/ec2/pricing/on-demand/",
+    "Azure virtual machines pricing": "https://azure.microsoft.com/en-us/pricing/details/virtual-machines/linux/",
+    "AWS Neuron documentation": "https://awsdocs-neuron.readthedocs-hosted.com/",
+    "AMD ROCm documentation": "https://rocm.docs.amd.com/",
+}
+_ADDRESS = re.compile(r"https?://[^\s()<>,;'\"]+[^\s()<>,;.'\"]")
+_ARXIV = re.compile(r"arXiv:\d{4}\.\d{4,5}")
+
+
+def address(text: str) -> str | None:
+    """Where a reader can check a source text: the first web address it writes, its arXiv id, or the page of a
+    publisher it names (``PUBLISHER_PAGES``); None when it names none."""
+    m = _ADDRESS.search(text) or _ARXIV.search(text)
+    if m:
+        return m.group(0)
+    return next((url for words, url in PUBLISHER_PAGES.items() if words.lower() in text.lower()), None)
+
+
+def _published(text: str) -> str:
+    """The ``howpublished`` field of an entry built from ``text`` (", howpublished={…}"), or "" when it has no address."""
+    where = address(text)
+    return f", howpublished={{{latex_escape(where)}}}" if where else ""
+
+
+def unkeyed(text: str, sources: Mapping[str, Mapping[str, str]]) -> str:
+    """``text`` with each source key it names ("P21 Table 4") written as its citation's authors and year
+    ("Patterson et al. 2021 Table 4"): a paper prints no key of this tool's source table."""
+    for key in named_keys(text, sources):
+        who = str(sources[key].get("cite", "")).split(",", 1)[0].strip()
+        if who:
+            text = re.sub(rf"(?<![\w-]){re.escape(key)}(?![\w-])", who, text)
+    return text
+
+
 def _key(est: Estimate, prefix: str) -> str:
     return f"{prefix}-" + re.sub(r"[^a-z0-9]+", "-", est.hardware_id.lower()).strip("-")
 
 
-def hardware_entry(est: Estimate) -> str | None:
+def hardware_entry(est: Estimate, sources: Mapping[str, Mapping[str, str]] | None = None) -> str | None:
     """A misc entry for the hardware's figures, from the profile's own source text: its peak's, or,
     for a known run (no peak used), its power's when the power is the profile's (export audit: a
     measured run's "735 W" had no source at all). A calibrated profile's entry (one with a
@@ -187,7 +236,8 @@ def hardware_entry(est: Estimate) -> str | None:
     # the year the device was released: its datasheet's first edition (a later revision may differ)
     year = "" if est.hardware_release_year is None else f", year={{{est.hardware_release_year}}}"
     return (f"@misc{{{_key(est, 'hw')}, {who}, "
-            f"title={{{{{latex_escape(est.hardware_name)}: specifications}}}}, note={{{latex_escape(peak.source)}}}{year}}}")
+            f"title={{{{{latex_escape(est.hardware_name)}: specifications}}}}{_published(peak.source)}, "
+            f"note={{{latex_escape(unkeyed(peak.source, sources or {}))}}}{year}}}")
 
 
 def _calibration_entry(est: Estimate, cal: CalibrationFacts, figure) -> str:
@@ -248,7 +298,8 @@ def embodied_entry(est: Estimate, source: str, prefix: str = "emb", what: str = 
     profile's own source text, as ``hardware_entry`` does for the datasheet (or another figure's: its PUE)."""
     # no author to name: ``key`` is what BibTeX styles sort such an entry by
     return (f"@misc{{{_key(est, prefix)}, key={{{latex_escape(est.hardware_name)}}}, "
-            f"title={{{{{latex_escape(est.hardware_name)}: {what}}}}}, note={{{latex_escape(source)}}}}}")
+            f"title={{{{{latex_escape(est.hardware_name)}: {what}}}}}{_published(source)}, "
+            f"note={{{latex_escape(source)}}}}}")
 
 
 # A caveat a profile's source puts on its figure ("(secondary; the paper's table itself was not read,
@@ -299,6 +350,8 @@ def memory_sentence(est: Estimate, cite: Mapping[str, str]) -> str:
     shape = (f" (the model's shape assumed from {latex_escape(assumed['id'])}, {latex_escape(assumed['why'].strip())})"
              if assumed else "")
     # rounded as the table's memory line (export.memory_line: memory.gb, and the capacity as number_text.gfmt)
+    # the activations FlashAttention keeps (no attention scores stored: Dao et al. 2022), when it is the kernel counted
+    flash = f" with FlashAttention{cite.get(FLASH_KEY, '')}" if m.strategy.attention == "flash" else ""
     return (f" Training needs {latex_escape(gb(m.per_device.total_gb))}~GB per device for weights, gradients, Adam "
-            f"states{cite.get(ZERO_KEY, '')} and activations{cite.get(ACT_MEM_KEY, '')}{shape} against "
+            f"states{cite.get(ZERO_KEY, '')} and activations{cite.get(ACT_MEM_KEY, '')}{flash}{shape} against "
             f"{latex_escape(gfmt(m.capacity_gb))}~GB of device memory{fit}.")

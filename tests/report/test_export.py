@@ -100,7 +100,7 @@ def test_latex_escape():
 
 def test_latex_statement_keeps_an_exact_power_of_ten():
     r = api.run(flops=1e20, hardware="a100-sxm-80gb")
-    assert "training the model ($10^{20}$ FLOPs)" in render("latex", r.estimate)
+    assert "training the model ($10^{20}$ FLOPs, as given)" in render("latex", r.estimate)
 
 
 def test_a_difference_from_a_published_figure_never_reads_0_percent_for_different_numbers():

@@ -166,7 +166,7 @@ def test_a_memory_setting_given_brings_the_sentence_back(cli):
     tex = cli("estimate", *FRA, "--zero", "3", "--format", "latex").out
     # ZeRO-3 over 256 devices: 16 × 7e9 / 256 = 0.44 GB of model states beside 9.14 GB of activations
     assert ("Training needs 9.57~GB per device for weights, gradients, Adam states~\\cite{rajbhandari2020zero} and "
-            "activations~\\cite{korthikanti2022reducing} (the model's shape assumed from mistral-7b") in tex
+            "activations~\\cite{korthikanti2022reducing} with FlashAttention~\\cite{dao2022flashattention} (the model's shape assumed from mistral-7b") in tex
     assert "against 85.52~GB of device memory, which fits." in tex
     tex = cli("estimate", *FRA, "--seq-len", "8192", "--format", "latex").out
     assert "which does not fit with no ZeRO sharding, no activation recomputation" in tex

@@ -18,7 +18,7 @@ from estimator.io.datafiles import default_profiles
 from estimator.report import humanize as hz
 from estimator.report.export import render
 from estimator.report.latex_text import STANDARD_TYPES, latex_escape, normalize_bibtex
-from estimator.report.statement import cited_keys, grid_basis, statement
+from estimator.report.statement import cited_keys, grid_basis, paper_money, statement
 from estimator.services import api
 
 _statement = statement_of
@@ -211,12 +211,12 @@ def test_an_electricity_only_cost_says_so():
     assert est.cost_usd == pytest.approx(est.energy_kwh * 0.1)
     low, high = est.range["cost_usd"]
     assert (f"At the given electricity price of \\$0.10/kWh, the electricity alone costs about "
-            f"{latex_escape(hz.money(est.cost_usd))} (80\\% range {latex_escape(hz.money(low))}--"
-            f"{latex_escape(hz.money(high))}), with no device rental or purchase.") in st.tex
+            f"{latex_escape(paper_money(est.cost_usd))} (80\\% range {latex_escape(paper_money(low))}--"
+            f"{latex_escape(paper_money(high))}), with no device rental or purchase.") in st.tex
     assert "per device-hour" not in st.tex
     r, st = _statement(flops=1e21, hardware="a800", price_usd_per_device_hour=2.0)
     assert r.estimate.cost_usd == pytest.approx(r.estimate.device_hours * 2.0)
-    assert (f"At the given price of \\$2.00 per device-hour, this costs about {latex_escape(hz.money(r.estimate.cost_usd))}"
+    assert (f"At the given price of \\$2.00 per device-hour, this costs about {latex_escape(paper_money(r.estimate.cost_usd))}"
             " (80\\% range ") in st.tex
     assert "electricity alone" not in st.tex
 
@@ -244,7 +244,7 @@ def test_bibtex_entries_use_standard_types_and_protect_titles():
     _, st = _statement(preset_id="lambda-gpt3-v100")
     for entry in re.findall(r"@(\w+)\{", st.bib):
         assert entry in STANDARD_TYPES
-    for title in re.findall(r"title=(\{.*?\}),\s*\w+=", st.bib):
+    for title in re.findall(r"\btitle=(\{.*?\}),\s*\w+=", st.bib):  # a title, not a booktitle
         assert title.startswith("{{"), title
     assert normalize_bibtex("@software{x, title={GPT-3 Rocks}, year={2020}}") == "@misc{x, title={{GPT-3 Rocks}}, year={2020}}"
 

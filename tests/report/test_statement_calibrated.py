@@ -122,7 +122,7 @@ def test_the_gpt3_memory_sentence():
     _, st = _statement(preset_id="gpt3-175b")
     # 16 × 175e9 = 2,800 GB of model states and 82.2 GB of FlashAttention's activations (test_preset_shapes.py)
     assert (" Training needs 2,882~GB per device for weights, gradients, Adam states~\\cite{rajbhandari2020zero} and "
-            "activations~\\cite{korthikanti2022reducing} against 34.36~GB of device memory under the memory settings "
+            "activations~\\cite{korthikanti2022reducing} with FlashAttention~\\cite{dao2022flashattention} against 34.36~GB of device memory under the memory settings "
             "assumed here (no ZeRO sharding, no activation recomputation); the published run split its model across "
             "devices in a way the tool does not record (tensor, pipeline or sharded data parallelism), so this says "
             "nothing of whether the run's own setup fitted; the fewest devices that hold it are 95 with ZeRO-3, full "
@@ -183,7 +183,7 @@ def test_training_memory_is_rounded_as_the_table():
 def test_the_memory_capacity_and_an_assumed_shape_are_as_the_table_says():
     r, st = _statement(preset_id="t5-11b")
     assert "of 34.36 GB" in memory_line(r.estimate) and "assumed, the catalog's model nearest" in r.estimate.memory.how
-    assert ("activations~\\cite{korthikanti2022reducing} (the model's shape assumed from llama-2-13b, the catalog's "
+    assert ("activations~\\cite{korthikanti2022reducing} with FlashAttention~\\cite{dao2022flashattention} (the model's shape assumed from llama-2-13b, the catalog's "
             "model nearest in parameter count) against 34.36~GB of device memory") in st.tex
     _, gpt3 = _statement(preset_id="gpt3-175b")
     assert "shape assumed" not in gpt3.tex  # GPT-3's own published shape
