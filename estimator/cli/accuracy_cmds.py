@@ -16,6 +16,7 @@ from estimator.fit.utilization_cv import FACTOR_BANDS
 from estimator.io.datafiles import UTILIZATION_FIT_PATH, UTILIZATION_VALIDATION_PATH, load_utilization_model
 from estimator.report import export
 from estimator.report import humanize as hz
+from estimator.report.provenance import tool_info
 from estimator.services import accuracy
 from estimator.services.accuracy import MISS_FACTOR
 from estimator.services.accuracy_words import DESIGN_OPTIMISM, energy_runs
@@ -42,8 +43,8 @@ def working(what: str) -> None:
 
 def _json_or_level(args, doc) -> str | None:
     """``--format json``: print the document (None); otherwise its interval level, e.g. "80%"."""
-    if args.format == "json":
-        print(export.dump_json(doc))
+    if args.format == "json":  # the tool's name and version first, as every JSON the CLI prints (issue 55)
+        print(export.dump_json({"tool": tool_info(), **doc}))
         return None
     return f"{doc['interval_level']:.0%}"
 

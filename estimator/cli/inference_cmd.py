@@ -8,6 +8,7 @@ or JSON.
 from __future__ import annotations
 
 import math
+import sys
 
 from estimator.cli.input_args import add_input_args
 from estimator.cli.scaling_cmds import _dump, _table, add_setting_args
@@ -17,6 +18,8 @@ from estimator.core.serving import compression
 from estimator.core.workload.scenario import SITE_INPUTS
 from estimator.io import serving_data
 from estimator.report import humanize as hz
+from estimator.report import serving_export
+from estimator.report.provenance import tool_version
 from estimator.services import limits, serving_accuracy
 from estimator.services.fit_check import check_fit
 from estimator.services.inputs import INFERENCE_DEFAULT_HARDWARE, SERVING
@@ -36,9 +39,10 @@ def _share(saved: float | None, what: str) -> str:
     token (its cost, which follows device time, can still fall): never a negative saving."""
     if saved is None:
         return f"n/a of {what}"
-    if hz.percent(saved).startswith(("-", "−")):
-        return f"{hz.percent(-saved)} more {what}"
-    return f"{hz.percent(saved)} of {what}"
+    # a share as one reads it: "0.09% of time", never "0%" for a saving that is not zero (issue 55)
+    if saved < 0:
+        return f"{hz.share(-saved, 0)} more {what}"
+    return f"{hz.share(saved, 0)} of {what}"
 
 
 BASELINE = "baseline"            # the row every saving is measured from (compression.techniques' first)
@@ -72,17 +76,18 @@ def technique_rows(techniques) -> list[tuple[str, str]]:
     b, rg = base.result, base.result.range
     cost = b.per_query("cost_usd")
     priced = bool(cost)  # a price of 0 saves $0 on every row: the energy per query instead, as the break-even does
-    per_query = hz.money(cost) if priced else hz.energy(b.per_query("energy_kwh"))
+    # a sum below a hundredth of a cent per query as per million queries ("$3.8 less per million queries", issue 55)
+    per_query = hz.money_per(cost) if priced else f"{hz.energy(b.per_query('energy_kwh'))} per query"
     rows = [(f"{BASELINE}: {base.label}",
              f"{hz.joules(b.joules_per_output_token)}{_rng(hz.joules, rg['joules_per_output_token'])} and "
              f"{hz.token_time(b.seconds_per_output_token)}{_rng(hz.token_time, rg['seconds_per_output_token'])} per "
-             f"output token on {hz.noun(hz.count(b.devices), 'device')}; {per_query} per query")]
+             f"output token on {hz.noun(hz.count(b.devices), 'device')}; {per_query}")]
     for t in techniques[1:]:
         saved = t.to_dict()["saved_per_query"]
         e, c = t.saving("energy_kwh"), saved["cost_usd"]
         # without a price, the energy saved per query (PUE included), not "n/a per query"
         # "less per query": the amount saved, which had read like a cost (audit)
-        per_query = (f"{hz.money(c)} less per query" if priced and c is not None
+        per_query = (hz.money_per(c, more="less") if priced and c is not None
                      else f"{hz.energy(saved['energy_kwh'])} less per query")
         label = t.label + ("" if t.chosen else " (illustrative)")
         # a technique that needs fewer devices (smaller weights) says so: its time is on those
@@ -103,6 +108,21 @@ def cmd_inference(args):
         devices=args.devices, sparse_kernels=not args.dense_kernels, **inputs)
     if args.format == "json":
         return _dump(rep.to_dict())
+    if args.format == "csv":
+        sys.stdout.write(serving_export.to_csv(rep.to_dict()))
+        return None
+    rows, notes = report_rows(rep)
+    if args.format == "markdown":
+        r = rep.result
+        title = (f"Serving {hz.count(r.params_served)} parameters at {r.bits} bits on {r.devices} × {r.hardware_id}, "
+                 f"{hz.noun(hz.count(r.tokens), 'output token')}")
+        sys.stdout.write(serving_export.to_markdown(title, rows, notes, tool_version()))
+        return None
+    _table(rows, notes)
+
+
+def report_rows(rep) -> tuple[list[tuple[str, str]], list[str]]:
+    """The table's rows (quantity, the figure in words) and its notes: the table's and the Markdown's."""
     r, rg = rep.result, rep.result.range
     a = r.architecture
     rows = [
@@ -149,7 +169,7 @@ def cmd_inference(args):
     notes = [f"ranges: {r.range_meaning}"] + list(r.notes)
     if any(not t.chosen for t in rep.techniques):
         notes.append(compression.ILLUSTRATIVE_NOTE)
-    _table(rows, notes + [f"training: {rep.training_source}"])
+    return rows, notes + [f"training: {rep.training_source}"]
 
 
 def cmd_fit_serving(args):
@@ -189,7 +209,8 @@ def register(sub):
     c = p.add_argument_group("compression")
     add_input_args(c, SERVING, ("bits", "kv_bits", "sparsity", "sparse_kernels", "student_params"))
     add_input_args(p.add_mutually_exclusive_group(), SERVING, ("train_flops", "train_tokens"))
-    add_setting_args(p, hardware_default=INFERENCE_DEFAULT_HARDWARE, training=False, inputs=SERVING)
+    add_setting_args(p, hardware_default=INFERENCE_DEFAULT_HARDWARE, training=False, inputs=SERVING,
+                     formats=("table", "json", "csv", "markdown"))
     p.set_defaults(func=cmd_inference)
 
     p = sub.add_parser("fit-serving", help="re-fit the serving model's two engines (online: the measured configurations; "

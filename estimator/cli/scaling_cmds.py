@@ -16,13 +16,15 @@ from estimator.laws import contrasts, scaling, trends
 from estimator.laws import diminishing as dm
 from estimator.report import export
 from estimator.report import humanize as hz
+from estimator.report.provenance import tool_info
 from estimator.services import api, limits, limits_notes
 from estimator.services.inputs import BUDGETS as BUDGET_INPUTS
 from estimator.services.inputs import CHINCHILLA, CHINCHILLA_SIZE_NAMES, DIMINISHING, SETTING, TREND, setting_hardware
 
 
 def _dump(data) -> None:
-    sys.stdout.write(export.dump_json(data) + "\n")
+    """A command's JSON, the tool's name and version first (``tool``, as every JSON the CLI prints: issue 55)."""
+    sys.stdout.write(export.dump_json({"tool": tool_info(), **data}) + "\n")
 
 
 def _table(rows, notes=()) -> None:
@@ -34,7 +36,8 @@ def _table(rows, notes=()) -> None:
         print(f"  · {n}")
 
 
-def add_setting_args(p, hardware_default=None, training=True, default_text=None, inputs=SETTING):
+def add_setting_args(p, hardware_default=None, training=True, default_text=None, inputs=SETTING,
+                     formats=("table", "json")):
     """--hardware and the scenario settings every cost uses (as in `estimate`); ``inputs``: the command's
     declarations (``inputs.CHINCHILLA`` and the like; serving's for `inference`), whose hardware is the one
     declared there; where they declare none, ``hardware_default`` (argparse's) and ``default_text`` (the
@@ -44,7 +47,7 @@ def add_setting_args(p, hardware_default=None, training=True, default_text=None,
     s = p.add_argument_group("setting (defaults come from the hardware profile)")
     add_input_args(s, inputs, (("devices", "precision") if training else ()) + ("utilization",))
     add_site_args(s, inputs)
-    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.add_argument("--format", choices=formats, default="table")
 
 
 def setting(args) -> dict:

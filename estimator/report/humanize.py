@@ -107,6 +107,39 @@ def percent(x: float, decimals: int = 0, signed: bool = False) -> str:
     return zero if text.lstrip("+-") == zero else text  # -0.004 → "0%": "-0%" and "+0%" read as a direction
 
 
+# A share below this fraction (0.001%) reads "under 0.001%": its digits would only be counted (issue 55:
+# "4.66 × 10⁻⁶%", "0.0% of the fp32 peak").
+SHARE_FLOOR = 1e-5
+
+
+def share(x: float | None, decimals: int | None = None) -> str:
+    """A fraction as a percentage for people. With ``decimals``, that many ("38.2%"); without, three significant
+    figures ("0.0466%", "12.3%"). A share too small for its decimals shows its first figure ("0.004%", never
+    "0.0%" for a share that is not zero), one below 0.001% reads "under 0.001%" (never "4.66 × 10⁻⁶%"), and
+    zero "0%". A negative share too small to show prints "0%", as ``percent`` writes it (zero has no sign)."""
+    if x is None or math.isnan(x):
+        return "n/a"
+    if abs(x) < SHARE_FLOOR:
+        return "under 0.001%" if x > 0 else percent(0.0, decimals or 0)
+    if decimals is None:
+        return f"{sig(100 * x)}%"
+    if abs(100 * x) >= 10 ** -decimals:
+        return percent(x, decimals)
+    return f"{sig(100 * x, 1)}%"
+
+
+def money_per(usd: float | None, per: str = "query", pers: str = "queries", more: str = "") -> str:
+    """Money per something, as one reads it: "$0.0094 per query"; a sum below a hundredth of a cent per one as
+    per million ("$3.8 per million queries", never "$3.8 × 10⁻⁶ per query"). ``more`` goes between the amount and
+    "per" ("less": "$0.0012 less per query")."""
+    if usd is None:
+        return f"n/a{' ' + more if more else ''} per {per}"
+    between = f" {more}" if more else ""
+    if usd != 0 and abs(rounded(usd, MONEY_DIGITS)) < MONEY_PLAIN_FROM:
+        return f"{money(usd * MILLION)}{between} per million {pers}"
+    return f"{money(usd)}{between} per {per}"
+
+
 def signed_percent(x: float, decimals: int = 0) -> str:
     """A relative difference: "+12%", "-3%", and "0%" for one that rounds to zero (never "-0%")."""
     return percent(x, decimals, signed=True)
@@ -121,7 +154,7 @@ def with_unit(value: float, unit: str) -> str:
     if unit == "kWh":
         return energy(value)
     if unit == "fraction":
-        return f"{sig(100 * value)}%"
+        return share(value)
     if unit == "×":
         return times(value)
     return f"{count(value)} {unit}"
@@ -217,6 +250,8 @@ def co2e_short(kg: float) -> str:
 
 # Money to two significant figures: an estimate is worth no more (its 80% ranges span ×2 or more).
 MONEY_DIGITS = 2
+# Below a hundredth of a cent money() writes powers of ten (as sig() does); money_per() a sum per million instead.
+MONEY_PLAIN_FROM = 1e-4
 
 
 def money(usd: float | None, digits: int = MONEY_DIGITS) -> str:
@@ -227,7 +262,7 @@ def money(usd: float | None, digits: int = MONEY_DIGITS) -> str:
         return "n/a"
     d = digits
     r = rounded(usd, d)
-    if r >= WORDS_UP_TO or 0 < abs(r) < 1e-4:  # past "$1000T" a suffix stops helping; tiny sums as sig() writes them
+    if r >= WORDS_UP_TO or 0 < abs(r) < MONEY_PLAIN_FROM:  # past "$1000T" a suffix stops helping; tiny sums as sig() writes them
         return f"${sci(usd, d, trim=False)}"
     for factor, suffix in MONEY_SUFFIXES:
         if rounded(usd / factor, d) >= 1:

@@ -88,7 +88,7 @@ def format_report(p: Prediction, s: Settings, *, failures: Sequence[str] = (), f
         lines.append(f"  cost        {hz.money(p.cost_usd)}{pred} ({lvl}: {'–'.join(hz.range_ends(hz.money, lo, hi))}) at "
                      f"${gfmt(s.price_usd_per_device_hour)}/device-hour ({s.price_source})")
     if p.achieved_flops_per_s is not None:
-        of_peak = (f" = {p.utilization:.1%} of the {s.precision} peak of {s.hardware_id}"
+        of_peak = (f" = {hz.share(p.utilization, 1)} of the {s.precision} peak of {s.hardware_id}"
                    if p.utilization is not None else "")
         lines.append(f"  throughput  {hz.sci(p.achieved_flops_per_s)} FLOP/s per device{of_peak}")
     lines.append(f"  device      {s.device_name or '?'} ({s.backend} backend); hardware profile: "

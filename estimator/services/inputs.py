@@ -344,10 +344,10 @@ def setting_hardware(default: str | None, default_text: str | None) -> Input:
 
 
 # -- serving: `inference`, the Inference page -----------------------------------------------------------------------
-# Hardware for serving when none is given (the CLI's `inference` and the app's Inference page): the
-# NVIDIA A100 SXM 80GB of issue 13's worked example (7B at 16 bits), one of the two devices the
-# serving fit is measured on (ML.ENERGY, estimator/data/mlenergy_inference.csv).
-INFERENCE_DEFAULT_HARDWARE = "a100-sxm-80gb"
+# Hardware for serving when none is given (the CLI's `inference` and the app's Inference page): training's,
+# one default for every command (issue 55: `inference` had the A100 SXM 80GB of issue 13's worked example). The
+# H100 SXM is one of the two devices the serving fit is measured on (ML.ENERGY, estimator/data/mlenergy_inference.csv).
+INFERENCE_DEFAULT_HARDWARE = DEFAULT_HARDWARE
 SERVING = table(
     Input(name="model", label="Model", flags=MODEL.flags, value="text",
           help="a catalog model, e.g. llama-3.1-8b (estimator/data/open_models.toml)", url_key="inf_model", widget="select",

@@ -31,6 +31,7 @@ from estimator.laws import contrasts as ct
 from estimator.laws import diminishing as dm
 from estimator.laws import scaling, trends
 from estimator.report import humanize as hz
+from estimator.report.provenance import tool_info
 from estimator.services import api, serving_accuracy
 from estimator.services.inputs import (  # noqa: F401 (re-exported: serving's hardware default, the trend's; their sources there)
     INFERENCE_DEFAULT_HARDWARE,
@@ -288,6 +289,15 @@ def price_year(date: str) -> int | None:
     return int(head) if head.isdigit() else None
 
 
+# Keys of the serving result's dict that repeat another's number (issue 55: one TPOT under three names), left out
+# of the report's JSON; each one's meaning stays in the JSON contract (docs/reference/contract.md).
+SAME_NUMBER = {
+    "latency_s_per_token": "seconds_per_output_token",  # TPOT: one decode step, what one user waits per token
+    "compute_s_per_step": "step_s.compute",
+    "memory_s_per_step": "step_s.memory",
+}
+
+
 @dataclass(frozen=True)
 class InferenceReport:
     result: InferenceResult
@@ -299,8 +309,13 @@ class InferenceReport:
     techniques_left_out: tuple[str, ...] = ()  # a row this hardware cannot serve, why (also in the result's notes)
 
     def to_dict(self) -> dict:
+        """`inference --format json` (and the app's download): the tool (``tool``, as every JSON the CLI prints),
+        the serving estimate with each number under one name (``SAME_NUMBER``: no alias of another key), then
+        the techniques, training and the break-even."""
         t = self.training
-        return {**self.result.to_dict(), "architecture_source": self.architecture_source,
+        served = {k: v for k, v in self.result.to_dict().items() if k not in SAME_NUMBER}
+        served["range"] = {k: v for k, v in served["range"].items() if k not in SAME_NUMBER}
+        return {"tool": tool_info(), **served, "architecture_source": self.architecture_source,
                 "techniques": [x.to_dict() for x in self.techniques],
                 "training": {"flops": t.flops, "source": self.training_source, "energy_kwh": t.energy_kwh,
                              "co2e_kg": t.co2e_kg, "cost_usd": t.cost_usd,

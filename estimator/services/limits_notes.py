@@ -126,6 +126,8 @@ def contrast_text(c: Contrast) -> str:
     if c.range is None:
         return text
     low, high = (hz.with_unit(x, c.unit) for x in c.range)
+    if low == high == text:  # a range whose ends read as the value says nothing more ("under 0.001%")
+        return text
     return f"{text} (range {low} – {high})" + (" (stated)" if c.stated else "")
 
 

@@ -15,7 +15,7 @@ from estimator.services import limits
 from estimator.services.serving_words import DEVICES_ONLY_MEANING
 
 SERVE = {"hardware": "a100-sxm-80gb", "model": "llama-3.1-8b", "tokens": 1e6}
-ARGS = ("inference", "--model", "llama-3.1-8b", "--tokens", "1e6")
+ARGS = ("inference", "--model", "llama-3.1-8b", "--tokens", "1e6", "--hardware", "a100-sxm-80gb")  # SERVE's
 
 
 def rows(out: str) -> dict[str, str]:
@@ -90,7 +90,7 @@ def test_the_cli_prints_the_pue_grid_and_price_it_used(cli):
 
 def test_the_page_shows_the_pue_grid_and_price_it_used():
     r = limits.inference_report(hardware="a100-sxm-80gb", params=13e9, tokens=1e6, price_usd_per_device_hour=0).result
-    at = page({"inf_params": "13e9", "inf_tokens": "1e6", "inf_price": "0"})
+    at = page({"inf_params": "13e9", "inf_tokens": "1e6", "inf_price": "0", "inf_hw": "a100-sxm-80gb"})
     (used,) = [plain(x.value) for x in at.caption if plain(x.value).startswith("Used: ")]
     pue = r.estimate.assumption("pue")
     assert f"PUE {assumption_value(pue.value)} ({pue.origin}; {pue.source})" in used
@@ -121,7 +121,7 @@ def test_the_cli_shows_the_baseline_the_savings_are_measured_from(cli):
 
 
 def test_the_page_says_its_savings_are_against_the_baseline_row():
-    at = page({"inf_model": "llama-3.1-8b", "inf_bits": "4"})
+    at = page({"inf_model": "llama-3.1-8b", "inf_bits": "4", "inf_hw": "a100-sxm-80gb"})
     df = at.dataframe[0].value.set_index("technique")
     assert df.loc["baseline", "setting"] == "16-bit, dense, full model" and df.loc["baseline", "saved_pct"] == 0
     assert any(x.value.startswith("Savings are against the baseline row (16-bit, dense, full model), not the model "
@@ -135,7 +135,7 @@ def test_the_page_says_its_savings_are_against_the_baseline_row():
 def test_the_total_time_is_one_replicas(cli):
     r = limits.inference_report(hardware="a100-sxm-80gb", model="llama-3.1-405b", tokens=1e17).result
     assert r.devices == 16
-    row = rows(cli("inference", "--model", "llama-3.1-405b", "--tokens", "1e17").out)["total time, one replica (10¹⁷ tokens)"]
+    row = rows(cli("inference", "--model", "llama-3.1-405b", "--tokens", "1e17", "--hardware", "a100-sxm-80gb").out)["total time, one replica (10¹⁷ tokens)"]
     assert row.startswith(f"{hz.duration(r.estimate.wall_clock_s)} (")  # 550 million years
     assert row.endswith(f": 16 × a100-sxm-80gb (one replica, the tensor-parallel group) at batch 1, generating every "
                         f"token alone: {hz.device_hours(r.estimate.device_hours)}, however many replicas share them")
@@ -156,8 +156,8 @@ def test_the_pages_total_time_is_one_replicas():
 @pytest.mark.parametrize("price, word", [(None, "cost"), ("0", "energy")])
 def test_the_pages_break_even_says_its_basis_in_view(cli, price, word):
     kw = {"hardware": "a100-sxm-80gb", "params": 13e9, "tokens": 1e6}
-    params = {"inf_params": "13e9", "inf_tokens": "1e6"}
-    argv = ("inference", "--params", "13e9", "--tokens", "1e6")
+    params = {"inf_params": "13e9", "inf_tokens": "1e6", "inf_hw": "a100-sxm-80gb"}
+    argv = ("inference", "--params", "13e9", "--tokens", "1e6", "--hardware", "a100-sxm-80gb")
     if price is not None:
         kw["price_usd_per_device_hour"], params["inf_price"] = float(price), price
         argv += ("--price-usd-per-hour", price)

@@ -153,12 +153,14 @@ def test_the_cli_json_shows_the_presets_sources_after_an_override(capsys):
     assert d["flops"]["source"] == preset.why["flops"]
 
 
-def test_inference_has_one_default_hardware_for_the_cli_and_the_app(capsys):
+def test_every_command_has_one_default_hardware_in_the_cli_and_the_app(capsys):
+    """Issue 55: `estimate` defaulted to the H100 SXM and `inference` to the A100 SXM 80GB; one default now."""
     pytest.importorskip("streamlit")
     from app_pages.pages import inference as page
-    assert page.DEFAULT_HARDWARE == limits.INFERENCE_DEFAULT_HARDWARE
-    d = _cli_json(capsys, "inference", "--model", "llama-2-7b", "--tokens", "1e6", "--format", "json")
-    assert d["hardware"] == limits.INFERENCE_DEFAULT_HARDWARE == "a100-sxm-80gb"
+    assert page.DEFAULT_HARDWARE == limits.INFERENCE_DEFAULT_HARDWARE == limits.DEFAULT_HARDWARE == "h100-sxm"
+    served = _cli_json(capsys, "inference", "--model", "llama-2-7b", "--tokens", "1e6", "--format", "json")
+    trained = _cli_json(capsys, "estimate", "--flops", "1e21", "--format", "json")
+    assert served["hardware"] == trained["hardware"] == "h100-sxm"
 
 
 def test_help_text_is_built_from_the_constants(capsys):

@@ -1,0 +1,111 @@
+"""Issue 55: `inference --format csv|markdown` as `estimate` has them; `tool` in every JSON the CLI prints; no
+number under two names in the serving JSON; one default hardware; small sums and shares as people read them."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from estimator.cli.main import main
+from estimator.report.provenance import tool_info
+from estimator.services import limits
+
+SERVE = ["inference", "--params", "7e9", "--hardware", "h100-sxm", "--tokens", "1e9"]
+
+
+def _out(capsys, *argv) -> str:
+    assert main(list(argv)) in (0, None)
+    return capsys.readouterr().out
+
+
+def _json(capsys, *argv):
+    return json.loads(_out(capsys, *argv, "--format", "json"))
+
+
+def test_inference_csv_has_every_number_of_the_json_with_its_range(capsys):
+    doc = _json(capsys, *SERVE)
+    rows = list(csv.DictReader(io.StringIO(_out(capsys, *SERVE, "--format", "csv"))))
+    by = {r["quantity"]: r for r in rows}
+    assert len(by) == len(rows)  # one row per number
+    tpot = by["seconds_per_output_token"]
+    assert float(tpot["value"]) == doc["seconds_per_output_token"]
+    assert [float(tpot["low"]), float(tpot["high"])] == doc["range"]["seconds_per_output_token"]
+    assert float(by["per_query.cost_usd"]["high"]) == doc["range"]["per_query"]["cost_usd"][1]
+    assert float(by["training.energy_kwh"]["low"]) == doc["training"]["range"]["energy_kwh"][0]
+    assert float(by["break_even.queries.cost_usd"]["low"]) == doc["break_even"]["queries_range"]["cost_usd"][0]
+    assert float(by["techniques.pruning.saved_per_query.cost_usd"]["value"]) == next(
+        t for t in doc["techniques"] if t["technique"] == "pruning")["saved_per_query"]["cost_usd"]
+    assert by["memory_gb.weights"]["low"] == ""  # exact: no range
+    # the same context on every row, the tool's name and version among it
+    assert {(r["hardware"], r["devices"], r["batch_size"], r["tool"], r["tool_version"]) for r in rows} == {
+        ("h100-sxm", "1", "1", tool_info()["name"], tool_info()["version"])}
+    assert "latency_s_per_token" not in by and "compute_s_per_step" not in by
+
+
+def test_inference_markdown_is_the_tables_rows(capsys):
+    table = _out(capsys, *SERVE)
+    md = _out(capsys, *SERVE, "--format", "markdown")
+    lines = md.splitlines()
+    assert lines[0] == "Serving 7.00 billion parameters at 16 bits on 1 × h100-sxm, 1.00 billion output tokens"
+    assert lines[2:4] == ["| Quantity | Estimate |", "|---|---|"]
+    tpot = next(x for x in table.splitlines() if x.startswith("time per output token"))
+    value = tpot[len("time per output token"):].strip()
+    assert f"| time per output token | {value} |" in lines
+    assert sum(x.startswith("| ") for x in lines) == sum(not x.startswith("  · ") for x in table.splitlines()) + 1
+    assert lines[-1].startswith(f"Figures from {tool_info()['name']} {tool_info()['version']}")
+
+
+def test_the_serving_json_names_each_number_once(capsys):
+    d = _json(capsys, *SERVE, "--batch-size", "8")
+    assert "latency_s_per_token" not in d and "latency_s_per_token" not in d["range"]
+    assert "compute_s_per_step" not in d and "memory_s_per_step" not in d
+    # the kept names keep their meaning: TPOT is one step; seconds_per_token the batch's wall time per token
+    assert d["seconds_per_token"] == pytest.approx(d["seconds_per_output_token"] / 8)
+    assert d["step_s"]["memory"] > 0
+    assert set(limits.SAME_NUMBER) == {"latency_s_per_token", "compute_s_per_step", "memory_s_per_step"}
+
+
+@pytest.mark.parametrize("argv", [
+    ["estimate", "--flops", "1e21"],
+    SERVE,
+    ["scaling", "chinchilla", "--flops", "1e21"],
+    ["scaling", "diminishing"],
+    ["scaling", "trend", "--years", "2"],
+    ["contrasts"],
+])
+def test_tool_in_every_json(capsys, argv):
+    assert _json(capsys, *argv)["tool"] == tool_info()
+
+
+def test_tool_in_compares_json_rows(capsys):
+    rows = _json(capsys, "compare", "--flops", "1e21", "--hardware", "h100-sxm", "a100-sxm-80gb")
+    assert [r["tool"] for r in rows] == [tool_info()] * 2
+
+
+def test_tool_in_validates_json(capsys, monkeypatch):
+    from estimator.services import accuracy
+    monkeypatch.setattr(accuracy, "inference_validation_document", lambda: {"interval_level": 0.8, "method": "m"})
+    assert _json(capsys, "validate", "--inference") == {"tool": tool_info(), "interval_level": 0.8, "method": "m"}
+
+
+def test_inference_defaults_to_estimates_hardware(capsys):
+    served = _json(capsys, "inference", "--params", "7e9", "--tokens", "1e6")
+    trained = _json(capsys, "estimate", "--flops", "1e21")
+    assert served["hardware"] == trained["hardware"] == "h100-sxm"
+    assert "(default h100-sxm)" in " ".join(_help(capsys, "inference").split())
+
+
+def _help(capsys, command) -> str:
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    return capsys.readouterr().out
+
+
+def test_small_savings_read_per_million_queries_and_small_shares_as_figures(capsys):
+    table = _out(capsys, *SERVE)
+    kv = next(x for x in table.splitlines() if x.startswith("saves vs baseline: 8-bit KV cache"))
+    assert kv.endswith("less per million queries") and "10⁻" not in kv
+    assert " 0% of" not in kv  # a saving of a tenth of a percent is not "0%"

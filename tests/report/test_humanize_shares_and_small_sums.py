@@ -1,0 +1,38 @@
+"""Issue 55: shares and small sums as a reader expects them: "under 0.001%", never "4.66 × 10⁻⁶%"; "0.004%", never
+"0.0%"; "$12 less per million queries", never "$1.2 × 10⁻⁵ less per query"."""
+
+from __future__ import annotations
+
+import pytest
+
+from estimator.report import humanize as hz
+from estimator.services import limits, limits_notes
+
+
+@pytest.mark.parametrize("x, decimals, text", [
+    (4.66e-8, None, "under 0.001%"), (4.66e-8, 1, "under 0.001%"), (1e-5, None, "0.00100%"),
+    (4.2e-5, 1, "0.004%"), (4.2e-5, None, "0.00420%"), (0.382, 1, "38.2%"), (0.382, None, "38.2%"),
+    (0.0009, 0, "0.09%"), (0.33, 0, "33%"), (0, 0, "0%"), (0, 1, "0.0%"), (-1e-7, 0, "0%"), (None, 1, "n/a"),
+])
+def test_share(x, decimals, text):
+    assert hz.share(x, decimals) == text
+
+
+@pytest.mark.parametrize("usd, text", [
+    (1.2e-5, "$12 less per million queries"), (3.8e-6, "$3.8 less per million queries"),
+    (0.0094, "$0.0094 less per query"), (1e-4, "$0.00010 less per query"), (0, "$0 less per query"),
+])
+def test_money_per_query(usd, text):
+    assert hz.money_per(usd, more="less") == text
+
+
+def test_a_fraction_in_a_contrast_reads_as_a_share():
+    assert hz.with_unit(0.25, "fraction") == "25.0%"  # unchanged where it was readable
+    assert hz.with_unit(4.66e-8, "fraction") == "under 0.001%"
+
+
+def test_gpt3s_share_of_world_electricity_reads_without_powers_of_ten():
+    share = next(c for c in limits.contrast_report() if c.key == "gpt3_share_of_world")
+    text = limits_notes.contrast_text(share)
+    assert text == "under 0.001%"  # its range's ends read alike: no "(range under 0.001% – under 0.001%)"
+    assert "10⁻" not in text
