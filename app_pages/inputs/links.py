@@ -9,6 +9,7 @@ import streamlit as st
 from app_pages.inputs.defaults import (
     ALL_GRID_KEYS,
     ALL_WORKLOAD_KEYS,
+    DEFAULT_HARDWARE,
     DEFAULT_PRESET,
     GRID_KEYS,
     MEMORY_KEYS,
@@ -17,12 +18,16 @@ from app_pages.inputs.defaults import (
 from app_pages.inputs.preset_choice import PRESET_WORKLOAD_KEYS
 from app_pages.ui import common as c
 from estimator.core.base.validation import WHOLE_DIGITS_LIMIT
+from estimator.core.workload.scenario import Scenario
 from estimator.services.inputs import TRAINING, url_keys
 
 # The inputs of the sidebar's sections, in its order (their URL keys make the Export tab's link).
 HARDWARE_NAMES = ("hardware", "devices", "utilization", "year", "precision", "power_w", "pue")
 PRICE_NAMES = ("price_usd_per_device_hour", "electricity_usd_per_kwh")
 FOOTPRINT_NAMES = ("embodied", "cooling")
+# A custom workload's empty hardware and device count are today's defaults (a preset's are its own, named by the
+# preset): a link names them, so that it opens the same run when a default changes (issue 55).
+CUSTOM_WORKLOAD_DEFAULTS = {"hardware": DEFAULT_HARDWARE, "devices": Scenario.devices}
 
 
 def drop_unused_link_params(workload: str, grid_by: str, memory_shown: bool) -> None:
@@ -46,8 +51,9 @@ def url_params(keys, workload: str = "preset") -> dict[str, str]:
     """Every input this state draws, as URL parameters (the Export tab's link): its value even where it is
     today's default, so that a shared link keeps its meaning when a default changes (issue 55: a link that
     left out the default preset, hardware or devices would open another scenario once the default moved).
-    Left out: an empty field (the preset's, the profile's or the core's value applies, as an omitted CLI flag
-    does) and a preset's unticked recomputation (its own setting applies). Links without some inputs (the
+    A custom workload's empty hardware and device count are written as today's defaults. Left out: another
+    empty field (the preset's or the profile's value applies, as an omitted CLI flag does) and a preset's
+    unticked recomputation (its own setting applies). Links without some inputs (the
     address bar's, which Streamlit writes without its defaults, and those shared before) still open: a missing
     input takes its default."""
     out = {}
@@ -55,6 +61,8 @@ def url_params(keys, workload: str = "preset") -> dict[str, str]:
         value = st.session_state.get(key)
         if key == "preset":
             value = value or DEFAULT_PRESET if workload == "preset" else None
+        elif value is None and workload != "preset":
+            value = CUSTOM_WORKLOAD_DEFAULTS.get(key)
         if value is None or value == "" or (workload == "preset" and key in PRESET_WORKLOAD_KEYS and value is False):
             continue
         out[key] = url_text(value)

@@ -8,8 +8,11 @@ The numbers come from the same calls as the other pages and the CLI (``estimator
 
 from __future__ import annotations
 
+import html
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import altair as alt
 import numpy as np
@@ -31,6 +34,7 @@ from estimator.report import humanize as hz
 from estimator.services import api, companions, limits
 
 BRAIN_YEARS_LABEL = "Brain-years, one V100"  # the single V100's energy, not the real run's (the caption has that)
+ENERGY_LABEL = "Energy, one V100"  # the thought experiment's (issue 55: "Energy" read as the real run's)
 LECTURE_HW = ("v100-sxm2", "a100-sxm-80gb", "h100-sxm", "b200")  # the GPU generations since GPT-3
 # The compression slide's model: 70B parameters, the size of Llama 2 70B and Llama 3 70B (Touvron et al. 2023,
 # arXiv:2307.09288; Meta 2024, Llama 3 model card), the largest open models of their generations; on the
@@ -48,6 +52,11 @@ COMPRESSION_AXIS_TITLE = "kWh for 1B tokens"
 # line already is: the axis title and the cost's label (the sixth session's weak item: at 640×360 and 800×450
 # the numbers stood without them; a line of their own left the bars too little height at 640×360).
 FRAME_COMPRESSION_AXIS_TITLE = f"{COMPRESSION_AXIS_TITLE}, illustrative settings"
+
+
+def frame_compression_title(devices: int) -> str:
+    """The frame's x title: the caveat and the devices every bar is on (the captions that say it are hidden)."""
+    return f"{COMPRESSION_AXIS_TITLE} on {devices} GPUs, illustrative"
 FRAME_COST_LABEL = "Cost of that compute (illustrative, low)"
 
 
@@ -61,9 +70,58 @@ class Claim:
 # ------------------------------------------------------------------------------------------ claims
 
 
+# Per process, not per run: a claim has no inputs, so its figures are the same for every session (a hundred students
+# on one link: benchmarks/bench_load.py --page lecture). Estimates are frozen dataclasses, shared, never changed.
+@st.cache_resource(show_spinner=False)
+def _run(preset_id: str, hardware: str | None = None) -> api.Result:
+    return api.run(preset_id=preset_id, **({} if hardware is None else {"hardware": hardware}))
+
+
+@st.cache_resource(show_spinner=False)
+def _contrast_inputs():
+    return limits.contrast_inputs()
+
+
+# The three GPT-3s of the lecture, each named the same wherever it appears (issue 55: 1.08 GWh and 6,150
+# brain-years on claim 1, 1.40 GWh and 7,970 on claim 7, beside a published 1.29 GWh, and no slide said which).
+THOUGHT_EXPERIMENT = "thought experiment: one V100"
+REAL_RUN = "the real run (10,000 V100s)"
+PUBLISHED = "published"
+ESTIMATED = "as estimated"
+PUBLISHED_SOURCE = "Patterson et al. 2021"
+
+
+@dataclass(frozen=True)
+class Gpt3Story:
+    """GPT-3's energy and brain-years in the lecture's three scenarios: one V100 (Lambda's thought experiment,
+    preset lambda-gpt3-v100), the real run as published (Patterson et al. 2021, Table 4) and as this tool estimates
+    it (preset gpt3-175b, the Limits page's Contrasts)."""
+    thought_kwh: float
+    thought_brain_years: float
+    published_kwh: float
+    published_brain_years: float
+    estimated_kwh: float
+    estimated_brain_years: float
+
+    def real_run_text(self) -> str:
+        """The real run, published beside estimated, in the same words on every slide."""
+        return (f"{REAL_RUN}: {hz.energy(self.published_kwh)} {PUBLISHED} ({PUBLISHED_SOURCE}), "
+                f"{hz.energy(self.estimated_kwh)} {ESTIMATED}")
+
+
+@st.cache_resource(show_spinner=False)
+def gpt3_story() -> Gpt3Story:
+    thought = _run("lambda-gpt3-v100").estimate
+    inputs = _contrast_inputs()
+    by = {x.key: x for x in contrasts.contrasts(inputs)}
+    years = next(x for x in thought.equivalents if x.key == "brain_years").value
+    return Gpt3Story(thought.energy_kwh, years, inputs.gpt3_published_energy_kwh,
+                     by["gpt3_published_brain_years"].value, inputs.gpt3_energy_kwh, by["gpt3_brain_years"].value)
+
+
 def gpt3_published_kwh() -> float:
     """GPT-3's published training energy, Patterson et al. 2021 Table 4 (the gpt3-175b preset's)."""
-    return limits.contrast_inputs().gpt3_published_energy_kwh
+    return gpt3_story().published_kwh
 
 
 def price_caption(e) -> str:
@@ -81,40 +139,49 @@ def time_range_caption(e) -> str:
     return f"{e.level:.0%} range {hz.duration(lo)} – {hz.duration(hi)}"
 
 
-def brain_years_caption() -> str:
-    """The real run's brain-years beside the slide's single V100's (audit: unlabelled, the slide's 6,150 and
-    Contrasts' estimated 7,970 read as one figure): from the published energy, the one the Energy card beside it
-    names (review: "1.29 GWh" there and "estimated 1.30 GWh" here), as Contrasts' published row has it."""
-    inputs = limits.contrast_inputs()
-    real = next(x for x in contrasts.contrasts(inputs) if x.key == "gpt3_published_brain_years")
-    # two figures, not three (browser audit: a third, Contrasts' estimated headline, crowded the card;
-    # that tab's headline says "(estimated)" itself)
-    return (f"a {gfmt(BRAIN_POWER_W)} W brain's energy for that long; the real run's published "
-            f"{hz.energy(gpt3_published_kwh())}: {hz.count(real.value)} years")
+def brain_years_caption() -> tuple[str, str]:
+    """The real run's brain-years beside the thought experiment's, published and estimated, named as the
+    Energy card beside it names them (issue 55)."""
+    g = gpt3_story()
+    return (f"a {gfmt(BRAIN_POWER_W)} W brain's energy for that long",
+            f"{REAL_RUN}: {hz.count(g.published_brain_years)} years {PUBLISHED}, "
+            f"{hz.count(g.estimated_brain_years)} {ESTIMATED}")
+
+
+@st.cache_resource(show_spinner=False)
+def _gpt3_years_frame() -> pd.DataFrame:
+    rows = []
+    for hw in LECTURE_HW:  # the devices' names, not their ids (browser audit: "v100-sxm2" on a slide)
+        est = _run("lambda-gpt3-v100", hw).estimate
+        rows.append({"hardware": est.hardware_name.removeprefix("NVIDIA "), "years": est.wall_clock_s / S_PER_YEAR})
+    return pd.DataFrame(rows)
 
 
 def gpt3_v100() -> None:
-    r = api.run(preset_id="lambda-gpt3-v100")
-    e = r.estimate
-    eq = {x.key: x for x in e.equivalents}
+    e = _run("lambda-gpt3-v100").estimate
+    g = gpt3_story()
     slide.metrics([("Training time", hz.duration(e.wall_clock_s), time_range_caption(e)),
               ("Cost", hz.money(e.cost_usd), price_caption(e)),
-              # the thought experiment's energy (one V100 at its fitted draw); the real run is the
-              # World electricity slide's and the Limits page's (Patterson et al. 2021, 10,000 V100s)
-              ("Energy", hz.energy(e.energy_kwh), f"one V100 at {hz.power(e.assumption('power_w').value)}; the real "
-                                                  f"run: {hz.energy(gpt3_published_kwh())} (Patterson et al. 2021)"),
-              # the slide's story is the one V100, so its energy; the real run's figure beside it, named
-              (BRAIN_YEARS_LABEL, f"{hz.count(eq['brain_years'].value)} years", brain_years_caption())])
-    rows = []
-    for hw in LECTURE_HW:  # the devices' names, not their ids (browser audit: "v100-sxm2" on a slide)
-        est = api.run(preset_id="lambda-gpt3-v100", hardware=hw).estimate
-        rows.append({"hardware": est.hardware_name.removeprefix("NVIDIA "), "years": est.wall_clock_s / S_PER_YEAR})
-    df = pd.DataFrame(rows)
-    slide.chart(charts.log_bar_chart(df, "years", "hardware", "Years on one device (log scale)", suffix=" y",
-                                sort=list(df["hardware"])))
+              # the thought experiment's energy (one V100 at its fitted draw), the real run's two figures beside it
+              (ENERGY_LABEL, hz.energy(g.thought_kwh),
+               (f"{THOUGHT_EXPERIMENT}, at {hz.power(e.assumption('power_w').value)}", g.real_run_text())),
+              (BRAIN_YEARS_LABEL, f"{hz.count(g.thought_brain_years)} years", brain_years_caption())])
+    df = _gpt3_years_frame()
+    slide.chart(lambda: charts.log_bar_chart(df, "years", "hardware", "Years on one device (log scale)", suffix=" y",
+                                             sort=list(df["hardware"])), key="gpt3-v100")
     style.source_line("Lambda Labs 2020, \"OpenAI's GPT-3 Language Model: A Technical Overview\": 3.14 × 10²³ FLOPs "
-                      "at a theoretical 28 TFLOPS; newer GPUs use their fitted utilisation, and hardware without published "
-                      "runs (the B200) the centre chosen for such devices (profiles/README.md).")
+                      "at a theoretical 28 TFLOPS, one V100 as a thought experiment; newer GPUs use their fitted "
+                      "utilisation, and hardware without published runs (the B200) the centre chosen for such devices "
+                      "(profiles/README.md). The real run: Patterson et al. 2021, arXiv:2104.10350, Table 4.",
+                      short="Lambda Labs 2020 (one V100, a thought experiment); Patterson et al. 2021 (the real run)")
+
+
+def stated_place(value: float, rng: tuple[float, float] | None) -> str:
+    """Where a quoted figure sits in its stated range: a range's end is no centre (issue 55: AlphaGo's quoted
+    ≈1 MW, the top of 66 kW – 1 MW, stood as if it were the middle)."""
+    if rng is None or rng[0] == rng[1]:
+        return ""
+    return "the top of" if value >= rng[1] else "the bottom of" if value <= rng[0] else "within"
 
 
 def ratio_caption(ratio_range: tuple[float, float] | None) -> str:
@@ -124,24 +191,42 @@ def ratio_caption(ratio_range: tuple[float, float] | None) -> str:
     return f"in energy for the game; stated range {hz.times(ratio_range[0])} – {hz.times(ratio_range[1])}"
 
 
-def brain_vs_alphago() -> None:
-    r = api.run(preset_id="alphago-vs-brain")
+@st.cache_resource(show_spinner=False)
+def _alphago():
+    r = _run("alphago-vs-brain")
     brain = api.companions(r)[0]
+    return r, brain, companions.energy_ratio(r, brain), companions.energy_ratio_range(r, brain)
+
+
+def brain_vs_alphago() -> None:
+    r, brain, ratio, ratio_range = _alphago()
     a, b = r.estimate, brain.estimate
+    power = r.profile.power
+    rng = power.average_range_w
+    place = stated_place(power.average_w, rng)
+    quoted = (f"{place} its stated range, {hz.power(rng[0])} (bottom-up) – {hz.power(rng[1])}" if place else
+              f"{hz.energy(a.energy_kwh)} for one 4-hour game")
+    game = (f"{hz.energy(a.energy_kwh * rng[0] / power.average_w)} – {hz.energy(a.energy_kwh * rng[1] / power.average_w)} "
+            "for one 4-hour game" if place else None)
     # one row, like every slide (two columns of stacked metrics ran the chart 390 px past 720)
-    slide.metrics([(f"{r.profile.name}: power", hz.power(r.profile.power.average_w),
-               f"{hz.energy(a.energy_kwh)} for one 4-hour game"),
+    slide.metrics([("AlphaGo (2016): power, as quoted" if place else f"{r.profile.name}: power",
+                    hz.power(power.average_w),
+                    (quoted, game) if game else quoted),
               ("Lee Sedol's brain: power", hz.power(brain.profile.power.average_w),
                f"{hz.energy(b.energy_kwh)} for the same game"),
-              ("AlphaGo ÷ brain", hz.times(companions.energy_ratio(r, brain)),
-               # the ≈1 MW is the top of the stated range (a bottom-up 66 kW below it): the ratio says so
-               ratio_caption(companions.energy_ratio_range(r, brain)))])
-    # short bar labels: the profile's whole name was cut ("AlphaGo distributed (2016 …") at every width
-    df = pd.DataFrame({"player": ["AlphaGo (2016)", "Human brain"],
-                       "watts": [r.profile.power.average_w, brain.profile.power.average_w]})
-    slide.chart(charts.log_bar_chart(df, "watts", "player", "Power (log scale)", labels=charts.POWER_LABELS, step=64))
-    style.source_line("Silver et al. 2016 (1,202 CPUs and 176 GPUs; ≈1 MW is a quoted estimate); "
-                      f"a human brain ≈{gfmt(BRAIN_POWER_W)} W (Raichle & Gusnard 2002, PNAS 99(16)).")
+              # a quoted figure at the end of its range: the ratio as "up to", its range's two ends under it
+              ("AlphaGo ÷ brain", (f"up to {hz.times(ratio)}" if place == "the top of" else hz.times(ratio)),
+               ratio_caption(ratio_range))])
+    # short bar labels: the profile's whole name was cut ("AlphaGo distributed (2016 …") at every width; the stated
+    # range's two ends as two bars, each named for what it is
+    players = (["AlphaGo, quoted", "AlphaGo, bottom-up"] if place else ["AlphaGo (2016)"]) + ["Human brain"]
+    watts = ([rng[1], rng[0]] if place else [power.average_w]) + [brain.profile.power.average_w]
+    df = pd.DataFrame({"player": players, "watts": watts})
+    slide.chart(lambda: charts.log_bar_chart(df, "watts", "player", "Power (log scale)", labels=charts.POWER_LABELS,
+                                             step=64, sort=players), key="brain-alphago")
+    style.source_line("Silver et al. 2016 (1,202 CPUs and 176 GPUs; ≈1 MW is a quoted estimate, 66 kW a bottom-up count "
+                      f"of that system); a human brain ≈{gfmt(BRAIN_POWER_W)} W (Raichle & Gusnard 2002, PNAS 99(16)).",
+                      short=f"Silver et al. 2016; ≈1 MW quoted, 66 kW bottom-up; brain ≈{gfmt(BRAIN_POWER_W)} W (Raichle & Gusnard 2002)")
 
 
 def illustrative_base_caption() -> str:
@@ -177,7 +262,7 @@ def legend_in_plot(chart: alt.LayerChart) -> alt.LayerChart:
 
 def imagenet_compute() -> None:
     k = dm.DEFAULT_EXPONENT  # the claim's k as the Limits page and the CLI use and print it
-    rep = limits.diminishing_report(dm.CLAIM_CURRENT_ERROR_PCT, dm.CLAIM_TARGET_ERROR_PCT, k)
+    rep = _diminishing(k)
     r, t = rep.result, rep.target
     slide.metrics([("Compute for 5% ImageNet error", f"≈{hz.magnitude(r.compute_multiplier)}×",
                f"{hz.times(r.compute_multiplier)} from {gfmt(dm.CLAIM_CURRENT_ERROR_PCT)}%: "
@@ -185,63 +270,104 @@ def imagenet_compute() -> None:
               ("To halve any error", hz.times(r.halving_multiplier), f"2^(1/k) with k = {gfmt(k)}"),
               (FRAME_COST_LABEL if c.is_embedded() else "Cost of that compute", hz.money(t.cost_usd),
                (imagenet_cost_caption(rep), illustrative_base_caption()))])
-    slide.chart(legend_in_plot(multiplier_chart(dm.CLAIM_CURRENT_ERROR_PCT, k, dm.CLAIM_TARGET_ERROR_PCT)),
-           short_y_title="Compute (×)")  # at 640×360 "Compute (×, log)" ran past its plot (browser audit)
+    slide.chart(lambda: legend_in_plot(multiplier_chart(dm.CLAIM_CURRENT_ERROR_PCT, k, dm.CLAIM_TARGET_ERROR_PCT)),
+                key="imagenet-compute", short_y_title="Compute (×)")  # at 640×360 "Compute (×, log)" ran past its plot
     style.source_line("Thompson et al. 2020, \"The Computational Limits of Deep Learning\", arXiv:2007.05558: "
-                      f"error ∝ compute^(−k); {dm.CLAIM_TEXT}.")
+                      f"error ∝ compute^(−k); {dm.CLAIM_TEXT}.",
+                      short="Thompson et al. 2020, arXiv:2007.05558: error ∝ compute^(−k)")
+
+
+@st.cache_resource(show_spinner=False)
+def _diminishing(k: float):
+    return limits.diminishing_report(dm.CLAIM_CURRENT_ERROR_PCT, dm.CLAIM_TARGET_ERROR_PCT, k)
+
+
+# The trend slide's series, named as its headline numbers (issue 55: 2012–18's ×11.5 a year ran to 2030 as
+# "Frontier training compute", the what-if said only in the source line; today's measured rate beside it).
+def whatif_series(s) -> str:
+    return f"what-if: 2012–18's ×{hz.sig(s.training_compute_per_year)} a year carried on"
+
+
+MEASURED_SERIES = (f"measured {trends.MEASURED_COMPUTE_YEARS}: ×{gfmt(trends.MEASURED_COMPUTE_GROWTH_PER_YEAR)} a year "
+                   "(Epoch AI)")
+
+
+def price_series(s) -> str:
+    return f"hardware FLOP/s per $ (×{hz.sig(s.price_perf_per_year)} a year)"
 
 
 def compute_vs_price_chart(rep) -> alt.Chart:
-    """The slide's two headline trends on one log chart: frontier training compute and hardware FLOP/s
-    per dollar, each as growth since the table's first year (browser audit: the slide headlined FLOP/s
-    per $ and drew peak FLOP/s, a different trend). Named as the headline numbers above it, short
-    enough for one legend line each, and without a "Year" title, so that the slide's source line fits
-    a 1280×720 projector."""
+    """The slide's trends on one log chart, each as growth since the table's first year: the 2012–18 compute
+    trend carried forward (a what-if, so named), today's measured rate beside it, and hardware FLOP/s per
+    dollar (browser audit: the slide headlined FLOP/s per $ and drew peak FLOP/s, a different trend). Named
+    as the headline numbers above it, and without a "Year" title, so that the slide's source line fits a
+    1280×720 projector."""
     rows, s = rep.table.rows(), rep.summary
-    compute = f"frontier training compute (×{hz.sig(s.training_compute_per_year)} a year)"
-    price = f"hardware FLOP/s per $ (×{hz.sig(s.price_perf_per_year)} a year)"
+    whatif, measured, price = whatif_series(s), MEASURED_SERIES, price_series(s)
+    first = rows[0]["year"]
     df = pd.DataFrame([{"year": r["year"], "series": label, "growth": growth}
                        for r in rows for label, growth in (
-                           (compute, r["training_compute_growth"]),
+                           (whatif, r["training_compute_growth"]),
+                           (measured, trends.MEASURED_COMPUTE_GROWTH_PER_YEAR ** (r["year"] - first)),
                            (price, r["price_perf_growth"]))])
-    # the colours the same trends have on the Limits page (palette.trend_colours)
-    colours = palette.trend_colours([trends.TRAINING_COMPUTE_LABEL, trends.PRICE_PERF_LABEL]).to_dict()["range"]
-    dashes = palette.trend_dashes([trends.TRAINING_COMPUTE_LABEL, trends.PRICE_PERF_LABEL]).to_dict()["range"]
+    # the colours the same trends have on the Limits page (palette.trend_colours); the measured rate its own
+    names = [trends.TRAINING_COMPUTE_LABEL, trends.PRICE_PERF_LABEL]
+    colours = palette.trend_colours(names).to_dict()["range"]
+    dashes = palette.trend_dashes(names).to_dict()["range"]
+    colours.insert(1, palette.CATEGORY_COLOURS[MEASURED_COLOUR])
+    dashes.insert(1, palette.DASHES[MEASURED_COLOUR])
+    domain = [whatif, measured, price]
     return alt.Chart(df).mark_line().encode(
         x=alt.X("year:Q", axis=alt.Axis(format="d"), title=None),
         y=charts.log_encoding(alt.Y, "growth:Q", df["growth"], "Growth since the first year (×, log)",
                               labelExpr=charts.pow10_labels()),
-        color=alt.Color("series:N", scale=alt.Scale(domain=[compute, price], range=colours),
-                        legend=charts.series_legend([compute, price])),
-        strokeDash=alt.StrokeDash("series:N", scale=alt.Scale(domain=[compute, price], range=dashes),
-                                  legend=charts.series_legend([compute, price])),  # the same legend: one, both cues
+        color=alt.Color("series:N", scale=alt.Scale(domain=domain, range=colours),
+                        legend=charts.series_legend(domain)),
+        strokeDash=alt.StrokeDash("series:N", scale=alt.Scale(domain=domain, range=dashes),
+                                  legend=charts.series_legend(domain)),  # the same legend: one, both cues
         tooltip=["year", "series", alt.Tooltip("growth:Q", format=".3~e")])
 
 
+MEASURED_COLOUR = 5  # brown, a colour no other trend has (palette.TREND_COLOUR_INDEX)
+
+
+@st.cache_resource(show_spinner=False)
+def _trend_report():
+    return limits.trend_report()
+
+
 def compute_growth() -> None:
-    rep = limits.trend_report()
+    rep = _trend_report()
     s = rep.summary
-    slide.metrics([("Frontier training compute", f"×{hz.sig(s.training_compute_per_year)} a year",
-               f"doubling every {gfmt(trends.TRAINING_COMPUTE_DOUBLING_MONTHS)} months (2012–18)"),
+    lo, hi = trends.MEASURED_COMPUTE_GROWTH_RANGE_PER_YEAR
+    slide.metrics([("Frontier compute, 2012–18", f"×{hz.sig(s.training_compute_per_year)} a year",
+               (f"doubling every {gfmt(trends.TRAINING_COMPUTE_DOUBLING_MONTHS)} months (Amodei & Hernandez 2018)",
+                f"the chart carries it on to {rep.table.rows()[-1]['year']}: a what-if")),
+              (f"Measured, {trends.MEASURED_COMPUTE_YEARS}", f"×{gfmt(trends.MEASURED_COMPUTE_GROWTH_PER_YEAR)} a year",
+               f"×{gfmt(lo)}–{gfmt(hi)} by Epoch AI's fits (Sevilla & Roldán 2024)"),
               ("Hardware FLOP/s per $", f"×{hz.sig(s.price_perf_per_year)} a year",
                f"10× cheaper every {hz.sig(s.years_to_10x_cheaper)} years"),
-              ("Frontier spend, if both held", f"×{hz.sig(s.frontier_spend_per_year)} a year", None)])
-    slide.chart(compute_vs_price_chart(rep), short_y_title="Growth (×, log)")
-    style.source_line(f"{trends.TRAINING_COMPUTE_SOURCE}; {trends.PRICE_PERF_SOURCE}. The compute trend was "
-                      "measured for 2012–18 and is carried forward as a what-if.")
+              ("Frontier spend, if both held", f"×{hz.sig(s.frontier_spend_per_year)} a year",
+               "at 2012–18's rate; at the measured one "
+               f"×{hz.sig(trends.MEASURED_COMPUTE_GROWTH_PER_YEAR / s.price_perf_per_year)}")])
+    slide.chart(lambda: compute_vs_price_chart(rep), key="compute-growth", short_y_title="Growth (×, log)")
+    style.source_line(f"{trends.TRAINING_COMPUTE_SOURCE} (2012–18, carried forward as a what-if); "
+                      f"{trends.MEASURED_COMPUTE_SOURCE}; {trends.PRICE_PERF_SOURCE}.",
+                      short="Amodei & Hernandez 2018 (a what-if past 2018); Sevilla & Roldán 2024; "
+                            "Hobbhahn & Besiroglu 2022")
 
 
 def memory_wall() -> None:
-    rep = limits.trend_report()
+    rep = _trend_report()
     s = rep.summary
     # the big number short (a wrapped "×3 every 2 / years" left the three columns uneven), its period below
     slide.metrics([("Peak FLOP/s", f"×{gfmt(trends.PEAK_FLOPS_GROWTH_PER_2Y)}", "every 2 years"),
               ("DRAM bandwidth", f"×{gfmt(trends.DRAM_BANDWIDTH_GROWTH_PER_2Y)}", "every 2 years"),
               (f"The gap in {trends.MEMORY_WALL_YEARS} years", hz.times(s.memory_wall_gap_20y), "compute outruns memory")])
-    slide.chart(memory_wall_chart())
+    slide.chart(memory_wall_chart, key="memory-wall")
     style.source_line(f"{trends.MEMORY_WALL_SOURCE}: over {trends.MEMORY_WALL_YEARS} years peak FLOPS grew {gfmt(trends.PEAK_FLOPS_GROWTH_PER_2Y)}× "
                       f"every 2 years, DRAM bandwidth {gfmt(trends.DRAM_BANDWIDTH_GROWTH_PER_2Y)}×, interconnect "
-                      f"{gfmt(trends.INTERCONNECT_GROWTH_PER_2Y)}×.")
+                      f"{gfmt(trends.INTERCONNECT_GROWTH_PER_2Y)}×.", short=trends.MEMORY_WALL_SOURCE)
 
 
 MEMORY_WALL_SERIES = ((trends.PEAK_FLOPS_LABEL, trends.PEAK_FLOPS_GROWTH_PER_2Y),
@@ -276,56 +402,105 @@ def technique_caption(t) -> str:
 def compression_source() -> str:
     """The slide's source line: where each illustrative setting comes from, that quality is not modelled
     (as the CLI's note, ``compression.ILLUSTRATIVE_NOTE``), and why this model."""
-    return (f"Illustrative settings, each alone on the same model: 4-bit weights (GPTQ, Frantar et al. 2022), "
-            f"{compression.ILLUSTRATIVE_SPARSITY:.0%} pruned (SparseGPT, Frantar & Alistarh 2023), a "
+    return (f"Illustrative settings, each alone on the same model and the same devices: 4-bit weights (GPTQ, Frantar "
+            f"et al. 2022), {compression.ILLUSTRATIVE_SPARSITY:.0%} pruned (SparseGPT, Frantar & Alistarh 2023), a "
             f"{gfmt(compression.ILLUSTRATIVE_STUDENT_FRACTION)} × N student (DistilBERT, Sanh et al. 2019); quality is not "
             "modelled. 70B: Llama 2 and 3 70B's size (Touvron et al. 2023; Meta 2024).")
 
 
+COMPRESSION_ROWS = (("quantization-4bit", "Quantisation (4-bit)"),
+                    ("pruning", f"Pruning ({compression.ILLUSTRATIVE_SPARSITY:.0%} of weights)"),
+                    ("distillation", "Distillation"))
+
+
+@dataclass(frozen=True)
+class CompressionFigures:
+    """The compression slide's comparison (issue 55: its −69% / −57% credited quantisation and pruning with a
+    halving of the GPU count it did not mention). ``fixed``: each technique on the baseline's devices (the like-for-
+    like saving, the headline); ``free``: each on the fewest devices that hold it, as the serving model chooses
+    them (a second saving, said on its own line where it needs fewer devices)."""
+    fixed: limits.InferenceReport
+    free: limits.InferenceReport
+
+    def technique(self, name: str, fixed: bool = True):
+        rep = self.fixed if fixed else self.free
+        return next((t for t in rep.techniques if t.name == name), None)
+
+
+@st.cache_resource(show_spinner=False)
+def compression_figures() -> CompressionFigures:
+    """Two serving estimates through the service layer: the baseline on the devices it needs, then every row with
+    ``devices`` fixed at that count."""
+    free = limits.inference_report(**COMPRESSION_MODEL)
+    return CompressionFigures(limits.inference_report(**COMPRESSION_MODEL, devices=free.result.devices), free)
+
+
+def fewer_devices_caption(fig: CompressionFigures, name: str) -> str | None:
+    """A technique's saving on fewer devices, its own line: None where it needs as many as the baseline."""
+    t = fig.technique(name, fixed=False)
+    base = fig.fixed.result.devices
+    if t is None or t.result.devices >= base or t.saving("energy_kwh") is None:
+        return None
+    return (f"on {t.result.devices} GPU{'s' if t.result.devices > 1 else ''} instead of {base}: "
+            f"{hz.signed_percent(-t.saving('energy_kwh'))}")
+
+
 def compression_savings() -> None:
-    rep = limits.inference_report(**COMPRESSION_MODEL)
-    rows = [t for t in rep.techniques if t.name != "baseline"]
-    base = rep.result
+    fig = compression_figures()
+    rows = [t for t in fig.fixed.techniques if t.name != "baseline"]
+    base = fig.fixed.result
     device = c.profiles().get(COMPRESSION_MODEL["hardware"]).name  # its name, not its id (browser audit)
+    on = f"on {base.devices} × {device}"
     # (the batch in the label, short: with "16 requests at a time" in the caption the 1280×720 slide ran 742 px)
-    items = [(f"70B, 1B tokens, batch {COMPRESSION_MODEL['batch_size']}", hz.energy(base.energy_kwh),
-              f"on {base.devices} × {device}")]
-    for name, label in (("quantization-4bit", "Quantisation (4-bit)"),
-                        ("pruning", f"Pruning ({compression.ILLUSTRATIVE_SPARSITY:.0%} of weights)"),
-                        ("distillation", "Distillation")):
-        t = next((t for t in rows if t.name == name), None)
+    items = [(f"70B, 1B tokens, batch {COMPRESSION_MODEL['batch_size']}", hz.energy(base.energy_kwh), on)]
+    for name, label in COMPRESSION_ROWS:
+        t = fig.technique(name)
         if t is not None and t.saving("energy_kwh") is not None:
-            items.append((label, f"{hz.signed_percent(-t.saving('energy_kwh'))} energy", technique_caption(t)))
+            fewer = fewer_devices_caption(fig, name)
+            items.append((label, f"{hz.signed_percent(-t.saving('energy_kwh'))} energy",
+                          (f"{technique_caption(t)}, same {base.devices} GPUs",) + ((fewer,) if fewer else ())))
     slide.metrics(items)
     df = pd.DataFrame([{"technique": "no compression", "kwh": base.energy_kwh}] +
                       [{"technique": t.short_label, "full": technique_caption(t), "kwh": t.result.energy_kwh}
                        for t in rows])
     df["full"] = df["full"].fillna(df["technique"])
-    slide.chart(alt.Chart(df).mark_bar().encode(
-        x=alt.X("kwh:Q", title=COMPRESSION_AXIS_TITLE, axis=alt.Axis(labelExpr=charts.human_labels(linear=True))),
+    slide.chart(lambda: alt.Chart(df).mark_bar().encode(
+        x=alt.X("kwh:Q", title=COMPRESSION_AXIS_TITLE,
+                axis=alt.Axis(labelExpr=charts.human_labels(linear=True))),
         y=alt.Y("technique:N", sort="-x", title=None),  # a label cut on a phone is whole in the tooltip
         tooltip=["technique", "full", alt.Tooltip("kwh:Q", format=",.3~r")]).properties(height=alt.Step(40)),
-        frame_x_title=FRAME_COMPRESSION_AXIS_TITLE)
-    style.source_line(compression_source())
+        key="compression", frame_x_title=frame_compression_title(base.devices))
+    style.source_line(compression_source(),
+                      short="Illustrative: GPTQ 2022, SparseGPT 2023, DistilBERT 2019, on the same GPUs; quality not modelled")
+
+
+@st.cache_resource(show_spinner=False)
+def _contrasts():
+    inputs = _contrast_inputs()
+    return inputs, {x.key: x for x in contrasts.contrasts(inputs)}
 
 
 def world_electricity() -> None:
-    inputs = limits.contrast_inputs()
-    by = {x.key: x for x in contrasts.contrasts(inputs)}
+    inputs, by = _contrast_inputs(), _contrasts()[1]
+    g = gpt3_story()
+    world_s = by["gpt3_world_seconds"].value
+    published_s = world_s * g.published_kwh / g.estimated_kwh  # the same share of a year, of the published energy
     slide.metrics([("World electricity, average", hz.power(by["world_power_w"].value),
-               f"≈{contrasts.WORLD_ELECTRICITY_TWH_PER_YEAR:,.0f} TWh a year"),
-              # as the lecture says it, "≈25 TW" (hz.power's "25.0 TW" claimed a digit it never had)
+               f"≈{contrasts.WORLD_ELECTRICITY_TWH_PER_YEAR:,.0f} TWh a year (Ember 2024; IEA 2024)"),
+              # as the lecture says it, "≈25 TW" (hz.power's "25.0 TW" claimed a digit it never had); beside the
+              # sourced figure in plain words (issue 55: "≈7× too high" told the audience off)
               ("The lecture says", f"≈{gfmt(contrasts.LECTURE_WORLD_POWER_W / W_PER_TW)} TW",
-               f"≈{by['lecture_world_power_ratio'].value:.0f}× too high"),
-              ("GPT-3's training (10,000 V100s)", f"{hz.sig(by['gpt3_world_seconds'].value)} s",
-               # the estimate, with the published figure slide 1 quotes beside it (review: 1.29 there, 1.30 here)
-               f"of the world's electricity: {hz.energy(inputs.gpt3_energy_kwh)} estimated "
-               f"({hz.energy(inputs.gpt3_published_energy_kwh)} published), {inputs.gpt3_energy_source}")])
-    df = pd.DataFrame({"what": ["a human brain", "AlphaGo", "world electricity", "the lecture's figure"],
+               f"≈{by['lecture_world_power_ratio'].value:.0f}× the average from Ember's and the IEA's figures"),
+              # the real run, published beside estimated, named as on the first slide
+              ("GPT-3's training (10,000 V100s)", f"{hz.sig(published_s)} s",
+               (f"of the world's electricity: {REAL_RUN}, {hz.energy(g.published_kwh)} {PUBLISHED} ({PUBLISHED_SOURCE})",
+                f"{hz.energy(g.estimated_kwh)} {ESTIMATED}: {hz.sig(world_s)} s"))])
+    df = pd.DataFrame({"what": ["a human brain", "AlphaGo, quoted", "world electricity", "the lecture's figure"],
                        "watts": [inputs.brain_power_w, inputs.alphago_power_w, by["world_power_w"].value,
                                  contrasts.LECTURE_WORLD_POWER_W]})
-    slide.chart(charts.log_bar_chart(df, "watts", "what", "Power (log scale)", labels=charts.POWER_LABELS, sort=list(df["what"])))
-    style.source_line(by["world_power_w"].source)
+    slide.chart(lambda: charts.log_bar_chart(df, "watts", "what", "Power (log scale)", labels=charts.POWER_LABELS,
+                                             sort=list(df["what"])), key="world-electricity")
+    style.source_line(by["world_power_w"].source, short="Ember, Global Electricity Review 2024; IEA, Electricity 2024")
 
 
 # The seed lecture's order.
@@ -346,10 +521,96 @@ def claim_link(claim_id: str) -> str:
     return c.mode_link("/lecture", claim=claim_id)
 
 
+# ------------------------------------------------------------------------------------------ share and embed
+
+# The address students reach the app at, when the server knows it (a deployment sets it: docs/how-to/deploy.md);
+# else the address this browser opened (``st.context.url``), else Streamlit's own default.
+PUBLIC_URL_ENV = "ESTIMATOR_PUBLIC_URL"
+FALLBACK_BASE = "http://localhost:8501"  # Streamlit's default address and port
+SHARE_BASE_KEY = "lecture_share_base"       # the text input's
+SHARE_BASE_KEPT = "_lecture_share_base"     # the value, kept for the session while the box is closed
+SHARE_BOX_KEY = "lecture_share_box"
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1", "0.0.0.0")
+# The frame the snippet proposes: 16:9 at 800×450, a size every claim fits whole with its short source line
+# (tests/browser/test_browser_lecture_share.py).
+EMBED_SIZE_PX = (800, 450)
+
+
+def default_base() -> str:
+    """The public base URL's default: the environment's, else the origin this page was opened at."""
+    env = os.environ.get(PUBLIC_URL_ENV, "").strip()
+    if env:
+        return env.rstrip("/")
+    try:
+        url = st.context.url
+    except (AttributeError, RuntimeError):
+        url = None
+    if url:
+        parts = urlsplit(url)
+        path = parts.path.rstrip("/").removesuffix("/lecture")
+        return urlunsplit((parts.scheme, parts.netloc, path, "", "")).rstrip("/")
+    return FALLBACK_BASE
+
+
+def checked_base(text: str) -> tuple[str | None, str | None]:
+    """(base URL, None) for an http(s) address with a host, its trailing slash, query and fragment dropped;
+    (None, why) otherwise."""
+    text = (text or "").strip()
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None, f"'{text[:60]}' is not an address: give one like https://lecture.example.org"
+    return urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), "", "")), None
+
+
+def share_links(base: str, claim_id: str | None, title: str = "") -> tuple[str, str | None]:
+    """The link to the claim (or to the list of claims) and, for a claim, its ``<iframe>`` snippet."""
+    link = f"{base}/lecture" + (f"?{urlencode({'claim': claim_id})}" if claim_id else "")
+    if claim_id is None:
+        return link, None
+    w, h = EMBED_SIZE_PX
+    src = f"{link}&embed=true"
+    return link, (f'<iframe src="{html.escape(src)}" width="{w}" height="{h}" style="border: 0" '
+                  f'title="{html.escape(title)}"></iframe>')
+
+
+def _keep_base() -> None:
+    st.session_state[SHARE_BASE_KEPT] = st.session_state.get(SHARE_BASE_KEY, "")
+
+
+def share_box(claim_id: str | None, title: str = "") -> None:
+    """The lecturer's share and embed box, in the sidebar (on the slide it would take the chart's height: a claim is
+    the screen's height, ``style.SLIDE_CSS``) and closed: drawn only when opened, so it costs a hundred students'
+    runs nothing. The public base URL is the lecturer's to set, kept for the session."""
+    box = st.sidebar.expander("Share or embed", key=SHARE_BOX_KEY, on_change="rerun", icon=":material/share:")
+    if box.open is False:
+        return
+    with box:
+        kept = st.session_state.get(SHARE_BASE_KEPT) or default_base()
+        text = st.text_input("Public address of this app", value=kept, key=SHARE_BASE_KEY, on_change=_keep_base,
+                             help=f"The address your students open the app at; the server's default is "
+                                  f"{PUBLIC_URL_ENV} in its environment, else the address this page was opened at.")
+        base, why = checked_base(text)
+        if base is None:
+            st.warning(why)
+            return
+        if urlsplit(base).hostname in LOCAL_HOSTS:
+            st.caption(f"{c.md_escape(urlsplit(base).hostname)} opens only on this computer: give the address your "
+                       "students reach (this machine's name or IP on the room's network, or the public address).")
+        link, frame = share_links(base, claim_id, title)
+        st.markdown("**Link for the students**")
+        st.code(link, language=None)
+        if frame is not None:
+            w, h = EMBED_SIZE_PX
+            st.markdown(f"**For a slide**: this claim in a {w}×{h} frame (the whole claim and its sources)")
+            st.code(frame, language="html", wrap_lines=True)
+
+
 def index() -> None:
     st.title("Lecture: the limits of deep learning, claim by claim", anchor=False)
     st.caption("Each claim on its own link, large enough for a projector. Step through them in order.")
     style.link_list([(cl.title, claim_link(cl.id)) for cl in CLAIMS])
+    if not c.is_embedded():
+        share_box(None)
 
 
 def render() -> None:
@@ -374,3 +635,5 @@ def render() -> None:
         nav.append((f"{CLAIMS[i + 1].title} →", claim_link(CLAIMS[i + 1].id)))
     # a claim in a frame on a slide: the frame's height, whatever its size (the links are the slide's last element)
     style.links(nav, css=style.EMBED_SLIDE_CSS if c.is_embedded() else style.SLIDE_CSS)
+    if not c.is_embedded():  # a frame has no lecturer
+        share_box(cl.id, cl.title)

@@ -4,6 +4,8 @@ themselves are in ``app_pages/pages/lecture.py``."""
 
 from __future__ import annotations
 
+import copy
+
 import altair as alt
 import streamlit as st
 
@@ -51,20 +53,40 @@ def frame_legend(chart):
     return chart
 
 
-def chart(chart, short_y_title: str | None = None, frame_x_title: str | None = None) -> None:
+# A claim's finished chart spec, once per process: a claim has no inputs, and Altair's validation of a spec
+# (15–50 ms a chart) was paid on every run of every session (benchmarks/bench_load.py --page lecture).
+_SPECS: dict[tuple, dict] = {}
+
+
+def chart(chart, short_y_title: str | None = None, frame_x_title: str | None = None, key: str | None = None) -> None:
     """A claim's chart in lecture mode (projector-size text), taking the height the slide or the frame
     leaves it (``style.SLIDE_CSS``, ``style.EMBED_SLIDE_CSS``: Python cannot see the screen), its bars'
     steps too. Its y axis takes ``short_y_title``, on a slide and in a frame: the plot is as short as the
     screen leaves it, and "Growth since the first year (×, log)" (≈290 px at 18 px) ran past a 160-pixel
     plot in a 640×360 frame and past a 300-pixel one on a 1280×720 slide (browser audit). In a frame
     (``?embed=true``) its x axis takes ``frame_x_title``: a caveat a short frame hides from under the
-    numbers can go there."""
-    for axis, title in (("y", short_y_title), ("x", frame_x_title if c.is_embedded() else None)):
+    numbers can go there. ``chart``: an Altair chart, or a function that builds it; with ``key`` (the claim's
+    id: its chart is the same on every run) the finished spec is built once per process and reused."""
+    embedded = c.is_embedded()
+    cache_key = None if key is None else (key, embedded, short_y_title, frame_x_title)
+    spec = _SPECS.get(cache_key) if cache_key is not None else None
+    if spec is None:
+        spec = finished(chart() if callable(chart) else chart, short_y_title, frame_x_title, embedded).to_dict()
+        if cache_key is not None:
+            _SPECS[cache_key] = spec
+    with st.container(key=style.EMBED_CHART_KEY):
+        # a copy: Streamlit moves the spec's datasets out of the dict it is given
+        st.vega_lite_chart(copy.deepcopy(spec), width="stretch", height="stretch")
+
+
+def finished(chart, short_y_title: str | None, frame_x_title: str | None, embedded: bool):
+    """The chart as a slide or a frame draws it: its short titles, a frame's legend, its description,
+    lecture-size fonts and the frame's autosize."""
+    for axis, title in (("y", short_y_title), ("x", frame_x_title if embedded else None)):
         if title:
             chart = chart.copy(deep=True)
             getattr((chart.layer[0] if isinstance(chart, alt.LayerChart) else chart).encoding, axis).title = title
-    if c.is_embedded():
+    if embedded:
         chart = frame_legend(chart)
-    with st.container(key=style.EMBED_CHART_KEY):
-        chart = chart_text.with_description(chart).properties(autosize=EMBED_AUTOSIZE, padding=CHART_PADDING_PX)
-        st.altair_chart(style.chart_fonts(chart, lecture=True, frame=True), width="stretch", height="stretch")
+    chart = chart_text.with_description(chart).properties(autosize=EMBED_AUTOSIZE, padding=CHART_PADDING_PX)
+    return style.chart_fonts(chart, lecture=True, frame=True)

@@ -257,6 +257,8 @@ EMBED_SLIDE_CSS = SLIDE_CSS + f"""<style>
 {_SLIDE} [class*="st-key-{FIT_ROW_KEY}"] [data-testid="stElementContainer"]:has([data-testid="stCaptionContainer"]),
 {_SLIDE} [data-testid="stElementContainer"]:has(.cce-links) {{ display: none !important; }}
 {_SLIDE} .cce-source {{ white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }}
+{_SLIDE} .cce-source .cce-source-full {{ display: none; }}
+{_SLIDE} .cce-source .cce-source-short {{ display: inline; }}
 {_SLIDE} .st-key-{FIT_ROW_KEY}{CLAIM_ROW} [data-testid="stHorizontalBlock"] {{ align-items: flex-end; }}
 }}
 @media (min-height: {EMBED_SHORT_BELOW_PX}px) and (max-width: {EMBED_COMPACT_BELOW_PX[0] - 1}px) {{
@@ -380,7 +382,14 @@ def link_list(items) -> None:
     st.html(f'<ol class="cce-links" style="font-size: 1.2rem; line-height: 1.9">{rows}</ol>')
 
 
-def source_line(text: str) -> None:
-    """The one-line source under a lecture claim; whole in its tooltip (a small frame cuts it to one line)."""
+def source_line(text: str, short: str | None = None) -> None:
+    """The source under a lecture claim; whole in its tooltip. ``short``: the same sources by author and year,
+    which a frame less tall than ``EMBED_SHORT_BELOW_PX`` shows instead (issue 55: an 800×450 frame cut the long
+    line to "…"; at 800 px one line holds about 85 characters at the source's size)."""
     shown = html.escape(f"Source: {text}")
-    st.html(f'<div class="cce-source" title="{shown}">{shown}</div>')
+    if short is None:
+        st.html(f'<div class="cce-source" title="{shown}">{shown}</div>')
+        return
+    st.html(f'<style>.cce-source-short {{ display: none; }}</style><div class="cce-source" title="{shown}">'
+            f'<span class="cce-source-full">{shown}</span>'
+            f'<span class="cce-source-short">{html.escape(f"Source: {short}")}</span></div>')

@@ -41,6 +41,17 @@ PRICE_PERF_INTERVALS = {
 # (Amodei & Hernandez 2018, OpenAI, "AI and Compute"); about 2 years before 2012.
 TRAINING_COMPUTE_DOUBLING_MONTHS = 3.4
 TRAINING_COMPUTE_SOURCE = "Amodei & Hernandez 2018, OpenAI, \"AI and Compute\""
+# Measured since: the training compute of notable models grew 4.6× a year from 2010 to 2024 (Epoch AI, data
+# insight "The training compute of notable AI models is doubling roughly every five months", epoch.ai/data-insights/
+# compute-trend-post-2010), "4-5x per year" by the fits of Sevilla & Roldán 2024, Epoch AI, "Training Compute of
+# Frontier AI Models Grows by 4-5x per Year" (4× for the frontier since 2018), updating Sevilla et al. 2022,
+# "Compute Trends Across Three Eras of Machine Learning", arXiv:2202.05924 (doubling every ≈6 months since 2010).
+MEASURED_COMPUTE_GROWTH_PER_YEAR = 4.6
+MEASURED_COMPUTE_GROWTH_RANGE_PER_YEAR = (4.0, 5.0)
+MEASURED_COMPUTE_YEARS = "2010–24"
+MEASURED_COMPUTE_SOURCE = ("Sevilla & Roldán 2024, Epoch AI, \"Training Compute of Frontier AI Models Grows by 4-5x per "
+                           "Year\" (4.6× a year for notable models since 2010), updating Sevilla et al. 2022, "
+                           "arXiv:2202.05924")
 
 # Compute needed to reach AlexNet-level ImageNet accuracy halved every 16 months, 2012–2019
 # (Hernandez & Brown 2020, "Measuring the Algorithmic Efficiency of Neural Networks", arXiv:2005.04305).
