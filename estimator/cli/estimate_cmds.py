@@ -14,6 +14,7 @@ from estimator.core.hardware.profile import DISPLAY_FLOPS
 from estimator.core.training.utilization_choice import reference_run
 from estimator.core.workload.scenario import INPUT_FIELDS
 from estimator.io.datafiles import default_profiles, id_clash, load_presets, load_profile_file, load_sources
+from estimator.io.paths import path_exists
 from estimator.report import humanize as hz
 from estimator.report.export import FORMATS, dump_json, render
 from estimator.services import api
@@ -197,7 +198,7 @@ def cmd_profiles(args):
                 except ProfileError as exc:
                     broken += 1
                     hint = ""
-                    if not Path(path).exists() and path in ps.profiles:  # an id, not a file (CLI audit)
+                    if not path_exists(path) and path in ps.profiles:  # an id, not a file (CLI audit)
                         hint = (f" ('{path}' is a bundled profile's id: validate takes files; "
                                 f"`python -m estimator profiles show {path}` shows it)")
                     lines.append(f"broken: {exc}{hint}")

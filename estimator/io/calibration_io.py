@@ -168,6 +168,20 @@ def neutralise(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
+# A CodeCarbon timestamp: an ISO 8601 date and time ("2024-05-01T12:00:00.123456", with or without a zone)
+_TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?)?(?:Z|[+-]\d\d:?\d\d)?")
+
+
+def _timestamp(row, where: str) -> str:
+    """The row's timestamp, or "" when it has none; one that is not a date and time is refused (issue 55: "'=1+1"
+    reached the paper statement as the day of the measurement)."""
+    text = (row.get("timestamp") or "").strip()
+    if text and not _TIMESTAMP.fullmatch(text):
+        raise InputError(f"{where}: column 'timestamp' is not an ISO 8601 date and time: {_printable(text[:40])}; "
+                         "CodeCarbon writes e.g. 2024-05-01T12:00:00")
+    return text
+
+
 def parse_codecarbon_csv(text: str, source: str = "emissions.csv") -> list[CodeCarbonRun]:
     """Every run (row) of a CodeCarbon emissions.csv, oldest first."""
     if not text.strip():
@@ -197,7 +211,7 @@ def parse_codecarbon_csv(text: str, source: str = "emissions.csv") -> list[CodeC
         gpu_count = int(require_number_in(f"{where}: column 'gpu_count'", gpu_count, GPU_COUNT))
         runs.append(CodeCarbonRun(
             source=source, columns=len(columns), run_id=neutralise(row.get("run_id") or ""),
-            project_name=neutralise(row.get("project_name") or ""), timestamp=neutralise(row.get("timestamp") or ""),
+            project_name=neutralise(row.get("project_name") or ""), timestamp=_timestamp(row, where),
             duration_s=_float(row, "duration", where), cpu_energy_j=_float(row, "cpu_energy", where) * J_PER_KWH,
             gpu_energy_j=_float(row, "gpu_energy", where, required=False) * J_PER_KWH,
             ram_energy_j=_float(row, "ram_energy", where, required=False) * J_PER_KWH,

@@ -11,6 +11,7 @@ import datetime
 import difflib
 import io
 import math
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -33,7 +34,7 @@ from estimator.core.training.presets import Preset, preset_from_dict
 from estimator.fit.power_fit import PowerMeasurement, fit_all
 from estimator.io import safe_read
 from estimator.io.carbon_data import load_carbon_data  # noqa: F401 (re-exported: the grid data beside the others)
-from estimator.io.paths import CALIBRATED_DIR, DATA_DIR, PROFILES_DIR
+from estimator.io.paths import CALIBRATED_DIR, CALIBRATED_DIR_ENV, DATA_DIR, PROFILES_DIR
 
 UTILIZATION_FIT_PATH = DATA_DIR / "utilization_fit.json"
 # The fit's nested cross-validation (what `validate` prints), written beside the fit by the same
@@ -255,9 +256,18 @@ def load_profiles(*dirs: str | Path, utilization_model=_FIT) -> ProfileSet:
     n_files = 0
     for directory in dirs:
         directory = Path(directory)
-        if not directory.is_dir():
+        try:  # a name the system refuses (over 255 bytes, a link loop) is an error beside the others, not a traceback
+            if not directory.is_dir():
+                if os.path.lexists(directory):  # there, but no folder to read: a link loop, a file
+                    errors.append(ProfileError(str(directory), "(folder)", "is not a folder that can be read (a link "
+                                               "loop, or a file)", f"point {CALIBRATED_DIR_ENV} at a folder"))
+                continue
+            paths = sorted(directory.glob("*.toml"))
+        except OSError as exc:
+            errors.append(ProfileError(str(directory)[:80], "(folder)", f"cannot be read: {exc.strerror or exc}",
+                                       f"point {CALIBRATED_DIR_ENV} at a folder with a shorter name"))
             continue
-        for path in sorted(directory.glob("*.toml")):
+        for path in paths:
             n_files += 1
             try:
                 profile = load_profile_file(path, model)

@@ -35,7 +35,28 @@ CALIBRATED_DIR_ENV = "ESTIMATOR_CALIBRATED_DIR"
 # whether the folder was named by the variable: such a folder is never created (a typo in it is not a
 # folder to make), where the default folders are made on the first calibration
 CALIBRATED_DIR_NAMED = bool(os.environ.get(CALIBRATED_DIR_ENV))
-CALIBRATED_DIR = (Path(os.environ[CALIBRATED_DIR_ENV]).expanduser().resolve() if os.environ.get(CALIBRATED_DIR_ENV) else
+
+
+def _resolved(path: Path) -> Path:
+    """``path`` made absolute, its links followed where they lead somewhere: a link loop or a name too long is kept
+    as written (issue 55: a loop in ESTIMATOR_CALIBRATED_DIR stopped every command at import, even `presets`);
+    the folder then reads as missing, as ``calibrated_files`` says."""
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError):  # RuntimeError: Python 3.11's "Symlink loop from …"
+        return path.absolute()
+
+
+def path_exists(path: str | os.PathLike) -> bool:
+    """Whether ``path`` names something, False for a name the system refuses (over 255 bytes, a link loop)
+    rather than an OSError."""
+    try:
+        return Path(path).exists()
+    except (OSError, ValueError):
+        return False
+
+
+CALIBRATED_DIR = (_resolved(Path(os.environ[CALIBRATED_DIR_ENV]).expanduser()) if os.environ.get(CALIBRATED_DIR_ENV) else
                   (Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "compute-cost"
                    / "calibrated") if INSTALLED else PROFILES_DIR / "calibrated")
 

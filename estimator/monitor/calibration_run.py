@@ -9,6 +9,7 @@ with ``calibration_io.write_profile``.
 
 from __future__ import annotations
 
+import os
 import socket
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -211,6 +212,9 @@ def held_out_size_checks(base: HardwareProfile, points: Sequence[Throughput], m:
     return checks
 
 
+MAX_NAME_BYTES = 255  # the longest file name Linux's, macOS's and Windows' file systems take (NAME_MAX)
+
+
 def checked_out_path(out: str | None, profile_id: str, force: bool = False, *, out_name: str = "the output file",
                      force_name: str = "the force option", id_name: str = "the profile id",
                      id_example=lambda v: f"e.g. {v}") -> Path:
@@ -243,6 +247,9 @@ def checked_out_path(out: str | None, profile_id: str, force: bool = False, *, o
             raise InputError(f"{out_name} is empty: give a .toml path, or leave {out_name} out for "
                              "profiles/calibrated/<id>.toml")
         path = Path(out)
+        if too_long := next((part for part in path.parts if len(os.fsencode(part)) > MAX_NAME_BYTES), None):
+            raise InputError(f"{out_name}: the name {too_long[:40]}… is {len(os.fsencode(too_long))} bytes, over the "
+                             f"{MAX_NAME_BYTES} a file system takes; give a shorter name")
         if path.suffix != ".toml":
             raise InputError(f"{out_name} must name a .toml file, got {out!r}")
         if not path.parent.is_dir():  # a typo in a folder name is not a folder to create
@@ -259,6 +266,8 @@ def checked_out_path(out: str | None, profile_id: str, force: bool = False, *, o
                          f"set {out_name} to {display_path(CALIBRATED_DIR / path.name)} or another folder")
     if path.is_dir():
         raise InputError(f"{out_name} {path} is a folder; give a .toml file name")
+    if path.exists() and not path.is_file():  # a FIFO, a socket, a device: never replaced, even with force (issue 55)
+        raise InputError(f"{out_name} {path} is not a regular file (a pipe, a socket or a device); give a .toml file name")
     if path.exists() and path.stat().st_size > 0 and not force:  # an empty file (mkstemp's) holds nothing yet
         try:
             existing = load_profile_file(path).id

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import math
@@ -16,6 +15,7 @@ from estimator.core.base.units import W_PER_KW
 from estimator.core.training.estimate import ALL_KEYS, FOOTPRINT_KEYS, RESULT_KEYS, Estimate
 from estimator.core.training.presets import PublishedComparison
 from estimator.report import humanize as hz
+from estimator.report.csv_cells import safe_writer
 from estimator.report.provenance import (
     CONTEXT_COLUMNS,
     context,
@@ -128,7 +128,7 @@ def to_csv(est: Estimate, comparison=()) -> str:
     alone traces them."""
     published = {c.key: c for c in comparison}
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = safe_writer(buf)  # text cells that could start a formula neutralised (csv_cells.py)
     w.writerow(["quantity", "value", "low", "high", "published", "hardware", "devices", "published_low",
                 "published_high", "range_level", "range_basis", "precision", *CONTEXT_COLUMNS])
     same = [est.precision, *_cells(context(est))]
@@ -185,7 +185,7 @@ def compare_csv(estimates: Iterable[Estimate]) -> str:
     empty; after ``range_level``, what each row was computed from (``provenance.CONTEXT_COLUMNS``, as
     ``to_csv``'s). The CLI's ``compare --format csv`` and the Compare page's download."""
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = safe_writer(buf)  # text cells that could start a formula neutralised (csv_cells.py)
     w.writerow(["hardware", "devices", "precision", *(f"{k}{end}" for k in COMPARE_KEYS for end in ("", "_low", "_high", "_basis")),
                 "range_level", *CONTEXT_COLUMNS])
     for est in estimates:

@@ -120,10 +120,10 @@ def known_time(est: Estimate, devices: str, hardware: str) -> tuple[str, str, st
 
 
 def measured_date(cal: CalibrationFacts) -> str:
-    """The day of the measurement ("2026-11-25", of "2026-11-25T04:40:27Z" or "2026-11-25 04:40:27"), or its
-    time as written when it is not ISO 8601."""
+    """The day of the measurement ("2026-11-25", of "2026-11-25T04:40:27Z" or "2026-11-25 04:40:27"), or "" when
+    it is not ISO 8601 (issue 55: a log's "'=1+1" reached the paper as the day)."""
     at = (cal.measured_at or "").strip()
-    return at[:10] if re.match(r"\d{4}-\d\d-\d\d", at) else at
+    return at[:10] if re.match(r"\d{4}-\d\d-\d\d", at) else ""
 
 
 def _run(cal: CalibrationFacts) -> str:
@@ -135,7 +135,7 @@ def measured_where(cal: CalibrationFacts, more: str = "") -> str:
     …; ``more``)", or, an imported CodeCarbon log, "by CodeCarbon 3.3.2 in an imported run on 2026-11-23 (run
     be849a9d, imported by this tool's calibration; ``more``)", never the host label the import made up.
     ``more`` is LaTeX."""
-    when = f" on {latex_escape(measured_date(cal))}" if cal.measured_at else ""
+    when = f" on {latex_escape(measured_date(cal))}" if measured_date(cal) else ""
     if cal.imported_from:
         who = f"by {latex_escape(cal.imported_from)} in an imported run{when}"
         how = f"{latex_escape(_run(cal))}, imported by this tool's calibration"
@@ -245,7 +245,7 @@ def _calibration_entry(est: Estimate, cal: CalibrationFacts, figure) -> str:
     the measurement's year, and a note with who measured it, where, when and how, the throughput and
     the power it gave when the estimate uses them, and where the peak comes from (the base profile's
     datasheet figure, or one the calibration raised), or the power's source when it is not the measured one."""
-    when = f" at {cal.measured_at}" if cal.measured_at else ""
+    when = f" at {cal.measured_at}" if measured_date(cal) else ""  # a time as the table writes it, when it is one
     if cal.imported_from:
         said = [f"Measured by {cal.imported_from} in {_run(cal)}{when}, imported with the calibration of {TOOL_NAME}"]
     else:
