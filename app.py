@@ -30,6 +30,7 @@ PAGES = (
     ("calibrate", "Calibrate", "calibrate", ":material/tune:"),
     ("limits", "Limits of scale", "limits", ":material/trending_up:"),
     ("inference", "Inference & compression", "inference", ":material/bolt:"),
+    ("plan", "Plan a run", "plan", ":material/account_tree:"),
     ("accuracy", "Accuracy", "accuracy", ":material/verified:"),
     ("lecture", "Lecture", "lecture", ":material/co_present:"),
 )

@@ -219,6 +219,28 @@ def held_misses(rows: list[dict], how: str, level: float) -> None:
                 limit=MISS_TEXT_LIMIT))
 
 
+def step_section() -> None:
+    """The step model (time from the run's plan: `estimate` with a layout or a shape, `plan`), cross-validated by
+    source on published layouts, beside the flat-MFU baseline (estimator/data/step_fit.json)."""
+    from estimator.services.plan import cross_validated
+    cv = cross_validated()
+    st.header("From the run's plan: the step model", anchor=False)
+    st.markdown(c.md_escape(
+        f"Tokens/s per device of {cv['rows']} published layouts ({len(cv['sources'])} sources), each source's rows held "
+        f"out together and predicted by the step model refitted on the others; the baseline is a flat MFU (model "
+        f"FLOPs, 6·N + 12·L·s·a per token) fitted on the other sources. `{cv['command']}`", limit=600))
+    m, b = cv["step_model"], cv["flat_mfu_baseline"]
+    level = f"{cv['level']:.0%}"
+    table = pd.DataFrame({"": ["Step model", "Flat MFU baseline"],
+                          "Median factor": [m["median_factor"], b["median_factor"]],
+                          f"Inside the {level} range": [m["coverage_80"], b["coverage_80"]],
+                          "Median range (×/÷)": [m["median_range_factor"], b["median_range_factor"]],
+                          "Layouts": [m["rows"], b["rows"]]})
+    st.dataframe(c.number_table(table, {"Median factor": lambda x: f"{x:.2f}×",
+                                        f"Inside the {level} range": lambda x: f"{x:.0%}",
+                                        "Median range (×/÷)": lambda x: f"{x:.2f}"}), hide_index=True, width="stretch")
+
+
 def render() -> None:
     lecture = c.is_lecture()
     st.title("How far can I trust this?", anchor=False)
@@ -253,6 +275,7 @@ def render() -> None:
         + ", ".join(f"{f} from {centre_name(n)}" for f, n in nf["predicted_from"].items()) + ").", limit=400))
     table = summary_table({"summary": nf["summary"], "interval_level": doc["interval_level"]})
     st.dataframe(c.number_table(table, formats), hide_index=True, width="stretch", column_config=column_config(table))
+    step_section()
     power_section(doc)
     misses(doc)
     for held, how in ((doc["by_developer"], "by a fit without their developer's runs"),

@@ -174,6 +174,26 @@ def footprint(est, embodied_on: bool = True) -> None:
             st.info(c.md_escape(" ".join(memory_notes(est)), limit=1000), icon=":material/memory:")
 
 
+def step_figures(est) -> None:
+    """With a layout or a shape, the step model's figures below the headline (``plan.StepRun``): tokens/s per
+    device with its 80% range, MFU (model FLOPs) and HFU (hardware FLOPs), the layout and the step's parts."""
+    st_run = est.step
+    if st_run is None:
+        return
+    row = st.container(horizontal=True)
+    lo, hi = st_run.tokens_per_s_range
+    row.metric("Tokens/s per device", f"{st_run.step.tokens_per_s_per_device:,.0f}", border=True,
+               help=f"The step model's; {st_run.step_range.level:.0%} range {lo:,.0f}–{hi:,.0f} (cross-validated by source)")
+    row.metric("MFU (model FLOPs)", f"{st_run.step.mfu:.1%}", border=True,
+               help="6·N + 12·L·s·a FLOPs per token (no recomputation) × tokens/s ÷ the precision's peak")
+    row.metric("HFU (hardware FLOPs)", f"{st_run.step.hfu:.1%}", border=True,
+               help="The model FLOPs plus what recomputation repeats, over the same peak")
+    row.metric("Step", f"{st_run.step.seconds:.3g} s", border=True, help=f"× {st_run.steps:,.0f} steps ÷ goodput "
+               f"{st_run.goodput:.0%} (restarts, failures, checkpoints, evaluation)")
+    for line in export.step_lines(est):
+        st.caption(c.md_escape(line, limit=600))
+
+
 def memory_notes(est) -> list[str]:
     """The notes on training memory (``memory: …``), the model's own first."""
     return [n for n in est.notes if n.startswith("memory:")]
@@ -344,6 +364,7 @@ def render() -> None:
         st.metric(BRAIN_YEARS_LABEL, f"≈ {hz.count(years.value)} years", border=False)
         return
     secondary(result)
+    step_figures(est)
     footprint(est, result.scenario.embodied)
     published(result)
     tabs = st.tabs(TABS, key="tab", on_change="rerun", bind="query-params")

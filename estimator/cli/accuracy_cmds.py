@@ -18,6 +18,7 @@ from estimator.report import export
 from estimator.report import humanize as hz
 from estimator.report.provenance import tool_info
 from estimator.services import accuracy
+from estimator.services import plan as plan_service
 from estimator.services.accuracy import MISS_FACTOR
 from estimator.services.accuracy_words import DESIGN_OPTIMISM, energy_runs
 from estimator.services.fit_check import check_fit
@@ -222,11 +223,24 @@ def _verdict(held: dict, new_device_centre: str | None = None) -> str:
     return f": {reading}" if reading else ""
 
 
+def step_model_text(cv: dict) -> str:
+    """The step model's cross-validated figures beside the flat-MFU baseline's (estimator/data/step_fit.json)."""
+    m, b = cv["step_model"], cv["flat_mfu_baseline"]
+    return (f"\nFrom the run's plan (a layout or a shape: `estimate --tp …`, `plan`), the step model's tokens/s per device, "
+            f"held out by source ({cv['rows']} published layouts, {len(cv['sources'])} sources; {cv['command']}): median "
+            f"factor {m['median_factor']:.2f}× against {b['median_factor']:.2f}× for a flat MFU (model FLOPs, "
+            f"{cv['flat_mfu_all_sources']:.1%} over all sources), {cv['level']:.0%} range holding {m['coverage_80']:.0%} "
+            f"({b['coverage_80']:.0%}), median range ×/÷{m['median_range_factor']:.2f} (×/÷{b['median_range_factor']:.2f}); "
+            "MFU counts model FLOPs (6·N + 12·L·s·a per token, no recomputation).")
+
+
 def cmd_validate(args):
     if getattr(args, "inference", False):
         return validate_inference(args)
     working("cross-validating every training run: nested leave-one-paper-out, by developer, and each family held out whole")
     doc = accuracy.validation_document()
+    # the step model's figures (issue 53), cross-validated by source on published layouts, beside its flat-MFU baseline
+    doc = {**doc, "step_model": plan_service.cross_validated()}
     if (level := _json_or_level(args, doc)) is None:
         return
     print(f"Device-hours of each run predicted from {accuracy.PREDICTED_FROM}, out of sample: {doc['method']}.")
@@ -235,6 +249,7 @@ def cmd_validate(args):
     print(f"\nmedian factor of the model ÷ the baseline's: {doc['ratio_to_baseline']:.2f} (below 1: the model is better); "
           f"'within' columns: model (baseline); mean width: geometric mean of the interval's high ÷ low.")
     print(DESIGN_OPTIMISM)
+    print(step_model_text(doc["step_model"]))
     ny = doc["without_year"]
     print(f"Without the run's year (how `estimate` predicts when no --year is given; it changes the "
           f"{ny['folds_using_year']} of {ny['n_runs']} folds whose chosen fit uses the years since release): median factor "

@@ -19,7 +19,7 @@ from estimator.report import humanize as hz
 from estimator.report.export import FORMATS, dump_json, render
 from estimator.services import api
 from estimator.services.companions import companion_sentence
-from estimator.services.inputs import COMPARE, MEMORY_NAMES, TRAINING
+from estimator.services.inputs import COMPARE, MEMORY_NAMES, STEP_NAMES, TRAINING
 from estimator.services.rows import compared_ids
 from estimator.services.workload_inputs import ARCH_KEYS, GENERIC_KEYS, WorkloadInputs, workload_inputs
 
@@ -42,6 +42,8 @@ def add_workload_args(p, inputs=TRAINING):
 def add_memory_args(p) -> None:
     m = p.add_argument_group("training memory (with --params, --preset, --model or an architecture)")
     add_input_args(m, TRAINING, ("model", "heads") + MEMORY_NAMES)
+    st = p.add_argument_group("the step model's time (with a layout above or --model: the time from the run's plan)")
+    add_input_args(st, TRAINING, STEP_NAMES)
 
 
 def memory_kwargs(args, seq_len=None) -> dict:
@@ -92,7 +94,8 @@ def cmd_estimate(args):
     w = workload(args)
     try:
         result = api.run(hardware=args.hardware, preset_id=args.preset, region=args.region, cloud=args.cloud,
-                         memory=memory_kwargs(args, w.seq_len), params_model=w.params_model, **w.inputs)
+                         memory=memory_kwargs(args, w.seq_len), params_model=w.params_model,
+                         **{k: getattr(args, k) for k in STEP_NAMES}, **w.inputs)
     except ResultOutOfBounds as exc:
         raise workload_named(exc, args) from None
     title = result.title

@@ -9,13 +9,13 @@ import signal
 import sys
 import threading
 
-from estimator.cli import accuracy_cmds, calibrate_cmd, estimate_cmds, inference_cmd, scaling_cmds
+from estimator.cli import accuracy_cmds, calibrate_cmd, estimate_cmds, inference_cmd, plan_cmd, scaling_cmds
 from estimator.cli.output import stdout_to_devnull
 from estimator.core.base.errors import MAX_QUOTED_CHARS, EstimatorError, InputError, UnknownHardwareError, quoted
 from estimator.core.base.tool import TOOL_NAME, __version__
 
 # Each module adds its subcommands with register(subparsers).
-COMMAND_MODULES = [estimate_cmds, accuracy_cmds, calibrate_cmd, scaling_cmds, inference_cmd]
+COMMAND_MODULES = [estimate_cmds, accuracy_cmds, calibrate_cmd, scaling_cmds, inference_cmd, plan_cmd]
 
 
 class UsageError(InputError):

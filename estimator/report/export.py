@@ -117,6 +117,25 @@ def memory_line(est: Estimate) -> str | None:
             f"{m.strategy.describe()}): {'fits' if m.fits else 'does not fit'}")
 
 
+def step_lines(est: Estimate) -> list[str]:
+    """The step model's figures for people (None of them without a step model): tokens/s per device with its
+    80% range, MFU (model FLOPs) and HFU (hardware FLOPs), and the step's parts."""
+    st = est.step
+    if st is None:
+        return []
+    lo, hi = st.tokens_per_s_range
+    p = st.parts_dict()
+    comm = p["communication_exposed_s"]
+    names = {"tensor_parallel": "TP", "context_parallel": "CP", "pipeline": "PP", "expert": "EP", "data_parallel": "DP"}
+    exposed = ", ".join(f"{names[k]} {gfmt(x, 3)}" for k, x in comm.items() if x > 0) or "none"
+    return [f"{gfmt(st.step.tokens_per_s_per_device, 3)} tokens/s per device ({st.step_range.level:.0%} range "
+            f"{gfmt(lo, 3)}–{gfmt(hi, 3)}), MFU {st.step.mfu:.1%} (model FLOPs), HFU {st.step.hfu:.1%} (hardware FLOPs); "
+            f"layout ({'given' if st.chosen_by == 'given' else 'the planner’s best'}): {st.layout_words()}",
+            f"step {gfmt(st.step.seconds, 3)} s: compute {gfmt(p['compute_s'], 3)} s, exposed communication "
+            f"{exposed} s, bubble {gfmt(p['bubble_s'], 3)} s, recomputation {gfmt(p['recomputation_s'], 3)} s, "
+            f"optimizer {gfmt(p['optimizer_s'], 3)} s; × {gfmt(st.steps, 3)} steps ÷ goodput {st.goodput:.0%}"]
+
+
 def to_csv(est: Estimate, comparison=()) -> str:
     """One row per quantity, the same rows in every file (a quantity not known has empty cells); ``low``–``high`` is what ``range_basis`` says (interval.PREDICTION, STATED or EXACT): a
     prediction interval at ``range_level`` (0.8: 80%), a range its sources state (no level), or
@@ -287,6 +306,8 @@ def to_markdown(est: Estimate, comparison=(), title: str | None = None, time_lab
     lines += ["", range_meaning(est.level)]  # the project's own text, its command a code span
     if est.memory is not None:
         lines += ["", f"Training memory: {markdown_escape(memory_line(est))}"]
+    if est.step is not None:
+        lines += ["", *(f"Step model: {markdown_escape(x)}" for x in step_lines(est))]
     lines += ["", "| Equivalent | Value | Source |", "|---|---|---|"]
     for e in est.equivalents:
         lines.append(f"| {e.label} | {hz.number(e.value)} | {markdown_escape(e.source)} |")
@@ -328,6 +349,8 @@ def to_table(est: Estimate, comparison=(), title: str | None = None, time_label:
         out.append(line)
     if est.memory is not None:
         out.append(f"{'Memory':<{width}}{memory_line(est)}")
+    for i, line in enumerate(step_lines(est)):
+        out.append(f"{'Step' if i == 0 else '':<{width}}{line}")
     # what the ranges mean, below the figures and wrapped (newcomer's try: one 700-character line above them hid
     # the headline numbers in a terminal)
     out += ["", *textwrap.wrap(range_meaning(est.level), TEXT_WIDTH, break_on_hyphens=False)]

@@ -29,9 +29,11 @@ from estimator.report import humanize as hz
 from estimator.services.grid import grid_place, resolve_grid, resolve_grid_site, text_or_none  # noqa: F401 (re-exported)
 from estimator.services.inputs import (
     DEFAULT_HARDWARE,  # noqa: F401 (re-exported; the hardware input's default, its source there)
+    STEP_NAMES,
     TRAINING,
     check_keywords,
 )
+from estimator.services.plan import step_setup
 from estimator.services.preset_check import in_sample_note
 from estimator.services.result import Result  # noqa: F401 (importable from here as before)
 from estimator.services.rows import (  # noqa: F401 (a comparison's rows as data, re-exported)
@@ -54,9 +56,9 @@ GIVEN_KEYS = INPUT_FIELDS + ("flops_source",)
 # (estimator/services/inputs.py; tests/services/test_inputs_declared_once.py holds every scenario input declared),
 # and where the FLOPs came from. A keyword outside them is refused by name, never a TypeError.
 RUN_KEYWORDS = ("hardware", "preset_id", "region", "cloud", "memory", "params_model") + tuple(
-    n for n in TRAINING if n in INPUT_FIELDS) + ("flops_source",)
+    n for n in TRAINING if n in INPUT_FIELDS) + ("flops_source",) + STEP_NAMES
 # ``compare`` takes them but the hardware, which is its list of profiles.
-COMPARE_KEYWORDS = tuple(n for n in RUN_KEYWORDS if n != "hardware")
+COMPARE_KEYWORDS = tuple(n for n in RUN_KEYWORDS if n != "hardware" and n not in STEP_NAMES)
 
 
 def workload_flops(*, layers=None, d_model=None, n_ctx=None, vocab=None, tokens=None,
@@ -231,8 +233,10 @@ def check_year_after_release(scenario: Scenario, profile: HardwareProfile) -> No
 
 
 def run(hardware: str | None = None, preset_id: str | None = None, region=None, cloud=None, memory=None,
-        params_model: str | None = None, **inputs) -> Result:
-    """One scenario on one device; ``memory``: the training-memory inputs (``MEMORY_KEYS``);
+        params_model: str | None = None, global_batch_tokens=None, active_params=None, **inputs) -> Result:
+    """One scenario on one device; ``memory``: the training-memory inputs (``MEMORY_KEYS``); with a layout among
+    them, a catalog model, ``global_batch_tokens`` or ``active_params``, the time is the step model's
+    (``services.plan.step_setup``: the layout given, or the planner's best);
     ``params_model``: the catalog model whose parameter count ``params`` is (named where the FLOPs
     derived from it are; researcher audit: `--model llama-2-7b` read as a count the user typed). A keyword
     that is none of ``RUN_KEYWORDS`` is refused by name ("unknown input 'devcies'; did you mean 'devices'?")."""
@@ -253,16 +257,23 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
                            sources=scenario.sources + (("params", f"{m.name}: {m.source} "
                                                                   "(estimator/data/open_models.toml)"),))
     est = estimate(scenario, profile)  # validates the scenario first (the year a whole number in its bound)
+    if memory is not None and (not isinstance(memory, Mapping) or not all(isinstance(k, str) for k in memory)):
+        raise InputError("memory inputs must be a mapping of names to values")
+    setup = step_setup(scenario, profile, preset, est.precision, memory, global_batch_tokens=global_batch_tokens,
+                       active_params=active_params)
+    if setup.run is not None:
+        est = estimate(scenario, profile, step=setup.run)
+    if setup.notes:
+        est = replace(est, notes=est.notes + setup.notes)
+    memory_used = setup.memory if setup.memory is not None else memory
     if region or cloud:  # where the grid is, as data (the intensity's source text is for display)
         est = replace(est, grid=grid_place(region, cloud))
     if defaulted:
         est = replace(est, notes=(f"no hardware given: the default, {profile.name} ({hardware})",) + est.notes)
     check_year_after_release(scenario, profile)
-    if memory is not None and (not isinstance(memory, Mapping) or not all(isinstance(k, str) for k in memory)):
-        raise InputError("memory inputs must be a mapping of names to values")
-    asked = any(x is not None for x in (memory or {}).values())
+    asked = any(x is not None for x in (memory_used or {}).values())
     try:
-        tm = training_memory(scenario, profile, preset, est.precision, **(memory or {}))
+        tm = training_memory(scenario, profile, preset, est.precision, **(memory_used or {}))
     except InputError as exc:
         if asked:
             raise

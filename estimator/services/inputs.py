@@ -34,6 +34,7 @@ from estimator.core.serving.estimate import BITS, DEFAULT_PROMPT_TOKENS, DEFAULT
 from estimator.core.serving.pruning import SKIP_RULE
 from estimator.core.serving.scenario import SERVING_BOUNDS
 from estimator.core.serving.step import BANDWIDTH_FRACTION, COMPUTE_FRACTION, DEFAULT_ENGINE, ENGINES
+from estimator.core.training import plan as plan_core
 from estimator.core.training.memory import (
     ATTENTION_KERNELS,
     DEFAULT_ATTENTION,
@@ -308,6 +309,12 @@ ATTENTION_KERNEL = Input(name="attention_kernel", label="Attention kernel (memor
                          url_key="attn_kernel", widget="select",
                          widget_help="flash: FlashAttention (Dao et al. 2022) stores no attention scores, as today's "
                                      "kernels; eager: the older kernels, which store them (Korthikanti et al. 2022)")
+GLOBAL_BATCH_TOKENS = Input(name="global_batch_tokens", bound=B.TOKENS, flags=("--global-batch-tokens",),
+                            help="tokens per optimizer step, all data-parallel replicas together, for the step model's "
+                                 f"time (default {plan_core.DEFAULT_GLOBAL_BATCH_TOKENS:,}: Llama 2's 4M)")
+ACTIVE_PARAMS = Input(name="active_params", bound=B.PARAMS, flags=("--active-params",),
+                      help="parameters one token uses (a mixture of experts given by its architecture; a catalog "
+                           "model states its own), for the step model's FLOPs")
 HARDWARE = Input(name="hardware", label="Hardware profile", flags=("--hardware",), value="text",
                  help="profile id (see `profiles list`), a name of one profile ('NVIDIA A100 SXM4 80 GB', 'TPU v4') or "
                       f"path to a profile .toml (default: the preset's, else {DEFAULT_HARDWARE})",
@@ -317,11 +324,13 @@ HARDWARE = Input(name="hardware", label="Hardware profile", flags=("--hardware",
 TRAINING = table(FLOPS, PARAMS, TOKENS, RECOMPUTE_FLOPS, PRESET, LAYERS, D_MODEL, CONTEXT, VOCAB, FORWARD_FLOPS,
                  EXAMPLES, EPOCHS, DEVICES, UTILIZATION, PRECISION, YEAR, HOURS, DEVICE_HOURS, POWER, PUE, GRID, REGION,
                  CLOUD, PRICE, ELECTRICITY, EMBODIED, LIFETIME, COOLING_INPUT, WUE, EWIF, MODEL, HEADS, MICRO_BATCH,
-                 SEQ_LEN, ZERO, ACTIVATION_RECOMPUTE, TP, PP, CP, EP, ATTENTION_KERNEL, HARDWARE)
+                 SEQ_LEN, ZERO, ACTIVATION_RECOMPUTE, TP, PP, CP, EP, ATTENTION_KERNEL, GLOBAL_BATCH_TOKENS,
+                 ACTIVE_PARAMS, HARDWARE)
 # `compare`: the workload and scenario of `estimate` (no training memory), on several profiles.
 COMPARE = table(*(TRAINING[n] for n in TRAINING if n not in ("model", "heads", "micro_batch", "seq_len", "zero",
                                                                 "activation_recompute", "tp", "pp", "cp", "ep",
-                                                                "attention_kernel", "hardware")),
+                                                                "attention_kernel", "global_batch_tokens",
+                                                                "active_params", "hardware")),
                 HARDWARE.but(nargs="+", action="extend",  # repeated, each adds (CLI audit: the last one alone counted)
                              help="profile ids, names or .toml files, each of one profile (default: every profile, "
                                   "calibrated ones included; the reference points, the brain and AlphaGo, only when named)"))
@@ -329,6 +338,28 @@ COMPARE = table(*(TRAINING[n] for n in TRAINING if n not in ("model", "heads", "
 SITE_NAMES = ("power_w", "pue", "carbon_intensity_g_per_kwh", "region", "cloud", "price_usd_per_device_hour",
               "electricity_usd_per_kwh")
 MEMORY_NAMES = ("micro_batch", "seq_len", "zero", "activation_recompute", "tp", "pp", "cp", "ep", "attention_kernel")
+# The step model's own inputs beside the memory's (estimate's time from the run's plan: services/plan.py).
+STEP_NAMES = ("global_batch_tokens", "active_params")
+
+# -- `plan`: the layouts of a model on a number of devices, or the fewest devices for a deadline or budget --------
+DEADLINE = Input(name="deadline_days", bound=plan_core.DEADLINE_DAYS, flags=("--deadline-days",),
+                 help="find the fewest devices that finish within this many days (instead of --devices)")
+BUDGET_USD = Input(name="budget_usd", bound=B.BUDGET["usd"], flags=("--budget-usd",),
+                   help="find the fewest devices whose run costs at most this many USD (instead of --devices)")
+PLAN = table(MODEL.but(help="a catalog model (see `inference --help`), e.g. llama-3.1-70b"),
+             PARAMS.but(help="parameters (with the catalog's nearest shape, or with the architecture)"),
+             LAYERS, D_MODEL, HEADS, VOCAB, ACTIVE_PARAMS, TOKENS.but(help="training tokens D", required=True),
+             DEVICES.but(help="devices (or a deadline or budget to find them)"), DEADLINE, BUDGET_USD,
+             PRECISION, SEQ_LEN, GLOBAL_BATCH_TOKENS,
+             TP.but(help="fix the tensor-parallel degree (default: the planner tries 1 up to the scale-up domain)"),
+             PP.but(help="fix the pipeline stages (default: the planner tries powers of two)"),
+             CP.but(help="fix the context-parallel degree (default: the planner tries it for sequences of 8,192+)"),
+             EP.but(help="fix the expert-parallel degree (default: the planner tries divisors of the experts)"),
+             ZERO.but(help="fix the ZeRO stage (default: the planner tries 1, 2 and 3)"),
+             MICRO_BATCH.but(help="fix the micro-batch (default: the planner tries 1, 2, 4 and 8)"),
+             ACTIVATION_RECOMPUTE.but(help="fix the recomputation (default: the least that fits)"),
+             ATTENTION_KERNEL, *(TRAINING[n] for n in SITE_NAMES),
+             HARDWARE.but(help=f"profile id, name or .toml file (default {DEFAULT_HARDWARE})"))
 
 # -- `scaling`: the setting every cost uses (`add_setting_args`) ---------------------------------------------------
 SETTING = table(DEVICES.but(help="devices (changes the time, not the energy or cost)"), PRECISION,

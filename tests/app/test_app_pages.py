@@ -39,6 +39,7 @@ PAGE_TITLES = {
     "calibrate": ("Calibrate", set()),
     "limits": ("Limits of scale", {"Parameters", "Tokens", "Predicted loss (cross-entropy per token)", "FLOPs"}),
     "inference": ("Inference & compression", {"Time per output token", "Energy per output token"}),
+    "plan": ("Plan a training run", {"Training time", "MFU (model FLOPs)", "Cost", "CO₂e"}),
     "accuracy": ("How far can I trust this?", {"Typical miss on unseen runs", "Inside the 80% interval"}),
     "lecture": ("Lecture: the limits of deep learning, claim by claim", set()),
 }
@@ -236,7 +237,7 @@ def test_contrasts_and_compression_tables_download_as_csv(captured_downloads):
 
     import pandas as pd
     at = run_page("limits", {"lim": "Contrasts"})
-    table = at.dataframe[0].value
+    table = at.table[0].value  # a table whose cells wrap (issue 55)
     csv_table = pd.read_csv(io.StringIO(captured_downloads["contrasts.csv"]))
     assert list(csv_table["contrast"]) == list(table["contrast"])
     # the page shows them as people read them (browser audit: "3422000000000" beside "3.42 TW" in the

@@ -65,6 +65,7 @@ class Figures:
     high: dict
     input_sides: dict                  # "utilization", "peak", "power": (down, up) log distances
     achieved_flops_per_s: float | None  # where the FLOPs are known
+    stepped: bool = False              # the time is the step model's (its range a cross-validated prediction interval)
 
 
 @dataclass(frozen=True)
@@ -76,8 +77,10 @@ class Ranges:
     footprint: Footprint
 
 
-def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
-    """Estimate time, device-hours, energy, CO₂e and cost of a scenario on a profile."""
+def estimate(scenario: Scenario, profile: HardwareProfile, step=None) -> Estimate:
+    """Estimate time, device-hours, energy, CO₂e and cost of a scenario on a profile. ``step``: the run's time
+    from the step model (``estimator.core.training.plan.StepRun``: a layout or a shape was given), in place of
+    the fitted utilisation; None: the FLOPs at the fitted utilisation, as before."""
     if not isinstance(scenario, Scenario):  # the project's error, not an AttributeError deep inside (audit)
         raise InputError(f"expected a Scenario, got {type(scenario).__name__}")
     if not isinstance(profile, HardwareProfile):
@@ -85,7 +88,9 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
                          "estimator.load_profile (an id, a name or a profile file)", field="hardware")
     s = scenario
     w = resolve_workload(s, profile)
-    t = time_basis(s, profile, w)
+    if step is not None and (w.time_given or w.flops is None):
+        step = None  # a known run's time needs no step model
+    t = time_basis(s, profile, w, step)
     site = site_inputs(s, profile)
     fig = _time_and_energy(s, profile, w, t, site)
     mid = fig.mid
@@ -120,6 +125,7 @@ def estimate(scenario: Scenario, profile: HardwareProfile) -> Estimate:
         # the grid's country as the scenario names it (the service adds its name and a cloud region): a core
         # caller's provenance had the water's fallback country beside no grid country (review)
         grid=GridPlace(country=s.grid_country) if s.grid_country else None,
+        step=t.step,
     )
 
 
@@ -143,7 +149,8 @@ def _time_and_energy(s: Scenario, profile: HardwareProfile, w: Workload, t: Time
     peak_low, peak_high = profile.peak_range(w.precision)
     input_sides = {
         "utilization": t.choice.log_sides if t.choice is not None else (0.0, 0.0),
-        "peak": sides(w.peak_flops_per_s, peak_low, peak_high),
+        # the step model's cross-validated range already holds its error at the stated peak
+        "peak": (0.0, 0.0) if t.step is not None else sides(w.peak_flops_per_s, peak_low, peak_high),
         "power": (0.0, 0.0) if s.power_w is not None else sides(power_w, *profile.power.average_range_w),
     }
     mid, low, high = compute_interval(input_sides, **point)
@@ -165,7 +172,8 @@ def _time_and_energy(s: Scenario, profile: HardwareProfile, w: Workload, t: Time
     if w.flops is not None and w.time_given:
         _require_time_within_peak(w, profile, mid["device_hours"], peak_low, peak_high)
     achieved = None if w.flops is None else w.flops / (mid["device_hours"] * S_PER_HOUR)
-    return Figures(mid=mid, low=low, high=high, input_sides=input_sides, achieved_flops_per_s=achieved)
+    return Figures(mid=mid, low=low, high=high, input_sides=input_sides, achieved_flops_per_s=achieved,
+                   stepped=t.step is not None)
 
 
 def _require_device_hours_in_bounds(mid: dict, time_given: bool, s: Scenario) -> None:
@@ -214,17 +222,19 @@ def _ranges(s: Scenario, profile: HardwareProfile, w: Workload, fig: Figures, si
                    wue_l_per_kwh=s.wue_l_per_kwh, ewif_l_per_kwh=s.ewif_l_per_kwh, country=s.grid_country, origin=s.origin)
     ranges["embodied_co2e_kg"] = fp.embodied_co2e_range_kg
     ranges["water_l"] = fp.water_range_l
-    basis = _range_bases(s, profile, fig.input_sides, w.time_given, site.pricing.usd_per_kwh is not None)
+    basis = _range_bases(s, profile, fig.input_sides, w.time_given, site.pricing.usd_per_kwh is not None,
+                         stepped=fig.stepped)
     return Ranges(ranges=ranges, basis=basis, footprint=fp)
 
 
-def _range_bases(s: Scenario, profile: HardwareProfile, input_sides, time_given: bool, by_energy: bool) -> dict:
+def _range_bases(s: Scenario, profile: HardwareProfile, input_sides, time_given: bool, by_energy: bool,
+                 stepped: bool = False) -> dict:
     """What each range is (interval.PREDICTION, STATED, EXACT): the fits' prediction intervals, a
     range a source states, or exact. A calibration's single measurement (a zero-width utilisation
     or power of the profile's) is one stated figure, not exact. ``by_energy``: the cost is the
     energy's (an electricity price), else the device-hours'."""
     one_figure = STATED if profile.calibration is not None else EXACT
-    util = basis_of(input_sides["utilization"], profile.utilization.fitted)
+    util = basis_of(input_sides["utilization"], profile.utilization.fitted or stepped)
     time = EXACT if time_given else combined_basis(
         one_figure if util == EXACT and s.utilization is None else util, basis_of(input_sides["peak"], fitted=False))
     power = basis_of(input_sides["power"], profile.power.fit_group is not None)

@@ -8,6 +8,7 @@ frozen dataclasses out; each refuses what cannot be estimated, in the order the 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from estimator.core.base import bounds as B
@@ -16,7 +17,7 @@ from estimator.core.base.number_text import gfmt
 from estimator.core.hardware.limits import require_power_for_kind
 from estimator.core.hardware.profile import PRECISIONS, HardwareProfile
 from estimator.core.training.result import Assumption
-from estimator.core.training.utilization_choice import UtilizationChoice, utilization_for
+from estimator.core.training.utilization_choice import UtilizationChoice, UtilizationInfo, utilization_for
 from estimator.core.workload.flops import (
     FLOPS_PER_PARAM_TOKEN_TRAIN,
     FLOPS_PER_PARAM_TOKEN_TRAIN_RECOMPUTE,
@@ -52,6 +53,9 @@ class TimeBasis:
     choice: UtilizationChoice | None
     time_flops: float | None              # 6·N·D under a fitted utilisation with recomputation, else the FLOPs
     recompute_note: str | None            # the note saying so, when the two differ
+    # the run's time from the step model (estimator.core.training.plan.StepRun), when a layout or a shape was
+    # given: the utilisation is then the share of peak that time means for ``time_flops``, not a fit's
+    step: object | None = None
 
 
 @dataclass(frozen=True)
@@ -140,11 +144,16 @@ def resolve_workload(s: Scenario, profile: HardwareProfile) -> Workload:
                     peak_flops_per_s=profile.peak(precision))
 
 
-def time_basis(s: Scenario, profile: HardwareProfile, w: Workload) -> TimeBasis:
+def time_basis(s: Scenario, profile: HardwareProfile, w: Workload, step=None) -> TimeBasis:
     """The utilisation the time is computed at (``utilization_choice.utilization_for``) and the FLOPs it
-    applies to; none for a known run's time."""
+    applies to; none for a known run's time. With the step model's run (``step``: a ``plan.StepRun``), the
+    utilisation is the share of the peak its time means for the model FLOPs (``step_choice``)."""
     if w.time_given:
         return TimeBasis(choice=None, time_flops=w.flops, recompute_note=None)
+    if step is not None:
+        model_flops = w.flops * RECOMPUTE_TO_MODEL_FLOPS if s.recompute else w.flops
+        return TimeBasis(choice=step_choice(step, w, model_flops), time_flops=model_flops, recompute_note=None,
+                         step=step)
     # the fitted utilisation is model-FLOPs goodput over runs that count 6·N·D (profiles/README.md),
     # recomputation or not: with it, time comes from 6·N·D, not the 8·N·D the devices execute
     flops = w.flops
@@ -156,6 +165,28 @@ def time_basis(s: Scenario, profile: HardwareProfile, w: Workload) -> TimeBasis:
             f"utilisation counts model FLOPs (6·N·D = {gfmt(model_flops, 3)}) and already includes "
             "recomputation where its runs used it, so the time comes from 6·N·D"))
     return TimeBasis(choice=choice, time_flops=flops, recompute_note=None)
+
+
+def step_choice(step, w: Workload, time_flops: float) -> UtilizationChoice:
+    """The utilisation that gives the step model's run time for ``time_flops`` on the workload's devices at its
+    peak: time_flops ÷ (peak × devices × wall clock); its log sides those of the run's time (the step model's
+    cross-validated range and the goodput's, ``StepRun.time_log_sides``), a higher utilisation a shorter time."""
+    value = time_flops / (w.peak_flops_per_s * w.devices * step.wall_clock_s)
+    down, up = step.time_log_sides
+    r = step.step_range
+    lo, hi = value / math.exp(up), value * math.exp(down)
+    summary = (f"{gfmt(value, 3)} of the {w.precision} peak over the run, from the step model (MFU "
+               f"{step.step.mfu:.1%} in model FLOPs × goodput {step.goodput:.0%}); {r.level:.0%} range "
+               f"{gfmt(lo, 3)}–{gfmt(hi, 3)}")
+    source = (f"the step model's time for the layout ({step.layout_words()}) over the run's tokens, ÷ goodput "
+              f"{step.goodput:.0%} ({GOODPUT_WORDS}), as a share of the peak for the estimate's FLOPs")
+    info = UtilizationInfo(value=value, origin="step", summary=summary, fit_interval=(lo, hi), family=None,
+                           n_runs=r.rows or 0)
+    return UtilizationChoice(value=value, log_sides=(up, down), origin="step", source=source, note=None, info=info)
+
+
+# How the goodput is named in the utilisation's source (its figures and sources: core/training/plan.GOODPUT_SOURCE).
+GOODPUT_WORDS = "restarts, failures, checkpoints and evaluation"
 
 
 def _pick(s: Scenario, name: str, profile_value, profile: HardwareProfile, profile_source) -> Picked:

@@ -109,6 +109,8 @@ class Estimate:
     ewif_country: str | None = None
     # the grid's country when Li et al. give no figure for it and the U.S. average stands in (water.ewif_fallback)
     ewif_fallback_country: str | None = None
+    # the run's time from the step model (estimator.core.training.plan.StepRun), when a layout or a shape was given
+    step: object | None = None
 
     def basis(self, key: str) -> str | None:
         """What the range of ``key`` is: a prediction interval at ``level``, a stated range (also a
@@ -139,6 +141,8 @@ class Estimate:
             "range_basis": {k: self.basis(k) for k in ALL_KEYS if k in self.range},
             "range_meaning": RANGE_MEANING.format(level=self.level),
             "utilization": None if self.utilization is None else self.utilization.to_dict(),
+            # the step model's figures, only where it gave the time (a FLOPs-only estimate's JSON is as before)
+            **({} if self.step is None else {"step": self.step.to_dict()}),
             # the FLOPs the devices execute over their time: with full recomputation 8·N·D, so above the utilisation
             "achieved_flops_per_s_per_device": self.achieved_flops_per_s,
             # the FLOPs the time is computed from: ``flops``, or with full recomputation and a fitted utilisation

@@ -124,11 +124,14 @@ def _utilization_notes(s: Scenario, profile: HardwareProfile, w: Workload,
         notes.append(choice.note)
     # where the fit does not vouch for the run, as facts beside the notes (the paper statement reads them)
     caveats = [util_info.beyond_data] if util_info is not None and util_info.beyond_data else []
-    if not time_given and not choice.origin.startswith("fit:") and s.utilization is None:
+    stepped = t.step is not None
+    if stepped:
+        notes += step_notes(t.step)
+    if not time_given and not stepped and not choice.origin.startswith("fit:") and s.utilization is None:
         notes.append(f"the time range comes from {profile.name}'s stated ranges (its peak and utilisation), not from "
                      "the fit to published runs: its coverage is not measured")
     facts = calibration_facts(profile.calibration)
-    if (facts is not None and facts.matrix_products_only and not time_given and s.utilization is None
+    if (facts is not None and facts.matrix_products_only and not time_given and not stepped and s.utilization is None
             and not choice.origin.startswith("fit:")):
         # a real H200 (2026-11-26): the built-in workload's 0.55 made a 10²¹-FLOP run 21 days, where the
         # fit to published runs on the same chip gives 94 (benchmarks/gpu_check.sh; README, "On a real GPU")
@@ -138,7 +141,7 @@ def _utilization_notes(s: Scenario, profile: HardwareProfile, w: Workload,
                      "longer; calibrate on a run of your own training for its speed, or estimate on the base profile "
                      f"({facts.base_profile}) for the fit to published whole runs")
     warned = (profile.calibration or {}).get("warnings") or ()
-    if warned and ((not time_given and s.utilization is None) or s.power_w is None):
+    if warned and ((not time_given and not stepped and s.utilization is None) or s.power_w is None):
         notes.append(f"the calibration behind {profile.name} warned that it was likely unreliable ({warned[0]}); "
                      "it was kept anyway: re-calibrate on an otherwise idle machine")
     if t.recompute_note:
@@ -158,10 +161,32 @@ def _utilization_notes(s: Scenario, profile: HardwareProfile, w: Workload,
         held = tuple(family_label(f) for f in sorted(profile.utilization.model.families))
         caveats.append(UnlikeHeldOut(profile.name, unlike, held))
         notes.append(caveats[-1].note())
-    if not time_given and (more := beyond_fitted_scale(w.devices, profile)):
+    if not time_given and not stepped and (more := beyond_fitted_scale(w.devices, profile)):
         caveats.append(more)
         notes.append(more.note())
     return notes, caveats
+
+
+def step_notes(step) -> list[str]:
+    """What the step model's time rests on (``plan.StepRun``): the layout (given, or the planner's best), the
+    step's figures with the FLOPs convention of each, its range, and the steps and goodput that make the run."""
+    lo, hi = step.tokens_per_s_range
+    r = step.step_range
+    who = ("the layout given" if step.chosen_by == "given" else
+           f"no layout given: the planner's best on {step.layout.devices:,} devices is assumed (`plan` lists the others)")
+    checked = (f"; cross-validated by source on {r.rows} published layouts: median factor ×{gfmt(r.median_factor, 3)}, "
+               f"{r.coverage:.0%} inside the {r.level:.0%} range" if r.rows and r.median_factor and r.coverage is not None
+               else "")
+    return [
+        f"time from the step model: {who}, {step.layout_words()}; {gfmt(step.step.tokens_per_s_per_device, 3)} tokens/s "
+        f"per device ({r.level:.0%} range {gfmt(lo, 3)}–{gfmt(hi, 3)}{checked}), MFU {step.step.mfu:.1%} (model FLOPs: "
+        f"6·N + 12·L·s·a per token, no recomputation), HFU {step.step.hfu:.1%} (hardware FLOPs, recomputation "
+        f"included), both of the {step.layout.precision} peak",
+        f"run time: {gfmt(step.steps, 3)} steps of {gfmt(step.step.seconds, 3)} s for {gfmt(step.tokens, 3)} tokens, ÷ "
+        f"goodput {step.goodput:.0%} (range {step.goodput_range[0]:.0%}–{step.goodput_range[1]:.0%}: restarts, "
+        "failures, checkpoints, evaluation; Llama 3 arXiv:2407.21783 §3.3.4, MegaScale arXiv:2402.15627, Gemini "
+        "arXiv:2312.11805 §3)",
+    ]
 
 
 def _site_notes(s: Scenario, profile: HardwareProfile, w: Workload, has_cost: bool,

@@ -1,0 +1,80 @@
+"""Plan a training run: the parallel layouts of a model on a number of devices that fit memory, ranked by the
+step model's time, each with its MFU, memory per device, time, cost and CO₂e (``python -m estimator plan``)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from app_pages.ui import common as c
+from estimator.core.base.errors import EstimatorError
+from estimator.core.base.units import KG_PER_T, S_PER_DAY
+from estimator.io.datafiles import default_profiles
+from estimator.io.serving_data import load_catalog
+from estimator.report import humanize as hz
+from estimator.services import plan as plan_service
+from estimator.services.inputs import DEFAULT_HARDWARE, PLAN
+
+# The page opens on the plan `plan` must answer (issue 53): Llama 3.1 70B on 15T tokens over 1,024 H100s.
+DEFAULT_MODEL = "llama-3.1-70b"
+DEFAULT_TOKENS = 15e12
+DEFAULT_DEVICES = 1024
+
+
+def plan_table(report: plan_service.PlanReport) -> pd.DataFrame:
+    rows = []
+    for row in report.rows:
+        p, e, lay = row.planned, row.estimate, row.planned.layout
+        rows.append({"TP": lay.tp, "PP": lay.pp, "interleave": lay.vp, "CP": lay.cp, "DP": lay.dp, "EP": lay.ep,
+                     "ZeRO": lay.zero_stage, "micro-batch": lay.micro_batch, "recompute": lay.recompute,
+                     "tokens/s/device": p.step.tokens_per_s_per_device, "MFU (model FLOPs)": p.step.mfu,
+                     "HFU (hardware FLOPs)": p.step.hfu, "GB/device": p.memory.total_gb,
+                     "days": e.wall_clock_s / S_PER_DAY, "cost": e.cost_usd, "CO₂e (t)": e.co2e_kg / KG_PER_T})
+    return pd.DataFrame(rows)
+
+
+FORMATS = {"tokens/s/device": lambda x: f"{x:,.0f}", "MFU (model FLOPs)": lambda x: f"{x:.1%}",
+           "HFU (hardware FLOPs)": lambda x: f"{x:.1%}", "GB/device": lambda x: f"{x:.1f}",
+           "days": lambda x: f"{x:,.1f}", "cost": hz.money, "CO₂e (t)": lambda x: f"{x:,.0f}"}
+
+
+def render() -> None:
+    st.title("Plan a training run", anchor=False)
+    c.show_url_warnings()
+    st.markdown("The parallel layouts that fit each device's memory, ranked by the step model's time "
+                "(tensor parallelism within the scale-up domain, pipeline, context and data parallelism, ZeRO, "
+                "micro-batch, recomputation), the run's time ÷ a goodput for restarts and checkpoints.")
+    models = list(load_catalog())
+    profiles = sorted(p for p, prof in default_profiles().profiles.items() if prof.scale_up_devices)
+    left, mid, right = st.columns(3)
+    model = c.url_select("Model", "plan_model", models, default=DEFAULT_MODEL, where=left)
+    hardware = c.url_select(PLAN["hardware"].label or "Hardware", "plan_hw", profiles,
+                            default=DEFAULT_HARDWARE if DEFAULT_HARDWARE in profiles else profiles[0], where=mid)
+    tokens = c.url_number("Training tokens", "plan_tokens", min_value=1.0, max_value=PLAN["tokens"].bound.high,
+                          default=DEFAULT_TOKENS, fmt="%.3g", where=right)
+    left, mid, right = st.columns(3)
+    devices = c.url_number("Devices", "plan_devices", min_value=1, max_value=int(PLAN["devices"].bound.high),
+                           default=DEFAULT_DEVICES, integer=True, where=left)
+    seq_len = c.url_number("Sequence length (tokens)", "plan_seq", min_value=1, max_value=int(PLAN["seq_len"].bound.high),
+                           default=None, integer=True, placeholder="2048", where=mid)
+    batch = c.url_number("Global batch (tokens)", "plan_batch", min_value=1.0,
+                         max_value=PLAN["global_batch_tokens"].bound.high, default=None, fmt="%.3g",
+                         placeholder="4,194,304", where=right)
+    try:
+        report = plan_service.plan(model=model, tokens=tokens, hardware=hardware, devices=devices, seq_len=seq_len,
+                                   global_batch_tokens=batch)
+    except EstimatorError as exc:
+        c.show_error(exc)
+        return
+    best = report.best
+    e = best.estimate
+    cols = st.columns(4)
+    cols[0].metric("Training time", hz.human("wall_clock_s", e.wall_clock_s))
+    cols[1].metric("MFU (model FLOPs)", f"{best.planned.step.mfu:.1%}")
+    cols[2].metric("Cost", "n/a" if e.cost_usd is None else hz.human("cost_usd", e.cost_usd))
+    cols[3].metric("CO₂e", hz.human("co2e_kg", e.co2e_kg))
+    st.caption(c.md_escape(f"Best: {best.estimate.step.layout_words() if best.estimate.step else ''}", limit=400))
+    table = plan_table(report)
+    st.dataframe(c.number_table(table, FORMATS), hide_index=True, width="stretch")
+    for n in report.notes:
+        st.caption(c.md_escape(n, limit=600))

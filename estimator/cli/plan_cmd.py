@@ -1,0 +1,113 @@
+"""Subcommand: plan — the layouts of a model on a number of devices that fit memory, ranked by the run's time,
+or the fewest devices that meet a deadline or a budget (``estimator.services.plan``)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import sys
+
+from estimator.cli.estimate_cmds import add_site_args
+from estimator.cli.input_args import add_input_args
+from estimator.core.base.number_text import gfmt
+from estimator.core.base.units import S_PER_DAY
+from estimator.report import humanize as hz
+from estimator.report.export import dump_json
+from estimator.report.provenance import tool_info, tool_line
+from estimator.services import plan as plan_service
+from estimator.services.inputs import PLAN
+
+FORMATS = ("table", "json", "csv")
+MODEL_NAMES = ("model", "params", "layers", "d_model", "heads", "vocab", "active_params")
+LAYOUT_NAMES = ("tp", "pp", "cp", "ep", "zero", "micro_batch", "activation_recompute", "attention_kernel")
+CSV_COLUMNS = ("rank", "devices", "tp", "pp", "cp", "ep", "dp", "vp", "zero", "micro_batch", "recompute",
+               "global_batch", "seq_len", "tokens_per_s_per_device", "mfu_model_flops", "hfu_hardware_flops",
+               "step_seconds", "memory_per_device_gb", "wall_clock_s", "device_hours", "energy_kwh", "co2e_kg",
+               "cost_usd", "hardware", "precision", "tool")
+
+
+def plan_kwargs(args) -> dict:
+    names = MODEL_NAMES + ("tokens", "devices", "deadline_days", "budget_usd", "precision", "seq_len",
+                           "global_batch_tokens") + LAYOUT_NAMES + ("power_w", "pue", "carbon_intensity_g_per_kwh",
+                                                                   "region", "cloud", "price_usd_per_device_hour",
+                                                                   "electricity_usd_per_kwh", "hardware")
+    return {k: getattr(args, PLAN[k].cli_dest) for k in names}
+
+
+def table_text(report: plan_service.PlanReport) -> str:
+    r = report
+    out = [f"Plan: {r.model} ({gfmt(r.params, 3)} parameters) on {r.devices:,} × {r.hardware_name} ({r.precision}), "
+           f"{gfmt(r.tokens, 3)} tokens, sequence {r.seq_len:,}, global batch ~{gfmt(r.global_batch_tokens, 3)} tokens"]
+    if r.target is not None:
+        target = (f"deadline {gfmt(r.target_value, 3)} days" if r.target == "deadline"
+                  else f"budget {hz.human('cost_usd', r.target_value)}")
+        out.append(f"Fewest devices for the {target}: {r.devices:,}")
+    out.append(f"{len(r.rows)} fastest of the layouts that fit ({r.considered:,} considered, {r.timed:,} timed); "
+               "MFU in model FLOPs, HFU in hardware FLOPs (recomputation included), of the precision's peak")
+    out.append("")
+    head = (f"{'#':>2}  {'layout':<58} {'tok/s/dev':>9} {'MFU':>6} {'HFU':>6} {'GB/dev':>7} {'days':>7} "
+            f"{'cost':>9} {'CO₂e':>11}")
+    out += [head, "-" * len(head)]
+    for i, row in enumerate(r.rows, 1):
+        p, e, lay = row.planned, row.estimate, row.planned.layout
+        split = f"TP{lay.tp} PP{lay.pp}" + (f"×{lay.vp}" if lay.vp > 1 else "") + (f" CP{lay.cp}" if lay.cp > 1 else "") \
+            + f" DP{lay.dp}" + (f" EP{lay.ep}" if lay.ep > 1 else "")
+        words = f"{split}, ZeRO-{lay.zero_stage}, mb {lay.micro_batch}, {lay.recompute} recompute"
+        cost = "n/a" if e.cost_usd is None else hz.human("cost_usd", e.cost_usd)
+        out.append(f"{i:>2}  {words:<58} {gfmt(p.step.tokens_per_s_per_device, 4):>9} {p.step.mfu:>6.1%} "
+                   f"{p.step.hfu:>6.1%} {p.memory.total_gb:>7.1f} {e.wall_clock_s / S_PER_DAY:>7.1f} {cost:>9} "
+                   f"{hz.human('co2e_kg', e.co2e_kg):>11}")
+    best = r.best
+    if best is not None:
+        e = best.estimate
+        lo, hi = e.range["wall_clock_s"]
+        out += ["", f"Best: {hz.human('wall_clock_s', e.wall_clock_s)} (80% range {hz.human_range('wall_clock_s', lo, hi)}), "
+                    f"{hz.human('device_hours', e.device_hours)}, {hz.human('energy_kwh', e.energy_kwh)}, "
+                    f"{hz.human('co2e_kg', e.co2e_kg)}"
+                    + ("" if e.cost_usd is None else f", {hz.human('cost_usd', e.cost_usd)}")]
+    for n in r.notes:
+        out.append(f"note: {n}")
+    out.append(tool_line(None))
+    return "\n".join(out) + "\n"
+
+
+def csv_text(report: plan_service.PlanReport) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(CSV_COLUMNS)
+    tool = f"{tool_info()['name']} {tool_info()['version']}"
+    for i, row in enumerate(report.rows, 1):
+        p, e, lay = row.planned, row.estimate, row.planned.layout
+        w.writerow([i, lay.devices, lay.tp, lay.pp, lay.cp, lay.ep, lay.dp, lay.vp, lay.zero_stage, lay.micro_batch,
+                    lay.recompute, lay.global_batch, lay.seq_len, repr(p.step.tokens_per_s_per_device), repr(p.step.mfu),
+                    repr(p.step.hfu), repr(p.step.seconds), repr(p.memory.total_gb), repr(e.wall_clock_s),
+                    repr(e.device_hours), repr(e.energy_kwh), repr(e.co2e_kg),
+                    "" if e.cost_usd is None else repr(e.cost_usd), report.hardware_id, report.precision, tool])
+    return buf.getvalue()
+
+
+def cmd_plan(args):
+    report = plan_service.plan(**plan_kwargs(args))
+    if args.format == "json":
+        sys.stdout.write(dump_json({"tool": tool_info(), **report.to_dict()}) + "\n")
+    elif args.format == "csv":
+        sys.stdout.write(csv_text(report))
+    else:
+        sys.stdout.write(table_text(report))
+
+
+def register(sub):
+    p = sub.add_parser("plan", help="the parallel layouts of a training run that fit memory, ranked by time "
+                                    "(or the fewest devices for a deadline or budget)")
+    m = p.add_argument_group("the model (a catalog model, the parameters, or the architecture)")
+    add_input_args(m, PLAN, MODEL_NAMES)
+    r = p.add_argument_group("the run")
+    add_input_args(r, PLAN, ("tokens",))
+    add_input_args(r.add_mutually_exclusive_group(), PLAN, ("devices", "deadline_days", "budget_usd"))
+    add_input_args(r, PLAN, ("precision", "seq_len", "global_batch_tokens", "hardware"))
+    lay = p.add_argument_group("fix part of the layout (default: the planner tries the choices)")
+    add_input_args(lay, PLAN, LAYOUT_NAMES)
+    s = p.add_argument_group("site (for the cost and CO2e)")
+    add_site_args(s, PLAN)
+    p.add_argument("--format", choices=FORMATS, default="table")
+    p.set_defaults(func=cmd_plan)

@@ -1,0 +1,439 @@
+"""From the run's plan to its time: the step model over the run's tokens, a goodput, and the planner's search.
+
+Pure (issue 53, stage 3). The step model (``estimator.core.training.step``) gives one step's seconds for a
+layout; a run of D tokens takes D ÷ (tokens per step) steps, and the wall clock is their time divided by the
+**goodput**, the share of the elapsed time spent on useful training (the rest: restarts after failures, lost
+work since the last checkpoint, checkpoint writes, evaluation pauses).
+
+The planner (``search``) lists the layouts of a model on a number of devices that fit the devices' memory
+(``estimator.core.training.memory``), each with the step model's time, ranked by it. It prunes: for a given
+tensor, pipeline, context and expert split and micro-batch, only the lightest recomputation that fits is timed
+at each ZeRO stage (more recomputation only adds time), and ZeRO-2 only where ZeRO-1 does not fit (their steps
+take the same time here; ZeRO-2 holds less).
+
+FLOPs conventions: the step's MFU counts model FLOPs (6·N + 12·L·s·a per token, no recomputation); its HFU
+hardware FLOPs (with what recomputation repeats): ``estimator.core.training.step.CONVENTIONS``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+
+from estimator.core.base.bounds import Bound
+from estimator.core.base.errors import InputError
+from estimator.core.base.interval import LEVEL, combine
+from estimator.core.base.number_text import gfmt
+from estimator.core.training import memory as mem
+from estimator.core.training.step import (
+    CONVENTIONS,
+    Layout,
+    ModelShape,
+    StepHardware,
+    StepParams,
+    StepTime,
+    step_time,
+)
+
+# Goodput: the share of a run's elapsed time spent on useful training steps. Centre: Llama 3 405B's
+# pre-training, "higher than 90%" effective training time over a 54-day snapshot with 466 interruptions on
+# 16,384 H100s (Llama Team 2024, arXiv:2407.21783, §3.3.4), as MegaScale's production runs on more than
+# 10,000 GPUs, "over 90%" (Jiang et al. 2024, arXiv:2402.15627, §6). Spread (the 80% range taken): Gemini's
+# largest training job, whose goodput its team raised from 85% to 97% (Gemini Team 2023, arXiv:2312.11805, §3).
+GOODPUT = 0.90
+GOODPUT_RANGE = (0.85, 0.97)
+GOODPUT_SOURCE = ("effective training time: >90% for Llama 3 405B (arXiv:2407.21783 §3.3.4) and MegaScale "
+                  "(arXiv:2402.15627 §6); range 85%–97%, Gemini's largest job before and after its fixes "
+                  "(arXiv:2312.11805 §3)")
+# The global batch when none is given: 4M tokens, Llama 2's (Touvron et al. 2023, arXiv:2307.09288, §2.2),
+# the batch of GPT-3 175B's later phase (3.2M, Brown et al. 2020, Table 2.1) rounded to a power of two.
+DEFAULT_GLOBAL_BATCH_TOKENS = 4 * 2 ** 20
+
+# What the planner tries. Tensor parallelism in powers of two within the scale-up domain (Narayanan et al.
+# 2021, §3.3: TP inside the NVLink server); pipeline stages in powers of two; context parallelism for
+# sequences of 8,192 tokens or more (Llama 3 used CP 16 only at 131,072: arXiv:2407.21783 Table 4), each
+# rank keeping at least MIN_CP_TOKENS; interleaved chunks where they divide the layers; micro-batches 1-8.
+TP_CHOICES = (1, 2, 4, 8, 16, 32, 64)
+PP_CHOICES = (1, 2, 4, 8, 16, 32, 64)
+CP_CHOICES = (1, 2, 4, 8, 16)
+CP_FROM_SEQ_LEN = 8192
+MIN_CP_TOKENS = 2048
+VP_CHOICES = (1, 2, 4)
+MICRO_BATCH_CHOICES = (1, 2, 4, 8)
+EP_CHOICES = (1, 2, 4, 8, 16, 32, 64)
+ZERO_CHOICES = (1, 2, 3)
+RECOMPUTE_ORDER = ("none", "selective", "full")
+# A deadline's plausible bound: from about a minute and a half to about 270 years (the bound of a run's hours,
+# 10⁸ h ÷ 24 ≈ 4 × 10⁶ days, is far beyond any plan; this keeps a typo's 10⁹ days out).
+DEADLINE_DAYS = Bound(1e-3, 1e5, "days", "a thousandth of a day (~1.4 min) to 10⁵ days (~270 years)")
+# The layouts a plan lists, the fastest first.
+TOP = 10
+
+
+@dataclass(frozen=True)
+class StepRange:
+    """The step model's cross-validated range: ± ``half_log`` on log tokens/s per device at ``level``
+    (``estimator/data/step_fit.json``: held out by source), and the figures it was measured with."""
+
+    half_log: float
+    level: float = LEVEL
+    median_factor: float | None = None
+    coverage: float | None = None
+    rows: int | None = None
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class PlannedLayout:
+    """One layout the planner found: its step, memory per device, and the run's time."""
+
+    layout: Layout
+    step: StepTime
+    memory: mem.Breakdown
+    run_seconds: float
+
+    @property
+    def devices(self) -> int:
+        return self.layout.devices
+
+
+@dataclass(frozen=True)
+class StepRun:
+    """The run's time from the step model: the step, the layout it used (given, or the planner's best), the
+    steps over the run's tokens and the goodput; the range of the step model and of the goodput."""
+
+    step: StepTime
+    tokens: float
+    step_range: StepRange
+    chosen_by: str = "given"             # "given": the user's layout; "planner": the planner's best
+    goodput: float = GOODPUT
+    goodput_range: tuple[float, float] = GOODPUT_RANGE
+    memory_gb: float | None = None
+    hardware_sources: tuple[str, ...] = ()
+    model_name: str = ""
+
+    @property
+    def layout(self) -> Layout:
+        return self.step.layout
+
+    @property
+    def tokens_per_step(self) -> float:
+        return self.layout.global_batch * self.layout.seq_len
+
+    @property
+    def steps(self) -> float:
+        return self.tokens / self.tokens_per_step
+
+    @property
+    def training_seconds(self) -> float:
+        """The steps' own time, without the goodput."""
+        return self.steps * self.step.seconds
+
+    @property
+    def wall_clock_s(self) -> float:
+        return self.training_seconds / self.goodput
+
+    @property
+    def time_log_sides(self) -> tuple[float, float]:
+        """(down, up) log distances of the run's time: the step model's range and the goodput's, in quadrature
+        (a higher goodput shortens the time)."""
+        low, high = self.goodput_range
+        return (combine(self.step_range.half_log, math.log(high / self.goodput)),
+                combine(self.step_range.half_log, math.log(self.goodput / low)))
+
+    @property
+    def tokens_per_s_range(self) -> tuple[float, float]:
+        t, h = self.step.tokens_per_s_per_device, self.step_range.half_log
+        return t / math.exp(h), t * math.exp(h)
+
+    def layout_words(self) -> str:
+        return layout_words(self.layout)
+
+    def parts_dict(self) -> dict:
+        return parts_dict(self.step)
+
+    def to_dict(self) -> dict:
+        """The JSON's ``step``: the step model's figures, the layout, the parts, the ranges, the conventions."""
+        lo, hi = self.tokens_per_s_range
+        g_lo, g_hi = self.goodput_range
+        return {
+            "model": "step model (estimator/core/training/step.py), parameters fitted on published layouts "
+                     "(estimator/data/step_fit.json)",
+            "layout_chosen_by": self.chosen_by,
+            "layout": layout_dict(self.layout),
+            "seconds": self.step.seconds,
+            "tokens_per_s_per_device": self.step.tokens_per_s_per_device,
+            "mfu": self.step.mfu,
+            "hfu": self.step.hfu,
+            "model_flops_per_token": self.step.model_flops_per_token,
+            "hardware_flops_per_token": self.step.hardware_flops_per_token,
+            "flops_convention": {"mfu": "model FLOPs: " + CONVENTIONS["mfu"],
+                                 "hfu": "hardware FLOPs: " + CONVENTIONS["hfu"],
+                                 "tokens_per_s_per_device": CONVENTIONS["tokens_per_s_per_device"]},
+            "parts": self.parts_dict(),
+            "range": {"tokens_per_s_per_device": [lo, hi], "level": self.step_range.level,
+                      "basis": self.step_range.source},
+            "tokens": self.tokens,
+            "steps": self.steps,
+            "training_seconds": self.training_seconds,
+            "goodput": {"value": self.goodput, "range": [g_lo, g_hi], "source": GOODPUT_SOURCE},
+            "wall_clock_s": self.wall_clock_s,
+            "memory_per_device_gb": self.memory_gb,
+        }
+
+
+def layout_dict(layout: Layout) -> dict:
+    return {"devices": layout.devices, "tp": layout.tp, "pp": layout.pp, "cp": layout.cp, "ep": layout.ep,
+            "dp": layout.dp, "vp": layout.vp, "zero": layout.zero_stage, "micro_batch": layout.micro_batch,
+            "global_batch": layout.global_batch, "seq_len": layout.seq_len,
+            "global_batch_tokens": layout.global_batch * layout.seq_len, "recompute": layout.recompute,
+            "precision": layout.precision, "sequence_parallel": layout.sequence_parallel,
+            "flash_attention": layout.flash_attention}
+
+
+def parts_dict(step: StepTime) -> dict:
+    """Seconds per step by kind: compute (model FLOPs' work), the exposed communication by kind, the bubble,
+    recomputation and the optimizer."""
+    p = step.parts
+    return {"compute_s": p.matmul_s + p.attention_s + p.memory_ops_s,
+            "compute": {"matmul_s": p.matmul_s, "attention_s": p.attention_s, "memory_bound_s": p.memory_ops_s},
+            "communication_exposed_s": {"tensor_parallel": p.tp_comm_s, "context_parallel": p.cp_comm_s,
+                                        "pipeline": p.pp_comm_s, "expert": p.expert_comm_s,
+                                        "data_parallel": p.dp_comm_s},
+            "data_parallel_total_s": p.dp_comm_total_s,
+            "bubble_s": p.bubble_s, "recomputation_s": p.recompute_s, "optimizer_s": p.optimizer_s,
+            "total_s": p.total_s}
+
+
+def layout_words(layout: Layout) -> str:
+    """"TP 8 × PP 4 × DP 32, ZeRO-1, micro-batch 1, no recomputation" for people."""
+    split = [f"TP {layout.tp}", f"PP {layout.pp}" + (f" (interleaved ×{layout.vp})" if layout.vp > 1 else "")]
+    if layout.cp > 1:
+        split.append(f"CP {layout.cp}")
+    split.append(f"DP {layout.dp}")
+    if layout.ep > 1:
+        split.append(f"EP {layout.ep}")
+    recompute = {"none": "no recomputation", "selective": "selective recomputation",
+                 "full": "full recomputation"}[layout.recompute]
+    return (f"{' × '.join(split)}, ZeRO-{layout.zero_stage}, micro-batch {layout.micro_batch}, "
+            f"{gfmt(layout.global_batch * layout.seq_len, 3)} tokens a step ({layout.global_batch:,} × "
+            f"{layout.seq_len:,}), {recompute}, {layout.precision}")
+
+
+def global_batch_for(global_batch_tokens: float, seq_len: int, dp: int, micro_batch: int) -> int | None:
+    """Sequences per step: the tokens given over the sequence length, rounded to a whole number of micro-batches
+    on every data-parallel replica (the nearest, at least one); None where one micro-batch on every replica
+    already holds more than twice the tokens asked (more replicas than the batch can feed)."""
+    per_round = dp * micro_batch
+    wanted = global_batch_tokens / seq_len
+    if per_round > 2 * wanted:
+        return None
+    return per_round * max(1, round(wanted / per_round))
+
+
+def strategy_of(layout: Layout, attention: str = mem.DEFAULT_ATTENTION) -> mem.Strategy:
+    return mem.Strategy(layout.zero_stage, layout.recompute, layout.tp, layout.pp, layout.cp, layout.ep, attention,
+                        layout.sequence_parallel)
+
+
+def memory_of(mem_shape: mem.Shape, layout: Layout, attention: str = mem.DEFAULT_ATTENTION) -> mem.Breakdown:
+    return mem.per_device(mem_shape, strategy_of(layout, attention), layout.dp, layout.seq_len, layout.micro_batch,
+                          layout.precision)
+
+
+def run_seconds(step: StepTime, tokens: float, goodput: float = GOODPUT) -> float:
+    """The run's wall clock: steps over its tokens × the step's seconds ÷ the goodput."""
+    layout = step.layout
+    return tokens / (layout.global_batch * layout.seq_len) * step.seconds / goodput
+
+
+def check_layout(shape: ModelShape, devices: int, *, tp: int, pp: int, cp: int, ep: int, seq_len: int) -> int:
+    """The data-parallel degree of a layout on ``devices``, or InputError in one line: a layout that does not
+    divide the devices, a tensor-parallel degree that does not divide the heads, more stages than layers, a
+    context split that does not divide the sequence, an expert split that does not divide the experts."""
+    if tp > shape.heads or shape.heads % tp:
+        raise InputError(f"the tensor-parallel degree {tp} must divide the {shape.heads} attention heads", field="tp")
+    if pp > shape.layers:
+        raise InputError(f"{pp} pipeline stages is more than the {shape.layers} layers", field="pp")
+    if seq_len % cp:
+        raise InputError(f"the context-parallel degree {cp} must divide the sequence of {seq_len:,} tokens",
+                         field=("cp", "seq_len"))
+    split = tp * pp * cp
+    if devices % split:
+        raise InputError(f"tensor × pipeline × context parallel = {tp} × {pp} × {cp} = {split:,} does not divide the "
+                         f"{devices:,} devices: give a layout whose product divides them", field=("tp", "pp", "cp", "devices"))
+    dp = devices // split
+    if ep > 1 and (shape.experts % ep or (dp * cp) % ep):
+        raise InputError(f"the expert-parallel degree {ep} must divide the {shape.experts} experts and the "
+                         f"{dp * cp:,} data- and context-parallel ranks", field=("ep", "devices"))
+    return dp
+
+
+@dataclass(frozen=True)
+class SearchSpace:
+    """What the planner may choose; a value given fixes it (None: the planner tries its choices)."""
+
+    tp: int | None = None
+    pp: int | None = None
+    cp: int | None = None
+    ep: int | None = None
+    zero: int | None = None
+    micro_batch: int | None = None
+    recompute: str | None = None
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The planner's answer: the layouts that fit, fastest first (at most ``TOP``), and how many were timed."""
+
+    layouts: tuple[PlannedLayout, ...]
+    devices: int
+    timed: int
+    considered: int
+    why_none: str = ""
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def best(self) -> PlannedLayout | None:
+        return self.layouts[0] if self.layouts else None
+
+
+def _choices(given, options):
+    return (given,) if given is not None else options
+
+
+def search(shape: ModelShape, mem_shape: mem.Shape, hardware: StepHardware, params: StepParams, *, devices: int,
+           tokens: float, seq_len: int, global_batch_tokens: float, precision: str, capacity_gb: float,
+           space: SearchSpace = SearchSpace(), attention: str = mem.DEFAULT_ATTENTION, top: int = TOP,
+           goodput: float = GOODPUT) -> Plan:
+    """The layouts of ``shape`` on ``devices`` that fit ``capacity_gb`` per device, ranked by the run's time
+    (see the module docstring for what is tried and pruned)."""
+    found: list[PlannedLayout] = []
+    timed = considered = 0
+    moe = shape.experts > 1
+    tps = [t for t in _choices(space.tp, TP_CHOICES)
+           if (space.tp is not None or t <= hardware.scale_up_devices) and t <= shape.heads and not shape.heads % t]
+    pps = [p for p in _choices(space.pp, PP_CHOICES) if p <= shape.layers]
+    cps = [c for c in _choices(space.cp, CP_CHOICES)
+           if not seq_len % c and (c == 1 or space.cp is not None or
+                                   (seq_len >= CP_FROM_SEQ_LEN and seq_len // c >= MIN_CP_TOKENS))]
+    eps = [e for e in _choices(space.ep, EP_CHOICES if moe else (1,)) if e == 1 or (moe and not shape.experts % e)]
+    zeros = _choices(space.zero, ZERO_CHOICES)
+    recomputes = _choices(space.recompute, RECOMPUTE_ORDER)
+    for tp in tps:
+        for pp in pps:
+            for cp in cps:
+                split = tp * pp * cp
+                if devices % split:
+                    continue
+                dp = devices // split
+                for ep in eps:
+                    if ep > 1 and (dp * cp) % ep:
+                        continue
+                    vps = [1] + [v for v in VP_CHOICES[1:] if pp > 1 and not shape.layers % (pp * v)]
+                    for mb in _choices(space.micro_batch, MICRO_BATCH_CHOICES):
+                        batch = global_batch_for(global_batch_tokens, seq_len, dp, mb)
+                        if batch is None:
+                            continue
+                        for zero in zeros:
+                            if zero == 2 and space.zero is None and 1 in zeros:
+                                # ZeRO-2's step takes ZeRO-1's time here: tried only where ZeRO-1 did not fit
+                                if any(f.layout.tp == tp and f.layout.pp == pp and f.layout.cp == cp and f.layout.ep == ep
+                                       and f.layout.micro_batch == mb and f.layout.zero_stage == 1 for f in found):
+                                    continue
+                            for rc in recomputes:
+                                considered += 1
+                                base = Layout(seq_len=seq_len, global_batch=batch, micro_batch=mb, tp=tp, pp=pp, cp=cp,
+                                              ep=ep, dp=dp, zero_stage=zero, recompute=rc, precision=precision)
+                                memory = memory_of(mem_shape, base, attention)
+                                if memory.total_gb > capacity_gb:
+                                    continue
+                                best = None
+                                for vp in vps:
+                                    layout = replace(base, vp=vp)
+                                    if vp > 1 and (layout.micro_batches % pp or layout.micro_batches < pp):
+                                        continue  # interleaving needs whole rounds of micro-batches per stage
+                                    timed += 1
+                                    st = step_time(shape, layout, hardware, params)
+                                    if best is None or st.seconds < best.seconds:
+                                        best = st
+                                found.append(PlannedLayout(best.layout, best, memory,
+                                                           run_seconds(best, tokens, goodput)))
+                                break  # the lightest recomputation that fits: more only adds time
+    found.sort(key=lambda f: (f.run_seconds, f.layout.zero_stage, f.layout.tp * f.layout.pp * f.layout.cp))
+    why = "" if found else _why_none(shape, devices, capacity_gb, seq_len, global_batch_tokens)
+    return Plan(tuple(found[:top]), devices, timed, considered, why)
+
+
+def _why_none(shape: ModelShape, devices: int, capacity_gb: float, seq_len: int, global_batch_tokens: float) -> str:
+    if global_batch_tokens / seq_len < 1:
+        return f"the global batch of {gfmt(global_batch_tokens, 3)} tokens holds less than one sequence of {seq_len:,}"
+    return (f"no layout of the model on {devices:,} devices fits {gfmt(capacity_gb)} GB per device with the choices "
+            "tried (tensor parallelism within the scale-up domain, pipeline, context parallelism, ZeRO, "
+            "recomputation): give more devices")
+
+
+# Device counts the deadline and budget searches try: whole scale-up domains (8-GPU servers) in steps that grow
+# by about a quarter, from one domain up to the bound of devices.
+def device_ladder(start: int, domain: int, most: int) -> list[int]:
+    counts, n = [], max(1, start)
+    step = max(1, domain)
+    n = step * math.ceil(n / step)
+    while n <= most:
+        counts.append(n)
+        # powers of two times the domain and the counts a quarter apart between them
+        nxt = n + max(step, step * 2 ** max(0, int(math.log2(n / step)) - 2))
+        n = nxt
+    return counts
+
+
+def fewest_devices(meets, counts: Sequence[int]) -> tuple[int, Plan] | None:
+    """The fewest of ``counts`` (ascending) whose plan ``meets`` (a function of a device count returning the plan
+    and whether it meets the target), by doubling then bisecting on the ladder: the time falls as the devices
+    grow (checked on the counts tried, not assumed between them)."""
+    if not counts:
+        return None
+    lo, hi = -1, None
+    i = 0
+    plans: dict[int, tuple[Plan, bool]] = {}
+
+    def test(k: int) -> bool:
+        if k not in plans:
+            plans[k] = meets(counts[k])
+        return plans[k][1]
+
+    step = 1
+    while i < len(counts):
+        if test(i):
+            hi = i
+            break
+        lo = i
+        i = i + step
+        step *= 2
+    if hi is None:
+        if not test(len(counts) - 1):
+            return None
+        hi = len(counts) - 1
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if test(mid):
+            hi = mid
+        else:
+            lo = mid
+    return counts[hi], plans[hi][0]
+
+
+def step_range_from(document: Mapping, half_log: float) -> StepRange:
+    cv = document.get("cross_validation", {}).get("step_model", {})
+    return StepRange(half_log=half_log, median_factor=cv.get("median_factor"), coverage=cv.get("coverage_80"),
+                     rows=cv.get("rows"),
+                     source=("the step model's 80% range: the CDF-pooled 80% quantile, each source once, of the "
+                             "held-out |log ratio| over published layouts held out by source (estimator/data/"
+                             "step_fit.json)"))
+
+
+__all__ = ["DEFAULT_GLOBAL_BATCH_TOKENS", "GOODPUT", "GOODPUT_RANGE", "GOODPUT_SOURCE", "Plan", "PlannedLayout",
+           "SearchSpace", "StepRange", "StepRun", "check_layout", "device_ladder", "fewest_devices",
+           "global_batch_for", "layout_dict", "layout_words", "memory_of", "parts_dict", "run_seconds", "search",
+           "step_range_from", "strategy_of"]

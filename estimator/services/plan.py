@@ -1,0 +1,408 @@
+"""The run's plan at the edge: the model's shape for the step model (a catalog model, an architecture or a
+parameter count), the profile's links, the fitted step parameters and their cross-validated range
+(``estimator/data/step_fit.json``), the planner's search, and the step model's time for ``api.run``.
+
+Pure search and arithmetic live in ``estimator.core.training.plan`` and ``estimator.core.training.step``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from estimator.core.base import bounds as B
+from estimator.core.base import validation as v
+from estimator.core.base.errors import InputError
+from estimator.core.base.interval import LEVEL
+from estimator.core.base.number_text import gfmt
+from estimator.core.base.units import S_PER_DAY
+from estimator.core.hardware.profile import HardwareProfile
+from estimator.core.training import memory as mem
+from estimator.core.training import plan as core_plan
+from estimator.core.training.estimate import Estimate, estimate
+from estimator.core.training.plan import (
+    DEFAULT_GLOBAL_BATCH_TOKENS,
+    PlannedLayout,
+    SearchSpace,
+    StepRange,
+    StepRun,
+)
+from estimator.core.training.presets import Preset
+from estimator.core.training.step import PRECISIONS as STEP_PRECISIONS
+from estimator.core.training.step import Layout, ModelShape, StepParams, step_hardware, step_time
+from estimator.core.workload.architecture import Architecture
+from estimator.core.workload.scenario import Scenario
+
+# The catalog does not hold the MLP's shape: its FFN width follows from the parameter count, with a gated MLP
+# (3 matrices: SwiGLU in Llama, Mistral, Mixtral, Qwen, gpt-oss, DeepSeek; GeGLU in Gemma) unless listed here.
+PLAIN_MLP = {"gpt-3-175b": "Brown et al. 2020 §2.1: GPT-2's MLP, 4 × d_model, 2 matrices"}
+GATED_MATRICES, PLAIN_MATRICES = 3, 2
+# Where the catalog's attention fields describe the KV cache, not the attention's matrices (the step model's
+# attention FLOPs): DeepSeek-V3's MLA computes 128 query and value heads of 128 (+ 64 RoPE) dimensions
+# (arXiv:2412.19437 §2.1); its catalog entry's 1 KV head of 288 is what MLA caches.
+STEP_ATTENTION = {"deepseek-v3": (128, 128, 128)}   # heads, KV heads, head dimension
+# The inputs that choose the layout (given: the user's layout, the rest at their defaults; none: the planner's).
+LAYOUT_KEYS = ("tp", "pp", "cp", "ep", "zero", "micro_batch", "activation_recompute")
+
+
+@lru_cache(maxsize=1)
+def step_model() -> tuple[StepParams, StepRange, dict]:
+    """The fitted step parameters and the step model's 80% range for a new run: the CDF-pooled 80% quantile
+    (each source once) of all sources' held-out |log ratio| (step_fit.json's predictions), the cross-validated
+    figures beside it."""
+    from estimator.fit.grouped_conformal import pooled_cdf_quantile
+    from estimator.fit.step_fit import params_from_document
+    from estimator.io.layouts_data import load_step_fit
+    doc = load_step_fit()
+    held = [(p["source_key"], abs(math.log(p["held_out_tokens_per_s_per_device"] / p["measured_tokens_per_s_per_device"])))
+            for p in doc["predictions"] if p.get("used") and p.get("held_out_tokens_per_s_per_device")]
+    half = pooled_cdf_quantile([x for _, x in held], [s for s, _ in held], LEVEL)
+    return params_from_document(doc), core_plan.step_range_from(doc, half), doc
+
+
+def cross_validated() -> dict:
+    """The step model's and the flat-MFU baseline's cross-validated figures (step_fit.json), for validate and
+    the Accuracy page."""
+    doc = step_model()[2]
+    cv = doc["cross_validation"]
+    return {"by": cv["by"], "level": cv["level"], "range": cv["range"], "baseline": cv["baseline"],
+            "flat_mfu_all_sources": cv["flat_mfu_all_sources"], "step_model": dict(cv["step_model"]),
+            "flat_mfu_baseline": dict(cv["flat_mfu_baseline"]), "in_sample": dict(doc["in_sample"]),
+            "sources": list(doc["sources_used"]), "rows": doc["rows_used"], "command": doc["command"],
+            "conventions": dict(doc["conventions"])}
+
+
+def shapes(params: float, arch: Architecture, how: str, active_params: float | None = None
+           ) -> tuple[ModelShape, mem.Shape]:
+    """The step model's shape and the memory model's from a resolved architecture (``resolve_architecture``):
+    the FFN width from the parameter count (``PLAIN_MLP``, ``STEP_ATTENTION``)."""
+    heads, kv, hd = STEP_ATTENTION.get(arch.name, (arch.heads, arch.kv_heads, round(arch.head_size)))
+    d, layers = arch.d_model, arch.layers
+    vocab = arch.vocab or 1
+    plain = arch.name in PLAIN_MLP or arch.source == "given" or not arch.name
+    mats = PLAIN_MATRICES if plain else GATED_MATRICES
+    experts = arch.experts or 1
+    per_token = arch.experts_per_token or 1
+    attention = d * (heads * hd + 2 * kv * hd) + heads * hd * d
+    emb = (arch.vocab or 0) * d * (1 if arch.tied_embeddings or not arch.vocab else 2)
+    ffn = max(1, round((params - emb - layers * attention) / (layers * experts * mats * d)))
+    moe = arch.experts is not None and arch.active_params is not None
+    if active_params is not None and moe:
+        raise InputError(f"{arch.name} states its active parameters ({gfmt(arch.active_params, 3)}): leave the active "
+                         "parameters out, or give the architecture instead of the catalog model",
+                         field=("active_params", "model"))
+    active = arch.active_params if moe else active_params
+    if active is not None:
+        v.require_number_in("active parameters", active, B.PARAMS, field="active_params")
+        if active > params:
+            raise InputError(f"the active parameters {gfmt(active, 3)} are more than the model's {gfmt(params, 3)}",
+                             field=("active_params", "params"))
+    shape = ModelShape(layers=layers, d_model=d, heads=heads, kv_heads=kv, vocab=vocab, ffn=ffn, ffn_matrices=mats,
+                       head_dim=hd, experts=experts if moe else 1, experts_per_token=per_token if moe else 1,
+                       active_params=active, total_params=params)
+    mshape = mem.Shape(params, layers, d, arch.heads, how,
+                       mem.expert_params(params, arch.active_params, arch.experts, arch.experts_per_token) if moe else 0.0,
+                       arch.experts if moe else None)
+    return shape, mshape
+
+
+def resolve_model(*, model=None, params=None, layers=None, d_model=None, heads=None, vocab=None, active_params=None):
+    """(parameters, step shape, memory shape, how the shape was chosen, the model's name)."""
+    from estimator.services.model_shape import resolve_architecture  # reads the catalog: only when asked
+    n, arch, how = resolve_architecture(params=params if model is None else None, model=model, layers=layers,
+                                        d_model=d_model, heads=heads, vocab=vocab)
+    shape, mshape = shapes(n, arch, how, active_params)
+    return n, shape, mshape, how, arch.name or "the model given"
+
+
+@dataclass(frozen=True)
+class StepSetup:
+    """What ``api.run`` takes from the step model: the run (None: the fitted utilisation stays), the memory
+    inputs of the layout it used (the planner's, where none was given), and the notes."""
+
+    run: StepRun | None = None
+    memory: Mapping | None = None
+    notes: tuple[str, ...] = ()
+
+
+def _seq_len(memory: Mapping, preset: Preset | None) -> int:
+    if memory.get("seq_len") is not None:
+        return int(memory["seq_len"])
+    if preset is not None and preset.shape and preset.shape.get("seq_len"):
+        return int(preset.shape["seq_len"])
+    return mem.DEFAULT_SEQ_LEN
+
+
+def global_batch_tokens_of(value) -> float:
+    if value is None:
+        return float(DEFAULT_GLOBAL_BATCH_TOKENS)
+    return float(v.require_number_in("global batch (tokens)", value, B.TOKENS, field="global_batch_tokens"))
+
+
+def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | None, precision: str,
+               memory: Mapping | None, *, global_batch_tokens=None, active_params=None) -> StepSetup:
+    """The step model's run for ``api.run``: with a layout (``LAYOUT_KEYS``), a catalog model, active parameters
+    or a global batch given; None where none of them is (the estimate as before). A layout that cannot be is
+    refused; a run the step model cannot time (a known run's time, no tokens, a precision or links it lacks) keeps
+    the fitted utilisation and says why."""
+    memory = {k: x for k, x in (memory or {}).items() if x is not None}
+    layout_given = any(k in memory for k in LAYOUT_KEYS)
+    asked = layout_given or "model" in memory or active_params is not None or global_batch_tokens is not None
+    if not asked:
+        return StepSetup()
+    o = mem.check_inputs(memory)
+    gbt = global_batch_tokens_of(global_batch_tokens)
+    if profile.reference_point or not profile.memory_gb:
+        return StepSetup()  # a reference point (the brain, AlphaGo) has no layout to time, as it has no memory to fill
+    if scenario.hours is not None or scenario.device_hours is not None:
+        return StepSetup(notes=("the layout and shape set the memory only: the time is the known run's",))
+    tokens = scenario.tokens
+    if tokens is None:
+        return StepSetup(notes=("the step model needs the run's tokens (and the model): with the FLOPs alone, the "
+                                "time is from the fitted utilisation; the layout sets the memory only",))
+    if precision not in STEP_PRECISIONS:
+        return StepSetup(notes=(f"the step model covers {', '.join(STEP_PRECISIONS)}, not {precision}: the time is "
+                                "from the fitted utilisation",))
+    try:
+        hardware = step_hardware(profile)
+    except InputError as exc:
+        return StepSetup(notes=(f"{exc}: the time is from the fitted utilisation",))
+    shape_keys = {k: o[k] for k in ("model", "layers", "d_model", "heads", "vocab") if k in o}
+    params = scenario.params
+    if params is None and preset is not None and not shape_keys.get("model"):
+        params = preset.model_params
+    n, shape, mshape, how, name = resolve_model(params=params if "model" not in shape_keys else None,
+                                                active_params=active_params, **shape_keys)
+    seq_len = _seq_len(o, preset)
+    v.require_whole("sequence length", seq_len, B.CONTEXT, field="seq_len")
+    devices = int(scenario.devices)
+    step_params, step_range, _ = step_model()
+    attention = o.get("attention_kernel", mem.DEFAULT_ATTENTION)
+    recompute_default = "full" if scenario.recompute else "none"
+    if layout_given:
+        tp, pp, cp, ep = (int(o.get(k, 1)) for k in ("tp", "pp", "cp", "ep"))
+        # what the memory model refuses, in its words first (the same on a device without memory), then what the
+        # step adds: a layout whose product does not divide the devices
+        mem.check_run(mshape, mem.Strategy(int(o.get("zero", 0)), o.get("activation_recompute", recompute_default), tp, pp,
+                                           cp, ep, attention), devices, seq_len, o.get("micro_batch"))
+        dp = core_plan.check_layout(shape, devices, tp=tp, pp=pp, cp=cp, ep=ep, seq_len=seq_len)
+        mb = int(o.get("micro_batch", mem.DEFAULT_MICRO_BATCH))
+        batch = core_plan.global_batch_for(gbt, seq_len, dp, mb)
+        if batch is None:
+            raise InputError(f"a global batch of {gfmt(gbt, 3)} tokens is less than one micro-batch of {mb} × {seq_len:,} "
+                             f"tokens on each of the {dp:,} data-parallel replicas: give a larger global batch or fewer "
+                             "replicas", field=("global_batch_tokens", "devices"))
+        layout = Layout(seq_len=seq_len, global_batch=batch, micro_batch=mb, tp=tp, pp=pp, cp=cp, ep=ep, dp=dp,
+                        zero_stage=int(o.get("zero", 0)), recompute=o.get("activation_recompute", recompute_default),
+                        precision=precision, flash_attention=attention == "flash")
+        st = step_time(shape, layout, hardware, step_params)
+        gb = core_plan.memory_of(mshape, layout, attention).total_gb
+        run = StepRun(st, float(tokens), step_range, "given", memory_gb=gb, hardware_sources=hardware.sources,
+                      model_name=name)
+        return StepSetup(run=run, notes=())
+    space = SearchSpace(recompute="full" if scenario.recompute else None)
+    capacity = profile.memory_gb or math.inf
+    found = core_plan.search(shape, mshape, hardware, step_params, devices=devices, tokens=float(tokens),
+                             seq_len=seq_len, global_batch_tokens=gbt, precision=precision, capacity_gb=capacity,
+                             space=space, attention=attention, top=1)
+    if found.best is None:
+        return StepSetup(notes=(f"no layout given, and {found.why_none}: the time is from the fitted utilisation",))
+    best = found.best
+    run = StepRun(best.step, float(tokens), step_range, "planner", memory_gb=best.memory.total_gb,
+                  hardware_sources=hardware.sources, model_name=name)
+    lay = best.layout
+    planned = {"tp": lay.tp, "pp": lay.pp, "cp": lay.cp, "ep": lay.ep, "zero": lay.zero_stage,
+               "micro_batch": lay.micro_batch, "activation_recompute": lay.recompute, "seq_len": seq_len}
+    return StepSetup(run=run, memory={**memory, **planned})
+
+
+# ------------------------------------------------------------------------------------------- the planner
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    """One layout of a plan with the run's figures (``estimate`` with the step model's time)."""
+
+    planned: PlannedLayout
+    estimate: Estimate
+
+    def to_dict(self) -> dict:
+        e = self.estimate
+        lay = self.planned.layout
+        return {"layout": core_plan.layout_dict(lay), "layout_words": core_plan.layout_words(lay),
+                "tokens_per_s_per_device": self.planned.step.tokens_per_s_per_device,
+                "mfu": self.planned.step.mfu, "hfu": self.planned.step.hfu,
+                "step_seconds": self.planned.step.seconds, "memory_per_device_gb": self.planned.memory.total_gb,
+                "memory_gb": self.planned.memory.to_dict(),
+                "wall_clock_s": e.wall_clock_s, "wall_clock_days": e.wall_clock_s / S_PER_DAY,
+                "device_hours": e.device_hours, "energy_kwh": e.energy_kwh, "co2e_kg": e.co2e_kg,
+                "cost_usd": e.cost_usd,
+                "range": {k: list(e.range[k]) for k in ("wall_clock_s", "device_hours", "energy_kwh", "co2e_kg",
+                                                          "cost_usd")},
+                "parts": core_plan.parts_dict(self.planned.step)}
+
+
+@dataclass(frozen=True)
+class PlanReport:
+    model: str
+    params: float
+    shape_how: str
+    hardware_id: str
+    hardware_name: str
+    devices: int
+    tokens: float
+    seq_len: int
+    global_batch_tokens: float
+    precision: str
+    rows: tuple[PlanRow, ...]
+    target: str | None             # "deadline" or "budget" when the devices were searched for
+    target_value: float | None
+    timed: int
+    considered: int
+    notes: tuple[str, ...]
+    step_range: StepRange
+
+    @property
+    def best(self) -> PlanRow | None:
+        return self.rows[0] if self.rows else None
+
+    def to_dict(self) -> dict:
+        r = self.step_range
+        return {"model": self.model, "params": self.params, "shape": self.shape_how, "hardware": self.hardware_id,
+                "hardware_name": self.hardware_name, "devices": self.devices, "tokens": self.tokens,
+                "seq_len": self.seq_len, "global_batch_tokens": self.global_batch_tokens, "precision": self.precision,
+                "target": None if self.target is None else {"kind": self.target, "value": self.target_value},
+                "layouts_considered": self.considered, "layouts_timed": self.timed,
+                "flops_convention": {"mfu": "model FLOPs (6·N + 12·L·s·a per token, no recomputation) ÷ the "
+                                            "precision's peak",
+                                     "hfu": "hardware FLOPs (model FLOPs + what recomputation repeats) ÷ the same peak"},
+                "step_range": {"level": r.level, "factor": math.exp(r.half_log), "source": r.source,
+                               "cross_validated_median_factor": r.median_factor, "cross_validated_coverage": r.coverage},
+                "goodput": {"value": core_plan.GOODPUT, "range": list(core_plan.GOODPUT_RANGE),
+                            "source": core_plan.GOODPUT_SOURCE},
+                "layouts": [row.to_dict() for row in self.rows], "notes": list(self.notes)}
+
+
+PLAN_SITE_KEYS = ("power_w", "pue", "carbon_intensity_g_per_kwh", "region", "cloud", "price_usd_per_device_hour",
+                  "electricity_usd_per_kwh")
+
+
+def _site(site: Mapping) -> dict:
+    from estimator.services.grid import resolve_grid_site
+    out = {k: site[k] for k in ("power_w", "pue", "price_usd_per_device_hour", "electricity_usd_per_kwh")
+           if site.get(k) is not None}
+    ci, source, country = resolve_grid_site(site.get("carbon_intensity_g_per_kwh"), site.get("region"), site.get("cloud"))
+    if ci is not None:
+        out.update(carbon_intensity_g_per_kwh=ci, carbon_intensity_source=source, grid_country=country)
+    return out
+
+
+def plan(*, tokens, hardware: str | None = None, devices=None, deadline_days=None, budget_usd=None, model=None,
+         params=None, layers=None, d_model=None, heads=None, vocab=None, active_params=None, seq_len=None,
+         global_batch_tokens=None, precision=None, tp=None, pp=None, cp=None, ep=None, zero=None, micro_batch=None,
+         activation_recompute=None, attention_kernel=None, top: int = core_plan.TOP, **site) -> PlanReport:
+    """The layouts of a model on ``devices`` (or the fewest devices that meet ``deadline_days`` or
+    ``budget_usd``) that fit memory, ranked by the run's time, each with its MFU, memory, time, cost and CO₂e."""
+    from estimator.io.datafiles import default_profiles
+    from estimator.services.inputs import DEFAULT_HARDWARE, check_keywords
+    check_keywords(site, PLAN_SITE_KEYS)
+    tokens = v.require_number_in("tokens", tokens, B.TOKENS, field="tokens") if tokens is not None else None
+    if tokens is None:
+        raise InputError("a plan needs the run's tokens", field="tokens")
+    targets = [k for k, x in (("devices", devices), ("deadline_days", deadline_days), ("budget_usd", budget_usd))
+               if x is not None]
+    if not targets:
+        raise InputError("a plan needs the devices, or a deadline or budget to find the fewest devices for",
+                         field=("devices", "deadline_days", "budget_usd"))
+    if "devices" in targets and len(targets) > 1:
+        raise InputError("give the devices, or a deadline or budget to find them, not both",
+                         field=tuple(targets))
+    profile = default_profiles().get(hardware or DEFAULT_HARDWARE)
+    precision = precision or profile.default_precision
+    if precision not in STEP_PRECISIONS or precision not in profile.peak_flops_per_s:
+        raise InputError(f"the step model covers {', '.join(p for p in STEP_PRECISIONS if p in profile.peak_flops_per_s)} "
+                         f"on {profile.name}, not {precision}", field="precision")
+    hw = step_hardware(profile)
+    given = mem.check_inputs({k: x for k, x in dict(tp=tp, pp=pp, cp=cp, ep=ep, zero=zero, micro_batch=micro_batch,
+                                                    activation_recompute=activation_recompute,
+                                                    attention_kernel=attention_kernel, seq_len=seq_len).items()
+                              if x is not None})
+    if model is None and params is None and layers is None:
+        raise InputError("a plan needs the model: a catalog model, the parameters or the architecture",
+                         field=("model", "params", "layers"))
+    n, shape, mshape, how, name = resolve_model(model=model, params=params, layers=layers, d_model=d_model,
+                                                heads=heads, vocab=vocab, active_params=active_params)
+    s_len = int(given.get("seq_len", mem.DEFAULT_SEQ_LEN))
+    gbt = global_batch_tokens_of(global_batch_tokens)
+    space = SearchSpace(**{k: given.get(k) for k in ("tp", "pp", "cp", "ep", "zero", "micro_batch")},
+                        recompute=given.get("activation_recompute"))
+    attention = given.get("attention_kernel", mem.DEFAULT_ATTENTION)
+    step_params, step_range, _ = step_model()
+    capacity = profile.memory_gb or math.inf
+    site_inputs = _site(site)
+    notes: list[str] = []
+
+    def searched(n_devices: int, keep: int):
+        return core_plan.search(shape, mshape, hw, step_params, devices=n_devices, tokens=float(tokens), seq_len=s_len,
+                                global_batch_tokens=gbt, precision=precision, capacity_gb=capacity, space=space,
+                                attention=attention, top=keep)
+
+    def run_estimate(p: PlannedLayout) -> Estimate:
+        sc = Scenario(params=n, tokens=float(tokens), devices=p.devices, precision=precision, **site_inputs)
+        run = StepRun(p.step, float(tokens), step_range, "planner", memory_gb=p.memory.total_gb,
+                      hardware_sources=hw.sources, model_name=name)
+        return estimate(sc, profile, step=run)
+
+    target, target_value = None, None
+    if devices is not None:
+        n_devices = int(v.require_whole("devices", devices, B.DEVICES))
+        found = searched(n_devices, top)
+    else:
+        target = "deadline" if deadline_days is not None else "budget"
+        if deadline_days is not None:
+            target_value = v.require_number_in("deadline (days)", deadline_days, core_plan.DEADLINE_DAYS,
+                                               field="deadline_days")
+        else:
+            target_value = v.require_number_in("budget (USD)", budget_usd, B.BUDGET["usd"], field="budget_usd")
+            if profile.price.usd_per_device_hour is None and site_inputs.get("price_usd_per_device_hour") is None \
+                    and site_inputs.get("electricity_usd_per_kwh") is None:
+                raise InputError(f"{profile.name} has no price: give a price per device-hour or per kWh for a budget",
+                                 field=("budget_usd", "price_usd_per_device_hour"))
+
+        def meets(k: int):
+            p = searched(k, 1)
+            if p.best is None:
+                return p, False
+            if target == "deadline":
+                return p, p.best.run_seconds <= target_value * S_PER_DAY
+            cost = run_estimate(p.best).cost_usd
+            return p, cost is not None and cost <= target_value
+
+        ladder = core_plan.device_ladder(hw.scale_up_devices if hw.scale_up_devices <= 64 else 8,
+                                         min(hw.scale_up_devices, 8), int(B.DEVICES.high))
+        hit = core_plan.fewest_devices(meets, ladder)
+        if hit is None:
+            raise InputError(f"no number of {profile.name} devices tried (up to {ladder[-1]:,}) meets the "
+                             f"{'deadline' if target == 'deadline' else 'budget'} with a layout that fits",
+                             field="deadline_days" if target == "deadline" else "budget_usd")
+        n_devices = hit[0]
+        found = searched(n_devices, top)
+        notes.append(f"the fewest devices tried that meet the {target}: {n_devices:,} (whole {min(hw.scale_up_devices, 8)}-device "
+                     "servers; counts between those tried not checked)")
+    if found.best is None:
+        raise InputError(found.why_none, field=("devices", "tp", "pp"))
+    rows = tuple(PlanRow(p, run_estimate(p)) for p in found.layouts)
+    notes.append(f"time = steps × the step model's step ÷ goodput {core_plan.GOODPUT:.0%} ({core_plan.GOODPUT_SOURCE})")
+    notes.append(f"shape: {how}")
+    return PlanReport(name, n, how, profile.id, profile.name, n_devices, float(tokens), s_len, gbt, precision, rows,
+                      target, target_value, found.timed, found.considered, tuple(notes), step_range)
+
+
+def with_devices(report: PlanReport, devices: int) -> PlanReport:
+    return replace(report, devices=devices)
+
+
+__all__ = ["LAYOUT_KEYS", "PlanReport", "PlanRow", "StepSetup", "cross_validated", "plan", "resolve_model", "shapes",
+           "step_model", "step_setup"]

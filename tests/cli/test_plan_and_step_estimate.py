@@ -1,0 +1,143 @@
+"""`plan` and `estimate` with a layout or a shape (issue 53): the planner answers for Llama 3.1 70B on 15T tokens
+over 1,024 H100s, finds the fewest devices for a deadline, and `estimate`'s JSON carries the step model's figures
+(the contract the checks read); with a layout its time is the step model's ÷ the goodput; FLOPs-only estimates
+and the lecture presets are as before."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from estimator.cli.main import main
+from estimator.core.base.units import S_PER_DAY
+from estimator.core.training.plan import GOODPUT, device_ladder
+from estimator.services import api
+from estimator.services import plan as plan_service
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def refused(capsys, *argv, needle=""):
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and err.startswith("error: ") and err.count("\n") == 1 and not out, (code, out, err)
+    assert needle in err, err
+    return err
+
+
+def test_plan_answers_for_llama_31_70b_on_1024_h100s(capsys):
+    code, out, _ = run(capsys, "plan", "--model", "llama-3.1-70b", "--tokens", "15e12", "--devices", "1024",
+                       "--hardware", "h100-sxm", "--format", "json")
+    assert code == 0
+    d = json.loads(out)
+    assert d["tool"]["name"] and d["devices"] == 1024 and d["hardware"] == "h100-sxm"
+    best = d["layouts"][0]
+    assert best["memory_per_device_gb"] <= 85.52                       # the best layout fits an H100's memory
+    lay = best["layout"]
+    assert lay["tp"] * lay["pp"] * lay["cp"] * lay["dp"] == 1024 and lay["tp"] <= 8
+    assert 0.3 < best["mfu"] < 0.7
+    days = [row["wall_clock_days"] for row in d["layouts"]]
+    assert days == sorted(days) and 60 < days[0] < 400                 # Llama 3 took ~54 days on 16x the GPUs
+    assert best["cost_usd"] > 0 and best["co2e_kg"] > 0
+    assert "model FLOPs" in d["flops_convention"]["mfu"] and "hardware FLOPs" in d["flops_convention"]["hfu"]
+    code, out, _ = run(capsys, "plan", "--model", "llama-3.1-70b", "--tokens", "15e12", "--devices", "1024")
+    assert code == 0 and "MFU" in out and "TP" in out
+    code, out, _ = run(capsys, "plan", "--model", "llama-3.1-70b", "--tokens", "15e12", "--devices", "1024",
+                       "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0 and rows[0]["rank"] == "1" and float(rows[0]["memory_per_device_gb"]) <= 85.52
+
+
+def test_plan_with_a_deadline_finds_the_fewest_devices_that_meet_it():
+    report = plan_service.plan(model="llama-3.1-70b", tokens=15e12, deadline_days=90, hardware="h100-sxm")
+    assert report.target == "deadline" and report.best.estimate.wall_clock_s <= 90 * S_PER_DAY
+    # the count tried just below it misses the deadline (or holds no layout)
+    below = max(n for n in device_ladder(8, 8, report.devices) if n < report.devices)
+    fewer = plan_service.plan(model="llama-3.1-70b", tokens=15e12, devices=below, hardware="h100-sxm")
+    assert fewer.best.estimate.wall_clock_s > 90 * S_PER_DAY
+    assert report.devices < 4 * below
+
+
+def test_estimate_json_carries_the_step_contract(capsys):
+    code, out, _ = run(capsys, "estimate", "--model", "llama-3.1-70b", "--tokens", "15e12", "--devices", "1024",
+                       "--tp", "8", "--pp", "4", "--micro-batch", "1", "--seq-len", "8192", "--zero", "1",
+                       "--global-batch-tokens", "16e6", "--activation-recompute", "selective", "--precision", "bf16",
+                       "--format", "json")
+    assert code == 0
+    d = json.loads(out)
+    step = d["step"]
+    for key in ("tokens_per_s_per_device", "mfu", "seconds", "layout", "parts", "range"):
+        assert key in step
+    assert step["layout"] == {**step["layout"], "tp": 8, "pp": 4, "cp": 1, "dp": 32, "zero": 1, "micro_batch": 1,
+                              "seq_len": 8192, "recompute": "selective"}
+    lo, hi = step["range"]["tokens_per_s_per_device"]
+    assert lo < step["tokens_per_s_per_device"] < hi and step["range"]["level"] == 0.8
+    parts = step["parts"]
+    for key in ("compute_s", "communication_exposed_s", "bubble_s", "recomputation_s", "optimizer_s"):
+        assert key in parts
+    assert set(parts["communication_exposed_s"]) == {"tensor_parallel", "context_parallel", "pipeline", "expert",
+                                                     "data_parallel"}
+    assert parts["total_s"] == pytest.approx(step["seconds"])
+    assert "model FLOPs" in step["flops_convention"]["mfu"] and "hardware FLOPs" in step["flops_convention"]["hfu"]
+    code, out, _ = run(capsys, "estimate", "--model", "llama-3.1-70b", "--tokens", "15e12", "--devices", "1024",
+                       "--tp", "8", "--pp", "4")
+    assert code == 0 and "MFU" in out and "(model FLOPs)" in out and "(hardware FLOPs)" in out
+
+
+def test_an_estimate_with_a_layout_is_the_step_models_time_over_the_goodput():
+    from estimator.core.training.step import Layout, step_hardware, step_time
+    from estimator.io.datafiles import default_profiles
+    res = api.run(hardware="h100-sxm", params=70.554e9, tokens=15e12, devices=1024, params_model="llama-3.1-70b",
+                  memory={"model": "llama-3.1-70b", "tp": 8, "pp": 4, "zero": 1, "seq_len": 8192})
+    est = res.estimate
+    n, shape, _, _, _ = plan_service.resolve_model(model="llama-3.1-70b")
+    hw = step_hardware(default_profiles().get("h100-sxm"))
+    params = plan_service.step_model()[0]
+    # 4M tokens ÷ 8192 = 512 sequences: 16 rounds of the 32 replicas' micro-batch of 1
+    layout = Layout(seq_len=8192, global_batch=512, micro_batch=1, tp=8, pp=4, dp=32, zero_stage=1)
+    st = step_time(shape, layout, hw, params)
+    assert est.wall_clock_s == pytest.approx(15e12 / (512 * 8192) * st.seconds / GOODPUT, rel=1e-9)
+    assert est.device_hours == pytest.approx(est.wall_clock_s * 1024 / 3600, rel=1e-9)
+    assert est.range["wall_clock_s"][0] < est.wall_clock_s < est.range["wall_clock_s"][1]
+    assert est.utilization.origin == "step" and est.memory.strategy.tp == 8
+
+
+def test_a_shape_without_a_layout_takes_the_planners_best_and_says_so():
+    est = api.run(hardware="h100-sxm", params=70.554e9, tokens=15e12, devices=1024, params_model="llama-3.1-70b",
+                  memory={"model": "llama-3.1-70b"}).estimate
+    best = plan_service.plan(model="llama-3.1-70b", tokens=15e12, devices=1024, hardware="h100-sxm").best
+    assert est.step.chosen_by == "planner" and est.step.layout == best.planned.layout
+    assert any("the planner's best" in n for n in est.notes)
+    assert est.memory.fits
+
+
+def test_flops_only_estimates_and_the_lecture_presets_are_unchanged():
+    from estimator.report import humanize as hz
+    est = api.run(preset_id="lambda-gpt3-v100").estimate
+    assert hz.duration(est.wall_clock_s) == "355 years" and hz.money(est.cost_usd) == "$4.6M"
+    assert est.step is None and "step" not in est.to_dict()
+    est = api.run(hardware="h100-sxm", params=7e9, tokens=1e12, devices=8).estimate
+    assert est.step is None and est.utilization.origin.startswith("fit:")
+
+
+@pytest.mark.parametrize("argv, needle", [
+    (("--tp", "8", "--pp", "3"), "does not divide the 1,024 devices"),
+    (("--tp", "128"), "must divide the 64 attention heads"),
+    (("--global-batch-tokens", "1000", "--tp", "1"), "global batch"),
+])
+def test_layouts_that_cannot_be_are_refused_in_one_line(capsys, argv, needle):
+    refused(capsys, "estimate", "--model", "llama-3.1-70b", "--tokens", "15e12", "--devices", "1024", *argv,
+            needle=needle)
+
+
+def test_plan_refusals_in_one_line(capsys):
+    refused(capsys, "plan", "--model", "llama-3.1-70b", "--tokens", "15e12", needle="devices")
+    refused(capsys, "plan", "--model", "llama-3.1-70b", "--tokens", "15e12", "--devices", "1024", "--tp", "3",
+            needle="")
+    refused(capsys, "plan", "--tokens", "15e12", "--devices", "8", needle="model")

@@ -1,0 +1,89 @@
+"""From the run's plan to its time (issue 53): the step model's step × steps ÷ goodput, the planner's search, and
+what it refuses. Pure: the core's step, plan and memory modules, on shapes written out here."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from estimator.core.base.errors import InputError
+from estimator.core.training import memory as mem
+from estimator.core.training import plan as P
+from estimator.core.training.step import Layout, ModelShape, StepHardware, StepParams, step_time
+
+# Llama 3.1 70B's shape (HF config: 80 layers, 8192 wide, 64 heads, 8 KV heads of 128, FFN 28672 SwiGLU, vocab 128256)
+LLAMA_70B = ModelShape(layers=80, d_model=8192, heads=64, kv_heads=8, vocab=128256, ffn=28672, ffn_matrices=3,
+                       head_dim=128, total_params=70.554e9)
+LLAMA_70B_MEM = mem.Shape(70.554e9, 80, 8192, 64)
+# DGX H100: 989 TFLOP/s bf16, 3.35 TB/s, 8 GPUs on NVLink at 450 GB/s each way, 50 GB/s InfiniBand per GPU
+H100 = StepHardware({"bf16": 989e12, "fp8": 1979e12}, 3350.0, 8, 450.0, 50.0)
+PARAMS = StepParams()
+
+
+def test_run_seconds_is_steps_times_the_step_over_the_goodput():
+    layout = Layout(seq_len=2048, global_batch=1024, micro_batch=1, tp=8, pp=4, dp=32, zero_stage=1)
+    st = step_time(LLAMA_70B, layout, H100, PARAMS)
+    tokens = 1e12
+    by_hand = tokens / (1024 * 2048) * st.seconds / 0.9
+    assert P.run_seconds(st, tokens) == pytest.approx(by_hand, rel=1e-12)
+    run = P.StepRun(st, tokens, P.StepRange(half_log=math.log(1.3)))
+    assert run.wall_clock_s == pytest.approx(by_hand, rel=1e-12)
+    # the run's time range: the step model's ±log 1.3 and the goodput's 85%–97%, in quadrature, each side
+    down, up = run.time_log_sides
+    assert down == pytest.approx(math.hypot(math.log(1.3), math.log(0.97 / 0.9)))
+    assert up == pytest.approx(math.hypot(math.log(1.3), math.log(0.9 / 0.85)))
+    lo, hi = run.tokens_per_s_range
+    assert (lo * 1.3, hi / 1.3) == pytest.approx((st.tokens_per_s_per_device,) * 2)
+
+
+def test_the_goodput_is_sourced_and_inside_its_range():
+    low, high = P.GOODPUT_RANGE
+    assert low < P.GOODPUT < high
+    assert "2407.21783" in P.GOODPUT_SOURCE and "2402.15627" in P.GOODPUT_SOURCE and "2312.11805" in P.GOODPUT_SOURCE
+
+
+def test_planner_ranks_layouts_that_fit_by_time():
+    plan = P.search(LLAMA_70B, LLAMA_70B_MEM, H100, PARAMS, devices=1024, tokens=15e12, seq_len=8192,
+                    global_batch_tokens=16 * 2 ** 20, precision="bf16", capacity_gb=80.0)
+    assert plan.layouts and len(plan.layouts) <= P.TOP
+    times = [p.run_seconds for p in plan.layouts]
+    assert times == sorted(times)
+    for p in plan.layouts:
+        assert p.layout.devices == 1024 and p.memory.total_gb <= 80.0
+        assert p.layout.tp <= 8 and LLAMA_70B.heads % p.layout.tp == 0     # TP within the NVLink domain
+        assert p.memory.total_gb == pytest.approx(P.memory_of(LLAMA_70B_MEM, p.layout).total_gb)
+        assert 0.2 < p.step.mfu < 0.8
+    assert plan.considered >= plan.timed >= len(plan.layouts)
+
+
+def test_planner_says_why_when_nothing_fits():
+    plan = P.search(LLAMA_70B, LLAMA_70B_MEM, H100, PARAMS, devices=1, tokens=1e12, seq_len=2048,
+                    global_batch_tokens=4e6, precision="bf16", capacity_gb=80.0)
+    assert plan.best is None and "give more devices" in plan.why_none
+
+
+def test_fewest_devices_is_the_least_count_that_meets():
+    counts = list(range(8, 8 * 100, 8))
+    hit = P.fewest_devices(lambda n: (n, n >= 200), counts)
+    assert hit == (200, 200)
+    assert P.fewest_devices(lambda n: (n, False), counts) is None
+
+
+@pytest.mark.parametrize("kwargs, words", [
+    (dict(tp=3, pp=1, cp=1, ep=1), "must divide the 64 attention heads"),
+    (dict(tp=128, pp=1, cp=1, ep=1), "must divide the 64 attention heads"),
+    (dict(tp=8, pp=3, cp=1, ep=1), "does not divide the 1,024 devices"),
+    (dict(tp=8, pp=1, cp=3, ep=1), "must divide the sequence"),
+    (dict(tp=8, pp=100, cp=1, ep=1), "more than the 80 layers"),
+])
+def test_layouts_that_cannot_be_are_refused_in_words(kwargs, words):
+    with pytest.raises(InputError, match=words):
+        P.check_layout(LLAMA_70B, 1024, seq_len=8192, **kwargs)
+    assert P.check_layout(LLAMA_70B, 1024, tp=8, pp=4, cp=1, ep=1, seq_len=8192) == 32
+
+
+def test_global_batch_rounds_to_whole_micro_batches():
+    assert P.global_batch_for(4 * 2 ** 20, 2048, 256, 1) == 2048
+    assert P.global_batch_for(4 * 2 ** 20, 2048, 96, 2) == 2112          # 11 rounds of 192 sequences
+    assert P.global_batch_for(4 * 2 ** 20, 8192, 2048, 1) is None       # more replicas than the batch feeds
