@@ -190,6 +190,8 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
         dp = core_plan.check_layout(shape, devices, tp=tp, pp=pp, cp=cp, ep=ep, seq_len=seq_len)
         mb = int(o.get("micro_batch", mem.DEFAULT_MICRO_BATCH))
         batch = core_plan.global_batch_for(gbt, seq_len, dp, mb)
+        if batch is None and global_batch_tokens is None:
+            batch = dp * mb  # the default batch is less than a micro-batch on each replica: one each, said in the layout
         if batch is None:
             raise InputError(f"a global batch of {gfmt(gbt, 3)} tokens is less than one micro-batch of {mb} × {seq_len:,} "
                              f"tokens on each of the {dp:,} data-parallel replicas: give a larger global batch or fewer "
