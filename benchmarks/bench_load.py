@@ -9,6 +9,9 @@ A protocol-level load generator: each session is a websocket to Streamlit's own 
 2. changes the number of devices through the query string (a rerun with the new query string,
    as the browser's address bar or history would send it) and waits again: the *update* time.
 
+With ``--page lecture`` each session opens the Lecture page's first claim (``/lecture?claim=gpt3-v100``,
+the link a lecturer shares) and then steps to another claim (session i to claim i mod 7): the *update*.
+
 It reports p50/p95 load and update times and full script runs per second, for the app and, in the
 same run, for a one-metric Streamlit app (``benchmarks/one_metric_app.py``), and the ratio of
 their runs per second. Bounded: at most ``MAX_SESSIONS`` sessions, a timeout per step, loopback
@@ -17,6 +20,7 @@ scenario (each session asks for a different device count).
 
     .venv/bin/python -m benchmarks.bench_load                       # 1, 25 and 100 sessions
     .venv/bin/python -m benchmarks.bench_load --sessions 100        # one size
+    .venv/bin/python -m benchmarks.bench_load --sessions 100 --page lecture   # the Lecture page's claim links
     .venv/bin/python -m benchmarks.bench_load --url http://127.0.0.1:8080 --no-baseline   # an app already running
     .venv/bin/python -m benchmarks.bench_load --proxy 2 --sessions 100   # 2 processes behind nginx (deploy/)
 
@@ -30,6 +34,7 @@ import argparse
 import asyncio
 import ipaddress
 import json
+import os
 import socket
 import sys
 import time
@@ -47,6 +52,10 @@ MAX_SESSIONS = 500
 STEP_TIMEOUT_S = 180.0        # one run, load or update, may take at most this long under load
 LECTURE_QUERY = "preset=lambda-gpt3-v100"
 WATCHED_METRIC = "Training time"
+# The Lecture page (app.py's url path "lecture"): its claims in the lecture's order (app_pages/pages/lecture.py).
+LECTURE_PAGE = "lecture"
+CLAIM_IDS = ("gpt3-v100", "brain-alphago", "imagenet-compute", "compute-growth", "memory-wall", "compression",
+             "world-electricity")
 
 
 @dataclass
@@ -68,13 +77,15 @@ def _require_loopback(url: str) -> None:
         raise SystemExit(f"refusing to load {url}: this benchmark only runs against loopback addresses")
 
 
-async def _run_once(ws, query: str, *, history: bool) -> tuple[float, list[str], dict[str, str]]:
+async def _run_once(ws, query: str, *, history: bool, page: str = "") -> tuple[float, list[str], dict[str, str]]:
     """One script run: send the rerun, read until the script finishes. (seconds, errors, metrics)"""
     from streamlit.proto.BackMsg_pb2 import BackMsg
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
     msg = BackMsg()
     msg.rerun_script.query_string = query
     msg.rerun_script.is_history_navigation = history
+    if page:
+        msg.rerun_script.page_name = page
     t0 = time.perf_counter()
     await ws.send(msg.SerializeToString())
     errors: list[str] = []
@@ -98,7 +109,7 @@ async def _run_once(ws, query: str, *, history: bool) -> tuple[float, list[str],
                 return time.perf_counter() - t0, errors, metrics
 
 
-async def one_session(base_url: str, devices: int, start: asyncio.Event) -> SessionResult:
+async def one_session(base_url: str, devices: int, start: asyncio.Event, page: str = "") -> SessionResult:
     import websockets
     ws_url = base_url.replace("http://", "ws://").rstrip("/") + "/_stcore/stream"
     res = SessionResult(devices=devices)
@@ -106,10 +117,16 @@ async def one_session(base_url: str, devices: int, start: asyncio.Event) -> Sess
     try:
         async with websockets.connect(ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=STEP_TIMEOUT_S,
                                       ping_interval=None) as ws:
-            res.load_s, errs, _ = await _run_once(ws, LECTURE_QUERY, history=False)
+            if page == LECTURE_PAGE:  # the first claim, then another (the one-metric baseline takes no page)
+                first, then = f"claim={CLAIM_IDS[0]}", f"claim={CLAIM_IDS[devices % len(CLAIM_IDS)]}"
+            else:
+                first, then = LECTURE_QUERY, f"{LECTURE_QUERY}&devices={devices}"
+            res.load_s, errs, _ = await _run_once(ws, first, history=False, page=page)
             res.errors += errs
-            res.update_s, errs, res.metrics = await _run_once(ws, f"{LECTURE_QUERY}&devices={devices}", history=True)
+            res.update_s, errs, res.metrics = await _run_once(ws, then, history=True, page=page)
             res.errors += errs
+            if page and not res.metrics:  # a claim always draws its numbers: none means the page did not run
+                res.errors.append(f"no metric drawn for {then}")
     except (TimeoutError, OSError, websockets.WebSocketException) as exc:
         res.errors.append(f"{type(exc).__name__}: {exc}")
     return res
@@ -151,13 +168,13 @@ class LoadReport:
                 "runs_per_s": self.runs_per_s, "errors": len(self.errors)}
 
 
-async def run_load(base_url: str, sessions: int) -> LoadReport:
-    """``sessions`` sessions at once; session i asks for 1 + (i mod 64) devices."""
+async def run_load(base_url: str, sessions: int, page: str = "") -> LoadReport:
+    """``sessions`` sessions at once; session i asks for 1 + (i mod 64) devices (on the Lecture page, for a claim)."""
     if not 1 <= sessions <= MAX_SESSIONS:
         raise SystemExit(f"--sessions must be from 1 to {MAX_SESSIONS}")
     _require_loopback(base_url)
     start = asyncio.Event()
-    tasks = [asyncio.create_task(one_session(base_url, 1 + (i % 64), start)) for i in range(sessions)]
+    tasks = [asyncio.create_task(one_session(base_url, 1 + (i % 64), start, page)) for i in range(sessions)]
     await asyncio.sleep(0.1)
     t0 = time.perf_counter()
     start.set()
@@ -194,14 +211,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def warm(url: str) -> None:
+def warm(url: str, page: str = "") -> None:
     """One session first, so that imports and caches are not counted as load."""
-    asyncio.run(run_load(url, 1))
+    asyncio.run(run_load(url, 1, page))
 
 
-def measure(url: str, sizes) -> list[LoadReport]:
-    warm(url)
-    return [asyncio.run(run_load(url, n)) for n in sizes]
+def measure(url: str, sizes, page: str = "") -> list[LoadReport]:
+    warm(url, page)
+    return [asyncio.run(run_load(url, n, page)) for n in sizes]
 
 
 def table(title: str, reports: list[LoadReport]) -> str:
@@ -224,20 +241,28 @@ def main(argv=None) -> int:
     ap.add_argument("--proxy", type=positive_int, metavar="N",
                     help="start N app processes behind nginx (deploy/nginx.conf) and load them through it")
     ap.add_argument("--json", help="also write the figures to this file")
+    ap.add_argument("--page", choices=("estimate", LECTURE_PAGE), default="estimate",
+                    help="estimate: the lecture link /?preset=lambda-gpt3-v100, then a change of devices (default); "
+                         "lecture: /lecture?claim=gpt3-v100, then another claim")
     args = ap.parse_args(argv)
+    page = LECTURE_PAGE if args.page == LECTURE_PAGE else ""
+    # the machine is shared: the load it had is part of the figure (docs/explanation/capacity.md)
+    print(f"load average at the start: {', '.join(f'{x:.2f}' for x in os.getloadavg())} (1, 5, 15 min)")
     out = {"sessions": args.sessions}
     if args.url:
-        app_reports = measure(args.url, args.sessions)
+        app_reports = measure(args.url, args.sessions, page)
     elif args.proxy is not None:
         with Cluster(args.proxy, listen=f"127.0.0.1:{free_port()}",
                      ports=[free_port() for _ in range(args.proxy)]) as cluster:
-            app_reports = measure(cluster.url, args.sessions)
+            app_reports = measure(cluster.url, args.sessions, page)
     else:
         with Server(APP, free_port()) as server:
-            app_reports = measure(server.url, args.sessions)
-    print(table("app.py (Estimate page, lecture link, then a change of devices)", app_reports))
+            app_reports = measure(server.url, args.sessions, page)
+    print(f"load average before the baseline: {', '.join(f'{x:.2f}' for x in os.getloadavg())} (1, 5, 15 min)")
+    print(table("app.py (Lecture page, the first claim, then another)" if page else
+                "app.py (Estimate page, lecture link, then a change of devices)", app_reports))
     out["app"] = [r.to_dict() for r in app_reports]
-    expected = expected_metrics(max(args.sessions))
+    expected = {} if page else expected_metrics(max(args.sessions))  # a claim has no scenario of its own
     mixups = [m for r in app_reports for m in own_scenario_mix_ups(r, expected)]
     out["mix_ups"] = mixups
     if not args.no_baseline:

@@ -285,15 +285,14 @@ def _diminishing(k: float):
 # The trend slide's series, named as its headline numbers (issue 55: 2012–18's ×11.5 a year ran to 2030 as
 # "Frontier training compute", the what-if said only in the source line; today's measured rate beside it).
 def whatif_series(s) -> str:
-    return f"what-if: 2012–18's ×{hz.sig(s.training_compute_per_year)} a year carried on"
+    return f"what-if: 2012–18's ×{hz.sig(s.training_compute_per_year)}/yr"
 
 
-MEASURED_SERIES = (f"measured {trends.MEASURED_COMPUTE_YEARS}: ×{gfmt(trends.MEASURED_COMPUTE_GROWTH_PER_YEAR)} a year "
-                   "(Epoch AI)")
+MEASURED_SERIES = f"measured since 2010: ×{gfmt(trends.MEASURED_COMPUTE_GROWTH_PER_YEAR)}/yr"
 
 
 def price_series(s) -> str:
-    return f"hardware FLOP/s per $ (×{hz.sig(s.price_perf_per_year)} a year)"
+    return f"FLOP/s per $: ×{hz.sig(s.price_perf_per_year)}/yr"
 
 
 def compute_vs_price_chart(rep) -> alt.Chart:
@@ -340,19 +339,19 @@ def compute_growth() -> None:
     rep = _trend_report()
     s = rep.summary
     lo, hi = trends.MEASURED_COMPUTE_GROWTH_RANGE_PER_YEAR
-    slide.metrics([("Frontier compute, 2012–18", f"×{hz.sig(s.training_compute_per_year)} a year",
-               (f"doubling every {gfmt(trends.TRAINING_COMPUTE_DOUBLING_MONTHS)} months (Amodei & Hernandez 2018)",
-                f"the chart carries it on to {rep.table.rows()[-1]['year']}: a what-if")),
-              (f"Measured, {trends.MEASURED_COMPUTE_YEARS}", f"×{gfmt(trends.MEASURED_COMPUTE_GROWTH_PER_YEAR)} a year",
-               f"×{gfmt(lo)}–{gfmt(hi)} by Epoch AI's fits (Sevilla & Roldán 2024)"),
-              ("Hardware FLOP/s per $", f"×{hz.sig(s.price_perf_per_year)} a year",
+    # short labels and one-line captions: four cards, a three-line legend and the source fit a 1024×768 projector
+    slide.metrics([("Compute, 2012–18", f"×{hz.sig(s.training_compute_per_year)} a year",
+               f"Amodei & Hernandez; to {rep.table.rows()[-1]['year']}: a what-if"),
+              ("Compute since 2010", f"×{gfmt(trends.MEASURED_COMPUTE_GROWTH_PER_YEAR)} a year",
+               f"measured (Epoch AI: ×{gfmt(lo)}–{gfmt(hi)})"),
+              ("FLOP/s per $", f"×{hz.sig(s.price_perf_per_year)} a year",
                f"10× cheaper every {hz.sig(s.years_to_10x_cheaper)} years"),
-              ("Frontier spend, if both held", f"×{hz.sig(s.frontier_spend_per_year)} a year",
-               "at 2012–18's rate; at the measured one "
-               f"×{hz.sig(trends.MEASURED_COMPUTE_GROWTH_PER_YEAR / s.price_perf_per_year)}")])
+              ("Spend, if 2012–18 held", f"×{hz.sig(s.frontier_spend_per_year)} a year",
+               f"×{hz.sig(trends.MEASURED_COMPUTE_GROWTH_PER_YEAR / s.price_perf_per_year)} at the measured rate")])
     slide.chart(lambda: compute_vs_price_chart(rep), key="compute-growth", short_y_title="Growth (×, log)")
-    style.source_line(f"{trends.TRAINING_COMPUTE_SOURCE} (2012–18, carried forward as a what-if); "
-                      f"{trends.MEASURED_COMPUTE_SOURCE}; {trends.PRICE_PERF_SOURCE}.",
+    style.source_line(f"{trends.TRAINING_COMPUTE_SOURCE} (2012–18, carried on as a what-if); Sevilla & Roldán 2024, "
+                      "Epoch AI (4.6× a year since 2010), updating Sevilla et al. 2022, arXiv:2202.05924; "
+                      "Hobbhahn & Besiroglu 2022, Epoch AI.",
                       short="Amodei & Hernandez 2018 (a what-if past 2018); Sevilla & Roldán 2024; "
                             "Hobbhahn & Besiroglu 2022")
 
@@ -441,8 +440,9 @@ def fewer_devices_caption(fig: CompressionFigures, name: str) -> str | None:
     base = fig.fixed.result.devices
     if t is None or t.result.devices >= base or t.saving("energy_kwh") is None:
         return None
-    return (f"on {t.result.devices} GPU{'s' if t.result.devices > 1 else ''} instead of {base}: "
-            f"{hz.signed_percent(-t.saving('energy_kwh'))}")
+    gpus = f"on {t.result.devices} GPU{'s' if t.result.devices > 1 else ''} instead of {base}"
+    fewer, same = hz.signed_percent(-t.saving("energy_kwh")), hz.signed_percent(-fig.technique(name).saving("energy_kwh"))
+    return f"{gpus}: {fewer}" if fewer != same else f"{gpus}, the same saving"
 
 
 def compression_savings() -> None:
