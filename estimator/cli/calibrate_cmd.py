@@ -62,7 +62,8 @@ class ProgressLine:
         else:
             frac = max(0.0, min(1.0, value))
             done = int(frac * self.width)
-            line = f"calibrating [{'#' * done}{'.' * (self.width - done)}] {frac:4.0%} {elapsed:4.0f}/{self.total_s:.0f} s"
+            shown_s = min(elapsed, self.total_s)  # never "11/10 s" (issue 55): the workload stops at the time asked
+            line = f"calibrating [{'#' * done}{'.' * (self.width - done)}] {frac:4.0%} {shown_s:4.0f}/{self.total_s:.0f} s"
         self.stream.write("\r" + line if self.tty else line + "\n")
         self.stream.flush()
         self.shown = self.tty

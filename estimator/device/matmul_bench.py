@@ -1,9 +1,10 @@
 """The built-in calibration workload: matrix multiplications at several sizes and precisions.
 
 numpy on the CPU; torch on a GPU when torch is installed. Each (shape, precision) point
-gets an equal share of the time budget; its throughput is FLOPs per product ÷ the
-*median* time per product, so a burst of interference from other processes on a busy
-machine moves it little. FLOPs of an (m×k)·(k×n) product: 2·m·k·n (one multiply and one
+gets an equal share of the time left (a point that ran long takes it from the points after it);
+its throughput is FLOPs per product ÷ the *median* time per product, so a burst of interference
+from other processes on a busy machine moves it little. The run stops at the time asked: a rep
+that would end past its point's share by more than ``OVERRUN_SHARE`` of it is not started. FLOPs of an (m×k)·(k×n) product: 2·m·k·n (one multiply and one
 add per term; the usual GEMM count, e.g. NVIDIA's cuBLAS and MLPerf conventions).
 """
 
@@ -32,7 +33,13 @@ CPU_PRECISIONS = ("fp64", "fp32")
 GPU_SIZES = (1024, 2048, 4096, 8192)
 GPU_PRECISIONS = ("fp32", "tf32", "bf16", "fp16")
 NUMPY_DTYPES = {"fp64": np.float64, "fp32": np.float32}
-MIN_REPS = 3  # at least three timed reps per point, so the median is not a single sample
+MIN_REPS = 3  # three timed reps per point or more where the time allows, so the median is not a single sample
+# How far past its share of the time a point's last rep may be predicted to end (as long as the point's median rep so
+# far) and still be started: a small share, so that `--seconds 10` stops near 10 s on a busy machine (issue 55: its
+# reps ran on past the point's share, the workload 11 s, its progress "11/10 s"). A design choice, not a measured
+# figure. Each point runs its warm-up and one timed rep whatever the time: a point that has one rep longer than its
+# whole share is the only overrun left, and the points after it get less time.
+OVERRUN_SHARE = 0.05
 # FLOPs queued between two synchronisations on a GPU. Kernels launched on one CUDA stream run back
 # to back while the host queues the next (CUDA C++ Programming Guide, "Asynchronous Concurrent
 # Execution"), as in a training step; a synchronisation after every product adds the host's
@@ -63,6 +70,8 @@ class MatmulPoint:
     reps: int
     median_s: float   # per product
     total_s: float    # all reps, warm-up excluded
+    # fewer than MIN_REPS timed reps: the point's share of the time asked held no more (a slow or busy machine)
+    cut_short: bool = False
 
     @property
     def flops_per_rep(self) -> float:
@@ -90,19 +99,31 @@ def square_points(sizes: Sequence[int], precisions: Sequence[str]) -> list[tuple
     return [(n, n, n, p) for p in precisions for n in sizes]
 
 
-def _run_point(run_once: Callable[[], None], budget_s: float, clock, tick: Callable[[float], None]):
+def _run_point(run_once: Callable[[], None], end: float, clock, tick: Callable[[float], None]):
+    """A warm-up and then timed reps of ``run_once`` until ``end`` on ``clock``: another rep is started only
+    before ``end`` and when, as long as the median rep so far, it would end within ``OVERRUN_SHARE`` of the
+    point's time past ``end``. At least one timed rep; ``tick`` gets the share of the point's time done, at
+    most 1."""
+    start = clock()
+    budget = max(0.0, end - start)
+    slack = OVERRUN_SHARE * budget
     run_once()  # warm-up: first-call allocation and thread start-up are not the steady state
     times = []
-    start = clock()
     while True:
         t0 = clock()
         run_once()
         t1 = clock()
         times.append(t1 - t0)
-        tick(min(1.0, (t1 - start) / budget_s))
-        if len(times) >= MIN_REPS and t1 - start >= budget_s:
+        tick(min(1.0, (t1 - start) / budget) if budget > 0 else 1.0)
+        if t1 >= end or t1 + statistics.median(times) > end + slack:
             break
     return len(times), statistics.median(times), sum(times)
+
+
+def _point_end(deadline: float, now: float, points_left: int) -> float:
+    """Where a point's share of the time ends: the time left to ``deadline`` shared equally among the points
+    left, this one included (none left after the deadline: the point runs its warm-up and one rep)."""
+    return now + max(0.0, deadline - now) / points_left
 
 
 def _check(points, seconds):
@@ -121,10 +142,10 @@ def check_seconds(seconds) -> float:
 
 def run_numpy(points, seconds: float, progress: Progress | None = None, clock=time.perf_counter,
               seed: int = 0) -> list[MatmulPoint]:
-    """Run each (m, k, n, precision) point for seconds / len(points) on the CPU."""
+    """Run each (m, k, n, precision) point on the CPU, ``seconds`` in all: each its share of the time left."""
     _check(points, seconds)
     rng = np.random.default_rng(seed)
-    budget = seconds / len(points)
+    deadline = clock() + seconds
     out = []
     for i, (m, k, n, precision) in enumerate(points):
         if precision not in NUMPY_DTYPES:
@@ -138,8 +159,9 @@ def run_numpy(points, seconds: float, progress: Progress | None = None, clock=ti
             if progress:
                 progress((i + frac) / len(points))
 
-        reps, median, total = _run_point(lambda a=a, b=b, c=c: np.matmul(a, b, out=c), budget, clock, tick)
-        out.append(MatmulPoint(m, k, n, precision, reps, median, total))
+        end = _point_end(deadline, clock(), len(points) - i)
+        reps, median, total = _run_point(lambda a=a, b=b, c=c: np.matmul(a, b, out=c), end, clock, tick)
+        out.append(MatmulPoint(m, k, n, precision, reps, median, total, reps < MIN_REPS))
     return out
 
 
@@ -205,7 +227,7 @@ def run_torch(points, seconds: float, progress: Progress | None = None, device_i
         raise BackendUnavailable("PyTorch is installed but sees no CUDA GPU")
     dev = torch.device("cuda", cuda_index(torch.cuda, device_index, uuid))
     dtypes = {"fp32": torch.float32, "tf32": torch.float32, "bf16": torch.bfloat16, "fp16": torch.float16}
-    budget = seconds / len(points)
+    deadline = clock() + seconds
     out = []
     old_tf32 = torch.backends.cuda.matmul.allow_tf32
     try:
@@ -225,8 +247,8 @@ def run_torch(points, seconds: float, progress: Progress | None = None, device_i
                 if progress:
                     progress((i + frac) / len(points))
 
-            reps, median, total = _run_point(once, budget, clock, tick)
-            out.append(MatmulPoint(m, k, n, precision, reps * per_sync, median / per_sync, total))
+            reps, median, total = _run_point(once, _point_end(deadline, clock(), len(points) - i), clock, tick)
+            out.append(MatmulPoint(m, k, n, precision, reps * per_sync, median / per_sync, total, reps < MIN_REPS))
     finally:
         torch.backends.cuda.matmul.allow_tf32 = old_tf32
     return out

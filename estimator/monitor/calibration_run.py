@@ -149,6 +149,12 @@ def calibrate_builtin(backend: Backend, base: HardwareProfile, seconds: float, p
         m = backend.end_window()
         load_end = read()
     points = _throughputs(results)
+    if short := [p.label() for p in results if p.cut_short]:
+        notes_first = [f"to stop at the {gfmt(seconds, 3)} s asked, {len(short)} of the {len(results)} matrix sizes ran "
+                       f"fewer than {mb.MIN_REPS} timed products each ({', '.join(short)}): the machine was slow, their "
+                       "medians rest on fewer samples, and a busy machine's figures may read low"]
+    else:
+        notes_first = []
     sizes_text = f"sizes {min(p.m for p in results)}–{max(p.m for p in results)}"
     precs_text = "+".join(dict.fromkeys(p.precision for p in results))
     method = f"{BUILTIN_METHOD} ({library}, {precs_text}, {sizes_text}, {backend.name} backend)"
@@ -179,7 +185,7 @@ def calibrate_builtin(backend: Backend, base: HardwareProfile, seconds: float, p
                     check_miss_warning(checks, idle=CPU_IDLE_SCATTER)]
     else:
         warnings = [machine_load.busy_warning(load_start, load_end)]
-    return CalibrationResult(data, profile, m, points, tuple(checks), tuple(notes),
+    return CalibrationResult(data, profile, m, points, tuple(checks), tuple(notes_first + notes),
                              getattr(backend, "fallback_reason", None), warnings=tuple(w for w in warnings if w))
 
 
