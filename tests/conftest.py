@@ -2,9 +2,11 @@
 
 - ``root``: the repository's folder.
 - ``cli``: the command line in this process: ``cli("estimate", "--preset", "gpt3-175b")`` gives
-  ``(code, out, err)``.
+  ``(code, out, err)`` (``--help`` gives 0 and the help, as the process exits). Use it for every check of
+  what the command prints and its exit status: a fresh interpreter costs 0.5 to 1 s of CPU.
 - ``cli_process``: the command line as a user runs it, ``python -m estimator …`` in a fresh
-  process (``env`` adds variables, e.g. one BLAS thread): a ``CompletedProcess`` with text.
+  process (``env`` adds variables, e.g. one BLAS thread): a ``CompletedProcess`` with text. Only for
+  what needs the process itself (start-up imports, a closed stdout, signals, variables read at import).
 - ``fake_clock``: a :class:`fake_nvml.FakeClock` at t = 1000 s that moves only when told.
 - ``captured_downloads``: the files the app gives to ``st.download_button``, by file name (text).
 - ``calibrated_dir``: ``profiles/calibrated/`` moved to a temporary folder, the app's profile
@@ -112,7 +114,10 @@ def cli(capsys):
     from estimator.cli import main
 
     def run(*argv: str) -> CliResult:
-        code = main([str(a) for a in argv])
+        try:
+            code = main([str(a) for a in argv])
+        except SystemExit as done:  # argparse's --help and --version exit, as they do in a process
+            code = done.code or 0
         out, err = capsys.readouterr()
         return CliResult(code, out, err)
 

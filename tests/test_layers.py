@@ -13,6 +13,7 @@ import graphlib
 from pathlib import Path
 
 import pytest
+import source_trees
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "estimator"
@@ -56,7 +57,7 @@ def imports_of(path: Path, modules=None) -> list[str]:
     name = module_name(path) if path.is_relative_to(ROOT) else f"estimator.{path.parent.name}.{path.stem}"
     pkg = name.split(".") if path.name == "__init__.py" else name.split(".")[:-1]
     out = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in source_trees.nodes(path):
         if isinstance(node, ast.Import):
             out += [a.name for a in node.names]
         elif isinstance(node, ast.ImportFrom):
@@ -131,7 +132,7 @@ def forbidden(path: Path) -> list[str]:
             bad.append(f"imports {mod}")
         if any(mod == m or mod.startswith(m + ".") for m in FORBIDDEN_MODULES):
             bad.append(f"imports {mod}")
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in source_trees.nodes(path):
         if isinstance(node, ast.Call):
             name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", None)
             if name in FORBIDDEN_CALLS:

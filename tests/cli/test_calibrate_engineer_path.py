@@ -269,8 +269,8 @@ def test_a_command_calibrated_on_the_cpu_is_given_no_gpu_number(monkeypatch, tmp
     assert seen.read_text() == "unset"
 
 
-def test_the_flops_help_says_a_command_is_metered_on_one_device(cli_process):
+def test_the_flops_help_says_a_command_is_metered_on_one_device(cli):
     """Measure audit: NVML meters one GPU, and a command's FLOPs over 8 GPUs gave 8× the throughput beside one
     GPU's power, with nothing saying the FLOPs must be the metered device's."""
-    out = " ".join(cli_process("calibrate", "--help").stdout.split())
+    out = " ".join(cli("calibrate", "--help").out.split())
     assert "FLOPs of the command after `--` on the one device it meters (on several GPUs: one GPU's share)" in out

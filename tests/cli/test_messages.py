@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
+import source_trees
 
 from estimator.cli import main
 from estimator.cli.main import build_parser, flag_map
@@ -40,15 +41,15 @@ def _docstrings(tree) -> set[int]:
 
 def _literals(path: Path):
     """Each string literal (an f-string's text parts joined), docstrings left out."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    tree = source_trees.parsed(path)
     skip = _docstrings(tree)
-    for node in ast.walk(tree):
+    for node in source_trees.nodes(path):
         if isinstance(node, ast.JoinedStr):
             for part in node.values:
                 skip.add(id(part))
             yield node.lineno, "".join(p.value for p in node.values
                                        if isinstance(p, ast.Constant) and isinstance(p.value, str))
-    for node in ast.walk(tree):
+    for node in source_trees.nodes(path):
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in skip:
             yield node.lineno, node.value
 

@@ -32,11 +32,12 @@ def test_an_assumed_shapes_context_window_does_not_bind_the_query(cli):
     assert res.code == 2 and "mistral-7b's context window of 32,768 tokens" in res.err
 
 
-def test_the_training_flops_help_says_what_the_default_is(cli_process):
+def test_the_training_flops_help_says_what_the_default_is(cli):
     """The help said "default 6·N·20N"; a catalog model uses its published training tokens, a mixture
     of experts its active parameters."""
-    res = cli_process("inference", "--help")
-    text = " ".join(res.stdout.split())
+    res = cli("inference", "--help")
+    assert res.code == 0
+    text = " ".join(res.out.split())
     assert "default 6·N·D, N the active parameters of a mixture of experts; D a catalog model's published " \
            "training tokens, else 20·N" in text
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import source_trees
+
 ROOT = Path(__file__).resolve().parents[2]
 # Factors that are unit conversions when they multiply or divide (SI prefixes, time).
 # (code audit: 8760 and 365, a year's hours and days, and 1024, a binary prefix, were not looked for, nor app.py)
@@ -24,7 +26,7 @@ def _is_factor(node, factors) -> bool:
 
 def unit_literals(path: Path) -> list[tuple[int, str]]:
     found = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in source_trees.nodes(path):
         if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Mult, ast.Div, ast.FloorDiv)):
             if _is_factor(node.left, UNIT_FACTORS) or _is_factor(node.right, UNIT_FACTORS):
                 found.append((node.lineno, ast.unparse(node)))

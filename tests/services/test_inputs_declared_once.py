@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import argparse
 import re
-import subprocess
-import sys
 from fractions import Fraction
 from pathlib import Path
 
@@ -74,7 +72,7 @@ def test_the_inference_pages_url_keys_are_declared():
     assert not re.search(r'url_(number|select|radio|toggle)\("', source)  # every widget through a declaration
     assert set(I.url_keys(I.SERVING)) == {
         "inf_model", "inf_params", "inf_layers", "inf_dmodel", "inf_heads", "inf_kvheads", "inf_tokens", "inf_prompt",
-        "inf_tpq", "inf_batch", "inf_devices", "inf_engine", "inf_bits", "inf_kvbits", "inf_sparsity", "inf_dense",
+        "inf_tpq", "inf_batch", "inf_devices", "inf_tp", "inf_ttft", "inf_tpot", "inf_engine", "inf_bits", "inf_kvbits", "inf_sparsity", "inf_dense",
         "inf_student", "inf_train", "inf_hw", "inf_power", "inf_pue", "inf_grid", "inf_price"}
 
 
@@ -82,7 +80,7 @@ def test_the_labels_an_error_names_are_the_declared_ones():
     from app_pages.pages import inference
     from app_pages.ui import common
     assert common.FIELD_LABELS["power_w"] == inference.FIELD_LABELS["power_w"] == I.POWER.label
-    assert inference.FIELD_LABELS["devices"] == "Devices (tensor parallel)"
+    assert inference.FIELD_LABELS["devices"] == "Devices (all replicas)"
 
 
 def test_a_malformed_declaration_fails_at_once():
@@ -115,12 +113,11 @@ def test_a_bool_is_no_number_to_the_api():
         api.run(flops=1e20, devices=True)
 
 
-def test_the_cli_and_the_api_refuse_alike():
-    cli = subprocess.run([sys.executable, "-m", "estimator", "estimate", "--flops", "1e20", "--pue", "5"],
-                         capture_output=True, text=True, cwd=ROOT)
+def test_the_cli_and_the_api_refuse_alike(cli):
+    refused = cli("estimate", "--flops", "1e20", "--pue", "5")
     with pytest.raises(InputError) as exc:
         api.run(flops=1e20, pue=5)
-    assert cli.returncode == 2 and cli.stderr == f"error: {exc.value} (--pue)\n"
+    assert refused.code == 2 and refused.err == f"error: {exc.value} (--pue)\n"
 
 
 # -- scaling, calibrate, the Limits and Calibrate pages ------------------------------------------------------------
@@ -233,8 +230,8 @@ def test_the_apis_keywords_are_declared_inputs():
         api.run(preset="gpt3-175b")  # was a TypeError
 
 
-def test_the_cli_refuses_a_typo_of_a_flag_in_argparses_words():
+def test_the_cli_refuses_a_typo_of_a_flag_in_argparses_words(cli):
     for args in (["estimate", "--flops", "1e20", "--devcies", "8"], ["scaling", "trend", "--yeras", "3"],
                  ["calibrate", "--secnds", "3"]):
-        cli = subprocess.run([sys.executable, "-m", "estimator", *args], capture_output=True, text=True, cwd=ROOT)
-        assert cli.returncode == 2 and f"unrecognized arguments: {args[-2]}" in cli.stderr
+        refused = cli(*args)
+        assert refused.code == 2 and f"unrecognized arguments: {args[-2]}" in refused.err
