@@ -113,8 +113,8 @@ def scenario_run_kwargs(workload: WorkloadChoice, hardware: HardwareChoice, use:
                         prices: dict[str, Any], footprint: dict[str, Any], memory: MemoryChoice) -> dict[str, Any]:
     """The sections' inputs as ``api.run``'s arguments: an empty field is left out (the preset's, the
     profile's or the core's value applies, as an omitted CLI flag does)."""
-    run_kwargs = {"hardware": hardware.hardware, "preset_id": workload.preset_id, "region": grid.region,
-                  "cloud": grid.cloud}
+    run_kwargs = {"hardware": hardware.hardware, "preset_id": workload.preset_id, "country": grid.country,
+                  "region": grid.region, "cloud": grid.cloud}
     for part in (workload.kwargs, hardware.kwargs, use.kwargs, grid.kwargs, prices, footprint):
         run_kwargs.update({k: v for k, v in part.items() if v is not None})
     if memory.values:

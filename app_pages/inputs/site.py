@@ -13,6 +13,7 @@ from app_pages.inputs import declared as d
 from app_pages.inputs.defaults import GRID_BY
 from app_pages.inputs.placeholders import PresetInputs, sig
 from app_pages.ui import common as c
+from estimator.core.footprint.carbon import country_code, country_label
 from estimator.core.footprint.water import DEFAULT_COOLING
 from estimator.core.training.estimate import DEFAULT_CARBON_INTENSITY_G_PER_KWH
 from estimator.services import inputs as I
@@ -20,13 +21,32 @@ from estimator.services import inputs as I
 
 @dataclass(frozen=True)
 class GridChoice:
-    """Where the grid's carbon intensity comes from (a ``GRID_BY`` choice), the country or cloud region
-    picked (None when not), and a typed intensity (``kwargs``, for ``api.run``)."""
+    """Where the grid's carbon intensity comes from (a ``GRID_BY`` choice), the country (ISO-3), the state or
+    province inside it, or the cloud region picked (None when not), and a typed intensity (``kwargs``, for
+    ``api.run``)."""
 
     grid_by: str
     region: str | None
     cloud: str | None
     kwargs: dict[str, Any]
+    country: str | None = None
+
+
+def country_labels(data: Any) -> dict[str, str]:
+    """ISO-3 → "France (FRA)", by name: what the picker shows, so that typing a name or a code finds it."""
+    return {code: country_label(data, code) for code in sorted(data.countries, key=lambda c: data.countries[c][0])}
+
+
+def mend_country_link(data: Any, labels: dict[str, str]) -> None:
+    """A link's ``?region=FRA`` (the ISO-3 code, as links had it), ``?region=france`` or ``?region=FR`` is the
+    picker's "France (FRA)": the URL is mended and the page runs again (the key stays ``region``)."""
+    raw = st.query_params.get(I.COUNTRY.url_key)
+    if raw is None or raw in labels.values():
+        return
+    code = country_code(data, raw)
+    if code is not None:
+        st.query_params[I.COUNTRY.url_key] = labels[code]
+        st.rerun()
 
 
 def infer_grid_source_from_link() -> None:
@@ -56,11 +76,28 @@ def draw_grid(side: Any, shown: PresetInputs) -> GridChoice:
     infer_grid_source_from_link()
     grid_by = c.url_radio("Grid carbon intensity from", "grid_by", GRID_BY, default="default", where=side)
     unset = _until_chosen(shown)
+    country = None
     if grid_by == "country":
         data = c.carbon_data()
-        region = d.select(I.REGION, sorted(data.countries), where=side, any_case=True, placeholder="e.g. FRA")
-        side.caption(c.md_escape(f"{data.countries[region][0]}: {sig(data.countries[region][1])} gCO2e/kWh" if region
-                                 else f"No country: {unset}"))
+        labels = country_labels(data)
+        mend_country_link(data, labels)
+        by_label = {v: k for k, v in labels.items()}
+        picked = d.select(I.COUNTRY, list(labels.values()), where=side, any_case=True,
+                          placeholder="type a name or code, e.g. France")
+        country = by_label.get(picked) if picked else None
+        grid_text = f"No country: {unset}"
+        if country:
+            grid_text = f"{data.countries[country][0]}: {sig(data.countries[country][1])} gCO2e/kWh"
+            regions = data.regions.get(country, {})
+            if regions:
+                names = {r.name: key for key, r in sorted(regions.items(), key=lambda kv: kv[1].name)}
+                name = d.select(I.REGION, list(names), where=side, any_case=True,
+                                placeholder=f"the whole of {data.countries[country][0]}")
+                region = names.get(name) if name else None
+                if region:
+                    r = regions[region]
+                    grid_text = f"{r.name}, {data.countries[country][0]}: {sig(r.carbon_intensity_g_per_kwh)} gCO2e/kWh"
+        side.caption(c.md_escape(grid_text))
     elif grid_by == "cloud":
         data = c.carbon_data()
         options = [f"{p}:{r}" for p, r in sorted(data.cloud)]
@@ -71,7 +108,7 @@ def draw_grid(side: Any, shown: PresetInputs) -> GridChoice:
         kwargs["carbon_intensity_g_per_kwh"] = d.number(
             I.GRID, fmt="%.4g",
             placeholder=shown.placeholder("carbon_intensity_g_per_kwh", DEFAULT_CARBON_INTENSITY_G_PER_KWH), where=side)
-    return GridChoice(grid_by, region, cloud, kwargs)
+    return GridChoice(grid_by, region, cloud, kwargs, country)
 
 
 def draw_prices(side: Any, shown: PresetInputs, profile: Any) -> dict[str, Any]:

@@ -58,6 +58,7 @@ def memory_kwargs(args, seq_len=None) -> dict:
 def add_site_args(s, inputs=TRAINING) -> None:
     """Power, PUE, grid intensity and price: the arguments every priced command shares."""
     add_input_args(s, inputs, ("power_w", "pue"))
+    add_input_args(s, inputs, ("country",))  # with --region (a state or province of it); the others are refused
     add_input_args(s.add_mutually_exclusive_group(), inputs, ("carbon_intensity_g_per_kwh", "region", "cloud"))
     add_input_args(s.add_mutually_exclusive_group(), inputs, ("price_usd_per_device_hour", "electricity_usd_per_kwh"))
 
@@ -93,7 +94,8 @@ def workload_named(exc: Exception, args) -> Exception:
 def cmd_estimate(args):
     w = workload(args)
     try:
-        result = api.run(hardware=args.hardware, preset_id=args.preset, region=args.region, cloud=args.cloud,
+        result = api.run(hardware=args.hardware, preset_id=args.preset, country=args.country, region=args.region,
+                         cloud=args.cloud,
                          memory=memory_kwargs(args, w.seq_len), params_model=w.params_model,
                          **{k: getattr(args, k) for k in STEP_NAMES}, **w.inputs)
     except ResultOutOfBounds as exc:
@@ -114,7 +116,8 @@ def cmd_compare(args):
     # by default every hardware profile; reference points (the brain, AlphaGo) only when named
     ps = default_profiles()
     ids = args.hardware or compared_ids(ps.profiles)
-    rep = api.compare(ids, preset_id=args.preset, region=args.region, cloud=args.cloud, **scenario_kwargs(args))
+    rep = api.compare(ids, preset_id=args.preset, country=args.country, region=args.region, cloud=args.cloud,
+                      **scenario_kwargs(args))
     if not rep.results:
         # every profile failed: most often the input itself; its error, as raised, is the one line (exit 2), but
         # for no workload at all: compare's own, which names what compare takes

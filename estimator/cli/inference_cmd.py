@@ -103,7 +103,8 @@ def cmd_inference(args):
     rep = limits.inference_report(
         hardware=args.hardware, params=args.params, tokens=args.tokens, model=args.model,
         layers=args.layers, d_model=args.d_model, heads=args.heads, kv_heads=args.kv_heads, vocab=args.vocab,
-        region=args.region, cloud=args.cloud, train_flops=args.train_flops, train_tokens=args.train_tokens,
+        country=args.country, region=args.region, cloud=args.cloud, train_flops=args.train_flops,
+        train_tokens=args.train_tokens,
         bits=args.bits, kv_bits=args.kv_bits, batch_size=args.batch_size, engine=args.engine,
         devices=args.devices, sparse_kernels=not args.dense_kernels, **inputs)
     if args.format == "json":

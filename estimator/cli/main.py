@@ -110,6 +110,16 @@ def refuse_empty_text(parser: argparse.ArgumentParser, args: argparse.Namespace)
             raise UsageError(f"{name} is empty: give a value, or leave {name} out")
 
 
+def note_region_read_as_country(args: argparse.Namespace) -> None:
+    """`--region FRA` (a country, the meaning --region had before --country) still means that country, and
+    stderr says so, so that old commands and links keep their meaning and stdout stays as it was."""
+    if getattr(args, "region", None) and hasattr(args, "country") and not args.country:
+        from estimator.services.grid import region_note
+        note = region_note(None, args.region)
+        if note:
+            print(note, file=sys.stderr)
+
+
 # Exit status when the output itself cannot be written (stdout closed, a full disk, an encoding
 # that cannot hold the text): 1, not 2, since the input was fine and the failure is the
 # environment's; a reader that stops reading (`| head`) is not a failure (0, as before).
@@ -157,6 +167,7 @@ def _main(argv=None) -> int:
         if extra:  # named by the command they were given to: its --help lists what it takes
             command_parser(parser, args).error(f"unrecognized arguments: {' '.join(extra)}")
         refuse_empty_text(parser, args)
+        note_region_read_as_country(args)
         for key, value in vars(args).items():  # "-0" is 0: a result is never printed as -0.0
             if isinstance(value, float) and value == 0:
                 setattr(args, key, 0.0)

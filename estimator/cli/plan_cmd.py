@@ -29,7 +29,8 @@ CSV_COLUMNS = ("rank", "devices", "tp", "pp", "cp", "ep", "dp", "vp", "zero", "m
 def plan_kwargs(args) -> dict:
     names = MODEL_NAMES + ("tokens", "devices", "deadline_days", "budget_usd", "precision", "seq_len",
                            "global_batch_tokens") + LAYOUT_NAMES + ("power_w", "pue", "carbon_intensity_g_per_kwh",
-                                                                   "region", "cloud", "price_usd_per_device_hour",
+                                                                   "country", "region", "cloud",
+                                                                   "price_usd_per_device_hour",
                                                                    "electricity_usd_per_kwh", "hardware")
     return {k: getattr(args, PLAN[k].cli_dest) for k in names}
 

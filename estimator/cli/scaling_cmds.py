@@ -51,7 +51,7 @@ def add_setting_args(p, hardware_default=None, training=True, default_text=None,
 
 
 def setting(args) -> dict:
-    return {k: getattr(args, k, None) for k in limits.RUN_KEYS + ("region", "cloud")}
+    return {k: getattr(args, k, None) for k in limits.RUN_KEYS + ("country", "region", "cloud")}
 
 
 def _ranged(e, key, fmt) -> str:

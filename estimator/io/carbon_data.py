@@ -1,5 +1,8 @@
-"""Grid carbon intensity from the data CodeCarbon ships: by country (``global_energy_mix.json``) and by cloud
-region (``cloud/impact.csv``), read through the guarded reader; a row without a usable figure is left out."""
+"""Grid carbon intensity from the data CodeCarbon ships: by country (``global_energy_mix.json``), by a country's
+region (its sub-national files: U.S. states, Canadian provinces, Chinese provinces, Nordic bidding zones) and by
+cloud region (``cloud/impact.csv``), read through the guarded reader; a row without a usable figure is left out.
+AWS and Azure regions, for which CodeCarbon ships no figure (their providers publish none), are placed by the
+project's ``estimator/data/cloud_region_locations.csv`` and take the grid of where they are."""
 
 from __future__ import annotations
 
@@ -9,9 +12,18 @@ import math
 from functools import lru_cache
 
 from estimator.core.base import bounds as B
-from estimator.core.footprint.carbon import CarbonData
+from estimator.core.footprint.carbon import CarbonData, CloudPlace, SubRegion
 from estimator.io import safe_read
-from estimator.io.paths import codecarbon_data_dir, codecarbon_version
+from estimator.io.paths import DATA_DIR, codecarbon_data_dir, codecarbon_version
+
+CLOUD_LOCATIONS_PATH = DATA_DIR / "cloud_region_locations.csv"
+# eGRID's unit: 1 lb = 0.45359237 kg (exact, the international pound), so lb/MWh × 0.45359237 = g/kWh.
+LB_PER_MWH_TO_G_PER_KWH = 0.45359237
+# CodeCarbon's factors for a Canadian province's mix (kg CO2/kWh by fuel; the other sources count as zero):
+# codecarbon/core/emissions.py ``_region_energy_mix_to_emissions_rate``, from energy-usage
+# (github.com/responsibleproblemsolving/energy-usage#conversion-to-co2). Kept as CodeCarbon computes them.
+CANADA_FUEL_KG_PER_KWH = {"coal": 0.995725971, "petroleum": 0.8166885263, "naturalGas": 0.7438415916}
+G_PER_KG = 1000.0
 
 
 def _intensity(value) -> float | None:
@@ -26,6 +38,92 @@ def _intensity(value) -> float | None:
         return None
     bound = B.CARBON_INTENSITY_G_PER_KWH
     return value if math.isfinite(value) and bound.low <= value <= bound.high else None
+
+
+def _optional_json(path, fix):
+    """A sub-national file CodeCarbon ships, or None where this CodeCarbon has none (older releases lack some):
+    the country's own grid then stands, and the region is refused by name."""
+    return safe_read.read_data_json(path, fix) if path.is_file() else None
+
+
+def _us_states(data, version: str) -> dict[str, SubRegion]:
+    src = data.get("_source", {}) if isinstance(data.get("_source"), dict) else {}
+    source = (f"CodeCarbon {version} 2023/usa_emissions.json ({src.get('name', 'EPA eGRID')}), {src.get('year', '')}"
+              ).rstrip(", ")
+    out = {}
+    for key, row in data.items():
+        if key.startswith("_") or key == "usa" or not isinstance(row, dict):
+            continue
+        lbs = _intensity(row.get("emissions"))
+        value = _intensity(lbs * LB_PER_MWH_TO_G_PER_KWH) if lbs is not None else None
+        if value is not None:
+            code = str(row.get("regionCode", "")).strip().lower()
+            out[key] = SubRegion(key.title().replace(" Of ", " of "), value, source, (code,) if code else ())
+    return out
+
+
+def _canada_provinces(data, version: str) -> dict[str, SubRegion]:
+    source = (f"CodeCarbon {version} 2023/canada_energy_mix.json (the province's generation mix × CodeCarbon's fuel "
+              "factors: coal, petroleum, natural gas)")
+    out = {}
+    for key, mix in data.items():
+        if not isinstance(mix, dict) or not _intensity(mix.get("total")):
+            continue
+        try:
+            kg = sum(float(mix.get(fuel, 0.0)) / float(mix["total"]) * f for fuel, f in CANADA_FUEL_KG_PER_KWH.items())
+        except (TypeError, ValueError):
+            continue
+        value = _intensity(kg * G_PER_KG)
+        if value is not None:
+            out[key] = SubRegion(key.title().replace(" And ", " and "), value, source)
+    return out
+
+
+def _tabled(data, version: str, file: str, who: str, by_key: bool = False) -> dict[str, SubRegion]:
+    """China's provinces and the Nordic bidding zones: ``{"data": {key: {"emission_factor", "description",
+    "year", "names"}}, "metadata": {"source"}}``."""
+    meta = data.get("metadata", {}) if isinstance(data.get("metadata"), dict) else {}
+    out = {}
+    for key, row in (data.get("data") or {}).items():
+        value = _intensity(row.get("emission_factor")) if isinstance(row, dict) else None
+        if value is None:
+            continue
+        names = tuple(str(n).lower() for n in row.get("names", ()) if isinstance(n, str))
+        name = key.upper() if by_key or not names else names[0].title()
+        year = row.get("year", meta.get("year", ""))
+        out[key.lower()] = SubRegion(name, value, f"CodeCarbon {version} {file} ({who}), {year}",
+                                     (*names, str(row.get("description", "")).lower()))
+    return out
+
+
+def _country_aliases(countries) -> dict[str, str]:
+    """Other names and the ISO alpha-2 code of each country, lower case, from pycountry (a CodeCarbon dependency);
+    none where it is missing (the names in CodeCarbon's table and the alpha-3 codes still work)."""
+    try:
+        import pycountry
+    except ImportError:
+        return {}
+    out = {}
+    for c in pycountry.countries:
+        if c.alpha_3 in countries:
+            for name in (c.alpha_2, c.name, getattr(c, "official_name", None), getattr(c, "common_name", None)):
+                if name:
+                    out.setdefault(name.lower(), c.alpha_3)
+    return out
+
+
+def _cloud_places(countries, regions) -> dict[tuple[str, str], CloudPlace]:
+    text = safe_read.read_data_text(CLOUD_LOCATIONS_PATH, "reinstall the estimator")
+    out = {}
+    for row in csv.DictReader(io.StringIO(text, newline="")):
+        country, region = row["country"].strip().upper(), row["codecarbon_region"].strip().lower() or None
+        if country not in countries:
+            continue  # the country's grid is not in this CodeCarbon's data: the region stays unknown, refused
+        if region is not None and region not in regions.get(country, {}):
+            region = None  # a CodeCarbon without that region's file: the country's grid
+        out[(row["provider"].strip().lower(), row["region"].strip())] = CloudPlace(
+            country, region, row["location"].strip(), row["source"].strip())
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -49,6 +147,27 @@ def load_carbon_data() -> CarbonData:
                 value, ", ".join(x for x in (row.get("city"), row.get("country_name")) if x),
                 (row.get("countryIsoCode") or "").strip())
     version = codecarbon_version()
+    private = base / "private_infra"
+    regions = {}
+    for country, path, read in (("USA", private / "2023" / "usa_emissions.json", _us_states),
+                                ("CAN", private / "2023" / "canada_energy_mix.json", _canada_provinces)):
+        data = _optional_json(path, fix)
+        if isinstance(data, dict):
+            regions[country] = read(data, version)
+    china = _optional_json(private / "2023" / "china_provincial_emissions.json", fix)
+    if isinstance(china, dict):
+        regions["CHN"] = _tabled(china, version, "2023/china_provincial_emissions.json", "MEE and NBS of China")
+    nordic = _optional_json(private / "nordic_emissions.json", fix)
+    if isinstance(nordic, dict):
+        zones = _tabled(nordic, version, "nordic_emissions.json", "ENTSO-E Transparency, by bidding zone",
+                        by_key=True)
+        for country, prefix in (("SWE", "se"), ("NOR", "no"), ("FIN", "fi")):
+            # Finland's one zone is the country itself: no region of it
+            if country != "FIN":
+                regions[country] = {k: v for k, v in zones.items() if k.startswith(prefix)}
+    regions = {c: r for c, r in regions.items() if r and c in countries}
     return CarbonData(countries, cloud,
                       country_source=f"CodeCarbon {version} global_energy_mix.json (Our World in Data / Ember)",
-                      cloud_source=f"CodeCarbon {version} cloud/impact.csv (provider's published region figures)")
+                      cloud_source=f"CodeCarbon {version} cloud/impact.csv (provider's published region figures)",
+                      regions=regions, country_aliases=_country_aliases(countries),
+                      cloud_places=_cloud_places(countries, regions))

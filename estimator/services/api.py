@@ -55,7 +55,7 @@ GIVEN_KEYS = INPUT_FIELDS + ("flops_source",)
 # place, the training-memory inputs as one mapping), the declared training inputs a scenario holds
 # (estimator/services/inputs.py; tests/services/test_inputs_declared_once.py holds every scenario input declared),
 # and where the FLOPs came from. A keyword outside them is refused by name, never a TypeError.
-RUN_KEYWORDS = ("hardware", "preset_id", "region", "cloud", "memory", "params_model") + tuple(
+RUN_KEYWORDS = ("hardware", "preset_id", "country", "region", "cloud", "memory", "params_model") + tuple(
     n for n in TRAINING if n in INPUT_FIELDS) + ("flops_source",) + STEP_NAMES
 # ``compare`` takes them but the hardware, which is its list of profiles.
 COMPARE_KEYWORDS = tuple(n for n in RUN_KEYWORDS if n != "hardware" and n not in STEP_NAMES)
@@ -132,7 +132,7 @@ def time_only_message(preset: Preset, fix: str | None = None) -> str:
 
 
 def build_scenario(preset: Preset | None = None, region=None, cloud=None, *, other_hardware: bool = False,
-                   **overrides) -> Scenario:
+                   country=None, **overrides) -> Scenario:
     """A scenario from a preset (if any) with the user's overrides on top. On hardware other than
     the preset's (``other_hardware``), the preset's device-specific inputs are dropped
     (``presets.DEVICE_FIELDS``): that hardware's own profile values apply; so are the inputs tied
@@ -180,7 +180,7 @@ def build_scenario(preset: Preset | None = None, region=None, cloud=None, *, oth
     if preset and other_hardware:
         if time_only(preset, given):
             raise InputError(time_only_message(preset), field=("hardware", "flops"))
-    ci, ci_source, country = resolve_grid_site(given.pop("carbon_intensity_g_per_kwh", None), region, cloud)
+    ci, ci_source, country = resolve_grid_site(given.pop("carbon_intensity_g_per_kwh", None), region, cloud, country)
     if ci is not None:
         given["carbon_intensity_g_per_kwh"] = ci
         given["carbon_intensity_source"] = ci_source
@@ -233,7 +233,7 @@ def check_year_after_release(scenario: Scenario, profile: HardwareProfile) -> No
 
 
 def run(hardware: str | None = None, preset_id: str | None = None, region=None, cloud=None, memory=None,
-        params_model: str | None = None, global_batch_tokens=None, active_params=None, **inputs) -> Result:
+        params_model: str | None = None, global_batch_tokens=None, active_params=None, country=None, **inputs) -> Result:
     """One scenario on one device; ``memory``: the training-memory inputs (``MEMORY_KEYS``); with a layout among
     them, a catalog model, ``global_batch_tokens`` or ``active_params``, the time is the step model's
     (``services.plan.step_setup``: the layout given, or the planner's best);
@@ -241,7 +241,8 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
     derived from it are; researcher audit: `--model llama-2-7b` read as a count the user typed). A keyword
     that is none of ``RUN_KEYWORDS`` is refused by name ("unknown input 'devcies'; did you mean 'devices'?")."""
     check_keywords(inputs, RUN_KEYWORDS)
-    for name, value in (("hardware", hardware), ("preset", preset_id), ("region", region), ("cloud", cloud)):
+    for name, value in (("hardware", hardware), ("preset", preset_id), ("country", country), ("region", region),
+                        ("cloud", cloud)):
         text_or_none(name, value)
     preset = get_preset(preset_id) if preset_id else None
     defaulted = not hardware and not preset
@@ -249,7 +250,7 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
     profile = default_profiles().get(hardware)
     hardware = profile.id  # a profile given as a file is the device its id names (the preset's own, perhaps)
     other = bool(preset) and hardware != preset.hardware
-    scenario = build_scenario(preset, region=region, cloud=cloud, other_hardware=other, **inputs)
+    scenario = build_scenario(preset, region=region, cloud=cloud, other_hardware=other, country=country, **inputs)
     if params_model is not None and scenario.params is not None:
         from estimator.io.serving_data import catalog_model
         m = catalog_model(params_model)
@@ -266,8 +267,8 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
     if setup.notes:
         est = replace(est, notes=est.notes + setup.notes)
     memory_used = setup.memory if setup.memory is not None else memory
-    if region or cloud:  # where the grid is, as data (the intensity's source text is for display)
-        est = replace(est, grid=grid_place(region, cloud))
+    if country or region or cloud:  # where the grid is, as data (the intensity's source text is for display)
+        est = replace(est, grid=grid_place(region, cloud, country))
     if defaulted:
         est = replace(est, notes=(f"no hardware given: the default, {profile.name} ({hardware})",) + est.notes)
     check_year_after_release(scenario, profile)

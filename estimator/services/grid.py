@@ -1,13 +1,28 @@
-"""The grid a run draws from, named by an intensity, a country or a cloud region: its intensity and
-source (``resolve_grid``), and where it is (``grid_place``: the country's code and name, the cloud region),
-as data the exports state (estimator/core/estimate_result.GridPlace). ``estimator.services.api`` re-exports these.
+"""The grid a run draws from, named by an intensity, a country (and a region inside it) or a cloud region: its
+intensity and source (``resolve_grid``), and where it is (``grid_place``: the country's code and name, the cloud
+region), as data the exports state (estimator/core/training/result.GridPlace). ``estimator.services.api``
+re-exports these.
+
+Words as CodeCarbon uses them: ``country`` a country by its name or ISO 3166 code ("France", "FRA", "FR");
+``region`` a state or province inside it ("california", with the country, or "usa:california"), where CodeCarbon's
+data has one; ``cloud`` a cloud region ("gcp:europe-west1", "aws:us-east-1", "azure:westeurope"). A ``region``
+given alone that is a country ("FRA", the meaning it had before regions) is read as that country, and
+``region_note`` says so. An unknown name is refused with the nearest ones; the world average only when no grid
+is given (the scenario's default, which says so).
 """
 
 from __future__ import annotations
 
 from estimator.core.base import bounds as B
 from estimator.core.base.errors import InputError
-from estimator.core.footprint.carbon import GridIntensity, cloud_intensity, country_intensity
+from estimator.core.footprint.carbon import (
+    GridIntensity,
+    Place,
+    cloud_intensity,
+    country_label,
+    find_place,
+    place_intensity,
+)
 from estimator.core.training.result import GridPlace
 from estimator.io.datafiles import load_carbon_data
 
@@ -20,31 +35,53 @@ def text_or_none(name: str, value) -> None:
         raise InputError(f"{name} must not be empty text: give an id or leave it out", field=name)
 
 
-def resolve_grid(carbon_intensity_g_per_kwh=None, region: str | None = None, cloud: str | None = None):
-    """(g/kWh, source) from a number, an ISO-3 country code or ``provider:region``."""
-    ci, source, _ = resolve_grid_site(carbon_intensity_g_per_kwh, region, cloud)
+def place(country: str | None = None, region: str | None = None) -> Place | None:
+    """The country and region given, checked (``core.footprint.carbon.find_place``); None for neither."""
+    text_or_none("country", country)
+    text_or_none("region", region)
+    return find_place(load_carbon_data(), country, region)
+
+
+def region_note(country: str | None = None, region: str | None = None) -> str | None:
+    """What a ``region`` given alone that names a country was read as (the CLI says it on stderr), else None."""
+    p = place(country, region)
+    if p is None or not p.region_read_as_country:
+        return None
+    label = country_label(load_carbon_data(), p.country)
+    return (f"note: --region {region.strip()} read as the country {label}; a region is now a state or province "
+            f"inside a country, as in CodeCarbon: give the country as --country {p.country}")
+
+
+def resolve_grid(carbon_intensity_g_per_kwh=None, region: str | None = None, cloud: str | None = None,
+                 country: str | None = None):
+    """(g/kWh, source) from a number, a country (and region), or ``provider:region``."""
+    ci, source, _ = resolve_grid_site(carbon_intensity_g_per_kwh, region, cloud, country)
     return ci, source
 
 
-def _intensity(region: str | None, cloud: str | None) -> GridIntensity | None:
-    """CodeCarbon's figure for a country or a cloud region (None for neither)."""
-    text_or_none("region", region)
+def _intensity(region: str | None, cloud: str | None, country: str | None = None) -> GridIntensity | None:
+    """CodeCarbon's figure for a country (and region) or a cloud region (None for neither)."""
     text_or_none("cloud", cloud)
-    if not (region or cloud):
-        return None
-    return country_intensity(load_carbon_data(), region) if region else cloud_intensity(load_carbon_data(), cloud)
+    p = place(country, region)
+    if p is not None:
+        return place_intensity(load_carbon_data(), p)
+    return cloud_intensity(load_carbon_data(), cloud) if cloud else None
 
 
-def resolve_grid_site(carbon_intensity_g_per_kwh=None, region: str | None = None, cloud: str | None = None):
+def resolve_grid_site(carbon_intensity_g_per_kwh=None, region: str | None = None, cloud: str | None = None,
+                      country: str | None = None):
     """(g/kWh, source, ISO-3 country or None): ``resolve_grid`` and where the grid is, when a
     country or a cloud region names it (the electricity's water depends on it)."""
-    given = [x is not None for x in (carbon_intensity_g_per_kwh, region, cloud)]
-    if sum(given) > 1:
+    # a country and a region inside it are one place; an intensity, a place and a cloud region are three
+    given = [x is not None for x in (carbon_intensity_g_per_kwh, region if country is None else country, cloud)]
+    if sum(given) > 1 or (country is not None and region is not None and (carbon_intensity_g_per_kwh is not None
+                                                                          or cloud is not None)):
+        text_or_none("country", country)
         text_or_none("region", region)
         text_or_none("cloud", cloud)
-        raise InputError("grid intensity given more than once (intensity, country, cloud region): give one",
-                         field=("carbon_intensity_g_per_kwh", "region", "cloud"))
-    g = _intensity(region, cloud)
+        raise InputError("grid intensity given more than once (intensity, country or region, cloud region): give one",
+                         field=("carbon_intensity_g_per_kwh", "country", "region", "cloud"))
+    g = _intensity(region, cloud, country)
     if g is not None:
         return g.carbon_intensity_g_per_kwh, f"{g.label}: {g.source}", g.country
     if carbon_intensity_g_per_kwh is not None:
@@ -55,11 +92,11 @@ def resolve_grid_site(carbon_intensity_g_per_kwh=None, region: str | None = None
     return None, None, None
 
 
-def grid_place(region: str | None = None, cloud: str | None = None) -> GridPlace | None:
-    """Where the grid of a country or a cloud region is, as data: the country's ISO-3 code and its name in
-    CodeCarbon's country table (a cloud region's country too: "BEL", "Belgium"), and the cloud region as
-    "provider:region"; None for neither (the world average, a preset's or a given intensity)."""
-    g = _intensity(region, cloud)
+def grid_place(region: str | None = None, cloud: str | None = None, country: str | None = None) -> GridPlace | None:
+    """Where the grid of a country (or a region of it) or a cloud region is, as data: the country's ISO-3 code and
+    its name in CodeCarbon's country table (a cloud region's country too: "BEL", "Belgium"), and the cloud region
+    as "provider:region"; None for neither (the world average, a preset's or a given intensity)."""
+    g = _intensity(region, cloud, country)
     if g is None:
         return None
     data = load_carbon_data()
@@ -67,6 +104,7 @@ def grid_place(region: str | None = None, cloud: str | None = None) -> GridPlace
     region_id = None
     if cloud:  # the data's own key of the region cloud_intensity found (matched without case, as it matches)
         provider, _, region = cloud.strip().partition(":")
-        region_id = next((f"{p}:{r}" for p, r in data.cloud if p == provider.lower()
+        keys = list(data.cloud) + list(data.cloud_places)
+        region_id = next((f"{p}:{r}" for p, r in keys if p == provider.lower()
                           and r.lower() == region.strip().lower()), cloud.strip())
     return GridPlace(country=g.country, country_name=name, cloud_region=region_id)

@@ -242,11 +242,24 @@ PUE = Input(name="pue", label="PUE", **checked(SCENARIO_BOUNDS, "pue"), flags=("
             widget_help="Data-centre power usage effectiveness (facility energy ÷ IT energy)")
 GRID = Input(name="carbon_intensity_g_per_kwh", label="Grid intensity (gCO2e/kWh)", **checked(SCENARIO_BOUNDS, "carbon_intensity_g_per_kwh"),
              flags=("--carbon-intensity",), help="grid gCO2e/kWh", url_key="grid", widget="number")
-REGION = Input(name="region", label="Country (ISO 3166 alpha-3)", flags=("--region",), value="text",
-               help="ISO 3166 alpha-3 country code, e.g. FRA (CodeCarbon's data)", url_key="region", widget="select",
-               widget_help="CodeCarbon's per-country grid intensity")
+# The grid's place, in CodeCarbon's words: a country (its name or ISO 3166 code), a region inside it (a state or
+# province, where CodeCarbon's data has them), a cloud region (services/grid.py). The app's country picker keeps
+# the URL key "region" it had when the country was given as --region (links stay valid).
+COUNTRY = Input(name="country", label="Country", flags=("--country",), value="text",
+                help="country of the grid, by name or ISO 3166 code: France, FRA or FR (CodeCarbon's data); with "
+                     "--region, a state or province of it", url_key="region", widget="select",
+                widget_help="CodeCarbon's per-country grid intensity (Our World in Data / Ember): type a name or a code")
+REGION = Input(name="region", label="State or province", flags=("--region",), value="text",
+               help="state or province of the grid, as in CodeCarbon: with --country (--country USA --region "
+                    "california) or as country:region (usa:california); U.S. states, Canadian and Chinese provinces, "
+                    "Nordic bidding zones. A country code alone (--region FRA) is read as that country, and said",
+               url_key="grid_region", widget="select",
+               widget_help="Where CodeCarbon's data has the country's regions (U.S. states: EPA eGRID; Canadian "
+                           "provinces; Chinese provinces; Nordic bidding zones). Empty: the whole country")
 CLOUD = Input(name="cloud", label="Cloud region", flags=("--cloud",), value="text",
-              help="provider:region, e.g. gcp:europe-west1 (CodeCarbon's data)", url_key="cloud", widget="select")
+              help="provider:region: gcp:europe-west1 (Google's own figure, CodeCarbon's data), aws:us-east-1 or "
+                   "azure:westeurope (the grid of where the region is: these providers publish no figure per region)",
+              url_key="cloud", widget="select")
 PRICE = Input(name="price_usd_per_device_hour", label="Price (USD per device-hour)", **checked(SCENARIO_BOUNDS, "price_usd_per_device_hour"),
               flags=("--price-usd-per-hour",), help="USD per device-hour", url_key="price", widget="number")
 ELECTRICITY = Input(name="electricity_usd_per_kwh", label="Or electricity price (USD/kWh)",
@@ -322,8 +335,8 @@ HARDWARE = Input(name="hardware", label="Hardware profile", flags=("--hardware",
                  widget_help="Profile ids; see the Profiles & sources page. Empty: the preset's hardware.")
 
 TRAINING = table(FLOPS, PARAMS, TOKENS, RECOMPUTE_FLOPS, PRESET, LAYERS, D_MODEL, CONTEXT, VOCAB, FORWARD_FLOPS,
-                 EXAMPLES, EPOCHS, DEVICES, UTILIZATION, PRECISION, YEAR, HOURS, DEVICE_HOURS, POWER, PUE, GRID, REGION,
-                 CLOUD, PRICE, ELECTRICITY, EMBODIED, LIFETIME, COOLING_INPUT, WUE, EWIF, MODEL, HEADS, MICRO_BATCH,
+                 EXAMPLES, EPOCHS, DEVICES, UTILIZATION, PRECISION, YEAR, HOURS, DEVICE_HOURS, POWER, PUE, GRID, COUNTRY,
+                 REGION, CLOUD, PRICE, ELECTRICITY, EMBODIED, LIFETIME, COOLING_INPUT, WUE, EWIF, MODEL, HEADS, MICRO_BATCH,
                  SEQ_LEN, ZERO, ACTIVATION_RECOMPUTE, TP, PP, CP, EP, ATTENTION_KERNEL, GLOBAL_BATCH_TOKENS,
                  ACTIVE_PARAMS, HARDWARE)
 # `compare`: the workload and scenario of `estimate` (no training memory), on several profiles.
@@ -335,8 +348,8 @@ COMPARE = table(*(TRAINING[n] for n in TRAINING if n not in ("model", "heads", "
                              help="profile ids, names or .toml files, each of one profile (default: every profile, "
                                   "calibrated ones included; the reference points, the brain and AlphaGo, only when named)"))
 # The site's inputs, in the CLI's order: power, PUE, grid (intensity, country or cloud) and price.
-SITE_NAMES = ("power_w", "pue", "carbon_intensity_g_per_kwh", "region", "cloud", "price_usd_per_device_hour",
-              "electricity_usd_per_kwh")
+SITE_NAMES = ("power_w", "pue", "carbon_intensity_g_per_kwh", "country", "region", "cloud",
+              "price_usd_per_device_hour", "electricity_usd_per_kwh")
 MEMORY_NAMES = ("micro_batch", "seq_len", "zero", "activation_recompute", "tp", "pp", "cp", "ep", "attention_kernel")
 # The step model's own inputs beside the memory's (estimate's time from the run's plan: services/plan.py).
 STEP_NAMES = ("global_batch_tokens", "active_params")
@@ -448,7 +461,8 @@ SERVING = table(
                           "draws, fitted to the measured draw of the serving runs (ML.ENERGY)"),
     PUE.but(url_key="inf_pue", widget_help="Multiplies the devices' energy (the J per output token shown is before PUE)"),
     GRID.but(url_key="inf_grid"),
-    REGION.but(label=None, url_key=None, widget=None, widget_help=None),
+    cli_only(COUNTRY),
+    cli_only(REGION),
     CLOUD.but(label=None, url_key=None, widget=None),
     PRICE.but(url_key="inf_price"),
     ELECTRICITY.but(label=None, url_key=None, widget=None, widget_help=None),

@@ -72,7 +72,7 @@ def _run_kwargs(setting: dict[str, Any] | None) -> dict[str, Any]:
     if setting is not None and (not isinstance(setting, Mapping) or not all(isinstance(k, str) for k in setting)):
         raise InputError(f"the setting must be a mapping of input names to values, got {repr(setting)[:40]}")
     setting = {k: v for k, v in (setting or {}).items() if v is not None}
-    unknown = set(setting) - set(RUN_KEYS) - {"region", "cloud"}
+    unknown = set(setting) - set(RUN_KEYS) - {"country", "region", "cloud"}
     if unknown:
         raise InputError(f"unknown setting(s): {', '.join(sorted(unknown))}")
     return setting
@@ -327,7 +327,8 @@ class InferenceReport:
 
 def inference_report(*, hardware: str, tokens: float, params: float | None = None, model: str | None = None,
                      layers=None, d_model=None, heads=None, kv_heads=None, vocab=None,
-                     region: str | None = None, cloud: str | None = None, train_flops: float | None = None,
+                     country: str | None = None, region: str | None = None, cloud: str | None = None,
+                     train_flops: float | None = None,
                      train_tokens: float | None = None, engine: str = DEFAULT_ENGINE, **inputs) -> InferenceReport:
     """Serving ``tokens`` tokens of a model on ``hardware``: the serving model's figures with their
     ranges, each compression technique's saving (illustrative settings for those not chosen, as
@@ -347,7 +348,7 @@ def inference_report(*, hardware: str, tokens: float, params: float | None = Non
                                                   heads=heads, kv_heads=kv_heads, vocab=vocab)
     profile = default_profiles().get(hardware)
     fit = serving_data.load_serving_fit(engine)
-    ci, ci_source = api.resolve_grid(inputs.pop("carbon_intensity_g_per_kwh", None), region, cloud)
+    ci, ci_source = api.resolve_grid(inputs.pop("carbon_intensity_g_per_kwh", None), region, cloud, country)
     s = InferenceScenario(params=params, tokens=tokens, architecture=arch, carbon_intensity_g_per_kwh=ci,
                           carbon_intensity_source=ci_source, **{k: x for k, x in inputs.items() if x is not None})
     result = inference(s, profile, fit)

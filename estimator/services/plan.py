@@ -287,7 +287,7 @@ class PlanReport:
                 "layouts": [row.to_dict() for row in self.rows], "notes": list(self.notes)}
 
 
-PLAN_SITE_KEYS = ("power_w", "pue", "carbon_intensity_g_per_kwh", "region", "cloud", "price_usd_per_device_hour",
+PLAN_SITE_KEYS = ("power_w", "pue", "carbon_intensity_g_per_kwh", "country", "region", "cloud", "price_usd_per_device_hour",
                   "electricity_usd_per_kwh")
 
 
@@ -295,7 +295,8 @@ def _site(site: Mapping) -> dict:
     from estimator.services.grid import resolve_grid_site
     out = {k: site[k] for k in ("power_w", "pue", "price_usd_per_device_hour", "electricity_usd_per_kwh")
            if site.get(k) is not None}
-    ci, source, country = resolve_grid_site(site.get("carbon_intensity_g_per_kwh"), site.get("region"), site.get("cloud"))
+    ci, source, country = resolve_grid_site(site.get("carbon_intensity_g_per_kwh"), site.get("region"), site.get("cloud"),
+                                            site.get("country"))
     if ci is not None:
         out.update(carbon_intensity_g_per_kwh=ci, carbon_intensity_source=source, grid_country=country)
     return out

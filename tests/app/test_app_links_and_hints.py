@@ -89,7 +89,8 @@ def test_every_hint_names_a_widget_the_page_draws():
     points at a field that is not there (the Inference page once named 'Training tokens D')."""
     drawn = set()
     for params in ({"workload": "params", "memory_inputs": "true", "grid_by": "country"},
-                   {"workload": "flops", "grid_by": "cloud"}, {"grid_by": "g/kWh"}):
+                   {"workload": "flops", "grid_by": "cloud"}, {"grid_by": "g/kWh"},
+                   {"grid_by": "country", "region": "USA"}):  # a country with states draws their picker
         drawn |= _labels(shared_page("estimate", params))
     assert set(c.FIELD_LABELS.values()) <= drawn, set(c.FIELD_LABELS.values()) - drawn
     inf = _labels(shared_page("inference", {"inf_model": "custom"}))

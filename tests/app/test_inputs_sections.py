@@ -38,7 +38,7 @@ def _sections_script() -> None:  # run by AppTest as its own script: each sectio
         "workload": (workload.workload, workload.preset_id, dict(workload.kwargs)),
         "hardware": (hardware.hardware, dict(hardware.kwargs)),
         "use": dict(use.kwargs), "shown": dict(use.shown.values),
-        "grid": (grid.grid_by, grid.region, grid.cloud, dict(grid.kwargs)),
+        "grid": (grid.grid_by, grid.country, grid.region, grid.cloud, dict(grid.kwargs)),
         "prices": dict(prices), "footprint": dict(footprint), "memory": (memory.shown, dict(memory.values)),
     }
 
@@ -77,8 +77,8 @@ def test_another_power_drops_the_preset_inputs_tied_to_its_power():
 
 
 def test_a_country_in_the_link_picks_the_grid_by_country():
-    grid_by, region, cloud, kwargs = sections({"region": "FRA"})["grid"]
-    assert (grid_by, region, cloud, kwargs) == ("country", "FRA", None, {})
+    grid_by, country, region, cloud, kwargs = sections({"region": "FRA"})["grid"]
+    assert (grid_by, country, region, cloud, kwargs) == ("country", "FRA", None, None, {})
 
 
 def test_the_memory_inputs_are_off_unless_the_link_sets_one():
