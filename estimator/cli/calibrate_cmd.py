@@ -75,17 +75,16 @@ class ProgressLine:
             self.shown = False
 
 
-# A refused re-calibration's profile goes to <out>.toml.new: profiles load from *.toml only, so it never
-# loads beside the profile it would have replaced (two files with one id are refused).
-KEPT_SUFFIX = ".new"
-
-
-def _out_path(args, profile_id: str) -> Path:
+def _out_path(args, profile_id: str, base_id: str, workload: str) -> Path:
     """Where to write: see :func:`estimator.monitor.calibration_run.checked_out_path`, its messages
-    in this command's flags."""
-    from estimator.monitor.calibration_run import checked_out_path
-    return checked_out_path(args.out, profile_id, args.force, out_name="--out", force_name="--force", id_name="--id",
-                            id_example=lambda v: f"e.g. --id {v}")
+    in this command's flags; a profile already there is replaced only with --force (``refuse_replacing``:
+    one rule, never a file beside it to move by hand)."""
+    from estimator.monitor.calibration_run import checked_out_path, refuse_replacing
+    out = checked_out_path(args.out, profile_id, args.force, out_name="--out", force_name="--force", id_name="--id",
+                           id_example=lambda v: f"e.g. --id {v}")
+    if not args.force:
+        refuse_replacing(out, base_id, workload, out_name="--out", force_name="--force")
+    return out
 
 
 def _base(args, kind: str, device_name: str):
@@ -178,7 +177,8 @@ def cmd_calibrate(args):
             check_base_kind(base, backend.kind)  # before the fallback note: a refused run's stderr is one line
             cr.check_power_measured(backend, base)  # a time-only meter on a CPU: refused before its fallback note
             from estimator.core.calibration.calibrate import default_profile_id
-            _out_path(args, args.id or default_profile_id(base.id, cr.host_name()))  # fail before measuring
+            _out_path(args, args.id or default_profile_id(base.id, cr.host_name()), base.id,  # fail before measuring
+                      cr.command_workload(cmd) if cmd else cr.BUILTIN_WORKLOAD)
         except BaseException:
             backend.close()
             raise
@@ -202,35 +202,36 @@ def cmd_calibrate(args):
             finally:
                 if bar:
                     bar.close()
-    out = _out_path(args, result.profile.id)
-    replaced = out.exists()  # a re-calibration (the same id) or --force: said, never silent
-    kept_beside = replaced and bool(result.warnings) and not args.force
-    if kept_beside:
-        # a likely unreliable profile never silently replaces one (calibrate audit: a busy re-run's 117×-wide
-        # range replaced a good calibration); the measurement is kept beside it, under a name profiles never load
-        # from (not *.toml): a run of minutes is not lost. Its result is printed and the exit is 0, as for any
-        # measurement made (measure audit: exit 2 and an empty stdout, where the first such run had exit 0)
-        written = write_profile(result.data, out.with_name(out.name + KEPT_SUFFIX))
-    else:
-        written = write_profile(result.data, out)
-    summary = {**result.summary(), "profile_path": str(written), "replaced_existing_file": replaced and not kept_beside,
-               "not_replaced": str(out) if kept_beside else None}
+    cal = result.data["calibration"]
+    # again after the run: a profile that appeared meanwhile is not replaced either
+    out = _out_path(args, result.profile.id, cal["base_profile"], cr.workload_words(cal))
+    earlier = cr.earlier_profile(out)  # what --force replaces, said in one line
+    replaced = out.exists()
+    written = write_profile(result.data, out)  # atomic: a temporary file in the same folder, then os.replace
+    summary = {**result.summary(), "profile_path": str(written), "replaced_existing_file": replaced,
+               "replaced_profile": None if earlier is None else _values(earlier)}
     if args.format == "json":
         print(export.dump_json(summary))
     else:
-        _print_table(result, written, out if kept_beside else None)
-        if replaced and not kept_beside:
-            print(f"note          replaced the profile that was in {out}")
-    if kept_beside:
-        print(f"warning: this calibration warns that its profile is likely unreliable ({result.warnings[0]}), so it "
-              f"did not replace the profile in {out}; it was written to {written} instead: re-run it on an otherwise "
-              f"idle machine, move {written.name} over {out.name} to use it, or give --force to replace that profile",
-              file=sys.stderr)
+        _print_table(result, written)
+        if earlier is not None:
+            print(f"note          replaced the profile that was in {out}, {cr.profile_values(earlier)}")
+        elif replaced:
+            print(f"note          replaced the file that was in {out}, which held no valid profile")
     return 0
 
 
-def _print_table(result, out: Path, instead_of: Path | None = None) -> None:
-    """``instead_of``: the profile a warning kept this one from replacing (``out`` is then its ``.new`` file)."""
+def _values(profile) -> dict:
+    """The JSON's ``replaced_profile``: the figures of the profile --force replaced."""
+    from estimator.monitor.calibration_run import workload_words
+    cal = profile.calibration or {}
+    return {"profile_id": profile.id, "achieved_flops_per_s": cal.get("achieved_flops_per_s"),
+            "precision": cal.get("precision"), "mean_power_w": cal.get("mean_power_w"),
+            "measured_at": cal.get("measured_at"), "base_profile": cal.get("base_profile"),
+            "workload": workload_words(cal) if cal else None}
+
+
+def _print_table(result, out: Path) -> None:
     s = result.summary()
     m = result.measurement
     print(f"device        {s['device_name']}  ({s['backend']} backend)")
@@ -250,8 +251,6 @@ def _print_table(result, out: Path, instead_of: Path | None = None) -> None:
     # the id names the profile only where profiles load from (profiles/calibrated/); elsewhere, the file
     loads = Path(out).resolve().parent == CALIBRATED_DIR.resolve()
     use = f"use --hardware {result.profile.id} or --hardware {out}" if loads else f"use --hardware {out}"
-    if instead_of is not None:  # never loaded from there (not *.toml)
-        use = f"not loaded from there: move it over {instead_of.name} to use it"
     print(f"profile       {out}  (id {result.profile.id}; {use})")
     if result.checks:
         print("prediction check (calibrated profile vs measured wall time, each on a workload it was not fitted on):")

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import os
 import socket
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from estimator.core.base.errors import EstimatorError, InputError
 from estimator.core.base.number_text import gfmt
+from estimator.core.base.units import FLOPS_PER_TFLOP
 from estimator.core.calibration.calibrate import (
     PredictionCheck,
     Throughput,
@@ -300,6 +301,79 @@ def checked_out_path(out: str | None, profile_id: str, force: bool = False, *, o
     from estimator.io.calibration_io import check_writable
     check_writable(path)  # a folder that takes no file is refused before the measurement, not after it
     return path
+
+
+# --- replacing a profile: one rule -----------------------------------------------------------------
+# `calibrate` replaces a profile already in its output file only with --force, whatever the calibration (issue 55:
+# a re-calibration that warned was written beside it as <file>.toml.new, to move by hand): refused before anything
+# runs, in one line naming the file, what it holds, and the two ways on; with --force, replaced atomically
+# (calibration_io.write_text_atomic) and the values it held said in one line.
+
+BUILTIN_WORKLOAD = "the built-in matrix products"
+
+
+def workload_words(calibration: Mapping | None) -> str:
+    """What a calibration measured, in words that tell one calibration's workload from another's: the
+    user's command as run, the built-in matrix products, an imported CodeCarbon run, a tracked loop."""
+    cal = calibration or {}
+    method = str(cal.get("method") or "")
+    if cal.get("command"):
+        return f"the command `{cal['command']}`"
+    if cal.get("imported_at"):
+        run_id = (cal.get("details") or {}).get("run_id") if isinstance(cal.get("details"), Mapping) else None
+        return f"CodeCarbon run {str(run_id)[:8]}" if run_id else "an imported CodeCarbon run"
+    if method.startswith(BUILTIN_METHOD):
+        return BUILTIN_WORKLOAD
+    if method.startswith("estimator.monitor.track"):
+        return "a loop tracked with estimator.monitor.track"
+    return "a workload not recorded" if not method else method[:80]
+
+
+def command_workload(cmd: Sequence[str]) -> str:
+    """``workload_words`` of a calibration of ``cmd``, before it runs (as ``calibrate_command`` records it)."""
+    return workload_words({"command": " ".join(cmd)[:500]})
+
+
+def earlier_profile(path: str | Path) -> HardwareProfile | None:
+    """The profile a file holds; None where there is no file, an empty one, or one that is not a valid profile."""
+    from estimator.io.datafiles import load_profile_file
+    path = Path(path)
+    if not path.is_file() or path.stat().st_size == 0:
+        return None
+    try:
+        return load_profile_file(path)
+    except EstimatorError:
+        return None
+
+
+def profile_values(profile: HardwareProfile) -> str:
+    """A profile's figures in one phrase: a calibration's throughput, power, when and from what; else its name."""
+    cal = profile.calibration
+    if not cal:
+        return f"'{profile.id}', {profile.name}, not a calibration"
+    power = cal.get("mean_power_w")
+    return (f"'{profile.id}': {gfmt(cal['achieved_flops_per_s'] / FLOPS_PER_TFLOP, 4)} TFLOP/s at {cal['precision']}"
+            + (f", {gfmt(power, 3)} W" if power is not None else ", power not measured")
+            + f", measured at {cal.get('measured_at') or 'an unknown time'} on {workload_words(cal)} with base "
+              f"{cal.get('base_profile') or '?'}")
+
+
+def refuse_replacing(path: str | Path, base_id: str, workload: str, *, out_name: str = "the output file",
+                     force_name: str = "the force option") -> None:
+    """Refuse to replace a profile already in ``path`` (the caller asks only without force): one line naming
+    the file, what it holds and the two ways on. The same calibration's earlier result (the same base, the same
+    ``workload_words``) is told as such, and is replaced only with force all the same."""
+    earlier = earlier_profile(path)
+    if earlier is None:
+        return
+    cal = earlier.calibration or {}
+    ways = f"give {force_name} to replace it, or {out_name} for another file"
+    if cal.get("base_profile") == base_id and workload_words(cal) == workload:
+        raise InputError(f"{path} holds this calibration's earlier result ({profile_values(earlier)}); the new one "
+                         f"replaces it only with {force_name}: give {force_name}, or {out_name} for another file",
+                         field="out")
+    raise InputError(f"{path} already holds the profile {profile_values(earlier)}; calibrating {workload} with base "
+                     f"{base_id} would replace it: {ways}", field="out")
 
 
 def calibrate_from_codecarbon(run: CodeCarbonRun, base: HardwareProfile, flops: float, *, precision: str | None = None,

@@ -29,32 +29,64 @@ def _calibrate(monkeypatch, *args: str, load=(IDLE, IDLE), fallback: str | None 
 
 
 def test_a_calibration_that_warns_replaces_a_profile_only_with_force(monkeypatch, tmp_path, capsys):
-    """Audit 1: a busy re-run (3 of 4 checks missed) replaced a good calibration without a word of asking."""
+    """Audit 1: a busy re-run (3 of 4 checks missed) replaced a good calibration without a word of asking.
+    Issue 55: it was then written beside it as cal.toml.new, to move by hand. One rule now: a profile in the
+    output file is replaced only with --force, the run refused before it measures, nothing written."""
     out = tmp_path / "cal.toml"
     assert _calibrate(monkeypatch, "--seconds", "1", "--out", str(out)) == 0
     good = out.read_text()
     capsys.readouterr()
-    # measure audit: a measurement made is printed with exit 0, its file kept beside (it had exit 2, stdout empty)
-    assert _calibrate(monkeypatch, "--seconds", "1", "--out", str(out), load=(BUSY, BUSY)) == 0
-    cap = capsys.readouterr()
-    assert cap.err.count("\n") == 1 and cap.err.startswith("warning: this calibration warns that its profile is likely unreliable")
-    kept = tmp_path / "cal.toml.new"
-    assert (f"so it did not replace the profile in {out}; it was written to {kept} instead: re-run it on an otherwise "
-            "idle machine, move cal.toml.new over cal.toml to use it") in cap.err
-    assert f"profile       {kept}  (id " in cap.out and "not loaded from there: move it over cal.toml to use it" in cap.out
-    assert "replaced the profile" not in cap.out
-    assert "--force" in cap.err and out.read_text() == good
-    assert _calibrate(monkeypatch, "--seconds", "1", "--out", str(out), "--format", "json", load=(BUSY, BUSY)) == 0
-    doc = json.loads(capsys.readouterr().out)
-    assert doc["profile_path"] == str(kept) and doc["not_replaced"] == str(out) and doc["replaced_existing_file"] is False
-    # the refused measurement is kept, whole: a profile that validates, carrying its warning's numbers
-    assert kept.read_text() != good and load_profile_file(kept.rename(tmp_path / "kept.toml")).calibration is not None
+    # the same calibration again (same base, the built-in workload), busy or idle: refused in one line
+    for load in ((BUSY, BUSY), (IDLE, IDLE)):
+        assert _calibrate(monkeypatch, "--seconds", "1", "--out", str(out), load=load) == 2
+        cap = capsys.readouterr()
+        assert cap.out == "" and cap.err.count("\n") == 1
+        assert cap.err.startswith(f"error: {out} holds this calibration's earlier result ('")
+        assert "on the built-in matrix products with base cpu-server-2s-epyc" in cap.err
+        assert cap.err.endswith("the new one replaces it only with --force: give --force, or --out for another "
+                                "file\n")
+        assert out.read_text() == good and sorted(p.name for p in tmp_path.iterdir()) == ["cal.toml"]
+    # --force replaces it atomically, says the values it replaced in one line, and keeps the warning
+    earlier = tomllib.loads(good)["calibration"]
     assert _calibrate(monkeypatch, "--seconds", "1", "--out", str(out), "--force", load=(BUSY, BUSY)) == 0
-    forced = capsys.readouterr().out
-    assert "replaced the profile" in forced and "warning       the machine looked busy" in forced
-    # an idle re-calibration replaces it as before, said on its last lines
+    lines = capsys.readouterr().out.splitlines()
+    (note,) = [line for line in lines if "replaced the profile" in line]
+    assert note.startswith(f"note          replaced the profile that was in {out}, '{earlier_id(good)}': ")
+    assert f"measured at {earlier['measured_at']} on the built-in matrix products" in note
+    assert any(line.startswith("warning       the machine looked busy") for line in lines)
+    assert out.read_text() != good and sorted(p.name for p in tmp_path.iterdir()) == ["cal.toml"]
+    # the JSON says what was replaced, its figures as numbers
+    forced = tomllib.loads(out.read_text())["calibration"]
+    assert _calibrate(monkeypatch, "--seconds", "1", "--out", str(out), "--force", "--format", "json") == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["profile_path"] == str(out) and doc["replaced_existing_file"] is True and "not_replaced" not in doc
+    assert doc["replaced_profile"] == {
+        "profile_id": earlier_id(good), "achieved_flops_per_s": forced["achieved_flops_per_s"],
+        "precision": forced["precision"], "mean_power_w": forced["mean_power_w"], "measured_at": forced["measured_at"],
+        "base_profile": "cpu-server-2s-epyc", "workload": "the built-in matrix products"}
+
+
+def earlier_id(text: str) -> str:
+    return tomllib.loads(text)["id"]
+
+
+def test_calibrating_a_command_over_a_profile_is_refused_before_it_runs(monkeypatch, tmp_path, capsys):
+    """Issue 55: calibrating one's own command after an earlier calibration wrote <file>.toml.new. Another
+    workload's profile there is refused before the command runs, named with its figures."""
+    import sys
+    out = tmp_path / "cal.toml"
     assert _calibrate(monkeypatch, "--seconds", "1", "--out", str(out)) == 0
-    assert "replaced the profile" in capsys.readouterr().out
+    good = out.read_text()
+    capsys.readouterr()
+    ran = tmp_path / "ran"
+    cmd = [sys.executable, "-c", f"open({str(ran)!r}, 'w')"]
+    assert _calibrate(monkeypatch, "--flops", "2e11", "--out", str(out), "--", *cmd) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith(f"error: {out} already holds the profile '{earlier_id(good)}': ")
+    assert f"calibrating the command `{' '.join(cmd)}` with base cpu-server-2s-epyc would replace it: give --force " \
+           "to replace it, or --out for another file" in err
+    assert not ran.exists() and out.read_text() == good
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cal.toml"]
 
 
 @pytest.mark.parametrize("holdout, words", [

@@ -50,9 +50,10 @@ def test_1_out_holding_another_profile_is_replaced_only_with_force(capsys, tmp_p
     refused(capsys, *import_argv(out), needle="not a valid profile")
     code, _, _ = run(capsys, *import_argv(out, "--force", "--format", "json"))
     assert code == 0 and load_profile_file(out).id != "brain"
-    # re-calibrating the same id into its own file needs no --force
+    # re-calibrating the same id into its own file needs --force too (issue 55: one rule), said as such
     pid = load_profile_file(out).id
-    assert run(capsys, *import_argv(out, "--id", pid, "--format", "json"))[0] == 0
+    refused(capsys, *import_argv(out, "--id", pid, "--format", "json"), needle="holds this calibration's earlier result")
+    assert run(capsys, *import_argv(out, "--id", pid, "--format", "json", "--force"))[0] == 0
 
 
 # 2 --------------------------------------------------------------------------------------

@@ -375,18 +375,26 @@ def test_a_base_of_another_kind_than_the_measured_device_is_refused_before_measu
     assert "--base" in err and not out.exists() and ran == []
 
 
-def test_i_a_re_calibration_says_it_replaced_the_earlier_file(capsys, tmp_path):
-    """Calibrate audit: the CLI replaced a profile of the same id without a word."""
+def test_i_a_re_calibration_replaces_the_earlier_file_only_with_force_and_says_so(capsys, tmp_path):
+    """Calibrate audit: the CLI replaced a profile of the same id without a word. Issue 55: one rule, a profile
+    in the output file is replaced only with --force, the same calibration's earlier result too."""
     out = tmp_path / "c.toml"
     csv_log = Path(__file__).resolve().parents[1] / "data" / "codecarbon" / "emissions_codecarbon_3.3.2.csv"
 
     def run(*extra):
         code = main(["calibrate", "--from-codecarbon", str(csv_log), "--base", "cpu-server-2s-epyc", "--flops", "1e13",
                      "--id", "re-cal", "--out", str(out), *extra])
-        return code, capsys.readouterr().out, None
+        cap = capsys.readouterr()
+        return code, cap.out, cap.err
     code, first, _ = run()
     assert code == 0 and "replaced the profile" not in first
-    code, second, _ = run()
-    assert code == 0 and f"note          replaced the profile that was in {out}" in second
-    code, doc, _ = run("--format", "json")
+    earlier = out.read_text()
+    code, second, err = run()
+    assert code == 2 and second == "" and err.count("\n") == 1 and out.read_text() == earlier
+    assert err.startswith(f"error: {out} holds this calibration's earlier result ('re-cal': ")
+    assert "on CodeCarbon run " in err and "the new one replaces it only with --force" in err
+    code, second, _ = run("--force")
+    assert code == 0 and f"note          replaced the profile that was in {out}, 're-cal': " in second
+    code, doc, _ = run("--force", "--format", "json")
     assert code == 0 and json.loads(doc)["replaced_existing_file"] is True
+    assert json.loads(doc)["replaced_profile"]["profile_id"] == "re-cal"
