@@ -15,8 +15,10 @@ def placeholder(preset, key: str) -> str:
     own = preset.inputs
     if own.get(key) is not None:
         return f"{sci(own[key])} (preset)"
-    return ("6·N·D of the preset's" if key == "flops" and own.get("params") is not None else
-            "none: the preset gives its FLOPs" if own.get("flops") is not None else "none: a known run's time")
+    # short enough for the field beside its step buttons (issue 55: "none: the preset gives its F…" was cut);
+    # the field's help says the rest
+    return ("6·N·D (preset)" if key == "flops" and own.get("params") is not None else
+            "none (preset: FLOPs)" if own.get("flops") is not None else "none (preset: time)")
 
 
 def preset_workload(preset, where: Any) -> dict[str, Any]:

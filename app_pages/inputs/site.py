@@ -112,14 +112,33 @@ def draw_grid(side: Any, shown: PresetInputs) -> GridChoice:
 
 
 def draw_prices(side: Any, shown: PresetInputs, profile: Any) -> dict[str, Any]:
-    """The "Grid and price" subsection's prices: per device-hour, or of electricity."""
-    return {
+    """The "Grid and price" subsection's prices: per device-hour, or of electricity. Both given is refused beside
+    them, as the command line refuses both (issue 55: the page had been one red line); the estimate stays, priced
+    as with both empty, and the message says with which price."""
+    per_hour = profile.price.usd_per_device_hour if profile else None
+    prices = {
         "price_usd_per_device_hour": d.number(
-            I.PRICE, fmt="%.4g",
-            placeholder=shown.placeholder("price_usd_per_device_hour",
-                                          profile.price.usd_per_device_hour if profile else None), where=side),
+            I.PRICE, fmt="%.4g", placeholder=shown.placeholder("price_usd_per_device_hour", per_hour), where=side),
         "electricity_usd_per_kwh": d.number(I.ELECTRICITY, fmt="%.4g", placeholder="none", where=side),
     }
+    if None not in prices.values():
+        side.error(c.md_escape(both_prices_message(shown, per_hour), limit=400), icon=":material/error:")
+        return {}
+    return prices
+
+
+def both_prices_message(shown: PresetInputs, profile_per_hour: float | None) -> str:
+    """Why both prices are left out, and the price the estimate uses instead (the preset's, else the profile's)."""
+    if "electricity_usd_per_kwh" in shown:
+        used = f"the preset's ${sig(shown['electricity_usd_per_kwh'])} per kWh"
+    elif "price_usd_per_device_hour" in shown:
+        used = f"the preset's ${sig(shown['price_usd_per_device_hour'])} per device-hour"
+    elif profile_per_hour is not None:
+        used = f"the profile's ${sig(profile_per_hour)} per device-hour"
+    else:
+        used = "no price (the profile has none), so no cost"
+    return (f"Give one price, not both: the command line refuses both. "
+            f"Until one is cleared, the estimate uses {used}.")
 
 
 def draw_footprint(side: Any, profile: Any) -> dict[str, Any]:

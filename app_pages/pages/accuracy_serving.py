@@ -14,6 +14,7 @@ from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import MS_PER_S
 from estimator.fit.serving_fit import FACTOR_BANDS as SERVING_FACTOR_BANDS
 from estimator.report import export
+from estimator.report.provenance import tool_info
 from estimator.services import accuracy
 
 VALIDATE_INFERENCE_COMMAND = "python -m estimator validate --inference"
@@ -297,7 +298,8 @@ def inference_section(lecture: bool) -> None:
             "model", "hardware", "tensor_parallel", "batch", "task", "measured_tpot_s", "predicted_tpot_s",
             "inside_tpot", "measured_j_per_output_token", "predicted_j_per_output_token", "inside_j", "source"]],
             hide_index=True, width="stretch")
-    st.download_button("Every serving figure (JSON)", export.dump_json(doc), file_name="validate-inference.json",
+    st.download_button("Every serving figure (JSON)", export.dump_json({"tool": tool_info(), **doc}),  # as the CLI writes it
+                       file_name="validate-inference.json",
                        mime="application/json", on_click="ignore", icon=":material/download:", key="inference_json",
                        help=f"The serving figures and every configuration, as `{VALIDATE_INFERENCE_COMMAND} --format json` "
                             "writes them.")

@@ -37,6 +37,14 @@ COLUMNS = (
 # past a 1280-pixel window with the sidebar open. The kind is left out (the name says it: "Google TPU v4").
 TEXT_COLUMNS = ("precision", "utilization", "price_basis", "host_in_power", "hardware_name")
 HARDWARE_PX = 130  # the longest profile id, "a100-pcie-80gb", whole
+# A text cell of the grid whole (issue 55: "0.216, H100 fit (same chip" was cut): 14 px Source Sans averages under
+# GRID_CHAR_PX a character in these cells (tests/browser measures them), plus the cell's padding on both sides.
+GRID_CHAR_PX, GRID_PADDING_PX = 7.5, 24
+
+
+def text_px(texts) -> int:
+    """A grid column's width in pixels that shows each of ``texts`` whole."""
+    return round(max((len(str(t)) for t in texts), default=0) * GRID_CHAR_PX + GRID_PADDING_PX)
 CHART_QUANTITIES = {"time": "time_days", "energy": "energy_mwh", "cost": "cost_usd", "co2e": "co2e_t",
                     "embodied": "embodied_t", "water": "water_m3"}
 
@@ -132,12 +140,14 @@ def column_order(with_refs: bool) -> list[str]:
     return ["hardware", *(key for key, *_ in COLUMNS), *describe, *(["reference"] if with_refs else []), name]
 
 
-def table_config() -> dict:
+def table_config(utilization_px: int | str = "medium", name_px: int | str = "medium") -> dict:
+    """The table's columns; ``utilization_px``, ``name_px``: the utilisation's and the name's widths (``text_px``
+    of their cells)."""
     text = st.column_config.TextColumn
-    config = {"hardware": text("Hardware", width=HARDWARE_PX, pinned=True), "hardware_name": "Name", "reference": "Reference",
+    config = {"hardware": text("Hardware", width=HARDWARE_PX, pinned=True), "hardware_name": text("Name", width=name_px), "reference": "Reference",
               "precision": text("Precision", width="small", help="the number format the peak is taken at: "
                                                                  "each profile's default unless one is chosen"),
-              "utilization": text("Utilisation", help="fraction of dense peak over the whole run, and where it came "
+              "utilization": text("Utilisation", width=utilization_px, help="fraction of dense peak over the whole run, and where it came "
                                                       "from: a family's fit, the centre chosen on families held out "
                                                       "whole for hardware without runs, or a preset's or your figure"),
               "price_basis": text("Price basis", help="on-demand, reserved or spot cloud price, or none (no hourly price); "
@@ -201,7 +211,8 @@ def draw(inputs) -> None:
     if df.empty:
         return
     ranges = [k for k in df.columns if k.endswith(("_low", "_high"))]  # the chart's, not the table's
-    st.dataframe(table_view(df.drop(columns=ranges).sort_values("time_days")), hide_index=True, column_config=table_config(),
+    st.dataframe(table_view(df.drop(columns=ranges).sort_values("time_days")), hide_index=True,
+                 column_config=table_config(text_px([*df["utilization"], "Utilisation"]), text_px(df["hardware_name"])),
                  column_order=column_order(with_refs), width="stretch",
                  height=35 * (len(df) + 1) + 3)  # every profile visible; click a header to sort
     for note in api.compare_caveats(rep.results):  # what the rows do not share, as the CLI says under its table

@@ -294,8 +294,8 @@ def contrasts_section() -> None:
                         "range_basis": x.range_basis, "how": x.detail, "source": x.source} for x in items])
     # shown as people read them ("3.42 TW", "50,000×"), as the cards above; the CSV keeps the numbers
     shown = df.assign(value=[contrast_text(x) for x in items]).drop(columns=["unit", "low", "high", "range_basis"])  # the range is in the value
-    st.dataframe(shown, hide_index=True, width="stretch", column_config={"contrast": st.column_config.TextColumn(pinned=True, width="medium"),
-                                                                  "value": st.column_config.TextColumn(width="medium")})  # not the whole phone
+    # a table whose cells wrap: every label, value and source whole (issue 55: the grid's fixed columns cut them)
+    st.table(shown, hide_index=True, border="horizontal")
     st.download_button("CSV", c.table_csv(df), file_name="contrasts.csv", mime="text/csv", on_click="ignore",
                        icon=":material/download:", key="contrasts_csv",
                        help="Every contrast with its value, unit, range (low, high and what it is), how it was computed and its source.")

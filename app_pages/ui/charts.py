@@ -307,11 +307,15 @@ def roofline_chart(profile) -> alt.LayerChart | None:
         x=alt.X("intensity:Q", scale=LOG, title="Arithmetic intensity (FLOP per byte)",
                 axis=log_axis(decades(ai[0], ai[-1]), format="~g", grid=False)),
         y=alt.Y("flops_per_s:Q", scale=LOG, title="Attainable FLOP/s", axis=alt.Axis(labelExpr=FLOPS_PER_S_LABELS, tickCount=6)),
-        color=alt.Color("precision:N", scale=palette.category_scale()),
+        # one legend of line samples, each in its colour and dash (issue 55: the ridge points' shapes merged into
+        # it drew a shape, a dash and a colour on top of each other: garbled glyphs)
+        color=alt.Color("precision:N", scale=palette.category_scale(),
+                        legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=2.5, symbolSize=400)),
         strokeDash=alt.StrokeDash("precision:N", scale=alt.Scale(range=list(palette.DASHES))))  # not colour alone
+    # the ridge points, each on its line (named by the line's legend): no shape channel, whose legend merged into
+    # the lines' whatever the layer said
     points = alt.Chart(ridge).mark_point(filled=True, size=60).encode(
-        x="intensity:Q", y="flops_per_s:Q", color=alt.Color("precision:N", scale=palette.category_scale()),
-        shape=alt.Shape("precision:N", scale=alt.Scale(range=list(palette.SHAPES))),
+        x="intensity:Q", y="flops_per_s:Q", color=alt.Color("precision:N", scale=palette.category_scale(), legend=None),
         tooltip=["precision", alt.Tooltip("intensity:Q", format=".3~r", title="ridge FLOP/byte"),
                  alt.Tooltip("flops_per_s:Q", format=".3~s", title="peak FLOP/s")])
     return (lines + points).properties(height=320)

@@ -47,6 +47,7 @@ from app_pages.ui.tables import (  # noqa: F401 (re-exported)
 from estimator.core.base.errors import EstimatorError
 from estimator.core.base.number_text import gfmt
 from estimator.io import datafiles
+from estimator.report import humanize as hz
 from estimator.services import inputs as declared_inputs
 
 # --------------------------------------------------------------------------------------
@@ -285,6 +286,12 @@ def check_number(raw: str, *, min_value: float, max_value: float, integer: bool)
     return None
 
 
+def readable_number(value: float) -> str:
+    """A large field's value as people read it, under the field (issue 55: fields show "5.760e+23", "7.000e+9"):
+    "= 7.00 billion", "= 5.76 × 10²³" (``humanize.count``: words up to 10¹⁵, then powers of ten)."""
+    return f"= {hz.count(value)}"
+
+
 def url_number(label: str, key: str, *, min_value: float, max_value: float, default: float | int | None = None,
                integer: bool = False, step: float | int | None = None, fmt: str | None = None,
                placeholder: str | None = None, help: str | None = None, where: Any = st.sidebar) -> float | int | None:
@@ -311,6 +318,9 @@ def url_number(label: str, key: str, *, min_value: float, max_value: float, defa
                                format=fmt, placeholder=placeholder, help=help, key=key,
                                bind="query-params", persist_state="session")
     value = _enforce(key, value, default)
+    if fmt == LARGE_NUMBER_FORMAT and value is not None:
+        # the field can show only sprintf's e-notation ("5.760e+23"): the number as people read it beside it
+        where.caption(readable_number(value))
     if integer and value is not None:
         whole = float(math.floor(value + 0.5))  # half up, as the field shows a typed 2.5 ("3")
         if whole != value:  # a typed fraction: the field, the numbers and the URL take the whole number

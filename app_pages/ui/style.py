@@ -59,11 +59,16 @@ METRIC_ROW_KEY = "cce_metrics_"
 METRIC_ROW_CSS = (f'<style>[class*="st-key-{METRIC_ROW_KEY}"] > [data-testid="stLayoutWrapper"] '
                   "{ min-width: fit-content; }</style>")
 
+# The range bar as an interval, |——|——|, not a control (issue 55: a rounded track with a round thumb read as a
+# slider to drag): a thin rule between two end caps, the estimate a short upright tick on it; nothing to grab.
+RANGE_RULE = "#8a94a6"  # the rule and its caps: grey, quieter than the figures at its ends
 RANGE_CSS = """<style>
 .cce-range { display: flex; align-items: center; gap: 0.4rem; font-size: 0.8rem; color: #555; margin-top: -0.4rem; }
-.cce-range .bar { flex: 1 1 auto; min-width: 2rem; height: 0.35rem; border-radius: 0.2rem; background: #c9d6ea; position: relative; }
-.cce-range .dot { position: absolute; left: 50%; top: 50%; width: 0.6rem; height: 0.6rem; margin: -0.3rem 0 0 -0.3rem;
-  border-radius: 50%; background: """ + palette.ACCENT + """; }
+.cce-range .bar { flex: 1 1 auto; min-width: 2rem; height: 0.7rem; position: relative; cursor: default;
+  border-left: 2px solid """ + RANGE_RULE + """; border-right: 2px solid """ + RANGE_RULE + """;
+  background: linear-gradient(""" + RANGE_RULE + ", " + RANGE_RULE + """) center / 100% 2px no-repeat; }
+.cce-range .dot { position: absolute; left: 50%; top: 0; width: 3px; height: 100%; margin-left: -1.5px;
+  border-radius: 0; background: """ + palette.ACCENT + """; }
 .cce-range .lo, .cce-range .hi { white-space: nowrap; }
 </style>"""
 

@@ -161,11 +161,13 @@ def test_every_figure_downloads_as_the_clis_json(captured_downloads, doc, cli):
     """The tables' own toolbar export is off (.streamlit/config.toml): the page offers the documents
     behind it instead, the same JSON as `validate --format json` and `validate --inference --format json`."""
     from estimator.io.datafiles import load_validation_document
+    from estimator.report.provenance import tool_info
     run_page("accuracy")
     assert json.loads(captured_downloads["validate.json"]) == json.loads(json.dumps(load_validation_document()))
     code, out, _ = cli("validate", "--inference", "--format", "json")
     assert code == 0 and captured_downloads["validate-inference.json"].strip() == out.strip()
-    assert json.loads(out) == json.loads(json.dumps(doc))
+    # the tool first, as every JSON the CLI prints (issue 55)
+    assert json.loads(out) == {"tool": tool_info(), **json.loads(json.dumps(doc))}
 
 
 def test_serving_misses_over_2x_are_named(page, doc):

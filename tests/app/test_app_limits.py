@@ -141,7 +141,8 @@ def test_limits_inconsistent_inputs_show_an_error_box():
 
 
 def default_report(**kw):
-    return limits.inference_report(**{"hardware": "a100-sxm-80gb", "params": 7e9, "tokens": 1e9, **kw})
+    # the page's defaults: the default hardware (one for every command, issue 55: it was the A100 SXM 80GB)
+    return limits.inference_report(**{"hardware": limits.INFERENCE_DEFAULT_HARDWARE, "params": 7e9, "tokens": 1e9, **kw})
 
 
 def kv_bytes_per_token(arch, kv_bits=16) -> float:
@@ -156,7 +157,7 @@ def captions(at: AppTest) -> str:
     return " ".join(x.value for x in at.caption)
 
 
-def test_inference_defaults_7b_on_a100():
+def test_inference_defaults_7b_on_the_default_hardware():
     at = shared_page("inference")
     m = metrics(at)
     rep = default_report()
@@ -169,8 +170,8 @@ def test_inference_defaults_7b_on_a100():
     assert r.kv_cache_gb == pytest.approx(kv_gb)
     assert m["Memory"] == f"{hz.sig(14.0 + kv_gb)} GB" == "14.1 GB"
     assert f"weights 14.0 GB + KV cache {hz.sig(kv_gb)} GB" in captions(at)
-    # batch 1: memory-bound at ≈ (weights + KV cache) ÷ 0.9 of 2039 GB/s; TPOT adds the engine's fitted cost
-    bandwidth = default_profiles().get("a100-sxm-80gb").memory_bandwidth_gb_per_s * BYTES_PER_GB
+    # batch 1: memory-bound at ≈ (weights + KV cache) ÷ 0.9 of the bandwidth; TPOT adds the engine's fitted cost
+    bandwidth = default_profiles().get(limits.INFERENCE_DEFAULT_HARDWARE).memory_bandwidth_gb_per_s * BYTES_PER_GB
     read = 14e9 - 2 * arch.vocab * arch.d_model          # all but the embedding table (one row of it is read)
     memory_s = (read + (p + t / 2) * kv_bytes_per_token(arch)) / (serving.BANDWIDTH_FRACTION * bandwidth)
     assert r.memory_s_per_step == pytest.approx(memory_s)
@@ -178,7 +179,7 @@ def test_inference_defaults_7b_on_a100():
     assert r.seconds_per_output_token == pytest.approx(
         max(r.memory_s_per_step, r.compute_s_per_step) + r.prefill_s_per_step + r.tensor_parallel_s_per_step
         + r.engine_s_per_step)
-    assert m["Time per output token"] == shown_ms(r.seconds_per_output_token) == "29.3 ms"
+    assert m["Time per output token"] == shown_ms(r.seconds_per_output_token)
     assert m["Throughput"] == f"{hz.sig(1 / r.seconds_per_output_token)} tokens/s"
     # J per output token = power per device × devices × TPOT ÷ batch (before PUE)
     assert m["Power per device"] == hz.power(r.power_w_per_device)
@@ -230,7 +231,7 @@ def test_inference_8bit_from_the_url_halves_the_weight_bytes():
     assert "weights 7.26 GB" in captions(at)
     r16 = default_report().result
     # a step reads the blocks (2 bytes → 1) and the LM head (2 bytes either way); the KV cache part stays
-    bw = serving.BANDWIDTH_FRACTION * default_profiles().get("a100-sxm-80gb").memory_bandwidth_gb_per_s * BYTES_PER_GB
+    bw = serving.BANDWIDTH_FRACTION * default_profiles().get(limits.INFERENCE_DEFAULT_HARDWARE).memory_bandwidth_gb_per_s * BYTES_PER_GB
     kv_s = r16.memory_s_per_step - (14e9 - table) / bw     # 16 bits: all but the embedding table (table ÷ 2)
     assert r.memory_s_per_step == pytest.approx(kv_s + ((7e9 - table) * 1 + table) / bw)
     at.radio(key="inf_bits").set_value("4").run()
@@ -271,7 +272,7 @@ def test_inference_catalog_model_and_shape_from_the_url():
     assert m["Energy per output token"] == f"{hz.sig(rep.result.joules_per_output_token)} J"
     assert m["Devices"] == str(rep.result.devices)
     at = shared_page("inference", {"inf_params": "7e9", "inf_layers": "32", "inf_dmodel": "4096", "inf_kvheads": "32"})
-    r = limits.inference_report(hardware="a100-sxm-80gb", params=7e9, layers=32, d_model=4096, kv_heads=32,
+    r = limits.inference_report(hardware=limits.INFERENCE_DEFAULT_HARDWARE, params=7e9, layers=32, d_model=4096, kv_heads=32,
                                 tokens=1e9).result
     # multi-head attention: 4 × the KV cache of the default's 8 KV heads
     assert r.kv_cache_gb == pytest.approx(4 * default_report().result.kv_cache_gb)
