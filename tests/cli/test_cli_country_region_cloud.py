@@ -1,0 +1,80 @@
+"""Issue 55: the grid by a country's name or code (--country), by a state or province (--region, CodeCarbon's
+meaning) and by AWS, Azure and GCP regions (--cloud); today's --region FRA keeps its meaning, said on stderr;
+an unknown name is refused with the nearest ones, never the world average."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from estimator.cli.main import main
+
+BASE = ["estimate", "--params", "7e9", "--tokens", "2e12", "--hardware", "h100-sxm", "--devices", "256",
+        "--format", "json"]
+
+
+def _run(capsys, *grid):
+    code = main([*BASE, *grid])
+    out, err = capsys.readouterr()
+    return code, (json.loads(out) if code == 0 else None), err
+
+
+@pytest.mark.parametrize("given", ["France", "france", "FRA", "FR", "fra"])
+def test_a_country_by_name_or_code_is_region_fra_s_grid(capsys, given):
+    _, old, note = _run(capsys, "--region", "FRA")
+    code, new, err = _run(capsys, "--country", given)
+    assert code == 0 and err == ""
+    assert new["co2e_kg"] == old["co2e_kg"] and new["co2e_kg"] == pytest.approx(5.74e3, rel=5e-3)  # not 48.6 t
+    assert note.startswith("note: --region FRA read as the country France (FRA)")
+
+
+def test_region_fra_keeps_its_stdout_and_the_note_is_on_stderr(capsys):
+    code = main(["estimate", "--flops", "1e23", "--region", "FRA"])
+    out, err = capsys.readouterr()
+    assert code == 0 and "France (FRA)" in out and "note: --region FRA" not in out
+    assert err.count("\n") == 1 and "--country FRA" in err
+
+
+@pytest.mark.parametrize("grid", [("--country", "USA", "--region", "california"), ("--region", "usa:california"),
+                                  ("--country", "United States", "--region", "CA")])
+def test_a_us_state_is_its_egrid_figure(capsys, grid):
+    _, us, _ = _run(capsys, "--country", "USA")
+    code, ca, err = _run(capsys, *grid)
+    assert code == 0 and err == ""
+    # EPA eGRID2023's 394.769 lb/MWh for California (CodeCarbon's usa_emissions.json) × 0.45359237 = 179.06 g/kWh
+    assert ca["co2e_kg"] / us["co2e_kg"] == pytest.approx(179.064 / 369.47, rel=2e-3)
+
+
+@pytest.mark.parametrize("cloud, ci_g_per_kwh", [
+    ("aws:us-east-1", 539.599 * 0.45359237),   # Northern Virginia: Virginia's eGRID2023 figure
+    ("azure:westeurope", 267.622),             # the Netherlands: CodeCarbon's country figure (Ember 2023)
+    ("gcp:europe-west1", 122.0),               # Google's own figure for St. Ghislain (CodeCarbon's impact.csv)
+])
+def test_aws_azure_and_gcp_regions(capsys, cloud, ci_g_per_kwh):
+    _, world, _ = _run(capsys)
+    code, got, err = _run(capsys, "--cloud", cloud)
+    assert code == 0 and err == ""
+    assert got["co2e_kg"] / world["co2e_kg"] == pytest.approx(ci_g_per_kwh / 475.0, rel=1e-6)
+
+
+@pytest.mark.parametrize("grid, words", [
+    (("--country", "Frnace"), "did you mean France (FRA)?"),
+    (("--region", "Germny"), "did you mean Germany (DEU)?"),
+    (("--region", "california"), "give country USA and region california (usa:california)"),
+    (("--country", "USA", "--region", "californa"), "did you mean California?"),
+    (("--country", "FRA", "--region", "paris"), "no regions of France (FRA)"),
+    (("--cloud", "aws:us-est-1"), "did you mean us-west-1, us-east-1"),
+    (("--cloud", "oracle:x"), "unknown cloud provider 'oracle'; known: aws, azure, gcp"),
+    (("--country", "FRA", "--cloud", "gcp:europe-west1"), "grid intensity given more than once"),
+    (("--country", "FRA", "--carbon-intensity", "100"), "grid intensity given more than once"),
+])
+def test_unknown_names_are_refused_with_suggestions(capsys, grid, words):
+    code, _, err = _run(capsys, *grid)
+    assert code == 2 and err.startswith("error: ") and err.count("\n") == 1 and words in err, err
+
+
+def test_nothing_given_is_the_world_average_and_says_so(capsys):
+    assert main(["estimate", "--flops", "1e23"]) == 0
+    out = capsys.readouterr().out
+    assert "carbon_intensity_g_per_kwh = 475.0 gCO2e/kWh  (default; world average" in out
