@@ -108,6 +108,9 @@ def inputs() -> dict:
     kw["tokens_per_query"] = d.number(S["tokens_per_query"], default=DEFAULT_TOKENS_PER_QUERY, fmt="%.4g", where=side)
     kw["batch_size"] = d.number(S["batch_size"], default=inference_core.DEFAULT_BATCH_SIZE, where=side)
     kw["devices"] = d.number(S["devices"], placeholder="as memory needs", where=side)
+    kw["tp"] = d.number(S["tp"], placeholder="chosen", where=side)
+    kw["ttft_ms"] = d.number(S["ttft_ms"], fmt="%.4g", placeholder="none", where=side)
+    kw["tpot_ms"] = d.number(S["tpot_ms"], fmt="%.4g", placeholder="none", where=side)
     kw["engine"] = d.radio(S["engine"], list(ENGINES), default=DEFAULT_ENGINE, where=side)
     side.subheader("Compression")
     kw["bits"] = int(d.radio(S["bits"], BITS, default=str(inference_core.DEFAULT_BITS), where=side))
@@ -209,7 +212,9 @@ def scenario_line(r) -> str:
     """What the headline numbers are for, in one line: the model served, the hardware, the weights'
     bits and the batch (browser audit: in lecture and embed modes only the closed sidebar said so)."""
     return (f"{hz.count(r.params_served)} parameters served on {r.devices} × {c.profiles().get(r.hardware_id).name}, "
-            f"{r.bits}-bit weights, batch {r.batch_size}{', latency engine' if r.engine == 'latency' else ''}.")
+            f"{r.bits}-bit weights, batch {r.batch_size}"
+            + (f" per replica (tensor parallel {r.tp} × {r.replicas} replicas)" if r.replicas > 1 else "")
+            + f"; engine {r.engine}.")
 
 
 def step_section(r) -> None:

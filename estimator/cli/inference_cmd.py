@@ -15,6 +15,7 @@ from estimator.cli.scaling_cmds import _dump, _table, add_setting_args
 from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import MS_PER_S
 from estimator.core.serving import compression
+from estimator.core.serving.step import ENGINES
 from estimator.core.workload.scenario import SITE_INPUTS
 from estimator.io import serving_data
 from estimator.report import humanize as hz
@@ -25,7 +26,8 @@ from estimator.services.fit_check import check_fit
 from estimator.services.inputs import INFERENCE_DEFAULT_HARDWARE, SERVING
 from estimator.services.serving_words import DEVICES_ONLY, DEVICES_ONLY_MEANING, one_replica, site_used
 
-INPUT_KEYS = ("utilization",) + SITE_INPUTS + ("sparsity", "student_params", "tokens_per_query", "prompt_tokens")
+INPUT_KEYS = ("utilization",) + SITE_INPUTS + ("sparsity", "student_params", "tokens_per_query", "prompt_tokens", "tp",
+                                              "ttft_ms", "tpot_ms")
 
 
 def _rng(fmt, pair) -> str:
@@ -98,6 +100,32 @@ def technique_rows(techniques) -> list[tuple[str, str]]:
     return rows
 
 
+def layout_text(r) -> str:
+    """The tensor parallelism, replicas and batch the devices serve with."""
+    nodes = f", each across {r.nodes_per_replica} nodes" if r.nodes_per_replica > 1 else ""
+    return (f"tensor parallel {r.tp} × {hz.noun(hz.count(r.replicas), 'replica')}{nodes}, batch {r.batch_size} per replica")
+
+
+# A million tokens, the unit per-token footprints are read in (as EcoLogits and price lists quote them).
+MILLION = 1e6
+
+
+def footprint_rows(r) -> list[tuple[str, str]]:
+    """The devices' embodied CO₂e and the water, per query and per million tokens, with their ranges."""
+    if r.footprint is None:
+        return []
+    rg = r.range
+    out = []
+    for key, fmt, what in (("embodied_co2e_kg", hz.co2e, "embodied CO₂e"), ("water_l", hz.water, "water")):
+        if r.per_query(key) is None:
+            continue
+        q, t = rg["per_query"][key], rg["per_token"][key]
+        per_m = None if None in t else (t[0] * MILLION, t[1] * MILLION)
+        out.append((f"{what} per query", f"{fmt(r.per_query(key))}{_rng(fmt, q)}; per million tokens "
+                                         f"{fmt(r.per_token(key) * MILLION)}{_rng(fmt, per_m)}"))
+    return out
+
+
 def cmd_inference(args):
     inputs = {k: getattr(args, k) for k in INPUT_KEYS}
     rep = limits.inference_report(
@@ -129,6 +157,8 @@ def report_rows(rep) -> tuple[list[tuple[str, str]], list[str]]:
     rows = [
         ("model served", f"{hz.noun(hz.count(r.params_served), 'parameter')} at {r.bits} bits (KV cache {r.kv_bits} bits) on "
                          f"{r.devices} × {r.hardware_id}"),
+        ("engine", f"{r.engine}: {ENGINES[r.engine]}"),
+        ("layout", layout_text(r)),
         ("architecture", f"{hz.noun(str(a.layers), 'layer')}, d_model {a.d_model}, {hz.noun(str(a.heads), 'head')}, "
                          f"{hz.noun(str(a.kv_heads), 'KV head')}"
                          + (f" ({a.name})" if a.name else "")),
@@ -137,12 +167,16 @@ def report_rows(rep) -> tuple[list[tuple[str, str]], list[str]]:
         ("query", f"{hz.count(r.prompt_tokens)} prompt + {hz.noun(hz.count(r.tokens_per_query), 'output token')}"),
         ("time per output token", f"{hz.token_time(r.seconds_per_output_token)}{_rng(hz.token_time, rg['seconds_per_output_token'])}: "
                                   f"one step of batch {r.batch_size}, {r.chip} part {r.bound}-bound"),
-        ("throughput", f"{hz.sig(r.tokens_per_s)} tokens/s{_rng(hz.sig, rg['tokens_per_s'])}"),
+        ("time to first token", f"{hz.token_time(r.ttft_s)}: the prompt's prefill and one step"),
+        ("throughput", f"{hz.sig(r.tokens_per_s)} tokens/s{_rng(hz.sig, rg['tokens_per_s'])}"
+                       + ("" if r.devices == 1 else f" on all {r.devices} devices")),
         ("energy per output token", f"{hz.joules(r.joules_per_output_token)}"
                                     f"{_rng(hz.joules, rg['joules_per_output_token'])} on the devices "
                                     f"({hz.power(r.power_w_per_device)} each), before PUE"),
         # serving's energy is the devices' alone (as measured), training's has the host's share: said in
         # the label, not only in a note (audit)
+        ("at the wall (devices and hosts)", f"{hz.power(r.node_power_w)}{_rng(hz.power, rg['node_power_w'])}, before PUE"),
+        *footprint_rows(r),
         (f"per query, {DEVICES_ONLY} (PUE included)",
          f"{hz.energy(r.per_query('energy_kwh'))}{_rng(hz.energy, rg['per_query']['energy_kwh'])}, "
          f"{hz.co2e(r.per_query('co2e_kg'))}{_rng(hz.co2e, rg['per_query']['co2e_kg'])}, "
@@ -206,7 +240,8 @@ def register(sub):
     m = p.add_argument_group("model (one of: --model, an architecture, --params alone)")
     add_input_args(m, SERVING, ("model", "params", "layers", "d_model", "heads", "kv_heads", "vocab"))
     w = p.add_argument_group("workload and serving")
-    add_input_args(w, SERVING, ("tokens", "prompt_tokens", "tokens_per_query", "batch_size", "devices", "engine"))
+    add_input_args(w, SERVING, ("tokens", "prompt_tokens", "tokens_per_query", "batch_size", "devices", "tp", "ttft_ms",
+                                "tpot_ms", "engine"))
     c = p.add_argument_group("compression")
     add_input_args(c, SERVING, ("bits", "kv_bits", "sparsity", "sparse_kernels", "student_params"))
     add_input_args(p.add_mutually_exclusive_group(), SERVING, ("train_flops", "train_tokens"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Iterable, Mapping
 
+from estimator.core.serving.scenario import MAX_BATCH_WORD
 from estimator.services.inputs import UNSET, Input
 
 
@@ -25,8 +26,13 @@ def zero_stage(text: str) -> int | str:
     return 3 if text.lower() == "fsdp" else int(text) if text.isdigit() else text
 
 
+def batch(text: str) -> int | float | str:
+    """``--batch-size``: a count, or the word for the largest batch that fits (``serving.MAX_BATCH_WORD``)."""
+    return MAX_BATCH_WORD if text.strip().lower() == MAX_BATCH_WORD else count(text)
+
+
 # How each kind of value is read (``inputs.CliValue``); text is taken as typed.
-TYPES = {"number": float, "count": count, "int": int, "zero_stage": zero_stage, "text": None}
+TYPES = {"number": float, "count": count, "int": int, "zero_stage": zero_stage, "batch": batch, "text": None}
 
 
 def argument(i: Input) -> dict:

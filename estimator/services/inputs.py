@@ -56,7 +56,7 @@ DEFAULT_HARDWARE = "h100-sxm"
 # How the CLI reads a value (``estimator.cli.input_args`` maps each to its argparse type):
 #   number: a float; count: a whole number as an int (devices, years), anything else a float for the core to
 #   refuse by name; int: an int (bits, from a list of choices); zero_stage: a ZeRO stage or "fsdp"; text: as typed.
-CliValue = Literal["number", "count", "int", "zero_stage", "text"]
+CliValue = Literal["number", "count", "int", "zero_stage", "batch", "text"]
 # What the CLI does with the flag: store its value, set a switch (store_true/store_false), or add values (extend).
 CliAction = Literal["store", "store_true", "store_false", "extend"]
 # The app's widget: a number field (integer: shown and returned whole), a select box, a radio or a toggle.
@@ -416,13 +416,27 @@ SERVING = table(
           flags=("--tokens-per-query",), default=DEFAULT_TOKENS_PER_QUERY,
           help=f"output tokens per query (default {gfmt(DEFAULT_TOKENS_PER_QUERY)}: ShareGPT's mean, vLLM paper)",
           url_key="inf_tpq", widget="number", widget_help=f"Default: {QUERY_SOURCE}"),
-    Input(name="batch_size", label="Batch size", **checked(SERVING_BOUNDS, "batch_size"), flags=("--batch-size",), value="count",
-          default=serving.DEFAULT_BATCH_SIZE, help="sequences decoded together (default %(default)g)",
+    Input(name="batch_size", label="Batch size", **checked(SERVING_BOUNDS, "batch_size"), flags=("--batch-size",), value="batch",
+          help=f"sequences each replica decodes together, or {serving.MAX_BATCH_WORD}: the largest its memory holds, the "
+               f"most tokens per second (MLPerf's Offline) (default {serving.DEFAULT_BATCH_SIZE}; with --ttft-ms or "
+               f"--tpot-ms, the largest that meets them)",
           url_key="inf_batch", widget="integer",
           widget_help="Sequences decoded together: they share each weight read, each adds its KV cache"),
-    DEVICES.but(label="Devices (tensor parallel)", url_key="inf_devices", widget_help=None,
-                help="devices in tensor parallelism, a divisor of the attention heads (default: the fewest, a power of "
-                     "two where it divides the heads, that hold weights and KV cache)"),
+    DEVICES.but(label="Devices (all replicas)", url_key="inf_devices", widget_help=None,
+                help="devices in all: the tensor-parallel degree (--tp, or the one that serves the most tokens per "
+                     "second) times the replicas (default: the fewest, a power of two where it divides the heads, that "
+                     "hold weights and KV cache, as one replica)"),
+    TP.but(label="Tensor parallel (devices per replica)", url_key="inf_tp", **checked(SERVING_BOUNDS, "tp"),
+           help="tensor-parallel degree of each replica, a divisor of the attention heads (default: chosen)",
+           widget_help="Empty: the degree that serves the most tokens per second on the devices"),
+    Input(name="ttft_ms", label="p99 time to first token bound (ms)", **checked(SERVING_BOUNDS, "ttft_ms"),
+          flags=("--ttft-ms",), help="the largest batch whose time to the first token meets this bound in ms "
+                                     "(MLPerf's Server: Llama 2 70B 2,000 ms; Interactive 450 ms)",
+          url_key="inf_ttft", widget="number"),
+    Input(name="tpot_ms", label="p99 time per output token bound (ms)", **checked(SERVING_BOUNDS, "tpot_ms"),
+          flags=("--tpot-ms",), help="the largest batch whose time per output token meets this bound in ms "
+                                     "(MLPerf's Server: Llama 2 70B 200 ms; Interactive 40 ms)",
+          url_key="inf_tpot", widget="number"),
     Input(name="engine", label="Serving engine", choices=tuple(ENGINES), flags=("--engine",), value="text",
           default=DEFAULT_ENGINE, url_key="inf_engine", widget="radio",
           help="whose fitted engine costs: " + "; ".join(f"{k}, {v}" for k, v in ENGINES.items())

@@ -19,7 +19,7 @@ from estimator.core.base.interval import PREDICTION, STATED
 from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import S_PER_HOUR
 from estimator.core.serving import compression
-from estimator.core.serving.estimate import InferenceResult, InferenceScenario, inference
+from estimator.core.serving.estimate import MAX_BATCH_WORD, InferenceResult, InferenceScenario, inference
 from estimator.core.serving.step import DEFAULT_ENGINE, ENGINES
 from estimator.core.training.estimate import Estimate
 from estimator.core.training.fixed_energy import with_energy_fixed
@@ -338,6 +338,8 @@ def inference_report(*, hardware: str, tokens: float, params: float | None = Non
     catalog's nearest shape, stated in the notes). ``engine``: whose fitted costs (``serving.ENGINES``). A
     keyword that is none of the declared serving inputs (``inputs.SERVING``) is refused by name."""
     check_keywords(inputs, SERVING)
+    if inputs.get("batch_size") is None and (inputs.get("ttft_ms") is not None or inputs.get("tpot_ms") is not None):
+        inputs["batch_size"] = MAX_BATCH_WORD  # a latency bound without a batch: the largest batch that meets it
     if not isinstance(engine, str):  # a list is no engine, and no TypeError either (audit)
         raise InputError(f"unknown engine {repr(engine)[:40]}: use one of {', '.join(ENGINES)}", field="engine")
     compression.check_train_inputs(train_flops, train_tokens)

@@ -18,7 +18,7 @@ def one_replica(result) -> str:
     """What the total time is: one replica (the tensor-parallel group) generating every token alone, its
     device-hours the same however many replicas share them (inference audit: 550 million years read as a
     deadline)."""
-    return (f"{result.devices} × {result.hardware_id} (one replica, the tensor-parallel group) at batch "
+    return (f"{result.tp} × {result.hardware_id} (one replica, the tensor-parallel group) at batch "
             f"{result.batch_size}, generating every token alone: {hz.device_hours(result.estimate.device_hours)}, "
             "however many replicas share them")
 

@@ -16,7 +16,8 @@ def test_b_kv_heads_are_copied_when_devices_outnumber_them(capsys):
     so the largest batch is (usable − weights) ÷ (4 × KV per sequence), not ÷ KV per sequence."""
     from estimator.core.serving.memory import serving_footprint as footprint
     from estimator.core.serving.step import kv_replication
-    rep = limits.inference_report(hardware="a100-sxm-80gb", params=7e9, tokens=1e6, devices=32)
+    # tp, not devices: devices are all the replicas together (issue 54), the degree is --tp
+    rep = limits.inference_report(hardware="a100-sxm-80gb", params=7e9, tokens=1e6, tp=32)
     r, arch = rep.result, rep.result.architecture
     assert (arch.heads, arch.kv_heads) == (32, 8) and kv_replication(arch, 32) == 4
     # a paged engine holds each sequence at prompt + half its output on average
@@ -26,7 +27,7 @@ def test_b_kv_heads_are_copied_when_devices_outnumber_them(capsys):
     fp = footprint(params=7e9, arch=arch, memory_gb_per_device=80, devices=8, batch=1, prompt_tokens=r.prompt_tokens,
                    output_tokens=r.tokens_per_query, weight_bits=16, kv_bits=16)
     assert fp.kv_gb_per_sequence == pytest.approx(per_seq)   # 8 devices, 8 KV heads: no copy
-    refused(capsys, "inference", "--model", "qwen2-7b", "--hardware", "a100-sxm-80gb", "--tokens", "1e6", "--devices", "7",
+    refused(capsys, "inference", "--model", "qwen2-7b", "--hardware", "a100-sxm-80gb", "--tokens", "1e6", "--tp", "7",
             needle="the tensor-parallel degree 7 and the 4 KV heads must divide one another")
 
 

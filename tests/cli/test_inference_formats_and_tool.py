@@ -39,8 +39,8 @@ def test_inference_csv_has_every_number_of_the_json_with_its_range(capsys):
     assert float(by["techniques.pruning.saved_per_query.cost_usd"]["value"]) == next(
         t for t in doc["techniques"] if t["technique"] == "pruning")["saved_per_query"]["cost_usd"]
     assert by["memory_gb.weights"]["low"] == ""  # exact: no range
-    # the same context on every row, the tool's name and version among it
-    assert {(r["hardware"], r["devices"], r["batch_size"], r["tool"], r["tool_version"]) for r in rows} == {
+    # the same context on every row, the tool's name and version among it (the JSON's "batch", per replica, since issue 54)
+    assert {(r["hardware"], r["devices"], r["batch"], r["tool"], r["tool_version"]) for r in rows} == {
         ("h100-sxm", "1", "1", tool_info()["name"], tool_info()["version"])}
     assert "latency_s_per_token" not in by and "compute_s_per_step" not in by
 

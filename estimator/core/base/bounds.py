@@ -149,6 +149,10 @@ BUDGET = {
 # -- inference ----------------------------------------------------------------------------------
 TOKENS_PER_QUERY = Bound(1, 1e7, "tokens", "one token up to ~10 × the longest context windows (~1 million tokens)")
 BATCH = Bound(1, 1e6, "sequences", "one sequence up to a million decoded together", whole=True)
+# A bound on a token's latency (p99 TTFT or TPOT): 0.1 ms (under one step of the fastest decode measured) up to
+# 10 minutes; MLPerf Inference bounds Llama 2 70B's Server run at 2,000 ms TTFT and 200 ms TPOT, its Interactive
+# run at 450 and 40 ms (MLPerf Inference rules, v4.1/v5.0 llama2-70b latency constraints).
+LATENCY_MS = Bound(0.1, 6e5, "ms", "0.1 ms up to 10 minutes (MLPerf bounds Llama 2 70B at 2,000 ms TTFT, 200 ms TPOT)")
 # A prompt, like an answer: one token up to ~10 × the longest context windows (~1e6 tokens, Gemini 1.5).
 PROMPT_TOKENS = Bound(1, 1e7, "tokens", "one token up to ~10 × the longest context windows (~1 million tokens)")
 # The fraction of weights pruned: none up to 99% (one weight in a hundred left). SparseGPT prunes

@@ -40,6 +40,7 @@ from estimator.core.serving.device import (  # noqa: F401 (importable from here 
     peak_for_bits,
     serving_compute,
 )
+from estimator.core.serving.layout import device_at, nodes_spanned, serving_layout
 from estimator.core.serving.memory_fit import MemoryFit, memory_fit, preemption_note
 from estimator.core.serving.result import InferenceResult
 from estimator.core.serving.scenario import (  # noqa: F401 (importable from here as before)
@@ -50,6 +51,7 @@ from estimator.core.serving.scenario import (  # noqa: F401 (importable from her
     DEFAULT_PROMPT_TOKENS,
     DEFAULT_TOKENS_PER_QUERY,
     MAX_BATCH,
+    MAX_BATCH_WORD,
     QUERY_SOURCE,
     SHAREGPT_MEAN_OUTPUT_TOKENS,
     SHAREGPT_MEAN_PROMPT_TOKENS,
@@ -67,6 +69,7 @@ from estimator.core.serving.step import (
     ServingFit,
 )
 from estimator.core.serving.step_notes import range_meaning, step_notes
+from estimator.core.serving.throughput import ttft_s
 from estimator.core.serving.totals import decode_step, serving_totals
 from estimator.core.training.estimate import Assumption
 from estimator.core.workload.architecture import tensor_parallel_problem  # noqa: F401 (importable from here as before)
@@ -88,15 +91,25 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
         raise InputError("inference needs the serving fit (estimator.io.serving_data.load_serving_fit())")
     served = served_model(s, profile)
     compute = serving_compute(s, profile, served, fit.compute_fraction)
-    memory = memory_fit(s, profile, served, fit.memory_fraction)
+    layout = serving_layout(s, profile, served, compute, fit)
+    if layout is not None:  # the degree and the batch chosen: the memory and the step are one replica's
+        s = replace(s, batch_size=layout.batch)
+        memory = memory_fit(replace(s, devices=layout.tp), profile, served, fit.memory_fraction)
+        memory = replace(memory, devices_how=layout.how)
+    else:
+        memory = memory_fit(s, profile, served, fit.memory_fraction)
+    replicas = 1 if layout is None else layout.replicas
+    # a replica beyond one scale-up domain all-reduces over the scale-out network
+    compute = replace(compute, device=device_at(profile, compute.device, memory.devices))
     preempted = ()
     if memory.preempted:  # a paged engine runs the batch that fits, the rest preempted: the figures are that batch's
         preempted = (preemption_note(memory.footprint, memory.devices, profile),)
         s = replace(s, batch_size=int(memory.footprint.max_batch))
     decode = decode_step(s, fit, served, compute, memory)
     totals = serving_totals(s, profile, fit, served, compute, memory, decode,
-                            inputs=input_assumptions(s, served, compute, memory, fit))
-    notes = (served.notes + compute.notes + preempted + totals.notes
+                            inputs=input_assumptions(s, served, compute, memory, fit), replicas=replicas)
+    chosen_layout = () if layout is None else (f"layout: {layout.how}",)
+    notes = (served.notes + compute.notes + chosen_layout + preempted + totals.notes
              + step_notes(s, profile, fit, served, compute, memory, decode))
     footprint = memory.footprint
     return InferenceResult(
@@ -104,7 +117,10 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
         hardware_id=profile.id, params_served=served.params, architecture=served.architecture, bits=int(s.bits),
         kv_bits=int(s.kv_bits), precision=compute.precision, peak_flops_per_s=compute.peak_flops_per_s,
         utilization=compute.utilization, flops_per_token=decode.flops_per_token, weights_gb=footprint.weights_gb,
-        kv_cache_gb=footprint.kv_cache_gb, devices=memory.devices, batch_size=int(s.batch_size),
+        kv_cache_gb=footprint.kv_cache_gb, devices=memory.devices * replicas, tp=memory.devices, replicas=replicas,
+        nodes_per_replica=nodes_spanned(profile, memory.devices), batch_size=int(s.batch_size),
+        ttft_s=ttft_s(decode, int(s.batch_size), float(s.tokens_per_query)), node_power_w=totals.node_power_w,
+        footprint=totals.footprint,
         max_batch_size=footprint.max_batch,
         compute_s_per_step=decode.compute_s, memory_s_per_step=decode.memory_s, prefill_s_per_step=decode.prefill_s,
         tensor_parallel_s_per_step=decode.tp_s, engine_s_per_step=decode.engine_s, bound=decode.bound,
@@ -139,11 +155,12 @@ def input_assumptions(s: InferenceScenario, served: ServedModel, compute: Servin
                    "given" if prompt_given else QUERY_SOURCE),
         Assumption("tokens_per_query", output_tokens, "tokens", "user" if output_given else "default",
                    "given" if output_given else QUERY_SOURCE),
-        Assumption("devices_rule", memory.devices, "devices", "user" if s.devices is not None else "derived",
+        Assumption("devices_rule", memory.devices, "devices",
+                   "user" if s.devices is not None or s.tp is not None else "derived",
                    memory.devices_how),
         Assumption("architecture", served.architecture.name or "given", "", _arch_origin(s),
                    served.architecture.source or "given"))
 
 
 __all__ = ["BITS", "DEFAULT_PROMPT_TOKENS", "DEFAULT_TOKENS_PER_QUERY", "FLOPS_PER_PARAM_PER_TOKEN", "KV_BITS",
-           "MAX_BATCH", "InferenceResult", "InferenceScenario", "inference", "peak_for_bits"]
+           "MAX_BATCH", "MAX_BATCH_WORD", "InferenceResult", "InferenceScenario", "inference", "peak_for_bits"]

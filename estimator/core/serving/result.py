@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from estimator.core.base.interval import LEVEL
-from estimator.core.footprint.total import FOOTPRINT_ASSUMPTIONS
+from estimator.core.footprint.total import FOOTPRINT_ASSUMPTIONS, Footprint
 from estimator.core.serving.step import Architecture
 from estimator.core.training.estimate import Estimate
 
@@ -28,8 +28,8 @@ class InferenceResult:
     flops_per_token: float        # decode, at the average context
     weights_gb: float
     kv_cache_gb: float            # the batch's KV cache at full length (prompt + answer)
-    devices: int
-    batch_size: int
+    devices: int                  # all of them: tp × replicas
+    batch_size: int               # per replica
     max_batch_size: int           # the largest batch whose KV cache fits beside the weights
     compute_s_per_step: float
     memory_s_per_step: float
@@ -53,6 +53,12 @@ class InferenceResult:
     sparsity: float = 0.0         # the fraction of weights pruned
     pruned_skipped: bool = False  # the kernels skip them (2:4 on sparse tensor cores: estimator.core.serving.pruning)
     teacher_params: float | None = None  # distilled: the model the student is distilled from
+    tp: int = 1                   # tensor-parallel degree: the devices of one replica
+    replicas: int = 1             # replicas side by side (devices ÷ tp), each its own batch
+    nodes_per_replica: int = 1    # scale-up domains one replica spans
+    ttft_s: float = 0.0           # time to the first token: one prompt's prefill and one step
+    node_power_w: float = 0.0     # the devices and their hosts at the wall, before PUE
+    footprint: Footprint | None = None   # embodied CO₂e and water of the tokens, with ranges
 
     @property
     def memory_gb(self) -> float:
@@ -65,16 +71,26 @@ class InferenceResult:
 
     @property
     def seconds_per_token(self) -> float:
-        return self.seconds_per_output_token / self.batch_size
+        """Wall time per token with every replica's batch served: TPOT ÷ (batch × replicas)."""
+        return self.seconds_per_output_token / (self.batch_size * self.replicas)
 
     @property
     def device_seconds_per_token(self) -> float:
-        """Device-seconds per token, TPOT ÷ batch × devices: what the energy and the cost scale with."""
+        """Device-seconds per token, TPOT ÷ batch × tp: what the energy and the cost scale with."""
         return self.seconds_per_token * self.devices
 
     @property
     def tokens_per_s(self) -> float:
-        return self.batch_size / self.seconds_per_output_token
+        """Over all the devices: replicas × batch ÷ TPOT."""
+        return self.replicas * self.batch_size / self.seconds_per_output_token
+
+    @property
+    def embodied_co2e_kg(self) -> float | None:
+        return None if self.footprint is None else self.footprint.embodied_co2e_kg
+
+    @property
+    def water_l(self) -> float | None:
+        return None if self.footprint is None else self.footprint.water_l
 
     @property
     def energy_kwh(self) -> float:
@@ -97,14 +113,15 @@ class InferenceResult:
         return None if x is None else x * self.tokens_per_query
 
     def to_dict(self) -> dict:
-        keys = ("energy_kwh", "co2e_kg", "cost_usd")
+        keys = ("energy_kwh", "co2e_kg", "cost_usd", "embodied_co2e_kg", "water_l")
         rng = {k: (None if v is None else list(v)) if not isinstance(v, dict) else
                {kk: None if vv is None else list(vv) for kk, vv in v.items()} for k, v in self.range.items()}
         return {
             "hardware": self.hardware_id, "params_served": self.params_served,
             "architecture": self.architecture.to_dict(), "bits": self.bits, "kv_bits": self.kv_bits,
             "precision": self.precision, "peak_flops_per_s": self.peak_flops_per_s, "utilization": self.utilization,
-            "flops_per_token": self.flops_per_token, "devices": self.devices, "batch_size": self.batch_size,
+            "flops_per_token": self.flops_per_token, "devices": self.devices, "tp": self.tp, "replicas": self.replicas,
+            "nodes_per_replica": self.nodes_per_replica, "batch": self.batch_size,
             "max_batch_size": self.max_batch_size, "prompt_tokens": self.prompt_tokens,
             "memory_gb": {"weights": self.weights_gb, "kv_cache": self.kv_cache_gb, "total": self.memory_gb},
             "bound": self.bound, "engine": self.engine,
@@ -115,14 +132,19 @@ class InferenceResult:
             "seconds_per_output_token": self.seconds_per_output_token, "latency_s_per_token": self.latency_s_per_token,
             "seconds_per_token": self.seconds_per_token,
             "device_seconds_per_token": self.device_seconds_per_token, "tokens_per_s": self.tokens_per_s,
-            "power_w_per_device": self.power_w_per_device, "joules_per_output_token": self.joules_per_output_token,
+            "seconds_to_first_token": self.ttft_s,
+            "power_w_per_device": self.power_w_per_device, "node_power_w": self.node_power_w,
+            "joules_per_output_token": self.joules_per_output_token,
             "tokens": self.tokens, "wall_clock_s": self.estimate.wall_clock_s, "device_hours": self.estimate.device_hours,
             **{k: getattr(self, k) for k in keys},
             "per_token": {k: self.per_token(k) for k in keys},
             "tokens_per_query": self.tokens_per_query,
             "per_query": {k: self.per_query(k) for k in keys},
             "range": rng, "range_level": self.level, "range_meaning": self.range_meaning,
-            # serving reports no embodied carbon or water: their assumptions would read as if it did
-            "assumptions": {a.name: a.to_dict() for a in self.estimate.assumptions if a.name not in FOOTPRINT_ASSUMPTIONS},
+            # the embodied carbon's and the water's assumptions are the footprint's (the serving's own ranges)
+            "assumptions": {**{a.name: a.to_dict() for a in self.estimate.assumptions if a.name not in FOOTPRINT_ASSUMPTIONS},
+                            **({} if self.footprint is None else
+                               {n: {"value": v, "unit": u, "origin": o, "source": src}
+                                for n, v, u, o, src in self.footprint.assumptions})},
             "notes": list(self.notes),
         }

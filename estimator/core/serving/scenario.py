@@ -33,6 +33,9 @@ MAX_BATCH = int(B.BATCH.high)
 DEFAULT_BITS = 16
 DEFAULT_KV_BITS = 16
 DEFAULT_BATCH_SIZE = 1
+# ``batch_size`` may be this word: the largest batch the devices' memory holds (and the engine's scheduler allows),
+# the batch that maximises throughput (MLPerf Inference's Offline scenario).
+MAX_BATCH_WORD = "max"
 
 
 @dataclass(frozen=True)
@@ -47,11 +50,14 @@ class InferenceScenario(Site):
     kv_bits: int = DEFAULT_KV_BITS
     sparsity: float = 0.0
     sparse_kernels: bool = True   # do kernels skip pruned weights? (unstructured sparsity rarely does)
-    batch_size: int = DEFAULT_BATCH_SIZE
+    batch_size: int | str = DEFAULT_BATCH_SIZE   # per replica; MAX_BATCH_WORD: the largest that fits
     student_params: float | None = None
     tokens_per_query: float = DEFAULT_TOKENS_PER_QUERY
     prompt_tokens: float = DEFAULT_PROMPT_TOKENS
-    devices: int | None = None    # None: the smallest power of two that holds weights and KV cache
+    devices: int | None = None    # all the devices: None, the smallest power of two that holds weights and KV cache
+    tp: int | None = None         # tensor-parallel degree (None: chosen; devices ÷ tp replicas serve side by side)
+    ttft_ms: float | None = None  # p99 bound on the time to the first token: the largest batch that meets it
+    tpot_ms: float | None = None  # p99 bound on the time per output token (MLPerf's Server and Interactive bounds)
     utilization: float | None = None   # fraction of peak in compute-bound phases (serving.COMPUTE_FRACTION)
 
 
@@ -62,6 +68,8 @@ SERVING_BOUNDS = {
     "tokens_per_query": ("tokens per query", B.TOKENS_PER_QUERY), "prompt_tokens": ("prompt tokens", B.PROMPT_TOKENS),
     "sparsity": ("sparsity (the fraction of weights removed)", B.SPARSITY), "batch_size": ("batch size", B.BATCH),
     "devices": ("devices", B.DEVICES), "student_params": ("student parameters", B.PARAMS),
+    "tp": ("tensor-parallel degree", B.TENSOR_PARALLEL), "ttft_ms": ("time to first token (ms)", B.LATENCY_MS),
+    "tpot_ms": ("time per output token (ms)", B.LATENCY_MS),
     "utilization": ("utilisation", B.UTILIZATION),
 }
 
@@ -88,14 +96,22 @@ def check_scenario(s: InferenceScenario, profile: HardwareProfile) -> None:
         raise InputError(f"{counted(s.tokens, 'token')} in all {'is' if count_text(s.tokens) == '1' else 'are'} fewer than one query's "
                          f"{counted(s.tokens_per_query, 'output token')}: "
                          "give more tokens or fewer tokens per query", field=("tokens", "tokens_per_query"))
-    for name in ("prompt_tokens", "sparsity", "batch_size"):
+    for name in ("prompt_tokens", "sparsity"):
         _require(s, name)
+    if s.batch_size != MAX_BATCH_WORD:
+        _require(s, "batch_size")
+    for name in ("tp", "ttft_ms", "tpot_ms"):
+        if getattr(s, name) is not None:
+            _require(s, name)
     if s.bits not in BITS or isinstance(s.bits, bool):
         raise InputError(f"bits must be one of {', '.join(map(str, BITS))}, got {s.bits!r}")
     if s.kv_bits not in KV_BITS or isinstance(s.kv_bits, bool):
         raise InputError(f"KV-cache bits must be one of {', '.join(map(str, KV_BITS))}, got {s.kv_bits!r}")
     if s.devices is not None:
         _require(s, "devices")
+    if s.tp is not None and s.devices is not None and s.devices % s.tp:
+        raise InputError(f"{count_text(s.devices)} devices do not split into replicas of {count_text(s.tp)} (the "
+                         "tensor-parallel degree): give devices a multiple of it", field=("devices", "tp"))
     if s.student_params is not None:
         _require(s, "student_params")
         if s.student_params >= s.params:

@@ -87,6 +87,9 @@ FALLBACK_LINK_SOURCE = (f"PCIe 4.0 x16, about {gfmt(FALLBACK_LINK_GB_PER_S)} GB/
 # Memory a serving engine may use for weights and KV cache: 0.9 of capacity (vLLM's default
 # --gpu-memory-utilization; the rest holds activations, CUDA graphs and the allocator's slack).
 USABLE_MEMORY_FRACTION = 0.9
+# The most sequences an engine's scheduler runs per step where its profile states none: vLLM's default
+# --max-num-seqs, 256 (vLLM 0.5 EngineArgs); each engine's own is in engines.toml.
+DEFAULT_MAX_BATCH = 256
 USABLE_MEMORY_SOURCE = f"{gfmt(USABLE_MEMORY_FRACTION)} of device memory: vLLM's default --gpu-memory-utilization"
 # Power per device as a fraction of TDP (Splitwise, Patel et al. 2024, arXiv:2311.18677, simulator
 # power model configs/power_model/constant.yaml: A100-80GB idle 63 / decode 250 / prefill 400 W of
@@ -125,8 +128,7 @@ KV_BITS = (16, 8)
 # constants: serving_fit.json, written by `python -m estimator fit-serving`).
 # - "optimized-2024": a current optimised engine (TensorRT-LLM/vLLM/SGLang class: CUDA graphs, in-flight
 #   batching, chunked prefill, FP8), fitted to MLPerf Inference v4.0/v4.1 closed Offline results and the
-#   published small-batch decode times; issue 54 makes it the default once the tests and docs that quote the
-#   default's figures are regenerated (until then DEFAULT_ENGINE stays vllm-2024, below).
+#   published small-batch decode times: the default (issue 54), what people serve with today.
 # - "vllm-2024": an online serving engine under a stream of requests as ML.ENERGY measured it in 2024 (vLLM 0.5
 #   at batch >= 32, FastChat at batch 1), TPOT and energy both measured (the former default, "online").
 # - "eager-2023": a Python loop launching kernel by kernel (Hugging Face generate, FastChat), fitted to
@@ -145,7 +147,7 @@ ENGINES = {
 }
 # Names kept working for what they called before (the CLI, the API, saved addresses): each the engine it now names.
 ENGINE_ALIASES = {"online": "vllm-2024"}
-DEFAULT_ENGINE = "vllm-2024"
+DEFAULT_ENGINE = "optimized-2024"
 
 
 def engine_name(name: str) -> str:
@@ -205,6 +207,9 @@ class ServingFit:
     # vLLM >= 0.6): the prompts' tokens ride in the decode step's matrix products, so the step's GPU time is
     # the slower of its bytes and all its FLOPs, prefill's included; False: prefill runs as its own phase, added
     mixed_prefill: bool = False
+    # the most sequences its scheduler runs in one step (engines.toml, with its source): caps the batch that
+    # maximises throughput (`batch_size` "max"), never a batch given
+    max_batch: int = DEFAULT_MAX_BATCH
 
     PARAMS = ("engine_s_per_layer", "engine_s_per_sequence", "tp_s_per_allreduce", "busy_per_roofline_s")
 

@@ -7,11 +7,24 @@ heads runs ``devices ÷ tp`` replicas; each replica's batch is the largest whose
 weights at the average sequence in flight (``memory.serving_footprint``, a paged engine), at most the engine's
 ``max_batch`` (its scheduler's cap), and, under a TPOT bound, the largest whose step keeps within it. Throughput
 is replicas × batch ÷ TPOT, the step's prefill included (``step.step``: B ÷ T prompts start per step, as an
-in-flight batching engine with chunked prefill mixes them into the decode steps). The best degree wins.
+in-flight batching engine with chunked prefill mixes them into the decode steps). The best degree wins (the
+smaller on a tie).
+
+A batch given (``batch``) is taken per replica, the largest that fits where it does not (a paged engine preempts
+the rest). Under a bound on the time to the first token (TTFT, MLPerf's Server and Interactive scenarios), a
+request's first token waits for its own prompt's prefill at the compute roofline, its chunks riding in the steps,
+and then one step of the batch: TTFT = one prompt's prefill + TPOT (``ttft_s``), both rising with the batch; the
+batch is the largest that keeps both within their bounds. The step is the steady state of in-flight batching,
+whose steps are alike, so its TPOT is taken as the p99 the bounds are on.
+
+A tensor-parallel degree beyond the devices one scale-up domain links (a profile's ``scale_up_devices``: the 8 GPUs
+of an NVLink server) spans nodes: its all-reduces cross the scale-out network (``device_at``), so the choice keeps
+within a node where that serves more.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from estimator.core.base.errors import InputError
@@ -28,9 +41,10 @@ class Throughput:
     tp: int
     replicas: int
     batch: int                    # per replica
-    limit: str                    # what set the batch: "memory", "engine" (its cap) or "tpot" (the bound)
+    limit: str                    # what set the batch: "given", "memory", "engine" (its cap), "tpot" or "ttft"
     step: Step
     tokens_per_s: float           # over all the devices
+    ttft_s: float = 0.0           # one prompt's prefill and one step (``ttft_s``)
 
     @property
     def devices(self) -> int:
@@ -47,14 +61,20 @@ def tensor_parallel_options(devices: int, arch: Architecture) -> list[int]:
     return out
 
 
-def _largest_within(run, batch: int, tpot_bound_s: float) -> int:
-    """The largest batch in 1..``batch`` whose step keeps within the bound (TPOT rises with the batch); 0 if none."""
-    if run(1).tpot_s > tpot_bound_s:
+def ttft_s(st: Step, batch: float, output_tokens: float) -> float:
+    """The time to a request's first token: its own prompt's prefill (the step's prefill is that of the batch ÷
+    output tokens prompts that start per step) and one step of the batch (the module docstring)."""
+    return st.prefill_s * float(output_tokens) / float(batch) + st.tpot_s
+
+
+def _largest_within(within, batch: int) -> int:
+    """The largest batch in 1..``batch`` that keeps ``within`` its bounds (TPOT and TTFT rise with the batch); 0 if none."""
+    if not within(1):
         return 0
     lo, hi = 1, batch
     while lo < hi:
         mid = (lo + hi + 1) // 2
-        if run(mid).tpot_s <= tpot_bound_s:
+        if within(mid):
             lo = mid
         else:
             hi = mid - 1
@@ -63,37 +83,56 @@ def _largest_within(run, batch: int, tpot_bound_s: float) -> int:
 
 def max_throughput(*, params: float, arch: Architecture, device: Device, fit: ServingFit, devices: int,
                    prompt_tokens: float, output_tokens: float, weight_bits: int = 16, kv_bits: int = 16,
-                   max_batch: int, tpot_bound_s: float | None = None, tp: int | None = None) -> Throughput:
-    """The tensor parallelism (or ``tp`` given), replicas and batch that serve the most tokens per second on
-    ``devices`` (the module docstring); refused where no degree holds the weights and one sequence, or none
-    meets the bound at batch 1."""
+                   max_batch: int, tpot_bound_s: float | None = None, tp: int | None = None,
+                   ttft_bound_s: float | None = None, batch: int | None = None,
+                   device_at: Callable[[int], Device] | None = None, compute_fraction: float | None = None) -> Throughput:
+    """The tensor parallelism (or ``tp`` given), replicas and batch (or ``batch`` given, per replica) that serve
+    the most tokens per second on ``devices`` (the module docstring); ``device_at(tp)``: the device as a replica
+    of ``tp`` sees it (its link), default ``device``. Refused where no degree holds the weights and one sequence,
+    or none meets the bounds at batch 1."""
     best: Throughput | None = None
     options = [tp] if tp is not None else tensor_parallel_options(devices, arch)
     for t in options:
-        room = serving_footprint(params=params, arch=arch, memory_gb_per_device=device.memory_gb, devices=t, batch=1,
+        dev = device if device_at is None else device_at(t)
+        room = serving_footprint(params=params, arch=arch, memory_gb_per_device=dev.memory_gb, devices=t, batch=1,
                                  prompt_tokens=prompt_tokens, output_tokens=output_tokens, weight_bits=weight_bits,
                                  kv_bits=kv_bits, memory_fraction=fit.memory_fraction).max_batch
         if room < 1:
             continue
 
-        def run(b: int, t: int = t) -> Step:
-            return step(params=params, arch=arch, device=device, fit=fit, batch=b, prompt_tokens=prompt_tokens,
-                        output_tokens=output_tokens, tp=t, weight_bits=weight_bits, kv_bits=kv_bits)
-        batch, limit = (room, "memory") if room <= max_batch else (max_batch, "engine")
-        if tpot_bound_s is not None and run(batch).tpot_s > tpot_bound_s:
-            batch, limit = _largest_within(run, batch, tpot_bound_s), "tpot"
-            if batch < 1:
+        def run(b: int, t: int = t, dev: Device = dev) -> Step:
+            return step(params=params, arch=arch, device=dev, fit=fit, batch=b, prompt_tokens=prompt_tokens,
+                        output_tokens=output_tokens, tp=t, weight_bits=weight_bits, kv_bits=kv_bits,
+                        compute_fraction=compute_fraction)
+
+        def within(b: int, run=run) -> bool:
+            st = run(b)
+            return ((tpot_bound_s is None or st.tpot_s <= tpot_bound_s)
+                    and (ttft_bound_s is None or ttft_s(st, b, output_tokens) <= ttft_bound_s))
+        if batch is not None:
+            size, limit = (batch, "given") if batch <= room else (room, "memory")
+        else:
+            size, limit = (room, "memory") if room <= max_batch else (max_batch, "engine")
+        if not within(size):
+            st = run(size)
+            limit = "tpot" if tpot_bound_s is not None and st.tpot_s > tpot_bound_s else "ttft"
+            size = _largest_within(within, size)
+            if size < 1:
                 continue
-        s = run(batch)
+        s = run(size)
         replicas = devices // t
-        found = Throughput(t, replicas, batch, limit, s, replicas * batch / s.tpot_s)
-        if best is None or found.tokens_per_s > best.tokens_per_s:
+        found = Throughput(t, replicas, size, limit, s, replicas * size / s.tpot_s, ttft_s(s, size, output_tokens))
+        if best is None or found.tokens_per_s > best.tokens_per_s * (1 + 1e-12):
             best = found
     if best is None:
-        bound = "" if tpot_bound_s is None else f" within {gfmt(tpot_bound_s * MS_PER_S, 3)} ms per output token"
-        raise InputError(f"no tensor-parallel split of {devices} × {device.id} serves the model{bound}: the weights and "
-                         "one sequence's KV cache do not fit, or one sequence's step is slower than the bound")
+        bounds = [f"{gfmt(x * MS_PER_S, 3)} ms {what}" for x, what in ((tpot_bound_s, "per output token"),
+                                                                    (ttft_bound_s, "to the first token")) if x is not None]
+        bound = f" within {' and '.join(bounds)}" if bounds else ""
+        split = f"tensor-parallel degree {tp}" if tp is not None else "tensor-parallel split"
+        raise InputError(f"no {split} of {devices} × {device.id} serves the model{bound}: the weights and "
+                         "one sequence's KV cache do not fit, or one sequence's step is slower than the bound",
+                         field=("devices", "tp", "ttft_ms", "tpot_ms"))
     return best
 
 
-__all__ = ["Throughput", "max_throughput", "tensor_parallel_options"]
+__all__ = ["Throughput", "max_throughput", "tensor_parallel_options", "ttft_s"]

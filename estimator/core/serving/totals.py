@@ -14,9 +14,11 @@ from estimator.core.base import validation as v
 from estimator.core.base.errors import InputError
 from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import S_PER_HOUR
+from estimator.core.footprint.total import Footprint, footprint
 from estimator.core.hardware.power_base import CHIP_DRAW
 from estimator.core.hardware.profile import HardwareProfile
 from estimator.core.serving.checks import unfilled_batch
+from estimator.core.serving.node import node_power
 from estimator.core.serving.ranges import physical_floor_s, serving_ranges
 from estimator.core.serving.step import BANDWIDTH_FRACTION, POWER_SOURCE, Device, ServingFit, Step, step
 from estimator.core.serving.step_notes import fmt_ms
@@ -49,15 +51,18 @@ class ServingTotals:
     estimate: Estimate            # device-hours, energy, CO₂e, cost and wall clock, with the serving's assumptions
     ranges: dict                  # InferenceResult.range: key → (low, high), and "per_token", "per_query"
     notes: tuple[str, ...]        # where the tokens fill less than one batch
+    node_power_w: float = 0.0     # the devices given and their hosts at the wall, before PUE (``node.node_power``)
+    footprint: Footprint | None = None   # the devices' embodied CO₂e and the water, with the serving's ranges
 
 
 def serving_totals(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit, served: ServedModel,
                    compute: ServingCompute, memory: MemoryFit, decode: Step,
-                   inputs: tuple[Assumption, ...]) -> ServingTotals:
+                   inputs: tuple[Assumption, ...], replicas: int = 1) -> ServingTotals:
     """The tokens' totals from ``estimate`` at the step's power; its assumptions rewritten to say how the serving
     model set them, followed by ``inputs`` (the serving inputs it does not know); the wall clock at least one
     query's own steps; the ranges, cut at the roofline's floor (none for a mixture of experts, whose bytes read
-    are an upper bound under even routing)."""
+    are an upper bound under even routing); the nodes at the wall for all ``replicas``; the embodied carbon and
+    the water of the tokens' device-hours and energy, with the serving's ranges (``footprint``, as training's)."""
     batch, devices = int(s.batch_size), memory.devices
     tokens, tokens_per_query = float(s.tokens), float(s.tokens_per_query)
     device_hours = device_hours_for(s, decode, devices)
@@ -75,10 +80,23 @@ def serving_totals(s: InferenceScenario, profile: HardwareProfile, fit: ServingF
         notes = (note,)
     floor_s = (None if served.architecture.active_params
                else physical_floor_s(decode, BANDWIDTH_FRACTION, compute.utilization))
-    ranges = serving_ranges(estimated, decode, fit, batch=batch, tokens=tokens, tokens_per_query=tokens_per_query,
-                            power_given=s.power_w is not None, floor_s=floor_s)
+    # throughput over all the replicas: each its batch per step (the time per token the inverse)
+    ranges = serving_ranges(estimated, decode, fit, batch=batch * replicas, tokens=tokens,
+                            tokens_per_query=tokens_per_query, power_given=s.power_w is not None, floor_s=floor_s)
     ranges["memory_gb"] = (memory.footprint.total_gb, memory.footprint.total_gb)
-    return ServingTotals(estimate=estimated, ranges=ranges, notes=notes)
+    node = node_power(profile, decode.power_w, devices * replicas)
+    ranges["node_power_w"] = node.range_w
+    pue = estimated.assumption("pue")
+    fp = footprint(profile, device_hours=estimated.device_hours, device_hours_range=ranges["device_hours"],
+                   energy_kwh=estimated.energy_kwh, energy_range_kwh=ranges["energy_kwh"],
+                   pue=1.0 if pue is None else float(pue.value), country=s.grid_country)
+    ranges["embodied_co2e_kg"], ranges["water_l"] = fp.embodied_co2e_range_kg, fp.water_range_l
+    for scope, scale in (("per_token", 1.0 / tokens), ("per_query", tokens_per_query / tokens)):
+        ranges[scope]["embodied_co2e_kg"] = tuple(None if x is None else x * scale for x in fp.embodied_co2e_range_kg)
+        ranges[scope]["water_l"] = tuple(x * scale for x in fp.water_range_l)
+    wall = f"at the wall (node_power_w), before PUE: {node.source}"
+    return ServingTotals(estimate=estimated, ranges=ranges, notes=notes + fp.notes + (wall,), node_power_w=node.power_w,
+                         footprint=fp)
 
 
 def device_hours_for(s: InferenceScenario, decode: Step, devices: int) -> float:

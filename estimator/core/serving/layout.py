@@ -1,0 +1,139 @@
+"""How the devices serve (pure): the tensor-parallel degree, the replicas side by side and the batch each runs. A
+stage of ``estimator.core.serving.estimate.inference``, before the memory and the step.
+
+- Nothing asked of the layout (no devices in all, no ``tp``, a batch given, no latency bound): one replica on the
+  fewest devices that hold the weights and the batch's KV cache (``memory_fit``), as before; ``serving_layout``
+  answers None.
+- Otherwise the devices in all are the ones given, or ``tp`` given alone (one replica), or the fewest that hold the
+  weights and one sequence; ``throughput.max_throughput`` chooses the degree (or takes ``tp``) and the batch: the
+  one given (per replica), the largest in memory under the engine's cap (``batch_size`` "max", MLPerf's Offline), or
+  the largest that meets the TTFT and TPOT bounds (MLPerf's Server and Interactive), whichever serves the most
+  tokens per second over all the devices.
+- A degree beyond one scale-up domain (``profile.scale_up_devices``, the GPUs one NVLink server links) spans nodes:
+  its all-reduces cross the scale-out network (``device_at``); the layout says how many nodes a replica spans.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from estimator.core.base.errors import InputError
+from estimator.core.base.number_text import gfmt
+from estimator.core.base.units import MS_PER_S
+from estimator.core.hardware.profile import HardwareProfile
+from estimator.core.serving.memory_fit import memory_fit
+from estimator.core.serving.notes import count_text
+from estimator.core.serving.scenario import MAX_BATCH_WORD
+from estimator.core.serving.step import Device, ServingFit
+from estimator.core.serving.throughput import max_throughput, tensor_parallel_options
+from estimator.core.workload.architecture import tensor_parallel_problem
+
+if TYPE_CHECKING:
+    from estimator.core.serving.device import ServingCompute
+    from estimator.core.serving.scenario import InferenceScenario
+    from estimator.core.serving.served import ServedModel
+
+# What set the batch, in words (``Throughput.limit``).
+LIMIT_WORDS = {"given": "as given", "memory": "the largest the memory holds",
+               "engine": "the engine scheduler's cap", "tpot": "the largest that meets the TPOT bound",
+               "ttft": "the largest that meets the TTFT bound"}
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The devices as they serve: replicas of ``tp`` devices, each decoding ``batch`` sequences per step."""
+    tp: int
+    replicas: int
+    batch: int                    # per replica: the batch run (the largest that fits where a given one does not)
+    limit: str                    # what set the batch (``LIMIT_WORDS``)
+    nodes_per_replica: int        # scale-up domains (NVLink servers) one replica spans
+    ttft_s: float | None          # the modelled time to the first token (None: no layout chosen)
+    how: str                      # the choice in words, for the result's notes and assumptions
+
+    @property
+    def devices(self) -> int:
+        return self.tp * self.replicas
+
+
+def device_at(profile: HardwareProfile, device: Device, tp: int) -> Device:
+    """``device`` as a replica of ``tp`` sees it: beyond the profile's scale-up domain its all-reduces cross the
+    scale-out network (the profile's ``scale_out_gb_per_s``, with its source); within it, unchanged."""
+    if profile.scale_up_devices and tp > profile.scale_up_devices and profile.scale_out_gb_per_s:
+        return replace(device, link_gb_per_s=profile.scale_out_gb_per_s,
+                       link_source=f"the scale-out network across nodes: {profile.scale_out_source}")
+    return device
+
+
+def nodes_spanned(profile: HardwareProfile, tp: int) -> int:
+    """The scale-up domains ``tp`` devices span (1 where the profile states none)."""
+    return math.ceil(tp / profile.scale_up_devices) if profile.scale_up_devices else 1
+
+
+def chosen(s: InferenceScenario) -> bool:
+    """Does the scenario ask anything of the layout (devices in all, a degree, the largest batch, a bound)?"""
+    return (s.devices is not None or s.tp is not None or s.batch_size == MAX_BATCH_WORD
+            or s.ttft_ms is not None or s.tpot_ms is not None)
+
+
+def serving_layout(s: InferenceScenario, profile: HardwareProfile, served: ServedModel, compute: ServingCompute,
+                   fit: ServingFit) -> Layout | None:
+    """The layout (the module docstring); None where nothing is asked of it (``memory_fit`` then places one
+    replica as before)."""
+    if not chosen(s):
+        return None
+    fixed = None if s.batch_size == MAX_BATCH_WORD else int(s.batch_size)
+    if s.tp is not None:
+        problem = tensor_parallel_problem(int(s.tp), served.architecture.heads, served.architecture.kv_heads)
+        if problem:
+            raise InputError(problem, field="tp")
+    if s.devices is not None:
+        devices, whose = int(s.devices), "given"
+    elif s.tp is not None:
+        devices, whose = int(s.tp), "the tensor-parallel degree given"
+    else:  # the fewest that hold the weights and one sequence (or the batch given)
+        devices = memory_fit(replace(s, batch_size=fixed or 1), profile, served, fit.memory_fraction).devices
+        whose = "the fewest that hold the weights and " + ("the batch's KV cache" if fixed else "one sequence")
+    try:
+        best = _best(s, profile, served, compute, fit, devices, fixed)
+    except InputError:
+        # where the memory is what fails, its own refusal says why (the weights, one sequence, the batch) on the
+        # most devices one replica could take
+        if s.ttft_ms is None and s.tpot_ms is None:
+            largest = int(s.tp) if s.tp is not None else max(tensor_parallel_options(devices, served.architecture),
+                                                              default=devices)
+            memory_fit(replace(s, devices=largest, batch_size=fixed or 1), profile, served, fit.memory_fraction)
+        raise
+    nodes = nodes_spanned(profile, best.tp)
+    return _layout(s, profile, best, devices, whose, nodes, fixed)
+
+
+def _best(s, profile, served, compute, fit, devices: int, fixed: int | None):
+    """``max_throughput`` for the scenario on ``devices``."""
+    return max_throughput(params=served.params, arch=served.architecture, device=compute.device, fit=fit,
+                          devices=devices, prompt_tokens=float(s.prompt_tokens), output_tokens=float(s.tokens_per_query),
+                          weight_bits=int(s.bits), kv_bits=int(s.kv_bits), max_batch=fit.max_batch,
+                          tpot_bound_s=None if s.tpot_ms is None else float(s.tpot_ms) / MS_PER_S,
+                          ttft_bound_s=None if s.ttft_ms is None else float(s.ttft_ms) / MS_PER_S,
+                          tp=None if s.tp is None else int(s.tp), batch=fixed,
+                          device_at=lambda t: device_at(profile, compute.device, t),
+                          compute_fraction=compute.utilization)
+
+
+def _layout(s, profile, best, devices: int, whose: str, nodes: int, fixed: int | None) -> Layout:
+    """The layout ``best`` chose, in words."""
+    degree = "given" if s.tp is not None else "chosen for the most tokens per second"
+    across = f", each across {count_text(nodes)} nodes of {profile.scale_up_devices}" if nodes > 1 else ""
+    bounds = [f"{what} ≤ {gfmt(x, 3)} ms" for what, x in (("TTFT", s.ttft_ms), ("TPOT", s.tpot_ms)) if x is not None]
+    how = (f"{count_text(devices)} devices ({whose}): tensor parallelism {best.tp} ({degree}) × "
+           f"{count_text(best.replicas)} replica{'s' if best.replicas != 1 else ''}{across}; batch {count_text(best.batch)} "
+           f"per replica ({LIMIT_WORDS[best.limit]}" + (f"; {', '.join(bounds)}, p99 taken as the steady step" if bounds
+                                                         else "") + ")")
+    # a batch given that does not fit runs as the largest that does: the memory stage says so (its preemption note)
+    batch = fixed if best.limit == "memory" and fixed is not None else best.batch
+    return Layout(tp=best.tp, replicas=best.replicas, batch=batch, limit=best.limit, nodes_per_replica=nodes,
+                  ttft_s=best.ttft_s, how=how)
+
+
+__all__ = ["LIMIT_WORDS", "Layout", "chosen", "device_at", "nodes_spanned", "serving_layout"]

@@ -1,0 +1,63 @@
+"""The serving devices' nodes at the wall (pure): the devices' modelled draw and their hosts' (CPUs, memory, NICs,
+fans, the power supply's loss), before PUE, as MLPerf Inference's power results measure a whole system.
+
+The host's part per device is training's (``estimate``'s energy breakdown): a profile whose power fit measures a
+device's share of its whole server (``[power] fit = "gpu-system"``; Patterson et al. 2021 and the other system
+measurements of estimator/data/measured_power.csv) states it as ``power.host_share_w``, the system fit's centre less
+the chip-only fit's, × TDP (estimator.core.hardware.reader); a profile stating its draw with the host does the same
+(TPU v4: 181 W a chip). Serving keeps its own device draw (by load, ``step.load_power_fraction``) and adds that host
+part per device: hosts draw much the same whether their GPUs decode or train. Where a profile states none, the
+host is taken at ``HOST_SHARE_OF_BASE`` of the device's TDP (or its chip draw).
+
+The range: the profile's power interval (the measured-draw fit's 80% interval, or the stated range) as a ratio
+of its centre, applied to the node's draw.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from estimator.core.base.number_text import gfmt
+from estimator.core.hardware.power_base import power_base
+from estimator.core.hardware.profile import HardwareProfile
+
+# A host's draw per device where the profile states none: half the device's TDP. The gpu-system fit's host part is
+# (system − chip-only centre) × TDP: 0.48 of TDP for the group's centre (the A100's 191 W of 400 W), 0.50 for the
+# H100's own measurements (349 W of 700 W) (estimator/data/measured_power.csv, estimator/fit/power_fit.py). NVIDIA's
+# DGX H100 datasheet, 10.2 kW at most for 8 × 700 W GPUs, leaves 4.6 kW (575 W a GPU) to the rest at full load.
+HOST_SHARE_OF_BASE = 0.5
+HOST_SHARE_SOURCE = ("half the device's TDP: the gpu-system power fit's host part, 0.48–0.50 of TDP (A100 191 W of "
+                     "400 W, H100 349 W of 700 W; estimator/data/measured_power.csv)")
+
+
+@dataclass(frozen=True)
+class NodePower:
+    """The devices and their hosts at the wall, before PUE."""
+    power_w: float                # all the devices given and their hosts
+    range_w: tuple[float, float]
+    host_w_per_device: float
+    source: str
+
+
+def node_power(profile: HardwareProfile, device_power_w: float, devices: int) -> NodePower:
+    """``devices`` × (the device's serving draw + its host's part), with the profile's power interval."""
+    p = profile.power
+    if p.includes_host and p.host_share_w:
+        host = float(p.host_share_w)
+        how = f"the host's part per device, {gfmt(host, 3)} W, as training counts it (the profile's host share)"
+    else:
+        base = power_base(profile)
+        host = HOST_SHARE_OF_BASE * (base[0] if base else float(device_power_w))
+        how = f"the host's part per device, {gfmt(host, 3)} W: {HOST_SHARE_SOURCE}"
+    watts = devices * (float(device_power_w) + host)
+    if p.average_w and p.average_range_w:
+        low, high = p.average_range_w[0] / p.average_w, p.average_range_w[1] / p.average_w
+        band = "the profile's power interval"
+    else:
+        low = high = 1.0
+        band = "no interval stated"
+    return NodePower(watts, (watts * min(low, 1.0), watts * max(high, 1.0)), host,
+                     f"the devices' serving draw plus {how}; range: {band}, as a ratio of its centre")
+
+
+__all__ = ["HOST_SHARE_OF_BASE", "HOST_SHARE_SOURCE", "NodePower", "node_power"]

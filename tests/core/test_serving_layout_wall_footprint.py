@@ -1,0 +1,135 @@
+"""Issue 54's serving questions: the default engine, the layout (tensor parallelism, replicas, batch) chosen on the
+devices in all, the largest batch in memory and under latency bounds, the nodes at the wall and the footprint per
+request. Numbers by hand beside each."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from estimator.core.base.errors import InputError
+from estimator.core.footprint import embodied as em
+from estimator.core.serving.step import DEFAULT_ENGINE
+from estimator.io.datafiles import default_profiles
+from estimator.services import limits
+
+H100 = default_profiles().get("h100-sxm")
+
+
+def _serve(**kw):
+    kw = {"hardware": "h100-sxm", "model": "llama-2-70b", "tokens": 1e9} | kw
+    return limits.inference_report(**kw).result
+
+
+def test_the_default_engine_is_the_current_optimised_one_and_the_result_says_so():
+    assert DEFAULT_ENGINE == "optimized-2024"
+    assert _serve().engine == "optimized-2024"
+    assert _serve(engine="vllm-2024").engine == "vllm-2024"
+    assert _serve(engine="online").engine == "vllm-2024"  # the former name still works
+
+
+def test_the_largest_batch_in_memory_on_8_h100s_at_8_bits_is_mlperfs_offline():
+    """Llama 2 70B, 8 × H100 at FP8, batch max: MLPerf Inference v4.1 closed Offline measured about 24,000 tokens/s
+    (NVIDIA, TensorRT-LLM; estimator/data/mlperf_inference.csv). Chosen: TP 2 × 4 replicas, each at the largest batch
+    its 2 × 80 GB hold beside 69.5 GB of weights."""
+    r = _serve(devices=8, bits=8, batch_size="max")
+    assert (r.devices, r.tp, r.replicas) == (8, 2, 4)
+    assert r.batch_size == r.max_batch_size == 780  # (2 × 85.9 × 0.9 − 69.5 GB) ÷ 0.1 GB per sequence (161 + 169 tokens)
+    assert r.tokens_per_s == pytest.approx(4 * 780 / r.seconds_per_output_token)
+    assert r.tokens_per_s == pytest.approx(23_500, rel=0.01)
+    assert 24_000 / 1.25 < r.tokens_per_s < 24_000 * 1.25
+    lo, hi = r.range["tokens_per_s"]
+    assert lo < r.tokens_per_s < hi
+
+
+def test_latency_bounds_give_the_largest_batch_that_meets_them():
+    """MLPerf's Interactive bounds for Llama 2 70B: TTFT 450 ms, TPOT 40 ms (p99)."""
+    r = _serve(devices=8, bits=8, ttft_ms=450, tpot_ms=40)
+    assert r.seconds_per_output_token <= 0.040 and r.ttft_s <= 0.450
+    assert (r.tp, r.replicas) == (2, 4)
+    one_more = _serve(tp=2, bits=8, batch_size=r.batch_size + 1)  # one more sequence breaks the TPOT bound
+    assert one_more.seconds_per_output_token > 0.040
+    # TTFT = one prompt's prefill (the step's, ÷ the B/T prompts that start per step) + one step
+    assert r.ttft_s == pytest.approx(r.prefill_s_per_step * r.tokens_per_query / r.batch_size
+                                     + r.seconds_per_output_token)
+    with pytest.raises(InputError, match="within 1 ms per output token"):
+        _serve(devices=8, tpot_ms=1)
+
+
+def test_devices_in_all_split_into_replicas_where_that_serves_more():
+    """8B on 2 A100s at batch 1: one model per device (2 replicas) serves twice one device's tokens, more than
+    tensor parallelism 2 (whose all-reduces and engine cost keep its TPOT above half)."""
+    two = limits.inference_report(hardware="a100-sxm-80gb", model="llama-3.1-8b", tokens=1e6, devices=2).result
+    one = limits.inference_report(hardware="a100-sxm-80gb", model="llama-3.1-8b", tokens=1e6).result
+    assert (two.tp, two.replicas, one.tp, one.replicas) == (1, 2, 1, 1)
+    assert two.tokens_per_s == pytest.approx(2 * one.tokens_per_s)
+    assert two.joules_per_output_token == pytest.approx(one.joules_per_output_token)  # each replica alike
+    tp2 = limits.inference_report(hardware="a100-sxm-80gb", model="llama-3.1-8b", tokens=1e6, tp=2).result
+    assert tp2.tokens_per_s < two.tokens_per_s
+
+
+def test_a_degree_past_one_server_crosses_the_scale_out_network():
+    r = _serve(tp=16, batch_size=8)
+    assert (r.devices, r.tp, r.replicas, r.nodes_per_replica) == (16, 16, 1, 2)  # 8 H100s an NVLink server
+    assert any("over 50 GB/s" in n or "scale-out" in n for n in r.notes), r.notes
+
+
+def test_inputs_the_layout_cannot_take_are_refused():
+    with pytest.raises(InputError, match="must divide the 64 attention heads"):
+        _serve(tp=3)
+    with pytest.raises(InputError, match="do not split into replicas of 4"):
+        _serve(devices=6, tp=4)
+    with pytest.raises(InputError, match="batch size"):
+        _serve(batch_size="maximum")
+
+
+def test_the_nodes_at_the_wall_add_trainings_host_share_per_device():
+    """The H100's host share is the gpu-system fit's (system − chip-only centre) × TDP, 349 W a GPU (training counts
+    it the same); the devices' own draw is the serving model's."""
+    r = _serve(devices=8, bits=8, batch_size="max")
+    host = H100.power.host_share_w
+    assert host == pytest.approx(349.04, abs=0.01)
+    assert r.node_power_w == pytest.approx(8 * (r.power_w_per_device + host))
+    lo, hi = r.range["node_power_w"]
+    lo_p, hi_p = H100.power.average_range_w
+    assert (lo, hi) == pytest.approx((r.node_power_w * lo_p / H100.power.average_w,
+                                      r.node_power_w * hi_p / H100.power.average_w))
+    # MLPerf v4.1's measured whole node (8 × H200 MaxQ, Llama 2 70B Offline): 6,153 W; 8 H100s here, not power-capped
+    assert 6_153 / 1.5 < r.node_power_w < 6_153 * 1.5
+
+
+def test_embodied_carbon_and_water_per_request_follow_the_device_hours_and_energy():
+    r = _serve(devices=8, bits=8, batch_size="max")
+    fig = em.device_figure(H100.embodied, H100.kind, H100.memory_gb)
+    hours_per_year = 365.25 * 24  # a Julian year, as units.HOURS_PER_YEAR
+    by_hand = r.estimate.device_hours * fig.kg_co2e / (em.LIFETIME_YEARS * hours_per_year)
+    assert r.embodied_co2e_kg == pytest.approx(by_hand, rel=1e-9)
+    assert r.per_query("embodied_co2e_kg") == pytest.approx(by_hand * r.tokens_per_query / r.tokens)
+    lo, hi = r.range["per_query"]["embodied_co2e_kg"]
+    assert lo < r.per_query("embodied_co2e_kg") < hi
+    lo, hi = r.range["per_query"]["water_l"]
+    assert lo < r.per_query("water_l") < hi and r.water_l > 0
+
+
+def test_the_cli_contract(tmp_path):
+    out = subprocess.run([sys.executable, "-m", "estimator", "inference", "--model", "llama-2-70b", "--tokens", "1e9",
+                          "--devices", "8", "--bits", "8", "--kv-bits", "8", "--batch-size", "max", "--format", "json"],
+                         capture_output=True, text=True, check=True)
+    d = json.loads(out.stdout)
+    assert list(d)[0] == "tool" and d["engine"] == "optimized-2024"
+    for key in ("tokens_per_s", "node_power_w"):
+        lo, hi = d["range"][key]
+        assert lo < d[key] < hi
+    assert d["devices"] == d["tp"] * d["replicas"] == 8 and d["batch"] >= 1
+    for key in ("embodied_co2e_kg", "water_l"):
+        lo, hi = d["range"]["per_query"][key]
+        assert lo < d["per_query"][key] < hi
+    assert "batch_size" not in d  # one name per number
+    text = subprocess.run([sys.executable, "-m", "estimator", "inference", "--model", "llama-2-70b", "--tokens", "1e9",
+                           "--tpot-ms", "40", "--devices", "8", "--bits", "8"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "engine                " in text and "optimized-2024:" in text
+    assert "tensor parallel 2 × 4 replicas" in text and "at the wall (devices and hosts)" in text
