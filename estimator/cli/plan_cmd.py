@@ -3,7 +3,6 @@ or the fewest devices that meet a deadline or a budget (``estimator.services.pla
 
 from __future__ import annotations
 
-import csv
 import io
 import sys
 
@@ -12,6 +11,7 @@ from estimator.cli.input_args import add_input_args
 from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import S_PER_DAY
 from estimator.report import humanize as hz
+from estimator.report.csv_cells import safe_writer
 from estimator.report.export import dump_json
 from estimator.report.provenance import tool_info, tool_line
 from estimator.services import plan as plan_service
@@ -74,7 +74,7 @@ def table_text(report: plan_service.PlanReport) -> str:
 
 def csv_text(report: plan_service.PlanReport) -> str:
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = safe_writer(buf)  # formula-looking text cells neutralised (csv_cells)
     w.writerow(CSV_COLUMNS)
     tool = f"{tool_info()['name']} {tool_info()['version']}"
     for i, row in enumerate(report.rows, 1):

@@ -9,11 +9,11 @@ row, what the numbers were computed for: the hardware, devices, batch, bits, eng
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from estimator.report.csv_cells import safe_writer
 from estimator.report.export import markdown_escape
 from estimator.report.provenance import figures_from
 
@@ -22,21 +22,18 @@ from estimator.report.provenance import figures_from
 NOT_QUANTITIES = frozenset({"range", "assumptions", "notes", "tool"})
 # The CSV's columns after quantity, value, low and high: the same on every row.
 CONTEXT = ("hardware", "devices", "tp", "replicas", "batch", "bits", "kv_bits", "precision", "engine", "range_level")
-# A text cell starting with one of these is read as a formula by a spreadsheet: written after a quote (OWASP's
-# CSV injection advice), as text.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _cell(x: Any) -> str:
-    """A CSV cell: a number unformatted (``repr``), a bool as true/false, text that a spreadsheet would run quoted."""
+    """A CSV cell: a number unformatted (``repr``), a bool as true/false, text as it is (the writer, csv_cells,
+    quotes text a spreadsheet would run)."""
     if x is None:
         return ""
     if isinstance(x, bool):
         return str(x).lower()
     if isinstance(x, (int, float)):
         return repr(x) if isinstance(x, int) else repr(float(x))
-    text = str(x)
-    return "'" + text if text.startswith(FORMULA_START) else text
+    return str(x)
 
 
 def _pair(rng: Any) -> tuple[Any, Any]:
@@ -67,7 +64,7 @@ def quantities(doc: Mapping[str, Any], prefix: str = "", rng: Mapping[str, Any] 
 def to_csv(doc: Mapping[str, Any]) -> str:
     """The report's JSON (``InferenceReport.to_dict``) as CSV: one row per number (see the module's docstring)."""
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = safe_writer(buf)  # formula-looking text cells neutralised (csv_cells)
     tool = doc.get("tool") or {}
     w.writerow(["quantity", "value", "low", "high", *CONTEXT, "tool", "tool_version"])
     same = [*(_cell(doc.get(k)) for k in CONTEXT), _cell(tool.get("name")), _cell(tool.get("version"))]
