@@ -32,6 +32,7 @@ from estimator.core.base.validation import require_number_in
 from estimator.core.calibration.measurement import CODECARBON_CSV_CPU, CODECARBON_CSV_GPU, Measurement, mean_power_w
 from estimator.core.hardware.reader import profile_from_dict
 from estimator.io import safe_read
+from estimator.report.csv_cells import FORMULA_STARTS
 
 MAX_CSV_BYTES = 5_000_000  # an emissions.csv gains ~0.4 kB per run: 5 MB is ~10,000 runs
 
@@ -156,10 +157,9 @@ def _float(row, key, where, required=True) -> float:
     return value
 
 
-# A cell that starts with one of these is a formula to a spreadsheet (OWASP, "CSV Injection"):
-# text imported from a CSV is neutralised with a leading apostrophe before it reaches a profile
-# field and, from there, any CSV the user downloads.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Text imported from a CSV is neutralised with a leading apostrophe (a formula's first characters:
+# report/csv_cells.FORMULA_STARTS, OWASP "CSV Injection") before it reaches a profile field and, from there,
+# any CSV the user downloads.
 
 
 def neutralise(text: str) -> str:
