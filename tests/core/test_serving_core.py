@@ -9,17 +9,19 @@ from estimator.services import limits
 
 
 def test_a_kv_cache_too_big_for_one_sequence_is_named_not_the_weights(cli):
-    """The weights (12.9 GB) fit in 77.3 GB; one sequence of a million prompt tokens needs 524 GB of KV
+    """The weights (12.9 GB) fit in 77.0 GB; one sequence of a million prompt tokens needs 524 GB of KV
     cache. It read "the weights need 12.9 GB … offer 72 GB: use more devices"."""
     res = cli("inference", "--tokens", "1e9", "--layers", "32", "--d-model", "4096", "--prompt-tokens", "1e6",
               "--devices", "1")
     assert res.code == 2 and res.out == "" and res.err.count("\n") == 1
+    # on h100-sxm, the default since issue 54 (was a100-sxm-80gb): 0.9 × 85.52 GB = 77.0 GB usable, less the
+    # weights' 12.9 GB = 64.1 GB (64.4 GB of a100-sxm-80gb's 85.9 GB)
     assert res.err.startswith("error: one sequence of 10⁶ + 338 tokens needs 524 GB of KV cache; beside 12.9 GB of "
-                              "weights, 1 × a100-sxm-80gb leave 64.4 GB")
+                              "weights, 1 × h100-sxm leave 64.1 GB")
     assert "the weights need" not in res.err
-    # weights that do not fit still say so
+    # weights that do not fit still say so: 0.9 × 85.52 GB = 76.97 GB, written to 3 figures as 77
     res = cli("inference", "--tokens", "1e9", "--model", "llama-2-70b", "--devices", "1")
-    assert res.code == 2 and res.err.startswith("error: the weights need 138 GB; 1 × 85.9 GB of a100-sxm-80gb offer 77.3 GB")
+    assert res.code == 2 and res.err.startswith("error: the weights need 138 GB; 1 × 85.52 GB of h100-sxm offer 77 GB")
 
 
 def test_an_assumed_shapes_context_window_does_not_bind_the_query(cli):
