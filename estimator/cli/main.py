@@ -114,10 +114,12 @@ def note_region_read_as_country(args: argparse.Namespace) -> None:
     """`--region FRA` (a country, the meaning --region had before --country) still means that country, and
     stderr says so, so that old commands and links keep their meaning and stdout stays as it was."""
     if getattr(args, "region", None) and hasattr(args, "country") and not args.country:
-        from estimator.services.grid import region_note
-        note = region_note(None, args.region)
-        if note:
-            print(note, file=sys.stderr)
+        from estimator.services.grid import region_read_as_country
+        read = region_read_as_country(None, args.region)
+        if read:
+            label, code = read
+            print(f"note: --region {args.region.strip()} read as the country {label}; a region is now a state or "
+                  f"province inside a country, as in CodeCarbon: give the country as --country {code}", file=sys.stderr)
 
 
 # Exit status when the output itself cannot be written (stdout closed, a full disk, an encoding

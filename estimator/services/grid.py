@@ -42,14 +42,13 @@ def place(country: str | None = None, region: str | None = None) -> Place | None
     return find_place(load_carbon_data(), country, region)
 
 
-def region_note(country: str | None = None, region: str | None = None) -> str | None:
-    """What a ``region`` given alone that names a country was read as (the CLI says it on stderr), else None."""
+def region_read_as_country(country: str | None = None, region: str | None = None) -> tuple[str, str] | None:
+    """Where a ``region`` given alone names a country (the meaning a region had before countries had their own
+    input), that country as (label, ISO-3 code), e.g. ("France (FRA)", "FRA"); else None. The CLI says it."""
     p = place(country, region)
     if p is None or not p.region_read_as_country:
         return None
-    label = country_label(load_carbon_data(), p.country)
-    return (f"note: --region {region.strip()} read as the country {label}; a region is now a state or province "
-            f"inside a country, as in CodeCarbon: give the country as --country {p.country}")
+    return country_label(load_carbon_data(), p.country), p.country
 
 
 def resolve_grid(carbon_intensity_g_per_kwh=None, region: str | None = None, cloud: str | None = None,

@@ -7,7 +7,7 @@ import pytest
 
 from estimator.core.base.errors import InputError
 from estimator.services import api, limits
-from estimator.services.grid import region_note, resolve_grid_site
+from estimator.services.grid import region_read_as_country, resolve_grid_site
 
 
 def test_run_by_country_name_is_the_country_code_s_run():
@@ -46,8 +46,8 @@ def test_aws_and_azure_regions_take_their_location_s_grid_and_say_so():
 
 def test_region_fra_alone_is_read_as_the_country_and_said():
     assert resolve_grid_site(region="FRA") == resolve_grid_site(country="FRA")
-    assert "read as the country France (FRA)" in region_note(region="FRA")
-    assert region_note(country="USA", region="california") is None
+    assert region_read_as_country(region="FRA") == ("France (FRA)", "FRA")
+    assert region_read_as_country(country="USA", region="california") is None
 
 
 @pytest.mark.parametrize("kwargs, words", [
