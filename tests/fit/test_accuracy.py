@@ -178,7 +178,12 @@ def test_validate_says_on_a_terminal_that_it_is_working_and_nothing_in_a_pipe(ca
     monkeypatch.setattr(accuracy, "validation_document", cross_validation)
     assert main(["validate", "--format", "json"]) == 0
     out, err = capsys.readouterr()
-    assert json.loads(out) == DOC and err == ""  # nothing after it
+    # the tool first, as in every JSON the CLI prints (issue 55), then the shipped document and the step model's
+    # cross-validated figures beside it (issue 53)
+    from estimator.report.provenance import tool_info
+    from estimator.services import plan as plan_service
+    assert json.loads(out) == {"tool": tool_info(), **DOC, "step_model": plan_service.cross_validated()}
+    assert err == ""  # nothing after it
     [err] = said_before
     if tty:
         assert err.count("\n") == 1 and err.startswith("cross-validating every training run") and "a minute" in err
@@ -197,7 +202,11 @@ def test_validate_json_is_numbers_only(capsys):
     doc = json.loads(out.out, parse_constant=no_nan)
 
     text_keys = {"method", "baseline", "run", "family", "hardware", "source", "likely_reason", "reason", "id",
-                 "group", "device", *DOC["new_family"]["nearest"]}  # the last: held-out family → nearest one
+                 "group", "device", *DOC["new_family"]["nearest"],  # the last: held-out family → nearest one
+                 "name", "version",  # the tool's (issue 55: every JSON the CLI prints names it)
+                 # the step model's (issue 53): how it was held out, its range's rule, its sources, the command that
+                 # refits it and the words of its conventions; its figures are numbers (checked below)
+                 "by", "range", "sources", "command", *doc["step_model"]["conventions"]}
 
     def walk(x, key=""):
         if isinstance(x, dict):
@@ -211,6 +220,9 @@ def test_validate_json_is_numbers_only(capsys):
         else:
             assert x is None or isinstance(x, (int, float)), f"{key}: {x!r}"
     walk(doc)
+    cv = doc["step_model"]
+    assert all(isinstance(v, float) for part in ("step_model", "flat_mfu_baseline")
+               for k, v in cv[part].items() if k != "rows")
     assert isinstance(doc["summary"]["all"]["model"]["median_factor"], float)
     assert doc["summary"]["all"]["model"]["median_factor"] == pytest.approx(DOC["summary"]["all"]["model"]["median_factor"])
 
