@@ -38,14 +38,17 @@ def test_markdown_carries_the_rows_note_and_every_figures_range(capsys):
                       "--format", "markdown")
     assert rc == 0
     est = api.run(hardware="h100-sxm", flops=1e21, power_w=5000).estimate
-    # the reproducing command's figures and ranges, as the JSON has them
+    # the reproducing command's figures and ranges, as the JSON has them. The H100 fit's utilisation at 10²¹ FLOPs
+    # has σ = 0.248 (ln units); since issue 53 (1545519) its interval takes the Epoch rows' multiplier 2.57 (was the
+    # H100's own 1.17): time, device-hours and cost ×/÷ e^(2.57 × 0.248) = 1.89 (was 1.34), and so the energy and
+    # CO₂e, the power being given (no range); the stated embodied and water ranges combine their sources' with it
     assert hz.energy(est.energy_kwh) == "12.4 MWh" and hz.human_range("energy_kwh", *est.range["energy_kwh"]) == \
-        "9.32 MWh – 16.6 MWh"
+        "6.58 MWh – 23.6 MWh"
     row = next(line for line in out.splitlines() if line.startswith("| h100-sxm |"))
-    assert "| 94.3 days (70.6–126) | 2,260 device-hours (1,700–3,020) | 12.4 MWh (9.32–16.6) |" in row
-    assert "| 5.91 t CO₂e (4.43–7.90) |" in row and "| $16k ($12k–$21k) |" in row
+    assert "| 94.3 days (49.8–179) | 2,260 device-hours (1,200–4,280) | 12.4 MWh (6.58–23.6) |" in row
+    assert "| 5.91 t CO₂e (3.12–11.2) |" in row and "| $16k ($8.2k–$29k) |" in row
     # stated ranges marked as estimate marks them; prediction intervals unmarked
-    assert "| 8.47 kg CO₂e (6.02–12.2) (stated) | 50.4 m³ (28.8–88.9) (stated) |" in row
+    assert "| 8.47 kg CO₂e (4.36–16.7) (stated) | 50.4 m³ (22.7–113) (stated) |" in row
     assert est.basis("water_l") == "stated" and est.basis("energy_kwh") == "prediction"
     assert "| 12.4 MWh |" not in row  # the old cell: the figure alone
     assert f"In brackets: each figure's range. {range_meaning(est.level)}" in out
@@ -83,8 +86,11 @@ def test_table_shows_the_headline_ranges_so_close_figures_read_as_overlapping(ca
     rows = {line.split()[0]: line for line in _table(out).splitlines()[1:]}
     h100 = api.run(hardware="h100-sxm", flops=1e21).estimate
     a100 = api.run(hardware="a100-sxm-80gb", flops=1e21).estimate
-    assert "1.87 MWh (1.33–2.63)" in rows["h100-sxm"] and "1.83 MWh (1.11–3.02)" in rows["a100-sxm-80gb"]
-    assert "2,260 device-hours (1,700–3,020)" in rows["h100-sxm"] and "166 days (104–264)" in rows["a100-sxm-80gb"]
+    # both fits' intervals take the Epoch rows' multiplier 2.57 since issue 53 (1545519; was the families' own 1.17
+    # and 1.77): device-hours ×/÷ 1.89 on the H100 (σ 0.248) and 1.97 on the A100 (σ 0.263); the energy adds each
+    # power fit's spread in quadrature (×/÷ 1.94 and 2.01), so a range's ends now differ in unit (962 kWh – 3.63 MWh)
+    assert "1.87 MWh (962 kWh – 3.63 MWh)" in rows["h100-sxm"] and "1.83 MWh (912 kWh – 3.69 MWh)" in rows["a100-sxm-80gb"]
+    assert "2,260 device-hours (1,200–4,280)" in rows["h100-sxm"] and "166 days (84.2–325)" in rows["a100-sxm-80gb"]
     # the two energies' ranges overlap, which the table now lets a reader see
     (hl, hh), (al, ah) = h100.range["energy_kwh"], a100.range["energy_kwh"]
     assert hl < ah and al < hh and abs(h100.energy_kwh / a100.energy_kwh - 1) < 0.03

@@ -62,7 +62,10 @@ def test_contrasts_carry_their_inputs_ranges(cli):
     assert by["alphago_brain_power_ratio"].stated
     assert by["world_power_w"].range is None and by["gpt3_published_brain_years"].range is None  # exact inputs
     out = cli("contrasts").out
-    assert "7,970 years (range 2,290 years – 27,700 years)   [" in out
+    # the preset's power is its paper's (no range), so the energy's range is the V100 fit's utilisation interval:
+    # σ = 0.380 (ln units) at 3.14 × 10²³ FLOPs, and since issue 53 (1545519) the Epoch rows' multiplier 2.57 in place
+    # of the V100's own 3.28: ×/÷ e^(2.57 × 0.380) = 2.66 (was 3.48), 7,970 years → 3,000 – 21,200 years
+    assert "7,970 years (range 3,000 years – 21,200 years)   [" in out
     assert "50,000× (range 3,300× – 50,000×) (stated)   [10⁶ W ÷ 20 W]" in out
     assert "[4,000 kWh ÷ 0.48 kWh per brain-day]" in out and "[30,000 TWh/yr ÷ 8,766 h/yr]" in out
 
@@ -73,6 +76,6 @@ def test_limits_page_shows_the_contrast_cards_ranges_in_view():
 
     at = shared_page("limits", {"lim": "Contrasts"})
     line = next(x.value for x in at.caption if "AlphaGo ÷ brain\\:" in x.value)
-    assert "GPT\\-3 in brain\\-years\\: 2,290 years – 27,700 years" in line
+    assert "GPT\\-3 in brain\\-years\\: 3,000 years – 21,200 years" in line  # the CLI's range above
     assert "AlphaGo ÷ brain\\: 3,300× – 50,000× \\(as its sources state\\)" in line
     assert line.startswith("Ranges \\(80% prediction intervals unless marked\\)")
