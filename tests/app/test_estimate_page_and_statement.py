@@ -26,6 +26,7 @@ from estimator.io.datafiles import load_sources  # noqa: E402
 from estimator.report import humanize as hz  # noqa: E402
 from estimator.report.export import render  # noqa: E402
 from estimator.report.latex_text import latex_escape  # noqa: E402
+from estimator.report.statement import paper_money, paper_money_range  # noqa: E402
 from estimator.services import api  # noqa: E402
 from estimator.services import size_sweep as sweep_service  # noqa: E402
 
@@ -187,15 +188,20 @@ def test_the_statement_cites_the_price_and_the_pue_and_gives_the_cost_range(cli)
     tex, bib = (cli(*argv, "--format", f).out for f in ("latex", "bibtex"))
     result = api.run(params=7e9, tokens=2e12, devices=256, region="FRA")
     e, profile = result.estimate, result.profile
-    low, high = e.range["cost_usd"]
+    # money as a paper writes it since issue 55 (d7f0f24: "$850,000", "$1.6 million", never the table's "$850k"):
+    # the cost and its 80% range's ends through the statement's own formatter
+    low, high = paper_money_range(*e.range["cost_usd"])
     assert (f"At the assumed price of \\$6.88 per device-hour~\\cite{{price-h100-sxm}}, this costs about "
-            f"{latex_escape(hz.money(e.cost_usd))} (80\\% range {latex_escape(hz.money(low))}--"
-            f"{latex_escape(hz.money(high))}).") in tex
-    assert "at a PUE of 1.10~\\cite{pue-h100-sxm}" in tex
+            f"{latex_escape(paper_money(e.cost_usd))} (80\\% range {latex_escape(low)}--{latex_escape(high)}).") in tex
+    assert "this costs about \\$850,000 (80\\% range \\$" in tex and "k--" not in tex and "M)." not in tex
+    # the profile's PUE source names a source key ("... P21 Table 4 reports 1.09–1.12 ...") and gives no address:
+    # since issue 55 (d7f0f24) the statement cites that entry, Patterson et al. 2021, instead of a misc entry that
+    # leaked the key "P21"
+    assert "P21 Table 4" in profile.pue_source
+    assert "at a PUE of 1.10~\\cite{patterson2021carbon}" in tex
     price_entry = next(x for x in bib.split("\n\n") if x.startswith("@misc{price-h100-sxm,"))
     assert latex_escape(profile.price.source) in price_entry and profile.price.date in price_entry
-    pue_entry = next(x for x in bib.split("\n\n") if x.startswith("@misc{pue-h100-sxm,"))
-    assert "PUE 1.1 for hyperscale data centres" in pue_entry
+    assert "@article{patterson2021carbon," in bib and "@misc{pue-h100-sxm," not in bib and "P21" not in tex
     assert "the PUE, the price and grid intensity are taken as exact" in tex
     # a figure the user gives is said to be given, and cites nothing
     given = _latex(api.run(params=7e9, tokens=2e12, pue=1.2, price_usd_per_device_hour=2.0))
