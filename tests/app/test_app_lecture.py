@@ -277,10 +277,13 @@ def test_in_the_lecture_hall_the_bars_meaning_is_one_line_with_the_sentence_in_i
 
 def test_both_prices_are_refused_as_the_cli_refuses_them():
     """Structure audit: the page had kept the price per device-hour with a warning while the CLI refused the
-    pair, so one link gave a number here and an error there; the page now refuses it too, and keeps no cost."""
+    pair, so one link gave a number here and an error there; the page now refuses it too. Since issue 55 it
+    keeps the estimate, priced as with both fields empty (tests/app/test_app_both_prices_and_large_numbers.py),
+    rather than dropping the cost: neither given price is used."""
     at = open_app({"preset": "lambda-gpt3-v100", "price": "2", "elec": "0.1"})
-    assert not at.exception and "Cost" not in metrics(at)
+    assert not at.exception
     assert any("not both" in e.value for e in at.error)
+    assert metrics(at)["Cost"] == metrics(open_app({"preset": "lambda-gpt3-v100"}))["Cost"]
 
 
 @pytest.mark.parametrize("key", ["devices", "year"])
