@@ -24,7 +24,7 @@ from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import MS_PER_S
 from estimator.core.hardware.profile import HardwareProfile
 from estimator.core.serving.memory_fit import memory_fit
-from estimator.core.serving.notes import count_text
+from estimator.core.serving.notes import count_text, counted
 from estimator.core.serving.scenario import MAX_BATCH_WORD
 from estimator.core.serving.step import Device, ServingFit
 from estimator.core.serving.throughput import max_throughput, tensor_parallel_options
@@ -126,8 +126,9 @@ def _layout(s, profile, best, devices: int, whose: str, nodes: int, fixed: int |
     degree = "given" if s.tp is not None else "chosen for the most tokens per second"
     across = f", each across {count_text(nodes)} nodes of {profile.scale_up_devices}" if nodes > 1 else ""
     bounds = [f"{what} ≤ {gfmt(x, 3)} ms" for what, x in (("TTFT", s.ttft_ms), ("TPOT", s.tpot_ms)) if x is not None]
-    how = (f"{count_text(devices)} devices ({whose}): tensor parallelism {best.tp} ({degree}) × "
-           f"{count_text(best.replicas)} replica{'s' if best.replicas != 1 else ''}{across}; batch {count_text(best.batch)} "
+    # one is singular (it read "1 devices (given)")
+    how = (f"{counted(devices, 'device')} ({whose}): tensor parallelism {best.tp} ({degree}) × "
+           f"{counted(best.replicas, 'replica')}{across}; batch {count_text(best.batch)} "
            f"per replica ({LIMIT_WORDS[best.limit]}" + (f"; {', '.join(bounds)}, p99 taken as the steady step" if bounds
                                                          else "") + ")")
     # a batch given that does not fit runs as the largest that does: the memory stage says so (its preemption note)
