@@ -54,10 +54,13 @@ def test_a_preset_keeps_its_flops_with_a_known_time(capsys):
 
 
 @pytest.mark.parametrize("argv, needle", [
-    (["inference", "--model", "llama-2-7b", "--tokens", "1e6", "--devices", "3"],
-     "the tensor-parallel degree 3 must divide the 32 attention heads (--devices)"),
-    (["inference", "--model", "llama-2-7b", "--tokens", "1e6", "--devices", "64"],
+    # since issue 54 --devices counts devices in all (3 serve as 3 replicas of tensor parallel 1); the degree is --tp
+    (["inference", "--model", "llama-2-7b", "--tokens", "1e6", "--tp", "3"],
+     "the tensor-parallel degree 3 must divide the 32 attention heads (--tp)"),
+    (["inference", "--model", "llama-2-7b", "--tokens", "1e6", "--tp", "64"],
      "the tensor-parallel degree 64 must divide the 32 attention heads"),
+    (["inference", "--model", "llama-2-7b", "--tokens", "1e6", "--tp", "4", "--devices", "6"],
+     "6 devices do not split into replicas of 4 (the tensor-parallel degree)"),
     (["inference", "--model", "llama-3.1-405b", "--tokens", "1e6", "--hardware", "gtx-580", "--batch-size", "1e6"],
      "no tensor-parallel split of the 128 attention heads"),
     (["inference", "--layers", "32", "--d-model", "4096", "--heads", "32", "--kv-heads", "3", "--tokens", "1e6"],

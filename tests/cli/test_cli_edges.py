@@ -86,7 +86,10 @@ def test_serving_energy_and_time_move_to_larger_units(capsys):
     rc, out, _ = _run(capsys, "inference", "--params", "7e9", "--tokens", "1e9", "--power-w", "2e4", "--utilization",
                       "1e-6")  # 20 kW, the most a GPU may draw (core/hardware/limits.py), at a millionth of peak
     energy = next(x for x in out.splitlines() if x.startswith("energy per output token"))
-    assert rc == 0 and " MJ (" in energy and "1,310,000" not in energy
+    # on h100-sxm (the default since issue 54; a100-sxm-80gb's 312 TFLOP/s gave 1.31 MJ): a token's 1.4 × 10¹⁰ FLOPs
+    # at 989 MFLOP/s (10⁻⁶ of the bf16 peak) plus its share of the prompts' prefill (161 ÷ 338 of it) ≈ 20.8 s a
+    # step, × 20 kW ≈ 414 kJ at batch 1
+    assert rc == 0 and " kJ (" in energy and energy.split()[4] == "414" and "414,000" not in energy
     assert hz.joules(0.42) == "420 mJ" and hz.joules(5.29) == "5.29 J"
     rc, out, _ = _run(capsys, "inference", "--params", "7e9", "--tokens", "1e9", "--utilization", "1e-6")
     tpot = next(x for x in out.splitlines() if x.startswith("time per output token"))
