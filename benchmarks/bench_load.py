@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import concurrent.futures
 import ipaddress
 import json
 import os
@@ -39,12 +40,16 @@ import socket
 import sys
 import time
 import urllib.parse
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
+from app_pages.ui.claim_ids import CLAIM_IDS  # noqa: F401 (the lecture's claims, one home; re-exported)
 from deploy.cluster import Cluster, positive_int
 from deploy.cluster import StreamlitProcess as Server
 
+T = TypeVar("T")
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"
 BASELINE_APP = ROOT / "benchmarks" / "one_metric_app.py"
@@ -54,8 +59,6 @@ LECTURE_QUERY = "preset=lambda-gpt3-v100"
 WATCHED_METRIC = "Training time"
 # The Lecture page (app.py's url path "lecture"): its claims in the lecture's order (app_pages/pages/lecture.py).
 LECTURE_PAGE = "lecture"
-CLAIM_IDS = ("gpt3-v100", "brain-alphago", "imagenet-compute", "compute-growth", "memory-wall", "compression",
-             "world-electricity")
 
 
 @dataclass
@@ -211,14 +214,26 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def run_sync(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """The coroutine ``make()`` run to its end: in this thread, or in a thread of its own where this thread already
+    runs an event loop (a test process where Playwright's sync API has started one: asyncio.run refuses there).
+    The coroutine is made in the thread that runs it, so none is left never awaited."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(make())
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(lambda: asyncio.run(make())).result()
+
+
 def warm(url: str, page: str = "") -> None:
     """One session first, so that imports and caches are not counted as load."""
-    asyncio.run(run_load(url, 1, page))
+    run_sync(lambda: run_load(url, 1, page))
 
 
 def measure(url: str, sizes, page: str = "") -> list[LoadReport]:
     warm(url, page)
-    return [asyncio.run(run_load(url, n, page)) for n in sizes]
+    return [run_sync(lambda n=n: run_load(url, n, page)) for n in sizes]
 
 
 def table(title: str, reports: list[LoadReport]) -> str:

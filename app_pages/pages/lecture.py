@@ -51,9 +51,6 @@ COMPRESSION_AXIS_TITLE = "kWh for 1B tokens"
 # In a frame too short for the captions (each "(illustrative)") and the source line, the caveats go where a
 # line already is: the axis title and the cost's label (the sixth session's weak item: at 640×360 and 800×450
 # the numbers stood without them; a line of their own left the bars too little height at 640×360).
-FRAME_COMPRESSION_AXIS_TITLE = f"{COMPRESSION_AXIS_TITLE}, illustrative settings"
-
-
 def frame_compression_title(devices: int) -> str:
     """The frame's x title: the caveat and the devices every bar is on (the captions that say it are hidden)."""
     return f"{COMPRESSION_AXIS_TITLE} on {devices} GPUs, illustrative"

@@ -110,16 +110,18 @@ def refuse_empty_text(parser: argparse.ArgumentParser, args: argparse.Namespace)
             raise UsageError(f"{name} is empty: give a value, or leave {name} out")
 
 
-def note_region_read_as_country(args: argparse.Namespace) -> None:
+def note_region_read_as_country(args: argparse.Namespace) -> str | None:
     """`--region FRA` (a country, the meaning --region had before --country) still means that country, and
-    stderr says so, so that old commands and links keep their meaning and stdout stays as it was."""
+    stderr says so once the command has succeeded (a refusal stays one line), so that old commands and links keep
+    their meaning and stdout stays as it was."""
     if getattr(args, "region", None) and hasattr(args, "country") and not args.country:
         from estimator.services.grid import region_read_as_country
         read = region_read_as_country(None, args.region)
         if read:
             label, code = read
-            print(f"note: --region {args.region.strip()} read as the country {label}; a region is now a state or "
-                  f"province inside a country, as in CodeCarbon: give the country as --country {code}", file=sys.stderr)
+            return (f"note: --region {args.region.strip()} read as the country {label}; a region is now a state or "
+                    f"province inside a country, as in CodeCarbon: give the country as --country {code}")
+    return None
 
 
 # Exit status when the output itself cannot be written (stdout closed, a full disk, an encoding
@@ -169,7 +171,7 @@ def _main(argv=None) -> int:
         if extra:  # named by the command they were given to: its --help lists what it takes
             command_parser(parser, args).error(f"unrecognized arguments: {' '.join(extra)}")
         refuse_empty_text(parser, args)
-        note_region_read_as_country(args)
+        region_note = note_region_read_as_country(args)
         for key, value in vars(args).items():  # "-0" is 0: a result is never printed as -0.0
             if isinstance(value, float) and value == 0:
                 setattr(args, key, 0.0)
@@ -177,6 +179,8 @@ def _main(argv=None) -> int:
             return _output_error("standard output is closed: nothing can be written (redirect it to a file instead)")
         code = int(args.func(args) or 0)
         sys.stdout.flush()  # a write error surfaces here, not in the interpreter's flush at exit
+        if region_note and code == 0:
+            print(region_note, file=sys.stderr)
         return code
     except EstimatorError as exc:
         # the flags of the command that ran (another command's flag of the same name would mislead)

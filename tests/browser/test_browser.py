@@ -251,8 +251,9 @@ LEGENDS = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"
                          .map(t => t.textContent)};
 })"""
 # link → the legend entries of its first charts
-# the compute-growth slide draws the two trends it headlines (training compute, FLOP/s per $)
-CHART_LEGENDS = {"/lecture?claim=compute-growth": [2], "/lecture?claim=memory-wall": [3],
+# the compute-growth slide draws the three trends it headlines (training compute 2012–18 as a what-if, training
+# compute since 2010 as measured, FLOP/s per $)
+CHART_LEGENDS = {"/lecture?claim=compute-growth": [3], "/lecture?claim=memory-wall": [3],
                  "/limits?lim=Trends": [2, 4], "/accuracy": [5, 5, 2, 2]}
 
 

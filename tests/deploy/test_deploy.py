@@ -6,7 +6,6 @@ The live tests start 2 app processes and nginx on loopback; they need Debian's n
 
 from __future__ import annotations
 
-import asyncio
 import fnmatch
 import http.cookiejar
 import json
@@ -97,7 +96,7 @@ def test_new_browsers_spread_over_both_processes_and_each_stays_on_its_own(clust
 def test_load_through_the_proxy_has_no_errors_and_no_mix_ups(cluster):
     sessions = 8
     bench_load.warm(cluster.url)
-    report = asyncio.run(bench_load.run_load(cluster.url, sessions))
+    report = bench_load.run_sync(lambda: bench_load.run_load(cluster.url, sessions))
     assert report.errors == []
     assert all(r.load_s is not None and r.update_s is not None for r in report.results)
     assert bench_load.own_scenario_mix_ups(report, bench_load.expected_metrics(sessions)) == []
@@ -189,7 +188,7 @@ def test_dockerfile_command_serves_the_lecture_link_from_the_copied_files_only(t
         health = [sys.executable if a == "python" else a for a in _exec_form("HEALTHCHECK")]
         health[-1] = health[-1].replace("8501", str(port))
         assert subprocess.run(health, cwd=app_dir, timeout=30).returncode == 0
-        report = asyncio.run(bench_load.run_load(url, 1))
+        report = bench_load.run_sync(lambda: bench_load.run_load(url, 1))
         assert report.errors == []
         assert report.results[0].metrics["Training time"] == "355 years"  # 1 device: the lecture's figure
     finally:
