@@ -113,3 +113,4 @@ pytest_collect_file = (
     + Sybil(parsers=_PARSERS, path=".", filenames=["README.md"], excludes=["*/README.md"], fixtures=["capsys"],
           name="readme")
 ).pytest()
+

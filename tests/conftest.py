@@ -44,20 +44,10 @@ os.environ["ESTIMATOR_CALIBRATED_DIR"] = _CALIBRATED
 atexit.register(shutil.rmtree, _CALIBRATED, ignore_errors=True)
 
 
-# Under pytest-xdist (the test command's -n 2 --dist loadgroup), the tests that share a costly session
-# fixture run on one worker, so that it is built once, not once per worker: the browser tests' Streamlit
-# server and Chromium (tests/browser/conftest.py), and the one LaTeX run of every paper statement
-# (``compiled_statements``). Without -n, or with another --dist, the mark changes nothing.
-SHARED_WORKER = {"browser": lambda item: "tests/browser/" in item.nodeid,
-                 "latex": lambda item: "compiled_statements" in getattr(item, "fixturenames", ())}
-
-
-def pytest_collection_modifyitems(items):
-    for item in items:
-        for group, needs in SHARED_WORKER.items():
-            if needs(item):
-                item.add_marker(pytest.mark.xdist_group(group))
-                break
+# Under pytest-xdist (the test command's -n 2 --dist loadfile) each test file runs on one worker: a file's
+# session fixtures (the browser tests' Streamlit server and Chromium, the one LaTeX run of the paper statements)
+# are built once per worker that runs such a file, and a docs page's examples (one namespace) stay together.
+# (--dist loadgroup cannot do it here: with pytest 9 an item's id is no longer the ``_nodeid`` xdist rewrites.)
 
 
 class CliResult(NamedTuple):
