@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 from browser_fixtures import CHROMIUM, CHROMIUM_ARGS, ROOT
@@ -75,3 +76,15 @@ def server(tmp_path_factory):
             proc.kill()
 
 
+
+
+HERE = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(items):
+    """Every test in this folder drives a real browser: marked ``browser`` and ``slow`` whatever its file says, so
+    a new file cannot land in the quick loop (one did: 50 s of Chromium in ``-m "not slow and not browser"``)."""
+    for item in items:
+        if Path(str(item.path)).resolve().is_relative_to(HERE):
+            item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.slow)

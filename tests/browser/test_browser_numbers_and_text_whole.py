@@ -8,6 +8,8 @@ from __future__ import annotations
 import pytest
 from browser_fixtures import TIMEOUT_MS
 
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
 SIZES = [(1024, 768), (1920, 1080)]
 SCRIPT_IDLE = """() => document.querySelector('[data-testid="stApp"]')?.getAttribute('data-test-script-state')
   === 'notRunning'"""

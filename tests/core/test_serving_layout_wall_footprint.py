@@ -114,6 +114,7 @@ def test_embodied_carbon_and_water_per_request_follow_the_device_hours_and_energ
     assert lo < r.per_query("water_l") < hi and r.water_l > 0
 
 
+@pytest.mark.slow  # subprocess runs of the CLI (about 2.5 s)
 def test_the_cli_contract(tmp_path):
     out = subprocess.run([sys.executable, "-m", "estimator", "inference", "--model", "llama-2-70b", "--tokens", "1e9",
                           "--devices", "8", "--bits", "8", "--kv-bits", "8", "--batch-size", "max", "--format", "json"],

@@ -74,11 +74,13 @@ def test_training_validation_is_unchanged_without_the_flag(capsys, shipped_valid
     assert "runs" in doc and "configs" not in doc
 
 
+@pytest.mark.slow  # a fresh fit of both engines (about 3.5 s)
 def test_shipped_fit_matches_a_fresh_fit(capsys):
     assert main(["fit-serving", "--check"]) == 0
     assert "matches a fresh fit of 32 configurations (online engine) and 50 published times" in capsys.readouterr().out
 
 
+@pytest.mark.slow  # a fresh fit of both engines (about 3.5 s)
 def test_a_stale_fit_is_reported(tmp_path, monkeypatch, capsys):
     shipped = json.loads(serving_data.SERVING_FIT_PATH.read_text())
     shipped["fit"]["engine_s_per_layer"] *= 1.1

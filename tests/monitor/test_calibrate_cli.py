@@ -123,6 +123,7 @@ def test_cpu_calibration_writes_a_profile_and_checks_it_out_of_sample(tmp_path, 
 BUSY = "import time; t = time.perf_counter()\nwhile time.perf_counter() - t < 0.5: pass"  # one busy core
 
 
+@pytest.mark.slow  # a real calibration of a measured command (about 2.5 s)
 def test_user_command_mode(tmp_path, cli):
     out = tmp_path / "cmd.toml"
     r = cli("calibrate", "--backend", "cpu", "--flops", "3e9", "--out", out, "--format", "json",
@@ -200,6 +201,7 @@ def test_ctrl_c_leaves_the_old_profile_and_no_stray_files(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["x.toml"]
 
 
+@pytest.mark.slow  # a subprocess calibration stopped by SIGTERM (about 2.5 s)
 def test_sigterm_stops_the_measured_command_and_leaves_nothing(tmp_path):
     """Audit: SIGTERM (timeout, scancel, docker stop) left the measured command running as an orphan
     and its temporary folder behind. It is handled as Ctrl-C: exit 143, the child stopped."""
@@ -285,6 +287,7 @@ CHATTY = ("print('hello from the child'); import time; t = time.perf_counter()\n
           "while time.perf_counter() - t < 1.5: pass")
 
 
+@pytest.mark.slow  # a real calibration of a measured command (about 2 s)
 def test_json_output_holds_only_the_json_the_child_prints_to_stderr(tmp_path, capsys):
     code = main(["calibrate", "--backend", "cpu", "--flops", "2e9", "--out", str(tmp_path / "c.toml"),
                  "--format", "json", "--", sys.executable, "-c", CHATTY])
@@ -305,6 +308,7 @@ def test_json_output_parses_when_run_as_a_process(tmp_path, cli_process):
     assert "hello from the child" in proc.stderr
 
 
+@pytest.mark.slow  # a real calibration of a measured command (about 2 s)
 def test_table_output_says_the_window_includes_start_up(tmp_path, capsys):
     code = main(["calibrate", "--backend", "cpu", "--flops", "2e9", "--out", str(tmp_path / "c.toml"),
                  "--", sys.executable, "-c", CHATTY])

@@ -212,6 +212,7 @@ def test_the_cli_prints_no_warning_for_an_idle_steady_run(monkeypatch, tmp_path,
     assert not [line for line in capsys.readouterr().out.splitlines() if line.startswith("warning")]
 
 
+@pytest.mark.slow  # a real calibration on this CPU (about 3 s)
 def test_a_real_cpu_calibration_reads_the_load_it_is_given(monkeypatch, tmp_path, capsys):
     """The CPU path for real (numpy and CodeCarbon), the load injected: the warning does not depend on
     this machine's actual load."""
