@@ -127,12 +127,12 @@ def step_lines(est: Estimate) -> list[str]:
     p = st.parts_dict()
     comm = p["communication_exposed_s"]
     names = {"tensor_parallel": "TP", "context_parallel": "CP", "pipeline": "PP", "expert": "EP", "data_parallel": "DP"}
-    exposed = ", ".join(f"{names[k]} {gfmt(x, 3)}" for k, x in comm.items() if x > 0) or "none"
+    exposed = ", ".join(f"{names[k]} {gfmt(x, 3)} s" for k, x in comm.items() if x > 0) or "none"
     return [f"{gfmt(st.step.tokens_per_s_per_device, 3)} tokens/s per device ({st.step_range.level:.0%} range "
             f"{gfmt(lo, 3)}–{gfmt(hi, 3)}), MFU {st.step.mfu:.1%} (model FLOPs), HFU {st.step.hfu:.1%} (hardware FLOPs); "
             f"layout ({'given' if st.chosen_by == 'given' else 'the planner’s best'}): {st.layout_words()}",
             f"step {gfmt(st.step.seconds, 3)} s: compute {gfmt(p['compute_s'], 3)} s, exposed communication "
-            f"{exposed} s, bubble {gfmt(p['bubble_s'], 3)} s, recomputation {gfmt(p['recomputation_s'], 3)} s, "
+            f"{exposed}, bubble {gfmt(p['bubble_s'], 3)} s, recomputation {gfmt(p['recomputation_s'], 3)} s, "
             f"optimizer {gfmt(p['optimizer_s'], 3)} s; × {gfmt(st.steps, 3)} steps ÷ goodput {st.goodput:.0%}"]
 
 
