@@ -37,6 +37,20 @@ def test_run_seconds_is_steps_times_the_step_over_the_goodput():
     assert (lo * 1.3, hi / 1.3) == pytest.approx((st.tokens_per_s_per_device,) * 2)
 
 
+def test_no_range_end_runs_past_the_peak():
+    """A step near the peak: the range's fast end stops at every hardware FLOP at the peak (HFU 1), at the best
+    goodput, instead of running past it."""
+    from dataclasses import replace
+    layout = Layout(seq_len=2048, global_batch=1024, micro_batch=1, tp=8, pp=4, dp=32, zero_stage=1)
+    st = replace(step_time(LLAMA_70B, layout, H100, PARAMS), hfu=0.9)
+    run = P.StepRun(st, 1e12, P.StepRange(half_log=math.log(1.3)))
+    lo, hi = run.tokens_per_s_range
+    assert hi == pytest.approx(st.tokens_per_s_per_device / 0.9) and lo == pytest.approx(st.tokens_per_s_per_device / 1.3)
+    down, _ = run.time_log_sides
+    assert down == pytest.approx(math.log(0.97 / (0.9 * 0.9)))  # less than hypot(log 1.3, log 0.97/0.9)
+    assert run.wall_clock_s / math.exp(down) == pytest.approx(run.training_seconds * 0.9 / 0.97)
+
+
 def test_the_goodput_is_sourced_and_inside_its_range():
     low, high = P.GOODPUT_RANGE
     assert low < P.GOODPUT < high

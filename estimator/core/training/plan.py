@@ -139,13 +139,16 @@ class StepRun:
         """(down, up) log distances of the run's time: the step model's range and the goodput's, in quadrature
         (a higher goodput shortens the time)."""
         low, high = self.goodput_range
-        return (combine(self.step_range.half_log, math.log(high / self.goodput)),
-                combine(self.step_range.half_log, math.log(self.goodput / low)))
+        down = combine(self.step_range.half_log, math.log(high / self.goodput))
+        # no shorter than every hardware FLOP at the peak (HFU 1) at the best goodput: a range end past the
+        # peak is impossible, not a wider range
+        fastest = math.log(high / (self.goodput * self.step.hfu))
+        return (min(down, fastest), combine(self.step_range.half_log, math.log(self.goodput / low)))
 
     @property
     def tokens_per_s_range(self) -> tuple[float, float]:
         t, h = self.step.tokens_per_s_per_device, self.step_range.half_log
-        return t / math.exp(h), t * math.exp(h)
+        return t / math.exp(h), min(t * math.exp(h), t / self.step.hfu)  # at most the peak (HFU 1)
 
     def layout_words(self) -> str:
         return layout_words(self.layout)
