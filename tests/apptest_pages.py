@@ -10,9 +10,11 @@ is refused."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+APP = Path(__file__).resolve().parents[1] / "app.py"
 TIMEOUT_S = 60  # generous: the first run imports pandas, altair and the profiles
 
 
@@ -33,6 +35,16 @@ def run_page(module: str, params: dict | None = None, **context) -> AppTest:
     no embed mode from ``?embed=true``: ``is_embedded=True`` sets it); fail on any exception shown."""
     at = AppTest.from_function(page_script, default_timeout=TIMEOUT_S)
     at.session_state["_test_page_module"] = module
+    return _run(at, params, context)
+
+
+def open_app(params: dict | None = None, **context) -> AppTest:
+    """The whole app (``app.py``: navigation, the shared sidebar) with these query parameters and ``st.context``
+    values; fail on any exception shown."""
+    return _run(AppTest.from_file(str(APP), default_timeout=TIMEOUT_S), params, context)
+
+
+def _run(at: AppTest, params: dict | None, context: dict) -> AppTest:
     for k, v in (params or {}).items():
         at.query_params[k] = v
     for k, v in context.items():

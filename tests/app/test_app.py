@@ -13,6 +13,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 
 pytest.importorskip("streamlit")
+from apptest_pages import open_app  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from app_pages.pages import estimate as estimate_page  # noqa: E402
@@ -23,20 +24,7 @@ from estimator.io.datafiles import load_sources  # noqa: E402
 from estimator.services import api  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
-APP = str(ROOT / "app.py")
-TIMEOUT = 60  # generous: a cold first run imports pandas and altair
 LECTURE = {"preset": "lambda-gpt3-v100"}
-
-
-def open_app(params: dict | None = None, **context) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for k, v in (params or {}).items():
-        at.query_params[k] = v
-    for k, v in context.items():
-        at.context[k] = v
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def headline(at: AppTest) -> dict[str, str]:

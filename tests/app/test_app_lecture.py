@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 pytest.importorskip("streamlit")
-from apptest_pages import TIMEOUT_S, shared_page  # noqa: E402
+from apptest_pages import open_app, shared_page  # noqa: E402
 from streamlit import dataframe_util  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
@@ -24,15 +24,6 @@ from estimator.report import humanize as hz  # noqa: E402
 from estimator.services import api, limits  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def open_app(params):
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT_S)
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def metrics(at):
