@@ -11,7 +11,8 @@ import pytest
 
 from estimator.core.base.errors import EstimatorError, ProfileError
 from estimator.core.calibration.track_predict import drift_text
-from estimator.core.hardware.reader import FRACTION_HINT, MAX_OVER_TDP
+from estimator.core.hardware.fields import MAX_OVER_TDP
+from estimator.core.hardware.schema import FRACTION_HINT
 from estimator.io.datafiles import PROFILES_DIR, load_profile_file, load_profiles
 from estimator.report.track_report import _num
 

@@ -34,8 +34,10 @@ from estimator.core.calibration.checks import (  # noqa: F401  the prediction ch
     utilization_at_size,
 )
 from estimator.core.hardware.base_profile import cpu_base_power_words, guess_base_profile, whole_server_price
+from estimator.core.hardware.fields import MAX_OVER_TDP
 from estimator.core.hardware.profile import HardwareProfile
-from estimator.core.hardware.reader import MAX_OVER_TDP, POWER_W_BOUNDS, profile_from_dict
+from estimator.core.hardware.reader import profile_from_dict
+from estimator.core.hardware.schema import POWER_W_BOUNDS
 from estimator.core.hardware.writer import drop_none, profile_to_dict  # noqa: F401  (re-exported: the CLI and tests read them here)
 
 # How far a measurement may exceed the base profile's datasheet peak before it is taken for a
@@ -43,7 +45,7 @@ from estimator.core.hardware.writer import drop_none, profile_to_dict  # noqa: F
 # faster than its base (a higher-clocked part, a datasheet peak quoted at base clock): 1.5×.
 # A design choice, not a measured figure.
 MAX_OVER_PEAK = 1.5
-# The same for the measured mean power against the TDP: profile_reader.MAX_OVER_TDP.
+# The same for the measured mean power against the TDP: hardware/fields.MAX_OVER_TDP.
 
 
 def achieved_flops_per_s(flops: float, seconds: float, devices: int = 1) -> float:

@@ -22,26 +22,15 @@ from estimator.core.base.errors import ProfileError
 from estimator.core.base.number_text import gfmt
 from estimator.core.footprint.embodied import DeviceEmbodied
 from estimator.core.hardware.calibration_section import read_calibration
-from estimator.core.hardware.fields import (  # noqa: F401  (re-exported: calibrate and the tests read them here)
-    BANDWIDTH_GB_PER_S_BOUNDS,
-    EMBODIED_KG_BOUNDS,
+from estimator.core.hardware.fields import (
     FLAG,
-    FRACTION_HINT,
-    LINK_GB_PER_S_BOUNDS,
     MAX_OVER_TDP,
-    MEMORY_GB_BOUNDS,
     NUMBER,
     PAIR,
-    PEAK_FLOPS_PER_S_BOUNDS,
-    POWER_W_BOUNDS,
-    PRICE_USD_PER_HOUR_BOUNDS,
-    PUE_BOUNDS,
-    RELEASE_YEAR_BOUNDS,
     TEXT,
     TOP_LEVEL_KEYS,
     UNIT_HINT,
     FieldReader,
-    ProfileErrors,
 )
 from estimator.core.hardware.limits import (
     KIND_LIMITS,
