@@ -15,7 +15,7 @@ from estimator.core.base.units import MS_PER_S
 from estimator.fit.serving_fit import FACTOR_BANDS as SERVING_FACTOR_BANDS
 from estimator.report import export
 from estimator.report.provenance import tool_info
-from estimator.services import accuracy
+from estimator.services import accuracy, serving_accuracy
 
 VALIDATE_INFERENCE_COMMAND = "python -m estimator validate --inference"
 # The serving figures judged (keys of the validation document), how they are shown, and the
@@ -262,9 +262,40 @@ def measured_decode(t: dict, level: float) -> None:
                  hide_index=True, width="stretch")
 
 
+def default_engine_section(o: dict, level: float, lecture: bool) -> None:
+    """The default engine's tokens/s on MLPerf Inference, held out by model and by hardware, Offline and Server,
+    beside the flat roofline from the same folds and the older engines (the table `validate --inference` prints,
+    from ``serving_accuracy.optimized_engine_rows``; figures as `fit-serving` computed them)."""
+    st.header(f"Serving: the default engine ({o['engine']}) on MLPerf Inference", anchor=False)
+    cells = style.metric_cells(4, "acc_engine", lecture)
+    older = list(o["older_engines"])
+    for col, (key, by) in zip(cells[::2], (("by_hardware", "hardware"), ("by_model", "model")), strict=True):
+        x = o[key]["Offline"]
+        col.metric(f"Offline tokens/s, {by} held out: typical miss", factor_cell(x["model"]["median_factor"]),
+                   delta=" · ".join([f"flat roofline: {factor_cell(x['baseline']['median_factor'])}",
+                                     *(f"{n}: {factor_cell(x['older_engines'][n]['median_factor'])}" for n in older)]),
+                   delta_color="off", delta_arrow="off",
+                   help=f"Median over MLPerf results of max(predicted ÷ measured, measured ÷ predicted), each predicted "
+                        f"by a fit that never saw its {by}; beside it the baselines on the same rows in the same run")
+    for col, (key, by) in zip(cells[1::2], (("by_hardware", "hardware"), ("by_model", "model")), strict=True):
+        m = o[key]["Offline"]["model"]
+        col.metric(f"Offline, {by} held out: inside the {level:.0%} range", percent_cell(m["interval_coverage"]),
+                   delta=f"Server: {percent_cell(o[key]['Server']['model']['interval_coverage'])} · width "
+                         f"{width_cell(m['interval_mean_width_factor'])}", delta_color="off", delta_arrow="off")
+    if lecture:
+        return
+    st.markdown(c.md_escape(f"{o['label']}. {o['method']}. Data: {o['data']}.", limit=900))
+    header, rows = serving_accuracy.optimized_engine_rows(o)
+    header = [h.replace("80%", f"{level:.0%}") for h in header]
+    st.dataframe(pd.DataFrame(rows, columns=header), hide_index=True, width="stretch")
+    st.caption(c.md_escape(f"Flat roofline: {o['baseline']}. " + ". ".join(o["older_engines"].values())
+                           + f". Computed by {o['computed_by']}; shown by `{VALIDATE_INFERENCE_COMMAND}`.", limit=1500))
+
+
 def inference_section(lecture: bool) -> None:
     doc = inference_document()
-    st.header("Serving: time and energy per output token", anchor=False)
+    default_engine_section(doc["optimized_engine"], doc["interval_level"], lecture)
+    st.header("Serving: the vllm-2024 engine's time and energy per output token", anchor=False)
     if not lecture:
         st.markdown(c.md_escape(
             f"Each measured serving configuration ({doc['data']}) is predicted by the serving model with the "

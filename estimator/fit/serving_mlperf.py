@@ -19,13 +19,15 @@ device energy was measured). Server rows are never fitted: their prediction is o
 Judged by model held out (every row of a model, MLPerf and small-batch, out of the fit that predicts it)
 and by hardware held out, beside a naive baseline fitted on the same folds: a flat fraction of the compute
 roofline (devices × the peak at the bits run ÷ the FLOPs per output token, prompts included), its fraction the
-training rows' median measured ÷ roofline.
+training rows' median measured ÷ roofline; and beside the older engines (``others``: vllm-2024, eager-2023),
+never fitted to MLPerf, predicting the same rows in the same folds (the Server share the fold's), each judged
+against its own stated range.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -123,6 +125,7 @@ class HeldRow:
     tp: int
     batch: int
     half: float = 0.0          # the interval's log half-width (from the other groups' residuals)
+    others: tuple[float | None, ...] = ()   # the older engines' tokens/s (EngineCV.others' order; None: refused)
 
     @property
     def log_error(self) -> float:
@@ -139,20 +142,32 @@ class EngineCV:
     by: str
     held: tuple[HeldRow, ...]
     latency_log_errors: tuple[float, ...]      # the small-batch rows of the held-out group, predicted out of sample
+    others: tuple[str, ...] = ()               # the older engines' names, in HeldRow.others' order
+    other_halves: tuple[float, ...] = ()       # each one's stated log half-width of tokens/s (its TPOT's)
 
     def summary(self, scenario: str) -> dict:
         hs = [h for h in self.held if h.row.scenario == scenario]
         groups = [getattr(h.row, self.by) for h in hs]
-        return {"model": metrics([h.log_error for h in hs], [h.half for h in hs], groups).to_dict(),
-                "baseline": metrics([h.baseline_log_error for h in hs]).to_dict()}
+        out = {"model": metrics([h.log_error for h in hs], [h.half for h in hs], groups).to_dict(),
+               "baseline": metrics([h.baseline_log_error for h in hs]).to_dict()}
+        for i, (name, half) in enumerate(zip(self.others, self.other_halves, strict=True)):
+            # judged on the rows it answers; "refused" counts the rest (a Server bound none of its splits meets)
+            answered = [h for h in hs if h.others[i] is not None]
+            m = metrics([math.log(h.others[i] / h.row.tokens_per_s) for h in answered], [half] * len(answered),
+                        [getattr(h.row, self.by) for h in answered]).to_dict()
+            out.setdefault("older_engines", {})[name] = {**m, "refused": len(hs) - len(answered)}
+        return out
 
 
 def cross_validate(rows: Sequence[MLPerfRow], latency: Sequence[TpotRow], base: ServingFit, max_batch: int,
                    by: str, level: float,
-                   key_of_latency: Callable[[TpotRow], str] | None = None) -> EngineCV:
+                   key_of_latency: Callable[[TpotRow], str] | None = None,
+                   others: Mapping[str, tuple[ServingFit, int]] | None = None) -> EngineCV:
     """Each group's rows (``by``: "model" or "hardware_id") predicted by a fit of the other groups' rows and
     small-batch rows, the baseline's fraction from the same; each group's interval the level quantile of the other
-    groups' out-of-sample |log errors|, each group once."""
+    groups' out-of-sample |log errors|, each group once. ``others``: engines judged beside, by name, each its fit
+    as shipped and its batch cap (never fitted to these rows), predicting each row with the fold's Server share."""
+    others = dict(others or {})
     key_lat = key_of_latency or (lambda t: getattr(t, "model" if by == "model" else "hardware_id"))
     groups = sorted({getattr(r, by) for r in rows})
     if len(groups) < 2:
@@ -169,15 +184,25 @@ def cross_validate(rows: Sequence[MLPerfRow], latency: Sequence[TpotRow], base: 
             if getattr(r, by) != g:
                 continue
             t = predict(r, f, share, max_batch)
-            held.append(HeldRow(r, t.tokens_per_s, flat * roofline_tokens_per_s(r), t.tp, t.batch))
+            older = tuple(_answer(r, of, share, cap) for of, cap in others.values())
+            held.append(HeldRow(r, t.tokens_per_s, flat * roofline_tokens_per_s(r), t.tp, t.batch, others=older))
         lat_errors += [math.log(measured_time(t, row_step(t, f), True) / t.tpot_s) for t in latency if key_lat(t) == g]
     out = []
     for h in held:
         g = getattr(h.row, by)
-        others = [x for x in held if getattr(x.row, by) != g and x.row.scenario == h.row.scenario]
-        half = pooled_cdf_quantile([abs(x.log_error) for x in others], [getattr(x.row, by) for x in others], level)
+        rest = [x for x in held if getattr(x.row, by) != g and x.row.scenario == h.row.scenario]
+        half = pooled_cdf_quantile([abs(x.log_error) for x in rest], [getattr(x.row, by) for x in rest], level)
         out.append(replace(h, half=half))
-    return EngineCV(by, tuple(out), tuple(lat_errors))
+    return EngineCV(by, tuple(out), tuple(lat_errors), tuple(others),
+                    tuple(of.tpot_log_half_width for of, _ in others.values()))
+
+
+def _answer(r: MLPerfRow, fit: ServingFit, share: float, max_batch: int) -> float | None:
+    """An engine's tokens/s for the row, or None where it refuses it (a Server bound no split of it meets)."""
+    try:
+        return predict(r, fit, share, max_batch).tokens_per_s
+    except InputError:
+        return None
 
 
 def interval_half(cvs: Sequence[EngineCV], level: float) -> float:

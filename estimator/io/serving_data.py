@@ -336,6 +336,22 @@ def _load_fit(engine: str) -> ServingFit:
 load_serving_fit.cache_clear = _load_fit.cache_clear  # type: ignore[attr-defined]
 
 
+def load_engine_validation(engine: str) -> dict[str, Any]:
+    """The out-of-sample validation ``fit-serving`` wrote beside ``engine``'s fit in serving_fit.json (its
+    ``validation`` section; ``fit-serving --check`` recomputes it): read, not recomputed, where a page or
+    ``validate --inference`` shows it."""
+    profile = load_engines()[engine_name(engine)]
+    try:
+        data = json.loads(_read_text(SERVING_FIT_PATH))
+        section = data if profile.fit_key == "fit" else data[profile.fit_key]
+        return dict(section["validation"])
+    except DataFileError:
+        raise DataFileError(f"{SERVING_FIT_PATH}: missing or unreadable; create it with `{FIT_COMMAND}`") from None
+    except (ValueError, KeyError, TypeError) as exc:
+        raise DataFileError(f"{SERVING_FIT_PATH}: no validation for {engine} ({exc}); re-create it with "
+                            f"`{FIT_COMMAND}`") from None
+
+
 def write_fit(document: Mapping[str, Any], path: Path = SERVING_FIT_PATH) -> None:
     """Write the fit atomically (estimator/io/calibration_io.py's writer)."""
     write_text_atomic(path, json.dumps(document, indent=1) + "\n")
@@ -346,5 +362,5 @@ def write_fit(document: Mapping[str, Any], path: Path = SERVING_FIT_PATH) -> Non
 
 __all__ = ["CATALOG_PATH", "ENGINES_PATH", "FIT_COMMAND", "MEASUREMENTS_PATH", "MLPERF_LENGTHS", "MLPERF_PATH",
            "SERVING_FIT_PATH", "TASK_PROMPT_TOKENS", "CatalogModel", "EngineProfile", "catalog_model", "device_for",
-           "engine_profile", "load_catalog", "load_engines", "load_measurements", "load_mlperf", "load_serving_fit",
+           "engine_profile", "load_catalog", "load_engine_validation", "load_engines", "load_measurements", "load_mlperf", "load_serving_fit",
            "nearest_model", "write_fit"]
