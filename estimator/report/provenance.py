@@ -9,6 +9,7 @@ no source text is read back. Pure: an Estimate in, plain values out.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from urllib.parse import urlsplit, urlunsplit
 
 from estimator.core.base.interval import STATED
 from estimator.core.base.tool import TOOL_NAME
@@ -17,11 +18,25 @@ from estimator.core.training.memory import MEMORY_INPUTS
 from estimator.report.latex_text import bib_key
 
 TOOL_KEY = "TOOL"  # the tool's citation in estimator/data/sources.toml
+# Where this tool is published, when its deployment says so: the same setting the Lecture page's share box starts
+# from (app_pages/pages/lecture.py PUBLIC_URL_ENV); the tool's own BibTeX entry gives it as its address. The project
+# has no public address of its own, so the entry has none while it is unset.
+PUBLIC_URL_ENV = "ESTIMATOR_PUBLIC_URL"
 
 
 def tool_version() -> str:
     from estimator.core.base.tool import __version__  # the package's own version (pyproject.toml reads it)
     return __version__
+
+
+def public_url(environ: Mapping[str, str]) -> str | None:
+    """The tool's public address from ``environ``'s ``PUBLIC_URL_ENV``: an http(s) address with a host, its trailing
+    slash, query and fragment dropped (as the share box checks a base URL); None when it is unset, empty or not
+    such an address (then no entry names one)."""
+    parts = urlsplit((environ.get(PUBLIC_URL_ENV) or "").strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    return urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), "", ""))
 
 
 def tool_info() -> dict[str, str]:

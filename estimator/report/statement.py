@@ -49,6 +49,7 @@ from estimator.report.statement_parts import (
     address,
     alone_words,
     cited_keys,
+    device_words,
     embodied_caveat,
     embodied_entry,
     hardware_entry,
@@ -165,15 +166,25 @@ FIGURES = {"pue": ("PUE", "pue", "data-centre PUE"), "price_usd_per_device_hour"
            "electricity_usd_per_kwh": ("ELEC", "elec", "electricity price")}
 
 
+def with_address(bibtex: str, url: str | None) -> str:
+    """``bibtex`` with ``url`` as its ``howpublished`` (as the entries built from a source text give theirs), or as it
+    is when ``url`` is None or it already has one."""
+    if not url or re.search(r"\bhowpublished\s*=", bibtex):
+        return bibtex
+    body = bibtex.rstrip()
+    return f"{body[:-1].rstrip()}, howpublished={{{latex_escape(url)}}}}}"
+
+
 def figure_citation(est: Estimate, a, sources: Mapping[str, Mapping[str, str]], extra_keys=()) -> tuple[list[str], str | None]:
     """(source keys, a misc entry or None) for a figure of ``FIGURES``: a profile's figure cites its source text
     (and the entries whose titles it names), a preset's the papers its source names (else the preset's)."""
     if a.origin.startswith("profile:"):
         # the entries its text names (by title, arXiv id or source key); its own entry when it names none, or when
         # it gives an address (issue 55: a PUE's note leaked the key "P21" and gave no address)
-        keys = list(dict.fromkeys(cited_keys(a.source, sources) + named_keys(a.source, sources)))
+        skip = device_words(est)  # "1 L4 incl. host" names the device, not the Llama 4 card (key L4)
+        keys = list(dict.fromkeys(cited_keys(a.source, sources) + named_keys(a.source, sources, skip)))
         own = not keys or address(a.source) is not None
-        return keys, embodied_entry(est, unkeyed(a.source, sources), *FIGURES[a.name][1:]) if own else None
+        return keys, embodied_entry(est, unkeyed(a.source, sources, skip), *FIGURES[a.name][1:]) if own else None
     if a.origin.startswith("preset:"):
         return named_keys(a.source, sources) or [k for k in extra_keys if k in sources], None
     return [], None
@@ -322,7 +333,8 @@ TIME_INPUTS = frozenset({"hardware", "devices", "flops", "params", "tokens", "re
 def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, version: str, title: str | None = None,
               extra_keys: tuple[str, ...] = (), time_label: str | None = None,
               changed: tuple[str, ...] = (), footprint_changed: tuple[str, ...] = (),
-              memory_given: bool = False, params: float | None = None, tokens: float | None = None) -> Statement:
+              memory_given: bool = False, params: float | None = None, tokens: float | None = None,
+              tool_url: str | None = None) -> Statement:
     """The .tex paragraph and its .bib for ``est``.
 
     ``sources``: key → {cite, bibtex} (estimator/data/sources.toml); ``extra_keys``: more source
@@ -340,7 +352,8 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
     its memory only then (journeys R4: a run's statement had said it "does not fit" under a ZeRO stage, a
     parallelism and a model shape the user never chose).
     ``params``, ``tokens``: the model's size and its training tokens when the FLOPs are 6·N·D of them (the paragraph
-    names both and cites Kaplan et al. 2020 for the rule)."""
+    names both and cites Kaplan et al. 2020 for the rule).
+    ``tool_url``: where the tool is published (``provenance.public_url``), the tool's entry's address; none when None."""
     hardware_bibtex = hardware_entry(est, sources)
     a = {x.name: x for x in est.assumptions}
     time_given = "hours" in a or "device_hours" in a
@@ -373,7 +386,8 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
     entries = {}
     for k in dict.fromkeys(keys):
         if k in sources:
-            entries[k] = normalize_bibtex(sources[k]["bibtex"].replace("{version}", version))
+            entries[k] = normalize_bibtex(with_address(sources[k]["bibtex"].replace("{version}", version),
+                                                       tool_url if k == TOOL_KEY else None))
     if hardware_bibtex:
         entries["HW"] = normalize_bibtex(hardware_bibtex)
     for name, (_, entry) in figures.items():

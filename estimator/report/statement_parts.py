@@ -200,10 +200,18 @@ def _published(text: str) -> str:
     return f", howpublished={{{latex_escape(where)}}}" if where else ""
 
 
-def unkeyed(text: str, sources: Mapping[str, Mapping[str, str]]) -> str:
+def device_words(est: Estimate) -> frozenset[str]:
+    """The words of the device's own name and id ("NVIDIA", "L4", "24GB"; "l4"): in its profile's source texts such a
+    word names the device, never a source key that spells the same ("L4", the Llama 4 model card: the L4's
+    datasheet entry read "NVIDIA Meta datasheet" and its statement cited the Llama 4 card)."""
+    return frozenset(re.findall(r"[\w.]+", f"{est.hardware_name} {est.hardware_id}"))
+
+
+def unkeyed(text: str, sources: Mapping[str, Mapping[str, str]], skip: frozenset[str] = frozenset()) -> str:
     """``text`` with each source key it names ("P21 Table 4") written as its citation's authors and year
-    ("Patterson et al. 2021 Table 4"): a paper prints no key of this tool's source table."""
-    for key in named_keys(text, sources):
+    ("Patterson et al. 2021 Table 4"): a paper prints no key of this tool's source table. ``skip``: words that
+    are not keys in this text (``device_words``)."""
+    for key in named_keys(text, sources, skip):
         who = str(sources[key].get("cite", "")).split(",", 1)[0].strip()
         if who:
             text = re.sub(rf"(?<![\w-]){re.escape(key)}(?![\w-])", who, text)
@@ -237,7 +245,7 @@ def hardware_entry(est: Estimate, sources: Mapping[str, Mapping[str, str]] | Non
     year = "" if est.hardware_release_year is None else f", year={{{est.hardware_release_year}}}"
     return (f"@misc{{{_key(est, 'hw')}, {who}, "
             f"title={{{{{latex_escape(est.hardware_name)}: specifications}}}}{_published(peak.source)}, "
-            f"note={{{latex_escape(unkeyed(peak.source, sources or {}))}}}{year}}}")
+            f"note={{{latex_escape(unkeyed(peak.source, sources or {}, device_words(est)))}}}{year}}}")
 
 
 def _calibration_entry(est: Estimate, cal: CalibrationFacts, figure) -> str:
@@ -288,9 +296,11 @@ def cited_keys(source: str, sources: Mapping[str, Mapping[str, str]]) -> list[st
     return found
 
 
-def named_keys(source: str, sources: Mapping[str, object]) -> list[str]:
-    """The source keys a preset's figure names in its source text ("S19: 1.58 …")."""
-    return [k for k in sources if k not in (GRID_KEY, TOOL_KEY) and re.search(rf"(?<![\w-]){re.escape(k)}(?![\w-])", source)]
+def named_keys(source: str, sources: Mapping[str, object], skip: frozenset[str] = frozenset()) -> list[str]:
+    """The source keys a preset's figure names in its source text ("S19: 1.58 …"), but those of ``skip`` (a
+    profile's text: the device's own words, ``device_words``)."""
+    return [k for k in sources if k not in (GRID_KEY, TOOL_KEY) and k not in skip
+            and re.search(rf"(?<![\w-]){re.escape(k)}(?![\w-])", source)]
 
 
 def embodied_entry(est: Estimate, source: str, prefix: str = "emb", what: str = "embodied carbon") -> str:
