@@ -42,6 +42,9 @@ def technique_table(techniques) -> pd.DataFrame:
                      "g_co2e_per_query": r.per_query("co2e_kg") * G_PER_KG,
                      "usd_per_query": r.per_query("cost_usd"),
                      "saved_pct": None if t.saving("energy_kwh") is None else 100 * t.saving("energy_kwh"),
+                     # the devices held fixed (issue 54): a row on fewer devices, its twin on the baseline's
+                     "saved_same_devices_pct": (None if (same := t.same_devices or t).saving("energy_kwh") is None
+                                                else 100 * same.saving("energy_kwh")),
                      "cost_total_usd": r.cost_usd})
     return pd.DataFrame(rows)
 

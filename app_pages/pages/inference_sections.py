@@ -42,6 +42,8 @@ def technique_section(report, r) -> None:
         ("g_co2e_per_query", "g CO₂e / query", _g3, None),
         ("usd_per_query", "USD / query", _g3, None),
         ("saved_pct", "Energy saved vs baseline (%)", _whole, "per output token, against the baseline row"),
+        ("saved_same_devices_pct", "Energy saved, same devices (%)", _whole,
+         "per output token, the technique on the baseline row's devices (a row on fewer devices differs)"),
         ("cost_total_usd", "Total cost (USD)", _g4, None))
     num = st.column_config.NumberColumn  # the cells keep their numbers (sorting); number_table writes them
     table = df.drop(columns=["short"])  # the chart's axis labels, not the table's

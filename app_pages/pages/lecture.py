@@ -412,29 +412,33 @@ COMPRESSION_ROWS = (("quantization-4bit", "Quantisation (4-bit)"),
 @dataclass(frozen=True)
 class CompressionFigures:
     """The compression slide's comparison (issue 55: its −69% / −57% credited quantisation and pruning with a
-    halving of the GPU count it did not mention). ``fixed``: each technique on the baseline's devices (the like-for-
-    like saving, the headline); ``free``: each on the fewest devices that hold it, as the serving model chooses
-    them (a second saving, said on its own line where it needs fewer devices)."""
-    fixed: limits.InferenceReport
-    free: limits.InferenceReport
+    halving of the GPU count it did not mention), from one serving estimate's rows (``compression.techniques``):
+    ``fixed``, each technique on the baseline's devices (the like-for-like saving, the headline: a row on fewer
+    devices through its ``same_devices`` twin); else each on the fewest devices that hold it, as the serving model
+    chooses them (a second saving, said on its own line where it needs fewer devices)."""
+    report: limits.InferenceReport
+
+    @property
+    def base(self):
+        """The baseline's serving result (the slide's model uncompressed, on the devices it needs)."""
+        return self.report.techniques[0].result
 
     def technique(self, name: str, fixed: bool = True):
-        rep = self.fixed if fixed else self.free
-        return next((t for t in rep.techniques if t.name == name), None)
+        t = next((t for t in self.report.techniques if t.name == name), None)
+        return (t.same_devices or t) if (fixed and t is not None) else t
 
 
 @st.cache_resource(show_spinner=False)
 def compression_figures() -> CompressionFigures:
-    """Two serving estimates through the service layer: the baseline on the devices it needs, then every row with
-    ``devices`` fixed at that count."""
-    free = limits.inference_report(**COMPRESSION_MODEL)
-    return CompressionFigures(limits.inference_report(**COMPRESSION_MODEL, devices=free.result.devices), free)
+    """One serving estimate through the service layer: the baseline on the devices it needs, each technique's row
+    on its own and, where fewer, on the baseline's devices too (the core's rows)."""
+    return CompressionFigures(limits.inference_report(**COMPRESSION_MODEL))
 
 
 def fewer_devices_caption(fig: CompressionFigures, name: str) -> str | None:
     """A technique's saving on fewer devices, its own line: None where it needs as many as the baseline."""
     t = fig.technique(name, fixed=False)
-    base = fig.fixed.result.devices
+    base = fig.base.devices
     if t is None or t.result.devices >= base or t.saving("energy_kwh") is None:
         return None
     gpus = f"on {t.result.devices} GPU{'s' if t.result.devices > 1 else ''} instead of {base}"
@@ -444,8 +448,8 @@ def fewer_devices_caption(fig: CompressionFigures, name: str) -> str | None:
 
 def compression_savings() -> None:
     fig = compression_figures()
-    rows = [t for t in fig.fixed.techniques if t.name != "baseline"]
-    base = fig.fixed.result
+    rows = [fig.technique(t.name) for t in fig.report.techniques if t.name != "baseline"]
+    base = fig.base
     device = c.profiles().get(COMPRESSION_MODEL["hardware"]).name  # its name, not its id (browser audit)
     on = f"on {base.devices} × {device}"
     # (the batch in the label, short: with "16 requests at a time" in the caption the 1280×720 slide ran 742 px)

@@ -95,6 +95,13 @@ def technique_rows(techniques) -> list[tuple[str, str]]:
         # a technique that needs fewer devices (smaller weights) says so: its time is on those
         fewer = (f" on {hz.noun(hz.count(t.result.devices), 'device')} (not {hz.count(t.baseline.devices)})"
                  if t.result.devices != t.baseline.devices else "")
+        # and what it saves with the devices held fixed (issue 54): the like-for-like saving
+        if (same := t.same_devices) is not None:
+            sr = same.result
+            fewer += (f"; on the same {hz.noun(hz.count(sr.devices), 'device')} (tensor parallel {sr.tp} × "
+                      f"{hz.noun(hz.count(sr.replicas), 'replica')}), "
+                      f"{_share(same.saving('energy_kwh'), 'energy per token')}, "
+                      f"{_share(same.saving('seconds_per_token'), 'time')}")
         rows.append((f"{SAVES} {label}", f"{_share(e, 'energy per token')}, "
                                          f"{_share(t.saving('seconds_per_token'), 'time')}{fewer}; {per_query}"))
     return rows

@@ -50,6 +50,10 @@ class Technique:
     result: InferenceResult
     baseline: InferenceResult
     short: str = ""               # a chart's label (the full label would be cut: "student of 42 billion param…")
+    # a row on other devices than the baseline's (fewer: its smaller weights fit on them) has its like-for-like
+    # twin, the same technique on the baseline's devices (issue 54: the saving with the devices held fixed); None
+    # where the row is on the baseline's devices already (or cannot be served on them)
+    same_devices: Technique | None = None
 
     @property
     def short_label(self) -> str:
@@ -78,6 +82,13 @@ class Technique:
             "saved_total": {k: _diff(getattr(b, k), getattr(r, k)) for k in KEYS},
             "saving_fraction": {k: self.saving(k) for k in KEYS + ("seconds_per_token", "joules_per_output_token",
                                                                    "memory_gb")},
+            "same_devices": None if (t := self.same_devices) is None else {
+                "devices": t.result.devices, "tensor_parallel": t.result.tp, "replicas": t.result.replicas,
+                "batch_size": t.result.batch_size, "seconds_per_output_token": t.result.seconds_per_output_token,
+                "joules_per_output_token": t.result.joules_per_output_token,
+                "saved_per_query": {k: _diff(b.per_query(k), t.result.per_query(k)) for k in KEYS},
+                "saving_fraction": {k: t.saving(k) for k in KEYS + ("seconds_per_token", "joules_per_output_token",
+                                                                    "memory_gb")}},
         }
 
 
@@ -119,12 +130,26 @@ def techniques(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit,
     out = [Technique("baseline", "16-bit, dense, full model", True, base, base, "16-bit, dense, full")]
     chosen, chosen_short, notes = [], [], []
 
+    def row(name: str, label: str, is_chosen: bool, result: InferenceResult, scn: InferenceScenario,
+            short: str) -> Technique:
+        # on other devices than the baseline's, the same technique on the baseline's too (the devices held fixed);
+        # a layout it cannot serve there (a tensor-parallel degree given that the count does not split into)
+        # leaves the row's twin out, said by its absence
+        same = None
+        if result.devices != base.devices:
+            try:
+                same = Technique(name, label, is_chosen, inference(replace(scn, devices=base.devices), profile, fit),
+                                 base, short)
+            except InputError:
+                same = None
+        return Technique(name, label, is_chosen, result, base, short, same)
+
     def add(name: str, label: str, is_chosen: bool, scn: InferenceScenario, short: str = "") -> None:
         if is_chosen:
             chosen.append(label)
             chosen_short.append(short or label)
         try:
-            out.append(Technique(name, label, is_chosen, run(scn), base, short))
+            out.append(row(name, label, is_chosen, run(scn), scn, short))
         except InputError as exc:
             notes.append(f"{'' if is_chosen else 'illustrative '}{name} left out: {exc}")
 
@@ -150,8 +175,7 @@ def techniques(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit,
         add("distillation", f"student of {_param_words(m)} parameters", s.student_params is not None,
             replace(base_s, student_params=m), short=f"student, {_param_words(m)}")
     if len(chosen) > 1:
-        out.append(Technique("combined", " + ".join(chosen), True, inference(s, profile, fit), base,
-                             " + ".join(chosen_short)))
+        out.append(row("combined", " + ".join(chosen), True, inference(s, profile, fit), s, " + ".join(chosen_short)))
     return out, tuple(notes)
 
 

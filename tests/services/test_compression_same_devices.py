@@ -1,0 +1,50 @@
+"""Compression rows with the devices held fixed (issue 54): a row whose variant needs fewer devices than the
+baseline says so, and carries the same technique on the baseline's devices, which is what asking for those
+devices gives."""
+
+from __future__ import annotations
+
+import pytest
+
+from estimator.services import limits
+
+MODEL = dict(hardware="h100-sxm", params=70e9, tokens=1e9)
+
+
+@pytest.fixture(scope="module")
+def report():
+    return limits.inference_report(**MODEL, bits=4)
+
+
+def rows(rep) -> dict:
+    return {t.name: t for t in rep.techniques}
+
+
+def test_a_row_on_fewer_devices_has_its_twin_on_the_baselines(report):
+    t = rows(report)
+    base = t["baseline"].result
+    assert base.devices == 2                       # 70B at 16 bits: 140 GB of weights, two 80 GB H100s
+    q4 = t["quantization-4bit"]
+    assert q4.result.devices == 1 and q4.same_devices is not None and q4.same_devices.result.devices == 2
+    # the twin is what the same settings on the baseline's devices give, row by row
+    on_two = rows(limits.inference_report(**MODEL, bits=4, devices=2))["quantization-4bit"]
+    assert q4.same_devices.result.joules_per_output_token == pytest.approx(on_two.result.joules_per_output_token)
+    assert q4.same_devices.saving("energy_kwh") == pytest.approx(on_two.saving("energy_kwh"))
+    # rows on the baseline's devices already have none
+    assert t["kv-cache-8bit"].same_devices is None and t["distillation"].same_devices is None
+
+
+def test_the_json_row_carries_the_fixed_device_saving(report):
+    d = rows(report)["quantization-4bit"].to_dict()
+    same = d["same_devices"]
+    assert d["devices"] == 1 and same["devices"] == 2 and same["tensor_parallel"] * same["replicas"] == 2
+    e = rows(report)["quantization-4bit"].same_devices
+    assert same["saving_fraction"]["energy_kwh"] == pytest.approx(e.saving("energy_kwh"))
+    assert rows(report)["kv-cache-8bit"].to_dict()["same_devices"] is None
+
+
+def test_the_cli_row_says_both(cli):
+    code, out, _ = cli("inference", "--params", "70e9", "--hardware", "h100-sxm", "--tokens", "1e9", "--bits", "4")
+    assert code == 0
+    line = next(x for x in out.splitlines() if x.startswith("saves vs baseline: 4-bit weights"))
+    assert "on 1 device (not 2); on the same 2 devices (tensor parallel 1 × 2 replicas)" in line
