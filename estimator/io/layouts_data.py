@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from estimator.core.base.errors import DataFileError, EstimatorError, InputError
 from estimator.core.base.units import PARAMS_PER_BILLION
-from estimator.core.training.step import Layout, ModelShape, step_hardware
+from estimator.core.training.step import FLASH2_ON_HOPPER, Layout, ModelShape, step_hardware
 from estimator.fit.step_fit import LayoutRow, fit_document
 from estimator.io import safe_read
 from estimator.io.calibration_io import write_text_atomic
@@ -58,7 +58,8 @@ def _row(row: dict, profiles) -> LayoutRow:
             sequence_parallel=bool(_int(row, "sequence_parallel", 0)), flash_attention=bool(_int(row, "flash_attention", 0)),
             tp_comm_overlap=bool(_int(row, "tp_comm_overlap", 0)), dp_overlap=bool(_int(row, "dp_overlap", 1)),
             expert_overlap_share=_float(row, "expert_overlap_share", 0.0),
-            grad_reduce_bytes=_int(row, "grad_reduce_bytes", 4))
+            grad_reduce_bytes=_int(row, "grad_reduce_bytes", 4),
+            attention_kernel_share=FLASH2_ON_HOPPER if _int(row, "flash2_on_hopper", 0) else 1.0)
         hardware_id = row["hardware_profile"].strip()
         profile = profiles.get(hardware_id)
         try:

@@ -8,12 +8,14 @@ import pytest
 
 from estimator.core.base.errors import InputError
 from estimator.core.training.step import (
+    FLASH2_ON_HOPPER,
     Layout,
     ModelShape,
     StepHardware,
     StepParams,
     bubble_fraction,
     flops_per_token,
+    overlapped_seconds,
     ring_seconds,
     step_time,
 )
@@ -25,7 +27,7 @@ HW = StepHardware(peak_flops_per_s={"bf16": 1e12, "fp8": 2e12}, memory_bandwidth
                   scale_up_devices=8, scale_up_gb_per_s=10.0, scale_out_gb_per_s=1.0)
 # Efficiency 0.5 at every size (half_dim tiny), memory at full bandwidth, nothing hidden.
 PARAMS = StepParams(gemm_efficiency=0.5, gemm_half_dim=1e-12, fp8_gemm_factor=1.0, attention_efficiency=1.0,
-                    memory_efficiency=1.0, tp_hidden_share=0.0, dp_hidden_share=0.0)
+                    memory_efficiency=1.0, overlap_cost=1.0)
 
 
 def test_every_part_by_hand_on_one_device():
@@ -97,14 +99,46 @@ def test_tp_collectives_by_hand_and_dearer_off_nvlink():
     assert off.seconds > st.seconds
 
 
-def test_dp_reduction_hidden_share():
+def test_dp_reduction_overlap_cost():
     layout = Layout(seq_len=8, global_batch=4, dp=2, zero_stage=1)
     exposed = step_time(SHAPE, layout, HW, PARAMS)
     params = 2 * (4 * 64 * 64 + 2 * 64 * 256) + 2 * 100 * 64
     assert exposed.parts.dp_comm_total_s == pytest.approx(2 * 1 / 2 * params * 4 / 10e9)
-    assert exposed.parts.dp_comm_s == exposed.parts.dp_comm_total_s
-    hidden = step_time(SHAPE, layout, HW, PARAMS.__class__(**{**PARAMS.as_dict(), "dp_hidden_share": 1.0}))
-    assert hidden.parts.dp_comm_s < exposed.parts.dp_comm_s
+    assert exposed.parts.dp_comm_s == exposed.parts.dp_comm_total_s     # overlap cost 1: nothing hidden
+    free = step_time(SHAPE, layout, HW, PARAMS.__class__(**{**PARAMS.as_dict(), "overlap_cost": 0.0}))
+    # perfect hiding: only what outlasts the last micro-batch's backward (2/3 of its matmul, attention, memory)
+    window = (free.parts.matmul_s + free.parts.attention_s + free.parts.memory_ops_s) / 2 * 2 / 3
+    assert free.parts.dp_comm_s == pytest.approx(max(0.0, free.parts.dp_comm_total_s - window))
+    assert free.parts.dp_comm_s < exposed.parts.dp_comm_s
+
+
+def test_overlap_exposes_what_outlasts_the_window_and_a_share_of_the_rest():
+    assert overlapped_seconds(3.0, 10.0, 0.0) == 0.0
+    assert overlapped_seconds(3.0, 10.0, 0.25) == pytest.approx(0.75)
+    assert overlapped_seconds(12.0, 10.0, 0.25) == pytest.approx(2.0 + 2.5)
+    assert overlapped_seconds(12.0, 10.0, 1.0) == pytest.approx(12.0)
+    # TP collectives overlapped with the GEMMs: at overlap cost c, c of them stay while they are shorter
+    layout = Layout(seq_len=8, global_batch=1, tp=2, zero_stage=0)
+    plain = step_time(SHAPE, layout, HW, PARAMS)
+    fast_links = StepHardware(HW.peak_flops_per_s, 100.0, scale_up_devices=8, scale_up_gb_per_s=1e6,
+                              scale_out_gb_per_s=1.0)
+    half = PARAMS.__class__(**{**PARAMS.as_dict(), "overlap_cost": 0.5})
+    over = Layout(seq_len=8, global_batch=1, tp=2, zero_stage=0, tp_comm_overlap=True)
+    assert step_time(SHAPE, over, HW, PARAMS).parts.tp_comm_s == pytest.approx(plain.parts.tp_comm_s)
+    fast_plain = step_time(SHAPE, layout, fast_links, half).parts.tp_comm_s
+    assert step_time(SHAPE, over, fast_links, half).parts.tp_comm_s == pytest.approx(0.5 * fast_plain)
+
+
+def test_attention_kernel_share_slows_attention_only():
+    layout = Layout(seq_len=8, global_batch=2, zero_stage=0)
+    native = step_time(SHAPE, layout, HW, PARAMS)
+    old = step_time(SHAPE, Layout(seq_len=8, global_batch=2, zero_stage=0, attention_kernel_share=FLASH2_ON_HOPPER),
+                    HW, PARAMS)
+    assert FLASH2_ON_HOPPER == pytest.approx(0.35 / 0.75)
+    assert old.parts.attention_s == pytest.approx(native.parts.attention_s / FLASH2_ON_HOPPER)
+    assert old.parts.matmul_s == native.parts.matmul_s
+    with pytest.raises(InputError):
+        step_time(SHAPE, Layout(seq_len=8, global_batch=2, attention_kernel_share=0.0), HW, PARAMS)
 
 
 def test_refusals():

@@ -17,22 +17,36 @@ Per micro-batch, on the pipeline's slowest stage (the last: it also holds the ou
 - attention (scores and their product with V): FlashAttention skips the masked half and its
   backward does 5 matrix multiplies to the forward's 2 (Dao 2023, FlashAttention-2,
   arXiv:2307.08691, §3.1); the old kernels compute the whole square and move the scores through
-  memory (``ATTENTION_SCORE_PASSES_FWD``);
+  memory (``ATTENTION_SCORE_PASSES_FWD``); a kernel written for an older architecture runs at
+  ``Layout.attention_kernel_share`` of the hardware's own (FlashAttention-2 on Hopper:
+  ``FLASH2_ON_HOPPER``);
 - memory-bound operations (norms, residual adds, dropout, the MLP's activation, the loss's softmax):
   bytes over the memory bandwidth times a fitted efficiency;
 - recomputation: full recomputes the forward, selective the attention core (Korthikanti et al. §5);
 - tensor-parallel collectives: 2 all-reduces forward and 2 backward per layer (Narayanan et al.
   §3.2; with sequence parallelism the same volume as all-gathers and reduce-scatters), on the
   scale-up links (NVLink) when the TP group fits in the scale-up domain, else on the scale-out
-  network; a fitted share hidden where the run overlaps them (MegaScale arXiv:2402.15627 §3.3,
-  Transformer Engine's userbuffers);
+  network; where the run overlaps them with the GEMMs (MegaScale arXiv:2402.15627 §3.3,
+  Transformer Engine's userbuffers) what outlasts the GEMMs stays exposed and the overlapped part
+  still costs ``overlap_cost`` of its time (below);
 - context-parallel ring exchange of K and V, hidden under the attention it feeds;
 - pipeline point-to-point sends, and the expert all-to-all (dispatch and combine, forward and
   backward) less the share the run overlaps.
 
 Per step: ``m`` micro-batches, plus the pipeline bubble ``(p − 1)/(v·m)`` of them (Narayanan et
-al. §2.2, eq. for the interleaved schedule), plus the data-parallel gradient reduction less the share
-hidden under compute (fitted), plus the optimizer step (memory-bound Adam).
+al. §2.2, eq. for the interleaved schedule), plus the data-parallel gradient reduction (and ZeRO-3's
+parameter all-gathers, one forward and one backward per micro-batch), plus the optimizer step
+(memory-bound Adam).
+
+Overlap (:func:`overlapped_seconds`): a collective that runs beside compute is exposed where it
+outlasts the compute window, and the overlapped part still costs ``overlap_cost`` (fitted) of its
+time: the collective's kernels run on the streaming multiprocessors and take memory bandwidth from
+the GEMMs they overlap (NCCL's collectives are kernels, NCCL_MIN_CTAS/NCCL_MAX_CTAS in its environment
+documentation; FiCCO, arXiv:2512.10236, finds contention the main limit of overlap; FlashOverlap,
+arXiv:2504.19519, names "interference-free computation" as what the usual overlap lacks).
+``overlap_cost`` 0 is perfect hiding (the step is the longer of the two), 1 no hiding at all. One
+parameter for tensor-parallel and data-parallel overlap: the same mechanism. (Before, a fitted share
+of the window hid the collective, and the fit pinned both shares at 1: everything hidden.)
 
 FLOPs conventions, everywhere in this module:
 - ``model_flops_per_token`` (MFU): 6·N + 12·L·s·(heads·head_dim), with N the parameters that
@@ -96,6 +110,10 @@ NVLINK_GB_PER_S = {
 }
 HDR_GB_PER_S = 200.0 / BITS_PER_BYTE   # InfiniBand HDR, 200 Gb/s per port
 NDR_GB_PER_S = 400.0 / BITS_PER_BYTE   # InfiniBand NDR, 400 Gb/s per port
+# FlashAttention-2 reaches 35% of the H100's peak, FlashAttention-3 (written for Hopper) 75% in BF16
+# (Shah et al. 2024, FlashAttention-3, arXiv:2407.08608, abstract and §4.1): a Hopper run on the
+# pre-Hopper kernel gets 0.35/0.75 of the attention speed the model's fitted efficiency stands for.
+FLASH2_ON_HOPPER = 0.35 / 0.75
 
 
 @dataclass(frozen=True)
@@ -218,6 +236,7 @@ class Layout:
     dp_overlap: bool = True            # gradient reduction overlapped with backward (off: Korthikanti et al. §6.3's runs)
     expert_overlap_share: float = 0.0  # share of the expert all-to-all the schedule hides (DeepSeek-V3 DualPipe: all)
     grad_reduce_bytes: int = BYTES_FP32  # Megatron-LM reduces bf16 runs' gradients in fp32; FSDP "PURE" in 16-bit
+    attention_kernel_share: float = 1.0  # the attention kernel's speed over the hardware's own (FLASH2_ON_HOPPER)
 
     @property
     def devices(self) -> int:
@@ -272,15 +291,14 @@ class StepParams:
     fp8_gemm_factor: float = 0.75      # FP8 GEMMs reach this share of the 16-bit share of their (2×) peak
     attention_efficiency: float = 0.5  # attention's share of peak, relative to gemm_efficiency
     memory_efficiency: float = 0.7     # share of the memory bandwidth the memory-bound kernels reach
-    tp_hidden_share: float = 0.5       # share of TP communication hidden where the run overlaps it
-    dp_hidden_share: float = 0.8       # share of the backward under which gradient reduction can hide
+    overlap_cost: float = 0.3          # share of an overlapped collective's time the compute still loses
 
     def as_dict(self) -> dict[str, float]:
         return {name: getattr(self, name) for name in PARAM_NAMES}
 
 
 PARAM_NAMES = ("gemm_efficiency", "gemm_half_dim", "fp8_gemm_factor", "attention_efficiency",
-               "memory_efficiency", "tp_hidden_share", "dp_hidden_share")
+               "memory_efficiency", "overlap_cost")
 
 
 @dataclass(frozen=True)
@@ -353,6 +371,8 @@ def check_inputs(shape: ModelShape, layout: Layout, hardware: StepHardware) -> N
                          field="ep")
     if not 0.0 <= layout.expert_overlap_share <= 1.0:
         raise InputError("expert_overlap_share must be between 0 and 1", field="expert_overlap_share")
+    if not 0.0 < layout.attention_kernel_share <= 1.0:
+        raise InputError("attention_kernel_share must be above 0 and at most 1", field="attention_kernel_share")
 
 
 def _saturation(x: float, half: float) -> float:
@@ -374,6 +394,14 @@ def ring_seconds(message_bytes: float, group: int, gb_per_s: float, steps: int =
     if group <= 1:
         return 0.0
     return steps * (group - 1) / group * message_bytes / (gb_per_s * BYTES_PER_GB)
+
+
+def overlapped_seconds(comm_s: float, window_s: float, overlap_cost: float) -> float:
+    """What a collective of ``comm_s`` adds to a step when it runs beside ``window_s`` of compute:
+    the part that outlasts the window, plus ``overlap_cost`` of the part under it (the module
+    docstring, "Overlap")."""
+    under = min(comm_s, window_s)
+    return (comm_s - under) + overlap_cost * under
 
 
 def bubble_fraction(pp: int, vp: int, micro_batches: float) -> float:
@@ -418,7 +446,7 @@ def step_time(shape: ModelShape, layout: Layout, hardware: StepHardware, params:
                           + expert_groups * (gemm(routed_tokens, (shape.ffn_matrices - 1) * f / t, d)
                                              + gemm(routed_tokens, d, f / t)))
     attn_flops_fwd = ATTENTION_FWD_FLOPS_PER_TOKEN_PER_DIM * tokens * layout.seq_len * a / t
-    attn_rate = peak_16 * params.gemm_efficiency * params.attention_efficiency
+    attn_rate = peak_16 * params.gemm_efficiency * params.attention_efficiency * layout.attention_kernel_share
     if layout.flash_attention:
         attention_fwd = 0.5 * attn_flops_fwd / attn_rate
         attention_bwd = FLASH_BACKWARD_OVER_FORWARD * attention_fwd
@@ -434,7 +462,12 @@ def step_time(shape: ModelShape, layout: Layout, hardware: StepHardware, params:
     # --- tensor-parallel and context-parallel communication, per layer per micro-batch ---
     tp_bw = hardware.scale_up_gb_per_s if t <= hardware.scale_up_devices else hardware.scale_out_gb_per_s
     tp_fwd = TP_COLLECTIVES_PER_LAYER_FWD * ring_seconds(tokens * d * BYTES_16BIT, t, tp_bw)
-    tp_exposed = 1.0 - (params.tp_hidden_share if layout.tp_comm_overlap else 0.0)
+    if layout.tp_comm_overlap:   # each direction's collectives beside that direction's GEMMs
+        tp_fwd_exposed = overlapped_seconds(tp_fwd, matmul_fwd, params.overlap_cost)
+        tp_bwd_exposed = overlapped_seconds(TP_BACKWARD_OVER_FORWARD * tp_fwd, BACKWARD_OVER_FORWARD * matmul_fwd,
+                                            params.overlap_cost)
+    else:
+        tp_fwd_exposed, tp_bwd_exposed = tp_fwd, TP_BACKWARD_OVER_FORWARD * tp_fwd
     cp_bw = hardware.scale_up_gb_per_s if t * c <= hardware.scale_up_devices else hardware.scale_out_gb_per_s
     cp_fwd = ((c - 1) * tokens * 2 * kv / t * BYTES_16BIT / (cp_bw * BYTES_PER_GB)) if c > 1 else 0.0
     cp_fwd_exposed = max(0.0, cp_fwd - attention_fwd)
@@ -452,7 +485,7 @@ def step_time(shape: ModelShape, layout: Layout, hardware: StepHardware, params:
     fwd_layer = matmul_fwd + attention_fwd + memory_fwd
     # recomputation: one more forward of the layers (full) or of the attention core (selective)
     recompute_layer = {"none": 0.0, "selective": attention_fwd,
-                       "full": fwd_layer + tp_fwd * tp_exposed}[layout.recompute]
+                       "full": fwd_layer + tp_fwd_exposed}[layout.recompute]
 
     # the logits and loss on the last stage
     logits = gemm(tokens, shape.vocab / t, d) * (1 + BACKWARD_OVER_FORWARD)
@@ -468,7 +501,7 @@ def step_time(shape: ModelShape, layout: Layout, hardware: StepHardware, params:
         "attention": layers_stage * (attention_fwd + attention_bwd),
         "memory": layers_stage * memory_fwd * (1 + BACKWARD_OVER_FORWARD) + logits_mem,
         "recompute": layers_stage * recompute_layer,
-        "tp": layers_stage * tp_fwd * (1 + TP_BACKWARD_OVER_FORWARD) * tp_exposed,
+        "tp": layers_stage * (tp_fwd_exposed + tp_bwd_exposed),
         "cp": layers_stage * (cp_fwd_exposed + cp_bwd_exposed),
         "pp": pp_mb,
         "expert": layers_stage * expert_s,
@@ -497,7 +530,7 @@ def step_time(shape: ModelShape, layout: Layout, hardware: StepHardware, params:
     else:
         dp_total = dp_collective(params_device * layout.grad_reduce_bytes, ALL_REDUCE_STEPS)
         window = backward_mb
-    dp_exposed = max(0.0, dp_total - params.dp_hidden_share * window) if layout.dp_overlap else dp_total
+    dp_exposed = overlapped_seconds(dp_total, window, params.overlap_cost) if layout.dp_overlap else dp_total
 
     optimizer_params = params_device / (dp_group if layout.zero_stage >= 1 else 1)
     optimizer = optimizer_params * ADAM_BYTES_PER_PARAM / mem_rate
@@ -523,7 +556,7 @@ def flat_mfu_tokens_per_s(shape: ModelShape, seq_len: int, mfu: float, peak_flop
 
 
 __all__ = [
-    "CONVENTIONS", "LINK_DEFAULTS", "PARAM_NAMES", "Layout", "ModelShape", "StepHardware", "StepParams",
-    "StepParts", "StepTime", "bubble_fraction", "flat_mfu_tokens_per_s", "flops_per_token", "gemm_seconds",
-    "ring_seconds", "step_hardware", "step_time",
+    "CONVENTIONS", "FLASH2_ON_HOPPER", "LINK_DEFAULTS", "PARAM_NAMES", "Layout", "ModelShape", "StepHardware",
+    "StepParams", "StepParts", "StepTime", "bubble_fraction", "flat_mfu_tokens_per_s", "flops_per_token",
+    "gemm_seconds", "overlapped_seconds", "ring_seconds", "step_hardware", "step_time",
 ]
