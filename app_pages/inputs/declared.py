@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from app_pages.ui import common as c
+from estimator.core.base.errors import InputError
 from estimator.services.inputs import Input
 
 DECLARED: Any = object()  # the declaration's tooltip (a page may give its own, or none)
@@ -54,3 +55,23 @@ def radio(i: Input, options: Sequence[str], *, help: Any = DECLARED, **kwargs: A
 def toggle(i: Input, *, help: Any = DECLARED, **kwargs: Any) -> bool:
     """A toggle bound to ``i``'s URL key."""
     return c.url_toggle(i.label, i.url_key, help=_help(i, help), **kwargs)
+
+
+def batch(i: Input, word: str, *, help: Any = DECLARED, **kwargs: Any) -> int | float | str | None:
+    """A field bound to ``i``'s URL key that takes a whole number or ``word`` (the largest batch), read as the CLI
+    reads its batch value: ``word`` in any case, a whole number as an int, another number as a float for the core
+    to refuse in its own words, nothing (None) where empty; text that is neither is refused by ``i``'s name."""
+    if i.widget != "batch":
+        raise ValueError(f"{i.name} is drawn as a {i.widget}, not a batch field")
+    text = c.url_number_or_word(i.label, i.url_key, word, min_value=i.bound.low, max_value=i.bound.high,
+                                integer=i.bound.whole, help=_help(i, help), **kwargs)
+    if not text:
+        return None
+    if text.lower() == word:
+        return word
+    try:
+        x = float(text.replace(",", ""))
+    except ValueError:
+        raise InputError(f"{i.message_name or i.label.lower()} must be a whole number or {word}, got {text[:40]!r}",
+                         field=i.name) from None
+    return int(x) if x.is_integer() else x

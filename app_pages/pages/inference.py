@@ -106,7 +106,9 @@ def inputs() -> dict:
     kw["tokens"] = d.number(S["tokens"], default=DEFAULT_TOKENS, fmt=c.LARGE_NUMBER_FORMAT, where=side)
     kw["prompt_tokens"] = d.number(S["prompt_tokens"], default=DEFAULT_PROMPT_TOKENS, fmt="%.4g", where=side)
     kw["tokens_per_query"] = d.number(S["tokens_per_query"], default=DEFAULT_TOKENS_PER_QUERY, fmt="%.4g", where=side)
-    kw["batch_size"] = d.number(S["batch_size"], default=inference_core.DEFAULT_BATCH_SIZE, where=side)
+    # a number or max, empty the CLI's default (1, or with a time bound the largest batch that meets it)
+    kw["batch_size"] = d.batch(S["batch_size"], inference_core.MAX_BATCH_WORD, where=side,
+                               placeholder=f"{inference_core.DEFAULT_BATCH_SIZE}, or {inference_core.MAX_BATCH_WORD}")
     kw["devices"] = d.number(S["devices"], placeholder="as memory needs", where=side)
     kw["tp"] = d.number(S["tp"], placeholder="chosen", where=side)
     kw["ttft_ms"] = d.number(S["ttft_ms"], fmt="%.4g", placeholder="none", where=side)

@@ -382,6 +382,23 @@ def url_radio(label: str, key: str, options: Sequence[str], *, default: str, hel
     return _enforce(key, value, default)
 
 
+def url_number_or_word(label: str, key: str, word: str, *, min_value: float, max_value: float, integer: bool = False,
+                       placeholder: str | None = None, help: str | None = None, where: Any = st.sidebar) -> str:
+    """A text field bound to the query parameter ``key`` that takes a number or ``word`` (``?batch=max``), as a
+    command-line value can: its text, stripped ("" when empty). A bad URL value (not ``word``, and text, NaN/inf,
+    outside [min_value, max_value], a fraction for an ``integer`` field) is dropped with a warning, as
+    ``url_number`` drops it; what is typed is the caller's to read (``declared.batch``)."""
+    raw = _first_run_raw(key)
+    if raw is not None and raw.strip().lower() != word:
+        problem = check_number(raw, min_value=min_value, max_value=max_value, integer=integer)
+        if problem:
+            _drop(key, raw, f"{problem}, nor {word}")
+    _apply_fix(key)
+    value = where.text_input(label, value="", placeholder=placeholder, help=help, key=key, bind="query-params",
+                             persist_state="session")
+    return (_enforce(key, value, "") or "").strip()
+
+
 def url_toggle(label: str, key: str, *, default: bool = False, help: str | None = None, where: Any = st.sidebar) -> bool:
     """A toggle bound to the query parameter ``key`` (``?key=true`` / ``false``)."""
     raw = _first_run_raw(key)

@@ -59,8 +59,10 @@ DEFAULT_HARDWARE = "h100-sxm"
 CliValue = Literal["number", "count", "int", "zero_stage", "batch", "text"]
 # What the CLI does with the flag: store its value, set a switch (store_true/store_false), or add values (extend).
 CliAction = Literal["store", "store_true", "store_false", "extend"]
-# The app's widget: a number field (integer: shown and returned whole), a select box, a radio or a toggle.
-Widget = Literal["number", "integer", "select", "radio", "toggle"]
+# The app's widget: a number field (integer: shown and returned whole), a select box, a radio or a toggle; batch:
+# a field that takes a whole number or the word for the largest batch (``serving.MAX_BATCH_WORD``), as the CLI's
+# batch value does.
+Widget = Literal["number", "integer", "select", "radio", "toggle", "batch"]
 UNSET: Any = "<unset>"  # no argparse default given (a store_true then defaults to False, a store to None)
 
 
@@ -115,7 +117,7 @@ class Input(BaseModel):
     def _consistent(self) -> Input:
         if self.widget is not None and (self.label is None or self.url_key is None):
             raise ValueError(f"{self.name}: a widget needs a label and a URL key")
-        if self.widget in ("number", "integer") and self.bound is None:
+        if self.widget in ("number", "integer", "batch") and self.bound is None:
             raise ValueError(f"{self.name}: a number widget needs a bound")
         if self.widget == "integer" and not self.bound.whole:
             raise ValueError(f"{self.name}: a whole-number widget needs a whole-number bound")
@@ -420,8 +422,11 @@ SERVING = table(
           help=f"sequences each replica decodes together, or {serving.MAX_BATCH_WORD}: the largest its memory holds, the "
                f"most tokens per second (MLPerf's Offline) (default {serving.DEFAULT_BATCH_SIZE}; with --ttft-ms or "
                f"--tpot-ms, the largest that meets them)",
-          url_key="inf_batch", widget="integer",
-          widget_help="Sequences decoded together: they share each weight read, each adds its KV cache"),
+          url_key="inf_batch", widget="batch",
+          widget_help=(f"Sequences each replica decodes together: they share each weight read, each adds its KV cache. "
+                       f"{serving.MAX_BATCH_WORD}: the largest its memory holds, the most tokens per second (MLPerf's "
+                       f"Offline); empty: {serving.DEFAULT_BATCH_SIZE}, or with a time bound the largest batch that "
+                       "meets it")),
     DEVICES.but(label="Devices (all replicas)", url_key="inf_devices", widget_help=None,
                 help="devices in all: the tensor-parallel degree (--tp, or the one that serves the most tokens per "
                      "second) times the replicas (default: the fewest, a power of two where it divides the heads, that "

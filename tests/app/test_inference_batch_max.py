@@ -1,0 +1,74 @@
+"""The Inference page takes what the CLI takes for the batch (issue 54): a whole number, max (the largest batch in
+memory, MLPerf's Offline) or nothing, which with a TTFT or TPOT bound is the largest batch that meets it (not batch
+1 beside the bound); the same inputs give the CLI's numbers."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+pytest.importorskip("streamlit")
+from apptest_pages import run_page, shared_page  # noqa: E402
+
+from app_pages.pages import inference as page  # noqa: E402
+from estimator.report import humanize as hz  # noqa: E402
+
+MODEL = ["--model", "llama-3-70b", "--hardware", "h100-sxm", "--tokens", "1e9", "--devices", "8"]
+URL = {"inf_model": "llama-3-70b", "inf_hw": "h100-sxm", "inf_devices": "8"}
+
+
+def metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def cli_json(cli, *extra: str) -> dict:
+    code, out, err = cli("inference", *MODEL, *extra, "--format", "json")
+    assert code == 0, err
+    return json.loads(out)
+
+
+def scenario(at) -> str:
+    return next(x.value for x in at.caption if "parameters served on" in x.value)
+
+
+@pytest.mark.parametrize(("url", "flags"), [
+    ({"inf_batch": "max"}, ("--batch-size", "max")),
+    ({"inf_batch": "MAX"}, ("--batch-size", "max")),          # any case, as the CLI reads the word
+    ({"inf_tpot": "40"}, ("--tpot-ms", "40")),                # a bound and no batch: the largest batch that meets it
+    ({"inf_ttft": "450", "inf_tpot": "40"}, ("--ttft-ms", "450", "--tpot-ms", "40")),
+    ({"inf_batch": "64"}, ("--batch-size", "64")),
+])
+def test_the_page_gives_the_clis_numbers(cli, url, flags):
+    doc = cli_json(cli, *flags)
+    at = shared_page("inference", {**URL, **url})
+    assert not at.error and not any("inf_batch" in w.value for w in at.warning)
+    m = metrics(at)
+    assert m["Throughput"] == page._rate(doc["tokens_per_s"])
+    assert m["Time per output token"] == hz.token_time(doc["seconds_per_output_token"])
+    assert f"batch {doc['batch']}" in scenario(at)
+
+
+def test_max_is_the_largest_batch_and_a_bound_is_not_batch_one(cli):
+    free, bound = cli_json(cli, "--batch-size", "max"), cli_json(cli, "--tpot-ms", "40")
+    assert free["batch"] > bound["batch"] > 1
+    at = shared_page("inference", {**URL, "inf_tpot": "40"})
+    assert f"batch {bound['batch']}" in scenario(at) and "batch 1 per" not in scenario(at)
+
+
+def test_an_empty_field_is_the_clis_default_batch(cli):
+    doc = cli_json(cli)
+    assert doc["batch"] == 1
+    assert metrics(shared_page("inference", URL))["Throughput"] == page._rate(doc["tokens_per_s"])
+
+
+def test_typed_text_that_is_neither_is_refused_by_name():
+    at = run_page("inference", URL)
+    at.sidebar.text_input(key="inf_batch").input("lots").run()
+    assert at.error and "batch size must be a whole number or max" in at.error[0].value.lower()
+
+
+def test_a_bad_link_value_is_dropped_with_a_warning():
+    at = shared_page("inference", {**URL, "inf_batch": "maxi"})
+    assert not at.error and "batch 1 per replica" in scenario(at)
+    assert any("`inf_batch`" in w.value and "nor max" in w.value for w in at.warning)
