@@ -1,6 +1,8 @@
 """Issue 55's files and odd inputs, each refused in one line (CLI) or with the project's error (API), nothing
 replaced: a formula in a profile's name reaching a CSV cell, a CodeCarbon timestamp "'=1+1" reaching the paper
-statement, names over 255 bytes, a link loop in ESTIMATOR_CALIBRATED_DIR, a FIFO as ``calibrate --out``."""
+statement, names over 255 bytes, a link loop in ESTIMATOR_CALIBRATED_DIR, a FIFO as ``calibrate --out``. The
+commands run in this process (the ``cli`` fixture), except where ESTIMATOR_CALIBRATED_DIR is set: it is read at
+import, so those run in a fresh process (``_cli``)."""
 
 from __future__ import annotations
 
@@ -28,13 +30,13 @@ def _cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
                           env={**os.environ, **(env or {})}, timeout=120)
 
 
-def test_a_profile_named_as_a_formula_reaches_the_csv_as_text(tmp_path):
+def test_a_profile_named_as_a_formula_reaches_the_csv_as_text(tmp_path, cli):
     text = (ROOT / "profiles" / "h100-sxm.toml").read_text()
     text = text.replace('id = "h100-sxm"', 'id = "that"').replace('name = "NVIDIA H100 SXM 80GB"', f'name = "{FORMULA}"')
     (tmp_path / "that.toml").write_text(text)
-    done = _cli("estimate", "--flops", "1e23", "--hardware", str(tmp_path / "that.toml"), "--format", "csv")
-    assert done.returncode == 0, done.stderr
-    rows = list(csv.DictReader(io.StringIO(done.stdout)))
+    code, out, err = cli("estimate", "--flops", "1e23", "--hardware", str(tmp_path / "that.toml"), "--format", "csv")
+    assert code == 0, err
+    rows = list(csv.DictReader(io.StringIO(out)))
     assert {r["hardware_name"] for r in rows} == {"'" + FORMULA}
     for row in rows:  # no cell a spreadsheet would run; numbers (a negative one too) stay numbers
         assert not any(v.startswith(("=", "+", "@", "\t", "\r")) for v in row.values())
@@ -50,9 +52,9 @@ def test_a_codecarbon_timestamp_that_is_a_formula_is_refused():
     assert run.timestamp == "2024-05-01T12:00:00.123456"
 
 
-def test_a_file_name_over_255_bytes_is_one_line(tmp_path):
-    done = _cli("profiles", "validate", str(tmp_path / f"{LONG}.toml"))
-    assert "Traceback" not in done.stderr and "broken:" in done.stdout + done.stderr
+def test_a_file_name_over_255_bytes_is_one_line(tmp_path, cli):
+    code, out, err = cli("profiles", "validate", str(tmp_path / f"{LONG}.toml"))
+    assert "Traceback" not in err and "broken:" in out + err
     with pytest.raises(InputError, match="over the 255 a file system takes"):
         checked_out_path(str(tmp_path / f"{LONG}.toml"), "x-cal")
     done = _cli("profiles", "list", env={"ESTIMATOR_CALIBRATED_DIR": str(tmp_path / LONG)})

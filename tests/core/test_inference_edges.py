@@ -4,9 +4,6 @@ queries past a catalog model's context window, and parameter counts that cannot 
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 from apptest_pages import shared_page
 
@@ -15,12 +12,6 @@ from estimator.core.serving import compression
 from estimator.core.serving.step import attention_params
 from estimator.io import serving_data
 from estimator.services import limits
-
-
-def cli(*argv: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "estimator", "inference", *argv], capture_output=True, text=True,
-                          timeout=120)
-
 
 # ---- the comparison row cannot be served, the user's own scenario can
 
@@ -38,12 +29,12 @@ def test_the_users_scenario_is_answered_when_the_16_bit_model_does_not_fit():
     assert rep.to_dict()["techniques"] == []
 
 
-def test_the_cli_answers_and_says_why_the_savings_are_missing():
-    done = cli("--model", "gemma-2b", "--kv-bits", "8", "--batch-size", "14000", "--tokens", "1e9")
-    assert done.returncode == 0, done.stderr
-    assert done.stderr == ""
-    assert "savings left out: the model they are measured from" in done.stdout
-    assert not any(x.startswith(("saves vs baseline:", "baseline:")) for x in done.stdout.splitlines())
+def test_the_cli_answers_and_says_why_the_savings_are_missing(cli):
+    code, out, err = cli("inference", "--model", "gemma-2b", "--kv-bits", "8", "--batch-size", "14000", "--tokens", "1e9")
+    assert code == 0, err
+    assert err == ""
+    assert "savings left out: the model they are measured from" in out
+    assert not any(x.startswith(("saves vs baseline:", "baseline:")) for x in out.splitlines())
 
 
 def test_a_baseline_past_the_device_hour_bound_leaves_only_the_savings_out():
@@ -94,7 +85,7 @@ def test_the_catalog_context_reaches_the_architecture():
     assert serving_data.catalog_model("gemma-2b").arch.context == 8192
 
 
-def test_queries_past_the_context_window_are_refused():
+def test_queries_past_the_context_window_are_refused(cli):
     with pytest.raises(InputError, match="longer than llama-2-7b's context window of 4,096 tokens") as exc:
         limits.inference_report(hardware="a100-sxm-80gb", model="llama-2-7b", tokens=1e8, prompt_tokens=1e5,
                                 tokens_per_query=1e5)
@@ -106,10 +97,11 @@ def test_queries_past_the_context_window_are_refused():
     # the same shape given by hand has no known window: served
     limits.inference_report(hardware="a100-sxm-80gb", params=6.738e9, layers=32, d_model=4096, heads=32, kv_heads=32,
                             tokens=1e8, prompt_tokens=1e5, tokens_per_query=1e5)
-    done = cli("--model", "llama-2-7b", "--tokens", "1e8", "--prompt-tokens", "100000", "--tokens-per-query", "100000")
-    assert done.returncode == 2 and done.stdout == ""
-    assert done.stderr.startswith("error: a query of 100,000 prompt and 100,000 output tokens is longer than")
-    assert done.stderr.rstrip().endswith("(--prompt-tokens, --tokens-per-query)") and done.stderr.count("\n") == 1
+    code, out, err = cli("inference", "--model", "llama-2-7b", "--tokens", "1e8", "--prompt-tokens", "100000",
+                         "--tokens-per-query", "100000")
+    assert code == 2 and out == ""
+    assert err.startswith("error: a query of 100,000 prompt and 100,000 output tokens is longer than")
+    assert err.rstrip().endswith("(--prompt-tokens, --tokens-per-query)") and err.count("\n") == 1
 
 
 # ---- parameters that cannot fill their shape

@@ -1,13 +1,13 @@
 """docs/how-to/estimate-serving.md runs as written: each console example's shown lines are in the command's output
-(the elided ones aside) and its Python examples pass as doctests."""
+(the elided ones aside) and its Python examples pass as doctests. The commands run in this process (the ``cli``
+fixture: ``python -m estimator``'s ``main`` with the same arguments); what a fresh process adds is tested in
+tests/cli/test_cli_contract.py."""
 
 from __future__ import annotations
 
 import doctest
 import re
 import shlex
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -22,11 +22,13 @@ def _examples():
 
 
 @pytest.mark.parametrize("cmd,shown", _examples())
-def test_each_console_example_prints_what_the_page_shows(cmd, shown):
+def test_each_console_example_prints_what_the_page_shows(cmd, shown, cli, monkeypatch):
     args = shlex.split(cmd)
     assert args[:3] == [".venv/bin/python", "-m", "estimator"]
-    out = subprocess.run([sys.executable, *args[1:]], capture_output=True, text=True, check=True,
-                         cwd=DOC.parents[2]).stdout.splitlines()
+    monkeypatch.chdir(DOC.parents[2])
+    code, out, err = cli(*args[3:])
+    assert code == 0, err
+    out = out.splitlines()
     for line in shown:
         assert line in out, line
 
