@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The checks that need a real NVIDIA GPU, in one run (about 4 minutes on an H200), each step's output
+# The checks that need a real NVIDIA GPU, in one run (about 5 minutes on an H200), each step's output
 # saved in a folder:
 #
 #     bash benchmarks/gpu_check.sh [OUT_DIR]        # default OUT_DIR: $OUT, else ./gpu-check
@@ -13,6 +13,8 @@
 #   calibrate        `calibrate --backend nvml`: the built-in torch matmuls at 4 sizes × fp32, tf32,
 #                    bf16 and fp16, power through NVML; the profile it writes: gpu-cal.toml
 #   estimate         `estimate` of 1e21 FLOPs on that calibrated profile
+#   train_step       benchmarks/gpu_train_step.py: training steps of GPT-3-shaped models (125M-2.7B; bf16 autocast,
+#                    FlashAttention, fused AdamW), time and NVML energy (train_step.json)
 #   track.log/.json  examples/train_torch.py tracked: the whole run predicted at step 2,000 of 20,000
 #   own              `calibrate --flops F -- examples/train_torch.py`: a profile from one's own run
 #   decode           benchmarks/gpu_decode.py: a Llama-3-8B-shaped decode step, time and NVML energy,
@@ -49,6 +51,7 @@ step pytest 240 "$PY" -m pytest -q -p no:cacheprovider tests/device/test_measure
 step calibrate 120 "$PY" -m estimator calibrate --backend nvml --seconds 32 --out "$OUT_DIR/gpu-cal.toml" --force \
   --format json
 step estimate 60 "$PY" -m estimator estimate --hardware "$OUT_DIR/gpu-cal.toml" --flops 1e21 --format json
+step train_step 240 "$PY" -m benchmarks.gpu_train_step --out "$OUT_DIR/train_step.json"
 step track 120 "$PY" examples/train_torch.py --steps 20000 --report-at 2000 --width 4096 --report "$OUT_DIR/track.json"
 # the example's FLOPs: 6 per weight per example (examples/train_torch.py) × the mean batch × steps
 own_flops=$("$PY" -c "import examples.train_torch as t; print(t.flops_per_step(4096) * 5000)")

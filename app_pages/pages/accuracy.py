@@ -239,6 +239,32 @@ def step_section() -> None:
     st.dataframe(c.number_table(table, {"Median factor": lambda x: f"{x:.2f}×",
                                         f"Inside the {level} range": lambda x: f"{x:.0%}",
                                         "Median range (×/÷)": lambda x: f"{x:.2f}"}), hide_index=True, width="stretch")
+    measured_steps_part()
+
+
+def measured_steps_part() -> None:
+    """The step model on training steps this project measured on a real GPU (never fitted), beside the flat MFU."""
+    from estimator.services.measured_steps import measured_steps_document
+    t = measured_steps_document()
+    m, b = t["step_model"], t["flat_mfu_baseline"]
+    level = f"{t['level']:.0%}"
+    st.subheader("On training steps measured on a real GPU", anchor=False)
+    st.markdown(c.md_escape(
+        f"{t['method']}. Step model: median factor {m['median_factor']:.2f}× (it predicts faster than measured: "
+        f"{m['median_signed_factor']:.2f}×), {m['coverage_80']:.0%} inside its {level} range; the flat MFU "
+        f"{b['median_factor']:.2f}×. `{t['data']}`", limit=900))
+    table = pd.DataFrame({"Model": [r["name"] for r in t["rows"]],
+                          "Sequence × batch": [f"{r['seq_len']} × {r['micro_batch']}" for r in t["rows"]],
+                          "Measured tokens/s": [r["measured_tokens_per_s_per_device"] for r in t["rows"]],
+                          "Step model": [r["predicted_tokens_per_s_per_device"] for r in t["rows"]],
+                          f"Inside the {level} range": ["yes" if r["inside"] else "no" for r in t["rows"]],
+                          "Flat MFU": [r["flat_mfu_tokens_per_s_per_device"] for r in t["rows"]],
+                          "Measured MFU": [r["measured_mfu"] for r in t["rows"]],
+                          "SM clock (MHz)": [r["mean_sm_clock_mhz"] for r in t["rows"]]})
+    tokens = lambda x: f"{x:,.0f}"  # noqa: E731
+    st.dataframe(c.number_table(table, {"Measured tokens/s": tokens, "Step model": tokens, "Flat MFU": tokens,
+                                        "Measured MFU": lambda x: f"{x:.1%}", "SM clock (MHz)": tokens}),
+                 hide_index=True, width="stretch")
 
 
 def render() -> None:

@@ -22,6 +22,7 @@ from estimator.services import plan as plan_service
 from estimator.services.accuracy import MISS_FACTOR
 from estimator.services.accuracy_words import DESIGN_OPTIMISM, energy_runs
 from estimator.services.fit_check import check_fit
+from estimator.services.measured_steps import measured_steps_document
 
 
 def _table(header, rows) -> str:
@@ -248,13 +249,29 @@ def step_model_text(cv: dict) -> str:
             "MFU counts model FLOPs (6·N + 12·L·s·a per token, no recomputation).")
 
 
+def measured_steps_text(t: dict) -> str:
+    """The step model on training steps this project measured on a real GPU, beside the flat MFU."""
+    m, b = t["step_model"], t["flat_mfu_baseline"]
+    rows = [[r["name"], hz.count(r["params"]), f"{r['seq_len']} × {r['micro_batch']}",
+             f"{r['measured_tokens_per_s_per_device']:,.0f}", f"{r['predicted_tokens_per_s_per_device']:,.0f}",
+             "yes" if r["inside"] else "no", f"{r['flat_mfu_tokens_per_s_per_device']:,.0f}",
+             f"{r['measured_mfu']:.1%}", f"{r['predicted_mfu']:.1%}", f"{r['mean_sm_clock_mhz']:,.0f}",
+             f"{r['measured_power_w']:.0f}"] for r in t["rows"]]
+    return (f"\nTraining steps measured on a real GPU, never fitted ({t['data']}): {t['method']}. Step model: median "
+            f"factor {m['median_factor']:.2f}× (signed {m['median_signed_factor']:.2f}×: above 1 it predicts faster than "
+            f"measured), {t['level']:.0%} range holding {m['coverage_80']:.0%}; flat MFU {b['median_factor']:.2f}×, "
+            f"{b['coverage_80']:.0%} in the same range.\n"
+            + _table(["model", "params", "seq × batch", "measured tok/s", "step model", f"in {t['level']:.0%} range",
+                      "flat MFU", "measured MFU", "step model MFU", "SM clock MHz", "power W"], rows))
+
+
 def cmd_validate(args):
     if getattr(args, "inference", False):
         return validate_inference(args)
     working("cross-validating every training run: nested leave-one-paper-out, by developer, and each family held out whole")
     doc = accuracy.validation_document()
     # the step model's figures (issue 53), cross-validated by source on published layouts, beside its flat-MFU baseline
-    doc = {**doc, "step_model": plan_service.cross_validated()}
+    doc = {**doc, "step_model": plan_service.cross_validated(), "measured_training_steps": measured_steps_document()}
     if (level := _json_or_level(args, doc)) is None:
         return
     print(f"Device-hours of each run predicted from {accuracy.PREDICTED_FROM}, out of sample: {doc['method']}.")
@@ -264,6 +281,7 @@ def cmd_validate(args):
           f"'within' columns: model (baseline); mean width: geometric mean of the interval's high ÷ low.")
     print(DESIGN_OPTIMISM)
     print(step_model_text(doc["step_model"]))
+    print(measured_steps_text(doc["measured_training_steps"]))
     ny = doc["without_year"]
     print(f"Without the run's year (how `estimate` predicts when no --year is given; it changes the "
           f"{ny['folds_using_year']} of {ny['n_runs']} folds whose chosen fit uses the years since release): median factor "

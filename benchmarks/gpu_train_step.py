@@ -1,0 +1,259 @@
+"""Benchmark: training steps of small GPT shapes on one real NVIDIA GPU, timed (and their energy read
+through NVML), to hold the step model (``estimator/core/training/step.py``) to measurements it was
+never fitted on.
+
+    python -m benchmarks.gpu_train_step --out train_step.json        # on a machine with a GPU and PyTorch
+    python -m benchmarks.gpu_train_step --device cpu --configs tiny  # the same code on a CPU, time only
+
+Each configuration is a GPT-2/GPT-3-style decoder (learned positions, pre-LayerNorm, causal multi-head
+attention, a GELU MLP of 4 × d_model, an untied LM head; the shapes of GPT-3's Table 2.1, Brown et al.
+2020, with nanoGPT's padded vocabulary of 50,304) trained as people train one on a single GPU: fp32
+weights, bf16 autocast, attention by PyTorch's ``scaled_dot_product_attention`` held to its
+FlashAttention kernel, cross-entropy on the whole sequence, ``loss.backward()`` and a fused AdamW
+step, eagerly (no ``torch.compile``). A step is one micro-batch: the data-parallel, tensor- and
+pipeline-parallel terms of the step model are zero here, so these rows test its single-device
+arithmetic: matrix multiplies by size, attention, the memory-bound operations and the optimizer.
+
+The weights and tokens are random: the arithmetic and the bytes moved are those of the real shape
+whatever they hold. Energy is the GPU's own (NVML's energy counter through
+``estimator.device.nvml.NvmlBackend``), without the host. Not a test: it needs a GPU.
+
+    python -m benchmarks.gpu_train_step --to-csv train_step.json --run 1 --hardware-id h200-sxm \
+        --citation "measured by this project ... run 1"
+
+prints the results as rows of ``estimator/data/measured_training_steps.csv``, which ``validate`` predicts
+with the step model as shipped (never fitted on them).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+import time
+
+from estimator.core.base.errors import BackendUnavailable
+from estimator.monitor.calibration_run import now_iso
+
+VOCAB = 50304  # GPT-2's 50,257 tokens padded to a multiple of 64, as nanoGPT trains it (Karpathy, nanoGPT model.py)
+FFN_FACTOR = 4  # GPT-2/GPT-3's MLP width: 4 × d_model (Brown et al. 2020 §2.1)
+INIT_STD = 0.02  # GPT-2's initialiser scale
+LEARNING_RATE = 1e-4  # any: the step's arithmetic does not depend on it
+
+# name: (layers, d_model, heads, seq_len, micro_batch). Shapes: GPT-3's Table 2.1 (Small 125M, Medium 350M,
+# Large 760M, 2.7B; "XL" here with 16 heads of 128 rather than GPT-3's 24 of 128, so that heads × head
+# dimension is d_model). Micro-batches: 16k tokens a step where memory allows (an 80 GB H100 included), and
+# a few others to sweep the matrices' size (short sequences, one sequence) and attention's share (8k tokens).
+CONFIGS = {
+    "standard": [
+        ("gpt3-small", 12, 768, 12, 2048, 8),
+        ("gpt3-medium", 24, 1024, 16, 2048, 8),
+        ("gpt3-medium-s512-mb1", 24, 1024, 16, 512, 1),
+        ("gpt3-medium-s512-mb16", 24, 1024, 16, 512, 16),
+        ("gpt3-large", 24, 1536, 16, 2048, 8),
+        ("gpt3-xl", 24, 2048, 16, 2048, 8),
+        ("gpt3-xl-s8192-mb1", 24, 2048, 16, 8192, 1),
+        ("gpt3-2.7b", 32, 2560, 32, 2048, 4),
+        ("gpt3-2.7b-mb1", 32, 2560, 32, 2048, 1),
+    ],
+    "tiny": [("tiny", 2, 128, 4, 64, 2), ("tiny-mb1", 2, 128, 4, 64, 1)],
+}
+
+
+def build_model(torch, layers: int, d_model: int, heads: int, seq_len: int, vocab: int = VOCAB):
+    nn, F = torch.nn, torch.nn.functional
+    head_dim = d_model // heads
+
+    class Block(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.ln1, self.ln2 = nn.LayerNorm(d_model), nn.LayerNorm(d_model)
+            self.qkv = nn.Linear(d_model, 3 * d_model, bias=False)
+            self.proj = nn.Linear(d_model, d_model, bias=False)
+            self.up = nn.Linear(d_model, FFN_FACTOR * d_model, bias=False)
+            self.down = nn.Linear(FFN_FACTOR * d_model, d_model, bias=False)
+
+        def forward(self, x):
+            b, t, _ = x.shape
+            q, k, v = self.qkv(self.ln1(x)).view(b, t, 3, heads, head_dim).transpose(1, 3).unbind(2)
+            y = F.scaled_dot_product_attention(q, k, v, is_causal=True)
+            x = x + self.proj(y.transpose(1, 2).reshape(b, t, d_model))
+            return x + self.down(F.gelu(self.up(self.ln2(x)), approximate="tanh"))
+
+    class GPT(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.tok, self.pos = nn.Embedding(vocab, d_model), nn.Embedding(seq_len, d_model)
+            self.blocks = nn.ModuleList(Block() for _ in range(layers))
+            self.ln_f = nn.LayerNorm(d_model)
+            self.head = nn.Linear(d_model, vocab, bias=False)
+            for p in self.parameters():
+                if p.dim() == 2:
+                    nn.init.normal_(p, std=INIT_STD)
+
+        def forward(self, idx, targets):
+            x = self.tok(idx) + self.pos(torch.arange(idx.shape[1], device=idx.device))
+            for block in self.blocks:
+                x = block(x)
+            logits = self.head(self.ln_f(x))
+            return F.cross_entropy(logits.view(-1, logits.shape[-1]), targets.view(-1))
+
+    return GPT()
+
+
+def open_meter(device_type: str):
+    """The GPU's NVML meter, or None (time only) on a CPU or where NVML is not available."""
+    if device_type != "cuda":
+        return None, "a CPU run: time only"
+    from estimator.device.nvml import NvmlBackend
+    try:
+        return NvmlBackend(), ""
+    except BackendUnavailable as exc:
+        return None, str(exc)
+
+
+def measure(torch, config, device, steps: int, warmup: int, meter) -> dict:
+    name, layers, d_model, heads, seq_len, micro_batch = config
+    out = {"name": name, "layers": layers, "d_model": d_model, "heads": heads, "kv_heads": heads,
+           "ffn": FFN_FACTOR * d_model, "ffn_matrices": 2, "vocab": VOCAB, "seq_len": seq_len,
+           "micro_batch": micro_batch}
+    cuda = device.type == "cuda"
+    model = build_model(torch, layers, d_model, heads, seq_len).to(device)
+    out["params"] = sum(p.numel() for p in model.parameters())
+    opt = torch.optim.AdamW(model.parameters(), lr=LEARNING_RATE, fused=cuda)
+    g = torch.Generator(device=device).manual_seed(0)
+    x = torch.randint(VOCAB, (micro_batch, seq_len), device=device, generator=g)
+    y = torch.randint(VOCAB, (micro_batch, seq_len), device=device, generator=g)
+    from torch.nn.attention import SDPBackend, sdpa_kernel
+    backend = SDPBackend.FLASH_ATTENTION if cuda else SDPBackend.MATH
+    sync = torch.cuda.synchronize if cuda else (lambda: None)
+
+    def step():
+        with sdpa_kernel(backend), torch.autocast(device.type, dtype=torch.bfloat16):
+            loss = model(x, y)
+        loss.backward()
+        opt.step()
+        opt.zero_grad(set_to_none=True)
+        return loss
+
+    for _ in range(warmup):
+        step()
+    sync()
+    times = []
+    if meter is not None:
+        meter.begin_window()
+    t_window = time.perf_counter()
+    for _ in range(steps):
+        t0 = time.perf_counter()
+        step()
+        sync()
+        times.append(time.perf_counter() - t0)
+    elapsed_s = time.perf_counter() - t_window
+    m = meter.end_window() if meter is not None else None
+    times.sort()
+    step_s = times[len(times) // 2]
+    tokens = micro_batch * seq_len
+    out.update({"steps": steps, "warmup": warmup, "elapsed_s": elapsed_s, "step_s": step_s,
+                "step_s_min": times[0], "step_s_max": times[-1], "tokens_per_step": tokens,
+                "tokens_per_s": tokens / step_s,
+                "peak_memory_gb": torch.cuda.max_memory_allocated() / 1e9 if cuda else None})
+    if m is not None:
+        out.update({"energy_j": m.energy_j, "mean_power_w": m.mean_power_w, "power_source": m.power_source,
+                    "joules_per_token": m.energy_j / (steps * tokens),
+                    "sm_clock_mhz": m.details.get("mean_sm_clock_mhz"),
+                    "power_limit_w": m.details.get("power_limit_w")})
+    return out  # the model, its optimizer state and the batch go with this frame; main() then empties the cache
+
+
+CSV_FIELDS = ("name", "hardware_id", "layers", "d_model", "heads", "kv_heads", "ffn", "ffn_matrices", "vocab",
+              "seq_len", "micro_batch", "params", "precision", "attention", "how", "measured_step_s",
+              "measured_tokens_per_s_per_device", "measured_power_w", "measured_j_per_token", "mean_sm_clock_mhz",
+              "peak_memory_gb", "citation", "run")
+
+
+def data_rows(doc: dict, run: str, hardware_id: str, citation: str) -> list[dict]:
+    """The results of ``doc`` (this script's JSON) as rows of estimator/data/measured_training_steps.csv."""
+    rows = []
+    for r in doc["runs"]:
+        if "step_s" not in r:
+            continue
+        rows.append({
+            **{k: r[k] for k in ("name", "layers", "d_model", "heads", "kv_heads", "ffn", "ffn_matrices", "vocab",
+                                 "seq_len", "micro_batch", "params")},
+            "hardware_id": hardware_id, "precision": "bf16", "attention": "flash",
+            "how": (f"benchmarks/gpu_train_step.py in PyTorch {doc['torch']}: fp32 weights, bf16 autocast, SDPA held "
+                    f"to FlashAttention, fused AdamW, eager; the median of {r['steps']} timed steps after "
+                    f"{r['warmup']} warm-up steps, one micro-batch a step"),
+            "measured_step_s": r["step_s"], "measured_tokens_per_s_per_device": r["tokens_per_s"],
+            "measured_power_w": r.get("mean_power_w", ""), "measured_j_per_token": r.get("joules_per_token", ""),
+            "mean_sm_clock_mhz": r.get("sm_clock_mhz", ""), "peak_memory_gb": r.get("peak_memory_gb", ""),
+            "citation": citation + "".join(f", {k} {doc[k]}" for k in ("gpu", "nvml_uuid", "measured_at") if doc.get(k)),
+            "run": run})
+    return rows
+
+
+def to_csv(argv) -> int:
+    ap = argparse.ArgumentParser(description="print this benchmark's JSON results as data-file rows")
+    ap.add_argument("json")
+    ap.add_argument("--run", required=True)
+    ap.add_argument("--hardware-id", required=True, help="the profile id of the GPU measured")
+    ap.add_argument("--citation", required=True, help="who measured what, where and when")
+    ap.add_argument("--header", action="store_true", help="print the header line first")
+    args = ap.parse_args(argv)
+    with open(args.json, encoding="utf-8") as fh:
+        doc = json.load(fh)
+    writer = csv.DictWriter(sys.stdout, fieldnames=CSV_FIELDS, lineterminator="\n")
+    if args.header:
+        writer.writeheader()
+    writer.writerows(data_rows(doc, args.run, args.hardware_id, args.citation))
+    return 0
+
+
+def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--to-csv"]:
+        return to_csv(argv[1:])
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--configs", default="standard", choices=sorted(CONFIGS))
+    ap.add_argument("--only", help="run only these configurations (names, comma-separated)")
+    ap.add_argument("--steps", type=int, default=10, help="timed steps per configuration (default 10)")
+    ap.add_argument("--warmup", type=int, default=3, help="untimed steps first (default 3)")
+    ap.add_argument("--device", default="cuda")
+    ap.add_argument("--out", help="write the results as JSON here")
+    args = ap.parse_args(argv)
+    import torch
+    device = torch.device(args.device)
+    if device.type == "cuda":
+        torch.backends.cuda.matmul.allow_tf32 = True  # fp32 leftovers outside autocast on the tensor cores
+    meter, why = open_meter(device.type)
+    doc = {"measured_at": now_iso(), "torch": torch.__version__, "device": str(device), "meter": why or "nvml",
+           "gpu": torch.cuda.get_device_name(0) if device.type == "cuda" else "cpu", "runs": []}
+    if meter is not None and getattr(meter, "uuid", None):
+        doc["nvml_uuid"] = meter.uuid
+    only = set(args.only.split(",")) if args.only else None
+    for config in CONFIGS[args.configs]:
+        if only and config[0] not in only:
+            continue
+        try:
+            r = measure(torch, config, device, args.steps, args.warmup, meter)
+        except torch.cuda.OutOfMemoryError as exc:  # recorded, and the next configuration runs
+            r = {"name": config[0], "error": f"out of memory: {str(exc).splitlines()[0]}"}
+        if device.type == "cuda":
+            torch.cuda.empty_cache()
+            torch.cuda.reset_peak_memory_stats()
+        doc["runs"].append(r)
+        if "error" in r:
+            print(f"{r['name']}: {r['error']}", flush=True)
+        else:
+            power = f", {r['mean_power_w']:.0f} W, {r['joules_per_token'] * 1e3:.3f} mJ/token" if "energy_j" in r else ""
+            print(f"{r['name']}: {r['params'] / 1e6:.0f}M params, seq {r['seq_len']} × {r['micro_batch']}: "
+                  f"{r['step_s'] * 1e3:.1f} ms/step, {r['tokens_per_s']:,.0f} tokens/s{power}", flush=True)
+        if args.out:
+            with open(args.out, "w", encoding="utf-8") as fh:
+                json.dump(doc, fh, indent=1)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,87 @@
+"""Training steps this project measured on a real GPU, predicted by the step model as shipped (never
+fitted on them), beside the flat-MFU baseline of the same fit: what ``validate`` prints and the Accuracy
+page shows.
+
+Use case over ``estimator.io.measured_steps`` (the data file), ``estimator.services.plan.step_model`` (the
+shipped parameters and 80% range) and the pure step model. Each row is one micro-batch on one device: the
+layout's parallel terms are zero, so the rows test the single-device arithmetic (matrix multiplies by size,
+attention, memory-bound operations, optimizer).
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from functools import lru_cache
+
+from estimator.core.base.interval import LEVEL
+from estimator.core.training.step import Layout, ModelShape, flat_mfu_tokens_per_s, step_hardware, step_time
+from estimator.io.datafiles import default_profiles
+from estimator.io.measured_steps import MEASURED_STEPS_PATH, MeasuredStep, load_measured_steps
+from estimator.services.plan import step_model
+
+ZERO_STAGE_ONE_DEVICE = 0  # one device: no optimizer state to shard
+
+
+def _predict(m: MeasuredStep, params, profiles) -> tuple[float, float, float]:
+    """(the step model's tokens/s per device, its MFU, the model FLOPs per token)."""
+    shape = ModelShape(layers=m.layers, d_model=m.d_model, heads=m.heads, kv_heads=m.kv_heads, vocab=m.vocab,
+                       ffn=m.ffn, ffn_matrices=m.ffn_matrices)
+    layout = Layout(seq_len=m.seq_len, global_batch=m.micro_batch, micro_batch=m.micro_batch,
+                    zero_stage=ZERO_STAGE_ONE_DEVICE, precision=m.precision,
+                    flash_attention=m.attention == "flash")
+    st = step_time(shape, layout, step_hardware(profiles.by_id(m.hardware_id)), params)
+    return st.tokens_per_s_per_device, st.mfu, st.model_flops_per_token
+
+
+def _summary(logs: list[float], half_log: float) -> dict:
+    return {"median_factor": math.exp(statistics.median(abs(x) for x in logs)),
+            "coverage_80": sum(abs(x) <= half_log for x in logs) / len(logs),
+            "median_signed_factor": math.exp(statistics.median(logs)), "rows": len(logs)}
+
+
+@lru_cache(maxsize=1)
+def measured_steps_document() -> dict:
+    """What ``validate`` reports on the measured training steps, as plain numbers."""
+    ms = load_measured_steps()
+    params, step_range, doc = step_model()
+    flat_mfu = doc["cross_validation"]["flat_mfu_all_sources"]
+    profiles = default_profiles()
+    rows, step_logs, flat_logs = [], [], []
+    for m in ms:
+        predicted, mfu, flops_per_token = _predict(m, params, profiles)
+        peak = profiles.by_id(m.hardware_id).peak_flops_per_s[m.precision]
+        flat = flat_mfu_tokens_per_s(ModelShape(layers=m.layers, d_model=m.d_model, heads=m.heads, kv_heads=m.kv_heads,
+                                                vocab=m.vocab, ffn=m.ffn, ffn_matrices=m.ffn_matrices),
+                                     m.seq_len, flat_mfu, peak)
+        log_ratio = math.log(predicted / m.tokens_per_s_per_device)
+        step_logs.append(log_ratio)
+        flat_logs.append(math.log(flat / m.tokens_per_s_per_device))
+        rows.append({"name": m.name, "hardware": m.hardware_id, "params": m.params, "seq_len": m.seq_len,
+                     "micro_batch": m.micro_batch, "run": m.run,
+                     "measured_tokens_per_s_per_device": m.tokens_per_s_per_device,
+                     "predicted_tokens_per_s_per_device": predicted,
+                     "interval_tokens_per_s_per_device": [predicted * math.exp(-step_range.half_log),
+                                                          predicted * math.exp(step_range.half_log)],
+                     "inside": abs(log_ratio) <= step_range.half_log,
+                     "flat_mfu_tokens_per_s_per_device": flat,
+                     "measured_mfu": m.tokens_per_s_per_device * flops_per_token / peak, "predicted_mfu": mfu,
+                     "measured_power_w": m.power_w, "measured_j_per_token": m.j_per_token,
+                     "mean_sm_clock_mhz": m.mean_sm_clock_mhz,
+                     "peak_memory_gb": m.peak_memory_gb})
+    devices = sorted({m.hardware_id for m in ms})
+    return {
+        "data": f"estimator/data/{MEASURED_STEPS_PATH.name}",
+        "method": (f"{len(ms)} training steps this project measured on {', '.join(devices)} "
+                   f"({len({m.run for m in ms})} run; benchmarks/gpu_train_step.py: GPT-3-shaped models, eager PyTorch, "
+                   "bf16 autocast, FlashAttention, fused AdamW, one micro-batch a step), never fitted: each predicted "
+                   "by the step model as shipped, its stated range checked; beside it the flat MFU of the same fit "
+                   f"({flat_mfu:.1%} of the bf16 peak, model FLOPs)"),
+        "level": LEVEL, "half_log": step_range.half_log,
+        "step_model": _summary(step_logs, step_range.half_log),
+        "flat_mfu_baseline": {**_summary(flat_logs, step_range.half_log), "mfu": flat_mfu},
+        "rows": rows,
+    }
+
+
+__all__ = ["measured_steps_document"]
