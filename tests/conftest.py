@@ -15,7 +15,9 @@
 - ``compiled_statements``: every paper statement the test modules registered (``latex_batch.to_compile``)
   compiled with pdflatex and BibTeX in one document, once per session: each one's problems, by name.
 - (automatic) Streamlit's scan of the installed packages for components runs once per test
-  session instead of once per ``AppTest`` (see ``_scan_streamlit_components_once``).
+  session instead of once per ``AppTest`` (see ``_scan_streamlit_components_once``), and Altair checks
+  each distinct chart specification against the Vega-Lite schema once per session instead of at every
+  page run that draws it again (see ``_validate_each_chart_spec_once``).
 
 Helpers that are imported rather than injected stay in their modules: ``apptest_pages.run_page``
 (one app page under AppTest) and ``fake_nvml`` (the fake NVML and its clock).
@@ -24,6 +26,7 @@ Helpers that are imported rather than injected stay in their modules: ``apptest_
 from __future__ import annotations
 
 import atexit
+import json
 import os
 import shutil
 import subprocess
@@ -83,6 +86,39 @@ def _scan_streamlit_components_once():
     manifest_scanner.scan_component_manifests = scan_once
     yield
     manifest_scanner.scan_component_manifests = real
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _validate_each_chart_spec_once():
+    """Altair checks every chart it hands to Streamlit against the Vega-Lite schema (jsonschema): about a tenth
+    of a page run's CPU, and the app tests draw the same charts hundreds of times (the same page, the same
+    inputs, in many tests). The check is a function of the specification's JSON alone, so a specification
+    found valid is not checked again this session; each new one is checked in full, and one with errors
+    raises as before. A specification that is not plain JSON is checked every time."""
+    if "streamlit" not in sys.modules:  # this session has no app tests
+        yield
+        return
+    from altair.utils import schemapi
+
+    real = schemapi._get_errors_from_spec
+    valid: set[tuple[str, int, int]] = set()
+
+    def errors_once(spec, schema, rootschema=None):
+        try:
+            key = (json.dumps(spec, sort_keys=True, allow_nan=False), id(schema), id(rootschema))
+        except (TypeError, ValueError):  # not plain JSON: no key to remember it by
+            return real(spec, schema, rootschema=rootschema)
+        if key in valid:
+            return []
+        errors = real(spec, schema, rootschema=rootschema)
+        if not errors:
+            valid.add(key)
+        return errors
+
+    errors_once.real = real  # for the test that holds the shortcut to a fresh check
+    schemapi._get_errors_from_spec = errors_once
+    yield
+    schemapi._get_errors_from_spec = real
 
 
 @pytest.fixture
