@@ -49,6 +49,19 @@ from estimator.services import api
 
 
 @dataclass(frozen=True)
+class Sections:
+    """What each of the sidebar's sections returned, in the order they are drawn."""
+
+    workload: WorkloadChoice
+    hardware: HardwareChoice
+    use: HardwareUse
+    grid: GridChoice
+    prices: dict[str, Any]
+    footprint: dict[str, Any]
+    memory: MemoryChoice
+
+
+@dataclass(frozen=True)
 class ScenarioInputs:
     """What the user chose, and the arguments for ``estimator.services.api.run``."""
 
@@ -57,6 +70,7 @@ class ScenarioInputs:
     hardware: str
     run_kwargs: dict[str, Any]
     url_params: dict[str, str] = field(default_factory=dict)  # inputs that differ from the defaults
+    sections: Sections | None = field(default=None, compare=False, repr=False)  # what each section returned
 
     def run(self) -> api.Result:
         """The estimate for these inputs (raises EstimatorError on inconsistent inputs)."""
@@ -106,7 +120,8 @@ def draw_inputs(main: Any = None) -> ScenarioInputs:
     drop_unused_link_params(workload.workload, grid.grid_by, memory.shown)
     keys = address_keys(workload.workload, grid.grid_by, memory.shown)
     return ScenarioInputs(workload.workload, workload.preset_id, hardware.hardware, run_kwargs,
-                          url_params(keys, workload.workload))
+                          url_params(keys, workload.workload),
+                          Sections(workload, hardware, use, grid, prices, footprint, memory))
 
 
 def scenario_run_kwargs(workload: WorkloadChoice, hardware: HardwareChoice, use: HardwareUse, grid: GridChoice,

@@ -1,5 +1,6 @@
-"""The sidebar's sections (app_pages/inputs/): what each returns for a link. (That the pages' numbers are the
-core's for a link, through the composed sidebar: tests/app/test_app.py and tests/app/test_app_pages.py.)"""
+"""The sidebar's sections (app_pages/inputs/): what each returns for a link, read from the sidebar as the app
+draws it (``draw_inputs().sections``). (That the pages' numbers are the core's for a link, through the composed
+sidebar: tests/app/test_app.py and tests/app/test_app_pages.py.)"""
 
 from __future__ import annotations
 
@@ -18,28 +19,19 @@ from estimator.io.datafiles import load_presets  # noqa: E402
 TIMEOUT_S = 60
 
 
-def _sections_script() -> None:  # run by AppTest as its own script: each section, one after the other
+def _sections_script() -> None:  # run by AppTest as its own script: the sidebar as the app draws it
     import streamlit as st
 
-    from app_pages.inputs.hardware import draw_hardware, draw_hardware_use
-    from app_pages.inputs.memory import draw_memory
-    from app_pages.inputs.site import draw_footprint, draw_grid, draw_prices
-    from app_pages.inputs.workload import draw_workload
+    from app_pages.inputs.sidebar import draw_inputs
 
-    side = st.sidebar
-    workload = draw_workload(side, side, lecture=False)
-    hardware = draw_hardware(workload, side)
-    use = draw_hardware_use(side, workload.preset, hardware)
-    grid = draw_grid(side, use.shown)
-    prices = draw_prices(side, use.shown, hardware.profile)
-    footprint = draw_footprint(side, hardware.profile)
-    memory = draw_memory(side)
+    drawn = draw_inputs().sections
+    workload, hardware, use, grid, memory = drawn.workload, drawn.hardware, drawn.use, drawn.grid, drawn.memory
     st.session_state["_sections"] = {
         "workload": (workload.workload, workload.preset_id, dict(workload.kwargs)),
         "hardware": (hardware.hardware, dict(hardware.kwargs)),
         "use": dict(use.kwargs), "shown": dict(use.shown.values),
         "grid": (grid.grid_by, grid.country, grid.region, grid.cloud, dict(grid.kwargs)),
-        "prices": dict(prices), "footprint": dict(footprint), "memory": (memory.shown, dict(memory.values)),
+        "prices": dict(drawn.prices), "footprint": dict(drawn.footprint), "memory": (memory.shown, dict(memory.values)),
     }
 
 
