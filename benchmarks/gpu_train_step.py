@@ -113,14 +113,16 @@ def open_meter(device_type: str):
         return None, str(exc)
 
 
-def measure(torch, config, device, steps: int, warmup: int, meter) -> dict:
+def measure(torch, config, device, steps: int, warmup: int, meter, compiled: bool = False) -> dict:
     name, layers, d_model, heads, seq_len, micro_batch = config
-    out = {"name": name, "layers": layers, "d_model": d_model, "heads": heads, "kv_heads": heads,
+    out = {"name": name + ("-compiled" if compiled else ""), "mode": "torch.compile" if compiled else "eager", "layers": layers, "d_model": d_model, "heads": heads, "kv_heads": heads,
            "ffn": FFN_FACTOR * d_model, "ffn_matrices": 2, "vocab": VOCAB, "seq_len": seq_len,
            "micro_batch": micro_batch}
     cuda = device.type == "cuda"
     model = build_model(torch, layers, d_model, heads, seq_len).to(device)
     out["params"] = sum(p.numel() for p in model.parameters())
+    if compiled:  # fused elementwise kernels (Inductor), as tuned stacks fuse them; compiled in the warm-up steps
+        model = torch.compile(model)
     opt = torch.optim.AdamW(model.parameters(), lr=LEARNING_RATE, fused=cuda)
     g = torch.Generator(device=device).manual_seed(0)
     x = torch.randint(VOCAB, (micro_batch, seq_len), device=device, generator=g)
@@ -166,7 +168,7 @@ def measure(torch, config, device, steps: int, warmup: int, meter) -> dict:
     return out  # the model, its optimizer state and the batch go with this frame; main() then empties the cache
 
 
-CSV_FIELDS = ("name", "hardware_id", "layers", "d_model", "heads", "kv_heads", "ffn", "ffn_matrices", "vocab",
+CSV_FIELDS = ("name", "mode", "hardware_id", "layers", "d_model", "heads", "kv_heads", "ffn", "ffn_matrices", "vocab",
               "seq_len", "micro_batch", "params", "precision", "attention", "how", "measured_step_s",
               "measured_tokens_per_s_per_device", "measured_power_w", "measured_j_per_token", "mean_sm_clock_mhz",
               "peak_memory_gb", "citation", "run")
@@ -179,11 +181,12 @@ def data_rows(doc: dict, run: str, hardware_id: str, citation: str) -> list[dict
         if "step_s" not in r:
             continue
         rows.append({
+            "mode": r.get("mode", "eager"),
             **{k: r[k] for k in ("name", "layers", "d_model", "heads", "kv_heads", "ffn", "ffn_matrices", "vocab",
                                  "seq_len", "micro_batch", "params")},
             "hardware_id": hardware_id, "precision": "bf16", "attention": "flash",
             "how": (f"benchmarks/gpu_train_step.py in PyTorch {doc['torch']}: fp32 weights, bf16 autocast, SDPA held "
-                    f"to FlashAttention, fused AdamW, eager; the median of {r['steps']} timed steps after "
+                    f"to FlashAttention, fused AdamW, {r.get('mode', 'eager')}; the median of {r['steps']} timed steps after "
                     f"{r['warmup']} warm-up steps, one micro-batch a step"),
             "measured_step_s": r["step_s"], "measured_tokens_per_s_per_device": r["tokens_per_s"],
             "measured_power_w": r.get("mean_power_w", ""), "measured_j_per_token": r.get("joules_per_token", ""),
@@ -220,6 +223,7 @@ def main(argv=None) -> int:
     ap.add_argument("--steps", type=int, default=10, help="timed steps per configuration (default 10)")
     ap.add_argument("--warmup", type=int, default=3, help="untimed steps first (default 3)")
     ap.add_argument("--device", default="cuda")
+    ap.add_argument("--compile", action="store_true", help="torch.compile the model (Inductor's fused kernels)")
     ap.add_argument("--out", help="write the results as JSON here")
     args = ap.parse_args(argv)
     import torch
@@ -236,7 +240,7 @@ def main(argv=None) -> int:
         if only and config[0] not in only:
             continue
         try:
-            r = measure(torch, config, device, args.steps, args.warmup, meter)
+            r = measure(torch, config, device, args.steps, args.warmup, meter, args.compile)
         except torch.cuda.OutOfMemoryError as exc:  # recorded, and the next configuration runs
             r = {"name": config[0], "error": f"out of memory: {str(exc).splitlines()[0]}"}
         if device.type == "cuda":

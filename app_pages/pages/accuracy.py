@@ -246,13 +246,18 @@ def measured_steps_part() -> None:
     """The step model on training steps this project measured on a real GPU (never fitted), beside the flat MFU."""
     from estimator.services.measured_steps import measured_steps_document
     t = measured_steps_document()
-    m, b = t["step_model"], t["flat_mfu_baseline"]
     level = f"{t['level']:.0%}"
     st.subheader("On training steps measured on a real GPU", anchor=False)
-    st.markdown(c.md_escape(
-        f"{t['method']}. Step model: median factor {m['median_factor']:.2f}× (it predicts faster than measured: "
-        f"{m['median_signed_factor']:.2f}×), {m['coverage_80']:.0%} inside its {level} range; the flat MFU "
-        f"{b['median_factor']:.2f}×. `{t['data']}`", limit=900))
+    st.markdown(c.md_escape(f"{t['method']}. `{t['data']}`", limit=900))
+    summary = pd.DataFrame({"PyTorch": t["modes"], "Steps": [t["step_model"][m]["rows"] for m in t["modes"]],
+                            "Step model: median factor": [t["step_model"][m]["median_factor"] for m in t["modes"]],
+                            "Signed (above 1: too fast)": [t["step_model"][m]["median_signed_factor"] for m in t["modes"]],
+                            f"Inside the {level} range": [t["step_model"][m]["coverage_80"] for m in t["modes"]],
+                            "Flat MFU: median factor": [t["flat_mfu_baseline"][m]["median_factor"] for m in t["modes"]]})
+    factor = lambda x: f"{x:.2f}×"  # noqa: E731
+    st.dataframe(c.number_table(summary, {"Step model: median factor": factor, "Signed (above 1: too fast)": factor,
+                                          f"Inside the {level} range": lambda x: f"{x:.0%}",
+                                          "Flat MFU: median factor": factor}), hide_index=True, width="stretch")
     table = pd.DataFrame({"Model": [r["name"] for r in t["rows"]],
                           "Sequence × batch": [f"{r['seq_len']} × {r['micro_batch']}" for r in t["rows"]],
                           "Measured tokens/s": [r["measured_tokens_per_s_per_device"] for r in t["rows"]],

@@ -22,7 +22,7 @@ from estimator.io import safe_read
 from estimator.io.datafiles import DATA_DIR, default_profiles
 
 MEASURED_STEPS_PATH = DATA_DIR / "measured_training_steps.csv"
-COLUMNS = ("name", "hardware_id", "layers", "d_model", "heads", "kv_heads", "ffn", "ffn_matrices", "vocab",
+COLUMNS = ("name", "mode", "hardware_id", "layers", "d_model", "heads", "kv_heads", "ffn", "ffn_matrices", "vocab",
            "seq_len", "micro_batch", "params", "precision", "attention", "how", "measured_step_s",
            "measured_tokens_per_s_per_device", "measured_power_w", "measured_j_per_token", "mean_sm_clock_mhz",
            "peak_memory_gb", "citation", "run")
@@ -33,12 +33,14 @@ POSITIVE = ("measured_step_s", "measured_tokens_per_s_per_device", "measured_pow
 # exact (the script divides), the second agrees to the timing's spread (the energy window holds every timed step
 # and the host's gaps between them; the step time is their median): 10% refuses a mistyped column, not the spread.
 EXACT_AGREEMENT = 1e-9
+MODES = ("eager", "torch.compile")  # kernel by kernel, or Inductor's fused kernels
 ENERGY_AGREEMENT = 0.10
 
 
 @dataclass(frozen=True)
 class MeasuredStep:
     name: str
+    mode: str                  # how PyTorch ran the model: MODES
     hardware_id: str
     layers: int
     d_model: int
@@ -89,6 +91,8 @@ def _load(path: Path) -> tuple[MeasuredStep, ...]:
                 fail(f"line {line}: {key} {r[key]!r} is not a positive {'whole ' if key in WHOLE else ''}number",
                      "write what was measured")
             values[key] = int(x) if key in WHOLE else x
+        if r["mode"] not in MODES:
+            fail(f"line {line}: mode {r['mode']!r} is not one of {', '.join(MODES)}", "write how the model ran")
         for key in ("name", "hardware_id", "precision", "attention", "how", "citation", "run"):
             if not (r[key] or "").strip():
                 fail(f"line {line} has no {key}", "every measurement says what ran, where and who measured it")
@@ -102,7 +106,7 @@ def _load(path: Path) -> tuple[MeasuredStep, ...]:
         if abs(j / values["measured_j_per_token"] - 1) > ENERGY_AGREEMENT:
             fail(f"line {line}: measured_j_per_token is not measured_power_w ÷ the tokens/s", "check the columns")
         out.append(MeasuredStep(
-            name=r["name"], hardware_id=r["hardware_id"], **{k: values[k] for k in WHOLE},
+            name=r["name"], mode=r["mode"], hardware_id=r["hardware_id"], **{k: values[k] for k in WHOLE},
             precision=r["precision"], attention=r["attention"], how=r["how"], step_s=values["measured_step_s"],
             tokens_per_s_per_device=values["measured_tokens_per_s_per_device"], power_w=values["measured_power_w"],
             j_per_token=values["measured_j_per_token"], mean_sm_clock_mhz=values["mean_sm_clock_mhz"],
@@ -113,4 +117,4 @@ def _load(path: Path) -> tuple[MeasuredStep, ...]:
     return tuple(out)
 
 
-__all__ = ["MEASURED_STEPS_PATH", "MeasuredStep", "load_measured_steps"]
+__all__ = ["MEASURED_STEPS_PATH", "MODES", "MeasuredStep", "load_measured_steps"]

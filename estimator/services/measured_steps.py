@@ -17,7 +17,7 @@ from functools import lru_cache
 from estimator.core.base.interval import LEVEL
 from estimator.core.training.step import Layout, ModelShape, flat_mfu_tokens_per_s, step_hardware, step_time
 from estimator.io.datafiles import default_profiles
-from estimator.io.measured_steps import MEASURED_STEPS_PATH, MeasuredStep, load_measured_steps
+from estimator.io.measured_steps import MEASURED_STEPS_PATH, MODES, MeasuredStep, load_measured_steps
 from estimator.services.plan import step_model
 
 ZERO_STAGE_ONE_DEVICE = 0  # one device: no optimizer state to shard
@@ -47,7 +47,7 @@ def measured_steps_document() -> dict:
     params, step_range, doc = step_model()
     flat_mfu = doc["cross_validation"]["flat_mfu_all_sources"]
     profiles = default_profiles()
-    rows, step_logs, flat_logs = [], [], []
+    rows, step_logs, flat_logs = [], {}, {}
     for m in ms:
         predicted, mfu, flops_per_token = _predict(m, params, profiles)
         peak = profiles.by_id(m.hardware_id).peak_flops_per_s[m.precision]
@@ -55,9 +55,9 @@ def measured_steps_document() -> dict:
                                                 vocab=m.vocab, ffn=m.ffn, ffn_matrices=m.ffn_matrices),
                                      m.seq_len, flat_mfu, peak)
         log_ratio = math.log(predicted / m.tokens_per_s_per_device)
-        step_logs.append(log_ratio)
-        flat_logs.append(math.log(flat / m.tokens_per_s_per_device))
-        rows.append({"name": m.name, "hardware": m.hardware_id, "params": m.params, "seq_len": m.seq_len,
+        step_logs.setdefault(m.mode, []).append(log_ratio)
+        flat_logs.setdefault(m.mode, []).append(math.log(flat / m.tokens_per_s_per_device))
+        rows.append({"name": m.name, "mode": m.mode, "hardware": m.hardware_id, "params": m.params, "seq_len": m.seq_len,
                      "micro_batch": m.micro_batch, "run": m.run,
                      "measured_tokens_per_s_per_device": m.tokens_per_s_per_device,
                      "predicted_tokens_per_s_per_device": predicted,
@@ -70,16 +70,18 @@ def measured_steps_document() -> dict:
                      "mean_sm_clock_mhz": m.mean_sm_clock_mhz,
                      "peak_memory_gb": m.peak_memory_gb})
     devices = sorted({m.hardware_id for m in ms})
+    modes = [mode for mode in MODES if mode in step_logs]
     return {
         "data": f"estimator/data/{MEASURED_STEPS_PATH.name}",
         "method": (f"{len(ms)} training steps this project measured on {', '.join(devices)} "
-                   f"({len({m.run for m in ms})} run; benchmarks/gpu_train_step.py: GPT-3-shaped models, eager PyTorch, "
-                   "bf16 autocast, FlashAttention, fused AdamW, one micro-batch a step), never fitted: each predicted "
+                   f"({len({m.run for m in ms})} runs; benchmarks/gpu_train_step.py: GPT-3-shaped models in PyTorch, eager "
+                   "and compiled, bf16 autocast, FlashAttention, fused AdamW, one micro-batch a step), never fitted: each predicted "
                    "by the step model as shipped, its stated range checked; beside it the flat MFU of the same fit "
                    f"({flat_mfu:.1%} of the bf16 peak, model FLOPs)"),
         "level": LEVEL, "half_log": step_range.half_log,
-        "step_model": _summary(step_logs, step_range.half_log),
-        "flat_mfu_baseline": {**_summary(flat_logs, step_range.half_log), "mfu": flat_mfu},
+        "modes": modes, "flat_mfu": flat_mfu,
+        "step_model": {mode: _summary(step_logs[mode], step_range.half_log) for mode in modes},
+        "flat_mfu_baseline": {mode: _summary(flat_logs[mode], step_range.half_log) for mode in modes},
         "rows": rows,
     }
 
