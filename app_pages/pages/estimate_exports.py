@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from estimator.io.paths import tool_public_url
 from estimator.report.export import render
 from estimator.services import api
 
@@ -41,7 +42,7 @@ def downloads(result: api.Result, run_kwargs: Mapping[str, Any], sources: Mappin
     common = dict(est=result.estimate, comparison=result.comparison, title=title,
                   scenario=scenario_dict(run_kwargs), cite_keys=cite, sources=sources,
                   time_label=preset.time_label if preset else None, changed=result.changed,
-                  footprint_changed=result.footprint_changed)
+                  footprint_changed=result.footprint_changed, tool_url=tool_public_url())
     return [
         Download("JSON", f"{stem}.json", "application/json", render("json", **common)),
         Download("CSV", f"{stem}.csv", "text/csv", render("csv", **common)),

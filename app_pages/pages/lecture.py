@@ -31,6 +31,7 @@ from estimator.core.serving import compression
 from estimator.laws import contrasts, trends
 from estimator.laws import diminishing as dm
 from estimator.report import humanize as hz
+from estimator.report.provenance import PUBLIC_URL_ENV
 from estimator.services import api, companions, limits
 
 BRAIN_YEARS_LABEL = "Brain-years, one V100"  # the single V100's energy, not the real run's (the caption has that)
@@ -526,7 +527,6 @@ def claim_link(claim_id: str) -> str:
 
 # The address students reach the app at, when the server knows it (a deployment sets it: docs/how-to/deploy.md);
 # else the address this browser opened (``st.context.url``), else Streamlit's own default.
-PUBLIC_URL_ENV = "ESTIMATOR_PUBLIC_URL"
 FALLBACK_BASE = "http://localhost:8501"  # Streamlit's default address and port
 SHARE_BASE_KEY = "lecture_share_base"       # the text input's
 SHARE_BASE_KEPT = "_lecture_share_base"     # the value, kept for the session while the box is closed

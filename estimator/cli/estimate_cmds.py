@@ -14,7 +14,7 @@ from estimator.core.hardware.profile import DISPLAY_FLOPS
 from estimator.core.training.utilization_choice import reference_run
 from estimator.core.workload.scenario import INPUT_FIELDS
 from estimator.io.datafiles import default_profiles, id_clash, load_presets, load_profile_file, load_sources
-from estimator.io.paths import path_exists
+from estimator.io.paths import path_exists, tool_public_url
 from estimator.report import humanize as hz
 from estimator.report.export import FORMATS, dump_json, render
 from estimator.services import api
@@ -106,7 +106,7 @@ def cmd_estimate(args):
                             scenario={k: v for k, v in vars(args).items() if k not in ("func", "format", "command") and v is not None},
                             cite_keys=cite, sources=load_sources(),
                             time_label=result.preset.time_label if result.preset else None, changed=result.changed,
-                            footprint_changed=result.footprint_changed))
+                            footprint_changed=result.footprint_changed, tool_url=tool_public_url()))
     if args.format == "table":
         for r2 in api.companions(result):
             sys.stdout.write(f"\n{companion_sentence(result, r2)}\n")

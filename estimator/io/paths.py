@@ -82,3 +82,10 @@ def codecarbon_version() -> str:
         return version("codecarbon")
     except PackageNotFoundError:
         return "(unknown version)"
+
+
+def tool_public_url() -> str | None:
+    """The tool's public address as this deployment sets it (``ESTIMATOR_PUBLIC_URL``: the Lecture page's share
+    box and the tool's BibTeX entry), checked by ``estimator.report.provenance.public_url``; None while unset."""
+    from estimator.report.provenance import public_url
+    return public_url(os.environ)

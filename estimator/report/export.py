@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 import math
-import os
 import re
 import textwrap
 from collections.abc import Iterable, Mapping
@@ -22,7 +21,6 @@ from estimator.report.provenance import (
     context,
     memory_given,
     one_figure,
-    public_url,
     tool_info,
     tool_line,
 )
@@ -370,12 +368,12 @@ def to_table(est: Estimate, comparison=(), title: str | None = None, time_label:
 
 
 def render(fmt: str, est: Estimate, comparison=(), title=None, scenario=None, cite_keys=(), sources=None,
-           time_label=None, changed=(), footprint_changed=(), environ=None) -> str:
+           time_label=None, changed=(), footprint_changed=(), tool_url=None) -> str:
     """One format of the estimate. ``latex`` is the paper statement's paragraph and ``bibtex``
     the .bib file it cites (estimator/report/statement.py); ``changed``: the inputs in which the
     scenario differs from the preset it cites (``api.Result.changed``); ``footprint_changed``: those that
-    set only its embodied carbon and water (``api.Result.footprint_changed``); ``environ``: where the tool's public
-    address is read (``provenance.PUBLIC_URL_ENV``, the tool's BibTeX entry's URL), the process's environment when None."""
+    set only its embodied carbon and water (``api.Result.footprint_changed``); ``tool_url``: the tool's public
+    address, its BibTeX entry's URL (the edges read it: ``estimator.io.paths.tool_public_url``), none when None."""
     if fmt == "json":
         return to_json(est, comparison, scenario) + "\n"
     if fmt == "csv":
@@ -388,6 +386,6 @@ def render(fmt: str, est: Estimate, comparison=(), title=None, scenario=None, ci
                        time_label=time_label, changed=tuple(changed), footprint_changed=tuple(footprint_changed),
                        memory_given=memory_given(scenario), params=(scenario or {}).get("params"),
                        tokens=(scenario or {}).get("tokens"),
-                       tool_url=public_url(os.environ if environ is None else environ))
+                       tool_url=tool_url)
         return st.tex if fmt == "latex" else st.bib
     return to_table(est, comparison, title, time_label)

@@ -19,7 +19,8 @@ from estimator.report.latex_text import bib_key
 
 TOOL_KEY = "TOOL"  # the tool's citation in estimator/data/sources.toml
 # Where this tool is published, when its deployment says so: the same setting the Lecture page's share box starts
-# from (app_pages/pages/lecture.py PUBLIC_URL_ENV); the tool's own BibTeX entry gives it as its address. The project
+# from (app_pages/pages/lecture.py); the tool's own BibTeX entry gives it as its address (read at the edges:
+# estimator.io.paths.tool_public_url). The project
 # has no public address of its own, so the entry has none while it is unset.
 PUBLIC_URL_ENV = "ESTIMATOR_PUBLIC_URL"
 

@@ -69,7 +69,7 @@ def test_a_device_named_like_a_source_key_is_not_cited_as_that_source():
 
 def _tool_entry(environ) -> str:
     est = api.run(flops=1e21, hardware="h100-sxm").estimate
-    bib = render("bibtex", est, sources=SOURCES, environ=environ)
+    bib = render("bibtex", est, sources=SOURCES, tool_url=public_url(environ))
     return next(e for e in bib.split("\n\n") if e.startswith("@misc{computecostestimator"))
 
 
@@ -97,3 +97,13 @@ to_compile("issue 55: datasheet URLs and the tool's address")(lambda folder: sta
 
 def test_the_statement_with_addresses_compiles_without_warnings(compiled_statements):
     assert compiled_statements["issue 55: datasheet URLs and the tool's address"] == []
+
+
+def test_the_cli_s_bibtex_gives_the_deployment_s_address(cli, monkeypatch):
+    monkeypatch.setenv(PUBLIC_URL_ENV, "https://compute.example.org/estimator/")
+    out = cli("estimate", "--flops", "1e21", "--hardware", "h100-sxm", "--format", "bibtex").out
+    tool = next(e for e in out.split("\n\n") if e.startswith("@misc{computecostestimator"))
+    assert tool.endswith(", howpublished={https://compute.example.org/estimator}}")
+    monkeypatch.delenv(PUBLIC_URL_ENV)
+    assert "howpublished" not in next(e for e in cli("estimate", "--flops", "1e21", "--hardware", "h100-sxm", "--format",
+                                                     "bibtex").out.split("\n\n") if e.startswith("@misc{computecost"))
