@@ -182,7 +182,9 @@ def test_validate_says_on_a_terminal_that_it_is_working_and_nothing_in_a_pipe(ca
     # cross-validated figures beside it (issue 53)
     from estimator.report.provenance import tool_info
     from estimator.services import plan as plan_service
-    assert json.loads(out) == {"tool": tool_info(), **DOC, "step_model": plan_service.cross_validated()}
+    from estimator.services.measured_steps import measured_steps_document
+    assert json.loads(out) == {"tool": tool_info(), **DOC, "step_model": plan_service.cross_validated(),
+                               "measured_training_steps": json.loads(json.dumps(measured_steps_document()))}
     assert err == ""  # nothing after it
     [err] = said_before
     if tty:
