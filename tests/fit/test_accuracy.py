@@ -208,7 +208,9 @@ def test_validate_json_is_numbers_only(capsys):
                  "name", "version",  # the tool's (issue 55: every JSON the CLI prints names it)
                  # the step model's (issue 53): how it was held out, its range's rule, its sources, the command that
                  # refits it and the words of its conventions; its figures are numbers (checked below)
-                 "by", "range", "sources", "command", *doc["step_model"]["conventions"]}
+                 "by", "range", "sources", "command", *doc["step_model"]["conventions"],
+                 # the measured training steps' (issue 53): their file, each step's name and how PyTorch ran it
+                 "data", "mode", "modes"}
 
     def walk(x, key=""):
         if isinstance(x, dict):
