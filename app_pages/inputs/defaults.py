@@ -7,7 +7,7 @@ Shared by the sections that draw the inputs (``inputs_*.py``) and by ``inputs.py
 from __future__ import annotations
 
 from estimator.services import limits
-from estimator.services.inputs import MEMORY_NAMES, TRAINING, url_keys
+from estimator.services.inputs import MEMORY_NAMES, STEP_NAMES, TRAINING, url_keys
 
 # The landing page's preset: GPT-3 175B as estimated by Patterson et al. 2021 (arXiv:2104.10350,
 # Table 4), the run with the most complete published figures (time, energy, CO2e).
@@ -21,8 +21,8 @@ DEFAULT_PARAMS = 7e9
 DEFAULT_TOKENS = 2e12
 DEFAULT_FLOPS = limits.TREND_FLOPS
 
-# The memory inputs' URL keys, drawn behind the "Training memory" toggle.
-MEMORY_KEYS = url_keys(TRAINING, MEMORY_NAMES)
+# The memory inputs' URL keys and the step model's, drawn behind the "Training memory" toggle.
+MEMORY_KEYS = url_keys(TRAINING, MEMORY_NAMES + STEP_NAMES)
 MEMORY_DEFAULT_KEY = "_memory_inputs_default"  # the toggle's default: on when the first URL set one
 
 WORKLOADS = ("preset", "params", "flops")

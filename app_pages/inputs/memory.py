@@ -1,10 +1,12 @@
-"""The sidebar's training-memory inputs (micro-batch, sequence, ZeRO, recomputation, parallelism, attention kernel), drawn behind a
-toggle: six widgets on every run for a choice most users never make cost each student's run (issue 16).
+"""The sidebar's training-memory inputs (micro-batch, sequence, ZeRO, recomputation, parallelism, attention kernel)
+and the step model's own (global batch, active parameters, interleaving: ``inputs.STEP_NAMES``, the CLI's flags of
+the same names), drawn behind a toggle: six widgets on every run for a choice most users never make cost each
+student's run (issue 16).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import streamlit as st
@@ -20,6 +22,7 @@ from estimator.core.training.memory import (
     ZERO_STAGES,
     Strategy,
 )
+from estimator.core.training.plan import DEFAULT_GLOBAL_BATCH_TOKENS
 from estimator.services import inputs as I
 
 # The memory inputs' defaults: the core's own (no sharding, no parallelism, no recomputation).
@@ -28,10 +31,12 @@ _NO_STRATEGY = Strategy()
 
 @dataclass(frozen=True)
 class MemoryChoice:
-    """Whether the memory inputs are drawn, and those given (``api.run``'s ``memory``; empty: the core's defaults)."""
+    """Whether the memory inputs are drawn, those given (``api.run``'s ``memory``; empty: the core's defaults), and
+    the step model's inputs given (``api.run``'s keywords of ``inputs.STEP_NAMES``)."""
 
     shown: bool
     values: dict[str, Any]
+    step: dict[str, Any] = field(default_factory=dict)
 
 
 def draw_memory_toggle(side: Any) -> bool:
@@ -60,8 +65,22 @@ def draw_memory_fields(side: Any) -> dict[str, Any]:
     }
 
 
+def draw_step_fields(side: Any) -> dict[str, Any]:
+    """The step model's inputs beside the layout (URL keys of ``inputs.STEP_NAMES``), keyed as ``api.run`` takes
+    them; None: empty (the defaults the placeholders say, as an omitted CLI flag)."""
+    return {
+        "global_batch_tokens": d.number(I.GLOBAL_BATCH_TOKENS, placeholder=f"{DEFAULT_GLOBAL_BATCH_TOKENS:,} (default)",
+                                        fmt=c.LARGE_NUMBER_FORMAT, where=side),
+        "vp": d.number(I.VP, placeholder="1 (default: no interleaving)", where=side),
+        "active_params": d.number(I.ACTIVE_PARAMS, placeholder="all (dense; a preset's or model's own)",
+                                  fmt=c.LARGE_NUMBER_FORMAT, where=side),
+    }
+
+
 def draw_memory(side: Any) -> MemoryChoice:
-    """The toggle, and when it is on the memory inputs; ``values`` keeps the ones given."""
+    """The toggle, and when it is on the memory inputs and the step model's; each keeps the ones given."""
     shown = draw_memory_toggle(side)
     fields = draw_memory_fields(side) if shown else {}
-    return MemoryChoice(shown, {k: v for k, v in fields.items() if v is not None})
+    step = draw_step_fields(side) if shown else {}
+    return MemoryChoice(shown, {k: v for k, v in fields.items() if v is not None},
+                        {k: v for k, v in step.items() if v is not None})

@@ -134,6 +134,7 @@ def scenario_run_kwargs(workload: WorkloadChoice, hardware: HardwareChoice, use:
         run_kwargs.update({k: v for k, v in part.items() if v is not None})
     if memory.values:
         run_kwargs["memory"] = memory.values
+    run_kwargs.update(memory.step)  # the step model's inputs: api.run's keywords, as the CLI's flags
     return run_kwargs
 
 

@@ -192,6 +192,16 @@ def step_figures(est) -> None:
                f"{st_run.goodput:.0%} (restarts, failures, checkpoints, evaluation)")
     for line in export.step_lines(est):
         st.caption(c.md_escape(line, limit=600))
+    checked = export.step_checked_line(est)
+    if checked:  # the step model's cross-validated figures beside the baseline's (issue 53)
+        st.caption(c.md_escape(checked + ".", limit=600) + f" ([Accuracy page]({c.mode_link('/accuracy')}))")
+    for note in bubble_notes(est):  # a layout given that idles in the pipeline bubble: said here, not only in a tab
+        st.info(c.md_escape(note, limit=1000), icon=":material/hourglass_empty:")
+
+
+def bubble_notes(est) -> list[str]:
+    """The note on a layout's pipeline bubble (``services.plan.bubble_note``), where there is one."""
+    return [n for n in est.notes if n.startswith("pipeline bubble:")]
 
 
 def memory_notes(est) -> list[str]:
@@ -246,6 +256,7 @@ def how_computed(est) -> None:
     if lines:
         st.caption("  \n".join(c.md_escape(line, limit=SOURCE_LINE_LIMIT) for line in lines))
     shown = memory_notes(est) if est.memory is not None and not est.memory.fits else []  # above, by footprint()
+    shown += bubble_notes(est)  # above, by step_figures()
     for note in est.notes:
         if note not in shown:
             st.info(c.md_escape(note, limit=600))

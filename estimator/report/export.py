@@ -13,6 +13,7 @@ from estimator.core.base.interval import EXACT, ONE_FIGURE, PREDICTION, STATED, 
 from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import W_PER_KW
 from estimator.core.training.estimate import ALL_KEYS, FOOTPRINT_KEYS, RESULT_KEYS, Estimate
+from estimator.core.training.plan import layout_dict
 from estimator.core.training.presets import PublishedComparison
 from estimator.report import humanize as hz
 from estimator.report.csv_cells import safe_writer
@@ -136,11 +137,52 @@ def step_lines(est: Estimate) -> list[str]:
             f"optimizer {gfmt(p['optimizer_s'], 3)} s; × {gfmt(st.steps, 3)} steps ÷ goodput {st.goodput:.0%}"]
 
 
+# The step model's rows of the CSV, where its time was used (``step_rows``): its figures with their 80% range,
+# then the layout it timed (given, or the planner's best: the notes say which), one row each.
+STEP_FIGURE_ROWS = ("step_tokens_per_s_per_device", "step_mfu", "step_hfu", "step_seconds")
+STEP_LAYOUT_ROWS = ("tp", "pp", "vp", "cp", "ep", "dp", "zero", "micro_batch", "global_batch", "seq_len",
+                    "global_batch_tokens")
+
+
+def step_rows(est: Estimate) -> list[tuple[str, float, float | None, float | None]]:
+    """(quantity, value, low, high) of the step model's figures and layout (none without a step model): tokens/s
+    per device with its 80% range; MFU (model FLOPs) and HFU (hardware FLOPs), in proportion to it; the step's
+    seconds, inversely; the layout's degrees, exact (low = high, ``step_<name>``)."""
+    st = est.step
+    if st is None:
+        return []
+    t = st.step.tokens_per_s_per_device
+    lo, hi = st.tokens_per_s_range
+    figures = [("step_tokens_per_s_per_device", t, lo, hi), ("step_mfu", st.step.mfu, st.step.mfu * lo / t, st.step.mfu * hi / t),
+               ("step_hfu", st.step.hfu, st.step.hfu * lo / t, st.step.hfu * hi / t),
+               ("step_seconds", st.step.seconds, st.step.seconds * t / hi, st.step.seconds * t / lo)]
+    lay = layout_dict(st.layout)
+    return figures + [(f"step_{k}", lay[k], lay[k], lay[k]) for k in STEP_LAYOUT_ROWS]
+
+
+def step_checked_line(est: Estimate) -> str | None:
+    """The step model's cross-validated figures beside the naive baseline's (a flat MFU fitted on the other
+    sources), as ``step_fit.json`` holds them; None without a step model or those figures."""
+    st = est.step
+    r = st.step_range if st is not None else None
+    if r is None or r.median_factor is None or r.coverage is None:
+        return None
+    line = (f"Cross-validated by source on {r.rows} published layouts (each paper's or vendor table's rows held out "
+            f"together): the step model's tokens/s per device within a median factor ×{gfmt(r.median_factor, 3)} of "
+            f"the measured, {r.coverage:.0%} inside its {r.level:.0%} range")
+    if r.baseline_median_factor is not None and r.baseline_coverage is not None:
+        line += (f"; the baseline, a flat MFU fitted on the other sources, ×{gfmt(r.baseline_median_factor, 3)} and "
+                 f"{r.baseline_coverage:.0%}")
+    return line
+
+
 def to_csv(est: Estimate, comparison=()) -> str:
     """One row per quantity, the same rows in every file (a quantity not known has empty cells); ``low``–``high`` is what ``range_basis`` says (interval.PREDICTION, STATED or EXACT): a
     prediction interval at ``range_level`` (0.8: 80%), a range its sources state (no level), or
     exact (low = high, no level); a figure published as a range has its ends in the
-    ``published_low``/``published_high`` columns. Then, the same on every row, what the numbers were computed
+    ``published_low``/``published_high`` columns. Where the step model timed the run, its rows follow
+    (``step_rows``: tokens/s per device, MFU, HFU and the step's seconds with the step model's 80% range; the
+    layout's degrees, exact); the others' files have none. Then, the same on every row, what the numbers were computed
     from (``precision`` and ``provenance.CONTEXT_COLUMNS``: grid intensity, its source and place, PUE, power,
     utilisation, peak, price basis, water factors, the embodied figure per device and lifetime, the
     estimate's notes (joined by ``provenance.NOTES_SEPARATOR``), the tool and its version), so that the file
@@ -160,6 +202,10 @@ def to_csv(est: Estimate, comparison=()) -> str:
         basis = est.basis(key)
         w.writerow([key, _raw(value), _raw(low), _raw(high), _raw(c and c.published), est.hardware_id, est.devices,
                     *map(_raw, ends), _raw(est.level if basis == PREDICTION else None), basis, *same])
+    for key, value, low, high in step_rows(est):  # where the step model timed the run
+        ranged = low != high
+        w.writerow([key, _raw(value), _raw(low), _raw(high), "", est.hardware_id, est.devices, "", "",
+                    _raw(est.step.step_range.level if ranged else None), PREDICTION if ranged else EXACT, *same])
     return buf.getvalue()
 
 

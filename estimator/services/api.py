@@ -233,9 +233,11 @@ def check_year_after_release(scenario: Scenario, profile: HardwareProfile) -> No
 
 
 def run(hardware: str | None = None, preset_id: str | None = None, region=None, cloud=None, memory=None,
-        params_model: str | None = None, global_batch_tokens=None, active_params=None, country=None, **inputs) -> Result:
+        params_model: str | None = None, global_batch_tokens=None, active_params=None, vp=None, country=None,
+        **inputs) -> Result:
     """One scenario on one device; ``memory``: the training-memory inputs (``MEMORY_KEYS``); with a layout among
-    them, a catalog model, ``global_batch_tokens`` or ``active_params``, the time is the step model's
+    them, a catalog model, ``global_batch_tokens``, ``active_params`` or ``vp`` (interleaved chunks per pipeline stage),
+    the time is the step model's
     (``services.plan.step_setup``: the layout given, or the planner's best);
     ``params_model``: the catalog model whose parameter count ``params`` is (named where the FLOPs
     derived from it are; researcher audit: `--model llama-2-7b` read as a count the user typed). A keyword
@@ -261,7 +263,7 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
     if memory is not None and (not isinstance(memory, Mapping) or not all(isinstance(k, str) for k in memory)):
         raise InputError("memory inputs must be a mapping of names to values")
     setup = step_setup(scenario, profile, preset, est.precision, memory, global_batch_tokens=global_batch_tokens,
-                       active_params=active_params)
+                       active_params=active_params, vp=vp)
     if setup.run is not None:
         est = estimate(scenario, profile, step=setup.run)
     if setup.notes:

@@ -324,12 +324,27 @@ ATTENTION_KERNEL = Input(name="attention_kernel", label="Attention kernel (memor
                          url_key="attn_kernel", widget="select",
                          widget_help="flash: FlashAttention (Dao et al. 2022) stores no attention scores, as today's "
                                      "kernels; eager: the older kernels, which store them (Korthikanti et al. 2022)")
-GLOBAL_BATCH_TOKENS = Input(name="global_batch_tokens", bound=B.TOKENS, flags=("--global-batch-tokens",),
+GLOBAL_BATCH_TOKENS = Input(name="global_batch_tokens", label="Global batch (tokens per step)", bound=B.TOKENS,
+                            flags=("--global-batch-tokens",),
                             help="tokens per optimizer step, all data-parallel replicas together, for the step model's "
-                                 f"time (default {plan_core.DEFAULT_GLOBAL_BATCH_TOKENS:,}: Llama 2's 4M)")
-ACTIVE_PARAMS = Input(name="active_params", bound=B.PARAMS, flags=("--active-params",),
+                                 f"time (default {plan_core.DEFAULT_GLOBAL_BATCH_TOKENS:,}: Llama 2's 4M)",
+                            url_key="gbt", widget="number",
+                            widget_help="Tokens per optimizer step, all data-parallel replicas together: with the "
+                                        "micro-batch, it sets the micro-batches per step and so the pipeline bubble. "
+                                        f"Empty: {plan_core.DEFAULT_GLOBAL_BATCH_TOKENS:,} (Llama 2's 4M)")
+ACTIVE_PARAMS = Input(name="active_params", label="Active parameters (mixture of experts)", bound=B.PARAMS,
+                      flags=("--active-params",),
                       help="parameters one token uses (a mixture of experts given by its architecture; a catalog "
-                           "model states its own), for the step model's FLOPs")
+                           "model states its own), for the step model's FLOPs", url_key="active_params",
+                      widget="number",
+                      widget_help="Parameters one token uses, for the step model's FLOPs. Empty: all of them (dense)")
+VP = Input(name="vp", label="Interleaved chunks per pipeline stage", bound=B.VIRTUAL_PIPELINE, flags=("--vp",),
+           value="count", help="interleaved pipeline schedule: layer chunks per stage, which divide the pipeline bubble "
+                               "(p − 1)/m by this many (Narayanan et al. 2021 §2.2.2; needs --pp and micro-batches per "
+                               "step a multiple of it; default 1)",
+           url_key="vp", widget="integer",
+           widget_help="The interleaved schedule (Narayanan et al. 2021): each stage holds this many chunks of layers, "
+                       "the bubble (p − 1)/m shrinks by as many. Needs pipeline stages.")
 HARDWARE = Input(name="hardware", label="Hardware profile", flags=("--hardware",), value="text",
                  help="profile id (see `profiles list`), a name of one profile ('NVIDIA A100 SXM4 80 GB', 'TPU v4') or "
                       f"path to a profile .toml (default: the preset's, else {DEFAULT_HARDWARE})",
@@ -340,12 +355,12 @@ TRAINING = table(FLOPS, PARAMS, TOKENS, RECOMPUTE_FLOPS, PRESET, LAYERS, D_MODEL
                  EXAMPLES, EPOCHS, DEVICES, UTILIZATION, PRECISION, YEAR, HOURS, DEVICE_HOURS, POWER, PUE, GRID, COUNTRY,
                  REGION, CLOUD, PRICE, ELECTRICITY, EMBODIED, LIFETIME, COOLING_INPUT, WUE, EWIF, MODEL, HEADS, MICRO_BATCH,
                  SEQ_LEN, ZERO, ACTIVATION_RECOMPUTE, TP, PP, CP, EP, ATTENTION_KERNEL, GLOBAL_BATCH_TOKENS,
-                 ACTIVE_PARAMS, HARDWARE)
+                 ACTIVE_PARAMS, VP, HARDWARE)
 # `compare`: the workload and scenario of `estimate` (no training memory), on several profiles.
 COMPARE = table(*(TRAINING[n] for n in TRAINING if n not in ("model", "heads", "micro_batch", "seq_len", "zero",
                                                                 "activation_recompute", "tp", "pp", "cp", "ep",
                                                                 "attention_kernel", "global_batch_tokens",
-                                                                "active_params", "hardware")),
+                                                                "active_params", "vp", "hardware")),
                 HARDWARE.but(nargs="+", action="extend",  # repeated, each adds (CLI audit: the last one alone counted)
                              help="profile ids, names or .toml files, each of one profile (default: every profile, "
                                   "calibrated ones included; the reference points, the brain and AlphaGo, only when named)"))
@@ -354,7 +369,7 @@ SITE_NAMES = ("power_w", "pue", "carbon_intensity_g_per_kwh", "country", "region
               "price_usd_per_device_hour", "electricity_usd_per_kwh")
 MEMORY_NAMES = ("micro_batch", "seq_len", "zero", "activation_recompute", "tp", "pp", "cp", "ep", "attention_kernel")
 # The step model's own inputs beside the memory's (estimate's time from the run's plan: services/plan.py).
-STEP_NAMES = ("global_batch_tokens", "active_params")
+STEP_NAMES = ("global_batch_tokens", "active_params", "vp")
 
 # -- `plan`: the layouts of a model on a number of devices, or the fewest devices for a deadline or budget --------
 DEADLINE = Input(name="deadline_days", bound=plan_core.DEADLINE_DAYS, flags=("--deadline-days",),
@@ -363,9 +378,9 @@ BUDGET_USD = Input(name="budget_usd", bound=B.BUDGET["usd"], flags=("--budget-us
                    help="find the fewest devices whose run costs at most this many USD (instead of --devices)")
 PLAN = table(MODEL.but(help="a catalog model (see `inference --help`), e.g. llama-3.1-70b"),
              PARAMS.but(help="parameters (with the catalog's nearest shape, or with the architecture)"),
-             LAYERS, D_MODEL, HEADS, VOCAB, ACTIVE_PARAMS, TOKENS.but(help="training tokens D", required=True),
+             LAYERS, D_MODEL, HEADS, VOCAB, cli_only(ACTIVE_PARAMS), TOKENS.but(help="training tokens D", required=True),
              DEVICES.but(help="devices (or a deadline or budget to find them)"), DEADLINE, BUDGET_USD,
-             PRECISION, SEQ_LEN, GLOBAL_BATCH_TOKENS,
+             PRECISION, SEQ_LEN, cli_only(GLOBAL_BATCH_TOKENS),
              TP.but(help="fix the tensor-parallel degree (default: the planner tries 1 up to the scale-up domain)"),
              PP.but(help="fix the pipeline stages (default: the planner tries powers of two)"),
              CP.but(help="fix the context-parallel degree (default: the planner tries it for sequences of 8,192+)"),

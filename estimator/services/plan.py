@@ -31,7 +31,16 @@ from estimator.core.training.plan import (
 )
 from estimator.core.training.presets import Preset
 from estimator.core.training.step import PRECISIONS as STEP_PRECISIONS
-from estimator.core.training.step import Layout, ModelShape, StepParams, step_hardware, step_time
+from estimator.core.training.step import (
+    Layout,
+    ModelShape,
+    StepHardware,
+    StepParams,
+    StepTime,
+    bubble_fraction,
+    step_hardware,
+    step_time,
+)
 from estimator.core.workload.architecture import Architecture
 from estimator.core.workload.scenario import Scenario
 
@@ -43,8 +52,18 @@ GATED_MATRICES, PLAIN_MATRICES = 3, 2
 # attention FLOPs): DeepSeek-V3's MLA computes 128 query and value heads of 128 (+ 64 RoPE) dimensions
 # (arXiv:2412.19437 §2.1); its catalog entry's 1 KV head of 288 is what MLA caches.
 STEP_ATTENTION = {"deepseek-v3": (128, 128, 128)}   # heads, KV heads, head dimension
-# The inputs that choose the layout (given: the user's layout, the rest at their defaults; none: the planner's).
+# The inputs that choose the layout (given: the user's layout, the rest at their defaults; none: the planner's);
+# ``vp``, the interleaved chunks per stage, is given beside them (``step_setup``'s keyword).
 LAYOUT_KEYS = ("tp", "pp", "cp", "ep", "zero", "micro_batch", "activation_recompute")
+# A layout given whose pipeline bubble is at least this share of the compute time is said, with what shrinks it.
+# The bubble is (p − 1)/(v·m) of the ideal time for p stages, m micro-batches per step and v interleaved chunks
+# (Narayanan et al. 2021, arXiv:2104.04473, §2.2.1-2.2.2, who ask m ≫ p); at a half, a third of the step or more goes
+# to it. The threshold is a design choice on that formula.
+BUBBLE_NOTE_FRACTION = 0.5
+# The larger global batch the note times (a design choice: 4 × the micro-batches quarters the bubble).
+BUBBLE_BATCH_MULTIPLE = 4
+# The interleaving the note times (Narayanan et al. 2021 §2.2.2: v chunks divide the bubble by v).
+BUBBLE_VP = 2
 
 
 @lru_cache(maxsize=1)
@@ -141,14 +160,69 @@ def global_batch_tokens_of(value) -> float:
     return float(v.require_number_in("global batch (tokens)", value, B.TOKENS, field="global_batch_tokens"))
 
 
+def vp_of(value) -> int | None:
+    if value is None:
+        return None
+    return int(v.require_whole("interleaved chunks per pipeline stage (vp)", value, B.VIRTUAL_PIPELINE, field="vp"))
+
+
+def check_interleaving(vp: int, layout_pp: int, micro_batches: float) -> None:
+    """The interleaved schedule needs stages, and whole rounds of micro-batches on each (Megatron-LM's
+    interleaved 1F1B runs the micro-batches in groups of p; Narayanan et al. 2021 §2.2.2): refused in words."""
+    if vp == 1:
+        return
+    if layout_pp < 2:
+        raise InputError(f"interleaving (vp {vp}) splits each pipeline stage's layers into chunks: it needs two or more "
+                         "pipeline stages (pp)", field=("vp", "pp"))
+    if micro_batches % layout_pp or micro_batches < layout_pp:
+        raise InputError(f"the interleaved schedule needs the micro-batches per step ({gfmt(micro_batches, 4)}: the "
+                         f"global batch ÷ data-parallel replicas ÷ micro-batch) to be a multiple of the {layout_pp} "
+                         "pipeline stages: change the global batch or the micro-batch, or leave vp at 1",
+                         field=("vp", "global_batch_tokens", "micro_batch"))
+
+
+def bubble_note(shape: ModelShape, hardware: StepHardware, params: StepParams, st: StepTime) -> str | None:
+    """Where a layout given leaves the devices idle in the pipeline bubble for at least ``BUBBLE_NOTE_FRACTION`` of
+    the compute time: the bubble's share of the step, and the MFU with more micro-batches (a larger global batch),
+    with interleaving, and the other remedies (fewer stages, a smaller micro-batch), in words."""
+    lay = st.layout
+    p, vp, m = lay.pp, lay.vp, lay.micro_batches
+    fraction = bubble_fraction(p, vp, m)
+    if p < 2 or fraction < BUBBLE_NOTE_FRACTION:
+        return None
+    bigger = replace(lay, global_batch=lay.global_batch * BUBBLE_BATCH_MULTIPLE)
+    batch_tokens = bigger.global_batch * lay.seq_len
+    fixes = [f"a larger global batch ({batch_tokens:,} tokens, {BUBBLE_BATCH_MULTIPLE} × this one's "
+             f"{lay.global_batch * lay.seq_len:,} tokens: {gfmt(m * BUBBLE_BATCH_MULTIPLE, 4)} micro-batches, MFU "
+             f"{step_time(shape, bigger, hardware, params).mfu:.1%})"]
+    if vp == 1 and p * BUBBLE_VP <= shape.layers and m % p == 0:
+        chunks = replace(lay, vp=BUBBLE_VP)
+        fixes.append(f"interleaved stages (vp {BUBBLE_VP}: the bubble ÷ {BUBBLE_VP}, MFU "
+                     f"{step_time(shape, chunks, hardware, params).mfu:.1%})")
+    elif p * vp * BUBBLE_VP <= shape.layers:
+        fixes.append("more interleaved chunks per stage (vp: the bubble ÷ vp; needs the micro-batches a multiple of the "
+                     "stages)")
+    fixes.append("fewer pipeline stages (pp), their devices to data or tensor parallelism where memory allows "
+                 "(`plan` ranks the layouts that fit)")
+    if lay.micro_batch > 1:
+        fixes.append("a smaller micro-batch: more micro-batches in the same batch")
+    share = st.parts.bubble_s / st.seconds
+    return (f"pipeline bubble: {gfmt(m, 4)} micro-batches per step over {p} stages"
+            + (f" ({vp} interleaved chunks each)" if vp > 1 else "")
+            + f" leave each device idle for (p − 1)/(v·m) = {p - 1}/{gfmt(vp * m, 4)} of the compute time (Narayanan "
+            f"et al. 2021 §2.2), {share:.0%} of the step; MFU {st.mfu:.1%}. More micro-batches per step, or fewer "
+            "stages, shrink it: " + "; ".join(fixes))
+
+
 def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | None, precision: str,
-               memory: Mapping | None, *, global_batch_tokens=None, active_params=None) -> StepSetup:
+               memory: Mapping | None, *, global_batch_tokens=None, active_params=None, vp=None) -> StepSetup:
     """The step model's run for ``api.run``: with a layout (``LAYOUT_KEYS``), a catalog model, active parameters
     or a global batch given; None where none of them is (the estimate as before). A layout that cannot be is
     refused; a run the step model cannot time (a known run's time, no tokens, a precision or links it lacks) keeps
     the fitted utilisation and says why."""
     memory = {k: x for k, x in (memory or {}).items() if x is not None}
-    layout_given = any(k in memory for k in LAYOUT_KEYS)
+    vp = vp_of(vp)
+    layout_given = any(k in memory for k in LAYOUT_KEYS) or vp is not None
     asked = layout_given or "model" in memory or active_params is not None or global_batch_tokens is not None
     if not asked:
         return StepSetup()
@@ -196,14 +270,17 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
             raise InputError(f"a global batch of {gfmt(gbt, 3)} tokens is less than one micro-batch of {mb} × {seq_len:,} "
                              f"tokens on each of the {dp:,} data-parallel replicas: give a larger global batch or fewer "
                              "replicas", field=("global_batch_tokens", "devices"))
+        check_interleaving(vp or 1, pp, batch / (dp * mb))
         layout = Layout(seq_len=seq_len, global_batch=batch, micro_batch=mb, tp=tp, pp=pp, cp=cp, ep=ep, dp=dp,
-                        zero_stage=int(o.get("zero", 0)), recompute=o.get("activation_recompute", recompute_default),
-                        precision=precision, flash_attention=attention == "flash")
+                        vp=vp or 1, zero_stage=int(o.get("zero", 0)),
+                        recompute=o.get("activation_recompute", recompute_default), precision=precision,
+                        flash_attention=attention == "flash")
         st = step_time(shape, layout, hardware, step_params)
         gb = core_plan.memory_of(mshape, layout, attention).total_gb
         run = StepRun(st, float(tokens), step_range, "given", memory_gb=gb, hardware_sources=hardware.sources,
                       model_name=name)
-        return StepSetup(run=run, notes=())
+        bubble = bubble_note(shape, hardware, step_params, st)
+        return StepSetup(run=run, notes=(bubble,) if bubble else ())
     space = SearchSpace(recompute="full" if scenario.recompute else None)
     capacity = profile.memory_gb or math.inf
     found = core_plan.search(shape, mshape, hardware, step_params, devices=devices, tokens=float(tokens),

@@ -82,6 +82,19 @@ class StepRange:
     coverage: float | None = None
     rows: int | None = None
     source: str = ""
+    # the naive baseline cross-validated the same way (a flat MFU fitted on the other sources), beside the model
+    baseline_median_factor: float | None = None
+    baseline_coverage: float | None = None
+    baseline: str = ""
+
+    def cross_validated_dict(self) -> dict | None:
+        """The cross-validated figures, the step model's and the baseline's (None where step_fit.json has none)."""
+        if self.median_factor is None:
+            return None
+        return {"by": "source (a paper's or vendor table's rows held out together)", "rows": self.rows,
+                "step_model": {"median_factor": self.median_factor, "coverage": self.coverage},
+                "baseline": {"what": self.baseline, "median_factor": self.baseline_median_factor,
+                             "coverage": self.baseline_coverage}}
 
 
 @dataclass(frozen=True)
@@ -176,7 +189,8 @@ class StepRun:
                                  "tokens_per_s_per_device": CONVENTIONS["tokens_per_s_per_device"]},
             "parts": self.parts_dict(),
             "range": {"tokens_per_s_per_device": [lo, hi], "level": self.step_range.level,
-                      "basis": self.step_range.source},
+                      "basis": self.step_range.source,
+                      **({"cross_validated": cv} if (cv := self.step_range.cross_validated_dict()) else {})},
             "tokens": self.tokens,
             "steps": self.steps,
             "training_seconds": self.training_seconds,
@@ -428,9 +442,11 @@ def fewest_devices(meets, counts: Sequence[int]) -> tuple[int, Plan] | None:
 
 
 def step_range_from(document: Mapping, half_log: float) -> StepRange:
-    cv = document.get("cross_validation", {}).get("step_model", {})
+    whole = document.get("cross_validation", {})
+    cv, base = whole.get("step_model", {}), whole.get("flat_mfu_baseline", {})
     return StepRange(half_log=half_log, median_factor=cv.get("median_factor"), coverage=cv.get("coverage_80"),
-                     rows=cv.get("rows"),
+                     rows=cv.get("rows"), baseline_median_factor=base.get("median_factor"),
+                     baseline_coverage=base.get("coverage_80"), baseline=whole.get("baseline", ""),
                      source=("the step model's 80% range: the CDF-pooled 80% quantile, each source once, of the "
                              "held-out |log ratio| over published layouts held out by source (estimator/data/"
                              "step_fit.json)"))

@@ -177,6 +177,9 @@ def step_notes(step) -> list[str]:
     checked = (f"; cross-validated by source on {r.rows} published layouts: median factor ×{gfmt(r.median_factor, 3)}, "
                f"{r.coverage:.0%} inside the {r.level:.0%} range" if r.rows and r.median_factor and r.coverage is not None
                else "")
+    if checked and r.baseline_median_factor and r.baseline_coverage is not None:
+        checked += (f", against ×{gfmt(r.baseline_median_factor, 3)} and {r.baseline_coverage:.0%} for a flat MFU fitted "
+                    "on the other sources")
     return [
         f"time from the step model: {who}, {step.layout_words()}; {gfmt(step.step.tokens_per_s_per_device, 3)} tokens/s "
         f"per device ({r.level:.0%} range {gfmt(lo, 3)}–{gfmt(hi, 3)}{checked}), MFU {step.step.mfu:.1%} (model FLOPs: "
