@@ -46,7 +46,6 @@ from estimator.report.statement_parts import (
     GRID_KEY,
     TOOL_KEY,
     ZERO_KEY,
-    address,
     alone_words,
     cited_keys,
     device_words,
@@ -60,8 +59,11 @@ from estimator.report.statement_parts import (
     memory_sentence,
     meter_words,
     named_keys,
+    referenced,
     same_measurement,
+    setting_words,
     unkeyed,
+    written_address,
 )
 from estimator.report.statement_utilisation import fit_caveats, utilisation_clause
 
@@ -177,17 +179,35 @@ def with_address(bibtex: str, url: str | None) -> str:
 
 def figure_citation(est: Estimate, a, sources: Mapping[str, Mapping[str, str]], extra_keys=()) -> tuple[list[str], str | None]:
     """(source keys, a misc entry or None) for a figure of ``FIGURES``: a profile's figure cites its source text
-    (and the entries whose titles it names), a preset's the papers its source names (else the preset's)."""
+    (and the entries whose titles it names), a preset's the papers its source names (else the preset's). A profile's
+    figure whose source text gives no reference (``referenced``: no address, none of the tool's sources) has neither:
+    the paragraph states its setting instead (``figure_words``)."""
     if a.origin.startswith("profile:"):
-        # the entries its text names (by title, arXiv id or source key); its own entry when it names none, or when
-        # it gives an address (issue 55: a PUE's note leaked the key "P21" and gave no address)
+        # the entries its text names (by title, arXiv id or source key); its own entry when it names none (with the
+        # address it writes or the publisher's page it names), or when it writes an address (issue 55: a PUE's note
+        # leaked the key "P21" and gave no address)
         skip = device_words(est)  # "1 L4 incl. host" names the device, not the Llama 4 card (key L4)
+        if not referenced(a.source, sources, skip):
+            return [], None
         keys = list(dict.fromkeys(cited_keys(a.source, sources) + named_keys(a.source, sources, skip)))
-        own = not keys or address(a.source) is not None
+        own = not keys or written_address(a.source) is not None
         return keys, embodied_entry(est, unkeyed(a.source, sources, skip), *FIGURES[a.name][1:]) if own else None
     if a.origin.startswith("preset:"):
         return named_keys(a.source, sources) or [k for k in extra_keys if k in sources], None
     return [], None
+
+
+def figure_words(est: Estimate, a, cite: str, sources: Mapping[str, Mapping[str, str]]) -> str:
+    """What follows a figure of ``FIGURES`` in the paragraph, LaTeX: its citation (``cite``); for a profile's figure
+    whose source gives no reference, that source's setting in words (issue 55: "a PUE of 1.00 (no data centre: no
+    cooling or power-delivery overhead)", where its BibTeX entry had been the sentence with no address); "" else."""
+    if cite or not a.origin.startswith("profile:"):
+        return cite
+    skip = device_words(est)
+    if referenced(a.source, sources, skip):
+        return ""
+    words = setting_words(a.source, sources, skip)
+    return f" ({latex_escape(words)})" if words else ""
 
 
 def _beyond(est: Estimate, a, cite, emb, basis: str, emb_cite: str, memory: bool) -> str:
@@ -399,7 +419,8 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
         emb_keys = ["EMB"]
     bibkeys = {k: bib_key(v) for k, v in entries.items()}
     cite = {k: _cite(bibkeys, [k]) for k in bibkeys}
-    said = {name: _cite(bibkeys, [*keys_, FIGURES[name][0]]) for name, (keys_, _) in figures.items()}
+    said = {name: figure_words(est, a[name], _cite(bibkeys, [*keys_, FIGURES[name][0]]), sources)
+            for name, (keys_, _) in figures.items()}
     run_name = latex_escape((title or "").removeprefix(BASED_ON))
     model, counted_how = workload_words(est, a, params, tokens, cite.get(SCALING_KEY, ""))
     what = ((r"a variant of \emph{" if changed else r"\emph{") + run_name + "}" if run_name else model or "the model")

@@ -180,18 +180,40 @@ PUBLISHER_PAGES = {
     "Azure virtual machines pricing": "https://azure.microsoft.com/en-us/pricing/details/virtual-machines/linux/",
     "AWS Neuron documentation": "https://awsdocs-neuron.readthedocs-hosted.com/",
     "AMD ROCm documentation": "https://rocm.docs.amd.com/",
+    # the PUEs of 1.1 (hyperscale) and 1.25 (other data centres): power_usage_effectiveness() in Epoch AI's code
+    "Epoch AI energy.py": "https://github.com/epoch-research/training-cost-trends",
 }
 _ADDRESS = re.compile(r"https?://[^\s()<>,;'\"]+[^\s()<>,;.'\"]")
 _ARXIV = re.compile(r"arXiv:\d{4}\.\d{4,5}")
 
 
+def written_address(text: str) -> str | None:
+    """The first web address a source text writes, or its arXiv id; None when it writes neither."""
+    m = _ADDRESS.search(text) or _ARXIV.search(text)
+    return m.group(0) if m else None
+
+
 def address(text: str) -> str | None:
     """Where a reader can check a source text: the first web address it writes, its arXiv id, or the page of a
     publisher it names (``PUBLISHER_PAGES``); None when it names none."""
-    m = _ADDRESS.search(text) or _ARXIV.search(text)
-    if m:
-        return m.group(0)
+    if (written := written_address(text)) is not None:
+        return written
     return next((url for words, url in PUBLISHER_PAGES.items() if words.lower() in text.lower()), None)
+
+
+def referenced(text: str, sources: Mapping[str, Mapping[str, str]], skip: frozenset[str] = frozenset()) -> bool:
+    """Whether a source text gives a reference a reader can look up: an address (``address``), or one of the tool's
+    sources (by title, arXiv id or key). "no data centre: no cooling or power-delivery overhead" gives none: it states
+    a setting, which a paper says in its text rather than citing (issue 55)."""
+    return address(text) is not None or bool(cited_keys(text, sources) or named_keys(text, sources, skip))
+
+
+def setting_words(text: str, sources: Mapping[str, Mapping[str, str]], skip: frozenset[str] = frozenset()) -> str:
+    """An unreferenced source text (``referenced``) as the paragraph says it, plain (not LaTeX): without the
+    parenthesis that ends it, which holds the tool's advice or an aside ("no data-centre cooling overhead … for a
+    workstation (assumption; give --pue and --cooling for a server room)"), and with no source key."""
+    head = re.sub(r"\s*\([^()]*\)\s*$", "", text).strip().rstrip(",;:").strip()
+    return unkeyed(head or text.strip(), sources, skip)
 
 
 def _published(text: str) -> str:
