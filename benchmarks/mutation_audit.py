@@ -5,8 +5,10 @@ throw-away copy of a revision's tree, and the quick test loop run against it.
 
 Each mutant is a file (its path in the tree cut by subject, ``estimator/core/<subject>/*.py``, and in the
 flat tree before the cut, ``estimator/core/*.py``), an exact source snippet found once in the file, its
-replacement, and what it breaks. For each revision the tree is exported (``git archive``, never the
-shared working tree) to ``/tmp/mut_<sha>/base``; each mutant is applied to a fresh copy of it and
+replacement, and what it breaks (``older``: the same bug in an earlier form of the code, tried where the
+snippet is not found; a revision without the file does not hold the mutant). For each revision the tree is
+exported (``git archive``, never the shared working tree) to ``/tmp/mut_<sha>/base``; each mutant is applied to a
+fresh copy of it and
 
 1. the test files most likely to catch it are run (``targets``: file names, looked up anywhere under the
    copy's ``tests/``, so one list serves both layouts; a name a revision lacks is skipped);
@@ -48,9 +50,22 @@ class Mutant:
     replacement: str
     breaks: str
     targets: tuple[str, ...]
+    # the same bug planted in an older form of the code: (snippet, replacement) pairs tried in turn where
+    # ``snippet`` is not in the revision's file (training memory before its rewrite for FlashAttention/CP/EP)
+    older: tuple[tuple[str, str], ...] = ()
+
+    def forms(self) -> tuple[tuple[str, str], ...]:
+        return ((self.snippet, self.replacement), *self.older)
 
 
 M = Mutant
+# The test files a mutant's run tries first (then, unless --no-full, the whole quick loop); the files that killed a
+# mutant of that code in an earlier audit's whole-loop stage are among them, so --no-full gives the same verdicts.
+MEMORY_TESTS = ("test_memory.py", "test_memory_chart.py", "test_training_memory_kernels.py",
+                "test_mutation_survivors.py", "test_mutation_audit.py", "test_mutants.py")
+STEP_TESTS = ("test_step_model.py", "test_step_run_and_planner.py", "test_step_times.py", "test_mutation_survivors.py")
+SERVING_LAYOUT_TESTS = ("test_serving_layout_wall_footprint.py", "test_serving_engines_paged.py",
+                        "test_inference_batch_max.py", "test_compression_same_devices.py", "test_mutation_survivors.py")
 MUTANTS: tuple[Mutant, ...] = (
     # workload
     M("flops-6-to-4", "estimator/core/workload/flops.py", "estimator/core/workload.py",
@@ -89,17 +104,27 @@ MUTANTS: tuple[Mutant, ...] = (
       "CO₂e with the g→kg factor 1e6 (tonnes labelled kg)",
       ("test_estimate.py", "test_properties.py", "test_mutation_audit.py", "test_mutants.py")),
     M("memory-no-pipeline", "estimator/core/training/memory.py", "estimator/core/memory.py",
-      "psi = shape.params / (st.tp * st.pp)", "psi = shape.params / st.tp",
-      "training memory: pipeline stages do not split the parameters",
-      ("test_memory.py", "test_memory_chart.py", "test_mutation_audit.py", "test_mutants.py")),
+      "psi = (shape.params - shape.expert_params) / (st.tp * st.pp)",
+      "psi = (shape.params - shape.expert_params) / st.tp",
+      "training memory: pipeline stages do not split the (dense) parameters",
+      MEMORY_TESTS, older=(("psi = shape.params / (st.tp * st.pp)", "psi = shape.params / st.tp"),)),
     M("memory-zero2-grads", "estimator/core/training/memory.py", "estimator/core/memory.py",
-      "shard_g = dp if st.zero >= 2 else 1", "shard_g = 1",
+      "shard_g = group if st.zero >= 2 else 1", "shard_g = 1",
       "training memory: ZeRO-2/3 leave the gradients unsharded",
-      ("test_memory.py", "test_memory_chart.py", "test_mutation_audit.py", "test_mutants.py")),
+      MEMORY_TESTS, older=(("shard_g = dp if st.zero >= 2 else 1", "shard_g = 1"),)),
     M("memory-zero1-bound", "estimator/core/training/memory.py", "estimator/core/memory.py",
-      "shard_o = dp if st.zero >= 1 else 1", "shard_o = dp if st.zero > 1 else 1",
+      "shard_o = group if st.zero >= 1 else 1", "shard_o = group if st.zero > 1 else 1",
       "training memory: `>=`→`>`, ZeRO-1 no longer shards the optimizer states",
-      ("test_memory.py", "test_memory_chart.py", "test_mutation_audit.py", "test_mutants.py")),
+      MEMORY_TESTS, older=(("shard_o = dp if st.zero >= 1 else 1", "shard_o = dp if st.zero > 1 else 1"),)),
+    # the step model (estimator/core/training/step.py; none before it)
+    M("step-bubble-no-interleave", "estimator/core/training/step.py", "estimator/core/training/step.py",
+      "return (pp - 1) / (vp * micro_batches)", "return (pp - 1) / micro_batches",
+      "step model: interleaved stages (v chunks) no longer shrink the pipeline bubble (p − 1)/(v·m)",
+      STEP_TESTS),
+    M("step-bubble-one-microbatch", "estimator/core/training/step.py", "estimator/core/training/step.py",
+      "bubble = bubble_fraction(p, v, m) * m * mb_time", "bubble = bubble_fraction(p, v, m) * mb_time",
+      "step model: the bubble a fraction of one micro-batch's time instead of the m micro-batches'",
+      STEP_TESTS),
     # serving
     M("serving-kv-halved", "estimator/core/serving/step.py", "estimator/core/serving.py",
       "b * context * kv_tok * kv_replication(arch, tp)) / (tp * bw)",
@@ -117,11 +142,24 @@ MUTANTS: tuple[Mutant, ...] = (
     M("serving-tokens-bound", "estimator/core/serving/checks.py", "estimator/core/inference_checks.py",
       "if tokens >= batch * tokens_per_query:", "if tokens > batch * tokens_per_query:",
       "`>=`→`>` in the serving tokens-vs-batch check",
-      ("test_inference.py", "test_inference_edges.py", "test_mutation_audit.py", "test_mutants.py")),
+      ("test_inference.py", "test_inference_edges.py", "test_serving_batch_pruning_words.py", "test_mutation_audit.py",
+       "test_mutants.py")),
+    M("serving-one-replica-throughput", "estimator/core/serving/throughput.py",
+      "estimator/core/serving/throughput.py",
+      "found = Throughput(t, replicas, size, limit, s, replicas * size / s.tpot_s,",
+      "found = Throughput(t, replicas, size, limit, s, size / s.tpot_s,",
+      "serving layout: tokens/s of one replica taken for all the devices' (the choice of degree favours large tp)",
+      SERVING_LAYOUT_TESTS),
+    M("serving-batch-no-engine-cap", "estimator/core/serving/throughput.py", "estimator/core/serving/throughput.py",
+      'size, limit = (room, "memory") if room <= max_batch else (max_batch, "engine")',
+      'size, limit = (room, "memory")',
+      "serving layout: the largest batch in memory taken beyond the engine's batch cap",
+      SERVING_LAYOUT_TESTS),
     M("serving-weights-fit-bound", "estimator/core/serving/memory_fit.py", "estimator/core/inference_memory.py",
       "if weights_gb >= usable_gb:", "if weights_gb > usable_gb:",
       "`>=`→`>`: weights that fill the usable memory exactly are taken to fit",
-      ("test_inference.py", "test_inference_edges.py", "test_mutation_audit.py", "test_mutants.py")),
+      ("test_inference.py", "test_inference_edges.py", "test_mutation_survivors.py", "test_mutation_audit.py",
+       "test_mutants.py")),
     # footprint
     M("embodied-no-lifetime", "estimator/core/footprint/embodied.py", "estimator/core/embodied.py",
       "center = device_hours * figure.kg_co2e / (years * HOURS_PER_YEAR * lifetime_utilization)",
@@ -141,7 +179,17 @@ MUTANTS: tuple[Mutant, ...] = (
       "PEAK_FLOPS_PER_S_BOUNDS = (B.PEAK_FLOPS_PER_S.low, B.PEAK_FLOPS_PER_S.high)",
       "PEAK_FLOPS_PER_S_BOUNDS = (-B.PEAK_FLOPS_PER_S.high, B.PEAK_FLOPS_PER_S.high)",
       "the profile reader accepts a negative peak",
-      ("test_profile_edges.py", "test_profile_all_errors.py", "test_profiles.py", "test_mutation_audit.py", "test_mutants.py")),
+      ("test_profile_edges.py", "test_profile_all_errors.py", "test_profiles.py", "test_mutation_survivors.py",
+       "test_mutation_audit.py", "test_mutants.py")),
+    # the bound the reader holds a GPU's peak to (reader-negative-peak's schema bound is never read: the reader takes
+    # the kind's limits, and refuses a peak that is not positive before any bound)
+    M("reader-gpu-peak-limit", "estimator/core/hardware/limits.py", "estimator/core/hardware/limits.py",
+      "(B.PEAK_FLOPS_PER_S.low, 2e17), (2.0, 2e4)", "(B.PEAK_FLOPS_PER_S.low, B.PEAK_FLOPS_PER_S.high), (2.0, 2e4)",
+      "the profile reader holds a GPU's peak to the shared bound (1e18 FLOP/s), not the GPU's limit (2e17; 1e17 before)",
+      ("test_profile_plausibility.py", "test_profile_edges.py", "test_profile_all_errors.py", "test_profiles.py",
+       "test_mutation_survivors.py"),
+      older=(("(B.PEAK_FLOPS_PER_S.low, 1e17), (2.0, 2e4)",
+              "(B.PEAK_FLOPS_PER_S.low, B.PEAK_FLOPS_PER_S.high), (2.0, 2e4)"),)),
     M("utilization-quantile-swapped", "estimator/core/hardware/utilization_model.py",
       "estimator/core/utilization_model.py",
       "low=min(math.exp(center_log - q * sigma), 1.0)", "low=min(math.exp(center_log + q * sigma), 1.0)",
@@ -157,13 +205,14 @@ MUTANTS: tuple[Mutant, ...] = (
       "return tuple(c for c in checks if c.miss_factor > factor)",
       "return tuple(c for c in checks if c.miss_factor < factor)",
       "the calibration's misses: the checks within the factor reported instead of those beyond it",
-      ("test_calibrate_core.py", "test_calibrate_cli.py", "test_mutation_audit.py", "test_mutants.py")),
+      ("test_calibrate_core.py", "test_calibrate_cli.py", "test_calibrate_engineer_path.py", "test_mutation_audit.py",
+       "test_mutants.py")),
     # services
     M("services-model-match", "estimator/services/training_memory.py", "estimator/services/training_memory.py",
       "if params is None or abs(params / n - 1) <= MODEL_MATCH_TOLERANCE:",
       "if params is None or abs(params / n - 1) > MODEL_MATCH_TOLERANCE:",
       "the training memory's preset shape taken for a model of another size (and refused for its own)",
-      ("test_memory.py", "test_memory_chart.py", "test_mutation_audit.py", "test_mutants.py")),
+      MEMORY_TESTS),
 )
 
 
@@ -186,12 +235,15 @@ def mutant_file(root: Path, m: Mutant) -> Path:
 
 
 def apply(root: Path, m: Mutant) -> None:
+    """The mutant planted in its file under ``root``: its first form whose snippet is found there exactly once."""
     f = mutant_file(root, m)
     text = f.read_text()
-    count = text.count(m.snippet)
-    if count != 1:
-        raise SystemExit(f"{m.id}: snippet found {count} times in {f.relative_to(root)}")
-    f.write_text(text.replace(m.snippet, m.replacement))
+    for snippet, replacement in m.forms():
+        if text.count(snippet) == 1:
+            f.write_text(text.replace(snippet, replacement))
+            return
+    counts = ", ".join(str(text.count(snippet)) for snippet, _ in m.forms())
+    raise SystemExit(f"{m.id}: snippet found {counts} times in {f.relative_to(root)} (each form), not once")
 
 
 def test_files(root: Path, names) -> list[str]:
@@ -210,7 +262,7 @@ def pytest(root: Path, paths: list[str], timeout_s: int, python: str) -> dict:
     except subprocess.TimeoutExpired:
         return {"outcome": "timeout", "failed": [], "seconds": round(time.monotonic() - start), "tail": ""}
     out = proc.stdout + proc.stderr
-    failed = re.findall(r"^(?:FAILED|ERROR) (\S+)", out, re.M)
+    failed = re.findall(r"^(?:FAILED|ERROR) (.+?)(?: - .*)?$", out, re.M)  # a test id may hold spaces
     outcome = "pass" if proc.returncode == 0 else ("fail" if proc.returncode == 1 else f"rc{proc.returncode}")
     return {"outcome": outcome, "failed": failed, "seconds": round(time.monotonic() - start),
             "tail": "\n".join(out.strip().splitlines()[-3:])}
@@ -226,6 +278,9 @@ def run_rev(rev: str, mutants, *, full: bool, python: str, full_timeout_s: int) 
     for m in mutants:
         if m.id in done and (done[m.id]["verdict"] in ("killed", "survived") or not full):
             print(f"[{sha}] {m.id}: {done[m.id]['verdict']} (kept from {results_path})", flush=True)
+            continue
+        if not mutant_file(base, m).exists():  # code newer than the revision: nothing to plant
+            print(f"[{sha}] {m.id}: not in this revision ({m.path})", flush=True)
             continue
         copy = work / m.id
         if copy.exists():
@@ -256,38 +311,45 @@ def run_rev(rev: str, mutants, *, full: bool, python: str, full_timeout_s: int) 
     return {"rev": sha, "mutants": done}
 
 
+def cell(res: dict, mutant_id: str) -> str:
+    rec = res["mutants"].get(mutant_id)
+    if rec is None:
+        return "not in this revision"
+    who = rec["killed_by"][0] if rec["killed_by"] else ""
+    return f"{rec['verdict']} ({rec['stage']}){': `' + who + '`' if who else ''}"
+
+
 def rate(res: dict, ids) -> str:
     killed = sum(res["mutants"].get(i, {}).get("verdict") == "killed" for i in ids)
     total = sum(i in res["mutants"] for i in ids)
     return f"{killed}/{total} = {killed / total:.0%}" if total else "n/a"
 
 
-def report(results: list[dict], mutants, path: Path) -> None:
-    ids = [m.id for m in mutants if all(m.id in r["mutants"] for r in results)]
+def report(results: list[dict], mutants, path: Path, full: bool = True) -> None:
+    ids = [m.id for m in mutants if any(m.id in r["mutants"] for r in results)]
+    common = [i for i in ids if all(i in r["mutants"] for r in results)]
     lines = ["# Mutation audit", "",
-             f"Revisions: {', '.join(r['rev'] for r in results)}. Mutants run on every revision: {len(ids)}.", "",
+             f"Revisions: {', '.join(r['rev'] for r in results)}. Mutants: {len(ids)}, run on every revision: "
+             f"{len(common)} (the others plant bugs in code newer than a revision).", "",
              "Command (from the repository root):", "",
              "    .venv/bin/python benchmarks/mutation_audit.py " + " ".join(f"--rev {r['rev']}" for r in results)
-             + " --report benchmarks/mutation_audit.md", "",
+             + ("" if full else " --no-full") + " --report benchmarks/mutation_audit.md", "",
              "Each run: `python -m pytest -q -x -p no:cacheprovider -m \"not slow and not browser\"` in a `git archive`"
              " copy of the revision with the mutant applied (`PYTHONPATH=.`, no bytecode), first on the mutant's"
-             " target files, then, if it survives them, on the whole quick loop.", "",
-             "| revision | kill rate |", "|---|---|"]
-    lines += [f"| {r['rev']} | {rate(r, ids)} |" for r in results]
+             " target files, then, if it survives them, on the whole quick loop"
+             + ("" if full else " (not with --no-full: a survivor then survived its target files only; verdicts kept"
+                " from an earlier run of a revision stay as they were)") + ".", "",
+             "| revision | kill rate (its mutants) | kill rate (the mutants of every revision) |", "|---|---|---|"]
+    lines += [f"| {r['rev']} | {rate(r, ids)} | {rate(r, common)} |" for r in results]
     lines += ["", "| mutant | file (after) | breaks | " + " | ".join(r["rev"] for r in results) + " |",
               "|---|---|---|" + "---|" * len(results)]
     by_id = {m.id: m for m in mutants}
     for i in ids:
         m = by_id[i]
-        cells = []
-        for r in results:
-            rec = r["mutants"][i]
-            who = rec["killed_by"][0] if rec["killed_by"] else ""
-            cells.append(f"{rec['verdict']} ({rec['stage']}){': `' + who + '`' if who else ''}")
-        lines.append(f"| {i} | `{m.path}` | {m.breaks} | " + " | ".join(cells) + " |")
+        lines.append(f"| {i} | `{m.path}` | {m.breaks} | " + " | ".join(cell(r, i) for r in results) + " |")
     if len(results) == 2:
         a, b = results
-        lost = [i for i in ids if a["mutants"][i]["verdict"] == "killed" and b["mutants"][i]["verdict"] != "killed"]
+        lost = [i for i in common if a["mutants"][i]["verdict"] == "killed" and b["mutants"][i]["verdict"] != "killed"]
         lines += ["", f"Killed at {a['rev']} but not at {b['rev']}: "
                   + (", ".join(f"{i} (was caught by `{a['mutants'][i]['killed_by'][0] if a['mutants'][i]['killed_by'] else '?'}`)"
                                for i in lost) if lost else "none") + "."]
@@ -311,8 +373,8 @@ def main(argv=None) -> int:
                 for path in (m.path, m.before):
                     shown = subprocess.run(["git", "show", f"{rev}:{path}"], cwd=REPO, capture_output=True, text=True)
                     if shown.returncode == 0:
-                        n = shown.stdout.count(m.snippet)
-                        print(f"{rev} {m.id} {path}: {n}")
+                        n = [shown.stdout.count(snippet) for snippet, _ in m.forms()]
+                        print(f"{rev} {m.id} {path}: {' / '.join(map(str, n))}")
                         break
                 else:
                     print(f"{rev} {m.id}: no file")
@@ -322,7 +384,7 @@ def main(argv=None) -> int:
     for r in results:
         print(f"{r['rev']}: kill rate {rate(r, [m.id for m in mutants])}")
     if a.report:
-        report(results, mutants, a.report)
+        report(results, mutants, a.report, full=not a.no_full)
     return 0
 
 
