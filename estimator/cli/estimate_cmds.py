@@ -96,8 +96,8 @@ def cmd_estimate(args):
     try:
         result = api.run(hardware=args.hardware, preset_id=args.preset, country=args.country, region=args.region,
                          cloud=args.cloud,
-                         memory=memory_kwargs(args, w.seq_len), params_model=w.params_model,
-                         **{k: getattr(args, k) for k in STEP_NAMES}, **w.inputs)
+                         memory=memory_kwargs(args, w.seq_len), **{k: getattr(args, k) for k in STEP_NAMES},
+                         **w.run_kwargs())
     except ResultOutOfBounds as exc:
         raise workload_named(exc, args) from None
     title = result.title

@@ -12,6 +12,7 @@ from typing import Any
 from estimator.core.base import bounds as B
 from estimator.core.base.errors import EstimatorError, InputError
 from estimator.core.base.number_text import gfmt
+from estimator.core.base.validation import require_number_in
 from estimator.core.hardware.profile import HardwareProfile
 from estimator.core.training.estimate import (
     Estimate,  # noqa: F401 (re-exported)
@@ -55,17 +56,17 @@ GIVEN_KEYS = INPUT_FIELDS + ("flops_source",)
 # place, the training-memory inputs as one mapping), the declared training inputs a scenario holds
 # (estimator/services/inputs.py; tests/services/test_inputs_declared_once.py holds every scenario input declared),
 # and where the FLOPs came from. A keyword outside them is refused by name, never a TypeError.
+# ``flops_tokens``: the tokens an architecture's FLOPs count (``workload_inputs``), which the step model times.
 RUN_KEYWORDS = ("hardware", "preset_id", "country", "region", "cloud", "memory", "params_model") + tuple(
-    n for n in TRAINING if n in INPUT_FIELDS) + ("flops_source",) + STEP_NAMES
-# ``compare`` takes them but the hardware, which is its list of profiles.
-COMPARE_KEYWORDS = tuple(n for n in RUN_KEYWORDS if n != "hardware" and n not in STEP_NAMES)
+    n for n in TRAINING if n in INPUT_FIELDS) + ("flops_source", "flops_tokens") + STEP_NAMES
+# ``compare`` takes them but the hardware, which is its list of profiles, and the step model's own.
+COMPARE_KEYWORDS = tuple(n for n in RUN_KEYWORDS if n not in ("hardware", "flops_tokens") and n not in STEP_NAMES)
 
 
 def workload_flops(*, layers=None, d_model=None, n_ctx=None, vocab=None, tokens=None,
                    forward_flops_per_example=None, examples=None, epochs=None):
     """FLOPs and how they were derived, from an architecture or a generic network; (None, None)
     when neither is given."""
-    from estimator.core.base.validation import require_number_in
     from estimator.core.workload import flops as wl
     arch = {"layers": (layers, B.LAYERS), "d_model": (d_model, B.D_MODEL), "context": (n_ctx, B.CONTEXT),
             "vocab": (vocab, B.VOCAB)}
@@ -234,13 +235,16 @@ def check_year_after_release(scenario: Scenario, profile: HardwareProfile) -> No
 
 def run(hardware: str | None = None, preset_id: str | None = None, region=None, cloud=None, memory=None,
         params_model: str | None = None, global_batch_tokens=None, active_params=None, vp=None, country=None,
-        **inputs) -> Result:
+        flops_tokens=None, **inputs) -> Result:
     """One scenario on one device; ``memory``: the training-memory inputs (``MEMORY_KEYS``); with a layout among
     them, a catalog model, ``global_batch_tokens``, ``active_params`` or ``vp`` (interleaved chunks per pipeline stage),
     the time is the step model's
     (``services.plan.step_setup``: the layout given, or the planner's best);
     ``params_model``: the catalog model whose parameter count ``params`` is (named where the FLOPs
-    derived from it are; researcher audit: `--model llama-2-7b` read as a count the user typed). A keyword
+    derived from it are; researcher audit: `--model llama-2-7b` read as a count the user typed);
+    ``flops_tokens``: the tokens the FLOPs given count, where an architecture gave them
+    (``services.workload_inputs``, its shape in ``memory``): the step model times them as it times the tokens of
+    parameters × tokens (issue 53: the architecture's route had dropped them, and with them the step model). A keyword
     that is none of ``RUN_KEYWORDS`` is refused by name ("unknown input 'devcies'; did you mean 'devices'?")."""
     check_keywords(inputs, RUN_KEYWORDS)
     for name, value in (("hardware", hardware), ("preset", preset_id), ("country", country), ("region", region),
@@ -262,8 +266,13 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
     est = estimate(scenario, profile)  # validates the scenario first (the year a whole number in its bound)
     if memory is not None and (not isinstance(memory, Mapping) or not all(isinstance(k, str) for k in memory)):
         raise InputError("memory inputs must be a mapping of names to values")
+    if flops_tokens is not None:
+        flops_tokens = require_number_in("tokens", flops_tokens, B.TOKENS, field="tokens")
+        if scenario.flops is None or scenario.tokens is not None:
+            raise InputError("the tokens of an architecture's FLOPs go with those FLOPs: give the tokens alone with the "
+                             "parameters", field=("flops_tokens", "tokens"))
     setup = step_setup(scenario, profile, preset, est.precision, memory, global_batch_tokens=global_batch_tokens,
-                       active_params=active_params, vp=vp)
+                       active_params=active_params, vp=vp, tokens=flops_tokens)
     if setup.run is not None:
         est = estimate(scenario, profile, step=setup.run)
     if setup.notes:

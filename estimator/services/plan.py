@@ -215,11 +215,13 @@ def bubble_note(shape: ModelShape, hardware: StepHardware, params: StepParams, s
 
 
 def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | None, precision: str,
-               memory: Mapping | None, *, global_batch_tokens=None, active_params=None, vp=None) -> StepSetup:
+               memory: Mapping | None, *, global_batch_tokens=None, active_params=None, vp=None,
+               tokens=None) -> StepSetup:
     """The step model's run for ``api.run``: with a layout (``LAYOUT_KEYS``), a catalog model, active parameters
     or a global batch given; None where none of them is (the estimate as before). A layout that cannot be is
     refused; a run the step model cannot time (a known run's time, no tokens, a precision or links it lacks) keeps
-    the fitted utilisation and says why."""
+    the fitted utilisation and says why. ``tokens``: the run's tokens where the scenario counts FLOPs, those of
+    an architecture (its shape in ``memory``): timed as the tokens of parameters × tokens are."""
     memory = {k: x for k, x in (memory or {}).items() if x is not None}
     vp = vp_of(vp)
     layout_given = any(k in memory for k in LAYOUT_KEYS) or vp is not None
@@ -232,7 +234,8 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
         return StepSetup()  # a reference point (the brain, AlphaGo) has no layout to time, as it has no memory to fill
     if scenario.hours is not None or scenario.device_hours is not None:
         return StepSetup(notes=("the layout and shape set the memory only: the time is the known run's",))
-    tokens = scenario.tokens
+    arch_tokens = tokens
+    tokens = scenario.tokens if scenario.tokens is not None else arch_tokens
     if tokens is None:
         return StepSetup(notes=("the step model needs the run's tokens (and the model): with the FLOPs alone, the "
                                 "time is from the fitted utilisation; the layout sets the memory only",))
@@ -245,7 +248,7 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
         return StepSetup(notes=(f"{exc}: the time is from the fitted utilisation",))
     shape_keys = {k: o[k] for k in ("model", "layers", "d_model", "heads", "vocab") if k in o}
     params = scenario.params
-    if params is None and preset is not None and not shape_keys.get("model"):
+    if params is None and preset is not None and not shape_keys.get("model") and arch_tokens is None:
         params = preset.model_params
     n, shape, mshape, how, name = resolve_model(params=params if "model" not in shape_keys else None,
                                                 active_params=active_params, **shape_keys)

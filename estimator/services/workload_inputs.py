@@ -28,11 +28,20 @@ OWN_WORKLOAD_KEYS = ("params", "flops", "layers", "forward_flops_per_example")
 @dataclass(frozen=True)
 class WorkloadInputs:
     """What ``api.run`` takes for the workload: its scenario inputs, the catalog model whose parameter
-    count ``params`` is (None: the user's own or none), and the training memory's sequence length."""
+    count ``params`` is (None: the user's own or none), the training memory's sequence length, and the
+    tokens an architecture's FLOPs count (``api.run``'s ``flops_tokens``: the step model times them, as it
+    times the tokens of parameters × tokens; None: no architecture)."""
 
     inputs: dict = field(default_factory=dict)
     params_model: str | None = None
     seq_len: float | None = None
+    flops_tokens: float | None = None
+
+    def run_kwargs(self) -> dict:
+        """``api.run``'s workload keywords: the scenario's inputs, the catalog model and the architecture's tokens
+        (those given)."""
+        extra = {"params_model": self.params_model, "flops_tokens": self.flops_tokens}
+        return {**self.inputs, **{k: x for k, x in extra.items() if x is not None}}
 
 
 def workload_inputs(given: Mapping[str, Any], *, model: str | None = None, preset: str | None = None,
@@ -49,6 +58,7 @@ def workload_inputs(given: Mapping[str, Any], *, model: str | None = None, prese
     params_model = _model_params(given, model, preset)
     inputs = {k: v for k, v in given.items() if k not in ARCH_KEYS + GENERIC_KEYS}
     flops, how = api.workload_flops(tokens=given.get("tokens"), **{k: given.get(k) for k in ARCH_KEYS + GENERIC_KEYS})
+    flops_tokens = None
     if flops is not None:
         both = tuple(k for k in ("flops", "params") if given.get(k) is not None)
         if both:
@@ -58,10 +68,12 @@ def workload_inputs(given: Mapping[str, Any], *, model: str | None = None, prese
             raise InputError("recomputation (8·N·D) applies to the parameters with tokens; an architecture or a generic "
                              "network gives its own FLOPs", field=("recompute",))
         inputs.update(flops=flops, flops_source=how, tokens=None)
+        # an architecture's tokens (a generic network counts none): the step model's run, as for 6·N·D
+        flops_tokens = given.get("tokens") if given.get("layers") is not None else None
     if params_model is not None:
         inputs["params"] = params_model.params
     return WorkloadInputs(inputs, params_model.id if params_model is not None else None,
-                          seq_len if seq_len is not None else n_ctx)
+                          seq_len if seq_len is not None else n_ctx, flops_tokens)
 
 
 def _model_params(given: Mapping[str, Any], model: str | None, preset: str | None):

@@ -1,0 +1,74 @@
+"""The architecture's route and the step model (issue 53): `estimate --layers … --tokens …` with a layout is timed by
+the step model over its tokens, as `--params`/`--model` are (the route had turned the workload into FLOPs and
+dropped the tokens, so the fitted utilisation timed it); the CLI and the API (``workload_inputs`` then ``api.run``)
+give one estimate; without a layout, and for a generic network, the estimate is the fitted utilisation's, as
+before."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from estimator.cli.main import main
+from estimator.core.base.errors import InputError
+from estimator.core.workload import flops as wl
+from estimator.services import api
+from estimator.services.workload_inputs import workload_inputs
+
+ARCH_ARGV = ("--layers", "32", "--d-model", "4096", "--heads", "32", "--vocab", "32000", "--context", "4096",
+             "--tokens", "1e12", "--hardware", "h100-sxm", "--devices", "64")
+ARCH = {"layers": 32, "d_model": 4096, "n_ctx": 4096, "vocab": 32000, "tokens": 1e12, "devices": 64}
+SHAPE = {"layers": 32, "d_model": 4096, "heads": 32, "vocab": 32000, "seq_len": 4096}
+
+
+def cli_json(capsys, *argv) -> dict:
+    assert main(["estimate", *argv, "--format", "json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def api_estimate(memory: dict, **step):
+    w = workload_inputs(ARCH)
+    assert w.flops_tokens == 1e12 and w.inputs["tokens"] is None  # the scenario counts FLOPs; the step, tokens
+    return api.run(hardware="h100-sxm", memory={**SHAPE, **memory}, **step, **w.run_kwargs()).estimate
+
+
+@pytest.mark.parametrize("layout, memory, step", [
+    (("--tp", "2"), {"tp": 2}, {}),
+    (("--tp", "2", "--pp", "4", "--vp", "2", "--global-batch-tokens", "8e6"), {"tp": 2, "pp": 4}, {"vp": 2,
+                                                                                                 "global_batch_tokens": 8e6}),
+])
+def test_an_architecture_with_a_layout_is_timed_by_the_step_model_in_the_cli_and_the_api(capsys, layout, memory, step):
+    js = cli_json(capsys, *ARCH_ARGV, *layout)
+    est = api_estimate(memory, **step)
+    assert js["step"] is not None and est.step is not None
+    assert js["step"]["layout_chosen_by"] == "given" and js["step"]["tokens"] == 1e12
+    assert (js["step"]["layout"]["tp"], js["step"]["layout"]["pp"]) == (memory["tp"], memory.get("pp", 1))
+    assert js["wall_clock_s"] == pytest.approx(est.wall_clock_s, rel=1e-12)
+    assert js["step"]["tokens_per_s_per_device"] == pytest.approx(est.step.step.tokens_per_s_per_device, rel=1e-12)
+    assert js["energy_kwh"] == pytest.approx(est.energy_kwh, rel=1e-12)
+    # the step's run is its tokens over the step model's throughput ÷ goodput; the FLOPs stay the architecture's
+    run = js["step"]
+    assert run["wall_clock_s"] == pytest.approx(1e12 / (run["tokens_per_s_per_device"] * 64) / run["goodput"]["value"],
+                                                rel=1e-9)
+    assert js["flops"] == pytest.approx(wl.transformer_training_flops(wl.TransformerShape(32, 4096, 4096, 32000), 1e12))
+    assert not any("needs the run's tokens" in n for n in js["notes"])
+
+
+def test_without_a_layout_and_for_a_generic_network_the_fitted_utilisation_times_it_as_before(capsys):
+    js = cli_json(capsys, *ARCH_ARGV)
+    assert js.get("step") is None
+    w = workload_inputs(ARCH)
+    flops_only = api.run(hardware="h100-sxm", devices=64, flops=w.inputs["flops"], flops_source=w.inputs["flops_source"])
+    assert js["wall_clock_s"] == pytest.approx(flops_only.estimate.wall_clock_s, rel=1e-12)
+    generic = workload_inputs({"forward_flops_per_example": 1e12, "examples": 1e6, "epochs": 3})
+    assert generic.flops_tokens is None and "flops_tokens" not in generic.run_kwargs()
+
+
+def test_the_architectures_tokens_go_with_its_flops_only():
+    with pytest.raises(InputError, match="the tokens of an architecture's FLOPs go with those FLOPs"):
+        api.run(params=7e9, tokens=1e12, flops_tokens=1e12)
+    with pytest.raises(InputError, match="tokens"):
+        api.run(flops=1e22, flops_tokens=-1)
+    with pytest.raises(InputError, match="unknown input 'flops_tokens'"):
+        api.compare(["h100-sxm"], flops=1e22, flops_tokens=1e12)
