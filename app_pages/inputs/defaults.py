@@ -37,15 +37,17 @@ PRESET_SCOPED_KEYS = url_keys(TRAINING, ("hardware", "devices", "utilization", "
                                           "params", "tokens", "flops"))
 # Each workload's own fields and the values they start from when the Workload switch picks it: a
 # preset's are empty (its own workload), the others the defaults above.
+# The params workload starts with no catalog model (its parameters field).
 WORKLOAD_START = {"preset": {"params": None, "tokens": None, "flops": None},
-                  "params": {"params": DEFAULT_PARAMS, "tokens": DEFAULT_TOKENS},
+                  "params": {"model": None, "params": DEFAULT_PARAMS, "tokens": DEFAULT_TOKENS},
                   "flops": {"flops": DEFAULT_FLOPS}}
 
-# The URL keys each choice of the Workload and grid switches uses; the others are ignored.
+# The URL keys each choice of the Workload and grid switches uses; the others are ignored. The params workload's
+# catalog model (?model=, `estimate --model`) comes first: it stands for the parameters.
 WORKLOAD_KEYS = {"preset": url_keys(TRAINING, ("preset", "params", "tokens", "flops", "recompute")),
-                 "params": url_keys(TRAINING, ("params", "tokens", "recompute")),
+                 "params": url_keys(TRAINING, ("model", "params", "tokens", "recompute")),
                  "flops": url_keys(TRAINING, ("flops",))}
-ALL_WORKLOAD_KEYS = WORKLOAD_KEYS["preset"]
+ALL_WORKLOAD_KEYS = WORKLOAD_KEYS["preset"] + url_keys(TRAINING, ("model",))
 GRID_KEYS = {"default": (), "country": url_keys(TRAINING, ("country", "region")), "cloud": url_keys(TRAINING, ("cloud",)),
              "g/kWh": url_keys(TRAINING, ("carbon_intensity_g_per_kwh",))}
 ALL_GRID_KEYS = url_keys(TRAINING, ("country", "region", "cloud", "carbon_intensity_g_per_kwh"))

@@ -46,6 +46,7 @@ from app_pages.inputs.workload import WorkloadChoice, draw_workload
 from app_pages.ui import common as c
 from estimator.core.base.errors import EstimatorError
 from estimator.services import api
+from estimator.services import inputs as I
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,8 @@ def draw_inputs(main: Any = None) -> ScenarioInputs:
     run_kwargs = scenario_run_kwargs(workload, hardware, use, grid, prices, footprint, memory)
     drop_unused_link_params(workload.workload, grid.grid_by, memory.shown)
     keys = address_keys(workload.workload, grid.grid_by, memory.shown)
+    if workload.model:  # the model gives the parameters: a value the field kept is no input of this scenario
+        keys = [k for k in keys if k != I.PARAMS.url_key]
     return ScenarioInputs(workload.workload, workload.preset_id, hardware.hardware, run_kwargs,
                           url_params(keys, workload.workload),
                           Sections(workload, hardware, use, grid, prices, footprint, memory))
@@ -132,8 +135,8 @@ def scenario_run_kwargs(workload: WorkloadChoice, hardware: HardwareChoice, use:
                   "region": grid.region, "cloud": grid.cloud}
     for part in (workload.kwargs, hardware.kwargs, use.kwargs, grid.kwargs, prices, footprint):
         run_kwargs.update({k: v for k, v in part.items() if v is not None})
-    if memory.values:
-        run_kwargs["memory"] = memory.values
+    if memory.values or workload.model:  # a catalog model's shape is the memory's and the step model's, as --model
+        run_kwargs["memory"] = {**({"model": workload.model} if workload.model else {}), **memory.values}
     run_kwargs.update(memory.step)  # the step model's inputs: api.run's keywords, as the CLI's flags
     return run_kwargs
 

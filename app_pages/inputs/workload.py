@@ -1,5 +1,6 @@
 """The sidebar's workload section: the Workload switch, then a preset (and its workload changed) or a custom
-workload's parameters and tokens, or FLOPs. Each field is bound to the URL (``?workload=``, ``?preset=``, …).
+workload's parameters and tokens (or a catalog model and tokens, as `estimate --model`), or FLOPs. Each field is
+bound to the URL (``?workload=``, ``?preset=``, ``?model=``, …).
 """
 
 from __future__ import annotations
@@ -21,7 +22,10 @@ from app_pages.inputs.defaults import (
 )
 from app_pages.inputs.preset_workload import preset_workload
 from app_pages.ui import common as c
+from estimator.io.serving_data import load_catalog
+from estimator.report import humanize as hz
 from estimator.services import inputs as I
+from estimator.services.workload_inputs import workload_inputs
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,7 @@ class WorkloadChoice:
     preset_id: str | None
     preset: Any  # estimator.core.training.presets.Preset, or None
     kwargs: dict[str, Any]
+    model: str | None = None  # the catalog model chosen (its shape: the step model's and the memory's), or None
 
 
 def _clear_preset_scoped() -> None:
@@ -55,7 +60,7 @@ def infer_workload_from_link() -> None:
     if "workload" in st.session_state or "workload" in st.query_params or "preset" in st.query_params:
         return
     inferred = ("flops" if "flops" in st.query_params else
-                "params" if "params" in st.query_params or "tokens" in st.query_params else None)
+                "params" if any(k in st.query_params for k in ("params", "tokens", I.MODEL.url_key)) else None)
     if inferred:
         st.session_state["workload"] = inferred
         # written to the address too: if the value that implied it is refused (?flops=abc), the
@@ -74,14 +79,41 @@ def draw_preset(side: Any, top: Any, lecture: bool) -> tuple[str, Any, dict[str,
     return preset_id, preset, preset_workload(preset, side)
 
 
-def draw_params_workload(side: Any) -> dict[str, Any]:
-    """A custom workload of parameters × tokens (6·N·D, or 8·N·D with recomputation)."""
+def model_caption(model) -> str:
+    """A catalog model as the sidebar says it: its size (active parameters of a mixture of experts) and shape."""
+    a = model.arch
+    moe = f", {hz.count(a.active_params)} active ({a.experts} experts)" if a.experts and a.active_params else ""
+    return (f"{model.name}: {hz.count(model.params)} parameters{moe}, {a.layers} layers, d_model {a.d_model}, "
+            f"{a.heads} heads, {a.kv_heads} KV heads")
+
+
+def draw_model(side: Any) -> str | None:
+    """The catalog model picker (empty by default: the parameters field); a model chosen replaces the parameters,
+    whose link value is said and dropped (the CLI takes `--model` with `--tokens` as the parameters)."""
+    catalog = load_catalog()
+    model = d.select(I.MODEL, list(catalog), placeholder="none: the parameters below", where=side)
+    if model is None:
+        return None
+    c.ignored_url_params(I.url_keys(I.TRAINING, ("params",)),
+                         f"the model is {model}, which gives the parameters; empty Model to give them", drop=True)
+    side.caption(c.md_escape(model_caption(catalog[model]), 300))
+    return model
+
+
+def draw_params_workload(side: Any) -> tuple[dict[str, Any], str | None]:
+    """A custom workload of parameters × tokens (6·N·D, or 8·N·D with recomputation), the parameters a catalog
+    model's where one is chosen (``workload_inputs``' rules, as `estimate --model … --tokens …`): its ``api.run``
+    arguments and the model."""
+    model = draw_model(side)
     kwargs: dict[str, Any] = {}
-    kwargs["params"] = d.number(I.PARAMS, default=DEFAULT_PARAMS, fmt=c.LARGE_NUMBER_FORMAT, where=side)
+    if model is None:
+        kwargs["params"] = d.number(I.PARAMS, default=DEFAULT_PARAMS, fmt=c.LARGE_NUMBER_FORMAT, where=side)
     kwargs["tokens"] = d.number(I.TOKENS, default=DEFAULT_TOKENS, fmt=c.LARGE_NUMBER_FORMAT, where=side)
     if d.toggle(I.RECOMPUTE_FLOPS, where=side):
         kwargs["recompute"] = True
-    return kwargs
+    if model is not None:
+        kwargs = workload_inputs(kwargs, model=model).run_kwargs()
+    return kwargs, model
 
 
 def draw_flops_workload(side: Any) -> dict[str, Any]:
@@ -101,5 +133,7 @@ def draw_workload(side: Any, top: Any, lecture: bool) -> WorkloadChoice:
     if workload == "preset":
         preset_id, preset, kwargs = draw_preset(side, top, lecture)
         return WorkloadChoice(workload, preset_id, preset, kwargs)
-    kwargs = draw_params_workload(side) if workload == "params" else draw_flops_workload(side)
-    return WorkloadChoice(workload, None, None, kwargs)
+    if workload == "params":
+        kwargs, model = draw_params_workload(side)
+        return WorkloadChoice(workload, None, None, kwargs, model)
+    return WorkloadChoice(workload, None, None, draw_flops_workload(side))

@@ -289,8 +289,14 @@ WUE = Input(name="wue_l_per_kwh", **checked(SCENARIO_BOUNDS, "wue_l_per_kwh"), f
 EWIF = Input(name="ewif_l_per_kwh", **checked(SCENARIO_BOUNDS, "ewif_l_per_kwh"), flags=("--ewif",),
              help="off-site water of the electricity, L per kWh (default: the grid's country's, Li et al.'s Table 1, where "
                   f"--region names one it has, else default {gfmt(EWIF_L_PER_KWH)}, the U.S. average)")
-MODEL = Input(name="model", flags=("--model",), value="text",
-              help="a catalog model for the shape (see `inference --help`), e.g. llama-2-7b")
+# A catalog model (estimator/data/open_models.toml): the Estimate page's picker (?model=), the Inference page's
+# (?inf_model=), `estimate --model`'s and `inference --model`'s, each with its own words.
+MODEL = Input(name="model", label="Model", flags=("--model",), value="text",
+              help="a catalog model for the shape (see `inference --help`), e.g. llama-2-7b", url_key="model",
+              widget="select",
+              widget_help="An open model from the catalog (its published config): its parameters with the tokens give "
+                          "6·N·D, its shape the step model's time, the planner's layout and the memory, as `estimate "
+                          "--model` does. Empty: the parameters below")
 HEADS = Input(name="heads", bound=B.HEADS, flags=("--heads",), help=f"attention heads (default d_model ÷ {DEFAULT_HEAD_DIM})")
 MICRO_BATCH = Input(name="micro_batch", label="Micro-batch (sequences per device)", bound=B.MICRO_BATCH,
                     flags=("--micro-batch",), help=f"sequences per device per step (default {DEFAULT_MICRO_BATCH})",
@@ -376,7 +382,7 @@ DEADLINE = Input(name="deadline_days", bound=plan_core.DEADLINE_DAYS, flags=("--
                  help="find the fewest devices that finish within this many days (instead of --devices)")
 BUDGET_USD = Input(name="budget_usd", bound=B.BUDGET["usd"], flags=("--budget-usd",),
                    help="find the fewest devices whose run costs at most this many USD (instead of --devices)")
-PLAN = table(MODEL.but(help="a catalog model (see `inference --help`), e.g. llama-3.1-70b"),
+PLAN = table(cli_only(MODEL).but(help="a catalog model (see `inference --help`), e.g. llama-3.1-70b"),
              PARAMS.but(help="parameters (with the catalog's nearest shape, or with the architecture)"),
              LAYERS, D_MODEL, HEADS, VOCAB, cli_only(ACTIVE_PARAMS), TOKENS.but(help="training tokens D", required=True),
              DEVICES.but(help="devices (or a deadline or budget to find them)"), DEADLINE, BUDGET_USD,
@@ -410,10 +416,9 @@ def setting_hardware(default: str | None, default_text: str | None) -> Input:
 # H100 SXM is one of the two devices the serving fit is measured on (ML.ENERGY, estimator/data/mlenergy_inference.csv).
 INFERENCE_DEFAULT_HARDWARE = DEFAULT_HARDWARE
 SERVING = table(
-    Input(name="model", label="Model", flags=MODEL.flags, value="text",
-          help="a catalog model, e.g. llama-3.1-8b (estimator/data/open_models.toml)", url_key="inf_model", widget="select",
-          widget_help="An open model from the catalog (its published config), or `custom`: give the parameters and, "
-                      "optionally, the shape"),
+    MODEL.but(help="a catalog model, e.g. llama-3.1-8b (estimator/data/open_models.toml)", url_key="inf_model",
+              widget_help="An open model from the catalog (its published config), or `custom`: give the parameters and, "
+                          "optionally, the shape"),
     PARAMS.but(help="model parameters N (alone: the catalog's nearest shape is assumed)", url_key="inf_params",
                widget_help=None),
     LAYERS.but(label="Layers", url_key="inf_layers", widget="integer"),
