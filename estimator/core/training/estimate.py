@@ -158,8 +158,11 @@ def _time_and_energy(s: Scenario, profile: HardwareProfile, w: Workload, t: Time
         # no run beats 100% of the device's highest peak: the time interval stops there, and so do
         # what follows from the time (energy, CO₂e and cost at the lowest power in the range)
         power_low = power_w if s.power_w is not None else min(power_w, profile.power.average_range_w[0])
-        floor = compute(**{**point, "flops": w.flops, "utilization": 1.0, "peak_flops_per_s": peak_high,
-                           "power_w": power_low})  # the FLOPs the devices execute, recomputation included
+        # the FLOPs the devices execute, recomputation included: the step model's own where it timed the run (a
+        # mixture of experts' 6·N·D counts every expert, which its tokens do not run: the floor was above the time)
+        executed = w.flops if t.step is None else t.step.step.hardware_flops_per_token * t.step.tokens
+        floor = compute(**{**point, "flops": executed, "utilization": 1.0, "peak_flops_per_s": peak_high,
+                           "power_w": power_low})
         for key in ("wall_clock_s", "device_hours", "energy_kwh", "co2e_kg"):
             low[key] = max(low[key], floor[key])
         if low["cost_usd"] is not None:
