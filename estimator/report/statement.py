@@ -295,10 +295,15 @@ def workload_words(est: Estimate, a, params: float | None, tokens: float | None,
     source = flops.source
     if flops.origin == "derived" and est.flops_per_param_token and params and tokens:
         model = f"a model of {latex_escape(amount(params))} parameters on {latex_escape(amount(tokens))} tokens"
+        active = ""
+        if est.active_params is not None:  # a mixture of experts: N is the parameters each token computes with
+            model = (f"a mixture-of-experts model of {latex_escape(amount(params))} parameters, "
+                     f"{latex_escape(amount(est.active_params))} active per token, on {latex_escape(amount(tokens))} tokens")
+            active = ", $N$ the active parameters"
         if est.time_flops is not None:  # full recomputation: 8·N·D executed, the utilisation counts 6·N·D
-            return model, (f" ($8ND$ = {n} FLOPs executed with full activation recomputation; "
+            return model, (f" ($8ND$ = {n} FLOPs executed with full activation recomputation{active}; "
                            f"$C = 6ND$ = {latex_escape(hz.sci(est.time_flops))} model FLOPs{cite})")
-        return model, f" ($C = 6ND$ = {n} FLOPs{cite})"
+        return model, f" ($C = 6ND$ = {n} FLOPs{active}{cite})"
     if source.startswith("architecture:"):
         return "", f" ({n} FLOPs, counted from the model's architecture as Kaplan et al.{cite} count a transformer's)"
     if source.startswith("generic network:"):

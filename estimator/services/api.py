@@ -233,6 +233,23 @@ def check_year_after_release(scenario: Scenario, profile: HardwareProfile) -> No
                          f"from {released} on, or leave the year out", field="year")
 
 
+def with_active_params(scenario: Scenario, memory: Mapping | None, active_params=None) -> Scenario:
+    """A mixture of experts' scenario computes with its active parameters (6·N·D with N the active count: the
+    core's ``MOE_ACTIVE_SOURCE``): those given (``active_params``), else the catalog model's where it is a mixture
+    of experts. Without a parameter count, or for a dense model, the scenario as it is."""
+    if scenario.params is None:
+        return scenario
+    if active_params is None:
+        name = (memory or {}).get("model")
+        from estimator.io.serving_data import load_catalog  # reads the catalog: only when a model is named
+        if not isinstance(name, str) or name not in load_catalog():
+            return scenario  # none, or one the step model refuses by name
+        active_params = load_catalog()[name].arch.active_params
+        if active_params is None:
+            return scenario
+    return replace(scenario, active_params=active_params)
+
+
 def run(hardware: str | None = None, preset_id: str | None = None, region=None, cloud=None, memory=None,
         params_model: str | None = None, global_batch_tokens=None, active_params=None, vp=None, country=None,
         flops_tokens=None, **inputs) -> Result:
@@ -263,9 +280,10 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
         scenario = replace(scenario, origins=scenario.origins + (("params", f"model:{m.id}"),),
                            sources=scenario.sources + (("params", f"{m.name}: {m.source} "
                                                                   "(estimator/data/open_models.toml)"),))
-    est = estimate(scenario, profile)  # validates the scenario first (the year a whole number in its bound)
     if memory is not None and (not isinstance(memory, Mapping) or not all(isinstance(k, str) for k in memory)):
         raise InputError("memory inputs must be a mapping of names to values")
+    scenario = with_active_params(scenario, memory, active_params)
+    est = estimate(scenario, profile)  # validates the scenario first (the year a whole number in its bound)
     if flops_tokens is not None:
         flops_tokens = require_number_in("tokens", flops_tokens, B.TOKENS, field="tokens")
         if scenario.flops is None or scenario.tokens is not None:

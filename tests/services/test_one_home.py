@@ -44,8 +44,10 @@ def test_the_hand_lists_are_derived_from_the_dataclasses():
     for command in ("estimate", "compare"):
         dests = {a.dest for a in subs[command]._actions}
         assert set(SCENARIO_ARGS) <= dests, (command, set(SCENARIO_ARGS) - dests)
+    # active_params: a mixture of experts' N, set by the service from the catalog or the step model's input
     assert set(INPUT_FIELDS) == {f.name for f in fields(Scenario)} - {"origins", "sources", "flops_source",
-                                                                      "carbon_intensity_source", "grid_country"}
+                                                                      "carbon_intensity_source", "grid_country",
+                                                                      "active_params"}
     assert api.FOOTPRINT_FIELDS == FOOTPRINT_FIELDS == ("embodied", "lifetime_years", "cooling", "wue_l_per_kwh",
                                                         "ewif_l_per_kwh")
     assert set(DEVICE_FIELDS) == {"utilization", "precision", "hours", "device_hours", "year", "power_w",

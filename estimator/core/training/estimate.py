@@ -115,6 +115,7 @@ def estimate(scenario: Scenario, profile: HardwareProfile, step=None) -> Estimat
         time_flops=t.time_flops if t.time_flops != w.flops else None,
         flops_per_param_token=(None if not derived else
                                FLOPS_PER_PARAM_TOKEN_TRAIN_RECOMPUTE if s.recompute else FLOPS_PER_PARAM_TOKEN_TRAIN),
+        active_params=s.active_params if derived else None,
         utilization=t.choice.info if t.choice is not None else None,
         embodied_co2e_kg=fp.embodied_co2e_kg, water_l=fp.water_l, range_basis=r.basis,
         calibration=calibration_facts(profile.calibration, profile.power.includes_host),

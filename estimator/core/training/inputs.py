@@ -85,6 +85,12 @@ class SiteInputs:
     pricing: Pricing
 
 
+# A mixture of experts computes each token with its active parameters only: its training FLOPs are 6·N·D with N
+# the active count (DeepSeek-V3 technical report, arXiv:2412.19437, §1 and Table 1: 37B activated of 671B;
+# Fedus et al. 2022, Switch Transformers, JMLR 23: a token's FLOPs stay those of one expert as experts are added).
+MOE_ACTIVE_SOURCE = "each token computes with its active experts only (DeepSeek-V3, arXiv:2412.19437, §1)"
+
+
 def resolve_flops(s: Scenario) -> tuple[float | None, Assumption | None]:
     """FLOPs from the scenario: given directly, or 6·N·D (8·N·D with recomputation)."""
     if s.flops is not None:
@@ -96,7 +102,8 @@ def resolve_flops(s: Scenario) -> tuple[float | None, Assumption | None]:
         if s.tokens is None:
             raise InputError("a parameter count needs the number of training tokens (6·N·D needs both N and D)",
                              field="tokens")
-        flops = float(dense_training_flops(s.params, s.tokens, s.recompute))
+        n = s.params if s.active_params is None else s.active_params
+        flops = float(dense_training_flops(n, s.tokens, s.recompute))
         if not (B.FLOPS.low <= flops <= B.FLOPS.high):
             # each input is inside its own bound; their product is not: name the two, not a FLOPs input
             factor = FLOPS_PER_PARAM_TOKEN_TRAIN_RECOMPUTE if s.recompute else FLOPS_PER_PARAM_TOKEN_TRAIN
@@ -105,8 +112,11 @@ def resolve_flops(s: Scenario) -> tuple[float | None, Assumption | None]:
                              "change the parameters or the tokens", field=("params", "tokens"))
         rule = "8·N·D, full activation recomputation (Narayanan et al. 2021)" if s.recompute else \
             "6·N·D, dense transformer training (Kaplan et al. 2020, §2.1)"
+        what = f"N = {gfmt(s.params, 4)}{_whose(s, 'params')}" if s.active_params is None else (
+            f"N = {gfmt(s.active_params, 4)} active parameters of {gfmt(s.params, 4)}{_whose(s, 'params')} (a mixture "
+            f"of experts: {MOE_ACTIVE_SOURCE})")
         return flops, Assumption("flops", flops, "FLOP", "derived",
-                                 f"{rule} with N = {gfmt(s.params, 4)}{_whose(s, 'params')}, D = {gfmt(s.tokens, 4)}{_whose(s, 'tokens')}")
+                                 f"{rule} with {what}, D = {gfmt(s.tokens, 4)}{_whose(s, 'tokens')}")
     return None, None
 
 

@@ -92,6 +92,8 @@ class Estimate:
     # the FLOPs per parameter and token when ``flops`` came from N and D (6, or 8 with full recomputation); None
     # when the FLOPs were given or there are none
     flops_per_param_token: float | None = None
+    # a mixture of experts: the active parameters N of those 6·N·D FLOPs (None: every parameter, or no N)
+    active_params: float | None = None
     hardware_release_year: int | None = None  # the profile's release_year (a datasheet citation's year)
     hardware_kind: str | None = None  # the profile's kind (gpu, tpu, cpu, system, brain): a "system" is one whole device
     # what each range is (interval.PREDICTION, STATED or EXACT), by the key of ``range``

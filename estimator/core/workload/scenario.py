@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, fields
 from estimator.core.base import bounds as B
 from estimator.core.base import validation as v
 from estimator.core.base.errors import InputError
+from estimator.core.base.number_text import gfmt
 
 _AS_GIVEN = frozenset((int, float, str, bool, tuple, type(None)))  # the types a scenario's field keeps as they are
 
@@ -53,6 +54,10 @@ class Scenario(Site):
     flops_source: str | None = None  # how the FLOPs were derived (architecture, generic network)
     params: float | None = None
     tokens: float | None = None
+    # a mixture of experts: the parameters each token computes with (its active experts and the shared layers),
+    # the N of 6·N·D where it is below ``params`` (None: every parameter computes). Set from the catalog model or
+    # the step model's active parameters (estimator.services.api.run), not an input of its own.
+    active_params: float | None = field(default=None, metadata={"record": True})
     recompute: bool = False
     devices: int = 1
     utilization: float | None = None
@@ -169,6 +174,13 @@ def validate_scenario(s: Scenario) -> None:
     check_one_price(s.price_usd_per_device_hour, s.electricity_usd_per_kwh)
     if s.flops is not None and (s.params is not None or s.tokens is not None):
         raise InputError("give either the FLOPs or the parameters and tokens (6·N·D), not both")
+    if s.active_params is not None:
+        if s.params is None:
+            raise InputError("active parameters go with a parameter count (6·N·D)", field="active_params")
+        active = v.require_number_in("active parameters", s.active_params, B.PARAMS, field="active_params")
+        if active > s.params:
+            raise InputError(f"the active parameters {gfmt(active, 3)} are more than the model's {gfmt(s.params, 3)}",
+                             field=("active_params", "params"))
     if s.cooling is not None and s.wue_l_per_kwh is not None:
         raise InputError("give either the kind of cooling or the on-site water per kWh, not both (the cooling "
                          "only sets the on-site water)", field=("cooling", "wue_l_per_kwh"))

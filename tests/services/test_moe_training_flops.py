@@ -1,0 +1,44 @@
+"""A mixture of experts computes each token with its active parameters: its training FLOPs are 6·N·D with N the
+active count (a catalog model's, or --active-params), so its utilisation of the peak stays below 1 (Mixtral 8x7B
+printed "Utilisation 2 of the bf16 peak" with 6·N·D over all 46.7B parameters), and the statement says which N."""
+
+from __future__ import annotations
+
+import pytest
+
+from estimator.core.base.errors import InputError
+from estimator.services import api
+
+
+def test_a_catalog_mixture_of_experts_counts_its_active_parameters(cli):
+    out = cli("estimate", "--model", "mixtral-8x7b", "--tokens", "1e12", "--devices", "64", "--hardware",
+              "h100-sxm", "--format", "json").out
+    import json
+    doc = json.loads(out)
+    active = 12.9e9  # Mixtral 8x7B: 12.9B active of 46.7B (estimator/data/open_models.toml)
+    assert doc["flops"] == pytest.approx(6 * active * 1e12, rel=0.01)
+    assert 0.3 < doc["utilization"]["value"] < 1
+    # without the step model too: the FLOPs of the fitted-utilisation path are the same
+    flops_only = json.loads(cli("estimate", "--model", "mixtral-8x7b", "--tokens", "1e12", "--hardware", "h100-sxm",
+                                "--format", "json").out)
+    assert flops_only["flops"] == doc["flops"]
+
+
+def test_active_parameters_given_set_n_and_the_statement_names_both():
+    r = api.run(params=47e9, tokens=1e12, hardware="h100-sxm", devices=64, active_params=13e9, memory={"tp": 4})
+    assert r.estimate.flops == pytest.approx(6 * 13e9 * 1e12)
+    assert r.estimate.utilization.value < 1
+    flops = next(a for a in r.estimate.assumptions if a.name == "flops")
+    assert "N = 1.3 × 10¹⁰ active parameters of 4.7 × 10¹⁰" in flops.source
+    from estimator.io.datafiles import load_sources
+    from estimator.report.export import render
+    tex = render("latex", r.estimate, sources=load_sources(), scenario={"params": 47e9, "tokens": 1e12})
+    assert "a mixture-of-experts model of 47 billion parameters, 13 billion active per token, on 1 trillion tokens" in tex
+    assert "$N$ the active parameters" in tex
+
+
+def test_a_dense_model_keeps_every_parameter_and_more_active_than_all_is_refused():
+    dense = api.run(params=7e9, tokens=2e12, hardware="h100-sxm", devices=64)
+    assert dense.estimate.flops == pytest.approx(6 * 7e9 * 2e12) and dense.estimate.active_params is None
+    with pytest.raises(InputError, match="active parameters"):
+        api.run(params=7e9, tokens=2e12, hardware="h100-sxm", devices=64, active_params=13e9, memory={"tp": 4})
