@@ -90,6 +90,6 @@ def test_a_preset_on_other_hardware_keeps_its_run_not_its_device_figures():
 
 def test_the_address_holds_the_keys_of_the_inputs_drawn():
     keys = address_keys("params", "country", memory_shown=False)
-    assert keys[:4] == ["workload", "params", "tokens", "recompute"]
+    assert keys[:5] == ["workload", "model", "params", "tokens", "recompute"]
     assert "region" in keys and "cloud" not in keys and "tp" not in keys
     assert "tp" in address_keys("flops", "default", memory_shown=True)

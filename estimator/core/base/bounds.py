@@ -168,7 +168,8 @@ TENSOR_PARALLEL = Bound(1, 1024, "devices", "1 up to 128 × the 8 GPUs of one se
 PIPELINE_PARALLEL = Bound(1, 1e4, "stages", "1 up to the layer bound: one stage per layer at most", whole=True)
 # Interleaved pipeline chunks per stage (Narayanan et al. 2021, arXiv:2104.04473, §2.2.2): each stage holds vp
 # non-adjacent chunks of layers, so pp × vp is at most the layers (the step model checks it against the model's).
-VIRTUAL_PIPELINE = Bound(1, 1e4, "chunks", "1 up to the layer bound: one layer per chunk at most", whole=True)
+VIRTUAL_PIPELINE = Bound(1, 1e4, "chunks", "1 up to the layer bound: one layer per chunk at most (the interleaved "
+                         "schedule, Narayanan et al. 2021, §2.2.2)", whole=True)
 # Context parallelism splits each sequence over ranks: Llama 3 405B trained with CP 16 at 131,072 tokens (Dubey et al.
 # 2024, arXiv:2407.21783, §3.3.2 and Table 4); the bound leaves room far above.
 CONTEXT_PARALLEL = Bound(1, 1024, "devices", "1 up to 64 × Llama 3's 16 (Dubey et al. 2024, §3.3.2)", whole=True)
