@@ -52,7 +52,7 @@ def draw_memory_fields(side: Any) -> dict[str, Any]:
     """The memory inputs (URL keys ``MEMORY_KEYS``), keyed as ``api.run``'s ``memory`` takes them; None: empty."""
     return {
         "micro_batch": d.number(I.MICRO_BATCH, placeholder=f"{DEFAULT_MICRO_BATCH} (default)", where=side),
-        "seq_len": d.number(I.SEQ_LEN, placeholder=f"{DEFAULT_SEQ_LEN} or the preset's (default)", where=side),
+        "seq_len": d.number(I.SEQ_LEN, placeholder=f"{DEFAULT_SEQ_LEN} or preset's (default)", where=side),
         "zero": d.select(I.ZERO, [str(z) for z in ZERO_STAGES], placeholder=f"{_NO_STRATEGY.zero} (default)", where=side),
         "activation_recompute": d.select(I.ACTIVATION_RECOMPUTE, list(RECOMPUTE),
                                          placeholder=f"{_NO_STRATEGY.recompute} (default)", where=side),
@@ -69,10 +69,12 @@ def draw_step_fields(side: Any) -> dict[str, Any]:
     """The step model's inputs beside the layout (URL keys of ``inputs.STEP_NAMES``), keyed as ``api.run`` takes
     them; None: empty (the defaults the placeholders say, as an omitted CLI flag)."""
     return {
+        # whole tokens as typed ("32768"), not sprintf's e-notation ("3.277e+4" hid the 68); the value as people
+        # read it beside the field (c.READABLE_FORMATS)
         "global_batch_tokens": d.number(I.GLOBAL_BATCH_TOKENS, placeholder=f"{DEFAULT_GLOBAL_BATCH_TOKENS:,} (default)",
-                                        fmt=c.LARGE_NUMBER_FORMAT, where=side),
+                                        fmt=c.WHOLE_NUMBER_FORMAT, where=side),
         "vp": d.number(I.VP, placeholder="1 (default: no interleaving)", where=side),
-        "active_params": d.number(I.ACTIVE_PARAMS, placeholder="all (dense; a preset's or model's own)",
+        "active_params": d.number(I.ACTIVE_PARAMS, placeholder="all, or the model's own",
                                   fmt=c.LARGE_NUMBER_FORMAT, where=side),
     }
 

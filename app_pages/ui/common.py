@@ -41,6 +41,7 @@ from app_pages.ui.profile_cache import (  # noqa: F401 (re-exported)
 from app_pages.ui.tables import (  # noqa: F401 (re-exported)
     LARGE_NUMBER_FORMAT,
     NO_VALUE,
+    WHOLE_NUMBER_FORMAT,
     number_table,
     table_csv,  # noqa: F401 (re-exported)
 )
@@ -301,6 +302,7 @@ def url_number(label: str, key: str, *, min_value: float, max_value: float, defa
     preset's or the profile's value; say which in ``placeholder``). ``integer=True`` returns
     an int. A bad URL value (text, NaN/inf, outside [min_value, max_value], a fraction for an
     integer) is dropped with a warning. ``where`` is the container (default: the sidebar)."""
+    readable = fmt in (LARGE_NUMBER_FORMAT, WHOLE_NUMBER_FORMAT)  # the caller's format: a whole-number field's own is not
     raw = _first_run_raw(key)
     if raw is not None:
         problem = check_number(raw, min_value=min_value, max_value=max_value, integer=integer)
@@ -318,8 +320,8 @@ def url_number(label: str, key: str, *, min_value: float, max_value: float, defa
                                format=fmt, placeholder=placeholder, help=help, key=key,
                                bind="query-params", persist_state="session")
     value = _enforce(key, value, default)
-    if fmt == LARGE_NUMBER_FORMAT and value is not None:
-        # the field can show only sprintf's e-notation ("5.760e+23"): the number as people read it beside it
+    if readable and value is not None:
+        # the field shows sprintf's e-notation ("5.760e+23") or a long run of digits: the number as people read it
         where.caption(readable_number(value))
     if integer and value is not None:
         whole = float(math.floor(value + 0.5))  # half up, as the field shows a typed 2.5 ("3")

@@ -11,6 +11,9 @@ from typing import Any
 # Streamlit formats a field with sprintf-js, whose %g prints every digit below 1e21
 # ("70000000000"); %e gives "7.000e+10", readable on a projector.
 LARGE_NUMBER_FORMAT = "%.3e"
+# A count whose every digit matters and that stays below ~10⁹ in use (a global batch in tokens, 4,194,304):
+# the whole number, no e-notation ("3.277e+4" hid 32,768's last digits); the value as people read it beside it.
+WHOLE_NUMBER_FORMAT = "%.0f"
 
 NO_VALUE = "n/a"  # a missing figure (no price, no release year), as the Estimate page says it
 

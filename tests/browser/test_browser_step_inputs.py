@@ -1,0 +1,43 @@
+"""The Estimate page's step-model inputs (the "Training memory" toggle) in Chromium at 1024×768 and 1920×1080:
+each placeholder whole in its field ("2048 or the preset's (defau…" and "all (dense; a preset's or mo…" were cut),
+and the global batch shown as the whole number of tokens typed, not sprintf's "3.277e+4" (which hid 32,768's
+last digits). One page load per size, on the session's server."""
+
+from __future__ import annotations
+
+import pytest
+from browser_fixtures import TIMEOUT_MS
+
+SIZES = [(1024, 768), (1920, 1080)]
+LINK = "/?workload=params&params=7e10&tokens=1e12&devices=128&hardware=h100-sxm&tp=8&pp=16&gbt=32768"
+SCRIPT_IDLE = """() => document.querySelector('[data-testid="stApp"]')?.getAttribute('data-test-script-state')
+  === 'notRunning'"""
+# Every visible field's placeholder: the width its text needs in the field's font and the width the field has.
+PLACEHOLDERS = """() => { const c = document.createElement('canvas').getContext('2d'); const out = [];
+  for (const el of document.querySelectorAll('input[placeholder]')) {
+    if (!el.placeholder || el.offsetParent === null) continue;
+    const s = getComputedStyle(el); c.font = `${s.fontWeight} ${s.fontSize} ${s.fontFamily}`;
+    out.push([el.getAttribute('aria-label'), el.placeholder, c.measureText(el.placeholder).width,
+              el.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight)]); }
+  return out; }"""
+
+
+@pytest.mark.parametrize("width, height", SIZES)
+def test_step_inputs_read_whole(browser, server, width, height, tmp_path):
+    from estimator.services import inputs as I
+
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.goto(server + LINK)
+    page.wait_for_function(SCRIPT_IDLE, timeout=TIMEOUT_MS)
+    gbt = page.get_by_label(I.GLOBAL_BATCH_TOKENS.label, exact=True)
+    gbt.wait_for(timeout=TIMEOUT_MS)
+    page.wait_for_function(SCRIPT_IDLE, timeout=TIMEOUT_MS)
+    page.evaluate("() => document.fonts.ready")
+    page.locator('[data-testid="stSidebarContent"]').screenshot(path=str(tmp_path / f"sidebar-{width}.png"))
+    shown = {label: (text, need, have) for label, text, need, have in page.evaluate(PLACEHOLDERS)}
+    for i in (I.SEQ_LEN, I.VP, I.ACTIVE_PARAMS, I.CP, I.EP, I.MICRO_BATCH):
+        assert i.label in shown, (i.label, sorted(shown))
+    cut = {label: text for label, (text, need, have) in shown.items() if need > have}
+    assert not cut, cut
+    assert gbt.input_value() == "32768"
+    page.close()
