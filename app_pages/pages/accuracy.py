@@ -249,27 +249,40 @@ def measured_steps_part() -> None:
     level = f"{t['level']:.0%}"
     st.subheader("On training steps measured on a real GPU", anchor=False)
     st.markdown(c.md_escape(f"{t['method']}. `{t['data']}`", limit=900))
+    # The baseline beside the step model, short headers with their meaning in the tooltips: at 1024 × 768 beside
+    # the sidebar, "Flat MFU: median factor" and the rows' flat MFU were past the table's right edge (browser walk)
+    inside = f"Inside {level}"
     summary = pd.DataFrame({"PyTorch": t["modes"], "Steps": [t["step_model"][m]["rows"] for m in t["modes"]],
-                            "Step model: median factor": [t["step_model"][m]["median_factor"] for m in t["modes"]],
-                            "Signed (above 1: too fast)": [t["step_model"][m]["median_signed_factor"] for m in t["modes"]],
-                            f"Inside the {level} range": [t["step_model"][m]["coverage_80"] for m in t["modes"]],
-                            "Flat MFU: median factor": [t["flat_mfu_baseline"][m]["median_factor"] for m in t["modes"]]})
+                            "Step model": [t["step_model"][m]["median_factor"] for m in t["modes"]],
+                            "Flat MFU": [t["flat_mfu_baseline"][m]["median_factor"] for m in t["modes"]],
+                            inside: [t["step_model"][m]["coverage_80"] for m in t["modes"]],
+                            "Signed": [t["step_model"][m]["median_signed_factor"] for m in t["modes"]]})
     factor = lambda x: f"{x:.2f}×"  # noqa: E731
-    st.dataframe(c.number_table(summary, {"Step model: median factor": factor, "Signed (above 1: too fast)": factor,
-                                          f"Inside the {level} range": lambda x: f"{x:.0%}",
-                                          "Flat MFU: median factor": factor}), hide_index=True, width="stretch")
+    st.dataframe(c.number_table(summary, {"Step model": factor, "Flat MFU": factor, "Signed": factor,
+                                          inside: lambda x: f"{x:.0%}"}), hide_index=True, width="stretch",
+                 column_config={
+                     "Step model": st.column_config.Column(help="The step model's median factor off the measured "
+                                                                "tokens/s (either way)"),
+                     "Flat MFU": st.column_config.Column(help="The flat MFU baseline's median factor, on the same steps"),
+                     inside: st.column_config.Column(help=f"The step model's share of steps inside its {level} range"),
+                     "Signed": st.column_config.Column(help="The step model's median signed factor: above 1, it "
+                                                            "predicts faster than measured")})
     table = pd.DataFrame({"Model": [r["name"] for r in t["rows"]],
-                          "Sequence × batch": [f"{r['seq_len']} × {r['micro_batch']}" for r in t["rows"]],
-                          "Measured tokens/s": [r["measured_tokens_per_s_per_device"] for r in t["rows"]],
+                          "Measured": [r["measured_tokens_per_s_per_device"] for r in t["rows"]],
                           "Step model": [r["predicted_tokens_per_s_per_device"] for r in t["rows"]],
-                          f"Inside the {level} range": ["yes" if r["inside"] else "no" for r in t["rows"]],
                           "Flat MFU": [r["flat_mfu_tokens_per_s_per_device"] for r in t["rows"]],
+                          inside: ["yes" if r["inside"] else "no" for r in t["rows"]],
+                          "Sequence × batch": [f"{r['seq_len']} × {r['micro_batch']}" for r in t["rows"]],
                           "Measured MFU": [r["measured_mfu"] for r in t["rows"]],
                           "SM clock (MHz)": [r["mean_sm_clock_mhz"] for r in t["rows"]]})
     tokens = lambda x: f"{x:,.0f}"  # noqa: E731
-    st.dataframe(c.number_table(table, {"Measured tokens/s": tokens, "Step model": tokens, "Flat MFU": tokens,
+    st.dataframe(c.number_table(table, {"Measured": tokens, "Step model": tokens, "Flat MFU": tokens,
                                         "Measured MFU": lambda x: f"{x:.1%}", "SM clock (MHz)": tokens}),
-                 hide_index=True, width="stretch")
+                 hide_index=True, width="stretch", height="content",
+                 column_config={"Measured": st.column_config.Column(help="Tokens/s per device, measured"),
+                                "Step model": st.column_config.Column(help="Tokens/s per device, the step model's"),
+                                "Flat MFU": st.column_config.Column(help="Tokens/s per device, the flat MFU's"),
+                                inside: st.column_config.Column(help=f"Inside the step model's {level} range")})
 
 
 def render() -> None:
