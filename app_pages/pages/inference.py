@@ -158,9 +158,9 @@ def headline(r) -> None:
     lecture = c.is_lecture()
     cols = style.metric_cells(4, "inf_speed", lecture)
     _metric_with_range(cols[0], "Time per output token", r.seconds_per_output_token, r.range["seconds_per_output_token"],
-                       hz.token_time, meaning, help=f"TPOT: one decode step, what each user waits per token (batch {r.batch_size})")
+                       hz.token_time, meaning, help=f"TPOT: one decode step, what each user waits per token (batch {hz.count(r.batch_size)})")
     _metric_with_range(cols[1], "Throughput", r.tokens_per_s, r.range["tokens_per_s"], _rate, meaning,
-                       help=f"batch {r.batch_size} ÷ TPOT" + ("" if r.devices == 1 else f", all {r.devices} devices together"))
+                       help=f"batch {hz.count(r.batch_size)} ÷ TPOT" + ("" if r.devices == 1 else f", all {r.devices} devices together"))
     _metric_with_range(cols[2], "Energy per output token", r.joules_per_output_token, r.range["joules_per_output_token"],
                        hz.joules, meaning, help="power × devices × TPOT ÷ batch: the devices' energy, prefill included, "
                                               "before PUE (what ML.ENERGY measures)")
@@ -169,7 +169,7 @@ def headline(r) -> None:
     cols = style.metric_cells(4, "inf_memory", lecture)
     cols[0].metric("Memory", f"{hz.sig(r.memory_gb)} GB", border=True,
                    help=f"weights {hz.sig(r.weights_gb)} GB + KV cache {hz.sig(r.kv_cache_gb)} GB "
-                        f"(batch {r.batch_size}, {r.bits}-bit weights, {r.kv_bits}-bit KV cache)")
+                        f"(batch {hz.count(r.batch_size)}, {r.bits}-bit weights, {r.kv_bits}-bit KV cache)")
     cols[0].caption(f"weights {hz.sig(r.weights_gb)} GB + KV cache {hz.sig(r.kv_cache_gb)} GB")
     cols[1].metric("Devices", f"{r.devices}", border=True, help=f"{r.devices} × {r.hardware_id}")
     cols[2].metric("Largest batch that fits", hz.count(r.max_batch_size), border=True,
@@ -227,7 +227,7 @@ def scenario_line(r) -> str:
     """What the headline numbers are for, in one line: the model served, the hardware, the weights'
     bits and the batch (browser audit: in lecture and embed modes only the closed sidebar said so)."""
     return (f"{hz.count(r.params_served)} parameters served on {r.devices} × {c.profiles().get(r.hardware_id).name}, "
-            f"{r.bits}-bit weights, batch {r.batch_size}"
+            f"{r.bits}-bit weights, batch {hz.count(r.batch_size)}"
             + (f" per replica (tensor parallel {r.tp} × {r.replicas} replicas)" if r.replicas > 1 else "")
             + f"; engine {r.engine}.")
 

@@ -46,14 +46,14 @@ def test_the_page_gives_the_clis_numbers(cli, url, flags):
     m = metrics(at)
     assert m["Throughput"] == page._rate(doc["tokens_per_s"])
     assert m["Time per output token"] == hz.token_time(doc["seconds_per_output_token"])
-    assert f"batch {doc['batch']}" in scenario(at)
+    assert f"batch {doc['batch']:,}" in scenario(at)
 
 
 def test_max_is_the_largest_batch_and_a_bound_is_not_batch_one(cli):
     free, bound = cli_json(cli, "--batch-size", "max"), cli_json(cli, "--tpot-ms", "40")
     assert free["batch"] > bound["batch"] > 1
     at = shared_page("inference", {**URL, "inf_tpot": "40"})
-    assert f"batch {bound['batch']}" in scenario(at) and "batch 1 per" not in scenario(at)
+    assert f"batch {bound['batch']:,}" in scenario(at) and "batch 1 per" not in scenario(at)
 
 
 def test_an_empty_field_is_the_clis_default_batch(cli):

@@ -98,8 +98,9 @@ def scale_notes(profile: HardwareProfile, fit: ServingFit, served: ServedModel, 
         notes.append(f"batch {count_text(batch)}: {count_text(batch)} sequences decoded together from start to end, "
                      "as the latency benchmarks ran them")
     elif batch > 1:
-        notes.append(f"batch {count_text(batch)}: the engine's maximum; continuous batching keeps it nearly full while "
-                     "requests queue (in the measurements the realised average was 96–100% of it), less under light load")
+        notes.append(f"batch {count_text(batch)}: the most sequences the engine runs at once (its running-batch limit); "
+                     "continuous batching keeps it nearly full while requests queue (in the measurements the realised "
+                     "average was 96–100% of it), less under light load")
     if devices > 1:
         notes.append(f"{devices} devices in tensor parallelism: each holds 1/{devices} of every layer; two all-reduces "
                      f"per layer per step over {gfmt(device.link_gb_per_s)} GB/s ({device.link_source})")
