@@ -17,7 +17,7 @@ from estimator.io.datafiles import UTILIZATION_FIT_PATH, UTILIZATION_VALIDATION_
 from estimator.report import export
 from estimator.report import humanize as hz
 from estimator.report.provenance import tool_info
-from estimator.services import accuracy, serving_accuracy
+from estimator.services import accuracy, serving_accuracy, wall_power
 from estimator.services import plan as plan_service
 from estimator.services.accuracy import MISS_FACTOR
 from estimator.services.accuracy_words import DESIGN_OPTIMISM, energy_runs
@@ -60,6 +60,7 @@ def validate_inference(args) -> None:
     if (level := _json_or_level(args, doc)) is None:
         return
     _optimized_engine(doc["optimized_engine"], level)
+    _wall_power(doc["wall_power"], level)
     print(f"\nThe vllm-2024 engine on ML.ENERGY's configurations, out of sample: {doc['method']}.")
     print(f"Data: {doc['data']}. Model: estimator/core/serving/step.py with estimator/data/serving_fit.json.")
     print("Baselines, in the same run: " + "; ".join(f"{label}: {doc['baselines'][k]}" for k, label in SERVING_BASELINES)
@@ -125,6 +126,21 @@ def _optimized_engine(o: dict, level: str) -> None:
     sb = o["small_batch_by_model"]
     print(f"by group: each held-out group's share inside, averaged over the groups. Small-batch TPOT (published "
           f"decode times, held out by model): {sb['median_factor']:.2f}× off in the median over {sb['n']} rows.")
+
+
+def _wall_power(w: dict, level: str) -> None:
+    """The default engine's node power and energy per token at the wall against MLPerf's power results."""
+    print(f"\nThe default engine ({w['engine']}) at the wall on MLPerf Inference's power results: {w['method']}. "
+          f"Data: {w['data']}. Host part: {w['host']}. Ranges: {w['range']}. Baselines, in the same run: "
+          + "; ".join(f"{wall_power.BASELINE_LABELS[k]}: {v}" for k, v in w["baselines"].items()) + ".")
+    for line in wall_power.summary_lines(w, level):
+        print(line)
+    header, rows = wall_power.j_per_token_rows(w)
+    print("\n" + _table([h.replace("80%", level) for h in header], rows))
+    header, rows = wall_power.wall_rows_table(w)
+    print("\n" + _table([h.replace("80%", level) for h in header], rows))
+    print("J/token at the wall: measured power ÷ measured tokens/s; by model, by hardware: the predicted node power ÷ "
+          "the tokens/s predicted with that group held out.")
 
 
 def _by_architecture(g: dict, level: str) -> None:

@@ -69,6 +69,7 @@ class MLPerfRow:
     software: str
     source: str
     beams: int = 1              # beam search width (GPT-J: 4, the only width MLPerf's closed division allows)
+    system: str = ""            # the submitter's system name (e.g. "... MaxQ, TensorRT": a power-optimised run)
 
 
 def predict(r: MLPerfRow, fit: ServingFit, server_share: float, max_batch: int) -> Throughput:

@@ -297,7 +297,8 @@ def load_mlperf() -> tuple[MLPerfRow, ...]:
                 bits=bits, kv_bits=kv_bits, tokens_per_s=float(r["tokens_per_s"]),
                 tpot_bound_s=_optional_ms(r, "tpot_bound_ms"), tpot_mean_s=_optional_ms(r, "tpot_mean_ms"),
                 power_w=float(r["power_w"]) if r["power_w"].strip() else None, software=r["software"],
-                source=r["source"], beams=MLPERF_BEAMS.get(r["model"], 1)))
+                source=r["source"], beams=MLPERF_BEAMS.get(r["model"], 1),
+                system=r["system"]))
         except (InputError, KeyError, ValueError) as exc:
             fail(f"line {line}: {exc}", "restore the shipped file")
     return tuple(out)

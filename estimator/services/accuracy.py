@@ -381,7 +381,8 @@ def write_validation(document: Mapping[str, Any], path: Path = UTILIZATION_VALID
 
 def inference_validation_document() -> dict:
     """What `validate --inference` reports: the default engine's cross-validation on MLPerf Inference as
-    ``fit-serving`` computed it (``optimized_engine``), the vllm-2024 serving model judged leave-one-model-out on every
+    ``fit-serving`` computed it (``optimized_engine``), its node power and energy per token at the wall against
+    MLPerf's power results (``wall_power``), the vllm-2024 serving model judged leave-one-model-out on every
     measured serving configuration the project holds (``serving_accuracy``; cached), and its
     TPOT on published small-batch measurements the online fit never saw, and the latency engine fitted
     to them judged leave-one-benchmark-out (``independent_tpot``), both engines on later published
@@ -394,7 +395,9 @@ def inference_validation_document() -> dict:
         tpot_check_document,
     )
     from estimator.services.serving_accuracy import validation_document as serving_validation
+    from estimator.services.wall_power import wall_power_document
     return {**serving_validation(), "optimized_engine": optimized_validation_document(),
+            "wall_power": wall_power_document(),
             "independent_tpot": tpot_check_document(), "later_tpot": later_check_document(),
             "measured_decode": measured_decode_document()}
 

@@ -1,0 +1,118 @@
+"""The default engine at the wall on MLPerf Inference's power results (issue 54: "energy per token at the wall"):
+each of the 6 results with a measured power answered with the node power the inference itself gives for that
+configuration, its energy per token at the wall with the tokens/s held out by model and by hardware, beside the
+naive baselines, and `validate --inference` saying that all 6 are MaxQ submissions of one system."""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+
+import pytest
+
+from estimator.core.base.errors import InputError
+from estimator.fit.mlperf_power import wall_row
+from estimator.io import serving_data
+from estimator.io.datafiles import default_profiles
+from estimator.services.accuracy import inference_validation_document
+from estimator.services.wall_power import wall_power_document
+
+
+def measured_rows() -> dict[str, dict]:
+    """The CSV's rows with a measured power, read here without the project's loader."""
+    with serving_data.MLPERF_PATH.open(newline="") as f:
+        return {r["row_id"]: r for r in csv.DictReader(f) if r["power_w"].strip()}
+
+
+@pytest.fixture(scope="module")
+def doc() -> dict:
+    return wall_power_document()
+
+
+def test_each_power_result_is_answered(doc):
+    csv_rows = measured_rows()
+    assert len(csv_rows) == 6
+    assert [r["row_id"] for r in doc["rows"]] == sorted(csv_rows)
+    for r in doc["rows"]:
+        c = csv_rows[r["row_id"]]
+        assert r["measured_power_w"] == float(c["power_w"]) and r["scenario"] == c["scenario"]
+        assert r["measured_j_per_token"] == pytest.approx(float(c["power_w"]) / float(c["tokens_per_s"]))
+        assert r["ratio"] == pytest.approx(r["predicted_power_w"] / r["measured_power_w"])
+        lo, hi = r["range_power_w"]
+        assert r["inside"] == (lo <= r["measured_power_w"] <= hi)
+        assert r["tdp_alone_w"] == 8 * 700  # 8 × H200 SXM at 700 W
+        for by in ("by_model", "by_hardware"):
+            x = r[by]
+            assert x["j_per_token"] == pytest.approx(r["predicted_power_w"] / x["tokens_per_s"])
+            assert x["factor"] == pytest.approx(math.exp(abs(math.log(x["j_per_token"] / r["measured_j_per_token"]))))
+
+
+def test_the_tokens_per_s_are_the_shipped_held_out_ones(doc):
+    file = json.loads(serving_data.SERVING_FIT_PATH.read_text())["optimized_engine"]["validation"]["rows"]
+    held = {x["row_id"]: x for x in file}
+    for r in doc["rows"]:
+        assert r["by_model"]["tokens_per_s"] == held[r["row_id"]]["model_held_out"]["tokens_per_s"]
+        assert r["by_hardware"]["tokens_per_s"] == held[r["row_id"]]["hardware_id_held_out"]["tokens_per_s"]
+
+
+@pytest.mark.parametrize(("row_id", "model", "prompt", "output", "bound"), [
+    ("mlpinf-0155", "llama-2-70b", "300", "294.45", ()),                               # Offline: the largest batch
+    ("mlpinf-0158", "mixtral-8x7b", "300", "144.84", ("--tpot-ms", str(200 * 0.689495))),  # Server: bound × share
+])
+def test_the_node_power_is_the_inference_commands(doc, cli, row_id, model, prompt, output, bound):
+    """The same configuration asked of `inference` gives the same node power, range and batch."""
+    code, out, _ = cli("inference", "--model", model, "--hardware", "h200-sxm", "--devices", "8", "--bits", "8",
+                       "--kv-bits", "8", "--engine", "optimized-2024", "--tokens", "1e6", "--prompt-tokens", prompt,
+                       "--tokens-per-query", output, *(bound or ("--batch-size", "max")), "--format", "json")
+    assert code == 0
+    got = json.loads(out)
+    r = next(x for x in doc["rows"] if x["row_id"] == row_id)
+    assert got["node_power_w"] == pytest.approx(r["predicted_power_w"], rel=1e-9)
+    assert got["range"]["node_power_w"] == pytest.approx(r["range_power_w"], rel=1e-9)
+    assert (got["batch"], got["tp"], got["replicas"]) == (r["batch"], r["tp"], r["replicas"])
+
+
+def test_the_figures(doc):
+    # the shipped fit and held-out tokens/s: the node 8,270 W on every row (8 × (700 W at full load + 334 W of host))
+    # against 4,723–6,280 W measured (MaxQ); TDP alone is closer
+    p = doc["power"]
+    assert p["model"]["n"] == 6 and doc["devices_at_tdp"] == 6
+    assert p["model"]["median_factor"] == pytest.approx(1.344, abs=0.005)
+    assert p["model"]["interval_coverage"] == 0.0
+    assert p["tdp_and_host"]["median_factor"] == pytest.approx(p["model"]["median_factor"])
+    assert p["tdp_alone"]["median_factor"] == pytest.approx(1.112, abs=0.005)
+    j = doc["j_per_token"]
+    assert j["by_model"]["model"]["median_factor"] == pytest.approx(1.281, abs=0.005)
+    assert j["by_hardware"]["model"]["median_factor"] == pytest.approx(1.082, abs=0.005)
+    for by in ("by_model", "by_hardware"):
+        assert j[by]["model"]["n"] == 6 and j[by]["model"]["interval_coverage"] == pytest.approx(4 / 6)
+        assert j[by]["tdp_alone"]["median_factor"] > j[by]["model"]["median_factor"]
+        assert j[by]["tdp_alone_flat_roofline"]["median_factor"] > j[by]["model"]["median_factor"]
+    assert j["by_model"]["tdp_alone_flat_roofline"]["median_factor"] == pytest.approx(1.647, abs=0.005)
+
+
+def test_it_says_the_check_is_narrow(doc):
+    assert doc["narrow"].startswith("all 6 are MaxQ (power-capped) submissions of one system, "
+                                    "NVIDIA H200 (8x H200-SXM-141GB, MaxQ, TensorRT)")
+
+
+def test_a_row_without_a_power_is_refused():
+    row = next(r for r in serving_data.load_mlperf() if r.power_w is None)
+    fit = serving_data.load_serving_fit("optimized-2024")
+    with pytest.raises(InputError, match="no measured power"):
+        wall_row(row, default_profiles().by_id(row.hardware_id), fit, 0.69, 2048)
+
+
+def test_validate_inference_reports_it(doc, cli):
+    assert inference_validation_document()["wall_power"] == doc
+    code, out, _ = cli("validate", "--inference")
+    assert code == 0
+    assert "Narrow: all 6 are MaxQ (power-capped) submissions of one system" in out
+    assert (f"model held out {doc['j_per_token']['by_model']['model']['median_factor']:.2f}× (missed); "
+            f"hardware held out {doc['j_per_token']['by_hardware']['model']['median_factor']:.2f}× (met)") in out
+    for r in doc["rows"]:
+        line = next(x for x in out.splitlines() if x.startswith(r["row_id"]))
+        assert f"{r['predicted_power_w']:,.0f}" in line and f"{r['measured_power_w']:,.0f}" in line
+    code, out, _ = cli("validate", "--inference", "--format", "json")
+    assert code == 0 and len(json.loads(out)["wall_power"]["rows"]) == 6
