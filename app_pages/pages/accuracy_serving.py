@@ -15,7 +15,7 @@ from estimator.core.base.units import MS_PER_S
 from estimator.fit.serving_fit import FACTOR_BANDS as SERVING_FACTOR_BANDS
 from estimator.report import export
 from estimator.report.provenance import tool_info
-from estimator.services import accuracy, serving_accuracy
+from estimator.services import accuracy, serving_accuracy, wall_power
 
 VALIDATE_INFERENCE_COMMAND = "python -m estimator validate --inference"
 # The serving figures judged (keys of the validation document), how they are shown, and the
@@ -299,9 +299,30 @@ def default_engine_section(o: dict, level: float, lecture: bool) -> None:
                            + f". Computed by {o['computed_by']}; shown by `{VALIDATE_INFERENCE_COMMAND}`.", limit=1500))
 
 
+def wall_power_section(w: dict, level: float) -> None:
+    """The default engine at the wall on MLPerf's power results (`validate --inference`): the narrowness first, the
+    node power and the energy per token at the wall beside the TDP baselines, every row in an expander."""
+    st.subheader("At the wall: MLPerf Inference's power results", anchor=False)
+    st.markdown(c.md_escape(" ".join(wall_power.summary_lines(w, f"{level:.0%}")), limit=1500))
+    header, rows = wall_power.j_per_token_rows(w)
+    st.dataframe(pd.DataFrame(rows, columns=[h.replace("80%", f"{level:.0%}") for h in header]), hide_index=True,
+                 width="stretch")
+    st.caption(c.md_escape(f"Energy per token at the wall: {w['method']}. Ranges: {w['range']}. Baselines: "
+                           + "; ".join(f"{wall_power.BASELINE_LABELS[k]}: {v}" for k, v in w["baselines"].items())
+                           + f". Shown by `{VALIDATE_INFERENCE_COMMAND}`.", limit=1500))
+    with st.expander(f"Every power result ({len(w['rows'])})"):
+        header, rows = wall_power.wall_rows_table(w)
+        # the CLI's three "in" columns told apart by what they judge (a frame's columns are unique)
+        ins = iter(("node in range", "by model in range", "by hardware in range"))
+        names = [next(ins) if h == "in" else h.replace("80%", f"{level:.0%}") for h in header]
+        st.dataframe(pd.DataFrame(rows, columns=names), hide_index=True, width="stretch")
+
+
 def inference_section(lecture: bool) -> None:
     doc = inference_document()
     default_engine_section(doc["optimized_engine"], doc["interval_level"], lecture)
+    if not lecture:
+        wall_power_section(doc["wall_power"], doc["interval_level"])
     st.header("Serving: the vllm-2024 engine's time and energy per output token", anchor=False)
     if not lecture:
         st.markdown(c.md_escape(

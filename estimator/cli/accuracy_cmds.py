@@ -131,7 +131,7 @@ def _optimized_engine(o: dict, level: str) -> None:
 def _wall_power(w: dict, level: str) -> None:
     """The default engine's node power and energy per token at the wall against MLPerf's power results."""
     print(f"\nThe default engine ({w['engine']}) at the wall on MLPerf Inference's power results: {w['method']}. "
-          f"Data: {w['data']}. Host part: {w['host']}. Ranges: {w['range']}. Baselines, in the same run: "
+          f"Data: {w['data']}. The node: {w['node']}. Ranges: {w['range']}. Baselines, in the same run: "
           + "; ".join(f"{wall_power.BASELINE_LABELS[k]}: {v}" for k, v in w["baselines"].items()) + ".")
     for line in wall_power.summary_lines(w, level):
         print(line)

@@ -12,7 +12,7 @@ the predicted one's the predicted power ÷ the tokens/s a fit that never saw the
 (``serving_mlperf.cross_validate``, as ``fit-serving`` wrote it), so the tokens/s is out of sample.
 
 The naive baselines, from the same rows: the devices' TDP and the same host part per device (``node_power`` at the
-TDP: the nameplate node), and the devices' TDP alone.
+TDP: the nameplate node), and the devices' TDP only.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ class WallRow:
     served: Throughput            # the configuration predicted (tensor parallelism, replicas, batch, step)
     node: NodePower               # the devices at their load and their hosts, at the wall, before PUE
     tdp_and_host_w: float         # baseline: the devices at their TDP and the same host part (the nameplate node)
-    tdp_alone_w: float            # baseline: the devices' TDP alone
+    tdp_only_w: float            # baseline: the devices' TDP only
 
     @property
     def measured_w(self) -> float:
@@ -86,7 +86,7 @@ def power_metrics(ws: Sequence[WallRow]) -> dict:
                                                                 for w in ws) / len(ws)),
                      "interval_coverage_by_model": sum(sum(i for i, w in zip(inside, ws, strict=True) if w.row.model == n)
                                                        / sum(w.row.model == n for w in ws) for n in models) / len(models)}}
-    for key in ("tdp_and_host_w", "tdp_alone_w"):
+    for key in ("tdp_and_host_w", "tdp_only_w"):
         out[key.removesuffix("_w")] = metrics([math.log(getattr(w, key) / w.measured_w) for w in ws]).to_dict()
     return out
 
@@ -95,15 +95,15 @@ def j_per_token_metrics(ws: Sequence[WallRow], held_tokens_per_s: Sequence[float
                         baseline_tokens_per_s: Sequence[float]) -> dict[str, Metrics]:
     """Energy per token at the wall, each row's power ÷ its held-out tokens/s (``held_tokens_per_s``, in ``ws``'s
     order) against the measured power ÷ the measured tokens/s, judged by a range ×/÷ e^``half``; beside it the
-    baselines' powers ÷ the same tokens/s, and the devices' TDP alone ÷ the flat roofline's tokens/s
+    baselines' powers ÷ the same tokens/s, and the devices' TDP only ÷ the flat roofline's tokens/s
     (``baseline_tokens_per_s``, from the same folds)."""
     def errors(power, tps):
         return [math.log(p / t / w.measured_j_per_token) for w, p, t in zip(ws, power, tps, strict=True)]
     return {"model": metrics(errors([w.node.power_w for w in ws], held_tokens_per_s), [half] * len(ws),
                              [w.row.model for w in ws]),
             "tdp_and_host": metrics(errors([w.tdp_and_host_w for w in ws], held_tokens_per_s)),
-            "tdp_alone": metrics(errors([w.tdp_alone_w for w in ws], held_tokens_per_s)),
-            "tdp_alone_flat_roofline": metrics(errors([w.tdp_alone_w for w in ws], baseline_tokens_per_s))}
+            "tdp_only": metrics(errors([w.tdp_only_w for w in ws], held_tokens_per_s)),
+            "tdp_only_flat_roofline": metrics(errors([w.tdp_only_w for w in ws], baseline_tokens_per_s))}
 
 
 __all__ = ["WallRow", "j_per_token_metrics", "power_metrics", "wall_row", "wall_rows"]

@@ -17,7 +17,6 @@ from typing import Any
 
 from estimator.core.base.errors import DataFileError
 from estimator.core.base.interval import LEVEL
-from estimator.core.serving.node import HOST_SHARE_SOURCE
 from estimator.fit.mlperf_power import WallRow, j_per_token_metrics, power_metrics, wall_rows
 from estimator.fit.serving_mlperf import server_share
 from estimator.io.datafiles import default_profiles
@@ -37,12 +36,12 @@ TARGET_FACTOR = 1.25
 MAXQ = "MaxQ"
 # How each held-out tokens/s is stored in serving_fit.json's rows, and how this document names it.
 HELD_OUT = (("by_model", "model_held_out"), ("by_hardware", "hardware_id_held_out"))
-BASELINE_LABELS = {"tdp_and_host": "TDP + host", "tdp_alone": "TDP alone",
-                   "tdp_alone_flat_roofline": "TDP alone ÷ flat roofline"}
+BASELINE_LABELS = {"tdp_and_host": "TDP + host", "tdp_only": "TDP only",
+                   "tdp_only_flat_roofline": "TDP only ÷ flat roofline"}
 BASELINES = {
     "tdp_and_host": "the devices at their TDP and the same host part per device (the nameplate node)",
-    "tdp_alone": "the devices' TDP alone, no host",
-    "tdp_alone_flat_roofline": ("the devices' TDP alone ÷ the flat roofline's tokens/s from the same folds (no "
+    "tdp_only": "the devices' TDP only, no host",
+    "tdp_only_flat_roofline": ("the devices' TDP only ÷ the flat roofline's tokens/s from the same folds (no "
                                 "serving model at all)"),
 }
 
@@ -54,8 +53,7 @@ def _narrow(ws: tuple[WallRow, ...]) -> str:
     versions = "/".join(sorted({w.row.version for w in ws}))
     if maxq == len(ws) and len(systems) == 1:
         return (f"all {len(ws)} are MaxQ (power-capped) submissions of one system, {systems[0]}, MLPerf Inference "
-                f"{versions}: the check is narrow (one device, one host, one power setting; a system run uncapped "
-                "draws more)")
+                f"{versions}: the check is narrow (one device, one host, one power setting)")
     return (f"{maxq} of {len(ws)} are MaxQ (power-capped) submissions, of {len(systems)} system(s) "
             f"({'; '.join(systems)}), MLPerf Inference {versions}")
 
@@ -99,7 +97,7 @@ def wall_power_document() -> dict[str, Any]:
                    "power ÷ the tokens/s the engine predicted with the row's model (or hardware) held out, against "
                    "the measured power ÷ the measured tokens/s. The engine's power was never fitted to these "
                    "results (its power factor is vllm-2024's)"),
-        "host": HOST_SHARE_SOURCE,
+        "node": "; ".join(sorted({w.node.source for w in ws})),
         "range": (f"node power: the profile's power interval ({LEVEL:.0%}), as node_power_w's range; energy per token: "
                   f"×/÷ {math.exp(half):.2f}, the engine's stated range of energy per output token"),
         "baselines": BASELINES,
@@ -117,7 +115,7 @@ def _row(w: WallRow, held: dict, half: float) -> dict[str, Any]:
            "devices": r.devices, "bits": r.bits, "kv_bits": r.kv_bits, "tp": t.tp, "replicas": t.replicas,
            "batch": t.batch, "device_power_w": t.step.power_w, "host_w_per_device": w.node.host_w_per_device,
            "measured_power_w": w.measured_w, "predicted_power_w": w.node.power_w, "range_power_w": list(w.node.range_w),
-           "ratio": w.ratio, "inside": w.inside, "tdp_and_host_w": w.tdp_and_host_w, "tdp_alone_w": w.tdp_alone_w,
+           "ratio": w.ratio, "inside": w.inside, "tdp_and_host_w": w.tdp_and_host_w, "tdp_only_w": w.tdp_only_w,
            "measured_tokens_per_s": r.tokens_per_s, "measured_j_per_token": w.measured_j_per_token}
     for name, key in HELD_OUT:
         j = w.node.power_w / held[key]["tokens_per_s"]
@@ -147,7 +145,7 @@ def summary_lines(w: dict, level: str) -> list[str]:
         f"Narrow: {w['narrow']}.",
         f"Node power at the wall: the model is off by a median {_factor(m['median_factor'])} (predicted ÷ measured "
         f"{m['geometric_mean_ratio']:.2f}), {round(m['interval_coverage'] * n)} of {n} inside its {level} range; beside it, "
-        + "; ".join(f"{BASELINE_LABELS[k]} {_factor(p[k]['median_factor'])}" for k in ("tdp_and_host", "tdp_alone"))
+        + "; ".join(f"{BASELINE_LABELS[k]} {_factor(p[k]['median_factor'])}" for k in ("tdp_and_host", "tdp_only"))
         + (f"; {tdp}." if tdp else "."),
         f"Energy per token at the wall, target a median factor within {w['target_factor']:g}×: {verdict}.",
     ]

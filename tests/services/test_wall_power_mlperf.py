@@ -41,7 +41,7 @@ def test_each_power_result_is_answered(doc):
         assert r["ratio"] == pytest.approx(r["predicted_power_w"] / r["measured_power_w"])
         lo, hi = r["range_power_w"]
         assert r["inside"] == (lo <= r["measured_power_w"] <= hi)
-        assert r["tdp_alone_w"] == 8 * 700  # 8 × H200 SXM at 700 W
+        assert r["tdp_only_w"] == 8 * 700  # 8 × H200 SXM at 700 W
         for by in ("by_model", "by_hardware"):
             x = r[by]
             assert x["j_per_token"] == pytest.approx(r["predicted_power_w"] / x["tokens_per_s"])
@@ -75,21 +75,21 @@ def test_the_node_power_is_the_inference_commands(doc, cli, row_id, model, promp
 
 def test_the_figures(doc):
     # the shipped fit and held-out tokens/s: the node 8,270 W on every row (8 × (700 W at full load + 334 W of host))
-    # against 4,723–6,280 W measured (MaxQ); TDP alone is closer
+    # against 4,723–6,280 W measured (MaxQ); TDP only is closer
     p = doc["power"]
     assert p["model"]["n"] == 6 and doc["devices_at_tdp"] == 6
     assert p["model"]["median_factor"] == pytest.approx(1.344, abs=0.005)
     assert p["model"]["interval_coverage"] == 0.0
     assert p["tdp_and_host"]["median_factor"] == pytest.approx(p["model"]["median_factor"])
-    assert p["tdp_alone"]["median_factor"] == pytest.approx(1.112, abs=0.005)
+    assert p["tdp_only"]["median_factor"] == pytest.approx(1.112, abs=0.005)
     j = doc["j_per_token"]
     assert j["by_model"]["model"]["median_factor"] == pytest.approx(1.281, abs=0.005)
     assert j["by_hardware"]["model"]["median_factor"] == pytest.approx(1.082, abs=0.005)
     for by in ("by_model", "by_hardware"):
         assert j[by]["model"]["n"] == 6 and j[by]["model"]["interval_coverage"] == pytest.approx(4 / 6)
-        assert j[by]["tdp_alone"]["median_factor"] > j[by]["model"]["median_factor"]
-        assert j[by]["tdp_alone_flat_roofline"]["median_factor"] > j[by]["model"]["median_factor"]
-    assert j["by_model"]["tdp_alone_flat_roofline"]["median_factor"] == pytest.approx(1.647, abs=0.005)
+        assert j[by]["tdp_only"]["median_factor"] > j[by]["model"]["median_factor"]
+        assert j[by]["tdp_only_flat_roofline"]["median_factor"] > j[by]["model"]["median_factor"]
+    assert j["by_model"]["tdp_only_flat_roofline"]["median_factor"] == pytest.approx(1.647, abs=0.005)
 
 
 def test_it_says_the_check_is_narrow(doc):
