@@ -31,6 +31,81 @@ def wait_until_drawn(page) -> None:
     page.evaluate(LAID_OUT)
 
 
+# --- one page load, several window sizes ---------------------------------------------------------
+# A page loaded once and measured at each of several sizes (``page.set_viewport_size``) rather than loaded
+# again at each: a load is Chromium's start of Streamlit's front end and a run of the page's script, a
+# resize only the layout. What Streamlit decides only when the page loads (its sidebar collapsed below its
+# mobile width) differs from a resize: a phone (390×844) is loaded at its size, never reached by a resize.
+# Nor is a check of what Vega draws inside a chart (its labels, legend, titles): after a resize Vega lays the
+# chart out again in one pass (Streamlit's resizeView), from the old layout, and that is not always a load's
+# (browser check, each claim on a slide and in a frame loaded at each size and resized to it: the compute-growth
+# and memory-wall legends' labels ran past their charts after 1280→1024, never when loaded at 1024×768, also
+# after a resize by way of 1 px more). What CSS lays out (text, metric rows, tables, fields, a chart's box and
+# its stretched svg) measured the same both ways.
+#
+# Which charts are drawn as wide as their box (Streamlit's width="stretch"; a facet's fixed panels are not), and
+# which as tall (a slide's height="stretch"): after a resize Streamlit's ResizeObservers give Vega the new
+# width and height, and Vega draws the chart again, some frames later.
+CHART_FITS = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')].map(chart => {
+  const svg = chart.querySelector('svg'), r = svg ? svg.getBoundingClientRect() : null;
+  return [!!r && Math.abs(r.width - chart.clientWidth) <= 1, !!r && Math.abs(r.height - chart.clientHeight) <= 1]; })"""
+CHARTS_REFITTED = f"""fits => {{ const now = ({CHART_FITS})();
+  return now.length === fits.length && now.every(([w, h], i) => (w || !fits[i][0]) && (h || !fits[i][1])); }}"""
+# The layout's still: the window's size, the page's height and each chart's box and drawing unchanged for
+# ``frames`` animation frames and ``ms`` milliseconds (a chart's height follows its box's a run of Vega later).
+STILL = """([frames, ms, limit]) => new Promise(done => {
+  const shape = () => JSON.stringify([innerWidth, innerHeight, document.documentElement.scrollHeight,
+    document.querySelector('[data-testid="stMain"]')?.scrollHeight,
+    ...[...document.querySelectorAll('[data-testid="stVegaLiteChart"]')].map(chart => {
+      const box = chart.getBoundingClientRect(), svg = chart.querySelector('svg');
+      const drawn = svg ? svg.getBoundingClientRect() : {width: 0, height: 0};
+      return [box.width, box.height, drawn.width, drawn.height]; })]);
+  let last = null, same = 0, since = 0; const start = performance.now();
+  const frame = () => { const now = shape(), t = performance.now();
+    if (now === last) same++; else { last = now; same = 0; since = t; }
+    if (same >= frames && t - since >= ms) done(true); else if (t - start > limit) done(false);
+    else requestAnimationFrame(frame); };
+  requestAnimationFrame(frame); })"""
+STILL_FRAMES, STILL_MS = 3, 150
+
+
+def resize(page, width: int, height: int) -> None:
+    """The loaded page at ``width``×``height``, laid out again: the window at its new size, every chart that
+    was as wide (tall) as its box as wide (tall) as its new box, the fonts loaded and the layout still (``STILL``)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    fits = page.evaluate(CHART_FITS)
+    page.set_viewport_size({"width": width, "height": height})
+    page.wait_for_function("([w, h]) => innerWidth === w && innerHeight === h", arg=[width, height], timeout=TIMEOUT_MS)
+    try:
+        page.wait_for_function(CHARTS_REFITTED, arg=fits, timeout=TIMEOUT_MS)
+    except PlaywrightTimeout as exc:
+        raise AssertionError(f"{page.url} at {width}×{height}: a chart that fitted its box did not fit its new box "
+                             f"(width, height fitted before {fits}, now {page.evaluate(CHART_FITS)})") from exc
+    page.evaluate(LAID_OUT)
+    if not page.evaluate(STILL, [STILL_FRAMES, STILL_MS, TIMEOUT_MS]):
+        raise AssertionError(f"{page.url} at {width}×{height}: its layout still moved {TIMEOUT_MS / 1000:.0f} s after the resize")
+
+
+def new_page(browser, sizes):
+    """A page at the first of ``sizes``, its default timeout ``TIMEOUT_MS``."""
+    page = browser.new_page(viewport={"width": sizes[0][0], "height": sizes[0][1]})
+    page.set_default_timeout(TIMEOUT_MS)
+    return page
+
+
+def at_sizes(page, sizes):
+    """Each (width, height) of ``sizes``, the page resized to it, from the page's own size if it is one of them:
+    ``for width, height in at_sizes(page, SIZES): ...`` checks one loaded page at each. The next link loads at
+    the size the last check left, and is checked at the sizes in turn from there (the order rotated, no resize
+    before a load: each size is a load's size for some links)."""
+    if (page.viewport_size["width"], page.viewport_size["height"]) == tuple(sizes[-1]):
+        sizes = sizes[::-1]
+    for width, height in sizes:
+        if (page.viewport_size["width"], page.viewport_size["height"]) != (width, height):
+            resize(page, width, height)
+        yield width, height
+
+
 # At least n charts on the page, each drawn: the charts mount one by one after the script has run
 # (a check right after the first one read 2 of 3), and vega-embed adds each svg later still.
 CHARTS_DRAWN = """n => { const charts = [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')];

@@ -22,6 +22,8 @@ from browser_fixtures import (
     ROOT,
     SCRIPT_DONE,
     TIMEOUT_MS,
+    at_sizes,
+    new_page,
     open_claim,
     wait_until_drawn,
 )
@@ -115,10 +117,12 @@ def test_the_estimate_path_opens_the_estimate_page_without_a_not_found_dialog(br
     page.close()
 
 
-@pytest.mark.parametrize("width, height", [(1024, 768), (1920, 1080)])
-def test_lecture_links_never_cut_a_number_or_a_unit(browser, server, tmp_path, width, height):
-    page = browser.new_page(viewport={"width": width, "height": height})
-    page.set_default_timeout(TIMEOUT_MS)
+# A projector's 4:3 and a 1080p screen; each link loaded once and resized to the other (at_sizes)
+LECTURE_SIZES = [(1024, 768), (1920, 1080)]
+
+
+def test_lecture_links_never_cut_a_number_or_a_unit(browser, server, tmp_path):
+    page = new_page(browser, LECTURE_SIZES)
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     for link in LECTURE_LINKS:
@@ -127,10 +131,11 @@ def test_lecture_links_never_cut_a_number_or_a_unit(browser, server, tmp_path, w
         assert page.get_by_test_id("stException").count() == 0, link
         values = [v.inner_text() for v in page.get_by_test_id("stMetricValue").all()]
         assert values and all(v.strip() for v in values), link
-        cut = page.evaluate(CUT_TEXT)
-        if cut:
-            page.screenshot(path=str(tmp_path / "cut.png"), full_page=True)
-        assert not cut, (link, width, cut[:3])
+        for w, h in at_sizes(page, LECTURE_SIZES):
+            cut = page.evaluate(CUT_TEXT)
+            if cut:
+                page.screenshot(path=str(tmp_path / f"cut-{w}.png"), full_page=True)
+            assert not cut, (link, f"{w}×{h}", cut[:3])
     assert not errors, errors
 
 
@@ -145,28 +150,29 @@ SLIDE_BOTTOMS = """() => { const main = document.querySelector('[data-testid="st
           headerBackground: getComputedStyle(document.querySelector('[data-testid="stHeader"]')).backgroundColor}; }"""
 
 
-@pytest.mark.parametrize("width, height", [(1280, 720), (1920, 1080)])
-def test_each_lecture_claim_fills_its_slide(browser, server, width, height):
+def test_each_lecture_claim_fills_its_slide(browser, server):
     """A claim's title, big numbers and chart are on the screen without scrolling (they ran 160–600 px
     past 720: 6rem of top padding, stacked metrics, a tall chart and a one-column legend), its chart
     takes the height the numbers leave (on a 1920×1080 projector a fixed 140-pixel plot left the lower
     30% of the screen empty), and the toolbar's band above the title is clear (at 2.5rem of padding its
     white band cut the title's top)."""
-    page = browser.new_page(viewport={"width": width, "height": height})
-    page.set_default_timeout(TIMEOUT_MS)
+    slides = [(1280, 720), (1920, 1080)]  # each claim opened once and resized to the other (at_sizes)
+    page = new_page(browser, slides)
     for cl in CLAIMS:
         # measured once its ←/→ links are drawn (on a cold server the first slide was read before its
         # source line, and before the lecture's padding applied)
         open_claim(page, server, cl.id)
-        b = page.evaluate(SLIDE_BOTTOMS)
-        # the source line and the ←/→ links too (browser audit: four slides put them 25–100 px below the fold)
-        assert max(b["title"], b["metrics"], b["chart"], b["source"], b["links"]) <= height, (cl.id, b)
-        assert b["links"] >= 0.95 * height, (cl.id, b)  # the last line near the screen's foot: nothing left empty
-        # captions (a range, a price, a caveat) at the projector's 16 px at least (browser audit: 14 px)
-        sizes = page.evaluate("""() => [...document.querySelectorAll('[data-testid="stCaptionContainer"] p')]
-                                     .map(e => parseFloat(getComputedStyle(e).fontSize))""")
-        assert sizes and min(sizes) >= 16, (cl.id, sizes)
-        assert b["titleTop"] < b["header"] and b["headerBackground"] in ("transparent", "rgba(0, 0, 0, 0)"), (cl.id, b)
+        for width, height in at_sizes(page, slides):
+            at = (cl.id, f"{width}×{height}")
+            b = page.evaluate(SLIDE_BOTTOMS)
+            # the source line and the ←/→ links too (browser audit: four slides put them 25–100 px below the fold)
+            assert max(b["title"], b["metrics"], b["chart"], b["source"], b["links"]) <= height, (at, b)
+            assert b["links"] >= 0.95 * height, (at, b)  # the last line near the screen's foot: nothing left empty
+            # captions (a range, a price, a caveat) at the projector's 16 px at least (browser audit: 14 px)
+            sizes = page.evaluate("""() => [...document.querySelectorAll('[data-testid="stCaptionContainer"] p')]
+                                         .map(e => parseFloat(getComputedStyle(e).fontSize))""")
+            assert sizes and min(sizes) >= 16, (at, sizes)
+            assert b["titleTop"] < b["header"] and b["headerBackground"] in ("transparent", "rgba(0, 0, 0, 0)"), (at, b)
 
 
 def test_a_lecture_chart_keeps_its_height_on_a_phone(browser, server):

@@ -1,6 +1,8 @@
 """A real browser on the lecture's weak spots: a big number on one line at 1280 and 1920 px, log axes
 whose tick labels never touch, a claim embedded in a 16:9 frame (1280×720, 800×450, 640×360) showing its
-title, numbers and whole chart without scrolling, and the embedded Estimate page's numbers in 640×360. Its fixtures: tests/browser/conftest.py."""
+title, numbers and whole chart without scrolling, and the embedded Estimate page's numbers in 640×360. Its fixtures: tests/browser/conftest.py.
+The numbers' check loads each link once and resizes it (browser_fixtures.at_sizes: CSS lays them out again);
+a check of a chart's drawing loads the page at each size (after a resize Vega's layout is not a load's)."""
 
 from __future__ import annotations
 
@@ -8,7 +10,17 @@ import math
 import time
 
 import pytest
-from browser_fixtures import CHARTS_DRAWN, CLAIMS, LAID_OUT, LECTURE_LINKS, TIMEOUT_MS, open_claim, wait_until_drawn
+from browser_fixtures import (
+    CHARTS_DRAWN,
+    CLAIMS,
+    LAID_OUT,
+    LECTURE_LINKS,
+    TIMEOUT_MS,
+    at_sizes,
+    new_page,
+    open_claim,
+    wait_until_drawn,
+)
 
 from app_pages.pages import lecture
 from app_pages.pages import limits as limits_page
@@ -42,20 +54,20 @@ WRAPPED_VALUES = """() => [...document.querySelectorAll('[data-testid="stMetricV
 }).filter(v => v.lines !== 1)"""
 
 
-@pytest.mark.parametrize("width, height", [(1280, 720), (1920, 1080)])
-def test_every_lecture_number_is_one_line(browser, server, tmp_path, width, height):
-    page = browser.new_page(viewport={"width": width, "height": height})
-    page.set_default_timeout(TIMEOUT_MS)
+def test_every_lecture_number_is_one_line(browser, server, tmp_path):
+    sizes = [(1280, 720), (1920, 1080)]  # each link loaded once and resized to the other (at_sizes)
+    page = new_page(browser, sizes)
     wrapped = []
     for link in LECTURE_LINKS:
         page.goto(server + link)
         wait_until_drawn(page)
         assert page.get_by_test_id("stException").count() == 0, link
-        found = settled(page, WRAPPED_VALUES)
-        if found:
-            page.screenshot(path=str(tmp_path / f"wrapped-{len(wrapped)}.png"))
-        wrapped += [(link, v) for v in found]
-    assert not wrapped, (width, wrapped)
+        for width, height in at_sizes(page, sizes):
+            found = settled(page, WRAPPED_VALUES)
+            if found:
+                page.screenshot(path=str(tmp_path / f"wrapped-{len(wrapped)}.png"))
+            wrapped += [(link, f"{width}×{height}", v) for v in found]
+    assert not wrapped, wrapped
 
 
 # --- 2. log axes: no tick label on another -------------------------------------------------------

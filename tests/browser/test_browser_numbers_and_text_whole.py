@@ -1,12 +1,13 @@
 """Issue 55 in Chromium at 1024×768 and 1920×1080: placeholders whole in their fields, the Compare page's
 utilisation and name columns wide enough for their text, the Contrasts table's cells whole, the roofline's
 legend one line sample per precision, range bars that read as an interval (not a slider), a large number
-beside its field as people read it. Screenshots go to the test's tmp_path."""
+beside its field as people read it. Screenshots go to the test's tmp_path. Each page is loaded once, at the
+first size, and checked at each size in turn (browser_fixtures.at_sizes: resized, laid out again)."""
 
 from __future__ import annotations
 
 import pytest
-from browser_fixtures import TIMEOUT_MS
+from browser_fixtures import TIMEOUT_MS, at_sizes
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -15,7 +16,7 @@ SCRIPT_IDLE = """() => document.querySelector('[data-testid="stApp"]')?.getAttri
   === 'notRunning'"""
 
 
-def opened(browser, server, link, width, height, ready: str):
+def opened(browser, server, link, ready: str, width: int = SIZES[0][0], height: int = SIZES[0][1]):
     """The page at ``link``, its script done, ``ready`` (a CSS selector) in it and the fonts loaded."""
     page = browser.new_page(viewport={"width": width, "height": height})
     page.goto(server + link)
@@ -36,96 +37,104 @@ PLACEHOLDERS = """() => { const c = document.createElement('canvas').getContext(
   return out; }"""
 
 
-@pytest.mark.parametrize("width, height", SIZES)
-def test_placeholders_are_whole_in_their_fields(browser, server, width, height):
+def test_placeholders_are_whole_in_their_fields(browser, server):
     """"none: the preset gives its F…" (the sidebar) and "7.00 billion, or from the architecture's sh…" (the
     Inference page) were cut."""
     cut = []
     for link in ("/?preset=gpt3-175b", "/?preset=alphago-vs-brain", "/?workload=params", "/inference",
                  "/?preset=lambda-gpt3-v100&grid_by=g/kWh"):
-        page = opened(browser, server, link, width, height, "input[placeholder]")
-        shown = page.evaluate(PLACEHOLDERS)
-        assert shown, link
-        cut += [(link, label, text) for label, text, need, have in shown if need > have]
+        page = opened(browser, server, link, "input[placeholder]")
+        for width, height in at_sizes(page, SIZES):
+            shown = page.evaluate(PLACEHOLDERS)
+            assert shown, (link, width, height)
+            cut += [(link, f"{width}×{height}", label, text) for label, text, need, have in shown if need > have]
         page.close()
     assert not cut, cut
 
 
-@pytest.mark.parametrize("width, height", SIZES)
-def test_compares_utilisation_and_name_columns_fit_their_text(browser, server, width, height, tmp_path):
+def test_compares_utilisation_and_name_columns_fit_their_text(browser, server, tmp_path):
     """The grid draws on a canvas: each cell's text is measured in the grid's font (14 px Source Sans) against
     the width the page gives its column (plus the grid's 8 px padding each side)."""
     from app_pages.pages import compare
     from estimator.io.datafiles import default_profiles
 
-    page = opened(browser, server, "/compare?preset=gpt3-175b", width, height, '[data-testid="stDataFrame"]')
-    page.screenshot(path=str(tmp_path / f"compare-{width}.png"))
+    page = opened(browser, server, "/compare?preset=gpt3-175b", '[data-testid="stDataFrame"]')
     ids = compare.compared_ids(default_profiles().profiles, with_references=False)
     df, _ = compare.comparison_table({"preset_id": "gpt3-175b"}, ids)  # the page's rows (its utilisation texts)
-    font = page.evaluate("""() => getComputedStyle(document.querySelector('[data-testid="stDataFrame"]')).fontFamily""")
-    for column in ("utilization", "hardware_name"):
-        texts = list(df[column])
-        need = page.evaluate("""([texts, family]) => { const c = document.createElement('canvas').getContext('2d');
-          c.font = `14px ${family}`; return Math.max(...texts.map(t => c.measureText(t).width)); }""", [texts, font])
-        assert need + 16 <= compare.text_px(texts), (column, need)
+    for width, height in at_sizes(page, SIZES):
+        page.screenshot(path=str(tmp_path / f"compare-{width}.png"))
+        font = page.evaluate("""() => getComputedStyle(document.querySelector('[data-testid="stDataFrame"]')).fontFamily""")
+        for column in ("utilization", "hardware_name"):
+            texts = list(df[column])
+            need = page.evaluate("""([texts, family]) => { const c = document.createElement('canvas').getContext('2d');
+              c.font = `14px ${family}`; return Math.max(...texts.map(t => c.measureText(t).width)); }""", [texts, font])
+            assert need + 16 <= compare.text_px(texts), (column, need, width, height)
     page.close()
 
 
-@pytest.mark.parametrize("width, height", SIZES)
-def test_the_contrasts_table_cuts_no_cell(browser, server, width, height, tmp_path):
-    page = opened(browser, server, "/limits?lim=Contrasts", width, height, '[data-testid="stTable"] td')
-    page.locator('[data-testid="stTable"]').screenshot(path=str(tmp_path / f"contrasts-{width}.png"))
-    cells = page.evaluate("""() => [...document.querySelectorAll('[data-testid="stTable"] td, [data-testid="stTable"] th')]
-      .map(td => [td.textContent, td.scrollWidth - td.clientWidth, getComputedStyle(td).textOverflow])""")
-    assert len(cells) > 20
-    assert [text for text, over, _ in cells if over > 1] == []
-    assert "GPT-3's training energy as a share of a year's world electricity" in [t for t, *_ in cells]
-    assert "under 0.001%" in [t for t, *_ in cells]
+def test_the_contrasts_table_cuts_no_cell(browser, server, tmp_path):
+    page = opened(browser, server, "/limits?lim=Contrasts", '[data-testid="stTable"] td')
+    for width, height in at_sizes(page, SIZES):
+        page.locator('[data-testid="stTable"]').screenshot(path=str(tmp_path / f"contrasts-{width}.png"))
+        cells = page.evaluate("""() => [...document.querySelectorAll('[data-testid="stTable"] td, [data-testid="stTable"] th')]
+          .map(td => [td.textContent, td.scrollWidth - td.clientWidth, getComputedStyle(td).textOverflow])""")
+        assert len(cells) > 20, (width, height)
+        assert [text for text, over, _ in cells if over > 1] == [], (width, height)
+        assert "GPT-3's training energy as a share of a year's world electricity" in [t for t, *_ in cells]
+        assert "under 0.001%" in [t for t, *_ in cells]
     page.close()
 
 
-@pytest.mark.parametrize("width, height", SIZES)
-def test_the_roofline_legend_is_one_line_sample_per_precision(browser, server, width, height, tmp_path):
+def test_the_roofline_legend_is_one_line_sample_per_precision(browser, server, tmp_path):
     """The ridge points' shapes had merged into the lines' legend: a shape, a dash and a colour drawn on top
     of each other. Each entry is now a line in its colour and dash, as the line it names."""
-    page = opened(browser, server, "/profiles?hardware=h100-sxm", width, height, ".role-legend-symbol path")
-    page.locator('[data-testid="stVegaLiteChart"]').first.screenshot(path=str(tmp_path / f"roofline-{width}.png"))
-    symbols = page.evaluate("""() => [...document.querySelectorAll('.role-legend-symbol path')]
-      .map(e => [e.getAttribute('d'), e.getAttribute('stroke'), e.getAttribute('stroke-dasharray')])""")
-    labels = page.evaluate("() => [...document.querySelectorAll('.role-legend-label text')].map(e => e.textContent)")
-    assert labels == sorted(["bf16", "fp16", "fp32", "fp64", "fp8", "int8", "tf32"])
-    assert len(symbols) == len(labels)
-    assert all(d.startswith("M") and "A" not in d and "Z" not in d.upper() for d, *_ in symbols)  # a line, no closed shape
-    assert len({(stroke, dash) for _, stroke, dash in symbols}) == len(labels)
+    page = opened(browser, server, "/profiles?hardware=h100-sxm", ".role-legend-symbol path")
+    for width, height in at_sizes(page, SIZES):
+        page.locator('[data-testid="stVegaLiteChart"]').first.screenshot(path=str(tmp_path / f"roofline-{width}.png"))
+        symbols = page.evaluate("""() => [...document.querySelectorAll('.role-legend-symbol path')]
+          .map(e => [e.getAttribute('d'), e.getAttribute('stroke'), e.getAttribute('stroke-dasharray')])""")
+        labels = page.evaluate("() => [...document.querySelectorAll('.role-legend-label text')].map(e => e.textContent)")
+        assert labels == sorted(["bf16", "fp16", "fp32", "fp64", "fp8", "int8", "tf32"]), (width, height, labels)
+        assert len(symbols) == len(labels), (width, height, symbols)
+        # a line, no closed shape
+        assert all(d.startswith("M") and "A" not in d and "Z" not in d.upper() for d, *_ in symbols), (width, height, symbols)
+        assert len({(stroke, dash) for _, stroke, dash in symbols}) == len(labels), (width, height, symbols)
     page.close()
 
 
-@pytest.mark.parametrize("width, height", SIZES)
-def test_range_bars_read_as_an_interval_not_a_slider(browser, server, width, height, tmp_path):
+def test_range_bars_read_as_an_interval_not_a_slider(browser, server, tmp_path):
     """A rounded track with a round thumb read as a control to drag: the bar is a rule between two end caps,
     the estimate an upright tick on it, and the pointer stays an arrow over it."""
-    page = opened(browser, server, "/?preset=lambda-gpt3-v100", width, height, ".cce-range .bar")
+    page = opened(browser, server, "/?preset=lambda-gpt3-v100", ".cce-range .bar")
+    for width, height in at_sizes(page, SIZES):
+        _check_range_bars(page, width, height, tmp_path)
+    page.close()
+
+
+def _check_range_bars(page, width: int, height: int, tmp_path) -> None:
     page.locator(".cce-range").first.screenshot(path=str(tmp_path / f"range-{width}.png"))
     bars = page.evaluate("""() => [...document.querySelectorAll('.cce-range')].map(r => {
       const bar = getComputedStyle(r.querySelector('.bar')), mark = r.querySelector('.dot');
       const m = getComputedStyle(mark), box = mark.getBoundingClientRect();
       return {caps: [bar.borderLeftWidth, bar.borderRightWidth], radius: bar.borderRadius, cursor: bar.cursor,
               markRadius: m.borderRadius, markWidth: box.width, markHeight: box.height}; })""")
-    assert len(bars) >= 4
+    assert len(bars) >= 4, (width, height, bars)
     for b in bars:
-        assert b["caps"] == ["2px", "2px"] and b["radius"] == "0px" and b["cursor"] == "default"
-        assert b["markRadius"] == "0px" and b["markHeight"] >= 3 * b["markWidth"]  # an upright tick, not a dot
-    page.close()
+        assert b["caps"] == ["2px", "2px"] and b["radius"] == "0px" and b["cursor"] == "default", (width, height, b)
+        assert b["markRadius"] == "0px" and b["markHeight"] >= 3 * b["markWidth"], (width, height, b)  # an upright tick
 
 
-@pytest.mark.parametrize("width, height", SIZES)
-def test_a_large_number_reads_beside_its_field(browser, server, width, height):
-    """The field shows sprintf's "7.000e+9"; the number as people read it is under it."""
-    page = opened(browser, server, "/?workload=params&params=7e9&tokens=2e12", width, height, "input")
-    side = page.locator('[data-testid="stSidebar"]')
-    side.get_by_text("= 7.00 billion", exact=True).wait_for(timeout=TIMEOUT_MS)
-    side.get_by_text("= 2.00 trillion", exact=True).wait_for(timeout=TIMEOUT_MS)
-    page.close()
-    page = opened(browser, server, "/?workload=flops&flops=5.76e23", width, height, "input")
-    page.locator('[data-testid="stSidebar"]').get_by_text("= 5.76 × 10²³", exact=True).wait_for(timeout=TIMEOUT_MS)
-    page.close()
+def test_a_large_number_reads_beside_its_field(browser, server):
+    """The field shows sprintf's "7.000e+9"; the number as people read it is under it (visible, at each size)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    for link, texts in (("/?workload=params&params=7e9&tokens=2e12", ("= 7.00 billion", "= 2.00 trillion")),
+                        ("/?workload=flops&flops=5.76e23", ("= 5.76 × 10²³",))):
+        page = opened(browser, server, link, "input")
+        side = page.locator('[data-testid="stSidebar"]')
+        for width, height in at_sizes(page, SIZES):
+            for text in texts:
+                try:
+                    side.get_by_text(text, exact=True).wait_for(timeout=TIMEOUT_MS)
+                except PlaywrightTimeout as exc:
+                    raise AssertionError(f"{link} at {width}×{height}: {text!r} not shown in the sidebar") from exc
+        page.close()
