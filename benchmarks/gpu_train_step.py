@@ -33,7 +33,7 @@ import json
 import sys
 import time
 
-from estimator.core.base.errors import BackendUnavailable
+from benchmarks.gpu_decode import open_meter  # the GPU's NVML meter, or None on a CPU
 from estimator.monitor.calibration_run import now_iso
 
 VOCAB = 50304  # GPT-2's 50,257 tokens padded to a multiple of 64, as nanoGPT trains it (Karpathy, nanoGPT model.py)
@@ -102,15 +102,6 @@ def build_model(torch, layers: int, d_model: int, heads: int, seq_len: int, voca
     return GPT()
 
 
-def open_meter(device_type: str):
-    """The GPU's NVML meter, or None (time only) on a CPU or where NVML is not available."""
-    if device_type != "cuda":
-        return None, "a CPU run: time only"
-    from estimator.device.nvml import NvmlBackend
-    try:
-        return NvmlBackend(), ""
-    except BackendUnavailable as exc:
-        return None, str(exc)
 
 
 def measure(torch, config, device, steps: int, warmup: int, meter, compiled: bool = False) -> dict:

@@ -24,6 +24,14 @@ TIMEOUT_MS = 60_000
 SCRIPT_DONE = """() => document.querySelector('[data-testid="stApp"]')?.getAttribute('data-test-script-state')
   === 'notRunning' && document.querySelectorAll('[data-testid="stMetricValue"]').length > 0"""
 LAID_OUT = "() => document.fonts.ready.then(() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r))))"
+# Every visible field's placeholder, the width its text needs in the field's font and the width the field has.
+PLACEHOLDERS = """() => { const c = document.createElement('canvas').getContext('2d'); const out = [];
+  for (const el of document.querySelectorAll('input[placeholder]')) {
+    if (!el.placeholder || el.offsetParent === null) continue;
+    const s = getComputedStyle(el); c.font = `${s.fontWeight} ${s.fontSize} ${s.fontFamily}`;
+    out.push([el.getAttribute('aria-label'), el.placeholder, c.measureText(el.placeholder).width,
+              el.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight)]); }
+  return out; }"""
 
 
 def wait_until_drawn(page) -> None:

@@ -10,14 +10,11 @@ over its step time, or whose energy per token is not its power over its tokens/s
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from estimator.core.base.errors import DataFileError
 from estimator.io import safe_read
 from estimator.io.datafiles import DATA_DIR, default_profiles
 
@@ -72,15 +69,10 @@ def load_measured_steps(path: Path | None = None) -> tuple[MeasuredStep, ...]:
 
 @lru_cache(maxsize=2)
 def _load(path: Path) -> tuple[MeasuredStep, ...]:
-    def fail(problem, fix):
-        raise DataFileError(f"{path}: {problem}; {fix}")
-    text = safe_read.read_text(path, safe_read.MAX_DATA_BYTES, fail)
-    reader = csv.DictReader(io.StringIO(text))
-    if tuple(reader.fieldnames or ()) != COLUMNS:
-        fail(f"columns {reader.fieldnames} are not {list(COLUMNS)}", "keep the header as shipped")
+    rows, fail = safe_read.read_data_csv(path, COLUMNS)
     profiles = default_profiles()
     out = []
-    for line, r in enumerate(reader, start=2):
+    for line, r in rows:
         values = {}
         for key in WHOLE + POSITIVE:
             try:
@@ -112,8 +104,6 @@ def _load(path: Path) -> tuple[MeasuredStep, ...]:
             j_per_token=values["measured_j_per_token"], mean_sm_clock_mhz=values["mean_sm_clock_mhz"],
             peak_memory_gb=values["peak_memory_gb"],
             citation=r["citation"], run=r["run"]))
-    if not out:
-        fail("no rows", "restore the shipped file")
     return tuple(out)
 
 

@@ -85,6 +85,25 @@ def read_data_text(path: str | Path, fix: str = "reinstall the package or restor
     return read_text(path, max_bytes, fail)
 
 
+def read_data_csv(path: str | Path, columns: tuple[str, ...], max_bytes: int = MAX_DATA_BYTES):
+    """A CSV data file's rows, (line number, dict), under a header held to ``columns``, and the ``fail`` that raises
+    a DataFileError naming the file, the problem and its fix (for the caller's own checks of each row)."""
+    import csv
+    import io
+
+    from estimator.core.base.errors import DataFileError
+
+    def fail(problem, fix) -> NoReturn:
+        raise DataFileError(f"{path}: {problem}; {fix}")
+    reader = csv.DictReader(io.StringIO(read_text(path, max_bytes, fail)))
+    if tuple(reader.fieldnames or ()) != tuple(columns):
+        fail(f"columns {reader.fieldnames} are not {list(columns)}", "keep the header as shipped")
+    rows = list(enumerate(reader, start=2))
+    if not rows:
+        fail("no rows", "restore the shipped file")
+    return rows, fail
+
+
 def read_data_json(path: str | Path, fix: str = "reinstall the package or restore the file from the repository",
                    max_bytes: int = MAX_DATA_BYTES) -> Any:
     """A JSON data file, parsed; a DataFileError naming the file, the problem and ``fix`` otherwise."""

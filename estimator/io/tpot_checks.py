@@ -13,8 +13,6 @@ decode steps this project measured on a real GPU, with their energy (NVML): only
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
 from functools import lru_cache
@@ -66,20 +64,6 @@ def load_rows(path: Path | None = None) -> tuple[TpotRow, ...]:
     return _load(Path(path or TPOT_CHECKS_PATH).resolve())
 
 
-def _reader(path: Path, columns: tuple[str, ...]):
-    """The file's rows (line number, dict), its header held to ``columns``; and its ``fail``."""
-    def fail(problem, fix):
-        raise DataFileError(f"{path}: {problem}; {fix}")
-    text = safe_read.read_text(path, safe_read.MAX_DATA_BYTES, fail)
-    reader = csv.DictReader(io.StringIO(text))
-    if tuple(reader.fieldnames or ()) != columns:
-        fail(f"columns {reader.fieldnames} are not {list(columns)}", "keep the header as shipped")
-    rows = list(enumerate(reader, start=2))
-    if not rows:
-        fail("no rows", "restore the shipped file")
-    return rows, fail
-
-
 def _tpot_row(r: dict, line: int, path: Path, profiles, fail) -> TpotRow:
     """One row's decode time, joined to the catalog's architecture and the hardware profile."""
     def number(key, whole=False):
@@ -110,7 +94,7 @@ def _tpot_row(r: dict, line: int, path: Path, profiles, fail) -> TpotRow:
 
 @lru_cache(maxsize=4)
 def _load(path: Path) -> tuple[TpotRow, ...]:
-    rows, fail = _reader(path, COLUMNS)
+    rows, fail = safe_read.read_data_csv(path, COLUMNS)
     profiles = default_profiles()
     return tuple(_tpot_row(r, line, path, profiles, fail) for line, r in rows)
 
@@ -122,7 +106,7 @@ def load_measured_decode(path: Path | None = None) -> tuple[DecodeMeasurement, .
 
 @lru_cache(maxsize=2)
 def _load_measured(path: Path) -> tuple[DecodeMeasurement, ...]:
-    rows, fail = _reader(path, MEASURED_DECODE_COLUMNS)
+    rows, fail = safe_read.read_data_csv(path, MEASURED_DECODE_COLUMNS)
     profiles = default_profiles()
     out = []
     for line, r in rows:

@@ -7,7 +7,7 @@ first size, and checked at each size in turn (browser_fixtures.at_sizes: resized
 from __future__ import annotations
 
 import pytest
-from browser_fixtures import TIMEOUT_MS, at_sizes
+from browser_fixtures import PLACEHOLDERS, TIMEOUT_MS, at_sizes
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -27,14 +27,6 @@ def opened(browser, server, link, ready: str, width: int = SIZES[0][0], height: 
     return page
 
 
-# Every visible field's placeholder, the width its text needs in the field's font and the width the field has.
-PLACEHOLDERS = """() => { const c = document.createElement('canvas').getContext('2d'); const out = [];
-  for (const el of document.querySelectorAll('input[placeholder]')) {
-    if (!el.placeholder || el.offsetParent === null) continue;
-    const s = getComputedStyle(el); c.font = `${s.fontWeight} ${s.fontSize} ${s.fontFamily}`;
-    out.push([el.getAttribute('aria-label'), el.placeholder, c.measureText(el.placeholder).width,
-              el.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight)]); }
-  return out; }"""
 
 
 def test_placeholders_are_whole_in_their_fields(browser, server):

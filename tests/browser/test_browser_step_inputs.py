@@ -6,20 +6,10 @@ last digits). One page load per size, on the session's server."""
 from __future__ import annotations
 
 import pytest
-from browser_fixtures import TIMEOUT_MS
+from browser_fixtures import PLACEHOLDERS, SCRIPT_DONE, TIMEOUT_MS
 
 SIZES = [(1024, 768), (1920, 1080)]
 LINK = "/?workload=params&params=7e10&tokens=1e12&devices=128&hardware=h100-sxm&tp=8&pp=16&gbt=32768"
-SCRIPT_IDLE = """() => document.querySelector('[data-testid="stApp"]')?.getAttribute('data-test-script-state')
-  === 'notRunning'"""
-# Every visible field's placeholder: the width its text needs in the field's font and the width the field has.
-PLACEHOLDERS = """() => { const c = document.createElement('canvas').getContext('2d'); const out = [];
-  for (const el of document.querySelectorAll('input[placeholder]')) {
-    if (!el.placeholder || el.offsetParent === null) continue;
-    const s = getComputedStyle(el); c.font = `${s.fontWeight} ${s.fontSize} ${s.fontFamily}`;
-    out.push([el.getAttribute('aria-label'), el.placeholder, c.measureText(el.placeholder).width,
-              el.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight)]); }
-  return out; }"""
 
 
 @pytest.mark.parametrize("width, height", SIZES)
@@ -28,10 +18,10 @@ def test_step_inputs_read_whole(browser, server, width, height, tmp_path):
 
     page = browser.new_page(viewport={"width": width, "height": height})
     page.goto(server + LINK)
-    page.wait_for_function(SCRIPT_IDLE, timeout=TIMEOUT_MS)
+    page.wait_for_function(SCRIPT_DONE, timeout=TIMEOUT_MS)
     gbt = page.get_by_label(I.GLOBAL_BATCH_TOKENS.label, exact=True)
     gbt.wait_for(timeout=TIMEOUT_MS)
-    page.wait_for_function(SCRIPT_IDLE, timeout=TIMEOUT_MS)
+    page.wait_for_function(SCRIPT_DONE, timeout=TIMEOUT_MS)
     page.evaluate("() => document.fonts.ready")
     page.locator('[data-testid="stSidebarContent"]').screenshot(path=str(tmp_path / f"sidebar-{width}.png"))
     shown = {label: (text, need, have) for label, text, need, have in page.evaluate(PLACEHOLDERS)}
