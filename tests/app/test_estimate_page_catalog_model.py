@@ -9,6 +9,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
+from estimator.core.base.number_text import gfmt
+
 pytest.importorskip("streamlit")
 
 from apptest_pages import run_page, shared_page  # noqa: E402
@@ -62,7 +64,7 @@ def test_a_catalog_model_gives_the_page_the_clis_step_time_layout_and_memory(cas
     shown = {m.label: m.value for m in at.metric}
     step = js["step"]
     assert step["layout_chosen_by"] == ("given" if "layout" in case else "planner")
-    assert shown["Tokens/s per device"] == f"{step['tokens_per_s_per_device']:,.0f}"
+    assert shown["Tokens/s per device"] == gfmt(step["tokens_per_s_per_device"], 3)  # as the CLI's step line
     assert shown["MFU (model FLOPs)"] == f"{step['mfu']:.1%}" and shown["HFU (hardware FLOPs)"] == f"{step['hfu']:.1%}"
     assert shown["Step"] == f"{step['seconds']:.3g} s"
     for label, key, say in (("Training time", "wall_clock_s", hz.duration), ("Energy", "energy_kwh", hz.energy)):

@@ -11,6 +11,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
+from estimator.core.base.number_text import gfmt
+
 pytest.importorskip("streamlit")
 
 from apptest_pages import run_page, shared_page  # noqa: E402
@@ -63,7 +65,7 @@ def test_a_link_with_a_layout_gives_the_page_the_clis_step_figures(layout, capsy
     cli = cli_json(capsys, *argv)
     step = cli["step"]
     shown = metrics(shared_page("estimate", params))
-    assert shown["Tokens/s per device"] == f"{step['tokens_per_s_per_device']:,.0f}"
+    assert shown["Tokens/s per device"] == gfmt(step["tokens_per_s_per_device"], 3)  # as the CLI's step line
     assert shown["MFU (model FLOPs)"] == f"{step['mfu']:.1%}" and shown["HFU (hardware FLOPs)"] == f"{step['hfu']:.1%}"
     assert shown["Step"] == f"{step['seconds']:.3g} s"
     assert shown["Training time"] == hz.duration(cli["wall_clock_s"])
