@@ -5,6 +5,7 @@ Loads profiles, presets and carbon data (edge) and calls the pure core.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -63,6 +64,9 @@ RUN_KEYWORDS = ("hardware", "preset_id", "country", "region", "cloud", "memory",
 COMPARE_KEYWORDS = tuple(n for n in RUN_KEYWORDS if n not in ("hardware", "flops_tokens") and n not in STEP_NAMES)
 
 
+ARCHITECTURE_SOURCE = "architecture:"  # how workload_flops names an architecture's FLOPs (flops_source)
+
+
 def workload_flops(*, layers=None, d_model=None, n_ctx=None, vocab=None, tokens=None,
                    forward_flops_per_example=None, examples=None, epochs=None):
     """FLOPs and how they were derived, from an architecture or a generic network; (None, None)
@@ -92,7 +96,7 @@ def workload_flops(*, layers=None, d_model=None, n_ctx=None, vocab=None, tokens=
                              f"tokens = {gfmt(flops, 3)}, must be {B.FLOPS.describe()}: change the architecture or the tokens",
                              field=("tokens", "layers", "d_model"))
         return flops, (
-            f"architecture: {gfmt(count.params_total, 3)} parameters, 3 × (2N + 2·n_layer·n_ctx·d_model + logits) = "
+            f"{ARCHITECTURE_SOURCE} {gfmt(count.params_total, 3)} parameters, 3 × (2N + 2·n_layer·n_ctx·d_model + logits) = "
             f"{gfmt(count.training_flops_per_token, 3)} FLOPs per token (Kaplan et al. 2020, Table 1) × {gfmt(tokens, 3)} tokens")
     if has_generic:
         if tokens is not None:
@@ -233,20 +237,31 @@ def check_year_after_release(scenario: Scenario, profile: HardwareProfile) -> No
                          f"from {released} on, or leave the year out", field="year")
 
 
-def with_active_params(scenario: Scenario, memory: Mapping | None, active_params=None) -> Scenario:
+PARAMS_MATCH = 1e-6  # a parameter count is the catalog model's own when equal to this relative precision
+
+
+def with_active_params(scenario: Scenario, memory: Mapping | None, active_params=None,
+                       params_model: str | None = None) -> Scenario:
     """A mixture of experts' scenario computes with its active parameters (6·N·D with N the active count: the
     core's ``MOE_ACTIVE_SOURCE``): those given (``active_params``), else the catalog model's where it is a mixture
     of experts. Without a parameter count, or for a dense model, the scenario as it is."""
     if scenario.params is None:
+        if active_params is not None and (scenario.flops_source or "").startswith(ARCHITECTURE_SOURCE):
+            # an architecture's FLOPs count every parameter (Kaplan's dense count): timing fewer would put the
+            # run above the peak (review: utilisation 1.03)
+            raise InputError("active parameters go with a parameter count or a catalog model; an architecture's "
+                             "FLOPs count all of its parameters: give the parameters and the active parameters instead",
+                             field=("active_params", "layers"))
         return scenario
     if active_params is None:
-        name = (memory or {}).get("model")
+        name = (memory or {}).get("model") or params_model
         from estimator.io.serving_data import load_catalog  # reads the catalog: only when a model is named
         if not isinstance(name, str) or name not in load_catalog():
             return scenario  # none, or one the step model refuses by name
-        active_params = load_catalog()[name].arch.active_params
-        if active_params is None:
-            return scenario
+        model = load_catalog()[name]
+        if model.arch.active_params is None or not math.isclose(model.params, scenario.params, rel_tol=PARAMS_MATCH):
+            return scenario  # dense, or a parameter count that is not the model's (the step model says which)
+        active_params = model.arch.active_params
     return replace(scenario, active_params=active_params)
 
 
@@ -282,11 +297,12 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
                                                                   "(estimator/data/open_models.toml)"),))
     if memory is not None and (not isinstance(memory, Mapping) or not all(isinstance(k, str) for k in memory)):
         raise InputError("memory inputs must be a mapping of names to values")
-    scenario = with_active_params(scenario, memory, active_params)
+    scenario = with_active_params(scenario, memory, active_params, params_model)
     est = estimate(scenario, profile)  # validates the scenario first (the year a whole number in its bound)
     if flops_tokens is not None:
         flops_tokens = require_number_in("tokens", flops_tokens, B.TOKENS, field="tokens")
-        if scenario.flops is None or scenario.tokens is not None:
+        if (scenario.flops is None or scenario.tokens is not None
+                or not (scenario.flops_source or "").startswith(ARCHITECTURE_SOURCE)):
             raise InputError("the tokens of an architecture's FLOPs go with those FLOPs: give the tokens alone with the "
                              "parameters", field=("flops_tokens", "tokens"))
     setup = step_setup(scenario, profile, preset, est.precision, memory, global_batch_tokens=global_batch_tokens,
@@ -336,6 +352,11 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
     if note:
         est = replace(est, notes=est.notes + (note,))
     footprint = footprint_changed_from_preset(preset, scenario) if preset else frozenset()
+    if setup.run is not None and est.utilization is not None and est.utilization.value > 1:
+        # the FLOPs and the step model's time disagree (FLOPs given beside a shape of fewer): never printed
+        raise InputError(f"the FLOPs {gfmt(est.flops, 3)} are more than the devices execute in the step model's "
+                         f"time for this model's shape ({est.utilization.value:.3g} of the peak): give the FLOPs "
+                         "of that model, or its parameters and tokens", field=("flops", "tokens"))
     return Result(est, scenario, profile, preset, comparison, changed, footprint)
 
 

@@ -70,15 +70,19 @@ def model_size_sweep(result, n_points: int = SWEEP_POINTS) -> Sweep | None:
     # a known run's time gives its own utilisation (FLOPs executed ÷ peak): the sizes are timed at it
     timed = s.hours is not None or s.device_hours is not None
     run_u = est.achieved_flops_per_s / result.profile.peak(est.precision) if timed else None
-    base = replace(s, hours=None, device_hours=None, flops_source=None, **({"utilization": run_u} if timed else {}))
+    # a mixture of experts keeps its share of active parameters at every size (its FLOPs count the active ones)
+    active_share = s.active_params / s.params if s.active_params and s.params else 1.0
+    base = replace(s, hours=None, device_hours=None, flops_source=None, active_params=None,
+                   **({"utilization": run_u} if timed else {}))
     span = 10.0 ** SWEEP_DECADES
     lo, hi = max(SWEEP_PARAMS_RANGE[0], n_scenario / span), min(SWEEP_PARAMS_RANGE[1], n_scenario * span)
     sizes = np.logspace(np.log10(lo), np.log10(hi), n_points)
     rows, skipped = [], []
     for n in sizes:
         # with recomputation the core needs N and D (8·N·D executed, timed from 6·N·D by a fitted utilisation)
-        point = (replace(base, flops=None, params=float(n), tokens=float(n * ratio)) if s.recompute else
-                 replace(base, flops=float(per_token * n * n * ratio), params=None, tokens=None))
+        point = (replace(base, flops=None, params=float(n), tokens=float(n * ratio),
+                         active_params=float(n * active_share) if active_share < 1 else None) if s.recompute else
+                 replace(base, flops=float(per_token * active_share * n * n * ratio), params=None, tokens=None))
         try:
             e = estimate(point, result.profile)
         except EstimatorError as exc:  # a size the estimator refuses: left out, and said on the page

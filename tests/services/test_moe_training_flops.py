@@ -42,3 +42,30 @@ def test_a_dense_model_keeps_every_parameter_and_more_active_than_all_is_refused
     assert dense.estimate.flops == pytest.approx(6 * 7e9 * 2e12) and dense.estimate.active_params is None
     with pytest.raises(InputError, match="active parameters"):
         api.run(params=7e9, tokens=2e12, hardware="h100-sxm", devices=64, active_params=13e9, memory={"tp": 4})
+
+
+def test_no_utilisation_above_the_peak_is_printed(cli):
+    """Review: FLOPs given beside the step model's shape of fewer printed 13,300× the peak (API), and an
+    architecture with active parameters 1.03 (CLI): both are refused, in the project's words."""
+    with pytest.raises(InputError, match="tokens of an architecture's FLOPs"):
+        api.run(hardware="h100-sxm", flops=1e24, flops_tokens=1e9, devices=8, memory={"model": "llama-2-7b"})
+    res = cli("estimate", "--layers", "32", "--d-model", "4096", "--context", "2048", "--vocab", "32000", "--tokens",
+              "1e12", "--active-params", "3e9", "--devices", "8", "--hardware", "h100-sxm")
+    assert res.code == 2 and "an architecture's FLOPs count all of its parameters" in res.err and res.out == ""
+
+
+def test_a_parameter_count_that_is_not_the_models_is_said_as_such(cli):
+    err = cli("estimate", "--params", "7e9", "--model", "mixtral-8x7b", "--tokens", "1e12", "--devices", "64",
+              "--hardware", "h100-sxm").err
+    assert "the parameters 7 × 10⁹ are not the catalog model's" in err and "active" not in err
+
+
+def test_the_size_sweep_of_a_mixture_of_experts_keeps_its_active_share():
+    from estimator.io.serving_data import load_catalog
+    from estimator.services.size_sweep import model_size_sweep
+    m = load_catalog()["mixtral-8x7b"]
+    r = api.run(hardware="h100-sxm", params=m.params, tokens=1e12, devices=64, memory={"model": "mixtral-8x7b"},
+                params_model="mixtral-8x7b")
+    assert r.estimate.flops == pytest.approx(6 * m.arch.active_params * 1e12)
+    sweep = model_size_sweep(r)
+    assert not sweep.empty and not sweep.skipped

@@ -110,8 +110,9 @@ def resolve_flops(s: Scenario) -> tuple[float | None, Assumption | None]:
             raise InputError(f"the FLOPs from the parameters and tokens, {gfmt(factor)} × "
                              f"{gfmt(s.params, 3)} × {gfmt(s.tokens, 3)} = {gfmt(flops, 3)}, must be {B.FLOPS.describe()}: "
                              "change the parameters or the tokens", field=("params", "tokens"))
+        kind = "dense transformer" if s.active_params is None else "mixture-of-experts"
         rule = "8·N·D, full activation recomputation (Narayanan et al. 2021)" if s.recompute else \
-            "6·N·D, dense transformer training (Kaplan et al. 2020, §2.1)"
+            f"6·N·D, {kind} training (Kaplan et al. 2020, §2.1)"
         what = f"N = {gfmt(s.params, 4)}{_whose(s, 'params')}" if s.active_params is None else (
             f"N = {gfmt(s.active_params, 4)} active parameters of {gfmt(s.params, 4)}{_whose(s, 'params')} (a mixture "
             f"of experts: {MOE_ACTIVE_SOURCE})")
