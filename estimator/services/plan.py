@@ -166,18 +166,14 @@ def vp_of(value) -> int | None:
     return int(v.require_whole("interleaved chunks per pipeline stage (vp)", value, B.VIRTUAL_PIPELINE, field="vp"))
 
 
-def check_interleaving(vp: int, layout_pp: int, micro_batches: float, layers: int | None = None) -> None:
-    """The interleaved schedule needs stages, as many layers in each chunk (Megatron-LM: the layers a multiple
-    of pp × vp), and whole rounds of micro-batches on each (its interleaved 1F1B runs the micro-batches in groups
-    of p; Narayanan et al. 2021 §2.2.2): refused in words."""
+def check_interleaving(vp: int, layout_pp: int, micro_batches: float) -> None:
+    """The interleaved schedule needs stages, and whole rounds of micro-batches on each (Megatron-LM's
+    interleaved 1F1B runs the micro-batches in groups of p; Narayanan et al. 2021 §2.2.2): refused in words."""
     if vp == 1:
         return
     if layout_pp < 2:
         raise InputError(f"interleaving (vp {vp}) splits each pipeline stage's layers into chunks: it needs two or more "
                          "pipeline stages (pp)", field=("vp", "pp"))
-    if layers is not None and layers % (layout_pp * vp):
-        raise InputError(f"interleaving splits the {layers} layers into pp × vp = {layout_pp * vp} chunks of as many "
-                         f"layers each: choose vp (or pp) so that {layout_pp} × vp divides {layers}", field=("vp", "pp"))
     if micro_batches % layout_pp or micro_batches < layout_pp:
         raise InputError(f"the interleaved schedule needs the micro-batches per step ({gfmt(micro_batches, 4)}: the "
                          f"global batch ÷ data-parallel replicas ÷ micro-batch) to be a multiple of the {layout_pp} "
@@ -277,7 +273,7 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
             raise InputError(f"a global batch of {gfmt(gbt, 3)} tokens is less than one micro-batch of {mb} × {seq_len:,} "
                              f"tokens on each of the {dp:,} data-parallel replicas: give a larger global batch or fewer "
                              "replicas", field=("global_batch_tokens", "devices"))
-        check_interleaving(vp or 1, pp, batch / (dp * mb), shape.layers)
+        check_interleaving(vp or 1, pp, batch / (dp * mb))
         layout = Layout(seq_len=seq_len, global_batch=batch, micro_batch=mb, tp=tp, pp=pp, cp=cp, ep=ep, dp=dp,
                         vp=vp or 1, zero_stage=int(o.get("zero", 0)),
                         recompute=o.get("activation_recompute", recompute_default), precision=precision,
