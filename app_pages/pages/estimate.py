@@ -182,7 +182,7 @@ def step_figures(est) -> None:
         return
     row = st.container(horizontal=True)
     lo, hi = st_run.tokens_per_s_range
-    # three figures, as the CLI's step line and the range's width warrant (the step model is off by ×1.12 or so)
+    # three figures, as the CLI's step line and the range's width warrant (the step model is off by ×1.10 or so)
     row.metric("Tokens/s per device", gfmt(st_run.step.tokens_per_s_per_device, 3), border=True,
                help=f"The step model's; {st_run.step_range.level:.0%} range {gfmt(lo, 3)}–{gfmt(hi, 3)} "
                     "(cross-validated by source)")

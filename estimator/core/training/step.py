@@ -12,8 +12,15 @@ Per micro-batch, on the pipeline's slowest stage (the last: it also holds the ou
 
 - matrix multiplies (the linear layers and the logits): 2·M·N·K FLOPs per GEMM over the peak of
   the precision times an efficiency that grows with the matrices' size,
-  ``gemm_efficiency · Π x/(x + gemm_half_dim)`` over the three dimensions (fitted), never faster
-  than reading the operands from memory (roofline); backward = twice the forward;
+  ``gemm_efficiency · Π x/(x + h)`` over the three dimensions, never faster than reading the
+  operands from memory (roofline); backward = twice the forward. The half-efficiency dimension
+  ``h = gemm_half_ridge · ridge_dim`` is a fitted multiple of the hardware's roofline ridge in
+  matrix elements, ``ridge_dim = bytes per element · peak ÷ (2 · memory bandwidth)``: a GEMM whose
+  smallest dimension is x moves about (bytes per element)·(the other two's product) for 2·x·(that
+  product) FLOPs, so its arithmetic intensity 2x/bytes reaches the ridge point peak ÷ bandwidth at
+  x = ridge_dim (Williams, Waterman & Patterson 2009, "Roofline", CACM 52(4)). A device with more
+  FLOPs per byte of memory (H100: 295 elements; A100 80GB: 153) needs larger matrices to reach the
+  same share of its peak; FP8 halves the bytes and doubles the peak, the same ridge;
 - attention (scores and their product with V): FlashAttention skips the masked half and its
   backward does 5 matrix multiplies to the forward's 2 (Dao 2023, FlashAttention-2,
   arXiv:2307.08691, §3.1); the old kernels compute the whole square and move the scores through
@@ -287,7 +294,7 @@ class StepParams:
     """The step model's free parameters (fitted by ``estimator.fit.step_fit``)."""
 
     gemm_efficiency: float = 0.75      # share of peak a large GEMM reaches
-    gemm_half_dim: float = 64.0        # the matrix dimension at which a GEMM loses half of that
+    gemm_half_ridge: float = 0.4       # a GEMM loses half of that at this multiple of ridge_dim (elements)
     fp8_gemm_factor: float = 0.75      # FP8 GEMMs reach this share of the 16-bit share of their (2×) peak
     attention_efficiency: float = 0.5  # attention's share of peak, relative to gemm_efficiency
     memory_efficiency: float = 0.7     # share of the memory bandwidth the memory-bound kernels reach
@@ -297,7 +304,7 @@ class StepParams:
         return {name: getattr(self, name) for name in PARAM_NAMES}
 
 
-PARAM_NAMES = ("gemm_efficiency", "gemm_half_dim", "fp8_gemm_factor", "attention_efficiency",
+PARAM_NAMES = ("gemm_efficiency", "gemm_half_ridge", "fp8_gemm_factor", "attention_efficiency",
                "memory_efficiency", "overlap_cost")
 
 
@@ -379,6 +386,13 @@ def _saturation(x: float, half: float) -> float:
     return x / (x + half)
 
 
+def ridge_dim(peak: float, bandwidth: float, elem_bytes: float) -> float:
+    """The matrix dimension at the roofline's ridge: a GEMM whose smallest dimension is x has an
+    arithmetic intensity of about 2x/``elem_bytes`` FLOPs per byte, equal to ``peak``/``bandwidth``
+    (FLOP/s over bytes/s) at x = elem_bytes·peak/(2·bandwidth) (the module docstring)."""
+    return elem_bytes * peak / (2.0 * bandwidth)
+
+
 def gemm_seconds(m: float, n: float, k: float, peak: float, bandwidth: float, elem_bytes: float,
                  efficiency: float, half_dim: float) -> float:
     """One GEMM (m×k by k×n): 2mnk FLOPs at ``efficiency × Π x/(x+half_dim)`` of ``peak``, never
@@ -430,7 +444,7 @@ def step_time(shape: ModelShape, layout: Layout, hardware: StepHardware, params:
     mem_rate = bandwidth * params.memory_efficiency
     gemm_eff = params.gemm_efficiency * (params.fp8_gemm_factor if fp8 else 1.0)
     gemm_bytes = BYTES_FP8 if fp8 else BYTES_16BIT
-    half = params.gemm_half_dim
+    half = params.gemm_half_ridge * ridge_dim(peak_gemm, bandwidth, gemm_bytes)
 
     tokens = layout.micro_batch * layout.seq_len / c          # tokens one device holds in a micro-batch
     d, a, kv, f = shape.d_model, shape.attention_dim, shape.kv_dim, shape.ffn
@@ -558,5 +572,5 @@ def flat_mfu_tokens_per_s(shape: ModelShape, seq_len: int, mfu: float, peak_flop
 __all__ = [
     "CONVENTIONS", "FLASH2_ON_HOPPER", "LINK_DEFAULTS", "PARAM_NAMES", "Layout", "ModelShape", "StepHardware",
     "StepParams", "StepParts", "StepTime", "bubble_fraction", "flat_mfu_tokens_per_s", "flops_per_token",
-    "gemm_seconds", "overlapped_seconds", "ring_seconds", "step_hardware", "step_time",
+    "gemm_seconds", "overlapped_seconds", "ridge_dim", "ring_seconds", "step_hardware", "step_time",
 ]
