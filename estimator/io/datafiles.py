@@ -99,9 +99,27 @@ def load_profile_file(path: str | Path, utilization_model=_FIT) -> HardwareProfi
         raise ProfileError(shown, "(file)", problem, fix)
     if path.suffix != ".toml" and path.is_file():  # as every command and the profile folders take them (profile audit:
         fail("a profile is a .toml file", "give the profile's .toml file")  # validate said ok to a .txt)
-    data = safe_read.read_toml(path, safe_read.MAX_PROFILE_BYTES, fail)
+    text = safe_read.read_text(path, safe_read.MAX_PROFILE_BYTES, fail)
     # today's date: a price's date may not be after it (the core reads no clock)
-    return profile_from_dict(data, shown, _model(utilization_model), load_power_fits(), today=datetime.date.today())
+    model, fits, today = _model(utilization_model), load_power_fits(), datetime.date.today()
+    key = (text, shown, today)
+    built = _BUILT_PROFILES.get(key)
+    if built is not None and built[0] is model and built[1] is fits:
+        return built[2]
+    profile = profile_from_dict(safe_read.parse_toml(text, fail), shown, model, fits, today=today)
+    if len(_BUILT_PROFILES) >= _MAX_BUILT_PROFILES:
+        _BUILT_PROFILES.clear()
+    _BUILT_PROFILES[key] = (model, fits, profile)
+    return profile
+
+
+# Profiles already built, by their file's text, shown path and day, with the fits they were built with (kept only
+# while those are the same objects): the file is read every time, so an edited file is built again, but the same
+# text is not parsed and validated again (the app and a command line read every profile on each load; each takes
+# about 1 ms of TOML parsing and validation). A profile is a frozen dataclass, safe to hand out twice; a file that
+# fails to load raises each time, never cached.
+_BUILT_PROFILES: dict[tuple[str, str, datetime.date], tuple[object, object, HardwareProfile]] = {}
+_MAX_BUILT_PROFILES = 512  # bundled profiles are 44; a test session writes a few hundred odd ones
 
 
 def source_path(source_file: str) -> Path:

@@ -13,6 +13,7 @@ inverted by bisection. ``tests/core/test_student_t.py`` holds it to ``scipy.stat
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 from estimator.core.base.errors import InputError
 
@@ -73,6 +74,13 @@ def quantile(p: float, df: float) -> float:
         return 0.0
     if p < 0.5:
         return -quantile(1.0 - p, df)
+    return _upper_quantile(float(p), float(df))
+
+
+@lru_cache(maxsize=1024)
+def _upper_quantile(p: float, df: float) -> float:
+    """The t for 0.5 < p < 1 (bisection: about 60 CDF evaluations, so each (p, df) asked again is remembered; a
+    session asks for a few levels at a few sample sizes)."""
     lo, hi = 0.0, 1.0
     while cdf(hi, df) < p:  # bracket: the upper tail falls at least as fast as 1/t^df
         lo, hi = hi, hi * 2.0
