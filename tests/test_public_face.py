@@ -4,6 +4,8 @@ none of the edges until a name is used (a script that needs ``estimate`` does no
 import subprocess
 import sys
 
+import pytest
+
 import estimator
 
 
@@ -15,6 +17,7 @@ def test_every_exported_name_resolves():
     assert set(estimator.__all__) <= set(dir(estimator))
 
 
+@pytest.mark.slow  # runs a subprocess (pytest.ini: slow)
 def test_importing_the_package_loads_no_edge_until_a_name_is_used():
     code = ("import sys, estimator; print(sorted(m for m in sys.modules if m.split('.')[:2] in "
             "(['estimator', 'services'], ['estimator', 'monitor'], ['estimator', 'cli']) or m == 'streamlit'))")

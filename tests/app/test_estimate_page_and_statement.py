@@ -224,6 +224,7 @@ def _changed_known_run_statement(folder):
 to_compile("the statement of a known run with its devices and grid changed")(_changed_known_run_statement)
 
 
+@pytest.mark.slow  # compiles LaTeX (pdflatex, BibTeX: subprocesses; pytest.ini: slow)
 def test_the_new_statement_compiles(compiled_statements):
     assert compiled_statements["the statement of a known run with its devices and grid changed"] == []
 

@@ -93,6 +93,7 @@ def test_calibrating_a_command_over_a_profile_is_refused_before_it_runs(monkeypa
     (2e12, "the command reached 1/20 of the throughput of this machine's matrix products"),
     (5e9, "the command reached 20× the throughput of this machine's matrix products"),
 ])
+@pytest.mark.slow  # runs a subprocess (pytest.ini: slow)
 def test_a_command_far_from_the_machines_products_warns(monkeypatch, holdout, words):
     """Audit 2: `-- sleep 2` became a profile at 8.4 × 10⁻⁵ of peak with no warning; its check on the
     machine's matrix products missed by +8193%. The fake command runs 1 × 10¹¹ FLOP/s."""
@@ -246,6 +247,7 @@ def _no_nvml(monkeypatch):
                         FakeGpu(FakeClock(), init_error=pynvml.NVML_ERROR_LIBRARY_NOT_FOUND).module)
 
 
+@pytest.mark.slow  # runs a subprocess (pytest.ini: slow)
 def test_a_tracked_run_that_names_a_gpu_and_measures_the_cpu_says_so_as_a_failure(monkeypatch):
     """Audit 9: track(device_index=2) on a machine without a GPU measured the CPU with a note only, its
     failures empty (calibrate --device 3 refuses the same)."""
@@ -280,6 +282,7 @@ def test_a_tracked_run_on_nvml_alone_says_it_is_timed_only_and_what_to_ask_for(m
     assert run.predict().energy_kwh is None
 
 
+@pytest.mark.slow  # runs a subprocess (pytest.ini: slow)
 def test_a_command_calibrated_on_the_cpu_is_given_no_gpu_number(monkeypatch, tmp_path):
     """Review: `calibrate -- CMD` on the CPU set the tracked run's GPU to 0, so a script's track() on a machine
     without a GPU was told it named GPU 0."""

@@ -253,6 +253,7 @@ PY = f"'{sys.executable}' -m estimator"
     (f"{PY} estimate --preset gpt3-175b >&-", None, "standard output is closed"),
     (f"{PY} estimate --preset gpt3-175b > /dev/full", None, "cannot write the output: No space left on device"),
 ])
+@pytest.mark.slow  # runs a subprocess (pytest.ini: slow)
 def test_j_unwritable_output_is_one_error_line_and_exit_1(command, env, needle):
     if "/dev/full" in command and not Path("/dev/full").exists():
         pytest.skip("no /dev/full on this system")
@@ -297,6 +298,7 @@ def test_j_unwritable_output_in_this_process(capsys, monkeypatch, argv, stdout, 
     assert needle in err and "Traceback" not in err
 
 
+@pytest.mark.slow  # runs a subprocess (pytest.ini: slow)
 def test_j_a_reader_that_stops_reading_is_not_an_error():
     proc = _shell(f"{PY} compare --flops 1e20 | head -1; exit ${{PIPESTATUS[0]}}")
     # stderr holds the table's notes (what its rows do not share), nothing of the closed pipe
@@ -304,6 +306,7 @@ def test_j_a_reader_that_stops_reading_is_not_an_error():
     assert all(line.startswith("note: ") for line in proc.stderr.splitlines()), proc.stderr
 
 
+@pytest.mark.slow  # runs a subprocess (pytest.ini: slow)
 def test_j_a_broken_profile_is_an_error_even_when_the_reader_stops_reading():
     """CLI audit: `profiles validate missing.toml | head -1` exited 0: the closed pipe hid the refusal."""
     proc = _shell(f"{PY} profiles validate /no/such-a.toml /no/such-b.toml | head -1; exit ${{PIPESTATUS[0]}}")

@@ -52,6 +52,7 @@ def test_a_codecarbon_timestamp_that_is_a_formula_is_refused():
     assert run.timestamp == "2024-05-01T12:00:00.123456"
 
 
+@pytest.mark.slow  # runs a subprocess (pytest.ini: slow)
 def test_a_file_name_over_255_bytes_is_one_line(tmp_path, cli):
     code, out, err = cli("profiles", "validate", str(tmp_path / f"{LONG}.toml"))
     assert "Traceback" not in err and "broken:" in out + err
@@ -61,6 +62,7 @@ def test_a_file_name_over_255_bytes_is_one_line(tmp_path, cli):
     assert "Traceback" not in done.stderr and done.returncode == 0
 
 
+@pytest.mark.slow  # runs a subprocess (pytest.ini: slow)
 def test_a_link_loop_as_the_calibrated_folder_stops_no_command(tmp_path):
     (tmp_path / "a").symlink_to(tmp_path / "b")
     (tmp_path / "b").symlink_to(tmp_path / "a")

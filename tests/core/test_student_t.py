@@ -43,6 +43,7 @@ def test_nonsense_is_refused(p, df):
         student_t.quantile(p, df)
 
 
+@pytest.mark.slow  # runs a subprocess (pytest.ini: slow)
 def test_the_cli_no_longer_imports_scipy_to_start():
     import subprocess
     import sys

@@ -112,6 +112,7 @@ def test_interrupt_stops_the_tracker_without_a_result():
         backend.end_window()
 
 
+@pytest.mark.slow  # runs a subprocess (pytest.ini: slow)
 def test_real_codecarbon_run_on_this_cpu(tmp_path, monkeypatch):
     """CodeCarbon for real around a short numpy workload: no file written, the power labelled
     by how CodeCarbon got it (this CI machine has no readable RAPL: an estimate)."""

@@ -199,6 +199,7 @@ def test_backends_lists_the_gpu_cuda_programs_use(monkeypatch, capsys):
     assert "(GPU 3 of 4; the first in CUDA_VISIBLE_DEVICES)" in out
 
 
+@pytest.mark.slow  # runs a subprocess (pytest.ini: slow)
 def test_a_command_ends_when_it_ends_not_at_the_next_poll():
     """Measure audit: poll-then-sleep added up to poll_s to every command's measured time (`true`
     took 0.101 s), biasing achieved FLOP/s of short runs. With a 60 s poll a quick command returns

@@ -313,6 +313,7 @@ def fake_gpu_for_the_cli(monkeypatch, **kw):
     return gpu
 
 
+@pytest.mark.slow  # runs a subprocess (pytest.ini: slow)
 def test_cli_measures_a_command_on_the_fake_gpu(monkeypatch, tmp_path, capsys):
     gpu = fake_gpu_for_the_cli(monkeypatch, power_w=400.0)
     out = tmp_path / "h100.toml"
@@ -334,6 +335,7 @@ def test_cli_measures_a_command_on_the_fake_gpu(monkeypatch, tmp_path, capsys):
     assert gpu.shutdowns == 1
 
 
+@pytest.mark.slow  # runs a subprocess (pytest.ini: slow)
 def test_cli_nvml_error_mid_run_writes_no_profile(monkeypatch, tmp_path, capsys):
     fake_gpu_for_the_cli(monkeypatch, fail_after_s=1.5)  # the window's first sample reads at 1 s, the next at 2 s
     out = tmp_path / "x.toml"

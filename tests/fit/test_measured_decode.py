@@ -159,6 +159,7 @@ def test_the_benchmark_writes_rows_the_loader_reads(tmp_path):
         data_rows([{**doc, "config": {**LLAMA3_8B, "layers": 2}}], "7", "h100-sxm", "x")
 
 
+@pytest.mark.slow  # runs a subprocess (pytest.ini: slow)
 def test_the_decode_benchmark_runs_on_a_cpu_or_says_torch_is_missing(tmp_path):
     out = tmp_path / "d.json"
     proc = subprocess.run([sys.executable, "-m", "benchmarks.gpu_decode", "--device", "cpu", "--layers", "2",
@@ -176,6 +177,7 @@ def test_the_decode_benchmark_runs_on_a_cpu_or_says_torch_is_missing(tmp_path):
     assert doc["meter"] == "a CPU run: time only" and "energy_j" not in doc["runs"][0]
 
 
+@pytest.mark.slow  # runs a subprocess (pytest.ini: slow)
 def test_the_gpu_check_script_parses_and_names_files_that_exist():
     """benchmarks/gpu_check.sh runs only where a GPU is lent; here it is held to the files it runs, so
     a renamed test or example breaks this test rather than the next GPU session's script."""

@@ -43,6 +43,7 @@ def test_an_existing_named_folder_and_an_explicit_path_are_taken(tmp_path, monke
     assert cr.checked_out_path(str(tmp_path / "x.toml"), "h100-mine") == tmp_path / "x.toml"  # the folder not used
 
 
+@pytest.mark.slow  # runs a subprocess (pytest.ini: slow)
 def test_the_cli_says_so_in_one_line_and_makes_nothing(tmp_path):
     log = tmp_path / "emissions.csv"
     log.write_text(LOG)

@@ -47,6 +47,7 @@ def test_the_estimate_page_says_it_beside_the_memory():
     assert len(boxes) == 1 and SPLIT in boxes[0] and "would hold it with ZeRO-3" in boxes[0]
 
 
+@pytest.mark.slow  # runs a subprocess (pytest.ini: slow)
 def test_a_relative_or_home_calibrated_folder_is_made_absolute(tmp_path):
     """Review: a relative ESTIMATOR_CALIBRATED_DIR was kept relative, and a re-calibration from
     another folder was refused with the very path it refused as the fix."""

@@ -139,6 +139,7 @@ def test_user_command_mode(tmp_path, cli):
     assert "perf_counter" in load_profile_file(out).calibration["command"]
 
 
+@pytest.mark.slow  # runs a subprocess (pytest.ini: slow)
 def test_failing_command_writes_nothing(tmp_path, cli):
     code, _, err = cli("calibrate", "--backend", "cpu", "--flops", "1e9", "--out", tmp_path / "x.toml",
                        "--", sys.executable, "-c", "raise SystemExit(3)")
@@ -348,6 +349,7 @@ def test_a_tracked_command_is_measured_over_its_steady_steps_only(tmp_path, caps
         assert "command's own measurement" in s["notes"][0]
 
 
+@pytest.mark.slow  # runs a subprocess (pytest.ini: slow)
 def test_the_table_offers_the_id_only_where_profiles_load_from(tmp_path, cli):
     """Written outside profiles/calibrated/, the profile is found by its file alone: the table said
     "use --hardware <id>", which then failed as unknown hardware. A tiny share of the peak is printed

@@ -155,6 +155,7 @@ def steady_child(batch_means_s) -> dict:
             "prediction": {"steps_done": 100}, "settings": {}}
 
 
+@pytest.mark.slow  # runs a subprocess (pytest.ini: slow)
 def test_a_command_on_a_busy_machine_warns(monkeypatch):
     result = run_command_calibration(monkeypatch, readings(BUSY, BUSY))
     (warning,) = result.warnings
@@ -164,6 +165,7 @@ def test_a_command_on_a_busy_machine_warns(monkeypatch):
     assert "11.8 at the end of the measured window (the command's own threads count in it)" in warning
 
 
+@pytest.mark.slow  # runs a subprocess (pytest.ini: slow)
 def test_a_command_is_not_warned_of_its_check_on_matrix_products(monkeypatch):
     """The profile holds the command's throughput, so its check on matrix products may miss by far (README:
     +106% on an idle machine) without the machine being busy: such a miss warns of nothing, up to
@@ -176,6 +178,7 @@ def test_a_command_is_not_warned_of_its_check_on_matrix_products(monkeypatch):
     assert "busy" not in far and "unreliable" not in far and "check the FLOPs given" in far
 
 
+@pytest.mark.slow  # runs a subprocess (pytest.ini: slow)
 def test_a_command_whose_steady_halves_disagree_warns(monkeypatch):
     """The split-half check is held out on the command's own steps: its miss says the run was not steady."""
     result = run_command_calibration(monkeypatch, readings(IDLE, IDLE), steady_child([0.005] * 5 + [0.02] * 5))
@@ -254,6 +257,7 @@ def test_the_calibrate_page_shows_the_warnings_of_its_cpu_run(monkeypatch, fp32,
         assert not any("unreliable" in w for w in warnings), warnings
 
 
+@pytest.mark.slow  # runs a subprocess (pytest.ini: slow)
 def test_an_infinite_batch_mean_is_no_split_half_check(monkeypatch):
     # a JSON report may hold Infinity; its check divided by zero (review): now there is no such check
     child = steady_child([0.01] * 9 + [float("inf")])
@@ -262,6 +266,7 @@ def test_an_infinite_batch_mean_is_no_split_half_check(monkeypatch):
     assert not any(c.label.startswith("the last") for c in result.checks) and result.warnings == ()
 
 
+@pytest.mark.slow  # runs a subprocess (pytest.ini: slow)
 def test_batch_means_no_run_can_have_are_no_split_half_check(monkeypatch):
     # denormal means (1e-320 s) gave a throughput of infinity and a warning of "error +inf%" (review)
     child = steady_child([0.01] * 5 + [1e-320] * 5)
@@ -311,6 +316,7 @@ def test_a_containers_cpu_quota_caps_what_the_threads_could_get(tmp_path):
     assert machine_load.cpu_share_warning(*window, 4).startswith("the calibration's 4 BLAS threads ran 37%")
 
 
+@pytest.mark.slow  # runs a subprocess (pytest.ini: slow)
 def test_the_split_half_check_says_which_steady_steps_are_in_neither_half(monkeypatch):
     """Calibrate audit: after "300 steady steps" the check named 153 and 136 and left 11 unexplained:
     the oldest steady steps that fill no whole batch are named."""

@@ -152,6 +152,7 @@ def test_the_markers_count_every_tracked_run(tmp_path, monkeypatch):
     assert runs == 2 and markers == 8 and report["prediction"]["steps_done"] == 300
 
 
+@pytest.mark.slow  # runs a subprocess (pytest.ini: slow)
 def test_a_command_with_two_tracked_runs_takes_its_flops_over_the_whole_command():
     """two_phase.py: the last of two runs took all of --flops (0.26 TFLOP/s against 0.14 for one run).
     The FLOPs given are the whole command's: taken over the whole command, and said."""

@@ -200,6 +200,7 @@ def test_numpy_example_predicts_its_total_from_the_first_10_percent(tmp_path):
         assert rep.settings["power_source"].startswith("codecarbon")
 
 
+@pytest.mark.slow  # runs a subprocess (pytest.ini: slow)
 def test_torch_example_runs_or_says_torch_is_missing(tmp_path):
     """With PyTorch the example trains and reports like the numpy one; without it, one line and status 2."""
     import importlib.util

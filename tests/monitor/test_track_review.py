@@ -193,6 +193,7 @@ def test_a_run_without_a_total_that_did_not_end_normally_keeps_so_far(exc, head)
 
 # --- 4. several tracked runs: why there is no split-half check ----------------------------------------
 
+@pytest.mark.slow  # runs a subprocess (pytest.ini: slow)
 def test_a_command_with_two_tracked_runs_is_told_why_it_has_no_split_half_check():
     """two.py: "no check on the command itself … a loop tracked with estimator.monitor.track gets a
     split-half check", said to a command whose two loops were tracked."""

@@ -212,6 +212,7 @@ for _kind, _run in NEW_KINDS.items():
     to_compile(f"new kind of statement {_kind}")(lambda folder, run=_run: _statement(**run(folder))[1])
 
 
+@pytest.mark.slow  # compiles LaTeX (pdflatex, BibTeX: subprocesses; pytest.ini: slow)
 @pytest.mark.parametrize("kind", NEW_KINDS)
 def test_the_new_statements_compile_without_warnings(compiled_statements, kind):
     assert compiled_statements[f"new kind of statement {kind}"] == []
@@ -303,6 +304,7 @@ for _run in RESEARCHER_RUNS:
     to_compile(f"researcher audit's statement {_run}")(lambda folder, run=_run: _statement(**run)[1])
 
 
+@pytest.mark.slow  # compiles LaTeX (pdflatex, BibTeX: subprocesses; pytest.ini: slow)
 @pytest.mark.parametrize("run", RESEARCHER_RUNS, ids=str)
 def test_the_researcher_audits_statements_compile_without_warnings(compiled_statements, run):
     assert compiled_statements[f"researcher audit's statement {run}"] == []

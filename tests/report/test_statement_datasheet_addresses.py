@@ -95,6 +95,7 @@ to_compile("issue 55: datasheet URLs and the tool's address")(lambda folder: sta
     tool_url="https://compute.example.org/estimator_app"))
 
 
+@pytest.mark.slow  # compiles LaTeX (pdflatex, BibTeX: subprocesses; pytest.ini: slow)
 def test_the_statement_with_addresses_compiles_without_warnings(compiled_statements):
     assert compiled_statements["issue 55: datasheet URLs and the tool's address"] == []
 
