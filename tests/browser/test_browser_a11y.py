@@ -15,6 +15,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 FOCUSED = """() => { const e = document.activeElement; const r = e.getBoundingClientRect();
   return {x: r.x, y: r.y, w: r.width, label: (e.getAttribute('aria-label') || e.textContent || '').slice(0, 40)}; }"""
 TAB_STOPS = 15
+SIDEBAR_HIDDEN = """() => { const s = document.querySelector('[data-testid="stSidebar"]');
+  return s !== null && getComputedStyle(s).visibility === 'hidden'; }"""
 SCRIPT_STATE_DONE = """() => document.querySelector('[data-testid="stApp"]')?.getAttribute('data-test-script-state')
   === 'notRunning' && document.querySelector('h1') !== null"""
 
@@ -25,6 +27,14 @@ def test_no_tab_stop_is_off_screen_while_the_sidebar_is_collapsed(browser, serve
     page = browser.new_page(viewport={"width": 1024, "height": 768})
     page.goto(server + query)
     wait_until_drawn(page)
+    # the page's CSS (a11y.A11Y_CSS, an st.html element) can mount after the script's metrics: under load the Tab
+    # presses came before it and reached the collapsed sidebar's controls (a run on 2026-11-26). Wait for it; if it
+    # never comes, the Tab stops below say so.
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    try:
+        page.wait_for_function(SIDEBAR_HIDDEN, timeout=TIMEOUT_MS)
+    except PlaywrightTimeout:
+        pass
     stops = []
     for _ in range(TAB_STOPS):
         page.keyboard.press("Tab")

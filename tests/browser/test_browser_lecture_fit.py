@@ -15,6 +15,9 @@ from browser_fixtures import (
     CLAIMS,
     LAID_OUT,
     LECTURE_LINKS,
+    STILL,
+    STILL_FRAMES,
+    STILL_MS,
     TIMEOUT_MS,
     at_sizes,
     new_page,
@@ -263,7 +266,11 @@ def test_the_embedded_estimate_page_shows_its_four_numbers_in_640_by_360(browser
         page.goto(f"{server}/?preset=gpt3-175b&hardware=brain{query}&embed=true")
         wait_until_drawn(page)
         page.get_by_text("n/a").first.wait_for(timeout=TIMEOUT_MS)
-        page.wait_for_timeout(SETTLE_MS)
+        page.evaluate(LAID_OUT)
+        # the numbers' rows take their place as the page's CSS and range bars mount: read them once they are still
+        # (the same for 3 frames and 150 ms), not after a fixed 10 s
+        if not page.evaluate(STILL, [STILL_FRAMES, STILL_MS, SETTLE_MS]):
+            raise AssertionError("the embedded Estimate page's layout still moved 10 s after it was drawn")
         tops = [b["top"] for b in page.evaluate(HEADLINE_BOXES)]
         assert len(tops) == 4 and max(tops) - min(tops) <= 2, tops
 
