@@ -34,7 +34,8 @@ from estimator.fit.grouped_conformal import pooled_cdf_quantile
 # Start and bounds of the fitted numbers (seconds; the power factor is a ratio). The bounds only
 # keep the optimiser in a physical range: from a nanosecond to a second per layer, sequence or
 # all-reduce; a GPU busy from 0.1 to 20 × the roofline time; an engine reaching 5% to all of the tensor peak
-# (compute_fraction: fitted for the optimised engine only, estimator.fit.serving_mlperf).
+# (compute_fraction: no shipped engine fits it since issue 54, each takes the sourced step.COMPUTE_FRACTION;
+# its bounds kept for a fit that frees it, estimator.fit.serving_mlperf).
 START = {"engine_s_per_layer": 3e-4, "engine_s_per_sequence": 1e-4, "tp_s_per_allreduce": 1e-4,
          "busy_per_roofline_s": 2.0, "compute_fraction": 0.5}
 LOW = {"engine_s_per_layer": 1e-9, "engine_s_per_sequence": 1e-9, "tp_s_per_allreduce": 1e-9,

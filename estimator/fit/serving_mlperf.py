@@ -13,8 +13,14 @@ bound's share that the training rows' Server runs measured (``server_share``: th
 
 The fit: least squares of log ratios (``serving_fit.solve``) over the Offline rows' tokens/s and the
 small-batch rows' TPOT, each set weighted as one, for the engine's per-layer, per-sequence and per-all-reduce
-costs and its fraction of the tensor peak (``compute_fraction``); the power factor is the vllm-2024 fit's (no
-device energy was measured). Server rows are never fitted: their prediction is out of sample by construction.
+costs; the power factor is the vllm-2024 fit's (no device energy was measured). Server rows are never fitted: their
+prediction is out of sample by construction. Its fraction of the tensor peak in compute-bound phases is the sourced
+``step.COMPUTE_FRACTION`` (0.6: prefill MFU measured on A100 and H100), not fitted (issue 54): of the three
+MLPerf models only Llama 2 70B and Mixtral 8x7B are compute-bound at their batches (GPT-J's KV cache bounds its
+step by memory), so a fitted fraction was pinned by whichever of the two a fold kept; holding Llama 2 70B out left
+it to Mixtral, whose mixture-of-experts step the model runs faster per FLOP than it runs, and the fraction fell to
+0.28 (Llama 2 70B then predicted at 0.65x its measured tokens/s). A constant measured apart from these rows carries
+from one model to another; three fitted numbers, not four.
 
 Judged by model held out (every row of a model, MLPerf and small-batch, out of the fit that predicts it)
 and by hardware held out, beside a naive baseline fitted on the same folds: a flat fraction of the compute
@@ -40,8 +46,9 @@ from estimator.fit.grouped_conformal import pooled_cdf_quantile
 from estimator.fit.serving_fit import Metrics, metrics
 from estimator.fit.tpot_check import TpotRow, measured_time, row_step
 
-# The engine's fitted numbers (their start and bounds: serving_fit.START, LOW, HIGH).
-FITTED = ("engine_s_per_layer", "engine_s_per_sequence", "tp_s_per_allreduce", "compute_fraction")
+# The engine's fitted numbers (their start and bounds: serving_fit.START, LOW, HIGH); its compute fraction is
+# the sourced step.COMPUTE_FRACTION (the module docstring).
+FITTED = ("engine_s_per_layer", "engine_s_per_sequence", "tp_s_per_allreduce")
 OFFLINE, SERVER = "Offline", "Server"
 
 
@@ -73,15 +80,15 @@ class MLPerfRow:
 
 
 def predict(r: MLPerfRow, fit: ServingFit, server_share: float, max_batch: int) -> Throughput:
-    """The row's throughput as the engine ``fit`` would serve it (the module docstring). Beam search decodes
-    ``beams`` sequences for each sample and counts one's tokens: taken as ``beams`` × the output tokens decoded
-    per prompt prefilled (each beam's KV cache held whole, its average length so overstated a little), the
-    tokens counted 1 ÷ ``beams`` of those decoded."""
+    """The row's throughput as the engine ``fit`` would serve it (the module docstring). Beam search (GPT-J's
+    4 beams) decodes ``beams`` sequences a step for each sample and counts one token, the sample's prompt
+    prefilled once and its KV cache held once, shared by the beams (``step.step``'s ``beams``, after
+    TensorRT-LLM's attention; issue 54: it had been taken as ``beams`` × the output decoded in turn, each beam
+    holding the prompt's KV cache whole, a quarter of the samples in memory)."""
     bound = (r.tpot_bound_s * server_share) if (r.scenario == SERVER and r.tpot_bound_s) else None
-    t = max_throughput(params=r.params, arch=r.arch, device=r.device, fit=fit, devices=r.devices,
-                       prompt_tokens=r.prompt_tokens, output_tokens=r.output_tokens * r.beams, weight_bits=r.bits,
-                       kv_bits=r.kv_bits, max_batch=max_batch, tpot_bound_s=bound)
-    return t if r.beams == 1 else replace(t, tokens_per_s=t.tokens_per_s / r.beams)
+    return max_throughput(params=r.params, arch=r.arch, device=r.device, fit=fit, devices=r.devices,
+                          prompt_tokens=r.prompt_tokens, output_tokens=r.output_tokens, weight_bits=r.bits,
+                          kv_bits=r.kv_bits, max_batch=max_batch, tpot_bound_s=bound, beams=r.beams)
 
 
 def server_share(rows: Sequence[MLPerfRow]) -> float:
@@ -101,7 +108,8 @@ def roofline_tokens_per_s(r: MLPerfRow) -> float:
 
 
 def fit_engine(rows: Sequence[MLPerfRow], latency: Sequence[TpotRow], base: ServingFit, max_batch: int) -> dict:
-    """The engine's four numbers (``FITTED``) from the Offline rows' tokens/s and the small-batch TPOTs."""
+    """The engine's three numbers (``FITTED``) from the Offline rows' tokens/s and the small-batch TPOTs, its
+    compute fraction ``base``'s (the sourced default)."""
     offline = [r for r in rows if r.scenario == OFFLINE]
     if len(offline) < 2 or len(latency) < 2:
         raise InputError("the optimised engine's fit needs at least 2 Offline rows and 2 small-batch rows")

@@ -175,11 +175,12 @@ def optimized_engine_document(online: ServingFit, older: dict[str, ServingFit] |
                      level=LEVEL, n_configs=len(offline) + len(latency), n_models=len({r.model for r in rows}))
     validation = {by: {sc: cv.summary(sc) for sc in (OFFLINE, SERVER)} for by, cv in cvs.items()}
     return {
-        "about": ("The current optimised engine (TensorRT-LLM/vLLM/SGLang class): the time constants and the fraction of "
-                  f"the tensor peak fitted to {len(offline)} MLPerf Inference v4.0/v4.1 Offline results "
+        "about": ("The current optimised engine (TensorRT-LLM/vLLM/SGLang class): the time constants fitted to "
+                  f"{len(offline)} MLPerf Inference v4.0/v4.1 Offline results "
                   f"(estimator/data/mlperf_inference.csv) and {len(latency)} published small-batch times "
                   "(estimator/data/small_batch_tpot.csv), prompts mixed into the decode steps (chunked prefill); the "
-                  "power factor vllm-2024's. Server results never fitted. Method: estimator/fit/serving_mlperf.py."),
+                  "fraction of the tensor peak the sourced default (not fitted), the power factor vllm-2024's. Server "
+                  "results never fitted. Method: estimator/fit/serving_mlperf.py."),
         "fit": fitted.to_dict(),
         "server_share": server_share(rows),
         "held_out_coverage": validation["model"][OFFLINE]["model"]["interval_coverage"],

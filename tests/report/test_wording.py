@@ -57,9 +57,9 @@ def test_one_token_takes(cli):
             "--prompt-tokens", "1", "--hardware", "a100-sxm-80gb")
     assert r.code != 0
     # optimized-2024 (the default engine since issue 54; 0.000193 with vllm-2024): one step is the engine's
-    # 0.076 ms a layer + 0.044 ms × 256 sequences = 11.3 ms + GPU and prefill 0.337 ms each = 11.9 ms, shared by
-    # the batch's 256 tokens: 4.66 × 10⁻⁵ device-seconds a token
-    assert "error: 1 token takes 4.66 × 10⁻⁵ device-seconds: less than one device-millisecond" in r.err  # was "1 tokens take"
+    # 0.082 ms a layer + 0.062 ms × 256 sequences = 15.8 ms + GPU and prefill 0.274 ms each = 16.4 ms (as refitted in
+    # issue 54: 11.9 ms before), shared by the batch's 256 tokens: 6.4 × 10⁻⁵ device-seconds a token
+    assert "error: 1 token takes 6.4 × 10⁻⁵ device-seconds: less than one device-millisecond" in r.err  # was "1 tokens take"
 
 
 def test_one_query_is_priced(cli):
@@ -69,16 +69,17 @@ def test_one_query_is_priced(cli):
             "--format", "json")
     assert r.code == 0, r.err
     d = json.loads(r.out)
-    # its share of the batch: 338 steps of 11.1 ms (optimized-2024, the default engine since issue 54: GPU 5.90 ms
-    # memory-bound + prefill 0.954 ms + engine 0.076 ms × 32 layers + 0.044 ms × 64 sequences = 5.24 ms) ÷ 64
-    # = 0.0588 device-seconds, well above the one device-millisecond it must reach to be priced
+    # its share of the batch: 338 steps of 12.5 ms (optimized-2024, the default engine since issue 54: GPU 5.90 ms
+    # memory-bound + engine 0.082 ms × 32 layers + 0.062 ms × 64 sequences = 6.56 ms, as refitted in issue 54) ÷ 64
+    # = 0.0658 device-seconds, well above the one device-millisecond it must reach to be priced
     assert d["device_hours"] * S_PER_HOUR == pytest.approx(338 * d["seconds_per_output_token"] / 64)
     assert d["tokens"] == 338 and 0.05 < d["device_hours"] * S_PER_HOUR < 0.07 and d["energy_kwh"] > 0
     r = cli("inference", "--params", "1e8", "--batch-size", "256", "--tokens", "2", "--tokens-per-query", "1",
             "--prompt-tokens", "1")
-    # on h100-sxm, the default (issue 54), a step of the 1e8-parameter model is mostly the engine's 11.3 ms, so
-    # a token is 4.49 × 10⁻⁵ device-seconds and two 8.97 × 10⁻⁵ (0.000386 on a100-sxm-80gb with vllm-2024)
-    assert "error: 2 tokens take 8.97 × 10⁻⁵ device-seconds" in r.err
+    # on h100-sxm, the default (issue 54), a step of the 1e8-parameter model is mostly the engine's 15.8 ms, so
+    # a token is 6.25 × 10⁻⁵ device-seconds and two 0.000125 (8.97 × 10⁻⁵ before issue 54's refit; 0.000386 on
+    # a100-sxm-80gb with vllm-2024)
+    assert "error: 2 tokens take 0.000125 device-seconds" in r.err
 
 
 # --- 2. the unit follows the rounded value ------------------------------------------------------
@@ -206,10 +207,10 @@ def test_inference_savings_never_read_minus_zero(cli):
     assert f"energy per token, {hz.share(more, 0)} more time on 2 devices (not 4); " in row and " 0% of" not in row
     assert "-0%" not in out
     # a real increase, in words (was "-18% of time"). With optimized-2024 (the default engine since issue 54) the
-    # step at tensor parallel 2 doubles each device's GPU and prefill parts (compute 29.5 → 59.0 ms, prefill 14.0
-    # → 28.0 ms) while the engine's 11.7 ms stays: 104.7 ms ÷ 61.8 ms = 1.69; vllm-2024's 78 ms of engine time
-    # a step hid most of it (23%)
-    assert "69% more time on 2 devices (not 4)" in line(out, "saves vs baseline: 8-bit KV cache")
+    # step at tensor parallel 2 doubles each device's GPU and prefill parts (compute 23.9 → 47.8 ms, prefill 11.3
+    # → 22.7 ms at the sourced 0.6 of the peak) while the engine's 14.4 ms stays: 90.6 ms ÷ 55.9 ms = 1.62 (1.69
+    # before issue 54's refit); vllm-2024's 78 ms of engine time a step hid most of it (23%)
+    assert "62% more time on 2 devices (not 4)" in line(out, "saves vs baseline: 8-bit KV cache")
     assert "-18%" not in out
 
 

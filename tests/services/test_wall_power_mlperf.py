@@ -83,10 +83,12 @@ def test_the_figures(doc):
     assert p["tdp_and_host"]["median_factor"] == pytest.approx(p["model"]["median_factor"])
     assert p["tdp_only"]["median_factor"] == pytest.approx(1.112, abs=0.005)
     j = doc["j_per_token"]
-    assert j["by_model"]["model"]["median_factor"] == pytest.approx(1.281, abs=0.005)
-    assert j["by_hardware"]["model"]["median_factor"] == pytest.approx(1.082, abs=0.005)
+    # issue 54 (the compute fraction the sourced 0.6, GPT-J's beams sharing the prompt): 1.21x by model, 1.17x by
+    # hardware (it was 1.28x and 1.08x)
+    assert j["by_model"]["model"]["median_factor"] == pytest.approx(1.212, abs=0.005)
+    assert j["by_hardware"]["model"]["median_factor"] == pytest.approx(1.172, abs=0.005)
     for by in ("by_model", "by_hardware"):
-        assert j[by]["model"]["n"] == 6 and j[by]["model"]["interval_coverage"] == pytest.approx(4 / 6)
+        assert j[by]["model"]["n"] == 6 and j[by]["model"]["interval_coverage"] == pytest.approx(6 / 6)
         assert j[by]["tdp_only"]["median_factor"] > j[by]["model"]["median_factor"]
         assert j[by]["tdp_only_flat_roofline"]["median_factor"] > j[by]["model"]["median_factor"]
     assert j["by_model"]["tdp_only_flat_roofline"]["median_factor"] == pytest.approx(1.647, abs=0.005)
@@ -109,7 +111,7 @@ def test_validate_inference_reports_it(doc, cli):
     code, out, _ = cli("validate", "--inference")
     assert code == 0
     assert "Narrow: all 6 are MaxQ (power-capped) submissions of one system" in out
-    assert (f"model held out {doc['j_per_token']['by_model']['model']['median_factor']:.2f}× (missed); "
+    assert (f"model held out {doc['j_per_token']['by_model']['model']['median_factor']:.2f}× (met); "
             f"hardware held out {doc['j_per_token']['by_hardware']['model']['median_factor']:.2f}× (met)") in out
     for r in doc["rows"]:
         line = next(x for x in out.splitlines() if x.startswith(r["row_id"]))

@@ -61,18 +61,19 @@ class Footprint:
         return self.batch if self.fits else float(self.max_batch)
 
 
-def sequence_tokens(prompt_tokens: float, output_tokens: float) -> float:
-    """The tokens a sequence in flight holds in the KV cache on average (paged engines; the module docstring)."""
-    return prompt_tokens + AVERAGE_OUTPUT_SHARE * output_tokens
+def sequence_tokens(prompt_tokens: float, output_tokens: float, beams: int = 1) -> float:
+    """The tokens a request in flight holds in the KV cache on average (paged engines; the module docstring); with
+    beam search, its prompt once and each beam's output (``step.beam_search_holds``)."""
+    return prompt_tokens + beams * AVERAGE_OUTPUT_SHARE * output_tokens
 
 
 def serving_footprint(*, params: float, arch: Architecture, memory_gb_per_device: float, devices: int, batch: float,
                       prompt_tokens: float, output_tokens: float, weight_bits: int = 16, kv_bits: int = 16,
-                      memory_fraction: float = USABLE_MEMORY_FRACTION) -> Footprint:
+                      memory_fraction: float = USABLE_MEMORY_FRACTION, beams: int = 1) -> Footprint:
     """The weights and the KV cache of the batch run (the whole ``batch``, or the largest that fits) against
-    ``devices`` × capacity × ``memory_fraction`` (the engine's)."""
+    ``devices`` × capacity × ``memory_fraction`` (the engine's); ``beams``: each request's beam width."""
     weights = stored_weight_bytes(arch, params, weight_bits) / BYTES_PER_GB
-    per_seq = (sequence_tokens(prompt_tokens, output_tokens) * arch.kv_bytes_per_token(kv_bits)
+    per_seq = (sequence_tokens(prompt_tokens, output_tokens, beams) * arch.kv_bytes_per_token(kv_bits)
                * kv_replication(arch, devices) / BYTES_PER_GB)
     usable = devices * memory_gb_per_device * memory_fraction
     room = usable - weights

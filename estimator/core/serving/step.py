@@ -279,10 +279,15 @@ class Step:
 def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, batch: float, prompt_tokens: float,
          output_tokens: float, tp: int, weight_bits: int = 16, kv_bits: int = 16,
          bandwidth_fraction: float = BANDWIDTH_FRACTION, compute_fraction: float | None = None,
-         power_w: float | None = None) -> Step:
+         power_w: float | None = None, beams: int = 1) -> Step:
     """The decode step (see the module docstring). ``params`` counts every weight stored (total
     for a mixture of experts); ``arch.active_params`` the ones used per token. ``compute_fraction``:
-    the engine's (``fit.compute_fraction``) unless given."""
+    the engine's (``fit.compute_fraction``) unless given.
+
+    ``beams``: beam search of that width (``beam_search_holds``): ``batch`` requests each decode ``beams``
+    sequences a step, each reading its whole context, while a request's prompt is prefilled once and its KV cache
+    held once, shared by its beams; each request counts one token a step (TPOT and J per output token per request's
+    token). 1: greedy or sampled decoding, one sequence a request."""
     if compute_fraction is None:
         compute_fraction = fit.compute_fraction
     n_total = float(params)
@@ -291,28 +296,31 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
     # FLOPs: 2 per weight a token multiplies; the untied input embedding table is a lookup, not a product
     n_flops = max(0.0, n_active - input_table_params(arch, n_total))
     b, p, t = float(batch), float(prompt_tokens), float(output_tokens)
+    k = float(beams)
+    seqs = b * k                                # sequences decoded a step (each request's beams)
     context = p + t / 2.0                       # average context while an answer is decoded
     width = arch.attention_width
     bw = device.bandwidth_gb_per_s * BYTES_PER_GB * bandwidth_fraction
     flops_s = device.peak_flops_per_s * compute_fraction
     weight_bytes = stored_weight_bytes(arch, n_total, weight_bits)
     kv_tok = arch.kv_bytes_per_token(kv_bits)
-    memory_s = (read_weight_bytes(arch, n_total, weight_bits, b) + b * context * kv_tok * kv_replication(arch, tp)) / (tp * bw)
+    memory_s = (read_weight_bytes(arch, n_total, weight_bits, seqs)
+                + seqs * context * kv_tok * kv_replication(arch, tp)) / (tp * bw)
     attention_s = (device.attention_flops_per_s or device.peak_flops_per_s) * compute_fraction
     linear_per_token = FLOPS_PER_PARAM_PER_TOKEN * n_flops
     attention_per_token = ATTENTION_FLOPS_PER_CONTEXT_TOKEN * arch.layers * context * width
     flops_per_token = linear_per_token + attention_per_token
-    compute_s = b * (linear_per_token / flops_s + attention_per_token / attention_s) / tp
+    compute_s = seqs * (linear_per_token / flops_s + attention_per_token / attention_s) / tp
     gpu_s = max(memory_s, compute_s)
     prompt_linear = FLOPS_PER_PARAM_PER_TOKEN * n_flops * p
     prompt_attention = ATTENTION_FLOPS_PER_CONTEXT_TOKEN / 2 * arch.layers * p * p * width
     prefill_s = (b / t) * (prompt_linear / flops_s + prompt_attention / attention_s) / tp
     tp_s = 0.0
     if tp > 1:
-        message = b * arch.d_model * ACTIVATION_BYTES
+        message = seqs * arch.d_model * ACTIVATION_BYTES
         per_allreduce = fit.tp_s_per_allreduce + 2.0 * (tp - 1) / tp * message / (device.link_gb_per_s * BYTES_PER_GB)
         tp_s = ALLREDUCES_PER_LAYER * arch.layers * per_allreduce
-    engine_s = fit.engine_s_per_layer * arch.layers + fit.engine_s_per_sequence * b
+    engine_s = fit.engine_s_per_layer * arch.layers + fit.engine_s_per_sequence * seqs
     tpot = (max(memory_s, compute_s + prefill_s) if fit.mixed_prefill else gpu_s + prefill_s) + tp_s + engine_s
     if power_w is None:
         frac = load_power_fraction(fit, gpu_s, prefill_s, tpot)
@@ -321,10 +329,20 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
         watts = float(power_w)
         frac = watts / device.tdp_w if device.tdp_w else 0.0
     return Step(weights_gb=weight_bytes / BYTES_PER_GB,
-                kv_cache_gb=b * context * kv_tok * kv_replication(arch, tp) / BYTES_PER_GB,
+                kv_cache_gb=b * beam_search_holds(p, t, beams) * kv_tok * kv_replication(arch, tp) / BYTES_PER_GB,
                 memory_s=memory_s, compute_s=compute_s, gpu_s=gpu_s, prefill_s=prefill_s, tp_s=tp_s, engine_s=engine_s,
                 tpot_s=tpot, decode_s=gpu_s + tp_s + engine_s, power_w=watts, power_fraction=frac, joules_per_output_token=watts * tp * tpot / b,
                 bound="memory" if memory_s >= compute_s else "compute", flops_per_token=flops_per_token)
+
+
+def beam_search_holds(prompt_tokens: float, output_tokens: float, beams: int = 1) -> float:
+    """The tokens one request holds in the KV cache on average: its prompt and, for each of its ``beams``, half its
+    output (a sequence in flight holds half its output on average). Beam search shares the prompt's KV cache among
+    the beams and reads each beam's path through it (TensorRT-LLM, docs/source/advanced/gpt-attention.md,
+    "Beam-Search": "In the context phase, a single beam is computed per input sequence"; the generation phase's
+    kernel reads each beam's K and V through a ``cache_indirection`` tensor; "the context kv cache are shared across
+    beams")."""
+    return float(prompt_tokens) + float(beams) * 0.5 * float(output_tokens)
 
 
 def load_power_fraction(fit: ServingFit, gpu_s: float, prefill_s: float, step_s: float) -> float:
@@ -418,7 +436,7 @@ def previous_model(*, params: float, device: Device, batch: float, tp: int, util
 
 
 __all__ = ["DEFAULT_ENGINE", "EMBEDDING_BITS", "ENGINES", "ENGINE_ALIASES", "engine_name", "Architecture", "Device", "Previous",
-           "ServingFit", "Step", "attention_params", "check_architecture", "check_params_fit",
+           "ServingFit", "Step", "attention_params", "beam_search_holds", "check_architecture", "check_params_fit",
            "embedding_params", "input_table_params", "kv_replication", "link_for", "load_power_fraction", "param_floor",
            "previous_model", "read_params", "read_weight_bytes", "step", "stored_weight_bytes",
            "student_architecture"]

@@ -85,25 +85,27 @@ def max_throughput(*, params: float, arch: Architecture, device: Device, fit: Se
                    prompt_tokens: float, output_tokens: float, weight_bits: int = 16, kv_bits: int = 16,
                    max_batch: int, tpot_bound_s: float | None = None, tp: int | None = None,
                    ttft_bound_s: float | None = None, batch: int | None = None,
-                   device_at: Callable[[int], Device] | None = None, compute_fraction: float | None = None) -> Throughput:
+                   device_at: Callable[[int], Device] | None = None, compute_fraction: float | None = None,
+                   beams: int = 1) -> Throughput:
     """The tensor parallelism (or ``tp`` given), replicas and batch (or ``batch`` given, per replica) that serve
     the most tokens per second on ``devices`` (the module docstring); ``device_at(tp)``: the device as a replica
-    of ``tp`` sees it (its link), default ``device``. Refused where no degree holds the weights and one sequence,
-    or none meets the bounds at batch 1."""
+    of ``tp`` sees it (its link), default ``device``; ``beams``: each request's beam-search width (``step.step``:
+    the batch counts requests, each holding its prompt once). Refused where no degree holds the weights and one
+    sequence, or none meets the bounds at batch 1."""
     best: Throughput | None = None
     options = [tp] if tp is not None else tensor_parallel_options(devices, arch)
     for t in options:
         dev = device if device_at is None else device_at(t)
         room = serving_footprint(params=params, arch=arch, memory_gb_per_device=dev.memory_gb, devices=t, batch=1,
                                  prompt_tokens=prompt_tokens, output_tokens=output_tokens, weight_bits=weight_bits,
-                                 kv_bits=kv_bits, memory_fraction=fit.memory_fraction).max_batch
+                                 kv_bits=kv_bits, memory_fraction=fit.memory_fraction, beams=beams).max_batch
         if room < 1:
             continue
 
         def run(b: int, t: int = t, dev: Device = dev) -> Step:
             return step(params=params, arch=arch, device=dev, fit=fit, batch=b, prompt_tokens=prompt_tokens,
                         output_tokens=output_tokens, tp=t, weight_bits=weight_bits, kv_bits=kv_bits,
-                        compute_fraction=compute_fraction)
+                        compute_fraction=compute_fraction, beams=beams)
 
         def within(b: int, run=run) -> bool:
             st = run(b)
