@@ -23,14 +23,18 @@ from app_pages.ui.common import md_escape
 # its font shrinks with the window (clamp), so "355 years" fits a 1024-pixel projector in 4
 # columns and grows on a 1920-pixel one. A row of longer values ("7.53 million queries") gets a
 # smaller size of its own (``metric_cells``: ``--cce-fit``), so that each value is one line.
-METRIC_VALUE_CQI = 17  # a value's font, % of its metric's width: "355 years" fills ~2/3 of it
+# The font is a share of the width a value has: the metric's card inside its 15 px padding and 1 px border (the
+# container below), not the metric's outer width: measured on the card's outer width, "138 tokens/s" fitted its
+# row's font at 1280 px and wrapped at 1024×768, where the padding is 15% of a 204-pixel column (browser check,
+# 2026-11-26). 19% of the inner width is the size 17% of the outer one gave at 1024 px, a little under it wider.
+METRIC_VALUE_CQI = 19  # a value's font, % of its metric's inner width: "355 years" fills ~2/3 of it
 METRIC_VALUE_MAX = "4.2rem"  # 67 px: the largest a value grows (a 1920-pixel projector)
 LECTURE_CSS = """<style>
 [data-testid="stMetricValue"], [data-testid="stMetricValue"] * {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
   overflow-wrap: normal !important; word-break: keep-all !important;
 }
-[data-testid="stMetric"] { container-type: inline-size; }
+[data-testid="stMetric"] > div { container-type: inline-size; }
 """ + (f'[data-testid="stMetricValue"] {{ font-size: clamp(1.1rem, var(--cce-fit, {METRIC_VALUE_CQI}cqi), '
        f'var(--cce-metric-max, {METRIC_VALUE_MAX})) !important; line-height: 1.3 !important; }}\n') + """\
 [data-testid="stMetricLabel"] p { font-size: clamp(1.05rem, 0.6rem + 0.9vw, 1.5rem) !important; white-space: normal !important; }
@@ -119,7 +123,7 @@ def apply_embed_css() -> None:
 # "34.1 tokens/s" and "7.53 million queries" wrapped at 17cqi; at 1920 px the last one still did).
 FIT_ROW_KEY = "cce_fit_"
 # A value's width per character, in ems of its font: measured in Source Sans at most 0.47 em ("-72% energy"),
-# digits and words 0.39–0.43 em; 0.5 keeps a margin. A row of values up to 11 characters keeps METRIC_VALUE_CQI.
+# digits and words 0.39–0.46 em; 0.5 keeps a margin. A row of values up to 10 characters keeps METRIC_VALUE_CQI.
 METRIC_EM_PER_CHAR = 0.5
 
 
