@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from typing import NamedTuple
 
 import pytest
 import screenshot_facts
@@ -117,26 +118,68 @@ def test_the_estimate_path_opens_the_estimate_page_without_a_not_found_dialog(br
     page.close()
 
 
-# A projector's 4:3 and a 1080p screen; each link loaded once and resized to the other (at_sizes)
-LECTURE_SIZES = [(1024, 768), (1920, 1080)]
+# A projector's 4:3, a laptop's 720p and a 1080p screen; each link loaded once and resized to the others (at_sizes)
+LECTURE_SIZES = [(1024, 768), (1280, 720), (1920, 1080)]
+# How long a lecture page may take, once resized, for its big numbers' CSS to take effect
+WRAP_SETTLE_MS = 10_000
+# Every metric value drawn on more than one line: its paragraph's height in lines of its line height
+# (at 1280 px "2.78 × 10²³ FLOPs", "34.1 tokens/s" and "7.53 million queries" took two).
+WRAPPED_VALUES = """() => [...document.querySelectorAll('[data-testid="stMetricValue"] p')].map(p => {
+  const lines = Math.round(p.getBoundingClientRect().height / parseFloat(getComputedStyle(p).lineHeight));
+  return {text: p.innerText, lines, font: getComputedStyle(p).fontSize, width: p.getBoundingClientRect().width};
+}).filter(v => v.lines !== 1)"""
 
 
-def test_lecture_links_never_cut_a_number_or_a_unit(browser, server, tmp_path):
+class LectureWalk(NamedTuple):
+    exceptions: list  # links that drew an exception
+    empty: list       # links whose numbers were missing or blank
+    cut: list         # (link, size, what CUT_TEXT found)
+    wrapped: list     # (link, size, a number on more than one line)
+    errors: list      # the pages' JavaScript errors
+
+
+@pytest.fixture(scope="module")
+def lecture_walk(browser, server, tmp_path_factory) -> LectureWalk:
+    """Every lecture link loaded once and read at each of ``LECTURE_SIZES`` (resized: CSS lays text and metric rows
+    out again, at_sizes) for the two checks below, which each loaded every link at two sizes of their own."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    shots = tmp_path_factory.mktemp("lecture-walk")
     page = new_page(browser, LECTURE_SIZES)
-    errors = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    walk = LectureWalk([], [], [], [], [])
+    page.on("pageerror", lambda exc: walk.errors.append(str(exc)))
     for link in LECTURE_LINKS:
         page.goto(server + link)
         wait_until_drawn(page)
-        assert page.get_by_test_id("stException").count() == 0, link
+        if page.get_by_test_id("stException").count():
+            walk.exceptions.append(link)
+            continue
         values = [v.inner_text() for v in page.get_by_test_id("stMetricValue").all()]
-        assert values and all(v.strip() for v in values), link
+        if not values or not all(v.strip() for v in values):
+            walk.empty.append((link, values))
         for w, h in at_sizes(page, LECTURE_SIZES):
+            size = f"{w}×{h}"
             cut = page.evaluate(CUT_TEXT)
-            if cut:
-                page.screenshot(path=str(tmp_path / f"cut-{w}.png"), full_page=True)
-            assert not cut, (link, f"{w}×{h}", cut[:3])
-    assert not errors, errors
+            walk.cut.extend((link, size, c) for c in cut[:3])
+            try:  # the numbers' one-line CSS can land a little after the layout's still: wait for it, then read
+                page.wait_for_function(f"() => ({WRAPPED_VALUES})().length === 0", timeout=WRAP_SETTLE_MS)
+            except PlaywrightTimeout:
+                pass
+            wrapped = page.evaluate(WRAPPED_VALUES)
+            walk.wrapped.extend((link, size, v) for v in wrapped)
+            if cut or wrapped:
+                page.screenshot(path=str(shots / f"{len(walk.cut) + len(walk.wrapped)}-{w}.png"), full_page=True)
+    page.close()
+    return walk
+
+
+def test_lecture_links_never_cut_a_number_or_a_unit(lecture_walk):
+    assert not lecture_walk.exceptions and not lecture_walk.empty, (lecture_walk.exceptions, lecture_walk.empty)
+    assert not lecture_walk.cut, lecture_walk.cut
+    assert not lecture_walk.errors, lecture_walk.errors
+
+
+def test_every_lecture_number_is_one_line(lecture_walk):
+    assert not lecture_walk.wrapped, lecture_walk.wrapped
 
 
 # The bottom of each claim's title, numbers and chart, in the page's coordinates (the main area scrolls).

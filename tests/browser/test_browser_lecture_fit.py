@@ -1,8 +1,8 @@
-"""A real browser on the lecture's weak spots: a big number on one line at 1280 and 1920 px, log axes
-whose tick labels never touch, a claim embedded in a 16:9 frame (1280×720, 800×450, 640×360) showing its
-title, numbers and whole chart without scrolling, and the embedded Estimate page's numbers in 640×360. Its fixtures: tests/browser/conftest.py.
-The numbers' check loads each link once and resizes it (browser_fixtures.at_sizes: CSS lays them out again);
-a check of a chart's drawing loads the page at each size (after a resize Vega's layout is not a load's)."""
+"""A real browser on the lecture's weak spots: log axes whose tick labels never touch, a claim embedded in a
+16:9 frame (1280×720, 800×450, 640×360) showing its title, numbers and whole chart without scrolling, and the
+embedded Estimate page's numbers in 640×360 (a big number on one line: tests/browser/test_browser.py). Its
+fixtures: tests/browser/conftest.py. A check of a chart's drawing loads the page at each size (after a resize
+Vega's layout is not a load's)."""
 
 from __future__ import annotations
 
@@ -14,13 +14,10 @@ from browser_fixtures import (
     CHARTS_DRAWN,
     CLAIMS,
     LAID_OUT,
-    LECTURE_LINKS,
     STILL,
     STILL_FRAMES,
     STILL_MS,
     TIMEOUT_MS,
-    at_sizes,
-    new_page,
     open_claim,
     wait_until_drawn,
 )
@@ -47,30 +44,7 @@ def settled(page, script: str) -> list:
     return page.evaluate(script)
 
 
-# --- 1. a lecture's big numbers: one line each ----------------------------------------------------
-
-# Every metric value drawn on more than one line: its paragraph's height in lines of its line height
-# (at 1280 px "2.78 × 10²³ FLOPs", "34.1 tokens/s" and "7.53 million queries" took two).
-WRAPPED_VALUES = """() => [...document.querySelectorAll('[data-testid="stMetricValue"] p')].map(p => {
-  const lines = Math.round(p.getBoundingClientRect().height / parseFloat(getComputedStyle(p).lineHeight));
-  return {text: p.innerText, lines, font: getComputedStyle(p).fontSize, width: p.getBoundingClientRect().width};
-}).filter(v => v.lines !== 1)"""
-
-
-def test_every_lecture_number_is_one_line(browser, server, tmp_path):
-    sizes = [(1280, 720), (1920, 1080)]  # each link loaded once and resized to the other (at_sizes)
-    page = new_page(browser, sizes)
-    wrapped = []
-    for link in LECTURE_LINKS:
-        page.goto(server + link)
-        wait_until_drawn(page)
-        assert page.get_by_test_id("stException").count() == 0, link
-        for width, height in at_sizes(page, sizes):
-            found = settled(page, WRAPPED_VALUES)
-            if found:
-                page.screenshot(path=str(tmp_path / f"wrapped-{len(wrapped)}.png"))
-            wrapped += [(link, f"{width}×{height}", v) for v in found]
-    assert not wrapped, wrapped
+# --- 1. a lecture's big numbers: one line each: tests/browser/test_browser.py (one walk with the cut-text check)
 
 
 # --- 2. log axes: no tick label on another -------------------------------------------------------
