@@ -83,8 +83,9 @@ def predict(r: MLPerfRow, fit: ServingFit, server_share: float, max_batch: int) 
     """The row's throughput as the engine ``fit`` would serve it (the module docstring). Beam search (GPT-J's
     4 beams) decodes ``beams`` sequences a step for each sample and counts one token, the sample's prompt
     prefilled once and its KV cache held once, shared by the beams (``step.step``'s ``beams``, after
-    TensorRT-LLM's attention; issue 54: it had been taken as ``beams`` × the output decoded in turn, each beam
-    holding the prompt's KV cache whole, a quarter of the samples in memory)."""
+    TensorRT-LLM's attention; issue 54: it had been taken as one sequence of ``beams`` × the output decoded in
+    turn after the prompt, which held the same KV cache a sample but decoded one sequence a step, its context
+    growing through all the beams' outputs, and counted a token every ``beams`` steps)."""
     bound = (r.tpot_bound_s * server_share) if (r.scenario == SERVER and r.tpot_bound_s) else None
     return max_throughput(params=r.params, arch=r.arch, device=r.device, fit=fit, devices=r.devices,
                           prompt_tokens=r.prompt_tokens, output_tokens=r.output_tokens, weight_bits=r.bits,

@@ -40,7 +40,7 @@ def test_one_beam_is_the_step_without_beams():
 
 def test_the_memory_holds_the_prompt_once_a_request():
     # 2,000 bytes of room beside the 2,000 weight bytes (16 bits): a request of 4 beams holds 6 + 4 × 1 = 10 tokens
-    # of 32 bytes, so 6 requests fit where 4 × (6 + 4) = 40 tokens a request (the prompt held per beam) fit 1
+    # of 32 bytes, so 6 requests fit where 4 × (6 + 1) = 28 tokens a request (the prompt held per beam) would fit 2
     fp = serving_footprint(params=N, arch=TOY, memory_gb_per_device=4000 / 0.9 / 1e9, devices=1, batch=1,
                            prompt_tokens=6, output_tokens=2, beams=4)
     assert fp.weights_gb * 1e9 == pytest.approx(2000) and fp.max_batch == 2000 // (10 * 32)
