@@ -198,8 +198,8 @@ class ServingFit:
     source: str = ""
     engine: str = "vllm-2024"        # whose costs these are (ENGINES)
     held_out_coverage: float | None = None  # the share of held-out measurements its interval held (where measured)
-    # the engine's achieved fraction of the tensor peak in compute-bound phases (fitted where its measurements
-    # pin it: MLPerf's large batches; else the sourced COMPUTE_FRACTION) and the share of device memory it
+    # the engine's achieved fraction of the tensor peak in compute-bound phases (the sourced COMPUTE_FRACTION for
+    # every shipped engine since issue 54; a fit file may still state one) and the share of device memory it
     # gives weights and KV cache (engines.toml, with its source)
     compute_fraction: float = COMPUTE_FRACTION
     memory_fraction: float = USABLE_MEMORY_FRACTION
