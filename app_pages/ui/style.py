@@ -128,7 +128,7 @@ METRIC_EM_PER_CHAR = 0.5
 
 
 def fit_cqi(text: str) -> float:
-    """The font size (% of its metric's width) at which ``text`` fits one line, at most ``METRIC_VALUE_CQI``."""
+    """The font size (% of its metric's inner width, the container LECTURE_CSS sets) at which ``text`` fits one line, at most ``METRIC_VALUE_CQI``."""
     return min(float(METRIC_VALUE_CQI), 100.0 / (METRIC_EM_PER_CHAR * max(len(text), 1)))
 
 
