@@ -1,5 +1,6 @@
 """Run one page of the app under AppTest. AppTest's switch_page takes file paths only, so a
-page (a function page under st.navigation) runs through a small script that calls its render().
+page (a function page under st.navigation) runs through a small script that calls its render()
+(``apptest_page_script.py``).
 
 ``run_page`` runs the page afresh: for a test that changes a widget and runs it again, or that
 renders under its own monkeypatch, folder or spy. ``shared_page`` gives the page as shown for a link,
@@ -15,25 +16,14 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
+PAGE_SCRIPT = Path(__file__).resolve().parent / "apptest_page_script.py"  # runs one page's render()
 TIMEOUT_S = 60  # generous: the first run imports pandas, altair and the profiles
-
-
-def page_script() -> None:  # run by AppTest as its own script
-    import importlib
-
-    import streamlit as st
-
-    from app_pages.inputs import url_check  # as app.py does before and after every page
-
-    url_check.note_repeated_url_params()
-    importlib.import_module(f"app_pages.pages.{st.session_state['_test_page_module']}").render()
-    url_check.check_unknown_url_params()
 
 
 def run_page(module: str, params: dict | None = None, **context) -> AppTest:
     """Open ``app_pages.<module>`` with these query parameters and ``st.context`` values (AppTest reads
     no embed mode from ``?embed=true``: ``is_embedded=True`` sets it); fail on any exception shown."""
-    at = AppTest.from_function(page_script, default_timeout=TIMEOUT_S)
+    at = AppTest.from_file(str(PAGE_SCRIPT), default_timeout=TIMEOUT_S)
     at.session_state["_test_page_module"] = module
     return _run(at, params, context)
 
