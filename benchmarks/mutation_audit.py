@@ -127,10 +127,13 @@ MUTANTS: tuple[Mutant, ...] = (
       STEP_TESTS),
     # serving
     M("serving-kv-halved", "estimator/core/serving/step.py", "estimator/core/serving.py",
-      "b * context * kv_tok * kv_replication(arch, tp)) / (tp * bw)",
-      "b * context * kv_tok / 2 * kv_replication(arch, tp)) / (tp * bw)",
+      "seqs * context * kv_tok * kv_replication(arch, tp)) / (tp * bw)",
+      "seqs * context * kv_tok / 2 * kv_replication(arch, tp)) / (tp * bw)",
       "the decode step reads half the KV cache's bytes",
-      ("test_serving.py", "test_serving_by_hand.py", "test_inference.py", "test_mutation_audit.py", "test_mutants.py")),
+      ("test_serving.py", "test_serving_by_hand.py", "test_inference.py", "test_mutation_audit.py", "test_mutants.py"),
+      # before beam search was modelled (8e336dc): b sequences a step
+      older=(("b * context * kv_tok * kv_replication(arch, tp)) / (tp * bw)",
+              "b * context * kv_tok / 2 * kv_replication(arch, tp)) / (tp * bw)"),)),
     M("serving-kv-replication", "estimator/core/serving/step.py", "estimator/core/serving.py",
       "return max(1.0, tp / arch.kv_heads)", "return 1.0",
       "KV heads never replicated when tp exceeds the KV heads",
