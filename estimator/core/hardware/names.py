@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
+from functools import lru_cache
 
 from estimator.core.base.errors import UnknownHardwareError, quoted
 
@@ -83,6 +84,7 @@ ALIASES = (
 )
 
 
+@lru_cache(maxsize=4096)  # a pure function of the text; the profiles' names are split again on every lookup
 def name_words(name: str) -> frozenset[str]:
     """The words of a hardware name or id: lower case, split at separators and where letters meet
     digits, a size one word, vendor words left out ("NVIDIA A100-SXM4-80GB": a, 100, sxm, 80gb)."""
