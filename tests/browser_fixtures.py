@@ -34,6 +34,22 @@ PLACEHOLDERS = """() => { const c = document.createElement('canvas').getContext(
   return out; }"""
 
 
+# How long a page may take, once drawn, to reach what a check looks for (its metrics' CSS and charts mount one by one
+# after the script; a resized page's text settles a frame or two later): the check then reads the page as it is.
+SETTLE_MS = 10_000
+
+
+def settled(page, script: str, ms: int = SETTLE_MS) -> list:
+    """``script``'s findings (a JavaScript function returning a list) once there are none, or as they are after
+    ``ms``: a check that passes reads the page as soon as it does, one that fails reads it when settled."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    try:
+        page.wait_for_function(f"() => ({script})().length === 0", timeout=ms)
+    except PlaywrightTimeout:
+        pass
+    return page.evaluate(script)
+
+
 def wait_until_drawn(page) -> None:
     page.wait_for_function(SCRIPT_DONE, timeout=TIMEOUT_MS)
     page.evaluate(LAID_OUT)

@@ -26,6 +26,7 @@ from browser_fixtures import (
     at_sizes,
     new_page,
     open_claim,
+    settled,
     wait_until_drawn,
 )
 
@@ -120,8 +121,6 @@ def test_the_estimate_path_opens_the_estimate_page_without_a_not_found_dialog(br
 
 # A projector's 4:3, a laptop's 720p and a 1080p screen; each link loaded once and resized to the others (at_sizes)
 LECTURE_SIZES = [(1024, 768), (1280, 720), (1920, 1080)]
-# How long a lecture page may take, once resized, for its big numbers' CSS to take effect
-WRAP_SETTLE_MS = 10_000
 # Every metric value drawn on more than one line: its paragraph's height in lines of its line height
 # (at 1280 px "2.78 × 10²³ FLOPs", "34.1 tokens/s" and "7.53 million queries" took two).
 WRAPPED_VALUES = """() => [...document.querySelectorAll('[data-testid="stMetricValue"] p')].map(p => {
@@ -142,7 +141,6 @@ class LectureWalk(NamedTuple):
 def lecture_walk(browser, server, tmp_path_factory) -> LectureWalk:
     """Every lecture link loaded once and read at each of ``LECTURE_SIZES`` (resized: CSS lays text and metric rows
     out again, at_sizes) for the two checks below, which each loaded every link at two sizes of their own."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     shots = tmp_path_factory.mktemp("lecture-walk")
     page = new_page(browser, LECTURE_SIZES)
     walk = LectureWalk([], [], [], [], [])
@@ -160,11 +158,7 @@ def lecture_walk(browser, server, tmp_path_factory) -> LectureWalk:
             size = f"{w}×{h}"
             cut = page.evaluate(CUT_TEXT)
             walk.cut.extend((link, size, c) for c in cut[:3])
-            try:  # the numbers' one-line CSS can land a little after the layout's still: wait for it, then read
-                page.wait_for_function(f"() => ({WRAPPED_VALUES})().length === 0", timeout=WRAP_SETTLE_MS)
-            except PlaywrightTimeout:
-                pass
-            wrapped = page.evaluate(WRAPPED_VALUES)
+            wrapped = settled(page, WRAPPED_VALUES)  # the numbers' one-line CSS can land after the layout's still
             walk.wrapped.extend((link, size, v) for v in wrapped)
             if cut or wrapped:
                 page.screenshot(path=str(shots / f"{len(walk.cut) + len(walk.wrapped)}-{w}.png"), full_page=True)
@@ -258,18 +252,7 @@ PAGE_LINKS = ["/limits", "/limits?lim=Diminishing+returns", "/limits?lim=Trends"
               "/inference", "/accuracy"]
 # The elements mount one by one after the script has run, a metric before the CSS of its row (a
 # check at the first metric read "75.2 years" 149 px wide in a 137-pixel cell, 0.25 s before the
-# row's CSS came): a cut is reported only if it is still there this long after the script ended.
-SETTLE_MS = 10_000
-
-
-def cut_when_settled(page) -> list:
-    """``CUT_TEXT``'s findings once there are none, or as they are after ``SETTLE_MS``."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-    try:
-        page.wait_for_function(f"() => ({CUT_TEXT})().length === 0", timeout=SETTLE_MS)
-    except PlaywrightTimeout:
-        pass
-    return page.evaluate(CUT_TEXT)
+# row's CSS came): a cut is reported only if it is still there SETTLE_MS after the script ended (settled).
 
 
 @pytest.mark.parametrize("width, height", [(1280, 720), (390, 844)])
@@ -283,7 +266,7 @@ def test_pages_never_cut_a_number_beside_the_sidebar_or_on_a_phone(browser, serv
         page.goto(server + link)
         wait_until_drawn(page)
         assert page.get_by_test_id("stException").count() == 0, link
-        cut = cut_when_settled(page)
+        cut = settled(page, CUT_TEXT)
         if cut:
             page.screenshot(path=str(tmp_path / "cut.png"))
         assert not cut, (link, width, cut[:3])

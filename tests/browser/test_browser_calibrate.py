@@ -4,17 +4,12 @@ at 1400 px its CO₂e tile read "0.00311 g C…" in one of four plain columns). 
 from __future__ import annotations
 
 import pytest
-from browser_fixtures import CUT_TEXT, LAID_OUT, SCRIPT_DONE, TIMEOUT_MS
+from browser_fixtures import CUT_TEXT, LAID_OUT, SCRIPT_DONE, TIMEOUT_MS, settled
 from track_fakes import Clock, FakeMeter
 
 from estimator.monitor.track import track
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-# How long the page may take, once its script has run, to reach what is checked (a metric row's CSS
-# mounts after its metrics): the check then reads the page as it is (tests/browser/test_browser.py).
-SETTLE_MS = 10_000
-
 
 def cpu_track_report(path) -> None:
     """A finished CPU run as examples/train_numpy.py --steps 600 --hardware cpu-server-2s-epyc writes it:
@@ -43,12 +38,7 @@ def test_an_uploaded_track_report_never_cuts_a_number_or_a_unit(browser, server,
     page.evaluate(LAID_OUT)
     values = page.get_by_test_id("stMetricValue").all_inner_texts()
     assert any(v.endswith(" g CO₂e") for v in values), values  # the tile of the finding is there, whole
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-    try:
-        page.wait_for_function(f"() => ({CUT_TEXT})().length === 0", timeout=SETTLE_MS)
-    except PlaywrightTimeout:
-        pass
-    cut = page.evaluate(CUT_TEXT)
+    cut = settled(page, CUT_TEXT)
     if cut:
         page.screenshot(path=str(tmp_path / "cut.png"), full_page=True)
     assert not cut, (width, cut[:3])

@@ -14,11 +14,13 @@ from browser_fixtures import (
     CHARTS_DRAWN,
     CLAIMS,
     LAID_OUT,
+    SETTLE_MS,
     STILL,
     STILL_FRAMES,
     STILL_MS,
     TIMEOUT_MS,
     open_claim,
+    settled,
     wait_until_drawn,
 )
 
@@ -28,21 +30,6 @@ from app_pages.ui import charts
 from estimator.services import limits
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-# How long a page may take, once its script has run, to reach what is checked (its metrics' CSS and
-# charts mount one by one after the script): the check then reads the page as it is.
-SETTLE_MS = 10_000
-
-
-def settled(page, script: str) -> list:
-    """``script``'s findings (a list) once there are none, or as they are after ``SETTLE_MS``."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-    try:
-        page.wait_for_function(f"() => ({script})().length === 0", timeout=SETTLE_MS)
-    except PlaywrightTimeout:
-        pass
-    return page.evaluate(script)
-
 
 # --- 1. a lecture's big numbers: one line each: tests/browser/test_browser.py (one walk with the cut-text check)
 
