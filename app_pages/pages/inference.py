@@ -208,14 +208,14 @@ def headline(r) -> None:
 def bars_short(r) -> str:
     """The bars' meaning in one line for the lecture hall, from the engine's own fit: its whole sentence
     (``r.range_meaning``) is the caption's help. The default engine's ranges are MLPerf's held out by model,
-    not ML.ENERGY's measurements (the line had said ML.ENERGY's for every engine but the latency one)."""
+    and by device, not ML.ENERGY's measurements (the line had said ML.ENERGY's for every engine but the latency one)."""
     held = serving_data.load_serving_fit(r.engine).held_out_coverage
     if r.engine == "latency":
         return (f"{r.level:.0%} intervals from published latency benchmarks: they held {held:.0%} of held-out times, "
                 "too narrow; energy's unchecked.")
     if r.engine == serving_accuracy.OPTIMIZED:
-        return (f"{r.level:.0%} intervals, out of sample, from MLPerf Inference results held out by model: they held "
-                f"{held:.0%} of them" + (", too narrow." if held < r.level else "."))
+        return (f"{r.level:.0%} intervals, out of sample, from MLPerf results held out by model and by device: "
+                f"they held {held:.0%} by model" + (", too narrow." if held < r.level else "."))
     if r.engine == serving_accuracy.EAGER:
         return (f"{r.level:.0%} intervals from ML.ENERGY's FastChat measurements at batch 1, out of sample; nothing "
                 "measured beyond.")

@@ -26,7 +26,7 @@ from estimator.core.serving.step import (
     ServingFit,
 )
 from estimator.fit.serving_fit import ServingCV, by_architecture_and_engine, cross_validate, fit, metrics
-from estimator.fit.serving_mlperf import OFFLINE, SERVER, fit_engine, interval_half, server_share
+from estimator.fit.serving_mlperf import OFFLINE, SERVER, both_ways, fit_engine, interval_half, server_share
 from estimator.fit.serving_mlperf import cross_validate as mlperf_cv
 from estimator.fit.tpot_check import TpotCheck, check, fit_latency, median_ratio
 from estimator.io.datafiles import default_profiles
@@ -168,7 +168,8 @@ def optimized_engine_document(online: ServingFit, older: dict[str, ServingFit] |
         profile = engine_profile(name)
         beside[name] = (replace(f, engine=name, memory_fraction=float(profile.memory_fraction),
                                 max_batch=int(profile.max_batch)), int(profile.max_batch))
-    cvs = {by: mlperf_cv(rows, latency, base, cap, by, LEVEL, others=beside) for by in ("model", "hardware_id")}
+    one_way = [mlperf_cv(rows, latency, base, cap, by, LEVEL, others=beside) for by in ("model", "hardware_id")]
+    cvs = {cv.by: cv for cv in both_ways(one_way, LEVEL)}
     half = interval_half(list(cvs.values()), LEVEL)
     offline = [r for r in rows if r.scenario == OFFLINE]
     fitted = replace(base, **params, tpot_log_half_width=half, energy_log_half_width=max(half, online.energy_log_half_width),
@@ -187,7 +188,8 @@ def optimized_engine_document(online: ServingFit, older: dict[str, ServingFit] |
         "validation": {
             "method": ("each group's rows (every MLPerf result and small-batch time of a model, or of a device) predicted "
                        "by a fit of the other groups', the baseline's fraction from the same; each group's interval the "
-                       f"{LEVEL:.0%} quantile of the other groups' out-of-sample |log errors|, each group once"),
+                       f"{LEVEL:.0%} quantile of the out-of-sample |log errors| of the rows outside it, held out by "
+                       "model and by hardware, each model and each device once"),
             "baseline": BASELINE_WORDS,
             "older_engines": {name: OLDER_ENGINE_WORDS.format(name=name, fitted_to=engine_profile(name).fitted_to)
                               + (EAGER_UNPINNED if name == EAGER else "") for name in beside},

@@ -34,10 +34,11 @@ ENGINE_FITTED_TO = {"vllm-2024": ("fitted to vLLM (2024) and FastChat measuremen
                     "optimized-2024": ("fitted to MLPerf Inference v4.0/v4.1 results (TensorRT-LLM class) and published "
                                        "latency benchmarks, the prompts' prefill mixed into the decode steps"),
                     "eager-2023": "fitted to FastChat measurements at batch 1 (ML.ENERGY 2023)"}
-# the optimised engine's: tokens/s of MLPerf results held out by model, and its energy unmeasured
+# the optimised engine's: tokens/s of MLPerf results held out by model and by hardware, and its energy unmeasured
 OPTIMIZED_RANGE_MEANING = ("{level:.0%} intervals from the out-of-sample residuals of MLPerf Inference results held out "
-                           "by model, each model counted once ({models} models; fitted on {n} results and published "
-                           "times); held out by model they held {held} of its Offline results "
+                           "by model and by hardware, each model and each device counted once ({models} models; fitted "
+                           "on {n} results and published times); held out by model they held {held} of its Offline "
+                           "results "
                            "(`python -m estimator validate --inference`); energy's range is the wider of the time's and "
                            "vllm-2024's measured one, as no device energy of this engine was measured; memory is exact "
                            "arithmetic; outside those devices and models the intervals are likely too narrow")
