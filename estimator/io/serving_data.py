@@ -12,6 +12,7 @@ import csv
 import io
 import json
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -78,10 +79,21 @@ class CatalogModel:
     source: str
     train_tokens: float | None = None  # pretraining tokens as published (None: not published, or a fine-tune)
     train_tokens_source: str = ""
+    aliases: tuple[str, ...] = ()      # other names it goes by (MLPerf's benchmark names: "llama2-70b")
 
 
 CATALOG_KEYS = {"name", "params", "active_params", "experts", "experts_per_token", "layers", "d_model", "heads", "kv_heads", "head_dim", "vocab",
-                "context", "source", "train_tokens", "train_tokens_source", "tied_embeddings"}
+                "context", "source", "train_tokens", "train_tokens_source", "tied_embeddings", "aliases"}
+# MLPerf Inference names a benchmark by its model and the share of the reference accuracy it must reach ("-99",
+# "-99.9"), and its tighter-latency variant "-interactive" (the benchmark column of estimator/data/mlperf_inference.csv:
+# "llama2-70b-99.9", "gptj-99"): the model is the name without them.
+MLPERF_SUFFIX = re.compile(r"(-interactive)?(-99(\.9)?)?$")
+
+
+def model_key(name: str) -> str:
+    """A model's name as looked up: lower case, without MLPerf's accuracy-target and latency suffixes (spaces kept:
+    a name with a stray space is refused with the name it is near, as a preset's is)."""
+    return MLPERF_SUFFIX.sub("", name.lower(), count=1)
 
 
 @lru_cache(maxsize=1)
@@ -111,15 +123,37 @@ def load_catalog() -> Mapping[str, CatalogModel]:
                                        or not math.isfinite(tokens) or tokens <= 0 or not row.get("train_tokens_source")):
                 fail(f"'{mid}' train_tokens must be a positive number with a train_tokens_source, got {tokens!r}",
                      "give the published pretraining tokens and where they are stated, or leave both out")
+            aliases = row.get("aliases", [])
+            if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
+                fail(f"'{mid}' aliases must be a list of names, got {aliases!r}",
+                     'write aliases = ["name", ...] with the names it goes by, or leave it out')
             out[mid] = CatalogModel(mid, row["name"], float(row["params"]), arch, row.get("context"), row["source"],
-                                    None if tokens is None else float(tokens), row.get("train_tokens_source", ""))
+                                    None if tokens is None else float(tokens), row.get("train_tokens_source", ""),
+                                    tuple(aliases))
         except (KeyError, TypeError, ValueError) as exc:
             fail(f"'{mid}' is incomplete or wrong ({exc})", "give name, params, layers, d_model, heads, kv_heads, source")
     return out
 
 
+@lru_cache(maxsize=1)
+def _names() -> Mapping[str, str]:
+    """Each catalog model's id and aliases (``model_key``) → its id; a name two models claim is refused."""
+    out: dict[str, str] = {}
+    for mid, m in load_catalog().items():
+        for name in (mid, *m.aliases):
+            key = model_key(name)
+            if out.setdefault(key, mid) != mid:
+                raise DataFileError(f"{CATALOG_PATH}: '{name}' names both '{out[key]}' and '{mid}'; "
+                                    "give each name to one model")
+    return out
+
+
 def catalog_model(model_id: str) -> CatalogModel:
+    """The catalog's model by its id, or by a name it goes by (its aliases, in any case, with or without MLPerf's
+    benchmark suffixes: "llama2-70b-99.9" is llama-2-70b)."""
     cat = load_catalog()
+    if isinstance(model_id, str) and model_id not in cat:
+        model_id = _names().get(model_key(model_id), model_id)
     if not isinstance(model_id, str) or model_id not in cat:
         hint = did_you_mean(model_id, cat) if isinstance(model_id, str) else ""
         raise InputError(f"unknown model {str(model_id)[:60]!r}; {hint}known: {', '.join(cat)}", field="model")
@@ -252,10 +286,6 @@ MLPERF_LENGTHS = {
 # Beam search: GPT-J decodes 4 beams a sample ("only beam_size 4 is allowed for official submission":
 # mlcommons/inference language/gpt-j/backend_PyTorch.py, gen_kwargs num_beams); the others greedy.
 MLPERF_BEAMS = {"gpt-j-6b": 4}
-# GPT-J is not in the catalog of open models; its shape from its published config.
-GPT_J = ("gpt-j-6b", 6.053381344e9, Architecture(28, 4096, 16, 16, 256, 50400, None, "gpt-j-6b",
-         "EleutherAI/gpt-j-6b config.json (n_layer 28, n_embd 4096, n_head 16, vocab 50400) and model card "
-         "(6,053,381,344 parameters)"))
 MLPERF_COLUMNS = ("row_id", "version", "submitter", "system", "accelerator", "hardware_id", "hardware_note", "devices",
                   "benchmark", "model", "scenario", "tokens_per_s", "tokens_per_s_basis", "tpot_mean_ms", "tpot_p99_ms",
                   "tpot_bound_ms", "ttft_bound_ms", "bits", "kv_bits", "bits_source", "software", "power_w", "source")
@@ -280,11 +310,8 @@ def load_mlperf() -> tuple[MLPerfRow, ...]:
     for line, r in enumerate(reader, start=2):
         if not r["source"].strip():
             fail(f"line {line} has no source", "every result names its result file")
-        if r["model"] == GPT_J[0]:
-            params, arch = GPT_J[1], GPT_J[2]
-        else:
-            m = catalog_model(r["model"])
-            params, arch = m.params, m.arch
+        m = catalog_model(r["model"])
+        params, arch = m.params, m.arch
         prompt, output, _ = MLPERF_LENGTHS[r["model"]]
         try:
             profile = profiles.by_id(r["hardware_id"])

@@ -18,6 +18,7 @@ FFN = {
     "qwen3-235b-a22b": (1536, 3),                            # moe_intermediate_size
     "gpt-oss-120b": (2880, 3), "gpt-oss-20b": (2880, 3),     # model card: experts of width 2880, SwiGLU
     "gpt-3-175b": (4 * 12288, 2),                            # Brown et al. 2020: FFN 4 × d_model
+    "gpt-j-6b": (16384, 2),                                  # EleutherAI/gpt-j-6b config: n_inner None, 4 × n_embd
 }
 
 
@@ -59,10 +60,11 @@ def catalog():
     return load_catalog()
 
 
-@pytest.mark.parametrize("mid", NEW + ("llama-3-8b", "llama-3-70b", "llama-3.1-8b", "llama-3.1-70b", "llama-3.1-405b"))
+@pytest.mark.parametrize("mid", NEW + ("llama-3-8b", "llama-3-70b", "llama-3.1-8b", "llama-3.1-70b", "llama-3.1-405b",
+                                        "deepseek-r1", "gpt-j-6b"))
 def test_the_count_from_the_shape_is_the_stated_count(catalog, mid):
     m = catalog[mid]
-    total, active = deepseek_v3() if mid == "deepseek-v3" else counted(m)
+    total, active = deepseek_v3() if mid in ("deepseek-v3", "deepseek-r1") else counted(m)
     assert total == pytest.approx(m.params, rel=0.01)
     if m.arch.active_params is not None:
         # gpt-oss's card leaves the embedding table out of its active count (its unembedding stays in)
@@ -83,3 +85,40 @@ def test_the_mixtures_of_experts_and_gpt3_are_in_the_catalog(catalog):
     for mid in NEW:
         m = catalog[mid]
         assert m.source and (m.arch.experts is None) == (mid == "gpt-3-175b")
+
+
+@pytest.mark.parametrize("name,mid", [
+    ("llama2-70b-99", "llama-2-70b"), ("llama2-70b-99.9", "llama-2-70b"), ("llama2-70b-interactive-99", "llama-2-70b"),
+    ("llama3.1-405b", "llama-3.1-405b"), ("Llama3.1-8B", "llama-3.1-8b"), ("mixtral-8x7b", "mixtral-8x7b"),
+    ("gptj-99", "gpt-j-6b"), ("gptj-99.9", "gpt-j-6b"), ("deepseek-r1", "deepseek-r1"), ("DeepSeek-R1", "deepseek-r1"),
+])
+def test_mlperfs_benchmark_names_are_the_catalogs_models(name, mid):
+    # MLPerf Inference writes a benchmark as its model and accuracy target (the fit data's benchmark column)
+    from estimator.io.serving_data import catalog_model
+    assert catalog_model(name).id == mid
+
+
+def test_deepseek_r1_is_deepseek_v3s_shape(catalog):
+    r1, v3 = catalog["deepseek-r1"], catalog["deepseek-v3"]
+    assert (r1.params, r1.arch.active_params, r1.arch.kv_heads, r1.arch.head_dim, r1.arch.experts) == (
+        v3.params, v3.arch.active_params, v3.arch.kv_heads, v3.arch.head_dim, v3.arch.experts)
+    assert "2501.12948" in r1.source and r1.train_tokens is None   # post-training of V3-Base, not a new pretraining
+
+
+def test_a_name_two_models_claim_is_refused_with_the_file(tmp_path, monkeypatch):
+    from estimator.core.base.errors import DataFileError
+    from estimator.io import serving_data
+    text = serving_data.CATALOG_PATH.read_text(encoding="utf-8").replace(
+        'aliases = ["llama2-7b"]', 'aliases = ["llama2-70b"]')
+    path = tmp_path / "open_models.toml"
+    path.write_text(text, encoding="utf-8")
+    monkeypatch.setattr(serving_data, "CATALOG_PATH", path)
+    serving_data.load_catalog.cache_clear()
+    serving_data._names.cache_clear()
+    try:
+        with pytest.raises(DataFileError, match=r"open_models.toml: 'llama2-70b' names both 'llama-2-7b' and 'llama-2-70b'"):
+            serving_data.catalog_model("llama2-70b")
+    finally:
+        monkeypatch.undo()
+        serving_data.load_catalog.cache_clear()
+        serving_data._names.cache_clear()
