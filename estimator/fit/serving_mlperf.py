@@ -240,7 +240,7 @@ def both_ways(cvs: Sequence[EngineCV], level: float) -> tuple[EngineCV, ...]:
         held = []
         for h in cv.held:
             g = getattr(h.row, cv.by)
-            s, gs = _scores(cvs, lambda r, g=g, sc=h.row.scenario: getattr(r, cv.by) != g and r.scenario == sc)
+            s, gs = _scores(cvs, lambda r, by=cv.by, g=g, sc=h.row.scenario: getattr(r, by) != g and r.scenario == sc)
             held.append(replace(h, half=pooled_cdf_quantile(s, gs, level)))
         out.append(replace(cv, held=tuple(held)))
     return tuple(out)
