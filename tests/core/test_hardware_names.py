@@ -43,7 +43,7 @@ def test_a_name_that_says_what_a_profile_says_is_that_profile(given, profile_id)
 
 @pytest.mark.parametrize("given, could_be", [
     ("NVIDIA A100", ("a100-pcie-80gb", "a100-sxm-40gb", "a100-sxm-80gb")), ("NVIDIA V100", ("v100-pcie", "v100-sxm2")),
-    ("H100", ("h100-nvl", "h100-pcie", "h100-sxm")), ("A100 80GB", ("a100-pcie-80gb", "a100-sxm-80gb")),
+    ("H100", ("h100-nvl", "h100-pcie", "h100-sxm")), ("GH200", ("gh200-144gb", "gh200-96gb")), ("A100 80GB", ("a100-pcie-80gb", "a100-sxm-80gb")),
     ("NVIDIA A100 Tensor Core GPU", ("a100-pcie-80gb", "a100-sxm-40gb", "a100-sxm-80gb")),
 ])
 def test_a_name_that_fits_several_is_refused_with_each_of_them(given, could_be):
@@ -160,3 +160,16 @@ def test_data_files_name_profiles_by_id_only_and_near_ids_come_closest_first(cap
     assert "says less than a profile's name: did you mean a10g (NVIDIA A10G (AWS EC2 G5))?" in err
     code, out, _ = run(capsys, "scaling", "chinchilla", "--budget-usd", "1e6", "--hardware", "NVIDIA A100 SXM4 40 GB")
     assert code == 0 and out.splitlines()[0].split()[-1] == "a100-sxm-40gb"
+
+
+def test_every_accelerator_as_mlperf_writes_it_is_its_rows_profile():
+    """Each accelerator string of the MLPerf Inference rows (their system descriptions' names: "NVIDIA GH200 Grace
+    Hopper Superchip 96GB", "AMD Instinct MI300X-NPS1-SPX-192GB-750W", "TPU v5e (16 GB HBM2)") names the profile
+    its row is predicted on: a held-out result written the same way is answered."""
+    import csv
+
+    from estimator.io.serving_data import MLPERF_PATH
+    with MLPERF_PATH.open(encoding="utf-8", newline="") as f:
+        pairs = {(r["accelerator"], r["hardware_id"]) for r in csv.DictReader(f)}
+    assert len({a for a, _ in pairs}) == len(pairs) >= 12      # one profile per name
+    assert {name: load_profiles().get(name).id for name, _ in pairs} == dict(pairs)

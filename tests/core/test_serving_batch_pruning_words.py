@@ -44,13 +44,14 @@ def test_one_answer_at_batch_800_takes_its_own_steps(cli):
     # the device-hours stay the query's share of the full batch: 338 tokens × TPOT ÷ 800
     assert d["device_hours"] * S_PER_HOUR == pytest.approx(338 * d["seconds_per_output_token"] / 800)
     # the step is the time per output token, to 3 figures: on h100-sxm with optimized-2024 (both the defaults
-    # since issue 54; it was 0.268 s on a100-sxm-80gb with vllm-2024) it is 82.0 ms = compute 20.5 ms + prefill
-    # 9.7 ms at the sourced 0.6 of the peak (chunked prefill: above the memory's 16.5 ms) + engine 51.9 ms (0.082 ms
-    # × 32 layers + 0.062 ms × 800 sequences, as refitted in issue 54; it was 74.6 ms)
-    assert f"{d['seconds_per_output_token']:.3g}" == "0.082"
+    # since issue 54; it was 0.268 s on a100-sxm-80gb with vllm-2024) it is 80.7 ms = compute 20.5 ms + prefill
+    # 9.7 ms at the sourced 0.6 of the peak (chunked prefill: above the memory's 16.5 ms) + engine 50.5 ms (0.083 ms
+    # × 32 layers + 0.060 ms × 800 sequences, as refitted with the GH200 rows; 82.0 ms before them, 74.6 ms before
+    # issue 54's refit)
+    assert f"{d['seconds_per_output_token']:.3g}" == "0.0807"
     assert ("338 tokens fill less than one batch of 800 queries of 338 output tokens: the device-hours, energy and "
             "cost are their share of a batch that other requests keep full; the time is one query's own, 338 steps of "
-            "0.082 s") in d["notes"]
+            "0.0807 s") in d["notes"]
 
 
 def test_a_full_batch_is_one_querys_steps_and_a_fuller_run_has_no_note():
@@ -119,7 +120,7 @@ def test_half_on_an_a100_is_still_skipped():
 # rtx-pro-6000-server) each carry a [sparsity] table with its source, as their datasheets give peaks with sparsity
 SPARSE = {"a100-pcie-80gb", "a100-sxm-40gb", "a100-sxm-80gb", "a800", "a10g", "rtx-3090", "l4", "l40s", "rtx-4090",
           "h100-pcie", "h100-sxm", "h100-nvl", "h800", "h200-sxm", "h200-nvl", "b200", "b300", "gb200", "gb300",
-          "rtx-pro-6000-server", "mi300x"}
+          "rtx-pro-6000-server", "mi300x", "gh200-96gb", "gh200-144gb"}
 
 
 def test_which_profiles_have_sparse_tensor_cores():

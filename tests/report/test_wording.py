@@ -57,9 +57,10 @@ def test_one_token_takes(cli):
             "--prompt-tokens", "1", "--hardware", "a100-sxm-80gb")
     assert r.code != 0
     # optimized-2024 (the default engine since issue 54; 0.000193 with vllm-2024): one step is the engine's
-    # 0.082 ms a layer + 0.062 ms × 256 sequences = 15.8 ms + GPU and prefill 0.274 ms each = 16.4 ms (as refitted in
-    # issue 54: 11.9 ms before), shared by the batch's 256 tokens: 6.4 × 10⁻⁵ device-seconds a token
-    assert "error: 1 token takes 6.4 × 10⁻⁵ device-seconds: less than one device-millisecond" in r.err  # was "1 tokens take"
+    # 0.083 ms a layer + 0.060 ms × 256 sequences = 15.3 ms + GPU and prefill 0.274 ms each = 15.9 ms (as refitted
+    # with the GH200 rows: 16.4 ms before them, 11.9 ms before issue 54), shared by the batch's 256 tokens:
+    # 6.23 × 10⁻⁵ device-seconds a token
+    assert "error: 1 token takes 6.23 × 10⁻⁵ device-seconds: less than one device-millisecond" in r.err  # was "1 tokens take"
 
 
 def test_one_query_is_priced(cli):
@@ -70,16 +71,16 @@ def test_one_query_is_priced(cli):
     assert r.code == 0, r.err
     d = json.loads(r.out)
     # its share of the batch: 338 steps of 12.5 ms (optimized-2024, the default engine since issue 54: GPU 5.90 ms
-    # memory-bound + engine 0.082 ms × 32 layers + 0.062 ms × 64 sequences = 6.56 ms, as refitted in issue 54) ÷ 64
+    # memory-bound + engine 0.083 ms × 32 layers + 0.060 ms × 64 sequences = 6.48 ms, as refitted with the GH200 rows) ÷ 64
     # = 0.0658 device-seconds, well above the one device-millisecond it must reach to be priced
     assert d["device_hours"] * S_PER_HOUR == pytest.approx(338 * d["seconds_per_output_token"] / 64)
     assert d["tokens"] == 338 and 0.05 < d["device_hours"] * S_PER_HOUR < 0.07 and d["energy_kwh"] > 0
     r = cli("inference", "--params", "1e8", "--batch-size", "256", "--tokens", "2", "--tokens-per-query", "1",
             "--prompt-tokens", "1")
-    # on h100-sxm, the default (issue 54), a step of the 1e8-parameter model is mostly the engine's 15.8 ms, so
-    # a token is 6.25 × 10⁻⁵ device-seconds and two 0.000125 (8.97 × 10⁻⁵ before issue 54's refit; 0.000386 on
-    # a100-sxm-80gb with vllm-2024)
-    assert "error: 2 tokens take 0.000125 device-seconds" in r.err
+    # on h100-sxm, the default (issue 54), a step of the 1e8-parameter model is mostly the engine's 15.3 ms, so
+    # a token is 6.1 × 10⁻⁵ device-seconds and two 0.000122 (0.000125 before the GH200 rows, 8.97 × 10⁻⁵ before
+    # issue 54's refit; 0.000386 on a100-sxm-80gb with vllm-2024)
+    assert "error: 2 tokens take 0.000122 device-seconds" in r.err
 
 
 # --- 2. the unit follows the rounded value ------------------------------------------------------

@@ -58,7 +58,7 @@ def test_the_tokens_per_s_are_the_shipped_held_out_ones(doc):
 
 @pytest.mark.parametrize(("row_id", "model", "prompt", "output", "bound"), [
     ("mlpinf-0155", "llama-2-70b", "300", "294.45", ()),                               # Offline: the largest batch
-    ("mlpinf-0158", "mixtral-8x7b", "300", "144.84", ("--tpot-ms", str(200 * 0.689495))),  # Server: bound × share
+    ("mlpinf-0158", "mixtral-8x7b", "300", "144.84", ("--tpot-ms", str(200 * 0.68774))),  # Server: bound × share
 ])
 def test_the_node_power_is_the_inference_commands(doc, cli, row_id, model, prompt, output, bound):
     """The same configuration asked of `inference` gives the same node power, range and batch."""
@@ -86,12 +86,12 @@ def test_the_figures(doc):
     # issue 54 (the compute fraction the sourced 0.6, GPT-J's beams sharing the prompt): 1.21x by model, 1.17x by
     # hardware (it was 1.28x and 1.08x)
     assert j["by_model"]["model"]["median_factor"] == pytest.approx(1.212, abs=0.005)
-    assert j["by_hardware"]["model"]["median_factor"] == pytest.approx(1.172, abs=0.005)
+    assert j["by_hardware"]["model"]["median_factor"] == pytest.approx(1.133, abs=0.005)  # 1.17x before the GH200 rows
     for by in ("by_model", "by_hardware"):
         assert j[by]["model"]["n"] == 6 and j[by]["model"]["interval_coverage"] == pytest.approx(6 / 6)
         assert j[by]["tdp_only"]["median_factor"] > j[by]["model"]["median_factor"]
         assert j[by]["tdp_only_flat_roofline"]["median_factor"] > j[by]["model"]["median_factor"]
-    assert j["by_model"]["tdp_only_flat_roofline"]["median_factor"] == pytest.approx(1.647, abs=0.005)
+    assert j["by_model"]["tdp_only_flat_roofline"]["median_factor"] == pytest.approx(1.643, abs=0.005)
 
 
 def test_it_says_the_check_is_narrow(doc):

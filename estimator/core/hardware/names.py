@@ -79,6 +79,24 @@ ALIASES = (
     ("mi355x", "AMD Instinct MI355X 288GB HBM3e", "the MI325X's system-description form (issue 54) for the MI355X"),
     ("mi355x", "AMD Instinct MI355X", "AMD's product name (one memory size: 288 GB; the 1,000 W part is the MI350X)"),
     ("rtx-pro-6000-server", "NVIDIA RTX PRO 6000 Blackwell Server Edition", "NVIDIA's product name"),
+    # The accelerators as MLPerf Inference v4.0/v4.1 system descriptions write them (the accelerator column of
+    # estimator/data/mlperf_inference.csv, each row citing its result file).
+    ("gh200-144gb", "NVIDIA GH200 Grace Hopper Superchip 144GB", "MLPerf Inference v4.1 system descriptions (HPE, NVIDIA)"),
+    ("gh200-144gb", "NVIDIA GH200-GraceHopper-Superchip (144 GB HBM3e)", "MLPerf Inference v4.0 (NVIDIA's GH200 result)"),
+    ("gh200-96gb", "NVIDIA GH200 Grace Hopper Superchip 96GB", "MLPerf Inference v4.1 system descriptions (Oracle, Quanta, "
+                                                             "Supermicro)"),
+    ("h200-sxm", "NVIDIA H200-SXM-141GB-CTS", "MLPerf Inference v4.1 (NVIDIA): the H200 SXM with a custom thermal solution, "
+                                              "its TGP raised to 1,000 W (the system description's note: 'H200 TGP 1000W'); the "
+                                              "profile's 700 W stays"),
+    ("mi300x", "AMD Instinct MI300X-NPS1-SPX-192GB-750W", "MLPerf Inference v4.1 (AMD's system description; "
+                                                          "profiles/mi300x.toml's power source)"),
+    ("mi300x", "AMD MI300X-NPS1-SPX-192GB-750W", "MLPerf Inference v4.1 (a partner's system description)"),
+    ("mi300x", "AMD Instinct MI300X 192GB HBM3", "AMD's product name with its memory (AMD Instinct MI300X data sheet: "
+                                                 "192 GB HBM3), the form issue 54 gives for the MI325X"),
+    ("tpu-v5e", "TPU v5e (16 GB HBM2)", "MLPerf Inference v4.0 (Google's system description)"),
+    ("tpu-v6e", "TPU v6e", "Google Cloud's name of the chip (Cloud TPU documentation: 'TPU v6e', marketed as Trillium)"),
+    ("tpu-v6e", "TPU Trillium", "Google's marketing name of TPU v6e (Cloud TPU documentation)"),
+    ("gaudi2", "Intel Gaudi 2 AI Accelerator (96 GB HBM2E)", "MLPerf Inference v4.0 (Intel's system description)"),
     ("trainium2", "Trainium2", "AWS Neuron documentation's name of the chip ('Trainium2 Architecture')"),
     ("trainium2", "AWS Trainium2", "AWS's product name"),
 )
