@@ -50,6 +50,11 @@ def workload_inputs(given: Mapping[str, Any], *, model: str | None = None, prese
     ``ARCH_KEYS`` or a generic network's ``GENERIC_KEYS``; None: not given), a catalog ``model`` and a
     ``preset`` id; ``seq_len``: the training memory's sequence length (default: the architecture's context)."""
     n_ctx = given.get("n_ctx")
+    if n_ctx is None and seq_len is not None and any(given.get(k) is not None for k in ARCH_KEYS):
+        # an architecture with the run's sequence length and no context: the sequence is the context its
+        # attention spans (it had been refused for want of --context)
+        given = {**given, "n_ctx": seq_len}
+        n_ctx = seq_len
     if seq_len is not None and n_ctx is not None and seq_len > n_ctx:
         # the architecture's context sets its attention FLOPs; a longer sequence for the memory is another model
         raise InputError(f"the sequence length {gfmt(seq_len)} is longer than the architecture's context "

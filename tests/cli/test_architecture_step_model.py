@@ -86,3 +86,24 @@ def test_a_mixture_of_experts_time_lies_inside_its_range(capsys, argv):
     for key in ("wall_clock_s", "energy_kwh", "cost_usd"):
         low, high = js["range"][key]
         assert low < js[key] < high, key
+
+
+def test_an_architecture_with_its_sequence_and_no_context_is_timed(capsys):
+    # the run's sequence stands for the architecture's context (it had been refused for want of --context)
+    i = ARCH_ARGV.index("--context")
+    argv = ARCH_ARGV[:i] + ARCH_ARGV[i + 2:]
+    d = cli_json(capsys, *argv, "--seq-len", "4096", "--tp", "2")
+    given = cli_json(capsys, *ARCH_ARGV, "--seq-len", "4096", "--tp", "2")
+    assert {k: v for k, v in d.items() if k != "scenario"} == {k: v for k, v in given.items() if k != "scenario"}
+    assert d["step"]["layout"]["seq_len"] == 4096
+
+
+def test_fp4_on_blackwell_is_timed_by_the_step_model_and_says_its_range_is_unmeasured(capsys):
+    base = ("--model", "llama-3.1-8b", "--tokens", "1e12", "--hardware", "b200", "--devices", "8", "--tp", "1")
+    fp4, fp8 = cli_json(capsys, *base, "--precision", "fp4"), cli_json(capsys, *base, "--precision", "fp8")
+    assert fp4["step"]["layout"]["precision"] == "fp4"
+    # faster than FP8 (its GEMMs at twice the peak, at fp8_gemm_factor of FP8's share of it), never twice as fast
+    assert 1.0 < fp4["step"]["tokens_per_s_per_device"] / fp8["step"]["tokens_per_s_per_device"] < 2.0
+    said = " ".join(fp4["notes"])
+    assert "none of them ran fp4: its GEMMs' share of the peak is extrapolated from FP8's" in said
+    assert "none of them ran" not in " ".join(fp8["notes"])

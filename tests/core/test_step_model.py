@@ -149,3 +149,22 @@ def test_refusals():
     with pytest.raises(InputError):
         step_time(SHAPE, Layout(seq_len=8, global_batch=1, precision="fp16"), HW, PARAMS)
     assert math.isfinite(step_time(SHAPE, Layout(seq_len=8, global_batch=1, precision="fp8"), HW, PARAMS).seconds)
+
+
+def test_fp4_runs_the_gemms_at_its_peak_at_fp8s_factor_again():
+    """NVFP4 (arXiv:2509.25149) where the device has the peak: the linear layers' GEMMs at the FP4 peak, reaching
+    fp8_gemm_factor of FP8's share as FP8 reaches of 16-bit's; the rest of the step as in FP8."""
+    hw = StepHardware(peak_flops_per_s={"bf16": 1e12, "fp8": 2e12, "fp4": 4e12}, memory_bandwidth_gb_per_s=100.0,
+                      scale_up_devices=8, scale_up_gb_per_s=10.0, scale_out_gb_per_s=1.0)
+    params = StepParams(gemm_efficiency=0.5, gemm_half_ridge=1e-12, fp8_gemm_factor=0.6, attention_efficiency=1.0,
+                        memory_efficiency=1.0, overlap_cost=1.0)
+    at = {p: step_time(SHAPE, Layout(seq_len=8, global_batch=2, zero_stage=0, precision=p), hw, params).parts
+          for p in ("bf16", "fp8", "fp4")}
+    # the GEMMs' rate: bf16 1e12 × 0.5; fp8 2e12 × 0.5 × 0.6; fp4 4e12 × 0.5 × 0.6²
+    assert at["fp8"].matmul_s == pytest.approx(at["bf16"].matmul_s / (2 * 0.6))
+    assert at["fp4"].matmul_s == pytest.approx(at["bf16"].matmul_s / (4 * 0.36))
+    # attention and the memory-bound kernels stay at 16 bits
+    assert at["fp4"].attention_s == at["fp8"].attention_s == at["bf16"].attention_s
+    assert at["fp4"].memory_ops_s == at["bf16"].memory_ops_s
+    with pytest.raises(InputError, match=r"precision 'fp4' is not one the step model or this hardware has \(bf16, fp8\)"):
+        step_time(SHAPE, Layout(seq_len=8, global_batch=1, precision="fp4"), HW, PARAMS)

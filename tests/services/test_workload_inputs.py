@@ -65,3 +65,12 @@ def test_the_cli_and_a_direct_call_give_one_estimate(capsys):
     direct = api.run(params_model=w.params_model, **w.inputs).estimate
     assert cli["wall_clock_s"] == pytest.approx(direct.wall_clock_s, rel=1e-12)
     assert cli["flops"] == pytest.approx(6 * catalog_model("llama-2-7b").params * 2e12)
+
+
+def test_an_architecture_without_a_context_spans_the_runs_sequence():
+    # the training sequence is the context its attention spans: --seq-len stands for a missing --context
+    arch = {k: v for k, v in ARCH.items() if k != "n_ctx"}
+    w = workload_inputs(arch, seq_len=4096)
+    shape = wl.TransformerShape(24, 1024, 4096, 50000)
+    assert w.inputs["flops"] == pytest.approx(wl.transformer_training_flops(shape, 1e9)) and w.seq_len == 4096
+    refused(arch, ("n_ctx",), "an architecture needs layers, d_model, context, vocab and tokens; missing: context")

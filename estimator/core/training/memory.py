@@ -109,7 +109,10 @@ FLASH_LSE_BYTES = 4.0
 FLASH_OUTPUT_BYTES = 2.0
 # Full recomputation keeps each layer's 16-bit input, per s·b·h (Korthikanti et al. Table 2).
 FULL_RECOMPUTE_BYTES = 2.0
-FP8_PRECISIONS = ("fp8",)
+# The precisions whose matrix multiplies keep their inputs at 8 bits for the backward: FP8, and FP4 taken alike
+# (NVFP4 training, arXiv:2509.25149, quantises each GEMM's inputs again for the backward's layouts and keeps
+# some layers in BF16: the FP8 rule, an upper bound of the FP4 copies, is kept rather than a guess).
+FP8_PRECISIONS = ("fp8", "fp4")
 ZERO_STAGES = (0, 1, 2, 3)
 # The defaults when the user gives none: GPT-3's 2,048-token context (Brown et al. 2020,
 # arXiv:2005.14165, Table 2.1), the sequence length of Korthikanti et al.'s GPT experiments;

@@ -20,7 +20,10 @@ Per micro-batch, on the pipeline's slowest stage (the last: it also holds the ou
   product) FLOPs, so its arithmetic intensity 2x/bytes reaches the ridge point peak ÷ bandwidth at
   x = ridge_dim (Williams, Waterman & Patterson 2009, "Roofline", CACM 52(4)). A device with more
   FLOPs per byte of memory (H100: 295 elements; A100 80GB: 153) needs larger matrices to reach the
-  same share of its peak; FP8 halves the bytes and doubles the peak, the same ridge;
+  same share of its peak; FP8 halves the bytes and doubles the peak, the same ridge; FP4 (NVFP4, where
+  the device has the peak: Blackwell) runs the linear layers' GEMMs at its peak with 4.5 bits an element
+  (``BYTES_FP4``) and reaches ``fp8_gemm_factor`` of FP8's share of its peak, as FP8 reaches of 16-bit's
+  (``LOW_PRECISION_STEPS``: an assumption, no published FP4 layout in the fit data);
 - attention (scores and their product with V): FlashAttention skips the masked half and its
   backward does 5 matrix multiplies to the forward's 2 (Dao 2023, FlashAttention-2,
   arXiv:2307.08691, §3.1); the old kernels compute the whole square and move the scores through
@@ -77,13 +80,23 @@ from estimator.core.base.units import BITS_PER_BYTE, BYTES_PER_GB
 from estimator.core.hardware.profile import HardwareProfile
 
 RECOMPUTE = ("none", "selective", "full")
-PRECISIONS = ("bf16", "fp16", "fp8")
+PRECISIONS = ("bf16", "fp16", "fp8", "fp4")
 ZERO_STAGES = (0, 1, 2, 3)
 
 # Bytes per element. 16-bit activations and weights; FP8 GEMM operands are 1 byte (Transformer
 # Engine keeps activations between layers in 16-bit: NVIDIA Transformer Engine docs, "FP8 primer").
 BYTES_16BIT = 2
 BYTES_FP8 = 1
+# NVFP4: 4-bit (E2M1) elements with one 8-bit (E4M3) scale per 16, 4.5 bits an element (the per-tensor FP32
+# scale aside). NVIDIA 2025, "Pretraining Large Language Models with NVFP4", arXiv:2509.25149, §2: the linear
+# layers' GEMMs (forward, and the backward's data and weight gradients) in NVFP4, a few layers kept in BF16,
+# random Hadamard transforms on the weight-gradient inputs; the model counts every linear layer in FP4.
+BYTES_FP4 = 4.5 / BITS_PER_BYTE
+# How many halvings of the bits below 16 a precision's GEMMs are: each reaches fp8_gemm_factor of the share the
+# precision above it reaches of its own peak. FP8's factor is fitted (estimator/data/step_fit.json); FP4's is
+# assumed to be the same again (no FP4 layout in the fit data: the step model's FP4 figures are an extrapolation).
+LOW_PRECISION_STEPS = {"bf16": 0, "fp16": 0, "fp8": 1, "fp4": 2}
+GEMM_BYTES = {"bf16": BYTES_16BIT, "fp16": BYTES_16BIT, "fp8": BYTES_FP8, "fp4": BYTES_FP4}
 BYTES_FP32 = 4
 # Adam with mixed precision, per parameter held on the device: reads fp32 master weight, m, v and
 # the gradient (4 × 4 bytes), writes the weight, m, v (3 × 4) and the 16-bit copy (2): 30 bytes.
@@ -437,13 +450,12 @@ def step_time(shape: ModelShape, layout: Layout, hardware: StepHardware, params:
     """The step's time and its parts, per device (see the module docstring)."""
     check_inputs(shape, layout, hardware)
     t, p, c, v = layout.tp, layout.pp, layout.cp, layout.vp
-    fp8 = layout.precision == "fp8"
     peak_gemm = hardware.peak_flops_per_s[layout.precision]
     peak_16 = hardware.peak_flops_per_s.get("bf16") or hardware.peak_flops_per_s.get("fp16") or peak_gemm
     bandwidth = hardware.memory_bandwidth_gb_per_s * BYTES_PER_GB
     mem_rate = bandwidth * params.memory_efficiency
-    gemm_eff = params.gemm_efficiency * (params.fp8_gemm_factor if fp8 else 1.0)
-    gemm_bytes = BYTES_FP8 if fp8 else BYTES_16BIT
+    gemm_eff = params.gemm_efficiency * params.fp8_gemm_factor ** LOW_PRECISION_STEPS[layout.precision]
+    gemm_bytes = GEMM_BYTES[layout.precision]
     half = params.gemm_half_ridge * ridge_dim(peak_gemm, bandwidth, gemm_bytes)
 
     tokens = layout.micro_batch * layout.seq_len / c          # tokens one device holds in a micro-batch

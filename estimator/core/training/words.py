@@ -167,6 +167,11 @@ def _utilization_notes(s: Scenario, profile: HardwareProfile, w: Workload,
     return notes, caveats
 
 
+# Precisions the step model answers for with no published layout of them in its fit data (core/training/step.py:
+# LOW_PRECISION_STEPS): its notes say the range's coverage there is not measured.
+UNFITTED_STEP_PRECISIONS = ("fp4",)
+
+
 def step_notes(step) -> list[str]:
     """What the step model's time rests on (``plan.StepRun``): the layout (given, or the planner's best), the
     step's figures with the FLOPs convention of each, its range, and the steps and goodput that make the run."""
@@ -180,6 +185,9 @@ def step_notes(step) -> list[str]:
     if checked and r.baseline_median_factor and r.baseline_coverage is not None:
         checked += (f", against ×{gfmt(r.baseline_median_factor, 3)} and {r.baseline_coverage:.0%} for a flat MFU fitted "
                     "on the other sources")
+    if checked and step.layout.precision in UNFITTED_STEP_PRECISIONS:
+        checked += (f"; none of them ran {step.layout.precision}: its GEMMs' share of the peak is extrapolated from "
+                    "FP8's, so the range's coverage on it is not measured")
     return [
         f"time from the step model: {who}, {step.layout_words()}; {gfmt(step.step.tokens_per_s_per_device, 3)} tokens/s "
         f"per device ({r.level:.0%} range {gfmt(lo, 3)}–{gfmt(hi, 3)}{checked}), MFU {step.step.mfu:.1%} (model FLOPs: "
