@@ -148,15 +148,21 @@ def describe(spec: Mapping[str, Any], data: pd.DataFrame | None = None) -> str:
     return words if len(words) <= MAX_CHARS else words[:MAX_CHARS - 1].rstrip() + "…"
 
 
-def with_description(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    """``chart`` with its text alternative, unless it has one of its own."""
+def description_of(chart: alt.TopLevelMixin) -> str | None:
+    """The text alternative ``chart`` needs, or None where it has one of its own."""
     if getattr(chart, "description", alt.Undefined) is not alt.Undefined:
-        return chart
+        return None
     # the spec is read, not drawn: Altair's 5,000-row guard (for specs it inlines) does not apply here, and
     # Streamlit hands the data over its own way (review: a larger chart would have raised here)
     with alt.data_transformers.disable_max_rows():
         spec = chart.to_dict(validate=False)
-    return chart.properties(description=describe(spec))
+    return describe(spec)
 
 
-__all__ = ["describe", "with_description"]
+def with_description(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """``chart`` with its text alternative, unless it has one of its own."""
+    words = description_of(chart)
+    return chart if words is None else chart.properties(description=words)
+
+
+__all__ = ["describe", "description_of", "with_description"]

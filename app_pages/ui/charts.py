@@ -97,7 +97,14 @@ def render_chart(chart: alt.TopLevelMixin, where=st) -> None:
     """Draw a chart at the container's width, legends below the plot and never cut; in lecture
     mode and in a frame with projector-size text."""
     from app_pages.ui import common, style
-    chart = style.chart_fonts(chart_text.with_description(fit_width(chart)), lecture=common.projector_charts())
+    # fit_width's autosize, with_description's text and chart_fonts' config, in one copy of the chart (each had
+    # copied it; a layered chart combines its layers' parameters on every copy); the text is read before the
+    # autosize is set, which it does not read
+    properties = {"autosize": FIT_WIDTH} if isinstance(chart, alt.Chart | alt.LayerChart) else {}
+    words = chart_text.description_of(chart)
+    if words is not None:
+        properties["description"] = words
+    chart = style.chart_fonts(chart, lecture=common.projector_charts(), properties=properties)
     where.altair_chart(chart, width="stretch")
 
 

@@ -356,25 +356,42 @@ def band_label_limit(lecture: bool):
     return alt.ExprRef(f"containerSize()[0] < {NARROW_CHART_PX} ? {NARROW_BAND_LABEL_LIMIT_PX} : {wide}")
 
 
-def chart_fonts(chart: alt.TopLevelMixin, lecture: bool, frame: bool = False) -> alt.TopLevelMixin:
+def chart_fonts(chart: alt.TopLevelMixin, lecture: bool, frame: bool = False,
+                properties: dict | None = None) -> alt.TopLevelMixin:
     """Axis, legend and header text at lecture size (or the normal size); legends below the plot,
     one entry per line (a row of entries runs past a narrow chart), never truncated; a bar's label
     cut at ``BAND_LABEL_LIMIT_PX``, rows ``BAND_STEP_FONTS`` font sizes apart. ``frame``: a chart in a
     frame's height (``EMBED_SLIDE_CSS``), whose rows may be closer than that: every bar keeps its label
     (Vega dropped every other one of the compression claim's six at 640×360, 21 px apart at 18 px), each on
     its bar (Streamlit's theme flushes the end labels inside the axis, ``labelFlush``, which there set the
-    first on the second). A lecture claim's chart on a slide takes it too: it fills the slide's height the same way."""
+    first on the second). A lecture claim's chart on a slide takes it too: it fills the slide's height the same way.
+    ``properties``: top-level properties set in the same copy (``chart.properties(**properties)`` before, unvalidated:
+    the callers' own constants)."""
     px = LECTURE_CHART_FONT_PX if lecture else NORMAL_CHART_FONT_PX
     ink = {"labelColor": palette.CHART_TEXT, "titleColor": palette.CHART_TEXT}  # a11y audit: Streamlit's grey was 3.7:1
-    return (chart.configure_axis(labelFontSize=px, titleFontSize=px, labelLimit=0, titleLimit=0, **ink)
-            .configure_axisBand(labelLimit=band_label_limit(lecture), **({"labelExpr": band_label_expr(), "labelLineHeight": px} if lecture else {}),
-                                **({"labelOverlap": False, "labelFlush": False} if frame else {}))
-            .configure_view(discreteHeight={"step": round(BAND_STEP_FONTS * px)})
-            .configure_legend(labelFontSize=px, titleFontSize=px, labelLimit=0, titleLimit=0, orient="bottom",
-                              direction="vertical", offset=LEGEND_OFFSET_PX, **ink)
-            .configure_header(labelFontSize=px, titleFontSize=px, labelLimit=0, labelColor=palette.CHART_TEXT,
-                              titleColor=palette.CHART_TEXT)
-            .configure_title(fontSize=px + 2, color=palette.CHART_TEXT))  # series' colours: palette.category_scale
+    config = {
+        "axis": alt.AxisConfig(labelFontSize=px, titleFontSize=px, labelLimit=0, titleLimit=0, **ink),
+        "axisBand": alt.AxisConfig(labelLimit=band_label_limit(lecture),
+                                   **({"labelExpr": band_label_expr(), "labelLineHeight": px} if lecture else {}),
+                                   **({"labelOverlap": False, "labelFlush": False} if frame else {})),
+        "view": alt.ViewConfig(discreteHeight={"step": round(BAND_STEP_FONTS * px)}),
+        "legend": alt.LegendConfig(labelFontSize=px, titleFontSize=px, labelLimit=0, titleLimit=0, orient="bottom",
+                                   direction="vertical", offset=LEGEND_OFFSET_PX, **ink),
+        "header": alt.HeaderConfig(labelFontSize=px, titleFontSize=px, labelLimit=0, labelColor=palette.CHART_TEXT,
+                                   titleColor=palette.CHART_TEXT),
+        "title": alt.TitleConfig(fontSize=px + 2, color=palette.CHART_TEXT),  # series' colours: palette.category_scale
+    }
+    # what chart.configure_axis(…).configure_axisBand(…)…configure_title(…) gives, in one copy of the chart:
+    # each configure_* copies the chart (a layered chart combines its layers' parameters again on each copy,
+    # a third of a page's run for the charts' sake)
+    out = chart.copy(deep=["config"])
+    for key, value in (properties or {}).items():
+        out[key] = value
+    if out.config is alt.Undefined:
+        out.config = alt.Config()
+    for key, value in config.items():
+        out.config[key] = value
+    return out
 
 
 def links(items, css: str = "") -> None:
