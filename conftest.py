@@ -20,11 +20,18 @@ import atexit
 import os
 import shlex
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
 from sybil import Example, Sybil
 from sybil.parsers.markdown import CodeBlockParser, PythonCodeBlockParser, SkipParser
+
+# The test run caches its compiled modules and pytest's rewritten test modules in __pycache__ (gitignored) even
+# where PYTHONDONTWRITEBYTECODE is set, as this project's development containers set it: without the cache every
+# run compiled the package again and rewrote the asserts of ~190 test modules, about 10 s of the quick loop's CPU
+# (docs/how-to/run-the-tests.md). Set here, before pytest collects a test module; the app and the CLI are untouched.
+sys.dont_write_bytecode = False
 
 ROOT = Path(__file__).resolve().parent
 # what a console line may start with to call the tool, as a reader of the docs types it
