@@ -20,36 +20,10 @@ PAGE_SCRIPT = Path(__file__).resolve().parent / "apptest_page_script.py"  # runs
 TIMEOUT_S = 60  # generous: the first run imports pandas, altair and the profiles
 
 
-_COMPONENTS = []  # one component registry for the session (``app_test``)
-
-
-def app_test(script: Path) -> AppTest:
-    """``AppTest.from_file(script)`` sharing one registry of custom components with every other AppTest of the
-    session. A fresh AppTest discovers the installed packages' Streamlit components on its first run (Streamlit
-    1.5x+: ``BidiComponentManager.discover_and_register_components`` reads every installed distribution's
-    metadata, 0.13 s of CPU), a third of a page run's cost; the packages do not change during a test session and
-    the app has no custom component. Where Streamlit's AppTest no longer has that attribute, each AppTest
-    discovers its own, as before."""
-    return share_components(AppTest.from_file(str(script), default_timeout=TIMEOUT_S))
-
-
-def share_components(at: AppTest) -> AppTest:
-    """``at`` with the session's one registry of custom components (``app_test``)."""
-    if hasattr(at, "_bidi_component_manager"):
-        if not _COMPONENTS:
-            from streamlit.components.v2.component_manager import BidiComponentManager
-
-            manager = BidiComponentManager()
-            manager.discover_and_register_components(start_file_watching=False)
-            _COMPONENTS.append(manager)
-        at._bidi_component_manager = _COMPONENTS[0]
-    return at
-
-
 def run_page(module: str, params: dict | None = None, **context) -> AppTest:
     """Open ``app_pages.<module>`` with these query parameters and ``st.context`` values (AppTest reads
     no embed mode from ``?embed=true``: ``is_embedded=True`` sets it); fail on any exception shown."""
-    at = app_test(PAGE_SCRIPT)
+    at = AppTest.from_file(str(PAGE_SCRIPT), default_timeout=TIMEOUT_S)
     at.session_state["_test_page_module"] = module
     return _run(at, params, context)
 
@@ -57,7 +31,7 @@ def run_page(module: str, params: dict | None = None, **context) -> AppTest:
 def open_app(params: dict | None = None, **context) -> AppTest:
     """The whole app (``app.py``: navigation, the shared sidebar) with these query parameters and ``st.context``
     values; fail on any exception shown."""
-    return _run(app_test(APP), params, context)
+    return _run(AppTest.from_file(str(APP), default_timeout=TIMEOUT_S), params, context)
 
 
 def _run(at: AppTest, params: dict | None, context: dict) -> AppTest:

@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("streamlit")
-from apptest_pages import app_test, run_page, shared_page  # noqa: E402
+from apptest_pages import TIMEOUT_S as TIMEOUT  # noqa: E402
+from apptest_pages import run_page, shared_page
+from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from app_pages.pages import estimate_sweep as size_sweep  # noqa: E402
 from app_pages.ui import charts
@@ -83,7 +85,7 @@ def test_every_page_survives_tampered_params(module):
 
 
 def test_app_registers_the_pages():
-    at = app_test(ROOT / "app.py").run()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
     assert not at.exception
     if not hasattr(at, "_registered_pages"):  # AppTest internals (Streamlit 1.67); no public accessor
         pytest.skip("this Streamlit's AppTest does not expose the registered pages")

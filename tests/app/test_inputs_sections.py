@@ -7,7 +7,6 @@ from __future__ import annotations
 import pytest
 
 pytest.importorskip("streamlit")
-from apptest_pages import share_components  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from app_pages.inputs.links import address_keys  # noqa: E402
@@ -37,7 +36,7 @@ def _sections_script() -> None:  # run by AppTest as its own script: the sidebar
 
 
 def _run(script, params: dict[str, str]) -> AppTest:
-    at = share_components(AppTest.from_function(script, default_timeout=TIMEOUT_S))
+    at = AppTest.from_function(script, default_timeout=TIMEOUT_S)
     for k, v in params.items():
         at.query_params[k] = v
     at.run()
