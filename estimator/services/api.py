@@ -255,10 +255,13 @@ def with_active_params(scenario: Scenario, memory: Mapping | None, active_params
         return scenario
     if active_params is None:
         name = (memory or {}).get("model") or params_model
-        from estimator.io.serving_data import load_catalog  # reads the catalog: only when a model is named
-        if not isinstance(name, str) or name not in load_catalog():
-            return scenario  # none, or one the step model refuses by name
-        model = load_catalog()[name]
+        from estimator.io.serving_data import catalog_model  # reads the catalog: only when a model is named
+        if not isinstance(name, str):
+            return scenario  # none
+        try:
+            model = catalog_model(name)  # by its id or a name it goes by ("Mixtral-8x7B", "llama2-70b-99")
+        except InputError:
+            return scenario  # one the step model refuses by name
         if model.arch.active_params is None or not math.isclose(model.params, scenario.params, rel_tol=PARAMS_MATCH):
             return scenario  # dense, or a parameter count that is not the model's (the step model says which)
         active_params = model.arch.active_params
