@@ -85,9 +85,6 @@ ALIASES = (
     ("gh200-144gb", "NVIDIA GH200-GraceHopper-Superchip (144 GB HBM3e)", "MLPerf Inference v4.0 (NVIDIA's GH200 result)"),
     ("gh200-96gb", "NVIDIA GH200 Grace Hopper Superchip 96GB", "MLPerf Inference v4.1 system descriptions (Oracle, Quanta, "
                                                              "Supermicro)"),
-    ("h200-sxm", "NVIDIA H200-SXM-141GB-CTS", "MLPerf Inference v4.1 (NVIDIA): the H200 SXM with a custom thermal solution, "
-                                              "its TGP raised to 1,000 W (the system description's note: 'H200 TGP 1000W'); the "
-                                              "profile's 700 W stays"),
     ("mi300x", "AMD Instinct MI300X-NPS1-SPX-192GB-750W", "MLPerf Inference v4.1 (AMD's system description; "
                                                           "profiles/mi300x.toml's power source)"),
     ("mi300x", "AMD MI300X-NPS1-SPX-192GB-750W", "MLPerf Inference v4.1 (a partner's system description)"),
