@@ -80,10 +80,11 @@ class CatalogModel:
     train_tokens: float | None = None  # pretraining tokens as published (None: not published, or a fine-tune)
     train_tokens_source: str = ""
     aliases: tuple[str, ...] = ()      # other names it goes by (MLPerf's benchmark names: "llama2-70b")
+    lends_shape: bool = True           # a bare parameter count may take its shape (``nearest_model``)
 
 
 CATALOG_KEYS = {"name", "params", "active_params", "experts", "experts_per_token", "layers", "d_model", "heads", "kv_heads", "head_dim", "vocab",
-                "context", "source", "train_tokens", "train_tokens_source", "tied_embeddings", "aliases"}
+                "context", "source", "train_tokens", "train_tokens_source", "tied_embeddings", "aliases", "lends_shape"}
 # MLPerf Inference names a benchmark by its model and the share of the reference accuracy it must reach ("-99",
 # "-99.9"), and its tighter-latency variant "-interactive" (the benchmark column of estimator/data/mlperf_inference.csv:
 # "llama2-70b-99.9", "gptj-99"): the model is the name without them.
@@ -127,9 +128,13 @@ def load_catalog() -> Mapping[str, CatalogModel]:
             if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
                 fail(f"'{mid}' aliases must be a list of names, got {aliases!r}",
                      'write aliases = ["name", ...] with the names it goes by, or leave it out')
+            lends = row.get("lends_shape", True)
+            if not isinstance(lends, bool):
+                fail(f"'{mid}' lends_shape must be true or false, got {lends!r}",
+                     "write lends_shape = false for a model a bare parameter count must not take the shape of, or leave it out")
             out[mid] = CatalogModel(mid, row["name"], float(row["params"]), arch, row.get("context"), row["source"],
                                     None if tokens is None else float(tokens), row.get("train_tokens_source", ""),
-                                    tuple(aliases))
+                                    tuple(aliases), lends)
         except (KeyError, TypeError, ValueError) as exc:
             fail(f"'{mid}' is incomplete or wrong ({exc})", "give name, params, layers, d_model, heads, kv_heads, source")
     return out
@@ -161,8 +166,8 @@ def catalog_model(model_id: str) -> CatalogModel:
 
 
 def nearest_model(params: float) -> CatalogModel:
-    """The catalog's dense model nearest in parameter count (on the log scale)."""
-    dense = [m for m in load_catalog().values() if m.arch.active_params is None]
+    """The catalog's dense model nearest in parameter count (on the log scale), of those that lend their shape."""
+    dense = [m for m in load_catalog().values() if m.arch.active_params is None and m.lends_shape]
     return min(dense, key=lambda m: (abs(math.log(m.params / params)), m.id))
 
 

@@ -122,3 +122,9 @@ def test_a_name_two_models_claim_is_refused_with_the_file(tmp_path, monkeypatch)
         monkeypatch.undo()
         serving_data.load_catalog.cache_clear()
         serving_data._names.cache_clear()
+
+
+def test_a_parameter_count_near_gpt_j_keeps_a_current_models_shape():
+    # GPT-J is in the catalog for MLPerf's rows and for those who name it; a bare 6e9 still takes Llama 2 7B's shape
+    from estimator.io.serving_data import nearest_model
+    assert nearest_model(6e9).id == "llama-2-7b" and nearest_model(6.05e9).id == "llama-2-7b"
