@@ -41,6 +41,7 @@ from estimator.core.training.step import (
     step_hardware,
     step_time,
 )
+from estimator.core.training.words import unfitted_precision_note
 from estimator.core.workload.architecture import Architecture
 from estimator.core.workload.scenario import Scenario
 
@@ -478,6 +479,9 @@ def plan(*, tokens, hardware: str | None = None, devices=None, deadline_days=Non
         raise InputError(found.why_none, field=("devices", "tp", "pp"))
     rows = tuple(PlanRow(p, run_estimate(p)) for p in found.layouts)
     notes.append(f"time = steps × the step model's step ÷ goodput {core_plan.GOODPUT:.0%} ({core_plan.GOODPUT_SOURCE})")
+    unfitted = unfitted_precision_note(precision)
+    if unfitted:
+        notes.append(unfitted)
     notes.append(f"shape: {how}")
     return PlanReport(name, n, how, profile.id, profile.name, n_devices, float(tokens), s_len, gbt, precision, rows,
                       target, target_value, found.timed, found.considered, tuple(notes), step_range)

@@ -90,7 +90,8 @@ BYTES_FP8 = 1
 # NVFP4: 4-bit (E2M1) elements with one 8-bit (E4M3) scale per 16, 4.5 bits an element (the per-tensor FP32
 # scale aside). NVIDIA 2025, "Pretraining Large Language Models with NVFP4", arXiv:2509.25149, §2: the linear
 # layers' GEMMs (forward, and the backward's data and weight gradients) in NVFP4, a few layers kept in BF16,
-# random Hadamard transforms on the weight-gradient inputs; the model counts every linear layer in FP4.
+# random Hadamard transforms on the weight-gradient inputs; the model counts every linear layer in FP4. A device
+# whose FP4 is MXFP4 (AMD's MI355X: 32-element blocks, an 8-bit scale, 4.25 bits) is counted at NVFP4's 4.5 bits.
 BYTES_FP4 = 4.5 / BITS_PER_BYTE
 # How many halvings of the bits below 16 a precision's GEMMs are: each reaches fp8_gemm_factor of the share the
 # precision above it reaches of its own peak. FP8's factor is fitted (estimator/data/step_fit.json); FP4's is

@@ -168,8 +168,16 @@ def _utilization_notes(s: Scenario, profile: HardwareProfile, w: Workload,
 
 
 # Precisions the step model answers for with no published layout of them in its fit data (core/training/step.py:
-# LOW_PRECISION_STEPS): its notes say the range's coverage there is not measured.
+# LOW_PRECISION_STEPS): its notes (estimate's and plan's) say the range's coverage there is not measured.
 UNFITTED_STEP_PRECISIONS = ("fp4",)
+
+
+def unfitted_precision_note(precision: str) -> str | None:
+    """What the step model's figures rest on at a precision no published layout in its fit data ran, or None."""
+    if precision not in UNFITTED_STEP_PRECISIONS:
+        return None
+    return (f"no published layout in the step model's fit data ran {precision}: its GEMMs' share of the peak is "
+            "extrapolated from FP8's, so the range's coverage on it is not measured")
 
 
 def step_notes(step) -> list[str]:
@@ -185,9 +193,9 @@ def step_notes(step) -> list[str]:
     if checked and r.baseline_median_factor and r.baseline_coverage is not None:
         checked += (f", against ×{gfmt(r.baseline_median_factor, 3)} and {r.baseline_coverage:.0%} for a flat MFU fitted "
                     "on the other sources")
-    if checked and step.layout.precision in UNFITTED_STEP_PRECISIONS:
-        checked += (f"; none of them ran {step.layout.precision}: its GEMMs' share of the peak is extrapolated from "
-                    "FP8's, so the range's coverage on it is not measured")
+    unfitted = unfitted_precision_note(step.layout.precision)
+    if unfitted:
+        checked += f"; {unfitted}"
     return [
         f"time from the step model: {who}, {step.layout_words()}; {gfmt(step.step.tokens_per_s_per_device, 3)} tokens/s "
         f"per device ({r.level:.0%} range {gfmt(lo, 3)}–{gfmt(hi, 3)}{checked}), MFU {step.step.mfu:.1%} (model FLOPs: "
