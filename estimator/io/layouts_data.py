@@ -58,6 +58,7 @@ def _row(row: dict, profiles) -> LayoutRow:
             sequence_parallel=bool(_int(row, "sequence_parallel", 0)), flash_attention=bool(_int(row, "flash_attention", 0)),
             tp_comm_overlap=bool(_int(row, "tp_comm_overlap", 0)), dp_overlap=bool(_int(row, "dp_overlap", 1)),
             expert_overlap_share=_float(row, "expert_overlap_share", 0.0),
+            compute_sm_share=_float(row, "compute_sm_share", 1.0),
             grad_reduce_bytes=_int(row, "grad_reduce_bytes", 4),
             attention_kernel_share=FLASH2_ON_HOPPER if _int(row, "flash2_on_hopper", 0) else 1.0)
         hardware_id = row["hardware_profile"].strip()

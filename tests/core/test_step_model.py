@@ -168,3 +168,16 @@ def test_fp4_runs_the_gemms_at_its_peak_at_fp8s_factor_again():
     assert at["fp4"].memory_ops_s == at["bf16"].memory_ops_s
     with pytest.raises(InputError, match=r"precision 'fp4' is not one the step model or this hardware has \(bf16, fp8\)"):
         step_time(SHAPE, Layout(seq_len=8, global_batch=1, precision="fp4"), HW, PARAMS)
+
+
+def test_sms_kept_for_communication_slow_the_compute_only():
+    """DeepSeek-V3 runs its all-to-all on 20 of the H800's 132 SMs (arXiv:2412.19437 §3.2.2): the GEMMs and attention
+    at 112/132 of the peak; memory-bound work and MFU's peak unchanged."""
+    full = step_time(SHAPE, Layout(seq_len=8, global_batch=2, zero_stage=0), HW, PARAMS)
+    part = step_time(SHAPE, Layout(seq_len=8, global_batch=2, zero_stage=0, compute_sm_share=112 / 132), HW, PARAMS)
+    assert part.parts.matmul_s == pytest.approx(full.parts.matmul_s * 132 / 112)
+    assert part.parts.attention_s == pytest.approx(full.parts.attention_s * 132 / 112)
+    assert part.parts.memory_ops_s == full.parts.memory_ops_s
+    assert part.mfu == pytest.approx(part.model_flops_per_token * part.tokens_per_s_per_device / 1e12)
+    with pytest.raises(InputError, match="compute_sm_share must be above 0 and at most 1"):
+        step_time(SHAPE, Layout(seq_len=8, global_batch=2, compute_sm_share=0.0), HW, PARAMS)

@@ -35,8 +35,10 @@ def test_the_figures_as_the_docs_quote_them():
     docs/explanation/accuracy.md ("Time from the run's plan") with them."""
     m, b = DOC["step_model"], DOC["flat_mfu_baseline"]
     assert DOC["modes"] == ["eager", "torch.compile"]
-    assert (round(m["eager"]["median_factor"], 2), round(m["eager"]["coverage_80"], 2)) == (1.19, 0.78)
-    assert (round(b["eager"]["median_factor"], 2), round(b["eager"]["coverage_80"], 2)) == (1.18, 0.67)
+    # the published layouts' ranges narrowed (×/÷ 1.24 to 1.16) once DeepSeek-V3's row computes on 112 of 132 SMs:
+    # 7 of 9 eager steps had been inside, 4 now
+    assert (round(m["eager"]["median_factor"], 2), round(m["eager"]["coverage_80"], 2)) == (1.18, 0.44)
+    assert (round(b["eager"]["median_factor"], 2), round(b["eager"]["coverage_80"], 2)) == (1.18, 0.44)
     assert (round(m["torch.compile"]["median_factor"], 2), m["torch.compile"]["coverage_80"]) == (1.07, 0.75)
     assert round(b["torch.compile"]["median_factor"], 2) == 1.37
     # every eager step is predicted faster than measured; compiled, the 407M model ran faster than predicted
@@ -57,10 +59,10 @@ def test_validate_prints_the_measured_steps_beside_the_flat_mfu():
     from estimator.cli.accuracy_cmds import measured_steps_text
     out = measured_steps_text(DOC)
     assert "Training steps measured on a real GPU, never fitted (estimator/data/measured_training_steps.csv)" in out
-    assert "eager (9 steps): step model median factor 1.19×" in out and "flat MFU 1.18×" in out
+    assert "eager (9 steps): step model median factor 1.18×" in out and "flat MFU 1.18×" in out
     assert "torch.compile (4 steps): step model median factor 1.07×" in out and "flat MFU 1.37×" in out
     line = next(x for x in out.splitlines() if x.startswith("gpt3-xl "))
-    assert "52,216" in line and "58,768" in line
+    assert "52,216" in line and "58,877" in line
 
 
 def _broken(tmp_path, edit):

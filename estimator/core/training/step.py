@@ -256,6 +256,10 @@ class Layout:
     tp_comm_overlap: bool = False      # the run overlaps TP collectives with GEMMs (MegaScale, TE userbuffers)
     dp_overlap: bool = True            # gradient reduction overlapped with backward (off: Korthikanti et al. §6.3's runs)
     expert_overlap_share: float = 0.0  # share of the expert all-to-all the schedule hides (DeepSeek-V3 DualPipe: all)
+    # share of the GPU's streaming multiprocessors left to compute: a run that dedicates some to its own communication
+    # kernels computes at that share of the peak (DeepSeek-V3, arXiv:2412.19437 §3.2.2: 20 of the H800's 132 SMs for
+    # its all-to-all, 112/132); NCCL's own kernels are the overlap_cost's
+    compute_sm_share: float = 1.0
     grad_reduce_bytes: int = BYTES_FP32  # Megatron-LM reduces bf16 runs' gradients in fp32; FSDP "PURE" in 16-bit
     attention_kernel_share: float = 1.0  # the attention kernel's speed over the hardware's own (FLASH2_ON_HOPPER)
 
@@ -392,6 +396,8 @@ def check_inputs(shape: ModelShape, layout: Layout, hardware: StepHardware) -> N
                          field="ep")
     if not 0.0 <= layout.expert_overlap_share <= 1.0:
         raise InputError("expert_overlap_share must be between 0 and 1", field="expert_overlap_share")
+    if not 0.0 < layout.compute_sm_share <= 1.0:
+        raise InputError("compute_sm_share must be above 0 and at most 1", field="compute_sm_share")
     if not 0.0 < layout.attention_kernel_share <= 1.0:
         raise InputError("attention_kernel_share must be above 0 and at most 1", field="attention_kernel_share")
 
@@ -451,13 +457,16 @@ def step_time(shape: ModelShape, layout: Layout, hardware: StepHardware, params:
     """The step's time and its parts, per device (see the module docstring)."""
     check_inputs(shape, layout, hardware)
     t, p, c, v = layout.tp, layout.pp, layout.cp, layout.vp
-    peak_gemm = hardware.peak_flops_per_s[layout.precision]
-    peak_16 = hardware.peak_flops_per_s.get("bf16") or hardware.peak_flops_per_s.get("fp16") or peak_gemm
+    share = layout.compute_sm_share
+    peak_full = hardware.peak_flops_per_s[layout.precision]   # the device's: MFU and the ridge are against it
+    peak_gemm = peak_full * share
+    peak_16 = (hardware.peak_flops_per_s.get("bf16") or hardware.peak_flops_per_s.get("fp16")
+               or hardware.peak_flops_per_s[layout.precision]) * share
     bandwidth = hardware.memory_bandwidth_gb_per_s * BYTES_PER_GB
     mem_rate = bandwidth * params.memory_efficiency
     gemm_eff = params.gemm_efficiency * params.fp8_gemm_factor ** LOW_PRECISION_STEPS[layout.precision]
     gemm_bytes = GEMM_BYTES[layout.precision]
-    half = params.gemm_half_ridge * ridge_dim(peak_gemm, bandwidth, gemm_bytes)
+    half = params.gemm_half_ridge * ridge_dim(peak_full, bandwidth, gemm_bytes)
 
     tokens = layout.micro_batch * layout.seq_len / c          # tokens one device holds in a micro-batch
     d, a, kv, f = shape.d_model, shape.attention_dim, shape.kv_dim, shape.ffn
@@ -571,7 +580,7 @@ def step_time(shape: ModelShape, layout: Layout, hardware: StepHardware, params:
     tokens_per_s = layout.global_batch * layout.seq_len / seconds / layout.devices
     model_fpt, hardware_fpt = flops_per_token(shape, layout.seq_len, layout.recompute)
     return StepTime(seconds=seconds, tokens_per_s_per_device=tokens_per_s,
-                    mfu=model_fpt * tokens_per_s / peak_gemm, hfu=hardware_fpt * tokens_per_s / peak_gemm,
+                    mfu=model_fpt * tokens_per_s / peak_full, hfu=hardware_fpt * tokens_per_s / peak_full,
                     model_flops_per_token=model_fpt, hardware_flops_per_token=hardware_fpt,
                     parts=parts, layout=layout)
 
