@@ -17,12 +17,14 @@ from estimator.core.base import bounds as B
 from estimator.core.base.errors import InputError
 from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import BYTES_PER_GB
-from estimator.core.serving.step import USABLE_MEMORY_FRACTION, Architecture, kv_replication, stored_weight_bytes
-
-# The share of its output a sequence in flight holds on average: sequences start with their prompt and grow
-# one token a step to prompt + output, evenly over their life under a steady stream (the decode step's own
-# average context, step.step: prompt + output ÷ 2).
-AVERAGE_OUTPUT_SHARE = 0.5
+from estimator.core.serving.step import (  # noqa: F401 (AVERAGE_OUTPUT_SHARE re-exported)
+    AVERAGE_OUTPUT_SHARE,
+    USABLE_MEMORY_FRACTION,
+    Architecture,
+    beam_search_holds,
+    kv_replication,
+    stored_weight_bytes,
+)
 
 
 @dataclass(frozen=True)
@@ -63,8 +65,8 @@ class Footprint:
 
 def sequence_tokens(prompt_tokens: float, output_tokens: float, beams: int = 1) -> float:
     """The tokens a request in flight holds in the KV cache on average (paged engines; the module docstring); with
-    beam search, its prompt once and each beam's output (``step.beam_search_holds``)."""
-    return prompt_tokens + beams * AVERAGE_OUTPUT_SHARE * output_tokens
+    beam search, its prompt once and each beam's output: ``step.beam_search_holds``, the decode step's own count."""
+    return beam_search_holds(prompt_tokens, output_tokens, beams)
 
 
 def serving_footprint(*, params: float, arch: Architecture, memory_gb_per_device: float, devices: int, batch: float,

@@ -335,6 +335,12 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
                 bound="memory" if memory_s >= compute_s else "compute", flops_per_token=flops_per_token)
 
 
+# The share of its output a sequence in flight holds on average: sequences start with their prompt and grow
+# one token a step to prompt + output, evenly over their life under a steady stream (the decode step's own
+# average context: prompt + output ÷ 2).
+AVERAGE_OUTPUT_SHARE = 0.5
+
+
 def beam_search_holds(prompt_tokens: float, output_tokens: float, beams: int = 1) -> float:
     """The tokens one request holds in the KV cache on average: its prompt and, for each of its ``beams``, half its
     output (a sequence in flight holds half its output on average). Beam search shares the prompt's KV cache among
@@ -342,7 +348,7 @@ def beam_search_holds(prompt_tokens: float, output_tokens: float, beams: int = 1
     "Beam-Search": "In the context phase, a single beam is computed per input sequence"; the generation phase's
     kernel reads each beam's K and V through a ``cache_indirection`` tensor; "the context kv cache are shared across
     beams")."""
-    return float(prompt_tokens) + float(beams) * 0.5 * float(output_tokens)
+    return float(prompt_tokens) + float(beams) * AVERAGE_OUTPUT_SHARE * float(output_tokens)
 
 
 def load_power_fraction(fit: ServingFit, gpu_s: float, prefill_s: float, step_s: float) -> float:
@@ -435,7 +441,7 @@ def previous_model(*, params: float, device: Device, batch: float, tp: int, util
     return Previous(s, power_w * tp * s / batch)
 
 
-__all__ = ["DEFAULT_ENGINE", "EMBEDDING_BITS", "ENGINES", "ENGINE_ALIASES", "engine_name", "Architecture", "Device", "Previous",
+__all__ = ["AVERAGE_OUTPUT_SHARE", "DEFAULT_ENGINE", "EMBEDDING_BITS", "ENGINES", "ENGINE_ALIASES", "engine_name", "Architecture", "Device", "Previous",
            "ServingFit", "Step", "attention_params", "beam_search_holds", "check_architecture", "check_params_fit",
            "embedding_params", "input_table_params", "kv_replication", "link_for", "load_power_fraction", "param_floor",
            "previous_model", "read_params", "read_weight_bytes", "step", "stored_weight_bytes",
