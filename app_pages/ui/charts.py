@@ -36,11 +36,12 @@ LOG = alt.Scale(type="log")
 # below the plot fits a phone (390 px) even at lecture size (18 px, ≈8 px a character), where the
 # legend starts under the plot, right of the y axis (measured: 30 characters ran past the edge).
 LEGEND_LINE_CHARS = 24
-# On a plot at least this wide (a projector, a desktop) the legend takes two columns of lines up to
+# On a chart at least this wide (a projector, a desktop) the legend takes two columns of lines up to
 # ``LEGEND_WIDE_LINE_CHARS`` long: one column of 24-character lines made a 4-series legend ~330 px
 # tall at lecture size and pushed a slide's chart past 720 px. Two 44-character columns at 18 px
-# (≈8 px a character, plus the symbol) take ~800 px.
-LEGEND_WIDE_MIN_PLOT_PX = 820
+# (≈8 px a character, plus the symbol) take ~800 px from the plot's left edge, right of a y axis of
+# up to ~120 px at lecture size (its tick labels and title).
+LEGEND_WIDE_MIN_CHART_PX = 940
 LEGEND_WIDE_LINE_CHARS = 44
 # Width fits the container; the height grows with the legend and the axis titles instead of
 # squeezing the plot (Streamlit's default, "fit", shrank it to ~150 px under a 4-entry legend).
@@ -62,8 +63,14 @@ def wrapped_labels(labels, chars: int = LEGEND_LINE_CHARS) -> str:
     return expr
 
 
-# The plot is wide enough for the two-column legend (Vega's ``width`` signal: the plot's width).
-WIDE_PLOT = f"width >= {LEGEND_WIDE_MIN_PLOT_PX}"
+# The chart is wide enough for the two-column legend: read from the chart's box (``containerSize()``), which a
+# layout does not change, not from the plot's width (Vega's ``width`` signal), which the layout sets. From the
+# plot's width the legend's columns changed after the layout that had placed it: a slide loaded at 1280×720
+# and resized to 1024×768 (or drawn first in a wider box, as a loaded machine does) kept the height of a
+# two-column legend under a one-column one, its last entries below the chart (the compute-growth and memory
+# wall claims; the slide browser test failed under load). ``width >= 0``: the choice is made again whenever the
+# view's size changes (a signal with no other signal in it is read once).
+WIDE_PLOT = f"width >= 0 && containerSize()[0] >= {LEGEND_WIDE_MIN_CHART_PX}"
 
 
 # The category palette (app_pages/ui/palette.py: legible on a projector and to colour-blind readers), for charts that

@@ -20,6 +20,7 @@ from browser_fixtures import (
     STILL_MS,
     TIMEOUT_MS,
     open_claim,
+    resize,
     settled,
     wait_until_drawn,
 )
@@ -313,4 +314,19 @@ def test_a_claims_chart_on_a_slide_shows_every_label_whole(browser, server, widt
         if found := settled(page, CUT_CHART_TEXT):
             cut[cl.id] = found
     assert not cut, (width, height, cut)
+    page.close()
+
+
+@pytest.mark.parametrize("claim_id", ["compute-growth", "memory-wall"])
+def test_a_slide_resized_across_the_legends_two_columns_keeps_every_label_whole(browser, server, claim_id):
+    """The cause of the slide test's failures under load (issue 52): a chart first drawn in a wider box than its
+    last (1280×720 → 1024×768, which a loaded machine's late CSS also does) kept a two-column legend's height under
+    the one-column legend the new width asked for, its last entries below the chart ("measured since 2010: ×4.6/yr
+    at 122,316"), every time. The legend's columns are now chosen from the chart's box, not the plot's width."""
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.set_default_timeout(TIMEOUT_MS)
+    open_claim(page, server, claim_id)
+    assert not settled(page, CUT_CHART_TEXT), "cut at its load's size"
+    resize(page, 1024, 768)
+    assert not settled(page, CUT_CHART_TEXT)
     page.close()
