@@ -176,51 +176,8 @@ def test_every_lecture_number_is_one_line(lecture_walk):
     assert not lecture_walk.wrapped, lecture_walk.wrapped
 
 
-# The bottom of each claim's title, numbers and chart, in the page's coordinates (the main area scrolls).
-SLIDE_BOTTOMS = """() => { const main = document.querySelector('[data-testid="stMain"]');
-  const top = main.getBoundingClientRect().top - main.scrollTop;
-  const bottom = sel => Math.max(...[...document.querySelectorAll(sel)].map(e => e.getBoundingClientRect().bottom - top));
-  return {title: bottom('h1'), metrics: bottom('[data-testid="stMetric"]'), chart: bottom('[data-testid="stVegaLiteChart"] svg'),
-          source: bottom('.cce-source'), links: bottom('.cce-links'),
-          titleTop: document.querySelector('h1').getBoundingClientRect().top - top,
-          header: document.querySelector('[data-testid="stHeader"]').getBoundingClientRect().bottom,
-          headerBackground: getComputedStyle(document.querySelector('[data-testid="stHeader"]')).backgroundColor}; }"""
-
-
-def test_each_lecture_claim_fills_its_slide(browser, server):
-    """A claim's title, big numbers and chart are on the screen without scrolling (they ran 160–600 px
-    past 720: 6rem of top padding, stacked metrics, a tall chart and a one-column legend), its chart
-    takes the height the numbers leave (on a 1920×1080 projector a fixed 140-pixel plot left the lower
-    30% of the screen empty), and the toolbar's band above the title is clear (at 2.5rem of padding its
-    white band cut the title's top)."""
-    slides = [(1280, 720), (1920, 1080)]  # each claim opened once and resized to the other (at_sizes)
-    page = new_page(browser, slides)
-    for cl in CLAIMS:
-        # measured once its ←/→ links are drawn (on a cold server the first slide was read before its
-        # source line, and before the lecture's padding applied)
-        open_claim(page, server, cl.id)
-        for width, height in at_sizes(page, slides):
-            at = (cl.id, f"{width}×{height}")
-            b = page.evaluate(SLIDE_BOTTOMS)
-            # the source line and the ←/→ links too (browser audit: four slides put them 25–100 px below the fold)
-            assert max(b["title"], b["metrics"], b["chart"], b["source"], b["links"]) <= height, (at, b)
-            assert b["links"] >= 0.95 * height, (at, b)  # the last line near the screen's foot: nothing left empty
-            # captions (a range, a price, a caveat) at the projector's 16 px at least (browser audit: 14 px)
-            sizes = page.evaluate("""() => [...document.querySelectorAll('[data-testid="stCaptionContainer"] p')]
-                                         .map(e => parseFloat(getComputedStyle(e).fontSize))""")
-            assert sizes and min(sizes) >= 16, (at, sizes)
-            assert b["titleTop"] < b["header"] and b["headerBackground"] in ("transparent", "rgba(0, 0, 0, 0)"), (at, b)
-
-
-def test_a_lecture_chart_keeps_its_height_on_a_phone(browser, server):
-    """On a screen too short for the whole claim (a phone, 390×844) the slide scrolls: its chart keeps
-    ``style.SLIDE_CHART_MIN_STACKED_PX`` rather than shrink to what the numbers leave (nothing)."""
-    page = browser.new_page(viewport={"width": 390, "height": 844})
-    page.set_default_timeout(TIMEOUT_MS)
-    for cl in CLAIMS:
-        open_claim(page, server, cl.id)
-        h = page.evaluate("() => document.querySelector('[data-testid=\"stVegaLiteChart\"]').getBoundingClientRect().height")
-        assert h >= style.SLIDE_CHART_MIN_STACKED_PX - 1, (cl.id, h)
+# A claim's slide filling its screen, and its chart's height on a phone: tests/browser/test_browser_lecture_fit.py (one
+# load of each claim per size, read by each check of a slide).
 
 
 def test_a_slide_on_a_short_screen_keeps_its_links_and_captions(browser, server):

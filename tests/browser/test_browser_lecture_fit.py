@@ -1,13 +1,16 @@
 """A real browser on the lecture's weak spots: log axes whose tick labels never touch, a claim embedded in a
 16:9 frame (1280×720, 800×450, 640×360) showing its title, numbers and whole chart without scrolling, and the
-embedded Estimate page's numbers in 640×360 (a big number on one line: tests/browser/test_browser.py). Its
-fixtures: tests/browser/conftest.py. A check of a chart's drawing loads the page at each size (after a resize
-Vega's layout is not a load's)."""
+embedded Estimate page's numbers in 640×360 (a big number on one line: tests/browser/test_browser.py), a claim's
+slide filling its screen. Its fixtures: tests/browser/conftest.py, and ``slides`` and ``frames`` below: each claim
+loaded once per size, on a slide and in a frame, and read by every check of that size (each check had loaded every
+claim again). A check of a chart's drawing loads the page at each size (after a resize Vega's layout is not a
+load's)."""
 
 from __future__ import annotations
 
 import math
 import time
+from typing import NamedTuple
 
 import pytest
 from browser_fixtures import (
@@ -24,10 +27,11 @@ from browser_fixtures import (
     settled,
     wait_until_drawn,
 )
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from app_pages.pages import lecture
 from app_pages.pages import limits as limits_page
-from app_pages.ui import charts
+from app_pages.ui import charts, style
 from estimator.services import limits
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -55,19 +59,20 @@ CROWDED_LABELS = """min => [...document.querySelectorAll('[data-testid="stVegaLi
 # Two tick labels at least this far apart (px): closer, they read as one ("10¹¹" drawn on "10¹⁰").
 MIN_LABEL_GAP_PX = 2
 # The pages with log charts: the Limits page's tabs (scaling, diminishing returns, trends) as a desktop
-# and in lecture mode, and the claims drawn on a log axis; link → how many charts it draws.
+# and in lecture mode; link → how many charts it draws. And every claim's slide (``slides``: read there).
 LOG_CHART_PAGES = {"/limits": 1, "/limits?lim=Diminishing+returns": 1, "/limits?lim=Trends": 2,
                    "/limits?lecture=1": 1, "/limits?lecture=1&lim=Diminishing+returns": 1,
-                   "/limits?lecture=1&lim=Trends": 2, **{f"/lecture?claim={c.id}": 1 for c in CLAIMS}}
+                   "/limits?lecture=1&lim=Trends": 2}
 
 
 @pytest.mark.parametrize("width, height", [(1280, 720), (390, 844), (1920, 1080)])
-def test_no_two_tick_labels_touch_on_the_log_charts(browser, server, tmp_path, width, height):
+def test_no_two_tick_labels_touch_on_the_log_charts(browser, server, slides, tmp_path, width, height):
     """At lecture size the Trends tab's growth chart drew 10¹¹ on 10¹⁰ and 10⁰ on 10¹ (Streamlit's theme
     pushes the end labels inside the plot); the multiplier chart's eleven decades stood 3 px apart."""
+    crowded = [(f"/lecture?claim={claim_id}", f) for claim_id, slide in slides(width, height).items()
+               for f in slide.crowded]
     page = browser.new_page(viewport={"width": width, "height": height})
     page.set_default_timeout(TIMEOUT_MS)
-    crowded = []
     for link, n in LOG_CHART_PAGES.items():
         page.goto(server + link)
         wait_until_drawn(page)
@@ -172,26 +177,13 @@ def _frame_faults(f: dict, width: int, height: int) -> list[str]:
 
 
 @pytest.mark.parametrize("width, height", [(1280, 720), (800, 450), (640, 360), (1024, 768)])  # and a 4:3 projector
-def test_an_embedded_claim_fits_a_16_by_9_frame(browser, server, tmp_path, width, height):
+def test_an_embedded_claim_fits_a_16_by_9_frame(frames, width, height):
     """Embedded (``?embed=true``) in a 16:9 frame every claim shows its title, each number and its whole
     chart, x axis included, without scrolling (browser audit: at 640×360 every chart lay below the frame, at
     800×450 their axes did, and at 1280×720 two claims ran 11–14 px past it, a scrollbar in the frame)."""
-    page = browser.new_page(viewport={"width": width, "height": height})
-    page.set_default_timeout(TIMEOUT_MS)
-    faults = []
-    for cl in CLAIMS:
-        open_claim(page, server, cl.id, embed=True)
-        deadline = time.monotonic() + SETTLE_MS / 1000  # the chart takes its height after the page's CSS
-        while True:
-            f = page.evaluate(FRAME)
-            found = _frame_faults(f, width, height)
-            if not found or time.monotonic() > deadline:
-                break
-            page.wait_for_timeout(200)
-        assert len(f["numbers"]) >= 3, (cl.id, f)
-        if found:
-            page.screenshot(path=str(tmp_path / f"frame-{cl.id}.png"))
-            faults.append((cl.id, found))
+    read = frames(width, height)
+    assert all(len(f.frame["numbers"]) >= 3 for f in read.values()), {c: f.frame for c, f in read.items()}
+    faults = [(claim_id, f.faults) for claim_id, f in read.items() if f.faults]
     assert not faults, (width, height, faults)
 
 
@@ -245,24 +237,20 @@ CAVEATS = """() => [...document.querySelectorAll('[data-testid="stMetricLabel"] 
     return {text: e.textContent, top: r.top, bottom: r.bottom, left: r.left, right: r.right}; })"""
 
 
+# The claims whose frames say they are illustrative, and what says so: the cost's label, and the compression chart's
+# axis title ("kWh for 1B tokens on N GPUs, illustrative": frame_compression_title).
+ILLUSTRATIVE = {"imagenet-compute": lecture.FRAME_COST_LABEL, "compression": f"{lecture.COMPRESSION_AXIS_TITLE} on "}
+
+
 @pytest.mark.parametrize("width, height", [(1280, 720), (800, 450), (640, 360)])
-@pytest.mark.parametrize("claim_id, where", [("imagenet-compute", lecture.FRAME_COST_LABEL),
-                                             # "kWh for 1B tokens on N GPUs, illustrative" (frame_compression_title)
-                                             ("compression", f"{lecture.COMPRESSION_AXIS_TITLE} on ")])
-def test_an_embedded_claim_says_it_is_illustrative_in_every_frame(browser, server, width, height, claim_id, where):
+@pytest.mark.parametrize("claim_id, where", ILLUSTRATIVE.items())
+def test_an_embedded_claim_says_it_is_illustrative_in_every_frame(frames, width, height, claim_id, where):
     """The ImageNet cost and the compression savings say they are illustrative in every frame, in a line the
     frame keeps: the cost's label, the chart's axis title (the sixth session's weak item: at 640×360 and
     800×450 the captions that said so gave way and the numbers stood without them). Inside the frame."""
-    page = browser.new_page(viewport={"width": width, "height": height})
-    page.set_default_timeout(TIMEOUT_MS)
-    open_claim(page, server, claim_id, embed=True)
-    page.wait_for_function(f"() => ({CAVEATS})().some(f => f.text.startsWith({where!r}))", timeout=TIMEOUT_MS)
-    # the chart takes the frame's height after the page's CSS arrives (later on a loaded machine)
-    outside = settled(page, f"""() => ({CAVEATS})().filter(f => f.text.startsWith({where!r}) && !(0 <= f.top
-        && f.bottom <= {height} && 0 <= f.left && f.right <= {width}))""")
-    assert not outside, outside
-    page.close()
-
+    caveats = frames(width, height)[claim_id].caveats
+    assert caveats.shown, (f"no text starting {where!r}", caveats)
+    assert not caveats.outside, caveats.outside
 
 
 # A band (y) axis's labels, top to bottom: each one's middle and font size (px). A text's box is its
@@ -275,19 +263,18 @@ BAND_LABELS = """() => [...document.querySelectorAll('.role-axis[aria-label^="Y-
 LABEL_SPACING_EM = 0.9
 
 
-@pytest.mark.parametrize("claim_id", ["compression", "gpt3-v100", "world-electricity"])
-def test_an_embedded_bar_chart_keeps_its_labels_apart_at_640_by_360(browser, server, claim_id):
+# The claims drawn as bars (a band y axis).
+BAR_CLAIMS = ("compression", "gpt3-v100", "world-electricity")
+
+
+@pytest.mark.parametrize("claim_id", BAR_CLAIMS)
+def test_an_embedded_bar_chart_keeps_its_labels_apart_at_640_by_360(frames, claim_id):
     """Each bar's label on its own row in the smallest frame (browser check: Streamlit's theme pushed the
     compression claim's first label into the plot, ``labelFlush``, onto the second: their middles 12 px
     apart at 18 px, the letters touching)."""
-    page = browser.new_page(viewport={"width": 640, "height": 360})
-    page.set_default_timeout(TIMEOUT_MS)
-    open_claim(page, server, claim_id, embed=True)
-    page.wait_for_function(f"() => ({BAND_LABELS})().length >= 4", timeout=TIMEOUT_MS)
-    close = settled(page, f"""() => {{ const b = ({BAND_LABELS})();
-        return b.slice(1).filter((l, i) => l.mid - b[i].mid < {LABEL_SPACING_EM} * l.px); }}""")
-    assert not close, (claim_id, page.evaluate(BAND_LABELS))
-    page.close()
+    bands = frames(640, 360)[claim_id].bands
+    assert bands is not None and len(bands.labels) >= 4, (claim_id, bands)
+    assert not bands.close, (claim_id, bands.labels)
 
 
 # Every shown text of a claim's chart (opacity 0: a label Vega hid for overlap) that lies past its chart's
@@ -301,20 +288,49 @@ CUT_CHART_TEXT = """() => { const svg = document.querySelector('[data-testid="st
 
 
 @pytest.mark.parametrize("width, height", [(1280, 720), (1024, 768), (390, 844)])
-def test_a_claims_chart_on_a_slide_shows_every_label_whole(browser, server, width, height):
+def test_a_claims_chart_on_a_slide_shows_every_label_whole(slides, width, height):
     """On a slide opened from the lecture list (not embedded) at 1280×720 the compute-growth y title ran past
     its 300-px plot ("Growth since the first year (×, lo"), the memory wall's top tick "10⁵" 12 px above its
     chart, and the compression and ImageNet claims' last x ticks past its right edge; on a phone bars' labels
     were cut ("V100 SXM2 32…", "student, 42 bi…"), now on two lines (browser audit)."""
-    page = browser.new_page(viewport={"width": width, "height": height})
-    page.set_default_timeout(TIMEOUT_MS)
-    cut = {}
-    for cl in CLAIMS:
-        open_claim(page, server, cl.id)
-        if found := settled(page, CUT_CHART_TEXT):
-            cut[cl.id] = found
+    cut = {claim_id: slide.cut for claim_id, slide in slides(width, height).items() if slide.cut}
     assert not cut, (width, height, cut)
-    page.close()
+
+
+# The bottom of each claim's title, numbers and chart, in the page's coordinates (the main area scrolls).
+SLIDE_BOTTOMS = """() => { const main = document.querySelector('[data-testid="stMain"]');
+  const top = main.getBoundingClientRect().top - main.scrollTop;
+  const bottom = sel => Math.max(...[...document.querySelectorAll(sel)].map(e => e.getBoundingClientRect().bottom - top));
+  return {title: bottom('h1'), metrics: bottom('[data-testid="stMetric"]'), chart: bottom('[data-testid="stVegaLiteChart"] svg'),
+          source: bottom('.cce-source'), links: bottom('.cce-links'),
+          titleTop: document.querySelector('h1').getBoundingClientRect().top - top,
+          header: document.querySelector('[data-testid="stHeader"]').getBoundingClientRect().bottom,
+          headerBackground: getComputedStyle(document.querySelector('[data-testid="stHeader"]')).backgroundColor}; }"""
+
+
+@pytest.mark.parametrize("width, height", [(1280, 720), (1920, 1080)])
+def test_each_lecture_claim_fills_its_slide(slides, width, height):
+    """A claim's title, big numbers and chart are on the screen without scrolling (they ran 160–600 px
+    past 720: 6rem of top padding, stacked metrics, a tall chart and a one-column legend), its chart
+    takes the height the numbers leave (on a 1920×1080 projector a fixed 140-pixel plot left the lower
+    30% of the screen empty), and the toolbar's band above the title is clear (at 2.5rem of padding its
+    white band cut the title's top). Measured once its ←/→ links are drawn (``open_claim``: on a cold server
+    the first slide was read before its source line, and before the lecture's padding applied)."""
+    for claim_id, slide in slides(width, height).items():
+        at, b = (claim_id, f"{width}×{height}"), slide.bottoms
+        # the source line and the ←/→ links too (browser audit: four slides put them 25–100 px below the fold)
+        assert max(b["title"], b["metrics"], b["chart"], b["source"], b["links"]) <= height, (at, b)
+        assert b["links"] >= 0.95 * height, (at, b)  # the last line near the screen's foot: nothing left empty
+        # captions (a range, a price, a caveat) at the projector's 16 px at least (browser audit: 14 px)
+        assert slide.captions and min(slide.captions) >= 16, (at, slide.captions)
+        assert b["titleTop"] < b["header"] and b["headerBackground"] in ("transparent", "rgba(0, 0, 0, 0)"), (at, b)
+
+
+def test_a_lecture_chart_keeps_its_height_on_a_phone(slides):
+    """On a screen too short for the whole claim (a phone, 390×844) the slide scrolls: its chart keeps
+    ``style.SLIDE_CHART_MIN_STACKED_PX`` rather than shrink to what the numbers leave (nothing)."""
+    heights = {claim_id: slide.chart_height for claim_id, slide in slides(390, 844).items()}
+    assert all(h >= style.SLIDE_CHART_MIN_STACKED_PX - 1 for h in heights.values()), heights
 
 
 @pytest.mark.parametrize("claim_id", ["compute-growth", "memory-wall"])
@@ -330,3 +346,116 @@ def test_a_slide_resized_across_the_legends_two_columns_keeps_every_label_whole(
     resize(page, 1024, 768)
     assert not settled(page, CUT_CHART_TEXT)
     page.close()
+
+
+# --- one load of each claim per size, on a slide and in a frame, read by the checks above -----------
+
+CAPTION_SIZES = """() => [...document.querySelectorAll('[data-testid="stCaptionContainer"] p')]
+  .map(e => parseFloat(getComputedStyle(e).fontSize))"""
+CHART_HEIGHT = """() => document.querySelector('[data-testid="stVegaLiteChart"]').getBoundingClientRect().height"""
+
+
+class Slide(NamedTuple):
+    cut: list             # CUT_CHART_TEXT: its chart's text cut or past its box
+    crowded: list         # CROWDED_LABELS: two tick labels of a log axis closer than MIN_LABEL_GAP_PX
+    bottoms: dict         # SLIDE_BOTTOMS
+    captions: list        # each caption's font size (px)
+    chart_height: float   # the chart's box (px)
+
+
+class Caveats(NamedTuple):
+    shown: bool           # a text saying it is illustrative, starting as ILLUSTRATIVE says
+    outside: list         # those of them not whole inside the frame
+
+
+class Bands(NamedTuple):
+    labels: list          # BAND_LABELS
+    close: list           # labels closer than LABEL_SPACING_EM to the one above
+
+
+class Frame(NamedTuple):
+    frame: dict                   # FRAME
+    faults: list                  # _frame_faults
+    caveats: Caveats | None       # for the ILLUSTRATIVE claims
+    bands: Bands | None           # for the BAR_CLAIMS at 640×360
+
+
+def _shot(page, folder, name: str) -> None:
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+
+
+@pytest.fixture(scope="module")
+def slides(browser, server, tmp_path_factory):
+    """``slides(width, height)``: claim id → ``Slide``, each claim opened once on a slide at that size (``open_claim``:
+    its chart drawn with its font) and read by each check: a page with a finding is photographed in the walk's folder."""
+    walks = {}
+
+    def at(width: int, height: int) -> dict[str, Slide]:
+        if (width, height) not in walks:
+            shots = tmp_path_factory.mktemp(f"slides-{width}x{height}")
+            page = browser.new_page(viewport={"width": width, "height": height})
+            page.set_default_timeout(TIMEOUT_MS)
+            read = {}
+            for cl in CLAIMS:
+                open_claim(page, server, cl.id)
+                cut = settled(page, CUT_CHART_TEXT)
+                crowded = settled(page, f"() => ({CROWDED_LABELS})({MIN_LABEL_GAP_PX})")
+                if cut or crowded:
+                    _shot(page, shots, cl.id)
+                read[cl.id] = Slide(cut, crowded, page.evaluate(SLIDE_BOTTOMS), page.evaluate(CAPTION_SIZES),
+                                    page.evaluate(CHART_HEIGHT))
+            page.close()
+            walks[width, height] = read
+        return walks[width, height]
+    return at
+
+
+@pytest.fixture(scope="module")
+def frames(browser, server, tmp_path_factory):
+    """``frames(width, height)``: claim id → ``Frame``, each claim opened once embedded (``?embed=true``) in a frame of
+    that size and read by each check: a frame with a finding is photographed in the walk's folder."""
+    walks = {}
+
+    def at(width: int, height: int) -> dict[str, Frame]:
+        if (width, height) not in walks:
+            shots = tmp_path_factory.mktemp(f"frames-{width}x{height}")
+            page = browser.new_page(viewport={"width": width, "height": height})
+            page.set_default_timeout(TIMEOUT_MS)
+            read = {}
+            for cl in CLAIMS:
+                open_claim(page, server, cl.id, embed=True)
+                deadline = time.monotonic() + SETTLE_MS / 1000  # the chart takes its height after the page's CSS
+                while True:
+                    f = page.evaluate(FRAME)
+                    faults = _frame_faults(f, width, height)
+                    if not faults or time.monotonic() > deadline:
+                        break
+                    page.wait_for_timeout(200)
+                caveats = bands = None
+                if cl.id in ILLUSTRATIVE:
+                    where = ILLUSTRATIVE[cl.id]
+                    starts = f"f => f.text.startsWith({where!r})"
+                    try:
+                        page.wait_for_function(f"() => ({CAVEATS})().some({starts})", timeout=SETTLE_MS)
+                    except PlaywrightTimeout:
+                        pass
+                    shown = page.evaluate(f"() => ({CAVEATS})().some({starts})")
+                    # the chart takes the frame's height after the page's CSS arrives (later on a loaded machine)
+                    outside = settled(page, f"""() => ({CAVEATS})().filter(f => ({starts})(f) && !(0 <= f.top
+                        && f.bottom <= {height} && 0 <= f.left && f.right <= {width}))""")
+                    caveats = Caveats(shown, outside)
+                if (width, height) == (640, 360) and cl.id in BAR_CLAIMS:
+                    try:
+                        page.wait_for_function(f"() => ({BAND_LABELS})().length >= 4", timeout=SETTLE_MS)
+                    except PlaywrightTimeout:
+                        pass
+                    close = settled(page, f"""() => {{ const b = ({BAND_LABELS})();
+                        return b.slice(1).filter((l, i) => l.mid - b[i].mid < {LABEL_SPACING_EM} * l.px); }}""")
+                    bands = Bands(page.evaluate(BAND_LABELS), close)
+                if faults or (caveats and (not caveats.shown or caveats.outside)) or (bands and bands.close):
+                    _shot(page, shots, cl.id)
+                read[cl.id] = Frame(f, faults, caveats, bands)
+            page.close()
+            walks[width, height] = read
+        return walks[width, height]
+    return at
