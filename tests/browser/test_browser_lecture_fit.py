@@ -187,6 +187,24 @@ def test_an_embedded_claim_fits_a_16_by_9_frame(frames, width, height):
     assert not faults, (width, height, faults)
 
 
+# The source line as the frame draws it: shown, inside the frame, and not cut (its text no wider than its box).
+SOURCE = """() => { const s = document.querySelector('.cce-source');
+  if (!s) return null;
+  const r = s.getBoundingClientRect(), shown = [...s.children].filter(e => getComputedStyle(e).display !== 'none');
+  return {text: shown.map(e => e.innerText).join(''), top: r.top, bottom: r.bottom, height: r.height,
+          cut: s.scrollWidth > s.clientWidth + 1}; }"""
+
+
+def test_an_embedded_claim_shows_its_source_line_whole_in_the_frame_the_share_box_proposes(frames):
+    """Issue 55: in the 800×450 frame the Lecture page's share box proposes, each claim's source line is shown, inside
+    the frame and whole (it was cut to "…")."""
+    width, height = lecture.EMBED_SIZE_PX
+    faults = [(claim_id, f.source) for claim_id, f in frames(width, height).items()
+              if not f.source or f.source["cut"] or f.source["height"] == 0 or f.source["bottom"] > height
+              or not f.source["text"].startswith("Source: ")]
+    assert not faults, faults
+
+
 # The Estimate page's four headline numbers (its first metrics), in the frame's coordinates.
 HEADLINE_BOXES = """() => [...document.querySelectorAll('[data-testid="stMetric"]')].slice(0, 4).map(m => {
   const v = m.querySelector('[data-testid="stMetricValue"]'), r = v.getBoundingClientRect();
@@ -376,6 +394,7 @@ class Bands(NamedTuple):
 class Frame(NamedTuple):
     frame: dict                   # FRAME
     faults: list                  # _frame_faults
+    source: dict | None           # SOURCE: its source line
     caveats: Caveats | None       # for the ILLUSTRATIVE claims
     bands: Bands | None           # for the BAR_CLAIMS at 640×360
 
@@ -431,6 +450,7 @@ def frames(browser, server, tmp_path_factory):
                     if not faults or time.monotonic() > deadline:
                         break
                     page.wait_for_timeout(200)
+                source = page.evaluate(SOURCE)
                 caveats = bands = None
                 if cl.id in ILLUSTRATIVE:
                     where = ILLUSTRATIVE[cl.id]
@@ -454,7 +474,7 @@ def frames(browser, server, tmp_path_factory):
                     bands = Bands(page.evaluate(BAND_LABELS), close)
                 if faults or (caveats and (not caveats.shown or caveats.outside)) or (bands and bands.close):
                     _shot(page, shots, cl.id)
-                read[cl.id] = Frame(f, faults, caveats, bands)
+                read[cl.id] = Frame(f, faults, source, caveats, bands)
             page.close()
             walks[width, height] = read
         return walks[width, height]
