@@ -113,6 +113,7 @@ def inputs() -> dict:
     kw["tp"] = d.number(S["tp"], placeholder="chosen", where=side)
     kw["ttft_ms"] = d.number(S["ttft_ms"], fmt="%.4g", placeholder="none", where=side)
     kw["tpot_ms"] = d.number(S["tpot_ms"], fmt="%.4g", placeholder="none", where=side)
+    kw["beams"] = d.number(S["beams"], placeholder=f"{inference_core.DEFAULT_BEAMS} (greedy)", where=side)
     kw["engine"] = d.radio(S["engine"], list(ENGINES), default=DEFAULT_ENGINE, where=side)
     side.subheader("Compression")
     kw["bits"] = int(d.radio(S["bits"], BITS, default=str(inference_core.DEFAULT_BITS), where=side))
@@ -229,6 +230,7 @@ def scenario_line(r) -> str:
     return (f"{hz.count(r.params_served)} parameters served on {r.devices} × {c.profiles().get(r.hardware_id).name}, "
             f"{r.bits}-bit weights, batch {hz.count(r.batch_size)}"
             + (f" per replica (tensor parallel {r.tp} × {r.replicas} replicas)" if r.replicas > 1 else "")
+            + (f", {r.beams} beams a request" if r.beams > 1 else "")
             + f"; engine {r.engine}.")
 
 

@@ -27,7 +27,7 @@ from estimator.services.inputs import INFERENCE_DEFAULT_HARDWARE, SERVING
 from estimator.services.serving_words import DEVICES_ONLY, DEVICES_ONLY_MEANING, one_replica, site_used
 
 INPUT_KEYS = ("utilization",) + SITE_INPUTS + ("sparsity", "student_params", "tokens_per_query", "prompt_tokens", "tp",
-                                              "ttft_ms", "tpot_ms")
+                                              "ttft_ms", "tpot_ms", "beams")
 
 
 def _rng(fmt, pair) -> str:
@@ -248,7 +248,7 @@ def register(sub):
     add_input_args(m, SERVING, ("model", "params", "layers", "d_model", "heads", "kv_heads", "vocab"))
     w = p.add_argument_group("workload and serving")
     add_input_args(w, SERVING, ("tokens", "prompt_tokens", "tokens_per_query", "batch_size", "devices", "tp", "ttft_ms",
-                                "tpot_ms", "engine"))
+                                "tpot_ms", "beams", "engine"))
     c = p.add_argument_group("compression")
     add_input_args(c, SERVING, ("bits", "kv_bits", "sparsity", "sparse_kernels", "student_params"))
     add_input_args(p.add_mutually_exclusive_group(), SERVING, ("train_flops", "train_tokens"))

@@ -38,6 +38,7 @@ def scenario(at) -> str:
     ({"inf_tpot": "40"}, ("--tpot-ms", "40")),                # a bound and no batch: the largest batch that meets it
     ({"inf_ttft": "450", "inf_tpot": "40"}, ("--ttft-ms", "450", "--tpot-ms", "40")),
     ({"inf_batch": "64"}, ("--batch-size", "64")),
+    ({"inf_batch": "max", "inf_beams": "4"}, ("--batch-size", "max", "--beams", "4")),  # beam search (MLPerf's GPT-J: 4)
 ])
 def test_the_page_gives_the_clis_numbers(cli, url, flags):
     doc = cli_json(cli, *flags)
@@ -47,6 +48,7 @@ def test_the_page_gives_the_clis_numbers(cli, url, flags):
     assert m["Throughput"] == page._rate(doc["tokens_per_s"])
     assert m["Time per output token"] == hz.token_time(doc["seconds_per_output_token"])
     assert f"batch {doc['batch']:,}" in scenario(at)
+    assert ("4 beams a request" in scenario(at)) == (doc["beams"] == 4)
 
 
 def test_max_is_the_largest_batch_and_a_bound_is_not_batch_one(cli):
@@ -72,3 +74,8 @@ def test_a_bad_link_value_is_dropped_with_a_warning():
     at = shared_page("inference", {**URL, "inf_batch": "maxi"})
     assert not at.error and "batch 1 per replica" in scenario(at)
     assert any("`inf_batch`" in w.value and "nor max" in w.value for w in at.warning)
+
+
+def test_a_beam_width_off_its_bound_in_a_link_is_dropped_with_a_warning():
+    at = shared_page("inference", {**URL, "inf_beams": "65"})
+    assert not at.error and any("`inf_beams`" in w.value and "64" in w.value for w in at.warning)

@@ -47,3 +47,53 @@ def test_the_memory_holds_the_prompt_once_a_request():
     t = max_throughput(params=N, arch=TOY, device=DEVICE, fit=FIT, devices=1, prompt_tokens=6, output_tokens=2,
                        max_batch=4, beams=4)
     assert t.batch == 4 and t.tokens_per_s == pytest.approx(4 / t.step.tpot_s)
+
+
+# --- the user's input: --beams (the CLI, the API and the app's inf_beams, one declaration) ---------------------------
+
+# MLPerf Inference v4.1, GPT-J (gptj-99, CNN-DailyMail: 781 prompt and 69 output tokens a sample, 4 beams), Offline on
+# 8 H100-SXM-80GB at FP8 (ASUSTeK ESC-N8-E11, row mlpinf-0027 of estimator/data/mlperf_inference.csv): 19,877.6 tokens/s
+GPTJ_8_H100 = dict(hardware="h100-sxm", model="gptj-99", tokens=1e9, devices=8, batch_size="max", prompt_tokens=781,
+                   tokens_per_query=69, bits=8, kv_bits=8)
+GPTJ_8_H100_MEASURED_TOKENS_PER_S = 19877.6
+
+
+def test_beams_bring_mlperfs_gptj_to_what_was_measured():
+    """Greedy, the CLI served MLPerf's GPT-J benchmark about twice as fast as measured (41,800 tokens/s against 19,878:
+    each sample decodes 4 beams); with --beams 4 its Offline figure lies inside the default engine's stated 80% range
+    of the measured one."""
+    from estimator.services import limits
+    greedy = limits.inference_report(**GPTJ_8_H100).result
+    beams = limits.inference_report(**GPTJ_8_H100, beams=4).result
+    assert greedy.beams == 1 and beams.beams == 4
+    assert greedy.tokens_per_s > 2 * GPTJ_8_H100_MEASURED_TOKENS_PER_S
+    lo, hi = beams.range["tokens_per_s"]
+    assert lo <= GPTJ_8_H100_MEASURED_TOKENS_PER_S <= hi, (beams.tokens_per_s, lo, hi)
+    assert "4 beams × 69 ÷ 2 tokens" in " ".join(beams.notes)  # the memory note says what a request holds
+    # the beams share the prompt's KV cache: a request holds 781 + 4 × 69/2 tokens, not 4 × (781 + 69/2)
+    assert beams.to_dict()["beams"] == 4
+    assert beams.max_batch_size > 0.8 * greedy.max_batch_size
+
+
+def test_beams_at_batch_one_cost_less_than_that_many_requests():
+    """One request of 4 beams reads the weights once a step for its 4 sequences: slower and dearer a token than greedy,
+    cheaper than 4 greedy requests' tokens would be apart."""
+    from estimator.services import limits
+    kw = dict(hardware="a100-sxm-80gb", model="llama-2-7b", tokens=1e6, devices=1, batch_size=1)
+    one, four = (limits.inference_report(**kw, beams=b).result for b in (1, 4))
+    assert one.seconds_per_output_token < four.seconds_per_output_token < 4 * one.seconds_per_output_token
+    assert one.joules_per_output_token < four.joules_per_output_token < 4 * one.joules_per_output_token
+    assert four.kv_cache_gb / one.kv_cache_gb == pytest.approx((161 + 4 * 338 / 2) / (161 + 338 / 2))
+
+
+@pytest.mark.parametrize("beams, words", [("0", "beams must be at least 1 and at most 64"), ("2.5", "beams must be a whole number"),
+                                          ("nan", "beams must be a finite number"), ("65", "at most 64 beams")])
+def test_a_bad_beam_width_is_refused_by_the_cli_and_the_api_in_the_same_words(capsys, beams, words):
+    from estimator.cli.main import main
+    from estimator.core.base.errors import InputError
+    from estimator.services import limits
+    assert main(["inference", "--hardware", "h100-sxm", "--model", "gptj-99", "--tokens", "1e9", "--beams", beams]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and words in err and err.count("\n") == 1, err
+    with pytest.raises(InputError, match=words):
+        limits.inference_report(hardware="h100-sxm", model="gptj-99", tokens=1e9, beams=float(beams))

@@ -46,6 +46,7 @@ from estimator.core.serving.result import InferenceResult
 from estimator.core.serving.scenario import (  # noqa: F401 (importable from here as before)
     BITS,
     DEFAULT_BATCH_SIZE,
+    DEFAULT_BEAMS,
     DEFAULT_BITS,
     DEFAULT_KV_BITS,
     DEFAULT_PROMPT_TOKENS,
@@ -129,7 +130,7 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
         tokens_per_query=float(s.tokens_per_query), prompt_tokens=float(s.prompt_tokens), estimate=totals.estimate,
         range=totals.ranges, level=fit.level, range_meaning=range_meaning(fit, power_given=s.power_w is not None),
         notes=notes, engine=fit.engine, sparsity=float(s.sparsity), pruned_skipped=served.pruned_skipped,
-        teacher_params=None if s.student_params is None else float(s.params))
+        teacher_params=None if s.student_params is None else float(s.params), beams=int(s.beams))
 
 
 def compute_fraction_source(fit: ServingFit | None) -> str:

@@ -118,7 +118,7 @@ def _best(s, profile, served, compute, fit, devices: int, fixed: int | None):
                           ttft_bound_s=None if s.ttft_ms is None else float(s.ttft_ms) / MS_PER_S,
                           tp=None if s.tp is None else int(s.tp), batch=fixed,
                           device_at=lambda t: device_at(profile, compute.device, t),
-                          compute_fraction=compute.utilization)
+                          compute_fraction=compute.utilization, beams=int(s.beams))
 
 
 def _layout(s, profile, best, devices: int, whose: str, nodes: int, fixed: int | None) -> Layout:

@@ -86,12 +86,12 @@ def serving_footprint(*, params: float, arch: Architecture, memory_gb_per_device
 
 def devices_needed(*, params: float, arch: Architecture, memory_gb_per_device: float, batch: float,
                    prompt_tokens: float, output_tokens: float, weight_bits: int, kv_bits: int,
-                   memory_fraction: float = USABLE_MEMORY_FRACTION) -> int:
+                   memory_fraction: float = USABLE_MEMORY_FRACTION, beams: int = 1) -> int:
     """The smallest power of two of devices whose usable memory holds the weights and the batch's
     KV cache (tensor parallelism splits heads, so engines take powers of two)."""
     need = serving_footprint(params=params, arch=arch, memory_gb_per_device=memory_gb_per_device, devices=1, batch=batch,
                              prompt_tokens=prompt_tokens, output_tokens=output_tokens, weight_bits=weight_bits,
-                             kv_bits=kv_bits, memory_fraction=memory_fraction)
+                             kv_bits=kv_bits, memory_fraction=memory_fraction, beams=beams)
     per_device = memory_gb_per_device * memory_fraction
     n = max(1, math.ceil((need.weights_gb + batch * need.kv_gb_per_sequence) / per_device - 1e-12))
     devices = 1 << (n - 1).bit_length()

@@ -47,7 +47,7 @@ def memory_fit(s: InferenceScenario, profile: HardwareProfile, served: ServedMod
     prompt_tokens, output_tokens = float(s.prompt_tokens), float(s.tokens_per_query)
     shape = dict(params=served.params, arch=architecture, memory_gb_per_device=profile.memory_gb, batch=batch,
                  prompt_tokens=prompt_tokens, output_tokens=output_tokens, weight_bits=int(s.bits),
-                 kv_bits=int(s.kv_bits), memory_fraction=memory_fraction)
+                 kv_bits=int(s.kv_bits), memory_fraction=memory_fraction, beams=int(s.beams))
     if s.devices is None:
         devices, how = devices_for_heads(devices_needed(**shape), architecture, profile, shape)
     else:

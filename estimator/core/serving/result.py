@@ -59,6 +59,7 @@ class InferenceResult:
     ttft_s: float = 0.0           # time to the first token: one prompt's prefill and one step
     node_power_w: float = 0.0     # the devices and their hosts at the wall, before PUE
     footprint: Footprint | None = None   # embodied CO₂e and water of the tokens, with ranges
+    beams: int = 1                # beam search's width: sequences each request decodes (one token counted a step)
 
     @property
     def memory_gb(self) -> float:
@@ -121,7 +122,7 @@ class InferenceResult:
             "architecture": self.architecture.to_dict(), "bits": self.bits, "kv_bits": self.kv_bits,
             "precision": self.precision, "peak_flops_per_s": self.peak_flops_per_s, "utilization": self.utilization,
             "flops_per_token": self.flops_per_token, "devices": self.devices, "tp": self.tp, "replicas": self.replicas,
-            "nodes_per_replica": self.nodes_per_replica, "batch": self.batch_size,
+            "nodes_per_replica": self.nodes_per_replica, "batch": self.batch_size, "beams": self.beams,
             "max_batch_size": self.max_batch_size, "prompt_tokens": self.prompt_tokens,
             "memory_gb": {"weights": self.weights_gb, "kv_cache": self.kv_cache_gb, "total": self.memory_gb},
             "bound": self.bound, "engine": self.engine,

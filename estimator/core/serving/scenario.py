@@ -33,6 +33,9 @@ MAX_BATCH = int(B.BATCH.high)
 DEFAULT_BITS = 16
 DEFAULT_KV_BITS = 16
 DEFAULT_BATCH_SIZE = 1
+# Greedy decoding, one sequence a request, as chat engines serve by default (vLLM's and TensorRT-LLM's sampling
+# parameters: n and best_of 1, no beam search): a design choice shared by the CLI and the app.
+DEFAULT_BEAMS = 1
 # ``batch_size`` may be this word: the largest batch the devices' memory holds (and the engine's scheduler allows),
 # the batch that maximises throughput (MLPerf Inference's Offline scenario).
 MAX_BATCH_WORD = "max"
@@ -58,6 +61,7 @@ class InferenceScenario(Site):
     tp: int | None = None         # tensor-parallel degree (None: chosen; devices ÷ tp replicas serve side by side)
     ttft_ms: float | None = None  # p99 bound on the time to the first token: the largest batch that meets it
     tpot_ms: float | None = None  # p99 bound on the time per output token (MLPerf's Server and Interactive bounds)
+    beams: int = DEFAULT_BEAMS    # beam search's width: each request decodes this many sequences, one token counted a step
     utilization: float | None = None   # fraction of peak in compute-bound phases (serving.COMPUTE_FRACTION)
 
 
@@ -69,7 +73,7 @@ SERVING_BOUNDS = {
     "sparsity": ("sparsity (the fraction of weights removed)", B.SPARSITY), "batch_size": ("batch size", B.BATCH),
     "devices": ("devices", B.DEVICES), "student_params": ("student parameters", B.PARAMS),
     "tp": ("tensor-parallel degree", B.TENSOR_PARALLEL), "ttft_ms": ("time to first token (ms)", B.LATENCY_MS),
-    "tpot_ms": ("time per output token (ms)", B.LATENCY_MS),
+    "tpot_ms": ("time per output token (ms)", B.LATENCY_MS), "beams": ("beams", B.BEAMS),
     "utilization": ("utilisation", B.UTILIZATION),
 }
 
@@ -100,6 +104,7 @@ def check_scenario(s: InferenceScenario, profile: HardwareProfile) -> None:
         _require(s, name)
     if s.batch_size != MAX_BATCH_WORD:
         _require(s, "batch_size")
+    v.require_whole(SERVING_BOUNDS["beams"][0], s.beams, B.BEAMS, field="beams")
     for name in ("tp", "ttft_ms", "tpot_ms"):
         if getattr(s, name) is not None:
             _require(s, name)

@@ -121,11 +121,13 @@ def memory_note(s: InferenceScenario, profile: HardwareProfile, served: ServedMo
     # more devices than KV heads: each head is copied, not split (inference audit: 8 devices held twice 1 device's
     # cache with no word why)
     copies = kv_replication(architecture, devices)
+    # beam search: the prompt held once, each beam's own output (step.beam_search_holds)
+    beams = f"{count_text(int(s.beams))} beams × " if int(s.beams) > 1 else ""
     copied = (f", held {gfmt(copies, 3)}× over: each of the {count_text(architecture.kv_heads)} KV heads on "
               f"{gfmt(copies, 3)} of the {devices} devices, as a KV head is copied across devices, never split"
               if copies > 1 else "")
     return (f"memory: weights {gfmt(footprint.weights_gb, 3)} GB + KV cache {gfmt(footprint.kv_cache_gb, 3)} GB "
-            f"(batch {count_text(int(s.batch_size))} × {count_text(float(s.prompt_tokens))} + "
+            f"(batch {count_text(int(s.batch_size))} × {count_text(float(s.prompt_tokens))} + {beams}"
             f"{count_text(float(s.tokens_per_query))} ÷ 2 tokens, a sequence's average in flight as a paged engine holds "
             f"it, at {int(s.kv_bits)} bits{copied}); the largest batch that "
             f"fits on {devices} × {profile.id} is {count_text(footprint.max_batch)} ({USABLE_MEMORY_SOURCE})")
