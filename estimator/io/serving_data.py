@@ -165,6 +165,15 @@ def catalog_model(model_id: str) -> CatalogModel:
     return cat[model_id]
 
 
+def benchmark_beams(name: str) -> int | None:
+    """The beams a request decodes in MLPerf's benchmark when ``name`` is one of its benchmark names (a catalog model
+    with MLPerf's accuracy-target suffix: "gptj-99" is its GPT-J benchmark, 4 beams: ``MLPERF_BEAMS``), else None
+    (the model's own name, "gpt-j-6b", is the model, decoded as asked)."""
+    if not isinstance(name, str) or model_key(name) == name.lower():
+        return None
+    return MLPERF_BEAMS.get(catalog_model(name).id)
+
+
 def nearest_model(params: float) -> CatalogModel:
     """The catalog's dense model nearest in parameter count (on the log scale), of those that lend their shape."""
     dense = [m for m in load_catalog().values() if m.arch.active_params is None and m.lends_shape]

@@ -463,9 +463,9 @@ SERVING = table(
                                      "(MLPerf's Server: Llama 2 70B 200 ms; Interactive 40 ms)",
           url_key="inf_tpot", widget="number"),
     Input(name="beams", label="Beams per request", **checked(SERVING_BOUNDS, "beams"), flags=("--beams",),
-          default=serving.DEFAULT_BEAMS,
           help=f"beam search's width: sequences each request decodes, its prompt prefilled and held once, one output "
-               f"token counted a step (default {serving.DEFAULT_BEAMS}: greedy; MLPerf's GPT-J decodes 4)",
+               f"token counted a step (default {serving.DEFAULT_BEAMS}: greedy; MLPerf's benchmark names decode as "
+               "MLPerf does: gptj-99, 4)",
           url_key="inf_beams", widget="integer",
           widget_help=f"Beam search: each request decodes this many sequences and keeps the best (default "
                       f"{serving.DEFAULT_BEAMS}, greedy; MLPerf's GPT-J benchmark decodes 4)"),
