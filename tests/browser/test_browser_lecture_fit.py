@@ -456,7 +456,7 @@ def frames(browser, server, tmp_path_factory):
                     where = ILLUSTRATIVE[cl.id]
                     starts = f"f => f.text.startsWith({where!r})"
                     try:
-                        page.wait_for_function(f"() => ({CAVEATS})().some({starts})", timeout=SETTLE_MS)
+                        page.wait_for_function(f"() => ({CAVEATS})().some({starts})", timeout=TIMEOUT_MS)
                     except PlaywrightTimeout:
                         pass
                     shown = page.evaluate(f"() => ({CAVEATS})().some({starts})")
@@ -466,7 +466,7 @@ def frames(browser, server, tmp_path_factory):
                     caveats = Caveats(shown, outside)
                 if (width, height) == (640, 360) and cl.id in BAR_CLAIMS:
                     try:
-                        page.wait_for_function(f"() => ({BAND_LABELS})().length >= 4", timeout=SETTLE_MS)
+                        page.wait_for_function(f"() => ({BAND_LABELS})().length >= 4", timeout=TIMEOUT_MS)
                     except PlaywrightTimeout:
                         pass
                     close = settled(page, f"""() => {{ const b = ({BAND_LABELS})();
