@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from app_pages.pages.lecture import CLAIMS
+from app_pages.pages.lecture import CLAIMS  # noqa: F401 (the browser tests take the claims from here)
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -198,11 +198,23 @@ def open_claim(page, server: str, claim_id: str, embed: bool = False) -> None:
     page.evaluate(LAID_OUT)
 
 
-# Every page in lecture mode: each claim and the pages' lecture links
-LECTURE_LINKS = [f"/lecture?claim={c.id}" for c in CLAIMS] + [
+# Every page in lecture mode but the claims (each claim's slide: test_browser_lecture_fit.py's ``slides``): the pages'
+# lecture links
+LECTURE_PAGE_LINKS = [
     "/?preset=lambda-gpt3-v100&lecture=1", "/?preset=alphago-vs-brain&lecture=1",
     "/limits?lecture=1", "/limits?lecture=1&lim=Diminishing+returns", "/limits?lecture=1&lim=Trends",
     "/limits?lecture=1&lim=Contrasts", "/inference?lecture=1", "/accuracy?lecture=1"]
+
+# A projector's 4:3, a laptop's 720p and a 1080p screen; the lecture's sizes (test_browser.py's lecture
+# walk: each page link loaded once and resized to the others, at_sizes; each claim loaded at each: test_browser_lecture_fit.py)
+LECTURE_SIZES = [(1024, 768), (1280, 720), (1920, 1080)]
+# Every metric value drawn on more than one line: its paragraph's height in lines of its line height
+# (at 1280 px "2.78 × 10²³ FLOPs", "34.1 tokens/s" and "7.53 million queries" took two).
+WRAPPED_VALUES = """() => [...document.querySelectorAll('[data-testid="stMetricValue"] p')].map(p => {
+  const lines = Math.round(p.getBoundingClientRect().height / parseFloat(getComputedStyle(p).lineHeight));
+  return {text: p.innerText, lines, font: getComputedStyle(p).fontSize, width: p.getBoundingClientRect().width};
+}).filter(v => v.lines !== 1)"""
+
 
 # Every metric value and label, and everything inside them: is any text cut (its content wider
 # or taller than its box, or past the window's right edge)?

@@ -19,10 +19,12 @@ from browser_fixtures import (
     CLAIMS,
     CUT_TEXT,
     LAID_OUT,
-    LECTURE_LINKS,
+    LECTURE_PAGE_LINKS,
+    LECTURE_SIZES,
     ROOT,
     SCRIPT_DONE,
     TIMEOUT_MS,
+    WRAPPED_VALUES,
     at_sizes,
     new_page,
     open_claim,
@@ -119,16 +121,6 @@ def test_the_estimate_path_opens_the_estimate_page_without_a_not_found_dialog(br
     page.close()
 
 
-# A projector's 4:3, a laptop's 720p and a 1080p screen; each link loaded once and resized to the others (at_sizes)
-LECTURE_SIZES = [(1024, 768), (1280, 720), (1920, 1080)]
-# Every metric value drawn on more than one line: its paragraph's height in lines of its line height
-# (at 1280 px "2.78 × 10²³ FLOPs", "34.1 tokens/s" and "7.53 million queries" took two).
-WRAPPED_VALUES = """() => [...document.querySelectorAll('[data-testid="stMetricValue"] p')].map(p => {
-  const lines = Math.round(p.getBoundingClientRect().height / parseFloat(getComputedStyle(p).lineHeight));
-  return {text: p.innerText, lines, font: getComputedStyle(p).fontSize, width: p.getBoundingClientRect().width};
-}).filter(v => v.lines !== 1)"""
-
-
 class LectureWalk(NamedTuple):
     exceptions: list  # links that drew an exception
     empty: list       # links whose numbers were missing or blank
@@ -139,13 +131,14 @@ class LectureWalk(NamedTuple):
 
 @pytest.fixture(scope="module")
 def lecture_walk(browser, server, tmp_path_factory) -> LectureWalk:
-    """Every lecture link loaded once and read at each of ``LECTURE_SIZES`` (resized: CSS lays text and metric rows
-    out again, at_sizes) for the two checks below, which each loaded every link at two sizes of their own."""
+    """Every page's lecture link loaded once and read at each of ``LECTURE_SIZES`` (resized: CSS lays text and metric
+    rows out again, at_sizes) for the two checks below, which each loaded every link at two sizes of their own. Each
+    claim's slide has the same checks where it is loaded at each size (test_browser_lecture_fit.py)."""
     shots = tmp_path_factory.mktemp("lecture-walk")
     page = new_page(browser, LECTURE_SIZES)
     walk = LectureWalk([], [], [], [], [])
     page.on("pageerror", lambda exc: walk.errors.append(str(exc)))
-    for link in LECTURE_LINKS:
+    for link in LECTURE_PAGE_LINKS:
         page.goto(server + link)
         wait_until_drawn(page)
         if page.get_by_test_id("stException").count():

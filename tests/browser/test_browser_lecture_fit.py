@@ -16,12 +16,15 @@ import pytest
 from browser_fixtures import (
     CHARTS_DRAWN,
     CLAIMS,
+    CUT_TEXT,
     LAID_OUT,
+    LECTURE_SIZES,
     SETTLE_MS,
     STILL,
     STILL_FRAMES,
     STILL_MS,
     TIMEOUT_MS,
+    WRAPPED_VALUES,
     open_claim,
     resize,
     settled,
@@ -326,6 +329,24 @@ SLIDE_BOTTOMS = """() => { const main = document.querySelector('[data-testid="st
           headerBackground: getComputedStyle(document.querySelector('[data-testid="stHeader"]')).backgroundColor}; }"""
 
 
+@pytest.mark.parametrize("width, height", LECTURE_SIZES)
+def test_a_claims_slide_never_cuts_a_number_or_a_unit(slides, width, height):
+    """Each claim's slide at a projector's 4:3, a laptop's 720p and a 1080p screen: drawn without an exception or a
+    JavaScript error, every number shown, no number, unit or label cut (the pages' lecture links: test_browser.py)."""
+    read = slides(width, height)
+    assert not [claim_id for claim_id, s in read.items() if s.exception]
+    assert not [(claim_id, s.values) for claim_id, s in read.items() if not s.values or not all(v.strip() for v in s.values)]
+    assert not {claim_id: s.cut_text[:3] for claim_id, s in read.items() if s.cut_text}
+    assert not {claim_id: s.errors for claim_id, s in read.items() if s.errors}
+
+
+@pytest.mark.parametrize("width, height", LECTURE_SIZES)
+def test_every_number_of_a_claim_is_one_line(slides, width, height):
+    """Each claim's numbers on one line each at the lecture's sizes (on the lecture's pages "2.78 × 10²³ FLOPs" and
+    "34.1 tokens/s" had taken two at 1280 px; the pages' links: test_browser.py)."""
+    assert not {claim_id: s.wrapped for claim_id, s in slides(width, height).items() if s.wrapped}
+
+
 @pytest.mark.parametrize("width, height", [(1280, 720), (1920, 1080)])
 def test_each_lecture_claim_fills_its_slide(slides, width, height):
     """A claim's title, big numbers and chart are on the screen without scrolling (they ran 160–600 px
@@ -379,6 +400,11 @@ class Slide(NamedTuple):
     bottoms: dict         # SLIDE_BOTTOMS
     captions: list        # each caption's font size (px)
     chart_height: float   # the chart's box (px)
+    exception: bool       # the page drew an exception
+    values: list          # its metrics' values as shown
+    errors: list          # the page's JavaScript errors while it loaded and was read
+    cut_text: list | None   # CUT_TEXT: a number, a unit or a label cut (at the LECTURE_SIZES)
+    wrapped: list | None    # WRAPPED_VALUES: a number on more than one line (at the LECTURE_SIZES)
 
 
 class Caveats(NamedTuple):
@@ -414,15 +440,22 @@ def slides(browser, server, tmp_path_factory):
             shots = tmp_path_factory.mktemp(f"slides-{width}x{height}")
             page = browser.new_page(viewport={"width": width, "height": height})
             page.set_default_timeout(TIMEOUT_MS)
-            read = {}
+            read, errors = {}, []
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            lecture_size = (width, height) in LECTURE_SIZES
             for cl in CLAIMS:
+                errors.clear()
                 open_claim(page, server, cl.id)
                 cut = settled(page, CUT_CHART_TEXT)
                 crowded = settled(page, f"() => ({CROWDED_LABELS})({MIN_LABEL_GAP_PX})")
-                if cut or crowded:
+                # the numbers' one-line CSS can land after the layout's still
+                cut_text, wrapped = (settled(page, CUT_TEXT), settled(page, WRAPPED_VALUES)) if lecture_size else (None, None)
+                if cut or crowded or cut_text or wrapped:
                     _shot(page, shots, cl.id)
                 read[cl.id] = Slide(cut, crowded, page.evaluate(SLIDE_BOTTOMS), page.evaluate(CAPTION_SIZES),
-                                    page.evaluate(CHART_HEIGHT))
+                                    page.evaluate(CHART_HEIGHT), page.get_by_test_id("stException").count() > 0,
+                                    [v.inner_text() for v in page.get_by_test_id("stMetricValue").all()],
+                                    list(errors), cut_text, wrapped)
             page.close()
             walks[width, height] = read
         return walks[width, height]
