@@ -198,6 +198,8 @@ def test_lecture_index_lists_every_claim_in_order(browser, server):
 
 # --- the pages with the sidebar open and on a phone: no cut number, every series named -----------
 
+# A desktop beside the sidebar and a phone (its sidebar closed); each link below loaded once at each (``pages``).
+SIDEBAR_AND_PHONE = [(1280, 720), (390, 844)]
 PAGE_LINKS = ["/limits", "/limits?lim=Diminishing+returns", "/limits?lim=Trends", "/limits?lim=Contrasts",
               "/inference", "/accuracy"]
 # The elements mount one by one after the script has run, a metric before the CSS of its row (a
@@ -205,21 +207,15 @@ PAGE_LINKS = ["/limits", "/limits?lim=Diminishing+returns", "/limits?lim=Trends"
 # row's CSS came): a cut is reported only if it is still there SETTLE_MS after the script ended (settled).
 
 
-@pytest.mark.parametrize("width, height", [(1280, 720), (390, 844)])
-def test_pages_never_cut_a_number_beside_the_sidebar_or_on_a_phone(browser, server, tmp_path, width, height):
+@pytest.mark.parametrize("width, height", SIDEBAR_AND_PHONE)
+def test_pages_never_cut_a_number_beside_the_sidebar_or_on_a_phone(pages, width, height):
     """Five metrics in st.columns beside the inputs got 95 px each at 1280 px ("69.3 bi…", "$…"),
     and the Accuracy page's "J per token: inside the 80% range" (193 px) got 171 px in one of four
     columns; the metric rows now wrap (style.metric_cells)."""
-    page = browser.new_page(viewport={"width": width, "height": height})
-    page.set_default_timeout(TIMEOUT_MS)
-    for link in PAGE_LINKS:
-        page.goto(server + link)
-        wait_until_drawn(page)
-        assert page.get_by_test_id("stException").count() == 0, link
-        cut = settled(page, CUT_TEXT)
-        if cut:
-            page.screenshot(path=str(tmp_path / "cut.png"))
-        assert not cut, (link, width, cut[:3])
+    read = pages(width, height)
+    assert not [link for link in PAGE_LINKS if read[link].exception]
+    cut = {link: read[link].cut[:3] for link in PAGE_LINKS if read[link].cut}
+    assert not cut, (width, cut)
 
 
 # Each chart's legend labels: how many, and whether any runs past the chart's box.
@@ -239,17 +235,11 @@ CHART_LEGENDS = {"/lecture?claim=compute-growth": [3], "/lecture?claim=memory-wa
                  "/limits?lim=Trends": [2, 4], "/accuracy": [5, 5, 2, 2]}
 
 
-@pytest.mark.parametrize("width, height", [(1280, 720), (390, 844)])
-def test_charts_fit_and_name_every_series(browser, server, width, height):
-    page = browser.new_page(viewport={"width": width, "height": height})
-    page.set_default_timeout(TIMEOUT_MS)
+@pytest.mark.parametrize("width, height", SIDEBAR_AND_PHONE)
+def test_charts_fit_and_name_every_series(pages, width, height):
+    read = pages(width, height)
     for link, entries in CHART_LEGENDS.items():
-        page.goto(server + link)
-        page.wait_for_function(SCRIPT_DONE.replace("stMetricValue", "stVegaLiteChart"), timeout=TIMEOUT_MS)
-        page.evaluate(LAID_OUT)
-        page.wait_for_function(f"() => document.querySelectorAll('.role-legend-label text').length >= {sum(entries)}",
-                               timeout=TIMEOUT_MS)
-        charts = page.evaluate(LEGENDS)[:len(entries)]
+        charts = read[link].legends
         assert [c["labels"] for c in charts] == entries, (link, width, charts)
         for c in charts:
             assert c["svgWidth"] <= c["width"] + 1 and not c["outside"], (link, width, c)
@@ -268,29 +258,76 @@ CHART_WIDTHS = """() => [...document.querySelectorAll('[data-testid="stVegaLiteC
 CHART_PAGES = {"/accuracy": 4, "/?preset=lambda-gpt3-v100&tab=Growth+with+model+size": 3}
 
 
-@pytest.mark.parametrize("width, height", [(1280, 720), (390, 844)])
-def test_charts_fit_their_column_beside_the_sidebar_and_on_a_phone(browser, server, width, height):
+@pytest.mark.parametrize("width, height", SIDEBAR_AND_PHONE)
+def test_charts_fit_their_column_beside_the_sidebar_and_on_a_phone(pages, width, height):
     """The Accuracy page's serving charts (two 300-pixel panels side by side) were 793 px wide on a
     phone's 358-pixel page; the Estimate page's growth facet (three 260-pixel panels) was 968 px,
     past the 820-pixel page beside the sidebar at 1280 px too. Each is now one chart per column."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-    page = browser.new_page(viewport={"width": width, "height": height})
-    page.set_default_timeout(TIMEOUT_MS)
+    read = pages(width, height)
     wrong = []  # every page looked at before failing: the measured widths say which chart is too wide
     for link, n in CHART_PAGES.items():
-        page.goto(server + link)
-        page.wait_for_function(SCRIPT_DONE.replace("stMetricValue", "stVegaLiteChart"), timeout=TIMEOUT_MS)
-        try:
-            page.wait_for_function(CHARTS_DRAWN, arg=n, timeout=TIMEOUT_MS)
-        except PlaywrightTimeout:  # fewer charts than panels: measured and reported below
-            pass
-        page.evaluate(LAID_OUT)
-        charts = page.evaluate(CHART_WIDTHS)
+        charts = read[link].widths
         wrong += [(link, c) for c in charts if c["scrollWidth"] > c["clientWidth"] + 1 or c["svgWidth"] > c["clientWidth"] + 1
                   or c["clientWidth"] > c["column"] + 1 or c["right"] > c["window"] + 1]
         if len(charts) != n:  # one chart per panel
             wrong.append((link, f"{len(charts)} charts, not {n}: {[c['title'] for c in charts]}"))
     assert not wrong, (width, wrong)
+
+
+class PageReading(NamedTuple):
+    exception: bool       # the page drew an exception (PAGE_LINKS)
+    cut: list             # CUT_TEXT, settled (PAGE_LINKS)
+    legends: list         # LEGENDS of its first charts (CHART_LEGENDS)
+    widths: list          # CHART_WIDTHS (CHART_PAGES)
+
+
+@pytest.fixture(scope="module")
+def pages(browser, server, tmp_path_factory):
+    """``pages(width, height)``: link → ``PageReading``, each of the links above loaded once at that size and read by
+    each check that names it (three tests had loaded the Accuracy page and the Trends tab each)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    walks = {}
+    charts_done = SCRIPT_DONE.replace("stMetricValue", "stVegaLiteChart")
+
+    def at(width: int, height: int) -> dict[str, PageReading]:
+        if (width, height) in walks:
+            return walks[width, height]
+        shots = tmp_path_factory.mktemp(f"pages-{width}x{height}")
+        page = browser.new_page(viewport={"width": width, "height": height})
+        page.set_default_timeout(TIMEOUT_MS)
+        read = {}
+        for link in dict.fromkeys([*PAGE_LINKS, *CHART_LEGENDS, *CHART_PAGES]):
+            page.goto(server + link)
+            exception, cut, legends, widths = False, [], [], []
+            if link in PAGE_LINKS:
+                wait_until_drawn(page)
+                exception = page.get_by_test_id("stException").count() > 0
+                cut = settled(page, CUT_TEXT)
+            if link in CHART_LEGENDS:
+                entries = CHART_LEGENDS[link]
+                page.wait_for_function(charts_done, timeout=TIMEOUT_MS)
+                page.evaluate(LAID_OUT)
+                try:
+                    page.wait_for_function(f"() => document.querySelectorAll('.role-legend-label text').length >= "
+                                           f"{sum(entries)}", timeout=TIMEOUT_MS)
+                except PlaywrightTimeout:  # fewer labels: measured and reported by the test
+                    pass
+                legends = page.evaluate(LEGENDS)[:len(entries)]
+            if link in CHART_PAGES:
+                page.wait_for_function(charts_done, timeout=TIMEOUT_MS)
+                try:
+                    page.wait_for_function(CHARTS_DRAWN, arg=CHART_PAGES[link], timeout=TIMEOUT_MS)
+                except PlaywrightTimeout:  # fewer charts than panels: measured and reported by the test
+                    pass
+                page.evaluate(LAID_OUT)
+                widths = page.evaluate(CHART_WIDTHS)
+            if exception or cut:
+                page.screenshot(path=str(shots / f"cut-{len(read)}.png"), full_page=True)
+            read[link] = PageReading(exception, cut, legends, widths)
+        page.close()
+        walks[width, height] = read
+        return read
+    return at
 
 
 def test_an_embedded_page_shows_its_scenario_and_a_number_in_a_small_frame(browser, server):
