@@ -216,6 +216,23 @@ WRAPPED_VALUES = """() => [...document.querySelectorAll('[data-testid="stMetricV
 }).filter(v => v.lines !== 1)"""
 
 
+# Each axis's drawn labels (Vega hides a dropped one with opacity 0) and the closest two: their gap
+# in px, the larger of the horizontal and vertical gaps between their boxes (negative: they overlap).
+CROWDED_LABELS = """min => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')].flatMap((chart, i) =>
+  [...chart.querySelectorAll('.role-axis')].flatMap(axis => {
+    const boxes = [...axis.querySelectorAll('.role-axis-label text')]
+      .filter(t => t.textContent && getComputedStyle(t).opacity !== '0')
+      .map(t => ({text: t.textContent, r: t.getBoundingClientRect()}));
+    const out = [];
+    for (let a = 0; a < boxes.length; a++) for (let b = a + 1; b < boxes.length; b++) {
+      const p = boxes[a].r, q = boxes[b].r;
+      const gap = Math.max(q.left - p.right, p.left - q.right, q.top - p.bottom, p.top - q.bottom);
+      if (gap < min) out.push({chart: i, labels: [boxes[a].text, boxes[b].text], gap: Math.round(gap * 10) / 10});
+    }
+    return out;
+  }))"""
+# Two tick labels at least this far apart (px): closer, they read as one ("10¹¹" drawn on "10¹⁰").
+MIN_LABEL_GAP_PX = 2
 # Every metric value and label, and everything inside them: is any text cut (its content wider
 # or taller than its box, or past the window's right edge)?
 CUT_TEXT = """() => {

@@ -17,10 +17,12 @@ import screenshot_facts
 from browser_fixtures import (
     CHARTS_DRAWN,
     CLAIMS,
+    CROWDED_LABELS,
     CUT_TEXT,
     LAID_OUT,
     LECTURE_PAGE_LINKS,
     LECTURE_SIZES,
+    MIN_LABEL_GAP_PX,
     ROOT,
     SCRIPT_DONE,
     TIMEOUT_MS,
@@ -274,11 +276,49 @@ def test_charts_fit_their_column_beside_the_sidebar_and_on_a_phone(pages, width,
     assert not wrong, (width, wrong)
 
 
+# --- log axes: no tick label on another ----------------------------------------------------------
+
+# The Limits page's tabs with log charts (scaling, diminishing returns, trends) as a desktop and in lecture mode; link
+# → how many charts it draws (each claim's log chart: test_browser_lecture_fit.py). The desktop links beside the sidebar
+# and on a phone are read from ``pages``, which loads them at those sizes.
+LOG_CHART_PAGES = {"/limits": 1, "/limits?lim=Diminishing+returns": 1, "/limits?lim=Trends": 2,
+                   "/limits?lecture=1": 1, "/limits?lecture=1&lim=Diminishing+returns": 1,
+                   "/limits?lecture=1&lim=Trends": 2}
+
+
+def _crowded(page, n: int) -> list:
+    """CROWDED_LABELS on a loaded page once its ``n`` charts are drawn, settled."""
+    page.wait_for_function(CHARTS_DRAWN, arg=n, timeout=TIMEOUT_MS)
+    page.evaluate(LAID_OUT)
+    return settled(page, f"() => ({CROWDED_LABELS})({MIN_LABEL_GAP_PX})")
+
+
+@pytest.mark.parametrize("width, height", [(1280, 720), (390, 844), (1920, 1080)])
+def test_no_two_tick_labels_touch_on_the_log_charts(browser, server, pages, tmp_path, width, height):
+    """At lecture size the Trends tab's growth chart drew 10¹¹ on 10¹⁰ and 10⁰ on 10¹ (Streamlit's theme
+    pushes the end labels inside the plot); the multiplier chart's eleven decades stood 3 px apart."""
+    read = pages(width, height) if (width, height) in SIDEBAR_AND_PHONE else {}
+    crowded = [(link, f) for link in LOG_CHART_PAGES if link in read for f in read[link].crowded]
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.set_default_timeout(TIMEOUT_MS)
+    for link, n in LOG_CHART_PAGES.items():
+        if link in read:
+            continue
+        page.goto(server + link)
+        wait_until_drawn(page)
+        found = _crowded(page, n)
+        if found:
+            page.screenshot(path=str(tmp_path / f"crowded-{len(crowded)}.png"), full_page=True)
+        crowded += [(link, f) for f in found]
+    assert not crowded, (width, crowded)
+
+
 class PageReading(NamedTuple):
     exception: bool       # the page drew an exception (PAGE_LINKS)
     cut: list             # CUT_TEXT, settled (PAGE_LINKS)
     legends: list         # LEGENDS of its first charts (CHART_LEGENDS)
     widths: list          # CHART_WIDTHS (CHART_PAGES)
+    crowded: list         # CROWDED_LABELS (LOG_CHART_PAGES)
 
 
 @pytest.fixture(scope="module")
@@ -298,7 +338,7 @@ def pages(browser, server, tmp_path_factory):
         read = {}
         for link in dict.fromkeys([*PAGE_LINKS, *CHART_LEGENDS, *CHART_PAGES]):
             page.goto(server + link)
-            exception, cut, legends, widths = False, [], [], []
+            exception, cut, legends, widths, crowded = False, [], [], [], []
             if link in PAGE_LINKS:
                 wait_until_drawn(page)
                 exception = page.get_by_test_id("stException").count() > 0
@@ -321,9 +361,11 @@ def pages(browser, server, tmp_path_factory):
                     pass
                 page.evaluate(LAID_OUT)
                 widths = page.evaluate(CHART_WIDTHS)
-            if exception or cut:
+            if link in LOG_CHART_PAGES:
+                crowded = _crowded(page, LOG_CHART_PAGES[link])
+            if exception or cut or crowded:
                 page.screenshot(path=str(shots / f"cut-{len(read)}.png"), full_page=True)
-            read[link] = PageReading(exception, cut, legends, widths)
+            read[link] = PageReading(exception, cut, legends, widths, crowded)
         page.close()
         walks[width, height] = read
         return read

@@ -14,11 +14,12 @@ from typing import NamedTuple
 
 import pytest
 from browser_fixtures import (
-    CHARTS_DRAWN,
     CLAIMS,
+    CROWDED_LABELS,
     CUT_TEXT,
     LAID_OUT,
     LECTURE_SIZES,
+    MIN_LABEL_GAP_PX,
     SETTLE_MS,
     STILL,
     STILL_FRAMES,
@@ -44,47 +45,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 # --- 2. log axes: no tick label on another -------------------------------------------------------
 
-# Each axis's drawn labels (Vega hides a dropped one with opacity 0) and the closest two: their gap
-# in px, the larger of the horizontal and vertical gaps between their boxes (negative: they overlap).
-CROWDED_LABELS = """min => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')].flatMap((chart, i) =>
-  [...chart.querySelectorAll('.role-axis')].flatMap(axis => {
-    const boxes = [...axis.querySelectorAll('.role-axis-label text')]
-      .filter(t => t.textContent && getComputedStyle(t).opacity !== '0')
-      .map(t => ({text: t.textContent, r: t.getBoundingClientRect()}));
-    const out = [];
-    for (let a = 0; a < boxes.length; a++) for (let b = a + 1; b < boxes.length; b++) {
-      const p = boxes[a].r, q = boxes[b].r;
-      const gap = Math.max(q.left - p.right, p.left - q.right, q.top - p.bottom, p.top - q.bottom);
-      if (gap < min) out.push({chart: i, labels: [boxes[a].text, boxes[b].text], gap: Math.round(gap * 10) / 10});
-    }
-    return out;
-  }))"""
-# Two tick labels at least this far apart (px): closer, they read as one ("10¹¹" drawn on "10¹⁰").
-MIN_LABEL_GAP_PX = 2
-# The pages with log charts: the Limits page's tabs (scaling, diminishing returns, trends) as a desktop
-# and in lecture mode; link → how many charts it draws. And every claim's slide (``slides``: read there).
-LOG_CHART_PAGES = {"/limits": 1, "/limits?lim=Diminishing+returns": 1, "/limits?lim=Trends": 2,
-                   "/limits?lecture=1": 1, "/limits?lecture=1&lim=Diminishing+returns": 1,
-                   "/limits?lecture=1&lim=Trends": 2}
-
-
 @pytest.mark.parametrize("width, height", [(1280, 720), (390, 844), (1920, 1080)])
-def test_no_two_tick_labels_touch_on_the_log_charts(browser, server, slides, tmp_path, width, height):
-    """At lecture size the Trends tab's growth chart drew 10¹¹ on 10¹⁰ and 10⁰ on 10¹ (Streamlit's theme
-    pushes the end labels inside the plot); the multiplier chart's eleven decades stood 3 px apart."""
-    crowded = [(f"/lecture?claim={claim_id}", f) for claim_id, slide in slides(width, height).items()
-               for f in slide.crowded]
-    page = browser.new_page(viewport={"width": width, "height": height})
-    page.set_default_timeout(TIMEOUT_MS)
-    for link, n in LOG_CHART_PAGES.items():
-        page.goto(server + link)
-        wait_until_drawn(page)
-        page.wait_for_function(CHARTS_DRAWN, arg=n, timeout=TIMEOUT_MS)
-        page.evaluate(LAID_OUT)
-        found = settled(page, f"() => ({CROWDED_LABELS})({MIN_LABEL_GAP_PX})")
-        if found:
-            page.screenshot(path=str(tmp_path / f"crowded-{len(crowded)}.png"), full_page=True)
-        crowded += [(link, f) for f in found]
+def test_no_two_tick_labels_touch_on_a_claims_log_chart(slides, width, height):
+    """No two tick labels of a claim's log axis closer than ``MIN_LABEL_GAP_PX`` on its slide (the Limits page's log
+    charts: test_browser.py)."""
+    crowded = {claim_id: slide.crowded for claim_id, slide in slides(width, height).items() if slide.crowded}
     assert not crowded, (width, crowded)
 
 
