@@ -310,6 +310,7 @@ def test_no_two_tick_labels_touch_on_the_log_charts(browser, server, pages, tmp_
         if found:
             page.screenshot(path=str(tmp_path / f"crowded-{len(crowded)}.png"), full_page=True)
         crowded += [(link, f) for f in found]
+    page.close()
     assert not crowded, (width, crowded)
 
 
