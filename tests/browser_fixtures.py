@@ -142,6 +142,22 @@ def at_sizes(page, sizes):
         yield width, height
 
 
+def walk_by_size(browser, tmp_path_factory, name: str, walk):
+    """``at(width, height)``: what ``walk(page, width, height, shots)`` read on a new page of that size, walked once a
+    size and kept (a module fixture's: each link loaded once a size and read by every check of that size); ``shots``: a
+    folder of its own for the photographs of what it found."""
+    walks = {}
+
+    def at(width: int, height: int):
+        if (width, height) not in walks:
+            page = browser.new_page(viewport={"width": width, "height": height})
+            page.set_default_timeout(TIMEOUT_MS)
+            walks[width, height] = walk(page, width, height, tmp_path_factory.mktemp(f"{name}-{width}x{height}"))
+            page.close()
+        return walks[width, height]
+    return at
+
+
 # At least n charts on the page, each drawn: the charts mount one by one after the script has run
 # (a check right after the first one read 2 of 3), and vega-embed adds each svg later still.
 CHARTS_DRAWN = """n => { const charts = [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')];

@@ -32,6 +32,7 @@ from browser_fixtures import (
     open_claim,
     settled,
     wait_until_drawn,
+    walk_by_size,
 )
 
 from app_pages.pages.estimate import headline_values
@@ -327,15 +328,9 @@ def pages(browser, server, tmp_path_factory):
     """``pages(width, height)``: link → ``PageReading``, each of the links above loaded once at that size and read by
     each check that names it (three tests had loaded the Accuracy page and the Trends tab each)."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
-    walks = {}
     charts_done = SCRIPT_DONE.replace("stMetricValue", "stVegaLiteChart")
 
-    def at(width: int, height: int) -> dict[str, PageReading]:
-        if (width, height) in walks:
-            return walks[width, height]
-        shots = tmp_path_factory.mktemp(f"pages-{width}x{height}")
-        page = browser.new_page(viewport={"width": width, "height": height})
-        page.set_default_timeout(TIMEOUT_MS)
+    def walk(page, width: int, height: int, shots) -> dict[str, PageReading]:
         read = {}
         for link in dict.fromkeys([*PAGE_LINKS, *CHART_LEGENDS, *CHART_PAGES]):
             page.goto(server + link)
@@ -367,10 +362,9 @@ def pages(browser, server, tmp_path_factory):
             if exception or cut or crowded:
                 page.screenshot(path=str(shots / f"cut-{len(read)}.png"), full_page=True)
             read[link] = PageReading(exception, cut, legends, widths, crowded)
-        page.close()
-        walks[width, height] = read
         return read
-    return at
+
+    return walk_by_size(browser, tmp_path_factory, "pages", walk)
 
 
 def test_an_embedded_page_shows_its_scenario_and_a_number_in_a_small_frame(browser, server):

@@ -30,6 +30,7 @@ from browser_fixtures import (
     resize,
     settled,
     wait_until_drawn,
+    walk_by_size,
 )
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
@@ -398,82 +399,68 @@ def _shot(page, folder, name: str) -> None:
 def slides(browser, server, tmp_path_factory):
     """``slides(width, height)``: claim id → ``Slide``, each claim opened once on a slide at that size (``open_claim``:
     its chart drawn with its font) and read by each check: a page with a finding is photographed in the walk's folder."""
-    walks = {}
+    def walk(page, width: int, height: int, shots) -> dict[str, Slide]:
+        read, errors = {}, []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        lecture_size = (width, height) in LECTURE_SIZES
+        for cl in CLAIMS:
+            errors.clear()
+            open_claim(page, server, cl.id)
+            cut = settled(page, CUT_CHART_TEXT)
+            crowded = settled(page, f"() => ({CROWDED_LABELS})({MIN_LABEL_GAP_PX})")
+            # the numbers' one-line CSS can land after the layout's still
+            cut_text, wrapped = (settled(page, CUT_TEXT), settled(page, WRAPPED_VALUES)) if lecture_size else (None, None)
+            if cut or crowded or cut_text or wrapped:
+                _shot(page, shots, cl.id)
+            read[cl.id] = Slide(cut, crowded, page.evaluate(SLIDE_BOTTOMS), page.evaluate(CAPTION_SIZES),
+                                page.evaluate(CHART_HEIGHT), page.get_by_test_id("stException").count() > 0,
+                                [v.inner_text() for v in page.get_by_test_id("stMetricValue").all()],
+                                list(errors), cut_text, wrapped)
+        return read
 
-    def at(width: int, height: int) -> dict[str, Slide]:
-        if (width, height) not in walks:
-            shots = tmp_path_factory.mktemp(f"slides-{width}x{height}")
-            page = browser.new_page(viewport={"width": width, "height": height})
-            page.set_default_timeout(TIMEOUT_MS)
-            read, errors = {}, []
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            lecture_size = (width, height) in LECTURE_SIZES
-            for cl in CLAIMS:
-                errors.clear()
-                open_claim(page, server, cl.id)
-                cut = settled(page, CUT_CHART_TEXT)
-                crowded = settled(page, f"() => ({CROWDED_LABELS})({MIN_LABEL_GAP_PX})")
-                # the numbers' one-line CSS can land after the layout's still
-                cut_text, wrapped = (settled(page, CUT_TEXT), settled(page, WRAPPED_VALUES)) if lecture_size else (None, None)
-                if cut or crowded or cut_text or wrapped:
-                    _shot(page, shots, cl.id)
-                read[cl.id] = Slide(cut, crowded, page.evaluate(SLIDE_BOTTOMS), page.evaluate(CAPTION_SIZES),
-                                    page.evaluate(CHART_HEIGHT), page.get_by_test_id("stException").count() > 0,
-                                    [v.inner_text() for v in page.get_by_test_id("stMetricValue").all()],
-                                    list(errors), cut_text, wrapped)
-            page.close()
-            walks[width, height] = read
-        return walks[width, height]
-    return at
+    return walk_by_size(browser, tmp_path_factory, "slides", walk)
 
 
 @pytest.fixture(scope="module")
 def frames(browser, server, tmp_path_factory):
     """``frames(width, height)``: claim id → ``Frame``, each claim opened once embedded (``?embed=true``) in a frame of
     that size and read by each check: a frame with a finding is photographed in the walk's folder."""
-    walks = {}
+    def walk(page, width: int, height: int, shots) -> dict[str, Frame]:
+        read = {}
+        for cl in CLAIMS:
+            open_claim(page, server, cl.id, embed=True)
+            deadline = time.monotonic() + SETTLE_MS / 1000  # the chart takes its height after the page's CSS
+            while True:
+                f = page.evaluate(FRAME)
+                faults = _frame_faults(f, width, height)
+                if not faults or time.monotonic() > deadline:
+                    break
+                page.wait_for_timeout(200)
+            source = page.evaluate(SOURCE)
+            caveats = bands = None
+            if cl.id in ILLUSTRATIVE:
+                where = ILLUSTRATIVE[cl.id]
+                starts = f"f => f.text.startsWith({where!r})"
+                try:
+                    page.wait_for_function(f"() => ({CAVEATS})().some({starts})", timeout=TIMEOUT_MS)
+                except PlaywrightTimeout:
+                    pass
+                shown = page.evaluate(f"() => ({CAVEATS})().some({starts})")
+                # the chart takes the frame's height after the page's CSS arrives (later on a loaded machine)
+                outside = settled(page, f"""() => ({CAVEATS})().filter(f => ({starts})(f) && !(0 <= f.top
+                    && f.bottom <= {height} && 0 <= f.left && f.right <= {width}))""")
+                caveats = Caveats(shown, outside)
+            if (width, height) == (640, 360) and cl.id in BAR_CLAIMS:
+                try:
+                    page.wait_for_function(f"() => ({BAND_LABELS})().length >= 4", timeout=TIMEOUT_MS)
+                except PlaywrightTimeout:
+                    pass
+                close = settled(page, f"""() => {{ const b = ({BAND_LABELS})();
+                    return b.slice(1).filter((l, i) => l.mid - b[i].mid < {LABEL_SPACING_EM} * l.px); }}""")
+                bands = Bands(page.evaluate(BAND_LABELS), close)
+            if faults or (caveats and (not caveats.shown or caveats.outside)) or (bands and bands.close):
+                _shot(page, shots, cl.id)
+            read[cl.id] = Frame(f, faults, source, caveats, bands)
+        return read
 
-    def at(width: int, height: int) -> dict[str, Frame]:
-        if (width, height) not in walks:
-            shots = tmp_path_factory.mktemp(f"frames-{width}x{height}")
-            page = browser.new_page(viewport={"width": width, "height": height})
-            page.set_default_timeout(TIMEOUT_MS)
-            read = {}
-            for cl in CLAIMS:
-                open_claim(page, server, cl.id, embed=True)
-                deadline = time.monotonic() + SETTLE_MS / 1000  # the chart takes its height after the page's CSS
-                while True:
-                    f = page.evaluate(FRAME)
-                    faults = _frame_faults(f, width, height)
-                    if not faults or time.monotonic() > deadline:
-                        break
-                    page.wait_for_timeout(200)
-                source = page.evaluate(SOURCE)
-                caveats = bands = None
-                if cl.id in ILLUSTRATIVE:
-                    where = ILLUSTRATIVE[cl.id]
-                    starts = f"f => f.text.startsWith({where!r})"
-                    try:
-                        page.wait_for_function(f"() => ({CAVEATS})().some({starts})", timeout=TIMEOUT_MS)
-                    except PlaywrightTimeout:
-                        pass
-                    shown = page.evaluate(f"() => ({CAVEATS})().some({starts})")
-                    # the chart takes the frame's height after the page's CSS arrives (later on a loaded machine)
-                    outside = settled(page, f"""() => ({CAVEATS})().filter(f => ({starts})(f) && !(0 <= f.top
-                        && f.bottom <= {height} && 0 <= f.left && f.right <= {width}))""")
-                    caveats = Caveats(shown, outside)
-                if (width, height) == (640, 360) and cl.id in BAR_CLAIMS:
-                    try:
-                        page.wait_for_function(f"() => ({BAND_LABELS})().length >= 4", timeout=TIMEOUT_MS)
-                    except PlaywrightTimeout:
-                        pass
-                    close = settled(page, f"""() => {{ const b = ({BAND_LABELS})();
-                        return b.slice(1).filter((l, i) => l.mid - b[i].mid < {LABEL_SPACING_EM} * l.px); }}""")
-                    bands = Bands(page.evaluate(BAND_LABELS), close)
-                if faults or (caveats and (not caveats.shown or caveats.outside)) or (bands and bands.close):
-                    _shot(page, shots, cl.id)
-                read[cl.id] = Frame(f, faults, source, caveats, bands)
-            page.close()
-            walks[width, height] = read
-        return walks[width, height]
-    return at
+    return walk_by_size(browser, tmp_path_factory, "frames", walk)
