@@ -58,12 +58,26 @@ class SharedContextBrowser:
             page.set_viewport_size(viewport)
         return page
 
+    def close_pages(self) -> None:
+        """Every page still open closed: a test's page left open (the context outlives the test) kept its Streamlit
+        session and its renderer, and Chromium went on drawing it while later tests ran."""
+        for page in self._context.pages:
+            page.close()
+
     def close(self) -> None:
         self._context.close()
         self._browser.close()
 
     def __getattr__(self, name):
         return getattr(self._browser, name)
+
+
+@pytest.fixture(autouse=True)
+def _pages_closed_after_each_test(request):
+    """A test's pages closed when it ends, whether or not it closed them (module fixtures close their own)."""
+    yield
+    if "browser" in request.fixturenames:
+        request.getfixturevalue("browser").close_pages()
 
 
 def _free_port() -> int:

@@ -44,16 +44,23 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 LABELS = ("Training time", "Energy", "CO₂e", "Cost")
 
 
+# The headline metrics as one read of the page (one script call), once the script has finished and each of
+# LABELS is drawn with a value. Read one element at a time, a read could miss a metric (a full run read no
+# "Training time" on a page that shows it, once in several runs under load; not reproduced alone): each
+# element was a separate call, and the list was taken before them.
+HEADLINE = """labels => { const out = {};
+  for (const m of document.querySelectorAll('[data-testid="stMetric"]')) {
+    const label = m.querySelector('[data-testid="stMetricLabel"]')?.innerText.trim();
+    const value = m.querySelector('[data-testid="stMetricValue"]')?.innerText.trim();
+    if (labels.includes(label) && value) out[label] = value; }
+  return labels.every(l => l in out) ? out : null; }"""
+
+
 def read_metrics(page) -> dict[str, str]:
-    """The headline metrics once the script has finished: read mid-run, a metric Streamlit is
-    redrawing can be missing (a CI run read three of the four while the script still ran)."""
+    """The four headline metrics once the script has finished and each is drawn (a CI run read three of the
+    four while the script still ran)."""
     page.wait_for_function(SCRIPT_DONE, timeout=TIMEOUT_MS)
-    out = {}
-    for m in page.get_by_test_id("stMetric").all():
-        label = m.get_by_test_id("stMetricLabel").inner_text().strip()
-        if label in LABELS:
-            out[label] = m.get_by_test_id("stMetricValue").inner_text().strip()
-    return out
+    return page.wait_for_function(HEADLINE, arg=list(LABELS), timeout=TIMEOUT_MS).json_value()
 
 
 def wait_for_metric(page, label: str, value: str) -> None:

@@ -70,22 +70,3 @@ def test_the_shipped_runs_carry_their_papers():
         m = runs_data.ARXIV_ID.search(r.source)
         if r.dataset == "epoch" and m and (m.group(1) or m.group(2)) in keys:
             assert r.paper == keys[m.group(1) or m.group(2)], r.name
-
-
-@pytest.mark.slow
-def test_by_developer_a_whole_family_held_out_is_predicted_as_the_tool_predicts_a_device_without_runs():
-    """Review: both TPU v4 runs are Google's, so the Google fold holds no TPU v4 run; the check took
-    the pooled fit and its multiplier, which the tool never uses there. It now fits as shipped on the
-    fold's runs (select_and_fit) and centres the runs as that fit centres a device without runs."""
-    from estimator.core.hardware.utilization_model import POOLED
-    from estimator.fit.new_family import family_traits, nearest_family
-    from estimator.services import accuracy
-    runs = runs_data.training_runs().runs
-    cv = accuracy.validation_by_developer()
-    held = [(i, r) for i, r in enumerate(cv.model) if r.run.family == "tpu-v4"]
-    assert held and {r.run.developer for _, r in held} == {"Google"}
-    model = U.select_and_fit([r for r in runs if r.developer != "Google"])
-    used = model.borrowed_family(nearest_family("tpu-v4", family_traits(runs), sorted(model.families)) or POOLED)
-    for _, r in held:
-        p = model.predict(used, r.run.flops, year=r.run.year, release_year=r.run.release_year, borrowed=True)
-        assert (r.predicted_goodput, r.low_goodput, r.high_goodput) == pytest.approx((p.center, p.low, p.high))

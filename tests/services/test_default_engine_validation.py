@@ -1,7 +1,7 @@
 """The default engine's out-of-sample figures on MLPerf Inference (issue 54): `validate --inference` shows them
 (held out by model and by hardware, Offline and Server) beside the flat roofline from the same folds and the
-older engines predicting the same rows, as `fit-serving` computed them into serving_fit.json; the shipped
-figures are what a fresh computation gives (slow)."""
+older engines predicting the same rows, as `fit-serving` computed them into serving_fit.json (that the shipped
+file is what a fresh computation gives: tests/fit/test_serving.py, `fit-serving --check`)."""
 
 from __future__ import annotations
 
@@ -69,11 +69,3 @@ def test_the_table_is_the_documents(shipped, cli):
     assert "The default engine (optimized-2024" in out and "flat roofline" in out
     line = next(x for x in out.splitlines() if x.startswith("hardware  Offline"))
     assert line.split()[:8] == [str(c) for c in by_hw_off[:8]]
-
-
-@pytest.mark.slow  # the engine refitted once per held-out group, twice over (about 4 s)
-def test_the_shipped_figures_are_a_fresh_computation(shipped):
-    from estimator.services.fit_check import stale_fields
-    fresh = serving_accuracy.refit()["optimized_engine"]["validation"]
-    assert stale_fields({k: fresh[k] for k in (*HELD, "small_batch_by_model")},
-                        {k: shipped[k] for k in (*HELD, "small_batch_by_model")}) == []
