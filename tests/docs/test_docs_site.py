@@ -37,7 +37,7 @@ def test_the_readme_test_command_is_the_line_ci_runs():
     """The README's second command is what .ci/run runs, word for word, and both install the package."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    command = next(line for line in ci.splitlines() if line.startswith("python3 -m venv .venv"))
+    command = next(line for line in ci.splitlines() if line.startswith("python3 -m venv --upgrade-deps .venv"))
     assert f"```bash\n{command}\n```" in readme
     assert "requirements-dev.txt -e ." in command
     assert ".venv/bin/pip install -q -r requirements.txt -e . && .venv/bin/streamlit run app.py" in readme
