@@ -174,6 +174,15 @@ def benchmark_beams(name: str) -> int | None:
     return MLPERF_BEAMS.get(catalog_model(name).id)
 
 
+def benchmark_lengths(name: str) -> tuple[float, float, str] | None:
+    """The prompt and output tokens a sample of MLPerf's benchmark, with their source, when ``name`` is one of its
+    benchmark names ("llama2-70b-99": OpenOrca's, ``MLPERF_LENGTHS``), else None (the model's own name is the model,
+    its queries as asked)."""
+    if not isinstance(name, str) or model_key(name) == name.lower():
+        return None
+    return MLPERF_LENGTHS.get(catalog_model(name).id)
+
+
 def nearest_model(params: float) -> CatalogModel:
     """The catalog's dense model nearest in parameter count (on the log scale), of those that lend their shape."""
     dense = [m for m in load_catalog().values() if m.arch.active_params is None and m.lends_shape]
@@ -402,7 +411,7 @@ def write_fit(document: Mapping[str, Any], path: Path = SERVING_FIT_PATH) -> Non
 # ------------------------------------------------------------------------------------ validation
 
 
-__all__ = ["CATALOG_PATH", "ENGINES_PATH", "FIT_COMMAND", "MEASUREMENTS_PATH", "MLPERF_LENGTHS", "MLPERF_PATH",
+__all__ = ["CATALOG_PATH", "ENGINES_PATH", "benchmark_beams", "benchmark_lengths", "FIT_COMMAND", "MEASUREMENTS_PATH", "MLPERF_LENGTHS", "MLPERF_PATH",
            "SERVING_FIT_PATH", "TASK_PROMPT_TOKENS", "CatalogModel", "EngineProfile", "catalog_model", "device_for",
            "engine_profile", "load_catalog", "load_engine_validation", "load_engines", "load_measurements", "load_mlperf", "load_serving_fit",
            "nearest_model", "write_fit"]

@@ -431,12 +431,13 @@ SERVING = table(
     Input(name="tokens", label="Tokens generated in total", **checked(SERVING_BOUNDS, "tokens"), flags=TOKENS.flags, required=True,
           help="output tokens to generate in total", url_key="inf_tokens", widget="number"),
     Input(name="prompt_tokens", label="Prompt tokens per query", **checked(SERVING_BOUNDS, "prompt_tokens"), flags=("--prompt-tokens",),
-          default=DEFAULT_PROMPT_TOKENS,
-          help=f"prompt tokens per query (default {gfmt(DEFAULT_PROMPT_TOKENS)}: ShareGPT's mean, vLLM paper)",
+          help=f"prompt tokens per query (default {gfmt(DEFAULT_PROMPT_TOKENS)}: ShareGPT's mean, vLLM paper; with "
+               "an MLPerf benchmark's name as --model, e.g. llama2-70b-99, its dataset's)",
           url_key="inf_prompt", widget="number", widget_help=f"Default: {QUERY_SOURCE}"),
     Input(name="tokens_per_query", label="Output tokens per query", **checked(SERVING_BOUNDS, "tokens_per_query"),
-          flags=("--tokens-per-query",), default=DEFAULT_TOKENS_PER_QUERY,
-          help=f"output tokens per query (default {gfmt(DEFAULT_TOKENS_PER_QUERY)}: ShareGPT's mean, vLLM paper)",
+          flags=("--tokens-per-query",),
+          help=f"output tokens per query (default {gfmt(DEFAULT_TOKENS_PER_QUERY)}: ShareGPT's mean, vLLM paper; with "
+               "an MLPerf benchmark's name as --model, its dataset's)",
           url_key="inf_tpq", widget="number", widget_help=f"Default: {QUERY_SOURCE}"),
     Input(name="batch_size", label="Batch size", **checked(SERVING_BOUNDS, "batch_size"), flags=("--batch-size",), value="batch",
           help=f"sequences each replica decodes together, or {serving.MAX_BATCH_WORD}: the largest its memory holds, the "

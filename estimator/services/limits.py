@@ -341,6 +341,17 @@ def inference_report(*, hardware: str, tokens: float, params: float | None = Non
     benchmark_beams = serving_data.benchmark_beams(model) if inputs.get("beams") is None else None
     if benchmark_beams:  # MLPerf's benchmark name: its decoding (GPT-J's 4 beams), as its results were measured
         inputs["beams"] = benchmark_beams
+    # MLPerf's benchmark name: its dataset's prompt and output tokens a sample, where the query's are not given
+    lengths = serving_data.benchmark_lengths(model)
+    lengths_how = ()
+    if lengths is not None:
+        taken = [(key, value) for key, value in (("prompt_tokens", lengths[0]), ("tokens_per_query", lengths[1]))
+                 if inputs.get(key) is None]
+        inputs.update(taken)
+        if taken:
+            words = {"prompt_tokens": "prompt", "tokens_per_query": "output"}
+            lengths_how = (f"query: {' and '.join(f'{gfmt(v)} {words[k]}' for k, v in taken)} tokens, as MLPerf's "
+                           f"{model} benchmark ({lengths[2]})",)
     if inputs.get("batch_size") is None and (inputs.get("ttft_ms") is not None or inputs.get("tpot_ms") is not None):
         inputs["batch_size"] = MAX_BATCH_WORD  # a latency bound without a batch: the largest batch that meets it
     if not isinstance(engine, str):  # a list is no engine, and no TypeError either (audit)
@@ -359,7 +370,7 @@ def inference_report(*, hardware: str, tokens: float, params: float | None = Non
     result = inference(s, profile, fit)
     beams_how = ((f"beams: {benchmark_beams} a request, as MLPerf's {model} benchmark decodes (beams 1: greedy, "
                   "one sequence a request)",) if benchmark_beams else ())
-    result = replace(result, notes=(f"architecture: {arch_how}",) + beams_how + result.notes
+    result = replace(result, notes=(f"architecture: {arch_how}",) + beams_how + lengths_how + result.notes
                      + serving_accuracy.domain_notes(result))
     published = serving_data.catalog_model(model) if model is not None else None
     if train_flops is None:

@@ -1,0 +1,64 @@
+"""A model named by MLPerf Inference's benchmark name (``llama2-70b-99``, ``mixtral-8x7b-99``, ``gptj-99``) is served
+as the benchmark serves it where the query is not given: its dataset's prompt and output tokens a sample (and GPT-J's 4
+beams: test_serving_beam_search.py), said in a note; the model's own name (``llama-2-70b``) keeps the default query
+(ShareGPT's means). The CLI and the Python API give the same numbers."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from estimator.cli.main import main
+from estimator.core.serving.scenario import DEFAULT_PROMPT_TOKENS, DEFAULT_TOKENS_PER_QUERY
+from estimator.services import limits
+
+BASE = ["inference", "--hardware", "h100-sxm", "--devices", "8", "--bits", "8", "--kv-bits", "8", "--tokens", "1e9",
+        "--format", "json"]
+
+
+def run(capsys, *argv) -> dict:
+    assert main([*BASE, *argv]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def query_notes(doc) -> list[str]:
+    return [n for n in doc["notes"] if n.startswith("query: ")]
+
+
+@pytest.mark.parametrize("name, prompt, output", [
+    ("llama2-70b-99", 300.0, 294.45),  # OpenOrca: MLPerf's reference output 294.45 tokens a sample
+    ("llama2-70b-99.9", 300.0, 294.45),
+    ("mixtral-8x7b-99", 300.0, 144.84),
+    ("gptj-99", 781.0, 69.0),  # CNN-DailyMail: loadgen counts 69 tokens a sample
+])
+def test_a_benchmark_name_serves_its_datasets_queries(capsys, name, prompt, output):
+    doc = run(capsys, "--model", name)
+    assert (doc["prompt_tokens"], doc["tokens_per_query"]) == (prompt, output)
+    (note,) = query_notes(doc)
+    assert note.startswith(f"query: {prompt:g} prompt and {output:g} output tokens, as MLPerf's {name} benchmark (")
+
+
+def test_the_models_own_name_keeps_the_default_query(capsys):
+    doc = run(capsys, "--model", "llama-2-70b")
+    assert (doc["prompt_tokens"], doc["tokens_per_query"]) == (DEFAULT_PROMPT_TOKENS, DEFAULT_TOKENS_PER_QUERY)
+    assert query_notes(doc) == []
+
+
+def test_a_query_given_is_kept_and_only_the_other_part_taken_from_the_benchmark(capsys):
+    doc = run(capsys, "--model", "llama2-70b-99", "--prompt-tokens", "1000")
+    assert (doc["prompt_tokens"], doc["tokens_per_query"]) == (1000.0, 294.45)
+    (note,) = query_notes(doc)
+    assert note.startswith("query: 294.45 output tokens, as MLPerf's llama2-70b-99 benchmark")
+    both = run(capsys, "--model", "llama2-70b-99", "--prompt-tokens", "161", "--tokens-per-query", "338")
+    assert (both["prompt_tokens"], both["tokens_per_query"]) == (161.0, 338.0) and query_notes(both) == []
+    # the default's own values given on purpose are kept (a flag given is never mistaken for its default)
+    assert both["tokens_per_s"] == run(capsys, "--model", "llama-2-70b")["tokens_per_s"]
+
+
+def test_the_api_answers_a_benchmark_name_as_the_cli_does(capsys):
+    cli = run(capsys, "--model", "mixtral-8x7b-99", "--batch-size", "max")
+    api = limits.inference_report(hardware="h100-sxm", model="mixtral-8x7b-99", devices=8, bits=8, kv_bits=8,
+                                  tokens=1e9, batch_size="max").result
+    assert (api.prompt_tokens, api.tokens_per_query, api.tokens_per_s) == (
+        cli["prompt_tokens"], cli["tokens_per_query"], cli["tokens_per_s"])
