@@ -228,6 +228,18 @@ def test_pages_never_cut_a_number_beside_the_sidebar_or_on_a_phone(pages, width,
     assert not cut, (width, cut)
 
 
+def test_each_page_has_its_own_title(pages):
+    """A11y audit: every browser tab read "Compute Cost Estimator" (WCAG 2.1 SC 2.4.2); each page's tab now names the
+    page (app.PAGES), read from the pages walk's load beside the sidebar (test_browser_a11y.py: the others)."""
+    from app import PAGES
+    from estimator.core.base.tool import TOOL_NAME
+    titles = {f"/{path}": title for _, title, path, _ in PAGES}
+    read = pages(*SIDEBAR_AND_PHONE[0])
+    shown = {link: read[link].title for link in PAGE_LINKS}
+    assert shown == {link: f"{titles[link.split('?')[0]]} · {TOOL_NAME}" for link in PAGE_LINKS}
+    assert len(set(shown.values())) == len({link.split("?")[0] for link in PAGE_LINKS}) == 3  # one a page
+
+
 # Each chart's legend labels: how many, and whether any runs past the chart's box.
 LEGENDS = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')].map(chart => {
   const box = chart.getBoundingClientRect();
@@ -328,6 +340,7 @@ class PageReading(NamedTuple):
     legends: list         # LEGENDS of its first charts (CHART_LEGENDS)
     widths: list          # CHART_WIDTHS (CHART_PAGES)
     crowded: list         # CROWDED_LABELS (LOG_CHART_PAGES)
+    title: str            # the browser tab's title, once the script has run (PAGE_LINKS)
 
 
 @pytest.fixture(scope="module")
@@ -341,11 +354,12 @@ def pages(browser, server, tmp_path_factory):
         read = {}
         for link in dict.fromkeys([*PAGE_LINKS, *CHART_LEGENDS, *CHART_PAGES]):
             page.goto(server + link)
-            exception, cut, legends, widths, crowded = False, [], [], [], []
+            exception, cut, legends, widths, crowded, title = False, [], [], [], [], ""
             if link in PAGE_LINKS:
                 wait_until_drawn(page)
                 exception = page.get_by_test_id("stException").count() > 0
                 cut = settled(page, CUT_TEXT)
+                title = page.title()
             if link in CHART_LEGENDS:
                 entries = CHART_LEGENDS[link]
                 page.wait_for_function(charts_done, timeout=TIMEOUT_MS)
@@ -368,7 +382,7 @@ def pages(browser, server, tmp_path_factory):
                 crowded = _crowded(page, LOG_CHART_PAGES[link])
             if exception or cut or crowded:
                 page.screenshot(path=str(shots / f"cut-{len(read)}.png"), full_page=True)
-            read[link] = PageReading(exception, cut, legends, widths, crowded)
+            read[link] = PageReading(exception, cut, legends, widths, crowded, title)
         return read
 
     return walk_by_size(browser, tmp_path_factory, "pages", walk)

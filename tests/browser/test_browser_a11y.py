@@ -43,8 +43,8 @@ def test_no_tab_stop_is_off_screen_while_the_sidebar_is_collapsed(browser, serve
     assert not [s for s in stops if s["x"] + s["w"] <= 0], stops
 
 
-@pytest.mark.parametrize("path, title", [("/compare", "Compare hardware"), ("/accuracy", "Accuracy"),
-                                         ("/lecture?claim=memory-wall", "Lecture")])
+# The Limits, Inference and Accuracy pages' titles: test_browser.py, from the pages walk's loads.
+@pytest.mark.parametrize("path, title", [("/compare", "Compare hardware"), ("/lecture?claim=memory-wall", "Lecture")])
 def test_each_page_has_its_own_title(browser, server, path, title):
     page = browser.new_page()
     page.goto(server + path)
