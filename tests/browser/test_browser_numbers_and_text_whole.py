@@ -29,18 +29,44 @@ def opened(browser, server, link, ready: str, width: int = SIZES[0][0], height: 
 
 
 
-def test_placeholders_are_whole_in_their_fields(browser, server):
+# The Estimate and Inference pages read by the placeholder and range-bar checks, each loaded once (at_sizes: resized);
+# the Estimate page's range bars are read on the last (its scenario's grid in g/kWh changes no range).
+FIELD_LINKS = ("/?preset=gpt3-175b", "/?preset=alphago-vs-brain", "/?workload=params", "/inference",
+               "/?preset=lambda-gpt3-v100&grid_by=g/kWh")
+RANGE_BARS_LINK = FIELD_LINKS[-1]
+RANGE_BARS = """() => [...document.querySelectorAll('.cce-range')].map(r => {
+  const bar = getComputedStyle(r.querySelector('.bar')), mark = r.querySelector('.dot');
+  const m = getComputedStyle(mark), box = mark.getBoundingClientRect();
+  return {caps: [bar.borderLeftWidth, bar.borderRightWidth], radius: bar.borderRadius, cursor: bar.cursor,
+          markRadius: m.borderRadius, markWidth: box.width, markHeight: box.height}; })"""
+
+
+@pytest.fixture(scope="module")
+def fields(browser, server, tmp_path_factory) -> dict:
+    """(link, width, height) → (PLACEHOLDERS, RANGE_BARS or None): each of FIELD_LINKS loaded once and read at each of
+    SIZES; a photograph of the range bars in the fixture's folder."""
+    shots = tmp_path_factory.mktemp("fields")
+    read = {}
+    for link in FIELD_LINKS:
+        page = opened(browser, server, link, "input[placeholder]")
+        if link == RANGE_BARS_LINK:
+            page.wait_for_selector(".cce-range .bar", timeout=TIMEOUT_MS, state="attached")
+        for width, height in at_sizes(page, SIZES):
+            bars = None
+            if link == RANGE_BARS_LINK:
+                page.locator(".cce-range").first.screenshot(path=str(shots / f"range-{width}.png"))
+                bars = page.evaluate(RANGE_BARS)
+            read[link, width, height] = (page.evaluate(PLACEHOLDERS), bars)
+        page.close()
+    return read
+
+
+def test_placeholders_are_whole_in_their_fields(fields):
     """"none: the preset gives its F…" (the sidebar) and "7.00 billion, or from the architecture's sh…" (the
     Inference page) were cut."""
-    cut = []
-    for link in ("/?preset=gpt3-175b", "/?preset=alphago-vs-brain", "/?workload=params", "/inference",
-                 "/?preset=lambda-gpt3-v100&grid_by=g/kWh"):
-        page = opened(browser, server, link, "input[placeholder]")
-        for width, height in at_sizes(page, SIZES):
-            shown = page.evaluate(PLACEHOLDERS)
-            assert shown, (link, width, height)
-            cut += [(link, f"{width}×{height}", label, text) for label, text, need, have in shown if need > have]
-        page.close()
+    assert all(shown for shown, _ in fields.values()), [key for key, (shown, _) in fields.items() if not shown]
+    cut = [(link, f"{width}×{height}", label, text) for (link, width, height), (shown, _) in fields.items()
+           for label, text, need, have in shown if need > have]
     assert not cut, cut
 
 
@@ -94,22 +120,11 @@ def test_the_roofline_legend_is_one_line_sample_per_precision(browser, server, t
     page.close()
 
 
-def test_range_bars_read_as_an_interval_not_a_slider(browser, server, tmp_path):
+@pytest.mark.parametrize("width, height", SIZES)
+def test_range_bars_read_as_an_interval_not_a_slider(fields, width, height):
     """A rounded track with a round thumb read as a control to drag: the bar is a rule between two end caps,
     the estimate an upright tick on it, and the pointer stays an arrow over it."""
-    page = opened(browser, server, "/?preset=lambda-gpt3-v100", ".cce-range .bar")
-    for width, height in at_sizes(page, SIZES):
-        _check_range_bars(page, width, height, tmp_path)
-    page.close()
-
-
-def _check_range_bars(page, width: int, height: int, tmp_path) -> None:
-    page.locator(".cce-range").first.screenshot(path=str(tmp_path / f"range-{width}.png"))
-    bars = page.evaluate("""() => [...document.querySelectorAll('.cce-range')].map(r => {
-      const bar = getComputedStyle(r.querySelector('.bar')), mark = r.querySelector('.dot');
-      const m = getComputedStyle(mark), box = mark.getBoundingClientRect();
-      return {caps: [bar.borderLeftWidth, bar.borderRightWidth], radius: bar.borderRadius, cursor: bar.cursor,
-              markRadius: m.borderRadius, markWidth: box.width, markHeight: box.height}; })""")
+    _, bars = fields[RANGE_BARS_LINK, width, height]
     assert len(bars) >= 4, (width, height, bars)
     for b in bars:
         assert b["caps"] == ["2px", "2px"] and b["radius"] == "0px" and b["cursor"] == "default", (width, height, b)
