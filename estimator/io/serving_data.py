@@ -411,7 +411,8 @@ def write_fit(document: Mapping[str, Any], path: Path = SERVING_FIT_PATH) -> Non
 # ------------------------------------------------------------------------------------ validation
 
 
-__all__ = ["CATALOG_PATH", "ENGINES_PATH", "benchmark_beams", "benchmark_lengths", "FIT_COMMAND", "MEASUREMENTS_PATH", "MLPERF_LENGTHS", "MLPERF_PATH",
-           "SERVING_FIT_PATH", "TASK_PROMPT_TOKENS", "CatalogModel", "EngineProfile", "catalog_model", "device_for",
+__all__ = ["CATALOG_PATH", "ENGINES_PATH", "FIT_COMMAND", "MEASUREMENTS_PATH", "MLPERF_LENGTHS", "MLPERF_PATH",
+           "SERVING_FIT_PATH", "TASK_PROMPT_TOKENS", "CatalogModel", "EngineProfile", "benchmark_beams",
+           "benchmark_lengths", "catalog_model", "device_for",
            "engine_profile", "load_catalog", "load_engine_validation", "load_engines", "load_measurements", "load_mlperf", "load_serving_fit",
            "nearest_model", "write_fit"]
