@@ -165,22 +165,26 @@ def catalog_model(model_id: str) -> CatalogModel:
     return cat[model_id]
 
 
-def benchmark_beams(name: str) -> int | None:
-    """The beams a request decodes in MLPerf's benchmark when ``name`` is one of its benchmark names (a catalog model
-    with MLPerf's accuracy-target suffix: "gptj-99" is its GPT-J benchmark, 4 beams: ``MLPERF_BEAMS``), else None
-    (the model's own name, "gpt-j-6b", is the model, decoded as asked)."""
+def benchmark_model_id(name: str) -> str | None:
+    """The catalog id of the model that MLPerf's benchmark ``name`` serves, when ``name`` is one of its benchmark names (a
+    catalog model with MLPerf's accuracy-target suffix: "gptj-99" is its GPT-J benchmark), else None (the model's own
+    name, "gpt-j-6b", is the model, served as asked)."""
     if not isinstance(name, str) or model_key(name) == name.lower():
         return None
-    return MLPERF_BEAMS.get(catalog_model(name).id)
+    return catalog_model(name).id
+
+
+def benchmark_beams(name: str) -> int | None:
+    """The beams a request decodes in MLPerf's benchmark ``name`` (GPT-J's 4: ``MLPERF_BEAMS``), else None."""
+    model_id = benchmark_model_id(name)
+    return None if model_id is None else MLPERF_BEAMS.get(model_id)
 
 
 def benchmark_lengths(name: str) -> tuple[float, float, str] | None:
-    """The prompt and output tokens a sample of MLPerf's benchmark, with their source, when ``name`` is one of its
-    benchmark names ("llama2-70b-99": OpenOrca's, ``MLPERF_LENGTHS``), else None (the model's own name is the model,
-    its queries as asked)."""
-    if not isinstance(name, str) or model_key(name) == name.lower():
-        return None
-    return MLPERF_LENGTHS.get(catalog_model(name).id)
+    """The prompt and output tokens a sample of MLPerf's benchmark ``name``, with their source ("llama2-70b-99":
+    OpenOrca's, ``MLPERF_LENGTHS``), else None."""
+    model_id = benchmark_model_id(name)
+    return None if model_id is None else MLPERF_LENGTHS.get(model_id)
 
 
 def nearest_model(params: float) -> CatalogModel:
@@ -413,6 +417,6 @@ def write_fit(document: Mapping[str, Any], path: Path = SERVING_FIT_PATH) -> Non
 
 __all__ = ["CATALOG_PATH", "ENGINES_PATH", "FIT_COMMAND", "MEASUREMENTS_PATH", "MLPERF_LENGTHS", "MLPERF_PATH",
            "SERVING_FIT_PATH", "TASK_PROMPT_TOKENS", "CatalogModel", "EngineProfile", "benchmark_beams",
-           "benchmark_lengths", "catalog_model", "device_for",
+           "benchmark_lengths", "benchmark_model_id", "catalog_model", "device_for",
            "engine_profile", "load_catalog", "load_engine_validation", "load_engines", "load_measurements", "load_mlperf", "load_serving_fit",
            "nearest_model", "write_fit"]
