@@ -165,26 +165,32 @@ def catalog_model(model_id: str) -> CatalogModel:
     return cat[model_id]
 
 
+def mlperf_benchmark(name: str) -> MLPerfBenchmark | None:
+    """MLPerf Inference's benchmark ``name`` (as its results name it, with or without its accuracy-target and latency
+    suffixes: "llama2-70b-99", "mixtral-8x7b", "llama3.1-405b"), else None (a model's own name, "llama-2-70b" or
+    "gpt-j-6b", is the model, served as asked)."""
+    return MLPERF_BENCHMARKS.get(model_key(name)) if isinstance(name, str) else None
+
+
 def benchmark_model_id(name: str) -> str | None:
-    """The catalog id of the model that MLPerf's benchmark ``name`` serves, when ``name`` is one of its benchmark names (a
-    catalog model with MLPerf's accuracy-target suffix: "gptj-99" is its GPT-J benchmark), else None (the model's own
-    name, "gpt-j-6b", is the model, served as asked)."""
-    if not isinstance(name, str) or model_key(name) == name.lower():
-        return None
-    return catalog_model(name).id
+    """The catalog id of the model that MLPerf's benchmark ``name`` serves ("gptj-99" is its GPT-J benchmark), else
+    None."""
+    bench = mlperf_benchmark(name)
+    return None if bench is None else bench.model
 
 
 def benchmark_beams(name: str) -> int | None:
-    """The beams a request decodes in MLPerf's benchmark ``name`` (GPT-J's 4: ``MLPERF_BEAMS``), else None."""
-    model_id = benchmark_model_id(name)
-    return None if model_id is None else MLPERF_BEAMS.get(model_id)
+    """The beams a request decodes in MLPerf's benchmark ``name`` where it searches beams (GPT-J's 4), else None
+    (greedy decoding, one sequence a request: the default)."""
+    bench = mlperf_benchmark(name)
+    return bench.beams if bench is not None and bench.beams > 1 else None
 
 
-def benchmark_lengths(name: str) -> tuple[float, float, str] | None:
-    """The prompt and output tokens a sample of MLPerf's benchmark ``name``, with their source ("llama2-70b-99":
-    OpenOrca's, ``MLPERF_LENGTHS``), else None."""
-    model_id = benchmark_model_id(name)
-    return None if model_id is None else MLPERF_LENGTHS.get(model_id)
+def benchmark_lengths(name: str) -> tuple[float | None, float | None, str] | None:
+    """The prompt and output tokens a sample of MLPerf's benchmark ``name`` (each None where not documented), with
+    their source ("llama2-70b-99": OpenOrca's, ``MLPERF_BENCHMARKS``), else None."""
+    bench = mlperf_benchmark(name)
+    return None if bench is None else (bench.prompt_tokens, bench.output_tokens, bench.source)
 
 
 def nearest_model(params: float) -> CatalogModel:
@@ -293,26 +299,56 @@ def engine_profile(name: str) -> EngineProfile:
 
 # ------------------------------------------------------------------------------------ MLPerf Inference
 
-# Each MLPerf benchmark's prompt and output lengths (tokens per sample). Outputs: the reference's tokens per
-# sample that every closed submission must match within 10% (mlcommons/inference, language/llama2-70b/README.md
-# "Accuracy Target": 294.45; language/mixtral-8x7b/README.md: 144.84); GPT-J's loadgen counts a fixed 69 tokens
-# per sample (the rows reporting both samples/s and tokens/s: 69.00). Prompts: MLPerf's documentation gives
-# the datasets' limits (OpenOrca at most 1,024 input tokens, processorca.py --seqlen_limit=1024; CNN-DailyMail
-# at most 1,919 for GPT-J), not their means: the means here are this project's assumption, stated as such.
-MLPERF_LENGTHS = {
-    "llama-2-70b": (300.0, 294.45, "OpenOrca (MLPerf's 24,576 samples): output 294.45 tokens per sample "
-                    "(mlcommons/inference language/llama2-70b/README.md, Accuracy Target); prompt assumed 300 "
-                    "(MLPerf documents the limit, 1,024, not the mean)"),
-    "mixtral-8x7b": (300.0, 144.84, "OpenOrca + GSM8K + MBXP (MLPerf's 15,000 samples): output 144.84 tokens per "
-                     "sample (mlcommons/inference language/mixtral-8x7b/README.md, Accuracy Target); prompt assumed "
-                     "300 (not documented)"),
-    "gpt-j-6b": (781.0, 69.0, "CNN-DailyMail: output 69 tokens per sample as loadgen counts them (the rows that "
-                 "report both samples/s and tokens/s); prompt 781 tokens, the articles' mean length (See et al. 2017, "
-                 "arXiv:1704.04368, §4; MLPerf truncates at 1,919 tokens)"),
-}
-# Beam search: GPT-J decodes 4 beams a sample ("only beam_size 4 is allowed for official submission":
+@dataclass(frozen=True)
+class MLPerfBenchmark:
+    """One of MLPerf Inference's LLM benchmarks: the catalog model it serves and its dataset's query (tokens a
+    sample; None where MLPerf's documentation states none and this project assumes none), with their source."""
+    model: str
+    prompt_tokens: float | None
+    output_tokens: float | None
+    source: str
+    beams: int = 1
+
+
+# MLPerf Inference's LLM benchmarks by the name its results give them (the ``benchmark`` column, without the
+# accuracy-target and latency suffixes: "llama2-70b-99.9", "llama2-70b-interactive-99" are llama2-70b). Outputs: the
+# reference's tokens per sample that every closed submission must match (mlcommons/inference, each
+# language/<benchmark>/README.md, "Accuracy Target"); GPT-J's loadgen counts a fixed 69 tokens per sample (the rows
+# reporting both samples/s and tokens/s: 69.00). Prompts: MLPerf's documentation gives the datasets' limits, not their
+# means: the means here are this project's assumption, stated as such, or None (the query's default prompt kept, a
+# note saying so). GPT-J decodes 4 beams a sample ("only beam_size 4 is allowed for official submission":
 # mlcommons/inference language/gpt-j/backend_PyTorch.py, gen_kwargs num_beams); the others greedy.
-MLPERF_BEAMS = {"gpt-j-6b": 4}
+MLPERF_BENCHMARKS = {
+    "llama2-70b": MLPerfBenchmark(
+        "llama-2-70b", 300.0, 294.45, "OpenOrca (MLPerf's 24,576 samples): output 294.45 tokens per sample "
+        "(mlcommons/inference language/llama2-70b/README.md, Accuracy Target); prompt assumed 300 (MLPerf documents "
+        "the limit, 1,024, not the mean)"),
+    "mixtral-8x7b": MLPerfBenchmark(
+        "mixtral-8x7b", 300.0, 144.84, "OpenOrca + GSM8K + MBXP (MLPerf's 15,000 samples): output 144.84 tokens per "
+        "sample (mlcommons/inference language/mixtral-8x7b/README.md, Accuracy Target); prompt assumed 300 (not "
+        "documented)"),
+    "gptj": MLPerfBenchmark(
+        "gpt-j-6b", 781.0, 69.0, "CNN-DailyMail: output 69 tokens per sample as loadgen counts them (the rows that "
+        "report both samples/s and tokens/s); prompt 781 tokens, the articles' mean length (See et al. 2017, "
+        "arXiv:1704.04368, §4; MLPerf truncates at 1,919 tokens)", beams=4),
+    "llama3.1-8b": MLPerfBenchmark(
+        "llama-3.1-8b", 781.0, 69.0, "CNN-DailyMail (MLPerf's 13,368 samples, GPT-J's dataset): prompt 781 tokens, the "
+        "articles' mean length (See et al. 2017, arXiv:1704.04368, §4); output assumed 69 tokens, what GPT-J's "
+        "summaries of the same articles counted (mlcommons/inference language/llama3.1-8b/README.md states its "
+        "target in characters, not tokens)"),
+    "llama3.1-405b": MLPerfBenchmark(
+        "llama-3.1-405b", None, 684.68, "LongBench, LongDataCollections, RULER and GovReport (MLPerf's 8,313 "
+        "samples): output 684.68 tokens per sample (mlcommons/inference language/llama3.1-405b/README.md, Accuracy "
+        "Target); its long prompts' mean is not documented"),
+    "deepseek-r1": MLPerfBenchmark(
+        "deepseek-r1", None, 3886.23, "AIME, MATH500, GPQA, MMLU-Pro and LiveCodeBench (MLPerf's 4,388 samples): "
+        "output 3,886.23 tokens per sample (mlcommons/inference language/deepseek-r1/README.md, mean-output-tok-len); "
+        "the prompts' mean is not documented (at most 3,136 tokens)"),
+    "gpt-oss-120b": MLPerfBenchmark(
+        "gpt-oss-120b", None, 1278.2, "MLPerf's performance dataset (6,396 samples): output 1,278.20 tokens per sample "
+        "(mlcommons/inference language/gpt-oss-120b/README.md, the reference's mean output sequence length); the "
+        "prompts' mean is not documented"),
+}
 MLPERF_COLUMNS = ("row_id", "version", "submitter", "system", "accelerator", "hardware_id", "hardware_note", "devices",
                   "benchmark", "model", "scenario", "tokens_per_s", "tokens_per_s_basis", "tpot_mean_ms", "tpot_p99_ms",
                   "tpot_bound_ms", "ttft_bound_ms", "bits", "kv_bits", "bits_source", "software", "power_w", "source")
@@ -339,7 +375,11 @@ def load_mlperf() -> tuple[MLPerfRow, ...]:
             fail(f"line {line} has no source", "every result names its result file")
         m = catalog_model(r["model"])
         params, arch = m.params, m.arch
-        prompt, output, _ = MLPERF_LENGTHS[r["model"]]
+        bench = MLPERF_BENCHMARKS.get(model_key(r["benchmark"]))
+        if bench is None or bench.model != m.id or bench.prompt_tokens is None or bench.output_tokens is None:
+            fail(f"line {line}: benchmark {r['benchmark']!r} of {r['model']!r} has no documented query "
+                 "(MLPERF_BENCHMARKS)", "give each benchmark its model and its dataset's prompt and output tokens")
+        prompt, output = bench.prompt_tokens, bench.output_tokens
         try:
             profile = profiles.by_id(r["hardware_id"])
             bits, kv_bits = int(r["bits"]), int(r["kv_bits"])
@@ -351,7 +391,7 @@ def load_mlperf() -> tuple[MLPerfRow, ...]:
                 bits=bits, kv_bits=kv_bits, tokens_per_s=float(r["tokens_per_s"]),
                 tpot_bound_s=_optional_ms(r, "tpot_bound_ms"), tpot_mean_s=_optional_ms(r, "tpot_mean_ms"),
                 power_w=float(r["power_w"]) if r["power_w"].strip() else None, software=r["software"],
-                source=r["source"], beams=MLPERF_BEAMS.get(r["model"], 1),
+                source=r["source"], beams=bench.beams,
                 system=r["system"]))
         except (InputError, KeyError, ValueError) as exc:
             fail(f"line {line}: {exc}", "restore the shipped file")
@@ -415,8 +455,8 @@ def write_fit(document: Mapping[str, Any], path: Path = SERVING_FIT_PATH) -> Non
 # ------------------------------------------------------------------------------------ validation
 
 
-__all__ = ["CATALOG_PATH", "ENGINES_PATH", "FIT_COMMAND", "MEASUREMENTS_PATH", "MLPERF_LENGTHS", "MLPERF_PATH",
-           "SERVING_FIT_PATH", "TASK_PROMPT_TOKENS", "CatalogModel", "EngineProfile", "benchmark_beams",
+__all__ = ["CATALOG_PATH", "ENGINES_PATH", "FIT_COMMAND", "MEASUREMENTS_PATH", "MLPERF_BENCHMARKS", "MLPERF_PATH",
+           "SERVING_FIT_PATH", "TASK_PROMPT_TOKENS", "CatalogModel", "EngineProfile", "MLPerfBenchmark", "benchmark_beams",
            "benchmark_lengths", "benchmark_model_id", "catalog_model", "device_for",
            "engine_profile", "load_catalog", "load_engine_validation", "load_engines", "load_measurements", "load_mlperf", "load_serving_fit",
-           "nearest_model", "write_fit"]
+           "mlperf_benchmark", "nearest_model", "write_fit"]

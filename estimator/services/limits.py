@@ -345,13 +345,18 @@ def inference_report(*, hardware: str, tokens: float, params: float | None = Non
     lengths = serving_data.benchmark_lengths(model)
     lengths_how = ()
     if lengths is not None:
-        taken = [(key, value) for key, value in (("prompt_tokens", lengths[0]), ("tokens_per_query", lengths[1]))
-                 if inputs.get(key) is None]
+        words = {"prompt_tokens": "prompt", "tokens_per_query": "output"}
+        asked = [key for key in words if inputs.get(key) is None]
+        taken = [(key, value) for key, value in zip(words, lengths[:2]) if key in asked and value is not None]
         inputs.update(taken)
         if taken:
-            words = {"prompt_tokens": "prompt", "tokens_per_query": "output"}
             lengths_how = (f"query: {' and '.join(f'{gfmt(v)} {words[k]}' for k, v in taken)} tokens, as MLPerf's "
                            f"{model} benchmark ({lengths[2]})",)
+        untold = [key for key, value in zip(words, lengths[:2]) if key in asked and value is None]
+        if untold:  # the default kept where MLPerf documents no mean (llama3.1-405b's long prompts)
+            told = " or ".join(words[k] for k in untold)
+            lengths_how += (f"query: MLPerf's {model} benchmark documents no mean {told} length: the default's taken "
+                            f"(give the {told} tokens to set it)",)
     if inputs.get("batch_size") is None and (inputs.get("ttft_ms") is not None or inputs.get("tpot_ms") is not None):
         inputs["batch_size"] = MAX_BATCH_WORD  # a latency bound without a batch: the largest batch that meets it
     if not isinstance(engine, str):  # a list is no engine, and no TypeError either (audit)

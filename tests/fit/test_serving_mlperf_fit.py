@@ -3,12 +3,15 @@ cross-validation by model and by hardware held out stands beside the flat-roofli
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import math
 from dataclasses import replace
 
 import pytest
 
+from estimator.core.base.errors import DataFileError
 from estimator.core.serving.step import COMPUTE_FRACTION
 from estimator.fit import serving_mlperf as sm
 from estimator.io import serving_data
@@ -104,3 +107,26 @@ def test_gpt_j_beams_share_the_prompt_and_count_one_token_a_step():
     assert t.tokens_per_s == pytest.approx(t.replicas * t.batch / t.step.tpot_s)
     held = r.prompt_tokens + 4 * r.output_tokens / 2
     assert t.step.kv_cache_gb == pytest.approx(t.batch * held * r.arch.kv_bytes_per_token(r.kv_bits) / 1e9)
+
+
+@pytest.mark.parametrize("benchmark, model", [("llama3.1-405b", "llama-3.1-405b"),  # its mean prompt undocumented
+                                              ("gptj-99", "llama-2-70b")])           # a benchmark of another model
+def test_a_result_whose_benchmark_has_no_documented_query_for_its_model_is_refused(tmp_path, monkeypatch, benchmark,
+                                                                                     model):
+    lines = serving_data.MLPERF_PATH.read_text().splitlines()
+    row = next(csv.DictReader(lines[:2]))
+    row.update(benchmark=benchmark, model=model)
+    out = io.StringIO()
+    w = csv.DictWriter(out, fieldnames=serving_data.MLPERF_COLUMNS, lineterminator="\n")
+    w.writeheader()
+    w.writerow(row)
+    path = tmp_path / "mlperf_inference.csv"
+    path.write_text(out.getvalue())
+    monkeypatch.setattr(serving_data, "MLPERF_PATH", path)
+    serving_data.load_mlperf.cache_clear()
+    try:
+        with pytest.raises(DataFileError) as err:
+            serving_data.load_mlperf()
+    finally:
+        serving_data.load_mlperf.cache_clear()
+    assert str(err.value).startswith(f"{path}: line 2: benchmark '{benchmark}' of '{model}' has no documented query")

@@ -1,7 +1,8 @@
-"""A model named by MLPerf Inference's benchmark name (``llama2-70b-99``, ``mixtral-8x7b-99``, ``gptj-99``) is served
-as the benchmark serves it where the query is not given: its dataset's prompt and output tokens a sample (and GPT-J's 4
-beams: test_serving_beam_search.py), said in a note; the model's own name (``llama-2-70b``) keeps the default query
-(ShareGPT's means). The CLI and the Python API give the same numbers."""
+"""A model named by MLPerf Inference's benchmark name, as its results name it (``llama2-70b-99``, ``mixtral-8x7b``,
+``gptj-99``, ``llama3.1-405b``, with or without ``-99``/``-99.9``/``-interactive``), is served as the benchmark serves it
+where the query is not given: its dataset's prompt and output tokens a sample where MLPerf documents them (and GPT-J's 4
+beams), said in a note, the default kept and said where it documents none; the model's own name (``llama-2-70b``)
+keeps the default query (ShareGPT's means). The CLI and the Python API give the same numbers."""
 
 from __future__ import annotations
 
@@ -30,7 +31,10 @@ def query_notes(doc) -> list[str]:
     ("llama2-70b-99", 300.0, 294.45),  # OpenOrca: MLPerf's reference output 294.45 tokens a sample
     ("llama2-70b-99.9", 300.0, 294.45),
     ("mixtral-8x7b-99", 300.0, 144.84),
+    ("mixtral-8x7b", 300.0, 144.84),  # MLPerf names Mixtral's benchmark by the model's own id, no suffix
+    ("llama2-70b-interactive-99", 300.0, 294.45),  # the tighter-latency run serves the same dataset
     ("gptj-99", 781.0, 69.0),  # CNN-DailyMail: loadgen counts 69 tokens a sample
+    ("llama3.1-8b", 781.0, 69.0),  # GPT-J's dataset; its output assumed as GPT-J's summaries counted
 ])
 def test_a_benchmark_name_serves_its_datasets_queries(capsys, name, prompt, output):
     doc = run(capsys, "--model", name)
@@ -39,10 +43,29 @@ def test_a_benchmark_name_serves_its_datasets_queries(capsys, name, prompt, outp
     assert note.startswith(f"query: {prompt:g} prompt and {output:g} output tokens, as MLPerf's {name} benchmark (")
 
 
+@pytest.mark.parametrize("name, output, hardware", [
+    ("llama3.1-405b", 684.68, "h100-sxm"),  # LongBench, RULER, GovReport: output 684.68, the prompts' mean undocumented
+    ("deepseek-r1", 3886.23, "h200-sxm"),  # 671B at 8 bits: 8 H100s hold 616 GB, 8 H200s enough
+    ("gpt-oss-120b", 1278.2, "h100-sxm"),
+])
+def test_a_benchmark_without_a_documented_prompt_takes_its_output_and_says_the_prompt_is_the_default(capsys, name,
+                                                                                                     output, hardware):
+    doc = run(capsys, "--model", name, "--hardware", hardware)
+    assert (doc["prompt_tokens"], doc["tokens_per_query"]) == (DEFAULT_PROMPT_TOKENS, output)
+    taken, untold = query_notes(doc)
+    assert taken.startswith(f"query: {output:g} output tokens, as MLPerf's {name} benchmark (")
+    assert untold == (f"query: MLPerf's {name} benchmark documents no mean prompt length: the default's taken "
+                      "(give the prompt tokens to set it)")
+    given = run(capsys, "--model", name, "--hardware", hardware, "--prompt-tokens", "4000")
+    assert given["prompt_tokens"] == 4000.0 and len(query_notes(given)) == 1
+    assert given["tokens_per_s"] < doc["tokens_per_s"]  # a longer prompt to prefill: fewer output tokens a second
+
+
 def test_the_models_own_name_keeps_the_default_query(capsys):
-    doc = run(capsys, "--model", "llama-2-70b")
-    assert (doc["prompt_tokens"], doc["tokens_per_query"]) == (DEFAULT_PROMPT_TOKENS, DEFAULT_TOKENS_PER_QUERY)
-    assert query_notes(doc) == []
+    for name in ("llama-2-70b", "llama-3.1-405b", "gpt-j-6b"):
+        doc = run(capsys, "--model", name)
+        assert (doc["prompt_tokens"], doc["tokens_per_query"]) == (DEFAULT_PROMPT_TOKENS, DEFAULT_TOKENS_PER_QUERY)
+        assert query_notes(doc) == [] and doc["beams"] == 1
 
 
 def test_a_query_given_is_kept_and_only_the_other_part_taken_from_the_benchmark(capsys):

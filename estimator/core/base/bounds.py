@@ -155,7 +155,7 @@ BATCH = Bound(1, 1e6, "sequences", "one sequence up to a million decoded togethe
 LATENCY_MS = Bound(0.1, 6e5, "ms", "0.1 ms up to 10 minutes (MLPerf bounds Llama 2 70B at 2,000 ms TTFT, 200 ms TPOT)")
 # Beam search's width: 1 (greedy, one sequence a request) up to 64 beams decoded a request. Translation quality falls
 # past a few beams (Koehn & Knowles 2017, arXiv:1706.03872, §3.6, tried up to 1,000); MLPerf's GPT-J decodes 4
-# (estimator/io/serving_data.py, MLPERF_BEAMS). The top leaves room: a design choice.
+# (estimator/io/serving_data.py, MLPERF_BENCHMARKS). The top leaves room: a design choice.
 BEAMS = Bound(1, 64, "beams", "1 (greedy) up to 64 beams a request (MLPerf's GPT-J decodes 4)", whole=True)
 # A prompt, like an answer: one token up to ~10 × the longest context windows (~1e6 tokens, Gemini 1.5).
 PROMPT_TOKENS = Bound(1, 1e7, "tokens", "one token up to ~10 × the longest context windows (~1 million tokens)")
