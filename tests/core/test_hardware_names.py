@@ -174,9 +174,9 @@ def test_every_accelerator_as_mlperf_writes_it_is_its_rows_profile():
     pairs = {(r["accelerator"], r["hardware_id"]) for r in rows if not r["hardware_note"]}
     assert len({a for a, _ in pairs}) == len(pairs) >= 12      # one profile per name
     assert {name: load_profiles().get(name).id for name, _ in pairs} == dict(pairs)
-    # a row whose note says its profile is an approximation: the name itself names no profile (the H200 with a
-    # custom thermal solution draws up to 1,000 W, the H200 SXM profile 700 W)
-    approximated = {r["accelerator"] for r in rows if r["hardware_note"]}
-    assert approximated == {"NVIDIA H200-SXM-141GB-CTS"}
-    with pytest.raises(UnknownHardwareError, match="did you mean h200-sxm"):
-        load_profiles().get("NVIDIA H200-SXM-141GB-CTS")
+    # a row whose note says its profile is an approximation: the H200 with a custom thermal solution, fitted as the
+    # H200 SXM (the same GPU, memory and peaks: tokens/s owe nothing to the TDP), its name its own 1,000 W profile
+    approximated = {(r["accelerator"], r["hardware_id"]) for r in rows if r["hardware_note"]}
+    assert approximated == {("NVIDIA H200-SXM-141GB-CTS", "h200-sxm")}
+    cts = load_profiles().get("NVIDIA H200-SXM-141GB-CTS")
+    assert cts.id == "h200-sxm-cts" and cts.power.tdp_w == 1000.0

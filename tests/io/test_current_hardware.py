@@ -38,11 +38,24 @@ def test_each_new_profile_validates(pid, capsys):
     ("AMD Instinct MI325X 256GB HBM3e", "mi325x"), ("AMD Instinct MI325X", "mi325x"),
     ("AMD Instinct MI355X 288GB HBM3e", "mi355x"), ("NVIDIA RTX PRO 6000 Blackwell Server Edition", "rtx-pro-6000-server"),
     ("Trainium2", "trainium2"), ("AWS Trainium2", "trainium2"),
+    # MLPerf's system-description forms of the later parts, after the MI300X's and the Gaudi 2's (issue 54)
+    ("AMD MI325X-NPS1-SPX-256GB-1000W", "mi325x"), ("AMD Instinct MI325X-NPS1-SPX-256GB-1000W", "mi325x"),
+    ("AMD Instinct MI355X-NPS1-SPX-288GB-1400W", "mi355x"), ("Intel Gaudi 3 AI Accelerator", "gaudi3"),
+    ("Intel Gaudi 3 AI Accelerator (128 GB HBM2E)", "gaudi3"),
+    # the H200 with a custom thermal solution: the same GPU at 1,000 W, its own profile
+    ("NVIDIA H200-SXM-141GB-CTS", "h200-sxm-cts"), ("NVIDIA H200-SXM-141GB", "h200-sxm"),
     # the names that named the older parts still do
     ("NVIDIA H200", "h200-sxm"), ("NVIDIA H100 80GB HBM3", "h100-sxm"), ("MI300X", "mi300x"),
 ])
 def test_names_as_written_resolve(profiles, given, pid):
     assert profiles.get(given).id == pid
+
+
+def test_the_h200_with_a_custom_thermal_solution_is_the_h200_at_1000_w(profiles):
+    cts, h200 = profiles.get("h200-sxm-cts"), profiles.get("h200-sxm")
+    assert (cts.power.tdp_w, h200.power.tdp_w) == (1000.0, 700.0) and "H200 TGP 1000W" in cts.power.tdp_source
+    assert cts.peak_flops_per_s == h200.peak_flops_per_s and cts.memory_gb == h200.memory_gb
+    assert cts.memory_bandwidth_gb_per_s == h200.memory_bandwidth_gb_per_s
 
 
 def test_the_blackwell_peaks_per_precision(profiles):

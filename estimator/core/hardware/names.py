@@ -24,9 +24,9 @@ from estimator.core.base.errors import UnknownHardwareError, quoted
 
 # Words that say who makes or sells a part, or what kind of thing it is, not which part it is
 # (datasheets' and Epoch AI's names carry them: "NVIDIA Tesla V100", "AMD Instinct MI250X",
-# "Google TPU v3", "NVIDIA A100 Tensor Core GPU").
+# "Google TPU v3", "NVIDIA A100 Tensor Core GPU", "Intel Gaudi 3 AI Accelerator").
 VENDOR_WORDS = frozenset({"nvidia", "google", "cloud", "amd", "intel", "habana", "tesla", "geforce", "instinct",
-                          "gpu", "tensor", "core", "accelerator"})
+                          "gpu", "tensor", "core", "ai", "accelerator"})
 # NVIDIA's DGX and HGX boards carry SXM modules (NVIDIA DGX-1/DGX A100/HGX H100 datasheets), so a
 # "DGXS"/"HGX" part is an SXM part; "SXM2"/"SXM4"/"SXM5" name the socket's generation, which the
 # part's own name (V100, A100, H100) fixes, except the V100's "SXM3" (DGX-2: a 350 W module, not
@@ -90,10 +90,23 @@ ALIASES = (
     ("mi300x", "AMD MI300X-NPS1-SPX-192GB-750W", "MLPerf Inference v4.1 (a partner's system description)"),
     ("mi300x", "AMD Instinct MI300X 192GB HBM3", "AMD's product name with its memory (AMD Instinct MI300X data sheet: "
                                                  "192 GB HBM3), the form issue 54 gives for the MI325X"),
+    # The same forms for the parts that came after them, by analogy (partition modes NPS1/SPX, memory, power)
+    ("mi325x", "AMD Instinct MI325X-NPS1-SPX-256GB-1000W", "the MI300X's MLPerf Inference v4.1 form (AMD's system "
+                                                           "description) for the MI325X: 256 GB, 1,000 W (profiles/mi325x.toml)"),
+    ("mi325x", "AMD MI325X-NPS1-SPX-256GB-1000W", "the MI300X's MLPerf Inference v4.1 form (a partner's system "
+                                                  "description) for the MI325X"),
+    ("mi355x", "AMD Instinct MI355X-NPS1-SPX-288GB-1400W", "the MI300X's MLPerf Inference v4.1 form (AMD's system "
+                                                           "description) for the MI355X: 288 GB, 1,400 W (profiles/mi355x.toml)"),
+    ("mi355x", "AMD MI355X-NPS1-SPX-288GB-1400W", "the MI300X's MLPerf Inference v4.1 form (a partner's system "
+                                                  "description) for the MI355X"),
+    ("h200-sxm-cts", "NVIDIA H200-SXM-141GB-CTS", "MLPerf Inference v4.1 (NVIDIA's system description: 'H200 TGP "
+                                                  "1000W', profiles/h200-sxm-cts.toml)"),
     ("tpu-v5e", "TPU v5e (16 GB HBM2)", "MLPerf Inference v4.0 (Google's system description)"),
     ("tpu-v6e", "TPU v6e", "Google Cloud's name of the chip (Cloud TPU documentation: 'TPU v6e', marketed as Trillium)"),
     ("tpu-v6e", "TPU Trillium", "Google's marketing name of TPU v6e (Cloud TPU documentation)"),
     ("gaudi2", "Intel Gaudi 2 AI Accelerator (96 GB HBM2E)", "MLPerf Inference v4.0 (Intel's system description)"),
+    ("gaudi3", "Intel Gaudi 3 AI Accelerator (128 GB HBM2E)", "the Gaudi 2's MLPerf Inference v4.0 form for the Gaudi 3 "
+                                                              "(128 GB HBM2e: profiles/gaudi3.toml)"),
     ("trainium2", "Trainium2", "AWS Neuron documentation's name of the chip ('Trainium2 Architecture')"),
     ("trainium2", "AWS Trainium2", "AWS's product name"),
 )
