@@ -153,12 +153,30 @@ def _names() -> Mapping[str, str]:
     return out
 
 
+# A checkpoint as the Hugging Face Hub names it ("meta-llama/Meta-Llama-3-8B-Instruct", "google/gemma-7b-it",
+# "mistralai/Mixtral-8x7B-Instruct-v0.1"): its architecture is its base model's, so the organisation, Meta's "Meta-"
+# prefix and the trailing words that name a fine-tune (instruct, chat, it, DPO, SFT), a format (hf, FP8, AWQ, GPTQ,
+# GGUF), a dotted release (v0.1, v1.5), a date (2407) or a context variant (4k, 128k) are left out. A version
+# without a dot stays ("DeepSeek-V3" is not "DeepSeek"). Tried only where the name itself names no model.
+_HUB_SUFFIX = re.compile(r"-(?:instruct|chat|it|base|dpo|sft|hf|fp8|fp16|bf16|awq|gptq|gguf|int4|int8|v\d+\.\d+|\d{4}|\d+k)$")
+
+
+def hub_key(name: str) -> str:
+    """``name`` as a Hugging Face Hub checkpoint names its base model: lower case, without its organisation, Meta's
+    "Meta-" prefix and its fine-tune, format, release, date and context suffixes (``_HUB_SUFFIX``)."""
+    key = re.sub(r"^meta-(?=llama)", "", name.strip().lower().rsplit("/", 1)[-1])
+    while (shorter := _HUB_SUFFIX.sub("", key)) != key:
+        key = shorter
+    return key
+
+
 def catalog_model(model_id: str) -> CatalogModel:
     """The catalog's model by its id, or by a name it goes by (its aliases, in any case, with or without MLPerf's
-    benchmark suffixes: "llama2-70b-99.9" is llama-2-70b)."""
+    benchmark suffixes: "llama2-70b-99.9" is llama-2-70b), or by a Hugging Face Hub checkpoint of it
+    ("meta-llama/Meta-Llama-3-8B-Instruct" is llama-3-8b: ``hub_key``)."""
     cat = load_catalog()
     if isinstance(model_id, str) and model_id not in cat:
-        model_id = _names().get(model_key(model_id), model_id)
+        model_id = _names().get(model_key(model_id)) or _names().get(model_key(hub_key(model_id)), model_id)
     if not isinstance(model_id, str) or model_id not in cat:
         hint = did_you_mean(model_id, cat) if isinstance(model_id, str) else ""
         raise InputError(f"unknown model {str(model_id)[:60]!r}; {hint}known: {', '.join(cat)}", field="model")
@@ -457,6 +475,6 @@ def write_fit(document: Mapping[str, Any], path: Path = SERVING_FIT_PATH) -> Non
 
 __all__ = ["CATALOG_PATH", "ENGINES_PATH", "FIT_COMMAND", "MEASUREMENTS_PATH", "MLPERF_BENCHMARKS", "MLPERF_PATH",
            "SERVING_FIT_PATH", "TASK_PROMPT_TOKENS", "CatalogModel", "EngineProfile", "MLPerfBenchmark", "benchmark_beams",
-           "benchmark_lengths", "benchmark_model_id", "catalog_model", "device_for",
+           "benchmark_lengths", "benchmark_model_id", "catalog_model", "device_for", "hub_key",
            "engine_profile", "load_catalog", "load_engine_validation", "load_engines", "load_measurements", "load_mlperf", "load_serving_fit",
            "mlperf_benchmark", "nearest_model", "write_fit"]

@@ -98,6 +98,32 @@ def test_mlperfs_benchmark_names_are_the_catalogs_models(name, mid):
     assert catalog_model(name).id == mid
 
 
+@pytest.mark.parametrize("name,mid", [
+    ("meta-llama/Meta-Llama-3-8B-Instruct", "llama-3-8b"), ("meta-llama/Llama-3.1-8B-Instruct", "llama-3.1-8b"),
+    ("meta-llama/Meta-Llama-3.1-405B-Instruct-FP8", "llama-3.1-405b"), ("meta-llama/Llama-2-70b-chat-hf", "llama-2-70b"),
+    ("mistralai/Mixtral-8x7B-Instruct-v0.1", "mixtral-8x7b"), ("mistralai/Mistral-7B-Instruct-v0.2", "mistral-7b"),
+    ("google/gemma-2-9b-it", "gemma-2-9b"), ("microsoft/Phi-3-mini-4k-instruct", "phi-3-mini"),
+    ("codellama/CodeLlama-34b-Instruct-hf", "codellama-34b"), ("lmsys/vicuna-13b-v1.5", "vicuna-13b"),
+    ("Qwen/Qwen3-235B-A22B-Instruct-2507", "qwen3-235b-a22b"), ("deepseek-ai/DeepSeek-V3-0324", "deepseek-v3"),
+    ("openai/gpt-oss-120b", "gpt-oss-120b"), ("EleutherAI/gpt-j-6b", "gpt-j-6b"),
+])
+def test_a_hub_checkpoint_is_its_base_models_shape(name, mid):
+    """A checkpoint named as the Hugging Face Hub names it is its base model: a fine-tune, a format, a dotted release,
+    a date or a context variant does not change the architecture."""
+    from estimator.io.serving_data import catalog_model
+    assert catalog_model(name).id == mid
+
+
+@pytest.mark.parametrize("name", ["deepseek-ai/DeepSeek", "microsoft/Phi-3-medium-4k-instruct", "metaai/llama-13B"])
+def test_a_hub_name_of_no_catalog_model_is_refused(name):
+    """Only the trailing fine-tune and format words go: a version without a dot stays ("DeepSeek-V3" is no
+    "DeepSeek"), and a model the catalog lacks (Phi-3-medium, the first LLaMA) names none."""
+    from estimator.core.base.errors import InputError
+    from estimator.io.serving_data import catalog_model
+    with pytest.raises(InputError, match="unknown model"):
+        catalog_model(name)
+
+
 def test_deepseek_r1_is_deepseek_v3s_shape(catalog):
     r1, v3 = catalog["deepseek-r1"], catalog["deepseek-v3"]
     assert (r1.params, r1.arch.active_params, r1.arch.kv_heads, r1.arch.head_dim, r1.arch.experts) == (
