@@ -163,8 +163,9 @@ _HUB_SUFFIX = re.compile(r"-(?:instruct|chat|it|base|dpo|sft|hf|fp8|fp16|bf16|aw
 
 def hub_key(name: str) -> str:
     """``name`` as a Hugging Face Hub checkpoint names its base model: lower case, without its organisation, Meta's
-    "Meta-" prefix and its fine-tune, format, release, date and context suffixes (``_HUB_SUFFIX``)."""
-    key = re.sub(r"^meta-(?=llama)", "", name.strip().lower().rsplit("/", 1)[-1])
+    "Meta-" prefix and its fine-tune, format, release, date and context suffixes (``_HUB_SUFFIX``); spaces kept, as
+    ``model_key`` keeps them (a stray space is refused with the name it is near)."""
+    key = re.sub(r"^meta-(?=llama)", "", name.lower().rsplit("/", 1)[-1])
     while (shorter := _HUB_SUFFIX.sub("", key)) != key:
         key = shorter
     return key

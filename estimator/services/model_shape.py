@@ -22,6 +22,25 @@ from estimator.io import serving_data
 DEFAULT_HEAD_DIM = 128
 
 
+# A shape given with a parameter count (layers, d_model, heads, KV heads and vocabulary, as ML.ENERGY's and Hugging
+# Face's configs state them) is a catalog mixture of experts when each of these is that model's and the count is
+# within 3% of its total: a dense model of that shape holds a fraction of it (Mixtral 8x7B's 32 × 4096 holds about
+# 7B dense), so the count says experts, and the catalog says how many and how many a token. 3%: the spread of the
+# totals published for one checkpoint (Mixtral 8x7B: 46.7B in its config's count, "47B" in its paper).
+MOE_MATCH_SHARE = 0.03
+
+
+def catalog_mixture(params: float, arch: Architecture):
+    """The catalog's mixture of experts whose shape ``arch`` is and whose total ``params`` is (within
+    ``MOE_MATCH_SHARE``), else None."""
+    for m in serving_data.load_catalog().values():
+        a = m.arch
+        if (a.experts and (a.layers, a.d_model, a.heads, a.kv_heads) == (arch.layers, arch.d_model, arch.heads, arch.kv_heads)
+                and arch.vocab in (None, a.vocab) and abs(params / m.params - 1.0) <= MOE_MATCH_SHARE):
+            return m
+    return None
+
+
 def default_heads(d_model: int) -> int:
     """Heads for a given width without heads: d_model ÷ ``DEFAULT_HEAD_DIM``, or, when that does
     not divide d_model, the divisor of d_model nearest it (a head's dimension is whole)."""
@@ -78,6 +97,12 @@ def resolve_architecture(*, params: float | None = None, model: str | None = Non
             how.append(f"parameters = 12·layers·d_model²{' + vocab·d_model' if voc else ''} = {gfmt(params, 3)} "
                        "(Kaplan et al. 2020: d_ff = 4·d_model; give the parameter count for gated MLPs)")
         arch = Architecture(lay, dm, int(heads), int(kv_heads), None, voc, None, "", "given", tied_embeddings=derived)
+        if not derived and (moe := catalog_mixture(float(params), arch)) is not None:
+            # a mixture of experts given by its shape and total count: compute from its active parameters
+            arch = replace(moe.arch, context=None, source=f"given; experts as {moe.name} ({moe.source})")
+            how.append(f"a mixture of experts: the shape and parameter count of {moe.id} within "
+                       f"{MOE_MATCH_SHARE:.0%}, so its {arch.experts} experts, {arch.experts_per_token} a token, "
+                       f"{gfmt(float(arch.active_params), 3)} active parameters (estimator/data/open_models.toml)")
         return float(params), arch, "given" + ("; " + "; ".join(how) if how else "")
     if params is None:
         raise InputError("no model: give the parameters, a catalog model or the architecture (layers, d_model, …)",
@@ -105,4 +130,4 @@ def resolve_architecture(*, params: float | None = None, model: str | None = Non
     return float(params), arch, how
 
 
-__all__ = ["DEFAULT_HEAD_DIM", "check_head_split", "default_heads", "resolve_architecture"]
+__all__ = ["DEFAULT_HEAD_DIM", "MOE_MATCH_SHARE", "catalog_mixture", "check_head_split", "default_heads", "resolve_architecture"]

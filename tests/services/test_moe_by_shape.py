@@ -1,0 +1,39 @@
+"""A mixture of experts given by its shape and total parameter count, as ML.ENERGY's and Hugging Face's configs
+state them (no field says "experts"), is served as the catalog's mixture of that shape and count: compute from its
+active parameters, memory from all of them, a note saying so. A count that is not the catalog model's keeps the
+shape as given, dense."""
+
+from __future__ import annotations
+
+from estimator.services import limits
+from estimator.services.model_shape import MOE_MATCH_SHARE, resolve_architecture
+
+MIXTRAL_SHAPE = dict(layers=32, d_model=4096, heads=32, kv_heads=8, vocab=32000)
+QUERY = dict(hardware="a100-sxm-40gb", devices=4, batch_size=64, engine="vllm-2024", tokens=1e6, prompt_tokens=161,
+             tokens_per_query=338)
+
+
+def test_mixtrals_shape_and_count_are_served_as_mixtral():
+    by_shape = limits.inference_report(params=46.703e9, **MIXTRAL_SHAPE, **QUERY).result   # the catalog's count
+    by_id = limits.inference_report(model="mixtral-8x7b", **QUERY).result
+    assert by_shape.tokens_per_s == by_id.tokens_per_s > 0   # the same step: experts, active parameters, KV cache
+    assert by_shape.weights_gb == by_id.weights_gb
+    rounded = limits.inference_report(params=46.7e9, **MIXTRAL_SHAPE, **QUERY).result       # as a config rounds it
+    assert abs(rounded.tokens_per_s / by_id.tokens_per_s - 1) < 1e-4
+    (note,) = [n for n in by_shape.notes if n.startswith("architecture: ")]
+    assert note.startswith("architecture: given; a mixture of experts: the shape and parameter count of mixtral-8x7b "
+                           "within 3%, so its 8 experts, 2 a token, 1.29 × 10¹⁰ active parameters")
+
+
+def test_a_count_outside_the_share_or_another_vocabulary_keeps_the_shape_dense():
+    for params, vocab in ((46.7e9 * (1 + 2 * MOE_MATCH_SHARE), 32000), (46.7e9, 32001)):
+        _, arch, how = resolve_architecture(params=params, **{**MIXTRAL_SHAPE, "vocab": vocab})
+        assert arch.experts is None and arch.active_params is None and how == "given"
+    dense = limits.inference_report(params=46.7e9, **{**MIXTRAL_SHAPE, "vocab": 32001}, **QUERY).result
+    moe = limits.inference_report(params=46.7e9, **MIXTRAL_SHAPE, **QUERY).result
+    assert dense.tokens_per_s < moe.tokens_per_s    # dense: every weight multiplied by every token
+
+
+def test_training_memory_takes_the_same_shape():
+    _, arch, _ = resolve_architecture(params=46.7e9, **MIXTRAL_SHAPE)
+    assert (arch.experts, arch.experts_per_token, round(arch.active_params / 1e9, 2)) == (8, 2, 12.88)
