@@ -47,7 +47,9 @@ from estimator.core.workload.scenario import Scenario
 
 # The catalog does not hold the MLP's shape: its FFN width follows from the parameter count, with a gated MLP
 # (3 matrices: SwiGLU in Llama, Mistral, Mixtral, Qwen, gpt-oss, DeepSeek; GeGLU in Gemma) unless listed here.
-PLAIN_MLP = {"gpt-3-175b": "Brown et al. 2020 §2.1: GPT-2's MLP, 4 × d_model, 2 matrices"}
+PLAIN_MLP = {"gpt-3-175b": "Brown et al. 2020 §2.1: GPT-2's MLP, 4 × d_model, 2 matrices",
+             "nemotron-4-15b": "Parmar et al. 2024, arXiv:2402.16819: squared-ReLU MLP, 2 matrices",
+             "nemotron-4-340b": "arXiv:2406.11704 and NeMo's Nemotron4Config340B: squared-ReLU MLP, 2 matrices"}
 GATED_MATRICES, PLAIN_MATRICES = 3, 2
 # Where the catalog's attention fields describe the KV cache, not the attention's matrices (the step model's
 # attention FLOPs): DeepSeek-V3's MLA computes 128 query and value heads of 128 (+ 64 RoPE) dimensions

@@ -19,6 +19,7 @@ FFN = {
     "gpt-oss-120b": (2880, 3), "gpt-oss-20b": (2880, 3),     # model card: experts of width 2880, SwiGLU
     "gpt-3-175b": (4 * 12288, 2),                            # Brown et al. 2020: FFN 4 × d_model
     "gpt-j-6b": (16384, 2),                                  # EleutherAI/gpt-j-6b config: n_inner None, 4 × n_embd
+    "nemotron-4-15b": (24576, 2), "nemotron-4-340b": (73728, 2),  # NeMo Nemotron4Config*: squared ReLU, 2 matrices
 }
 
 
@@ -61,7 +62,7 @@ def catalog():
 
 
 @pytest.mark.parametrize("mid", NEW + ("llama-3-8b", "llama-3-70b", "llama-3.1-8b", "llama-3.1-70b", "llama-3.1-405b",
-                                        "deepseek-r1", "gpt-j-6b"))
+                                        "deepseek-r1", "gpt-j-6b", "nemotron-4-15b", "nemotron-4-340b"))
 def test_the_count_from_the_shape_is_the_stated_count(catalog, mid):
     m = catalog[mid]
     total, active = deepseek_v3() if mid in ("deepseek-v3", "deepseek-r1") else counted(m)
