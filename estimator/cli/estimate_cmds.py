@@ -21,7 +21,7 @@ from estimator.services import api
 from estimator.services.companions import companion_sentence
 from estimator.services.inputs import COMPARE, MEMORY_NAMES, STEP_NAMES, TRAINING
 from estimator.services.rows import compared_ids
-from estimator.services.workload_inputs import ARCH_KEYS, GENERIC_KEYS, WorkloadInputs, workload_inputs
+from estimator.services.workload_inputs import ARCH_DETAIL_KEYS, ARCH_KEYS, GENERIC_KEYS, WorkloadInputs, workload_inputs
 
 SCENARIO_ARGS = INPUT_FIELDS  # each is an argument of the same dest
 
@@ -41,7 +41,7 @@ def add_workload_args(p, inputs=TRAINING):
 
 def add_memory_args(p) -> None:
     m = p.add_argument_group("training memory (with --params, --preset, --model or an architecture)")
-    add_input_args(m, TRAINING, ("model", "heads") + MEMORY_NAMES)
+    add_input_args(m, TRAINING, ("model", "heads", "kv_heads", "ffn", "mlp", "experts", "experts_per_token") + MEMORY_NAMES)
     st = p.add_argument_group("the step model's time (with a layout above or --model: the time from the run's plan)")
     add_input_args(st, TRAINING, STEP_NAMES)
 
@@ -52,7 +52,9 @@ def memory_kwargs(args, seq_len=None) -> dict:
     return {"micro_batch": args.micro_batch, "seq_len": seq_len, "zero": args.zero,
             "activation_recompute": args.activation_recompute, "tp": args.tp, "pp": args.pp, "cp": args.cp,
             "ep": args.ep, "attention_kernel": args.attention_kernel, "model": args.model,
-            "layers": args.layers, "d_model": args.d_model, "heads": args.heads, "vocab": args.vocab}
+            "layers": args.layers, "d_model": args.d_model, "heads": args.heads, "vocab": args.vocab,
+            "kv_heads": args.kv_heads, "ffn": args.ffn, "mlp": args.mlp, "experts": args.experts,
+            "experts_per_token": args.experts_per_token}
 
 
 def add_site_args(s, inputs=TRAINING) -> None:
@@ -65,7 +67,7 @@ def add_site_args(s, inputs=TRAINING) -> None:
 
 def workload(args) -> WorkloadInputs:
     """The workload from the arguments, by the rules the services hold (``services.workload_inputs``)."""
-    given = {k: getattr(args, k, None) for k in SCENARIO_ARGS + ARCH_KEYS + GENERIC_KEYS}
+    given = {k: getattr(args, k, None) for k in SCENARIO_ARGS + ARCH_KEYS + GENERIC_KEYS + ARCH_DETAIL_KEYS}
     return workload_inputs(given, model=getattr(args, "model", None), preset=getattr(args, "preset", None),
                            seq_len=getattr(args, "seq_len", None))
 

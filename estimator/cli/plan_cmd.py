@@ -18,7 +18,8 @@ from estimator.services import plan as plan_service
 from estimator.services.inputs import PLAN
 
 FORMATS = ("table", "json", "csv")
-MODEL_NAMES = ("model", "params", "layers", "d_model", "heads", "vocab", "active_params")
+MODEL_NAMES = ("model", "params", "layers", "d_model", "heads", "kv_heads", "vocab", "ffn", "mlp", "experts",
+               "experts_per_token", "active_params")
 LAYOUT_NAMES = ("tp", "pp", "cp", "ep", "zero", "micro_batch", "activation_recompute", "attention_kernel")
 CSV_COLUMNS = ("rank", "devices", "tp", "pp", "cp", "ep", "dp", "vp", "zero", "micro_batch", "recompute",
                "global_batch", "seq_len", "tokens_per_s_per_device", "mfu_model_flops", "hfu_hardware_flops",

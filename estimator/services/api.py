@@ -67,10 +67,41 @@ COMPARE_KEYWORDS = tuple(n for n in RUN_KEYWORDS if n not in ("hardware", "flops
 ARCHITECTURE_SOURCE = "architecture:"  # how workload_flops names an architecture's FLOPs (flops_source)
 
 
+def architecture_details(d_model: int, *, heads=None, kv_heads=None, ffn=None, mlp=None, experts=None,
+                         experts_per_token=None) -> dict:
+    """The ``TransformerShape`` fields beyond Kaplan's from the step model's shape inputs, each checked as the memory's
+    are (``mem.check_inputs``); the heads d_model ÷ 128 where only the KV heads are given."""
+    from estimator.core.training import memory as mem
+    from estimator.services.model_shape import check_head_split, default_heads
+    given = mem.check_inputs({k: x for k, x in dict(heads=heads, kv_heads=kv_heads, ffn=ffn, mlp=mlp, experts=experts,
+                                                     experts_per_token=experts_per_token).items() if x is not None})
+    if ("experts" in given) != ("experts_per_token" in given):
+        raise InputError("a mixture of experts needs both its experts per layer and the experts per token",
+                         field=("experts", "experts_per_token"))
+    out = {}
+    if "kv_heads" in given or "heads" in given:
+        h = given.get("heads") or default_heads(d_model)
+        kv = given.get("kv_heads", h)
+        check_head_split(d_model, h, kv)
+        out.update(heads=h, kv_heads=kv)
+    if "ffn" in given:
+        out["d_ff"] = given["ffn"]
+    if "mlp" in given:
+        out["mlp_matrices"] = mem.MLP_KINDS[given["mlp"]]
+    if "experts" in given:
+        if not 1 <= given["experts_per_token"] < given["experts"]:
+            raise InputError(f"the experts per token ({given['experts_per_token']}) must be at least 1 and fewer than "
+                             f"the {given['experts']} experts", field=("experts_per_token", "experts"))
+        out.update(experts=given["experts"], experts_per_token=given["experts_per_token"])
+    return out
+
+
 def workload_flops(*, layers=None, d_model=None, n_ctx=None, vocab=None, tokens=None,
-                   forward_flops_per_example=None, examples=None, epochs=None):
+                   forward_flops_per_example=None, examples=None, epochs=None, heads=None, kv_heads=None, ffn=None,
+                   mlp=None, experts=None, experts_per_token=None):
     """FLOPs and how they were derived, from an architecture or a generic network; (None, None)
-    when neither is given."""
+    when neither is given. An architecture's ``heads``, ``kv_heads``, ``ffn``, ``mlp`` and experts (the step
+    model's shape inputs), where given, count its parameters as the shape has them (``TransformerShape``)."""
     from estimator.core.workload import flops as wl
     arch = {"layers": (layers, B.LAYERS), "d_model": (d_model, B.D_MODEL), "context": (n_ctx, B.CONTEXT),
             "vocab": (vocab, B.VOCAB)}
@@ -89,14 +120,21 @@ def workload_flops(*, layers=None, d_model=None, n_ctx=None, vocab=None, tokens=
         ints = [int(require_number_in(name, x, bound, field="n_ctx" if name == "context" else name))
                 for name, (x, bound) in arch.items()]
         tokens = require_number_in("tokens", tokens, B.TOKENS)
-        shape = wl.TransformerShape(*ints)
+        shape = wl.TransformerShape(*ints, **architecture_details(ints[1], heads=heads, kv_heads=kv_heads, ffn=ffn,
+                                                                  mlp=mlp, experts=experts,
+                                                                  experts_per_token=experts_per_token))
         count, flops = wl.transformer_count(shape), wl.transformer_training_flops(shape, tokens)
         if not (B.FLOPS.low <= flops <= B.FLOPS.high):
             raise InputError(f"the architecture's FLOPs, {gfmt(count.training_flops_per_token, 3)} per token × {gfmt(tokens, 3)} "
                              f"tokens = {gfmt(flops, 3)}, must be {B.FLOPS.describe()}: change the architecture or the tokens",
                              field=("tokens", "layers", "d_model"))
+        details = "" if shape.kaplan else (
+            f" (its attention{'' if shape.kv_heads is None else f' with {shape.kv_heads} KV heads of {shape.heads}'}, "
+            f"its MLP of {shape.mlp_matrices} matrices{'' if shape.d_ff is None else f' of width {shape.d_ff:,}'}"
+            + (f", {shape.experts} experts, {shape.experts_per_token} a token: N its active parameters"
+               if shape.experts > 1 else "") + ")")
         return flops, (
-            f"{ARCHITECTURE_SOURCE} {gfmt(count.params_total, 3)} parameters, 3 × (2N + 2·n_layer·n_ctx·d_model + logits) = "
+            f"{ARCHITECTURE_SOURCE} {gfmt(count.params_total, 3)} parameters{details}, 3 × (2N + 2·n_layer·n_ctx·d_model + logits) = "
             f"{gfmt(count.training_flops_per_token, 3)} FLOPs per token (Kaplan et al. 2020, Table 1) × {gfmt(tokens, 3)} tokens")
     if has_generic:
         if tokens is not None:

@@ -40,6 +40,7 @@ from estimator.core.training.memory import (
     DEFAULT_ATTENTION,
     DEFAULT_MICRO_BATCH,
     DEFAULT_SEQ_LEN,
+    MLP_KINDS,
     RECOMPUTE,
 )
 from estimator.core.workload.scenario import SCENARIO_BOUNDS
@@ -298,6 +299,18 @@ MODEL = Input(name="model", label="Model", flags=("--model",), value="text",
                           "6·N·D, its shape the step model's time, the planner's layout and the memory, as `estimate "
                           "--model` does. Empty: the parameters below")
 HEADS = Input(name="heads", bound=B.HEADS, flags=("--heads",), help=f"attention heads (default d_model ÷ {DEFAULT_HEAD_DIM})")
+KV_HEADS = Input(name="kv_heads", bound=B.HEADS, flags=("--kv-heads",), help="key/value heads (default: as many as heads)")
+# The rest of an architecture's shape, for the step model (estimate, plan): the MLP's width and kind, and a mixture of
+# experts' experts (its active parameters follow from them: the shared weights and k/E of the experts').
+FFN = Input(name="ffn", bound=B.FFN, flags=("--ffn",),
+            help="MLP hidden size, one expert's for a mixture of experts (default: from the parameter count)")
+MLP = Input(name="mlp", choices=tuple(MLP_KINDS), flags=("--mlp",), value="text",
+            help="the MLP: plain (2 matrices: GELU, squared ReLU) or gated (3: SwiGLU, GeGLU); default: the catalog "
+                 "model's, else plain")
+EXPERTS = Input(name="experts", bound=B.EXPERTS, flags=("--experts",),
+                help="experts per layer of a mixture of experts given by its architecture (with --experts-per-token)")
+EXPERTS_PER_TOKEN = Input(name="experts_per_token", bound=B.EXPERTS, flags=("--experts-per-token",),
+                          help="experts each token is routed to (top-k), with --experts")
 MICRO_BATCH = Input(name="micro_batch", label="Micro-batch (sequences per device)", bound=B.MICRO_BATCH,
                     flags=("--micro-batch",), help=f"sequences per device per step (default {DEFAULT_MICRO_BATCH})",
                     url_key="micro_batch", widget="integer")
@@ -359,11 +372,13 @@ HARDWARE = Input(name="hardware", label="Hardware profile", flags=("--hardware",
 
 TRAINING = table(FLOPS, PARAMS, TOKENS, RECOMPUTE_FLOPS, PRESET, LAYERS, D_MODEL, CONTEXT, VOCAB, FORWARD_FLOPS,
                  EXAMPLES, EPOCHS, DEVICES, UTILIZATION, PRECISION, YEAR, HOURS, DEVICE_HOURS, POWER, PUE, GRID, COUNTRY,
-                 REGION, CLOUD, PRICE, ELECTRICITY, EMBODIED, LIFETIME, COOLING_INPUT, WUE, EWIF, MODEL, HEADS, MICRO_BATCH,
+                 REGION, CLOUD, PRICE, ELECTRICITY, EMBODIED, LIFETIME, COOLING_INPUT, WUE, EWIF, MODEL, HEADS, KV_HEADS, FFN, MLP,
+                 EXPERTS, EXPERTS_PER_TOKEN, MICRO_BATCH,
                  SEQ_LEN, ZERO, ACTIVATION_RECOMPUTE, TP, PP, CP, EP, ATTENTION_KERNEL, GLOBAL_BATCH_TOKENS,
                  ACTIVE_PARAMS, VP, HARDWARE)
 # `compare`: the workload and scenario of `estimate` (no training memory), on several profiles.
-COMPARE = table(*(TRAINING[n] for n in TRAINING if n not in ("model", "heads", "micro_batch", "seq_len", "zero",
+COMPARE = table(*(TRAINING[n] for n in TRAINING if n not in ("model", "heads", "kv_heads", "ffn", "mlp", "experts",
+                                                                "experts_per_token", "micro_batch", "seq_len", "zero",
                                                                 "activation_recompute", "tp", "pp", "cp", "ep",
                                                                 "attention_kernel", "global_batch_tokens",
                                                                 "active_params", "vp", "hardware")),
@@ -384,7 +399,8 @@ BUDGET_USD = Input(name="budget_usd", bound=B.BUDGET["usd"], flags=("--budget-us
                    help="find the fewest devices whose run costs at most this many USD (instead of --devices)")
 PLAN = table(cli_only(MODEL).but(help="a catalog model (see `inference --help`), e.g. llama-3.1-70b"),
              PARAMS.but(help="parameters (with the catalog's nearest shape, or with the architecture)"),
-             LAYERS, D_MODEL, HEADS, VOCAB, cli_only(ACTIVE_PARAMS), TOKENS.but(help="training tokens D", required=True),
+             LAYERS, D_MODEL, HEADS, KV_HEADS, VOCAB, FFN, MLP, EXPERTS, EXPERTS_PER_TOKEN, cli_only(ACTIVE_PARAMS),
+             TOKENS.but(help="training tokens D", required=True),
              DEVICES.but(help="devices (or a deadline or budget to find them)"), DEADLINE, BUDGET_USD,
              PRECISION, SEQ_LEN, cli_only(GLOBAL_BATCH_TOKENS),
              TP.but(help="fix the tensor-parallel degree (default: the planner tries 1 up to the scale-up domain)"),
@@ -424,9 +440,8 @@ SERVING = table(
     LAYERS.but(label="Layers", url_key="inf_layers", widget="integer"),
     D_MODEL.but(label="d_model", help="hidden size", url_key="inf_dmodel", widget="integer"),
     HEADS.but(label="Attention heads", url_key="inf_heads", widget="integer"),
-    Input(name="kv_heads", label="KV heads", bound=B.HEADS, flags=("--kv-heads",),
-          help="key/value heads (default: as many as heads)", url_key="inf_kvheads", widget="integer",
-          widget_help="Fewer than the heads: grouped-query attention, a smaller KV cache"),
+    KV_HEADS.but(label="KV heads", url_key="inf_kvheads", widget="integer",
+                 widget_help="Fewer than the heads: grouped-query attention, a smaller KV cache"),
     VOCAB.but(help="vocabulary (with an architecture and no --params: N adds vocab·d_model)"),
     Input(name="tokens", label="Tokens generated in total", **checked(SERVING_BOUNDS, "tokens"), flags=TOKENS.flags, required=True,
           help="output tokens to generate in total", url_key="inf_tokens", widget="number"),

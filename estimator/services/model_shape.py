@@ -11,6 +11,7 @@ from estimator.core.base import bounds as B
 from estimator.core.base import validation as v
 from estimator.core.base.errors import InputError
 from estimator.core.base.number_text import gfmt
+from estimator.core.training.memory import MLP_KINDS
 from estimator.core.serving.step import Architecture, param_floor, student_architecture
 from estimator.core.workload.flops import non_embedding_params
 from estimator.io import serving_data
@@ -20,6 +21,8 @@ from estimator.io import serving_data
 # heads are d_model ÷ 128 (the head size of Llama 2/3, Mistral, Qwen2 and Code Llama in the
 # catalog), and without KV heads, as many as the heads (multi-head attention).
 DEFAULT_HEAD_DIM = 128
+# A shape given without its MLP's kind: GPT's plain MLP of two matrices (Kaplan et al. 2020's d_ff = 4·d_model count).
+PLAIN_MLP = "plain"
 
 
 # A shape given with a parameter count (layers, d_model, heads, KV heads and vocabulary, as ML.ENERGY's and Hugging
@@ -39,6 +42,24 @@ def catalog_mixture(params: float, arch: Architecture):
                 and arch.vocab in (None, a.vocab) and abs(params / m.params - 1.0) <= MOE_MATCH_SHARE):
             return m
     return None
+
+
+def attention_weights(d_model: int, heads: int, kv_heads: int) -> float:
+    """One layer's attention weights: the query and output projections (d_model × d_model each) and the key and
+    value projections of the KV heads (d_model × KV heads × head size each)."""
+    head = d_model / heads
+    return 2.0 * d_model * d_model + 2.0 * d_model * kv_heads * head
+
+
+def moe_active_params(params: float, arch: Architecture, experts: int, per_token: int) -> float:
+    """A mixture of experts' parameters one token uses: the weights outside the experts (embeddings, attention) and
+    ``per_token``/``experts`` of the experts' (each layer's experts share the rest: N = shared + experts' weights)."""
+    shared = arch.layers * attention_weights(arch.d_model, arch.heads, arch.kv_heads) + (
+        (arch.vocab or 0) * arch.d_model * (1 if arch.tied_embeddings else 2))
+    if shared >= params:
+        raise InputError(f"{gfmt(params, 3)} parameters hold no experts beside this shape's attention and embeddings "
+                         f"({gfmt(shared, 3)}): give the parameter count of all the experts", field="params")
+    return shared + (params - shared) * per_token / experts
 
 
 def default_heads(d_model: int) -> int:
@@ -61,10 +82,14 @@ def check_head_split(d_model: int, heads: int, kv_heads: int) -> None:
 
 
 def resolve_architecture(*, params: float | None = None, model: str | None = None, layers=None, d_model=None,
-                         heads=None, kv_heads=None, vocab=None) -> tuple[float, Architecture, str]:
+                         heads=None, kv_heads=None, vocab=None, ffn=None, mlp=None, experts=None,
+                         experts_per_token=None) -> tuple[float, Architecture, str]:
     """(parameters, architecture, how they were chosen) from a catalog id, a shape, or a
-    parameter count alone."""
-    shape = {"layers": layers, "d_model": d_model, "heads": heads, "kv_heads": kv_heads, "vocab": vocab}
+    parameter count alone. ``ffn`` and ``mlp`` (the MLP's width and kind, ``MLP_KINDS``) count the parameters of a
+    shape given without them; ``experts`` and ``experts_per_token`` make it a mixture of experts, its active
+    parameters the shared weights and k/E of the experts' (``moe_active_params``)."""
+    shape = {"layers": layers, "d_model": d_model, "heads": heads, "kv_heads": kv_heads, "vocab": vocab, "ffn": ffn,
+             "mlp": mlp, "experts": experts, "experts_per_token": experts_per_token}
     given = [k for k, x in shape.items() if x is not None]
     if model is not None:
         if params is not None or given:
@@ -92,12 +117,42 @@ def resolve_architecture(*, params: float | None = None, model: str | None = Non
             v.require_whole(label, x, B.HEADS, field="heads" if label == "attention heads" else "kv_heads")
         check_head_split(dm, int(heads), int(kv_heads))
         voc = None if vocab is None else v.require_whole("vocabulary", vocab, B.VOCAB, field="vocab")
+        width = None if ffn is None else v.require_whole("MLP hidden size", ffn, B.FFN, field="ffn")
+        if mlp is not None and mlp not in MLP_KINDS:
+            raise InputError(f"the MLP must be one of {', '.join(MLP_KINDS)}, got {repr(mlp)[:40]}", field="mlp")
+        if (experts is None) != (experts_per_token is None):
+            raise InputError("a mixture of experts needs both its experts per layer and the experts per token",
+                             field=("experts", "experts_per_token"))
+        n_exp = 1 if experts is None else v.require_whole("experts", experts, B.EXPERTS, field="experts")
+        if experts is not None:
+            per = v.require_whole("experts per token", experts_per_token, B.EXPERTS, field="experts_per_token")
+            if not 1 <= per < n_exp:
+                raise InputError(f"the experts per token ({per}) must be at least 1 and fewer than the {n_exp} "
+                                 "experts", field=("experts_per_token", "experts"))
         if derived := params is None:  # one vocab × d_model table: the LM head counted as tied to it
-            params = non_embedding_params(lay, dm) + (voc * dm if voc else 0.0)
-            how.append(f"parameters = 12·layers·d_model²{' + vocab·d_model' if voc else ''} = {gfmt(params, 3)} "
-                       "(Kaplan et al. 2020: d_ff = 4·d_model; give the parameter count for gated MLPs)")
+            if width is not None:
+                mats = MLP_KINDS[mlp or PLAIN_MLP]
+                params = lay * (attention_weights(dm, int(heads), int(kv_heads)) + n_exp * mats * dm * width) + (
+                    voc * dm if voc else 0.0)
+                how.append(f"parameters = layers·(attention + {n_exp if n_exp > 1 else ''}{'·' if n_exp > 1 else ''}"
+                           f"{mats}·d_model·ffn){' + vocab·d_model' if voc else ''} = {gfmt(params, 3)} (the MLP "
+                           f"{mlp or PLAIN_MLP}: {mats} matrices)")
+            elif experts is not None:
+                raise InputError("a mixture of experts given by its architecture needs its parameter count or its "
+                                 "MLP's width", field=("params", "ffn"))
+            else:
+                params = non_embedding_params(lay, dm) + (voc * dm if voc else 0.0)
+                how.append(f"parameters = 12·layers·d_model²{' + vocab·d_model' if voc else ''} = {gfmt(params, 3)} "
+                           "(Kaplan et al. 2020: d_ff = 4·d_model; give the parameter count or the MLP for gated MLPs)")
         arch = Architecture(lay, dm, int(heads), int(kv_heads), None, voc, None, "", "given", tied_embeddings=derived)
-        if not derived and (moe := catalog_mixture(float(params), arch)) is not None:
+        if experts is not None:
+            v.require_number_in("parameters", params, B.PARAMS, field="params")
+            active = moe_active_params(float(params), arch, n_exp, int(experts_per_token))
+            arch = replace(arch, experts=n_exp, experts_per_token=int(experts_per_token), active_params=active)
+            how.append(f"a mixture of experts: {n_exp} experts, {int(experts_per_token)} a token, so "
+                       f"{gfmt(active, 3)} active parameters (the shared weights and {int(experts_per_token)}/{n_exp} "
+                       "of the experts')")
+        if not derived and experts is None and (moe := catalog_mixture(float(params), arch)) is not None:
             # a mixture of experts given by its shape and total count: compute from its active parameters
             arch = replace(moe.arch, context=None, source=f"given; experts as {moe.name} ({moe.source})")
             how.append(f"a mixture of experts: the shape and parameter count of {moe.id} within "
@@ -130,4 +185,4 @@ def resolve_architecture(*, params: float | None = None, model: str | None = Non
     return float(params), arch, how
 
 
-__all__ = ["DEFAULT_HEAD_DIM", "MOE_MATCH_SHARE", "catalog_mixture", "check_head_split", "default_heads", "resolve_architecture"]
+__all__ = ["DEFAULT_HEAD_DIM", "MOE_MATCH_SHARE", "PLAIN_MLP", "attention_weights", "moe_active_params", "catalog_mixture", "check_head_split", "default_heads", "resolve_architecture"]

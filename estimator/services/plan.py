@@ -96,21 +96,26 @@ def cross_validated() -> dict:
             "conventions": dict(doc["conventions"])}
 
 
-def shapes(params: float, arch: Architecture, how: str, active_params: float | None = None
-           ) -> tuple[ModelShape, mem.Shape]:
+def shapes(params: float, arch: Architecture, how: str, active_params: float | None = None, ffn: int | None = None,
+           mlp: str | None = None) -> tuple[ModelShape, mem.Shape]:
     """The step model's shape and the memory model's from a resolved architecture (``resolve_architecture``):
-    the FFN width from the parameter count (``PLAIN_MLP``, ``STEP_ATTENTION``)."""
+    the FFN width from the parameter count (``PLAIN_MLP``, ``STEP_ATTENTION``), or ``ffn`` where given; the MLP's
+    matrices ``mlp``'s (``mem.MLP_KINDS``) where given."""
     heads, kv, hd = STEP_ATTENTION.get(arch.name, (arch.heads, arch.kv_heads, round(arch.head_size)))
     d, layers = arch.d_model, arch.layers
     vocab = arch.vocab or 1
     plain = arch.name in PLAIN_MLP or arch.source == "given" or not arch.name
-    mats = PLAIN_MATRICES if plain else GATED_MATRICES
+    mats = mem.MLP_KINDS[mlp] if mlp is not None else PLAIN_MATRICES if plain else GATED_MATRICES
     experts = arch.experts or 1
     per_token = arch.experts_per_token or 1
     attention = d * (heads * hd + 2 * kv * hd) + heads * hd * d
     emb = (arch.vocab or 0) * d * (1 if arch.tied_embeddings or not arch.vocab else 2)
-    ffn = max(1, round((params - emb - layers * attention) / (layers * experts * mats * d)))
+    if ffn is None:
+        ffn = max(1, round((params - emb - layers * attention) / (layers * experts * mats * d)))
     moe = arch.experts is not None and arch.active_params is not None
+    if active_params is not None and moe and arch.source == "given":  # experts given: the active count given wins
+        arch = replace(arch, active_params=float(active_params))
+        active_params = None
     if active_params is not None and moe:
         raise InputError(f"{arch.name} states its active parameters ({gfmt(arch.active_params, 3)}): leave the active "
                          "parameters out, or give the architecture instead of the catalog model",
@@ -130,12 +135,14 @@ def shapes(params: float, arch: Architecture, how: str, active_params: float | N
     return shape, mshape
 
 
-def resolve_model(*, model=None, params=None, layers=None, d_model=None, heads=None, vocab=None, active_params=None):
+def resolve_model(*, model=None, params=None, layers=None, d_model=None, heads=None, vocab=None, active_params=None,
+                  kv_heads=None, ffn=None, mlp=None, experts=None, experts_per_token=None):
     """(parameters, step shape, memory shape, how the shape was chosen, the model's name)."""
     from estimator.services.model_shape import resolve_architecture  # reads the catalog: only when asked
     n, arch, how = resolve_architecture(params=params if model is None else None, model=model, layers=layers,
-                                        d_model=d_model, heads=heads, vocab=vocab)
-    shape, mshape = shapes(n, arch, how, active_params)
+                                        d_model=d_model, heads=heads, vocab=vocab, kv_heads=kv_heads, ffn=ffn, mlp=mlp,
+                                        experts=experts, experts_per_token=experts_per_token)
+    shape, mshape = shapes(n, arch, how, active_params, ffn=None if ffn is None else int(ffn), mlp=mlp)
     return n, shape, mshape, how, arch.name or "the model given"
 
 
@@ -249,7 +256,7 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
         hardware = step_hardware(profile)
     except InputError as exc:
         return StepSetup(notes=(f"{exc}: the time is from the fitted utilisation",))
-    shape_keys = {k: o[k] for k in ("model", "layers", "d_model", "heads", "vocab") if k in o}
+    shape_keys = {k: o[k] for k in mem.SHAPE_INPUTS if k in o}
     params = scenario.params
     if params is None and preset is not None and not shape_keys.get("model") and arch_tokens is None:
         params = preset.model_params
@@ -386,7 +393,8 @@ def _site(site: Mapping) -> dict:
 
 
 def plan(*, tokens, hardware: str | None = None, devices=None, deadline_days=None, budget_usd=None, model=None,
-         params=None, layers=None, d_model=None, heads=None, vocab=None, active_params=None, seq_len=None,
+         params=None, layers=None, d_model=None, heads=None, vocab=None, active_params=None, kv_heads=None, ffn=None,
+         mlp=None, experts=None, experts_per_token=None, seq_len=None,
          global_batch_tokens=None, precision=None, tp=None, pp=None, cp=None, ep=None, zero=None, micro_batch=None,
          activation_recompute=None, attention_kernel=None, top: int = core_plan.TOP, **site) -> PlanReport:
     """The layouts of a model on ``devices`` (or the fewest devices that meet ``deadline_days`` or
@@ -419,7 +427,10 @@ def plan(*, tokens, hardware: str | None = None, devices=None, deadline_days=Non
         raise InputError("a plan needs the model: a catalog model, the parameters or the architecture",
                          field=("model", "params", "layers"))
     n, shape, mshape, how, name = resolve_model(model=model, params=params, layers=layers, d_model=d_model,
-                                                heads=heads, vocab=vocab, active_params=active_params)
+                                                heads=heads, vocab=vocab, active_params=active_params,
+                                                **mem.check_inputs({k: x for k, x in dict(
+                                                    kv_heads=kv_heads, ffn=ffn, mlp=mlp, experts=experts,
+                                                    experts_per_token=experts_per_token).items() if x is not None}))
     s_len = int(given.get("seq_len", mem.DEFAULT_SEQ_LEN))
     gbt = global_batch_tokens_of(global_batch_tokens)
     space = SearchSpace(**{k: given.get(k) for k in ("tp", "pp", "cp", "ep", "zero", "micro_batch")},

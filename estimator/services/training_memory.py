@@ -35,7 +35,7 @@ def training_memory(scenario: Scenario, profile: HardwareProfile, preset: Preset
         # 8·N·D counts full recomputation: memory under another recomputation would contradict it
         raise InputError(f"recomputation for the FLOPs (8·N·D) is full, but the activation recomputation for memory "
                          f"is '{o['activation_recompute']}': give one of them", field=("recompute", "activation_recompute"))
-    shape_keys = {k: o.pop(k) for k in ("model", "layers", "d_model", "heads", "vocab") if k in o}
+    shape_keys = {k: o.pop(k) for k in mem.SHAPE_INPUTS if k in o}
     params = scenario.params if scenario.params is not None else (preset.model_params if preset and not
                                                                    shape_keys.get("model") else None)
     if params is None and not shape_keys:

@@ -20,6 +20,8 @@ from estimator.core.base.number_text import gfmt
 from estimator.services import api
 
 ARCH_KEYS = ("layers", "d_model", "n_ctx", "vocab")
+# The rest of an architecture's shape (the step model's and the memory's inputs too): its parameters counted with them.
+ARCH_DETAIL_KEYS = ("heads", "kv_heads", "ffn", "mlp", "experts", "experts_per_token")
 GENERIC_KEYS = ("forward_flops_per_example", "examples", "epochs")
 # what else may stand for a workload beside a catalog model (its parameters then are not needed)
 OWN_WORKLOAD_KEYS = ("params", "flops", "layers", "forward_flops_per_example")
@@ -61,8 +63,10 @@ def workload_inputs(given: Mapping[str, Any], *, model: str | None = None, prese
                          f"{gfmt(n_ctx)}: give a sequence within the context, or a longer context",
                          field=("seq_len", "n_ctx"))
     params_model = _model_params(given, model, preset)
-    inputs = {k: v for k, v in given.items() if k not in ARCH_KEYS + GENERIC_KEYS}
-    flops, how = api.workload_flops(tokens=given.get("tokens"), **{k: given.get(k) for k in ARCH_KEYS + GENERIC_KEYS})
+    inputs = {k: v for k, v in given.items() if k not in ARCH_KEYS + GENERIC_KEYS + ARCH_DETAIL_KEYS}
+    details = {k: given.get(k) for k in ARCH_DETAIL_KEYS} if given.get("layers") is not None else {}
+    flops, how = api.workload_flops(tokens=given.get("tokens"), **{k: given.get(k) for k in ARCH_KEYS + GENERIC_KEYS},
+                                    **details)
     flops_tokens = None
     if flops is not None:
         both = tuple(k for k in ("flops", "params") if given.get(k) is not None)
@@ -97,4 +101,4 @@ def _model_params(given: Mapping[str, Any], model: str | None, preset: str | Non
     return m if given.get("tokens") is not None else None
 
 
-__all__ = ["ARCH_KEYS", "GENERIC_KEYS", "WorkloadInputs", "workload_inputs"]
+__all__ = ["ARCH_DETAIL_KEYS", "ARCH_KEYS", "GENERIC_KEYS", "WorkloadInputs", "workload_inputs"]

@@ -52,6 +52,9 @@ CONTEXT = Bound(1, 1e8, "tokens", "up to 100 × the longest published context wi
                 whole=True)
 HEADS = Bound(1, 1e6, "heads", "whole, at least one; a head has at least one dimension, so at most d_model "
                "(checked against it)", whole=True)
+# An MLP's hidden size (one expert's in a mixture of experts): up to ~130 × the widest published (73,728, Nemotron-4
+# 340B, arXiv:2406.11704 with NeMo's Nemotron4Config340B).
+FFN = Bound(1, 1e7, "", "up to ~130 × the widest published MLP (73,728, Nemotron-4 340B)", whole=True)
 EXPERTS = Bound(1, 1e5, "experts", "per layer, up to ~400 × the most published (256 routed experts, DeepSeek-V3, "
                  "arXiv:2412.19437)", whole=True)
 VOCAB = Bound(1, 1e8, "tokens", "up to ~400 × the largest published vocabularies (256,000, Gemma)", whole=True)

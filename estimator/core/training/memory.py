@@ -57,7 +57,12 @@ from estimator.core.base.units import BYTES_PER_GB
 # (estimator/services/training_memory.MEMORY_KEYS), and a statement states the memory verdict of a user's own
 # run only when one of them was given (estimator/report/provenance.memory_given).
 MEMORY_INPUTS = ("micro_batch", "seq_len", "zero", "activation_recompute", "tp", "pp", "cp", "ep", "attention_kernel",
-                 "model", "layers", "d_model", "heads", "vocab")
+                 "model", "layers", "d_model", "heads", "vocab", "kv_heads", "ffn", "mlp", "experts", "experts_per_token")
+# The model's shape among them (a catalog model, or its architecture): the step model's and the memory's.
+SHAPE_INPUTS = ("model", "layers", "d_model", "heads", "vocab", "kv_heads", "ffn", "mlp", "experts", "experts_per_token")
+# An MLP of two matrices (GPT's GELU, Nemotron's squared ReLU: up and down) or three (a gated unit, SwiGLU or GeGLU:
+# gate, up and down; Shazeer 2020, arXiv:2002.05202).
+MLP_KINDS = {"plain": 2, "gated": 3}
 # The inputs that choose how the run is split and stored (the parallel plan), as against the workload's size.
 PLAN_INPUTS = ("zero", "activation_recompute", "tp", "pp", "cp", "ep", "attention_kernel")
 
@@ -274,7 +279,9 @@ MEMORY_NUMBERS = {"micro_batch": ("micro-batch", B.MICRO_BATCH), "seq_len": ("se
                   "tp": ("tensor-parallel degree", B.TENSOR_PARALLEL), "pp": ("pipeline stages", B.PIPELINE_PARALLEL),
                   "cp": ("context-parallel degree", B.CONTEXT_PARALLEL), "ep": ("expert-parallel degree", B.EXPERT_PARALLEL),
                   "layers": ("layers", B.LAYERS), "d_model": ("d_model", B.D_MODEL),
-                  "heads": ("attention heads", B.HEADS), "vocab": ("vocabulary", B.VOCAB)}
+                  "heads": ("attention heads", B.HEADS), "vocab": ("vocabulary", B.VOCAB),
+                  "kv_heads": ("KV heads", B.HEADS), "ffn": ("MLP hidden size", B.FFN), "experts": ("experts", B.EXPERTS),
+                  "experts_per_token": ("experts per token", B.EXPERTS)}
 
 
 def zero_stage(given) -> int:
@@ -301,6 +308,8 @@ def check_inputs(given: dict) -> dict:
     if "attention_kernel" in out and out["attention_kernel"] not in ATTENTION_KERNELS:
         raise InputError(f"attention kernel must be one of {', '.join(ATTENTION_KERNELS)}, got "
                          f"{repr(out['attention_kernel'])[:40]}", field="attention_kernel")
+    if "mlp" in out and out["mlp"] not in MLP_KINDS:
+        raise InputError(f"the MLP must be one of {', '.join(MLP_KINDS)}, got {repr(out['mlp'])[:40]}", field="mlp")
     if "model" in out and (not isinstance(out["model"], str) or not out["model"].strip()):
         raise InputError(f"model must be a catalog model's id (text), got {repr(out['model'])[:40]}", field="model")
     for key, (label, bound) in MEMORY_NUMBERS.items():

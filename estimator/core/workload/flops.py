@@ -43,12 +43,28 @@ def generic_training_flops(forward_flops_per_example, examples, epochs):
 
 @dataclass(frozen=True)
 class TransformerShape:
-    """Decoder-only transformer with d_attn = d_model and d_ff = 4·d_model (Kaplan Table 1)."""
+    """Decoder-only transformer with d_attn = d_model and d_ff = 4·d_model (Kaplan Table 1), unless given: the
+    heads and KV heads (grouped-query attention: the key and value projections shrink to the KV heads'), the MLP's
+    width ``d_ff`` and its matrices (2: up and down; 3: a gated unit's gate, up and down, Shazeer 2020,
+    arXiv:2002.05202), and a mixture of experts' experts per layer and per token (each token multiplies the
+    attention and ``experts_per_token`` of the experts: Fedus et al. 2022, arXiv:2101.03961, §2)."""
 
     n_layer: int
     d_model: int
     n_ctx: int
     vocab_size: int
+    heads: int | None = None
+    kv_heads: int | None = None
+    d_ff: int | None = None
+    mlp_matrices: int = 2
+    experts: int = 1
+    experts_per_token: int = 1
+
+    @property
+    def kaplan(self) -> bool:
+        """No detail beyond Kaplan's: the count is his 12·n_layer·d_model²."""
+        return (self.kv_heads is None or self.kv_heads == self.heads) and self.d_ff is None and self.experts == 1 \
+            and self.mlp_matrices == 2
 
 
 @dataclass(frozen=True)
@@ -70,17 +86,27 @@ def transformer_count(shape: TransformerShape) -> TransformerCount:
     """Parameters and FLOPs per token from the architecture.
 
     Kaplan et al. 2020, Table 1: N = 12·n_layer·d_model² (non-embedding, d_attn = d_model,
-    d_ff = 4·d_model); forward C = 2N + 2·n_layer·n_ctx·d_model (the attention term).
+    d_ff = 4·d_model); forward C = 2N + 2·n_layer·n_ctx·d_model (the attention term). With the shape's own
+    attention, MLP or experts (``TransformerShape``), N counts them, and a mixture of experts' forward counts the
+    parameters a token uses (its active ones).
     We add the output logits, 2·d_model·vocab per token forward (Hoffmann et al. 2022,
     arXiv:2203.15556, App. F counts them too). Training = 3 × forward.
     """
-    for name in ("n_layer", "d_model", "n_ctx", "vocab_size"):
+    for name in ("n_layer", "d_model", "n_ctx", "vocab_size", "mlp_matrices", "experts", "experts_per_token"):
         value = getattr(shape, name)
         if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
             raise InputError(f"{name} must be a positive whole number, got {value!r}")
-    n_non_emb = non_embedding_params(shape.n_layer, shape.d_model)
+    if shape.kaplan:
+        n_non_emb = n_active = non_embedding_params(shape.n_layer, shape.d_model)
+    else:  # the same count with the shape's own attention, MLP and experts
+        d = float(shape.d_model)
+        kv_share = (shape.kv_heads / shape.heads) if shape.heads and shape.kv_heads else 1.0
+        attention = 2.0 * d * d + 2.0 * d * d * kv_share        # Q and O; K and V of the KV heads
+        mlp = shape.mlp_matrices * d * (shape.d_ff if shape.d_ff is not None else 4.0 * d)
+        n_non_emb = shape.n_layer * (attention + shape.experts * mlp)
+        n_active = shape.n_layer * (attention + shape.experts_per_token * mlp)
     n_embed = float(shape.vocab_size * shape.d_model + shape.n_ctx * shape.d_model)
-    forward = 2.0 * n_non_emb + 2.0 * shape.n_layer * shape.n_ctx * shape.d_model
+    forward = 2.0 * n_active + 2.0 * shape.n_layer * shape.n_ctx * shape.d_model
     forward += 2.0 * shape.d_model * shape.vocab_size
     return TransformerCount(
         params_non_embedding=n_non_emb,
