@@ -21,7 +21,13 @@ from estimator.services import api
 from estimator.services.companions import companion_sentence
 from estimator.services.inputs import COMPARE, MEMORY_NAMES, STEP_NAMES, TRAINING
 from estimator.services.rows import compared_ids
-from estimator.services.workload_inputs import ARCH_DETAIL_KEYS, ARCH_KEYS, GENERIC_KEYS, WorkloadInputs, workload_inputs
+from estimator.services.workload_inputs import (
+    ARCH_DETAIL_KEYS,
+    ARCH_KEYS,
+    GENERIC_KEYS,
+    WorkloadInputs,
+    workload_inputs,
+)
 
 SCENARIO_ARGS = INPUT_FIELDS  # each is an argument of the same dest
 

@@ -11,8 +11,8 @@ from estimator.core.base import bounds as B
 from estimator.core.base import validation as v
 from estimator.core.base.errors import InputError
 from estimator.core.base.number_text import gfmt
-from estimator.core.training.memory import MLP_KINDS
 from estimator.core.serving.step import Architecture, param_floor, student_architecture
+from estimator.core.training.memory import MLP_KINDS
 from estimator.core.workload.flops import non_embedding_params
 from estimator.io import serving_data
 
