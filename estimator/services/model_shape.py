@@ -26,22 +26,37 @@ PLAIN_MLP = "plain"
 
 
 # A shape given with a parameter count (layers, d_model, heads, KV heads and vocabulary, as ML.ENERGY's and Hugging
-# Face's configs state them) is a catalog mixture of experts when each of these is that model's and the count is
-# within 3% of its total: a dense model of that shape holds a fraction of it (Mixtral 8x7B's 32 × 4096 holds about
-# 7B dense), so the count says experts, and the catalog says how many and how many a token. 3%: the spread of the
-# totals published for one checkpoint (Mixtral 8x7B: 46.7B in its config's count, "47B" in its paper).
+# Face's configs state them) is a catalog model when each of these is that model's and the count is within 3% of its
+# total: it takes what those fields cannot say, from the catalog. A mixture of experts' experts (a dense model of
+# Mixtral 8x7B's 32 × 4096 holds about 7B, so 46.7B says experts), a head size other than d_model ÷ heads (Gemma 7B's
+# 16 heads of 256 on 3,072), tied embeddings and the MLP's kind. 3%: the spread of the totals published for one
+# checkpoint (Mixtral 8x7B: 46.7B in its config's count, "47B" in its paper).
 MOE_MATCH_SHARE = 0.03
 
 
-def catalog_mixture(params: float, arch: Architecture):
-    """The catalog's mixture of experts whose shape ``arch`` is and whose total ``params`` is (within
-    ``MOE_MATCH_SHARE``), else None."""
+def catalog_match(params: float, arch: Architecture):
+    """The catalog model whose shape ``arch`` is and whose total ``params`` is (within ``MOE_MATCH_SHARE``), else
+    None."""
     for m in serving_data.load_catalog().values():
         a = m.arch
-        if (a.experts and (a.layers, a.d_model, a.heads, a.kv_heads) == (arch.layers, arch.d_model, arch.heads, arch.kv_heads)
+        if ((a.layers, a.d_model, a.heads, a.kv_heads) == (arch.layers, arch.d_model, arch.heads, arch.kv_heads)
                 and arch.vocab in (None, a.vocab) and abs(params / m.params - 1.0) <= MOE_MATCH_SHARE):
             return m
     return None
+
+
+def _match_words(m, arch: Architecture) -> str:
+    """What a catalog model matched by its shape and count (``catalog_match``) adds to the shape given."""
+    a = m.arch
+    words = []
+    if a.experts:
+        words.append(f"its {a.experts} experts, {a.experts_per_token} a token, {gfmt(float(a.active_params), 3)} active "
+                     "parameters")
+    if a.head_dim and a.head_dim != arch.d_model / arch.heads:
+        words.append(f"its head size {a.head_dim}")
+    if a.tied_embeddings:
+        words.append("its tied embeddings")
+    return ", ".join(words) or "its published configuration"
 
 
 def attention_weights(d_model: int, heads: int, kv_heads: int) -> float:
@@ -152,12 +167,14 @@ def resolve_architecture(*, params: float | None = None, model: str | None = Non
             how.append(f"a mixture of experts: {n_exp} experts, {int(experts_per_token)} a token, so "
                        f"{gfmt(active, 3)} active parameters (the shared weights and {int(experts_per_token)}/{n_exp} "
                        "of the experts')")
-        if not derived and experts is None and (moe := catalog_mixture(float(params), arch)) is not None:
-            # a mixture of experts given by its shape and total count: compute from its active parameters
-            arch = replace(moe.arch, context=None, source=f"given; experts as {moe.name} ({moe.source})")
-            how.append(f"a mixture of experts: the shape and parameter count of {moe.id} within "
-                       f"{MOE_MATCH_SHARE:.0%}, so its {arch.experts} experts, {arch.experts_per_token} a token, "
-                       f"{gfmt(float(arch.active_params), 3)} active parameters (estimator/data/open_models.toml)")
+        if not derived and experts is None and ffn is None and mlp is None and (
+                match := catalog_match(float(params), arch)) is not None:
+            # a catalog model given by its shape and total count: what the fields cannot say, from the catalog (a
+            # mixture of experts computes with its active parameters)
+            how.append(f"{'a mixture of experts: ' if match.arch.experts else ''}the shape and parameter count of "
+                       f"{match.id} within {MOE_MATCH_SHARE:.0%}, so {_match_words(match, arch)} "
+                       "(estimator/data/open_models.toml)")
+            arch = replace(match.arch, context=None, source=f"given; as {match.name} ({match.source})")
         return float(params), arch, "given" + ("; " + "; ".join(how) if how else "")
     if params is None:
         raise InputError("no model: give the parameters, a catalog model or the architecture (layers, d_model, …)",
@@ -185,4 +202,4 @@ def resolve_architecture(*, params: float | None = None, model: str | None = Non
     return float(params), arch, how
 
 
-__all__ = ["DEFAULT_HEAD_DIM", "MOE_MATCH_SHARE", "PLAIN_MLP", "attention_weights", "moe_active_params", "catalog_mixture", "check_head_split", "default_heads", "resolve_architecture"]
+__all__ = ["DEFAULT_HEAD_DIM", "MOE_MATCH_SHARE", "PLAIN_MLP", "attention_weights", "moe_active_params", "catalog_match", "check_head_split", "default_heads", "resolve_architecture"]

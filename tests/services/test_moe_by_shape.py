@@ -1,7 +1,7 @@
-"""A mixture of experts given by its shape and total parameter count, as ML.ENERGY's and Hugging Face's configs
-state them (no field says "experts"), is served as the catalog's mixture of that shape and count: compute from its
-active parameters, memory from all of them, a note saying so. A count that is not the catalog model's keeps the
-shape as given, dense."""
+"""A catalog model given by its shape and total parameter count, as ML.ENERGY's and Hugging Face's configs state them,
+is served as the catalog's model: a mixture of experts (no field says "experts") computes with its active parameters
+and holds all of them, a head size other than d_model ÷ heads (Gemma) sizes its KV cache, a note says so. A count
+that is not the catalog model's keeps the shape as given, dense."""
 
 from __future__ import annotations
 
@@ -37,3 +37,17 @@ def test_a_count_outside_the_share_or_another_vocabulary_keeps_the_shape_dense()
 def test_training_memory_takes_the_same_shape():
     _, arch, _ = resolve_architecture(params=46.7e9, **MIXTRAL_SHAPE)
     assert (arch.experts, arch.experts_per_token, round(arch.active_params / 1e9, 2)) == (8, 2, 12.88)
+
+
+def test_a_dense_catalog_models_shape_and_count_take_what_its_fields_cannot_say():
+    """Gemma 7B's 16 heads of 256 on a width of 3,072 (its KV cache a third larger than d_model ÷ heads says) and its
+    tied embeddings: given by its shape and count, it is served as the catalog's gemma-7b."""
+    gemma = dict(layers=28, d_model=3072, heads=16, kv_heads=16, vocab=256000)
+    by_shape = limits.inference_report(params=8.538e9, **gemma, **QUERY).result
+    by_id = limits.inference_report(model="gemma-7b", **QUERY).result
+    assert by_shape.tokens_per_s == by_id.tokens_per_s and by_shape.kv_cache_gb == by_id.kv_cache_gb
+    (note,) = [n for n in by_shape.notes if n.startswith("architecture: ")]
+    assert note.startswith("architecture: given; the shape and parameter count of gemma-7b within 3%, so its head size "
+                           "256, its tied embeddings")
+    plain = limits.inference_report(params=8.538e9, **{**gemma, "vocab": 256001}, **QUERY).result
+    assert plain.kv_cache_gb < by_id.kv_cache_gb     # d_model ÷ heads = 192 a head: a smaller cache than Gemma's
