@@ -19,7 +19,7 @@ from estimator.core.training.estimate import (
     Estimate,  # noqa: F401 (re-exported)
     estimate,
 )
-from estimator.core.training.memory import PLAN_INPUTS
+from estimator.core.training.memory import PLAN_INPUTS, SHAPE_INPUTS
 from estimator.core.training.presets import (
     Preset,
     PublishedComparison,  # noqa: F401 (re-exported)
@@ -294,6 +294,13 @@ def with_active_params(scenario: Scenario, memory: Mapping | None, active_params
     if active_params is None:
         name = (memory or {}).get("model") or params_model
         from estimator.io.serving_data import catalog_model  # reads the catalog: only when a model is named
+        shape = {k: x for k, x in (memory or {}).items() if k in SHAPE_INPUTS and k != "model" and x is not None}
+        if not isinstance(name, str) and shape.get("layers") is not None:
+            # a shape given beside the parameter count: a mixture of experts by its experts, or a catalog one by its
+            # shape and count (services.model_shape), computes with its active parameters
+            from estimator.services.model_shape import resolve_architecture
+            _, arch, _ = resolve_architecture(params=scenario.params, **shape)
+            return replace(scenario, active_params=arch.active_params) if arch.active_params else scenario
         if not isinstance(name, str):
             return scenario  # none
         try:

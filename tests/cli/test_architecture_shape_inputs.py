@@ -103,3 +103,19 @@ def test_a_catalog_model_with_a_shape_beside_it_is_refused_by_the_api_as_by_the_
     with pytest.raises(InputError, match="the MLP must be one of plain, gated"):
         api.run(hardware="h100-sxm", params=7e9, tokens=1e12, devices=2,
                 memory={"layers": 32, "d_model": 4096, "mlp": "swish", "tp": 2})
+
+
+def test_the_api_given_a_count_and_a_mixtures_shape_computes_with_its_active_parameters():
+    """``api.run`` with the parameters and a shape with experts (or a catalog mixture's shape and count) counts
+    6·N_active·D, as the catalog's mixtral-8x7b does: all 46.7B at 6·N·D would be 1.75 × the peak in the step's time."""
+    shape = {"layers": 32, "d_model": 4096, "heads": 32, "kv_heads": 8, "vocab": 32000, "ep": 8, "zero": 1,
+             "seq_len": 4096}
+    run = dict(hardware="h100-sxm", tokens=1e12, devices=64)
+    by_experts = api.run(params=46.703e9, memory={**shape, "experts": 8, "experts_per_token": 2}, **run).estimate
+    by_count = api.run(params=46.703e9, memory=shape, **run).estimate
+    by_model = api.run(params=46.703e9, memory={"model": "mixtral-8x7b", "ep": 8, "zero": 1, "seq_len": 4096},
+                       **run).estimate
+    assert by_count.flops == by_model.flops == pytest.approx(6 * 12.88e9 * 1e12, rel=1e-3)
+    assert by_experts.flops == pytest.approx(by_model.flops, rel=0.01)  # its active count from the shape's arithmetic
+    assert by_experts.step.step.tokens_per_s_per_device == pytest.approx(
+        by_model.step.step.tokens_per_s_per_device, rel=0.01)
