@@ -185,17 +185,12 @@ def catalog_model(model_id: str) -> CatalogModel:
 
 
 def mlperf_benchmark(name: str) -> MLPerfBenchmark | None:
-    """MLPerf Inference's benchmark ``name`` (as its results name it, with or without its accuracy-target and latency
-    suffixes: "llama2-70b-99", "mixtral-8x7b", "llama3.1-405b"), else None (a model's own name, "llama-2-70b" or
-    "gpt-j-6b", is the model, served as asked)."""
+    """MLPerf Inference's benchmark ``name``, spelt as its results spell it (with or without its accuracy-target and
+    latency suffixes: "llama2-70b-99", "gptj", "llama3.1-405b"), else None: another name of the model (the catalog's
+    "llama-2-70b" or "gpt-j-6b", a Hub checkpoint's "openai/gpt-oss-120b") is the model, served as asked. Where MLPerf
+    names a benchmark by the catalog's own id ("mixtral-8x7b", "deepseek-r1", "gpt-oss-120b"), that id is the
+    benchmark: its dataset's query, a note saying so."""
     return MLPERF_BENCHMARKS.get(model_key(name)) if isinstance(name, str) else None
-
-
-def benchmark_model_id(name: str) -> str | None:
-    """The catalog id of the model that MLPerf's benchmark ``name`` serves ("gptj-99" is its GPT-J benchmark), else
-    None."""
-    bench = mlperf_benchmark(name)
-    return None if bench is None else bench.model
 
 
 def benchmark_beams(name: str) -> int | None:
@@ -476,6 +471,6 @@ def write_fit(document: Mapping[str, Any], path: Path = SERVING_FIT_PATH) -> Non
 
 __all__ = ["CATALOG_PATH", "ENGINES_PATH", "FIT_COMMAND", "MEASUREMENTS_PATH", "MLPERF_BENCHMARKS", "MLPERF_PATH",
            "SERVING_FIT_PATH", "TASK_PROMPT_TOKENS", "CatalogModel", "EngineProfile", "MLPerfBenchmark", "benchmark_beams",
-           "benchmark_lengths", "benchmark_model_id", "catalog_model", "device_for", "hub_key",
+           "benchmark_lengths", "catalog_model", "device_for", "hub_key",
            "engine_profile", "load_catalog", "load_engine_validation", "load_engines", "load_measurements", "load_mlperf", "load_serving_fit",
            "mlperf_benchmark", "nearest_model", "write_fit"]

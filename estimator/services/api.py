@@ -89,6 +89,9 @@ def architecture_details(d_model: int, *, heads=None, kv_heads=None, ffn=None, m
     if "mlp" in given:
         out["mlp_matrices"] = mem.MLP_KINDS[given["mlp"]]
     if "experts" in given:
+        if "ffn" not in given:  # an architecture's route derives its count: the experts' width must be said
+            raise InputError("a mixture of experts given by its architecture needs its parameter count or its MLP's "
+                             "width", field=("params", "ffn"))
         if not 1 <= given["experts_per_token"] < given["experts"]:
             raise InputError(f"the experts per token ({given['experts_per_token']}) must be at least 1 and fewer than "
                              f"the {given['experts']} experts", field=("experts_per_token", "experts"))

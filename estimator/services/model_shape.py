@@ -5,6 +5,7 @@ nearest shape). Shared by serving (``limits.inference_report``) and training mem
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 
 from estimator.core.base import bounds as B
@@ -21,8 +22,10 @@ from estimator.io import serving_data
 # heads are d_model ÷ 128 (the head size of Llama 2/3, Mistral, Qwen2 and Code Llama in the
 # catalog), and without KV heads, as many as the heads (multi-head attention).
 DEFAULT_HEAD_DIM = 128
-# A shape given without its MLP's kind: GPT's plain MLP of two matrices (Kaplan et al. 2020's d_ff = 4·d_model count).
-PLAIN_MLP = "plain"
+# A shape given without its MLP's kind: GPT's plain MLP of two matrices, Kaplan et al. 2020's d_ff = 4·d_model (their
+# Table 1, non_embedding_params' count) where the width is not given either.
+DEFAULT_MLP = "plain"
+KAPLAN_FFN_PER_D_MODEL = 4
 
 
 # A shape given with a parameter count (layers, d_model, heads, KV heads and vocabulary, as ML.ENERGY's and Hugging
@@ -31,18 +34,20 @@ PLAIN_MLP = "plain"
 # Mixtral 8x7B's 32 × 4096 holds about 7B, so 46.7B says experts), a head size other than d_model ÷ heads (Gemma 7B's
 # 16 heads of 256 on 3,072), tied embeddings and the MLP's kind. 3%: the spread of the totals published for one
 # checkpoint (Mixtral 8x7B: 46.7B in its config's count, "47B" in its paper).
-MOE_MATCH_SHARE = 0.03
+CATALOG_MATCH_SHARE = 0.03
 
 
 def catalog_match(params: float, arch: Architecture):
-    """The catalog model whose shape ``arch`` is and whose total ``params`` is (within ``MOE_MATCH_SHARE``), else
-    None."""
-    for m in serving_data.load_catalog().values():
-        a = m.arch
-        if ((a.layers, a.d_model, a.heads, a.kv_heads) == (arch.layers, arch.d_model, arch.heads, arch.kv_heads)
-                and arch.vocab in (None, a.vocab) and abs(params / m.params - 1.0) <= MOE_MATCH_SHARE):
-            return m
-    return None
+    """The catalog model whose shape ``arch`` is and whose total ``params`` is nearest (within ``CATALOG_MATCH_SHARE``),
+    else None; None too where no vocabulary is given and models of different vocabularies fit (Llama 2 70B's shape is
+    Llama 3 70B's, their counts 2% apart)."""
+    found = sorted((abs(math.log(params / m.params)), m.id, m) for m in serving_data.load_catalog().values()
+                   if (m.arch.layers, m.arch.d_model, m.arch.heads, m.arch.kv_heads)
+                   == (arch.layers, arch.d_model, arch.heads, arch.kv_heads) and arch.vocab in (None, m.arch.vocab)
+                   and abs(params / m.params - 1.0) <= CATALOG_MATCH_SHARE)
+    if len({m.arch.vocab for _, _, m in found}) > 1:
+        return None  # no vocabulary given, and models of other vocabularies fit: which one is not said
+    return found[0][2] if found else None
 
 
 def _match_words(m, arch: Architecture) -> str:
@@ -133,7 +138,7 @@ def resolve_architecture(*, params: float | None = None, model: str | None = Non
         check_head_split(dm, int(heads), int(kv_heads))
         voc = None if vocab is None else v.require_whole("vocabulary", vocab, B.VOCAB, field="vocab")
         width = None if ffn is None else v.require_whole("MLP hidden size", ffn, B.FFN, field="ffn")
-        if mlp is not None and mlp not in MLP_KINDS:
+        if mlp is not None and (not isinstance(mlp, str) or mlp not in MLP_KINDS):
             raise InputError(f"the MLP must be one of {', '.join(MLP_KINDS)}, got {repr(mlp)[:40]}", field="mlp")
         if (experts is None) != (experts_per_token is None):
             raise InputError("a mixture of experts needs both its experts per layer and the experts per token",
@@ -145,13 +150,18 @@ def resolve_architecture(*, params: float | None = None, model: str | None = Non
                 raise InputError(f"the experts per token ({per}) must be at least 1 and fewer than the {n_exp} "
                                  "experts", field=("experts_per_token", "experts"))
         if derived := params is None:  # one vocab × d_model table: the LM head counted as tied to it
-            if width is not None:
-                mats = MLP_KINDS[mlp or PLAIN_MLP]
-                params = lay * (attention_weights(dm, int(heads), int(kv_heads)) + n_exp * mats * dm * width) + (
+            if width is not None or mlp is not None or kv_heads != heads:
+                # the workload's count (core.workload.flops.transformer_count): Kaplan's d_ff = 4·d_model unless given
+                mats = MLP_KINDS[mlp or DEFAULT_MLP]
+                if experts is not None and width is None:
+                    raise InputError("a mixture of experts given by its architecture needs its parameter count or its "
+                                     "MLP's width", field=("params", "ffn"))
+                d_ff = width if width is not None else KAPLAN_FFN_PER_D_MODEL * dm
+                params = lay * (attention_weights(dm, int(heads), int(kv_heads)) + n_exp * mats * dm * d_ff) + (
                     voc * dm if voc else 0.0)
                 how.append(f"parameters = layers·(attention + {n_exp if n_exp > 1 else ''}{'·' if n_exp > 1 else ''}"
-                           f"{mats}·d_model·ffn){' + vocab·d_model' if voc else ''} = {gfmt(params, 3)} (the MLP "
-                           f"{mlp or PLAIN_MLP}: {mats} matrices)")
+                           f"{mats}·d_model·{'ffn' if width is not None else '4·d_model'}){' + vocab·d_model' if voc else ''}"
+                           f" = {gfmt(params, 3)} (the MLP {mlp or DEFAULT_MLP}: {mats} matrices)")
             elif experts is not None:
                 raise InputError("a mixture of experts given by its architecture needs its parameter count or its "
                                  "MLP's width", field=("params", "ffn"))
@@ -172,7 +182,7 @@ def resolve_architecture(*, params: float | None = None, model: str | None = Non
             # a catalog model given by its shape and total count: what the fields cannot say, from the catalog (a
             # mixture of experts computes with its active parameters)
             how.append(f"{'a mixture of experts: ' if match.arch.experts else ''}the shape and parameter count of "
-                       f"{match.id} within {MOE_MATCH_SHARE:.0%}, so {_match_words(match, arch)} "
+                       f"{match.id} within {CATALOG_MATCH_SHARE:.0%}, so {_match_words(match, arch)} "
                        "(estimator/data/open_models.toml)")
             arch = replace(match.arch, context=None, source=f"given; as {match.name} ({match.source})")
         return float(params), arch, "given" + ("; " + "; ".join(how) if how else "")
@@ -202,4 +212,4 @@ def resolve_architecture(*, params: float | None = None, model: str | None = Non
     return float(params), arch, how
 
 
-__all__ = ["DEFAULT_HEAD_DIM", "MOE_MATCH_SHARE", "PLAIN_MLP", "attention_weights", "moe_active_params", "catalog_match", "check_head_split", "default_heads", "resolve_architecture"]
+__all__ = ["DEFAULT_HEAD_DIM", "CATALOG_MATCH_SHARE", "DEFAULT_MLP", "KAPLAN_FFN_PER_D_MODEL", "attention_weights", "moe_active_params", "catalog_match", "check_head_split", "default_heads", "resolve_architecture"]

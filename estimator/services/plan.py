@@ -50,7 +50,9 @@ from estimator.core.workload.scenario import Scenario
 PLAIN_MLP = {"gpt-3-175b": "Brown et al. 2020 §2.1: GPT-2's MLP, 4 × d_model, 2 matrices",
              "nemotron-4-15b": "Parmar et al. 2024, arXiv:2402.16819: squared-ReLU MLP, 2 matrices",
              "nemotron-4-340b": "arXiv:2406.11704 and NeMo's Nemotron4Config340B: squared-ReLU MLP, 2 matrices"}
-GATED_MATRICES, PLAIN_MATRICES = 3, 2
+# How far a parameter count given beside an MLP width may be from the count the shape and width hold (biases, norms
+# and a nominal count such as "340B" for 341.0B sit well inside): beyond, the two describe different models.
+FFN_PARAMS_TOLERANCE = 0.10
 # Where the catalog's attention fields describe the KV cache, not the attention's matrices (the step model's
 # attention FLOPs): DeepSeek-V3's MLA computes 128 query and value heads of 128 (+ 64 RoPE) dimensions
 # (arXiv:2412.19437 §2.1); its catalog entry's 1 KV head of 288 is what MLA caches.
@@ -105,15 +107,21 @@ def shapes(params: float, arch: Architecture, how: str, active_params: float | N
     d, layers = arch.d_model, arch.layers
     vocab = arch.vocab or 1
     plain = arch.name in PLAIN_MLP or arch.source == "given" or not arch.name
-    mats = mem.MLP_KINDS[mlp] if mlp is not None else PLAIN_MATRICES if plain else GATED_MATRICES
+    mats = mem.MLP_KINDS[mlp if mlp is not None else "plain" if plain else "gated"]
     experts = arch.experts or 1
     per_token = arch.experts_per_token or 1
     attention = d * (heads * hd + 2 * kv * hd) + heads * hd * d
     emb = (arch.vocab or 0) * d * (1 if arch.tied_embeddings or not arch.vocab else 2)
     if ffn is None:
         ffn = max(1, round((params - emb - layers * attention) / (layers * experts * mats * d)))
+    else:  # the width given: the count it and the shape hold must be the parameters given
+        held = emb + layers * (attention + experts * mats * d * ffn)
+        if abs(held / params - 1.0) > FFN_PARAMS_TOLERANCE:
+            raise InputError(f"the shape with an MLP of width {ffn:,} ({mats} matrices{f', {experts} experts' if experts > 1 else ''}) "
+                             f"holds {gfmt(held, 3)} parameters, not the {gfmt(params, 3)} given: give the width, the "
+                             "MLP's kind or the parameters of one model", field=("ffn", "params", "mlp"))
     moe = arch.experts is not None and arch.active_params is not None
-    if active_params is not None and moe and arch.source == "given":  # experts given: the active count given wins
+    if active_params is not None and moe and arch.source.startswith("given"):  # a shape given: its active count wins
         arch = replace(arch, active_params=float(active_params))
         active_params = None
     if active_params is not None and moe:

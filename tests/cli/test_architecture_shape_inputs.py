@@ -81,7 +81,8 @@ def test_plan_takes_the_shape_and_ranks_layouts_for_it(capsys):
 
 @pytest.mark.parametrize("argv, words", [
     (("--experts", "8"), "needs both its experts per layer and the experts per token"),
-    (("--experts", "8", "--experts-per-token", "8"), "must be at least 1 and fewer than the 8 experts"),
+    (("--experts", "8", "--experts-per-token", "2"), "needs its parameter count or its MLP's width"),
+    (("--experts", "8", "--experts-per-token", "8", "--ffn", "14336"), "must be at least 1 and fewer than the 8 experts"),
     (("--kv-heads", "5"), "KV heads must divide the 32 attention heads"),
     (("--ffn", "0"), "MLP hidden size"),
 ])
@@ -119,3 +120,57 @@ def test_the_api_given_a_count_and_a_mixtures_shape_computes_with_its_active_par
     assert by_experts.flops == pytest.approx(by_model.flops, rel=0.01)  # its active count from the shape's arithmetic
     assert by_experts.step.step.tokens_per_s_per_device == pytest.approx(
         by_model.step.step.tokens_per_s_per_device, rel=0.01)
+
+
+def test_grouped_query_attention_or_a_gated_mlp_without_a_width_count_one_model_for_the_flops_and_the_step():
+    """Without --ffn the MLP is Kaplan's 4·d_model wide, for the FLOPs and for the step model and the memory alike
+    (review: the FLOPs had counted the KV heads and the MLP's kind, the step model Kaplan's 12·L·d², 5.78B against
+    6.57B)."""
+    from estimator.services.model_shape import resolve_architecture
+    for extra, matrices in (({"kv_heads": 8}, 2), ({"mlp": "gated"}, 3), ({"kv_heads": 8, "mlp": "gated"}, 3)):
+        w = workload_inputs({"layers": 32, "d_model": 4096, "n_ctx": 4096, "vocab": 32000, "tokens": 1e12,
+                             "heads": 32, **extra})
+        n, arch, how = resolve_architecture(layers=32, d_model=4096, heads=32, vocab=32000, **extra)
+        d = 4096
+        kv = extra.get("kv_heads", 32)
+        expected = 32 * (2 * d * d + 2 * d * kv * 128 + matrices * d * 4 * d) + 32000 * d
+        assert n == pytest.approx(expected)
+        # the FLOPs' N (6·N per token beside Kaplan's attention and logits terms) is the same model's, without the
+        # vocabulary table and positions the step model counts apart
+        per_token = 3 * (2 * (expected - 32000 * d) + 2 * 32 * 4096 * d + 2 * d * 32000)
+        assert w.inputs["flops"] == pytest.approx(per_token * 1e12)
+
+
+def test_a_width_that_does_not_hold_the_parameters_given_is_refused():
+    with pytest.raises(InputError, match="holds 2.57 × 10¹¹ parameters, not the 3.41 × 10¹¹ given"):
+        plan.plan(params=341e9, layers=96, d_model=18432, heads=96, kv_heads=8, vocab=256000, ffn=50000,
+                  hardware="h100-sxm", devices=512, tokens=9e12)
+
+
+def test_a_shape_two_catalog_models_share_names_neither_without_its_vocabulary():
+    """Llama 2 70B's and Llama 3 70B's shapes are one (80 × 8192, 64 heads, 8 KV heads), their counts 2% apart: without
+    the vocabulary, neither is taken (review: the first in the catalog was); with it, the nearest count's."""
+    from estimator.services.model_shape import catalog_match, resolve_architecture
+    _, arch, how = resolve_architecture(params=70.554e9, layers=80, d_model=8192, heads=64, kv_heads=8)
+    assert arch.vocab is None and how == "given"
+    _, arch, how = resolve_architecture(params=70.554e9, layers=80, d_model=8192, heads=64, kv_heads=8, vocab=128256)
+    assert arch.vocab == 128256 and "llama-3" in how
+    _, arch, how = resolve_architecture(params=68.977e9, layers=80, d_model=8192, heads=64, kv_heads=8, vocab=32000)
+    assert "the shape and parameter count of llama-2-70b" in how and catalog_match(68.977e9, arch).id == "llama-2-70b"
+
+
+def test_active_parameters_given_beside_a_matched_mixtures_shape_are_the_users():
+    report = plan.plan(params=46.703e9, layers=32, d_model=4096, heads=32, kv_heads=8, vocab=32000,
+                       active_params=12e9, hardware="h100-sxm", devices=64, tokens=1e12, ep=8)
+    assert report.rows
+
+
+@pytest.mark.parametrize("mlp", [["gated"], {"gated": 1}, 3])
+def test_an_mlp_kind_that_is_no_name_is_refused_not_crashed(mlp):
+    with pytest.raises(InputError, match="the MLP must be one of plain, gated"):
+        plan.plan(params=7e9, layers=32, d_model=4096, mlp=mlp, hardware="h100-sxm", devices=8, tokens=1e12)
+    with pytest.raises(InputError, match="the MLP must be one of plain, gated"):
+        api.run(hardware="h100-sxm", params=7e9, tokens=1e12, devices=8, memory={"layers": 32, "d_model": 4096,
+                                                                                 "mlp": mlp, "tp": 2})
+    with pytest.raises(InputError, match="the MLP must be one of plain, gated"):
+        workload_inputs({"layers": 32, "d_model": 4096, "n_ctx": 4096, "vocab": 32000, "tokens": 1e12, "mlp": mlp})

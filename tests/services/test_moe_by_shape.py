@@ -6,7 +6,7 @@ that is not the catalog model's keeps the shape as given, dense."""
 from __future__ import annotations
 
 from estimator.services import limits
-from estimator.services.model_shape import MOE_MATCH_SHARE, resolve_architecture
+from estimator.services.model_shape import CATALOG_MATCH_SHARE, resolve_architecture
 
 MIXTRAL_SHAPE = dict(layers=32, d_model=4096, heads=32, kv_heads=8, vocab=32000)
 QUERY = dict(hardware="a100-sxm-40gb", devices=4, batch_size=64, engine="vllm-2024", tokens=1e6, prompt_tokens=161,
@@ -26,7 +26,7 @@ def test_mixtrals_shape_and_count_are_served_as_mixtral():
 
 
 def test_a_count_outside_the_share_or_another_vocabulary_keeps_the_shape_dense():
-    for params, vocab in ((46.7e9 * (1 + 2 * MOE_MATCH_SHARE), 32000), (46.7e9, 32001)):
+    for params, vocab in ((46.7e9 * (1 + 2 * CATALOG_MATCH_SHARE), 32000), (46.7e9, 32001)):
         _, arch, how = resolve_architecture(params=params, **{**MIXTRAL_SHAPE, "vocab": vocab})
         assert arch.experts is None and arch.active_params is None and how == "given"
     dense = limits.inference_report(params=46.7e9, **{**MIXTRAL_SHAPE, "vocab": 32001}, **QUERY).result

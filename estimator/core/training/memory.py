@@ -308,7 +308,7 @@ def check_inputs(given: dict) -> dict:
     if "attention_kernel" in out and out["attention_kernel"] not in ATTENTION_KERNELS:
         raise InputError(f"attention kernel must be one of {', '.join(ATTENTION_KERNELS)}, got "
                          f"{repr(out['attention_kernel'])[:40]}", field="attention_kernel")
-    if "mlp" in out and out["mlp"] not in MLP_KINDS:
+    if "mlp" in out and (not isinstance(out["mlp"], str) or out["mlp"] not in MLP_KINDS):
         raise InputError(f"the MLP must be one of {', '.join(MLP_KINDS)}, got {repr(out['mlp'])[:40]}", field="mlp")
     if "model" in out and (not isinstance(out["model"], str) or not out["model"].strip()):
         raise InputError(f"model must be a catalog model's id (text), got {repr(out['model'])[:40]}", field="model")

@@ -92,10 +92,20 @@ def transformer_count(shape: TransformerShape) -> TransformerCount:
     We add the output logits, 2·d_model·vocab per token forward (Hoffmann et al. 2022,
     arXiv:2203.15556, App. F counts them too). Training = 3 × forward.
     """
-    for name in ("n_layer", "d_model", "n_ctx", "vocab_size", "mlp_matrices", "experts", "experts_per_token"):
+    for name in ("n_layer", "d_model", "n_ctx", "vocab_size", "mlp_matrices", "experts", "experts_per_token", "heads",
+                 "kv_heads", "d_ff"):
         value = getattr(shape, name)
+        if value is None and name in ("heads", "kv_heads", "d_ff"):
+            continue
         if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
             raise InputError(f"{name} must be a positive whole number, got {value!r}")
+    if shape.kv_heads is not None and (shape.heads is None or shape.heads % shape.kv_heads):
+        raise InputError(f"the KV heads ({shape.kv_heads}) must divide the attention heads ({shape.heads})")
+    if shape.heads is not None and shape.d_model % shape.heads:
+        raise InputError(f"the attention heads ({shape.heads}) must divide d_model ({shape.d_model})")
+    if shape.experts_per_token > shape.experts or (shape.experts > 1 and shape.experts_per_token == shape.experts):
+        raise InputError(f"the experts per token ({shape.experts_per_token}) must be fewer than the experts "
+                         f"({shape.experts})")
     if shape.kaplan:
         n_non_emb = n_active = non_embedding_params(shape.n_layer, shape.d_model)
     else:  # the same count with the shape's own attention, MLP and experts
