@@ -241,6 +241,30 @@ def activation_bytes_per_layer(seq_len: float, micro_batch: float, d_model: floa
     return (sbh * kept + (sbh * split + attn) / tp) / cp
 
 
+def folded_expert_tp(tp: int, ep: int, dp_cp: float) -> int | None:
+    """``expert_tensor_parallel``'s answer, None where neither divides (no refusal: ``per_device`` extrapolates from
+    one data-parallel rank, ``min_devices``)."""
+    if ep <= 1 or dp_cp % ep == 0:
+        return tp
+    if (tp * dp_cp) % ep == 0:
+        return 1
+    return None
+
+
+def expert_tensor_parallel(tp: int, ep: int, dp_cp: int) -> int:
+    """The tensor-parallel degree of the experts: the run's own (``tp``, Megatron-Core's default) where the
+    expert-parallel degree divides the ``dp_cp`` data- and context-parallel ranks, else 1 where it divides them with
+    the tensor-parallel ranks (MoE parallel folding: the expert-parallel group formed from TP × CP × DP ranks, each
+    expert whole on its device; Liu et al. 2025, "MoE Parallel Folding", arXiv:2504.14960; Megatron-Core's
+    ``--expert-tensor-parallel-size 1``). InputError where neither divides."""
+    etp = folded_expert_tp(tp, ep, dp_cp)
+    if etp is not None:
+        return etp
+    raise InputError(f"the expert-parallel degree {ep} must divide the {dp_cp:,} data- and context-parallel ranks "
+                     f"that share the experts, or with the tensor-parallel ranks the {tp * dp_cp:,} (experts whole on "
+                     "each device)", field=("ep", "devices"))
+
+
 def check_strategy(st: Strategy, shape: Shape) -> None:
     if not isinstance(st, Strategy):
         raise InputError(f"expected a Strategy, got {type(st).__name__}")
@@ -342,10 +366,8 @@ def check_run(shape: Shape, strategy: Strategy, devices, seq_len: float | None =
         if s % strategy.cp:
             raise InputError(f"the context-parallel degree {strategy.cp} must divide the sequence of {s:,} tokens "
                              "(each rank holds an equal part)", field=("cp", "seq_len"))
-    if strategy.ep > 1 and (n // (model_parallel * strategy.cp) * strategy.cp) % strategy.ep:
-        group = n // (model_parallel * strategy.cp) * strategy.cp
-        raise InputError(f"the expert-parallel degree {strategy.ep} must divide the {group:,} data- and "
-                         "context-parallel ranks that share the experts", field=("ep", "devices"))
+    if strategy.ep > 1:
+        expert_tensor_parallel(strategy.tp, strategy.ep, n // (model_parallel * strategy.cp) * strategy.cp)
     return s, b, n
 
 
@@ -353,18 +375,23 @@ def per_device(shape: Shape, st: Strategy, dp: int, seq_len: float, micro_batch:
                precision: str) -> Breakdown:
     """Memory on one device with ``dp`` data-parallel replicas (the first pipeline stage, which
     holds the most activations). ZeRO shards over the dp·cp data- and context-parallel ranks; a mixture of
-    experts' expert states over the dp·cp/ep ranks that hold the same experts."""
+    experts' expert states over the ranks that hold the same experts (tp·dp·cp ÷ (etp·ep), ``expert_tensor_parallel``:
+    dp·cp ÷ ep where the experts split over the run's tensor-parallel ranks)."""
     w, g, o = bytes_per_param(precision)
     psi = (shape.params - shape.expert_params) / (st.tp * st.pp)  # parameters per model-parallel rank
     group = dp * st.cp
     shard_o = group if st.zero >= 1 else 1
     shard_g = group if st.zero >= 2 else 1
     shard_w = group if st.zero >= 3 else 1
+    # the experts split over their own tensor- and expert-parallel ranks; their states sharded over the ranks that
+    # hold the same experts (expert data parallel: tp·dp·cp ÷ (etp·ep))
+    etp = folded_expert_tp(st.tp, st.ep, group) or st.tp   # from one rank (min_devices): ∝ 1/N_d, unfolded
+    expert_dp = st.tp * group / (etp * st.ep)
 
     def experts(bytes_per_param: float, sharded: bool) -> float:
         if not shape.expert_params:
             return 0.0
-        return bytes_per_param * shape.expert_params / (st.tp * st.pp * st.ep) / (group / st.ep if sharded else 1)
+        return bytes_per_param * shape.expert_params / (etp * st.pp * st.ep) / (expert_dp if sharded else 1)
 
     act = shape.layers * activation_bytes_per_layer(seq_len, micro_batch, shape.d_model, shape.heads, st.tp,
                                                     st.recompute, attention=st.attention,

@@ -230,7 +230,8 @@ def layout_words(layout: Layout) -> str:
         split.append(f"CP {layout.cp}")
     split.append(f"DP {layout.dp}")
     if layout.ep > 1:
-        split.append(f"EP {layout.ep}")
+        folded = mem.expert_tensor_parallel(layout.tp, layout.ep, layout.dp * layout.cp) != layout.tp
+        split.append(f"EP {layout.ep}" + (" (over TP × DP, experts whole)" if folded else ""))
     recompute = {"none": "no recomputation", "selective": "selective recomputation",
                  "full": "full recomputation"}[layout.recompute]
     return (f"{' × '.join(split)}, ZeRO-{layout.zero_stage}, micro-batch {layout.micro_batch}, "
@@ -281,9 +282,10 @@ def check_layout(shape: ModelShape, devices: int, *, tp: int, pp: int, cp: int, 
         raise InputError(f"tensor × pipeline × context parallel = {tp} × {pp} × {cp} = {split:,} does not divide the "
                          f"{devices:,} devices: give a layout whose product divides them", field=("tp", "pp", "cp", "devices"))
     dp = devices // split
-    if ep > 1 and (shape.experts % ep or (dp * cp) % ep):
-        raise InputError(f"the expert-parallel degree {ep} must divide the {shape.experts} experts and the "
-                         f"{dp * cp:,} data- and context-parallel ranks", field=("ep", "devices"))
+    if ep > 1 and shape.experts % ep:
+        raise InputError(f"the expert-parallel degree {ep} must divide the {shape.experts} experts", field=("ep", "devices"))
+    if ep > 1:
+        mem.expert_tensor_parallel(tp, ep, dp * cp)   # or with the tensor-parallel ranks (folded): else refused
     return dp
 
 

@@ -78,6 +78,7 @@ from dataclasses import dataclass, field
 from estimator.core.base.errors import InputError
 from estimator.core.base.units import BITS_PER_BYTE, BYTES_PER_GB
 from estimator.core.hardware.profile import HardwareProfile
+from estimator.core.training.memory import expert_tensor_parallel
 
 RECOMPUTE = ("none", "selective", "full")
 PRECISIONS = ("bf16", "fp16", "fp8", "fp4")
@@ -236,7 +237,8 @@ class ModelShape:
 @dataclass(frozen=True)
 class Layout:
     """How the step is spread: tp·pp·cp·dp devices (expert parallelism ``ep`` divides the
-    data-parallel group for the experts), ``vp`` interleaved chunks per pipeline stage, sequences of
+    data- and context-parallel group for the experts, or folded, that group with the tensor-parallel ranks:
+    ``memory.expert_tensor_parallel``), ``vp`` interleaved chunks per pipeline stage, sequences of
     ``seq_len`` tokens, ``global_batch`` sequences per step, ``micro_batch`` sequences per micro-batch."""
 
     seq_len: int
@@ -391,9 +393,9 @@ def check_inputs(shape: ModelShape, layout: Layout, hardware: StepHardware) -> N
     if layout.micro_batches < 1:
         raise InputError(f"the global batch ({layout.global_batch} sequences) is smaller than dp × micro-batch "
                          f"({layout.dp} × {layout.micro_batch})", field="global_batch")
-    if layout.ep > layout.dp * layout.tp * layout.cp or shape.experts % layout.ep:
-        raise InputError(f"ep = {layout.ep} must divide the experts ({shape.experts}) and fit in the data-parallel group",
-                         field="ep")
+    if shape.experts % layout.ep:
+        raise InputError(f"ep = {layout.ep} must divide the experts ({shape.experts})", field="ep")
+    expert_tensor_parallel(layout.tp, layout.ep, layout.dp * layout.cp)   # the data-parallel group, or with TP
     if not 0.0 <= layout.expert_overlap_share <= 1.0:
         raise InputError("expert_overlap_share must be between 0 and 1", field="expert_overlap_share")
     if not 0.0 < layout.compute_sm_share <= 1.0:
@@ -511,9 +513,13 @@ def step_time(shape: ModelShape, layout: Layout, hardware: StepHardware, params:
 
     # --- expert all-to-all, per layer per micro-batch ---
     expert_s = 0.0
+    etp = expert_tensor_parallel(t, layout.ep, layout.dp * c)   # t, or 1 with the expert group folded over TP
     if shape.experts > 1 and layout.ep > 1:
-        ep_bw = hardware.scale_up_gb_per_s if layout.ep * t <= hardware.scale_up_devices else hardware.scale_out_gb_per_s
-        routed = shape.experts_per_token * tokens * d * BYTES_16BIT * (layout.ep - 1) / layout.ep
+        # the expert group's devices: ep groups of the experts' tensor-parallel ranks; folded over TP, each device
+        # dispatches its own share (1/t, sequence parallel) of the micro-batch's tokens
+        ep_bw = (hardware.scale_up_gb_per_s if layout.ep * etp <= hardware.scale_up_devices
+                 else hardware.scale_out_gb_per_s)
+        routed = shape.experts_per_token * tokens * etp / t * d * BYTES_16BIT * (layout.ep - 1) / layout.ep
         expert_s = (EXPERT_ALL_TO_ALLS_PER_LAYER * routed / (ep_bw * BYTES_PER_GB)
                     * (1.0 - layout.expert_overlap_share))
 
@@ -547,7 +553,7 @@ def step_time(shape: ModelShape, layout: Layout, hardware: StepHardware, params:
     bubble = bubble_fraction(p, v, m) * m * mb_time
 
     # --- data-parallel gradient reduction (and ZeRO-3's parameter gathers) ---
-    params_device = ((shape.params_total() - shape.expert_params()) + shape.expert_params() / layout.ep) / (t * p)
+    params_device = ((shape.params_total() - shape.expert_params()) / t + shape.expert_params() / (layout.ep * etp)) / p
     dp_group = layout.dp * c           # gradients are reduced over data and context parallel ranks
     # hierarchical: the ranks inside one scale-up domain reduce there, the domains over scale-out
     inside = max(1, min(dp_group, hardware.scale_up_devices // (t * c)))
