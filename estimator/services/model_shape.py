@@ -14,7 +14,7 @@ from estimator.core.base.errors import InputError
 from estimator.core.base.number_text import gfmt
 from estimator.core.serving.step import Architecture, param_floor, student_architecture
 from estimator.core.training.memory import MLP_KINDS
-from estimator.core.workload.flops import non_embedding_params
+from estimator.core.workload.flops import KAPLAN_FFN_PER_D_MODEL, non_embedding_params
 from estimator.io import serving_data
 
 # When only a parameter count is given, the architecture is the catalog's dense model nearest in
@@ -25,7 +25,6 @@ DEFAULT_HEAD_DIM = 128
 # A shape given without its MLP's kind: GPT's plain MLP of two matrices, Kaplan et al. 2020's d_ff = 4·d_model (their
 # Table 1, non_embedding_params' count) where the width is not given either.
 DEFAULT_MLP = "plain"
-KAPLAN_FFN_PER_D_MODEL = 4
 
 
 # A shape given with a parameter count (layers, d_model, heads, KV heads and vocabulary, as ML.ENERGY's and Hugging
@@ -64,18 +63,10 @@ def _match_words(m, arch: Architecture) -> str:
     return ", ".join(words) or "its published configuration"
 
 
-def attention_weights(d_model: int, heads: int, kv_heads: int) -> float:
-    """One layer's attention weights: the query and output projections (d_model × d_model each) and the key and
-    value projections of the KV heads (d_model × KV heads × head size each)."""
-    head = d_model / heads
-    return 2.0 * d_model * d_model + 2.0 * d_model * kv_heads * head
-
-
 def moe_active_params(params: float, arch: Architecture, experts: int, per_token: int) -> float:
-    """A mixture of experts' parameters one token uses: the weights outside the experts (embeddings, attention) and
-    ``per_token``/``experts`` of the experts' (each layer's experts share the rest: N = shared + experts' weights)."""
-    shared = arch.layers * attention_weights(arch.d_model, arch.heads, arch.kv_heads) + (
-        (arch.vocab or 0) * arch.d_model * (1 if arch.tied_embeddings else 2))
+    """A mixture of experts' parameters one token uses: the weights outside the experts (``param_floor``: the
+    attention projections and the embeddings) and ``per_token``/``experts`` of the experts' (N = shared + experts')."""
+    shared = param_floor(arch)
     if shared >= params:
         raise InputError(f"{gfmt(params, 3)} parameters hold no experts beside this shape's attention and embeddings "
                          f"({gfmt(shared, 3)}): give the parameter count of all the experts", field="params")
@@ -149,6 +140,7 @@ def resolve_architecture(*, params: float | None = None, model: str | None = Non
             if not 1 <= per < n_exp:
                 raise InputError(f"the experts per token ({per}) must be at least 1 and fewer than the {n_exp} "
                                  "experts", field=("experts_per_token", "experts"))
+        arch = Architecture(lay, dm, int(heads), int(kv_heads), None, voc, None, "", "given", tied_embeddings=params is None)
         if derived := params is None:  # one vocab × d_model table: the LM head counted as tied to it
             if width is not None or mlp is not None or kv_heads != heads:
                 # the workload's count (core.workload.flops.transformer_count): Kaplan's d_ff = 4·d_model unless given
@@ -157,8 +149,7 @@ def resolve_architecture(*, params: float | None = None, model: str | None = Non
                     raise InputError("a mixture of experts given by its architecture needs its parameter count or its "
                                      "MLP's width", field=("params", "ffn"))
                 d_ff = width if width is not None else KAPLAN_FFN_PER_D_MODEL * dm
-                params = lay * (attention_weights(dm, int(heads), int(kv_heads)) + n_exp * mats * dm * d_ff) + (
-                    voc * dm if voc else 0.0)
+                params = param_floor(arch) + lay * n_exp * mats * dm * d_ff
                 how.append(f"parameters = layers·(attention + {n_exp if n_exp > 1 else ''}{'·' if n_exp > 1 else ''}"
                            f"{mats}·d_model·{'ffn' if width is not None else '4·d_model'}){' + vocab·d_model' if voc else ''}"
                            f" = {gfmt(params, 3)} (the MLP {mlp or DEFAULT_MLP}: {mats} matrices)")
@@ -169,7 +160,6 @@ def resolve_architecture(*, params: float | None = None, model: str | None = Non
                 params = non_embedding_params(lay, dm) + (voc * dm if voc else 0.0)
                 how.append(f"parameters = 12·layers·d_model²{' + vocab·d_model' if voc else ''} = {gfmt(params, 3)} "
                            "(Kaplan et al. 2020: d_ff = 4·d_model; give the parameter count or the MLP for gated MLPs)")
-        arch = Architecture(lay, dm, int(heads), int(kv_heads), None, voc, None, "", "given", tied_embeddings=derived)
         if experts is not None:
             v.require_number_in("parameters", params, B.PARAMS, field="params")
             active = moe_active_params(float(params), arch, n_exp, int(experts_per_token))
@@ -212,4 +202,4 @@ def resolve_architecture(*, params: float | None = None, model: str | None = Non
     return float(params), arch, how
 
 
-__all__ = ["DEFAULT_HEAD_DIM", "CATALOG_MATCH_SHARE", "DEFAULT_MLP", "KAPLAN_FFN_PER_D_MODEL", "attention_weights", "moe_active_params", "catalog_match", "check_head_split", "default_heads", "resolve_architecture"]
+__all__ = ["DEFAULT_HEAD_DIM", "CATALOG_MATCH_SHARE", "DEFAULT_MLP", "moe_active_params", "catalog_match", "check_head_split", "default_heads", "resolve_architecture"]

@@ -11,6 +11,7 @@ import pytest
 
 from estimator.cli.main import main
 from estimator.core.base.errors import InputError
+from estimator.core.base.units import BYTES_PER_GB
 from estimator.core.training import memory as mem
 
 RUN = ("--hardware", "h100-sxm", "--tokens", "1e12", "--seq-len", "4096", "--zero", "1", "--format", "json")
@@ -46,10 +47,20 @@ def test_a_folded_layout_is_answered_and_holds_the_experts_as_the_unfolded_one_d
     assert "DP 4 × EP 4, ZeRO-1" in capsys.readouterr().out
 
 
-def test_deepseek_v3s_published_layout_is_answered(capsys):
-    js = estimate(capsys, "--model", "deepseek-v3", "--devices", "1024", "--tp", "2", "--pp", "16", "--ep", "64",
-                  "--precision", "fp8", "--micro-batch", "1", "--global-batch-tokens", str(8192 * 4096))
-    assert js["step"]["layout"]["dp"] == 32 and js["step"]["tokens_per_s_per_device"] > 0
+def test_deepseek_v3s_published_layout_is_answered_its_experts_whole(capsys):
+    """TP 2, PP 16, EP 64 on 1,024 GPUs (DP 32): each device holds 4 whole experts of the 256, as at TP 1 (DP 64), and
+    half the rest of its stage: the weights differ by the non-expert half alone."""
+    from estimator.services.plan import resolve_model
+    argv = ("--model", "deepseek-v3", "--devices", "1024", "--pp", "16", "--ep", "64", "--precision", "fp8",
+            "--micro-batch", "1", "--global-batch-tokens", str(8192 * 4096))
+    folded = estimate(capsys, *argv, "--tp", "2")
+    plain = estimate(capsys, *argv, "--tp", "1")
+    assert (folded["step"]["layout"]["dp"], plain["step"]["layout"]["dp"]) == (32, 64)
+    _, _, mshape, _, _ = resolve_model(model="deepseek-v3")
+    bytes_per_weight = folded["memory"]["bytes_per_param"][0]   # weights, gradients, optimizer
+    non_expert_gb = (mshape.params - mshape.expert_params) / 16 * bytes_per_weight / BYTES_PER_GB
+    assert plain["memory"]["per_device_gb"]["weights"] - folded["memory"]["per_device_gb"]["weights"] == pytest.approx(
+        non_expert_gb / 2, rel=1e-9)
 
 
 def test_an_expert_degree_that_divides_neither_is_refused(capsys):

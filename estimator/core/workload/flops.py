@@ -76,6 +76,10 @@ class TransformerCount:
 
 
 
+# Kaplan et al. 2020, Table 1: d_ff = 4·d_model (with d_attn = d_model, the 12·n_layer·d_model² below).
+KAPLAN_FFN_PER_D_MODEL = 4
+
+
 def non_embedding_params(layers: float, d_model: float) -> float:
     """Kaplan et al. 2020, Table 1: N = 12·n_layer·d_model² (non-embedding; d_attn = d_model,
     d_ff = 4·d_model). The one home of the formula (training FLOPs and the serving shape use it)."""
@@ -112,7 +116,7 @@ def transformer_count(shape: TransformerShape) -> TransformerCount:
         d = float(shape.d_model)
         kv_share = (shape.kv_heads / shape.heads) if shape.heads and shape.kv_heads else 1.0
         attention = 2.0 * d * d + 2.0 * d * d * kv_share        # Q and O; K and V of the KV heads
-        mlp = shape.mlp_matrices * d * (shape.d_ff if shape.d_ff is not None else 4.0 * d)
+        mlp = shape.mlp_matrices * d * (shape.d_ff if shape.d_ff is not None else KAPLAN_FFN_PER_D_MODEL * d)
         n_non_emb = shape.n_layer * (attention + shape.experts * mlp)
         n_active = shape.n_layer * (attention + shape.experts_per_token * mlp)
     n_embed = float(shape.vocab_size * shape.d_model + shape.n_ctx * shape.d_model)
