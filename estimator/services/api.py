@@ -72,12 +72,10 @@ def architecture_details(d_model: int, *, heads=None, kv_heads=None, ffn=None, m
     """The ``TransformerShape`` fields beyond Kaplan's from the step model's shape inputs, each checked as the memory's
     are (``mem.check_inputs``); the heads d_model ÷ 128 where only the KV heads are given."""
     from estimator.core.training import memory as mem
-    from estimator.services.model_shape import check_head_split, default_heads
+    from estimator.services.model_shape import check_head_split, check_mixture, default_heads
     given = mem.check_inputs({k: x for k, x in dict(heads=heads, kv_heads=kv_heads, ffn=ffn, mlp=mlp, experts=experts,
                                                      experts_per_token=experts_per_token).items() if x is not None})
-    if ("experts" in given) != ("experts_per_token" in given):
-        raise InputError("a mixture of experts needs both its experts per layer and the experts per token",
-                         field=("experts", "experts_per_token"))
+    n_exp, per = check_mixture(given.get("experts"), given.get("experts_per_token"))
     out = {}
     if "kv_heads" in given or "heads" in given:
         h = given.get("heads") or default_heads(d_model)
@@ -88,14 +86,11 @@ def architecture_details(d_model: int, *, heads=None, kv_heads=None, ffn=None, m
         out["d_ff"] = given["ffn"]
     if "mlp" in given:
         out["mlp_matrices"] = mem.MLP_KINDS[given["mlp"]]
-    if "experts" in given:
+    if n_exp > 1:
         if "ffn" not in given:  # an architecture's route derives its count: the experts' width must be said
             raise InputError("a mixture of experts given by its architecture needs its parameter count or its MLP's "
                              "width", field=("params", "ffn"))
-        if not 1 <= given["experts_per_token"] < given["experts"]:
-            raise InputError(f"the experts per token ({given['experts_per_token']}) must be at least 1 and fewer than "
-                             f"the {given['experts']} experts", field=("experts_per_token", "experts"))
-        out.update(experts=given["experts"], experts_per_token=given["experts_per_token"])
+        out.update(experts=n_exp, experts_per_token=per)
     return out
 
 

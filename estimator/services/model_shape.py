@@ -73,6 +73,22 @@ def moe_active_params(params: float, arch: Architecture, experts: int, per_token
     return shared + (params - shared) * per_token / experts
 
 
+def check_mixture(experts, experts_per_token) -> tuple[int, int]:
+    """A mixture of experts given by its experts per layer and per token, as whole numbers (1, 1: dense, neither
+    given); refused where one comes without the other or the token's are not fewer than the layer's."""
+    if (experts is None) != (experts_per_token is None):
+        raise InputError("a mixture of experts needs both its experts per layer and the experts per token",
+                         field=("experts", "experts_per_token"))
+    if experts is None:
+        return 1, 1
+    n = v.require_whole("experts", experts, B.EXPERTS, field="experts")
+    per = v.require_whole("experts per token", experts_per_token, B.EXPERTS, field="experts_per_token")
+    if not 1 <= per < n:
+        raise InputError(f"the experts per token ({per}) must be at least 1 and fewer than the {n} experts",
+                         field=("experts_per_token", "experts"))
+    return n, per
+
+
 def default_heads(d_model: int) -> int:
     """Heads for a given width without heads: d_model ÷ ``DEFAULT_HEAD_DIM``, or, when that does
     not divide d_model, the divisor of d_model nearest it (a head's dimension is whole)."""
@@ -131,15 +147,7 @@ def resolve_architecture(*, params: float | None = None, model: str | None = Non
         width = None if ffn is None else v.require_whole("MLP hidden size", ffn, B.FFN, field="ffn")
         if mlp is not None and (not isinstance(mlp, str) or mlp not in MLP_KINDS):
             raise InputError(f"the MLP must be one of {', '.join(MLP_KINDS)}, got {repr(mlp)[:40]}", field="mlp")
-        if (experts is None) != (experts_per_token is None):
-            raise InputError("a mixture of experts needs both its experts per layer and the experts per token",
-                             field=("experts", "experts_per_token"))
-        n_exp = 1 if experts is None else v.require_whole("experts", experts, B.EXPERTS, field="experts")
-        if experts is not None:
-            per = v.require_whole("experts per token", experts_per_token, B.EXPERTS, field="experts_per_token")
-            if not 1 <= per < n_exp:
-                raise InputError(f"the experts per token ({per}) must be at least 1 and fewer than the {n_exp} "
-                                 "experts", field=("experts_per_token", "experts"))
+        n_exp, _ = check_mixture(experts, experts_per_token)
         arch = Architecture(lay, dm, int(heads), int(kv_heads), None, voc, None, "", "given", tied_embeddings=params is None)
         if derived := params is None:  # one vocab × d_model table: the LM head counted as tied to it
             if width is not None or mlp is not None or kv_heads != heads:
@@ -202,4 +210,4 @@ def resolve_architecture(*, params: float | None = None, model: str | None = Non
     return float(params), arch, how
 
 
-__all__ = ["DEFAULT_HEAD_DIM", "CATALOG_MATCH_SHARE", "DEFAULT_MLP", "moe_active_params", "catalog_match", "check_head_split", "default_heads", "resolve_architecture"]
+__all__ = ["DEFAULT_HEAD_DIM", "CATALOG_MATCH_SHARE", "DEFAULT_MLP", "moe_active_params", "catalog_match", "check_head_split", "check_mixture", "default_heads", "resolve_architecture"]
