@@ -220,7 +220,8 @@ class ProfileSet:
         # the bundled profiles by their names; a calibrated one by its id or file (review: a calibrated
         # profile's name took "Intel Xeon")
         names, short = bundled_names(self), len(hardware) <= MAX_QUOTED_CHARS
-        pid = resolve_name(hardware, names) if short else None
+        memory_gb = {pid: p.memory_gb for pid, p in self.profiles.items() if pid in names and p.memory_gb}
+        pid = resolve_name(hardware, names, memory_gb) if short else None
         if pid is not None:
             return self.profiles[pid]
         hint = did_you_mean(hardware, self.profiles, nearest_hardware(hardware, names) if short else ())

@@ -12,7 +12,8 @@ from estimator.cli import main
 from estimator.core.training.step import LINK_DEFAULTS, step_hardware
 from estimator.io.datafiles import PROFILES_DIR, default_profiles
 
-NEW = ("gb200", "gb300", "b300", "h200-nvl", "h100-nvl", "mi325x", "mi355x", "rtx-pro-6000-server", "trainium2")
+NEW = ("gb200", "gb300", "b300", "h200-nvl", "h100-nvl", "mi325x", "mi355x", "rtx-pro-6000-server", "trainium2",
+       "arc-pro-b60")
 # the profiles people train and serve on whose cluster links are stated (scale-up devices, scale-up and
 # scale-out bandwidth); the TPU v6e's, the A800's and some new ones' scale-out is not published
 LINKED = ("a100-sxm-80gb", "a100-sxm-40gb", "h100-sxm", "h200-sxm", "h800", "b200", "mi300x", "tpu-v4", "tpu-v5p",
@@ -46,6 +47,10 @@ def test_each_new_profile_validates(pid, capsys):
     ("NVIDIA H200-SXM-141GB-CTS", "h200-sxm-cts"), ("NVIDIA H200-SXM-141GB", "h200-sxm"),
     # the names that named the older parts still do
     ("NVIDIA H200", "h200-sxm"), ("NVIDIA H100 80GB HBM3", "h100-sxm"), ("MI300X", "mi300x"),
+    # a size that is what the device exposes, a little under the package's (the B200's 180 of 192 GB)
+    ("NVIDIA B300-SXM-270GB", "b300"), ("NVIDIA GB300 279GB", "gb300"), ("NVIDIA GB200-186GB", "gb200"),
+    ("NVIDIA B200-SXM-192GB", "b200"), ("NVIDIA H100-SXM-80GB", "h100-sxm"), ("NVIDIA H200-SXM-144GB", "h200-sxm"),
+    ("Intel Arc Pro B60", "arc-pro-b60"), ("Intel Arc Pro B60 24GB", "arc-pro-b60"),
 ])
 def test_names_as_written_resolve(profiles, given, pid):
     assert profiles.get(given).id == pid
@@ -120,3 +125,32 @@ def test_a_fractional_domain_and_a_figure_without_its_source_are_refused(tmp_pat
         assert main(["profiles", "validate", str(path)]) != 0
         out = capsys.readouterr().out
         assert f"field '{field}'" in out
+
+
+@pytest.mark.parametrize("given, could", [
+    ("NVIDIA H100-PCIe-94GB", "h100-nvl"),  # 94 GB is 1.1 of the H100 PCIe's 85.5: another variant, the NVL's size
+    ("NVIDIA A100-SXM-64GB", None),         # no A100 SXM holds 64 GB: neither the 40 nor the 80 GB part
+    ("NVIDIA H100 80GB", None),              # the form factor left out: SXM, PCIe or NVL
+])
+def test_a_size_that_is_no_variants_exposed_memory_names_none(profiles, given, could):
+    from estimator.core.base.errors import UnknownHardwareError
+    with pytest.raises(UnknownHardwareError) as err:
+        profiles.get(given)
+    if could:
+        assert could in str(err.value)
+
+
+def test_the_arc_pro_b60_serves_at_its_bandwidth(profiles, capsys):
+    """Intel's Battlemage workstation card (MLPerf Inference's newer rounds run it): 98.3 TFLOPS BF16, 196.6
+    INT8 TOPS, no FP8, 456 GB/s, 24 GB, PCIe 5.0 x8 between cards; an 8B model at batch 1 reads its 16 GB of
+    weights a token, 35 ms at the full bandwidth."""
+    b60 = profiles.get("arc-pro-b60")
+    assert (b60.peak_flops_per_s["bf16"], b60.peak_flops_per_s["int8"], b60.memory_bandwidth_gb_per_s,
+            b60.memory_gb, b60.power.tdp_w) == (9.83e13, 1.966e14, 456.0, 24.0, 200.0)
+    assert "fp8" not in b60.peak_flops_per_s and b60.link_gb_per_s == 31.5
+    assert main(["inference", "--model", "llama-3.1-8b", "--hardware", "Intel Arc Pro B60", "--devices", "1",
+                 "--tokens", "1e6", "--format", "json"]) == 0
+    import json
+    out = json.loads(capsys.readouterr().out)
+    weights_s = 16.06e9 / 456e9
+    assert weights_s < out["seconds_per_output_token"] < 1.5 * weights_s

@@ -112,6 +112,15 @@ ALIASES = (
 )
 
 
+# A memory size in a system description may be what the device exposes, a little under what its package holds
+# (NVIDIA's MLPerf Inference v4.1 system description names the B200 "B200-SXM-180GB" for a 192 GB package,
+# profiles/b200.toml; nvidia-smi shows an "80GB" H100 as 81,559 MiB = 85.5 GB, profiles/h100-sxm.toml: 0.94 of
+# the profile's capacity both). A name that names one profile once its size is left out is taken as that
+# profile when the size is within these shares of the profile's capacity; a size outside them is another
+# variant of the part ("A100 40GB" is no A100 80GB; the H100 NVL's 94 GB is 1.1 of the H100 PCIe's 85.5).
+EXPOSED_MEMORY_SHARE = (0.85, 1.05)
+
+
 @lru_cache(maxsize=4096)  # a pure function of the text; the profiles' names are split again on every lookup
 def name_words(name: str) -> frozenset[str]:
     """The words of a hardware name or id: lower case, split at separators and where letters meet
@@ -142,7 +151,9 @@ def _own_words(pid: str, name: str) -> tuple[frozenset[str], ...]:
 
 def _names(wanted: frozenset[str], pid: str, name: str) -> bool:
     """Whether words name a profile: an alias's words, or its name's: all the words before any bracketed
-    remark, and any of the remark's ("NVIDIA L4 24GB": the L4, whose name says "(24GB, 72 W)")."""
+    remark, and any of the remark's ("NVIDIA L4 24GB": the L4, whose name says "(24GB, 72 W)"). An alias
+    is taken whole: its remark may be what sets it apart ("NVIDIA GH200-GraceHopper-Superchip (144 GB
+    HBM3e)": without the remark, either GH200)."""
     if any(wanted == name_words(alias) for alias_id, alias, _ in ALIASES if alias_id == pid):
         return True
     return name_words(name.split("(")[0]) <= wanted <= name_words(name)
@@ -187,11 +198,29 @@ def nearest_hardware(given: str, names: Mapping[str, str]) -> tuple[str, ...]:
     return tuple(sorted(pid for pid, n in shared.items() if n == best))
 
 
-def resolve_name(given: str, names: Mapping[str, str]) -> str | None:
-    """The id of the one profile ``given`` names: an id in any case, or a name (``matching_hardware``);
-    None where it names none and could be none; else the refusal, saying what the name could be:
-    several parts ("MI250X/MI250", rocm-smi's name of either), several profiles ("NVIDIA A100"), or
-    one profile whose name says more ("A100 40GB": the form factor it leaves out)."""
+def by_exposed_memory(given: str, names: Mapping[str, str], memory_gb: Mapping[str, float]) -> str | None:
+    """The one profile ``given`` names once its memory size is left out, where that size is within
+    ``EXPOSED_MEMORY_SHARE`` of the profile's capacity (``memory_gb`` by id): "NVIDIA B300-SXM-270GB",
+    the 288 GB B300 as a system description may give what it exposes. None otherwise."""
+    wanted = name_words(given)
+    sizes = [w for w in wanted if w.endswith("gb") and _QUANTITY_WORD.fullmatch(w)]
+    if len(sizes) != 1:
+        return None
+    rest = wanted - {sizes[0]}
+    fits = [pid for pid, name in names.items() if rest and _names(rest, pid, name)]
+    if len(fits) != 1 or not memory_gb.get(fits[0]):
+        return None
+    share = float(sizes[0][:-2]) / memory_gb[fits[0]]
+    low, high = EXPOSED_MEMORY_SHARE
+    return fits[0] if low <= share <= high else None
+
+
+def resolve_name(given: str, names: Mapping[str, str], memory_gb: Mapping[str, float] | None = None) -> str | None:
+    """The id of the one profile ``given`` names: an id in any case, or a name (``matching_hardware``;
+    with ``memory_gb``, the profiles' capacities by id, a name whose size is what the device exposes:
+    ``by_exposed_memory``); None where it names none and could be none; else the refusal, saying what
+    the name could be: several parts ("MI250X/MI250", rocm-smi's name of either), several profiles
+    ("NVIDIA A100"), or one profile whose name says more ("A100 40GB": the form factor it leaves out)."""
     if given.strip().lower() in names:
         return given.strip().lower()
     pieces = [x for x in given.split("/") if name_words(x)]
@@ -203,6 +232,9 @@ def resolve_name(given: str, names: Mapping[str, str]) -> str | None:
     fits = matching_hardware(given, names)
     if len(fits) == 1:
         return fits[0]
+    exposed = by_exposed_memory(given, names, memory_gb) if not fits and memory_gb else None
+    if exposed is not None:
+        return exposed
     could = fits or partly_matching_hardware(given, names)
     if len(could) > 1:
         raise UnknownHardwareError(f"hardware {quoted(given)} could be {' or '.join(could)}: their power, memory or "
