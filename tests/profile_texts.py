@@ -17,8 +17,9 @@ def swap(text: str, old: str, new: str) -> str:
     return text.replace(old, new)
 
 
-# the H100 without its measured device: a [power] table that can trade fit for an explicit average
-H100_GROUP_FIT = swap(H100, next(ln for ln in H100.splitlines(keepends=True) if ln.startswith("measured_device")), "")
+# the H100 takes its group's fit (no measured device of its own): a [power] table that can trade fit for an
+# explicit average
+H100_GROUP_FIT = H100
 
 SOURCE_PATTERNS = {
     "url": r"https?://\S+",

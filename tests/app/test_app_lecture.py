@@ -124,7 +124,7 @@ def test_each_gpt3_energy_says_which_gpt3_run_it_is():
     slide = shared_page("lecture", {"claim": "gpt3-v100"})
     est = api.run(preset_id="lambda-gpt3-v100").estimate
     captions = [x.value.replace("\\", "") for x in slide.caption]
-    assert metrics(slide)["Energy, one V100"] == hz.energy(est.energy_kwh) == "1.08 GWh"
+    assert metrics(slide)["Energy, one V100"] == hz.energy(est.energy_kwh) == "1.02 GWh"
     assert f"thought experiment: one V100, at {hz.power(est.assumption('power_w').value)}" in captions
     real = "the real run (10,000 V100s): 1.29 GWh published (Patterson et al. 2021), 1.40 GWh as estimated"
     assert real in captions

@@ -185,7 +185,7 @@ def test_a_split_past_the_estimates_flops_on_several_devices_keeps_the_split(cap
 
 @pytest.mark.parametrize("argv, needle", [
     (("scaling", "chinchilla", "--budget-kwh", "1e15", "--hardware", "gtx-580"),
-     "the budget of 10¹⁵ kWh buys a run of 3.9 × 10¹⁵ device-hours, more than the 10¹⁴ an estimate covers: give a "
+     "the budget of 10¹⁵ kWh buys a run of 4.13 × 10¹⁵ device-hours, more than the 10¹⁴ an estimate covers: give a "
      "smaller budget (--budget-kwh)"),
     (("scaling", "diminishing", "--exponent", "0.03", "--hardware", "gtx-580"),
      "aim at a nearer target error, give a larger exponent or smaller base FLOPs (--base-flops, --target-error, "

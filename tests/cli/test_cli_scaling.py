@@ -240,7 +240,7 @@ def test_budget_rows_show_each_range_or_exact(capsys):
     assert main(["scaling", "chinchilla", "--budget-kwh", "1e5", "--hardware", "a100-sxm-80gb", "--devices", "8"]) == 0
     out = capsys.readouterr().out
     assert "100 MWh (exact)" in out and "47.5 t CO₂e (exact)" in out
-    assert "time                  3.09 years (range 2.59 years – 3.68 years)" in out
+    assert "time                  3.26 years (range 2.63 years – 4.04 years)" in out
     assert main(["scaling", "chinchilla", "--budget-usd", "1e5", "--hardware", "a100-sxm-80gb", "--devices", "8"]) == 0
     out = capsys.readouterr().out
     assert "$100k (exact)" in out and "152 days (exact)" in out

@@ -88,15 +88,15 @@ def test_table_shows_the_headline_ranges_so_close_figures_read_as_overlapping(ca
     a100 = api.run(hardware="a100-sxm-80gb", flops=1e21).estimate
     # both fits' intervals take the Epoch rows' multiplier 2.57 since issue 53 (1545519; was the families' own 1.17
     # and 1.77): device-hours ×/÷ 1.89 on the H100 (σ 0.248) and 1.97 on the A100 (σ 0.263); the energy adds each
-    # power fit's spread in quadrature (×/÷ 1.94 and 2.01), so a range's ends now differ in unit (962 kWh – 3.63 MWh)
-    assert "1.87 MWh (962 kWh – 3.63 MWh)" in rows["h100-sxm"] and "1.83 MWh (912 kWh – 3.69 MWh)" in rows["a100-sxm-80gb"]
+    # power fit's spread in quadrature, so a range's ends now differ in unit (883 kWh – 3.39 MWh)
+    assert "1.73 MWh (883 kWh – 3.39 MWh)" in rows["h100-sxm"] and "1.74 MWh (854 kWh – 3.53 MWh)" in rows["a100-sxm-80gb"]
     assert "2,260 device-hours (1,200–4,280)" in rows["h100-sxm"] and "166 days (84.2–325)" in rows["a100-sxm-80gb"]
     # the two energies' ranges overlap, which the table now lets a reader see
     (hl, hh), (al, ah) = h100.range["energy_kwh"], a100.range["energy_kwh"]
     assert hl < ah and al < hh and abs(h100.energy_kwh / a100.energy_kwh - 1) < 0.03
     for key in TABLE_RANGES:
         assert with_range(h100, key) in rows["h100-sxm"]
-    assert "887 kg CO₂e " in rows["h100-sxm"] and "887 kg CO₂e (" not in rows["h100-sxm"]  # headline ranges only
+    assert "822 kg CO₂e " in rows["h100-sxm"] and "822 kg CO₂e (" not in rows["h100-sxm"]  # headline ranges only
     meaning = _flat(out.split("\n\n")[1])
     assert meaning == _flat(f"In brackets: the ranges of training time, device-hours and energy. "
                             f"{range_meaning(h100.level)}")
@@ -106,7 +106,7 @@ def test_table_shows_the_headline_ranges_so_close_figures_read_as_overlapping(ca
 def test_a_range_cell_says_its_unit_once_and_keeps_ends_whose_units_differ():
     est = api.run(preset_id="gpt3-175b", hardware="a10g").estimate
     assert with_range(est, "device_hours") == "4.15 million device-hours (2.48–6.95)"
-    assert with_range(est, "energy_kwh") == "1.44 GWh (836 MWh – 2.48 GWh)"
+    assert with_range(est, "energy_kwh") == "1.36 GWh (780 MWh – 2.38 GWh)"
     est = api.run(preset_id="gpt3-175b", hardware="a100-pcie-80gb").estimate
     assert with_range(est, "device_hours") == "717,000 device-hours (299,000 – 1.72 million)"
     assert with_range(est, "wall_clock_s") == "2.99 days (29.9 hours – 7.16 days)"

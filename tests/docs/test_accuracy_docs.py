@@ -87,7 +87,8 @@ def test_the_docs_quote_the_power_validation_including_where_it_fails():
     assert tpu["own_centre_runs"] == tpu["n"] and tpu["median_factor"] < tpu["group_fit_median_factor"]
     dc, dt = chip["device_held_out"], tpu["device_held_out"]
     ds = system["device_held_out"]
-    assert f"fit, which GPU profiles take, holds {ds['interval_coverage']:.0%} ({ds['n_devices']} devices)" in readme
+    unit = "device" if ds["n_devices"] == 1 else "devices"
+    assert f"fit, which GPU profiles take, holds {ds['interval_coverage']:.0%} ({ds['n_devices']} {unit}" in readme
     assert (f"it holds only {dc['interval_coverage']:.0%} of the chip runs ({dc['n_devices']} devices) and "
             f"{dt['interval_coverage']:.0%} of the TPU-system runs ({dt['n_devices']} devices)") in readme
     # the energy range's coverage, pairing the two checks (review: it had none)
@@ -96,7 +97,7 @@ def test_the_docs_quote_the_power_validation_including_where_it_fails():
     pct = "{:.0%}".format
     assert (f"the power side is {g['power_measurements']} measurements on {g['power_devices']} GPUs") in readme
     assert (f"the 80% range holds {pct(g['measured_device']['interval_coverage'])} of the GPU pairs when the power fit "
-            f"holds the device's own measurements (V100, H100; width ×{g['measured_device']['interval_mean_width_factor']:.2f}), "
+            f"holds the device's own measurements (the V100's; width ×{g['measured_device']['interval_mean_width_factor']:.2f}), "
             f"{pct(g['unmeasured_device']['interval_coverage'])} when it holds none") in readme
     assert f"and {pct(g['new_device']['interval_coverage'])} for a GPU with neither runs nor power data" in readme
     assert (f"for TPUs, {pct(t['measured_device']['interval_coverage'])}, {pct(t['unmeasured_device']['interval_coverage'])} "

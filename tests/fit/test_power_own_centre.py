@@ -145,14 +145,14 @@ def test_the_docs_give_the_h100s_power_from_its_profile():
 
 
 def test_a_device_named_with_another_tdp_is_refused():
-    """Review: the own centre is a share of the measured device's TDP; an H100 PCIe (350 W) naming the SXM's
-    700 W runs would have taken the SXM's share of its own TDP."""
+    """Review: the own centre is a share of the measured device's TDP; a V100 PCIe (250 W) naming the P100
+    SXM2's 300 W runs would have taken the SXM2's share of its own TDP."""
     import tomllib
-    data = tomllib.loads((PROFILES_DIR / "h100-pcie.toml").read_text())
-    data["power"]["measured_device"] = "H100 SXM"
+    data = tomllib.loads((PROFILES_DIR / "v100-pcie.toml").read_text())
+    data["power"]["measured_device"] = "P100 SXM2"
     with pytest.raises(ProfileError) as err:
         profile_from_dict(data, "pcie.toml", load_utilization_model(), load_power_fits())
     assert err.value.field == "power.measured_device"
-    assert "the H100 SXM's measurements are shares of a 700 W TDP, but tdp_w is 350 W" in err.value.problem
+    assert "the P100 SXM2's measurements are shares of a 300 W TDP, but tdp_w is 250 W" in err.value.problem
     with pytest.raises(InputError, match="2 TDPs"):
         fit_device([_m("a", 0.8), PowerMeasurement("a-1", "a", "tpu-system", 200.0, 150.0, "w", "s")], "a")

@@ -41,8 +41,9 @@ def test_issue_13_acceptance_from_the_cli(capsys):
     # J 2.60 and TPOT 4.46 after the H800/A800 refit; 2.64 and 4.50 after the 68-run refit;
     # 3.16 and 5.19 after the 78-run refit; 2.93 and 4.91 after the 89-run refit; its power is the
     # gpu-system fit's, so 2.81 after five measured H100 nodes joined that fit; 2.77 and 4.80 once a
-    # paper's runs were held out together; 2.74 once the H100 took its own measured centre)
-    assert j["previous"]["median_factor"] == pytest.approx(2.74, abs=0.01)
+    # paper's runs were held out together; 2.74 once the H100 took its own measured centre; 2.93 once the eight
+    # MLPerf Training nodes left that fit: MLPerf Training results are held back)
+    assert j["previous"]["median_factor"] == pytest.approx(2.93, abs=0.01)
     assert t["previous"]["median_factor"] == pytest.approx(4.80, abs=0.02)
     assert j["per_parameter_per_gpu"]["median_factor"] == pytest.approx(1.33, abs=0.01)
     for key in ("previous", "per_parameter_per_gpu", "flat_per_gpu"):

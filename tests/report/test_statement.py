@@ -224,7 +224,7 @@ def test_an_electricity_only_cost_says_so():
 def test_a_known_run_says_what_its_ranges_mean():
     """Audit: a known run printed "(80\\% range 543 kWh--770 kWh)" and never said what a range is."""
     _, st = _statement(hardware="h100-sxm", hours=100, devices=8)
-    assert "660 kWh (80\\% range 550 kWh--792 kWh) of electricity" in st.tex
+    assert "612 kWh (80\\% range 494 kWh--759 kWh) of electricity" in st.tex
     assert ("The 80\\% ranges are prediction intervals from the tool's fits to published training runs and measured "
             "power draws, whose out-of-sample coverage the tool reports; the time given, the PUE, the price and grid "
             "intensity are taken as exact.") in st.tex

@@ -226,13 +226,13 @@ def test_device_hours_without_a_device_count_state_no_wall_clock_and_no_count():
     r, st = _statement(hardware="a100-sxm-80gb", device_hours=100_000, region="FRA")
     assert r.estimate.assumption("devices").origin == "default"  # the tool's one device, not the user's
     assert ("Training the model took 100,000 device-hours on NVIDIA A100 SXM 80GB~\\cite{hw-a100-sxm-80gb} (the number "
-            "of devices was not given, so no wall-clock time is stated). At an average of 420~W per device") in st.tex
+            "of devices was not given, so no wall-clock time is stated). At an average of 397~W per device") in st.tex
     assert "11.4 years" not in st.tex and "$\\times$~NVIDIA" not in st.tex  # it had: "took 11.4 years on 1~×~NVIDIA …"
     # the device count given: the wall clock follows from it, as before
     _, given = _statement(hardware="a100-sxm-80gb", device_hours=100_000, region="FRA", devices=512)
     assert hz.duration(100_000 / 512 * S_PER_HOUR) == "8.14 days"
     assert ("Training the model took 8.14 days on 512~$\\times$~NVIDIA A100 SXM 80GB~\\cite{hw-a100-sxm-80gb}, "
-            "100,000 device-hours. At an average of 420~W per device") in given.tex
+            "100,000 device-hours. At an average of 397~W per device") in given.tex
 
 
 def test_hours_without_a_device_count_say_one_device_is_assumed():
@@ -274,7 +274,7 @@ def test_a_run_beyond_the_fitted_runs_says_so_after_the_fit():
     assert any(n.startswith("the run is beyond the utilisation fit's data (its 10²⁶ FLOPs lie outside the fitted runs' "
                             "1.4 × 10¹⁸–3.8 × 10²⁵)") for n in notes)
     assert any(n.startswith("20,000 devices is more than any run the utilisation fit holds (at most 16,384)") for n in notes)
-    assert FITTED_H100 + BEYOND_FLOPS + BEYOND_DEVICES + " At an average of 750~W" in st.tex
+    assert FITTED_H100 + BEYOND_FLOPS + BEYOND_DEVICES + " At an average of 695~W" in st.tex
     _, flops_only = _statement(hardware="h100-sxm", flops=1e26, devices=2048)
     assert FITTED_H100 + BEYOND_FLOPS + " At an average" in flops_only.tex
     _, devices_only = _statement(hardware="h100-sxm", flops=1e24, devices=20_000)

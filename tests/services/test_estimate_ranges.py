@@ -137,12 +137,13 @@ def test_validate_reports_power_with_each_device_held_out():
     for group, s in DOC["power_summary"].items():
         g = [c for c in checks if c.point.group == group]
         held = s["device_held_out"]
-        assert held["n"] == len(g) and held["n_devices"] == len({c.point.device for c in g}) >= 2
+        assert held["n"] == len(g) and held["n_devices"] == len({c.point.device for c in g}) >= 1
         assert held["median_factor"] == pytest.approx(float(np.median([c.factor for c in g])))
         assert held["interval_coverage"] == pytest.approx(float(np.mean([c.inside for c in g])))
-    # the GPU profiles without a measurement of their own (A100, B200, …) take the gpu-system fit:
-    # its devices held out one at a time are what vouches for them
-    assert DOC["power_summary"]["gpu-system"]["device_held_out"]["n_devices"] >= 3
+    # the GPU profiles without a measurement of their own (A100, H100, B200, …) take the gpu-system fit: of its two
+    # devices only the V100 can be held out (without the P100's two runs one is left), so little vouches for them
+    held = DOC["power_summary"]["gpu-system"]["device_held_out"]
+    assert (held["n"], held["n_devices"], held["interval_coverage"]) == (1, 1, 1.0)
 
 
 def test_profiles_readme_quotes_the_power_fits_and_their_validation():
@@ -155,8 +156,10 @@ def test_profiles_readme_quotes_the_power_fits_and_their_validation():
         held = s["device_held_out"]
         row = (f"| {f.n} | {f.center:.2f} | {f.low:.2f}–{f.high:.2f} | {s['median_factor']:.2f}× "
                f"({s['group_fit_median_factor']:.2f}×; {s['tdp_median_factor']:.2f}×) | {s['interval_coverage']:.0%} | "
-               f"{held['median_factor']:.2f}×, {held['interval_coverage']:.0%} ({held['n_devices']} devices) |")
-        assert s["median_factor"] < s["tdp_median_factor"]  # "the fit is closer in every group"
+               f"{held['median_factor']:.2f}×, {held['interval_coverage']:.0%} ({held['n_devices']} "
+               f"device{'s' if held['n_devices'] != 1 else ''}) |")
+        # "closer for single GPUs and by much for TPUs; on the three whole-server GPU runs it is not"
+        assert (s["median_factor"] < s["tdp_median_factor"]) == (group != "gpu-system")
         assert f"| `{group}` |" in text and row in text, row
     # the devices' own centres: each profile that names its device, as the table gives it
     named = {(p.power.fit_group, p.power.fit_device): p.id for p in default_profiles().profiles.values()
@@ -173,4 +176,6 @@ def test_profiles_readme_quotes_the_power_fits_and_their_validation():
             f"at the same coverage ({tpu['interval_coverage']:.0%})") in " ".join(text.split())
     assert tpu["interval_coverage"] == tpu["group_fit_interval_coverage"]
     gs = DOC["power_summary"]["gpu-system"]["device_held_out"]
-    assert f"it held all {gs['n']} runs, median factor {gs['median_factor']:.2f}×" in " ".join(text.split())
+    assert (gs["n"], gs["interval_coverage"]) == (1, 1.0)
+    assert (f"it can hold out one device only (the V100's one run, from the P100's two: {gs['median_factor']:.2f}×, "
+            "inside its interval)") in " ".join(text.split())

@@ -74,19 +74,19 @@ def test_the_node_power_is_the_inference_commands(doc, cli, row_id, model, promp
 
 
 def test_the_figures(doc):
-    # the shipped fit and held-out tokens/s: the node 8,270 W on every row (8 × (700 W at full load + 334 W of host))
+    # the shipped fit and held-out tokens/s: the node 7,955 W on every row (8 × (700 W at full load + 294 W of host))
     # against 4,723–6,280 W measured (MaxQ); TDP only is closer
     p = doc["power"]
     assert p["model"]["n"] == 6 and doc["devices_at_tdp"] == 6
-    assert p["model"]["median_factor"] == pytest.approx(1.344, abs=0.005)
+    assert p["model"]["median_factor"] == pytest.approx(1.293, abs=0.005)
     assert p["model"]["interval_coverage"] == 0.0
     assert p["tdp_and_host"]["median_factor"] == pytest.approx(p["model"]["median_factor"])
     assert p["tdp_only"]["median_factor"] == pytest.approx(1.112, abs=0.005)
     j = doc["j_per_token"]
     # issue 54 (the compute fraction the sourced 0.6, GPT-J's beams sharing the prompt): 1.21x by model, 1.17x by
-    # hardware (it was 1.28x and 1.08x)
-    assert j["by_model"]["model"]["median_factor"] == pytest.approx(1.212, abs=0.005)
-    assert j["by_hardware"]["model"]["median_factor"] == pytest.approx(1.133, abs=0.005)  # 1.17x before the GH200 rows
+    # hardware (it was 1.28x and 1.08x); 1.16x and 1.10x once the host share left the eight MLPerf Training nodes
+    assert j["by_model"]["model"]["median_factor"] == pytest.approx(1.162, abs=0.005)
+    assert j["by_hardware"]["model"]["median_factor"] == pytest.approx(1.097, abs=0.005)  # 1.17x before the GH200 rows
     for by in ("by_model", "by_hardware"):
         assert j[by]["model"]["n"] == 6 and j[by]["model"]["interval_coverage"] == pytest.approx(6 / 6)
         assert j[by]["tdp_only"]["median_factor"] > j[by]["model"]["median_factor"]

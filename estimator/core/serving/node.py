@@ -22,12 +22,13 @@ from estimator.core.hardware.power_base import power_base
 from estimator.core.hardware.profile import HardwareProfile
 
 # A host's draw per device where the profile states none: half the device's TDP. The gpu-system fit's host part is
-# (system − chip-only centre) × TDP: 0.48 of TDP for the group's centre (the A100's 191 W of 400 W), 0.50 for the
-# H100's own measurements (349 W of 700 W) (estimator/data/measured_power.csv, estimator/fit/power_fit.py). NVIDIA's
-# DGX H100 datasheet, 10.2 kW at most for 8 × 700 W GPUs, leaves 4.6 kW (575 W a GPU) to the rest at full load.
+# (system − chip-only centre) × TDP: 0.42 of TDP for the group's centre (the A100's 168 W of 400 W, the H100's 294 W
+# of 700 W) (estimator/data/measured_power.csv, estimator/fit/power_fit.py). NVIDIA's DGX H100 datasheet, 10.2 kW at
+# most for 8 × 700 W GPUs, leaves 4.6 kW (575 W a GPU, 0.82 of TDP) to the rest at full load.
 HOST_SHARE_OF_BASE = 0.5
-HOST_SHARE_SOURCE = ("half the device's TDP: the gpu-system power fit's host part, 0.48–0.50 of TDP (A100 191 W of "
-                     "400 W, H100 349 W of 700 W; estimator/data/measured_power.csv)")
+HOST_SHARE_SOURCE = ("half the device's TDP: between the gpu-system power fit's host part, 0.42 of TDP (A100 168 W of "
+                     "400 W, H100 294 W of 700 W; estimator/data/measured_power.csv), and the DGX H100's nameplate "
+                     "rest, 0.82 (NVIDIA DGX H100 datasheet: 10.2 kW for 8 × 700 W GPUs)")
 
 
 @dataclass(frozen=True)
