@@ -352,7 +352,7 @@ def cmd_validate(args):
     print(f"\nEnergy (device-hours × power; PUE exact, so CO2e and an electricity cost with it): the {level} range's "
           f"coverage over {energy_runs(doc)}, each run's held-out device-hours paired with each held-out power measurement of the group its "
           "profile uses (the two errors assumed independent); the power fit holding the device's own measurements "
-          "(V100, H100, TPU v2/v3), holding none of them (A100, H800, most GPU profiles), and a device with neither "
+          "(V100, TPU v2/v3), holding none of them (A100, H100, most GPU profiles), and a device with neither "
           "runs nor power data (each family held out whole: a B200; no shipped TPU profile is in that case):")
     rows = [[g, e["runs"], f"{e['power_measurements']} on {e['power_devices']} devices",
              *(f"{e[k]['interval_coverage']:.0%} (×{e[k]['interval_mean_width_factor']:.2f})" if k in e else ""

@@ -270,7 +270,7 @@ def _energy_coverage(cv: CrossValidation) -> dict[str, dict]:
     """Per power group a profile uses: how often the energy range (device-hours × power, PUE
     exact) holds, each run's held-out device-hours paired with each held-out power measurement of
     that group (``estimator/fit/energy_cover.py``; assumes the two errors independent). Three
-    cases: the power fit holds the device's own measurements (leave-one-out: V100, H100, TPU v2/v3);
+    cases: the power fit holds the device's own measurements (leave-one-out: V100, TPU v2/v3);
     it holds none of them (each device held out: A100, H800 and most GPU profiles); and neither the
     utilisation nor the power data holds the device (each family held out whole, paired with each
     device held out: a B200; no shipped TPU profile is in that case)."""
