@@ -60,6 +60,15 @@ STEP_ATTENTION = {"deepseek-v3": (128, 128, 128)}   # heads, KV heads, head dime
 # The inputs that choose the layout (given: the user's layout, the rest at their defaults; none: the planner's);
 # ``vp``, the interleaved chunks per stage, is given beside them (``step_setup``'s keyword).
 LAYOUT_KEYS = ("tp", "pp", "cp", "ep", "zero", "micro_batch", "activation_recompute")
+# The parts that make a layout given: tensor and pipeline parallelism (and interleaving, a pipeline's), and ZeRO (a
+# DeepSpeed or FSDP run shards over data parallelism alone: `--zero 3` on 8 GPUs is DP 8), the rest at TP 1, PP 1.
+# The others given alone (context or expert parallelism, the micro-batch, recomputation) are kept and the planner
+# chooses the rest, as `plan` does (review 2026-11-26: `--activation-recompute selective` alone had timed TP 1 × PP 1
+# × ZeRO-0 for a 70B model on 1,024 GPUs, which does not fit, where `plan` found one that does).
+STRUCTURE_KEYS = ("tp", "pp", "zero")
+# the words of a layout's part given alone, as layout_words writes them
+_PART_WORDS = {"cp": lambda x: f"CP {int(x)}", "ep": lambda x: f"EP {int(x)}", "micro_batch": lambda x: f"micro-batch {int(x)}",
+               "activation_recompute": lambda x: "no recomputation" if x == "none" else f"{x} recomputation"}
 # A layout given whose pipeline bubble is at least this share of the compute time is said, with what shrinks it.
 # The bubble is (p − 1)/(v·m) of the ideal time for p stages, m micro-batches per step and v interleaved chunks
 # (Narayanan et al. 2021, arXiv:2104.04473, §2.2.1-2.2.2, who ask m ≫ p); at a half, a third of the step or more goes
@@ -242,8 +251,9 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
     an architecture (its shape in ``memory``): timed as the tokens of parameters × tokens are."""
     memory = {k: x for k, x in (memory or {}).items() if x is not None}
     vp = vp_of(vp)
-    layout_given = any(k in memory for k in LAYOUT_KEYS) or vp is not None
-    asked = layout_given or "model" in memory or active_params is not None or global_batch_tokens is not None
+    layout_given = any(k in memory for k in STRUCTURE_KEYS) or vp is not None
+    parts_given = [k for k in LAYOUT_KEYS if k in memory]
+    asked = layout_given or parts_given or "model" in memory or active_params is not None or global_batch_tokens is not None
     if not asked:
         return StepSetup()
     o = mem.check_inputs(memory)
@@ -302,16 +312,19 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
                       model_name=name)
         bubble = bubble_note(shape, hardware, step_params, st)
         return StepSetup(run=run, notes=(bubble,) if bubble else ())
-    space = SearchSpace(recompute="full" if scenario.recompute else None)
+    space = SearchSpace(**{k: int(o[k]) if k in o else None for k in ("cp", "ep", "micro_batch")},
+                        recompute=o.get("activation_recompute", "full" if scenario.recompute else None))
     capacity = profile.memory_gb or math.inf
     found = core_plan.search(shape, mshape, hardware, step_params, devices=devices, tokens=float(tokens),
                              seq_len=seq_len, global_batch_tokens=gbt, precision=precision, capacity_gb=capacity,
                              space=space, attention=attention, top=1)
+    kept = ", ".join(_PART_WORDS[k](o[k]) for k in parts_given)
     if found.best is None:
-        return StepSetup(notes=(f"no layout given, and {found.why_none}: the time is from the fitted utilisation",))
+        given = f"no layout given ({kept} given)" if kept else "no layout given"
+        return StepSetup(notes=(f"{given}, and {found.why_none}: the time is from the fitted utilisation",))
     best = found.best
     run = StepRun(best.step, float(tokens), step_range, "planner", memory_gb=best.memory.total_gb,
-                  hardware_sources=hardware.sources, model_name=name)
+                  hardware_sources=hardware.sources, model_name=name, kept=kept)
     lay = best.layout
     planned = {"tp": lay.tp, "pp": lay.pp, "cp": lay.cp, "ep": lay.ep, "zero": lay.zero_stage,
                "micro_batch": lay.micro_batch, "activation_recompute": lay.recompute, "seq_len": seq_len}

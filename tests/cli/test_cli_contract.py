@@ -185,15 +185,16 @@ def test_c_agreeing_options_still_run(capsys):
     fitted utilisation counts model FLOPs), and the memory is full recomputation's. The JSON's own fields give
     the time back (audit: from ``flops`` alone it missed by 25%)."""
     code, out, _ = run(capsys, "estimate", "--params", "7e9", "--tokens", "1e12", "--recompute",
-                       "--activation-recompute", "full", "--hardware", "h100-sxm", "--format", "json")
+                       "--activation-recompute", "full", "--hardware", "h100-sxm", "--devices", "8", "--format", "json")
     assert code == 0
     d = json.loads(out)
     assert d["flops"] == pytest.approx(8 * 7e9 * 1e12) and d["time_flops"] == pytest.approx(6 * 7e9 * 1e12)
     peak = default_profiles().profiles["h100-sxm"].peak()
-    # a recomputation given is a layout: the time is the step model's (issue 53), its share of peak for 6·N·D
+    # a recomputation given is kept and the planner chooses the rest of the layout: the time is the step model's
+    # (issue 53), its share of peak for 6·N·D
     assert d["utilization"]["origin"] == "step" and d["step"]["layout"]["recompute"] == "full"
     assert d["wall_clock_s"] == pytest.approx(d["time_flops"] / (peak * d["utilization"]["value"] * d["devices"]))
-    assert d["achieved_flops_per_s_per_device"] == pytest.approx(d["flops"] / d["wall_clock_s"])  # executed FLOP/s
+    assert d["achieved_flops_per_s_per_device"] == pytest.approx(d["flops"] / d["wall_clock_s"] / d["devices"])  # executed
     assert d["memory"]["strategy"]["recompute"] == "full"
     code, _, _ = run(capsys, "scaling", "chinchilla", "--flops", "1e22", "--devices", "8", "--hardware", "h100-sxm")
     assert code == 0

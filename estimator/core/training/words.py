@@ -186,7 +186,10 @@ def step_notes(step) -> list[str]:
     lo, hi = step.tokens_per_s_range
     r = step.step_range
     who = ("the layout given" if step.chosen_by == "given" else
-           f"no layout given: the planner's best on {step.layout.devices:,} devices is assumed (`plan` lists the others)")
+           f"no layout given: the planner's best on {step.layout.devices:,} devices is assumed (`plan` lists the others)"
+           if not step.kept else
+           f"{step.kept} given, the rest of the layout the planner's best on {step.layout.devices:,} devices (`plan` "
+           "lists the others)")
     checked = (f"; cross-validated by source on {r.rows} published layouts: median factor ×{gfmt(r.median_factor, 3)}, "
                f"{r.coverage:.0%} inside the {r.level:.0%} range" if r.rows and r.median_factor and r.coverage is not None
                else "")
