@@ -353,7 +353,13 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
                              "parameters", field=("flops_tokens", "tokens"))
     setup = step_setup(scenario, profile, preset, est.precision, memory, global_batch_tokens=global_batch_tokens,
                        active_params=active_params, vp=vp, tokens=flops_tokens)
-    if setup.run is not None:
+    if setup.run is not None and scenario.utilization is not None:
+        # a utilisation given sets the time, as it does without a layout; the layout (given or planned) sets the
+        # memory (review 2026-11-26: `--model … --utilization 0.4` had been timed by the step model without a word)
+        setup = replace(setup, notes=setup.notes + (
+            f"the utilisation given sets the time; the step model's {setup.run.layout_words()} "
+            f"({gfmt(setup.run.step.mfu * setup.run.goodput, 3)} of peak over the run) sets the memory only",))
+    elif setup.run is not None:
         est = estimate(scenario, profile, step=setup.run)
     if setup.notes:
         est = replace(est, notes=est.notes + setup.notes)

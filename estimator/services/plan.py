@@ -44,6 +44,7 @@ from estimator.core.training.step import (
 from estimator.core.training.words import unfitted_precision_note
 from estimator.core.workload.architecture import Architecture
 from estimator.core.workload.scenario import Scenario
+from estimator.report import humanize as hz
 
 # The catalog does not hold the MLP's shape: its FFN width follows from the parameter count, with a gated MLP
 # (3 matrices: SwiGLU in Llama, Mistral, Mixtral, Qwen, gpt-oss, DeepSeek; GeGLU in Gemma) unless listed here.
@@ -509,6 +510,15 @@ def plan(*, tokens, hardware: str | None = None, devices=None, deadline_days=Non
         found = searched(n_devices, top)
         notes.append(f"the fewest devices tried that meet the {target}: {n_devices:,} (whole {min(hw.scale_up_devices, 8)}-device "
                      "servers; counts between those tried not checked)")
+        if target == "budget":
+            # the budget's other end: the fastest plan it pays for (review 2026-11-26: the fewest devices alone
+            # answered $30M with a 30-year run, as the cost barely moves with the devices)
+            most, most_plan = core_plan.most_devices(meets, ladder, ladder.index(n_devices))
+            if most > n_devices and most_plan.best is not None:
+                e = run_estimate(most_plan.best)
+                notes.append(f"the most devices tried that the budget pays for: {most:,}, "
+                             f"{e.wall_clock_s / S_PER_DAY:,.1f} days for {hz.money(e.cost_usd)} (`plan --devices "
+                             f"{most}` lists its layouts; counts between those tried not checked)")
     if found.best is None:
         raise InputError(found.why_none, field=("devices", "tp", "pp"))
     rows = tuple(PlanRow(p, run_estimate(p)) for p in found.layouts)

@@ -56,3 +56,43 @@ def test_the_planner_keeps_an_explicit_global_batch(capsys):
               "--devices", "16384", "--seq-len", "8192", "--global-batch-tokens", "16777216")
     sizes = [r["layout"]["global_batch"] * r["layout"]["seq_len"] for r in p["layouts"]]
     assert sizes and all(16777216 / BATCH_GROWTH_MAX <= s <= 16777216 * BATCH_GROWTH_MAX for s in sizes)
+
+
+def test_a_utilisation_given_sets_the_time_and_the_layout_the_memory(capsys):
+    """Review: `--model … --utilization 0.4` had been timed by the step model without a word."""
+    d = _json(capsys, "estimate", *SEVENTY, "--utilization", "0.4")
+    assert d["utilization"]["value"] == 0.4 and d["utilization"]["origin"] == "user" and d.get("step") is None
+    assert d["memory"]["fits"] is True  # the planner's layout, not ZeRO-0 over data parallelism
+    assert any(n.startswith("the utilisation given sets the time; the step model's TP") for n in d["notes"])
+    from estimator.io.datafiles import default_profiles
+    peak = default_profiles().get("h100-sxm").peak()
+    assert d["wall_clock_s"] == pytest.approx(d["time_flops"] / (0.4 * peak * 1024), rel=1e-6)
+
+
+def test_most_devices_finds_the_last_count_that_meets():
+    from estimator.core.training.plan import most_devices
+    counts = list(range(8, 8 * 40, 8))
+    asked = []
+
+    def meets(k):
+        asked.append(k)
+        return f"plan {k}", k <= 200
+
+    n, plan = most_devices(meets, counts, 0)
+    assert (n, plan) == (200, "plan 200") and len(asked) < len(counts) // 2  # doubling then bisecting
+    assert most_devices(lambda k: (k, True), counts, 3) == (counts[-1], counts[-1])  # all meet: the last
+
+
+def test_a_budget_says_the_fastest_plan_it_pays_for(capsys):
+    """Review: `plan --budget-usd 30e6` answered 16 devices and 30 years only (the fewest that meet it, as issue 53
+    asks); it now says the most devices the budget pays for too, and that plan's cost is within the budget."""
+    p = _json(capsys, "plan", "--model", "llama-3.1-70b", "--tokens", "15e12", "--hardware", "h100-sxm",
+              "--budget-usd", "30e6")
+    assert p["devices"] == 16 and p["layouts"][0]["cost_usd"] <= 30e6
+    note = next(n for n in p["notes"] if n.startswith("the most devices tried that the budget pays for: "))
+    import re
+    most = int(re.match(r"the most devices tried that the budget pays for: ([\d,]+),", note).group(1).replace(",", ""))
+    assert most > 16
+    q = _json(capsys, "plan", "--model", "llama-3.1-70b", "--tokens", "15e12", "--hardware", "h100-sxm",
+              "--devices", str(most))
+    assert q["layouts"][0]["cost_usd"] <= 30e6 and q["layouts"][0]["wall_clock_days"] < p["layouts"][0]["wall_clock_days"] / 10

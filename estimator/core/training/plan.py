@@ -452,6 +452,38 @@ def fewest_devices(meets, counts: Sequence[int]) -> tuple[int, Plan] | None:
     return counts[hi], plans[hi][0]
 
 
+def most_devices(meets, counts: Sequence[int], start: int) -> tuple[int, Plan]:
+    """The most of ``counts`` (ascending) whose plan ``meets``, from ``start`` (an index that meets), by doubling
+    then bisecting: a budget's cost grows with the devices as their utilisation falls (checked on the counts
+    tried, not assumed between them)."""
+    plans: dict[int, tuple[Plan, bool]] = {}
+
+    def test(k: int) -> bool:
+        if k not in plans:
+            plans[k] = meets(counts[k])
+        return plans[k][1]
+
+    lo, hi, step = start, None, 1
+    while hi is None:
+        i = lo + step
+        if i >= len(counts):
+            i = len(counts) - 1
+            if i == lo or test(i):
+                return counts[i], meets(counts[i])[0] if i not in plans else plans[i][0]
+            hi = i
+        elif test(i):
+            lo, step = i, step * 2
+        else:
+            hi = i
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if test(mid):
+            lo = mid
+        else:
+            hi = mid
+    return counts[lo], plans[lo][0] if lo in plans else meets(counts[lo])[0]
+
+
 def step_range_from(document: Mapping, half_log: float) -> StepRange:
     whole = document.get("cross_validation", {})
     cv, base = whole.get("step_model", {}), whole.get("flat_mfu_baseline", {})
