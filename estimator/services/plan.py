@@ -517,8 +517,8 @@ def plan(*, tokens, hardware: str | None = None, devices=None, deadline_days=Non
             if most > n_devices and most_plan.best is not None:
                 e = run_estimate(most_plan.best)
                 notes.append(f"the most devices tried that the budget pays for: {most:,}, "
-                             f"{e.wall_clock_s / S_PER_DAY:,.1f} days for {hz.money(e.cost_usd)} (`plan --devices "
-                             f"{most}` lists its layouts; counts between those tried not checked)")
+                             f"{e.wall_clock_s / S_PER_DAY:,.1f} days for {hz.money(e.cost_usd)} (a plan on that many devices lists its "
+                             "layouts; counts between those tried not checked)")
     if found.best is None:
         raise InputError(found.why_none, field=("devices", "tp", "pp"))
     rows = tuple(PlanRow(p, run_estimate(p)) for p in found.layouts)
