@@ -360,7 +360,7 @@ ACTIVE_PARAMS = Input(name="active_params", label="Active parameters (mixture of
 VP = Input(name="vp", label="Interleaved chunks per pipeline stage", bound=B.VIRTUAL_PIPELINE, flags=("--vp",),
            value="count", help="interleaved pipeline schedule: layer chunks per stage, which divide the pipeline bubble "
                                "(p − 1)/m by this many (Narayanan et al. 2021 §2.2.2; needs --pp and micro-batches per "
-                               "step a multiple of it; default 1)",
+                               "step a multiple of the pipeline stages; default 1)",
            url_key="vp", widget="integer",
            widget_help="The interleaved schedule (Narayanan et al. 2021): each stage holds this many chunks of layers, "
                        "the bubble (p − 1)/m shrinks by as many. Needs pipeline stages.")

@@ -457,6 +457,7 @@ def plan(*, tokens, hardware: str | None = None, devices=None, deadline_days=Non
     gbt = global_batch_tokens_of(global_batch_tokens)
     space = SearchSpace(**{k: given.get(k) for k in ("tp", "pp", "cp", "ep", "zero", "micro_batch")},
                         recompute=given.get("activation_recompute"))
+    core_plan.check_parts(shape, seq_len=s_len, tp=space.tp, pp=space.pp, cp=space.cp, ep=space.ep)
     attention = given.get("attention_kernel", mem.DEFAULT_ATTENTION)
     step_params, step_range, _ = step_model()
     capacity = profile.memory_gb or math.inf

@@ -96,3 +96,22 @@ def test_a_budget_says_the_fastest_plan_it_pays_for(capsys):
     q = _json(capsys, "plan", "--model", "llama-3.1-70b", "--tokens", "15e12", "--hardware", "h100-sxm",
               "--devices", str(most))
     assert q["layouts"][0]["cost_usd"] <= 30e6 and q["layouts"][0]["wall_clock_days"] < p["layouts"][0]["wall_clock_days"] / 10
+
+
+@pytest.mark.parametrize("argv, said", [
+    (["plan", "--model", "mixtral-8x7b", "--tokens", "1e12", "--devices", "64", "--ep", "3"],
+     "error: the expert-parallel degree 3 must divide the 8 experts (--ep)"),
+    (["plan", "--model", "llama-3.1-8b", "--tokens", "1e12", "--devices", "64", "--ep", "2"],
+     "error: an expert-parallel degree (2) needs a mixture of experts; the model is dense (--ep)"),
+    (["plan", "--model", "llama-3.1-8b", "--tokens", "1e12", "--devices", "64", "--tp", "3"],
+     "error: the tensor-parallel degree 3 must divide the 32 attention heads (--tp)"),
+    (["inference", "--model", "llama-3.1-70b", "--devices", "3", "--tokens", "1e9"],
+     "one replica takes at most 1 of the 3 devices: a tensor-parallel degree is a power of two dividing the devices"),
+    (["plan", "--model", "llama-3.1-8b", "--tokens", "1e12", "--hardware", "tpu-v6e", "--devices", "256"],
+     "which its profile does not state: add them to the profile's [interconnect] table, each with its source"),
+])
+def test_a_part_no_layout_can_hold_is_refused_for_what_it_is(capsys, argv, said):
+    """Review: these had answered "give more devices", "use more devices" or "give them as arguments"."""
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert said in err and err.count("\n") == 1 and "more devices" not in err

@@ -103,7 +103,19 @@ def serving_layout(s: InferenceScenario, profile: HardwareProfile, served: Serve
         if s.ttft_ms is None and s.tpot_ms is None:
             largest = int(s.tp) if s.tp is not None else max(tensor_parallel_options(devices, served.architecture),
                                                               default=devices)
-            memory_fit(replace(s, devices=largest, batch_size=fixed or 1), profile, served, fit.memory_fraction)
+            try:
+                memory_fit(replace(s, devices=largest, batch_size=fixed or 1), profile, served, fit.memory_fraction)
+            except InputError as exc:
+                if largest >= devices:
+                    raise
+                # the devices hold it, but no tensor-parallel group can take them all (review 2026-11-26: 3 H100s
+                # for a 70B model were told to "use more devices" when 2 or 4 would do)
+                arch = served.architecture
+                why = str(exc).removesuffix(": use more devices")
+                raise InputError(f"{why}; one replica takes at most {largest} of the {devices} devices: a tensor-"
+                                 f"parallel degree is a power of two dividing the devices, the {arch.heads} attention "
+                                 f"heads and the {arch.kv_heads} KV heads, so give a device count that a larger such "
+                                 "degree divides", field=("devices", "tp")) from None
         raise
     nodes = nodes_spanned(profile, best.tp)
     return _layout(s, profile, best, devices, whose, nodes, fixed)

@@ -275,6 +275,24 @@ def run_seconds(step: StepTime, tokens: float, goodput: float = GOODPUT) -> floa
     return tokens / (layout.global_batch * layout.seq_len) * step.seconds / goodput
 
 
+def check_parts(shape: ModelShape, *, seq_len: int, tp: int | None = None, pp: int | None = None,
+                cp: int | None = None, ep: int | None = None) -> None:
+    """The parts of a layout given to the planner, each by the rule that needs no other part (``check_layout``'s):
+    a degree that no layout can hold is refused for what it is, not after a search that finds nothing (review
+    2026-11-26: `plan --ep 3` on Mixtral had answered "give more devices")."""
+    if tp is not None and (tp > shape.heads or shape.heads % tp):
+        raise InputError(f"the tensor-parallel degree {tp} must divide the {shape.heads} attention heads", field="tp")
+    if pp is not None and pp > shape.layers:
+        raise InputError(f"{pp} pipeline stages is more than the {shape.layers} layers", field="pp")
+    if cp is not None and seq_len % cp:
+        raise InputError(f"the context-parallel degree {cp} must divide the sequence of {seq_len:,} tokens",
+                         field=("cp", "seq_len"))
+    if ep is not None and ep > 1 and (shape.experts or 1) <= 1:
+        raise InputError(f"an expert-parallel degree ({ep}) needs a mixture of experts; the model is dense", field="ep")
+    if ep is not None and ep > 1 and shape.experts % ep:
+        raise InputError(f"the expert-parallel degree {ep} must divide the {shape.experts} experts", field="ep")
+
+
 def check_layout(shape: ModelShape, devices: int, *, tp: int, pp: int, cp: int, ep: int, seq_len: int) -> int:
     """The data-parallel degree of a layout on ``devices``, or InputError in one line: a layout that does not
     divide the devices, a tensor-parallel degree that does not divide the heads, more stages than layers, a
@@ -495,7 +513,7 @@ def step_range_from(document: Mapping, half_log: float) -> StepRange:
                              "step_fit.json)"))
 
 
-__all__ = ["DEFAULT_GLOBAL_BATCH_TOKENS", "GOODPUT", "GOODPUT_RANGE", "GOODPUT_SOURCE", "Plan", "PlannedLayout",
-           "SearchSpace", "StepRange", "StepRun", "check_layout", "device_ladder", "fewest_devices",
-           "global_batch_for", "layout_dict", "layout_words", "memory_of", "parts_dict", "run_seconds", "search",
-           "step_range_from", "strategy_of"]
+__all__ = ["BATCH_GROWTH_MAX", "DEFAULT_GLOBAL_BATCH_TOKENS", "GOODPUT", "GOODPUT_RANGE", "GOODPUT_SOURCE", "Plan",
+           "PlannedLayout", "SearchSpace", "StepRange", "StepRun", "check_layout", "check_parts", "device_ladder",
+           "fewest_devices", "global_batch_for", "layout_dict", "layout_words", "memory_of", "most_devices", "parts_dict",
+           "run_seconds", "search", "step_range_from", "strategy_of"]

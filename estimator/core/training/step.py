@@ -300,8 +300,8 @@ def step_hardware(profile: HardwareProfile, *, scale_up_devices: int | None = No
                                         ("scale_up_gb_per_s", up),
                                         ("memory bandwidth", profile.memory_bandwidth_gb_per_s)) if not value]
     if missing:
-        raise InputError(f"the step model needs {', '.join(missing)} for {profile.id}; the profile does not state "
-                         "them: give them as arguments", field=missing[0])
+        raise InputError(f"the step model needs {', '.join(missing)} for {profile.id}, which its profile does not "
+                         "state: add them to the profile's [interconnect] table, each with its source", field=missing[0])
     from_default = default is not None and (not profile.scale_up_devices or not profile.scale_out_gb_per_s)
     sources = ((profile.scale_up_source or profile.link_source, profile.scale_out_source)
                + ((default.source,) if from_default else ()))
