@@ -49,7 +49,15 @@ def test_b_a_derived_device_count_is_not_labelled_as_given():
     # 141 GB of weights and 64 sequences' KV cache: two H100s (2 × 85.52 GB × 0.9 = 154 GB usable)
     assert (a.value, a.origin) == (2, "derived") and "power of two" in a.source
     given = limits.inference_report(hardware="h100-sxm", model="llama-3.1-70b", tokens=1e7, batch_size=64, devices=8)
-    assert given.result.estimate.assumption("devices").origin == "user"
+    g = given.result.estimate.assumption("devices")
+    # the estimate's devices are one replica's: the 8 given where one replica takes them all, else derived from them
+    # (review 2026-11-26: TP 2 × 4 replicas of the 8 given had read "2 devices, given")
+    assert g.source.startswith("8 devices (given)")
+    assert g.origin == ("user" if g.value == 8 else "derived") and given.result.tp == g.value
+    split = limits.inference_report(hardware="h100-sxm", model="llama-2-70b", tokens=1e7, batch_size="max", devices=8,
+                                    bits=8)
+    s = split.result.estimate.assumption("devices")
+    assert (split.result.tp, split.result.replicas, s.value, s.origin) == (2, 4, 2, "derived")
 
 
 def test_b_chip_words_follow_the_device_kind(capsys):

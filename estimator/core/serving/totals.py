@@ -68,7 +68,10 @@ def serving_totals(s: InferenceScenario, profile: HardwareProfile, fit: ServingF
     device_hours = device_hours_for(s, decode, devices)
     estimated = priced(s, profile, compute.device, decode, devices, device_hours)
     said = {"device_hours": ("derived", f"tokens × TPOT {fmt_ms(decode.tpot_s)} ÷ batch {batch} × {devices} device(s)"),
-            "devices": ("user" if s.devices is not None else "derived", memory.devices_how),
+            # one replica's devices: the user's only where the replica takes them all (review 2026-11-26: 8 given,
+            # TP 2 × 4 replicas, read "2 devices, given")
+            "devices": ("user" if s.devices is not None and int(s.devices) == devices else "derived",
+                        memory.devices_how),
             "power_w": ("user" if s.power_w is not None else "model", power_source(s, fit, compute.device, decode))}
     estimated = replace(estimated, assumptions=tuple(
         Assumption(a.name, a.value, a.unit, *said[a.name]) if a.name in said else a
