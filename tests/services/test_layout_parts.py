@@ -115,3 +115,17 @@ def test_a_part_no_layout_can_hold_is_refused_for_what_it_is(capsys, argv, said)
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert said in err and err.count("\n") == 1 and "more devices" not in err
+
+
+def test_the_utilisation_says_when_the_mfu_counts_more_flops_than_the_estimate(capsys):
+    """Review: at 131,072 tokens a sequence the utilisation (of 6·N·D) read 0.0956 beside "MFU 55.4% × goodput 90%":
+    the MFU counts attention's 12·L·s·a a token too, 5.2× the 6·N of Llama 3.1 8B there."""
+    d = _json(capsys, "estimate", "--model", "llama-3.1-8b", "--tokens", "1e12", "--hardware", "h100-sxm",
+              "--devices", "1024", "--seq-len", "131072")
+    step, u = d["step"], d["utilization"]
+    counted = step["model_flops_per_token"] * 1e12 / d["time_flops"]
+    assert counted == pytest.approx(1 + 12 * 32 * 131072 * 4096 / (6 * 8.03e9), rel=0.02)
+    assert u["value"] == pytest.approx(step["mfu"] * 0.9 / counted, rel=1e-6)
+    assert f"in model FLOPs, counting {counted:.3g}× the estimate's FLOPs (attention's among them) × goodput" in u["summary"]
+    short = _json(capsys, "estimate", *SEVENTY)["utilization"]["summary"]
+    assert "counting" not in short  # at 2,048 tokens attention adds 2%

@@ -178,6 +178,11 @@ def time_basis(s: Scenario, profile: HardwareProfile, w: Workload, step=None) ->
     return TimeBasis(choice=choice, time_flops=flops, recompute_note=None)
 
 
+# How far the step model's model FLOPs may differ from the estimate's before the utilisation's summary says so (a
+# short sequence's attention adds a few percent to 6·N; said past that, where MFU × goodput no longer reads as it).
+COUNTED_FLOPS_SAID = 0.1
+
+
 def step_choice(step, w: Workload, time_flops: float) -> UtilizationChoice:
     """The utilisation that gives the step model's run time for ``time_flops`` on the workload's devices at its
     peak: time_flops ÷ (peak × devices × wall clock); its log sides those of the run's time (the step model's
@@ -186,8 +191,14 @@ def step_choice(step, w: Workload, time_flops: float) -> UtilizationChoice:
     down, up = step.time_log_sides
     r = step.step_range
     lo, hi = value / math.exp(up), value * math.exp(down)
+    # the MFU counts the model's FLOPs a token with attention's (12·L·s·a); the estimate's FLOPs may count fewer
+    # (6·N·D): at long sequences the share of peak for them is the MFU × goodput ÷ that ratio (review 2026-11-26:
+    # 0.0956 beside "MFU 55.4% × goodput 90%" at 131,072 tokens a sequence)
+    counted = step.step.model_flops_per_token * step.tokens / time_flops
+    more = (f", counting {gfmt(counted, 3)}× the estimate's FLOPs (attention's among them)"
+            if abs(counted - 1) > COUNTED_FLOPS_SAID else "")
     summary = (f"{gfmt(value, 3)} of the {w.precision} peak over the run, from the step model (MFU "
-               f"{step.step.mfu:.1%} in model FLOPs × goodput {step.goodput:.0%}); {r.level:.0%} range "
+               f"{step.step.mfu:.1%} in model FLOPs{more} × goodput {step.goodput:.0%}); {r.level:.0%} range "
                f"{gfmt(lo, 3)}–{gfmt(hi, 3)}")
     source = (f"the step model's time for the layout ({step.layout_words()}) over the run's tokens, ÷ goodput "
               f"{step.goodput:.0%} ({GOODPUT_WORDS}), as a share of the peak for the estimate's FLOPs")
