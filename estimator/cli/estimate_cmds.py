@@ -24,8 +24,10 @@ from estimator.services.rows import compared_ids
 from estimator.services.workload_inputs import (
     ARCH_DETAIL_KEYS,
     ARCH_KEYS,
+    ESTIMATE_KEYWORDS,
     GENERIC_KEYS,
     WorkloadInputs,
+    run_estimate,
     workload_inputs,
 )
 
@@ -100,12 +102,10 @@ def workload_named(exc: Exception, args) -> Exception:
 
 
 def cmd_estimate(args):
-    w = workload(args)
+    given = {k: getattr(args, k, None) for k in ESTIMATE_KEYWORDS if k not in ("hardware", "preset_id")}
     try:
-        result = api.run(hardware=args.hardware, preset_id=args.preset, country=args.country, region=args.region,
-                         cloud=args.cloud,
-                         memory=memory_kwargs(args, w.seq_len), **{k: getattr(args, k) for k in STEP_NAMES},
-                         **w.run_kwargs())
+        # the Python API's estimate(model=…, tp=…) runs the same (services.workload_inputs.run_estimate)
+        result = run_estimate(hardware=args.hardware, preset_id=args.preset, **given)
     except ResultOutOfBounds as exc:
         raise workload_named(exc, args) from None
     title = result.title

@@ -12,6 +12,7 @@ from estimator.core.training.estimate import estimate as core_estimate
 from estimator.core.workload.scenario import Scenario
 from estimator.io.datafiles import default_profiles
 from estimator.services import api
+from estimator.services.workload_inputs import run_estimate
 
 
 def load_profile(hardware: str | Path | HardwareProfile) -> HardwareProfile:
@@ -26,11 +27,14 @@ def load_profile(hardware: str | Path | HardwareProfile) -> HardwareProfile:
 
 def estimate(scenario: Scenario | None = None, profile: str | Path | HardwareProfile | None = None, /,
              **inputs) -> Estimate:
-    """One training run's estimate, either from the CLI's keyword inputs (``estimate(flops=1e23,
-    hardware="h100-sxm", devices=64)``, as ``api.run`` takes them) or from a ``Scenario`` and a profile
-    (an id, a file or a ``HardwareProfile``)."""
+    """One training run's estimate, either from the CLI's inputs by name (``estimate(flops=1e23,
+    hardware="h100-sxm", devices=64)``, ``estimate(model="llama-3.1-70b", tokens=15e12, devices=1024, tp=8)``:
+    ``workload_inputs.ESTIMATE_KEYWORDS``, run as the CLI runs them) or ``api.run``'s own (``memory={...}``,
+    ``params_model``), or from a ``Scenario`` and a profile (an id, a file or a ``HardwareProfile``)."""
     if scenario is None and profile is None:
-        return api.run(**inputs).estimate
+        if set(inputs) <= set(api.RUN_KEYWORDS):
+            return api.run(**inputs).estimate
+        return run_estimate(**inputs).estimate
     if inputs:
         raise InputError("give a Scenario and a profile, or keyword inputs, not both")
     if not isinstance(scenario, Scenario):

@@ -17,6 +17,7 @@ from typing import Any
 
 from estimator.core.base.errors import InputError
 from estimator.core.base.number_text import gfmt
+from estimator.core.training.memory import MEMORY_INPUTS
 from estimator.services import api
 
 ARCH_KEYS = ("layers", "d_model", "n_ctx", "vocab")
@@ -101,4 +102,26 @@ def _model_params(given: Mapping[str, Any], model: str | None, preset: str | Non
     return m if given.get("tokens") is not None else None
 
 
-__all__ = ["ARCH_DETAIL_KEYS", "ARCH_KEYS", "GENERIC_KEYS", "WorkloadInputs", "workload_inputs"]
+# `estimate`'s inputs by the command line's names (each flag's dest: `--d-model` d_model, `--context` n_ctx): the
+# scenario's, an architecture's or a generic network's, the training memory's and layout's (a catalog model among
+# them), the step model's, and where the run is.
+ESTIMATE_KEYWORDS = tuple(dict.fromkeys(
+    ("hardware", "preset_id", "country", "region", "cloud") + api.INPUT_FIELDS + ARCH_KEYS + GENERIC_KEYS
+    + ARCH_DETAIL_KEYS + MEMORY_INPUTS + api.STEP_NAMES))
+
+
+def run_estimate(*, hardware: str | None = None, preset_id: str | None = None, country: str | None = None,
+                 region: str | None = None, cloud: str | None = None, **given) -> api.Result:
+    """``estimate`` as the command line runs it, from its inputs by name (``ESTIMATE_KEYWORDS``; None or left out:
+    not given): the workload by ``workload_inputs``, the memory and layout inputs, the step model's. The CLI and
+    the Python API's ``estimate(model="llama-3.1-70b", tokens=15e12, devices=1024, tp=8)`` both run it."""
+    api.check_keywords(given, ESTIMATE_KEYWORDS)
+    w = workload_inputs({k: given.get(k) for k in api.INPUT_FIELDS + ARCH_KEYS + GENERIC_KEYS + ARCH_DETAIL_KEYS},
+                        model=given.get("model"), preset=preset_id, seq_len=given.get("seq_len"))
+    memory = {**{k: given.get(k) for k in MEMORY_INPUTS}, "seq_len": w.seq_len}
+    return api.run(hardware=hardware, preset_id=preset_id, country=country, region=region, cloud=cloud,
+                   memory=memory, **{k: given.get(k) for k in api.STEP_NAMES}, **w.run_kwargs())
+
+
+__all__ = ["ARCH_DETAIL_KEYS", "ARCH_KEYS", "ESTIMATE_KEYWORDS", "GENERIC_KEYS", "WorkloadInputs", "run_estimate",
+           "workload_inputs"]

@@ -129,3 +129,22 @@ def test_the_utilisation_says_when_the_mfu_counts_more_flops_than_the_estimate(c
     assert f"in model FLOPs, counting {counted:.3g}× the estimate's FLOPs (attention's among them) × goodput" in u["summary"]
     short = _json(capsys, "estimate", *SEVENTY)["utilization"]["summary"]
     assert "counting" not in short  # at 2,048 tokens attention adds 2%
+
+
+def test_the_python_api_takes_the_command_lines_names(capsys):
+    """Review: `estimate(model="llama-3.1-70b", tp=4, …)` had been refused ("unknown input 'model'"), though its
+    docstring said it took the CLI's inputs. It runs them as the CLI does, to the same numbers."""
+    from estimator import estimate
+    for extra, argv in (({}, []), ({"tp": 8, "pp": 4, "zero": 1}, ["--tp", "8", "--pp", "4", "--zero", "1"]),
+                        ({"activation_recompute": "selective"}, ["--activation-recompute", "selective"])):
+        e = estimate(model="llama-3.1-70b", tokens=15e12, hardware="h100-sxm", devices=1024, **extra)
+        d = _json(capsys, "estimate", *SEVENTY, *argv)
+        assert e.wall_clock_s == pytest.approx(d["wall_clock_s"], rel=1e-12)
+        assert e.co2e_kg == pytest.approx(d["co2e_kg"], rel=1e-12)
+    from estimator.core.base.errors import InputError
+    with pytest.raises(InputError, match="unknown input 'modle'; did you mean 'model'"):
+        estimate(modle="llama-3.1-70b", tokens=15e12)
+    # api.run's own keywords still work
+    assert estimate(params=7e9, tokens=2e12, hardware="h100-sxm", devices=256).wall_clock_s == pytest.approx(
+        _json(capsys, "estimate", "--params", "7e9", "--tokens", "2e12", "--hardware", "h100-sxm",
+              "--devices", "256")["wall_clock_s"])
