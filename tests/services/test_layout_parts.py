@@ -148,3 +148,16 @@ def test_the_python_api_takes_the_command_lines_names(capsys):
     assert estimate(params=7e9, tokens=2e12, hardware="h100-sxm", devices=256).wall_clock_s == pytest.approx(
         _json(capsys, "estimate", "--params", "7e9", "--tokens", "2e12", "--hardware", "h100-sxm",
               "--devices", "256")["wall_clock_s"])
+
+
+def test_a_batch_a_latency_bound_lowers_is_said_and_sizes_no_devices(capsys):
+    """Review: `--batch-size 2000 --tpot-ms 20` took 2 devices for 2,000 sequences, then ran 166 (the bound's)
+    on them without a word of the 2,000; one device holds 166."""
+    d = _json(capsys, "inference", "--model", "llama-3.1-8b", "--batch-size", "2000", "--tpot-ms", "20",
+              "--tokens", "1e9")
+    assert (d["devices"], d["tp"], d["replicas"]) == (1, 1, 1) and d["batch"] < 2000
+    assert d["seconds_per_output_token"] <= 0.020
+    assert any(f"(the largest that meets the TPOT bound, of the 2,000 given;" in n for n in d["notes"])
+    # without a bound, the batch given sizes the devices as before
+    big = _json(capsys, "inference", "--model", "llama-3.1-8b", "--batch-size", "2000", "--tokens", "1e9")
+    assert big["devices"] >= 2 and big["batch"] == 2000

@@ -92,9 +92,11 @@ def serving_layout(s: InferenceScenario, profile: HardwareProfile, served: Serve
         devices, whose = int(s.devices), "given"
     elif s.tp is not None:
         devices, whose = int(s.tp), "the tensor-parallel degree given"
-    else:  # the fewest that hold the weights and one sequence (or the batch given)
-        devices = memory_fit(replace(s, batch_size=fixed or 1), profile, served, fit.memory_fraction).devices
-        whose = "the fewest that hold the weights and " + ("the batch's KV cache" if fixed else "one sequence")
+    else:  # the fewest that hold the weights and one sequence (or the batch given, where no bound may lower it)
+        bound = s.ttft_ms is not None or s.tpot_ms is not None
+        held = fixed if fixed and not bound else None
+        devices = memory_fit(replace(s, batch_size=held or 1), profile, served, fit.memory_fraction).devices
+        whose = "the fewest that hold the weights and " + ("the batch's KV cache" if held else "one sequence")
     try:
         best = _best(s, profile, served, compute, fit, devices, fixed)
     except InputError:
@@ -139,10 +141,13 @@ def _layout(s, profile, best, devices: int, whose: str, nodes: int, fixed: int |
     across = f", each across {count_text(nodes)} nodes of {profile.scale_up_devices}" if nodes > 1 else ""
     bounds = [f"{what} ≤ {gfmt(x, 3)} ms" for what, x in (("TTFT", s.ttft_ms), ("TPOT", s.tpot_ms)) if x is not None]
     # one is singular (it read "1 devices (given)")
+    # a batch given that a bound lowered says so (review 2026-11-26: 2,000 given ran 166 without a word of the 2,000)
+    lowered = f", of the {count_text(fixed)} given" if fixed and best.batch < fixed and best.limit in ("tpot", "ttft") \
+        else ""
     how = (f"{counted(devices, 'device')} ({whose}): tensor parallelism {best.tp} ({degree}) × "
            f"{counted(best.replicas, 'replica')}{across}; batch {count_text(best.batch)} "
-           f"per replica ({LIMIT_WORDS[best.limit]}" + (f"; {', '.join(bounds)}, p99 taken as the steady step" if bounds
-                                                         else "") + ")")
+           f"per replica ({LIMIT_WORDS[best.limit]}{lowered}" + (f"; {', '.join(bounds)}, p99 taken as the steady step"
+                                                                  if bounds else "") + ")")
     # a batch given that does not fit runs as the largest that does: the memory stage says so (its preemption note)
     batch = fixed if best.limit == "memory" and fixed is not None else best.batch
     return Layout(tp=best.tp, replicas=best.replicas, batch=batch, limit=best.limit, nodes_per_replica=nodes,
