@@ -157,7 +157,7 @@ def test_a_batch_a_latency_bound_lowers_is_said_and_sizes_no_devices(capsys):
               "--tokens", "1e9")
     assert (d["devices"], d["tp"], d["replicas"]) == (1, 1, 1) and d["batch"] < 2000
     assert d["seconds_per_output_token"] <= 0.020
-    assert any(f"(the largest that meets the TPOT bound, of the 2,000 given;" in n for n in d["notes"])
+    assert any("(the largest that meets the TPOT bound, of the 2,000 given;" in n for n in d["notes"])
     # without a bound, the batch given sizes the devices as before
     big = _json(capsys, "inference", "--model", "llama-3.1-8b", "--batch-size", "2000", "--tokens", "1e9")
     assert big["devices"] >= 2 and big["batch"] == 2000
