@@ -312,7 +312,20 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
         run = StepRun(st, float(tokens), step_range, "given", memory_gb=gb, hardware_sources=hardware.sources,
                       model_name=name)
         bubble = bubble_note(shape, hardware, step_params, st)
-        return StepSetup(run=run, notes=(bubble,) if bubble else ())
+        notes = (bubble,) if bubble else ()
+        capacity = profile.memory_gb or math.inf
+        if gb > capacity:
+            # a time for a layout that cannot run is said to be one, with the planner's best beside it (review
+            # 2026-11-26: TP 1 × ZeRO-0 of a 70B model, 1,494 GB a device, read 132 days, faster than any that fits)
+            found = core_plan.search(shape, mshape, hardware, step_params, devices=devices, tokens=float(tokens),
+                                     seq_len=seq_len, global_batch_tokens=gbt, precision=precision,
+                                     capacity_gb=capacity, space=SearchSpace(), attention=attention, top=1)
+            best = found.best
+            instead = (f"the planner's best that fits: {best.run_seconds / S_PER_DAY:,.1f} days, "
+                       f"{core_plan.layout_words(best.layout)}" if best is not None else found.why_none)
+            notes += (f"the layout given does not fit in memory ({gfmt(gb, 3)} GB a device of {gfmt(capacity, 4)} GB): "
+                      f"its time is of a run that cannot be made as given; {instead}",)
+        return StepSetup(run=run, notes=notes)
     space = SearchSpace(**{k: int(o[k]) if k in o else None for k in ("cp", "ep", "micro_batch")},
                         recompute=o.get("activation_recompute", "full" if scenario.recompute else None))
     capacity = profile.memory_gb or math.inf

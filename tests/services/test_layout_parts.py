@@ -161,3 +161,16 @@ def test_a_batch_a_latency_bound_lowers_is_said_and_sizes_no_devices(capsys):
     # without a bound, the batch given sizes the devices as before
     big = _json(capsys, "inference", "--model", "llama-3.1-8b", "--batch-size", "2000", "--tokens", "1e9")
     assert big["devices"] >= 2 and big["batch"] == 2000
+
+
+def test_a_layout_given_that_does_not_fit_says_its_time_cannot_be_had(capsys):
+    """Review: TP 1 × PP 1 × ZeRO-0 of a 70B model (1.5 TB a device) read 132 days, faster than any layout that
+    fits, with "does not fit" on the memory line only."""
+    d = _json(capsys, "estimate", *SEVENTY, "--tp", "1", "--pp", "1", "--zero", "0", "--micro-batch", "8")
+    assert d["memory"]["fits"] is False
+    note = next(n for n in d["notes"] if n.startswith("the layout given does not fit in memory ("))
+    best = _json(capsys, "plan", *SEVENTY)["layouts"][0]
+    assert f"the planner's best that fits: {best['wall_clock_days']:,.1f} days, {best['layout_words']}" in note
+    assert best["wall_clock_days"] * 86400 > d["wall_clock_s"]  # the impossible layout is the faster one
+    fits = _json(capsys, "estimate", *SEVENTY, "--tp", "8", "--pp", "4", "--zero", "1")
+    assert fits["memory"]["fits"] and not any("does not fit in memory" in n for n in fits["notes"])
