@@ -170,7 +170,9 @@ def report_rows(rep) -> tuple[list[tuple[str, str]], list[str]]:
                          f"{hz.noun(str(a.kv_heads), 'KV head')}"
                          + (f" ({a.name})" if a.name else "")),
         ("memory", f"{hz.sig(r.memory_gb)} GB = weights {hz.sig(r.weights_gb)} GB + KV cache {hz.sig(r.kv_cache_gb)} GB "
-                   f"(batch {r.batch_size}; largest that fits: {hz.count(r.max_batch_size)})"),
+                   f"(batch {r.batch_size}; largest that fits: {hz.count(r.max_batch_size)})"
+                   # one replica's (review 2026-11-26: 154 GB on 8 devices read as the 8's)
+                   + (f", each replica's {hz.noun(str(r.tp), 'device')}" if r.replicas > 1 else "")),
         ("query", f"{hz.count(r.prompt_tokens)} prompt + {hz.noun(hz.count(r.tokens_per_query), 'output token')}"),
         ("time per output token", f"{hz.token_time(r.seconds_per_output_token)}{_rng(hz.token_time, rg['seconds_per_output_token'])}: "
                                   f"one step of batch {r.batch_size}, {r.chip} part {r.bound}-bound"),

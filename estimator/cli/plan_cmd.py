@@ -44,8 +44,9 @@ def table_text(report: plan_service.PlanReport) -> str:
         target = (f"deadline {gfmt(r.target_value, 3)} days" if r.target == "deadline"
                   else f"budget {hz.human('cost_usd', r.target_value)}")
         out.append(f"Fewest devices for the {target}: {r.devices:,}")
-    out.append(f"{len(r.rows)} fastest of the layouts that fit ({r.considered:,} considered, {r.timed:,} timed); "
-               "MFU in model FLOPs, HFU in hardware FLOPs (recomputation included), of the precision's peak")
+    out.append(f"{len(r.rows)} fastest of the layouts that fit ({r.considered:,} layouts considered; {r.timed:,} step "
+               "times, each interleaving of those that fit); MFU in model FLOPs, HFU in hardware FLOPs (recomputation "
+               "included), of the precision's peak; PP p×v: p stages of v interleaved chunks each")
     out.append("")
     head = (f"{'#':>2}  {'layout':<58} {'tok/s/dev':>9} {'MFU':>6} {'HFU':>6} {'GB/dev':>7} {'days':>7} "
             f"{'cost':>9} {'CO₂e':>11}")
@@ -54,7 +55,8 @@ def table_text(report: plan_service.PlanReport) -> str:
         p, e, lay = row.planned, row.estimate, row.planned.layout
         split = f"TP{lay.tp} PP{lay.pp}" + (f"×{lay.vp}" if lay.vp > 1 else "") + (f" CP{lay.cp}" if lay.cp > 1 else "") \
             + f" DP{lay.dp}" + (f" EP{lay.ep}" if lay.ep > 1 else "")
-        words = f"{split}, ZeRO-{lay.zero_stage}, mb {lay.micro_batch}, {lay.recompute} recompute"
+        recompute = "no recompute" if lay.recompute == "none" else f"{lay.recompute} recompute"
+        words = f"{split}, ZeRO-{lay.zero_stage}, mb {lay.micro_batch}, {recompute}"
         cost = "n/a" if e.cost_usd is None else hz.human("cost_usd", e.cost_usd)
         out.append(f"{i:>2}  {words:<58} {gfmt(p.step.tokens_per_s_per_device, 4):>9} {p.step.mfu:>6.1%} "
                    f"{p.step.hfu:>6.1%} {p.memory.total_gb:>7.1f} {e.wall_clock_s / S_PER_DAY:>7.1f} {cost:>9} "

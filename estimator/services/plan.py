@@ -194,6 +194,15 @@ def vp_of(value) -> int | None:
     return int(v.require_whole("interleaved chunks per pipeline stage (vp)", value, B.VIRTUAL_PIPELINE, field="vp"))
 
 
+def check_batch_holds_a_sequence(global_batch_tokens, seq_len: int) -> None:
+    """A global batch given holds one sequence at least (review 2026-11-26: 1,000 tokens of 2,048-token sequences had
+    been answered from the fitted utilisation where no layout was given, refused where one was)."""
+    if global_batch_tokens is not None and float(global_batch_tokens) < seq_len:
+        raise InputError(f"a global batch of {gfmt(float(global_batch_tokens), 3)} tokens is less than one sequence "
+                         f"of {seq_len:,} tokens: give a larger global batch or a shorter sequence",
+                         field=("global_batch_tokens", "seq_len"))
+
+
 def check_interleaving(vp: int, layout_pp: int, micro_batches: float) -> None:
     """The interleaved schedule needs stages, and whole rounds of micro-batches on each (Megatron-LM's
     interleaved 1F1B runs the micro-batches in groups of p; Narayanan et al. 2021 §2.2.2): refused in words."""
@@ -283,6 +292,7 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
                                                 active_params=active_params, **shape_keys)
     seq_len = _seq_len(o, preset)
     v.require_whole("sequence length", seq_len, B.CONTEXT, field="seq_len")
+    check_batch_holds_a_sequence(global_batch_tokens, seq_len)
     devices = int(scenario.devices)
     step_params, step_range, _ = step_model()
     attention = o.get("attention_kernel", mem.DEFAULT_ATTENTION)
@@ -468,6 +478,7 @@ def plan(*, tokens, hardware: str | None = None, devices=None, deadline_days=Non
                                                     experts_per_token=experts_per_token).items() if x is not None}))
     s_len = int(given.get("seq_len", mem.DEFAULT_SEQ_LEN))
     gbt = global_batch_tokens_of(global_batch_tokens)
+    check_batch_holds_a_sequence(global_batch_tokens, s_len)
     space = SearchSpace(**{k: given.get(k) for k in ("tp", "pp", "cp", "ep", "zero", "micro_batch")},
                         recompute=given.get("activation_recompute"))
     core_plan.check_parts(shape, seq_len=s_len, tp=space.tp, pp=space.pp, cp=space.cp, ep=space.ep)

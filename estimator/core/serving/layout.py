@@ -25,7 +25,7 @@ from estimator.core.base.units import MS_PER_S
 from estimator.core.hardware.profile import HardwareProfile
 from estimator.core.serving.memory_fit import memory_fit
 from estimator.core.serving.notes import count_text, counted
-from estimator.core.serving.scenario import MAX_BATCH_WORD
+from estimator.core.serving.scenario import DEFAULT_BATCH_SIZE, MAX_BATCH_WORD
 from estimator.core.serving.step import Device, ServingFit
 from estimator.core.serving.throughput import max_throughput, tensor_parallel_options
 from estimator.core.workload.architecture import tensor_parallel_problem
@@ -144,9 +144,11 @@ def _layout(s, profile, best, devices: int, whose: str, nodes: int, fixed: int |
     # a batch given that a bound lowered says so (review 2026-11-26: 2,000 given ran 166 without a word of the 2,000)
     lowered = f", of the {count_text(fixed)} given" if fixed and best.batch < fixed and best.limit in ("tpot", "ttft") \
         else ""
+    # the default batch is no batch given (review 2026-11-26: "batch 1 per replica (as given)" where none was)
+    default = ", the default" if best.limit == "given" and fixed == DEFAULT_BATCH_SIZE else ""
     how = (f"{counted(devices, 'device')} ({whose}): tensor parallelism {best.tp} ({degree}) × "
            f"{counted(best.replicas, 'replica')}{across}; batch {count_text(best.batch)} "
-           f"per replica ({LIMIT_WORDS[best.limit]}{lowered}" + (f"; {', '.join(bounds)}, p99 taken as the steady step"
+           f"per replica ({LIMIT_WORDS[best.limit]}{lowered}{default}" + (f"; {', '.join(bounds)}, p99 taken as the steady step"
                                                                   if bounds else "") + ")")
     # a batch given that does not fit runs as the largest that does: the memory stage says so (its preemption note)
     batch = fixed if best.limit == "memory" and fixed is not None else best.batch
