@@ -54,17 +54,6 @@ def add_memory_args(p) -> None:
     add_input_args(st, TRAINING, STEP_NAMES)
 
 
-def memory_kwargs(args, seq_len=None) -> dict:
-    """The training-memory inputs (services/training_memory.MEMORY_KEYS) from the arguments; ``seq_len``:
-    the one the workload's rules chose (``WorkloadInputs.seq_len``: given, else the architecture's context)."""
-    return {"micro_batch": args.micro_batch, "seq_len": seq_len, "zero": args.zero,
-            "activation_recompute": args.activation_recompute, "tp": args.tp, "pp": args.pp, "cp": args.cp,
-            "ep": args.ep, "attention_kernel": args.attention_kernel, "model": args.model,
-            "layers": args.layers, "d_model": args.d_model, "heads": args.heads, "vocab": args.vocab,
-            "kv_heads": args.kv_heads, "ffn": args.ffn, "mlp": args.mlp, "experts": args.experts,
-            "experts_per_token": args.experts_per_token}
-
-
 def add_site_args(s, inputs=TRAINING) -> None:
     """Power, PUE, grid intensity and price: the arguments every priced command shares."""
     add_input_args(s, inputs, ("power_w", "pue"))

@@ -44,7 +44,8 @@ def table_text(report: plan_service.PlanReport) -> str:
         target = (f"deadline {gfmt(r.target_value, 3)} days" if r.target == "deadline"
                   else f"budget {hz.human('cost_usd', r.target_value)}")
         out.append(f"Fewest devices for the {target}: {r.devices:,}")
-    out.append(f"{len(r.rows)} fastest of the layouts that fit ({r.considered:,} layouts considered; {r.timed:,} step "
+    meet = f" and meet the {r.target}" if r.target is not None else ""
+    out.append(f"{len(r.rows)} fastest of the layouts that fit{meet} ({r.considered:,} layouts considered; {r.timed:,} step "
                "times, each interleaving of those that fit); MFU in model FLOPs, HFU in hardware FLOPs (recomputation "
                "included), of the precision's peak; PP p×v: p stages of v interleaved chunks each")
     out.append("")

@@ -131,7 +131,8 @@ def step_lines(est: Estimate) -> list[str]:
     exposed = ", ".join(f"{names[k]} {gfmt(x, 3)} s" for k, x in comm.items() if x > 0) or "none"
     return [f"{gfmt(st.step.tokens_per_s_per_device, 3)} tokens/s per device ({st.step_range.level:.0%} range "
             f"{gfmt(lo, 3)}–{gfmt(hi, 3)}), MFU {st.step.mfu:.1%} (model FLOPs), HFU {st.step.hfu:.1%} (hardware FLOPs); "
-            f"layout ({'given' if st.chosen_by == 'given' else 'the planner’s best'}): {st.layout_words()}",
+            f"layout ({'given' if st.chosen_by == 'given' else f'{st.kept} given, the rest the planner’s best' if st.kept else 'the planner’s best'}): "
+            f"{st.layout_words()}",
             f"step {gfmt(st.step.seconds, 3)} s: compute {gfmt(p['compute_s'], 3)} s, exposed communication "
             f"{exposed}, bubble {gfmt(p['bubble_s'], 3)} s, recomputation {gfmt(p['recomputation_s'], 3)} s, "
             f"optimizer {gfmt(p['optimizer_s'], 3)} s; × {gfmt(st.steps, 3)} steps ÷ goodput {st.goodput:.0%}"]

@@ -356,9 +356,11 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
     if setup.run is not None and scenario.utilization is not None:
         # a utilisation given sets the time, as it does without a layout; the layout (given or planned) sets the
         # memory (review 2026-11-26: `--model … --utilization 0.4` had been timed by the step model without a word)
+        time_flops = est.time_flops if est.time_flops is not None else est.flops  # None: the FLOPs themselves
+        step_share = time_flops / (profile.peak_flops_per_s[est.precision] * est.devices * setup.run.wall_clock_s)
         setup = replace(setup, notes=setup.notes + (
             f"the utilisation given sets the time; the step model's {setup.run.layout_words()} "
-            f"({gfmt(setup.run.step.mfu * setup.run.goodput, 3)} of peak over the run) sets the memory only",))
+            f"({gfmt(step_share, 3)} of peak over the run for the estimate's FLOPs) sets the memory only",))
     elif setup.run is not None:
         est = estimate(scenario, profile, step=setup.run)
     if setup.notes:

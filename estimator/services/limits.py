@@ -359,6 +359,7 @@ def inference_report(*, hardware: str, tokens: float, params: float | None = Non
                             f"(give the {told} tokens to set it)",)
     if inputs.get("batch_size") is None and (inputs.get("ttft_ms") is not None or inputs.get("tpot_ms") is not None):
         inputs["batch_size"] = MAX_BATCH_WORD  # a latency bound without a batch: the largest batch that meets it
+    batch_given = inputs.get("batch_size") is not None  # else the default batch, said as the default
     if not isinstance(engine, str):  # a list is no engine, and no TypeError either (audit)
         raise InputError(f"unknown engine {repr(engine)[:40]}: use one of {', '.join(ENGINES)}", field="engine")
     compression.check_train_inputs(train_flops, train_tokens)
@@ -371,7 +372,8 @@ def inference_report(*, hardware: str, tokens: float, params: float | None = Non
     fit = serving_data.load_serving_fit(engine)
     ci, ci_source = api.resolve_grid(inputs.pop("carbon_intensity_g_per_kwh", None), region, cloud, country)
     s = InferenceScenario(params=params, tokens=tokens, architecture=arch, carbon_intensity_g_per_kwh=ci,
-                          carbon_intensity_source=ci_source, **{k: x for k, x in inputs.items() if x is not None})
+                          carbon_intensity_source=ci_source, batch_given=batch_given,
+                          **{k: x for k, x in inputs.items() if x is not None})
     result = inference(s, profile, fit)
     beams_how = ((f"beams: {benchmark_beams} a request, as MLPerf's {model} benchmark decodes (beams 1: greedy, "
                   "one sequence a request)",) if benchmark_beams else ())

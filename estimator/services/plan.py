@@ -268,6 +268,9 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
         return StepSetup()
     o = mem.check_inputs(memory)
     gbt = global_batch_tokens_of(global_batch_tokens)
+    seq_len = _seq_len(o, preset)
+    v.require_whole("sequence length", seq_len, B.CONTEXT, field="seq_len")
+    check_batch_holds_a_sequence(global_batch_tokens, seq_len)  # on any device (review: tpu-v6e had skipped it)
     if profile.reference_point or not profile.memory_gb:
         return StepSetup()  # a reference point (the brain, AlphaGo) has no layout to time, as it has no memory to fill
     if scenario.hours is not None or scenario.device_hours is not None:
@@ -290,9 +293,6 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
         params = preset.model_params
     n, shape, mshape, how, name = resolve_model(params=params if "model" not in shape_keys else None,
                                                 active_params=active_params, **shape_keys)
-    seq_len = _seq_len(o, preset)
-    v.require_whole("sequence length", seq_len, B.CONTEXT, field="seq_len")
-    check_batch_holds_a_sequence(global_batch_tokens, seq_len)
     devices = int(scenario.devices)
     step_params, step_range, _ = step_model()
     attention = o.get("attention_kernel", mem.DEFAULT_ATTENTION)
@@ -333,18 +333,23 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
             best = found.best
             instead = (f"the planner's best that fits: {best.run_seconds / S_PER_DAY:,.1f} days, "
                        f"{core_plan.layout_words(best.layout)}" if best is not None else found.why_none)
-            notes += (f"the layout given does not fit in memory ({gfmt(gb, 3)} GB a device of {gfmt(capacity, 4)} GB): "
-                      f"its time is of a run that cannot be made as given; {instead}",)
+            timed = "" if scenario.utilization is not None else "its time is of a run that cannot be made as given; "
+            notes += (f"the layout given does not fit in memory ({mem.gb(gb)} GB a device of {gfmt(capacity)} GB): "
+                      f"{timed}{instead}",)
         return StepSetup(run=run, notes=notes)
     space = SearchSpace(**{k: int(o[k]) if k in o else None for k in ("cp", "ep", "micro_batch")},
                         recompute=o.get("activation_recompute", "full" if scenario.recompute else None))
+    core_plan.check_parts(shape, seq_len=seq_len, cp=space.cp, ep=space.ep)
     capacity = profile.memory_gb or math.inf
     found = core_plan.search(shape, mshape, hardware, step_params, devices=devices, tokens=float(tokens),
                              seq_len=seq_len, global_batch_tokens=gbt, precision=precision, capacity_gb=capacity,
                              space=space, attention=attention, top=1)
     kept = ", ".join(_PART_WORDS[k](o[k]) for k in parts_given)
     if found.best is None:
-        given = f"no layout given ({kept} given)" if kept else "no layout given"
+        if not found.batch_fed and global_batch_tokens is not None:
+            # the batch given cannot feed the replicas: refused, as for a layout given (review 2026-11-26)
+            raise InputError(found.why_none, field=("global_batch_tokens", *parts_given, "devices"))
+        given = f"with {kept} given" if kept else "no layout given"
         return StepSetup(notes=(f"{given}, and {found.why_none}: the time is from the fitted utilisation",))
     best = found.best
     run = StepRun(best.step, float(tokens), step_range, "planner", memory_gb=best.memory.total_gb,
@@ -536,17 +541,27 @@ def plan(*, tokens, hardware: str | None = None, devices=None, deadline_days=Non
         notes.append(f"the fewest devices tried that meet the {target}: {n_devices:,} (whole {min(hw.scale_up_devices, 8)}-device "
                      "servers; counts between those tried not checked)")
         if target == "budget":
-            # the budget's other end: the fastest plan it pays for (review 2026-11-26: the fewest devices alone
-            # answered $30M with a 30-year run, as the cost barely moves with the devices)
-            most, most_plan = core_plan.most_devices(meets, ladder, ladder.index(n_devices))
-            if most > n_devices and most_plan.best is not None:
-                e = run_estimate(most_plan.best)
-                notes.append(f"the most devices tried that the budget pays for: {most:,}, "
-                             f"{e.wall_clock_s / S_PER_DAY:,.1f} days for {hz.money(e.cost_usd)} (a plan on that many devices lists its "
-                             "layouts; counts between those tried not checked)")
+            # the budget's other end: the fastest plan it pays for, every count of the ladder tried (the cost is
+            # not monotone in the devices: review 2026-11-26 found $29.1M on 16, $25.9M on 32, $26.3M on 40)
+            fastest = None
+            for k in ladder[ladder.index(n_devices) + 1:]:
+                p = searched(k, 1).best
+                if p is not None and (fastest is None or p.run_seconds < fastest[1].run_seconds):
+                    cost = run_estimate(p).cost_usd
+                    if cost is not None and cost <= target_value:
+                        fastest = (k, p, cost)
+            if fastest is not None:
+                k, p, cost = fastest
+                notes.append(f"the fastest plan the budget pays for: {k:,} devices, {p.run_seconds / S_PER_DAY:,.1f} days "
+                             f"for {hz.money(cost)} (a plan on that many devices lists its layouts; of the "
+                             f"{len(ladder):,} counts tried, whole {min(hw.scale_up_devices, 8)}-device servers)")
     if found.best is None:
         raise InputError(found.why_none, field=("devices", "tp", "pp"))
     rows = tuple(PlanRow(p, run_estimate(p)) for p in found.layouts)
+    if target == "budget":  # the layouts on those devices that meet it (review: rows over the budget were listed)
+        rows = tuple(r for r in rows if r.estimate.cost_usd is not None and r.estimate.cost_usd <= target_value)
+    elif target == "deadline":
+        rows = tuple(r for r in rows if r.planned.run_seconds <= target_value * S_PER_DAY)
     notes.append(f"time = steps × the step model's step ÷ goodput {core_plan.GOODPUT:.0%} ({core_plan.GOODPUT_SOURCE})")
     unfitted = unfitted_precision_note(precision)
     if unfitted:

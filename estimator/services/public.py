@@ -29,8 +29,9 @@ def estimate(scenario: Scenario | None = None, profile: str | Path | HardwarePro
              **inputs) -> Estimate:
     """One training run's estimate, either from the CLI's inputs by name (``estimate(flops=1e23,
     hardware="h100-sxm", devices=64)``, ``estimate(model="llama-3.1-70b", tokens=15e12, devices=1024, tp=8)``:
-    ``workload_inputs.ESTIMATE_KEYWORDS``, run as the CLI runs them) or ``api.run``'s own (``memory={...}``,
-    ``params_model``), or from a ``Scenario`` and a profile (an id, a file or a ``HardwareProfile``)."""
+    ``workload_inputs.ESTIMATE_KEYWORDS``, each flag's name with ``_`` for ``-``, ``preset_id`` for ``--preset``,
+    run as the CLI runs them) or ``api.run``'s own (``memory={...}``, ``params_model``; not mixed with the former),
+    or from a ``Scenario`` and a profile (an id, a file or a ``HardwareProfile``)."""
     if scenario is None and profile is None:
         if set(inputs) <= set(api.RUN_KEYWORDS):
             return api.run(**inputs).estimate

@@ -49,7 +49,7 @@ def test_each_new_profile_validates(pid, capsys):
     ("NVIDIA H200", "h200-sxm"), ("NVIDIA H100 80GB HBM3", "h100-sxm"), ("MI300X", "mi300x"),
     # a size that is what the device exposes, a little under the package's (the B200's 180 of 192 GB)
     ("NVIDIA B300-SXM-270GB", "b300"), ("NVIDIA GB300 279GB", "gb300"), ("NVIDIA GB200-186GB", "gb200"),
-    ("NVIDIA B200-SXM-192GB", "b200"), ("NVIDIA H100-SXM-80GB", "h100-sxm"), ("NVIDIA H200-SXM-144GB", "h200-sxm"),
+    ("NVIDIA B200-SXM-192GB", "b200"), ("NVIDIA H200-SXM-144GB", "h200-sxm"),
     ("Intel Arc Pro B60", "arc-pro-b60"), ("Intel Arc Pro B60 24GB", "arc-pro-b60"),
 ])
 def test_names_as_written_resolve(profiles, given, pid):
@@ -129,6 +129,8 @@ def test_a_fractional_domain_and_a_figure_without_its_source_are_refused(tmp_pat
 
 @pytest.mark.parametrize("given, could", [
     ("NVIDIA H100-PCIe-94GB", "h100-nvl"),  # 94 GB is 1.1 of the H100 PCIe's 85.5: another variant, the NVL's size
+    ("NVIDIA H200 141GB", "h200-nvl"),       # the SXM, the NVL and the CTS all hold 141 GB: any of them
+    ("NVIDIA H800 80GB", "h800"),            # the SXM5 or the 350 W PCIe card (no profile): its form factor left out
     ("NVIDIA A100-SXM-64GB", None),         # no A100 SXM holds 64 GB: neither the 40 nor the 80 GB part
     ("NVIDIA H100 80GB", None),              # the form factor left out: SXM, PCIe or NVL
 ])

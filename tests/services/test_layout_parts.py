@@ -69,40 +69,42 @@ def test_a_utilisation_given_sets_the_time_and_the_layout_the_memory(capsys):
     assert d["wall_clock_s"] == pytest.approx(d["time_flops"] / (0.4 * peak * 1024), rel=1e-6)
 
 
-def test_most_devices_finds_the_last_count_that_meets():
-    from estimator.core.training.plan import most_devices
-    counts = list(range(8, 8 * 40, 8))
-    asked = []
-
-    def meets(k):
-        asked.append(k)
-        return f"plan {k}", k <= 200
-
-    n, plan = most_devices(meets, counts, 0)
-    assert (n, plan) == (200, "plan 200") and len(asked) < len(counts) // 2  # doubling then bisecting
-    assert most_devices(lambda k: (k, True), counts, 3) == (counts[-1], counts[-1])  # all meet: the last
-
-
 def test_a_budget_says_the_fastest_plan_it_pays_for(capsys):
     """Review: `plan --budget-usd 30e6` answered 16 devices and 30 years only (the fewest that meet it, as issue 53
-    asks); it now says the most devices the budget pays for too, and that plan's cost is within the budget."""
-    p = _json(capsys, "plan", "--model", "llama-3.1-70b", "--tokens", "15e12", "--hardware", "h100-sxm",
-              "--budget-usd", "30e6")
-    assert p["devices"] == 16 and p["layouts"][0]["cost_usd"] <= 30e6
-    note = next(n for n in p["notes"] if n.startswith("the most devices tried that the budget pays for: "))
+    asks); it says the fastest plan the budget pays for too, every count of the ladder tried: the cost is not
+    monotone in the devices ($25.9M on 32, $26.3M on 40, $25.7M on 256), so a bisection had missed it."""
     import re
-    most = int(re.match(r"the most devices tried that the budget pays for: ([\d,]+),", note).group(1).replace(",", ""))
-    assert most > 16
-    q = _json(capsys, "plan", "--model", "llama-3.1-70b", "--tokens", "15e12", "--hardware", "h100-sxm",
-              "--devices", str(most))
-    assert q["layouts"][0]["cost_usd"] <= 30e6 and q["layouts"][0]["wall_clock_days"] < p["layouts"][0]["wall_clock_days"] / 10
+    for budget, fewest, fastest in (("30e6", 16, 3072), ("25.9e6", 32, 256)):
+        p = _json(capsys, "plan", "--model", "llama-3.1-70b", "--tokens", "15e12", "--hardware", "h100-sxm",
+                  "--budget-usd", budget)
+        assert p["devices"] == fewest and all(r["cost_usd"] <= float(budget) for r in p["layouts"])
+        note = next(n for n in p["notes"] if n.startswith("the fastest plan the budget pays for: "))
+        k = int(re.match(r"the fastest plan the budget pays for: ([\d,]+) devices", note).group(1).replace(",", ""))
+        q = _json(capsys, "plan", "--model", "llama-3.1-70b", "--tokens", "15e12", "--hardware", "h100-sxm",
+                  "--devices", str(k))["layouts"][0]
+        assert k == fastest and q["cost_usd"] <= float(budget)
+        assert f"{q['wall_clock_days']:,.1f} days" in note and q["wall_clock_days"] < p["layouts"][0]["wall_clock_days"] / 5
+
+
+def test_a_batch_no_replica_split_can_feed_is_said_so(capsys):
+    """Review: a micro-batch of 64 on 64 replicas for a 65,536-token batch had answered "give more devices" (more
+    only make it worse); a plan of 4,096 devices for 20,480 tokens too."""
+    assert main(["estimate", "--model", "llama-3.1-8b", "--tokens", "1e12", "--devices", "64", "--micro-batch", "64",
+                 "--global-batch-tokens", "65536"]) == 2
+    err = capsys.readouterr().err
+    assert "gives every data-parallel replica a micro-batch of the global batch" in err and "more devices" not in err
+    assert main(["plan", "--model", "llama-3.1-8b", "--tokens", "1e12", "--devices", "4096",
+                 "--global-batch-tokens", "20480"]) == 2
+    err = capsys.readouterr().err
+    assert "give a larger global batch, a smaller micro-batch or fewer devices" in err
 
 
 @pytest.mark.parametrize("argv, said", [
     (["plan", "--model", "mixtral-8x7b", "--tokens", "1e12", "--devices", "64", "--ep", "3"],
-     "error: the expert-parallel degree 3 must divide the 8 experts (--ep)"),
+     "error: the expert-parallel degree 3 must divide the 8 experts per layer (--ep)"),
     (["plan", "--model", "llama-3.1-8b", "--tokens", "1e12", "--devices", "64", "--ep", "2"],
-     "error: an expert-parallel degree (2) needs a mixture of experts; the model is dense (--ep)"),
+     "error: expert parallelism (2) needs a mixture of experts whose experts are known (a catalog model such as "
+     "mixtral-8x7b); this model is dense or its experts are not given (--ep)"),
     (["plan", "--model", "llama-3.1-8b", "--tokens", "1e12", "--devices", "64", "--tp", "3"],
      "error: the tensor-parallel degree 3 must divide the 32 attention heads (--tp)"),
     (["inference", "--model", "llama-3.1-70b", "--devices", "3", "--tokens", "1e9"],
@@ -158,9 +160,12 @@ def test_a_batch_a_latency_bound_lowers_is_said_and_sizes_no_devices(capsys):
     assert (d["devices"], d["tp"], d["replicas"]) == (1, 1, 1) and d["batch"] < 2000
     assert d["seconds_per_output_token"] <= 0.020
     assert any("(the largest that meets the TPOT bound, of the 2,000 given;" in n for n in d["notes"])
-    # without a bound, the batch given sizes the devices as before
+    # without a bound, or with one that does not lower it, the batch given sizes the devices as before
     big = _json(capsys, "inference", "--model", "llama-3.1-8b", "--batch-size", "2000", "--tokens", "1e9")
     assert big["devices"] >= 2 and big["batch"] == 2000
+    loose = _json(capsys, "inference", "--model", "llama-3.1-8b", "--batch-size", "2000", "--tpot-ms", "1000",
+                  "--tokens", "1e9")
+    assert loose["devices"] == big["devices"] and not any("of the 2,000 given" in n for n in loose["notes"])
 
 
 def test_a_layout_given_that_does_not_fit_says_its_time_cannot_be_had(capsys):
@@ -174,3 +179,28 @@ def test_a_layout_given_that_does_not_fit_says_its_time_cannot_be_had(capsys):
     assert best["wall_clock_days"] * 86400 > d["wall_clock_s"]  # the impossible layout is the faster one
     fits = _json(capsys, "estimate", *SEVENTY, "--tp", "8", "--pp", "4", "--zero", "1")
     assert fits["memory"]["fits"] and not any("does not fit in memory" in n for n in fits["notes"])
+
+
+def test_devices_that_could_not_hold_the_model_whole_are_told_to_grow(capsys):
+    """Review: 6 H100s for Llama 3.1 405B (812 GB of weights, 462 GB usable on all six) had been told to pick a count
+    a larger tensor-parallel degree divides; more devices is what they need."""
+    assert main(["inference", "--model", "llama-3.1-405b", "--devices", "6", "--tokens", "1e9"]) == 2
+    err = capsys.readouterr().err
+    assert "the weights need 812 GB" in err and err.rstrip().endswith("use more devices") and "one replica" not in err
+
+
+def test_the_default_batch_is_said_as_the_default(capsys):
+    """Review: "batch 1 per replica (as given)" where no batch was given, and "the default" where 1 was."""
+    d = _json(capsys, "inference", "--model", "llama-3.1-70b", "--devices", "8", "--tokens", "1e9")
+    assert any("; batch 1 per replica (the default)" in n for n in d["notes"])
+    d = _json(capsys, "inference", "--model", "llama-3.1-70b", "--devices", "8", "--batch-size", "1", "--tokens", "1e9")
+    assert any("; batch 1 per replica (as given)" in n for n in d["notes"])
+
+
+def test_a_utilisation_given_with_a_layout_that_does_not_fit_says_no_time_of_it(capsys):
+    d = _json(capsys, "estimate", *SEVENTY, "--tp", "1", "--utilization", "0.4")
+    notes = " ".join(d["notes"])
+    assert "the layout given does not fit in memory (1,175 GB a device of 85.52 GB): the planner's best" in notes
+    assert "its time is of a run that cannot be made" not in notes
+    step_share = next(n for n in d["notes"] if n.startswith("the utilisation given sets the time"))
+    assert "of peak over the run for the estimate's FLOPs) sets the memory only" in step_share

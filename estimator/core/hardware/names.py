@@ -232,10 +232,12 @@ def resolve_name(given: str, names: Mapping[str, str], memory_gb: Mapping[str, f
     fits = matching_hardware(given, names)
     if len(fits) == 1:
         return fits[0]
-    exposed = by_exposed_memory(given, names, memory_gb) if not fits and memory_gb else None
+    could = fits or partly_matching_hardware(given, names)
+    # a size that is what the device exposes, only where the name with its size could be no profile (review
+    # 2026-11-26: "NVIDIA H200 141GB", either H200, and "NVIDIA H800 80GB", the SXM5 or the PCIe card, are refused)
+    exposed = by_exposed_memory(given, names, memory_gb) if not could and memory_gb else None
     if exposed is not None:
         return exposed
-    could = fits or partly_matching_hardware(given, names)
     if len(could) > 1:
         raise UnknownHardwareError(f"hardware {quoted(given)} could be {' or '.join(could)}: their power, memory or "
                                    "price differ, so give one of these ids")

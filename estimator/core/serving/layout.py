@@ -23,9 +23,10 @@ from estimator.core.base.errors import InputError
 from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import MS_PER_S
 from estimator.core.hardware.profile import HardwareProfile
+from estimator.core.serving.memory import serving_footprint
 from estimator.core.serving.memory_fit import memory_fit
 from estimator.core.serving.notes import count_text, counted
-from estimator.core.serving.scenario import DEFAULT_BATCH_SIZE, MAX_BATCH_WORD
+from estimator.core.serving.scenario import MAX_BATCH_WORD
 from estimator.core.serving.step import Device, ServingFit
 from estimator.core.serving.throughput import max_throughput, tensor_parallel_options
 from estimator.core.workload.architecture import tensor_parallel_problem
@@ -92,13 +93,18 @@ def serving_layout(s: InferenceScenario, profile: HardwareProfile, served: Serve
         devices, whose = int(s.devices), "given"
     elif s.tp is not None:
         devices, whose = int(s.tp), "the tensor-parallel degree given"
-    else:  # the fewest that hold the weights and one sequence (or the batch given, where no bound may lower it)
-        bound = s.ttft_ms is not None or s.tpot_ms is not None
-        held = fixed if fixed and not bound else None
-        devices = memory_fit(replace(s, batch_size=held or 1), profile, served, fit.memory_fraction).devices
-        whose = "the fewest that hold the weights and " + ("the batch's KV cache" if held else "one sequence")
+    else:  # the fewest that hold the weights and one sequence (or the batch given)
+        devices = memory_fit(replace(s, batch_size=fixed or 1), profile, served, fit.memory_fraction).devices
+        whose = "the fewest that hold the weights and " + ("the batch's KV cache" if fixed else "one sequence")
     try:
         best = _best(s, profile, served, compute, fit, devices, fixed)
+        if s.devices is None and s.tp is None and fixed and best.limit in ("tpot", "ttft") and best.batch < fixed:
+            # a bound lowered the batch given: the fewest devices that hold the batch it allows (review 2026-11-26:
+            # 2,000 given with a 20 ms bound took 2 devices for 2,000 and ran 166, which one holds)
+            fewer = memory_fit(replace(s, batch_size=best.batch), profile, served, fit.memory_fraction).devices
+            if fewer < devices:
+                devices, best = fewer, _best(s, profile, served, compute, fit, fewer, fixed)
+                whose = "the fewest that hold the weights and the batch the bound allows"
     except InputError:
         # where the memory is what fails, its own refusal says why (the weights, one sequence, the batch) on the
         # most devices one replica could take
@@ -108,7 +114,12 @@ def serving_layout(s: InferenceScenario, profile: HardwareProfile, served: Serve
             try:
                 memory_fit(replace(s, devices=largest, batch_size=fixed or 1), profile, served, fit.memory_fraction)
             except InputError as exc:
-                if largest >= devices:
+                whole = serving_footprint(devices=devices, params=served.params, arch=served.architecture,
+                                          memory_gb_per_device=profile.memory_gb, batch=1,
+                                          prompt_tokens=float(s.prompt_tokens), output_tokens=float(s.tokens_per_query),
+                                          weight_bits=int(s.bits), kv_bits=int(s.kv_bits),
+                                          memory_fraction=fit.memory_fraction, beams=int(s.beams))
+                if largest >= devices or not whole.runs:  # all the devices would not hold it either: more, as said
                     raise
                 # the devices hold it, but no tensor-parallel group can take them all (review 2026-11-26: 3 H100s
                 # for a 70B model were told to "use more devices" when 2 or 4 would do)
@@ -145,10 +156,10 @@ def _layout(s, profile, best, devices: int, whose: str, nodes: int, fixed: int |
     lowered = f", of the {count_text(fixed)} given" if fixed and best.batch < fixed and best.limit in ("tpot", "ttft") \
         else ""
     # the default batch is no batch given (review 2026-11-26: "batch 1 per replica (as given)" where none was)
-    default = ", the default" if best.limit == "given" and fixed == DEFAULT_BATCH_SIZE else ""
+    words = "the default" if best.limit == "given" and not s.batch_given else LIMIT_WORDS[best.limit]
     how = (f"{counted(devices, 'device')} ({whose}): tensor parallelism {best.tp} ({degree}) × "
            f"{counted(best.replicas, 'replica')}{across}; batch {count_text(best.batch)} "
-           f"per replica ({LIMIT_WORDS[best.limit]}{lowered}{default}" + (f"; {', '.join(bounds)}, p99 taken as the steady step"
+           f"per replica ({words}{lowered}" + (f"; {', '.join(bounds)}, p99 taken as the steady step"
                                                                   if bounds else "") + ")")
     # a batch given that does not fit runs as the largest that does: the memory stage says so (its preemption note)
     batch = fixed if best.limit == "memory" and fixed is not None else best.batch

@@ -54,6 +54,7 @@ class InferenceScenario(Site):
     sparsity: float = 0.0
     sparse_kernels: bool = True   # do kernels skip pruned weights? (unstructured sparsity rarely does)
     batch_size: int | str = DEFAULT_BATCH_SIZE   # per replica; MAX_BATCH_WORD: the largest that fits
+    batch_given: bool = True      # False: batch_size is the default, not the user's (said so in the layout's words)
     student_params: float | None = None
     tokens_per_query: float = DEFAULT_TOKENS_PER_QUERY
     prompt_tokens: float = DEFAULT_PROMPT_TOKENS

@@ -282,17 +282,26 @@ def check_strategy(st: Strategy, shape: Shape) -> None:
                          field="attention_kernel")
     if not isinstance(st.sequence_parallel, bool):
         raise InputError(f"sequence parallelism is on or off (True or False), got {st.sequence_parallel!r}")
-    if st.ep > 1 and not shape.experts:
-        raise InputError(f"expert parallelism ({st.ep}) needs a mixture of experts whose experts are known (a catalog "
+    check_degrees(heads=shape.heads, layers=shape.layers, experts=shape.experts, tp=st.tp, pp=st.pp, ep=st.ep)
+
+
+def check_degrees(*, heads: int, layers: int, experts: int | None, seq_len: int | None = None, tp: int | None = None,
+                  pp: int | None = None, cp: int | None = None, ep: int | None = None) -> None:
+    """Each parallel degree given by the rule that needs no other degree: tensor parallelism divides the heads,
+    pipeline stages are no more than the layers, context parallelism divides the sequence, expert parallelism
+    divides a mixture's experts. One home for the memory's, the step's and the planner's checks."""
+    if ep is not None and ep > 1 and (experts or 1) <= 1:
+        raise InputError(f"expert parallelism ({ep}) needs a mixture of experts whose experts are known (a catalog "
                          "model such as mixtral-8x7b); this model is dense or its experts are not given", field="ep")
-    if st.ep > 1 and shape.experts % st.ep:
-        raise InputError(f"the expert-parallel degree {st.ep} must divide the {shape.experts} experts per layer",
-                         field="ep")
-    if st.tp > shape.heads or shape.heads % st.tp:
-        raise InputError(f"the tensor-parallel degree {st.tp} must divide the {shape.heads} attention heads",
-                         field="tp")
-    if st.pp > shape.layers:
-        raise InputError(f"{st.pp} pipeline stages is more than the {shape.layers} layers", field="pp")
+    if ep is not None and ep > 1 and experts % ep:
+        raise InputError(f"the expert-parallel degree {ep} must divide the {experts} experts per layer", field="ep")
+    if tp is not None and (tp > heads or heads % tp):
+        raise InputError(f"the tensor-parallel degree {tp} must divide the {heads} attention heads", field="tp")
+    if pp is not None and pp > layers:
+        raise InputError(f"{pp} pipeline stages is more than the {layers} layers", field="pp")
+    if cp is not None and seq_len is not None and seq_len % cp:
+        raise InputError(f"the context-parallel degree {cp} must divide the sequence of {seq_len:,} tokens "
+                         "(each rank holds an equal part)", field=("cp", "seq_len"))
 
 
 # ZeRO's stages as a user gives them: a number, or "fsdp" (PyTorch FSDP's full sharding = stage 3), as the CLI's --zero.
@@ -363,9 +372,7 @@ def check_run(shape: Shape, strategy: Strategy, devices, seq_len: float | None =
         if n < model_parallel * strategy.cp:
             raise InputError(f"tensor × pipeline × context parallel = {model_parallel * strategy.cp} needs at least "
                              f"that many devices, got {n}", field=("tp", "pp", "cp", "devices"))
-        if s % strategy.cp:
-            raise InputError(f"the context-parallel degree {strategy.cp} must divide the sequence of {s:,} tokens "
-                             "(each rank holds an equal part)", field=("cp", "seq_len"))
+        check_degrees(heads=shape.heads, layers=shape.layers, experts=shape.experts, seq_len=int(s), cp=strategy.cp)
     if strategy.ep > 1:
         expert_tensor_parallel(strategy.tp, strategy.ep, n // (model_parallel * strategy.cp) * strategy.cp)
     return s, b, n

@@ -277,40 +277,23 @@ def run_seconds(step: StepTime, tokens: float, goodput: float = GOODPUT) -> floa
 
 def check_parts(shape: ModelShape, *, seq_len: int, tp: int | None = None, pp: int | None = None,
                 cp: int | None = None, ep: int | None = None) -> None:
-    """The parts of a layout given to the planner, each by the rule that needs no other part (``check_layout``'s):
-    a degree that no layout can hold is refused for what it is, not after a search that finds nothing (review
-    2026-11-26: `plan --ep 3` on Mixtral had answered "give more devices")."""
-    if tp is not None and (tp > shape.heads or shape.heads % tp):
-        raise InputError(f"the tensor-parallel degree {tp} must divide the {shape.heads} attention heads", field="tp")
-    if pp is not None and pp > shape.layers:
-        raise InputError(f"{pp} pipeline stages is more than the {shape.layers} layers", field="pp")
-    if cp is not None and seq_len % cp:
-        raise InputError(f"the context-parallel degree {cp} must divide the sequence of {seq_len:,} tokens",
-                         field=("cp", "seq_len"))
-    if ep is not None and ep > 1 and (shape.experts or 1) <= 1:
-        raise InputError(f"an expert-parallel degree ({ep}) needs a mixture of experts; the model is dense", field="ep")
-    if ep is not None and ep > 1 and shape.experts % ep:
-        raise InputError(f"the expert-parallel degree {ep} must divide the {shape.experts} experts", field="ep")
+    """The parts of a layout given, each by the rule that needs no other part (``memory.check_degrees``): a degree
+    that no layout can hold is refused for what it is, not after a search that finds nothing (review 2026-11-26:
+    `plan --ep 3` on Mixtral had answered "give more devices")."""
+    mem.check_degrees(heads=shape.heads, layers=shape.layers, experts=shape.experts, seq_len=seq_len, tp=tp, pp=pp,
+                      cp=cp, ep=ep)
 
 
 def check_layout(shape: ModelShape, devices: int, *, tp: int, pp: int, cp: int, ep: int, seq_len: int) -> int:
     """The data-parallel degree of a layout on ``devices``, or InputError in one line: a layout that does not
     divide the devices, a tensor-parallel degree that does not divide the heads, more stages than layers, a
     context split that does not divide the sequence, an expert split that does not divide the experts."""
-    if tp > shape.heads or shape.heads % tp:
-        raise InputError(f"the tensor-parallel degree {tp} must divide the {shape.heads} attention heads", field="tp")
-    if pp > shape.layers:
-        raise InputError(f"{pp} pipeline stages is more than the {shape.layers} layers", field="pp")
-    if seq_len % cp:
-        raise InputError(f"the context-parallel degree {cp} must divide the sequence of {seq_len:,} tokens",
-                         field=("cp", "seq_len"))
+    check_parts(shape, seq_len=seq_len, tp=tp, pp=pp, cp=cp, ep=ep)
     split = tp * pp * cp
     if devices % split:
         raise InputError(f"tensor × pipeline × context parallel = {tp} × {pp} × {cp} = {split:,} does not divide the "
                          f"{devices:,} devices: give a layout whose product divides them", field=("tp", "pp", "cp", "devices"))
     dp = devices // split
-    if ep > 1 and shape.experts % ep:
-        raise InputError(f"the expert-parallel degree {ep} must divide the {shape.experts} experts", field=("ep", "devices"))
     if ep > 1:
         mem.expert_tensor_parallel(tp, ep, dp * cp)   # or with the tensor-parallel ranks (folded): else refused
     return dp
@@ -339,6 +322,7 @@ class Plan:
     considered: int
     why_none: str = ""
     notes: tuple[str, ...] = field(default_factory=tuple)
+    batch_fed: bool = True   # False: no split gave every data-parallel replica a micro-batch of the global batch
 
     @property
     def best(self) -> PlannedLayout | None:
@@ -357,6 +341,7 @@ def search(shape: ModelShape, mem_shape: mem.Shape, hardware: StepHardware, para
     (see the module docstring for what is tried and pruned)."""
     found: list[PlannedLayout] = []
     timed = considered = 0
+    batch_fed = False  # whether any split gave every data-parallel replica a micro-batch of the global batch
     moe = shape.experts > 1
     tps = [t for t in _choices(space.tp, TP_CHOICES)
            if (space.tp is not None or t <= hardware.scale_up_devices) and t <= shape.heads and not shape.heads % t]
@@ -382,6 +367,7 @@ def search(shape: ModelShape, mem_shape: mem.Shape, hardware: StepHardware, para
                         batch = global_batch_for(global_batch_tokens, seq_len, dp, mb)
                         if batch is None:
                             continue
+                        batch_fed = True
                         for zero in zeros:
                             if zero == 2 and space.zero is None and 1 in zeros:
                                 # ZeRO-2's step takes ZeRO-1's time here: tried only where ZeRO-1 did not fit
@@ -408,13 +394,20 @@ def search(shape: ModelShape, mem_shape: mem.Shape, hardware: StepHardware, para
                                                            run_seconds(best, tokens, goodput)))
                                 break  # the lightest recomputation that fits: more only adds time
     found.sort(key=lambda f: (f.run_seconds, f.layout.zero_stage, f.layout.tp * f.layout.pp * f.layout.cp))
-    why = "" if found else _why_none(shape, devices, capacity_gb, seq_len, global_batch_tokens)
-    return Plan(tuple(found[:top]), devices, timed, considered, why)
+    why = "" if found else _why_none(shape, devices, capacity_gb, seq_len, global_batch_tokens, batch_fed)
+    return Plan(tuple(found[:top]), devices, timed, considered, why, batch_fed=batch_fed)
 
 
-def _why_none(shape: ModelShape, devices: int, capacity_gb: float, seq_len: int, global_batch_tokens: float) -> str:
+def _why_none(shape: ModelShape, devices: int, capacity_gb: float, seq_len: int, global_batch_tokens: float,
+              batch_fed: bool = True) -> str:
     if global_batch_tokens / seq_len < 1:
         return f"the global batch of {gfmt(global_batch_tokens, 3)} tokens holds less than one sequence of {seq_len:,}"
+    if not batch_fed:
+        # more devices only make it worse (review 2026-11-26: it had said "give more devices")
+        return (f"no layout on {devices:,} devices gives every data-parallel replica a micro-batch of the global batch of "
+                f"{gfmt(global_batch_tokens, 3)} tokens (sequences of {seq_len:,}; it may grow "
+                f"{gfmt(BATCH_GROWTH_MAX)}× to fill them): give a larger global batch, a smaller micro-batch or fewer "
+                "devices")
     return (f"no layout of the model on {devices:,} devices fits {gfmt(capacity_gb)} GB per device with the choices "
             "tried (tensor parallelism within the scale-up domain, pipeline, context parallelism, ZeRO, "
             "recomputation): give more devices")
@@ -470,38 +463,6 @@ def fewest_devices(meets, counts: Sequence[int]) -> tuple[int, Plan] | None:
     return counts[hi], plans[hi][0]
 
 
-def most_devices(meets, counts: Sequence[int], start: int) -> tuple[int, Plan]:
-    """The most of ``counts`` (ascending) whose plan ``meets``, from ``start`` (an index that meets), by doubling
-    then bisecting: a budget's cost grows with the devices as their utilisation falls (checked on the counts
-    tried, not assumed between them)."""
-    plans: dict[int, tuple[Plan, bool]] = {}
-
-    def test(k: int) -> bool:
-        if k not in plans:
-            plans[k] = meets(counts[k])
-        return plans[k][1]
-
-    lo, hi, step = start, None, 1
-    while hi is None:
-        i = lo + step
-        if i >= len(counts):
-            i = len(counts) - 1
-            if i == lo or test(i):
-                return counts[i], meets(counts[i])[0] if i not in plans else plans[i][0]
-            hi = i
-        elif test(i):
-            lo, step = i, step * 2
-        else:
-            hi = i
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        if test(mid):
-            lo = mid
-        else:
-            hi = mid
-    return counts[lo], plans[lo][0] if lo in plans else meets(counts[lo])[0]
-
-
 def step_range_from(document: Mapping, half_log: float) -> StepRange:
     whole = document.get("cross_validation", {})
     cv, base = whole.get("step_model", {}), whole.get("flat_mfu_baseline", {})
@@ -515,5 +476,5 @@ def step_range_from(document: Mapping, half_log: float) -> StepRange:
 
 __all__ = ["BATCH_GROWTH_MAX", "DEFAULT_GLOBAL_BATCH_TOKENS", "GOODPUT", "GOODPUT_RANGE", "GOODPUT_SOURCE", "Plan",
            "PlannedLayout", "SearchSpace", "StepRange", "StepRun", "check_layout", "check_parts", "device_ladder",
-           "fewest_devices", "global_batch_for", "layout_dict", "layout_words", "memory_of", "most_devices", "parts_dict",
+           "fewest_devices", "global_batch_for", "layout_dict", "layout_words", "memory_of", "parts_dict",
            "run_seconds", "search", "step_range_from", "strategy_of"]
