@@ -193,7 +193,7 @@ def step_figures(est) -> None:
     row.metric("Step", f"{st_run.step.seconds:.3g} s", border=True, help=f"× {st_run.steps:,.0f} steps ÷ goodput "
                f"{st_run.goodput:.0%} (restarts, failures, checkpoints, evaluation)")
     for line in export.step_lines(est):
-        st.caption(c.md_escape(line, limit=600))
+        st.caption(c.md_escape(line, limit=1000))
     checked = export.step_checked_line(est)
     if checked:  # the step model's cross-validated figures beside the baseline's (issue 53)
         st.caption(c.md_escape(checked + ".", limit=600) + f" ([Accuracy page]({c.mode_link('/accuracy')}))")
@@ -204,6 +204,12 @@ def step_figures(est) -> None:
 def bubble_notes(est) -> list[str]:
     """The note on a layout's pipeline bubble (``services.plan.bubble_note``), where there is one."""
     return [n for n in est.notes if n.startswith("pipeline bubble:")]
+
+
+def layout_warnings(est) -> list[str]:
+    """The note that the layout given does not fit in memory (``services.plan.step_setup``): shown under the headline,
+    whose time it qualifies (browser review 2026-11-26: it was the last thing on the page)."""
+    return [n for n in est.notes if n.startswith("the layout given does not fit in memory")]
 
 
 def memory_notes(est) -> list[str]:
@@ -258,10 +264,10 @@ def how_computed(est) -> None:
     if lines:
         st.caption("  \n".join(c.md_escape(line, limit=SOURCE_LINE_LIMIT) for line in lines))
     shown = memory_notes(est) if est.memory is not None and not est.memory.fits else []  # above, by footprint()
-    shown += bubble_notes(est)  # above, by step_figures()
+    shown += bubble_notes(est) + layout_warnings(est)  # above, by step_figures() and under the headline
     for note in est.notes:
         if note not in shown:
-            st.info(c.md_escape(note, limit=600))
+            st.info(c.md_escape(note, limit=1000))
 
 
 def growth(result) -> None:
@@ -368,6 +374,8 @@ def render() -> None:
         st.caption(c.md_escape(f"The published run: {desc}{changed}." if changed
                                else result.preset.description, limit=500))
     headline(est, lecture, result.preset.time_label if result.preset else "Training time")
+    for note in layout_warnings(est):  # the headline's time is of a layout that cannot run: said beside it
+        st.warning(c.md_escape(note, limit=1000), icon=":material/memory:")
     companions(result)
     if not lecture:
         provenance(est)

@@ -12,6 +12,7 @@ from estimator.core.base.units import KG_PER_T, S_PER_DAY
 from estimator.io.datafiles import default_profiles
 from estimator.io.serving_data import load_catalog
 from estimator.report import humanize as hz
+from estimator.services import inputs as I
 from estimator.services import plan as plan_service
 from estimator.services.inputs import DEFAULT_HARDWARE, PLAN
 
@@ -19,6 +20,11 @@ from estimator.services.inputs import DEFAULT_HARDWARE, PLAN
 DEFAULT_MODEL = "llama-3.1-70b"
 DEFAULT_TOKENS = 15e12
 DEFAULT_DEVICES = 1024
+# A deadline and a budget to start from when the page sizes the run by them: that plan's own figures, rounded
+# (167 days and $28M on 1,024 H100s: `python -m estimator plan --model llama-3.1-70b --tokens 15e12
+# --devices 1024`), so the page opens near the plan above.
+DEFAULT_DEADLINE_DAYS = 90.0
+DEFAULT_BUDGET_USD = 30e6
 
 
 def plan_table(report: plan_service.PlanReport) -> pd.DataFrame:
@@ -40,7 +46,6 @@ FORMATS = {"tokens/s/device": lambda x: f"{x:,.0f}", "MFU (model FLOPs)": lambda
 
 def render() -> None:
     st.title("Plan a training run", anchor=False)
-    c.show_url_warnings()
     st.markdown("The parallel layouts that fit each device's memory, ranked by the step model's time "
                 "(tensor parallelism within the scale-up domain, pipeline, context and data parallelism, ZeRO, "
                 "micro-batch, recomputation), the run's time ÷ a goodput for restarts and checkpoints.")
@@ -52,27 +57,45 @@ def render() -> None:
                             default=DEFAULT_HARDWARE if DEFAULT_HARDWARE in profiles else profiles[0], where=mid)
     tokens = c.url_number("Training tokens", "plan_tokens", min_value=1.0, max_value=PLAN["tokens"].bound.high,
                           default=DEFAULT_TOKENS, fmt="%.3g", where=right)
+    by = c.url_radio(I.PLAN_BY.label, I.PLAN_BY.url_key, I.PLAN_BY.choices, default=I.PLAN_BY.default,
+                     help=I.PLAN_BY.widget_help, where=st)
     left, mid, right = st.columns(3)
-    devices = c.url_number("Devices", "plan_devices", min_value=1, max_value=int(PLAN["devices"].bound.high),
-                           default=DEFAULT_DEVICES, integer=True, where=left)
+    devices = deadline = budget = None
+    if by == "Deadline":
+        d = PLAN["deadline_days"]
+        deadline = c.url_number(d.label, d.url_key, min_value=d.bound.low, max_value=d.bound.high,
+                                default=DEFAULT_DEADLINE_DAYS, fmt="%.4g", help=d.widget_help, where=left)
+    elif by == "Budget":
+        b = PLAN["budget_usd"]
+        budget = c.url_number(b.label, b.url_key, min_value=b.bound.low, max_value=b.bound.high,
+                              default=DEFAULT_BUDGET_USD, fmt="%.3g", help=b.widget_help, where=left)
+    else:
+        devices = c.url_number("Devices", "plan_devices", min_value=1, max_value=int(PLAN["devices"].bound.high),
+                               default=DEFAULT_DEVICES, integer=True, where=left)
     seq_len = c.url_number("Sequence length (tokens)", "plan_seq", min_value=1, max_value=int(PLAN["seq_len"].bound.high),
                            default=None, integer=True, placeholder="2048", where=mid)
     batch = c.url_number("Global batch (tokens)", "plan_batch", min_value=1.0,
                          max_value=PLAN["global_batch_tokens"].bound.high, default=None, fmt="%.3g",
                          placeholder="4,194,304", where=right)
+    c.show_url_warnings()  # after the URL-bound widgets (a bad value is found while its widget is drawn)
     try:
         report = plan_service.plan(model=model, tokens=tokens, hardware=hardware, devices=devices, seq_len=seq_len,
-                                   global_batch_tokens=batch)
+                                   global_batch_tokens=batch, deadline_days=deadline, budget_usd=budget)
     except EstimatorError as exc:
         c.show_error(exc)
         return
     best = report.best
+    if best is None:  # devices found for the target, but none of their layouts meets it (a rounding edge)
+        st.warning(f"No layout on {report.devices:,} devices meets the {report.target}.")
+        return
     e = best.estimate
-    cols = st.columns(4)
+    cols = st.columns(5 if report.target else 4)
     cols[0].metric("Training time", hz.human("wall_clock_s", e.wall_clock_s))
     cols[1].metric("MFU (model FLOPs)", f"{best.planned.step.mfu:.1%}")
     cols[2].metric("Cost", "n/a" if e.cost_usd is None else hz.human("cost_usd", e.cost_usd))
     cols[3].metric("CO₂e", hz.human("co2e_kg", e.co2e_kg))
+    if report.target:
+        cols[4].metric(f"Fewest devices for the {report.target}", f"{report.devices:,}")
     st.caption(c.md_escape(f"Best: {best.estimate.step.layout_words() if best.estimate.step else ''}", limit=400))
     table = plan_table(report)
     st.dataframe(c.number_table(table, FORMATS), hide_index=True, width="stretch")

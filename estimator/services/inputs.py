@@ -393,10 +393,19 @@ MEMORY_NAMES = ("micro_batch", "seq_len", "zero", "activation_recompute", "tp", 
 STEP_NAMES = ("global_batch_tokens", "active_params", "vp")
 
 # -- `plan`: the layouts of a model on a number of devices, or the fewest devices for a deadline or budget --------
-DEADLINE = Input(name="deadline_days", bound=plan_core.DEADLINE_DAYS, flags=("--deadline-days",),
-                 help="find the fewest devices that finish within this many days (instead of --devices)")
-BUDGET_USD = Input(name="budget_usd", bound=B.BUDGET["usd"], flags=("--budget-usd",),
-                   help="find the fewest devices whose run costs at most this many USD (instead of --devices)")
+DEADLINE = Input(name="deadline_days", label="Deadline (days)", bound=plan_core.DEADLINE_DAYS, flags=("--deadline-days",),
+                 help="find the fewest devices that finish within this many days (instead of --devices)",
+                 url_key="plan_deadline", widget="number",
+                 widget_help="The fewest devices whose best layout finishes within this many days")
+BUDGET_USD = Input(name="budget_usd", label="Budget (USD)", bound=B.BUDGET["usd"], flags=("--budget-usd",),
+                   help="find the fewest devices whose run costs at most this many USD (instead of --devices)",
+                   url_key="plan_budget", widget="number",
+                   widget_help="The fewest devices whose best layout costs at most this; the fastest plan it pays "
+                               "for is said below")
+# the page's choice of what sizes the run (the CLI's is which of --devices, --deadline-days, --budget-usd is given)
+PLAN_BY = Input(name="plan_by", label="Size the run by", choices=("Devices", "Deadline", "Budget"), default="Devices",
+                url_key="plan_by", widget="radio",
+                widget_help="Devices you have, or the fewest that meet a deadline or a budget")
 PLAN = table(cli_only(MODEL).but(help="a catalog model (see `inference --help`), e.g. llama-3.1-70b"),
              PARAMS.but(help="parameters (with the catalog's nearest shape, or with the architecture)"),
              LAYERS, D_MODEL, HEADS, KV_HEADS, VOCAB, FFN, MLP, EXPERTS, EXPERTS_PER_TOKEN, cli_only(ACTIVE_PARAMS),

@@ -1,0 +1,39 @@
+"""The Plan page sizes a run by its devices, a deadline or a budget, as `plan` does (issue 53: "given a deadline
+or budget instead of devices, the fewest devices that meet it"; browser review 2026-11-26: the page had devices
+only, and a link with a budget was ignored)."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("streamlit")
+from apptest_pages import shared_page  # noqa: E402
+
+from estimator.services import plan as plan_service  # noqa: E402
+
+
+def _metrics(at) -> dict:
+    return {m.label: m.value for m in at.metric}
+
+
+@pytest.mark.parametrize("params, target", [
+    ({"plan_by": "Budget", "plan_budget": "30e6"}, {"budget_usd": 30e6}),
+    ({"plan_by": "Deadline", "plan_deadline": "90"}, {"deadline_days": 90.0}),
+])
+def test_a_deadline_or_a_budget_gives_the_fewest_devices_as_plan_does(params, target):
+    at = shared_page("plan", params)
+    report = plan_service.plan(model="llama-3.1-70b", tokens=15e12, hardware="h100-sxm", **target)
+    kind = next(iter(target)).split("_")[0]
+    m = _metrics(at)
+    assert m[f"Fewest devices for the {kind}"] == f"{report.devices:,}"
+    assert not at.warning and not at.error
+    captions = " ".join(x.value.replace("\\", "") for x in at.caption)
+    assert f"the fewest devices tried that meet the {kind}: {report.devices:,}" in captions
+    if kind == "budget":
+        assert report.devices == 16 and "the fastest plan the budget pays for: 3,072 devices" in captions
+
+
+def test_a_bad_link_value_is_said_on_the_plan_page():
+    """Browser review: `plan_hw=arc-pro-b60` (no scale-up domain) had silently become the H100's plan."""
+    at = shared_page("plan", {"plan_hw": "arc-pro-b60"})
+    assert any(w.value.startswith("Ignored URL parameter `plan_hw` = `arc-pro-b60`") for w in at.warning)
