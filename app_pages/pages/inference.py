@@ -167,11 +167,17 @@ def headline(r) -> None:
                                               "before PUE (what ML.ENERGY measures)")
     cols[3].metric("Power per device", hz.power(r.power_w_per_device), border=True,
                    help=c.md_escape(r.estimate.assumption("power_w").source, 600))
+    # the node at the wall, as the CLI's row (browser review: its note explained a figure the page never showed)
+    lo, hi = r.range["node_power_w"]
+    cols[3].caption(f"at the wall, devices and hosts: {hz.power(r.node_power_w)} ({hz.power(lo)}–{hz.power(hi)}), "
+                    "before PUE")
     cols = style.metric_cells(4, "inf_memory", lecture)
     cols[0].metric("Memory", f"{hz.sig(r.memory_gb)} GB", border=True,
                    help=f"weights {hz.sig(r.weights_gb)} GB + KV cache {hz.sig(r.kv_cache_gb)} GB "
                         f"(batch {hz.count(r.batch_size)}, {r.bits}-bit weights, {r.kv_bits}-bit KV cache)")
-    cols[0].caption(f"weights {hz.sig(r.weights_gb)} GB + KV cache {hz.sig(r.kv_cache_gb)} GB")
+    # one replica's (browser review: 154 GB beside "Devices 8" read as the eight's)
+    each = f" on each replica's {hz.noun(str(r.tp), 'device')}" if r.replicas > 1 else ""
+    cols[0].caption(f"weights {hz.sig(r.weights_gb)} GB + KV cache {hz.sig(r.kv_cache_gb)} GB{each}")
     cols[1].metric("Devices", f"{r.devices}", border=True, help=f"{r.devices} × {r.hardware_id}")
     cols[2].metric("Largest batch that fits", hz.count(r.max_batch_size), border=True,
                    help="the KV cache of this many sequences fits beside the weights")
@@ -230,6 +236,8 @@ def scenario_line(r) -> str:
     return (f"{hz.count(r.params_served)} parameters served on {r.devices} × {c.profiles().get(r.hardware_id).name}, "
             f"{r.bits}-bit weights, batch {hz.count(r.batch_size)}"
             + (f" per replica (tensor parallel {r.tp} × {r.replicas} replicas)" if r.replicas > 1 else "")
+            # what set the batch where a bound lowered it (browser review: only the notes said "of the 2,000 given")
+            + (f", {r.batch_words}" if "given" in r.batch_words and r.batch_words != "as given" else "")
             + (f", {r.beams} beams a request" if r.beams > 1 else "")
             + f"; engine {r.engine}.")
 

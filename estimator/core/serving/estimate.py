@@ -121,7 +121,7 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
         kv_cache_gb=footprint.kv_cache_gb, devices=memory.devices * replicas, tp=memory.devices, replicas=replicas,
         nodes_per_replica=nodes_spanned(profile, memory.devices), batch_size=int(s.batch_size),
         ttft_s=ttft_s(decode, int(s.batch_size), float(s.tokens_per_query)), node_power_w=totals.node_power_w,
-        footprint=totals.footprint,
+        footprint=totals.footprint, batch_words="" if layout is None else layout.batch_words,
         max_batch_size=footprint.max_batch,
         compute_s_per_step=decode.compute_s, memory_s_per_step=decode.memory_s, prefill_s_per_step=decode.prefill_s,
         tensor_parallel_s_per_step=decode.tp_s, engine_s_per_step=decode.engine_s, bound=decode.bound,

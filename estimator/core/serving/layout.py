@@ -52,6 +52,7 @@ class Layout:
     nodes_per_replica: int        # scale-up domains (NVLink servers) one replica spans
     ttft_s: float | None          # the modelled time to the first token (None: no layout chosen)
     how: str                      # the choice in words, for the result's notes and assumptions
+    batch_words: str = ""         # what set the batch, in words ("the largest that meets the TPOT bound, of the 2,000 given")
 
     @property
     def devices(self) -> int:
@@ -164,7 +165,7 @@ def _layout(s, profile, best, devices: int, whose: str, nodes: int, fixed: int |
     # a batch given that does not fit runs as the largest that does: the memory stage says so (its preemption note)
     batch = fixed if best.limit == "memory" and fixed is not None else best.batch
     return Layout(tp=best.tp, replicas=best.replicas, batch=batch, limit=best.limit, nodes_per_replica=nodes,
-                  ttft_s=best.ttft_s, how=how)
+                  ttft_s=best.ttft_s, how=how, batch_words=f"{words}{lowered}")
 
 
 __all__ = ["LIMIT_WORDS", "Layout", "chosen", "device_at", "nodes_spanned", "serving_layout"]

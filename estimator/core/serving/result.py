@@ -58,6 +58,7 @@ class InferenceResult:
     nodes_per_replica: int = 1    # scale-up domains one replica spans
     ttft_s: float = 0.0           # time to the first token: one prompt's prefill and one step
     node_power_w: float = 0.0     # the devices and their hosts at the wall, before PUE
+    batch_words: str = ""         # what set the batch, where a layout was chosen ("the largest the memory holds")
     footprint: Footprint | None = None   # embodied CO₂e and water of the tokens, with ranges
     beams: int = 1                # beam search's width: sequences each request decodes (one token counted a step)
 

@@ -1,0 +1,34 @@
+"""The Inference page says what the CLI says of a layout: the memory is one replica's, the node at the wall, and a
+batch a bound lowered (browser review 2026-11-26)."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("streamlit")
+from apptest_pages import shared_page  # noqa: E402
+
+from estimator.report import humanize as hz  # noqa: E402
+from estimator.services import limits  # noqa: E402
+
+
+def _texts(at) -> str:
+    return " ".join(x.value.replace("\\", "") for x in (*at.caption, *at.markdown))
+
+
+def test_the_memory_is_one_replicas_and_the_node_at_the_wall_is_shown():
+    at = shared_page("inference", {"inf_model": "llama-2-70b", "inf_hw": "h100-sxm", "inf_devices": "8",
+                                   "inf_bits": "8", "inf_batch": "max"})
+    r = limits.inference_report(model="llama-2-70b", hardware="h100-sxm", devices=8, bits=8, batch_size="max",
+                                tokens=1e9).result
+    assert (r.tp, r.replicas) == (2, 4)
+    text = _texts(at)
+    assert f"KV cache {hz.sig(r.kv_cache_gb)} GB on each replica's 2 devices" in text
+    lo, hi = r.range["node_power_w"]
+    assert f"at the wall, devices and hosts: {hz.power(r.node_power_w)} ({hz.power(lo)}–{hz.power(hi)})" in text
+
+
+def test_a_batch_a_bound_lowered_is_said_in_the_scenario_line():
+    at = shared_page("inference", {"inf_model": "llama-2-70b", "inf_hw": "h100-sxm", "inf_devices": "8",
+                                   "inf_bits": "8", "inf_batch": "2000", "inf_tpot": "20"})
+    assert "the largest that meets the TPOT bound, of the 2,000 given" in _texts(at)
