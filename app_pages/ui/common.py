@@ -347,11 +347,24 @@ def check_option(key: str, options: Sequence[str], *, any_case: bool = False) ->
 
 def check_profile_link(key: str) -> None:
     """A link to a profile whose file failed to load (``?hardware=broken-one``) is dropped with that
-    load error (file, field and fix, as the CLI says it), not as an unknown value."""
+    load error (file, field and fix, as the CLI says it), not as an unknown value. A link that names a bundled
+    profile as people write it (``?hardware=NVIDIA B300-SXM-270GB``, as ``--hardware`` takes it) is mended to
+    its id (browser review 2026-11-26: the CLI took the name, a link to it became the H100)."""
     raw = _first_run_raw(key)
     err = load_error(raw) if raw else None
     if err is not None:
         _drop(key, raw, md_escape(f"that profile failed to load: {err}", 600))
+        return
+    ps = profiles()
+    if raw and raw not in ps.profiles and "/" not in raw and not raw.lower().endswith(".toml"):
+        try:
+            pid = datafiles.resolve_bundled_name(ps, raw)
+        except EstimatorError as exc:  # a name that could be several profiles: the refusal says which
+            _drop(key, raw, md_escape(str(exc), 600))
+            return
+        if pid is not None and pid != raw and pid.lower() != raw.strip().lower():
+            st.query_params[key] = pid
+            st.rerun()
 
 
 def url_select(label: str, key: str, options: Sequence[str], *, default: str | None = None,

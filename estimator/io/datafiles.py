@@ -220,14 +220,23 @@ class ProfileSet:
         # the bundled profiles by their names; a calibrated one by its id or file (review: a calibrated
         # profile's name took "Intel Xeon")
         names, short = bundled_names(self), len(hardware) <= MAX_QUOTED_CHARS
-        memory_gb = {pid: p.memory_gb for pid, p in self.profiles.items() if pid in names and p.memory_gb}
-        pid = resolve_name(hardware, names, memory_gb) if short else None
+        pid = resolve_bundled_name(self, hardware)
         if pid is not None:
             return self.profiles[pid]
         hint = did_you_mean(hardware, self.profiles, nearest_hardware(hardware, names) if short else ())
         nofile = " (nor a file of that name)" if "/" in hardware else ""  # "MI250X/MI250" is a name, "my/x" a path
         raise UnknownHardwareError(f"unknown hardware {quoted(hardware)}{nofile}; {hint}"
                                    f"valid ids: {', '.join(sorted(self.profiles))}")
+
+
+def resolve_bundled_name(ps: ProfileSet, hardware: str) -> str | None:
+    """The id of the bundled profile a name as people write it names (``names.resolve_name``, with each profile's
+    capacity for a size the device exposes); None where it names none; the refusal where it could be several."""
+    if len(hardware) > MAX_QUOTED_CHARS:
+        return None
+    names = bundled_names(ps)
+    memory_gb = {pid: p.memory_gb for pid, p in ps.profiles.items() if pid in names and p.memory_gb}
+    return resolve_name(hardware, names, memory_gb)
 
 
 def bundled_names(ps: ProfileSet) -> dict[str, str]:
