@@ -48,7 +48,8 @@ MISS_FACTOR = 2.0
 # Above this model ÷ rule ratio the CLI and the page say the fitted centre is no better than the flat rule
 # (a 5% edge is within what the choice of runs moves: profiles/README.md, "Out of sample"; a design choice).
 NO_BETTER_RATIO = 0.95
-NO_BETTER_READING = "the centre is no better than the rule there; read the estimate as its range"
+NO_BETTER_READING = (f"the centre is within {1 - NO_BETTER_RATIO:.0%} of the rule there, no better than the choice of "
+                     "runs moves it; read the estimate as its range")
 
 
 def no_better_than_rule(held: dict) -> bool:
