@@ -306,8 +306,13 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
         dp = core_plan.check_layout(shape, devices, tp=tp, pp=pp, cp=cp, ep=ep, seq_len=seq_len)
         mb = int(o.get("micro_batch", mem.DEFAULT_MICRO_BATCH))
         batch = core_plan.global_batch_for(gbt, seq_len, dp, mb)
+        raised = ()
         if batch is None and global_batch_tokens is None:
-            batch = dp * mb  # the default batch is less than a micro-batch on each replica: one each, said in the layout
+            batch = dp * mb  # the default batch is less than a micro-batch on each replica: one each
+            # said, not only in the layout's words (browser review 2026-11-26: 4× the default without a word)
+            raised = (f"global batch: the default, {gfmt(gbt, 3)} tokens, holds less than one micro-batch of {mb} × "
+                      f"{seq_len:,} tokens on each of the {dp:,} data-parallel replicas: the step takes one each, "
+                      f"{gfmt(batch * seq_len, 3)} tokens (give a global batch to set it)",)
         if batch is None:
             raise InputError(f"a global batch of {gfmt(gbt, 3)} tokens is less than one micro-batch of {mb} × {seq_len:,} "
                              f"tokens on each of the {dp:,} data-parallel replicas: give a larger global batch or fewer "
@@ -322,7 +327,7 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
         run = StepRun(st, float(tokens), step_range, "given", memory_gb=gb, hardware_sources=hardware.sources,
                       model_name=name)
         bubble = bubble_note(shape, hardware, step_params, st)
-        notes = (bubble,) if bubble else ()
+        notes = raised + ((bubble,) if bubble else ())
         capacity = profile.memory_gb or math.inf
         if gb > capacity:
             # a time for a layout that cannot run is said to be one, with the planner's best beside it (review

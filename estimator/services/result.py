@@ -29,3 +29,9 @@ class Result:
         if self.preset is None:
             return None
         return self.preset.title if not self.changed else f"Based on {self.preset.title}"
+
+    @property
+    def model_id(self) -> str | None:
+        """The catalog model whose parameters the scenario's are (``api.run``'s ``params_model``), or None."""
+        origin = self.scenario.origin("params")
+        return origin.removeprefix("model:") if origin.startswith("model:") else None

@@ -204,3 +204,13 @@ def test_a_utilisation_given_with_a_layout_that_does_not_fit_says_no_time_of_it(
     assert "its time is of a run that cannot be made" not in notes
     step_share = next(n for n in d["notes"] if n.startswith("the utilisation given sets the time"))
     assert "of peak over the run for the estimate's FLOPs) sets the memory only" in step_share
+
+
+def test_a_default_batch_raised_to_feed_the_replicas_is_said(capsys):
+    """Browser review: a layout of 1,024 replicas × micro-batch 8 ran 4× the default global batch without a word."""
+    d = _json(capsys, "estimate", *SEVENTY, "--tp", "1", "--pp", "1", "--zero", "0", "--micro-batch", "8")
+    assert d["step"]["layout"]["global_batch_tokens"] == 1024 * 8 * 2048
+    assert any(n.startswith("global batch: the default, 4.19 × 10⁶ tokens, holds less than one micro-batch of 8 × "
+                            "2,048 tokens on each of the 1,024 data-parallel replicas") for n in d["notes"])
+    given = _json(capsys, "estimate", *SEVENTY, "--tp", "8", "--pp", "4", "--zero", "1")
+    assert not any(n.startswith("global batch:") for n in given["notes"])
