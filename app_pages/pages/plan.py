@@ -27,15 +27,25 @@ DEFAULT_DEADLINE_DAYS = 90.0
 DEFAULT_BUDGET_USD = 30e6
 
 
+# The inputs this page has a field for, by their names in a refusal's fields (``EstimatorError.field``).
+PAGE_LABELS = {"model": "Model", "hardware": PLAN["hardware"].label or "Hardware", "tokens": "Training tokens",
+               "devices": "Devices", "seq_len": "Sequence length (tokens)", "global_batch_tokens": "Global batch (tokens)",
+               "deadline_days": PLAN["deadline_days"].label, "budget_usd": PLAN["budget_usd"].label}
+
+
 def plan_table(report: plan_service.PlanReport) -> pd.DataFrame:
     rows = []
     for row in report.rows:
         p, e, lay = row.planned, row.estimate, row.planned.layout
-        rows.append({"TP": lay.tp, "PP": lay.pp, "interleave": lay.vp, "CP": lay.cp, "DP": lay.dp, "EP": lay.ep,
-                     "ZeRO": lay.zero_stage, "micro-batch": lay.micro_batch, "recompute": lay.recompute,
-                     "tokens/s/device": p.step.tokens_per_s_per_device, "MFU (model FLOPs)": p.step.mfu,
-                     "HFU (hardware FLOPs)": p.step.hfu, "GB/device": p.memory.total_gb,
-                     "days": e.wall_clock_s / S_PER_DAY, "cost": e.cost_usd, "CO₂e (t)": e.co2e_kg / KG_PER_T})
+        # the figures first, the layout in one column after them (browser review 2026-11-26: at 1,400 px GB/device,
+        # days, cost and CO₂e were off the grid, behind nine columns of the layout's parts)
+        split = (f"TP{lay.tp} PP{lay.pp}" + (f"×{lay.vp}" if lay.vp > 1 else "") + (f" CP{lay.cp}" if lay.cp > 1 else "")
+                 + f" DP{lay.dp}" + (f" EP{lay.ep}" if lay.ep > 1 else ""))
+        recompute = "no recompute" if lay.recompute == "none" else f"{lay.recompute} recompute"
+        rows.append({"days": e.wall_clock_s / S_PER_DAY, "cost": e.cost_usd, "CO₂e (t)": e.co2e_kg / KG_PER_T,
+                     "MFU (model FLOPs)": p.step.mfu, "GB/device": p.memory.total_gb,
+                     "layout": f"{split}, ZeRO-{lay.zero_stage}, mb {lay.micro_batch}, {recompute}",
+                     "tokens/s/device": p.step.tokens_per_s_per_device, "HFU (hardware FLOPs)": p.step.hfu})
     return pd.DataFrame(rows)
 
 
@@ -56,7 +66,7 @@ def render() -> None:
     hardware = c.url_select(PLAN["hardware"].label or "Hardware", "plan_hw", profiles,
                             default=DEFAULT_HARDWARE if DEFAULT_HARDWARE in profiles else profiles[0], where=mid)
     tokens = c.url_number("Training tokens", "plan_tokens", min_value=1.0, max_value=PLAN["tokens"].bound.high,
-                          default=DEFAULT_TOKENS, fmt="%.3g", where=right)
+                          default=DEFAULT_TOKENS, fmt=c.LARGE_NUMBER_FORMAT, where=right)
     by = c.url_radio(I.PLAN_BY.label, I.PLAN_BY.url_key, I.PLAN_BY.choices, default=I.PLAN_BY.default,
                      help=I.PLAN_BY.widget_help, where=st)
     left, mid, right = st.columns(3)
@@ -82,7 +92,8 @@ def render() -> None:
         report = plan_service.plan(model=model, tokens=tokens, hardware=hardware, devices=devices, seq_len=seq_len,
                                    global_batch_tokens=batch, deadline_days=deadline, budget_usd=budget)
     except EstimatorError as exc:
-        c.show_error(exc)
+        # the page's own fields (browser review 2026-11-26: it named Tensor parallel and Pipeline stages, not here)
+        c.show_error(exc, labels=PAGE_LABELS)
         return
     best = report.best
     if best is None:  # devices found for the target, but none of their layouts meets it (a rounding edge)

@@ -37,3 +37,13 @@ def test_a_bad_link_value_is_said_on_the_plan_page():
     """Browser review: `plan_hw=arc-pro-b60` (no scale-up domain) had silently become the H100's plan."""
     at = shared_page("plan", {"plan_hw": "arc-pro-b60"})
     assert any(w.value.startswith("Ignored URL parameter `plan_hw` = `arc-pro-b60`") for w in at.warning)
+
+
+def test_a_refusal_names_the_pages_own_fields_and_the_table_leads_with_the_run():
+    """Browser review: "(set: Devices, Tensor parallel, Pipeline stages)" named fields the page does not have; the
+    table's GB/device, days, cost and CO₂e were behind nine columns of the layout's parts."""
+    at = shared_page("plan", {"plan_devices": "8"})
+    said = [e.value.replace("\\", "") for e in at.error]
+    assert len(said) == 1 and said[0].endswith("give more devices (set: Devices)")
+    at = shared_page("plan", {})
+    assert list(at.dataframe[0].value.columns)[:5] == ["days", "cost", "CO₂e (t)", "MFU (model FLOPs)", "GB/device"]
