@@ -111,7 +111,9 @@ def test_the_cli_shows_the_baseline_the_savings_are_measured_from(cli):
     row = t["baseline: 16-bit, dense, full model"]
     assert row.startswith(f"{hz.joules(base.joules_per_output_token)} (")  # 5.59 J, not the served 2.94 J
     assert f" and {hz.token_time(base.seconds_per_output_token)} (" in row
-    assert row.endswith(f"per output token on 1 device; {hz.money(base.per_query('cost_usd'))} per query")
+    # the batch and the throughput its saving of time is of (review 2026-11-26: "47% of time" read as TPOT)
+    assert row.endswith(f"per output token (batch {hz.count(base.batch_size)}; {hz.sig(base.tokens_per_s)} tokens/s "
+                        f"served) on 1 device; {hz.money(base.per_query('cost_usd'))} per query")
     assert t["energy per output token"].startswith(hz.joules(rep.result.joules_per_output_token))
     saves = [k for k in t if k.startswith("saves")]
     assert saves and all(k.startswith(f"{SAVES} ") for k in saves)

@@ -205,13 +205,13 @@ def test_inference_savings_never_read_minus_zero(cli):
     assert 0 < more < 0.005
     row = line(out, "saves vs baseline: 50% of weights pruned")
     # was "-0% of time", then "0% of time"; a small increase as a figure, in words (issue 55)
-    assert f"energy per token, {hz.share(more, 0)} more time on 2 devices (not 4); " in row and " 0% of" not in row
+    assert f"energy per token, {hz.share(more, 0)} more time per token served on 2 devices (not 4); " in row and " 0% of" not in row
     assert "-0%" not in out
     # a real increase, in words (was "-18% of time"). With optimized-2024 (the default engine since issue 54) the
     # step at tensor parallel 2 doubles each device's GPU and prefill parts (compute 23.9 → 47.8 ms, prefill 11.3
     # → 22.7 ms at the sourced 0.6 of the peak) while the engine's 14.4 ms stays: 90.6 ms ÷ 55.9 ms = 1.62 (1.69
     # before issue 54's refit); vllm-2024's 78 ms of engine time a step hid most of it (23%)
-    assert "62% more time on 2 devices (not 4)" in line(out, "saves vs baseline: 8-bit KV cache")
+    assert "62% more time per token served on 2 devices (not 4)" in line(out, "saves vs baseline: 8-bit KV cache")
     assert "-18%" not in out
 
 
