@@ -81,10 +81,13 @@ class CatalogModel:
     train_tokens_source: str = ""
     aliases: tuple[str, ...] = ()      # other names it goes by (MLPerf's benchmark names: "llama2-70b")
     lends_shape: bool = True           # a bare parameter count may take its shape (``nearest_model``)
+    released_bits: int | None = None   # the bits of the weights as released, where fewer than 16 (FP8, MXFP4)
+    released_bits_source: str = ""
 
 
 CATALOG_KEYS = {"name", "params", "active_params", "experts", "experts_per_token", "layers", "d_model", "heads", "kv_heads", "head_dim", "vocab",
-                "context", "source", "train_tokens", "train_tokens_source", "tied_embeddings", "aliases", "lends_shape"}
+                "context", "source", "train_tokens", "train_tokens_source", "tied_embeddings", "aliases", "lends_shape",
+                "released_bits", "released_bits_source"}
 # MLPerf Inference names a benchmark by its model and the share of the reference accuracy it must reach ("-99",
 # "-99.9"), and its tighter-latency variant "-interactive" (the benchmark column of estimator/data/mlperf_inference.csv:
 # "llama2-70b-99.9", "gptj-99"): the model is the name without them.
@@ -132,9 +135,14 @@ def load_catalog() -> Mapping[str, CatalogModel]:
             if not isinstance(lends, bool):
                 fail(f"'{mid}' lends_shape must be true or false, got {lends!r}",
                      "write lends_shape = false for a model a bare parameter count must not take the shape of, or leave it out")
+            released = row.get("released_bits")
+            if released is not None and (released not in (4, 8) or isinstance(released, bool)
+                                         or not row.get("released_bits_source")):
+                fail(f"'{mid}' released_bits must be 4 or 8 with a released_bits_source, got {released!r}",
+                     "give the bits of the weights as released (under 16) and where that is stated, or leave both out")
             out[mid] = CatalogModel(mid, row["name"], float(row["params"]), arch, row.get("context"), row["source"],
                                     None if tokens is None else float(tokens), row.get("train_tokens_source", ""),
-                                    tuple(aliases), lends)
+                                    tuple(aliases), lends, released, row.get("released_bits_source", ""))
         except (KeyError, TypeError, ValueError) as exc:
             fail(f"'{mid}' is incomplete or wrong ({exc})", "give name, params, layers, d_model, heads, kv_heads, source")
     return out

@@ -380,6 +380,14 @@ def inference_report(*, hardware: str, tokens: float, params: float | None = Non
     result = replace(result, notes=(f"architecture: {arch_how}",) + beams_how + lengths_how + result.notes
                      + serving_accuracy.domain_notes(result))
     published = serving_data.catalog_model(model) if model is not None else None
+    if published is not None and published.released_bits and result.bits > published.released_bits:
+        # the checkpoint as released is smaller than what is served (review 2026-11-26: DeepSeek-V3 at 16 bits on
+        # 32 H100s, gpt-oss-120b on 4, with no word that they ship at 8 and 4)
+        how = "the default" if inputs.get("bits") is None else "as given"
+        result = replace(result, notes=(
+            f"weights: {published.name.split(' (')[0]} is released with {published.released_bits}-bit weights "
+            f"({published.released_bits_source}); served here at {result.bits} bits ({how}): "
+            f"{published.released_bits}-bit weights serve it as released",) + result.notes)
     if train_flops is None:
         if train_tokens is None and published is not None and published.train_tokens is not None:
             # the model's own pretraining tokens (Llama 3 8B: 15T, 1,870 per parameter, not Chinchilla's 20:

@@ -1,0 +1,42 @@
+"""A catalog model released with fewer bits than it is served at says so (review 2026-11-26: DeepSeek-V3 at 16 bits
+on 32 H100s and gpt-oss-120b on 4, with no word that they ship at 8 and 4 bits)."""
+
+from __future__ import annotations
+
+import pytest
+
+from estimator.core.base.errors import DataFileError
+from estimator.io import serving_data
+from estimator.services import limits
+
+
+@pytest.mark.parametrize("model, bits", [("deepseek-v3", 8), ("deepseek-r1", 8), ("gpt-oss-120b", 4), ("gpt-oss-20b", 4)])
+def test_the_checkpoints_own_precision_is_said_where_more_bits_are_served(model, bits):
+    m = serving_data.catalog_model(model)
+    assert m.released_bits == bits and m.released_bits_source
+    served = limits.inference_report(model=model, hardware="h200-sxm", tokens=1e6).result
+    said = [n for n in served.notes if n.startswith("weights: ")]
+    assert served.bits == 16 and len(said) == 1
+    assert said[0].endswith(f"served here at 16 bits (the default): {bits}-bit weights serve it as released")
+    as_released = limits.inference_report(model=model, hardware="h200-sxm", tokens=1e6, bits=bits).result
+    assert not any(n.startswith("weights: ") for n in as_released.notes)
+    # fewer devices hold it as released
+    assert as_released.weights_gb < served.weights_gb / 1.9
+
+
+def test_a_model_released_at_16_bits_says_nothing():
+    r = limits.inference_report(model="llama-3.1-70b", hardware="h100-sxm", tokens=1e6).result
+    assert not any(n.startswith("weights: ") for n in r.notes)
+
+
+def test_a_released_precision_without_its_source_is_refused(tmp_path, monkeypatch):
+    text = serving_data.CATALOG_PATH.read_text()
+    bad = tmp_path / "open_models.toml"
+    bad.write_text(text.replace('released_bits_source = "OpenAI 2025', '# released_bits_source = "OpenAI 2025', 1))
+    monkeypatch.setattr(serving_data, "CATALOG_PATH", bad)
+    serving_data.load_catalog.cache_clear()
+    try:
+        with pytest.raises(DataFileError, match="'gpt-oss-120b' released_bits must be 4 or 8 with a released_bits_source"):
+            serving_data.load_catalog()
+    finally:
+        serving_data.load_catalog.cache_clear()
