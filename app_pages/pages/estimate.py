@@ -385,7 +385,10 @@ def render() -> None:
     if lecture:
         # a metric, not a "###" heading: read as a heading, it broke the page's outline (accessibility audit)
         years = next(e for e in est.equivalents if e.key == "brain_years")
-        st.metric(BRAIN_YEARS_LABEL, f"≈ {hz.count(years.value)} years", border=False)
+        # a cell of a row as wide as the headline's (browser review 2026-11-26: across the page, its 67 px outsized
+        # the headline's 51 px at 1280 × 720)
+        style.metric_cells(4, "brain", lecture)[0].metric(BRAIN_YEARS_LABEL, f"≈ {hz.count(years.value)} years",
+                                                          border=False)
         return
     secondary(result)
     step_figures(est)
