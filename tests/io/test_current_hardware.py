@@ -51,6 +51,9 @@ def test_each_new_profile_validates(pid, capsys):
     ("NVIDIA B300-SXM-270GB", "b300"), ("NVIDIA GB300 279GB", "gb300"), ("NVIDIA GB200-186GB", "gb200"),
     ("NVIDIA B200-SXM-192GB", "b200"), ("NVIDIA H200-SXM-144GB", "h200-sxm"),
     ("Intel Arc Pro B60", "arc-pro-b60"), ("Intel Arc Pro B60 24GB", "arc-pro-b60"),
+    # Intel's product name with its marks, and a driver's; AMD's partition modes with or without the power
+    ("Intel® Arc™ Pro B60 Graphics", "arc-pro-b60"), ("Intel(R) Arc(TM) Pro B60 Graphics", "arc-pro-b60"),
+    ("AMD Instinct MI355X-NPS1-SPX-288GB", "mi355x"), ("AMD Instinct MI300X-NPS4-CPX-192GB", "mi300x"),
 ])
 def test_names_as_written_resolve(profiles, given, pid):
     assert profiles.get(given).id == pid

@@ -26,7 +26,13 @@ from estimator.core.base.errors import UnknownHardwareError, quoted
 # (datasheets' and Epoch AI's names carry them: "NVIDIA Tesla V100", "AMD Instinct MI250X",
 # "Google TPU v3", "NVIDIA A100 Tensor Core GPU", "Intel Gaudi 3 AI Accelerator").
 VENDOR_WORDS = frozenset({"nvidia", "google", "cloud", "amd", "intel", "habana", "tesla", "geforce", "instinct",
-                          "gpu", "tensor", "core", "ai", "accelerator"})
+                          "gpu", "tensor", "core", "ai", "accelerator", "graphics"})
+# Trademark marks, as product names print them ("Intel® Arc™ Pro B60 Graphics", Intel's name of the card; drivers
+# write "Intel(R) Arc(TM)"): no part's words.
+_MARKS = re.compile(r"\((?:r|tm)\)|[®™]", re.IGNORECASE)
+# AMD's partition modes, how an Instinct part is configured, not which part it is: memory NPS1/NPS4, compute
+# SPX/DPX/QPX/CPX (AMD Instinct MI300X documentation, "GPU partitioning"; MLPerf's "MI300X-NPS1-SPX-192GB-750W").
+_PARTITION = re.compile(r"(?<![a-z0-9])(?:nps\d|[sdqc]px)(?![a-z0-9])")
 # NVIDIA's DGX and HGX boards carry SXM modules (NVIDIA DGX-1/DGX A100/HGX H100 datasheets), so a
 # "DGXS"/"HGX" part is an SXM part; "SXM2"/"SXM4"/"SXM5" name the socket's generation, which the
 # part's own name (V100, A100, H100) fixes, except the V100's "SXM3" (DGX-2: a 350 W module, not
@@ -125,8 +131,9 @@ EXPOSED_MEMORY_SHARE = (0.85, 1.05)
 def name_words(name: str) -> frozenset[str]:
     """The words of a hardware name or id: lower case, split at separators and where letters meet
     digits, a size one word, vendor words left out ("NVIDIA A100-SXM4-80GB": a, 100, sxm, 80gb)."""
-    text = unicodedata.normalize("NFKC", name).lower()
-    text = _QUANTITY.sub(r" \1\2 ", _TPU.sub("tpu ", _SXM.sub(" sxm ", " ".join(re.findall(r"[a-z0-9]+", text)))))
+    text = unicodedata.normalize("NFKC", _MARKS.sub(" ", name)).lower()
+    text = _PARTITION.sub(" ", " ".join(re.findall(r"[a-z0-9]+", text)))
+    text = _QUANTITY.sub(r" \1\2 ", _TPU.sub("tpu ", _SXM.sub(" sxm ", text)))
     words = []
     for token in text.split():
         words.extend([token] if token in VENDOR_WORDS or _QUANTITY_WORD.fullmatch(token) else _ATOM.findall(token))
