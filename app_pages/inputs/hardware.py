@@ -26,7 +26,7 @@ def hardware_select(preset_hardware: str | None, where: Any = st.sidebar, *, onl
     ``only_preset``: the preset gives only a time on its own hardware (``api.time_only``), which says
     nothing about another device, so the picker offers that hardware alone."""
     ids = [preset_hardware] if only_preset and preset_hardware else c.hardware_ids()
-    c.check_profile_link("hardware")  # a profile whose file failed to load: its load error, not "unknown value"
+    c.check_profile_link("hardware", ids)  # a broken profile's load error, not "unknown value"; a name mended to its id
     return d.select(I.HARDWARE, ids, where=where, placeholder=f"{preset_hardware or DEFAULT_HARDWARE} "
                     f"({'preset' if preset_hardware else 'default'})", any_case=True)  # as the CLI reads an id
 

@@ -109,21 +109,8 @@ def power_section(doc: dict) -> None:
                "One fit: factor": factor_cell, "One fit: coverage": percent_cell,
                "Device held out: factor": factor_cell, "Device held out: coverage": percent_cell}
     st.dataframe(c.number_table(pd.DataFrame(rows), formats), hide_index=True, width="stretch")
-    st.caption(c.md_escape(power_verdicts(doc), limit=900))
+    st.caption(c.md_escape(accuracy.power_verdicts(doc), limit=900))
     energy_section(doc)
-
-
-def power_verdicts(doc: dict) -> str:
-    """Where each group's fit is closer than the TDP convention and where not, from the shipped validation
-    (browser review 2026-11-26: only the table showed the whole-server fit no closer than TDP on its 3 runs);
-    'Devices' is the count held out one at a time, those whose removal leaves two runs to fit."""
-    said = []
-    for group, g in doc["power_summary"].items():
-        closer = "closer than" if g["median_factor"] < g["tdp_median_factor"] else "no closer than"
-        said.append(f"{group}: {g['n']} runs, the fit {closer} \"average = TDP\" ({g['median_factor']:.2f}× "
-                    f"against {g['tdp_median_factor']:.2f}×)")
-    return ("; ".join(said) + ". 'Devices': those held out one at a time, each whose removal leaves at least two runs "
-            "of the group to fit.")
 
 
 def energy_section(doc: dict) -> None:

@@ -101,7 +101,7 @@ def inputs() -> dict:
     side = st.sidebar
     side.header("Serving")
     kw = {}
-    c.check_profile_link(S["hardware"].url_key)  # a name as `--hardware` takes it is mended to its id
+    c.check_profile_link(S["hardware"].url_key, _hardware_options())  # a name as `--hardware` takes it, mended
     kw["hardware"] = d.select(S["hardware"], _hardware_options(), default=DEFAULT_HARDWARE, where=side, any_case=True)
     model_inputs(side, kw)
     kw["tokens"] = d.number(S["tokens"], default=DEFAULT_TOKENS, fmt=c.LARGE_NUMBER_FORMAT, where=side)

@@ -6,7 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from app_pages.inputs import declared as d
 from app_pages.ui import common as c
+from estimator.core.base import bounds as B
 from estimator.core.base.errors import EstimatorError
 from estimator.core.base.units import KG_PER_T, S_PER_DAY
 from estimator.io.datafiles import default_profiles
@@ -20,17 +22,21 @@ from estimator.services.inputs import DEFAULT_HARDWARE, PLAN
 DEFAULT_MODEL = "llama-3.1-70b"
 DEFAULT_TOKENS = 15e12
 DEFAULT_DEVICES = 1024
-# A deadline and a budget to start from when the page sizes the run by them: that plan's own figures, rounded
-# (167 days and $28M on 1,024 H100s: `python -m estimator plan --model llama-3.1-70b --tokens 15e12
-# --devices 1024`), so the page opens near the plan above.
+# A deadline and a budget to start from when the page sizes the run by them, round numbers beside the plan above
+# (167 days and $28M on 1,024 H100s: `python -m estimator plan --model llama-3.1-70b --tokens 15e12 --devices 1024`):
+# a deadline about half its time (2,048 H100s meet 90 days), a budget a little above its cost (the fewest devices
+# it pays for and the fastest plan, 3,072 H100s in 56 days). A design choice, not a source's figure.
 DEFAULT_DEADLINE_DAYS = 90.0
 DEFAULT_BUDGET_USD = 30e6
 
 
-# The inputs this page has a field for, by their names in a refusal's fields (``EstimatorError.field``).
-PAGE_LABELS = {"model": "Model", "hardware": PLAN["hardware"].label or "Hardware", "tokens": "Training tokens",
-               "devices": "Devices", "seq_len": "Sequence length (tokens)", "global_batch_tokens": "Global batch (tokens)",
-               "deadline_days": PLAN["deadline_days"].label, "budget_usd": PLAN["budget_usd"].label}
+# The inputs this page has a field for, by their names in a refusal's fields (``EstimatorError.field``): the
+# declared label where the declaration has one, else the page's own words.
+PAGE_LABELS = {"model": "Model", "hardware": PLAN["hardware"].label or "Hardware",
+               "tokens": "Training tokens", "devices": PLAN["devices"].label or "Devices",
+               "seq_len": "Sequence length (tokens)", "global_batch_tokens": "Global batch (tokens)",
+               "deadline_days": PLAN["deadline_days"].label, "budget_usd": PLAN["budget_usd"].label,
+               "price_usd_per_device_hour": I.PLAN_PRICE.label}
 
 
 def plan_table(report: plan_service.PlanReport) -> pd.DataFrame:
@@ -63,34 +69,41 @@ def render() -> None:
     profiles = sorted(p for p, prof in default_profiles().profiles.items() if prof.scale_up_devices)
     left, mid, right = st.columns(3)
     model = c.url_select("Model", "plan_model", models, default=DEFAULT_MODEL, where=left)
-    hardware = c.url_select(PLAN["hardware"].label or "Hardware", "plan_hw", profiles,
+    c.check_profile_link("plan_hw", profiles)  # a name as `--hardware` takes it, mended to its id
+    hardware = c.url_select(PAGE_LABELS["hardware"], "plan_hw", profiles,
                             default=DEFAULT_HARDWARE if DEFAULT_HARDWARE in profiles else profiles[0], where=mid)
-    tokens = c.url_number("Training tokens", "plan_tokens", min_value=1.0, max_value=PLAN["tokens"].bound.high,
+    tokens = c.url_number(PAGE_LABELS["tokens"], "plan_tokens", min_value=1.0, max_value=PLAN["tokens"].bound.high,
                           default=DEFAULT_TOKENS, fmt=c.LARGE_NUMBER_FORMAT, where=right)
-    by = c.url_radio(I.PLAN_BY.label, I.PLAN_BY.url_key, I.PLAN_BY.choices, default=I.PLAN_BY.default,
-                     help=I.PLAN_BY.widget_help, where=st)
+    by = d.radio(I.PLAN_BY, I.PLAN_BY.choices, default=I.PLAN_BY.default, any_case=True, where=st)
     left, mid, right = st.columns(3)
-    devices = deadline = budget = None
+    devices = deadline = budget = price = None
+    # a field the choice hides is said to be set aside, not "read by nothing" (browser review 2026-11-26)
+    hidden = {"Devices": ("plan_devices",), "Deadline": (PLAN["deadline_days"].url_key,),
+              "Budget": (PLAN["budget_usd"].url_key, I.PLAN_PRICE.url_key)}
+    c.ignored_url_params([k for choice, keys in hidden.items() if choice != by for k in keys],
+                         f"not used when the run is sized by {by.lower()}")
     if by == "Deadline":
-        d = PLAN["deadline_days"]
-        deadline = c.url_number(d.label, d.url_key, min_value=d.bound.low, max_value=d.bound.high,
-                                default=DEFAULT_DEADLINE_DAYS, fmt="%.4g", help=d.widget_help, where=left)
+        deadline = d.number(PLAN["deadline_days"], default=DEFAULT_DEADLINE_DAYS,
+                            fmt="%.4g", where=left)
     elif by == "Budget":
-        b = PLAN["budget_usd"]
-        budget = c.url_number(b.label, b.url_key, min_value=b.bound.low, max_value=b.bound.high,
-                              default=DEFAULT_BUDGET_USD, fmt="%.3g", help=b.widget_help, where=left)
+        budget = d.number(PLAN["budget_usd"], min_value=B.SMALLEST_NONZERO, default=DEFAULT_BUDGET_USD, fmt="%.3g",
+                          where=left)
+        if default_profiles().get(hardware).price.usd_per_device_hour is None:  # a budget needs a price
+            price = d.number(I.PLAN_PRICE, fmt="%.4g", placeholder="none in the profile", where=st)
     else:
-        devices = c.url_number("Devices", "plan_devices", min_value=1, max_value=int(PLAN["devices"].bound.high),
-                               default=DEFAULT_DEVICES, integer=True, where=left)
-    seq_len = c.url_number("Sequence length (tokens)", "plan_seq", min_value=1, max_value=int(PLAN["seq_len"].bound.high),
+        devices = c.url_number(PAGE_LABELS["devices"], "plan_devices", min_value=1,
+                               max_value=int(PLAN["devices"].bound.high), default=DEFAULT_DEVICES, integer=True,
+                               where=left)
+    seq_len = c.url_number(PAGE_LABELS["seq_len"], "plan_seq", min_value=1, max_value=int(PLAN["seq_len"].bound.high),
                            default=None, integer=True, placeholder="2048", where=mid)
-    batch = c.url_number("Global batch (tokens)", "plan_batch", min_value=1.0,
+    batch = c.url_number(PAGE_LABELS["global_batch_tokens"], "plan_batch", min_value=1.0,
                          max_value=PLAN["global_batch_tokens"].bound.high, default=None, fmt="%.3g",
                          placeholder="4,194,304", where=right)
     c.show_url_warnings()  # after the URL-bound widgets (a bad value is found while its widget is drawn)
     try:
         report = plan_service.plan(model=model, tokens=tokens, hardware=hardware, devices=devices, seq_len=seq_len,
-                                   global_batch_tokens=batch, deadline_days=deadline, budget_usd=budget)
+                                   global_batch_tokens=batch, deadline_days=deadline, budget_usd=budget,
+                                   price_usd_per_device_hour=price)
     except EstimatorError as exc:
         # the page's own fields (browser review 2026-11-26: it named Tensor parallel and Pipeline stages, not here)
         c.show_error(exc, labels=PAGE_LABELS)
@@ -107,6 +120,13 @@ def render() -> None:
     cols[3].metric("CO₂e", hz.human("co2e_kg", e.co2e_kg))
     if report.target:
         cols[4].metric(f"Fewest devices for the {report.target}", f"{report.devices:,}")
+    fast = report.fastest_within
+    if fast is not None and fast["devices"] != report.devices:
+        # the budget's other end, as large as the fewest devices' plan (browser review: a 30-year run led the page)
+        st.metric("Fastest the budget pays for",
+                  f"{hz.human('wall_clock_s', fast['wall_clock_s'])} on {fast['devices']:,} devices",
+                  help=f"{hz.human('cost_usd', fast['cost_usd'])}: every device count of the ladder tried; the "
+                       "figures above are the fewest devices'")
     st.caption(c.md_escape(f"Best: {best.estimate.step.layout_words() if best.estimate.step else ''}", limit=400))
     table = plan_table(report)
     st.dataframe(c.number_table(table, FORMATS), hide_index=True, width="stretch")

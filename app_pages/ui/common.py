@@ -345,24 +345,28 @@ def check_option(key: str, options: Sequence[str], *, any_case: bool = False) ->
         _drop(key, raw, f"unknown value; valid: {shown}")
 
 
-def check_profile_link(key: str) -> None:
+def check_profile_link(key: str, offered: Sequence[str] | None = None) -> None:
     """A link to a profile whose file failed to load (``?hardware=broken-one``) is dropped with that
     load error (file, field and fix, as the CLI says it), not as an unknown value. A link that names a bundled
     profile as people write it (``?hardware=NVIDIA B300-SXM-270GB``, as ``--hardware`` takes it) is mended to
-    its id (browser review 2026-11-26: the CLI took the name, a link to it became the H100)."""
+    its id where the page offers it (``offered``; None: any), else dropped saying which profile it named (browser
+    review 2026-11-26: the CLI took the name, a link to it became the H100)."""
     raw = _first_run_raw(key)
     err = load_error(raw) if raw else None
     if err is not None:
         _drop(key, raw, md_escape(f"that profile failed to load: {err}", 600))
         return
     ps = profiles()
-    if raw and raw not in ps.profiles and "/" not in raw and not raw.lower().endswith(".toml"):
+    if raw and raw not in ps.profiles and not raw.strip().lower().endswith(".toml"):
         try:
             pid = datafiles.resolve_bundled_name(ps, raw)
         except EstimatorError as exc:  # a name that could be several profiles: the refusal says which
             _drop(key, raw, md_escape(str(exc), 600))
             return
         if pid is not None and pid != raw and pid.lower() != raw.strip().lower():
+            if offered is not None and pid not in offered:
+                _drop(key, raw, md_escape(f"it names {pid}, which this page does not offer", 300))
+                return
             st.query_params[key] = pid
             st.rerun()
 
@@ -387,10 +391,12 @@ def url_select(label: str, key: str, options: Sequence[str], *, default: str | N
 
 
 def url_radio(label: str, key: str, options: Sequence[str], *, default: str, help: str | None = None,
-              horizontal: bool = True, on_change: Callable[[], None] | None = None, where: Any = st.sidebar) -> str:
-    """Radio buttons bound to the query parameter ``key`` (the URL holds the option text)."""
+              horizontal: bool = True, on_change: Callable[[], None] | None = None, any_case: bool = False,
+              where: Any = st.sidebar) -> str:
+    """Radio buttons bound to the query parameter ``key`` (the URL holds the option text; ``any_case``: see
+    ``check_option``)."""
     options = list(options)
-    check_option(key, options)
+    check_option(key, options, any_case=any_case)
     _apply_fix(key)
     value = where.radio(label, options, index=options.index(default), horizontal=horizontal, help=help, key=key,
                         on_change=on_change, bind="query-params", persist_state="session")

@@ -19,7 +19,7 @@ from estimator.report import humanize as hz
 from estimator.report.provenance import tool_info
 from estimator.services import accuracy, serving_accuracy, wall_power
 from estimator.services import plan as plan_service
-from estimator.services.accuracy import MISS_FACTOR
+from estimator.services.accuracy import MISS_FACTOR, power_verdicts
 from estimator.services.accuracy_words import DESIGN_OPTIMISM, energy_runs
 from estimator.services.fit_check import check_fit
 from estimator.services.measured_steps import measured_steps_document
@@ -349,6 +349,7 @@ def cmd_validate(args):
                      "" if d is None else f"{d['median_factor']:.2f}×", "" if d is None else f"{d['interval_coverage']:.0%}"])
     print(_table(["group", "runs", "own-centre runs", "median factor", f"{level} coverage", "one fit: factor",
                   "one fit: coverage", "TDP: factor", "devices", "device held out: factor", "coverage"], rows))
+    print(power_verdicts(doc))
     print(f"\nEnergy (device-hours × power; PUE exact, so CO2e and an electricity cost with it): the {level} range's "
           f"coverage over {energy_runs(doc)}, each run's held-out device-hours paired with each held-out power measurement of the group its "
           "profile uses (the two errors assumed independent); the power fit holding the device's own measurements "

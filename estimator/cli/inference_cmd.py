@@ -86,8 +86,9 @@ def technique_rows(techniques) -> list[tuple[str, str]]:
     rows = [(f"{BASELINE}: {base.label}",
              f"{hz.joules(b.joules_per_output_token)}{_rng(hz.joules, rg['joules_per_output_token'])} and "
              f"{hz.token_time(b.seconds_per_output_token)}{_rng(hz.token_time, rg['seconds_per_output_token'])} per "
-             f"output token (batch {hz.count(b.batch_size)}; {hz.sig(b.tokens_per_s)} tokens/s served) on "
-             f"{hz.noun(hz.count(b.devices), 'device')}; {per_query}")]
+             f"output token (batch {hz.count(b.batch_size)}"
+             + (f" per replica × {b.replicas} replicas" if b.replicas > 1 else "")
+             + f"; {hz.sig(b.tokens_per_s)} tokens/s served) on {hz.noun(hz.count(b.devices), 'device')}; {per_query}")]
     for t in techniques[1:]:
         saved = t.to_dict()["saved_per_query"]
         e, c = t.saving("energy_kwh"), saved["cost_usd"]

@@ -163,7 +163,7 @@ def leave_one_out(points: Sequence[PowerMeasurement], level: float = LEVEL,
 def leave_one_device_out(points: Sequence[PowerMeasurement], level: float = LEVEL) -> list[PowerCheck]:
     """Each measurement against the fit of the other devices' measurements in its group: how the
     group's fit does for a device it holds no measurement of, which is how most profiles use it
-    (the A100 and the B200 take the `gpu-system` fit, measured on P100, V100 and H100). A device
+    (the A100, the H100 and the B200 take the `gpu-system` fit, measured on P100 and V100). A device
     is held out when the other devices leave at least 2 measurements."""
     out = []
     for g in GROUPS:

@@ -52,6 +52,21 @@ NO_BETTER_READING = (f"the centre is within {1 - NO_BETTER_RATIO:.0%} of the rul
                      "runs moves it; read the estimate as its range")
 
 
+def power_verdicts(doc: dict) -> str:
+    """Each power group's fit against "average = TDP", in words, with the margin the utilisation's check uses
+    (``NO_BETTER_RATIO``): closer by more than it, within it, or no closer; and what 'devices' counts in the
+    held-out column (browser review 2026-11-26: only the table showed the whole-server fit no closer on 3 runs)."""
+    said = []
+    for group, g in doc["power_summary"].items():
+        ratio = g["median_factor"] / g["tdp_median_factor"]
+        closer = ("closer than" if ratio < NO_BETTER_RATIO else "no closer than" if ratio > 1
+                  else f"within {1 - NO_BETTER_RATIO:.0%} of")
+        said.append(f'{group}: {g["n"]} runs, the fit {closer} "average = TDP" ({g["median_factor"]:.2f}× against '
+                    f'{g["tdp_median_factor"]:.2f}×)')
+    return ("; ".join(said) + ". Devices held out: those held out one at a time, each whose removal leaves at least "
+            "two runs of the group to fit.")
+
+
 def no_better_than_rule(held: dict) -> bool:
     """Whether a validation (the whole, or a stricter hold-out) finds the fitted centre no better than the rule."""
     return held["ratio_to_baseline"] > NO_BETTER_RATIO

@@ -383,11 +383,11 @@ def inference_report(*, hardware: str, tokens: float, params: float | None = Non
     if published is not None and published.released_bits and result.bits > published.released_bits:
         # the checkpoint as released is smaller than what is served (review 2026-11-26: DeepSeek-V3 at 16 bits on
         # 32 H100s, gpt-oss-120b on 4, with no word that they ship at 8 and 4)
-        how = "the default" if inputs.get("bits") is None else "as given"
+        # the bits served may be a default or given (a front end passes its default as a value): not said which
         result = replace(result, notes=(
             f"weights: {published.name.split(' (')[0]} is released with {published.released_bits}-bit weights "
-            f"({published.released_bits_source}); served here at {result.bits} bits ({how}): "
-            f"{published.released_bits}-bit weights serve it as released",) + result.notes)
+            f"({published.released_bits_source}); served here at {result.bits} bits: {published.released_bits}-bit "
+            "weights serve it near its release (every weight matrix at those bits here)",) + result.notes)
     if train_flops is None:
         if train_tokens is None and published is not None and published.train_tokens is not None:
             # the model's own pretraining tokens (Llama 3 8B: 15T, 1,870 per parameter, not Chinchilla's 20:

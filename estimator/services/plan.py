@@ -410,6 +410,8 @@ class PlanReport:
     considered: int
     notes: tuple[str, ...]
     step_range: StepRange
+    # with a budget: the fastest plan it pays for, {"devices", "wall_clock_s", "cost_usd"} (None: the fewest's own)
+    fastest_within: Mapping | None = None
 
     @property
     def best(self) -> PlanRow | None:
@@ -420,7 +422,8 @@ class PlanReport:
         return {"model": self.model, "params": self.params, "shape": self.shape_how, "hardware": self.hardware_id,
                 "hardware_name": self.hardware_name, "devices": self.devices, "tokens": self.tokens,
                 "seq_len": self.seq_len, "global_batch_tokens": self.global_batch_tokens, "precision": self.precision,
-                "target": None if self.target is None else {"kind": self.target, "value": self.target_value},
+                "target": None if self.target is None else {"kind": self.target, "value": self.target_value,
+                                                             "fastest_within": self.fastest_within},
                 "layouts_considered": self.considered, "layouts_timed": self.timed,
                 "flops_convention": {"mfu": "model FLOPs (6·N + 12·L·s·a per token, no recomputation) ÷ the "
                                             "precision's peak",
@@ -509,7 +512,7 @@ def plan(*, tokens, hardware: str | None = None, devices=None, deadline_days=Non
                       hardware_sources=hw.sources, model_name=name)
         return estimate(sc, profile, step=run)
 
-    target, target_value = None, None
+    target, target_value, fastest_within = None, None, None
     if devices is not None:
         n_devices = int(v.require_whole("devices", devices, B.DEVICES))
         found = searched(n_devices, top)
@@ -523,43 +526,49 @@ def plan(*, tokens, hardware: str | None = None, devices=None, deadline_days=Non
             if profile.price.usd_per_device_hour is None and site_inputs.get("price_usd_per_device_hour") is None \
                     and site_inputs.get("electricity_usd_per_kwh") is None:
                 raise InputError(f"{profile.name} has no price: give a price per device-hour or per kWh for a budget",
-                                 field=("budget_usd", "price_usd_per_device_hour"))
-
-        def meets(k: int):
-            p = searched(k, 1)
-            if p.best is None:
-                return p, False
-            if target == "deadline":
-                return p, p.best.run_seconds <= target_value * S_PER_DAY
-            cost = run_estimate(p.best).cost_usd
-            return p, cost is not None and cost <= target_value
+                                 field=("price_usd_per_device_hour", "electricity_usd_per_kwh"))
 
         ladder = core_plan.device_ladder(hw.scale_up_devices if hw.scale_up_devices <= 64 else 8,
                                          min(hw.scale_up_devices, 8), int(B.DEVICES.high))
-        hit = core_plan.fewest_devices(meets, ladder)
+        # every count of the ladder, in order: neither the time nor the cost is monotone in the devices (review
+        # 2026-11-26: 3,072 H100s take 55.8 days, 3,584 79.7, 5,120 55.8; a bisection had answered 5,120 for 60)
+        tried = []  # (devices, best layout, cost)
+        for k in ladder:
+            best = searched(k, 1).best
+            if best is not None:
+                tried.append((k, best, run_estimate(best).cost_usd))
+        deadline_s = target_value * S_PER_DAY if target == "deadline" else None
+
+        def meets(row) -> bool:
+            k, best, cost = row
+            return best.run_seconds <= deadline_s if target == "deadline" else cost is not None and cost <= target_value
+
+        hit = next((row for row in tried if meets(row)), None)
         if hit is None:
-            raise InputError(f"no number of {profile.name} devices tried (up to {ladder[-1]:,}) meets the "
-                             f"{'deadline' if target == 'deadline' else 'budget'} with a layout that fits",
-                             field="deadline_days" if target == "deadline" else "budget_usd")
+            what = "deadline" if target == "deadline" else "budget"
+            if not tried:
+                raise InputError(f"no number of {profile.name} devices tried (up to {ladder[-1]:,}) holds a layout of "
+                                 "the model", field="deadline_days" if target == "deadline" else "budget_usd")
+            if target == "deadline":
+                k, best, _ = min(tried, key=lambda r: r[1].run_seconds)
+                closest = f"the fastest tried: {best.run_seconds / S_PER_DAY:,.1f} days on {k:,} devices"
+            else:
+                k, best, cost = min((r for r in tried if r[2] is not None), key=lambda r: r[2])
+                closest = f"the cheapest tried: {hz.money(cost)} on {k:,} devices"
+            raise InputError(f"no number of {profile.name} devices tried (up to {ladder[-1]:,}) meets the {what}; "
+                             f"{closest}", field="deadline_days" if target == "deadline" else "budget_usd")
         n_devices = hit[0]
         found = searched(n_devices, top)
         notes.append(f"the fewest devices tried that meet the {target}: {n_devices:,} (whole {min(hw.scale_up_devices, 8)}-device "
-                     "servers; counts between those tried not checked)")
+                     f"servers, every one of the {len(ladder):,} counts tried in order)")
         if target == "budget":
-            # the budget's other end: the fastest plan it pays for, every count of the ladder tried (the cost is
-            # not monotone in the devices: review 2026-11-26 found $29.1M on 16, $25.9M on 32, $26.3M on 40)
-            fastest = None
-            for k in ladder[ladder.index(n_devices) + 1:]:
-                p = searched(k, 1).best
-                if p is not None and (fastest is None or p.run_seconds < fastest[1].run_seconds):
-                    cost = run_estimate(p).cost_usd
-                    if cost is not None and cost <= target_value:
-                        fastest = (k, p, cost)
-            if fastest is not None:
-                k, p, cost = fastest
-                notes.append(f"the fastest plan the budget pays for: {k:,} devices, {p.run_seconds / S_PER_DAY:,.1f} days "
-                             f"for {hz.money(cost)} (a plan on that many devices lists its layouts; of the "
-                             f"{len(ladder):,} counts tried, whole {min(hw.scale_up_devices, 8)}-device servers)")
+            # the budget's other end: the fastest plan it pays for (review 2026-11-26: the fewest devices alone
+            # answered $30M with a 30-year run, as the cost barely moves with the devices)
+            k, best, cost = min((r for r in tried if meets(r)), key=lambda r: r[1].run_seconds)
+            fastest_within = {"devices": k, "wall_clock_s": best.run_seconds, "cost_usd": cost}
+            if k != n_devices:
+                notes.append(f"the fastest plan the budget pays for: {k:,} devices, {best.run_seconds / S_PER_DAY:,.1f} "
+                             f"days for {hz.money(cost)} (a plan on that many devices lists its layouts)")
     if found.best is None:
         raise InputError(found.why_none, field=("devices", "tp", "pp"))
     rows = tuple(PlanRow(p, run_estimate(p)) for p in found.layouts)
@@ -573,7 +582,7 @@ def plan(*, tokens, hardware: str | None = None, devices=None, deadline_days=Non
         notes.append(unfitted)
     notes.append(f"shape: {how}")
     return PlanReport(name, n, how, profile.id, profile.name, n_devices, float(tokens), s_len, gbt, precision, rows,
-                      target, target_value, found.timed, found.considered, tuple(notes), step_range)
+                      target, target_value, found.timed, found.considered, tuple(notes), step_range, fastest_within)
 
 
 def with_devices(report: PlanReport, devices: int) -> PlanReport:

@@ -47,3 +47,28 @@ def test_a_refusal_names_the_pages_own_fields_and_the_table_leads_with_the_run()
     assert len(said) == 1 and said[0].endswith("give more devices (set: Devices)")
     at = shared_page("plan", {})
     assert list(at.dataframe[0].value.columns)[:5] == ["days", "cost", "CO₂e (t)", "MFU (model FLOPs)", "GB/device"]
+
+
+def test_a_budget_shows_the_fastest_plan_it_pays_for_beside_the_fewest_devices():
+    """Browser review: the budget's headline was the fewest devices' 30-year run; the fastest plan it pays for was
+    a note at the foot."""
+    at = shared_page("plan", {"plan_by": "budget", "plan_budget": "30e6"})  # the choice in any case, as a link has it
+    m = _metrics(at)
+    assert m["Fewest devices for the budget"] == "16" and m["Fastest the budget pays for"] == "55.8 days on 3,072 devices"
+
+
+def test_a_budget_on_a_profile_without_a_price_asks_for_one():
+    """Review: b300, mi300x and a dozen others have no price: a budget was refused with no field to give one."""
+    at = shared_page("plan", {"plan_by": "Budget", "plan_budget": "3e7", "plan_hw": "b300"})
+    assert any(n.label == "Price (USD per device-hour)" for n in at.number_input)
+    said = " ".join(e.value.replace("\\", "") for e in at.error)
+    assert "has no price: give a price per device-hour or per kWh for a budget (set: Price (USD per device-hour))" in said
+    at = shared_page("plan", {"plan_by": "Budget", "plan_budget": "3e7", "plan_hw": "b300", "plan_price": "6"})
+    assert not at.error and "Fewest devices for the budget" in _metrics(at)
+
+
+def test_a_field_the_choice_sets_aside_is_said_so_and_a_name_is_its_profile():
+    at = shared_page("plan", {"plan_by": "Deadline", "plan_devices": "64", "plan_hw": "NVIDIA B300-SXM-270GB"})
+    warned = " ".join(w.value.replace("\\", "") for w in at.warning)
+    assert "`plan_devices` = `64`: not used when the run is sized by deadline" in warned
+    assert [s.value for s in at.selectbox if s.key == "plan_hw"] == ["b300"]

@@ -158,7 +158,7 @@ def test_profiles_readme_quotes_the_power_fits_and_their_validation():
                f"({s['group_fit_median_factor']:.2f}×; {s['tdp_median_factor']:.2f}×) | {s['interval_coverage']:.0%} | "
                f"{held['median_factor']:.2f}×, {held['interval_coverage']:.0%} ({held['n_devices']} "
                f"device{'s' if held['n_devices'] != 1 else ''}) |")
-        # "closer for single GPUs and by much for TPUs; on the three whole-server GPU runs it is not"
+        # within 5% for single GPUs, closer by much for TPUs, no closer on the three whole-server GPU runs
         assert (s["median_factor"] < s["tdp_median_factor"]) == (group != "gpu-system")
         assert f"| `{group}` |" in text and row in text, row
     # the devices' own centres: each profile that names its device, as the table gives it

@@ -214,3 +214,23 @@ def test_a_default_batch_raised_to_feed_the_replicas_is_said(capsys):
                             "2,048 tokens on each of the 1,024 data-parallel replicas") for n in d["notes"])
     given = _json(capsys, "estimate", *SEVENTY, "--tp", "8", "--pp", "4", "--zero", "1")
     assert not any(n.startswith("global batch:") for n in given["notes"])
+
+
+def test_a_deadline_takes_the_fewest_devices_though_time_is_not_monotone_in_them(capsys):
+    """Review: 3,072 H100s take 55.8 days for Llama 3.1 70B, 3,584 take 79.7 and 5,120 55.8; a bisection had
+    answered 5,120 for a 60-day deadline. Every count of the ladder is tried in order."""
+    p = _json(capsys, "plan", "--model", "llama-3.1-70b", "--tokens", "15e12", "--hardware", "h100-sxm",
+              "--deadline-days", "60")
+    assert p["devices"] == 3072 and all(r["wall_clock_days"] <= 60 for r in p["layouts"])
+    slower = _json(capsys, "plan", "--model", "llama-3.1-70b", "--tokens", "15e12", "--hardware", "h100-sxm",
+                   "--devices", "3584")["layouts"][0]
+    assert slower["wall_clock_days"] > 60  # more devices, slower: the reason a bisection misses
+
+
+@pytest.mark.parametrize("target, said", [
+    (["--deadline-days", "1"], "meets the deadline; the fastest tried: 12.0 days on 393,216 devices"),
+    (["--budget-usd", "1e5"], "meets the budget; the cheapest tried: $26M on 256 devices"),
+])
+def test_a_target_no_count_meets_says_the_closest_tried(capsys, target, said):
+    assert main(["plan", "--model", "llama-3.1-70b", "--tokens", "15e12", "--hardware", "h100-sxm", *target]) == 2
+    assert said in capsys.readouterr().err

@@ -17,7 +17,8 @@ def test_the_checkpoints_own_precision_is_said_where_more_bits_are_served(model,
     served = limits.inference_report(model=model, hardware="h200-sxm", tokens=1e6).result
     said = [n for n in served.notes if n.startswith("weights: ")]
     assert served.bits == 16 and len(said) == 1
-    assert said[0].endswith(f"served here at 16 bits (the default): {bits}-bit weights serve it as released")
+    assert said[0].endswith(f"served here at 16 bits: {bits}-bit weights serve it near its release (every weight "
+                            "matrix at those bits here)")
     as_released = limits.inference_report(model=model, hardware="h200-sxm", tokens=1e6, bits=bits).result
     assert not any(n.startswith("weights: ") for n in as_released.notes)
     # fewer devices hold it as released

@@ -18,7 +18,7 @@ hardware FLOPs (with what recomputation repeats): ``estimator.core.training.step
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from estimator.core.base.bounds import Bound
@@ -427,42 +427,6 @@ def device_ladder(start: int, domain: int, most: int) -> list[int]:
     return counts
 
 
-def fewest_devices(meets, counts: Sequence[int]) -> tuple[int, Plan] | None:
-    """The fewest of ``counts`` (ascending) whose plan ``meets`` (a function of a device count returning the plan
-    and whether it meets the target), by doubling then bisecting on the ladder: the time falls as the devices
-    grow (checked on the counts tried, not assumed between them)."""
-    if not counts:
-        return None
-    lo, hi = -1, None
-    i = 0
-    plans: dict[int, tuple[Plan, bool]] = {}
-
-    def test(k: int) -> bool:
-        if k not in plans:
-            plans[k] = meets(counts[k])
-        return plans[k][1]
-
-    step = 1
-    while i < len(counts):
-        if test(i):
-            hi = i
-            break
-        lo = i
-        i = i + step
-        step *= 2
-    if hi is None:
-        if not test(len(counts) - 1):
-            return None
-        hi = len(counts) - 1
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        if test(mid):
-            hi = mid
-        else:
-            lo = mid
-    return counts[hi], plans[hi][0]
-
-
 def step_range_from(document: Mapping, half_log: float) -> StepRange:
     whole = document.get("cross_validation", {})
     cv, base = whole.get("step_model", {}), whole.get("flat_mfu_baseline", {})
@@ -476,5 +440,5 @@ def step_range_from(document: Mapping, half_log: float) -> StepRange:
 
 __all__ = ["BATCH_GROWTH_MAX", "DEFAULT_GLOBAL_BATCH_TOKENS", "GOODPUT", "GOODPUT_RANGE", "GOODPUT_SOURCE", "Plan",
            "PlannedLayout", "SearchSpace", "StepRange", "StepRun", "check_layout", "check_parts", "device_ladder",
-           "fewest_devices", "global_batch_for", "layout_dict", "layout_words", "memory_of", "parts_dict",
+           "global_batch_for", "layout_dict", "layout_words", "memory_of", "parts_dict",
            "run_seconds", "search", "step_range_from", "strategy_of"]
