@@ -53,7 +53,7 @@ def test_each_new_profile_validates(pid, capsys):
     ("Intel Arc Pro B60", "arc-pro-b60"), ("Intel Arc Pro B60 24GB", "arc-pro-b60"),
     # Intel's product name with its marks, and a driver's; AMD's partition modes with or without the power
     ("Intel® Arc™ Pro B60 Graphics", "arc-pro-b60"), ("Intel(R) Arc(TM) Pro B60 Graphics", "arc-pro-b60"),
-    ("AMD Instinct MI355X-NPS1-SPX-288GB", "mi355x"), ("AMD Instinct MI300X-NPS4-CPX-192GB", "mi300x"),
+    ("AMD Instinct MI355X-NPS1-SPX-288GB", "mi355x"), ("AMD Instinct MI300X-NPS4-SPX-192GB", "mi300x"),
 ])
 def test_names_as_written_resolve(profiles, given, pid):
     assert profiles.get(given).id == pid
@@ -134,6 +134,8 @@ def test_a_fractional_domain_and_a_figure_without_its_source_are_refused(tmp_pat
     ("NVIDIA H100-PCIe-94GB", "h100-nvl"),  # 94 GB is 1.1 of the H100 PCIe's 85.5: another variant, the NVL's size
     ("NVIDIA H200 141GB", "h200-nvl"),       # the SXM, the NVL and the CTS all hold 141 GB: any of them
     ("NVIDIA H800 80GB", "h800"),            # the SXM5 or the 350 W PCIe card (no profile): its form factor left out
+    ("AMD Instinct MI300X-NPS4-CPX-192GB", "mi300x"),  # CPX: 8 GPUs of the chip, each an eighth of the profile
+    ("AMD Instinct MI300X QPX", "mi300x"),
     ("NVIDIA A100-SXM-64GB", None),         # no A100 SXM holds 64 GB: neither the 40 nor the 80 GB part
     ("NVIDIA H100 80GB", None),              # the form factor left out: SXM, PCIe or NVL
 ])

@@ -30,9 +30,11 @@ VENDOR_WORDS = frozenset({"nvidia", "google", "cloud", "amd", "intel", "habana",
 # Trademark marks, as product names print them ("Intel® Arc™ Pro B60 Graphics", Intel's name of the card; drivers
 # write "Intel(R) Arc(TM)"): no part's words.
 _MARKS = re.compile(r"\((?:r|tm)\)|[®™]", re.IGNORECASE)
-# AMD's partition modes, how an Instinct part is configured, not which part it is: memory NPS1/NPS4, compute
-# SPX/DPX/QPX/CPX (AMD Instinct MI300X documentation, "GPU partitioning"; MLPerf's "MI300X-NPS1-SPX-192GB-750W").
-_PARTITION = re.compile(r"(?<![a-z0-9])(?:nps\d|[sdqc]px)(?![a-z0-9])")
+# AMD's whole-part modes, how an Instinct part is configured, not which part it is: memory NPS1/NPS4 and compute
+# SPX, one GPU of the whole chip (AMD Instinct MI300X documentation, "GPU partitioning"; MLPerf's
+# "MI300X-NPS1-SPX-192GB-750W"). DPX, QPX and CPX split the chip into 2, 4 or 8 GPUs, each a fraction of the
+# profile's: such a name names no profile (review 2026-11-26; NVIDIA's Rubin CPX is a product of its own).
+_PARTITION = re.compile(r"(?<![a-z0-9])(?:nps\d|spx)(?![a-z0-9])")
 # NVIDIA's DGX and HGX boards carry SXM modules (NVIDIA DGX-1/DGX A100/HGX H100 datasheets), so a
 # "DGXS"/"HGX" part is an SXM part; "SXM2"/"SXM4"/"SXM5" name the socket's generation, which the
 # part's own name (V100, A100, H100) fixes, except the V100's "SXM3" (DGX-2: a 350 W module, not
