@@ -117,7 +117,7 @@ def render() -> None:
     cols[0].metric("Training time", hz.human("wall_clock_s", e.wall_clock_s))
     cols[1].metric("MFU (model FLOPs)", f"{best.planned.step.mfu:.1%}")
     cols[2].metric("Cost", "n/a" if e.cost_usd is None else hz.human("cost_usd", e.cost_usd))
-    cols[3].metric("CO₂e", hz.human("co2e_kg", e.co2e_kg))
+    cols[3].metric("CO₂e", hz.co2e_short(e.co2e_kg))  # as the Estimate page writes it (the label says CO₂e)
     if report.target:
         cols[4].metric(f"Fewest devices for the {report.target}", f"{report.devices:,}")
     fast = report.fastest_within
