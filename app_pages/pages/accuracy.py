@@ -102,10 +102,10 @@ def power_section(doc: dict) -> None:
         rows.append({"Group": group, "Runs": g["n"], "Own-centre runs": g["own_centre_runs"],
                      "Median factor": g["median_factor"], f"{level:.0%} coverage": g["interval_coverage"],
                      "One fit: factor": g["group_fit_median_factor"], "One fit: coverage": g["group_fit_interval_coverage"],
-                     "TDP": g["tdp_median_factor"], "Devices": d.get("n_devices", float("nan")),
+                     "TDP": g["tdp_median_factor"], "Devices held out": d.get("n_devices", float("nan")),
                      "Device held out: factor": d.get("median_factor", float("nan")),
                      "Device held out: coverage": d.get("interval_coverage", float("nan"))})
-    formats = {"Median factor": factor_cell, "TDP": factor_cell, f"{level:.0%} coverage": percent_cell, "Devices": lambda x: f"{gfmt(x)}",
+    formats = {"Median factor": factor_cell, "TDP": factor_cell, f"{level:.0%} coverage": percent_cell, "Devices held out": lambda x: f"{gfmt(x)}",
                "One fit: factor": factor_cell, "One fit: coverage": percent_cell,
                "Device held out: factor": factor_cell, "Device held out: coverage": percent_cell}
     st.dataframe(c.number_table(pd.DataFrame(rows), formats), hide_index=True, width="stretch")

@@ -376,9 +376,9 @@ def render() -> None:
         desc = desc[:-1] if desc.endswith(".") and not desc.endswith(" al.") else desc
         st.caption(c.md_escape(f"The published run: {desc}{changed}." if changed
                                else result.preset.description, limit=500))
-    headline(est, lecture, result.preset.time_label if result.preset else "Training time")
-    for note in layout_warnings(est):  # the headline's time is of a layout that cannot run: said beside it
+    for note in layout_warnings(est):  # the headline's time is of a layout that cannot run: said before it
         st.warning(c.md_escape(note, limit=1000), icon=":material/memory:")
+    headline(est, lecture, result.preset.time_label if result.preset else "Training time")
     companions(result)
     if not lecture:
         provenance(est)

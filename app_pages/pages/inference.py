@@ -181,8 +181,10 @@ def headline(r) -> None:
     cols[0].caption(f"weights {hz.sig(r.weights_gb)} GB + KV cache {hz.sig(r.kv_cache_gb)} GB{each}")
     cols[1].metric("Devices", f"{r.devices}", border=True, help=f"{r.devices} × {r.hardware_id}")
     cols[2].metric("Largest batch that fits", hz.count(r.max_batch_size), border=True,
-                   help="the KV cache of this many sequences fits beside the weights")
-    cols[3].metric("Bound by", r.bound, border=True,
+                   help="the KV cache of this many sequences fits beside the weights"
+                        + (f", on each replica of {r.tp} devices" if r.replicas > 1 else ""))
+    # what bounds the step: memory bandwidth, not capacity (browser review: "memory" beside the memory tile)
+    cols[3].metric("Bound by", "memory bandwidth" if r.bound == "memory" else r.bound, border=True,
                    help=f"{r.chip} part of the step: memory (bandwidth) {hz.token_time(r.memory_s_per_step)} vs compute "
                         f"{hz.token_time(r.compute_s_per_step)} ({r.precision} peak)")
     cols = style.metric_cells(3, "inf_query", lecture)

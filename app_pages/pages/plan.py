@@ -8,6 +8,7 @@ import streamlit as st
 
 from app_pages.inputs import declared as d
 from app_pages.ui import common as c
+from app_pages.ui import style
 from estimator.core.base import bounds as B
 from estimator.core.base.errors import EstimatorError
 from estimator.core.base.units import KG_PER_T, S_PER_DAY
@@ -86,10 +87,10 @@ def render() -> None:
         deadline = d.number(PLAN["deadline_days"], default=DEFAULT_DEADLINE_DAYS,
                             fmt="%.4g", where=left)
     elif by == "Budget":
-        budget = d.number(PLAN["budget_usd"], min_value=B.SMALLEST_NONZERO, default=DEFAULT_BUDGET_USD, fmt="%.3g",
-                          where=left)
+        budget = d.number(PLAN["budget_usd"], min_value=B.SMALLEST_NONZERO, default=DEFAULT_BUDGET_USD,
+                          fmt=c.LARGE_NUMBER_FORMAT, where=left)
         if default_profiles().get(hardware).price.usd_per_device_hour is None:  # a budget needs a price
-            price = d.number(I.PLAN_PRICE, fmt="%.4g", placeholder="none in the profile", where=st)
+            price = d.number(I.PLAN_PRICE, fmt="%.4g", placeholder="none in the profile", where=mid)
     else:
         devices = c.url_number(PAGE_LABELS["devices"], "plan_devices", min_value=1,
                                max_value=int(PLAN["devices"].bound.high), default=DEFAULT_DEVICES, integer=True,
@@ -100,6 +101,11 @@ def render() -> None:
                          max_value=PLAN["global_batch_tokens"].bound.high, default=None, fmt="%.3g",
                          placeholder="4,194,304", where=right)
     c.show_url_warnings()  # after the URL-bound widgets (a bad value is found while its widget is drawn)
+    if by == "Budget" and price is None and default_profiles().get(hardware).price.usd_per_device_hour is None:
+        # asked for, not refused in red before anything was typed (browser review 2026-11-26)
+        st.info(f"{default_profiles().get(hardware).name} has no price in its profile: give a price per device-hour "
+                "for a budget.")
+        return
     try:
         report = plan_service.plan(model=model, tokens=tokens, hardware=hardware, devices=devices, seq_len=seq_len,
                                    global_batch_tokens=batch, deadline_days=deadline, budget_usd=budget,
@@ -113,20 +119,24 @@ def render() -> None:
         st.warning(f"No layout on {report.devices:,} devices meets the {report.target}.")
         return
     e = best.estimate
-    cols = st.columns(5 if report.target else 4)
+    fast = report.fastest_within
+    if fast is not None and fast["devices"] != report.devices:
+        # the budget's other end first (browser review 2026-11-26: the fewest devices' 30-year run led the page,
+        # slower and dearer than the fastest plan the budget pays for)
+        st.metric("Fastest the budget pays for",
+                  f"{hz.human('wall_clock_s', fast['wall_clock_s'])} on {fast['devices']:,} devices, "
+                  f"{hz.human('cost_usd', fast['cost_usd'])}",
+                  help="Every device count of the ladder tried; below, the fewest devices that meet the budget")
+    if report.target:
+        st.markdown(c.md_escape(f"On the fewest devices that meet the {report.target}: {report.devices:,}"))
+    # cells that wrap rather than cut a number (browser review: "167 d…" at 1,024 px in five columns)
+    cols = style.metric_cells(5 if report.target else 4, "plan_headline")
     cols[0].metric("Training time", hz.human("wall_clock_s", e.wall_clock_s))
     cols[1].metric("MFU (model FLOPs)", f"{best.planned.step.mfu:.1%}")
     cols[2].metric("Cost", "n/a" if e.cost_usd is None else hz.human("cost_usd", e.cost_usd))
     cols[3].metric("CO₂e", hz.co2e_short(e.co2e_kg))  # as the Estimate page writes it (the label says CO₂e)
     if report.target:
         cols[4].metric(f"Fewest devices for the {report.target}", f"{report.devices:,}")
-    fast = report.fastest_within
-    if fast is not None and fast["devices"] != report.devices:
-        # the budget's other end, as large as the fewest devices' plan (browser review: a 30-year run led the page)
-        st.metric("Fastest the budget pays for",
-                  f"{hz.human('wall_clock_s', fast['wall_clock_s'])} on {fast['devices']:,} devices",
-                  help=f"{hz.human('cost_usd', fast['cost_usd'])}: every device count of the ladder tried; the "
-                       "figures above are the fewest devices'")
     st.caption(c.md_escape(f"Best: {best.estimate.step.layout_words() if best.estimate.step else ''}", limit=400))
     table = plan_table(report)
     st.dataframe(c.number_table(table, FORMATS), hide_index=True, width="stretch")

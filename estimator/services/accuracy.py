@@ -59,12 +59,15 @@ def power_verdicts(doc: dict) -> str:
     said = []
     for group, g in doc["power_summary"].items():
         ratio = g["median_factor"] / g["tdp_median_factor"]
-        closer = ("closer than" if ratio < NO_BETTER_RATIO else "no closer than" if ratio > 1
-                  else f"within {1 - NO_BETTER_RATIO:.0%} of")
-        said.append(f'{group}: {g["n"]} runs, the fit {closer} "average = TDP" ({g["median_factor"]:.2f}× against '
-                    f'{g["tdp_median_factor"]:.2f}×)')
-    return ("; ".join(said) + ". Devices held out: those held out one at a time, each whose removal leaves at least "
-            "two runs of the group to fit.")
+        verdict = ("the fit closer" if ratio < NO_BETTER_RATIO else "the fit further" if ratio > 1
+                   else f"within {1 - NO_BETTER_RATIO:.0%}")
+        held = g.get("device_held_out") or {}
+        device = (f"; a device held out, {held['interval_coverage']:.0%} inside its {g['level']:.0%} interval"
+                  if held else "")
+        said.append(f'{group}: median factor {g["median_factor"]:.2f}× over {g["n"]} runs against '
+                    f'{g["tdp_median_factor"]:.2f}× for "average = TDP" ({verdict}){device}')
+    return ("; ".join(said) + ". A device held out: each device whose removal leaves at least two runs of the "
+            "group to fit, predicted from the others, as a device nobody measured is.")
 
 
 def no_better_than_rule(held: dict) -> bool:
