@@ -183,8 +183,9 @@ def headline(r) -> None:
     cols[2].metric("Largest batch that fits", hz.count(r.max_batch_size), border=True,
                    help="the KV cache of this many sequences fits beside the weights"
                         + (f", on each replica of {r.tp} devices" if r.replicas > 1 else ""))
-    # what bounds the step: memory bandwidth, not capacity (browser review: "memory" beside the memory tile)
-    cols[3].metric("Bound by", "memory bandwidth" if r.bound == "memory" else r.bound, border=True,
+    # what bounds the step: memory bandwidth, not capacity (browser review: "memory" beside the memory tile); one
+    # word, as a lecture number is one line
+    cols[3].metric("Bound by", "bandwidth" if r.bound == "memory" else r.bound, border=True,
                    help=f"{r.chip} part of the step: memory (bandwidth) {hz.token_time(r.memory_s_per_step)} vs compute "
                         f"{hz.token_time(r.compute_s_per_step)} ({r.precision} peak)")
     cols = style.metric_cells(3, "inf_query", lecture)

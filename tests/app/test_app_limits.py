@@ -177,7 +177,7 @@ def test_inference_defaults_7b_on_the_default_hardware():
     read = 14e9 - 2 * arch.vocab * arch.d_model          # all but the embedding table (one row of it is read)
     memory_s = (read + (p + t / 2) * kv_bytes_per_token(arch)) / (serving.BANDWIDTH_FRACTION * bandwidth)
     assert r.memory_s_per_step == pytest.approx(memory_s)
-    assert r.bound == "memory" and m["Bound by"] == "memory bandwidth"  # bandwidth, not capacity (browser review)
+    assert r.bound == "memory" and m["Bound by"] == "bandwidth"  # bandwidth, not capacity (browser review)
     # optimized-2024 (the default engine since issue 54) mixes the prompts' prefill into the decode steps (chunked
     # prefill): the step is the slower of the memory read and compute with prefill, then tensor parallel and engine
     assert r.seconds_per_output_token == pytest.approx(
