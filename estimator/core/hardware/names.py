@@ -125,7 +125,8 @@ ALIASES = (
 # profiles/b200.toml; nvidia-smi shows an "80GB" H100 as 81,559 MiB = 85.5 GB, profiles/h100-sxm.toml: 0.94 of
 # the profile's capacity both). A name that names one profile once its size is left out is taken as that
 # profile when the size is within these shares of the profile's capacity; a size outside them is another
-# variant of the part ("A100 40GB" is no A100 80GB; the H100 NVL's 94 GB is 1.1 of the H100 PCIe's 85.5).
+# variant of the part ("A100 40GB" is no A100 80GB; the H100 NVL's 94 GB is 1.1 of the H100 PCIe's 85.5). The
+# bounds are a design choice around those two examples (0.94 both).
 EXPOSED_MEMORY_SHARE = (0.85, 1.05)
 
 

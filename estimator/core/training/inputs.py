@@ -180,6 +180,7 @@ def time_basis(s: Scenario, profile: HardwareProfile, w: Workload, step=None) ->
 
 # How far the step model's model FLOPs may differ from the estimate's before the utilisation's summary says so (a
 # short sequence's attention adds a few percent to 6·N; said past that, where MFU × goodput no longer reads as it).
+# A design choice of wording, not a fitted figure.
 COUNTED_FLOPS_SAID = 0.1
 
 

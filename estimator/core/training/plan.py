@@ -244,7 +244,8 @@ def layout_words(layout: Layout) -> str:
 # The most a global batch may grow to fill one micro-batch on every data-parallel replica: half again the batch
 # asked. Rounding to the nearest whole number of rounds never moves it further from two rounds up (4/3 at most);
 # one round of up to twice the batch asked had been taken, and the planner ranked such layouts first because a
-# larger batch runs faster (review 2026-11-26: Llama 3.1 405B's 16.8M tokens planned at 33.6M).
+# larger batch runs faster (review 2026-11-26: Llama 3.1 405B's 16.8M tokens planned at 33.6M). A design choice:
+# the published layouts (estimator/data/training_layouts.csv) all run at most the batch they state.
 BATCH_GROWTH_MAX = 1.5
 
 
