@@ -159,19 +159,36 @@ def test_a_catalog_models_break_even_uses_its_published_training_tokens():
     assert "20 tokens per parameter, Hoffmann et al. 2022" in mistral.training_source
 
 
-def test_the_catalog_refuses_training_tokens_without_a_source(tmp_path, monkeypatch):
+def refused_catalog(tmp_path, monkeypatch, text: str, match: str) -> None:
+    """The catalog written as ``text`` is refused on load with ``match`` (the cache cleared before and after)."""
     from estimator.core.base.errors import DataFileError
     from estimator.io import serving_data
     bad = tmp_path / "models.toml"
-    bad.write_text('[m]\nname = "M"\nparams = 1e9\nlayers = 8\nd_model = 1024\nheads = 8\nkv_heads = 8\n'
-                   'source = "x"\ntrain_tokens = 1e12\n')
+    bad.write_text(text)
     monkeypatch.setattr(serving_data, "CATALOG_PATH", bad)
     serving_data.load_catalog.cache_clear()
     try:
-        with pytest.raises(DataFileError, match="train_tokens must be a positive number with a train_tokens_source"):
+        with pytest.raises(DataFileError, match=match):
             serving_data.load_catalog()
     finally:
         serving_data.load_catalog.cache_clear()
+
+
+def test_the_catalog_refuses_training_tokens_without_a_source(tmp_path, monkeypatch):
+    refused_catalog(tmp_path, monkeypatch, '[m]\nname = "M"\nparams = 1e9\nlayers = 8\nd_model = 1024\nheads = 8\n'
+                    'kv_heads = 8\nsource = "x"\ntrain_tokens = 1e12\n',
+                    "train_tokens must be a positive number with a train_tokens_source")
+
+
+def test_the_catalog_refuses_released_bits_without_a_source(tmp_path, monkeypatch):
+    """A model released at fewer bits says where that is stated (open_models.toml's released_bits_source)."""
+    from estimator.io import serving_data
+    text = serving_data.CATALOG_PATH.read_text()
+    refused_catalog(tmp_path, monkeypatch,
+                    text.replace('released_bits_source = "OpenAI 2025', '# released_bits_source = "OpenAI 2025', 1),
+                    "'gpt-oss-120b' released_bits must be 4 or 8 with a released_bits_source")
+    refused_catalog(tmp_path, monkeypatch, text.replace("released_bits = 8", "released_bits = 6", 1),
+                    "'deepseek-v3' released_bits must be 4 or 8")
 
 
 def test_the_page_says_it_ignores_a_custom_models_parameters_beside_a_catalog_model():
