@@ -12,6 +12,8 @@ from app_pages.ui import style
 from estimator.core.base import bounds as B
 from estimator.core.base.errors import EstimatorError
 from estimator.core.base.units import KG_PER_T, S_PER_DAY
+from estimator.core.training.memory import DEFAULT_SEQ_LEN
+from estimator.core.training.plan import DEFAULT_GLOBAL_BATCH_TOKENS
 from estimator.io.datafiles import default_profiles
 from estimator.io.serving_data import load_catalog
 from estimator.report import humanize as hz
@@ -31,13 +33,9 @@ DEFAULT_DEADLINE_DAYS = 90.0
 DEFAULT_BUDGET_USD = 30e6
 
 
-# The inputs this page has a field for, by their names in a refusal's fields (``EstimatorError.field``): the
-# declared label where the declaration has one, else the page's own words.
-PAGE_LABELS = {"model": "Model", "hardware": PLAN["hardware"].label or "Hardware",
-               "tokens": "Training tokens", "devices": PLAN["devices"].label or "Devices",
-               "seq_len": "Sequence length (tokens)", "global_batch_tokens": "Global batch (tokens)",
-               "deadline_days": PLAN["deadline_days"].label, "budget_usd": PLAN["budget_usd"].label,
-               "price_usd_per_device_hour": I.PLAN_PRICE.label}
+# The inputs this page has a field for, by their names in a refusal's fields (``EstimatorError.field``): their
+# declared labels (the layout's parts and the site are the CLI's alone, so a refusal never names a field not here).
+PAGE_LABELS = {**I.labels(PLAN), I.PLAN_PRICE.name: I.PLAN_PRICE.label}
 
 
 def plan_table(report: plan_service.PlanReport) -> pd.DataFrame:
@@ -69,17 +67,16 @@ def render() -> None:
     models = list(load_catalog())
     profiles = sorted(p for p, prof in default_profiles().profiles.items() if prof.scale_up_devices)
     left, mid, right = st.columns(3)
-    model = c.url_select("Model", "plan_model", models, default=DEFAULT_MODEL, where=left)
-    c.check_profile_link("plan_hw", profiles)  # a name as `--hardware` takes it, mended to its id
-    hardware = c.url_select(PAGE_LABELS["hardware"], "plan_hw", profiles,
-                            default=DEFAULT_HARDWARE if DEFAULT_HARDWARE in profiles else profiles[0], where=mid)
-    tokens = c.url_number(PAGE_LABELS["tokens"], "plan_tokens", min_value=1.0, max_value=PLAN["tokens"].bound.high,
-                          default=DEFAULT_TOKENS, fmt=c.LARGE_NUMBER_FORMAT, where=right)
+    model = d.select(PLAN["model"], models, default=DEFAULT_MODEL, where=left)
+    c.check_profile_link(PLAN["hardware"].url_key, profiles)  # a name as `--hardware` takes it, mended to its id
+    hardware = d.select(PLAN["hardware"], profiles,
+                        default=DEFAULT_HARDWARE if DEFAULT_HARDWARE in profiles else profiles[0], where=mid)
+    tokens = d.number(PLAN["tokens"], default=DEFAULT_TOKENS, fmt=c.LARGE_NUMBER_FORMAT, where=right)
     by = d.radio(I.PLAN_BY, I.PLAN_BY.choices, default=I.PLAN_BY.default, any_case=True, where=st)
     left, mid, right = st.columns(3)
     devices = deadline = budget = price = None
     # a field the choice hides is said to be set aside, not "read by nothing" (browser review 2026-11-26)
-    hidden = {"Devices": ("plan_devices",), "Deadline": (PLAN["deadline_days"].url_key,),
+    hidden = {"Devices": (PLAN["devices"].url_key,), "Deadline": (PLAN["deadline_days"].url_key,),
               "Budget": (PLAN["budget_usd"].url_key, I.PLAN_PRICE.url_key)}
     c.ignored_url_params([k for choice, keys in hidden.items() if choice != by for k in keys],
                          f"not used when the run is sized by {by.lower()}")
@@ -92,14 +89,10 @@ def render() -> None:
         if default_profiles().get(hardware).price.usd_per_device_hour is None:  # a budget needs a price
             price = d.number(I.PLAN_PRICE, fmt="%.4g", placeholder="none in the profile", where=mid)
     else:
-        devices = c.url_number(PAGE_LABELS["devices"], "plan_devices", min_value=1,
-                               max_value=int(PLAN["devices"].bound.high), default=DEFAULT_DEVICES, integer=True,
-                               where=left)
-    seq_len = c.url_number(PAGE_LABELS["seq_len"], "plan_seq", min_value=1, max_value=int(PLAN["seq_len"].bound.high),
-                           default=None, integer=True, placeholder="2048", where=mid)
-    batch = c.url_number(PAGE_LABELS["global_batch_tokens"], "plan_batch", min_value=1.0,
-                         max_value=PLAN["global_batch_tokens"].bound.high, default=None, fmt="%.3g",
-                         placeholder="4,194,304", where=right)
+        devices = d.number(PLAN["devices"], default=DEFAULT_DEVICES, where=left)
+    seq_len = d.number(PLAN["seq_len"], default=None, placeholder=f"{DEFAULT_SEQ_LEN:,}", where=mid)
+    batch = d.number(PLAN["global_batch_tokens"], default=None, fmt="%.3g",
+                     placeholder=f"{DEFAULT_GLOBAL_BATCH_TOKENS:,}", where=right)
     c.show_url_warnings()  # after the URL-bound widgets (a bad value is found while its widget is drawn)
     if by == "Budget" and price is None and default_profiles().get(hardware).price.usd_per_device_hour is None:
         # asked for, not refused in red before anything was typed (browser review 2026-11-26)

@@ -408,21 +408,35 @@ PLAN_PRICE = PRICE.but(url_key="plan_price", widget_help="This profile has no pr
 PLAN_BY = Input(name="plan_by", label="Size the run by", choices=("Devices", "Deadline", "Budget"), default="Devices",
                 url_key="plan_by", widget="radio",
                 widget_help="Devices you have, or the fewest that meet a deadline or a budget")
-PLAN = table(cli_only(MODEL).but(help="a catalog model (see `inference --help`), e.g. llama-3.1-70b"),
-             PARAMS.but(help="parameters (with the catalog's nearest shape, or with the architecture)"),
-             LAYERS, D_MODEL, HEADS, KV_HEADS, VOCAB, FFN, MLP, EXPERTS, EXPERTS_PER_TOKEN, cli_only(ACTIVE_PARAMS),
-             TOKENS.but(help="training tokens D", required=True),
-             DEVICES.but(help="devices (or a deadline or budget to find them)"), DEADLINE, BUDGET_USD,
-             PRECISION, SEQ_LEN, cli_only(GLOBAL_BATCH_TOKENS),
-             TP.but(help="fix the tensor-parallel degree (default: the planner tries 1 up to the scale-up domain)"),
-             PP.but(help="fix the pipeline stages (default: the planner tries powers of two)"),
-             CP.but(help="fix the context-parallel degree (default: the planner tries it for sequences of 8,192+)"),
-             EP.but(help="fix the expert-parallel degree (default: the planner tries divisors of the experts)"),
-             ZERO.but(help="fix the ZeRO stage (default: the planner tries 1, 2 and 3)"),
-             MICRO_BATCH.but(help="fix the micro-batch (default: the planner tries 1, 2, 4 and 8)"),
-             ACTIVATION_RECOMPUTE.but(help="fix the recomputation (default: the least that fits)"),
-             ATTENTION_KERNEL, *(TRAINING[n] for n in SITE_NAMES),
-             HARDWARE.but(help=f"profile id, name or .toml file (default {DEFAULT_HARDWARE})"))
+# The Plan page draws the model, hardware, tokens, devices (or deadline or budget), sequence and global batch, under
+# their own URL keys (plan_*: a link to the Plan page does not set the Estimate page's fields); the layout's parts
+# and the site are the CLI's alone (the page plans the layout and uses the profile's site defaults).
+PLAN = table(MODEL.but(help="a catalog model (see `inference --help`), e.g. llama-3.1-70b", url_key="plan_model",
+                       widget_help="An open model from the catalog (its published config)"),
+             *(cli_only(i) for i in (PARAMS.but(help="parameters (with the catalog's nearest shape, or with the "
+                                                     "architecture)"),
+                                     LAYERS, D_MODEL, HEADS, KV_HEADS, VOCAB, FFN, MLP, EXPERTS, EXPERTS_PER_TOKEN,
+                                     ACTIVE_PARAMS)),
+             TOKENS.but(help="training tokens D", required=True, label="Training tokens", url_key="plan_tokens"),
+             DEVICES.but(help="devices (or a deadline or budget to find them)", url_key="plan_devices",
+                         widget_help="Devices you have: the layouts that fit them, ranked by time"),
+             DEADLINE, BUDGET_USD, cli_only(PRECISION),
+             SEQ_LEN.but(url_key="plan_seq", widget_help=f"Tokens per sequence (default {DEFAULT_SEQ_LEN:,})"),
+             GLOBAL_BATCH_TOKENS.but(url_key="plan_batch",
+                                     widget_help=f"Tokens per optimizer step (default "
+                                                 f"{plan_core.DEFAULT_GLOBAL_BATCH_TOKENS:,}; raised to feed the "
+                                                 f"replicas, at most {plan_core.BATCH_GROWTH_MAX:g}x, and said)"),
+             *(cli_only(i) for i in (
+                 TP.but(help="fix the tensor-parallel degree (default: the planner tries 1 up to the scale-up domain)"),
+                 PP.but(help="fix the pipeline stages (default: the planner tries powers of two)"),
+                 CP.but(help="fix the context-parallel degree (default: the planner tries it for sequences of 8,192+)"),
+                 EP.but(help="fix the expert-parallel degree (default: the planner tries divisors of the experts)"),
+                 ZERO.but(help="fix the ZeRO stage (default: the planner tries 1, 2 and 3)"),
+                 MICRO_BATCH.but(help="fix the micro-batch (default: the planner tries 1, 2, 4 and 8)"),
+                 ACTIVATION_RECOMPUTE.but(help="fix the recomputation (default: the least that fits)"),
+                 ATTENTION_KERNEL, *(TRAINING[n] for n in SITE_NAMES))),
+             HARDWARE.but(help=f"profile id, name or .toml file (default {DEFAULT_HARDWARE})", url_key="plan_hw",
+                          widget_help="Profiles with a scale-up domain (the planner's tensor parallelism needs one)"))
 
 # -- `scaling`: the setting every cost uses (`add_setting_args`) ---------------------------------------------------
 SETTING = table(DEVICES.but(help="devices (changes the time, not the energy or cost)"), PRECISION,

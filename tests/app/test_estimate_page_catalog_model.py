@@ -81,7 +81,7 @@ def test_a_catalog_model_gives_the_page_the_clis_step_time_layout_and_memory(cas
 def test_the_model_is_the_declared_input_of_estimate_model_and_the_inference_pickers_kind():
     m = I.TRAINING["model"]
     assert m.flag == "--model" and m.url_key == "model" and m.widget == I.SERVING["model"].widget == "select"
-    assert I.SERVING["model"].url_key == "inf_model" and I.PLAN["model"].url_key is None
+    assert I.SERVING["model"].url_key == "inf_model" and I.PLAN["model"].url_key == "plan_model"
     at = shared_page("estimate", CASES["dense"][0])
     assert next(s for s in at.selectbox if s.key == "model").value == "llama-3.1-70b"
 

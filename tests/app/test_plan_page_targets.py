@@ -9,6 +9,7 @@ import pytest
 pytest.importorskip("streamlit")
 from apptest_pages import shared_page  # noqa: E402
 
+from estimator.core.base.units import S_PER_DAY  # noqa: E402
 from estimator.services import plan as plan_service  # noqa: E402
 
 
@@ -73,3 +74,28 @@ def test_a_field_the_choice_sets_aside_is_said_so_and_a_name_is_its_profile():
     warned = " ".join(w.value.replace("\\", "") for w in at.warning)
     assert "`plan_devices` = `64`: not used when the run is sized by deadline" in warned
     assert [s.value for s in at.selectbox if s.key == "plan_hw"] == ["b300"]
+
+
+def test_the_plan_pages_fields_are_the_declared_inputs_and_a_link_sets_them():
+    """Each input declared once: the page draws the plan's model, hardware, tokens, devices, sequence and global
+    batch from `plan`'s declarations (labels and URL keys), and a link with them plans what `plan` plans."""
+    import re
+    from pathlib import Path
+
+    from estimator.services import inputs as I
+    source = (Path(__file__).resolve().parents[2] / "app_pages/pages/plan.py").read_text(encoding="utf-8")
+    assert not re.search(r'url_(number|select|radio|toggle)\("', source)
+    assert set(I.url_keys(I.PLAN)) == {"plan_model", "plan_hw", "plan_tokens", "plan_devices", "plan_deadline",
+                                       "plan_budget", "plan_seq", "plan_batch"}
+    link = {"plan_model": "llama-3.1-8b", "plan_hw": "a100-sxm-80gb", "plan_tokens": "1e12", "plan_devices": "64",
+            "plan_seq": "8192", "plan_batch": "2e6"}
+    at = shared_page("plan", link)
+    assert not at.warning and not at.error
+    labels = {w.label for w in (*at.number_input, *at.selectbox)}
+    assert {I.PLAN[n].label for n in ("model", "hardware", "tokens", "devices", "seq_len",
+                                      "global_batch_tokens")} <= labels
+    report = plan_service.plan(model="llama-3.1-8b", tokens=1e12, hardware="a100-sxm-80gb", devices=64,
+                               seq_len=8192, global_batch_tokens=2e6)
+    shown = at.dataframe[0].value
+    assert shown["days"].iloc[0] == pytest.approx(report.best.estimate.wall_clock_s / S_PER_DAY)
+    assert len(shown) == len(report.rows)
