@@ -247,6 +247,24 @@ def later_tpot(t: dict, level: float) -> None:
         f"{onl['model']['interval_coverage']:.0%}.", limit=900))
 
 
+def vllm_later(t: dict, level: float) -> None:
+    """vllm-2024 on later vLLM 0.5 measurements of models its fit never saw (`validate --inference`)."""
+    o = t["overall"]
+    st.markdown("**vllm-2024 on later vLLM 0.5 measurements, never fitted:** " + c.md_escape(
+        f"{t['method']}. Off by a median {o['model']['median_factor']:.2f}× (predicted ÷ measured "
+        f"{o['median_predicted_over_measured']:.2f}), its {level:.0%} range holding {o['model']['interval_coverage']:.0%}; "
+        f"beside it, per parameter, per GPU {t['per_parameter']['median_factor']:.2f}×, flat per GPU "
+        f"{t['flat']['median_factor']:.2f}×, the previous model {o['previous']['median_factor']:.2f}×. Three rows: a "
+        "check of the direction, not a figure to quote alone.", limit=900))
+    rows = [{"Model": r["model"], "TP": r["tensor_parallel"], "Batch": r["batch"], "Bits": r["bits"],
+             "TPOT measured (ms)": r["measured_tpot_ms"], "Predicted (ms)": r["predicted_tpot_ms"],
+             f"In the {level:.0%} range": "yes" if r["inside"] else "no", "Hardware": r["hardware"]}
+            for r in t["rows"]]
+    ms = lambda x: f"{x:,.0f}"  # noqa: E731
+    st.dataframe(c.number_table(pd.DataFrame(rows), {"TPOT measured (ms)": ms, "Predicted (ms)": ms}),
+                 hide_index=True, width="stretch")
+
+
 def measured_decode(t: dict, level: float) -> None:
     """Both engines on decode steps this project measured on a real GPU, time and energy (`validate --inference`)."""
     st.markdown("**Decode steps measured on a real GPU, never fitted:** " + c.md_escape(f"{t['method']}.", limit=900))
@@ -351,6 +369,7 @@ def inference_section(lecture: bool) -> None:
         st.caption(c.md_escape(f"{name}: {doc['baselines'][pred]}", limit=600))
     independent_tpot(doc["independent_tpot"], doc["interval_level"])
     later_tpot(doc["later_tpot"], doc["interval_level"])
+    vllm_later(doc["vllm_later"], doc["interval_level"])
     measured_decode(doc["measured_decode"], doc["interval_level"])
     with st.expander(f"Every configuration ({len(doc['configs'])})"):
         st.dataframe(pd.DataFrame(doc["configs"])[[

@@ -103,6 +103,7 @@ def validate_inference(args) -> None:
           "(estimator/io/serving_data.py), not in the measurements.")
     _independent_tpot(doc["independent_tpot"], level)
     _later_tpot(doc["later_tpot"], level)
+    _vllm_later(doc["vllm_later"], level)
     _measured_decode(doc["measured_decode"], level)
     f = doc["fit"]
     print(f"\nShipped fit (all configurations): engine {gfmt(f['engine_s_per_layer'] * MS_PER_S, 3)} ms per layer and "
@@ -195,6 +196,25 @@ def _later_tpot(t: dict, level: str) -> None:
                          f"{m['interval_coverage']:.0%}", f"×{m['interval_mean_width_factor']:.2f}", f"{p['median_factor']:.2f}×"])
     print(_table(["engine", "benchmark", "rows", "median factor", "predicted ÷ measured (median)", f"{level} coverage",
                   "mean width", "previous model"], rows))
+
+
+def _vllm_later(t: dict, level: str) -> None:
+    """vllm-2024 on later vLLM 0.5 measurements of models its fit never saw."""
+    o = t["overall"]
+    print(f"\nvllm-2024 on later vLLM 0.5 measurements, never fitted ({t['data']}): {t['method']}. Baselines, in the "
+          f"same run: {t['baselines']}.")
+    print(f"TPOT median factor {o['model']['median_factor']:.2f}× (predicted ÷ measured, median "
+          f"{o['median_predicted_over_measured']:.2f}), {level} coverage {o['model']['interval_coverage']:.0%}; per "
+          f"parameter, per GPU {t['per_parameter']['median_factor']:.2f}×; flat per GPU {t['flat']['median_factor']:.2f}×; "
+          f"previous model {o['previous']['median_factor']:.2f}×.")
+    rows = [[r["model"], r["hardware"], r["tensor_parallel"], r["batch"], r["bits"], gfmt(r["measured_tpot_ms"], 3),
+             gfmt(r["predicted_tpot_ms"], 3), "–".join(gfmt(x, 3) for x in r["interval_tpot_ms"]),
+             "yes" if r["inside"] else "no", gfmt(r["per_parameter_tpot_ms"], 3), gfmt(r["previous_tpot_ms"], 3)]
+            for r in t["rows"]]
+    print(_table(["model", "hardware", "TP", "batch", "bits", "TPOT ms", "predicted", f"{level} interval", "in",
+                  "per-param", "previous"], rows))
+    print("TPOT here: the batch ÷ the output throughput (prefill inside). Three rows: a check of the direction, "
+          "not a figure to quote alone.")
 
 
 def _measured_decode(t: dict, level: str) -> None:

@@ -6,7 +6,8 @@ row cited; the sources and their caveats are in ``estimator/data/README.md``) th
 reader, joins each row to the catalog's architecture and the hardware profile, and hands plain rows
 to the pure check (``estimator.fit.tpot_check``). The online engine never sees the first file's rows;
 the latency engine is fitted to them, and judged on them leave-one-benchmark-out. Neither engine is
-fitted to the second file: both are only checked on it. The third, ``measured_decode.csv``, holds
+fitted to the second file: both are only checked on it; nor is the online engine to ``vllm_2024_later.csv``
+(vLLM 0.5 at a held batch, its own kind), only checked on it. The third, ``measured_decode.csv``, holds
 decode steps this project measured on a real GPU, with their energy (NVML): only checked
 (``estimator.fit.decode_check``).
 """
@@ -34,6 +35,8 @@ TPOT_CHECKS_PATH = DATA_DIR / "small_batch_tpot.csv"
 # only checked. NVIDIA NeMo's table was left out whole, before any prediction was looked at: its
 # 13B rows are faster than reading the weights at full bandwidth allows, so its labels are suspect.
 LATER_CHECKS_PATH = DATA_DIR / "small_batch_tpot_later.csv"
+# vLLM 0.5 serving at a held batch on models ML.ENERGY's configurations do not have (Llama 3.1 8B, 70B and 405B): the vllm-2024 engine's own kind, gathered after it was fitted, only checked (estimator/data/README.md).
+VLLM_LATER_CHECKS_PATH = DATA_DIR / "vllm_2024_later.csv"
 COLUMNS = ("source", "engine", "model", "hardware_id", "tensor_parallel", "batch", "bits", "prompt_tokens",
            "output_tokens", "measured_tpot_s", "published", "how", "prefill_included", "note", "citation")
 # Decode steps this project measured on a real GPU, time and energy (benchmarks/gpu_decode.py, run by
@@ -131,5 +134,5 @@ def shipped_latency_validation() -> dict:
     return json.loads(safe_read.read_data_text(SERVING_FIT_PATH))["latency_engine"]["validation"]
 
 
-__all__ = ["COLUMNS", "LATER_CHECKS_PATH", "MEASURED_DECODE_COLUMNS", "MEASURED_DECODE_PATH", "TPOT_CHECKS_PATH",
+__all__ = ["COLUMNS", "LATER_CHECKS_PATH", "VLLM_LATER_CHECKS_PATH", "MEASURED_DECODE_COLUMNS", "MEASURED_DECODE_PATH", "TPOT_CHECKS_PATH",
            "load_measured_decode", "load_rows", "shipped_latency_validation"]

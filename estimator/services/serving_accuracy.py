@@ -25,7 +25,15 @@ from estimator.core.serving.step import (
     USABLE_MEMORY_SOURCE,
     ServingFit,
 )
-from estimator.fit.serving_fit import ServingCV, by_architecture_and_engine, cross_validate, fit, metrics
+from estimator.fit.serving_fit import (
+    ServingCV,
+    by_architecture_and_engine,
+    cross_validate,
+    fit,
+    flat_baseline,
+    metrics,
+    scaled_baseline,
+)
 from estimator.fit.serving_mlperf import OFFLINE, SERVER, both_ways, fit_engine, interval_half, server_share
 from estimator.fit.serving_mlperf import cross_validate as mlperf_cv
 from estimator.fit.tpot_check import TpotCheck, check, fit_latency, median_ratio
@@ -40,7 +48,13 @@ from estimator.io.serving_data import (
     load_mlperf,
     load_serving_fit,
 )
-from estimator.io.tpot_checks import LATER_CHECKS_PATH, TPOT_CHECKS_PATH, load_rows, shipped_latency_validation
+from estimator.io.tpot_checks import (
+    LATER_CHECKS_PATH,
+    TPOT_CHECKS_PATH,
+    VLLM_LATER_CHECKS_PATH,
+    load_rows,
+    shipped_latency_validation,
+)
 from estimator.services.measured_decode import measured_energy_words
 
 
@@ -406,6 +420,39 @@ def later_check_document() -> dict:
     }
 
 
+@lru_cache(maxsize=1)
+def vllm_later_document() -> dict:
+    """The vllm-2024 engine, as shipped, on vLLM 0.5 measurements at a held batch gathered after it was fitted
+    (``VLLM_LATER_CHECKS_PATH``: models none of ML.ENERGY's configurations has), beside the naive baselines of
+    `validate --inference`'s leave-one-model-out, here from every ML.ENERGY configuration on the row's GPU (none is
+    of these models), and the previous model."""
+    rows = load_rows(VLLM_LATER_CHECKS_PATH)
+    c = check(rows, load_serving_fit(VLLM))
+    ms = load_measurements()
+    # the baselines read a row's hardware, parameters and tensor parallelism, as they read a measured configuration's
+    per_param = [scaled_baseline(ms, r)[0] for r in rows]
+    flat = [flat_baseline(ms, r)[0] for r in rows]
+    ps = c.predictions
+    return {
+        "data": f"estimator/data/{VLLM_LATER_CHECKS_PATH.name}",
+        "method": (f"{len(rows)} configurations of vLLM 0.5 at a held batch ({', '.join(sorted(c.by_source))}: "
+                   f"{', '.join(sorted({r.model for r in rows}))}: models none of ML.ENERGY's configurations has, 8B to "
+                   "405B at 16 and 8 bits), gathered after the vllm-2024 engine was fitted and never fitted: each "
+                   "predicted by it as shipped, its stated interval checked"),
+        "baselines": ("per parameter, per GPU and flat per GPU as the leave-one-model-out's, from every ML.ENERGY "
+                      "configuration on the row's GPU; the previous model (weight bytes ÷ full bandwidth, no engine)"),
+        "overall": _summary(c.model, c.previous, ps),
+        "per_parameter": metrics([math.log(b / r.tpot_s) for b, r in zip(per_param, rows)]).to_dict(),
+        "flat": metrics([math.log(b / r.tpot_s) for b, r in zip(flat, rows)]).to_dict(),
+        "rows": [{"model": p.row.model, "hardware": p.row.hardware_id, "tensor_parallel": p.row.tp,
+                  "batch": p.row.batch, "bits": p.row.bits, "engine": p.row.engine,
+                  "measured_tpot_ms": p.row.tpot_s * MS_PER_S, "predicted_tpot_ms": p.tpot_s * MS_PER_S,
+                  "interval_tpot_ms": [p.tpot_s / math.exp(p.half) * MS_PER_S, p.tpot_s * math.exp(p.half) * MS_PER_S],
+                  "inside": p.inside, "per_parameter_tpot_ms": b * MS_PER_S, "previous_tpot_ms": p.previous_tpot_s * MS_PER_S,
+                  "citation": p.row.citation} for p, b in zip(ps, per_param)],
+    }
+
+
 def latency_fit_document(online: ServingFit, level: float = LEVEL) -> dict:
     """The "latency" engine's section of serving_fit.json: its fit and its leave-one-benchmark-out
     validation (written by ``fit-serving`` beside the online fit; ``--check`` compares both)."""
@@ -450,4 +497,4 @@ def small_batch_note(batch: int) -> tuple[str, ...]:
             "at a fixed batch",)
 
 
-__all__ = ["BASELINES", "POWER_SAVING_WORDS", "compression_notes", "domain_notes", "fit_document", "latency_fit_document", "latency_note", "later_check_document", "optimized_engine_rows", "optimized_validation_document", "refit", "small_batch_note", "tpot_check", "tpot_check_document", "validation", "validation_by_architecture", "validation_document"]
+__all__ = ["BASELINES", "POWER_SAVING_WORDS", "compression_notes", "domain_notes", "fit_document", "latency_fit_document", "latency_note", "later_check_document", "optimized_engine_rows", "optimized_validation_document", "refit", "small_batch_note", "tpot_check", "tpot_check_document", "validation", "validation_by_architecture", "validation_document", "vllm_later_document"]

@@ -238,6 +238,19 @@ def test_the_page_gives_both_engines_on_the_later_published_times(page, doc):
             f"{lat['previous']['median_factor']:.2f}×)") in text
 
 
+def test_the_page_gives_vllm_2024_on_the_later_vllm_measurements(page, doc):
+    """The online engine on vLLM 0.5 configurations of models its fit never saw, as `validate --inference` gives it:
+    Llama 3.1 8B, 70B and 405B on H100s (Lambda's benchmark), within 1.15x of the measured time per token."""
+    v = doc["vllm_later"]
+    text = " ".join(m.value.replace("\\", "") for m in page.markdown)
+    assert "vllm-2024 on later vLLM 0.5 measurements, never fitted:" in text
+    assert f"Off by a median {v['overall']['model']['median_factor']:.2f}×" in text
+    assert {r["model"] for r in v["rows"]} == {"llama-3.1-8b", "llama-3.1-70b", "llama-3.1-405b"}
+    assert v["overall"]["model"]["median_factor"] < min(1.15, v["per_parameter"]["median_factor"])
+    shown = next(t.value for t in page.dataframe if "Predicted (ms)" in t.value.columns)
+    assert list(shown["Model"]) == [r["model"] for r in v["rows"]]
+
+
 def test_validate_gives_the_pages_plain_reading_where_the_centre_is_no_better(capsys, monkeypatch):
     """The CLI's validate says what the page says where a hold-out finds the centre no better than the rule (code
     audit: the verdict was the page's alone); the figures are the shipped document's, the same the page shows."""

@@ -225,6 +225,13 @@ def test_the_docs_quote_the_serving_validation(capsys):
             f"**{pct(lat_l['model']['interval_coverage'])}** of them (width ×{lat_l['model']['interval_mean_width_factor']:.2f}") in text
     assert (f"the online engine is a median {onl_l['median_predicted_over_measured']:.2f}× too slow there, its range "
             f"holding {pct(onl_l['model']['interval_coverage'])}") in text
+    v = doc["vllm_later"]
+    assert (f"On {v['overall']['model']['n']} later vLLM 0.5 configurations of models none of those has") in text
+    assert (f"TPOT is off by a median **{v['overall']['model']['median_factor']:.2f}×**, all "
+            f"{v['overall']['model']['n']} inside the 80% range (per parameter, per GPU "
+            f"{v['per_parameter']['median_factor']:.2f}×; flat per GPU {v['flat']['median_factor']:.2f}×; the previous "
+            f"model {v['overall']['previous']['median_factor']:.2f}×)") in text
+    assert v["overall"]["model"]["interval_coverage"] == 1.0
     small = doc["independent_tpot"]["overall"]
     assert (f"finds the predicted TPOT a median **{small['median_predicted_over_measured']:.2f}×** the measured one, "
             f"and the 80% range held **{pct(small['model']['interval_coverage'])}** of them; the previous "

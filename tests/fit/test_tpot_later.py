@@ -35,3 +35,22 @@ def test_both_engines_are_checked_with_their_stated_intervals_and_the_previous_m
     assert onl["median_predicted_over_measured"] > 2
     half = load_serving_fit("latency").tpot_log_half_width
     assert lat["model"]["interval_mean_width_factor"] == pytest.approx(math.exp(2 * half))
+
+
+def test_the_later_vllm_configurations_are_other_models_than_the_fit_saw_and_the_engine_holds_on_them():
+    """vLLM 0.5 at a held batch of 256 (Lambda's benchmark): the models are none of ML.ENERGY's, the time per token
+    is the batch ÷ the published throughput, and vllm-2024 as shipped is within 1.15x of each, inside its range."""
+    from estimator.io.serving_data import load_measurements
+    from estimator.io.tpot_checks import VLLM_LATER_CHECKS_PATH
+    from estimator.services.serving_accuracy import vllm_later_document
+    rows = load_rows(VLLM_LATER_CHECKS_PATH)
+    assert {r.model for r in rows} == {"llama-3.1-8b", "llama-3.1-70b", "llama-3.1-405b"}
+    assert not {r.model for r in rows} & {m.model for m in load_measurements()}
+    published = {"llama-3.1-8b": 3032.04, "llama-3.1-70b": 1491.93, "llama-3.1-405b": 1220.26}  # out tok/s
+    for r in rows:
+        assert r.batch == 256 and r.tpot_s == pytest.approx(256 / published[r.model]) and r.prefill_included
+        assert f"{published[r.model]:,.2f} out tok/s" in (VLLM_LATER_CHECKS_PATH.read_text())
+    doc = vllm_later_document()
+    for r in doc["rows"]:
+        assert r["inside"] and 1 / 1.15 < r["predicted_tpot_ms"] / r["measured_tpot_ms"] < 1.15, r["model"]
+    assert doc["overall"]["previous"]["median_factor"] > 2  # no engine at all: far too fast
