@@ -42,7 +42,8 @@ def downloads(result: api.Result, run_kwargs: Mapping[str, Any], sources: Mappin
     common = dict(est=result.estimate, comparison=result.comparison, title=title,
                   scenario=scenario_dict(run_kwargs), cite_keys=cite, sources=sources,
                   time_label=preset.time_label if preset else None, changed=result.changed,
-                  footprint_changed=result.footprint_changed, tool_url=tool_public_url())
+                  footprint_changed=result.footprint_changed, tool_url=tool_public_url(),
+                  model_name=result.model_name, params=result.scenario.params)
     return [
         Download("JSON", f"{stem}.json", "application/json", render("json", **common)),
         Download("CSV", f"{stem}.csv", "text/csv", render("csv", **common)),

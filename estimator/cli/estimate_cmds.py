@@ -103,7 +103,8 @@ def cmd_estimate(args):
                             scenario={k: v for k, v in vars(args).items() if k not in ("func", "format", "command") and v is not None},
                             cite_keys=cite, sources=load_sources(),
                             time_label=result.preset.time_label if result.preset else None, changed=result.changed,
-                            footprint_changed=result.footprint_changed, tool_url=tool_public_url()))
+                            footprint_changed=result.footprint_changed, tool_url=tool_public_url(),
+                            model_name=result.model_name, params=result.scenario.params))
     if args.format == "table":
         for r2 in api.companions(result):
             sys.stdout.write(f"\n{companion_sentence(result, r2)}\n")

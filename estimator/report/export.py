@@ -350,7 +350,7 @@ def to_markdown(est: Estimate, comparison=(), title: str | None = None, time_lab
         pub_text = " ".join(x for x in published_cells(pub) if x) if pub else ""
         shown = range_cell(est, key)
         lines.append(f"| {_label(key, time_label)} | {hz.human(key, value)} | {shown} | {pub_text} |")
-    lines += ["", range_meaning(est.level)]  # the project's own text, its command a code span
+    lines += ["", range_meaning(est.level, est.stepped)]  # the project's own text, its command a code span
     if est.memory is not None:
         lines += ["", f"Training memory: {markdown_escape(memory_line(est))}"]
     if est.step is not None:
@@ -400,7 +400,7 @@ def to_table(est: Estimate, comparison=(), title: str | None = None, time_label:
         out.append(f"{'Step' if i == 0 else '':<{width}}{line}")
     # what the ranges mean, below the figures and wrapped (newcomer's try: one 700-character line above them hid
     # the headline numbers in a terminal)
-    out += ["", *textwrap.wrap(range_meaning(est.level), TEXT_WIDTH, break_on_hyphens=False)]
+    out += ["", *textwrap.wrap(range_meaning(est.level, est.stepped), TEXT_WIDTH, break_on_hyphens=False)]
     out.append("")
     out.append("Equivalents")
     for e in est.equivalents:
@@ -415,12 +415,14 @@ def to_table(est: Estimate, comparison=(), title: str | None = None, time_label:
 
 
 def render(fmt: str, est: Estimate, comparison=(), title=None, scenario=None, cite_keys=(), sources=None,
-           time_label=None, changed=(), footprint_changed=(), tool_url=None) -> str:
+           time_label=None, changed=(), footprint_changed=(), tool_url=None, model_name=None, params=None) -> str:
     """One format of the estimate. ``latex`` is the paper statement's paragraph and ``bibtex``
     the .bib file it cites (estimator/report/statement.py); ``changed``: the inputs in which the
     scenario differs from the preset it cites (``api.Result.changed``); ``footprint_changed``: those that
     set only its embodied carbon and water (``api.Result.footprint_changed``); ``tool_url``: the tool's public
-    address, its BibTeX entry's URL (the edges read it: ``estimator.io.paths.tool_public_url``), none when None."""
+    address, its BibTeX entry's URL (the edges read it: ``estimator.io.paths.tool_public_url``), none when None;
+    ``model_name``, ``params``: a catalog model's name and parameters (``api.Result.model_name``), which the paper
+    statement names as what was trained."""
     if fmt == "json":
         return to_json(est, comparison, scenario) + "\n"
     if fmt == "csv":
@@ -431,8 +433,8 @@ def render(fmt: str, est: Estimate, comparison=(), title=None, scenario=None, ci
         from estimator.core.base.tool import __version__
         st = statement(est, sources or {}, version=__version__, title=title, extra_keys=tuple(cite_keys),
                        time_label=time_label, changed=tuple(changed), footprint_changed=tuple(footprint_changed),
-                       memory_given=memory_given(scenario), params=(scenario or {}).get("params"),
-                       tokens=(scenario or {}).get("tokens"),
+                       memory_given=memory_given(scenario), params=(scenario or {}).get("params") or params,
+                       tokens=(scenario or {}).get("tokens"), model_name=model_name,
                        tool_url=tool_url)
         return st.tex if fmt == "latex" else st.bib
     return to_table(est, comparison, title, time_label)

@@ -72,6 +72,9 @@ EPOCH_KEY = "EPOCH"
 SCALING_KEY = "K20"
 # embodied carbon and water (estimator/core/footprint/embodied.py, water.py)
 LLMC_KEY, ACT_KEY, PCF_KEY, WATER_KEY = "LLMC24", "ACT22", "NVPCF", "WATER23"
+# the step model's time (estimator/core/training/step.py): Megatron-LM's layouts and costs (Narayanan et al. 2021), the
+# goodput from Llama 3's effective training time (arXiv:2407.21783 §3.3.4; plan.GOODPUT_SOURCE)
+STEP_KEY, GOODPUT_KEY = "N21", "L31"
 
 @dataclass(frozen=True)
 class Statement:
@@ -284,10 +287,12 @@ def grid_basis(source: str) -> str:
 KAPLAN_MARK = "\0"  # a stand-in for Kaplan et al.'s citation: whether ``workload_words`` cites it
 
 
-def workload_words(est: Estimate, a, params: float | None, tokens: float | None, cite: str) -> tuple[str, str]:
+def workload_words(est: Estimate, a, params: float | None, tokens: float | None, cite: str,
+                   name: str | None = None) -> tuple[str, str]:
     """(what is trained, how its FLOPs were counted), LaTeX: for 6·N·D, "a model of 7 billion parameters on 2
     trillion tokens" and " ($C = 6ND$ = 8.4 × 10²² FLOPs~\\cite{kaplan…})"; for an architecture's or a generic
-    network's count, the FLOPs and the rule; for FLOPs given, the FLOPs "as given". ``cite``: Kaplan et al.'s."""
+    network's count, the FLOPs and the rule; for FLOPs given, the FLOPs "as given". ``cite``: Kaplan et al.'s;
+    ``name``: a catalog model's ("Llama 3.1 8B, a model of 8.03 billion parameters on 1 trillion tokens")."""
     flops = a.get("flops")
     if not est.flops or flops is None:
         return "", ""
@@ -300,6 +305,8 @@ def workload_words(est: Estimate, a, params: float | None, tokens: float | None,
             model = (f"a mixture-of-experts model of {latex_escape(amount(params))} parameters, "
                      f"{latex_escape(amount(est.active_params))} active per token, on {latex_escape(amount(tokens))} tokens")
             active = ", $N$ the active parameters"
+        if name:
+            model = f"{latex_escape(name)}, {model}"
         if est.time_flops is not None:  # full recomputation: 8·N·D executed, the utilisation counts 6·N·D
             return model, (f" ($8ND$ = {n} FLOPs executed with full activation recomputation{active}; "
                            f"$C = 6ND$ = {latex_escape(hz.sci(est.time_flops))} model FLOPs{cite})")
@@ -359,7 +366,7 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
               extra_keys: tuple[str, ...] = (), time_label: str | None = None,
               changed: tuple[str, ...] = (), footprint_changed: tuple[str, ...] = (),
               memory_given: bool = False, params: float | None = None, tokens: float | None = None,
-              tool_url: str | None = None) -> Statement:
+              tool_url: str | None = None, model_name: str | None = None) -> Statement:
     """The .tex paragraph and its .bib for ``est``.
 
     ``sources``: key → {cite, bibtex} (estimator/data/sources.toml); ``extra_keys``: more source
@@ -377,7 +384,7 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
     its memory only then (journeys R4: a run's statement had said it "does not fit" under a ZeRO stage, a
     parallelism and a model shape the user never chose).
     ``params``, ``tokens``: the model's size and its training tokens when the FLOPs are 6·N·D of them (the paragraph
-    names both and cites Kaplan et al. 2020 for the rule).
+    names both and cites Kaplan et al. 2020 for the rule); ``model_name``: the catalog model they are (named first).
     ``tool_url``: where the tool is published (``provenance.public_url``), the tool's entry's address; none when None."""
     hardware_bibtex = hardware_entry(est, sources)
     a = {x.name: x for x in est.assumptions}
@@ -386,7 +393,9 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
     measured = time_given and not TIME_INPUTS.intersection(changed)
     fitted = est.utilization is not None and est.utilization.origin.startswith("fit:")
     grid = grid_keys(a["carbon_intensity_g_per_kwh"].source, sources)
-    keys = [TOOL_KEY] + ([EPOCH_KEY] if fitted else []) + grid + [k for k in extra_keys if k in sources]
+    stepped = est.step is not None  # the step model timed the run (a layout or a shape was given)
+    keys = ([TOOL_KEY] + ([EPOCH_KEY] if fitted else []) + ([STEP_KEY, GOODPUT_KEY] if stepped else []) + grid
+            + [k for k in extra_keys if k in sources])
     if KAPLAN_MARK in "".join(workload_words(est, a, params, tokens, KAPLAN_MARK)):  # 6·N·D, or an architecture's count
         keys.append(SCALING_KEY)
     figures = {n: figure_citation(est, a[n], sources, extra_keys) for n in FIGURES if n in a and (n == "pue" or est.cost_usd is not None)}
@@ -427,7 +436,7 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
     said = {name: figure_words(est, a[name], _cite(bibkeys, [*keys_, FIGURES[name][0]]), sources)
             for name, (keys_, _) in figures.items()}
     run_name = latex_escape((title or "").removeprefix(BASED_ON))
-    model, counted_how = workload_words(est, a, params, tokens, cite.get(SCALING_KEY, ""))
+    model, counted_how = workload_words(est, a, params, tokens, cite.get(SCALING_KEY, ""), name=model_name)
     what = ((r"a variant of \emph{" if changed else r"\emph{") + run_name + "}" if run_name else model or "the model")
     hardware = f"{latex_escape(est.hardware_name)}{cite.get('HW', '')}"
     devices = f"{latex_escape(hz.whole(est.devices))}~$\\times$~{hardware}"
@@ -456,7 +465,8 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
             # with full recomputation: the FLOPs executed, and the model FLOPs the utilisation counts
             flops = f" ({latex_escape(hz.sci(est.flops))} FLOPs executed, with full activation recomputation)"
         util = utilisation_clause(est, a, fitted=fitted, epoch_cite=cite.get(EPOCH_KEY, ""),
-                                  own_cite=_cite(bibkeys, own.get("utilization", ())))
+                                  own_cite=_cite(bibkeys, own.get("utilization", ())),
+                                  step_cites=(cite.get(STEP_KEY, ""), cite.get(GOODPUT_KEY, "")))
         text = (f"We estimate that {doing}{flops} on {devices} would take "
                 f"{latex_escape(hz.duration(est.wall_clock_s))}{_range(hz.duration, est, 'wall_clock_s')}, "
                 f"or {latex_escape(hz.device_hours(est.device_hours))}, assuming {util}.{fit_caveats(est)} At {power}, this "
@@ -465,9 +475,18 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
     if PREDICTION in shown:
         exact = ", ".join((["the time given"] if time_given else []) + ["the PUE"]
                           + (["the price"] if est.cost_usd is not None else []))
-        text += (f" The {_pct(est.level)} ranges are prediction intervals from the tool's fits to published training "
-                 f"runs and measured power draws, whose out-of-sample coverage the tool reports; {exact} and grid "
-                 "intensity are taken as exact.")
+        if stepped:  # the time's range is the step model's and the goodput's, not the utilisation fit's
+            r = est.step.step_range
+            held = (f", where its {_pct(r.level)} range held {_pct(r.coverage)} of them" if r.coverage is not None
+                    else "")
+            text += (f" The {_pct(est.level)} ranges are prediction intervals: the time's from the step model's errors on "
+                     f"published training layouts held out by source{held}, and the goodput's range "
+                     f"({_pct(est.step.goodput_range[0])}--{_pct(est.step.goodput_range[1])}); the power's from a fit "
+                     f"to measured power draws; {exact} and grid intensity are taken as exact.")
+        else:
+            text += (f" The {_pct(est.level)} ranges are prediction intervals from the tool's fits to published "
+                     f"training runs and measured power draws, whose out-of-sample coverage the tool reports; {exact} "
+                     "and grid intensity are taken as exact.")
     text += _beyond(est, a, cite, emb, basis, _cite(bibkeys, emb_keys), memory)
     if STATED in shown:  # after the last of them (embodied carbon, water)
         text += " The stated ranges are as their sources state, with no measured coverage."

@@ -111,12 +111,32 @@ def _util_source(est: Estimate, util, cite: str) -> str:
             f"per device{other}")
 
 
-def utilisation_clause(est: Estimate, a: Mapping, *, fitted: bool, epoch_cite: str, own_cite: str) -> str:
+def _step_text(est: Estimate, step_cite: str, goodput_cite: str) -> str:
+    """Where the step model's utilisation comes from: the layout (given or the planner's), the model fitted to
+    published layouts and how far it was off held out by source, and the goodput (researcher review 2026-11-26: the
+    statement had named no method, no layout and no goodput for the step model's time)."""
+    run = est.step
+    r = run.step_range
+    by = "as given" if run.chosen_by == "given" else "the fastest layout that fits memory, as the tool plans it"
+    if run.chosen_by != "given" and run.kept:
+        by += f", keeping the {latex_escape(run.kept)} given"
+    checked = ""
+    if r.median_factor is not None and r.rows:
+        checked = (f", its throughput per device off by a median {latex_escape(gfmt(r.median_factor, 3))}~$\\times$ on "
+                   f"{latex_escape(hz.whole(r.rows))} published layouts held out by source")
+    return (f", from a step-time model of the run's layout ({latex_escape(run.layout_words())}; {by}){step_cite}"
+            f"{checked}, over a goodput of {latex_escape(f'{run.goodput:.0%}')} of the wall-clock time for restarts, "
+            f"failures, checkpoints and evaluation{goodput_cite}")
+
+
+def utilisation_clause(est: Estimate, a: Mapping, *, fitted: bool, epoch_cite: str, own_cite: str,
+                       step_cites: tuple[str, str] = ("", "")) -> str:
     """What the time assumes: "a whole-run utilisation of 0.190 of the bf16 peak (989 TFLOP/s per device),
     fitted on …", or, for a calibrated profile that measured its throughput at the precision used, "a
     throughput of 33.2 GFLOP/s per device, measured by …, or 0.00470 of the fp32 peak of the base profile
     cpu-server-2s-epyc (7.07 TFLOP/s per device)". With full recomputation it says that the utilisation
-    counts model FLOPs (6·N·D). ``epoch_cite``: the fit's data's citation; ``own_cite``: a preset's paper's."""
+    counts model FLOPs (6·N·D). ``epoch_cite``: the fit's data's citation; ``own_cite``: a preset's paper's;
+    ``step_cites``: the step model's and the goodput's, where the step model timed the run."""
     u = est.utilization
     model_flops = est.time_flops  # with full recomputation: 6·N·D, what the utilisation counts
     counted = (f" counted in model FLOPs ({latex_escape('6·N·D = ' + hz.sci(model_flops))}, without the "
@@ -126,5 +146,7 @@ def utilisation_clause(est: Estimate, a: Mapping, *, fitted: bool, epoch_cite: s
     if measured is not None and measured[1] == est.precision:
         return (f"a throughput of {latex_escape(hz.flops_rate(measured[0]))} per device, measured "
                 f"{measured_where(est.calibration)}, or {fraction}{counted}")
+    if est.step is not None:
+        return f"a whole-run utilisation of {fraction}{counted}" + _step_text(est, *step_cites)
     return (f"a whole-run utilisation of {fraction}{counted}"
             + (_fit_text(est, epoch_cite) if fitted else _util_source(est, a["utilization"], own_cite)))

@@ -35,3 +35,12 @@ class Result:
         """The catalog model whose parameters the scenario's are (``api.run``'s ``params_model``), or None."""
         origin = self.scenario.origin("params")
         return origin.removeprefix("model:") if origin.startswith("model:") else None
+
+    @property
+    def model_name(self) -> str | None:
+        """The catalog model's name as people write it ("Llama 3.1 8B"), or None (the paper statement names what
+        was trained: researcher review 2026-11-26, "training the model (4.82 × 10²² FLOPs)" named nothing)."""
+        if self.model_id is None:
+            return None
+        from estimator.io.serving_data import catalog_model
+        return catalog_model(self.model_id).name

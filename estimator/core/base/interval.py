@@ -49,9 +49,21 @@ RANGE_MEANING = ("unmarked ranges are {level:.0%} prediction intervals from the 
                  "intensity")
 
 
-def range_meaning(level: float) -> str:
-    """What every range means, as a sentence (capital first letter, full stop)."""
-    text = RANGE_MEANING.format(level=level)
+# Where the step model timed the run (a layout or a model's shape given: estimator/core/training/plan.py), the time's
+# range is the step model's, held out by source on published layouts, with the goodput's (researcher review
+# 2026-11-26: the JSON's range_meaning had named the utilisation fit for it)
+STEP_RANGE_MEANING = ("unmarked ranges are {level:.0%} prediction intervals: the time's from the step model's errors "
+                      "on published training layouts held out by source and the goodput's stated range (`python -m "
+                      "estimator validate` measures the step model's coverage), the power's from the power fit (its "
+                      "coverage measured the same way), and energy, CO₂e and cost combine the two; a range marked "
+                      "\"stated\" is as its sources state (embodied carbon and water), with no measured coverage; a "
+                      "figure without a range is taken as exact: the FLOPs, inputs you give, PUE and grid intensity")
+
+
+def range_meaning(level: float, stepped: bool = False) -> str:
+    """What every range means, as a sentence (capital first letter, full stop); ``stepped``: the step model timed
+    the run."""
+    text = (STEP_RANGE_MEANING if stepped else RANGE_MEANING).format(level=level)
     return text[0].upper() + text[1:] + "."
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from estimator.core.base.interval import EXACT, LEVEL, PREDICTION, RANGE_MEANING, STATED
+from estimator.core.base.interval import EXACT, LEVEL, PREDICTION, RANGE_MEANING, STATED, STEP_RANGE_MEANING
 from estimator.core.footprint.equivalents import Equivalent
 from estimator.core.hardware.calibration_section import CalibrationFacts
 from estimator.core.training.fit_caveats import FitCaveat
@@ -114,6 +114,11 @@ class Estimate:
     # the run's time from the step model (estimator.core.training.plan.StepRun), when a layout or a shape was given
     step: object | None = None
 
+    @property
+    def stepped(self) -> bool:
+        """Whether the step model timed the run (its time's range the step model's and the goodput's)."""
+        return self.step is not None
+
     def basis(self, key: str) -> str | None:
         """What the range of ``key`` is: a prediction interval at ``level``, a stated range (also a
         stated single figure: a calibration's one measurement), or exact; None for a figure the
@@ -141,7 +146,7 @@ class Estimate:
             "range": {k: list(self.range[k]) for k in ALL_KEYS if k in self.range},
             "range_level": self.level,
             "range_basis": {k: self.basis(k) for k in ALL_KEYS if k in self.range},
-            "range_meaning": RANGE_MEANING.format(level=self.level),
+            "range_meaning": (STEP_RANGE_MEANING if self.stepped else RANGE_MEANING).format(level=self.level),
             "utilization": None if self.utilization is None else self.utilization.to_dict(),
             # the step model's figures, only where it gave the time (a FLOPs-only estimate's JSON is as before)
             **({} if self.step is None else {"step": self.step.to_dict()}),
