@@ -337,11 +337,28 @@ def open_measurement(choice: str | Backend, device_index: int | None, settings: 
             return _time_only(replace(settings, no_power_why=str(exc)), profile, hardware_how,
                               {"cpu": "cpu", "nvml": "gpu"}.get(choice))
         fallback = getattr(backend, "fallback_reason", None)
-        if fallback:  # what the CPU gives: its power with CodeCarbon, else time only
+        if fallback and not _other_device(backend, profile):  # what the CPU gives: its power with CodeCarbon, else time only
             notes.append(f"{fallback}; measuring the CPU instead"
                          + ("" if not isinstance(backend, TimerBackend) else ", time only"))
             if device_index is not None:  # a GPU was named, and another device measured: a failure, as the CLI refuses it
                 failures.append(f"device_index {device_index} names a GPU, and {fallback}: the CPU was measured instead")
+    if _other_device(backend, profile):
+        # the CPU's energy reported as another device's (measure review 2026-11-26: hardware="h100-sxm" on a machine
+        # without a GPU read CodeCarbon's 4 W as the H100's run), as `calibrate --base` refuses it
+        close = getattr(backend, "close", None)
+        if close is not None:
+            close()
+        if choice == "cpu" or isinstance(choice, Backend):  # the CPU's meter asked for by name: refused now
+            raise InputError(f"the measurement is of a cpu, but hardware {profile.id} is a {profile.kind}: give a CPU "
+                             "profile (e.g. cpu-server-2s-epyc), or backend='auto' on the machine with that device",
+                             field="backend")
+        fallback = getattr(backend, "fallback_reason", None)
+        why = (f"no GPU meter opened ({fallback.split(';')[0]}), and the CPU's energy would be reported as the "
+               f"{profile.id}'s"
+               if fallback else f"the meter reads the CPU, and its energy would be reported as the {profile.id}'s")
+        failures.append(f"{why}: time only; run it where the {profile.kind} is, or give backend='cpu' with a CPU "
+                        "profile to measure the CPU")
+        return _time_only(replace(settings, no_power_why=why), profile, hardware_how, None)
     device = backend.device_name or ""
     if not device and backend.kind == "cpu":
         from estimator.device.cpu import cpu_device_name
@@ -363,6 +380,13 @@ def open_measurement(choice: str | Backend, device_index: int | None, settings: 
     elif profile is None:
         hardware_how = NO_CPU_PROFILE
     return Opened(backend, energy_on, settings, profile, hardware_how, backend.kind)
+
+
+def _other_device(backend: Backend, profile: HardwareProfile | None) -> bool:
+    """Whether the meter that opened reads the CPU while the profile is another kind of device (its energy would be
+    reported as that device's)."""
+    return (profile is not None and backend.kind == "cpu" and profile.kind != "cpu"
+            and not isinstance(backend, TimerBackend))
 
 
 def _time_only(settings: Settings, profile: HardwareProfile | None, hardware_how: str, kind: str | None) -> Opened:

@@ -170,12 +170,29 @@ def test_a_cpu_measurement_never_becomes_a_gpu_profile(tmp_path):
     """t_wp.py: track(backend="cpu", hardware="h100-sxm") wrote a GPU profile with the CPU's throughput
     and 6.7 W; only NVML's backend had been checked."""
     clock = Clock()
-    with track(total_steps=400, flops_per_step=1e9, hardware="h100-sxm", backend=FakeMeter(clock), clock=clock,
-               print_report=False) as run:
-        run_steps(run, clock, WARMUP + [0.01] * 397)
-    with pytest.raises(InputError, match="the measurement is of a cpu, but the base profile h100-sxm is a gpu"):
-        run.write_profile(tmp_path / "x.toml")
+    # measure review 2026-11-26: refused at the start, not after the training (its energy was the CPU's, as the H100's)
+    with pytest.raises(InputError, match="the measurement is of a cpu, but hardware h100-sxm is a gpu"):
+        with track(total_steps=400, flops_per_step=1e9, hardware="h100-sxm", backend=FakeMeter(clock), clock=clock,
+                   print_report=False, profile_path=tmp_path / "x.toml") as run:
+            run_steps(run, clock, WARMUP + [0.01] * 397)
     assert not (tmp_path / "x.toml").exists()
+
+
+def test_a_gpu_profile_on_a_machine_without_its_gpu_is_timed_not_given_the_cpus_energy(monkeypatch):
+    """Measure review 2026-11-26: track(hardware="h100-sxm") with no NVML fell back to the CPU and reported
+    CodeCarbon's 4 W as the H100's energy; `auto` now keeps the time only, and says why."""
+    from estimator.device import backends
+    clock = Clock()
+    meter = FakeMeter(clock)
+    meter.fallback_reason = "NVML is not available: no driver; the CPU backend still works"
+    monkeypatch.setattr(backends, "open_backend", lambda *a, **k: meter)
+    with track(total_steps=400, flops_per_step=1e9, hardware="h100-sxm", clock=clock, print_report=False) as run:
+        run_steps(run, clock, WARMUP + [0.01] * 397)
+    p = run.predict()
+    assert p.energy_kwh is None and p.co2e_kg is None and p.wall_clock_s > 0
+    said = " ".join(run.failures)
+    assert "the CPU's energy would be reported as the h100-sxm's: time only" in said
+    assert not any("measuring the CPU instead" in n for n in run.notes)
 
 
 # --- 4. an interrupted run: its last window read, its figures labelled ----------------------------
