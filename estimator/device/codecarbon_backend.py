@@ -68,9 +68,13 @@ def _default_factory(**kwargs):
     try:
         from codecarbon import OfflineEmissionsTracker
         from codecarbon.emissions_tracker import BaseEmissionsTracker
-    except ImportError:
-        raise BackendUnavailable("CodeCarbon is not installed (`pip install codecarbon`): the CPU's power cannot "
-                                 "be measured") from None
+    except ImportError as exc:
+        if isinstance(exc, ModuleNotFoundError) and (exc.name or "").split(".")[0] == "codecarbon":
+            raise BackendUnavailable("CodeCarbon is not installed (`pip install codecarbon`): the CPU's power cannot "
+                                     "be measured") from None
+        # installed, but it or what it needs fails to import (measure review 2026-11-26: said "not installed")
+        raise BackendUnavailable(f"CodeCarbon is installed but could not be imported ({type(exc).__name__}: "
+                                 f"{str(exc)[:200]}): reinstall it (`pip install --force-reinstall codecarbon`)") from None
     # Quiet: CodeCarbon resets its logger on import and logs its first lines before it applies
     # log_level, so the level is set here, after the import and before the tracker exists.
     logging.getLogger("codecarbon").setLevel(logging.ERROR)
@@ -80,6 +84,12 @@ def _default_factory(**kwargs):
         else:
             kwargs["save_to_file"] = False
     return OfflineEmissionsTracker(**kwargs)
+
+
+# What CodeCarbon raises when it cannot start or stop on a machine (a counter it may not read: PermissionError,
+# FileNotFoundError; its scheduler: RuntimeError; a value it cannot parse: ValueError): a measurement that failed,
+# not a bug of this project's
+CODECARBON_FAILURES = (OSError, RuntimeError, ValueError)
 
 
 class CodeCarbonBackend(Backend):
@@ -103,9 +113,16 @@ class CodeCarbonBackend(Backend):
     def begin_window(self) -> None:
         if self._stack is not None:
             raise MeasurementError("a measurement window is already open")
-        tracker = self._new_tracker()
         stack = contextlib.ExitStack()
-        stack.enter_context(tracker)  # OfflineEmissionsTracker.__enter__ starts it, __exit__ stops it
+        try:
+            tracker = self._new_tracker()
+            stack.enter_context(tracker)  # OfflineEmissionsTracker.__enter__ starts it, __exit__ stops it
+        except CODECARBON_FAILURES as exc:
+            # a RAPL counter it may not read, a scheduler that will not start (CodeCarbon issues #232, #950): said
+            # in one line, not a traceback (measure review 2026-11-26)
+            stack.close()
+            raise MeasurementError(f"CodeCarbon could not start measuring the CPU ({type(exc).__name__}: "
+                                   f"{str(exc)[:200]})") from None
         self._stack, self._tracker = stack, tracker
 
     def end_window(self) -> Measurement:
@@ -113,7 +130,11 @@ class CodeCarbonBackend(Backend):
             raise MeasurementError("end_window() without begin_window()")
         tracker = self._tracker
         stack, self._stack, self._tracker = self._stack, None, None
-        stack.close()
+        try:
+            stack.close()
+        except CODECARBON_FAILURES as exc:
+            raise MeasurementError(f"CodeCarbon failed while stopping its measurement ({type(exc).__name__}: "
+                                   f"{str(exc)[:200]}); the measurement is incomplete") from None
         data = getattr(tracker, "final_emissions_data", None)
         if data is None:
             raise MeasurementError("CodeCarbon stopped without emissions data; the measurement is incomplete")
@@ -150,7 +171,11 @@ class CodeCarbonBackend(Backend):
     def abort_window(self) -> None:
         stack, self._stack, self._tracker = self._stack, None, None
         if stack is not None:
-            stack.close()
+            try:
+                stack.close()
+            except CODECARBON_FAILURES as exc:
+                raise MeasurementError(f"CodeCarbon failed while stopping its measurement ({type(exc).__name__}: "
+                                       f"{str(exc)[:200]})") from None
 
     def close(self) -> None:
         self.abort_window()

@@ -153,3 +153,54 @@ def test_unavailable_backend_says_what_is_missing():
     b = UnavailableBackend("no NVIDIA driver (libnvidia-ml.so)")
     with pytest.raises(BackendUnavailable, match="libnvidia-ml.so"):
         b.begin_window()
+
+
+class FailingTracker(FakeTracker):
+    """CodeCarbon failing on a machine: a RAPL counter it may not read when it starts, its scheduler when it stops
+    (CodeCarbon issues #232, #950)."""
+
+    def __init__(self, where, **kwargs):
+        super().__init__(**kwargs)
+        self.where = where
+
+    def __enter__(self):
+        if self.where == "start":
+            raise PermissionError(13, "Permission denied", "/sys/class/powercap/intel-rapl:0/energy_uj")
+        return super().__enter__()
+
+    def __exit__(self, *exc):
+        if self.where == "stop":
+            raise RuntimeError("scheduler died")
+        return super().__exit__(*exc)
+
+
+@pytest.mark.parametrize("where, said", [
+    ("start", "CodeCarbon could not start measuring the CPU (PermissionError: [Errno 13] Permission denied: "
+              "'/sys/class/powercap/intel-rapl:0/energy_uj')"),
+    ("stop", "CodeCarbon failed while stopping its measurement (RuntimeError: scheduler died); the measurement is "
+             "incomplete"),
+])
+def test_codecarbon_failing_on_the_machine_is_a_measurement_error_not_a_traceback(where, said):
+    """Measure review 2026-11-26: `calibrate --backend cpu` printed a traceback (or blamed its output file)."""
+    backend = CodeCarbonBackend(tracker_factory=lambda **k: FailingTracker(where, **k))
+    with pytest.raises(MeasurementError) as err:
+        backend.begin_window()
+        backend.end_window()
+    assert str(err.value) == said
+    backend.close()  # nothing left open
+
+
+def test_a_codecarbon_that_fails_to_import_is_not_called_missing(monkeypatch):
+    import builtins
+
+    from estimator.device import codecarbon_backend as cb
+    real = builtins.__import__
+
+    def broken(name, *a, **k):
+        if name.startswith("codecarbon"):
+            raise ModuleNotFoundError("No module named 'pandas'", name="pandas")
+        return real(name, *a, **k)
+    monkeypatch.setattr(builtins, "__import__", broken)
+    with pytest.raises(BackendUnavailable, match=r"CodeCarbon is installed but could not be imported "
+                                                 r"\(ModuleNotFoundError: No module named 'pandas'\)"):
+        cb._default_factory()
