@@ -249,6 +249,10 @@ class Run:
                 raise MeasurementError(problem)
             self._say(f"estimator.monitor.track: {problem}")  # the training's own exception goes on up
             return
+        if self.profile_path is not None and exc is not None:
+            # said, not silently dropped (measure review 2026-11-26)
+            self.failures.append(f"profile_path: no profile written to {str(self.profile_path)[:200]}: the run "
+                                 f"{self._status}, and a calibrated profile comes from a run that finished")
         p = self._prediction()
         self._add_history(p)
         doc = self.report_dict(p)

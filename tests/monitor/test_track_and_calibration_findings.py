@@ -197,6 +197,22 @@ def test_a_gpu_profile_on_a_machine_without_its_gpu_is_timed_not_given_the_cpus_
 
 # --- 4. an interrupted run: its last window read, its figures labelled ----------------------------
 
+def test_a_failed_run_says_its_profile_was_not_written(tmp_path):
+    """Measure review 2026-11-26: a run that raised at step 200 of 300 with profile_path= wrote no profile, and
+    neither the report nor stderr said so."""
+    clock = Clock()
+    out = io.StringIO()
+    with pytest.raises(RuntimeError, match="boom"):
+        with track(total_steps=300, flops_per_step=1e9, backend=FakeMeter(clock, power_w=100.0), clock=clock,
+                   hardware="cpu-server-2s-epyc", profile_path=tmp_path / "p.toml", stream=out) as run:
+            run_steps(run, clock, WARMUP + [0.01] * 197)
+            raise RuntimeError("boom")
+    assert not (tmp_path / "p.toml").exists()
+    said = f"profile_path: no profile written to {tmp_path / 'p.toml'}: the run failed (RuntimeError)"
+    assert any(f.startswith(said) for f in run.failures)
+    assert said in " ".join(out.getvalue().split())
+
+
 def test_an_interrupted_run_keeps_the_energy_of_its_open_window():
     """t_fake.py case 5: 1,500 steps of 10 ms at 100 W used 1,500 J; 703 J were reported."""
     clock = Clock()
