@@ -276,8 +276,13 @@ def _steady_window(child: Mapping, whole: Measurement, flops: float):
         source = str(settings.get("power_source") or "estimator.monitor.track")
         m = Measurement(steady_s, power_w * steady_s, float(power_w), source, bool(settings.get("power_is_estimate")),
                         str(settings.get("device_name") or whole.device_name), f"track:{settings.get('backend', '?')}",
-                        {**whole.details, **details, "power_from": "the command's own measurement of its steady steps"})
-        power_note = "power from the command's own measurement of those steps"
+                        {**whole.details, **details, "power_from": "the command's own measurement of its steady steps"
+                         if energy.get("steady", True) else "the command's own measurement, warm-up included"})
+        # a run whose energy windows all began in its warm-up reports their power (measure review 2026-11-26: the
+        # note said "of those steps" where the command's own report said "windows that include the warm-up")
+        power_note = ("power from the command's own measurement of those steps" if energy.get("steady", True) else
+                      "power from the command's own measurement, over energy windows that include its warm-up (none "
+                      "began after it)")
     elif whole.mean_power_w is not None:
         m = Measurement(steady_s, whole.mean_power_w * steady_s, whole.mean_power_w, whole.power_source,
                         whole.power_is_estimate, whole.device_name, whole.backend,

@@ -425,3 +425,20 @@ def test_a_run_that_ran_no_step_says_so_not_finished():
         first = out.getvalue().splitlines()[0]
         assert first.startswith("estimator.monitor.track: no steps ran, step 0") and "finished" not in first
         assert track_rep.format_report(run._prediction(), run.settings, final=True, status="stopped") == out.getvalue().rstrip("\n")
+
+
+@pytest.mark.parametrize("steady, said", [
+    (True, "power from the command's own measurement of those steps"),
+    (False, "power from the command's own measurement, over energy windows that include its warm-up"),
+])
+def test_a_tracked_commands_power_is_said_as_its_report_gives_it(steady, said):
+    """Measure review 2026-11-26: `calibrate -- CMD` said the power was of the steady steps while the command's own
+    report said its power windows included the warm-up."""
+    from estimator.device.base import Measurement
+    whole = Measurement(10.0, 500.0, 50.0, "codecarbon-rapl", False, "CPU", "codecarbon", {})
+    child = {"step_time": {"steady_steps": 168, "steady_s": 3.0, "warmup_steps": 132},
+             "prediction": {"steps_done": 300}, "energy": {"mean_power_w": 40.0, "steady": steady},
+             "settings": {"backend": "codecarbon", "power_source": "codecarbon-rapl"}}
+    m, flops, note = cc._steady_window(child, whole, 3e11)
+    assert said in note
+    assert m.mean_power_w == 40.0 and flops == pytest.approx(3e11 * 168 / 300)
