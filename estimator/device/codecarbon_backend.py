@@ -74,7 +74,7 @@ def _default_factory(**kwargs):
                                      "be measured") from None
         # installed, but it or what it needs fails to import (measure review 2026-11-26: said "not installed")
         raise BackendUnavailable(f"CodeCarbon is installed but could not be imported ({type(exc).__name__}: "
-                                 f"{str(exc)[:200]}): reinstall it (`pip install --force-reinstall codecarbon`)") from None
+                                 f"{str(exc)[:200]}): reinstall it") from None
     # Quiet: CodeCarbon resets its logger on import and logs its first lines before it applies
     # log_level, so the level is set here, after the import and before the tracker exists.
     logging.getLogger("codecarbon").setLevel(logging.ERROR)

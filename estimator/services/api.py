@@ -368,6 +368,11 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
     memory_used = setup.memory if setup.memory is not None else memory
     if country or region or cloud:  # where the grid is, as data (the intensity's source text is for display)
         est = replace(est, grid=grid_place(region, cloud, country))
+        if (provider := est.price_of_another_cloud()) is not None:
+            price = est.assumption("price_usd_per_device_hour")
+            est = replace(est, notes=est.notes + (
+                f"price: the profile's ${gfmt(price.value, 3)} per device-hour is {price.source.split(';')[0]}, not a "
+                f"{provider} price for {cloud}: give the region's own price per device-hour for its cost",))
     if defaulted:
         est = replace(est, notes=(f"no hardware given: the default, {profile.name} ({hardware})",) + est.notes)
     check_year_after_release(scenario, profile)

@@ -75,3 +75,18 @@ def _step_statement(folder):
 
 def test_the_step_models_statement_compiles(compiled_statements):
     assert compiled_statements["a step model's statement"] == []
+
+
+def test_a_cloud_regions_run_says_when_its_price_is_another_providers(capsys):
+    """Researcher review 2026-11-26: `--cloud gcp:us-central1` was priced at AWS's p4de rate, the statement citing the
+    AWS price list without a word."""
+    base = ["estimate", "--params", "1.3e9", "--tokens", "26e9", "--hardware", "a100-sxm-80gb", "--devices", "8"]
+    assert main(base + ["--cloud", "gcp:us-central1", "--format", "latex"]) == 0
+    tex = " ".join(capsys.readouterr().out.split())
+    assert ("At the assumed price of \\$3.43 per device-hour (on-demand, AWS p4de.24xlarge (8 GPUs), us-east-1, per "
+            "GPU-hour, 2026-11, not a gcp price)") in tex
+    assert main(base + ["--cloud", "gcp:us-central1"]) == 0
+    assert "not a gcp price for gcp:us-central1: give the region's own price" in capsys.readouterr().out
+    for same in (["--cloud", "aws:us-east-1"], ["--cloud", "gcp:us-central1", "--price-usd-per-hour", "3.67"]):
+        assert main(base + same + ["--format", "latex"]) == 0
+        assert "not a gcp price" not in capsys.readouterr().out

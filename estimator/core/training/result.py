@@ -43,6 +43,10 @@ class EnergyBreakdown:
     facility_kwh: float
 
 
+# How a price's source names each cloud provider a `--cloud` region can be of (services/grid.py: aws, azure, gcp)
+PROVIDER_WORDS = {"aws": ("aws", "amazon"), "gcp": ("gcp", "google"), "azure": ("azure", "microsoft")}
+
+
 @dataclass(frozen=True)
 class GridPlace:
     """Where the grid of an estimate's carbon intensity is, when a country or a cloud region names it
@@ -113,6 +117,18 @@ class Estimate:
     ewif_fallback_country: str | None = None
     # the run's time from the step model (estimator.core.training.plan.StepRun), when a layout or a shape was given
     step: object | None = None
+
+    def price_of_another_cloud(self) -> str | None:
+        """The cloud region's provider ("gcp") where the price is the profile's and its source names another
+        provider's rate (researcher review 2026-11-26: `--cloud gcp:us-central1` was priced at AWS's p4de rate without a
+        word); None where the price is given, none, or the provider's own (or the grid is no cloud's)."""
+        region = self.grid.cloud_region if self.grid is not None else None
+        price = self.assumption("price_usd_per_device_hour")
+        if not region or price is None or not price.origin.startswith("profile:"):
+            return None
+        provider = region.split(":", 1)[0].lower()
+        text = price.source.lower()
+        return None if any(w in text for w in PROVIDER_WORDS.get(provider, (provider,))) else provider
 
     @property
     def stepped(self) -> bool:
