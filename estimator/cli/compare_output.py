@@ -103,13 +103,13 @@ def compare_output(args, results, failures=()) -> None:
         print(f"note: {note}", file=sys.stderr)
 
 
-def no_workload(args, rep) -> InputError | None:
+def no_workload(args, profiles: int) -> InputError | None:
     """compare's own refusal when no workload is given and more than one profile is compared (its default is
     every profile): `estimate`'s names a known run's hours or device-hours, which compare takes for one profile
-    alone (audit); None when a workload is given or one profile is named."""
+    alone (audit); None when a workload is given or one profile is named. ``profiles``: how many were compared."""
     given = ("flops", "params", "tokens", "preset", "hours", "device_hours", "layers", "d_model",
              "forward_flops_per_example")
-    if any(getattr(args, k, None) is not None for k in given) or len(rep.failures) + len(rep.results) < 2:
+    if any(getattr(args, k, None) is not None for k in given) or profiles < 2:
         return None
     return InputError("no workload to compare: give the FLOPs, the parameters and tokens, an architecture and tokens, "
                       "a generic network or a preset; a known run's hours or device-hours say nothing about other "

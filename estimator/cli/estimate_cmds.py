@@ -8,7 +8,7 @@ from pathlib import Path
 from estimator.cli.compare_output import compare_output, no_workload
 from estimator.cli.input_args import add_input_args, count  # noqa: F401 (count re-exported)
 from estimator.cli.profile_text import peak_unit, show_profile
-from estimator.core.base.errors import InputError, ProfileError, ResultOutOfBounds
+from estimator.core.base.errors import EstimatorError, InputError, ProfileError, ResultOutOfBounds
 from estimator.core.base.number_text import gfmt
 from estimator.core.hardware.profile import DISPLAY_FLOPS
 from estimator.core.training.utilization_choice import reference_run
@@ -114,12 +114,15 @@ def cmd_compare(args):
     # by default every hardware profile; reference points (the brain, AlphaGo) only when named
     ps = default_profiles()
     ids = args.hardware or compared_ids(ps.profiles)
-    rep = api.compare(ids, preset_id=args.preset, country=args.country, region=args.region, cloud=args.cloud,
-                      **scenario_kwargs(args))
-    if not rep.results:
+    for h in ids:
+        ps.get(h)  # an unknown id or a broken file is named first, before what the comparison refuses
+    try:
+        rep = api.compare(ids, preset_id=args.preset, country=args.country, region=args.region, cloud=args.cloud,
+                          **scenario_kwargs(args))
+    except EstimatorError as exc:
         # every profile failed: most often the input itself; its error, as raised, is the one line (exit 2), but
         # for no workload at all: compare's own, which names what compare takes
-        raise no_workload(args, rep) or workload_named(rep.errors[0], args)
+        raise no_workload(args, len(dict.fromkeys(ids))) or workload_named(exc, args) from None
     compare_output(args, rep.results, rep.failures)
     for hw, msg in rep.failures:
         print(f"note: {hw}: {msg}", file=sys.stderr)

@@ -450,7 +450,8 @@ class CompareReport:
 def compare(hardware_ids, **inputs) -> CompareReport:
     """``run`` on each profile in ``hardware_ids``; a profile that cannot run the scenario (e.g. a
     precision it lacks) is recorded in ``failures`` instead of failing the whole comparison. An
-    unknown id or a broken profile file is bad input and raised; a profile named twice (the same
+    unknown id or a broken profile file is bad input and raised, as is a scenario every profile refuses (its first
+    profile's error: the input's own, as the CLI says it); a profile named twice (the same
     id, or an id and its own file) is run once. A keyword that is none of ``COMPARE_KEYWORDS`` is refused by
     name, before any profile is run (a typo was each profile's failure)."""
     check_keywords(inputs, COMPARE_KEYWORDS)
@@ -493,6 +494,10 @@ def compare(hardware_ids, **inputs) -> CompareReport:
             msg = str(exc)
             failures.append((h, msg[len(h):].lstrip(" :") if msg.startswith(h) and msg[len(h):].strip() else msg))
             errors.append(exc)
+    if not results:
+        # every profile refused it: the input itself, most often (flops=0, pue=nan), refused as `compare` refuses it
+        # (researcher review 2026-11-26: the API returned an empty report with the error tucked in .errors)
+        raise errors[0]
     return CompareReport(tuple(results), tuple(failures), tuple(errors))
 
 

@@ -192,6 +192,11 @@ def check_keywords(given: Iterable[str], accepted: Iterable[str]) -> None:
     names = tuple(accepted)
     for name in given:
         if name not in names:
+            # a flag's words for an input named otherwise (researcher review 2026-11-26: `context=` for --context
+            # was refused with no suggestion; its name is n_ctx)
+            flagged, switch = FLAG_NAMES.get(str(name), (None, ""))
+            if flagged in names:
+                raise InputError(f"unknown input {name!r}; did you mean {flagged + '=False' if switch else flagged!r}?")
             near = difflib.get_close_matches(str(name), names, n=1, cutoff=NEAR)
             raise InputError(f"unknown input {name!r}; " + (f"did you mean {near[0]!r}?" if near else
                                                              f"the inputs are {', '.join(sorted(names))}"))
@@ -675,3 +680,25 @@ CALIBRATE = table(
     Input(name="backends", flags=("--backends",), action="store_true",
           help="only say which meters this machine has (NVML, CodeCarbon/RAPL) and why one is missing"),
 )
+
+
+def _flag_names() -> dict[str, tuple[str, bool]]:
+    """A flag's words as a keyword ("context", "carbon_intensity", "no_embodied") → (the input's API name, whether
+    the flag turns it off), for every declared input whose name is not its flag's words (the Python API guide lists
+    them)."""
+    out = {"preset": ("preset_id", False)}
+    for value in list(globals().values()):
+        tables = [value] if isinstance(value, Input) else (
+            list(value.values()) if isinstance(value, dict) and value and all(isinstance(v, Input) for v in value.values())
+            else [])
+        for i in tables:
+            for flag in i.flags:
+                words = flag[2:].replace("-", "_")
+                if words != i.name:
+                    # --no-embodied, --dense-kernels: a switch that turns the API's input off
+                    off = i.action == "store_false" or (i.action == "store_true" and i.dest is not None)
+                    out.setdefault(words, (i.name, off))
+    return out
+
+
+FLAG_NAMES = _flag_names()

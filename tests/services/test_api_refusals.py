@@ -238,3 +238,33 @@ def test_the_limits_reports_take_any_real_number_and_refuse_what_is_no_number():
                         (lambda: limits.trend_report(setting=" "), "the setting must be a mapping of input names")):
         with pytest.raises(InputError, match=words):
             call()  # each was a TypeError or an AttributeError
+
+
+@pytest.mark.parametrize("bad", [dict(flops=0), dict(flops=1e23, devices=0), dict(flops=1e23, pue=math.nan)])
+def test_compare_refuses_an_input_every_profile_refuses_as_the_cli_does(bad, capsys):
+    """Researcher review 2026-11-26: `compare(["h100-sxm"], flops=0)` returned an empty report with the error in
+    `.errors`, while `compare --flops 0` exits 2."""
+    with pytest.raises(InputError) as err:
+        api.compare(["h100-sxm", "a100-sxm-80gb"], **bad)
+    argv = [f"--{k.replace('_', '-')}={v}" for k, v in bad.items()]
+    assert main(["compare", "--hardware", "h100-sxm", "a100-sxm-80gb", *argv]) == 2
+    said = capsys.readouterr().err
+    assert said.startswith("error: ") and str(err.value).split(" (")[0][:40] in said
+
+
+def test_the_api_guide_names_every_flag_whose_keyword_is_another_name():
+    """Researcher review 2026-11-26: the guide said the keywords were the flags' (`--preset` is `preset_id`,
+    `--carbon-intensity` is `carbon_intensity_g_per_kwh`, …); a flag's words are refused with the name to use."""
+    from pathlib import Path
+
+    from estimator.services.inputs import FLAG_NAMES
+    guide = " ".join((Path(__file__).resolve().parents[2] / "docs/how-to/use-the-python-api.md").read_text().split())
+    for words, (name, off) in FLAG_NAMES.items():
+        assert f"`--{words.replace('_', '-')}` `{name}{'=False' if off else ''}`" in guide or \
+            f"`--{words.replace('_', '-')}` is `{name}`" in guide, words
+    from estimator import estimate
+    with pytest.raises(InputError, match=r"unknown input 'context'; did you mean 'n_ctx'\?"):
+        estimate(params=7e9, tokens=1e12, context=2048)
+    with pytest.raises(InputError) as err:
+        api.run(params=7e9, tokens=1e12, cooling="wet")
+    assert err.value.field == "cooling"

@@ -116,7 +116,8 @@ def ewif_for(country: str | None) -> tuple[float, tuple[float, float], str]:
 def cooling(kind: str | None) -> Cooling:
     kind = DEFAULT_COOLING if kind is None else kind
     if kind not in COOLING:
-        raise InputError(f"unknown kind of cooling {str(kind)[:40]!r}; use one of {', '.join(COOLING)}")
+        raise InputError(f"unknown kind of cooling {str(kind)[:40]!r}; use one of {', '.join(COOLING)}",
+                         field="cooling")
     return COOLING[kind]
 
 
