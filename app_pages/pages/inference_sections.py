@@ -49,7 +49,9 @@ def technique_section(report, r) -> None:
     table = df.drop(columns=["short"])  # the chart's axis labels, not the table's
     # the savings the section is named for first, after the technique (browser review 2026-11-26: at 1,400 px they
     # were off the grid, behind TPOT, devices and energy with their ranges); the CSV keeps the table's order
-    first = ("technique", "setting", "saved_pct", "saved_same_devices_pct", "j_per_token", "tpot_ms", "devices")
+    # the setting's words after the figures (browser review 2026-11-26, second: at 1,024 px the Setting column pushed
+    # every saving off the grid)
+    first = ("technique", "saved_pct", "saved_same_devices_pct", "j_per_token", "tpot_ms", "devices", "setting")
     order = first + tuple(k for k in table.columns if k not in first)
     st.dataframe(c.number_table(table, {key: fmt for key, _, fmt, _ in columns}), hide_index=True,
                  width="stretch", column_order=order,

@@ -47,10 +47,11 @@ def plan_table(report: plan_service.PlanReport) -> pd.DataFrame:
         split = (f"TP{lay.tp} PP{lay.pp}" + (f"×{lay.vp}" if lay.vp > 1 else "") + (f" CP{lay.cp}" if lay.cp > 1 else "")
                  + f" DP{lay.dp}" + (f" EP{lay.ep}" if lay.ep > 1 else ""))
         recompute = "no recompute" if lay.recompute == "none" else f"{lay.recompute} recompute"
+        # the layout's words last (browser review 2026-11-26, second: at 1,024 px they hid tokens/s/device and HFU)
         rows.append({"days": e.wall_clock_s / S_PER_DAY, "cost": e.cost_usd, "CO₂e (t)": e.co2e_kg / KG_PER_T,
                      "MFU (model FLOPs)": p.step.mfu, "GB/device": p.memory.total_gb,
-                     "layout": f"{split}, ZeRO-{lay.zero_stage}, mb {lay.micro_batch}, {recompute}",
-                     "tokens/s/device": p.step.tokens_per_s_per_device, "HFU (hardware FLOPs)": p.step.hfu})
+                     "tokens/s/device": p.step.tokens_per_s_per_device, "HFU (hardware FLOPs)": p.step.hfu,
+                     "layout": f"{split}, ZeRO-{lay.zero_stage}, mb {lay.micro_batch}, {recompute}"})
     return pd.DataFrame(rows)
 
 
@@ -84,8 +85,9 @@ def render() -> None:
         deadline = d.number(PLAN["deadline_days"], default=DEFAULT_DEADLINE_DAYS,
                             fmt="%.4g", where=left)
     elif by == "Budget":
+        # dollars as a whole number, not 3.000e+7 (browser review 2026-11-26, second)
         budget = d.number(PLAN["budget_usd"], min_value=B.SMALLEST_NONZERO, default=DEFAULT_BUDGET_USD,
-                          fmt=c.LARGE_NUMBER_FORMAT, where=left)
+                          fmt=c.WHOLE_NUMBER_FORMAT, where=left)
         if default_profiles().get(hardware).price.usd_per_device_hour is None:  # a budget needs a price
             price = d.number(I.PLAN_PRICE, fmt="%.4g", placeholder="none in the profile", where=mid)
     else:
@@ -130,6 +132,17 @@ def render() -> None:
     cols[3].metric("CO₂e", hz.co2e_short(e.co2e_kg))  # as the Estimate page writes it (the label says CO₂e)
     if report.target:
         cols[4].metric(f"Fewest devices for the {report.target}", f"{report.devices:,}")
+    # the ranges, as `plan` prints them (browser review 2026-11-26, second: a deadline met at the centre only read
+    # as met, with no range on the page)
+    level = f"{e.level:.0%}"
+    spans = [f"time {hz.human('wall_clock_s', e.range['wall_clock_s'][0])} – {hz.human('wall_clock_s', e.range['wall_clock_s'][1])}"]
+    if e.cost_usd is not None:
+        spans.append(f"cost {hz.money(e.range['cost_usd'][0])} – {hz.money(e.range['cost_usd'][1])}")
+    spans.append(f"CO₂e {hz.co2e_short(e.range['co2e_kg'][0])} – {hz.co2e_short(e.range['co2e_kg'][1])}")
+    st.caption(c.md_escape(f"{level} ranges: " + "; ".join(spans)))
+    for n in report.notes:
+        if n.startswith(plan_service.CENTRE_ONLY):  # a deadline met at the centre only: said by the headline
+            st.warning(c.md_escape(n[:1].upper() + n[1:] + ".", limit=400))
     st.caption(c.md_escape(f"Best: {best.estimate.step.layout_words() if best.estimate.step else ''}", limit=400))
     table = plan_table(report)
     st.dataframe(c.number_table(table, FORMATS), hide_index=True, width="stretch")

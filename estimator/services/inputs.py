@@ -406,7 +406,7 @@ BUDGET_USD = Input(name="budget_usd", label="Budget (USD)", bound=B.BUDGET["usd"
                    help="find the fewest devices whose run costs at most this many USD (instead of --devices)",
                    url_key="plan_budget", widget="number",
                    widget_help="The fewest devices whose best layout costs at most this; the fastest plan it pays "
-                               "for is said below")
+                               "for is said above the plan")
 # the Plan page's price where its profile has none (a budget needs one; the CLI's --price-usd-per-hour)
 PLAN_PRICE = PRICE.but(url_key="plan_price", widget_help="This profile has no price per device-hour: a budget needs one")
 # the page's choice of what sizes the run (the CLI's is which of --devices, --deadline-days, --budget-usd is given)
@@ -524,7 +524,9 @@ SERVING = table(
                       "(Accuracy page)."),
     Input(name="bits", label="Bits per weight", choices=BITS, flags=("--bits",), value="int", default=serving.DEFAULT_BITS,
           help="bits per weight (quantisation)", url_key="inf_bits", widget="radio",
-          widget_help="Quantisation: 8-bit uses the FP8/INT8 peak where the hardware has one"),
+          widget_help="Quantisation. 16: bf16 weights and compute. 8: FP8 (or INT8) weights and activations, at that "
+                      "peak where the device has one. 4: 4-bit weights only (FP4 where the device has the peak, "
+                      "else dequantised to 16-bit compute: less memory read, no faster arithmetic)"),
     Input(name="kv_bits", label="Bits per KV-cache entry", choices=KV_BITS, flags=("--kv-bits",), value="int",
           default=serving.DEFAULT_KV_BITS, help="bits per KV-cache entry", url_key="inf_kvbits", widget="radio",
           widget_help="A quantised KV cache: fewer bytes read per step at large batch or context"),

@@ -576,6 +576,15 @@ def plan(*, tokens, hardware: str | None = None, devices=None, deadline_days=Non
         rows = tuple(r for r in rows if r.estimate.cost_usd is not None and r.estimate.cost_usd <= target_value)
     elif target == "deadline":
         rows = tuple(r for r in rows if r.planned.run_seconds <= target_value * S_PER_DAY)
+        high = rows[0].estimate.range["wall_clock_s"][1] if rows else None
+        if high is not None and high > target_value * S_PER_DAY:
+            # the deadline is met at the centre, not at the range's top (researcher review 2026-11-26)
+            safe = next((k for k, best, _ in tried
+                         if run_estimate(best).range["wall_clock_s"][1] <= target_value * S_PER_DAY), None)
+            notes.append(f"{CENTRE_ONLY}, not across the {core_plan.LEVEL:.0%} range: it reaches "
+                         f"{high / S_PER_DAY:,.1f} days on {n_devices:,} devices; "
+                         + (f"{safe:,} devices meet it at the range's top" if safe is not None else
+                            "no count tried meets it at the range's top"))
     notes.append(f"time = steps × the step model's step ÷ goodput {core_plan.GOODPUT:.0%} ({core_plan.GOODPUT_SOURCE})")
     unfitted = unfitted_precision_note(precision)
     if unfitted:
@@ -585,9 +594,13 @@ def plan(*, tokens, hardware: str | None = None, devices=None, deadline_days=Non
                       target, target_value, found.timed, found.considered, tuple(notes), step_range, fastest_within)
 
 
+# how the note on a deadline met at the centre only begins (the Plan page raises it to a warning)
+CENTRE_ONLY = "the deadline is met at the centre"
+
+
 def with_devices(report: PlanReport, devices: int) -> PlanReport:
     return replace(report, devices=devices)
 
 
-__all__ = ["LAYOUT_KEYS", "PlanReport", "PlanRow", "StepSetup", "cross_validated", "plan", "resolve_model", "shapes",
+__all__ = ["CENTRE_ONLY", "LAYOUT_KEYS", "PlanReport", "PlanRow", "StepSetup", "cross_validated", "plan", "resolve_model", "shapes",
            "step_model", "step_setup"]

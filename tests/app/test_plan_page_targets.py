@@ -27,7 +27,14 @@ def test_a_deadline_or_a_budget_gives_the_fewest_devices_as_plan_does(params, ta
     kind = next(iter(target)).split("_")[0]
     m = _metrics(at)
     assert m[f"Fewest devices for the {kind}"] == f"{report.devices:,}"
-    assert not at.warning and not at.error
+    assert not at.error
+    # a deadline met at the centre only is said by the headline, as `plan` notes it
+    centre = [n for n in report.notes if n.startswith(plan_service.CENTRE_ONLY)]
+    assert [w.value.replace("\\", "") for w in at.warning] == [x[:1].upper() + x[1:] + "." for x in centre]
+    lo, hi = report.best.estimate.range["wall_clock_s"]
+    from estimator.report import humanize as hz
+    said = f"80% ranges: time {hz.human('wall_clock_s', lo)} – {hz.human('wall_clock_s', hi)}"
+    assert any(x.value.replace("\\", "").startswith(said) for x in at.caption)
     captions = " ".join(x.value.replace("\\", "") for x in at.caption)
     assert f"the fewest devices tried that meet the {kind}: {report.devices:,}" in captions
     if kind == "budget":
@@ -99,3 +106,14 @@ def test_the_plan_pages_fields_are_the_declared_inputs_and_a_link_sets_them():
     shown = at.dataframe[0].value
     assert shown["days"].iloc[0] == pytest.approx(report.best.estimate.wall_clock_s / S_PER_DAY)
     assert len(shown) == len(report.rows)
+
+
+def test_a_deadline_met_at_the_centre_only_says_how_many_devices_meet_it_at_the_ranges_top():
+    """Researcher review 2026-11-26: `plan --deadline-days 30` chose 40 devices (26.8 days) whose 80% range ran to
+    31.5 days, with no word; now a note gives the count that meets it at the range's top, and that count does."""
+    report = plan_service.plan(model="llama-3.1-8b", tokens=1e12, hardware="h100-sxm", deadline_days=30)
+    note = next(n for n in report.notes if n.startswith(plan_service.CENTRE_ONLY))
+    assert report.best.estimate.range["wall_clock_s"][1] > 30 * S_PER_DAY >= report.best.estimate.wall_clock_s
+    safe = int(note.rsplit(": ", 1)[1].split("; ")[1].split(" devices")[0].replace(",", ""))
+    at_safe = plan_service.plan(model="llama-3.1-8b", tokens=1e12, hardware="h100-sxm", devices=safe)
+    assert at_safe.best.estimate.range["wall_clock_s"][1] <= 30 * S_PER_DAY
