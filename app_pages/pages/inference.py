@@ -241,7 +241,9 @@ def scenario_line(r) -> str:
             f"{r.bits}-bit weights, batch {hz.count(r.batch_size)}"
             + (f" per replica (tensor parallel {r.tp} × {r.replicas} replicas)" if r.replicas > 1 else "")
             # what set the batch where a bound lowered it (browser review: only the notes said "of the 2,000 given")
-            + (f", {r.batch_words}" if "given" in r.batch_words and r.batch_words != "as given" else "")
+            # and a batch a bound set (browser review 2026-11-26, second: "batch 106" where 356 fit, said in the notes)
+            + (f", {r.batch_words}" if "given" in r.batch_words and r.batch_words != "as given" else
+               f", {r.batch_words} at its centre (p99 taken as the steady step)" if "bound" in r.batch_words else "")
             + (f", {r.beams} beams a request" if r.beams > 1 else "")
             + f"; engine {r.engine}.")
 
