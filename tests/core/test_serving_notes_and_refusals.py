@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from estimator.core.base.errors import InputError
+from estimator.core.base.units import MS_PER_S
 from estimator.core.serving.estimate import InferenceScenario, inference
 from estimator.io import serving_data
 from estimator.io.datafiles import default_profiles
@@ -58,3 +59,21 @@ def test_what_does_not_fit_in_memory_is_refused_saying_why(profiles, fit, kw, st
     with pytest.raises(InputError) as e:
         inference(s, profiles["h100-sxm"], fit)
     assert str(e.value).startswith(start)
+
+
+def test_a_bound_no_split_meets_says_what_one_sequence_reaches_and_names_only_the_bounds_given(profiles):
+    """Browser review 2026-11-26, second: `--tpot-ms 5` was refused naming an empty TTFT bound and "do not fit, or
+    slower than the bound"; the refusal now says what one sequence reaches, and names the bounds given."""
+    fit = serving_data.load_serving_fit("optimized-2024")
+    s = _scenario("llama-3.1-70b", devices=8, batch_size="max", tpot_ms=5.0)
+    with pytest.raises(InputError) as err:
+        inference(s, profiles["h100-sxm"], fit)
+    said = str(err.value)
+    assert said.startswith("no tensor-parallel split of 8 × h100-sxm serves the model within 5 ms per output token: "
+                           "one sequence alone takes ")
+    assert err.value.fields == ("devices", "tpot_ms")
+    reach = float(said.split("takes ")[1].split(" ms")[0])
+    one = inference(_scenario("llama-3.1-70b", devices=8, batch_size=1, tp=8), profiles["h100-sxm"], fit)
+    assert reach == pytest.approx(one.seconds_per_output_token * MS_PER_S, rel=0.01)
+    with pytest.raises(InputError, match="no tensor-parallel split of 2 × h100-sxm holds the model's weights"):
+        inference(_scenario("llama-3.1-405b", devices=2, batch_size="max", tpot_ms=50.0), profiles["h100-sxm"], fit)
