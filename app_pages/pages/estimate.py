@@ -389,6 +389,14 @@ def render() -> None:
         # the headline's 51 px at 1280 × 720)
         style.metric_cells(4, "brain", lecture)[0].metric(BRAIN_YEARS_LABEL, f"≈ {hz.count(years.value)} years",
                                                           border=False)
+        if est.memory is not None and not est.memory.fits:
+            # the headline is of a run that does not fit as set: said in lecture mode too (browser review
+            # 2026-11-26, second: the normal and embed views said it, the lecture view did not)
+            m = est.memory
+            hold = (f"; {m.best_devices:,} devices hold it with {m.best_strategy.describe()}"
+                    if m.best_devices is not None and m.best_strategy is not None else "")
+            st.caption(c.md_escape(f"Memory: does not fit as set, {gfmt(m.per_device.total_gb, 3)} GB per device "
+                                   f"against {gfmt(m.capacity_gb, 3)} GB{hold}.", limit=300))
         return
     secondary(result)
     step_figures(est)

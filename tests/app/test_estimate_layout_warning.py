@@ -23,3 +23,21 @@ def test_the_warning_stands_under_the_headline():
 def test_a_layout_that_fits_has_no_such_warning():
     at = shared_page("estimate", PARAMS)
     assert not any("does not fit in memory" in w.value for w in at.warning)
+
+
+def test_lecture_mode_says_when_the_run_does_not_fit_as_set():
+    """Browser review 2026-11-26, second: GPT-3 on 64 A100s said "does not fit, 35 devices with ZeRO-3" in the normal
+    and embed views; lecture mode showed the headline alone."""
+    from estimator.services import api
+    m = api.run(preset_id="lambda-gpt3-v100", hardware="a100-sxm-80gb", devices=64).estimate.memory
+    assert not m.fits and m.best_devices == 35
+    at = shared_page("estimate", {"preset": "lambda-gpt3-v100", "hardware": "a100-sxm-80gb", "devices": "64",
+                                  "lecture": "1"})
+    said = [x.value.replace("\\", "") for x in at.caption if "does not fit" in x.value]
+    assert said == ["Memory: does not fit as set, 2,880 GB per device against 85.9 GB; 35 devices hold it with "
+                    "ZeRO-3, full recomputation."]
+    fits = shared_page("estimate", {"preset": "lambda-gpt3-v100", "hardware": "a100-sxm-80gb", "devices": "2048",
+                                    "zero": "3", "lecture": "1"})
+    assert api.run(preset_id="lambda-gpt3-v100", hardware="a100-sxm-80gb", devices=2048,
+                   memory={"zero": 3}).estimate.memory.fits
+    assert not [x for x in fits.caption if "does not fit" in x.value]
