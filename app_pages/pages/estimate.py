@@ -341,11 +341,11 @@ def export_and_share(result, inputs: ScenarioInputs) -> None:
     # "?tokens=…", a custom workload: app_pages/inputs/preset_choice.py); this link holds every input (links.url_params)
     st.markdown("**Link to this scenario** (share this one: it holds every input, where the address bar leaves "
                 "out those at today's defaults)")
-    st.code(link, language=None)
+    st.code(link, language=None, wrap_lines=True)  # whole at 1,024 px (browser review 2026-11-26)
     st.markdown("**For a lecture**: large headline numbers, few controls")
-    st.code(f"{link}{sep}lecture=1", language=None)
+    st.code(f"{link}{sep}lecture=1", language=None, wrap_lines=True)
     st.markdown("**For slides** (Streamlit's embed mode, e.g. in an iframe)")
-    st.code(f"{link}{sep}embed=true", language=None)
+    st.code(f"{link}{sep}embed=true", language=None, wrap_lines=True)
 
 
 def render() -> None:

@@ -604,7 +604,7 @@ def share_box(claim_id: str | None, title: str = "") -> None:
                        "students reach (this machine's name or IP on the room's network, or the public address).")
         link, frame = share_links(base, claim_id, title)
         st.markdown("**Link for the students**")
-        st.code(link, language=None)
+        st.code(link, language=None, wrap_lines=True)  # whole at 1,024 px (browser review 2026-11-26)
         if frame is not None:
             w, h = EMBED_SIZE_PX
             st.markdown(f"**For a slide**: this claim in a {w}×{h} frame (the whole claim and its sources)")
