@@ -4,6 +4,9 @@ said and dropped, and every input the scenario draws makes the Export tab's link
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from urllib.parse import urlencode, urlsplit
+
 import streamlit as st
 
 from app_pages.inputs.defaults import (
@@ -67,6 +70,21 @@ def url_params(keys, workload: str = "preset") -> dict[str, str]:
             continue
         out[key] = url_text(value)
     return out
+
+
+def share_base() -> str:
+    """The running page's address without its query ("http://host:8501/plan"), "/" after a bare host (browser
+    audit: "http://host:8501" + "?preset=…")."""
+    base = (getattr(st.context, "url", None) or "http://localhost:8501/").split("?")[0]
+    return base + "/" if not urlsplit(base).path else base
+
+
+def page_link(params: Mapping[str, object]) -> str:
+    """This page's address with ``params`` (URL key → value; None left out), every value as ``url_text`` writes it:
+    a link that holds the page's inputs even where they are today's defaults, which the address bar leaves out
+    (browser review 2026-11-26, second: the Plan and Inference pages had no such link)."""
+    query = urlencode({k: url_text(v) for k, v in params.items() if v is not None and v != ""})
+    return share_base() + (f"?{query}" if query else "")
 
 
 def url_text(value) -> str:

@@ -255,7 +255,7 @@ def vllm_later(t: dict, level: float) -> None:
         f"{o['median_predicted_over_measured']:.2f}), its {level:.0%} range holding {o['model']['interval_coverage']:.0%}; "
         f"beside it, per parameter, per GPU {t['per_parameter']['median_factor']:.2f}×, flat per GPU "
         f"{t['flat']['median_factor']:.2f}×, the previous model {o['previous']['median_factor']:.2f}×. Three rows: a "
-        "check of the direction, not a figure to quote alone.", limit=900))
+        "check of the direction, not a figure to quote on its own.", limit=900))
     rows = [{"Model": r["model"], "TP": r["tensor_parallel"], "Batch": r["batch"], "Bits": r["bits"],
              "TPOT measured (ms)": r["measured_tpot_ms"], "Predicted (ms)": r["predicted_tpot_ms"],
              f"In the {level:.0%} range": "yes" if r["inside"] else "no", "Hardware": r["hardware"]}

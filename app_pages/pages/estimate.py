@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 import pyarrow as pa
 import streamlit as st
 
+from app_pages.inputs import links
 from app_pages.inputs.sidebar import ScenarioInputs, run_or_error, scenario_inputs
 from app_pages.pages import estimate_exports as exports
 from app_pages.pages import estimate_sweep as size_sweep
@@ -331,11 +330,8 @@ def export_and_share(result, inputs: ScenarioInputs) -> None:
     st.code(tex.text, language=None, wrap_lines=True)
     with st.expander("BibTeX"):
         st.code(bib.text, language="bibtex", wrap_lines=True)
-    base = (getattr(st.context, "url", None) or "http://localhost:8501/").split("?")[0]
-    if not urlsplit(base).path:  # "http://host:8501" + "?preset=…": the root's own slash (browser audit)
-        base += "/"
     query = inputs.query_string()
-    link = base + (f"?{query}" if query else "")
+    link = links.share_base() + (f"?{query}" if query else "")
     sep = "&" if query else "?"
     # the address bar leaves a bound widget's default out (with the default preset's run changed it reads
     # "?tokens=…", a custom workload: app_pages/inputs/preset_choice.py); this link holds every input (links.url_params)

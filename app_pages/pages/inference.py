@@ -13,6 +13,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages.inputs import declared as d
+from app_pages.inputs import links
 from app_pages.inputs import sidebar as inputs
 from app_pages.pages.inference_charts import step_chart, step_frame
 from app_pages.pages.inference_sections import break_even_section, technique_section
@@ -255,6 +256,18 @@ def step_section(r) -> None:
     charts.render_chart(step_chart(step_frame(r)))
 
 
+def scenario_link(kw: dict) -> str:
+    """The page's inputs (``inputs()``'s keywords) as a link, today's defaults included (browser review 2026-11-26,
+    second: `inf_hw=h100-sxm` left the address bar, so a shared link would change with the default)."""
+    params = {S[name].url_key: value for name, value in kw.items() if name in S and S[name].url_key}
+    params[S["model"].url_key] = kw.get("model", CUSTOM)
+    params[S["sparse_kernels"].url_key] = not kw["sparse_kernels"]  # the toggle reads "dense kernels"
+    if "model" in kw:  # a catalog model: its shape is the catalog's, no parameter of a custom one
+        for key in CUSTOM_KEYS:
+            params.pop(key, None)
+    return links.page_link(params)
+
+
 def render() -> None:
     warn_box = st.container()
     st.title("Inference & compression", anchor=False)
@@ -287,6 +300,9 @@ def render() -> None:
     st.download_button("JSON", export.dump_json(report.to_dict()) + "\n", file_name="inference.json",
                        mime="application/json", on_click="ignore", icon=":material/download:", key="inference_json",
                        help="The same file as `python -m estimator inference … --format json`")
+    with st.expander("Link to this scenario"):
+        st.caption("It holds every input, where the address bar leaves out those at today's defaults.")
+        st.code(scenario_link(kw), language=None, wrap_lines=True)
 
     st.header("What each technique saves", anchor=False)
     for note in report.techniques_left_out:

@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.inputs import declared as d
+from app_pages.inputs import links
 from app_pages.ui import common as c
 from app_pages.ui import style
 from estimator.core.base import bounds as B
@@ -148,3 +149,13 @@ def render() -> None:
     st.dataframe(c.number_table(table, FORMATS), hide_index=True, width="stretch")
     for n in report.notes:
         st.caption(c.md_escape(n, limit=600))
+    # every input, today's defaults included (the address bar leaves them out): a link keeps its plan when a
+    # default moves (browser review 2026-11-26, second)
+    sized = {"Devices": {PLAN["devices"].url_key: devices}, "Deadline": {PLAN["deadline_days"].url_key: deadline},
+             "Budget": {PLAN["budget_usd"].url_key: budget, I.PLAN_PRICE.url_key: price}}[by]
+    link = links.page_link({PLAN["model"].url_key: model, PLAN["hardware"].url_key: hardware,
+                            PLAN["tokens"].url_key: tokens, I.PLAN_BY.url_key: by, **sized,
+                            PLAN["seq_len"].url_key: seq_len, PLAN["global_batch_tokens"].url_key: batch})
+    st.markdown("**Link to this plan** (it holds every input, where the address bar leaves out those at today's "
+                "defaults)")
+    st.code(link, language=None, wrap_lines=True)

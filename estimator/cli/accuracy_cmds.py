@@ -214,7 +214,7 @@ def _vllm_later(t: dict, level: str) -> None:
     print(_table(["model", "hardware", "TP", "batch", "bits", "TPOT ms", "predicted", f"{level} interval", "in",
                   "per-param", "previous"], rows))
     print("TPOT here: the batch ÷ the output throughput (prefill inside). Three rows: a check of the direction, "
-          "not a figure to quote alone.")
+          "not a figure to quote on its own.")
 
 
 def _measured_decode(t: dict, level: str) -> None:

@@ -44,3 +44,20 @@ def test_the_largest_batch_a_bound_allows_is_said_with_how_the_bound_is_read():
     assert r.seconds_per_output_token <= 0.050 and r.batch_size < r.max_batch_size
     assert (f"batch {hz.count(r.batch_size)} per replica (tensor parallel {r.tp} × {r.replicas} replicas), the largest "
             "that meets the TPOT bound at its centre (p99 taken as the steady step)") in _texts(at)
+
+
+@pytest.mark.parametrize("params", [{"inf_model": "llama-3.1-70b", "inf_devices": "8", "inf_batch": "max",
+                                     "inf_bits": "4", "inf_tpot": "50"},
+                                    {"inf_model": "custom", "inf_params": "13e9", "inf_layers": "40", "inf_dmodel": "5120",
+                                     "inf_hw": "a100-sxm-80gb", "inf_dense": "true", "inf_sparsity": "0.5"}])
+def test_the_link_to_this_scenario_holds_every_input_and_reopens_the_same_numbers(params):
+    """Browser review 2026-11-26, second: the address bar leaves out inputs at today's defaults (`inf_hw=h100-sxm`
+    vanished even when typed), so a shared link would change with a default; the page gives a link with them all."""
+    from urllib.parse import parse_qsl, urlsplit
+    at = shared_page("inference", params)
+    link = next(x.value for x in at.code if "inf_model=" in x.value)
+    query = dict(parse_qsl(urlsplit(link).query))
+    assert {"inf_hw", "inf_model", "inf_tokens", "inf_engine", "inf_bits", "inf_kvbits"} <= set(query)
+    again = shared_page("inference", query)
+    assert not again.warning and not again.error
+    assert [(m.label, m.value) for m in again.metric] == [(m.label, m.value) for m in at.metric]

@@ -117,3 +117,18 @@ def test_a_deadline_met_at_the_centre_only_says_how_many_devices_meet_it_at_the_
     safe = int(note.rsplit(": ", 1)[1].split("; ")[1].split(" devices")[0].replace(",", ""))
     at_safe = plan_service.plan(model="llama-3.1-8b", tokens=1e12, hardware="h100-sxm", devices=safe)
     assert at_safe.best.estimate.range["wall_clock_s"][1] <= 30 * S_PER_DAY
+
+
+@pytest.mark.parametrize("params", [{"plan_by": "Deadline"}, {"plan_by": "Budget", "plan_hw": "b300", "plan_price": "6"},
+                                    {"plan_model": "llama-3.1-8b", "plan_devices": "64", "plan_seq": "8192"}])
+def test_the_link_to_this_plan_holds_every_input_and_reopens_the_same_plan(params):
+    """Browser review 2026-11-26, second: `/plan?plan_by=Deadline` carried neither the model, the tokens nor the
+    deadline (the address bar leaves defaults out), so a shared link would change with a default."""
+    from urllib.parse import parse_qsl, urlsplit
+    at = shared_page("plan", params)
+    link = next(x.value for x in at.code if "plan_model=" in x.value)
+    query = dict(parse_qsl(urlsplit(link).query))
+    assert {"plan_model", "plan_hw", "plan_tokens", "plan_by"} <= set(query) and params.items() <= query.items()
+    again = shared_page("plan", query)
+    assert not again.warning or all("met at the centre" in w.value for w in again.warning)
+    assert _metrics(again) == _metrics(at)
