@@ -123,6 +123,12 @@ def render() -> None:
                   f"{hz.human('wall_clock_s', fast['wall_clock_s'])} on {fast['devices']:,} devices, "
                   f"{hz.human('cost_usd', fast['cost_usd'])}",
                   help="Every device count of the ladder tried; below, the fewest devices that meet the budget")
+        # its layouts one click away (browser review 2026-11-26, second: one line, no table, nothing to open)
+        opened = links.page_link({PLAN["model"].url_key: model, PLAN["hardware"].url_key: hardware,
+                                  PLAN["tokens"].url_key: tokens, I.PLAN_BY.url_key: "Devices",
+                                  PLAN["devices"].url_key: fast["devices"], PLAN["seq_len"].url_key: seq_len,
+                                  PLAN["global_batch_tokens"].url_key: batch})
+        st.markdown(f"[Its layouts on {fast['devices']:,} devices]({opened})")
     if report.target:
         st.markdown(c.md_escape(f"On the fewest devices that meet the {report.target}: {report.devices:,}"))
     # cells that wrap rather than cut a number (browser review: "167 d…" at 1,024 px in five columns)

@@ -132,3 +132,21 @@ def test_the_link_to_this_plan_holds_every_input_and_reopens_the_same_plan(param
     again = shared_page("plan", query)
     assert not again.warning or all("met at the centre" in w.value for w in again.warning)
     assert _metrics(again) == _metrics(at)
+
+
+def test_the_fastest_plan_a_budget_pays_for_opens_with_its_layouts():
+    """Browser review 2026-11-26, second: the budget's fastest plan was one line with nothing to open."""
+    import re
+    from urllib.parse import parse_qsl, urlsplit
+    at = shared_page("plan", {"plan_by": "Budget", "plan_budget": "30e6"})
+    link = next(re.search(r"\((http[^)]+)\)", x.value).group(1) for x in at.markdown if "Its layouts on" in x.value)
+    query = dict(parse_qsl(urlsplit(link).query))
+    assert query["plan_by"] == "Devices" and query["plan_devices"] == "3072"
+    opened = shared_page("plan", query)
+    report = plan_service.plan(model="llama-3.1-70b", tokens=15e12, hardware="h100-sxm", devices=3072)
+    assert _metrics(opened)["Training time"] == hz_time(report.best.estimate.wall_clock_s)
+
+
+def hz_time(seconds: float) -> str:
+    from estimator.report import humanize as hz
+    return hz.human("wall_clock_s", seconds)
