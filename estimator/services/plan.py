@@ -161,7 +161,10 @@ def resolve_model(*, model=None, params=None, layers=None, d_model=None, heads=N
                                         d_model=d_model, heads=heads, vocab=vocab, kv_heads=kv_heads, ffn=ffn, mlp=mlp,
                                         experts=experts, experts_per_token=experts_per_token)
     shape, mshape = shapes(n, arch, how, active_params, ffn=None if ffn is None else int(ffn), mlp=mlp)
-    return n, shape, mshape, how, arch.name or "the model given"
+    borrowed = model is None and layers is None and d_model is None and arch.name
+    # a size alone borrows the catalog's nearest shape: named as borrowed, not as the model (researcher review
+    # 2026-11-26: `plan --params 1.3e9` read "Plan: gemma-2b", a model nobody chose)
+    return n, shape, mshape, how, (f"a {arch.name}-shaped model" if borrowed else arch.name or "the model given")
 
 
 @dataclass(frozen=True)

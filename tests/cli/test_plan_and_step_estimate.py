@@ -141,3 +141,13 @@ def test_plan_refusals_in_one_line(capsys):
     refused(capsys, "plan", "--model", "llama-3.1-70b", "--tokens", "15e12", "--devices", "1024", "--tp", "3",
             needle="")
     refused(capsys, "plan", "--tokens", "15e12", "--devices", "8", needle="model")
+
+
+def test_a_size_alone_is_planned_with_a_borrowed_shape_named_as_borrowed(capsys):
+    """Researcher review 2026-11-26: `plan --params 1.3e9` printed "Plan: gemma-2b (1.3 × 10⁹ parameters)", a model
+    nobody chose; the shape it borrows is named as borrowed."""
+    assert main(["plan", "--params", "1.3e9", "--tokens", "26e9", "--hardware", "a100-sxm-80gb", "--devices", "8"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Plan: a gemma-2b-shaped model (1.3 × 10⁹ parameters) on 8 × NVIDIA A100 SXM 80GB")
+    assert main(["plan", "--model", "gemma-2b", "--tokens", "26e9", "--hardware", "a100-sxm-80gb", "--devices", "8"]) == 0
+    assert capsys.readouterr().out.startswith("Plan: gemma-2b (")
