@@ -482,7 +482,7 @@ def _contrasts():
     return inputs, {x.key: x for x in contrasts.contrasts(inputs)}
 
 
-WORLD_SECONDS_LABEL = "GPT-3's training (10,000 V100s) = the world's electricity for"
+WORLD_SECONDS_LABEL = "GPT-3's energy, at world rate"  # one line at 1280 × 720: the three numbers level
 
 
 def world_electricity() -> None:

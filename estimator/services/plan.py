@@ -254,6 +254,14 @@ def bubble_note(shape: ModelShape, hardware: StepHardware, params: StepParams, s
             "stages, shrink it: " + "; ".join(fixes))
 
 
+# A size without a shape is timed by the utilisation fitted to published whole runs (issue 53: "with FLOPs alone,
+# keep today's fitted utilisation"); a shape gets the step model's planned layout
+SIZE_ALONE_NOTE = ("time: the utilisation fitted to published whole runs (their FLOPs, hardware and devices), as a size "
+                   "alone has no layout to time; a catalog model or an architecture is timed by the step model over "
+                   "its planned layout instead, usually shorter (a planned layout's throughput over a goodput, not "
+                   "what published runs averaged)")
+
+
 def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | None, precision: str,
                memory: Mapping | None, *, global_batch_tokens=None, active_params=None, vp=None,
                tokens=None) -> StepSetup:
@@ -268,6 +276,12 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
     parts_given = [k for k in LAYOUT_KEYS if k in memory]
     asked = layout_given or parts_given or "model" in memory or active_params is not None or global_batch_tokens is not None
     if not asked:
+        if (preset is None and not profile.reference_point and profile.memory_gb and scenario.params is not None
+                and scenario.tokens is not None and scenario.hours is None
+                and scenario.device_hours is None and scenario.utilization is None):
+            # which of two methods timed it, said where a size could have been a shape (researcher review 2026-11-26:
+            # 7B on 256 H100s read 20.2 days here and 7.74 days planned, with nothing to say why)
+            return StepSetup(notes=(SIZE_ALONE_NOTE,))
         return StepSetup()
     o = mem.check_inputs(memory)
     gbt = global_batch_tokens_of(global_batch_tokens)

@@ -151,3 +151,16 @@ def test_a_size_alone_is_planned_with_a_borrowed_shape_named_as_borrowed(capsys)
     assert out.startswith("Plan: a gemma-2b-shaped model (1.3 × 10⁹ parameters) on 8 × NVIDIA A100 SXM 80GB")
     assert main(["plan", "--model", "gemma-2b", "--tokens", "26e9", "--hardware", "a100-sxm-80gb", "--devices", "8"]) == 0
     assert capsys.readouterr().out.startswith("Plan: gemma-2b (")
+
+
+def test_a_size_alone_says_which_method_timed_it_and_a_model_is_planned():
+    """Researcher review 2026-11-26: `estimate --params 7e9` (20.2 days on 256 H100s) and `plan` (7.74 days) differed
+    2.6x with nothing to say why: the size alone is timed by the fitted utilisation, and says so."""
+    size = api.run(params=7e9, tokens=2e12, hardware="h100-sxm", devices=256).estimate
+    assert plan_service.SIZE_ALONE_NOTE in size.notes and size.step is None
+    shaped = api.run(params=7.24e9, tokens=2e12, hardware="h100-sxm", devices=256,
+                     memory={"model": "mistral-7b"}, params_model="mistral-7b").estimate
+    assert plan_service.SIZE_ALONE_NOTE not in shaped.notes and shaped.step is not None
+    assert shaped.wall_clock_s < size.wall_clock_s  # a planned layout, not the published runs' average
+    flops = api.run(flops=8.4e22, hardware="h100-sxm", devices=256).estimate
+    assert plan_service.SIZE_ALONE_NOTE not in flops.notes  # no size to shape
