@@ -149,7 +149,7 @@ def shapes(params: float, arch: Architecture, how: str, active_params: float | N
                        active_params=active, total_params=params)
     mshape = mem.Shape(params, layers, d, arch.heads, how,
                        mem.expert_params(params, arch.active_params, arch.experts, arch.experts_per_token) if moe else 0.0,
-                       arch.experts if moe else None)
+                       arch.experts if moe else None, int(vocab or 0))
     return shape, mshape
 
 

@@ -62,7 +62,7 @@ def training_memory(scenario: Scenario, profile: HardwareProfile, preset: Preset
     moe = arch.active_params is not None and arch.experts and arch.experts_per_token
     shape = mem.Shape(n, arch.layers, arch.d_model, arch.heads, how,
                       mem.expert_params(n, arch.active_params, arch.experts, arch.experts_per_token) if moe else 0.0,
-                      arch.experts if moe else None)
+                      arch.experts if moe else None, int(arch.vocab or 0))
     strategy = mem.Strategy(o.get("zero", 0), recompute, o.get("tp", 1), o.get("pp", 1), o.get("cp", 1), o.get("ep", 1),
                             o.get("attention_kernel", mem.DEFAULT_ATTENTION))
     if no_memory:  # the run's own checks still hold (a tensor-parallel degree that splits no heads), as on a GPU

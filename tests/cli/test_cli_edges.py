@@ -72,8 +72,9 @@ def test_the_memory_line_of_an_absurd_setup_is_readable(capsys):
     rc, out, _ = _run(capsys, "estimate", "--params", "7e9", "--tokens", "1e12", "--micro-batch", "1000000",
                       "--seq-len", "100000000")
     line = next(x for x in out.splitlines() if x.startswith("Memory"))
-    # FlashAttention's activations (no a·s×s scores): 32 layers × 34 × 10⁸ × 10⁶ × 4096 bytes = 4.46 × 10¹¹ GB
-    assert rc == 0 and "4.46 × 10¹¹ GB per device" in line and "51,200" not in line and "e+" not in line
+    # FlashAttention's activations (no a·s×s scores): 32 layers × 34 × 10⁸ × 10⁶ × 4096 bytes = 4.46 × 10¹¹ GB, and
+    # the output layer's input and fp32 logits, 10⁸ × 10⁶ × (2 × 4096 + 4 × 32,768) bytes = 1.39 × 10¹⁰ GB
+    assert rc == 0 and "4.6 × 10¹¹ GB per device" in line and "51,200" not in line and "e+" not in line
 
 
 def test_device_hours_read_to_three_significant_figures(capsys):

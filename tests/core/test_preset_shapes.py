@@ -17,8 +17,11 @@ from estimator.services import api
 GB = 1e9
 
 
-def act_bytes(layers, d_model, heads, seq_len, micro_batch=1):
-    return layers * (34 * seq_len * micro_batch * d_model + 4 * heads * seq_len * micro_batch)
+def act_bytes(layers, d_model, heads, seq_len, micro_batch=1, vocab=0):
+    """The layers' and, where the vocabulary is known, the output layer's input and fp32 logits (Korthikanti et al.
+    §4.1: 2sbh + 4sbv)."""
+    output = seq_len * micro_batch * (2 * d_model + 4 * vocab) if vocab else 0
+    return layers * (34 * seq_len * micro_batch * d_model + 4 * heads * seq_len * micro_batch) + output
 
 
 def test_bert_base_memory_uses_bert_base_shape(cli):
@@ -49,21 +52,23 @@ def test_gpt3_presets_use_gpt3_shape(pid):
     assert (tm.shape.layers, tm.shape.d_model, tm.shape.heads, tm.seq_len) == (96, 12288, 96, 2048)
     assert tm.shape.params == 175e9
     # 96 · (34 · 2048 · 12288 + 4 · 96 · 2048) = 96 · 856,424,448 bytes ≈ 82.2 GB (275.4 GB with the scores stored,
-    # 96 · 2048 · 12288 · (34 + 5 · 96 · 2048 / 12288), as the 2020 run's kernels did: --attention-kernel eager)
-    assert tm.per_device.activations_gb == pytest.approx(96 * 856_424_448 / GB)
-    assert tm.per_device.activations_gb == pytest.approx(act_bytes(96, 12288, 96, 2048) / GB)
+    # 96 · 2048 · 12288 · (34 + 5 · 96 · 2048 / 12288), as the 2020 run's kernels did: --attention-kernel eager), and
+    # the output layer's 2048 · (2 · 12288 + 4 · 50257) = 462,036,992 bytes: 82.7 GB
+    assert tm.per_device.activations_gb == pytest.approx((96 * 856_424_448 + 462_036_992) / GB)
+    assert tm.per_device.activations_gb == pytest.approx(act_bytes(96, 12288, 96, 2048, vocab=50257) / GB)
     assert "shape of GPT-3 175B (Brown et al. 2020, arXiv:2005.14165, Table 2.1" in tm.note()
     assert "405" not in tm.how and "nearest" not in tm.how
 
 
 def test_gpt3_fewest_devices_follow_from_gpt3_shape():
     """ZeRO-3 with full recomputation keeps 2·s·b·h·L = 2 · 2048 · 12288 · 96 bytes ≈ 4.83 GB of
-    activations per device, so ⌈16 · 175e9 / 1e9 ÷ (34.36 − 4.83)⌉ = 95 V100s 32 GB (34.36 GB as they report
-    it; 109 with 405B's shape)."""
+    activations per device; the output layer's 0.46 GB sits on the last of two pipeline stages, which holds one
+    micro-batch of half the layers, so 2 × ⌈16 · 175e9 / 2 / 1e9 ÷ (34.36 − 4.83)⌉ = 96 V100s 32 GB (34.36 GB as they
+    report it; one stage holding both: 97; 95 before the logits were counted; 109 with 405B's shape)."""
     tm = api.run(preset_id="gpt3-175b").estimate.memory
     act_full = 2 * 2048 * 12288 * 96 / GB
-    assert tm.best_devices == -(-16 * 175e9 / GB // (34.36 - act_full)) == 95
-    assert (tm.best_strategy.zero, tm.best_strategy.recompute) == (3, "full")
+    assert tm.best_devices == 2 * -(-16 * 175e9 / 2 / GB // (34.36 - act_full)) == 96
+    assert (tm.best_strategy.zero, tm.best_strategy.recompute, tm.best_strategy.pp) == (3, "full", 2)
 
 
 def test_other_presets_shapes():

@@ -200,7 +200,7 @@ def test_the_default_batch_is_said_as_the_default(capsys):
 def test_a_utilisation_given_with_a_layout_that_does_not_fit_says_no_time_of_it(capsys):
     d = _json(capsys, "estimate", *SEVENTY, "--tp", "1", "--utilization", "0.4")
     notes = " ".join(d["notes"])
-    assert "the layout given does not fit in memory (1,175 GB a device of 85.52 GB): the planner's best" in notes
+    assert "the layout given does not fit in memory (1,176 GB a device of 85.52 GB): the planner's best" in notes
     assert "its time is of a run that cannot be made" not in notes
     step_share = next(n for n in d["notes"] if n.startswith("the utilisation given sets the time"))
     assert "of peak over the run for the estimate's FLOPs) sets the memory only" in step_share

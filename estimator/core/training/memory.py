@@ -33,7 +33,9 @@ inputs of the FP8 matrix multiplies in FP8 (1 byte) for the backward pass and th
 (``LAYER_TERMS``' last column). The constants are those of a GPT layer (4h MLP, multi-head attention,
 dropout); a SwiGLU MLP stores somewhat more and grouped-query attention somewhat less, not modelled.
 With 1F1B pipeline scheduling the first stage holds p micro-batches of L/p layers: L layers'
-worth whatever p is (§4.2.3), so pipelining shrinks the model states, not the activations.
+worth whatever p is (§4.2.3), so pipelining shrinks the model states, not the activations. The last stage holds one
+micro-batch of its L/p layers and the output layer's input and fp32 logits (§4.1: 2sbh + 4sbv, over t); a device
+holds the larger of the two (one stage, both, without pipelining).
 
 Context and expert parallelism for the model states: context-parallel ranks hold the same weights, and
 Megatron-Core reduces gradients and shards the distributed optimizer over the data- and context-parallel ranks
@@ -114,6 +116,12 @@ FLASH_LSE_BYTES = 4.0
 FLASH_OUTPUT_BYTES = 2.0
 # Full recomputation keeps each layer's 16-bit input, per s·b·h (Korthikanti et al. Table 2).
 FULL_RECOMPUTE_BYTES = 2.0
+# The output layer (Korthikanti et al. 2022, §4.1, "Output Layer"): its projection's 16-bit input, 2 per s·b·h, and
+# the cross-entropy's logits in fp32, 4 per s·b·v, both split by tensor parallelism (the vocabulary-parallel output
+# layer and loss of Megatron-LM; sequence parallelism splits the input) and held by the last pipeline stage, for
+# the one micro-batch it holds under 1F1B. A fused or chunked loss (e.g. Liger's) holds less: not modelled.
+OUTPUT_INPUT_BYTES = 2.0
+LOGITS_BYTES = 4.0
 # The precisions whose matrix multiplies keep their inputs at 8 bits for the backward: FP8, and FP4 taken alike
 # (NVFP4 training, arXiv:2509.25149, quantises each GEMM's inputs again for the backward's layouts and keeps
 # some layers in BF16: the FP8 rule, an upper bound of the FP4 copies, is kept rather than a guess).
@@ -140,6 +148,7 @@ class Shape:
     source: str = ""
     expert_params: float = 0.0   # a mixture of experts' parameters in its experts (0: dense)
     experts: int | None = None   # experts per layer (None: dense)
+    vocab: int = 0               # the output layer's width, for its logits (0: not known, left out)
 
 
 def expert_params(params: float, active_params: float, experts: int, per_token: int) -> float:
@@ -404,6 +413,11 @@ def per_device(shape: Shape, st: Strategy, dp: int, seq_len: float, micro_batch:
                                                     st.recompute, attention=st.attention,
                                                     sequence_parallel=st.sequence_parallel, cp=st.cp,
                                                     fp8=precision in FP8_PRECISIONS)
+    # the last stage: its L/p layers for one micro-batch and the output layer's input and logits (researcher review
+    # 2026-11-26: left out, 8.4 GB of Llama 3.1 8B's 128k-token vocabulary at micro-batch 8 went uncounted)
+    output = (micro_batch * seq_len * (OUTPUT_INPUT_BYTES * shape.d_model + LOGITS_BYTES * shape.vocab) / st.tp / st.cp
+              if shape.vocab else 0.0)  # no vocabulary known: no output layer to count
+    act = max(act, act / st.pp + output)
     if precision in FP32_PRECISIONS:
         act *= FP32_ACTIVATION_SCALE
     return Breakdown((w * psi / shard_w + experts(w, st.zero >= 3)) / BYTES_PER_GB,
