@@ -144,6 +144,9 @@ def test_checks_that_miss_far_warn_even_when_the_load_looked_fine(monkeypatch):
     assert {c.label.split(" (")[0] for c in missed} >= {"size 256 fp32", "size 1024 fp32"}
     assert warning.startswith(f"{len(missed)} of the {len(result.checks)} prediction checks missed by more than "
                               "a factor of 2")
+    # the count is of the checks' closer predictions, and says so (measure review 2026-11-26)
+    assert any(c.at_size_s is not None for c in result.checks)
+    assert "a factor of 2, each by the closer of its two predictions (worst:" in warning
 
 
 # --- the user's own command ------------------------------------------------------------------------
