@@ -69,6 +69,7 @@ def backend_status(nvml_module=None) -> tuple[BackendStatus, ...]:
     energy counters or only estimates CPU power from load."""
     from estimator.device.cpu import cpu_device_name
     from estimator.device.nvml import NvmlBackend
+    from estimator.device.codecarbon_backend import import_problem as codecarbon_import_problem
     from estimator.io.paths import codecarbon_available
     try:
         gpu = NvmlBackend(nvml_module)
@@ -86,6 +87,9 @@ def backend_status(nvml_module=None) -> tuple[BackendStatus, ...]:
         cpu = BackendStatus("cpu", False, f"{device}: CodeCarbon is not installed (`pip install codecarbon`), "
                                           "so only time is measured: a tracked run reports no energy, and a CPU "
                                           "calibration, which needs the CPU's power, is refused")
+    elif (problem := codecarbon_import_problem()) is not None:
+        cpu = BackendStatus("cpu", False, f"{device}: CodeCarbon is installed but could not be imported ({problem}): "
+                                          "reinstall it; until then only time is measured")
     elif _rapl_readable():
         cpu = BackendStatus("cpu", True, f"{device}: CodeCarbon reads the RAPL energy counters")
     else:

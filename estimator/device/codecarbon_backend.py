@@ -64,6 +64,16 @@ def cpu_power_source(tracker) -> tuple[str, bool, str]:
     return "codecarbon-cpu-unknown-method", True, "unknown"
 
 
+def import_problem() -> str | None:
+    """Why CodeCarbon, installed, cannot be imported here (it or what it needs fails to import), or None where it
+    imports (``calibrate --backends`` imports it to say so: measure review 2026-11-26, it read "available")."""
+    try:
+        import codecarbon  # noqa: F401
+    except ImportError as exc:
+        return f"{type(exc).__name__}: {str(exc)[:200]}"
+    return None
+
+
 def _default_factory(**kwargs):
     try:
         from codecarbon import OfflineEmissionsTracker

@@ -204,3 +204,15 @@ def test_a_codecarbon_that_fails_to_import_is_not_called_missing(monkeypatch):
     with pytest.raises(BackendUnavailable, match=r"CodeCarbon is installed but could not be imported "
                                                  r"\(ModuleNotFoundError: No module named 'pandas'\)"):
         cb._default_factory()
+
+
+def test_the_backends_list_says_a_codecarbon_that_fails_to_import(monkeypatch):
+    """Measure review 2026-11-26: `calibrate --backends` said "CPU (CodeCarbon): available" where importing it
+    failed; it is found installed but not importable, and said so."""
+    from estimator.device import backends
+    from estimator.device import codecarbon_backend as cb
+    monkeypatch.setattr(cb, "import_problem", lambda: "ModuleNotFoundError: No module named 'pandas'")
+    _, cpu = backends.backend_status()
+    assert cpu.available is False
+    assert ("CodeCarbon is installed but could not be imported (ModuleNotFoundError: No module named 'pandas'): "
+            "reinstall it") in cpu.line
