@@ -67,9 +67,9 @@ def backend_status(nvml_module=None) -> tuple[BackendStatus, ...]:
     """The NVML and CPU backends on this machine. NVML is opened and closed again (no window is
     started); the CPU's line says whether CodeCarbon is installed and whether it can read RAPL
     energy counters or only estimates CPU power from load."""
+    from estimator.device.codecarbon_backend import import_problem as codecarbon_import_problem
     from estimator.device.cpu import cpu_device_name
     from estimator.device.nvml import NvmlBackend
-    from estimator.device.codecarbon_backend import import_problem as codecarbon_import_problem
     from estimator.io.paths import codecarbon_available
     try:
         gpu = NvmlBackend(nvml_module)
