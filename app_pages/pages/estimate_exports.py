@@ -9,6 +9,7 @@ from typing import Any
 from estimator.io.paths import tool_public_url
 from estimator.report.export import render
 from estimator.services import api
+from estimator.services.coverage import coverage_words
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,8 @@ def downloads(result: api.Result, run_kwargs: Mapping[str, Any], sources: Mappin
                   scenario=scenario_dict(run_kwargs), cite_keys=cite, sources=sources,
                   time_label=preset.time_label if preset else None, changed=result.changed,
                   footprint_changed=result.footprint_changed, tool_url=tool_public_url(),
-                  model_name=result.model_name, params=result.scenario.params)
+                  model_name=result.model_name, params=result.scenario.params,
+                  coverage=coverage_words(result.estimate))
     return [
         Download("JSON", f"{stem}.json", "application/json", render("json", **common)),
         Download("CSV", f"{stem}.csv", "text/csv", render("csv", **common)),

@@ -19,6 +19,7 @@ from estimator.report import humanize as hz
 from estimator.report.export import FORMATS, dump_json, render
 from estimator.services import api
 from estimator.services.companions import companion_sentence
+from estimator.services.coverage import coverage_words
 from estimator.services.inputs import COMPARE, MEMORY_NAMES, STEP_NAMES, TRAINING
 from estimator.services.rows import compared_ids
 from estimator.services.workload_inputs import (
@@ -104,7 +105,8 @@ def cmd_estimate(args):
                             cite_keys=cite, sources=load_sources(),
                             time_label=result.preset.time_label if result.preset else None, changed=result.changed,
                             footprint_changed=result.footprint_changed, tool_url=tool_public_url(),
-                            model_name=result.model_name, params=result.scenario.params))
+                            model_name=result.model_name, params=result.scenario.params,
+                            coverage=coverage_words(result.estimate) if args.format in ("latex", "bibtex") else None))
     if args.format == "table":
         for r2 in api.companions(result):
             sys.stdout.write(f"\n{companion_sentence(result, r2)}\n")

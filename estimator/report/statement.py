@@ -366,7 +366,7 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
               extra_keys: tuple[str, ...] = (), time_label: str | None = None,
               changed: tuple[str, ...] = (), footprint_changed: tuple[str, ...] = (),
               memory_given: bool = False, params: float | None = None, tokens: float | None = None,
-              tool_url: str | None = None, model_name: str | None = None) -> Statement:
+              tool_url: str | None = None, model_name: str | None = None, coverage: str | None = None) -> Statement:
     """The .tex paragraph and its .bib for ``est``.
 
     ``sources``: key → {cite, bibtex} (estimator/data/sources.toml); ``extra_keys``: more source
@@ -384,7 +384,8 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
     its memory only then (journeys R4: a run's statement had said it "does not fit" under a ZeRO stage, a
     parallelism and a model shape the user never chose).
     ``params``, ``tokens``: the model's size and its training tokens when the FLOPs are 6·N·D of them (the paragraph
-    names both and cites Kaplan et al. 2020 for the rule); ``model_name``: the catalog model they are (named first).
+    names both and cites Kaplan et al. 2020 for the rule); ``model_name``: the catalog model they are (named first);
+    ``coverage``: how often the fitted time's range held runs it did not see (``services.accuracy.coverage_words``).
     ``tool_url``: where the tool is published (``provenance.public_url``), the tool's entry's address; none when None."""
     hardware_bibtex = hardware_entry(est, sources)
     a = {x.name: x for x in est.assumptions}
@@ -484,9 +485,10 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
                      f"({_pct(est.step.goodput_range[0])}--{_pct(est.step.goodput_range[1])}); the power's from a fit "
                      f"to measured power draws; {exact} and grid intensity are taken as exact.")
         else:
+            measured = (f"; the time's held {latex_escape(coverage)}" if coverage else
+                        ", whose out-of-sample coverage the tool reports")
             text += (f" The {_pct(est.level)} ranges are prediction intervals from the tool's fits to published "
-                     f"training runs and measured power draws, whose out-of-sample coverage the tool reports; {exact} "
-                     "and grid intensity are taken as exact.")
+                     f"training runs and measured power draws{measured}; {exact} and grid intensity are taken as exact.")
     text += _beyond(est, a, cite, emb, basis, _cite(bibkeys, emb_keys), memory)
     if STATED in shown:  # after the last of them (embodied carbon, water)
         text += " The stated ranges are as their sources state, with no measured coverage."

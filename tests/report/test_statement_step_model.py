@@ -90,3 +90,22 @@ def test_a_cloud_regions_run_says_when_its_price_is_another_providers(capsys):
     for same in (["--cloud", "aws:us-east-1"], ["--cloud", "gcp:us-central1", "--price-usd-per-hour", "3.67"]):
         assert main(base + same + ["--format", "latex"]) == 0
         assert "not a gcp price" not in capsys.readouterr().out
+
+
+def test_a_fitted_times_statement_states_its_measured_coverage(capsys):
+    """Researcher review 2026-11-26: "whose out-of-sample coverage the tool reports" gave a reviewer no figure; the
+    statement gives the shipped validation's, for the fit's family or for a device without runs."""
+    from estimator.io.datafiles import load_validation_document
+    doc = load_validation_document()
+    h100 = doc["summary"]["h100"]["model"]
+    assert main(["estimate", "--params", "7e9", "--tokens", "2e12", "--hardware", "h100-sxm", "--devices", "256",
+                 "--format", "latex"]) == 0
+    tex = " ".join(capsys.readouterr().out.split())
+    assert (f"measured power draws; the time's held {h100['interval_coverage'] * 100:.0f}\\% of the {h100['n_runs']} "
+            "H100 runs, each held out with its paper's other runs;") in tex
+    new = doc["new_family"]["summary"]["all"]["model"]
+    assert main(["estimate", "--params", "7e9", "--tokens", "2e12", "--hardware", "b200", "--devices", "256",
+                 "--format", "latex"]) == 0
+    tex = " ".join(capsys.readouterr().out.split())
+    assert (f"the time's held {new['interval_coverage'] * 100:.0f}\\% of the {new['n_runs']} runs with each hardware "
+            "family held out whole and predicted as a device without runs") in tex

@@ -1,0 +1,31 @@
+"""How often an estimate's time range held runs it did not see, in words for the paper statement: read from the
+shipped cross-validation (``estimator/data/utilization_validation.json``, written by ``fit-utilization``). A small
+module of its own: the CLI's `estimate` imports it without the fitting code of ``services.accuracy``."""
+
+from __future__ import annotations
+
+from estimator.core.hardware.utilization_model import family_label
+from estimator.io.datafiles import load_validation_document
+
+
+def coverage_words(est) -> str | None:
+    """How often the time's 80% range held runs it did not see, for the paper statement (researcher review
+    2026-11-26: "whose out-of-sample coverage the tool reports" gave no figure): the shipped validation's coverage
+    for the fit's family, or for a device without runs that of the families held out whole; None where the time is
+    no fitted utilisation's (the step model's statement gives its own)."""
+    u = est.utilization
+    if u is None or not u.origin.startswith("fit:") or est.step is not None:
+        return None
+    doc = load_validation_document()
+    if u.borrowed:
+        m = doc["new_family"]["summary"]["all"]["model"]
+        return (f"{m['interval_coverage']:.0%} of the {m['n_runs']} runs with each hardware family held out whole "
+                "and predicted as a device without runs")
+    m = doc["summary"].get(u.family, {}).get("model")
+    if not m or m.get("interval_coverage") is None:
+        return None
+    return (f"{m['interval_coverage']:.0%} of the {m['n_runs']} {family_label(u.family)} runs, each held out with "
+            "its paper's other runs")
+
+
+__all__ = ["coverage_words"]
