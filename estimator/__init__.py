@@ -2,7 +2,7 @@
 
 The public face: what a user's script needs, importable from ``estimator`` itself::
 
-    from estimator import estimate, compare, inference, track, load_profile
+    from estimator import estimate, compare, plan, inference, track, load_profile
 
 - ``estimate(...)``: one training run's time, device-hours, energy, cost and CO₂e (an ``Estimate``), from
   the same keyword inputs as ``python -m estimator estimate`` (``flops=``, ``params=``/``tokens=``,
@@ -10,6 +10,8 @@ The public face: what a user's script needs, importable from ``estimator`` itsel
 - ``run(...)``: the same inputs, the whole ``Result`` (the estimate, the scenario, the profile, a preset's
   published figures beside it);
 - ``compare(hardware_ids, ...)``: one workload on several profiles (a ``CompareReport``);
+- ``plan(model=..., tokens=..., hardware=..., devices=...)``: the layouts that fit memory ranked by time, or the
+  fewest devices for ``deadline_days=`` or ``budget_usd=`` (a ``PlanReport``), as ``python -m estimator plan``;
 - ``inference(hardware=..., tokens=..., ...)``: serving cost per token and in total (an ``InferenceReport``);
 - ``track(total_steps=..., ...)``: time, energy and a forecast inside one's own training loop (a ``Run``);
 - ``load_profile(id_or_path)`` and ``profiles()``: hardware profiles;
@@ -31,6 +33,7 @@ _EXPORTS = {
     "estimate": "estimator.services.public:estimate",
     "run": "estimator.services.api:run",
     "compare": "estimator.services.api:compare",
+    "plan": "estimator.services.plan:plan",
     "inference": "estimator.services.limits:inference_report",
     "track": "estimator.monitor.track:track",
     "load_profile": "estimator.services.public:load_profile",
@@ -46,6 +49,7 @@ _EXPORTS = {
     "HardwareProfile": "estimator.core.hardware.profile:HardwareProfile",
     "Result": "estimator.services.api:Result",
     "CompareReport": "estimator.services.api:CompareReport",
+    "PlanReport": "estimator.services.plan:PlanReport",
     "InferenceReport": "estimator.services.limits:InferenceReport",
     "Run": "estimator.monitor.track:Run",
     "EstimatorError": "estimator.core.base.errors:EstimatorError",
@@ -107,4 +111,5 @@ if TYPE_CHECKING:  # what type checkers and editors see
     from estimator.services.api import CompareReport, Result, compare, run  # noqa: F401
     from estimator.services.limits import InferenceReport  # noqa: F401
     from estimator.services.limits import inference_report as inference  # noqa: F401
+    from estimator.services.plan import PlanReport, plan  # noqa: F401
     from estimator.services.public import estimate, load_profile  # noqa: F401

@@ -467,7 +467,7 @@ def _site(site: Mapping) -> dict:
     return out
 
 
-def plan(*, tokens, hardware: str | None = None, devices=None, deadline_days=None, budget_usd=None, model=None,
+def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_days=None, budget_usd=None, model=None,
          params=None, layers=None, d_model=None, heads=None, vocab=None, active_params=None, kv_heads=None, ffn=None,
          mlp=None, experts=None, experts_per_token=None, seq_len=None,
          global_batch_tokens=None, precision=None, tp=None, pp=None, cp=None, ep=None, zero=None, micro_batch=None,
@@ -475,8 +475,9 @@ def plan(*, tokens, hardware: str | None = None, devices=None, deadline_days=Non
     """The layouts of a model on ``devices`` (or the fewest devices that meet ``deadline_days`` or
     ``budget_usd``) that fit memory, ranked by the run's time, each with its MFU, memory, time, cost and CO₂e."""
     from estimator.io.datafiles import default_profiles
-    from estimator.services.inputs import DEFAULT_HARDWARE, check_keywords
-    check_keywords(site, PLAN_SITE_KEYS)
+    from estimator.services.inputs import DEFAULT_HARDWARE, PLAN, check_keywords
+    # a typo of any of plan's inputs is refused with the nearest of them all ("devcies": "devices")
+    check_keywords(site, tuple(dict.fromkeys((*PLAN_SITE_KEYS, *PLAN))))
     tokens = v.require_number_in("tokens", tokens, B.TOKENS, field="tokens") if tokens is not None else None
     if tokens is None:
         raise InputError("a plan needs the run's tokens", field="tokens")

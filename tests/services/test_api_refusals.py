@@ -268,3 +268,19 @@ def test_the_api_guide_names_every_flag_whose_keyword_is_another_name():
     with pytest.raises(InputError) as err:
         api.run(params=7e9, tokens=1e12, cooling="wet")
     assert err.value.field == "cooling"
+
+
+def test_plan_is_public_and_refuses_as_the_cli_does(capsys):
+    """Researcher review 2026-11-26: no public Python plan(); it is `estimator.plan`, with the CLI's refusals."""
+    from estimator import estimate, plan
+    report = plan(model="llama-3.1-70b", tokens=15e12, hardware="h100-sxm", devices=1024)
+    assert report.best.estimate.wall_clock_s == estimate(model="llama-3.1-70b", tokens=15e12, hardware="h100-sxm",
+                                                         devices=1024).wall_clock_s
+    with pytest.raises(InputError, match="a plan needs the run's tokens"):
+        plan(model="llama-3.1-70b")
+    with pytest.raises(InputError, match=r"unknown input 'devcies'; did you mean 'devices'\?"):
+        plan(model="llama-3.1-70b", tokens=1e12, devcies=8)
+    assert main(["plan", "--model", "llama-3.1-70b", "--tokens", "1e12", "--devices", "0"]) == 2
+    with pytest.raises(InputError) as err:
+        plan(model="llama-3.1-70b", tokens=1e12, devices=0)
+    assert str(err.value).split(" (")[0] in capsys.readouterr().err
