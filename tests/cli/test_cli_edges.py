@@ -73,7 +73,8 @@ def test_the_memory_line_of_an_absurd_setup_is_readable(capsys):
                       "--seq-len", "100000000")
     line = next(x for x in out.splitlines() if x.startswith("Memory"))
     # FlashAttention's activations (no a·s×s scores): 32 layers × 34 × 10⁸ × 10⁶ × 4096 bytes = 4.46 × 10¹¹ GB, and
-    # the output layer's input and fp32 logits, 10⁸ × 10⁶ × (2 × 4096 + 4 × 32,768) bytes = 1.39 × 10¹⁰ GB
+    # the final LayerNorm's and output layer's inputs and fp32 logits, 10⁸ × 10⁶ × (4 × 4096 + 4 × 32,768) bytes =
+    # 1.47 × 10¹⁰ GB
     assert rc == 0 and "4.6 × 10¹¹ GB per device" in line and "51,200" not in line and "e+" not in line
 
 

@@ -128,8 +128,8 @@ def test_gpt3_on_one_v100_does_not_fit_and_says_how_many_would(capsys):
     """The issue's example: 175B parameters on one 32 GB V100 (32,768 MiB = 34.36 GB, as it reports). Model
     states alone are 16 × 175e9 = 2,800 GB. The shape is the catalog's nearest (GPT-3 175B's own since the catalog
     holds it: 96 layers, d_model 12,288; stated in the output); with ZeRO-3 and full recomputation each device keeps
-    2sbhL = 2 · 2048 · 12288 · 96 bytes = 4.83 GB of activations and the output layer's input and fp32 logits,
-    s(2h + 4v) = 2048 · (2 · 12288 + 4 · 50257) bytes = 0.46 GB, so N_d = ⌈2800 ÷ (34.36 − 5.29)⌉ = 97 (95 before the
+    2sbhL = 2 · 2048 · 12288 · 96 bytes = 4.83 GB of activations and the final LayerNorm's and output layer's inputs and fp32
+    logits, s(4h + 4v) = 2048 · (4 · 12288 + 4 · 50257) bytes = 0.51 GB, so N_d = ⌈2800 ÷ (34.36 − 5.34)⌉ = 97 (95 before the
     logits were counted; 109 with Llama 3.1 405B's shape, the nearest before); with two pipeline stages the logits sit
     on the last, which holds one micro-batch of half the layers, and the first's 4.83 GB bound the activations:
     2 × ⌈1400 ÷ (34.36 − 4.83)⌉ = 96 devices, the fewest."""
@@ -145,7 +145,7 @@ def test_gpt3_on_one_v100_does_not_fit_and_says_how_many_would(capsys):
     act = 2 * 2048 * 12288 * 96 / GB
     assert m["fits"] is False and m["min_devices"] is None
     assert m["fewest_devices"]["devices"] == 2 * math.ceil(16 * 175e9 / 2 / GB / (34.36 - act)) == 96
-    output = 2048 * (2 * 12288 + 4 * 50257) / GB  # one stage alone holds the logits too: 97
+    output = 2048 * (4 * 12288 + 4 * 50257) / GB  # one stage alone holds the logits too: 97
     assert math.ceil(16 * 175e9 / GB / (34.36 - act - output)) == 97
     assert m["fewest_devices"]["strategy"] == {"zero": 3, "recompute": "full", "tensor_parallel": 1,
                                                "pipeline_parallel": 2, "context_parallel": 1, "expert_parallel": 1,

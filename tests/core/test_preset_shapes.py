@@ -18,9 +18,9 @@ GB = 1e9
 
 
 def act_bytes(layers, d_model, heads, seq_len, micro_batch=1, vocab=0):
-    """The layers' and, where the vocabulary is known, the output layer's input and fp32 logits (Korthikanti et al.
-    §4.1: 2sbh + 4sbv)."""
-    output = seq_len * micro_batch * (2 * d_model + 4 * vocab) if vocab else 0
+    """The layers' and, where the vocabulary is known, the final LayerNorm's and output layer's inputs and the fp32
+    logits (Korthikanti et al. §4.3: 4sbh + 4sbv)."""
+    output = seq_len * micro_batch * (4 * d_model + 4 * vocab) if vocab else 0
     return layers * (34 * seq_len * micro_batch * d_model + 4 * heads * seq_len * micro_batch) + output
 
 
@@ -53,8 +53,8 @@ def test_gpt3_presets_use_gpt3_shape(pid):
     assert tm.shape.params == 175e9
     # 96 · (34 · 2048 · 12288 + 4 · 96 · 2048) = 96 · 856,424,448 bytes ≈ 82.2 GB (275.4 GB with the scores stored,
     # 96 · 2048 · 12288 · (34 + 5 · 96 · 2048 / 12288), as the 2020 run's kernels did: --attention-kernel eager), and
-    # the output layer's 2048 · (2 · 12288 + 4 · 50257) = 462,036,992 bytes: 82.7 GB
-    assert tm.per_device.activations_gb == pytest.approx((96 * 856_424_448 + 462_036_992) / GB)
+    # the output layer's 2048 · (4 · 12288 + 4 · 50257) = 512,368,640 bytes: 82.7 GB
+    assert tm.per_device.activations_gb == pytest.approx((96 * 856_424_448 + 512_368_640) / GB)
     assert tm.per_device.activations_gb == pytest.approx(act_bytes(96, 12288, 96, 2048, vocab=50257) / GB)
     assert "shape of GPT-3 175B (Brown et al. 2020, arXiv:2005.14165, Table 2.1" in tm.note()
     assert "405" not in tm.how and "nearest" not in tm.how

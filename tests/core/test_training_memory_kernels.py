@@ -37,13 +37,14 @@ def test_llama2_7b_zero3_on_8_a100_fits_with_flashattention(capsys):
     """Issue 53: Llama-2-7B, ZeRO-3 on 8 A100 80GB, bf16, sequence 2048, micro-batch 4, no recomputation. Korthikanti
     et al.'s rule with the scores stored gave sbhL(34 + 5as/h) = 2048·4·4096·32·(34 + 80) bytes = 122 GB per device,
     "does not fit". FlashAttention stores no scores: L(34·sbh + 4asb) = 36.5 GB, within ±25% of the issue's 36.5 GB,
-    and with the output layer's logits (1.1 GB) and 16Ψ/8 = 13.5 GB of ZeRO-3 states, 51 GB in all: it fits."""
+    and with the output layer's inputs and logits (1.2 GB) and 16Ψ/8 = 13.5 GB of ZeRO-3 states, 51 GB in all: it fits."""
     args = ("estimate", "--model", "llama-2-7b", "--tokens", "1e12", "--hardware", "a100-sxm-80gb", "--devices", "8",
             "--zero", "3", "--micro-batch", "4", "--seq-len", "2048", "--precision", "bf16")
     m = cli_json(capsys, *args)
     act = m["per_device_gb"]["activations"]
-    # and the output layer's input and fp32 logits (Korthikanti et al. §4.1: 2sbh + 4sbv, vocabulary 32,000)
-    assert act == pytest.approx((32 * (2048 * 4 * 4096 * 34 + 4 * 32 * 2048 * 4) + 2048 * 4 * (2 * 4096 + 4 * 32000)) / GB)
+    # and the final LayerNorm's and output layer's inputs and fp32 logits (Korthikanti et al. §4.3: 4sbh + 4sbv,
+    # vocabulary 32,000)
+    assert act == pytest.approx((32 * (2048 * 4 * 4096 * 34 + 4 * 32 * 2048 * 4) + 2048 * 4 * (4 * 4096 + 4 * 32000)) / GB)
     assert act == pytest.approx(36.5, rel=0.25)
     assert m["fits"] is True and m["strategy"]["attention_kernel"] == "flash"
     assert m["per_device_gb"]["total"] == pytest.approx(16 * 6.738e9 / 8 / GB + act)
@@ -53,8 +54,8 @@ def test_llama2_7b_zero3_on_8_a100_fits_with_flashattention(capsys):
     # the old kernels, on request, reproduce the issue's 122 GB and "does not fit"
     eager = cli_json(capsys, *args, "--attention-kernel", "eager")
     assert eager["per_device_gb"]["activations"] == pytest.approx(
-        (2048 * 4 * 4096 * 32 * (34 + 80) + 2048 * 4 * (2 * 4096 + 4 * 32000)) / GB)
-    assert eager["per_device_gb"]["activations"] == pytest.approx(122.4 + 1.1, abs=0.05)
+        (2048 * 4 * 4096 * 32 * (34 + 80) + 2048 * 4 * (4 * 4096 + 4 * 32000)) / GB)
+    assert eager["per_device_gb"]["activations"] == pytest.approx(122.4 + 1.2, abs=0.05)
     assert eager["fits"] is False and eager["strategy"]["attention_kernel"] == "eager"
 
 
@@ -62,7 +63,7 @@ def test_the_note_names_the_kernel(capsys):
     assert main(["estimate", "--model", "llama-2-7b", "--tokens", "1e12", "--hardware", "a100-sxm-80gb", "--devices",
                  "8", "--zero", "3", "--micro-batch", "4"]) == 0
     out = capsys.readouterr().out
-    assert "memory: fits, 51.1 GB per device against 85.9 GB (ZeRO-3, no activation recomputation; micro-batch 4, " \
+    assert "memory: fits, 51.2 GB per device against 85.9 GB (ZeRO-3, no activation recomputation; micro-batch 4, " \
            "sequence 2048, bf16 with Adam, FlashAttention;" in out
 
 
@@ -246,15 +247,15 @@ def test_min_devices_with_expert_parallelism_is_a_multiple_of_the_experts_split(
 
 
 def test_the_output_layers_logits_are_counted_on_the_last_stage():
-    """Researcher review 2026-11-26: the output layer was left out (Korthikanti et al. §4.1: its input 2sbh and the
-    fp32 logits 4sbv, over t), 8.4 GB for Llama 3.1 8B's 128,256-token vocabulary at micro-batch 8, sequence 2048.
+    """Researcher review 2026-11-26: the output layer was left out (Korthikanti et al. §4.3: the final LayerNorm's and
+    the projection's inputs 4sbh and the fp32 logits 4sbv, over t), 8.4 GB for Llama 3.1 8B's 128,256-token vocabulary at micro-batch 8, sequence 2048.
     Held by the last pipeline stage with its one micro-batch of L/p layers; the first stage's L layers' worth
     otherwise bound the device."""
     s, b, h, v, L, a = 2048, 8, 4096, 128256, 32, 32
     layer = mem.activation_bytes_per_layer(s, b, h, a)
     shape = mem.Shape(8.03e9, L, h, a, vocab=v)
-    output = s * b * (2 * h + 4 * v)
-    assert output / GB == pytest.approx(8.54, abs=0.01)  # 8.40 of logits, 0.13 of the projection's input
+    output = s * b * (4 * h + 4 * v)
+    assert output / GB == pytest.approx(8.67, abs=0.01)  # 8.40 of logits, 0.27 of the two inputs
     one = mem.per_device(shape, mem.Strategy(), 1, s, b, "bf16")
     assert one.activations_gb == pytest.approx((L * layer + output) / GB)
     tp2 = mem.per_device(shape, mem.Strategy(tp=2), 1, s, b, "bf16")
@@ -264,9 +265,16 @@ def test_the_output_layers_logits_are_counted_on_the_last_stage():
     # a shallow model with a wide vocabulary: the last stage (one micro-batch of its 2 layers and the logits) is larger
     small = mem.Shape(1e9, 4, 1024, 8, vocab=256000)
     small_layer = mem.activation_bytes_per_layer(s, b, 1024, 8)
-    small_output = s * b * (2 * 1024 + 4 * 256000)
+    small_output = s * b * (4 * 1024 + 4 * 256000)
     pp2 = mem.per_device(small, mem.Strategy(pp=2), 1, s, b, "bf16")
     assert small_output > 2 * small_layer
     assert pp2.activations_gb == pytest.approx((2 * small_layer + small_output) / GB)
     assert mem.per_device(mem.Shape(8.03e9, L, h, a), mem.Strategy(), 1, s, b, "bf16").activations_gb == \
         pytest.approx(L * layer / GB)  # no vocabulary known: nothing counted for it
+    # fp32 activations: the layers and the two inputs at twice the width, the logits (fp32 already) as they are
+    fp32 = mem.per_device(shape, mem.Strategy(), 1, s, b, "fp32")
+    assert fp32.activations_gb == pytest.approx((2 * L * layer + s * b * (2 * 4 * h + 4 * v)) / GB)
+    # without sequence parallelism the inputs are whole on each tensor-parallel rank; the logits still split
+    no_sp = mem.per_device(shape, mem.Strategy(tp=2, sequence_parallel=False), 1, s, b, "bf16")
+    layer_no_sp = mem.activation_bytes_per_layer(s, b, h, a, tp=2, sequence_parallel=False)
+    assert no_sp.activations_gb == pytest.approx((L * layer_no_sp + s * b * (4 * h + 4 * v / 2)) / GB)

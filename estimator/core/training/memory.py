@@ -34,8 +34,8 @@ inputs of the FP8 matrix multiplies in FP8 (1 byte) for the backward pass and th
 dropout); a SwiGLU MLP stores somewhat more and grouped-query attention somewhat less, not modelled.
 With 1F1B pipeline scheduling the first stage holds p micro-batches of L/p layers: L layers'
 worth whatever p is (§4.2.3), so pipelining shrinks the model states, not the activations. The last stage holds one
-micro-batch of its L/p layers and the output layer's input and fp32 logits (§4.1: 2sbh + 4sbv, over t); a device
-holds the larger of the two (one stage, both, without pipelining).
+micro-batch of its L/p layers and the final LayerNorm's and output layer's inputs and the fp32 logits (§4.3:
+4sbh + 4sbv, over t); a device holds the larger of the two (one stage, both, without pipelining).
 
 Context and expert parallelism for the model states: context-parallel ranks hold the same weights, and
 Megatron-Core reduces gradients and shards the distributed optimizer over the data- and context-parallel ranks
@@ -116,11 +116,12 @@ FLASH_LSE_BYTES = 4.0
 FLASH_OUTPUT_BYTES = 2.0
 # Full recomputation keeps each layer's 16-bit input, per s·b·h (Korthikanti et al. Table 2).
 FULL_RECOMPUTE_BYTES = 2.0
-# The output layer (Korthikanti et al. 2022, §4.1, "Output Layer"): its projection's 16-bit input, 2 per s·b·h, and
-# the cross-entropy's logits in fp32, 4 per s·b·v, both split by tensor parallelism (the vocabulary-parallel output
-# layer and loss of Megatron-LM; sequence parallelism splits the input) and held by the last pipeline stage, for
-# the one micro-batch it holds under 1F1B. A fused or chunked loss (e.g. Liger's) holds less: not modelled.
-OUTPUT_INPUT_BYTES = 2.0
+# After the layers (Korthikanti et al. 2022, §4.3, total activations memory): the final LayerNorm's and the output
+# projection's 16-bit inputs, 2 + 2 per s·b·h (split by t with sequence parallelism only), and the cross-entropy's
+# logits in fp32, 4 per s·b·v (split by t: Megatron-LM's vocabulary-parallel output layer and loss), held by the last
+# pipeline stage for the one micro-batch it holds under 1F1B. A fused or chunked loss (e.g. Liger's) holds less:
+# not modelled.
+OUTPUT_INPUT_BYTES = 4.0
 LOGITS_BYTES = 4.0
 # The precisions whose matrix multiplies keep their inputs at 8 bits for the backward: FP8, and FP4 taken alike
 # (NVFP4 training, arXiv:2509.25149, quantises each GEMM's inputs again for the backward's layouts and keeps
@@ -389,8 +390,9 @@ def check_run(shape: Shape, strategy: Strategy, devices, seq_len: float | None =
 
 def per_device(shape: Shape, st: Strategy, dp: int, seq_len: float, micro_batch: float,
                precision: str) -> Breakdown:
-    """Memory on one device with ``dp`` data-parallel replicas (the first pipeline stage, which
-    holds the most activations). ZeRO shards over the dp·cp data- and context-parallel ranks; a mixture of
+    """Memory on one device with ``dp`` data-parallel replicas: the model states of a stage, and the activations of
+    the first pipeline stage (L layers' worth under 1F1B) or of the last (one micro-batch of its layers and the
+    output layer's), the larger. ZeRO shards over the dp·cp data- and context-parallel ranks; a mixture of
     experts' expert states over the ranks that hold the same experts (tp·dp·cp ÷ (etp·ep), ``expert_tensor_parallel``:
     dp·cp ÷ ep where the experts split over the run's tensor-parallel ranks)."""
     w, g, o = bytes_per_param(precision)
@@ -413,13 +415,16 @@ def per_device(shape: Shape, st: Strategy, dp: int, seq_len: float, micro_batch:
                                                     st.recompute, attention=st.attention,
                                                     sequence_parallel=st.sequence_parallel, cp=st.cp,
                                                     fp8=precision in FP8_PRECISIONS)
-    # the last stage: its L/p layers for one micro-batch and the output layer's input and logits (researcher review
-    # 2026-11-26: left out, 8.4 GB of Llama 3.1 8B's 128k-token vocabulary at micro-batch 8 went uncounted)
-    output = (micro_batch * seq_len * (OUTPUT_INPUT_BYTES * shape.d_model + LOGITS_BYTES * shape.vocab) / st.tp / st.cp
-              if shape.vocab else 0.0)  # no vocabulary known: no output layer to count
+    scale = FP32_ACTIVATION_SCALE if precision in FP32_PRECISIONS else 1.0  # the layers' and inputs' width
+    act *= scale
+    # the last stage: its L/p layers for one micro-batch and the output layer's inputs and fp32 logits (researcher
+    # review 2026-11-26: left out, 8.4 GB of Llama 3.1 8B's 128k-token vocabulary at micro-batch 8 went uncounted)
+    output = 0.0
+    if shape.vocab:  # no vocabulary known: no output layer to count
+        sb = micro_batch * seq_len
+        inputs = scale * OUTPUT_INPUT_BYTES * sb * shape.d_model / (st.tp if st.sequence_parallel else 1)
+        output = (inputs + LOGITS_BYTES * sb * shape.vocab / st.tp) / st.cp
     act = max(act, act / st.pp + output)
-    if precision in FP32_PRECISIONS:
-        act *= FP32_ACTIVATION_SCALE
     return Breakdown((w * psi / shard_w + experts(w, st.zero >= 3)) / BYTES_PER_GB,
                      (g * psi / shard_g + experts(g, st.zero >= 2)) / BYTES_PER_GB,
                      (o * psi / shard_o + experts(o, st.zero >= 1)) / BYTES_PER_GB, act / BYTES_PER_GB)
@@ -524,7 +529,7 @@ class TrainingMemory:
             "optimizer": "adam", "bytes_per_param": list(bytes_per_param(self.precision)),
             "model": {"params": self.shape.params, "layers": self.shape.layers, "d_model": self.shape.d_model,
                       "heads": self.shape.heads, "expert_params": self.shape.expert_params,
-                      "experts": self.shape.experts, "source": self.how},
+                      "experts": self.shape.experts, "vocab": self.shape.vocab or None, "source": self.how},
             "source": f"model states: {PAPER_ZERO}; activations: {PAPER_ACT}"
                       + (f", with {PAPER_FLASH}" if self.strategy.attention == "flash" else ", eager attention"),
         }
