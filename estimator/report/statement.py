@@ -516,7 +516,7 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
         else:
             price = a["price_usd_per_device_hour"]
             other = est.price_of_another_cloud()
-            basis = (f" ({latex_escape(price.source.split(';')[0])}, not a {latex_escape(other)} price)"
+            basis = (f" ({latex_escape(price.source.split(';')[0])}, not {latex_escape(other)}'s)"
                      if other is not None else "")
             text += (f" At {_assumed(price)} price of {latex_escape('$' + hz.sig(price.value))} per device-hour"
                      f"{basis}{said[price.name]}, this costs about {cost}.")

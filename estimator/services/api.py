@@ -371,8 +371,8 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
         if (provider := est.price_of_another_cloud()) is not None:
             price = est.assumption("price_usd_per_device_hour")
             est = replace(est, notes=est.notes + (
-                f"price: the profile's ${gfmt(price.value, 3)} per device-hour is {price.source.split(';')[0]}, not a "
-                f"{provider} price for {cloud}: give the region's own price per device-hour for its cost",))
+                f"price: the profile's ${gfmt(price.value, 3)} per device-hour is {price.source.split(';')[0]}, not "
+                f"{provider}'s for {cloud}: give the region's own price per device-hour for its cost",))
     if defaulted:
         est = replace(est, notes=(f"no hardware given: the default, {profile.name} ({hardware})",) + est.notes)
     check_year_after_release(scenario, profile)

@@ -257,9 +257,18 @@ def bubble_note(shape: ModelShape, hardware: StepHardware, params: StepParams, s
 # A size without a shape is timed by the utilisation fitted to published whole runs (issue 53: "with FLOPs alone,
 # keep today's fitted utilisation"); a shape gets the step model's planned layout
 SIZE_ALONE_NOTE = ("time: the utilisation fitted to published whole runs (their FLOPs, hardware and devices), as a size "
-                   "alone has no layout to time; a catalog model or an architecture is timed by the step model over "
-                   "its planned layout instead, usually shorter (a planned layout's throughput over a goodput, not "
-                   "what published runs averaged)")
+                   "alone has no layout to time; a catalog model, or a layout, is timed by the step model over the "
+                   "planned or given layout instead, usually shorter (a planned layout's throughput over a goodput, "
+                   "not what published runs averaged)")
+
+
+def _steps_here(profile: HardwareProfile) -> bool:
+    """Whether the step model can time a run on ``profile`` (its links known: ``step_hardware``)."""
+    try:
+        step_hardware(profile)
+    except InputError:
+        return False
+    return True
 
 
 def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | None, precision: str,
@@ -278,7 +287,7 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
     if not asked:
         if (preset is None and not profile.reference_point and profile.memory_gb and scenario.params is not None
                 and scenario.tokens is not None and scenario.hours is None
-                and scenario.device_hours is None and scenario.utilization is None):
+                and scenario.device_hours is None and scenario.utilization is None and _steps_here(profile)):
             # which of two methods timed it, said where a size could have been a shape (researcher review 2026-11-26:
             # 7B on 256 H100s read 20.2 days here and 7.74 days planned, with nothing to say why)
             return StepSetup(notes=(SIZE_ALONE_NOTE,))

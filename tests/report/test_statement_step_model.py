@@ -79,17 +79,22 @@ def test_the_step_models_statement_compiles(compiled_statements):
 
 def test_a_cloud_regions_run_says_when_its_price_is_another_providers(capsys):
     """Researcher review 2026-11-26: `--cloud gcp:us-central1` was priced at AWS's p4de rate, the statement citing the
-    AWS price list without a word."""
-    base = ["estimate", "--params", "1.3e9", "--tokens", "26e9", "--hardware", "a100-sxm-80gb", "--devices", "8"]
-    assert main(base + ["--cloud", "gcp:us-central1", "--format", "latex"]) == 0
+    AWS price list without a word. A price's provider is the first its basis names (the T4's names AWS's g4dn, then
+    GCP's rate; the P100's GCP's, then "no AWS P100 instance")."""
+    base = ["estimate", "--params", "1.3e9", "--tokens", "26e9", "--devices", "8"]
+    assert main(base + ["--hardware", "a100-sxm-80gb", "--cloud", "gcp:us-central1", "--format", "latex"]) == 0
     tex = " ".join(capsys.readouterr().out.split())
     assert ("At the assumed price of \\$3.43 per device-hour (on-demand, AWS p4de.24xlarge (8 GPUs), us-east-1, per "
-            "GPU-hour, 2026-11, not a gcp price)") in tex
-    assert main(base + ["--cloud", "gcp:us-central1"]) == 0
-    assert "not a gcp price for gcp:us-central1: give the region's own price" in capsys.readouterr().out
-    for same in (["--cloud", "aws:us-east-1"], ["--cloud", "gcp:us-central1", "--price-usd-per-hour", "3.67"]):
-        assert main(base + same + ["--format", "latex"]) == 0
-        assert "not a gcp price" not in capsys.readouterr().out
+            "GPU-hour, 2026-11, not Google Cloud's)") in tex
+    for hardware, cloud, other in (("a100-sxm-80gb", "gcp:us-central1", "Google Cloud"), ("t4", "gcp:us-central1",
+                                   "Google Cloud"), ("p100", "aws:us-east-1", "AWS")):
+        assert main(base + ["--hardware", hardware, "--cloud", cloud]) == 0
+        assert f"not {other}'s for {cloud}: give the region's own price" in capsys.readouterr().out, hardware
+    for hardware, cloud, price in (("a100-sxm-80gb", "aws:us-east-1", ()), ("t4", "aws:us-east-1", ()),
+                                   ("p100", "gcp:us-central1", ()),
+                                   ("a100-sxm-80gb", "gcp:us-central1", ("--price-usd-per-hour", "3.67"))):
+        assert main(base + ["--hardware", hardware, "--cloud", cloud, *price]) == 0
+        assert "note: price:" not in capsys.readouterr().out, (hardware, cloud)
 
 
 def test_a_fitted_times_statement_states_its_measured_coverage(capsys):

@@ -6,6 +6,8 @@ where they are decided, so that no export reads them back out of a source text. 
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -43,8 +45,10 @@ class EnergyBreakdown:
     facility_kwh: float
 
 
-# How a price's source names each cloud provider a `--cloud` region can be of (services/grid.py: aws, azure, gcp)
-PROVIDER_WORDS = {"aws": ("aws", "amazon"), "gcp": ("gcp", "google"), "azure": ("azure", "microsoft")}
+# How a price's basis names each cloud provider a `--cloud` region can be of (services/grid.py: aws, azure, gcp), as
+# whole words, and how people name them
+PROVIDER_WORDS = {"aws": r"\b(aws|amazon)\b", "gcp": r"\b(gcp|google)\b", "azure": r"\b(azure|microsoft)\b"}
+PROVIDER_NAMES = {"aws": "AWS", "gcp": "Google Cloud", "azure": "Azure"}
 
 
 @dataclass(frozen=True)
@@ -119,16 +123,21 @@ class Estimate:
     step: object | None = None
 
     def price_of_another_cloud(self) -> str | None:
-        """The cloud region's provider ("gcp") where the price is the profile's and its source names another
-        provider's rate (researcher review 2026-11-26: `--cloud gcp:us-central1` was priced at AWS's p4de rate without a
-        word); None where the price is given, none, or the provider's own (or the grid is no cloud's)."""
+        """The cloud region's provider as people name it ("Google Cloud") where the price is the profile's and its
+        basis is another provider's rate, or no cloud's (researcher review 2026-11-26: `--cloud gcp:us-central1` was
+        priced at AWS's p4de rate without a word); None where the price is given, none, or the provider's own (or
+        the grid is no cloud's). A price's provider is the first one its basis names ("on-demand, AWS g4dn.xlarge
+        …; GCP's T4 is …" is AWS's)."""
         region = self.grid.cloud_region if self.grid is not None else None
         price = self.assumption("price_usd_per_device_hour")
         if not region or price is None or not price.origin.startswith("profile:"):
             return None
         provider = region.split(":", 1)[0].lower()
-        text = price.source.lower()
-        return None if any(w in text for w in PROVIDER_WORDS.get(provider, (provider,))) else provider
+        basis = price.source.split(";")[0]  # the basis (its source after the first semicolon)
+        named = sorted((m.start(), key) for key, pattern in PROVIDER_WORDS.items()
+                       if (m := re.search(pattern, basis, flags=re.IGNORECASE)))
+        of_price = named[0][1] if named else None
+        return None if of_price == provider else PROVIDER_NAMES.get(provider, provider)
 
     @property
     def stepped(self) -> bool:
