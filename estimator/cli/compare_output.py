@@ -8,7 +8,6 @@ from __future__ import annotations
 import sys
 import textwrap
 
-from estimator.core.base.errors import InputError
 from estimator.core.base.interval import EXACT, ONE_FIGURE, range_meaning
 from estimator.io.datafiles import load_sources
 from estimator.report import humanize as hz
@@ -101,16 +100,3 @@ def compare_output(args, results, failures=()) -> None:
                                  break_on_hyphens=False), sep="\n")
     for note in compare_caveats(results):  # on stderr, as the left-out profiles
         print(f"note: {note}", file=sys.stderr)
-
-
-def no_workload(args, profiles: int) -> InputError | None:
-    """compare's own refusal when no workload is given and more than one profile is compared (its default is
-    every profile): `estimate`'s names a known run's hours or device-hours, which compare takes for one profile
-    alone (audit); None when a workload is given or one profile is named. ``profiles``: how many were compared."""
-    given = ("flops", "params", "tokens", "preset", "hours", "device_hours", "layers", "d_model",
-             "forward_flops_per_example")
-    if any(getattr(args, k, None) is not None for k in given) or profiles < 2:
-        return None
-    return InputError("no workload to compare: give the FLOPs, the parameters and tokens, an architecture and tokens, "
-                      "a generic network or a preset; a known run's hours or device-hours say nothing about other "
-                      "hardware, so they are taken only with one profile named", field=("flops", "params", "preset"))

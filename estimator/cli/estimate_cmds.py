@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from estimator.cli.compare_output import compare_output, no_workload
+from estimator.cli.compare_output import compare_output
 from estimator.cli.input_args import add_input_args, count  # noqa: F401 (count re-exported)
 from estimator.cli.profile_text import peak_unit, show_profile
 from estimator.core.base.errors import EstimatorError, InputError, ProfileError, ResultOutOfBounds
@@ -122,9 +122,8 @@ def cmd_compare(args):
         rep = api.compare(ids, preset_id=args.preset, country=args.country, region=args.region, cloud=args.cloud,
                           **scenario_kwargs(args))
     except EstimatorError as exc:
-        # every profile failed: most often the input itself; its error, as raised, is the one line (exit 2), but
-        # for no workload at all: compare's own, which names what compare takes
-        raise no_workload(args, len(dict.fromkeys(ids))) or workload_named(exc, args) from None
+        # no workload, or an input every profile refuses: its error, as raised, is the one line (exit 2)
+        raise workload_named(exc, args) from None
     compare_output(args, rep.results, rep.failures)
     for hw, msg in rep.failures:
         print(f"note: {hw}: {msg}", file=sys.stderr)

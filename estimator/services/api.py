@@ -447,6 +447,12 @@ class CompareReport:
     errors: tuple[EstimatorError, ...] = field(default=(), repr=False, compare=False)  # as raised, per failure
 
 
+# What gives `compare` a workload (any of them): the FLOPs, a size and tokens, a preset, a known run's time, an
+# architecture or a generic network
+COMPARE_WORKLOAD_KEYS = ("flops", "params", "tokens", "preset_id", "hours", "device_hours", "layers", "d_model",
+                         "forward_flops_per_example")
+
+
 def compare(hardware_ids, **inputs) -> CompareReport:
     """``run`` on each profile in ``hardware_ids``; a profile that cannot run the scenario (e.g. a
     precision it lacks) is recorded in ``failures`` instead of failing the whole comparison. An
@@ -476,6 +482,13 @@ def compare(hardware_ids, **inputs) -> CompareReport:
             continue
         seen[profile.id] = (h, where)
         unique.append(h)
+    if len(unique) > 1 and all(inputs.get(k) is None for k in COMPARE_WORKLOAD_KEYS):
+        # compare's own words where no workload is given (estimate's name a known run's hours, which compare takes for
+        # one profile alone: the API had said estimate's, a circle; review 2026-11-26)
+        raise InputError("no workload to compare: give the FLOPs, the parameters and tokens, an architecture and "
+                         "tokens, a generic network or a preset; a known run's hours or device-hours say nothing about "
+                         "other hardware, so they are taken only with one profile named",
+                         field=("flops", "params", "preset"))
     preset = get_preset(inputs["preset_id"]) if inputs.get("preset_id") else None
     # by the profiles the names resolved to (review: the preset's own hardware given by name was refused)
     if preset and time_only(preset, inputs) and any(pid != preset.hardware for pid in seen):
@@ -496,7 +509,13 @@ def compare(hardware_ids, **inputs) -> CompareReport:
             errors.append(exc)
     if not results:
         # every profile refused it: the input itself, most often (flops=0, pue=nan), refused as `compare` refuses it
-        # (researcher review 2026-11-26: the API returned an empty report with the error tucked in .errors)
+        # (researcher review 2026-11-26: the API returned an empty report with the error tucked in .errors); a refusal
+        # of each profile in the same words is said of them all, not of the first alone
+        said = {msg.split("; ")[0] for _, msg in failures}  # their shared clause (what each has differs: "; it has …")
+        own = [h for (h, _), exc in zip(failures, errors) if str(exc).startswith(h)]
+        if len(failures) > 1 and len(said) == 1 and len(own) == len(failures):
+            raise InputError(f"each of the {len(failures)} profiles compared ({', '.join(own[:4])}"
+                             f"{', …' if len(own) > 4 else ''}) {said.pop()}", field=errors[0].field)
         raise errors[0]
     return CompareReport(tuple(results), tuple(failures), tuple(errors))
 

@@ -284,3 +284,15 @@ def test_plan_is_public_and_refuses_as_the_cli_does(capsys):
     with pytest.raises(InputError) as err:
         plan(model="llama-3.1-70b", tokens=1e12, devices=0)
     assert str(err.value).split(" (")[0] in capsys.readouterr().err
+
+
+def test_a_refusal_each_compared_profile_shares_names_them_all(capsys):
+    """Review 2026-11-26: `compare --precision fp8` on a V100 and an A100 named the V100 alone, though neither has an
+    FP8 peak; with no workload the API said estimate's words (a known run's hours), which compare refuses for two."""
+    with pytest.raises(InputError, match=r"^each of the 2 profiles compared \(v100-sxm2, a100-sxm-80gb\) has no peak for "
+                                         r"precision 'fp8'"):
+        api.compare(["v100-sxm2", "a100-sxm-80gb"], flops=1e22, precision="fp8")
+    assert main(["compare", "--hardware", "v100-sxm2", "a100-sxm-80gb", "--flops", "1e22", "--precision", "fp8"]) == 2
+    assert capsys.readouterr().err.startswith("error: each of the 2 profiles compared (v100-sxm2, a100-sxm-80gb)")
+    with pytest.raises(InputError, match="^no workload to compare: give the FLOPs"):
+        api.compare(["h100-sxm", "a100-sxm-80gb"])

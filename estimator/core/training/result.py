@@ -7,7 +7,6 @@ where they are decided, so that no export reads them back out of a source text. 
 from __future__ import annotations
 
 import re
-
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
