@@ -342,13 +342,13 @@ def open_measurement(choice: str | Backend, device_index: int | None, settings: 
                          + ("" if not isinstance(backend, TimerBackend) else ", time only"))
             if device_index is not None:  # a GPU was named, and another device measured: a failure, as the CLI refuses it
                 failures.append(f"device_index {device_index} names a GPU, and {fallback}: the CPU was measured instead")
-    if _other_device(backend, profile):
+    if not isinstance(choice, Backend) and _other_device(backend, profile):
         # the CPU's energy reported as another device's (measure review 2026-11-26: hardware="h100-sxm" on a machine
         # without a GPU read CodeCarbon's 4 W as the H100's run), as `calibrate --base` refuses it
         close = getattr(backend, "close", None)
         if close is not None:
             close()
-        if choice == "cpu" or isinstance(choice, Backend):  # the CPU's meter asked for by name: refused now
+        if choice == "cpu":  # the CPU's meter asked for by name: refused now (a meter object given is the caller's)
             raise InputError(f"the measurement is of a cpu, but hardware {profile.id} is a {profile.kind}: give a CPU "
                              "profile (e.g. cpu-server-2s-epyc), or backend='auto' on the machine with that device",
                              field="backend")

@@ -72,8 +72,16 @@ def test_a_bound_no_split_meets_says_what_one_sequence_reaches_and_names_only_th
     assert said.startswith("no tensor-parallel split of 8 × h100-sxm serves the model within 5 ms per output token: "
                            "one sequence alone takes ")
     assert err.value.fields == ("devices", "tpot_ms")
-    reach = float(said.split("takes ")[1].split(" ms")[0])
+    reach = float(said.split("takes at least ")[1].split(" ms")[0])
     one = inference(_scenario("llama-3.1-70b", devices=8, batch_size=1, tp=8), profiles["h100-sxm"], fit)
     assert reach == pytest.approx(one.seconds_per_output_token * MS_PER_S, rel=0.01)
+    assert "to the first token" not in said  # no TTFT bound given, none said
+    # a TTFT bound alone: the least time to the first token one sequence reaches, and that bound named
+    with pytest.raises(InputError) as err:
+        inference(_scenario("llama-3.1-70b", devices=8, batch_size="max", ttft_ms=2.0), profiles["h100-sxm"], fit)
+    assert err.value.fields == ("devices", "ttft_ms")
+    first = float(str(err.value).split("takes at least ")[1].split(" ms")[0])
+    assert first == pytest.approx(one.ttft_s * MS_PER_S, rel=0.01)
+    assert "per output token" not in str(err.value).split(": ", 1)[1]
     with pytest.raises(InputError, match="no tensor-parallel split of 2 × h100-sxm holds the model's weights"):
         inference(_scenario("llama-3.1-405b", devices=2, batch_size="max", tpot_ms=50.0), profiles["h100-sxm"], fit)

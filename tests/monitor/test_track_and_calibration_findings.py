@@ -170,12 +170,17 @@ def test_a_cpu_measurement_never_becomes_a_gpu_profile(tmp_path):
     """t_wp.py: track(backend="cpu", hardware="h100-sxm") wrote a GPU profile with the CPU's throughput
     and 6.7 W; only NVML's backend had been checked."""
     clock = Clock()
-    # measure review 2026-11-26: refused at the start, not after the training (its energy was the CPU's, as the H100's)
-    with pytest.raises(InputError, match="the measurement is of a cpu, but hardware h100-sxm is a gpu"):
-        with track(total_steps=400, flops_per_step=1e9, hardware="h100-sxm", backend=FakeMeter(clock), clock=clock,
-                   print_report=False, profile_path=tmp_path / "x.toml") as run:
-            run_steps(run, clock, WARMUP + [0.01] * 397)
+    # a meter object given is the caller's to choose: measured as given, and its profile refused by calibration's rule
+    with track(total_steps=400, flops_per_step=1e9, hardware="h100-sxm", backend=FakeMeter(clock), clock=clock,
+               print_report=False) as run:
+        run_steps(run, clock, WARMUP + [0.01] * 397)
+    with pytest.raises(InputError, match="the measurement is of a cpu, but the base profile h100-sxm is a gpu"):
+        run.write_profile(tmp_path / "x.toml")
     assert not (tmp_path / "x.toml").exists()
+    # the CPU's meter asked for by name with a GPU's profile: refused at the start (measure review 2026-11-26)
+    with pytest.raises(InputError, match="the measurement is of a cpu, but hardware h100-sxm is a gpu"):
+        with track(total_steps=400, flops_per_step=1e9, hardware="h100-sxm", backend="cpu", print_report=False):
+            pass
 
 
 def test_a_gpu_profile_on_a_machine_without_its_gpu_is_timed_not_given_the_cpus_energy(monkeypatch):
