@@ -51,13 +51,13 @@ def plan_table(report: plan_service.PlanReport) -> pd.DataFrame:
         # the layout's words last (browser review 2026-11-26, second: at 1,024 px they hid tokens/s/device and HFU)
         rows.append({"days": e.wall_clock_s / S_PER_DAY, "cost": e.cost_usd, "CO₂e (t)": e.co2e_kg / KG_PER_T,
                      "MFU (model FLOPs)": p.step.mfu, "GB/device": p.memory.total_gb,
-                     "tokens/s/device": p.step.tokens_per_s_per_device, "HFU (hardware FLOPs)": p.step.hfu,
+                     "tokens/s/device": p.step.tokens_per_s_per_device, "HFU": p.step.hfu,
                      "layout": f"{split}, ZeRO-{lay.zero_stage}, mb {lay.micro_batch}, {recompute}"})
     return pd.DataFrame(rows)
 
 
 FORMATS = {"tokens/s/device": lambda x: f"{x:,.0f}", "MFU (model FLOPs)": lambda x: f"{x:.1%}",
-           "HFU (hardware FLOPs)": lambda x: f"{x:.1%}", "GB/device": lambda x: f"{x:.1f}",
+           "HFU": lambda x: f"{x:.1%}", "GB/device": lambda x: f"{x:.1f}",
            "days": lambda x: f"{x:,.1f}", "cost": hz.money, "CO₂e (t)": lambda x: f"{x:,.0f}"}
 
 
@@ -147,14 +147,15 @@ def render() -> None:
         spans.append(f"cost {hz.money(e.range['cost_usd'][0])} – {hz.money(e.range['cost_usd'][1])}")
     spans.append(f"CO₂e {hz.co2e_short(e.range['co2e_kg'][0])} – {hz.co2e_short(e.range['co2e_kg'][1])}")
     st.caption(c.md_escape(f"{level} ranges: " + "; ".join(spans)))
-    for n in report.notes:
-        if n.startswith(plan_service.CENTRE_ONLY):  # a deadline met at the centre only: said by the headline
-            st.warning(c.md_escape(n[:1].upper() + n[1:] + ".", limit=400))
+    centre_only = [n for n in report.notes if plan_service.CENTRE_ONLY in n]
+    for n in centre_only:  # a deadline or budget met at the centre only: said by the headline, once
+        st.warning(c.md_escape(n[:1].upper() + n[1:] + ".", limit=400))
     st.caption(c.md_escape(f"Best: {best.estimate.step.layout_words() if best.estimate.step else ''}", limit=400))
     table = plan_table(report)
     st.dataframe(c.number_table(table, FORMATS), hide_index=True, width="stretch")
     for n in report.notes:
-        st.caption(c.md_escape(n, limit=600))
+        if n not in centre_only:  # said above (browser review 2026-11-26, second: it was said twice)
+            st.caption(c.md_escape(n, limit=600))
     # every input, today's defaults included (the address bar leaves them out): a link keeps its plan when a
     # default moves (browser review 2026-11-26, second)
     sized = {"Devices": {PLAN["devices"].url_key: devices}, "Deadline": {PLAN["deadline_days"].url_key: deadline},

@@ -603,15 +603,17 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
         rows = tuple(r for r in rows if r.estimate.cost_usd is not None and r.estimate.cost_usd <= target_value)
     elif target == "deadline":
         rows = tuple(r for r in rows if r.planned.run_seconds <= target_value * S_PER_DAY)
-        high = rows[0].estimate.range["wall_clock_s"][1] if rows else None
-        if high is not None and high > target_value * S_PER_DAY:
-            # the deadline is met at the centre, not at the range's top (researcher review 2026-11-26)
-            safe = next((k for k, best, _ in tried
-                         if run_estimate(best).range["wall_clock_s"][1] <= target_value * S_PER_DAY), None)
-            notes.append(f"{CENTRE_ONLY}, not across the {core_plan.LEVEL:.0%} range: it reaches "
-                         f"{high / S_PER_DAY:,.1f} days on {n_devices:,} devices; "
-                         + (f"{safe:,} devices meet it at the range's top" if safe is not None else
-                            "no count tried meets it at the range's top"))
+    if target is not None and rows:
+        # the target met at the centre, not at the range's top (researcher review 2026-11-26; the budget's too, the
+        # second browser review), with the fewest devices tried whose range's top meets it
+        key, limit = ("wall_clock_s", target_value * S_PER_DAY) if target == "deadline" else ("cost_usd", target_value)
+        high = rows[0].estimate.range[key][1]
+        if high > limit:
+            safe = next((k for k, best, _ in tried if run_estimate(best).range[key][1] <= limit), None)
+            reach = f"{high / S_PER_DAY:,.1f} days" if target == "deadline" else hz.money(high)
+            notes.append(f"the {target}{CENTRE_ONLY} {core_plan.LEVEL:.0%} range: it reaches {reach} on {n_devices:,} "
+                         "devices; " + (f"the fewest tried that meet it at the range's top: {safe:,}" if safe is not None
+                                        else "no count tried meets it at the range's top"))
     notes.append(f"time = steps × the step model's step ÷ goodput {core_plan.GOODPUT:.0%} ({core_plan.GOODPUT_SOURCE})")
     unfitted = unfitted_precision_note(precision)
     if unfitted:
@@ -621,8 +623,8 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
                       target, target_value, found.timed, found.considered, tuple(notes), step_range, fastest_within)
 
 
-# how the note on a deadline met at the centre only begins (the Plan page raises it to a warning)
-CENTRE_ONLY = "the deadline is met at the centre"
+# what the note on a deadline or budget met at the centre only says (the Plan page raises it to a warning)
+CENTRE_ONLY = " is met at the centre, not across the"
 
 
 def with_devices(report: PlanReport, devices: int) -> PlanReport:
