@@ -389,10 +389,14 @@ def render() -> None:
             # the headline is of a run that does not fit as set: said in lecture mode too (browser review
             # 2026-11-26, second: the normal and embed views said it, the lecture view did not)
             m = est.memory
-            hold = (f"; {m.best_devices:,} devices hold it with {m.best_strategy.describe()}"
+            # what would hold it, as a strategy with the fewest devices it needs (browser review 2026-11-26, second:
+            # "35 devices hold it" beside 64 set read as if fewer were needed)
+            hold = (f"; with {m.best_strategy.describe()}, {m.best_devices:,} or more would"
                     if m.best_devices is not None and m.best_strategy is not None else "")
-            st.caption(c.md_escape(f"Memory: does not fit as set, {gfmt(m.per_device.total_gb, 3)} GB per device "
-                                   f"against {gfmt(m.capacity_gb, 3)} GB{hold}.", limit=300))
+            who = "the device set does" if est.devices == 1 else f"the {est.devices:,} devices set do"
+            st.caption(c.md_escape(f"Memory: {who} not hold it as set, "
+                                   f"{gfmt(m.per_device.total_gb, 3)} GB per device against {gfmt(m.capacity_gb, 3)} GB"
+                                   f"{hold}.", limit=300))
         return
     secondary(result)
     step_figures(est)
