@@ -256,12 +256,13 @@ def vllm_later(t: dict, level: float) -> None:
         f"beside it, per parameter, per GPU {t['per_parameter']['median_factor']:.2f}×, flat per GPU "
         f"{t['flat']['median_factor']:.2f}×, the previous model {o['previous']['median_factor']:.2f}×. Three rows: a "
         "check of the direction, not a figure to quote on its own.", limit=900))
-    rows = [{"Model": r["model"], "TP": r["tensor_parallel"], "Batch": r["batch"], "Bits": r["bits"],
-             "TPOT measured (ms)": r["measured_tpot_ms"], "Predicted (ms)": r["predicted_tpot_ms"],
-             f"In the {level:.0%} range": "yes" if r["inside"] else "no", "Hardware": r["hardware"]}
+    # short headers, the hardware last (browser review 2026-11-26, second: at 1,024 px the last two were cut)
+    rows = [{"Model": r["model"], "Measured (ms)": r["measured_tpot_ms"], "Predicted (ms)": r["predicted_tpot_ms"],
+             "In range": "yes" if r["inside"] else "no", "TP": r["tensor_parallel"], "Batch": r["batch"],
+             "Bits": r["bits"], "Hardware": r["hardware"]}
             for r in t["rows"]]
     ms = lambda x: f"{x:,.0f}"  # noqa: E731
-    st.dataframe(c.number_table(pd.DataFrame(rows), {"TPOT measured (ms)": ms, "Predicted (ms)": ms}),
+    st.dataframe(c.number_table(pd.DataFrame(rows), {"Measured (ms)": ms, "Predicted (ms)": ms}),
                  hide_index=True, width="stretch")
 
 

@@ -251,8 +251,9 @@ class Run:
             return
         if self.profile_path is not None and exc is not None:
             # said, not silently dropped (measure review 2026-11-26)
+            how = "was interrupted" if self._status == "interrupted" else self._status  # "failed (RuntimeError)"
             self.failures.append(f"profile_path: no profile written to {str(self.profile_path)[:200]}: the run "
-                                 f"{self._status}, and a calibrated profile comes from a run that finished")
+                                 f"{how}, and a calibrated profile comes from a run that finished")
         p = self._prediction()
         self._add_history(p)
         doc = self.report_dict(p)

@@ -424,7 +424,7 @@ def render(fmt: str, est: Estimate, comparison=(), title=None, scenario=None, ci
     address, its BibTeX entry's URL (the edges read it: ``estimator.io.paths.tool_public_url``), none when None;
     ``model_name``, ``params``: a catalog model's name and parameters (``api.Result.model_name``), which the paper
     statement names as what was trained; ``coverage``: the fitted time's measured coverage
-    (``services.accuracy.coverage_words``), which it states."""
+    (``services.coverage.coverage_words``), which it states."""
     if fmt == "json":
         return to_json(est, comparison, scenario) + "\n"
     if fmt == "csv":

@@ -385,7 +385,7 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
     parallelism and a model shape the user never chose).
     ``params``, ``tokens``: the model's size and its training tokens when the FLOPs are 6·N·D of them (the paragraph
     names both and cites Kaplan et al. 2020 for the rule); ``model_name``: the catalog model they are (named first);
-    ``coverage``: how often the fitted time's range held runs it did not see (``services.accuracy.coverage_words``).
+    ``coverage``: how often the fitted time's range held runs it did not see (``services.coverage.coverage_words``).
     ``tool_url``: where the tool is published (``provenance.public_url``), the tool's entry's address; none when None."""
     hardware_bibtex = hardware_entry(est, sources)
     a = {x.name: x for x in est.assumptions}

@@ -436,9 +436,9 @@ def vllm_later_document() -> dict:
     return {
         "data": f"estimator/data/{VLLM_LATER_CHECKS_PATH.name}",
         "method": (f"{len(rows)} configurations of vLLM 0.5 at a held batch ({', '.join(sorted(c.by_source))}: "
-                   f"{', '.join(sorted({r.model for r in rows}))}: models none of ML.ENERGY's configurations has, 8B to "
-                   "405B at 16 and 8 bits), gathered after the vllm-2024 engine was fitted and never fitted: each "
-                   "predicted by it as shipped, its stated interval checked"),
+                   f"{', '.join(sorted({r.model for r in rows}))}, 8B to 405B at 16 and 8 bits; models none of "
+                   "ML.ENERGY's configurations has, though Llama 3.1 70B's layers are CodeLlama 70B's), gathered after "
+                   "the vllm-2024 engine was fitted: each predicted by it as shipped, its stated interval checked"),
         "baselines": ("per parameter, per GPU and flat per GPU as the leave-one-model-out's, from every ML.ENERGY "
                       "configuration on the row's GPU; the previous model (weight bytes ÷ full bandwidth, no engine)"),
         "overall": _summary(c.model, c.previous, ps),
