@@ -97,21 +97,24 @@ def test_a_cloud_regions_run_says_when_its_price_is_another_providers(capsys):
         assert "note: price:" not in capsys.readouterr().out, (hardware, cloud)
 
 
+def _statement_on(capsys, hardware: str) -> str:
+    """7B parameters on 2T tokens over 256 devices of ``hardware``: its paper statement, its whitespace folded."""
+    assert main(["estimate", "--params", "7e9", "--tokens", "2e12", "--hardware", hardware, "--devices", "256",
+                 "--format", "latex"]) == 0
+    return " ".join(capsys.readouterr().out.split())
+
+
 def test_a_fitted_times_statement_states_its_measured_coverage(capsys):
     """Researcher review 2026-11-26: "whose out-of-sample coverage the tool reports" gave a reviewer no figure; the
     statement gives the shipped validation's, for the fit's family or for a device without runs."""
     from estimator.io.datafiles import load_validation_document
     doc = load_validation_document()
     h100 = doc["summary"]["h100"]["model"]
-    assert main(["estimate", "--params", "7e9", "--tokens", "2e12", "--hardware", "h100-sxm", "--devices", "256",
-                 "--format", "latex"]) == 0
-    tex = " ".join(capsys.readouterr().out.split())
+    tex = _statement_on(capsys, "h100-sxm")
     assert (f"measured power draws; the time's held {h100['interval_coverage'] * 100:.0f}\\% of the {h100['n_runs']} "
             "H100 runs, each held out with its paper's other runs;") in tex
     new = doc["new_family"]["summary"]["all"]["model"]
-    assert main(["estimate", "--params", "7e9", "--tokens", "2e12", "--hardware", "b200", "--devices", "256",
-                 "--format", "latex"]) == 0
-    tex = " ".join(capsys.readouterr().out.split())
+    tex = _statement_on(capsys, "b200")
     assert (f"the time's held {new['interval_coverage'] * 100:.0f}\\% of the {new['n_runs']} runs with each hardware "
             "family held out whole and predicted as a device without runs") in tex
 
@@ -123,8 +126,6 @@ def test_a_family_of_few_runs_states_the_coverage_over_all_runs(capsys):
     doc = load_validation_document()
     assert doc["summary"]["tpu-v4"]["model"]["n_runs"] < FEW_RUNS
     every = doc["summary"]["all"]["model"]
-    assert main(["estimate", "--params", "7e9", "--tokens", "2e12", "--hardware", "tpu-v4", "--devices", "256",
-                 "--format", "latex"]) == 0
-    tex = " ".join(capsys.readouterr().out.split())
+    tex = _statement_on(capsys, "tpu-v4")
     assert (f"the time's held {every['interval_coverage'] * 100:.0f}\\% of all {every['n_runs']} runs, each held out "
             "with its paper's other runs (TPU v4's own runs are too few to measure it)") in tex
