@@ -32,7 +32,7 @@ from estimator.report import humanize as hz
 from estimator.services import limits, serving_accuracy
 from estimator.services.inputs import SERVING as S
 from estimator.services.inputs import labels
-from estimator.services.serving_words import DEVICES_ONLY, DEVICES_ONLY_MEANING, one_replica, site_used
+from estimator.services.serving_words import DEVICES_ONLY, DEVICES_ONLY_MEANING, one_replica, per_million, site_used
 
 # Defaults, each with its source:
 DEFAULT_HARDWARE = limits.INFERENCE_DEFAULT_HARDWARE  # the CLI's default too (estimator/services/limits.py)
@@ -198,6 +198,8 @@ def headline(r) -> None:
     _metric_with_range(cols[1], f"CO₂e per query, {DEVICES_ONLY}", r.per_query("co2e_kg"), per_q["co2e_kg"], hz.co2e,
                        meaning, help=DEVICES_ONLY_HELP)
     _metric_with_range(cols[2], "Cost per query", r.per_query("cost_usd"), per_q["cost_usd"], hz.money, meaning)
+    if line := per_million(r):  # as price lists quote serving, the CLI's row word for word
+        st.caption(c.md_escape(f"Per million output tokens, {DEVICES_ONLY} (PUE included): {line}", 400))
     # the whole amount served, each with its range, as the CLI's total row (user-journey review: only the cost
     # was shown, its energy, CO₂e and time in a tooltip without ranges)
     cols = style.metric_cells(4, "inf_total", lecture)

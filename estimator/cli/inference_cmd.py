@@ -24,7 +24,14 @@ from estimator.report.provenance import tool_version
 from estimator.services import limits, serving_accuracy
 from estimator.services.fit_check import check_fit
 from estimator.services.inputs import INFERENCE_DEFAULT_HARDWARE, SERVING
-from estimator.services.serving_words import DEVICES_ONLY, DEVICES_ONLY_MEANING, one_replica, site_used
+from estimator.services.serving_words import (
+    DEVICES_ONLY,
+    DEVICES_ONLY_MEANING,
+    MILLION_TOKENS,
+    one_replica,
+    per_million,
+    site_used,
+)
 
 INPUT_KEYS = ("utilization",) + SITE_INPUTS + ("sparsity", "student_params", "tokens_per_query", "prompt_tokens", "tp",
                                               "ttft_ms", "tpot_ms", "beams")
@@ -118,8 +125,8 @@ def layout_text(r) -> str:
     return (f"tensor parallel {r.tp} × {hz.noun(hz.count(r.replicas), 'replica')}{nodes}, batch {r.batch_size} per replica")
 
 
-# A million tokens, the unit per-token footprints are read in (as EcoLogits and price lists quote them).
-MILLION = 1e6
+# A million tokens, the unit per-token footprints are read in (as EcoLogits and price lists quote them)
+MILLION = MILLION_TOKENS
 
 
 def footprint_rows(r) -> list[tuple[str, str]]:
@@ -195,6 +202,7 @@ def report_rows(rep) -> tuple[list[tuple[str, str]], list[str]]:
          f"{hz.energy(r.per_query('energy_kwh'))}{_rng(hz.energy, rg['per_query']['energy_kwh'])}, "
          f"{hz.co2e(r.per_query('co2e_kg'))}{_rng(hz.co2e, rg['per_query']['co2e_kg'])}, "
          f"{hz.money(r.per_query('cost_usd'))}{_rng(hz.money, rg['per_query']['cost_usd'])}"),
+        *([(f"per million output tokens, {DEVICES_ONLY} (PUE included)", line)] if (line := per_million(r)) else []),
         *total_rows(r),
         *site_used(r),
     ]

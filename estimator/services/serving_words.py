@@ -23,6 +23,22 @@ def one_replica(result) -> str:
             "however many replicas share them")
 
 
+# A million output tokens, the unit serving is priced in (price lists, EcoLogits)
+MILLION_TOKENS = 1e6
+
+
+def per_million(result) -> str:
+    """Cost, energy and CO₂e per million output tokens with their ranges ("$0.64 ($0.44 – $0.93), 63.0 Wh (…), …"),
+    as price lists quote serving (serving review 2026-11-26: given per query and in total only); "" with none."""
+    def at(key, fmt):
+        x, rng = result.per_token(key), result.range["per_token"].get(key)
+        if x is None:
+            return None
+        ends = "" if rng is None or None in rng else f" ({' – '.join(hz.range_ends(fmt, *(v * MILLION_TOKENS for v in rng)))})"
+        return f"{fmt(x * MILLION_TOKENS)}{ends}"
+    return ", ".join(x for x in (at("cost_usd", hz.money), at("energy_kwh", hz.energy), at("co2e_kg", hz.co2e)) if x)
+
+
 # The site settings every cost uses, as `estimate`'s Assumptions block names them: (assumption name, label)
 SITE_ASSUMPTIONS = (("pue", "PUE"), ("carbon_intensity_g_per_kwh", "grid intensity"),
                     ("price_usd_per_device_hour", "price"), ("electricity_usd_per_kwh", "electricity price"))
@@ -35,4 +51,5 @@ def site_used(result) -> list[tuple[str, str]]:
             for name, label in SITE_ASSUMPTIONS if (a := result.estimate.assumption(name)) is not None]
 
 
-__all__ = ["DEVICES_ONLY", "DEVICES_ONLY_MEANING", "SITE_ASSUMPTIONS", "one_replica", "site_used"]
+__all__ = ["DEVICES_ONLY", "DEVICES_ONLY_MEANING", "MILLION_TOKENS", "SITE_ASSUMPTIONS", "one_replica", "per_million",
+           "site_used"]

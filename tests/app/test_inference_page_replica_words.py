@@ -61,3 +61,20 @@ def test_the_link_to_this_scenario_holds_every_input_and_reopens_the_same_number
     again = shared_page("inference", query)
     assert not again.warning and not again.error
     assert [(m.label, m.value) for m in again.metric] == [(m.label, m.value) for m in at.metric]
+
+
+def test_cost_energy_and_co2e_per_million_tokens_as_the_cli_says_them(capsys):
+    """Serving review 2026-11-26: $ per million tokens, what price lists quote, was in neither the table nor the page."""
+    from estimator.cli.main import main
+    from estimator.services.serving_words import MILLION_TOKENS
+    argv = ["inference", "--model", "llama-3.1-70b", "--hardware", "h100-sxm", "--devices", "8", "--bits", "8",
+            "--batch-size", "max", "--tokens", "1e9"]
+    assert main(argv) == 0
+    row = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("per million output tokens"))
+    r = limits.inference_report(model="llama-3.1-70b", hardware="h100-sxm", devices=8, bits=8, batch_size="max",
+                                tokens=1e9).result
+    assert row.split("  ")[-1].strip().startswith(hz.money(r.per_token("cost_usd") * MILLION_TOKENS))
+    at = shared_page("inference", {"inf_model": "llama-3.1-70b", "inf_devices": "8", "inf_bits": "8",
+                                   "inf_batch": "max"})
+    said = next(x.value.replace("\\", "") for x in at.caption if x.value.startswith("Per million"))
+    assert said.endswith(row.split("  ")[-1].strip())
