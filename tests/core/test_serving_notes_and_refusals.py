@@ -85,3 +85,20 @@ def test_a_bound_no_split_meets_says_what_one_sequence_reaches_and_names_only_th
     assert "per output token" not in str(err.value).split(": ", 1)[1]
     with pytest.raises(InputError, match="no tensor-parallel split of 2 × h100-sxm holds the model's weights"):
         inference(_scenario("llama-3.1-405b", devices=2, batch_size="max", tpot_ms=50.0), profiles["h100-sxm"], fit)
+
+
+def test_a_tpot_bound_met_at_the_centre_only_says_the_batch_that_meets_it_at_the_ranges_top():
+    """Serving review 2026-11-26: `--tpot-ms 50` gave 49.9 ms (34.3–72.7 ms), the range's top 45% over the bound,
+    with no word; the note gives the batch whose range's top meets it, and that batch does."""
+    from estimator.services import limits
+    r = limits.inference_report(model="llama-3.1-70b", hardware="h100-sxm", devices=8, bits=8, tpot_ms=50,
+                                tokens=1e9).result
+    note = next(n for n in r.notes if n.startswith("latency: the 50 ms TPOT bound is met at the centre"))
+    batch = int(note.split("; batch ")[1].split(" per replica")[0].replace(",", ""))
+    assert batch < r.batch_size
+    safe = limits.inference_report(model="llama-3.1-70b", hardware="h100-sxm", devices=8, bits=8, batch_size=batch,
+                                   tokens=1e9).result
+    assert safe.range["seconds_per_output_token"][1] * MS_PER_S <= 50 * 1.001
+    loose = limits.inference_report(model="llama-3.1-70b", hardware="h100-sxm", devices=8, bits=8, tpot_ms=500,
+                                    tokens=1e9).result
+    assert not [n for n in loose.notes if n.startswith("latency:")]  # a bound the range's top meets: nothing said
