@@ -385,6 +385,11 @@ def render() -> None:
         # the headline's 51 px at 1280 × 720)
         style.metric_cells(4, "brain", lecture)[0].metric(BRAIN_YEARS_LABEL, f"≈ {hz.count(years.value)} years",
                                                           border=False)
+        if result.comparison:  # the published figures beside, in one line (lecturer review 2026-11-26: lecture mode
+            # dropped them, which the Lecture slide and the how-to keep)
+            src = c.sources().get(result.preset.source, {}).get("cite", result.preset.source)
+            said = "; ".join(f"{LABELS[cmp.key]} {published_cells(cmp)[0]}" for cmp in result.comparison)
+            st.caption(c.md_escape(f"Published: {said} ({src.split(',')[0]})", limit=300))
         if est.memory is not None and not est.memory.fits:
             # the headline is of a run that does not fit as set: said in lecture mode too (browser review
             # 2026-11-26, second: the normal and embed views said it, the lecture view did not)

@@ -41,3 +41,12 @@ def test_lecture_mode_says_when_the_run_does_not_fit_as_set():
     assert api.run(preset_id="lambda-gpt3-v100", hardware="a100-sxm-80gb", devices=2048,
                    memory={"zero": 3}).estimate.memory.fits
     assert not [x for x in fits.caption if "do not hold it" in x.value]
+
+
+def test_lecture_mode_keeps_the_published_figures_in_one_line():
+    """Lecturer review 2026-11-26: `?preset=lambda-gpt3-v100&lecture=1` dropped the published figures the Lecture
+    slide and the how-to keep beside the estimate."""
+    at = shared_page("estimate", {"preset": "lambda-gpt3-v100", "lecture": "1"})
+    said = [x.value.replace("\\", "") for x in at.caption if x.value.startswith("Published")]
+    assert said == ["Published: Training time 355 years; Device-hours 3.11 million device-hours; Cost $4.6M "
+                    "(Lambda Labs 2020)"]
