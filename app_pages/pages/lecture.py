@@ -291,7 +291,8 @@ def whatif_series(s) -> str:
     return f"what-if: 2012–18's ×{hz.sig(s.training_compute_per_year)}/yr"
 
 
-MEASURED_SERIES = f"measured since 2010: ×{gfmt(trends.MEASURED_COMPUTE_GROWTH_PER_YEAR)}/yr"
+# a projection at the rate measured since 2010, not the measurements (lecturer review 2026-11-26: "measured" read as data)
+MEASURED_SERIES = f"rate since 2010: ×{gfmt(trends.MEASURED_COMPUTE_GROWTH_PER_YEAR)}/yr"
 
 
 def price_series(s) -> str:

@@ -323,7 +323,7 @@ def test_the_compute_growth_slide_draws_the_trends_it_headlines():
     at = shared_page("lecture", {"claim": "compute-growth"})
     s = limits.trend_report().summary
     # named as the headline numbers above them (the slide fits 1280×720)
-    assert _chart_series(at, "series") == ["what-if: 2012–18's ×11.5/yr", "measured since 2010: ×4.6/yr",
+    assert _chart_series(at, "series") == ["what-if: 2012–18's ×11.5/yr", "rate since 2010: ×4.6/yr",
                                            "FLOP/s per $: ×1.33/yr"]
     m = metrics(at)
     assert m["FLOP/s per $"] == f"×{hz.sig(s.price_perf_per_year)} a year" == "×1.33 a year"
@@ -337,7 +337,7 @@ def test_the_compute_growth_slide_draws_the_trends_it_headlines():
                     for d in at.get("vega_lite_chart")[0].proto.datasets])
     price = df[df["series"] == "FLOP/s per $: ×1.33/yr"].sort_values("year")
     assert price["growth"].iloc[1] / price["growth"].iloc[0] == pytest.approx(s.price_perf_per_year)
-    measured = df[df["series"].str.startswith("measured")].sort_values("year")
+    measured = df[df["series"].str.startswith("rate since 2010")].sort_values("year")
     assert measured["growth"].iloc[1] / measured["growth"].iloc[0] == pytest.approx(4.6)
 
 

@@ -342,7 +342,7 @@ def test_a_lecture_chart_keeps_its_height_on_a_phone(slides):
 def test_a_slide_resized_across_the_legends_two_columns_keeps_every_label_whole(browser, server, claim_id):
     """The cause of the slide test's failures under load (issue 52): a chart first drawn in a wider box than its
     last (1280×720 → 1024×768, which a loaded machine's late CSS also does) kept a two-column legend's height under
-    the one-column legend the new width asked for, its last entries below the chart ("measured since 2010: ×4.6/yr
+    the one-column legend the new width asked for, its last entries below the chart ("rate since 2010: ×4.6/yr
     at 122,316"), every time. The legend's columns are now chosen from the chart's box, not the plot's width."""
     page = browser.new_page(viewport={"width": 1280, "height": 720})
     page.set_default_timeout(TIMEOUT_MS)
