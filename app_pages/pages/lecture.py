@@ -207,16 +207,17 @@ def brain_vs_alphago() -> None:
     power = r.profile.power
     rng = power.average_range_w
     place = stated_place(power.average_w, rng)
-    quoted = (f"{place} its stated range, {hz.power(rng[0])} (bottom-up) – {hz.power(rng[1])}" if place else
-              f"{hz.energy(a.energy_kwh)} for one 4-hour game")
-    game = (f"{hz.energy(a.energy_kwh * rng[0] / power.average_w)} – {hz.energy(a.energy_kwh * rng[1] / power.average_w)} "
-            "for one 4-hour game" if place else None)
+    # the quoted figures as quoted, without digits they never had (lecturer review 2026-11-26: "1.00 MW", "20.0 W")
+    quoted = (f"{place} its stated range, {hz.approx(hz.power(rng[0]))} (bottom-up) – {hz.approx(hz.power(rng[1]))}"
+              if place else f"{hz.energy(a.energy_kwh)} for one 4-hour game")
+    game = (f"{hz.approx(hz.energy(a.energy_kwh * rng[0] / power.average_w))} – "
+            f"{hz.approx(hz.energy(a.energy_kwh * rng[1] / power.average_w))} for one 4-hour game" if place else None)
     # one row, like every slide (two columns of stacked metrics ran the chart 390 px past 720)
     slide.metrics([("AlphaGo (2016): power, as quoted" if place else f"{r.profile.name}: power",
-                    hz.power(power.average_w),
+                    hz.approx(hz.power(power.average_w)) if place else hz.power(power.average_w),
                     (quoted, game) if game else quoted),
-              ("Lee Sedol's brain: power", hz.power(brain.profile.power.average_w),
-               f"{hz.energy(b.energy_kwh)} for the same game"),
+              ("Lee Sedol's brain: power", hz.approx(hz.power(brain.profile.power.average_w)),
+               f"{hz.approx(hz.energy(b.energy_kwh))} for the same game"),
               # a quoted figure at the end of its range: the ratio as "up to", its range's two ends under it
               ("AlphaGo ÷ brain", (f"up to {hz.times(ratio)}" if place == "the top of" else hz.times(ratio)),
                ratio_caption(ratio_range))])

@@ -216,6 +216,15 @@ def power(watts: float) -> str:
     return _scaled(watts, _si("W", "T"))
 
 
+def approx(text: str) -> str:
+    """A quoted round figure as quoted, without digits it never had: "1.00 MW" → "≈1 MW", "66.0 kW" → "≈66 kW"
+    (lecturer review 2026-11-26: "1.00 MW" and "20.0 W" stood for a quoted ≈1 MW and ≈20 W)."""
+    number, _, unit = text.partition(" ")
+    if "." in number:
+        number = number.rstrip("0").rstrip(".")
+    return f"≈{number} {unit}".rstrip()
+
+
 def token_time(seconds: float) -> str:
     """A time per token or per step: milliseconds below a second, then the duration in its own unit (66.9 s,
     not 66,900 ms), for the CLI and the app alike (code audit: the app wrote "66,900 ms")."""

@@ -146,10 +146,12 @@ def test_the_alphago_ratio_shows_its_stated_range():
     slide = shared_page("lecture", {"claim": "brain-alphago"})
     captions = [x.value.replace("\\", "") for x in slide.caption]
     assert metrics(slide)["AlphaGo ÷ brain"] == "up to 50,000×"
-    assert metrics(slide)["AlphaGo (2016): power, as quoted"] == "1.00 MW"
+    # quoted figures as quoted, with no digits they never had (lecturer review 2026-11-26: "1.00 MW", "20.0 W")
+    assert metrics(slide)["AlphaGo (2016): power, as quoted"] == "≈1 MW"
+    assert metrics(slide)["Lee Sedol's brain: power"] == "≈20 W"
     assert "in energy for the game; stated range 3,300× – 50,000×" in captions
-    assert "the top of its stated range, 66.0 kW (bottom-up) – 1.00 MW" in captions
-    assert "264 kWh – 4.00 MWh for one 4-hour game" in captions
+    assert "the top of its stated range, ≈66 kW (bottom-up) – ≈1 MW" in captions
+    assert "≈264 kWh – ≈4 MWh for one 4-hour game" in captions
     assert _chart_series(slide, "player") == ["AlphaGo, quoted", "AlphaGo, bottom-up", "Human brain"]
 
 

@@ -36,3 +36,9 @@ def test_gpt3s_share_of_world_electricity_reads_without_powers_of_ten():
     text = limits_notes.contrast_text(share)
     assert text == "under 0.001%"  # its range's ends read alike: no "(range under 0.001% – under 0.001%)"
     assert "10⁻" not in text
+
+
+@pytest.mark.parametrize("text, said", [("1.00 MW", "≈1 MW"), ("66.0 kW", "≈66 kW"), ("20.0 W", "≈20 W"),
+                                        ("3.42 TW", "≈3.42 TW"), ("264 kWh", "≈264 kWh"), ("4.00 MWh", "≈4 MWh")])
+def test_a_quoted_round_figure_keeps_no_digits_it_never_had(text, said):
+    assert hz.approx(text) == said
