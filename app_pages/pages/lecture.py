@@ -162,9 +162,8 @@ def gpt3_v100() -> None:
     # spread of real V100 runs around it, not as a test of them (lecturer review 2026-11-26)
     assumed = f"at the {hz.flops_rate(e.utilization.value * e.assumption('peak_flops_per_s').value)} Lambda assumed"
     slide.metrics([("Training time", hz.duration(e.wall_clock_s),
-                    (f"{assumed}; {time_range_caption(e)}, the spread of V100 runs", assumed)),
-              ("Cost", hz.money(e.cost_usd), (f"{price_caption(e)}, the cloud price Lambda assumed",
-                                              "at the cloud price Lambda assumed")),
+                    (assumed, f"{time_range_caption(e)}, the spread of V100 runs")),
+              ("Cost", hz.money(e.cost_usd), f"{price_caption(e)}, the cloud price Lambda assumed"),
               # the thought experiment's energy (one V100 at its fitted draw), the real run's two figures beside it
               (ENERGY_LABEL, hz.energy(g.thought_kwh),
                (f"{THOUGHT_EXPERIMENT}, at {hz.power(e.assumption('power_w').value)}", g.real_run_text())),
@@ -274,8 +273,7 @@ def imagenet_compute() -> None:
               # derived here from the claim, not published (lecturer review 2026-11-26: "any error"), labelled as the
               # Limits page labels it, the one k's figure both show
               ("To halve the error", hz.times(r.halving_multiplier),
-               (f"2^(1/k) with k = {gfmt(k)}, derived here from the claim ({dm.CLAIM_TEXT} {dm.CLAIM_FROM_TEXT})",
-                f"2^(1/k) with k = {gfmt(k)}, derived here")),
+               f"2^(1/k) with k = {gfmt(k)}, derived here from the claim ({dm.CLAIM_TEXT} {dm.CLAIM_FROM_TEXT})"),
               (FRAME_COST_LABEL if c.is_embedded() else "Cost of that compute", hz.money(t.cost_usd),
                (imagenet_cost_caption(rep), illustrative_base_caption()))])
     slide.chart(lambda: legend_in_plot(multiplier_chart(dm.CLAIM_CURRENT_ERROR_PCT, k, dm.CLAIM_TARGET_ERROR_PCT)),

@@ -162,17 +162,21 @@ def log_encoding(channel, field: str, values, title: str | None, **axis):
     return channel(field, scale=log_scale(ticks), title=title, axis=log_axis(ticks, **axis))
 
 
+# A dot large enough to read from the back of a lecture hall (Vega-Lite's point size is its area in px²)
+LOG_DOT_AREA_PX2 = 400
+
+
 def log_bar_chart(df: pd.DataFrame, value: str, label: str, title: str, *, prefix: str = "", suffix: str = "",
                   labels: str | None = None, sort=None, step: int = 48) -> alt.Chart:
-    """Horizontal bars on a log scale: they start at the decade below the smallest value (a log
-    scale has no zero, and bars without a start are not drawn) with a tick at each decade, labelled
-    by ``labels`` (a labelExpr, e.g. ``POWER_LABELS``) or else ``human_labels(prefix, suffix)``."""
+    """One value per row on a log scale, a large dot each, with a tick at each decade, labelled by ``labels`` (a
+    labelExpr, e.g. ``POWER_LABELS``) or else ``human_labels(prefix, suffix)``. Dots, not bars: a bar on a log scale
+    starts at an arbitrary decade, and its length misstates the ratio (lecturer review 2026-11-26: AlphaGo's 50,000×
+    the brain read as 17× in bar length), as the comparison chart's audit found."""
     data = df[df[value] > 0]
     ticks = log_ticks(float(data[value].min()), float(data[value].max()))
-    return alt.Chart(data).mark_bar().encode(
+    return alt.Chart(data).mark_point(filled=True, size=LOG_DOT_AREA_PX2, opacity=1).encode(
         x=alt.X(f"{value}:Q", scale=log_scale(ticks), title=title,
                 axis=log_axis(ticks, labelExpr=labels or human_labels(prefix, suffix))),
-        x2=alt.X2(datum=ticks[0]),
         y=alt.Y(f"{label}:N", sort=sort, title=None),  # labels cut as style.chart_fonts says, whole in the tooltip
         tooltip=[label, alt.Tooltip(f"{value}:Q", format=",.3~r")],
     ).properties(height=alt.Step(step))
