@@ -498,7 +498,7 @@ def world_electricity() -> None:
     inputs, by = _contrast_inputs(), _contrasts()[1]
     g = gpt3_story()
     world_s = by["gpt3_world_seconds"].value
-    published_s = world_s * g.published_kwh / g.estimated_kwh  # the same share of a year, of the published energy
+    published_s = by["gpt3_published_world_seconds"].value  # the published energy's, as `contrasts` prints it
     slide.metrics([("World electricity, average", hz.power(by["world_power_w"].value),
                f"≈{contrasts.WORLD_ELECTRICITY_TWH_PER_YEAR:,.0f} TWh a year (Ember 2024; IEA 2024)"),
               # as the lecture says it, "≈25 TW" (hz.power's "25.0 TW" claimed a digit it never had); beside the

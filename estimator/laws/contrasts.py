@@ -145,6 +145,12 @@ def contrasts(c: ContrastInputs) -> tuple[Contrast, ...]:
                  * S_PER_YEAR, "s", "share × seconds in a year", WORLD_ELECTRICITY_SOURCE,
                  *_scaled(c.gpt3_energy_range_kwh, S_PER_YEAR / world_kwh, c.gpt3_energy_basis)),
     ]
+    if c.gpt3_published_energy_kwh:  # the lecture slide's figure, from the published energy (lecturer review 2026-11-26)
+        out.append(Contrast("gpt3_published_world_seconds",
+                            f"the same with the published {c.gpt3_published_energy_kwh / KWH_PER_MWH:,.0f} MWh",
+                            c.gpt3_published_energy_kwh / world_kwh * S_PER_YEAR, "s",
+                            f"{gfmt(c.gpt3_published_energy_kwh, 4)} kWh ÷ {gfmt(world_kwh, 3)} kWh × seconds in a year",
+                            f"Patterson et al. 2021, arXiv:2104.10350, Table 4; {WORLD_ELECTRICITY_SOURCE}"))
     return tuple(out)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from estimator.core.base.errors import InputError
+from estimator.core.base.units import S_PER_YEAR
 from estimator.core.footprint.equivalents import BRAIN_KWH_PER_YEAR
 from estimator.laws import contrasts as ct
 from estimator.services import api, limits
@@ -29,6 +30,9 @@ def test_gpt3_in_brain_years():
     est = api.run(preset_id="gpt3-175b").estimate
     assert c["gpt3_brain_years"].value == pytest.approx(est.energy_kwh / BRAIN_KWH_PER_YEAR)
     assert c["gpt3_share_of_world"].value == pytest.approx(est.energy_kwh / 30_000e9)
+    # the lecture slide's seconds are the published energy's, printed by `contrasts` too (lecturer review 2026-11-26)
+    assert c["gpt3_published_world_seconds"].value == pytest.approx(1_287_000 / 30_000e9 * S_PER_YEAR)
+    assert f"{c['gpt3_published_world_seconds'].value:.2f}" == "1.35"
 
 
 def test_alphago_against_the_brain():
