@@ -559,15 +559,16 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
                                          min(hw.scale_up_devices, 8), int(B.DEVICES.high))
         # every count of the ladder, in order: neither the time nor the cost is monotone in the devices (review
         # 2026-11-26: 3,072 H100s take 55.8 days, 3,584 79.7, 5,120 55.8; a bisection had answered 5,120 for 60)
-        tried = []  # (devices, best layout, cost)
+        tried = []  # (devices, best layout, cost, its estimate)
         for k in ladder:
             best = searched(k, 1).best
             if best is not None:
-                tried.append((k, best, run_estimate(best).cost_usd))
+                est = run_estimate(best)
+                tried.append((k, best, est.cost_usd, est))
         deadline_s = target_value * S_PER_DAY if target == "deadline" else None
 
         def meets(row) -> bool:
-            k, best, cost = row
+            k, best, cost, _ = row
             return best.run_seconds <= deadline_s if target == "deadline" else cost is not None and cost <= target_value
 
         hit = next((row for row in tried if meets(row)), None)
@@ -577,10 +578,10 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
                 raise InputError(f"no number of {profile.name} devices tried (up to {ladder[-1]:,}) holds a layout of "
                                  "the model", field="deadline_days" if target == "deadline" else "budget_usd")
             if target == "deadline":
-                k, best, _ = min(tried, key=lambda r: r[1].run_seconds)
+                k, best, _, _ = min(tried, key=lambda r: r[1].run_seconds)
                 closest = f"the fastest tried: {best.run_seconds / S_PER_DAY:,.1f} days on {k:,} devices"
             else:
-                k, best, cost = min((r for r in tried if r[2] is not None), key=lambda r: r[2])
+                k, best, cost, _ = min((r for r in tried if r[2] is not None), key=lambda r: r[2])
                 closest = f"the cheapest tried: {hz.money(cost)} on {k:,} devices"
             raise InputError(f"no number of {profile.name} devices tried (up to {ladder[-1]:,}) meets the {what}; "
                              f"{closest}", field="deadline_days" if target == "deadline" else "budget_usd")
@@ -591,7 +592,7 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
         if target == "budget":
             # the budget's other end: the fastest plan it pays for (review 2026-11-26: the fewest devices alone
             # answered $30M with a 30-year run, as the cost barely moves with the devices)
-            k, best, cost = min((r for r in tried if meets(r)), key=lambda r: r[1].run_seconds)
+            k, best, cost, _ = min((r for r in tried if meets(r)), key=lambda r: r[1].run_seconds)
             fastest_within = {"devices": k, "wall_clock_s": best.run_seconds, "cost_usd": cost}
             if k != n_devices:
                 notes.append(f"the fastest plan the budget pays for: {k:,} devices, {best.run_seconds / S_PER_DAY:,.1f} "
@@ -609,7 +610,7 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
         key, limit = ("wall_clock_s", target_value * S_PER_DAY) if target == "deadline" else ("cost_usd", target_value)
         high = rows[0].estimate.range[key][1]
         if high > limit:
-            safe = next((k for k, best, _ in tried if run_estimate(best).range[key][1] <= limit), None)
+            safe = next((k for k, _, _, est in tried if est.range[key][1] <= limit), None)
             reach = f"{high / S_PER_DAY:,.1f} days" if target == "deadline" else hz.money(high)
             notes.append(f"the {target}{CENTRE_ONLY} {core_plan.LEVEL:.0%} range: it reaches {reach} on {n_devices:,} "
                          "devices; " + (f"the fewest tried that meet it at the range's top: {safe:,}" if safe is not None

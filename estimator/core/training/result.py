@@ -132,7 +132,7 @@ class Estimate:
         if not region or price is None or not price.origin.startswith("profile:"):
             return None
         provider = region.split(":", 1)[0].lower()
-        basis = price.source.split(";")[0]  # the basis (its source after the first semicolon)
+        basis = price.source.split(";")[0]  # the basis (the source's words before its first semicolon)
         named = sorted((m.start(), key) for key, pattern in PROVIDER_WORDS.items()
                        if (m := re.search(pattern, basis, flags=re.IGNORECASE)))
         of_price = named[0][1] if named else None
