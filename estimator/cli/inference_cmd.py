@@ -125,8 +125,6 @@ def layout_text(r) -> str:
     return (f"tensor parallel {r.tp} × {hz.noun(hz.count(r.replicas), 'replica')}{nodes}, batch {r.batch_size} per replica")
 
 
-# A million tokens, the unit per-token footprints are read in (as EcoLogits and price lists quote them)
-MILLION = MILLION_TOKENS
 
 
 def footprint_rows(r) -> list[tuple[str, str]]:
@@ -139,9 +137,9 @@ def footprint_rows(r) -> list[tuple[str, str]]:
         if r.per_query(key) is None:
             continue
         q, t = rg["per_query"][key], rg["per_token"][key]
-        per_m = None if None in t else (t[0] * MILLION, t[1] * MILLION)
+        per_m = None if None in t else (t[0] * MILLION_TOKENS, t[1] * MILLION_TOKENS)
         out.append((f"{what} per query", f"{fmt(r.per_query(key))}{_rng(fmt, q)}; per million tokens "
-                                         f"{fmt(r.per_token(key) * MILLION)}{_rng(fmt, per_m)}"))
+                                         f"{fmt(r.per_token(key) * MILLION_TOKENS)}{_rng(fmt, per_m)}"))
     return out
 
 

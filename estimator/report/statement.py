@@ -394,7 +394,7 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
     measured = time_given and not TIME_INPUTS.intersection(changed)
     fitted = est.utilization is not None and est.utilization.origin.startswith("fit:")
     grid = grid_keys(a["carbon_intensity_g_per_kwh"].source, sources)
-    stepped = est.step is not None  # the step model timed the run (a layout or a shape was given)
+    stepped = est.stepped  # the step model timed the run (a layout or a shape was given)
     keys = ([TOOL_KEY] + ([EPOCH_KEY] if fitted else []) + ([STEP_KEY, GOODPUT_KEY] if stepped else []) + grid
             + [k for k in extra_keys if k in sources])
     if KAPLAN_MARK in "".join(workload_words(est, a, params, tokens, KAPLAN_MARK)):  # 6·N·D, or an architecture's count
