@@ -110,6 +110,7 @@ def test_a_fitted_times_statement_states_its_measured_coverage(capsys):
     from estimator.io.datafiles import load_validation_document
     doc = load_validation_document()
     h100 = doc["summary"]["h100"]["model"]
+    assert (h100["n_runs"], round(h100["interval_coverage"], 2)) == (25, 0.96)  # the shipped figure, as validate prints
     tex = _statement_on(capsys, "h100-sxm")
     assert (f"measured power draws; the time's held {h100['interval_coverage'] * 100:.0f}\\% of the {h100['n_runs']} "
             "H100 runs, each held out with its paper's other runs;") in tex
