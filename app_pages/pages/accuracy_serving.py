@@ -15,7 +15,7 @@ from estimator.core.base.units import MS_PER_S
 from estimator.fit.serving_fit import FACTOR_BANDS as SERVING_FACTOR_BANDS
 from estimator.report import export
 from estimator.report.provenance import tool_info
-from estimator.services import accuracy, serving_accuracy, wall_power
+from estimator.services import accuracy, serving_accuracy, trtllm_check, wall_power
 
 VALIDATE_INFERENCE_COMMAND = "python -m estimator validate --inference"
 # The serving figures judged (keys of the validation document), how they are shown, and the
@@ -318,6 +318,23 @@ def default_engine_section(o: dict, level: float, lecture: bool) -> None:
                            + f". Computed by {o['computed_by']}; shown by `{VALIDATE_INFERENCE_COMMAND}`.", limit=1500))
 
 
+def trtllm_section(t: dict, level: float) -> None:
+    """The default engine on TensorRT-LLM's published throughput table of newer models and GPUs, never fitted
+    (`validate --inference`): the sentence and the table by model and by GPU the CLI prints, every run in an
+    expander."""
+    st.subheader("Newer models and GPUs: TensorRT-LLM's published throughput, never fitted", anchor=False)
+    st.markdown(c.md_escape(f"{t['method']}. " + trtllm_check.summary_line(t, f"{level:.0%}"), limit=1500))
+    st.dataframe(pd.DataFrame(trtllm_check.group_rows(t), columns=list(trtllm_check.GROUP_HEADER)),
+                 hide_index=True, width="stretch")
+    st.caption(c.md_escape(f"Flat roofline: {t['baseline']}. Data: {t['data']}. Shown by "
+                           f"`{VALIDATE_INFERENCE_COMMAND}`.", limit=900))
+    with st.expander(f"Every run ({len(t['rows'])})"):
+        st.dataframe(pd.DataFrame(t["rows"])[[
+            "model", "hardware", "bits", "prompt_tokens", "output_tokens", "measured_tokens_per_s",
+            "predicted_tokens_per_s", "inside", "tp_chosen", "published_tp", "at_published_tp_tokens_per_s",
+            "baseline_tokens_per_s"]], hide_index=True, width="stretch")
+
+
 def wall_power_section(w: dict, level: float) -> None:
     """The default engine at the wall on MLPerf's power results (`validate --inference`): the narrowness first, the
     node power and the energy per token at the wall beside the TDP baselines, every row in an expander."""
@@ -341,6 +358,7 @@ def inference_section(lecture: bool) -> None:
     doc = inference_document()
     default_engine_section(doc["optimized_engine"], doc["interval_level"], lecture)
     if not lecture:
+        trtllm_section(doc["trtllm_check"], doc["interval_level"])
         wall_power_section(doc["wall_power"], doc["interval_level"])
     st.header("Serving: the vllm-2024 engine's time and energy per output token", anchor=False)
     if not lecture:

@@ -17,7 +17,7 @@ from estimator.io.datafiles import UTILIZATION_FIT_PATH, UTILIZATION_VALIDATION_
 from estimator.report import export
 from estimator.report import humanize as hz
 from estimator.report.provenance import tool_info
-from estimator.services import accuracy, serving_accuracy, wall_power
+from estimator.services import accuracy, serving_accuracy, trtllm_check, wall_power
 from estimator.services import plan as plan_service
 from estimator.services.accuracy import MISS_FACTOR, power_verdicts
 from estimator.services.accuracy_words import DESIGN_OPTIMISM, energy_runs
@@ -60,6 +60,7 @@ def validate_inference(args) -> None:
     if (level := _json_or_level(args, doc)) is None:
         return
     _optimized_engine(doc["optimized_engine"], level)
+    _trtllm_check(doc["trtllm_check"], level)
     _wall_power(doc["wall_power"], level)
     print(f"\nThe vllm-2024 engine on ML.ENERGY's configurations, out of sample: {doc['method']}.")
     print(f"Data: {doc['data']}. Model: estimator/core/serving/step.py with estimator/data/serving_fit.json.")
@@ -127,6 +128,14 @@ def _optimized_engine(o: dict, level: str) -> None:
     sb = o["small_batch_by_model"]
     print(f"by group: each held-out group's share inside, averaged over the groups. Small-batch TPOT (published "
           f"decode times, held out by model): {sb['median_factor']:.2f}× off in the median over {sb['n']} rows.")
+
+
+def _trtllm_check(t: dict, level: str) -> None:
+    """The default engine on TensorRT-LLM's published throughput table (newer models and GPUs), never fitted."""
+    print(f"\nThe default engine ({t['engine']}) on TensorRT-LLM's published throughput, never fitted ({t['data']}): "
+          f"{t['method']}. Baseline, in the same run: {t['baseline']}.")
+    print(trtllm_check.summary_line(t, level))
+    print(_table(list(trtllm_check.GROUP_HEADER), trtllm_check.group_rows(t)))
 
 
 def _wall_power(w: dict, level: str) -> None:

@@ -42,6 +42,11 @@ from estimator.io.datafiles import DATA_DIR, default_profiles, did_you_mean
 
 MEASUREMENTS_PATH = DATA_DIR / "mlenergy_inference.csv"
 MLPERF_PATH = DATA_DIR / "mlperf_inference.csv"
+# TensorRT-LLM's published throughput table (v1.0, 2025: newer models, Blackwell, FP4), gathered after the optimised
+# engine was fitted and never fitted: only checked (estimator/data/README.md)
+TRTLLM_PATH = DATA_DIR / "trtllm_perf_overview.csv"
+TRTLLM_COLUMNS = ("row_id", "model", "model_as_published", "hardware_id", "gpu_as_published", "tensor_parallel", "bits",
+                  "kv_bits", "prompt_tokens", "output_tokens", "tokens_per_s", "note", "citation")
 ENGINES_PATH = DATA_DIR / "engines.toml"
 CATALOG_PATH = DATA_DIR / "open_models.toml"
 SERVING_FIT_PATH = DATA_DIR / "serving_fit.json"
@@ -417,6 +422,36 @@ def load_mlperf() -> tuple[MLPerfRow, ...]:
                 system=r["system"]))
         except (InputError, KeyError, ValueError) as exc:
             fail(f"line {line}: {exc}", "restore the shipped file")
+    return tuple(out)
+
+
+def load_trtllm_overview(path: Path | None = None) -> tuple[MLPerfRow, ...]:
+    """TensorRT-LLM's published maximum-throughput runs (``TRTLLM_PATH``), each as an Offline row: its model's shape,
+    its device at the peak of the bits it ran, its exact prompt and output lengths and the tensor parallelism it ran
+    (``MLPerfRow.tensor_parallel``)."""
+    path = Path(path or TRTLLM_PATH).resolve()
+    rows, fail = safe_read.read_data_csv(path, TRTLLM_COLUMNS)
+    profiles = default_profiles()
+    out = []
+    for line, r in rows:
+        if not (r["citation"] or "").strip():
+            fail(f"line {line} has no citation", "every row names the table, column and row it was read from")
+        try:
+            m = catalog_model(r["model"])
+            profile = profiles.by_id(r["hardware_id"])
+            bits, kv_bits, tp = int(r["bits"]), int(r["kv_bits"]), int(r["tensor_parallel"])
+            prompt, output, tokens_per_s = (float(r[k]) for k in ("prompt_tokens", "output_tokens", "tokens_per_s"))
+            if not all(math.isfinite(x) and x > 0 for x in (prompt, output, tokens_per_s)) or tp < 1:
+                raise ValueError("lengths, throughput and tensor parallelism must be positive")
+            precision, _, _ = peak_for_bits(profile, bits)
+        except (InputError, ValueError) as exc:
+            fail(f"line {line}: {exc}", "restore the shipped file")
+        out.append(MLPerfRow(
+            row_id=r["row_id"], version="TensorRT-LLM perf overview", benchmark=f"{r['prompt_tokens']}/{r['output_tokens']}",
+            model=m.id, hardware_id=profile.id, device=device_for(profile, precision), params=m.params, arch=m.arch,
+            devices=tp, scenario="Offline", prompt_tokens=prompt, output_tokens=output, bits=bits, kv_bits=kv_bits,
+            tokens_per_s=tokens_per_s, tpot_bound_s=None, tpot_mean_s=None, power_w=None, software="TensorRT-LLM v1.0",
+            source=r["citation"], tensor_parallel=tp))
     return tuple(out)
 
 

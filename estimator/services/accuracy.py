@@ -407,7 +407,8 @@ def inference_validation_document() -> dict:
     to them judged leave-one-benchmark-out (``independent_tpot``), both engines on later published
     times neither fit saw (``later_tpot``), vllm-2024 on later vLLM 0.5 measurements of other models
     (``vllm_later``), and both on decode steps this project measured on a real
-    GPU, time and energy (``measured_decode``)."""
+    GPU, time and energy (``measured_decode``); the default engine on TensorRT-LLM's own published throughput
+    table of newer models and GPUs, never fitted (``trtllm_check``)."""
     from estimator.services.measured_decode import measured_decode_document
     from estimator.services.serving_accuracy import (
         later_check_document,
@@ -416,11 +417,13 @@ def inference_validation_document() -> dict:
         vllm_later_document,
     )
     from estimator.services.serving_accuracy import validation_document as serving_validation
+    from estimator.services.trtllm_check import trtllm_check_document
     from estimator.services.wall_power import wall_power_document
     return {**serving_validation(), "optimized_engine": optimized_validation_document(),
             "wall_power": wall_power_document(),
             "independent_tpot": tpot_check_document(), "later_tpot": later_check_document(),
-            "measured_decode": measured_decode_document(), "vllm_later": vllm_later_document()}
+            "measured_decode": measured_decode_document(), "vllm_later": vllm_later_document(),
+            "trtllm_check": trtllm_check_document()}
 
 
 __all__ = ["BASELINE_GOODPUT", "FACTOR_BANDS", "NEW_DEVICE_CHOICE", "fit_document", "inference_validation_document",

@@ -272,3 +272,15 @@ def test_validate_gives_the_pages_plain_reading_where_the_centre_is_no_better(ca
             assert line.endswith(f": {reading}.") and f": {reading}." in page, line
     # as the data stands: hardware without runs takes the rule, and both say so in those words
     assert accuracy.no_better_reading(doc["new_family"], centre) == "such hardware takes the flat 30% rule itself, with this calibrated range"
+
+
+def test_the_page_gives_the_default_engine_on_tensorrt_llms_published_throughput(page, doc):
+    """Newer models and GPUs, never fitted: the sentence `validate --inference` prints and its table by model and by
+    GPU, the flat roofline beside."""
+    from estimator.services import trtllm_check
+    t = doc["trtllm_check"]
+    text = " ".join(m.value.replace("\\", "") for m in page.markdown)
+    assert trtllm_check.summary_line(t, "80%") in text
+    shown = next(x.value for x in page.dataframe if "pred ÷ meas" in x.value.columns)
+    assert list(shown["group"]) == [*t["by_model"], *t["by_hardware"]]
+    assert list(shown["factor"])[:1] == [f"{next(iter(t['by_model'].values()))['model']['median_factor']:.2f}×"]

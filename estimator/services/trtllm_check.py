@@ -1,0 +1,110 @@
+"""The default engine on TensorRT-LLM's own published throughput table: newer models and hardware, never fitted.
+
+``estimator/data/trtllm_perf_overview.csv`` holds TensorRT-LLM v1.0's maximum-throughput runs (2025: Llama 3.1 8B,
+Llama 3.3 70B, Llama 3.1 405B, Qwen3 30B-A3B and 235B-A22B on H100, H200, B200, GB200 and RTX PRO 6000 Blackwell, at
+FP8 and FP4), gathered after the optimised engine was fitted to MLPerf Inference v4.0/v4.1. Each row is predicted by
+the engine as shipped, as ``inference --devices N --batch-size max`` answers it (the tensor parallelism chosen) and
+at the tensor parallelism the table ran (``--tp``), its stated 80% range checked; beside it the flat-roofline
+baseline of ``validate --inference``, its fraction the median measured ÷ roofline of every shipped MLPerf Offline
+result (fitted there, not here). Nothing is fitted to these rows.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from functools import lru_cache
+
+import numpy as np
+
+from estimator.fit.serving_fit import metrics
+from estimator.fit.serving_mlperf import OFFLINE, MLPerfRow, predict, roofline_tokens_per_s
+from estimator.io.serving_data import TRTLLM_PATH, engine_profile, load_mlperf, load_serving_fit, load_trtllm_overview
+
+ENGINE = "optimized-2024"
+
+
+def flat_fraction(mlperf: Sequence[MLPerfRow]) -> float:
+    """The baseline's fraction of the compute roofline: the median measured ÷ roofline over MLPerf's Offline rows."""
+    return float(np.median([r.tokens_per_s / roofline_tokens_per_s(r) for r in mlperf if r.scenario == OFFLINE]))
+
+
+def _summary(errors: Sequence[float], half: float, groups: Sequence[str]) -> dict:
+    return metrics(list(errors), [half] * len(errors), list(groups)).to_dict()
+
+
+@lru_cache(maxsize=1)
+def trtllm_check_document() -> dict:
+    """The default engine, as shipped, on TensorRT-LLM's published throughput table (the module docstring)."""
+    rows = load_trtllm_overview()
+    fit = load_serving_fit(ENGINE)
+    cap = engine_profile(ENGINE).max_batch
+    frac = flat_fraction(load_mlperf())
+    half = fit.tpot_log_half_width
+    out = []
+    for r in rows:
+        chosen = predict(r, fit, 1.0, cap)
+        ran = predict(r, fit, 1.0, cap, tp=r.tensor_parallel)
+        out.append({"row_id": r.row_id, "model": r.model, "hardware": r.hardware_id, "devices": r.devices,
+                    "bits": r.bits, "prompt_tokens": r.prompt_tokens, "output_tokens": r.output_tokens,
+                    "measured_tokens_per_s": r.tokens_per_s,
+                    "predicted_tokens_per_s": chosen.tokens_per_s, "tp_chosen": chosen.tp, "batch": chosen.batch,
+                    "interval_tokens_per_s": [chosen.tokens_per_s / math.exp(half), chosen.tokens_per_s * math.exp(half)],
+                    "inside": abs(math.log(chosen.tokens_per_s / r.tokens_per_s)) <= half,
+                    "at_published_tp_tokens_per_s": ran.tokens_per_s, "published_tp": r.tensor_parallel,
+                    "baseline_tokens_per_s": frac * roofline_tokens_per_s(r)})
+
+    def err(key: str, rows: Sequence[dict] = out) -> list[float]:
+        return [math.log(x[key] / x["measured_tokens_per_s"]) for x in rows]
+
+    def by(field: str) -> dict:
+        groups = {g: [x for x in out if x[field] == g] for g in sorted({x[field] for x in out})}
+        return {g: {"model": _summary(err("predicted_tokens_per_s", rs), half, [g] * len(rs)),
+                    "baseline": metrics(err("baseline_tokens_per_s", rs)).to_dict()}
+                for g, rs in groups.items()}
+    models = [x["model"] for x in out]
+    return {
+        "engine": ENGINE,
+        "data": f"estimator/data/{TRTLLM_PATH.name}",
+        "method": (f"{len(out)} maximum-throughput runs from TensorRT-LLM v1.0's published performance overview "
+                   f"({len(set(models))} models: {', '.join(sorted(set(models)))}; "
+                   f"{len({x['hardware'] for x in out})} GPUs: {', '.join(sorted({x['hardware'] for x in out}))}; "
+                   "FP8 and FP4, prompts of 128 to 20,000 tokens), gathered after the engine was fitted and never "
+                   "fitted: each predicted by it as shipped, as an inference on the run's GPUs at the batch that serves "
+                   "the most is answered (the tensor parallelism chosen) and at the tensor parallelism the table ran, "
+                   "its stated range checked"),
+        "baseline": ("a flat fraction of the compute roofline, as in the MLPerf cross-validation: devices × the peak "
+                     "at the bits run ÷ the FLOPs per output token (prompt included), the fraction "
+                     f"{frac:.3f}, the median measured ÷ roofline of the shipped MLPerf Offline results"),
+        "flat_fraction": frac,
+        "overall": {"model": _summary(err("predicted_tokens_per_s"), half, models),
+                    "at_published_tp": _summary(err("at_published_tp_tokens_per_s"), half, models),
+                    "baseline": metrics(err("baseline_tokens_per_s")).to_dict()},
+        "by_model": by("model"),
+        "by_hardware": by("hardware"),
+        "rows": out,
+    }
+
+
+def summary_line(t: dict, level: str) -> str:
+    """The check in one sentence, as `validate --inference` and the Accuracy page say it."""
+    o = t["overall"]
+    return (f"Tokens/s off by a median {o['model']['median_factor']:.2f}× (geometric mean predicted ÷ measured "
+            f"{o['model']['geometric_mean_ratio']:.2f}), its {level} range holding {o['model']['interval_coverage']:.0%}; "
+            f"at the tensor parallelism the table ran {o['at_published_tp']['median_factor']:.2f}× "
+            f"({o['at_published_tp']['interval_coverage']:.0%} in range); the flat roofline "
+            f"{o['baseline']['median_factor']:.2f}×.")
+
+
+GROUP_HEADER = ("by", "group", "runs", "factor", "pred ÷ meas", "in range", "flat roofline")
+
+
+def group_rows(t: dict) -> list[list]:
+    """One row per model and per GPU: runs, median factor, geometric mean predicted ÷ measured, share in range,
+    the flat roofline's median factor."""
+    return [[kind, g, v["model"]["n"], f"{v['model']['median_factor']:.2f}×", f"{v['model']['geometric_mean_ratio']:.2f}",
+             f"{v['model']['interval_coverage']:.0%}", f"{v['baseline']['median_factor']:.2f}×"]
+            for kind, key in (("model", "by_model"), ("GPU", "by_hardware")) for g, v in t[key].items()]
+
+
+__all__ = ["ENGINE", "GROUP_HEADER", "flat_fraction", "group_rows", "summary_line", "trtllm_check_document"]

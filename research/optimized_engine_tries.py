@@ -1,0 +1,69 @@
+"""The default engine (optimized-2024) refitted with TensorRT-LLM's published throughput included (issue 54): tried, not
+shipped.
+
+    python -m research.optimized_engine_tries      (about 10 s)
+
+The shipped engine is fitted to MLPerf Inference v4.0/v4.1 Offline results and the published small-batch decode
+times; TensorRT-LLM v1.0's performance overview (estimator/data/trtllm_perf_overview.csv, 186 runs of five newer
+models on five GPUs) is only checked (`validate --inference`: 1.33x, its range holding 63%). This asks whether the
+form would do better fitted to both: it refits the engine's three costs on MLPerf's Offline rows and the TensorRT-LLM
+runs together (the small-batch times as shipped) and cross-validates by model (every row of a model, of either
+source, held out together), beside the flat roofline from the same folds.
+
+What it showed (2026-11-26): the fitted cost per sequence hardly moves (0.060 ms a step shipped, 0.055 with both), so
+Llama 3.1 8B stays about 0.7x its measured tokens/s and Llama 3.1 405B about 1.4x; held out by model, the TensorRT-LLM
+rows are 1.35x off (the shipped engine, never fitted to them: 1.33x) and MLPerf's Offline rows 1.18x (shipped
+cross-validation 1.21x). Adding the rows to the fit buys nothing; what is missing is in the form (a cost per
+sequence that is the same for an 8B and a 405B model). Two other forms were tried in a one-off run and not kept: a
+roofline per kernel class (the linear layers' and attention's each the slower of bytes and FLOPs, summed): MLPerf
+held out by model 1.43x against 1.21x; a fitted compute fraction for mixtures of experts: Mixtral 8x7B held out
+2.6x off. The check's assumption of an 8-bit KV cache, taken at 16 bits instead: 1.38x, 55% in range.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+import numpy as np
+
+from estimator.fit.serving_mlperf import OFFLINE, cross_validate, fit_engine, predict
+from estimator.io.serving_data import engine_profile, load_mlperf, load_serving_fit, load_trtllm_overview
+from estimator.io.tpot_checks import load_rows
+
+ENGINE = "optimized-2024"
+
+
+def main() -> None:
+    mlperf = [r for r in load_mlperf() if r.scenario == OFFLINE]
+    trt = list(load_trtllm_overview())
+    latency = load_rows()
+    cap = engine_profile(ENGINE).max_batch
+    shipped = load_serving_fit(ENGINE)
+    base = replace(load_serving_fit("vllm-2024"), engine=ENGINE, mixed_prefill=True)
+    both = replace(base, **fit_engine(mlperf + trt, latency, base, cap))
+    for name, f in (("shipped (MLPerf Offline + small batch)", shipped), ("refitted with TensorRT-LLM's runs", both)):
+        print(f"{name}: {f.engine_s_per_layer * 1e3:.4f} ms per layer, {f.engine_s_per_sequence * 1e3:.4f} ms per "
+              f"sequence, {f.tp_s_per_allreduce * 1e3:.4f} ms per all-reduce")
+    cv = cross_validate(mlperf + trt, latency, base, cap, "model", 0.8)
+    for label, keep in (("TensorRT-LLM runs", lambda r: r.software.startswith("TensorRT-LLM v1.0")),
+                        ("MLPerf Offline rows", lambda r: not r.software.startswith("TensorRT-LLM v1.0"))):
+        held = [h for h in cv.held if keep(h.row)]
+        factor = math.exp(float(np.median([abs(h.log_error) for h in held])))
+        flat = math.exp(float(np.median([abs(h.baseline_log_error) for h in held])))
+        print(f"held out by model, {label} ({len(held)}): {factor:.2f}x; flat roofline {flat:.2f}x")
+    # the check's one assumption that moves it: the KV cache at 16 bits instead of 8 (the shipped engine as shipped)
+    sixteen = [replace(r, kv_bits=16) for r in trt]
+    errors = [math.log(predict(r, shipped, 1.0, cap).tokens_per_s / r.tokens_per_s) for r in sixteen]
+    inside = np.mean([abs(e) <= shipped.tpot_log_half_width for e in errors])
+    print(f"the check with the KV cache at 16 bits: {math.exp(float(np.median(np.abs(errors)))):.2f}x, "
+          f"{inside:.0%} in range")
+    by_model: dict[str, list[float]] = {}
+    for h in cv.held:
+        by_model.setdefault(h.row.model, []).append(h.log_error)
+    for m, es in sorted(by_model.items()):
+        print(f"  {m}: geometric mean predicted / measured {math.exp(float(np.mean(es))):.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,106 @@
+"""TensorRT-LLM's published throughput table (estimator/data/trtllm_perf_overview.csv): newer models and GPUs the
+default engine was never fitted to, each row cited; the engine as shipped is checked on it, as a user's
+`inference --devices N --batch-size max` would answer each run, beside the flat roofline."""
+
+from __future__ import annotations
+
+import math
+import shutil
+
+import pytest
+
+from estimator.core.base.errors import DataFileError
+from estimator.io.serving_data import TRTLLM_PATH, load_mlperf, load_trtllm_overview
+from estimator.services.trtllm_check import trtllm_check_document
+
+
+def test_the_table_is_cited_newer_than_the_fit_and_read_as_published():
+    rows = load_trtllm_overview()
+    assert len(rows) == 186 and all("perf-overview.md" in r.source for r in rows)
+    fitted_models = {r.model for r in load_mlperf()}
+    assert not {r.model for r in rows} & fitted_models     # models the engine's fit never saw
+    assert {"gb200", "rtx-pro-6000-server"} <= {r.hardware_id for r in rows} - {r.hardware_id for r in load_mlperf()}
+    # one cell read back: Llama 3.1 8B, H100 TP1 (FP8), 128/128: 28,312 output tokens/s
+    r = next(r for r in rows if r.model == "llama-3.1-8b" and r.hardware_id == "h100-sxm"
+             and (r.prompt_tokens, r.output_tokens) == (128, 128))
+    assert (r.tokens_per_s, r.bits, r.tensor_parallel, r.devices) == (28312, 8, 1, 1)
+    # the FP4 columns are Blackwell's
+    assert {r.hardware_id for r in rows if r.bits == 4} == {"b200", "gb200", "rtx-pro-6000-server"}
+
+
+@pytest.mark.parametrize(("column", "value", "says"), [
+    ("citation", "", "no citation"),
+    ("tokens_per_s", "-5", "must be positive"),
+    ("model", "llama-9", "unknown model"),
+])
+def test_a_broken_row_is_refused_naming_the_file_and_line(tmp_path, column, value, says):
+    import csv
+    path = tmp_path / "t.csv"
+    shutil.copy(TRTLLM_PATH, path)
+    with path.open(newline="") as f:
+        rows = list(csv.DictReader(f))
+    rows[2][column] = value
+    with path.open("w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    with pytest.raises(DataFileError, match=rf"t\.csv: line 4\b.*{says}"):
+        load_trtllm_overview(path)
+
+
+def test_every_run_is_answered_as_the_cli_answers_it():
+    """Each prediction is the inference a user asks for with the run's GPUs, bits and lengths (the check is of
+    the tool's answer, not of a side path)."""
+    from estimator import inference
+    doc = trtllm_check_document()
+    assert len(doc["rows"]) == 186
+    assert all(math.isfinite(x["predicted_tokens_per_s"]) and x["predicted_tokens_per_s"] > 0 for x in doc["rows"])
+    for i in (0, 57, 120, 185):
+        x = doc["rows"][i]
+        got = inference(hardware=x["hardware"], model=x["model"], tokens=1e6, devices=x["devices"], batch_size="max",
+                        bits=x["bits"], kv_bits=8, prompt_tokens=x["prompt_tokens"],
+                        tokens_per_query=x["output_tokens"]).to_dict()
+        assert got["tokens_per_s"] == pytest.approx(x["predicted_tokens_per_s"], rel=1e-9)
+        lo, hi = got["range"]["tokens_per_s"]
+        assert x["inside"] == (lo <= x["measured_tokens_per_s"] <= hi)
+
+
+def test_the_engine_beats_the_flat_roofline_on_newer_models_and_gpus_but_its_range_holds_too_few():
+    """As shipped: a median 1.33x off (the flat roofline 1.84x), the 80% range holding 63% of the runs: too narrow
+    here; small dense models come out slow (Llama 3.1 8B at 0.70x), Llama 3.3 70B within 1.14x."""
+    o = trtllm_check_document()["overall"]
+    assert o["model"]["median_factor"] == pytest.approx(1.33, abs=0.005)
+    assert o["baseline"]["median_factor"] == pytest.approx(1.84, abs=0.005)
+    assert o["model"]["interval_coverage"] == pytest.approx(118 / 186)
+    assert o["at_published_tp"]["median_factor"] == pytest.approx(1.40, abs=0.005)
+    by = trtllm_check_document()["by_model"]
+    assert by["llama-3.1-8b"]["model"]["geometric_mean_ratio"] == pytest.approx(0.70, abs=0.005)
+    assert by["llama-3.1-70b"]["model"]["median_factor"] == pytest.approx(1.14, abs=0.005)
+
+
+def test_validate_inference_prints_the_check(capsys):
+    from estimator.cli.main import main
+    assert main(["validate", "--inference"]) == 0
+    out = capsys.readouterr().out
+    o = trtllm_check_document()["overall"]
+    assert "on TensorRT-LLM's published throughput, never fitted (estimator/data/trtllm_perf_overview.csv)" in out
+    assert (f"Tokens/s off by a median {o['model']['median_factor']:.2f}× (geometric mean predicted ÷ measured "
+            f"{o['model']['geometric_mean_ratio']:.2f}), its 80% range holding {o['model']['interval_coverage']:.0%}") in out
+    assert "model  llama-3.1-8b" in out and "GPU    rtx-pro-6000-server" in out
+
+
+def test_the_serving_docs_quote_the_check():
+    """docs/explanation/serving-model.md says what the check computes (no hand-typed drift)."""
+    from pathlib import Path
+    text = " ".join((Path(__file__).resolve().parents[2] / "docs" / "explanation" / "serving-model.md").read_text().split())
+    doc = trtllm_check_document()
+    o, by = doc["overall"], doc["by_model"]
+    assert (f"tokens/s off by a median **{o['model']['median_factor']:.2f}×** (geometric mean predicted ÷ measured "
+            f"{o['model']['geometric_mean_ratio']:.2f}), its 80% range holding **{o['model']['interval_coverage']:.0%}**; "
+            f"at the tensor parallelism the table ran, {o['at_published_tp']['median_factor']:.2f}× "
+            f"({o['at_published_tp']['interval_coverage']:.0%}); the flat roofline of the MLPerf check "
+            f"{o['baseline']['median_factor']:.2f}×") in text
+    assert (f"Llama 3.3 70B {by['llama-3.1-70b']['model']['median_factor']:.2f}× "
+            f"({by['llama-3.1-70b']['model']['interval_coverage']:.0%} in range)") in text
+    assert f"Llama 3.1 8B {by['llama-3.1-8b']['model']['median_factor']:.2f}× (too slow: " \
+           f"{by['llama-3.1-8b']['model']['geometric_mean_ratio']:.2f}×)" in text
