@@ -331,7 +331,7 @@ def trtllm_section(t: dict, level: float) -> None:
     with st.expander(f"Every run ({len(t['rows'])})"):
         st.dataframe(pd.DataFrame(t["rows"])[[
             "model", "hardware", "bits", "prompt_tokens", "output_tokens", "measured_tokens_per_s",
-            "predicted_tokens_per_s", "inside", "tp_chosen", "published_tp", "at_published_tp_tokens_per_s",
+            "predicted_tokens_per_s", "inside", "tp_chosen", "published_layout", "at_published_layout_tokens_per_s",
             "baseline_tokens_per_s"]], hide_index=True, width="stretch")
 
 

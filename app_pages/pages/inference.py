@@ -113,6 +113,7 @@ def inputs() -> dict:
                                placeholder=f"{inference_core.DEFAULT_BATCH_SIZE}, or {inference_core.MAX_BATCH_WORD}")
     kw["devices"] = d.number(S["devices"], placeholder="as memory needs", where=side)
     kw["tp"] = d.number(S["tp"], placeholder="chosen", where=side)
+    kw["ep"] = d.number(S["ep"], placeholder="none", where=side)
     kw["ttft_ms"] = d.number(S["ttft_ms"], fmt="%.4g", placeholder="none", where=side)
     kw["tpot_ms"] = d.number(S["tpot_ms"], fmt="%.4g", placeholder="none", where=side)
     kw["beams"] = d.number(S["beams"], placeholder=f"{inference_core.DEFAULT_BEAMS} (greedy)", where=side)
@@ -178,12 +179,12 @@ def headline(r) -> None:
                    help=f"weights {hz.sig(r.weights_gb)} GB + KV cache {hz.sig(r.kv_cache_gb)} GB "
                         f"(batch {hz.count(r.batch_size)}, {r.bits}-bit weights, {r.kv_bits}-bit KV cache)")
     # one replica's (browser review: 154 GB beside "Devices 8" read as the eight's)
-    each = f" on each replica's {hz.noun(str(r.tp), 'device')}" if r.replicas > 1 else ""
+    each = f" on each replica's {hz.noun(str(r.devices_per_replica), 'device')}" if r.replicas > 1 else ""
     cols[0].caption(f"weights {hz.sig(r.weights_gb)} GB + KV cache {hz.sig(r.kv_cache_gb)} GB{each}")
     cols[1].metric("Devices", f"{r.devices}", border=True, help=f"{r.devices} × {r.hardware_id}")
     cols[2].metric("Largest batch that fits", hz.count(r.max_batch_size), border=True,
                    help="the KV cache of this many sequences fits beside the weights"
-                        + (f", on each replica of {r.tp} devices" if r.replicas > 1 else ""))
+                        + (f", on each replica of {r.devices_per_replica} devices" if r.replicas > 1 else ""))
     # what bounds the step: memory bandwidth, not capacity (browser review: "memory" beside the memory tile); one
     # word, as a lecture number is one line
     cols[3].metric("Bound by", "bandwidth" if r.bound == "memory" else r.bound, border=True,
@@ -242,7 +243,7 @@ def scenario_line(r) -> str:
     bits and the batch (browser audit: in lecture and embed modes only the closed sidebar said so)."""
     return (f"{hz.count(r.params_served)} parameters served on {r.devices} × {c.profiles().get(r.hardware_id).name}, "
             f"{r.bits}-bit weights, batch {hz.count(r.batch_size)}"
-            + (f" per replica (tensor parallel {r.tp} × {r.replicas} replicas)" if r.replicas > 1 else "")
+            + (f" per replica ({r.split_words} × {r.replicas} replicas)" if r.replicas > 1 else "")
             # what set the batch where a bound lowered it (browser review: only the notes said "of the 2,000 given")
             # and a batch a bound set (browser review 2026-11-26, second: "batch 106" where 356 fit, said in the notes)
             + (f", {r.batch_words}" if "given" in r.batch_words and r.batch_words != "as given" else

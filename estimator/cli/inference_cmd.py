@@ -33,7 +33,7 @@ from estimator.services.serving_words import (
     site_used,
 )
 
-INPUT_KEYS = ("utilization",) + SITE_INPUTS + ("sparsity", "student_params", "tokens_per_query", "prompt_tokens", "tp",
+INPUT_KEYS = ("utilization",) + SITE_INPUTS + ("sparsity", "student_params", "tokens_per_query", "prompt_tokens", "tp", "ep",
                                               "ttft_ms", "tpot_ms", "beams")
 
 
@@ -110,7 +110,7 @@ def technique_rows(techniques) -> list[tuple[str, str]]:
         # and what it saves with the devices held fixed (issue 54): the like-for-like saving
         if (same := t.same_devices) is not None:
             sr = same.result
-            fewer += (f"; on the same {hz.noun(hz.count(sr.devices), 'device')} (tensor parallel {sr.tp} × "
+            fewer += (f"; on the same {hz.noun(hz.count(sr.devices), 'device')} ({sr.split_words} × "
                       f"{hz.noun(hz.count(sr.replicas), 'replica')}), "
                       f"{_share(same.saving('energy_kwh'), 'energy per token')}, "
                       f"{_share(same.saving('seconds_per_token'), SERVED_TIME)}")
@@ -120,9 +120,9 @@ def technique_rows(techniques) -> list[tuple[str, str]]:
 
 
 def layout_text(r) -> str:
-    """The tensor parallelism, replicas and batch the devices serve with."""
+    """The tensor (or expert) parallelism, replicas and batch the devices serve with."""
     nodes = f", each across {r.nodes_per_replica} nodes" if r.nodes_per_replica > 1 else ""
-    return (f"tensor parallel {r.tp} × {hz.noun(hz.count(r.replicas), 'replica')}{nodes}, batch {r.batch_size} per replica")
+    return (f"{r.split_words} × {hz.noun(hz.count(r.replicas), 'replica')}{nodes}, batch {r.batch_size} per replica")
 
 
 
@@ -182,7 +182,7 @@ def report_rows(rep) -> tuple[list[tuple[str, str]], list[str]]:
         ("memory", f"{hz.sig(r.memory_gb)} GB = weights {hz.sig(r.weights_gb)} GB + KV cache {hz.sig(r.kv_cache_gb)} GB "
                    f"(batch {r.batch_size}; largest that fits: {hz.count(r.max_batch_size)})"
                    # one replica's (review 2026-11-26: 154 GB on 8 devices read as the 8's)
-                   + (f", each replica's {hz.noun(str(r.tp), 'device')}" if r.replicas > 1 else "")),
+                   + (f", each replica's {hz.noun(str(r.devices_per_replica), 'device')}" if r.replicas > 1 else "")),
         ("query", f"{hz.count(r.prompt_tokens)} prompt + {hz.noun(hz.count(r.tokens_per_query), 'output token')}"),
         ("time per output token", f"{hz.token_time(r.seconds_per_output_token)}{_rng(hz.token_time, rg['seconds_per_output_token'])}: "
                                   f"one step of batch {r.batch_size}, {r.chip} part {r.bound}-bound"),
@@ -260,7 +260,7 @@ def register(sub):
     m = p.add_argument_group("model (one of: --model, an architecture, --params alone)")
     add_input_args(m, SERVING, ("model", "params", "layers", "d_model", "heads", "kv_heads", "vocab"))
     w = p.add_argument_group("workload and serving")
-    add_input_args(w, SERVING, ("tokens", "prompt_tokens", "tokens_per_query", "batch_size", "devices", "tp", "ttft_ms",
+    add_input_args(w, SERVING, ("tokens", "prompt_tokens", "tokens_per_query", "batch_size", "devices", "tp", "ep", "ttft_ms",
                                 "tpot_ms", "beams", "engine"))
     c = p.add_argument_group("compression")
     add_input_args(c, SERVING, ("bits", "kv_bits", "sparsity", "sparse_kernels", "student_params"))

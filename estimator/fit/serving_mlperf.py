@@ -80,18 +80,20 @@ class MLPerfRow:
     tensor_parallel: int | None = None  # the tensor parallelism it ran, where published (not MLPerf's: its own choice)
 
 
-def predict(r: MLPerfRow, fit: ServingFit, server_share: float, max_batch: int, tp: int | None = None) -> Throughput:
+def predict(r: MLPerfRow, fit: ServingFit, server_share: float, max_batch: int, tp: int | None = None,
+            ep: int | None = None) -> Throughput:
     """The row's throughput as the engine ``fit`` would serve it (the module docstring). Beam search (GPT-J's
     4 beams) decodes ``beams`` sequences a step for each sample and counts one token, the sample's prompt
     prefilled once and its KV cache held once, shared by the beams (``step.step``'s ``beams``, after
     TensorRT-LLM's attention; issue 54: it had been taken as one sequence of ``beams`` × the output decoded in
     turn after the prompt, which held the same KV cache a sample but decoded one sequence a step, its context
     growing through all the beams' outputs, and counted a token every ``beams`` steps). ``tp``: that tensor
-    parallelism (default: the one that serves the most, as ``inference --devices N`` chooses)."""
+    parallelism (default: the one that serves the most, as ``inference --devices N`` chooses); ``ep``: replicas of
+    that many expert-parallel devices instead (a mixture of experts, attention data-parallel)."""
     bound = (r.tpot_bound_s * server_share) if (r.scenario == SERVER and r.tpot_bound_s) else None
     return max_throughput(params=r.params, arch=r.arch, device=r.device, fit=fit, devices=r.devices,
                           prompt_tokens=r.prompt_tokens, output_tokens=r.output_tokens, weight_bits=r.bits,
-                          kv_bits=r.kv_bits, max_batch=max_batch, tpot_bound_s=bound, beams=r.beams, tp=tp)
+                          kv_bits=r.kv_bits, max_batch=max_batch, tpot_bound_s=bound, beams=r.beams, tp=tp, ep=ep)
 
 
 def server_share(rows: Sequence[MLPerfRow]) -> float:

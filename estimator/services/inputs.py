@@ -500,6 +500,14 @@ SERVING = table(
     TP.but(label="Tensor parallel (devices per replica)", url_key="inf_tp", **checked(SERVING_BOUNDS, "tp"),
            help="tensor-parallel degree of each replica, a divisor of the attention heads (default: chosen)",
            widget_help="Empty: the degree that serves the most tokens per second on the devices"),
+    EP.but(label="Expert parallel (devices per replica, a mixture of experts)", url_key="inf_ep",
+           **checked(SERVING_BOUNDS, "ep"),
+           help="expert-parallel degree of each replica of a mixture of experts: each of its devices holds the "
+                "weights outside the experts and 1/ep of the experts and runs attention for its own sequences "
+                "(attention data-parallel), the tokens exchanged by all-to-alls (default: none)",
+           widget_help="Empty: none. A mixture of experts' experts split over this many devices a replica, each "
+                       "device running attention for its own sequences (DeepSeek-V3's and TensorRT-LLM's attention "
+                       "data parallelism); a divisor of the experts, with no tensor parallelism"),
     Input(name="ttft_ms", label="p99 time to first token bound (ms)", **checked(SERVING_BOUNDS, "ttft_ms"),
           flags=("--ttft-ms",), help="the largest batch whose time to the first token meets this bound in ms "
                                      "(MLPerf's Server: Llama 2 70B 2,000 ms; Interactive 450 ms)",

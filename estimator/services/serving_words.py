@@ -15,10 +15,11 @@ DEVICES_ONLY_MEANING = ("PUE included, the host (CPUs, memory, network) not coun
 
 
 def one_replica(result) -> str:
-    """What the total time is: one replica (the tensor-parallel group) generating every token alone, its
+    """What the total time is: one replica (the tensor- or expert-parallel group) generating every token alone, its
     device-hours the same however many replicas share them (inference audit: 550 million years read as a
     deadline)."""
-    return (f"{result.tp} × {result.hardware_id} (one replica, the tensor-parallel group) at batch "
+    group = "expert-parallel" if result.ep > 1 else "tensor-parallel"
+    return (f"{result.devices_per_replica} × {result.hardware_id} (one replica, the {group} group) at batch "
             f"{result.batch_size}, generating every token alone: {hz.device_hours(result.estimate.device_hours)}, "
             "however many replicas share them")
 

@@ -79,3 +79,16 @@ def test_a_bad_link_value_is_dropped_with_a_warning():
 def test_a_beam_width_off_its_bound_in_a_link_is_dropped_with_a_warning():
     at = shared_page("inference", {**URL, "inf_beams": "65"})
     assert not at.error and any("`inf_beams`" in w.value and "64" in w.value for w in at.warning)
+
+
+def test_the_page_serves_a_mixture_of_experts_with_expert_parallelism_as_the_cli_does(cli):
+    """The Expert parallel field is the CLI's --ep: the same numbers, and the scenario line says the split."""
+    code, out, err = cli("inference", "--model", "deepseek-v3", "--hardware", "h200-sxm", "--tokens", "1e9",
+                         "--devices", "16", "--ep", "8", "--batch-size", "max", "--bits", "8", "--format", "json")
+    assert code == 0, err
+    doc = json.loads(out)
+    at = shared_page("inference", {"inf_model": "deepseek-v3", "inf_hw": "h200-sxm", "inf_devices": "16",
+                                   "inf_ep": "8", "inf_batch": "max", "inf_bits": "8"})
+    assert not at.error
+    assert metrics(at)["Throughput"] == page._rate(doc["tokens_per_s"])
+    assert "(expert parallel 8 × 2 replicas)" in scenario(at).replace("\\", "")

@@ -72,7 +72,8 @@ def test_the_engine_beats_the_flat_roofline_on_newer_models_and_gpus_but_its_ran
     assert o["model"]["median_factor"] == pytest.approx(1.33, abs=0.005)
     assert o["baseline"]["median_factor"] == pytest.approx(1.84, abs=0.005)
     assert o["model"]["interval_coverage"] == pytest.approx(118 / 186)
-    assert o["at_published_tp"]["median_factor"] == pytest.approx(1.40, abs=0.005)
+    # at the layout the table ran (the mixtures of experts on several GPUs in expert parallelism, as it ran them)
+    assert o["at_published_layout"]["median_factor"] == pytest.approx(1.30, abs=0.005)
     by = trtllm_check_document()["by_model"]
     assert by["llama-3.1-8b"]["model"]["geometric_mean_ratio"] == pytest.approx(0.70, abs=0.005)
     assert by["llama-3.1-70b"]["model"]["median_factor"] == pytest.approx(1.14, abs=0.005)
@@ -97,8 +98,9 @@ def test_the_serving_docs_quote_the_check():
     o, by = doc["overall"], doc["by_model"]
     assert (f"tokens/s off by a median **{o['model']['median_factor']:.2f}×** (geometric mean predicted ÷ measured "
             f"{o['model']['geometric_mean_ratio']:.2f}), its 80% range holding **{o['model']['interval_coverage']:.0%}**; "
-            f"at the tensor parallelism the table ran, {o['at_published_tp']['median_factor']:.2f}× "
-            f"({o['at_published_tp']['interval_coverage']:.0%}); the flat roofline of the MLPerf check "
+            f"at the layout the table ran (its tensor parallelism; the mixtures of experts on several GPUs in expert "
+            f"parallelism, `--ep`), {o['at_published_layout']['median_factor']:.2f}× "
+            f"({o['at_published_layout']['interval_coverage']:.0%}); the flat roofline of the MLPerf check "
             f"{o['baseline']['median_factor']:.2f}×") in text
     assert (f"Llama 3.3 70B {by['llama-3.1-70b']['model']['median_factor']:.2f}× "
             f"({by['llama-3.1-70b']['model']['interval_coverage']:.0%} in range)") in text

@@ -41,7 +41,7 @@ from estimator.core.serving.device import (  # noqa: F401 (importable from here 
     serving_compute,
 )
 from estimator.core.serving.layout import device_at, nodes_spanned, serving_layout
-from estimator.core.serving.memory_fit import MemoryFit, memory_fit, preemption_note
+from estimator.core.serving.memory_fit import MemoryFit, expert_parallel, memory_fit, preemption_note
 from estimator.core.serving.result import InferenceResult
 from estimator.core.serving.scenario import (  # noqa: F401 (importable from here as before)
     BITS,
@@ -95,13 +95,14 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
     layout = serving_layout(s, profile, served, compute, fit)
     if layout is not None:  # the degree and the batch chosen: the memory and the step are one replica's
         s = replace(s, batch_size=layout.batch)
-        memory = memory_fit(replace(s, devices=layout.tp), profile, served, fit.memory_fraction)
+        memory = memory_fit(replace(s, devices=layout.tp * layout.ep), profile, served, fit.memory_fraction)
         memory = replace(memory, devices_how=layout.how)
     else:
         memory = memory_fit(s, profile, served, fit.memory_fraction)
     replicas = 1 if layout is None else layout.replicas
     # a replica beyond one scale-up domain all-reduces over the scale-out network
     compute = replace(compute, device=device_at(profile, compute.device, memory.devices))
+    ep = expert_parallel(s)
     preempted = ()
     if memory.preempted:  # a paged engine runs the batch that fits, the rest preempted: the figures are that batch's
         preempted = (preemption_note(memory.footprint, memory.devices, profile),)
@@ -118,9 +119,10 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
         hardware_id=profile.id, params_served=served.params, architecture=served.architecture, bits=int(s.bits),
         kv_bits=int(s.kv_bits), precision=compute.precision, peak_flops_per_s=compute.peak_flops_per_s,
         utilization=compute.utilization, flops_per_token=decode.flops_per_token, weights_gb=footprint.weights_gb,
-        kv_cache_gb=footprint.kv_cache_gb, devices=memory.devices * replicas, tp=memory.devices, replicas=replicas,
+        kv_cache_gb=footprint.kv_cache_gb, devices=memory.devices * replicas, tp=memory.devices // ep, replicas=replicas,
         nodes_per_replica=nodes_spanned(profile, memory.devices), batch_size=int(s.batch_size),
-        ttft_s=ttft_s(decode, int(s.batch_size), float(s.tokens_per_query)), node_power_w=totals.node_power_w,
+        ttft_s=ttft_s(decode, int(s.batch_size) / ep, float(s.tokens_per_query)), node_power_w=totals.node_power_w,
+        ep=ep, expert_parallel_s_per_step=decode.ep_s,
         footprint=totals.footprint, batch_words="" if layout is None else layout.batch_words,
         max_batch_size=footprint.max_batch,
         compute_s_per_step=decode.compute_s, memory_s_per_step=decode.memory_s, prefill_s_per_step=decode.prefill_s,

@@ -24,7 +24,7 @@ from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import MS_PER_S
 from estimator.core.hardware.profile import HardwareProfile
 from estimator.core.serving.memory import serving_footprint
-from estimator.core.serving.memory_fit import memory_fit
+from estimator.core.serving.memory_fit import expert_parallel, memory_fit
 from estimator.core.serving.notes import count_text, counted
 from estimator.core.serving.scenario import MAX_BATCH_WORD
 from estimator.core.serving.step import Device, ServingFit
@@ -53,10 +53,11 @@ class Layout:
     ttft_s: float | None          # the modelled time to the first token (None: no layout chosen)
     how: str                      # the choice in words, for the result's notes and assumptions
     batch_words: str = ""         # what set the batch, in words ("the largest that meets the TPOT bound, of the 2,000 given")
+    ep: int = 1                   # expert-parallel devices a replica (tp 1 then: attention data-parallel)
 
     @property
     def devices(self) -> int:
-        return self.tp * self.replicas
+        return self.tp * self.ep * self.replicas
 
 
 def device_at(profile: HardwareProfile, device: Device, tp: int) -> Device:
@@ -76,7 +77,7 @@ def nodes_spanned(profile: HardwareProfile, tp: int) -> int:
 def chosen(s: InferenceScenario) -> bool:
     """Does the scenario ask anything of the layout (devices in all, a degree, the largest batch, a bound)?"""
     return (s.devices is not None or s.tp is not None or s.batch_size == MAX_BATCH_WORD
-            or s.ttft_ms is not None or s.tpot_ms is not None)
+            or s.ttft_ms is not None or s.tpot_ms is not None or expert_parallel(s) > 1)
 
 
 def serving_layout(s: InferenceScenario, profile: HardwareProfile, served: ServedModel, compute: ServingCompute,
@@ -92,6 +93,8 @@ def serving_layout(s: InferenceScenario, profile: HardwareProfile, served: Serve
             raise InputError(problem, field="tp")
     if s.devices is not None:
         devices, whose = int(s.devices), "given"
+    elif expert_parallel(s) > 1:
+        devices, whose = expert_parallel(s), "the expert-parallel degree given"
     elif s.tp is not None:
         devices, whose = int(s.tp), "the tensor-parallel degree given"
     else:  # the fewest that hold the weights and one sequence (or the batch given)
@@ -107,6 +110,8 @@ def serving_layout(s: InferenceScenario, profile: HardwareProfile, served: Serve
                 devices, best = fewer, _best(s, profile, served, compute, fit, fewer, fixed)
                 whose = "the fewest that hold the weights and the batch the bound allows"
     except InputError:
+        if expert_parallel(s) > 1:  # an expert-parallel group's refusal says what its devices hold
+            raise
         # where the memory is what fails, its own refusal says why (the weights, one sequence, the batch) on the
         # most devices one replica could take
         if s.ttft_ms is None and s.tpot_ms is None:
@@ -131,7 +136,7 @@ def serving_layout(s: InferenceScenario, profile: HardwareProfile, served: Serve
                                  f"heads and the {arch.kv_heads} KV heads, so give a device count that a larger such "
                                  "degree divides", field=("devices", "tp")) from None
         raise
-    nodes = nodes_spanned(profile, best.tp)
+    nodes = nodes_spanned(profile, best.tp * best.ep)
     return _layout(s, profile, best, devices, whose, nodes, fixed)
 
 
@@ -144,7 +149,7 @@ def _best(s, profile, served, compute, fit, devices: int, fixed: int | None):
                           ttft_bound_s=None if s.ttft_ms is None else float(s.ttft_ms) / MS_PER_S,
                           tp=None if s.tp is None else int(s.tp), batch=fixed,
                           device_at=lambda t: device_at(profile, compute.device, t),
-                          compute_fraction=compute.utilization, beams=int(s.beams))
+                          compute_fraction=compute.utilization, beams=int(s.beams), ep=expert_parallel(s))
 
 
 def _layout(s, profile, best, devices: int, whose: str, nodes: int, fixed: int | None) -> Layout:
@@ -158,14 +163,16 @@ def _layout(s, profile, best, devices: int, whose: str, nodes: int, fixed: int |
         else ""
     # the default batch is no batch given (review 2026-11-26: "batch 1 per replica (as given)" where none was)
     words = "the default" if best.limit == "given" and not s.batch_given else LIMIT_WORDS[best.limit]
-    how = (f"{counted(devices, 'device')} ({whose}): tensor parallelism {best.tp} ({degree}) × "
+    split = (f"expert parallelism {best.ep} (given; attention data-parallel, each device {count_text(best.batch // best.ep)} "
+             "of the replica's sequences)" if best.ep > 1 else f"tensor parallelism {best.tp} ({degree})")
+    how = (f"{counted(devices, 'device')} ({whose}): {split} × "
            f"{counted(best.replicas, 'replica')}{across}; batch {count_text(best.batch)} "
            f"per replica ({words}{lowered}" + (f"; {', '.join(bounds)}, p99 taken as the steady step"
                                                                   if bounds else "") + ")")
     # a batch given that does not fit runs as the largest that does: the memory stage says so (its preemption note)
     batch = fixed if best.limit == "memory" and fixed is not None else best.batch
     return Layout(tp=best.tp, replicas=best.replicas, batch=batch, limit=best.limit, nodes_per_replica=nodes,
-                  ttft_s=best.ttft_s, how=how, batch_words=f"{words}{lowered}")
+                  ttft_s=best.ttft_s, how=how, batch_words=f"{words}{lowered}", ep=best.ep)
 
 
 __all__ = ["LIMIT_WORDS", "Layout", "chosen", "device_at", "nodes_spanned", "serving_layout"]

@@ -24,6 +24,7 @@ from estimator.core.serving.step import (  # noqa: F401 (AVERAGE_OUTPUT_SHARE re
     beam_search_holds,
     kv_replication,
     stored_weight_bytes,
+    stored_weight_bytes_per_device,
 )
 
 
@@ -71,12 +72,19 @@ def sequence_tokens(prompt_tokens: float, output_tokens: float, beams: int = 1) 
 
 def serving_footprint(*, params: float, arch: Architecture, memory_gb_per_device: float, devices: int, batch: float,
                       prompt_tokens: float, output_tokens: float, weight_bits: int = 16, kv_bits: int = 16,
-                      memory_fraction: float = USABLE_MEMORY_FRACTION, beams: int = 1) -> Footprint:
+                      memory_fraction: float = USABLE_MEMORY_FRACTION, beams: int = 1, ep: int = 1) -> Footprint:
     """The weights and the KV cache of the batch run (the whole ``batch``, or the largest that fits) against
-    ``devices`` × capacity × ``memory_fraction`` (the engine's); ``beams``: each request's beam width."""
-    weights = stored_weight_bytes(arch, params, weight_bits) / BYTES_PER_GB
+    ``devices`` × capacity × ``memory_fraction`` (the engine's); ``beams``: each request's beam width. ``ep``: the
+    ``devices`` are an expert-parallel group (``step.step``): each holds the weights outside the experts whole and
+    1/ep of the experts, and its own sequences' KV cache, none replicated (attention data-parallel)."""
+    if ep > 1:
+        weights = ep * stored_weight_bytes_per_device(arch, params, weight_bits, ep) / BYTES_PER_GB
+        replication = 1.0
+    else:
+        weights = stored_weight_bytes(arch, params, weight_bits) / BYTES_PER_GB
+        replication = kv_replication(arch, devices)
     per_seq = (sequence_tokens(prompt_tokens, output_tokens, beams) * arch.kv_bytes_per_token(kv_bits)
-               * kv_replication(arch, devices) / BYTES_PER_GB)
+               * replication / BYTES_PER_GB)
     usable = devices * memory_gb_per_device * memory_fraction
     room = usable - weights
     max_batch = 0 if room <= 0 else int(min(math.floor(room / per_seq), B.BATCH.high))

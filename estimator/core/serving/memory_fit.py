@@ -48,6 +48,13 @@ def memory_fit(s: InferenceScenario, profile: HardwareProfile, served: ServedMod
     shape = dict(params=served.params, arch=architecture, memory_gb_per_device=profile.memory_gb, batch=batch,
                  prompt_tokens=prompt_tokens, output_tokens=output_tokens, weight_bits=int(s.bits),
                  kv_bits=int(s.kv_bits), memory_fraction=memory_fraction, beams=int(s.beams))
+    ep = expert_parallel(s)
+    if ep > 1:  # an expert-parallel group: its devices as given (a replica's), attention data-parallel
+        devices = int(s.devices or ep)
+        footprint = serving_footprint(devices=devices, ep=devices, **shape)
+        if not footprint.runs:
+            raise does_not_fit(footprint, devices, profile, batch, prompt_tokens, output_tokens)
+        return MemoryFit(devices=devices, devices_how="given", footprint=footprint)
     if s.devices is None:
         devices, how = devices_for_heads(devices_needed(**shape), architecture, profile, shape)
     else:
@@ -58,6 +65,11 @@ def memory_fit(s: InferenceScenario, profile: HardwareProfile, served: ServedMod
     if not footprint.runs:
         raise does_not_fit(footprint, devices, profile, batch, prompt_tokens, output_tokens)
     return MemoryFit(devices=devices, devices_how=how, footprint=footprint)
+
+
+def expert_parallel(s: InferenceScenario) -> int:
+    """The scenario's expert-parallel degree (1: none)."""
+    return int(s.ep) if s.ep is not None else 1
 
 
 def preemption_note(footprint: Footprint, devices: int, profile: HardwareProfile) -> str:
@@ -90,4 +102,4 @@ def does_not_fit(footprint: Footprint, devices: int, profile: HardwareProfile, b
                       f"({USABLE_MEMORY_SOURCE}); the largest batch that fits is {count_text(footprint.max_batch)}")
 
 
-__all__ = ["MemoryFit", "does_not_fit", "memory_fit", "preemption_note"]
+__all__ = ["MemoryFit", "does_not_fit", "expert_parallel", "memory_fit", "preemption_note"]

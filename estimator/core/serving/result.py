@@ -28,7 +28,7 @@ class InferenceResult:
     flops_per_token: float        # decode, at the average context
     weights_gb: float
     kv_cache_gb: float            # the batch's KV cache at full length (prompt + answer)
-    devices: int                  # all of them: tp × replicas
+    devices: int                  # all of them: tp × ep × replicas
     batch_size: int               # per replica
     max_batch_size: int           # the largest batch whose KV cache fits beside the weights
     compute_s_per_step: float
@@ -61,6 +61,18 @@ class InferenceResult:
     batch_words: str = ""         # what set the batch, where a layout was chosen ("the largest the memory holds")
     footprint: Footprint | None = None   # embodied CO₂e and water of the tokens, with ranges
     beams: int = 1                # beam search's width: sequences each request decodes (one token counted a step)
+    ep: int = 1                   # expert-parallel degree: the devices of one replica (tp 1 then), each its own sequences
+    expert_parallel_s_per_step: float = 0.0   # the all-to-alls of expert parallelism
+
+    @property
+    def devices_per_replica(self) -> int:
+        """The devices of one replica: its tensor-parallel degree, or its expert-parallel group."""
+        return self.tp * self.ep
+
+    @property
+    def split_words(self) -> str:
+        """How one replica splits the model: "tensor parallel 8", or "expert parallel 8" (attention data-parallel)."""
+        return f"expert parallel {self.ep}" if self.ep > 1 else f"tensor parallel {self.tp}"
 
     @property
     def memory_gb(self) -> float:
@@ -122,14 +134,15 @@ class InferenceResult:
             "hardware": self.hardware_id, "params_served": self.params_served,
             "architecture": self.architecture.to_dict(), "bits": self.bits, "kv_bits": self.kv_bits,
             "precision": self.precision, "peak_flops_per_s": self.peak_flops_per_s, "utilization": self.utilization,
-            "flops_per_token": self.flops_per_token, "devices": self.devices, "tp": self.tp, "replicas": self.replicas,
+            "flops_per_token": self.flops_per_token, "devices": self.devices, "tp": self.tp, "ep": self.ep,
+            "replicas": self.replicas,
             "nodes_per_replica": self.nodes_per_replica, "batch": self.batch_size, "beams": self.beams,
             "max_batch_size": self.max_batch_size, "prompt_tokens": self.prompt_tokens,
             "memory_gb": {"weights": self.weights_gb, "kv_cache": self.kv_cache_gb, "total": self.memory_gb},
             "bound": self.bound, "engine": self.engine,
             "step_s": {"memory": self.memory_s_per_step, "compute": self.compute_s_per_step,
                        "prefill": self.prefill_s_per_step, "tensor_parallel": self.tensor_parallel_s_per_step,
-                       "engine": self.engine_s_per_step},
+                       "expert_parallel": self.expert_parallel_s_per_step, "engine": self.engine_s_per_step},
             "compute_s_per_step": self.compute_s_per_step, "memory_s_per_step": self.memory_s_per_step,
             "seconds_per_output_token": self.seconds_per_output_token, "latency_s_per_token": self.latency_s_per_token,
             "seconds_per_token": self.seconds_per_token,

@@ -60,6 +60,7 @@ class InferenceScenario(Site):
     prompt_tokens: float = DEFAULT_PROMPT_TOKENS
     devices: int | None = None    # all the devices: None, the smallest power of two that holds weights and KV cache
     tp: int | None = None         # tensor-parallel degree (None: chosen; devices ÷ tp replicas serve side by side)
+    ep: int | None = None         # expert-parallel degree of each replica (a mixture of experts; attention data-parallel)
     ttft_ms: float | None = None  # p99 bound on the time to the first token: the largest batch that meets it
     tpot_ms: float | None = None  # p99 bound on the time per output token (MLPerf's Server and Interactive bounds)
     beams: int = DEFAULT_BEAMS    # beam search's width: each request decodes this many sequences, one token counted a step
@@ -73,7 +74,8 @@ SERVING_BOUNDS = {
     "tokens_per_query": ("tokens per query", B.TOKENS_PER_QUERY), "prompt_tokens": ("prompt tokens", B.PROMPT_TOKENS),
     "sparsity": ("sparsity (the fraction of weights removed)", B.SPARSITY), "batch_size": ("batch size", B.BATCH),
     "devices": ("devices", B.DEVICES), "student_params": ("student parameters", B.PARAMS),
-    "tp": ("tensor-parallel degree", B.TENSOR_PARALLEL), "ttft_ms": ("time to first token (ms)", B.LATENCY_MS),
+    "tp": ("tensor-parallel degree", B.TENSOR_PARALLEL), "ep": ("expert-parallel degree", B.EXPERT_PARALLEL),
+    "ttft_ms": ("time to first token (ms)", B.LATENCY_MS),
     "tpot_ms": ("time per output token (ms)", B.LATENCY_MS), "beams": ("beams", B.BEAMS),
     "utilization": ("utilisation", B.UTILIZATION),
 }
@@ -106,7 +108,7 @@ def check_scenario(s: InferenceScenario, profile: HardwareProfile) -> None:
     if s.batch_size != MAX_BATCH_WORD:
         _require(s, "batch_size")
     v.require_whole(SERVING_BOUNDS["beams"][0], s.beams, B.BEAMS, field="beams")
-    for name in ("tp", "ttft_ms", "tpot_ms"):
+    for name in ("tp", "ep", "ttft_ms", "tpot_ms"):
         if getattr(s, name) is not None:
             _require(s, name)
     if s.bits not in BITS or isinstance(s.bits, bool):
@@ -118,6 +120,13 @@ def check_scenario(s: InferenceScenario, profile: HardwareProfile) -> None:
     if s.tp is not None and s.devices is not None and s.devices % s.tp:
         raise InputError(f"{count_text(s.devices)} devices do not split into replicas of {count_text(s.tp)} (the "
                          "tensor-parallel degree): give devices a multiple of it", field=("devices", "tp"))
+    if s.ep is not None and s.ep > 1:
+        if s.tp is not None and s.tp != 1:
+            raise InputError(f"expert parallelism {count_text(s.ep)} runs attention data-parallel, one device per "
+                             f"sequence: give no tensor-parallel degree (or 1), not {count_text(s.tp)}", field=("ep", "tp"))
+        if s.devices is not None and s.devices % s.ep:
+            raise InputError(f"{count_text(s.devices)} devices do not split into replicas of {count_text(s.ep)} (the "
+                             "expert-parallel degree): give devices a multiple of it", field=("devices", "ep"))
     if s.student_params is not None:
         _require(s, "student_params")
         if s.student_params >= s.params:
@@ -137,6 +146,17 @@ def check_scenario(s: InferenceScenario, profile: HardwareProfile) -> None:
                          f"longer than {s.architecture.name or 'the model'}'s context window of {count_text(context)} tokens: give shorter "
                          "queries, or the shape instead of the catalog model to serve past its window",
                          field=("prompt_tokens", "tokens_per_query"))
+    arch = s.architecture
+    if s.ep is not None and s.ep > 1:
+        if arch.experts is None or not arch.active_params:
+            raise InputError(f"expert parallelism splits a mixture of experts' experts; {arch.name or 'the model'} has "
+                             "none: give a mixture of experts, or no expert-parallel degree", field="ep")
+        if arch.experts % s.ep:
+            raise InputError(f"expert parallelism {count_text(s.ep)} does not divide {arch.name or 'the model'}'s "
+                             f"{count_text(arch.experts)} experts per layer: give a divisor of them", field="ep")
+        if s.student_params is not None:
+            raise InputError("a distilled student is dense: give no expert-parallel degree with it",
+                             field=("ep", "student_params"))
     if s.architecture.active_params is not None and s.architecture.active_params > s.params:
         raise InputError(f"active parameters ({gfmt(s.architecture.active_params, 3)}) cannot exceed the parameters "
                          f"({gfmt(s.params, 3)})")

@@ -21,6 +21,14 @@ that split every layer (tensor parallelism). Its time, per device:
   its bytes over the device's link
 - engine = a fitted cost per layer and per sequence (kernel launches, scheduling, sampling:
   the CPU side of a serving engine)
+- expert parallelism (a mixture of experts, ``ep`` > 1): the replica's ``ep`` devices each hold the weights outside
+  the experts whole and 1/ep of the experts, and each runs attention for its own B/ep sequences (attention data
+  parallelism: DeepSeek-AI 2024, DeepSeek-V3, arXiv:2412.19437, §3.4.2, decoding with EP across the nodes and
+  the attention part data-parallel; TensorRT-LLM's ``enable_attention_dp``); per device the step reads the shared
+  weights, its own experts the replica's B tokens touch and its sequences' KV cache, and computes its B/ep
+  sequences' FLOPs (routing taken as even); every MoE layer exchanges the tokens by two all-to-alls (dispatch and
+  combine, DeepSeek-V3 §3.2.2), each the fitted fixed cost of a collective (``tp_s_per_allreduce``, fitted to
+  all-reduces: a stand-in) plus the bytes that leave the device, k copies of each token's hidden state, over its link
 
 TPOT (time per output token, what one user waits per token) is their sum; throughput is
 B ÷ TPOT. Power per device rises with load from idle towards the decode and prefill draws
@@ -71,6 +79,10 @@ COMPUTE_FRACTION_SOURCE = ("0.6 of the tensor peak: prefill MFU 0.61–0.67 on A
 # each link (NCCL tests, doc/PERFORMANCE.md: busbw = algbw · 2(n−1)/n).
 ALLREDUCES_PER_LAYER = 2
 ACTIVATION_BYTES = 2  # 16-bit activations in the all-reduced messages
+# Expert parallelism: a mixture of experts' layer sends each token's hidden state to its k experts' devices and
+# gathers their outputs back, two all-to-alls a layer (DeepSeek-AI 2024, DeepSeek-V3, arXiv:2412.19437, §3.2.2:
+# "dispatching and combining"); of an even spread over ep devices, (ep − 1)/ep of the copies leave the device.
+ALLTOALLS_PER_MOE_LAYER = 2
 # Weight-only quantisation (GPTQ, AWQ, FP8/INT8 weights) quantises the transformer blocks' linear
 # layers; the token embedding table (a lookup) and the LM head stay at 16 bits: vLLM's AWQ/GPTQ
 # configs quantise the LM head only when the checkpoint says so (`lm_head_quantized`, default
@@ -274,12 +286,13 @@ class Step:
     joules_per_output_token: float
     bound: str                    # "memory" or "compute" (the GPU part)
     flops_per_token: float        # decode, at the average context
+    ep_s: float = 0.0             # expert-parallel all-to-alls (0 without expert parallelism)
 
 
 def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, batch: float, prompt_tokens: float,
          output_tokens: float, tp: int, weight_bits: int = 16, kv_bits: int = 16,
          bandwidth_fraction: float = BANDWIDTH_FRACTION, compute_fraction: float | None = None,
-         power_w: float | None = None, beams: int = 1) -> Step:
+         power_w: float | None = None, beams: int = 1, ep: int = 1) -> Step:
     """The decode step (see the module docstring). ``params`` counts every weight stored (total
     for a mixture of experts); ``arch.active_params`` the ones used per token. ``compute_fraction``:
     the engine's (``fit.compute_fraction``) unless given.
@@ -287,7 +300,14 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
     ``beams``: beam search of that width (``beam_search_holds``): ``batch`` requests each decode ``beams``
     sequences a step, each reading its whole context, while a request's prompt is prefilled once and its KV cache
     held once, shared by its beams; each request counts one token a step (TPOT and J per output token per request's
-    token). 1: greedy or sampled decoding, one sequence a request."""
+    token). 1: greedy or sampled decoding, one sequence a request.
+
+    ``ep``: the replica's expert-parallel degree (a mixture of experts, ``tp`` 1: attention data-parallel); ``batch``
+    is the replica's, each device running ``batch`` ÷ ``ep`` of its sequences; the step's figures are one device's,
+    its energy per output token the replica's."""
+    if ep > 1 and (tp != 1 or arch.experts is None or not arch.active_params):
+        raise InputError("expert parallelism takes a mixture of experts served without tensor parallelism "
+                         "(attention data-parallel)", field="ep")
     if compute_fraction is None:
         compute_fraction = fit.compute_fraction
     n_total = float(params)
@@ -297,31 +317,39 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
     n_flops = max(0.0, n_active - input_table_params(arch, n_total))
     b, p, t = float(batch), float(prompt_tokens), float(output_tokens)
     k = float(beams)
-    seqs = b * k                                # sequences decoded a step (each request's beams)
+    seqs = b * k                                # sequences decoded a step (each request's beams), the replica's
+    # one device's share of the replica's sequences and prompts: all of them, or 1/ep under expert parallelism
+    share = 1.0 / ep
     context = p + t / 2.0                       # average context while an answer is decoded
     width = arch.attention_width
     bw = device.bandwidth_gb_per_s * BYTES_PER_GB * bandwidth_fraction
     flops_s = device.peak_flops_per_s * compute_fraction
     weight_bytes = stored_weight_bytes(arch, n_total, weight_bits)
     kv_tok = arch.kv_bytes_per_token(kv_bits)
-    memory_s = (read_weight_bytes(arch, n_total, weight_bits, seqs)
-                + seqs * context * kv_tok * kv_replication(arch, tp)) / (tp * bw)
+    memory_s = (read_weight_bytes(arch, n_total, weight_bits, seqs, ep)
+                + share * seqs * context * kv_tok * kv_replication(arch, tp)) / (tp * bw)
     attention_s = (device.attention_flops_per_s or device.peak_flops_per_s) * compute_fraction
     linear_per_token = FLOPS_PER_PARAM_PER_TOKEN * n_flops
     attention_per_token = ATTENTION_FLOPS_PER_CONTEXT_TOKEN * arch.layers * context * width
     flops_per_token = linear_per_token + attention_per_token
-    compute_s = seqs * (linear_per_token / flops_s + attention_per_token / attention_s) / tp
+    compute_s = share * seqs * (linear_per_token / flops_s + attention_per_token / attention_s) / tp
     gpu_s = max(memory_s, compute_s)
     prompt_linear = FLOPS_PER_PARAM_PER_TOKEN * n_flops * p
     prompt_attention = ATTENTION_FLOPS_PER_CONTEXT_TOKEN / 2 * arch.layers * p * p * width
-    prefill_s = (b / t) * (prompt_linear / flops_s + prompt_attention / attention_s) / tp
+    prefill_s = share * (b / t) * (prompt_linear / flops_s + prompt_attention / attention_s) / tp
     tp_s = 0.0
     if tp > 1:
         message = seqs * arch.d_model * ACTIVATION_BYTES
         per_allreduce = fit.tp_s_per_allreduce + 2.0 * (tp - 1) / tp * message / (device.link_gb_per_s * BYTES_PER_GB)
         tp_s = ALLREDUCES_PER_LAYER * arch.layers * per_allreduce
-    engine_s = fit.engine_s_per_layer * arch.layers + fit.engine_s_per_sequence * seqs
-    tpot = (max(memory_s, compute_s + prefill_s) if fit.mixed_prefill else gpu_s + prefill_s) + tp_s + engine_s
+    ep_s = 0.0
+    if ep > 1:
+        # each device's tokens this step (its sequences' and its prompts' share), k copies each, (ep − 1)/ep leaving
+        routed = share * (seqs + (b / t) * p) * arch.experts_per_token * arch.d_model * ACTIVATION_BYTES
+        per_alltoall = fit.tp_s_per_allreduce + (ep - 1) / ep * routed / (device.link_gb_per_s * BYTES_PER_GB)
+        ep_s = ALLTOALLS_PER_MOE_LAYER * arch.layers * per_alltoall
+    engine_s = fit.engine_s_per_layer * arch.layers + fit.engine_s_per_sequence * share * seqs
+    tpot = (max(memory_s, compute_s + prefill_s) if fit.mixed_prefill else gpu_s + prefill_s) + tp_s + ep_s + engine_s
     if power_w is None:
         frac = load_power_fraction(fit, gpu_s, prefill_s, tpot)
         watts = frac * device.tdp_w
@@ -331,8 +359,9 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
     return Step(weights_gb=weight_bytes / BYTES_PER_GB,
                 kv_cache_gb=b * beam_search_holds(p, t, beams) * kv_tok * kv_replication(arch, tp) / BYTES_PER_GB,
                 memory_s=memory_s, compute_s=compute_s, gpu_s=gpu_s, prefill_s=prefill_s, tp_s=tp_s, engine_s=engine_s,
-                tpot_s=tpot, decode_s=gpu_s + tp_s + engine_s, power_w=watts, power_fraction=frac, joules_per_output_token=watts * tp * tpot / b,
-                bound="memory" if memory_s >= compute_s else "compute", flops_per_token=flops_per_token)
+                tpot_s=tpot, decode_s=gpu_s + tp_s + ep_s + engine_s, power_w=watts, power_fraction=frac,
+                joules_per_output_token=watts * tp * ep * tpot / b,
+                bound="memory" if memory_s >= compute_s else "compute", flops_per_token=flops_per_token, ep_s=ep_s)
 
 
 # The share of its output a sequence in flight holds on average: sequences start with their prompt and grow
@@ -389,13 +418,32 @@ def stored_weight_bytes(arch: Architecture, params: float, weight_bits: int) -> 
     return ((float(params) - emb) * weight_bits + emb * EMBEDDING_BITS) / BITS_PER_BYTE
 
 
-def read_weight_bytes(arch: Architecture, params: float, weight_bits: int, batch: float) -> float:
-    """The weight bytes one decode step reads: the blocks' weights it uses (all for a dense model,
-    ``weights_read_fraction`` for a mixture of experts) and the whole LM head; of the embedding
+def read_weight_bytes(arch: Architecture, params: float, weight_bits: int, batch: float, ep: int = 1) -> float:
+    """The weight bytes one decode step reads (on one device of an expert-parallel group of ``ep``: the weights
+    outside the experts whole, its 1/ep of the experts the batch touches): the blocks' weights it uses (all for a
+    dense model, ``weights_read_fraction`` for a mixture of experts) and the whole LM head; of the embedding
     table only the batch's rows, left out."""
     emb, head = embedding_params(arch, params)
-    blocks = max(0.0, float(params) * weights_read_fraction(arch, params, batch) - emb)
+    experts = expert_params(arch, params)
+    blocks = max(0.0, float(params) - experts - emb) + (experts * experts_touched(arch, batch) / ep if experts else 0.0)
     return (blocks * weight_bits + head * EMBEDDING_BITS) / BITS_PER_BYTE
+
+
+def expert_params(arch: Architecture, params: float) -> float:
+    """The parameters in a mixture of experts' routed experts (0 for a dense model): from the totals,
+    N_experts = (N − N_active) ÷ (1 − k/E) (``weights_read_fraction``)."""
+    if arch.experts is None or not arch.active_params:
+        return 0.0
+    share = arch.experts_per_token / arch.experts
+    n_active = min(float(arch.active_params), float(params))
+    return min(float(params), (float(params) - n_active) / (1.0 - share))
+
+
+def stored_weight_bytes_per_device(arch: Architecture, params: float, weight_bits: int, ep: int) -> float:
+    """What one device of an expert-parallel group of ``ep`` stores: the weights outside the experts whole (the
+    embeddings and LM head at 16 bits) and 1/ep of the experts."""
+    experts = expert_params(arch, params)
+    return stored_weight_bytes(arch, params, weight_bits) - experts * weight_bits / BITS_PER_BYTE * (1.0 - 1.0 / ep)
 
 
 def weights_read_fraction(arch: Architecture, params: float, batch: float) -> float:
@@ -410,11 +458,15 @@ def weights_read_fraction(arch: Architecture, params: float, batch: float) -> fl
     follow from the totals: N_experts = (N − N_active) ÷ (1 − k/E), N_shared = N − N_experts."""
     if arch.experts is None or not arch.active_params:
         return 1.0
+    experts = expert_params(arch, params)
+    return (float(params) - experts + experts * experts_touched(arch, batch)) / float(params)
+
+
+def experts_touched(arch: Architecture, batch: float) -> float:
+    """The share of a mixture of experts' experts that ``batch`` tokens routed top-k reach on average
+    (``weights_read_fraction``): 1 − (1 − k/E)^B."""
     share = arch.experts_per_token / arch.experts
-    n_active = min(float(arch.active_params), float(params))
-    expert_params = min(float(params), (float(params) - n_active) / (1.0 - share))
-    touched = 1.0 - (1.0 - share) ** max(1.0, float(batch))
-    return (float(params) - expert_params + expert_params * touched) / float(params)
+    return 1.0 - (1.0 - share) ** max(1.0, float(batch))
 
 
 def kv_replication(arch: Architecture, tp: int) -> float:
@@ -443,6 +495,6 @@ def previous_model(*, params: float, device: Device, batch: float, tp: int, util
 
 __all__ = ["AVERAGE_OUTPUT_SHARE", "DEFAULT_ENGINE", "EMBEDDING_BITS", "ENGINES", "ENGINE_ALIASES", "engine_name", "Architecture", "Device", "Previous",
            "ServingFit", "Step", "attention_params", "beam_search_holds", "check_architecture", "check_params_fit",
-           "embedding_params", "input_table_params", "kv_replication", "link_for", "load_power_fraction", "param_floor",
-           "previous_model", "read_params", "read_weight_bytes", "step", "stored_weight_bytes",
+           "embedding_params", "expert_params", "experts_touched", "input_table_params", "kv_replication", "link_for", "load_power_fraction", "param_floor",
+           "previous_model", "read_params", "read_weight_bytes", "step", "stored_weight_bytes", "stored_weight_bytes_per_device",
            "student_architecture"]

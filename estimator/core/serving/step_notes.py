@@ -51,8 +51,9 @@ def fmt_ms(x: float) -> str:
 def step_notes(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit, served: ServedModel,
                compute: ServingCompute, memory: MemoryFit, decode: Step) -> tuple[str, ...]:
     """The notes after the totals': the step's time, its power, then the scale it runs at, then its memory."""
+    ep = int(s.ep) if s.ep is not None else 1
     return ((time_note(fit, compute, decode),) + power_notes(s, profile, compute, decode)
-            + scale_notes(profile, fit, served, int(s.batch_size), memory.devices, compute.device)
+            + scale_notes(profile, fit, served, int(s.batch_size), memory.devices, compute.device, ep)
             + (memory_note(s, profile, served, memory),))
 
 
@@ -63,6 +64,7 @@ def time_note(fit: ServingFit, compute: ServingCompute, decode: Step) -> str:
             f"{fmt_ms(decode.gpu_s)} ({decode.bound}-bound: weights and "
             f"KV cache at {gfmt(BANDWIDTH_FRACTION)} of the bandwidth, FLOPs at {gfmt(compute.utilization)} of the "
             f"{compute.precision} peak) + prefill {fmt_ms(decode.prefill_s)} + tensor parallel {fmt_ms(decode.tp_s)} + "
+            + (f"expert parallel {fmt_ms(decode.ep_s)} + " if decode.ep_s else "") +
             f"engine {fmt_ms(decode.engine_s)} ({gfmt(fit.engine_s_per_layer * MS_PER_S, 2)} ms per layer and "
             f"{gfmt(fit.engine_s_per_sequence * MS_PER_S, 2)} ms per sequence, {ENGINE_FITTED_TO[fit.engine]})")
 
@@ -88,9 +90,9 @@ def power_notes(s: InferenceScenario, profile: HardwareProfile, compute: Serving
 
 
 def scale_notes(profile: HardwareProfile, fit: ServingFit, served: ServedModel, batch: int, devices: int,
-                device: Device) -> tuple[str, ...]:
-    """A mixture of experts' routing, the batch, the tensor parallelism, and a calibrated profile's measurements
-    left unused."""
+                device: Device, ep: int = 1) -> tuple[str, ...]:
+    """A mixture of experts' routing, the batch, the tensor (or expert) parallelism, and a calibrated profile's
+    measurements left unused."""
     notes = []
     if served.architecture.active_params:
         notes.append(moe_note(served.architecture, served.params, batch))
@@ -101,10 +103,20 @@ def scale_notes(profile: HardwareProfile, fit: ServingFit, served: ServedModel, 
         notes.append(f"batch {count_text(batch)}: the most sequences the engine runs at once (its running-batch limit); "
                      "continuous batching keeps it nearly full while requests queue (in the measurements the realised "
                      "average was 96–100% of it), less under light load")
-    if devices > 1:
+    if ep > 1:
+        a = served.architecture
+        notes.append(f"{devices} devices in expert parallelism: each holds the weights outside the experts whole and "
+                     f"{count_text(a.experts // ep)} of the {count_text(a.experts)} experts of every layer, and runs "
+                     f"attention for its own {count_text(batch // ep)} of the {count_text(batch)} sequences (attention "
+                     "data-parallel: DeepSeek-V3, arXiv:2412.19437, §3.4.2; TensorRT-LLM's enable_attention_dp); "
+                     "routing taken as even; two all-to-alls per layer and step (dispatch and combine, 16-bit hidden "
+                     f"states, k copies of each token) over {gfmt(device.link_gb_per_s)} GB/s ({device.link_source}), "
+                     "all of a group's traffic at that link, each with the fitted fixed cost of a collective (fitted "
+                     "to all-reduces: a stand-in); every layer counted as a mixture-of-experts layer")
+    elif devices > 1:
         notes.append(f"{devices} devices in tensor parallelism: each holds 1/{devices} of every layer; two all-reduces "
                      f"per layer per step over {gfmt(device.link_gb_per_s)} GB/s ({device.link_source})")
-    if devices > 8:
+    if devices > 8 and ep == 1:
         notes.append("tensor parallelism beyond 8 devices (one NVLink domain) is rarely used; serving usually adds "
                      "replicas or pipeline stages instead, not modelled")
     if profile.calibration is not None:  # calibrate audit: the serving numbers ignored it without a word
@@ -120,7 +132,7 @@ def memory_note(s: InferenceScenario, profile: HardwareProfile, served: ServedMo
     architecture, devices, footprint = served.architecture, memory.devices, memory.footprint
     # more devices than KV heads: each head is copied, not split (inference audit: 8 devices held twice 1 device's
     # cache with no word why)
-    copies = kv_replication(architecture, devices)
+    copies = 1.0 if s.ep is not None and s.ep > 1 else kv_replication(architecture, devices)
     # beam search: the prompt held once, each beam's own output (step.beam_search_holds)
     beams = f"{count_text(int(s.beams))} beams × " if int(s.beams) > 1 else ""
     copied = (f", held {gfmt(copies, 3)}× over: each of the {count_text(architecture.kv_heads)} KV heads on "

@@ -45,10 +45,11 @@ class Throughput:
     step: Step
     tokens_per_s: float           # over all the devices
     ttft_s: float = 0.0           # one prompt's prefill and one step (``ttft_s``)
+    ep: int = 1                   # expert-parallel devices a replica (``step.step``; tp 1 then)
 
     @property
     def devices(self) -> int:
-        return self.tp * self.replicas
+        return self.tp * self.ep * self.replicas
 
 
 def tensor_parallel_options(devices: int, arch: Architecture) -> list[int]:
@@ -86,58 +87,64 @@ def max_throughput(*, params: float, arch: Architecture, device: Device, fit: Se
                    max_batch: int, tpot_bound_s: float | None = None, tp: int | None = None,
                    ttft_bound_s: float | None = None, batch: int | None = None,
                    device_at: Callable[[int], Device] | None = None, compute_fraction: float | None = None,
-                   beams: int = 1) -> Throughput:
+                   beams: int = 1, ep: int | None = None) -> Throughput:
     """The tensor parallelism (or ``tp`` given), replicas and batch (or ``batch`` given, per replica) that serve
     the most tokens per second on ``devices`` (the module docstring); ``device_at(tp)``: the device as a replica
     of ``tp`` sees it (its link), default ``device``; ``beams``: each request's beam-search width (``step.step``:
-    the batch counts requests, each holding its prompt once). Refused where no degree holds the weights and one
-    sequence, or none meets the bounds at batch 1."""
+    the batch counts requests, each holding its prompt once). ``ep``: replicas of that many expert-parallel devices
+    (a mixture of experts, attention data-parallel, ``tp`` 1: ``step.step``), each device's scheduler capped at
+    ``max_batch``. Refused where no degree holds the weights and one sequence, or none meets the bounds at batch 1."""
     best: Throughput | None = None
     # the least TPOT and TTFT one sequence reaches, each with its degree, where the bounds refused every batch
     fastest: dict[str, tuple[float, int]] = {}
-    options = [tp] if tp is not None else tensor_parallel_options(devices, arch)
+    e = int(ep or 1)
+    options = [1] if e > 1 else ([tp] if tp is not None else tensor_parallel_options(devices, arch))
+    cap = max_batch * e
     for t in options:
-        dev = device if device_at is None else device_at(t)
-        room = serving_footprint(params=params, arch=arch, memory_gb_per_device=dev.memory_gb, devices=t, batch=1,
+        group = t * e                # the devices of one replica
+        dev = device if device_at is None else device_at(group)
+        room = serving_footprint(params=params, arch=arch, memory_gb_per_device=dev.memory_gb, devices=group, batch=1,
                                  prompt_tokens=prompt_tokens, output_tokens=output_tokens, weight_bits=weight_bits,
-                                 kv_bits=kv_bits, memory_fraction=fit.memory_fraction, beams=beams).max_batch
+                                 kv_bits=kv_bits, memory_fraction=fit.memory_fraction, beams=beams, ep=e).max_batch
         if room < 1:
             continue
 
         def run(b: int, t: int = t, dev: Device = dev) -> Step:
             return step(params=params, arch=arch, device=dev, fit=fit, batch=b, prompt_tokens=prompt_tokens,
                         output_tokens=output_tokens, tp=t, weight_bits=weight_bits, kv_bits=kv_bits,
-                        compute_fraction=compute_fraction, beams=beams)
+                        compute_fraction=compute_fraction, beams=beams, ep=e)
 
         def within(b: int, run=run) -> bool:
             st = run(b)
             return ((tpot_bound_s is None or st.tpot_s <= tpot_bound_s)
-                    and (ttft_bound_s is None or ttft_s(st, b, output_tokens) <= ttft_bound_s))
+                    and (ttft_bound_s is None or ttft_s(st, b / e, output_tokens) <= ttft_bound_s))
         if batch is not None:
             size, limit = (batch, "given") if batch <= room else (room, "memory")
         else:
-            size, limit = (room, "memory") if room <= max_batch else (max_batch, "engine")
+            size, limit = (room, "memory") if room <= cap else (cap, "engine")
         if not within(size):
             st = run(size)
             limit = "tpot" if tpot_bound_s is not None and st.tpot_s > tpot_bound_s else "ttft"
             size = _largest_within(within, size)
             if size < 1:
                 one = run(1)
-                for what, x in (("tpot", one.tpot_s), ("ttft", ttft_s(one, 1, output_tokens))):
+                for what, x in (("tpot", one.tpot_s), ("ttft", ttft_s(one, 1 / e, output_tokens))):
                     if what not in fastest or x < fastest[what][0]:
                         fastest[what] = (x, t)
                 continue
         s = run(size)
-        replicas = devices // t
-        found = Throughput(t, replicas, size, limit, s, replicas * size / s.tpot_s, ttft_s(s, size, output_tokens))
+        replicas = devices // group
+        found = Throughput(t, replicas, size, limit, s, replicas * size / s.tpot_s, ttft_s(s, size / e, output_tokens),
+                           ep=e)
         if best is None or found.tokens_per_s > best.tokens_per_s * (1 + 1e-12):
             best = found
     if best is None:
         bounds = [f"{gfmt(x * MS_PER_S, 3)} ms {what}" for x, what in ((tpot_bound_s, "per output token"),
                                                                     (ttft_bound_s, "to the first token")) if x is not None]
         bound = f" within {' and '.join(bounds)}" if bounds else ""
-        split = f"tensor-parallel degree {tp}" if tp is not None else "tensor-parallel split"
-        given = ("devices",) + (("tp",) if tp is not None else ())
+        split = (f"expert-parallel group of {e}" if e > 1 else
+                 f"tensor-parallel degree {tp}" if tp is not None else "tensor-parallel split")
+        given = ("devices",) + (("ep",) if e > 1 else ("tp",) if tp is not None else ())
         if not fastest:  # nothing held the weights and one sequence
             raise InputError(f"no {split} of {devices} × {device.id} holds the model's weights and one sequence's KV "
                              "cache", field=given)

@@ -18,6 +18,7 @@ from estimator.core.footprint.total import Footprint, footprint
 from estimator.core.hardware.power_base import CHIP_DRAW
 from estimator.core.hardware.profile import HardwareProfile
 from estimator.core.serving.checks import unfilled_batch
+from estimator.core.serving.memory_fit import expert_parallel
 from estimator.core.serving.node import node_power
 from estimator.core.serving.ranges import physical_floor_s, serving_ranges
 from estimator.core.serving.step import BANDWIDTH_FRACTION, POWER_SOURCE, Device, ServingFit, Step, step
@@ -38,8 +39,8 @@ def decode_step(s: InferenceScenario, fit: ServingFit, served: ServedModel, comp
     output token is not a finite number."""
     decode = step(params=served.params, arch=served.architecture, device=compute.device, fit=fit,
                   batch=int(s.batch_size), prompt_tokens=float(s.prompt_tokens), output_tokens=float(s.tokens_per_query),
-                  tp=memory.devices, weight_bits=int(s.bits), kv_bits=int(s.kv_bits),
-                  compute_fraction=compute.utilization, power_w=s.power_w, beams=int(s.beams))
+                  tp=memory.devices // expert_parallel(s), weight_bits=int(s.bits), kv_bits=int(s.kv_bits),
+                  compute_fraction=compute.utilization, power_w=s.power_w, beams=int(s.beams), ep=expert_parallel(s))
     for name, x in (("time per output token", decode.tpot_s), ("energy per output token", decode.joules_per_output_token)):
         v.require_finite_result(name, x)
     return decode

@@ -1,0 +1,119 @@
+"""Serving a mixture of experts with expert parallelism (issue 54: "expert parallelism and its all-to-all"): a
+replica's ep devices each hold the weights outside the experts and 1/ep of the experts, run attention for their
+own sequences (attention data-parallel) and exchange the tokens by two all-to-alls a layer. The step is worked by
+hand on a toy model, as test_serving_by_hand does for tensor parallelism; the CLI and the API answer and refuse
+alike."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from estimator.core.base.errors import InputError
+from estimator.core.serving.memory import serving_footprint
+from estimator.core.serving.step import Device, ServingFit, step
+from estimator.core.workload.architecture import Architecture
+
+# 2 layers, d_model 8, 2 query heads and 1 KV head of 4, a 10-word vocabulary (untied), 4 experts a layer, 1 a
+# token: 2,000 parameters, 800 active, so the experts hold (2,000 − 800) ÷ (1 − 1/4) = 1,600 and the rest 400
+# (the 80-word table and the 80-weight LM head among them).
+TOY_MOE = Architecture(layers=2, d_model=8, heads=2, kv_heads=1, head_dim=4, vocab=10, active_params=800.0,
+                       experts=4, experts_per_token=1)
+N = 2000.0
+DEVICE = Device(id="toy", memory_gb=1.0, bandwidth_gb_per_s=1.0, peak_flops_per_s=1e6, tdp_w=100.0, link_gb_per_s=1.0)
+FIT = ServingFit(engine_s_per_layer=0.01, engine_s_per_sequence=0.001, tp_s_per_allreduce=0.002,
+                 busy_per_roofline_s=2.0, tpot_log_half_width=0.4, energy_log_half_width=0.4, level=0.8,
+                 n_configs=1, n_models=1)
+
+
+def test_an_expert_parallel_step_by_hand():
+    s = step(params=N, arch=TOY_MOE, device=DEVICE, fit=FIT, batch=4, prompt_tokens=6, output_tokens=2, tp=1, ep=2)
+    # one device: the 240 block weights outside the experts, its half of the experts the replica's 4 tokens touch
+    # (1 − (3/4)⁴ of them), and the LM head, all at 16 bits; its own 2 sequences' KV cache at 32 bytes a token and
+    # the average context 7
+    touched = 1 - 0.75 ** 4
+    weights = (240 + 1600 * touched / 2 + 80) * 2
+    assert s.memory_s == pytest.approx((weights + 2 * 7 * 32) / 0.9e9)
+    # its 2 sequences' FLOPs: 2 × (800 − the 80-word table) + attention 4 × 2 layers × 7 × 8, at 0.6 of 10⁶
+    assert s.compute_s == pytest.approx(2 * (1440 + 448) / 0.6e6)
+    # its share of the prompts that start per step: 2 ÷ 2 = 1 prompt of 6 tokens
+    assert s.prefill_s == pytest.approx(1 * (1440 * 6 + 2 * 2 * 36 * 8) / 0.6e6)
+    # 2 all-to-alls a layer: the fixed 2 ms, and of its (2 + 1 × 6) tokens' 1 copy of 8 × 2 bytes, half leaves
+    assert s.ep_s == pytest.approx(2 * 2 * (0.002 + 0.5 * 8 * 16 / 1e9))
+    assert s.tp_s == 0.0
+    assert s.engine_s == pytest.approx(0.01 * 2 + 0.001 * 2)
+    assert s.tpot_s == pytest.approx(s.gpu_s + s.prefill_s + s.ep_s + s.engine_s)
+    # the replica's energy: both devices' power over its 4 tokens a step
+    assert s.joules_per_output_token == pytest.approx(s.power_w * 2 * s.tpot_s / 4)
+
+
+def test_expert_parallel_memory_holds_the_shared_weights_on_every_device_and_the_kv_cache_once():
+    one = serving_footprint(params=N, arch=TOY_MOE, memory_gb_per_device=1.0, devices=1, batch=1, prompt_tokens=6,
+                            output_tokens=2)
+    two = serving_footprint(params=N, arch=TOY_MOE, memory_gb_per_device=1.0, devices=2, batch=1, prompt_tokens=6,
+                            output_tokens=2, ep=2)
+    assert one.weights_gb * 1e9 == pytest.approx(4000)               # 2,000 weights at 16 bits
+    assert two.weights_gb * 1e9 == pytest.approx(2 * (400 + 800) * 2)  # each: the 400 outside the experts and 800 of theirs
+    # no KV head copied (each device attends to its own sequences): the prompt and half the answer, 32 bytes a token
+    assert two.kv_gb_per_sequence * 1e9 == pytest.approx(7 * 32)
+
+
+def test_a_dense_model_or_tensor_parallelism_is_refused_by_the_step():
+    dense = Architecture(layers=2, d_model=8, heads=2, kv_heads=1, head_dim=4, vocab=10)
+    for arch, tp in ((dense, 1), (TOY_MOE, 2)):
+        with pytest.raises(InputError, match="expert parallelism takes a mixture of experts"):
+            step(params=N, arch=arch, device=DEVICE, fit=FIT, batch=4, prompt_tokens=6, output_tokens=2, tp=tp, ep=2)
+
+
+def _run(cli, *args):
+    r = cli("inference", "--tokens", "1e6", "--hardware", "h200-sxm", "--bits", "8", "--format", "json", *args)
+    assert r.code == 0, r.err
+    return json.loads(r.out)
+
+
+def test_deepseek_v3_on_h200s_with_expert_parallelism(cli):
+    eight = _run(cli, "--model", "deepseek-v3", "--ep", "8", "--batch-size", "max")
+    sixteen = _run(cli, "--model", "deepseek-v3", "--ep", "8", "--devices", "16", "--batch-size", "max")
+    assert (eight["tp"], eight["ep"], eight["replicas"], eight["devices"]) == (1, 8, 1, 8)
+    assert (sixteen["ep"], sixteen["replicas"], sixteen["devices"]) == (8, 2, 16)
+    assert sixteen["tokens_per_s"] == pytest.approx(2 * eight["tokens_per_s"])     # two replicas side by side
+    step_s = eight["step_s"]
+    assert step_s["expert_parallel"] > 0 and step_s["tensor_parallel"] == 0
+    assert eight["seconds_per_output_token"] == pytest.approx(
+        max(step_s["memory"], step_s["compute"] + step_s["prefill"]) + step_s["expert_parallel"] + step_s["engine"])
+    # each device holds its share: the replica's weights and KV cache within 8 devices' usable memory
+    from estimator import load_profile
+    assert eight["memory_gb"]["total"] <= 8 * 0.9 * load_profile("h200-sxm").memory_gb * (1 + 1e-9)
+    # the time to a first token: one prompt's whole prefill on its device, and a step
+    per_prompt = step_s["prefill"] * 338 * 8 / eight["batch"]
+    assert eight["seconds_to_first_token"] == pytest.approx(per_prompt + eight["seconds_per_output_token"])
+    # without expert parallelism the same 8 GPUs split every layer 8 ways
+    tp8 = _run(cli, "--model", "deepseek-v3", "--devices", "8", "--batch-size", "max")
+    assert (tp8["tp"], tp8["ep"]) == (8, 1) and tp8["step_s"]["expert_parallel"] == 0
+
+
+def test_the_all_to_all_crosses_the_scale_out_network_past_one_server(cli):
+    """16 H200s in one expert-parallel group span two 8-GPU servers: the all-to-alls take the InfiniBand link."""
+    within = _run(cli, "--model", "deepseek-v3", "--ep", "8", "--batch-size", "256")
+    across = _run(cli, "--model", "deepseek-v3", "--ep", "16", "--batch-size", "512")
+    assert across["nodes_per_replica"] == 2 and within["nodes_per_replica"] == 1
+    # the same 32 sequences a device, but its tokens' bytes over a slower link
+    assert across["step_s"]["expert_parallel"] > 3 * within["step_s"]["expert_parallel"]
+
+
+@pytest.mark.parametrize(("args", "says"), [
+    (("--model", "llama-3.1-8b", "--ep", "8"), "has none: give a mixture of experts"),
+    (("--model", "qwen3-30b-a3b", "--ep", "3"), "does not divide qwen3-30b-a3b's 128 experts"),
+    (("--model", "qwen3-30b-a3b", "--ep", "4", "--tp", "2"), "give no tensor-parallel degree"),
+    (("--model", "qwen3-30b-a3b", "--ep", "4", "--devices", "6"), "do not split into replicas of 4"),
+    (("--model", "qwen3-30b-a3b", "--ep", "0"), "expert-parallel degree"),
+])
+def test_the_cli_and_the_api_refuse_alike(cli, args, says):
+    from estimator import inference
+    r = cli("inference", "--tokens", "1e6", *args)
+    assert r.code == 2 and r.err.startswith("error: ") and says in r.err and len(r.err.strip().splitlines()) == 1
+    kw = {a.lstrip("-").replace("-", "_"): v for a, v in zip(args[::2], args[1::2], strict=True)}
+    kw = {k: (v if k == "model" else int(v)) for k, v in kw.items()}
+    with pytest.raises(InputError, match=says.replace("(", r"\(").replace(")", r"\)")):
+        inference(hardware="h100-sxm", tokens=1e6, **kw)
