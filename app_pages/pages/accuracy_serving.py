@@ -323,16 +323,26 @@ def trtllm_section(t: dict, level: float) -> None:
     (`validate --inference`): the sentence and the table by model and by GPU the CLI prints, every run in an
     expander."""
     st.subheader("Newer models and GPUs: TensorRT-LLM's published throughput, never fitted", anchor=False)
-    st.markdown(c.md_escape(f"{t['method']}. " + trtllm_check.summary_line(t, f"{level:.0%}"), limit=1500))
+    # the figures first, then how they were made (browser walk: 130 words with the headline at the end)
+    st.markdown(c.md_escape(trtllm_check.summary_line(t, f"{level:.0%}") + f" How: {t['method']}.", limit=1500))
     st.dataframe(pd.DataFrame(trtllm_check.group_rows(t), columns=list(trtllm_check.GROUP_HEADER)),
                  hide_index=True, width="stretch")
-    st.caption(c.md_escape(f"Flat roofline: {t['baseline']}. Data: {t['data']}. Shown by "
+    st.caption(c.md_escape(f"{trtllm_check.layout_line(t)} Flat roofline: {t['baseline']}. Data: {t['data']}. Shown by "
                            f"`{VALIDATE_INFERENCE_COMMAND}`.", limit=900))
     with st.expander(f"Every run ({len(t['rows'])})"):
-        st.dataframe(pd.DataFrame(t["rows"])[[
-            "model", "hardware", "bits", "prompt_tokens", "output_tokens", "measured_tokens_per_s",
-            "predicted_tokens_per_s", "inside", "tp_chosen", "published_layout", "at_published_layout_tokens_per_s",
-            "baseline_tokens_per_s"]], hide_index=True, width="stretch")
+        # short headers, whole tokens/s, the ratio beside (browser walk: code names, four decimals, cut at 1,024 px)
+        rows = [{"Model": x["model"], "GPU": x["hardware"], "Bits": x["bits"],
+                 "Prompt/output": f"{x['prompt_tokens']:.0f}/{x['output_tokens']:.0f}",
+                 "Measured tok/s": x["measured_tokens_per_s"], "Predicted": x["predicted_tokens_per_s"],
+                 "Pred ÷ meas": x["predicted_tokens_per_s"] / x["measured_tokens_per_s"],
+                 "In range": "yes" if x["inside"] else "no", "TP chosen": x["tp_chosen"],
+                 "Table's layout": x["published_layout"], "At its layout": x["at_published_layout_tokens_per_s"],
+                 "Flat roofline": x["baseline_tokens_per_s"]} for x in t["rows"]]
+        whole = lambda v: f"{v:,.0f}"  # noqa: E731
+        st.dataframe(c.number_table(pd.DataFrame(rows), {"Measured tok/s": whole, "Predicted": whole,
+                                                          "Pred ÷ meas": lambda v: f"{v:.2f}", "At its layout": whole,
+                                                          "Flat roofline": whole}),
+                     hide_index=True, width="stretch")
 
 
 def wall_power_section(w: dict, level: float) -> None:

@@ -255,7 +255,8 @@ def scenario_line(r) -> str:
 def step_section(r) -> None:
     st.header("One decode step", anchor=False)
     st.caption(f"Time per output token {hz.token_time(r.seconds_per_output_token)} = the slower of memory and compute "
-               f"({r.bound}-bound) + prefill + tensor parallel + engine. Pale: the {r.chip} part that is not the bound.")
+               f"({r.bound}-bound) + prefill + {'expert' if r.ep > 1 else 'tensor'} parallel + engine. Pale: the "
+               f"{r.chip} part that is not the bound.")
     charts.render_chart(step_chart(step_frame(r)))
 
 

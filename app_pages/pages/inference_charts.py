@@ -10,12 +10,20 @@ import pandas as pd
 from app_pages.ui import charts, palette
 from estimator.core.base.units import G_PER_KG, MS_PER_S, WH_PER_KWH
 
-# the components of one decode step: TPOT = max(memory, compute) + prefill + tensor parallel + engine
+# the components of one decode step: TPOT = max(memory, compute) + prefill + tensor parallel (or, for a mixture of
+# experts served with --ep, expert parallel) + engine
 STEP_PARTS = (("memory", "memory_s_per_step", "weights + KV cache read"),
               ("compute", "compute_s_per_step", "decode FLOPs"),
               ("prefill", "prefill_s_per_step", "prompts started, per step"),
               ("tensor parallel", "tensor_parallel_s_per_step", "all-reduces between devices"),
+              ("expert parallel", "expert_parallel_s_per_step", "all-to-alls between devices"),
               ("engine", "engine_s_per_step", "fitted per layer and per sequence"))
+
+
+def step_parts(r) -> tuple[tuple[str, str, str], ...]:
+    """The parts of ``r``'s step: tensor parallel's all-reduces, or expert parallel's all-to-alls where it has them."""
+    skip = "tensor parallel" if r.ep > 1 else "expert parallel"
+    return tuple(p for p in STEP_PARTS if p[0] != skip)
 
 
 def _pair(rng, scale: float = 1.0) -> tuple[float | None, float | None]:
@@ -64,7 +72,7 @@ def savings_chart(df: pd.DataFrame) -> alt.LayerChart:
 def step_frame(r) -> pd.DataFrame:
     return pd.DataFrame([{"part": name, "what": what, "ms": getattr(r, attr) * MS_PER_S,
                           "counted": name not in ("memory", "compute") or name == r.bound}
-                         for name, attr, what in STEP_PARTS])
+                         for name, attr, what in step_parts(r)])
 
 
 def step_chart(df: pd.DataFrame) -> alt.Chart:

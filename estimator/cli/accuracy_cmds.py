@@ -136,6 +136,7 @@ def _trtllm_check(t: dict, level: str) -> None:
           f"{t['method']}. Baseline, in the same run: {t['baseline']}.")
     print(trtllm_check.summary_line(t, level))
     print(_table(list(trtllm_check.GROUP_HEADER), trtllm_check.group_rows(t)))
+    print(trtllm_check.layout_line(t))
 
 
 def _wall_power(w: dict, level: str) -> None:

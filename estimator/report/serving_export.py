@@ -21,7 +21,7 @@ from estimator.report.provenance import figures_from
 # (each with its origin and source: the JSON and the table's rows give them), the notes.
 NOT_QUANTITIES = frozenset({"range", "assumptions", "notes", "tool"})
 # The CSV's columns after quantity, value, low and high: the same on every row.
-CONTEXT = ("hardware", "devices", "tp", "replicas", "batch", "bits", "kv_bits", "precision", "engine", "range_level")
+CONTEXT = ("hardware", "devices", "tp", "ep", "replicas", "batch", "bits", "kv_bits", "precision", "engine", "range_level")
 
 
 def _cell(x: Any) -> str:

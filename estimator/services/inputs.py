@@ -495,7 +495,7 @@ SERVING = table(
                        "meets it")),
     DEVICES.but(label="Devices (all replicas)", url_key="inf_devices", widget_help=None,
                 help="devices in all: the tensor-parallel degree (--tp, or the one that serves the most tokens per "
-                     "second) times the replicas (default: the fewest, a power of two where it divides the heads, that "
+                     "second; or the expert-parallel degree, --ep) times the replicas (default: the fewest, a power of two where it divides the heads, that "
                      "hold weights and KV cache, as one replica)"),
     TP.but(label="Tensor parallel (devices per replica)", url_key="inf_tp", **checked(SERVING_BOUNDS, "tp"),
            help="tensor-parallel degree of each replica, a divisor of the attention heads (default: chosen)",
@@ -505,9 +505,9 @@ SERVING = table(
            help="expert-parallel degree of each replica of a mixture of experts: each of its devices holds the "
                 "weights outside the experts and 1/ep of the experts and runs attention for its own sequences "
                 "(attention data-parallel), the tokens exchanged by all-to-alls (default: none)",
-           widget_help="Empty: none. A mixture of experts' experts split over this many devices a replica, each "
+           widget_help="Empty: none. A mixture of experts' experts split over this many devices per replica, each "
                        "device running attention for its own sequences (DeepSeek-V3's and TensorRT-LLM's attention "
-                       "data parallelism); a divisor of the experts, with no tensor parallelism"),
+                       "data parallelism); a divisor of the experts, with no tensor parallelism."),
     Input(name="ttft_ms", label="p99 time to first token bound (ms)", **checked(SERVING_BOUNDS, "ttft_ms"),
           flags=("--ttft-ms",), help="the largest batch whose time to the first token meets this bound in ms "
                                      "(MLPerf's Server: Llama 2 70B 2,000 ms; Interactive 450 ms)",

@@ -92,3 +92,17 @@ def test_the_page_serves_a_mixture_of_experts_with_expert_parallelism_as_the_cli
     assert not at.error
     assert metrics(at)["Throughput"] == page._rate(doc["tokens_per_s"])
     assert "(expert parallel 8 × 2 replicas)" in scenario(at).replace("\\", "")
+
+
+def test_the_step_chart_shows_the_all_to_alls_and_its_parts_add_up():
+    """Under expert parallelism the step's bars are memory or compute, prefill, expert parallel and engine, and the
+    counted ones add up to the time per output token (browser walk 2026-11-26: 64.8 of 307 ms had no bar)."""
+    from app_pages.pages.inference_charts import step_frame
+    from estimator import inference
+    r = inference(hardware="h200-sxm", model="deepseek-v3", tokens=1e9, devices=16, ep=8, batch_size="max",
+                  bits=8).result
+    df = step_frame(r)
+    assert "expert parallel" in set(df["part"]) and "tensor parallel" not in set(df["part"])
+    assert df[df["counted"]]["ms"].sum() == pytest.approx(r.seconds_per_output_token * 1000)
+    dense = step_frame(inference(hardware="h100-sxm", model="llama-3-70b", tokens=1e9, devices=8).result)
+    assert "tensor parallel" in set(dense["part"]) and "expert parallel" not in set(dense["part"])

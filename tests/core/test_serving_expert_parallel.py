@@ -117,3 +117,46 @@ def test_the_cli_and_the_api_refuse_alike(cli, args, says):
     kw = {k: (v if k == "model" else int(v)) for k, v in kw.items()}
     with pytest.raises(InputError, match=says.replace("(", r"\(").replace(")", r"\)")):
         inference(hardware="h100-sxm", tokens=1e6, **kw)
+
+
+def test_a_batch_smaller_than_the_group_waits_for_its_busiest_device():
+    """Batch 1 over 2 devices: one device runs the whole sequence and reads a whole expert (its token's), not half
+    of each (review 2026-11-26: 1/8 of a sequence per device read as 8x faster compute)."""
+    s = step(params=N, arch=TOY_MOE, device=DEVICE, fit=FIT, batch=1, prompt_tokens=6, output_tokens=2, tp=1, ep=2)
+    # 1 token reaches 4 × (1 − 3/4) = 1 expert: the busiest device reads it whole (400 of the 1,600), its sequence's KV
+    assert s.memory_s == pytest.approx(((240 + 400 + 80) * 2 + 1 * 7 * 32) / 0.9e9)
+    assert s.compute_s == pytest.approx(1 * (1440 + 448) / 0.6e6)
+    assert s.engine_s == pytest.approx(0.01 * 2 + 0.001 * 1)
+
+
+def test_savings_rows_under_expert_parallelism(cli):
+    """The 16-bit baseline that one group of 8 does not hold runs on the fewest devices that do (tensor parallel);
+    the illustrative student, dense, by tensor parallelism: no row is left out for the expert parallelism."""
+    doc = _run(cli, "--model", "deepseek-v3", "--ep", "8", "--devices", "16", "--batch-size", "max")
+    names = {t["technique"] for t in doc["techniques"]}
+    assert {"baseline", "quantization-8bit", "distillation"} <= names
+    assert not any("left out" in n and "expert-parallel" in n for n in doc["notes"])
+
+
+def test_a_bound_no_group_meets_names_the_expert_parallelism(cli):
+    r = cli("inference", "--model", "qwen3-30b-a3b", "--tokens", "1e6", "--ep", "4", "--tpot-ms", "2")
+    assert r.code == 2 and "no expert-parallel group of 4 × h100-sxm serves the model within 2 ms" in r.err
+    assert "(expert parallelism 4)" in r.err and "tensor parallelism" not in r.err
+
+
+def test_the_csv_says_the_expert_parallel_degree(cli):
+    import csv
+    import io
+    r = cli("inference", "--model", "deepseek-v3", "--hardware", "h200-sxm", "--tokens", "1e9", "--bits", "8",
+            "--ep", "8", "--devices", "16", "--batch-size", "max", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(r.out)))
+    assert {(x["tp"], x["ep"], x["replicas"], x["devices"]) for x in rows} == {("1", "8", "2", "16")}
+
+
+def test_a_table_run_at_its_expert_parallel_layout_is_what_inference_with_ep_answers():
+    from estimator import inference
+    from estimator.services.trtllm_check import trtllm_check_document
+    x = next(x for x in trtllm_check_document()["rows"] if x["published_layout"] == "EP8")
+    got = inference(hardware=x["hardware"], model=x["model"], tokens=1e6, devices=8, ep=8, batch_size="max",
+                    bits=x["bits"], kv_bits=8, prompt_tokens=x["prompt_tokens"], tokens_per_query=x["output_tokens"])
+    assert got.to_dict()["tokens_per_s"] == pytest.approx(x["at_published_layout_tokens_per_s"], rel=1e-9)

@@ -104,5 +104,9 @@ def test_the_serving_docs_quote_the_check():
             f"{o['baseline']['median_factor']:.2f}×") in text
     assert (f"Llama 3.3 70B {by['llama-3.1-70b']['model']['median_factor']:.2f}× "
             f"({by['llama-3.1-70b']['model']['interval_coverage']:.0%} in range)") in text
+    lay = doc["by_model_at_published_layout"]
+    assert (f"Qwen3 235B-A22B\n(EP8) comes out {lay['qwen3-235b-a22b']['geometric_mean_ratio']:.2f}× and Qwen3 30B-A3B "
+            f"(EP2–EP8, and TP1 on one GPU) {lay['qwen3-30b-a3b']['geometric_mean_ratio']:.2f}×").replace("\n", " ") in text
+    assert lay["qwen3-235b-a22b"]["layouts"] == ["EP8"]
     assert f"Llama 3.1 8B {by['llama-3.1-8b']['model']['median_factor']:.2f}× (too slow: " \
            f"{by['llama-3.1-8b']['model']['geometric_mean_ratio']:.2f}×)" in text

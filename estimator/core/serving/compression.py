@@ -83,7 +83,8 @@ class Technique:
             "saving_fraction": {k: self.saving(k) for k in KEYS + ("seconds_per_token", "joules_per_output_token",
                                                                    "memory_gb")},
             "same_devices": None if (t := self.same_devices) is None else {
-                "devices": t.result.devices, "tensor_parallel": t.result.tp, "replicas": t.result.replicas,
+                "devices": t.result.devices, "tensor_parallel": t.result.tp, "expert_parallel": t.result.ep,
+                "replicas": t.result.replicas,
                 "batch_size": t.result.batch_size, "seconds_per_output_token": t.result.seconds_per_output_token,
                 "joules_per_output_token": t.result.joules_per_output_token,
                 "saved_per_query": {k: _diff(b.per_query(k), t.result.per_query(k)) for k in KEYS},
@@ -114,13 +115,15 @@ def techniques(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit,
 
     def run(scn: InferenceScenario):
         # a row other than the user's own on the user's devices, or, when it does not fit there
-        # (16 bits where the user's 4 bits fit), on the fewest devices that hold it: its row says so
+        # (16 bits where the user's 4 bits fit), on the fewest devices that hold it: its row says so; an
+        # expert-parallel group that does not hold it falls back to tensor parallelism on those fewest devices
+        # (review 2026-11-26: the fallback kept the group of ep devices, and every row was left out)
         try:
             return inference(scn, profile, fit)
         except InputError:
-            if scn.devices is None:
+            if scn.devices is None and scn.ep is None:
                 raise
-            return inference(replace(scn, devices=None), profile, fit)
+            return inference(replace(scn, devices=None, ep=None), profile, fit)
 
     try:
         base = run(base_s)
@@ -173,7 +176,8 @@ def techniques(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit,
     if s.student_params is not None or illustrate:
         m = s.student_params if s.student_params is not None else ILLUSTRATIVE_STUDENT_FRACTION * s.params
         add("distillation", f"student of {_param_words(m)} parameters", s.student_params is not None,
-            replace(base_s, student_params=m), short=f"student, {_param_words(m)}")
+            # a student is dense: served by tensor parallelism, whatever the teacher's expert parallelism
+            replace(base_s, student_params=m, ep=None), short=f"student, {_param_words(m)}")
     if len(chosen) > 1:
         out.append(row("combined", " + ".join(chosen), True, inference(s, profile, fit), s, " + ".join(chosen_short)))
     return out, tuple(notes)

@@ -110,7 +110,11 @@ def serving_layout(s: InferenceScenario, profile: HardwareProfile, served: Serve
                 devices, best = fewer, _best(s, profile, served, compute, fit, fewer, fixed)
                 whose = "the fewest that hold the weights and the batch the bound allows"
     except InputError:
-        if expert_parallel(s) > 1:  # an expert-parallel group's refusal says what its devices hold
+        if expert_parallel(s) > 1:
+            if s.ttft_ms is None and s.tpot_ms is None:
+                # where the group's memory is what fails, its own refusal says the sizes (review 2026-11-26)
+                memory_fit(replace(s, devices=expert_parallel(s), batch_size=fixed or 1), profile, served,
+                           fit.memory_fraction)
             raise
         # where the memory is what fails, its own refusal says why (the weights, one sequence, the batch) on the
         # most devices one replica could take
@@ -163,8 +167,9 @@ def _layout(s, profile, best, devices: int, whose: str, nodes: int, fixed: int |
         else ""
     # the default batch is no batch given (review 2026-11-26: "batch 1 per replica (as given)" where none was)
     words = "the default" if best.limit == "given" and not s.batch_given else LIMIT_WORDS[best.limit]
-    split = (f"expert parallelism {best.ep} (given; attention data-parallel, each device {count_text(best.batch // best.ep)} "
-             "of the replica's sequences)" if best.ep > 1 else f"tensor parallelism {best.tp} ({degree})")
+    split = (f"expert parallelism {best.ep} (given; attention data-parallel, each device at most "
+             f"{count_text(-(-best.batch // best.ep))} of the replica's sequences)" if best.ep > 1
+             else f"tensor parallelism {best.tp} ({degree})")
     how = (f"{counted(devices, 'device')} ({whose}): {split} × "
            f"{counted(best.replicas, 'replica')}{across}; batch {count_text(best.batch)} "
            f"per replica ({words}{lowered}" + (f"; {', '.join(bounds)}, p99 taken as the steady step"

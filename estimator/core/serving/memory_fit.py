@@ -49,9 +49,9 @@ def memory_fit(s: InferenceScenario, profile: HardwareProfile, served: ServedMod
                  prompt_tokens=prompt_tokens, output_tokens=output_tokens, weight_bits=int(s.bits),
                  kv_bits=int(s.kv_bits), memory_fraction=memory_fraction, beams=int(s.beams))
     ep = expert_parallel(s)
-    if ep > 1:  # an expert-parallel group: its devices as given (a replica's), attention data-parallel
-        devices = int(s.devices or ep)
-        footprint = serving_footprint(devices=devices, ep=devices, **shape)
+    if ep > 1:  # one replica: an expert-parallel group of ep devices, attention data-parallel
+        devices = ep
+        footprint = serving_footprint(devices=devices, ep=ep, **shape)
         if not footprint.runs:
             raise does_not_fit(footprint, devices, profile, batch, prompt_tokens, output_tokens)
         return MemoryFit(devices=devices, devices_how="given", footprint=footprint)

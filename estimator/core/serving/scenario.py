@@ -124,9 +124,6 @@ def check_scenario(s: InferenceScenario, profile: HardwareProfile) -> None:
         if s.tp is not None and s.tp != 1:
             raise InputError(f"expert parallelism {count_text(s.ep)} runs attention data-parallel, one device per "
                              f"sequence: give no tensor-parallel degree (or 1), not {count_text(s.tp)}", field=("ep", "tp"))
-        if s.devices is not None and s.devices % s.ep:
-            raise InputError(f"{count_text(s.devices)} devices do not split into replicas of {count_text(s.ep)} (the "
-                             "expert-parallel degree): give devices a multiple of it", field=("devices", "ep"))
     if s.student_params is not None:
         _require(s, "student_params")
         if s.student_params >= s.params:
@@ -149,14 +146,17 @@ def check_scenario(s: InferenceScenario, profile: HardwareProfile) -> None:
     arch = s.architecture
     if s.ep is not None and s.ep > 1:
         if arch.experts is None or not arch.active_params:
-            raise InputError(f"expert parallelism splits a mixture of experts' experts; {arch.name or 'the model'} has "
-                             "none: give a mixture of experts, or no expert-parallel degree", field="ep")
+            raise InputError(f"expert parallelism splits the experts of a mixture of experts; {arch.name or 'the model'} "
+                             "has none: give a mixture of experts, or no expert-parallel degree", field="ep")
         if arch.experts % s.ep:
             raise InputError(f"expert parallelism {count_text(s.ep)} does not divide {arch.name or 'the model'}'s "
                              f"{count_text(arch.experts)} experts per layer: give a divisor of them", field="ep")
         if s.student_params is not None:
             raise InputError("a distilled student is dense: give no expert-parallel degree with it",
                              field=("ep", "student_params"))
+        if s.devices is not None and s.devices % s.ep:  # after the experts: a degree they refuse is said first
+            raise InputError(f"{count_text(s.devices)} devices do not split into replicas of {count_text(s.ep)} (the "
+                             "expert-parallel degree): give devices a multiple of it", field=("devices", "ep"))
     if s.architecture.active_params is not None and s.architecture.active_params > s.params:
         raise InputError(f"active parameters ({gfmt(s.architecture.active_params, 3)}) cannot exceed the parameters "
                          f"({gfmt(s.params, 3)})")

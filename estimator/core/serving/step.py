@@ -318,8 +318,10 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
     b, p, t = float(batch), float(prompt_tokens), float(output_tokens)
     k = float(beams)
     seqs = b * k                                # sequences decoded a step (each request's beams), the replica's
-    # one device's share of the replica's sequences and prompts: all of them, or 1/ep under expert parallelism
+    # one device's share of the replica's prompts (1/ep under expert parallelism, on average) and of its sequences: the
+    # busiest device's, whole requests, ceil(B/ep) of them (review 2026-11-26: batch 1 over 8 devices read as 1/8 each)
     share = 1.0 / ep
+    own = math.ceil(b / ep) / b if ep > 1 else 1.0
     context = p + t / 2.0                       # average context while an answer is decoded
     width = arch.attention_width
     bw = device.bandwidth_gb_per_s * BYTES_PER_GB * bandwidth_fraction
@@ -327,12 +329,12 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
     weight_bytes = stored_weight_bytes(arch, n_total, weight_bits)
     kv_tok = arch.kv_bytes_per_token(kv_bits)
     memory_s = (read_weight_bytes(arch, n_total, weight_bits, seqs, ep)
-                + share * seqs * context * kv_tok * kv_replication(arch, tp)) / (tp * bw)
+                + own * seqs * context * kv_tok * kv_replication(arch, tp)) / (tp * bw)
     attention_s = (device.attention_flops_per_s or device.peak_flops_per_s) * compute_fraction
     linear_per_token = FLOPS_PER_PARAM_PER_TOKEN * n_flops
     attention_per_token = ATTENTION_FLOPS_PER_CONTEXT_TOKEN * arch.layers * context * width
     flops_per_token = linear_per_token + attention_per_token
-    compute_s = share * seqs * (linear_per_token / flops_s + attention_per_token / attention_s) / tp
+    compute_s = own * seqs * (linear_per_token / flops_s + attention_per_token / attention_s) / tp
     gpu_s = max(memory_s, compute_s)
     prompt_linear = FLOPS_PER_PARAM_PER_TOKEN * n_flops * p
     prompt_attention = ATTENTION_FLOPS_PER_CONTEXT_TOKEN / 2 * arch.layers * p * p * width
@@ -345,10 +347,10 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
     ep_s = 0.0
     if ep > 1:
         # each device's tokens this step (its sequences' and its prompts' share), k copies each, (ep − 1)/ep leaving
-        routed = share * (seqs + (b / t) * p) * arch.experts_per_token * arch.d_model * ACTIVATION_BYTES
+        routed = (own * seqs + share * (b / t) * p) * arch.experts_per_token * arch.d_model * ACTIVATION_BYTES
         per_alltoall = fit.tp_s_per_allreduce + (ep - 1) / ep * routed / (device.link_gb_per_s * BYTES_PER_GB)
         ep_s = ALLTOALLS_PER_MOE_LAYER * arch.layers * per_alltoall
-    engine_s = fit.engine_s_per_layer * arch.layers + fit.engine_s_per_sequence * share * seqs
+    engine_s = fit.engine_s_per_layer * arch.layers + fit.engine_s_per_sequence * own * seqs
     tpot = (max(memory_s, compute_s + prefill_s) if fit.mixed_prefill else gpu_s + prefill_s) + tp_s + ep_s + engine_s
     if power_w is None:
         frac = load_power_fraction(fit, gpu_s, prefill_s, tpot)
@@ -419,13 +421,19 @@ def stored_weight_bytes(arch: Architecture, params: float, weight_bits: int) -> 
 
 
 def read_weight_bytes(arch: Architecture, params: float, weight_bits: int, batch: float, ep: int = 1) -> float:
-    """The weight bytes one decode step reads (on one device of an expert-parallel group of ``ep``: the weights
-    outside the experts whole, its 1/ep of the experts the batch touches): the blocks' weights it uses (all for a
+    """The weight bytes one decode step reads (on the busiest device of an expert-parallel group of ``ep``: the
+    weights outside the experts whole, and of its 1/ep of the experts those the batch reaches): the blocks' weights it uses (all for a
     dense model, ``weights_read_fraction`` for a mixture of experts) and the whole LM head; of the embedding
     table only the batch's rows, left out."""
     emb, head = embedding_params(arch, params)
     experts = expert_params(arch, params)
-    blocks = max(0.0, float(params) - experts - emb) + (experts * experts_touched(arch, batch) / ep if experts else 0.0)
+    blocks = max(0.0, float(params) - experts - emb)
+    if experts:
+        # the experts the batch reaches, E·(1 − (1 − k/E)^B); under expert parallelism the busiest device's: its
+        # share of them, at least one whole expert where any is reached, at most the E/ep it holds
+        e = float(arch.experts)
+        reached = e * experts_touched(arch, batch)
+        blocks += experts * min(e / ep, max(reached / ep, min(reached, 1.0))) / e
     return (blocks * weight_bits + head * EMBEDDING_BITS) / BITS_PER_BYTE
 
 

@@ -95,7 +95,10 @@ def scale_notes(profile: HardwareProfile, fit: ServingFit, served: ServedModel, 
     measurements left unused."""
     notes = []
     if served.architecture.active_params:
-        notes.append(moe_note(served.architecture, served.params, batch))
+        moe = moe_note(served.architecture, served.params, batch)
+        # under expert parallelism that is the replica's; each device reads its own experts (review 2026-11-26)
+        notes.append(moe + (f", over the replica's {devices} devices: each reads the weights outside the experts and "
+                            "those of its own experts the batch reaches" if ep > 1 else ""))
     if batch > 1 and fit.engine == "latency":
         notes.append(f"batch {count_text(batch)}: {count_text(batch)} sequences decoded together from start to end, "
                      "as the latency benchmarks ran them")
@@ -107,7 +110,8 @@ def scale_notes(profile: HardwareProfile, fit: ServingFit, served: ServedModel, 
         a = served.architecture
         notes.append(f"{devices} devices in expert parallelism: each holds the weights outside the experts whole and "
                      f"{count_text(a.experts // ep)} of the {count_text(a.experts)} experts of every layer, and runs "
-                     f"attention for its own {count_text(batch // ep)} of the {count_text(batch)} sequences (attention "
+                     f"attention for its own sequences, at most {count_text(-(-batch // ep))} of the {count_text(batch)} "
+                     "(attention "
                      "data-parallel: DeepSeek-V3, arXiv:2412.19437, §3.4.2; TensorRT-LLM's enable_attention_dp); "
                      "routing taken as even; two all-to-alls per layer and step (dispatch and combine, 16-bit hidden "
                      f"states, k copies of each token) over {gfmt(device.link_gb_per_s)} GB/s ({device.link_source}), "

@@ -142,7 +142,7 @@ def max_throughput(*, params: float, arch: Architecture, device: Device, fit: Se
         bounds = [f"{gfmt(x * MS_PER_S, 3)} ms {what}" for x, what in ((tpot_bound_s, "per output token"),
                                                                     (ttft_bound_s, "to the first token")) if x is not None]
         bound = f" within {' and '.join(bounds)}" if bounds else ""
-        split = (f"expert-parallel group of {e}" if e > 1 else
+        split = ("expert-parallel group" if e > 1 else
                  f"tensor-parallel degree {tp}" if tp is not None else "tensor-parallel split")
         given = ("devices",) + (("ep",) if e > 1 else ("tp",) if tp is not None else ())
         if not fastest:  # nothing held the weights and one sequence
@@ -150,7 +150,8 @@ def max_throughput(*, params: float, arch: Architecture, device: Device, fit: Se
                              "cache", field=given)
         # the bounds, each named only where given, with the least one sequence reaches of each (browser review
         # 2026-11-26, second: the refusal named an empty TTFT bound and not the 34 ms a step takes at batch 1)
-        reach = [f"{gfmt(fastest[what][0] * MS_PER_S, 3)} ms {words} (tensor parallelism {fastest[what][1]})"
+        reach = [f"{gfmt(fastest[what][0] * MS_PER_S, 3)} ms {words} "
+                 + (f"(expert parallelism {e})" if e > 1 else f"(tensor parallelism {fastest[what][1]})")
                  for what, words, x in (("tpot", "per output token", tpot_bound_s), ("ttft", "to the first token",
                                                                                    ttft_bound_s)) if x is not None]
         raise InputError(f"no {split} of {devices} × {device.id} serves the model{bound}: one sequence alone takes at "
