@@ -478,6 +478,9 @@ def _load_fit(engine: str) -> ServingFit:
             fit = replace(fit, held_out_coverage=float(held))
         elif "held_out_coverage" in section:
             fit = replace(fit, held_out_coverage=float(section["held_out_coverage"]))
+        if "newer_models_coverage" in section:
+            newer = section["newer_models_coverage"]
+            fit = replace(fit, newer_coverage=float(newer["share"]), newer_runs=int(newer["runs"]))
         return fit
     except DataFileError:
         raise DataFileError(f"{SERVING_FIT_PATH}: missing or unreadable; create it with `{FIT_COMMAND}`") from None

@@ -189,6 +189,8 @@ def optimized_engine_document(online: ServingFit, older: dict[str, ServingFit] |
     fitted = replace(base, **params, tpot_log_half_width=half, energy_log_half_width=max(half, online.energy_log_half_width),
                      level=LEVEL, n_configs=len(offline) + len(latency), n_models=len({r.model for r in rows}))
     validation = {by: {sc: cv.summary(sc) for sc in (OFFLINE, SERVER)} for by, cv in cvs.items()}
+    from estimator.services.trtllm_check import TRTLLM_PATH, coverage
+    newer, runs = coverage(fitted, cap)
     return {
         "about": ("The current optimised engine (TensorRT-LLM/vLLM/SGLang class): the time constants fitted to "
                   f"{len(offline)} MLPerf Inference v4.0/v4.1 Offline results "
@@ -199,6 +201,8 @@ def optimized_engine_document(online: ServingFit, older: dict[str, ServingFit] |
         "fit": fitted.to_dict(),
         "server_share": server_share(rows),
         "held_out_coverage": validation["model"][OFFLINE]["model"]["interval_coverage"],
+        # the interval on later runs of newer models and GPUs, never fitted (`validate --inference` has the check)
+        "newer_models_coverage": {"share": newer, "runs": runs, "data": f"estimator/data/{TRTLLM_PATH.name}"},
         "validation": {
             "method": ("each group's rows (every MLPerf result and small-batch time of a model, or of a device) predicted "
                        "by a fit of the other groups', the baseline's fraction from the same; each group's interval the "

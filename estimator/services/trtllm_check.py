@@ -52,6 +52,16 @@ def _summary(errors: Sequence[float], half: float, groups: Sequence[str]) -> dic
     return metrics(list(errors), [half] * len(errors), list(groups)).to_dict()
 
 
+def coverage(fit, cap: int) -> tuple[float, int]:
+    """The share of the table's runs, predicted by ``fit`` as ``inference --devices N --batch-size max`` would (the
+    tensor parallelism chosen), inside its stated range (×/÷ exp(``tpot_log_half_width``)), and how many runs: what
+    ``fit-serving`` writes beside the fit for the results' range words."""
+    rows = load_trtllm_overview()
+    inside = [abs(math.log(predict(r, fit, 1.0, cap).tokens_per_s / r.tokens_per_s)) <= fit.tpot_log_half_width
+              for r in rows]
+    return sum(inside) / len(inside), len(inside)
+
+
 @lru_cache(maxsize=1)
 def trtllm_check_document() -> dict:
     """The default engine, as shipped, on TensorRT-LLM's published throughput table (the module docstring)."""
@@ -141,5 +151,5 @@ def group_rows(t: dict) -> list[list]:
             for kind, key in (("model", "by_model"), ("GPU", "by_hardware")) for g, v in t[key].items()]
 
 
-__all__ = ["ENGINE", "GROUP_HEADER", "flat_fraction", "group_rows", "layout_line", "summary_line",
+__all__ = ["ENGINE", "GROUP_HEADER", "coverage", "flat_fraction", "group_rows", "layout_line", "summary_line",
            "trtllm_check_document"]

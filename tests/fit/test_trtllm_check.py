@@ -110,3 +110,19 @@ def test_the_serving_docs_quote_the_check():
     assert lay["qwen3-235b-a22b"]["layouts"] == ["EP8"]
     assert f"Llama 3.1 8B {by['llama-3.1-8b']['model']['median_factor']:.2f}× (too slow: " \
            f"{by['llama-3.1-8b']['model']['geometric_mean_ratio']:.2f}×)" in text
+
+
+def test_the_results_say_how_often_their_range_held_on_newer_models_and_gpus(cli):
+    """The default engine's range words carry the check's coverage (fit-serving writes it beside the fit): a user
+    reading an 80% range learns it held 63% of the newer runs."""
+    import json
+    doc = trtllm_check_document()
+    r = cli("inference", "--model", "llama-3.1-8b", "--tokens", "1e6", "--format", "json")
+    meaning = json.loads(r.out)["range_meaning"]
+    share = doc["overall"]["model"]["interval_coverage"]
+    assert (f"on {len(doc['rows'])} later runs of newer models and GPUs that no fit saw (TensorRT-LLM's published "
+            f"throughput) they held {share:.0%}: too narrow there") in meaning
+    # the older engines, never checked there, say nothing of it
+    old = json.loads(cli("inference", "--model", "llama-3.1-8b", "--tokens", "1e6", "--engine", "vllm-2024",
+                         "--format", "json").out)["range_meaning"]
+    assert "TensorRT-LLM's published" not in old

@@ -210,6 +210,9 @@ class ServingFit:
     source: str = ""
     engine: str = "vllm-2024"        # whose costs these are (ENGINES)
     held_out_coverage: float | None = None  # the share of held-out measurements its interval held (where measured)
+    # the share of later runs of newer models and GPUs, never fitted, its interval held, and how many (where checked)
+    newer_coverage: float | None = None
+    newer_runs: int = 0
     # the engine's achieved fraction of the tensor peak in compute-bound phases (the sourced COMPUTE_FRACTION for
     # every shipped engine since issue 54; a fit file may still state one) and the share of device memory it
     # gives weights and KV cache (engines.toml, with its source)

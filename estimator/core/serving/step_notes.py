@@ -16,6 +16,7 @@ from estimator.core.serving.notes import (
     EAGER_RANGE_MEANING,
     ENGINE_FITTED_TO,
     LATENCY_RANGE_MEANING,
+    OPTIMIZED_NEWER,
     OPTIMIZED_RANGE_MEANING,
     POWER_GIVEN_RANGE,
     RANGE_MEANING,
@@ -156,6 +157,8 @@ def range_meaning(fit: ServingFit, power_given: bool) -> str:
     meaning = {"latency": LATENCY_RANGE_MEANING, "optimized-2024": OPTIMIZED_RANGE_MEANING,
                "eager-2023": EAGER_RANGE_MEANING}.get(fit.engine, RANGE_MEANING).format(
         level=fit.level, n=fit.n_configs, models=fit.n_models, held=held)
+    if fit.engine == "optimized-2024" and fit.newer_coverage is not None:
+        meaning += OPTIMIZED_NEWER.format(runs=fit.newer_runs, newer=f"{fit.newer_coverage:.0%}")
     return meaning + (POWER_GIVEN_RANGE if power_given and fit.engine != "latency" else "")
 
 
