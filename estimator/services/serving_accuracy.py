@@ -148,18 +148,26 @@ def refit() -> dict[str, Any]:
     file's "fit"), the latency engine fitted beside it to the independent small-batch times
     (``estimator.io.tpot_checks``; below), the optimised engine to MLPerf Inference and those times, and the eager
     engine to ML.ENERGY's FastChat rows."""
-    online = fit(load_measurements())
+    online = replace(fit(load_measurements()), moe_gemm_half_ridge=moe_gemm_half_ridge())
     eager = eager_engine_document()
     older = {VLLM: online, EAGER: ServingFit.from_dict(eager["fit"], engine=EAGER)}
     return {**fit_document(online), "latency_engine": latency_fit_document(online),
             "optimized_engine": optimized_engine_document(online, older), "eager_engine": eager}
 
 
+def moe_gemm_half_ridge() -> float:
+    """The training step model's fitted half-efficiency dimension of a GEMM, in units of the roofline ridge
+    (step_fit.json's ``gemm_half_ridge``, written by ``python -m estimator.io.layouts_data``): every engine's
+    expert GEMMs take it (``core.serving.step``; a property of the kernels' shapes, not of an engine)."""
+    from estimator.io.layouts_data import load_step_fit
+    return float(load_step_fit()["params"]["gemm_half_ridge"])
+
+
 def eager_engine_document() -> dict[str, Any]:
     """The eager engine's section of serving_fit.json: the serving fit (``serving_fit.fit``) on ML.ENERGY's
     FastChat rows alone (a Python loop launching kernels one by one, batch 1), its interval leave-one-model-out."""
     rows = [m for m in load_measurements() if m.leaderboard.startswith(EAGER_LEADERBOARD)]
-    eager = fit(rows)
+    eager = replace(fit(rows), moe_gemm_half_ridge=moe_gemm_half_ridge())
     return {"about": ("The eager engine (Hugging Face generate / FastChat): the serving fit on ML.ENERGY leaderboard "
                       f"v1's FastChat rows ({len(rows)} configurations of {len({m.model for m in rows})} models, batch "
                       "1, TP 1: the all-reduce cost is not pinned by them). Method: estimator/fit/serving_fit.py."),

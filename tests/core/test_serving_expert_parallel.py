@@ -160,3 +160,33 @@ def test_a_table_run_at_its_expert_parallel_layout_is_what_inference_with_ep_ans
     got = inference(hardware=x["hardware"], model=x["model"], tokens=1e6, devices=8, ep=8, batch_size="max",
                     bits=x["bits"], kv_bits=8, prompt_tokens=x["prompt_tokens"], tokens_per_query=x["output_tokens"])
     assert got.to_dict()["tokens_per_s"] == pytest.approx(x["at_published_layout_tokens_per_s"], rel=1e-9)
+
+
+def test_the_experts_gemm_rate_by_hand():
+    """A Qwen3-30B-A3B-shaped layer (d 2048, 128 experts of width 768, top 8) on an H100-like device at 16 bits: the
+    ridge is 2 bytes × 989 TFLOP/s ÷ (2 × 3.35 TB/s) = 295.2, the half-efficiency dimension 2.08 × that = 614.1; at
+    1,024 tokens each expert multiplies 64, so the experts run at sat(64)·sat(768) ÷ (sat(1,024)·sat(2,048)) of the
+    dense rate, sat(x) = x/(x + 614.1): 0.0944 × 0.5557 ÷ (0.6251 × 0.7693) = 0.109."""
+    from estimator.core.serving.step import expert_gemm_rate
+    per_expert = 3 * 2048 * 768
+    shared = 10_000_000
+    arch = Architecture(layers=1, d_model=2048, heads=16, kv_heads=4, experts=128, experts_per_token=8,
+                        active_params=float(shared + 8 * per_expert))
+    n = float(shared + 128 * per_expert)
+    h100 = Device(id="h", memory_gb=80, bandwidth_gb_per_s=3350, peak_flops_per_s=989e12, tdp_w=700, link_gb_per_s=450)
+    half = 2.08 * 2 * 989e12 / (2 * 3350e9)
+
+    def sat(x):
+        return x / (x + half)
+    expected = sat(64) * sat(768) / (sat(1024) * sat(2048))
+    assert expected == pytest.approx(0.109, abs=0.001)
+    assert expert_gemm_rate(arch, n, h100, 16, 1024, 2.08) == pytest.approx(expected)
+    # dense, or the rate off: the dense rate
+    assert expert_gemm_rate(arch, n, h100, 16, 1024, 0.0) == 1.0
+    dense = Architecture(layers=1, d_model=2048, heads=16, kv_heads=4)
+    assert expert_gemm_rate(dense, n, h100, 16, 1024, 2.08) == 1.0
+    # large, few experts (Mixtral's 8 of width 14,336, top 2) at many tokens: near the dense rate, never above it
+    mix = Architecture(layers=1, d_model=4096, heads=32, kv_heads=8, experts=8, experts_per_token=2,
+                       active_params=float(2 * 3 * 4096 * 14336 + 10_000_000))
+    rate = expert_gemm_rate(mix, float(8 * 3 * 4096 * 14336 + 10_000_000), h100, 16, 8192, 2.08)
+    assert 0.8 < rate <= 1.0

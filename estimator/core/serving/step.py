@@ -21,6 +21,13 @@ that split every layer (tensor parallelism). Its time, per device:
   its bytes over the device's link
 - engine = a fitted cost per layer and per sequence (kernel launches, scheduling, sampling:
   the CPU side of a serving engine)
+- a mixture of experts' expert GEMMs run below a dense layer's rate: each expert multiplies only the
+  M·k/E tokens routed to it by its narrow width w, and a GEMM's efficiency grows with its dimensions as
+  the training step model's does (``core.training.step.gemm_seconds``: x/(x + h) per dimension, h the
+  fitted half-efficiency dimension ``gemm_half_ridge`` × the roofline ridge, step_fit.json, fitted to
+  published training layouts, not to serving); relative to the model's dense d × d products at the same
+  M tokens, the experts' FLOPs run at sat(M·k/E)·sat(w)/(sat(M)·sat(d)) of the compute rate, at most 1
+  (``ServingFit.moe_gemm_half_ridge``; 0: off)
 - expert parallelism (a mixture of experts, ``ep`` > 1): the replica's ``ep`` devices each hold the weights outside
   the experts whole and 1/ep of the experts, and each runs attention for its own B/ep sequences (attention data
   parallelism: DeepSeek-AI 2024, DeepSeek-V3, arXiv:2412.19437, §3.4.2, decoding with EP across the nodes and
@@ -83,6 +90,9 @@ ACTIVATION_BYTES = 2  # 16-bit activations in the all-reduced messages
 # gathers their outputs back, two all-to-alls a layer (DeepSeek-AI 2024, DeepSeek-V3, arXiv:2412.19437, §3.2.2:
 # "dispatching and combining"); of an even spread over ep devices, (ep − 1)/ep of the copies leave the device.
 ALLTOALLS_PER_MOE_LAYER = 2
+# A SwiGLU expert is three d × w matrices (gate, up, down: Shazeer 2020, arXiv:2002.05202; Mixtral, Jiang et al.
+# 2024, §2.1), so its width is its parameters ÷ (3·d).
+SWIGLU_MATRICES = 3
 # Weight-only quantisation (GPTQ, AWQ, FP8/INT8 weights) quantises the transformer blocks' linear
 # layers; the token embedding table (a lookup) and the LM head stay at 16 bits: vLLM's AWQ/GPTQ
 # configs quantise the LM head only when the checkpoint says so (`lm_head_quantized`, default
@@ -222,6 +232,10 @@ class ServingFit:
     # vLLM >= 0.6): the prompts' tokens ride in the decode step's matrix products, so the step's GPU time is
     # the slower of its bytes and all its FLOPs, prefill's included; False: prefill runs as its own phase, added
     mixed_prefill: bool = False
+    # a mixture of experts' expert GEMMs at the rate their size allows (the module docstring): the training step
+    # model's fitted half-efficiency dimension in units of the roofline ridge (step_fit.json's gemm_half_ridge,
+    # written here by fit-serving); 0: experts at the dense rate
+    moe_gemm_half_ridge: float = 0.0
     # the most sequences its scheduler runs in one step (engines.toml, with its source): caps the batch that
     # maximises throughput (`batch_size` "max"), never a batch given
     max_batch: int = DEFAULT_MAX_BATCH
@@ -239,6 +253,8 @@ class ServingFit:
             out["compute_fraction"] = self.compute_fraction
         if self.mixed_prefill:
             out["mixed_prefill"] = True
+        if self.moe_gemm_half_ridge:
+            out["moe_gemm_half_ridge"] = self.moe_gemm_half_ridge
         return out
 
     @classmethod
@@ -263,6 +279,11 @@ class ServingFit:
                 if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x) or not 0 < x <= 1:
                     raise InputError(f"serving fit: {k} must be a number in (0, 1], got {x!r}")
                 extra[k] = float(x)
+        if "moe_gemm_half_ridge" in d:
+            x = d["moe_gemm_half_ridge"]
+            if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x) or x < 0:
+                raise InputError(f"serving fit: moe_gemm_half_ridge must be a finite number of at least 0, got {x!r}")
+            extra["moe_gemm_half_ridge"] = float(x)
         if "mixed_prefill" in d:
             if not isinstance(d["mixed_prefill"], bool):
                 raise InputError(f"serving fit: mixed_prefill must be true or false, got {d['mixed_prefill']!r}")
@@ -337,11 +358,14 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
     linear_per_token = FLOPS_PER_PARAM_PER_TOKEN * n_flops
     attention_per_token = ATTENTION_FLOPS_PER_CONTEXT_TOKEN * arch.layers * context * width
     flops_per_token = linear_per_token + attention_per_token
-    compute_s = own * seqs * (linear_per_token / flops_s + attention_per_token / attention_s) / tp
+    # a mixture of experts' expert FLOPs at the rate their GEMMs' size allows (the module docstring); the rest dense
+    expert_flops = FLOPS_PER_PARAM_PER_TOKEN * expert_active_params(arch, n_total, n_active)
+    slow = expert_gemm_rate(arch, n_total, device, weight_bits, own * seqs + share * (b / t) * p, fit.moe_gemm_half_ridge)
+    linear_s_per_token = (linear_per_token - expert_flops) / flops_s + expert_flops / (flops_s * slow)
+    compute_s = own * seqs * (linear_s_per_token + attention_per_token / attention_s) / tp
     gpu_s = max(memory_s, compute_s)
-    prompt_linear = FLOPS_PER_PARAM_PER_TOKEN * n_flops * p
     prompt_attention = ATTENTION_FLOPS_PER_CONTEXT_TOKEN / 2 * arch.layers * p * p * width
-    prefill_s = share * (b / t) * (prompt_linear / flops_s + prompt_attention / attention_s) / tp
+    prefill_s = share * (b / t) * (p * linear_s_per_token + prompt_attention / attention_s) / tp
     tp_s = 0.0
     if tp > 1:
         message = seqs * arch.d_model * ACTIVATION_BYTES
@@ -440,6 +464,32 @@ def read_weight_bytes(arch: Architecture, params: float, weight_bits: int, batch
     return (blocks * weight_bits + head * EMBEDDING_BITS) / BITS_PER_BYTE
 
 
+def expert_active_params(arch: Architecture, params: float, active: float) -> float:
+    """The expert parameters one token uses (its k experts'): the active ones less the weights outside the experts,
+    all of which a token uses; 0 for a dense model."""
+    experts = expert_params(arch, params)
+    return max(0.0, float(active) - (float(params) - experts)) if experts else 0.0
+
+
+def expert_gemm_rate(arch: Architecture, params: float, device: Device, weight_bits: int, tokens: float,
+                     half_ridge: float) -> float:
+    """The rate of a mixture of experts' expert GEMMs relative to the dense rate (the module docstring), at most 1:
+    sat(M·k/E)·sat(w)/(sat(M)·sat(d)), sat(x) = x/(x + h), h = ``half_ridge`` × the ridge dimension (the operands'
+    bytes × peak ÷ (2 × bandwidth), ``core.training.step.ridge_dim``); w an expert's width from the totals
+    (SwiGLU's three d × w matrices a layer and expert); 1 for a dense model or ``half_ridge`` 0."""
+    experts = expert_params(arch, params)
+    if not experts or half_ridge <= 0:
+        return 1.0
+    width = experts / (arch.layers * arch.experts * SWIGLU_MATRICES * arch.d_model)
+    half = half_ridge * (weight_bits / BITS_PER_BYTE) * device.peak_flops_per_s / (
+        2.0 * device.bandwidth_gb_per_s * BYTES_PER_GB)
+    m = max(1.0, float(tokens))
+
+    def sat(x: float) -> float:
+        return x / (x + half)
+    return min(1.0, sat(m * arch.experts_per_token / arch.experts) * sat(width) / (sat(m) * sat(arch.d_model)))
+
+
 def expert_params(arch: Architecture, params: float) -> float:
     """The parameters in a mixture of experts' routed experts (0 for a dense model): from the totals,
     N_experts = (N − N_active) ÷ (1 − k/E) (``weights_read_fraction``)."""
@@ -506,6 +556,6 @@ def previous_model(*, params: float, device: Device, batch: float, tp: int, util
 
 __all__ = ["AVERAGE_OUTPUT_SHARE", "DEFAULT_ENGINE", "EMBEDDING_BITS", "ENGINES", "ENGINE_ALIASES", "engine_name", "Architecture", "Device", "Previous",
            "ServingFit", "Step", "attention_params", "beam_search_holds", "check_architecture", "check_params_fit",
-           "embedding_params", "expert_params", "experts_touched", "input_table_params", "kv_replication", "link_for", "load_power_fraction", "param_floor",
+           "embedding_params", "expert_active_params", "expert_gemm_rate", "expert_params", "experts_touched", "input_table_params", "kv_replication", "link_for", "load_power_fraction", "param_floor",
            "previous_model", "read_params", "read_weight_bytes", "step", "stored_weight_bytes", "stored_weight_bytes_per_device",
            "student_architecture"]
