@@ -100,7 +100,8 @@ def trtllm_check_document() -> dict:
                    f"({len(set(models))} models: {', '.join(sorted(set(models)))}; "
                    f"{len({x['hardware'] for x in out})} GPUs: {', '.join(sorted({x['hardware'] for x in out}))}; "
                    "FP8 and FP4, prompts of 128 to 20,000 tokens), gathered after the engine was fitted and never "
-                   "fitted: each predicted by it as shipped, as an inference on the run's GPUs at the batch that serves "
+                   "fitted (the experts' GEMM rate in the step was added after this check was first run: for that "
+                   "change it is not blind): each predicted by it as shipped, as an inference on the run's GPUs at the batch that serves "
                    "the most is answered (the tensor parallelism chosen) and at the layout the table ran (its tensor "
                    "parallelism; a mixture of experts on several GPUs in expert parallelism, as its MoE options ran "
                    "them), its stated range checked"),

@@ -190,3 +190,29 @@ def test_the_experts_gemm_rate_by_hand():
                        active_params=float(2 * 3 * 4096 * 14336 + 10_000_000))
     rate = expert_gemm_rate(mix, float(8 * 3 * 4096 * 14336 + 10_000_000), h100, 16, 8192, 2.08)
     assert 0.8 < rate <= 1.0
+
+
+def test_the_experts_gemm_rate_counts_the_tokens_that_reach_them():
+    """Under expert parallelism every device's tokens reach each device's experts: an expert multiplies the
+    replica's M·k/E, not one device's (review 2026-11-26: 1/ep of them made DeepSeek-V3's experts 8x too slow); an
+    expert used takes at least one token; a weight-only 4-bit model multiplies at the 16-bit peak, its operands
+    16-bit for the ridge."""
+    from estimator.core.serving.step import expert_gemm_rate
+    per_expert = 3 * 2048 * 768
+    arch = Architecture(layers=1, d_model=2048, heads=16, kv_heads=4, experts=128, experts_per_token=8,
+                        active_params=float(10_000_000 + 8 * per_expert))
+    n = float(10_000_000 + 128 * per_expert)
+    h100 = Device(id="h", memory_gb=80, bandwidth_gb_per_s=3350, peak_flops_per_s=989e12, tdp_w=700, link_gb_per_s=450)
+    half = 2.08 * 2 * 989e12 / (2 * 3350e9)
+
+    def sat(x):
+        return x / (x + half)
+    # a device with 128 tokens in a group of 8: its experts see the replica's 1,024 tokens, 64 each
+    assert expert_gemm_rate(arch, n, h100, 16, 128, 2.08, routed_tokens=1024) == pytest.approx(
+        sat(64) * sat(768) / (sat(128) * sat(2048)))
+    # one token: the expert it reaches multiplies one token, not 1/16 of one
+    assert expert_gemm_rate(arch, n, h100, 16, 1, 2.08) == pytest.approx(sat(1) * sat(768) / (sat(1) * sat(2048)))
+    # 4-bit weights dequantised to the 16-bit peak (no FP4 peak: the attention peak is the same): 2-byte operands
+    at_16 = Device(id="h", memory_gb=80, bandwidth_gb_per_s=3350, peak_flops_per_s=989e12, tdp_w=700,
+                   link_gb_per_s=450, attention_flops_per_s=989e12)
+    assert expert_gemm_rate(arch, n, at_16, 4, 1024, 2.08) == pytest.approx(expert_gemm_rate(arch, n, h100, 16, 1024, 2.08))

@@ -359,13 +359,20 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
     attention_per_token = ATTENTION_FLOPS_PER_CONTEXT_TOKEN * arch.layers * context * width
     flops_per_token = linear_per_token + attention_per_token
     # a mixture of experts' expert FLOPs at the rate their GEMMs' size allows (the module docstring); the rest dense
+    # the step's tokens: the device's (its dense products), and those whose routes reach its experts (the replica's
+    # under expert parallelism); a prompt's prefill multiplies at least its own p tokens at once
     expert_flops = FLOPS_PER_PARAM_PER_TOKEN * expert_active_params(arch, n_total, n_active)
-    slow = expert_gemm_rate(arch, n_total, device, weight_bits, own * seqs + share * (b / t) * p, fit.moe_gemm_half_ridge)
-    linear_s_per_token = (linear_per_token - expert_flops) / flops_s + expert_flops / (flops_s * slow)
-    compute_s = own * seqs * (linear_s_per_token + attention_per_token / attention_s) / tp
+    step_tokens, routed_tokens = own * seqs + share * (b / t) * p, seqs + (b / t) * p
+
+    def linear_s(tokens: float, routed: float) -> float:
+        """Seconds per token of the linear layers, the experts' at the rate their GEMMs' size allows."""
+        slow = expert_gemm_rate(arch, n_total, device, weight_bits, tokens, fit.moe_gemm_half_ridge, routed)
+        return (linear_per_token - expert_flops) / flops_s + expert_flops / (flops_s * slow)
+    compute_s = own * seqs * (linear_s(step_tokens, routed_tokens) + attention_per_token / attention_s) / tp
     gpu_s = max(memory_s, compute_s)
     prompt_attention = ATTENTION_FLOPS_PER_CONTEXT_TOKEN / 2 * arch.layers * p * p * width
-    prefill_s = share * (b / t) * (p * linear_s_per_token + prompt_attention / attention_s) / tp
+    prompt_linear_s = p * linear_s(max(step_tokens, p), max(routed_tokens, p))
+    prefill_s = share * (b / t) * (prompt_linear_s + prompt_attention / attention_s) / tp
     tp_s = 0.0
     if tp > 1:
         message = seqs * arch.d_model * ACTIVATION_BYTES
@@ -472,22 +479,28 @@ def expert_active_params(arch: Architecture, params: float, active: float) -> fl
 
 
 def expert_gemm_rate(arch: Architecture, params: float, device: Device, weight_bits: int, tokens: float,
-                     half_ridge: float) -> float:
+                     half_ridge: float, routed_tokens: float | None = None) -> float:
     """The rate of a mixture of experts' expert GEMMs relative to the dense rate (the module docstring), at most 1:
-    sat(M·k/E)·sat(w)/(sat(M)·sat(d)), sat(x) = x/(x + h), h = ``half_ridge`` × the ridge dimension (the operands'
-    bytes × peak ÷ (2 × bandwidth), ``core.training.step.ridge_dim``); w an expert's width from the totals
-    (SwiGLU's three d × w matrices a layer and expert); 1 for a dense model or ``half_ridge`` 0."""
+    sat(max(1, M_r·k/E))·sat(w)/(sat(M)·sat(d)), sat(x) = x/(x + h), h = ``half_ridge`` × the ridge dimension (the
+    operands' bytes × peak ÷ (2 × bandwidth), ``core.training.step.ridge_dim``; the operands at the bits the peak is
+    for: 16-bit where the weights are dequantised to the 16-bit peak); M the ``tokens`` the device's dense products
+    take, M_r the ``routed_tokens`` whose routes reach its experts (under expert parallelism the replica's: every
+    device's tokens reach each device's experts; default ``tokens``), an expert used taking at least one; w an expert's
+    width from the totals (SwiGLU's three d × w matrices a layer and expert); 1 for a dense model or ``half_ridge`` 0."""
     experts = expert_params(arch, params)
     if not experts or half_ridge <= 0:
         return 1.0
     width = experts / (arch.layers * arch.experts * SWIGLU_MATRICES * arch.d_model)
-    half = half_ridge * (weight_bits / BITS_PER_BYTE) * device.peak_flops_per_s / (
-        2.0 * device.bandwidth_gb_per_s * BYTES_PER_GB)
+    low_bit_peak = device.attention_flops_per_s is not None and device.peak_flops_per_s > device.attention_flops_per_s
+    operand_bytes = weight_bits / BITS_PER_BYTE if low_bit_peak else ACTIVATION_BYTES
+    half = half_ridge * operand_bytes * device.peak_flops_per_s / (2.0 * device.bandwidth_gb_per_s * BYTES_PER_GB)
     m = max(1.0, float(tokens))
+    routed = m if routed_tokens is None else max(1.0, float(routed_tokens))
 
     def sat(x: float) -> float:
         return x / (x + half)
-    return min(1.0, sat(m * arch.experts_per_token / arch.experts) * sat(width) / (sat(m) * sat(arch.d_model)))
+    per_expert = max(1.0, routed * arch.experts_per_token / arch.experts)
+    return min(1.0, sat(per_expert) * sat(width) / (sat(m) * sat(arch.d_model)))
 
 
 def expert_params(arch: Architecture, params: float) -> float:
