@@ -128,6 +128,7 @@ def _optimized_engine(o: dict, level: str) -> None:
     sb = o["small_batch_by_model"]
     print(f"by group: each held-out group's share inside, averaged over the groups. Small-batch TPOT (published "
           f"decode times, held out by model): {sb['median_factor']:.2f}× off in the median over {sb['n']} rows.")
+    print(serving_accuracy.held_out_by_model_line())
 
 
 def _trtllm_check(t: dict, level: str) -> None:

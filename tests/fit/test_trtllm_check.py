@@ -126,3 +126,21 @@ def test_the_results_say_how_often_their_range_held_on_newer_models_and_gpus(cli
     old = json.loads(cli("inference", "--model", "llama-3.1-8b", "--tokens", "1e6", "--engine", "vllm-2024",
                          "--format", "json").out)["range_meaning"]
     assert "TensorRT-LLM's published" not in old
+
+
+def test_the_serving_docs_quote_each_mlperf_models_held_out_miss(cli):
+    """The per-model figures of the default engine's paragraph are the ones `validate --inference` prints."""
+    import re
+    from pathlib import Path
+    r = cli("validate", "--inference")
+    line = next(x for x in r.out.splitlines() if x.startswith("Held out by model, geometric mean"))
+    got = {m: (o, s) for m, o, s in re.findall(r"(gpt-j-6b|llama-2-70b|mixtral-8x7b) Offline (\d+\.\d+), "
+                                                 r"Server (\d+\.\d+)", line)}
+    assert set(got) == {"gpt-j-6b", "llama-2-70b", "mixtral-8x7b"}
+    text = " ".join((Path(__file__).resolve().parents[2] / "docs" / "explanation" / "serving-model.md").read_text().split())
+    o, s = got["mixtral-8x7b"]
+    assert f"Mixtral {o}× (Offline) and {s}× (Server) too fast" in text
+    o, s = got["gpt-j-6b"]
+    assert f"GPT-J {o}× and {s}×" in text
+    o, s = got["llama-2-70b"]
+    assert f"Llama 2 70B {o}× and {s}×" in text
