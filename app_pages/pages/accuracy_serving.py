@@ -314,7 +314,8 @@ def default_engine_section(o: dict, level: float, lecture: bool) -> None:
     first = ["held out", "scenario", "median factor", "flat roofline",
              *(h for h in header if h.endswith("(its range held)"))]
     st.dataframe(table[first + [h for h in header if h not in first]], hide_index=True, width="stretch")
-    st.caption(c.md_escape(f"Flat roofline: {o['baseline']}. " + ". ".join(o["older_engines"].values())
+    st.caption(c.md_escape(f"{serving_accuracy.held_out_by_model_line()} Flat roofline: {o['baseline']}. "
+                           + ". ".join(o["older_engines"].values())
                            + f". Computed by {o['computed_by']}; shown by `{VALIDATE_INFERENCE_COMMAND}`.", limit=1500))
 
 

@@ -284,3 +284,11 @@ def test_the_page_gives_the_default_engine_on_tensorrt_llms_published_throughput
     shown = next(x.value for x in page.dataframe if "pred ÷ meas" in x.value.columns)
     assert list(shown["group"]) == [*t["by_model"], *t["by_hardware"]]
     assert list(shown["factor"])[:1] == [f"{next(iter(t['by_model'].values()))['model']['median_factor']:.2f}×"]
+
+
+def test_the_page_says_which_way_each_mlperf_model_is_missed(page):
+    """The default engine's section says each held-out model's geometric mean predicted ÷ measured, as
+    `validate --inference` prints it."""
+    from estimator.services import serving_accuracy
+    captions = " ".join(x.value.replace("\\", "") for x in page.caption)
+    assert serving_accuracy.held_out_by_model_line() in captions
