@@ -155,6 +155,12 @@ def refit() -> dict[str, Any]:
             "optimized_engine": optimized_engine_document(online, older), "eager_engine": eager}
 
 
+# where the experts' GEMM rate's one number comes from (core.serving.step.expert_gemm_rate)
+MOE_GEMM_SOURCE = ("a mixture of experts' expert GEMMs at the rate their size allows, their half-efficiency dimension "
+                   "the training step model's gemm_half_ridge (estimator/data/step_fit.json, fitted by `python -m "
+                   "estimator.io.layouts_data` to published training layouts, not to serving)")
+
+
 def moe_gemm_half_ridge() -> float:
     """The training step model's fitted half-efficiency dimension of a GEMM, in units of the roofline ridge
     (step_fit.json's ``gemm_half_ridge``, written by ``python -m estimator.io.layouts_data``): every engine's
@@ -356,7 +362,8 @@ def validation_document() -> dict:
         "fit": {**shipped.to_dict(), "file": str(SERVING_FIT_PATH.name)},
         "fit_meaning": {k: {"what": what, "beside": beside} for k, (what, beside) in FITTED.items()},
         "sourced": {"bandwidth_fraction": BANDWIDTH_FRACTION_SOURCE, "compute_fraction": COMPUTE_FRACTION_SOURCE,
-                    "power": POWER_SOURCE, "usable_memory": USABLE_MEMORY_SOURCE},
+                    "power": POWER_SOURCE, "usable_memory": USABLE_MEMORY_SOURCE,
+                    "moe_gemm_half_ridge": MOE_GEMM_SOURCE},
         "configs": [],
     }
     grouped = validation_by_architecture()
