@@ -26,14 +26,15 @@ that split every layer (tensor parallelism). Its time, per device:
   the training step model's does (``core.training.step.gemm_seconds``: x/(x + h) per dimension, h the
   fitted half-efficiency dimension ``gemm_half_ridge`` × the roofline ridge, step_fit.json, fitted to
   published training layouts, not to serving); relative to the model's dense d × d products at the same
-  M tokens, the experts' FLOPs run at sat(M·k/E)·sat(w)/(sat(M)·sat(d)) of the compute rate, at most 1
-  (``ServingFit.moe_gemm_half_ridge``; 0: off)
+  M tokens, the experts' FLOPs run at sat(max(1, M_r·k/E))·sat(w)/(sat(M)·sat(d)) of the compute rate, at most 1,
+  M_r the tokens that reach the device's experts (the replica's under expert parallelism), a prompt's prefill at
+  least its own tokens (``expert_gemm_rate``; ``ServingFit.moe_gemm_half_ridge``; 0: off)
 - expert parallelism (a mixture of experts, ``ep`` > 1): the replica's ``ep`` devices each hold the weights outside
-  the experts whole and 1/ep of the experts, and each runs attention for its own B/ep sequences (attention data
-  parallelism: DeepSeek-AI 2024, DeepSeek-V3, arXiv:2412.19437, §3.4.2, decoding with EP across the nodes and
+  the experts whole and 1/ep of the experts, and each runs attention for its own sequences, the busiest ceil(B/ep)
+  of them (attention data parallelism: DeepSeek-AI 2024, DeepSeek-V3, arXiv:2412.19437, §3.4.2, decoding with EP across the nodes and
   the attention part data-parallel; TensorRT-LLM's ``enable_attention_dp``); per device the step reads the shared
-  weights, its own experts the replica's B tokens touch and its sequences' KV cache, and computes its B/ep
-  sequences' FLOPs (routing taken as even); every MoE layer exchanges the tokens by two all-to-alls (dispatch and
+  weights, its own experts the replica's B tokens touch (at least one where any is) and its sequences' KV cache,
+  and computes its sequences' FLOPs (routing taken as even); every MoE layer exchanges the tokens by two all-to-alls (dispatch and
   combine, DeepSeek-V3 §3.2.2), each the fitted fixed cost of a collective (``tp_s_per_allreduce``, fitted to
   all-reduces: a stand-in) plus the bytes that leave the device, k copies of each token's hidden state, over its link
 
@@ -327,8 +328,8 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
     token). 1: greedy or sampled decoding, one sequence a request.
 
     ``ep``: the replica's expert-parallel degree (a mixture of experts, ``tp`` 1: attention data-parallel); ``batch``
-    is the replica's, each device running ``batch`` ÷ ``ep`` of its sequences; the step's figures are one device's,
-    its energy per output token the replica's."""
+    is the replica's, each device running its share of the sequences; the step's figures are the busiest device's
+    (ceil(batch ÷ ep) sequences), its energy per output token the replica's."""
     if ep > 1 and (tp != 1 or arch.experts is None or not arch.active_params):
         raise InputError("expert parallelism takes a mixture of experts served without tensor parallelism "
                          "(attention data-parallel)", field="ep")
