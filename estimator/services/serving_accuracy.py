@@ -42,6 +42,7 @@ from estimator.io.serving_data import (
     FIT_COMMAND,
     SERVING_FIT_PATH,
     TASK_PROMPT_TOKENS,
+    TRTLLM_PATH,
     engine_profile,
     load_engine_validation,
     load_measurements,
@@ -56,6 +57,7 @@ from estimator.io.tpot_checks import (
     shipped_latency_validation,
 )
 from estimator.services.measured_decode import measured_energy_words
+from estimator.services.trtllm_check import coverage as trtllm_coverage
 
 
 def domain_notes(result) -> tuple[str, ...]:
@@ -164,7 +166,9 @@ MOE_GEMM_SOURCE = ("a mixture of experts' expert GEMMs at the rate their size al
 def moe_gemm_half_ridge() -> float:
     """The training step model's fitted half-efficiency dimension of a GEMM, in units of the roofline ridge
     (step_fit.json's ``gemm_half_ridge``, written by ``python -m estimator.io.layouts_data``): every engine's
-    expert GEMMs take it (``core.serving.step``; a property of the kernels' shapes, not of an engine)."""
+    expert GEMMs take it (``core.serving.step``; a property of the kernels' shapes, not of an engine). Imported here,
+    as the module's other optional readers are: the step-fit reader brings the training model, which only a refit
+    needs."""
     from estimator.io.layouts_data import load_step_fit
     return float(load_step_fit()["params"]["gemm_half_ridge"])
 
@@ -203,8 +207,7 @@ def optimized_engine_document(online: ServingFit, older: dict[str, ServingFit] |
     fitted = replace(base, **params, tpot_log_half_width=half, energy_log_half_width=max(half, online.energy_log_half_width),
                      level=LEVEL, n_configs=len(offline) + len(latency), n_models=len({r.model for r in rows}))
     validation = {by: {sc: cv.summary(sc) for sc in (OFFLINE, SERVER)} for by, cv in cvs.items()}
-    from estimator.services.trtllm_check import TRTLLM_PATH, coverage
-    newer, runs = coverage(fitted, cap)
+    newer, runs = trtllm_coverage(fitted, cap)
     return {
         "about": ("The current optimised engine (TensorRT-LLM/vLLM/SGLang class): the time constants fitted to "
                   f"{len(offline)} MLPerf Inference v4.0/v4.1 Offline results "
