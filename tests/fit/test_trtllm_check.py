@@ -66,14 +66,18 @@ def test_every_run_is_answered_as_the_cli_answers_it():
 
 
 def test_the_engine_beats_the_flat_roofline_on_newer_models_and_gpus_but_its_range_holds_too_few():
-    """As shipped: a median 1.35x off (the flat roofline 1.84x), the 80% range holding 67% of the runs: too narrow
-    here; small dense models come out slow (Llama 3.1 8B at 0.72x), Llama 3.3 70B within 1.15x."""
+    """As shipped: a median 1.32x off (the flat roofline 1.84x), the 80% range holding 68% of the runs: too narrow
+    here; small dense models come out slow (Llama 3.1 8B at 0.72x), Llama 3.3 70B within 1.15x. (1.35x and 67%
+    before the prompts' tokens counted in the tensor-parallel all-reduces; at the table's layout 1.29x, Llama 3.1
+    405B's 1.28 too fast, now 1.14.)"""
     o = trtllm_check_document()["overall"]
-    assert o["model"]["median_factor"] == pytest.approx(1.355, abs=0.005)
+    assert o["model"]["median_factor"] == pytest.approx(1.318, abs=0.005)
     assert o["baseline"]["median_factor"] == pytest.approx(1.84, abs=0.005)
-    assert o["model"]["interval_coverage"] == pytest.approx(124 / 186)
+    assert o["model"]["interval_coverage"] == pytest.approx(126 / 186)
     # at the layout the table ran (the mixtures of experts on several GPUs in expert parallelism, as it ran them)
-    assert o["at_published_layout"]["median_factor"] == pytest.approx(1.294, abs=0.005)
+    assert o["at_published_layout"]["median_factor"] == pytest.approx(1.263, abs=0.005)
+    assert trtllm_check_document()["by_model_at_published_layout"]["llama-3.1-405b"]["geometric_mean_ratio"] == \
+        pytest.approx(1.14, abs=0.005)
     by = trtllm_check_document()["by_model"]
     assert by["llama-3.1-8b"]["model"]["geometric_mean_ratio"] == pytest.approx(0.72, abs=0.005)
     assert by["llama-3.1-70b"]["model"]["median_factor"] == pytest.approx(1.15, abs=0.005)

@@ -85,9 +85,10 @@ def test_the_figures(doc):
     j = doc["j_per_token"]
     # issue 54 (the compute fraction the sourced 0.6, GPT-J's beams sharing the prompt): 1.21x by model, 1.17x by
     # hardware (it was 1.28x and 1.08x); 1.16x and 1.10x once the host share left the eight MLPerf Training nodes;
-    # 1.11x and 1.06x with the experts' GEMMs at the rate their size allows (Mixtral's tokens/s lower)
-    assert j["by_model"]["model"]["median_factor"] == pytest.approx(1.112, abs=0.005)
-    assert j["by_hardware"]["model"]["median_factor"] == pytest.approx(1.055, abs=0.005)  # 1.17x before the GH200 rows
+    # 1.11x and 1.06x with the experts' GEMMs at the rate their size allows (Mixtral's tokens/s lower); 1.10x by model
+    # with the prompts' tokens in the tensor-parallel all-reduces
+    assert j["by_model"]["model"]["median_factor"] == pytest.approx(1.103, abs=0.005)
+    assert j["by_hardware"]["model"]["median_factor"] == pytest.approx(1.064, abs=0.005)  # 1.17x before the GH200 rows, 1.055 before the prompts' all-reduces
     for by in ("by_model", "by_hardware"):
         assert j[by]["model"]["n"] == 6 and j[by]["model"]["interval_coverage"] == pytest.approx(6 / 6)
         assert j[by]["tdp_only"]["median_factor"] > j[by]["model"]["median_factor"]

@@ -18,7 +18,12 @@ that split every layer (tensor parallelism). Its time, per device:
 - prefill  = the prompts of the B/T requests that start per step (T = output tokens per
   request): (B/T) × (2·N_active·P + 2·L·P²·H·d_head) ÷ (tp × η_c × peak), compute-bound
 - tensor parallelism = 2 all-reduces per layer (Megatron-LM), each a fitted fixed cost plus
-  its bytes over the device's link
+  its bytes over the device's link: the hidden state of every token the step multiplies, the B decoded
+  sequences' and, in an engine whose prompts ride in the decode step (``mixed_prefill``), the prompt tokens
+  too (issue 54: they had been left out, and Llama 3.1 405B's long prompts over 8 devices came out 1.4× too
+  fast). An engine that prefills as its own phase (vllm-2024, eager-2023) keeps the decoded sequences' only, as
+  it was fitted: refitted with the prompts' all-reduces, vllm-2024's TPOT range held 23 of its 32 held-out
+  configurations (72%), not 26, below issue 13's 75%
 - engine = a fitted cost per layer and per sequence (kernel launches, scheduling, sampling:
   the CPU side of a serving engine)
 - a mixture of experts' expert GEMMs run below a dense layer's rate: each expert multiplies only the
@@ -376,7 +381,9 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
     prefill_s = share * (b / t) * (prompt_linear_s + prompt_attention / attention_s) / tp
     tp_s = 0.0
     if tp > 1:
-        message = seqs * arch.d_model * ACTIVATION_BYTES
+        # every token the step's matrix products carry is all-reduced: the decoded sequences' and, where prompts ride
+        # in the step (mixed prefill), the prompts' (the module docstring)
+        message = (seqs + ((b / t) * p if fit.mixed_prefill else 0.0)) * arch.d_model * ACTIVATION_BYTES
         per_allreduce = fit.tp_s_per_allreduce + 2.0 * (tp - 1) / tp * message / (device.link_gb_per_s * BYTES_PER_GB)
         tp_s = ALLREDUCES_PER_LAYER * arch.layers * per_allreduce
     ep_s = 0.0
