@@ -231,31 +231,73 @@ def _scores(cvs: Sequence[EngineCV], keep: Callable[[MLPerfRow], bool]) -> tuple
     return scores, groups
 
 
-def both_ways(cvs: Sequence[EngineCV], level: float) -> tuple[EngineCV, ...]:
+@dataclass(frozen=True)
+class NewerRun:
+    """A later run of a newer model or device that no fit saw, and its |log error| under the engine as fitted: more
+    out-of-sample evidence for the stated interval (``interval_half``), counted once by its model and once by its
+    device, as each MLPerf result is counted once in each hold-out."""
+    score: float
+    model: str
+    hardware_id: str
+
+
+def _newer_scores(newer: Sequence[NewerRun], keep: Callable[[NewerRun], bool]) -> tuple[list[float], list[str]]:
+    """The scores of the runs ``keep`` takes, each twice: in its model's group and in its device's."""
+    scores, groups = [], []
+    for n in newer:
+        if keep(n):
+            scores += [n.score, n.score]
+            groups += [f"newer model:{n.model}", f"newer device:{n.hardware_id}"]
+    return scores, groups
+
+
+def both_ways(cvs: Sequence[EngineCV], level: float, newer: Sequence[NewerRun] = ()) -> tuple[EngineCV, ...]:
     """Each held-out row's interval from both hold-outs (issue 54): the level quantile of the out-of-sample
     |log errors| of the rows outside its group, held out by model and held out by hardware, each model and each
     device one group (CDF pooling, ``grouped_conformal``), in its own scenario. A result from a newer round is new
     in its model, its device or both; an interval from the models alone held 73% of the rows held out by model
     (three models to calibrate it; a held-out device misses more, by a wider spread). The rows of the held-out
     group are left out of both sets of scores, as the other groups' scores came from fits with its rows, the same
-    as the one-way interval took them."""
+    as the one-way interval took them. ``newer``: later runs never fitted (``NewerRun``), pooled in as the stated
+    interval pools them, those of the held-out model or device left out."""
     out = []
     for cv in cvs:
         held = []
         for h in cv.held:
             g = getattr(h.row, cv.by)
             s, gs = _scores(cvs, lambda r, by=cv.by, g=g, sc=h.row.scenario: getattr(r, by) != g and r.scenario == sc)
-            held.append(replace(h, half=pooled_cdf_quantile(s, gs, level)))
+            ns, ngs = _newer_scores(newer, lambda n, by=cv.by, g=g: getattr(n, by) != g)
+            held.append(replace(h, half=pooled_cdf_quantile(s + ns, gs + ngs, level)))
         out.append(replace(cv, held=tuple(held)))
     return tuple(out)
 
 
-def interval_half(cvs: Sequence[EngineCV], level: float) -> float:
+def interval_half(cvs: Sequence[EngineCV], level: float, newer: Sequence[NewerRun] = ()) -> float:
     """The stated interval of tokens/s: the level quantile of the out-of-sample |log errors| held out by model and
-    held out by hardware, each model and each device once (``both_ways``), both scenarios."""
+    held out by hardware, each model and each device once (``both_ways``), both scenarios, and of the later runs
+    ``newer`` (each of their models and devices once more)."""
     s, gs = _scores(cvs, lambda r: True)
-    return pooled_cdf_quantile(s, gs, level)
+    ns, ngs = _newer_scores(newer, lambda n: True)
+    return pooled_cdf_quantile(s + ns, gs + ngs, level)
 
 
-__all__ = ["FITTED", "OFFLINE", "SERVER", "EngineCV", "HeldRow", "MLPerfRow", "Metrics", "both_ways", "cross_validate",
-           "fit_engine", "interval_half", "predict", "roofline_tokens_per_s", "server_share"]
+def newer_held_out(cvs: Sequence[EngineCV], newer: Sequence[NewerRun], level: float) -> dict[str, dict]:
+    """How the interval holds the later runs when their own group is left out of its calibration: for each of their
+    models (and, apart, each device), the level quantile of ``interval_half``'s scores without that model's runs
+    (without that device's runs and MLPerf results), and the share of the group's runs inside it. Keys "model" and
+    "hardware_id", each {"share": of all the runs, "half": {group: log half-width}}."""
+    out = {}
+    for by in ("model", "hardware_id"):
+        halves, inside = {}, []
+        for g in sorted({getattr(n, by) for n in newer}):
+            s, gs = _scores(cvs, lambda r, by=by, g=g: by == "model" or r.hardware_id != g)
+            ns, ngs = _newer_scores(newer, lambda n, by=by, g=g: getattr(n, by) != g)
+            halves[g] = pooled_cdf_quantile(s + ns, gs + ngs, level)
+            inside += [n.score <= halves[g] for n in newer if getattr(n, by) == g]
+        out[by] = {"share": float(np.mean(inside)), "half": halves}
+    return out
+
+
+__all__ = ["FITTED", "OFFLINE", "SERVER", "EngineCV", "HeldRow", "MLPerfRow", "Metrics", "NewerRun", "both_ways",
+           "cross_validate", "fit_engine", "interval_half", "newer_held_out", "predict", "roofline_tokens_per_s",
+           "server_share"]

@@ -480,7 +480,7 @@ def _load_fit(engine: str) -> ServingFit:
             fit = replace(fit, held_out_coverage=float(section["held_out_coverage"]))
         if "newer_models_coverage" in section:
             newer = section["newer_models_coverage"]
-            fit = replace(fit, newer_coverage=float(newer["share"]), newer_runs=int(newer["runs"]))
+            fit = replace(fit, newer_coverage=float(newer["model"]["share"]), newer_runs=int(newer["runs"]))
         return fit
     except DataFileError:
         raise DataFileError(f"{SERVING_FIT_PATH}: missing or unreadable; create it with `{FIT_COMMAND}`") from None
@@ -507,6 +507,22 @@ def load_engine_validation(engine: str) -> dict[str, Any]:
                             f"`{FIT_COMMAND}`") from None
 
 
+def load_newer_halves(engine: str) -> dict[str, dict[str, float]]:
+    """The log half-widths of ``engine``'s range as calibrated without each later run's model (key "model") and
+    without each one's device ("hardware_id"), as ``fit-serving`` wrote them (serving_fit.json's
+    ``newer_models_coverage``; ``serving_mlperf.newer_held_out``)."""
+    profile = load_engines()[engine_name(engine)]
+    try:
+        data = json.loads(_read_text(SERVING_FIT_PATH))
+        newer = data[profile.fit_key]["newer_models_coverage"]
+        return {by: {str(g): float(h) for g, h in newer[by]["half"].items()} for by in ("model", "hardware_id")}
+    except DataFileError:
+        raise DataFileError(f"{SERVING_FIT_PATH}: missing or unreadable; create it with `{FIT_COMMAND}`") from None
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise DataFileError(f"{SERVING_FIT_PATH}: no held-out ranges of later runs for {engine} ({exc}); re-create "
+                            f"it with `{FIT_COMMAND}`") from None
+
+
 def write_fit(document: Mapping[str, Any], path: Path = SERVING_FIT_PATH) -> None:
     """Write the fit atomically (estimator/io/calibration_io.py's writer)."""
     write_text_atomic(path, json.dumps(document, indent=1) + "\n")
@@ -517,6 +533,6 @@ def write_fit(document: Mapping[str, Any], path: Path = SERVING_FIT_PATH) -> Non
 
 __all__ = ["CATALOG_PATH", "ENGINES_PATH", "FIT_COMMAND", "MEASUREMENTS_PATH", "MLPERF_BENCHMARKS", "MLPERF_PATH",
            "SERVING_FIT_PATH", "TASK_PROMPT_TOKENS", "CatalogModel", "EngineProfile", "MLPerfBenchmark", "benchmark_beams",
-           "benchmark_lengths", "catalog_model", "device_for", "hub_key",
+           "benchmark_lengths", "catalog_model", "device_for", "hub_key", "load_newer_halves",
            "engine_profile", "load_catalog", "load_engine_validation", "load_engines", "load_measurements", "load_mlperf", "load_serving_fit",
            "mlperf_benchmark", "nearest_model", "write_fit"]

@@ -34,7 +34,15 @@ from estimator.fit.serving_fit import (
     metrics,
     scaled_baseline,
 )
-from estimator.fit.serving_mlperf import OFFLINE, SERVER, both_ways, fit_engine, interval_half, server_share
+from estimator.fit.serving_mlperf import (
+    OFFLINE,
+    SERVER,
+    both_ways,
+    fit_engine,
+    interval_half,
+    newer_held_out,
+    server_share,
+)
 from estimator.fit.serving_mlperf import cross_validate as mlperf_cv
 from estimator.fit.tpot_check import TpotCheck, check, fit_latency, median_ratio
 from estimator.io.datafiles import default_profiles
@@ -57,7 +65,7 @@ from estimator.io.tpot_checks import (
     shipped_latency_validation,
 )
 from estimator.services.measured_decode import measured_energy_words
-from estimator.services.trtllm_check import coverage as trtllm_coverage
+from estimator.services.trtllm_check import newer_runs as trtllm_runs
 
 
 def domain_notes(result) -> tuple[str, ...]:
@@ -201,30 +209,37 @@ def optimized_engine_document(online: ServingFit, older: dict[str, ServingFit] |
         beside[name] = (replace(f, engine=name, memory_fraction=float(profile.memory_fraction),
                                 max_batch=int(profile.max_batch)), int(profile.max_batch))
     one_way = [mlperf_cv(rows, latency, base, cap, by, LEVEL, others=beside) for by in ("model", "hardware_id")]
-    cvs = {cv.by: cv for cv in both_ways(one_way, LEVEL)}
-    half = interval_half(list(cvs.values()), LEVEL)
+    # TensorRT-LLM's later runs of newer models and GPUs, never fitted: their errors under the engine as fitted are
+    # out-of-sample evidence the range pools (each of their models and GPUs once), each checked without its own
+    newer = trtllm_runs(replace(base, **params), cap)
+    cvs = {cv.by: cv for cv in both_ways(one_way, LEVEL, newer)}
+    half = interval_half(list(cvs.values()), LEVEL, newer)
+    held_newer = newer_held_out(list(cvs.values()), newer, LEVEL)
     offline = [r for r in rows if r.scenario == OFFLINE]
     fitted = replace(base, **params, tpot_log_half_width=half, energy_log_half_width=max(half, online.energy_log_half_width),
                      level=LEVEL, n_configs=len(offline) + len(latency), n_models=len({r.model for r in rows}))
     validation = {by: {sc: cv.summary(sc) for sc in (OFFLINE, SERVER)} for by, cv in cvs.items()}
-    newer, runs = trtllm_coverage(fitted, cap)
     return {
         "about": ("The current optimised engine (TensorRT-LLM/vLLM/SGLang class): the time constants fitted to "
                   f"{len(offline)} MLPerf Inference v4.0/v4.1 Offline results "
                   f"(estimator/data/mlperf_inference.csv) and {len(latency)} published small-batch times "
                   "(estimator/data/small_batch_tpot.csv), prompts mixed into the decode steps (chunked prefill); the "
                   "fraction of the tensor peak the sourced default (not fitted), the power factor vllm-2024's. Server "
-                  "results never fitted. Method: estimator/fit/serving_mlperf.py."),
+                  "results never fitted. Its 80% range: the out-of-sample errors of MLPerf results held out by model "
+                  "and by hardware, pooled with those of TensorRT-LLM's later published runs (never fitted). Method: "
+                  "estimator/fit/serving_mlperf.py."),
         "fit": fitted.to_dict(),
         "server_share": server_share(rows),
         "held_out_coverage": validation["model"][OFFLINE]["model"]["interval_coverage"],
-        # the interval on later runs of newer models and GPUs, never fitted (`validate --inference` has the check)
-        "newer_models_coverage": {"share": newer, "runs": runs, "data": f"estimator/data/{TRTLLM_PATH.name}"},
+        # the interval on later runs of newer models and GPUs, never fitted, each model's (each GPU's) runs left out
+        # of its calibration (`validate --inference` has the check)
+        "newer_models_coverage": {"runs": len(newer), "data": f"estimator/data/{TRTLLM_PATH.name}", **held_newer},
         "validation": {
             "method": ("each group's rows (every MLPerf result and small-batch time of a model, or of a device) predicted "
                        "by a fit of the other groups', the baseline's fraction from the same; each group's interval the "
                        f"{LEVEL:.0%} quantile of the out-of-sample |log errors| of the rows outside it, held out by "
-                       "model and by hardware, each model and each device once"),
+                       "model and by hardware, and of TensorRT-LLM's later runs outside it (never fitted: "
+                       "estimator/data/trtllm_perf_overview.csv), each model and each device once"),
             "baseline": BASELINE_WORDS,
             "older_engines": {name: OLDER_ENGINE_WORDS.format(name=name, fitted_to=engine_profile(name).fitted_to)
                               + (EAGER_UNPINNED if name == EAGER else "") for name in beside},

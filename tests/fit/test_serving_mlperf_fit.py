@@ -68,11 +68,13 @@ def test_held_out_the_engine_beats_the_baseline(by):
     by_model = DOC["validation"]["by_model"]
     off_m, srv_m = by_model["Offline"]["model"], by_model["Server"]["model"]
     assert off_m["median_factor"] == pytest.approx(1.139, abs=0.01) and off_m["median_factor"] <= 1.25
-    assert off_m["interval_coverage"] == pytest.approx(0.865, abs=0.01)
+    # 94%: the range also pools TensorRT-LLM's later runs (never fitted), whose errors are wider; 86% from MLPerf's
+    # own held-out errors alone
+    assert off_m["interval_coverage"] == pytest.approx(0.9375, abs=0.01)
     assert srv_m["median_factor"] == pytest.approx(1.116, abs=0.01) and srv_m["median_factor"] <= 1.35
     for held_out in ("by_model", "by_hardware"):
         for scenario in ("Offline", "Server"):
-            assert 0.75 <= DOC["validation"][held_out][scenario]["model"]["interval_coverage"] <= 0.92
+            assert 0.75 <= DOC["validation"][held_out][scenario]["model"]["interval_coverage"] <= 0.95
 
 
 def _held(row, model, device, scenario, ratio):
@@ -131,3 +133,20 @@ def test_a_result_whose_benchmark_has_no_documented_query_for_its_model_is_refus
     finally:
         serving_data.load_mlperf.cache_clear()
     assert str(err.value).startswith(f"{path}: line 2: benchmark '{benchmark}' of '{model}' has no documented query")
+
+
+def test_later_runs_widen_the_range_each_counted_by_its_model_and_its_device():
+    """Later runs never fitted (serving_mlperf.NewerRun) pool into the stated range, each once in its model's group
+    and once in its device's, every group weighing the same (CDF pooling); their coverage is measured with their own
+    model's (or device's) runs left out of the calibration. By hand, at level 0.5: five groups (models a, b, c;
+    devices x, y) reach half their weight at 0.5."""
+    from estimator.fit.serving_mlperf import NewerRun, interval_half, newer_held_out
+    newer = [NewerRun(0.1, "a", "x"), NewerRun(0.2, "a", "y"), NewerRun(0.5, "b", "x"), NewerRun(0.9, "c", "y")]
+    assert interval_half([], 0.5, newer) == pytest.approx(0.5)
+    held = newer_held_out([], newer, 0.5)
+    # without a: b, c, x {0.5}, y {0.9} -> 0.5, both of a's inside; without b: 0.2, its 0.5 outside; without c: 0.2
+    assert held["model"]["half"] == pytest.approx({"a": 0.5, "b": 0.2, "c": 0.2})
+    assert held["model"]["share"] == pytest.approx(2 / 4)
+    # without device x: a {0.2}, c {0.9}, y {0.2, 0.9} -> 0.2 (x's 0.1 inside, 0.5 outside); without y: 0.1
+    assert held["hardware_id"]["half"] == pytest.approx({"x": 0.2, "y": 0.1})
+    assert held["hardware_id"]["share"] == pytest.approx(1 / 4)

@@ -65,15 +65,17 @@ def test_every_run_is_answered_as_the_cli_answers_it():
         assert x["inside"] == (lo <= x["measured_tokens_per_s"] <= hi)
 
 
-def test_the_engine_beats_the_flat_roofline_on_newer_models_and_gpus_but_its_range_holds_too_few():
-    """As shipped: a median 1.32x off (the flat roofline 1.84x), the 80% range holding 68% of the runs: too narrow
-    here; small dense models come out slow (Llama 3.1 8B at 0.72x), Llama 3.3 70B within 1.15x. (1.35x and 67%
-    before the prompts' tokens counted in the tensor-parallel all-reduces; at the table's layout 1.29x, Llama 3.1
-    405B's 1.28 too fast, now 1.14.)"""
+def test_the_engine_beats_the_flat_roofline_on_newer_models_and_gpus_and_its_range_holds_three_quarters():
+    """As shipped: a median 1.32x off (the flat roofline 1.84x); the 80% range, calibrated with these runs pooled in
+    but each run's model left out, holds 75% of them (77% with each GPU left out; 68% when MLPerf alone calibrated
+    it, ×/÷1.49 against 1.57); small dense models come out slow (Llama 3.1 8B at 0.72x), Llama 3.3 70B within 1.15x.
+    (1.35x before the prompts' tokens counted in the tensor-parallel all-reduces; at the table's layout 1.29x, Llama
+    3.1 405B's 1.28 too fast, now 1.14.)"""
     o = trtllm_check_document()["overall"]
     assert o["model"]["median_factor"] == pytest.approx(1.318, abs=0.005)
     assert o["baseline"]["median_factor"] == pytest.approx(1.84, abs=0.005)
-    assert o["model"]["interval_coverage"] == pytest.approx(126 / 186)
+    assert o["model"]["interval_coverage"] == pytest.approx(140 / 186)
+    assert o["gpu_held_out"]["interval_coverage"] == pytest.approx(143 / 186)
     # at the layout the table ran (the mixtures of experts on several GPUs in expert parallelism, as it ran them)
     assert o["at_published_layout"]["median_factor"] == pytest.approx(1.263, abs=0.005)
     assert trtllm_check_document()["by_model_at_published_layout"]["llama-3.1-405b"]["geometric_mean_ratio"] == \
@@ -90,7 +92,8 @@ def test_validate_inference_prints_the_check(capsys):
     o = trtllm_check_document()["overall"]
     assert "on TensorRT-LLM's published throughput, never fitted (estimator/data/trtllm_perf_overview.csv)" in out
     assert (f"Tokens/s off by a median {o['model']['median_factor']:.2f}× (geometric mean predicted ÷ measured "
-            f"{o['model']['geometric_mean_ratio']:.2f}), its 80% range holding {o['model']['interval_coverage']:.0%}") in out
+            f"{o['model']['geometric_mean_ratio']:.2f}), its 80% range, calibrated without the run's model, holding "
+            f"{o['model']['interval_coverage']:.0%} (without its GPU {o['gpu_held_out']['interval_coverage']:.0%})") in out
     assert "model  llama-3.1-8b" in out and "GPU    rtx-pro-6000-server" in out
 
 
@@ -101,7 +104,8 @@ def test_the_serving_docs_quote_the_check():
     doc = trtllm_check_document()
     o, by = doc["overall"], doc["by_model"]
     assert (f"tokens/s off by a median **{o['model']['median_factor']:.2f}×** (geometric mean predicted ÷ measured "
-            f"{o['model']['geometric_mean_ratio']:.2f}), its 80% range holding **{o['model']['interval_coverage']:.0%}**; "
+            f"{o['model']['geometric_mean_ratio']:.2f}), its 80% range, calibrated without the run's model, holding "
+            f"**{o['model']['interval_coverage']:.0%}** (without its GPU {o['gpu_held_out']['interval_coverage']:.0%}); "
             f"at the layout the table ran (its tensor parallelism; the mixtures of experts on several GPUs in expert "
             f"parallelism, `--ep`), {o['at_published_layout']['median_factor']:.2f}× "
             f"({o['at_published_layout']['interval_coverage']:.0%}); the flat roofline of the MLPerf check "
@@ -118,14 +122,15 @@ def test_the_serving_docs_quote_the_check():
 
 def test_the_results_say_how_often_their_range_held_on_newer_models_and_gpus(cli):
     """The default engine's range words carry the check's coverage (fit-serving writes it beside the fit): a user
-    reading an 80% range learns it held 63% of the newer runs."""
+    reading an 80% range learns it held 75% of the newer runs, each model's left out of its calibration."""
     import json
     doc = trtllm_check_document()
     r = cli("inference", "--model", "llama-3.1-8b", "--tokens", "1e6", "--format", "json")
     meaning = json.loads(r.out)["range_meaning"]
     share = doc["overall"]["model"]["interval_coverage"]
-    assert (f"on {len(doc['rows'])} later runs of newer models and GPUs that no fit saw (TensorRT-LLM's published "
-            f"throughput) they held {share:.0%}: too narrow there") in meaning
+    assert (f"on the {len(doc['rows'])} later runs of newer models and GPUs, each model's runs left out of the "
+            f"range's calibration, they held {share:.0%}") in meaning
+    assert "TensorRT-LLM's later published runs (never fitted)" in meaning
     # the older engines, never checked there, say nothing of it
     old = json.loads(cli("inference", "--model", "llama-3.1-8b", "--tokens", "1e6", "--engine", "vllm-2024",
                          "--format", "json").out)["range_meaning"]

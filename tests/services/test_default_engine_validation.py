@@ -52,7 +52,8 @@ def test_the_figures_by_hardware_as_shipped(shipped):
     # 1.26×/80% and 1.24× before)
     off, srv = shipped["by_hardware"]["Offline"], shipped["by_hardware"]["Server"]
     assert off["model"]["median_factor"] == pytest.approx(1.166, abs=0.005)
-    assert off["model"]["interval_coverage"] == pytest.approx(0.885, abs=0.005)
+    # 94% since the range pools TensorRT-LLM's later runs too (89% from MLPerf's held-out errors alone)
+    assert off["model"]["interval_coverage"] == pytest.approx(0.9375, abs=0.005)
     assert srv["model"]["median_factor"] == pytest.approx(1.103, abs=0.005)
     assert off["baseline"]["median_factor"] == pytest.approx(1.272, abs=0.005)
     assert off["older_engines"]["vllm-2024"]["median_factor"] == pytest.approx(2.81, abs=0.01)
