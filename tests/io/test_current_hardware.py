@@ -54,6 +54,11 @@ def test_each_new_profile_validates(pid, capsys):
     # Intel's product name with its marks, and a driver's; AMD's partition modes with or without the power
     ("Intel® Arc™ Pro B60 Graphics", "arc-pro-b60"), ("Intel(R) Arc(TM) Pro B60 Graphics", "arc-pro-b60"),
     ("AMD Instinct MI355X-NPS1-SPX-288GB", "mi355x"), ("AMD Instinct MI300X-NPS4-SPX-192GB", "mi300x"),
+    # the memory's technology and the host's instruction set appended, as system descriptions and clouds write them
+    ("NVIDIA GH200-144GB_aarch64", "gh200-144gb"), ("NVIDIA GH200-96GB_aarch64", "gh200-96gb"),
+    ("NVIDIA GB200 (186GB HBM3e)", "gb200"), ("NVIDIA GB300 (288GB HBM3e)", "gb300"), ("TPU v6e (32 GB HBM)", "tpu-v6e"),
+    ("NVIDIA RTX PRO 6000 Blackwell Server Edition (96GB GDDR7)", "rtx-pro-6000-server"),
+    ("NVIDIA L40S (48GB GDDR6)", "l40s"),
 ])
 def test_names_as_written_resolve(profiles, given, pid):
     assert profiles.get(given).id == pid
@@ -138,6 +143,8 @@ def test_a_fractional_domain_and_a_figure_without_its_source_are_refused(tmp_pat
     ("AMD Instinct MI300X QPX", "mi300x"),
     ("NVIDIA A100-SXM-64GB", None),         # no A100 SXM holds 64 GB: neither the 40 nor the 80 GB part
     ("NVIDIA H100 80GB", None),              # the form factor left out: SXM, PCIe or NVL
+    # read again without the memory's technology, it still leaves out what sets the part apart, and says so as given
+    ("NVIDIA A100 80GB HBM2e", "a100-pcie-80gb"), ("NVIDIA B200 (180GB HBM3e)", "'NVIDIA B200 (180GB HBM3e)'"),
 ])
 def test_a_size_that_is_no_variants_exposed_memory_names_none(profiles, given, could):
     from estimator.core.base.errors import UnknownHardwareError

@@ -42,6 +42,12 @@ _PARTITION = re.compile(r"(?<![a-z0-9])(?:nps\d|spx)(?![a-z0-9])")
 _SXM = re.compile(r"(?<![a-z])(?:sxm[245]?|dgxs?|hgx)(?![a-z0-9])")
 # "TPUv4" is "TPU v4": Google writes both.
 _TPU = re.compile(r"(?<![a-z])tpu(?=v\d)")
+# The memory's technology and the host's instruction set, as system descriptions and clouds append them ("GH200-144GB
+# _aarch64", "... (96GB GDDR7)"): a name that names no profile with them is read once more without them (review
+# 2026-11-27: such names were unknown hardware). Not stripped first: "NVIDIA H100 80GB HBM3", nvidia-smi's name of the
+# SXM part, is told from the PCIe card (80 GB HBM2e) by its memory's technology.
+_NOT_PART = re.compile(r"(?<![a-z0-9])(?:hbm\d?e?|gddr\d+x?|lpddr\d+x?|aarch64|x86_64|x86|arm64)(?![a-z0-9])",
+                       re.IGNORECASE)
 _ATOM = re.compile(r"[a-z]+|\d+")
 # A size or a power stays one word ("80GB", "80 GB": "80gb"; "1000 W": "1000w"), so that a memory's
 # digits are never a part's ("NVIDIA A40" is no A100 40GB, review 12).
@@ -225,19 +231,22 @@ def by_exposed_memory(given: str, names: Mapping[str, str], memory_gb: Mapping[s
     return fits[0] if low <= share <= high else None
 
 
-def resolve_name(given: str, names: Mapping[str, str], memory_gb: Mapping[str, float] | None = None) -> str | None:
+def resolve_name(given: str, names: Mapping[str, str], memory_gb: Mapping[str, float] | None = None,
+                 _shown: str | None = None) -> str | None:
     """The id of the one profile ``given`` names: an id in any case, or a name (``matching_hardware``;
     with ``memory_gb``, the profiles' capacities by id, a name whose size is what the device exposes:
     ``by_exposed_memory``); None where it names none and could be none; else the refusal, saying what
     the name could be: several parts ("MI250X/MI250", rocm-smi's name of either), several profiles
-    ("NVIDIA A100"), or one profile whose name says more ("A100 40GB": the form factor it leaves out)."""
+    ("NVIDIA A100"), or one profile whose name says more ("A100 40GB": the form factor it leaves out). A name that
+    names none is read once more without its memory's technology and host's instruction set (``_NOT_PART``),
+    ``_shown`` then the name as given, for the refusal's words."""
     if given.strip().lower() in names:
         return given.strip().lower()
     pieces = [x for x in given.split("/") if name_words(x)]
     each = [matching_hardware(x, names) + partly_matching_hardware(x, names) for x in pieces]
     near = sorted({i for found in each for i in found})
     if len(pieces) > 1 and all(each):  # every piece a part ("my/h100" is a path mistyped, not two parts)
-        raise UnknownHardwareError(f"hardware {quoted(given)} names {len(pieces)} parts: give one profile id "
+        raise UnknownHardwareError(f"hardware {quoted(_shown or given)} names {len(pieces)} parts: give one profile id "
                                    f"({' or '.join(near)})")
     fits = matching_hardware(given, names)
     if len(fits) == 1:
@@ -249,11 +258,14 @@ def resolve_name(given: str, names: Mapping[str, str], memory_gb: Mapping[str, f
     if exposed is not None:
         return exposed
     if len(could) > 1:
-        raise UnknownHardwareError(f"hardware {quoted(given)} could be {' or '.join(could)}: their power, memory or "
+        raise UnknownHardwareError(f"hardware {quoted(_shown or given)} could be {' or '.join(could)}: their power, memory or "
                                    "price differ, so give one of these ids")
     if could:  # one profile says all the name says and more: the name leaves out what sets it apart
-        raise UnknownHardwareError(f"hardware {quoted(given)} says less than a profile's name: did you mean "
+        raise UnknownHardwareError(f"hardware {quoted(_shown or given)} says less than a profile's name: did you mean "
                                    f"{could[0]} ({names[could[0]]})? Give its id if that is the part: a name that "
                                    "leaves out a variant (form factor, memory, a suffix such as Ti) may be another "
                                    "part, with another power, memory or price")
+    bare = " ".join(_NOT_PART.sub(" ", given).split())
+    if bare != " ".join(given.split()) and name_words(bare):
+        return resolve_name(bare, names, memory_gb, _shown=given)
     return None
