@@ -20,9 +20,12 @@ from functools import lru_cache
 
 import numpy as np
 
+from estimator.core.base.errors import DataFileError
 from estimator.fit.serving_fit import metrics
 from estimator.fit.serving_mlperf import OFFLINE, MLPerfRow, NewerRun, predict, roofline_tokens_per_s
 from estimator.io.serving_data import (
+    FIT_COMMAND,
+    SERVING_FIT_PATH,
     TRTLLM_PATH,
     engine_profile,
     load_mlperf,
@@ -84,6 +87,9 @@ def trtllm_check_document() -> dict:
     for r in rows:
         chosen = predict(r, fit, 1.0, cap)
         ran = published_layout(r, fit, cap)
+        if r.model not in halves["model"] or r.hardware_id not in halves["hardware_id"]:
+            raise DataFileError(f"{SERVING_FIT_PATH}: no held-out range for {r.model} on {r.hardware_id}, a run of "
+                                f"{TRTLLM_PATH.name}; re-create it with `{FIT_COMMAND}`")
         half = halves["model"][r.model]
         out.append({"row_id": r.row_id, "model": r.model, "hardware": r.hardware_id, "devices": r.devices,
                     "bits": r.bits, "prompt_tokens": r.prompt_tokens, "output_tokens": r.output_tokens,

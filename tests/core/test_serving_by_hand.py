@@ -20,6 +20,17 @@ FIT = ServingFit(engine_s_per_layer=0.01, engine_s_per_sequence=0.001, tp_s_per_
                  n_configs=1, n_models=1)
 
 
+def test_with_prompts_riding_in_the_step_its_all_reduces_carry_them_too():
+    """Chunked prefill (mixed_prefill): the step's matrix products carry the 4 decoded tokens and the 2 starting
+    prompts' 6 each, and every all-reduce carries all 16 hidden states; without it, the 4 decoded only."""
+    from dataclasses import replace
+    kw = dict(params=N, arch=TOY, device=DEVICE, batch=4, prompt_tokens=6, output_tokens=2, tp=2, weight_bits=8,
+              kv_bits=16)
+    mixed = step(fit=replace(FIT, mixed_prefill=True), **kw)
+    assert mixed.tp_s == pytest.approx(2 * 2 * (0.002 + 1.0 * (4 + 2 * 6) * 8 * 2 / 1e9))
+    assert step(fit=FIT, **kw).tp_s == pytest.approx(2 * 2 * (0.002 + 1.0 * 4 * 8 * 2 / 1e9))
+
+
 def test_a_tensor_parallel_quantised_step_by_hand():
     s = step(params=N, arch=TOY, device=DEVICE, fit=FIT, batch=4, prompt_tokens=6, output_tokens=2, tp=2,
              weight_bits=8, kv_bits=16)

@@ -145,6 +145,8 @@ def test_a_fractional_domain_and_a_figure_without_its_source_are_refused(tmp_pat
     ("NVIDIA H100 80GB", None),              # the form factor left out: SXM, PCIe or NVL
     # read again without the memory's technology, it still leaves out what sets the part apart, and says so as given
     ("NVIDIA A100 80GB HBM2e", "a100-pcie-80gb"), ("NVIDIA B200 (180GB HBM3e)", "'NVIDIA B200 (180GB HBM3e)'"),
+    # the memory's technology without a size is kept: HBM3e is the MI325X's memory, not the MI300X's
+    ("AMD Instinct MI300X HBM3e", None),
 ])
 def test_a_size_that_is_no_variants_exposed_memory_names_none(profiles, given, could):
     from estimator.core.base.errors import UnknownHardwareError

@@ -46,8 +46,11 @@ _TPU = re.compile(r"(?<![a-z])tpu(?=v\d)")
 # _aarch64", "... (96GB GDDR7)"): a name that names no profile with them is read once more without them (review
 # 2026-11-27: such names were unknown hardware). Not stripped first: "NVIDIA H100 80GB HBM3", nvidia-smi's name of the
 # SXM part, is told from the PCIe card (80 GB HBM2e) by its memory's technology.
-_NOT_PART = re.compile(r"(?<![a-z0-9])(?:hbm\d?e?|gddr\d+x?|lpddr\d+x?|aarch64|x86_64|x86|arm64)(?![a-z0-9])",
-                       re.IGNORECASE)
+# The memory's technology is dropped only beside a size, which then names the part's memory (review 2026-11-27:
+# "MI300X HBM3e", without a size, would have read as the MI300X, whose memory is HBM3; the MI325X's is HBM3e).
+_HOST_WORDS = re.compile(r"(?<![a-z0-9])(?:aarch64|x86_64|x86|arm64)(?![a-z0-9])", re.IGNORECASE)
+_MEMORY_WORDS = re.compile(r"(?<![a-z0-9])(?:hbm\d?e?|gddr\d+x?|lpddr\d+x?)(?![a-z0-9])", re.IGNORECASE)
+_SIZE = re.compile(r"\d\s*gb(?![a-z0-9])", re.IGNORECASE)
 _ATOM = re.compile(r"[a-z]+|\d+")
 # A size or a power stays one word ("80GB", "80 GB": "80gb"; "1000 W": "1000w"), so that a memory's
 # digits are never a part's ("NVIDIA A40" is no A100 40GB, review 12).
@@ -238,7 +241,7 @@ def resolve_name(given: str, names: Mapping[str, str], memory_gb: Mapping[str, f
     ``by_exposed_memory``); None where it names none and could be none; else the refusal, saying what
     the name could be: several parts ("MI250X/MI250", rocm-smi's name of either), several profiles
     ("NVIDIA A100"), or one profile whose name says more ("A100 40GB": the form factor it leaves out). A name that
-    names none is read once more without its memory's technology and host's instruction set (``_NOT_PART``),
+    names none is read once more without its host's instruction set and, beside a size, its memory's technology,
     ``_shown`` then the name as given, for the refusal's words."""
     if given.strip().lower() in names:
         return given.strip().lower()
@@ -265,7 +268,10 @@ def resolve_name(given: str, names: Mapping[str, str], memory_gb: Mapping[str, f
                                    f"{could[0]} ({names[could[0]]})? Give its id if that is the part: a name that "
                                    "leaves out a variant (form factor, memory, a suffix such as Ti) may be another "
                                    "part, with another power, memory or price")
-    bare = " ".join(_NOT_PART.sub(" ", given).split())
+    bare = _HOST_WORDS.sub(" ", given)
+    if _SIZE.search(bare):
+        bare = _MEMORY_WORDS.sub(" ", bare)
+    bare = " ".join(bare.split())
     if bare != " ".join(given.split()) and name_words(bare):
         return resolve_name(bare, names, memory_gb, _shown=given)
     return None

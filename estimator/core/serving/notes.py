@@ -37,14 +37,14 @@ ENGINE_FITTED_TO = {"vllm-2024": ("fitted to vLLM (2024) and FastChat measuremen
 # the optimised engine's: tokens/s of MLPerf results held out by model and by hardware, and its energy unmeasured
 OPTIMIZED_RANGE_MEANING = ("{level:.0%} intervals from the out-of-sample residuals of MLPerf Inference results held out "
                            "by model and by hardware and of TensorRT-LLM's later published runs (never fitted), each "
-                           "model and each device counted once ({models} models; fitted on {n} results and published "
-                           "times); held out by model they held {held} of its Offline results "
+                           "model and each device counted once (fitted on {n} results and published times of {models} "
+                           "models); held out by model they held {held} of its Offline results "
                            "(`python -m estimator validate --inference`); energy's range is the wider of the time's and "
                            "vllm-2024's measured one, as no device energy of this engine was measured; memory is exact "
                            "arithmetic; outside those devices and models the intervals are likely too narrow")
 # where the engine's interval was checked on later runs of newer models and GPUs (fit-serving writes the share)
 OPTIMIZED_NEWER = ("; on the {runs} later runs of newer models and GPUs, each model's runs left out of the range's "
-                   "calibration, they held {newer}")
+                   "calibration, they held {newer}{short}")
 # the eager engine's: four FastChat models at batch 1
 EAGER_RANGE_MEANING = ("{level:.0%} intervals from the leave-one-model-out residuals of {n} FastChat configurations at "
                        "batch 1, each model counted once ({models} models, A100); beyond batch 1 and one device, "

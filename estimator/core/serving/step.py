@@ -20,8 +20,8 @@ that split every layer (tensor parallelism). Its time, per device:
 - tensor parallelism = 2 all-reduces per layer (Megatron-LM), each a fitted fixed cost plus
   its bytes over the device's link: the hidden state of every token the step multiplies, the B decoded
   sequences' and, in an engine whose prompts ride in the decode step (``mixed_prefill``), the prompt tokens
-  too (issue 54: they had been left out, and Llama 3.1 405B's long prompts over 8 devices came out 1.4× too
-  fast). An engine that prefills as its own phase (vllm-2024, eager-2023) keeps the decoded sequences' only, as
+  too (issue 54: they had been left out, and Llama 3.1 405B in TensorRT-LLM's published runs, at their TP4 and TP8,
+  came out 1.28× too fast; 1.14× with them). An engine that prefills as its own phase (vllm-2024, eager-2023) keeps the decoded sequences' only, as
   it was fitted: refitted with the prompts' all-reduces, vllm-2024's TPOT range held 23 of its 32 held-out
   configurations (72%), not 26, below issue 13's 75%
 - engine = a fitted cost per layer and per sequence (kernel launches, scheduling, sampling:

@@ -158,7 +158,8 @@ def range_meaning(fit: ServingFit, power_given: bool) -> str:
                "eager-2023": EAGER_RANGE_MEANING}.get(fit.engine, RANGE_MEANING).format(
         level=fit.level, n=fit.n_configs, models=fit.n_models, held=held)
     if fit.engine == "optimized-2024" and fit.newer_coverage is not None:
-        meaning += OPTIMIZED_NEWER.format(runs=fit.newer_runs, newer=f"{fit.newer_coverage:.0%}")
+        short = f", short of {fit.level:.0%}" if round(fit.newer_coverage, 2) < fit.level else ""
+        meaning += OPTIMIZED_NEWER.format(runs=fit.newer_runs, newer=f"{fit.newer_coverage:.0%}", short=short)
     return meaning + (POWER_GIVEN_RANGE if power_given and fit.engine != "latency" else "")
 
 
