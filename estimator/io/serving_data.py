@@ -478,6 +478,12 @@ def _load_fit(engine: str) -> ServingFit:
             fit = replace(fit, held_out_coverage=float(held))
         elif "held_out_coverage" in section:
             fit = replace(fit, held_out_coverage=float(section["held_out_coverage"]))
+        # a p99 TPOT bound's share the engine's mean holds (MLPerf Server runs; ServingFit.server_share)
+        share = data.get("optimized_engine", {}).get("server_share")
+        if share is not None:
+            if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 < share <= 1:
+                raise ValueError(f"optimized_engine.server_share must be a number in (0, 1], got {share!r}")
+            fit = replace(fit, server_share=float(share))
         if "newer_models_coverage" in section:
             newer = section["newer_models_coverage"]
             fit = replace(fit, newer_coverage=float(newer["model"]["share"]), newer_runs=int(newer["runs"]))

@@ -30,20 +30,22 @@ def test_the_memory_is_one_replicas_and_the_node_at_the_wall_is_shown():
 
 def test_a_batch_a_bound_lowered_is_said_in_the_scenario_line():
     at = shared_page("inference", {"inf_model": "llama-2-70b", "inf_hw": "h100-sxm", "inf_devices": "8",
-                                   "inf_bits": "8", "inf_batch": "2000", "inf_tpot": "20"})
+                                   "inf_bits": "8", "inf_batch": "2000", "inf_tpot": "30"})
     assert "the largest that meets the TPOT bound, of the 2,000 given" in _texts(at)
 
 
 def test_the_largest_batch_a_bound_allows_is_said_with_how_the_bound_is_read():
     """Browser review 2026-11-26, second: `inf_batch=max&inf_tpot=50` ran batch 106 where 356 fit, said only in the
-    collapsed notes; the scenario line says the bound set it, met at the centre (p99 as the steady step)."""
+    collapsed notes; the scenario line says the bound set it, met at the centre (the steady step held at the share of
+    the p99 bound MLPerf's Server runs held their mean at)."""
     at = shared_page("inference", {"inf_model": "llama-3.1-70b", "inf_devices": "8", "inf_batch": "max",
                                    "inf_bits": "4", "inf_tpot": "50"})
     r = limits.inference_report(model="llama-3.1-70b", hardware="h100-sxm", devices=8, bits=4, batch_size="max",
                                 tpot_ms=50, tokens=1e9).result
-    assert r.seconds_per_output_token <= 0.050 and r.batch_size < r.max_batch_size
+    assert r.seconds_per_output_token <= 0.050 * 0.69 and r.batch_size < r.max_batch_size
     assert (f"batch {hz.count(r.batch_size)} per replica (tensor parallel {r.tp} × {r.replicas} replicas), the largest "
-            "that meets the TPOT bound at its centre (p99 taken as the steady step)") in _texts(at)
+            "that meets the TPOT bound at its centre (the steady step held at 0.69 of the p99 TPOT bound, as MLPerf's "
+            "Server runs held their mean)") in _texts(at)
 
 
 @pytest.mark.parametrize("params", [{"inf_model": "llama-3.1-70b", "inf_devices": "8", "inf_batch": "max",

@@ -245,6 +245,11 @@ class ServingFit:
     # the most sequences its scheduler runs in one step (engines.toml, with its source): caps the batch that
     # maximises throughput (`batch_size` "max"), never a batch given
     max_batch: int = DEFAULT_MAX_BATCH
+    # the mean time per output token an engine holds under a stream of requests, as a share of the p99 bound it
+    # meets: MLPerf Inference's Server runs, their mean TPOT ÷ the p99 bound, the median (serving_fit.json's
+    # optimized_engine.server_share, written by fit-serving; the only such measurement, taken for every engine). A
+    # TPOT bound given (`tpot_ms`, a p99) holds the steady step at this share of it; 1: the step taken as the p99
+    server_share: float = 1.0
 
     PARAMS = ("engine_s_per_layer", "engine_s_per_sequence", "tp_s_per_allreduce", "busy_per_roofline_s")
 

@@ -87,13 +87,16 @@ def max_throughput(*, params: float, arch: Architecture, device: Device, fit: Se
                    max_batch: int, tpot_bound_s: float | None = None, tp: int | None = None,
                    ttft_bound_s: float | None = None, batch: int | None = None,
                    device_at: Callable[[int], Device] | None = None, compute_fraction: float | None = None,
-                   beams: int = 1, ep: int | None = None) -> Throughput:
+                   beams: int = 1, ep: int | None = None, tpot_p99_share: float = 1.0) -> Throughput:
     """The tensor parallelism (or ``tp`` given), replicas and batch (or ``batch`` given, per replica) that serve
     the most tokens per second on ``devices`` (the module docstring); ``device_at(tp)``: the device as a replica
     of ``tp`` sees it (its link), default ``device``; ``beams``: each request's beam-search width (``step.step``:
     the batch counts requests, each holding its prompt once). ``ep``: replicas of that many expert-parallel devices
     (a mixture of experts, attention data-parallel, ``tp`` 1: ``step.step``), each device's scheduler capped at
-    ``max_batch``. Refused where no degree holds the weights and one sequence, or none meets the bounds at batch 1."""
+    ``max_batch``. ``tpot_p99_share``: ``tpot_bound_s`` is a p99 and the steady step is held at this share of it
+    (``ServingFit.server_share``; 1: the step taken as the p99). Refused where no degree holds the weights and one
+    sequence, or none meets the bounds at batch 1."""
+    step_bound_s = None if tpot_bound_s is None else tpot_bound_s * tpot_p99_share
     best: Throughput | None = None
     # the least TPOT and TTFT one sequence reaches, each with its degree, where the bounds refused every batch
     fastest: dict[str, tuple[float, int]] = {}
@@ -116,7 +119,7 @@ def max_throughput(*, params: float, arch: Architecture, device: Device, fit: Se
 
         def within(b: int, run=run) -> bool:
             st = run(b)
-            return ((tpot_bound_s is None or st.tpot_s <= tpot_bound_s)
+            return ((step_bound_s is None or st.tpot_s <= step_bound_s)
                     and (ttft_bound_s is None or ttft_s(st, b / e, output_tokens) <= ttft_bound_s))
         if batch is not None:
             size, limit = (batch, "given") if batch <= room else (room, "memory")
@@ -124,7 +127,7 @@ def max_throughput(*, params: float, arch: Architecture, device: Device, fit: Se
             size, limit = (room, "memory") if room <= cap else (cap, "engine")
         if not within(size):
             st = run(size)
-            limit = "tpot" if tpot_bound_s is not None and st.tpot_s > tpot_bound_s else "ttft"
+            limit = "tpot" if step_bound_s is not None and st.tpot_s > step_bound_s else "ttft"
             size = _largest_within(within, size)
             if size < 1:
                 one = run(1)
@@ -142,6 +145,8 @@ def max_throughput(*, params: float, arch: Architecture, device: Device, fit: Se
         bounds = [f"{gfmt(x * MS_PER_S, 3)} ms {what}" for x, what in ((tpot_bound_s, "per output token"),
                                                                     (ttft_bound_s, "to the first token")) if x is not None]
         bound = f" within {' and '.join(bounds)}" if bounds else ""
+        if step_bound_s is not None and tpot_p99_share < 1.0:
+            bound += f" (a p99: a steady step of at most {gfmt(step_bound_s * MS_PER_S, 3)} ms)"
         split = ("expert-parallel group" if e > 1 else
                  f"tensor-parallel degree {tp}" if tp is not None else "tensor-parallel split")
         given = ("devices",) + (("ep",) if e > 1 else ("tp",) if tp is not None else ())
