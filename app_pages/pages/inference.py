@@ -243,7 +243,7 @@ def bound_words(r) -> str:
     it MLPerf's Server runs held their mean (the engine's ServingFit.server_share); a TTFT bound alone, the step."""
     share = serving_data.load_serving_fit(r.engine).server_share
     if "TPOT" in r.batch_words and share < 1.0:
-        return f"the steady step held at {share:.2f} of the p99 TPOT bound, as MLPerf's Server runs held their mean"
+        return f"the steady step at most {share:.2f} of the p99 TPOT bound, as MLPerf's Server runs held their mean"
     return "p99 taken as the steady step"
 
 

@@ -406,8 +406,10 @@ def inference_report(*, hardware: str, tokens: float, params: float | None = Non
         except InputError:
             there = "no batch meets it at the range's top"
         result = replace(result, notes=(
-            f"latency: the {gfmt(float(bound), 3)} ms TPOT bound is met at the centre "
-            f"({gfmt(p99_s * MS_PER_S, 3)} ms at the p99), not across the {result.level:.0%} range (to "
+            f"latency: the {gfmt(float(bound), 3)} ms TPOT bound (a p99) is met at the centre (a steady step of "
+            f"{gfmt(result.seconds_per_output_token * MS_PER_S, 3)} ms, {fit.server_share:.2f} of "
+            f"{gfmt(p99_s * MS_PER_S, 3)} ms), not across the {result.level:.0%} range (its top "
+            f"{gfmt(result.range['seconds_per_output_token'][1] * MS_PER_S, 3)} ms, {fit.server_share:.2f} of "
             f"{gfmt(high * MS_PER_S, 3)} ms); {there}",) + result.notes)
     if train_flops is None:
         if train_tokens is None and published is not None and published.train_tokens is not None:

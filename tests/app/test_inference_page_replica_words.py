@@ -44,7 +44,7 @@ def test_the_largest_batch_a_bound_allows_is_said_with_how_the_bound_is_read():
                                 tpot_ms=50, tokens=1e9).result
     assert r.seconds_per_output_token <= 0.050 * 0.69 and r.batch_size < r.max_batch_size
     assert (f"batch {hz.count(r.batch_size)} per replica (tensor parallel {r.tp} × {r.replicas} replicas), the largest "
-            "that meets the TPOT bound at its centre (the steady step held at 0.69 of the p99 TPOT bound, as MLPerf's "
+            "that meets the TPOT bound at its centre (the steady step at most 0.69 of the p99 TPOT bound, as MLPerf's "
             "Server runs held their mean)") in _texts(at)
 
 

@@ -140,4 +140,4 @@ def test_the_cli_contract(tmp_path):
                           check=True).stdout
     assert "engine                " in text and "optimized-2024:" in text
     assert "tensor parallel 4 × 2 replicas" in text and "at the wall (devices and hosts)" in text
-    assert "the steady step held at 0.69 of the p99 TPOT bound, 27.5 ms" in text
+    assert "the steady step at most 0.69 of the p99 TPOT bound, 27.5 ms" in text

@@ -96,7 +96,9 @@ def test_a_tpot_bound_met_at_the_centre_only_says_the_batch_that_meets_it_at_the
     from estimator.services import limits
     r = limits.inference_report(model="llama-3.1-70b", hardware="h100-sxm", devices=8, bits=8, tpot_ms=50,
                                 tokens=1e9).result
-    note = next(n for n in r.notes if n.startswith("latency: the 50 ms TPOT bound is met at the centre"))
+    note = next(n for n in r.notes if n.startswith("latency: the 50 ms TPOT bound (a p99) is met at the centre"))
+    # the centre's figures: the steady step, the share of the bound it is
+    assert (f"(a steady step of {gfmt(r.seconds_per_output_token * MS_PER_S, 3)} ms, 0.69 of 50 ms)") in note
     batch = int(note.split("; batch ")[1].split(" per replica")[0].replace(",", ""))
     tp = int(note.split("(tensor parallel ")[1].split(" ")[0])
     assert batch < r.batch_size

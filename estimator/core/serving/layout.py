@@ -188,7 +188,7 @@ def p99_words(tpot_ms: float | None, server_share: float) -> str:
     stream of requests (MLPerf Server runs); a TTFT bound alone, by one prompt's prefill and one step."""
     if tpot_ms is None or server_share >= 1.0:
         return "p99 taken as the steady step"
-    return (f"the steady step held at {server_share:.2f} of the p99 TPOT bound, {gfmt(float(tpot_ms) * server_share, 3)} "
+    return (f"the steady step at most {server_share:.2f} of the p99 TPOT bound, {gfmt(float(tpot_ms) * server_share, 3)} "
             "ms, as MLPerf Inference's Server runs held their mean TPOT (the median of mean ÷ bound: their p99 under the "
             "bound with a margin, their mean under their p99)")
 

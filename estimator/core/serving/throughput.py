@@ -14,8 +14,9 @@ A batch given (``batch``) is taken per replica, the largest that fits where it d
 the rest). Under a bound on the time to the first token (TTFT, MLPerf's Server and Interactive scenarios), a
 request's first token waits for its own prompt's prefill at the compute roofline, its chunks riding in the steps,
 and then one step of the batch: TTFT = one prompt's prefill + TPOT (``ttft_s``), both rising with the batch; the
-batch is the largest that keeps both within their bounds. The step is the steady state of in-flight batching,
-whose steps are alike, so its TPOT is taken as the p99 the bounds are on.
+batch is the largest that keeps both within their bounds. The step is the steady state of in-flight batching; a
+TPOT bound is a p99, and the step is held at ``tpot_p99_share`` of it (``ServingFit.server_share``: MLPerf Server
+runs' mean TPOT ÷ their bound), the TTFT taken as is.
 
 A tensor-parallel degree beyond the devices one scale-up domain links (a profile's ``scale_up_devices``: the 8 GPUs
 of an NVLink server) spans nodes: its all-reduces cross the scale-out network (``device_at``), so the choice keeps
@@ -129,6 +130,11 @@ def max_throughput(*, params: float, arch: Architecture, device: Device, fit: Se
             st = run(size)
             limit = "tpot" if step_bound_s is not None and st.tpot_s > step_bound_s else "ttft"
             size = _largest_within(within, size)
+            if size >= 1:
+                # which bound the next sequence breaks (review 2026-11-27: the label was the starting batch's, TPOT
+                # where the TTFT bound set a batch whose step was far below the TPOT one)
+                nxt = run(size + 1)
+                limit = "tpot" if step_bound_s is not None and nxt.tpot_s > step_bound_s else "ttft"
             if size < 1:
                 one = run(1)
                 for what, x in (("tpot", one.tpot_s), ("ttft", ttft_s(one, 1 / e, output_tokens))):
@@ -157,6 +163,8 @@ def max_throughput(*, params: float, arch: Architecture, device: Device, fit: Se
         # 2026-11-26, second: the refusal named an empty TTFT bound and not the 34 ms a step takes at batch 1)
         reach = [f"{gfmt(fastest[what][0] * MS_PER_S, 3)} ms {words} "
                  + (f"(expert parallelism {e})" if e > 1 else f"(tensor parallelism {fastest[what][1]})")
+                 + (f", which a p99 bound of {gfmt(fastest[what][0] / tpot_p99_share * MS_PER_S, 3)} ms allows"
+                    if what == "tpot" and tpot_p99_share < 1.0 else "")
                  for what, words, x in (("tpot", "per output token", tpot_bound_s), ("ttft", "to the first token",
                                                                                    ttft_bound_s)) if x is not None]
         raise InputError(f"no {split} of {devices} × {device.id} serves the model{bound}: one sequence alone takes at "
