@@ -88,9 +88,16 @@ def test_deepseek_v3_on_h200s_with_expert_parallelism(cli):
     # the time to a first token: one prompt's whole prefill on its device, and a step
     per_prompt = step_s["prefill"] * 338 * 8 / eight["batch"]
     assert eight["seconds_to_first_token"] == pytest.approx(per_prompt + eight["seconds_per_output_token"])
-    # without expert parallelism the same 8 GPUs split every layer 8 ways
-    tp8 = _run(cli, "--model", "deepseek-v3", "--devices", "8", "--batch-size", "max")
+    # with a tensor-parallel degree given the same 8 GPUs split every layer 8 ways
+    tp8 = _run(cli, "--model", "deepseek-v3", "--devices", "8", "--tp", "8", "--batch-size", "max")
     assert (tp8["tp"], tp8["ep"]) == (8, 1) and tp8["step_s"]["expert_parallel"] == 0
+    # neither given: a latent-attention mixture of experts is weighed in expert parallelism too, and serves more so
+    # (every tensor-parallel rank holds its whole KV latent: 8 × fewer sequences in the same memory)
+    chosen = _run(cli, "--model", "deepseek-v3", "--devices", "8", "--batch-size", "max")
+    assert (chosen["tp"], chosen["ep"], chosen["replicas"]) == (1, 8, 1)
+    assert chosen["tokens_per_s"] == pytest.approx(eight["tokens_per_s"]) and chosen["batch"] > 4 * tp8["batch"]
+    assert any("expert parallelism 8 (chosen for the most tokens per second: a latent-attention mixture of experts"
+               in n for n in chosen["notes"])
 
 
 def test_the_all_to_all_crosses_the_scale_out_network_past_one_server(cli):
@@ -220,3 +227,14 @@ def test_the_experts_gemm_rate_counts_the_tokens_that_reach_them():
     at_16 = Device(id="h", memory_gb=80, bandwidth_gb_per_s=3350, peak_flops_per_s=989e12, tdp_w=700,
                    link_gb_per_s=450, attention_flops_per_s=989e12)
     assert expert_gemm_rate(arch, n, at_16, 4, 1024, 2.08) == pytest.approx(expert_gemm_rate(arch, n, h100, 16, 1024, 2.08))
+
+
+def test_only_a_latent_attention_mixture_of_experts_is_weighed_in_expert_parallelism(cli):
+    """Mixtral and Qwen3 (grouped-query attention) stay in tensor parallelism without --ep; DeepSeek-R1 (latent
+    attention, one KV head) is served in expert parallelism where that serves more, as engines serve it."""
+    for model in ("mixtral-8x7b", "qwen3-235b-a22b"):
+        d = _run(cli, "--model", model, "--devices", "8", "--batch-size", "max")
+        assert d["ep"] == 1, model
+    r1 = _run(cli, "--model", "deepseek-r1", "--devices", "8", "--batch-size", "max")
+    tp = _run(cli, "--model", "deepseek-r1", "--devices", "8", "--batch-size", "max", "--tp", "8")
+    assert r1["ep"] > 1 and r1["tokens_per_s"] > tp["tokens_per_s"]

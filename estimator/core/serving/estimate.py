@@ -94,7 +94,7 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
     compute = serving_compute(s, profile, served, fit.compute_fraction)
     layout = serving_layout(s, profile, served, compute, fit)
     if layout is not None:  # the degree and the batch chosen: the memory and the step are one replica's
-        s = replace(s, batch_size=layout.batch)
+        s = replace(s, batch_size=layout.batch, ep=layout.ep if layout.ep > 1 else s.ep)
         memory = memory_fit(replace(s, devices=layout.tp * layout.ep), profile, served, fit.memory_fraction)
         memory = replace(memory, devices_how=layout.how)
     else:

@@ -11,6 +11,13 @@ stage of ``estimator.core.serving.estimate.inference``, before the memory and th
   tokens per second over all the devices.
 - A degree beyond one scale-up domain (``profile.scale_up_devices``, the GPUs one NVLink server links) spans nodes:
   its all-reduces cross the scale-out network (``device_at``); the layout says how many nodes a replica spans.
+- A mixture of experts with latent attention (one KV head: DeepSeek-V2/V3's MLA, whose compressed latent every
+  tensor-parallel rank must hold whole) is also weighed in expert parallelism, attention data-parallel, when neither
+  ``tp`` nor ``ep`` is given (``latent_moe``): engines serve it so (DeepSeek-AI 2024, DeepSeek-V3, arXiv:2412.19437,
+  §3.4.2; TensorRT-LLM's DeepSeek-R1 guide runs TP8 with EP8 and ``enable_attention_dp``), and under tensor
+  parallelism alone its answer was about half what TensorRT-LLM's published DeepSeek-R1 runs measured (review
+  2026-11-27). Other mixtures of experts stay opt-in (``--ep``): on TensorRT-LLM's Qwen3 runs the step runs expert
+  parallelism faster than engines do.
 """
 
 from __future__ import annotations
@@ -144,8 +151,42 @@ def serving_layout(s: InferenceScenario, profile: HardwareProfile, served: Serve
     return _layout(s, profile, best, devices, whose, nodes, fixed, fit.server_share)
 
 
+def latent_moe(s, served) -> bool:
+    """Whether the layout also weighs expert parallelism (the module docstring): a mixture of experts with one KV
+    head (latent attention), neither a tensor-parallel nor an expert-parallel degree given."""
+    arch = served.architecture
+    return s.tp is None and s.ep is None and arch.experts is not None and bool(arch.active_params) \
+        and arch.kv_heads == 1
+
+
 def _best(s, profile, served, compute, fit, devices: int, fixed: int | None):
-    """``max_throughput`` for the scenario on ``devices``."""
+    """``max_throughput`` for the scenario on ``devices``; for a latent-attention mixture of experts (``latent_moe``)
+    the better of that and each expert-parallel degree (a power of two dividing the devices and the experts)."""
+    best = None
+    try:
+        best = _best_split(s, profile, served, compute, fit, devices, fixed, expert_parallel(s))
+    except InputError:
+        if not latent_moe(s, served):
+            raise
+    if latent_moe(s, served):
+        e = 2
+        while e <= devices:
+            if devices % e == 0 and served.architecture.experts % e == 0:
+                try:
+                    found = _best_split(s, profile, served, compute, fit, devices, fixed, e)
+                except InputError:
+                    found = None
+                if found is not None and (best is None or found.tokens_per_s > best.tokens_per_s * (1 + 1e-12)):
+                    best = found
+            e *= 2
+        if best is None:  # no split serves it: tensor parallelism's own refusal says why
+            return _best_split(s, profile, served, compute, fit, devices, fixed, expert_parallel(s))
+    return best
+
+
+def _best_split(s, profile, served, compute, fit, devices: int, fixed: int | None, ep: int):
+    """``max_throughput`` for the scenario on ``devices``, in tensor parallelism (``ep`` 1) or replicas of ``ep``
+    expert-parallel devices."""
     return max_throughput(params=served.params, arch=served.architecture, device=compute.device, fit=fit,
                           devices=devices, prompt_tokens=float(s.prompt_tokens), output_tokens=float(s.tokens_per_query),
                           weight_bits=int(s.bits), kv_bits=int(s.kv_bits), max_batch=fit.max_batch,
@@ -155,7 +196,7 @@ def _best(s, profile, served, compute, fit, devices: int, fixed: int | None):
                           ttft_bound_s=None if s.ttft_ms is None else float(s.ttft_ms) / MS_PER_S,
                           tp=None if s.tp is None else int(s.tp), batch=fixed,
                           device_at=lambda t: device_at(profile, compute.device, t),
-                          compute_fraction=compute.utilization, beams=int(s.beams), ep=expert_parallel(s))
+                          compute_fraction=compute.utilization, beams=int(s.beams), ep=ep)
 
 
 def _layout(s, profile, best, devices: int, whose: str, nodes: int, fixed: int | None,
@@ -170,7 +211,9 @@ def _layout(s, profile, best, devices: int, whose: str, nodes: int, fixed: int |
         else ""
     # the default batch is no batch given (review 2026-11-26: "batch 1 per replica (as given)" where none was)
     words = "the default" if best.limit == "given" and not s.batch_given else LIMIT_WORDS[best.limit]
-    split = (f"expert parallelism {best.ep} (given; attention data-parallel, each device at most "
+    ep_how = ("given" if s.ep is not None else "chosen for the most tokens per second: a latent-attention mixture of "
+              "experts, whose KV latent every tensor-parallel rank would hold whole, served as engines serve it")
+    split = (f"expert parallelism {best.ep} ({ep_how}; attention data-parallel, each device at most "
              f"{count_text(-(-best.batch // best.ep))} of the replica's sequences)" if best.ep > 1
              else f"tensor parallelism {best.tp} ({degree})")
     how = (f"{counted(devices, 'device')} ({whose}): {split} × "
@@ -193,4 +236,5 @@ def p99_words(tpot_ms: float | None, server_share: float) -> str:
             "bound with a margin, their mean under their p99)")
 
 
-__all__ = ["LIMIT_WORDS", "Layout", "chosen", "device_at", "nodes_spanned", "p99_words", "serving_layout"]
+__all__ = ["LIMIT_WORDS", "Layout", "chosen", "device_at", "latent_moe", "nodes_spanned", "p99_words",
+           "serving_layout"]
