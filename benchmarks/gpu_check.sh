@@ -19,7 +19,9 @@
 #   own              `calibrate --flops F -- examples/train_torch.py`: a profile from one's own run
 #   decode           benchmarks/gpu_decode.py: a Llama-3-8B-shaped decode step, time and NVML energy,
 #                    at batch 1, 8 and 32 as CUDA graphs (decode.json); decode_eager: batch 1 launched eagerly
+#   train_step_compiled  the same with torch.compile, four of the shapes (train_step_compiled.json)
 # Each step has its own time limit; a step that fails is recorded and the next one runs.
+# GPU_CHECK_STEPS="train_step decode ..." runs only the steps named (in this file's order), to fit a short lease.
 set -u
 cd "$(dirname "$0")/.."
 OUT_DIR=${1:-${OUT:-gpu-check}}
@@ -29,6 +31,7 @@ export PYTHONUNBUFFERED=1 ESTIMATOR_CALIBRATED_DIR="$OUT_DIR"
 status=0
 step() {  # step NAME LIMIT_S CMD...: run CMD with a limit, stdout+stderr to OUT_DIR/NAME.log
   local name=$1 limit=$2; shift 2
+  if [ -n "${GPU_CHECK_STEPS:-}" ] && [[ " $GPU_CHECK_STEPS " != *" $name "* ]]; then return 0; fi
   local t0=$SECONDS
   timeout "$limit" "$@" >"$OUT_DIR/$name.log" 2>&1
   local rc=$?
@@ -58,5 +61,7 @@ own_flops=$("$PY" -c "import examples.train_torch as t; print(t.flops_per_step(4
 step own 180 "$PY" -m estimator calibrate --backend nvml --flops "$own_flops" --id gpu-own-run --out "$OUT_DIR/own.toml" \
   --force --format json -- "$PY" examples/train_torch.py --steps 5000 --width 4096
 step decode 180 "$PY" -m benchmarks.gpu_decode --out "$OUT_DIR/decode.json"
+step train_step_compiled 240 "$PY" -m benchmarks.gpu_train_step --compile \
+  --only gpt3-medium,gpt3-medium-s512-mb1,gpt3-xl,gpt3-2.7b --out "$OUT_DIR/train_step_compiled.json"
 step decode_eager 90 "$PY" -m benchmarks.gpu_decode --batches 1 --repeats 1 --no-graphs --out "$OUT_DIR/decode_eager.json"
 exit $status

@@ -274,6 +274,7 @@ def measured_steps_part() -> None:
                           "Flat MFU": [r["flat_mfu_tokens_per_s_per_device"] for r in t["rows"]],
                           inside: ["yes" if r["inside"] else "no" for r in t["rows"]],
                           "Sequence × batch": [f"{r['seq_len']} × {r['micro_batch']}" for r in t["rows"]],
+                          "GPU": [r["hardware"] for r in t["rows"]],
                           "Measured MFU": [r["measured_mfu"] for r in t["rows"]],
                           "SM clock (MHz)": [r["mean_sm_clock_mhz"] for r in t["rows"]]})
     tokens = lambda x: f"{x:,.0f}"  # noqa: E731

@@ -298,7 +298,7 @@ def step_model_text(cv: dict) -> str:
 
 def measured_steps_text(t: dict) -> str:
     """The step model on training steps this project measured on a real GPU, beside the flat MFU."""
-    rows = [[r["name"], hz.count(r["params"]), f"{r['seq_len']} × {r['micro_batch']}",
+    rows = [[r["name"], r["hardware"], hz.count(r["params"]), f"{r['seq_len']} × {r['micro_batch']}",
              f"{r['measured_tokens_per_s_per_device']:,.0f}", f"{r['predicted_tokens_per_s_per_device']:,.0f}",
              "yes" if r["inside"] else "no", f"{r['flat_mfu_tokens_per_s_per_device']:,.0f}",
              f"{r['measured_mfu']:.1%}", f"{r['predicted_mfu']:.1%}", f"{r['mean_sm_clock_mhz']:,.0f}",
@@ -309,7 +309,7 @@ def measured_steps_text(t: dict) -> str:
         f"{t['level']:.0%} range; flat MFU {b['median_factor']:.2f}×, {b['coverage_80']:.0%}"
         for mode in t["modes"] for m, b in [(t["step_model"][mode], t["flat_mfu_baseline"][mode])])
     return (f"\nTraining steps measured on a real GPU, never fitted ({t['data']}): {t['method']}. {by_mode}.\n"
-            + _table(["model", "params", "seq × batch", "measured tok/s", "step model", f"in {t['level']:.0%} range",
+            + _table(["model", "GPU", "params", "seq × batch", "measured tok/s", "step model", f"in {t['level']:.0%} range",
                       "flat MFU", "measured MFU", "step model MFU", "SM clock MHz", "power W"], rows))
 
 

@@ -51,7 +51,7 @@ PERCENT = 100.0
 # 16-bit GEMM; below that a run would not use FP8.
 BOUNDS = {
     "gemm_efficiency": (0.2, 1.0),
-    "gemm_half_ridge": (0.01, 16.0),   # × the ridge dimension (A100 80GB 16-bit: 153 elements, H100: 295)
+    "gemm_half_dim": (1.0, 5000.0),    # elements per 16-bit PFLOP/s of peak (H100: 0.989 PFLOP/s)
     "fp8_gemm_factor": (0.5, 1.0),
     "attention_efficiency": (0.05, 1.0),
     "memory_efficiency": (0.1, 1.0),

@@ -158,7 +158,7 @@ def refit() -> dict[str, Any]:
     file's "fit"), the latency engine fitted beside it to the independent small-batch times
     (``estimator.io.tpot_checks``; below), the optimised engine to MLPerf Inference and those times, and the eager
     engine to ML.ENERGY's FastChat rows."""
-    online = replace(fit(load_measurements()), moe_gemm_half_ridge=moe_gemm_half_ridge())
+    online = replace(fit(load_measurements()), moe_gemm_half_dim=moe_gemm_half_dim())
     eager = eager_engine_document()
     older = {VLLM: online, EAGER: ServingFit.from_dict(eager["fit"], engine=EAGER)}
     return {**fit_document(online), "latency_engine": latency_fit_document(online),
@@ -167,25 +167,25 @@ def refit() -> dict[str, Any]:
 
 # where the experts' GEMM rate's one number comes from (core.serving.step.expert_gemm_rate)
 MOE_GEMM_SOURCE = ("a mixture of experts' expert GEMMs at the rate their size allows, their half-efficiency dimension "
-                   "the training step model's gemm_half_ridge (estimator/data/step_fit.json, fitted by `python -m "
+                   "the training step model's gemm_half_dim (estimator/data/step_fit.json, fitted by `python -m "
                    "estimator.io.layouts_data` to published training layouts, not to serving)")
 
 
-def moe_gemm_half_ridge() -> float:
-    """The training step model's fitted half-efficiency dimension of a GEMM, in units of the roofline ridge
-    (step_fit.json's ``gemm_half_ridge``, written by ``python -m estimator.io.layouts_data``): every engine's
+def moe_gemm_half_dim() -> float:
+    """The training step model's fitted half-efficiency dimension of a GEMM, elements per 16-bit PFLOP/s of peak
+    (step_fit.json's ``gemm_half_dim``, written by ``python -m estimator.io.layouts_data``): every engine's
     expert GEMMs take it (``core.serving.step``; a property of the kernels' shapes, not of an engine). Imported here,
     as the module's other optional readers are: the step-fit reader brings the training model, which only a refit
     needs."""
     from estimator.io.layouts_data import load_step_fit
-    return float(load_step_fit()["params"]["gemm_half_ridge"])
+    return float(load_step_fit()["params"]["gemm_half_dim"])
 
 
 def eager_engine_document() -> dict[str, Any]:
     """The eager engine's section of serving_fit.json: the serving fit (``serving_fit.fit``) on ML.ENERGY's
     FastChat rows alone (a Python loop launching kernels one by one, batch 1), its interval leave-one-model-out."""
     rows = [m for m in load_measurements() if m.leaderboard.startswith(EAGER_LEADERBOARD)]
-    eager = replace(fit(rows), moe_gemm_half_ridge=moe_gemm_half_ridge())
+    eager = replace(fit(rows), moe_gemm_half_dim=moe_gemm_half_dim())
     return {"about": ("The eager engine (Hugging Face generate / FastChat): the serving fit on ML.ENERGY leaderboard "
                       f"v1's FastChat rows ({len(rows)} configurations of {len({m.model for m in rows})} models, batch "
                       "1, TP 1: the all-reduce cost is not pinned by them). Method: estimator/fit/serving_fit.py."),
@@ -381,7 +381,7 @@ def validation_document() -> dict:
         "fit_meaning": {k: {"what": what, "beside": beside} for k, (what, beside) in FITTED.items()},
         "sourced": {"bandwidth_fraction": BANDWIDTH_FRACTION_SOURCE, "compute_fraction": COMPUTE_FRACTION_SOURCE,
                     "power": POWER_SOURCE, "usable_memory": USABLE_MEMORY_SOURCE,
-                    "moe_gemm_half_ridge": MOE_GEMM_SOURCE},
+                    "moe_gemm_half_dim": MOE_GEMM_SOURCE},
         "configs": [],
     }
     grouped = validation_by_architecture()

@@ -27,4 +27,6 @@ def test_the_page_shows_the_measured_steps_beside_the_flat_mfu():
     table = next(df.value for df in at.dataframe if "Measured MFU" in df.value.columns)
     assert list(table["Model"]) == [r["name"] for r in doc["rows"]]
     assert list(table.columns[:4]) == ["Model", "Measured", "Step model", "Flat MFU"]
-    assert round(table.loc[table["Model"] == "gpt3-xl", "Measured"].item()) == 52216
+    assert list(table["GPU"]) == [r["hardware"] for r in doc["rows"]]
+    xl = table[(table["Model"] == "gpt3-xl") & (table["GPU"] == "h200-sxm")]
+    assert round(xl["Measured"].item()) == 52216

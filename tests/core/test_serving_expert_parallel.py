@@ -174,10 +174,10 @@ def test_a_table_run_at_its_expert_parallel_layout_is_what_inference_with_ep_ans
 
 
 def test_the_experts_gemm_rate_by_hand():
-    """A Qwen3-30B-A3B-shaped layer (d 2048, 128 experts of width 768, top 8) on an H100-like device at 16 bits: the
-    ridge is 2 bytes × 989 TFLOP/s ÷ (2 × 3.35 TB/s) = 295.2, the half-efficiency dimension 2.08 × that = 614.1; at
+    """A Qwen3-30B-A3B-shaped layer (d 2048, 128 experts of width 768, top 8) on an H100-like device at 16 bits
+    (0.989 PFLOP/s): the half-efficiency dimension at 535 elements per 16-bit PFLOP/s is 535 × 0.989 = 529.1; at
     1,024 tokens each expert multiplies 64, so the experts run at sat(64)·sat(768) ÷ (sat(1,024)·sat(2,048)) of the
-    dense rate, sat(x) = x/(x + 614.1): 0.0944 × 0.5557 ÷ (0.6251 × 0.7693) = 0.109."""
+    dense rate, sat(x) = x/(x + 529.1): 0.1079 × 0.5921 ÷ (0.6593 × 0.7947) = 0.122."""
     from estimator.core.serving.step import expert_gemm_rate
     per_expert = 3 * 2048 * 768
     shared = 10_000_000
@@ -185,21 +185,21 @@ def test_the_experts_gemm_rate_by_hand():
                         active_params=float(shared + 8 * per_expert))
     n = float(shared + 128 * per_expert)
     h100 = Device(id="h", memory_gb=80, bandwidth_gb_per_s=3350, peak_flops_per_s=989e12, tdp_w=700, link_gb_per_s=450)
-    half = 2.08 * 2 * 989e12 / (2 * 3350e9)
+    half = 535 * 989e12 / 1e15
 
     def sat(x):
         return x / (x + half)
     expected = sat(64) * sat(768) / (sat(1024) * sat(2048))
-    assert expected == pytest.approx(0.109, abs=0.001)
-    assert expert_gemm_rate(arch, n, h100, 16, 1024, 2.08) == pytest.approx(expected)
+    assert expected == pytest.approx(0.122, abs=0.001)
+    assert expert_gemm_rate(arch, n, h100, 16, 1024, 535) == pytest.approx(expected)
     # dense, or the rate off: the dense rate
     assert expert_gemm_rate(arch, n, h100, 16, 1024, 0.0) == 1.0
     dense = Architecture(layers=1, d_model=2048, heads=16, kv_heads=4)
-    assert expert_gemm_rate(dense, n, h100, 16, 1024, 2.08) == 1.0
+    assert expert_gemm_rate(dense, n, h100, 16, 1024, 535) == 1.0
     # large, few experts (Mixtral's 8 of width 14,336, top 2) at many tokens: near the dense rate, never above it
     mix = Architecture(layers=1, d_model=4096, heads=32, kv_heads=8, experts=8, experts_per_token=2,
                        active_params=float(2 * 3 * 4096 * 14336 + 10_000_000))
-    rate = expert_gemm_rate(mix, float(8 * 3 * 4096 * 14336 + 10_000_000), h100, 16, 8192, 2.08)
+    rate = expert_gemm_rate(mix, float(8 * 3 * 4096 * 14336 + 10_000_000), h100, 16, 8192, 535)
     assert 0.8 < rate <= 1.0
 
 
@@ -207,26 +207,26 @@ def test_the_experts_gemm_rate_counts_the_tokens_that_reach_them():
     """Under expert parallelism every device's tokens reach each device's experts: an expert multiplies the
     replica's M·k/E, not one device's (review 2026-11-26: 1/ep of them made DeepSeek-V3's experts 8x too slow); an
     expert used takes at least one token; a weight-only 4-bit model multiplies at the 16-bit peak, its operands
-    16-bit for the ridge."""
+    16-bit for the half-efficiency dimension (the 16-bit peak's)."""
     from estimator.core.serving.step import expert_gemm_rate
     per_expert = 3 * 2048 * 768
     arch = Architecture(layers=1, d_model=2048, heads=16, kv_heads=4, experts=128, experts_per_token=8,
                         active_params=float(10_000_000 + 8 * per_expert))
     n = float(10_000_000 + 128 * per_expert)
     h100 = Device(id="h", memory_gb=80, bandwidth_gb_per_s=3350, peak_flops_per_s=989e12, tdp_w=700, link_gb_per_s=450)
-    half = 2.08 * 2 * 989e12 / (2 * 3350e9)
+    half = 535 * 989e12 / 1e15
 
     def sat(x):
         return x / (x + half)
     # a device with 128 tokens in a group of 8: its experts see the replica's 1,024 tokens, 64 each
-    assert expert_gemm_rate(arch, n, h100, 16, 128, 2.08, routed_tokens=1024) == pytest.approx(
+    assert expert_gemm_rate(arch, n, h100, 16, 128, 535, routed_tokens=1024) == pytest.approx(
         sat(64) * sat(768) / (sat(128) * sat(2048)))
     # one token: the expert it reaches multiplies one token, not 1/16 of one
-    assert expert_gemm_rate(arch, n, h100, 16, 1, 2.08) == pytest.approx(sat(1) * sat(768) / (sat(1) * sat(2048)))
+    assert expert_gemm_rate(arch, n, h100, 16, 1, 535) == pytest.approx(sat(1) * sat(768) / (sat(1) * sat(2048)))
     # 4-bit weights dequantised to the 16-bit peak (no FP4 peak: the attention peak is the same): 2-byte operands
     at_16 = Device(id="h", memory_gb=80, bandwidth_gb_per_s=3350, peak_flops_per_s=989e12, tdp_w=700,
                    link_gb_per_s=450, attention_flops_per_s=989e12)
-    assert expert_gemm_rate(arch, n, at_16, 4, 1024, 2.08) == pytest.approx(expert_gemm_rate(arch, n, h100, 16, 1024, 2.08))
+    assert expert_gemm_rate(arch, n, at_16, 4, 1024, 535) == pytest.approx(expert_gemm_rate(arch, n, h100, 16, 1024, 535))
 
 
 def test_only_a_latent_attention_mixture_of_experts_is_weighed_in_expert_parallelism(cli):

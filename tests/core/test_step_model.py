@@ -26,7 +26,7 @@ SHAPE = ModelShape(layers=2, d_model=64, heads=4, kv_heads=4, vocab=100, ffn=256
 HW = StepHardware(peak_flops_per_s={"bf16": 1e12, "fp8": 2e12}, memory_bandwidth_gb_per_s=100.0,
                   scale_up_devices=8, scale_up_gb_per_s=10.0, scale_out_gb_per_s=1.0)
 # Efficiency 0.5 at every size (half_dim tiny), memory at full bandwidth, nothing hidden.
-PARAMS = StepParams(gemm_efficiency=0.5, gemm_half_ridge=1e-12, fp8_gemm_factor=1.0, attention_efficiency=1.0,
+PARAMS = StepParams(gemm_efficiency=0.5, gemm_half_dim=1e-12, fp8_gemm_factor=1.0, attention_efficiency=1.0,
                     memory_efficiency=1.0, overlap_cost=1.0)
 
 
@@ -156,7 +156,7 @@ def test_fp4_runs_the_gemms_at_its_peak_at_fp8s_factor_again():
     fp8_gemm_factor of FP8's share as FP8 reaches of 16-bit's; the rest of the step as in FP8."""
     hw = StepHardware(peak_flops_per_s={"bf16": 1e12, "fp8": 2e12, "fp4": 4e12}, memory_bandwidth_gb_per_s=100.0,
                       scale_up_devices=8, scale_up_gb_per_s=10.0, scale_out_gb_per_s=1.0)
-    params = StepParams(gemm_efficiency=0.5, gemm_half_ridge=1e-12, fp8_gemm_factor=0.6, attention_efficiency=1.0,
+    params = StepParams(gemm_efficiency=0.5, gemm_half_dim=1e-12, fp8_gemm_factor=0.6, attention_efficiency=1.0,
                         memory_efficiency=1.0, overlap_cost=1.0)
     at = {p: step_time(SHAPE, Layout(seq_len=8, global_batch=2, zero_stage=0, precision=p), hw, params).parts
           for p in ("bf16", "fp8", "fp4")}

@@ -40,8 +40,9 @@ def _write(path: Path, rows: list[dict], columns=MEASURED_DECODE_COLUMNS) -> Pat
 
 def test_the_shipped_measurements_load_with_their_runs_and_citations():
     ms = load_measured_decode()
-    assert len(ms) == len(_shipped_rows()) == 10
-    assert {m.run for m in ms} == {"1", "2", "3"} and {m.row.hardware_id for m in ms} == {"h200-sxm"}
+    assert len(ms) == len(_shipped_rows()) == 14
+    assert {m.run for m in ms} == {"1", "2", "3", "4"} and {m.row.hardware_id for m in ms} == {"h200-sxm", "h100-sxm"}
+    assert {m.row.hardware_id for m in ms if m.run == "4"} == {"h100-sxm"}
     assert {m.row.source for m in ms} == {"CUDA graphs", "eager launches"}
     for m in ms:
         assert "measured by this project" in m.row.citation and not m.row.prefill_included
@@ -119,14 +120,14 @@ def test_each_engine_holds_the_decoder_it_models():
 def test_the_document_is_numbers_and_the_note_quotes_it():
     doc = md.measured_decode_document()
     json.dumps(doc, allow_nan=False)
-    assert len(doc["rows"]) == 2 * 10 and set(doc["by_engine"]) == {"latency", "online"}
+    assert len(doc["rows"]) == 2 * 14 and set(doc["by_engine"]) == {"latency", "online"}
     for row in doc["rows"]:
         lo, hi = row["interval_j_per_output_token"]
         assert lo < row["predicted_j_per_output_token"] < hi
         assert row["inside_energy"] == (lo <= row["measured_j_per_output_token"] <= hi)
     c = md.measured_decode_checks()["latency"]["CUDA graphs"]
     words = md.measured_energy_words("latency")
-    assert f"CUDA graphs: {c.energy.median_factor:.3g}× off" in words and "holding 8 of 8" in words
+    assert f"CUDA graphs: {c.energy.median_factor:.3g}× off" in words and "holding 11 of 11" in words
     from estimator.services.serving_accuracy import latency_note
     assert words in latency_note()[0] and "no measured energy checks it" not in latency_note()[0]
 

@@ -76,14 +76,16 @@ def test_the_engine_beats_the_flat_roofline_on_newer_models_and_gpus_and_its_ran
     but each run's model left out, holds 77% of them (80% with each GPU left out; 68% when MLPerf alone calibrated
     it, ×/÷1.49 against 1.60); small dense models come out slow (Llama 3.1 8B at 0.72x), Llama 3.3 70B within 1.15x.
     (1.35x before the prompts' tokens counted in the tensor-parallel all-reduces; at the table's layout 1.29x, Llama
-    3.1 405B's 1.28 too fast, now 1.14.)"""
+    3.1 405B's 1.28 too fast, now 1.14.) The experts' GEMM half dimension in the device's peak rather than its
+    roofline ridge (2026-11-27, the training step model's): 1.318x -> 1.332x, the range holding 144 -> 147 of 186
+    each model left out (148 -> 147 each GPU), at the table's layout 1.263x -> 1.273x."""
     o = trtllm_check_document()["overall"]
-    assert o["model"]["median_factor"] == pytest.approx(1.318, abs=0.005)
+    assert o["model"]["median_factor"] == pytest.approx(1.332, abs=0.005)
     assert o["baseline"]["median_factor"] == pytest.approx(1.84, abs=0.005)
-    assert o["model"]["interval_coverage"] == pytest.approx(144 / 186)
-    assert o["gpu_held_out"]["interval_coverage"] == pytest.approx(148 / 186)
+    assert o["model"]["interval_coverage"] == pytest.approx(147 / 186)
+    assert o["gpu_held_out"]["interval_coverage"] == pytest.approx(147 / 186)
     # at the layout the table ran (the mixtures of experts on several GPUs in expert parallelism, as it ran them)
-    assert o["at_published_layout"]["median_factor"] == pytest.approx(1.263, abs=0.005)
+    assert o["at_published_layout"]["median_factor"] == pytest.approx(1.273, abs=0.005)
     assert trtllm_check_document()["by_model_at_published_layout"]["llama-3.1-405b"]["geometric_mean_ratio"] == \
         pytest.approx(1.14, abs=0.005)
     by = trtllm_check_document()["by_model"]

@@ -56,7 +56,7 @@ def test_the_figures_by_hardware_as_shipped(shipped):
     assert off["model"]["interval_coverage"] == pytest.approx(0.9375, abs=0.005)
     assert srv["model"]["median_factor"] == pytest.approx(1.103, abs=0.005)
     assert off["baseline"]["median_factor"] == pytest.approx(1.272, abs=0.005)
-    assert off["older_engines"]["vllm-2024"]["median_factor"] == pytest.approx(2.81, abs=0.01)
+    assert off["older_engines"]["vllm-2024"]["median_factor"] == pytest.approx(2.80, abs=0.01)  # 2.81 before the experts' half dimension moved to the peak
 
 
 def test_the_table_is_the_documents(shipped, cli):

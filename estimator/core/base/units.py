@@ -20,6 +20,7 @@ WH_PER_KWH = 1e3  # exact
 S_PER_MINUTE = 60.0  # exact
 FLOPS_PER_GFLOP = 1e9  # SI giga (exact)
 FLOPS_PER_TFLOP = 1e12  # SI tera (exact)
+FLOPS_PER_PFLOP = 1e15  # SI peta (exact)
 BYTES_PER_MB = 1e6  # decimal MB, as BYTES_PER_GB (exact)
 MB_PER_GB = BYTES_PER_GB / BYTES_PER_MB  # 1000, decimal (exact)
 W_PER_TW = 1e12  # SI tera (exact)

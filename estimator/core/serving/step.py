@@ -29,11 +29,11 @@ that split every layer (tensor parallelism). Its time, per device:
 - a mixture of experts' expert GEMMs run below a dense layer's rate: each expert multiplies only the
   M·k/E tokens routed to it by its narrow width w, and a GEMM's efficiency grows with its dimensions as
   the training step model's does (``core.training.step.gemm_seconds``: x/(x + h) per dimension, h the
-  fitted half-efficiency dimension ``gemm_half_ridge`` × the roofline ridge, step_fit.json, fitted to
+  fitted half-efficiency dimension ``gemm_half_dim`` × the device's 16-bit-operand peak in PFLOP/s, step_fit.json, fitted to
   published training layouts, not to serving); relative to the model's dense d × d products at the same
   M tokens, the experts' FLOPs run at sat(max(1, M_r·k/E))·sat(w)/(sat(M)·sat(d)) of the compute rate, at most 1,
   M_r the tokens that reach the device's experts (the replica's under expert parallelism), a prompt's prefill at
-  least its own tokens (``expert_gemm_rate``; ``ServingFit.moe_gemm_half_ridge``; 0: off)
+  least its own tokens (``expert_gemm_rate``; ``ServingFit.moe_gemm_half_dim``; 0: off)
 - expert parallelism (a mixture of experts, ``ep`` > 1): the replica's ``ep`` devices each hold the weights outside
   the experts whole and 1/ep of the experts, and each runs attention for its own sequences, the busiest ceil(B/ep)
   of them (attention data parallelism: DeepSeek-AI 2024, DeepSeek-V3, arXiv:2412.19437, §3.4.2, decoding with EP across the nodes and
@@ -58,6 +58,7 @@ from estimator.core.base.errors import InputError
 from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import BITS_PER_BYTE, BYTES_PER_GB
 from estimator.core.hardware.profile import HardwareProfile
+from estimator.core.training.step import half_efficiency_dim
 from estimator.core.workload.architecture import (
     Architecture,
     attention_params,
@@ -239,9 +240,9 @@ class ServingFit:
     # the slower of its bytes and all its FLOPs, prefill's included; False: prefill runs as its own phase, added
     mixed_prefill: bool = False
     # a mixture of experts' expert GEMMs at the rate their size allows (the module docstring): the training step
-    # model's fitted half-efficiency dimension in units of the roofline ridge (step_fit.json's gemm_half_ridge,
+    # model's fitted half-efficiency dimension, elements per 16-bit PFLOP/s of peak (step_fit.json's gemm_half_dim,
     # written here by fit-serving); 0: experts at the dense rate
-    moe_gemm_half_ridge: float = 0.0
+    moe_gemm_half_dim: float = 0.0
     # the most sequences its scheduler runs in one step (engines.toml, with its source): caps the batch that
     # maximises throughput (`batch_size` "max"), never a batch given
     max_batch: int = DEFAULT_MAX_BATCH
@@ -264,8 +265,8 @@ class ServingFit:
             out["compute_fraction"] = self.compute_fraction
         if self.mixed_prefill:
             out["mixed_prefill"] = True
-        if self.moe_gemm_half_ridge:
-            out["moe_gemm_half_ridge"] = self.moe_gemm_half_ridge
+        if self.moe_gemm_half_dim:
+            out["moe_gemm_half_dim"] = self.moe_gemm_half_dim
         return out
 
     @classmethod
@@ -290,11 +291,11 @@ class ServingFit:
                 if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x) or not 0 < x <= 1:
                     raise InputError(f"serving fit: {k} must be a number in (0, 1], got {x!r}")
                 extra[k] = float(x)
-        if "moe_gemm_half_ridge" in d:
-            x = d["moe_gemm_half_ridge"]
+        if "moe_gemm_half_dim" in d:
+            x = d["moe_gemm_half_dim"]
             if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x) or x < 0:
-                raise InputError(f"serving fit: moe_gemm_half_ridge must be a finite number of at least 0, got {x!r}")
-            extra["moe_gemm_half_ridge"] = float(x)
+                raise InputError(f"serving fit: moe_gemm_half_dim must be a finite number of at least 0, got {x!r}")
+            extra["moe_gemm_half_dim"] = float(x)
         if "mixed_prefill" in d:
             if not isinstance(d["mixed_prefill"], bool):
                 raise InputError(f"serving fit: mixed_prefill must be true or false, got {d['mixed_prefill']!r}")
@@ -377,7 +378,7 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
 
     def linear_s(tokens: float, routed: float) -> float:
         """Seconds per token of the linear layers, the experts' at the rate their GEMMs' size allows."""
-        slow = expert_gemm_rate(arch, n_total, device, weight_bits, tokens, fit.moe_gemm_half_ridge, routed)
+        slow = expert_gemm_rate(arch, n_total, device, weight_bits, tokens, fit.moe_gemm_half_dim, routed)
         return (linear_per_token - expert_flops) / flops_s + expert_flops / (flops_s * slow)
     compute_s = own * seqs * (linear_s(step_tokens, routed_tokens) + attention_per_token / attention_s) / tp
     gpu_s = max(memory_s, compute_s)
@@ -492,21 +493,21 @@ def expert_active_params(arch: Architecture, params: float, active: float) -> fl
 
 
 def expert_gemm_rate(arch: Architecture, params: float, device: Device, weight_bits: int, tokens: float,
-                     half_ridge: float, routed_tokens: float | None = None) -> float:
+                     half_dim: float, routed_tokens: float | None = None) -> float:
     """The rate of a mixture of experts' expert GEMMs relative to the dense rate (the module docstring), at most 1:
-    sat(max(1, M_r·k/E))·sat(w)/(sat(M)·sat(d)), sat(x) = x/(x + h), h = ``half_ridge`` × the ridge dimension (the
-    operands' bytes × peak ÷ (2 × bandwidth), ``core.training.step.ridge_dim``; the operands at the bits the peak is
+    sat(max(1, M_r·k/E))·sat(w)/(sat(M)·sat(d)), sat(x) = x/(x + h), h = ``half_dim`` × the peak in PFLOP/s at 16-bit
+    operands (``core.training.step.half_efficiency_dim``: peak × the operands' bytes ÷ 2; the operands at the bits the peak is
     for: 16-bit where the weights are dequantised to the 16-bit peak); M the ``tokens`` the device's dense products
     take, M_r the ``routed_tokens`` whose routes reach its experts (under expert parallelism the replica's: every
     device's tokens reach each device's experts; default ``tokens``), an expert used taking at least one; w an expert's
-    width from the totals (SwiGLU's three d × w matrices a layer and expert); 1 for a dense model or ``half_ridge`` 0."""
+    width from the totals (SwiGLU's three d × w matrices a layer and expert); 1 for a dense model or ``half_dim`` 0."""
     experts = expert_params(arch, params)
-    if not experts or half_ridge <= 0:
+    if not experts or half_dim <= 0:
         return 1.0
     width = experts / (arch.layers * arch.experts * SWIGLU_MATRICES * arch.d_model)
     low_bit_peak = device.attention_flops_per_s is not None and device.peak_flops_per_s > device.attention_flops_per_s
     operand_bytes = weight_bits / BITS_PER_BYTE if low_bit_peak else ACTIVATION_BYTES
-    half = half_ridge * operand_bytes * device.peak_flops_per_s / (2.0 * device.bandwidth_gb_per_s * BYTES_PER_GB)
+    half = half_efficiency_dim(device.peak_flops_per_s, operand_bytes, half_dim)
     m = max(1.0, float(tokens))
     routed = m if routed_tokens is None else max(1.0, float(routed_tokens))
 

@@ -14,13 +14,18 @@ Per micro-batch, on the pipeline's slowest stage (the last: it also holds the ou
   the precision times an efficiency that grows with the matrices' size,
   ``gemm_efficiency · Π x/(x + h)`` over the three dimensions, never faster than reading the
   operands from memory (roofline); backward = twice the forward. The half-efficiency dimension
-  ``h = gemm_half_ridge · ridge_dim`` is a fitted multiple of the hardware's roofline ridge in
-  matrix elements, ``ridge_dim = bytes per element · peak ÷ (2 · memory bandwidth)``: a GEMM whose
-  smallest dimension is x moves about (bytes per element)·(the other two's product) for 2·x·(that
-  product) FLOPs, so its arithmetic intensity 2x/bytes reaches the ridge point peak ÷ bandwidth at
-  x = ridge_dim (Williams, Waterman & Patterson 2009, "Roofline", CACM 52(4)). A device with more
-  FLOPs per byte of memory (H100: 295 elements; A100 80GB: 153) needs larger matrices to reach the
-  same share of its peak; FP8 halves the bytes and doubles the peak, the same ridge; FP4 (NVFP4, where
+  ``h = gemm_half_dim · P16`` grows with the device's dense peak, P16 the peak in PFLOP/s at 16-bit
+  operands (the precision's peak × its bytes per element ÷ 2: FP8 halves the bytes and doubles the
+  peak, the same h): a device that does more per cycle needs more and larger tiles in flight to stay
+  busy (a GEMM fills the device in waves of output tiles; NVIDIA's "Matrix Multiplication Background
+  User's Guide", tile and wave quantization). It does not follow the memory bandwidth, which bounds
+  the GEMM only through the roofline above. (Until 2026-11-27 h was a multiple of the roofline's
+  ridge, peak ÷ bandwidth, Williams, Waterman & Patterson 2009: that made an H200 run GEMMs 14-23%
+  faster than an H100, the same chip with 1.43× its bandwidth; this project measured 5-9% on the
+  same training steps, and eager steps 1.18× too fast on the H200 against 1.06× on the H100. Held
+  out by source on the fit data the two forms score alike: 1.088× and 80% against 1.092× and 77%,
+  ``research/step_model_tries.py``.) H100 (989 TFLOP/s): h ≈ 530 elements, A100 (312): ≈ 170;
+  FP4 (NVFP4, where
   the device has the peak: Blackwell) runs the linear layers' GEMMs at its peak with 4.5 bits an element
   (``BYTES_FP4``) and reaches ``fp8_gemm_factor`` of FP8's share of its peak, as FP8 reaches of 16-bit's
   (``LOW_PRECISION_STEPS``: an assumption, no published FP4 layout in the fit data);
@@ -76,7 +81,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from estimator.core.base.errors import InputError
-from estimator.core.base.units import BITS_PER_BYTE, BYTES_PER_GB
+from estimator.core.base.units import BITS_PER_BYTE, BYTES_PER_GB, FLOPS_PER_PFLOP
 from estimator.core.hardware.profile import HardwareProfile
 from estimator.core.training.memory import expert_tensor_parallel
 
@@ -314,7 +319,7 @@ class StepParams:
     """The step model's free parameters (fitted by ``estimator.fit.step_fit``)."""
 
     gemm_efficiency: float = 0.75      # share of peak a large GEMM reaches
-    gemm_half_ridge: float = 0.4       # a GEMM loses half of that at this multiple of ridge_dim (elements)
+    gemm_half_dim: float = 500.0       # a GEMM loses half of that at this many elements per 16-bit PFLOP/s of peak
     fp8_gemm_factor: float = 0.75      # FP8 GEMMs reach this share of the 16-bit share of their (2×) peak
     attention_efficiency: float = 0.5  # attention's share of peak, relative to gemm_efficiency
     memory_efficiency: float = 0.7     # share of the memory bandwidth the memory-bound kernels reach
@@ -324,7 +329,7 @@ class StepParams:
         return {name: getattr(self, name) for name in PARAM_NAMES}
 
 
-PARAM_NAMES = ("gemm_efficiency", "gemm_half_ridge", "fp8_gemm_factor", "attention_efficiency",
+PARAM_NAMES = ("gemm_efficiency", "gemm_half_dim", "fp8_gemm_factor", "attention_efficiency",
                "memory_efficiency", "overlap_cost")
 
 
@@ -408,11 +413,11 @@ def _saturation(x: float, half: float) -> float:
     return x / (x + half)
 
 
-def ridge_dim(peak: float, bandwidth: float, elem_bytes: float) -> float:
-    """The matrix dimension at the roofline's ridge: a GEMM whose smallest dimension is x has an
-    arithmetic intensity of about 2x/``elem_bytes`` FLOPs per byte, equal to ``peak``/``bandwidth``
-    (FLOP/s over bytes/s) at x = elem_bytes·peak/(2·bandwidth) (the module docstring)."""
-    return elem_bytes * peak / (2.0 * bandwidth)
+def half_efficiency_dim(peak: float, elem_bytes: float, half_dim_per_pflops: float) -> float:
+    """The matrix dimension at which a GEMM reaches half its large-matrix efficiency on a device of ``peak``
+    FLOP/s with operands of ``elem_bytes``: ``half_dim_per_pflops`` × the peak in PFLOP/s at 16-bit operands
+    (peak × elem_bytes ÷ 2; the module docstring)."""
+    return half_dim_per_pflops * peak * elem_bytes / BYTES_16BIT / FLOPS_PER_PFLOP
 
 
 def gemm_seconds(m: float, n: float, k: float, peak: float, bandwidth: float, elem_bytes: float,
@@ -460,7 +465,7 @@ def step_time(shape: ModelShape, layout: Layout, hardware: StepHardware, params:
     check_inputs(shape, layout, hardware)
     t, p, c, v = layout.tp, layout.pp, layout.cp, layout.vp
     share = layout.compute_sm_share
-    peak_full = hardware.peak_flops_per_s[layout.precision]   # the device's: MFU and the ridge are against it
+    peak_full = hardware.peak_flops_per_s[layout.precision]   # the device's: MFU and the GEMMs' half dimension are against it
     peak_gemm = peak_full * share
     peak_16 = (hardware.peak_flops_per_s.get("bf16") or hardware.peak_flops_per_s.get("fp16")
                or hardware.peak_flops_per_s[layout.precision]) * share
@@ -468,7 +473,7 @@ def step_time(shape: ModelShape, layout: Layout, hardware: StepHardware, params:
     mem_rate = bandwidth * params.memory_efficiency
     gemm_eff = params.gemm_efficiency * params.fp8_gemm_factor ** LOW_PRECISION_STEPS[layout.precision]
     gemm_bytes = GEMM_BYTES[layout.precision]
-    half = params.gemm_half_ridge * ridge_dim(peak_full, bandwidth, gemm_bytes)
+    half = half_efficiency_dim(peak_full, gemm_bytes, params.gemm_half_dim)
 
     tokens = layout.micro_batch * layout.seq_len / c          # tokens one device holds in a micro-batch
     d, a, kv, f = shape.d_model, shape.attention_dim, shape.kv_dim, shape.ffn
@@ -600,5 +605,5 @@ def flat_mfu_tokens_per_s(shape: ModelShape, seq_len: int, mfu: float, peak_flop
 __all__ = [
     "CONVENTIONS", "FLASH2_ON_HOPPER", "LINK_DEFAULTS", "PARAM_NAMES", "Layout", "ModelShape", "StepHardware",
     "StepParams", "StepParts", "StepTime", "bubble_fraction", "flat_mfu_tokens_per_s", "flops_per_token",
-    "gemm_seconds", "overlapped_seconds", "ridge_dim", "ring_seconds", "step_hardware", "step_time",
+    "gemm_seconds", "half_efficiency_dim", "overlapped_seconds", "ring_seconds", "step_hardware", "step_time",
 ]
