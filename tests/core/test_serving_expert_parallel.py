@@ -191,23 +191,23 @@ def test_the_experts_gemm_rate_by_hand():
         return x / (x + half)
     expected = sat(64) * sat(768) / (sat(1024) * sat(2048))
     assert expected == pytest.approx(0.122, abs=0.001)
-    assert expert_gemm_rate(arch, n, h100, 16, 1024, 535) == pytest.approx(expected)
+    assert expert_gemm_rate(arch, n, h100, 1024, 535) == pytest.approx(expected)
     # dense, or the rate off: the dense rate
-    assert expert_gemm_rate(arch, n, h100, 16, 1024, 0.0) == 1.0
+    assert expert_gemm_rate(arch, n, h100, 1024, 0.0) == 1.0
     dense = Architecture(layers=1, d_model=2048, heads=16, kv_heads=4)
-    assert expert_gemm_rate(dense, n, h100, 16, 1024, 535) == 1.0
+    assert expert_gemm_rate(dense, n, h100, 1024, 535) == 1.0
     # large, few experts (Mixtral's 8 of width 14,336, top 2) at many tokens: near the dense rate, never above it
     mix = Architecture(layers=1, d_model=4096, heads=32, kv_heads=8, experts=8, experts_per_token=2,
                        active_params=float(2 * 3 * 4096 * 14336 + 10_000_000))
-    rate = expert_gemm_rate(mix, float(8 * 3 * 4096 * 14336 + 10_000_000), h100, 16, 8192, 535)
+    rate = expert_gemm_rate(mix, float(8 * 3 * 4096 * 14336 + 10_000_000), h100, 8192, 535)
     assert 0.8 < rate <= 1.0
 
 
 def test_the_experts_gemm_rate_counts_the_tokens_that_reach_them():
     """Under expert parallelism every device's tokens reach each device's experts: an expert multiplies the
     replica's M·k/E, not one device's (review 2026-11-26: 1/ep of them made DeepSeek-V3's experts 8x too slow); an
-    expert used takes at least one token; a weight-only 4-bit model multiplies at the 16-bit peak, its operands
-    16-bit for the half-efficiency dimension (the 16-bit peak's)."""
+    expert used takes at least one token; the half-efficiency dimension is the device's 16-bit peak's, whatever the
+    bits the weights multiply at."""
     from estimator.core.serving.step import expert_gemm_rate
     per_expert = 3 * 2048 * 768
     arch = Architecture(layers=1, d_model=2048, heads=16, kv_heads=4, experts=128, experts_per_token=8,
@@ -219,14 +219,15 @@ def test_the_experts_gemm_rate_counts_the_tokens_that_reach_them():
     def sat(x):
         return x / (x + half)
     # a device with 128 tokens in a group of 8: its experts see the replica's 1,024 tokens, 64 each
-    assert expert_gemm_rate(arch, n, h100, 16, 128, 535, routed_tokens=1024) == pytest.approx(
+    assert expert_gemm_rate(arch, n, h100, 128, 535, routed_tokens=1024) == pytest.approx(
         sat(64) * sat(768) / (sat(128) * sat(2048)))
     # one token: the expert it reaches multiplies one token, not 1/16 of one
-    assert expert_gemm_rate(arch, n, h100, 16, 1, 535) == pytest.approx(sat(1) * sat(768) / (sat(1) * sat(2048)))
-    # 4-bit weights dequantised to the 16-bit peak (no FP4 peak: the attention peak is the same): 2-byte operands
-    at_16 = Device(id="h", memory_gb=80, bandwidth_gb_per_s=3350, peak_flops_per_s=989e12, tdp_w=700,
-                   link_gb_per_s=450, attention_flops_per_s=989e12)
-    assert expert_gemm_rate(arch, n, at_16, 4, 1024, 535) == pytest.approx(expert_gemm_rate(arch, n, h100, 16, 1024, 535))
+    assert expert_gemm_rate(arch, n, h100, 1, 535) == pytest.approx(sat(1) * sat(768) / (sat(1) * sat(2048)))
+    # the half dimension is the 16-bit peak's whatever the bits the weights multiply at: a device whose FP8 or FP4
+    # peak is its attention (16-bit) peak's double or more has the same experts' rate as at 16 bits
+    low_bit = Device(id="h", memory_gb=80, bandwidth_gb_per_s=3350, peak_flops_per_s=2 * 989e12, tdp_w=700,
+                     link_gb_per_s=450, attention_flops_per_s=989e12)
+    assert expert_gemm_rate(arch, n, low_bit, 1024, 535) == pytest.approx(expert_gemm_rate(arch, n, h100, 1024, 535))
 
 
 def test_only_a_latent_attention_mixture_of_experts_is_weighed_in_expert_parallelism(cli):
@@ -238,3 +239,17 @@ def test_only_a_latent_attention_mixture_of_experts_is_weighed_in_expert_paralle
     r1 = _run(cli, "--model", "deepseek-r1", "--devices", "8", "--batch-size", "max")
     tp = _run(cli, "--model", "deepseek-r1", "--devices", "8", "--batch-size", "max", "--tp", "8")
     assert r1["ep"] > 1 and r1["tokens_per_s"] > tp["tokens_per_s"]
+
+
+def test_a_serving_fit_with_the_old_half_dimension_is_refused_not_read_as_dense():
+    """Review 2026-11-27: a serving fit written before the experts' half dimension moved to the device's peak holds
+    moe_gemm_half_ridge (about 2.08, in ridges); read silently it would run the experts at the dense rate."""
+    import json
+
+    from estimator.core.base.errors import InputError
+    from estimator.io.serving_data import SERVING_FIT_PATH
+    fit = json.loads(SERVING_FIT_PATH.read_text())["optimized_engine"]["fit"]
+    assert ServingFit.from_dict(fit, engine="optimized-2024").moe_gemm_half_dim == pytest.approx(535, abs=1)
+    old = {k: v for k, v in fit.items() if k != "moe_gemm_half_dim"} | {"moe_gemm_half_ridge": 2.08}
+    with pytest.raises(InputError, match="moe_gemm_half_ridge is no longer read.*moe_gemm_half_dim.*fit-serving"):
+        ServingFit.from_dict(old, engine="optimized-2024")

@@ -181,3 +181,31 @@ def test_sms_kept_for_communication_slow_the_compute_only():
     assert part.mfu == pytest.approx(part.model_flops_per_token * part.tokens_per_s_per_device / 1e12)
     with pytest.raises(InputError, match="compute_sm_share must be above 0 and at most 1"):
         step_time(SHAPE, Layout(seq_len=8, global_batch=2, compute_sm_share=0.0), HW, PARAMS)
+
+
+def test_a_gemms_half_efficiency_size_follows_the_16_bit_peak_not_the_bandwidth():
+    """The half-efficiency dimension is gemm_half_dim × the device's 16-bit peak in PFLOP/s, whatever the precision
+    run: an H100 (0.989 PFLOP/s) at 535 elements per PFLOP/s loses half its GEMM efficiency at 529 elements. A device
+    with more memory bandwidth and the same peak (an H200 against an H100) runs a compute-bound step's matrix
+    multiplies in the same time (measured 2026-11-27: 5-11% faster steps, from the memory-bound work)."""
+    from estimator.core.training.step import half_efficiency_dim
+    assert half_efficiency_dim(989e12, 535.0) == pytest.approx(529.115)
+    assert half_efficiency_dim(2 * 989e12, 535.0) == pytest.approx(2 * 529.115)
+    params = StepParams(gemm_efficiency=0.8, gemm_half_dim=535.0, fp8_gemm_factor=0.75, attention_efficiency=0.5,
+                        memory_efficiency=0.9, overlap_cost=0.1)
+    shape = ModelShape(layers=4, d_model=4096, heads=32, kv_heads=32, vocab=32000, ffn=16384)
+    layout = Layout(seq_len=2048, global_batch=8, micro_batch=8, zero_stage=0)
+
+    def hardware(bandwidth_gb_per_s, peaks):
+        return StepHardware(peak_flops_per_s=peaks, memory_bandwidth_gb_per_s=bandwidth_gb_per_s,
+                            scale_up_devices=8, scale_up_gb_per_s=450.0, scale_out_gb_per_s=50.0)
+    h100 = {"bf16": 989e12, "fp8": 1979e12}
+    slow, fast = step_time(shape, layout, hardware(3350.0, h100), params), step_time(shape, layout, hardware(4800.0, h100), params)
+    assert fast.parts.matmul_s == pytest.approx(slow.parts.matmul_s)
+    assert fast.parts.memory_ops_s == pytest.approx(slow.parts.memory_ops_s * 3350 / 4800)
+    # FP8 takes the 16-bit peak's size: the same as at bf16 with the FP8 factor on the efficiency; a device whose
+    # FP8 peak equals its 16-bit one (as a Gaudi 3's) does not halve it
+    fp8 = Layout(seq_len=2048, global_batch=8, micro_batch=8, zero_stage=0, precision="fp8")
+    at_fp8 = step_time(shape, fp8, hardware(3350.0, h100), params).parts.matmul_s
+    flat_fp8 = step_time(shape, fp8, hardware(3350.0, {"bf16": 989e12, "fp8": 989e12}), params).parts.matmul_s
+    assert at_fp8 < flat_fp8 < 2.01 * at_fp8 and flat_fp8 == pytest.approx(at_fp8 * 1979 / 989, rel=0.02)

@@ -29,7 +29,7 @@ that split every layer (tensor parallelism). Its time, per device:
 - a mixture of experts' expert GEMMs run below a dense layer's rate: each expert multiplies only the
   M·k/E tokens routed to it by its narrow width w, and a GEMM's efficiency grows with its dimensions as
   the training step model's does (``core.training.step.gemm_seconds``: x/(x + h) per dimension, h the
-  fitted half-efficiency dimension ``gemm_half_dim`` × the device's 16-bit-operand peak in PFLOP/s, step_fit.json, fitted to
+  fitted half-efficiency dimension ``gemm_half_dim`` × the device's 16-bit peak in PFLOP/s, step_fit.json, fitted to
   published training layouts, not to serving); relative to the model's dense d × d products at the same
   M tokens, the experts' FLOPs run at sat(max(1, M_r·k/E))·sat(w)/(sat(M)·sat(d)) of the compute rate, at most 1,
   M_r the tokens that reach the device's experts (the replica's under expert parallelism), a prompt's prefill at
@@ -291,6 +291,9 @@ class ServingFit:
                 if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x) or not 0 < x <= 1:
                     raise InputError(f"serving fit: {k} must be a number in (0, 1], got {x!r}")
                 extra[k] = float(x)
+        if "moe_gemm_half_ridge" in d:  # the form before 2026-11-27: a multiple of the roofline ridge, ~257× smaller
+            raise InputError("serving fit: moe_gemm_half_ridge is no longer read: the experts' half dimension is "
+                             "moe_gemm_half_dim, elements per 16-bit PFLOP/s of peak; re-run `python -m estimator fit-serving`")
         if "moe_gemm_half_dim" in d:
             x = d["moe_gemm_half_dim"]
             if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x) or x < 0:
@@ -378,7 +381,7 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
 
     def linear_s(tokens: float, routed: float) -> float:
         """Seconds per token of the linear layers, the experts' at the rate their GEMMs' size allows."""
-        slow = expert_gemm_rate(arch, n_total, device, weight_bits, tokens, fit.moe_gemm_half_dim, routed)
+        slow = expert_gemm_rate(arch, n_total, device, tokens, fit.moe_gemm_half_dim, routed)
         return (linear_per_token - expert_flops) / flops_s + expert_flops / (flops_s * slow)
     compute_s = own * seqs * (linear_s(step_tokens, routed_tokens) + attention_per_token / attention_s) / tp
     gpu_s = max(memory_s, compute_s)
@@ -492,12 +495,11 @@ def expert_active_params(arch: Architecture, params: float, active: float) -> fl
     return max(0.0, float(active) - (float(params) - experts)) if experts else 0.0
 
 
-def expert_gemm_rate(arch: Architecture, params: float, device: Device, weight_bits: int, tokens: float,
+def expert_gemm_rate(arch: Architecture, params: float, device: Device, tokens: float,
                      half_dim: float, routed_tokens: float | None = None) -> float:
     """The rate of a mixture of experts' expert GEMMs relative to the dense rate (the module docstring), at most 1:
-    sat(max(1, M_r·k/E))·sat(w)/(sat(M)·sat(d)), sat(x) = x/(x + h), h = ``half_dim`` × the peak in PFLOP/s at 16-bit
-    operands (``core.training.step.half_efficiency_dim``: peak × the operands' bytes ÷ 2; the operands at the bits the peak is
-    for: 16-bit where the weights are dequantised to the 16-bit peak); M the ``tokens`` the device's dense products
+    sat(max(1, M_r·k/E))·sat(w)/(sat(M)·sat(d)), sat(x) = x/(x + h), h = ``half_dim`` × the device's 16-bit peak in PFLOP/s
+    (``core.training.step.half_efficiency_dim``, whatever the bits the weights are multiplied at); M the ``tokens`` the device's dense products
     take, M_r the ``routed_tokens`` whose routes reach its experts (under expert parallelism the replica's: every
     device's tokens reach each device's experts; default ``tokens``), an expert used taking at least one; w an expert's
     width from the totals (SwiGLU's three d × w matrices a layer and expert); 1 for a dense model or ``half_dim`` 0."""
@@ -505,9 +507,7 @@ def expert_gemm_rate(arch: Architecture, params: float, device: Device, weight_b
     if not experts or half_dim <= 0:
         return 1.0
     width = experts / (arch.layers * arch.experts * SWIGLU_MATRICES * arch.d_model)
-    low_bit_peak = device.attention_flops_per_s is not None and device.peak_flops_per_s > device.attention_flops_per_s
-    operand_bytes = weight_bits / BITS_PER_BYTE if low_bit_peak else ACTIVATION_BYTES
-    half = half_efficiency_dim(device.peak_flops_per_s, operand_bytes, half_dim)
+    half = half_efficiency_dim(device.attention_flops_per_s or device.peak_flops_per_s, half_dim)
     m = max(1.0, float(tokens))
     routed = m if routed_tokens is None else max(1.0, float(routed_tokens))
 

@@ -14,17 +14,19 @@ Per micro-batch, on the pipeline's slowest stage (the last: it also holds the ou
   the precision times an efficiency that grows with the matrices' size,
   ``gemm_efficiency · Π x/(x + h)`` over the three dimensions, never faster than reading the
   operands from memory (roofline); backward = twice the forward. The half-efficiency dimension
-  ``h = gemm_half_dim · P16`` grows with the device's dense peak, P16 the peak in PFLOP/s at 16-bit
-  operands (the precision's peak × its bytes per element ÷ 2: FP8 halves the bytes and doubles the
-  peak, the same h): a device that does more per cycle needs more and larger tiles in flight to stay
-  busy (a GEMM fills the device in waves of output tiles; NVIDIA's "Matrix Multiplication Background
-  User's Guide", tile and wave quantization). It does not follow the memory bandwidth, which bounds
-  the GEMM only through the roofline above. (Until 2026-11-27 h was a multiple of the roofline's
-  ridge, peak ÷ bandwidth, Williams, Waterman & Patterson 2009: that made an H200 run GEMMs 14-23%
-  faster than an H100, the same chip with 1.43× its bandwidth; this project measured 5-9% on the
-  same training steps, and eager steps 1.18× too fast on the H200 against 1.06× on the H100. Held
-  out by source on the fit data the two forms score alike: 1.088× and 80% against 1.092× and 77%,
-  ``research/step_model_tries.py``.) H100 (989 TFLOP/s): h ≈ 530 elements, A100 (312): ≈ 170;
+  ``h = gemm_half_dim · P16`` grows with the device's dense 16-bit peak P16 in PFLOP/s (the whole
+  device's, also where a run keeps SMs for communication: scaled by ``Layout.compute_sm_share`` the fit
+  on the layouts held 77% rather than 80%, research/step_model_tries.py): a device that does more per
+  cycle needs more and larger tiles in flight to stay busy (a GEMM fills the device in waves of output
+  tiles; NVIDIA's "Matrix Multiplication Background User's Guide", tile and wave quantization). It is
+  taken from the 16-bit peak whatever the precision run (an assumption: the FP8 and FP4 GEMMs' lower
+  share of their peaks is ``fp8_gemm_factor``'s). It does not follow the memory bandwidth, which
+  bounds the GEMM only through the roofline above. (Until 2026-11-27 h was a multiple of the
+  roofline's ridge, peak ÷ bandwidth, Williams, Waterman & Patterson 2009: that made an H200, the
+  H100's chip with 1.43× its bandwidth, run the same eager training steps 12-24% faster than an H100;
+  this project measured 5-11% (compiled 1-5%), and eager steps came out 1.18× too fast on the H200
+  against 1.06× on the H100. Held out by source on the fit data the two forms score alike:
+  ``research/step_model_tries.py``.) H100 (0.989 PFLOP/s): h ≈ 530 elements, A100 (0.312): ≈ 170;
   FP4 (NVFP4, where
   the device has the peak: Blackwell) runs the linear layers' GEMMs at its peak with 4.5 bits an element
   (``BYTES_FP4``) and reaches ``fp8_gemm_factor`` of FP8's share of its peak, as FP8 reaches of 16-bit's
@@ -413,11 +415,11 @@ def _saturation(x: float, half: float) -> float:
     return x / (x + half)
 
 
-def half_efficiency_dim(peak: float, elem_bytes: float, half_dim_per_pflops: float) -> float:
-    """The matrix dimension at which a GEMM reaches half its large-matrix efficiency on a device of ``peak``
-    FLOP/s with operands of ``elem_bytes``: ``half_dim_per_pflops`` × the peak in PFLOP/s at 16-bit operands
-    (peak × elem_bytes ÷ 2; the module docstring)."""
-    return half_dim_per_pflops * peak * elem_bytes / BYTES_16BIT / FLOPS_PER_PFLOP
+def half_efficiency_dim(peak_16bit: float, half_dim_per_pflops: float) -> float:
+    """The matrix dimension at which a GEMM reaches half its large-matrix efficiency on a device whose dense
+    16-bit peak is ``peak_16bit`` FLOP/s: ``half_dim_per_pflops`` × that peak in PFLOP/s, whatever the
+    precision run (the module docstring)."""
+    return half_dim_per_pflops * peak_16bit / FLOPS_PER_PFLOP
 
 
 def gemm_seconds(m: float, n: float, k: float, peak: float, bandwidth: float, elem_bytes: float,
@@ -465,15 +467,16 @@ def step_time(shape: ModelShape, layout: Layout, hardware: StepHardware, params:
     check_inputs(shape, layout, hardware)
     t, p, c, v = layout.tp, layout.pp, layout.cp, layout.vp
     share = layout.compute_sm_share
-    peak_full = hardware.peak_flops_per_s[layout.precision]   # the device's: MFU and the GEMMs' half dimension are against it
+    peak_full = hardware.peak_flops_per_s[layout.precision]   # the device's: MFU is against it
     peak_gemm = peak_full * share
-    peak_16 = (hardware.peak_flops_per_s.get("bf16") or hardware.peak_flops_per_s.get("fp16")
-               or hardware.peak_flops_per_s[layout.precision]) * share
+    peak_16_device = (hardware.peak_flops_per_s.get("bf16") or hardware.peak_flops_per_s.get("fp16")
+                      or hardware.peak_flops_per_s[layout.precision])
+    peak_16 = peak_16_device * share
     bandwidth = hardware.memory_bandwidth_gb_per_s * BYTES_PER_GB
     mem_rate = bandwidth * params.memory_efficiency
     gemm_eff = params.gemm_efficiency * params.fp8_gemm_factor ** LOW_PRECISION_STEPS[layout.precision]
     gemm_bytes = GEMM_BYTES[layout.precision]
-    half = half_efficiency_dim(peak_full, gemm_bytes, params.gemm_half_dim)
+    half = half_efficiency_dim(peak_16_device, params.gemm_half_dim)
 
     tokens = layout.micro_batch * layout.seq_len / c          # tokens one device holds in a micro-batch
     d, a, kv, f = shape.d_model, shape.attention_dim, shape.kv_dim, shape.ffn
