@@ -26,9 +26,8 @@ Per micro-batch, on the pipeline's slowest stage (the last: it also holds the ou
   H100's chip with 1.43× its bandwidth, run the same eager training steps 12-24% faster than an H100;
   this project measured 5-11% (compiled 1-5%), and eager steps came out 1.18× too fast on the H200
   against 1.06× on the H100. Held out by source on the fit data the two forms score alike:
-  ``research/step_model_tries.py``.) H100 (0.989 PFLOP/s): h ≈ 530 elements, A100 (0.312): ≈ 170;
-  FP4 (NVFP4, where
-  the device has the peak: Blackwell) runs the linear layers' GEMMs at its peak with 4.5 bits an element
+  ``research/step_model_tries.py``.) H100 (0.989 PFLOP/s): h ≈ 530 elements, A100 (0.312): ≈ 170.
+  FP4 (NVFP4, where the device has the peak: Blackwell) runs the linear layers' GEMMs at its peak with 4.5 bits an element
   (``BYTES_FP4``) and reaches ``fp8_gemm_factor`` of FP8's share of its peak, as FP8 reaches of 16-bit's
   (``LOW_PRECISION_STEPS``: an assumption, no published FP4 layout in the fit data);
 - attention (scores and their product with V): FlashAttention skips the masked half and its
