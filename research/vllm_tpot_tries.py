@@ -39,11 +39,19 @@ What a sourced KV read fraction would have to be (printed as a sweep, each value
 refitted per fold; the held-out models shape this, so it is not a choice): 0.2-0.25 gives TPOT
 1.14-1.18x (88-91%); with the power's load from the KV bytes at 0.9 (a slow kernel draws by its
 bytes, not its seconds) J per token stays 1.12x (97% coverage), with the slow read counted as
-busy GPU time J per token goes to 1.27-1.35x (47-50%). No published measurement of vLLM 0.5's
-paged-attention kernel for multi-head attention at ~200 tokens of context was found to source such
-a figure (the vLLM issues found time it for GQA at 1-4k tokens); a kernel benchmark on an A100 or
-H100 (benchmarks/kernels/benchmark_paged_attention.py of vLLM 0.5, 32/32 heads, context 205, batch
-32-320) would settle it.
+busy GPU time J per token goes to 1.27-1.35x (47-50%).
+
+Measured since (2026-11-27, an H100; estimator/data/measured_attention_kernels.csv, benchmarks/attention_kernels/):
+ML.ENERGY's v2 runs used vLLM 0.5.4 (mlenergy/vllm:v0.5.4-openai, github.com/ml-energy/benchmark), whose decode
+attention is FlashAttention-2's flash_attn_with_kvcache over the paged cache; vLLM 0.4.2's own paged kernel and
+PyTorch's FlashAttention-2 and cuDNN kernels were timed at these shapes. From batch 64 up the 7B's K and V are read
+at 0.48-0.57 of the H100's bandwidth by FlashAttention-2, 0.69-0.84 by vLLM's kernel, 0.72-0.87 by cuDNN: no kernel
+is near 0.2-0.25. Its attention costs 37-57 us a sequence and step (batch 256), the 70B's over 4 GPUs 9-37 us, against
+measured TPOT slopes of about 250 us and 90-130 us: the gap between the two models' slopes is not attention. At the
+measured FlashAttention-2 fraction (0.5 in the sweep) TPOT is 1.25x. Left: the engine's own work per sequence
+(vLLM 0.5.4 processed each request's output, detokenisation and stop-string checks, on the CPU between steps; the
+vLLM v0.6.0 release blog, 2024-09-05, overlaps it with the GPU from then on), which two batched models cannot separate
+from the rest. Nothing shipped.
 
 Exploration only: nothing here feeds the shipped fit (`python -m estimator fit-serving`).
 """

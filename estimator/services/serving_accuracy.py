@@ -200,8 +200,10 @@ def optimized_engine_document(online: ServingFit, older: dict[str, ServingFit] |
     ``online``'s (no device energy was measured): the energy's interval is the wider of its time's and
     ``online``'s energy's."""
     rows, latency = load_mlperf(), load_rows()
-    cap = engine_profile(OPTIMIZED).max_batch
-    base = replace(online, engine=OPTIMIZED, mixed_prefill=True)
+    own = engine_profile(OPTIMIZED)
+    cap = own.max_batch
+    # the online fit's form, with the optimised engine's own memory fraction (engines.toml), not vllm-2024's
+    base = replace(online, engine=OPTIMIZED, mixed_prefill=True, memory_fraction=float(own.memory_fraction))
     params = fit_engine(rows, latency, base, cap)
     beside = {}
     for name, f in (older or {}).items():

@@ -88,16 +88,19 @@ def test_memory_is_weights_plus_kv_cache_and_gives_the_largest_batch():
     per_seq_gb = (161 + 338 / 2) * KV_PER_TOKEN / 1e9
     assert r.kv_cache_gb == pytest.approx(100 * per_seq_gb)
     assert r.memory_gb == pytest.approx(r.weights_gb + r.kv_cache_gb)
-    usable = 85.9 * USABLE_MEMORY_FRACTION  # the A100 80GB's 81,920 MiB (profiles/a100-sxm-80gb.toml)
-    assert r.max_batch_size == math.floor((usable - r.weights_gb) / per_seq_gb) == 368
-    full = run(replace(BASE, batch_size=368, devices=1))
-    assert full.batch_size == 368 and not any("preempts" in n for n in full.notes)
-    # one more is not refused: the engine preempts it and runs the 368 that fit, and says so
-    over = run(replace(BASE, batch_size=369, devices=1))
-    assert over.batch_size == 368 and over.seconds_per_output_token == full.seconds_per_output_token
-    assert any(n.startswith("batch 369 does not fit") and "preempts" in n and n.endswith("is 368") for n in over.notes)
+    # the A100 80GB's 81,920 MiB (profiles/a100-sxm-80gb.toml) at vllm-2024's 0.95 (ML.ENERGY's
+    # --gpu-memory-utilization; engines.toml), not vLLM's default 0.9 (USABLE_MEMORY_FRACTION)
+    assert FIT.memory_fraction == 0.95 != USABLE_MEMORY_FRACTION
+    usable = 85.9 * FIT.memory_fraction
+    assert r.max_batch_size == math.floor((usable - r.weights_gb) / per_seq_gb) == 393
+    full = run(replace(BASE, batch_size=393, devices=1))
+    assert full.batch_size == 393 and not any("preempts" in n for n in full.notes)
+    # one more is not refused: the engine preempts it and runs the 393 that fit, and says so
+    over = run(replace(BASE, batch_size=394, devices=1))
+    assert over.batch_size == 393 and over.seconds_per_output_token == full.seconds_per_output_token
+    assert any(n.startswith("batch 394 does not fit") and "preempts" in n and n.endswith("is 393") for n in over.notes)
     # without --devices: the fewest devices (a power of two) that hold weights and the whole batch's KV cache
-    assert run(replace(BASE, batch_size=369)).devices == 2
+    assert run(replace(BASE, batch_size=394)).devices == 2
     assert run(replace(BASE, batch_size=1000)).devices == 4
 
 
@@ -399,3 +402,14 @@ def test_quantised_weights_keep_a_tied_table_once_and_say_when_the_vocabulary_is
     r = run(replace(BASE, architecture=bare, bits=4))
     assert r.weights_gb == pytest.approx(LLAMA2_7B.params / 2 / 1e9)
     assert any("the vocabulary is not given, so every weight counts at 4 bits" in n for n in r.notes)
+
+
+def test_a_refusal_names_the_memory_fraction_its_engine_holds():
+    """vllm-2024 holds 0.95 of each device (ML.ENERGY's --gpu-memory-utilization), the default engine vLLM's 0.9:
+    a refusal says which (it once said "0.9 … vLLM's default" whatever the engine)."""
+    m = serving_data.catalog_model("llama-3.1-70b")
+    s = InferenceScenario(params=m.params, tokens=1e6, architecture=m.arch, devices=1)
+    with pytest.raises(InputError, match=r"offer 81\.2 GB \(0\.95 of device memory: the serving engine's memory fraction\)"):
+        inference(s, H100, FIT)
+    with pytest.raises(InputError, match=r"offer 77 GB \(0\.9 of device memory: vLLM's default --gpu-memory-utilization\)"):
+        inference(s, H100, serving_data.load_serving_fit("optimized-2024"))

@@ -15,7 +15,7 @@ from estimator.core.hardware.profile import HardwareProfile
 from estimator.core.serving.checks import devices_for_heads
 from estimator.core.serving.memory import Footprint, devices_needed, serving_footprint
 from estimator.core.serving.notes import count_text
-from estimator.core.serving.step import USABLE_MEMORY_FRACTION, USABLE_MEMORY_SOURCE
+from estimator.core.serving.step import USABLE_MEMORY_FRACTION, usable_memory_text
 from estimator.core.workload.architecture import check_tensor_parallel
 
 if TYPE_CHECKING:
@@ -88,18 +88,19 @@ def does_not_fit(footprint: Footprint, devices: int, profile: HardwareProfile, b
     beside them, or the batch's."""
     weights_gb, usable_gb, per_sequence_gb = footprint.weights_gb, footprint.usable_gb, footprint.kv_gb_per_sequence
     on = f"{devices} × {profile.id}"
+    usable = usable_memory_text(footprint.memory_fraction)
     if weights_gb >= usable_gb:
         return InputError(f"the weights need {gfmt(weights_gb, 3)} GB; {devices} × {gfmt(profile.memory_gb)} GB of "
-                          f"{profile.id} offer {gfmt(usable_gb, 3)} GB ({USABLE_MEMORY_SOURCE}): use more devices")
+                          f"{profile.id} offer {gfmt(usable_gb, 3)} GB ({usable}): use more devices")
     query = f"{count_text(prompt_tokens)} + {count_text(output_tokens)} tokens"
     if footprint.max_batch == 0:  # the weights fit, not one sequence's KV cache beside them (audit: it blamed the weights)
         return InputError(f"one sequence of {query} needs {gfmt(per_sequence_gb, 3)} GB of KV cache; beside "
                           f"{gfmt(weights_gb, 3)} GB of weights, {on} leave {gfmt(usable_gb - weights_gb, 3)} GB "
-                          f"({USABLE_MEMORY_SOURCE}): use shorter prompts or answers, or more devices")
+                          f"({usable}): use shorter prompts or answers, or more devices")
     return InputError(f"batch {count_text(batch)} does not fit: its KV cache needs {gfmt(footprint.kv_cache_gb, 3)} GB "
                       f"({gfmt(per_sequence_gb * MB_PER_GB, 3)} MB per sequence of {query}) beside "
                       f"{gfmt(weights_gb, 3)} GB of weights in {gfmt(usable_gb, 3)} GB usable on {on} "
-                      f"({USABLE_MEMORY_SOURCE}); the largest batch that fits is {count_text(footprint.max_batch)}")
+                      f"({usable}); the largest batch that fits is {count_text(footprint.max_batch)}")
 
 
 __all__ = ["MemoryFit", "does_not_fit", "expert_parallel", "memory_fit", "preemption_note"]

@@ -84,7 +84,9 @@ BANDWIDTH_FRACTION_SOURCE = ("0.9 of peak HBM bandwidth: kipply, 'Transformer In
 # Achievable fraction of the tensor peak in compute-bound phases (prefill, large batches): 0.6.
 # Prefill MFU measured on A100 at 16 bits: 0.61–0.67 (TensorRT-LLM v0.5 performance.md, first-token
 # latency of LLaMA 7B/70B at 2048 input tokens; Splitwise perf_model.csv, Llama-2-70B TP2); kipply
-# fits 0.7 on A100; H100 reaches 0.46–0.78 of its BF16 peak in the same sources.
+# fits 0.7 on A100; H100 reaches 0.46–0.78 of its BF16 peak in the same sources. Attention alone, timed by this
+# project on an H100 (estimator/data/measured_attention_kernels.csv, causal prefill of 4k-32k tokens): cuDNN's fused
+# kernel 0.62–0.68 of the dense BF16 peak, FlashAttention-2 0.34–0.36; 0.6 is the faster kernels' rate.
 COMPUTE_FRACTION = 0.6
 COMPUTE_FRACTION_SOURCE = ("0.6 of the tensor peak: prefill MFU 0.61–0.67 on A100 (TensorRT-LLM v0.5 "
                            "docs/source/performance.md; Splitwise data/perf_model.csv), 0.46–0.78 of BF16 on H100")
@@ -120,6 +122,14 @@ USABLE_MEMORY_FRACTION = 0.9
 # --max-num-seqs, 256 (vLLM 0.5 EngineArgs); each engine's own is in engines.toml.
 DEFAULT_MAX_BATCH = 256
 USABLE_MEMORY_SOURCE = f"{gfmt(USABLE_MEMORY_FRACTION)} of device memory: vLLM's default --gpu-memory-utilization"
+
+
+def usable_memory_text(memory_fraction: float) -> str:
+    """What a message says of the memory an engine holds: vLLM's default where the engine keeps it, else its own
+    fraction (vllm-2024: 0.95, as ML.ENERGY ran vLLM; engines.toml gives each engine's source)."""
+    if memory_fraction == USABLE_MEMORY_FRACTION:
+        return USABLE_MEMORY_SOURCE
+    return f"{gfmt(memory_fraction)} of device memory: the serving engine's memory fraction"
 # Power per device as a fraction of TDP (Splitwise, Patel et al. 2024, arXiv:2311.18677, simulator
 # power model configs/power_model/constant.yaml: A100-80GB idle 63 / decode 250 / prefill 400 W of
 # 400 W; H100 75 / 380 / 700 W of 700 W). Idle 0.2: POLCA (Patel et al., arXiv:2308.12908), A100

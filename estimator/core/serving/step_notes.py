@@ -25,11 +25,11 @@ from estimator.core.serving.notes import (
 )
 from estimator.core.serving.step import (
     BANDWIDTH_FRACTION,
-    USABLE_MEMORY_SOURCE,
     Device,
     ServingFit,
     Step,
     kv_replication,
+    usable_memory_text,
 )
 
 if TYPE_CHECKING:
@@ -147,7 +147,8 @@ def memory_note(s: InferenceScenario, profile: HardwareProfile, served: ServedMo
             f"(batch {count_text(int(s.batch_size))} × {count_text(float(s.prompt_tokens))} + {beams}"
             f"{count_text(float(s.tokens_per_query))} ÷ 2 tokens, a sequence's average in flight as a paged engine holds "
             f"it, at {int(s.kv_bits)} bits{copied}); the largest batch that "
-            f"fits on {devices} × {profile.id} is {count_text(footprint.max_batch)} ({USABLE_MEMORY_SOURCE})")
+            f"fits on {devices} × {profile.id} is {count_text(footprint.max_batch)} "
+            f"({usable_memory_text(footprint.memory_fraction)})")
 
 
 def range_meaning(fit: ServingFit, power_given: bool) -> str:
