@@ -45,10 +45,13 @@ Measured since (2026-11-27, an H100; estimator/data/measured_attention_kernels.c
 ML.ENERGY's v2 runs used vLLM 0.5.4 (mlenergy/vllm:v0.5.4-openai, github.com/ml-energy/benchmark), whose decode
 attention is FlashAttention-2's flash_attn_with_kvcache over the paged cache; vLLM 0.4.2's own paged kernel and
 PyTorch's FlashAttention-2 and cuDNN kernels were timed at these shapes. From batch 64 up the 7B's K and V are read
-at 0.48-0.57 of the H100's bandwidth by FlashAttention-2, 0.69-0.84 by vLLM's kernel, 0.72-0.87 by cuDNN: no kernel
-is near 0.2-0.25. Its attention costs 37-57 us a sequence and step (batch 256), the 70B's over 4 GPUs 9-37 us, against
-measured TPOT slopes of about 250 us and 90-130 us: the gap between the two models' slopes is not attention. At the
-measured FlashAttention-2 fraction (0.5 in the sweep) TPOT is 1.25x. Left: the engine's own work per sequence
+at 0.48-0.57 of the H100's bandwidth by FlashAttention-2, 0.69-0.77 by vLLM's kernel in bf16 (0.84 in fp16), 0.72-0.87
+by cuDNN: no kernel
+is near 0.2-0.25. Its attention costs 37-57 us a sequence and step (batch 256), the 70B's over 4 GPUs 9-37 us. Over
+the same batches (64-320) the two models' measured TPOT slopes are alike, 0.250 and 0.253 ms a sequence on the H100
+(0.34-0.51 ms on the A100; the 0.09-0.13 ms above for the 70B counts its batch 512, whose TPOT is below batch 320's),
+so the slope is a cost per sequence whatever the model, not attention. At the measured FlashAttention-2 fraction (0.5
+in the sweep) TPOT is 1.25x. Left: the engine's own work per sequence
 (vLLM 0.5.4 processed each request's output, detokenisation and stop-string checks, on the CPU between steps; the
 vLLM v0.6.0 release blog, 2024-09-05, overlaps it with the GPU from then on), which two batched models cannot separate
 from the rest. Nothing shipped.

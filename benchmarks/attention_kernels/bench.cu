@@ -1,5 +1,6 @@
-// Times vLLM 0.4.2's paged_attention_v1 kernel (the decode attention ML.ENERGY's 2024 leaderboard ran) at the
-// shapes of that leaderboard's configurations, and a device-to-device copy as the bandwidth it could have had.
+// Times vLLM 0.4.2's paged_attention_v1 kernel (vLLM's own decode attention; ML.ENERGY's 2024 v2 runs used vLLM 0.5.4,
+// which decodes through FlashAttention-2: prepare.sh) at the shapes of that leaderboard's configurations, and a
+// device-to-device copy as the bandwidth it could have had.
 //
 //   bash benchmarks/attention_kernels/prepare.sh        # once, where PyPI can be reached: vLLM's kernel headers
 //   bash benchmarks/attention_kernels/run.sh            # on the GPU: builds this file, writes a CSV
@@ -7,8 +8,8 @@
 // The kernel templates come from vLLM's source (prepare.sh, build/attention/kernels.cuh); this driver is ours and
 // replaces vLLM's torch launcher (csrc/attention/attention_kernels.cu, paged_attention_v1_launcher) with the same
 // grid (heads x sequences), 128 threads, and dynamic shared memory of max(padded context x 4 B, 2 x head x 4 B).
-// Each configuration cycles through as many layers' caches as keep the bytes read well above the L2 (as a model's
-// layers do), blocks of 16 tokens laid out in a random order (as a paged cache after a while), context lengths
+// Each configuration cycles through as many layers' caches as hold 8x the L2 or the model's layers, whichever is fewer
+// (as a model's layers do; the smallest, 70B over 4 GPUs at batch 1, fits in the L2 all the same), blocks of 16 tokens laid out in a random order (as a paged cache after a while), context lengths
 // spread uniformly over 0.5-1.5x the mean. Prints one CSV row per configuration.
 #include <cassert>
 #include <cuda_runtime.h>
@@ -209,7 +210,7 @@ void time_config(const char* dtype, const Config& c, std::mt19937& rng, size_t m
       launch<T>(c, l, out, q, k, k + kv_elems, table, lens, stream);
     }
   };
-  // as vLLM 0.4.2 runs decode steps of up to 256 sequences: replayed from a CUDA graph
+  // as vLLM runs decode steps of up to 256 sequences: replayed from a CUDA graph
   cudaGraph_t graph; cudaGraphExec_t exec;
   CHECK(cudaStreamBeginCapture(stream, cudaStreamCaptureModeRelaxed));
   one_cycle();

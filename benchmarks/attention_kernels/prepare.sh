@@ -3,10 +3,13 @@
 #
 #   bash benchmarks/attention_kernels/prepare.sh [BUILD_DIR]     (default: benchmarks/attention_kernels/build)
 #
-# ML.ENERGY's 2024 leaderboard served its LLMs with vLLM 0.4.2 (the image mlenergy/vllm:v0.4.2-openai, named in
-# github.com/ml-energy/leaderboard, benchmark/llm_text_generation/chat/README.md). In that version a decode step's
-# attention is vLLM's own paged_attention_v1 kernel (vllm/attention/backends/flash_attn.py calls
-# PagedAttention.forward_decode; v1 whenever the longest sequence is at most 512 tokens). This script downloads
+# vLLM's own paged decode kernel, as vLLM 0.4.2 ran it: the version of the image ML.ENERGY's leaderboard repository
+# names for its chat runs (mlenergy/vllm:v0.4.2-openai, github.com/ml-energy/leaderboard,
+# benchmark/llm_text_generation/chat/README.md); its 2024 v2 runs, the configurations this project fits, used 0.5.4,
+# which decodes through FlashAttention-2's flash_attn_with_kvcache instead (sdpa.py times FlashAttention-2). In 0.4.2
+# vllm/attention/backends/flash_attn.py decodes with PagedAttention.forward_decode: paged_attention_v1 where the
+# longest sequence is at most 8,192 tokens and either one 512-token partition holds it or sequences × heads exceed
+# 512 (every configuration run.sh times), else v2. This script downloads
 # vLLM 0.4.2's source distribution from PyPI and keeps its csrc/attention headers and the kernel templates of
 # csrc/attention/attention_kernels.cu (Apache-2.0), everything before the torch launchers, which bench.cu replaces.
 # Nothing of vLLM is committed: the build folder is ignored.

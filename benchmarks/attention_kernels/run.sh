@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Build bench.cu against the kernels prepare.sh laid out and time vLLM 0.4.2's decode attention at the shapes of
+# Build bench.cu against the kernels prepare.sh laid out and time vLLM 0.4.2's paged decode kernel at the shapes of
 # ML.ENERGY's 2024 vLLM configurations (per GPU: query heads, KV heads). Needs an NVIDIA GPU and nvcc.
 #
 #   bash benchmarks/attention_kernels/run.sh [OUT_DIR]       (about a minute on an H100; default OUT_DIR: .)
 #
 # Writes OUT_DIR/vllm_paged_attention.csv (lines: device, check, copy, columns, kernel rows). What it showed is
-# kept in estimator/data/vllm042_paged_attention.csv (docs/reference/benchmarks.md).
+# kept in estimator/data/measured_attention_kernels.csv (estimator/data/README.md says how).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 out="${1:-${OUT:-.}}"

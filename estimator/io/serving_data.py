@@ -472,7 +472,8 @@ def _load_fit(engine: str) -> ServingFit:
         data = json.loads(_read_text(SERVING_FIT_PATH))
         section = data if profile.fit_key == "fit" else data[profile.fit_key]
         fit = replace(ServingFit.from_dict(section["fit"], str(SERVING_FIT_PATH), engine),
-                      memory_fraction=float(profile.memory_fraction), max_batch=int(profile.max_batch))
+                      memory_fraction=float(profile.memory_fraction), memory_source=str(profile.memory_fraction_source),
+                      max_batch=int(profile.max_batch))
         if profile.fit_key == "latency_engine":
             held = data["latency_engine"]["validation"]["overall"]["model"]["interval_coverage"]
             fit = replace(fit, held_out_coverage=float(held))

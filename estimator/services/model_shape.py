@@ -39,11 +39,14 @@ CATALOG_MATCH_SHARE = 0.03
 def catalog_match(params: float, arch: Architecture):
     """The catalog model whose shape ``arch`` is and whose total ``params`` is nearest (within ``CATALOG_MATCH_SHARE``),
     else None; None too where no vocabulary is given and models of different vocabularies fit (Llama 2 70B's shape is
-    Llama 3 70B's, their counts 2% apart)."""
+    Llama 3 70B's, their counts 2% apart). Where a model that lends its shape fits, those that do not (``lends_shape``:
+    the models added to be named, as Code Llama 13B beside Llama 2 13B, CodeGemma 7B beside Gemma 7B) stand aside."""
     found = sorted((abs(math.log(params / m.params)), m.id, m) for m in serving_data.load_catalog().values()
                    if (m.arch.layers, m.arch.d_model, m.arch.heads, m.arch.kv_heads)
                    == (arch.layers, arch.d_model, arch.heads, arch.kv_heads) and arch.vocab in (None, m.arch.vocab)
                    and abs(params / m.params - 1.0) <= CATALOG_MATCH_SHARE)
+    if any(m.lends_shape for _, _, m in found):
+        found = [f for f in found if f[2].lends_shape]
     if len({m.arch.vocab for _, _, m in found}) > 1:
         return None  # no vocabulary given, and models of other vocabularies fit: which one is not said
     return found[0][2] if found else None

@@ -22,7 +22,6 @@ from estimator.core.serving.step import (
     COMPUTE_FRACTION_SOURCE,
     FITTED,
     POWER_SOURCE,
-    USABLE_MEMORY_SOURCE,
     ServingFit,
 )
 from estimator.fit.serving_fit import (
@@ -203,13 +202,15 @@ def optimized_engine_document(online: ServingFit, older: dict[str, ServingFit] |
     own = engine_profile(OPTIMIZED)
     cap = own.max_batch
     # the online fit's form, with the optimised engine's own memory fraction (engines.toml), not vllm-2024's
-    base = replace(online, engine=OPTIMIZED, mixed_prefill=True, memory_fraction=float(own.memory_fraction))
+    base = replace(online, engine=OPTIMIZED, mixed_prefill=True, memory_fraction=float(own.memory_fraction),
+                   memory_source=own.memory_fraction_source)
     params = fit_engine(rows, latency, base, cap)
     beside = {}
     for name, f in (older or {}).items():
         profile = engine_profile(name)
         beside[name] = (replace(f, engine=name, memory_fraction=float(profile.memory_fraction),
-                                max_batch=int(profile.max_batch)), int(profile.max_batch))
+                                memory_source=profile.memory_fraction_source, max_batch=int(profile.max_batch)),
+                        int(profile.max_batch))
     one_way = [mlperf_cv(rows, latency, base, cap, by, LEVEL, others=beside) for by in ("model", "hardware_id")]
     # TensorRT-LLM's later runs of newer models and GPUs, never fitted: their errors under the engine as fitted are
     # out-of-sample evidence the range pools (each of their models and GPUs once), each checked without its own
@@ -382,7 +383,7 @@ def validation_document() -> dict:
         "fit": {**shipped.to_dict(), "file": str(SERVING_FIT_PATH.name)},
         "fit_meaning": {k: {"what": what, "beside": beside} for k, (what, beside) in FITTED.items()},
         "sourced": {"bandwidth_fraction": BANDWIDTH_FRACTION_SOURCE, "compute_fraction": COMPUTE_FRACTION_SOURCE,
-                    "power": POWER_SOURCE, "usable_memory": USABLE_MEMORY_SOURCE,
+                    "power": POWER_SOURCE, "usable_memory": engine_profile(VLLM).memory_fraction_source,
                     "moe_gemm_half_dim": MOE_GEMM_SOURCE},
         "configs": [],
     }

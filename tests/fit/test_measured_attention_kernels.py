@@ -25,8 +25,10 @@ def h100():
 
 
 def _decode(rows, kernel, heads, kv_heads, dtype="bf16"):
+    """The decode rows at the leaderboard's context (205 tokens on average; the context sweep's rows left out)."""
     return [r for r in rows if r["kernel"] == kernel and r["phase"] == "decode" and r["dtype"] == dtype
-            and int(r["heads"]) == heads and int(r["kv_heads"]) == kv_heads]
+            and int(r["heads"]) == heads and int(r["kv_heads"]) == kv_heads
+            and 150 < float(r["context_tokens"]) < 250]
 
 
 def test_each_decode_row_reads_its_k_and_v_over_its_time(rows):
@@ -64,7 +66,7 @@ def test_the_7b_kv_read_fraction_from_batch_64_is_0_48_to_0_87_of_the_bandwidth(
 
 def test_attention_per_sequence_and_step_at_batch_256(rows):
     """The 7B over its 32 layers, 37-57 µs a sequence; the 70B over 4 GPUs (16 and 2 heads each, 80 layers), 9-37 µs:
-    far under the measured TPOT slopes (0.25 ms and 0.09-0.13 ms a sequence)."""
+    each under a quarter of the 0.25 ms a sequence both models' TPOT grows by on the H100 (batches 64-320)."""
     def per_sequence_us(heads, kv_heads, layers):
         out = []
         for kernel in ("vllm-0.4.2-paged-v1", "torch-2.11-sdpa-flash", "torch-2.11-sdpa-cudnn"):
@@ -76,7 +78,7 @@ def test_attention_per_sequence_and_step_at_batch_256(rows):
     seventy = per_sequence_us(16, 2, 80)
     assert (math.floor(min(seven)), math.ceil(max(seven))) == (37, 58)
     assert (math.floor(min(seventy)), math.ceil(max(seventy))) == (9, 37)
-    assert max(seven) - min(seventy) < 0.25e3 - 0.09e3
+    assert max(seven + seventy) < 0.25e3 / 4
 
 
 def test_prefill_attention_rate_brackets_the_serving_models_compute_fraction(rows, h100):

@@ -51,3 +51,14 @@ def test_a_dense_catalog_models_shape_and_count_take_what_its_fields_cannot_say(
                            "256, its tied embeddings")
     plain = limits.inference_report(params=8.538e9, **{**gemma, "vocab": 256001}, **QUERY).result
     assert plain.kv_cache_gb < by_id.kv_cache_gb     # d_model ÷ heads = 192 a head: a smaller cache than Gemma's
+
+
+def test_a_model_added_to_be_named_stands_aside_for_the_one_whose_shape_it_shares():
+    """Code Llama 13B is Llama 2 13B's shape and count with 16 more vocabulary rows, and lends no shape: Llama 2 13B's
+    shape given without a vocabulary is still Llama 2 13B; with Code Llama's vocabulary, Code Llama."""
+    from estimator.core.workload.architecture import Architecture
+    from estimator.services.model_shape import catalog_match
+    shape = dict(layers=40, d_model=5120, heads=40, kv_heads=40)
+    assert catalog_match(13.016e9, Architecture(**shape)).id == "llama-2-13b"
+    assert catalog_match(13.016e9, Architecture(**shape, vocab=32016)).id == "codellama-13b"
+    assert catalog_match(8.538e9, Architecture(layers=28, d_model=3072, heads=16, kv_heads=16)).id == "gemma-7b"

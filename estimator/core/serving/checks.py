@@ -10,11 +10,12 @@ from estimator.core.base.number_text import gfmt
 from estimator.core.hardware.profile import HardwareProfile
 from estimator.core.serving.memory import serving_footprint
 from estimator.core.serving.notes import count_text, counted
-from estimator.core.serving.step import usable_memory_text
+from estimator.core.serving.step import USABLE_MEMORY_SOURCE
 from estimator.core.workload.architecture import Architecture, tensor_parallel_problem
 
 
-def devices_for_heads(needed: int, arch: Architecture, profile: HardwareProfile, mem: dict) -> tuple[int, str]:
+def devices_for_heads(needed: int, arch: Architecture, profile: HardwareProfile, mem: dict,
+                      memory_source: str = USABLE_MEMORY_SOURCE) -> tuple[int, str]:
     """``needed`` (the smallest power of two that holds weights and KV cache) when it splits the
     heads and still holds them with the KV heads copied; else the fewest devices that split the
     heads and hold the weights and the KV cache; refused when even one device per head is too few."""
@@ -30,7 +31,7 @@ def devices_for_heads(needed: int, arch: Architecture, profile: HardwareProfile,
         raise InputError(f"the weights and KV cache need {gfmt(need.needed_gb, 3)} GB, and no tensor-parallel split of the "
                          f"{counted(heads, 'attention head')} ({counted(arch.kv_heads, 'KV head')}, copied when devices "
                          f"outnumber them) holds them on {gfmt(profile.memory_gb)} GB devices ({profile.id}; "
-                         f"{usable_memory_text(need.memory_fraction)}); use a smaller batch, fewer bits or a device with "
+                         f"{memory_source}); use a smaller batch, fewer bits or a device with "
                          "more memory")
     return fitting[0], (f"the fewest devices that split the {counted(heads, 'attention head')} and "
                         f"{counted(arch.kv_heads, 'KV head')} and whose usable memory holds the weights and the "

@@ -95,10 +95,10 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
     layout = serving_layout(s, profile, served, compute, fit)
     if layout is not None:  # the degree and the batch chosen: the memory and the step are one replica's
         s = replace(s, batch_size=layout.batch, ep=layout.ep if layout.ep > 1 else s.ep)
-        memory = memory_fit(replace(s, devices=layout.tp * layout.ep), profile, served, fit.memory_fraction)
+        memory = memory_fit(replace(s, devices=layout.tp * layout.ep), profile, served, fit.memory_fraction, fit.memory_source)
         memory = replace(memory, devices_how=layout.how)
     else:
-        memory = memory_fit(s, profile, served, fit.memory_fraction)
+        memory = memory_fit(s, profile, served, fit.memory_fraction, fit.memory_source)
     replicas = 1 if layout is None else layout.replicas
     # a replica beyond one scale-up domain all-reduces over the scale-out network
     compute = replace(compute, device=device_at(profile, compute.device, memory.devices))

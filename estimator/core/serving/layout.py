@@ -105,14 +105,16 @@ def serving_layout(s: InferenceScenario, profile: HardwareProfile, served: Serve
     elif s.tp is not None:
         devices, whose = int(s.tp), "the tensor-parallel degree given"
     else:  # the fewest that hold the weights and one sequence (or the batch given)
-        devices = memory_fit(replace(s, batch_size=fixed or 1), profile, served, fit.memory_fraction).devices
+        devices = memory_fit(replace(s, batch_size=fixed or 1), profile, served, fit.memory_fraction,
+                             fit.memory_source).devices
         whose = "the fewest that hold the weights and " + ("the batch's KV cache" if fixed else "one sequence")
     try:
         best = _best(s, profile, served, compute, fit, devices, fixed)
         if s.devices is None and s.tp is None and fixed and best.limit in ("tpot", "ttft") and best.batch < fixed:
             # a bound lowered the batch given: the fewest devices that hold the batch it allows (review 2026-11-26:
             # 2,000 given with a 20 ms bound took 2 devices for 2,000 and ran 166, which one holds)
-            fewer = memory_fit(replace(s, batch_size=best.batch), profile, served, fit.memory_fraction).devices
+            fewer = memory_fit(replace(s, batch_size=best.batch), profile, served, fit.memory_fraction,
+                               fit.memory_source).devices
             if fewer < devices:
                 devices, best = fewer, _best(s, profile, served, compute, fit, fewer, fixed)
                 whose = "the fewest that hold the weights and the batch the bound allows"
@@ -121,7 +123,7 @@ def serving_layout(s: InferenceScenario, profile: HardwareProfile, served: Serve
             if s.ttft_ms is None and s.tpot_ms is None:
                 # where the group's memory is what fails, its own refusal says the sizes (review 2026-11-26)
                 memory_fit(replace(s, devices=expert_parallel(s), batch_size=fixed or 1), profile, served,
-                           fit.memory_fraction)
+                           fit.memory_fraction, fit.memory_source)
             raise
         # where the memory is what fails, its own refusal says why (the weights, one sequence, the batch) on the
         # most devices one replica could take
@@ -129,7 +131,8 @@ def serving_layout(s: InferenceScenario, profile: HardwareProfile, served: Serve
             largest = int(s.tp) if s.tp is not None else max(tensor_parallel_options(devices, served.architecture),
                                                               default=devices)
             try:
-                memory_fit(replace(s, devices=largest, batch_size=fixed or 1), profile, served, fit.memory_fraction)
+                memory_fit(replace(s, devices=largest, batch_size=fixed or 1), profile, served, fit.memory_fraction,
+                           fit.memory_source)
             except InputError as exc:
                 whole = serving_footprint(devices=devices, params=served.params, arch=served.architecture,
                                           memory_gb_per_device=profile.memory_gb, batch=1,

@@ -38,7 +38,6 @@ class Footprint:
     usable_gb: float              # devices × capacity × the usable fraction
     max_batch: int                # the largest batch whose KV cache fits beside the weights (0: weights do not fit)
     batch: float = 0.0            # the batch asked for (``kv_cache_gb`` is that of the batch run: ``effective_batch``)
-    memory_fraction: float = USABLE_MEMORY_FRACTION   # the engine's share of each device (``usable_gb``)
 
     @property
     def total_gb(self) -> float:
@@ -90,7 +89,7 @@ def serving_footprint(*, params: float, arch: Architecture, memory_gb_per_device
     room = usable - weights
     max_batch = 0 if room <= 0 else int(min(math.floor(room / per_seq), B.BATCH.high))
     run = batch if weights + batch * per_seq <= usable * (1 + 1e-12) else max_batch
-    return Footprint(weights, run * per_seq, per_seq, usable, max_batch, float(batch), memory_fraction)
+    return Footprint(weights, run * per_seq, per_seq, usable, max_batch, float(batch))
 
 
 def devices_needed(*, params: float, arch: Architecture, memory_gb_per_device: float, batch: float,

@@ -15,7 +15,7 @@ from estimator.core.hardware.profile import HardwareProfile
 from estimator.core.serving.checks import devices_for_heads
 from estimator.core.serving.memory import Footprint, devices_needed, serving_footprint
 from estimator.core.serving.notes import count_text
-from estimator.core.serving.step import USABLE_MEMORY_FRACTION, usable_memory_text
+from estimator.core.serving.step import USABLE_MEMORY_FRACTION, USABLE_MEMORY_SOURCE
 from estimator.core.workload.architecture import check_tensor_parallel
 
 if TYPE_CHECKING:
@@ -29,6 +29,7 @@ class MemoryFit:
     devices: int
     devices_how: str              # "given", or the rule that chose them
     footprint: Footprint          # weights and the KV cache of the batch run against the usable memory
+    memory_source: str = USABLE_MEMORY_SOURCE   # the engine's memory fraction and its source, as the notes say it
 
     @property
     def preempted(self) -> bool:
@@ -37,10 +38,11 @@ class MemoryFit:
 
 
 def memory_fit(s: InferenceScenario, profile: HardwareProfile, served: ServedModel,
-               memory_fraction: float = USABLE_MEMORY_FRACTION) -> MemoryFit:
+               memory_fraction: float = USABLE_MEMORY_FRACTION, memory_source: str = USABLE_MEMORY_SOURCE) -> MemoryFit:
     """The devices given (a tensor-parallel degree that splits the heads) or the fewest that hold the weights and
-    the batch's KV cache (``inference_checks.devices_for_heads``), at the engine's ``memory_fraction``. On the
-    devices given, a batch beyond what they hold runs as the largest that fits, the rest preempted
+    the batch's KV cache (``inference_checks.devices_for_heads``), at the engine's ``memory_fraction`` (what it is and
+    whence: ``memory_source``). On the devices given, a batch beyond what they hold runs as the largest that fits, the
+    rest preempted
     (``Footprint.effective_batch``); refused only where the weights, or one sequence beside them, do not fit."""
     architecture = served.architecture
     batch = int(s.batch_size)
@@ -53,18 +55,18 @@ def memory_fit(s: InferenceScenario, profile: HardwareProfile, served: ServedMod
         devices = ep
         footprint = serving_footprint(devices=devices, ep=ep, **shape)
         if not footprint.runs:
-            raise does_not_fit(footprint, devices, profile, batch, prompt_tokens, output_tokens)
-        return MemoryFit(devices=devices, devices_how="given", footprint=footprint)
+            raise does_not_fit(footprint, devices, profile, batch, prompt_tokens, output_tokens, memory_source)
+        return MemoryFit(devices=devices, devices_how="given", footprint=footprint, memory_source=memory_source)
     if s.devices is None:
-        devices, how = devices_for_heads(devices_needed(**shape), architecture, profile, shape)
+        devices, how = devices_for_heads(devices_needed(**shape), architecture, profile, shape, memory_source)
     else:
         devices = int(s.devices)
         check_tensor_parallel(devices, architecture.heads, architecture.kv_heads)
         how = "given"
     footprint = serving_footprint(devices=devices, **shape)
     if not footprint.runs:
-        raise does_not_fit(footprint, devices, profile, batch, prompt_tokens, output_tokens)
-    return MemoryFit(devices=devices, devices_how=how, footprint=footprint)
+        raise does_not_fit(footprint, devices, profile, batch, prompt_tokens, output_tokens, memory_source)
+    return MemoryFit(devices=devices, devices_how=how, footprint=footprint, memory_source=memory_source)
 
 
 def expert_parallel(s: InferenceScenario) -> int:
@@ -83,12 +85,12 @@ def preemption_note(footprint: Footprint, devices: int, profile: HardwareProfile
 
 
 def does_not_fit(footprint: Footprint, devices: int, profile: HardwareProfile, batch: int, prompt_tokens: float,
-                 output_tokens: float) -> InputError:
+                 output_tokens: float, memory_source: str = USABLE_MEMORY_SOURCE) -> InputError:
     """Why ``footprint`` does not fit on ``devices`` × ``profile``: the weights alone, one sequence's KV cache
     beside them, or the batch's."""
     weights_gb, usable_gb, per_sequence_gb = footprint.weights_gb, footprint.usable_gb, footprint.kv_gb_per_sequence
     on = f"{devices} × {profile.id}"
-    usable = usable_memory_text(footprint.memory_fraction)
+    usable = memory_source
     if weights_gb >= usable_gb:
         return InputError(f"the weights need {gfmt(weights_gb, 3)} GB; {devices} × {gfmt(profile.memory_gb)} GB of "
                           f"{profile.id} offer {gfmt(usable_gb, 3)} GB ({usable}): use more devices")

@@ -123,13 +123,6 @@ USABLE_MEMORY_FRACTION = 0.9
 DEFAULT_MAX_BATCH = 256
 USABLE_MEMORY_SOURCE = f"{gfmt(USABLE_MEMORY_FRACTION)} of device memory: vLLM's default --gpu-memory-utilization"
 
-
-def usable_memory_text(memory_fraction: float) -> str:
-    """What a message says of the memory an engine holds: vLLM's default where the engine keeps it, else its own
-    fraction (vllm-2024: 0.95, as ML.ENERGY ran vLLM; engines.toml gives each engine's source)."""
-    if memory_fraction == USABLE_MEMORY_FRACTION:
-        return USABLE_MEMORY_SOURCE
-    return f"{gfmt(memory_fraction)} of device memory: the serving engine's memory fraction"
 # Power per device as a fraction of TDP (Splitwise, Patel et al. 2024, arXiv:2311.18677, simulator
 # power model configs/power_model/constant.yaml: A100-80GB idle 63 / decode 250 / prefill 400 W of
 # 400 W; H100 75 / 380 / 700 W of 700 W). Idle 0.2: POLCA (Patel et al., arXiv:2308.12908), A100
@@ -245,6 +238,7 @@ class ServingFit:
     # gives weights and KV cache (engines.toml, with its source)
     compute_fraction: float = COMPUTE_FRACTION
     memory_fraction: float = USABLE_MEMORY_FRACTION
+    memory_source: str = USABLE_MEMORY_SOURCE   # what the memory fraction is and where it comes from, as messages say it
     # in-flight batching with chunked prefill (Sarathi-Serve, Agrawal et al. 2024, arXiv:2403.02310; TensorRT-LLM,
     # vLLM >= 0.6): the prompts' tokens ride in the decode step's matrix products, so the step's GPU time is
     # the slower of its bytes and all its FLOPs, prefill's included; False: prefill runs as its own phase, added

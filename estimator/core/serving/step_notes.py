@@ -29,7 +29,6 @@ from estimator.core.serving.step import (
     ServingFit,
     Step,
     kv_replication,
-    usable_memory_text,
 )
 
 if TYPE_CHECKING:
@@ -148,7 +147,7 @@ def memory_note(s: InferenceScenario, profile: HardwareProfile, served: ServedMo
             f"{count_text(float(s.tokens_per_query))} ÷ 2 tokens, a sequence's average in flight as a paged engine holds "
             f"it, at {int(s.kv_bits)} bits{copied}); the largest batch that "
             f"fits on {devices} × {profile.id} is {count_text(footprint.max_batch)} "
-            f"({usable_memory_text(footprint.memory_fraction)})")
+            f"({memory.memory_source})")
 
 
 def range_meaning(fit: ServingFit, power_given: bool) -> str:
