@@ -40,14 +40,19 @@ def _write(path: Path, rows: list[dict], columns=MEASURED_DECODE_COLUMNS) -> Pat
 
 def test_the_shipped_measurements_load_with_their_runs_and_citations():
     ms = load_measured_decode()
-    assert len(ms) == len(_shipped_rows()) == 14
-    assert {m.run for m in ms} == {"1", "2", "3", "4"} and {m.row.hardware_id for m in ms} == {"h200-sxm", "h100-sxm"}
-    assert {m.row.hardware_id for m in ms if m.run == "4"} == {"h100-sxm"}
+    assert len(ms) == len(_shipped_rows()) == 19
+    assert {m.run for m in ms} == {"1", "2", "3", "4", "7"} and {m.row.hardware_id for m in ms} == {"h200-sxm", "h100-sxm"}
+    assert {m.row.hardware_id for m in ms if m.run in ("4", "7")} == {"h100-sxm"}
+    # run 7: long contexts (Llama 3.1 8B, the same shape, for its 128k window)
+    assert sorted((m.row.prompt_tokens, m.row.batch) for m in ms if m.run == "7") == [
+        (8192, 1), (8192, 8), (8192, 32), (32768, 1), (32768, 8)]
     assert {m.row.source for m in ms} == {"CUDA graphs", "eager launches"}
     for m in ms:
         assert "measured by this project" in m.row.citation and not m.row.prefill_included
-        # one window's two readings agree: the energy over the tokens is the power over the time
-        assert m.joules_per_output_token == pytest.approx(m.power_w * m.row.tpot_s / m.row.batch, rel=0.005)
+        # one window's two readings agree: the energy over the tokens is the power over the time, within the 2% the
+        # loader holds them to (run 7's short windows, 1.4 s, differ by up to 1%: the meter's window is a little
+        # longer than the timed steps)
+        assert m.joules_per_output_token == pytest.approx(m.power_w * m.row.tpot_s / m.row.batch, rel=0.02)
         assert 0 < m.idle_power_w < m.power_w < m.row.device.tdp_w
 
 
@@ -120,14 +125,14 @@ def test_each_engine_holds_the_decoder_it_models():
 def test_the_document_is_numbers_and_the_note_quotes_it():
     doc = md.measured_decode_document()
     json.dumps(doc, allow_nan=False)
-    assert len(doc["rows"]) == 2 * 14 and set(doc["by_engine"]) == {"latency", "online"}
+    assert len(doc["rows"]) == 2 * 19 and set(doc["by_engine"]) == {"latency", "online"}
     for row in doc["rows"]:
         lo, hi = row["interval_j_per_output_token"]
         assert lo < row["predicted_j_per_output_token"] < hi
         assert row["inside_energy"] == (lo <= row["measured_j_per_output_token"] <= hi)
     c = md.measured_decode_checks()["latency"]["CUDA graphs"]
     words = md.measured_energy_words("latency")
-    assert f"CUDA graphs: {c.energy.median_factor:.3g}× off" in words and "holding 11 of 11" in words
+    assert f"CUDA graphs: {c.energy.median_factor:.3g}× off" in words and "holding 16 of 16" in words
     from estimator.services.serving_accuracy import latency_note
     assert words in latency_note()[0] and "no measured energy checks it" not in latency_note()[0]
 
