@@ -51,7 +51,10 @@ is near 0.2-0.25. Its attention costs 37-57 us a sequence and step (batch 256), 
 the same batches (64-320) the two models' measured TPOT slopes are alike, 0.250 and 0.253 ms a sequence on the H100
 (0.34-0.51 ms on the A100; the 0.09-0.13 ms above for the 70B counts its batch 512, whose TPOT is below batch 320's),
 so the slope is a cost per sequence whatever the model, not attention. At the measured FlashAttention-2 fraction (0.5
-in the sweep) TPOT is 1.25x. Left: the engine's own work per sequence
+in the sweep) TPOT is 1.25x. The slope is about 1.8-2x steeper on the A100 40GB (0.34-0.51 ms) than on the H100, near
+their bandwidths' ratio (2.15x); tried ad hoc the same day, not in FORMS: the per-sequence cost scaled by the H100's
+bandwidth over the device's, 1.28x (88%) / J per token 1.17x (91%); the per-layer cost so scaled, 1.31x (78%); both,
+1.37x (62%): none beats the shipped 1.26x. Left: the engine's own work per sequence
 (vLLM 0.5.4 processed each request's output, detokenisation and stop-string checks, on the CPU between steps; the
 vLLM v0.6.0 release blog, 2024-09-05, overlaps it with the GPU from then on), which two batched models cannot separate
 from the rest. Nothing shipped.
