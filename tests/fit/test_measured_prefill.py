@@ -48,3 +48,18 @@ def test_from_2k_tokens_the_default_engines_prefill_is_0_80_to_0_87_of_the_eager
     ratios = {int(r["prompt_tokens"]): modelled_prefill_s(r["model"], r["hardware_id"], int(r["prompt_tokens"]))
               / float(r["measured_ttft_s"]) for r in rows if int(r["prompt_tokens"]) >= 2048}
     assert {p: round(x, 2) for p, x in ratios.items()} == {2048: 0.80, 8192: 0.83, 32768: 0.87}
+
+
+def test_the_benchmark_writes_the_files_rows():
+    """benchmarks/gpu_prefill.py's JSON → data rows in the shipped file's columns (the path its rows took)."""
+    from benchmarks.gpu_decode import LLAMA3_8B
+    from benchmarks.gpu_prefill import MEASURED_PREFILL_COLUMNS, data_rows
+    doc = {"config": dict(LLAMA3_8B), "torch": "2.x", "device_name": "GPU", "measured_at": "2026-11-27T03:28:09Z",
+           "runs": [{"prompt": 2048, "ttft_s": 0.067, "min_s": 0.066, "max_s": 0.068, "repeats": 8}]}
+    [row] = data_rows(doc, "7", "h100-sxm", "measured by this project: a test")
+    with PATH.open(newline="") as fh:
+        assert tuple(csv.DictReader(fh).fieldnames) == MEASURED_PREFILL_COLUMNS == tuple(row)
+    assert row["prompt_tokens"] == 2048 and float(row["measured_ttft_s"]) == 0.067
+    assert row["citation"].endswith("device_name GPU, measured_at 2026-11-27T03:28:09Z")
+    with pytest.raises(SystemExit):
+        data_rows({**doc, "config": {**LLAMA3_8B, "layers": 2}}, "7", "h100-sxm", "x")
