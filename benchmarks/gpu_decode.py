@@ -226,6 +226,21 @@ def data_rows(docs, run: str, hardware_id: str, citation: str, model: str = "lla
     return [{k: row[k] for k in MEASURED_DECODE_COLUMNS} for row in rows]
 
 
+def shape_parser(doc: str) -> argparse.ArgumentParser:
+    """A benchmark's parser (described by its docstring's first line) with the decoder's shape as options
+    (``--layers``, ``--d-model``, …), Llama-3-8B's by default (``LLAMA3_8B``)."""
+    ap = argparse.ArgumentParser(description=doc.splitlines()[0])
+    for key, value in LLAMA3_8B.items():
+        ap.add_argument("--" + key.replace("_", "-"), type=int, default=value)
+    return ap
+
+
+def print_rows(rows: list[dict]) -> None:
+    """Data-file rows as CSV on stdout, without a header (to append to the file)."""
+    w = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]), lineterminator="\n")
+    w.writerows(rows)
+
+
 def to_csv(argv) -> int:
     ap = argparse.ArgumentParser(description="print this benchmark's JSON results as data-file rows")
     ap.add_argument("json", nargs="+")
@@ -241,8 +256,7 @@ def to_csv(argv) -> int:
     if not rows:
         print("error: the JSON holds no measured batch", file=sys.stderr)
         return 2
-    w = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]), lineterminator="\n")
-    w.writerows(rows)
+    print_rows(rows)
     return 0
 
 
@@ -250,9 +264,7 @@ def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == ["--to-csv"]:
         return to_csv(argv[1:])
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    for key, value in LLAMA3_8B.items():
-        ap.add_argument("--" + key.replace("_", "-"), type=int, default=value)
+    ap = shape_parser(__doc__)
     ap.add_argument("--batches", default="1,8,32", help="batch sizes, comma-separated (default 1,8,32)")
     ap.add_argument("--prompt", type=int, default=128, help="prompt tokens already in the KV cache (default 128)")
     ap.add_argument("--new", type=int, default=256, help="output tokens per sequence per pass (default 256)")

@@ -20,13 +20,12 @@ prints the results as rows of ``estimator/data/measured_prefill.csv``.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import math
 import statistics
 import sys
 
-from benchmarks.gpu_decode import LLAMA3_8B, RMS_EPS, build_weights
+from benchmarks.gpu_decode import LLAMA3_8B, RMS_EPS, build_weights, print_rows, shape_parser
 from estimator.core.base.units import MS_PER_S
 from estimator.monitor.calibration_run import now_iso
 
@@ -135,8 +134,7 @@ def to_csv(argv) -> int:
     args = ap.parse_args(argv)
     with open(args.json, encoding="utf-8") as fh:
         rows = data_rows(json.load(fh), args.run, args.hardware_id, args.citation)
-    w = csv.DictWriter(sys.stdout, fieldnames=list(MEASURED_PREFILL_COLUMNS), lineterminator="\n")
-    w.writerows(rows)
+    print_rows(rows)
     return 0
 
 
@@ -144,9 +142,7 @@ def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == ["--to-csv"]:
         return to_csv(argv[1:])
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    for key, value in LLAMA3_8B.items():
-        ap.add_argument("--" + key.replace("_", "-"), type=int, default=value)
+    ap = shape_parser(__doc__)
     ap.add_argument("--prompts", default="128,512,2048,8192,32768", help="prompt lengths, comma-separated")
     ap.add_argument("--repeats", type=int, default=10)
     ap.add_argument("--device", default="cuda")
