@@ -247,12 +247,14 @@ def to_csv(argv) -> int:
     ap.add_argument("--run", required=True)
     ap.add_argument("--hardware-id", required=True, help="the profile id of the GPU measured")
     ap.add_argument("--citation", required=True, help="who measured what, where and when")
+    ap.add_argument("--model", default="llama-3-8b", help="the catalog model of the shape (llama-3.1-8b: the same "
+                    "shape, its 128k window for prompts beyond Llama 3 8B's 8,192 tokens)")
     args = ap.parse_args(argv)
     docs = []
     for path in args.json:
         with open(path, encoding="utf-8") as fh:
             docs.append(json.load(fh))
-    rows = data_rows(docs, args.run, args.hardware_id, args.citation)
+    rows = data_rows(docs, args.run, args.hardware_id, args.citation, model=args.model)
     if not rows:
         print("error: the JSON holds no measured batch", file=sys.stderr)
         return 2

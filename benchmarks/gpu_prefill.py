@@ -7,12 +7,14 @@ what ``python -m estimator inference`` predicts for it.
 
 The model is benchmarks.gpu_decode's Llama-3-8B-shaped decoder (random bf16 weights: the arithmetic and the bytes are
 the real model's). One prefill is the whole prompt through every layer at once, causal attention by PyTorch's
-``scaled_dot_product_attention`` (the backend it picks: FlashAttention-2 or cuDNN on Hopper), its keys and values
+``scaled_dot_product_attention`` (the backend it picks: cuDNN's fused kernel on Hopper for these shapes, as its
+profiler showed on an H200), its keys and values
 written to a KV cache, and the logits of the last position only, as serving engines compute them, then the greedy
 first token. Timed with CUDA events, the median of ``--repeats`` prefills after a warm-up, one prompt at a time
 (batch 1). Not a test: it needs a GPU.
 
     python -m benchmarks.gpu_prefill --to-csv prefill.json --run 7 --hardware-id h100-sxm --citation "measured by ..."
+        (rows of llama-3.1-8b, Llama 3 8B's shape with the 128k window its longest prompts need; --model another)
 
 prints the results as rows of ``estimator/data/measured_prefill.csv``.
 """
@@ -107,7 +109,7 @@ def measure(torch, cfg, prompts: list[int], repeats: int, device, dtype) -> list
     return out
 
 
-def data_rows(doc, run: str, hardware_id: str, citation: str, model: str = "llama-3-8b") -> list[dict]:
+def data_rows(doc, run: str, hardware_id: str, citation: str, model: str = "llama-3.1-8b") -> list[dict]:
     if doc["config"] != LLAMA3_8B:
         raise SystemExit(f"error: a {doc['config']} run is not the {model} shape the data file names")
     rows = []
@@ -131,9 +133,11 @@ def to_csv(argv) -> int:
     ap.add_argument("--run", required=True)
     ap.add_argument("--hardware-id", required=True)
     ap.add_argument("--citation", required=True)
+    ap.add_argument("--model", default="llama-3.1-8b", help="the catalog model of the shape (Llama 3.1 8B: Llama 3 "
+                    "8B's shape with a 128k window)")
     args = ap.parse_args(argv)
     with open(args.json, encoding="utf-8") as fh:
-        rows = data_rows(json.load(fh), args.run, args.hardware_id, args.citation)
+        rows = data_rows(json.load(fh), args.run, args.hardware_id, args.citation, model=args.model)
     print_rows(rows)
     return 0
 

@@ -13,8 +13,9 @@ the power factor to J per output token (log least squares, scipy).
 What the step assumed: the KV cache of B × (prompt + T/2) tokens (code: 155.5 + ~100/2 ≈ 205) read
 at the weights' 0.9 of the bandwidth. CodeLlama-7B reads 0.5 MB a token (32 KV heads, all on one
 GPU), about 105 MB a sequence and step, 6× the 70B's per GPU (8 KV heads over TP4): at 0.9 that is
-0.035 ms a sequence on an H100, against a measured slope of TPOT on batch of ~0.25 ms (7B TP1) and
-~0.09-0.13 ms (70B TP4); on the A100 40GB the 7B's slope is 0.3-0.5 ms, the 70B TP8's 0.22-0.28.
+0.035 ms a sequence on an H100, against a measured slope of TPOT on batch of 0.246 ms (7B TP1) and 0.249 ms
+(70B TP4), least squares over batches 64-320 (``tpot_slopes``, printed; with the 70B's batch 512, whose TPOT is below
+batch 320's, about 0.13); on the A100 40GB 0.485 ms (7B TP1, two batches), 0.328 (7B TP2) and 0.453 (70B TP8).
 
 Forms and figures (TPOT / J per token median factor, 80% coverage; in-sample TPOT):
 - shipped (engine cost per layer, per sequence, per all-reduce): 1.26x 81% / 1.16x 88%; 1.12x.
@@ -48,13 +49,12 @@ PyTorch's FlashAttention-2 and cuDNN kernels were timed at these shapes. From ba
 at 0.48-0.57 of the H100's bandwidth by FlashAttention-2, 0.69-0.77 by vLLM's kernel in bf16 (0.84 in fp16), 0.72-0.87
 by cuDNN: no kernel
 is near 0.2-0.25. Its attention costs 37-57 us a sequence and step (batch 256), the 70B's over 4 GPUs 9-37 us. Over
-the same batches (64-320) the two models' measured TPOT slopes are alike, 0.250 and 0.253 ms a sequence on the H100
-(0.34-0.51 ms on the A100; the 0.09-0.13 ms above for the 70B counts its batch 512, whose TPOT is below batch 320's),
-so the slope is a cost per sequence whatever the model, not attention. At the measured FlashAttention-2 fraction (0.5
-in the sweep) TPOT is 1.25x. The slope is about 1.8-2x steeper on the A100 40GB (0.34-0.51 ms) than on the H100, near
-their bandwidths' ratio (2.15x); tried ad hoc the same day, not in FORMS: the per-sequence cost scaled by the H100's
-bandwidth over the device's, 1.28x (88%) / J per token 1.17x (91%); the per-layer cost so scaled, 1.31x (78%); both,
-1.37x (62%): none beats the shipped 1.26x. Left: the engine's own work per sequence
+the same batches (64-320) the two models' measured TPOT slopes are alike on the H100, 0.246 and 0.249 ms a sequence:
+a cost per sequence that does not follow the model, not attention. At the measured FlashAttention-2 fraction (0.5 in
+the sweep) TPOT is 1.25x. On the A100 40GB the slopes are 1.3-2x the H100's (0.33-0.49 ms; their bandwidths' ratio is
+2.15); the forms "per-seq x bandwidth" (the per-sequence cost scaled by the H100's bandwidth over the device's),
+"per-layer x bandwidth" and "both x bandwidth" try it: 1.28x (88%) / J per token 1.17x (91%), 1.31x (78%) and
+1.37x (62%), none beating the shipped 1.26x. Left: the engine's own work per sequence
 (vLLM 0.5.4 processed each request's output, detokenisation and stop-string checks, on the CPU between steps; the
 vLLM v0.6.0 release blog, 2024-09-05, overlaps it with the GPU from then on), which two batched models cannot separate
 from the rest. Nothing shipped.
@@ -92,6 +92,7 @@ class Form:
     per_seq_over_tp: bool = False
     prefill_steps: bool = False
     power_at_nominal_kv: bool = False   # the power's load from the KV bytes at 0.9 of the bandwidth, not the slow read
+    by_bandwidth: tuple[str, ...] = ()  # fitted costs scaled by the H100's bandwidth over the device's
 
 
 FORMS = (
@@ -105,7 +106,27 @@ FORMS = (
     Form("prefill steps", ("engine_s_per_layer", "engine_s_per_sequence", "tp_s_per_allreduce"), {}, False, True),
     Form("prefill steps + kv fitted",
          ("engine_s_per_layer", "engine_s_per_sequence", "tp_s_per_allreduce", "kv_fraction"), {}, False, True),
+    Form("per-seq x bandwidth", ("engine_s_per_layer", "engine_s_per_sequence", "tp_s_per_allreduce"), {},
+         by_bandwidth=("engine_s_per_sequence",)),
+    Form("per-layer x bandwidth", ("engine_s_per_layer", "engine_s_per_sequence", "tp_s_per_allreduce"), {},
+         by_bandwidth=("engine_s_per_layer",)),
+    Form("both x bandwidth", ("engine_s_per_layer", "engine_s_per_sequence", "tp_s_per_allreduce"), {},
+         by_bandwidth=("engine_s_per_layer", "engine_s_per_sequence")),
 )
+# the device the bandwidth-scaled forms take as their reference (profiles/h100-sxm.toml's 3,350 GB/s)
+REFERENCE_BANDWIDTH_GB_PER_S = 3350.0
+SLOPE_BATCHES = (64, 320)   # the batches over which every batched model and GPU was measured
+
+
+def tpot_slopes(ms, batches: tuple[int, int] = SLOPE_BATCHES) -> dict[tuple[str, str, int], float]:
+    """Least-squares slope of measured TPOT on the mean batch (seconds per sequence), by model, GPU and tensor
+    parallelism, over the configurations whose batch lies within ``batches`` (at least two)."""
+    groups: dict[tuple[str, str, int], list] = {}
+    for m in ms:
+        if batches[0] <= m.batch <= batches[1]:
+            groups.setdefault((m.model, m.device.id, m.tp), []).append(m)
+    return {k: float(np.polyfit([m.batch for m in g], [m.tpot_s for m in g], 1)[0])
+            for k, g in sorted(groups.items()) if len({m.batch for m in g}) >= 2}
 
 
 def _bounds(name):
@@ -115,6 +136,8 @@ def _bounds(name):
 
 
 def predict(form: Form, m, q: dict):
+    q = {k: v * (REFERENCE_BANDWIDTH_GB_PER_S / m.device.bandwidth_gb_per_s if k in form.by_bandwidth else 1.0)
+         for k, v in q.items()}
     fit = ServingFit(engine_s_per_layer=q["engine_s_per_layer"],
                      engine_s_per_sequence=q["engine_s_per_sequence"] / (m.tp if form.per_seq_over_tp else 1),
                      tp_s_per_allreduce=q["tp_s_per_allreduce"], busy_per_roofline_s=q["busy_per_roofline_s"],
@@ -224,6 +247,9 @@ def main(ms: Sequence | None = None) -> dict[str, dict]:
     ms = list(load_measurements() if ms is None else ms)
     print(f"vllm-2024 on {len(ms)} ML.ENERGY configurations of {len({m.model for m in ms})} models, "
           "leave-one-model-out (80% coverage nested, CDF pooling)\n")
+    print(f"TPOT's slope on the batch, least squares over batches {SLOPE_BATCHES[0]}-{SLOPE_BATCHES[1]}: " + "; ".join(
+        f"{model.split('/')[-1]} {gpu} TP{tp} {slope * 1e3:.3f} ms" for (model, gpu, tp), slope in tpot_slopes(ms).items())
+        + "\n")
     head = (f"{'form':26s} {'TPOT':>6s} {'cov':>5s} {'width':>6s} {'J/tok':>6s} {'cov':>5s} {'width':>6s} "
             f"{'in-sample TPOT':>15s} {'7B H100':>8s} {'70B H100':>9s}  fitted")
     print(head)

@@ -85,7 +85,8 @@ class CatalogModel:
     train_tokens: float | None = None  # pretraining tokens as published (None: not published, or a fine-tune)
     train_tokens_source: str = ""
     aliases: tuple[str, ...] = ()      # other names it goes by (MLPerf's benchmark names: "llama2-70b")
-    lends_shape: bool = True           # a bare parameter count may take its shape (``nearest_model``)
+    lends_shape: bool = True           # a bare parameter count may take its shape (``nearest_model``), and a shape
+                                       # given prefers it (``model_shape.catalog_match``)
     released_bits: int | None = None   # the bits of the weights as released, where fewer than 16 (FP8, MXFP4)
     released_bits_source: str = ""
 
@@ -313,6 +314,11 @@ def load_engines() -> Mapping[str, EngineProfile]:
         frac, cap = row["memory_fraction"], row["max_batch"]
         if isinstance(frac, bool) or not isinstance(frac, (int, float)) or not 0 < frac <= 1:
             fail(f"'{name}' memory_fraction must be in (0, 1], got {frac!r}", "give the engine's share of device memory")
+        # the source is what messages print beside the fraction (ServingFit.memory_source): it must state the same
+        said = f"{gfmt(frac)} of device memory"
+        if not str(row["memory_fraction_source"]).startswith(said):
+            fail(f"'{name}' memory_fraction_source must begin \"{said}\" (memory_fraction is {gfmt(frac)})",
+                 "state the fraction the engine holds at the start of its source")
         if isinstance(cap, bool) or not isinstance(cap, int) or cap < 1:
             fail(f"'{name}' max_batch must be a whole number of at least 1, got {cap!r}", "give the scheduler's cap")
         out[name] = EngineProfile(name=name, **row)

@@ -39,8 +39,8 @@ CATALOG_MATCH_SHARE = 0.03
 def catalog_match(params: float, arch: Architecture):
     """The catalog model whose shape ``arch`` is and whose total ``params`` is nearest (within ``CATALOG_MATCH_SHARE``),
     else None; None too where no vocabulary is given and models of different vocabularies fit (Llama 2 70B's shape is
-    Llama 3 70B's, their counts 2% apart). Where a model that lends its shape fits, those that do not (``lends_shape``:
-    the models added to be named, as Code Llama 13B beside Llama 2 13B, CodeGemma 7B beside Gemma 7B) stand aside."""
+    Llama 3 70B's, their counts 2% apart). Where a model that lends its shape fits, those that do not (``lends_shape``
+    false: Code Llama 13B beside Llama 2 13B, CodeGemma 7B beside Gemma 7B) stand aside."""
     found = sorted((abs(math.log(params / m.params)), m.id, m) for m in serving_data.load_catalog().values()
                    if (m.arch.layers, m.arch.d_model, m.arch.heads, m.arch.kv_heads)
                    == (arch.layers, arch.d_model, arch.heads, arch.kv_heads) and arch.vocab in (None, m.arch.vocab)

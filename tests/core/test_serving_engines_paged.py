@@ -123,3 +123,21 @@ def test_the_most_tokens_the_devices_serve_by_hand():
     with pytest.raises(InputError, match="no tensor-parallel split"):
         max_throughput(params=1e6, arch=TOY, device=TOY_DEVICE, fit=TOY_FIT, devices=1, prompt_tokens=100,
                        output_tokens=200, max_batch=cap, tpot_bound_s=1e-9)
+
+
+def test_an_engines_memory_source_must_state_its_fraction(tmp_path, monkeypatch):
+    """The source is printed beside the fraction in refusals and notes: engines.toml saying 0.95 in one and 0.9 in the
+    other is refused, naming the file, the engine, the field and the fix."""
+    from estimator.core.base.errors import DataFileError
+    text = serving_data.ENGINES_PATH.read_text(encoding="utf-8").replace(
+        "memory_fraction = 0.95\n", "memory_fraction = 0.9\n", 1)
+    path = tmp_path / "engines.toml"
+    path.write_text(text, encoding="utf-8")
+    monkeypatch.setattr(serving_data, "ENGINES_PATH", path)
+    serving_data.load_engines.cache_clear()
+    try:
+        with pytest.raises(DataFileError, match=r"engines\.toml: 'vllm-2024' memory_fraction_source must begin "
+                                                r"\"0\.9 of device memory\" \(memory_fraction is 0\.9\); state the"):
+            serving_data.load_engines()
+    finally:
+        serving_data.load_engines.cache_clear()

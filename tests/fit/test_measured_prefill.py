@@ -36,7 +36,7 @@ def test_the_rows_are_one_prompt_at_a_time_on_an_h100(rows):
 
 
 def test_short_prompts_are_bound_by_eager_launches(rows):
-    """128 and 512 tokens take the same 27-28 ms: PyTorch launching some 500 kernels one by one, not the GPU's work
+    """128 and 512 tokens take the same 27-28 ms: PyTorch launching some 1,500 kernels one by one, not the GPU's work
     (what engines capture as graphs); these rows say nothing of an engine's prefill."""
     short = [float(r["measured_ttft_s"]) for r in rows if int(r["prompt_tokens"]) <= 512]
     assert max(short) / min(short) < 1.02 and 0.027 < min(short) < 0.028

@@ -80,3 +80,16 @@ def test_least_absolute_deviations_find_the_median_line():
     assert b == pytest.approx([1.0, 2.0], abs=0.15)
     ols = np.linalg.lstsq(X, 1.0 + 2.0 * x + noise, rcond=None)[0]
     assert ols[0] - b[0] == pytest.approx(1 - math.log(2), abs=0.15)
+
+
+def test_the_vllm_2024_tpot_slopes_are_what_the_serving_docs_say():
+    """docs/explanation/serving-model.md and research/vllm_tpot_tries.py: over batches 64-320 ML.ENERGY's two batched
+    models' TPOT grows alike on the H100, about 0.25 ms a sequence; 0.33-0.49 ms on the A100 40GB (the attention
+    kernels' share of it: tests/fit/test_measured_attention_kernels.py)."""
+    from estimator.io.serving_data import load_measurements
+    from research.vllm_tpot_tries import tpot_slopes
+    ms_per_seq = {(model.split("/")[-1], gpu, tp): round(s * 1e3, 3) for (model, gpu, tp), s in
+                  tpot_slopes(load_measurements()).items()}
+    assert ms_per_seq == {("CodeLlama-70b-hf", "a100-sxm-40gb", 8): 0.453, ("CodeLlama-70b-hf", "h100-sxm", 4): 0.249,
+                          ("CodeLlama-7b-hf", "a100-sxm-40gb", 1): 0.485, ("CodeLlama-7b-hf", "a100-sxm-40gb", 2): 0.328,
+                          ("CodeLlama-7b-hf", "h100-sxm", 1): 0.246}
