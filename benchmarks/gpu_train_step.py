@@ -57,6 +57,13 @@ CONFIGS = {
         ("gpt3-2.7b", 32, 2560, 32, 2048, 4),
         ("gpt3-2.7b-mb1", 32, 2560, 32, 2048, 1),
     ],
+    # long sequences, one a step: causal attention 40-78% of the FLOPs (6·L·s·d a token against 6·12·L·d² for the
+    # weights: s ÷ 12d of them), within an 80 GB H100's memory without recomputation
+    "long": [
+        ("gpt3-small-s32768-mb1", 12, 768, 12, 32768, 1),
+        ("gpt3-medium-s32768-mb1", 24, 1024, 16, 32768, 1),
+        ("gpt3-xl-s16384-mb1", 24, 2048, 16, 16384, 1),
+    ],
     "tiny": [("tiny", 2, 128, 4, 64, 2), ("tiny-mb1", 2, 128, 4, 64, 1)],
 }
 
