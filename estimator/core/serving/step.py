@@ -239,6 +239,9 @@ class ServingFit:
     compute_fraction: float = COMPUTE_FRACTION
     memory_fraction: float = USABLE_MEMORY_FRACTION
     memory_source: str = USABLE_MEMORY_SOURCE   # what the memory fraction is and where it comes from, as messages say it
+    # the share of the bandwidth the decode attention reads the KV cache at (None: the weights' ``bandwidth_fraction``;
+    # research/optimized_engine_tries.py tries others, no shipped engine sets one)
+    kv_bandwidth_fraction: float | None = None
     # in-flight batching with chunked prefill (Sarathi-Serve, Agrawal et al. 2024, arXiv:2403.02310; TensorRT-LLM,
     # vLLM >= 0.6): the prompts' tokens ride in the decode step's matrix products, so the step's GPU time is
     # the slower of its bytes and all its FLOPs, prefill's included; False: prefill runs as its own phase, added
@@ -371,8 +374,9 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
     flops_s = device.peak_flops_per_s * compute_fraction
     weight_bytes = stored_weight_bytes(arch, n_total, weight_bits)
     kv_tok = arch.kv_bytes_per_token(kv_bits)
-    memory_s = (read_weight_bytes(arch, n_total, weight_bits, seqs, ep)
-                + own * seqs * context * kv_tok * kv_replication(arch, tp)) / (tp * bw)
+    kv_bw = bw if fit.kv_bandwidth_fraction is None else device.bandwidth_gb_per_s * BYTES_PER_GB * fit.kv_bandwidth_fraction
+    memory_s = (read_weight_bytes(arch, n_total, weight_bits, seqs, ep) / bw
+                + own * seqs * context * kv_tok * kv_replication(arch, tp) / kv_bw) / tp
     attention_s = (device.attention_flops_per_s or device.peak_flops_per_s) * compute_fraction
     linear_per_token = FLOPS_PER_PARAM_PER_TOKEN * n_flops
     attention_per_token = ATTENTION_FLOPS_PER_CONTEXT_TOKEN * arch.layers * context * width
