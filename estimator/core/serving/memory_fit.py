@@ -42,8 +42,8 @@ def memory_fit(s: InferenceScenario, profile: HardwareProfile, served: ServedMod
     """The devices given (a tensor-parallel degree that splits the heads) or the fewest that hold the weights and
     the batch's KV cache (``inference_checks.devices_for_heads``), at the engine's ``memory_fraction`` (what it is and
     whence: ``memory_source``). On the devices given, a batch beyond what they hold runs as the largest that fits, the
-    rest preempted
-    (``Footprint.effective_batch``); refused only where the weights, or one sequence beside them, do not fit."""
+    rest preempted (``Footprint.effective_batch``); refused only where the weights, or one sequence beside them, do not
+    fit."""
     architecture = served.architecture
     batch = int(s.batch_size)
     prompt_tokens, output_tokens = float(s.prompt_tokens), float(s.tokens_per_query)
@@ -90,19 +90,18 @@ def does_not_fit(footprint: Footprint, devices: int, profile: HardwareProfile, b
     beside them, or the batch's."""
     weights_gb, usable_gb, per_sequence_gb = footprint.weights_gb, footprint.usable_gb, footprint.kv_gb_per_sequence
     on = f"{devices} × {profile.id}"
-    usable = memory_source
     if weights_gb >= usable_gb:
         return InputError(f"the weights need {gfmt(weights_gb, 3)} GB; {devices} × {gfmt(profile.memory_gb)} GB of "
-                          f"{profile.id} offer {gfmt(usable_gb, 3)} GB ({usable}): use more devices")
+                          f"{profile.id} offer {gfmt(usable_gb, 3)} GB ({memory_source}): use more devices")
     query = f"{count_text(prompt_tokens)} + {count_text(output_tokens)} tokens"
     if footprint.max_batch == 0:  # the weights fit, not one sequence's KV cache beside them (audit: it blamed the weights)
         return InputError(f"one sequence of {query} needs {gfmt(per_sequence_gb, 3)} GB of KV cache; beside "
                           f"{gfmt(weights_gb, 3)} GB of weights, {on} leave {gfmt(usable_gb - weights_gb, 3)} GB "
-                          f"({usable}): use shorter prompts or answers, or more devices")
+                          f"({memory_source}): use shorter prompts or answers, or more devices")
     return InputError(f"batch {count_text(batch)} does not fit: its KV cache needs {gfmt(footprint.kv_cache_gb, 3)} GB "
                       f"({gfmt(per_sequence_gb * MB_PER_GB, 3)} MB per sequence of {query}) beside "
                       f"{gfmt(weights_gb, 3)} GB of weights in {gfmt(usable_gb, 3)} GB usable on {on} "
-                      f"({usable}); the largest batch that fits is {count_text(footprint.max_batch)}")
+                      f"({memory_source}); the largest batch that fits is {count_text(footprint.max_batch)}")
 
 
 __all__ = ["MemoryFit", "does_not_fit", "expert_parallel", "memory_fit", "preemption_note"]

@@ -240,7 +240,7 @@ class ServingFit:
     memory_fraction: float = USABLE_MEMORY_FRACTION
     memory_source: str = USABLE_MEMORY_SOURCE   # what the memory fraction is and where it comes from, as messages say it
     # the share of the bandwidth the decode attention reads the KV cache at (None: the weights' ``bandwidth_fraction``;
-    # research/optimized_engine_tries.py tries others, no shipped engine sets one)
+    # research/kv_read_tries.py tries others, no shipped engine sets one)
     kv_bandwidth_fraction: float | None = None
     # in-flight batching with chunked prefill (Sarathi-Serve, Agrawal et al. 2024, arXiv:2403.02310; TensorRT-LLM,
     # vLLM >= 0.6): the prompts' tokens ride in the decode step's matrix products, so the step's GPU time is
