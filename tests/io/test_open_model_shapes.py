@@ -25,9 +25,10 @@ FFN = {
     "phi-3-small": (14336, 3),                               # ff_intermediate_size; gated (up_proj of 2 × 14336)
     "phi-3-medium": (17920, 3), "mistral-nemo": (14336, 3), "codellama-13b": (13824, 3),
     "starcoder2-3b": (12288, 2), "starcoder2-7b": (18432, 2), "starcoder2-15b": (24576, 2),   # GELU, c_fc and c_proj
+    "mistral-large-2407": (28672, 3),
 }
 MLENERGY_2024 = ("gemma-2-2b", "codegemma-7b", "phi-3-small", "phi-3-medium", "mistral-nemo", "codellama-13b",
-                 "starcoder2-3b", "starcoder2-7b", "starcoder2-15b")
+                 "starcoder2-3b", "starcoder2-7b", "starcoder2-15b", "mistral-large-2407")
 
 
 def counted(m) -> tuple[float, float]:
@@ -119,7 +120,7 @@ def test_mlperfs_benchmark_names_are_the_catalogs_models(name, mid):
     ("microsoft/Phi-3-medium-4k-instruct", "phi-3-medium"), ("mistralai/Mistral-Nemo-Instruct-2407", "mistral-nemo"),
     ("codellama/CodeLlama-13b-hf", "codellama-13b"), ("bigcode/starcoder2-15b", "starcoder2-15b"),
     ("bigcode/starcoder2-3b", "starcoder2-3b"), ("bigcode/starcoder2-7b", "starcoder2-7b"), ("google/gemma-2-2b", "gemma-2-2b"),
-    ("google/codegemma-7b", "codegemma-7b"),
+    ("google/codegemma-7b", "codegemma-7b"), ("mistralai/Mistral-Large-Instruct-2407", "mistral-large-2407"),
 ])
 def test_a_hub_checkpoint_is_its_base_models_shape(name, mid):
     """A checkpoint named as the Hugging Face Hub names it is its base model: a fine-tune, a format, a dotted release,
