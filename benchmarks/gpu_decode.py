@@ -235,6 +235,31 @@ def shape_parser(doc: str) -> argparse.ArgumentParser:
     return ap
 
 
+def positive_ints(text: str) -> list[int]:
+    """A comma-separated list of whole numbers of at least 1 (an argparse type: anything else is refused, exit 2)."""
+    try:
+        values = [int(x) for x in text.split(",")]
+    except ValueError:
+        values = []
+    if not values or min(values) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a comma-separated list of whole numbers of at least 1")
+    return values
+
+
+def torch_and_device(name: str):
+    """(torch, the device ``name``), or None after saying on stderr why this benchmark cannot run here."""
+    try:
+        import torch
+    except ImportError:
+        print("error: this benchmark needs PyTorch", file=sys.stderr)
+        return None
+    device = torch.device(name)
+    if device.type == "cuda" and not torch.cuda.is_available():
+        print("error: PyTorch sees no CUDA GPU here (run with --device cpu for a time-only try)", file=sys.stderr)
+        return None
+    return torch, device
+
+
 def print_rows(rows: list[dict]) -> None:
     """Data-file rows as CSV on stdout, without a header (to append to the file)."""
     w = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]), lineterminator="\n")
@@ -267,7 +292,7 @@ def main(argv=None) -> int:
     if argv[:1] == ["--to-csv"]:
         return to_csv(argv[1:])
     ap = shape_parser(__doc__)
-    ap.add_argument("--batches", default="1,8,32", help="batch sizes, comma-separated (default 1,8,32)")
+    ap.add_argument("--batches", type=positive_ints, default="1,8,32", help="batch sizes, comma-separated (default 1,8,32)")
     ap.add_argument("--prompt", type=int, default=128, help="prompt tokens already in the KV cache (default 128)")
     ap.add_argument("--new", type=int, default=256, help="output tokens per sequence per pass (default 256)")
     ap.add_argument("--repeats", type=int, default=4, help="passes over the new tokens in one energy window")
@@ -275,15 +300,10 @@ def main(argv=None) -> int:
     ap.add_argument("--no-graphs", action="store_true", help="run the step eagerly (launch-bound)")
     ap.add_argument("--out", help="write the results as JSON here")
     args = ap.parse_args(argv)
-    try:
-        import torch
-    except ImportError:
-        print("error: this benchmark needs PyTorch", file=sys.stderr)
+    found = torch_and_device(args.device)
+    if found is None:
         return 2
-    device = torch.device(args.device)
-    if device.type == "cuda" and not torch.cuda.is_available():
-        print("error: PyTorch sees no CUDA GPU here (run with --device cpu for a time-only try)", file=sys.stderr)
-        return 2
+    torch, device = found
     cfg = {k: getattr(args, k) for k in LLAMA3_8B}
     dtype = torch.bfloat16
     meter, why = open_meter(device.type)
@@ -298,7 +318,7 @@ def main(argv=None) -> int:
         doc["idle_power_w"] = idle_power(meter)
         w, rope = build_weights(torch, cfg, args.prompt + args.new, device, dtype)
         doc["params"] = param_count(w)
-        for batch in (int(b) for b in args.batches.split(",")):
+        for batch in args.batches:
             r = measure_batch(torch, cfg, w, rope, batch, args.prompt, args.new, args.repeats, device, dtype,
                               not args.no_graphs, meter)
             doc["runs"].append(r)

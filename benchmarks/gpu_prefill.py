@@ -23,11 +23,19 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import statistics
 import sys
+import time
 
-from benchmarks.gpu_decode import LLAMA3_8B, RMS_EPS, build_weights, print_rows, shape_parser
+from benchmarks.gpu_decode import (
+    LLAMA3_8B,
+    RMS_EPS,
+    build_weights,
+    positive_ints,
+    print_rows,
+    shape_parser,
+    torch_and_device,
+)
 from estimator.core.base.units import MS_PER_S
 from estimator.monitor.calibration_run import now_iso
 
@@ -98,7 +106,6 @@ def measure(torch, cfg, prompts: list[int], repeats: int, device, dtype) -> list
                 b.synchronize()
                 times.append(a.elapsed_time(b) / MS_PER_S)
             else:
-                import time
                 t0 = time.perf_counter()
                 prefill(ids)
                 times.append(time.perf_counter() - t0)
@@ -147,22 +154,23 @@ def main(argv=None) -> int:
     if argv[:1] == ["--to-csv"]:
         return to_csv(argv[1:])
     ap = shape_parser(__doc__)
-    ap.add_argument("--prompts", default="128,512,2048,8192,32768", help="prompt lengths, comma-separated")
-    ap.add_argument("--repeats", type=int, default=10)
+    ap.add_argument("--prompts", type=positive_ints, default="128,512,2048,8192,32768",
+                    help="prompt lengths, comma-separated")
+    ap.add_argument("--repeats", type=int, default=10, help="timed prefills per prompt (default 10)")
     ap.add_argument("--device", default="cuda")
     ap.add_argument("--out", default="-")
     args = ap.parse_args(argv)
-    import torch
-    cfg = {k: getattr(args, k) for k in LLAMA3_8B}
-    device = torch.device(args.device)
-    dtype = torch.bfloat16
-    prompts = [int(x) for x in args.prompts.split(",")]
-    if any(p <= 0 or not math.isfinite(p) for p in prompts):
-        print("error: prompts must be positive", file=sys.stderr)
+    if args.repeats < 1:
+        ap.error(f"--repeats must be at least 1, got {args.repeats}")
+    found = torch_and_device(args.device)
+    if found is None:
         return 2
+    torch, device = found
+    cfg = {k: getattr(args, k) for k in LLAMA3_8B}
+    dtype = torch.bfloat16
     doc = {"config": cfg, "torch": torch.__version__, "measured_at": now_iso(),
            "device_name": torch.cuda.get_device_name(0) if device.type == "cuda" else "cpu",
-           "runs": measure(torch, cfg, prompts, args.repeats, device, dtype)}
+           "runs": measure(torch, cfg, args.prompts, args.repeats, device, dtype)}
     text = json.dumps(doc, indent=1)
     if args.out == "-":
         print(text)

@@ -28,6 +28,12 @@ import torch
 import torch.nn.functional as F
 from torch.nn.attention import SDPBackend, sdpa_kernel
 
+# units, as estimator.core.base.units has them (this script runs alone, with PyTorch only, on a lent GPU machine)
+US_PER_S = 1e6
+MS_PER_S = 1e3
+BYTES_PER_GB = 1e9
+FLOPS_PER_TFLOP = 1e12
+BYTES_PER_ELEMENT = 2  # bf16
 HEAD = 128
 DECODE_CTX = 205      # the code task's mean prompt (155.5) plus half its mean output, as the serving model counts it
 DECODE = [(32, 32, b) for b in (32, 64, 128, 256, 320)] + [(16, 2, b) for b in (64, 128, 256, 512)]
@@ -55,7 +61,7 @@ def time_calls(fn, copies: int, device: str, reps: int) -> float:
             fn(i)
         b.record()
         b.synchronize()
-        out.append(a.elapsed_time(b) / 1e3 / copies)
+        out.append(a.elapsed_time(b) / MS_PER_S / copies)
     return statistics.median(out)
 
 
@@ -76,7 +82,7 @@ def decode_rows(backend: str, device: str, l2: int, quick: bool):
     shapes = [(4, 2, 2)] if quick else DECODE
     ctx = 16 if quick else DECODE_CTX
     for heads, kv_heads, batch in shapes:
-        kv_bytes = 2 * batch * kv_heads * ctx * HEAD * 2
+        kv_bytes = 2 * batch * kv_heads * ctx * HEAD * BYTES_PER_ELEMENT   # K and V
         n = copies_for(kv_bytes, l2)
         q = [torch.randn(batch, heads, 1, HEAD, device=device, dtype=torch.bfloat16) for _ in range(n)]
         k = [torch.randn(batch, kv_heads, ctx, HEAD, device=device, dtype=torch.bfloat16) for _ in range(n)]
@@ -88,7 +94,7 @@ def decode_rows(backend: str, device: str, l2: int, quick: bool):
         if s is None:
             continue
         yield dict(phase="decode", backend=backend, heads=heads, kv_heads=kv_heads, batch=batch, seq=ctx,
-                   us=round(s * 1e6, 3), kv_gb_per_s=round(kv_bytes / s / 1e9, 1), tflops="")
+                   time_us=round(s * US_PER_S, 3), kv_gb_per_s=round(kv_bytes / s / BYTES_PER_GB, 1), tflops="")
 
 
 def prefill_rows(backend: str, device: str, l2: int, quick: bool):
@@ -97,7 +103,7 @@ def prefill_rows(backend: str, device: str, l2: int, quick: bool):
     heads, kv_heads = (4, 2) if quick else (32, 8)
     for s_len in lengths:
         batch = max(1, tokens // s_len)
-        bytes_each = 2 * batch * (heads + 2 * kv_heads) * s_len * HEAD
+        bytes_each = BYTES_PER_ELEMENT * batch * (heads + 2 * kv_heads) * s_len * HEAD   # Q, K and V
         n = copies_for(bytes_each, l2)
         q = [torch.randn(batch, heads, s_len, HEAD, device=device, dtype=torch.bfloat16) for _ in range(n)]
         k = [torch.randn(batch, kv_heads, s_len, HEAD, device=device, dtype=torch.bfloat16) for _ in range(n)]
@@ -110,7 +116,7 @@ def prefill_rows(backend: str, device: str, l2: int, quick: bool):
             continue
         flops = 4 * batch * s_len * s_len * heads * HEAD / 2
         yield dict(phase="prefill", backend=backend, heads=heads, kv_heads=kv_heads, batch=batch, seq=s_len,
-                   us=round(s * 1e6, 3), kv_gb_per_s="", tflops=round(flops / s / 1e12, 1))
+                   time_us=round(s * US_PER_S, 3), kv_gb_per_s="", tflops=round(flops / s / FLOPS_PER_TFLOP, 1))
 
 
 def main(argv=None) -> int:

@@ -63,3 +63,20 @@ def test_the_benchmark_writes_the_files_rows():
     assert row["citation"].endswith("device_name GPU, measured_at 2026-11-27T03:28:09Z")
     with pytest.raises(SystemExit):
         data_rows({**doc, "config": {**LLAMA3_8B, "layers": 2}}, "7", "h100-sxm", "x")
+
+
+def test_the_benchmarks_refuse_what_is_not_a_length_or_a_count(capsys):
+    """--prompts and --batches take whole numbers of at least 1; anything else is refused before any GPU work, exit 2
+    with the reason on stderr."""
+    import argparse
+
+    from benchmarks import gpu_decode, gpu_prefill
+    assert gpu_decode.positive_ints("128,2048") == [128, 2048]
+    for bad in ("0,5", "x", "", "8,-1"):
+        with pytest.raises(argparse.ArgumentTypeError):
+            gpu_decode.positive_ints(bad)
+    for main, argv in ((gpu_prefill.main, ["--prompts", "0"]), (gpu_prefill.main, ["--repeats", "0"]),
+                       (gpu_decode.main, ["--batches", "1.5"])):
+        with pytest.raises(SystemExit) as stop:
+            main(argv)
+        assert stop.value.code == 2 and "error:" in capsys.readouterr().err
