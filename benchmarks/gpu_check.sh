@@ -64,4 +64,10 @@ step decode 180 "$PY" -m benchmarks.gpu_decode --out "$OUT_DIR/decode.json"
 step train_step_compiled 240 "$PY" -m benchmarks.gpu_train_step --compile \
   --only gpt3-medium,gpt3-medium-s512-mb1,gpt3-xl,gpt3-2.7b --out "$OUT_DIR/train_step_compiled.json"
 step decode_eager 90 "$PY" -m benchmarks.gpu_decode --batches 1 --repeats 1 --no-graphs --out "$OUT_DIR/decode_eager.json"
+# long contexts (run 7 and 8 of the data files, 2026-11-27): decode after 8k tokens, one prompt's prefill, training
+# steps of one 16k- or 32k-token sequence
+step decode_long 120 "$PY" -m benchmarks.gpu_decode --batches 1,8,32 --prompt 8192 --new 64 --repeats 2 \
+  --out "$OUT_DIR/decode_long.json"
+step prefill 120 "$PY" -m benchmarks.gpu_prefill --repeats 8 --out "$OUT_DIR/prefill.json"
+step train_step_long 180 "$PY" -m benchmarks.gpu_train_step --configs long --out "$OUT_DIR/train_step_long.json"
 exit $status
