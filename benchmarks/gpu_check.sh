@@ -4,7 +4,8 @@
 #
 #     bash benchmarks/gpu_check.sh [OUT_DIR]        # default OUT_DIR: $OUT, else ./gpu-check
 #
-# Needs the project's requirements, PyTorch with CUDA and a GPU with its driver. Steps (NAME.log holds
+# Needs the project's requirements, PyTorch with CUDA and a GPU with its driver (where the requirements are
+# installed apart, e.g. `pip install --target DIR`, PYTHONPATH=DIR reaches them: the tests' child processes keep it). Steps (NAME.log holds
 # each one's output):
 #   env.txt          the GPU, driver, PyTorch and NVML versions
 #   backends         `calibrate --backends`: which meters this machine has

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pytest
+from child_env import child_env
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -169,7 +170,7 @@ def cli(capsys):
 @pytest.fixture
 def cli_process():
     def run(*argv: str, env: dict | None = None, timeout: float = 120, cwd: Path | None = None):
-        full_env = {**os.environ, **(env or {}), "PYTHONPATH": str(ROOT)}
+        full_env = child_env(**(env or {}))
         return subprocess.run([sys.executable, "-m", "estimator", *map(str, argv)], env=full_env, cwd=cwd or ROOT,
                               capture_output=True, text=True, timeout=timeout)
 

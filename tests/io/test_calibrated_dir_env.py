@@ -1,18 +1,16 @@
 """A mistyped ESTIMATOR_CALIBRATED_DIR is refused, not created (it had been made silently, and the
 profile written there was then missing from every later run that spelled the folder right)."""
 
-import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from child_env import child_env
 
 from estimator.core.base.errors import InputError
 from estimator.io import datafiles, paths
 from estimator.monitor import calibration_run as cr
 
-ROOT = Path(__file__).resolve().parents[2]
 LOG = ("timestamp,project_name,run_id,duration,cpu_energy,gpu_energy,ram_energy,gpu_count,gpu_model,"
        "cpu_model,codecarbon_version\n2026-01-01T00:00:00,p,aaaa1111,3600,0.05,0.5,0.01,1,"
        "NVIDIA H100 80GB HBM3,Xeon,2.7.0\n")
@@ -48,7 +46,7 @@ def test_the_cli_says_so_in_one_line_and_makes_nothing(tmp_path):
     log = tmp_path / "emissions.csv"
     log.write_text(LOG)
     typo = tmp_path / "cal" / "typo"
-    env = {**os.environ, paths.CALIBRATED_DIR_ENV: str(typo), "PYTHONPATH": str(ROOT)}
+    env = child_env(**{paths.CALIBRATED_DIR_ENV: str(typo)})
     out = subprocess.run([sys.executable, "-m", "estimator", "calibrate", "--from-codecarbon", str(log),
                           "--flops", "8e17", "--base", "h100-sxm", "--id", "h100-mine"],
                          cwd=tmp_path, env=env, capture_output=True, text=True)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from apptest_pages import shared_page
+from child_env import child_env
 
 from estimator.io import paths
 from estimator.services import api
@@ -54,8 +55,7 @@ def test_a_relative_or_home_calibrated_folder_is_made_absolute(tmp_path):
     import subprocess
     import sys
     code = "from estimator.io import paths; print(paths.CALIBRATED_DIR)"
-    env = {**os.environ, "ESTIMATOR_CALIBRATED_DIR": "rel/cal", "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
-           "HOME": str(tmp_path)}
+    env = child_env(ESTIMATOR_CALIBRATED_DIR="rel/cal", HOME=str(tmp_path))
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True, check=True)
     assert Path(out.stdout.strip()) == (tmp_path / "rel" / "cal").resolve()
     env["ESTIMATOR_CALIBRATED_DIR"] = "~/cal"

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from child_env import child_env
 from fake_nvml import FakeClock
 from track_fakes import FakeMeter
 
@@ -186,7 +187,7 @@ def test_inputs_are_refused_before_anything_runs_in_one_line(tmp_path, cli):
 def test_ctrl_c_leaves_the_old_profile_and_no_stray_files(tmp_path):
     out = tmp_path / "x.toml"
     out.write_text("# the old profile\n")
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = child_env()
     proc = subprocess.Popen([sys.executable, "-m", "estimator", "calibrate", "--backend", "cpu", "--seconds", "10",
                              "--out", str(out), "--force"], cwd=tmp_path, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE,
@@ -210,7 +211,7 @@ def test_sigterm_stops_the_measured_command_and_leaves_nothing(tmp_path):
     tmp.mkdir()
     out = tmp_path / "x.toml"
     child = f"import os, time; open({str(pid_file)!r}, 'w').write(str(os.getpid())); time.sleep(120)"
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(tmp)}
+    env = child_env(TMPDIR=str(tmp))
     proc = subprocess.Popen([sys.executable, "-m", "estimator", "calibrate", "--backend", "cpu", "--flops", "1e9",
                              "--out", str(out), "--", sys.executable, "-c", child], cwd=tmp_path, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
