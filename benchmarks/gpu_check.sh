@@ -4,9 +4,9 @@
 #
 #     bash benchmarks/gpu_check.sh [OUT_DIR]        # default OUT_DIR: $OUT, else ./gpu-check
 #
-# Needs the project's requirements, PyTorch with CUDA and a GPU with its driver (where the requirements are
-# installed apart, e.g. `pip install --target DIR`, PYTHONPATH=DIR reaches them: the tests' child processes keep it). Steps (NAME.log holds
-# each one's output):
+# Needs the project's requirements, PyTorch with CUDA and a GPU with its driver (requirements installed apart,
+# `pip install --target DIR`, are reached with PYTHONPATH=DIR: the tests' child processes keep it). Steps (NAME.log
+# holds each one's output):
 #   env.txt          the GPU, driver, PyTorch and NVML versions
 #   backends         `calibrate --backends`: which meters this machine has
 #   pytest           the measurement, tracking and calibration tests, the real-GPU ones included
