@@ -122,7 +122,7 @@ def technique_rows(techniques) -> list[tuple[str, str]]:
 def layout_text(r) -> str:
     """The tensor (or expert) parallelism, replicas and batch the devices serve with."""
     nodes = f", each across {r.nodes_per_replica} nodes" if r.nodes_per_replica > 1 else ""
-    return (f"{r.split_words} × {hz.noun(hz.count(r.replicas), 'replica')}{nodes}, batch {r.batch_size} per replica")
+    return (f"{r.split_words} × {hz.noun(hz.count(r.replicas), 'replica')}{nodes}, batch {hz.count(r.batch_size)} per replica")
 
 
 
@@ -180,12 +180,12 @@ def report_rows(rep) -> tuple[list[tuple[str, str]], list[str]]:
                          f"{hz.noun(str(a.kv_heads), 'KV head')}"
                          + (f" ({a.name})" if a.name else "")),
         ("memory", f"{hz.sig(r.memory_gb)} GB = weights {hz.sig(r.weights_gb)} GB + KV cache {hz.sig(r.kv_cache_gb)} GB "
-                   f"(batch {r.batch_size}; largest that fits: {hz.count(r.max_batch_size)})"
+                   f"(batch {hz.count(r.batch_size)}; largest that fits: {hz.count(r.max_batch_size)})"
                    # one replica's (review 2026-11-26: 154 GB on 8 devices read as the 8's)
                    + (f", each replica's {hz.noun(str(r.devices_per_replica), 'device')}" if r.replicas > 1 else "")),
         ("query", f"{hz.count(r.prompt_tokens)} prompt + {hz.noun(hz.count(r.tokens_per_query), 'output token')}"),
         ("time per output token", f"{hz.token_time(r.seconds_per_output_token)}{_rng(hz.token_time, rg['seconds_per_output_token'])}: "
-                                  f"one step of batch {r.batch_size}, {r.chip} part {r.bound}-bound"),
+                                  f"one step of batch {hz.count(r.batch_size)}, {r.chip} part {r.bound}-bound"),
         ("time to first token", f"{hz.token_time(r.ttft_s)}: the prompt's prefill and one step"),
         ("throughput", f"{hz.sig(r.tokens_per_s)} tokens/s{_rng(hz.sig, rg['tokens_per_s'])}"
                        + ("" if r.devices == 1 else f" on all {r.devices} devices")),

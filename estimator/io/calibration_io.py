@@ -87,7 +87,12 @@ def write_text_atomic(path: str | Path, text: str) -> Path:
 
 
 def write_profile(data: Mapping, path: str | Path) -> Path:
-    return write_text_atomic(path, profile_toml(data))
+    """Write a profile atomically; the loaded profiles are read again on their next use (a second calibration in the
+    same process had checked its id against the set as it was before the first was written)."""
+    written = write_text_atomic(path, profile_toml(data))
+    from estimator.io.datafiles import default_profiles  # datafiles reads profiles; this module writes them
+    default_profiles.cache_clear()
+    return written
 
 
 def one_gpu_name(gpu_model: str, gpu_count: int) -> str:

@@ -298,6 +298,13 @@ def checked_out_path(out: str | None, profile_id: str, force: bool = False, *, o
         if other is not None and source_path(other.source_file) != resolved:
             raise InputError(f"profile id '{profile_id}' is already used by {other.source_file}; "
                              f"give another {id_name}, or set {out_name} to {other.source_file} to replace it")
+    elif other is not None and source_path(other.source_file) != resolved:
+        # a file elsewhere with a loaded profile's id would be refused wherever it is used, as two profiles of one id
+        # (review 2026-11-27: `calibrate --out /tmp/cal.toml` wrote one that every --hardware /tmp/cal.toml refused)
+        free = next(f"{profile_id}-{n}" for n in range(2, len(profiles) + 3) if f"{profile_id}-{n}" not in profiles)
+        raise InputError(f"profile id '{profile_id}' is already used by {other.source_file}, and profiles load "
+                         f"together: a file with the same id in {path} would not be usable beside it; give "
+                         f"{id_name} another value ({id_example(free)})", field="id")
     from estimator.io.calibration_io import check_writable
     check_writable(path)  # a folder that takes no file is refused before the measurement, not after it
     return path
@@ -359,19 +366,22 @@ def profile_values(profile: HardwareProfile) -> str:
 
 
 def refuse_replacing(path: str | Path, base_id: str, workload: str, *, out_name: str = "the output file",
-                     force_name: str = "the force option") -> None:
+                     force_name: str = "the force option", id_name: str = "the profile id") -> None:
     """Refuse to replace a profile already in ``path`` (the caller asks only without force): one line naming
     the file, what it holds and the two ways on. The same calibration's earlier result (the same base, the same
-    ``workload_words``) is told as such, and is replaced only with force all the same."""
+    ``workload_words``) is told as such, and is replaced only with force all the same. In profiles/calibrated/ the
+    other way is another id (its own file there): another file with the same id would not load beside it."""
+    from estimator.io.datafiles import CALIBRATED_DIR
     earlier = earlier_profile(path)
     if earlier is None:
         return
     cal = earlier.calibration or {}
-    ways = f"give {force_name} to replace it, or {out_name} for another file"
+    other = (f"{id_name} for a profile beside it" if Path(path).resolve().parent == CALIBRATED_DIR.resolve()
+             else f"{out_name} for another file")
+    ways = f"give {force_name} to replace it, or {other}"
     if cal.get("base_profile") == base_id and workload_words(cal) == workload:
         raise InputError(f"{path} holds this calibration's earlier result ({profile_values(earlier)}); the new one "
-                         f"replaces it only with {force_name}: give {force_name}, or {out_name} for another file",
-                         field="out")
+                         f"replaces it only with {force_name}: give {force_name}, or {other}", field="out")
     raise InputError(f"{path} already holds the profile {profile_values(earlier)}; calibrating {workload} with base "
                      f"{base_id} would replace it: {ways}", field="out")
 

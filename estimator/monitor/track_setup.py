@@ -237,7 +237,8 @@ def backend_choice(backend: str | Backend | None) -> str | Backend:
     if backend is None:
         backend = os.environ.get(ENV_TRACK_BACKEND) or "auto"
     if isinstance(backend, str) and backend not in BACKEND_CHOICES:
-        raise InputError(f"backend must be one of {', '.join(BACKEND_CHOICES)} or a Backend, got {backend!r}")
+        raise InputError(f"backend must be one of {', '.join(BACKEND_CHOICES)} or a Backend, got {backend!r}",
+                         field="backend")
     return backend
 
 

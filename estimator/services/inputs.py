@@ -196,10 +196,11 @@ def check_keywords(given: Iterable[str], accepted: Iterable[str]) -> None:
             # was refused with no suggestion; its name is n_ctx)
             flagged, switch = FLAG_NAMES.get(str(name), (None, ""))
             if flagged in names:
-                raise InputError(f"unknown input {name!r}; did you mean {flagged + '=False' if switch else flagged!r}?")
+                raise InputError(f"unknown input {name!r}; did you mean {flagged + '=False' if switch else flagged!r}?",
+                                 field=str(name))
             near = difflib.get_close_matches(str(name), names, n=1, cutoff=NEAR)
             raise InputError(f"unknown input {name!r}; " + (f"did you mean {near[0]!r}?" if near else
-                                                             f"the inputs are {', '.join(sorted(names))}"))
+                                                             f"the inputs are {', '.join(sorted(names))}"), field=str(name))
 
 
 # -- training: `estimate`, `compare`, the Estimate and Compare pages ------------------------------------------------
@@ -530,12 +531,12 @@ SERVING = table(
           widget_help="; ".join(f"{k}: {v}" for k, v in ENGINES.items()) + ". The online engine's energy is measured; "
                       "the latency engine's time is fitted to published benchmarks, its energy is not checked "
                       "(Accuracy page)."),
-    Input(name="bits", label="Bits per weight", choices=BITS, flags=("--bits",), value="int", default=serving.DEFAULT_BITS,
+    Input(name="bits", label="Bits per weight", choices=BITS, flags=("--bits",), value="count", default=serving.DEFAULT_BITS,
           help="bits per weight (quantisation)", url_key="inf_bits", widget="radio",
           widget_help="Quantisation. 16: bf16 weights and compute. 8: FP8 (or INT8) weights and activations, at that "
                       "peak where the device has one. 4: 4-bit weights only (FP4 where the device has the peak, "
                       "else dequantised to 16-bit compute: less memory read, no faster arithmetic)"),
-    Input(name="kv_bits", label="Bits per KV-cache entry", choices=KV_BITS, flags=("--kv-bits",), value="int",
+    Input(name="kv_bits", label="Bits per KV-cache entry", choices=KV_BITS, flags=("--kv-bits",), value="count",
           default=serving.DEFAULT_KV_BITS, help="bits per KV-cache entry", url_key="inf_kvbits", widget="radio",
           widget_help="A quantised KV cache: fewer bytes read per step at large batch or context"),
     Input(name="sparsity", label="Pruned fraction of weights", **checked(SERVING_BOUNDS, "sparsity"), flags=("--sparsity",), default=0.0,

@@ -325,7 +325,7 @@ class InferenceReport:
 
 
 
-def inference_report(*, hardware: str, tokens: float, params: float | None = None, model: str | None = None,
+def inference_report(*, hardware: str = INFERENCE_DEFAULT_HARDWARE, tokens: float, params: float | None = None, model: str | None = None,
                      layers=None, d_model=None, heads=None, kv_heads=None, vocab=None,
                      country: str | None = None, region: str | None = None, cloud: str | None = None,
                      train_flops: float | None = None,
@@ -357,6 +357,8 @@ def inference_report(*, hardware: str, tokens: float, params: float | None = Non
             told = " or ".join(words[k] for k in untold)
             lengths_how += (f"query: MLPerf's {model} benchmark documents no mean {told} length: the default's taken "
                             f"(give the {told} tokens to set it)",)
+    if isinstance(inputs.get("batch_size"), str) and inputs["batch_size"].strip().lower() == MAX_BATCH_WORD:
+        inputs["batch_size"] = MAX_BATCH_WORD  # as the CLI reads the word, in any case (review 2026-11-27: "MAX")
     if inputs.get("batch_size") is None and (inputs.get("ttft_ms") is not None or inputs.get("tpot_ms") is not None):
         inputs["batch_size"] = MAX_BATCH_WORD  # a latency bound without a batch: the largest batch that meets it
     batch_given = inputs.get("batch_size") is not None  # else the default batch, said as the default

@@ -309,3 +309,26 @@ def test_the_flops_help_says_a_command_is_metered_on_one_device(cli):
     GPU's power, with nothing saying the FLOPs must be the metered device's."""
     out = " ".join(cli("calibrate", "--help").out.split())
     assert "FLOPs of the command after `--` on the one device it meters (on several GPUs: one GPU's share)" in out
+
+
+def test_a_file_given_with_out_takes_its_own_id_or_is_refused_before_measuring(monkeypatch, tmp_path, capsys,
+                                                                               calibrated_dir):
+    """Review 2026-11-27: `calibrate --out FILE` beside a profile of the same id in profiles/calibrated/ wrote a file
+    that every `--hardware FILE` then refused (two profiles of one id); refused before measuring, with a free id."""
+    assert _calibrate(monkeypatch, "--seconds", "1") == 0
+    (first,) = calibrated_dir.iterdir()
+    pid = load_profile_file(first).id
+    capsys.readouterr()
+    elsewhere = tmp_path / "mine.toml"
+    assert _calibrate(monkeypatch, "--seconds", "1", "--out", str(elsewhere)) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"profile id '{pid}' is already used by " in err
+    assert err.rstrip().endswith(f"give --id another value (e.g. --id {pid}-2)") and not elsewhere.exists()
+    # with its own id it is written and usable by its path, beside the first
+    assert _calibrate(monkeypatch, "--seconds", "1", "--out", str(elsewhere), "--id", f"{pid}-2") == 0
+    capsys.readouterr()
+    assert main(["estimate", "--flops", "1e18", "--hardware", str(elsewhere), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["hardware"] == f"{pid}-2"
+    # the same calibration again in profiles/calibrated/: the way on is another id, not another --out
+    assert _calibrate(monkeypatch, "--seconds", "1") == 2
+    assert capsys.readouterr().err.rstrip().endswith("give --force, or --id for a profile beside it")

@@ -19,7 +19,7 @@ def test_the_docs_give_one_rule_for_a_profile_in_the_output_file():
     assert "it is replaced only with `--force`, whatever the calibration" in contract
     assert "No `<file>.toml.new` is ever left to move by hand." in contract
     assert "move" not in guide.split("A profile already in that file")[1].split("The built-in workload stops")[0]
-    assert "give --force to replace it, or --out for another file" in guide
+    assert "give --force to replace it, or --id for a profile beside it" in guide
 
 
 def test_the_guide_gives_the_time_rule_from_its_constants():

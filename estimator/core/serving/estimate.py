@@ -112,7 +112,8 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
                             inputs=input_assumptions(s, served, compute, memory, fit), replicas=replicas)
     chosen_layout = () if layout is None else (f"layout: {layout.how}",)
     notes = (served.notes + compute.notes + chosen_layout + preempted + totals.notes
-             + step_notes(s, profile, fit, served, compute, memory, decode))
+             + step_notes(s, profile, fit, served, compute, memory, decode,
+                          "" if layout is None else layout.batch_words))
     footprint = memory.footprint
     return InferenceResult(
         chip=compute.chip,

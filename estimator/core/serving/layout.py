@@ -108,15 +108,23 @@ def serving_layout(s: InferenceScenario, profile: HardwareProfile, served: Serve
         devices = memory_fit(replace(s, batch_size=fixed or 1), profile, served, fit.memory_fraction,
                              fit.memory_source).devices
         whose = "the fewest that hold the weights and " + ("the batch's KV cache" if fixed else "one sequence")
+    # a batch given with neither devices nor a degree: one replica of the devices that hold it, as without a bound; a
+    # bound may only lower its batch (review 2026-11-27: a loose bound had split the devices sized for 4,000 in all
+    # into 4 replicas of 1,569 each, 3.4 times the tokens/s of the same question without it)
+    one_replica = (s.devices is None and s.tp is None and fixed is not None and expert_parallel(s) == 1
+                   and not latent_moe(s, served))
+
+    def best_on(n: int):
+        return _best(replace(s, tp=n) if one_replica else s, profile, served, compute, fit, n, fixed)
     try:
-        best = _best(s, profile, served, compute, fit, devices, fixed)
+        best = best_on(devices)
         if s.devices is None and s.tp is None and fixed and best.limit in ("tpot", "ttft") and best.batch < fixed:
             # a bound lowered the batch given: the fewest devices that hold the batch it allows (review 2026-11-26:
             # 2,000 given with a 20 ms bound took 2 devices for 2,000 and ran 166, which one holds)
             fewer = memory_fit(replace(s, batch_size=best.batch), profile, served, fit.memory_fraction,
                                fit.memory_source).devices
             if fewer < devices:
-                devices, best = fewer, _best(s, profile, served, compute, fit, fewer, fixed)
+                devices, best = fewer, best_on(fewer)
                 whose = "the fewest that hold the weights and the batch the bound allows"
     except InputError:
         if expert_parallel(s) > 1:
@@ -151,7 +159,7 @@ def serving_layout(s: InferenceScenario, profile: HardwareProfile, served: Serve
                                  "degree divides", field=("devices", "tp")) from None
         raise
     nodes = nodes_spanned(profile, best.tp * best.ep)
-    return _layout(s, profile, best, devices, whose, nodes, fixed, fit.server_share)
+    return _layout(s, profile, best, devices, whose, nodes, fixed, fit.server_share, one_replica)
 
 
 def latent_moe(s, served) -> bool:
@@ -203,9 +211,10 @@ def _best_split(s, profile, served, compute, fit, devices: int, fixed: int | Non
 
 
 def _layout(s, profile, best, devices: int, whose: str, nodes: int, fixed: int | None,
-            server_share: float = 1.0) -> Layout:
-    """The layout ``best`` chose, in words."""
-    degree = "given" if s.tp is not None else "chosen for the most tokens per second"
+            server_share: float = 1.0, one_replica: bool = False) -> Layout:
+    """The layout ``best`` chose, in words (``one_replica``: the devices that hold a batch given, one replica)."""
+    degree = ("given" if s.tp is not None else "one replica of them, as for the batch given" if one_replica
+              else "chosen for the most tokens per second")
     across = f", each across {count_text(nodes)} nodes of {profile.scale_up_devices}" if nodes > 1 else ""
     bounds = [f"{what} ≤ {gfmt(x, 3)} ms" for what, x in (("TTFT", s.ttft_ms), ("TPOT", s.tpot_ms)) if x is not None]
     # one is singular (it read "1 devices (given)")

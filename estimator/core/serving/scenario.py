@@ -112,9 +112,10 @@ def check_scenario(s: InferenceScenario, profile: HardwareProfile) -> None:
         if getattr(s, name) is not None:
             _require(s, name)
     if s.bits not in BITS or isinstance(s.bits, bool):
-        raise InputError(f"bits must be one of {', '.join(map(str, BITS))}, got {s.bits!r}")
+        raise InputError(f"bits must be one of {', '.join(map(str, BITS))}, got {s.bits!r}", field="bits")
     if s.kv_bits not in KV_BITS or isinstance(s.kv_bits, bool):
-        raise InputError(f"KV-cache bits must be one of {', '.join(map(str, KV_BITS))}, got {s.kv_bits!r}")
+        raise InputError(f"KV-cache bits must be one of {', '.join(map(str, KV_BITS))}, got {s.kv_bits!r}",
+                         field="kv_bits")
     if s.devices is not None:
         _require(s, "devices")
     if s.tp is not None and s.devices is not None and s.devices % s.tp:

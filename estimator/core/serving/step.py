@@ -330,7 +330,7 @@ class Step:
     power_w: float                # average per device
     power_fraction: float         # power ÷ TDP
     joules_per_output_token: float
-    bound: str                    # "memory" or "compute" (the GPU part)
+    bound: str                    # "memory" or "compute" (the GPU part; in a mixed-prefill step, its prompts too)
     flops_per_token: float        # decode, at the average context
     ep_s: float = 0.0             # expert-parallel all-to-alls (0 without expert parallelism)
 
@@ -422,7 +422,8 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
                 memory_s=memory_s, compute_s=compute_s, gpu_s=gpu_s, prefill_s=prefill_s, tp_s=tp_s, engine_s=engine_s,
                 tpot_s=tpot, decode_s=gpu_s + tp_s + ep_s + engine_s, power_w=watts, power_fraction=frac,
                 joules_per_output_token=watts * tp * ep * tpot / b,
-                bound="memory" if memory_s >= compute_s else "compute", flops_per_token=flops_per_token, ep_s=ep_s)
+                bound="memory" if memory_s >= compute_s + (prefill_s if fit.mixed_prefill else 0.0) else "compute",
+                flops_per_token=flops_per_token, ep_s=ep_s)
 
 
 # The share of its output a sequence in flight holds on average: sequences start with their prompt and grow

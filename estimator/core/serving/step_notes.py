@@ -49,21 +49,30 @@ def fmt_ms(x: float) -> str:
 
 
 def step_notes(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit, served: ServedModel,
-               compute: ServingCompute, memory: MemoryFit, decode: Step) -> tuple[str, ...]:
-    """The notes after the totals': the step's time, its power, then the scale it runs at, then its memory."""
+               compute: ServingCompute, memory: MemoryFit, decode: Step, batch_words: str = "") -> tuple[str, ...]:
+    """The notes after the totals': the step's time, its power, then the scale it runs at, then its memory.
+    ``batch_words``: what set the batch where a layout chose it (``Layout.batch_words``); "" where it was given."""
     ep = int(s.ep) if s.ep is not None else 1
     return ((time_note(fit, compute, decode),) + power_notes(s, profile, compute, decode)
-            + scale_notes(profile, fit, served, int(s.batch_size), memory.devices, compute.device, ep)
+            + scale_notes(profile, fit, served, int(s.batch_size), memory.devices, compute.device, ep, batch_words)
             + (memory_note(s, profile, served, memory),))
 
 
 def time_note(fit: ServingFit, compute: ServingCompute, decode: Step) -> str:
-    """Time per output token as the sum of its parts: the roofline's, prefill's, tensor parallelism's and the
-    engine's."""
-    return (f"time per output token {fmt_ms(decode.tpot_s)} = {compute.chip} "
-            f"{fmt_ms(decode.gpu_s)} ({decode.bound}-bound: weights and "
-            f"KV cache at {gfmt(BANDWIDTH_FRACTION)} of the bandwidth, FLOPs at {gfmt(compute.utilization)} of the "
-            f"{compute.precision} peak) + prefill {fmt_ms(decode.prefill_s)} + tensor parallel {fmt_ms(decode.tp_s)} + "
+    """Time per output token from its parts, as the step adds them: the roofline's and prefill's (in an engine whose
+    prompts ride in the decode step, the slower of the memory and the compute with the prompts), then tensor
+    parallelism's, expert parallelism's and the engine's (review 2026-11-27: the mixed step had read as a plain sum
+    of parts that added up to more than the total)."""
+    rates = (f"weights and KV cache at {gfmt(BANDWIDTH_FRACTION)} of the bandwidth, FLOPs at "
+             f"{gfmt(compute.utilization)} of the {compute.precision} peak")
+    if fit.mixed_prefill:
+        gpu = (f"{compute.chip} {fmt_ms(max(decode.memory_s, decode.compute_s + decode.prefill_s))} "
+               f"({decode.bound}-bound, the slower of memory {fmt_ms(decode.memory_s)} and compute "
+               f"{fmt_ms(decode.compute_s)} + the prompts' prefill {fmt_ms(decode.prefill_s)} in the same step: {rates})")
+    else:
+        gpu = (f"{compute.chip} {fmt_ms(decode.gpu_s)} ({decode.bound}-bound: {rates}) + prefill "
+               f"{fmt_ms(decode.prefill_s)}")
+    return (f"time per output token {fmt_ms(decode.tpot_s)} = {gpu} + tensor parallel {fmt_ms(decode.tp_s)} + "
             + (f"expert parallel {fmt_ms(decode.ep_s)} + " if decode.ep_s else "") +
             f"engine {fmt_ms(decode.engine_s)} ({gfmt(fit.engine_s_per_layer * MS_PER_S, 2)} ms per layer and "
             f"{gfmt(fit.engine_s_per_sequence * MS_PER_S, 2)} ms per sequence, {ENGINE_FITTED_TO[fit.engine]})")
@@ -90,9 +99,9 @@ def power_notes(s: InferenceScenario, profile: HardwareProfile, compute: Serving
 
 
 def scale_notes(profile: HardwareProfile, fit: ServingFit, served: ServedModel, batch: int, devices: int,
-                device: Device, ep: int = 1) -> tuple[str, ...]:
-    """A mixture of experts' routing, the batch, the tensor (or expert) parallelism, and a calibrated profile's
-    measurements left unused."""
+                device: Device, ep: int = 1, batch_words: str = "") -> tuple[str, ...]:
+    """A mixture of experts' routing, the batch (and what set it: ``batch_words``, "" where it was given), the tensor
+    (or expert) parallelism, and a calibrated profile's measurements left unused."""
     notes = []
     if served.architecture.active_params:
         moe = moe_note(served.architecture, served.params, batch)
@@ -103,9 +112,12 @@ def scale_notes(profile: HardwareProfile, fit: ServingFit, served: ServedModel, 
         notes.append(f"batch {count_text(batch)}: {count_text(batch)} sequences decoded together from start to end, "
                      "as the latency benchmarks ran them")
     elif batch > 1:
-        notes.append(f"batch {count_text(batch)}: the most sequences the engine runs at once (its running-batch limit); "
-                     "continuous batching keeps it nearly full while requests queue (in the measurements the realised "
-                     "average was 96–100% of it), less under light load")
+        # what set it, not always the engine's cap (review 2026-11-27: memory's 39 and 1,569 had read as the
+        # "running-batch limit" of an engine whose cap is 2,048)
+        notes.append(f"batch {count_text(batch)} ({batch_words or 'as given'}; the engine's cap "
+                     f"{count_text(fit.max_batch)}): the sequences the engine runs at once; continuous batching keeps "
+                     "it nearly full while requests queue (in the measurements the realised average was 96–100% of "
+                     "it), less under light load")
     if ep > 1:
         a = served.architecture
         notes.append(f"{devices} devices in expert parallelism: each holds the weights outside the experts whole and "

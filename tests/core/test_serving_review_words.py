@@ -1,0 +1,79 @@
+"""A serving engineer's review (2026-11-27): the step's time said as the step adds it, its bound with the prompts a
+mixed step carries, a batch given kept whatever loose bound comes with it, the batch's note saying what set it, and
+the Python API taking what the command line takes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from estimator import inference
+from estimator.core.base.errors import InputError
+
+PREFILL_HEAVY = dict(model="llama-3.1-8b", tokens=1e6, hardware="h100-sxm", bits=8, kv_bits=8, batch_size="max",
+                     prompt_tokens=1400, tokens_per_query=200)
+
+
+def test_a_mixed_step_is_the_slower_of_memory_and_compute_with_its_prompts():
+    r = inference(**PREFILL_HEAVY).result
+    assert r.engine == "optimized-2024"
+    mem, comp, pre = r.memory_s_per_step, r.compute_s_per_step, r.prefill_s_per_step
+    assert comp + pre > mem > comp  # the prompts make it compute-bound, the decode alone would be memory-bound
+    assert r.bound == "compute"
+    assert r.seconds_per_output_token == pytest.approx(
+        max(mem, comp + pre) + r.tensor_parallel_s_per_step + r.expert_parallel_s_per_step + r.engine_s_per_step)
+    (note,) = [n for n in r.notes if n.startswith("time per output token")]
+    gpu_ms = f"{(comp + pre) * 1e3:.3g} ms"
+    assert f"= GPU {gpu_ms} (compute-bound, the slower of memory" in note
+
+
+def test_an_engine_that_prefills_apart_still_adds_its_prefill():
+    r = inference(**{**PREFILL_HEAVY, "batch_size": 64}, engine="vllm-2024").result
+    assert r.seconds_per_output_token == pytest.approx(
+        max(r.memory_s_per_step, r.compute_s_per_step) + r.prefill_s_per_step + r.tensor_parallel_s_per_step
+        + r.engine_s_per_step)
+    assert r.bound == ("memory" if r.memory_s_per_step >= r.compute_s_per_step else "compute")
+
+
+@pytest.mark.parametrize("bound", [dict(tpot_ms=500.0), dict(ttft_ms=5000.0)])
+def test_a_loose_bound_leaves_a_batch_given_as_it_was(bound):
+    ask = dict(model="llama-3.1-8b", tokens=1e6, hardware="h100-sxm", bits=8, batch_size=4000)
+    plain, bounded = inference(**ask).result, inference(**ask, **bound).result
+    assert (bounded.devices, bounded.replicas, bounded.batch_size) == (plain.devices, 1, 4000)
+    assert bounded.tokens_per_s == pytest.approx(plain.tokens_per_s)
+
+
+def test_a_tight_bound_still_lowers_the_batch_given_and_the_devices():
+    r = inference(model="llama-3.1-8b", tokens=1e6, hardware="h100-sxm", bits=8, batch_size=4000, tpot_ms=20.0).result
+    assert r.batch_size < 4000 and r.devices == 1 and r.seconds_per_output_token <= 0.020
+
+
+def test_the_batch_note_says_what_set_the_batch():
+    def note(**kw):
+        r = inference(model="llama-3.1-70b", tokens=1e6, hardware="h100-sxm", bits=8, **kw).result
+        (n,) = [n for n in r.notes if n.startswith(f"batch {r.batch_size:,} (")]
+        return n
+    assert note(tpot_ms=200.0).split(")")[0].endswith("(the largest the memory holds; the engine's cap 2,048")
+    assert note(batch_size=64).startswith("batch 64 (as given; the engine's cap 2,048): ")
+    assert "running-batch limit" not in note(batch_size=64)
+
+
+def test_the_api_takes_what_the_command_line_takes(cli):
+    same = inference(model="llama-3.1-8b", tokens=1e6)
+    assert same.result.hardware_id == "h100-sxm"  # the command line's default, not a TypeError
+    assert same.result.seconds_per_output_token == inference(model="llama-3.1-8b", tokens=1e6,
+                                                             hardware="h100-sxm").result.seconds_per_output_token
+    upper = inference(model="llama-3.1-8b", tokens=1e6, batch_size="MAX").result
+    assert upper.batch_size == inference(model="llama-3.1-8b", tokens=1e6, batch_size="max").result.batch_size > 1
+    out = cli("inference", "--model", "llama-3.1-8b", "--tokens", "1e6", "--bits", "8.0", "--format", "json")
+    assert out.code == 0 and json.loads(out.out)["bits"] == 8
+    assert cli("inference", "--model", "llama-3.1-8b", "--tokens", "1e6", "--bits", "8.5").code == 2
+
+
+@pytest.mark.parametrize("kw, field", [(dict(bits=7), "bits"), (dict(kv_bits=5), "kv_bits"),
+                                       (dict(devcies=2), "devcies"), (dict(foo=1), "foo")])
+def test_a_refusal_names_the_input_it_refuses(kw, field):
+    with pytest.raises(InputError) as e:
+        inference(model="llama-3.1-8b", tokens=1e6, **kw)
+    assert e.value.field == field
