@@ -376,14 +376,15 @@ def refuse_replacing(path: str | Path, base_id: str, workload: str, *, out_name:
     if earlier is None:
         return
     cal = earlier.calibration or {}
-    other = (f"{id_name} for a profile beside it" if Path(path).resolve().parent == CALIBRATED_DIR.resolve()
-             else f"{out_name} for another file")
+    in_calibrated = Path(path).resolve().parent == CALIBRATED_DIR.resolve()
+    other = f"{id_name} for a profile beside it" if in_calibrated else f"{out_name} for another file"
+    field = "id" if in_calibrated else "out"
     ways = f"give {force_name} to replace it, or {other}"
     if cal.get("base_profile") == base_id and workload_words(cal) == workload:
         raise InputError(f"{path} holds this calibration's earlier result ({profile_values(earlier)}); the new one "
-                         f"replaces it only with {force_name}: give {force_name}, or {other}", field="out")
+                         f"replaces it only with {force_name}: give {force_name}, or {other}", field=field)
     raise InputError(f"{path} already holds the profile {profile_values(earlier)}; calibrating {workload} with base "
-                     f"{base_id} would replace it: {ways}", field="out")
+                     f"{base_id} would replace it: {ways}", field=field)
 
 
 def calibrate_from_codecarbon(run: CodeCarbonRun, base: HardwareProfile, flops: float, *, precision: str | None = None,
