@@ -204,7 +204,7 @@ def draw(inputs) -> None:
         first = rep.results[0]
         what = first.title if first.preset else "Custom workload"
         st.markdown(c.md_escape(f"{what}: " + (f"{hz.flops(first.estimate.flops)} on " if first.estimate.flops else "")
-                                + f"{hz.whole(first.estimate.devices)} devices of each profile", limit=200))
+                                + f"{hz.noun(hz.whole(first.estimate.devices), 'device')} of each profile", limit=200))
     df, errors = table_of(rep)
     for err in errors:
         st.warning(c.md_escape(err, limit=1000))

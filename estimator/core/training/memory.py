@@ -77,10 +77,14 @@ PAPER_FLASH = "FlashAttention, Dao et al. 2022 (arXiv:2205.14135): no attention 
 MIXED_BYTES = (2.0, 2.0, 12.0)
 # fp32 training with Adam: 4-byte weights and gradients, momentum and variance 4 + 4, no extra copy.
 FP32_BYTES = (4.0, 4.0, 8.0)
-FP32_PRECISIONS = ("fp32", "tf32", "fp64")
+FP32_PRECISIONS = ("fp32", "tf32")
+# fp64 training with Adam: each of them at 8 bytes, twice fp32's (review 2026-11-27: fp64 had been counted at fp32's).
+FP64_BYTES = (8.0, 8.0, 16.0)
+FP64_PRECISIONS = ("fp64",)
 # Korthikanti et al.'s constants assume 16-bit activations; an fp32 run stores them at twice the
-# size (dropout masks stay 1 byte, so this slightly over-counts: stated, not hidden).
+# size, an fp64 run at four times (dropout masks stay 1 byte, so this slightly over-counts: stated, not hidden).
 FP32_ACTIVATION_SCALE = 2.0
+FP64_ACTIVATION_SCALE = 4.0
 
 RECOMPUTE = ("none", "selective", "full")
 # The attention kernel: FlashAttention (no a·s×s scores stored; Dao et al. 2022) or the kernels before it (eager:
@@ -221,7 +225,7 @@ def gb(x: float) -> str:
 
 def bytes_per_param(precision: str) -> tuple[float, float, float]:
     """(weights, gradients, optimizer) bytes per parameter for Adam at ``precision``."""
-    return FP32_BYTES if precision in FP32_PRECISIONS else MIXED_BYTES
+    return FP64_BYTES if precision in FP64_PRECISIONS else FP32_BYTES if precision in FP32_PRECISIONS else MIXED_BYTES
 
 
 def activation_bytes_per_layer(seq_len: float, micro_batch: float, d_model: float, heads: float,
@@ -415,7 +419,8 @@ def per_device(shape: Shape, st: Strategy, dp: int, seq_len: float, micro_batch:
                                                     st.recompute, attention=st.attention,
                                                     sequence_parallel=st.sequence_parallel, cp=st.cp,
                                                     fp8=precision in FP8_PRECISIONS)
-    scale = FP32_ACTIVATION_SCALE if precision in FP32_PRECISIONS else 1.0  # the layers' and inputs' width
+    scale = (FP64_ACTIVATION_SCALE if precision in FP64_PRECISIONS else FP32_ACTIVATION_SCALE
+             if precision in FP32_PRECISIONS else 1.0)  # the layers' and inputs' width
     act *= scale
     # the last stage: its L/p layers for one micro-batch and the output layer's inputs and fp32 logits (researcher
     # review 2026-11-26: left out, 8.4 GB of Llama 3.1 8B's 128k-token vocabulary at micro-batch 8 went uncounted)

@@ -202,6 +202,11 @@ class StepRun:
         }
 
 
+def plural_devices(n: int) -> str:
+    """"device" for one, else "devices" (review 2026-11-27: "on 1 devices")."""
+    return "device" if n == 1 else "devices"
+
+
 def layout_dict(layout: Layout) -> dict:
     return {"devices": layout.devices, "tp": layout.tp, "pp": layout.pp, "cp": layout.cp, "ep": layout.ep,
             "dp": layout.dp, "vp": layout.vp, "zero": layout.zero_stage, "micro_batch": layout.micro_batch,
@@ -402,14 +407,15 @@ def search(shape: ModelShape, mem_shape: mem.Shape, hardware: StepHardware, para
 def _why_none(shape: ModelShape, devices: int, capacity_gb: float, seq_len: int, global_batch_tokens: float,
               batch_fed: bool = True) -> str:
     if global_batch_tokens / seq_len < 1:
-        return f"the global batch of {gfmt(global_batch_tokens, 3)} tokens holds less than one sequence of {seq_len:,}"
+        # the user's figure as given, not rounded (review 2026-11-27: 2,048 had read "2,050")
+        return f"the global batch of {gfmt(global_batch_tokens)} tokens holds less than one sequence of {seq_len:,}"
     if not batch_fed:
         # more devices only make it worse (review 2026-11-26: it had said "give more devices")
-        return (f"no layout on {devices:,} devices gives every data-parallel replica a micro-batch of the global batch of "
-                f"{gfmt(global_batch_tokens, 3)} tokens (sequences of {seq_len:,}; it may grow "
+        return (f"no layout on {devices:,} {plural_devices(devices)} gives every data-parallel replica a micro-batch of "
+                f"the global batch of {gfmt(global_batch_tokens)} tokens (sequences of {seq_len:,}; it may grow "
                 f"{gfmt(BATCH_GROWTH_MAX)}× to fill them): give a larger global batch, a smaller micro-batch or fewer "
                 "devices")
-    return (f"no layout of the model on {devices:,} devices fits {gfmt(capacity_gb)} GB per device with the choices "
+    return (f"no layout of the model on {devices:,} {plural_devices(devices)} fits {gfmt(capacity_gb)} GB per device with the choices "
             "tried (tensor parallelism within the scale-up domain, pipeline, context parallelism, ZeRO, "
             "recomputation): give more devices")
 

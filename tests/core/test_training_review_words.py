@@ -1,0 +1,32 @@
+"""A lecturer's and a researcher's review (2026-11-27): fp64 training counted at 8 bytes, a refusal that echoes the
+user's figure as given, and one device said in the singular."""
+
+from __future__ import annotations
+
+import pytest
+
+from estimator import estimate
+from estimator.core.base.errors import InputError
+
+
+def _memory(precision: str):
+    return estimate(params=1e9, tokens=1e9, hardware="a100-sxm-80gb", precision=precision).memory.per_device
+
+
+def test_fp64_weights_gradients_and_adam_states_are_twice_fp32s():
+    fp32, fp64 = _memory("fp32"), _memory("fp64")
+    assert (fp32.weights_gb, fp32.gradients_gb, fp32.optimizer_gb) == pytest.approx((4.0, 4.0, 8.0))
+    assert (fp64.weights_gb, fp64.gradients_gb, fp64.optimizer_gb) == pytest.approx((8.0, 8.0, 16.0))
+    assert fp64.activations_gb > 1.5 * fp32.activations_gb
+
+
+def test_a_refused_global_batch_is_echoed_as_given():
+    with pytest.raises(InputError) as e:
+        estimate(model="llama-3.1-70b", tokens=15e12, devices=1024, global_batch_tokens=2048)
+    assert "the global batch of 2048 tokens" in str(e.value) and "2,050" not in str(e.value)
+
+
+def test_one_device_is_singular(cli):
+    out = cli("estimate", "--model", "llama-3.1-70b", "--tokens", "15e12", "--devices", "1")
+    assert out.code == 0 and "no layout of the model on 1 device fits" in out.err + out.out
+    assert "1 devices" not in out.err + out.out
