@@ -49,8 +49,28 @@ def mend_country_link(data: Any, labels: dict[str, str]) -> None:
         st.rerun()
 
 
+# The command line's name for the country, in a link: the picker's URL key is "region" (``inputs.COUNTRY``).
+CLI_COUNTRY_KEY = "country"
+
+
+def mend_cli_grid_keys() -> None:
+    """A link written with the command line's words, ``?country=USA`` (and ``&region=california``, the CLI's
+    --region: a state), is read as the CLI reads it (review 2026-11-27: ``?country=USA`` was ignored as a typo and
+    the world average taken): the country moves to the picker's key, a region beside it to the state's key."""
+    country = st.query_params.get(CLI_COUNTRY_KEY)
+    if country is None or I.COUNTRY.url_key == CLI_COUNTRY_KEY:
+        return
+    state = st.query_params.get(I.COUNTRY.url_key)
+    if state is not None and I.REGION.url_key not in st.query_params:
+        st.query_params[I.REGION.url_key] = state
+    st.query_params[I.COUNTRY.url_key] = country
+    del st.query_params[CLI_COUNTRY_KEY]
+
+
 def infer_grid_source_from_link() -> None:
-    """A link with ?region=…, ?cloud=… or ?grid=… but no ?grid_by= means that source (as the CLI's flags do)."""
+    """A link with ?region=…, ?cloud=… or ?grid=… but no ?grid_by= means that source (as the CLI's flags do); one
+    with the CLI's ?country=… is read as the CLI reads it first (``mend_cli_grid_keys``)."""
+    mend_cli_grid_keys()
     if "grid_by" in st.session_state or "grid_by" in st.query_params:
         return
     for key, source in (("region", "country"), ("cloud", "cloud"), ("grid", "g/kWh")):

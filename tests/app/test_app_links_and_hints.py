@@ -44,6 +44,22 @@ def test_a_link_with_a_grid_input_but_no_switch_uses_it_as_the_cli_does(params, 
     assert _metrics(at)["CO₂e"] == hz.co2e_short(expected.co2e_kg)
 
 
+@pytest.mark.parametrize("params, kwargs", [
+    ({"country": "USA"}, {"country": "USA"}),
+    ({"country": "USA", "grid_by": "country"}, {"country": "USA"}),
+    ({"country": "USA", "region": "california"}, {"country": "USA", "region": "california"}),
+])
+def test_a_link_in_the_command_lines_words_is_read_as_the_command_line_reads_it(params, kwargs):
+    """Review 2026-11-27: ?country=USA was ignored as a typo (the picker's key is region) and the world average
+    taken; the CLI's --country, and --region beside it (a state), now read as the CLI reads them."""
+    at = shared_page("estimate", {"preset": "gpt3-175b", **params})
+    expected = api.run(preset_id="gpt3-175b", **kwargs).estimate
+    default = api.run(preset_id="gpt3-175b").estimate
+    assert expected.co2e_kg != pytest.approx(default.co2e_kg)
+    assert _metrics(at)["CO₂e"] == hz.co2e_short(expected.co2e_kg)
+    assert "Ignored URL parameter" not in _text(at)
+
+
 def test_an_explicit_grid_switch_still_wins_over_a_stray_input():
     at = shared_page("estimate", {"preset": "gpt3-175b", "grid_by": "default", "region": "FRA"})
     assert _metrics(at)["CO₂e"] == hz.co2e_short(api.run(preset_id="gpt3-175b").estimate.co2e_kg)
