@@ -128,7 +128,8 @@ def render() -> None:
                                   PLAN["tokens"].url_key: tokens, I.PLAN_BY.url_key: "Devices",
                                   PLAN["devices"].url_key: fast["devices"], PLAN["seq_len"].url_key: seq_len,
                                   PLAN["global_batch_tokens"].url_key: batch})
-        st.markdown(f"[Its layouts on {fast['devices']:,} devices]({opened})")
+        cheaper = " It is faster and cheaper than the fewest devices' plan below." if report.fastest_is_cheaper else ""
+        st.markdown(f"[Its layouts on {fast['devices']:,} devices]({opened}).{cheaper}")
     if report.target:
         st.markdown(c.md_escape(f"On the fewest devices that meet the {report.target}: {report.devices:,}"))
     # cells that wrap rather than cut a number (browser review: "167 d…" at 1,024 px in five columns)

@@ -43,6 +43,13 @@ def table_text(report: plan_service.PlanReport) -> str:
     if r.target is not None:
         target = (f"deadline {gfmt(r.target_value, 3)} days" if r.target == "deadline"
                   else f"budget {hz.human('cost_usd', r.target_value)}")
+        fast = r.fastest_within
+        if fast is not None and fast["devices"] != r.devices:
+            # the budget's other end first, as the Plan page leads with it (review 2026-11-27: the headline named the
+            # fewest devices' 20-year run, which the fastest plan beat on time and on cost)
+            cheaper = " (faster and cheaper than the fewest devices' plan below)" if r.fastest_is_cheaper else ""
+            out.append(f"Fastest the {target} pays for: {hz.human('wall_clock_s', fast['wall_clock_s'])} on "
+                       f"{fast['devices']:,} devices, {hz.human('cost_usd', fast['cost_usd'])}{cheaper}")
         out.append(f"Fewest devices for the {target}: {r.devices:,}")
     meet = f" and meet the {r.target}" if r.target is not None else ""
     out.append(f"{len(r.rows)} fastest of the layouts that fit{meet} ({r.considered:,} layouts considered; {r.timed:,} step "

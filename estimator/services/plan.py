@@ -443,6 +443,14 @@ class PlanReport:
     def best(self) -> PlanRow | None:
         return self.rows[0] if self.rows else None
 
+    @property
+    def fastest_is_cheaper(self) -> bool:
+        """With a budget, whether its fastest plan (more devices) also costs no more than the fewest devices' best:
+        the fewest devices are then beaten on both (review 2026-11-27), which the CLI and the Plan page say."""
+        fast, best = self.fastest_within, self.best
+        return (fast is not None and fast["devices"] != self.devices and best is not None
+                and best.estimate.cost_usd is not None and fast["cost_usd"] <= best.estimate.cost_usd)
+
     def to_dict(self) -> dict:
         r = self.step_range
         return {"model": self.model, "params": self.params, "shape": self.shape_how, "hardware": self.hardware_id,
