@@ -98,13 +98,16 @@ SHAPE_KWARGS = ("layers", "d_model", "heads", "kv_heads")  # given any of them, 
 FIELD_LABELS = labels(S)
 
 
-def inputs() -> dict:
+def inputs(main=None) -> dict:
+    """The page's inputs, in the sidebar; ``main`` (lecture mode, whose sidebar is closed): the hardware, the model and
+    the bits there instead, the few controls a lecture needs (review 2026-11-27: none was in view)."""
     side = st.sidebar
     side.header("Serving")
     kw = {}
     c.check_profile_link(S["hardware"].url_key, _hardware_options())  # a name as `--hardware` takes it, mended
-    kw["hardware"] = d.select(S["hardware"], _hardware_options(), default=DEFAULT_HARDWARE, where=side, any_case=True)
-    model_inputs(side, kw)
+    kw["hardware"] = d.select(S["hardware"], _hardware_options(), default=DEFAULT_HARDWARE, where=main or side,
+                              any_case=True)
+    model_inputs(main or side, kw)
     kw["tokens"] = d.number(S["tokens"], default=DEFAULT_TOKENS, fmt=c.LARGE_NUMBER_FORMAT, where=side)
     kw["prompt_tokens"] = d.number(S["prompt_tokens"], default=DEFAULT_PROMPT_TOKENS, fmt="%.4g", where=side)
     kw["tokens_per_query"] = d.number(S["tokens_per_query"], default=DEFAULT_TOKENS_PER_QUERY, fmt="%.4g", where=side)
@@ -119,7 +122,7 @@ def inputs() -> dict:
     kw["beams"] = d.number(S["beams"], placeholder=f"{inference_core.DEFAULT_BEAMS} (greedy)", where=side)
     kw["engine"] = d.radio(S["engine"], list(ENGINES), default=DEFAULT_ENGINE, where=side)
     side.subheader("Compression")
-    kw["bits"] = int(d.radio(S["bits"], BITS, default=str(inference_core.DEFAULT_BITS), where=side))
+    kw["bits"] = int(d.radio(S["bits"], BITS, default=str(inference_core.DEFAULT_BITS), where=main or side))
     kw["kv_bits"] = int(d.radio(S["kv_bits"], KV_BITS, default=str(inference_core.DEFAULT_KV_BITS), where=side))
     kw["sparsity"] = d.number(S["sparsity"], default=0.0, step=0.05, fmt="%.2f", where=side)
     kw["sparse_kernels"] = not d.toggle(S["sparse_kernels"], where=side)
@@ -158,6 +161,7 @@ def _metric_with_range(col, label: str, value: float, rng, fmt, meaning: str, he
 
 
 def headline(r) -> None:
+    """The speed, memory, per-query and total rows; in lecture mode the speed and per-query rows only, large."""
     meaning = r.range_meaning
     lecture = c.is_lecture()
     cols = style.metric_cells(4, "inf_speed", lecture)
@@ -174,7 +178,29 @@ def headline(r) -> None:
     lo, hi = r.range["node_power_w"]
     cols[3].caption(f"at the wall, devices and hosts: {hz.power(r.node_power_w)} ({hz.power(lo)}–{hz.power(hi)}), "
                     "before PUE")
-    cols = style.metric_cells(4, "inf_memory", lecture)
+    if not lecture:
+        memory_row(r)
+    cols = style.metric_cells(3, "inf_query", lecture)
+    per_q = r.range["per_query"]
+    # serving's energy is the devices' alone, training's (the Estimate page) has the host's share: said in the
+    # labels, not only in a note (audit)
+    _metric_with_range(cols[0], f"Energy per query, {DEVICES_ONLY} ({hz.noun(hz.count(r.tokens_per_query), 'token')})",
+                       r.per_query("energy_kwh"), per_q["energy_kwh"], hz.energy, meaning, help=DEVICES_ONLY_HELP)
+    _metric_with_range(cols[1], f"CO₂e per query, {DEVICES_ONLY}", r.per_query("co2e_kg"), per_q["co2e_kg"], hz.co2e,
+                       meaning, help=DEVICES_ONLY_HELP)
+    _metric_with_range(cols[2], "Cost per query", r.per_query("cost_usd"), per_q["cost_usd"], hz.money, meaning)
+    if line := per_million(r):  # as price lists quote serving, the CLI's row word for word
+        st.caption(c.md_escape(f"Per million output tokens, {DEVICES_ONLY} (PUE included): {line}", 400))
+    if not lecture:
+        total_row(r, meaning)
+    style.bars_caption(f"{meaning}.", bars_short(r), lecture)
+    if not lecture:
+        st.caption(c.md_escape(site_line(r), 900))
+
+
+def memory_row(r) -> None:
+    """Memory, devices, the largest batch and what bounds the step."""
+    cols = style.metric_cells(4, "inf_memory")
     cols[0].metric("Memory", f"{hz.sig(r.memory_gb)} GB", border=True,
                    help=f"weights {hz.sig(r.weights_gb)} GB + KV cache {hz.sig(r.kv_cache_gb)} GB "
                         f"(batch {hz.count(r.batch_size)}, {r.bits}-bit weights, {r.kv_bits}-bit KV cache)")
@@ -190,20 +216,12 @@ def headline(r) -> None:
     cols[3].metric("Bound by", "bandwidth" if r.bound == "memory" else r.bound, border=True,
                    help=f"{r.chip} part of the step: memory (bandwidth) {hz.token_time(r.memory_s_per_step)} vs compute "
                         f"{hz.token_time(r.compute_s_per_step)} ({r.precision} peak)")
-    cols = style.metric_cells(3, "inf_query", lecture)
-    per_q = r.range["per_query"]
-    # serving's energy is the devices' alone, training's (the Estimate page) has the host's share: said in the
-    # labels, not only in a note (audit)
-    _metric_with_range(cols[0], f"Energy per query, {DEVICES_ONLY} ({hz.noun(hz.count(r.tokens_per_query), 'token')})",
-                       r.per_query("energy_kwh"), per_q["energy_kwh"], hz.energy, meaning, help=DEVICES_ONLY_HELP)
-    _metric_with_range(cols[1], f"CO₂e per query, {DEVICES_ONLY}", r.per_query("co2e_kg"), per_q["co2e_kg"], hz.co2e,
-                       meaning, help=DEVICES_ONLY_HELP)
-    _metric_with_range(cols[2], "Cost per query", r.per_query("cost_usd"), per_q["cost_usd"], hz.money, meaning)
-    if line := per_million(r):  # as price lists quote serving, the CLI's row word for word
-        st.caption(c.md_escape(f"Per million output tokens, {DEVICES_ONLY} (PUE included): {line}", 400))
-    # the whole amount served, each with its range, as the CLI's total row (user-journey review: only the cost
-    # was shown, its energy, CO₂e and time in a tooltip without ranges)
-    cols = style.metric_cells(4, "inf_total", lecture)
+
+
+def total_row(r, meaning: str) -> None:
+    """The whole amount served, each with its range, as the CLI's total row (user-journey review: only the cost
+    was shown, its energy, CO₂e and time in a tooltip without ranges)."""
+    cols = style.metric_cells(4, "inf_total")
     # the time is one replica's (the tensor-parallel group) generating every token alone (audit: 550 million
     # years read as a deadline); the device-hours are the same however many replicas share them
     helps = {"wall_clock_s": one_replica(r),
@@ -216,8 +234,6 @@ def headline(r) -> None:
                                              (f"CO₂e, {DEVICES_ONLY}", "co2e_kg", hz.co2e), ("cost", "cost_usd", hz.money))):
         value = r.estimate.wall_clock_s if key == "wall_clock_s" else getattr(r, key)
         _metric_with_range(col, f"Total {label} ({tokens})", value, r.range[key], fmt, meaning, help=helps[key])
-    style.bars_caption(f"{meaning}.", bars_short(r), lecture)
-    st.caption(c.md_escape(site_line(r), 900))
 
 
 def bars_short(r) -> str:
@@ -284,13 +300,16 @@ def scenario_link(kw: dict) -> str:
 def render() -> None:
     warn_box = st.container()
     st.title("Inference & compression", anchor=False)
-    st.caption("Each decode step reads the weights and the batch's KV cache, does 2·N FLOPs per token plus attention, "
-               "and pays the serving engine's per-layer and per-sequence costs (fitted to measured vLLM serving, or "
-               "to published latency benchmarks: the engine setting); "
-               "power lies between idle and the decode draw by load, not at the TDP. "
-               "Same numbers as `python -m estimator inference …`; its accuracy is on the Accuracy page.")
+    lecture = c.is_lecture()
+    if not lecture:
+        st.caption("Each decode step reads the weights and the batch's KV cache, does 2·N FLOPs per token plus "
+                   "attention, and pays the serving engine's per-layer and per-sequence costs (fitted to measured vLLM "
+                   "serving, or to published latency benchmarks: the engine setting); "
+                   "power lies between idle and the decode draw by load, not at the TDP. "
+                   "Same numbers as `python -m estimator inference …`; its accuracy is on the Accuracy page.")
     try:
-        kw = inputs()  # reads the model catalog: a broken data file is an error box, not a traceback
+        # reads the model catalog: a broken data file is an error box, not a traceback
+        kw = inputs(st.container(horizontal=True) if lecture else None)
         report = limits.inference_report(**kw)
     except EstimatorError as exc:
         c.show_error(exc, labels=FIELD_LABELS)
@@ -304,6 +323,14 @@ def render() -> None:
     for note in in_view:
         st.warning(c.md_escape(note[:1].upper() + note[1:], 600), icon=":material/warning:")
     headline(r)
+    if lecture:
+        # the headline numbers large, few controls, and what compression saves (review 2026-11-27: lecture mode had
+        # shown the whole page, notes and downloads included, at normal size, with no input in view)
+        if report.techniques:
+            st.header("What each technique saves", anchor=False)
+            technique_section(report, r)
+        c.show_url_warnings(warn_box)
+        return
     step_section(r)
     with st.expander("Notes and assumptions"):
         for note in r.notes:
