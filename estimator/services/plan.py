@@ -221,6 +221,22 @@ def check_interleaving(vp: int, layout_pp: int, micro_batches: float) -> None:
                          field=("vp", "global_batch_tokens", "micro_batch"))
 
 
+def cross_node_note(hardware: StepHardware, st: StepTime) -> str | None:
+    """Where a layout given puts tensor (or tensor × context) parallelism across the scale-up domain: its collectives
+    then run at the scale-out bandwidth, which the step counts and this says (review 2026-11-27: `--tp 16` on 8-GPU
+    H100 servers gave 10% MFU without a word of why)."""
+    lay = st.layout
+    group = lay.tp * lay.cp
+    if group <= hardware.scale_up_devices:
+        return None
+    what = "tensor parallelism" if lay.cp == 1 else "tensor × context parallelism"
+    return (f"{what} {group} spans {math.ceil(group / hardware.scale_up_devices)} scale-up domains of "
+            f"{hardware.scale_up_devices} devices: its collectives cross the scale-out network at "
+            f"{gfmt(hardware.scale_out_gb_per_s, 3)} GB/s per device, against {gfmt(hardware.scale_up_gb_per_s, 3)} GB/s "
+            f"inside a domain: exposed, {(st.parts.tp_comm_s + st.parts.cp_comm_s) / st.parts.total_s:.0%} of the step; "
+            "the planner keeps it within one (`plan` lists those layouts)")
+
+
 def bubble_note(shape: ModelShape, hardware: StepHardware, params: StepParams, st: StepTime) -> str | None:
     """Where a layout given leaves the devices idle in the pipeline bubble for at least ``BUBBLE_NOTE_FRACTION`` of
     the compute time: the bubble's share of the step, and the MFU with more micro-batches (a larger global batch),
@@ -352,8 +368,8 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
         gb = core_plan.memory_of(mshape, layout, attention).total_gb
         run = StepRun(st, float(tokens), step_range, "given", memory_gb=gb, hardware_sources=hardware.sources,
                       model_name=name)
-        bubble = bubble_note(shape, hardware, step_params, st)
-        notes = raised + ((bubble,) if bubble else ())
+        said = (cross_node_note(hardware, st), bubble_note(shape, hardware, step_params, st))
+        notes = raised + tuple(n for n in said if n)
         capacity = profile.memory_gb or math.inf
         if gb > capacity:
             # a time for a layout that cannot run is said to be one, with the planner's best beside it (review

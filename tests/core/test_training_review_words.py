@@ -30,3 +30,11 @@ def test_one_device_is_singular(cli):
     out = cli("estimate", "--model", "llama-3.1-70b", "--tokens", "15e12", "--devices", "1")
     assert out.code == 0 and "no layout of the model on 1 device fits" in out.err + out.out
     assert "1 devices" not in out.err + out.out
+
+
+def test_tensor_parallelism_past_the_scale_up_domain_is_said_with_its_cost():
+    over = estimate(model="llama-3.1-70b", tokens=15e12, devices=1024, tp=16)
+    inside = estimate(model="llama-3.1-70b", tokens=15e12, devices=1024, tp=8)
+    (note,) = [n for n in over.notes if "spans" in n]
+    assert note.startswith("tensor parallelism 16 spans 2 scale-up domains of 8 devices") and "50 GB/s" in note
+    assert not [n for n in inside.notes if "spans" in n] and over.wall_clock_s > 2 * inside.wall_clock_s
