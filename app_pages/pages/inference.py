@@ -215,7 +215,9 @@ def memory_row(r) -> None:
     # word, as a lecture number is one line
     cols[3].metric("Bound by", "bandwidth" if r.bound == "memory" else r.bound, border=True,
                    help=f"{r.chip} part of the step: memory (bandwidth) {hz.token_time(r.memory_s_per_step)} vs compute "
-                        f"{hz.token_time(r.compute_s_per_step)} ({r.precision} peak)")
+                        f"{hz.token_time(r.compute_s_per_step)} ({r.precision} peak)"
+                        + (f" + the prompts' prefill {hz.token_time(r.prefill_s_per_step)} in the same step"
+                           if r.mixed_prefill else ""))
 
 
 def total_row(r, meaning: str) -> None:
@@ -279,9 +281,14 @@ def scenario_line(r) -> str:
 
 def step_section(r) -> None:
     st.header("One decode step", anchor=False)
-    st.caption(f"Time per output token {hz.token_time(r.seconds_per_output_token)} = the slower of memory and compute "
-               f"({r.bound}-bound) + prefill + {'expert' if r.ep > 1 else 'tensor'} parallel + engine. Pale: the "
-               f"{r.chip} part that is not the bound.")
+    parallel = f"{'expert' if r.ep > 1 else 'tensor'} parallel + engine"
+    if r.mixed_prefill:  # the prompts ride in the decode step, as the CLI's note says it (time_note)
+        how = (f"the slower of memory and compute with the prompts' prefill ({r.bound}-bound) + {parallel}. Pale: "
+               f"what the bound hides")
+    else:
+        how = f"the slower of memory and compute ({r.bound}-bound) + prefill + {parallel}. Pale: the {r.chip} part " \
+              "that is not the bound"
+    st.caption(f"Time per output token {hz.token_time(r.seconds_per_output_token)} = {how}.")
     charts.render_chart(step_chart(step_frame(r)))
 
 
@@ -328,7 +335,7 @@ def render() -> None:
         # shown the whole page, notes and downloads included, at normal size, with no input in view)
         if report.techniques:
             st.header("What each technique saves", anchor=False)
-            technique_section(report, r)
+            technique_section(report, r, lecture=True)
         c.show_url_warnings(warn_box)
         return
     step_section(r)

@@ -69,9 +69,20 @@ def savings_chart(df: pd.DataFrame) -> alt.LayerChart:
     return alt.layer(bars, ranges)
 
 
+def counted_part(r, name: str) -> bool:
+    """Whether a part of the step counts in its time: the bound of memory and compute; prefill, except in a mixed
+    step (its prompts ride in the decode step) that memory bounds, where it hides under the memory's time (review
+    2026-11-27: the bars had added up to more than the time)."""
+    if name in ("memory", "compute"):
+        return name == r.bound
+    if name == "prefill" and r.mixed_prefill:
+        return r.bound == "compute"
+    return True
+
+
 def step_frame(r) -> pd.DataFrame:
     return pd.DataFrame([{"part": name, "what": what, "ms": getattr(r, attr) * MS_PER_S,
-                          "counted": name not in ("memory", "compute") or name == r.bound}
+                          "counted": counted_part(r, name)}
                          for name, attr, what in step_parts(r)])
 
 

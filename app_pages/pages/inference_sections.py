@@ -25,8 +25,15 @@ def _g4(x: float) -> str:
 _whole = "{:.0f}".format
 
 
-def technique_section(report, r) -> None:
+def technique_section(report, r, lecture: bool = False) -> None:
+    """Each technique's figures: the table and its CSV, the chart of energy per query; in lecture mode the chart
+    alone (review 2026-11-27: the lecture view kept the table and its download)."""
     df = technique_table(report.techniques)
+    if lecture:
+        charts.render_chart(savings_chart(df))
+        st.caption(f"Energy per query against the baseline ({report.techniques[0].label}); bars: the {r.level:.0%} "
+                   "range; * an illustrative setting.")
+        return
     # (key, label, format, help): the numbers written by number_table, so a device without a price
     # shows "n/a" for the cost columns, not "None"
     columns = (

@@ -83,7 +83,8 @@ def _out_path(args, profile_id: str, base_id: str, workload: str) -> Path:
     out = checked_out_path(args.out, profile_id, args.force, out_name="--out", force_name="--force", id_name="--id",
                            id_example=lambda v: f"e.g. --id {v}")
     if not args.force:
-        refuse_replacing(out, base_id, workload, out_name="--out", force_name="--force", id_name="--id")
+        refuse_replacing(out, base_id, workload, out_name="--out", force_name="--force", id_name="--id",
+                         out_given=args.out is not None)
     return out
 
 

@@ -366,18 +366,22 @@ def profile_values(profile: HardwareProfile) -> str:
 
 
 def refuse_replacing(path: str | Path, base_id: str, workload: str, *, out_name: str = "the output file",
-                     force_name: str = "the force option", id_name: str = "the profile id") -> None:
+                     force_name: str = "the force option", id_name: str = "the profile id",
+                     out_given: bool = False) -> None:
     """Refuse to replace a profile already in ``path`` (the caller asks only without force): one line naming
     the file, what it holds and the two ways on. The same calibration's earlier result (the same base, the same
     ``workload_words``) is told as such, and is replaced only with force all the same. In profiles/calibrated/ the
-    other way is another id (its own file there): another file with the same id would not load beside it."""
+    other way is another id (its own file there; with ``out_given``, another file there too): another file with the
+    same id would not load beside it."""
     from estimator.io.datafiles import CALIBRATED_DIR
     earlier = earlier_profile(path)
     if earlier is None:
         return
     cal = earlier.calibration or {}
     in_calibrated = Path(path).resolve().parent == CALIBRATED_DIR.resolve()
-    other = f"{id_name} for a profile beside it" if in_calibrated else f"{out_name} for another file"
+    other = (f"{out_name} for another file" if not in_calibrated else
+             f"another {out_name} and {id_name} for a profile beside it" if out_given else
+             f"{id_name} for a profile beside it")
     field = "id" if in_calibrated else "out"
     ways = f"give {force_name} to replace it, or {other}"
     if cal.get("base_profile") == base_id and workload_words(cal) == workload:

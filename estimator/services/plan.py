@@ -222,19 +222,21 @@ def check_interleaving(vp: int, layout_pp: int, micro_batches: float) -> None:
 
 
 def cross_node_note(hardware: StepHardware, st: StepTime) -> str | None:
-    """Where a layout given puts tensor (or tensor × context) parallelism across the scale-up domain: its collectives
-    then run at the scale-out bandwidth, which the step counts and this says (review 2026-11-27: `--tp 16` on 8-GPU
-    H100 servers gave 10% MFU without a word of why)."""
-    lay = st.layout
-    group = lay.tp * lay.cp
-    if group <= hardware.scale_up_devices:
-        return None
-    what = "tensor parallelism" if lay.cp == 1 else "tensor × context parallelism"
-    return (f"{what} {group} spans {math.ceil(group / hardware.scale_up_devices)} scale-up domains of "
-            f"{hardware.scale_up_devices} devices: its collectives cross the scale-out network at "
-            f"{gfmt(hardware.scale_out_gb_per_s, 3)} GB/s per device, against {gfmt(hardware.scale_up_gb_per_s, 3)} GB/s "
-            f"inside a domain: exposed, {(st.parts.tp_comm_s + st.parts.cp_comm_s) / st.parts.total_s:.0%} of the step; "
-            "the planner keeps it within one (`plan` lists those layouts)")
+    """Where a layout given puts tensor parallelism, or context parallelism over it, across the scale-up domain: those
+    collectives then run at the scale-out bandwidth, which the step counts and this says, with their exposed share of
+    the step (review 2026-11-27: `--tp 16` on 8-GPU H100 servers gave 10% MFU without a word of why)."""
+    lay, parts, up = st.layout, st.parts, hardware.scale_up_devices
+    links = (f"at {gfmt(hardware.scale_out_gb_per_s, 3)} GB/s per device, against {gfmt(hardware.scale_up_gb_per_s, 3)} "
+             "GB/s inside a domain")
+    if lay.tp > up:
+        return (f"tensor parallelism {lay.tp} spans {math.ceil(lay.tp / up)} scale-up domains of {up} devices: its "
+                f"all-reduces cross the scale-out network {links}, exposed {parts.tp_comm_s / parts.total_s:.0%} of the "
+                "step; the planner keeps tensor parallelism within one domain (`plan` lists its layouts)")
+    if lay.tp * lay.cp > up:
+        return (f"context parallelism {lay.cp} over tensor parallelism {lay.tp} spans {math.ceil(lay.tp * lay.cp / up)} "
+                f"scale-up domains of {up} devices: its K and V exchanges cross the scale-out network {links}, exposed "
+                f"{parts.cp_comm_s / parts.total_s:.0%} of the step (the tensor parallelism's stay inside a domain)")
+    return None
 
 
 def bubble_note(shape: ModelShape, hardware: StepHardware, params: StepParams, st: StepTime) -> str | None:
@@ -461,11 +463,11 @@ class PlanReport:
 
     @property
     def fastest_is_cheaper(self) -> bool:
-        """With a budget, whether its fastest plan (more devices) also costs no more than the fewest devices' best:
-        the fewest devices are then beaten on both (review 2026-11-27), which the CLI and the Plan page say."""
+        """With a budget, whether its fastest plan (more devices) also costs less than the fewest devices' best: the
+        fewest devices are then beaten on both (review 2026-11-27), which the CLI and the Plan page say."""
         fast, best = self.fastest_within, self.best
         return (fast is not None and fast["devices"] != self.devices and best is not None
-                and best.estimate.cost_usd is not None and fast["cost_usd"] <= best.estimate.cost_usd)
+                and best.estimate.cost_usd is not None and fast["cost_usd"] < best.estimate.cost_usd)
 
     def to_dict(self) -> dict:
         r = self.step_range
@@ -473,7 +475,8 @@ class PlanReport:
                 "hardware_name": self.hardware_name, "devices": self.devices, "tokens": self.tokens,
                 "seq_len": self.seq_len, "global_batch_tokens": self.global_batch_tokens, "precision": self.precision,
                 "target": None if self.target is None else {"kind": self.target, "value": self.target_value,
-                                                             "fastest_within": self.fastest_within},
+                                                             "fastest_within": self.fastest_within,
+                                                             "fastest_is_cheaper": self.fastest_is_cheaper},
                 "layouts_considered": self.considered, "layouts_timed": self.timed,
                 "flops_convention": {"mfu": "model FLOPs (6·N + 12·L·s·a per token, no recomputation) ÷ the "
                                             "precision's peak",
@@ -603,10 +606,10 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
                                  "the model", field="deadline_days" if target == "deadline" else "budget_usd")
             if target == "deadline":
                 k, best, _, _ = min(tried, key=lambda r: r[1].run_seconds)
-                closest = f"the fastest tried: {best.run_seconds / S_PER_DAY:,.1f} days on {k:,} devices"
+                closest = f"the fastest tried: {best.run_seconds / S_PER_DAY:,.1f} days on {hz.noun(f'{k:,}', 'device')}"
             else:
                 k, best, cost, _ = min((r for r in tried if r[2] is not None), key=lambda r: r[2])
-                closest = f"the cheapest tried: {hz.money(cost)} on {k:,} devices"
+                closest = f"the cheapest tried: {hz.money(cost)} on {hz.noun(f'{k:,}', 'device')}"
             raise InputError(f"no number of {profile.name} devices tried (up to {ladder[-1]:,}) meets the {what}; "
                              f"{closest}", field="deadline_days" if target == "deadline" else "budget_usd")
         n_devices = hit[0]
@@ -619,7 +622,7 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
             k, best, cost, _ = min((r for r in tried if meets(r)), key=lambda r: r[1].run_seconds)
             fastest_within = {"devices": k, "wall_clock_s": best.run_seconds, "cost_usd": cost}
             if k != n_devices:
-                notes.append(f"the fastest plan the budget pays for: {k:,} devices, {best.run_seconds / S_PER_DAY:,.1f} "
+                notes.append(f"the fastest plan the budget pays for: {hz.noun(f'{k:,}', 'device')}, {best.run_seconds / S_PER_DAY:,.1f} "
                              f"days for {hz.money(cost)} (a plan on that many devices lists its layouts)")
     if found.best is None:
         raise InputError(found.why_none, field=("devices", "tp", "pp"))

@@ -21,7 +21,8 @@ def test_lecture_mode_shows_the_headline_and_the_savings_with_few_controls():
     assert "Memory" in _labels(plain) and "Memory" not in _labels(lecture)
     def downloads(at):
         return {b.key for b in at.get("download_button")}
-    assert "inference_json" in downloads(plain) and "inference_json" not in downloads(lecture)
+    assert "inference_json" in downloads(plain) and not downloads(lecture)  # no JSON, no table's CSV
+    assert plain.dataframe and not lecture.dataframe
     assert not lecture.expander or all(e.label != "Notes and assumptions" for e in lecture.expander)
     # the controls a lecture needs are on the page, not in the closed sidebar
     main = {w.label for w in lecture.main.selectbox} | {w.label for w in lecture.main.radio}

@@ -161,6 +161,7 @@ def test_a_budgets_fewest_devices_beaten_on_time_and_cost_is_said_on_the_page_an
     report = plan_service.plan(model="llama-3.1-70b", tokens=15e12, hardware="h100-sxm", budget_usd=30e6)
     fast = report.fastest_within
     assert report.fastest_is_cheaper and fast["devices"] > report.devices
+    assert report.to_dict()["target"]["fastest_is_cheaper"] is True
     assert fast["cost_usd"] <= report.best.estimate.cost_usd and fast["wall_clock_s"] < report.best.estimate.wall_clock_s
     out = cli("plan", "--model", "llama-3.1-70b", "--tokens", "15e12", "--budget-usd", "30e6")
     lines = out.out.splitlines()

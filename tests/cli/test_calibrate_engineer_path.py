@@ -332,3 +332,16 @@ def test_a_file_given_with_out_takes_its_own_id_or_is_refused_before_measuring(m
     # the same calibration again in profiles/calibrated/: the way on is another id, not another --out
     assert _calibrate(monkeypatch, "--seconds", "1") == 2
     assert capsys.readouterr().err.rstrip().endswith("give --force, or --id for a profile beside it")
+
+
+def test_an_out_given_in_the_calibrated_folder_is_told_to_take_another_file_and_id(monkeypatch, capsys, calibrated_dir):
+    """Review 2026-11-27: with --out naming a file in profiles/calibrated/, the refusal's "--id" alone was refused in
+    turn (the file still held the profile); it names both."""
+    out = calibrated_dir / "mine.toml"
+    assert _calibrate(monkeypatch, "--seconds", "1", "--out", str(out)) == 0
+    capsys.readouterr()
+    assert _calibrate(monkeypatch, "--seconds", "1", "--out", str(out)) == 2
+    assert capsys.readouterr().err.rstrip().endswith("give --force, or another --out and --id for a profile beside it")
+    pid = load_profile_file(out).id
+    assert _calibrate(monkeypatch, "--seconds", "1", "--out", str(calibrated_dir / "other.toml"), "--id",
+                      f"{pid}-2") == 0

@@ -10,6 +10,7 @@ import pytest
 
 from estimator import inference
 from estimator.core.base.errors import InputError
+from estimator.core.serving.step_notes import fmt_ms
 
 PREFILL_HEAVY = dict(model="llama-3.1-8b", tokens=1e6, hardware="h100-sxm", bits=8, kv_bits=8, batch_size="max",
                      prompt_tokens=1400, tokens_per_query=200)
@@ -24,8 +25,7 @@ def test_a_mixed_step_is_the_slower_of_memory_and_compute_with_its_prompts():
     assert r.seconds_per_output_token == pytest.approx(
         max(mem, comp + pre) + r.tensor_parallel_s_per_step + r.expert_parallel_s_per_step + r.engine_s_per_step)
     (note,) = [n for n in r.notes if n.startswith("time per output token")]
-    gpu_ms = f"{(comp + pre) * 1e3:.3g} ms"
-    assert f"= GPU {gpu_ms} (compute-bound, the slower of memory" in note
+    assert f"= GPU {fmt_ms(comp + pre)} (compute-bound, the slower of memory {fmt_ms(mem)} and compute" in note
 
 
 def test_an_engine_that_prefills_apart_still_adds_its_prefill():
@@ -77,3 +77,31 @@ def test_a_refusal_names_the_input_it_refuses(kw, field):
     with pytest.raises(InputError) as e:
         inference(model="llama-3.1-8b", tokens=1e6, **kw)
     assert e.value.field == field
+
+
+@pytest.mark.parametrize("kw", [
+    dict(model="llama-3.1-70b", hardware="h100-sxm", batch_size=8),                      # mixed, memory-bound
+    PREFILL_HEAVY,                                                                        # mixed, compute-bound
+    dict(model="llama-3.1-8b", hardware="a100-sxm-80gb", batch_size=64, engine="vllm-2024"),  # prefill apart
+])
+def test_the_pages_step_bars_that_count_add_up_to_the_time(kw):
+    from app_pages.pages.inference_charts import step_frame
+    r = inference(**{"tokens": 1e6, **kw}).result
+    frame = step_frame(r)
+    assert frame.loc[frame.counted, "ms"].sum() == pytest.approx(r.seconds_per_output_token * 1e3)
+
+
+def test_a_batch_above_the_engines_cap_is_said_to_be():
+    r = inference(model="llama-3.1-8b", tokens=1e6, batch_size=3000).result
+    (note,) = [n for n in r.notes if n.startswith("batch 3,000 (as given; the engine's cap 2,048)")]
+    assert note.endswith("above the engine's cap of 2,048, which a real engine would not run at once: the step is "
+                         "modelled as given")
+    below = inference(model="llama-3.1-8b", tokens=1e6, batch_size=64).result
+    assert not any("above the engine's cap" in n for n in below.notes)
+
+
+def test_an_unmeetable_bound_on_a_batch_given_names_no_degree_the_user_did_not_give():
+    with pytest.raises(InputError) as e:
+        inference(model="llama-3.1-70b", tokens=1e6, batch_size=4000, tpot_ms=5.0)
+    assert "tp" not in e.value.fields and "tpot_ms" in e.value.fields
+    assert str(e.value).startswith("no tensor-parallel split of 8 × h100-sxm serves the model within 5 ms")

@@ -133,7 +133,8 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
         tokens_per_query=float(s.tokens_per_query), prompt_tokens=float(s.prompt_tokens), estimate=totals.estimate,
         range=totals.ranges, level=fit.level, range_meaning=range_meaning(fit, power_given=s.power_w is not None),
         notes=notes, engine=fit.engine, sparsity=float(s.sparsity), pruned_skipped=served.pruned_skipped,
-        teacher_params=None if s.student_params is None else float(s.params), beams=int(s.beams))
+        teacher_params=None if s.student_params is None else float(s.params), beams=int(s.beams),
+        mixed_prefill=fit.mixed_prefill)
 
 
 def compute_fraction_source(fit: ServingFit | None) -> str:

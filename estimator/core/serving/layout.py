@@ -115,7 +115,14 @@ def serving_layout(s: InferenceScenario, profile: HardwareProfile, served: Serve
                    and not latent_moe(s, served))
 
     def best_on(n: int):
-        return _best(replace(s, tp=n) if one_replica else s, profile, served, compute, fit, n, fixed)
+        if not one_replica:
+            return _best(s, profile, served, compute, fit, n, fixed)
+        try:
+            return _best(replace(s, tp=n), profile, served, compute, fit, n, fixed)
+        except InputError:
+            # the refusal in the user's terms, naming no degree they did not give (review 2026-11-27: "no tensor-
+            # parallel degree 8 …" with --tp flagged); where a split would serve it, that answer
+            return _best(s, profile, served, compute, fit, n, fixed)
     try:
         best = best_on(devices)
         if s.devices is None and s.tp is None and fixed and best.limit in ("tpot", "ttft") and best.batch < fixed:

@@ -36,7 +36,7 @@ class InferenceResult:
     prefill_s_per_step: float
     tensor_parallel_s_per_step: float
     engine_s_per_step: float
-    bound: str                    # of the GPU part: "memory" or "compute"
+    bound: str                    # of the GPU part: "memory" or "compute" (a mixed step's with its prompts' prefill)
     seconds_per_output_token: float   # TPOT: one step
     power_w_per_device: float
     joules_per_output_token: float    # devices only, before PUE
@@ -63,6 +63,7 @@ class InferenceResult:
     beams: int = 1                # beam search's width: sequences each request decodes (one token counted a step)
     ep: int = 1                   # expert-parallel degree: the devices of one replica (tp 1 then), each its own sequences
     expert_parallel_s_per_step: float = 0.0   # the all-to-alls of expert parallelism
+    mixed_prefill: bool = False   # the engine's prompts ride in the decode step: max(memory, compute + prefill)
 
     @property
     def devices_per_replica(self) -> int:

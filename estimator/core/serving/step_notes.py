@@ -114,10 +114,12 @@ def scale_notes(profile: HardwareProfile, fit: ServingFit, served: ServedModel, 
     elif batch > 1:
         # what set it, not always the engine's cap (review 2026-11-27: memory's 39 and 1,569 had read as the
         # "running-batch limit" of an engine whose cap is 2,048)
+        over = (f"; above the engine's cap of {count_text(fit.max_batch)}, which a real engine would not run at once: "
+                f"the step is modelled as given" if batch > fit.max_batch else "")
         notes.append(f"batch {count_text(batch)} ({batch_words or 'as given'}; the engine's cap "
                      f"{count_text(fit.max_batch)}): the sequences the engine runs at once; continuous batching keeps "
                      "it nearly full while requests queue (in the measurements the realised average was 96–100% of "
-                     "it), less under light load")
+                     f"it), less under light load{over}")
     if ep > 1:
         a = served.architecture
         notes.append(f"{devices} devices in expert parallelism: each holds the weights outside the experts whole and "
