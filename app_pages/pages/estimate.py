@@ -344,6 +344,15 @@ def export_and_share(result, inputs: ScenarioInputs) -> None:
     st.code(f"{link}{sep}embed=true", language=None, wrap_lines=True)
 
 
+def changed_words(name: str) -> str:
+    """An input the scenario changed, as the page names it: a one-word name as it is ("tokens"), a compound one
+    by its widget's label, its first letter lower case ("grid intensity (gCO2e/kWh)")."""
+    label = c.FIELD_LABELS.get(name)
+    if "_" not in name or not label:
+        return name.replace("_", " ")
+    return label[0].lower() + label[1:]
+
+
 def render() -> None:
     lecture = c.is_lecture()
     c.check_option("tab", TABS)  # st.tabs below is bound to ?tab=
@@ -366,7 +375,8 @@ def render() -> None:
     if result.preset and not lecture:
         # the preset's own run; once changed, say which inputs differ (browser check: "2T tokens" stood above 4T)
         # a footprint input (cooling, lifetime) is named too: the run is the published one, its footprint is not
-        differs = sorted(result.changed) + sorted(result.footprint_changed)
+        # in words, not field names (browser review 2026-11-27: "differs in carbon_intensity_g_per_kwh")
+        differs = [changed_words(k) for k in sorted(result.changed) + sorted(result.footprint_changed)]
         changed = ("; this scenario differs in " + ", ".join(differs)) if differs else ""
         desc = result.preset.description  # its full stop goes, an abbreviation's stays ("Patterson et al.;")
         desc = desc[:-1] if desc.endswith(".") and not desc.endswith(" al.") else desc

@@ -319,6 +319,8 @@ def test_a_lower_case_country_is_the_country_as_on_the_command_line(cli):
     ({"preset": "gpt3-175b", "tokens": "1e12"}, "; this scenario differs in tokens."),
     # an abbreviation keeps its full stop (browser audit: "as estimated by Patterson et al; this scenario")
     ({"preset": "gpt3-175b", "devices": "8"}, "as estimated by Patterson et al.; this scenario differs in devices."),
+    # words, not field names (browser review 2026-11-27: "differs in carbon_intensity_g_per_kwh")
+    ({"preset": "gpt3-175b", "grid_by": "g/kWh", "grid": "100"}, "; this scenario differs in grid intensity (gCO2e/kWh)."),
 ])
 def test_a_changed_presets_caption_says_its_run_and_what_differs(params, said):
     at = shared_page("estimate", params)
