@@ -10,6 +10,7 @@ import pytest
 
 from estimator import inference
 from estimator.core.base.errors import InputError
+from estimator.core.base.units import MS_PER_S
 from estimator.core.serving.step_notes import fmt_ms
 
 PREFILL_HEAVY = dict(model="llama-3.1-8b", tokens=1e6, hardware="h100-sxm", bits=8, kv_bits=8, batch_size="max",
@@ -88,7 +89,7 @@ def test_the_pages_step_bars_that_count_add_up_to_the_time(kw):
     from app_pages.pages.inference_charts import step_frame
     r = inference(**{"tokens": 1e6, **kw}).result
     frame = step_frame(r)
-    assert frame.loc[frame.counted, "ms"].sum() == pytest.approx(r.seconds_per_output_token * 1e3)
+    assert frame.loc[frame.counted, "ms"].sum() == pytest.approx(r.seconds_per_output_token * MS_PER_S)
 
 
 def test_a_batch_above_the_engines_cap_is_said_to_be():
