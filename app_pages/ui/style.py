@@ -43,6 +43,9 @@ LECTURE_CSS = """<style>
 .cce-source { font-size: 1.05rem; }
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { font-size: clamp(1rem, 0.6rem + 0.4vw, 1.25rem) !important; }
 .cce-range { font-size: clamp(1rem, 0.6rem + 0.4vw, 1.25rem) !important; flex-wrap: wrap; }
+[data-testid="stMain"] [data-testid="stWidgetLabel"] p, [data-testid="stMain"] [data-testid="stSelectbox"] [data-baseweb] *, [data-testid="stMain"] [data-testid="stSelectbox"] input,
+[data-testid="stMain"] [data-testid="stNumberInput"] input, [data-testid="stMain"] [data-testid="stRadio"] label p {
+  font-size: clamp(1rem, 0.6rem + 0.4vw, 1.25rem) !important; }
 [data-testid="stMainBlockContainer"] { padding-top: 2.5rem !important; padding-bottom: 1rem !important; }
 h1 { padding-top: 0 !important; padding-bottom: 0.5rem !important; }
 [data-testid="stHeader"] { background: transparent !important; }
@@ -52,6 +55,8 @@ h1 { padding-top: 0 !important; padding-bottom: 0.5rem !important; }
 # toolbar, whose white band is made clear so it cannot hide the title) is cut to 2.5rem and the
 # title's to none (measured: the title began 96 px down and the slides ran 160–600 px past 720). A
 # claim's chart takes the height the screen leaves it (``SLIDE_CSS``).
+# The projector minimum: captions, range ends and the controls a lecture page keeps on the page (the CSS's 1rem).
+PROJECTOR_MIN_FONT_PX = 16
 # Chart text in lecture mode (issue: at least 16 px on a projector); legends never cut.
 LECTURE_CHART_FONT_PX = 18
 NORMAL_CHART_FONT_PX = 12

@@ -464,3 +464,24 @@ def frames(browser, server, tmp_path_factory):
         return read
 
     return walk_by_size(browser, tmp_path_factory, "frames", walk)
+
+
+# The controls a lecture page keeps on the page (its sidebar closed): each label's and value's font in px
+LECTURE_CONTROL_FONTS = """() => [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stWidgetLabel"] p, '
+    + '[data-testid="stMain"] [data-testid="stSelectbox"] input, [data-testid="stMain"] [data-testid="stNumberInput"] input')]
+    .filter(e => e.getBoundingClientRect().height > 0).map(e => parseFloat(getComputedStyle(e).fontSize))"""
+
+
+@pytest.mark.parametrize("path", ["/?preset=lambda-gpt3-v100&lecture=1",
+                                  "/inference?inf_params=7e9&inf_hw=a100-sxm-80gb&lecture=1"])
+def test_a_lecture_pages_controls_read_at_the_projectors_minimum(browser, server, path):
+    """Browser review 2026-11-27: the Inference page's lecture controls (hardware, model, bits) were 14 px; the
+    controls a lecture page keeps are at least the projector minimum, as its captions."""
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(f"{server}{path}")
+    wait_until_drawn(page)
+    page.wait_for_selector('[data-testid="stMain"] [data-testid="stWidgetLabel"]', timeout=TIMEOUT_MS)
+    page.evaluate(LAID_OUT)
+    fonts = page.evaluate(LECTURE_CONTROL_FONTS)
+    assert len(fonts) >= 3 and min(fonts) >= style.PROJECTOR_MIN_FONT_PX, fonts
