@@ -467,7 +467,7 @@ def frames(browser, server, tmp_path_factory):
 
 
 # The controls a lecture page keeps on the page (its sidebar closed): each label's and value's font in px
-LECTURE_CONTROL_FONTS = """() => [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stWidgetLabel"] p, '
+LECTURE_CONTROL_FONT_PX = """() => [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stWidgetLabel"] p, '
     + '[data-testid="stMain"] [data-testid="stSelectbox"] input, [data-testid="stMain"] [data-testid="stNumberInput"] input')]
     .filter(e => e.getBoundingClientRect().height > 0).map(e => parseFloat(getComputedStyle(e).fontSize))"""
 
@@ -483,5 +483,5 @@ def test_a_lecture_pages_controls_read_at_the_projectors_minimum(browser, server
     wait_until_drawn(page)
     page.wait_for_selector('[data-testid="stMain"] [data-testid="stWidgetLabel"]', timeout=TIMEOUT_MS)
     page.evaluate(LAID_OUT)
-    fonts = page.evaluate(LECTURE_CONTROL_FONTS)
-    assert len(fonts) >= 3 and min(fonts) >= style.PROJECTOR_MIN_FONT_PX, fonts
+    fonts_px = page.evaluate(LECTURE_CONTROL_FONT_PX)
+    assert len(fonts_px) >= 3 and min(fonts_px) >= style.PROJECTOR_MIN_FONT_PX, fonts_px

@@ -121,7 +121,7 @@ def serving_layout(s: InferenceScenario, profile: HardwareProfile, served: Serve
             return _best(replace(s, tp=n), profile, served, compute, fit, n, fixed)
         except InputError:
             # the refusal in the user's terms, naming no degree they did not give (review 2026-11-27: "no tensor-
-            # parallel degree 8 …" with --tp flagged); where a split would serve it, that answer
+            # parallel degree 8 …" with --tp flagged): a smaller degree is no faster, so this refuses as well
             return _best(s, profile, served, compute, fit, n, fixed)
     try:
         best = best_on(devices)
