@@ -61,6 +61,19 @@ def deepseek_v3() -> tuple[float, float]:
     return total, active
 
 
+def llama_4(moe_layers: int, experts: int) -> tuple[float, float]:
+    """Llama 4 (HF Llama4TextConfig; the card meta-llama/llama-models models/llama4/MODEL_CARD.md): 48 layers of
+    hidden 5120 and 40/8 heads of 128; ``moe_layers`` of them hold ``experts`` routed experts and one shared one of
+    width 8192 (SwiGLU) and a router, top-1; the rest (Maverick's every second layer) a dense SwiGLU of width 16384;
+    untied embeddings of 202048 × 5120. The vision encoder is left out (a text query does not run it)."""
+    d, layers = 5120, 48
+    attention = d * 40 * 128 * 2 + d * 8 * 128 * 2
+    expert, dense = 3 * d * 8192, 3 * d * 16384
+    base = 2 * 202048 * d + layers * attention + (layers - moe_layers) * dense
+    return base + moe_layers * ((experts + 1) * expert + d * experts), base + moe_layers * 2 * expert
+
+
+LLAMA_4 = {"llama-4-scout": (48, 16), "llama-4-maverick": (24, 128)}
 NEW = ("mixtral-8x22b", "deepseek-v3", "qwen3-235b-a22b", "gpt-oss-120b", "gpt-oss-20b", "gpt-3-175b")
 
 
@@ -70,10 +83,12 @@ def catalog():
 
 
 @pytest.mark.parametrize("mid", NEW + ("llama-3-8b", "llama-3-70b", "llama-3.1-8b", "llama-3.1-70b", "llama-3.1-405b",
-                                        "deepseek-r1", "gpt-j-6b", "nemotron-4-15b", "nemotron-4-340b") + MLENERGY_2024)
+                                        "deepseek-r1", "gpt-j-6b", "nemotron-4-15b", "nemotron-4-340b", *LLAMA_4)
+                         + MLENERGY_2024)
 def test_the_count_from_the_shape_is_the_stated_count(catalog, mid):
     m = catalog[mid]
-    total, active = deepseek_v3() if mid in ("deepseek-v3", "deepseek-r1") else counted(m)
+    total, active = (deepseek_v3() if mid in ("deepseek-v3", "deepseek-r1") else llama_4(*LLAMA_4[mid]) if mid in LLAMA_4
+                     else counted(m))
     assert total == pytest.approx(m.params, rel=0.01)
     if m.arch.active_params is not None:
         # gpt-oss's card leaves the embedding table out of its active count (its unembedding stays in)
@@ -121,6 +136,8 @@ def test_mlperfs_benchmark_names_are_the_catalogs_models(name, mid):
     ("codellama/CodeLlama-13b-hf", "codellama-13b"), ("bigcode/starcoder2-15b", "starcoder2-15b"),
     ("bigcode/starcoder2-3b", "starcoder2-3b"), ("bigcode/starcoder2-7b", "starcoder2-7b"), ("google/gemma-2-2b", "gemma-2-2b"),
     ("google/codegemma-7b", "codegemma-7b"), ("mistralai/Mistral-Large-Instruct-2407", "mistral-large-2407"),
+    ("meta-llama/Llama-4-Scout-17B-16E-Instruct", "llama-4-scout"),
+    ("meta-llama/Llama-4-Maverick-17B-128E-Instruct-FP8", "llama-4-maverick"),
 ])
 def test_a_hub_checkpoint_is_its_base_models_shape(name, mid):
     """A checkpoint named as the Hugging Face Hub names it is its base model: a fine-tune, a format, a dotted release,
@@ -137,6 +154,16 @@ def test_a_hub_name_of_no_catalog_model_is_refused(name):
     from estimator.io.serving_data import catalog_model
     with pytest.raises(InputError, match="unknown model"):
         catalog_model(name)
+
+
+def test_llama_4s_card_counts_are_the_text_models_with_its_vision_encoder(catalog):
+    """The card's 17B activated of 109B (Scout) and 400B (Maverick); the catalog counts the text model the step and
+    the serving models run, so Scout's 109B is 1-2% above it (the vision encoder) and both activate 17.2B."""
+    scout, maverick = catalog["llama-4-scout"], catalog["llama-4-maverick"]
+    assert 0.98 < scout.params / 109e9 < 0.995 and maverick.params == pytest.approx(400e9, rel=0.005)
+    assert scout.arch.active_params == maverick.arch.active_params == pytest.approx(17.17e9, rel=1e-3)
+    assert (scout.arch.experts, maverick.arch.experts, scout.arch.experts_per_token) == (16, 128, 1)
+    assert (scout.train_tokens, maverick.train_tokens) == (4e13, 2.2e13)
 
 
 def test_deepseek_r1_is_deepseek_v3s_shape(catalog):
