@@ -347,9 +347,9 @@ class MLPerfBenchmark:
 # accuracy-target and latency suffixes: "llama2-70b-99.9", "llama2-70b-interactive-99" are llama2-70b). Outputs: the
 # reference's tokens per sample that every closed submission must match (mlcommons/inference, each
 # language/<benchmark>/README.md, "Accuracy Target"); GPT-J's loadgen counts a fixed 69 tokens per sample (the rows
-# reporting both samples/s and tokens/s: 69.00). Prompts: MLPerf's documentation gives the datasets' limits, not their
-# means: the means here are this project's assumption, stated as such, or None (the query's default prompt kept, a
-# note saying so). GPT-J decodes 4 beams a sample ("only beam_size 4 is allowed for official submission":
+# reporting both samples/s and tokens/s: 69.00). Prompts: MLPerf's documentation gives most datasets' limits, not their
+# means (Llama 3.1 405B's mean is in MLCommons' post introducing it): the others here are this project's assumption,
+# stated as such, or None (the query's default prompt kept, a note saying so). GPT-J decodes 4 beams a sample ("only beam_size 4 is allowed for official submission":
 # mlcommons/inference language/gpt-j/backend_PyTorch.py, gen_kwargs num_beams); the others greedy.
 MLPERF_BENCHMARKS = {
     "llama2-70b": MLPerfBenchmark(
@@ -370,9 +370,11 @@ MLPERF_BENCHMARKS = {
         "summaries of the same articles counted (mlcommons/inference language/llama3.1-8b/README.md states its "
         "target in characters, not tokens)"),
     "llama3.1-405b": MLPerfBenchmark(
-        "llama-3.1-405b", None, 684.68, "LongBench, LongDataCollections, RULER and GovReport (MLPerf's 8,313 "
+        "llama-3.1-405b", 9400.0, 684.68, "LongBench, LongDataCollections, RULER and GovReport (MLPerf's 8,313 "
         "samples): output 684.68 tokens per sample (mlcommons/inference language/llama3.1-405b/README.md, Accuracy "
-        "Target); its long prompts' mean is not documented"),
+        "Target); prompt 9,400 tokens, the mean MLCommons states for the dataset ('mean input/output context lengths "
+        "of 9,400 and 680 tokens': MLCommons LLM task force, 'MLPerf Inference v5.0 Advances Language Model "
+        "Capabilities for GenAI', mlcommons.org/2025/04/llm-inference-v5)"),
     "deepseek-r1": MLPerfBenchmark(
         "deepseek-r1", None, 3886.23, "AIME, MATH500, GPQA, MMLU-Pro and LiveCodeBench (MLPerf's 4,388 samples): "
         "output 3,886.23 tokens per sample (mlcommons/inference language/deepseek-r1/README.md, mean-output-tok-len); "
