@@ -241,6 +241,42 @@ def step_section() -> None:
                                         f"Inside the {level} range": lambda x: f"{x:.0%}",
                                         "Median range (×/÷)": lambda x: f"{x:.2f}"}), hide_index=True, width="stretch")
     measured_steps_part()
+    later_layouts_part()
+
+
+def later_layouts_part() -> None:
+    """The step model on published layouts gathered after its fit (never fitted), beside the flat MFU."""
+    from estimator.services.later_layouts import later_layouts_document
+    t = later_layouts_document()
+    e, b = t["exact"], t["bracketed"]
+    level = f"{t['level']:.0%}"
+    st.subheader("On published layouts gathered after the fit", anchor=False)
+    st.markdown(c.md_escape(
+        f"{t['method']}. Where the recomputation is the step model's ({e['rows']} layouts): {e['median_factor']:.2f}× off "
+        f"the measured tokens/s in the median, {e['coverage_80']:.0%} inside the {level} range; the flat MFU "
+        f"{e['flat_mfu_median_factor']:.2f}×. Between two modes: {b['inside']} of {b['rows']} inside the bracket. "
+        f"`{t['data']}`", limit=1200))
+    tokens = lambda x: f"{x:,.0f}"  # noqa: E731
+    table = pd.DataFrame({
+        "Model": [r["model"] for r in t["rows"]],
+        "Recomputation": [r["recompute_published"] for r in t["rows"]],
+        "Measured": [r["measured_tokens_per_s_per_device"] for r in t["rows"]],
+        "Step model": [tokens(r["predicted_less_recompute"]) if r["exact"] else
+                       f"{tokens(r['predicted_more_recompute'])} – {tokens(r['predicted_less_recompute'])}"
+                       for r in t["rows"]],
+        "Inside": [("yes" if r["inside"] else "no") if r["exact"] else
+                   ("bracket" if r["inside_bracket"] else "no") for r in t["rows"]],
+        "Flat MFU": [r["flat_mfu_tokens_per_s_per_device"] for r in t["rows"]],
+        "Layout": [f"{r['devices']} × {r['hardware']}, {r['layout']}, sequence {r['seq_len']:,}" for r in t["rows"]]})
+    st.dataframe(c.number_table(table, {"Measured": tokens, "Flat MFU": tokens}), hide_index=True, width="stretch",
+                 height="content",
+                 column_config={"Measured": st.column_config.Column(help="Tokens/s per device, as published"),
+                                "Step model": st.column_config.Column(
+                                    help="Tokens/s per device, the step model's; a bracket where the published "
+                                         "recomputation lies between two of its modes (more recomputed … less)"),
+                                "Inside": st.column_config.Column(
+                                    help=f"Inside the step model's {level} range, or inside the bracket"),
+                                "Flat MFU": st.column_config.Column(help="Tokens/s per device, the flat MFU's")})
 
 
 def measured_steps_part() -> None:

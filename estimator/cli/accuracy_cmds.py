@@ -22,6 +22,7 @@ from estimator.services import plan as plan_service
 from estimator.services.accuracy import MISS_FACTOR, power_verdicts
 from estimator.services.accuracy_words import DESIGN_OPTIMISM, energy_runs
 from estimator.services.fit_check import check_fit
+from estimator.services.later_layouts import later_layouts_document
 from estimator.services.measured_steps import measured_steps_document
 
 
@@ -313,13 +314,35 @@ def measured_steps_text(t: dict) -> str:
                       "flat MFU", "measured MFU", "step model MFU", "SM clock MHz", "power W"], rows))
 
 
+def later_layouts_text(t: dict) -> str:
+    """The step model on published layouts gathered after its fit, never fitted, beside the flat MFU."""
+    e, b = t["exact"], t["bracketed"]
+    rows = [[r["row_id"], r["model"], r["hardware"], f"{r['devices']}", r["layout"], f"{r['seq_len']:,}",
+             r["recompute_published"],
+             r["recompute_less"] if r["exact"] else f"{r['recompute_less']} … {r['recompute_more']}",
+             f"{r['measured_tokens_per_s_per_device']:,.0f}",
+             f"{r['predicted_less_recompute']:,.0f}" if r["exact"]
+             else f"{r['predicted_more_recompute']:,.0f} … {r['predicted_less_recompute']:,.0f}",
+             ("yes" if r["inside"] else "no") if r["exact"] else ("yes (bracket)" if r["inside_bracket"] else
+                                                                   f"no ({r['beyond_bracket_factor']:.2f}× beyond)"),
+             f"{r['flat_mfu_tokens_per_s_per_device']:,.0f}"] for r in t["rows"]]
+    return (f"\nPublished layouts gathered after the fit, never fitted ({t['data']}): {t['method']}. Where the "
+            f"recomputation is the step model's ({e['rows']} layouts): median factor {e['median_factor']:.2f}× (signed "
+            f"{e['median_signed_factor']:.2f}×: above 1 it predicts faster than measured), {e['coverage_80']:.0%} inside "
+            f"its {t['level']:.0%} range; flat MFU {e['flat_mfu_median_factor']:.2f}×. Between two modes "
+            f"({b['rows']} layouts): {b['inside']} of {b['rows']} measured inside the bracket. Source: {t['citation']}.\n"
+            + _table(["row", "model", "GPU", "devices", "layout", "sequence", "recomputation (published)",
+                      "step model's", "measured tok/s", "step model", f"in {t['level']:.0%} range", "flat MFU"], rows))
+
+
 def cmd_validate(args):
     if getattr(args, "inference", False):
         return validate_inference(args)
     working("cross-validating every training run: nested leave-one-paper-out, by developer, and each family held out whole")
     doc = accuracy.validation_document()
     # the step model's figures (issue 53), cross-validated by source on published layouts, beside its flat-MFU baseline
-    doc = {**doc, "step_model": plan_service.cross_validated(), "measured_training_steps": measured_steps_document()}
+    doc = {**doc, "step_model": plan_service.cross_validated(), "measured_training_steps": measured_steps_document(),
+           "later_layouts": later_layouts_document()}
     if (level := _json_or_level(args, doc)) is None:
         return
     print(f"Device-hours of each run predicted from {accuracy.PREDICTED_FROM}, out of sample: {doc['method']}.")
@@ -330,6 +353,7 @@ def cmd_validate(args):
     print(DESIGN_OPTIMISM)
     print(step_model_text(doc["step_model"]))
     print(measured_steps_text(doc["measured_training_steps"]))
+    print(later_layouts_text(doc["later_layouts"]))
     ny = doc["without_year"]
     print(f"Without the run's year (how `estimate` predicts when no --year is given; it changes the "
           f"{ny['folds_using_year']} of {ny['n_runs']} folds whose chosen fit uses the years since release): median factor "

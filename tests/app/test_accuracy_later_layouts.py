@@ -1,0 +1,25 @@
+"""The Accuracy page shows the step model on the published layouts gathered after its fit, with the same figures as
+`validate` (estimator/services/later_layouts.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("streamlit")
+
+from apptest_pages import shared_page  # noqa: E402
+
+from estimator.services.later_layouts import later_layouts_document  # noqa: E402
+
+
+def test_the_page_shows_the_later_layouts_beside_the_flat_mfu():
+    at = shared_page("accuracy")
+    doc = later_layouts_document()
+    assert any(h.value == "On published layouts gathered after the fit" for h in at.subheader)
+    table = next(df.value for df in at.dataframe if "Recomputation" in df.value.columns)
+    assert list(table.columns[:4]) == ["Model", "Recomputation", "Measured", "Step model"]
+    assert list(table["Measured"]) == [r["measured_tokens_per_s_per_device"] for r in doc["rows"]]
+    assert list(table["Inside"]) == ["bracket", "bracket", "yes", "yes", "bracket", "bracket", "bracket", "yes"]
+    assert table["Step model"].iloc[6] == "351 – 451"
+    text = " ".join(m.value for m in at.markdown).replace("\\", "")  # the page escapes Markdown's characters
+    assert "1.03× off the measured tokens/s in the median" in text and "the flat MFU 1.36×" in text
