@@ -182,9 +182,11 @@ def test_validate_says_on_a_terminal_that_it_is_working_and_nothing_in_a_pipe(ca
     # cross-validated figures beside it (issue 53)
     from estimator.report.provenance import tool_info
     from estimator.services import plan as plan_service
+    from estimator.services.later_layouts import later_layouts_document
     from estimator.services.measured_steps import measured_steps_document
     assert json.loads(out) == {"tool": tool_info(), **DOC, "step_model": plan_service.cross_validated(),
-                               "measured_training_steps": json.loads(json.dumps(measured_steps_document()))}
+                               "measured_training_steps": json.loads(json.dumps(measured_steps_document())),
+                               "later_layouts": json.loads(json.dumps(later_layouts_document()))}
     assert err == ""  # nothing after it
     [err] = said_before
     if tty:
@@ -210,7 +212,9 @@ def test_validate_json_is_numbers_only(capsys):
                  # refits it and the words of its conventions; its figures are numbers (checked below)
                  "by", "range", "sources", "command", *doc["step_model"]["conventions"],
                  # the measured training steps' (issue 53): their file, each step's name and how PyTorch ran it
-                 "data", "mode", "modes"}
+                 "data", "mode", "modes",
+                 # the later published layouts': their source, each row's id, model, layout in words and recomputation
+                 "citation", "row_id", "model", "layout", "recompute_published", "recompute_less", "recompute_more"}
 
     def walk(x, key=""):
         if isinstance(x, dict):

@@ -114,7 +114,7 @@ def test_gpt_j_beams_share_the_prompt_and_count_one_token_a_step():
     assert t.step.kv_cache_gb == pytest.approx(t.batch * held * r.arch.kv_bytes_per_token(r.kv_bits) / 1e9)
 
 
-@pytest.mark.parametrize("benchmark, model", [("llama3.1-405b", "llama-3.1-405b"),  # its mean prompt undocumented
+@pytest.mark.parametrize("benchmark, model", [("deepseek-r1", "deepseek-r1"),  # its mean prompt undocumented
                                               ("gptj-99", "llama-2-70b")])           # a benchmark of another model
 def test_a_result_whose_benchmark_has_no_documented_query_for_its_model_is_refused(tmp_path, monkeypatch, benchmark,
                                                                                      model):
