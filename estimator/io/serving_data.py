@@ -348,9 +348,10 @@ class MLPerfBenchmark:
 # reference's tokens per sample that every closed submission must match (mlcommons/inference, each
 # language/<benchmark>/README.md, "Accuracy Target"); GPT-J's loadgen counts a fixed 69 tokens per sample (the rows
 # reporting both samples/s and tokens/s: 69.00). Prompts: MLPerf's documentation gives most datasets' limits, not their
-# means (Llama 3.1 405B's mean is in MLCommons' post introducing it): the others here are this project's assumption,
-# stated as such, or None (the query's default prompt kept, a note saying so). GPT-J decodes 4 beams a sample ("only beam_size 4 is allowed for official submission":
-# mlcommons/inference language/gpt-j/backend_PyTorch.py, gen_kwargs num_beams); the others greedy.
+# means (Llama 3.1 405B's and GPT-OSS 120B's are in MLCommons' posts introducing them): the others here are this
+# project's assumption, stated as such, or None (the query's default prompt kept, a note saying so). GPT-J decodes 4
+# beams a sample ("only beam_size 4 is allowed for official submission": mlcommons/inference
+# language/gpt-j/backend_PyTorch.py, gen_kwargs num_beams); the others greedy.
 MLPERF_BENCHMARKS = {
     "llama2-70b": MLPerfBenchmark(
         "llama-2-70b", 300.0, 294.45, "OpenOrca (MLPerf's 24,576 samples): output 294.45 tokens per sample "
@@ -380,9 +381,11 @@ MLPERF_BENCHMARKS = {
         "output 3,886.23 tokens per sample (mlcommons/inference language/deepseek-r1/README.md, mean-output-tok-len); "
         "the prompts' mean is not documented (at most 3,136 tokens)"),
     "gpt-oss-120b": MLPerfBenchmark(
-        "gpt-oss-120b", None, 1278.2, "MLPerf's performance dataset (6,396 samples): output 1,278.20 tokens per sample "
-        "(mlcommons/inference language/gpt-oss-120b/README.md, the reference's mean output sequence length); the "
-        "prompts' mean is not documented"),
+        "gpt-oss-120b", 5000.0, 1278.2, "MLPerf's performance dataset (6,396 samples of PubMed summarisation at low "
+        "reasoning effort): output 1,278.20 tokens per sample (mlcommons/inference language/gpt-oss-120b/README.md, the "
+        "reference's mean output sequence length); prompt 5,000 tokens, the mean MLCommons states ('Mean input sequence "
+        "length: 5,000 tokens', with a mean output of 1,250: MLCommons Reasoning LLM task force, 'A new GPT-OSS "
+        "benchmark and DeepSeek R1 updates for latency-optimized reasoning', mlcommons.org/2026/03/mlperf-inference-gpt-oss)"),
 }
 MLPERF_COLUMNS = ("row_id", "version", "submitter", "system", "accelerator", "hardware_id", "hardware_note", "devices",
                   "benchmark", "model", "scenario", "tokens_per_s", "tokens_per_s_basis", "tpot_mean_ms", "tpot_p99_ms",

@@ -353,7 +353,7 @@ def inference_report(*, hardware: str = INFERENCE_DEFAULT_HARDWARE, tokens: floa
             lengths_how = (f"query: {' and '.join(f'{gfmt(v)} {words[k]}' for k, v in taken)} tokens, as MLPerf's "
                            f"{model} benchmark ({lengths[2]})",)
         untold = [key for key, value in zip(words, lengths[:2]) if key in asked and value is None]
-        if untold:  # the default kept where MLPerf documents no mean (deepseek-r1's, gpt-oss-120b's prompts)
+        if untold:  # the default kept where MLPerf documents no mean (deepseek-r1's prompts)
             told = " or ".join(words[k] for k in untold)
             lengths_how += (f"query: MLPerf's {model} benchmark documents no mean {told} length: the default's taken "
                             f"(give the {told} tokens to set it)",)
