@@ -248,23 +248,23 @@ def later_layouts_part() -> None:
     """The step model on published layouts gathered after its fit (never fitted), beside the flat MFU."""
     from estimator.services.later_layouts import later_layouts_document
     t = later_layouts_document()
-    e, b = t["exact"], t["bracketed"]
+    m, b = t["modelled"], t["bracketed"]
     level = f"{t['level']:.0%}"
     st.subheader("On published layouts gathered after the fit", anchor=False)
     st.markdown(c.md_escape(
-        f"{t['method']}. Where the recomputation is the step model's ({e['rows']} layouts): {e['median_factor']:.2f}× off "
-        f"the measured tokens/s in the median, {e['coverage_80']:.0%} inside the {level} range; the flat MFU "
-        f"{e['flat_mfu_median_factor']:.2f}×. Between two modes: {b['inside']} of {b['rows']} inside the bracket. "
-        f"`{t['data']}`", limit=1200))
+        f"{t['method']}. Where the recomputation is the step model's ({m['rows']} layouts): {m['median_factor']:.2f}× off "
+        f"the measured tokens/s in the median, {m['coverage_80']:.0%} inside the {level} range; the flat MFU "
+        f"{m['flat_mfu_median_factor']:.2f}×. Between two modes: {b['inside']} of {b['rows']} inside the bracket, its "
+        f"ends ×{b['median_width_factor']:.2f} apart in the median. `{t['data']}`", limit=1400))
     tokens = lambda x: f"{x:,.0f}"  # noqa: E731
     table = pd.DataFrame({
         "Model": [r["model"] for r in t["rows"]],
         "Recomputation": [r["recompute_published"] for r in t["rows"]],
         "Measured": [r["measured_tokens_per_s_per_device"] for r in t["rows"]],
-        "Step model": [tokens(r["predicted_less_recompute"]) if r["exact"] else
-                       f"{tokens(r['predicted_more_recompute'])} – {tokens(r['predicted_less_recompute'])}"
+        "Step model": [tokens(r["predicted_less_recompute"]) if r["mode_is_modelled"] else
+                       f"{tokens(r['predicted_more_recompute'])} … {tokens(r['predicted_less_recompute'])}"
                        for r in t["rows"]],
-        "Inside": [("yes" if r["inside"] else "no") if r["exact"] else
+        "Inside": [("yes" if r["inside"] else "no") if r["mode_is_modelled"] else
                    ("bracket" if r["inside_bracket"] else "no") for r in t["rows"]],
         "Flat MFU": [r["flat_mfu_tokens_per_s_per_device"] for r in t["rows"]],
         "Layout": [f"{r['devices']} × {r['hardware']}, {r['layout']}, sequence {r['seq_len']:,}" for r in t["rows"]]})

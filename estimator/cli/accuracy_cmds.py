@@ -316,23 +316,29 @@ def measured_steps_text(t: dict) -> str:
 
 def later_layouts_text(t: dict) -> str:
     """The step model on published layouts gathered after its fit, never fitted, beside the flat MFU."""
-    e, b = t["exact"], t["bracketed"]
+    m, b = t["modelled"], t["bracketed"]
+
+    def inside(r):
+        if r["mode_is_modelled"]:
+            return f"{'yes' if r['inside'] else 'no'} (range)"
+        return "yes (bracket)" if r["inside_bracket"] else f"no ({r['beyond_bracket_factor']:.2f}× beyond the bracket)"
     rows = [[r["row_id"], r["model"], r["hardware"], f"{r['devices']}", r["layout"], f"{r['seq_len']:,}",
              r["recompute_published"],
-             r["recompute_less"] if r["exact"] else f"{r['recompute_less']} … {r['recompute_more']}",
+             r["recompute_less"] if r["mode_is_modelled"] else f"{r['recompute_less']} … {r['recompute_more']}",
              f"{r['measured_tokens_per_s_per_device']:,.0f}",
-             f"{r['predicted_less_recompute']:,.0f}" if r["exact"]
+             f"{r['predicted_less_recompute']:,.0f}" if r["mode_is_modelled"]
              else f"{r['predicted_more_recompute']:,.0f} … {r['predicted_less_recompute']:,.0f}",
-             ("yes" if r["inside"] else "no") if r["exact"] else ("yes (bracket)" if r["inside_bracket"] else
-                                                                   f"no ({r['beyond_bracket_factor']:.2f}× beyond)"),
-             f"{r['flat_mfu_tokens_per_s_per_device']:,.0f}"] for r in t["rows"]]
+             inside(r), f"{r['flat_mfu_tokens_per_s_per_device']:,.0f}"] for r in t["rows"]]
     return (f"\nPublished layouts gathered after the fit, never fitted ({t['data']}): {t['method']}. Where the "
-            f"recomputation is the step model's ({e['rows']} layouts): median factor {e['median_factor']:.2f}× (signed "
-            f"{e['median_signed_factor']:.2f}×: above 1 it predicts faster than measured), {e['coverage_80']:.0%} inside "
-            f"its {t['level']:.0%} range; flat MFU {e['flat_mfu_median_factor']:.2f}×. Between two modes "
-            f"({b['rows']} layouts): {b['inside']} of {b['rows']} measured inside the bracket. Source: {t['citation']}.\n"
+            f"recomputation is the step model's ({m['rows']} layouts): median factor {m['median_factor']:.2f}× (signed "
+            f"{m['median_signed_factor']:.2f}×: above 1 it predicts faster than measured), {m['coverage_80']:.0%} inside "
+            f"its {t['level']:.0%} range; flat MFU {m['flat_mfu_median_factor']:.2f}×. Between two modes "
+            f"({b['rows']} layouts): {b['inside']} of {b['rows']} measured inside the bracket, whose two ends are "
+            f"×{b['median_width_factor']:.2f} apart in the median (a wide bracket holds a row easily). Sources: "
+            f"{' | '.join(t['citations'])}.\n"
             + _table(["row", "model", "GPU", "devices", "layout", "sequence", "recomputation (published)",
-                      "step model's", "measured tok/s", "step model", f"in {t['level']:.0%} range", "flat MFU"], rows))
+                      "step model's", "measured tok/s", "step model", f"inside ({t['level']:.0%} range or bracket)",
+                      "flat MFU"], rows))
 
 
 def cmd_validate(args):

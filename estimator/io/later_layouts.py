@@ -5,14 +5,14 @@ shipped.
 Each row is one configuration a paper or a framework's documentation published with its measured tokens/s per device:
 the catalog model, the hardware profile, the layout (devices, tensor and pipeline parallelism, ZeRO stage, micro-batch,
 sequence) and the activation recomputation as published. Where that recomputation is none of the step model's modes
-(torchtitan's "selective layer" checkpoints every second layer whole; its "selective op" recomputes every second
-matrix multiply and the element-wise operations), ``recompute_less`` and ``recompute_more`` name the two modes that
-recompute less and more than it: the row is checked against the bracket they give. Where it is one of them, both name it.
+(torchtitan's checkpointing of every Nth layer whole, or of the operations other than matrix multiplies, attention
+and reduce-scatter, every second matrix multiply too: the row's ``citation``), ``recompute_less`` and
+``recompute_more`` name the two modes that recompute less and more than it, and the row is checked against the bracket
+they give. Where it is one of them, both name it, and the published word must say that mode (``PUBLISHED_AS``).
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -23,16 +23,22 @@ from estimator.io.datafiles import DATA_DIR, default_profiles
 from estimator.io.serving_data import load_catalog
 
 LATER_LAYOUTS_PATH = DATA_DIR / "training_layouts_later.csv"
-COLUMNS = ("row_id", "model", "hardware_id", "devices", "tp", "pp", "zero", "micro_batch", "seq_len",
+COLUMNS = ("row_id", "source", "model", "hardware_id", "devices", "tp", "pp", "zero", "micro_batch", "seq_len",
            "recompute_published", "recompute_less", "recompute_more", "precision", "measured_tokens_per_s_per_device",
            "reported_mfu_pct", "table", "citation")
-WHOLE = ("devices", "tp", "pp", "micro_batch", "seq_len")
+WHOLE_NUMBER_COLUMNS = ("devices", "tp", "pp", "micro_batch", "seq_len")
+NUMBER_COLUMNS = WHOLE_NUMBER_COLUMNS + ("measured_tokens_per_s_per_device", "reported_mfu_pct")
+TEXT_COLUMNS = ("row_id", "source", "recompute_published", "table", "citation")
 ZERO_STAGES = ("0", "1", "2", "3")
+# A published recomputation that is one of the step model's modes, in the words sources print it ("no" activation
+# checkpointing: torchtitan's table; "full": every layer's activations recomputed in the backward pass)
+PUBLISHED_AS = {"no": "none", "none": "none", "full": "full"}
 
 
 @dataclass(frozen=True)
 class LaterLayout:
     row_id: str
+    source: str            # a short name of the source ("torchtitan docs/performance.md (2024)"); ``citation`` in full
     model: str
     hardware_id: str
     devices: int
@@ -51,9 +57,14 @@ class LaterLayout:
     citation: str
 
     @property
-    def exact(self) -> bool:
-        """The published recomputation is one of the step model's modes."""
+    def mode_is_modelled(self) -> bool:
+        """The published recomputation is one of the step model's modes (no bracket)."""
         return self.recompute_less == self.recompute_more
+
+    @property
+    def dp(self) -> int:
+        """Data-parallel replicas: the devices over the tensor- and pipeline-parallel group."""
+        return self.devices // (self.tp * self.pp)
 
 
 def load_later_layouts(path: Path | None = None) -> tuple[LaterLayout, ...]:
@@ -67,19 +78,10 @@ def _load(path: Path) -> tuple[LaterLayout, ...]:
     profiles, catalog = default_profiles(), load_catalog()
     out, seen = [], set()
     for line, r in rows:
-        values = {}
-        for key in WHOLE + ("measured_tokens_per_s_per_device", "reported_mfu_pct"):
-            try:
-                x = float(r[key])
-            except (TypeError, ValueError):
-                fail(f"line {line}: {key} {r[key]!r} is not a number", "write a plain number")
-            if not math.isfinite(x) or x <= 0 or (key in WHOLE and x != int(x)):
-                fail(f"line {line}: {key} {r[key]!r} is not a positive {'whole ' if key in WHOLE else ''}number",
-                     "write what was published")
-            values[key] = int(x) if key in WHOLE else x
+        values = safe_read.positive_numbers(r, NUMBER_COLUMNS, WHOLE_NUMBER_COLUMNS, line, fail, "write what was published")
         if not values["reported_mfu_pct"] < 100:
             fail(f"line {line}: reported_mfu_pct {r['reported_mfu_pct']!r} is 100 or more", "write the percentage")
-        for key in ("row_id", "recompute_published", "table", "citation"):
+        for key in TEXT_COLUMNS:
             if not (r[key] or "").strip():
                 fail(f"line {line} has no {key}", "every row says what was published and where")
         if r["row_id"] in seen:
@@ -87,8 +89,12 @@ def _load(path: Path) -> tuple[LaterLayout, ...]:
         seen.add(r["row_id"])
         if r["model"] not in catalog:
             fail(f"line {line}: model {r['model']!r} is not in the catalog", "use an id of estimator/data/open_models.toml")
-        if r["hardware_id"] not in profiles.profiles:
+        profile = profiles.profiles.get(r["hardware_id"])
+        if profile is None:
             fail(f"line {line}: hardware {r['hardware_id']!r} has no profile", "use a shipped profile's id")
+        if r["precision"] not in profile.peak_flops_per_s:
+            fail(f"line {line}: precision {r['precision']!r} has no peak in {r['hardware_id']}'s profile "
+                 f"({', '.join(profile.peak_flops_per_s)})", "write the precision the run computed in")
         if r["zero"] not in ZERO_STAGES:
             fail(f"line {line}: zero {r['zero']!r} is not one of {', '.join(ZERO_STAGES)}", "write the ZeRO stage")
         for key in ("recompute_less", "recompute_more"):
@@ -98,15 +104,19 @@ def _load(path: Path) -> tuple[LaterLayout, ...]:
         if RECOMPUTE_ORDER.index(r["recompute_less"]) > RECOMPUTE_ORDER.index(r["recompute_more"]):
             fail(f"line {line}: recompute_less {r['recompute_less']!r} recomputes more than recompute_more "
                  f"{r['recompute_more']!r}", "name the lesser mode first")
+        if r["recompute_less"] == r["recompute_more"] and PUBLISHED_AS.get(r["recompute_published"]) != r["recompute_less"]:
+            fail(f"line {line}: recompute_published {r['recompute_published']!r} is not the step model's "
+                 f"{r['recompute_less']!r}", "give the two modes around it, or the mode it is")
         if values["devices"] % (values["tp"] * values["pp"]):
             fail(f"line {line}: tp × pp does not divide the devices", "write the published layout")
         out.append(LaterLayout(
-            row_id=r["row_id"], model=r["model"], hardware_id=r["hardware_id"], **{k: values[k] for k in WHOLE},
-            zero=int(r["zero"]), recompute_published=r["recompute_published"], recompute_less=r["recompute_less"],
+            row_id=r["row_id"], source=r["source"], model=r["model"], hardware_id=r["hardware_id"],
+            **{k: values[k] for k in WHOLE_NUMBER_COLUMNS}, zero=int(r["zero"]),
+            recompute_published=r["recompute_published"], recompute_less=r["recompute_less"],
             recompute_more=r["recompute_more"], precision=r["precision"],
             tokens_per_s_per_device=values["measured_tokens_per_s_per_device"],
             reported_mfu_pct=values["reported_mfu_pct"], table=r["table"], citation=r["citation"]))
     return tuple(out)
 
 
-__all__ = ["LATER_LAYOUTS_PATH", "LaterLayout", "load_later_layouts"]
+__all__ = ["LATER_LAYOUTS_PATH", "LaterLayout", "PUBLISHED_AS", "load_later_layouts"]

@@ -10,7 +10,6 @@ over its step time, or whose energy per token is not its power over its tokens/s
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -73,16 +72,7 @@ def _load(path: Path) -> tuple[MeasuredStep, ...]:
     profiles = default_profiles()
     out = []
     for line, r in rows:
-        values = {}
-        for key in WHOLE + POSITIVE:
-            try:
-                x = float(r[key])
-            except (TypeError, ValueError):
-                fail(f"line {line}: {key} {r[key]!r} is not a number", "write a plain number")
-            if not math.isfinite(x) or x <= 0 or (key in WHOLE and x != int(x)):
-                fail(f"line {line}: {key} {r[key]!r} is not a positive {'whole ' if key in WHOLE else ''}number",
-                     "write what was measured")
-            values[key] = int(x) if key in WHOLE else x
+        values = safe_read.positive_numbers(r, WHOLE + POSITIVE, WHOLE, line, fail, "write what was measured")
         if r["mode"] not in MODES:
             fail(f"line {line}: mode {r['mode']!r} is not one of {', '.join(MODES)}", "write how the model ran")
         for key in ("name", "hardware_id", "precision", "attention", "how", "citation", "run"):

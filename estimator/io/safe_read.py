@@ -13,6 +13,7 @@ Errors are raised through the caller's ``fail(problem, fix)``, so a profile gets
 
 from __future__ import annotations
 
+import math
 import os
 import stat
 import tomllib
@@ -102,6 +103,21 @@ def read_data_csv(path: str | Path, columns: tuple[str, ...], max_bytes: int = M
     if not rows:
         fail("no rows", "restore the shipped file")
     return rows, fail
+
+
+def positive_numbers(row: dict, keys, whole: tuple[str, ...], line: int, fail: Fail, what: str) -> dict:
+    """The row's ``keys`` as positive finite numbers (``whole`` of them whole numbers, as ints), each refused through
+    ``fail`` by its line and column otherwise (``what``: the fix's words, e.g. "write what was measured")."""
+    values = {}
+    for key in keys:
+        try:
+            x = float(row[key])
+        except (TypeError, ValueError):
+            fail(f"line {line}: {key} {row[key]!r} is not a number", "write a plain number")
+        if not math.isfinite(x) or x <= 0 or (key in whole and x != int(x)):
+            fail(f"line {line}: {key} {row[key]!r} is not a positive {'whole ' if key in whole else ''}number", what)
+        values[key] = int(x) if key in whole else x
+    return values
 
 
 def read_data_json(path: str | Path, fix: str = "reinstall the package or restore the file from the repository",

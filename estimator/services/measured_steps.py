@@ -11,10 +11,9 @@ attention, memory-bound operations, optimizer).
 from __future__ import annotations
 
 import math
-import statistics
 from functools import lru_cache
 
-from estimator.core.base.interval import LEVEL
+from estimator.core.base.interval import LEVEL, log_error_summary
 from estimator.core.training.step import Layout, ModelShape, flat_mfu_tokens_per_s, step_hardware, step_time
 from estimator.io.datafiles import default_profiles
 from estimator.io.measured_steps import MEASURED_STEPS_PATH, MODES, MeasuredStep, load_measured_steps
@@ -32,12 +31,6 @@ def _predict(m: MeasuredStep, params, profiles) -> tuple[float, float, float]:
                     flash_attention=m.attention == "flash")
     st = step_time(shape, layout, step_hardware(profiles.by_id(m.hardware_id)), params)
     return st.tokens_per_s_per_device, st.mfu, st.model_flops_per_token
-
-
-def _summary(logs: list[float], half_log: float) -> dict:
-    return {"median_factor": math.exp(statistics.median(abs(x) for x in logs)),
-            "coverage_80": sum(abs(x) <= half_log for x in logs) / len(logs),
-            "median_signed_factor": math.exp(statistics.median(logs)), "rows": len(logs)}
 
 
 @lru_cache(maxsize=1)
@@ -80,8 +73,8 @@ def measured_steps_document() -> dict:
                    f"({flat_mfu:.1%} of the bf16 peak, model FLOPs)"),
         "level": LEVEL, "half_log": step_range.half_log,
         "modes": modes, "flat_mfu": flat_mfu,
-        "step_model": {mode: _summary(step_logs[mode], step_range.half_log) for mode in modes},
-        "flat_mfu_baseline": {mode: _summary(flat_logs[mode], step_range.half_log) for mode in modes},
+        "step_model": {mode: log_error_summary(step_logs[mode], step_range.half_log) for mode in modes},
+        "flat_mfu_baseline": {mode: log_error_summary(flat_logs[mode], step_range.half_log) for mode in modes},
         "rows": rows,
     }
 

@@ -213,8 +213,9 @@ def test_validate_json_is_numbers_only(capsys):
                  "by", "range", "sources", "command", *doc["step_model"]["conventions"],
                  # the measured training steps' (issue 53): their file, each step's name and how PyTorch ran it
                  "data", "mode", "modes",
-                 # the later published layouts': their source, each row's id, model, layout in words and recomputation
-                 "citation", "row_id", "model", "layout", "recompute_published", "recompute_less", "recompute_more"}
+                 # the later published layouts': their sources, each row's id, model, layout in words and recomputation
+                 "citations", "row_id", "model", "layout", "recompute_published", "recompute_less",
+                 "recompute_more"}
 
     def walk(x, key=""):
         if isinstance(x, dict):

@@ -95,3 +95,15 @@ def around(center, down, up=None):
     if center is None:
         return None, None
     return center / np.exp(down), center * np.exp(down if up is None else up)
+
+
+def log_error_summary(logs, half_log: float) -> dict:
+    """Predictions' errors on the natural-log scale (log predicted ÷ measured) against a stated interval of ×/÷
+    exp(``half_log``): the median factor either way, the share inside, the median signed factor (above 1: predicted
+    too high) and how many."""
+    logs = [float(x) for x in logs]
+    if not logs:
+        return {"median_factor": math.nan, "coverage_80": math.nan, "median_signed_factor": math.nan, "rows": 0}
+    return {"median_factor": math.exp(float(np.median([abs(x) for x in logs]))),
+            "coverage_80": sum(abs(x) <= half_log for x in logs) / len(logs),
+            "median_signed_factor": math.exp(float(np.median(logs))), "rows": len(logs)}
