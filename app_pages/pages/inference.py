@@ -23,7 +23,7 @@ from estimator.core.base.errors import EstimatorError
 from estimator.core.base.number_text import gfmt
 from estimator.core.serving import estimate as inference_core
 from estimator.core.serving.estimate import DEFAULT_PROMPT_TOKENS, DEFAULT_TOKENS_PER_QUERY
-from estimator.core.serving.step import DEFAULT_ENGINE, ENGINES
+from estimator.core.serving.step import DEFAULT_ACCEPTANCE, DEFAULT_ENGINE, ENGINES
 from estimator.core.training.estimate import DEFAULT_CARBON_INTENSITY_G_PER_KWH
 from estimator.io import serving_data
 from estimator.laws.scaling import CHINCHILLA_TOKENS_PER_PARAM
@@ -120,6 +120,9 @@ def inputs(main=None) -> dict:
     kw["ttft_ms"] = d.number(S["ttft_ms"], fmt="%.4g", placeholder="none", where=side)
     kw["tpot_ms"] = d.number(S["tpot_ms"], fmt="%.4g", placeholder="none", where=side)
     kw["beams"] = d.number(S["beams"], placeholder=f"{inference_core.DEFAULT_BEAMS} (greedy)", where=side)
+    kw["draft_tokens"] = d.number(S["draft_tokens"], placeholder="0 (none)", where=side)
+    kw["acceptance"] = d.number(S["acceptance"], fmt="%.2f", step=0.05, placeholder=f"{DEFAULT_ACCEPTANCE:g}",
+                                where=side)
     kw["engine"] = d.radio(S["engine"], list(ENGINES), default=DEFAULT_ENGINE, where=side)
     side.subheader("Compression")
     kw["bits"] = int(d.radio(S["bits"], BITS, default=str(inference_core.DEFAULT_BITS), where=main or side))
@@ -276,6 +279,7 @@ def scenario_line(r) -> str:
             + (f", {r.batch_words}" if "given" in r.batch_words and r.batch_words != "as given" else
                f", {r.batch_words} at its centre ({bound_words(r)})" if "bound" in r.batch_words else "")
             + (f", {r.beams} beams a request" if r.beams > 1 else "")
+            + (f", {r.draft_tokens} draft tokens a step ({hz.sig(r.tokens_per_step)} emitted)" if r.draft_tokens else "")
             + f"; engine {r.engine}.")
 
 

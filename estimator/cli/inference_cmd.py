@@ -34,7 +34,7 @@ from estimator.services.serving_words import (
 )
 
 INPUT_KEYS = ("utilization",) + SITE_INPUTS + ("sparsity", "student_params", "tokens_per_query", "prompt_tokens", "tp", "ep",
-                                              "ttft_ms", "tpot_ms", "beams")
+                                              "ttft_ms", "tpot_ms", "beams", "draft_tokens", "acceptance")
 
 
 def _rng(fmt, pair) -> str:
@@ -185,7 +185,10 @@ def report_rows(rep) -> tuple[list[tuple[str, str]], list[str]]:
                    + (f", each replica's {hz.noun(str(r.devices_per_replica), 'device')}" if r.replicas > 1 else "")),
         ("query", f"{hz.count(r.prompt_tokens)} prompt + {hz.noun(hz.count(r.tokens_per_query), 'output token')}"),
         ("time per output token", f"{hz.token_time(r.seconds_per_output_token)}{_rng(hz.token_time, rg['seconds_per_output_token'])}: "
-                                  f"one step of batch {hz.count(r.batch_size)}, {r.chip} part {r.bound}-bound"),
+                                  f"one step of batch {hz.count(r.batch_size)}, {r.chip} part {r.bound}-bound"
+                                  + (f", ÷ {hz.sig(r.tokens_per_step)} tokens a sequence emits a step "
+                                     f"({hz.noun(str(r.draft_tokens), 'draft token')}, acceptance {r.acceptance:g})"
+                                     if r.draft_tokens else "")),
         ("time to first token", f"{hz.token_time(r.ttft_s)}: the prompt's prefill and one step"),
         ("throughput", f"{hz.sig(r.tokens_per_s)} tokens/s{_rng(hz.sig, rg['tokens_per_s'])}"
                        + ("" if r.devices == 1 else f" on all {r.devices} devices")),
@@ -261,7 +264,7 @@ def register(sub):
     add_input_args(m, SERVING, ("model", "params", "layers", "d_model", "heads", "kv_heads", "vocab"))
     w = p.add_argument_group("workload and serving")
     add_input_args(w, SERVING, ("tokens", "prompt_tokens", "tokens_per_query", "batch_size", "devices", "tp", "ep", "ttft_ms",
-                                "tpot_ms", "beams", "engine"))
+                                "tpot_ms", "beams", "draft_tokens", "acceptance", "engine"))
     c = p.add_argument_group("compression")
     add_input_args(c, SERVING, ("bits", "kv_bits", "sparsity", "sparse_kernels", "student_params"))
     add_input_args(p.add_mutually_exclusive_group(), SERVING, ("train_flops", "train_tokens"))

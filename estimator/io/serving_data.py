@@ -214,6 +214,18 @@ def benchmark_beams(name: str) -> int | None:
     return bench.beams if bench is not None and bench.beams > 1 else None
 
 
+def benchmark_draft_tokens(name: str) -> int | None:
+    """The draft tokens a step MLPerf's benchmark ``name`` requires where its "-interactive" variant decodes
+    speculatively (DeepSeek-R1 Interactive, from v6.0: "EAGLE-style decoding with deepseek-ai/deepseek-r1 MTP head",
+    "speculative-num-steps=3, speculative-eagle-topk=1": MLCommons Reasoning LLM task force, 'A new GPT-OSS benchmark
+    and DeepSeek R1 updates for latency-optimized reasoning', mlcommons.org/2026/03/mlperf-inference-gpt-oss), else
+    None."""
+    bench = mlperf_benchmark(name)
+    interactive = isinstance(name, str) and "-interactive" in name.lower()
+    return bench.interactive_draft_tokens if bench is not None and interactive and bench.interactive_draft_tokens \
+        else None
+
+
 def benchmark_lengths(name: str) -> tuple[float | None, float | None, str] | None:
     """The prompt and output tokens a sample of MLPerf's benchmark ``name`` (each None where not documented), with
     their source ("llama2-70b-99": OpenOrca's, ``MLPERF_BENCHMARKS``), else None."""
@@ -341,6 +353,7 @@ class MLPerfBenchmark:
     output_tokens: float | None
     source: str
     beams: int = 1
+    interactive_draft_tokens: int = 0   # speculative decoding its "-interactive" variant requires (0: none)
 
 
 # MLPerf Inference's LLM benchmarks by the name its results give them (the ``benchmark`` column, without the
@@ -379,7 +392,7 @@ MLPERF_BENCHMARKS = {
     "deepseek-r1": MLPerfBenchmark(
         "deepseek-r1", None, 3886.23, "AIME, MATH500, GPQA, MMLU-Pro and LiveCodeBench (MLPerf's 4,388 samples): "
         "output 3,886.23 tokens per sample (mlcommons/inference language/deepseek-r1/README.md, mean-output-tok-len); "
-        "the prompts' mean is not documented (at most 3,136 tokens)"),
+        "the prompts' mean is not documented (at most 3,136 tokens)", interactive_draft_tokens=3),
     "gpt-oss-120b": MLPerfBenchmark(
         "gpt-oss-120b", 5000.0, 1278.2, "MLPerf's performance dataset (6,396 samples of PubMed summarisation at low "
         "reasoning effort): output 1,278.20 tokens per sample (mlcommons/inference language/gpt-oss-120b/README.md, the "

@@ -33,7 +33,14 @@ from estimator.core.serving import estimate as serving
 from estimator.core.serving.estimate import BITS, DEFAULT_PROMPT_TOKENS, DEFAULT_TOKENS_PER_QUERY, KV_BITS, QUERY_SOURCE
 from estimator.core.serving.pruning import SKIP_RULE
 from estimator.core.serving.scenario import SERVING_BOUNDS
-from estimator.core.serving.step import BANDWIDTH_FRACTION, COMPUTE_FRACTION, DEFAULT_ENGINE, ENGINES
+from estimator.core.serving.step import (
+    ACCEPTANCE_SOURCE,
+    BANDWIDTH_FRACTION,
+    COMPUTE_FRACTION,
+    DEFAULT_ACCEPTANCE,
+    DEFAULT_ENGINE,
+    ENGINES,
+)
 from estimator.core.training import plan as plan_core
 from estimator.core.training.memory import (
     ATTENTION_KERNELS,
@@ -524,6 +531,20 @@ SERVING = table(
           url_key="inf_beams", widget="integer",
           widget_help=f"Beam search: each request decodes this many sequences and keeps the best (default "
                       f"{serving.DEFAULT_BEAMS}, greedy; MLPerf's GPT-J benchmark decodes 4)"),
+    Input(name="draft_tokens", label="Draft tokens a step (speculative decoding)",
+          **checked(SERVING_BOUNDS, "draft_tokens"), flags=("--draft-tokens",),
+          help="speculative decoding: tokens a one-layer draft head (EAGLE, a model's multi-token-prediction head) "
+               "proposes a step, verified by the model in the same pass (default 0: none; MLPerf's "
+               "deepseek-r1-interactive benchmark drafts 3, as its rules require)",
+          url_key="inf_draft", widget="integer",
+          widget_help="Speculative decoding: a one-layer draft head proposes this many tokens a step and the model "
+                      "checks them in one pass (EAGLE; DeepSeek's multi-token-prediction head). Empty or 0: none."),
+    Input(name="acceptance", label="Draft acceptance", **checked(SERVING_BOUNDS, "acceptance"), flags=("--acceptance",),
+          help=f"the chance each draft token is accepted, given the ones before it were (default "
+               f"{DEFAULT_ACCEPTANCE:g}: {ACCEPTANCE_SOURCE})",
+          url_key="inf_accept", widget="number",
+          widget_help=f"With draft tokens: the chance each is accepted, given the ones before it were (empty: "
+                      f"{DEFAULT_ACCEPTANCE:g}, DeepSeek-V3's MTP head's 0.85-0.90 for its next token)."),
     Input(name="engine", label="Serving engine", choices=tuple(ENGINES), flags=("--engine",), value="text",
           default=DEFAULT_ENGINE, url_key="inf_engine", widget="radio",
           help="whose fitted engine costs: " + "; ".join(f"{k}, {v}" for k, v in ENGINES.items())

@@ -341,6 +341,9 @@ def inference_report(*, hardware: str = INFERENCE_DEFAULT_HARDWARE, tokens: floa
     benchmark_beams = serving_data.benchmark_beams(model) if inputs.get("beams") is None else None
     if benchmark_beams:  # MLPerf's benchmark name: its decoding (GPT-J's 4 beams), as its results were measured
         inputs["beams"] = benchmark_beams
+    benchmark_draft = serving_data.benchmark_draft_tokens(model) if inputs.get("draft_tokens") is None else None
+    if benchmark_draft:  # its speculative decoding, as the benchmark's rules require it (DeepSeek-R1 Interactive)
+        inputs["draft_tokens"] = benchmark_draft
     # MLPerf's benchmark name: its dataset's prompt and output tokens a sample, where the query's are not given
     lengths = serving_data.benchmark_lengths(model)
     lengths_how = ()
@@ -379,6 +382,10 @@ def inference_report(*, hardware: str = INFERENCE_DEFAULT_HARDWARE, tokens: floa
     result = inference(s, profile, fit)
     beams_how = ((f"beams: {benchmark_beams} a request, as MLPerf's {model} benchmark decodes (beams 1: greedy, "
                   "one sequence a request)",) if benchmark_beams else ())
+    if benchmark_draft:
+        beams_how += (f"speculative decoding: {benchmark_draft} draft tokens a step, as MLPerf's {model} benchmark "
+                      "requires (EAGLE-style decoding with the model's MTP head, speculative-num-steps 3: MLCommons, "
+                      "mlcommons.org/2026/03/mlperf-inference-gpt-oss; draft tokens 0: none)",)
     result = replace(result, notes=(f"architecture: {arch_how}",) + beams_how + lengths_how + result.notes
                      + serving_accuracy.domain_notes(result))
     published = serving_data.catalog_model(model) if model is not None else None

@@ -39,6 +39,7 @@ def scenario(at) -> str:
     ({"inf_ttft": "450", "inf_tpot": "40"}, ("--ttft-ms", "450", "--tpot-ms", "40")),
     ({"inf_batch": "64"}, ("--batch-size", "64")),
     ({"inf_batch": "max", "inf_beams": "4"}, ("--batch-size", "max", "--beams", "4")),  # beam search (MLPerf's GPT-J: 4)
+    ({"inf_draft": "3", "inf_accept": "0.8"}, ("--draft-tokens", "3", "--acceptance", "0.8")),  # speculative decoding
 ])
 def test_the_page_gives_the_clis_numbers(cli, url, flags):
     doc = cli_json(cli, *flags)
@@ -49,6 +50,7 @@ def test_the_page_gives_the_clis_numbers(cli, url, flags):
     assert m["Time per output token"] == hz.token_time(doc["seconds_per_output_token"])
     assert f"batch {doc['batch']:,}" in scenario(at)
     assert ("4 beams a request" in scenario(at)) == (doc["beams"] == 4)
+    assert ("3 draft tokens a step" in scenario(at)) == (doc["speculative"]["draft_tokens"] == 3)
 
 
 def test_max_is_the_largest_batch_and_a_bound_is_not_batch_one(cli):

@@ -160,6 +160,16 @@ LATENCY_MS = Bound(0.1, 6e5, "ms", "0.1 ms up to 10 minutes (MLPerf bounds Llama
 # past a few beams (Koehn & Knowles 2017, arXiv:1706.03872, §3.6, tried up to 1,000); MLPerf's GPT-J decodes 4
 # (estimator/io/serving_data.py, MLPERF_BENCHMARKS). The top leaves room: a design choice.
 BEAMS = Bound(1, 64, "beams", "1 (greedy) up to 64 beams a request (MLPerf's GPT-J decodes 4)", whole=True)
+# Speculative decoding's draft tokens a step: 0 (none) up to 16. MLPerf's DeepSeek-R1 Interactive drafts 3 a step
+# (MLPerf Inference v6.0: EAGLE-style decoding with the model's MTP head, speculative-num-steps 3, topk 1); past a
+# dozen, a draft's later tokens are almost never accepted (each position's chance is the acceptance to that power).
+# The top leaves room: a design choice.
+DRAFT_TOKENS = Bound(0, 16, "draft tokens", "0 (none) up to 16 draft tokens a step (MLPerf's DeepSeek-R1 Interactive "
+                     "drafts 3)", whole=True)
+# The chance a draft token is accepted, given the ones before it were: more than none, less than always (a draft the
+# model always accepts is the model). DeepSeek-V3's MTP module: 85-90% for its next token (arXiv:2412.19437, §5.4.3).
+ACCEPTANCE = Bound(0.0, 0.99, "", "a draft always accepted would be the model itself; DeepSeek-V3's MTP head: "
+                   "0.85-0.90", low_open=True)
 # A prompt, like an answer: one token up to ~10 × the longest context windows (~1e6 tokens, Gemini 1.5).
 PROMPT_TOKENS = Bound(1, 1e7, "tokens", "one token up to ~10 × the longest context windows (~1 million tokens)")
 # The fraction of weights pruned: none up to 99% (one weight in a hundred left). SparseGPT prunes

@@ -134,7 +134,9 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
         range=totals.ranges, level=fit.level, range_meaning=range_meaning(fit, power_given=s.power_w is not None),
         notes=notes, engine=fit.engine, sparsity=float(s.sparsity), pruned_skipped=served.pruned_skipped,
         teacher_params=None if s.student_params is None else float(s.params), beams=int(s.beams),
-        mixed_prefill=fit.mixed_prefill)
+        mixed_prefill=fit.mixed_prefill, draft_tokens=int(s.draft_tokens),
+        acceptance=float(s.acceptance) if s.draft_tokens else 0.0, tokens_per_step=decode.tokens_per_step,
+        draft_s_per_step=decode.draft_s)
 
 
 def compute_fraction_source(fit: ServingFit | None) -> str:

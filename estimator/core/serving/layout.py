@@ -214,7 +214,8 @@ def _best_split(s, profile, served, compute, fit, devices: int, fixed: int | Non
                           ttft_bound_s=None if s.ttft_ms is None else float(s.ttft_ms) / MS_PER_S,
                           tp=None if s.tp is None else int(s.tp), batch=fixed,
                           device_at=lambda t: device_at(profile, compute.device, t),
-                          compute_fraction=compute.utilization, beams=int(s.beams), ep=ep)
+                          compute_fraction=compute.utilization, beams=int(s.beams), ep=ep,
+                          draft_tokens=int(s.draft_tokens), acceptance=float(s.acceptance))
 
 
 def _layout(s, profile, best, devices: int, whose: str, nodes: int, fixed: int | None,

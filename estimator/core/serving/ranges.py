@@ -21,10 +21,12 @@ from estimator.core.serving.step import ServingFit, Step
 
 
 def physical_floor_s(st: Step, bandwidth_fraction: float, compute_fraction: float) -> float:
-    """The least time one decode step can take: the weights and KV cache read at the full bandwidth,
-    or the step's FLOPs (decode and its share of prefill) at the full peak, whichever is longer.
-    ``st``'s times are at ``bandwidth_fraction`` of the bandwidth and ``compute_fraction`` of the peak."""
-    return max(st.memory_s * bandwidth_fraction, (st.compute_s + st.prefill_s) * compute_fraction)
+    """The least time one decode step can take per token it emits: the weights and KV cache read at the full
+    bandwidth, or the step's FLOPs (decode and its share of prefill) at the full peak, whichever is longer, over the
+    tokens a sequence emits a step (1 without a draft: ``Step.tokens_per_step``). ``st``'s times are at
+    ``bandwidth_fraction`` of the bandwidth and ``compute_fraction`` of the peak."""
+    return (max(st.memory_s * bandwidth_fraction, (st.compute_s + st.prefill_s) * compute_fraction)
+            / st.tokens_per_step)
 
 
 def _around(x, h, low_ratio=None):

@@ -64,6 +64,10 @@ class InferenceResult:
     ep: int = 1                   # expert-parallel degree: the devices of one replica (tp 1 then), each its own sequences
     expert_parallel_s_per_step: float = 0.0   # the all-to-alls of expert parallelism
     mixed_prefill: bool = False   # the engine's prompts ride in the decode step: max(memory, compute + prefill)
+    draft_tokens: int = 0         # speculative decoding: tokens a draft head proposes a step (0: none)
+    acceptance: float = 0.0       # the chance each draft token is accepted, given the ones before it were
+    tokens_per_step: float = 1.0  # tokens a sequence emits a step (1 without a draft)
+    draft_s_per_step: float = 0.0  # the draft head's passes, a step
 
     @property
     def devices_per_replica(self) -> int:
@@ -138,12 +142,15 @@ class InferenceResult:
             "flops_per_token": self.flops_per_token, "devices": self.devices, "tp": self.tp, "ep": self.ep,
             "replicas": self.replicas,
             "nodes_per_replica": self.nodes_per_replica, "batch": self.batch_size, "beams": self.beams,
+            "speculative": {"draft_tokens": self.draft_tokens, "acceptance": self.acceptance,
+                            "tokens_per_step": self.tokens_per_step},
             "max_batch_size": self.max_batch_size, "prompt_tokens": self.prompt_tokens,
             "memory_gb": {"weights": self.weights_gb, "kv_cache": self.kv_cache_gb, "total": self.memory_gb},
             "bound": self.bound, "engine": self.engine,
             "step_s": {"memory": self.memory_s_per_step, "compute": self.compute_s_per_step,
                        "prefill": self.prefill_s_per_step, "tensor_parallel": self.tensor_parallel_s_per_step,
-                       "expert_parallel": self.expert_parallel_s_per_step, "engine": self.engine_s_per_step},
+                       "expert_parallel": self.expert_parallel_s_per_step, "engine": self.engine_s_per_step,
+                       "draft": self.draft_s_per_step},
             "compute_s_per_step": self.compute_s_per_step, "memory_s_per_step": self.memory_s_per_step,
             "seconds_per_output_token": self.seconds_per_output_token, "latency_s_per_token": self.latency_s_per_token,
             "seconds_per_token": self.seconds_per_token,

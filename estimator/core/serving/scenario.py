@@ -11,7 +11,14 @@ from estimator.core.base.errors import InputError
 from estimator.core.base.number_text import gfmt
 from estimator.core.hardware.profile import HardwareProfile
 from estimator.core.serving.notes import count_text, counted
-from estimator.core.serving.step import KV_BITS, WEIGHT_BITS, Architecture, check_architecture, check_params_fit
+from estimator.core.serving.step import (
+    DEFAULT_ACCEPTANCE,
+    KV_BITS,
+    WEIGHT_BITS,
+    Architecture,
+    check_architecture,
+    check_params_fit,
+)
 from estimator.core.workload.scenario import Site, validate_site
 
 BITS = WEIGHT_BITS
@@ -64,6 +71,8 @@ class InferenceScenario(Site):
     ttft_ms: float | None = None  # p99 bound on the time to the first token: the largest batch that meets it
     tpot_ms: float | None = None  # p99 bound on the time per output token (MLPerf's Server and Interactive bounds)
     beams: int = DEFAULT_BEAMS    # beam search's width: each request decodes this many sequences, one token counted a step
+    draft_tokens: int = 0         # speculative decoding: tokens a draft head proposes a step, verified together (0: none)
+    acceptance: float = DEFAULT_ACCEPTANCE  # the chance each draft token is accepted, given the ones before it were
     utilization: float | None = None   # fraction of peak in compute-bound phases (serving.COMPUTE_FRACTION)
 
 
@@ -77,6 +86,7 @@ SERVING_BOUNDS = {
     "tp": ("tensor-parallel degree", B.TENSOR_PARALLEL), "ep": ("expert-parallel degree", B.EXPERT_PARALLEL),
     "ttft_ms": ("time to first token (ms)", B.LATENCY_MS),
     "tpot_ms": ("time per output token (ms)", B.LATENCY_MS), "beams": ("beams", B.BEAMS),
+    "draft_tokens": ("draft tokens", B.DRAFT_TOKENS), "acceptance": ("acceptance", B.ACCEPTANCE),
     "utilization": ("utilisation", B.UTILIZATION),
 }
 
@@ -108,6 +118,11 @@ def check_scenario(s: InferenceScenario, profile: HardwareProfile) -> None:
     if s.batch_size != MAX_BATCH_WORD:
         _require(s, "batch_size")
     v.require_whole(SERVING_BOUNDS["beams"][0], s.beams, B.BEAMS, field="beams")
+    v.require_whole(SERVING_BOUNDS["draft_tokens"][0], s.draft_tokens, B.DRAFT_TOKENS, field="draft_tokens")
+    _require(s, "acceptance")
+    if s.draft_tokens and s.beams > 1:
+        raise InputError("speculative decoding drafts one sequence's next tokens: give beams 1 with draft tokens, or "
+                         "no draft tokens with beam search", field=("draft_tokens", "beams"))
     for name in ("tp", "ep", "ttft_ms", "tpot_ms"):
         if getattr(s, name) is not None:
             _require(s, name)

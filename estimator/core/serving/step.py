@@ -109,6 +109,31 @@ SWIGLU_MATRICES = 3
 # recipes target Linear layers with `ignore: [lm_head]`. A decode step reads the whole LM head but
 # only its B tokens' rows of the embedding table (B × d_model, left out).
 EMBEDDING_BITS = 16
+# Speculative decoding (Leviathan, Kalman & Matias 2023, "Fast Inference from Transformers via Speculative Decoding",
+# ICML, arXiv:2211.17192, §3.1, eq. 1): a draft proposes γ tokens a step and the model verifies them with the γ + 1
+# positions in one pass; with each draft token accepted with probability α given the ones before it were, a step
+# emits (1 − α^(γ+1)) ÷ (1 − α) tokens on average (``tokens_per_step``). The draft here is a head of one transformer
+# layer on the model's own hidden states with the model's LM head, run once per draft token: EAGLE (Li et al. 2024,
+# arXiv:2401.15077, §4: one decoder layer, the target's frozen LM head) and DeepSeek-V3's multi-token-prediction module
+# (arXiv:2412.19437, §2.2: one Transformer block, the shared output head), as MLPerf's DeepSeek-R1 Interactive runs it.
+DRAFT_LAYERS = 1
+# Acceptance where none is given: DeepSeek-V3's MTP module, "the acceptance rate of the second token prediction ranges
+# between 85% and 90%" (arXiv:2412.19437, §5.4.3): its lower end, taken for every position (optimistic where a head
+# drafts past the one position it was trained for, as MLPerf's DeepSeek-R1 Interactive reuses it for 3).
+DEFAULT_ACCEPTANCE = 0.85
+ACCEPTANCE_SOURCE = ("DeepSeek-V3's MTP head, its next token accepted 0.85-0.90 of the time (arXiv:2412.19437, "
+                     "§5.4.3): 0.85, taken for every draft position")
+
+
+def tokens_per_step(draft_tokens: int, acceptance: float) -> float:
+    """The tokens a sequence emits a decode step: 1 without a draft; with ``draft_tokens`` γ each accepted with
+    probability ``acceptance`` α given the ones before it, (1 − α^(γ+1)) ÷ (1 − α) (Leviathan et al. 2023, eq. 1)."""
+    if not draft_tokens:
+        return 1.0
+    a = float(acceptance)
+    return (1.0 - a ** (int(draft_tokens) + 1)) / (1.0 - a)
+
+
 # Link bandwidth per direction for the all-reduce bytes: each profile's [interconnect] table
 # (profiles/*.toml, with its datasheet), or this fallback where a profile states none: PCIe 4.0
 # ×16, ≈31.5 GB/s per direction (PCI-SIG, PCIe 4.0: 16 GT/s × 16 lanes, 128b/130b).
@@ -333,12 +358,15 @@ class Step:
     bound: str                    # "memory" or "compute" (the GPU part; in a mixed-prefill step, its prompts too)
     flops_per_token: float        # decode, at the average context
     ep_s: float = 0.0             # expert-parallel all-to-alls (0 without expert parallelism)
+    draft_s: float = 0.0          # speculative decoding's draft passes (0 without a draft), the step's
+    tokens_per_step: float = 1.0  # tokens a sequence emits a step (more than 1 with a draft): TPOT = the step ÷ it
 
 
 def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, batch: float, prompt_tokens: float,
          output_tokens: float, tp: int, weight_bits: int = 16, kv_bits: int = 16,
          bandwidth_fraction: float = BANDWIDTH_FRACTION, compute_fraction: float | None = None,
-         power_w: float | None = None, beams: int = 1, ep: int = 1) -> Step:
+         power_w: float | None = None, beams: int = 1, ep: int = 1, draft_tokens: int = 0,
+         acceptance: float = DEFAULT_ACCEPTANCE) -> Step:
     """The decode step (see the module docstring). ``params`` counts every weight stored (total
     for a mixture of experts); ``arch.active_params`` the ones used per token. ``compute_fraction``:
     the engine's (``fit.compute_fraction``) unless given.
@@ -350,7 +378,12 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
 
     ``ep``: the replica's expert-parallel degree (a mixture of experts, ``tp`` 1: attention data-parallel); ``batch``
     is the replica's, each device running its share of the sequences; the step's figures are the busiest device's
-    (ceil(batch ÷ ep) sequences), its energy per output token the replica's."""
+    (ceil(batch ÷ ep) sequences), its energy per output token the replica's.
+
+    ``draft_tokens``: speculative decoding (``tokens_per_step``): each step runs ``draft_tokens`` passes of a one-layer
+    draft head with the LM head (``draft_s``), then the model over draft_tokens + 1 positions of every sequence (the
+    weights and KV cache read once, the FLOPs and the activations exchanged draft_tokens + 1 times), and emits
+    ``tokens_per_step`` tokens a sequence; TPOT is the step ÷ that, and prompts start as often as sequences finish."""
     if ep > 1 and (tp != 1 or arch.experts is None or not arch.active_params):
         raise InputError("expert parallelism takes a mixture of experts served without tensor parallelism "
                          "(attention data-parallel)", field="ep")
@@ -364,6 +397,9 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
     b, p, t = float(batch), float(prompt_tokens), float(output_tokens)
     k = float(beams)
     seqs = b * k                                # sequences decoded a step (each request's beams), the replica's
+    emitted = tokens_per_step(draft_tokens, acceptance)  # tokens a sequence emits a step (1 without a draft)
+    verified = float(int(draft_tokens) + 1)     # positions of each sequence the model runs a step
+    starts = (b / t) * emitted                  # requests that finish, and prompts that start, a step
     # one device's share of the replica's prompts (1/ep under expert parallelism, on average) and of its sequences: the
     # busiest device's, whole requests, ceil(B/ep) of them (review 2026-11-26: batch 1 over 8 devices read as 1/8 each)
     share = 1.0 / ep
@@ -375,8 +411,9 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
     weight_bytes = stored_weight_bytes(arch, n_total, weight_bits)
     kv_tok = arch.kv_bytes_per_token(kv_bits)
     kv_bw = bw if fit.kv_bandwidth_fraction is None else device.bandwidth_gb_per_s * BYTES_PER_GB * fit.kv_bandwidth_fraction
-    memory_s = (read_weight_bytes(arch, n_total, weight_bits, seqs, ep) / bw
-                + own * seqs * context * kv_tok * kv_replication(arch, tp) / kv_bw) / tp
+    weights_read = read_weight_bytes(arch, n_total, weight_bits, seqs * verified, ep)
+    kv_read = own * seqs * context * kv_tok * kv_replication(arch, tp) / kv_bw
+    memory_s = (weights_read / bw + kv_read) / tp
     attention_s = (device.attention_flops_per_s or device.peak_flops_per_s) * compute_fraction
     linear_per_token = FLOPS_PER_PARAM_PER_TOKEN * n_flops
     attention_per_token = ATTENTION_FLOPS_PER_CONTEXT_TOKEN * arch.layers * context * width
@@ -385,34 +422,53 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
     # the step's tokens: the device's (its dense products), and those whose routes reach its experts (the replica's
     # under expert parallelism); a prompt's prefill multiplies at least its own p tokens at once
     expert_flops = FLOPS_PER_PARAM_PER_TOKEN * expert_active_params(arch, n_total, n_active)
-    step_tokens, routed_tokens = own * seqs + share * (b / t) * p, seqs + (b / t) * p
+    step_tokens, routed_tokens = own * seqs * verified + share * starts * p, seqs * verified + starts * p
 
     def linear_s(tokens: float, routed: float) -> float:
         """Seconds per token of the linear layers, the experts' at the rate their GEMMs' size allows."""
         slow = expert_gemm_rate(arch, n_total, device, tokens, fit.moe_gemm_half_dim, routed)
         return (linear_per_token - expert_flops) / flops_s + expert_flops / (flops_s * slow)
-    compute_s = own * seqs * (linear_s(step_tokens, routed_tokens) + attention_per_token / attention_s) / tp
+    compute_s = own * seqs * verified * (linear_s(step_tokens, routed_tokens) + attention_per_token / attention_s) / tp
     gpu_s = max(memory_s, compute_s)
     prompt_attention = ATTENTION_FLOPS_PER_CONTEXT_TOKEN / 2 * arch.layers * p * p * width
     prompt_linear_s = p * linear_s(max(step_tokens, p), max(routed_tokens, p))
-    prefill_s = share * (b / t) * (prompt_linear_s + prompt_attention / attention_s) / tp
+    prefill_s = share * starts * (prompt_linear_s + prompt_attention / attention_s) / tp
     tp_s = 0.0
     if tp > 1:
         # every token the step's matrix products carry is all-reduced: the decoded sequences' and, where prompts ride
         # in the step (mixed prefill), the prompts' (the module docstring)
-        message = (seqs + ((b / t) * p if fit.mixed_prefill else 0.0)) * arch.d_model * ACTIVATION_BYTES
+        message = (seqs * verified + (starts * p if fit.mixed_prefill else 0.0)) * arch.d_model * ACTIVATION_BYTES
         per_allreduce = fit.tp_s_per_allreduce + 2.0 * (tp - 1) / tp * message / (device.link_gb_per_s * BYTES_PER_GB)
         tp_s = ALLREDUCES_PER_LAYER * arch.layers * per_allreduce
     ep_s = 0.0
     if ep > 1:
         # each device's tokens this step (its sequences' and its prompts' share), k copies each, (ep − 1)/ep leaving
-        routed = (own * seqs + share * (b / t) * p) * arch.experts_per_token * arch.d_model * ACTIVATION_BYTES
+        routed = (own * seqs * verified + share * starts * p) * arch.experts_per_token * arch.d_model * ACTIVATION_BYTES
         per_alltoall = fit.tp_s_per_allreduce + (ep - 1) / ep * routed / (device.link_gb_per_s * BYTES_PER_GB)
         ep_s = ALLTOALLS_PER_MOE_LAYER * arch.layers * per_alltoall
-    engine_s = fit.engine_s_per_layer * arch.layers + fit.engine_s_per_sequence * own * seqs
-    tpot = (max(memory_s, compute_s + prefill_s) if fit.mixed_prefill else gpu_s + prefill_s) + tp_s + ep_s + engine_s
+    # the per-sequence cost is the engine's work on each token it emits (sampling, detokenising, bookkeeping), so a
+    # draft's tokens pay it each: a step emitting more tokens costs as much more (1 without a draft)
+    engine_s = fit.engine_s_per_layer * arch.layers + fit.engine_s_per_sequence * own * seqs * emitted
+    draft_s = draft_gpu_s = 0.0
+    if draft_tokens:
+        # each draft pass: one layer's share of the blocks' weights and the device's KV cache, and the LM head, read;
+        # one layer's and the head's FLOPs for every sequence; its layer's all-reduces and engine cost
+        _, head = embedding_params(arch, n_total)
+        head_bytes = head * EMBEDDING_BITS / BITS_PER_BYTE
+        layer = DRAFT_LAYERS / arch.layers
+        pass_memory_s = ((max(0.0, read_weight_bytes(arch, n_total, weight_bits, seqs, ep) - head_bytes) * layer
+                          + head_bytes) / bw + kv_read * layer) / tp
+        head_flops = FLOPS_PER_PARAM_PER_TOKEN * head
+        pass_compute_s = own * seqs * (((linear_per_token - head_flops) * layer + head_flops) / flops_s
+                                       + attention_per_token * layer / attention_s) / tp
+        draft_gpu_s = int(draft_tokens) * max(pass_memory_s, pass_compute_s)
+        draft_s = draft_gpu_s + int(draft_tokens) * (fit.engine_s_per_layer * DRAFT_LAYERS
+                                                     + tp_s * layer + ep_s * layer)
+    step_s = ((max(memory_s, compute_s + prefill_s) if fit.mixed_prefill else gpu_s + prefill_s) + tp_s + ep_s
+              + engine_s + draft_s)
+    tpot = step_s / emitted
     if power_w is None:
-        frac = load_power_fraction(fit, gpu_s, prefill_s, tpot)
+        frac = load_power_fraction(fit, gpu_s + draft_gpu_s, prefill_s, step_s)
         watts = frac * device.tdp_w
     else:
         watts = float(power_w)
@@ -420,10 +476,11 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
     return Step(weights_gb=weight_bytes / BYTES_PER_GB,
                 kv_cache_gb=b * beam_search_holds(p, t, beams) * kv_tok * kv_replication(arch, tp) / BYTES_PER_GB,
                 memory_s=memory_s, compute_s=compute_s, gpu_s=gpu_s, prefill_s=prefill_s, tp_s=tp_s, engine_s=engine_s,
-                tpot_s=tpot, decode_s=gpu_s + tp_s + ep_s + engine_s, power_w=watts, power_fraction=frac,
-                joules_per_output_token=watts * tp * ep * tpot / b,
+                tpot_s=tpot, decode_s=(gpu_s + tp_s + ep_s + engine_s + draft_s) / emitted, power_w=watts,
+                power_fraction=frac, joules_per_output_token=watts * tp * ep * tpot / b,
                 bound="memory" if memory_s >= compute_s + (prefill_s if fit.mixed_prefill else 0.0) else "compute",
-                flops_per_token=flops_per_token, ep_s=ep_s)
+                flops_per_token=flops_per_token * verified / emitted, ep_s=ep_s, draft_s=draft_s,
+                tokens_per_step=emitted)
 
 
 # The share of its output a sequence in flight holds on average: sequences start with their prompt and grow

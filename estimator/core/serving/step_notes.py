@@ -54,6 +54,7 @@ def step_notes(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit, 
     ``batch_words``: what set the batch where a layout chose it (``Layout.batch_words``); "" where it was given."""
     ep = int(s.ep) if s.ep is not None else 1
     return ((time_note(fit, compute, decode),) + power_notes(s, profile, compute, decode)
+            + speculative_note(s, decode)
             + scale_notes(profile, fit, served, int(s.batch_size), memory.devices, compute.device, ep, batch_words)
             + (memory_note(s, profile, served, memory),))
 
@@ -72,10 +73,29 @@ def time_note(fit: ServingFit, compute: ServingCompute, decode: Step) -> str:
     else:
         gpu = (f"{compute.chip} {fmt_ms(decode.gpu_s)} ({decode.bound}-bound: {rates}) + prefill "
                f"{fmt_ms(decode.prefill_s)}")
-    return (f"time per output token {fmt_ms(decode.tpot_s)} = {gpu} + tensor parallel {fmt_ms(decode.tp_s)} + "
-            + (f"expert parallel {fmt_ms(decode.ep_s)} + " if decode.ep_s else "") +
-            f"engine {fmt_ms(decode.engine_s)} ({gfmt(fit.engine_s_per_layer * MS_PER_S, 2)} ms per layer and "
-            f"{gfmt(fit.engine_s_per_sequence * MS_PER_S, 2)} ms per sequence, {ENGINE_FITTED_TO[fit.engine]})")
+    parts = (f"{gpu} + tensor parallel {fmt_ms(decode.tp_s)} + "
+             + (f"expert parallel {fmt_ms(decode.ep_s)} + " if decode.ep_s else "") +
+             f"engine {fmt_ms(decode.engine_s)} ({gfmt(fit.engine_s_per_layer * MS_PER_S, 2)} ms per layer and "
+             f"{gfmt(fit.engine_s_per_sequence * MS_PER_S, 2)} ms per sequence, {ENGINE_FITTED_TO[fit.engine]})")
+    if decode.tokens_per_step > 1.0:  # speculative decoding: the step's parts over the tokens it emits
+        return (f"time per output token {fmt_ms(decode.tpot_s)} = (a step: {parts} + the draft head's passes "
+                f"{fmt_ms(decode.draft_s)}) ÷ {gfmt(decode.tokens_per_step, 3)} tokens a sequence emits a step")
+    return f"time per output token {fmt_ms(decode.tpot_s)} = {parts}"
+
+
+def speculative_note(s: InferenceScenario, decode: Step) -> tuple[str, ...]:
+    """Speculative decoding's draft, acceptance and tokens a step, and what the estimate does not know of it."""
+    if not int(s.draft_tokens):
+        return ()
+    k, a = int(s.draft_tokens), float(s.acceptance)
+    return (f"speculative decoding: {count_text(k)} draft token{'s' if k > 1 else ''} a step from a one-layer draft head "
+            f"with the model's LM head (EAGLE, arXiv:2401.15077; DeepSeek-V3's MTP module, arXiv:2412.19437), each "
+            f"accepted with probability {gfmt(a, 3)} given the ones before it: {gfmt(decode.tokens_per_step, 3)} tokens a "
+            f"sequence a step on average, (1 − a^(k+1)) ÷ (1 − a) (Leviathan et al. 2023, arXiv:2211.17192, eq. 1); "
+            f"the model verifies {count_text(k + 1)} positions of every sequence a step (their FLOPs, the weights and "
+            "KV cache read once) and the engine's per-sequence cost is paid per token emitted. No measurement of "
+            "speculative decoding is in the engine's fit or its checks: the range is the engine's, the acceptance "
+            "taken as given (a draft head's acceptance varies with the task and the sampling)",)
 
 
 def power_notes(s: InferenceScenario, profile: HardwareProfile, compute: ServingCompute,
@@ -177,5 +197,5 @@ def range_meaning(fit: ServingFit, power_given: bool) -> str:
     return meaning + (POWER_GIVEN_RANGE if power_given and fit.engine != "latency" else "")
 
 
-__all__ = ["SMALLEST_PLAIN_MS", "fmt_ms", "memory_note", "power_notes", "range_meaning", "scale_notes", "step_notes",
-           "time_note"]
+__all__ = ["SMALLEST_PLAIN_MS", "fmt_ms", "memory_note", "power_notes", "range_meaning", "scale_notes",
+           "speculative_note", "step_notes", "time_note"]

@@ -32,7 +32,7 @@ from estimator.core.base.errors import InputError
 from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import MS_PER_S
 from estimator.core.serving.memory import serving_footprint
-from estimator.core.serving.step import Architecture, Device, ServingFit, Step, step
+from estimator.core.serving.step import DEFAULT_ACCEPTANCE, Architecture, Device, ServingFit, Step, step
 from estimator.core.workload.architecture import tensor_parallel_problem
 
 
@@ -65,8 +65,10 @@ def tensor_parallel_options(devices: int, arch: Architecture) -> list[int]:
 
 def ttft_s(st: Step, batch: float, output_tokens: float) -> float:
     """The time to a request's first token: its own prompt's prefill (the step's prefill is that of the batch ÷
-    output tokens prompts that start per step) and one step of the batch (the module docstring)."""
-    return st.prefill_s * float(output_tokens) / float(batch) + st.tpot_s
+    output tokens prompts that start per step, times the tokens a sequence emits a step) and one step of the batch
+    (the module docstring)."""
+    emitted = st.tokens_per_step
+    return st.prefill_s * float(output_tokens) / (float(batch) * emitted) + st.tpot_s * emitted
 
 
 def _largest_within(within, batch: int) -> int:
@@ -88,14 +90,16 @@ def max_throughput(*, params: float, arch: Architecture, device: Device, fit: Se
                    max_batch: int, tpot_bound_s: float | None = None, tp: int | None = None,
                    ttft_bound_s: float | None = None, batch: int | None = None,
                    device_at: Callable[[int], Device] | None = None, compute_fraction: float | None = None,
-                   beams: int = 1, ep: int | None = None, tpot_p99_share: float = 1.0) -> Throughput:
+                   beams: int = 1, ep: int | None = None, tpot_p99_share: float = 1.0, draft_tokens: int = 0,
+                   acceptance: float = DEFAULT_ACCEPTANCE) -> Throughput:
     """The tensor parallelism (or ``tp`` given), replicas and batch (or ``batch`` given, per replica) that serve
     the most tokens per second on ``devices`` (the module docstring); ``device_at(tp)``: the device as a replica
     of ``tp`` sees it (its link), default ``device``; ``beams``: each request's beam-search width (``step.step``:
     the batch counts requests, each holding its prompt once). ``ep``: replicas of that many expert-parallel devices
     (a mixture of experts, attention data-parallel, ``tp`` 1: ``step.step``), each device's scheduler capped at
     ``max_batch``. ``tpot_p99_share``: ``tpot_bound_s`` is a p99 and the steady step is held at this share of it
-    (``ServingFit.server_share``; 1: the step taken as the p99). Refused where no degree holds the weights and one
+    (``ServingFit.server_share``; 1: the step taken as the p99). ``draft_tokens``, ``acceptance``: speculative
+    decoding (``step.step``). Refused where no degree holds the weights and one
     sequence, or none meets the bounds at batch 1."""
     step_bound_s = None if tpot_bound_s is None else tpot_bound_s * tpot_p99_share
     best: Throughput | None = None
@@ -116,7 +120,8 @@ def max_throughput(*, params: float, arch: Architecture, device: Device, fit: Se
         def run(b: int, t: int = t, dev: Device = dev) -> Step:
             return step(params=params, arch=arch, device=dev, fit=fit, batch=b, prompt_tokens=prompt_tokens,
                         output_tokens=output_tokens, tp=t, weight_bits=weight_bits, kv_bits=kv_bits,
-                        compute_fraction=compute_fraction, beams=beams, ep=e)
+                        compute_fraction=compute_fraction, beams=beams, ep=e, draft_tokens=draft_tokens,
+                        acceptance=acceptance)
 
         def within(b: int, run=run) -> bool:
             st = run(b)

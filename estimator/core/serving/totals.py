@@ -40,7 +40,8 @@ def decode_step(s: InferenceScenario, fit: ServingFit, served: ServedModel, comp
     decode = step(params=served.params, arch=served.architecture, device=compute.device, fit=fit,
                   batch=int(s.batch_size), prompt_tokens=float(s.prompt_tokens), output_tokens=float(s.tokens_per_query),
                   tp=memory.devices // expert_parallel(s), weight_bits=int(s.bits), kv_bits=int(s.kv_bits),
-                  compute_fraction=compute.utilization, power_w=s.power_w, beams=int(s.beams), ep=expert_parallel(s))
+                  compute_fraction=compute.utilization, power_w=s.power_w, beams=int(s.beams), ep=expert_parallel(s),
+                  draft_tokens=int(s.draft_tokens), acceptance=float(s.acceptance))
     for name, x in (("time per output token", decode.tpot_s), ("energy per output token", decode.joules_per_output_token)):
         v.require_finite_result(name, x)
     return decode

@@ -1,0 +1,109 @@
+"""Speculative decoding in the serving step: a one-layer draft head with the model's LM head proposes ``draft_tokens``
+tokens a step, the model verifies them over draft_tokens + 1 positions of every sequence in one pass, and with each
+accepted with probability ``acceptance`` given the ones before it a step emits (1 − a^(k+1)) ÷ (1 − a) tokens a
+sequence (Leviathan et al. 2023, eq. 1). Worked by hand on the toy model of test_serving_by_hand.py, then on the CLI,
+the API and MLPerf's DeepSeek-R1 Interactive benchmark name."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from estimator import inference
+from estimator.cli.main import main
+from estimator.core.serving.step import DEFAULT_ACCEPTANCE, step, tokens_per_step
+from tests.core.test_serving_by_hand import DEVICE, FIT, TOY, N
+
+
+def test_the_tokens_a_step_emits():
+    assert tokens_per_step(0, 0.85) == 1.0
+    assert tokens_per_step(1, 0.85) == pytest.approx(1.85)
+    assert tokens_per_step(3, 0.85) == pytest.approx(1 + 0.85 + 0.85 ** 2 + 0.85 ** 3)   # 3.186
+    assert tokens_per_step(3, 0.5) == pytest.approx(1.875)
+    assert DEFAULT_ACCEPTANCE == 0.85   # DeepSeek-V3's MTP head: 85-90% (arXiv:2412.19437, §5.4.3), its lower end
+
+
+def test_a_drafted_step_by_hand():
+    # 3 sequences, prompt 6, 4 output tokens, one device at 16 bits; 1 draft token accepted half the time: 1.5 a step
+    s = step(params=N, arch=TOY, device=DEVICE, fit=FIT, batch=3, prompt_tokens=6, output_tokens=4, tp=1,
+             draft_tokens=1, acceptance=0.5)
+    assert s.tokens_per_step == pytest.approx(1.5)
+    # verified: 2 positions of each of the 3 sequences; the 1,840 weight bytes and the KV cache (context 6 + 4/2 = 8,
+    # 32 bytes a token) read once
+    assert s.memory_s == pytest.approx((1840 + 3 * 8 * 32) / 0.9e9)
+    assert s.compute_s == pytest.approx(3 * 2 * (2 * 920 + 4 * 2 * 8 * 8) / 0.6e6)
+    # prompts start as often as sequences finish: 3 sequences ÷ 4 tokens × 1.5 tokens a step
+    assert s.prefill_s == pytest.approx(3 / 4 * 1.5 * (2 * 920 * 6 + 2 * 2 * 36 * 8) / 0.6e6)
+    # the per-sequence cost paid per token emitted: 3 × 1.5
+    assert s.engine_s == pytest.approx(0.01 * 2 + 0.001 * 3 * 1.5)
+    # the draft pass: one of the 2 layers' block weights (840 ÷ 2 at 2 bytes) and the 80-weight LM head (160 bytes),
+    # half the KV cache read; one layer's and the head's FLOPs for 3 sequences (compute-bound here) and one layer's
+    # engine cost
+    draft_compute = 3 * ((2 * 920 - 2 * 80) / 2 + 2 * 80 + 4 * 2 * 8 * 8 / 2) / 0.6e6
+    assert draft_compute > (840 + 160 + 3 * 8 * 32 / 2) / 0.9e9
+    assert s.draft_s == pytest.approx(draft_compute + 0.01)
+    assert s.tpot_s == pytest.approx((s.gpu_s + s.prefill_s + s.engine_s + s.draft_s) / 1.5)
+    assert s.joules_per_output_token == pytest.approx(s.power_w * s.tpot_s / 3)
+
+
+def test_no_draft_is_the_step_without_one():
+    kw = dict(params=N, arch=TOY, device=DEVICE, fit=FIT, batch=5, prompt_tokens=6, output_tokens=3, tp=2)
+    assert step(**kw, draft_tokens=0, acceptance=0.3) == step(**kw)
+
+
+BATCH_ONE = dict(hardware="h100-sxm", model="llama-3.1-8b", tokens=1e9, devices=1, batch_size=1)
+
+
+def test_a_draft_pays_where_decoding_is_memory_bound_and_not_at_the_largest_batch():
+    """Llama 3.1 8B on one H100 (docs/how-to/estimate-serving.md): at batch 1 a step reads the 16 GB of weights for one
+    token; with 3 draft tokens for 3.19, 7.7 ms a token becomes 3.0. At the largest batch the step is compute- and
+    engine-bound and the draft's extra positions cost more than they emit."""
+    plain, drafted = inference(**BATCH_ONE).result, inference(**BATCH_ONE, draft_tokens=3).result
+    assert (round(plain.seconds_per_output_token * 1e3, 1), round(drafted.seconds_per_output_token * 1e3, 1)) == (7.7, 3.0)
+    assert drafted.draft_tokens == 3 and drafted.acceptance == 0.85 and round(drafted.tokens_per_step, 2) == 3.19
+    assert drafted.joules_per_output_token < 0.5 * plain.joules_per_output_token
+    big = dict(BATCH_ONE, batch_size="max")
+    assert inference(**big, draft_tokens=3).result.tokens_per_s < inference(**big).result.tokens_per_s
+    # a lower acceptance emits fewer tokens a step: slower
+    assert inference(**BATCH_ONE, draft_tokens=3, acceptance=0.5).result.seconds_per_output_token > \
+        drafted.seconds_per_output_token
+
+
+def test_the_cli_and_the_api_give_the_same_numbers_and_the_json_says_it(capsys):
+    assert main(["inference", "--model", "llama-3.1-8b", "--hardware", "h100-sxm", "--devices", "1", "--tokens", "1e9",
+                 "--draft-tokens", "3", "--acceptance", "0.8", "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    api = inference(**{**BATCH_ONE, "batch_size": None}, draft_tokens=3, acceptance=0.8).result
+    assert doc["tokens_per_s"] == api.tokens_per_s
+    assert doc["speculative"] == {"draft_tokens": 3, "acceptance": 0.8, "tokens_per_step": api.tokens_per_step}
+    assert doc["step_s"]["draft"] == api.draft_s_per_step > 0
+    assert any(n.startswith("speculative decoding: 3 draft tokens a step") for n in doc["notes"])
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["--draft-tokens", "3", "--beams", "2"], "error: speculative decoding drafts one sequence's next tokens"),
+    (["--acceptance", "1"], "error: acceptance must be more than 0 and at most 0.99"),
+    (["--acceptance", "0"], "error: acceptance must be more than 0"),
+    (["--draft-tokens", "17"], "error: draft tokens must be at least 0 and at most 16"),
+    (["--draft-tokens", "1.5"], "error: draft tokens must be a whole number"),
+])
+def test_a_draft_out_of_bounds_is_one_line_on_stderr(capsys, argv, words):
+    assert main(["inference", "--model", "llama-3.1-8b", "--hardware", "h100-sxm", "--tokens", "1e9", *argv]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(words) and err.count("\n") == 1
+
+
+def test_mlperfs_deepseek_r1_interactive_drafts_three_tokens_as_its_rules_require():
+    """MLPerf Inference v6.0's DeepSeek-R1 Interactive: EAGLE-style decoding with the model's MTP head, 3 steps; its
+    Server run and the model's own name decode without a draft; a draft count given wins."""
+    kw = dict(hardware="b200", tokens=1e9, devices=8, bits=4, kv_bits=8, ttft_ms=1500, tpot_ms=15)
+    interactive = inference(model="deepseek-r1-interactive", **kw)
+    assert interactive.result.draft_tokens == 3
+    assert any(n.startswith("speculative decoding: 3 draft tokens a step, as MLPerf's deepseek-r1-interactive")
+               for n in interactive.result.notes)
+    assert inference(model="deepseek-r1", **kw).result.draft_tokens == 0
+    assert inference(model="deepseek-r1-interactive", **kw, draft_tokens=0).result.draft_tokens == 0
+    # the 15 ms p99 bound: without a draft a handful of sequences meet it; with it, hundreds
+    assert interactive.result.tokens_per_s > 10 * inference(model="deepseek-r1-interactive", **kw,
+                                                            draft_tokens=0).result.tokens_per_s
