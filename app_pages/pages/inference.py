@@ -292,6 +292,8 @@ def step_section(r) -> None:
     else:
         how = f"the slower of memory and compute ({r.bound}-bound) + prefill + {parallel}. Pale: the {r.chip} part " \
               "that is not the bound"
+    if r.draft_tokens:  # speculative decoding: the step over the tokens a sequence emits in it (time_note)
+        how = f"({how} + draft head) ÷ {hz.sig(r.tokens_per_step)} tokens a sequence emits a step"
     st.caption(f"Time per output token {hz.token_time(r.seconds_per_output_token)} = {how}.")
     charts.render_chart(step_chart(step_frame(r)))
 

@@ -11,19 +11,22 @@ from app_pages.ui import charts, palette
 from estimator.core.base.units import G_PER_KG, MS_PER_S, WH_PER_KWH
 
 # the components of one decode step: TPOT = max(memory, compute) + prefill + tensor parallel (or, for a mixture of
-# experts served with --ep, expert parallel) + engine
+# experts served with --ep, expert parallel) + engine (+ the draft head's passes, with speculative decoding, the step
+# then over the tokens a sequence emits in it)
 STEP_PARTS = (("memory", "memory_s_per_step", "weights + KV cache read"),
               ("compute", "compute_s_per_step", "decode FLOPs"),
               ("prefill", "prefill_s_per_step", "prompts started, per step"),
               ("tensor parallel", "tensor_parallel_s_per_step", "all-reduces between devices"),
               ("expert parallel", "expert_parallel_s_per_step", "all-to-alls between devices"),
-              ("engine", "engine_s_per_step", "fitted per layer and per sequence"))
+              ("engine", "engine_s_per_step", "fitted per layer and per sequence"),
+              ("draft head", "draft_s_per_step", "speculative decoding's draft passes"))
 
 
 def step_parts(r) -> tuple[tuple[str, str, str], ...]:
-    """The parts of ``r``'s step: tensor parallel's all-reduces, or expert parallel's all-to-alls where it has them."""
-    skip = "tensor parallel" if r.ep > 1 else "expert parallel"
-    return tuple(p for p in STEP_PARTS if p[0] != skip)
+    """The parts of ``r``'s step: tensor parallel's all-reduces, or expert parallel's all-to-alls where it has them;
+    the draft head's passes where it drafts."""
+    skip = {"tensor parallel" if r.ep > 1 else "expert parallel"} | (set() if r.draft_tokens else {"draft head"})
+    return tuple(p for p in STEP_PARTS if p[0] not in skip)
 
 
 def _pair(rng, scale: float = 1.0) -> tuple[float | None, float | None]:

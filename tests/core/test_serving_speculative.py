@@ -107,3 +107,14 @@ def test_mlperfs_deepseek_r1_interactive_drafts_three_tokens_as_its_rules_requir
     # the 15 ms p99 bound: without a draft a handful of sequences meet it; with it, hundreds
     assert interactive.result.tokens_per_s > 10 * inference(model="deepseek-r1-interactive", **kw,
                                                             draft_tokens=0).result.tokens_per_s
+
+
+def test_the_pages_step_bars_add_up_to_the_step_the_draft_head_one_of_them():
+    """The Inference page's bars are milliseconds a decode step: with a draft, the draft head's passes among them,
+    the counted ones adding up to the step, the time per output token times the tokens a sequence emits in it."""
+    from app_pages.pages.inference_charts import step_frame
+    r = inference(**BATCH_ONE, draft_tokens=3).result
+    frame = step_frame(r)
+    assert "draft head" in set(frame["part"])
+    assert frame.loc[frame.counted, "ms"].sum() == pytest.approx(r.seconds_per_output_token * r.tokens_per_step * 1e3)
+    assert "draft head" not in set(step_frame(inference(**BATCH_ONE).result)["part"])
