@@ -121,7 +121,7 @@ def inputs(main=None) -> dict:
     kw["tpot_ms"] = d.number(S["tpot_ms"], fmt="%.4g", placeholder="none", where=side)
     kw["beams"] = d.number(S["beams"], placeholder=f"{inference_core.DEFAULT_BEAMS} (greedy)", where=side)
     kw["draft_tokens"] = d.number(S["draft_tokens"], placeholder="0 (none)", where=side)
-    kw["acceptance"] = d.number(S["acceptance"], fmt="%.2f", step=0.05, placeholder=f"{DEFAULT_ACCEPTANCE:g}",
+    kw["acceptance"] = d.number(S["acceptance"], fmt="%.3g", step=0.05, placeholder=f"{DEFAULT_ACCEPTANCE:g}",
                                 where=side)
     kw["engine"] = d.radio(S["engine"], list(ENGINES), default=DEFAULT_ENGINE, where=side)
     side.subheader("Compression")
@@ -169,7 +169,9 @@ def headline(r) -> None:
     lecture = c.is_lecture()
     cols = style.metric_cells(4, "inf_speed", lecture)
     _metric_with_range(cols[0], "Time per output token", r.seconds_per_output_token, r.range["seconds_per_output_token"],
-                       hz.token_time, meaning, help=f"TPOT: one decode step, what each user waits per token (batch {hz.count(r.batch_size)})")
+                       hz.token_time, meaning, help=f"TPOT: one decode step, what each user waits per token (batch {hz.count(r.batch_size)})"
+                       + (f"; with speculative decoding, the step ÷ the {hz.sig(r.tokens_per_step)} tokens a sequence "
+                          "emits in it" if r.draft_tokens else ""))
     _metric_with_range(cols[1], "Throughput", r.tokens_per_s, r.range["tokens_per_s"], _rate, meaning,
                        help=f"batch {hz.count(r.batch_size)} ÷ TPOT" + ("" if r.devices == 1 else f", all {r.devices} devices together"))
     _metric_with_range(cols[2], "Energy per output token", r.joules_per_output_token, r.range["joules_per_output_token"],
@@ -260,12 +262,12 @@ def bars_short(r) -> str:
 
 
 def bound_words(r) -> str:
-    """How a latency bound is read, as the layout reads it: a TPOT bound a p99, the steady step held at the share of
+    """How a latency bound is read, as the layout reads it: a TPOT bound a p99, the steady TPOT held at the share of
     it MLPerf's Server runs held their mean (the engine's ServingFit.server_share); a TTFT bound alone, the step."""
     share = serving_data.load_serving_fit(r.engine).server_share
     if "TPOT" in r.batch_words and share < 1.0:
-        return f"the steady step at most {share:.2f} of the p99 TPOT bound, as MLPerf's Server runs held their mean"
-    return "p99 taken as the steady step"
+        return f"the steady TPOT at most {share:.2f} of the p99 TPOT bound, as MLPerf's Server runs held their mean"
+    return "p99 taken as the steady TPOT"
 
 
 def scenario_line(r) -> str:
@@ -279,7 +281,8 @@ def scenario_line(r) -> str:
             + (f", {r.batch_words}" if "given" in r.batch_words and r.batch_words != "as given" else
                f", {r.batch_words} at its centre ({bound_words(r)})" if "bound" in r.batch_words else "")
             + (f", {r.beams} beams a request" if r.beams > 1 else "")
-            + (f", {r.draft_tokens} draft tokens a step ({hz.sig(r.tokens_per_step)} emitted)" if r.draft_tokens else "")
+            + (f", {hz.noun(str(r.draft_tokens), 'draft token')} a step (acceptance {r.acceptance:g}: "
+               f"{hz.sig(r.tokens_per_step)} emitted)" if r.draft_tokens else "")
             + f"; engine {r.engine}.")
 
 
@@ -292,9 +295,10 @@ def step_section(r) -> None:
     else:
         how = f"the slower of memory and compute ({r.bound}-bound) + prefill + {parallel}. Pale: the {r.chip} part " \
               "that is not the bound"
+    formula, pale = how.split(". Pale: ")
     if r.draft_tokens:  # speculative decoding: the step over the tokens a sequence emits in it (time_note)
-        how = f"({how} + draft head) ÷ {hz.sig(r.tokens_per_step)} tokens a sequence emits a step"
-    st.caption(f"Time per output token {hz.token_time(r.seconds_per_output_token)} = {how}.")
+        formula = f"({formula} + draft head) ÷ {hz.sig(r.tokens_per_step)} tokens a sequence emits a step"
+    st.caption(f"Time per output token {hz.token_time(r.seconds_per_output_token)} = {formula}. Pale: {pale}.")
     charts.render_chart(step_chart(step_frame(r)))
 
 

@@ -20,6 +20,7 @@ from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import MS_PER_S, S_PER_HOUR
 from estimator.core.serving import compression
 from estimator.core.serving.estimate import MAX_BATCH_WORD, InferenceResult, InferenceScenario, inference
+from estimator.core.serving.scenario import SERVING_BOUNDS
 from estimator.core.serving.step import DEFAULT_ENGINE, ENGINES
 from estimator.core.training.estimate import Estimate
 from estimator.core.training.fixed_energy import with_energy_fixed
@@ -341,9 +342,18 @@ def inference_report(*, hardware: str = INFERENCE_DEFAULT_HARDWARE, tokens: floa
     benchmark_beams = serving_data.benchmark_beams(model) if inputs.get("beams") is None else None
     if benchmark_beams:  # MLPerf's benchmark name: its decoding (GPT-J's 4 beams), as its results were measured
         inputs["beams"] = benchmark_beams
-    benchmark_draft = serving_data.benchmark_draft_tokens(model) if inputs.get("draft_tokens") is None else None
+    # the benchmark's draft, unless one is given or beam search asked for (the two do not go together)
+    benchmark_draft = (serving_data.benchmark_draft_tokens(model)
+                       if inputs.get("draft_tokens") is None and inputs.get("beams") in (None, 1) else None)
     if benchmark_draft:  # its speculative decoding, as the benchmark's rules require it (DeepSeek-R1 Interactive)
         inputs["draft_tokens"] = benchmark_draft
+    if inputs.get("acceptance") is not None and not inputs.get("draft_tokens"):
+        # a draft's acceptance without a draft would be dropped in silence (review 2026-11-27); one outside its bound
+        # is refused in the bound's words first, as every input is
+        words, bound = SERVING_BOUNDS["acceptance"]
+        v.require_number_in(words, inputs["acceptance"], bound, field="acceptance")
+        raise InputError("the acceptance is the chance a draft token is accepted: give draft tokens with it, or no "
+                         "acceptance", field=("acceptance", "draft_tokens"))
     # MLPerf's benchmark name: its dataset's prompt and output tokens a sample, where the query's are not given
     lengths = serving_data.benchmark_lengths(model)
     lengths_how = ()
@@ -398,7 +408,7 @@ def inference_report(*, hardware: str = INFERENCE_DEFAULT_HARDWARE, tokens: floa
             f"({published.released_bits_source}); served here at {result.bits} bits: {published.released_bits}-bit "
             "weights serve it near its release (every weight matrix at those bits here)",) + result.notes)
     bound = inputs.get("tpot_ms")
-    # the step's p99 at the centre and at the range's top: the steady step ÷ the share of a p99 bound engines' means
+    # the step's p99 at the centre and at the range's top: the steady TPOT ÷ the share of a p99 bound engines' means
     # hold (ServingFit.server_share, MLPerf Server runs)
     p99_s = result.seconds_per_output_token / fit.server_share
     high = result.range["seconds_per_output_token"][1] / fit.server_share
@@ -415,7 +425,7 @@ def inference_report(*, hardware: str = INFERENCE_DEFAULT_HARDWARE, tokens: floa
         except InputError:
             there = "no batch meets it at the range's top"
         result = replace(result, notes=(
-            f"latency: the {gfmt(float(bound), 3)} ms TPOT bound (a p99) is met at the centre (a steady step of "
+            f"latency: the {gfmt(float(bound), 3)} ms TPOT bound (a p99) is met at the centre (a steady TPOT of "
             f"{gfmt(result.seconds_per_output_token * MS_PER_S, 3)} ms, {fit.server_share:.2f} of "
             f"{gfmt(p99_s * MS_PER_S, 3)} ms), not across the {result.level:.0%} range (its top "
             f"{gfmt(result.range['seconds_per_output_token'][1] * MS_PER_S, 3)} ms, {fit.server_share:.2f} of "

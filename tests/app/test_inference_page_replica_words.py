@@ -36,7 +36,7 @@ def test_a_batch_a_bound_lowered_is_said_in_the_scenario_line():
 
 def test_the_largest_batch_a_bound_allows_is_said_with_how_the_bound_is_read():
     """Browser review 2026-11-26, second: `inf_batch=max&inf_tpot=50` ran batch 106 where 356 fit, said only in the
-    collapsed notes; the scenario line says the bound set it, met at the centre (the steady step held at the share of
+    collapsed notes; the scenario line says the bound set it, met at the centre (the steady TPOT held at the share of
     the p99 bound MLPerf's Server runs held their mean at)."""
     at = shared_page("inference", {"inf_model": "llama-3.1-70b", "inf_devices": "8", "inf_batch": "max",
                                    "inf_bits": "4", "inf_tpot": "50"})
@@ -44,7 +44,7 @@ def test_the_largest_batch_a_bound_allows_is_said_with_how_the_bound_is_read():
                                 tpot_ms=50, tokens=1e9).result
     assert r.seconds_per_output_token <= 0.050 * 0.69 and r.batch_size < r.max_batch_size
     assert (f"batch {hz.count(r.batch_size)} per replica (tensor parallel {r.tp} × {r.replicas} replicas), the largest "
-            "that meets the TPOT bound at its centre (the steady step at most 0.69 of the p99 TPOT bound, as MLPerf's "
+            "that meets the TPOT bound at its centre (the steady TPOT at most 0.69 of the p99 TPOT bound, as MLPerf's "
             "Server runs held their mean)") in _texts(at)
 
 

@@ -49,7 +49,7 @@ def test_the_largest_batch_in_memory_on_8_h100s_at_8_bits_is_mlperfs_offline():
 
 
 def test_latency_bounds_give_the_largest_batch_that_meets_them():
-    """MLPerf's Interactive bounds for Llama 2 70B: TTFT 450 ms, TPOT 40 ms (p99). A p99 bound holds the steady step
+    """MLPerf's Interactive bounds for Llama 2 70B: TTFT 450 ms, TPOT 40 ms (p99). A p99 bound holds the steady TPOT
     at the share of it MLPerf's Server runs held their mean TPOT (serving_fit.json's server_share, 0.69): 27.5 ms."""
     share = serving_data.load_serving_fit().server_share
     assert share == pytest.approx(0.688, abs=0.001)
@@ -140,4 +140,4 @@ def test_the_cli_contract(tmp_path):
                           check=True).stdout
     assert "engine                " in text and "optimized-2024:" in text
     assert "tensor parallel 4 × 2 replicas" in text and "at the wall (devices and hosts)" in text
-    assert "the steady step at most 0.69 of the p99 TPOT bound, 27.5 ms" in text
+    assert "the steady TPOT at most 0.69 of the p99 TPOT bound, 27.5 ms" in text

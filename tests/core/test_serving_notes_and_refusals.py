@@ -70,9 +70,9 @@ def test_a_bound_no_split_meets_says_what_one_sequence_reaches_and_names_only_th
     with pytest.raises(InputError) as err:
         inference(s, profiles["h100-sxm"], fit)
     said = str(err.value)
-    # the bound as given, and the steady step a p99 of it allows (fit.server_share of it)
+    # the bound as given, and the steady TPOT a p99 of it allows (fit.server_share of it)
     assert said.startswith(f"no tensor-parallel split of 8 × h100-sxm serves the model within 5 ms per output token (a "
-                           f"p99: a steady step of at most {gfmt(5.0 * fit.server_share, 3)} ms): one sequence alone "
+                           f"p99: a steady TPOT of at most {gfmt(5.0 * fit.server_share, 3)} ms): one sequence alone "
                            "takes ")
     assert err.value.fields == ("devices", "tpot_ms")
     reach = float(said.split("takes at least ")[1].split(" ms")[0])
@@ -97,14 +97,14 @@ def test_a_tpot_bound_met_at_the_centre_only_says_the_batch_that_meets_it_at_the
     r = limits.inference_report(model="llama-3.1-70b", hardware="h100-sxm", devices=8, bits=8, tpot_ms=50,
                                 tokens=1e9).result
     note = next(n for n in r.notes if n.startswith("latency: the 50 ms TPOT bound (a p99) is met at the centre"))
-    # the centre's figures: the steady step, the share of the bound it is
-    assert (f"(a steady step of {gfmt(r.seconds_per_output_token * MS_PER_S, 3)} ms, 0.69 of 50 ms)") in note
+    # the centre's figures: the steady TPOT, the share of the bound it is
+    assert (f"(a steady TPOT of {gfmt(r.seconds_per_output_token * MS_PER_S, 3)} ms, 0.69 of 50 ms)") in note
     batch = int(note.split("; batch ")[1].split(" per replica")[0].replace(",", ""))
     tp = int(note.split("(tensor parallel ")[1].split(" ")[0])
     assert batch < r.batch_size
     safe = limits.inference_report(model="llama-3.1-70b", hardware="h100-sxm", devices=8, bits=8, batch_size=batch,
                                    tp=tp, tokens=1e9).result
-    # its range's top is a steady step whose p99 (÷ the share MLPerf's Server runs held their mean at) meets the bound
+    # its range's top is a steady TPOT whose p99 (÷ the share MLPerf's Server runs held their mean at) meets the bound
     share = serving_data.load_serving_fit("optimized-2024").server_share
     assert safe.range["seconds_per_output_token"][1] / share * MS_PER_S <= 50 * 1.001
     loose = limits.inference_report(model="llama-3.1-70b", hardware="h100-sxm", devices=8, bits=8, tpot_ms=500,

@@ -83,8 +83,8 @@ def test_the_cli_and_the_api_give_the_same_numbers_and_the_json_says_it(capsys):
 
 @pytest.mark.parametrize("argv, words", [
     (["--draft-tokens", "3", "--beams", "2"], "error: speculative decoding drafts one sequence's next tokens"),
-    (["--acceptance", "1"], "error: acceptance must be more than 0 and at most 0.99"),
-    (["--acceptance", "0"], "error: acceptance must be more than 0"),
+    (["--draft-tokens", "3", "--acceptance", "1"], "error: acceptance must be more than 0 and at most 0.99"),
+    (["--draft-tokens", "3", "--acceptance", "0"], "error: acceptance must be more than 0"),
     (["--draft-tokens", "17"], "error: draft tokens must be at least 0 and at most 16"),
     (["--draft-tokens", "1.5"], "error: draft tokens must be a whole number"),
 ])
@@ -118,3 +118,45 @@ def test_the_pages_step_bars_add_up_to_the_step_the_draft_head_one_of_them():
     assert "draft head" in set(frame["part"])
     assert frame.loc[frame.counted, "ms"].sum() == pytest.approx(r.seconds_per_output_token * r.tokens_per_step * 1e3)
     assert "draft head" not in set(step_frame(inference(**BATCH_ONE).result)["part"])
+
+
+def test_the_draft_head_takes_memory_beside_the_model():
+    """One layer's share of the blocks' weights (Llama 3.1 8B: 32 layers, about 0.44 GB at 16 bits) and a layer's
+    share of each sequence's KV cache: the largest batch one H100 holds falls from 1,408 to 1,355."""
+    plain = inference(**{**BATCH_ONE, "batch_size": "max"}).result
+    drafted = inference(**{**BATCH_ONE, "batch_size": "max"}, draft_tokens=3).result
+    assert drafted.weights_gb - plain.weights_gb == pytest.approx((plain.weights_gb - 2 * 128256 * 4096 * 2 / 1e9) / 32)
+    assert (plain.max_batch_size, drafted.max_batch_size) == (1408, 1355)
+
+
+def test_an_acceptance_without_a_draft_is_refused_and_the_json_says_none(capsys):
+    assert main(["inference", "--model", "llama-3.1-8b", "--hardware", "h100-sxm", "--tokens", "1e9",
+                 "--acceptance", "0.8"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: the acceptance is the chance a draft token is accepted") and err.count("\n") == 1
+    with pytest.raises(Exception, match="give draft tokens with it"):
+        inference(**BATCH_ONE, acceptance=0.8)
+    assert main(["inference", "--model", "llama-3.1-8b", "--hardware", "h100-sxm", "--tokens", "1e9", "--format",
+                 "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["speculative"] == {"draft_tokens": 0, "acceptance": None,
+                                                                 "tokens_per_step": 1.0}
+
+
+def test_beam_search_asked_of_the_interactive_benchmark_takes_no_draft():
+    r = inference(model="deepseek-r1-interactive", hardware="b200", tokens=1e9, devices=8, bits=4, kv_bits=8,
+                  batch_size=8, beams=2).result
+    assert (r.beams, r.draft_tokens) == (2, 0)
+
+
+def test_the_notes_count_the_drafted_positions():
+    """A mixture of experts' routing note counts the tokens a step runs, draft tokens + 1 a sequence; the FLOPs a token
+    are the verified positions' and the draft's over the tokens emitted; a small job's steps are its tokens over the
+    tokens a step emits."""
+    kw = dict(hardware="b200", model="deepseek-r1", tokens=1e9, devices=8, bits=4, kv_bits=8, ep=8, batch_size=4)
+    plain, drafted = inference(**kw).result, inference(**kw, draft_tokens=3).result
+    assert any(n.startswith("mixture of experts:") and "a step of 4 tokens reads" in n for n in plain.notes)
+    assert any(n.startswith("mixture of experts:") and "a step of 16 tokens reads" in n for n in drafted.notes)
+    assert drafted.flops_per_token > plain.flops_per_token * 4 / drafted.tokens_per_step
+    small = inference(**{**BATCH_ONE, "tokens": 338, "batch_size": 8}, draft_tokens=3).result
+    (note,) = [n for n in small.notes if "fill less than one batch" in n]
+    assert f"one query's own, {338 / small.tokens_per_step:.0f} steps of" in note   # 106 on average

@@ -160,7 +160,7 @@ def test_a_batch_a_latency_bound_lowers_is_said_and_sizes_no_devices(capsys):
     d = _json(capsys, "inference", "--model", "llama-3.1-8b", "--batch-size", "2000", "--tpot-ms", "20",
               "--tokens", "1e9")
     assert (d["devices"], d["tp"], d["replicas"]) == (1, 1, 1) and d["batch"] < 2000
-    # a p99 bound: the steady step at most the share of it MLPerf's Server runs held their mean at
+    # a p99 bound: the steady TPOT at most the share of it MLPerf's Server runs held their mean at
     assert d["seconds_per_output_token"] <= 0.020 * serving_data.load_serving_fit().server_share
     assert any("(the largest that meets the TPOT bound, of the 2,000 given;" in n for n in d["notes"])
     # without a bound, or with one that does not lower it, the batch given sizes the devices as before

@@ -38,19 +38,22 @@ def devices_for_heads(needed: int, arch: Architecture, profile: HardwareProfile,
                         "batch's KV cache")
 
 
-def unfilled_batch(tokens: float, batch: int, tokens_per_query: float, tpot_s: float) -> tuple[float, str] | None:
+def unfilled_batch(tokens: float, batch: int, tokens_per_query: float, tpot_s: float,
+                   tokens_per_step: float = 1.0) -> tuple[float, str] | None:
     """(wall-clock seconds, note) when the tokens are fewer than one full batch of queries; else None.
     Their device-hours, energy and cost stay their share of a batch that other requests keep full (one
     query's share is what a per-query figure means: earlier audit, "one query is priced"); but no query
     ends sooner than its own sequential steps, so the wall clock is at least ``tokens_per_query`` steps
-    (inference audit: one 338-token answer at batch 800 was done in "0.113 s", under one 268 ms step)."""
+    (inference audit: one 338-token answer at batch 800 was done in "0.113 s", under one 268 ms step).
+    ``tokens_per_step``: the tokens a sequence emits a step (more than 1 with speculative decoding)."""
     if tokens >= batch * tokens_per_query:
         return None
     wall_s = tokens_per_query * tpot_s
+    steps = count_text(tokens_per_query) if tokens_per_step == 1.0 else gfmt(tokens_per_query / tokens_per_step, 3)
     return wall_s, (f"{counted(tokens, 'token')} fill less than one batch of {count_text(batch)} queries of "
                     f"{counted(tokens_per_query, 'output token')}: the device-hours, energy and cost are their share of "
-                    f"a batch that other requests keep full; the time is one query's own, {count_text(tokens_per_query)} "
-                    f"steps of {gfmt(tpot_s, 3)} s")
+                    f"a batch that other requests keep full; the time is one query's own, {steps} "
+                    f"steps of {gfmt(tpot_s * tokens_per_step, 3)} s")
 
 
 __all__ = ["devices_for_heads", "unfilled_batch"]

@@ -7,7 +7,8 @@ per-sequence costs, power between idle and the decode/prefill draw by load) is i
 ``estimator.core.serving.step``; its fitted constants come in as a ``ServingFit`` (the edge loads the
 shipped one: ``estimator.io.serving_data.load_serving_fit``).
 
-- ``seconds_per_output_token`` (TPOT) is one step: what one user waits per token.
+- ``seconds_per_output_token`` (TPOT) is one step (with speculative decoding, the step ÷ the tokens a sequence emits
+  in it): what one user waits per token.
 - ``seconds_per_token`` is wall time per token with the whole batch served, TPOT ÷ batch
   (the inverse of ``tokens_per_s``); device time per token, what costs scale with, is that × devices.
 - ``joules_per_output_token`` = power per device × devices × TPOT ÷ batch: the devices' energy,
@@ -61,10 +62,12 @@ from estimator.core.serving.scenario import (  # noqa: F401 (importable from her
 )
 from estimator.core.serving.served import ServedModel, served_model
 from estimator.core.serving.step import (
+    ACCEPTANCE_SOURCE,
     BANDWIDTH_FRACTION,
     BANDWIDTH_FRACTION_SOURCE,
     COMPUTE_FRACTION,
     COMPUTE_FRACTION_SOURCE,
+    DEFAULT_ACCEPTANCE,
     FLOPS_PER_PARAM_PER_TOKEN,
     KV_BITS,
     ServingFit,
@@ -135,7 +138,7 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
         notes=notes, engine=fit.engine, sparsity=float(s.sparsity), pruned_skipped=served.pruned_skipped,
         teacher_params=None if s.student_params is None else float(s.params), beams=int(s.beams),
         mixed_prefill=fit.mixed_prefill, draft_tokens=int(s.draft_tokens),
-        acceptance=float(s.acceptance) if s.draft_tokens else 0.0, tokens_per_step=decode.tokens_per_step,
+        acceptance=float(s.acceptance) if s.draft_tokens else None, tokens_per_step=decode.tokens_per_step,
         draft_s_per_step=decode.draft_s)
 
 
@@ -166,7 +169,12 @@ def input_assumptions(s: InferenceScenario, served: ServedModel, compute: Servin
                    "user" if s.devices is not None or s.tp is not None else "derived",
                    memory.devices_how),
         Assumption("architecture", served.architecture.name or "given", "", _arch_origin(s),
-                   served.architecture.source or "given"))
+                   served.architecture.source or "given")) + ((
+        Assumption("draft_tokens", int(s.draft_tokens), "tokens a step", "user",
+                   "given (or the MLPerf benchmark's rule: the notes say which)"),
+        Assumption("acceptance", float(s.acceptance), "a draft token",
+                   "user" if float(s.acceptance) != DEFAULT_ACCEPTANCE else "default",
+                   "given" if float(s.acceptance) != DEFAULT_ACCEPTANCE else ACCEPTANCE_SOURCE)) if s.draft_tokens else ())
 
 
 __all__ = ["BITS", "DEFAULT_PROMPT_TOKENS", "DEFAULT_TOKENS_PER_QUERY", "FLOPS_PER_PARAM_PER_TOKEN", "KV_BITS",

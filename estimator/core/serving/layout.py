@@ -30,7 +30,7 @@ from estimator.core.base.errors import InputError
 from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import MS_PER_S
 from estimator.core.hardware.profile import HardwareProfile
-from estimator.core.serving.memory import serving_footprint
+from estimator.core.serving.memory import draft_layers_of, serving_footprint
 from estimator.core.serving.memory_fit import expert_parallel, memory_fit
 from estimator.core.serving.notes import count_text, counted
 from estimator.core.serving.scenario import MAX_BATCH_WORD
@@ -153,7 +153,8 @@ def serving_layout(s: InferenceScenario, profile: HardwareProfile, served: Serve
                                           memory_gb_per_device=profile.memory_gb, batch=1,
                                           prompt_tokens=float(s.prompt_tokens), output_tokens=float(s.tokens_per_query),
                                           weight_bits=int(s.bits), kv_bits=int(s.kv_bits),
-                                          memory_fraction=fit.memory_fraction, beams=int(s.beams))
+                                          memory_fraction=fit.memory_fraction, beams=int(s.beams),
+                                          draft_layers=draft_layers_of(s.draft_tokens))
                 if largest >= devices or not whole.runs:  # all the devices would not hold it either: more, as said
                     raise
                 # the devices hold it, but no tensor-parallel group can take them all (review 2026-11-26: 3 H100s
@@ -208,7 +209,7 @@ def _best_split(s, profile, served, compute, fit, devices: int, fixed: int | Non
     return max_throughput(params=served.params, arch=served.architecture, device=compute.device, fit=fit,
                           devices=devices, prompt_tokens=float(s.prompt_tokens), output_tokens=float(s.tokens_per_query),
                           weight_bits=int(s.bits), kv_bits=int(s.kv_bits), max_batch=fit.max_batch,
-                          # a p99 bound: the steady step held at the share of it engines' means hold (server_share)
+                          # a p99 bound: the steady TPOT held at the share of it engines' means hold (server_share)
                           tpot_bound_s=None if s.tpot_ms is None else float(s.tpot_ms) / MS_PER_S,
                           tpot_p99_share=fit.server_share,
                           ttft_bound_s=None if s.ttft_ms is None else float(s.ttft_ms) / MS_PER_S,
@@ -247,11 +248,11 @@ def _layout(s, profile, best, devices: int, whose: str, nodes: int, fixed: int |
 
 
 def p99_words(tpot_ms: float | None, server_share: float) -> str:
-    """How a p99 bound is met: with a TPOT bound, the steady step held at the share of it engines' means hold under a
+    """How a p99 bound is met: with a TPOT bound, the steady TPOT held at the share of it engines' means hold under a
     stream of requests (MLPerf Server runs); a TTFT bound alone, by one prompt's prefill and one step."""
     if tpot_ms is None or server_share >= 1.0:
-        return "p99 taken as the steady step"
-    return (f"the steady step at most {server_share:.2f} of the p99 TPOT bound, {gfmt(float(tpot_ms) * server_share, 3)} "
+        return "p99 taken as the steady TPOT"
+    return (f"the steady TPOT at most {server_share:.2f} of the p99 TPOT bound, {gfmt(float(tpot_ms) * server_share, 3)} "
             "ms, as MLPerf Inference's Server runs held their mean TPOT (the median of mean ÷ bound: their p99 under the "
             "bound with a margin, their mean under their p99)")
 

@@ -16,12 +16,15 @@ from dataclasses import dataclass
 from estimator.core.base import bounds as B
 from estimator.core.base.errors import InputError
 from estimator.core.base.number_text import gfmt
-from estimator.core.base.units import BYTES_PER_GB
+from estimator.core.base.units import BITS_PER_BYTE, BYTES_PER_GB
 from estimator.core.serving.step import (  # noqa: F401 (AVERAGE_OUTPUT_SHARE re-exported)
     AVERAGE_OUTPUT_SHARE,
+    DRAFT_LAYERS,
+    EMBEDDING_BITS,
     USABLE_MEMORY_FRACTION,
     Architecture,
     beam_search_holds,
+    embedding_params,
     kv_replication,
     stored_weight_bytes,
     stored_weight_bytes_per_device,
@@ -70,21 +73,34 @@ def sequence_tokens(prompt_tokens: float, output_tokens: float, beams: int = 1) 
     return beam_search_holds(prompt_tokens, output_tokens, beams)
 
 
+def draft_layers_of(draft_tokens: int) -> int:
+    """The layers a speculative-decoding draft head adds (``step.DRAFT_LAYERS``; 0 without a draft)."""
+    return DRAFT_LAYERS if int(draft_tokens) else 0
+
+
 def serving_footprint(*, params: float, arch: Architecture, memory_gb_per_device: float, devices: int, batch: float,
                       prompt_tokens: float, output_tokens: float, weight_bits: int = 16, kv_bits: int = 16,
-                      memory_fraction: float = USABLE_MEMORY_FRACTION, beams: int = 1, ep: int = 1) -> Footprint:
+                      memory_fraction: float = USABLE_MEMORY_FRACTION, beams: int = 1, ep: int = 1,
+                      draft_layers: int = 0) -> Footprint:
     """The weights and the KV cache of the batch run (the whole ``batch``, or the largest that fits) against
     ``devices`` × capacity × ``memory_fraction`` (the engine's); ``beams``: each request's beam width. ``ep``: the
     ``devices`` are an expert-parallel group (``step.step``): each holds the weights outside the experts whole and
-    1/ep of the experts, and its own sequences' KV cache, none replicated (attention data-parallel)."""
+    1/ep of the experts, and its own sequences' KV cache, none replicated (attention data-parallel).
+    ``draft_layers``: a speculative-decoding draft head of that many layers beside the model (``draft_layers_of``):
+    each a layer's share of the blocks' weights and its own KV cache, a layer's share of the model's (its LM head the
+    model's own)."""
     if ep > 1:
         weights = ep * stored_weight_bytes_per_device(arch, params, weight_bits, ep) / BYTES_PER_GB
         replication = 1.0
     else:
         weights = stored_weight_bytes(arch, params, weight_bits) / BYTES_PER_GB
         replication = kv_replication(arch, devices)
+    share = draft_layers / arch.layers
+    if share:
+        embeddings = embedding_params(arch, params)[0] * EMBEDDING_BITS / BITS_PER_BYTE / BYTES_PER_GB
+        weights += share * max(0.0, weights - embeddings)
     per_seq = (sequence_tokens(prompt_tokens, output_tokens, beams) * arch.kv_bytes_per_token(kv_bits)
-               * replication / BYTES_PER_GB)
+               * replication * (1.0 + share) / BYTES_PER_GB)
     usable = devices * memory_gb_per_device * memory_fraction
     room = usable - weights
     max_batch = 0 if room <= 0 else int(min(math.floor(room / per_seq), B.BATCH.high))
@@ -94,12 +110,13 @@ def serving_footprint(*, params: float, arch: Architecture, memory_gb_per_device
 
 def devices_needed(*, params: float, arch: Architecture, memory_gb_per_device: float, batch: float,
                    prompt_tokens: float, output_tokens: float, weight_bits: int, kv_bits: int,
-                   memory_fraction: float = USABLE_MEMORY_FRACTION, beams: int = 1) -> int:
+                   memory_fraction: float = USABLE_MEMORY_FRACTION, beams: int = 1, draft_layers: int = 0) -> int:
     """The smallest power of two of devices whose usable memory holds the weights and the batch's
     KV cache (tensor parallelism splits heads, so engines take powers of two)."""
     need = serving_footprint(params=params, arch=arch, memory_gb_per_device=memory_gb_per_device, devices=1, batch=batch,
                              prompt_tokens=prompt_tokens, output_tokens=output_tokens, weight_bits=weight_bits,
-                             kv_bits=kv_bits, memory_fraction=memory_fraction, beams=beams)
+                             kv_bits=kv_bits, memory_fraction=memory_fraction, beams=beams,
+                             draft_layers=draft_layers)
     per_device = memory_gb_per_device * memory_fraction
     n = max(1, math.ceil((need.weights_gb + batch * need.kv_gb_per_sequence) / per_device - 1e-12))
     devices = 1 << (n - 1).bit_length()
@@ -108,4 +125,5 @@ def devices_needed(*, params: float, arch: Architecture, memory_gb_per_device: f
     return devices
 
 
-__all__ = ["AVERAGE_OUTPUT_SHARE", "Footprint", "devices_needed", "sequence_tokens", "serving_footprint"]
+__all__ = ["AVERAGE_OUTPUT_SHARE", "Footprint", "devices_needed", "draft_layers_of", "sequence_tokens",
+           "serving_footprint"]

@@ -13,7 +13,7 @@ from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import MB_PER_GB
 from estimator.core.hardware.profile import HardwareProfile
 from estimator.core.serving.checks import devices_for_heads
-from estimator.core.serving.memory import Footprint, devices_needed, serving_footprint
+from estimator.core.serving.memory import Footprint, devices_needed, draft_layers_of, serving_footprint
 from estimator.core.serving.notes import count_text
 from estimator.core.serving.step import USABLE_MEMORY_FRACTION, USABLE_MEMORY_SOURCE
 from estimator.core.workload.architecture import check_tensor_parallel
@@ -49,7 +49,8 @@ def memory_fit(s: InferenceScenario, profile: HardwareProfile, served: ServedMod
     prompt_tokens, output_tokens = float(s.prompt_tokens), float(s.tokens_per_query)
     shape = dict(params=served.params, arch=architecture, memory_gb_per_device=profile.memory_gb, batch=batch,
                  prompt_tokens=prompt_tokens, output_tokens=output_tokens, weight_bits=int(s.bits),
-                 kv_bits=int(s.kv_bits), memory_fraction=memory_fraction, beams=int(s.beams))
+                 kv_bits=int(s.kv_bits), memory_fraction=memory_fraction, beams=int(s.beams),
+                 draft_layers=draft_layers_of(s.draft_tokens))
     ep = expert_parallel(s)
     if ep > 1:  # one replica: an expert-parallel group of ep devices, attention data-parallel
         devices = ep

@@ -25,7 +25,8 @@ class InferenceResult:
     precision: str                # whose peak bounds the compute-bound phases
     peak_flops_per_s: float
     utilization: float            # fraction of that peak achieved in compute-bound phases
-    flops_per_token: float        # decode, at the average context
+    flops_per_token: float        # decode, at the average context, a token emitted (with a draft: its passes and the
+    #                               verified positions, rejected ones too, over the tokens a step emits)
     weights_gb: float
     kv_cache_gb: float            # the batch's KV cache at full length (prompt + answer)
     devices: int                  # all of them: tp × ep × replicas
@@ -37,7 +38,7 @@ class InferenceResult:
     tensor_parallel_s_per_step: float
     engine_s_per_step: float
     bound: str                    # of the GPU part: "memory" or "compute" (a mixed step's with its prompts' prefill)
-    seconds_per_output_token: float   # TPOT: one step
+    seconds_per_output_token: float   # TPOT: one step (with a draft, the step ÷ the tokens it emits)
     power_w_per_device: float
     joules_per_output_token: float    # devices only, before PUE
     tokens: float
@@ -65,7 +66,8 @@ class InferenceResult:
     expert_parallel_s_per_step: float = 0.0   # the all-to-alls of expert parallelism
     mixed_prefill: bool = False   # the engine's prompts ride in the decode step: max(memory, compute + prefill)
     draft_tokens: int = 0         # speculative decoding: tokens a draft head proposes a step (0: none)
-    acceptance: float = 0.0       # the chance each draft token is accepted, given the ones before it were
+    acceptance: float | None = None  # the chance each draft token is accepted, given the ones before it were (None:
+    #                                  no draft)
     tokens_per_step: float = 1.0  # tokens a sequence emits a step (1 without a draft)
     draft_s_per_step: float = 0.0  # the draft head's passes, a step
 

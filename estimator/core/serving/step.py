@@ -281,7 +281,7 @@ class ServingFit:
     # the mean time per output token an engine holds under a stream of requests, as a share of the p99 bound it
     # meets: MLPerf Inference's Server runs, their mean TPOT ÷ the p99 bound, the median (serving_fit.json's
     # optimized_engine.server_share, written by fit-serving; the only such measurement, taken for every engine). A
-    # TPOT bound given (`tpot_ms`, a p99) holds the steady step at this share of it; 1: the step taken as the p99
+    # TPOT bound given (`tpot_ms`, a p99) holds the steady TPOT at this share of it; 1: the TPOT taken as the p99
     server_share: float = 1.0
 
     PARAMS = ("engine_s_per_layer", "engine_s_per_sequence", "tp_s_per_allreduce", "busy_per_roofline_s")
@@ -356,7 +356,8 @@ class Step:
     power_fraction: float         # power ÷ TDP
     joules_per_output_token: float
     bound: str                    # "memory" or "compute" (the GPU part; in a mixed-prefill step, its prompts too)
-    flops_per_token: float        # decode, at the average context
+    flops_per_token: float        # decode, at the average context, a token emitted (a draft's passes and verified
+    #                               positions, the rejected ones too, over the tokens a step emits)
     ep_s: float = 0.0             # expert-parallel all-to-alls (0 without expert parallelism)
     draft_s: float = 0.0          # speculative decoding's draft passes (0 without a draft), the step's
     tokens_per_step: float = 1.0  # tokens a sequence emits a step (more than 1 with a draft): TPOT = the step ÷ it
@@ -450,6 +451,7 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
     # draft's tokens pay it each: a step emitting more tokens costs as much more (1 without a draft)
     engine_s = fit.engine_s_per_layer * arch.layers + fit.engine_s_per_sequence * own * seqs * emitted
     draft_s = draft_gpu_s = 0.0
+    draft_flops = (0.0, 0.0)
     if draft_tokens:
         # each draft pass: one layer's share of the blocks' weights and the device's KV cache, and the LM head, read;
         # one layer's and the head's FLOPs for every sequence; its layer's all-reduces and engine cost
@@ -459,11 +461,21 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
         pass_memory_s = ((max(0.0, read_weight_bytes(arch, n_total, weight_bits, seqs, ep) - head_bytes) * layer
                           + head_bytes) / bw + kv_read * layer) / tp
         head_flops = FLOPS_PER_PARAM_PER_TOKEN * head
-        pass_compute_s = own * seqs * (((linear_per_token - head_flops) * layer + head_flops) / flops_s
-                                       + attention_per_token * layer / attention_s) / tp
+        draft_flops = ((linear_per_token - head_flops) * layer + head_flops, attention_per_token * layer)
+        pass_compute_s = own * seqs * (draft_flops[0] / flops_s + draft_flops[1] / attention_s) / tp
         draft_gpu_s = int(draft_tokens) * max(pass_memory_s, pass_compute_s)
-        draft_s = draft_gpu_s + int(draft_tokens) * (fit.engine_s_per_layer * DRAFT_LAYERS
-                                                     + tp_s * layer + ep_s * layer)
+        # its layer's collectives carry the sequences' own tokens only (no verified positions, no prompts)
+        pass_tp_s = 0.0
+        if tp > 1:
+            message = seqs * arch.d_model * ACTIVATION_BYTES
+            pass_tp_s = ALLREDUCES_PER_LAYER * DRAFT_LAYERS * (
+                fit.tp_s_per_allreduce + 2.0 * (tp - 1) / tp * message / (device.link_gb_per_s * BYTES_PER_GB))
+        pass_ep_s = 0.0
+        if ep > 1:
+            routed = own * seqs * arch.experts_per_token * arch.d_model * ACTIVATION_BYTES
+            pass_ep_s = ALLTOALLS_PER_MOE_LAYER * DRAFT_LAYERS * (
+                fit.tp_s_per_allreduce + (ep - 1) / ep * routed / (device.link_gb_per_s * BYTES_PER_GB))
+        draft_s = draft_gpu_s + int(draft_tokens) * (fit.engine_s_per_layer * DRAFT_LAYERS + pass_tp_s + pass_ep_s)
     step_s = ((max(memory_s, compute_s + prefill_s) if fit.mixed_prefill else gpu_s + prefill_s) + tp_s + ep_s
               + engine_s + draft_s)
     tpot = step_s / emitted
@@ -479,7 +491,8 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
                 tpot_s=tpot, decode_s=(gpu_s + tp_s + ep_s + engine_s + draft_s) / emitted, power_w=watts,
                 power_fraction=frac, joules_per_output_token=watts * tp * ep * tpot / b,
                 bound="memory" if memory_s >= compute_s + (prefill_s if fit.mixed_prefill else 0.0) else "compute",
-                flops_per_token=flops_per_token * verified / emitted, ep_s=ep_s, draft_s=draft_s,
+                flops_per_token=(flops_per_token * verified + int(draft_tokens) * sum(draft_flops)) / emitted,
+                ep_s=ep_s, draft_s=draft_s,
                 tokens_per_step=emitted)
 
 

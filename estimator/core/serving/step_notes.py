@@ -55,7 +55,8 @@ def step_notes(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit, 
     ep = int(s.ep) if s.ep is not None else 1
     return ((time_note(fit, compute, decode),) + power_notes(s, profile, compute, decode)
             + speculative_note(s, decode)
-            + scale_notes(profile, fit, served, int(s.batch_size), memory.devices, compute.device, ep, batch_words)
+            + scale_notes(profile, fit, served, int(s.batch_size), memory.devices, compute.device, ep, batch_words,
+                          positions=int(s.draft_tokens) + 1)
             + (memory_note(s, profile, served, memory),))
 
 
@@ -119,12 +120,13 @@ def power_notes(s: InferenceScenario, profile: HardwareProfile, compute: Serving
 
 
 def scale_notes(profile: HardwareProfile, fit: ServingFit, served: ServedModel, batch: int, devices: int,
-                device: Device, ep: int = 1, batch_words: str = "") -> tuple[str, ...]:
+                device: Device, ep: int = 1, batch_words: str = "", positions: int = 1) -> tuple[str, ...]:
     """A mixture of experts' routing, the batch (and what set it: ``batch_words``, "" where it was given), the tensor
-    (or expert) parallelism, and a calibrated profile's measurements left unused."""
+    (or expert) parallelism, and a calibrated profile's measurements left unused. ``positions``: the tokens of each
+    sequence a step runs (draft tokens + 1 with speculative decoding), whose routes reach the experts."""
     notes = []
     if served.architecture.active_params:
-        moe = moe_note(served.architecture, served.params, batch)
+        moe = moe_note(served.architecture, served.params, batch * positions)
         # under expert parallelism that is the replica's; each device reads its own experts (review 2026-11-26)
         notes.append(moe + (f", over the replica's {devices} devices: each reads the weights outside the experts and "
                             "those of its own experts the batch reaches" if ep > 1 else ""))

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from estimator.core.base.errors import InputError
 from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import MS_PER_S
-from estimator.core.serving.memory import serving_footprint
+from estimator.core.serving.memory import draft_layers_of, serving_footprint
 from estimator.core.serving.step import DEFAULT_ACCEPTANCE, Architecture, Device, ServingFit, Step, step
 from estimator.core.workload.architecture import tensor_parallel_problem
 
@@ -97,7 +97,7 @@ def max_throughput(*, params: float, arch: Architecture, device: Device, fit: Se
     of ``tp`` sees it (its link), default ``device``; ``beams``: each request's beam-search width (``step.step``:
     the batch counts requests, each holding its prompt once). ``ep``: replicas of that many expert-parallel devices
     (a mixture of experts, attention data-parallel, ``tp`` 1: ``step.step``), each device's scheduler capped at
-    ``max_batch``. ``tpot_p99_share``: ``tpot_bound_s`` is a p99 and the steady step is held at this share of it
+    ``max_batch``. ``tpot_p99_share``: ``tpot_bound_s`` is a p99 and the steady TPOT is held at this share of it
     (``ServingFit.server_share``; 1: the step taken as the p99). ``draft_tokens``, ``acceptance``: speculative
     decoding (``step.step``). Refused where no degree holds the weights and one
     sequence, or none meets the bounds at batch 1."""
@@ -113,7 +113,8 @@ def max_throughput(*, params: float, arch: Architecture, device: Device, fit: Se
         dev = device if device_at is None else device_at(group)
         room = serving_footprint(params=params, arch=arch, memory_gb_per_device=dev.memory_gb, devices=group, batch=1,
                                  prompt_tokens=prompt_tokens, output_tokens=output_tokens, weight_bits=weight_bits,
-                                 kv_bits=kv_bits, memory_fraction=fit.memory_fraction, beams=beams, ep=e).max_batch
+                                 kv_bits=kv_bits, memory_fraction=fit.memory_fraction, beams=beams, ep=e,
+                                 draft_layers=draft_layers_of(draft_tokens)).max_batch
         if room < 1:
             continue
 
@@ -157,7 +158,7 @@ def max_throughput(*, params: float, arch: Architecture, device: Device, fit: Se
                                                                     (ttft_bound_s, "to the first token")) if x is not None]
         bound = f" within {' and '.join(bounds)}" if bounds else ""
         if step_bound_s is not None and tpot_p99_share < 1.0:
-            bound += f" (a p99: a steady step of at most {gfmt(step_bound_s * MS_PER_S, 3)} ms)"
+            bound += f" (a p99: a steady TPOT of at most {gfmt(step_bound_s * MS_PER_S, 3)} ms)"
         split = ("expert-parallel group" if e > 1 else
                  f"tensor-parallel degree {tp}" if tp is not None else "tensor-parallel split")
         given = ("devices",) + (("ep",) if e > 1 else ("tp",) if tp is not None else ())

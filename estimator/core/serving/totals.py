@@ -79,7 +79,7 @@ def serving_totals(s: InferenceScenario, profile: HardwareProfile, fit: ServingF
         Assumption(a.name, a.value, a.unit, *said[a.name]) if a.name in said else a
         for a in estimated.assumptions) + inputs)
     notes = ()
-    if (unfilled := unfilled_batch(tokens, batch, tokens_per_query, decode.tpot_s)) is not None:
+    if (unfilled := unfilled_batch(tokens, batch, tokens_per_query, decode.tpot_s, decode.tokens_per_step)) is not None:
         wall_clock_s, note = unfilled
         estimated = replace(estimated, wall_clock_s=max(estimated.wall_clock_s, wall_clock_s))
         notes = (note,)
