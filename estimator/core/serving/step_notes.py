@@ -95,8 +95,9 @@ def speculative_note(s: InferenceScenario, decode: Step) -> tuple[str, ...]:
             f"sequence a step on average, (1 − a^(k+1)) ÷ (1 − a) (Leviathan et al. 2023, arXiv:2211.17192, eq. 1); "
             f"the model verifies {count_text(k + 1)} positions of every sequence a step (their FLOPs, the weights and "
             "KV cache read once) and the engine's per-sequence cost is paid per token emitted. No measurement of "
-            "speculative decoding is in the engine's fit or its checks: the range is the engine's, the acceptance "
-            "taken as given (a draft head's acceptance varies with the task and the sampling)",)
+            "speculative decoding is in the engine's fit: the range is the engine's, the acceptance taken as given (a "
+            "draft head's acceptance varies with the task and the sampling); two published speedups of one MTP draft "
+            "token at batch 1 (vLLM, SGLang) are what the step gives within 3% (docs/explanation/serving-model.md)",)
 
 
 def power_notes(s: InferenceScenario, profile: HardwareProfile, compute: ServingCompute,
