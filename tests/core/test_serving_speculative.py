@@ -162,8 +162,9 @@ def test_the_notes_count_the_drafted_positions():
     assert f"one query's own, {338 / small.tokens_per_step:.0f} steps of" in note   # 106 on average
 
 
-# Published speedups of one MTP draft token on DeepSeek at batch 1, each engine against itself without it (never
-# fitted; the PRs do not name the GPUs: the modelled ratio moves little with them, 1.67x on 8 H200, 1.69x on 16 H100):
+# Published speedups of one MTP draft token on DeepSeek at light load (SGLang: batch 1; vLLM: one request a second),
+# each engine against itself without it (never fitted; the PRs do not name the GPUs: the modelled ratio moves little
+# with them, 1.67x on 8 H200, 1.69x on 16 H100), checked at batch 1:
 # - vLLM PR #12755 (vllm-project/vllm, 2025-02-04, "DeepSeek MTP spec decode"): DeepSeek-R1, k=1, "acceptance rate is
 #   81% ~ 82.3%", TPOT 55.47 -> 33.99 ms at QPS 1, "1.63x speedup";
 # - SGLang PR #3582 (sgl-project/sglang, 2025-02-14, "Support NextN (MTP) speculative decoding for DeepSeek-V3/R1"):
