@@ -27,7 +27,8 @@ COLUMNS = ("row_id", "source", "model", "hardware_id", "devices", "tp", "pp", "z
            "recompute_published", "recompute_less", "recompute_more", "precision", "measured_tokens_per_s_per_device",
            "reported_mfu_pct", "table", "citation")
 WHOLE_NUMBER_COLUMNS = ("devices", "tp", "pp", "micro_batch", "seq_len")
-NUMBER_COLUMNS = WHOLE_NUMBER_COLUMNS + ("measured_tokens_per_s_per_device", "reported_mfu_pct")
+NUMBER_COLUMNS = WHOLE_NUMBER_COLUMNS + ("measured_tokens_per_s_per_device",)
+OPTIONAL_NUMBER_COLUMNS = ("reported_mfu_pct",)   # empty where the source reports none
 TEXT_COLUMNS = ("row_id", "source", "recompute_published", "table", "citation")
 ZERO_STAGES = ("0", "1", "2", "3")
 # A published recomputation that is one of the step model's modes, in the words sources print it ("no" activation
@@ -52,7 +53,7 @@ class LaterLayout:
     recompute_more: str    # … no less; the same mode where the published one is the step model's
     precision: str
     tokens_per_s_per_device: float
-    reported_mfu_pct: float
+    reported_mfu_pct: float | None   # as the source counts it; None where it reports none
     table: str
     citation: str
 
@@ -79,8 +80,11 @@ def _load(path: Path) -> tuple[LaterLayout, ...]:
     out, seen = [], set()
     for line, r in rows:
         values = safe_read.positive_numbers(r, NUMBER_COLUMNS, WHOLE_NUMBER_COLUMNS, line, fail, "write what was published")
-        if not values["reported_mfu_pct"] < 100:
-            fail(f"line {line}: reported_mfu_pct {r['reported_mfu_pct']!r} is 100 or more", "write the percentage")
+        values["reported_mfu_pct"] = None
+        if (r["reported_mfu_pct"] or "").strip():
+            values.update(safe_read.positive_numbers(r, OPTIONAL_NUMBER_COLUMNS, (), line, fail, "write the percentage"))
+            if not values["reported_mfu_pct"] < 100:
+                fail(f"line {line}: reported_mfu_pct {r['reported_mfu_pct']!r} is 100 or more", "write the percentage")
         for key in TEXT_COLUMNS:
             if not (r[key] or "").strip():
                 fail(f"line {line} has no {key}", "every row says what was published and where")

@@ -22,8 +22,8 @@ DOC = later_layouts_document()
 
 def test_every_layout_is_answered_as_estimate_answers_it():
     rows = DOC["rows"]
-    assert len(rows) == len(load_later_layouts()) == 8
-    assert {r["hardware"] for r in rows} == {"a100-sxm-80gb"} and {r["devices"] for r in rows} == {64}
+    assert len(rows) == len(load_later_layouts()) == 10
+    assert {r["hardware"] for r in rows} == {"a100-sxm-80gb", "h200-sxm"} and {r["devices"] for r in rows} == {32, 64}
     seventy = next(r for r in rows if r["row_id"] == "tt-03")
     direct = estimate(model="llama-3-70b", tokens=1e12, hardware="a100-sxm-80gb", devices=64, tp=1, pp=1, zero=3,
                       micro_batch=1, seq_len=8192, global_batch_tokens=64 * 8192, activation_recompute="full",
@@ -43,6 +43,8 @@ def test_the_rows_are_torchtitans_own_figures():
     catalog, peak = load_catalog(), default_profiles().by_id("a100-sxm-80gb").peak_flops_per_s["bf16"]
     assert peak == 312e12
     for r in load_later_layouts():
+        if r.reported_mfu_pct is None:   # the H200 benchmark reports none
+            continue
         a = catalog[r.model].arch
         flops_per_token = 6 * catalog[r.model].params + 12 * a.layers * a.d_model * r.seq_len
         assert 100 * r.tokens_per_s_per_device * flops_per_token / peak == pytest.approx(r.reported_mfu_pct, abs=0.2)
@@ -59,12 +61,16 @@ def test_the_figures_as_the_docs_quote_them():
     modelled = [r for r in DOC["rows"] if r["mode_is_modelled"]]
     assert sorted(round(r["factor"], 2) for r in modelled) == [1.01, 1.03, 1.09]
     assert sorted(r["reported_mfu_pct"] for r in modelled) == [50.5, 51.7, 61.1]
-    assert all(r["flat_mfu_tokens_per_s_per_device"] < r["measured_tokens_per_s_per_device"] for r in DOC["rows"])
-    # torchtitan's per-layer and per-operation checkpointing: each measured between its two modes' predictions, the
-    # brackets 1.22-1.32x wide (1.29x in the median): a check of the direction, not a tight one
-    assert (b["rows"], b["inside"], b["worst_beyond_factor"]) == (5, 5, 1.0)
+    assert all(r["flat_mfu_tokens_per_s_per_device"] < r["measured_tokens_per_s_per_device"] for r in modelled)
+    # torchtitan's per-layer and per-operation checkpointing: each measured between its two modes' predictions (the
+    # A100 tables' 5 and the H200 benchmark's 2, float8 linear layers and torch.compile), the brackets 1.20-1.32x wide
+    # (1.27x in the median): a check of the direction, not a tight one
+    assert (b["rows"], b["inside"], b["worst_beyond_factor"]) == (7, 7, 1.0)
     widths = [r["bracket_width_factor"] for r in DOC["rows"] if not r["mode_is_modelled"]]
-    assert (round(min(widths), 2), round(b["median_width_factor"], 2), round(max(widths), 2)) == (1.22, 1.29, 1.32)
+    assert (round(min(widths), 2), round(b["median_width_factor"], 2), round(max(widths), 2)) == (1.2, 1.27, 1.32)
+    # on the H200 at FP8 the flat MFU of the same fit overshoots (12,801 against 10,753-10,938 measured)
+    h200 = [r for r in DOC["rows"] if r["hardware"] == "h200-sxm"]
+    assert all(r["flat_mfu_tokens_per_s_per_device"] > r["measured_tokens_per_s_per_device"] for r in h200)
 
 
 def test_where_the_selective_op_rows_sit_in_their_brackets():
@@ -72,7 +78,7 @@ def test_where_the_selective_op_rows_sit_in_their_brackets():
     full-recomputation prediction than the selective one (Megatron's: the attention forward again, 2-6% slower than
     none in these predictions), Llama 2 70B most (355 against 351 and 451); Llama 3 8B's nearer the selective one."""
     op = {r["row_id"]: r for r in DOC["rows"] if r["recompute_published"] == "selective op"}
-    assert set(op) == {"tt-02", "tt-06", "tt-07"}
+    assert set(op) == {"tt-02", "tt-06", "tt-07", "tt-09", "tt-10"}
 
     def nearer_full(r):
         more, less, measured = r["predicted_more_recompute"], r["predicted_less_recompute"], r["measured_tokens_per_s_per_device"]
@@ -100,7 +106,7 @@ def test_validate_prints_the_layouts_beside_the_flat_mfu():
     out = later_layouts_text(DOC)
     assert "Published layouts gathered after the fit, never fitted (estimator/data/training_layouts_later.csv)" in out
     assert "(3 layouts): median factor 1.03×" in out and "flat MFU 1.36×" in out
-    assert "5 of 5 measured inside the bracket, whose two ends are ×1.29 apart in the median" in out
+    assert "7 of 7 measured inside the bracket, whose two ends are ×1.27 apart in the median" in out
     assert "inside (80% range or bracket)" in out
     line = next(x for x in out.splitlines() if x.startswith("tt-07 "))
     assert "selective op" in line and "351 … 451" in line and "yes (bracket)" in line
@@ -132,6 +138,8 @@ def _broken(tmp_path, edit):
     (lambda r: r.update(zero="4"), "line 2: zero '4' is not one of 0, 1, 2, 3"),
     (lambda r: r.update(row_id="tt-02"), "line 3: row_id 'tt-02' is used twice"),
     (lambda r: r.update(precision="fp8"), "line 2: precision 'fp8' has no peak in a100-sxm-80gb's profile"),
+    (lambda r: r.update(reported_mfu_pct="abc"), "line 2: reported_mfu_pct 'abc' is not a number"),
+    (lambda r: r.update(reported_mfu_pct="100"), "line 2: reported_mfu_pct '100' is 100 or more"),
     (lambda r: r.update(precision="bf17"), "line 2: precision 'bf17' has no peak"),
     (lambda r: r.update(recompute_published="selective op", recompute_less="full", recompute_more="full"),
      "line 2: recompute_published 'selective op' is not the step model's 'full'"),
