@@ -531,7 +531,7 @@ SERVING = table(
           url_key="inf_beams", widget="integer",
           widget_help=f"Beam search: each request decodes this many sequences and keeps the best (default "
                       f"{serving.DEFAULT_BEAMS}, greedy; MLPerf's GPT-J benchmark decodes 4)"),
-    Input(name="draft_tokens", label="Draft tokens a step (speculative decoding)",
+    Input(name="draft_tokens", label="Speculative decoding: draft tokens a step",
           **checked(SERVING_BOUNDS, "draft_tokens"), flags=("--draft-tokens",),
           help="speculative decoding: tokens a one-layer draft head (EAGLE, a model's multi-token-prediction head) "
                "proposes a step, verified by the model in the same pass (default 0: none; MLPerf's "
