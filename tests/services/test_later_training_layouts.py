@@ -6,9 +6,7 @@ name the file, the line and the fix."""
 
 from __future__ import annotations
 
-import csv
 import math
-import shutil
 
 import pytest
 
@@ -16,6 +14,7 @@ from estimator import estimate
 from estimator.core.base.errors import DataFileError
 from estimator.io.later_layouts import LATER_LAYOUTS_PATH, load_later_layouts
 from estimator.services.later_layouts import later_layouts_document
+from tests.data_file_edit import edited_copy
 
 DOC = later_layouts_document()
 
@@ -113,17 +112,7 @@ def test_validate_prints_the_layouts_beside_the_flat_mfu():
 
 
 def _broken(tmp_path, edit):
-    path = tmp_path / LATER_LAYOUTS_PATH.name
-    shutil.copy(LATER_LAYOUTS_PATH, path)
-    with open(path, encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
-    fields = list(rows[0])
-    edit(rows[0])
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=fields)
-        w.writeheader()
-        w.writerows(rows)
-    return path
+    return edited_copy(LATER_LAYOUTS_PATH, tmp_path, edit)
 
 
 @pytest.mark.parametrize("edit, words", [

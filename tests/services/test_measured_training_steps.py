@@ -5,15 +5,14 @@ file, the line and the fix."""
 
 from __future__ import annotations
 
-import csv
 import math
-import shutil
 
 import pytest
 
 from estimator.core.base.errors import DataFileError
 from estimator.io.measured_steps import MEASURED_STEPS_PATH, load_measured_steps
 from estimator.services.measured_steps import measured_steps_document
+from tests.data_file_edit import edited_copy
 
 DOC = measured_steps_document()
 
@@ -77,17 +76,7 @@ def test_validate_prints_the_measured_steps_beside_the_flat_mfu():
 
 
 def _broken(tmp_path, edit):
-    path = tmp_path / MEASURED_STEPS_PATH.name
-    shutil.copy(MEASURED_STEPS_PATH, path)
-    with open(path, encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
-    fields = list(rows[0])
-    edit(rows[0])
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=fields)
-        w.writeheader()
-        w.writerows(rows)
-    return path
+    return edited_copy(MEASURED_STEPS_PATH, tmp_path, edit)
 
 
 @pytest.mark.parametrize("edit, words", [
