@@ -21,6 +21,10 @@
 #   decode           benchmarks/gpu_decode.py: a Llama-3-8B-shaped decode step, time and NVML energy,
 #                    at batch 1, 8 and 32 as CUDA graphs (decode.json); decode_eager: batch 1 launched eagerly
 #   train_step_compiled  the same with torch.compile, four of the shapes (train_step_compiled.json)
+#   decode_fp8       the decode step with the blocks' linear layers in FP8 (W8A8, torch._scaled_mm), as decode
+#                    (decode_fp8.json)
+#   speculative      benchmarks/gpu_speculative.py: the decode step, the verification of 1 and 3 draft tokens and a
+#                    one-layer draft pass, at batch 1, 8 and 32 (speculative.json)
 # Each step has its own time limit; a step that fails is recorded and the next one runs.
 # GPU_CHECK_STEPS="train_step decode ..." runs only the steps named (in this file's order), to fit a short lease.
 set -u
@@ -71,4 +75,7 @@ step decode_long 120 "$PY" -m benchmarks.gpu_decode --batches 1,8,32 --prompt 81
   --out "$OUT_DIR/decode_long.json"
 step prefill 120 "$PY" -m benchmarks.gpu_prefill --repeats 8 --out "$OUT_DIR/prefill.json"
 step train_step_long 180 "$PY" -m benchmarks.gpu_train_step --configs long --out "$OUT_DIR/train_step_long.json"
+# run 9 of the data files (2026-11-27): 8-bit weights, and speculative decoding's parts
+step decode_fp8 150 "$PY" -m benchmarks.gpu_decode --bits 8 --out "$OUT_DIR/decode_fp8.json"
+step speculative 180 "$PY" -m benchmarks.gpu_speculative --out "$OUT_DIR/speculative.json"
 exit $status

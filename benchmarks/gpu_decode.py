@@ -77,48 +77,86 @@ def param_count(w) -> int:
     return sum(t.numel() for t in w.values())
 
 
-def make_step(torch, cfg, w, cache, rope, tokens, pos):
-    """One decode step for every sequence, in place: reads ``tokens`` (B,) and ``pos`` (a 0-d
-    long tensor), writes the next tokens into ``tokens`` and advances ``pos``. Static shapes only,
-    so the step can be captured as a CUDA graph."""
+def to_fp8(torch, w) -> dict:
+    """``w`` with the blocks' four weight matrices in FP8 (E4M3), each stored (out, in) so that its transpose is the
+    column-major operand ``torch._scaled_mm`` takes; the embedding, the LM head and the norms stay at 16 bits, as FP8
+    checkpoints keep them (e.g. TensorRT-LLM's and vLLM's FP8 Llama checkpoints quantise the linear layers only).
+    One scale per tensor, 1.0: random weights of std 0.02 lie far inside E4M3's ±448, and the time does not depend on
+    the scale's value."""
+    out = dict(w)
+    for name in FP8_MATRICES:
+        out[name] = w[name].transpose(-1, -2).contiguous().to(torch.float8_e4m3fn)
+    return out
+
+
+FP8_MATRICES = ("wqkv", "wo", "w13", "w2")  # the linear layers an FP8 checkpoint quantises (``to_fp8``)
+FP8_ROWS = 16  # rows an FP8 product's left operand is padded to where cuBLASLt refuses fewer (``make_step``)
+
+
+def make_step(torch, cfg, w, cache, rope, tokens, pos, fp8_pad: bool = False):
+    """One decode step for every sequence, in place: reads ``tokens`` (B, V) and ``pos`` (a 0-d long tensor), runs
+    the model over the V positions pos … pos+V-1 of each sequence (V = 1: plain decoding; V = K + 1: speculative
+    decoding's verification of K draft tokens, causal among them), writes each position's greedy next token into
+    ``tokens`` and advances ``pos`` by one (the KV cache read and the FLOPs are a step's whatever was accepted). Static
+    shapes only, so the step can be captured as a CUDA graph. Weights from ``to_fp8`` (FP8 blocks) are multiplied with
+    ``torch._scaled_mm``, the activations cast to FP8 per product (W8A8, as FP8 serving runs them); ``fp8_pad`` pads
+    each product's rows up to a multiple of ``FP8_ROWS``."""
     silu = torch.nn.functional.silu
     n_l, d, h, kvh = (cfg[k] for k in ("layers", "d_model", "heads", "kv_heads"))
     hd = d // h
+    group = h // kvh
     max_len = cache["k"].shape[3]
-    positions = torch.arange(max_len, device=tokens.device)
+    n_pos = tokens.shape[1]
+    key_positions = torch.arange(max_len, device=tokens.device)
+    offsets = torch.arange(n_pos, device=tokens.device)
     scale = 1.0 / math.sqrt(hd)
+    fp8 = w["wqkv"].dtype == torch.float8_e4m3fn
+    unit = torch.ones((), device=tokens.device, dtype=torch.float32)
+
+    def matmul(x, name, layer):
+        if not fp8:
+            return x @ w[name][layer]
+        rows = x.shape[0]
+        if fp8_pad and rows % FP8_ROWS:
+            x = torch.nn.functional.pad(x, (0, 0, 0, FP8_ROWS - rows % FP8_ROWS))
+        out = torch._scaled_mm(x.to(torch.float8_e4m3fn), w[name][layer].t(), unit, unit, out_dtype=x.dtype)
+        return out[:rows]
 
     def rms(x, weight):
         xf = x.float()
         return (xf * torch.rsqrt(xf.pow(2).mean(-1, keepdim=True) + RMS_EPS)).to(x.dtype) * weight
 
-    def rotate(x, cos, sin):  # x: (B, heads, hd); rotate each pair of halves (the HF Llama layout)
+    def rotate(x, cos, sin):  # x: (B, V, heads, hd), cos/sin: (V, 1, hd/2); rotate each pair of halves (HF's layout)
         xf = x.float()
         x1, x2 = xf[..., : hd // 2], xf[..., hd // 2:]
         return torch.cat((x1 * cos - x2 * sin, x2 * cos + x1 * sin), dim=-1).to(x.dtype)
 
     def step():
         b = tokens.shape[0]
-        cos = rope["cos"].index_select(0, pos.view(1))
-        sin = rope["sin"].index_select(0, pos.view(1))
-        mask = (positions <= pos).view(1, 1, 1, max_len)
-        x = w["emb"].index_select(0, tokens)
+        where = pos + offsets                                        # (V,) the positions run this step
+        cos = rope["cos"].index_select(0, where).unsqueeze(1)
+        sin = rope["sin"].index_select(0, where).unsqueeze(1)
+        # query row (g, i) of a key/value head attends to keys up to its own position (causal among the V)
+        mask = (key_positions.view(1, max_len) <= where.view(n_pos, 1)).repeat(group, 1).view(1, 1, group * n_pos,
+                                                                                                max_len)
+        x = w["emb"].index_select(0, tokens.reshape(-1))             # (B·V, d)
         for layer in range(n_l):
-            qkv = rms(x, w["n1"][layer]) @ w["wqkv"][layer]
+            qkv = matmul(rms(x, w["n1"][layer]), "wqkv", layer)
             q, k, v = qkv.split((h * hd, kvh * hd, kvh * hd), dim=-1)
-            q = rotate(q.view(b, h, hd), cos, sin)
-            k = rotate(k.view(b, kvh, hd), cos, sin)
-            cache["k"][layer].index_copy_(2, pos.view(1), k.unsqueeze(2))
-            cache["v"][layer].index_copy_(2, pos.view(1), v.view(b, kvh, hd).unsqueeze(2))
-            # grouped-query attention, each key/value head read once for its group of query heads
-            scores = (q.view(b, kvh, h // kvh, hd) @ cache["k"][layer].transpose(-1, -2)).float() * scale
+            q = rotate(q.view(b, n_pos, h, hd), cos, sin)
+            k = rotate(k.view(b, n_pos, kvh, hd), cos, sin)
+            cache["k"][layer].index_copy_(2, where, k.transpose(1, 2))
+            cache["v"][layer].index_copy_(2, where, v.view(b, n_pos, kvh, hd).transpose(1, 2))
+            # grouped-query attention, each key/value head read once for its group of query heads and positions
+            qg = q.view(b, n_pos, kvh, group, hd).permute(0, 2, 3, 1, 4).reshape(b, kvh, group * n_pos, hd)
+            scores = (qg @ cache["k"][layer].transpose(-1, -2)).float() * scale
             probs = scores.masked_fill(~mask, float("-inf")).softmax(dim=-1).to(q.dtype)
-            att = probs @ cache["v"][layer]  # (B, kvh, group, hd)
-            x = x + att.reshape(b, h * hd) @ w["wo"][layer]
-            gate, up = (rms(x, w["n2"][layer]) @ w["w13"][layer]).chunk(2, dim=-1)
-            x = x + (silu(gate) * up) @ w["w2"][layer]
+            att = (probs @ cache["v"][layer]).view(b, kvh, group, n_pos, hd).permute(0, 3, 1, 2, 4)
+            x = x + matmul(att.reshape(b * n_pos, h * hd), "wo", layer)
+            gate, up = matmul(rms(x, w["n2"][layer]), "w13", layer).chunk(2, dim=-1)
+            x = x + matmul(silu(gate) * up, "w2", layer)
         logits = rms(x, w["nf"]) @ w["head"]
-        tokens.copy_(logits.argmax(dim=-1))
+        tokens.copy_(logits.argmax(dim=-1).view(b, n_pos))
         pos.add_(1)
 
     return step
@@ -136,16 +174,28 @@ def open_meter(device_type: str):
 
 
 def measure_batch(torch, cfg, w, rope, batch: int, prompt: int, new: int, repeats: int, device, dtype,
-                  graphs: bool, meter):
-    max_len = prompt + new
+                  graphs: bool, meter, positions: int = 1):
+    """``repeats`` passes of ``new`` decode steps of ``batch`` sequences after a ``prompt``-token KV cache, each step
+    over ``positions`` positions a sequence (``make_step``): the time a step and, with a meter, the GPU's energy."""
+    max_len = prompt + new + positions - 1
     cache = build_cache(torch, cfg, batch, max_len, device, dtype)
     g = torch.Generator(device=device).manual_seed(1)
     cache["k"][:, :, :, :prompt].normal_(0, 1, generator=g)  # the prompt's keys and values, not computed
     cache["v"][:, :, :, :prompt].normal_(0, 1, generator=g)
-    tokens = torch.randint(cfg["vocab"], (batch,), device=device, generator=g)
+    tokens = torch.randint(cfg["vocab"], (batch, positions), device=device, generator=g)
     pos = torch.tensor(prompt, device=device, dtype=torch.long)
+    fp8_pad = False
     step = make_step(torch, cfg, w, cache, rope, tokens, pos)
     sync = torch.cuda.synchronize if device.type == "cuda" else (lambda: None)
+    try:  # one eager step: cuBLASLt may refuse an FP8 product of fewer than 16 rows
+        step()
+        sync()
+    except RuntimeError:
+        if w["wqkv"].dtype != torch.float8_e4m3fn:
+            raise
+        fp8_pad = True
+        step = make_step(torch, cfg, w, cache, rope, tokens, pos, fp8_pad=True)
+    pos.fill_(prompt)
     run = step
     if graphs and device.type == "cuda":
         side = torch.cuda.Stream()
@@ -173,14 +223,19 @@ def measure_batch(torch, cfg, w, rope, batch: int, prompt: int, new: int, repeat
     elapsed_s = time.perf_counter() - t0
     m = meter.end_window() if meter is not None else None
     steps = repeats * new
-    out = {"batch": batch, "steps": steps, "elapsed_s": elapsed_s, "tpot_s": elapsed_s / steps,
-           "tokens_per_s": steps * batch / elapsed_s}
+    out = {"batch": batch, "positions": positions, "steps": steps, "elapsed_s": elapsed_s, "step_s": elapsed_s / steps}
+    if positions == 1:  # one token a sequence a step
+        out.update({"tpot_s": elapsed_s / steps, "tokens_per_s": steps * batch / elapsed_s})
+    if fp8_pad:
+        out["fp8_rows_padded_to"] = FP8_ROWS
     if m is not None:
         out.update({"energy_j": m.energy_j, "mean_power_w": m.mean_power_w, "power_source": m.power_source,
-                    "joules_per_output_token": m.energy_j / (steps * batch),
+                    "joules_per_step": m.energy_j / steps,
                     "sm_clock_mhz": m.details.get("mean_sm_clock_mhz"),
                     "utilization_percent": m.details.get("mean_utilization_percent"),
                     "power_limit_w": m.details.get("power_limit_w")})
+        if positions == 1:
+            out["joules_per_output_token"] = m.energy_j / (steps * batch)
     del cache, step, run
     if device.type == "cuda":
         torch.cuda.empty_cache()
@@ -203,13 +258,17 @@ def data_rows(docs, run: str, hardware_id: str, citation: str, model: str = "lla
     for doc in docs:
         if doc["config"] != LLAMA3_8B:
             raise SystemExit(f"error: a {doc['config']} run is not the {model} shape the data file names")
+        if doc.get("positions", 1) != 1:
+            raise SystemExit("error: a run over several positions a step (a verification) is no decode step of the data "
+                             "file: benchmarks/gpu_speculative.py writes those")
+        bits = doc.get("bits", 16)
         how = ("CUDA graphs", "each decode step one CUDA graph") if doc["graphs"] else \
               ("eager launches", "each decode step launched kernel by kernel from Python")
         for r in doc["runs"]:
             rows.append({
                 "source": how[0], "engine": (f"benchmarks/gpu_decode.py: a Llama-3-8B-shaped decoder in "
                                                             f"PyTorch {doc['torch']}, {how[1]}"),
-                "model": model, "hardware_id": hardware_id, "tensor_parallel": 1, "batch": r["batch"], "bits": 16,
+                "model": model, "hardware_id": hardware_id, "tensor_parallel": 1, "batch": r["batch"], "bits": bits,
                 "prompt_tokens": doc["prompt"], "output_tokens": doc["new"], "measured_tpot_s": repr(r["tpot_s"]),
                 "published": (f"measured: {r['tpot_s'] * MS_PER_S:.2f} ms per output token, {r['mean_power_w']:.0f} W, "
                               f"{r['joules_per_output_token']:.3f} J per output token"),
@@ -217,7 +276,12 @@ def data_rows(docs, run: str, hardware_id: str, citation: str, model: str = "lla
                         f"{doc['new']} tokens after a {doc['prompt']}-token prompt); its energy from NVML's counter "
                         f"({r['power_source']}) ÷ the tokens"),
                 "prefill_included": "no",
-                "note": ("random bf16 weights; the prompt's KV cache filled at random (no prefill in the window); the "
+                "note": (("random bf16 weights" if bits == 16 else
+                          "random weights, the blocks' linear layers in FP8 (E4M3, one scale a tensor) multiplied with "
+                          "activations cast to FP8 by torch._scaled_mm (W8A8), embedding and LM head in bf16"
+                          + (f", each product's rows padded to {r['fp8_rows_padded_to']}" if r.get("fp8_rows_padded_to")
+                             else ""))
+                         + "; the prompt's KV cache (bf16) filled at random (no prefill in the window); the "
                          "GPU alone, no host; attention over the whole static cache, masked"),
                 "citation": citation + "".join(f", {k} {doc[k]}" for k in ("nvml_uuid", "measured_at") if doc.get(k)),
                 "measured_power_w": repr(r["mean_power_w"]),
@@ -298,8 +362,14 @@ def main(argv=None) -> int:
     ap.add_argument("--repeats", type=int, default=4, help="passes over the new tokens in one energy window")
     ap.add_argument("--device", default="cuda")
     ap.add_argument("--no-graphs", action="store_true", help="run the step eagerly (launch-bound)")
+    ap.add_argument("--bits", type=int, choices=(16, 8), default=16,
+                    help="16: bf16 weights; 8: the blocks' linear layers in FP8, W8A8 through torch._scaled_mm (to_fp8)")
+    ap.add_argument("--positions", type=int, default=1,
+                    help="positions of each sequence a step runs (1: decoding; K + 1: verifying K draft tokens)")
     ap.add_argument("--out", help="write the results as JSON here")
     args = ap.parse_args(argv)
+    if args.positions < 1:
+        ap.error("--positions takes a whole number of at least 1")
     found = torch_and_device(args.device)
     if found is None:
         return 2
@@ -308,7 +378,8 @@ def main(argv=None) -> int:
     dtype = torch.bfloat16
     meter, why = open_meter(device.type)
     doc = {"measured_at": now_iso(),
-           "config": cfg, "prompt": args.prompt, "new": args.new, "repeats": args.repeats,
+           "config": cfg, "prompt": args.prompt, "new": args.new, "repeats": args.repeats, "bits": args.bits,
+           "positions": args.positions,
            "graphs": not args.no_graphs, "torch": torch.__version__, "meter": why or "nvml", "runs": []}
     if device.type == "cuda":
         doc["device_name"] = torch.cuda.get_device_name(device)
@@ -316,19 +387,21 @@ def main(argv=None) -> int:
             doc["nvml_uuid"] = meter.uuid
     try:
         doc["idle_power_w"] = idle_power(meter)
-        w, rope = build_weights(torch, cfg, args.prompt + args.new, device, dtype)
+        w, rope = build_weights(torch, cfg, args.prompt + args.new + args.positions - 1, device, dtype)
         doc["params"] = param_count(w)
+        if args.bits == 8:
+            w = to_fp8(torch, w)
         for batch in args.batches:
             r = measure_batch(torch, cfg, w, rope, batch, args.prompt, args.new, args.repeats, device, dtype,
-                              not args.no_graphs, meter)
+                              not args.no_graphs, meter, positions=args.positions)
             doc["runs"].append(r)
-            power = f", {r['mean_power_w']:.0f} W, {r['joules_per_output_token']:.3f} J/token" if "energy_j" in r else ""
-            print(f"batch {batch:3d}: {r['tpot_s'] * MS_PER_S:.2f} ms per output token, "
-                  f"{r['tokens_per_s']:.0f} tokens/s{power}", flush=True)
+            power = f", {r['mean_power_w']:.0f} W, {r['joules_per_step']:.3f} J a step" if "energy_j" in r else ""
+            print(f"batch {batch:3d}, {args.positions} position(s), {args.bits} bits: {r['step_s'] * MS_PER_S:.2f} ms "
+                  f"a step{power}", flush=True)
     finally:
         if meter is not None:
             meter.close()
-    if not all(math.isfinite(r["tpot_s"]) for r in doc["runs"]):
+    if not all(math.isfinite(r["step_s"]) for r in doc["runs"]):
         print("error: a non-finite time", file=sys.stderr)
         return 1
     if args.out:

@@ -281,6 +281,25 @@ def measured_decode(t: dict, level: float) -> None:
                  hide_index=True, width="stretch")
 
 
+def measured_speculative(t: dict, level: float) -> None:
+    """The latency engine on speculative decoding's steps measured on a real GPU, the naive baseline beside
+    (`validate --inference`)."""
+    r, n, s = t["ratio"], t["naive_ratio"], t["step"]
+    st.markdown("**Speculative decoding's steps measured on a real GPU, never fitted:** "
+                + c.md_escape(f"{t['method']}. The step's cost over a plain step: {factor_cell(r['median_factor'])} off "
+                              f"(predicted ÷ measured {r['geometric_mean_ratio']:.2f}), the naive ratio 1 "
+                              f"{factor_cell(n['median_factor'])}; the step's time {factor_cell(s['median_factor'])} off, "
+                              f"the {level:.0%} range holding {s['interval_coverage']:.0%}.", limit=1200))
+    rows = [{"Hardware": x["hardware"], "Batch": x["batch"], "Draft tokens": x["draft_tokens"],
+             "Step ÷ plain, measured": x["measured_ratio"], "Step ÷ plain, predicted": x["predicted_ratio"],
+             "Step (ms)": x["measured_step_ms"], "Predicted (ms)": x["predicted_step_ms"],
+             "In range": "yes" if x["inside_step"] else "no"} for x in t["rows"]]
+    two = lambda x: f"{x:.2f}"  # noqa: E731
+    st.dataframe(c.number_table(pd.DataFrame(rows), {"Step ÷ plain, measured": two, "Step ÷ plain, predicted": two,
+                                                      "Step (ms)": two, "Predicted (ms)": two}),
+                 hide_index=True, width="stretch")
+
+
 def default_engine_section(o: dict, level: float, lecture: bool) -> None:
     """The default engine's tokens/s on MLPerf Inference, held out by model and by hardware, Offline and Server,
     beside the flat roofline from the same folds and the older engines (the table `validate --inference` prints,
@@ -401,6 +420,7 @@ def inference_section(lecture: bool) -> None:
     later_tpot(doc["later_tpot"], doc["interval_level"])
     vllm_later(doc["vllm_later"], doc["interval_level"])
     measured_decode(doc["measured_decode"], doc["interval_level"])
+    measured_speculative(doc["measured_speculative"], doc["interval_level"])
     with st.expander(f"Every configuration ({len(doc['configs'])})"):
         st.dataframe(pd.DataFrame(doc["configs"])[[
             "model", "hardware", "tensor_parallel", "batch", "task", "measured_tpot_s", "predicted_tpot_s",

@@ -107,6 +107,7 @@ def validate_inference(args) -> None:
     _later_tpot(doc["later_tpot"], level)
     _vllm_later(doc["vllm_later"], level)
     _measured_decode(doc["measured_decode"], level)
+    _measured_speculative(doc["measured_speculative"], level)
     f = doc["fit"]
     print(f"\nShipped fit (all configurations): engine {gfmt(f['engine_s_per_layer'] * MS_PER_S, 3)} ms per layer and "
           f"{gfmt(f['engine_s_per_sequence'] * MS_PER_S, 3)} ms per sequence per step, {gfmt(f['tp_s_per_allreduce'] * MS_PER_S, 3)} ms per "
@@ -245,6 +246,23 @@ def _measured_decode(t: dict, level: str) -> None:
     print("Factors say how far (median); pred ÷ meas, which way (geometric mean: below 1, predicted too low or too "
           "short). A latency-optimised engine captures each step as CUDA graphs, as gpt-fast does; an online engine's "
           "costs come from vLLM and FastChat (a Python loop at batch 1). Power is the GPU's own, host not included.")
+
+
+def _measured_speculative(t: dict, level: str) -> None:
+    """The latency engine on speculative decoding's steps measured on a real GPU, the naive baseline beside."""
+    print(f"\nSpeculative decoding's steps measured on a real GPU, never fitted ({t['data']}): {t['method']}.")
+    rows = [[r["hardware"], r["batch"], r["draft_tokens"], f"{r['measured_ratio']:.2f}", f"{r['predicted_ratio']:.2f}",
+             f"{r['measured_step_ms']:.2f}", f"{r['predicted_step_ms']:.2f}", "yes" if r["inside_step"] else "no",
+             f"{r['measured_verify_step_ms']:.2f}", f"{r['predicted_verify_step_ms']:.2f}",
+             f"{r['measured_draft_pass_ms']:.3f}", f"{r['predicted_draft_pass_ms']:.3f}"] for r in t["rows"]]
+    print(_table(["hardware", "batch", "drafts", "step ÷ plain", "predicted", "step ms", "predicted", "in",
+                  "verify ms", "predicted", "draft pass ms", "predicted"], rows))
+    r, n, s, ns = t["ratio"], t["naive_ratio"], t["step"], t["naive_step"]
+    print(f"Step ÷ plain step: {r['median_factor']:.2f}× off (pred ÷ meas {r['geometric_mean_ratio']:.2f}), naive "
+          f"(ratio 1) {n['median_factor']:.2f}×; the step's time {s['median_factor']:.2f}× off (pred ÷ meas "
+          f"{s['geometric_mean_ratio']:.2f}, the engine's {level} TPOT interval holding {s['interval_coverage']:.0%}), "
+          f"naive (the plain step) {ns['median_factor']:.2f}×. A speed-up is the tokens a step ÷ the ratio: where the "
+          "ratio is predicted low, the speed-up is predicted high by as much.")
 
 
 def _summary_table(summary, baseline: str, level: str) -> str:

@@ -407,9 +407,11 @@ def inference_validation_document() -> dict:
     to them judged leave-one-benchmark-out (``independent_tpot``), both engines on later published
     times neither fit saw (``later_tpot``), vllm-2024 on later vLLM 0.5 measurements of other models
     (``vllm_later``), and both on decode steps this project measured on a real
-    GPU, time and energy (``measured_decode``); the default engine on TensorRT-LLM's own published throughput
+    GPU, time and energy (``measured_decode``), the latency engine on speculative decoding's steps measured there
+    (``measured_speculative``); the default engine on TensorRT-LLM's own published throughput
     table of newer models and GPUs, never fitted (``trtllm_check``)."""
     from estimator.services.measured_decode import measured_decode_document
+    from estimator.services.measured_speculative import measured_speculative_document
     from estimator.services.serving_accuracy import (
         later_check_document,
         optimized_validation_document,
@@ -422,7 +424,8 @@ def inference_validation_document() -> dict:
     return {**serving_validation(), "optimized_engine": optimized_validation_document(),
             "wall_power": wall_power_document(),
             "independent_tpot": tpot_check_document(), "later_tpot": later_check_document(),
-            "measured_decode": measured_decode_document(), "vllm_later": vllm_later_document(),
+            "measured_decode": measured_decode_document(), "measured_speculative": measured_speculative_document(),
+            "vllm_later": vllm_later_document(),
             "trtllm_check": trtllm_check_document()}
 
 

@@ -1,0 +1,148 @@
+"""Speculative decoding's steps this project measured on a real GPU (estimator/data/measured_speculative.csv, written
+by benchmarks/gpu_speculative.py): read and checked at the edge, predicted by the latency engine as shipped
+(estimator.fit.speculative_check), reported by ``validate --inference`` beside the naive baseline. The FP8 decode
+steps of the same run (measured_decode.csv, bits 8) are held here too."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+from data_file_edit import edited_copy
+
+from estimator.core.base.errors import DataFileError
+from estimator.io.measured_speculative import MEASURED_SPECULATIVE_PATH, load_measured_speculative
+from estimator.io.tpot_checks import load_measured_decode
+from estimator.services.measured_decode import measured_decode_document
+from estimator.services.measured_speculative import measured_speculative_document
+
+
+def test_the_shipped_rows_are_the_h100_run_and_their_parts_add_up():
+    rows = load_measured_speculative()
+    assert len(rows) == 6 and {r.hardware_id for r in rows} == {"h100-sxm"} and {r.run for r in rows} == {"9"}
+    assert sorted((r.batch, r.draft_tokens) for r in rows) == [(1, 1), (1, 3), (8, 1), (8, 3), (32, 1), (32, 3)]
+    one = next(r for r in rows if (r.batch, r.draft_tokens) == (1, 3))
+    # 3 × 0.670 ms + 9.555 ms, over the 8.532 ms decode step measured in the same process
+    assert one.step_s == pytest.approx(0.011564, rel=1e-3) and one.ratio == pytest.approx(1.355, abs=0.002)
+    # measured: a verification costs more than a decode step, more drafts more, and a draft pass a tenth of a step
+    for r in rows:
+        assert r.verify_step_s > r.decode_step_s and 0.05 < r.draft_pass_s / r.decode_step_s < 0.1
+    for b in (1, 8, 32):
+        k1, k3 = (next(r for r in rows if (r.batch, r.draft_tokens) == (b, k)) for k in (1, 3))
+        assert 1.15 < k1.ratio < k3.ratio < 1.45
+
+
+def test_the_latency_engine_charges_the_step_closer_than_the_naive_baseline_but_too_little():
+    d = measured_speculative_document()
+    assert d["engine"] == "latency" and d["acceptance"] == 0.85
+    # the step's cost over a plain step: 1.10x off, predicted low (0.90), where the naive ratio 1 is 1.28x off
+    assert d["ratio"]["median_factor"] == pytest.approx(1.105, abs=0.01)
+    assert d["ratio"]["geometric_mean_ratio"] == pytest.approx(0.905, abs=0.01)
+    assert d["naive_ratio"]["median_factor"] == pytest.approx(1.275, abs=0.01)
+    # the step's time: 1.24x off (too short), every row inside the engine's 80% TPOT interval; naive 1.42x
+    assert d["step"]["median_factor"] == pytest.approx(1.235, abs=0.01) and d["step"]["interval_coverage"] == 1.0
+    assert d["naive_step"]["median_factor"] == pytest.approx(1.417, abs=0.01)
+    for r in d["rows"]:
+        assert 1.0 < r["predicted_ratio"] < r["measured_ratio"]
+        assert r["predicted_draft_pass_ms"] < r["measured_draft_pass_ms"] < 1.25 * r["predicted_draft_pass_ms"]
+
+
+def test_validate_inference_prints_them_with_the_baseline(capsys):
+    from estimator.cli.accuracy_cmds import _measured_speculative
+    _measured_speculative(measured_speculative_document(), "80%")
+    out = capsys.readouterr().out
+    assert "Speculative decoding's steps measured on a real GPU, never fitted (estimator/data/measured_speculative.csv)" \
+        in out
+    assert "Step ÷ plain step: 1.10× off (pred ÷ meas 0.90), naive (ratio 1) 1.28×" in out
+    line = next(ln for ln in out.splitlines() if ln.startswith("h100-sxm  1      3"))
+    assert line.split()[3:5] == ["1.36", "1.22"]
+
+
+def test_validate_inference_json_carries_them():
+    from estimator.services.accuracy import inference_validation_document
+    doc = json.loads(json.dumps(inference_validation_document()))
+    assert doc["measured_speculative"]["ratio"]["n"] == 6
+
+
+@pytest.mark.parametrize(("edit", "words"), [
+    (lambda r: r.update(measured_step_s="0.02"), "is not draft_tokens × measured_draft_pass_s + measured_verify_step_s"),
+    (lambda r: r.update(citation=" "), "has no citation"),
+    (lambda r: r.update(bits="5"), "bits 5 is not one of"),
+    (lambda r: r.update(draft_tokens="1.5"), "draft_tokens '1.5' is not a positive whole number"),
+    (lambda r: r.update(measured_verify_step_s="nan"), "measured_verify_step_s 'nan' is not a positive number"),
+    (lambda r: r.update(model="no-such-model"), "line 2"),
+])
+def test_a_mistyped_row_is_refused_naming_the_file_and_line(tmp_path, edit, words):
+    path = edited_copy(MEASURED_SPECULATIVE_PATH, tmp_path, edit)
+    with pytest.raises(DataFileError) as e:
+        load_measured_speculative(path)
+    assert str(path) in str(e.value) and words in str(e.value)
+
+
+def test_the_benchmark_writes_rows_the_loader_reads(tmp_path):
+    """benchmarks/gpu_speculative.py's JSON → data rows → the loader: the path the shipped file took."""
+    import csv
+
+    from benchmarks.gpu_decode import LLAMA3_8B
+    from benchmarks.gpu_speculative import MEASURED_SPECULATIVE_COLUMNS, data_rows
+    part = {"steps": 256, "mean_power_w": 400.0, "energy_j": 1.0}
+    doc = {"config": dict(LLAMA3_8B), "prompt": 128, "new": 128, "repeats": 2, "torch": "2.x", "drafts": [2],
+           "by_batch": [{"batch": 4, "decode": {**part, "step_s": 0.008}, "draft_pass": {**part, "step_s": 0.0005},
+                         "verify": {"2": {**part, "step_s": 0.009}}}]}
+    rows = data_rows(doc, "7", "h100-sxm", "a test's own figures")
+    path = tmp_path / MEASURED_SPECULATIVE_PATH.name
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(MEASURED_SPECULATIVE_COLUMNS), lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+    [r] = load_measured_speculative(path)
+    assert (r.batch, r.draft_tokens, r.run, r.citation) == (4, 2, "7", "a test's own figures")
+    assert r.step_s == pytest.approx(0.010) and r.ratio == pytest.approx(1.25)
+    with pytest.raises(SystemExit, match="is not the llama-3-8b shape"):
+        data_rows({**doc, "config": {**LLAMA3_8B, "layers": 2}}, "7", "h100-sxm", "x")
+
+
+def test_the_verification_step_gives_what_that_many_decode_steps_give():
+    """gpu_decode.make_step over K + 1 positions writes the same KV cache and picks the same next tokens as K + 1
+    one-position steps fed the same tokens (in fp32 on the CPU, where PyTorch is installed)."""
+    torch = pytest.importorskip("torch")
+    from benchmarks.gpu_decode import build_cache, build_weights, make_step
+    cfg = {"layers": 2, "d_model": 64, "heads": 4, "kv_heads": 2, "ffn": 128, "vocab": 100}
+    cpu, f32 = torch.device("cpu"), torch.float32
+    w, rope = build_weights(torch, cfg, 64, cpu, f32)
+
+    def cache():
+        c = build_cache(torch, cfg, 2, 64, cpu, f32)
+        g = torch.Generator().manual_seed(1)
+        c["k"][:, :, :, :10].normal_(0, 1, generator=g)
+        c["v"][:, :, :, :10].normal_(0, 1, generator=g)
+        return c
+
+    seq = torch.tensor([[5, 17, 42], [7, 8, 99]])
+    together, tokens = cache(), seq.clone()
+    make_step(torch, cfg, w, together, rope, tokens, torch.tensor(10))()
+    one_by_one, picks = cache(), []
+    for i in range(3):
+        t = seq[:, i:i + 1].clone()
+        make_step(torch, cfg, w, one_by_one, rope, t, torch.tensor(10 + i))()
+        picks.append(t)
+    assert torch.equal(tokens, torch.cat(picks, dim=1))
+    assert torch.allclose(together["k"], one_by_one["k"], atol=1e-5)
+    assert torch.allclose(together["v"], one_by_one["v"], atol=1e-5)
+
+
+def test_fp8_weights_cut_the_measured_h100_step_as_the_model_says_within_a_tenth():
+    """Run 9: the same decoder at 16 and 8 bits (FP8 linear layers, torch._scaled_mm) on one H100, in one run."""
+    ms = [m for m in load_measured_decode() if m.run == "9"]
+    by = {(m.row.batch, m.row.bits): m for m in ms}
+    assert sorted(by) == [(1, 8), (1, 16), (8, 8), (8, 16), (32, 8), (32, 16)]
+    measured = {b: by[b, 8].row.tpot_s / by[b, 16].row.tpot_s for b in (1, 8, 32)}
+    assert measured[1] == pytest.approx(0.755, abs=0.005) and all(0.75 < x < 0.80 for x in measured.values())
+    rows = {(r["batch"], r["bits"]): r for r in measured_decode_document()["rows"]
+            if r["engine"] == "latency" and r["run"] == "9"}
+    predicted = {b: rows[b, 8]["predicted_tpot_ms"] / rows[b, 16]["predicted_tpot_ms"] for b in (1, 8, 32)}
+    for b in (1, 8, 32):  # the model cuts a little more (0.71-0.74): within a tenth, never the halving of the bytes
+        assert 0.9 < predicted[b] / measured[b] < 1.0 and predicted[b] > 0.6
+        assert rows[b, 8]["inside_tpot"] and rows[b, 8]["inside_energy"]
+    assert math.isclose(by[1, 16].row.tpot_s, 0.008635, rel_tol=1e-3)
