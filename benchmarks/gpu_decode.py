@@ -190,8 +190,8 @@ def measure_batch(torch, cfg, w, rope, batch: int, prompt: int, new: int, repeat
     try:  # one eager step: cuBLASLt may refuse an FP8 product of fewer than 16 rows
         step()
         sync()
-    except RuntimeError:
-        if w["wqkv"].dtype != torch.float8_e4m3fn:
+    except RuntimeError as exc:  # cuBLASLt's refusal of the shape; running out of memory is no reason to pad
+        if w["wqkv"].dtype != torch.float8_e4m3fn or isinstance(exc, torch.cuda.OutOfMemoryError):
             raise
         fp8_pad = True
         step = make_step(torch, cfg, w, cache, rope, tokens, pos, fp8_pad=True)
@@ -277,8 +277,9 @@ def data_rows(docs, run: str, hardware_id: str, citation: str, model: str = "lla
                         f"({r['power_source']}) ÷ the tokens"),
                 "prefill_included": "no",
                 "note": (("random bf16 weights" if bits == 16 else
-                          "random weights, the blocks' linear layers in FP8 (E4M3, one scale a tensor) multiplied with "
-                          "activations cast to FP8 by torch._scaled_mm (W8A8), embedding and LM head in bf16"
+                          "random weights, the blocks' linear layers in FP8 (E4M3, one static scale a tensor: dynamic "
+                          "per-product scaling, vLLM's default, not timed) multiplied with activations cast to FP8 by "
+                          "torch._scaled_mm (W8A8), embedding and LM head in bf16"
                           + (f", each product's rows padded to {r['fp8_rows_padded_to']}" if r.get("fp8_rows_padded_to")
                              else ""))
                          + "; the prompt's KV cache (bf16) filled at random (no prefill in the window); the "

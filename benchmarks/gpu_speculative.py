@@ -40,13 +40,11 @@ from benchmarks.gpu_decode import (
     torch_and_device,
 )
 from estimator.core.base.units import MS_PER_S
+from estimator.core.serving.step import DRAFT_LAYERS  # the draft head's layers, as the serving model counts them
+from estimator.io.measured_speculative import COLUMNS
 from estimator.monitor.calibration_run import now_iso
 
-DRAFT_LAYERS = 1  # the draft head's layers (EAGLE, Li et al. 2024; DeepSeek-V3's MTP module, §2.2: one block)
-MEASURED_SPECULATIVE_COLUMNS = (
-    "model", "hardware_id", "batch", "bits", "prompt_tokens", "output_tokens", "draft_tokens",
-    "measured_decode_step_s", "measured_verify_step_s", "measured_draft_pass_s", "measured_step_s",
-    "measured_decode_power_w", "measured_step_power_w", "how", "note", "citation", "run")
+MEASURED_SPECULATIVE_COLUMNS = COLUMNS  # the data file's header (estimator/io/measured_speculative.py)
 
 
 def measure(torch, cfg, args, device, meter) -> dict:

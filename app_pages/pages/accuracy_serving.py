@@ -289,7 +289,8 @@ def measured_speculative(t: dict, level: float) -> None:
                 + c.md_escape(f"{t['method']}. The step's cost over a plain step: {factor_cell(r['median_factor'])} off "
                               f"(predicted ÷ measured {r['geometric_mean_ratio']:.2f}), the naive ratio 1 "
                               f"{factor_cell(n['median_factor'])}; the step's time {factor_cell(s['median_factor'])} off, "
-                              f"the {level:.0%} range holding {s['interval_coverage']:.0%}.", limit=1200))
+                              f"the {t['engine']} engine's {level:.0%} range (×/÷ {t['range_factor']:.2f}) holding "
+                              f"{s['interval_coverage']:.0%}.", limit=1400))
     rows = [{"Hardware": x["hardware"], "Batch": x["batch"], "Draft tokens": x["draft_tokens"],
              "Step ÷ plain, measured": x["measured_ratio"], "Step ÷ plain, predicted": x["predicted_ratio"],
              "Step (ms)": x["measured_step_ms"], "Predicted (ms)": x["predicted_step_ms"],

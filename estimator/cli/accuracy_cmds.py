@@ -260,9 +260,10 @@ def _measured_speculative(t: dict, level: str) -> None:
     r, n, s, ns = t["ratio"], t["naive_ratio"], t["step"], t["naive_step"]
     print(f"Step ÷ plain step: {r['median_factor']:.2f}× off (pred ÷ meas {r['geometric_mean_ratio']:.2f}), naive "
           f"(ratio 1) {n['median_factor']:.2f}×; the step's time {s['median_factor']:.2f}× off (pred ÷ meas "
-          f"{s['geometric_mean_ratio']:.2f}, the engine's {level} TPOT interval holding {s['interval_coverage']:.0%}), "
+          f"{s['geometric_mean_ratio']:.2f}, the {t['engine']} engine's {level} TPOT range, ×/÷ {t['range_factor']:.2f}, "
+          f"holding {s['interval_coverage']:.0%}), "
           f"naive (the plain step) {ns['median_factor']:.2f}×. A speed-up is the tokens a step ÷ the ratio: where the "
-          "ratio is predicted low, the speed-up is predicted high by as much.")
+          "ratio is predicted low, the speed-up is predicted high by as much, for this decoder.")
 
 
 def _summary_table(summary, baseline: str, level: str) -> str:

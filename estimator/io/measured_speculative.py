@@ -49,7 +49,7 @@ def _load(path: Path) -> tuple[SpeculativeRow, ...]:
             if not (r[key] or "").strip():
                 fail(f"line {line} has no {key}", "name who measured the row and which run it comes from")
         if v["bits"] not in WEIGHT_BITS:
-            fail(f"line {line}: bits {v['bits']} is not one of {WEIGHT_BITS}", "use 16, 8 or 4")
+            fail(f"line {line}: bits {v['bits']} is not one of {WEIGHT_BITS}", f"use one of {WEIGHT_BITS}")
         total = v["draft_tokens"] * v["measured_draft_pass_s"] + v["measured_verify_step_s"]
         if abs(v["measured_step_s"] / total - 1.0) > SUM_AGREEMENT:
             fail(f"line {line}: measured_step_s {gfmt(v['measured_step_s'], 4)} is not draft_tokens × "

@@ -7,6 +7,7 @@ speculative_check``.
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 
 from estimator.core.base.units import MS_PER_S
@@ -28,10 +29,13 @@ def measured_speculative_document() -> dict:
         "method": (f"{len(rows)} configurations this project measured on {', '.join(devices)} "
                    "(benchmarks/gpu_speculative.py: a Llama-3-8B-shaped decoder, each step one CUDA graph): a decode "
                    "step, the verification of K draft tokens and a one-layer draft pass, timed in one process; the "
-                   f"speculative step = K draft passes + the verification; never fitted: each predicted by the {ENGINE} "
-                   f"engine as shipped at the default acceptance {c.acceptance:g} (the prefill taken out); the naive "
+                   "speculative step = K draft passes + the verification (a batch's plain step and draft pass measured "
+                   "once, shared by its rows of 1 and 3 drafts); never fitted: each predicted by the "
+                   f"{ENGINE} engine as shipped, the prefill taken out and its per-token cost charged once a step "
+                   f"(acceptance {c.acceptance:g}: the benchmark emits no tokens and does no engine work); the naive "
                    "baseline beside: drafts free and the verification as dear as a decode step (ratio 1)"),
         "engine": ENGINE, "acceptance": c.acceptance,
+        "range_factor": math.exp(c.predictions[0].half) if c.predictions else None,
         "ratio": c.ratio.to_dict(), "naive_ratio": c.naive_ratio.to_dict(),
         "step": c.step.to_dict(), "naive_step": c.naive_step.to_dict(),
         "verify": c.verify.to_dict(), "draft": c.draft.to_dict(),
