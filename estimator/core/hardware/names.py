@@ -96,6 +96,10 @@ ALIASES = (
     ("mi355x", "AMD Instinct MI355X 288GB HBM3e", "the MI325X's system-description form (issue 54) for the MI355X"),
     ("mi355x", "AMD Instinct MI355X", "AMD's product name (one memory size: 288 GB; the 1,000 W part is the MI350X)"),
     ("rtx-pro-6000-server", "NVIDIA RTX PRO 6000 Blackwell Server Edition", "NVIDIA's product name"),
+    ("rtx-4000-ada", "NVIDIA RTX 4000 Ada Generation", f"{DRIVER_TABLE}: device 27B2, beside 27B0 'NVIDIA RTX 4000 SFF "
+                                                       "Ada Generation' (the 70 W card, no profile); RunPod's GPU id"),
+    ("rtx-4000-ada", "NVIDIA RTX 4000 Ada", "the short name clouds list it by (DigitalOcean's 'RTX 4000 Ada' GPU Droplet, "
+                                            "gpu-4000adax1-20gb: profiles/rtx-4000-ada.toml's price source)"),
     # The accelerators as MLPerf Inference v4.0/v4.1 system descriptions write them (the accelerator column of
     # estimator/data/mlperf_inference.csv, each row citing its result file).
     ("gh200-144gb", "NVIDIA GH200 Grace Hopper Superchip 144GB", "MLPerf Inference v4.1 system descriptions (HPE, NVIDIA)"),
