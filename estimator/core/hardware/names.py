@@ -128,6 +128,11 @@ ALIASES = (
     ("gaudi2", "Intel Gaudi 2 AI Accelerator (96 GB HBM2E)", "MLPerf Inference v4.0 (Intel's system description)"),
     ("gaudi3", "Intel Gaudi 3 AI Accelerator (128 GB HBM2E)", "the Gaudi 2's MLPerf Inference v4.0 form for the Gaudi 3 "
                                                               "(128 GB HBM2e: profiles/gaudi3.toml)"),
+    ("gaudi3", "Intel Gaudi 3 AI Accelerator HL-325L OAM", "Intel's product brief, 'Intel Gaudi 3 AI Accelerator HL-325L "
+                                                          "OAM Mezzanine Card' (cdrdv2-public.intel.com/817487, as public "
+                                                          "repositories cite it): the air-cooled 900 W OAM this profile is"),
+    ("gaudi3", "Intel Gaudi 3 HL-325L", "the product brief's name without its card words (above)"),
+    ("gaudi3", "HL-325L", "the device name hl-smi prints for it (hl-smi's CSV query in public repositories' tests)"),
     ("trainium2", "Trainium2", "AWS Neuron documentation's name of the chip ('Trainium2 Architecture')"),
     ("trainium2", "AWS Trainium2", "AWS's product name"),
 )
