@@ -73,6 +73,7 @@ def test_memory_power_link_and_price(card):
     "RTX 4000 Ada Generation", "nvidia rtx 4000 ada generation", "rtx-4000-ada",
     "NVIDIA RTX 4000 Ada Generation 20GB",   # with its marketed memory
     "NVIDIA RTX 4000 Ada Generation (20GB GDDR6)",
+    "RTX 4000 ADA-PCIE-20GB", "NVIDIA RTX 4000 ADA-PCIE-20GB",   # MLPerf Inference v5.1's system-description form
 ])
 def test_the_names_it_is_written_by_resolve_to_it(profiles, given):
     assert profiles.get(given).id == "rtx-4000-ada"

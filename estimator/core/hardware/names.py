@@ -98,6 +98,9 @@ ALIASES = (
     ("rtx-pro-6000-server", "NVIDIA RTX PRO 6000 Blackwell Server Edition", "NVIDIA's product name"),
     ("rtx-4000-ada", "NVIDIA RTX 4000 Ada Generation", f"{DRIVER_TABLE}: device 27B2, beside 27B0 'NVIDIA RTX 4000 SFF "
                                                        "Ada Generation' (the 70 W card, no profile); RunPod's GPU id"),
+    ("rtx-4000-ada", "NVIDIA RTX 4000 Ada-PCIE-20GB", "MLPerf Inference v5.1's system-description form, as a news "
+                                                       "report of that round lists the new accelerators ('RTX 4000 "
+                                                       "ADA-PCIE-20GB': bmcpros.com, 2025; secondary)"),
     ("rtx-4000-ada", "NVIDIA RTX 4000 Ada", "the short name clouds list it by (DigitalOcean's 'RTX 4000 Ada' GPU Droplet, "
                                             "gpu-4000adax1-20gb: profiles/rtx-4000-ada.toml's price source)"),
     # The accelerators as MLPerf Inference v4.0/v4.1 system descriptions write them (the accelerator column of
