@@ -68,18 +68,68 @@ CONFIGS = {
 }
 
 
-def build_model(torch, layers: int, d_model: int, heads: int, seq_len: int, vocab: int = VOCAB):
+# FP8 training's formats and scaling (Micikevicius et al. 2022, "FP8 Formats for Deep Learning", arXiv:2209.05433:
+# E4M3 for weights and activations, E5M2 for gradients; one scale a tensor from its current absolute maximum, the
+# "tensorwise" dynamic recipe of PyTorch's torchao float8 training that torchtitan's float8 runs use)
+E4M3_MAX = 448.0     # the largest finite E4M3 value (the paper's Table 1)
+E5M2_MAX = 57344.0   # the largest finite E5M2 value (the paper's Table 1)
+AMAX_FLOOR = 1e-12   # an all-zero tensor's scale stays finite
+
+
+def fp8_linear_function(torch):
+    """An autograd function computing x @ wᵀ with both operands cast to FP8 (E4M3, one dynamic scale a tensor) in
+    the forward pass and the output's gradient cast to E5M2 for both backward products, each product one
+    ``torch._scaled_mm`` with bf16 output: the three GEMMs of a linear layer at FP8's tensor-core rate."""
+
+    def cast(t, fmt, largest):
+        scale = largest / t.detach().abs().amax().float().clamp(min=AMAX_FLOOR)
+        return (t.float() * scale).clamp(-largest, largest).to(fmt), scale.reciprocal()
+
+    def mm(a, inv_a, b_col, inv_b):  # a row-major (M, K), b_col column-major (K, N)
+        return torch._scaled_mm(a, b_col, inv_a, inv_b, out_dtype=torch.bfloat16)
+
+    class Fp8Linear(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, w):
+            x8, ix = cast(x, torch.float8_e4m3fn, E4M3_MAX)
+            w8, iw = cast(w, torch.float8_e4m3fn, E4M3_MAX)
+            ctx.save_for_backward(x8, ix, w8, iw)
+            ctx.dtypes = (x.dtype, w.dtype)  # the gradients go back in their inputs' dtypes (fp32 weights)
+            return mm(x8, ix, w8.t(), iw)                                  # (M, N)
+
+        @staticmethod
+        def backward(ctx, g):
+            x8, ix, w8, iw = ctx.saved_tensors
+            g8, ig = cast(g, torch.float8_e5m2, E5M2_MAX)
+            grad_x = mm(g8, ig, w8.t().contiguous().t(), iw)               # (M, N) @ (N, K)
+            grad_w = mm(g8.t().contiguous(), ig, x8.t().contiguous().t(), ix)  # (N, M) @ (M, K)
+            return grad_x.to(ctx.dtypes[0]), grad_w.to(ctx.dtypes[1])
+
+    return Fp8Linear
+
+
+def build_model(torch, layers: int, d_model: int, heads: int, seq_len: int, vocab: int = VOCAB, fp8: bool = False):
+    """The GPT of the module docstring; ``fp8``: the blocks' four linear layers multiply in FP8
+    (``fp8_linear_function``), the LM head in bf16, as torchao's float8 training leaves the output layer."""
     nn, F = torch.nn, torch.nn.functional
     head_dim = d_model // heads
+    fp8_matmul = fp8_linear_function(torch).apply if fp8 else None
+
+    class Linear(nn.Linear):
+        def forward(self, x):
+            if fp8_matmul is None:
+                return super().forward(x)
+            shape = x.shape
+            return fp8_matmul(x.reshape(-1, shape[-1]), self.weight).view(*shape[:-1], self.out_features)
 
     class Block(nn.Module):
         def __init__(self):
             super().__init__()
             self.ln1, self.ln2 = nn.LayerNorm(d_model), nn.LayerNorm(d_model)
-            self.qkv = nn.Linear(d_model, 3 * d_model, bias=False)
-            self.proj = nn.Linear(d_model, d_model, bias=False)
-            self.up = nn.Linear(d_model, FFN_FACTOR * d_model, bias=False)
-            self.down = nn.Linear(FFN_FACTOR * d_model, d_model, bias=False)
+            self.qkv = Linear(d_model, 3 * d_model, bias=False)
+            self.proj = Linear(d_model, d_model, bias=False)
+            self.up = Linear(d_model, FFN_FACTOR * d_model, bias=False)
+            self.down = Linear(FFN_FACTOR * d_model, d_model, bias=False)
 
         def forward(self, x):
             b, t, _ = x.shape
@@ -111,13 +161,16 @@ def build_model(torch, layers: int, d_model: int, heads: int, seq_len: int, voca
 
 
 
-def measure(torch, config, device, steps: int, warmup: int, meter, compiled: bool = False) -> dict:
+def measure(torch, config, device, steps: int, warmup: int, meter, compiled: bool = False,
+            precision: str = "bf16") -> dict:
     name, layers, d_model, heads, seq_len, micro_batch = config
-    out = {"name": name + ("-compiled" if compiled else ""), "mode": "torch.compile" if compiled else "eager", "layers": layers, "d_model": d_model, "heads": heads, "kv_heads": heads,
+    suffix = ("-fp8" if precision == "fp8" else "") + ("-compiled" if compiled else "")
+    out = {"name": name + suffix, "mode": "torch.compile" if compiled else "eager", "precision": precision,
+           "layers": layers, "d_model": d_model, "heads": heads, "kv_heads": heads,
            "ffn": FFN_FACTOR * d_model, "ffn_matrices": 2, "vocab": VOCAB, "seq_len": seq_len,
            "micro_batch": micro_batch}
     cuda = device.type == "cuda"
-    model = build_model(torch, layers, d_model, heads, seq_len).to(device)
+    model = build_model(torch, layers, d_model, heads, seq_len, fp8=precision == "fp8").to(device)
     out["params"] = sum(p.numel() for p in model.parameters())
     if compiled:  # fused elementwise kernels (Inductor), as tuned stacks fuse them; compiled in the warm-up steps
         model = torch.compile(model)
@@ -182,10 +235,12 @@ def data_rows(doc: dict, run: str, hardware_id: str, citation: str) -> list[dict
             "mode": r.get("mode", "eager"),
             **{k: r[k] for k in ("name", "layers", "d_model", "heads", "kv_heads", "ffn", "ffn_matrices", "vocab",
                                  "seq_len", "micro_batch", "params")},
-            "hardware_id": hardware_id, "precision": "bf16", "attention": "flash",
-            "how": (f"benchmarks/gpu_train_step.py in PyTorch {doc['torch']}: fp32 weights, bf16 autocast, SDPA held "
-                    f"to FlashAttention, fused AdamW, {r.get('mode', 'eager')}; the median of {r['steps']} timed steps after "
-                    f"{r['warmup']} warm-up steps, one micro-batch a step"),
+            "hardware_id": hardware_id, "precision": r.get("precision", "bf16"), "attention": "flash",
+            "how": (f"benchmarks/gpu_train_step.py in PyTorch {doc['torch']}: fp32 weights, bf16 autocast"
+                    + (", the blocks' linear layers in FP8 (E4M3 forward, E5M2 gradients, one dynamic scale a tensor, "
+                       "torch._scaled_mm; the LM head bf16)" if r.get("precision") == "fp8" else "")
+                    + f", SDPA held to FlashAttention, fused AdamW, {r.get('mode', 'eager')}; the median of {r['steps']} "
+                    f"timed steps after {r['warmup']} warm-up steps, one micro-batch a step"),
             "measured_step_s": r["step_s"], "measured_tokens_per_s_per_device": r["tokens_per_s"],
             "measured_power_w": r.get("mean_power_w", ""), "measured_j_per_token": r.get("joules_per_token", ""),
             "mean_sm_clock_mhz": r.get("sm_clock_mhz", ""), "peak_memory_gb": r.get("peak_memory_gb", ""),
@@ -222,6 +277,8 @@ def main(argv=None) -> int:
     ap.add_argument("--warmup", type=int, default=3, help="untimed steps first (default 3)")
     ap.add_argument("--device", default="cuda")
     ap.add_argument("--compile", action="store_true", help="torch.compile the model (Inductor's fused kernels)")
+    ap.add_argument("--precision", choices=("bf16", "fp8"), default="bf16",
+                    help="bf16: autocast; fp8: the blocks' linear layers in FP8 too (fp8_linear_function)")
     ap.add_argument("--out", help="write the results as JSON here")
     args = ap.parse_args(argv)
     import torch
@@ -238,7 +295,7 @@ def main(argv=None) -> int:
         if only and config[0] not in only:
             continue
         try:
-            r = measure(torch, config, device, args.steps, args.warmup, meter, args.compile)
+            r = measure(torch, config, device, args.steps, args.warmup, meter, args.compile, args.precision)
         except torch.cuda.OutOfMemoryError as exc:  # recorded, and the next configuration runs
             r = {"name": config[0], "error": f"out of memory: {str(exc).splitlines()[0]}"}
         if device.type == "cuda":

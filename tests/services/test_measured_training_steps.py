@@ -103,3 +103,36 @@ def test_the_long_sequence_steps_are_a_little_faster_in_the_model():
     ratios = [r["predicted_tokens_per_s_per_device"] / r["measured_tokens_per_s_per_device"] for r in long.values()]
     assert (round(min(ratios), 2), round(max(ratios), 2)) == (1.02, 1.13)
     assert all(r["inside"] and r["hardware"] == "h100-sxm" for r in long.values())
+
+
+def test_the_fp8_linear_of_the_training_benchmark_is_the_product_within_fp8s_error():
+    """benchmarks/gpu_train_step.py's FP8 linear (E4M3 forward, E5M2 gradients, one dynamic scale a tensor): its output
+    and both gradients within 10% (relative norm) of the fp32 product's, in their inputs' dtypes (on the CPU, where
+    PyTorch is installed; E4M3's 3 mantissa bits give about 4%, E5M2's 2 about 6%)."""
+    torch = pytest.importorskip("torch")
+    from benchmarks.gpu_train_step import fp8_linear_function
+    fp8 = fp8_linear_function(torch).apply
+    g = torch.Generator().manual_seed(0)
+    x = torch.randn(64, 128, generator=g, requires_grad=True)
+    w = (torch.randn(96, 128, generator=g) * 0.02).requires_grad_()
+    grad_out = torch.randn(64, 96, generator=g)
+    fp8(x, w).float().backward(grad_out)
+    x32, w32 = x.detach().clone().requires_grad_(), w.detach().clone().requires_grad_()
+    (x32 @ w32.t()).backward(grad_out)
+
+    def rel(a, b):
+        return float((a.float() - b).norm() / b.norm())
+    assert rel(fp8(x, w).detach(), (x32 @ w32.t()).detach()) < 0.1
+    assert rel(x.grad, x32.grad) < 0.1 and rel(w.grad, w32.grad) < 0.1
+    assert (x.grad.dtype, w.grad.dtype) == (torch.float32, torch.float32)
+
+
+def test_an_fp8_run_becomes_an_fp8_row_the_step_model_predicts_at_fp8():
+    from benchmarks.gpu_train_step import data_rows
+    run = {"name": "gpt3-xl-fp8", "mode": "eager", "precision": "fp8", "layers": 24, "d_model": 2048, "heads": 16,
+           "kv_heads": 16, "ffn": 8192, "ffn_matrices": 2, "vocab": 50304, "seq_len": 2048, "micro_batch": 8,
+           "params": 1418000000, "steps": 10, "warmup": 3, "step_s": 0.523, "tokens_per_s": 31320.0}
+    [row] = data_rows({"torch": "2.x", "runs": [run]}, "12", "h100-sxm", "a test's own figures")
+    assert row["precision"] == "fp8" and "linear layers in FP8 (E4M3 forward, E5M2 gradients" in row["how"]
+    [bf16] = data_rows({"torch": "2.x", "runs": [{**run, "precision": "bf16", "name": "gpt3-xl"}]}, "12", "h100-sxm", "x")
+    assert bf16["precision"] == "bf16" and "FP8" not in bf16["how"]
