@@ -137,3 +137,52 @@ def test_the_verification_step_gives_what_that_many_decode_steps_give():
     assert torch.equal(tokens, torch.cat(picks, dim=1))
     assert torch.allclose(together["k"], one_by_one["k"], atol=1e-5)
     assert torch.allclose(together["v"], one_by_one["v"], atol=1e-5)
+
+
+def test_the_verification_step_matches_an_independent_grouped_query_attention():
+    """make_step over 4 positions against a plain causal decoder written apart (key/value heads expanded with
+    repeat_interleave, as Hugging Face's Llama does, in fp64): the same KV cache and next tokens, so the mask's rows,
+    the rotary positions and the head grouping are each right, not only equal to make_step's own one-position path."""
+    torch = pytest.importorskip("torch")
+    from benchmarks.gpu_decode import RMS_EPS, build_cache, build_weights, make_step
+    cfg = {"layers": 2, "d_model": 64, "heads": 8, "kv_heads": 2, "ffn": 96, "vocab": 50}
+    cpu, f64 = torch.device("cpu"), torch.float64
+    w, rope = build_weights(torch, cfg, 32, cpu, f64, seed=3)
+    h, kvh, hd, prompt = cfg["heads"], cfg["kv_heads"], cfg["d_model"] // cfg["heads"], 6
+    cache = build_cache(torch, cfg, 2, 32, cpu, f64)
+    g = torch.Generator().manual_seed(4)
+    cache["k"][:, :, :, :prompt].normal_(0, 1, generator=g)
+    cache["v"][:, :, :, :prompt].normal_(0, 1, generator=g)
+    keys0, values0 = cache["k"][:, :, :, :prompt].clone(), cache["v"][:, :, :, :prompt].clone()
+    seq = torch.tensor([[3, 14, 15, 9], [2, 6, 5, 35]])
+    tokens = seq.clone()
+    make_step(torch, cfg, w, cache, rope, tokens, torch.tensor(prompt))()
+
+    def rms(x, weight):
+        return x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + RMS_EPS) * weight
+
+    def rotate(x, pos):  # x (B, heads, T, hd); HF's rotate_half
+        cos = rope["cos"][pos].to(f64).repeat(1, 2)
+        sin = rope["sin"][pos].to(f64).repeat(1, 2)
+        x1, x2 = x[..., : hd // 2], x[..., hd // 2:]
+        return x * cos + torch.cat((-x2, x1), dim=-1) * sin
+
+    positions = torch.arange(prompt, prompt + 4)
+    x = w["emb"][seq]                                                        # (B, 4, d)
+    for layer in range(cfg["layers"]):
+        q, k, v = (rms(x, w["n1"][layer]) @ w["wqkv"][layer]).split((h * hd, kvh * hd, kvh * hd), dim=-1)
+        q = rotate(q.view(2, 4, h, hd).transpose(1, 2), positions)
+        k = rotate(k.view(2, 4, kvh, hd).transpose(1, 2), positions)
+        v = v.view(2, 4, kvh, hd).transpose(1, 2)
+        k_all = torch.cat((keys0[layer], k), dim=2).repeat_interleave(h // kvh, dim=1)
+        v_all = torch.cat((values0[layer], v), dim=2).repeat_interleave(h // kvh, dim=1)
+        assert torch.allclose(cache["k"][layer][:, :, prompt:prompt + 4], k, atol=1e-5)  # its norms and rotations in fp32
+        assert torch.allclose(cache["v"][layer][:, :, prompt:prompt + 4], v, atol=1e-5)
+        scores = q @ k_all.transpose(-1, -2) / hd ** 0.5
+        allowed = torch.arange(prompt + 4).view(1, -1) <= positions.view(-1, 1)
+        att = scores.masked_fill(~allowed, float("-inf")).softmax(-1) @ v_all
+        x = x + att.transpose(1, 2).reshape(2, 4, h * hd) @ w["wo"][layer]
+        gate, up = (rms(x, w["n2"][layer]) @ w["w13"][layer]).chunk(2, dim=-1)
+        x = x + (torch.nn.functional.silu(gate) * up) @ w["w2"][layer]
+    expected = (rms(x, w["nf"]) @ w["head"]).argmax(-1)
+    assert torch.equal(tokens, expected)
