@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The checks that need a real NVIDIA GPU, in one run (about 5 minutes on an H200), each step's output
+# The checks that need a real NVIDIA GPU, in one run (about 5 minutes on an H200 before decode_fp8, speculative and the
+# two FP8 training steps, which add up to 15 minutes of limits), each step's output
 # saved in a folder:
 #
 #     bash benchmarks/gpu_check.sh [OUT_DIR]        # default OUT_DIR: $OUT, else ./gpu-check

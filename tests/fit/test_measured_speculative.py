@@ -144,7 +144,7 @@ def test_the_verification_step_matches_an_independent_grouped_query_attention():
     repeat_interleave, as Hugging Face's Llama does, in fp64): the same KV cache and next tokens, so the mask's rows,
     the rotary positions and the head grouping are each right, not only equal to make_step's own one-position path."""
     torch = pytest.importorskip("torch")
-    from benchmarks.gpu_decode import RMS_EPS, build_cache, build_weights, make_step
+    from benchmarks.gpu_decode import RMS_EPS, ROPE_THETA, build_cache, build_weights, make_step
     cfg = {"layers": 2, "d_model": 64, "heads": 8, "kv_heads": 2, "ffn": 96, "vocab": 50}
     cpu, f64 = torch.device("cpu"), torch.float64
     w, rope = build_weights(torch, cfg, 32, cpu, f64, seed=3)
@@ -161,9 +161,11 @@ def test_the_verification_step_matches_an_independent_grouped_query_attention():
     def rms(x, weight):
         return x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + RMS_EPS) * weight
 
+    inv_freq = 1.0 / ROPE_THETA ** (torch.arange(0, hd, 2, dtype=f64) / hd)  # Llama's, not build_weights' tables
+
     def rotate(x, pos):  # x (B, heads, T, hd); HF's rotate_half
-        cos = rope["cos"][pos].to(f64).repeat(1, 2)
-        sin = rope["sin"][pos].to(f64).repeat(1, 2)
+        angles = torch.outer(pos.to(f64), inv_freq).repeat(1, 2)
+        cos, sin = angles.cos(), angles.sin()
         x1, x2 = x[..., : hd // 2], x[..., hd // 2:]
         return x * cos + torch.cat((-x2, x1), dim=-1) * sin
 

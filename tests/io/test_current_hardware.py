@@ -44,7 +44,7 @@ def test_each_new_profile_validates(pid, capsys):
     ("AMD Instinct MI355X-NPS1-SPX-288GB-1400W", "mi355x"), ("Intel Gaudi 3 AI Accelerator", "gaudi3"),
     ("Intel Gaudi 3 AI Accelerator (128 GB HBM2E)", "gaudi3"),
     # Intel's product brief's name of the air-cooled OAM, and what hl-smi prints
-    ("Intel Gaudi 3 HL-325L", "gaudi3"), ("Intel Gaudi 3 AI Accelerator HL-325L OAM", "gaudi3"), ("HL-325L", "gaudi3"),
+    ("Intel Gaudi 3 HL-325L", "gaudi3"), ("Intel Gaudi 3 AI Accelerator HL-325L OAM", "gaudi3"), ("HL-325L", "gaudi3"), ("HL-225", "gaudi2"),
     # the H200 with a custom thermal solution: the same GPU at 1,000 W, its own profile
     ("NVIDIA H200-SXM-141GB-CTS", "h200-sxm-cts"), ("NVIDIA H200-SXM-141GB", "h200-sxm"),
     # the names that named the older parts still do

@@ -133,9 +133,13 @@ ALIASES = (
                                                               "(128 GB HBM2e: profiles/gaudi3.toml)"),
     ("gaudi3", "Intel Gaudi 3 AI Accelerator HL-325L OAM", "Intel's product brief, 'Intel Gaudi 3 AI Accelerator HL-325L "
                                                           "OAM Mezzanine Card' (cdrdv2-public.intel.com/817487, as public "
-                                                          "repositories cite it): the air-cooled 900 W OAM this profile is"),
+                                                          "repositories cite it; secondary): the air-cooled 900 W OAM this "
+                                                          "profile is"),
     ("gaudi3", "Intel Gaudi 3 HL-325L", "the product brief's name without its card words (above)"),
-    ("gaudi3", "HL-325L", "the device name hl-smi prints for it (hl-smi's CSV query in public repositories' tests)"),
+    ("gaudi3", "HL-325L", "the device name hl-smi prints for it (hl-smi's CSV query in public repositories' tests; "
+                          "secondary)"),
+    ("gaudi2", "HL-225", "the device name hl-smi prints for the Gaudi 2 (its profile's name; hl-smi output in public "
+                         "repositories' tests; secondary)"),
     ("trainium2", "Trainium2", "AWS Neuron documentation's name of the chip ('Trainium2 Architecture')"),
     ("trainium2", "AWS Trainium2", "AWS's product name"),
 )
