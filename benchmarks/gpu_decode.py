@@ -325,18 +325,30 @@ def torch_and_device(name: str):
     return torch, device
 
 
-def print_rows(rows: list[dict]) -> None:
-    """Data-file rows as CSV on stdout, without a header (to append to the file)."""
+def print_rows(rows: list[dict]) -> int:
+    """Data-file rows as CSV on stdout, without a header (to append to the file): exit status 0; 2 with one line on
+    stderr where the JSON held none."""
+    if not rows:
+        print("error: the JSON holds no measured configuration", file=sys.stderr)
+        return 2
     w = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]), lineterminator="\n")
     w.writerows(rows)
+    return 0
 
 
-def to_csv(argv) -> int:
+def to_csv_parser(several: bool = False) -> argparse.ArgumentParser:
+    """The ``--to-csv`` parser the benchmarks share: the JSON file (``several``: files), the run, the profile id of the
+    GPU measured and the citation."""
     ap = argparse.ArgumentParser(description="print this benchmark's JSON results as data-file rows")
-    ap.add_argument("json", nargs="+")
+    ap.add_argument("json", nargs="+" if several else None)
     ap.add_argument("--run", required=True)
     ap.add_argument("--hardware-id", required=True, help="the profile id of the GPU measured")
     ap.add_argument("--citation", required=True, help="who measured what, where and when")
+    return ap
+
+
+def to_csv(argv) -> int:
+    ap = to_csv_parser(several=True)
     ap.add_argument("--model", default="llama-3-8b", help="the catalog model of the shape (llama-3.1-8b: the same "
                     "shape, its 128k window for prompts beyond Llama 3 8B's 8,192 tokens)")
     args = ap.parse_args(argv)
@@ -344,12 +356,7 @@ def to_csv(argv) -> int:
     for path in args.json:
         with open(path, encoding="utf-8") as fh:
             docs.append(json.load(fh))
-    rows = data_rows(docs, args.run, args.hardware_id, args.citation, model=args.model)
-    if not rows:
-        print("error: the JSON holds no measured batch", file=sys.stderr)
-        return 2
-    print_rows(rows)
-    return 0
+    return print_rows(data_rows(docs, args.run, args.hardware_id, args.citation, model=args.model))
 
 
 def main(argv=None) -> int:

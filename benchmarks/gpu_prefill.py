@@ -21,7 +21,6 @@ prints the results as rows of ``estimator/data/measured_prefill.csv``.
 
 from __future__ import annotations
 
-import argparse
 import json
 import statistics
 import sys
@@ -34,6 +33,7 @@ from benchmarks.gpu_decode import (
     positive_ints,
     print_rows,
     shape_parser,
+    to_csv_parser,
     torch_and_device,
 )
 from estimator.core.base.units import MS_PER_S
@@ -135,18 +135,13 @@ def data_rows(doc, run: str, hardware_id: str, citation: str, model: str = "llam
 
 
 def to_csv(argv) -> int:
-    ap = argparse.ArgumentParser(description="print this benchmark's JSON results as data-file rows")
-    ap.add_argument("json")
-    ap.add_argument("--run", required=True)
-    ap.add_argument("--hardware-id", required=True)
-    ap.add_argument("--citation", required=True)
+    ap = to_csv_parser()
     ap.add_argument("--model", default="llama-3.1-8b", help="the catalog model of the shape (Llama 3.1 8B: Llama 3 "
                     "8B's shape with a 128k window)")
     args = ap.parse_args(argv)
     with open(args.json, encoding="utf-8") as fh:
         rows = data_rows(json.load(fh), args.run, args.hardware_id, args.citation, model=args.model)
-    print_rows(rows)
-    return 0
+    return print_rows(rows)
 
 
 def main(argv=None) -> int:

@@ -22,7 +22,6 @@ prints the results as rows of ``estimator/data/measured_speculative.csv``. Not a
 
 from __future__ import annotations
 
-import argparse
 import json
 import math
 import sys
@@ -37,6 +36,7 @@ from benchmarks.gpu_decode import (
     positive_ints,
     print_rows,
     shape_parser,
+    to_csv_parser,
     torch_and_device,
 )
 from estimator.core.base.units import MS_PER_S
@@ -111,19 +111,9 @@ def data_rows(doc, run: str, hardware_id: str, citation: str, model: str = "llam
 
 
 def to_csv(argv) -> int:
-    ap = argparse.ArgumentParser(description="print this benchmark's JSON results as data-file rows")
-    ap.add_argument("json")
-    ap.add_argument("--run", required=True)
-    ap.add_argument("--hardware-id", required=True, help="the profile id of the GPU measured")
-    ap.add_argument("--citation", required=True, help="who measured what, where and when")
-    args = ap.parse_args(argv)
+    args = to_csv_parser().parse_args(argv)
     with open(args.json, encoding="utf-8") as fh:
-        rows = data_rows(json.load(fh), args.run, args.hardware_id, args.citation)
-    if not rows:
-        print("error: the JSON holds no measured batch", file=sys.stderr)
-        return 2
-    print_rows(rows)
-    return 0
+        return print_rows(data_rows(json.load(fh), args.run, args.hardware_id, args.citation))
 
 
 def main(argv=None) -> int:

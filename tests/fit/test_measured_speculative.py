@@ -188,3 +188,13 @@ def test_the_verification_step_matches_an_independent_grouped_query_attention():
         x = x + (torch.nn.functional.silu(gate) * up) @ w["w2"][layer]
     expected = (rms(x, w["nf"]) @ w["head"]).argmax(-1)
     assert torch.equal(tokens, expected)
+
+
+def test_a_json_without_measurements_prints_no_rows_and_exits_2(tmp_path, capsys):
+    from benchmarks.gpu_decode import LLAMA3_8B
+    from benchmarks.gpu_speculative import main
+    path = tmp_path / "empty.json"
+    path.write_text(json.dumps({"config": dict(LLAMA3_8B), "by_batch": []}), encoding="utf-8")
+    assert main(["--to-csv", str(path), "--run", "9", "--hardware-id", "h100-sxm", "--citation", "x"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err == "error: the JSON holds no measured configuration\n"
