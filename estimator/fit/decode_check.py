@@ -18,7 +18,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from estimator.core.serving.step import ServingFit, load_power_fraction
+from estimator.core.serving.step import ServingFit, compute_share, load_power_fraction
 from estimator.fit.serving_fit import Metrics, metrics
 from estimator.fit.tpot_check import TpotRow, measured_time, row_previous, row_step
 
@@ -83,7 +83,7 @@ def predict(m: DecodeMeasurement, fit: ServingFit) -> DecodePrediction:
     s = row_step(r, fit)
     time_s = measured_time(r, s, fit.mixed_prefill)
     power_w = s.power_w if r.prefill_included else \
-        load_power_fraction(fit, s.gpu_s, 0.0, time_s) * r.device.tdp_w
+        load_power_fraction(fit, s.gpu_s, 0.0, time_s, compute_share(s.compute_s, s.gpu_s)) * r.device.tdp_w
     previous = row_previous(r)
     return DecodePrediction(m, fit.engine, time_s, power_w, power_w * r.tp * time_s / r.batch,
                             fit.tpot_log_half_width, fit.energy_log_half_width, previous.tpot_s,

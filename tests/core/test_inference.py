@@ -20,6 +20,8 @@ from estimator.core.serving.step import (
     IDLE_POWER_FRACTION,
     USABLE_MEMORY_FRACTION,
     check_architecture,
+    compute_share,
+    load_power_fraction,
     weights_read_fraction,
 )
 from estimator.io import serving_data
@@ -124,11 +126,28 @@ def test_power_lies_between_idle_and_tdp_and_energy_follows_it():
         assert IDLE_POWER_FRACTION * 400 < r.power_w_per_device <= 400
         assert r.joules_per_output_token == pytest.approx(r.power_w_per_device * r.seconds_per_output_token / b)
     assert run(replace(BASE, batch_size=32)).power_w_per_device > run().power_w_per_device  # more load, more draw
-    busy = FIT.busy_per_roofline_s * run().memory_s_per_step / run().seconds_per_output_token
-    assert run().power_w_per_device == pytest.approx(
-        400 * (IDLE_POWER_FRACTION + (DECODE_POWER_FRACTION - IDLE_POWER_FRACTION) * busy
-               + (1 - IDLE_POWER_FRACTION) * FIT.busy_per_roofline_s * run().prefill_s_per_step
-               / run().seconds_per_output_token))
+    r = run()
+    busy = FIT.busy_per_roofline_s * r.memory_s_per_step / r.seconds_per_output_token
+    # the decode's draw lifted towards the TDP by the share of its (memory-bound) roofline its products take
+    draw = DECODE_POWER_FRACTION + (1 - DECODE_POWER_FRACTION) * r.compute_s_per_step / r.memory_s_per_step
+    assert r.power_w_per_device == pytest.approx(
+        400 * (IDLE_POWER_FRACTION + (draw - IDLE_POWER_FRACTION) * busy
+               + (1 - IDLE_POWER_FRACTION) * FIT.busy_per_roofline_s * r.prefill_s_per_step
+               / r.seconds_per_output_token))
+
+
+def test_a_decode_step_draws_more_as_its_matrix_products_take_more_of_it():
+    """Between Splitwise's memory-bound decode draw (0.58 of TDP) and its compute-bound prefill's (the TDP) by the
+    roofline's compute share: at full load, a step all memory draws 0.58, one half compute 0.79, one all compute 1."""
+    busy = replace(FIT, busy_per_roofline_s=1.0)
+    assert load_power_fraction(busy, 1.0, 0.0, 1.0) == pytest.approx(DECODE_POWER_FRACTION)
+    assert load_power_fraction(busy, 1.0, 0.0, 1.0, compute_share(0.5, 1.0)) == pytest.approx(0.79)
+    assert load_power_fraction(busy, 1.0, 0.0, 1.0, compute_share(2.0, 1.0)) == pytest.approx(1.0)
+    # half the step idle: halfway from idle to that draw
+    assert load_power_fraction(busy, 0.5, 0.0, 1.0, 0.5) == pytest.approx(IDLE_POWER_FRACTION + (0.79 - 0.2) / 2)
+    # a large batch's step (compute-bound) draws more a device than batch 1's, and so a larger share of the TDP
+    big = run(replace(BASE, batch_size=200))
+    assert big.power_w_per_device > run(replace(BASE, batch_size=32)).power_w_per_device > run().power_w_per_device
 
 
 def test_energy_cost_co2e_follow_the_estimator():

@@ -52,8 +52,10 @@ def test_a_tensor_parallel_quantised_step_by_hand():
     assert s.engine_s == pytest.approx(0.01 * 2 + 0.001 * 4)
     tpot = 4 * 2288 / 1.2e6 + 2 * 12192 / 1.2e6 + 4 * (0.002 + 64e-9) + 0.024
     assert s.tpot_s == pytest.approx(tpot)
-    # power: idle 0.2 of TDP, + (0.58 − 0.2) × the decode's busy share + (1 − 0.2) × the prefill's, busy = 2 × roofline
-    frac = 0.2 + 0.38 * (2 * 4 * 2288 / 1.2e6 / tpot) + 0.8 * (2 * 2 * 12192 / 1.2e6 / tpot)
+    # power: idle 0.2 of TDP, + (the decode's draw − 0.2) × the decode's busy share + (1 − 0.2) × the prefill's,
+    # busy = 2 × roofline; the step is compute-bound (its products take all its roofline), so the decode draws as a
+    # prefill does, the TDP, not 0.58
+    frac = 0.2 + 0.8 * (2 * 4 * 2288 / 1.2e6 / tpot) + 0.8 * (2 * 2 * 12192 / 1.2e6 / tpot)
     assert s.power_fraction == pytest.approx(frac) and s.power_w == pytest.approx(100 * frac)
     assert s.joules_per_output_token == pytest.approx(100 * frac * 2 * tpot / 4)
 

@@ -156,8 +156,14 @@ USABLE_MEMORY_SOURCE = f"{gfmt(USABLE_MEMORY_FRACTION)} of device memory: vLLM's
 IDLE_POWER_FRACTION = 0.2
 DECODE_POWER_FRACTION = 0.58
 PREFILL_POWER_FRACTION = 1.0
+# A decode step's draw rises from the decode fraction towards the prefill's as its matrix products take more of its
+# roofline (``compute_share``): Splitwise's two draws are a memory-bound decode's and a compute-bound prefill's, and a
+# decode step at a large batch is compute-bound. Linear in the share between them: an assumption, no fitted number.
+# Tried on ML.ENERGY's configurations held out by model (`python -m research.power_load_tries`, fit-serving's folds):
+# J per output token 1.16x -> 1.14x, its 80% range x2.07 -> x1.77 wide, holding 88% -> 84%.
 POWER_SOURCE = ("power between idle 0.2 × TDP (POLCA, arXiv:2308.12908) and decode 0.58 × TDP / prefill 1.0 × TDP "
-                "(Splitwise power model, arXiv:2311.18677: A100 250/400 W, H100 380/700 W), by load")
+                "(Splitwise power model, arXiv:2311.18677: A100 250/400 W, H100 380/700 W), by load; a decode step's "
+                "draw lifted from the decode's towards the prefill's by the share of its roofline its matrix products take")
 
 # What each fitted number means, and the sourced figure it can be held against.
 FITTED = {
@@ -480,7 +486,8 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
               + engine_s + draft_s)
     tpot = step_s / emitted
     if power_w is None:
-        frac = load_power_fraction(fit, gpu_s + draft_gpu_s, prefill_s, step_s)
+        frac = load_power_fraction(fit, gpu_s + draft_gpu_s, prefill_s, step_s,
+                                   compute_share(compute_s, gpu_s + draft_gpu_s))
         watts = frac * device.tdp_w
     else:
         watts = float(power_w)
@@ -512,14 +519,29 @@ def beam_search_holds(prompt_tokens: float, output_tokens: float, beams: int = 1
     return float(prompt_tokens) + float(beams) * AVERAGE_OUTPUT_SHARE * float(output_tokens)
 
 
-def load_power_fraction(fit: ServingFit, gpu_s: float, prefill_s: float, step_s: float) -> float:
+def compute_share(compute_s: float, gpu_s: float) -> float:
+    """The share of a decode roofline's ``gpu_s`` seconds its matrix units are busy: ``compute_s`` ÷ ``gpu_s`` (0 to 1;
+    0 for an empty step). A memory-bound step at batch 1 is near 0; a large batch's step, compute-bound, 1."""
+    return min(1.0, max(0.0, compute_s / gpu_s)) if gpu_s > 0 else 0.0
+
+
+def load_power_fraction(fit: ServingFit, gpu_s: float, prefill_s: float, step_s: float,
+                        matmul_share: float = 0.0) -> float:
     """Power ÷ TDP over a step of ``step_s`` seconds whose roofline holds ``gpu_s`` of decoding and
     ``prefill_s`` of prefill: from idle towards the decode and prefill draws by how busy each keeps the
     GPU (``busy_per_roofline_s`` seconds a roofline second), at most the TDP. A window of decode steps
-    alone (``prefill_s`` 0, ``step_s`` without it) draws the decode's share only."""
+    alone (``prefill_s`` 0, ``step_s`` without it) draws the decode's share only.
+
+    ``matmul_share`` (``compute_share``: the decode roofline's compute ÷ its time) lifts the decode's draw from the
+    memory-bound decode fraction towards the compute-bound prefill fraction in proportion, as Splitwise's two draws
+    bound it (a memory-bound decode 0.54-0.625 of TDP, a compute-bound prefill the TDP): a decode step at a large
+    batch multiplies as a prefill does and draws as one (POWER_SOURCE). 0: the decode fraction whatever the
+    batch (the form before 2026-11-27)."""
     k = fit.busy_per_roofline_s
     u_dec, u_pre = min(1.0, k * gpu_s / step_s), min(1.0, k * prefill_s / step_s)
-    return min(1.0, IDLE_POWER_FRACTION + (DECODE_POWER_FRACTION - IDLE_POWER_FRACTION) * u_dec
+    c = min(1.0, max(0.0, float(matmul_share)))
+    decode_draw = DECODE_POWER_FRACTION + (PREFILL_POWER_FRACTION - DECODE_POWER_FRACTION) * c
+    return min(1.0, IDLE_POWER_FRACTION + (decode_draw - IDLE_POWER_FRACTION) * u_dec
                + (PREFILL_POWER_FRACTION - IDLE_POWER_FRACTION) * u_pre)
 
 
@@ -662,6 +684,6 @@ def previous_model(*, params: float, device: Device, batch: float, tp: int, util
 
 __all__ = ["AVERAGE_OUTPUT_SHARE", "DEFAULT_ENGINE", "EMBEDDING_BITS", "ENGINES", "ENGINE_ALIASES", "engine_name", "Architecture", "Device", "Previous",
            "ServingFit", "Step", "attention_params", "beam_search_holds", "check_architecture", "check_params_fit",
-           "embedding_params", "expert_active_params", "expert_gemm_rate", "expert_params", "experts_touched", "input_table_params", "kv_replication", "link_for", "load_power_fraction", "param_floor",
+           "embedding_params", "expert_active_params", "expert_gemm_rate", "expert_params", "experts_touched", "input_table_params", "kv_replication", "link_for", "load_power_fraction", "compute_share", "param_floor",
            "previous_model", "read_params", "read_weight_bytes", "step", "stored_weight_bytes", "stored_weight_bytes_per_device",
            "student_architecture"]
